@@ -1,0 +1,28 @@
+import logging
+
+_logger = logging.getLogger(__name__)
+
+# Odoo's generic pipeline and refusal reasons, which ours replace in a fresh database.
+CRM_DEFAULT_STAGES = ("crm.stage_lead1", "crm.stage_lead2", "crm.stage_lead3", "crm.stage_lead4")
+CRM_DEFAULT_REASONS = ("crm.lost_reason_1", "crm.lost_reason_2", "crm.lost_reason_3")
+
+
+def post_init_hook(env):
+    """Make the store pipeline the pipeline.
+
+    Odoo's default stages are removed only when no lead uses them (a fresh
+    database); in a database that already works with them they are kept, so
+    that no lead changes stage behind its manager's back.  Odoo's default
+    refusal reasons are archived (never deleted) so that ours are the list
+    managers pick from.
+    """
+    Lead = env["crm.lead"].with_context(active_test=False)
+    for xmlid in CRM_DEFAULT_STAGES:
+        stage = env.ref(xmlid, raise_if_not_found=False)
+        if stage and not Lead.search_count([("stage_id", "=", stage.id)], limit=1):
+            _logger.info("ecom_crm: replacing unused default stage %r", stage.name)
+            stage.unlink()
+    for xmlid in CRM_DEFAULT_REASONS:
+        reason = env.ref(xmlid, raise_if_not_found=False)
+        if reason and reason.active:
+            reason.active = False

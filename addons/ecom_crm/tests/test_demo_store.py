@@ -1,0 +1,107 @@
+from datetime import date
+
+from odoo.tests import tagged
+
+from ..demo_store import DemoStoreGenerator
+from .common import EcomCrmCase
+
+# Stored computed fields the generator writes in SQL: each must equal what the ORM computes.
+CHECKED_FIELDS = {
+    "res.partner": ["name", "complete_name", "commercial_partner_id", "email_normalized", "partner_share"],
+    "sale.order": ["amount_untaxed", "amount_tax", "amount_total", "currency_id", "partner_invoice_id",
+                   "partner_shipping_id", "invoice_status"],
+    "sale.order.line": ["name", "price_subtotal", "price_tax", "price_total", "price_reduce_taxexcl",
+                        "price_reduce_taxinc", "qty_to_invoice", "invoice_status", "qty_delivered_method",
+                        "untaxed_amount_to_invoice", "product_uom", "customer_lead", "state", "currency_id",
+                        "order_partner_id", "salesman_id"],
+    "crm.lead": ["contact_name", "email_from", "email_normalized", "email_domain_criterion", "phone",
+                 "phone_sanitized", "city", "zip", "street", "country_id", "lang_id", "day_close",
+                 "prorated_revenue"],
+}
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestDemoStore(EcomCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = date(2026, 11, 20)
+        cls.stats = DemoStoreGenerator(cls.env, customers=300, products=60, leads=150, managers=3,
+                                       today=cls.today, chunk_size=120).run()
+        cls.customers = cls.Partner.search([("email", "=like", "%@%"), ("create_uid", "=", cls.env.uid),
+                                            ("lastname", "!=", False), ("user_ids", "=", False)])
+
+    def test_volumes(self):
+        self.assertEqual(self.stats["customers"], 300)
+        self.assertGreater(self.stats["leads"], 100)
+        # 10 lines per customer on average: a loose band, the draw is random
+        self.assertTrue(2000 <= self.stats["order_lines"] <= 4500, self.stats)
+        self.assertEqual(self.env["sale.order.line"].search_count([("product_id.default_code", "=like", "DEMO-%")]),
+                         self.stats["order_lines"])
+
+    def test_realistic_customers(self):
+        partners = self.Partner.search([("lastname", "!=", False), ("user_ids", "=", False)])
+        self.assertGreaterEqual(len(partners), 300)
+        for partner in partners[:50]:
+            self.assertEqual(partner.name, f"{partner.lastname} {partner.firstname} {partner.patronymic}")
+            self.assertRegex(partner.phone or "+79000000000", r"^\+79\d{9}$")
+            self.assertRegex(partner.zip, r"^\d{6}$")
+            self.assertEqual(partner.country_id, self.env.ref("base.ru"))
+        female = partners.filtered(lambda p: p.patronymic.endswith("вна"))
+        self.assertTrue(all(p.lastname[-1] in "аяохь" or p.lastname.endswith(("ко", "ых")) for p in female),
+                        "female customers carry the female form of their surname")
+
+    def test_orders_history(self):
+        buyers = self.env["sale.order"]._read_group([("state", "=", "sale")], ["partner_id"], ["__count"])
+        counts = [count for _partner, count in buyers]
+        self.assertTrue(any(c == 1 for c in counts), "one-time buyers")
+        self.assertTrue(any(c >= 5 for c in counts), "repeat buyers")
+        orders = self.env["sale.order"].search([])
+        months = {o.date_order.strftime("%Y-%m") for o in orders}
+        self.assertGreaterEqual(len(months), 12, "at least a year of history")
+        self.assertTrue(all(o.date_order.date() <= self.today for o in orders))
+
+    def test_leads_in_every_stage_and_lost_with_reason(self):
+        Lead = self.Lead.with_context(active_test=False)
+        leads = Lead.search([("partner_id", "in", self.customers.ids)])
+        for xmlid in ("new_request", "first_contact", "deciding", "awaiting_payment", "sold"):
+            stage = self.env.ref(f"ecom_crm.crm_stage_{xmlid}")
+            self.assertTrue(leads.filtered(lambda ld, s=stage: ld.stage_id == s), f"no lead in {stage.name}")
+        lost = leads.filtered(lambda ld: not ld.active)
+        self.assertTrue(lost)
+        self.assertTrue(all(lead.lost_reason_id for lead in lost), "every lost request has its reason")
+        self.assertTrue(all(lead.probability == 0 for lead in lost))
+        sources = leads.mapped("source_id.name")
+        for channel in ("Yandex Direct", "Avito", "VK", "Online store website"):
+            self.assertIn(channel, sources)
+        won = leads.filtered(lambda ld: ld.stage_id.is_won)
+        self.assertTrue(won.order_ids, "won requests lead to the customer's first order")
+
+    def test_sql_values_match_orm(self):
+        """Recompute a sample through the ORM: the generator's SQL must have written the same values."""
+        samples = {
+            "res.partner": self.customers[:40],
+            "sale.order": self.env["sale.order"].search([("partner_id", "in", self.customers.ids)], limit=40),
+            "sale.order.line": self.env["sale.order.line"].search(
+                [("order_partner_id", "in", self.customers.ids)], limit=60),
+            "crm.lead": self.Lead.with_context(active_test=False).search(
+                [("partner_id", "in", self.customers.ids)], limit=40),
+        }
+        for model, records in samples.items():
+            self.assertTrue(records, model)
+            fnames = [f for f in CHECKED_FIELDS[model] if f in records._fields]
+            records.invalidate_recordset()
+            stored = {rec.id: {f: rec[f] for f in fnames} for rec in records}
+            for fname in fnames:
+                self.env.add_to_compute(records._fields[fname], records)
+            for rec in records:
+                for fname in fnames:
+                    expected, got = rec[fname], stored[rec.id][fname]
+                    if isinstance(expected, float):
+                        self.assertAlmostEqual(got, expected, 2, f"{model}.{fname} of {rec.id}")
+                    else:
+                        self.assertEqual(got, expected, f"{model}.{fname} of {rec.id}")
+
+    def test_order_sequence_continues(self):
+        order = self.env["sale.order"].create({"partner_id": self.customers[0].id})
+        self.assertFalse(self.env["sale.order"].search_count([("name", "=", order.name), ("id", "!=", order.id)]))

@@ -1,0 +1,26 @@
+from odoo.tests import tagged
+
+from .common import EcomCrmCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestInstallData(EcomCrmCase):
+    def test_store_pipeline(self):
+        stages = self.env["crm.stage"].search([("team_id", "=", False)])
+        self.assertEqual(
+            stages.mapped("name"),
+            ["New request", "First contact", "Deciding", "Awaiting payment / delivery", "Sold"],
+            "a fresh database shows the store funnel, in order, and only it")
+        self.assertEqual(stages.filtered("is_won"), self.env.ref("ecom_crm.crm_stage_sold"))
+
+    def test_refusal_reasons(self):
+        reasons = self.env["crm.lost.reason"].search([])
+        self.assertEqual(len(reasons), 10, "managers pick from the store's ten reasons, Odoo's are archived")
+        self.assertIn(self.env.ref("ecom_crm.lost_reason_refused_at_delivery"), reasons)
+        self.assertFalse(self.env.ref("crm.lost_reason_1").active)
+
+    def test_channels(self):
+        names = set(self.env["utm.source"].search([]).mapped("name"))
+        for channel in ("Yandex Direct", "Google Ads", "Avito", "VK", "Online store website", "Phone call",
+                        "Email", "Marketplace"):
+            self.assertIn(channel, names)

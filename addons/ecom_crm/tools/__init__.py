@@ -1,0 +1,1 @@
+"""Plain-Python helpers of ecom_crm (no ORM): tested without a database."""

@@ -1,0 +1,129 @@
+# shellcheck shell=bash
+# Shared helpers for scripts/test, scripts/run and scripts/demo-store.
+# Sourced, not executed.  Everything here is idempotent and cached between runs.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ODOO_PATH=${ODOO_PATH:-/opt/odoo-18}
+CACHE_DIR=${ECOM_CRM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ecom_crm}
+PYTHON=${PYTHON:-python3}
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 2; }
+
+require_odoo() {
+    if [ ! -f "$ODOO_PATH/odoo-bin" ] || [ ! -d "$ODOO_PATH/odoo/addons/base" ]; then
+        cat >&2 <<MSG
+ERROR: no Odoo 18 source tree found at ODOO_PATH=$ODOO_PATH.
+
+These addons are tested against a real Odoo 18.0 (Community) and PostgreSQL.
+Either:
+  * put an Odoo 18.0 source tree there (or point ODOO_PATH at one), e.g.
+        git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo.git /opt/odoo-18
+    then run scripts/test again; or
+  * run the tests in Docker with the official image, no local Odoo needed:
+        docker compose run --rm odoo scripts-in-docker/test
+    (see README.md, "Running the tests").
+MSG
+        exit 2
+    fi
+    grep -q "version_info = (18, 0" "$ODOO_PATH/odoo/release.py" \
+        || die "$ODOO_PATH is not Odoo 18.0 (see $ODOO_PATH/odoo/release.py)"
+}
+
+# System packages the Python requirements build against (psycopg2, python-ldap) and the
+# browser the tours drive.  Installed only when missing and only when we are root.
+ensure_system_packages() {
+    local missing=()
+    for pkg in libldap2-dev libsasl2-dev libpq-dev "$@"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing system packages: ${missing[*]}"
+        apt-get update -qq >/dev/null && \
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+            || die "apt-get install ${missing[*]} failed"
+    else
+        die "missing system packages: ${missing[*]} (install them with your package manager)"
+    fi
+}
+
+# A virtualenv with Odoo's requirements plus ours, keyed by the content of the
+# requirement files so that it is rebuilt only when they change.
+ensure_venv() {
+    local key
+    key=$( { cat "$ODOO_PATH/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt"; \
+             "$PYTHON" -c 'import sys; print(sys.version)'; } | sha256sum | cut -c1-16)
+    VENV="$CACHE_DIR/venv-$key"
+    if [ ! -f "$VENV/.complete" ]; then
+        log "building virtualenv $VENV (once; cached afterwards)"
+        rm -rf "$VENV"
+        mkdir -p "$CACHE_DIR"
+        "$PYTHON" -m venv "$VENV" || die "cannot create a virtualenv with $PYTHON"
+        local pip="$VENV/bin/pip"
+        "$pip" install -q --upgrade pip wheel "setuptools<70" || die "pip bootstrap failed"
+        # Odoo pins cbor2==5.4.2, which no longer builds; 5.4.6 is API-compatible.
+        # psycopg2 and python-ldap build from source against the system headers.
+        sed -e 's/^cbor2==5\.4\.2/cbor2==5.4.6/' "$ODOO_PATH/requirements.txt" > "$CACHE_DIR/odoo-requirements.txt"
+        "$pip" install -q --no-build-isolation -r "$CACHE_DIR/odoo-requirements.txt" \
+            || die "installing Odoo's requirements failed"
+        "$pip" install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt" \
+            || die "installing our requirements failed"
+        touch "$VENV/.complete"
+    fi
+    export PATH="$VENV/bin:$PATH"
+    export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
+}
+
+# A throw-away PostgreSQL cluster listening only on a private Unix socket,
+# unless PGHOST says where a server already runs.  Sets PGHOST/PGPORT/PGUSER.
+PG_STARTED=
+start_postgres() {
+    if [ -n "${PGHOST:-}" ]; then
+        log "using the PostgreSQL server at PGHOST=$PGHOST"
+        return 0
+    fi
+    local bindir
+    bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+    [ -x "$bindir/initdb" ] || die "PostgreSQL server binaries not found (apt-get install postgresql)"
+    PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ecom_crm_pg.XXXXXX")
+    chmod 755 "$PG_DIR"
+    local as=()
+    if [ "$(id -u)" = 0 ]; then
+        chown postgres: "$PG_DIR"
+        as=(runuser -u postgres --)
+    fi
+    "${as[@]}" "$bindir/initdb" -D "$PG_DIR/data" -A trust -U odoo -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 \
+        || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+    PGPORT=${PGPORT:-5432}
+    "${as[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start \
+        -o "-k $PG_DIR -c listen_addresses='' -p $PGPORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_EXTRA_OPTS:-}" >/dev/null \
+        || { cat "$PG_DIR/server.log" >&2; die "PostgreSQL did not start"; }
+    PG_STARTED=$bindir
+    export PGHOST=$PG_DIR PGPORT PGUSER=odoo
+    log "PostgreSQL started on socket $PG_DIR (port $PGPORT)"
+}
+
+stop_postgres() {
+    [ -n "$PG_STARTED" ] || return 0
+    local as=()
+    [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
+    "${as[@]}" "$PG_STARTED/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    [ -n "${KEEP_PG_DIR:-}" ] || rm -rf "$PG_DIR"
+    PG_STARTED=
+}
+
+ADDONS=ecom_crm,ecom_crm_1c,ecom_crm_scoring
+addons_path() { echo "$ROOT/addons,$ODOO_PATH/addons,$ODOO_PATH/odoo/addons"; }
+
+# odoo-bin with the project's configuration and the current PostgreSQL.
+# `odoo_bin [subcommand] [options]`: --addons-path goes first so that Odoo finds the
+# subcommands our addons define (ecom_demo_store), then the subcommand, then the options.
+odoo_bin() {
+    local cmd=()
+    if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then cmd=("$1"); shift; fi
+    python "$ODOO_PATH/odoo-bin" --addons-path="$(addons_path)" "${cmd[@]}" \
+        -c "$ROOT/config/odoo.conf" \
+        --db_host="$PGHOST" --db_port="${PGPORT:-5432}" --db_user="${PGUSER:-odoo}" \
+        --db_password="${PGPASSWORD:-}" --data-dir="$CACHE_DIR/filestore" "$@"
+}
