@@ -1,2 +1,2 @@
 """Demo store generator: a realistic Russian online store at any scale, in bulk SQL."""
-from .generator import SCALES, DemoStoreGenerator  # noqa: F401
+from .generator import SCALES, DemoStoreGenerator

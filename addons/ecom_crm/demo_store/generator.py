@@ -16,7 +16,8 @@ import logging
 import random
 import resource
 import time
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 
 from odoo.addons.iap.tools.iap_tools import mail_prepare_for_domain_search
 from odoo.tools import SQL
@@ -47,6 +48,15 @@ def _weighted_pool(weights, size=1000):
     for idx, weight in enumerate(weights, start=1):
         pool.extend([idx] * max(1, round(size * weight / total)))
     return pool
+
+
+def _female_translit(male, female, latin):
+    """Transliteration of the female surname from the male one's: petrov → petrova, kozlovsky → kozlovskaya."""
+    if male == female:
+        return latin
+    if latin.endswith(("sky", "oy")):
+        return latin[:-3 if latin.endswith("sky") else -2] + ("skaya" if latin.endswith("sky") else "aya")
+    return latin + "a"
 
 
 class DemoStoreGenerator:
@@ -268,6 +278,7 @@ class DemoStoreGenerator:
             "patr_m": [m for m, _f in data.PATRONYMICS], "patr_f": [f for _m, f in data.PATRONYMICS],
             "sur_m": [m for m, _f, _t in data.SURNAMES], "sur_f": [f for _m, f, _t in data.SURNAMES],
             "sur_lat": [t for _m, _f, t in data.SURNAMES],
+            "sur_lat_f": [_female_translit(m, f, t) for m, f, t in data.SURNAMES],
             "domains": data.EMAIL_DOMAINS,
             "domain_generic": [generic[d] for d in data.EMAIL_DOMAINS],
             "domain_pool": _weighted_pool(data.EMAIL_DOMAIN_WEIGHTS),
@@ -339,16 +350,21 @@ class DemoStoreGenerator:
         sanitized_val = SQL(", c.phone") if p["has_sanitized"] else SQL("")
         cr.execute(SQL("""
             WITH c AS (
-                SELECT c.*, CASE WHEN c.female THEN (%(sur_f)s::text[])[c.si] ELSE (%(sur_m)s::text[])[c.si] END AS last,
-                       CASE WHEN c.female THEN (%(first_f)s::text[])[c.fi] ELSE (%(first_m)s::text[])[c.fi] END AS first,
-                       CASE WHEN c.female THEN (%(patr_f)s::text[])[c.pi] ELSE (%(patr_m)s::text[])[c.pi] END AS patr,
+                SELECT c.*,
+                       CASE WHEN c.female THEN (%(sur_f)s::text[])[c.si] ELSE (%(sur_m)s::text[])[c.si] END AS last,
+                       CASE WHEN c.female THEN (%(first_f)s::text[])[c.fi]
+                            ELSE (%(first_m)s::text[])[c.fi] END AS first,
+                       CASE WHEN c.female THEN (%(patr_f)s::text[])[c.pi]
+                            ELSE (%(patr_m)s::text[])[c.pi] END AS patr,
                        CASE WHEN c.has_email THEN
                            (CASE WHEN c.female THEN (%(first_f_lat)s::text[])[c.fi]
                                  ELSE (%(first_m_lat)s::text[])[c.fi] END)
-                           || '.' || (%(sur_lat)s::text[])[c.si] || CASE WHEN c.female THEN 'a' ELSE '' END
+                           || '.' || (CASE WHEN c.female THEN (%(sur_lat_f)s::text[])[c.si]
+                                           ELSE (%(sur_lat)s::text[])[c.si] END)
                            || c.num::text || '@' || (%(domains)s::text[])[c.di] END AS email,
-                       CASE WHEN c.has_phone THEN '+79' || lpad(mod(c.id::bigint * 982451653 + 104729, 1000000000)::text, 9, '0') END
-                           AS phone,
+                       CASE WHEN c.has_phone
+                            THEN '+79' || lpad(mod(c.id::bigint * 982451653 + 104729, 1000000000)::text, 9, '0')
+                       END AS phone,
                        (%(season)s::date[])[1 + floor(c.q_first * %(n_season)s)::int]
                            + make_interval(hours => 8 + floor(random() * 14)::int,
                                            mins => floor(random() * 60)::int) AS created

@@ -31,7 +31,7 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.is_company:
                 continue
-            values = dict(zip(NAME_PARTS, split_russian_name(partner.name)))
+            values = dict(zip(NAME_PARTS, split_russian_name(partner.name), strict=False))
             if any(partner[f] != values[f] for f in NAME_PARTS):
                 partner.write(values)
 

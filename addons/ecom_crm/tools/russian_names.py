@@ -19,7 +19,7 @@ def split_russian_name(name):
     """
     words = (name or "").split()
     if len(words) >= 3 and words[-1].lower() in TURKIC_PATRONYMIC:
-        words = words[:-2] + [" ".join(words[-2:])]
+        words = [*words[:-2], " ".join(words[-2:])]
         if len(words) == 2:
             return False, words[0], words[1]
     if not words:

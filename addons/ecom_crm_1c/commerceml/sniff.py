@@ -1,0 +1,104 @@
+"""Tell what a CommerceML file holds from its content, never from its name.
+
+1C names files ``import0_1.xml``, ``offers0_1.xml``, ``prices___<guid>.xml``,
+``import___<guid>.xml``... and the same file kind changes names between 1C
+configurations and schema versions, so the exchange reads the first elements
+instead.  Reading is streaming (a few kilobytes whatever the file size) and
+refuses DTDs, entities and network access.
+"""
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+ROOT = "КоммерческаяИнформация"
+# direct children of the root and what they make of the file
+CATALOG_TAGS = {"Классификатор", "Каталог"}
+OFFERS_TAGS = {"ПакетПредложений", "ИзмененияПакетаПредложений"}
+DOCUMENT_TAGS = {"Документ", "Контейнер"}
+# children of an offer that say which data an offers package carries
+OFFER_SECTIONS = {"Цены": "prices", "Количество": "stock", "Остатки": "stock", "Склад": "stock"}
+
+
+class UnsafeDocument(ValueError):
+    """The file is not a CommerceML document we may read (DTD, entity, not CommerceML)."""
+
+
+@dataclass
+class DocumentInfo:
+    kind: str  # catalog | offers | documents | empty
+    schema_version: str = ""
+    namespace: str = ""
+    only_changes: bool | None = None  # СодержитТолькоИзменения of the catalog or offers package
+    sections: set = field(default_factory=set)  # for offers: {"prices", "stock"}
+    encoding: str = ""
+
+
+def _local(tag):
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _bool_attr(element, name):
+    value = (element.get(name) or "").strip().lower()
+    return {"true": True, "false": False}.get(value)
+
+
+def sniff(source, max_events=5000):
+    """Return the :class:`DocumentInfo` of ``source`` (a path or a binary file object).
+
+    Raises :class:`UnsafeDocument` for a DTD or entity declaration (XML bombs, external
+    entities), for a root that is not «КоммерческаяИнформация», and for XML that is
+    malformed before the kind could be told.
+    """
+    parser_events = etree.iterparse(
+        source, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
+        dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True,
+    )
+    info = None
+    depth = 0
+    offer_depth = None
+    try:
+        for count, (event, element) in enumerate(parser_events):
+            if count == 0:
+                docinfo = element.getroottree().docinfo
+                if docinfo.doctype or docinfo.internalDTD is not None:
+                    raise UnsafeDocument("a DTD is not allowed in an exchange file")
+                if _local(element.tag) != ROOT:
+                    raise UnsafeDocument(f"not a CommerceML document: root element is <{_local(element.tag)}>")
+                info = DocumentInfo(
+                    kind="empty", schema_version=(element.get("ВерсияСхемы") or "").strip(),
+                    namespace=element.tag[1:].split("}")[0] if element.tag.startswith("{") else "",
+                    encoding=docinfo.encoding or "")
+            if event == "end":
+                depth -= 1
+                if depth == 1 and info.kind == "documents":
+                    break
+                if offer_depth is not None and depth == offer_depth:
+                    break  # the first offer told us which sections the package carries
+                element.clear()
+                continue
+            depth += 1
+            tag = _local(element.tag)
+            if depth == 2:
+                if tag in OFFERS_TAGS:
+                    info.kind = "offers"
+                    info.only_changes = _bool_attr(element, "СодержитТолькоИзменения")
+                elif tag in CATALOG_TAGS and info.kind == "empty":
+                    info.kind = "catalog"
+                elif tag in DOCUMENT_TAGS:
+                    info.kind = "documents"
+                if tag == "Каталог":
+                    info.only_changes = _bool_attr(element, "СодержитТолькоИзменения")
+            elif info.kind == "offers" and tag == "Предложение" and offer_depth is None:
+                offer_depth = depth - 1
+            elif offer_depth is not None and depth == offer_depth + 2 and tag in OFFER_SECTIONS:
+                info.sections.add(OFFER_SECTIONS[tag])
+            if count > max_events and info.kind != "empty":
+                break
+    except etree.XMLSyntaxError as error:
+        if info is None or info.kind == "empty":
+            raise UnsafeDocument(f"malformed XML: {error}") from error
+        # the kind is known; the import step reports the damage with its position
+    if info is None:
+        raise UnsafeDocument("empty file")
+    return info

@@ -1,0 +1,2 @@
+from . import test_sniff
+from . import test_exchange_log

@@ -1,0 +1,68 @@
+"""File kinds are read from content: real 1C / 1C-Bitrix files, plus hostile ones. No database needed."""
+
+import io
+import os
+import unittest
+
+from ..commerceml import UnsafeDocument, sniff
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
+def data_path(*parts):
+    return os.path.join(DATA, *parts)
+
+
+class TestSniff(unittest.TestCase):
+    def test_real_files(self):
+        expected = {
+            ("ut11-2.07", "import0_1.xml"): ("catalog", "2.07", "urn:1C.ru:commerceml_2", set()),
+            ("ut11-2.07", "offers0_1.xml"): ("offers", "2.07", "urn:1C.ru:commerceml_2", {"prices", "stock"}),
+            ("demo-2.07", "import.xml"): ("catalog", "2.07", "urn:1C.ru:commerceml_2", set()),
+            ("demo-2.07", "offers.xml"): ("offers", "2.07", "urn:1C.ru:commerceml_2", {"prices", "stock"}),
+            ("demo-2.07", "orders.xml"): ("documents", "2.03", "", set()),
+            ("official-2.04", "import.xml"): ("catalog", "2.04", "", set()),
+            ("official-2.04", "offers.xml"): ("offers", "2.04", "", {"prices", "stock"}),
+            ("official-2.04", "orders.xml"): ("documents", "2.03", "", set()),
+            ("bitrix-query", "orders-full-2.05.xml"): ("documents", "2.05", "", set()),
+            ("bitrix-query", "orders-empty-2.05.xml"): ("empty", "2.05", "", set()),
+        }
+        for (folder, name), (kind, version, namespace, sections) in expected.items():
+            with self.subTest(file=f"{folder}/{name}"):
+                info = sniff(data_path(folder, name))
+                self.assertEqual((info.kind, info.schema_version, info.namespace), (kind, version, namespace))
+                if kind == "offers":
+                    self.assertEqual(info.sections, sections)
+
+    def test_full_or_changes_only(self):
+        self.assertIs(sniff(data_path("official-2.04", "offers.xml")).only_changes, False)
+
+    def test_name_does_not_matter(self):
+        with open(data_path("demo-2.07", "offers.xml"), "rb") as f:
+            self.assertEqual(sniff(io.BytesIO(f.read())).kind, "offers")
+
+    def test_windows_1251(self):
+        info = sniff(data_path("demo-2.07", "orders.xml"))
+        self.assertEqual(info.encoding.lower(), "windows-1251")
+
+    def test_hostile_files_refused(self):
+        bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+                + "<КоммерческаяИнформация>&lol2;</КоммерческаяИнформация>".encode())
+        external = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                    + "<КоммерческаяИнформация>&xxe;</КоммерческаяИнформация>".encode())
+        cases = {
+            "xml bomb": bomb,
+            "external entity": external,
+            "not commerceml": b"<html><body>hello</body></html>",
+            "malformed": b"<\xd0\x9a\xd0\xbe<<",
+            "empty": b"",
+        }
+        for label, payload in cases.items():
+            with self.subTest(label), self.assertRaises(UnsafeDocument):
+                sniff(io.BytesIO(payload))
+
+    def test_truncated_after_header_still_tells_kind(self):
+        with open(data_path("ut11-2.07", "import0_1.xml"), "rb") as f:
+            head = f.read(4000)
+        self.assertEqual(sniff(io.BytesIO(head)).kind, "catalog")

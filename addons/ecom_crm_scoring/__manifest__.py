@@ -1,0 +1,21 @@
+{
+    "name": "E-commerce CRM: customer scoring",
+    "summary": "Daily scoring of every customer: growth, risk and watch groups for the sales team",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "ecom_crm",
+    "license": "LGPL-3",
+    "depends": [
+        "ecom_crm",
+        "sale",
+    ],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/ecom_scoring_run_views.xml",
+        "views/res_partner_views.xml",
+        "views/ecom_crm_scoring_menus.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

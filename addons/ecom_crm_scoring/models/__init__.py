@@ -1,0 +1,2 @@
+from . import ecom_scoring_run
+from . import res_partner

@@ -1,0 +1,2 @@
+from . import test_rfm
+from . import test_scoring_run
