@@ -20,8 +20,9 @@ Either:
   * put an Odoo 18.0 source tree there (or point ODOO_PATH at one), e.g.
         git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo.git /opt/odoo-18
     then run scripts/test again; or
-  * run the tests in Docker with the official image, no local Odoo needed:
-        docker compose run --rm odoo scripts-in-docker/test
+  * run the addons' tests in Docker with the official odoo:18 image, no local Odoo needed:
+        docker compose run --rm odoo odoo -d ecom_crm_test -i ecom_crm,ecom_crm_1c,ecom_crm_scoring \\
+            --without-demo=all --test-enable --test-tags=/ecom_crm,/ecom_crm_1c,/ecom_crm_scoring --stop-after-init
     (see README.md, "Running the tests").
 MSG
         exit 2
@@ -86,15 +87,23 @@ start_postgres() {
     local bindir
     bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
     [ -x "$bindir/initdb" ] || die "PostgreSQL server binaries not found (apt-get install postgresql)"
-    PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ecom_crm_pg.XXXXXX")
+    # PG_PERSIST_DIR keeps the cluster between runs (scripts/run); otherwise a throw-away one.
+    if [ -n "${PG_PERSIST_DIR:-}" ]; then
+        PG_DIR=$PG_PERSIST_DIR KEEP_PG_DIR=1
+        mkdir -p "$PG_DIR"
+    else
+        PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ecom_crm_pg.XXXXXX")
+    fi
     chmod 755 "$PG_DIR"
     local as=()
     if [ "$(id -u)" = 0 ]; then
         chown postgres: "$PG_DIR"
         as=(runuser -u postgres --)
     fi
-    "${as[@]}" "$bindir/initdb" -D "$PG_DIR/data" -A trust -U odoo -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 \
-        || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+    if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
+        "${as[@]}" "$bindir/initdb" -D "$PG_DIR/data" -A trust -U odoo -E UTF8 --locale=C.UTF-8 \
+            >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+    fi
     PGPORT=${PGPORT:-5432}
     "${as[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start \
         -o "-k $PG_DIR -c listen_addresses='' -p $PGPORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_EXTRA_OPTS:-}" >/dev/null \

@@ -15,6 +15,7 @@ import logging
 import sys
 
 import odoo
+import odoo.service.db
 from odoo.cli import Command
 from odoo.tools import config
 
@@ -53,6 +54,9 @@ class EcomDemoStore(Command):
             if getattr(args, key) is not None:
                 size[key] = getattr(args, key)
 
+        if not odoo.service.db.exp_db_exist(dbname):
+            sys.exit(f"ecom_demo_store: database {dbname!r} does not exist; create it with "
+                     f"odoo-bin -d {dbname} -i ecom_crm first")
         registry = odoo.modules.registry.Registry(dbname)
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

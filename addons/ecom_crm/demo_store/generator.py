@@ -12,6 +12,7 @@ sample through the ORM and compare).
 """
 
 import bisect
+import json
 import logging
 import random
 import resource
@@ -90,8 +91,6 @@ class DemoStoreGenerator:
             _logger.info("demo store: %d/%d customers, %d order lines, %d leads",
                          start + size, self.n_customers, self.stats["order_lines"], self.stats["leads"])
         self._finish()
-        if self.commit:
-            self.cr.commit()
         wall = time.perf_counter() - started
         rows = sum(self.stats.values())
         self.stats.update({
@@ -99,6 +98,10 @@ class DemoStoreGenerator:
             "rows_per_second": round(rows / wall) if wall else rows,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         })
+        # what was loaded, for people and for the start scripts (load once)
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm.demo_store", json.dumps(self.stats))
+        if self.commit:
+            self.cr.commit()
         return self.stats
 
     # --------------------------------------------------------- reference data

@@ -2,7 +2,8 @@
 
 import io
 import os
-import unittest
+
+from odoo.tests import BaseCase, tagged
 
 from ..commerceml import UnsafeDocument, sniff
 
@@ -13,7 +14,10 @@ def data_path(*parts):
     return os.path.join(DATA, *parts)
 
 
-class TestSniff(unittest.TestCase):
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestSniff(BaseCase):
+    """Plain Python: BaseCase only so that Odoo's own runner (--test-tags) finds it too; no database."""
+
     def test_real_files(self):
         expected = {
             ("ut11-2.07", "import0_1.xml"): ("catalog", "2.07", "urn:1C.ru:commerceml_2", set()),

@@ -1,11 +1,15 @@
 """Scoring maths, no database."""
 
-import unittest
+
+from odoo.tests import BaseCase, tagged
 
 from ..scoring import RfmThresholds, classify, score
 
 
-class TestRfm(unittest.TestCase):
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestRfm(BaseCase):
+    """Plain Python: BaseCase only so that Odoo's own runner (--test-tags) finds it too; no database."""
+
     def test_score_bounds_and_order(self):
         self.assertEqual(score(1, 1, 1), 0)
         self.assertEqual(score(5, 5, 5), 100)
