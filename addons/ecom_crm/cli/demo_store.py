@@ -50,6 +50,9 @@ class EcomDemoStore(Command):
             sys.exit("ecom_demo_store: give the database with -d")
 
         size = dict(SCALES[args.scale])
+        if args.customers is not None and args.leads is None:
+            # keep the preset's share of customers who sent a request
+            size["leads"] = round(args.customers * size["leads"] / size["customers"])
         for key in ("customers", "products", "leads", "managers"):
             if getattr(args, key) is not None:
                 size[key] = getattr(args, key)

@@ -1,2 +1,3 @@
 from . import test_sniff
 from . import test_exchange_log
+from . import test_i18n
