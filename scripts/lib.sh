@@ -122,6 +122,12 @@ stop_postgres() {
     PG_STARTED=
 }
 
+# Where scripts/run keeps its cluster between runs.  As root the server runs as `postgres`,
+# which cannot enter root's home, so the cluster lives under /var/tmp then.
+run_cluster_dir() {
+    if [ "$(id -u)" = 0 ]; then echo "/var/tmp/ecom_crm-pg-run"; else echo "$CACHE_DIR/pg-run"; fi
+}
+
 ADDONS=ecom_crm,ecom_crm_1c,ecom_crm_scoring
 addons_path() { echo "$ROOT/addons,$ODOO_PATH/addons,$ODOO_PATH/odoo/addons"; }
 

@@ -14,6 +14,7 @@ sample through the ORM and compare).
 import bisect
 import json
 import logging
+import math
 import random
 import resource
 import time
@@ -140,6 +141,8 @@ class DemoStoreGenerator:
                 [("company_id", "=", company.id)], limit=1):
             rub.active = True
             vals["currency_id"] = rub.id
+        if company.name == "My Company":
+            vals["name"] = "Интернет-магазин «Домашний»"
         if vals:
             company.write(vals)
 
@@ -167,6 +170,10 @@ class DemoStoreGenerator:
                     "company_id": self.company.id, "company_ids": [(6, 0, [self.company.id])],
                 })
             managers |= user
+        # the person who opens the demo (admin) works requests too, so that «My pipeline» is not empty
+        admin = self.env.ref("base.user_admin", raise_if_not_found=False)
+        if admin and admin.active:
+            managers = admin | managers
         self.team.member_ids = [(4, uid) for uid in managers.ids]
         return managers.ids
 
@@ -248,8 +255,6 @@ class DemoStoreGenerator:
         Expected orders per customer: one_time 1, repeat 2 + E[floor(Exp(a))], loyal 6 + E[floor(Exp(3a))]
         with E[floor(Exp(m))] = 1 / (exp(1/m) - 1), solved for ``a`` by bisection.
         """
-        import math
-
         shares = dict(SEGMENTS)
         target = self.lines_per_customer / MEAN_LINES_PER_ORDER
 
@@ -261,6 +266,19 @@ class DemoStoreGenerator:
         for _ in range(60):
             mid = (low + high) / 2
             low, high = (mid, high) if expected(mid) < target else (low, mid)
+        return (low + high) / 2
+
+    @staticmethod
+    def _line_tail_scale():
+        """Scale m of the lines-per-order draw 1 + min(7, floor(Exp(m))) whose mean is MEAN_LINES_PER_ORDER.
+
+        E[min(7, floor(Exp(m)))] = sum_{k=1..7} exp(-k/m), solved for m by bisection.
+        """
+        low, high = 0.01, 100.0
+        for _ in range(60):
+            mid = (low + high) / 2
+            mean = 1 + sum(math.exp(-k / mid) for k in range(1, 8))
+            low, high = (mid, high) if mean < MEAN_LINES_PER_ORDER else (low, mid)
         return (low + high) / 2
 
     # ------------------------------------------------------------ bulk chunks
@@ -300,7 +318,7 @@ class DemoStoreGenerator:
             "cat_start": self.cat_start, "cat_len": self.cat_len, "n_cats": len(self.cat_start),
             "prod_ids": [p[0] for p in self.products], "prod_names": [p[1] for p in self.products],
             "prod_prices": [p[2] for p in self.products], "n_products": len(self.products),
-            "tail": MEAN_LINES_PER_ORDER - 1,
+            "tail": self._line_tail_scale(),
             "country": self.russia.id, "lang": self.lang, "lang_id": self.lang_id,
             "company": self.company.id, "currency": self.company.currency_id.id, "team": self.team.id,
             "uom": self.uom_unit, "today": self.today, "uid": self.env.uid,
