@@ -4,7 +4,6 @@ _logger = logging.getLogger(__name__)
 
 # Odoo's generic pipeline and refusal reasons, which ours replace in a fresh database.
 CRM_DEFAULT_STAGES = ("crm.stage_lead1", "crm.stage_lead2", "crm.stage_lead3", "crm.stage_lead4")
-CRM_DEFAULT_REASONS = ("crm.lost_reason_1", "crm.lost_reason_2", "crm.lost_reason_3")
 
 
 def post_init_hook(env):
@@ -12,9 +11,8 @@ def post_init_hook(env):
 
     Odoo's default stages are removed only when no lead uses them (a fresh
     database); in a database that already works with them they are kept, so
-    that no lead changes stage behind its manager's back.  Odoo's default
-    refusal reasons are archived (never deleted) so that ours are the list
-    managers pick from.
+    that no lead changes stage behind its manager's back.  (Odoo's default
+    refusal reasons are archived by data/crm_lost_reason_data.xml.)
     """
     Lead = env["crm.lead"].with_context(active_test=False)
     for xmlid in CRM_DEFAULT_STAGES:
@@ -22,7 +20,3 @@ def post_init_hook(env):
         if stage and not Lead.search_count([("stage_id", "=", stage.id)], limit=1):
             _logger.info("ecom_crm: replacing unused default stage %r", stage.name)
             stage.unlink()
-    for xmlid in CRM_DEFAULT_REASONS:
-        reason = env.ref(xmlid, raise_if_not_found=False)
-        if reason and reason.active:
-            reason.active = False

@@ -2,3 +2,8 @@ from . import test_res_partner
 from . import test_install_data
 from . import test_demo_store
 from . import test_i18n
+from . import test_lost_reasons
+from . import test_stage_gating
+from . import test_time_limit
+from . import test_clean_data
+from . import test_refusal_tour

@@ -13,13 +13,37 @@ class EcomCrmCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, lang="en_US"))
+        cls.env.company.country_id = cls.env.ref("base.ru")  # a Russian store
         cls.salesman = new_test_user(
-            cls.env, login="ecom_salesman", groups="sales_team.group_sale_salesman", name="Анна Продавцова")
+            cls.env, login="ecom_salesman", groups="sales_team.group_sale_salesman", name="Анна Продавцова",
+            lang="en_US")
         cls.sales_manager = new_test_user(
-            cls.env, login="ecom_manager", groups="sales_team.group_sale_manager", name="Олег Руководов")
+            cls.env, login="ecom_manager", groups="sales_team.group_sale_manager", name="Олег Руководов",
+            lang="en_US")
         cls.Partner = cls.env["res.partner"]
         cls.Lead = cls.env["crm.lead"]
+        cls.stage_new = cls.env.ref("ecom_crm.crm_stage_new_request")
+        cls.stage_contact = cls.env.ref("ecom_crm.crm_stage_first_contact")
+        cls.stage_deciding = cls.env.ref("ecom_crm.crm_stage_deciding")
+        cls.stage_payment = cls.env.ref("ecom_crm.crm_stage_awaiting_payment")
+        cls.stage_sold = cls.env.ref("ecom_crm.crm_stage_sold")
+        cls.stage_refused = cls.env["crm.stage"].create({"name": "Refused", "sequence": 90, "ecom_is_refusal": True})
+        cls.reason_expensive = cls.env.ref("ecom_crm.lost_reason_too_expensive")
+        cls.reason_delivery_refused = cls.env.ref("ecom_crm.lost_reason_refused_at_delivery")
+        cls.product = cls.env["product.product"].create({"name": "Коляска Cybex Priam", "list_price": 89990})
+
+    @classmethod
+    def _lead(cls, **vals):
+        """An opportunity of the salesman in «New request», or as ``vals`` say."""
+        return cls.Lead.create({"name": "Заявка", "type": "opportunity", "user_id": cls.salesman.id,
+                                "stage_id": cls.stage_new.id, **vals})
+
+    @classmethod
+    def _ready_for_payment(cls):
+        """Values the «Awaiting payment» stage requires."""
+        return {"phone": "+79161234567", "ecom_delivery_street": "ул. Ленина, д. 1, кв. 2",
+                "ecom_delivery_zip": "101000", "ecom_delivery_date": "2026-12-01 10:00:00"}
 
 
 def untranslated_terms(env, module, lang="ru_RU"):

@@ -6,7 +6,7 @@ from .common import EcomCrmCase
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestInstallData(EcomCrmCase):
     def test_store_pipeline(self):
-        stages = self.env["crm.stage"].search([("team_id", "=", False)])
+        stages = self.env["crm.stage"].search([("team_id", "=", False), ("ecom_is_refusal", "=", False)])
         self.assertEqual(
             stages.mapped("name"),
             ["New request", "First contact", "Deciding", "Awaiting payment / delivery", "Sold"],

@@ -31,3 +31,40 @@ def split_russian_name(name):
             return False, words[0], words[1]
         return words[0], words[1], False
     return " ".join(words[:-2]), words[-2], words[-1]
+
+
+FEMALE_PATRONYMIC_ENDINGS = ("вна", "чна", "ична", "кызы")
+MALE_PATRONYMIC_ENDINGS = ("вич", "ич", "оглы")
+_morph = None
+
+
+def _analyzer():
+    """pymorphy3's analyzer with its Russian dictionary, loaded once (it takes half a second)."""
+    global _morph
+    if _morph is None:
+        import pymorphy3
+
+        _morph = pymorphy3.MorphAnalyzer(lang="ru")
+    return _morph
+
+
+def gender_from_name(firstname, patronymic=None):
+    """'male', 'female' or None, from a Russian first name (pymorphy3's dictionary of names).
+
+    The dictionary knows first names with their gender («Светлана» femn, «Игорь» masc);
+    names used for both («Саша», «Женя») are decided by the patronymic when there is one.
+    """
+    gender = None
+    word = (firstname or "").strip().split(" ")[0]
+    if word:
+        names = [p for p in _analyzer().parse(word) if "Name" in p.tag]
+        genders = {p.tag.gender for p in names if p.tag.gender in ("masc", "femn")}
+        if len(genders) == 1:
+            gender = "male" if genders == {"masc"} else "female"
+    if gender is None and patronymic:
+        ending = patronymic.strip().lower()
+        if ending.endswith(FEMALE_PATRONYMIC_ENDINGS):
+            gender = "female"
+        elif ending.endswith(MALE_PATRONYMIC_ENDINGS):
+            gender = "male"
+    return gender

@@ -1,0 +1,33 @@
+from odoo import api, fields, models
+
+
+class CrmStage(models.Model):
+    _inherit = "crm.stage"
+
+    ecom_required_field_ids = fields.Many2many(
+        "ir.model.fields", "crm_stage_ecom_required_field_rel", "stage_id", "field_id",
+        string="Required fields",
+        domain="[('model', '=', 'crm.lead'), ('store', '=', True), ('ttype', 'not in', ('one2many', 'binary'))]",
+        help="A request cannot move forward into this stage while any of these fields is empty.")
+    ecom_mandatory = fields.Boolean(
+        "Mandatory", help="Requests moving forward may not skip this stage.")
+    ecom_time_limit_hours = fields.Integer(
+        "Time limit (hours)",
+        help="After this many hours in the stage a request is flagged overdue and an activity is "
+             "scheduled for its salesperson. 0: no limit.")
+    ecom_is_refusal = fields.Boolean(
+        "Refusal stage",
+        help="Dropping a request here marks it lost; a refusal reason must be given.")
+    ecom_order_placed = fields.Boolean(
+        "Order placed",
+        help="From this stage on the customer has ordered: a refusal here is a late refusal "
+             "(at payment or delivery), reported apart from early ones.")
+
+    _sql_constraints = [
+        ("ecom_time_limit_positive", "CHECK(ecom_time_limit_hours >= 0)", "The time limit cannot be negative."),
+    ]
+
+    @api.onchange("ecom_is_refusal")
+    def _onchange_ecom_is_refusal(self):
+        if self.ecom_is_refusal:
+            self.is_won = False

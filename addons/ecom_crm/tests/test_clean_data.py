@@ -1,0 +1,124 @@
+from odoo.tests import Form, tagged
+
+from ..tools.phones import normalize_phone
+from .common import EcomCrmCase
+
+# how customers and managers really type Russian numbers
+RUSSIAN_SPELLINGS = {
+    "8 (916) 123-45-67": "+79161234567",
+    "8-916-123-45-67": "+79161234567",
+    "89161234567": "+79161234567",
+    "79161234567": "+79161234567",
+    "9161234567": "+79161234567",
+    "+7 916 123 45 67": "+79161234567",
+    "+7(916)1234567": "+79161234567",
+    " +7 (916) 123-45-67 ": "+79161234567",
+    "8 (495) 123-45-67": "+74951234567",
+    "8(4712)12-34-56": "+74712123456",
+    "8 800 555-35-35": "+78005553535",
+    "8 916 123 45 67 доб. 12": "+79161234567",
+}
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestPhones(EcomCrmCase):
+    def test_spellings_table(self):
+        for typed, stored in RUSSIAN_SPELLINGS.items():
+            with self.subTest(typed=typed):
+                self.assertEqual(normalize_phone(typed), (stored, True))
+
+    def test_partner_and_lead_store_one_format(self):
+        for typed, stored in RUSSIAN_SPELLINGS.items():
+            with self.subTest(typed=typed):
+                partner = self.Partner.create({"name": "Иванов Иван", "phone": typed, "mobile": typed})
+                self.assertEqual((partner.phone, partner.mobile), (stored, stored))
+                self.assertFalse(partner.ecom_phone_invalid)
+                lead = self._lead(phone=typed)
+                self.assertEqual(lead.phone, stored)
+        partner.write({"phone": "8 (903) 000-11-22"})
+        self.assertEqual(partner.phone, "+79030001122")
+
+    def test_other_countries_e164(self):
+        belarus = self.env.ref("base.by")
+        partner = self.Partner.create({"name": "Лукашевич Ян", "country_id": belarus.id, "phone": "8 029 123-45-67"})
+        self.assertEqual(partner.phone, "+375291234567", "national spelling read with the partner's country")
+        partner = self.Partner.create({"name": "Müller", "phone": "+49 30 1234567"})
+        self.assertEqual(partner.phone, "+49301234567")
+
+    def test_invalid_kept_and_flagged(self):
+        partner = self.Partner.create({"name": "Петров", "phone": "12-34"})
+        self.assertEqual(partner.phone, "12-34", "kept as typed: nothing the customer gave is lost")
+        self.assertTrue(partner.ecom_phone_invalid)
+        partner.phone = "+7 916 123-45-67"
+        self.assertFalse(partner.ecom_phone_invalid)
+        lead = self._lead(phone="+7 916 123-45-6")
+        self.assertEqual(lead.phone, "+7 916 123-45-6")
+        self.assertEqual(lead.phone_state, "incorrect")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestGender(EcomCrmCase):
+    def test_gender_from_first_name(self):
+        cases = [
+            ({"lastname": "Иванова", "firstname": "Светлана"}, "female"),
+            ({"lastname": "Петров", "firstname": "Игорь", "patronymic": "Сергеевич"}, "male"),
+            ({"firstname": "Никита"}, "male"),
+            ({"firstname": "Любовь"}, "female"),
+            ({"firstname": "Саша", "patronymic": "Петровна"}, "female"),
+            ({"firstname": "Саша", "patronymic": "Петрович"}, "male"),
+            ({"name": "Кузнецова Алёна Игоревна"}, "female"),
+            ({"firstname": "Женя"}, False),  # both: left for a person to set
+        ]
+        for vals, gender in cases:
+            with self.subTest(vals=vals):
+                self.assertEqual(self.Partner.create(vals).ecom_gender, gender)
+
+    def test_gender_stays_editable(self):
+        with Form(self.Partner.with_user(self.salesman)) as form:
+            form.firstname = "Светлана"
+            self.assertEqual(form.ecom_gender, "female")
+            form.ecom_gender = "male"
+        partner = form.save()
+        self.assertEqual(partner.ecom_gender, "male")
+        partner.lastname = "Иванова"
+        self.assertEqual(partner.ecom_gender, "male", "a manual choice survives unrelated edits")
+
+    def test_companies_have_no_gender(self):
+        self.assertFalse(self.Partner.create({"name": "ООО Вектор", "is_company": True}).ecom_gender)
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestLeadTitle(EcomCrmCase):
+    def test_title_convention(self):
+        lead = self.Lead.create({"type": "opportunity", "ecom_product_id": self.product.id,
+                                 "ecom_delivery_city": "Казань"})
+        day = lead.create_date.strftime("%d.%m.%Y")  # the day the request came
+        self.assertEqual(lead.name, f"Коляска Cybex Priam, {day}, Казань")
+        lead.ecom_delivery_city = "Самара"
+        self.assertEqual(lead.name, f"Коляска Cybex Priam, {day}, Самара")
+        self.assertFalse(lead.ecom_name_manual)
+
+    def test_city_of_the_customer_and_form(self):
+        with Form(self.Lead.with_user(self.salesman).with_context(default_type="opportunity")) as form:
+            form.ecom_product_id = self.product
+            form.city = "Тула"
+            day = self.env.cr.now().strftime("%d.%m.%Y")
+            self.assertEqual(form.name, f"Коляска Cybex Priam, {day}, Тула")
+        self.assertEqual(form.record.name, f"Коляска Cybex Priam, {day}, Тула")
+
+    def test_manual_title_kept(self):
+        lead = self.Lead.create({"name": "Звонок по коляске", "type": "opportunity",
+                                 "ecom_product_id": self.product.id, "city": "Казань"})
+        self.assertEqual(lead.name, "Звонок по коляске")
+        lead.write({"name": "Перезвонить"})
+        lead.city = "Пермь"
+        self.assertEqual(lead.name, "Перезвонить")
+        self.assertTrue(lead.ecom_name_manual)
+
+    def test_no_product_or_city_no_convention(self):
+        self.assertFalse(self.Lead._ecom_title_from_vals({"city": "Казань"}))
+        self.assertFalse(self.Lead._ecom_title_from_vals({"ecom_product_id": self.product.id}))
+        lead = self.Lead.create({"type": "opportunity", "ecom_product_id": self.product.id, "city": "Казань"})
+        title = lead.name
+        lead.write({"city": False, "ecom_product_id": False})
+        self.assertEqual(lead.name, title, "an automatic title is kept, never blanked")

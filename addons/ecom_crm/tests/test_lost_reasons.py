@@ -1,0 +1,172 @@
+import json
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, HttpCase, tagged
+
+from .common import EcomCrmCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestLostOnlyWithReason(EcomCrmCase):
+    def assertStillOpen(self, *leads):
+        for lead in leads:
+            lead.invalidate_recordset()
+            self.assertTrue(lead.active, "nothing half-written")
+            self.assertFalse(lead.lost_reason_id)
+            self.assertEqual(lead.stage_id, self.stage_new)
+            self.assertFalse(lead.ecom_lost_stage_id)
+
+    def test_lost_wizard(self):
+        lead = self._lead()
+        wizard = Form(self.env["crm.lead.lost"].with_user(self.salesman).with_context(
+            active_ids=lead.ids, default_lead_ids=lead.ids))
+        with self.assertRaises(AssertionError):  # required in the dialog
+            wizard.save()
+        self.assertStillOpen(lead)
+        wizard.lost_reason_id = self.reason_expensive
+        wizard.save().action_lost_reason_apply()
+        self.assertFalse(lead.active)
+        self.assertEqual(lead.lost_reason_id, self.reason_expensive)
+        self.assertEqual(lead.probability, 0)
+
+    def test_lost_wizard_server_side(self):
+        lead = self._lead()
+        wizard = self.env["crm.lead.lost"].with_user(self.salesman).new({"lead_ids": lead.ids})
+        with self.assertRaises(UserError):
+            wizard.action_lost_reason_apply()
+        self.assertStillOpen(lead)
+
+    def test_action_set_lost(self):
+        lead = self._lead()
+        with self.assertRaises(UserError):
+            lead.with_user(self.salesman).action_set_lost()
+        self.assertStillOpen(lead)
+        lead.with_user(self.salesman).action_set_lost(lost_reason_id=self.reason_expensive.id)
+        self.assertFalse(lead.active)
+        self.assertEqual(lead.lost_reason_id, self.reason_expensive)
+
+    def test_archive_by_write_and_mass_action(self):
+        leads = self._lead() | self._lead(name="Вторая заявка")
+        with self.assertRaises(UserError):
+            leads[0].with_user(self.salesman).write({"active": False})
+        with self.assertRaises(UserError):
+            leads.with_user(self.salesman).action_archive()  # «Archive» on a list selection
+        self.assertStillOpen(*leads)
+        leads.with_user(self.salesman).write({"active": False, "lost_reason_id": self.reason_expensive.id})
+        self.assertEqual(leads.mapped("active"), [False, False])
+
+    def test_refusal_stage_drop(self):
+        lead = self._lead()
+        with self.assertRaises(UserError):
+            lead.with_user(self.salesman).write({"stage_id": self.stage_refused.id})
+        self.assertStillOpen(lead)
+        lead.with_user(self.salesman).write({"stage_id": self.stage_refused.id,
+                                             "lost_reason_id": self.reason_expensive.id})
+        self.assertFalse(lead.active)
+        self.assertEqual(lead.stage_id, self.stage_refused)
+        self.assertEqual(lead.ecom_lost_stage_id, self.stage_new, "lost at the stage it was dropped from")
+        self.assertEqual(lead.probability, 0)
+
+    def test_import(self):
+        result = self.Lead.with_user(self.salesman).load(
+            ["name", "type", "active"], [["Импорт без причины", "opportunity", "False"]])
+        self.assertTrue(result["messages"])
+        self.assertFalse(result["ids"])
+        self.assertFalse(self.Lead.with_context(active_test=False).search([("name", "=", "Импорт без причины")]))
+        result = self.Lead.with_user(self.salesman).load(
+            ["name", "type", "active", "lost_reason_id/id"],
+            [["Импорт с причиной", "opportunity", "False", "ecom_crm.lost_reason_too_expensive"]])
+        self.assertFalse(result["messages"], result["messages"])
+        lead = self.Lead.browse(result["ids"])
+        self.assertFalse(lead.active)
+        self.assertEqual(lead.lost_reason_id, self.reason_expensive)
+
+    def test_create_lost_needs_reason(self):
+        with self.assertRaises(UserError):
+            self._lead(active=False)
+
+    def test_lost_stage_date_and_phase(self):
+        early = self._lead(stage_id=self.stage_contact.id)
+        late = self._lead(stage_id=self.stage_new.id)
+        late.write({"stage_id": self.stage_payment.id, **self._ready_for_payment()})
+        early.action_set_lost(lost_reason_id=self.reason_expensive.id)
+        late.action_set_lost(lost_reason_id=self.reason_delivery_refused.id)
+        self.assertEqual(early.ecom_lost_stage_id, self.stage_contact)
+        self.assertEqual(late.ecom_lost_stage_id, self.stage_payment)
+        self.assertTrue(early.date_closed and late.date_closed, "when it was lost")
+        self.assertEqual(early.ecom_refusal_phase, "early")
+        self.assertEqual(late.ecom_refusal_phase, "late", "refused at delivery is a late refusal")
+
+    def test_restore_keeps_history(self):
+        # created with tracking on: a record created untracked stays untracked in its transaction
+        lead = self.Lead.with_context(tracking_disable=False).create(
+            {"name": "Заявка", "type": "opportunity", "stage_id": self.stage_new.id})
+        lead.write({"stage_id": self.stage_refused.id, "lost_reason_id": self.reason_expensive.id})
+        self.env.cr.precommit.run()  # tracking is written at commit: losing and restoring are two requests
+        lead.toggle_active()
+        self.assertTrue(lead.active)
+        self.assertFalse(lead.lost_reason_id)
+        self.assertEqual(lead.stage_id, self.stage_new, "back to the stage it was lost at")
+        self.assertFalse(lead.ecom_lost_stage_id)
+        self.env.cr.precommit.run()  # tracking values are written at commit
+        tracked = lead.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "lost_reason_id")
+        self.assertIn(self.reason_expensive.name, tracked.mapped("old_value_char") + tracked.mapped("new_value_char"))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestReasonLimit(EcomCrmCase):
+    def test_at_most_ten_active_reasons(self):
+        Reason = self.env["crm.lost.reason"]
+        self.assertEqual(Reason.search_count([]), 10)
+        with self.assertRaises(ValidationError):
+            Reason.create({"name": "Одиннадцатая причина"})
+        self.env.company.ecom_max_lost_reasons = 11
+        extra = Reason.create({"name": "Одиннадцатая причина"})
+        with self.assertRaises(ValidationError):
+            self.env.company.ecom_max_lost_reasons = 10
+        extra.active = False
+        self.env.company.ecom_max_lost_reasons = 10
+        with self.assertRaises(ValidationError):
+            extra.active = True
+
+    def test_limit_is_per_company(self):
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        self.env.ref("ecom_crm.lost_reason_other").company_id = self.env.company
+        Reason = self.env["crm.lost.reason"]
+        Reason.create({"name": "Только для второго магазина", "company_id": other.id})  # 9 shared + 1
+        with self.assertRaises(ValidationError):
+            Reason.create({"name": "Ещё одна для первого", "company_id": self.env.company.id})
+
+    def test_setting(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.ecom_max_lost_reasons, 10)
+        settings.ecom_max_lost_reasons = 12
+        settings.execute()
+        self.assertEqual(self.env.company.ecom_max_lost_reasons, 12)
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestLostByRpc(HttpCase):
+    def test_external_rpc_needs_reason(self):
+        self.env.ref("base.user_admin").lang = "ru_RU"  # the error comes back in the caller's language
+        stage = self.env.ref("ecom_crm.crm_stage_new_request")
+        lead = self.env["crm.lead"].create({"name": "Через API", "type": "opportunity", "stage_id": stage.id})
+
+        def execute(method, args, kwargs=None):
+            payload = {"jsonrpc": "2.0", "method": "call", "params": {
+                "service": "object", "method": "execute_kw",
+                "args": [self.env.cr.dbname, self.env.ref("base.user_admin").id, "admin",
+                         "crm.lead", method, args, kwargs or {}]}}
+            return self.url_open("/jsonrpc", data=json.dumps(payload),
+                                 headers={"Content-Type": "application/json"}).json()
+
+        answer = execute("write", [[lead.id], {"active": False}])
+        self.assertIn("только с причиной отказа", answer["error"]["data"]["message"])
+        lead.invalidate_recordset()
+        self.assertTrue(lead.active)
+        answer = execute("action_set_lost", [[lead.id]],
+                         {"lost_reason_id": self.env.ref("ecom_crm.lost_reason_no_answer").id})
+        self.assertNotIn("error", answer)
+        lead.invalidate_recordset()
+        self.assertFalse(lead.active)

@@ -1,0 +1,92 @@
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import EcomCrmCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestStageGating(EcomCrmCase):
+    def test_forward_cannot_skip_mandatory_stage(self):
+        lead = self._lead(**self._ready_for_payment())
+        with self.assertRaisesRegex(UserError, "«Awaiting payment / delivery»"):
+            lead.with_user(self.salesman).write({"stage_id": self.stage_sold.id})
+        self.assertEqual(lead.stage_id, self.stage_new)
+        with self.assertRaises(UserError):
+            lead.with_user(self.salesman).action_set_won()
+        self.assertEqual(lead.stage_id, self.stage_new)
+
+    def test_non_mandatory_stages_may_be_skipped(self):
+        lead = self._lead(**self._ready_for_payment())
+        lead.with_user(self.salesman).write({"stage_id": self.stage_payment.id})  # skips two optional stages
+        lead.with_user(self.salesman).write({"stage_id": self.stage_sold.id})
+        self.assertEqual(lead.stage_id, self.stage_sold)
+
+    def test_required_fields_named_in_the_error(self):
+        lead = self._lead(stage_id=self.stage_deciding.id, phone="+79161234567")
+        with self.assertRaises(UserError) as caught:
+            lead.with_user(self.salesman).write({"stage_id": self.stage_payment.id})
+        message = str(caught.exception)
+        self.assertIn("«Awaiting payment / delivery»", message)
+        for label in ("Delivery address", "Delivery zip", "Desired delivery time"):
+            self.assertIn(label, message)
+        self.assertNotIn("Phone", message.split("fill in")[1], "only the empty ones are named")
+        self.assertEqual(lead.stage_id, self.stage_deciding)
+
+    def test_required_fields_given_in_the_same_write(self):
+        lead = self._lead(stage_id=self.stage_deciding.id)
+        lead.with_user(self.salesman).write({"stage_id": self.stage_payment.id, **self._ready_for_payment()})
+        self.assertEqual(lead.stage_id, self.stage_payment)
+
+    def test_admin_configures_required_fields(self):
+        self.stage_contact.ecom_required_field_ids = self.env.ref("crm.field_crm_lead__email_from")
+        lead = self._lead()
+        with self.assertRaisesRegex(UserError, "Email"):
+            lead.with_user(self.salesman).write({"stage_id": self.stage_contact.id})
+        lead.with_user(self.salesman).write({"stage_id": self.stage_contact.id, "email_from": "a@mail.ru"})
+
+    def test_backward_moves_are_free(self):
+        lead = self._lead(**self._ready_for_payment())
+        lead.write({"stage_id": self.stage_payment.id})
+        lead.write({"phone": False})
+        lead.with_user(self.salesman).write({"stage_id": self.stage_new.id})
+        self.assertEqual(lead.stage_id, self.stage_new)
+
+    def test_team_specific_mandatory_stage(self):
+        team_a = self.env["crm.team"].create({"name": "Опт"})
+        team_b = self.env["crm.team"].create({"name": "Розница"})
+        check = self.env["crm.stage"].create({"name": "Проверка опта", "sequence": 2, "team_id": team_a.id,
+                                              "ecom_mandatory": True})
+        retail = self._lead(team_id=team_b.id)
+        retail.write({"stage_id": self.stage_deciding.id})  # team A's rule does not apply
+        wholesale = self._lead(team_id=team_a.id)
+        with self.assertRaisesRegex(UserError, check.name):
+            wholesale.write({"stage_id": self.stage_deciding.id})
+
+    def test_manager_override_is_logged(self):
+        lead = self._lead()
+        with self.assertRaises(UserError):
+            Form(self.env["ecom.crm.stage.override"].with_user(self.salesman).with_context(
+                default_lead_ids=lead.ids)).save()
+        wizard = Form(self.env["ecom.crm.stage.override"].with_user(self.sales_manager).with_context(
+            default_lead_ids=lead.ids))
+        wizard.stage_id = self.stage_sold
+        wizard.reason = "Клиент оплатил заранее, доставка самовывозом"
+        wizard.save().action_apply()
+        self.assertEqual(lead.stage_id, self.stage_sold)
+        body = lead.message_ids[:1].body
+        self.assertIn("Stage rules overridden by", body)
+        self.assertIn("Клиент оплатил заранее", body)
+        self.assertIn("Awaiting payment / delivery", body)
+
+    def test_override_context_needs_manager(self):
+        lead = self._lead()
+        with self.assertRaisesRegex(UserError, "Only sales managers"):
+            lead.with_user(self.salesman).with_context(ecom_stage_override=True).write(
+                {"stage_id": self.stage_sold.id})
+        self.assertEqual(lead.stage_id, self.stage_new)
+
+    def test_lost_requests_and_refusal_moves_are_not_gated(self):
+        lead = self._lead()
+        lead.with_user(self.salesman).write({"stage_id": self.stage_refused.id,
+                                             "lost_reason_id": self.reason_expensive.id})
+        self.assertEqual(lead.stage_id, self.stage_refused)

@@ -1,0 +1,44 @@
+"""Phone numbers in one stored format: E.164 (+7XXXXXXXXXX for Russia), whatever was typed.
+
+A thin layer over Odoo's phone_validation (itself over Google's libphonenumber): no regexes.
+"""
+
+from odoo.addons.phone_validation.tools.phone_validation import phone_format
+from odoo.exceptions import UserError
+
+
+def normalize_phone(number, country_code="RU", country_phone_code=7):
+    """Return ``(stored_value, valid)`` for a typed ``number``.
+
+    Valid numbers come back in E.164 («8 (916) 123-45-67» → «+79161234567»); the country
+    only matters for numbers typed without their international prefix.  An invalid number
+    is kept as typed (stripped), so nothing the customer gave is lost, and flagged invalid.
+    Empty values stay as they are.
+    """
+    if not number or not str(number).strip():
+        return number, True
+    number = str(number).strip()
+    try:
+        return phone_format(number, country_code or "RU", country_phone_code or 7, force_format="E164",
+                            raise_exception=True), True
+    except UserError:
+        return number, False
+
+
+def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile")):
+    """Normalise the phone fields of a create/write ``vals`` dict in place.
+
+    The country that reads national numbers is the one being written, else the records'
+    common country, else the company's, else Russia.
+    """
+    if not any(vals.get(f) for f in fnames):
+        return vals
+    country = env["res.country"].browse(vals["country_id"]) if vals.get("country_id") else None
+    if country is None and records:
+        countries = records.country_id
+        country = countries if len(countries) == 1 else None
+    country = country or env.company.country_id or env.ref("base.ru")
+    for fname in fnames:
+        if vals.get(fname):
+            vals[fname] = normalize_phone(vals[fname], country.code, country.phone_code)[0]
+    return vals

@@ -1,0 +1,2 @@
+from . import crm_lead_lost
+from . import ecom_crm_stage_override
