@@ -214,7 +214,8 @@ class DemoStoreGenerator:
             for vals in vals_list:
                 tmpl = known[vals["default_code"]]
                 variant = tmpl.product_variant_id
-                products.append((variant.id, variant.get_product_multiline_description_sale(), tmpl.list_price))
+                products.append((variant.id, variant.get_product_multiline_description_sale(), tmpl.list_price,
+                                 variant.name))
             self.cat_len.append(per_cat)
         return products
 
@@ -317,6 +318,7 @@ class DemoStoreGenerator:
             "churn": CHURN_SHARE, "a": self._orders_scale(),
             "cat_start": self.cat_start, "cat_len": self.cat_len, "n_cats": len(self.cat_start),
             "prod_ids": [p[0] for p in self.products], "prod_names": [p[1] for p in self.products],
+            "prod_titles": [p[3] for p in self.products],
             "prod_prices": [p[2] for p in self.products], "n_products": len(self.products),
             "tail": self._line_tail_scale(),
             "country": self.russia.id, "lang": self.lang, "lang_id": self.lang_id,
@@ -410,7 +412,7 @@ class DemoStoreGenerator:
             INSERT INTO res_partner (id, name, complete_name, lastname, firstname, patronymic, email,
                    email_normalized, phone, street, city, zip, country_id, lang, tz, type, is_company,
                    active, commercial_partner_id, partner_share, customer_rank, supplier_rank, user_id,
-                   color, message_bounce, invoice_warn, sale_warn, autopost_bills,
+                   color, message_bounce, invoice_warn, sale_warn, autopost_bills, ecom_gender, ecom_phone_invalid,
                    create_date, write_date, create_uid, write_uid %(sanitized_col)s)
             SELECT c.id, concat_ws(' ', c.last, c.first, c.patr), concat_ws(' ', c.last, c.first, c.patr),
                    c.last, c.first, c.patr, c.email, lower(c.email), c.phone,
@@ -422,6 +424,7 @@ class DemoStoreGenerator:
                    CASE WHEN c.n_orders > 0 THEN 1 ELSE 0 END, 0,
                    CASE WHEN c.n_orders > 0 THEN c.user_id END,
                    0, 0, 'no-message', 'no-message', 'ask',
+                   CASE WHEN c.female THEN 'female' ELSE 'male' END, false,
                    c.created, c.created, %(uid)s, %(uid)s %(sanitized_val)s
               FROM c
         """, **self._sql_params(p), sanitized_col=sanitized_col, sanitized_val=sanitized_val))
@@ -493,7 +496,6 @@ class DemoStoreGenerator:
         """Requests from every channel: recent ones open in every stage, older ones won or lost."""
         cr = self.cr
         r = p["r"]
-        lost_stage_col = SQL(", lost_stage_id") if self._has_column("crm_lead", "lost_stage_id") else SQL("")
         self._timed("leads", SQL("""
             WITH c AS (
                 SELECT c.id, c.seq, c.n_orders, c.user_id, c.fav_cat, c.q_first,
@@ -511,7 +513,8 @@ class DemoStoreGenerator:
                                      WHEN c.r1 < 0.86 THEN 4 WHEN c.r1 < 0.93 THEN 5 ELSE -3 END
                             WHEN c.n_orders > 0 THEN 5
                             ELSE -(1 + floor(c.r1 * 4)::int) END AS st,
-                       (%(prod_names)s::text[])[c.pidx] AS product, (%(prod_prices)s::numeric[])[c.pidx] AS price,
+                       (%(prod_titles)s::text[])[c.pidx] AS product, (%(prod_prices)s::numeric[])[c.pidx] AS price,
+                       (%(prod_ids)s::int[])[c.pidx] AS product_id,
                        (string_to_array((%(ch_campaigns)s::text[])[c.ch], ','))::int[] AS campaigns
                   FROM c
             ), m AS (
@@ -531,8 +534,10 @@ class DemoStoreGenerator:
                    automated_probability, expected_revenue, prorated_revenue, recurring_revenue,
                    recurring_revenue_monthly, recurring_revenue_monthly_prorated, recurring_revenue_prorated,
                    lost_reason_id, date_open, date_last_stage_update, date_closed, day_open, day_close,
-                   source_id, medium_id, campaign_id, message_bounce,
-                   create_date, write_date, create_uid, write_uid %(lost_stage_col)s)
+                   source_id, medium_id, campaign_id, message_bounce, ecom_product_id, ecom_delivery_city,
+                   ecom_delivery_zip, ecom_delivery_street, ecom_delivery_date, ecom_name_manual, ecom_overdue,
+                   ecom_lost_stage_id, ecom_refusal_phase,
+                   create_date, write_date, create_uid, write_uid)
             SELECT m.product || ', ' || to_char(m.create_date, 'DD.MM.YYYY') || ', ' || m.city, 'opportunity',
                    NOT m.lost, m.id, m.pname, m.email, lower(m.email),
                    CASE WHEN m.email IS NOT NULL THEN 'correct' END,
@@ -553,11 +558,14 @@ class DemoStoreGenerator:
                    CASE WHEN m.lost OR m.st = 5 THEN extract(day FROM m.closed - m.create_date) END,
                    (%(ch_source)s::int[])[m.ch], (%(ch_medium)s::int[])[m.ch],
                    m.campaigns[1 + floor(m.r3 * coalesce(array_length(m.campaigns, 1), 0))::int],
-                   0, m.create_date, GREATEST(m.create_date, m.closed), %(uid)s, %(uid)s
-                   %(lost_stage_val)s
+                   0, m.product_id, m.city, m.zip, CASE WHEN m.st >= 4 OR m.st = -4 THEN m.street END,
+                   CASE WHEN m.st >= 4 OR m.st = -4 THEN m.closed END, false, false,
+                   CASE WHEN m.lost THEN m.stage_id END,
+                   CASE WHEN NOT m.lost THEN NULL
+                        WHEN m.st = -4 OR m.reason = %(r_refused)s THEN 'late' ELSE 'early' END,
+                   m.create_date, GREATEST(m.create_date, m.closed), %(uid)s, %(uid)s
               FROM m
-        """, **self._sql_params(p), lost_stage_col=lost_stage_col,
-            lost_stage_val=SQL(", CASE WHEN m.lost THEN m.stage_id END") if lost_stage_col.code else SQL(""),
+        """, **self._sql_params(p),
             r_refused=r["refused_at_delivery"], r_expensive=r["too_expensive"], r_stock=r["out_of_stock"],
             r_delivery=r["delivery"], r_no_answer=r["no_answer"], r_changed=r["changed_mind"],
             r_elsewhere=r["bought_elsewhere"], r_payment=r["payment_method"], r_spam=r["duplicate_spam"],

@@ -7,7 +7,8 @@ from .common import EcomCrmCase
 
 # Stored computed fields the generator writes in SQL: each must equal what the ORM computes.
 CHECKED_FIELDS = {
-    "res.partner": ["name", "complete_name", "commercial_partner_id", "email_normalized", "partner_share"],
+    "res.partner": ["name", "complete_name", "commercial_partner_id", "email_normalized", "partner_share",
+                    "ecom_gender", "ecom_phone_invalid"],
     "sale.order": ["amount_untaxed", "amount_tax", "amount_total", "currency_id", "partner_invoice_id",
                    "partner_shipping_id", "invoice_status"],
     "sale.order.line": ["name", "price_subtotal", "price_tax", "price_total", "price_reduce_taxexcl",
@@ -16,7 +17,7 @@ CHECKED_FIELDS = {
                         "order_partner_id", "salesman_id"],
     "crm.lead": ["contact_name", "email_from", "email_normalized", "email_domain_criterion", "phone",
                  "phone_sanitized", "city", "zip", "street", "country_id", "lang_id", "day_close",
-                 "prorated_revenue"],
+                 "prorated_revenue", "name", "ecom_refusal_phase"],
 }
 
 
@@ -76,6 +77,12 @@ class TestDemoStore(EcomCrmCase):
             self.assertIn(channel, sources)
         won = leads.filtered(lambda ld: ld.stage_id.is_won)
         self.assertTrue(won.order_ids, "won requests lead to the customer's first order")
+        self.assertTrue(all(lead.ecom_lost_stage_id for lead in lost), "lost at a known stage")
+        self.assertEqual(set(lost.mapped("ecom_refusal_phase")), {"early", "late"})
+        late = lost.filtered(lambda ld: ld.ecom_refusal_phase == "late")
+        self.assertTrue(all(ld.ecom_lost_stage_id.ecom_order_placed or ld.lost_reason_id.ecom_after_order
+                            for ld in late))
+        self.assertTrue(all(lead.ecom_product_id for lead in leads), "every request names its product")
 
     def test_sql_values_match_orm(self):
         """Recompute a sample through the ORM: the generator's SQL must have written the same values."""
