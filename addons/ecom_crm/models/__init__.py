@@ -4,3 +4,10 @@ from . import res_partner
 from . import crm_stage
 from . import crm_lost_reason
 from . import crm_lead
+from . import crm_team
+from . import crm_team_member
+from . import sale_order
+from . import ecom_intake_source
+from . import ecom_intake_request
+from . import ecom_call
+from . import ecom_customer_timeline

@@ -1,12 +1,29 @@
+from datetime import timedelta
+
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
+from odoo.tools import email_normalize as tools_email_normalize
 
 from ..tools.phones import normalize_phone_vals
 
 PHONE_FIELDS = ("phone", "mobile")
+# click ids name their advertising channel even when UTM tags were lost on the way
+CLICK_ID_SOURCES = {
+    "yclid": "ecom_crm.utm_source_yandex_direct",
+    "gclid": "ecom_crm.utm_source_google_ads",
+    "rb_clickid": "ecom_crm.utm_source_vk",
+}
+# what sites and CMS plugins put in utm_source, mapped to the channels shipped with the addon
+UTM_SOURCE_ALIASES = {
+    "yandex": "yandex_direct", "yandex_direct": "yandex_direct", "yandex-direct": "yandex_direct",
+    "direct": "yandex_direct", "ya": "yandex_direct", "google": "google_ads", "google_ads": "google_ads",
+    "adwords": "google_ads", "avito": "avito", "vk": "vk", "vkontakte": "vk", "vk.com": "vk",
+    "site": "website", "website": "website", "phone": "phone", "email": "email",
+    "marketplace": "marketplace", "ozon": "marketplace", "wildberries": "marketplace", "wb": "marketplace",
+}
 
 
 class CrmLead(models.Model):
@@ -31,6 +48,12 @@ class CrmLead(models.Model):
         string="Refusal phase", compute="_compute_ecom_refusal_phase", store=True)
     # stage time limits
     ecom_overdue = fields.Boolean("Overdue in stage", readonly=True, copy=False, index=True)
+    # intake
+    ecom_repeat_customer = fields.Boolean(
+        "Repeat customer", readonly=True, copy=False, help="The customer had already bought when the request came.")
+    ecom_click_id = fields.Char("Click id", readonly=True, copy=False)
+    ecom_intake_ids = fields.One2many("ecom.intake.request", "lead_id", "Incoming requests")
+    ecom_customer_status = fields.Selection(related="partner_id.commercial_partner_id.ecom_customer_status")
 
     # ------------------------------------------------------------------ computes
     @api.depends("ecom_lost_stage_id", "lost_reason_id", "active")
@@ -75,6 +98,8 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if "user_id" not in vals:
+                vals.update(self._ecom_assignment_vals(vals))
             if vals.get("name"):
                 vals.setdefault("ecom_name_manual", True)
             else:
@@ -243,3 +268,157 @@ class CrmLead(models.Model):
                 note=escape(_("The request has waited longer than the stage's time limit: move it on or "
                               "contact the customer.")))
         return leads
+
+    # ------------------------------------------------------------------- intake
+    @api.model
+    def _ecom_assignment_vals(self, vals):
+        """``user_id`` for a request created without one, when its team assigns by load."""
+        team = self.env["crm.team"].browse(vals.get("team_id")) if vals.get("team_id") else \
+            self.env["crm.team"].browse()
+        if not team.ecom_assign_by_load:
+            return {}
+        partner = self.env["res.partner"].browse(vals.get("partner_id") or [])
+        return {"user_id": team._ecom_pick_salesperson(partner).id or False}
+
+    @api.model
+    def _ecom_utm_source(self, name):
+        if not name:
+            return self.env["utm.source"]
+        alias = UTM_SOURCE_ALIASES.get(name.strip().lower())
+        if alias:
+            return self.env.ref(f"ecom_crm.utm_source_{alias}")
+        return self._find_or_create_record("utm.source", name)
+
+    @api.model
+    def _ecom_intake(self, data, source=None, channel="api", remote_addr=None):
+        """Turn one incoming request (validated ``data``) into a lead of the right customer.
+
+        The customer is matched by normalised phone or email (created only when nothing
+        matches); a second request within the repeat window updates the customer's open
+        request instead of creating another; the request is journaled with what was done.
+        Returns the ``ecom.intake.request`` journal entry.
+        """
+        source = source or self.env["ecom.intake.source"]
+        company = source.company_id or self.env.company
+        Partner = self.env["res.partner"]
+        partner, created = Partner._ecom_find_or_create_customer(
+            name=data.get("name"), phone=data.get("phone"), email=data.get("email"), city=data.get("city"),
+            zip_code=data.get("zip"), street=data.get("address"))
+        repeat = bool(partner.ecom_order_count) or bool(self.env["sale.order"].search_count(
+            [("partner_id", "child_of", partner.id), ("state", "=", "sale")], limit=1))
+        utm_source = self._ecom_utm_source(data.get("utm_source"))
+        click_key = next((key for key in CLICK_ID_SOURCES if data.get(key)), None)
+        if click_key and not utm_source:
+            utm_source = self.env.ref(CLICK_ID_SOURCES[click_key])
+        utm_source = utm_source or source.utm_source_id
+        medium = self._find_or_create_record("utm.medium", data["utm_medium"]) \
+            if data.get("utm_medium") else source.utm_medium_id
+        campaign = self._find_or_create_record("utm.campaign", data["utm_campaign"]) \
+            if data.get("utm_campaign") else self.env["utm.campaign"]
+        product = self._ecom_intake_product(data)
+        window_start = fields.Datetime.now() - timedelta(days=company.ecom_repeat_window_days)
+        lead = self.search([("partner_id", "=", partner.id), ("active", "=", True), ("type", "=", "opportunity"),
+                            ("stage_id.is_won", "=", False), ("create_date", ">=", window_start)],
+                           order="create_date desc", limit=1) if not created else self.browse()
+        text = self._ecom_intake_text(data, utm_source)
+        if lead:
+            update = {}
+            if product and not lead.ecom_product_id:
+                update["ecom_product_id"] = product.id
+            if data.get("amount") and not lead.expected_revenue:
+                update["expected_revenue"] = data["amount"]
+            if update:
+                lead.write(update)
+            lead.message_post(body=text, subtype_xmlid="mail.mt_note")
+            result = "updated"
+        else:
+            team = source.team_id or self.env["crm.team"]._get_default_team_id(user_id=False)
+            vals = {
+                "type": "opportunity", "partner_id": partner.id, "contact_name": data.get("name"),
+                "phone": data.get("phone") or partner.phone, "email_from": data.get("email") or partner.email,
+                "description": text, "ecom_product_id": product.id, "expected_revenue": data.get("amount", 0.0),
+                "ecom_delivery_city": data.get("city"), "ecom_delivery_zip": data.get("zip"),
+                "ecom_delivery_street": data.get("address"), "city": data.get("city") or partner.city,
+                "source_id": utm_source.id, "medium_id": medium.id, "campaign_id": campaign.id,
+                "referred": data.get("referrer"), "ecom_click_id": data.get(click_key) if click_key else False,
+                "ecom_repeat_customer": repeat, "team_id": team.id, "company_id": company.id,
+                "ecom_delivery_date": data["delivery_date"].replace(tzinfo=None) if data.get("delivery_date")
+                else False,
+            }
+            if not product:
+                who = data.get("name") or partner.display_name
+                vals["name"] = _("Request from %(who)s", who=who)
+            vals.update(self._ecom_assignment_vals(vals) if team.ecom_assign_by_load else {})
+            lead = self.with_context(mail_create_nosubscribe=True).create(vals)
+            result = "created"
+        return self.env["ecom.intake.request"].create({
+            "channel": channel, "source_id": source.id, "idempotency_key": data.get("idempotency_key"),
+            "lead_id": lead.id, "partner_id": partner.id, "result": result, "repeat_customer": repeat,
+            "new_customer": created, "contact_name": data.get("name"), "phone": data.get("phone"),
+            "email": data.get("email"), "message": data.get("message"), "utm_source_id": utm_source.id,
+            "utm_medium_id": medium.id, "utm_campaign_id": campaign.id,
+            "click_id": data.get(click_key) if click_key else False, "referrer": data.get("referrer"),
+            "amount": data.get("amount", 0.0), "payload": data.get("_raw"), "remote_addr": remote_addr,
+            "company_id": company.id,
+        })
+
+    @api.model
+    def _ecom_intake_product(self, data):
+        Product = self.env["product.product"]
+        if data.get("product_sku"):
+            found = Product.search(["|", ("default_code", "=", data["product_sku"]),
+                                    ("barcode", "=", data["product_sku"])], limit=1)
+            if found:
+                return found
+        for line in data.get("lines") or []:
+            if line.get("sku"):
+                found = Product.search(["|", ("default_code", "=", line["sku"]), ("barcode", "=", line["sku"])],
+                                       limit=1)
+                if found:
+                    return found
+        if data.get("product"):
+            return Product.search([("name", "=ilike", data["product"])], limit=1)
+        return Product
+
+    @api.model
+    def _ecom_intake_text(self, data, utm_source):
+        lines = [escape(data["message"])] if data.get("message") else []
+        for line in data.get("lines") or []:
+            lines.append(escape(f"• {line['name']} × {line['qty']:g} — {line['price']:,.2f}".replace(",", " ")))
+        if data.get("amount"):
+            amount = f"{data['amount']:,.2f}".replace(",", " ")
+            lines.append(escape(_("Amount: %(amount)s", amount=amount)))
+        if utm_source:
+            channel = utm_source.name
+            lines.append(escape(_("Channel: %(channel)s", channel=channel)))
+        return Markup("<br/>").join(lines) if lines else Markup("")
+
+    # -------------------------------------------------------------- mail alias
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """Emails to the CRM alias go through the same customer matching and repeat window."""
+        email = tools_email_normalize(msg_dict.get("email_from") or "")
+        partner = self.env["res.partner"]._ecom_match_customer(email=email) if email else None
+        if partner:
+            company = self.env.company
+            window_start = fields.Datetime.now() - timedelta(days=company.ecom_repeat_window_days)
+            open_lead = self.search([("partner_id", "=", partner.id), ("active", "=", True),
+                                     ("type", "=", "opportunity"), ("stage_id.is_won", "=", False),
+                                     ("create_date", ">=", window_start)], order="create_date desc", limit=1)
+            if open_lead:
+                # the mail gateway posts the message on the record returned here
+                self.env["ecom.intake.request"].create({
+                    "channel": "email", "lead_id": open_lead.id, "partner_id": partner.id, "result": "updated",
+                    "email": email, "message": msg_dict.get("subject"),
+                    "repeat_customer": bool(partner.ecom_order_count)})
+                return open_lead
+            custom_values = dict(custom_values or {}, partner_id=partner.id)
+        lead = super().message_new(msg_dict, custom_values=custom_values)
+        partner = lead.partner_id.commercial_partner_id
+        if lead.team_id.ecom_assign_by_load and not lead.user_id:
+            lead.user_id = lead.team_id._ecom_pick_salesperson(partner)
+        self.env["ecom.intake.request"].create({
+            "channel": "email", "lead_id": lead.id, "partner_id": partner.id, "result": "created",
+            "email": email, "message": msg_dict.get("subject"), "new_customer": False,
+            "repeat_customer": bool(partner.ecom_order_count)})
+        return lead

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.tools import SQL, email_normalize
 
 from ..tools.phones import normalize_phone, normalize_phone_vals
 from ..tools.russian_names import compose_name, gender_from_name, split_russian_name
@@ -20,6 +21,26 @@ class ResPartner(models.Model):
     ecom_phone_invalid = fields.Boolean(
         "Invalid phone", compute="_compute_ecom_phone_invalid", store=True,
         help="The phone or mobile could not be read as a valid number; it is kept as typed.")
+    # indexed so that requests find their customer by normalised phone at any scale
+    phone = fields.Char(index="btree_not_null")
+    mobile = fields.Char(index="btree_not_null")
+
+    # customer card, refreshed set-based (see _ecom_refresh_customer_card)
+    ecom_order_count = fields.Integer("Orders", readonly=True)
+    ecom_revenue = fields.Monetary("Revenue", readonly=True, currency_field="ecom_currency_id")
+    ecom_avg_order = fields.Monetary("Average order", readonly=True, currency_field="ecom_currency_id")
+    ecom_first_order_date = fields.Date("First order", readonly=True)
+    ecom_last_order_date = fields.Date("Last order", readonly=True)
+    ecom_days_since_order = fields.Integer("Days since the last order", readonly=True)
+    ecom_currency_id = fields.Many2one("res.currency", compute="_compute_ecom_currency_id")
+    ecom_discount_card = fields.Char("Discount card", index="btree_not_null", copy=False)
+    ecom_customer_status = fields.Selection(
+        [("new", "New"), ("first_purchase", "First purchase"), ("repeat", "Repeat"), ("vip", "VIP"),
+         ("sleeping", "Sleeping"), ("lost", "Lost")],
+        string="Customer status", readonly=True, index=True, default="new",
+        help="Moves with the funnel and with the time since the last order; thresholds in CRM settings.")
+    ecom_intake_count = fields.Integer("Incoming requests", compute="_compute_ecom_intake_count")
+
     # The display name is composed from the parts for persons; companies keep a free name.
     name = fields.Char(
         compute="_compute_name",
@@ -35,6 +56,16 @@ class ResPartner(models.Model):
         for partner in self:
             composed = not partner.is_company and compose_name(*(partner[f] for f in NAME_PARTS))
             partner.name = composed or partner.name
+
+    def _compute_ecom_currency_id(self):
+        for partner in self:
+            partner.ecom_currency_id = (partner.company_id or self.env.company).currency_id
+
+    def _compute_ecom_intake_count(self):
+        counts = dict(self.env["ecom.intake.request"].sudo()._read_group(
+            [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+        for partner in self:
+            partner.ecom_intake_count = counts.get(partner, 0)
 
     @api.depends("firstname", "patronymic", "is_company")
     def _compute_ecom_gender(self):
@@ -77,3 +108,134 @@ class ResPartner(models.Model):
             vals = dict(vals)
             normalize_phone_vals(self.env, vals, self)
         return super().write(vals)
+
+    # ------------------------------------------------------------------ dedup
+    @api.model
+    def _ecom_match_customer(self, phone=None, email=None):
+        """The existing customer a request belongs to: by normalised phone first, then by email.
+
+        Several matches (duplicates not merged yet) resolve to the one who bought last, then
+        the oldest record, so that the history stays in one place.
+        """
+        Partner = self.with_context(active_test=False)
+        if phone:
+            phone = normalize_phone_vals(self.env, {"phone": phone})["phone"]
+            found = Partner.search(["|", ("phone", "=", phone), ("mobile", "=", phone)],
+                                   order="ecom_last_order_date desc nulls last, id", limit=1)
+            if found:
+                return found.commercial_partner_id
+        normalized = email_normalize(email) if email else False
+        if normalized:
+            found = Partner.search([("email_normalized", "=", normalized)],
+                                   order="ecom_last_order_date desc nulls last, id", limit=1)
+            if found:
+                return found.commercial_partner_id
+        return self.browse()
+
+    @api.model
+    def _ecom_find_or_create_customer(self, name=None, phone=None, email=None, city=None, zip_code=None,
+                                      street=None):
+        """``(partner, created)``: the matching customer (missing contact data completed) or a new one."""
+        partner = self._ecom_match_customer(phone, email)
+        if partner:
+            missing = {}
+            if phone and not (partner.phone or partner.mobile):
+                missing["phone"] = phone
+            if email and not partner.email:
+                missing["email"] = email
+            if missing:
+                partner.write(missing)
+            return partner, False
+        vals = {"name": name or phone or email, "phone": phone, "email": email, "city": city, "zip": zip_code,
+                "street": street}
+        return self.create({k: v for k, v in vals.items() if v}), True
+
+    # --------------------------------------------------------- customer card
+    @api.model
+    def _ecom_refresh_customer_card(self, partner_ids=None):
+        """Order statistics and customer status of customers, in one set-based UPDATE.
+
+        ``partner_ids``: only these commercial partners (an order was confirmed); None: everybody
+        who has orders or a status to update (the daily job, since days since the last order move).
+        """
+        company = self.env.company
+        self.env["sale.order"].flush_model(["state", "date_order", "amount_total", "partner_id"])
+        self.env["crm.lead"].flush_model(["partner_id", "active", "probability"])
+        self.flush_model()
+        only = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL("")
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(SQL("""
+            WITH stats AS (
+                SELECT p.commercial_partner_id AS partner_id, count(*) AS orders, sum(so.amount_total) AS revenue,
+                       min(so.date_order)::date AS first_order, max(so.date_order)::date AS last_order
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' %(only)s
+              GROUP BY p.commercial_partner_id
+            ), leads AS (
+                SELECT l.partner_id, bool_or(l.active) AS has_open, count(*) AS total
+                  FROM crm_lead l
+                  JOIN res_partner p ON p.id = l.partner_id
+                 WHERE true %(only)s
+              GROUP BY l.partner_id
+            ), card AS (
+                SELECT p.id,
+                       coalesce(s.orders, 0) AS orders, coalesce(s.revenue, 0) AS revenue,
+                       CASE WHEN s.orders > 0 THEN round(s.revenue / s.orders, 2) ELSE 0 END AS avg_order,
+                       s.first_order, s.last_order,
+                       CASE WHEN s.last_order IS NOT NULL THEN %(today)s::date - s.last_order END AS days,
+                       CASE
+                           WHEN coalesce(s.orders, 0) = 0 THEN
+                               CASE WHEN l.total > 0 AND NOT l.has_open THEN 'lost' ELSE 'new' END
+                           WHEN %(today)s::date - s.last_order >= %(lost_days)s THEN 'lost'
+                           WHEN %(today)s::date - s.last_order >= %(sleeping_days)s THEN 'sleeping'
+                           WHEN s.revenue >= %(vip_revenue)s OR s.orders >= %(vip_orders)s THEN 'vip'
+                           WHEN s.orders >= 2 THEN 'repeat'
+                           ELSE 'first_purchase'
+                       END AS status
+                  FROM res_partner p
+                  LEFT JOIN stats s ON s.partner_id = p.id
+                  LEFT JOIN leads l ON l.partner_id = p.id
+                 WHERE p.id = p.commercial_partner_id %(only)s
+                   AND (s.partner_id IS NOT NULL OR l.partner_id IS NOT NULL OR p.ecom_order_count > 0
+                        OR p.ecom_customer_status <> 'new')
+            )
+            UPDATE res_partner p
+               SET ecom_order_count = c.orders, ecom_revenue = c.revenue, ecom_avg_order = c.avg_order,
+                   ecom_first_order_date = c.first_order, ecom_last_order_date = c.last_order,
+                   ecom_days_since_order = c.days, ecom_customer_status = c.status
+              FROM card c
+             WHERE p.id = c.id
+               AND (p.ecom_order_count, p.ecom_revenue, p.ecom_last_order_date, p.ecom_days_since_order,
+                    p.ecom_customer_status)
+                   IS DISTINCT FROM (c.orders, c.revenue, c.last_order, c.days, c.status)
+        """, only=only, today=today, lost_days=company.ecom_lost_days, sleeping_days=company.ecom_sleeping_days,
+            vip_revenue=company.ecom_vip_revenue, vip_orders=company.ecom_vip_orders))
+        updated = self.env.cr.rowcount
+        self.invalidate_model(["ecom_order_count", "ecom_revenue", "ecom_avg_order", "ecom_first_order_date",
+                               "ecom_last_order_date", "ecom_days_since_order", "ecom_customer_status"])
+        return updated
+
+    @api.model
+    def _cron_ecom_refresh_customer_cards(self):
+        return self._ecom_refresh_customer_card()
+
+    def action_ecom_view_intake(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Incoming requests"),
+            "res_model": "ecom.intake.request",
+            "view_mode": "list,form",
+            "domain": [("partner_id", "child_of", self.commercial_partner_id.id)],
+        }
+
+    def action_ecom_view_timeline(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Timeline of %s", self.display_name),
+            "res_model": "ecom.customer.timeline",
+            "view_mode": "list",
+            "domain": [("partner_id", "=", self.commercial_partner_id.id)],
+        }

@@ -31,7 +31,8 @@ class EcomCrmCase(TransactionCase):
         cls.stage_refused = cls.env["crm.stage"].create({"name": "Refused", "sequence": 90, "ecom_is_refusal": True})
         cls.reason_expensive = cls.env.ref("ecom_crm.lost_reason_too_expensive")
         cls.reason_delivery_refused = cls.env.ref("ecom_crm.lost_reason_refused_at_delivery")
-        cls.product = cls.env["product.product"].create({"name": "Коляска Cybex Priam", "list_price": 89990})
+        cls.product = cls.env["product.product"].create(
+            {"name": "Коляска Cybex Priam", "list_price": 89990, "taxes_id": [(5, 0, 0)]})
 
     @classmethod
     def _lead(cls, **vals):

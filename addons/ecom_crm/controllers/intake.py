@@ -1,0 +1,153 @@
+"""Intake API: one authenticated JSON endpoint for every site, plugin, form, marketplace and
+telephony that sends requests, with well-formed errors (see docs/intake-openapi.yaml)."""
+
+import json
+import logging
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, fields, http
+from odoo.http import request
+
+from ..tools.intake import validate_request
+
+_logger = logging.getLogger(__name__)
+MAX_BODY = 64 * 1024
+CALL_EVENTS = ("incoming", "answered", "missed", "finished")
+
+
+def json_response(status, payload, headers=None):
+    return request.make_response(
+        json.dumps(payload, ensure_ascii=False, default=str), status=status,
+        headers=[("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store"),
+                 *(headers or [])])
+
+
+def error(status, code, message, **extra):
+    return json_response(status, {"error": code, "message": message, **extra})
+
+
+def validate_call(data):
+    """``(clean, errors)`` for a telephony event: the generic format providers' adapters map to."""
+    errors, clean = {}, {}
+    if not isinstance(data, dict):
+        return {}, {"_": "the body must be a JSON object"}
+    if data.get("event") not in CALL_EVENTS:
+        errors["event"] = f"one of {', '.join(CALL_EVENTS)}"
+    for key, limit in (("call_id", 128), ("caller", 64), ("called", 64), ("caller_name", 256),
+                       ("recording_url", 2048)):
+        value = data.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, (str, int)) or isinstance(value, bool) or len(str(value)) > limit:
+            errors[key] = f"a string of at most {limit} characters"
+        else:
+            clean[key] = str(value).strip()
+    for key in ("call_id", "caller"):
+        if not clean.get(key):
+            errors.setdefault(key, "required")
+    if clean.get("recording_url") and not clean["recording_url"].startswith(("https://", "http://")):
+        errors["recording_url"] = "an http(s) URL"
+    if data.get("duration") is not None:
+        if isinstance(data["duration"], bool) or not isinstance(data["duration"], int) or data["duration"] < 0:
+            errors["duration"] = "a non-negative integer (seconds)"
+        else:
+            clean["duration"] = data["duration"]
+    if data.get("direction") in ("in", "out"):
+        clean["direction"] = data["direction"]
+    if "event" not in errors:
+        clean["event"] = data["event"]
+    return clean, errors
+
+
+class IntakeController(http.Controller):
+    def _authenticate(self):
+        """``(env, source)`` of the API key in the request, or ``(None, error response)``."""
+        header = request.httprequest.headers.get("Authorization", "")
+        key = header[7:].strip() if header.lower().startswith("bearer ") else \
+            request.httprequest.headers.get("X-Api-Key", "").strip()
+        env = request.env(user=SUPERUSER_ID, su=True)
+        source = env["ecom.intake.source"]._authenticate(key) if key else None
+        if not source:
+            return None, error(401, "unauthorized", "a valid API key is required (Authorization: Bearer <key>)")
+        env = env(context=dict(env.context, allowed_company_ids=[source.company_id.id], tracking_disable=False))
+        return env, source.with_env(env)
+
+    def _read_json(self):
+        length = request.httprequest.content_length
+        if length is not None and length > MAX_BODY:
+            return None, error(413, "payload_too_large", f"the body is limited to {MAX_BODY} bytes")
+        body = request.httprequest.get_data(cache=False, parse_form_data=False)
+        if len(body) > MAX_BODY:
+            return None, error(413, "payload_too_large", f"the body is limited to {MAX_BODY} bytes")
+        try:
+            return json.loads(body.decode("utf-8")), None
+        except (UnicodeDecodeError, ValueError):
+            return None, error(400, "invalid_json", "the body is not UTF-8 JSON")
+
+    def _rate_limited(self, env, source):
+        since = fields.Datetime.now() - timedelta(minutes=1)
+        env.cr.execute("SELECT count(*) FROM ecom_intake_request WHERE source_id = %s AND create_date >= %s",
+                       [source.id, since])
+        if env.cr.fetchone()[0] >= source.rate_limit:
+            return error(429, "rate_limited", f"at most {source.rate_limit} requests per minute",
+                         retry_after=60)
+        return None
+
+    @http.route("/ecom_crm/api/v1/requests", type="http", auth="none", methods=["POST"], csrf=False,
+                save_session=False, readonly=False)
+    def post_request(self, **_kwargs):
+        data, failure = self._read_json()
+        env, source = self._authenticate()
+        if env is None:
+            return source
+        if failure:
+            return failure
+        clean, errors = validate_request(data)
+        if errors:
+            return error(400, "invalid_request", "some fields are invalid", fields=errors)
+        key = clean.get("idempotency_key")
+        if key:
+            previous = env["ecom.intake.request"].search(
+                [("source_id", "=", source.id), ("idempotency_key", "=", key)], limit=1)
+            if previous:
+                return json_response(200, self._answer(previous, replay=True))
+        limited = self._rate_limited(env, source)
+        if limited:
+            return limited
+        clean["_raw"] = data
+        try:
+            with env.cr.savepoint():
+                entry = env["crm.lead"]._ecom_intake(clean, source=source, channel="api",
+                                                     remote_addr=request.httprequest.remote_addr)
+        except Exception as exc:  # a concurrent duplicate idempotency key: answer with the first one
+            previous = key and env["ecom.intake.request"].search(
+                [("source_id", "=", source.id), ("idempotency_key", "=", key)], limit=1)
+            if previous:
+                return json_response(200, self._answer(previous, replay=True))
+            _logger.exception("intake failed")
+            return error(500, "internal_error", str(exc.__class__.__name__))
+        return json_response(201 if entry.result == "created" else 200, self._answer(entry))
+
+    def _answer(self, entry, replay=False):
+        return {"request_id": entry.id, "lead_id": entry.lead_id.id, "partner_id": entry.partner_id.id,
+                "result": entry.result, "repeat_customer": entry.repeat_customer,
+                "new_customer": entry.new_customer, "replayed": replay}
+
+    @http.route("/ecom_crm/api/v1/calls", type="http", auth="none", methods=["POST"], csrf=False,
+                save_session=False, readonly=False)
+    def post_call(self, **_kwargs):
+        data, failure = self._read_json()
+        env, source = self._authenticate()
+        if env is None:
+            return source
+        if failure:
+            return failure
+        clean, errors = validate_call(data)
+        if errors:
+            return error(400, "invalid_request", "some fields are invalid", fields=errors)
+        limited = self._rate_limited(env, source)
+        if limited:
+            return limited
+        call = env["ecom.call"]._ecom_process_event(clean, source)
+        return json_response(200, {"call": call.id, "state": call.state, "lead_id": call.lead_id.id,
+                                   "partner_id": call.partner_id.id})

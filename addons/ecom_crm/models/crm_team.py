@@ -1,0 +1,49 @@
+from odoo import fields, models
+
+
+class CrmTeam(models.Model):
+    _inherit = "crm.team"
+
+    ecom_assign_by_load = fields.Boolean(
+        "Assign by load",
+        help="New requests without a salesperson go to the customer's own manager when available, "
+             "otherwise to the available member with the lowest load (open requests and overdue "
+             "activities, weighted in Settings), never above a member's maximum; ties round-robin. "
+             "Off: Odoo's own assignment rules apply.")
+
+    def _ecom_member_loads(self, members):
+        """Open requests, overdue activities and weighted load of each member, set-based."""
+        users = members.user_id
+        company = self.company_id or self.env.company
+        open_counts = dict(self.env["crm.lead"].sudo()._read_group(
+            [("user_id", "in", users.ids), ("active", "=", True), ("type", "=", "opportunity"),
+             ("stage_id.is_won", "=", False)], ["user_id"], ["__count"]))
+        overdue_counts = dict(self.env["mail.activity"].sudo()._read_group(
+            [("user_id", "in", users.ids), ("res_model", "=", "crm.lead"),
+             ("date_deadline", "<", fields.Date.context_today(self))], ["user_id"], ["__count"]))
+        return {
+            member: (open_counts.get(member.user_id, 0),
+                     company.ecom_load_weight_open * open_counts.get(member.user_id, 0)
+                     + company.ecom_load_weight_overdue * overdue_counts.get(member.user_id, 0))
+            for member in members
+        }
+
+    def _ecom_pick_salesperson(self, partner=None):
+        """The salesperson for a new request of ``partner`` in this team, or an empty recordset."""
+        self.ensure_one()
+        manager = (partner.commercial_partner_id.user_id if partner else None) or self.env["res.users"]
+        if manager and manager.active and not manager.share:
+            membership = self.crm_team_member_ids.filtered(lambda m: m.user_id == manager)
+            if not membership or membership.ecom_available:
+                return manager
+        members = self.crm_team_member_ids.filtered(lambda m: m.ecom_available and m.user_id.active)
+        if not members:
+            return self.env["res.users"]
+        loads = self._ecom_member_loads(members)
+        candidates = members.filtered(lambda m: loads[m][0] < m.ecom_max_open_leads)
+        if not candidates:
+            return self.env["res.users"]
+        best = min(candidates, key=lambda m: (loads[m][1], m.ecom_last_assigned or fields.Datetime.from_string(
+            "1970-01-01 00:00:00"), m.id))
+        best.sudo().ecom_last_assigned = fields.Datetime.now()
+        return best.user_id

@@ -1,0 +1,79 @@
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+
+
+class EcomCall(models.Model):
+    """A phone call reported by an IP-telephony / call-tracking webhook, attached to its request."""
+
+    _name = "ecom.call"
+    _description = "Phone call"
+    _order = "started_at desc, id desc"
+    _rec_name = "caller"
+
+    source_id = fields.Many2one("ecom.intake.source", "Telephony", index=True, ondelete="set null")
+    call_id = fields.Char("Call id", required=True, index=True)
+    direction = fields.Selection([("in", "Incoming"), ("out", "Outgoing")], default="in", required=True)
+    state = fields.Selection(
+        [("ringing", "Ringing"), ("answered", "Answered"), ("missed", "Missed"), ("finished", "Finished")],
+        default="ringing", required=True)
+    caller = fields.Char("Caller number", required=True)
+    called = fields.Char("Called number")
+    started_at = fields.Datetime(default=fields.Datetime.now)
+    duration = fields.Integer("Duration (s)")
+    recording_url = fields.Char("Recording")
+    lead_id = fields.Many2one("crm.lead", "Request", index="btree_not_null", ondelete="set null")
+    partner_id = fields.Many2one("res.partner", "Customer", index="btree_not_null", ondelete="set null")
+    user_id = fields.Many2one("res.users", "Answered by")
+
+    _sql_constraints = [
+        ("call_unique", "UNIQUE(source_id, call_id)", "A call is reported once per telephony source."),
+    ]
+
+    @api.model
+    def _ecom_process_event(self, data, source):
+        """Apply one webhook event (validated ``data``); the first event of a call finds or
+        creates the customer's request through the intake, later ones update the call."""
+        call = self.search([("source_id", "=", source.id), ("call_id", "=", data["call_id"])], limit=1)
+        if not call:
+            entry = self.env["crm.lead"]._ecom_intake(
+                {"phone": data["caller"], "name": data.get("caller_name"),
+                 "message": _("Incoming call to %(called)s", called=data.get("called") or "")},
+                source=source, channel="call")
+            call = self.create({
+                "source_id": source.id, "call_id": data["call_id"], "caller": entry.partner_id.phone or data["caller"],
+                "called": data.get("called"), "direction": data.get("direction", "in"),
+                "started_at": data.get("started_at") or fields.Datetime.now(), "lead_id": entry.lead_id.id,
+                "partner_id": entry.partner_id.id,
+            })
+        event = data["event"]
+        state = {"incoming": "ringing", "answered": "answered", "missed": "missed", "finished": "finished"}[event]
+        vals = {"state": state if not (state == "finished" and call.state == "missed") else "missed"}
+        for key in ("duration", "recording_url"):
+            if data.get(key) is not None:
+                vals[key] = data[key]
+        call.write(vals)
+        if event in ("missed", "finished"):
+            call._ecom_log()
+        if event == "missed" and call.lead_id:
+            call.lead_id.activity_schedule(
+                "mail.mail_activity_data_call", user_id=call.lead_id.user_id.id or self.env.uid,
+                summary=_("Call back %(number)s: missed call", number=call.caller))
+        return call
+
+    def _ecom_log(self):
+        for call in self:
+            parts = [_("%(direction)s call from %(number)s: %(state)s",
+                       direction=dict(self._fields["direction"]._description_selection(self.env))[call.direction],
+                       number=call.caller,
+                       state=dict(self._fields["state"]._description_selection(self.env))[call.state])]
+            if call.duration:
+                parts.append(_("duration %(minutes)s min %(seconds)s s", minutes=call.duration // 60,
+                               seconds=call.duration % 60))
+            body = escape(", ".join(parts))
+            if call.recording_url:
+                body += Markup(' <a href="%s" target="_blank" rel="noopener">%s</a>') % (
+                    call.recording_url, _("recording"))
+            for record in (call.lead_id, call.partner_id):
+                if record:
+                    record.message_post(body=body, subtype_xmlid="mail.mt_note")

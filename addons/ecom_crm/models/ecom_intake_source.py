@@ -1,0 +1,91 @@
+import hashlib
+import hmac
+import secrets
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+KEY_PREFIX = "ecom"
+
+
+def hash_key(key):
+    """API keys are long random tokens: a SHA-256 digest is enough to store them (no brute force)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class EcomIntakeSource(models.Model):
+    """Where requests come from through the intake API: the site, a CMS plugin, a landing page, a
+    marketplace or a call-tracking service, each with its own API key (stored hashed) and rate."""
+
+    _name = "ecom.intake.source"
+    _description = "Request source (API client)"
+    _order = "name"
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    kind = fields.Selection(
+        [("website", "Website / CMS plugin"), ("landing", "Landing page form"), ("marketplace", "Marketplace"),
+         ("calls", "IP telephony / call tracking"), ("other", "Other")],
+        default="website", required=True)
+    utm_source_id = fields.Many2one("utm.source", "Channel", help="Channel of requests that name none.")
+    utm_medium_id = fields.Many2one("utm.medium", "Medium")
+    team_id = fields.Many2one("crm.team", "Sales team", help="Team receiving this source's requests.")
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    rate_limit = fields.Integer("Requests per minute", default=300,
+                                help="Beyond this the API answers 429 until the minute is over.")
+    key_prefix = fields.Char("Key starts with", readonly=True, copy=False, index=True)
+    key_hash = fields.Char(readonly=True, copy=False, groups="base.group_system")
+    request_count = fields.Integer(compute="_compute_request_count")
+
+    _sql_constraints = [
+        ("key_prefix_unique", "UNIQUE(key_prefix)", "Two sources cannot share an API key."),
+        ("rate_limit_positive", "CHECK(rate_limit > 0)", "The rate limit must be positive."),
+    ]
+
+    def _compute_request_count(self):
+        counts = dict(self.env["ecom.intake.request"]._read_group(
+            [("source_id", "in", self.ids)], ["source_id"], ["__count"]))
+        for source in self:
+            source.request_count = counts.get(source, 0)
+
+    def _generate_key(self):
+        """Give the source a new API key and return it: it is shown once and stored only hashed."""
+        self.ensure_one()
+        prefix = secrets.token_hex(4)
+        key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+        self.sudo().write({"key_prefix": prefix, "key_hash": hash_key(key)})
+        return key
+
+    def action_generate_key(self):
+        self.ensure_one()
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise UserError(_("Only sales managers manage API keys."))
+        key = self._generate_key()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("New API key"),
+            "res_model": "ecom.intake.key.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_source_id": self.id, "default_key": key},
+        }
+
+    @api.model
+    def _authenticate(self, key):
+        """The active source owning ``key``, or an empty recordset (constant-time comparison)."""
+        parts = (key or "").split("_", 2)
+        if len(parts) != 3 or parts[0] != KEY_PREFIX:
+            return self.browse()
+        source = self.sudo().search([("key_prefix", "=", parts[1]), ("active", "=", True)], limit=1)
+        if source and hmac.compare_digest(source.key_hash or "", hash_key(key)):
+            return source
+        return self.browse()
+
+    def action_view_requests(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Requests"),
+            "res_model": "ecom.intake.request",
+            "view_mode": "list,form",
+            "domain": [("source_id", "in", self.ids)],
+        }

@@ -1,0 +1,72 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import new_test_user, tagged
+
+from .common import EcomCrmCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestAssignmentByLoad(EcomCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team = cls.env["crm.team"].create({"name": "Продажи магазина", "ecom_assign_by_load": True})
+        cls.users = [new_test_user(cls.env, login=f"seller{i}", groups="sales_team.group_sale_salesman",
+                                   name=f"Продавец {i}") for i in range(3)]
+        cls.members = cls.env["crm.team.member"].create(
+            [{"crm_team_id": cls.team.id, "user_id": user.id} for user in cls.users])
+
+    def _new(self, **vals):
+        return self.Lead.create({"name": "Заявка", "type": "opportunity", "team_id": self.team.id, **vals})
+
+    def _give(self, user, count):
+        for _i in range(count):
+            self.Lead.create({"name": "Занята", "type": "opportunity", "team_id": self.team.id, "user_id": user.id})
+
+    def test_lowest_load_wins(self):
+        self._give(self.users[0], 3)
+        self._give(self.users[1], 1)
+        self._give(self.users[2], 2)
+        self.assertEqual(self._new().user_id, self.users[1])
+
+    def test_overdue_activities_weigh(self):
+        self._give(self.users[0], 1)
+        self._give(self.users[1], 1)
+        self._give(self.users[2], 1)
+        lead = self.Lead.search([("user_id", "=", self.users[1].id)], limit=1)
+        lead.activity_schedule("mail.mail_activity_data_todo", user_id=self.users[1].id,
+                               date_deadline=fields.Date.today() - timedelta(days=2))
+        self.env.company.ecom_load_weight_overdue = 5
+        self.assertNotEqual(self._new().user_id, self.users[1])
+
+    def test_customers_own_manager_first(self):
+        self._give(self.users[2], 10)
+        customer = self.Partner.create({"name": "Постоянная клиентка", "user_id": self.users[2].id})
+        self.assertEqual(self._new(partner_id=customer.id).user_id, self.users[2])
+        self.members[2].ecom_available = False
+        self.assertNotEqual(self._new(partner_id=customer.id).user_id, self.users[2],
+                            "an unavailable manager gets nothing, even from their customers")
+
+    def test_capacity_and_unavailability(self):
+        self.members.write({"ecom_max_open_leads": 2})
+        self._give(self.users[0], 2)
+        self.members[1].ecom_available = False
+        self.assertEqual(self._new().user_id, self.users[2])
+        self.assertEqual(self._new().user_id, self.users[2])
+        self.assertFalse(self._new().user_id, "everybody full or away: left for a manager, never overloaded")
+
+    def test_ties_round_robin(self):
+        first = self._new().user_id
+        second = self._new().user_id
+        third = self._new().user_id
+        self.assertEqual({first, second, third}, set(self.users), "equal loads: each in turn")
+
+    def test_switched_off_per_team(self):
+        self.team.ecom_assign_by_load = False
+        lead = self.Lead.create({"name": "Заявка", "type": "opportunity", "team_id": self.team.id})
+        self.assertFalse(lead.user_id in self.users)
+
+    def test_explicit_salesperson_kept(self):
+        lead = self._new(user_id=self.salesman.id)
+        self.assertEqual(lead.user_id, self.salesman)

@@ -1,0 +1,52 @@
+import json
+
+from odoo.tests import tagged
+
+from .test_intake import IntakeCase
+
+URL = "/ecom_crm/api/v1/calls"
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestCallWebhook(IntakeCase):
+    def call(self, payload, key=None):
+        return self.url_open(URL, data=json.dumps(payload).encode(), headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {key or self.key}"})
+
+    def test_answered_call_creates_request_and_logs(self):
+        self.assertEqual(self.call({"event": "incoming", "call_id": "c-1", "caller": "8 (903) 111-22-33",
+                                    "called": "+74951234567"}).status_code, 200)
+        self.call({"event": "answered", "call_id": "c-1", "caller": "89031112233"})
+        answer = self.call({"event": "finished", "call_id": "c-1", "caller": "89031112233", "duration": 185,
+                            "recording_url": "https://telephony.example/rec/c-1.mp3"}).json()
+        call = self.env["ecom.call"].browse(answer["call"])
+        self.assertEqual((call.state, call.duration), ("finished", 185))
+        self.assertEqual(call.caller, "+79031112233")
+        self.assertEqual(call.partner_id.phone, "+79031112233")
+        self.assertEqual(call.lead_id.partner_id, call.partner_id)
+        self.assertEqual(self.env["ecom.call"].search_count([("call_id", "=", "c-1")]), 1, "one call, three events")
+        for record in (call.lead_id, call.partner_id):
+            body = record.message_ids[0].body
+            self.assertRegex(body, r"\b3\D{1,6}5\b", "duration as minutes and seconds")
+            self.assertIn("https://telephony.example/rec/c-1.mp3", body)
+
+    def test_missed_call_attaches_to_customer_and_asks_to_call_back(self):
+        customer = self.env["res.partner"].create({"name": "Зайцева Дарья", "phone": "+79037778899"})
+        self.call({"event": "incoming", "call_id": "c-2", "caller": "+7 903 777-88-99"})
+        answer = self.call({"event": "missed", "call_id": "c-2", "caller": "+79037778899"}).json()
+        call = self.env["ecom.call"].browse(answer["call"])
+        self.assertEqual(call.state, "missed")
+        self.assertEqual(call.partner_id, customer)
+        activity = call.lead_id.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(len(activity), 1)
+        # a call the next day from the same number joins the same open request
+        answer = self.call({"event": "incoming", "call_id": "c-3", "caller": "89037778899"}).json()
+        self.assertEqual(answer["lead_id"], call.lead_id.id)
+
+    def test_bad_events(self):
+        response = self.call({"event": "exploded", "caller": "", "duration": -1,
+                              "recording_url": "javascript:alert(1)"})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(set(response.json()["fields"]), {"event", "call_id", "caller", "duration", "recording_url"})
+        self.assertEqual(self.call({"event": "incoming", "call_id": "x", "caller": "1"}, key="nope").status_code, 401)

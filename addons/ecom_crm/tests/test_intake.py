@@ -1,0 +1,221 @@
+import json
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import BaseCase, HttpCase, tagged
+
+from ..tools.intake import validate_request
+
+URL = "/ecom_crm/api/v1/requests"
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class IntakeCase(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.country_id = cls.env.ref("base.ru")
+        cls.team = cls.env["crm.team"].create({"name": "Интернет-магазин"})
+        cls.source = cls.env["ecom.intake.source"].create({
+            "name": "Сайт магазина", "kind": "website", "team_id": cls.team.id, "rate_limit": 1000,
+            "utm_source_id": cls.env.ref("ecom_crm.utm_source_website").id})
+        cls.key = cls.source._generate_key()
+        cls.product = cls.env["product.product"].create({"name": "Пылесос Dreame L10", "default_code": "DR-L10",
+                                                         "list_price": 24990})
+
+    def post(self, payload, key=None, raw=None, headers=None):
+        body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode()
+        all_headers = {"Content-Type": "application/json",
+                       "Authorization": f"Bearer {self.key if key is None else key}", **(headers or {})}
+        return self.url_open(URL, data=body, headers=all_headers)
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestIntakeApi(IntakeCase):
+    def test_create_request(self):
+        response = self.post({
+            "name": "Смирнова Ольга Петровна", "phone": "8 (916) 555-12-34", "email": "olga@mail.ru",
+            "message": "Нужен пылесос до пятницы", "city": "Казань", "zip": "420000",
+            "lines": [{"sku": "DR-L10", "name": "Пылесос Dreame L10", "qty": 1, "price": 24990}],
+            "utm_source": "yandex", "utm_medium": "cpc", "utm_campaign": "Пылесосы", "yclid": "123456",
+            "referrer": "https://ya.ru/", "idempotency_key": "order-1001"})
+        self.assertEqual(response.status_code, 201, response.text)
+        self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
+        answer = response.json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual(answer["result"], "created")
+        self.assertTrue(answer["new_customer"])
+        self.assertEqual(lead.partner_id.name, "Смирнова Ольга Петровна")
+        self.assertEqual(lead.partner_id.ecom_gender, "female")
+        self.assertEqual(lead.phone, "+79165551234")
+        self.assertEqual(lead.source_id, self.env.ref("ecom_crm.utm_source_yandex_direct"))
+        self.assertEqual(lead.medium_id.name, "cpc")
+        self.assertEqual(lead.campaign_id.name, "Пылесосы")
+        self.assertEqual(lead.ecom_click_id, "123456")
+        self.assertEqual(lead.ecom_product_id, self.product)
+        self.assertEqual(lead.expected_revenue, 24990)
+        self.assertEqual(lead.team_id, self.team)
+        self.assertIn("Пылесос Dreame L10, ", lead.name)
+        self.assertIn("Казань", lead.name)
+        entry = self.env["ecom.intake.request"].browse(answer["request_id"])
+        self.assertEqual((entry.source_id, entry.lead_id, entry.channel), (self.source, lead, "api"))
+
+    def test_idempotency_key_returns_the_same_lead(self):
+        payload = {"name": "Иван", "phone": "+79031112233", "idempotency_key": "form-42"}
+        first = self.post(payload).json()
+        second = self.post(payload)
+        self.assertEqual(second.status_code, 200)
+        self.assertEqual(second.json()["lead_id"], first["lead_id"])
+        self.assertTrue(second.json()["replayed"])
+        self.assertEqual(self.env["crm.lead"].search_count([("partner_id", "=", first["partner_id"])]), 1)
+        self.assertEqual(self.env["ecom.intake.request"].search_count([("idempotency_key", "=", "form-42")]), 1)
+
+    def test_click_id_gives_the_channel(self):
+        for index, (click, xmlid) in enumerate((("gclid", "google_ads"), ("yclid", "yandex_direct"),
+                                                 ("rb_clickid", "vk"))):
+            answer = self.post({"phone": f"+791600000{index:02d}", click: "abc"}).json()
+            lead = self.env["crm.lead"].browse(answer["lead_id"])
+            self.assertEqual(lead.source_id, self.env.ref(f"ecom_crm.utm_source_{xmlid}"), click)
+
+    def test_source_default_channel(self):
+        answer = self.post({"email": "no-utm@yandex.ru"}).json()
+        self.assertEqual(self.env["crm.lead"].browse(answer["lead_id"]).source_id,
+                         self.env.ref("ecom_crm.utm_source_website"))
+
+    def test_400_lists_bad_fields(self):
+        response = self.post({"name": 12, "amount": "много", "email": "нет", "lines": [{"qty": 0}], "x": 1})
+        self.assertEqual(response.status_code, 400)
+        answer = response.json()
+        self.assertEqual(answer["error"], "invalid_request")
+        self.assertEqual(set(answer["fields"]), {"name", "amount", "email", "lines[0]", "x"})
+        response = self.post(None, raw=b"{not json")
+        self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_json"))
+        response = self.post({"name": "Без контактов"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("phone", response.json()["fields"])
+        self.assertFalse(self.env["crm.lead"].search([("contact_name", "=", "Без контактов")]))
+
+    def test_401(self):
+        for key in ("", "ecom_deadbeef_wrong", "garbage"):
+            response = self.post({"phone": "+79160000001"}, key=key)
+            self.assertEqual(response.status_code, 401, key)
+            self.assertEqual(response.json()["error"], "unauthorized")
+        self.source.active = False
+        self.assertEqual(self.post({"phone": "+79160000001"}).status_code, 401)
+
+    def test_413(self):
+        response = self.post(None, raw=json.dumps({"message": "x" * 70_000}).encode())
+        self.assertEqual(response.status_code, 413)
+        self.assertEqual(response.json()["error"], "payload_too_large")
+
+    def test_429(self):
+        self.source.rate_limit = 2
+        self.assertEqual(self.post({"phone": "+79160000011"}).status_code, 201)
+        self.assertEqual(self.post({"phone": "+79160000012"}).status_code, 201)
+        response = self.post({"phone": "+79160000013"})
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(response.json()["error"], "rate_limited")
+        # a minute later the source may send again
+        self.env["ecom.intake.request"].search([("source_id", "=", self.source.id)]).write({})
+        self.env.cr.execute("UPDATE ecom_intake_request SET create_date = create_date - interval '2 minutes'")
+        self.assertEqual(self.post({"phone": "+79160000013"}).status_code, 201)
+
+    def test_key_is_stored_hashed(self):
+        self.assertNotIn(self.key, str(self.source.sudo().read()[0]))
+        self.assertEqual(self.env["ecom.intake.source"]._authenticate(self.key), self.source)
+        self.assertFalse(self.env["ecom.intake.source"]._authenticate(self.key[:-1] + "x"))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestDedup(IntakeCase):
+    def test_phone_spellings_find_one_customer(self):
+        spellings = ["8 (926) 765-43-21", "+7 926 765 43 21", "79267654321", "9267654321"]
+        partners = {self.post({"name": "Петров Пётр", "phone": p}).json()["partner_id"] for p in spellings}
+        self.assertEqual(len(partners), 1)
+        self.assertEqual(self.env["res.partner"].search_count([("phone", "=", "+79267654321")]), 1)
+
+    def test_email_matches_existing_customer(self):
+        customer = self.env["res.partner"].create({"name": "Орлова Анна", "email": "Anna.Orlova@Mail.ru"})
+        answer = self.post({"name": "Анна", "email": "anna.orlova@mail.ru"}).json()
+        self.assertEqual(answer["partner_id"], customer.id)
+        self.assertFalse(answer["new_customer"])
+
+    def test_repeat_window_updates_the_open_request(self):
+        first = self.post({"name": "Кузнецов", "phone": "+79161230000", "message": "Первый вопрос"}).json()
+        second = self.post({"phone": "8 916 123 00 00", "message": "Второй вопрос",
+                            "lines": [{"sku": "DR-L10", "qty": 1, "price": 24990}]}).json()
+        self.assertEqual(second["lead_id"], first["lead_id"])
+        self.assertEqual(second["result"], "updated")
+        lead = self.env["crm.lead"].browse(first["lead_id"])
+        self.assertEqual(lead.ecom_product_id, self.product, "the new request completes the open one")
+        self.assertTrue(lead.message_ids.filtered(lambda m: "Второй вопрос" in (m.body or "")),
+                        "the second request is in the chatter of the first")
+        # outside the window: a new request
+        self.env.cr.execute("UPDATE crm_lead SET create_date = %s WHERE id = %s", [
+            fields.Datetime.now() - timedelta(days=self.env.company.ecom_repeat_window_days + 1), lead.id])
+        lead.invalidate_recordset()
+        third = self.post({"phone": "+79161230000", "message": "Через неделю"}).json()
+        self.assertNotEqual(third["lead_id"], first["lead_id"])
+        self.assertEqual(third["partner_id"], first["partner_id"])
+
+    def test_repeat_buyer_marked(self):
+        customer = self.env["res.partner"].create({"name": "Покупатель", "phone": "+79169990011"})
+        order = self.env["sale.order"].create({"partner_id": customer.id, "order_line": [
+            (0, 0, {"product_id": self.product.id, "product_uom_qty": 1})]})
+        order.action_confirm()
+        answer = self.post({"phone": "89169990011"}).json()
+        self.assertTrue(answer["repeat_customer"])
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertTrue(lead.ecom_repeat_customer)
+        self.assertEqual(lead.ecom_customer_status, "first_purchase")
+
+    def test_email_alias_goes_through_dedup(self):
+        customer = self.env["res.partner"].create({"name": "Белова Ирина", "email": "irina@bk.ru"})
+        existing = self.env["crm.lead"].create({"name": "Открытая", "type": "opportunity", "partner_id": customer.id})
+        lead = self.env["crm.lead"].message_new(
+            {"email_from": "Ирина <IRINA@bk.ru>", "subject": "Ещё вопрос", "body": "<p>Где заказ?</p>"})
+        self.assertEqual(lead, existing, "within the repeat window the mail joins the open request")
+        existing.action_set_lost(lost_reason_id=self.env.ref("ecom_crm.lost_reason_other").id)
+        lead = self.env["crm.lead"].message_new({"email_from": "irina@bk.ru", "subject": "Новый заказ"})
+        self.assertNotEqual(lead, existing)
+        self.assertEqual(lead.partner_id, customer, "a new request, still attached to the customer")
+        self.assertEqual(self.env["ecom.intake.request"].search_count(
+            [("partner_id", "=", customer.id), ("channel", "=", "email")]), 2)
+
+    def test_merge_keeps_everything_and_logs(self):
+        keep = self.env["res.partner"].create({"name": "Иванова Мария", "phone": "+79161110000",
+                                               "email": "maria@mail.ru"})
+        dupe = self.env["res.partner"].create({"name": "Мария Иванова", "email": "maria@mail.ru"})
+        order = self.env["sale.order"].create({"partner_id": dupe.id, "order_line": [
+            (0, 0, {"product_id": self.product.id, "product_uom_qty": 1})]})
+        order.action_confirm()
+        lead = self.env["crm.lead"].create({"name": "Заявка дубля", "partner_id": dupe.id})
+        dupe.message_post(body="Звонила по доставке")
+        wizard = self.env["base.partner.merge.automatic.wizard"].create({
+            "partner_ids": [(6, 0, (keep | dupe).ids)], "dst_partner_id": keep.id})
+        dupe_id = dupe.id
+        wizard.action_merge()
+        self.assertFalse(dupe.exists())
+        self.assertEqual(order.partner_id, keep)
+        self.assertEqual(lead.partner_id, keep)
+        self.assertTrue(keep.message_ids.filtered(lambda m: "Звонила по доставке" in (m.body or "")))
+        self.assertTrue(keep.message_ids.filtered(lambda m: f"(ID {dupe_id})" in (m.body or "")),
+                        "the merge is logged on the kept customer")
+        self.assertEqual(keep.ecom_order_count, 1, "the card counts the merged customer's orders")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestPayloadValidation(BaseCase):
+    """Plain Python, no database."""
+
+    def test_plain_validation(self):
+        clean, errors = validate_request({"phone": 79161234567, "delivery_date": "2026-12-01T10:00:00Z",
+                                          "lines": [{"sku": "A", "qty": "2", "price": "1 990,50"}]})
+        self.assertFalse(errors)
+        self.assertEqual(clean["amount"], 3981.0)
+        self.assertEqual(clean["phone"], "79161234567")
+        self.assertEqual(clean["delivery_date"].isoformat(), "2026-12-01T10:00:00+00:00")
+        self.assertEqual(validate_request([])[1], {"_": "the body must be a JSON object"})
+        for bad in ({"phone": "1", "amount": "NaN"}, {"phone": "1", "amount": True}, {"phone": "1", "amount": -5}):
+            self.assertIn("amount", validate_request(bad)[1], bad)
+        self.assertIn("lines", validate_request({"phone": "1", "lines": [{}] * 201})[1])

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Intake benchmark: a database with the addons and a demo store of 100,000 customers (override with
+# the first argument), Odoo serving on 127.0.0.1 with 2 workers (this machine has 2 cores), then the
+# same requests through the intake API and through JSON-RPC, side by side in one run.
+#   bench/intake.sh [customers] [requests]
+set -uo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
+require_odoo
+ensure_venv
+CUSTOMERS=${1:-100000}
+REQUESTS=${2:-2000}
+PORT=${BENCH_PORT:-8079}
+start_postgres
+DB=ecom_intake_bench_$(date +%s)
+SERVER_PID=
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; stop_postgres; }
+trap cleanup EXIT
+log "installing the addons into $DB"
+odoo_bin -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn >/dev/null 2>&1 || die "install failed"
+log "demo store with $CUSTOMERS customers"
+odoo_bin ecom_demo_store -d "$DB" --scale medium --customers "$CUSTOMERS" --log-level=warn >/dev/null || die "demo failed"
+WORK=$(mktemp -d)
+odoo_bin shell -d "$DB" --log-level=warn --no-http >"$WORK/key" 2>/dev/null <<'PY'
+team = env["crm.team"].search([("name", "=", "Интернет-магазин")], limit=1)
+team.ecom_assign_by_load = True
+source = env["ecom.intake.source"].create({"name": "Bench site", "team_id": team.id, "rate_limit": 100000})
+print(source._generate_key())
+env.cr.commit()
+PY
+KEY=$(tail -n1 "$WORK/key")
+psql -d "$DB" -AtXc "SELECT phone FROM res_partner WHERE phone LIKE '+79%' ORDER BY id LIMIT 20000" >"$WORK/phones"
+log "serving $DB on 127.0.0.1:$PORT with 2 workers"
+odoo_bin -d "$DB" --http-interface=127.0.0.1 --http-port="$PORT" --workers=2 --max-cron-threads=0 \
+    --limit-time-real=600 --log-level=warn >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 60); do curl -s -o /dev/null "http://127.0.0.1:$PORT/web/login" && break; sleep 1; done
+python "$ROOT/bench/intake_load.py" --port "$PORT" --db "$DB" --key "$KEY" --phones "$WORK/phones" \
+    --requests "$REQUESTS" --concurrency 8
+psql -d "$DB" -AtXc "SELECT 'customers: ' || count(*) FROM res_partner"

@@ -1,0 +1,154 @@
+"""Load client for bench/intake.sh: posts the same requests to the intake API and, for comparison,
+through Odoo's JSON-RPC the way an integrator without our endpoint would (find the customer by
+phone, create them if missing, create the lead), and prints requests/s and latency percentiles.
+
+Only talks to 127.0.0.1; bounded in requests and time.
+"""
+
+import argparse
+import http.client
+import json
+import random
+import statistics
+import threading
+import time
+
+
+def percentile(values, pct):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(pct / 100 * (len(values) - 1))))]
+
+
+class Client:
+    def __init__(self, port):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def post(self, path, payload, headers):
+        body = json.dumps(payload).encode()
+        self.conn.request("POST", path, body=body, headers={"Content-Type": "application/json", **headers})
+        response = self.conn.getresponse()
+        data = response.read()
+        return response.status, data
+
+
+def make_requests(count, phones, seed):
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        known = rng.random() < 0.5  # half from existing customers, half new ones
+        phone = rng.choice(phones) if known else f"+7999{seed % 10}{i:06d}"
+        out.append({"name": f"Покупатель {i}", "phone": phone, "message": "Хочу заказать",
+                    "utm_source": rng.choice(["yandex", "google", "avito", "vk", "site"]),
+                    "lines": [{"sku": "DEMO-00-0001", "qty": 1, "price": 12990}],
+                    "idempotency_key": f"bench-{seed}-{i}"})
+    return out
+
+
+def run(worker, requests, concurrency, deadline):
+    latencies, errors = [], []
+    lock = threading.Lock()
+    queue = list(requests)
+
+    def loop():
+        client = None
+        while True:
+            with lock:
+                if not queue or time.monotonic() > deadline:
+                    return
+                item = queue.pop()
+            client = client or worker.client()
+            started = time.perf_counter()
+            try:
+                ok = worker.send(client, item)
+            except Exception as exc:  # noqa: BLE001  (counted and reported)
+                ok, client = str(exc), None
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if ok is not True:
+                    errors.append(ok)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=loop) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return {"requests": len(latencies), "errors": len(errors), "first_error": errors[0] if errors else None,
+            "wall_s": round(wall, 2), "req_per_s": round(len(latencies) / wall, 1),
+            "p50_ms": round(statistics.median(latencies) * 1000, 1),
+            "p95_ms": round(percentile(latencies, 95) * 1000, 1)}
+
+
+class Intake:
+    def __init__(self, port, key):
+        self.port, self.key = port, key
+
+    def client(self):
+        return Client(self.port)
+
+    def send(self, client, item):
+        status, data = client.post("/ecom_crm/api/v1/requests", item, {"Authorization": f"Bearer {self.key}"})
+        return True if status in (200, 201) else f"{status} {data[:200]!r}"
+
+
+class JsonRpc:
+    """What an integrator does without the intake API: three calls, dedup by phone on their side."""
+
+    def __init__(self, port, db, login, password):
+        self.port, self.db, self.login, self.password = port, db, login, password
+        self.uid = None
+
+    def client(self):
+        return Client(self.port)
+
+    def call(self, client, model, method, args, kwargs=None):
+        status, data = client.post("/jsonrpc", {"jsonrpc": "2.0", "method": "call", "params": {
+            "service": "object", "method": "execute_kw",
+            "args": [self.db, self.uid, self.password, model, method, args, kwargs or {}]}}, {})
+        answer = json.loads(data)
+        if status != 200 or "error" in answer:
+            raise RuntimeError(str(answer.get("error", status))[:200])
+        return answer["result"]
+
+    def send(self, client, item):
+        if self.uid is None:
+            status, data = client.post("/jsonrpc", {"jsonrpc": "2.0", "method": "call", "params": {
+                "service": "common", "method": "login", "args": [self.db, self.login, self.password]}}, {})
+            self.uid = json.loads(data)["result"]
+        found = self.call(client, "res.partner", "search", [[["phone", "=", item["phone"]]]], {"limit": 1})
+        partner_id = found[0] if found else self.call(
+            client, "res.partner", "create", [{"name": item["name"], "phone": item["phone"]}])
+        self.call(client, "crm.lead", "create", [{
+            "name": f"Заявка {item['idempotency_key']}", "type": "opportunity", "partner_id": partner_id,
+            "phone": item["phone"], "description": item["message"], "expected_revenue": 12990}])
+        return True
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--phones", required=True, help="file with existing customers' phones")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--max-seconds", type=float, default=300)
+    args = parser.parse_args()
+    phones = [line.strip() for line in open(args.phones) if line.strip()]
+    results = {}
+    # warm both paths (registry, caches, connections), then measure each on its own fresh requests
+    run(Intake(args.port, args.key), make_requests(100, phones, 1), args.concurrency, time.monotonic() + 60)
+    run(JsonRpc(args.port, args.db, "admin", "admin"), make_requests(100, phones, 2), args.concurrency,
+        time.monotonic() + 60)
+    for name, worker, seed in (("intake_api", Intake(args.port, args.key), 3),
+                               ("json_rpc", JsonRpc(args.port, args.db, "admin", "admin"), 4)):
+        results[name] = run(worker, make_requests(args.requests, phones, seed), args.concurrency,
+                            time.monotonic() + args.max_seconds)
+    results["speedup"] = round(results["intake_api"]["req_per_s"] / max(results["json_rpc"]["req_per_s"], 0.1), 2)
+    print(json.dumps(results, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
