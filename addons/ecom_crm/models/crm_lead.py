@@ -345,7 +345,7 @@ class CrmLead(models.Model):
                 "ecom_delivery_date": data["delivery_date"].replace(tzinfo=None) if data.get("delivery_date")
                 else False,
             }
-            if not product:
+            if not self._ecom_title_from_vals(vals):  # no «product, date, city» title to compose
                 who = data.get("name") or partner.display_name
                 vals["name"] = _("Request from %(who)s", who=who)
             vals.update(self._ecom_assignment_vals(vals) if team.ecom_assign_by_load else {})

@@ -60,6 +60,12 @@ class TestIntakeApi(IntakeCase):
         entry = self.env["ecom.intake.request"].browse(answer["request_id"])
         self.assertEqual((entry.source_id, entry.lead_id, entry.channel), (self.source, lead, "api"))
 
+    def test_titles_without_city_or_product(self):
+        with_product = self.post({"name": "Без города", "phone": "+79161112200", "product_sku": "DR-L10"}).json()
+        self.assertIn("Без города", self.env["crm.lead"].browse(with_product["lead_id"]).name)
+        answer = self.post({"phone": "+79161112201", "city": "Тверь"}).json()
+        self.assertTrue(self.env["crm.lead"].browse(answer["lead_id"]).name)
+
     def test_idempotency_key_returns_the_same_lead(self):
         payload = {"name": "Иван", "phone": "+79031112233", "idempotency_key": "form-42"}
         first = self.post(payload).json()
