@@ -10,6 +10,7 @@ ensure_venv
 CUSTOMERS=${1:-100000}
 REQUESTS=${2:-2000}
 PORT=${BENCH_PORT:-8079}
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then die "port $PORT is already in use (set BENCH_PORT)"; fi
 start_postgres
 DB=ecom_intake_bench_$(date +%s)
 SERVER_PID=
@@ -34,6 +35,7 @@ odoo_bin -d "$DB" --http-interface=127.0.0.1 --http-port="$PORT" --workers=2 --m
     --limit-time-real=600 --log-level=warn >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 60); do curl -s -o /dev/null "http://127.0.0.1:$PORT/web/login" && break; sleep 1; done
+kill -0 "$SERVER_PID" 2>/dev/null || { tail -5 "$WORK/server.log" >&2; die "the server did not start"; }
 python "$ROOT/bench/intake_load.py" --port "$PORT" --db "$DB" --key "$KEY" --phones "$WORK/phones" \
     --requests "$REQUESTS" --concurrency 8
 psql -d "$DB" -AtXc "SELECT 'customers: ' || count(*) FROM res_partner"

@@ -1,2 +1,3 @@
 """CommerceML 2 reading and writing in plain Python (no ORM), safe against hostile input."""
+from .reader import read_catalog, read_offers
 from .sniff import DocumentInfo, UnsafeDocument, sniff

@@ -1,0 +1,225 @@
+"""Streaming readers of CommerceML 2 catalogs and offers packages (plain Python, no ORM).
+
+Both read with ``lxml.etree.iterparse`` and free each element once handled, so memory stays
+flat whatever the file size; both refuse DTDs and entities like :func:`sniff`. They yield
+``(kind, dict)`` events in document order:
+
+* :func:`read_catalog` (``import*.xml``): ``catalog``, ``group``, ``property``, ``product``;
+* :func:`read_offers` (``offers*.xml``, ``prices*.xml``, ``rests*.xml``): ``package``,
+  ``price_type``, ``warehouse``, ``offer``.
+
+Values are cleaned the way 1C writes them: trailing spaces (``Код="796 "``), decimal commas
+(``1,4``), empty dates and elements; namespaces are ignored; encodings come from the XML
+declaration (UTF-8 with or without BOM, windows-1251).
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+
+from .sniff import UnsafeDocument
+
+
+def local(tag):
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def text(element, name=None):
+    """Stripped text of ``element`` (or of its first child named ``name``), '' when absent."""
+    if element is None:
+        return ""
+    if name is not None:
+        element = child(element, name)
+        if element is None:
+            return ""
+    return (element.text or "").strip()
+
+
+def child(element, name):
+    for sub in element:
+        if local(sub.tag) == name:
+            return sub
+    return None
+
+
+def children(element, name):
+    return [sub for sub in element if local(sub.tag) == name] if element is not None else []
+
+
+def number(value):
+    """A Decimal from 1C's spelling («1 234,50», « 100 », «») or None."""
+    value = (value or "").replace("\xa0", "").replace(" ", "").replace(",", ".").strip()
+    if not value:
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return None
+
+
+def flag(value):
+    return (value or "").strip().lower() in ("true", "1", "да")
+
+
+def _events(source, tags, free):
+    """Secure iterparse yielding (event, path, element) for elements named in ``tags``.
+
+    After the consumer handled the end of an element for which ``free(path)`` is true, the
+    element and its already handled preceding siblings are dropped from the tree.
+    """
+    parser = etree.iterparse(
+        source, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
+        huge_tree=False, remove_comments=True, remove_pis=True)
+    path = []
+    first = True
+    try:
+        for event, element in parser:
+            if first:
+                first = False
+                docinfo = element.getroottree().docinfo
+                if docinfo.doctype or docinfo.internalDTD is not None:
+                    raise UnsafeDocument("a DTD is not allowed in an exchange file")
+            if event == "start":
+                path.append(local(element.tag))
+                if len(path) == 1 and path[0] != "КоммерческаяИнформация":
+                    raise UnsafeDocument(f"not a CommerceML document: root element is <{path[0]}>")
+                if path[-1] in tags.get("start", ()):
+                    yield "start", path, element
+                continue
+            name = path[-1]
+            if name in tags.get("end", ()):
+                yield "end", path, element
+                if free(path):
+                    element.clear(keep_tail=False)
+                    parent = element.getparent()
+                    if parent is not None:
+                        while element.getprevious() is not None:
+                            del parent[0]
+            path.pop()
+    except etree.XMLSyntaxError as error:
+        raise UnsafeDocument(f"malformed XML at line {error.lineno}: {error.msg}") from error
+
+
+def _unit(element):
+    unit = child(element, "БазоваяЕдиница")
+    if unit is None:
+        return {}
+    return {"code": (unit.get("Код") or "").strip(), "name": (unit.get("НаименованиеПолное") or "").strip(),
+            "short": (unit.get("МеждународноеСокращение") or "").strip() or (unit.text or "").strip()}
+
+
+def _requisites(element):
+    return {text(item, "Наименование"): text(item, "Значение")
+            for item in children(child(element, "ЗначенияРеквизитов"), "ЗначениеРеквизита")}
+
+
+def read_catalog(source):
+    """Groups, properties and products of a catalog file, streaming."""
+    group_ids = []
+    tags = {"start": {"Каталог", "Группа"},
+            "end": {"Группа", "Свойство", "Товар", "Ид", "ИдКлассификатора"}}
+    def free(path):
+        return path[-1] in ("Группа", "Товар") or (path[-1] == "Свойство" and "Свойства" in path[:-1])
+
+    for event, path, element in _events(source, tags, free):
+        name = path[-1]
+        if event == "start":
+            if name == "Каталог":
+                yield "catalog", {"only_changes": element.get("СодержитТолькоИзменения")}
+            elif name == "Группа":
+                group_ids.append(None)
+            continue
+        parent = path[-2] if len(path) > 1 else ""
+        if name == "Ид":
+            if parent == "Группа" and group_ids:
+                group_ids[-1] = (element.text or "").strip()
+            elif parent == "Каталог":
+                yield "catalog_id", {"id": (element.text or "").strip()}
+            continue
+        if name == "ИдКлассификатора":
+            continue
+        if name == "Группа":
+            group_id = group_ids.pop() if group_ids else ""
+            parent_id = next((g for g in reversed(group_ids) if g), None)
+            yield "group", {"id": group_id, "name": text(element, "Наименование"), "parent_id": parent_id}
+        elif name == "Свойство" and "Свойства" in path[:-1]:
+            values = {}
+            for option in children(child(element, "ВариантыЗначений"), "Справочник"):
+                values[text(option, "ИдЗначения")] = text(option, "Значение")
+            yield "property", {"id": text(element, "Ид"), "name": text(element, "Наименование"),
+                               "type": text(element, "ТипЗначений"), "values": values}
+        elif name == "Товар" and "Товары" in path[:-1]:
+            yield "product", _product(element)
+
+
+def _product(element):
+    taxes = []
+    for rate in children(child(element, "СтавкиНалогов"), "СтавкаНалога"):
+        taxes.append({"name": text(rate, "Наименование"), "rate": text(rate, "Ставка")})
+    return {
+        "id": text(element, "Ид"),
+        "name": text(element, "Наименование"),
+        "article": text(element, "Артикул"),
+        "barcode": text(element, "Штрихкод"),
+        "description": text(element, "Описание"),
+        "unit": _unit(element),
+        "group_ids": [text(g) for g in children(child(element, "Группы"), "Ид") if text(g)],
+        "properties": {text(p, "Ид"): text(p, "Значение")
+                       for p in children(child(element, "ЗначенияСвойств"), "ЗначенияСвойства")},
+        "taxes": taxes,
+        "images": [text(img) for img in children(element, "Картинка") if text(img)],
+        "requisites": _requisites(element),
+        "deleted": (element.get("Статус") or "").strip() == "Удален" or flag(text(element, "ПометкаУдаления")),
+    }
+
+
+def read_offers(source):
+    """Price types, warehouses and offers (prices, stock) of an offers package, streaming."""
+    tags = {"start": {"ПакетПредложений", "ИзмененияПакетаПредложений"},
+            "end": {"ТипЦены", "Склад", "Предложение"}}
+    def free(path):
+        return path[-1] in ("Предложение", "ТипЦены") or path[-2:] == ["Склады", "Склад"]
+
+    for event, path, element in _events(source, tags, free):
+        name = path[-1]
+        if event == "start":
+            yield "package", {"only_changes": element.get("СодержитТолькоИзменения")}
+            continue
+        parent = path[-2] if len(path) > 1 else ""
+        if name == "ТипЦены" and parent == "ТипыЦен":
+            yield "price_type", {"id": text(element, "Ид"), "name": text(element, "Наименование"),
+                                 "currency": text(element, "Валюта")}
+        elif name == "Склад" and parent == "Склады":
+            yield "warehouse", {"id": text(element, "Ид"), "name": text(element, "Наименование")}
+        elif name == "Предложение":
+            yield "offer", _offer(element)
+
+
+def _offer(element):
+    offer_id = text(element, "Ид")
+    product_id, _sep, characteristic = offer_id.partition("#")
+    prices = []
+    for price in children(child(element, "Цены"), "Цена"):
+        prices.append({"type_id": text(price, "ИдТипаЦены"), "price": number(text(price, "ЦенаЗаЕдиницу")),
+                       "currency": text(price, "Валюта"), "unit": text(price, "Единица"),
+                       "ratio": number(text(price, "Коэффициент")) or Decimal(1)})
+    stock = {}
+    for store in children(element, "Склад"):  # 2.x: attributes
+        stock[(store.get("ИдСклада") or "").strip()] = number(store.get("КоличествоНаСкладе")) or Decimal(0)
+    for rest in children(child(element, "Остатки"), "Остаток"):  # 3.x: Остатки/Остаток/Склад
+        for store in children(rest, "Склад"):
+            stock[text(store, "Ид")] = number(text(store, "Количество")) or Decimal(0)
+        if child(rest, "Склад") is None and child(rest, "Количество") is not None:
+            stock[""] = number(text(rest, "Количество")) or Decimal(0)
+    quantity = number(text(element, "Количество"))
+    if quantity is None and stock:
+        quantity = sum(stock.values(), Decimal(0))
+    return {
+        "id": offer_id, "product_id": product_id, "characteristic_id": characteristic or None,
+        "name": text(element, "Наименование"), "article": text(element, "Артикул"),
+        "barcode": text(element, "Штрихкод"), "unit": _unit(element), "prices": prices,
+        "quantity": quantity, "stock": stock,
+        "characteristics": {text(c, "Наименование"): text(c, "Значение")
+                            for c in children(child(element, "ХарактеристикиТовара"), "ХарактеристикаТовара")},
+        "deleted": flag(text(element, "ПометкаУдаления")),
+    }

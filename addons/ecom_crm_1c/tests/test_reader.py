@@ -1,0 +1,114 @@
+"""Streaming CommerceML readers on the real 1C files, plus encodings and memory. No database."""
+
+import io
+import os
+import tracemalloc
+from collections import Counter
+from decimal import Decimal
+
+from odoo.tests import BaseCase, tagged
+
+from ..commerceml import UnsafeDocument, read_catalog, read_offers
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
+def path(*parts):
+    return os.path.join(DATA, *parts)
+
+
+def big_catalog(products):
+    """A generated catalog with ``products`` products, as bytes (no file on disk)."""
+    head = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.10">'
+            '<Классификатор><Ид>c</Ид><Группы><Группа><Ид>g1</Ид><Наименование>Всё</Наименование></Группа>'
+            '</Группы></Классификатор><Каталог СодержитТолькоИзменения="false"><Ид>c</Ид><Товары>')
+    item = ('<Товар><Ид>{i:08d}-0000-0000-0000-000000000000</Ид><Артикул>A-{i}</Артикул>'
+            '<Наименование>Товар номер {i} с длинным описанием для объёма</Наименование>'
+            '<Группы><Ид>g1</Ид></Группы><Описание>' + "Описание. " * 20 + '</Описание></Товар>')
+    tail = "</Товары></Каталог></КоммерческаяИнформация>"
+    return (head + "".join(item.format(i=i) for i in range(products)) + tail).encode()
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestReader(BaseCase):
+    def test_catalogs(self):
+        expected = {
+            ("ut11-2.07", "import0_1.xml"): {"group": 1, "property": 12, "product": 36},
+            ("demo-2.07", "import.xml"): {"group": 22, "property": 10, "product": 2},
+            ("official-2.04", "import.xml"): {"group": 1, "product": 4},
+        }
+        for parts, counts in expected.items():
+            with self.subTest(file=parts):
+                found = Counter(kind for kind, _v in read_catalog(path(*parts)))
+                self.assertEqual({k: found[k] for k in counts}, counts)
+
+    def test_product_values(self):
+        products = [v for k, v in read_catalog(path("ut11-2.07", "import0_1.xml")) if k == "product"]
+        first = products[0]
+        self.assertEqual(first["id"], "bd8c4e15-18f9-11e7-80c2-0cc47ab29cd1")
+        self.assertEqual(first["article"], "PM-421-WP")
+        self.assertEqual(first["barcode"], "8809288404089")
+        self.assertEqual(first["unit"]["code"], "796", "trailing space of Код=\"796 \" removed")
+        self.assertEqual(first["group_ids"], ["82cfb8dc-18f9-11e7-80c2-0cc47ab29cd1"])
+        self.assertEqual(first["properties"]["38409b0c-29da-11e9-80c9-0cc47ab29cd1"], "1,4")
+        self.assertEqual(first["taxes"], [{"name": "НДС", "rate": "20"}])
+
+    def test_nested_groups(self):
+        groups = [v for k, v in read_catalog(path("demo-2.07", "import.xml")) if k == "group"]
+        by_id = {g["id"]: g for g in groups}
+        children = [g for g in groups if g["parent_id"]]
+        self.assertTrue(children)
+        self.assertTrue(all(g["parent_id"] in by_id for g in children), "parents are groups of the file")
+
+    def test_offers(self):
+        offers = [v for k, v in read_offers(path("ut11-2.07", "offers0_1.xml")) if k == "offer"]
+        self.assertEqual(len(offers), 44)
+        first = offers[0]
+        self.assertEqual(first["prices"][0]["price"], Decimal("100"))
+        self.assertEqual(first["quantity"], Decimal("377"))
+        self.assertEqual(first["stock"]["dd306af1-19c9-11e7-80c2-0cc47ab29cd1"], Decimal("376"))
+        variants = [v for k, v in read_offers(path("official-2.04", "offers.xml")) if k == "offer"]
+        self.assertEqual(variants[0]["product_id"], "05e26d70-01e4-11dc-a411-00055d80a2d1")
+        self.assertEqual(variants[0]["characteristic_id"], "05e26d76-01e4-11dc-a411-00055d80a2d1")
+        self.assertEqual(len(variants[0]["prices"]), 4)
+        types = [v for k, v in read_offers(path("official-2.04", "offers.xml")) if k == "price_type"]
+        self.assertEqual(len(types), 4)
+
+    def test_windows_1251_and_no_bom(self):
+        with open(path("official-2.04", "import.xml"), encoding="utf-8") as f:
+            content = f.read().replace('encoding="UTF-8"', 'encoding="windows-1251"')
+        products = [v for k, v in read_catalog(io.BytesIO(content.encode("cp1251"))) if k == "product"]
+        self.assertEqual(products[0]["name"], "Стол обеденный")
+
+    def test_decimal_commas_and_spaces(self):
+        xml = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация><ПакетПредложений>'
+               '<Предложения><Предложение><Ид>p</Ид><Цены><Цена><ИдТипаЦены>t</ИдТипаЦены>'
+               '<ЦенаЗаЕдиницу> 1 234,50 </ЦенаЗаЕдиницу></Цена></Цены><Количество>2,5</Количество>'
+               '</Предложение></Предложения></ПакетПредложений></КоммерческаяИнформация>').encode()
+        offer = next(v for k, v in read_offers(io.BytesIO(xml)) if k == "offer")
+        self.assertEqual(offer["prices"][0]["price"], Decimal("1234.50"))
+        self.assertEqual(offer["quantity"], Decimal("2.5"))
+
+    def test_hostile_and_broken(self):
+        with open(path("ut11-2.07", "import0_1.xml"), "rb") as f:
+            truncated = f.read(20000)
+        for label, payload in {
+            "truncated": truncated,
+            "entity": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                      + "<КоммерческаяИнформация>&e;</КоммерческаяИнформация>".encode(),
+            "html": b"<html></html>",
+        }.items():
+            with self.subTest(label), self.assertRaises(UnsafeDocument):
+                list(read_catalog(io.BytesIO(payload)))
+
+    def test_memory_stays_flat(self):
+        """Peak memory while streaming grows far less than the file (elements are freed)."""
+        peaks = {}
+        for count in (2000, 8000):
+            data = big_catalog(count)
+            tracemalloc.start()
+            seen = sum(1 for kind, _v in read_catalog(io.BytesIO(data)) if kind == "product")
+            peaks[count] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            self.assertEqual(seen, count)
+        self.assertLess(peaks[8000], peaks[2000] * 1.5, f"4x the file, not 4x the memory: {peaks}")
