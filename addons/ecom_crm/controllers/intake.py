@@ -110,28 +110,50 @@ class IntakeController(http.Controller):
             previous = env["ecom.intake.request"].search(
                 [("source_id", "=", source.id), ("idempotency_key", "=", key)], limit=1)
             if previous:
-                return json_response(200, self._answer(previous, replay=True))
+                return json_response(200 if previous.state == "done" else 202, self._answer(previous, replay=True))
         limited = self._rate_limited(env, source)
         if limited:
             return limited
         clean["_raw"] = data
+        wait = request.httprequest.args.get("wait", "").lower() in ("1", "true", "yes")
         try:
             with env.cr.savepoint():
-                entry = env["crm.lead"]._ecom_intake(clean, source=source, channel="api",
-                                                     remote_addr=request.httprequest.remote_addr)
-        except Exception as exc:  # a concurrent duplicate idempotency key: answer with the first one
+                if wait:  # the client wants the lead now: process in this request
+                    entry = env["crm.lead"]._ecom_intake(clean, source=source, channel="api",
+                                                         remote_addr=request.httprequest.remote_addr)
+                else:  # journaled now, turned into a lead by the background processor in arrival order
+                    entry = env["ecom.intake.request"]._enqueue(clean, source, request.httprequest.remote_addr)
+        except Exception as exc:
+            # a concurrent duplicate idempotency key: answer with the first one
             previous = key and env["ecom.intake.request"].search(
                 [("source_id", "=", source.id), ("idempotency_key", "=", key)], limit=1)
             if previous:
-                return json_response(200, self._answer(previous, replay=True))
+                return json_response(200 if previous.state == "done" else 202, self._answer(previous, replay=True))
             _logger.exception("intake failed")
             return error(500, "internal_error", str(exc.__class__.__name__))
+        if entry.state == "pending":
+            return json_response(202, self._answer(entry))
         return json_response(201 if entry.result == "created" else 200, self._answer(entry))
 
+    @http.route("/ecom_crm/api/v1/requests/<int:request_id>", type="http", auth="none", methods=["GET"],
+                csrf=False, save_session=False)
+    def get_request(self, request_id, **_kwargs):
+        env, source = self._authenticate()
+        if env is None:
+            return source
+        entry = env["ecom.intake.request"].search([("id", "=", request_id), ("source_id", "=", source.id)])
+        if not entry:
+            return error(404, "not_found", "no such request for this API key")
+        return json_response(200, self._answer(entry))
+
     def _answer(self, entry, replay=False):
-        return {"request_id": entry.id, "lead_id": entry.lead_id.id, "partner_id": entry.partner_id.id,
-                "result": entry.result, "repeat_customer": entry.repeat_customer,
-                "new_customer": entry.new_customer, "replayed": replay}
+        answer = {"request_id": entry.id, "status": entry.state, "replayed": replay}
+        if entry.state == "done":
+            answer.update({"lead_id": entry.lead_id.id, "partner_id": entry.partner_id.id, "result": entry.result,
+                           "repeat_customer": entry.repeat_customer, "new_customer": entry.new_customer})
+        elif entry.state == "failed":
+            answer["error"] = entry.error
+        return answer
 
     @http.route("/ecom_crm/api/v1/calls", type="http", auth="none", methods=["POST"], csrf=False,
                 save_session=False, readonly=False)

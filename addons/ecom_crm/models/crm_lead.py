@@ -55,6 +55,14 @@ class CrmLead(models.Model):
     ecom_intake_ids = fields.One2many("ecom.intake.request", "lead_id", "Incoming requests")
     ecom_customer_status = fields.Selection(related="partner_id.commercial_partner_id.ecom_customer_status")
 
+    def init(self):
+        super().init()
+        # the load of each salesperson (assignment by load) counts their open requests
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS crm_lead_ecom_open_user_idx ON crm_lead (user_id)
+             WHERE active AND type = 'opportunity' AND probability < 100
+        """)
+
     # ------------------------------------------------------------------ computes
     @api.depends("ecom_lost_stage_id", "lost_reason_id", "active")
     def _compute_ecom_refusal_phase(self):
@@ -290,13 +298,14 @@ class CrmLead(models.Model):
         return self._find_or_create_record("utm.source", name)
 
     @api.model
-    def _ecom_intake(self, data, source=None, channel="api", remote_addr=None):
+    def _ecom_intake(self, data, source=None, channel="api", remote_addr=None, entry=None):
         """Turn one incoming request (validated ``data``) into a lead of the right customer.
 
         The customer is matched by normalised phone or email (created only when nothing
         matches); a second request within the repeat window updates the customer's open
-        request instead of creating another; the request is journaled with what was done.
-        Returns the ``ecom.intake.request`` journal entry.
+        request instead of creating another; the request is journaled with what was done
+        (in ``entry`` when the journal already holds it, queued by the API). Returns the
+        ``ecom.intake.request`` journal entry.
         """
         source = source or self.env["ecom.intake.source"]
         company = source.company_id or self.env.company
@@ -351,16 +360,16 @@ class CrmLead(models.Model):
             vals.update(self._ecom_assignment_vals(vals) if team.ecom_assign_by_load else {})
             lead = self.with_context(mail_create_nosubscribe=True).create(vals)
             result = "created"
-        return self.env["ecom.intake.request"].create({
-            "channel": channel, "source_id": source.id, "idempotency_key": data.get("idempotency_key"),
-            "lead_id": lead.id, "partner_id": partner.id, "result": result, "repeat_customer": repeat,
-            "new_customer": created, "contact_name": data.get("name"), "phone": data.get("phone"),
-            "email": data.get("email"), "message": data.get("message"), "utm_source_id": utm_source.id,
+        done = {
+            "state": "done", "lead_id": lead.id, "partner_id": partner.id, "result": result,
+            "repeat_customer": repeat, "new_customer": created, "utm_source_id": utm_source.id,
             "utm_medium_id": medium.id, "utm_campaign_id": campaign.id,
-            "click_id": data.get(click_key) if click_key else False, "referrer": data.get("referrer"),
-            "amount": data.get("amount", 0.0), "payload": data.get("_raw"), "remote_addr": remote_addr,
-            "company_id": company.id,
-        })
+        }
+        if entry:
+            entry.write(done)
+            return entry
+        return self.env["ecom.intake.request"].create({
+            **self.env["ecom.intake.request"]._vals_from_data(data, source, channel, remote_addr), **done})
 
     @api.model
     def _ecom_intake_product(self, data):

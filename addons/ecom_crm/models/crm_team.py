@@ -15,9 +15,10 @@ class CrmTeam(models.Model):
         """Open requests, overdue activities and weighted load of each member, set-based."""
         users = members.user_id
         company = self.company_id or self.env.company
+        # won requests have probability 100; crm_lead_ecom_open_user_idx makes this an index-only count
         open_counts = dict(self.env["crm.lead"].sudo()._read_group(
             [("user_id", "in", users.ids), ("active", "=", True), ("type", "=", "opportunity"),
-             ("stage_id.is_won", "=", False)], ["user_id"], ["__count"]))
+             ("probability", "<", 100)], ["user_id"], ["__count"]))
         overdue_counts = dict(self.env["mail.activity"].sudo()._read_group(
             [("user_id", "in", users.ids), ("res_model", "=", "crm.lead"),
              ("date_deadline", "<", fields.Date.context_today(self))], ["user_id"], ["__count"]))

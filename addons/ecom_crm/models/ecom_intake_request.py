@@ -1,4 +1,10 @@
-from odoo import fields, models
+import logging
+import time
+from datetime import datetime
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
 
 
 class EcomIntakeRequest(models.Model):
@@ -9,6 +15,12 @@ class EcomIntakeRequest(models.Model):
     _order = "id desc"
     _rec_name = "id"
 
+    state = fields.Selection(
+        [("pending", "Waiting"), ("done", "Done"), ("failed", "Failed")], default="done", required=True,
+        index=True, readonly=True, help="Requests from the API are answered at once and turned into leads in "
+                                        "the background, in arrival order.")
+    error = fields.Text(readonly=True)
+    data = fields.Json("Validated request", readonly=True)
     channel = fields.Selection(
         [("api", "Site / API"), ("call", "Phone call"), ("email", "Email")], required=True, default="api")
     source_id = fields.Many2one("ecom.intake.source", "API source", index=True, ondelete="set null")
@@ -37,6 +49,65 @@ class EcomIntakeRequest(models.Model):
         ("idempotency_unique", "UNIQUE(source_id, idempotency_key)",
          "A source cannot send the same idempotency key twice."),
     ]
+
+    @api.model
+    def _vals_from_data(self, data, source, channel, remote_addr=None):
+        """Journal values that are known as soon as a request arrives."""
+        click = next((data[key] for key in ("yclid", "gclid", "rb_clickid") if data.get(key)), False)
+        return {
+            "channel": channel, "source_id": source.id if source else False,
+            "idempotency_key": data.get("idempotency_key"), "contact_name": data.get("name"),
+            "phone": data.get("phone"), "email": data.get("email"), "message": data.get("message"),
+            "click_id": click, "referrer": data.get("referrer"), "amount": data.get("amount", 0.0),
+            "payload": data.get("_raw"), "remote_addr": remote_addr,
+            "company_id": (source.company_id if source else self.env.company).id,
+        }
+
+    @api.model
+    def _enqueue(self, data, source, remote_addr=None):
+        """Journal a validated API request for background processing and wake the processor."""
+        stored = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items() if k != "_raw"}
+        entry = self.create({**self._vals_from_data(data, source, "api", remote_addr), "state": "pending",
+                             "data": stored})
+        self.env.ref("ecom_crm.ir_cron_process_intake").sudo()._trigger()
+        return entry
+
+    def _process(self):
+        """Turn pending entries into leads, in arrival order; a failure is recorded, not lost."""
+        for entry in self.filtered(lambda e: e.state == "pending").sorted("id"):
+            data = dict(entry.data or {})
+            if data.get("delivery_date"):
+                data["delivery_date"] = datetime.fromisoformat(data["delivery_date"])
+            try:
+                with self.env.cr.savepoint():
+                    self.env["crm.lead"].with_company(entry.company_id)._ecom_intake(
+                        data, source=entry.source_id, channel=entry.channel, entry=entry)
+            except Exception as error:
+                _logger.exception("intake request %s failed", entry.id)
+                entry.write({"state": "failed", "error": f"{error.__class__.__name__}: {error}"})
+        return self
+
+    @api.model
+    def _cron_process_pending(self, batch=200, budget=50.0, auto_commit=True):
+        """Process the queue in batches, committing each, until empty or ``budget`` seconds passed.
+
+        ``FOR UPDATE SKIP LOCKED`` lets several cron workers share the queue without doubles.
+        """
+        started = time.monotonic()
+        processed = 0
+        while time.monotonic() - started < budget:
+            self.env.cr.execute("""
+                SELECT id FROM ecom_intake_request WHERE state = 'pending'
+                 ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+            """, [batch])
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                break
+            self.browse(ids)._process()
+            processed += len(ids)
+            if auto_commit:
+                self.env.cr.commit()
+        return processed
 
     def init(self):
         # the rate limit counts a source's requests of the last minute

@@ -1,5 +1,6 @@
 import json
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import BaseCase, HttpCase, tagged
@@ -23,11 +24,15 @@ class IntakeCase(HttpCase):
         cls.product = cls.env["product.product"].create({"name": "Пылесос Dreame L10", "default_code": "DR-L10",
                                                          "list_price": 24990})
 
-    def post(self, payload, key=None, raw=None, headers=None):
+    def post(self, payload, key=None, raw=None, headers=None, wait=True):
+        """POST a request; ``wait``: processed within the call (?wait=1), else queued (202)."""
         body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode()
         all_headers = {"Content-Type": "application/json",
                        "Authorization": f"Bearer {self.key if key is None else key}", **(headers or {})}
-        return self.url_open(URL, data=body, headers=all_headers)
+        return self.url_open(URL + ("?wait=1" if wait else ""), data=body, headers=all_headers)
+
+    def process_queue(self):
+        return self.env["ecom.intake.request"]._cron_process_pending(auto_commit=False)
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -65,6 +70,45 @@ class TestIntakeApi(IntakeCase):
         self.assertIn("Без города", self.env["crm.lead"].browse(with_product["lead_id"]).name)
         answer = self.post({"phone": "+79161112201", "city": "Тверь"}).json()
         self.assertTrue(self.env["crm.lead"].browse(answer["lead_id"]).name)
+
+    def test_queued_by_default_then_processed_in_order(self):
+        first = self.post({"name": "Очередь", "phone": "+79160007777", "message": "раз"}, wait=False)
+        self.assertEqual(first.status_code, 202)
+        self.assertEqual(first.json()["status"], "pending")
+        second = self.post({"phone": "8 916 000-77-77", "message": "два", "idempotency_key": "q-2"}, wait=False)
+        replay = self.post({"phone": "8 916 000-77-77", "message": "два", "idempotency_key": "q-2"}, wait=False)
+        self.assertEqual((replay.status_code, replay.json()["request_id"]), (202, second.json()["request_id"]))
+        self.assertEqual(self.process_queue(), 2)
+        entries = self.env["ecom.intake.request"].browse([first.json()["request_id"], second.json()["request_id"]])
+        self.assertEqual(entries.mapped("state"), ["done", "done"])
+        self.assertEqual(entries.mapped("result"), ["created", "updated"], "deduplicated in arrival order")
+        self.assertEqual(len(entries.lead_id), 1)
+        status = self.url_open(f"{URL}/{second.json()['request_id']}",
+                               headers={"Authorization": f"Bearer {self.key}"}).json()
+        self.assertEqual((status["status"], status["lead_id"]), ("done", entries.lead_id.id))
+        replay = self.post({"phone": "8 916 000-77-77", "idempotency_key": "q-2"}, wait=False)
+        self.assertEqual((replay.status_code, replay.json()["lead_id"]), (200, entries.lead_id.id))
+
+    def test_failed_processing_is_kept_not_lost(self):
+        self.post({"phone": "+79160008888"}, wait=False)
+        self.post({"phone": "+79160008889"}, wait=False)
+        original = type(self.env["crm.lead"])._ecom_intake
+
+        def flaky(lead_model, data, **kwargs):
+            if data.get("phone") == "+79160008888":
+                raise ValueError("boom")
+            return original(lead_model, data, **kwargs)
+
+        with patch.object(type(self.env["crm.lead"]), "_ecom_intake", flaky):
+            self.process_queue()
+        failed = self.env["ecom.intake.request"].search([("phone", "=", "+79160008888")])
+        self.assertEqual((failed.state, failed.error), ("failed", "ValueError: boom"))
+        self.assertFalse(failed.lead_id)
+        self.assertEqual(self.env["ecom.intake.request"].search([("phone", "=", "+79160008889")]).state, "done")
+        other_source = self.env["ecom.intake.source"].create({"name": "Чужой"})
+        other_key = other_source._generate_key()
+        response = self.url_open(f"{URL}/{failed.id}", headers={"Authorization": f"Bearer {other_key}"})
+        self.assertEqual(response.status_code, 404, "a source sees only its own requests")
 
     def test_idempotency_key_returns_the_same_lead(self):
         payload = {"name": "Иван", "phone": "+79031112233", "idempotency_key": "form-42"}
