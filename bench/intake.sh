@@ -17,7 +17,11 @@ if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then die "port $PORT is alrea
 start_postgres
 DB=ecom_intake_bench_$(date +%s)
 SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; stop_postgres; }
+cleanup() {
+    # the prefork server's workers go with their master; wait for the port to be free again
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    stop_postgres
+}
 trap cleanup EXIT
 log "installing the addons into $DB"
 odoo_bin -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn >/dev/null 2>&1 || die "install failed"
