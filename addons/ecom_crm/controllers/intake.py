@@ -5,6 +5,8 @@ import json
 import logging
 from datetime import timedelta
 
+from psycopg2 import OperationalError
+
 from odoo import SUPERUSER_ID, fields, http
 from odoo.http import request
 
@@ -123,6 +125,8 @@ class IntakeController(http.Controller):
                                                          remote_addr=request.httprequest.remote_addr)
                 else:  # journaled now, turned into a lead by the background processor in arrival order
                     entry = env["ecom.intake.request"]._enqueue(clean, source, request.httprequest.remote_addr)
+        except OperationalError:
+            raise  # a concurrency error: Odoo retries the whole request
         except Exception as exc:
             # a concurrent duplicate idempotency key: answer with the first one
             previous = key and env["ecom.intake.request"].search(

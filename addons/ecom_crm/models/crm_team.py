@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from odoo import fields, models
 
 
@@ -12,7 +14,7 @@ class CrmTeam(models.Model):
              "Off: Odoo's own assignment rules apply.")
 
     def _ecom_member_loads(self, members):
-        """Open requests, overdue activities and weighted load of each member, set-based."""
+        """Open requests, weighted load and last assignment of each member, set-based."""
         users = members.user_id
         company = self.company_id or self.env.company
         # won requests have probability 100; crm_lead_ecom_open_user_idx makes this an index-only count
@@ -22,10 +24,15 @@ class CrmTeam(models.Model):
         overdue_counts = dict(self.env["mail.activity"].sudo()._read_group(
             [("user_id", "in", users.ids), ("res_model", "=", "crm.lead"),
              ("date_deadline", "<", fields.Date.context_today(self))], ["user_id"], ["__count"]))
+        # round-robin from the data itself (when each got their last request): no shared row to update,
+        # so concurrent intakes never conflict
+        last_assigned = dict(self.env["crm.lead"].sudo().with_context(active_test=False)._read_group(
+            [("user_id", "in", users.ids), ("date_open", "!=", False)], ["user_id"], ["date_open:max"]))
         return {
             member: (open_counts.get(member.user_id, 0),
                      company.ecom_load_weight_open * open_counts.get(member.user_id, 0)
-                     + company.ecom_load_weight_overdue * overdue_counts.get(member.user_id, 0))
+                     + company.ecom_load_weight_overdue * overdue_counts.get(member.user_id, 0),
+                     last_assigned.get(member.user_id) or datetime.min)
             for member in members
         }
 
@@ -44,7 +51,5 @@ class CrmTeam(models.Model):
         candidates = members.filtered(lambda m: loads[m][0] < m.ecom_max_open_leads)
         if not candidates:
             return self.env["res.users"]
-        best = min(candidates, key=lambda m: (loads[m][1], m.ecom_last_assigned or fields.Datetime.from_string(
-            "1970-01-01 00:00:00"), m.id))
-        best.sudo().ecom_last_assigned = fields.Datetime.now()
+        best = min(candidates, key=lambda m: (loads[m][1], loads[m][2], m.id))
         return best.user_id

@@ -8,4 +8,3 @@ class CrmTeamMember(models.Model):
         "Available", default=True, help="Unavailable members (leave, sick, busy) receive no new requests.")
     ecom_max_open_leads = fields.Integer(
         "Maximum open requests", default=50, help="Assignment by load never gives a member more open requests.")
-    ecom_last_assigned = fields.Datetime("Last request received", readonly=True)

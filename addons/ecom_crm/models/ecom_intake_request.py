@@ -69,8 +69,17 @@ class EcomIntakeRequest(models.Model):
         stored = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items() if k != "_raw"}
         entry = self.create({**self._vals_from_data(data, source, "api", remote_addr), "state": "pending",
                              "data": stored})
-        self.env.ref("ecom_crm.ir_cron_process_intake").sudo()._trigger()
+        self._wake_processor()
         return entry
+
+    @api.model
+    def _wake_processor(self):
+        """Trigger the processor unless a trigger is already waiting (one per burst, not per request)."""
+        cron = self.env.ref("ecom_crm.ir_cron_process_intake").sudo()
+        self.env.cr.execute("SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= now() at time zone 'utc' "
+                            "LIMIT 1", [cron.id])
+        if not self.env.cr.fetchone():
+            cron._trigger()
 
     def _process(self):
         """Turn pending entries into leads, in arrival order; a failure is recorded, not lost."""
