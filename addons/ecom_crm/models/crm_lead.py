@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from markupsafe import Markup, escape
 
@@ -8,6 +8,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools import email_normalize as tools_email_normalize
 
 from ..tools.phones import normalize_phone_vals
+from ..tools.russian_names import split_russian_name
 
 PHONE_FIELDS = ("phone", "mobile")
 # click ids name their advertising channel even when UTM tags were lost on the way
@@ -299,80 +300,190 @@ class CrmLead(models.Model):
 
     @api.model
     def _ecom_intake(self, data, source=None, channel="api", remote_addr=None, entry=None):
-        """Turn one incoming request (validated ``data``) into a lead of the right customer.
-
-        The customer is matched by normalised phone or email (created only when nothing
-        matches); a second request within the repeat window updates the customer's open
-        request instead of creating another; the request is journaled with what was done
-        (in ``entry`` when the journal already holds it, queued by the API). Returns the
-        ``ecom.intake.request`` journal entry.
-        """
-        source = source or self.env["ecom.intake.source"]
-        company = source.company_id or self.env.company
-        Partner = self.env["res.partner"]
-        partner, created = Partner._ecom_find_or_create_customer(
-            name=data.get("name"), phone=data.get("phone"), email=data.get("email"), city=data.get("city"),
-            zip_code=data.get("zip"), street=data.get("address"))
-        repeat = bool(partner.ecom_order_count) or bool(self.env["sale.order"].search_count(
-            [("partner_id", "child_of", partner.id), ("state", "=", "sale")], limit=1))
-        utm_source = self._ecom_utm_source(data.get("utm_source"))
-        click_key = next((key for key in CLICK_ID_SOURCES if data.get(key)), None)
-        if click_key and not utm_source:
-            utm_source = self.env.ref(CLICK_ID_SOURCES[click_key])
-        utm_source = utm_source or source.utm_source_id
-        medium = self._find_or_create_record("utm.medium", data["utm_medium"]) \
-            if data.get("utm_medium") else source.utm_medium_id
-        campaign = self._find_or_create_record("utm.campaign", data["utm_campaign"]) \
-            if data.get("utm_campaign") else self.env["utm.campaign"]
-        product = self._ecom_intake_product(data)
-        window_start = fields.Datetime.now() - timedelta(days=company.ecom_repeat_window_days)
-        lead = self.search([("partner_id", "=", partner.id), ("active", "=", True), ("type", "=", "opportunity"),
-                            ("stage_id.is_won", "=", False), ("create_date", ">=", window_start)],
-                           order="create_date desc", limit=1) if not created else self.browse()
-        text = self._ecom_intake_text(data, utm_source)
-        if lead:
-            update = {}
-            if product and not lead.ecom_product_id:
-                update["ecom_product_id"] = product.id
-            if data.get("amount") and not lead.expected_revenue:
-                update["expected_revenue"] = data["amount"]
-            if update:
-                lead.write(update)
-            lead.message_post(body=text, subtype_xmlid="mail.mt_note")
-            result = "updated"
-        else:
-            team = source.team_id or self.env["crm.team"]._get_default_team_id(user_id=False)
-            vals = {
-                "type": "opportunity", "partner_id": partner.id, "contact_name": data.get("name"),
-                "phone": data.get("phone") or partner.phone, "email_from": data.get("email") or partner.email,
-                "description": text, "ecom_product_id": product.id, "expected_revenue": data.get("amount", 0.0),
-                "ecom_delivery_city": data.get("city"), "ecom_delivery_zip": data.get("zip"),
-                "ecom_delivery_street": data.get("address"), "city": data.get("city") or partner.city,
-                "source_id": utm_source.id, "medium_id": medium.id, "campaign_id": campaign.id,
-                "referred": data.get("referrer"), "ecom_click_id": data.get(click_key) if click_key else False,
-                "ecom_repeat_customer": repeat, "team_id": team.id, "company_id": company.id,
-                "ecom_delivery_date": data["delivery_date"].replace(tzinfo=None) if data.get("delivery_date")
-                else False,
-            }
-            if not self._ecom_title_from_vals(vals):  # no «product, date, city» title to compose
-                who = data.get("name") or partner.display_name
-                vals["name"] = _("Request from %(who)s", who=who)
-            vals.update(self._ecom_assignment_vals(vals) if team.ecom_assign_by_load else {})
-            lead = self.with_context(mail_create_nosubscribe=True).create(vals)
-            result = "created"
-        done = {
-            "state": "done", "lead_id": lead.id, "partner_id": partner.id, "result": result,
-            "repeat_customer": repeat, "new_customer": created, "utm_source_id": utm_source.id,
-            "utm_medium_id": medium.id, "utm_campaign_id": campaign.id,
-        }
-        if entry:
-            entry.write(done)
-            return entry
-        return self.env["ecom.intake.request"].create({
-            **self.env["ecom.intake.request"]._vals_from_data(data, source, channel, remote_addr), **done})
+        """Turn one incoming request (validated ``data``) into a lead: a batch of one, see
+        :meth:`_ecom_intake_batch`. Returns the ``ecom.intake.request`` journal entry."""
+        entry = entry or self.env["ecom.intake.request"]._journal(data, source, channel, remote_addr)
+        self._ecom_intake_batch(entry)
+        return entry
 
     @api.model
-    def _ecom_intake_product(self, data):
+    def _ecom_intake_batch(self, entries):
+        """Turn pending journal entries into leads, in arrival order, set-based.
+
+        Each request is matched to a customer by normalised phone, then email (one query for the
+        whole batch); customers are created only when nothing matches (one ``create`` for all);
+        a request from a customer with an open request created within the repeat window is added
+        to it, including requests earlier in the same batch; new leads are created with one
+        ``create`` call and assigned by load where the team wants it.
+        """
+        entries = entries.sorted("id")
+        Partner = self.env["res.partner"]
+        items = []
+        for entry in entries:
+            data = dict(entry.data or {})
+            if isinstance(data.get("delivery_date"), str):
+                data["delivery_date"] = datetime.fromisoformat(data["delivery_date"])
+            phone = normalize_phone_vals(self.env, {"phone": data["phone"]})["phone"] if data.get("phone") else False
+            email = tools_email_normalize(data["email"]) if data.get("email") else False
+            items.append({"entry": entry, "data": data, "phone": phone, "email": email})
+        # 1. customers: existing ones in two queries, missing ones in one create
+        by_phone, by_email = {}, {}
+        phones = [i["phone"] for i in items if i["phone"]]
+        emails = [i["email"] for i in items if i["email"]]
+        order = "ecom_last_order_date desc nulls last, id"
+        if phones:
+            for found in Partner.with_context(active_test=False).search(
+                    ["|", ("phone", "in", phones), ("mobile", "in", phones)], order=order):
+                for number in (found.phone, found.mobile):
+                    if number:
+                        by_phone.setdefault(number, found.commercial_partner_id)
+        if emails:
+            for found in Partner.with_context(active_test=False).search(
+                    [("email_normalized", "in", emails)], order=order):
+                by_email.setdefault(found.email_normalized, found.commercial_partner_id)
+        new_customers = {}
+        for item in items:
+            partner = (item["phone"] and by_phone.get(item["phone"])) or (item["email"] and by_email.get(item["email"]))
+            item["partner"], item["new"] = partner, not partner
+            if not partner:
+                key = item["phone"] or item["email"]
+                new_customers.setdefault(key, item)
+        if new_customers:
+            vals_list = []
+            for item in new_customers.values():
+                data = item["data"]
+                lastname, firstname, patronymic = split_russian_name(data.get("name")) if data.get("name") \
+                    else (False, False, False)
+                vals = {"name": data.get("name") or item["phone"] or data.get("email"), "lastname": lastname,
+                        "firstname": firstname, "patronymic": patronymic, "phone": item["phone"],
+                        "email": data.get("email"), "city": data.get("city"), "zip": data.get("zip"),
+                        "street": data.get("address")}
+                vals_list.append({k: v for k, v in vals.items() if v})
+            created = Partner.with_context(mail_create_nolog=True).create(vals_list)
+            for item, partner in zip(new_customers.values(), created, strict=True):
+                if item["phone"]:
+                    by_phone[item["phone"]] = partner
+                if item["email"]:
+                    by_email[item["email"]] = partner
+            for item in items:
+                if not item["partner"]:
+                    item["partner"] = by_phone.get(item["phone"]) or by_email.get(item["email"])
+        for item in items:  # complete what existing customers lacked
+            partner, data = item["partner"], item["data"]
+            if not item["new"] and ((item["phone"] and not (partner.phone or partner.mobile))
+                                    or (data.get("email") and not partner.email)):
+                partner.write({k: v for k, v in (("phone", item["phone"]), ("email", data.get("email")))
+                               if v and not partner[k]})
+        partners = Partner.union(*(i["partner"] for i in items))
+        # 2. who already bought, and the open requests within each company's repeat window
+        buyers = {p.commercial_partner_id for [p] in self.env["sale.order"]._read_group(
+            [("partner_id.commercial_partner_id", "in", partners.ids), ("state", "=", "sale")], ["partner_id"])}
+        open_leads = {}
+        window = max(entries.company_id.mapped("ecom_repeat_window_days") or [self.env.company.ecom_repeat_window_days])
+        for lead in self.search([("partner_id", "in", partners.ids), ("active", "=", True),
+                                 ("type", "=", "opportunity"), ("stage_id.is_won", "=", False),
+                                 ("create_date", ">=", fields.Datetime.now() - timedelta(days=window))],
+                                order="create_date desc, id desc"):
+            days = lead.company_id.ecom_repeat_window_days
+            if lead.create_date >= fields.Datetime.now() - timedelta(days=days):
+                open_leads.setdefault(lead.partner_id, lead)
+        # 3. decide, in arrival order: add to an open request (maybe one created by this batch) or create
+        to_create, updates, load_cache = [], [], {}
+        caches = {"utm": {}, "product": {}}
+        for item in items:
+            entry, data, partner = item["entry"], item["data"], item["partner"]
+            item["repeat"] = partner in buyers or bool(partner.ecom_order_count)
+            item["product"] = self._ecom_intake_product(data, caches["product"])
+            item["utm"] = self._ecom_intake_utm(data, entry.source_id, caches["utm"])
+            target = open_leads.get(partner)
+            if target is not None:
+                updates.append((item, target))
+                continue
+            vals = self._ecom_intake_lead_vals(item)
+            team = self.env["crm.team"].browse(vals.get("team_id"))
+            # unassigned unless the team assigns by load: Odoo's own assignment then takes over
+            vals["user_id"] = (team.ecom_assign_by_load and \
+                team._ecom_pick_salesperson(partner, load_cache.setdefault(team, {})).id) or False
+            item["create_index"] = len(to_create)
+            to_create.append(vals)
+            open_leads[partner] = item  # later requests of this customer join it
+        created = self.with_context(mail_create_nosubscribe=True).create(to_create) if to_create else self.browse()
+        # 4. requests added to an open request, then the journal
+        for item, target in updates:
+            lead = created[target["create_index"]] if isinstance(target, dict) else target
+            update = {}
+            if item["product"] and not lead.ecom_product_id:
+                update["ecom_product_id"] = item["product"].id
+            if item["data"].get("amount") and not lead.expected_revenue:
+                update["expected_revenue"] = item["data"]["amount"]
+            if update:
+                lead.write(update)
+            lead.message_post(body=self._ecom_intake_text(item["data"], item["utm"][0]), subtype_xmlid="mail.mt_note")
+            item["lead"], item["result"] = lead, "updated"
+        for item in items:
+            if "create_index" in item:
+                item["lead"], item["result"] = created[item["create_index"]], "created"
+            source, medium, campaign = item["utm"]
+            item["entry"].write({
+                "state": "done", "lead_id": item["lead"].id, "partner_id": item["partner"].id,
+                "result": item["result"], "repeat_customer": item["repeat"], "new_customer": item["new"],
+                "utm_source_id": source.id, "utm_medium_id": medium.id, "utm_campaign_id": campaign.id,
+                "error": False,
+            })
+        return entries
+
+    @api.model
+    def _ecom_intake_utm(self, data, intake_source, cache):
+        """(source, medium, campaign) of a request: its UTM tags, else its click id, else its API source."""
+        key = (data.get("utm_source"), data.get("utm_medium"), data.get("utm_campaign"),
+               next((k for k in CLICK_ID_SOURCES if data.get(k)), None), intake_source.id)
+        if key not in cache:
+            utm_source = self._ecom_utm_source(data.get("utm_source"))
+            if key[3] and not utm_source:
+                utm_source = self.env.ref(CLICK_ID_SOURCES[key[3]])
+            medium = self._find_or_create_record("utm.medium", data["utm_medium"]) \
+                if data.get("utm_medium") else intake_source.utm_medium_id
+            campaign = self._find_or_create_record("utm.campaign", data["utm_campaign"]) \
+                if data.get("utm_campaign") else self.env["utm.campaign"]
+            cache[key] = (utm_source or intake_source.utm_source_id, medium, campaign)
+        return cache[key]
+
+    @api.model
+    def _ecom_intake_lead_vals(self, item):
+        data, partner, entry = item["data"], item["partner"], item["entry"]
+        source, medium, campaign = item["utm"]
+        company = entry.company_id or self.env.company
+        team = entry.source_id.team_id or self.env["crm.team"]._get_default_team_id(user_id=False)
+        click_key = next((key for key in CLICK_ID_SOURCES if data.get(key)), None)
+        vals = {
+            "type": "opportunity", "partner_id": partner.id, "contact_name": data.get("name"),
+            "phone": item["phone"] or partner.phone, "email_from": data.get("email") or partner.email,
+            "description": self._ecom_intake_text(data, source), "ecom_product_id": item["product"].id,
+            "expected_revenue": data.get("amount", 0.0), "ecom_delivery_city": data.get("city"),
+            "ecom_delivery_zip": data.get("zip"), "ecom_delivery_street": data.get("address"),
+            "city": data.get("city") or partner.city, "source_id": source.id, "medium_id": medium.id,
+            "campaign_id": campaign.id, "referred": data.get("referrer"),
+            "ecom_click_id": data.get(click_key) if click_key else False, "ecom_repeat_customer": item["repeat"],
+            "team_id": team.id, "company_id": company.id,
+            "ecom_delivery_date": data["delivery_date"].replace(tzinfo=None) if data.get("delivery_date") else False,
+        }
+        if not self._ecom_title_from_vals(vals):  # no «product, date, city» title to compose
+            who = data.get("name") or partner.display_name
+            vals["name"] = _("Request from %(who)s", who=who)
+        return vals
+
+    @api.model
+    def _ecom_intake_product(self, data, cache=None):
+        """The product a request is about: by reference or barcode, then by name (cached per batch)."""
+        cache = {} if cache is None else cache
+        key = (data.get("product_sku"), tuple(line.get("sku") for line in data.get("lines") or []),
+               data.get("product"))
+        if key not in cache:
+            cache[key] = self._ecom_find_intake_product(data)
+        return cache[key]
+
+    @api.model
+    def _ecom_find_intake_product(self, data):
         Product = self.env["product.product"]
         if data.get("product_sku"):
             found = Product.search(["|", ("default_code", "=", data["product_sku"]),

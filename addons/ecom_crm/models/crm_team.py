@@ -36,8 +36,12 @@ class CrmTeam(models.Model):
             for member in members
         }
 
-    def _ecom_pick_salesperson(self, partner=None):
-        """The salesperson for a new request of ``partner`` in this team, or an empty recordset."""
+    def _ecom_pick_salesperson(self, partner=None, loads=None):
+        """The salesperson for a new request of ``partner`` in this team, or an empty recordset.
+
+        ``loads``: a dict kept by the caller across a batch of requests; filled on first use and
+        updated with each assignment, so that a batch is assigned with one load query.
+        """
         self.ensure_one()
         manager = (partner.commercial_partner_id.user_id if partner else None) or self.env["res.users"]
         if manager and manager.active and not manager.share:
@@ -47,9 +51,16 @@ class CrmTeam(models.Model):
         members = self.crm_team_member_ids.filtered(lambda m: m.ecom_available and m.user_id.active)
         if not members:
             return self.env["res.users"]
-        loads = self._ecom_member_loads(members)
-        candidates = members.filtered(lambda m: loads[m][0] < m.ecom_max_open_leads)
+        if loads is None:
+            loads = {}
+        if not loads:
+            loads.update({m: list(v) for m, v in self._ecom_member_loads(members).items()})
+        candidates = members.filtered(lambda m: m in loads and loads[m][0] < m.ecom_max_open_leads)
         if not candidates:
             return self.env["res.users"]
         best = min(candidates, key=lambda m: (loads[m][1], loads[m][2], m.id))
+        company = self.company_id or self.env.company
+        loads[best][0] += 1
+        loads[best][1] += company.ecom_load_weight_open
+        loads[best][2] = fields.Datetime.now()
         return best.user_id

@@ -64,11 +64,16 @@ class EcomIntakeRequest(models.Model):
         }
 
     @api.model
+    def _journal(self, data, source, channel="api", remote_addr=None):
+        """A pending journal entry holding a validated request."""
+        stored = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items() if k != "_raw"}
+        return self.create({**self._vals_from_data(data, source, channel, remote_addr), "state": "pending",
+                            "data": stored})
+
+    @api.model
     def _enqueue(self, data, source, remote_addr=None):
         """Journal a validated API request for background processing and wake the processor."""
-        stored = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items() if k != "_raw"}
-        entry = self.create({**self._vals_from_data(data, source, "api", remote_addr), "state": "pending",
-                             "data": stored})
+        entry = self._journal(data, source, "api", remote_addr)
         self._wake_processor()
         return entry
 
@@ -89,7 +94,9 @@ class EcomIntakeRequest(models.Model):
                 data["delivery_date"] = datetime.fromisoformat(data["delivery_date"])
             try:
                 with self.env.cr.savepoint():
-                    self.env["crm.lead"].with_company(entry.company_id)._ecom_intake(
+                    # created in the background: no "created" log line nor initial tracking message
+                    self.env["crm.lead"].with_company(entry.company_id).with_context(
+                        mail_create_nolog=True, tracking_disable=True)._ecom_intake(
                         data, source=entry.source_id, channel=entry.channel, entry=entry)
             except Exception as error:
                 _logger.exception("intake request %s failed", entry.id)

@@ -146,9 +146,12 @@ class ResPartner(models.Model):
             if missing:
                 partner.write(missing)
             return partner, False
-        vals = {"name": name or phone or email, "phone": phone, "email": email, "city": city, "zip": zip_code,
+        lastname, firstname, patronymic = split_russian_name(name) if name else (False, False, False)
+        vals = {"name": name or phone or email, "lastname": lastname, "firstname": firstname,
+                "patronymic": patronymic, "phone": phone, "email": email, "city": city, "zip": zip_code,
                 "street": street}
-        return self.create({k: v for k, v in vals.items() if v}), True
+        # parts given: the name is composed in create, no second write to split it
+        return self.with_context(mail_create_nolog=True).create({k: v for k, v in vals.items() if v}), True
 
     # --------------------------------------------------------- customer card
     @api.model

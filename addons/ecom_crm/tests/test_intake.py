@@ -3,7 +3,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.tests import BaseCase, HttpCase, tagged
+from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
 
 from ..tools.intake import validate_request
 
@@ -88,6 +88,26 @@ class TestIntakeApi(IntakeCase):
         self.assertEqual((status["status"], status["lead_id"]), ("done", entries.lead_id.id))
         replay = self.post({"phone": "8 916 000-77-77", "idempotency_key": "q-2"}, wait=False)
         self.assertEqual((replay.status_code, replay.json()["lead_id"]), (200, entries.lead_id.id))
+
+    def test_one_batch_dedups_and_spreads_the_load(self):
+        sellers = [new_test_user(self.env, login=f"batch_seller{i}", groups="sales_team.group_sale_salesman")
+                   for i in range(3)]
+        self.env["crm.team.member"].create([{"crm_team_id": self.team.id, "user_id": u.id} for u in sellers])
+        self.team.ecom_assign_by_load = True
+        for i in range(6):
+            self.post({"name": f"Новый {i}", "phone": f"+7916100000{i}"}, wait=False)
+        self.post({"name": "Новый 0", "phone": "8 916 100-00-00", "message": "ещё раз"}, wait=False)
+        self.assertEqual(self.process_queue(), 7)
+        entries = self.env["ecom.intake.request"].search([("phone", "like", "100-00-00")]) | \
+            self.env["ecom.intake.request"].search([("phone", "=", "+79161000000")])
+        self.assertEqual(len(entries.partner_id), 1, "one new customer, though in the batch twice")
+        self.assertEqual(len(entries.lead_id), 1)
+        self.assertEqual(sorted(entries.mapped("result")), ["created", "updated"])
+        leads = self.env["crm.lead"].search([("team_id", "=", self.team.id),
+                                             ("partner_id.phone", "like", "+7916100000")])
+        self.assertEqual(len(leads), 6)
+        counts = [len(leads.filtered(lambda ld, u=u: ld.user_id == u)) for u in sellers]
+        self.assertEqual(counts, [2, 2, 2], "the batch is spread by load, not all to one")
 
     def test_failed_processing_is_kept_not_lost(self):
         self.post({"phone": "+79160008888"}, wait=False)
