@@ -18,8 +18,10 @@ start_postgres
 DB=ecom_intake_bench_$(date +%s)
 SERVER_PID=
 cleanup() {
-    # the prefork server's workers go with their master; wait for the port to be free again
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    # $! is the subshell running odoo_bin: stop the server (its workers follow their master) too
+    if [ -n "$SERVER_PID" ]; then
+        pkill -P "$SERVER_PID" 2>/dev/null; kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
+    fi
     stop_postgres
 }
 trap cleanup EXIT

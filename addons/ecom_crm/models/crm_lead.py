@@ -60,7 +60,7 @@ class CrmLead(models.Model):
         super().init()
         # the load of each salesperson (assignment by load) counts their open requests
         self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS crm_lead_ecom_open_user_idx ON crm_lead (user_id)
+            CREATE INDEX IF NOT EXISTS crm_lead_ecom_open_user_idx ON crm_lead (user_id, date_open)
              WHERE active AND type = 'opportunity' AND probability < 100
         """)
 

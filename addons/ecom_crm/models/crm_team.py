@@ -17,22 +17,21 @@ class CrmTeam(models.Model):
         """Open requests, weighted load and last assignment of each member, set-based."""
         users = members.user_id
         company = self.company_id or self.env.company
-        # won requests have probability 100; crm_lead_ecom_open_user_idx makes this an index-only count
-        open_counts = dict(self.env["crm.lead"].sudo()._read_group(
+        # won requests have probability 100; crm_lead_ecom_open_user_idx makes this an index-only scan.
+        # Round-robin from the data itself (when each got their last open request): no shared row
+        # to update, so concurrent intakes never conflict.
+        open_stats = {user: (count, last) for user, count, last in self.env["crm.lead"].sudo()._read_group(
             [("user_id", "in", users.ids), ("active", "=", True), ("type", "=", "opportunity"),
-             ("probability", "<", 100)], ["user_id"], ["__count"]))
+             ("probability", "<", 100)], ["user_id"], ["__count", "date_open:max"])}
+        open_counts = {user: stats[0] for user, stats in open_stats.items()}
         overdue_counts = dict(self.env["mail.activity"].sudo()._read_group(
             [("user_id", "in", users.ids), ("res_model", "=", "crm.lead"),
              ("date_deadline", "<", fields.Date.context_today(self))], ["user_id"], ["__count"]))
-        # round-robin from the data itself (when each got their last request): no shared row to update,
-        # so concurrent intakes never conflict
-        last_assigned = dict(self.env["crm.lead"].sudo().with_context(active_test=False)._read_group(
-            [("user_id", "in", users.ids), ("date_open", "!=", False)], ["user_id"], ["date_open:max"]))
         return {
             member: (open_counts.get(member.user_id, 0),
                      company.ecom_load_weight_open * open_counts.get(member.user_id, 0)
                      + company.ecom_load_weight_overdue * overdue_counts.get(member.user_id, 0),
-                     last_assigned.get(member.user_id) or datetime.min)
+                     open_stats.get(member.user_id, (0, None))[1] or datetime.min)
             for member in members
         }
 

@@ -112,14 +112,15 @@ class TestIntakeApi(IntakeCase):
     def test_failed_processing_is_kept_not_lost(self):
         self.post({"phone": "+79160008888"}, wait=False)
         self.post({"phone": "+79160008889"}, wait=False)
-        original = type(self.env["crm.lead"])._ecom_intake
+        original = type(self.env["crm.lead"])._ecom_intake_batch
 
-        def flaky(lead_model, data, **kwargs):
-            if data.get("phone") == "+79160008888":
+        def flaky(lead_model, entries):
+            if any((entry.data or {}).get("phone") == "+79160008888" for entry in entries):
                 raise ValueError("boom")
-            return original(lead_model, data, **kwargs)
+            return original(lead_model, entries)
 
-        with patch.object(type(self.env["crm.lead"]), "_ecom_intake", flaky):
+        # the batch fails, then entry by entry only the bad request fails
+        with patch.object(type(self.env["crm.lead"]), "_ecom_intake_batch", flaky):
             self.process_queue()
         failed = self.env["ecom.intake.request"].search([("phone", "=", "+79160008888")])
         self.assertEqual((failed.state, failed.error), ("failed", "ValueError: boom"))
