@@ -86,6 +86,20 @@ class IntakeController(http.Controller):
         except (UnicodeDecodeError, ValueError):
             return None, error(400, "invalid_json", "the body is not UTF-8 JSON")
 
+    def _accept(self, validate):
+        """``(env, source, data, clean)`` of an authenticated, well-formed POST, or
+        ``(None, error response, None, None)``: 413, 401, 400 in that order."""
+        data, failure = self._read_json()
+        env, source = self._authenticate()
+        if env is None:
+            return None, source, None, None
+        if failure:
+            return None, failure, None, None
+        clean, errors = validate(data)
+        if errors:
+            return None, error(400, "invalid_request", "some fields are invalid", fields=errors), None, None
+        return env, source, data, clean
+
     def _rate_limited(self, env, source):
         since = fields.Datetime.now() - timedelta(minutes=1)
         env.cr.execute("SELECT count(*) FROM ecom_intake_request WHERE source_id = %s AND create_date >= %s",
@@ -98,15 +112,9 @@ class IntakeController(http.Controller):
     @http.route("/ecom_crm/api/v1/requests", type="http", auth="none", methods=["POST"], csrf=False,
                 save_session=False, readonly=False)
     def post_request(self, **_kwargs):
-        data, failure = self._read_json()
-        env, source = self._authenticate()
+        env, source, data, clean = self._accept(validate_request)
         if env is None:
-            return source
-        if failure:
-            return failure
-        clean, errors = validate_request(data)
-        if errors:
-            return error(400, "invalid_request", "some fields are invalid", fields=errors)
+            return source  # the error response
         key = clean.get("idempotency_key")
         if key:
             previous = env["ecom.intake.request"].search(
@@ -162,15 +170,9 @@ class IntakeController(http.Controller):
     @http.route("/ecom_crm/api/v1/calls", type="http", auth="none", methods=["POST"], csrf=False,
                 save_session=False, readonly=False)
     def post_call(self, **_kwargs):
-        data, failure = self._read_json()
-        env, source = self._authenticate()
+        env, source, _data, clean = self._accept(validate_call)
         if env is None:
-            return source
-        if failure:
-            return failure
-        clean, errors = validate_call(data)
-        if errors:
-            return error(400, "invalid_request", "some fields are invalid", fields=errors)
+            return source  # the error response
         limited = self._rate_limited(env, source)
         if limited:
             return limited
