@@ -1,7 +1,7 @@
 {
     "name": "E-commerce CRM: 1C exchange (CommerceML 2)",
     "summary": "Be the «site» 1C exchanges with: catalog, prices and stock in, orders out, statuses back",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "ecom_crm",
     "license": "LGPL-3",
@@ -16,6 +16,7 @@
         "security/ecom_crm_1c_security.xml",
         "security/ir.model.access.csv",
         "views/ecom_1c_exchange_views.xml",
+        "views/ecom_1c_price_type_views.xml",
         "views/ecom_crm_1c_menus.xml",
     ],
     "installable": True,

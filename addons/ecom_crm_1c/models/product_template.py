@@ -1,0 +1,14 @@
+from odoo import fields, models
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    ecom_1c_id = fields.Char("1C id", index="btree_not_null", copy=False, readonly=True,
+                             help="Ид of the product in 1C: the key of every exchange.")
+    ecom_1c_catalog_id = fields.Char("1C catalog", index="btree_not_null", copy=False, readonly=True,
+                                     help="The 1C catalog a full exchange archives missing products from.")
+
+    _sql_constraints = [
+        ("ecom_1c_id_unique", "UNIQUE(ecom_1c_id)", "Two products cannot have the same 1C id."),
+    ]
