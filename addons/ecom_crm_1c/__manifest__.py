@@ -10,13 +10,14 @@
         "sale",
     ],
     "external_dependencies": {
-        "python": ["lxml"],
+        "python": ["lxml", "passlib"],
     },
     "data": [
         "security/ecom_crm_1c_security.xml",
         "security/ir.model.access.csv",
         "views/ecom_1c_exchange_views.xml",
         "views/ecom_1c_price_type_views.xml",
+        "views/res_config_settings_views.xml",
         "views/ecom_crm_1c_menus.xml",
     ],
     "installable": True,

@@ -5,3 +5,5 @@ from . import ecom_1c_importer
 from . import product_category
 from . import product_template
 from . import product_product
+from . import ecom_1c_session
+from . import res_config_settings

@@ -1,0 +1,150 @@
+"""The HTTP side of 1C's «обмен с сайтом» (CommerceML 2): 1C is the client, Odoo the site.
+
+Every answer is plain text whose first line is exactly ``success``, ``progress`` or ``failure``:
+no HTML error page ever reaches 1C, whatever goes wrong.
+"""
+
+import base64
+import binascii
+import logging
+import os
+import time
+
+from odoo import SUPERUSER_ID, http
+from odoo.http import request
+
+from ..commerceml import UnsafeDocument, UnsafePath, safe_relative_path, sniff
+from ..models.res_config_settings import CRYPT
+
+_logger = logging.getLogger(__name__)
+COOKIE = "ecom_1c_session"
+ROUTES = ["/1c_exchange", "/bitrix/admin/1c_exchange.php"]
+
+
+def answer(*lines):
+    return request.make_response("\n".join(lines) + "\n",
+                                 headers=[("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")])
+
+
+class ExchangeController(http.Controller):
+    @http.route(ROUTES, type="http", auth="none", methods=["GET", "POST"], csrf=False, save_session=False,
+                readonly=False)
+    def exchange(self, type=None, mode=None, filename=None, **_kwargs):
+        env = request.env(user=SUPERUSER_ID, su=True)
+        try:
+            if mode == "checkauth":
+                return self._checkauth(env)
+            session = env["ecom.1c.session"]._find(
+                request.httprequest.cookies.get(COOKIE) or request.httprequest.args.get("sessid"))
+            if not session:
+                return answer("failure", "unknown or expired session: call mode=checkauth first")
+            if type not in ("catalog", "sale"):
+                return answer("failure", f"unknown type {type!r}")
+            handler = getattr(self, f"_mode_{mode}", None)
+            if handler is None:
+                return answer("failure", f"unknown mode {mode!r}")
+            return handler(env, session, type, filename)
+        except Exception as error:  # never an HTML page for 1C
+            _logger.exception("1C exchange failed (mode=%s)", mode)
+            env.cr.rollback()
+            return answer("failure", f"{error.__class__.__name__}: {error}")
+
+    # ----------------------------------------------------------------- modes
+    def _checkauth(self, env):
+        params = env["ir.config_parameter"].sudo()
+        login, password_hash = params.get_param("ecom_crm_1c.login"), params.get_param("ecom_crm_1c.password_hash")
+        given_login, given_password = self._basic_auth()
+        # a hash is verified even without a login configured, so that timing tells nothing
+        valid = CRYPT.verify(given_password or "", password_hash or CRYPT.hash("-"))
+        if not (login and password_hash and valid and given_login == login):
+            return answer("failure", "wrong exchange login or password")
+        _session, token = env["ecom.1c.session"]._open(request.httprequest.remote_addr)
+        return answer("success", COOKIE, token, f"sessid={token}", f"timestamp={int(time.time())}")
+
+    def _basic_auth(self):
+        header = request.httprequest.headers.get("Authorization", "")
+        if not header.lower().startswith("basic "):
+            return None, None
+        try:
+            decoded = base64.b64decode(header[6:].strip()).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None, None
+        login, _sep, password = decoded.partition(":")
+        return login, password
+
+    def _mode_init(self, env, session, type_, _filename):
+        session._clear_uploads()
+        exchange = env["ecom.1c.exchange"].create({
+            "exchange_type": type_, "remote_addr": request.httprequest.remote_addr})
+        session.exchange_id = exchange
+        return answer("zip=no", f"file_limit={self._file_limit(env)}")
+
+    def _mode_file(self, env, session, _type, filename):
+        try:
+            relative = safe_relative_path(filename)
+        except UnsafePath as error:
+            return answer("failure", f"refused file name {filename!r}: {error}")
+        target = os.path.join(session._upload_dir(), relative)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        size = os.path.getsize(target) if os.path.exists(target) else 0
+        limit = self._file_limit(env)
+        length = request.httprequest.content_length or 0
+        if size + length > limit:
+            return answer("failure", f"{relative} would exceed the file limit of {limit} bytes")
+        # one POST is at most file_limit bytes (1C splits bigger files): held once in memory
+        body = request.httprequest.get_data(cache=False, parse_form_data=False)
+        if size + len(body) > limit:
+            return answer("failure", f"{relative} exceeds the file limit of {limit} bytes")
+        with open(target, "ab") as out:  # several POSTs of the same name append
+            out.write(body)
+        return answer("success")
+
+    def _mode_import(self, env, session, _type, filename):
+        try:
+            relative = safe_relative_path(filename)
+        except UnsafePath as error:
+            return answer("failure", f"refused file name {filename!r}: {error}")
+        path = os.path.join(session._upload_dir(), relative)
+        if not os.path.isfile(path):
+            return answer("failure", f"{relative} was not uploaded in this session")
+        exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
+        try:
+            info = sniff(path)
+        except UnsafeDocument as error:
+            exchange._log(f"{relative}: {error}")
+            exchange._finish(state="failed")
+            return answer("failure", f"{relative}: {error}")
+        exchange.file_ids = [(0, 0, {"name": relative, "size": os.path.getsize(path), "kind": info.kind,
+                                     "schema_version": info.schema_version})]
+        importer = env["ecom.1c.importer"]
+        try:
+            with env.cr.savepoint():  # a failed file leaves nothing half-imported
+                if info.kind == "catalog":
+                    counts = importer._import_catalog(path, exchange)
+                elif info.kind == "offers":
+                    counts = importer._import_offers(path, exchange)
+                else:
+                    counts = {"created": 0, "updated": 0, "archived": 0}
+        except UnsafeDocument as error:
+            exchange._log(f"{relative}: {error}")
+            exchange._finish(state="failed")
+            return answer("failure", f"{relative}: {error}")
+        exchange.write({"created_count": exchange.created_count + counts["created"],
+                        "updated_count": exchange.updated_count + counts["updated"],
+                        "archived_count": exchange.archived_count + counts["archived"]})
+        return answer("success", f"created={counts['created']} updated={counts['updated']} "
+                                 f"archived={counts['archived']}")
+
+    def _mode_success(self, env, session, _type, _filename):
+        if session.exchange_id and session.exchange_id.state == "running":
+            exchange = session.exchange_id
+            exchange._finish(created=exchange.created_count, updated=exchange.updated_count,
+                             archived=exchange.archived_count)
+        return answer("success")
+
+    _mode_complete = _mode_success
+    _mode_deactivate = _mode_success
+
+    def _file_limit(self, env):
+        megabytes = int(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.file_limit_mb", 200))
+        return megabytes * 1024 * 1024

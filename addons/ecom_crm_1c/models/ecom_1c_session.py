@@ -1,0 +1,53 @@
+import hashlib
+import os
+import secrets
+import shutil
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import config
+
+SESSION_HOURS = 12
+
+
+class Ecom1cSession(models.Model):
+    """An exchange session opened by 1C's checkauth: its cookie (stored hashed) and upload area."""
+
+    _name = "ecom.1c.session"
+    _description = "1C exchange session"
+    _order = "id desc"
+
+    token_hash = fields.Char(required=True, index=True)
+    expires_at = fields.Datetime(required=True)
+    exchange_id = fields.Many2one("ecom.1c.exchange", ondelete="set null")
+    remote_addr = fields.Char()
+
+    @api.model
+    def _open(self, remote_addr=None):
+        """A new session; returns ``(session, token)``: the token goes to 1C once, as its cookie."""
+        token = secrets.token_hex(24)
+        session = self.sudo().create({
+            "token_hash": hashlib.sha256(token.encode()).hexdigest(),
+            "expires_at": fields.Datetime.now() + timedelta(hours=SESSION_HOURS),
+            "remote_addr": remote_addr,
+        })
+        return session, token
+
+    @api.model
+    def _find(self, token):
+        """The live session of ``token`` or an empty recordset (unknown, expired)."""
+        if not token:
+            return self.browse()
+        return self.sudo().search([("token_hash", "=", hashlib.sha256(token.encode()).hexdigest()),
+                                   ("expires_at", ">", fields.Datetime.now())], limit=1)
+
+    def _upload_dir(self):
+        """This session's upload area, outside anything Odoo serves."""
+        self.ensure_one()
+        path = os.path.join(config["data_dir"], "ecom_crm_1c", self.env.cr.dbname, f"session-{self.id}")
+        os.makedirs(path, exist_ok=True)
+        return path
+
+    def _clear_uploads(self):
+        for session in self:
+            shutil.rmtree(session._upload_dir(), ignore_errors=True)

@@ -1,0 +1,91 @@
+"""1C's side of the exchange over HTTP, as 1C drives it."""
+
+import base64
+
+from odoo.tests import HttpCase, tagged
+
+from .test_reader import path
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestProtocol(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        settings = cls.env["res.config.settings"].create({
+            "ecom_1c_login": "exchange", "ecom_1c_password": "s3cret-1C", "ecom_1c_file_limit": 5})
+        settings.execute()
+
+    def call(self, mode, type_="catalog", data=None, cookie=None, auth=None, filename=None, route="/1c_exchange",
+             extra=""):
+        url = f"{route}?type={type_}&mode={mode}" + (f"&filename={filename}" if filename else "") + extra
+        headers = {}
+        if auth:
+            headers["Authorization"] = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+        if cookie:
+            headers["Cookie"] = f"{cookie[0]}={cookie[1]}"
+        response = self.url_open(url, data=data, headers=headers) if data is not None else \
+            self.url_open(url, headers=headers)
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.headers["Content-Type"].startswith("text/plain"))
+        return response.text.splitlines()
+
+    def login(self, route="/1c_exchange"):
+        lines = self.call("checkauth", auth=("exchange", "s3cret-1C"), route=route)
+        self.assertEqual(lines[0], "success")
+        self.assertTrue(lines[3].startswith("sessid=") and lines[4].startswith("timestamp="))
+        return lines[1], lines[2]
+
+    def test_catalog_exchange_like_1c(self):
+        cookie = self.login()
+        self.assertEqual(self.call("init", cookie=cookie), ["zip=no", f"file_limit={5 * 1024 * 1024}"])
+        with open(path("ut11-2.07", "import0_1.xml"), "rb") as f:
+            content = f.read()
+        half = len(content) // 2
+        for chunk in (content[:half], content[half:]):  # 1C sends big files in parts: they append
+            self.assertEqual(self.call("file", data=chunk, cookie=cookie, filename="import0_1.xml"), ["success"])
+        with open(path("ut11-2.07", "offers0_1.xml"), "rb") as f:
+            self.assertEqual(self.call("file", data=f.read(), cookie=cookie, filename="offers0_1.xml")[0], "success")
+        lines = self.call("import", cookie=cookie, filename="import0_1.xml")
+        self.assertEqual(lines[0], "success", lines)
+        self.assertEqual(self.call("import", cookie=cookie, filename="offers0_1.xml")[0], "success")
+        self.assertEqual(self.call("success", cookie=cookie), ["success"])
+        product = self.env["product.template"].search([("ecom_1c_id", "=", "bd8c4e15-18f9-11e7-80c2-0cc47ab29cd1")])
+        self.assertEqual((product.default_code, product.list_price), ("PM-421-WP", 100))
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual(exchange.state, "done")
+        self.assertEqual(set(exchange.file_ids.mapped("kind")), {"catalog", "offers"})
+        self.assertEqual(exchange.created_count, 37)
+
+    def test_bitrix_path_and_sessid(self):
+        _name, token = self.login(route="/bitrix/admin/1c_exchange.php")
+        lines = self.call("init", route="/bitrix/admin/1c_exchange.php", extra=f"&sessid={token}")
+        self.assertEqual(lines[0], "zip=no")
+
+    def test_refusals(self):
+        self.assertEqual(self.call("checkauth", auth=("exchange", "wrong"))[0], "failure")
+        self.assertEqual(self.call("checkauth")[0], "failure")
+        self.assertEqual(self.call("init")[0], "failure", "no session")
+        self.assertEqual(self.call("init", cookie=("ecom_1c_session", "forged"))[0], "failure")
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        for name in ("../../etc/passwd", "/etc/passwd", "C:\\\\Windows\\\\x.xml", "a/../../b.xml"):
+            self.assertEqual(self.call("file", data=b"<x/>", cookie=cookie, filename=name)[0], "failure", name)
+        # Windows paths are fine when they stay inside
+        self.assertEqual(self.call("file", data=b"img", cookie=cookie, filename="import_files\\9d\\a.jpg")[0],
+                         "success")
+        self.assertEqual(self.call("file", data=b"x" * (6 * 1024 * 1024), cookie=cookie, filename="big.xml")[0],
+                         "failure", "over the file limit")
+
+    def test_hostile_file_is_refused_and_logged(self):
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        bomb = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><КоммерческаяИнформация>&a;'
+                "</КоммерческаяИнформация>").encode()
+        self.call("file", data=bomb, cookie=cookie, filename="import.xml")
+        lines = self.call("import", cookie=cookie, filename="import.xml")
+        self.assertEqual(lines[0], "failure")
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual(exchange.state, "failed")
+        self.assertIn("DTD", exchange.messages)
+        self.assertFalse(self.env["product.template"].search([("ecom_1c_id", "!=", False)]))
