@@ -77,5 +77,6 @@ class TestImporter(TransactionCase):
     def test_unknown_offers_are_warned_not_fatal(self):
         exchange = self.env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
         counts = self.importer._import_offers(path("demo-2.07", "offers.xml"), exchange)
-        self.assertTrue(counts["warnings"])
-        self.assertIn("names no product", exchange.messages)
+        self.assertEqual(len(counts["warnings"]), 5, "each of the 5 offers names a product never imported")
+        self.assertEqual(exchange.warning_count, 5)
+        self.assertIn("bd72d910-55bc-11d9-848a-00112f43529a#90c55447", exchange.messages, "the offer is named")
