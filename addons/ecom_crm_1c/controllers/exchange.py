@@ -10,7 +10,7 @@ import logging
 import os
 import time
 
-from odoo import SUPERUSER_ID, http
+from odoo import SUPERUSER_ID, fields, http
 from odoo.http import request
 
 from ..commerceml import UnsafeDocument, UnsafePath, safe_relative_path, sniff
@@ -135,7 +135,22 @@ class ExchangeController(http.Controller):
         return answer("success", f"created={counts['created']} updated={counts['updated']} "
                                  f"archived={counts['archived']}")
 
-    def _mode_success(self, env, session, _type, _filename):
+    def _mode_query(self, env, session, type_, _filename):
+        """Orders changed since the last export 1C acknowledged: sent again until it says success."""
+        if type_ != "sale":
+            return answer("failure", "mode=query is for type=sale")
+        until = fields.Datetime.now()
+        orders = env["sale.order"]._ecom_1c_orders_to_export(until)
+        session.export_until = until
+        if session.exchange_id:
+            session.exchange_id.updated_count = len(orders)
+        return request.make_response(orders._ecom_1c_xml(), headers=[
+            ("Content-Type", "application/xml; charset=utf-8"), ("Cache-Control", "no-store")])
+
+    def _mode_success(self, env, session, type_, _filename):
+        if type_ == "sale" and session.export_until:
+            env["sale.order"]._ecom_1c_commit_export(session.export_until)
+            session.export_until = False
         if session.exchange_id and session.exchange_id.state == "running":
             exchange = session.exchange_id
             exchange._finish(created=exchange.created_count, updated=exchange.updated_count,

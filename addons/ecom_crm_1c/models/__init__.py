@@ -7,3 +7,4 @@ from . import product_template
 from . import product_product
 from . import ecom_1c_session
 from . import res_config_settings
+from . import sale_order

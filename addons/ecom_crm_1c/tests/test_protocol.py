@@ -7,8 +7,9 @@ from odoo.tests import HttpCase, tagged
 from .test_reader import path
 
 
-@tagged("post_install", "-at_install", "ecom_crm_1c")
-class TestProtocol(HttpCase):
+class ProtocolCase(HttpCase):
+    """Drives /1c_exchange the way 1C does; the exchange login is set in Settings."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -36,6 +37,9 @@ class TestProtocol(HttpCase):
         self.assertTrue(lines[3].startswith("sessid=") and lines[4].startswith("timestamp="))
         return lines[1], lines[2]
 
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestProtocol(ProtocolCase):
     def test_catalog_exchange_like_1c(self):
         cookie = self.login()
         self.assertEqual(self.call("init", cookie=cookie), ["zip=no", f"file_limit={5 * 1024 * 1024}"])

@@ -1,0 +1,62 @@
+from odoo import api, fields, models
+from odoo.tools import html2plaintext, is_html_empty
+
+from ..commerceml.writer import write_orders
+
+COMMITTED = "ecom_crm_1c.orders_committed_until"
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    @api.model
+    def _ecom_1c_orders_to_export(self, until):
+        """Confirmed and cancelled orders changed after the last export 1C acknowledged, up to ``until``."""
+        since = self.env["ir.config_parameter"].sudo().get_param(COMMITTED)
+        domain = [("state", "in", ("sale", "cancel")), ("write_date", "<=", until)]
+        if since:
+            domain.append(("write_date", ">", since))
+        return self.search(domain, order="id")
+
+    @api.model
+    def _ecom_1c_commit_export(self, until):
+        self.env["ir.config_parameter"].sudo().set_param(COMMITTED, fields.Datetime.to_string(until))
+
+    def _ecom_1c_xml(self):
+        return write_orders([order._ecom_1c_document() for order in self])
+
+    def _ecom_1c_document(self):
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id
+        shipping = self.partner_shipping_id
+        states = dict(self._fields["state"]._description_selection(self.env))
+        lines = []
+        for line in self.order_line.filtered(lambda ln: not ln.display_type and ln.product_id):
+            product = line.product_id
+            lines.append({
+                "id": product.ecom_1c_id or product.product_tmpl_id.ecom_1c_id or f"odoo-product-{product.id}",
+                "article": product.default_code, "name": line.name.split("\n")[0][:250], "price": line.price_unit,
+                "qty": line.product_uom_qty, "amount": line.price_total, "service": product.type == "service",
+            })
+        return {
+            "id": f"odoo-order-{self.id}", "number": self.name, "date": self.date_order,
+            "currency": self.currency_id.name, "amount": self.amount_total,
+            "comment": None if is_html_empty(self.note) else html2plaintext(self.note),
+            "customer": {
+                "id": f"odoo-partner-{customer.id}", "name": customer.name, "lastname": customer.lastname,
+                "firstname": customer.firstname, "patronymic": customer.patronymic,
+                "phones": [customer.phone, customer.mobile], "email": customer.email,
+                "zip": shipping.zip or customer.zip, "city": shipping.city or customer.city,
+                "address": ", ".join(filter(None, (shipping.street, shipping.street2))) or customer.street,
+            },
+            "lines": lines,
+            "delivery": None,
+            "requisites": [
+                ("Статус заказа", states.get(self.state)),
+                ("Отменен", "true" if self.state == "cancel" else "false"),
+                ("Заказ оплачен", "true" if self.invoice_status == "invoiced" else "false"),
+                ("Адрес доставки", shipping._display_address(without_company=True).replace("\n", ", ")),
+                ("Дата изменения", fields.Datetime.to_string(self.write_date)),
+                ("Сайт", "Odoo"),
+            ],
+        }

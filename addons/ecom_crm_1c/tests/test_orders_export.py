@@ -1,0 +1,75 @@
+"""Orders out: the CommerceML writer (no database) and type=sale&mode=query over HTTP."""
+
+import io
+from datetime import datetime
+
+from lxml import etree
+
+from odoo.tests import BaseCase, tagged
+
+from ..commerceml import sniff
+from ..commerceml.writer import write_orders
+from .test_protocol import ProtocolCase
+
+ORDER = {
+    "id": "odoo-order-7", "number": "S00007", "date": datetime(2026, 11, 20, 14, 5, 9), "currency": "RUB",
+    "amount": 25490, "comment": "Позвонить за час <до> доставки & не раньше",
+    "customer": {"id": "odoo-partner-3", "name": "Смирнова Ольга Петровна", "lastname": "Смирнова",
+                 "firstname": "Ольга", "patronymic": "Петровна", "phones": ["+79161234567"],
+                 "email": "olga@mail.ru", "zip": "420000", "city": "Казань", "address": "ул. Баумана, д. 1"},
+    "lines": [{"id": "bd8c4e15-18f9-11e7-80c2-0cc47ab29cd1", "article": "PM-421-WP", "name": "Коврик",
+               "price": 24990, "qty": 1, "amount": 24990}],
+    "delivery": {"name": "Доставка курьером", "amount": 500},
+    "requisites": [("Статус заказа", "Заказ на продажу"), ("Отменен", "false")],
+}
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestWriter(BaseCase):
+    def test_document(self):
+        xml = write_orders([ORDER])
+        self.assertEqual(sniff(io.BytesIO(xml)).kind, "documents")
+        root = etree.fromstring(xml)
+        document = root.find("Документ")
+        self.assertEqual(document.findtext("Номер"), "S00007")
+        self.assertEqual((document.findtext("Дата"), document.findtext("Время")), ("2026-11-20", "14:05:09"))
+        self.assertEqual(document.findtext("Сумма"), "25490.00")
+        customer = document.find("Контрагенты/Контрагент")
+        self.assertEqual((customer.findtext("Фамилия"), customer.findtext("Имя"), customer.findtext("Отчество")),
+                         ("Смирнова", "Ольга", "Петровна"))
+        contacts = {c.findtext("Тип"): c.findtext("Значение") for c in customer.iter("Контакт")}
+        self.assertEqual(contacts, {"Телефон рабочий": "+79161234567", "Почта": "olga@mail.ru"})
+        goods = document.findall("Товары/Товар")
+        self.assertEqual([g.findtext("Ид") for g in goods], ["bd8c4e15-18f9-11e7-80c2-0cc47ab29cd1", "ORDER_DELIVERY"])
+        kinds = [{r.findtext("Наименование"): r.findtext("Значение")
+                      for r in g.iter("ЗначениеРеквизита")}["ТипНоменклатуры"] for g in goods]
+        self.assertEqual(kinds, ["Товар", "Услуга"], "delivery is a service line")
+        self.assertEqual(document.findtext("Комментарий"), ORDER["comment"], "escaped, read back intact")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestOrdersQuery(ProtocolCase):
+    def query(self, cookie):
+        response = self.url_open("/1c_exchange?type=sale&mode=query", headers={"Cookie": f"{cookie[0]}={cookie[1]}"})
+        self.assertEqual(response.status_code, 200)
+        return etree.fromstring(response.content)
+
+    def test_query_then_success_commits(self):
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.orders_committed_until", "2000-01-01 00:00:00")
+        customer = self.env["res.partner"].create({"lastname": "Орлов", "firstname": "Денис", "patronymic": "Игоревич",
+                                                   "phone": "+79031112233", "city": "Тула"})
+        product = self.env["product.product"].create({"name": "Чайник", "default_code": "K-1"})
+        order = self.env["sale.order"].create({"partner_id": customer.id, "order_line": [
+            (0, 0, {"product_id": product.id, "product_uom_qty": 2, "price_unit": 1990})]})
+        order.action_confirm()
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        numbers = [d.findtext("Номер") for d in self.query(cookie).iter("Документ")]
+        self.assertIn(order.name, numbers)
+        # 1C did not say success: the same orders go again
+        self.assertIn(order.name, [d.findtext("Номер") for d in self.query(cookie).iter("Документ")])
+        self.assertEqual(self.call("success", type_="sale", cookie=cookie), ["success"])
+        self.assertNotIn(order.name, [d.findtext("Номер") for d in self.query(cookie).iter("Документ")])
+        document = next(d for d in etree.fromstring(order._ecom_1c_xml()).iter("Документ"))
+        self.assertEqual(document.findtext("Контрагенты/Контрагент/Отчество"), "Игоревич")
+        self.assertEqual(document.findtext("Товары/Товар/Количество"), "2")
