@@ -17,6 +17,7 @@
         "security/ir.model.access.csv",
         "views/ecom_1c_exchange_views.xml",
         "views/ecom_1c_price_type_views.xml",
+        "views/ecom_1c_status_map_views.xml",
         "views/res_config_settings_views.xml",
         "views/ecom_crm_1c_menus.xml",
     ],

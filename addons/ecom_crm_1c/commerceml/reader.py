@@ -223,3 +223,26 @@ def _offer(element):
                             for c in children(child(element, "ХарактеристикиТовара"), "ХарактеристикаТовара")},
         "deleted": flag(text(element, "ПометкаУдаления")),
     }
+
+
+def read_documents(source):
+    """Order documents (from 1C: numbers, posting, deletion marks, statuses), streaming; in 2.x
+    they are children of the root, in 3.x inside «Контейнер»."""
+    tags = {"end": {"Документ"}}
+
+    def free(path):
+        return path[-1] == "Документ"
+
+    for _event, _path, element in _events(source, tags, free):
+        requisites = _requisites(element)
+        yield "document", {
+            "id": text(element, "Ид"), "number": text(element, "Номер"), "date": text(element, "Дата"),
+            "operation": text(element, "ХозОперация"), "amount": number(text(element, "Сумма")),
+            "requisites": requisites,
+            "number_1c": requisites.get("Номер по 1С", ""), "date_1c": requisites.get("Дата по 1С", ""),
+            "posted": flag(requisites.get("Проведен")), "deleted": flag(requisites.get("ПометкаУдаления")),
+            "paid": flag(requisites.get("Заказ оплачен") or requisites.get("Оплачен")),
+            "shipped": flag(requisites.get("Отгружен") or requisites.get("Доставка разрешена")),
+            "cancelled": flag(requisites.get("Отменен")),
+            "status": requisites.get("Статус заказа", "").strip(),
+        }

@@ -123,6 +123,8 @@ class ExchangeController(http.Controller):
                     counts = importer._import_catalog(path, exchange)
                 elif info.kind == "offers":
                     counts = importer._import_offers(path, exchange)
+                elif info.kind == "documents":
+                    counts = importer._import_documents(path, exchange)
                 else:
                     counts = {"created": 0, "updated": 0, "archived": 0}
         except UnsafeDocument as error:

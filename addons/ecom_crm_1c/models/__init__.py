@@ -8,3 +8,4 @@ from . import product_product
 from . import ecom_1c_session
 from . import res_config_settings
 from . import sale_order
+from . import ecom_1c_status_map

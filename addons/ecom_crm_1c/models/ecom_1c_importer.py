@@ -2,7 +2,7 @@ from itertools import islice
 
 from odoo import _, api, models
 
-from ..commerceml import read_catalog, read_offers
+from ..commerceml import read_catalog, read_documents, read_offers
 
 BATCH = 500
 
@@ -182,6 +182,48 @@ class Ecom1cImporter(models.AbstractModel):
                         item.fixed_price = amount
                         changed = True
             counts["updated"] += int(changed)
+
+    # ---------------------------------------------------------------- documents
+    @api.model
+    def _import_documents(self, source, exchange=None):
+        """Apply what 1C says of the site's orders: its number and date, posting, deletion mark,
+        payment, shipping, cancellation and status (mapped to an action in the status table)."""
+        counts = {"created": 0, "updated": 0, "archived": 0, "warnings": []}
+        actions = {m.name.strip().lower(): m.action for m in self.env["ecom.1c.status.map"].search([])}
+        for chunk in batched((values for _kind, values in read_documents(source)), BATCH):
+            orders = self._match_orders(chunk)
+            for document in chunk:
+                order = orders.get(document["id"]) or orders.get(document["number"])
+                if not order:
+                    counts["warnings"].append(_("1C document %(number)s matches no order of the site",
+                                                number=document["number"] or document["id"]))
+                    continue
+                vals = {"ecom_1c_number": document["number_1c"] or False, "ecom_1c_date": document["date_1c"] or False,
+                        "ecom_1c_posted": document["posted"], "ecom_1c_deleted": document["deleted"],
+                        "ecom_1c_paid": document["paid"], "ecom_1c_shipped": document["shipped"],
+                        "ecom_1c_status": document["status"] or False}
+                changed = {k: v for k, v in vals.items() if order[k] != v}
+                if changed:
+                    order.write(changed)
+                action = actions.get(document["status"].lower(), "none")
+                if (document["cancelled"] or document["deleted"] or action == "cancel") and order.state != "cancel":
+                    order._action_cancel()
+                    changed = True
+                elif action == "lock" and order.state == "sale" and not order.locked:
+                    order.action_lock()
+                    changed = True
+                counts["updated"] += int(bool(changed))
+        return self._finish(exchange, counts)
+
+    def _match_orders(self, documents):
+        """Orders named by documents: our own Ид («odoo-order-<id>»), else the order number."""
+        Order = self.env["sale.order"]
+        ids = {int(d["id"].rsplit("-", 1)[1]): d["id"] for d in documents
+               if d["id"].startswith("odoo-order-") and d["id"].rsplit("-", 1)[1].isdigit()}
+        found = {ids[o.id]: o for o in Order.browse(list(ids)).exists()}
+        numbers = [d["number"] for d in documents if d["number"]]
+        found.update({o.name: o for o in Order.search([("name", "in", numbers)])})
+        return found
 
     def _finish(self, exchange, counts):
         if exchange:

@@ -9,6 +9,14 @@ COMMITTED = "ecom_crm_1c.orders_committed_until"
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    ecom_1c_number = fields.Char("1C number", readonly=True, copy=False, index="btree_not_null")
+    ecom_1c_date = fields.Char("1C date", readonly=True, copy=False)
+    ecom_1c_posted = fields.Boolean("Posted in 1C", readonly=True, copy=False)
+    ecom_1c_deleted = fields.Boolean("Marked for deletion in 1C", readonly=True, copy=False)
+    ecom_1c_paid = fields.Boolean("Paid (1C)", readonly=True, copy=False)
+    ecom_1c_shipped = fields.Boolean("Shipped (1C)", readonly=True, copy=False)
+    ecom_1c_status = fields.Char("1C status", readonly=True, copy=False)
+
     @api.model
     def _ecom_1c_orders_to_export(self, until):
         """Confirmed and cancelled orders changed after the last export 1C acknowledged, up to ``until``."""
