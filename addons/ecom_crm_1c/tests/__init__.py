@@ -5,4 +5,5 @@ from . import test_importer
 from . import test_protocol
 from . import test_orders_export
 from . import test_statuses_back
+from . import test_end_to_end
 from . import test_i18n
