@@ -10,7 +10,7 @@ import logging
 import os
 import time
 
-from odoo import SUPERUSER_ID, fields, http
+from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
 from ..commerceml import UnsafeDocument, UnsafePath, safe_relative_path, sniff
@@ -141,7 +141,7 @@ class ExchangeController(http.Controller):
         """Orders changed since the last export 1C acknowledged: sent again until it says success."""
         if type_ != "sale":
             return answer("failure", "mode=query is for type=sale")
-        until = fields.Datetime.now()
+        until = env["sale.order"]._ecom_1c_export_clock()
         orders = env["sale.order"]._ecom_1c_orders_to_export(until)
         session.export_until = until
         if session.exchange_id:

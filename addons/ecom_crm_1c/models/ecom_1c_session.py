@@ -21,7 +21,8 @@ class Ecom1cSession(models.Model):
     expires_at = fields.Datetime(required=True)
     exchange_id = fields.Many2one("ecom.1c.exchange", ondelete="set null")
     remote_addr = fields.Char()
-    export_until = fields.Datetime(help="Orders sent by the last query, committed when 1C answers success.")
+    export_until = fields.Char(help="Orders sent by the last query (database clock, to the microsecond), "
+                                    "committed when 1C answers success.")
 
     @api.model
     def _open(self, remote_addr=None):

@@ -4,6 +4,7 @@ from odoo.tools import html2plaintext, is_html_empty
 from ..commerceml.writer import write_orders
 
 COMMITTED = "ecom_crm_1c.orders_committed_until"
+OVERLAP = "ecom_crm_1c.orders_overlap_seconds"
 
 
 class SaleOrder(models.Model):
@@ -18,17 +19,34 @@ class SaleOrder(models.Model):
     ecom_1c_status = fields.Char("1C status", readonly=True, copy=False)
 
     @api.model
+    def _ecom_1c_export_clock(self):
+        """The database's clock, to the microsecond, as text: the bound of an export."""
+        self.env.cr.execute("SELECT (clock_timestamp() AT TIME ZONE 'UTC')::text")
+        return self.env.cr.fetchone()[0]
+
+    @api.model
     def _ecom_1c_orders_to_export(self, until):
-        """Confirmed and cancelled orders changed after the last export 1C acknowledged, up to ``until``."""
-        since = self.env["ir.config_parameter"].sudo().get_param(COMMITTED)
-        domain = [("state", "in", ("sale", "cancel")), ("write_date", "<=", until)]
-        if since:
-            domain.append(("write_date", ">", since))
-        return self.search(domain, order="id")
+        """Confirmed and cancelled orders changed after the last export 1C acknowledged, up to ``until``.
+
+        A transaction that started before the last export but committed after it wrote an older
+        write_date: the window reaches back a few minutes (setting, 300 s) so that such orders are
+        never lost; sending an order twice is harmless, 1C updates it by its Ид.
+        """
+        params = self.env["ir.config_parameter"].sudo()
+        since = params.get_param(COMMITTED) or "1970-01-01 00:00:00"
+        overlap = int(params.get_param(OVERLAP, 300))
+        self.flush_model(["state", "write_date"])
+        self.env.cr.execute("""
+            SELECT id FROM sale_order
+             WHERE state IN ('sale', 'cancel') AND write_date <= %s::timestamp
+               AND write_date > %s::timestamp - make_interval(secs => %s)
+          ORDER BY id
+        """, [until, since, overlap])
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
     def _ecom_1c_commit_export(self, until):
-        self.env["ir.config_parameter"].sudo().set_param(COMMITTED, fields.Datetime.to_string(until))
+        self.env["ir.config_parameter"].sudo().set_param(COMMITTED, until)
 
     def _ecom_1c_xml(self):
         return write_orders([order._ecom_1c_document() for order in self])

@@ -55,7 +55,9 @@ class TestOrdersQuery(ProtocolCase):
         return etree.fromstring(response.content)
 
     def test_query_then_success_commits(self):
-        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.orders_committed_until", "2000-01-01 00:00:00")
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("ecom_crm_1c.orders_committed_until", "2000-01-01 00:00:00")
+        params.set_param("ecom_crm_1c.orders_overlap_seconds", 0)  # exact windows for this test
         customer = self.env["res.partner"].create({"lastname": "Орлов", "firstname": "Денис", "patronymic": "Игоревич",
                                                    "phone": "+79031112233", "city": "Тула"})
         product = self.env["product.product"].create({"name": "Чайник", "default_code": "K-1"})
@@ -70,6 +72,12 @@ class TestOrdersQuery(ProtocolCase):
         self.assertIn(order.name, [d.findtext("Номер") for d in self.query(cookie).iter("Документ")])
         self.assertEqual(self.call("success", type_="sale", cookie=cookie), ["success"])
         self.assertNotIn(order.name, [d.findtext("Номер") for d in self.query(cookie).iter("Документ")])
+        # a later change (another transaction: a later write_date) sends it again
+        order.write({"note": "<p>Позвонить заранее</p>"})
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE sale_order SET write_date = clock_timestamp() AT TIME ZONE 'UTC' WHERE id = %s",
+                            [order.id])
+        self.assertIn(order.name, [d.findtext("Номер") for d in self.query(cookie).iter("Документ")])
         document = next(d for d in etree.fromstring(order._ecom_1c_xml()).iter("Документ"))
         self.assertEqual(document.findtext("Контрагенты/Контрагент/Отчество"), "Игоревич")
         self.assertEqual(document.findtext("Товары/Товар/Количество"), "2")
