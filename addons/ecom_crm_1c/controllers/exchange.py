@@ -18,6 +18,7 @@ from ..models.res_config_settings import CRYPT
 
 _logger = logging.getLogger(__name__)
 COOKIE = "ecom_1c_session"
+IMPORT_LOCK = 7_510_001  # advisory lock key: one import at a time per database
 ROUTES = ["/1c_exchange", "/bitrix/admin/1c_exchange.php"]
 
 
@@ -107,6 +108,10 @@ class ExchangeController(http.Controller):
         path = os.path.join(session._upload_dir(), relative)
         if not os.path.isfile(path):
             return answer("failure", f"{relative} was not uploaded in this session")
+        # two exchanges at once are serialised: the second is told «progress» and 1C calls again
+        env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        if not env.cr.fetchone()[0]:
+            return answer("progress", "another exchange is importing; waiting for it")
         exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
         try:
             info = sniff(path)

@@ -2,6 +2,7 @@
 
 import base64
 
+from odoo import sql_db
 from odoo.tests import HttpCase, tagged
 
 from .test_reader import path
@@ -93,3 +94,53 @@ class TestProtocol(ProtocolCase):
         self.assertEqual(exchange.state, "failed")
         self.assertIn("DTD", exchange.messages)
         self.assertFalse(self.env["product.template"].search([("ecom_1c_id", "!=", False)]))
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestRobustness(ProtocolCase):
+    def upload_catalog(self):
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        with open(path("ut11-2.07", "import0_1.xml"), "rb") as f:
+            self.call("file", data=f.read(), cookie=cookie, filename="import0_1.xml")
+        return cookie
+
+    def test_two_exchanges_at_once_are_serialised(self):
+        from ..controllers.exchange import IMPORT_LOCK
+
+        cookie = self.upload_catalog()
+        # another exchange, on its own connection (the registry's cursors are shared in tests), holds the import
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            self.assertEqual(self.call("import", cookie=cookie, filename="import0_1.xml")[0], "progress")
+        finally:
+            other.rollback()
+            other.close()
+        self.assertEqual(self.call("import", cookie=cookie, filename="import0_1.xml")[0], "success",
+                         "once the other import is over, 1C's retry goes through")
+
+    def test_import_killed_midway_leaves_nothing_and_reruns_cleanly(self):
+        from unittest.mock import patch
+
+        from ..models import ecom_1c_importer
+
+        cookie = self.upload_catalog()
+        original = type(self.env["ecom.1c.importer"])._import_products
+        calls = []
+
+        def dies_on_second_batch(importer, chunk, catalog_id, counts):
+            calls.append(len(chunk))
+            if len(calls) == 2:
+                raise MemoryError("killed")  # the worker dies in the middle of the file
+            return original(importer, chunk, catalog_id, counts)
+
+        with patch.object(ecom_1c_importer, "BATCH", 10), \
+                patch.object(type(self.env["ecom.1c.importer"]), "_import_products", dies_on_second_batch):
+            self.assertEqual(self.call("import", cookie=cookie, filename="import0_1.xml")[0], "failure")
+        self.assertFalse(self.env["product.template"].with_context(active_test=False).search(
+            [("ecom_1c_id", "!=", False)]),
+                         "the first batch was rolled back with the rest: nothing half-imported")
+        self.assertEqual(self.call("import", cookie=cookie, filename="import0_1.xml")[0], "success")
+        imported = self.env["product.template"].with_context(active_test=False)
+        self.assertEqual(imported.search_count([("ecom_1c_id", "!=", False)]), 36)
