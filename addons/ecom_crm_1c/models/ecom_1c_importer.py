@@ -1,6 +1,7 @@
 from itertools import islice
 
 from odoo import _, api, models
+from odoo.tools import SQL
 
 from ..commerceml import read_catalog, read_documents, read_offers
 
@@ -106,9 +107,14 @@ class Ecom1cImporter(models.AbstractModel):
                 counts["updated"] += 1
         if to_create:
             created = Template.create(to_create)
-            # the template's single variant answers to the same 1C id in offers
-            for template in created:
-                template.product_variant_id.ecom_1c_id = template.ecom_1c_id
+            # the template's single variant answers to the same 1C id in offers: one UPDATE for the batch
+            self.env.flush_all()
+            self.env.cr.execute(SQL("""
+                UPDATE product_product pp SET ecom_1c_id = pt.ecom_1c_id
+                  FROM product_template pt
+                 WHERE pp.product_tmpl_id = pt.id AND pt.id = ANY(%s)
+            """, created.ids))
+            self.env["product.product"].invalidate_model(["ecom_1c_id"])
             counts["created"] += len(created)
 
     # ------------------------------------------------------------------- offers
@@ -152,24 +158,22 @@ class Ecom1cImporter(models.AbstractModel):
         types = {t.ecom_1c_id: t for t in self.env["ecom.1c.price.type"].search(
             [("ecom_1c_id", "in", list({p["type_id"] for o in chunk for p in o["prices"]}))])}
         items = self.env["product.pricelist.item"]
+        quantities, list_prices, changed_ids = {}, {}, set()
         for offer in chunk:
             variant = variants.get(offer["id"]) or variants.get(offer["product_id"])
             if not variant:
                 counts["warnings"].append(_("Offer %s names no product imported from 1C", offer["id"]))
                 continue
             changed = False
-            if offer["quantity"] is not None and variant.ecom_1c_qty != float(offer["quantity"]):
-                variant.ecom_1c_qty = float(offer["quantity"])
-                changed = True
+            if offer["quantity"] is not None:
+                quantities[variant.id] = float(offer["quantity"])
             for price in offer["prices"]:
                 price_type = types.get(price["type_id"])
                 if price["price"] is None or not price_type or price_type.target == "ignore":
                     continue
                 amount = float(price["price"] / (price["ratio"] or 1))
                 if price_type.target == "list_price":
-                    if variant.product_tmpl_id.list_price != amount:
-                        variant.product_tmpl_id.list_price = amount
-                        changed = True
+                    list_prices[variant.product_tmpl_id.id] = amount
                 elif price_type.pricelist_id:
                     item = items.search([("pricelist_id", "=", price_type.pricelist_id.id),
                                          ("product_tmpl_id", "=", variant.product_tmpl_id.id),
@@ -181,7 +185,30 @@ class Ecom1cImporter(models.AbstractModel):
                     elif item.fixed_price != amount:
                         item.fixed_price = amount
                         changed = True
-            counts["updated"] += int(changed)
+            if changed:
+                changed_ids.add(variant.id)
+        # stock and sales prices of the whole batch in two UPDATEs, touching only what changed
+        self.env.flush_all()
+        if quantities:
+            self.env.cr.execute(SQL("""
+                UPDATE product_product p SET ecom_1c_qty = v.qty
+                  FROM unnest(%s::int[], %s::float8[]) AS v(id, qty)
+                 WHERE p.id = v.id AND p.ecom_1c_qty IS DISTINCT FROM v.qty
+             RETURNING p.id
+            """, list(quantities), list(quantities.values())))
+            changed_ids.update(row[0] for row in self.env.cr.fetchall())
+        if list_prices:
+            self.env.cr.execute(SQL("""
+                UPDATE product_template t SET list_price = v.price
+                  FROM unnest(%s::int[], %s::numeric[]) AS v(id, price)
+                 WHERE t.id = v.id AND t.list_price IS DISTINCT FROM v.price
+             RETURNING t.id
+            """, list(list_prices), list(list_prices.values())))
+            changed_templates = {row[0] for row in self.env.cr.fetchall()}
+            changed_ids.update(p.id for p in variants.values() if p.product_tmpl_id.id in changed_templates)
+        self.env["product.product"].invalidate_model(["ecom_1c_qty"])
+        self.env["product.template"].invalidate_model(["list_price"])
+        counts["updated"] += len(changed_ids)
 
     # ---------------------------------------------------------------- documents
     @api.model

@@ -1,0 +1,51 @@
+"""Run inside `odoo-bin shell` by bench/commerceml.sh: the same products through a bare parse, our
+CommerceML import and Odoo's own CSV import (load), each from the same empty state, in one run."""
+
+import csv
+import json
+import os
+import resource
+import time
+import tracemalloc
+
+from odoo.addons.ecom_crm_1c.commerceml import read_catalog, read_offers
+
+folder = os.environ["BENCH_DIR"]
+count = int(os.environ["BENCH_COUNT"])
+results = {"products": count, "files_mb": round(sum(os.path.getsize(f"{folder}/{f}") for f in
+                                                     ("import.xml", "offers.xml")) / 1e6, 1)}
+
+tracemalloc.start()
+started = time.perf_counter()
+items = sum(1 for _ in read_catalog(f"{folder}/import.xml")) + sum(1 for _ in read_offers(f"{folder}/offers.xml"))
+parse_s = time.perf_counter() - started
+results["bare_parse"] = {"seconds": round(parse_s, 2), "items_per_s": round(2 * count / parse_s),
+                         "peak_traced_mb": round(tracemalloc.get_traced_memory()[1] / 1e6, 1)}
+tracemalloc.stop()
+
+importer = env["ecom.1c.importer"]  # noqa: F821 (odoo shell)
+started = time.perf_counter()
+catalog = importer._import_catalog(f"{folder}/import.xml")
+offers = importer._import_offers(f"{folder}/offers.xml")
+env.flush_all()  # noqa: F821
+ours_s = time.perf_counter() - started
+results["commerceml_import"] = {"seconds": round(ours_s, 1), "items_per_s": round(2 * count / ours_s),
+                                "created": catalog["created"], "offers_updated": offers["updated"],
+                                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+env.cr.rollback()  # noqa: F821
+env.invalidate_all()  # noqa: F821
+
+with open(f"{folder}/products.csv", encoding="utf-8") as f:
+    rows = list(csv.reader(f))
+started = time.perf_counter()
+Template = env["product.template"]  # noqa: F821
+for start in range(1, len(rows), 1000):  # the import wizard's batches
+    result = Template.load(rows[0], rows[start:start + 1000])
+    assert not result["messages"], result["messages"][:3]
+env.flush_all()  # noqa: F821
+csv_s = time.perf_counter() - started
+results["odoo_csv_import"] = {"seconds": round(csv_s, 1), "products_per_s": round(count / csv_s),
+                              "note": "catalog fields only: no categories, prices or stock"}
+env.cr.rollback()  # noqa: F821
+results["speedup_vs_csv_per_product"] = round((count / ours_s) / (count / csv_s), 2)
+print(json.dumps(results, ensure_ascii=False))
