@@ -80,12 +80,16 @@ class ExchangeController(http.Controller):
         session.exchange_id = exchange
         return answer("zip=no", f"file_limit={self._file_limit(env)}")
 
+    def _upload_path(self, session, filename):
+        """``(relative name, path in the session's upload area)``; UnsafePath for names that escape it."""
+        relative = safe_relative_path(filename)
+        return relative, os.path.join(session._upload_dir(), relative)
+
     def _mode_file(self, env, session, _type, filename):
         try:
-            relative = safe_relative_path(filename)
+            relative, target = self._upload_path(session, filename)
         except UnsafePath as error:
             return answer("failure", f"refused file name {filename!r}: {error}")
-        target = os.path.join(session._upload_dir(), relative)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         size = os.path.getsize(target) if os.path.exists(target) else 0
         limit = self._file_limit(env)
@@ -102,10 +106,9 @@ class ExchangeController(http.Controller):
 
     def _mode_import(self, env, session, _type, filename):
         try:
-            relative = safe_relative_path(filename)
+            relative, path = self._upload_path(session, filename)
         except UnsafePath as error:
             return answer("failure", f"refused file name {filename!r}: {error}")
-        path = os.path.join(session._upload_dir(), relative)
         if not os.path.isfile(path):
             return answer("failure", f"{relative} was not uploaded in this session")
         # two exchanges at once are serialised: the second is told «progress» and 1C calls again
