@@ -327,20 +327,8 @@ class CrmLead(models.Model):
             email = tools_email_normalize(data["email"]) if data.get("email") else False
             items.append({"entry": entry, "data": data, "phone": phone, "email": email})
         # 1. customers: existing ones in two queries, missing ones in one create
-        by_phone, by_email = {}, {}
-        phones = [i["phone"] for i in items if i["phone"]]
-        emails = [i["email"] for i in items if i["email"]]
-        order = "ecom_last_order_date desc nulls last, id"
-        if phones:
-            for found in Partner.with_context(active_test=False).search(
-                    ["|", ("phone", "in", phones), ("mobile", "in", phones)], order=order):
-                for number in (found.phone, found.mobile):
-                    if number:
-                        by_phone.setdefault(number, found.commercial_partner_id)
-        if emails:
-            for found in Partner.with_context(active_test=False).search(
-                    [("email_normalized", "in", emails)], order=order):
-                by_email.setdefault(found.email_normalized, found.commercial_partner_id)
+        by_phone, by_email = Partner._ecom_match_customers(
+            [i["phone"] for i in items if i["phone"]], [i["email"] for i in items if i["email"]])
         new_customers = {}
         for item in items:
             partner = (item["phone"] and by_phone.get(item["phone"])) or (item["email"] and by_email.get(item["email"]))
@@ -378,15 +366,8 @@ class CrmLead(models.Model):
         # 2. who already bought, and the open requests within each company's repeat window
         buyers = {p.commercial_partner_id for [p] in self.env["sale.order"]._read_group(
             [("partner_id.commercial_partner_id", "in", partners.ids), ("state", "=", "sale")], ["partner_id"])}
-        open_leads = {}
-        window = max(entries.company_id.mapped("ecom_repeat_window_days") or [self.env.company.ecom_repeat_window_days])
-        for lead in self.search([("partner_id", "in", partners.ids), ("active", "=", True),
-                                 ("type", "=", "opportunity"), ("stage_id.is_won", "=", False),
-                                 ("create_date", ">=", fields.Datetime.now() - timedelta(days=window))],
-                                order="create_date desc, id desc"):
-            days = lead.company_id.ecom_repeat_window_days
-            if lead.create_date >= fields.Datetime.now() - timedelta(days=days):
-                open_leads.setdefault(lead.partner_id, lead)
+        open_leads = self._ecom_open_leads_in_window(
+            partners, max(entries.company_id.mapped("ecom_repeat_window_days") or [0]))
         # 3. decide, in arrival order: add to an open request (maybe one created by this batch) or create
         to_create, updates, load_cache = [], [], {}
         caches = {"utm": {}, "product": {}}
@@ -431,6 +412,22 @@ class CrmLead(models.Model):
                 "error": False,
             })
         return entries
+
+    @api.model
+    def _ecom_open_leads_in_window(self, partners, days=0):
+        """``{partner: lead}``: each customer's latest open request created within the repeat window
+        of its company (``days`` widens the search to the largest window concerned)."""
+        days = max(days, self.env.company.ecom_repeat_window_days)
+        now = fields.Datetime.now()
+        open_leads = {}
+        for lead in self.search([("partner_id", "in", partners.ids), ("active", "=", True),
+                                 ("type", "=", "opportunity"), ("stage_id.is_won", "=", False),
+                                 ("create_date", ">=", now - timedelta(days=days))],
+                                order="create_date desc, id desc"):
+            company = lead.company_id or self.env.company
+            if lead.create_date >= now - timedelta(days=company.ecom_repeat_window_days):
+                open_leads.setdefault(lead.partner_id, lead)
+        return open_leads
 
     @api.model
     def _ecom_intake_utm(self, data, intake_source, cache):
@@ -520,11 +517,7 @@ class CrmLead(models.Model):
         email = tools_email_normalize(msg_dict.get("email_from") or "")
         partner = self.env["res.partner"]._ecom_match_customer(email=email) if email else None
         if partner:
-            company = self.env.company
-            window_start = fields.Datetime.now() - timedelta(days=company.ecom_repeat_window_days)
-            open_lead = self.search([("partner_id", "=", partner.id), ("active", "=", True),
-                                     ("type", "=", "opportunity"), ("stage_id.is_won", "=", False),
-                                     ("create_date", ">=", window_start)], order="create_date desc", limit=1)
+            open_lead = self._ecom_open_leads_in_window(partner).get(partner)
             if open_lead:
                 # the mail gateway posts the message on the record returned here
                 self.env["ecom.intake.request"].create({

@@ -111,47 +111,34 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ dedup
     @api.model
-    def _ecom_match_customer(self, phone=None, email=None):
-        """The existing customer a request belongs to: by normalised phone first, then by email.
+    def _ecom_match_customers(self, phones=(), emails=()):
+        """``(by_phone, by_email)``: the existing customer of each normalised phone and email, in two
+        queries whatever their number.
 
-        Several matches (duplicates not merged yet) resolve to the one who bought last, then
-        the oldest record, so that the history stays in one place.
+        Several matches (duplicates not merged yet) resolve to the one who bought last, then the
+        oldest record, so that the history stays in one place.
         """
         Partner = self.with_context(active_test=False)
-        if phone:
-            phone = normalize_phone_vals(self.env, {"phone": phone})["phone"]
-            found = Partner.search(["|", ("phone", "=", phone), ("mobile", "=", phone)],
-                                   order="ecom_last_order_date desc nulls last, id", limit=1)
-            if found:
-                return found.commercial_partner_id
-        normalized = email_normalize(email) if email else False
-        if normalized:
-            found = Partner.search([("email_normalized", "=", normalized)],
-                                   order="ecom_last_order_date desc nulls last, id", limit=1)
-            if found:
-                return found.commercial_partner_id
-        return self.browse()
+        order = "ecom_last_order_date desc nulls last, id"
+        by_phone, by_email = {}, {}
+        if phones:
+            for found in Partner.search(["|", ("phone", "in", list(phones)), ("mobile", "in", list(phones))],
+                                        order=order):
+                for number in (found.phone, found.mobile):
+                    if number:
+                        by_phone.setdefault(number, found.commercial_partner_id)
+        if emails:
+            for found in Partner.search([("email_normalized", "in", list(emails))], order=order):
+                by_email.setdefault(found.email_normalized, found.commercial_partner_id)
+        return by_phone, by_email
 
     @api.model
-    def _ecom_find_or_create_customer(self, name=None, phone=None, email=None, city=None, zip_code=None,
-                                      street=None):
-        """``(partner, created)``: the matching customer (missing contact data completed) or a new one."""
-        partner = self._ecom_match_customer(phone, email)
-        if partner:
-            missing = {}
-            if phone and not (partner.phone or partner.mobile):
-                missing["phone"] = phone
-            if email and not partner.email:
-                missing["email"] = email
-            if missing:
-                partner.write(missing)
-            return partner, False
-        lastname, firstname, patronymic = split_russian_name(name) if name else (False, False, False)
-        vals = {"name": name or phone or email, "lastname": lastname, "firstname": firstname,
-                "patronymic": patronymic, "phone": phone, "email": email, "city": city, "zip": zip_code,
-                "street": street}
-        # parts given: the name is composed in create, no second write to split it
-        return self.with_context(mail_create_nolog=True).create({k: v for k, v in vals.items() if v}), True
+    def _ecom_match_customer(self, phone=None, email=None):
+        """The existing customer of one request: by normalised phone first, then by email."""
+        phone = normalize_phone_vals(self.env, {"phone": phone})["phone"] if phone else False
+        email = email_normalize(email) if email else False
+        by_phone, by_email = self._ecom_match_customers([phone] if phone else (), [email] if email else ())
+        return (phone and by_phone.get(phone)) or (email and by_email.get(email)) or self.browse()
 
     # --------------------------------------------------------- customer card
     @api.model
