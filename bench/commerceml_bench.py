@@ -15,12 +15,13 @@ count = int(os.environ["BENCH_COUNT"])
 results = {"products": count, "files_mb": round(sum(os.path.getsize(f"{folder}/{f}") for f in
                                                      ("import.xml", "offers.xml")) / 1e6, 1)}
 
-tracemalloc.start()
 started = time.perf_counter()
 items = sum(1 for _ in read_catalog(f"{folder}/import.xml")) + sum(1 for _ in read_offers(f"{folder}/offers.xml"))
 parse_s = time.perf_counter() - started
+tracemalloc.start()  # a second pass, traced: what the streaming readers hold at most
+sum(1 for _ in read_catalog(f"{folder}/import.xml"))
 results["bare_parse"] = {"seconds": round(parse_s, 2), "items_per_s": round(2 * count / parse_s),
-                         "peak_traced_mb": round(tracemalloc.get_traced_memory()[1] / 1e6, 1)}
+                         "catalog_peak_traced_mb": round(tracemalloc.get_traced_memory()[1] / 1e6, 1)}
 tracemalloc.stop()
 
 importer = env["ecom.1c.importer"]  # noqa: F821 (odoo shell)

@@ -15,6 +15,7 @@
     "data": [
         "security/ecom_crm_1c_security.xml",
         "security/ir.model.access.csv",
+        "data/ecom_crm_1c_data.xml",
         "views/ecom_1c_exchange_views.xml",
         "views/ecom_1c_price_type_views.xml",
         "views/ecom_1c_status_map_views.xml",

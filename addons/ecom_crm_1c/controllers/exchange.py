@@ -13,12 +13,22 @@ import time
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
-from ..commerceml import UnsafeDocument, UnsafePath, safe_relative_path, sniff
+from ..commerceml import (
+    UnsafeArchive,
+    UnsafeDocument,
+    UnsafePath,
+    check_well_formed,
+    is_zip,
+    safe_relative_path,
+    sniff,
+    unpack,
+)
 from ..models.res_config_settings import CRYPT
 
 _logger = logging.getLogger(__name__)
 COOKIE = "ecom_1c_session"
 IMPORT_LOCK = 7_510_001  # advisory lock key: one import at a time per database
+UNPACK_RATIO = 20  # an archive may unpack to at most this many times the upload limit
 ROUTES = ["/1c_exchange", "/bitrix/admin/1c_exchange.php"]
 
 
@@ -78,7 +88,8 @@ class ExchangeController(http.Controller):
         exchange = env["ecom.1c.exchange"].create({
             "exchange_type": type_, "remote_addr": request.httprequest.remote_addr})
         session.exchange_id = exchange
-        return answer("zip=no", f"file_limit={self._file_limit(env)}")
+        use_zip = bool(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.use_zip"))
+        return answer(f"zip={'yes' if use_zip else 'no'}", f"file_limit={self._file_limit(env)}")
 
     def _upload_path(self, session, filename):
         """``(relative name, path in the session's upload area)``; UnsafePath for names that escape it."""
@@ -105,45 +116,99 @@ class ExchangeController(http.Controller):
         return answer("success")
 
     def _mode_import(self, env, session, _type, filename):
+        """Import one uploaded file in a time-boxed step: «progress» until it is done, then «success».
+
+        The first call unpacks the session's zip archives, reads the file's kind from its content and
+        reads the whole file once to refuse a broken one before anything is imported. Each step is
+        one transaction that records how far it got; a step that dies is rolled back and redone."""
         try:
             relative, path = self._upload_path(session, filename)
         except UnsafePath as error:
             return answer("failure", f"refused file name {filename!r}: {error}")
-        if not os.path.isfile(path):
-            return answer("failure", f"{relative} was not uploaded in this session")
         # two exchanges at once are serialised: the second is told «progress» and 1C calls again
         env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not env.cr.fetchone()[0]:
             return answer("progress", "another exchange is importing; waiting for it")
         exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
+        session.exchange_id = exchange
         try:
-            info = sniff(path)
-        except UnsafeDocument as error:
-            exchange._log(f"{relative}: {error}")
-            exchange._finish(state="failed")
-            return answer("failure", f"{relative}: {error}")
-        exchange.file_ids = [(0, 0, {"name": relative, "size": os.path.getsize(path), "kind": info.kind,
-                                     "schema_version": info.schema_version})]
+            self._unpack_archives(env, session, exchange)
+        except UnsafeArchive as error:
+            return self._fail(exchange, relative, error)
+        if not os.path.isfile(path):
+            return answer("failure", f"{relative} was not uploaded in this session")
+        if is_zip(path):  # some 1C versions name the archive itself: it is unpacked above
+            return answer("success", f"{relative} unpacked")
+        record = exchange.file_ids.filtered(lambda f: f.name == relative)[-1:]
+        if record.state == "done":  # 1C asks again for a file already imported: nothing more to do
+            return self._file_done(record)
+        if not record or record.state == "failed":
+            try:
+                info = sniff(path)
+                check_well_formed(path)
+            except UnsafeDocument as error:
+                exchange.file_ids = [(0, 0, {"name": relative, "size": os.path.getsize(path), "state": "failed"})]
+                return self._fail(exchange, relative, error)
+            record = env["ecom.1c.exchange.file"].create({
+                "exchange_id": exchange.id, "name": relative, "size": os.path.getsize(path), "kind": info.kind,
+                "schema_version": info.schema_version})
+        deadline = time.monotonic() + self._step_seconds(env)
         importer = env["ecom.1c.importer"]
         try:
-            with env.cr.savepoint():  # a failed file leaves nothing half-imported
-                if info.kind == "catalog":
-                    counts = importer._import_catalog(path, exchange)
-                elif info.kind == "offers":
-                    counts = importer._import_offers(path, exchange)
-                elif info.kind == "documents":
-                    counts = importer._import_documents(path, exchange)
+            with env.cr.savepoint():  # a failed step leaves nothing half-imported
+                if record.kind == "catalog":
+                    counts = importer._import_catalog(path, exchange, record.position, deadline,
+                                                      files_dir=session._upload_dir())
+                elif record.kind == "offers":
+                    counts = importer._import_offers(path, exchange, record.position, deadline)
+                elif record.kind == "documents":
+                    counts = importer._import_documents(path, exchange, record.position, deadline)
                 else:
-                    counts = {"created": 0, "updated": 0, "archived": 0}
+                    counts = {"created": 0, "updated": 0, "archived": 0, "position": 0, "done": True}
         except UnsafeDocument as error:
-            exchange._log(f"{relative}: {error}")
-            exchange._finish(state="failed")
-            return answer("failure", f"{relative}: {error}")
+            record.state = "failed"
+            return self._fail(exchange, relative, error)
+        record.write({
+            "position": counts["position"], "steps": record.steps + 1, "state": "done" if counts["done"] else "running",
+            "created_count": record.created_count + counts["created"],
+            "updated_count": record.updated_count + counts["updated"],
+            "archived_count": record.archived_count + counts["archived"]})
         exchange.write({"created_count": exchange.created_count + counts["created"],
                         "updated_count": exchange.updated_count + counts["updated"],
                         "archived_count": exchange.archived_count + counts["archived"]})
-        return answer("success", f"created={counts['created']} updated={counts['updated']} "
-                                 f"archived={counts['archived']}")
+        if not counts["done"]:
+            return answer("progress", f"{relative}: {record.position} items imported, continuing")
+        return self._file_done(record)
+
+    def _file_done(self, record):
+        return answer("success", f"created={record.created_count} updated={record.updated_count} "
+                                 f"archived={record.archived_count}")
+
+    def _fail(self, exchange, relative, error):
+        exchange._log(f"{relative}: {error}")
+        exchange._finish(state="failed", created=exchange.created_count, updated=exchange.updated_count,
+                         archived=exchange.archived_count)
+        return answer("failure", f"{relative}: {error}")
+
+    def _unpack_archives(self, env, session, exchange):
+        """Unpack the zips 1C uploaded in this session (once each) next to them; an archive is logged
+        as a file of the exchange. A corrupt or hostile one raises UnsafeArchive, unpacking nothing."""
+        folder = session._upload_dir()
+        for name in sorted(os.listdir(folder)):
+            path = os.path.join(folder, name)
+            marker = os.path.join(folder, f".unpacked-{name}")
+            if not os.path.isfile(path) or name.startswith(".") or os.path.exists(marker) or not is_zip(path):
+                continue
+            size = os.path.getsize(path)
+            record = env["ecom.1c.exchange.file"].create({
+                "exchange_id": exchange.id, "name": name, "size": size, "kind": "archive"})
+            try:
+                names = unpack(path, folder, max_total=self._file_limit(env) * UNPACK_RATIO)
+            except UnsafeArchive:
+                record.state = "failed"
+                raise
+            record.write({"state": "done", "position": len(names)})
+            open(marker, "w").close()
 
     def _mode_query(self, env, session, type_, _filename):
         """Orders changed since the last export 1C acknowledged: sent again until it says success."""
@@ -169,6 +234,9 @@ class ExchangeController(http.Controller):
 
     _mode_complete = _mode_success
     _mode_deactivate = _mode_success
+
+    def _step_seconds(self, env):
+        return max(1, int(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.step_seconds", 25) or 25))
 
     def _file_limit(self, env):
         megabytes = int(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.file_limit_mb", 200))

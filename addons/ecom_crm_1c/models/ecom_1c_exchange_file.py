@@ -16,3 +16,10 @@ class Ecom1cExchangeFile(models.Model):
          ("empty", "Empty"), ("archive", "Zip archive"), ("image", "Image"), ("unknown", "Unknown")],
         default="unknown")
     schema_version = fields.Char("CommerceML version")
+    state = fields.Selection(
+        [("running", "In progress"), ("done", "Done"), ("failed", "Failed")], default="running", required=True)
+    position = fields.Integer("Items done", help="Items imported so far: the next step goes on from there.")
+    steps = fields.Integer("Steps", help="Time-boxed import steps this file took.")
+    created_count = fields.Integer("Created")
+    updated_count = fields.Integer("Updated")
+    archived_count = fields.Integer("Archived")

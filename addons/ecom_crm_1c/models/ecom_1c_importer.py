@@ -1,11 +1,45 @@
+import base64
+import hashlib
+import os
+import time
 from itertools import islice
 
 from odoo import _, api, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tools import SQL
 
-from ..commerceml import read_catalog, read_documents, read_offers
+from ..commerceml import UnsafePath, read_catalog, read_documents, read_offers, read_product_ids, safe_relative_path
+from ..commerceml.reader import number
+from ..tools.bulk import bulk_create, m2m_ids
 
 BATCH = 500
+IMAGE_LIMIT = 20 * 1024 * 1024
+SINGLE_VARIANT_FIELDS = ("default_code", "weight", "volume")
+VAT_NAMES = {"НДС", "VAT", ""}
+# 1C's «БазоваяЕдиница»: OKEI code, international short name or Russian name → Odoo unit
+UOM_BY_1C = {
+    "796": "uom.product_uom_unit", "PCE": "uom.product_uom_unit", "шт": "uom.product_uom_unit",
+    "штука": "uom.product_uom_unit",
+    "166": "uom.product_uom_kgm", "KGM": "uom.product_uom_kgm", "кг": "uom.product_uom_kgm",
+    "килограмм": "uom.product_uom_kgm",
+    "163": "uom.product_uom_gram", "GRM": "uom.product_uom_gram", "г": "uom.product_uom_gram",
+    "грамм": "uom.product_uom_gram",
+    "168": "uom.product_uom_ton", "TNE": "uom.product_uom_ton", "т": "uom.product_uom_ton",
+    "тонна": "uom.product_uom_ton",
+    "112": "uom.product_uom_litre", "LTR": "uom.product_uom_litre", "л": "uom.product_uom_litre",
+    "литр": "uom.product_uom_litre",
+    "113": "uom.product_uom_cubic_meter", "MTQ": "uom.product_uom_cubic_meter", "м3": "uom.product_uom_cubic_meter",
+    "6": "uom.product_uom_meter", "MTR": "uom.product_uom_meter", "м": "uom.product_uom_meter",
+    "метр": "uom.product_uom_meter",
+    "4": "uom.product_uom_cm", "CMT": "uom.product_uom_cm", "см": "uom.product_uom_cm",
+    "3": "uom.product_uom_millimeter", "MMT": "uom.product_uom_millimeter", "мм": "uom.product_uom_millimeter",
+    "8": "uom.product_uom_km", "KMT": "uom.product_uom_km", "км": "uom.product_uom_km",
+    "55": "uom.uom_square_meter", "MTK": "uom.uom_square_meter", "м2": "uom.uom_square_meter",
+    "356": "uom.product_uom_hour", "HUR": "uom.product_uom_hour", "ч": "uom.product_uom_hour",
+    "359": "uom.product_uom_day", "DAY": "uom.product_uom_day", "сут": "uom.product_uom_day",
+    "дн": "uom.product_uom_day",
+}
 
 
 def batched(iterable, size):
@@ -26,13 +60,33 @@ class Ecom1cImporter(models.AbstractModel):
     _name = "ecom.1c.importer"
     _description = "CommerceML importer"
 
+    # ------------------------------------------------------------------- steps
+    def _counts(self, start):
+        return {"created": 0, "updated": 0, "archived": 0, "warnings": [], "position": start, "done": False}
+
+    def _apply_in_steps(self, items, counts, apply, deadline):
+        """Apply ``items`` in batches, skipping the ``counts["position"]`` first (a previous step
+        applied them), until they run out or ``deadline`` (``time.monotonic()``) passes; a later call
+        with the returned position goes on from there. Every batch is idempotent, so a step that
+        dies and is rolled back is simply done again."""
+        for chunk in batched(islice(items, counts["position"], None), BATCH):
+            apply(chunk)
+            counts["position"] += len(chunk)
+            if deadline is not None and time.monotonic() >= deadline:
+                return counts
+        counts["done"] = True
+        return counts
+
     # ------------------------------------------------------------------ catalog
     @api.model
-    def _import_catalog(self, source, exchange=None):
-        """Import groups and products of a catalog file; returns counts."""
-        counts = {"created": 0, "updated": 0, "archived": 0, "warnings": []}
+    def _import_catalog(self, source, exchange=None, start=0, deadline=None, files_dir=None):
+        """Import groups and products of a catalog file from product ``start`` on, until done or the
+        ``deadline``; returns counts with the position reached and whether the file is done.
+
+        ``files_dir`` is where the exchange unpacked the files next to it (images)."""
+        counts = self._counts(start)
         catalog = {"id": None, "only_changes": None}
-        groups, seen = [], set()
+        groups = []
 
         def products():
             for kind, values in read_catalog(source):
@@ -48,14 +102,26 @@ class Ecom1cImporter(models.AbstractModel):
                         groups.clear()
                     yield values
 
-        for chunk in batched(products(), BATCH):
+        def apply(chunk):
             self._import_products(chunk, catalog["id"], counts)
-            seen.update(p["id"] for p in chunk)
+            if files_dir:
+                self._import_images(chunk, files_dir, counts)
+
+        self._apply_in_steps(products(), counts, apply, deadline)
+        if not counts["done"]:
+            return self._finish(exchange, counts)
         if groups:
             self._import_groups(groups, counts)
         if catalog["id"] and (catalog["only_changes"] or "").strip().lower() == "false":
-            missing = self.env["product.template"].search(
-                [("ecom_1c_catalog_id", "=", catalog["id"]), ("ecom_1c_id", "not in", list(seen))])
+            # a full exchange: what this catalog no longer names is archived, never deleted
+            if hasattr(source, "seek"):
+                source.seek(0)  # a file object: read it again from the start
+            seen = set(read_product_ids(source))
+            self.env.cr.execute(SQL("""
+                SELECT id FROM product_template
+                 WHERE ecom_1c_catalog_id = %s AND active AND ecom_1c_id IS NOT NULL AND ecom_1c_id != ALL(%s)
+            """, catalog["id"], list(seen)))
+            missing = self.env["product.template"].browse(row[0] for row in self.env.cr.fetchall())
             missing.action_archive()
             counts["archived"] += len(missing)
         return self._finish(exchange, counts)
@@ -98,30 +164,142 @@ class Ecom1cImporter(models.AbstractModel):
             }
             template = existing.get(product["id"])
             if template is None:
-                to_create.append({**vals, "ecom_1c_id": product["id"], "type": "consu", "sale_ok": True,
-                                  "barcode": product["barcode"] or False})
+                to_create.append((product, vals))
                 continue
             changed = {k: v for k, v in vals.items() if (template[k].id if k == "categ_id" else template[k]) != v}
             if changed:
                 template.write(changed)
                 counts["updated"] += 1
         if to_create:
-            created = Template.create(to_create)
-            # the template's single variant answers to the same 1C id in offers: one UPDATE for the batch
-            self.env.flush_all()
-            self.env.cr.execute(SQL("""
-                UPDATE product_product pp SET ecom_1c_id = pt.ecom_1c_id
-                  FROM product_template pt
-                 WHERE pp.product_tmpl_id = pt.id AND pt.id = ANY(%s)
-            """, created.ids))
-            self.env["product.product"].invalidate_model(["ecom_1c_id"])
-            counts["created"] += len(created)
+            self._create_products(to_create, counts)
+
+    def _create_products(self, to_create, counts):
+        """Templates and their single variant for new 1C products, set-based (:func:`bulk_create`):
+        no chatter message per product; units and VAT rates mapped; a barcode another product
+        already has is left out with a warning instead of failing the batch."""
+        Template = self.env["product.template"]
+        barcodes = self._free_barcodes([product for product, _vals in to_create], counts)
+        uoms, taxes = {}, {}
+        default_taxes = self._default_sale_taxes()
+        template_vals = []
+        for product, vals in to_create:
+            unit = tuple(sorted(product["unit"].items()))
+            if unit not in uoms:
+                uoms[unit] = self._uom_for(product["unit"], counts)
+            rate = next((r["rate"] for r in product["taxes"] if r["name"].strip().upper() in VAT_NAMES), None)
+            if rate not in taxes:
+                taxes[rate] = self._taxes_for(rate, default_taxes, counts)
+            template_vals.append({
+                **vals, "ecom_1c_id": product["id"], "type": "consu", "sale_ok": True,
+                "weight": 0.0, "volume": 0.0, "has_configurable_attributes": False,
+                "uom_id": uoms[unit].id, "uom_po_id": uoms[unit].id, "taxes_id": [Command.set(taxes[rate].ids)],
+            })
+        # a new product has one variant and no attributes: the fields Odoo copies between a template
+        # and its single variant are given on both sides instead of being computed back and forth
+        templates = bulk_create(Template, template_vals)
+        copied = [Template._fields[name] for name in SINGLE_VARIANT_FIELDS]
+        with self.env.protecting(copied, templates):
+            bulk_create(self.env["product.product"], [
+                {"product_tmpl_id": template.id, "ecom_1c_id": product["id"], "active": vals["active"],
+                 "default_code": vals["default_code"], "barcode": barcodes.get(product["id"]) or False,
+                 "weight": 0.0, "volume": 0.0, "combination_indices": ""}
+                for template, (product, vals) in zip(templates, to_create, strict=True)])
+        # `_get_variant_id_for_combination` and friends cache the variants of a template
+        self.env.registry.clear_cache()
+        counts["created"] += len(templates)
+
+    def _import_images(self, chunk, files_dir, counts):
+        """The first «Картинка» of each product, read from the files 1C sent with the catalog
+        (``import_files/…``), as the product's image; an image that did not change is not written
+        again, one that is missing or not an image is a warning."""
+        wanted = {p["id"]: p["images"][0] for p in chunk if p["id"] and p["images"]}
+        if not wanted:
+            return
+        templates = self.env["product.template"].with_context(active_test=False).search(
+            [("ecom_1c_id", "in", list(wanted))])
+        for template in templates:
+            name = wanted[template.ecom_1c_id]
+            try:
+                path = os.path.join(files_dir, safe_relative_path(name))
+            except UnsafePath as error:
+                counts["warnings"].append(_("Image %(name)s refused: %(error)s", name=name, error=error))
+                continue
+            if not os.path.isfile(path):
+                counts["warnings"].append(_("Image %s was not sent with the catalog", name))
+                continue
+            if os.path.getsize(path) > IMAGE_LIMIT:
+                counts["warnings"].append(_("Image %s is larger than 20 MB: skipped", name))
+                continue
+            with open(path, "rb") as image:
+                data = image.read()
+            checksum = hashlib.sha1(data).hexdigest()
+            if template.ecom_1c_image_checksum == checksum:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    template.write({"image_1920": base64.b64encode(data), "ecom_1c_image_checksum": checksum})
+            except (UserError, ValueError, OSError) as error:
+                counts["warnings"].append(_("Image %(name)s is not a usable image: %(error)s", name=name, error=error))
+
+    def _free_barcodes(self, products, counts):
+        """{1C id: barcode} for the barcodes no other product uses (Odoo requires them unique)."""
+        wanted = {p["id"]: p["barcode"] for p in products if p["barcode"]}
+        if not wanted:
+            return {}
+        self.env["product.product"].flush_model(["barcode"])
+        self.env.cr.execute(SQL("SELECT barcode FROM product_product WHERE barcode = ANY(%s)",
+                                list(set(wanted.values()))))
+        taken = {row[0] for row in self.env.cr.fetchall()}
+        free = {}
+        for product_id, barcode in wanted.items():
+            if barcode in taken:
+                counts["warnings"].append(_("Barcode %(barcode)s of 1C product %(product)s is already used by "
+                                            "another product: left empty", barcode=barcode, product=product_id))
+                continue
+            taken.add(barcode)
+            free[product_id] = barcode
+        return free
+
+    def _uom_for(self, unit, counts):
+        """The unit of measure 1C means by «БазоваяЕдиница» (OKEI code, international or Russian short
+        name); Odoo's «Units», with a warning, for one we do not know."""
+        keys = [key for key in (unit.get("code", "").lstrip("0"), unit.get("short", "").upper(),
+                                unit.get("name", "").lower().rstrip(".")) if key]
+        for key in keys:
+            uom = UOM_BY_1C.get(key) and self.env.ref(UOM_BY_1C[key], raise_if_not_found=False)
+            if uom:
+                return uom
+        if keys:
+            counts["warnings"].append(_("Unknown 1C unit %s: Units used instead", " / ".join(keys)))
+        return self.env.ref("uom.product_uom_unit")
+
+    def _default_sale_taxes(self):
+        value = self.env["product.template"].default_get(["taxes_id"]).get("taxes_id")
+        return self.env["account.tax"].browse(m2m_ids(value))
+
+    def _taxes_for(self, rate, default, counts):
+        """Sales taxes for 1C's VAT rate («20», «10%», «Без НДС»): the company's percentage sales tax
+        of that rate, none for «Без НДС», the default sales tax when 1C gives no rate or Odoo has
+        no tax of that rate (with a warning)."""
+        if rate is None:
+            return default
+        if rate.strip().lower().replace(" ", "") in ("безндс", "без", "none"):
+            return self.env["account.tax"]
+        amount = number(rate.replace("%", ""))
+        tax = amount is not None and self.env["account.tax"].search([
+            ("type_tax_use", "=", "sale"), ("amount_type", "=", "percent"), ("amount", "=", float(amount)),
+            ("company_id", "=", self.env.company.id)], limit=1)
+        if not tax:
+            counts["warnings"].append(_("No sales tax in Odoo for 1C's VAT rate %s: the default tax used", rate))
+            return default
+        return tax
 
     # ------------------------------------------------------------------- offers
     @api.model
-    def _import_offers(self, source, exchange=None):
-        """Import price types, prices and stock of an offers package; returns counts."""
-        counts = {"created": 0, "updated": 0, "archived": 0, "warnings": []}
+    def _import_offers(self, source, exchange=None, start=0, deadline=None):
+        """Import price types, prices and stock of an offers package from offer ``start`` on, until
+        done or the ``deadline``; returns counts with the position reached."""
+        counts = self._counts(start)
         price_types = {}
 
         def offers():
@@ -131,11 +309,13 @@ class Ecom1cImporter(models.AbstractModel):
                 elif kind == "offer":
                     yield values
 
-        for chunk in batched(offers(), BATCH):
+        def apply(chunk):
             if price_types:
                 self._import_price_types(price_types, counts)
             self._import_offer_chunk(chunk, counts)
-        if price_types:
+
+        self._apply_in_steps(offers(), counts, apply, deadline)
+        if counts["done"] and price_types:
             self._import_price_types(price_types, counts)
         return self._finish(exchange, counts)
 
@@ -212,12 +392,13 @@ class Ecom1cImporter(models.AbstractModel):
 
     # ---------------------------------------------------------------- documents
     @api.model
-    def _import_documents(self, source, exchange=None):
+    def _import_documents(self, source, exchange=None, start=0, deadline=None):
         """Apply what 1C says of the site's orders: its number and date, posting, deletion mark,
         payment, shipping, cancellation and status (mapped to an action in the status table)."""
-        counts = {"created": 0, "updated": 0, "archived": 0, "warnings": []}
+        counts = self._counts(start)
         actions = {m.name.strip().lower(): m.action for m in self.env["ecom.1c.status.map"].search([])}
-        for chunk in batched((values for _kind, values in read_documents(source)), BATCH):
+
+        def apply(chunk):
             orders = self._match_orders(chunk)
             for document in chunk:
                 order = orders.get(document["id"]) or orders.get(document["number"])
@@ -240,6 +421,8 @@ class Ecom1cImporter(models.AbstractModel):
                     order.action_lock()
                     changed = True
                 counts["updated"] += int(bool(changed))
+
+        self._apply_in_steps((values for _kind, values in read_documents(source)), counts, apply, deadline)
         return self._finish(exchange, counts)
 
     def _match_orders(self, documents):
@@ -253,6 +436,7 @@ class Ecom1cImporter(models.AbstractModel):
         return found
 
     def _finish(self, exchange, counts):
+        counts["warnings"] = list(dict.fromkeys(counts["warnings"]))  # each warning once, in order
         if exchange:
             for warning in counts["warnings"]:
                 exchange._log(warning)

@@ -8,6 +8,8 @@ class ProductTemplate(models.Model):
                              help="Ид of the product in 1C: the key of every exchange.")
     ecom_1c_catalog_id = fields.Char("1C catalog", index="btree_not_null", copy=False, readonly=True,
                                      help="The 1C catalog a full exchange archives missing products from.")
+    ecom_1c_image_checksum = fields.Char("1C image checksum", copy=False, readonly=True,
+                                         help="SHA-1 of the image 1C sent last: the same image is not written twice.")
 
     _sql_constraints = [
         ("ecom_1c_id_unique", "UNIQUE(ecom_1c_id)", "Two products cannot have the same 1C id."),

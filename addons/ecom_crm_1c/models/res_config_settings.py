@@ -14,6 +14,14 @@ class ResConfigSettings(models.TransientModel):
     ecom_1c_file_limit = fields.Integer(
         "Largest upload (MB)", config_parameter="ecom_crm_1c.file_limit_mb", default=200)
 
+    ecom_1c_use_zip = fields.Boolean(
+        "Accept zip archives from 1C", config_parameter="ecom_crm_1c.use_zip",
+        help="1C then sends the catalog, offers and product images packed in one archive.")
+    ecom_1c_step_seconds = fields.Integer(
+        "Import step (seconds)", config_parameter="ecom_crm_1c.step_seconds", default=25,
+        help="A big file is imported in steps of about this long: 1C hears «progress» and calls again, "
+             "so that no HTTP request runs into a proxy's or 1C's timeout.")
+
     def set_values(self):
         super().set_values()
         if self.ecom_1c_password:

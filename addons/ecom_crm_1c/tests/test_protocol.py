@@ -43,7 +43,7 @@ class ProtocolCase(HttpCase):
 class TestProtocol(ProtocolCase):
     def test_catalog_exchange_like_1c(self):
         cookie = self.login()
-        self.assertEqual(self.call("init", cookie=cookie), ["zip=no", f"file_limit={5 * 1024 * 1024}"])
+        self.assertEqual(self.call("init", cookie=cookie), ["zip=yes", f"file_limit={5 * 1024 * 1024}"])
         with open(path("ut11-2.07", "import0_1.xml"), "rb") as f:
             content = f.read()
         half = len(content) // 2
@@ -65,7 +65,7 @@ class TestProtocol(ProtocolCase):
     def test_bitrix_path_and_sessid(self):
         _name, token = self.login(route="/bitrix/admin/1c_exchange.php")
         lines = self.call("init", route="/bitrix/admin/1c_exchange.php", extra=f"&sessid={token}")
-        self.assertEqual(lines[0], "zip=no")
+        self.assertEqual(lines[0], "zip=yes")
 
     def test_refusals(self):
         self.assertEqual(self.call("checkauth", auth=("exchange", "wrong"))[0], "failure")

@@ -1,0 +1,74 @@
+"""Zip archives 1C sends when the site answers ``zip=yes``: unpacked at import time, defensively.
+
+1C packs ``import0_1.xml``, ``offers0_1.xml`` and the ``import_files/`` images into one zip. An
+archive is untrusted input like any upload: member names go through :func:`safe_relative_path`
+(no ``..``, no absolute paths, Windows separators accepted), sizes are counted while copying
+(never trusted from the archive's header), and the whole is bounded in size and member count so
+that a zip bomb stops early. Nothing is left half-unpacked: members go to a temporary folder that
+replaces nothing until every one is out.
+"""
+
+import os
+import shutil
+import tempfile
+import zipfile
+import zlib
+
+from .paths import UnsafePath, safe_relative_path
+
+CHUNK = 1024 * 1024
+
+
+class UnsafeArchive(ValueError):
+    """A corrupt, hostile or oversized archive."""
+
+
+def is_zip(path):
+    with open(path, "rb") as f:
+        return f.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def unpack(path, target, max_total, max_members=100_000):
+    """Unpack the zip at ``path`` into the folder ``target``; returns the relative names unpacked.
+
+    Raises :class:`UnsafeArchive` for a corrupt archive, a member escaping ``target``, more than
+    ``max_members`` members or more than ``max_total`` bytes once unpacked; ``target`` is then
+    left as it was.
+    """
+    staging = tempfile.mkdtemp(prefix=".unpack-", dir=target)
+    names = []
+    try:
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise UnsafeArchive(f"corrupt zip archive: {error}") from error
+        with archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            if len(members) > max_members:
+                raise UnsafeArchive(f"the archive holds more than {max_members} files")
+            total = 0
+            for member in members:
+                try:
+                    relative = safe_relative_path(member.filename)
+                except UnsafePath as error:
+                    raise UnsafeArchive(f"refused member {member.filename!r}: {error}") from error
+                destination = os.path.join(staging, relative)
+                os.makedirs(os.path.dirname(destination), exist_ok=True)
+                try:
+                    with archive.open(member) as source, open(destination, "wb") as out:
+                        while block := source.read(CHUNK):
+                            total += len(block)
+                            if total > max_total:
+                                raise UnsafeArchive(f"the archive unpacks to more than {max_total} bytes")
+                            out.write(block)
+                except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError,
+                        RuntimeError, OSError) as error:  # CRC errors, truncation, bad deflate data, encryption
+                    raise UnsafeArchive(f"corrupt zip archive at {member.filename!r}: {error}") from error
+                names.append(relative)
+        for relative in names:
+            destination = os.path.join(target, relative)
+            os.makedirs(os.path.dirname(destination), exist_ok=True)
+            os.replace(os.path.join(staging, relative), destination)
+        return names
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,77 @@
+"""Zip archives from 1C, unpacked defensively. No database."""
+
+import io
+import os
+import tempfile
+import zipfile
+
+from odoo.tests import BaseCase, tagged
+
+from ..commerceml import UnsafeArchive, is_zip, unpack
+
+
+def make_zip(members, compression=zipfile.ZIP_DEFLATED):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@tagged("ecom_crm_1c")
+class TestArchives(BaseCase):
+    def setUp(self):
+        super().setUp()
+        self.folder = tempfile.mkdtemp()
+        self.addCleanup(lambda: __import__("shutil").rmtree(self.folder, ignore_errors=True))
+
+    def write(self, name, data):
+        path = os.path.join(self.folder, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def listing(self):
+        return sorted(os.path.relpath(os.path.join(root, name), self.folder)
+                      for root, _dirs, names in os.walk(self.folder) for name in names)
+
+    def test_unpacks_what_1c_packs(self):
+        path = self.write("exchange.zip", make_zip({
+            "import0_1.xml": b"<a/>", "offers0_1.xml": b"<b/>", "import_files\\9d\\img.jpg": b"jpg"}))
+        self.assertTrue(is_zip(path))
+        names = unpack(path, self.folder, max_total=10_000)
+        self.assertEqual(sorted(names), ["import0_1.xml", "import_files/9d/img.jpg", "offers0_1.xml"])
+        with open(os.path.join(self.folder, "import_files", "9d", "img.jpg"), "rb") as f:
+            self.assertEqual(f.read(), b"jpg", "Windows separators inside the archive are folders")
+
+    def test_escaping_members_are_refused_and_nothing_is_unpacked(self):
+        for evil in ("../outside.xml", "/etc/passwd", "C:/x.xml", "a/../../b.xml"):
+            path = self.write("evil.zip", make_zip({"import0_1.xml": b"<a/>", evil: b"x"}))
+            with self.assertRaises(UnsafeArchive, msg=evil):
+                unpack(path, self.folder, max_total=10_000)
+            self.assertEqual(self.listing(), ["evil.zip"], f"{evil}: nothing unpacked, not even the good member")
+
+    def test_corrupt_and_truncated_archives(self):
+        good = make_zip({"import0_1.xml": b"<a>" + b"x" * 5000 + b"</a>"})
+        for name, data in (("garbage.zip", b"PK\x03\x04not really a zip"), ("truncated.zip", good[: len(good) // 2]),
+                           ("flipped.zip", good[:60] + bytes([good[60] ^ 0xFF]) + good[61:])):
+            path = self.write(name, data)
+            with self.assertRaises(UnsafeArchive, msg=name):
+                unpack(path, self.folder, max_total=10_000_000)
+        self.assertNotIn("import0_1.xml", self.listing())
+
+    def test_zip_bomb_stops_at_the_limit(self):
+        # 50 MB of zeros compress to about 50 KB; the header's sizes are not trusted, bytes are counted
+        path = self.write("bomb.zip", make_zip({"import0_1.xml": b"\0" * 50_000_000}))
+        self.assertLess(os.path.getsize(path), 200_000)
+        with self.assertRaises(UnsafeArchive):
+            unpack(path, self.folder, max_total=1_000_000)
+        self.assertEqual(self.listing(), ["bomb.zip"])
+
+    def test_too_many_members(self):
+        path = self.write("many.zip", make_zip({f"f{i}.xml": b"" for i in range(20)}))
+        with self.assertRaises(UnsafeArchive):
+            unpack(path, self.folder, max_total=10_000, max_members=10)
+
+    def test_not_a_zip(self):
+        self.assertFalse(is_zip(self.write("import.xml", b"<?xml version='1.0'?><a/>")))
