@@ -72,6 +72,8 @@ class Ecom1cImporter(models.AbstractModel):
         for chunk in batched(islice(items, counts["position"], None), BATCH):
             apply(chunk)
             counts["position"] += len(chunk)
+            if len(chunk) < BATCH:
+                break  # the last, short batch: done without another call
             if deadline is not None and time.monotonic() >= deadline:
                 return counts
         counts["done"] = True
@@ -127,11 +129,18 @@ class Ecom1cImporter(models.AbstractModel):
         return self._finish(exchange, counts)
 
     def _import_groups(self, groups, counts):
+        """Groups as product categories, parents first (1C writes a group after its subgroups)."""
         Category = self.env["product.category"]
-        existing = {c.ecom_1c_id: c for c in Category.search([("ecom_1c_id", "in", [g["id"] for g in groups])])}
-        for group in groups:  # in document order: a parent comes before its children
-            parent = existing.get(group["parent_id"]) or Category.search(
-                [("ecom_1c_id", "=", group["parent_id"])], limit=1) if group["parent_id"] else Category
+        parents = {g["id"]: g["parent_id"] for g in groups}
+
+        def depth(group_id, seen=()):
+            parent = parents.get(group_id)
+            return 0 if not parent or parent not in parents or parent in seen else 1 + depth(parent, (*seen, group_id))
+
+        wanted = list(parents) + [p for p in parents.values() if p]
+        existing = {c.ecom_1c_id: c for c in Category.search([("ecom_1c_id", "in", wanted)])}
+        for group in sorted(groups, key=lambda g: depth(g["id"])):
+            parent = existing.get(group["parent_id"], Category)
             vals = {"name": group["name"] or group["id"], "parent_id": parent.id or False}
             category = existing.get(group["id"])
             if not category:
