@@ -180,9 +180,15 @@ def _product(element):
                        for p in children(child(element, "ЗначенияСвойств"), "ЗначенияСвойства")},
         "taxes": taxes,
         "images": [text(img) for img in children(element, "Картинка") if text(img)],
+        "characteristics": _characteristics(element),
         "requisites": _requisites(element),
         "deleted": (element.get("Статус") or "").strip() == "Удален" or flag(text(element, "ПометкаУдаления")),
     }
+
+
+def _characteristics(element):
+    return {text(c, "Наименование"): text(c, "Значение")
+            for c in children(child(element, "ХарактеристикиТовара"), "ХарактеристикаТовара")}
 
 
 def read_offers(source):
@@ -231,8 +237,7 @@ def _offer(element):
         "name": text(element, "Наименование"), "article": text(element, "Артикул"),
         "barcode": text(element, "Штрихкод"), "unit": _unit(element), "prices": prices,
         "quantity": quantity, "stock": stock,
-        "characteristics": {text(c, "Наименование"): text(c, "Значение")
-                            for c in children(child(element, "ХарактеристикиТовара"), "ХарактеристикаТовара")},
+        "characteristics": _characteristics(element),
         "deleted": flag(text(element, "ПометкаУдаления")),
     }
 

@@ -5,6 +5,8 @@ from . import ecom_1c_importer
 from . import product_category
 from . import product_template
 from . import product_product
+from . import product_attribute
+from . import product_attribute_value
 from . import ecom_1c_session
 from . import res_config_settings
 from . import sale_order

@@ -2,6 +2,7 @@ import base64
 import hashlib
 import os
 import time
+from collections import defaultdict
 from itertools import islice
 
 from odoo import _, api, models
@@ -15,6 +16,9 @@ from ..tools.bulk import bulk_create, m2m_ids
 
 BATCH = 500
 IMAGE_LIMIT = 20 * 1024 * 1024
+EMPTY_REF = "00000000-0000-0000-0000-000000000000"
+KIND_REQUISITES = ("ВидНоменклатуры", "ТипНоменклатуры")
+SERVICE_KINDS = {"услуга", "работа"}
 SINGLE_VARIANT_FIELDS = ("default_code", "weight", "volume")
 VAT_NAMES = {"НДС", "VAT", ""}
 # 1C's «БазоваяЕдиница»: OKEI code, international short name or Russian name → Odoo unit
@@ -88,7 +92,7 @@ class Ecom1cImporter(models.AbstractModel):
         ``files_dir`` is where the exchange unpacked the files next to it (images)."""
         counts = self._counts(start)
         catalog = {"id": None, "only_changes": None}
-        groups = []
+        groups, properties = [], {}
 
         def products():
             for kind, values in read_catalog(source):
@@ -98,6 +102,8 @@ class Ecom1cImporter(models.AbstractModel):
                     catalog["id"] = values["id"]
                 elif kind == "group":
                     groups.append(values)
+                elif kind == "property":
+                    properties[values["id"]] = values
                 elif kind == "product":
                     if groups:
                         self._import_groups(groups, counts)
@@ -106,6 +112,7 @@ class Ecom1cImporter(models.AbstractModel):
 
         def apply(chunk):
             self._import_products(chunk, catalog["id"], counts)
+            self._import_product_properties(chunk, properties, counts)
             if files_dir:
                 self._import_images(chunk, files_dir, counts)
 
@@ -122,10 +129,19 @@ class Ecom1cImporter(models.AbstractModel):
             self.env.cr.execute(SQL("""
                 SELECT id FROM product_template
                  WHERE ecom_1c_catalog_id = %s AND active AND ecom_1c_id IS NOT NULL AND ecom_1c_id != ALL(%s)
-            """, catalog["id"], list(seen)))
+            """, catalog["id"], list({product_id.partition("#")[0] for product_id in seen})))
             missing = self.env["product.template"].browse(row[0] for row in self.env.cr.fetchall())
             missing.action_archive()
-            counts["archived"] += len(missing)
+            # and the characteristics (variants) no longer named, of the products it lists by characteristic
+            # (from 2.05 on, 1C lists characteristics in offers only: those are not the catalog's to archive)
+            self.env.cr.execute(SQL("""
+                SELECT pp.id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE pt.ecom_1c_catalog_id = %s AND pt.active AND pp.active AND pt.ecom_1c_id = ANY(%s)
+                   AND pp.ecom_1c_id != ALL(%s)
+            """, catalog["id"], list({i.partition("#")[0] for i in seen if "#" in i}), list(seen)))
+            gone = self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())
+            gone.action_archive()
+            counts["archived"] += len(missing) + len(gone)
         return self._finish(exchange, counts)
 
     def _import_groups(self, groups, counts):
@@ -151,29 +167,40 @@ class Ecom1cImporter(models.AbstractModel):
                 counts["updated"] += 1
 
     def _import_products(self, chunk, catalog_id, counts):
+        """Create or update the templates of a batch of catalog products. A product whose Ид is
+        «guid#characteristic» is a variant of the template «guid» (schema 2.04 lists each
+        characteristic as a product): the template is made once, the variant by its characteristics."""
         Template = self.env["product.template"].with_context(active_test=False)
-        ids = [p["id"] for p in chunk if p["id"]]
-        existing = {t.ecom_1c_id: t for t in Template.search([("ecom_1c_id", "in", ids)])}
+        keys = {p["id"].partition("#")[0] for p in chunk if p["id"]}
+        existing = {t.ecom_1c_id: t for t in Template.search([("ecom_1c_id", "in", list(keys))])}
         groups = list({group for product in chunk for group in product["group_ids"]})
         categories = {c.ecom_1c_id: c for c in self.env["product.category"].search([("ecom_1c_id", "in", groups)])}
         default_categ = self.env.ref("product.product_category_all")
-        to_create = []
+        to_create, characteristics, done = [], [], set()
         for product in chunk:
             if not product["id"]:
                 counts["warnings"].append(_("A product without Ид was skipped: %s", product["name"]))
                 continue
+            key, _sep, characteristic = product["id"].partition("#")
+            if characteristic:
+                characteristics.append((product["id"], key, product["characteristics"]))
+            if key in done:  # the template of another characteristic of this batch
+                continue
+            done.add(key)
             category = next((categories[g] for g in product["group_ids"] if g in categories), default_categ)
             vals = {
-                "name": product["name"] or product["article"] or product["id"],
+                "name": product["name"] or product["article"] or key,
                 "default_code": product["article"] or False,
                 "categ_id": category.id,
                 "description_sale": product["description"] or False,
-                "active": not product["deleted"],
+                "active": not product["deleted"] or bool(characteristic),
                 "ecom_1c_catalog_id": catalog_id,
             }
-            template = existing.get(product["id"])
+            if SERVICE_KINDS & {product["requisites"].get(name, "").strip().lower() for name in KIND_REQUISITES}:
+                vals["type"] = "service"
+            template = existing.get(key)
             if template is None:
-                to_create.append((product, vals))
+                to_create.append(({**product, "id": key}, vals))
                 continue
             changed = {k: v for k, v in vals.items() if (template[k].id if k == "categ_id" else template[k]) != v}
             if changed:
@@ -181,6 +208,133 @@ class Ecom1cImporter(models.AbstractModel):
                 counts["updated"] += 1
         if to_create:
             self._create_products(to_create, counts)
+        if characteristics:
+            variants = self._ensure_variants(characteristics, counts)
+            deleted = {p["id"] for p in chunk if p["deleted"]}
+            to_archive = self.env["product.product"].concat(
+                *(variant for full_id, variant in variants.items() if full_id in deleted and variant.active))
+            to_archive.action_archive()
+
+    def _ensure_variants(self, items, counts, warn_unknown=True):
+        """{1C id: variant} for ``items`` ``(«guid#characteristic», «guid», {name: value})``: the variant
+        with these characteristic values of the template «guid», made if missing. A characteristic is
+        an attribute that makes variants only as they are named (Odoo's «dynamic» variants), so 1C's
+        combinations exist and no others."""
+        Product = self.env["product.product"].with_context(active_test=False)
+        found = {p.ecom_1c_id: p for p in Product.search([("ecom_1c_id", "in", [i[0] for i in items])])}
+        missing = [item for item in items if item[0] not in found]
+        if not missing:
+            return found
+        templates = {t.ecom_1c_id: t for t in self.env["product.template"].with_context(active_test=False).search(
+            [("ecom_1c_id", "in", list({item[1] for item in missing}))])}
+        wanted = defaultdict(list)
+        for full_id, key, values in missing:
+            values = {name: value for name, value in values.items() if name and value}
+            if key not in templates:
+                if warn_unknown:
+                    counts["warnings"].append(_("Characteristic %s names no product imported from 1C", full_id))
+            elif not values:
+                counts["warnings"].append(_("Characteristic %s has no characteristic values: skipped", full_id))
+            else:
+                wanted[templates[key]].append((full_id, values))
+        names = {name for pairs in wanted.values() for _full_id, values in pairs for name in values}
+        attributes = self._characteristic_attributes(names)
+        for template, pairs in wanted.items():
+            for name, attribute in attributes.items():
+                names = {values[name] for _full_id, values in pairs if name in values}
+                if names:
+                    self._add_line_values(template, attribute, self._attribute_values(attribute, names))
+            ptavs = template.valid_product_template_attribute_line_ids.product_template_value_ids
+            for full_id, values in pairs:
+                combination = ptavs.filtered(
+                    lambda v, values=values: values.get(v.attribute_id.name) == v.product_attribute_value_id.name)
+                variant = template._get_variant_for_combination(combination) or \
+                    template._create_product_variant(combination)
+                if not variant:
+                    counts["warnings"].append(_("Characteristic %s is not a possible variant of %s", full_id,
+                                                template.display_name))
+                    continue
+                variant.ecom_1c_id = full_id
+                found[full_id] = variant
+                counts["created"] += 1
+        return found
+
+    def _characteristic_attributes(self, names):
+        """{name: attribute} of 1C characteristics, made on first sight."""
+        Attribute = self.env["product.attribute"].with_context(active_test=False)
+        keys = {f"characteristic:{name}": name for name in names}
+        attributes = {a.ecom_1c_id: a for a in Attribute.search([("ecom_1c_id", "in", list(keys))])}
+        new = [key for key in keys if key not in attributes]
+        if new:
+            for attribute in Attribute.create([{"name": keys[key], "ecom_1c_id": key, "create_variant": "dynamic"}
+                                               for key in new]):
+                attributes[attribute.ecom_1c_id] = attribute
+        return {keys[key]: attribute for key, attribute in attributes.items()}
+
+    def _attribute_values(self, attribute, names, ids=None):
+        """The values named ``names`` of ``attribute``, made if missing (``ids``: {name: 1C value id})."""
+        Value = self.env["product.attribute.value"].with_context(active_test=False)
+        existing = {v.name: v for v in attribute.value_ids}
+        new = [name for name in names if name not in existing]
+        if new:
+            for value in Value.create([{"attribute_id": attribute.id, "name": name,
+                                        "ecom_1c_id": (ids or {}).get(name) or False} for name in new]):
+                existing[value.name] = value
+        return Value.concat(*(existing[name] for name in names))
+
+    def _add_line_values(self, template, attribute, values):
+        """Make sure ``template`` has a line of ``attribute`` holding ``values`` (adding, never removing)."""
+        line = template.attribute_line_ids.filtered(lambda ln: ln.attribute_id == attribute)
+        if not line:
+            self.env["product.template.attribute.line"].create(
+                {"product_tmpl_id": template.id, "attribute_id": attribute.id, "value_ids": [Command.set(values.ids)]})
+        elif values - line.value_ids:
+            line.value_ids = [Command.link(value.id) for value in values - line.value_ids]
+
+    def _import_product_properties(self, chunk, properties, counts):
+        """1C properties («ЗначенияСвойств») as product attributes that make no variants: one line per
+        property and product, holding the product's value; a value 1C no longer gives is removed."""
+        wanted = {p["id"].partition("#")[0]: p["properties"] for p in chunk
+                  if p["id"] and p["properties"] and "#" not in p["id"]}
+        if not wanted or not properties:
+            return
+        attributes = self._property_attributes(properties)
+        templates = self.env["product.template"].with_context(active_test=False).search(
+            [("ecom_1c_id", "in", list(wanted))])
+        lines = {(ln.product_tmpl_id.id, ln.attribute_id.id): ln for ln in self.env[
+            "product.template.attribute.line"].search([("product_tmpl_id", "in", templates.ids),
+                                                       ("attribute_id", "in", [a.id for a in attributes.values()])])}
+        to_create = []
+        for template in templates:
+            for property_id, raw in wanted[template.ecom_1c_id].items():
+                attribute = attributes.get(property_id)
+                if not attribute or not raw or raw == EMPTY_REF:
+                    continue
+                reference = properties[property_id]["values"]
+                name = reference.get(raw, raw)  # a reference-list value by its id, else the value itself
+                value = self._attribute_values(attribute, [name], {name: raw} if raw in reference else None)
+                line = lines.get((template.id, attribute.id))
+                if not line:
+                    to_create.append({"product_tmpl_id": template.id, "attribute_id": attribute.id,
+                                      "value_ids": [Command.set(value.ids)]})
+                elif line.value_ids != value:
+                    line.value_ids = [Command.set(value.ids)]
+        if to_create:
+            self.env["product.template.attribute.line"].create(to_create)
+
+    def _property_attributes(self, properties):
+        """{1C property id: attribute} for the catalog's properties, made or renamed as 1C says."""
+        Attribute = self.env["product.attribute"].with_context(active_test=False)
+        attributes = {a.ecom_1c_id: a for a in Attribute.search([("ecom_1c_id", "in", list(properties))])}
+        for property_id, prop in properties.items():
+            name = prop["name"] or property_id
+            attribute = attributes.get(property_id)
+            if attribute is None:
+                attributes[property_id] = Attribute.create(
+                    {"name": name, "ecom_1c_id": property_id, "create_variant": "no_variant"})
+            elif attribute.name != name:
+                attribute.name = name
+        return attributes
 
     def _create_products(self, to_create, counts):
         """Templates and their single variant for new 1C products, set-based (:func:`bulk_create`):
@@ -199,7 +353,7 @@ class Ecom1cImporter(models.AbstractModel):
             if rate not in taxes:
                 taxes[rate] = self._taxes_for(rate, default_taxes, counts)
             template_vals.append({
-                **vals, "ecom_1c_id": product["id"], "type": "consu", "sale_ok": True,
+                "type": "consu", **vals, "ecom_1c_id": product["id"], "sale_ok": True,
                 "weight": 0.0, "volume": 0.0, "has_configurable_attributes": False,
                 "uom_id": uoms[unit].id, "uom_po_id": uoms[unit].id, "taxes_id": [Command.set(taxes[rate].ids)],
             })
@@ -344,10 +498,14 @@ class Ecom1cImporter(models.AbstractModel):
         Product = self.env["product.product"].with_context(active_test=False)
         ids = {o["id"] for o in chunk} | {o["product_id"] for o in chunk}
         variants = {p.ecom_1c_id: p for p in Product.search([("ecom_1c_id", "in", list(ids))])}
+        characteristics = [(o["id"], o["product_id"], o["characteristics"]) for o in chunk
+                           if o["characteristic_id"] and o["id"] not in variants]
+        if characteristics:  # offers of characteristics the catalog did not list: their variants now
+            variants.update(self._ensure_variants(characteristics, counts, warn_unknown=False))
         types = {t.ecom_1c_id: t for t in self.env["ecom.1c.price.type"].search(
             [("ecom_1c_id", "in", list({p["type_id"] for o in chunk for p in o["prices"]}))])}
         items = self.env["product.pricelist.item"]
-        quantities, list_prices, changed_ids = {}, {}, set()
+        quantities, list_prices, variant_prices, changed_ids = {}, {}, {}, set()
         for offer in chunk:
             variant = variants.get(offer["id"]) or variants.get(offer["product_id"])
             if not variant:
@@ -361,15 +519,20 @@ class Ecom1cImporter(models.AbstractModel):
                 if price["price"] is None or not price_type or price_type.target == "ignore":
                     continue
                 amount = float(price["price"] / (price["ratio"] or 1))
+                characteristic = "#" in (variant.ecom_1c_id or "")
                 if price_type.target == "list_price":
-                    list_prices[variant.product_tmpl_id.id] = amount
+                    template_id = variant.product_tmpl_id.id
+                    list_prices[template_id] = min(list_prices.get(template_id, amount), amount)
+                    if characteristic:
+                        variant_prices[variant] = amount
                 elif price_type.pricelist_id:
+                    # a characteristic's price is its variant's, a product's its template's
+                    target = {"applied_on": "0_product_variant", "product_id": variant.id} if characteristic else \
+                        {"applied_on": "1_product", "product_tmpl_id": variant.product_tmpl_id.id}
                     item = items.search([("pricelist_id", "=", price_type.pricelist_id.id),
-                                         ("product_tmpl_id", "=", variant.product_tmpl_id.id),
-                                         ("applied_on", "=", "1_product")], limit=1)
+                                         *[(k, "=", v) for k, v in target.items()]], limit=1)
                     if not item:
-                        items.create({"pricelist_id": price_type.pricelist_id.id, "applied_on": "1_product",
-                                      "product_tmpl_id": variant.product_tmpl_id.id, "fixed_price": amount})
+                        items.create({"pricelist_id": price_type.pricelist_id.id, **target, "fixed_price": amount})
                         changed = True
                     elif item.fixed_price != amount:
                         item.fixed_price = amount
@@ -397,7 +560,27 @@ class Ecom1cImporter(models.AbstractModel):
             changed_ids.update(p.id for p in variants.values() if p.product_tmpl_id.id in changed_templates)
         self.env["product.product"].invalidate_model(["ecom_1c_qty"])
         self.env["product.template"].invalidate_model(["list_price"])
+        changed_ids.update(self._variant_price_extras(variant_prices, counts))
         counts["updated"] += len(changed_ids)
+
+    def _variant_price_extras(self, variant_prices, counts):
+        """Characteristics priced apart: the template sells at the lowest price and each value of a
+        one-characteristic product adds its difference (Odoo's «price extra»). With several
+        characteristics the differences cannot be told apart: the lowest price is kept, with a warning.
+        Returns the ids of the variants whose price changed."""
+        changed = set()
+        for variant, amount in variant_prices.items():
+            extra = round(amount - variant.product_tmpl_id.list_price, 2)
+            values = variant.product_template_attribute_value_ids
+            if len(values) == 1:
+                if values.price_extra != extra:
+                    values.price_extra = extra
+                    changed.add(variant.id)
+            elif extra:
+                counts["warnings"].append(_("%(variant)s: 1C prices it at %(price)s, but a price per combination of "
+                                            "several characteristics is not kept; the product's lowest price is used",
+                                            variant=variant.display_name, price=amount))
+        return changed
 
     # ---------------------------------------------------------------- documents
     @api.model

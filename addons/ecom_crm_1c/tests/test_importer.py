@@ -42,25 +42,113 @@ class TestImporter(TransactionCase):
         self.assertEqual(offers["updated"], 0)
         self.assertEqual(self.Template.search_count([]), before)
 
+    @staticmethod
+    def drop_first(document, tag="Товар"):
+        start = document.index(f"<{tag}>")
+        end = document.index(f"</{tag}>", start) + len(f"</{tag}>")
+        return document[:start] + document[end:], document[start:end].split("<Ид>")[1].split("</Ид>")[0]
+
     def test_full_exchange_archives_missing_delta_does_not(self):
-        with open(path("official-2.04", "import.xml"), encoding="utf-8") as f:
+        with open(path("ut11-2.07", "import0_1.xml"), encoding="utf-8-sig") as f:
             full = f.read()
         self.importer._import_catalog(io.BytesIO(full.encode()))
-        products = self.Template.search([("ecom_1c_catalog_id", "!=", False)])
-        self.assertEqual(len(products), 4)
+        self.assertEqual(self.Template.search_count([("ecom_1c_catalog_id", "!=", False)]), 36)
         # the next full exchange no longer names the first product
-        start = full.index("<Товар>")
-        end = full.index("</Товар>", start) + len("</Товар>")
-        dropped_id = full[start:end].split("<Ид>")[1].split("</Ид>")[0]
-        counts = self.importer._import_catalog(io.BytesIO((full[:start] + full[end:]).encode()))
+        shorter, dropped_id = self.drop_first(full)
+        counts = self.importer._import_catalog(io.BytesIO(shorter.encode()))
         self.assertEqual(counts["archived"], 1)
         dropped = self.Template.search([("ecom_1c_id", "=", dropped_id)])
         self.assertTrue(dropped.exists() and not dropped.active, "archived, never deleted")
         # a delta naming nothing archives nothing
-        delta = (full[:start] + full[end:]).replace('СодержитТолькоИзменения="false"',
-                                                    'СодержитТолькоИзменения="true"')
-        self.importer._import_catalog(io.BytesIO(delta.encode()))
-        self.assertEqual(self.Template.search_count([("ecom_1c_catalog_id", "!=", False), ("active", "=", True)]), 3)
+        delta, _dropped = self.drop_first(shorter)
+        delta = delta.replace('СодержитТолькоИзменения="false"', 'СодержитТолькоИзменения="true"')
+        self.assertEqual(self.importer._import_catalog(io.BytesIO(delta.encode()))["archived"], 0)
+        self.assertEqual(self.Template.search_count([("ecom_1c_catalog_id", "!=", False), ("active", "=", True)]),
+                         36 - 1 - 1, "all but the dropped one and the one 1C marks «Удален»")
+
+    def test_characteristics_are_variants(self):
+        """Schema 2.04 lists each characteristic as a product «guid#characteristic»: one template per
+        guid, one variant per characteristic, and a full exchange archives a characteristic it drops."""
+        with open(path("official-2.04", "import.xml"), encoding="utf-8-sig") as f:
+            full = f.read()
+        self.env["account.tax"].create({"name": "НДС 18%", "amount": 18, "type_tax_use": "sale"})
+        counts = self.importer._import_catalog(io.BytesIO(full.encode()))
+        tables = self.Template.search([("ecom_1c_catalog_id", "!=", False)])
+        self.assertEqual(sorted(tables.mapped("name")), ["Стол обеденный", "Стулья"])
+        table = tables.filtered(lambda t: t.name == "Стол обеденный")
+        self.assertEqual(sorted(table.product_variant_ids.mapped(lambda v: v.product_template_attribute_value_ids.name)),
+                         ["Белый", "Красный"])
+        self.assertEqual(table.attribute_line_ids.attribute_id.create_variant, "dynamic",
+                         "only the combinations 1C names exist")
+        white = self.env["product.product"].search(
+            [("ecom_1c_id", "=", "05e26d70-01e4-11dc-a411-00055d80a2d1#05e26d76-01e4-11dc-a411-00055d80a2d1")])
+        self.assertEqual(white.product_template_attribute_value_ids.name, "Белый")
+        self.assertFalse(counts["warnings"])
+        # offers price and stock each variant
+        offers = self.importer._import_offers(path("official-2.04", "offers.xml"))
+        self.assertFalse(offers["warnings"])
+        self.assertEqual(len(self.env["product.product"].search([("ecom_1c_id", "like", "#")])), 4)
+        base = table.list_price
+        self.assertTrue(base)
+        self.assertEqual(white.lst_price, base)
+        # 1C prices the red table one higher in the sales price type: the red value adds the difference
+        sales_type = self.env["ecom.1c.price.type"].search([("target", "=", "list_price")])
+        with open(path("official-2.04", "offers.xml"), encoding="utf-8-sig") as f:
+            offers_xml = f.read()
+        second = offers_xml.index("<Предложение>", offers_xml.index("<Предложение>") + 1)
+        at = offers_xml.index("<ЦенаЗаЕдиницу>", offers_xml.index(f"<ИдТипаЦены>{sales_type.ecom_1c_id}<", second))
+        end = offers_xml.index("<", at + len("<ЦенаЗаЕдиницу>"))
+        dearer = f"{offers_xml[:at]}<ЦенаЗаЕдиницу>{base + 1:g}{offers_xml[end:]}"
+        self.importer._import_offers(io.BytesIO(dearer.encode()))
+        red = table.product_variant_ids - white
+        self.assertEqual((table.list_price, white.lst_price, red.lst_price), (base, base, base + 1))
+        # the same catalog again creates nothing
+        again = self.importer._import_catalog(io.BytesIO(full.encode()))
+        self.assertEqual((again["created"], again["updated"], again["archived"]), (0, 0, 0))
+        # a full exchange without the white table archives that variant only
+        shorter, dropped_id = self.drop_first(full)
+        self.assertEqual(dropped_id, white.ecom_1c_id)
+        self.assertEqual(self.importer._import_catalog(io.BytesIO(shorter.encode()))["archived"], 1)
+        self.assertFalse(white.active)
+        self.assertTrue(table.active and table.product_variant_ids, "the red table is still sold")
+
+    def test_properties_are_attributes(self):
+        self.importer._import_catalog(path("demo-2.07", "import.xml"))
+        boots = self.Template.search([("ecom_1c_id", "=", "bd72d910-55bc-11d9-848a-00112f43529a")])
+        maker = boots.attribute_line_ids.filtered(lambda ln: ln.attribute_id.name == "Производитель")
+        self.assertEqual(maker.value_ids.name, "Обувной комбинат", "a reference-list value, by its 1C id")
+        self.assertEqual(maker.attribute_id.create_variant, "no_variant", "properties describe, they make no variants")
+        self.assertEqual(len(boots.product_variant_ids), 1)
+        # string properties (1C UT 11: marketplace codes) are values too
+        self.importer._import_catalog(path("ut11-2.07", "import0_1.xml"))
+        mat = self.Template.search([("ecom_1c_id", "=", "bd8c4e15-18f9-11e7-80c2-0cc47ab29cd1")])
+        self.assertIn("Код ОЗОН", mat.attribute_line_ids.attribute_id.mapped("name"))
+        lines = self.env["product.template.attribute.line"].search_count([])
+        self.importer._import_catalog(path("ut11-2.07", "import0_1.xml"))
+        self.assertEqual(self.env["product.template.attribute.line"].search_count([]), lines, "idempotent")
+
+    def test_units_taxes_and_barcodes(self):
+        tax = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "type_tax_use": "sale"})
+        counts = self.importer._import_catalog(path("ut11-2.07", "import0_1.xml"))
+        mat = self.Template.search([("ecom_1c_id", "=", "bd8c4e15-18f9-11e7-80c2-0cc47ab29cd1")])
+        self.assertEqual(mat.uom_id, self.env.ref("uom.product_uom_unit"), "OKEI 796 «Штука»")
+        self.assertEqual(mat.taxes_id, tax, "1C's VAT 20 is the company's 20% sales tax")
+        self.assertFalse(counts["warnings"])
+        # a 1C barcode another product already has is left out, with a warning, instead of failing
+        clash = self.env["product.product"].create({"name": "Старый коврик", "barcode": "4600000000017"})
+        catalog = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.10"><Каталог>'
+                   '<Ид>c</Ид><Товары><Товар><Ид>new-1</Ид><Наименование>Новый</Наименование>'
+                   '<Штрихкод>4600000000017</Штрихкод><БазоваяЕдиница Код="166"/><СтавкиНалогов><СтавкаНалога>'
+                   '<Наименование>НДС</Наименование><Ставка>Без НДС</Ставка></СтавкаНалога></СтавкиНалогов>'
+                   '<ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>ВидНоменклатуры</Наименование>'
+                   '<Значение>Услуга</Значение></ЗначениеРеквизита></ЗначенияРеквизитов></Товар></Товары>'
+                   '</Каталог></КоммерческаяИнформация>')
+        counts = self.importer._import_catalog(io.BytesIO(catalog.encode()))
+        new = self.Template.search([("ecom_1c_id", "=", "new-1")])
+        self.assertEqual((new.uom_id, new.taxes_id, new.type, new.barcode),
+                         (self.env.ref("uom.product_uom_kgm"), self.env["account.tax"], "service", False))
+        self.assertEqual(clash.barcode, "4600000000017")
+        self.assertTrue(any("4600000000017" in w for w in counts["warnings"]))
 
     def test_variants_prices_to_pricelists(self):
         self.importer._import_catalog(path("official-2.04", "import.xml"))
