@@ -76,8 +76,8 @@ class TestImporter(TransactionCase):
         tables = self.Template.search([("ecom_1c_catalog_id", "!=", False)])
         self.assertEqual(sorted(tables.mapped("name")), ["Стол обеденный", "Стулья"])
         table = tables.filtered(lambda t: t.name == "Стол обеденный")
-        self.assertEqual(sorted(table.product_variant_ids.mapped(lambda v: v.product_template_attribute_value_ids.name)),
-                         ["Белый", "Красный"])
+        colours = table.product_variant_ids.mapped(lambda v: v.product_template_attribute_value_ids.name)
+        self.assertEqual(sorted(colours), ["Белый", "Красный"])
         self.assertEqual(table.attribute_line_ids.attribute_id.create_variant, "dynamic",
                          "only the combinations 1C names exist")
         white = self.env["product.product"].search(
