@@ -36,6 +36,8 @@ def text(element, name=None):
 
 
 def child(element, name):
+    if element is None:
+        return None
     for sub in element:
         if local(sub.tag) == name:
             return sub
@@ -262,4 +264,38 @@ def read_documents(source):
             "shipped": flag(requisites.get("Отгружен") or requisites.get("Доставка разрешена")),
             "cancelled": flag(requisites.get("Отменен")),
             "status": requisites.get("Статус заказа", "").strip(),
+            "time": text(element, "Время"), "currency": text(element, "Валюта"),
+            "comment": text(element, "Комментарий"),
+            "customer": _contractor(child(child(element, "Контрагенты"), "Контрагент")),
+            "lines": [_document_line(item) for item in children(child(element, "Товары"), "Товар")],
         }
+
+
+def _contractor(element):
+    if element is None:
+        return {}
+    address = child(element, "АдресРегистрации")
+    if address is None:
+        address = child(element, "ЮридическийАдрес")
+    fields = {text(f, "Тип"): text(f, "Значение") for f in children(address, "АдресноеПоле")}
+    contacts = [(text(c, "Тип").lower(), text(c, "Значение")) for c in children(child(element, "Контакты"), "Контакт")]
+    return {
+        "id": text(element, "Ид"), "name": text(element, "ПолноеНаименование") or text(element, "Наименование"),
+        "lastname": text(element, "Фамилия"), "firstname": text(element, "Имя"),
+        "patronymic": text(element, "Отчество"), "inn": text(element, "ИНН"),
+        "phones": [v for t, v in contacts if v and ("телефон" in t or "phone" in t)],
+        "emails": [v for t, v in contacts if v and ("почта" in t or "mail" in t)],
+        "address": text(address, "Представление"), "zip": fields.get("Почтовый индекс", ""),
+        "city": fields.get("Город", "") or fields.get("Населенный пункт", ""), "street": fields.get("Улица", ""),
+    }
+
+
+def _document_line(element):
+    requisites = _requisites(element)
+    kind = (requisites.get("ВидНоменклатуры") or requisites.get("ТипНоменклатуры") or "").strip().lower()
+    return {
+        "id": text(element, "Ид"), "name": text(element, "Наименование"), "article": text(element, "Артикул"),
+        "price": number(text(element, "ЦенаЗаЕдиницу")), "qty": number(text(element, "Количество")),
+        "amount": number(text(element, "Сумма")), "service": kind in ("услуга", "работа"),
+        "discount": number(text(child(child(element, "Скидки"), "Скидка"), "Сумма")),
+    }

@@ -10,4 +10,5 @@ from . import product_attribute_value
 from . import ecom_1c_session
 from . import res_config_settings
 from . import sale_order
+from . import res_partner
 from . import ecom_1c_status_map

@@ -3,9 +3,13 @@ import hashlib
 import os
 import time
 from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
 from itertools import islice
 
-from odoo import _, api, models
+import pytz
+
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
@@ -15,6 +19,9 @@ from ..commerceml.reader import number
 from ..tools.bulk import bulk_create, m2m_ids
 
 BATCH = 500
+ORDER_OPERATIONS = {"Заказ товара", ""}
+DELIVERY_ID = "ORDER_DELIVERY"  # the delivery line of CommerceML orders
+ANALYZE_AFTER = 5000  # products created in one step
 IMAGE_LIMIT = 20 * 1024 * 1024
 EMPTY_REF = "00000000-0000-0000-0000-000000000000"
 KIND_REQUISITES = ("ВидНоменклатуры", "ТипНоменклатуры")
@@ -117,6 +124,11 @@ class Ecom1cImporter(models.AbstractModel):
                 self._import_images(chunk, files_dir, counts)
 
         self._apply_in_steps(products(), counts, apply, deadline)
+        if counts["created"] >= ANALYZE_AFTER:
+            # the planner's statistics still describe the catalog before this step: the offers'
+            # set-based updates would be planned for a table a fraction of its size
+            self.env.flush_all()
+            self.env.cr.execute("ANALYZE product_template, product_product")
         if not counts["done"]:
             return self._finish(exchange, counts)
         if groups:
@@ -126,9 +138,11 @@ class Ecom1cImporter(models.AbstractModel):
             if hasattr(source, "seek"):
                 source.seek(0)  # a file object: read it again from the start
             seen = set(read_product_ids(source))
+            self.env.flush_all()  # the queries below read what this import wrote
             self.env.cr.execute(SQL("""
                 SELECT id FROM product_template
-                 WHERE ecom_1c_catalog_id = %s AND active AND ecom_1c_id IS NOT NULL AND ecom_1c_id != ALL(%s)
+                 WHERE ecom_1c_catalog_id = %s AND active AND ecom_1c_id IS NOT NULL
+                   AND NOT EXISTS (SELECT FROM unnest(%s::varchar[]) AS seen(id) WHERE seen.id = ecom_1c_id)
             """, catalog["id"], list({product_id.partition("#")[0] for product_id in seen})))
             missing = self.env["product.template"].browse(row[0] for row in self.env.cr.fetchall())
             missing.action_archive()
@@ -137,7 +151,7 @@ class Ecom1cImporter(models.AbstractModel):
             self.env.cr.execute(SQL("""
                 SELECT pp.id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
                  WHERE pt.ecom_1c_catalog_id = %s AND pt.active AND pp.active AND pt.ecom_1c_id = ANY(%s)
-                   AND pp.ecom_1c_id != ALL(%s)
+                   AND NOT EXISTS (SELECT FROM unnest(%s::varchar[]) AS seen(id) WHERE seen.id = pp.ecom_1c_id)
             """, catalog["id"], list({i.partition("#")[0] for i in seen if "#" in i}), list(seen)))
             gone = self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())
             gone.action_archive()
@@ -589,16 +603,26 @@ class Ecom1cImporter(models.AbstractModel):
         payment, shipping, cancellation and status (mapped to an action in the status table)."""
         counts = self._counts(start)
         actions = {m.name.strip().lower(): m.action for m in self.env["ecom.1c.status.map"].search([])}
+        two_way = self.env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.order_direction") == "two_way"
 
         def apply(chunk):
             orders = self._match_orders(chunk)
             for document in chunk:
                 order = orders.get(document["id"]) or orders.get(document["number"])
-                if not order:
+                if not order and document["operation"] in ORDER_OPERATIONS and document["lines"]:
+                    order = self._order_from_1c(document, counts)
+                    if not order:
+                        continue
+                elif not order:
                     counts["warnings"].append(_("1C document %(number)s matches no order of the site",
                                                 number=document["number"] or document["id"]))
                     continue
-                vals = {"ecom_1c_number": document["number_1c"] or False, "ecom_1c_date": document["date_1c"] or False,
+                elif two_way and document["lines"] and order.state in ("draft", "sent", "sale") and not order.locked:
+                    if self._apply_1c_lines(order, document, counts):
+                        counts["updated"] += 1
+                # an order made in 1C is numbered by 1C; a site's order gets its 1C number as a requisite
+                number_1c = document["number_1c"] or (order.ecom_1c_id and document["number"])
+                vals = {"ecom_1c_number": number_1c or False, "ecom_1c_date": document["date_1c"] or False,
                         "ecom_1c_posted": document["posted"], "ecom_1c_deleted": document["deleted"],
                         "ecom_1c_paid": document["paid"], "ecom_1c_shipped": document["shipped"],
                         "ecom_1c_status": document["status"] or False}
@@ -617,6 +641,115 @@ class Ecom1cImporter(models.AbstractModel):
         self._apply_in_steps((values for _kind, values in read_documents(source)), counts, apply, deadline)
         return self._finish(exchange, counts)
 
+    def _order_from_1c(self, document, counts):
+        """A sale order for an order created in 1C (a phone order taken by 1C's operator): the customer
+        found by 1C id, phone or email, or made; lines by the products' 1C ids. An order naming a
+        product the site does not have is not created (warning): the next exchange tries again."""
+        lines, unknown = self._order_lines_from_1c(document["lines"])
+        if unknown or not lines:
+            counts["warnings"].append(_("1C order %(number)s was not created: unknown products %(products)s",
+                                        number=document["number"] or document["id"], products=", ".join(unknown)))
+            return None
+        partner = self._partner_from_1c(document["customer"])
+        if not partner:
+            counts["warnings"].append(_("1C order %s was not created: it names no customer",
+                                        document["number"] or document["id"]))
+            return None
+        order = self.env["sale.order"].create({
+            "partner_id": partner.id, "ecom_1c_id": document["id"] or False,
+            "ecom_1c_number": document["number_1c"] or document["number"] or False,
+            "client_order_ref": document["number"] or False, "origin": _("1C"),
+            "date_order": self._datetime_from_1c(document["date"], document["time"]) or fields.Datetime.now(),
+            "note": document["comment"] or False,
+            "order_line": [Command.create(vals) for vals in lines],
+        })
+        if document["posted"] and not (document["cancelled"] or document["deleted"]):
+            date = order.date_order
+            order.action_confirm()
+            order.date_order = date  # confirming dates an order today; this one was taken when 1C says
+        order.message_post(body=_("Created from 1C order %s", document["number"] or document["id"]))
+        counts["created"] += 1
+        return order
+
+    def _order_lines_from_1c(self, items):
+        """``(line values, names of unknown products)`` for the «Товары» of a 1C document."""
+        Product = self.env["product.product"].with_context(active_test=False)
+        ids = {item["id"] for item in items} | {item["id"].partition("#")[0] for item in items}
+        products = {p.ecom_1c_id: p for p in Product.search([("ecom_1c_id", "in", list(ids))])}
+        lines, unknown = [], []
+        for item in items:
+            product = products.get(item["id"]) or products.get(item["id"].partition("#")[0])
+            if item["id"] == DELIVERY_ID and not product:
+                product = self.env.ref("ecom_crm_1c.product_delivery_1c", raise_if_not_found=False) or Product
+            if not product:
+                unknown.append(item["name"] or item["id"])
+                continue
+            qty = float(item["qty"] or 0)
+            price = item["price"] if item["price"] is not None else (item["amount"] or 0) / Decimal(qty or 1)
+            lines.append({"product_id": product.id, "product_uom_qty": qty, "price_unit": float(price),
+                          "name": item["name"] or product.display_name})
+        return lines, unknown
+
+    def _apply_1c_lines(self, order, document, counts):
+        """Two-way exchange: 1C changed the lines of a site's order; quantities and prices follow 1C,
+        lines 1C added are added, lines it dropped go to quantity 0 (never deleted). True if changed."""
+        lines, unknown = self._order_lines_from_1c(document["lines"])
+        if unknown:
+            counts["warnings"].append(_("1C order %(number)s: unknown products %(products)s, lines not applied",
+                                        number=order.name, products=", ".join(unknown)))
+            return False
+        wanted = {vals["product_id"]: vals for vals in lines}
+        commands = []
+        for line in order.order_line.filtered(lambda ln: not ln.display_type):
+            vals = wanted.pop(line.product_id.id, None)
+            if vals is None:
+                if line.product_uom_qty:
+                    commands.append(Command.update(line.id, {"product_uom_qty": 0}))
+            elif line.product_uom_qty != vals["product_uom_qty"] or line.price_unit != vals["price_unit"]:
+                commands.append(Command.update(line.id, {"product_uom_qty": vals["product_uom_qty"],
+                                                         "price_unit": vals["price_unit"]}))
+        commands += [Command.create(vals) for vals in wanted.values()]
+        if not commands:
+            return False
+        order.write({"order_line": commands})
+        order.message_post(body=_("Lines changed in 1C (document %s)", document["number"] or document["id"]))
+        return True
+
+    def _partner_from_1c(self, customer):
+        """The customer of a 1C document: by its 1C id, else by phone or email (the CRM's one customer
+        base), else a new customer with the name parts 1C sent."""
+        if not customer or not (customer.get("id") or customer.get("name")):
+            return self.env["res.partner"]
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        partner = customer["id"] and Partner.search([("ecom_1c_id", "=", customer["id"])], limit=1)
+        if not partner:
+            partner = Partner._ecom_match_customer(next(iter(customer["phones"]), None),
+                                                   next(iter(customer["emails"]), None))
+        if partner:
+            if customer["id"] and not partner.ecom_1c_id:
+                partner.ecom_1c_id = customer["id"]
+            return partner
+        vals = {"ecom_1c_id": customer["id"] or False, "phone": next(iter(customer["phones"]), False),
+                "email": next(iter(customer["emails"]), False), "zip": customer["zip"] or False,
+                "city": customer["city"] or False, "street": customer["street"] or customer["address"] or False}
+        if customer["lastname"] or customer["firstname"]:
+            vals.update(lastname=customer["lastname"] or False, firstname=customer["firstname"] or False,
+                        patronymic=customer["patronymic"] or False)
+        else:
+            vals["name"] = customer["name"]
+        return Partner.create(vals)
+
+    def _datetime_from_1c(self, date, time_of_day):
+        """1C's local «Дата» and «Время» as a UTC datetime (the exchange user's timezone, else Moscow)."""
+        if not date:
+            return None
+        try:
+            local = datetime.strptime(f"{date[:10]} {(time_of_day or '00:00:00')[:8]}", "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return None
+        zone = pytz.timezone(self.env.user.tz or "Europe/Moscow")
+        return zone.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+
     def _match_orders(self, documents):
         """Orders named by documents: our own Ид («odoo-order-<id>»), else the order number."""
         Order = self.env["sale.order"]
@@ -625,6 +758,8 @@ class Ecom1cImporter(models.AbstractModel):
         found = {ids[o.id]: o for o in Order.browse(list(ids)).exists()}
         numbers = [d["number"] for d in documents if d["number"]]
         found.update({o.name: o for o in Order.search([("name", "in", numbers)])})
+        created_in_1c = [d["id"] for d in documents if d["id"] and d["id"] not in found]
+        found.update({o.ecom_1c_id: o for o in Order.search([("ecom_1c_id", "in", created_in_1c)])})
         return found
 
     def _finish(self, exchange, counts):

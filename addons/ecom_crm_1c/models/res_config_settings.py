@@ -22,6 +22,12 @@ class ResConfigSettings(models.TransientModel):
         help="A big file is imported in steps of about this long: 1C hears «progress» and calls again, "
              "so that no HTTP request runs into a proxy's or 1C's timeout.")
 
+    ecom_1c_order_direction = fields.Selection(
+        [("one_way", "One-way: Odoo owns orders, 1C sends statuses"),
+         ("two_way", "Two-way: 1C may also change the lines of the site's orders")],
+        string="Order data", config_parameter="ecom_crm_1c.order_direction", default="one_way",
+        help="Catalog, prices and stock always come from 1C. Orders created in 1C always become sale orders.")
+
     def set_values(self):
         super().set_values()
         if self.ecom_1c_password:

@@ -17,6 +17,8 @@ class SaleOrder(models.Model):
     ecom_1c_paid = fields.Boolean("Paid (1C)", readonly=True, copy=False)
     ecom_1c_shipped = fields.Boolean("Shipped (1C)", readonly=True, copy=False)
     ecom_1c_status = fields.Char("1C status", readonly=True, copy=False)
+    ecom_1c_id = fields.Char("1C id", readonly=True, copy=False, index="btree_not_null",
+                             help="Ид of an order created in 1C: later exchanges find it by this id.")
 
     @api.model
     def _ecom_1c_export_clock(self):
@@ -65,7 +67,7 @@ class SaleOrder(models.Model):
                 "qty": line.product_uom_qty, "amount": line.price_total, "service": product.type == "service",
             })
         return {
-            "id": f"odoo-order-{self.id}", "number": self.name, "date": self.date_order,
+            "id": self.ecom_1c_id or f"odoo-order-{self.id}", "number": self.name, "date": self.date_order,
             "currency": self.currency_id.name, "amount": self.amount_total,
             "comment": None if is_html_empty(self.note) else html2plaintext(self.note),
             "customer": {
