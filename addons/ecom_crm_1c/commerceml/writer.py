@@ -106,11 +106,14 @@ def _document(root, order):
     _requisites(document, order.get("requisites", []))
 
 
-def write_orders(orders, generated_at=None):
+def write_orders(orders, generated_at=None, version=SCHEMA_VERSION):
+    """``version`` «2.05» (documents under the root) or «3.1» (each document in its «Контейнер»,
+    as 1C's exchange of schema 3 expects)."""
+    three = str(version).startswith("3")
     root = etree.Element("КоммерческаяИнформация", {
-        "ВерсияСхемы": SCHEMA_VERSION,
+        "ВерсияСхемы": "3.1" if three else SCHEMA_VERSION,
         "ДатаФормирования": (generated_at or datetime.now()).strftime("%Y-%m-%dT%H:%M:%S"),
     })
     for order in orders:
-        _document(root, order)
+        _document(_sub(root, "Контейнер") if three else root, order)
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)

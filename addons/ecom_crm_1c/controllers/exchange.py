@@ -219,7 +219,9 @@ class ExchangeController(http.Controller):
         session.export_until = until
         if session.exchange_id:
             session.exchange_id.updated_count = len(orders)
-        return request.make_response(orders._ecom_1c_xml(), headers=[
+        # 1C of schema 3 asks with version=3.1 (or Settings say so): documents go inside «Контейнер»
+        version = request.httprequest.args.get("version") or None
+        return request.make_response(orders._ecom_1c_xml(version), headers=[
             ("Content-Type", "application/xml; charset=utf-8"), ("Cache-Control", "no-store")])
 
     def _mode_success(self, env, session, type_, _filename):

@@ -28,6 +28,11 @@ class ResConfigSettings(models.TransientModel):
         string="Order data", config_parameter="ecom_crm_1c.order_direction", default="one_way",
         help="Catalog, prices and stock always come from 1C. Orders created in 1C always become sale orders.")
 
+    ecom_1c_schema_version = fields.Selection(
+        [("2.05", "2.05 (documents under the root)"), ("3.1", "3.1 (documents in «Контейнер»)")],
+        string="Orders schema", config_parameter="ecom_crm_1c.schema_version", default="2.05",
+        help="The CommerceML version of the orders sent to 1C when 1C does not ask for one (version=…).")
+
     def set_values(self):
         super().set_values()
         if self.ecom_1c_password:

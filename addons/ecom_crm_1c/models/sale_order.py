@@ -50,8 +50,9 @@ class SaleOrder(models.Model):
     def _ecom_1c_commit_export(self, until):
         self.env["ir.config_parameter"].sudo().set_param(COMMITTED, until)
 
-    def _ecom_1c_xml(self):
-        return write_orders([order._ecom_1c_document() for order in self])
+    def _ecom_1c_xml(self, version=None):
+        version = version or self.env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.schema_version", "2.05")
+        return write_orders([order._ecom_1c_document() for order in self], version=version)
 
     def _ecom_1c_document(self):
         self.ensure_one()
@@ -78,7 +79,7 @@ class SaleOrder(models.Model):
                 "address": ", ".join(filter(None, (shipping.street, shipping.street2))) or customer.street,
             },
             "lines": lines,
-            "delivery": None,
+            "delivery": None,  # delivery is a service line of the order (ORDER_DELIVERY), written as such
             "requisites": [
                 ("Статус заказа", states.get(self.state)),
                 ("Отменен", "true" if self.state == "cancel" else "false"),

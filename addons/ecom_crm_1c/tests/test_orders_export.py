@@ -7,7 +7,7 @@ from lxml import etree
 
 from odoo.tests import BaseCase, tagged
 
-from ..commerceml import sniff
+from ..commerceml import read_documents, sniff
 from ..commerceml.writer import write_orders
 from .test_protocol import ProtocolCase
 
@@ -47,10 +47,28 @@ class TestWriter(BaseCase):
         self.assertEqual(document.findtext("Комментарий"), ORDER["comment"], "escaped, read back intact")
 
 
+    def test_schema_3_1_round_trip(self):
+        """Schema 3.1 puts each document in a «Контейнер»; our reader takes back what our writer wrote."""
+        xml = write_orders([ORDER, {**ORDER, "id": "odoo-order-8", "number": "S00008"}], version="3.1")
+        root = etree.fromstring(xml)
+        self.assertEqual(root.get("ВерсияСхемы"), "3.1")
+        self.assertEqual([c.findtext("Документ/Номер") for c in root.findall("Контейнер")], ["S00007", "S00008"])
+        self.assertEqual(sniff(io.BytesIO(xml)).kind, "documents")
+        documents = [values for _kind, values in read_documents(io.BytesIO(xml))]
+        self.assertEqual([d["id"] for d in documents], ["odoo-order-7", "odoo-order-8"])
+        first = documents[0]
+        self.assertEqual((first["customer"]["lastname"], first["customer"]["phones"], first["customer"]["city"]),
+                         ("Смирнова", ["+79161234567"], "Казань"))
+        self.assertEqual([(ln["id"], ln["qty"], ln["service"]) for ln in first["lines"]],
+                         [("bd8c4e15-18f9-11e7-80c2-0cc47ab29cd1", 1, False), ("ORDER_DELIVERY", 1, True)])
+        self.assertEqual(first["status"], "Заказ на продажу")
+
+
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestOrdersQuery(ProtocolCase):
-    def query(self, cookie):
-        response = self.url_open("/1c_exchange?type=sale&mode=query", headers={"Cookie": f"{cookie[0]}={cookie[1]}"})
+    def query(self, cookie, extra=""):
+        response = self.url_open(f"/1c_exchange?type=sale&mode=query{extra}",
+                                 headers={"Cookie": f"{cookie[0]}={cookie[1]}"})
         self.assertEqual(response.status_code, 200)
         return etree.fromstring(response.content)
 
@@ -68,6 +86,10 @@ class TestOrdersQuery(ProtocolCase):
         self.call("init", type_="sale", cookie=cookie)
         numbers = [d.findtext("Номер") for d in self.query(cookie).iter("Документ")]
         self.assertIn(order.name, numbers)
+        # 1C of schema 3 asks for 3.1: the same orders, each in its «Контейнер»
+        root = self.query(cookie, "&version=3.1")
+        self.assertEqual(root.get("ВерсияСхемы"), "3.1")
+        self.assertIn(order.name, [c.findtext("Документ/Номер") for c in root.findall("Контейнер")])
         # 1C did not say success: the same orders go again
         self.assertIn(order.name, [d.findtext("Номер") for d in self.query(cookie).iter("Документ")])
         self.assertEqual(self.call("success", type_="sale", cookie=cookie), ["success"])
