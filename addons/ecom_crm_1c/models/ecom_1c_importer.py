@@ -477,12 +477,14 @@ class Ecom1cImporter(models.AbstractModel):
         """Import price types, prices and stock of an offers package from offer ``start`` on, until
         done or the ``deadline``; returns counts with the position reached."""
         counts = self._counts(start)
-        price_types = {}
+        price_types, warehouses = {}, {}
 
         def offers():
             for kind, values in read_offers(source):
                 if kind == "price_type":
                     price_types[values["id"]] = values
+                elif kind == "warehouse":
+                    warehouses[values["id"]] = values["name"]
                 elif kind == "offer":
                     yield values
 
@@ -490,6 +492,8 @@ class Ecom1cImporter(models.AbstractModel):
             if price_types:
                 self._import_price_types(price_types, counts)
             self._import_offer_chunk(chunk, counts)
+            if "stock.quant" in self.env:  # Odoo's inventory is installed: 1C's stock goes there too
+                self._import_stock(chunk, warehouses, counts)
 
         self._apply_in_steps(offers(), counts, apply, deadline)
         if counts["done"] and price_types:
@@ -576,6 +580,49 @@ class Ecom1cImporter(models.AbstractModel):
         self.env["product.template"].invalidate_model(["list_price"])
         changed_ids.update(self._variant_price_extras(variant_prices, counts))
         counts["updated"] += len(changed_ids)
+
+    def _import_stock(self, chunk, warehouses, counts):
+        """1C's stock per warehouse as Odoo inventory (when the stock app is installed): each 1C
+        warehouse goes to the Odoo warehouse of the same name or code, else to the company's main
+        one; a quantity that differs is applied as an inventory adjustment (a stock move with its
+        history), an equal one is left alone. Products 1C counts become storable."""
+        Product = self.env["product.product"].with_context(active_test=False)
+        variants = {p.ecom_1c_id: p for p in Product.search(
+            [("ecom_1c_id", "in", list({o["id"] for o in chunk} | {o["product_id"] for o in chunk}))])}
+        locations = self._stock_locations(warehouses)
+        wanted = defaultdict(float)  # (variant id, location id) -> quantity
+        for offer in chunk:
+            variant = variants.get(offer["id"]) or variants.get(offer["product_id"])
+            if not variant or variant.type != "consu":
+                continue
+            per_store = offer["stock"] or ({"": offer["quantity"]} if offer["quantity"] is not None else {})
+            for store_id, quantity in per_store.items():
+                wanted[variant.id, locations.get(store_id, locations[""]).id] += float(quantity or 0)
+        if not wanted:
+            return
+        products = Product.browse({key[0] for key in wanted})
+        products.product_tmpl_id.filtered(lambda t: not t.is_storable).is_storable = True
+        Quant = self.env["stock.quant"].with_context(inventory_mode=True)
+        current = defaultdict(float)
+        for quant in Quant.search([("product_id", "in", products.ids),
+                                   ("location_id", "in", list({key[1] for key in wanted}))]):
+            current[quant.product_id.id, quant.location_id.id] += quant.quantity
+        changes = [{"product_id": product_id, "location_id": location_id, "inventory_quantity_auto_apply": quantity}
+                   for (product_id, location_id), quantity in wanted.items()
+                   if abs(current[product_id, location_id] - quantity) > 1e-6]
+        if changes:
+            Quant.create(changes)
+
+    def _stock_locations(self, warehouses):
+        """{1C warehouse id: stock location}; «» is the company's main warehouse."""
+        Warehouse = self.env["stock.warehouse"]
+        odoo = Warehouse.search([("company_id", "=", self.env.company.id)])
+        main = odoo[:1]
+        by_name = {w.name.strip().lower(): w for w in odoo} | {w.code.strip().lower(): w for w in odoo if w.code}
+        locations = {"": main.lot_stock_id}
+        for store_id, name in warehouses.items():
+            locations[store_id] = by_name.get((name or "").strip().lower(), main).lot_stock_id
+        return locations
 
     def _variant_price_extras(self, variant_prices, counts):
         """Characteristics priced apart: the template sells at the lowest price and each value of a
