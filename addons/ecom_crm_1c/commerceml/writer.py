@@ -117,3 +117,16 @@ def write_orders(orders, generated_at=None, version=SCHEMA_VERSION):
     for order in orders:
         _document(_sub(root, "Контейнер") if three else root, order)
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
+
+
+def write_reference_lists(statuses, payments, deliveries):
+    """The answer to ``type=sale&mode=info``: «Справочник» with the site's order statuses, payment
+    systems and delivery services, each a list of ``(id, name)``."""
+    root = etree.Element("Справочник")
+    for tag, items in (("Статусы", statuses), ("ПлатежныеСистемы", payments), ("СлужбыДоставки", deliveries)):
+        container = _sub(root, tag)
+        for item_id, name in items:
+            element = _sub(container, "Элемент")
+            _sub(element, "Ид", item_id)
+            _sub(element, "Название", name)
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)

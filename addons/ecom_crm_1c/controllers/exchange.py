@@ -23,6 +23,7 @@ from ..commerceml import (
     sniff,
     unpack,
 )
+from ..commerceml.writer import write_reference_lists
 from ..models.res_config_settings import CRYPT
 
 _logger = logging.getLogger(__name__)
@@ -222,6 +223,21 @@ class ExchangeController(http.Controller):
         # 1C of schema 3 asks with version=3.1 (or Settings say so): documents go inside «Контейнер»
         version = request.httprequest.args.get("version") or None
         return request.make_response(orders._ecom_1c_xml(version), headers=[
+            ("Content-Type", "application/xml; charset=utf-8"), ("Cache-Control", "no-store")])
+
+    def _mode_info(self, env, _session, type_, _filename):
+        """The site's reference lists 1C maps its own to (1C-Bitrix's «info»): order statuses (the
+        sale order states and the 1C status names of the status table), payment methods (payment
+        terms) and delivery services (the delivery product)."""
+        if type_ != "sale":
+            return answer("failure", "mode=info is for type=sale")
+        states = env["sale.order"]._fields["state"]._description_selection(env)
+        statuses = [(code, label) for code, label in states] + [
+            (f"1c-{m.id}", m.name) for m in env["ecom.1c.status.map"].search([])]
+        payments = [(str(t.id), t.name) for t in env["account.payment.term"].search([])]
+        delivery = env.ref("ecom_crm_1c.product_delivery_1c", raise_if_not_found=False)
+        return request.make_response(write_reference_lists(
+            statuses, payments, [("ORDER_DELIVERY", delivery.name)] if delivery else []), headers=[
             ("Content-Type", "application/xml; charset=utf-8"), ("Cache-Control", "no-store")])
 
     def _mode_success(self, env, session, type_, _filename):

@@ -133,6 +133,8 @@ class Ecom1cImporter(models.AbstractModel):
             return self._finish(exchange, counts)
         if groups:
             self._import_groups(groups, counts)
+        if properties:  # a classifier without products (schema 3 splits them) still brings its properties
+            self._property_attributes(properties)
         if catalog["id"] and (catalog["only_changes"] or "").strip().lower() == "false":
             # a full exchange: what this catalog no longer names is archived, never deleted
             if hasattr(source, "seek"):
@@ -307,12 +309,19 @@ class Ecom1cImporter(models.AbstractModel):
 
     def _import_product_properties(self, chunk, properties, counts):
         """1C properties («ЗначенияСвойств») as product attributes that make no variants: one line per
-        property and product, holding the product's value; a value 1C no longer gives is removed."""
+        property and product, holding the product's value; a value 1C changed is replaced.
+
+        Schema 3 may describe the properties in one file (the classifier) and name their values in
+        another: what the file does not describe is looked up among the properties imported before."""
         wanted = {p["id"].partition("#")[0]: p["properties"] for p in chunk
                   if p["id"] and p["properties"] and "#" not in p["id"]}
-        if not wanted or not properties:
+        if not wanted:
             return
         attributes = self._property_attributes(properties)
+        unknown = {pid for values in wanted.values() for pid in values} - set(attributes)
+        if unknown:
+            attributes.update({a.ecom_1c_id: a for a in self.env["product.attribute"].with_context(
+                active_test=False).search([("ecom_1c_id", "in", list(unknown))])})
         templates = self.env["product.template"].with_context(active_test=False).search(
             [("ecom_1c_id", "in", list(wanted))])
         lines = {(ln.product_tmpl_id.id, ln.attribute_id.id): ln for ln in self.env[
@@ -324,9 +333,9 @@ class Ecom1cImporter(models.AbstractModel):
                 attribute = attributes.get(property_id)
                 if not attribute or not raw or raw == EMPTY_REF:
                     continue
-                reference = properties[property_id]["values"]
-                name = reference.get(raw, raw)  # a reference-list value by its id, else the value itself
-                value = self._attribute_values(attribute, [name], {name: raw} if raw in reference else None)
+                value = attribute.value_ids.filtered(lambda v, raw=raw: v.ecom_1c_id == raw)[:1]
+                if not value:  # not a reference-list value by its id: the value itself
+                    value = self._attribute_values(attribute, [raw])
                 line = lines.get((template.id, attribute.id))
                 if not line:
                     to_create.append({"product_tmpl_id": template.id, "attribute_id": attribute.id,
@@ -337,17 +346,25 @@ class Ecom1cImporter(models.AbstractModel):
             self.env["product.template.attribute.line"].create(to_create)
 
     def _property_attributes(self, properties):
-        """{1C property id: attribute} for the catalog's properties, made or renamed as 1C says."""
+        """{1C property id: attribute} for the properties a file describes, made or renamed as 1C says,
+        with their reference-list values (once per file)."""
         Attribute = self.env["product.attribute"].with_context(active_test=False)
+        todo = {pid: prop for pid, prop in properties.items() if not prop.get("_imported")}
         attributes = {a.ecom_1c_id: a for a in Attribute.search([("ecom_1c_id", "in", list(properties))])}
-        for property_id, prop in properties.items():
+        for property_id, prop in todo.items():
             name = prop["name"] or property_id
             attribute = attributes.get(property_id)
             if attribute is None:
-                attributes[property_id] = Attribute.create(
+                attribute = attributes[property_id] = Attribute.create(
                     {"name": name, "ecom_1c_id": property_id, "create_variant": "no_variant"})
             elif attribute.name != name:
                 attribute.name = name
+            reference = {value: value_id for value_id, value in prop["values"].items() if value}
+            if reference:
+                values = self._attribute_values(attribute, list(reference), reference)
+                for value in values.filtered(lambda v: not v.ecom_1c_id):
+                    value.ecom_1c_id = reference[value.name]
+            prop["_imported"] = True
         return attributes
 
     def _create_products(self, to_create, counts):

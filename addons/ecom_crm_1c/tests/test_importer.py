@@ -127,6 +127,26 @@ class TestImporter(TransactionCase):
         self.importer._import_catalog(path("ut11-2.07", "import0_1.xml"))
         self.assertEqual(self.env["product.template.attribute.line"].search_count([]), lines, "idempotent")
 
+    def test_schema_3_split_classifier_and_catalog(self):
+        """Schema 3 sends the classifier (groups, properties) and the products in separate files."""
+        with open(path("demo-2.07", "import.xml"), encoding="utf-8-sig") as f:
+            whole = f.read()
+        head, rest = whole.split("<Классификатор>", 1)
+        classifier, rest = rest.split("</Классификатор>", 1)
+        catalog_start = rest.index("<Каталог")
+        tail = rest[rest.index("</Каталог>") + len("</Каталог>"):]
+        classifier_file = f"{head}<Классификатор>{classifier}</Классификатор>{tail}"
+        catalog_file = head + rest[catalog_start:]
+        first = self.importer._import_catalog(io.BytesIO(classifier_file.encode()))
+        self.assertTrue(first["done"] and first["created"], "groups alone")
+        self.assertTrue(self.env["product.attribute"].search([("name", "=", "Производитель")]),
+                        "the properties of a classifier without products")
+        self.importer._import_catalog(io.BytesIO(catalog_file.encode()))
+        boots = self.Template.search([("ecom_1c_id", "=", "bd72d910-55bc-11d9-848a-00112f43529a")])
+        maker = boots.attribute_line_ids.filtered(lambda ln: ln.attribute_id.name == "Производитель")
+        self.assertEqual(maker.value_ids.name, "Обувной комбинат", "the value named by id in another file")
+        self.assertTrue(boots.categ_id.ecom_1c_id, "the group from the classifier file")
+
     def test_units_taxes_and_barcodes(self):
         tax = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "type_tax_use": "sale"})
         counts = self.importer._import_catalog(path("ut11-2.07", "import0_1.xml"))

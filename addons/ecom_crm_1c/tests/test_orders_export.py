@@ -103,3 +103,17 @@ class TestOrdersQuery(ProtocolCase):
         document = next(d for d in etree.fromstring(order._ecom_1c_xml()).iter("Документ"))
         self.assertEqual(document.findtext("Контрагенты/Контрагент/Отчество"), "Игоревич")
         self.assertEqual(document.findtext("Товары/Товар/Количество"), "2")
+
+    def test_info_lists_statuses_payments_delivery(self):
+        self.env["ecom.1c.status.map"].create({"name": "Отгружен", "action": "lock"})
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        root = etree.fromstring(self.url_open(
+            "/1c_exchange?type=sale&mode=info", headers={"Cookie": f"{cookie[0]}={cookie[1]}"}).content)
+        self.assertEqual(root.tag, "Справочник")
+        statuses = [e.findtext("Название") for e in root.findall("Статусы/Элемент")]
+        self.assertIn("Отгружен", statuses)
+        self.assertIn("sale", [e.findtext("Ид") for e in root.findall("Статусы/Элемент")])
+        self.assertEqual([e.findtext("Ид") for e in root.findall("СлужбыДоставки/Элемент")], ["ORDER_DELIVERY"])
+        self.assertEqual(self.call("info", type_="catalog", cookie=cookie)[0], "failure")
+
