@@ -85,6 +85,7 @@ class SaleOrder(models.Model):
                 ("Отменен", "true" if self.state == "cancel" else "false"),
                 ("Заказ оплачен", "true" if self.invoice_status == "invoiced" else "false"),
                 ("Адрес доставки", shipping._display_address(without_company=True).replace("\n", ", ")),
+                ("Метод оплаты", self.payment_term_id.name),
                 ("Дата изменения", fields.Datetime.to_string(self.write_date)),
                 ("Сайт", "Odoo"),
             ],
