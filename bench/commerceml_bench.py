@@ -35,18 +35,27 @@ results["commerceml_import"] = {"seconds": round(ours_s, 1), "items_per_s": roun
                                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 env.cr.rollback()  # noqa: F821
 env.invalidate_all()  # noqa: F821
+print(json.dumps(results, ensure_ascii=False), flush=True)  # what is known so far
 
 with open(f"{folder}/products.csv", encoding="utf-8") as f:
     rows = list(csv.reader(f))
+# Odoo's CSV import slows down as the catalog grows; past BENCH_CSV_LIMIT seconds (default 900) it
+# is stopped and its rate so far is what we compare with (the most favourable part of its run)
+limit = float(os.environ.get("BENCH_CSV_LIMIT", 900))
 started = time.perf_counter()
 Template = env["product.template"]  # noqa: F821
+loaded = 0
 for start in range(1, len(rows), 1000):  # the import wizard's batches
     result = Template.load(rows[0], rows[start:start + 1000])
     assert not result["messages"], result["messages"][:3]
-env.flush_all()  # noqa: F821
+    loaded += len(rows[start:start + 1000])
+    env.flush_all()  # noqa: F821
+    if time.perf_counter() - started > limit:
+        break
 csv_s = time.perf_counter() - started
-results["odoo_csv_import"] = {"seconds": round(csv_s, 1), "products_per_s": round(count / csv_s),
+results["odoo_csv_import"] = {"seconds": round(csv_s, 1), "products": loaded, "complete": loaded == count,
+                              "products_per_s": round(loaded / csv_s, 1),
                               "note": "catalog fields only: no categories, prices or stock"}
 env.cr.rollback()  # noqa: F821
-results["speedup_vs_csv_per_product"] = round((count / ours_s) / (count / csv_s), 2)
+results["speedup_vs_csv_per_product"] = round((count / ours_s) / (loaded / csv_s), 1)
 print(json.dumps(results, ensure_ascii=False))

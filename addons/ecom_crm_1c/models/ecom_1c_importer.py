@@ -83,6 +83,10 @@ class Ecom1cImporter(models.AbstractModel):
         for chunk in batched(islice(items, counts["position"], None), BATCH):
             apply(chunk)
             counts["position"] += len(chunk)
+            # written: what the ORM cached of this batch is not needed again, and memory stays flat
+            # however many batches a step holds
+            self.env.flush_all()
+            self.env.invalidate_all()
             if len(chunk) < BATCH:
                 break  # the last, short batch: done without another call
             if deadline is not None and time.monotonic() >= deadline:
