@@ -22,7 +22,8 @@ class EcomIntakeRequest(models.Model):
     error = fields.Text(readonly=True)
     data = fields.Json("Validated request", readonly=True)
     channel = fields.Selection(
-        [("api", "Site / API"), ("call", "Phone call"), ("email", "Email")], required=True, default="api")
+        [("api", "Site / API"), ("call", "Phone call"), ("email", "Email")], string="Received by", required=True,
+        default="api", help="How the request reached us; its marketing channel is the UTM source.")
     source_id = fields.Many2one("ecom.intake.source", "API source", index=True, ondelete="set null")
     idempotency_key = fields.Char(index=True)
     lead_id = fields.Many2one("crm.lead", "Request", index="btree_not_null", ondelete="set null")
