@@ -370,7 +370,7 @@ class CrmLead(models.Model):
             partners, max(entries.company_id.mapped("ecom_repeat_window_days") or [0]))
         # 3. decide, in arrival order: add to an open request (maybe one created by this batch) or create
         to_create, updates, load_cache = [], [], {}
-        caches = {"utm": {}, "product": {}}
+        caches = {"utm": {}, "product": {}, "team": {}}
         for item in items:
             entry, data, partner = item["entry"], item["data"], item["partner"]
             item["repeat"] = partner in buyers or bool(partner.ecom_order_count)
@@ -380,7 +380,7 @@ class CrmLead(models.Model):
             if target is not None:
                 updates.append((item, target))
                 continue
-            vals = self._ecom_intake_lead_vals(item)
+            vals = self._ecom_intake_lead_vals(item, caches["team"])
             team = self.env["crm.team"].browse(vals.get("team_id"))
             # unassigned unless the team assigns by load: Odoo's own assignment then takes over
             vals["user_id"] = (team.ecom_assign_by_load and \
@@ -446,11 +446,14 @@ class CrmLead(models.Model):
         return cache[key]
 
     @api.model
-    def _ecom_intake_lead_vals(self, item):
+    def _ecom_intake_lead_vals(self, item, cache=None):
         data, partner, entry = item["data"], item["partner"], item["entry"]
         source, medium, campaign = item["utm"]
         company = entry.company_id or self.env.company
-        team = entry.source_id.team_id or self.env["crm.team"]._get_default_team_id(user_id=False)
+        teams = {} if cache is None else cache
+        if company not in teams:  # a search each: once per company and batch
+            teams[company] = self.env["crm.team"].with_company(company)._get_default_team_id(user_id=False)
+        team = entry.source_id.team_id or teams[company]
         click_key = next((key for key in CLICK_ID_SOURCES if data.get(key)), None)
         vals = {
             "type": "opportunity", "partner_id": partner.id, "contact_name": data.get("name"),

