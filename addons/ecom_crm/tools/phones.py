@@ -3,10 +3,13 @@
 A thin layer over Odoo's phone_validation (itself over Google's libphonenumber): no regexes.
 """
 
+import functools
+
 from odoo.addons.phone_validation.tools.phone_validation import phone_format
 from odoo.exceptions import UserError
 
 
+@functools.lru_cache(maxsize=8192)  # a request's phone is normalised by the batch, the partner and the lead
 def normalize_phone(number, country_code="RU", country_phone_code=7):
     """Return ``(stored_value, valid)`` for a typed ``number``.
 
