@@ -450,10 +450,12 @@ class CrmLead(models.Model):
         data, partner, entry = item["data"], item["partner"], item["entry"]
         source, medium, campaign = item["utm"]
         company = entry.company_id or self.env.company
-        teams = {} if cache is None else cache
-        if company not in teams:  # a search each: once per company and batch
-            teams[company] = self.env["crm.team"].with_company(company)._get_default_team_id(user_id=False)
-        team = entry.source_id.team_id or teams[company]
+        cache = {} if cache is None else cache
+        if company not in cache:  # a search each: once per company and batch
+            cache[company] = self.env["crm.team"].with_company(company)._get_default_team_id(user_id=False)
+        team = entry.source_id.team_id or cache[company]
+        if ("stage", team) not in cache:  # the stage crm would compute for each lead: the team's first open one
+            cache["stage", team] = self._stage_find(team_id=team.id, domain=[("fold", "=", False)])
         click_key = next((key for key in CLICK_ID_SOURCES if data.get(key)), None)
         vals = {
             "type": "opportunity", "partner_id": partner.id, "contact_name": data.get("name"),
@@ -464,7 +466,7 @@ class CrmLead(models.Model):
             "city": data.get("city") or partner.city, "source_id": source.id, "medium_id": medium.id,
             "campaign_id": campaign.id, "referred": data.get("referrer"),
             "ecom_click_id": data.get(click_key) if click_key else False, "ecom_repeat_customer": item["repeat"],
-            "team_id": team.id, "company_id": company.id,
+            "team_id": team.id, "company_id": company.id, "stage_id": cache["stage", team].id,
             "ecom_delivery_date": data["delivery_date"].replace(tzinfo=None) if data.get("delivery_date") else False,
         }
         if not self._ecom_title_from_vals(vals):  # no «product, date, city» title to compose
