@@ -581,21 +581,9 @@ class Ecom1cImporter(models.AbstractModel):
         # stock and sales prices of the whole batch in two UPDATEs, touching only what changed
         self.env.flush_all()
         if quantities:
-            self.env.cr.execute(SQL("""
-                UPDATE product_product p SET ecom_1c_qty = v.qty
-                  FROM unnest(%s::int[], %s::float8[]) AS v(id, qty)
-                 WHERE p.id = v.id AND p.ecom_1c_qty IS DISTINCT FROM v.qty
-             RETURNING p.id
-            """, list(quantities), list(quantities.values())))
-            changed_ids.update(row[0] for row in self.env.cr.fetchall())
+            changed_ids.update(self._update_changed("product_product", "ecom_1c_qty", "float8", quantities))
         if list_prices:
-            self.env.cr.execute(SQL("""
-                UPDATE product_template t SET list_price = v.price
-                  FROM unnest(%s::int[], %s::numeric[]) AS v(id, price)
-                 WHERE t.id = v.id AND t.list_price IS DISTINCT FROM v.price
-             RETURNING t.id
-            """, list(list_prices), list(list_prices.values())))
-            changed_templates = {row[0] for row in self.env.cr.fetchall()}
+            changed_templates = self._update_changed("product_template", "list_price", "numeric", list_prices)
             changed_ids.update(p.id for p in variants.values() if p.product_tmpl_id.id in changed_templates)
         self.env["product.product"].invalidate_model(["ecom_1c_qty"])
         self.env["product.template"].invalidate_model(["list_price"])
@@ -644,6 +632,17 @@ class Ecom1cImporter(models.AbstractModel):
         for store_id, name in warehouses.items():
             locations[store_id] = by_name.get((name or "").strip().lower(), main).lot_stock_id
         return locations
+
+    def _update_changed(self, table, column, sql_type, values):
+        """``UPDATE table SET column`` from ``{id: value}`` in one statement, only where the value
+        differs; returns the ids of the rows it changed."""
+        self.env.cr.execute(SQL(
+            "UPDATE %(table)s t SET %(column)s = v.value"
+            "  FROM unnest(%(ids)s::int[], %(values)s::%(type)s[]) AS v(id, value)"
+            " WHERE t.id = v.id AND t.%(column)s IS DISTINCT FROM v.value RETURNING t.id",
+            table=SQL.identifier(table), column=SQL.identifier(column), type=SQL(sql_type),
+            ids=list(values), values=list(values.values())))
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _variant_price_extras(self, variant_prices, counts):
         """Characteristics priced apart: the template sells at the lowest price and each value of a
