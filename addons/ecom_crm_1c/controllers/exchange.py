@@ -59,7 +59,21 @@ class ExchangeController(http.Controller):
         except Exception as error:  # never an HTML page for 1C
             _logger.exception("1C exchange failed (mode=%s)", mode)
             env.cr.rollback()
-            return answer("failure", f"{error.__class__.__name__}: {error}")
+            message = f"{error.__class__.__name__}: {error}"
+            self._log_failure(env, f"{filename or mode}: {message}")
+            return answer("failure", message)
+
+    def _log_failure(self, env, message):
+        """What went wrong stays in the exchange log, though the failed step itself was rolled back
+        (1C's next call redoes it)."""
+        try:
+            session = env["ecom.1c.session"]._find(
+                request.httprequest.cookies.get(COOKIE) or request.httprequest.args.get("sessid"))
+            if session.exchange_id:
+                session.exchange_id._log(message)
+        except Exception:
+            _logger.exception("could not log the 1C exchange failure")
+            env.cr.rollback()
 
     # ----------------------------------------------------------------- modes
     def _checkauth(self, env):

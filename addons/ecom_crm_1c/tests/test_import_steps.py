@@ -138,6 +138,9 @@ class TestImportSteps(ProtocolCase):
             self.assertEqual(self.call("import", cookie=cookie, filename="import0_1.xml")[0], "failure")
             self.assertEqual(self.Template.search_count([("ecom_1c_id", "!=", False)]), 10,
                              "the first step stays, the killed one left nothing")
+            log = self.env["ecom.1c.exchange"].search([], limit=1)
+            self.assertIn("import0_1.xml: MemoryError: killed", log.messages,
+                          "the failure is in the exchange log for people to see")
             answers = self.import_until_done(cookie, "import0_1.xml")[0]
         self.assertEqual(answers[-1], "success")
         self.assertEqual(calls[2], calls[1], "the killed step starts again from its first product")
