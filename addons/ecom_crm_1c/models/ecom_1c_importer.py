@@ -331,23 +331,37 @@ class Ecom1cImporter(models.AbstractModel):
         lines = {(ln.product_tmpl_id.id, ln.attribute_id.id): ln for ln in self.env[
             "product.template.attribute.line"].search([("product_tmpl_id", "in", templates.ids),
                                                        ("attribute_id", "in", [a.id for a in attributes.values()])])}
+        pairs = [(template, attributes[property_id], raw) for template in templates
+                 for property_id, raw in wanted[template.ecom_1c_id].items()
+                 if property_id in attributes and raw and raw != EMPTY_REF]
+        values = self._property_values({(attribute, raw) for _template, attribute, raw in pairs}) if pairs else {}
         to_create = []
-        for template in templates:
-            for property_id, raw in wanted[template.ecom_1c_id].items():
-                attribute = attributes.get(property_id)
-                if not attribute or not raw or raw == EMPTY_REF:
-                    continue
-                value = attribute.value_ids.filtered(lambda v, raw=raw: v.ecom_1c_id == raw)[:1]
-                if not value:  # not a reference-list value by its id: the value itself
-                    value = self._attribute_values(attribute, [raw])
-                line = lines.get((template.id, attribute.id))
-                if not line:
-                    to_create.append({"product_tmpl_id": template.id, "attribute_id": attribute.id,
-                                      "value_ids": [Command.set(value.ids)]})
-                elif line.value_ids != value:
-                    line.value_ids = [Command.set(value.ids)]
+        for template, attribute, raw in pairs:
+            value = values[attribute.id, raw]
+            line = lines.get((template.id, attribute.id))
+            if not line:
+                to_create.append({"product_tmpl_id": template.id, "attribute_id": attribute.id,
+                                  "value_ids": [Command.set(value.ids)]})
+            elif line.value_ids != value:
+                line.value_ids = [Command.set(value.ids)]
         if to_create:
             self.env["product.template.attribute.line"].create(to_create)
+
+    def _property_values(self, pairs):
+        """{(attribute id, raw): value} for the ``(attribute, raw)`` a batch names: a reference-list
+        value by its 1C id, else the value of that name, made if missing; one search and one create
+        per batch (a property such as a marketplace code has a value per product)."""
+        Value = self.env["product.attribute.value"].with_context(active_test=False)
+        raws = list({raw for _attribute, raw in pairs})
+        found = Value.search([("attribute_id", "in", list({a.id for a, _raw in pairs})),
+                              "|", ("ecom_1c_id", "in", raws), ("name", "in", raws)])
+        by_name = {(v.attribute_id.id, v.name): v for v in found}
+        by_ref = {(v.attribute_id.id, v.ecom_1c_id): v for v in found if v.ecom_1c_id}
+        missing = {(a.id, raw) for a, raw in pairs if (a.id, raw) not in by_ref and (a.id, raw) not in by_name}
+        if missing:
+            for value in Value.create([{"attribute_id": a, "name": raw} for a, raw in sorted(missing)]):
+                by_name[value.attribute_id.id, value.name] = value
+        return {(a.id, raw): by_ref.get((a.id, raw)) or by_name[a.id, raw] for a, raw in pairs}
 
     def _property_attributes(self, properties):
         """{1C property id: attribute} for the properties a file describes, made or renamed as 1C says,
