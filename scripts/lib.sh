@@ -72,6 +72,16 @@ ensure_venv() {
             || die "installing our requirements failed"
         touch "$VENV/.complete"
     fi
+    # gevent (Odoo's websocket process, started by every server with workers) loads its plugins
+    # through the pkg_resources of setuptools<70, which does not see wheels installed as
+    # zope_interface-*.dist-info: that process then crashes at start and is respawned in a loop,
+    # eating the CPU the workers need.  zope.interface 7.2's wheel keeps the dotted name.
+    if [ ! -f "$VENV/.gevent-ok" ]; then
+        "$VENV/bin/pip" install -q "zope.interface==7.2" || die "installing zope.interface failed"
+        "$VENV/bin/python" -c 'import gevent.monkey; gevent.monkey.patch_all()' 2>/dev/null \
+            || die "gevent cannot start in $VENV (Odoo's websocket process would crash in a loop)"
+        touch "$VENV/.gevent-ok"
+    fi
     export PATH="$VENV/bin:$PATH"
     export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
 }

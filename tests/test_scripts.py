@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 
 from conftest import ROOT
 
@@ -19,3 +20,13 @@ def test_ci_runs_the_readme_command():
     readme = (ROOT / "README.md").read_text()
     assert "scripts/test" in ci
     assert "scripts/test" in readme
+
+
+def test_gevent_starts_in_the_environment():
+    """Servers with workers start Odoo's websocket process through gevent; if gevent cannot load
+    its plugins that process crashes at start and is respawned in a loop, eating the workers' CPU."""
+    proc = subprocess.run(
+        [sys.executable, "-c", "import gevent.monkey; gevent.monkey.patch_all(); print('patched')"],
+        capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "patched"
