@@ -1,20 +1,36 @@
 """Intake API: one authenticated JSON endpoint for every site, plugin, form, marketplace and
 telephony that sends requests, with well-formed errors (see docs/intake-openapi.yaml)."""
 
+import functools
 import json
 import logging
 from datetime import timedelta
 
 from psycopg2 import OperationalError
 
-from odoo import SUPERUSER_ID, fields, http
+from odoo import SUPERUSER_ID, api, fields, http
 from odoo.http import request
+from odoo.modules.registry import Registry
 
 from ..tools.intake import validate_request
 
 _logger = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 CALL_EVENTS = ("incoming", "answered", "missed", "finished")
+
+
+def process_after_answer(dbname):
+    """Called by the WSGI server once the answer has been sent: this worker turns queued requests
+    into leads (one worker at a time, see ``ecom.intake.request._process_queue``). Tests drive the
+    queue themselves: their server shares the test's cursor."""
+    registry = Registry(dbname)
+    if registry.in_test_mode():
+        return
+    try:
+        with registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["ecom.intake.request"]._process_after_answer()
+    except Exception:  # the answer is gone; the cron will take the queue
+        _logger.exception("processing the intake queue after an answer failed")
 
 
 def json_response(status, payload, headers=None):
@@ -63,15 +79,17 @@ def validate_call(data):
 
 class IntakeController(http.Controller):
     def _authenticate(self):
-        """``(env, source)`` of the API key in the request, or ``(None, error response)``."""
+        """``(env, source)`` of the API key in the request, or ``(None, error response)``; the
+        source's ``SourceAuth`` (company, rate) is in ``request.ecom_source_auth``."""
         header = request.httprequest.headers.get("Authorization", "")
         key = header[7:].strip() if header.lower().startswith("bearer ") else \
             request.httprequest.headers.get("X-Api-Key", "").strip()
         env = request.env(user=SUPERUSER_ID, su=True)
-        source = env["ecom.intake.source"]._authenticate(key) if key else None
+        source, auth = env["ecom.intake.source"]._authenticate(key) if key else (None, None)
         if not source:
             return None, error(401, "unauthorized", "a valid API key is required (Authorization: Bearer <key>)")
-        env = env(context=dict(env.context, allowed_company_ids=[source.company_id.id], tracking_disable=False))
+        request.ecom_source_auth = auth
+        env = env(context=dict(env.context, allowed_company_ids=[auth.company_id], tracking_disable=False))
         return env, source.with_env(env)
 
     def _read_json(self):
@@ -101,12 +119,15 @@ class IntakeController(http.Controller):
         return env, source, data, clean
 
     def _rate_limited(self, env, source):
-        since = fields.Datetime.now() - timedelta(minutes=1)
-        env.cr.execute("SELECT count(*) FROM ecom_intake_request WHERE source_id = %s AND create_date >= %s",
-                       [source.id, since])
-        if env.cr.fetchone()[0] >= source.rate_limit:
-            return error(429, "rate_limited", f"at most {source.rate_limit} requests per minute",
-                         retry_after=60)
+        """429 when the source's journal already holds ``rate_limit`` requests of the last minute
+        (the count stops at the limit: its cost does not grow with the traffic)."""
+        limit = request.ecom_source_auth.rate_limit
+        env.cr.execute("""
+            SELECT count(*) FROM (SELECT 1 FROM ecom_intake_request
+                                   WHERE source_id = %s AND create_date >= %s LIMIT %s) recent
+        """, [source.id, fields.Datetime.now() - timedelta(minutes=1), limit])
+        if env.cr.fetchone()[0] >= limit:
+            return error(429, "rate_limited", f"at most {limit} requests per minute", retry_after=60)
         return None
 
     @http.route("/ecom_crm/api/v1/requests", type="http", auth="none", methods=["POST"], csrf=False,
@@ -115,37 +136,42 @@ class IntakeController(http.Controller):
         env, source, data, clean = self._accept(validate_request)
         if env is None:
             return source  # the error response
+        Journal = env["ecom.intake.request"]
         key = clean.get("idempotency_key")
-        if key:
-            previous = env["ecom.intake.request"].search(
-                [("source_id", "=", source.id), ("idempotency_key", "=", key)], limit=1)
-            if previous:
-                return json_response(200 if previous.state == "done" else 202, self._answer(previous, replay=True))
+        previous = key and Journal._find_key(source, key)
+        if previous:
+            return self._replay(previous)
         limited = self._rate_limited(env, source)
         if limited:
             return limited
         clean["_raw"] = data
-        wait = request.httprequest.args.get("wait", "").lower() in ("1", "true", "yes")
-        try:
+        remote_addr = request.httprequest.remote_addr
+        if request.httprequest.args.get("wait", "").lower() not in ("1", "true", "yes"):
+            # journaled now, turned into a lead in arrival order after the answer has left (below)
+            # or by the cron; a key sent twice at the same instant is refused by the database and
+            # the request retried by Odoo, which then finds the first one
+            entry_id = Journal._enqueue(clean, source, request.ecom_source_auth.company_id, remote_addr)
+            if not entry_id:  # the same key journaled since the search above
+                return self._replay(Journal._find_key(source, key))
+            response = json_response(202, {"request_id": entry_id, "status": "pending", "replayed": False})
+            response.call_on_close(functools.partial(process_after_answer, env.cr.dbname))
+            return response
+        try:  # the client wants the lead now: process in this request
             with env.cr.savepoint():
-                if wait:  # the client wants the lead now: process in this request
-                    entry = env["crm.lead"]._ecom_intake(clean, source=source, channel="api",
-                                                         remote_addr=request.httprequest.remote_addr)
-                else:  # journaled now, turned into a lead by the background processor in arrival order
-                    entry = env["ecom.intake.request"]._enqueue(clean, source, request.httprequest.remote_addr)
+                entry = env["crm.lead"]._ecom_intake(clean, source=source, channel="api", remote_addr=remote_addr)
         except OperationalError:
             raise  # a concurrency error: Odoo retries the whole request
         except Exception as exc:
             # a concurrent duplicate idempotency key: answer with the first one
-            previous = key and env["ecom.intake.request"].search(
-                [("source_id", "=", source.id), ("idempotency_key", "=", key)], limit=1)
+            previous = key and Journal._find_key(source, key)
             if previous:
-                return json_response(200 if previous.state == "done" else 202, self._answer(previous, replay=True))
+                return self._replay(previous)
             _logger.exception("intake failed")
             return error(500, "internal_error", str(exc.__class__.__name__))
-        if entry.state == "pending":
-            return json_response(202, self._answer(entry))
         return json_response(201 if entry.result == "created" else 200, self._answer(entry))
+
+    def _replay(self, entry):
+        return json_response(200 if entry.state == "done" else 202, self._answer(entry, replay=True))
 
     @http.route("/ecom_crm/api/v1/requests/<int:request_id>", type="http", auth="none", methods=["GET"],
                 csrf=False, save_session=False)

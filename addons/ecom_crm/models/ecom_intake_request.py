@@ -1,10 +1,19 @@
 import logging
+import random
 import time
 from datetime import datetime
 
+from psycopg2 import OperationalError
+from psycopg2.extras import Json
+
 from odoo import api, fields, models
+from odoo.tools import SQL, str2bool
 
 _logger = logging.getLogger(__name__)
+# the advisory lock of the intake queue (any constant unique to this use)
+QUEUE_LOCK = 0x1EC0_1A4E
+# a batch that keeps conflicting with concurrent changes is left pending for a later pass
+MAX_CONFLICTS = 5
 
 
 class EcomIntakeRequest(models.Model):
@@ -52,7 +61,7 @@ class EcomIntakeRequest(models.Model):
     ]
 
     @api.model
-    def _vals_from_data(self, data, source, channel, remote_addr=None):
+    def _vals_from_data(self, data, source, channel, remote_addr=None, company_id=None):
         """Journal values that are known as soon as a request arrives."""
         click = next((data[key] for key in ("yclid", "gclid", "rb_clickid") if data.get(key)), False)
         return {
@@ -61,27 +70,60 @@ class EcomIntakeRequest(models.Model):
             "phone": data.get("phone"), "email": data.get("email"), "message": data.get("message"),
             "click_id": click, "referrer": data.get("referrer"), "amount": data.get("amount", 0.0),
             "payload": data.get("_raw"), "remote_addr": remote_addr,
-            "company_id": (source.company_id if source else self.env.company).id,
+            "company_id": company_id or (source.company_id if source else self.env.company).id,
         }
+
+    @api.model
+    def _stored_data(self, data):
+        return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items() if k != "_raw"}
 
     @api.model
     def _journal(self, data, source, channel="api", remote_addr=None):
         """A pending journal entry holding a validated request."""
-        stored = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items() if k != "_raw"}
         return self.create({**self._vals_from_data(data, source, channel, remote_addr), "state": "pending",
-                            "data": stored})
+                            "data": self._stored_data(data)})
 
     @api.model
-    def _enqueue(self, data, source, remote_addr=None):
-        """Journal a validated API request for background processing and wake the processor."""
-        entry = self._journal(data, source, "api", remote_addr)
-        self._wake_processor()
-        return entry
+    def _find_key(self, source, key):
+        """The entry ``source`` journaled under idempotency ``key``, if any."""
+        self.env.cr.execute("SELECT id FROM ecom_intake_request WHERE source_id = %s AND idempotency_key = %s",
+                            [source.id, key])
+        row = self.env.cr.fetchone()
+        return self.browse(row[0] if row else ())
+
+    @api.model
+    def _enqueue(self, data, source, company_id, remote_addr=None):
+        """Journal a validated API request for processing; its id, or None when ``source`` has
+        journaled its idempotency key already.
+
+        The intake API's hot path: one INSERT written here rather than through ``create()`` (no
+        computed or related fields, nothing else reacts to a new journal entry), so that answering
+        costs as little as possible; the entry is an ordinary record from then on.
+        """
+        vals = self._vals_from_data(data, source, "api", remote_addr, company_id)
+        vals.update(state="pending", data=self._stored_data(data), create_uid=self.env.uid, write_uid=self.env.uid)
+        for name in ("data", "payload"):
+            vals[name] = Json(vals[name]) if vals[name] is not None else None
+        vals = {name: value if value is not False else None for name, value in vals.items()}
+        columns = list(vals)
+        self.env.cr.execute(SQL(
+            """INSERT INTO ecom_intake_request (%s, create_date, write_date)
+               VALUES (%s, now() at time zone 'utc', now() at time zone 'utc')
+               ON CONFLICT ON CONSTRAINT ecom_intake_request_idempotency_unique DO NOTHING
+               RETURNING id""",
+            SQL(", ").join(SQL.identifier(name) for name in columns),
+            SQL(", ").join(SQL("%s", vals[name]) for name in columns),
+        ))
+        row = self.env.cr.fetchone()
+        if row and not self._process_after_answer_enabled():
+            self._wake_processor()
+        return row and row[0]
 
     @api.model
     def _wake_processor(self):
         """Trigger the processor unless a trigger is already waiting (one per burst, not per request)."""
-        cron = self.env.ref("ecom_crm.ir_cron_process_intake").sudo()
+        cron = self.env["ir.cron"].sudo().browse(
+            self.env["ir.model.data"]._xmlid_to_res_id("ecom_crm.ir_cron_process_intake"))
         self.env.cr.execute("SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= now() at time zone 'utc' "
                             "LIMIT 1", [cron.id])
         if not self.env.cr.fetchone():
@@ -89,7 +131,10 @@ class EcomIntakeRequest(models.Model):
 
     def _process(self):
         """Turn pending entries into leads, in arrival order, as one batch; if the batch fails,
-        entry by entry, so that one bad request is recorded as failed and loses nothing else."""
+        entry by entry, so that one bad request is recorded as failed and loses nothing else.
+
+        A concurrency error (a lead changed meanwhile by someone else, a lock) is not the request's
+        fault: it is raised for the caller to retry the batch in a new transaction."""
         pending = self.filtered(lambda e: e.state == "pending").sorted("id")
         # created in the background: no "created" log line nor initial tracking message
         Lead = self.env["crm.lead"].with_context(mail_create_nolog=True, tracking_disable=True)
@@ -97,38 +142,106 @@ class EcomIntakeRequest(models.Model):
             with self.env.cr.savepoint():
                 Lead._ecom_intake_batch(pending)
             return self
+        except OperationalError:
+            raise
         except Exception:
             _logger.info("intake batch of %s failed, processing one by one", len(pending), exc_info=True)
         for entry in pending:
             try:
                 with self.env.cr.savepoint():
                     Lead.with_company(entry.company_id)._ecom_intake_batch(entry)
+            except OperationalError:
+                raise
             except Exception as error:  # kept on the entry for a person to see
                 _logger.exception("intake request %s failed", entry.id)
                 entry.write({"state": "failed", "error": f"{error.__class__.__name__}: {error}"})
         return self
 
     @api.model
-    def _cron_process_pending(self, batch=200, budget=50.0, auto_commit=True):
-        """Process the queue in batches, committing each, until empty or ``budget`` seconds passed.
+    def _lock_queue(self):
+        """Take the queue for this transaction if no other processor holds it.
 
-        ``FOR UPDATE SKIP LOCKED`` lets several cron workers share the queue without doubles.
+        One processor at a time keeps the arrival order and lets the same customer's requests never
+        race each other (two partners for one phone); the lock ends with the transaction, so with
+        each committed batch."""
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [QUEUE_LOCK])
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _process_queue(self, batch=200, budget=50.0, auto_commit=True, wait=True):
+        """Process the queue in batches, committing each, until empty or ``budget`` seconds passed;
+        returns how many requests were processed.
+
+        Run by the cron and, right after answering, by the HTTP worker that journaled a request
+        (``wait=False``: it gives up at once when another processor holds the queue).
         """
         started = time.monotonic()
         processed = 0
-        while time.monotonic() - started < budget:
+        looked_again = False
+        conflicts = 0
+        while True:
+            if time.monotonic() - started >= budget:
+                # out of time with requests left: make sure the cron comes (a burst's last requests)
+                if auto_commit:
+                    self._wake_processor()
+                break
+            if not self._lock_queue():
+                if not wait or not auto_commit:
+                    break  # the processor holding the queue sees our requests: it looks again before it stops
+                self.env.cr.rollback()
+                time.sleep(0.2)
+                continue
             self.env.cr.execute("""
                 SELECT id FROM ecom_intake_request WHERE state = 'pending'
                  ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
             """, [batch])
             ids = [row[0] for row in self.env.cr.fetchall()]
             if not ids:
-                break
-            self.browse(ids)._process()
+                if looked_again or not auto_commit:
+                    break
+                # once more in a new transaction: a request committed after this one began may have
+                # found the queue taken and left it to us
+                self.env.cr.commit()
+                looked_again = True
+                continue
+            looked_again = False
+            try:
+                self.browse(ids)._process()
+            except OperationalError as error:
+                if not auto_commit or conflicts >= MAX_CONFLICTS:
+                    raise
+                # a concurrent change: the whole batch again in a new transaction, as Odoo retries requests
+                conflicts += 1
+                _logger.info("intake batch conflicted with a concurrent change (%s), retrying", error.pgcode)
+                self.env.cr.rollback()
+                time.sleep(random.uniform(0.05, 0.2) * conflicts)
+                continue
+            conflicts = 0
             processed += len(ids)
             if auto_commit:
                 self.env.cr.commit()
         return processed
+
+    @api.model
+    def _cron_process_pending(self, batch=200, budget=50.0, auto_commit=True):
+        """The cron's pass over the queue: requests the HTTP workers did not get to (or all of
+        them when the after-answer processing is off)."""
+        return self._process_queue(batch=batch, budget=budget, auto_commit=auto_commit)
+
+    @api.model
+    def _process_after_answer(self):
+        """A short pass over the queue by the HTTP worker that has just answered (see the
+        controller): the workers are not niced like the cron worker, so under load requests become
+        leads while they keep coming, not after the burst."""
+        if not self._process_after_answer_enabled():
+            return 0
+        budget = self.env["ir.config_parameter"].sudo().get_param("ecom_crm.intake_process_seconds", "1.0")
+        return self._process_queue(batch=100, budget=float(budget or 1.0), wait=False)
+
+    @api.model
+    def _process_after_answer_enabled(self):
+        return str2bool(self.env["ir.config_parameter"].sudo().get_param(
+            "ecom_crm.intake_process_after_answer", "True"))
 
     def init(self):
         # the rate limit counts a source's requests of the last minute

@@ -1,11 +1,14 @@
 import hashlib
 import hmac
 import secrets
+from collections import namedtuple
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 KEY_PREFIX = "ecom"
+# what the intake API needs of a source on every request, remembered per worker (see _auth_entry)
+SourceAuth = namedtuple("SourceAuth", "id key_hash company_id rate_limit")
 
 
 def hash_key(key):
@@ -70,16 +73,41 @@ class EcomIntakeSource(models.Model):
             "context": {"default_source_id": self.id, "default_key": key},
         }
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _auth_entry
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()  # a new key, deactivation, company or rate: in every worker
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache("prefix")
+    def _auth_entry(self, prefix):
+        """``SourceAuth`` of the active source whose key starts with ``prefix``, or None: the API
+        answers each request without reading the source (any change clears this cache in every worker)."""
+        self.env.cr.execute("""
+            SELECT id, key_hash, company_id, rate_limit FROM ecom_intake_source
+             WHERE key_prefix = %s AND active AND key_hash IS NOT NULL
+        """, [prefix])
+        row = self.env.cr.fetchone()
+        return SourceAuth(*row) if row else None
+
     @api.model
     def _authenticate(self, key):
-        """The active source owning ``key``, or an empty recordset (constant-time comparison)."""
+        """``(source, SourceAuth)`` owning ``key``, or ``(empty recordset, None)`` (constant-time comparison)."""
         parts = (key or "").split("_", 2)
         if len(parts) != 3 or parts[0] != KEY_PREFIX:
-            return self.browse()
-        source = self.sudo().search([("key_prefix", "=", parts[1]), ("active", "=", True)], limit=1)
-        if source and hmac.compare_digest(source.key_hash or "", hash_key(key)):
-            return source
-        return self.browse()
+            return self.browse(), None
+        auth = self._auth_entry(parts[1])
+        if auth and hmac.compare_digest(auth.key_hash, hash_key(key)):
+            return self.browse(auth.id), auth
+        return self.browse(), None
 
     def action_view_requests(self):
         return {

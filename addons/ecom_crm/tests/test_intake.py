@@ -2,9 +2,13 @@ import json
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import fields
+from psycopg2 import OperationalError
+from psycopg2.errors import SerializationFailure
+
+from odoo import fields, sql_db
 from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
 
+from ..models.ecom_intake_request import QUEUE_LOCK
 from ..tools.intake import validate_request
 
 URL = "/ecom_crm/api/v1/requests"
@@ -131,6 +135,22 @@ class TestIntakeApi(IntakeCase):
         response = self.url_open(f"{URL}/{failed.id}", headers={"Authorization": f"Bearer {other_key}"})
         self.assertEqual(response.status_code, 404, "a source sees only its own requests")
 
+    def test_concurrency_error_leaves_the_batch_pending_not_failed(self):
+        """A lead changed meanwhile by someone else is not the request's fault: the batch is retried
+        in a new transaction (the cron and the HTTP workers commit; here it propagates), never failed."""
+        self.post({"phone": "+79160008890"}, wait=False)
+
+        def conflict(lead_model, entries):
+            raise SerializationFailure("could not serialize access due to concurrent update")
+
+        with patch.object(type(self.env["crm.lead"]), "_ecom_intake_batch", conflict), \
+                self.assertRaises(OperationalError):
+            self.process_queue()
+        entry = self.env["ecom.intake.request"].search([("phone", "=", "+79160008890")])
+        self.assertEqual((entry.state, entry.error), ("pending", False))
+        self.assertEqual(self.process_queue(), 1)
+        self.assertEqual(entry.state, "done")
+
     def test_idempotency_key_returns_the_same_lead(self):
         payload = {"name": "Иван", "phone": "+79031112233", "idempotency_key": "form-42"}
         first = self.post(payload).json()
@@ -193,8 +213,44 @@ class TestIntakeApi(IntakeCase):
 
     def test_key_is_stored_hashed(self):
         self.assertNotIn(self.key, str(self.source.sudo().read()[0]))
-        self.assertEqual(self.env["ecom.intake.source"]._authenticate(self.key), self.source)
-        self.assertFalse(self.env["ecom.intake.source"]._authenticate(self.key[:-1] + "x"))
+        source, auth = self.env["ecom.intake.source"]._authenticate(self.key)
+        self.assertEqual((source, auth.rate_limit, auth.company_id), (self.source, 1000, self.env.company.id))
+        self.assertFalse(self.env["ecom.intake.source"]._authenticate(self.key[:-1] + "x")[0])
+
+    def test_a_new_key_replaces_the_old_one_at_once(self):
+        """Sources are remembered per worker between requests: a change must reach the API at once."""
+        self.assertEqual(self.post({"phone": "+79160000021"}).status_code, 201)
+        new_key = self.source._generate_key()
+        self.assertEqual(self.post({"phone": "+79160000022"}).status_code, 401, "the old key is refused")
+        self.assertEqual(self.post({"phone": "+79160000022"}, key=new_key).status_code, 201)
+        self.source.rate_limit = 1
+        self.assertEqual(self.post({"phone": "+79160000023"}, key=new_key).status_code, 429)
+
+    def test_replayed_key_in_the_same_instant_is_not_journaled_twice(self):
+        Journal = self.env["ecom.intake.request"]
+        data = {"phone": "+79160000031", "idempotency_key": "same-instant"}
+        first = Journal._enqueue(data, self.source, self.env.company.id, "127.0.0.1")
+        self.assertTrue(first)
+        self.assertIsNone(Journal._enqueue(data, self.source, self.env.company.id, "127.0.0.1"))
+        self.assertEqual(Journal._find_key(self.source, "same-instant").id, first)
+        entry = Journal.browse(first)
+        self.assertEqual((entry.state, entry.channel, entry.phone, entry.company_id, entry.create_uid.id),
+                         ("pending", "api", "+79160000031", self.env.company, self.env.uid))
+        self.assertEqual(entry.data, data)
+
+    def test_one_processor_at_a_time(self):
+        """The queue is processed by one worker at a time (arrival order, no two partners for one
+        phone): while another session holds it, an HTTP worker's pass gives up at once."""
+        self.post({"phone": "+79160000041"}, wait=False)
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute("SELECT pg_advisory_lock(%s)", [QUEUE_LOCK])
+            processed = self.env["ecom.intake.request"]._process_queue(auto_commit=False, wait=False)
+            self.assertEqual(processed, 0)
+            other.execute("SELECT pg_advisory_unlock(%s)", [QUEUE_LOCK])
+        finally:
+            other.close()
+        self.assertEqual(self.process_queue(), 1)
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
