@@ -31,7 +31,9 @@ def odoo_cmd():
     def build(subcommand, *args):
         return [
             sys.executable, str(odoo_bin), f"--addons-path={os.environ['ECOM_ADDONS_PATH']}", subcommand,
-            "-c", os.environ["ECOM_ODOO_CONF"], f"--db_host={os.environ['PGHOST']}",
+            # again after the configuration file, whose addons path (the docker image's) would win
+            "-c", os.environ["ECOM_ODOO_CONF"], f"--addons-path={os.environ['ECOM_ADDONS_PATH']}",
+            f"--db_host={os.environ['PGHOST']}",
             f"--db_port={os.environ.get('PGPORT', '5432')}", f"--db_user={os.environ.get('PGUSER', 'odoo')}",
             f"--db_password={os.environ.get('PGPASSWORD', '')}", *args,
         ]

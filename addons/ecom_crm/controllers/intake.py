@@ -96,7 +96,8 @@ class IntakeController(http.Controller):
         length = request.httprequest.content_length
         if length is not None and length > MAX_BODY:
             return None, error(413, "payload_too_large", f"the body is limited to {MAX_BODY} bytes")
-        body = request.httprequest.get_data(cache=False, parse_form_data=False)
+        # cached: when a concurrency error makes Odoo run the request again, the body is read again
+        body = request.httprequest.get_data(parse_form_data=False)
         if len(body) > MAX_BODY:
             return None, error(413, "payload_too_large", f"the body is limited to {MAX_BODY} bytes")
         try:

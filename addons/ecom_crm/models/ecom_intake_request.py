@@ -113,7 +113,7 @@ class EcomIntakeRequest(models.Model):
                RETURNING id""",
             SQL(", ").join(SQL.identifier(name) for name in columns),
             SQL(", ").join(SQL("%s", vals[name]) for name in columns),
-        ))
+        ), log_exceptions=False)  # the same key sent at the same instant: Odoo retries the request
         row = self.env.cr.fetchone()
         if row and not self._process_after_answer_enabled():
             self._wake_processor()

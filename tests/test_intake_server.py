@@ -1,0 +1,144 @@
+"""The intake API on a real multi-worker Odoo server (prefork, as deployed), on a copy of the
+pristine test database: queued requests become leads without any cron (the HTTP worker that
+answered processes the queue once its answer has left), and the same idempotency key sent by
+several clients at the same instant is journaled once, every client getting the same answer."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+SETUP = """
+env.company.country_id = env.ref("base.ru")  # national numbers (8 916 ...) read as Russian
+source = env["ecom.intake.source"].create({"name": "E2E site", "rate_limit": 100000})
+print(source._generate_key())
+env.cr.commit()
+"""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(e2e_db, odoo_cmd, tmp_path_factory):
+    name = f"ecom_intake_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["createdb", "-T", e2e_db, name], check=True)
+    log = tmp_path_factory.mktemp("intake_server") / "server.log"
+    proc = None
+    try:
+        shell = subprocess.run(odoo_cmd("shell", "-d", name, "--no-http", "--log-level=warn"), input=SETUP,
+                               capture_output=True, text=True, timeout=300)
+        assert shell.returncode == 0, shell.stderr[-3000:]
+        key = shell.stdout.strip().splitlines()[-1]
+        port = free_port()
+        with open(log, "w") as out:
+            # no cron thread at all: whatever becomes a lead was processed by the HTTP workers
+            proc = subprocess.Popen(odoo_cmd(
+                "server", "-d", name, "--workers=2", "--max-cron-threads=0", "--http-interface=127.0.0.1",
+                f"--http-port={port}", f"--gevent-port={free_port()}", "--log-level=warn"),
+                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/web/login", timeout=5)
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+                time.sleep(0.5)
+        yield {"db": name, "port": port, "key": key, "log": log}
+    finally:
+        if proc:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        subprocess.run(["dropdb", "--if-exists", "--force", name], check=False)
+
+
+def post(server, payload):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{server['port']}/ecom_crm/api/v1/requests", data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {server['key']}"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()[:500]
+
+
+def query(server, sql):
+    return subprocess.run(["psql", "-d", server["db"], "-AtXc", sql], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def in_threads(calls, count):
+    """Run ``calls`` (callables) on ``count`` threads; their results in order."""
+    results = [None] * len(calls)
+    todo = list(enumerate(calls))
+    lock = threading.Lock()
+
+    def work():
+        while True:
+            with lock:
+                if not todo:
+                    return
+                index, call = todo.pop()
+            results[index] = call()
+
+    threads = [threading.Thread(target=work) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_queued_requests_become_leads_without_cron(server):
+    phones = [f"+7916555{i:04d}" for i in range(20)]
+    # each customer twice, the second time spelled as people type it
+    payloads = [{"name": f"Покупатель {i}", "phone": phone, "message": "первая"} for i, phone in enumerate(phones)]
+    payloads += [{"phone": f"8 ({phone[2:5]}) {phone[5:8]}-{phone[8:10]}-{phone[10:]}", "message": "вторая"}
+                 for phone in phones]
+    answers = in_threads([lambda p=p: post(server, p) for p in payloads[:20]], 6)
+    answers += in_threads([lambda p=p: post(server, p) for p in payloads[20:]], 6)
+    assert [status for status, _answer in answers] == [202] * 40, answers
+    ids = ",".join(str(answer["request_id"]) for _status, answer in answers)
+    deadline = time.monotonic() + 60
+    while True:
+        states = query(server, f"SELECT state, count(*) FROM ecom_intake_request WHERE id IN ({ids}) "
+                               "GROUP BY state ORDER BY state").split()
+        if states == ["done|40"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert states == ["done|40"], (states, server["log"].read_text()[-3000:])
+    result = query(server, f"""
+        SELECT count(DISTINCT partner_id), count(DISTINCT lead_id), count(*) FILTER (WHERE result = 'updated')
+          FROM ecom_intake_request WHERE id IN ({ids})""")
+    assert result == "20|20|20", "one customer and one open request each; the second request updates it"
+
+
+def test_same_key_at_the_same_instant_is_journaled_once(server):
+    for round_ in range(8):
+        key = f"same-instant-{round_}"
+        barrier = threading.Barrier(4)
+
+        def send(key=key, barrier=barrier, phone=f"+79165560{round_:03d}"):
+            barrier.wait()
+            return post(server, {"phone": phone, "idempotency_key": key})
+
+        answers = in_threads([send] * 4, 4)
+        assert {status for status, _answer in answers} <= {200, 202}, answers
+        assert len({answer["request_id"] for _status, answer in answers}) == 1, answers
+        assert query(server, f"SELECT count(*) FROM ecom_intake_request WHERE idempotency_key = '{key}'") == "1"
