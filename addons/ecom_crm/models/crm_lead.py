@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from markupsafe import Markup, escape
@@ -389,7 +390,8 @@ class CrmLead(models.Model):
             to_create.append(vals)
             open_leads[partner] = item  # later requests of this customer join it
         created = self.with_context(mail_create_nosubscribe=True).create(to_create) if to_create else self.browse()
-        # 4. requests added to an open request, then the journal
+        # 4. requests added to an open request (a note each, logged in one go), then the journal
+        notes = defaultdict(list)
         for item, target in updates:
             lead = created[target["create_index"]] if isinstance(target, dict) else target
             update = {}
@@ -399,8 +401,9 @@ class CrmLead(models.Model):
                 update["expected_revenue"] = item["data"]["amount"]
             if update:
                 lead.write(update)
-            lead.message_post(body=self._ecom_intake_text(item["data"], item["utm"][0]), subtype_xmlid="mail.mt_note")
+            notes[lead].append(self._ecom_intake_text(item["data"], item["utm"][0]))
             item["lead"], item["result"] = lead, "updated"
+        self._ecom_log_notes(notes)
         for item in items:
             if "create_index" in item:
                 item["lead"], item["result"] = created[item["create_index"]], "created"
@@ -412,6 +415,15 @@ class CrmLead(models.Model):
                 "error": False,
             })
         return entries
+
+    @api.model
+    def _ecom_log_notes(self, notes):
+        """Log ``{lead: [body, ...]}`` as internal notes, in order, with one message create per
+        round (a lead may have several requests in a batch): like posting a note, without the
+        per-message notification machinery a note does not need."""
+        for index in range(max(map(len, notes.values()), default=0)):
+            leads = self.union(*(lead for lead, bodies in notes.items() if len(bodies) > index))
+            leads._message_log_batch({lead.id: notes[lead][index] for lead in leads})
 
     @api.model
     def _ecom_open_leads_in_window(self, partners, days=0):

@@ -93,6 +93,17 @@ class TestIntakeApi(IntakeCase):
         replay = self.post({"phone": "8 916 000-77-77", "idempotency_key": "q-2"}, wait=False)
         self.assertEqual((replay.status_code, replay.json()["lead_id"]), (200, entries.lead_id.id))
 
+    def test_repeated_requests_in_one_batch_are_noted_in_order(self):
+        for message in ("раз", "два", "три"):
+            self.post({"name": "Трижды", "phone": "+79160007700", "message": message}, wait=False)
+        self.assertEqual(self.process_queue(), 3)
+        lead = self.env["crm.lead"].search([("phone", "=", "+79160007700")])
+        self.assertEqual(len(lead), 1)
+        notes = lead.message_ids.filtered(lambda m: m.subtype_id == self.env.ref("mail.mt_note")).sorted("id")
+        texts = [n.body.striptags() for n in notes if n.body]
+        self.assertEqual([text[:3] for text in texts], ["два", "три"], texts)
+        self.assertTrue(all(notes.mapped("is_internal")), "internal notes, not messages to the customer")
+
     def test_one_batch_dedups_and_spreads_the_load(self):
         sellers = [new_test_user(self.env, login=f"batch_seller{i}", groups="sales_team.group_sale_salesman")
                    for i in range(3)]
