@@ -4,11 +4,10 @@ telephony that sends requests, with well-formed errors (see docs/intake-openapi.
 import functools
 import json
 import logging
-from datetime import timedelta
 
 from psycopg2 import OperationalError
 
-from odoo import SUPERUSER_ID, api, fields, http
+from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 from odoo.modules.registry import Registry
 
@@ -120,16 +119,14 @@ class IntakeController(http.Controller):
         return env, source, data, clean
 
     def _rate_limited(self, env, source):
-        """429 when the source's journal already holds ``rate_limit`` requests of the last minute
-        (the count stops at the limit: its cost does not grow with the traffic)."""
+        """429 when the source's journal already holds ``rate_limit`` requests of the last minute."""
         limit = request.ecom_source_auth.rate_limit
-        env.cr.execute("""
-            SELECT count(*) FROM (SELECT 1 FROM ecom_intake_request
-                                   WHERE source_id = %s AND create_date >= %s LIMIT %s) recent
-        """, [source.id, fields.Datetime.now() - timedelta(minutes=1), limit])
-        if env.cr.fetchone()[0] >= limit:
-            return error(429, "rate_limited", f"at most {limit} requests per minute", retry_after=60)
+        if env["ecom.intake.request"]._rate_exceeded(source.id, limit):
+            return self._too_many(limit)
         return None
+
+    def _too_many(self, limit):
+        return error(429, "rate_limited", f"at most {limit} requests per minute", retry_after=60)
 
     @http.route("/ecom_crm/api/v1/requests", type="http", auth="none", methods=["POST"], csrf=False,
                 save_session=False, readonly=False)
@@ -139,24 +136,29 @@ class IntakeController(http.Controller):
             return source  # the error response
         Journal = env["ecom.intake.request"]
         key = clean.get("idempotency_key")
+        clean["_raw"] = data
+        remote_addr = request.httprequest.remote_addr
+        auth = request.ecom_source_auth
+        if request.httprequest.args.get("wait", "").lower() not in ("1", "true", "yes"):
+            # journaled now (a known key answered, the rate checked, in one statement), turned into a
+            # lead in arrival order after the answer has left (below) or by the cron
+            queued = Journal._enqueue(clean, source, auth.company_id, auth.rate_limit, remote_addr)
+            if queued.limited:
+                return self._too_many(auth.rate_limit)
+            if not queued.request_id:
+                previous = Journal.browse(queued.replay_id) if queued.replay_id else Journal._find_key(source, key)
+                if not previous:
+                    return error(409, "conflict", "this idempotency key is being used by a concurrent request: retry")
+                return self._replay(previous)
+            response = json_response(202, {"request_id": queued.request_id, "status": "pending", "replayed": False})
+            response.call_on_close(functools.partial(process_after_answer, env.cr.dbname))
+            return response
         previous = key and Journal._find_key(source, key)
         if previous:
             return self._replay(previous)
         limited = self._rate_limited(env, source)
         if limited:
             return limited
-        clean["_raw"] = data
-        remote_addr = request.httprequest.remote_addr
-        if request.httprequest.args.get("wait", "").lower() not in ("1", "true", "yes"):
-            # journaled now, turned into a lead in arrival order after the answer has left (below)
-            # or by the cron; a key sent twice at the same instant is refused by the database and
-            # the request retried by Odoo, which then finds the first one
-            entry_id = Journal._enqueue(clean, source, request.ecom_source_auth.company_id, remote_addr)
-            if not entry_id:  # the same key journaled since the search above
-                return self._replay(Journal._find_key(source, key))
-            response = json_response(202, {"request_id": entry_id, "status": "pending", "replayed": False})
-            response.call_on_close(functools.partial(process_after_answer, env.cr.dbname))
-            return response
         try:  # the client wants the lead now: process in this request
             with env.cr.savepoint():
                 entry = env["crm.lead"]._ecom_intake(clean, source=source, channel="api", remote_addr=remote_addr)

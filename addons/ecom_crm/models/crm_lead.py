@@ -59,10 +59,13 @@ class CrmLead(models.Model):
 
     def init(self):
         super().init()
-        # the load of each salesperson (assignment by load) counts their open requests
+        # the load of each salesperson (assignment by load) counts their open requests; the ORM
+        # writes ``probability < 100`` as ``(probability < 100 OR probability IS NULL)``, which
+        # the predicate must repeat for PostgreSQL to use the index (the first version did not)
         self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS crm_lead_ecom_open_user_idx ON crm_lead (user_id, date_open)
-             WHERE active AND type = 'opportunity' AND probability < 100
+            DROP INDEX IF EXISTS crm_lead_ecom_open_user_idx;
+            CREATE INDEX IF NOT EXISTS crm_lead_ecom_open_by_user_idx ON crm_lead (user_id, date_open)
+             WHERE active AND type = 'opportunity' AND (probability < 100 OR probability IS NULL)
         """)
 
     # ------------------------------------------------------------------ computes

@@ -13,16 +13,19 @@ class CrmTeam(models.Model):
              "activities, weighted in Settings), never above a member's maximum; ties round-robin. "
              "Off: Odoo's own assignment rules apply.")
 
+    def _ecom_open_leads_domain(self, users):
+        return [("user_id", "in", users.ids), ("active", "=", True), ("type", "=", "opportunity"),
+                ("probability", "<", 100)]
+
     def _ecom_member_loads(self, members):
         """Open requests, weighted load and last assignment of each member, set-based."""
         users = members.user_id
         company = self.company_id or self.env.company
-        # won requests have probability 100; crm_lead_ecom_open_user_idx makes this an index-only scan.
+        # won requests have probability 100; crm_lead_ecom_open_by_user_idx serves this query.
         # Round-robin from the data itself (when each got their last open request): no shared row
         # to update, so concurrent intakes never conflict.
         open_stats = {user: (count, last) for user, count, last in self.env["crm.lead"].sudo()._read_group(
-            [("user_id", "in", users.ids), ("active", "=", True), ("type", "=", "opportunity"),
-             ("probability", "<", 100)], ["user_id"], ["__count", "date_open:max"])}
+            self._ecom_open_leads_domain(users), ["user_id"], ["__count", "date_open:max"])}
         open_counts = {user: stats[0] for user, stats in open_stats.items()}
         overdue_counts = dict(self.env["mail.activity"].sudo()._read_group(
             [("user_id", "in", users.ids), ("res_model", "=", "crm.lead"),

@@ -5,6 +5,7 @@ from collections import namedtuple
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 KEY_PREFIX = "ecom"
 # what the intake API needs of a source on every request, remembered per worker (see _auth_entry)
@@ -76,7 +77,11 @@ class EcomIntakeSource(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self.env.registry.clear_cache()  # _auth_entry
-        return super().create(vals_list)
+        sources = super().create(vals_list)
+        for source in sources:
+            self.env.cr.execute(SQL("CREATE SEQUENCE IF NOT EXISTS %s",
+                                    SQL.identifier(self._rate_sequence_name(source.id))))
+        return sources
 
     def write(self, vals):
         self.env.registry.clear_cache()  # a new key, deactivation, company or rate: in every worker
@@ -84,7 +89,23 @@ class EcomIntakeSource(models.Model):
 
     def unlink(self):
         self.env.registry.clear_cache()
-        return super().unlink()
+        names = [self._rate_sequence_name(source_id) for source_id in self.ids]
+        result = super().unlink()
+        for name in names:
+            self.env.cr.execute(SQL("DROP SEQUENCE IF EXISTS %s", SQL.identifier(name)))
+        return result
+
+    @api.model
+    def _rate_sequence_name(self, source_id):
+        """The PostgreSQL sequence numbering a source's requests, for its rate limit (a sequence
+        is never locked by a transaction: concurrent requests of one source never wait on it)."""
+        return f"ecom_intake_rate_{int(source_id)}"
+
+    def init(self):
+        self.env.cr.execute("SELECT id FROM ecom_intake_source")
+        for (source_id,) in self.env.cr.fetchall():
+            self.env.cr.execute(SQL("CREATE SEQUENCE IF NOT EXISTS %s",
+                                    SQL.identifier(self._rate_sequence_name(source_id))))
 
     @api.model
     @tools.ormcache("prefix")

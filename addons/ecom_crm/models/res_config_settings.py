@@ -13,3 +13,12 @@ class ResConfigSettings(models.TransientModel):
     ecom_repeat_window_days = fields.Integer(related="company_id.ecom_repeat_window_days", readonly=False)
     ecom_load_weight_open = fields.Float(related="company_id.ecom_load_weight_open", readonly=False)
     ecom_load_weight_overdue = fields.Float(related="company_id.ecom_load_weight_overdue", readonly=False)
+    ecom_intake_process_after_answer = fields.Boolean(
+        "Process requests right after answering", config_parameter="ecom_crm.intake_process_after_answer",
+        default=True,
+        help="The web worker that has just answered an API request turns the queue into requests "
+             "(one worker at a time). Off: only the background job does, at a lower priority.")
+    ecom_intake_process_seconds = fields.Integer(
+        "Seconds per pass", config_parameter="ecom_crm.intake_process_seconds", default=10,
+        help="How long a web worker may go on processing the queue after its answer; what is left "
+             "is taken by the next answer or the background job.")

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import EcomCrmCase
 
@@ -70,3 +71,22 @@ class TestAssignmentByLoad(EcomCrmCase):
     def test_explicit_salesperson_kept(self):
         lead = self._new(user_id=self.salesman.id)
         self.assertEqual(lead.user_id, self.salesman)
+
+    def test_load_query_can_use_its_index(self):
+        """The load is counted at every batch of requests: on a store's history (tens of thousands
+        of leads per salesperson) only the partial index of open requests keeps it cheap. The ORM
+        writes ``probability < 100`` with ``OR probability IS NULL``: the index must match that."""
+        users = self.env["res.users"].union(*self.users)
+        # a history: mostly won requests of these salespeople, a few open ones
+        self.env.cr.execute(SQL("""
+            INSERT INTO crm_lead (name, type, active, user_id, probability, company_id, date_open,
+                                  create_date, write_date)
+            SELECT 'history ' || i, 'opportunity', true, (%s::int[])[1 + mod(i, %s)],
+                   CASE WHEN mod(i, 50) = 0 THEN 10 ELSE 100 END, %s, now(), now(), now()
+              FROM generate_series(1, 5000) i
+        """, users.ids, len(users), self.env.company.id))
+        self.env.cr.execute("ANALYZE crm_lead")
+        query = self.env["crm.lead"]._search(self.team._ecom_open_leads_domain(users))
+        self.env.cr.execute(SQL("EXPLAIN %s", query.select(SQL("count(*)"))))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("crm_lead_ecom_open_by_user_idx", plan)

@@ -240,11 +240,19 @@ class TestIntakeApi(IntakeCase):
     def test_replayed_key_in_the_same_instant_is_not_journaled_twice(self):
         Journal = self.env["ecom.intake.request"]
         data = {"phone": "+79160000031", "idempotency_key": "same-instant"}
-        first = Journal._enqueue(data, self.source, self.env.company.id, "127.0.0.1")
-        self.assertTrue(first)
-        self.assertIsNone(Journal._enqueue(data, self.source, self.env.company.id, "127.0.0.1"))
-        self.assertEqual(Journal._find_key(self.source, "same-instant").id, first)
-        entry = Journal.browse(first)
+        first = Journal._enqueue(data, self.source, self.env.company.id, 1000, "127.0.0.1")
+        self.assertTrue(first.request_id)
+        self.assertEqual(Journal._enqueue(data, self.source, self.env.company.id, 1000, "127.0.0.1"),
+                         (None, first.request_id, False), "the known key, not a second entry")
+        self.assertEqual(Journal._find_key(self.source, "same-instant").id, first.request_id)
+        # over the rate: nothing journaled, but a known key is still answered
+        count = Journal.search_count([("source_id", "=", self.source.id)])
+        limited = Journal._enqueue({"phone": "+79160000032"}, self.source, self.env.company.id, count, "127.0.0.1")
+        self.assertEqual(limited, (None, None, True))
+        self.assertEqual(Journal._enqueue(data, self.source, self.env.company.id, count, "127.0.0.1"),
+                         (None, first.request_id, False))
+        self.assertEqual(Journal.search_count([("source_id", "=", self.source.id)]), count)
+        entry = Journal.browse(first.request_id)
         self.assertEqual((entry.state, entry.channel, entry.phone, entry.company_id, entry.create_uid.id),
                          ("pending", "api", "+79160000031", self.env.company, self.env.uid))
         self.assertEqual(entry.data, data)
