@@ -11,6 +11,11 @@ from odoo.tools import email_normalize as tools_email_normalize
 from ..tools.phones import normalize_phone_vals
 from ..tools.russian_names import split_russian_name
 
+try:  # the public mailboxes Odoo's lead enrichment (crm_iap_enrich, when installed) skips
+    from odoo.addons.iap.tools.iap_tools import _MAIL_PROVIDERS as MAIL_PROVIDERS
+except ImportError:
+    MAIL_PROVIDERS = frozenset()
+
 PHONE_FIELDS = ("phone", "mobile")
 # click ids name their advertising channel even when UTM tags were lost on the way
 CLICK_ID_SOURCES = {
@@ -487,6 +492,12 @@ class CrmLead(models.Model):
         if not self._ecom_title_from_vals(vals):  # no «product, date, city» title to compose
             who = data.get("name") or partner.display_name
             vals["name"] = _("Request from %(who)s", who=who)
+        if "iap_enrich_done" in self._fields and (
+                not vals["email_from"] or vals["email_from"].rpartition("@")[2].lower() in MAIL_PROVIDERS):
+            # a private customer (no email, or a public mailbox): nothing for Odoo's company
+            # enrichment to find. Marked as its job marks public mailboxes, so that the job, started
+            # by every batch of new leads, does not read these again each time for an hour.
+            vals["iap_enrich_done"] = True
         return vals
 
     @api.model

@@ -69,6 +69,16 @@ class TestIntakeApi(IntakeCase):
         entry = self.env["ecom.intake.request"].browse(answer["request_id"])
         self.assertEqual((entry.source_id, entry.lead_id, entry.channel), (self.source, lead, "api"))
 
+    def test_private_customers_are_not_left_to_company_enrichment(self):
+        if "iap_enrich_done" not in self.env["crm.lead"]._fields:
+            self.skipTest("Odoo's lead enrichment (crm_iap_enrich) is not installed")
+        Lead = self.env["crm.lead"]
+        no_email = Lead.browse(self.post({"phone": "+79160004401"}).json()["lead_id"])
+        public = Lead.browse(self.post({"phone": "+79160004402", "email": "ivan@yandex.ru"}).json()["lead_id"])
+        company = Lead.browse(self.post({"phone": "+79160004403", "email": "zakupki@zavod-ural.ru"}).json()["lead_id"])
+        self.assertEqual((no_email.iap_enrich_done, public.iap_enrich_done, company.iap_enrich_done),
+                         (True, True, False), "a company's address is left to Odoo's enrichment")
+
     def test_titles_without_city_or_product(self):
         with_product = self.post({"name": "Без города", "phone": "+79161112200", "product_sku": "DR-L10"}).json()
         self.assertIn("Без города", self.env["crm.lead"].browse(with_product["lead_id"]).name)
