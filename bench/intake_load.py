@@ -81,6 +81,51 @@ def run(worker, requests, concurrency, deadline):
             "p95_ms": round(percentile(latencies, 95) * 1000, 1)}
 
 
+def run_paced(worker, requests, rate, threads, deadline):
+    """Open-loop load: request ``i`` is due at ``start + i / rate`` whatever the answers before it
+    (how a site's visitors arrive); latency counts from the moment a request was due, so that a
+    server falling behind shows in it."""
+    latencies, errors = [], []
+    lock = threading.Lock()
+    position = [0]
+    start = time.perf_counter() + 0.2
+
+    def loop():
+        client = None
+        while True:
+            with lock:
+                index = position[0]
+                if index >= len(requests) or time.monotonic() > deadline:
+                    return
+                position[0] += 1
+            due = start + index / rate
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            client = client or worker.client()
+            try:
+                ok = worker.send(client, requests[index])
+            except Exception as exc:
+                ok, client = str(exc), None
+            elapsed = time.perf_counter() - due
+            with lock:
+                latencies.append(elapsed)
+                if ok is not True:
+                    errors.append(ok)
+
+    pool = [threading.Thread(target=loop) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    wall = time.perf_counter() - start
+    return {"offered_per_s": rate, "requests": len(latencies), "errors": len(errors),
+            "first_error": errors[0] if errors else None, "wall_s": round(wall, 2),
+            "req_per_s": round(len(latencies) / wall, 1),
+            "p50_ms": round(statistics.median(latencies) * 1000, 1),
+            "p95_ms": round(percentile(latencies, 95) * 1000, 1)}, start
+
+
 class Intake:
     """The intake API: ``wait`` processes each request within the call, else it is queued (202)."""
 
@@ -154,6 +199,8 @@ def main():
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--max-seconds", type=float, default=300)
+    parser.add_argument("--rate", type=float, default=200, help="requests/s of the sustained phase")
+    parser.add_argument("--seconds", type=float, default=20, help="length of the sustained phase")
     args = parser.parse_args()
     phones = [line.strip() for line in open(args.phones) if line.strip()]
     results = {}
@@ -171,6 +218,17 @@ def main():
     drain_s, status = queued.drained(started, time.monotonic() + args.max_seconds)
     results["intake_api"].update({"all_processed_s": round(drain_s, 1) if drain_s else None, "last_status": status,
                                   "processed_per_s": round(args.requests / drain_s, 1) if drain_s else None})
+    # sustained: requests arrive at --rate per second for --seconds; does processing keep up?
+    paced = Intake(args.port, args.key)
+    results["intake_api_sustained"], started = run_paced(
+        paced, make_requests(int(args.rate * args.seconds), phones, 7), args.rate, 32,
+        time.monotonic() + args.seconds * 3 + 60)
+    drain_s, status = paced.drained(started, time.monotonic() + args.max_seconds)
+    if drain_s:
+        results["intake_api_sustained"].update({
+            "all_processed_s": round(drain_s, 1), "last_status": status,
+            "processed_after_last_answer_s": round(drain_s - results["intake_api_sustained"]["wall_s"], 1),
+            "processed_per_s": round(results["intake_api_sustained"]["requests"] / drain_s, 1)})
     results["intake_api_wait"] = run(Intake(args.port, args.key, wait=True), make_requests(args.requests // 4,
                                      phones, 6), args.concurrency, time.monotonic() + args.max_seconds)
     results["json_rpc"] = run(JsonRpc(args.port, args.db, "admin", "admin"), make_requests(args.requests // 4,
