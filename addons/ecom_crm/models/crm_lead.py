@@ -356,7 +356,7 @@ class CrmLead(models.Model):
                         "email": data.get("email"), "city": data.get("city"), "zip": data.get("zip"),
                         "street": data.get("address")}
                 vals_list.append({k: v for k, v in vals.items() if v})
-            created = Partner.with_context(mail_create_nolog=True).create(vals_list)
+            created = Partner.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(vals_list)
             for item, partner in zip(new_customers.values(), created, strict=True):
                 if item["phone"]:
                     by_phone[item["phone"]] = partner

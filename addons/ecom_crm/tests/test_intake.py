@@ -133,6 +133,11 @@ class TestIntakeApi(IntakeCase):
         self.assertEqual(len(leads), 6)
         counts = [len(leads.filtered(lambda ld, u=u: ld.user_id == u)) for u in sellers]
         self.assertEqual(counts, [2, 2, 2], "the batch is spread by load, not all to one")
+        for lead in leads:
+            self.assertIn(lead.user_id.partner_id, lead.message_partner_ids,
+                          "the salesperson follows the request: the customer's replies reach them")
+        self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", [u.partner_id.id for u in sellers])]),
+                         "assigned as Odoo's own assignment does: no email per request")
 
     def test_failed_processing_is_kept_not_lost(self):
         self.post({"phone": "+79160008888"}, wait=False)
