@@ -397,7 +397,15 @@ class CrmLead(models.Model):
             item["create_index"] = len(to_create)
             to_create.append(vals)
             open_leads[partner] = item  # later requests of this customer join it
-        created = self.with_context(mail_create_nosubscribe=True).create(to_create) if to_create else self.browse()
+        created = self.with_context(mail_create_nosubscribe=True, tracking_disable=True).create(to_create) \
+            if to_create else self.browse()
+        # each salesperson follows their new requests (customers' replies reach them), without an
+        # email as with Odoo's own assignment: one insert per salesperson, not the per-record
+        # auto-subscription of create() (1 ms of CPU and 1 of database per lead)
+        for user in created.user_id:
+            self.env["mail.followers"]._insert_followers(
+                self._name, created.filtered(lambda lead, user=user: lead.user_id == user).ids,
+                user.partner_id.ids, check_existing=False)
         # 4. requests added to an open request (a note each, logged in one go), then the journal
         notes = defaultdict(list)
         for item, target in updates:

@@ -188,11 +188,8 @@ class EcomIntakeRequest(models.Model):
         A concurrency error (a lead changed meanwhile by someone else, a lock) is not the request's
         fault: it is raised for the caller to retry the batch in a new transaction."""
         pending = self.filtered(lambda e: e.state == "pending").sorted("id")
-        # created in the background: no "created" log line nor initial tracking message; the
-        # salesperson follows the request (customers' replies reach them) without an email, as
-        # with Odoo's own assignment
-        Lead = self.env["crm.lead"].with_context(mail_create_nolog=True, mail_notrack=True,
-                                                 mail_auto_subscribe_no_notify=True)
+        # created in the background: no "created" log line nor initial tracking message
+        Lead = self.env["crm.lead"].with_context(mail_create_nolog=True, tracking_disable=True)
         try:
             with self.env.cr.savepoint():
                 Lead._ecom_intake_batch(pending)
