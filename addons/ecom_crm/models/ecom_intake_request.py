@@ -16,8 +16,9 @@ QUEUE_LOCK = 0x1EC0_1A4E
 # a batch that keeps conflicting with concurrent changes is left pending for a later pass
 MAX_CONFLICTS = 5
 # a worker that found the queue taken does not try again for this long (per database): under load
-# one worker processes, the others only answer
-BUSY_SKIP_SECONDS = 0.05
+# one worker processes, the others only answer. A request answered in that time whose processor
+# stopped meanwhile is taken by the next answer, or by the cron when no request follows.
+BUSY_SKIP_SECONDS = 0.2
 _queue_busy_at = {}
 # what became of a request offered to the journal (see _enqueue)
 Enqueued = namedtuple("Enqueued", "request_id replay_id limited")
@@ -220,30 +221,38 @@ class EcomIntakeRequest(models.Model):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _process_queue(self, batch=200, budget=50.0, auto_commit=True, wait=True):
+    def _process_queue(self, batch=200, budget=50.0, auto_commit=True, wait=True, yield_to_traffic=False):
         """Process the queue in batches, committing each, until empty or ``budget`` seconds passed;
         returns how many requests were processed.
 
-        Run by the cron and, right after answering, by the HTTP worker that journaled a request
-        (``wait=False``: it gives up at once when another processor holds the queue).
+        Run by the cron and, right after answering, by the HTTP worker that journaled a request:
+        ``wait=False``, it gives up at once when another processor holds the queue; out of time
+        while requests keep arriving it stops (the next answer goes on), and when they stopped
+        arriving it finishes the queue (up to three times its time) since nobody else would.
+        ``yield_to_traffic``: the cron, whose worker runs at a lower CPU priority, leaves the
+        queue to the HTTP workers while requests arrive: holding it starved would stall them.
         """
         started = time.monotonic()
         processed = 0
         looked_again = False
         conflicts = 0
         while True:
-            if time.monotonic() - started >= budget:
-                # out of time, maybe with requests left: the cron comes (a burst's last requests)
-                if auto_commit:
-                    self._wake_processor(always=True)
-                break
+            elapsed = time.monotonic() - started
+            if elapsed >= budget and auto_commit:
+                if wait or elapsed >= 3 * budget:
+                    self._wake_processor(always=True)  # what is left: the cron
+                    break
+                if self._traffic_ongoing():
+                    break  # the next answer goes on
             if not self._lock_queue():
-                if not wait or not auto_commit:
+                if not wait or not auto_commit or yield_to_traffic:
                     _queue_busy_at[self.env.cr.dbname] = time.monotonic()
                     break  # the processor holding the queue sees our requests: it looks again before it stops
                 self.env.cr.rollback()
                 time.sleep(0.2)
                 continue
+            if yield_to_traffic and processed and self._traffic_ongoing():
+                break
             self.env.cr.execute("""
                 SELECT id FROM ecom_intake_request WHERE state = 'pending'
                  ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
@@ -276,16 +285,28 @@ class EcomIntakeRequest(models.Model):
         return processed
 
     @api.model
+    def _traffic_ongoing(self):
+        """Whether a request arrived within the last second and waits."""
+        self.env.cr.execute("""
+            SELECT 1 FROM ecom_intake_request
+             WHERE state = 'pending' AND create_date >= (now() at time zone 'utc') - interval '1 second'
+             LIMIT 1
+        """)
+        return bool(self.env.cr.fetchone())
+
+    @api.model
     def _cron_process_pending(self, batch=200, budget=50.0, auto_commit=True):
-        """The cron's pass over the queue: requests the HTTP workers did not get to (or all of
-        them when the after-answer processing is off)."""
-        return self._process_queue(batch=batch, budget=budget, auto_commit=auto_commit)
+        """The cron's pass over the queue: the requests the HTTP workers did not get to, leaving
+        them the queue while requests arrive; all of them when after-answer processing is off."""
+        helper = self._process_after_answer_enabled()
+        return self._process_queue(batch=50 if helper else batch, budget=budget, auto_commit=auto_commit,
+                                   yield_to_traffic=helper)
 
     @api.model
     def _process_after_answer(self):
-        """A short pass over the queue by the HTTP worker that has just answered (see the
-        controller): the workers are not niced like the cron worker, so under load requests become
-        leads while they keep coming, not after the burst."""
+        """A pass over the queue by the HTTP worker that has just answered (see the controller):
+        the workers are not niced like the cron worker, so under load requests become leads while
+        they keep coming, not after the burst."""
         if not self._process_after_answer_enabled():
             return 0
         if time.monotonic() - _queue_busy_at.get(self.env.cr.dbname, 0) < BUSY_SKIP_SECONDS:
