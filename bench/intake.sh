@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Intake benchmark: a database with the addons and a demo store of 100,000 customers (override with
 # the first argument), Odoo serving on 127.0.0.1 with BENCH_WORKERS HTTP workers (default 4) and 1
-# cron worker (Odoo's sizing rule for this 2-core machine), then requests through the intake API (queued, as sites send them, and ?wait=1) and
-# the same requests through JSON-RPC (find the customer, create if missing, create the lead), side
-# by side in one run. Figures: requests/s and latency p50/p95 per path, and for the queued API the
-# time until the last request became a lead.
+# cron worker (Odoo's sizing rule for this 2-core machine), then, side by side in one run:
+#  - a burst of [requests] through the intake API as fast as 8 clients go (queued, as sites send
+#    them), and the time until the last one became a lead;
+#  - a sustained phase: requests arriving at BENCH_RATE per second (200) for BENCH_SECONDS (20),
+#    open loop, and how long after the last answer every one was a lead;
+#  - ?wait=1 (the lead created within the call) and the same requests through JSON-RPC (find the
+#    customer, create if missing, create the lead).
+# Figures: requests/s and latency p50/p95 per path.
 #   bench/intake.sh [customers] [requests]
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -31,6 +35,8 @@ log "installing the addons into $DB"
 odoo_bin -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn >/dev/null 2>&1 || die "install failed"
 log "demo store with $CUSTOMERS customers"
 odoo_bin ecom_demo_store -d "$DB" --scale medium --customers "$CUSTOMERS" --log-level=warn >/dev/null || die "demo failed"
+# a store's database is in a steady state, not just bulk-loaded: no autovacuum backlog during the run
+psql -d "$DB" -qXc "VACUUM ANALYZE" || die "vacuum failed"
 WORK=$(mktemp -d)
 odoo_bin shell -d "$DB" --log-level=warn --no-http >"$WORK/key" 2>/dev/null <<'PY'
 team = env["crm.team"].search([("name", "=", "Интернет-магазин")], limit=1)
@@ -48,5 +54,5 @@ SERVER_PID=$!
 for _ in $(seq 60); do curl -s -o /dev/null "http://127.0.0.1:$PORT/web/login" && break; sleep 1; done
 kill -0 "$SERVER_PID" 2>/dev/null || { tail -5 "$WORK/server.log" >&2; die "the server did not start"; }
 python "$ROOT/bench/intake_load.py" --port "$PORT" --db "$DB" --key "$KEY" --phones "$WORK/phones" \
-    --requests "$REQUESTS" --concurrency 8
+    --requests "$REQUESTS" --concurrency 8 --rate "${BENCH_RATE:-200}" --seconds "${BENCH_SECONDS:-20}"
 psql -d "$DB" -AtXc "SELECT 'customers: ' || count(*) FROM res_partner"
