@@ -87,13 +87,19 @@ class DemoStoreGenerator:
         started = time.perf_counter()
         self._prepare()
         self.cr.execute("SELECT setseed(%s)", [(self.seed % 1000) / 1000.0])
-        for start in range(0, self.n_customers, self.chunk_size):
-            size = min(self.chunk_size, self.n_customers - start)
-            self._generate_chunk(start, size)
-            if self.commit:
-                self.cr.commit()
-            _logger.info("demo store: %d/%d customers, %d order lines, %d leads",
-                         start + size, self.n_customers, self.stats["order_lines"], self.stats["leads"])
+        column_defaults = self._set_required_defaults()
+        try:
+            for start in range(0, self.n_customers, self.chunk_size):
+                size = min(self.chunk_size, self.n_customers - start)
+                self._generate_chunk(start, size)
+                if self.commit:
+                    self.cr.commit()
+                _logger.info("demo store: %d/%d customers, %d order lines, %d leads",
+                             start + size, self.n_customers, self.stats["order_lines"], self.stats["leads"])
+        finally:
+            for table, column in column_defaults:
+                self.cr.execute(SQL("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", SQL.identifier(table),
+                                    SQL.identifier(column)))
         self._finish()
         wall = time.perf_counter() - started
         rows = sum(self.stats.values())
@@ -334,6 +340,28 @@ class DemoStoreGenerator:
             "has_sanitized": self._has_column("res_partner", "phone_sanitized"),
         }
         return self._cached_params
+
+    def _set_required_defaults(self):
+        """Apps installed next to ours add required columns the SQL below does not know (Inventory's
+        shipping policy on orders): while the generator inserts, such columns get the ORM's default
+        as a column default. Returns the ``(table, column)`` pairs to reset afterwards."""
+        added = []
+        for model_name, table in (("res.partner", "res_partner"), ("sale.order", "sale_order"),
+                                  ("sale.order.line", "sale_order_line"), ("crm.lead", "crm_lead")):
+            Model = self.env[model_name]
+            self.cr.execute("""
+                SELECT column_name FROM information_schema.columns
+                 WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL
+            """, [table])
+            names = [name for (name,) in self.cr.fetchall() if name in Model._fields]
+            for name, value in Model.default_get(names).items():
+                value = Model._fields[name].convert_to_column(value, Model)
+                if value is None or value is False:
+                    continue
+                self.cr.execute(SQL("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", SQL.identifier(table),
+                                    SQL.identifier(name), value))
+                added.append((table, name))
+        return added
 
     def _has_column(self, table, column):
         self.cr.execute("SELECT 1 FROM information_schema.columns WHERE table_name=%s AND column_name=%s",

@@ -32,6 +32,18 @@ class TestDemoStore(EcomCrmCase):
         cls.customers = cls.Partner.search([("email", "=like", "%@%"), ("create_uid", "=", cls.env.uid),
                                             ("lastname", "!=", False), ("user_ids", "=", False)])
 
+    def test_required_columns_of_other_apps(self):
+        """Inventory makes the shipping policy of orders required; any app may add such a column
+        the SQL does not know: it gets the ORM's default while the generator inserts, no more."""
+        self.env.cr.execute("UPDATE res_partner SET ecom_customer_status = 'new' WHERE ecom_customer_status IS NULL")
+        self.env.cr.execute("ALTER TABLE res_partner ALTER COLUMN ecom_customer_status SET NOT NULL")
+        stats = DemoStoreGenerator(self.env, customers=20, products=10, leads=5, managers=2, today=self.today,
+                                   seed=11).run()
+        self.assertEqual(stats["customers"], 20)
+        self.env.cr.execute("""SELECT column_default FROM information_schema.columns
+                                WHERE table_name = 'res_partner' AND column_name = 'ecom_customer_status'""")
+        self.assertIsNone(self.env.cr.fetchone()[0], "the column default is removed afterwards")
+
     def test_volumes(self):
         self.assertEqual(self.stats["customers"], 300)
         self.assertGreater(self.stats["leads"], 100)
