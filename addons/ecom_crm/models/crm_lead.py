@@ -72,6 +72,16 @@ class CrmLead(models.Model):
             CREATE INDEX IF NOT EXISTS crm_lead_ecom_open_by_user_idx ON crm_lead (user_id, date_open)
              WHERE active AND type = 'opportunity' AND (probability < 100 OR probability IS NULL)
         """)
+        if "iap_enrich_done" in self._fields:
+            # Odoo's lead enrichment job (crm_iap_enrich) runs after every creation of leads and
+            # looks for the last hour's leads still to enrich: with requests coming in by the
+            # thousand, a scan of all of them (70 ms on 64,000) at every batch. Leads still to
+            # enrich are few (private customers' are marked at creation): a partial index makes
+            # that search free. Its predicate is the ORM's own spelling of the job's domain.
+            self.env.cr.execute("""
+                CREATE INDEX IF NOT EXISTS crm_lead_ecom_to_enrich_idx ON crm_lead (create_date)
+                 WHERE active AND (iap_enrich_done IS NULL OR NOT iap_enrich_done)
+            """)
 
     # ------------------------------------------------------------------ computes
     @api.depends("ecom_lost_stage_id", "lost_reason_id", "active")

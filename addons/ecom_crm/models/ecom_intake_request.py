@@ -34,15 +34,15 @@ class EcomIntakeRequest(models.Model):
 
     state = fields.Selection(
         [("pending", "Waiting"), ("done", "Done"), ("failed", "Failed")], default="done", required=True,
-        index=True, readonly=True, help="Requests from the API are answered at once and turned into leads in "
+        readonly=True, help="Requests from the API are answered at once and turned into leads in "
                                         "the background, in arrival order.")
     error = fields.Text(readonly=True)
     data = fields.Json("Validated request", readonly=True)
     channel = fields.Selection(
         [("api", "Site / API"), ("call", "Phone call"), ("email", "Email")], string="Received by", required=True,
         default="api", help="How the request reached us; its marketing channel is the UTM source.")
-    source_id = fields.Many2one("ecom.intake.source", "API source", index=True, ondelete="set null")
-    idempotency_key = fields.Char(index=True)
+    source_id = fields.Many2one("ecom.intake.source", "API source", ondelete="set null")
+    idempotency_key = fields.Char()
     lead_id = fields.Many2one("crm.lead", "Request", index="btree_not_null", ondelete="set null")
     partner_id = fields.Many2one("res.partner", "Customer", index="btree_not_null", ondelete="set null")
     result = fields.Selection(
@@ -65,7 +65,7 @@ class EcomIntakeRequest(models.Model):
              "first number of the last minute from the last one instead of counting the journal.")
     payload = fields.Json(readonly=True, groups="sales_team.group_sale_manager")
     remote_addr = fields.Char("From address", readonly=True)
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
 
     _sql_constraints = [
         ("idempotency_unique", "UNIQUE(source_id, idempotency_key)",
@@ -321,8 +321,17 @@ class EcomIntakeRequest(models.Model):
             "ecom_crm.intake_process_after_answer", "True"))
 
     def init(self):
-        # the rate limit counts a source's requests of the last minute
+        # Every request inserts a row and updates it once processed (state and links change: the
+        # update touches every index), so the journal keeps the indexes its queries use only:
+        # the rate limit's (source, date), which also serves the source's list; the idempotency
+        # key's unique (source, key); the queue's partial index of waiting and failed entries.
         self.env.cr.execute("""
             CREATE INDEX IF NOT EXISTS ecom_intake_request_source_date_idx
-                ON ecom_intake_request (source_id, create_date)
+                ON ecom_intake_request (source_id, create_date);
+            CREATE INDEX IF NOT EXISTS ecom_intake_request_open_idx
+                ON ecom_intake_request (id) WHERE state IN ('pending', 'failed');
+            DROP INDEX IF EXISTS ecom_intake_request__state_index;
+            DROP INDEX IF EXISTS ecom_intake_request__source_id_index;
+            DROP INDEX IF EXISTS ecom_intake_request__idempotency_key_index;
+            DROP INDEX IF EXISTS ecom_intake_request__company_id_index;
         """)

@@ -7,6 +7,7 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import fields, sql_db
 from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
+from odoo.tools import SQL
 
 from ..models.ecom_intake_request import QUEUE_LOCK
 from ..tools.intake import validate_request
@@ -78,6 +79,25 @@ class TestIntakeApi(IntakeCase):
         company = Lead.browse(self.post({"phone": "+79160004403", "email": "zakupki@zavod-ural.ru"}).json()["lead_id"])
         self.assertEqual((no_email.iap_enrich_done, public.iap_enrich_done, company.iap_enrich_done),
                          (True, True, False), "a company's address is left to Odoo's enrichment")
+
+    def test_enrichment_job_search_can_use_its_index(self):
+        """Odoo's enrichment job runs after every creation of leads; with thousands of requests an
+        hour, its search must not read them all (the domain is the job's own, see crm_iap_enrich)."""
+        if "iap_enrich_done" not in self.env["crm.lead"]._fields:
+            self.skipTest("Odoo's lead enrichment (crm_iap_enrich) is not installed")
+        self.env.cr.execute(SQL("""
+            INSERT INTO crm_lead (name, type, active, probability, iap_enrich_done, company_id, create_date, write_date)
+            SELECT 'history ' || i, 'opportunity', true, 10, true, %s, now() - interval '20 minutes', now()
+              FROM generate_series(1, 5000) i
+        """, self.env.company.id))
+        self.env.cr.execute("ANALYZE crm_lead")
+        query = self.env["crm.lead"]._search([
+            ("iap_enrich_done", "=", False), ("reveal_id", "=", False),
+            "|", ("probability", "<", 100), ("probability", "=", False),
+            ("create_date", ">", fields.Datetime.now() - timedelta(hours=1))])
+        self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("crm_lead_ecom_to_enrich_idx", plan)
 
     def test_titles_without_city_or_product(self):
         with_product = self.post({"name": "Без города", "phone": "+79161112200", "product_sku": "DR-L10"}).json()
