@@ -44,51 +44,15 @@ def make_requests(count, phones, seed):
     return out
 
 
-def run(worker, requests, concurrency, deadline):
-    latencies, errors = [], []
-    lock = threading.Lock()
-    queue = list(requests)
-
-    def loop():
-        client = None
-        while True:
-            with lock:
-                if not queue or time.monotonic() > deadline:
-                    return
-                item = queue.pop()
-            client = client or worker.client()
-            started = time.perf_counter()
-            try:
-                ok = worker.send(client, item)
-            except Exception as exc:
-                ok, client = str(exc), None
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                if ok is not True:
-                    errors.append(ok)
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=loop) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    return {"requests": len(latencies), "errors": len(errors), "first_error": errors[0] if errors else None,
-            "wall_s": round(wall, 2), "req_per_s": round(len(latencies) / wall, 1),
-            "p50_ms": round(statistics.median(latencies) * 1000, 1),
-            "p95_ms": round(percentile(latencies, 95) * 1000, 1)}
-
-
-def run_paced(worker, requests, rate, threads, deadline):
-    """Open-loop load: request ``i`` is due at ``start + i / rate`` whatever the answers before it
-    (how a site's visitors arrive); latency counts from the moment a request was due, so that a
-    server falling behind shows in it."""
+def run(worker, requests, concurrency, deadline, rate=None):
+    """Send ``requests`` from ``concurrency`` threads. Closed loop (each thread sends its next
+    request when the previous one is answered), or with ``rate`` open loop: request ``i`` is due at
+    ``start + i / rate`` whatever the answers before it (how a site's visitors arrive), and its
+    latency counts from that moment, so that a server falling behind shows in it."""
     latencies, errors = [], []
     lock = threading.Lock()
     position = [0]
-    start = time.perf_counter() + 0.2
+    start = time.perf_counter()
 
     def loop():
         client = None
@@ -98,32 +62,34 @@ def run_paced(worker, requests, rate, threads, deadline):
                 if index >= len(requests) or time.monotonic() > deadline:
                     return
                 position[0] += 1
-            due = start + index / rate
-            pause = due - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
+            if rate:
+                due = start + index / rate
+                pause = due - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
             client = client or worker.client()
+            sent = due if rate else time.perf_counter()
             try:
                 ok = worker.send(client, requests[index])
             except Exception as exc:
                 ok, client = str(exc), None
-            elapsed = time.perf_counter() - due
+            elapsed = time.perf_counter() - sent
             with lock:
                 latencies.append(elapsed)
                 if ok is not True:
                     errors.append(ok)
 
-    pool = [threading.Thread(target=loop) for _ in range(threads)]
-    for thread in pool:
+    threads = [threading.Thread(target=loop) for _ in range(concurrency)]
+    for thread in threads:
         thread.start()
-    for thread in pool:
+    for thread in threads:
         thread.join()
     wall = time.perf_counter() - start
-    return {"offered_per_s": rate, "requests": len(latencies), "errors": len(errors),
-            "first_error": errors[0] if errors else None, "wall_s": round(wall, 2),
-            "req_per_s": round(len(latencies) / wall, 1),
+    return {**({"offered_per_s": rate} if rate else {}),
+            "requests": len(latencies), "errors": len(errors), "first_error": errors[0] if errors else None,
+            "wall_s": round(wall, 2), "req_per_s": round(len(latencies) / wall, 1),
             "p50_ms": round(statistics.median(latencies) * 1000, 1),
-            "p95_ms": round(percentile(latencies, 95) * 1000, 1)}, start
+            "p95_ms": round(percentile(latencies, 95) * 1000, 1)}
 
 
 class Intake:
@@ -220,9 +186,9 @@ def main():
                                   "processed_per_s": round(args.requests / drain_s, 1) if drain_s else None})
     # sustained: requests arrive at --rate per second for --seconds; does processing keep up?
     paced = Intake(args.port, args.key)
-    results["intake_api_sustained"], started = run_paced(
-        paced, make_requests(int(args.rate * args.seconds), phones, 7), args.rate, 32,
-        time.monotonic() + args.seconds * 3 + 60)
+    started = time.perf_counter()
+    results["intake_api_sustained"] = run(paced, make_requests(int(args.rate * args.seconds), phones, 7), 32,
+                                          time.monotonic() + args.seconds * 3 + 60, rate=args.rate)
     drain_s, status = paced.drained(started, time.monotonic() + args.max_seconds)
     if drain_s:
         results["intake_api_sustained"].update({
