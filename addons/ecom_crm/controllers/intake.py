@@ -146,10 +146,9 @@ class IntakeController(http.Controller):
             if queued.limited:
                 return self._too_many(auth.rate_limit)
             if not queued.request_id:
-                previous = Journal.browse(queued.replay_id) if queued.replay_id else Journal._find_key(source, key)
-                if not previous:
+                if not queued.replay_id:  # not expected: the database makes a concurrent duplicate retry
                     return error(409, "conflict", "this idempotency key is being used by a concurrent request: retry")
-                return self._replay(previous)
+                return self._replay(Journal.browse(queued.replay_id))
             response = json_response(202, {"request_id": queued.request_id, "status": "pending", "replayed": False})
             response.call_on_close(functools.partial(process_after_answer, env.cr.dbname))
             return response
