@@ -11,6 +11,7 @@ from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 from odoo.modules.registry import Registry
 
+from ..models.ecom_intake_request import queue_recently_busy
 from ..tools.intake import validate_request
 
 _logger = logging.getLogger(__name__)
@@ -23,8 +24,8 @@ def process_after_answer(dbname):
     into leads (one worker at a time, see ``ecom.intake.request._process_queue``). Tests drive the
     queue themselves: their server shares the test's cursor."""
     registry = Registry(dbname)
-    if registry.in_test_mode():
-        return
+    if registry.in_test_mode() or queue_recently_busy(dbname):
+        return  # the worker holding the queue sees this request before it stops: no cursor needed
     try:
         with registry.cursor() as cr:
             api.Environment(cr, SUPERUSER_ID, {})["ecom.intake.request"]._process_after_answer()
@@ -142,7 +143,9 @@ class IntakeController(http.Controller):
         if request.httprequest.args.get("wait", "").lower() not in ("1", "true", "yes"):
             # journaled now (a known key answered, the rate checked, in one statement), turned into a
             # lead in arrival order after the answer has left (below) or by the cron
-            queued = Journal._enqueue(clean, source, auth.company_id, auth.rate_limit, remote_addr)
+            after_answer = Journal._process_after_answer_enabled()
+            queued = Journal._enqueue(clean, source, auth.company_id, auth.rate_limit, remote_addr,
+                                      wake=not after_answer)
             if queued.limited:
                 return self._too_many(auth.rate_limit)
             if not queued.request_id:
@@ -150,7 +153,8 @@ class IntakeController(http.Controller):
                     return error(409, "conflict", "this idempotency key is being used by a concurrent request: retry")
                 return self._replay(Journal.browse(queued.replay_id))
             response = json_response(202, {"request_id": queued.request_id, "status": "pending", "replayed": False})
-            response.call_on_close(functools.partial(process_after_answer, env.cr.dbname))
+            if after_answer:
+                response.call_on_close(functools.partial(process_after_answer, env.cr.dbname))
             return response
         previous = key and Journal._find_key(source, key)
         if previous:

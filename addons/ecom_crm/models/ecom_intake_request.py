@@ -20,6 +20,19 @@ MAX_CONFLICTS = 5
 # stopped meanwhile is taken by the next answer, or by the cron when no request follows.
 BUSY_SKIP_SECONDS = 0.2
 _queue_busy_at = {}
+# while requests keep coming, a batch of fewer than half the batch size waits until its oldest
+# request is this old (one worker waits, holding GATHER_LOCK): a batch's fixed cost (the ORM's
+# reads, the customers' and open leads' searches, the commit) is then shared by more requests
+GATHER_SECONDS = 0.5
+GATHER_LOCK = 0x1EC0_1A4F
+
+
+def queue_recently_busy(dbname):
+    """Whether a worker of this process found the queue of ``dbname`` taken an instant ago (no
+    need to open a cursor to find it taken again)."""
+    return time.monotonic() - _queue_busy_at.get(dbname, 0) < BUSY_SKIP_SECONDS
+
+
 # what became of a request offered to the journal (see _enqueue)
 Enqueued = namedtuple("Enqueued", "request_id replay_id limited")
 
@@ -130,9 +143,10 @@ class EcomIntakeRequest(models.Model):
         return self.env.cr.fetchone()[0] >= limit
 
     @api.model
-    def _enqueue(self, data, source, company_id, rate_limit, remote_addr=None):
+    def _enqueue(self, data, source, company_id, rate_limit, remote_addr=None, wake=None):
         """Journal a validated API request for processing, unless its idempotency key is known or
-        the source is over its rate: ``Enqueued(request_id, replay_id, limited)``.
+        the source is over its rate: ``Enqueued(request_id, replay_id, limited)``; ``wake``: trigger
+        the cron for it (by default unless the HTTP workers process the queue after answering).
 
         The intake API's hot path, one statement: the known key, the rate count and the INSERT
         (written here rather than through ``create()``: no computed or related fields, nothing else
@@ -165,7 +179,7 @@ class EcomIntakeRequest(models.Model):
             values=SQL(", ").join(SQL("%s", vals[name]) for name in columns),
         ), log_exceptions=False)  # the same key sent at the same instant: Odoo retries the request
         request_id, replay_id, recent = self.env.cr.fetchone()
-        if request_id and not self._process_after_answer_enabled():
+        if request_id and (wake if wake is not None else not self._process_after_answer_enabled()):
             self._wake_processor()
         return Enqueued(request_id, replay_id, not request_id and not replay_id and recent >= rate_limit)
 
@@ -221,7 +235,8 @@ class EcomIntakeRequest(models.Model):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _process_queue(self, batch=200, budget=50.0, auto_commit=True, wait=True, yield_to_traffic=False):
+    def _process_queue(self, batch=200, budget=50.0, auto_commit=True, wait=True, yield_to_traffic=False,
+                       gather=0.0):
         """Process the queue in batches, committing each, until empty or ``budget`` seconds passed;
         returns how many requests were processed.
 
@@ -231,6 +246,8 @@ class EcomIntakeRequest(models.Model):
         arriving it finishes the queue (up to three times its time) since nobody else would.
         ``yield_to_traffic``: the cron, whose worker runs at a lower CPU priority, leaves the
         queue to the HTTP workers while requests arrive: holding it starved would stall them.
+        ``gather``: a batch of fewer than half ``batch`` requests whose oldest arrived less than
+        ``gather`` seconds ago waits for more (see :meth:`_gather`).
         """
         started = time.monotonic()
         processed = 0
@@ -254,10 +271,19 @@ class EcomIntakeRequest(models.Model):
             if yield_to_traffic and processed and self._traffic_ongoing():
                 break
             self.env.cr.execute("""
-                SELECT id FROM ecom_intake_request WHERE state = 'pending'
+                SELECT id, EXTRACT(EPOCH FROM (now() at time zone 'utc') - create_date)
+                  FROM ecom_intake_request WHERE state = 'pending'
                  ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
             """, [batch])
-            ids = [row[0] for row in self.env.cr.fetchall()]
+            rows = self.env.cr.fetchall()
+            ids = [row[0] for row in rows]
+            if ids and gather and len(ids) < batch // 2 and rows[0][1] < gather:
+                if self._gather(gather - float(rows[0][1])):
+                    continue
+                _queue_busy_at[self.env.cr.dbname] = time.monotonic()
+                if auto_commit:
+                    self.env.cr.commit()
+                break  # another worker is gathering this batch
             if not ids:
                 if looked_again or not auto_commit:
                     break
@@ -285,6 +311,26 @@ class EcomIntakeRequest(models.Model):
         return processed
 
     @api.model
+    def _gather(self, seconds):
+        """Let requests gather for ``seconds``, the queue free meanwhile, unless another worker
+        already waits for the same (False then, and it takes the batch).
+
+        Under load a batch taken as soon as a request is answered holds a few requests and each
+        batch costs the same reads, searches and commit whatever its size: a batch of 100 costs
+        about half as much per request as one of 20. One worker waits, holding a session lock
+        (released by the end of the wait, or by the connection's end or reuse whatever happens)."""
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_lock(%s)", [GATHER_LOCK])
+        if not cr.fetchone()[0]:
+            return False
+        try:
+            cr.commit()  # the queue and the batch's rows are free while we wait
+            time.sleep(min(seconds, GATHER_SECONDS))
+        finally:
+            cr.execute("SELECT pg_advisory_unlock(%s)", [GATHER_LOCK])
+        return True
+
+    @api.model
     def _traffic_ongoing(self):
         """Whether a request arrived within the last second and waits."""
         self.env.cr.execute("""
@@ -309,11 +355,11 @@ class EcomIntakeRequest(models.Model):
         they keep coming, not after the burst."""
         if not self._process_after_answer_enabled():
             return 0
-        if time.monotonic() - _queue_busy_at.get(self.env.cr.dbname, 0) < BUSY_SKIP_SECONDS:
+        if queue_recently_busy(self.env.cr.dbname):
             # another worker held the queue an instant ago: it will see this request before it stops
             return 0
         budget = self.env["ir.config_parameter"].sudo().get_param("ecom_crm.intake_process_seconds", "10")
-        return self._process_queue(batch=100, budget=float(budget or 10), wait=False)
+        return self._process_queue(batch=100, budget=float(budget or 10), wait=False, gather=GATHER_SECONDS)
 
     @api.model
     def _process_after_answer_enabled(self):

@@ -9,7 +9,8 @@ from odoo import fields, sql_db
 from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
 from odoo.tools import SQL
 
-from ..models.ecom_intake_request import QUEUE_LOCK
+from ..models import ecom_intake_request as journal_module
+from ..models.ecom_intake_request import GATHER_LOCK, QUEUE_LOCK
 from ..tools.intake import validate_request
 
 URL = "/ecom_crm/api/v1/requests"
@@ -304,6 +305,70 @@ class TestIntakeApi(IntakeCase):
             other.execute("SELECT pg_advisory_unlock(%s)", [QUEUE_LOCK])
         finally:
             other.close()
+        self.assertEqual(self.process_queue(), 1)
+
+    def age_queue(self, seconds):
+        self.env.cr.execute("UPDATE ecom_intake_request SET create_date = create_date - make_interval(secs => %s) "
+                            "WHERE state = 'pending'", [seconds])
+
+    def test_small_young_batch_gathers_then_is_processed(self):
+        """Under load a worker lets a small batch of requests that have just arrived wait for more
+        (a batch costs the same reads and searches whatever its size) and then processes it all."""
+        for index in range(3):
+            self.post({"phone": f"+7916000051{index}"}, wait=False)
+        waits = []
+
+        def gather(journal, seconds):
+            waits.append(seconds)
+            self.age_queue(1)  # meanwhile time passes
+            return True
+
+        Journal = self.env["ecom.intake.request"]
+        with patch.object(type(Journal), "_gather", gather):
+            processed = Journal._process_queue(batch=100, auto_commit=False, wait=False, gather=0.5)
+        self.assertEqual(processed, 3)
+        self.assertEqual(len(waits), 1, "one wait, then the batch")
+        self.assertTrue(0 < waits[0] <= 0.5)
+
+    def test_no_gathering_for_a_full_or_old_batch(self):
+        """A batch of at least half the batch size, or whose oldest request has waited long enough,
+        is processed at once; without ``gather`` (the cron) nothing waits."""
+        Journal = self.env["ecom.intake.request"]
+        for index in range(2):
+            self.post({"phone": f"+7916000052{index}"}, wait=False)
+        with patch.object(type(Journal), "_gather", side_effect=AssertionError("no wait expected")):
+            self.assertEqual(Journal._process_queue(batch=4, auto_commit=False, wait=False, gather=0.5), 2)
+            self.post({"phone": "+79160000529"}, wait=False)
+            self.age_queue(0.6)
+            self.assertEqual(Journal._process_queue(batch=100, auto_commit=False, wait=False, gather=0.5), 1)
+            self.post({"phone": "+79160000528"}, wait=False)
+            self.assertEqual(self.process_queue(), 1)
+
+    def test_one_worker_gathers_the_others_leave_the_batch_to_it(self):
+        """While a worker waits for a batch to gather, another worker's pass leaves at once (and does
+        not look at the queue for an instant): the waiting one takes its request too."""
+        self.post({"phone": "+79160000530"}, wait=False)
+        Journal = self.env["ecom.intake.request"]
+        dbname = self.env.cr.dbname
+        journal_module._queue_busy_at.pop(dbname, None)
+        other = sql_db.db_connect(dbname).cursor()
+        try:
+            other.execute("SELECT pg_advisory_lock(%s)", [GATHER_LOCK])
+            with self.registry.cursor() as cr:
+                self.assertFalse(Journal.with_env(Journal.env(cr=cr))._gather(0.01), "another worker waits")
+            self.assertEqual(Journal._process_queue(batch=100, auto_commit=False, wait=False, gather=0.5), 0)
+            self.assertTrue(journal_module.queue_recently_busy(dbname))
+            other.execute("SELECT pg_advisory_unlock(%s)", [GATHER_LOCK])
+            with self.registry.cursor() as cr:
+                self.assertTrue(Journal.with_env(Journal.env(cr=cr))._gather(0.01))
+                cr.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s",
+                           [GATHER_LOCK])
+                self.assertEqual(cr.fetchone()[0], 0, "the wait's lock is released")
+        finally:
+            other.close()
+        journal_module._queue_busy_at.pop(dbname, None)
+        entry = Journal.search([("phone", "=", "+79160000530")])
+        self.assertEqual(entry.state, "pending")
         self.assertEqual(self.process_queue(), 1)
 
 
