@@ -1,3 +1,4 @@
+import itertools
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -407,8 +408,7 @@ class CrmLead(models.Model):
             item["create_index"] = len(to_create)
             to_create.append(vals)
             open_leads[partner] = item  # later requests of this customer join it
-        created = self.with_context(mail_create_nosubscribe=True, tracking_disable=True).create(to_create) \
-            if to_create else self.browse()
+        created = self._ecom_create_in_stages(to_create)
         # each salesperson follows their new requests (customers' replies reach them), without an
         # email as with Odoo's own assignment: one insert per salesperson, not the per-record
         # auto-subscription of create() (1 ms of CPU and 1 of database per lead)
@@ -441,6 +441,21 @@ class CrmLead(models.Model):
                 "error": False,
             })
         return entries
+
+    @api.model
+    def _ecom_create_in_stages(self, vals_list):
+        """Create new requests whose ``vals`` name their stage (the team's first open one), in order.
+
+        The stage is given as the creation's default, one ``create`` per run of requests for the
+        same stage (usually the whole batch; runs keep the ids in arrival order): crm's ``create``
+        looks for won stages once per lead whose values name a stage (a request that has just
+        arrived is neither won nor lost), 10% of the processing of a batch."""
+        Lead = self.with_context(mail_create_nosubscribe=True, tracking_disable=True)
+        ids = []
+        for stage_id, run in itertools.groupby(vals_list, key=lambda vals: vals["stage_id"]):
+            ids += Lead.with_context(default_stage_id=stage_id).create([
+                {key: value for key, value in vals.items() if key != "stage_id"} for vals in run]).ids
+        return self.browse(ids)
 
     @api.model
     def _ecom_log_notes(self, notes):

@@ -160,6 +160,29 @@ class TestIntakeApi(IntakeCase):
         self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", [u.partner_id.id for u in sellers])]),
                          "assigned as Odoo's own assignment does: no email per request")
 
+    def test_one_batch_across_teams_puts_each_request_in_its_teams_first_stage(self):
+        """Requests of one batch for two teams with different pipelines: each new lead in its own
+        team's first open stage, the journal pointing at the right lead, in arrival order."""
+        other_team = self.env["crm.team"].create({"name": "Маркетплейсы"})
+        own_stage = self.env["crm.stage"].create({"name": "Заказ с маркетплейса", "sequence": 0,
+                                                  "team_id": other_team.id})
+        other_source = self.env["ecom.intake.source"].create({
+            "name": "Маркетплейс", "kind": "marketplace", "team_id": other_team.id, "rate_limit": 1000})
+        other_key = other_source._generate_key()
+        phones = ["+79160000601", "+79160000602", "+79160000603", "+79160000604"]
+        for index, phone in enumerate(phones):
+            self.post({"phone": phone}, key=other_key if index % 2 else None, wait=False)
+        self.assertEqual(self.process_queue(), 4)
+        entries = self.env["ecom.intake.request"].search([("phone", "in", phones)], order="id")
+        self.assertEqual(entries.mapped("phone"), phones)
+        self.assertEqual(entries.mapped("lead_id.partner_id.phone"), phones, "each entry points at its own lead")
+        leads = entries.mapped("lead_id")
+        self.assertEqual([lead.team_id for lead in leads], [self.team, other_team, self.team, other_team])
+        shared_first = self.env["crm.lead"]._stage_find(team_id=self.team.id, domain=[("fold", "=", False)])
+        self.assertEqual([lead.stage_id for lead in leads], [shared_first, own_stage, shared_first, own_stage])
+        self.assertEqual(leads.ids, sorted(leads.ids), "created in arrival order")
+        self.assertNotIn("default_stage_id", leads.env.context)
+
     def test_failed_processing_is_kept_not_lost(self):
         self.post({"phone": "+79160008888"}, wait=False)
         self.post({"phone": "+79160008889"}, wait=False)
