@@ -252,6 +252,7 @@ class EcomIntakeRequest(models.Model):
         started = time.monotonic()
         processed = 0
         looked_again = False
+        gathered = False  # this worker waited for a batch: the others left it to us, we must take it
         conflicts = 0
         while True:
             elapsed = time.monotonic() - started
@@ -262,6 +263,11 @@ class EcomIntakeRequest(models.Model):
                 if self._traffic_ongoing():
                     break  # the next answer goes on
             if not self._lock_queue():
+                if gathered:  # a worker that is leaving holds the queue for an instant
+                    if auto_commit:
+                        self.env.cr.commit()  # a fresh snapshot for the next try
+                    time.sleep(0.05)
+                    continue
                 if not wait or not auto_commit or yield_to_traffic:
                     _queue_busy_at[self.env.cr.dbname] = time.monotonic()
                     break  # the processor holding the queue sees our requests: it looks again before it stops
@@ -279,6 +285,7 @@ class EcomIntakeRequest(models.Model):
             ids = [row[0] for row in rows]
             if ids and gather and len(ids) < batch // 2 and rows[0][1] < gather:
                 if self._gather(gather - float(rows[0][1])):
+                    gathered = True
                     continue
                 _queue_busy_at[self.env.cr.dbname] = time.monotonic()
                 if auto_commit:
@@ -292,7 +299,7 @@ class EcomIntakeRequest(models.Model):
                 self.env.cr.commit()
                 looked_again = True
                 continue
-            looked_again = False
+            looked_again = gathered = False
             try:
                 self.browse(ids)._process()
             except OperationalError as error:

@@ -353,6 +353,29 @@ class TestIntakeApi(IntakeCase):
         self.assertEqual(len(waits), 1, "one wait, then the batch")
         self.assertTrue(0 < waits[0] <= 0.5)
 
+    def test_after_gathering_the_worker_waits_for_the_queue(self):
+        """The others left the batch to the worker that waited for it: finding the queue held for
+        an instant (by a worker about to leave) it tries again instead of leaving the batch to
+        nobody (the tail of a burst then waited a minute for the cron)."""
+        self.post({"phone": "+79160000540"}, wait=False)
+        Journal = self.env["ecom.intake.request"]
+        real_lock = type(Journal)._lock_queue
+        tries = []
+
+        def lock(journal):
+            tries.append(1)
+            held_by_another = len(tries) in (2, 3)  # free, then held twice, then free again
+            return not held_by_another and real_lock(journal)
+
+        def gather(journal, seconds):
+            self.age_queue(1)  # meanwhile time passes
+            return True
+
+        with patch.object(type(Journal), "_gather", gather), patch.object(type(Journal), "_lock_queue", lock):
+            processed = Journal._process_queue(batch=100, auto_commit=False, wait=False, gather=0.5)
+        self.assertEqual(processed, 1)
+        self.assertEqual(len(tries), 5, "taken at the fourth try, then one more look for requests")
+
     def test_no_gathering_for_a_full_or_old_batch(self):
         """A batch of at least half the batch size, or whose oldest request has waited long enough,
         is processed at once; without ``gather`` (the cron) nothing waits."""
