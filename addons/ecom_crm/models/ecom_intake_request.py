@@ -20,9 +20,10 @@ MAX_CONFLICTS = 5
 # stopped meanwhile is taken by the next answer, or by the cron when no request follows.
 BUSY_SKIP_SECONDS = 0.2
 _queue_busy_at = {}
-# while requests keep coming, a batch of fewer than half the batch size waits until its oldest
-# request is this old (one worker waits, holding GATHER_LOCK): a batch's fixed cost (the ORM's
-# reads, the customers' and open leads' searches, the commit) is then shared by more requests
+# a batch of fewer than half the batch size taken by a worker after its answer waits until its
+# oldest request is this old (one worker waits, holding GATHER_LOCK; a lone request waits too):
+# a batch's fixed cost (the ORM's reads, the customers' and open leads' searches, the commit) is
+# then shared by more requests under load
 GATHER_SECONDS = 0.5
 GATHER_LOCK = 0x1EC0_1A4F
 
