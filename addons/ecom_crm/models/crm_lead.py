@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 from odoo.tools import email_normalize as tools_email_normalize
 
-from ..tools.phones import normalize_phone_vals
+from ..tools.phones import normalize_phone_vals, phone_quality
 from ..tools.russian_names import split_russian_name
 
 try:  # the public mailboxes Odoo's lead enrichment (crm_iap_enrich, when installed) skips
@@ -94,6 +94,13 @@ class CrmLead(models.Model):
                 lead.ecom_refusal_phase = "late"
             else:
                 lead.ecom_refusal_phase = "early"
+
+    def _compute_phone_state(self):
+        # crm's own rule (the number read with the lead's country, if any), each number parsed once
+        # per process: a request's phone is also parsed by the lead's and the customer's
+        # sanitized numbers
+        for lead in self:
+            lead.phone_state = bool(lead.phone) and phone_quality(lead.phone, lead.country_id.code or None)
 
     @api.depends("ecom_product_id", "ecom_delivery_city", "city")
     def _compute_name(self):
@@ -367,7 +374,7 @@ class CrmLead(models.Model):
                         "email": data.get("email"), "city": data.get("city"), "zip": data.get("zip"),
                         "street": data.get("address")}
                 vals_list.append({k: v for k, v in vals.items() if v})
-            created = Partner.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(vals_list)
+            created = Partner._ecom_create_customers(vals_list)
             for item, partner in zip(new_customers.values(), created, strict=True):
                 if item["phone"]:
                     by_phone[item["phone"]] = partner

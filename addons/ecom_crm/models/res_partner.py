@@ -140,6 +140,18 @@ class ResPartner(models.Model):
         by_phone, by_email = self._ecom_match_customers([phone] if phone else (), [email] if email else ())
         return (phone and by_phone.get(phone)) or (email and by_email.get(email)) or self.browse()
 
+    @api.model
+    def _ecom_create_customers(self, vals_list):
+        """Create the customers of incoming requests, quietly (no creation message, no follower).
+
+        Fields that only exist for the form (not stored, not computed, no inverse) are given as
+        False: ``create()`` discards their values, yet would compute each one's default for every
+        new partner (account's counts the invoice reports once per partner)."""
+        form_only = dict.fromkeys((name for name, field in self._fields.items() if field.default and not (
+            field.store or field.compute or field.inverse or field.related)), False)
+        return self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
+            [{**form_only, **vals} for vals in vals_list])
+
     # --------------------------------------------------------- customer card
     @api.model
     def _ecom_refresh_customer_card(self, partner_ids=None):

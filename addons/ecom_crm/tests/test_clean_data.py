@@ -1,6 +1,8 @@
+from odoo.addons.phone_validation.tools import phone_validation
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from ..tools.phones import normalize_phone
+from ..tools.phones import formatted_phone, normalize_phone, phone_quality
 from .common import EcomCrmCase
 
 # how customers and managers really type Russian numbers
@@ -54,6 +56,39 @@ class TestPhones(EcomCrmCase):
         lead = self._lead(phone="+7 916 123-45-6")
         self.assertEqual(lead.phone, "+7 916 123-45-6")
         self.assertEqual(lead.phone_state, "incorrect")
+
+
+    def test_cached_phone_fields_agree_with_odoo(self):
+        """The per-process memory of formatted numbers gives Odoo's own answers, invalid numbers
+        and other countries included, and never keeps a failure."""
+        belarus, russia = self.env.ref("base.by"), self.env.ref("base.ru")
+        numbers = ["+79161234567", "8 (916) 123-45-67", "8 029 123-45-67", "+375291234567", "12-34",
+                   "+7 916 123-45-6", "+49301234567"]
+        for number in numbers:
+            for country in (russia, belarus):
+                with self.subTest(number=number, country=country.code):
+                    try:
+                        expected = phone_validation.phone_format(
+                            number, country.code, country.phone_code, force_format="E164", raise_exception=True)
+                    except UserError:
+                        expected = False
+                    for _round in range(2):  # the second answer comes from the memory
+                        self.assertEqual(self.Partner._phone_format_number(number, country), expected)
+                    try:
+                        quality = "correct" if phone_validation.phone_parse(number, country.code) else False
+                    except UserError:
+                        quality = "incorrect"
+                    self.assertEqual(phone_quality(number, country.code), quality)
+        with self.assertRaises(UserError):  # a failure is Odoo's, raised again each time
+            self.Partner._phone_format_number("12-34", russia, raise_exception=True)
+        with self.assertRaises(UserError):
+            self.Partner._phone_format_number("12-34", russia, raise_exception=True)
+        self.assertIsNone(formatted_phone("12-34", "RU", 7))
+        lead = self._lead(phone="8 029 123-45-67", country_id=belarus.id)
+        self.assertEqual((lead.phone_state, lead.phone_sanitized), ("correct", lead.phone))
+        partner = self.Partner.create({"name": "Лукашевич Ян", "country_id": belarus.id, "phone": "8 029 123-45-67"})
+        self.assertEqual(partner.phone_sanitized, "+375291234567")
+        self.assertFalse(self._lead(phone=False).phone_state)
 
 
 @tagged("post_install", "-at_install", "ecom_crm")

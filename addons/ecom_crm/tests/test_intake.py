@@ -426,6 +426,30 @@ class TestDedup(IntakeCase):
         self.assertEqual(len(partners), 1)
         self.assertEqual(self.env["res.partner"].search_count([("phone", "=", "+79267654321")]), 1)
 
+    def test_new_customers_skip_the_defaults_of_form_only_fields(self):
+        """Form-only fields (not stored, no compute, no inverse) are discarded by create(); their
+        defaults (account counts the invoice reports) are not computed per new customer."""
+        Partner = self.env["res.partner"]
+        form_only = {name for name, field in Partner._fields.items() if field.default and not (
+            field.store or field.compute or field.inverse or field.related)}
+        self.assertIn("display_invoice_template_pdf_report_id", form_only)
+        requested, default_get = [], type(Partner).default_get
+
+        def spy(model, fields_list):
+            if model._name == "res.partner":
+                requested.extend(fields_list)
+            return default_get(model, fields_list)
+
+        with patch.object(type(Partner), "default_get", spy):
+            answer = self.post({"name": "Новикова Ольга Петровна", "phone": "+79035550011"}).json()
+        self.assertTrue(answer["new_customer"])
+        self.assertIn("lang", requested, "the stored fields' defaults are still Odoo's")
+        self.assertFalse(form_only & set(requested))
+        partner = Partner.browse(answer["partner_id"])
+        self.assertEqual((partner.lastname, partner.firstname, partner.patronymic, partner.phone),
+                         ("Новикова", "Ольга", "Петровна", "+79035550011"))
+        self.assertTrue(partner.lang)
+
     def test_email_matches_existing_customer(self):
         customer = self.env["res.partner"].create({"name": "Орлова Анна", "email": "Anna.Orlova@Mail.ru"})
         answer = self.post({"name": "Анна", "email": "anna.orlova@mail.ru"}).json()

@@ -1,0 +1,17 @@
+from odoo import models
+
+from ..tools.phones import formatted_phone
+
+
+class Base(models.AbstractModel):
+    _inherit = "base"
+
+    def _phone_format_number(self, number, country, force_format="E164", raise_exception=False):
+        """phone_validation's formatting, each number read once per process (see formatted_phone):
+        the computed phone fields of a lead and of its customer format the same number again."""
+        if number and country:
+            formatted = formatted_phone(number, country.code, country.phone_code, force_format)
+            if formatted:
+                return formatted
+        return super()._phone_format_number(number, country, force_format=force_format,
+                                            raise_exception=raise_exception)
