@@ -64,6 +64,9 @@ class TestPhones(EcomCrmCase):
         belarus, russia = self.env.ref("base.by"), self.env.ref("base.ru")
         numbers = ["+79161234567", "8 (916) 123-45-67", "8 029 123-45-67", "+375291234567", "12-34",
                    "+7 916 123-45-6", "+49301234567"]
+        # numbers normalised here are known valid in E.164 (answered without parsing again)
+        self.assertEqual(normalize_phone("8 (916) 123-45-67"), ("+79161234567", True))
+        self.assertEqual(normalize_phone("8 029 123-45-67", "BY", 375), ("+375291234567", True))
         for number in numbers:
             for country in (russia, belarus):
                 with self.subTest(number=number, country=country.code):

@@ -8,6 +8,11 @@ import functools
 from odoo.addons.phone_validation.tools.phone_validation import phone_format, phone_parse
 from odoo.exceptions import UserError
 
+# the valid numbers normalize_phone wrote in E.164 lately: formatted in E.164 again they come back
+# unchanged, and they are valid whatever the country reading them (a set, emptied when full)
+_VALID_E164 = set()
+_VALID_E164_MAX = 8192
+
 
 @functools.lru_cache(maxsize=8192)  # a request's phone is normalised by the batch, the partner and the lead
 def normalize_phone(number, country_code="RU", country_phone_code=7):
@@ -22,10 +27,14 @@ def normalize_phone(number, country_code="RU", country_phone_code=7):
         return number, True
     number = str(number).strip()
     try:
-        return phone_format(number, country_code or "RU", country_phone_code or 7, force_format="E164",
-                            raise_exception=True), True
+        formatted = phone_format(number, country_code or "RU", country_phone_code or 7, force_format="E164",
+                                 raise_exception=True)
     except UserError:
         return number, False
+    if len(_VALID_E164) >= _VALID_E164_MAX:
+        _VALID_E164.clear()
+    _VALID_E164.add(formatted)
+    return formatted, True
 
 
 def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile")):
@@ -48,13 +57,16 @@ def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile")):
 
 
 # Odoo formats and checks the same number again in each computed phone field (the lead's and the
-# customer's sanitized numbers, the lead's phone quality): three parses of a request's phone,
-# ≈ 10% of turning it into a lead. These keep each answer per process. Only successes are kept:
-# a failure goes through Odoo's own code again, for its error in the user's language.
+# customer's sanitized numbers, the lead's phone quality): three more parses of a request's phone,
+# ≈ 10% of turning it into a lead. A number normalised here is known valid in E.164; others'
+# answers are kept per process. Only successes are kept: a failure goes through Odoo's own code
+# again, for its error in the user's language.
 
 @functools.lru_cache(maxsize=8192)
 def formatted_phone(number, country_code, country_phone_code, force_format="E164"):
     """``phone_format(...)`` of a number that can be formatted, else None (not kept)."""
+    if force_format == "E164" and number in _VALID_E164:
+        return number
     try:
         return phone_format(number, country_code, country_phone_code, force_format=force_format,
                             raise_exception=True)
@@ -65,6 +77,8 @@ def formatted_phone(number, country_code, country_phone_code, force_format="E164
 @functools.lru_cache(maxsize=8192)
 def phone_quality(number, country_code=None):
     """crm's phone quality of a number: "correct", "incorrect", or False without the library."""
+    if number in _VALID_E164:
+        return "correct"
     try:
         return "correct" if phone_parse(number, country_code) else False
     except UserError:
