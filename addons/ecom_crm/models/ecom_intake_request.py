@@ -257,8 +257,9 @@ class EcomIntakeRequest(models.Model):
 
         Run by the cron and, right after answering, by the HTTP worker that journaled a request:
         ``wait=False``, it gives up at once when another processor holds the queue; out of time
-        while requests keep arriving it stops (the next answer goes on), and when they stopped
-        arriving it finishes the queue (up to three times its time) since nobody else would.
+        while requests keep arriving it hands the queue over to a later answer's worker (see
+        :meth:`_hand_over`), and when they stopped arriving, or nobody took it, it finishes the
+        queue (up to three times its time) since nobody else would.
         ``yield_to_traffic``: the cron, whose worker runs at a lower CPU priority, leaves the
         queue to the HTTP workers while requests arrive: holding it starved would stall them.
         ``gather``: a batch of fewer than half ``batch`` requests whose oldest arrived less than
@@ -267,6 +268,7 @@ class EcomIntakeRequest(models.Model):
         started = time.monotonic()
         processed = 0
         looked_again = False
+        handed_over = False  # out of time while requests arrive, the queue was offered to the others
         gathered = False  # this worker waited for a batch: the others left it to us, we must take it
         conflicts = 0
         while True:
@@ -275,8 +277,11 @@ class EcomIntakeRequest(models.Model):
                 if wait or elapsed >= 3 * budget:
                     self._wake_processor(always=True)  # what is left: the cron
                     break
-                if self._traffic_ongoing():
-                    break  # the next answer goes on
+                if not handed_over and self._traffic_ongoing():
+                    handed_over = True
+                    if self._hand_over():
+                        break  # the worker of a later answer goes on
+                    # nobody took it (the traffic ended): finish it, as when traffic has ended
             if not self._lock_queue():
                 if gathered:  # a worker that is leaving holds the queue for an instant
                     if auto_commit:
@@ -331,6 +336,20 @@ class EcomIntakeRequest(models.Model):
             if auto_commit:
                 self.env.cr.commit()
         return processed
+
+    @api.model
+    def _hand_over(self):
+        """Let the queue go to the workers answering requests, and whether one of them took it.
+
+        Those that found it taken an instant ago skip it for BUSY_SKIP_SECONDS: we look again a
+        little later. If the requests answered meanwhile were the last ones, nobody took it and we
+        keep it (False): otherwise they would wait for the cron's next minute."""
+        self.env.cr.commit()
+        time.sleep(BUSY_SKIP_SECONDS * 1.5)
+        if self._lock_queue():
+            return False
+        _queue_busy_at[self.env.cr.dbname] = time.monotonic()
+        return True
 
     @api.model
     def _gather(self, seconds):

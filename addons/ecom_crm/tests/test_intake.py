@@ -1,5 +1,7 @@
 import json
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 from unittest.mock import patch
 
 from psycopg2 import OperationalError
@@ -416,6 +418,47 @@ class TestIntakeApi(IntakeCase):
         entry = Journal.search([("phone", "=", "+79160000530")])
         self.assertEqual(entry.state, "pending")
         self.assertEqual(self.process_queue(), 1)
+
+
+    def test_out_of_time_while_requests_arrive_the_queue_is_handed_over(self):
+        """A pass out of its time while requests keep arriving offers the queue to the workers of
+        later answers: it leaves if one took it, else (those requests were the last) it goes on."""
+        self.post({"phone": "+79160000550"}, wait=False)
+        Journal = self.env["ecom.intake.request"]
+        offers = []
+        for taken, processed in ((True, 0), (False, 1)):
+            def hand_over(journal, taken=taken):
+                offers.append(taken)
+                return taken
+
+            instants = iter([100.0])  # the pass starts, then it is past its budget of 10 s (not 3 times it)
+            fake_time = SimpleNamespace(monotonic=lambda instants=instants: next(instants, 111.0), sleep=time.sleep)
+            with self.registry.cursor() as cr, patch.object(journal_module, "time", fake_time), \
+                    patch.object(type(Journal), "_traffic_ongoing", return_value=True), \
+                    patch.object(type(Journal), "_hand_over", hand_over):
+                self.assertEqual(Journal.with_env(Journal.env(cr=cr))._process_queue(
+                    batch=100, budget=10, wait=False), processed)
+        self.assertEqual(offers, [True, False], "offered once per pass")
+        self.assertEqual(Journal.search([("phone", "=", "+79160000550")]).state, "done")
+
+    def test_hand_over_sees_whether_another_worker_took_the_queue(self):
+        Journal = self.env["ecom.intake.request"]
+        dbname = self.env.cr.dbname
+        journal_module._queue_busy_at.pop(dbname, None)
+        other = sql_db.db_connect(dbname).cursor()
+        try:
+            other.execute("SELECT pg_advisory_lock(%s)", [QUEUE_LOCK])
+            with self.registry.cursor() as cr, patch.object(journal_module.time, "sleep") as sleep:
+                self.assertTrue(Journal.with_env(Journal.env(cr=cr))._hand_over(), "taken by the other worker")
+            sleep.assert_called_once_with(journal_module.BUSY_SKIP_SECONDS * 1.5)
+            self.assertTrue(journal_module.queue_recently_busy(dbname))
+            journal_module._queue_busy_at.pop(dbname, None)
+            other.execute("SELECT pg_advisory_unlock(%s)", [QUEUE_LOCK])
+            with self.registry.cursor() as cr, patch.object(journal_module.time, "sleep"):
+                self.assertFalse(Journal.with_env(Journal.env(cr=cr))._hand_over(), "nobody took it: kept")
+            self.assertFalse(journal_module.queue_recently_busy(dbname))
+        finally:
+            other.close()
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
