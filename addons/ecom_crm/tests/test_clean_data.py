@@ -1,7 +1,10 @@
+from unittest.mock import patch
+
 from odoo.addons.phone_validation.tools import phone_validation
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from ..tools import phones
 from ..tools.phones import formatted_phone, normalize_phone, phone_quality
 from .common import EcomCrmCase
 
@@ -82,6 +85,12 @@ class TestPhones(EcomCrmCase):
                     except UserError:
                         quality = "incorrect"
                     self.assertEqual(phone_quality(number, country.code), quality)
+        # a number normalised here is answered without being parsed again, in any country
+        self.assertEqual(normalize_phone("8 (916) 555-12-34"), ("+79165551234", True))
+        with patch.object(phones, "phone_format", side_effect=AssertionError("parsed again")), \
+                patch.object(phones, "phone_parse", side_effect=AssertionError("parsed again")):
+            self.assertEqual(self.Partner._phone_format_number("+79165551234", belarus), "+79165551234")
+            self.assertEqual(phone_quality("+79165551234", "BY"), "correct")
         with self.assertRaises(UserError):  # a failure is Odoo's, raised again each time
             self.Partner._phone_format_number("12-34", russia, raise_exception=True)
         with self.assertRaises(UserError):

@@ -14,7 +14,6 @@ _VALID_E164 = set()
 _VALID_E164_MAX = 8192
 
 
-@functools.lru_cache(maxsize=8192)  # a request's phone is normalised by the batch, the partner and the lead
 def normalize_phone(number, country_code="RU", country_phone_code=7):
     """Return ``(stored_value, valid)`` for a typed ``number``.
 
@@ -26,10 +25,8 @@ def normalize_phone(number, country_code="RU", country_phone_code=7):
     if not number or not str(number).strip():
         return number, True
     number = str(number).strip()
-    try:
-        formatted = phone_format(number, country_code or "RU", country_phone_code or 7, force_format="E164",
-                                 raise_exception=True)
-    except UserError:
+    formatted = formatted_phone(number, country_code or "RU", country_phone_code or 7)
+    if not formatted:
         return number, False
     if len(_VALID_E164) >= _VALID_E164_MAX:
         _VALID_E164.clear()
@@ -59,12 +56,12 @@ def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile")):
 # Odoo formats and checks the same number again in each computed phone field (the lead's and the
 # customer's sanitized numbers, the lead's phone quality): three more parses of a request's phone,
 # ≈ 10% of turning it into a lead. A number normalised here is known valid in E.164; others'
-# answers are kept per process. Only successes are kept: a failure goes through Odoo's own code
-# again, for its error in the user's language.
+# answers are kept per process. A failure is kept as None only: Odoo's own code then runs again,
+# for its error in the user's language (see models/base.py).
 
 @functools.lru_cache(maxsize=8192)
 def formatted_phone(number, country_code, country_phone_code, force_format="E164"):
-    """``phone_format(...)`` of a number that can be formatted, else None (not kept)."""
+    """``phone_format(...)`` of a number, or None if it cannot be formatted."""
     if force_format == "E164" and number in _VALID_E164:
         return number
     try:
