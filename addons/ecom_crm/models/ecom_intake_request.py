@@ -26,6 +26,10 @@ _queue_busy_at = {}
 # then shared by more requests under load
 GATHER_SECONDS = 0.5
 GATHER_LOCK = 0x1EC0_1A4F
+# the largest batch of a pass after an answer: per request, a batch of 200 costs ≈ 15% less CPU
+# than one of 100 (1.30–1.45 against 1.53–1.75 ms) and one of 400 no less than 200; under steady
+# load batches gather to about half of it, a backlog (a burst's tail) is taken 200 at a time
+AFTER_ANSWER_BATCH = 200
 
 
 def queue_recently_busy(dbname):
@@ -400,7 +404,8 @@ class EcomIntakeRequest(models.Model):
             # another worker held the queue an instant ago: it will see this request before it stops
             return 0
         budget = self.env["ir.config_parameter"].sudo().get_param("ecom_crm.intake_process_seconds", "10")
-        return self._process_queue(batch=100, budget=float(budget or 10), wait=False, gather=GATHER_SECONDS)
+        return self._process_queue(batch=AFTER_ANSWER_BATCH, budget=float(budget or 10), wait=False,
+                                   gather=GATHER_SECONDS)
 
     @api.model
     def _process_after_answer_enabled(self):

@@ -441,6 +441,26 @@ class TestIntakeApi(IntakeCase):
         self.assertEqual(offers, [True, False], "offered once per pass")
         self.assertEqual(Journal.search([("phone", "=", "+79160000550")]).state, "done")
 
+    def test_a_backlog_is_taken_two_hundred_at_a_time_after_an_answer(self):
+        """A burst's backlog is processed in batches of 200 by the worker that has just answered
+        (a batch of 200 costs less per request than one of 100)."""
+        Journal = self.env["ecom.intake.request"]
+        for index in range(250):
+            clean, _errors = validate_request({"phone": f"+7916100{index:04d}", "message": "очередь"})
+            Journal._enqueue(clean, self.source, self.env.company.id, 10000, wake=False)
+        self.age_queue(1)
+        batches, process = [], type(Journal)._process
+
+        def spy(journal):
+            batches.append(len(journal))
+            return process(journal)
+
+        journal_module._queue_busy_at.pop(self.env.cr.dbname, None)
+        with self.registry.cursor() as cr, patch.object(type(Journal), "_process", spy):
+            self.assertEqual(Journal.with_env(Journal.env(cr=cr))._process_after_answer(), 250)
+        self.assertEqual(batches, [journal_module.AFTER_ANSWER_BATCH, 50])
+        self.assertEqual(journal_module.AFTER_ANSWER_BATCH, 200)
+
     def test_hand_over_sees_whether_another_worker_took_the_queue(self):
         Journal = self.env["ecom.intake.request"]
         dbname = self.env.cr.dbname
