@@ -8,10 +8,42 @@ Only talks to 127.0.0.1; bounded in requests and time.
 import argparse
 import http.client
 import json
+import os
 import random
 import statistics
 import threading
 import time
+
+
+def cpu_seconds():
+    """CPU seconds used so far by each process of this machine (Linux /proc), by its role here:
+    Odoo's workers, its cron worker (the one Odoo runs niced), PostgreSQL, this client."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    usage = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat, open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                fields, command = stat.read().rsplit(")", 1)[1].split(), cmdline.read()
+        except OSError:  # gone meanwhile
+            continue
+        if int(pid) == os.getpid():
+            role = "client"
+        elif b"odoo-bin" in command:
+            role = "odoo_cron" if int(fields[16]) > 0 else "odoo"
+        elif b"postgres" in command:
+            role = "postgres"
+        else:
+            continue
+        usage[pid, role] = (int(fields[11]) + int(fields[12])) / ticks
+    return usage
+
+
+def cpu_ms_per_request(before, after, requests):
+    """Milliseconds of CPU per request of each role between two cpu_seconds() snapshots."""
+    roles = {}
+    for (pid, role), seconds in after.items():
+        roles[role] = roles.get(role, 0.0) + seconds - before.get((pid, role), 0.0)
+    return {role: round(seconds * 1000 / requests, 2) for role, seconds in sorted(roles.items())}
 
 
 def percentile(values, pct):
@@ -178,14 +210,17 @@ def main():
     run(JsonRpc(args.port, args.db, "admin", "admin"), make_requests(100, phones, 2), args.concurrency,
         time.monotonic() + 60)
     queued = Intake(args.port, args.key)
+    cpu = cpu_seconds()
     started = time.perf_counter()
     results["intake_api"] = run(queued, make_requests(args.requests, phones, 3), args.concurrency,
                                 time.monotonic() + args.max_seconds)
     drain_s, status = queued.drained(started, time.monotonic() + args.max_seconds)
     results["intake_api"].update({"all_processed_s": round(drain_s, 1) if drain_s else None, "last_status": status,
                                   "processed_per_s": round(args.requests / drain_s, 1) if drain_s else None})
+    results["intake_api"]["cpu_ms_per_request"] = cpu_ms_per_request(cpu, cpu_seconds(), args.requests)
     # sustained: requests arrive at --rate per second for --seconds; does processing keep up?
     paced = Intake(args.port, args.key)
+    cpu = cpu_seconds()
     started = time.perf_counter()
     results["intake_api_sustained"] = run(paced, make_requests(int(args.rate * args.seconds), phones, 7), 32,
                                           time.monotonic() + args.seconds * 3 + 60, rate=args.rate)
@@ -195,10 +230,14 @@ def main():
             "all_processed_s": round(drain_s, 1), "last_status": status,
             "processed_after_last_answer_s": round(drain_s - results["intake_api_sustained"]["wall_s"], 1),
             "processed_per_s": round(results["intake_api_sustained"]["requests"] / drain_s, 1)})
+    results["intake_api_sustained"]["cpu_ms_per_request"] = cpu_ms_per_request(
+        cpu, cpu_seconds(), results["intake_api_sustained"]["requests"])
     results["intake_api_wait"] = run(Intake(args.port, args.key, wait=True), make_requests(args.requests // 4,
                                      phones, 6), args.concurrency, time.monotonic() + args.max_seconds)
+    cpu = cpu_seconds()
     results["json_rpc"] = run(JsonRpc(args.port, args.db, "admin", "admin"), make_requests(args.requests // 4,
                               phones, 4), args.concurrency, time.monotonic() + args.max_seconds)
+    results["json_rpc"]["cpu_ms_per_request"] = cpu_ms_per_request(cpu, cpu_seconds(), args.requests // 4)
     results["accept_speedup_vs_json_rpc"] = round(
         results["intake_api"]["req_per_s"] / max(results["json_rpc"]["req_per_s"], 0.1), 2)
     if results["intake_api"]["processed_per_s"]:
