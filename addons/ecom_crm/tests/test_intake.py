@@ -1,5 +1,6 @@
 import json
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from types import SimpleNamespace
 from unittest.mock import patch
@@ -41,6 +42,19 @@ class IntakeCase(HttpCase):
 
     def process_queue(self):
         return self.env["ecom.intake.request"]._cron_process_pending(auto_commit=False)
+
+    @contextmanager
+    def another_worker(self):
+        """A second connection to the test database, as another worker's: its locks are real. This
+        process's memory of a queue found busy is forgotten before and after."""
+        dbname = self.env.cr.dbname
+        journal_module._queue_busy_at.pop(dbname, None)
+        other = sql_db.db_connect(dbname).cursor()
+        try:
+            yield other
+        finally:
+            other.close()
+            journal_module._queue_busy_at.pop(dbname, None)
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -398,9 +412,7 @@ class TestIntakeApi(IntakeCase):
         self.post({"phone": "+79160000530"}, wait=False)
         Journal = self.env["ecom.intake.request"]
         dbname = self.env.cr.dbname
-        journal_module._queue_busy_at.pop(dbname, None)
-        other = sql_db.db_connect(dbname).cursor()
-        try:
+        with self.another_worker() as other:
             other.execute("SELECT pg_advisory_lock(%s)", [GATHER_LOCK])
             with self.registry.cursor() as cr:
                 self.assertFalse(Journal.with_env(Journal.env(cr=cr))._gather(0.01), "another worker waits")
@@ -412,13 +424,9 @@ class TestIntakeApi(IntakeCase):
                 cr.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s",
                            [GATHER_LOCK])
                 self.assertEqual(cr.fetchone()[0], 0, "the wait's lock is released")
-        finally:
-            other.close()
-        journal_module._queue_busy_at.pop(dbname, None)
         entry = Journal.search([("phone", "=", "+79160000530")])
         self.assertEqual(entry.state, "pending")
         self.assertEqual(self.process_queue(), 1)
-
 
     def test_out_of_time_while_requests_arrive_the_queue_is_handed_over(self):
         """A pass out of its time while requests keep arriving offers the queue to the workers of
@@ -464,9 +472,7 @@ class TestIntakeApi(IntakeCase):
     def test_hand_over_sees_whether_another_worker_took_the_queue(self):
         Journal = self.env["ecom.intake.request"]
         dbname = self.env.cr.dbname
-        journal_module._queue_busy_at.pop(dbname, None)
-        other = sql_db.db_connect(dbname).cursor()
-        try:
+        with self.another_worker() as other:
             other.execute("SELECT pg_advisory_lock(%s)", [QUEUE_LOCK])
             with self.registry.cursor() as cr, patch.object(journal_module.time, "sleep") as sleep:
                 self.assertTrue(Journal.with_env(Journal.env(cr=cr))._hand_over(), "taken by the other worker")
@@ -477,8 +483,6 @@ class TestIntakeApi(IntakeCase):
             with self.registry.cursor() as cr, patch.object(journal_module.time, "sleep"):
                 self.assertFalse(Journal.with_env(Journal.env(cr=cr))._hand_over(), "nobody took it: kept")
             self.assertFalse(journal_module.queue_recently_busy(dbname))
-        finally:
-            other.close()
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
