@@ -146,7 +146,7 @@ class ResPartner(models.Model):
 
         Fields that only exist for the form (not stored, not computed, no inverse) are given as
         False: ``create()`` discards their values, yet would compute each one's default for every
-        new partner (account's counts the invoice reports once per partner)."""
+        new partner (account's default counts the invoice reports once per partner)."""
         form_only = dict.fromkeys((name for name, field in self._fields.items() if field.default and not (
             field.store or field.compute or field.inverse or field.related)), False)
         return self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
