@@ -78,9 +78,7 @@ class EcomIntakeSource(models.Model):
     def create(self, vals_list):
         self.env.registry.clear_cache()  # _auth_entry
         sources = super().create(vals_list)
-        for source in sources:
-            self.env.cr.execute(SQL("CREATE SEQUENCE IF NOT EXISTS %s",
-                                    SQL.identifier(self._rate_sequence_name(source.id))))
+        self._create_rate_sequences(sources.ids)
         return sources
 
     def write(self, vals):
@@ -101,11 +99,15 @@ class EcomIntakeSource(models.Model):
         is never locked by a transaction: concurrent requests of one source never wait on it)."""
         return f"ecom_intake_rate_{int(source_id)}"
 
-    def init(self):
-        self.env.cr.execute("SELECT id FROM ecom_intake_source")
-        for (source_id,) in self.env.cr.fetchall():
+    @api.model
+    def _create_rate_sequences(self, source_ids):
+        for source_id in source_ids:
             self.env.cr.execute(SQL("CREATE SEQUENCE IF NOT EXISTS %s",
                                     SQL.identifier(self._rate_sequence_name(source_id))))
+
+    def init(self):
+        self.env.cr.execute("SELECT id FROM ecom_intake_source")
+        self._create_rate_sequences([source_id for (source_id,) in self.env.cr.fetchall()])
 
     @api.model
     @tools.ormcache("prefix")

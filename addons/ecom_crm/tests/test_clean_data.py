@@ -101,6 +101,10 @@ class TestPhones(EcomCrmCase):
         partner = self.Partner.create({"name": "Лукашевич Ян", "country_id": belarus.id, "phone": "8 029 123-45-67"})
         self.assertEqual(partner.phone_sanitized, "+375291234567")
         self.assertFalse(self._lead(phone=False).phone_state)
+        lead.phone = "12-34"  # crm's dependencies still hold with our computation
+        self.assertEqual(lead.phone_state, "incorrect")
+        lead.phone = "8 029 765-43-21"  # read with the lead's country, Belarus
+        self.assertEqual((lead.phone, lead.phone_state), ("+375297654321", "correct"))
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
