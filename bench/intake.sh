@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Intake benchmark: a database with the addons and a demo store of 100,000 customers (override with
 # the first argument), Odoo serving on 127.0.0.1 with BENCH_WORKERS HTTP workers (default 4) and 1
-# cron worker (Odoo's sizing rule for this 2-core machine), then, side by side in one run:
+# cron worker (Odoo's sizing rule for this 2-core machine); once the scheduled jobs a new database
+# has due at once have run, side by side in one run:
 #  - a burst of [requests] through the intake API as fast as 8 clients go (queued, as sites send
 #    them), and the time until the last one became a lead;
 #  - a sustained phase: requests arriving at BENCH_RATE per second (200) for BENCH_SECONDS (20),
@@ -67,7 +68,8 @@ for waited in $(seq 0 5 300); do
     [ -z "$due" ] && break
     sleep 5
 done
-[ -n "$due" ] && log "still due after ${waited}s (measuring anyway): $due" || log "scheduled jobs due at start ran in ${waited}s"
+if [ -n "$due" ]; then log "still due after ${waited}s (measuring anyway): $due"
+else log "the scheduled jobs due at start ran in ${waited}s"; fi
 python "$ROOT/bench/intake_load.py" --port "$PORT" --db "$DB" --key "$KEY" --phones "$WORK/phones" \
     --requests "$REQUESTS" --concurrency 8 --rate "${BENCH_RATE:-200}" --seconds "${BENCH_SECONDS:-20}"
 psql -d "$DB" -AtXc "SELECT 'customers: ' || count(*) FROM res_partner"
