@@ -558,7 +558,7 @@ class Ecom1cImporter(models.AbstractModel):
         types = {t.ecom_1c_id: t for t in self.env["ecom.1c.price.type"].search(
             [("ecom_1c_id", "in", list({p["type_id"] for o in chunk for p in o["prices"]}))])}
         items = self.env["product.pricelist.item"]
-        quantities, list_prices, variant_prices, changed_ids = {}, {}, {}, set()
+        quantities, sales_prices, changed_ids = {}, {}, set()
         for offer in chunk:
             variant = variants.get(offer["id"]) or variants.get(offer["product_id"])
             if not variant:
@@ -574,10 +574,7 @@ class Ecom1cImporter(models.AbstractModel):
                 amount = float(price["price"] / (price["ratio"] or 1))
                 characteristic = "#" in (variant.ecom_1c_id or "")
                 if price_type.target == "list_price":
-                    template_id = variant.product_tmpl_id.id
-                    list_prices[template_id] = min(list_prices.get(template_id, amount), amount)
-                    if characteristic:
-                        variant_prices[variant] = amount
+                    sales_prices[variant] = amount
                 elif price_type.pricelist_id:
                     # a characteristic's price is its variant's, a product's its template's
                     target = {"applied_on": "0_product_variant", "product_id": variant.id} if characteristic else \
@@ -596,12 +593,9 @@ class Ecom1cImporter(models.AbstractModel):
         self.env.flush_all()
         if quantities:
             changed_ids.update(self._update_changed("product_product", "ecom_1c_qty", "float8", quantities))
-        if list_prices:
-            changed_templates = self._update_changed("product_template", "list_price", "numeric", list_prices)
-            changed_ids.update(p.id for p in variants.values() if p.product_tmpl_id.id in changed_templates)
         self.env["product.product"].invalidate_model(["ecom_1c_qty"])
-        self.env["product.template"].invalidate_model(["list_price"])
-        changed_ids.update(self._variant_price_extras(variant_prices, counts))
+        if sales_prices:
+            changed_ids.update(self._import_sales_prices(sales_prices, counts))
         counts["updated"] += len(changed_ids)
 
     def _import_stock(self, chunk, warehouses, counts):
@@ -658,23 +652,49 @@ class Ecom1cImporter(models.AbstractModel):
             ids=list(values), values=list(values.values())))
         return {row[0] for row in self.env.cr.fetchall()}
 
-    def _variant_price_extras(self, variant_prices, counts):
-        """Characteristics priced apart: the template sells at the lowest price and each value of a
-        one-characteristic product adds its difference (Odoo's «price extra»). With several
-        characteristics the differences cannot be told apart: the lowest price is kept, with a warning.
-        Returns the ids of the variants whose price changed."""
-        changed = set()
-        for variant, amount in variant_prices.items():
-            extra = round(amount - variant.product_tmpl_id.list_price, 2)
+    def _import_sales_prices(self, prices, counts):
+        """1C's sales prices ``{variant: price}`` of a batch of offers; returns the ids of the
+        variants whose price changed.
+
+        A product sells at the lowest price of its variants that 1C has priced, whichever exchange
+        priced them: 1C sends only what changed by default, and a product's characteristics may fall
+        in two batches. Each value of a one-characteristic product adds its variant's difference
+        (Odoo's «price extra»); with several characteristics the differences cannot be told apart:
+        the lowest price is kept, with a warning."""
+        Product = self.env["product.product"]
+        templates = Product.browse([variant.id for variant in prices]).product_tmpl_id
+        # the price of each sold variant of these products: this batch's, else the one 1C gave last
+        # (variants priced before 1C's prices were kept: the price they sell at, taken before it moves)
+        self.env.cr.execute(SQL(
+            "SELECT id, ecom_1c_price FROM product_product"
+            " WHERE product_tmpl_id = ANY(%s) AND active AND ecom_1c_id IS NOT NULL", templates.ids))
+        known = {Product.browse(variant_id): price for variant_id, price in self.env.cr.fetchall()}
+        known.update({variant: variant.lst_price for variant, price in known.items()
+                      if price is None and variant not in prices})
+        known = {variant: float(price) for variant, price in known.items() if price is not None} | prices
+        lowest = {}
+        for variant, price in known.items():
+            template_id = variant.product_tmpl_id.id
+            lowest[template_id] = min(lowest.get(template_id, price), price)
+        changed = self._update_changed("product_product", "ecom_1c_price", "numeric",
+                                       {variant.id: price for variant, price in prices.items()})
+        changed_templates = self._update_changed("product_template", "list_price", "numeric", lowest)
+        Product.invalidate_model(["ecom_1c_price"])
+        self.env["product.template"].invalidate_model(["list_price"])
+        changed.update(variant.id for variant in known if variant.product_tmpl_id.id in changed_templates)
+        for variant, price in known.items():
+            if "#" not in variant.ecom_1c_id:
+                continue  # the product itself: its price is the template's
+            extra = round(price - lowest[variant.product_tmpl_id.id], 2)
             values = variant.product_template_attribute_value_ids
             if len(values) == 1:
                 if values.price_extra != extra:
                     values.price_extra = extra
                     changed.add(variant.id)
-            elif extra:
+            elif extra and variant in prices:
                 counts["warnings"].append(_("%(variant)s: 1C prices it at %(price)s, but a price per combination of "
                                             "several characteristics is not kept; the product's lowest price is used",
-                                            variant=variant.display_name, price=amount))
+                                            variant=variant.display_name, price=price))
         return changed
 
     # ---------------------------------------------------------------- documents

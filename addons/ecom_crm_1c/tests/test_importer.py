@@ -1,6 +1,8 @@
 import io
 import os
+from unittest.mock import patch
 
+from odoo.addons.ecom_crm_1c.models import ecom_1c_importer
 from odoo.tests import TransactionCase, tagged
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
@@ -111,6 +113,58 @@ class TestImporter(TransactionCase):
         self.assertEqual(self.importer._import_catalog(io.BytesIO(shorter.encode()))["archived"], 1)
         self.assertFalse(white.active)
         self.assertTrue(table.active and table.product_variant_ids, "the red table is still sold")
+
+    def offers_package(self, prices, only_changes=True):
+        """An offers package giving ``[(offer id, price)]`` in the sales price type."""
+        sales = self.env["ecom.1c.price.type"].search([("target", "=", "list_price")])
+        offers = "".join(
+            f"<Предложение><Ид>{offer_id}</Ид><Цены><Цена><ИдТипаЦены>{sales.ecom_1c_id}</ИдТипаЦены>"
+            f"<ЦенаЗаЕдиницу>{price}</ЦенаЗаЕдиницу><Коэффициент>1</Коэффициент></Цена></Цены></Предложение>"
+            for offer_id, price in prices)
+        return io.BytesIO(
+            f'<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.04">'
+            f'<ПакетПредложений СодержитТолькоИзменения="{str(only_changes).lower()}"><Ид>p</Ид>'
+            f"<Предложения>{offers}</Предложения></ПакетПредложений></КоммерческаяИнформация>".encode())
+
+    def test_sales_prices_whatever_the_batches_and_partial_exchanges(self):
+        """A product sells at its characteristics' lowest 1C price and each characteristic adds its
+        difference, also when 1C sends only what changed or the characteristics fall in two batches."""
+        self.importer._import_catalog(path("official-2.04", "import.xml"))
+        self.importer._import_offers(path("official-2.04", "offers.xml"))
+        white = self.env["product.product"].search(
+            [("ecom_1c_id", "=", "05e26d70-01e4-11dc-a411-00055d80a2d1#05e26d76-01e4-11dc-a411-00055d80a2d1")])
+        table = white.product_tmpl_id
+        red = table.product_variant_ids - white
+        self.assertEqual(len(red), 1)
+
+        def prices():
+            return table.list_price, white.lst_price, red.lst_price
+
+        counts = self.importer._import_offers(
+            self.offers_package([(white.ecom_1c_id, 100), (red.ecom_1c_id, 120)], only_changes=False))
+        self.assertEqual(prices(), (100, 100, 120))
+        self.assertEqual(counts["updated"], 2)
+        self.assertEqual((white.ecom_1c_price, red.ecom_1c_price), (100, 120))
+        # 1C sends only what changed: the white table still sells at 100
+        self.importer._import_offers(self.offers_package([(red.ecom_1c_id, 130)]))
+        self.assertEqual(prices(), (100, 100, 130))
+        # the white table becomes the dearer one: the product sells from the red table's price
+        self.importer._import_offers(self.offers_package([(white.ecom_1c_id, 140)]))
+        self.assertEqual(prices(), (130, 140, 130))
+        # the two characteristics in two batches: the later batch's price is not the product's
+        with patch.object(ecom_1c_importer, "BATCH", 1):
+            self.importer._import_offers(
+                self.offers_package([(white.ecom_1c_id, 90), (red.ecom_1c_id, 110)], only_changes=False))
+        self.assertEqual(prices(), (90, 90, 110))
+        # the same prices again change nothing
+        counts = self.importer._import_offers(self.offers_package([(white.ecom_1c_id, 90), (red.ecom_1c_id, 110)]))
+        self.assertEqual(counts["updated"], 0)
+        # a variant priced before its 1C price was kept (an earlier version's database): the price it
+        # sells at counts
+        self.env.cr.execute("UPDATE product_product SET ecom_1c_price = NULL WHERE id = %s", [white.id])
+        self.env.invalidate_all()
+        self.importer._import_offers(self.offers_package([(red.ecom_1c_id, 115)]))
+        self.assertEqual(prices(), (90, 90, 115))
 
     def test_properties_are_attributes(self):
         self.importer._import_catalog(path("demo-2.07", "import.xml"))
