@@ -557,14 +557,12 @@ class Ecom1cImporter(models.AbstractModel):
             variants.update(self._ensure_variants(characteristics, counts, warn_unknown=False))
         types = {t.ecom_1c_id: t for t in self.env["ecom.1c.price.type"].search(
             [("ecom_1c_id", "in", list({p["type_id"] for o in chunk for p in o["prices"]}))])}
-        items = self.env["product.pricelist.item"]
-        quantities, sales_prices, changed_ids = {}, {}, set()
+        quantities, sales_prices, pricelist_prices, changed_ids = {}, {}, {}, set()
         for offer in chunk:
             variant = variants.get(offer["id"]) or variants.get(offer["product_id"])
             if not variant:
                 counts["warnings"].append(_("Offer %s names no product imported from 1C", offer["id"]))
                 continue
-            changed = False
             if offer["quantity"] is not None:
                 quantities[variant.id] = float(offer["quantity"])
             for price in offer["prices"]:
@@ -577,18 +575,9 @@ class Ecom1cImporter(models.AbstractModel):
                     sales_prices[variant] = amount
                 elif price_type.pricelist_id:
                     # a characteristic's price is its variant's, a product's its template's
-                    target = {"applied_on": "0_product_variant", "product_id": variant.id} if characteristic else \
-                        {"applied_on": "1_product", "product_tmpl_id": variant.product_tmpl_id.id}
-                    item = items.search([("pricelist_id", "=", price_type.pricelist_id.id),
-                                         *[(k, "=", v) for k, v in target.items()]], limit=1)
-                    if not item:
-                        items.create({"pricelist_id": price_type.pricelist_id.id, **target, "fixed_price": amount})
-                        changed = True
-                    elif item.fixed_price != amount:
-                        item.fixed_price = amount
-                        changed = True
-            if changed:
-                changed_ids.add(variant.id)
+                    target = ("0_product_variant", variant.id) if characteristic else \
+                        ("1_product", variant.product_tmpl_id.id)
+                    pricelist_prices[price_type.pricelist_id.id, *target] = (amount, variant.id)
         # stock and sales prices of the whole batch in two UPDATEs, touching only what changed
         self.env.flush_all()
         if quantities:
@@ -596,6 +585,8 @@ class Ecom1cImporter(models.AbstractModel):
         self.env["product.product"].invalidate_model(["ecom_1c_qty"])
         if sales_prices:
             changed_ids.update(self._import_sales_prices(sales_prices, counts))
+        if pricelist_prices:
+            changed_ids.update(self._import_pricelist_prices(pricelist_prices))
         counts["updated"] += len(changed_ids)
 
     def _import_stock(self, chunk, warehouses, counts):
@@ -651,6 +642,36 @@ class Ecom1cImporter(models.AbstractModel):
             table=SQL.identifier(table), column=SQL.identifier(column), type=SQL(sql_type),
             ids=list(values), values=list(values.values())))
         return {row[0] for row in self.env.cr.fetchall()}
+
+    def _import_pricelist_prices(self, prices):
+        """The prices of 1C's price types mapped to pricelists, ``{(pricelist id, applied_on, product
+        or template id): (price, variant id)}``, as the pricelists' fixed prices: the items of a
+        batch found in one search, the missing ones created in one ``create``. Returns the ids of
+        the variants whose price changed."""
+        Item = self.env["product.pricelist.item"]
+        items = {}
+        for item in Item.search([
+            ("pricelist_id", "in", list({key[0] for key in prices})), "|",
+            "&", ("applied_on", "=", "0_product_variant"),
+            ("product_id", "in", [key[2] for key in prices if key[1] == "0_product_variant"]),
+            "&", ("applied_on", "=", "1_product"),
+            ("product_tmpl_id", "in", [key[2] for key in prices if key[1] == "1_product"]),
+        ]):
+            target = item.product_id if item.applied_on == "0_product_variant" else item.product_tmpl_id
+            items.setdefault((item.pricelist_id.id, item.applied_on, target.id), item)  # the first, in order
+        changed, missing = set(), []
+        for (pricelist_id, applied_on, target_id), (amount, variant_id) in prices.items():
+            item = items.get((pricelist_id, applied_on, target_id))
+            if not item:
+                missing.append({"pricelist_id": pricelist_id, "applied_on": applied_on, "fixed_price": amount,
+                                "product_id" if applied_on == "0_product_variant" else "product_tmpl_id": target_id})
+            elif item.fixed_price != amount:
+                item.fixed_price = amount
+            else:
+                continue
+            changed.add(variant_id)
+        Item.create(missing)
+        return changed
 
     def _import_sales_prices(self, prices, counts):
         """1C's sales prices ``{variant: price}`` of a batch of offers; returns the ids of the

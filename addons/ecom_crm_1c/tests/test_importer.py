@@ -114,11 +114,11 @@ class TestImporter(TransactionCase):
         self.assertFalse(white.active)
         self.assertTrue(table.active and table.product_variant_ids, "the red table is still sold")
 
-    def offers_package(self, prices, only_changes=True):
-        """An offers package giving ``[(offer id, price)]`` in the sales price type."""
-        sales = self.env["ecom.1c.price.type"].search([("target", "=", "list_price")])
+    def offers_package(self, prices, only_changes=True, price_type=None):
+        """An offers package giving ``[(offer id, price)]`` in ``price_type`` (the sales one)."""
+        price_type = price_type or self.env["ecom.1c.price.type"].search([("target", "=", "list_price")])
         offers = "".join(
-            f"<Предложение><Ид>{offer_id}</Ид><Цены><Цена><ИдТипаЦены>{sales.ecom_1c_id}</ИдТипаЦены>"
+            f"<Предложение><Ид>{offer_id}</Ид><Цены><Цена><ИдТипаЦены>{price_type.ecom_1c_id}</ИдТипаЦены>"
             f"<ЦенаЗаЕдиницу>{price}</ЦенаЗаЕдиницу><Коэффициент>1</Коэффициент></Цена></Цены></Предложение>"
             for offer_id, price in prices)
         return io.BytesIO(
@@ -233,8 +233,23 @@ class TestImporter(TransactionCase):
         wholesale = types.filtered(lambda t: t.target == "pricelist")[:1]
         wholesale.pricelist_id = pricelist
         self.importer._import_offers(path("official-2.04", "offers.xml"))
-        self.assertTrue(self.env["product.pricelist.item"].search([("pricelist_id", "=", pricelist.id)]),
-                        "the mapped price type fills its pricelist")
+        items = self.env["product.pricelist.item"].search([("pricelist_id", "=", pricelist.id)])
+        offered = self.env["product.product"].search([("ecom_1c_id", "in", [
+            "05e26d70-01e4-11dc-a411-00055d80a2d1#05e26d76-01e4-11dc-a411-00055d80a2d1",
+            "05e26d70-01e4-11dc-a411-00055d80a2d1#218a1598-044b-11dc-a414-00055d80a2d1"])])
+        self.assertEqual(len(offered), 2)
+        self.assertEqual(items.product_id, offered, "the mapped price type fills its pricelist, per characteristic")
+        self.assertEqual(set(items.mapped("applied_on")), {"0_product_variant"})
+        white, red = offered.sorted("ecom_1c_id")
+        counts = self.importer._import_offers(self.offers_package(
+            [(white.ecom_1c_id, 55), (red.ecom_1c_id, 66)], price_type=wholesale))
+        self.assertEqual(counts["updated"], 2)
+        items = self.env["product.pricelist.item"].search([("pricelist_id", "=", pricelist.id)])
+        self.assertEqual(len(items), 2, "the items are updated, not added again")
+        self.assertEqual({item.product_id: item.fixed_price for item in items}, {white: 55, red: 66})
+        self.assertEqual(pricelist._get_product_price(red, 1), 66)
+        counts = self.importer._import_offers(self.offers_package([(red.ecom_1c_id, 66)], price_type=wholesale))
+        self.assertEqual(counts["updated"], 0, "the same price changes nothing")
 
     def test_unknown_offers_are_warned_not_fatal(self):
         exchange = self.env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
