@@ -578,7 +578,7 @@ class Ecom1cImporter(models.AbstractModel):
                     target = ("0_product_variant", variant.id) if characteristic else \
                         ("1_product", variant.product_tmpl_id.id)
                     pricelist_prices[price_type.pricelist_id.id, *target] = (amount, variant.id)
-        # stock and sales prices of the whole batch in two UPDATEs, touching only what changed
+        # stock, sales prices and pricelists' prices of the whole batch set-based, touching only what changed
         self.env.flush_all()
         if quantities:
             changed_ids.update(self._update_changed("product_product", "ecom_1c_qty", "float8", quantities))
@@ -689,10 +689,9 @@ class Ecom1cImporter(models.AbstractModel):
         self.env.cr.execute(SQL(
             "SELECT id, ecom_1c_price FROM product_product"
             " WHERE product_tmpl_id = ANY(%s) AND active AND ecom_1c_id IS NOT NULL", templates.ids))
-        known = {Product.browse(variant_id): price for variant_id, price in self.env.cr.fetchall()}
-        known.update({variant: variant.lst_price for variant, price in known.items()
-                      if price is None and variant not in prices})
-        known = {variant: float(price) for variant, price in known.items() if price is not None} | prices
+        stored = dict(self.env.cr.fetchall())
+        known = {variant: variant.lst_price if stored[variant.id] is None else float(stored[variant.id])
+                 for variant in Product.browse(stored) if variant not in prices} | prices
         lowest = {}
         for variant, price in known.items():
             template_id = variant.product_tmpl_id.id
