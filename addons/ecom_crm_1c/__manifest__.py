@@ -19,6 +19,8 @@
         "views/ecom_1c_exchange_views.xml",
         "views/ecom_1c_price_type_views.xml",
         "views/ecom_1c_status_map_views.xml",
+        "views/product_template_views.xml",
+        "views/product_product_views.xml",
         "views/res_config_settings_views.xml",
         "views/ecom_crm_1c_menus.xml",
     ],

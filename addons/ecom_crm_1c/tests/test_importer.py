@@ -2,8 +2,10 @@ import io
 import os
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo.addons.ecom_crm_1c.models import ecom_1c_importer
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 
@@ -114,12 +116,16 @@ class TestImporter(TransactionCase):
         self.assertFalse(white.active)
         self.assertTrue(table.active and table.product_variant_ids, "the red table is still sold")
 
-    def offers_package(self, prices, only_changes=True, price_type=None):
-        """An offers package giving ``[(offer id, price)]`` in ``price_type`` (the sales one)."""
+    def offers_package(self, prices, only_changes=True, price_type=None, quantities=None):
+        """An offers package giving ``[(offer id, price)]`` in ``price_type`` (the sales one) and
+        ``{offer id: quantity}``."""
         price_type = price_type or self.env["ecom.1c.price.type"].search([("target", "=", "list_price")])
+        quantities = quantities or {}
         offers = "".join(
             f"<Предложение><Ид>{offer_id}</Ид><Цены><Цена><ИдТипаЦены>{price_type.ecom_1c_id}</ИдТипаЦены>"
-            f"<ЦенаЗаЕдиницу>{price}</ЦенаЗаЕдиницу><Коэффициент>1</Коэффициент></Цена></Цены></Предложение>"
+            f"<ЦенаЗаЕдиницу>{price}</ЦенаЗаЕдиницу><Коэффициент>1</Коэффициент></Цена></Цены>"
+            + (f"<Количество>{quantities[offer_id]}</Количество>" if offer_id in quantities else "")
+            + "</Предложение>"
             for offer_id, price in prices)
         return io.BytesIO(
             f'<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.04">'
@@ -165,6 +171,35 @@ class TestImporter(TransactionCase):
         self.env.invalidate_all()
         self.importer._import_offers(self.offers_package([(red.ecom_1c_id, 115)]))
         self.assertEqual(prices(), (90, 90, 115))
+
+    def test_products_show_what_1c_says(self):
+        """A product's 1C stock (its variants' together) and a variant's 1C price are on their forms
+        and lists; the 1C id only for the exchange's managers."""
+        self.importer._import_catalog(path("official-2.04", "import.xml"))
+        self.importer._import_offers(path("official-2.04", "offers.xml"))
+        white = self.env["product.product"].search(
+            [("ecom_1c_id", "=", "05e26d70-01e4-11dc-a411-00055d80a2d1#05e26d76-01e4-11dc-a411-00055d80a2d1")])
+        table = white.product_tmpl_id
+        red = table.product_variant_ids - white
+        self.importer._import_offers(self.offers_package(
+            [(white.ecom_1c_id, 100), (red.ecom_1c_id, 120)], quantities={white.ecom_1c_id: 3, red.ecom_1c_id: 4}))
+        self.assertEqual((white.ecom_1c_qty, red.ecom_1c_qty, table.ecom_1c_qty), (3, 4, 7))
+        red.action_archive()
+        self.assertEqual(table.ecom_1c_qty, 3, "a variant no longer sold is not counted")
+        salesman = new_test_user(self.env, "ecom_1c_seller", groups="sales_team.group_sale_salesman")
+        manager = new_test_user(self.env, "ecom_1c_boss", groups="ecom_crm_1c.group_exchange_manager")
+        for user, sees_id in ((salesman, False), (manager, True)):
+            arch = etree.fromstring(self.env["product.template"].with_user(user).get_view(view_type="form")["arch"])
+            self.assertTrue(arch.xpath("//group[@name='ecom_1c']//field[@name='ecom_1c_qty']"))
+            self.assertEqual(bool(arch.xpath("//group[@name='ecom_1c']//field[@name='ecom_1c_id']")), sees_id,
+                             user.login)
+        Variant = self.env["product.product"].with_user(salesman)
+        form = Variant.get_view(self.env.ref("product.product_normal_form_view").id, "form")["arch"]
+        listed = Variant.get_view(view_type="list")["arch"]
+        for arch in (form, listed):
+            self.assertIn('name="ecom_1c_price"', arch)
+            self.assertIn('name="ecom_1c_qty"', arch)
+        self.assertIn('name="ecom_1c_qty"', self.env["product.template"].get_view(view_type="list")["arch"])
 
     def test_properties_are_attributes(self):
         self.importer._import_catalog(path("demo-2.07", "import.xml"))
