@@ -271,8 +271,9 @@ class Ecom1cImporter(models.AbstractModel):
                 variant = template._get_variant_for_combination(combination) or \
                     template._create_product_variant(combination)
                 if not variant:
-                    counts["warnings"].append(_("Characteristic %s is not a possible variant of %s", full_id,
-                                                template.display_name))
+                    counts["warnings"].append(_("Characteristic %(characteristic)s is not a possible variant of "
+                                                "%(product)s", characteristic=full_id,
+                                                product=template.display_name))
                     continue
                 variant.ecom_1c_id = full_id
                 found[full_id] = variant
