@@ -132,9 +132,8 @@ class TestImporter(TransactionCase):
             f'<ПакетПредложений СодержитТолькоИзменения="{str(only_changes).lower()}"><Ид>p</Ид>'
             f"<Предложения>{offers}</Предложения></ПакетПредложений></КоммерческаяИнформация>".encode())
 
-    def test_sales_prices_whatever_the_batches_and_partial_exchanges(self):
-        """A product sells at its characteristics' lowest 1C price and each characteristic adds its
-        difference, also when 1C sends only what changed or the characteristics fall in two batches."""
+    def import_dining_table(self):
+        """The official 2.04 example's catalog and offers: the dining table, its white and red variants."""
         self.importer._import_catalog(path("official-2.04", "import.xml"))
         self.importer._import_offers(path("official-2.04", "offers.xml"))
         white = self.env["product.product"].search(
@@ -142,6 +141,12 @@ class TestImporter(TransactionCase):
         table = white.product_tmpl_id
         red = table.product_variant_ids - white
         self.assertEqual(len(red), 1)
+        return table, white, red
+
+    def test_sales_prices_whatever_the_batches_and_partial_exchanges(self):
+        """A product sells at its characteristics' lowest 1C price and each characteristic adds its
+        difference, also when 1C sends only what changed or the characteristics fall in two batches."""
+        table, white, red = self.import_dining_table()
 
         def prices():
             return table.list_price, white.lst_price, red.lst_price
@@ -175,12 +180,7 @@ class TestImporter(TransactionCase):
     def test_products_show_what_1c_says(self):
         """A product's 1C stock (its variants' together) and a variant's 1C price are on their forms
         and lists; the 1C id only for the exchange's managers."""
-        self.importer._import_catalog(path("official-2.04", "import.xml"))
-        self.importer._import_offers(path("official-2.04", "offers.xml"))
-        white = self.env["product.product"].search(
-            [("ecom_1c_id", "=", "05e26d70-01e4-11dc-a411-00055d80a2d1#05e26d76-01e4-11dc-a411-00055d80a2d1")])
-        table = white.product_tmpl_id
-        red = table.product_variant_ids - white
+        table, white, red = self.import_dining_table()
         self.importer._import_offers(self.offers_package(
             [(white.ecom_1c_id, 100), (red.ecom_1c_id, 120)], quantities={white.ecom_1c_id: 3, red.ecom_1c_id: 4}))
         self.assertEqual((white.ecom_1c_qty, red.ecom_1c_qty, table.ecom_1c_qty), (3, 4, 7))
