@@ -3,6 +3,7 @@
 # through our CommerceML importer, the same products through Odoo's own CSV import (load) and a bare
 # parse of the files, in one run from the same empty state. Prints seconds, items/s and memory.
 # Odoo's CSV import is stopped after BENCH_CSV_LIMIT seconds (900) and compared by its rate so far.
+# BENCH_WHOLESALE=1: every offer also has a wholesale price, its price type mapped to a pricelist.
 #   bench/commerceml.sh [products]
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"

@@ -25,13 +25,27 @@ results["bare_parse"] = {"seconds": round(parse_s, 2), "items_per_s": round(2 * 
 tracemalloc.stop()
 
 importer = env["ecom.1c.importer"]  # noqa: F821 (odoo shell)
+if os.environ.get("BENCH_WHOLESALE") == "1":  # the wholesale price type goes to a pricelist, as a store maps it
+    pricelist = env["product.pricelist"].create({"name": "Опт"})  # noqa: F821
+    env["ecom.1c.price.type"].create([  # noqa: F821
+        {"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"},
+        {"name": "Оптовая", "ecom_1c_id": "wholesale", "target": "pricelist", "pricelist_id": pricelist.id}])
 started = time.perf_counter()
 catalog = importer._import_catalog(f"{folder}/import.xml")
+env.flush_all()  # noqa: F821
+offers_started = time.perf_counter()
 offers = importer._import_offers(f"{folder}/offers.xml")
 env.flush_all()  # noqa: F821
 ours_s = time.perf_counter() - started
+offers_s = time.perf_counter() - offers_started
+started = time.perf_counter()  # the same offers again: what an unchanged package costs
+importer._import_offers(f"{folder}/offers.xml")
+env.flush_all()  # noqa: F821
 results["commerceml_import"] = {"seconds": round(ours_s, 1), "items_per_s": round(2 * count / ours_s),
+                                "offers_seconds": round(offers_s, 1),
+                                "offers_again_seconds": round(time.perf_counter() - started, 1),
                                 "created": catalog["created"], "offers_updated": offers["updated"],
+                                "pricelist_items": env["product.pricelist.item"].search_count([]),  # noqa: F821
                                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 env.cr.rollback()  # noqa: F821
 env.invalidate_all()  # noqa: F821
