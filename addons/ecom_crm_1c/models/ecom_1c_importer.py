@@ -692,7 +692,7 @@ class Ecom1cImporter(models.AbstractModel):
             " WHERE product_tmpl_id = ANY(%s) AND active AND ecom_1c_id IS NOT NULL", templates.ids))
         stored = dict(self.env.cr.fetchall())
         known = {variant: variant.lst_price if stored[variant.id] is None else float(stored[variant.id])
-                 for variant in Product.browse(stored) if variant not in prices} | prices
+                 for variant in Product.browse(list(stored)) if variant not in prices} | prices
         lowest = {}
         for variant, price in known.items():
             template_id = variant.product_tmpl_id.id
