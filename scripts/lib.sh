@@ -49,39 +49,56 @@ ensure_system_packages() {
     fi
 }
 
-# A virtualenv with Odoo's requirements plus ours, keyed by the content of the
-# requirement files so that it is rebuilt only when they change.
+# Every package of the virtualenv that Odoo's requirements leave open, pinned
+# (scripts/freeze-constraints regenerates it; docker/Dockerfile installs with it too).
+CONSTRAINTS="$ROOT/constraints.txt"
+
+# Odoo's requirements as they install here: its cbor2==5.4.2 no longer builds (5.4.6 is
+# API-compatible).
+odoo_requirements() {
+    sed -e 's/^cbor2==5\.4\.2/cbor2==5.4.6/' "$ODOO_PATH/requirements.txt"
+}
+
+# build_venv DIR CONSTRAINTS_FILE: a virtualenv with Odoo's requirements and ours, installed
+# under the given constraints, then checked (scripts/check_venv.py).  pip's output goes to
+# DIR/build.log, whose tail is shown when a step fails.
+build_venv() {
+    local dir=$1 log="$1/build.log" pip="$1/bin/pip"
+    local c=(-c "$2")
+    rm -rf "$dir"
+    mkdir -p "$(dirname "$dir")"
+    run_logged() {
+        "$@" >>"$log" 2>&1 && return 0
+        grep -v "is ignored: it is neither a file nor a directory" "$log" | tail -n 40 >&2
+        return 1
+    }
+    "$PYTHON" -m venv "$dir" || die "cannot create a virtualenv with $PYTHON"
+    : >"$log"
+    run_logged "$pip" install --upgrade pip wheel "setuptools<70" "${c[@]}" || die "pip bootstrap failed"
+    # psycopg2 and python-ldap build from source against the system headers and setuptools<70.
+    odoo_requirements >"$dir/odoo-requirements.txt"
+    run_logged "$pip" install --no-build-isolation -r "$dir/odoo-requirements.txt" "${c[@]}" \
+        || die "installing Odoo's requirements failed (log: $log)"
+    run_logged "$pip" install -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt" "${c[@]}" \
+        || die "installing our requirements failed (log: $log)"
+    "$dir/bin/python" "$ROOT/scripts/check_venv.py" || die "the virtualenv $dir cannot run Odoo (above)"
+}
+
+# The virtualenv of the scripts, keyed by the content of the requirement and constraint files
+# so that it is rebuilt when they change.  ECOM_CRM_FRESH_VENV=1 rebuilds it from nothing
+# (CI does, so that a missing install step cannot hide behind a cache).
 ensure_venv() {
     local key
-    key=$( { cat "$ODOO_PATH/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt"; \
+    key=$( { cat "$ODOO_PATH/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" \
+                 "$CONSTRAINTS" "$ROOT/scripts/check_venv.py"; \
              "$PYTHON" -c 'import sys; print(sys.version)'; } | sha256sum | cut -c1-16)
     VENV="$CACHE_DIR/venv-$key"
-    if [ ! -f "$VENV/.complete" ]; then
-        log "building virtualenv $VENV (once; cached afterwards)"
-        rm -rf "$VENV"
-        mkdir -p "$CACHE_DIR"
-        "$PYTHON" -m venv "$VENV" || die "cannot create a virtualenv with $PYTHON"
-        local pip="$VENV/bin/pip"
-        "$pip" install -q --upgrade pip wheel "setuptools<70" || die "pip bootstrap failed"
-        # Odoo pins cbor2==5.4.2, which no longer builds; 5.4.6 is API-compatible.
-        # psycopg2 and python-ldap build from source against the system headers.
-        sed -e 's/^cbor2==5\.4\.2/cbor2==5.4.6/' "$ODOO_PATH/requirements.txt" > "$CACHE_DIR/odoo-requirements.txt"
-        "$pip" install -q --no-build-isolation -r "$CACHE_DIR/odoo-requirements.txt" \
-            || die "installing Odoo's requirements failed"
-        "$pip" install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt" \
-            || die "installing our requirements failed"
+    if [ -n "${ECOM_CRM_FRESH_VENV:-}" ] || [ ! -f "$VENV/.complete" ]; then
+        log "building virtualenv $VENV${ECOM_CRM_FRESH_VENV:+ from nothing}"
+        build_venv "$VENV" "$CONSTRAINTS"
         touch "$VENV/.complete"
     fi
-    # gevent (Odoo's websocket process, started by every server with workers) loads its plugins
-    # through the pkg_resources of setuptools<70, which does not see wheels installed as
-    # zope_interface-*.dist-info: that process then crashes at start and is respawned in a loop,
-    # eating the CPU the workers need.  zope.interface 7.2's wheel keeps the dotted name.
-    if [ ! -f "$VENV/.gevent-ok" ]; then
-        "$VENV/bin/pip" install -q "zope.interface==7.2" || die "installing zope.interface failed"
-        "$VENV/bin/python" -c 'import gevent.monkey; gevent.monkey.patch_all()' 2>/dev/null \
-            || die "gevent cannot start in $VENV (Odoo's websocket process would crash in a loop)"
-        touch "$VENV/.gevent-ok"
-    fi
+    unset ECOM_CRM_FRESH_VENV  # built once: the commands this script starts use it as it is
     export PATH="$VENV/bin:$PATH"
     export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
 }

@@ -1,10 +1,13 @@
 """The developer scripts themselves."""
 
+import importlib.metadata
 import os
 import subprocess
 import sys
 
 from conftest import ROOT
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 
 def test_without_odoo_the_test_script_fails_with_instructions(tmp_path):
@@ -30,3 +33,55 @@ def test_gevent_starts_in_the_environment():
         capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "patched"
+
+
+def _pins(lines):
+    pins = {}
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        req = Requirement(line)
+        if (req.marker is None or req.marker.evaluate()) and str(req.specifier).startswith("=="):
+            pins[canonicalize_name(req.name)] = str(req.specifier)[2:]
+    return pins
+
+
+def test_every_installed_package_is_pinned():
+    """The virtualenv is reproducible: each package is pinned by Odoo's requirements (as the
+    scripts patch them) or by constraints.txt, at the version installed."""
+    odoo_path = os.environ.get("ODOO_PATH", "/opt/odoo-18")
+    odoo = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/lib.sh"; odoo_requirements'],
+                          env=dict(os.environ, ODOO_PATH=odoo_path), capture_output=True, text=True, check=True)
+    pins = _pins(odoo.stdout.splitlines())
+    pins.update(_pins((ROOT / "constraints.txt").read_text().splitlines()))
+    unpinned, other = [], []
+    for dist in importlib.metadata.distributions():
+        name = canonicalize_name(dist.metadata["Name"])
+        if name not in pins:
+            unpinned.append(f"{name}=={dist.version}")
+        elif pins[name] != dist.version:
+            other.append(f"{name}: {dist.version} installed, {pins[name]} pinned")
+    assert not unpinned, f"not in constraints.txt (run scripts/freeze-constraints): {unpinned}"
+    assert not other, other
+
+
+def test_the_venv_check_names_a_package_pkg_resources_cannot_see(tmp_path):
+    """A wheel whose dist-info spells a dotted name with underscores (zope.event >= 5.1) is invisible
+    to setuptools<70's pkg_resources: the check names it instead of letting gevent fail later."""
+    info = tmp_path / "zope_fakepkg-5.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: zope.fakepkg\nVersion: 5.1\n")
+    code = "import sys; sys.path.insert(0, sys.argv[1]); import check_venv; print(check_venv.invisible_distributions())"
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT / "scripts",
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "zope.fakepkg==5.1" in proc.stdout
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_venv.py")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_ci_builds_the_virtualenv_from_nothing():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "ECOM_CRM_FRESH_VENV=1" in ci and "mktemp -d" in ci
