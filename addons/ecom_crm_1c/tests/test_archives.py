@@ -18,7 +18,7 @@ def make_zip(members, compression=zipfile.ZIP_DEFLATED):
     return buffer.getvalue()
 
 
-@tagged("ecom_crm_1c")
+@tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestArchives(BaseCase):
     def setUp(self):
         super().setUp()

@@ -7,8 +7,7 @@ from lxml import etree
 from odoo.tests import tagged
 
 from ..models import ecom_1c_importer
-from .test_protocol import ProtocolCase
-from .test_reader import path
+from .common import ProtocolCase, path
 from .test_statuses_back import STATUS
 
 

@@ -10,8 +10,7 @@ from PIL import Image
 from odoo.tests import tagged
 
 from ..models import ecom_1c_importer
-from .test_protocol import ProtocolCase
-from .test_reader import path
+from .common import ProtocolCase, read
 
 IMAGES = [f"import_files/9d/9da00149441011e19bb10015174048b8_0e01fd9e204611e8b2a794de807044d{i}.jpg"
           for i in (1, 2, 3)]
@@ -21,11 +20,6 @@ def jpeg(color):
     buffer = io.BytesIO()
     Image.new("RGB", (32, 32), color).save(buffer, "JPEG")
     return buffer.getvalue()
-
-
-def read(*parts):
-    with open(path(*parts), "rb") as f:
-        return f.read()
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")

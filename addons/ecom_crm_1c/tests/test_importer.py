@@ -1,5 +1,4 @@
 import io
-import os
 from unittest.mock import patch
 
 from lxml import etree
@@ -7,11 +6,7 @@ from lxml import etree
 from odoo.addons.ecom_crm_1c.models import ecom_1c_importer
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-DATA = os.path.join(os.path.dirname(__file__), "data")
-
-
-def path(*parts):
-    return os.path.join(DATA, *parts)
+from .common import path
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")

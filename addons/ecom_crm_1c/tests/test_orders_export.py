@@ -9,7 +9,7 @@ from odoo.tests import BaseCase, tagged
 
 from ..commerceml import read_documents, sniff
 from ..commerceml.writer import write_orders
-from .test_protocol import ProtocolCase
+from .common import ProtocolCase
 
 ORDER = {
     "id": "odoo-order-7", "number": "S00007", "date": datetime(2026, 11, 20, 14, 5, 9), "currency": "RUB",

@@ -4,7 +4,7 @@ import io
 
 from odoo.tests import TransactionCase, tagged
 
-from .test_reader import path
+from .common import path
 
 ORDER = """<?xml version="1.0" encoding="UTF-8"?>
 <КоммерческаяИнформация xmlns="urn:1C.ru:commerceml_2" ВерсияСхемы="3.1"><Контейнер><Документ>

@@ -1,42 +1,9 @@
 """1C's side of the exchange over HTTP, as 1C drives it."""
 
-import base64
-
 from odoo import sql_db
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-from .test_reader import path
-
-
-class ProtocolCase(HttpCase):
-    """Drives /1c_exchange the way 1C does; the exchange login is set in Settings."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        settings = cls.env["res.config.settings"].create({
-            "ecom_1c_login": "exchange", "ecom_1c_password": "s3cret-1C", "ecom_1c_file_limit": 5})
-        settings.execute()
-
-    def call(self, mode, type_="catalog", data=None, cookie=None, auth=None, filename=None, route="/1c_exchange",
-             extra=""):
-        url = f"{route}?type={type_}&mode={mode}" + (f"&filename={filename}" if filename else "") + extra
-        headers = {}
-        if auth:
-            headers["Authorization"] = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
-        if cookie:
-            headers["Cookie"] = f"{cookie[0]}={cookie[1]}"
-        response = self.url_open(url, data=data, headers=headers) if data is not None else \
-            self.url_open(url, headers=headers)
-        self.assertEqual(response.status_code, 200)
-        self.assertTrue(response.headers["Content-Type"].startswith("text/plain"))
-        return response.text.splitlines()
-
-    def login(self, route="/1c_exchange"):
-        lines = self.call("checkauth", auth=("exchange", "s3cret-1C"), route=route)
-        self.assertEqual(lines[0], "success")
-        self.assertTrue(lines[3].startswith("sessid=") and lines[4].startswith("timestamp="))
-        return lines[1], lines[2]
+from .common import ProtocolCase, path
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")

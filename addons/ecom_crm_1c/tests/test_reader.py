@@ -1,7 +1,6 @@
 """Streaming CommerceML readers on the real 1C files, plus encodings and memory. No database."""
 
 import io
-import os
 import tracemalloc
 from collections import Counter
 from decimal import Decimal
@@ -9,12 +8,7 @@ from decimal import Decimal
 from odoo.tests import BaseCase, tagged
 
 from ..commerceml import UnsafeDocument, read_catalog, read_offers
-
-DATA = os.path.join(os.path.dirname(__file__), "data")
-
-
-def path(*parts):
-    return os.path.join(DATA, *parts)
+from .common import path
 
 
 def big_catalog(products):

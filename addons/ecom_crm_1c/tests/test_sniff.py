@@ -1,17 +1,11 @@
 """File kinds are read from content: real 1C / 1C-Bitrix files, plus hostile ones. No database needed."""
 
 import io
-import os
 
 from odoo.tests import BaseCase, tagged
 
 from ..commerceml import UnsafeDocument, sniff
-
-DATA = os.path.join(os.path.dirname(__file__), "data")
-
-
-def data_path(*parts):
-    return os.path.join(DATA, *parts)
+from .common import path
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -33,20 +27,20 @@ class TestSniff(BaseCase):
         }
         for (folder, name), (kind, version, namespace, sections) in expected.items():
             with self.subTest(file=f"{folder}/{name}"):
-                info = sniff(data_path(folder, name))
+                info = sniff(path(folder, name))
                 self.assertEqual((info.kind, info.schema_version, info.namespace), (kind, version, namespace))
                 if kind == "offers":
                     self.assertEqual(info.sections, sections)
 
     def test_full_or_changes_only(self):
-        self.assertIs(sniff(data_path("official-2.04", "offers.xml")).only_changes, False)
+        self.assertIs(sniff(path("official-2.04", "offers.xml")).only_changes, False)
 
     def test_name_does_not_matter(self):
-        with open(data_path("demo-2.07", "offers.xml"), "rb") as f:
+        with open(path("demo-2.07", "offers.xml"), "rb") as f:
             self.assertEqual(sniff(io.BytesIO(f.read())).kind, "offers")
 
     def test_windows_1251(self):
-        info = sniff(data_path("demo-2.07", "orders.xml"))
+        info = sniff(path("demo-2.07", "orders.xml"))
         self.assertEqual(info.encoding.lower(), "windows-1251")
 
     def test_hostile_files_refused(self):
@@ -67,6 +61,6 @@ class TestSniff(BaseCase):
                 sniff(io.BytesIO(payload))
 
     def test_truncated_after_header_still_tells_kind(self):
-        with open(data_path("ut11-2.07", "import0_1.xml"), "rb") as f:
+        with open(path("ut11-2.07", "import0_1.xml"), "rb") as f:
             head = f.read(4000)
         self.assertEqual(sniff(io.BytesIO(head)).kind, "catalog")

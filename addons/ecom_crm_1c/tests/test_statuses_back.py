@@ -5,7 +5,7 @@ import io
 from odoo.tests import TransactionCase, tagged
 
 from ..commerceml import read_documents
-from .test_reader import path
+from .common import path
 
 STATUS = """<?xml version="1.0" encoding="UTF-8"?>
 <КоммерческаяИнформация ВерсияСхемы="2.08"><Документ><Ид>{id}</Ид><Номер>{number}</Номер>
