@@ -12,11 +12,12 @@ from odoo.http import request
 from odoo.modules.registry import Registry
 
 from ..models.ecom_intake_request import queue_recently_busy
-from ..tools.intake import validate_request
+from ..tools.intake import validate_call, validate_request
 
 _logger = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
-CALL_EVENTS = ("incoming", "answered", "missed", "finished")
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id names nothing
+API = "/ecom_crm/api/v1"
 
 
 def process_after_answer(dbname):
@@ -40,41 +41,13 @@ def json_response(status, payload, headers=None):
                  *(headers or [])])
 
 
-def error(status, code, message, **extra):
-    return json_response(status, {"error": code, "message": message, **extra})
+def error(status, code, message, headers=None, **extra):
+    return json_response(status, {"error": code, "message": message, **extra}, headers=headers)
 
 
-def validate_call(data):
-    """``(clean, errors)`` for a telephony event: the generic format providers' adapters map to."""
-    errors, clean = {}, {}
-    if not isinstance(data, dict):
-        return {}, {"_": "the body must be a JSON object"}
-    if data.get("event") not in CALL_EVENTS:
-        errors["event"] = f"one of {', '.join(CALL_EVENTS)}"
-    for key, limit in (("call_id", 128), ("caller", 64), ("called", 64), ("caller_name", 256),
-                       ("recording_url", 2048)):
-        value = data.get(key)
-        if value in (None, ""):
-            continue
-        if not isinstance(value, (str, int)) or isinstance(value, bool) or len(str(value)) > limit:
-            errors[key] = f"a string of at most {limit} characters"
-        else:
-            clean[key] = str(value).strip()
-    for key in ("call_id", "caller"):
-        if not clean.get(key):
-            errors.setdefault(key, "required")
-    if clean.get("recording_url") and not clean["recording_url"].startswith(("https://", "http://")):
-        errors["recording_url"] = "an http(s) URL"
-    if data.get("duration") is not None:
-        if isinstance(data["duration"], bool) or not isinstance(data["duration"], int) or data["duration"] < 0:
-            errors["duration"] = "a non-negative integer (seconds)"
-        else:
-            clean["duration"] = data["duration"]
-    if data.get("direction") in ("in", "out"):
-        clean["direction"] = data["direction"]
-    if "event" not in errors:
-        clean["event"] = data["event"]
-    return clean, errors
+def method_not_allowed(*allowed):
+    """405 for a method the resource does not take (Odoo would answer an HTML page)."""
+    return error(405, "method_not_allowed", f"use {' or '.join(allowed)}", headers=[("Allow", ", ".join(allowed))])
 
 
 class IntakeController(http.Controller):
@@ -104,6 +77,8 @@ class IntakeController(http.Controller):
             return json.loads(body.decode("utf-8")), None
         except (UnicodeDecodeError, ValueError):
             return None, error(400, "invalid_json", "the body is not UTF-8 JSON")
+        except RecursionError:
+            return None, error(400, "invalid_json", "the body nests too deeply")
 
     def _accept(self, validate):
         """``(env, source, data, clean)`` of an authenticated, well-formed POST, or
@@ -114,7 +89,7 @@ class IntakeController(http.Controller):
             return None, source, None, None
         if failure:
             return None, failure, None, None
-        clean, errors = validate(data)
+        clean, errors = validate(data, tz=source.company_id.partner_id.tz)
         if errors:
             return None, error(400, "invalid_request", "some fields are invalid", fields=errors), None, None
         return env, source, data, clean
@@ -129,9 +104,13 @@ class IntakeController(http.Controller):
     def _too_many(self, limit):
         return error(429, "rate_limited", f"at most {limit} requests per minute", retry_after=60)
 
-    @http.route("/ecom_crm/api/v1/requests", type="http", auth="none", methods=["POST"], csrf=False,
+    # Routes take every method and answer the wrong ones themselves: a JSON 405 with Allow, not
+    # the HTML page Odoo's router gives; unknown paths under the API get a JSON 404.
+    @http.route(f"{API}/requests", type="http", auth="none", methods=None, csrf=False,
                 save_session=False, readonly=False)
     def post_request(self, **_kwargs):
+        if request.httprequest.method != "POST":
+            return method_not_allowed("POST")
         env, source, data, clean = self._accept(validate_request)
         if env is None:
             return source  # the error response
@@ -179,13 +158,16 @@ class IntakeController(http.Controller):
     def _replay(self, entry):
         return json_response(200 if entry.state == "done" else 202, self._answer(entry, replay=True))
 
-    @http.route("/ecom_crm/api/v1/requests/<int:request_id>", type="http", auth="none", methods=["GET"],
+    @http.route(f"{API}/requests/<int:request_id>", type="http", auth="none", methods=None,
                 csrf=False, save_session=False)
     def get_request(self, request_id, **_kwargs):
+        if request.httprequest.method not in ("GET", "HEAD"):
+            return method_not_allowed("GET")
         env, source = self._authenticate()
         if env is None:
             return source
-        entry = env["ecom.intake.request"].search([("id", "=", request_id), ("source_id", "=", source.id)])
+        entry = env["ecom.intake.request"].search([("id", "=", request_id), ("source_id", "=", source.id)]) \
+            if 0 < request_id <= MAX_ID else env["ecom.intake.request"]
         if not entry:
             return error(404, "not_found", "no such request for this API key")
         return json_response(200, self._answer(entry))
@@ -199,9 +181,11 @@ class IntakeController(http.Controller):
             answer["error"] = entry.error
         return answer
 
-    @http.route("/ecom_crm/api/v1/calls", type="http", auth="none", methods=["POST"], csrf=False,
+    @http.route(f"{API}/calls", type="http", auth="none", methods=None, csrf=False,
                 save_session=False, readonly=False)
     def post_call(self, **_kwargs):
+        if request.httprequest.method != "POST":
+            return method_not_allowed("POST")
         env, source, _data, clean = self._accept(validate_call)
         if env is None:
             return source  # the error response
@@ -211,3 +195,9 @@ class IntakeController(http.Controller):
         call = env["ecom.call"]._ecom_process_event(clean, source)
         return json_response(200, {"call": call.id, "state": call.state, "lead_id": call.lead_id.id,
                                    "partner_id": call.partner_id.id})
+
+    @http.route([API, f"{API}/<path:_unknown>"], type="http", auth="none", methods=None, csrf=False,
+                save_session=False)
+    def unknown(self, **_kwargs):
+        return error(404, "not_found", f"no such resource: the API has {API}/requests, {API}/requests/<id> and "
+                                       f"{API}/calls")

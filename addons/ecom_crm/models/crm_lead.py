@@ -1,6 +1,6 @@
 import itertools
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from markupsafe import Markup, escape
 
@@ -8,7 +8,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 from odoo.tools import email_normalize as tools_email_normalize
+from odoo.tools.sql import escape_psql as escape_like
 
+from ..tools.intake import parse_datetime
 from ..tools.phones import normalize_phone_vals, phone_quality
 from ..tools.russian_names import split_russian_name
 
@@ -349,7 +351,7 @@ class CrmLead(models.Model):
         for entry in entries:
             data = dict(entry.data or {})
             if isinstance(data.get("delivery_date"), str):
-                data["delivery_date"] = datetime.fromisoformat(data["delivery_date"])
+                data["delivery_date"] = parse_datetime(data["delivery_date"])
             phone = normalize_phone_vals(self.env, {"phone": data["phone"]})["phone"] if data.get("phone") else False
             email = tools_email_normalize(data["email"]) if data.get("email") else False
             items.append({"entry": entry, "data": data, "phone": phone, "email": email})
@@ -527,7 +529,7 @@ class CrmLead(models.Model):
             "campaign_id": campaign.id, "referred": data.get("referrer"),
             "ecom_click_id": data.get(click_key) if click_key else False, "ecom_repeat_customer": item["repeat"],
             "team_id": team.id, "company_id": company.id, "stage_id": cache["stage", team].id,
-            "ecom_delivery_date": data["delivery_date"].replace(tzinfo=None) if data.get("delivery_date") else False,
+            "ecom_delivery_date": data.get("delivery_date") or False,
         }
         if not self._ecom_title_from_vals(vals):  # no «product, date, city» title to compose
             who = data.get("name") or partner.display_name
@@ -564,8 +566,8 @@ class CrmLead(models.Model):
                                        limit=1)
                 if found:
                     return found
-        if data.get("product"):
-            return Product.search([("name", "=ilike", data["product"])], limit=1)
+        if data.get("product"):  # the name as written, any case: no wildcard of the sender's
+            return Product.search([("name", "=ilike", escape_like(data["product"]))], limit=1)
         return Product
 
     @api.model

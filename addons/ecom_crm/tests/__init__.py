@@ -8,6 +8,7 @@ from . import test_time_limit
 from . import test_clean_data
 from . import test_refusal_tour
 from . import test_intake
+from . import test_intake_edges
 from . import test_calls
 from . import test_assignment
 from . import test_customer_card

@@ -1,10 +1,17 @@
 import io
+import json
+from contextlib import contextmanager
 
 import polib
 
-from odoo.tests import TransactionCase, new_test_user
+from odoo import sql_db
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 from odoo.tools.misc import file_path
 from odoo.tools.translate import trans_export
+
+from ..models import ecom_intake_request as journal_module
+
+URL = "/ecom_crm/api/v1/requests"
 
 
 class EcomCrmCase(TransactionCase):
@@ -45,6 +52,43 @@ class EcomCrmCase(TransactionCase):
         """Values the «Awaiting payment» stage requires."""
         return {"phone": "+79161234567", "ecom_delivery_street": "ул. Ленина, д. 1, кв. 2",
                 "ecom_delivery_zip": "101000", "ecom_delivery_date": "2026-12-01 10:00:00"}
+
+
+class IntakeCase(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.country_id = cls.env.ref("base.ru")
+        cls.team = cls.env["crm.team"].create({"name": "Интернет-магазин"})
+        cls.source = cls.env["ecom.intake.source"].create({
+            "name": "Сайт магазина", "kind": "website", "team_id": cls.team.id, "rate_limit": 1000,
+            "utm_source_id": cls.env.ref("ecom_crm.utm_source_website").id})
+        cls.key = cls.source._generate_key()
+        cls.product = cls.env["product.product"].create({"name": "Пылесос Dreame L10", "default_code": "DR-L10",
+                                                         "list_price": 24990})
+
+    def post(self, payload, key=None, raw=None, headers=None, wait=True):
+        """POST a request; ``wait``: processed within the call (?wait=1), else queued (202)."""
+        body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode()
+        all_headers = {"Content-Type": "application/json",
+                       "Authorization": f"Bearer {self.key if key is None else key}", **(headers or {})}
+        return self.url_open(URL + ("?wait=1" if wait else ""), data=body, headers=all_headers)
+
+    def process_queue(self):
+        return self.env["ecom.intake.request"]._cron_process_pending(auto_commit=False)
+
+    @contextmanager
+    def another_worker(self):
+        """A second connection to the test database, as another worker's: its locks are real. This
+        process's memory of a queue found busy is forgotten before and after."""
+        dbname = self.env.cr.dbname
+        journal_module._queue_busy_at.pop(dbname, None)
+        other = sql_db.db_connect(dbname).cursor()
+        try:
+            yield other
+        finally:
+            other.close()
+            journal_module._queue_busy_at.pop(dbname, None)
 
 
 def untranslated_terms(env, module, lang="ru_RU"):

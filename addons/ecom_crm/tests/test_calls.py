@@ -2,7 +2,7 @@ import json
 
 from odoo.tests import tagged
 
-from .test_intake import IntakeCase
+from .common import IntakeCase
 
 URL = "/ecom_crm/api/v1/calls"
 

@@ -1,10 +1,14 @@
 """Validation of intake API payloads, in plain Python: what a site may send and what we keep.
 
-``validate_request(data)`` returns ``(clean, errors)``: ``errors`` maps each bad field to a
-short English message for the API client (400 lists them all at once).
+``validate_request(data)`` and ``validate_call(data)`` return ``(clean, errors)``: ``errors``
+maps each bad field to a short English message for the API client (400 lists them all at once).
+Whatever passes is storable as it is (PostgreSQL text and jsonb, Odoo's monetary fields): bounds
+are checked here, at the door, so that nothing accepted can fail later in the queue.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
+
+import pytz
 
 MAX_TEXT = 10_000
 MAX_SHORT = 256
@@ -16,27 +20,91 @@ TEXT_FIELDS = {  # field: max length
     "product_sku": 64,
 }
 NUMBER_FIELDS = ("amount",)
+# sane bounds of a store's request: a quantity, a unit price, a request's amount (roubles)
+MAX_QTY = 1_000_000
+MAX_PRICE = 1_000_000_000
+MAX_AMOUNT = 1_000_000_000_000
+# how deep a payload may nest (ours is two levels: the request, its lines)
+MAX_DEPTH = 16
+CALL_EVENTS = ("incoming", "answered", "missed", "finished")
+MAX_CALL_SECONDS = 7 * 24 * 3600
 KNOWN_FIELDS = set(TEXT_FIELDS) | set(NUMBER_FIELDS) | {"lines", "delivery_date"}
 # click ids tell the advertising channel even when UTM tags were lost on the way
 CLICK_IDS = ("yclid", "gclid", "rb_clickid")
 
 
-def _number(value):
+def _number(value, limit):
+    """A finite number within ``[-limit, limit]`` from a JSON number or a string («1 990,50»)."""
     if isinstance(value, bool):
         raise ValueError
     if isinstance(value, str):
-        value = value.strip().replace(" ", "").replace(",", ".")
-    number = float(value)
-    if number != number or number in (float("inf"), float("-inf")):
+        value = value.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond the float range
+        raise ValueError from None
+    if number != number or abs(number) > limit:
         raise ValueError
     return number
 
 
-def validate_request(data):
-    """Check a request payload; see the OpenAPI file (docs/intake-openapi.yaml) for the format."""
+def unstorable(data):
+    """``(path, problem)`` of the first value a database cannot store or a payload should not
+    hold: a string with a NUL character or a lone surrogate (neither is valid in PostgreSQL text
+    or jsonb), or nesting deeper than MAX_DEPTH; None when the payload is clean."""
+    stack = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return path or "_", "nested too deeply"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                where = f"{path}.{key}" if path else str(key)
+                problem = _bad_text(key)
+                if problem:
+                    return path or "_", f"a key {problem}"
+                stack.append((item, where, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value))
+        else:
+            problem = _bad_text(value)
+            if problem:
+                return path or "_", problem
+    return None
+
+
+def _bad_text(value):
+    if not isinstance(value, str):
+        return None
+    if "\x00" in value:
+        return "contains a NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid Unicode (a lone surrogate)"
+    return None
+
+
+def parse_datetime(value, tz=None):
+    """A naive UTC datetime from an ISO 8601 date or date-time; one without an offset is a time of
+    ``tz`` (the store's time zone, else UTC)."""
+    moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = pytz.timezone(tz or "UTC").localize(moment)
+    if not 1900 <= moment.year <= 9000:
+        raise ValueError
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def validate_request(data, tz=None):
+    """Check a request payload; see the OpenAPI file (docs/intake-openapi.yaml) for the format.
+    ``tz``: the time zone of date-times sent without an offset."""
     errors = {}
     if not isinstance(data, dict):
         return {}, {"_": "the body must be a JSON object"}
+    bad = unstorable(data)
+    if bad:
+        return {}, {bad[0]: bad[1]}
     clean = {}
     for key in set(data) - KNOWN_FIELDS:
         errors[key] = "unknown field"
@@ -55,15 +123,15 @@ def validate_request(data):
     for key in NUMBER_FIELDS:
         if data.get(key) not in (None, ""):
             try:
-                clean[key] = _number(data[key])
+                clean[key] = _number(data[key], MAX_AMOUNT)
                 if clean[key] < 0:
                     errors[key] = "must not be negative"
             except (TypeError, ValueError):
-                errors[key] = "must be a number"
+                errors[key] = f"must be a number of at most {MAX_AMOUNT:.0f}"
     if data.get("delivery_date") not in (None, ""):
         try:
-            clean["delivery_date"] = datetime.fromisoformat(str(data["delivery_date"]).replace("Z", "+00:00"))
-        except ValueError:
+            clean["delivery_date"] = parse_datetime(data["delivery_date"], tz)
+        except (TypeError, ValueError, OverflowError):
             errors["delivery_date"] = "must be an ISO 8601 date or date-time"
     lines = data.get("lines")
     if lines not in (None, []):
@@ -75,19 +143,64 @@ def validate_request(data):
                 try:
                     if not isinstance(line, dict):
                         raise ValueError("must be an object")
-                    qty = _number(line.get("qty", 1))
-                    price = _number(line.get("price", 0))
+                    try:
+                        qty = _number(line.get("qty", 1), MAX_QTY)
+                        price = _number(line.get("price", 0), MAX_PRICE)
+                    except (TypeError, ValueError):
+                        raise ValueError(f"qty must be a number of at most {MAX_QTY} and price of at most "
+                                         f"{MAX_PRICE}") from None
                     if qty <= 0 or price < 0:
                         raise ValueError("qty must be positive and price not negative")
                     label = str(line.get("name") or line.get("sku") or "").strip()[:MAX_SHORT]
                     clean["lines"].append({"sku": str(line.get("sku") or "").strip()[:64], "name": label,
                                            "qty": qty, "price": price})
-                except (TypeError, ValueError) as error:
-                    errors[f"lines[{index}]"] = str(error) or "qty and price must be numbers"
+                except ValueError as error:
+                    errors[f"lines[{index}]"] = str(error)
     if "email" in clean and ("@" not in clean["email"] or " " in clean["email"]):
         errors["email"] = "not an email address"
     if not clean.get("phone") and not clean.get("email"):
         errors.setdefault("phone", "a phone or an email is required")
     if "amount" not in clean and clean.get("lines"):
-        clean["amount"] = round(sum(line["qty"] * line["price"] for line in clean["lines"]), 2)
+        total = round(sum(line["qty"] * line["price"] for line in clean["lines"]), 2)
+        if total > MAX_AMOUNT:
+            errors["lines"] = f"the lines' total exceeds {MAX_AMOUNT:.0f}"
+        else:
+            clean["amount"] = total
+    return clean, errors
+
+
+def validate_call(data, tz=None):
+    """Check a telephony event: the generic format providers' adapters map to."""
+    errors, clean = {}, {}
+    if not isinstance(data, dict):
+        return {}, {"_": "the body must be a JSON object"}
+    bad = unstorable(data)
+    if bad:
+        return {}, {bad[0]: bad[1]}
+    if data.get("event") not in CALL_EVENTS:
+        errors["event"] = f"one of {', '.join(CALL_EVENTS)}"
+    for key, limit in (("call_id", 128), ("caller", 64), ("called", 64), ("caller_name", 256),
+                       ("recording_url", 2048)):
+        value = data.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, (str, int)) or isinstance(value, bool) or len(str(value)) > limit:
+            errors[key] = f"a string of at most {limit} characters"
+        else:
+            clean[key] = str(value).strip()
+    for key in ("call_id", "caller"):
+        if not clean.get(key):
+            errors.setdefault(key, "required")
+    if clean.get("recording_url") and not clean["recording_url"].startswith(("https://", "http://")):
+        errors["recording_url"] = "an http(s) URL"
+    if data.get("duration") is not None:
+        duration = data["duration"]
+        if isinstance(duration, bool) or not isinstance(duration, int) or not 0 <= duration <= MAX_CALL_SECONDS:
+            errors["duration"] = f"a whole number of seconds from 0 to {MAX_CALL_SECONDS}"
+        else:
+            clean["duration"] = duration
+    if data.get("direction") in ("in", "out"):
+        clean["direction"] = data["direction"]
+    if "event" not in errors:
+        clean["event"] = data["event"]
     return clean, errors

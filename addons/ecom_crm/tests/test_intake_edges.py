@@ -1,0 +1,152 @@
+"""The intake API's edges: hostile and malformed input gets a JSON 4xx, never a 500 or an HTML page,
+and what is accepted can always be stored and processed."""
+
+import json
+from datetime import datetime
+
+from odoo.tests import BaseCase, tagged
+
+from ..tools.intake import MAX_AMOUNT, unstorable, validate_call, validate_request
+from .common import URL, IntakeCase
+
+CALLS = "/ecom_crm/api/v1/calls"
+OK = {"phone": "+79160001234"}
+# (label, raw body, the field the 400 names): each must be refused at the door
+HOSTILE_REQUESTS = [
+    ("NUL in the name", json.dumps({**OK, "name": "Ива\u0000нов"}), "name"),
+    ("NUL in a message", json.dumps({**OK, "message": "\u0000"}), "message"),
+    ("NUL in a line's name", json.dumps({**OK, "lines": [{"name": "a\u0000b", "qty": 1}]}), "lines[0].name"),
+    ("NUL in an unknown key", json.dumps({**OK, "x\u0000": 1}), "_"),
+    ("lone surrogate in the name", '{"phone": "+79160001234", "name": "\\ud800"}', "name"),
+    ("lone surrogate in the city", '{"phone": "+79160001234", "city": "a\\udfffb"}', "city"),
+    ("integer beyond floats in amount", '{"phone": "+79160001234", "amount": 1' + "0" * 400 + "}", "amount"),
+    ("amount 1e308", json.dumps({**OK, "amount": 1e308}), "amount"),
+    ("amount above the bound", json.dumps({**OK, "amount": MAX_AMOUNT * 10}), "amount"),
+    ("amount as a huge string", json.dumps({**OK, "amount": "9" * 400}), "amount"),
+    ("qty beyond floats", '{"phone": "+79160001234", "lines": [{"qty": 1' + "0" * 400 + "}]}", "lines[0]"),
+    ("price beyond floats", '{"phone": "+79160001234", "lines": [{"price": 1' + "0" * 400 + "}]}", "lines[0]"),
+    ("price 1e300", json.dumps({**OK, "lines": [{"qty": 1, "price": 1e300}]}), "lines[0]"),
+    ("lines' total overflowing", json.dumps({**OK, "lines": [{"qty": 1e6, "price": 1e9}] * 3}), "lines"),
+    ("delivery date out of range", json.dumps({**OK, "delivery_date": "0001-01-01T00:00:00+14:00"}),
+     "delivery_date"),
+    ("delivery date not a date", json.dumps({**OK, "delivery_date": "tomorrow"}), "delivery_date"),
+    ("moderately deep nesting", json.dumps({**OK, "lines": [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]}), "lines"),
+]
+HOSTILE_CALLS = [
+    ("NUL in the caller", json.dumps({"event": "incoming", "call_id": "n1", "caller": "+7916\u0000"}), "caller"),
+    ("lone surrogate in the call id", '{"event": "incoming", "call_id": "\\ud800", "caller": "+79160001234"}',
+     "call_id"),
+    ("duration of 2**31 s", json.dumps({"event": "finished", "call_id": "d1", "caller": "+79160001234",
+                                        "duration": 2**31}), "duration"),
+    ("duration beyond 64 bits", '{"event": "finished", "call_id": "d2", "caller": "+79160001234", "duration": 1'
+     + "0" * 30 + "}", "duration"),
+]
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestHostileInput(IntakeCase):
+    def send(self, url, body, method="POST", key=None):
+        """``method`` ``url`` with ``body`` as raw bytes (a lone surrogate kept as JSON escapes it)."""
+        return self.opener.request(
+            method, self.base_url() + url, data=body.encode("utf-8", "surrogatepass") if body is not None else None,
+            timeout=30, headers={"Content-Type": "application/json", "Authorization": f"Bearer {key or self.key}"})
+
+    def assert_json_error(self, response, status, label=""):
+        self.assertEqual(response.status_code, status, f"{label}: {response.text[:300]}")
+        self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8", label)
+        self.assertIn("error", response.json(), label)
+
+    def test_hostile_payloads_get_their_400(self):
+        for path in (URL, URL + "?wait=1"):
+            for label, body, field in HOSTILE_REQUESTS:
+                with self.subTest(label=label, path=path):
+                    response = self.send(path, body)
+                    self.assert_json_error(response, 400, label)
+                    self.assertTrue(any(name.startswith(field) for name in response.json()["fields"]),
+                                    f"{label}: {response.json()['fields']}")
+        for label, body, field in HOSTILE_CALLS:
+            with self.subTest(label=label):
+                response = self.send(CALLS, body)
+                self.assert_json_error(response, 400, label)
+                self.assertIn(field, response.json()["fields"], label)
+        self.assertFalse(self.env["ecom.intake.request"].search([("phone", "=", OK["phone"])]),
+                         "nothing of a refused request is journaled")
+
+    def test_deep_nesting_is_refused(self):
+        deep = "[" * 30000 + "]" * 30000
+        for path in (URL, URL + "?wait=1", CALLS):
+            with self.subTest(path=path):
+                self.assert_json_error(self.send(path, deep), 400)
+                self.assert_json_error(self.send(path, '{"phone": "1", "lines": ' + deep + "}"), 400)
+
+    def test_wrong_methods_and_unknown_paths_answer_json(self):
+        for method in ("GET", "PUT", "DELETE", "PATCH"):
+            with self.subTest(method=method):
+                response = self.send(URL, "{}" if method != "GET" else None, method=method)
+                self.assert_json_error(response, 405, method)
+                self.assertEqual(response.headers["Allow"], "POST")
+        self.assert_json_error(self.send(CALLS, None, method="GET"), 405)
+        entry = self.env["ecom.intake.request"]._journal({"phone": "+79160007777"}, self.source)
+        self.assert_json_error(self.send(f"{URL}/{entry.id}", "{}", method="POST"), 405)
+        self.assertEqual(self.send(f"{URL}/{entry.id}", None, method="GET").status_code, 200)
+        for path in (f"{URL}/abc", f"{URL}/2147483648", f"{URL}/99999999999999999999", f"{URL}/0",
+                     "/ecom_crm/api/v1/nothing", "/ecom_crm/api/v1", f"{URL}/1/more"):
+            with self.subTest(path=path):
+                self.assert_json_error(self.send(path, None, method="GET"), 404, path)
+
+    def test_delivery_date_honours_its_offset(self):
+        self.env.company.partner_id.tz = "Europe/Moscow"
+        answer = self.post({"phone": "+79160003001", "delivery_date": "2025-06-01T10:00:00+03:00"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual(lead.ecom_delivery_date, datetime(2025, 6, 1, 7, 0))
+        queued = self.post({"phone": "+79160003002", "delivery_date": "2025-06-01T10:00:00+05:00"}, wait=False)
+        self.assertEqual(queued.status_code, 202)
+        self.process_queue()
+        entry = self.env["ecom.intake.request"].browse(queued.json()["request_id"])
+        self.assertEqual(entry.lead_id.ecom_delivery_date, datetime(2025, 6, 1, 5, 0))
+        # without an offset: the store's time (Moscow, UTC+3)
+        answer = self.post({"phone": "+79160003003", "delivery_date": "2025-06-01T10:00:00"}).json()
+        self.assertEqual(self.env["crm.lead"].browse(answer["lead_id"]).ecom_delivery_date, datetime(2025, 6, 1, 7, 0))
+
+    def test_product_name_wildcards_match_nothing(self):
+        self.env["product.product"].create({"name": "Чайник Xiaomi"})
+        for wildcard in ("%", "_%", "Чайник%", "%Xiaomi"):
+            with self.subTest(product=wildcard):
+                answer = self.post({"phone": "+79160004000", "product": wildcard}).json()
+                self.assertFalse(self.env["crm.lead"].browse(answer["lead_id"]).ecom_product_id, wildcard)
+        answer = self.post({"phone": "+79160004001", "product": "чайник xiaomi"}).json()
+        self.assertEqual(self.env["crm.lead"].browse(answer["lead_id"]).ecom_product_id.name, "Чайник Xiaomi")
+
+    def test_largest_accepted_values_are_processed(self):
+        """The bounds are storable: a request at the limits becomes a lead, queued or not."""
+        payload = {"phone": "+79160005000", "amount": MAX_AMOUNT, "name": "Я" * 256, "message": "ж" * 10_000,
+                   "lines": [{"sku": "X", "name": "n" * 100, "qty": 1_000_000, "price": 1_000_000} for _ in range(100)]}
+        self.assertEqual(self.post(payload).status_code, 201)
+        queued = self.post({**payload, "phone": "+79160005001"}, wait=False).json()
+        self.process_queue()
+        self.assertEqual(self.env["ecom.intake.request"].browse(queued["request_id"]).state, "done")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestValidationBounds(BaseCase):
+    """Plain Python, no database."""
+
+    def test_unstorable_values(self):
+        self.assertIsNone(unstorable({"a": ["b", {"c": 1.5, "d": None}]}))
+        self.assertEqual(unstorable({"a": ["ok", "x\x00"]}), ("a[1]", "contains a NUL character"))
+        self.assertEqual(unstorable({"a": "\ud800"})[0], "a")
+        nested = current = []
+        for _depth in range(40):
+            current.append([])
+            current = current[0]
+        self.assertEqual(unstorable({"a": nested})[1], "nested too deeply")
+
+    def test_dates_and_numbers(self):
+        clean, errors = validate_request({**OK, "delivery_date": "2025-06-01T10:00:00+03:00", "amount": "1 990,50"})
+        self.assertFalse(errors)
+        self.assertEqual(clean["delivery_date"], datetime(2025, 6, 1, 7, 0))
+        self.assertEqual(clean["amount"], 1990.5)
+        self.assertEqual(validate_request({**OK, "delivery_date": "2025-06-01"}, tz="Asia/Yekaterinburg")[0]
+                         ["delivery_date"], datetime(2025, 5, 31, 19, 0))
+        self.assertIn("duration", validate_call({"event": "finished", "call_id": "1", "caller": "2",
+                                                 "duration": 10**19})[1])
