@@ -146,12 +146,18 @@ class CrmLead(models.Model):
                 if title:
                     vals["name"] = title
             normalize_phone_vals(self.env, vals)
+            stage_id = vals.get("stage_id") or self.env.context.get("default_stage_id")
+            if stage_id and self.env["crm.stage"].browse(stage_id).ecom_is_refusal:
+                # created in a refusal stage (an import, RPC, a quick create in that column): lost
+                vals.update(active=False, probability=0, automated_probability=0)
             if vals.get("active", True) is False:
                 reason = vals.get("lost_reason_id") or self.env.context.get("ecom_lost_reason_id")
                 if not reason:
-                    raise UserError(_("A request can only be created as lost with a refusal reason."))
+                    raise UserError(_("A request can only be created lost (archived, or in a refusal stage) "
+                                      "with a refusal reason."))
                 vals["lost_reason_id"] = reason
-                vals.setdefault("ecom_lost_stage_id", vals.get("stage_id"))
+                if not (stage_id and self.env["crm.stage"].browse(stage_id).ecom_is_refusal):
+                    vals.setdefault("ecom_lost_stage_id", stage_id)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -168,6 +174,14 @@ class CrmLead(models.Model):
                 self.filtered("ecom_overdue").activity_unlink(["ecom_crm.mail_activity_type_stage_overdue"])
         if stage and stage.ecom_is_refusal:
             vals.update(active=False, probability=0, automated_probability=0)
+        if "lost_reason_id" in vals and not (vals["lost_reason_id"] or self.env.context.get("ecom_lost_reason_id")):
+            # the reason of a lost request stays: it goes only with the request's restoration
+            staying_lost = self if vals.get("active") is False else \
+                self.filtered(lambda lead: not lead.active) if "active" not in vals else self.browse()
+            if staying_lost:
+                raise UserError(_(
+                    "A lost request keeps its refusal reason: pick another reason or restore the request "
+                    "(%(names)s).", names=", ".join(staying_lost.mapped("display_name")[:5])))
         if vals.get("active") is False:
             return self._ecom_write_lost(vals)
         if vals.get("active") is True:
@@ -198,8 +212,10 @@ class CrmLead(models.Model):
             return super().write({**vals, "ecom_lost_stage_id": False} if restoring else vals)
         for lead in restoring:
             back = {"ecom_lost_stage_id": False}
-            if lead.stage_id.ecom_is_refusal and lead.ecom_lost_stage_id:
-                back["stage_id"] = lead.ecom_lost_stage_id.id
+            if lead.stage_id.ecom_is_refusal:  # back where it was lost, else the team's first stage
+                back["stage_id"] = (lead.ecom_lost_stage_id or self.env["crm.stage"].search(
+                    [("ecom_is_refusal", "=", False), ("is_won", "=", False),
+                     ("team_id", "in", (False, lead.team_id.id))], order="sequence, id", limit=1)).id
             super(CrmLead, lead).write({**vals, **back})
         if self - restoring:
             super(CrmLead, self - restoring).write(vals)

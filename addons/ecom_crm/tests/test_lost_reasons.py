@@ -114,6 +114,41 @@ class TestLostOnlyWithReason(EcomCrmCase):
         self.assertIn(self.reason_expensive.name, tracked.mapped("old_value_char") + tracked.mapped("new_value_char"))
 
 
+    def test_reason_of_a_lost_request_cannot_be_removed(self):
+        leads = self._lead() | self._lead(name="Вторая заявка")
+        leads.write({"active": False, "lost_reason_id": self.reason_expensive.id})
+        as_salesman = leads.with_user(self.salesman)
+        for vals in ({"lost_reason_id": False}, {"lost_reason_id": False, "active": False}):
+            for records in (as_salesman[0], as_salesman):
+                with self.subTest(vals=vals, count=len(records)), self.assertRaises(UserError):
+                    records.write(vals)
+        leads.invalidate_recordset()
+        self.assertEqual([lead.lost_reason_id for lead in leads], [self.reason_expensive] * 2)
+        # another reason is fine, and restoring clears it as Odoo does
+        as_salesman[0].write({"lost_reason_id": self.reason_delivery_refused.id})
+        as_salesman[1].toggle_active()
+        self.assertEqual((leads[1].active, leads[1].lost_reason_id), (True, self.reason_expensive.browse()))
+
+    def test_created_in_a_refusal_stage(self):
+        vals = {"name": "Сразу в отказ", "type": "opportunity", "stage_id": self.stage_refused.id}
+        with self.assertRaises(UserError):
+            self.Lead.with_user(self.salesman).create(vals)
+        with self.assertRaises(UserError):  # a quick create in the refusal column
+            self.Lead.with_user(self.salesman).with_context(default_stage_id=self.stage_refused.id).create(
+                {"name": "Быстро", "type": "opportunity"})
+        result = self.Lead.with_user(self.salesman).load(
+            ["name", "type", "stage_id/.id"], [["Импорт", "opportunity", str(self.stage_refused.id)]])
+        self.assertFalse(result["ids"], "an import without a reason is refused")
+        self.assertTrue(any(m["type"] == "error" for m in result["messages"]))
+        self.assertFalse(self.Lead.with_context(active_test=False).search([("name", "in", ("Сразу в отказ", "Импорт"))]))
+        lead = self.Lead.with_user(self.salesman).create({**vals, "lost_reason_id": self.reason_expensive.id})
+        self.assertFalse(lead.active, "a request in a refusal stage is lost")
+        self.assertEqual((lead.probability, lead.lost_reason_id), (0, self.reason_expensive))
+        lead.toggle_active()
+        self.assertTrue(lead.active)
+        self.assertFalse(lead.stage_id.ecom_is_refusal, "restored into the team's first stage, not the refusal")
+
+
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestReasonLimit(EcomCrmCase):
     def test_at_most_ten_active_reasons(self):
