@@ -1,7 +1,8 @@
 """The intake API on a real multi-worker Odoo server (prefork, as deployed), on a copy of the
 pristine test database: queued requests become leads without any cron (the HTTP worker that
-answered processes the queue once its answer has left), and the same idempotency key sent by
-several clients at the same instant is journaled once, every client getting the same answer."""
+answered processes the queue once its answer has left); the same idempotency key, or the same new
+customer, sent by several clients at the same instant, queued or within the call (?wait=1),
+gives one journal entry, one customer and one lead, every client getting a well-formed answer."""
 
 import json
 import os
@@ -45,7 +46,7 @@ def server(e2e_db, odoo_cmd, tmp_path_factory):
         with open(log, "w") as out:
             # no cron thread at all: whatever becomes a lead was processed by the HTTP workers
             proc = subprocess.Popen(odoo_cmd(
-                "server", "-d", name, "--workers=2", "--max-cron-threads=0", "--http-interface=127.0.0.1",
+                "server", "-d", name, "--workers=4", "--max-cron-threads=0", "--http-interface=127.0.0.1",
                 f"--http-port={port}", f"--gevent-port={free_port()}", "--log-level=warn"),
                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 120
@@ -67,9 +68,10 @@ def server(e2e_db, odoo_cmd, tmp_path_factory):
         subprocess.run(["dropdb", "--if-exists", "--force", name], check=False)
 
 
-def post(server, payload):
+def post(server, payload, wait=False):
     request = urllib.request.Request(
-        f"http://127.0.0.1:{server['port']}/ecom_crm/api/v1/requests", data=json.dumps(payload).encode(),
+        f"http://127.0.0.1:{server['port']}/ecom_crm/api/v1/requests{'?wait=1' if wait else ''}",
+        data=json.dumps(payload).encode(),
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {server['key']}"}, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -142,3 +144,48 @@ def test_same_key_at_the_same_instant_is_journaled_once(server):
         assert {status for status, _answer in answers} <= {200, 202}, answers
         assert len({answer["request_id"] for _status, answer in answers}) == 1, answers
         assert query(server, f"SELECT count(*) FROM ecom_intake_request WHERE idempotency_key = '{key}'") == "1"
+
+
+def at_once(server, payloads, waits):
+    """Each payload posted by its own thread, all released at the same instant."""
+    barrier = threading.Barrier(len(payloads))
+
+    def send(payload, wait):
+        barrier.wait()
+        return post(server, payload, wait=wait)
+
+    return in_threads([lambda p=p, w=w: send(p, w) for p, w in zip(payloads, waits, strict=True)], len(payloads))
+
+
+def wait_until_processed(server, phone):
+    deadline = time.monotonic() + 60
+    pending = f"SELECT count(*) FROM ecom_intake_request WHERE phone = '{phone}' AND state = 'pending'"
+    while query(server, pending) != "0":
+        assert time.monotonic() < deadline, server["log"].read_text()[-3000:]
+        time.sleep(0.3)
+
+
+def customers_and_leads(server, phone):
+    return query(server, f"""
+        SELECT (SELECT count(*) FROM res_partner WHERE phone = '{phone}'),
+               (SELECT count(*) FROM crm_lead WHERE phone = '{phone}')""")
+
+
+def test_one_new_customer_at_the_same_instant_within_the_call(server):
+    for round_, waits in enumerate(([True] * 8, [True, False] * 4)):
+        phone = f"+7916557{round_:04d}"
+        answers = at_once(server, [{"name": "Одновременная Ольга", "phone": phone}] * 8, waits)
+        assert {status for status, _answer in answers} <= {200, 201, 202}, answers
+        assert [status for status, _answer in answers].count(201) <= 1, answers
+        wait_until_processed(server, phone)
+        assert customers_and_leads(server, phone) == "1|1", (waits, answers)
+
+
+def test_same_new_key_at_the_same_instant_within_the_call(server):
+    phone = "+79165580001"
+    answers = at_once(server, [{"phone": phone, "idempotency_key": "wait-same-key"}] * 20, [True] * 20)
+    assert {status for status, _answer in answers} <= {200, 201, 202}, answers
+    assert len({answer["request_id"] for _status, answer in answers}) == 1, answers
+    assert len({answer.get("lead_id") for _status, answer in answers if _status != 202}) == 1, answers
+    wait_until_processed(server, phone)
+    assert customers_and_leads(server, phone) == "1|1"

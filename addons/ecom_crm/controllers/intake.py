@@ -135,6 +135,8 @@ class IntakeController(http.Controller):
             if after_answer:
                 response.call_on_close(functools.partial(process_after_answer, env.cr.dbname))
             return response
+        if key:  # the same key sent at the same instant: one request creates, the others replay it
+            env["res.partner"]._ecom_lock_customer_keys([f"key:{source.id}:{key}"])
         previous = key and Journal._find_key(source, key)
         if previous:
             return self._replay(previous)

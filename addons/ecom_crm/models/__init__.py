@@ -9,6 +9,7 @@ from . import crm_team
 from . import crm_team_member
 from . import sale_order
 from . import ecom_intake_source
+from . import ecom_decision_lock
 from . import ecom_intake_request
 from . import ecom_call
 from . import ecom_customer_timeline

@@ -371,9 +371,14 @@ class CrmLead(models.Model):
             phone = normalize_phone_vals(self.env, {"phone": data["phone"]})["phone"] if data.get("phone") else False
             email = tools_email_normalize(data["email"]) if data.get("email") else False
             items.append({"entry": entry, "data": data, "phone": phone, "email": email})
-        # 1. customers: existing ones in two queries, missing ones in one create
+        # 1. customers: existing ones in two queries, missing ones in one create; nobody else decides
+        # about the same phones, emails and customers meanwhile (see _ecom_lock_customer_keys)
+        Partner._ecom_lock_customer_keys([f"phone:{i['phone']}" for i in items if i["phone"]]
+                                         + [f"email:{i['email']}" for i in items if i["email"]])
         by_phone, by_email = Partner._ecom_match_customers(
             [i["phone"] for i in items if i["phone"]], [i["email"] for i in items if i["email"]])
+        Partner._ecom_lock_customer_keys(
+            f"partner:{partner.id}" for partner in (*by_phone.values(), *by_email.values()))
         new_customers = {}
         for item in items:
             partner = (item["phone"] and by_phone.get(item["phone"])) or (item["email"] and by_email.get(item["email"]))

@@ -34,6 +34,8 @@ class EcomCall(models.Model):
     def _ecom_process_event(self, data, source):
         """Apply one webhook event (validated ``data``); the first event of a call finds or
         creates the customer's request through the intake, later ones update the call."""
+        # the events of one call may arrive at the same instant: one creates the call, the others update it
+        self.env["res.partner"]._ecom_lock_customer_keys([f"call:{source.id}:{data['call_id']}"])
         call = self.search([("source_id", "=", source.id), ("call_id", "=", data["call_id"])], limit=1)
         if not call:
             entry = self.env["crm.lead"]._ecom_intake(

@@ -133,6 +133,14 @@ class ResPartner(models.Model):
         return by_phone, by_email
 
     @api.model
+    def _ecom_lock_customer_keys(self, keys):
+        """Serialise, until the end of the transaction, whatever decides about the customers of
+        these ``keys`` (normalised phones and emails, matched customers' ids, idempotency keys):
+        whether a customer exists, which request is open, whether a key was journaled (see
+        ``ecom.decision.lock``)."""
+        self.env["ecom.decision.lock"]._take(keys)
+
+    @api.model
     def _ecom_match_customer(self, phone=None, email=None):
         """The existing customer of one request: by normalised phone first, then by email."""
         phone = normalize_phone_vals(self.env, {"phone": phone})["phone"] if phone else False
