@@ -20,7 +20,13 @@ import pytest
 SETUP = """
 env.company.country_id = env.ref("base.ru")  # national numbers (8 916 ...) read as Russian
 source = env["ecom.intake.source"].create({"name": "E2E site", "rate_limit": 100000})
-print(source._generate_key())
+team = env["crm.team"].create({"name": "By load", "ecom_assign_by_load": True})
+for index, maximum in enumerate((8, 10, 12)):
+    user = env["res.users"].create({"name": f"Seller {index}", "login": f"seller-{index}",
+                                    "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])]})
+    env["crm.team.member"].create({"crm_team_id": team.id, "user_id": user.id, "ecom_max_open_leads": maximum})
+by_load = env["ecom.intake.source"].create({"name": "E2E by load", "rate_limit": 100000, "team_id": team.id})
+print(source._generate_key(), by_load._generate_key(), team.id)
 env.cr.commit()
 """
 
@@ -41,7 +47,7 @@ def server(e2e_db, odoo_cmd, tmp_path_factory):
         shell = subprocess.run(odoo_cmd("shell", "-d", name, "--no-http", "--log-level=warn"), input=SETUP,
                                capture_output=True, text=True, timeout=300)
         assert shell.returncode == 0, shell.stderr[-3000:]
-        key = shell.stdout.strip().splitlines()[-1]
+        key, load_key, team_id = shell.stdout.strip().splitlines()[-1].split()
         port = free_port()
         with open(log, "w") as out:
             # no cron thread at all: whatever becomes a lead was processed by the HTTP workers
@@ -57,7 +63,7 @@ def server(e2e_db, odoo_cmd, tmp_path_factory):
             except OSError:
                 assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
                 time.sleep(0.5)
-        yield {"db": name, "port": port, "key": key, "log": log}
+        yield {"db": name, "port": port, "key": key, "load_key": load_key, "team_id": int(team_id), "log": log}
     finally:
         if proc:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -68,11 +74,12 @@ def server(e2e_db, odoo_cmd, tmp_path_factory):
         subprocess.run(["dropdb", "--if-exists", "--force", name], check=False)
 
 
-def post(server, payload, wait=False):
+def post(server, payload, wait=False, key=None):
     request = urllib.request.Request(
         f"http://127.0.0.1:{server['port']}/ecom_crm/api/v1/requests{'?wait=1' if wait else ''}",
         data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {server['key']}"}, method="POST")
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {key or server['key']}"},
+        method="POST")
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read())
@@ -189,3 +196,18 @@ def test_same_new_key_at_the_same_instant_within_the_call(server):
     assert len({answer.get("lead_id") for _status, answer in answers if _status != 202}) == 1, answers
     wait_until_processed(server, phone)
     assert customers_and_leads(server, phone) == "1|1"
+
+
+def test_assignment_by_load_never_exceeds_a_maximum_under_concurrency(server):
+    """50 new customers' requests at once into a team of three with maximums 8/10/12: 30 assigned,
+    nobody above their maximum, 20 left for the team leader."""
+    payloads = [{"phone": f"+7916559{i:04d}", "name": f"Нагрузка {i}"} for i in range(50)]
+    answers = in_threads([lambda p=p: post(server, p, wait=True, key=server["load_key"]) for p in payloads], 8)
+    assert {status for status, _answer in answers} <= {201}, answers
+    counts = query(server, f"""
+        SELECT string_agg(n::text, ',' ORDER BY n) FROM (
+            SELECT count(*) n FROM crm_lead WHERE team_id = {server['team_id']} AND user_id IS NOT NULL
+             GROUP BY user_id) c""")
+    assert counts == "8,10,12", counts
+    assert query(server, f"SELECT count(*) FROM crm_lead WHERE team_id = {server['team_id']} "
+                         "AND user_id IS NULL") == "20"

@@ -135,9 +135,10 @@ class CrmLead(models.Model):
     # -------------------------------------------------------------- create/write
     @api.model_create_multi
     def create(self, vals_list):
+        loads = {}  # per team, across the whole list: each lead counts for the next
         for vals in vals_list:
             if "user_id" not in vals:
-                vals.update(self._ecom_assignment_vals(vals))
+                vals.update(self._ecom_assignment_vals(vals, loads))
             if vals.get("name"):
                 vals.setdefault("ecom_name_manual", True)
             else:
@@ -158,7 +159,10 @@ class CrmLead(models.Model):
                 vals["lost_reason_id"] = reason
                 if not (stage_id and self.env["crm.stage"].browse(stage_id).ecom_is_refusal):
                     vals.setdefault("ecom_lost_stage_id", stage_id)
-        return super().create(vals_list)
+        leads = super().create(vals_list)
+        if loads:  # some went to a team that assigns by load: those nobody could take are reported
+            leads.filtered(lambda lead: lead.team_id in loads and not lead.user_id)._ecom_tell_unassigned()
+        return leads
 
     def write(self, vals):
         vals = dict(vals)
@@ -208,10 +212,14 @@ class CrmLead(models.Model):
     def _ecom_write_restored(self, vals):
         """Restore lost requests to the stage they were lost at; their history stays in the chatter."""
         restoring = self.filtered(lambda lead: not lead.active)
+        # a restored request starts its stage's clock again: it may be flagged overdue again
+        again = {"ecom_lost_stage_id": False, "ecom_overdue": False, "date_last_stage_update": fields.Datetime.now()}
         if "stage_id" in vals or not restoring:
-            return super().write({**vals, "ecom_lost_stage_id": False} if restoring else vals)
+            if restoring:
+                super(CrmLead, restoring).write({**vals, **again})
+            return super(CrmLead, self - restoring).write(vals) if self - restoring else True
         for lead in restoring:
-            back = {"ecom_lost_stage_id": False}
+            back = dict(again)
             if lead.stage_id.ecom_is_refusal:  # back where it was lost, else the team's first stage
                 back["stage_id"] = (lead.ecom_lost_stage_id or self.env["crm.stage"].search(
                     [("ecom_is_refusal", "=", False), ("is_won", "=", False),
@@ -313,10 +321,12 @@ class CrmLead(models.Model):
             return leads
         super(CrmLead, leads).write({"ecom_overdue": True})
         for lead in leads:
-            user = lead.user_id or lead.team_id.user_id
+            responsible = lead._ecom_responsible()
+            if not responsible:
+                continue  # flagged all the same: the «Overdue in stage» filter shows it
             lead.activity_schedule(
                 "ecom_crm.mail_activity_type_stage_overdue",
-                user_id=user.id or self.env.uid,
+                user_id=responsible.id,
                 summary=_("Over %(hours)s h in «%(stage)s»", hours=lead.stage_id.ecom_time_limit_hours,
                           stage=lead.stage_id.name),
                 note=escape(_("The request has waited longer than the stage's time limit: move it on or "
@@ -325,14 +335,42 @@ class CrmLead(models.Model):
 
     # ------------------------------------------------------------------- intake
     @api.model
-    def _ecom_assignment_vals(self, vals):
-        """``user_id`` for a request created without one, when its team assigns by load."""
+    def _ecom_assignment_vals(self, vals, loads=None):
+        """``user_id`` for a request created without one, when its team assigns by load; ``loads``:
+        ``{team: loads}`` kept across the requests created together."""
         team = self.env["crm.team"].browse(vals.get("team_id")) if vals.get("team_id") else \
             self.env["crm.team"].browse()
         if not team.ecom_assign_by_load:
             return {}
         partner = self.env["res.partner"].browse(vals.get("partner_id") or [])
-        return {"user_id": team._ecom_pick_salesperson(partner).id or False}
+        team_loads = {} if loads is None else loads.setdefault(team, {})
+        return {"user_id": team._ecom_pick_salesperson(partner, team_loads).id or False}
+
+    def _ecom_responsible(self):
+        """Who acts on this request when nobody else would: its salesperson, else its team's
+        leader, else a sales manager of its company; always an active internal user, or nobody."""
+        self.ensure_one()
+        for user in (self.user_id, self.team_id.user_id):
+            if user and user.active and not user.share:
+                return user
+        company = self.company_id or self.env.company
+        managers = self.env.ref("sales_team.group_sale_manager").sudo().users.filtered(
+            lambda user: user.active and not user.share and company in user.company_ids)
+        return managers.sorted("id")[:1]
+
+    def _ecom_tell_unassigned(self):
+        """An activity for the team's leader (else a sales manager) on each request that assignment
+        by load left without a salesperson because every available member is at their maximum."""
+        activity_type = self.env.ref("ecom_crm.mail_activity_type_unassigned")
+        waiting = self.filtered(lambda lead: lead.active and not lead.user_id and not any(
+            activity.activity_type_id == activity_type for activity in lead.activity_ids))
+        for lead in waiting:
+            responsible = lead._ecom_responsible()
+            if responsible:
+                lead.with_context(mail_activity_quick_update=True).activity_schedule(
+                    "ecom_crm.mail_activity_type_unassigned", user_id=responsible.id,
+                    note=escape(_("Every available member of «%(team)s» has reached their maximum of open "
+                                  "requests: assign this one by hand or raise a maximum.", team=lead.team_id.name)))
 
     @api.model
     def _ecom_utm_source(self, name):
@@ -439,6 +477,7 @@ class CrmLead(models.Model):
             to_create.append(vals)
             open_leads[partner] = item  # later requests of this customer join it
         created = self._ecom_create_in_stages(to_create)
+        created.filtered(lambda lead: lead.team_id.ecom_assign_by_load and not lead.user_id)._ecom_tell_unassigned()
         # each salesperson follows their new requests (customers' replies reach them), without an
         # email as with Odoo's own assignment: one insert per salesperson, not the per-record
         # auto-subscription of create() (1 ms of CPU and 1 of database per lead)

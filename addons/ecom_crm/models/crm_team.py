@@ -12,6 +12,10 @@ class CrmTeam(models.Model):
              "otherwise to the available member with the lowest load (open requests and overdue "
              "activities, weighted in Settings), never above a member's maximum; ties round-robin. "
              "Off: Odoo's own assignment rules apply.")
+    ecom_own_manager_over_max = fields.Boolean(
+        "Own manager even when full",
+        help="A customer's own manager gets their new requests even above their maximum of open "
+             "requests. Off (default): a manager at their maximum is skipped like anybody else.")
 
     def _ecom_open_leads_domain(self, users):
         return [("user_id", "in", users.ids), ("active", "=", True), ("type", "=", "opportunity"),
@@ -38,31 +42,73 @@ class CrmTeam(models.Model):
             for member in members
         }
 
+    def _ecom_fill_loads(self, loads, members):
+        """Read the loads of ``members`` into ``loads`` (a dict kept across a batch) unless they are
+        in it already. Reading them serialises this transaction with every other one assigning in
+        this team until it ends (see ecom.decision.lock): two requests created at the same instant
+        cannot both take a member's last free place."""
+        missing = members.filtered(lambda member: member not in loads)
+        if missing:
+            if not loads:
+                self.env["ecom.decision.lock"]._take([f"team:{self.id}"])
+            loads.update({m: list(v) for m, v in self._ecom_member_loads(missing).items()})
+
     def _ecom_pick_salesperson(self, partner=None, loads=None):
         """The salesperson for a new request of ``partner`` in this team, or an empty recordset.
 
         ``loads``: a dict kept by the caller across a batch of requests; filled on first use and
-        updated with each assignment, so that a batch is assigned with one load query.
+        updated with each assignment, so that a batch is assigned with one load query and never
+        gives a member more than their maximum.
         """
         self.ensure_one()
+        loads = {} if loads is None else loads
         manager = (partner.commercial_partner_id.user_id if partner else None) or self.env["res.users"]
+        members = self.crm_team_member_ids.filtered(lambda m: m.ecom_available and m.user_id.active)
         if manager and manager.active and not manager.share:
             membership = self.crm_team_member_ids.filtered(lambda m: m.user_id == manager)
-            if not membership or membership.ecom_available:
-                return manager
-        members = self.crm_team_member_ids.filtered(lambda m: m.ecom_available and m.user_id.active)
+            if not membership:
+                return manager  # not a member of this team: none of its maximums applies
+            if membership.ecom_available:
+                self._ecom_fill_loads(loads, membership)
+                if self.ecom_own_manager_over_max or loads[membership][0] < membership.ecom_max_open_leads:
+                    self._ecom_count_assignment(loads, membership)
+                    return manager
         if not members:
             return self.env["res.users"]
-        if loads is None:
-            loads = {}
-        if not loads:
-            loads.update({m: list(v) for m, v in self._ecom_member_loads(members).items()})
-        candidates = members.filtered(lambda m: m in loads and loads[m][0] < m.ecom_max_open_leads)
+        self._ecom_fill_loads(loads, members)
+        candidates = members.filtered(lambda m: loads[m][0] < m.ecom_max_open_leads)
         if not candidates:
             return self.env["res.users"]
         best = min(candidates, key=lambda m: (loads[m][1], loads[m][2], m.id))
-        company = self.company_id or self.env.company
-        loads[best][0] += 1
-        loads[best][1] += company.ecom_load_weight_open
-        loads[best][2] = fields.Datetime.now()
+        self._ecom_count_assignment(loads, best)
         return best.user_id
+
+    def _ecom_count_assignment(self, loads, member):
+        company = self.company_id or self.env.company
+        loads[member][0] += 1
+        loads[member][1] += company.ecom_load_weight_open
+        loads[member][2] = fields.Datetime.now()
+
+    def _assign_and_convert_leads(self, force_quota=False):
+        """Odoo's rule-based assignment (its scheduled action and «Assign leads») leaves the teams
+        that assign by load to their own rule: their unassigned requests go by load, never above
+        a member's maximum; what does not fit stays unassigned, and the team leader is told."""
+        by_load = self.filtered("ecom_assign_by_load")
+        result = super(CrmTeam, self - by_load)._assign_and_convert_leads(force_quota=force_quota)
+        for team in by_load:
+            leads = self.env["crm.lead"].search(team._get_lead_to_assign_domain(), order="probability desc, id")
+            loads = {}
+            assigned = self.env["crm.lead"]
+            for lead in leads:
+                user = team._ecom_pick_salesperson(lead.partner_id, loads)
+                if not user:
+                    break
+                lead.with_context(mail_auto_subscribe_no_notify=True).convert_opportunity(
+                    lead.partner_id, user_ids=user.ids)
+                assigned |= lead
+            (leads - assigned)._ecom_tell_unassigned()
+            for member in team.crm_team_member_ids:
+                mine = assigned.filtered(lambda lead, member=member: lead.user_id == member.user_id)
+                if mine:
+                    result[member] = {"assigned": mine, "quota": member.ecom_max_open_leads}
+        return result

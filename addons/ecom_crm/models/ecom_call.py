@@ -57,9 +57,10 @@ class EcomCall(models.Model):
         call.write(vals)
         if event in ("missed", "finished"):
             call._ecom_log()
-        if event == "missed" and call.lead_id:
+        responsible = call.lead_id._ecom_responsible() if event == "missed" and call.lead_id else None
+        if responsible:
             call.lead_id.activity_schedule(
-                "mail.mail_activity_data_call", user_id=call.lead_id.user_id.id or self.env.uid,
+                "mail.mail_activity_data_call", user_id=responsible.id,
                 summary=_("Call back %(number)s: missed call", number=call.caller))
         return call
 

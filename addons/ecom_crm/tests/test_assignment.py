@@ -57,6 +57,51 @@ class TestAssignmentByLoad(EcomCrmCase):
         self.assertEqual(self._new().user_id, self.users[2])
         self.assertFalse(self._new().user_id, "everybody full or away: left for a manager, never overloaded")
 
+    def test_one_create_of_several_leads_respects_loads_and_maximums(self):
+        self.members.write({"ecom_max_open_leads": 2})
+        leads = self.Lead.create([{"name": f"Пакет {i}", "type": "opportunity", "team_id": self.team.id}
+                                  for i in range(7)])
+        counts = {user: len(leads.filtered(lambda lead, user=user: lead.user_id == user)) for user in self.users}
+        self.assertEqual(sorted(counts.values()), [2, 2, 2], "spread by load, each up to the maximum")
+        self.assertEqual(len(leads.filtered(lambda lead: not lead.user_id)), 1, "the seventh fits nobody")
+
+    def test_own_manager_at_maximum(self):
+        self.members.write({"ecom_max_open_leads": 3})
+        self._give(self.users[2], 3)
+        customer = self.Partner.create({"name": "Постоянная клиентка", "user_id": self.users[2].id})
+        lead = self._new(partner_id=customer.id)
+        self.assertIn(lead.user_id, self.users[:2], "a full manager is skipped like anybody else")
+        self.team.ecom_own_manager_over_max = True
+        self.assertEqual(self._new(partner_id=customer.id).user_id, self.users[2],
+                         "unless the team wants customers to stay with their manager")
+
+    def test_odoo_rule_based_assignment_keeps_maximums(self):
+        self.members.write({"ecom_max_open_leads": 1})
+        waiting = self.Lead.create([{"name": f"Ждёт {i}", "type": "lead", "team_id": self.team.id, "user_id": False}
+                                    for i in range(5)])
+        self.env["crm.team.member"].search([("crm_team_id", "=", self.team.id)]).write({"assignment_max": 30})
+        self.team.with_user(self.sales_manager)._action_assign_leads(force_quota=True, creation_delta_days=0)
+        counts = [len(waiting.filtered(lambda lead, user=user: lead.user_id == user)) for user in self.users]
+        self.assertEqual(counts, [1, 1, 1], "Odoo's own assignment does not pass a by-load team's maximums")
+        self.assertEqual(len(waiting.filtered(lambda lead: not lead.user_id)), 2)
+
+    def test_nobody_free_tells_the_team_leader_or_a_manager(self):
+        activity_type = self.env.ref("ecom_crm.mail_activity_type_unassigned")
+        self.members.write({"ecom_max_open_leads": 0})
+        self.team.user_id = self.sales_manager
+        lead = self._new()
+        self.assertFalse(lead.user_id)
+        activity = lead.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        self.assertEqual(activity.user_id, self.sales_manager)
+        self.team.user_id = False
+        other = self._new()
+        activity = other.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        self.assertEqual(len(activity), 1)
+        self.assertTrue(activity.user_id.has_group("sales_team.group_sale_manager") and activity.user_id.active)
+        self.team.with_user(self.sales_manager)._action_assign_leads(force_quota=True, creation_delta_days=0)
+        self.assertEqual(len(other.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)), 1,
+                         "told once, not at every assignment run")
+
     def test_ties_round_robin(self):
         first = self._new().user_id
         second = self._new().user_id

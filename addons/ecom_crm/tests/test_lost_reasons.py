@@ -140,7 +140,8 @@ class TestLostOnlyWithReason(EcomCrmCase):
             ["name", "type", "stage_id/.id"], [["Импорт", "opportunity", str(self.stage_refused.id)]])
         self.assertFalse(result["ids"], "an import without a reason is refused")
         self.assertTrue(any(m["type"] == "error" for m in result["messages"]))
-        self.assertFalse(self.Lead.with_context(active_test=False).search([("name", "in", ("Сразу в отказ", "Импорт"))]))
+        self.assertFalse(self.Lead.with_context(active_test=False).search(
+            [("name", "in", ("Сразу в отказ", "Импорт"))]))
         lead = self.Lead.with_user(self.salesman).create({**vals, "lost_reason_id": self.reason_expensive.id})
         self.assertFalse(lead.active, "a request in a refusal stage is lost")
         self.assertEqual((lead.probability, lead.lost_reason_id), (0, self.reason_expensive))
