@@ -14,6 +14,9 @@ def post_init_hook(env):
     that no lead changes stage behind its manager's back.  (Odoo's default
     refusal reasons are archived by data/crm_lost_reason_data.xml.)
     """
+    # national phone numbers are read in each company's own country (Russia when it has none)
+    for company in env["res.company"].search([("ecom_phone_country_id", "=", False)]):
+        company.ecom_phone_country_id = company.country_id or env.ref("base.ru")
     Lead = env["crm.lead"].with_context(active_test=False)
     for xmlid in CRM_DEFAULT_STAGES:
         stage = env.ref(xmlid, raise_if_not_found=False)

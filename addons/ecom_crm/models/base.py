@@ -6,6 +6,16 @@ from ..tools.phones import formatted_phone
 class Base(models.AbstractModel):
     _inherit = "base"
 
+    def _phone_format(self, fname=False, number=False, country=False, force_format="E164", raise_exception=False):
+        """Odoo's phone fields read a national number with the record's country, else the company's
+        country; the store's setting (the company's country of national numbers) comes in before."""
+        if not country and len(self) == 1:
+            country = self._phone_get_country().get(self.id)
+        if not country:
+            country = self.env.company._ecom_phone_country()
+        return super()._phone_format(fname=fname, number=number, country=country, force_format=force_format,
+                                     raise_exception=raise_exception)
+
     def _phone_format_number(self, number, country, force_format="E164", raise_exception=False):
         """phone_validation's formatting, each number read once per process (see formatted_phone):
         the computed phone fields of a lead and of its customer format the same number again."""

@@ -4,6 +4,11 @@ from odoo import api, fields, models
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    ecom_phone_country_id = fields.Many2one(
+        "res.country", "Country of national phone numbers",
+        help="Phone numbers typed without their international prefix (8 916 123-45-67, 916 123-45-67) are "
+             "read as numbers of this country, on every path: forms, imports, the intake API, calls, 1C. "
+             "A contact's own country wins for its numbers.")
     ecom_max_lost_reasons = fields.Integer(
         "Maximum active refusal reasons", default=10,
         help="Managers pick faster from a short list.")
@@ -25,6 +30,18 @@ class ResCompany(models.Model):
         ("ecom_max_lost_reasons_positive", "CHECK(ecom_max_lost_reasons > 0)",
          "The maximum number of refusal reasons must be positive."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:  # the company's own country, else Russia
+            if "ecom_phone_country_id" not in vals:
+                vals["ecom_phone_country_id"] = vals.get("country_id") or self.env.ref("base.ru").id
+        return super().create(vals_list)
+
+    def _ecom_phone_country(self):
+        """The country that reads this company's national phone numbers."""
+        self.ensure_one()
+        return self.ecom_phone_country_id or self.country_id or self.env.ref("base.ru")
 
     @api.constrains("ecom_max_lost_reasons")
     def _check_ecom_max_lost_reasons(self):

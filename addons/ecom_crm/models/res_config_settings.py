@@ -4,6 +4,7 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    ecom_phone_country_id = fields.Many2one(related="company_id.ecom_phone_country_id", readonly=False)
     ecom_max_lost_reasons = fields.Integer(
         related="company_id.ecom_max_lost_reasons", readonly=False)
     ecom_vip_revenue = fields.Float(related="company_id.ecom_vip_revenue", readonly=False)

@@ -82,7 +82,7 @@ class ResPartner(models.Model):
                 not normalize_phone(partner[f], *partner._ecom_phone_country())[1] for f in PHONE_FIELDS)
 
     def _ecom_phone_country(self):
-        country = self.country_id or self.env.company.country_id or self.env.ref("base.ru")
+        country = self.country_id or self.env.company._ecom_phone_country()
         return country.code, country.phone_code
 
     def _inverse_name(self):

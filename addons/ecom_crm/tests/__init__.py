@@ -6,6 +6,7 @@ from . import test_lost_reasons
 from . import test_stage_gating
 from . import test_time_limit
 from . import test_clean_data
+from . import test_phone_country
 from . import test_refusal_tour
 from . import test_intake
 from . import test_intake_edges

@@ -38,7 +38,7 @@ def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile")):
     """Normalise the phone fields of a create/write ``vals`` dict in place.
 
     The country that reads national numbers is the one being written, else the records'
-    common country, else the company's, else Russia.
+    common country, else the company's country of national numbers (a setting), else Russia.
     """
     if not any(vals.get(f) for f in fnames):
         return vals
@@ -46,7 +46,7 @@ def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile")):
     if country is None and records:
         countries = records.country_id
         country = countries if len(countries) == 1 else None
-    country = country or env.company.country_id or env.ref("base.ru")
+    country = country or env.company._ecom_phone_country()
     for fname in fnames:
         if vals.get(fname):
             vals[fname] = normalize_phone(vals[fname], country.code, country.phone_code)[0]
