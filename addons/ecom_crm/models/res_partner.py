@@ -17,7 +17,8 @@ class ResPartner(models.Model):
     ecom_gender = fields.Selection(
         [("male", "Male"), ("female", "Female")], string="Gender",
         compute="_compute_ecom_gender", store=True, readonly=False,
-        help="Set from the first name (Russian names dictionary); can be changed by hand.")
+        help="Set from the first name, else the patronymic, else the last name (Russian names dictionary); "
+             "can be changed by hand.")
     ecom_phone_invalid = fields.Boolean(
         "Invalid phone", compute="_compute_ecom_phone_invalid", store=True,
         help="The phone or mobile could not be read as a valid number; it is kept as typed.")
@@ -67,13 +68,14 @@ class ResPartner(models.Model):
         for partner in self:
             partner.ecom_intake_count = counts.get(partner, 0)
 
-    @api.depends("firstname", "patronymic", "is_company")
+    @api.depends("firstname", "patronymic", "lastname", "is_company")
     def _compute_ecom_gender(self):
         for partner in self:
             if partner.is_company:
                 partner.ecom_gender = False
             else:
-                partner.ecom_gender = gender_from_name(partner.firstname, partner.patronymic) or partner.ecom_gender
+                partner.ecom_gender = gender_from_name(partner.firstname, partner.patronymic, partner.lastname) \
+                    or partner.ecom_gender
 
     @api.depends("phone", "mobile", "country_id")
     def _compute_ecom_phone_invalid(self):

@@ -119,6 +119,10 @@ class TestGender(EcomCrmCase):
             ({"firstname": "Саша", "patronymic": "Петрович"}, "male"),
             ({"name": "Кузнецова Алёна Игоревна"}, "female"),
             ({"firstname": "Женя"}, False),  # both: left for a person to set
+            ({"lastname": "Смирнова", "firstname": "Женя"}, "female"),  # then the last name tells
+            ({"name": "Светлана Петровна Иванова"}, "female"),
+            ({"name": "Женя Смирнова"}, "female"),
+            ({"name": "Александр Сергеевич Пушкин"}, "male"),
         ]
         for vals, gender in cases:
             with self.subTest(vals=vals):
@@ -131,7 +135,7 @@ class TestGender(EcomCrmCase):
             form.ecom_gender = "male"
         partner = form.save()
         self.assertEqual(partner.ecom_gender, "male")
-        partner.lastname = "Иванова"
+        partner.write({"street": "ул. Ленина, 1", "phone": "+79161234567"})
         self.assertEqual(partner.ecom_gender, "male", "a manual choice survives unrelated edits")
 
     def test_companies_have_no_gender(self):

@@ -35,6 +35,28 @@ class TestPartnerName(EcomCrmCase):
         partner.name = "Кузнецов Андрей"
         self.assertEqual((partner.lastname, partner.firstname, partner.patronymic), ("Кузнецов", "Андрей", False))
 
+    def test_name_typed_first_name_first(self):
+        """Site forms and callers type «Имя Фамилия» or «Имя Отчество Фамилия» as often as «Фамилия Имя»."""
+        partner = self.Partner.create({"name": "Светлана Иванова"})
+        self.assertEqual((partner.lastname, partner.firstname, partner.patronymic), ("Иванова", "Светлана", False))
+        self.assertEqual(partner.ecom_gender, "female")
+        self.assertEqual(partner.name, "Светлана Иванова", "the name stays as typed")
+        partner.name = "Александр Сергеевич Пушкин"
+        self.assertEqual((partner.lastname, partner.firstname, partner.patronymic),
+                         ("Пушкин", "Александр", "Сергеевич"))
+        self.assertEqual(partner.ecom_gender, "male")
+        self.assertEqual(partner.name, "Александр Сергеевич Пушкин")
+        partner.patronymic = False
+        self.assertEqual(partner.name, "Пушкин Александр", "composed from the parts again once one changes")
+
+    def test_gender_from_the_last_name(self):
+        partner = self.Partner.create({"name": "Женя Смирнова"})
+        self.assertEqual((partner.lastname, partner.firstname, partner.ecom_gender), ("Смирнова", "Женя", "female"))
+        partner = self.Partner.create({"firstname": "Женя"})
+        self.assertFalse(partner.ecom_gender)
+        partner.lastname = "Смирнов"
+        self.assertEqual(partner.ecom_gender, "male", "the last name is typed after the first name")
+
     def test_company_name_untouched(self):
         company = self.Partner.create({"name": "ООО Ромашка и партнёры", "is_company": True})
         self.assertEqual(company.name, "ООО Ромашка и партнёры")

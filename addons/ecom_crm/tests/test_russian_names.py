@@ -1,0 +1,122 @@
+"""Russian names as site forms, marketplaces and callers send them (plain Python, no database)."""
+
+from odoo.tests import BaseCase, tagged
+
+from ..tools.russian_names import compose_name, gender_from_name, split_russian_name
+
+M, F = "male", "female"
+
+# name as typed -> (last name, first name, patronymic), gender from those parts
+NAMES = [
+    # «Фамилия Имя Отчество»
+    ("Иванова Светлана Петровна", ("Иванова", "Светлана", "Петровна"), F),
+    ("Римский-Корсаков Николай Андреевич", ("Римский-Корсаков", "Николай", "Андреевич"), M),
+    ("Мамедов Рашид Али оглы", ("Мамедов", "Рашид", "Али оглы"), M),
+    ("Мамедов Али Гейдар оглы", ("Мамедов", "Али", "Гейдар оглы"), M),
+    ("Алиева Лейла Гейдар кызы", ("Алиева", "Лейла", "Гейдар кызы"), F),
+    ("Кузнец Роза Ивановна", ("Кузнец", "Роза", "Ивановна"), F),
+    ("Орёл Пётр Семёнович", ("Орёл", "Пётр", "Семёнович"), M),
+    ("Ким Вера Сергеевна", ("Ким", "Вера", "Сергеевна"), F),
+    ("Шнуров Сергей Владимирович", ("Шнуров", "Сергей", "Владимирович"), M),
+    ("Лебедь Надежда Павловна", ("Лебедь", "Надежда", "Павловна"), F),
+    ("иванов иван иванович", ("иванов", "иван", "иванович"), M),
+    ("Ульянов Владимир Ильич", ("Ульянов", "Владимир", "Ильич"), M),
+    ("Мамин-Сибиряк Дмитрий Наркисович", ("Мамин-Сибиряк", "Дмитрий", "Наркисович"), M),
+    # «Имя Отчество Фамилия»
+    ("Александр Сергеевич Пушкин", ("Пушкин", "Александр", "Сергеевич"), M),
+    ("Светлана Петровна Иванова", ("Иванова", "Светлана", "Петровна"), F),
+    ("Лев Николаевич Толстой", ("Толстой", "Лев", "Николаевич"), M),
+    ("Надежда Константиновна Крупская", ("Крупская", "Надежда", "Константиновна"), F),
+    ("Петр Семенович Орел", ("Орел", "Петр", "Семенович"), M),
+    ("Ильхам Гейдар оглы Алиев", ("Алиев", "Ильхам", "Гейдар оглы"), M),
+    ("светлана петровна иванова", ("иванова", "светлана", "петровна"), F),
+    ("Женя Игоревна Смирнова", ("Смирнова", "Женя", "Игоревна"), F),
+    # «Имя Фамилия»
+    ("Светлана Иванова", ("Иванова", "Светлана", False), F),
+    ("Женя Смирнова", ("Смирнова", "Женя", False), F),
+    ("Гейдар Алиев", ("Алиев", "Гейдар", False), M),
+    ("Анна Иванова-Петрова", ("Иванова-Петрова", "Анна", False), F),
+    ("Сергей Шнуров", ("Шнуров", "Сергей", False), M),
+    ("Виктор Цой", ("Цой", "Виктор", False), M),
+    ("Вера Кузнец", ("Кузнец", "Вера", False), F),
+    ("Надежда Ким", ("Ким", "Надежда", False), F),
+    ("Лев Орлов", ("Орлов", "Лев", False), M),
+    ("Анна Герман", ("Герман", "Анна", False), F),
+    ("Алёна Семёнова", ("Семёнова", "Алёна", False), F),
+    ("Алена Семенова", ("Семенова", "Алена", False), F),
+    ("Пётр Орёл", ("Орёл", "Пётр", False), M),
+    ("саша смирнова", ("смирнова", "саша", False), F),
+    ("И.И. Иванов", ("Иванов", "И.И.", False), M),
+    # «Фамилия Имя»
+    ("  Петров   Иван  ", ("Петров", "Иван", False), M),
+    ("Иванова-Петрова Анна", ("Иванова-Петрова", "Анна", False), F),
+    ("Смирнова Женя", ("Смирнова", "Женя", False), F),
+    ("Цой Виктор", ("Цой", "Виктор", False), M),
+    ("Кузнец Вера", ("Кузнец", "Вера", False), F),
+    ("Ким Лев", ("Ким", "Лев", False), M),
+    ("Семенов Петр", ("Семенов", "Петр", False), M),
+    ("Иванов И.И.", ("Иванов", "И.И.", False), M),
+    # «Имя Отчество»
+    ("Иван Сергеевич", (False, "Иван", "Сергеевич"), M),
+    ("Ильхам Гейдар оглы", (False, "Ильхам", "Гейдар оглы"), M),
+    ("саша петровна", (False, "саша", "петровна"), F),
+    ("Роза Ильинична", (False, "Роза", "Ильинична"), F),
+    # one word: a first name unless the dictionary knows it as a surname only
+    ("Светлана", (False, "Светлана", False), F),
+    ("Женя", (False, "Женя", False), None),
+    ("Смирнова", ("Смирнова", False, False), F),
+    # Latin transliterations: no dictionary, today's position rule
+    ("Ivanov Ivan", ("Ivanov", "Ivan", False), None),
+    ("Ivan Ivanov", ("Ivan", "Ivanov", False), None),
+    ("Ivanova Svetlana Petrovna", ("Ivanova", "Svetlana", "Petrovna"), None),
+    ("Ivan", (False, "Ivan", False), None),
+    ("", (False, False, False), None),
+]
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestRussianNames(BaseCase):
+    def test_split(self):
+        self.assertGreaterEqual(len(NAMES), 30)
+        for name, parts, _gender in NAMES:
+            with self.subTest(name=name):
+                self.assertEqual(split_russian_name(name), parts)
+
+    def test_gender_of_the_parts(self):
+        for name, (lastname, firstname, patronymic), gender in NAMES:
+            with self.subTest(name=name):
+                self.assertEqual(gender_from_name(firstname, patronymic, lastname), gender)
+
+    def test_split_is_stable_once_composed(self):
+        """The contact's name is composed «Фамилия Имя Отчество» from the parts and may be split again."""
+        for name, parts, _gender in NAMES:
+            with self.subTest(name=name):
+                self.assertEqual(split_russian_name(compose_name(*parts)), parts)
+
+    def test_nothing_to_split(self):
+        self.assertEqual(split_russian_name(None), (False, False, False))
+        self.assertEqual(split_russian_name("   "), (False, False, False))
+
+    def test_gender_order_first_name_patronymic_surname(self):
+        self.assertEqual(gender_from_name("Светлана", "Петрович", "Иванов"), F, "the first name decides")
+        self.assertEqual(gender_from_name("Женя", "Петрович", "Смирнова"), M, "then the patronymic")
+        self.assertEqual(gender_from_name("Женя", None, "Смирнова"), F, "then the surname")
+        self.assertEqual(gender_from_name("Женя", lastname="Смирнов"), M)
+        self.assertEqual(gender_from_name(None, None, "Иванова-Петрова"), F)
+        self.assertEqual(gender_from_name(False, False, "Шнурова"), F, "unknown to the dictionary: by the ending")
+
+    def test_gender_unknown_from_surnames_of_both_genders(self):
+        for lastname in ("Ким", "Цой", "Кузнец", "Шостакович", "Ivanova", ""):
+            with self.subTest(lastname=lastname):
+                self.assertIsNone(gender_from_name("Женя", None, lastname))
+
+    def test_gender_backwards_compatible(self):
+        self.assertEqual(gender_from_name("Саша", "Петровна"), F)
+        self.assertEqual(gender_from_name("Саша"), None)
+        self.assertEqual(gender_from_name("Игорь"), M)
+
+    def test_first_names_with_other_cases_in_the_dictionary(self):
+        """«Александр» is also the plural genitive of «Александра»: only the nominative counts."""
+        for firstname, gender in (("Александр", M), ("Пётр", M), ("Петр", M), ("Марина", F), ("Рашид", M)):
+            with self.subTest(firstname=firstname):
+                self.assertEqual(gender_from_name(firstname), gender)
