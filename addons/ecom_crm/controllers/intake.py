@@ -29,7 +29,9 @@ def process_after_answer(dbname):
         return  # the worker holding the queue sees this request before it stops: no cursor needed
     try:
         with registry.cursor() as cr:
-            api.Environment(cr, SUPERUSER_ID, {})["ecom.intake.request"]._process_after_answer()
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env = env(user=env["ecom.intake.request"]._api_user_id())
+            env["ecom.intake.request"]._process_after_answer()
     except Exception:  # the answer is gone; the cron will take the queue
         _logger.exception("processing the intake queue after an answer failed")
 
@@ -57,7 +59,8 @@ class IntakeController(http.Controller):
         header = request.httprequest.headers.get("Authorization", "")
         key = header[7:].strip() if header.lower().startswith("bearer ") else \
             request.httprequest.headers.get("X-Api-Key", "").strip()
-        env = request.env(user=SUPERUSER_ID, su=True)
+        # the API's technical user: the rights the intake needs, nothing more (see security/)
+        env = request.env(user=request.env["ecom.intake.request"].sudo()._api_user_id(), su=False)
         source, auth = env["ecom.intake.source"]._authenticate(key) if key else (None, None)
         if not source:
             return None, error(401, "unauthorized", "a valid API key is required (Authorization: Bearer <key>)")
@@ -194,7 +197,14 @@ class IntakeController(http.Controller):
         limited = self._rate_limited(env, source)
         if limited:
             return limited
-        call = env["ecom.call"]._ecom_process_event(clean, source)
+        try:
+            with env.cr.savepoint():
+                call = env["ecom.call"]._ecom_process_event(clean, source)
+        except OperationalError:
+            raise  # a concurrency error: Odoo retries the whole request
+        except Exception as exc:
+            _logger.exception("call event failed")
+            return error(500, "internal_error", str(exc.__class__.__name__))
         return json_response(200, {"call": call.id, "state": call.state, "lead_id": call.lead_id.id,
                                    "partner_id": call.partner_id.id})
 

@@ -25,6 +25,7 @@ class EcomCall(models.Model):
     lead_id = fields.Many2one("crm.lead", "Request", index="btree_not_null", ondelete="set null")
     partner_id = fields.Many2one("res.partner", "Customer", index="btree_not_null", ondelete="set null")
     user_id = fields.Many2one("res.users", "Answered by")
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
 
     _sql_constraints = [
         ("call_unique", "UNIQUE(source_id, call_id)", "A call is reported once per telephony source."),
@@ -46,7 +47,7 @@ class EcomCall(models.Model):
                 "source_id": source.id, "call_id": data["call_id"], "caller": entry.partner_id.phone or data["caller"],
                 "called": data.get("called"), "direction": data.get("direction", "in"),
                 "started_at": data.get("started_at") or fields.Datetime.now(), "lead_id": entry.lead_id.id,
-                "partner_id": entry.partner_id.id,
+                "partner_id": entry.partner_id.id, "company_id": source.company_id.id,
             })
         event = data["event"]
         state = {"incoming": "ringing", "answered": "answered", "missed": "missed", "finished": "finished"}[event]
@@ -58,8 +59,8 @@ class EcomCall(models.Model):
         if event in ("missed", "finished"):
             call._ecom_log()
         responsible = call.lead_id._ecom_responsible() if event == "missed" and call.lead_id else None
-        if responsible:
-            call.lead_id.activity_schedule(
+        if responsible:  # the activity shows in their list; no "assigned to you" mail from a webhook
+            call.lead_id.with_context(mail_activity_quick_update=True).activity_schedule(
                 "mail.mail_activity_data_call", user_id=responsible.id,
                 summary=_("Call back %(number)s: missed call", number=call.caller))
         return call
@@ -78,5 +79,5 @@ class EcomCall(models.Model):
                 body += Markup(' <a href="%s" target="_blank" rel="noopener">%s</a>') % (
                     call.recording_url, _("recording"))
             for record in (call.lead_id, call.partner_id):
-                if record:
-                    record.message_post(body=body, subtype_xmlid="mail.mt_note")
+                if record:  # a note in the chatter, written by the telephony's API: nobody to notify
+                    record._message_log(body=body)

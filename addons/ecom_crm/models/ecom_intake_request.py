@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from psycopg2 import OperationalError
 from psycopg2.extras import Json
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import SQL, str2bool
 
 _logger = logging.getLogger(__name__)
@@ -100,6 +100,12 @@ class EcomIntakeRequest(models.Model):
         ("idempotency_unique", "UNIQUE(source_id, idempotency_key)",
          "A source cannot send the same idempotency key twice."),
     ]
+
+    @api.model
+    @tools.ormcache()
+    def _api_user_id(self):
+        """The technical user the intake API and its processing run as (ecom_crm.user_intake_api)."""
+        return self.env["ir.model.data"]._xmlid_to_res_id("ecom_crm.user_intake_api")
 
     @api.model
     def _vals_from_data(self, data, source, channel, remote_addr=None, company_id=None):

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 
 class ResCompany(models.Model):
@@ -36,7 +36,12 @@ class ResCompany(models.Model):
         for vals in vals_list:  # the company's own country, else Russia
             if "ecom_phone_country_id" not in vals:
                 vals["ecom_phone_country_id"] = vals.get("country_id") or self.env.ref("base.ru").id
-        return super().create(vals_list)
+        companies = super().create(vals_list)
+        # the intake API serves every company's sources
+        api_user = self.env.ref("ecom_crm.user_intake_api", raise_if_not_found=False)
+        if api_user:
+            api_user.sudo().company_ids = [Command.link(company.id) for company in companies]
+        return companies
 
     def _ecom_phone_country(self):
         """The country that reads this company's national phone numbers."""

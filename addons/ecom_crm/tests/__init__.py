@@ -14,3 +14,4 @@ from . import test_intake_edges
 from . import test_calls
 from . import test_assignment
 from . import test_customer_card
+from . import test_access

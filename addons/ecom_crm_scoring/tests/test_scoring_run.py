@@ -38,3 +38,14 @@ class TestScoringRun(ScoringCase):
         self.env["ecom.scoring.run"]._score_customers()
         self.assertFalse(self.fresh.ecom_group)
         self.assertFalse(self.fresh.ecom_score)
+
+    def test_scores_are_for_the_sales_team(self):
+        from odoo.exceptions import AccessError
+        from odoo.tests import new_test_user
+
+        clerk = new_test_user(self.env, login="score_clerk", groups="base.group_user")
+        seller = new_test_user(self.env, login="score_seller", groups="sales_team.group_sale_salesman")
+        self.env["ecom.scoring.run"]._score_customers()
+        self.assertTrue(self.fresh.with_user(seller).ecom_score >= 0)
+        with self.assertRaises(AccessError):
+            self.fresh.with_user(clerk).read(["ecom_score"])

@@ -1,0 +1,22 @@
+"""18.0.1.3.0: the intake API and its queue run as the technical user ecom_crm.user_intake_api.
+
+The scheduled action is a noupdate record: its user is set here for databases installed before;
+the technical user joins every company; calls get the company of their telephony source."""
+
+from odoo import SUPERUSER_ID, api
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    api_user = env.ref("ecom_crm.user_intake_api")
+    api_user.company_ids = env["res.company"].search([])
+    cron = env.ref("ecom_crm.ir_cron_process_intake", raise_if_not_found=False)
+    if cron:
+        cron.user_id = api_user
+    cr.execute("""
+        UPDATE ecom_call c SET company_id = s.company_id
+          FROM ecom_intake_source s
+         WHERE s.id = c.source_id AND c.company_id IS NULL
+    """)
