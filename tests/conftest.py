@@ -48,3 +48,13 @@ def psql(e2e_db):
         return out.stdout.strip()
 
     return run
+
+
+@pytest.fixture
+def psql_on():
+    """``psql_on(database, query)``: the query's rows, one per line, columns separated by |."""
+    def run(database, query):
+        out = subprocess.run(["psql", "-d", database, "-AtXc", query], capture_output=True, text=True, check=True)
+        return out.stdout.strip()
+
+    return run

@@ -23,6 +23,7 @@
         "data/utm_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/ir_default_data.xml",
         "wizards/crm_lead_lost_views.xml",
         "wizards/ecom_crm_stage_override_views.xml",
         "wizards/ecom_intake_key_wizard_views.xml",

@@ -16,6 +16,7 @@
         "views/res_partner_views.xml",
         "views/ecom_crm_scoring_menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

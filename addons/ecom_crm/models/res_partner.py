@@ -26,19 +26,21 @@ class ResPartner(models.Model):
     phone = fields.Char(index="btree_not_null")
     mobile = fields.Char(index="btree_not_null")
 
-    # customer card, refreshed set-based (see _ecom_refresh_customer_card)
-    ecom_order_count = fields.Integer("Orders", readonly=True)
-    ecom_revenue = fields.Monetary("Revenue", readonly=True, currency_field="ecom_currency_id")
-    ecom_avg_order = fields.Monetary("Average order", readonly=True, currency_field="ecom_currency_id")
-    ecom_first_order_date = fields.Date("First order", readonly=True)
-    ecom_last_order_date = fields.Date("Last order", readonly=True)
-    ecom_days_since_order = fields.Integer("Days since the last order", readonly=True)
+    # customer card, per company (each company its orders, in its currency, and its thresholds),
+    # refreshed set-based (see _ecom_refresh_customer_card)
+    ecom_order_count = fields.Integer("Orders", readonly=True, company_dependent=True)
+    ecom_revenue = fields.Float("Revenue", readonly=True, company_dependent=True,
+                                help="Confirmed orders, in the company's currency at each order's date.")
+    ecom_avg_order = fields.Float("Average order", readonly=True, company_dependent=True)
+    ecom_first_order_date = fields.Date("First order", readonly=True, company_dependent=True)
+    ecom_last_order_date = fields.Date("Last order", readonly=True, company_dependent=True)
+    ecom_days_since_order = fields.Integer("Days since the last order", readonly=True, company_dependent=True)
     ecom_currency_id = fields.Many2one("res.currency", compute="_compute_ecom_currency_id")
     ecom_discount_card = fields.Char("Discount card", index="btree_not_null", copy=False)
     ecom_customer_status = fields.Selection(
         [("new", "New"), ("first_purchase", "First purchase"), ("repeat", "Repeat"), ("vip", "VIP"),
          ("sleeping", "Sleeping"), ("lost", "Lost")],
-        string="Customer status", readonly=True, index=True, default="new",
+        string="Customer status", readonly=True, company_dependent=True,
         help="Moves with the funnel and with the time since the last order; thresholds in CRM settings.")
     ecom_intake_count = fields.Integer("Incoming requests", compute="_compute_ecom_intake_count")
 
@@ -58,9 +60,9 @@ class ResPartner(models.Model):
             composed = not partner.is_company and compose_name(*(partner[f] for f in NAME_PARTS))
             partner.name = composed or partner.name
 
+    @api.depends_context("company")
     def _compute_ecom_currency_id(self):
-        for partner in self:
-            partner.ecom_currency_id = (partner.company_id or self.env.company).currency_id
+        self.ecom_currency_id = self.env.company.currency_id  # the card is the current company's
 
     def _compute_ecom_intake_count(self):
         counts = dict(self.env["ecom.intake.request"].sudo()._read_group(
@@ -165,64 +167,89 @@ class ResPartner(models.Model):
     # --------------------------------------------------------- customer card
     @api.model
     def _ecom_refresh_customer_card(self, partner_ids=None):
-        """Order statistics and customer status of customers, in one set-based UPDATE.
+        """Order statistics and customer status of customers, per company, in one set-based UPDATE.
 
         ``partner_ids``: only these commercial partners (an order was confirmed); None: everybody
-        who has orders or a status to update (the daily job, since days since the last order move).
+        who has orders, requests or a card (the daily job, since days since the last order move).
+        Each company counts its own confirmed orders (placed by the customer or any of its contacts
+        and addresses), converted into its currency at the order's rate, and applies its own
+        thresholds; the card fields hold one value per company.
         """
-        company = self.env.company
-        self.env["sale.order"].flush_model(["state", "date_order", "amount_total", "partner_id"])
-        self.env["crm.lead"].flush_model(["partner_id", "active", "probability"])
+        self.env["sale.order"].flush_model(["state", "date_order", "amount_total", "partner_id", "company_id",
+                                            "currency_rate"])
+        self.env["crm.lead"].flush_model(["partner_id", "active", "company_id"])
+        self.env["res.company"].flush_model()
         self.flush_model()
-        only = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL("")
+        only = SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
+        only_card = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         today = fields.Date.context_today(self)
         self.env.cr.execute(SQL("""
             WITH stats AS (
-                SELECT p.commercial_partner_id AS partner_id, count(*) AS orders, sum(so.amount_total) AS revenue,
+                SELECT p.commercial_partner_id AS partner_id, so.company_id, count(*) AS orders,
+                       sum(so.amount_total / coalesce(nullif(so.currency_rate, 0), 1)) AS revenue,
                        min(so.date_order)::date AS first_order, max(so.date_order)::date AS last_order
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale' %(only)s
-              GROUP BY p.commercial_partner_id
+              GROUP BY p.commercial_partner_id, so.company_id
             ), leads AS (
-                SELECT l.partner_id, bool_or(l.active) AS has_open, count(*) AS total
+                SELECT p.commercial_partner_id AS partner_id, l.company_id, bool_or(l.active) AS has_open,
+                       count(*) AS total
                   FROM crm_lead l
                   JOIN res_partner p ON p.id = l.partner_id
-                 WHERE true %(only)s
-              GROUP BY l.partner_id
+                 WHERE l.company_id IS NOT NULL %(only)s
+              GROUP BY p.commercial_partner_id, l.company_id
+            ), cards AS (  -- the companies where a customer has a card already, to bring it up to date
+                SELECT p.id AS partner_id, key::int AS company_id
+                  FROM res_partner p, jsonb_object_keys(p.ecom_customer_status) key
+                 WHERE p.ecom_customer_status IS NOT NULL %(only_card)s
+            ), keys AS (
+                SELECT partner_id, company_id FROM stats
+                 UNION SELECT partner_id, company_id FROM leads
+                 UNION SELECT partner_id, company_id FROM cards
             ), card AS (
-                SELECT p.id,
-                       coalesce(s.orders, 0) AS orders, coalesce(s.revenue, 0) AS revenue,
+                SELECT k.partner_id, k.company_id,
+                       coalesce(s.orders, 0) AS orders, round(coalesce(s.revenue, 0), 2) AS revenue,
                        CASE WHEN s.orders > 0 THEN round(s.revenue / s.orders, 2) ELSE 0 END AS avg_order,
                        s.first_order, s.last_order,
                        CASE WHEN s.last_order IS NOT NULL THEN %(today)s::date - s.last_order END AS days,
                        CASE
                            WHEN coalesce(s.orders, 0) = 0 THEN
                                CASE WHEN l.total > 0 AND NOT l.has_open THEN 'lost' ELSE 'new' END
-                           WHEN %(today)s::date - s.last_order >= %(lost_days)s THEN 'lost'
-                           WHEN %(today)s::date - s.last_order >= %(sleeping_days)s THEN 'sleeping'
-                           WHEN s.revenue >= %(vip_revenue)s OR s.orders >= %(vip_orders)s THEN 'vip'
+                           WHEN %(today)s::date - s.last_order >= c.ecom_lost_days THEN 'lost'
+                           WHEN %(today)s::date - s.last_order >= c.ecom_sleeping_days THEN 'sleeping'
+                           WHEN s.revenue >= c.ecom_vip_revenue OR s.orders >= c.ecom_vip_orders THEN 'vip'
                            WHEN s.orders >= 2 THEN 'repeat'
                            ELSE 'first_purchase'
                        END AS status
-                  FROM res_partner p
-                  LEFT JOIN stats s ON s.partner_id = p.id
-                  LEFT JOIN leads l ON l.partner_id = p.id
-                 WHERE p.id = p.commercial_partner_id %(only)s
-                   AND (s.partner_id IS NOT NULL OR l.partner_id IS NOT NULL OR p.ecom_order_count > 0
-                        OR p.ecom_customer_status <> 'new')
+                  FROM keys k
+                  JOIN res_company c ON c.id = k.company_id
+                  LEFT JOIN stats s ON s.partner_id = k.partner_id AND s.company_id = k.company_id
+                  LEFT JOIN leads l ON l.partner_id = k.partner_id AND l.company_id = k.company_id
+            ), by_partner AS (
+                SELECT partner_id,
+                       jsonb_object_agg(company_id::text, orders) AS orders,
+                       jsonb_object_agg(company_id::text, revenue) AS revenue,
+                       jsonb_object_agg(company_id::text, avg_order) AS avg_order,
+                       jsonb_object_agg(company_id::text, first_order) FILTER (WHERE first_order IS NOT NULL)
+                           AS first_order,
+                       jsonb_object_agg(company_id::text, last_order) FILTER (WHERE last_order IS NOT NULL)
+                           AS last_order,
+                       jsonb_object_agg(company_id::text, days) FILTER (WHERE days IS NOT NULL) AS days,
+                       jsonb_object_agg(company_id::text, status) AS status
+                  FROM card
+              GROUP BY partner_id
             )
             UPDATE res_partner p
                SET ecom_order_count = c.orders, ecom_revenue = c.revenue, ecom_avg_order = c.avg_order,
                    ecom_first_order_date = c.first_order, ecom_last_order_date = c.last_order,
                    ecom_days_since_order = c.days, ecom_customer_status = c.status
-              FROM card c
-             WHERE p.id = c.id
-               AND (p.ecom_order_count, p.ecom_revenue, p.ecom_last_order_date, p.ecom_days_since_order,
-                    p.ecom_customer_status)
-                   IS DISTINCT FROM (c.orders, c.revenue, c.last_order, c.days, c.status)
-        """, only=only, today=today, lost_days=company.ecom_lost_days, sleeping_days=company.ecom_sleeping_days,
-            vip_revenue=company.ecom_vip_revenue, vip_orders=company.ecom_vip_orders))
+              FROM by_partner c
+             WHERE p.id = c.partner_id
+               AND (p.ecom_order_count, p.ecom_revenue, p.ecom_first_order_date, p.ecom_last_order_date,
+                    p.ecom_days_since_order, p.ecom_customer_status)
+                   IS DISTINCT FROM (c.orders, c.revenue, c.first_order, c.last_order, c.days, c.status)
+        """, only=only, only_card=only_card, today=today))
         updated = self.env.cr.rowcount
         self.invalidate_model(["ecom_order_count", "ecom_revenue", "ecom_avg_order", "ecom_first_order_date",
                                "ecom_last_order_date", "ecom_days_since_order", "ecom_customer_status"])

@@ -1,7 +1,8 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import EcomCrmCase
@@ -74,3 +75,61 @@ class TestCustomerCard(EcomCrmCase):
         self.env.flush_all()
         kinds = set(self.env["ecom.customer.timeline"].search([("partner_id", "=", customer.id)]).mapped("kind"))
         self.assertEqual(kinds, {"request", "order", "message"})
+
+    def test_orders_of_contacts_and_addresses_count_at_once(self):
+        company = self.Partner.create({"name": "ООО Ромашка", "is_company": True})
+        buyer = self.Partner.create({"name": "Закупщица Анна", "parent_id": company.id})
+        address = self.Partner.create({"name": "Склад", "parent_id": company.id, "type": "delivery"})
+        self._order(buyer, datetime.now())
+        self.assertEqual(company.ecom_order_count, 1, "an order of a contact is the company's, at confirmation")
+        order = self.env["sale.order"].create({"partner_id": company.id, "partner_shipping_id": address.id,
+                                               "order_line": [Command.create({"product_id": self.product.id})]})
+        order.action_confirm()
+        self.assertEqual(company.ecom_order_count, 2)
+        self.assertEqual(company.ecom_customer_status, "repeat")
+
+    def test_backdated_first_order_is_picked_up(self):
+        customer = self.Partner.create({"name": "Из прошлого"})
+        self._order(customer, datetime(2026, 5, 1))
+        older = self._order(customer, datetime(2026, 5, 1))
+        self.refresh()
+        older.date_order = datetime(2025, 1, 10)
+        self.refresh()
+        self.assertEqual(str(customer.ecom_first_order_date), "2025-01-10")
+
+    def test_cards_are_per_company_in_its_currency_with_its_thresholds(self):
+        first = self.env.company
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        second = self.env["res.company"].create({"name": "Второй магазин", "currency_id": first.currency_id.id,
+                                                 "ecom_sleeping_days": 10, "ecom_vip_orders": 100})
+        first.write({"ecom_vip_orders": 2, "ecom_sleeping_days": 90})
+        self.env.user.company_ids |= second
+        customer = self.Partner.create({"name": "В двух магазинах"})
+        # one order in the first company priced in euros at 2 EUR per unit of its currency
+        self.env["res.currency.rate"].create({"currency_id": eur.id, "rate": 2.0, "name": "2026-01-01",
+                                              "company_id": first.id})
+        pricelist = self.env["product.pricelist"].create({"name": "EUR", "currency_id": eur.id,
+                                                          "company_id": first.id})
+        in_eur = self.env["sale.order"].create({"partner_id": customer.id, "pricelist_id": pricelist.id,
+                                                "order_line": [Command.create({"product_id": self.product.id,
+                                                                               "price_unit": 1000})]})
+        in_eur.action_confirm()
+        self._order(customer, datetime.now(), price=500)
+        for _i in range(2):
+            order = self.env["sale.order"].with_company(second).create({
+                "partner_id": customer.id, "company_id": second.id,
+                "order_line": [Command.create({"product_id": self.product.id, "price_unit": 700})]})
+            order.action_confirm()
+            order.date_order = datetime.now() - timedelta(days=20)
+        self.refresh()
+        here = customer.with_company(first)
+        self.assertEqual(here.ecom_order_count, 2)
+        self.assertAlmostEqual(here.ecom_revenue, 1000 / 2 + 500, 2, "euros converted at the order's rate")
+        self.assertEqual(here.ecom_customer_status, "vip", "the first company's VIP rule: 2 orders")
+        there = customer.with_company(second)
+        self.assertEqual((there.ecom_order_count, there.ecom_revenue), (2, 1400))
+        self.assertEqual(there.ecom_customer_status, "sleeping", "the second company sleeps after 10 days")
+        self.refresh()  # the nightly job run again, by whoever: the same cards
+        self.assertEqual((customer.with_company(first).ecom_customer_status,
+                          customer.with_company(second).ecom_customer_status), ("vip", "sleeping"))

@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -35,13 +36,16 @@ class TestDemoStore(EcomCrmCase):
     def test_required_columns_of_other_apps(self):
         """Inventory makes the shipping policy of orders required; any app may add such a column
         the SQL does not know: it gets the ORM's default while the generator inserts, no more."""
-        self.env.cr.execute("UPDATE res_partner SET ecom_customer_status = 'new' WHERE ecom_customer_status IS NULL")
-        self.env.cr.execute("ALTER TABLE res_partner ALTER COLUMN ecom_customer_status SET NOT NULL")
-        stats = DemoStoreGenerator(self.env, customers=20, products=10, leads=5, managers=2, today=self.today,
-                                   seed=11).run()
+        # a required column with a default, as such an app would add it
+        field = type(self.Partner)._fields["ecom_discount_card"]
+        self.env.cr.execute("UPDATE res_partner SET ecom_discount_card = '-' WHERE ecom_discount_card IS NULL")
+        self.env.cr.execute("ALTER TABLE res_partner ALTER COLUMN ecom_discount_card SET NOT NULL")
+        with patch.object(field, "default", lambda model: "БЕЗ КАРТЫ"):
+            stats = DemoStoreGenerator(self.env, customers=20, products=10, leads=5, managers=2, today=self.today,
+                                       seed=11).run()
         self.assertEqual(stats["customers"], 20)
         self.env.cr.execute("""SELECT column_default FROM information_schema.columns
-                                WHERE table_name = 'res_partner' AND column_name = 'ecom_customer_status'""")
+                                WHERE table_name = 'res_partner' AND column_name = 'ecom_discount_card'""")
         self.assertIsNone(self.env.cr.fetchone()[0], "the column default is removed afterwards")
 
     def test_volumes(self):

@@ -534,7 +534,7 @@ class TestDedup(IntakeCase):
         order.action_confirm()
         lead = self.env["crm.lead"].create({"name": "Заявка дубля", "partner_id": dupe.id})
         dupe.message_post(body="Звонила по доставке")
-        wizard = self.env["base.partner.merge.automatic.wizard"].create({
+        wizard = self.env["base.partner.merge.automatic.wizard"].with_context(lang="en_US").create({
             "partner_ids": [(6, 0, (keep | dupe).ids)], "dst_partner_id": keep.id})
         dupe_id = dupe.id
         wizard.action_merge()
@@ -545,6 +545,21 @@ class TestDedup(IntakeCase):
         self.assertTrue(keep.message_ids.filtered(lambda m: f"(ID {dupe_id})" in (m.body or "")),
                         "the merge is logged on the kept customer")
         self.assertEqual(keep.ecom_order_count, 1, "the card counts the merged customer's orders")
+        log = keep.message_ids.filtered(lambda m: f"(ID {dupe_id})" in (m.body or ""))[:1].body
+        self.assertIn("1 orders, 1 requests, 0 calls", log, "the chatter says what the merged customer brought")
+
+    def test_merged_customers_numbers_still_find_the_kept_one(self):
+        keep = self.env["res.partner"].create({"name": "Петров Олег", "phone": "+79161110001",
+                                               "email": "oleg@mail.ru"})
+        dupe = self.env["res.partner"].create({"name": "Олег Петров", "phone": "+79162220002",
+                                               "email": "petrov.o@yandex.ru"})
+        self.env["base.partner.merge.automatic.wizard"].create({
+            "partner_ids": [(6, 0, (keep | dupe).ids)], "dst_partner_id": keep.id}).action_merge()
+        for payload in ({"phone": "8 916 222-00-02"}, {"email": "Petrov.O@yandex.ru"}):
+            with self.subTest(payload=payload):
+                answer = self.post(payload).json()
+                self.assertEqual(answer["partner_id"], keep.id, "no new duplicate from the merged customer's details")
+                self.assertFalse(answer["new_customer"])
 
 
 @tagged("post_install", "-at_install", "ecom_crm")

@@ -1,7 +1,9 @@
-"""18.0.1.3.0: the intake API and its queue run as the technical user ecom_crm.user_intake_api.
+"""18.0.1.3.0: the intake API and its queue run as the technical user ecom_crm.user_intake_api;
+customer cards are per company.
 
 The scheduled action is a noupdate record: its user is set here for databases installed before;
-the technical user joins every company; calls get the company of their telephony source."""
+the technical user joins every company; calls get the company of their telephony source; every
+customer card is computed again (its fields now hold a value per company)."""
 
 from odoo import SUPERUSER_ID, api
 
@@ -20,3 +22,4 @@ def migrate(cr, version):
           FROM ecom_intake_source s
          WHERE s.id = c.source_id AND c.company_id IS NULL
     """)
+    env["res.partner"]._ecom_refresh_customer_card()
