@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from .sniff import UnsafeDocument
+from .sniff import UnsafeDocument, check_encoding
 
 
 def local(tag):
@@ -69,6 +69,7 @@ def _events(source, tags, free):
     After the consumer handled the end of an element for which ``free(path)`` is true, the
     element and its already handled preceding siblings are dropped from the tree.
     """
+    check_encoding(source)
     parser = etree.iterparse(
         source, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
         huge_tree=False, remove_comments=True, remove_pis=True)
