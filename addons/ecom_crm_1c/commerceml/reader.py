@@ -247,7 +247,8 @@ def _offer(element):
 
 def read_documents(source):
     """Order documents (from 1C: numbers, posting, deletion marks, statuses), streaming; in 2.x
-    they are children of the root, in 3.x inside «Контейнер»."""
+    they are children of the root, in 3.x inside «Контейнер». 1C's own number and date are
+    requisites in 2.x («Номер по 1С», «Дата по 1С») and elements in 3.1 («Номер1С», «Дата1С»)."""
     tags = {"end": {"Документ"}}
 
     def free(path):
@@ -259,7 +260,8 @@ def read_documents(source):
             "id": text(element, "Ид"), "number": text(element, "Номер"), "date": text(element, "Дата"),
             "operation": text(element, "ХозОперация"), "amount": number(text(element, "Сумма")),
             "requisites": requisites,
-            "number_1c": requisites.get("Номер по 1С", ""), "date_1c": requisites.get("Дата по 1С", ""),
+            "number_1c": text(element, "Номер1С") or requisites.get("Номер по 1С", ""),
+            "date_1c": text(element, "Дата1С") or requisites.get("Дата по 1С", ""),
             "posted": flag(requisites.get("Проведен")), "deleted": flag(requisites.get("ПометкаУдаления")),
             "paid": flag(requisites.get("Заказ оплачен") or requisites.get("Оплачен")),
             "shipped": flag(requisites.get("Отгружен") or requisites.get("Доставка разрешена")),
