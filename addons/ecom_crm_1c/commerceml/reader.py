@@ -4,7 +4,8 @@ Both read with ``lxml.etree.iterparse`` and free each element once handled, so m
 flat whatever the file size; both refuse DTDs and entities like :func:`sniff`. They yield
 ``(kind, dict)`` events in document order:
 
-* :func:`read_catalog` (``import*.xml``): ``catalog``, ``group``, ``property``, ``product``;
+* :func:`read_catalog` (``import*.xml``): ``catalog``, ``group``, ``property``, ``price_type``
+  (schema 3 declares them in the classifier), ``product``;
 * :func:`read_offers` (``offers*.xml``, ``prices*.xml``, ``rests*.xml``): ``package``,
   ``price_type``, ``warehouse``, ``offer``.
 
@@ -117,12 +118,12 @@ def _requisites(element):
 
 
 def read_catalog(source):
-    """Groups, properties and products of a catalog file, streaming."""
+    """Groups, properties, price types and products of a catalog file, streaming."""
     group_ids = []
     tags = {"start": {"Каталог", "Группа"},
-            "end": {"Группа", "Свойство", "Товар", "Ид", "ИдКлассификатора"}}
+            "end": {"Группа", "Свойство", "ТипЦены", "Товар", "Ид", "ИдКлассификатора"}}
     def free(path):
-        return path[-1] in ("Группа", "Товар") or (path[-1] == "Свойство" and "Свойства" in path[:-1])
+        return path[-1] in ("Группа", "Товар", "ТипЦены") or (path[-1] == "Свойство" and "Свойства" in path[:-1])
 
     for event, path, element in _events(source, tags, free):
         name = path[-1]
@@ -151,6 +152,8 @@ def read_catalog(source):
                 values[text(option, "ИдЗначения")] = text(option, "Значение")
             yield "property", {"id": text(element, "Ид"), "name": text(element, "Наименование"),
                                "type": text(element, "ТипЗначений"), "values": values}
+        elif name == "ТипЦены" and parent == "ТипыЦен":
+            yield "price_type", _price_type(element)
         elif name == "Товар" and "Товары" in path[:-1]:
             yield "product", _product(element)
 
@@ -208,12 +211,16 @@ def read_offers(source):
             continue
         parent = path[-2] if len(path) > 1 else ""
         if name == "ТипЦены" and parent == "ТипыЦен":
-            yield "price_type", {"id": text(element, "Ид"), "name": text(element, "Наименование"),
-                                 "currency": text(element, "Валюта")}
+            yield "price_type", _price_type(element)
         elif name == "Склад" and parent == "Склады":
             yield "warehouse", {"id": text(element, "Ид"), "name": text(element, "Наименование")}
         elif name == "Предложение":
             yield "offer", _offer(element)
+
+
+def _price_type(element):
+    """A «ТипЦены»: in 2.x offers packages, in schema 3's classifier (``import*.xml``)."""
+    return {"id": text(element, "Ид"), "name": text(element, "Наименование"), "currency": text(element, "Валюта")}
 
 
 def _offer(element):

@@ -110,7 +110,7 @@ class Ecom1cImporter(models.AbstractModel):
         ``files_dir`` is where the exchange unpacked the files next to it (images)."""
         counts = self._counts(start)
         catalog = {"id": None, "only_changes": None}
-        groups, properties = [], {}
+        groups, properties, price_types = [], {}, {}
 
         def products():
             for kind, values in read_catalog(source):
@@ -122,6 +122,8 @@ class Ecom1cImporter(models.AbstractModel):
                     groups.append(values)
                 elif kind == "property":
                     properties[values["id"]] = values
+                elif kind == "price_type":  # schema 3 declares them in the classifier
+                    price_types[values["id"]] = values
                 elif kind == "product":
                     if groups:
                         self._import_groups(groups, counts)
@@ -146,6 +148,8 @@ class Ecom1cImporter(models.AbstractModel):
             self._import_groups(groups, counts)
         if properties:  # a classifier without products (schema 3 splits them) still brings its properties
             self._property_attributes(properties)
+        if price_types:
+            self._import_price_types(price_types, counts)
         if catalog["id"] and (catalog["only_changes"] or "").strip().lower() == "false":
             # a full exchange: what this catalog no longer names is archived, never deleted
             if hasattr(source, "seek"):
@@ -606,6 +610,8 @@ class Ecom1cImporter(models.AbstractModel):
         return self._finish(exchange, counts)
 
     def _import_price_types(self, price_types, counts):
+        """The price types 1C declares (2.x offers packages, schema 3's classifier), made on first sight
+        for an administrator to map in Price types."""
         PriceType = self.env["ecom.1c.price.type"]
         known = set(PriceType.search([("ecom_1c_id", "in", list(price_types))]).mapped("ecom_1c_id"))
         new = [v for k, v in price_types.items() if k not in known]
@@ -636,6 +642,7 @@ class Ecom1cImporter(models.AbstractModel):
         types = {t.ecom_1c_id: t for t in self.env["ecom.1c.price.type"].search(
             [("ecom_1c_id", "in", list({p["type_id"] for o in chunk for p in o["prices"]}))])}
         quantities, sales_prices, pricelist_prices, changed_ids = {}, {}, {}, set()
+        undeclared, unmapped, not_numbers = set(), set(), []
         for offer in chunk:
             variant = variants.get(offer["id"])
             if not variant:
@@ -646,17 +653,33 @@ class Ecom1cImporter(models.AbstractModel):
                 quantities[variant.id] = float(offer["quantity"])
             for price in offer["prices"]:
                 price_type = types.get(price["type_id"])
-                if price["price"] is None or not price_type or price_type.target == "ignore":
+                if not price_type:
+                    undeclared.add(price["type_id"])
+                    continue
+                if price_type.target == "ignore":  # the administrator's choice, in Price types
+                    continue
+                if price_type.target == "pricelist" and not price_type.pricelist_id:
+                    unmapped.add(price_type.name)
+                    continue
+                if price["price"] is None:
+                    not_numbers.append(offer["id"])
                     continue
                 amount = float(price["price"] / (price["ratio"] or 1))
                 characteristic = "#" in (variant.ecom_1c_id or "")
                 if price_type.target == "list_price":
                     sales_prices[variant] = amount
-                elif price_type.pricelist_id:
+                else:
                     # a characteristic's price is its variant's, a product's its template's
                     target = ("0_product_variant", variant.id) if characteristic else \
                         ("1_product", variant.product_tmpl_id.id)
                     pricelist_prices[price_type.pricelist_id.id, *target] = (amount, variant.id)
+        # no price is dropped without a word in the exchange log
+        counts["warnings"].extend(_("Prices of 1C price type %s were skipped: no file of 1C declares that price "
+                                    "type (ТипыЦен)", type_id) for type_id in sorted(undeclared))
+        counts["warnings"].extend(_("Prices of 1C price type «%s» were skipped: choose its pricelist in 1C exchange > "
+                                    "Price types", name) for name in sorted(unmapped))
+        if not_numbers:
+            counts["warnings"].append(_("Offers %s: a price that is not a number was skipped", ", ".join(not_numbers)))
         # stock, sales prices and pricelists' prices of the whole batch set-based, touching only what changed
         self.env.flush_all()
         if quantities:
@@ -964,6 +987,9 @@ class Ecom1cImporter(models.AbstractModel):
     def _finish(self, exchange, counts):
         counts["warnings"] = list(dict.fromkeys(counts["warnings"]))  # each warning once, in order
         if exchange:
+            # and once in the exchange's log, whichever step or file of the exchange said it first
+            logged = set((exchange.messages or "").splitlines())
             for warning in counts["warnings"]:
-                exchange._log(warning)
+                if warning not in logged:
+                    exchange._log(warning)
         return counts

@@ -6,6 +6,7 @@ from . import test_characteristic_plan
 from . import test_bulk
 from . import test_importer
 from . import test_characteristics
+from . import test_price_types
 from . import test_import_steps
 from . import test_protocol
 from . import test_orders_export

@@ -68,6 +68,14 @@ class TestReader(BaseCase):
         types = [v for k, v in read_offers(path("official-2.04", "offers.xml")) if k == "price_type"]
         self.assertEqual(len(types), 4)
 
+    def test_price_types_of_a_schema_3_classifier(self):
+        """Schema 3 declares the price types in the classifier of import*.xml (hand-made 3.1 split set)."""
+        events = list(read_catalog(path("handmade", "split-3.1", "import___classifier.xml")))
+        types = [v for k, v in events if k == "price_type"]
+        self.assertEqual(types, [{"id": "hm3-retail", "name": "Розничная", "currency": "RUB"},
+                                 {"id": "hm3-wholesale", "name": "Оптовая", "currency": "RUB"}])
+        self.assertEqual(Counter(k for k, _v in events)["property"], 1)
+
     def test_documents_of_schema_3_1_carry_1c_number_and_date(self):
         """3.1 names them «Номер1С» and «Дата1С», elements of the document (2.x: requisites)."""
         document = next(v for _k, v in read_documents(path("handmade", "documents-3.1.xml")))
