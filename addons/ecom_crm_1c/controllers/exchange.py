@@ -10,7 +10,7 @@ import logging
 import os
 import time
 
-from odoo import SUPERUSER_ID, http
+from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 
 from ..commerceml import (
@@ -51,29 +51,54 @@ class ExchangeController(http.Controller):
             if not session:
                 return answer("failure", "unknown or expired session: call mode=checkauth first")
             if type not in ("catalog", "sale"):
-                return answer("failure", f"unknown type {type!r}")
+                return self._fail(session.exchange_id, None, env._("unknown type %r", type))
             handler = getattr(self, f"_mode_{mode}", None)
             if handler is None:
-                return answer("failure", f"unknown mode {mode!r}")
+                return self._fail(session.exchange_id, None, env._("unknown mode %r", mode))
             return handler(env, session, type, filename)
         except Exception as error:  # never an HTML page for 1C
             _logger.exception("1C exchange failed (mode=%s)", mode)
-            env.cr.rollback()
+            env.cr.rollback()  # the failed step leaves nothing half done
             message = f"{error.__class__.__name__}: {error}"
-            self._log_failure(env, f"{filename or mode}: {message}")
+            self._log_failure(env, type, mode, filename, message)
             return answer("failure", message)
 
-    def _log_failure(self, env, message):
-        """What went wrong stays in the exchange log, though the failed step itself was rolled back
-        (1C's next call redoes it)."""
+    def _log_failure(self, env, type_, mode, filename, reason):
+        """The exchange failed: the log says so, with the file and the reason, in a transaction of its own
+        (the request's was rolled back with the failed step). The file's import goes on from its last
+        finished step if 1C asks again."""
         try:
-            session = env["ecom.1c.session"]._find(
-                request.httprequest.cookies.get(COOKIE) or request.httprequest.args.get("sessid"))
-            if session.exchange_id:
-                session.exchange_id._log(message)
+            with env.registry.cursor() as cr:
+                own = api.Environment(cr, SUPERUSER_ID, {})
+                session = own["ecom.1c.session"]._find(
+                    request.httprequest.cookies.get(COOKIE) or request.httprequest.args.get("sessid"))
+                if not session:
+                    return
+                if not session.exchange_id:
+                    session.exchange_id = own["ecom.1c.exchange"].create({
+                        "exchange_type": "sale" if type_ == "sale" else "catalog",
+                        "remote_addr": request.httprequest.remote_addr})
+                relative, values = None, {}
+                if filename and mode in ("file", "import"):
+                    try:
+                        relative, path = self._upload_path(session, filename)
+                        values = self._file_values(path)
+                    except (UnsafePath, OSError):
+                        relative = relative or filename
+                session.exchange_id._fail(reason, relative, values)
         except Exception:
             _logger.exception("could not log the 1C exchange failure")
-            env.cr.rollback()
+
+    @staticmethod
+    def _file_values(path):
+        """What the exchange log records of an uploaded file: its size, and its kind when it can be told."""
+        values = {"size": os.path.getsize(path)}
+        try:
+            info = sniff(path)
+            values.update(kind=info.kind, schema_version=info.schema_version)
+        except UnsafeDocument:
+            pass
+        return values
 
     # ----------------------------------------------------------------- modes
     def _checkauth(self, env):
@@ -139,31 +164,33 @@ class ExchangeController(http.Controller):
         try:
             relative, path = self._upload_path(session, filename)
         except UnsafePath as error:
-            return answer("failure", f"refused file name {filename!r}: {error}")
+            return self._fail(session.exchange_id, filename, env._("refused file name: %s", error))
         # two exchanges at once are serialised: the second is told «progress» and 1C calls again
         env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not env.cr.fetchone()[0]:
             return answer("progress", "another exchange is importing; waiting for it")
         exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
         session.exchange_id = exchange
-        try:
-            self._unpack_archives(env, session, exchange)
-        except UnsafeArchive as error:
-            return self._fail(exchange, relative, error)
+        failed = self._unpack_archives(env, session, exchange)
+        if failed:
+            return self._fail(exchange, *failed)
         if not os.path.isfile(path):
-            return answer("failure", f"{relative} was not uploaded in this session")
+            return self._fail(exchange, relative, env._("not uploaded in this session"))
         if is_zip(path):  # some 1C versions name the archive itself: it is unpacked above
             return answer("success", f"{relative} unpacked")
         record = exchange.file_ids.filtered(lambda f: f.name == relative)[-1:]
         if record.state == "done":  # 1C asks again for a file already imported: nothing more to do
             return self._file_done(record)
-        if not record or record.state == "failed":
+        if record.state == "failed" and record.kind != "unknown":
+            # a step that failed was rolled back: 1C asking again goes on from the last finished step
+            record.write({"state": "running", "error": False})
+            exchange.write({"state": "running", "date_end": False})
+        elif not record or record.state == "failed":
             try:
                 info = sniff(path)
                 check_well_formed(path)
             except UnsafeDocument as error:
-                exchange.file_ids = [(0, 0, {"name": relative, "size": os.path.getsize(path), "state": "failed"})]
-                return self._fail(exchange, relative, error)
+                return self._fail(exchange, relative, error, {"size": os.path.getsize(path)})
             record = env["ecom.1c.exchange.file"].create({
                 "exchange_id": exchange.id, "name": relative, "size": os.path.getsize(path), "kind": info.kind,
                 "schema_version": info.schema_version})
@@ -181,7 +208,6 @@ class ExchangeController(http.Controller):
                 else:
                     counts = {"created": 0, "updated": 0, "archived": 0, "position": 0, "done": True}
         except UnsafeDocument as error:
-            record.state = "failed"
             return self._fail(exchange, relative, error)
         record.write({
             "position": counts["position"], "steps": record.steps + 1, "state": "done" if counts["done"] else "running",
@@ -199,15 +225,18 @@ class ExchangeController(http.Controller):
         return answer("success", f"created={record.created_count} updated={record.updated_count} "
                                  f"archived={record.archived_count}")
 
-    def _fail(self, exchange, relative, error):
-        exchange._log(f"{relative}: {error}")
-        exchange._finish(state="failed", created=exchange.created_count, updated=exchange.updated_count,
-                         archived=exchange.archived_count)
-        return answer("failure", f"{relative}: {error}")
+    def _fail(self, exchange, relative, error, values=None):
+        """Refuse bad input: 1C hears «failure» with the reason, and the exchange log marks the exchange
+        and its file failed with it (in the request's transaction: nothing of the refused input was
+        written)."""
+        if exchange:
+            exchange._fail(str(error), relative, values)
+        return answer("failure", f"{relative}: {error}" if relative else str(error))
 
     def _unpack_archives(self, env, session, exchange):
         """Unpack the zips 1C uploaded in this session (once each) next to them; an archive is logged
-        as a file of the exchange. A corrupt or hostile one raises UnsafeArchive, unpacking nothing."""
+        as a file of the exchange. A corrupt or hostile one unpacks nothing: returns its name and
+        what is wrong with it."""
         folder = session._upload_dir()
         for name in sorted(os.listdir(folder)):
             path = os.path.join(folder, name)
@@ -219,11 +248,11 @@ class ExchangeController(http.Controller):
                 "exchange_id": exchange.id, "name": name, "size": size, "kind": "archive"})
             try:
                 names = unpack(path, folder, max_total=self._file_limit(env) * UNPACK_RATIO)
-            except UnsafeArchive:
-                record.state = "failed"
-                raise
+            except UnsafeArchive as error:
+                return name, error
             record.write({"state": "done", "position": len(names)})
             open(marker, "w").close()
+        return None
 
     def _mode_query(self, env, session, type_, _filename):
         """Orders changed since the last export 1C acknowledged: sent again until it says success."""

@@ -1,9 +1,15 @@
 """1C's side of the exchange over HTTP, as 1C drives it."""
 
+from unittest.mock import patch
+
 from odoo import sql_db
+from odoo.exceptions import MissingError
 from odoo.tests import tagged
 
-from .common import ProtocolCase, path
+from ..models.ecom_1c_importer import Ecom1cImporter
+from .common import ProtocolCase, path, read
+
+CATALOG = ("handmade", "characteristics-import.xml")  # 4 products, 3.4 kB
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -111,3 +117,26 @@ class TestRobustness(ProtocolCase):
         self.assertEqual(self.call("import", cookie=cookie, filename="import0_1.xml")[0], "success")
         imported = self.env["product.template"].with_context(active_test=False)
         self.assertEqual(imported.search_count([("ecom_1c_id", "!=", False)]), 36)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestUploads(ProtocolCase):
+    """What the exchange log says when something fails."""
+
+    def test_failed_exchange_is_logged_failed_with_its_file(self):
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        self.call("file", data=read(*CATALOG), cookie=cookie, filename="import.xml")
+        with patch.object(Ecom1cImporter, "_import_products",
+                          side_effect=MissingError("Record does not exist or has been deleted.")):
+            self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "failure")
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertIn(exchange, self.env["ecom.1c.exchange"].search([("state", "=", "failed")]),
+                      "the «failed» filter finds it")
+        self.assertTrue(exchange.date_end)
+        self.assertIn("import.xml: MissingError", exchange.messages)
+        record = exchange.file_ids.filtered(lambda f: f.name == "import.xml")
+        self.assertEqual((record.state, record.kind), ("failed", "catalog"))
+        self.assertIn("MissingError", record.error)
+        self.assertFalse(self.env["product.template"].search([("ecom_1c_id", "=like", "hm-%")]),
+                         "the failed step left nothing")
