@@ -29,8 +29,10 @@ from ..models.res_config_settings import CRYPT
 _logger = logging.getLogger(__name__)
 COOKIE = "ecom_1c_session"
 IMPORT_LOCK = 7_510_001  # advisory lock key: one import at a time per database
-UNPACK_RATIO = 20  # an archive may unpack to at most this many times the upload limit
 ROUTES = ["/1c_exchange", "/bitrix/admin/1c_exchange.php"]
+MB = 1024 * 1024
+# megabytes by default: 1C's file_limit (one request), one whole file, all the files of an exchange
+FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
 
 
 def answer(*lines):
@@ -137,22 +139,39 @@ class ExchangeController(http.Controller):
         return relative, os.path.join(session._upload_dir(), relative)
 
     def _mode_file(self, env, session, _type, filename):
+        """Append one request's body to the named file. 1C sends a file bigger than ``file_limit`` in
+        parts of at most that size, one request each, in order; the whole file and all the files of
+        the exchange have bounds of their own (Settings). A request refused appends nothing."""
         try:
             relative, target = self._upload_path(session, filename)
         except UnsafePath as error:
-            return answer("failure", f"refused file name {filename!r}: {error}")
+            return self._fail(session.exchange_id, filename, env._("refused file name: %s", error))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         size = os.path.getsize(target) if os.path.exists(target) else 0
-        limit = self._file_limit(env)
-        length = request.httprequest.content_length or 0
-        if size + length > limit:
-            return answer("failure", f"{relative} would exceed the file limit of {limit} bytes")
-        # one POST is at most file_limit bytes (1C splits bigger files): held once in memory
+        request_limit, file_limit = self._file_limit(env), self._whole_file_limit(env)
+        exchange_limit = self._exchange_limit(env)
+        length = request.httprequest.content_length
+        too_big = env._("a request of %(size)s bytes is over file_limit=%(limit)s: 1C sends a bigger file in parts")
+        if length is not None and length > request_limit:  # refused before its body is read
+            return self._fail(session.exchange_id, relative, too_big % {"size": length, "limit": request_limit})
+        # one request is at most file_limit bytes: held once in memory
         body = request.httprequest.get_data(cache=False, parse_form_data=False)
-        if size + len(body) > limit:
-            return answer("failure", f"{relative} exceeds the file limit of {limit} bytes")
-        with open(target, "ab") as out:  # several POSTs of the same name append
-            out.write(body)
+        if len(body) > request_limit:
+            return self._fail(session.exchange_id, relative, too_big % {"size": len(body), "limit": request_limit})
+        if size + len(body) > file_limit:
+            return self._fail(session.exchange_id, relative, env._(
+                "the file would be over the largest file, %s bytes (Settings)", file_limit))
+        if session.upload_size + len(body) > exchange_limit:
+            return self._fail(session.exchange_id, relative, env._(
+                "the exchange's files would be over the largest exchange, %s bytes (Settings)", exchange_limit))
+        with open(target, "ab") as out:  # several requests of the same name append
+            try:
+                out.write(body)
+                out.flush()
+            except OSError:
+                out.truncate(size)  # nothing of a request half written stays
+                raise
+        session.upload_size += len(body)
         return answer("success")
 
     def _mode_import(self, env, session, _type, filename):
@@ -247,7 +266,8 @@ class ExchangeController(http.Controller):
             record = env["ecom.1c.exchange.file"].create({
                 "exchange_id": exchange.id, "name": name, "size": size, "kind": "archive"})
             try:
-                names = unpack(path, folder, max_total=self._file_limit(env) * UNPACK_RATIO)
+                # a zip bomb stops where the exchange's files would be over their bound
+                names = unpack(path, folder, max_total=self._exchange_limit(env))
             except UnsafeArchive as error:
                 return name, error
             record.write({"state": "done", "position": len(names)})
@@ -299,6 +319,20 @@ class ExchangeController(http.Controller):
     def _step_seconds(self, env):
         return max(1, int(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.step_seconds", 25) or 25))
 
+    def _megabytes(self, env, key, default):
+        try:
+            return max(1, int(env["ir.config_parameter"].sudo().get_param(key, default) or default)) * MB
+        except ValueError:
+            return default * MB
+
     def _file_limit(self, env):
-        megabytes = int(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.file_limit_mb", 200))
-        return megabytes * 1024 * 1024
+        """1C's ``file_limit``: the most one request may carry (1C sends a bigger file in parts)."""
+        return self._megabytes(env, "ecom_crm_1c.file_limit_mb", FILE_LIMIT_MB)
+
+    def _whole_file_limit(self, env):
+        """The most one file may hold, all its parts together."""
+        return self._megabytes(env, "ecom_crm_1c.whole_file_limit_mb", WHOLE_FILE_LIMIT_MB)
+
+    def _exchange_limit(self, env):
+        """The most all the files of one exchange may hold together (and its archives once unpacked)."""
+        return self._megabytes(env, "ecom_crm_1c.exchange_limit_mb", EXCHANGE_LIMIT_MB)
