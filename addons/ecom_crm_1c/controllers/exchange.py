@@ -24,12 +24,12 @@ from ..commerceml import (
     unpack,
 )
 from ..commerceml.writer import write_reference_lists
+from ..models.ir_http import ROUTES
 from ..models.res_config_settings import CRYPT
 
 _logger = logging.getLogger(__name__)
 COOKIE = "ecom_1c_session"
 IMPORT_LOCK = 7_510_001  # advisory lock key: one import at a time per database
-ROUTES = ["/1c_exchange", "/bitrix/admin/1c_exchange.php"]
 MB = 1024 * 1024
 # megabytes by default: 1C's file_limit (one request), one whole file, all the files of an exchange
 FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
@@ -141,7 +141,8 @@ class ExchangeController(http.Controller):
     def _mode_file(self, env, session, _type, filename):
         """Append one request's body to the named file. 1C sends a file bigger than ``file_limit`` in
         parts of at most that size, one request each, in order; the whole file and all the files of
-        the exchange have bounds of their own (Settings). A request refused appends nothing."""
+        the exchange have bounds of their own (Settings). The body is read raw whatever the request's
+        content type says (1C sends the file's bytes); a request refused or cut short appends nothing."""
         try:
             relative, target = self._upload_path(session, filename)
         except UnsafePath as error:
@@ -158,6 +159,10 @@ class ExchangeController(http.Controller):
         body = request.httprequest.get_data(cache=False, parse_form_data=False)
         if len(body) > request_limit:
             return self._fail(session.exchange_id, relative, too_big % {"size": len(body), "limit": request_limit})
+        if length is not None and len(body) != length:
+            return self._fail(session.exchange_id, relative, env._(
+                "%(received)s of the %(sent)s bytes sent were received: nothing stored", received=len(body),
+                sent=length))
         if size + len(body) > file_limit:
             return self._fail(session.exchange_id, relative, env._(
                 "the file would be over the largest file, %s bytes (Settings)", file_limit))
@@ -171,6 +176,10 @@ class ExchangeController(http.Controller):
             except OSError:
                 out.truncate(size)  # nothing of a request half written stays
                 raise
+        if os.path.getsize(target) != size + len(body):  # never «success» for bytes not stored
+            with open(target, "ab") as out:
+                out.truncate(size)
+            return self._fail(session.exchange_id, relative, env._("%s bytes received but not stored", len(body)))
         session.upload_size += len(body)
         return answer("success")
 

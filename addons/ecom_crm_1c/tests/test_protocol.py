@@ -123,8 +123,8 @@ class TestRobustness(ProtocolCase):
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestUploads(ProtocolCase):
-    """How 1C's files arrive: a bigger file in requests of at most file_limit bytes; and what the
-    exchange log says when something fails."""
+    """How 1C's files arrive: a bigger file in requests of at most file_limit bytes, the raw body
+    whatever the content type; and what the exchange log says when something fails."""
 
     def stored(self, cookie, name):
         folder = self.env["ecom.1c.session"]._find(cookie[1])._upload_dir()
@@ -175,6 +175,24 @@ class TestUploads(ProtocolCase):
         controller = ExchangeController()
         self.assertEqual((controller._file_limit(self.env), controller._whole_file_limit(self.env)),
                          (5 * 1024 * 1024, 1024 * 1024 * 1024))
+
+    def test_raw_body_whatever_the_content_type(self):
+        content = read(*CATALOG)
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        # curl's default content type
+        self.assertEqual(self.call("file", data=content, cookie=cookie, filename="import.xml",
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"}), ["success"])
+        # a form: stored as sent (1C sends raw bytes), never «success» with nothing stored
+        boundary = "ecom1cboundary"
+        form = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="import.xml"\r\n'
+                f"Content-Type: text/xml\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        self.assertEqual(self.call("file", data=form, cookie=cookie, filename="form.xml",
+                                   headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}), ["success"])
+        self.assertEqual(self.stored(cookie, "import.xml"), content)
+        self.assertEqual(self.stored(cookie, "form.xml"), form)
+        self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
+        self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "=like", "hm-%")]), 4)
 
     def test_failed_exchange_is_logged_failed_with_its_file(self):
         cookie = self.login()
