@@ -4,7 +4,8 @@ Both read with ``lxml.etree.iterparse`` and free each element once handled, so m
 flat whatever the file size; both refuse DTDs and entities like :func:`sniff`. They yield
 ``(kind, dict)`` events in document order:
 
-* :func:`read_catalog` (``import*.xml``): ``catalog``, ``group``, ``property``, ``product``;
+* :func:`read_catalog` (``import*.xml``): ``catalog``, ``group``, ``property``, ``price_type``
+  (schema 3 declares them in the classifier), ``product``;
 * :func:`read_offers` (``offers*.xml``, ``prices*.xml``, ``rests*.xml``): ``package``,
   ``price_type``, ``warehouse``, ``offer``.
 
@@ -17,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from .sniff import UnsafeDocument
+from .sniff import UnsafeDocument, check_encoding
 
 
 def local(tag):
@@ -69,6 +70,7 @@ def _events(source, tags, free):
     After the consumer handled the end of an element for which ``free(path)`` is true, the
     element and its already handled preceding siblings are dropped from the tree.
     """
+    check_encoding(source)
     parser = etree.iterparse(
         source, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
         huge_tree=False, remove_comments=True, remove_pis=True)
@@ -116,12 +118,12 @@ def _requisites(element):
 
 
 def read_catalog(source):
-    """Groups, properties and products of a catalog file, streaming."""
+    """Groups, properties, price types and products of a catalog file, streaming."""
     group_ids = []
     tags = {"start": {"Каталог", "Группа"},
-            "end": {"Группа", "Свойство", "Товар", "Ид", "ИдКлассификатора"}}
+            "end": {"Группа", "Свойство", "ТипЦены", "Товар", "Ид", "ИдКлассификатора"}}
     def free(path):
-        return path[-1] in ("Группа", "Товар") or (path[-1] == "Свойство" and "Свойства" in path[:-1])
+        return path[-1] in ("Группа", "Товар", "ТипЦены") or (path[-1] == "Свойство" and "Свойства" in path[:-1])
 
     for event, path, element in _events(source, tags, free):
         name = path[-1]
@@ -150,6 +152,8 @@ def read_catalog(source):
                 values[text(option, "ИдЗначения")] = text(option, "Значение")
             yield "property", {"id": text(element, "Ид"), "name": text(element, "Наименование"),
                                "type": text(element, "ТипЗначений"), "values": values}
+        elif name == "ТипЦены" and parent == "ТипыЦен":
+            yield "price_type", _price_type(element)
         elif name == "Товар" and "Товары" in path[:-1]:
             yield "product", _product(element)
 
@@ -207,12 +211,16 @@ def read_offers(source):
             continue
         parent = path[-2] if len(path) > 1 else ""
         if name == "ТипЦены" and parent == "ТипыЦен":
-            yield "price_type", {"id": text(element, "Ид"), "name": text(element, "Наименование"),
-                                 "currency": text(element, "Валюта")}
+            yield "price_type", _price_type(element)
         elif name == "Склад" and parent == "Склады":
             yield "warehouse", {"id": text(element, "Ид"), "name": text(element, "Наименование")}
         elif name == "Предложение":
             yield "offer", _offer(element)
+
+
+def _price_type(element):
+    """A «ТипЦены»: in 2.x offers packages, in schema 3's classifier (``import*.xml``)."""
+    return {"id": text(element, "Ид"), "name": text(element, "Наименование"), "currency": text(element, "Валюта")}
 
 
 def _offer(element):
@@ -246,7 +254,8 @@ def _offer(element):
 
 def read_documents(source):
     """Order documents (from 1C: numbers, posting, deletion marks, statuses), streaming; in 2.x
-    they are children of the root, in 3.x inside «Контейнер»."""
+    they are children of the root, in 3.x inside «Контейнер». 1C's own number and date are
+    requisites in 2.x («Номер по 1С», «Дата по 1С») and elements in 3.1 («Номер1С», «Дата1С»)."""
     tags = {"end": {"Документ"}}
 
     def free(path):
@@ -258,7 +267,8 @@ def read_documents(source):
             "id": text(element, "Ид"), "number": text(element, "Номер"), "date": text(element, "Дата"),
             "operation": text(element, "ХозОперация"), "amount": number(text(element, "Сумма")),
             "requisites": requisites,
-            "number_1c": requisites.get("Номер по 1С", ""), "date_1c": requisites.get("Дата по 1С", ""),
+            "number_1c": text(element, "Номер1С") or requisites.get("Номер по 1С", ""),
+            "date_1c": text(element, "Дата1С") or requisites.get("Дата по 1С", ""),
             "posted": flag(requisites.get("Проведен")), "deleted": flag(requisites.get("ПометкаУдаления")),
             "paid": flag(requisites.get("Заказ оплачен") or requisites.get("Оплачен")),
             "shipped": flag(requisites.get("Отгружен") or requisites.get("Доставка разрешена")),

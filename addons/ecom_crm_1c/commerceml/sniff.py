@@ -7,6 +7,9 @@ instead.  Reading is streaming (a few kilobytes whatever the file size) and
 refuses DTDs, entities and network access.
 """
 
+import codecs
+import os
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -18,6 +21,8 @@ OFFERS_TAGS = {"ПакетПредложений", "ИзмененияПакет
 DOCUMENT_TAGS = {"Документ", "Контейнер"}
 # children of an offer that say which data an offers package carries
 OFFER_SECTIONS = {"Цены": "prices", "Количество": "stock", "Остатки": "stock", "Склад": "stock"}
+UTF8_BOM = b"\xef\xbb\xbf"
+DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 
 
 class UnsafeDocument(ValueError):
@@ -43,13 +48,52 @@ def _bool_attr(element, name):
     return {"true": True, "false": False}.get(value)
 
 
+def _head(source, size=512):
+    """The first ``size`` bytes of ``source`` (a path or a seekable binary file, left where it was)."""
+    if isinstance(source, (str, bytes, os.PathLike)):
+        with open(source, "rb") as f:
+            return f.read(size)
+    position = source.tell()
+    try:
+        return source.read(size)
+    finally:
+        source.seek(position)
+
+
+def check_encoding(source):
+    """Raise :class:`UnsafeDocument` when the file's byte order mark and its declared encoding
+    disagree (a UTF-8 file with its mark that declares ``windows-1251``): libxml2 reads no element
+    of such a file, and the reason would otherwise be lost as «empty file». Returns the first bytes."""
+    head = _head(source)
+    if head.startswith(UTF8_BOM):
+        match = DECLARED_ENCODING.match(head[len(UTF8_BOM):].lstrip())
+        declared = match and match.group(1).decode("ascii")
+        try:
+            disagree = declared and codecs.lookup(declared).name != "utf-8"
+        except LookupError:
+            disagree = False  # an encoding Python does not know: libxml2 says what it makes of it
+        if disagree:
+            raise UnsafeDocument(
+                f'the declared and the detected encoding disagree: the file declares encoding="{declared}" '
+                f"but starts with a UTF-8 byte order mark (save it in {declared} without the mark, or declare "
+                f"UTF-8)")
+    return head
+
+
+def _nothing_read(head):
+    if head.strip(b" \t\r\n" + UTF8_BOM):
+        return UnsafeDocument("no XML element could be read: is the declared encoding the file's?")
+    return UnsafeDocument("empty file")
+
+
 def sniff(source, max_events=5000):
     """Return the :class:`DocumentInfo` of ``source`` (a path or a binary file object).
 
     Raises :class:`UnsafeDocument` for a DTD or entity declaration (XML bombs, external
-    entities), for a root that is not «КоммерческаяИнформация», and for XML that is
-    malformed before the kind could be told.
+    entities), for a root that is not «КоммерческаяИнформация», for an encoding declaration its
+    byte order mark contradicts, and for XML that is malformed before the kind could be told.
     """
+    head = check_encoding(source)
     parser_events = etree.iterparse(
         source, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
         dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True,
@@ -100,7 +144,7 @@ def sniff(source, max_events=5000):
             raise UnsafeDocument(f"malformed XML: {error}") from error
         # the kind is known; the import step reports the damage with its position
     if info is None:
-        raise UnsafeDocument("empty file")
+        raise _nothing_read(head)
     return info
 
 
@@ -109,6 +153,7 @@ def check_well_formed(source):
     malformed, truncated, declares a DTD or is not in its declared encoding; returns the number of
     elements. An import in time-boxed steps runs this first, so that a file broken at its end is
     refused before its beginning was imported."""
+    head = check_encoding(source)
     parser = etree.iterparse(
         source, events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
         dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True,
@@ -128,5 +173,5 @@ def check_well_formed(source):
     except etree.XMLSyntaxError as error:
         raise UnsafeDocument(f"malformed XML at line {error.lineno}: {error.msg}") from error
     if not count:
-        raise UnsafeDocument("empty file")
+        raise _nothing_read(head)
     return count

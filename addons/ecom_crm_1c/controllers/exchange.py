@@ -10,7 +10,7 @@ import logging
 import os
 import time
 
-from odoo import SUPERUSER_ID, http
+from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 
 from ..commerceml import (
@@ -24,13 +24,15 @@ from ..commerceml import (
     unpack,
 )
 from ..commerceml.writer import write_reference_lists
+from ..models.ir_http import ROUTES
 from ..models.res_config_settings import CRYPT
 
 _logger = logging.getLogger(__name__)
 COOKIE = "ecom_1c_session"
 IMPORT_LOCK = 7_510_001  # advisory lock key: one import at a time per database
-UNPACK_RATIO = 20  # an archive may unpack to at most this many times the upload limit
-ROUTES = ["/1c_exchange", "/bitrix/admin/1c_exchange.php"]
+MB = 1024 * 1024
+# megabytes by default: 1C's file_limit (one request), one whole file, all the files of an exchange
+FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
 
 
 def answer(*lines):
@@ -51,29 +53,54 @@ class ExchangeController(http.Controller):
             if not session:
                 return answer("failure", "unknown or expired session: call mode=checkauth first")
             if type not in ("catalog", "sale"):
-                return answer("failure", f"unknown type {type!r}")
+                return self._fail(session.exchange_id, None, env._("unknown type %r", type))
             handler = getattr(self, f"_mode_{mode}", None)
             if handler is None:
-                return answer("failure", f"unknown mode {mode!r}")
+                return self._fail(session.exchange_id, None, env._("unknown mode %r", mode))
             return handler(env, session, type, filename)
         except Exception as error:  # never an HTML page for 1C
             _logger.exception("1C exchange failed (mode=%s)", mode)
-            env.cr.rollback()
+            env.cr.rollback()  # the failed step leaves nothing half done
             message = f"{error.__class__.__name__}: {error}"
-            self._log_failure(env, f"{filename or mode}: {message}")
+            self._log_failure(env, type, mode, filename, message)
             return answer("failure", message)
 
-    def _log_failure(self, env, message):
-        """What went wrong stays in the exchange log, though the failed step itself was rolled back
-        (1C's next call redoes it)."""
+    def _log_failure(self, env, type_, mode, filename, reason):
+        """The exchange failed: the log says so, with the file and the reason, in a transaction of its own
+        (the request's was rolled back with the failed step). The file's import goes on from its last
+        finished step if 1C asks again."""
         try:
-            session = env["ecom.1c.session"]._find(
-                request.httprequest.cookies.get(COOKIE) or request.httprequest.args.get("sessid"))
-            if session.exchange_id:
-                session.exchange_id._log(message)
+            with env.registry.cursor() as cr:
+                own = api.Environment(cr, SUPERUSER_ID, {})
+                session = own["ecom.1c.session"]._find(
+                    request.httprequest.cookies.get(COOKIE) or request.httprequest.args.get("sessid"))
+                if not session:
+                    return
+                if not session.exchange_id:
+                    session.exchange_id = own["ecom.1c.exchange"].create({
+                        "exchange_type": "sale" if type_ == "sale" else "catalog",
+                        "remote_addr": request.httprequest.remote_addr})
+                relative, values = None, {}
+                if filename and mode in ("file", "import"):
+                    try:
+                        relative, path = self._upload_path(session, filename)
+                        values = self._file_values(path)
+                    except (UnsafePath, OSError):
+                        relative = relative or filename
+                session.exchange_id._fail(reason, relative, values)
         except Exception:
             _logger.exception("could not log the 1C exchange failure")
-            env.cr.rollback()
+
+    @staticmethod
+    def _file_values(path):
+        """What the exchange log records of an uploaded file: its size, and its kind when it can be told."""
+        values = {"size": os.path.getsize(path)}
+        try:
+            info = sniff(path)
+            values.update(kind=info.kind, schema_version=info.schema_version)
+        except UnsafeDocument:
+            pass
+        return values
 
     # ----------------------------------------------------------------- modes
     def _checkauth(self, env):
@@ -112,22 +139,48 @@ class ExchangeController(http.Controller):
         return relative, os.path.join(session._upload_dir(), relative)
 
     def _mode_file(self, env, session, _type, filename):
+        """Append one request's body to the named file. 1C sends a file bigger than ``file_limit`` in
+        parts of at most that size, one request each, in order; the whole file and all the files of
+        the exchange have bounds of their own (Settings). The body is read raw whatever the request's
+        content type says (1C sends the file's bytes); a request refused or cut short appends nothing."""
         try:
             relative, target = self._upload_path(session, filename)
         except UnsafePath as error:
-            return answer("failure", f"refused file name {filename!r}: {error}")
+            return self._fail(session.exchange_id, filename, env._("refused file name: %s", error))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         size = os.path.getsize(target) if os.path.exists(target) else 0
-        limit = self._file_limit(env)
-        length = request.httprequest.content_length or 0
-        if size + length > limit:
-            return answer("failure", f"{relative} would exceed the file limit of {limit} bytes")
-        # one POST is at most file_limit bytes (1C splits bigger files): held once in memory
+        request_limit, file_limit = self._file_limit(env), self._whole_file_limit(env)
+        exchange_limit = self._exchange_limit(env)
+        length = request.httprequest.content_length
+        too_big = env._("a request of %(size)s bytes is over file_limit=%(limit)s: 1C sends a bigger file in parts")
+        if length is not None and length > request_limit:  # refused before its body is read
+            return self._fail(session.exchange_id, relative, too_big % {"size": length, "limit": request_limit})
+        # one request is at most file_limit bytes: held once in memory
         body = request.httprequest.get_data(cache=False, parse_form_data=False)
-        if size + len(body) > limit:
-            return answer("failure", f"{relative} exceeds the file limit of {limit} bytes")
-        with open(target, "ab") as out:  # several POSTs of the same name append
-            out.write(body)
+        if len(body) > request_limit:
+            return self._fail(session.exchange_id, relative, too_big % {"size": len(body), "limit": request_limit})
+        if length is not None and len(body) != length:
+            return self._fail(session.exchange_id, relative, env._(
+                "%(received)s of the %(sent)s bytes sent were received: nothing stored", received=len(body),
+                sent=length))
+        if size + len(body) > file_limit:
+            return self._fail(session.exchange_id, relative, env._(
+                "the file would be over the largest file, %s bytes (Settings)", file_limit))
+        if session.upload_size + len(body) > exchange_limit:
+            return self._fail(session.exchange_id, relative, env._(
+                "the exchange's files would be over the largest exchange, %s bytes (Settings)", exchange_limit))
+        with open(target, "ab") as out:  # several requests of the same name append
+            try:
+                out.write(body)
+                out.flush()
+            except OSError:
+                out.truncate(size)  # nothing of a request half written stays
+                raise
+        if os.path.getsize(target) != size + len(body):  # never «success» for bytes not stored
+            with open(target, "ab") as out:
+                out.truncate(size)
+            return self._fail(session.exchange_id, relative, env._("%s bytes received but not stored", len(body)))
+        session.upload_size += len(body)
         return answer("success")
 
     def _mode_import(self, env, session, _type, filename):
@@ -139,31 +192,33 @@ class ExchangeController(http.Controller):
         try:
             relative, path = self._upload_path(session, filename)
         except UnsafePath as error:
-            return answer("failure", f"refused file name {filename!r}: {error}")
+            return self._fail(session.exchange_id, filename, env._("refused file name: %s", error))
         # two exchanges at once are serialised: the second is told «progress» and 1C calls again
         env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not env.cr.fetchone()[0]:
             return answer("progress", "another exchange is importing; waiting for it")
         exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
         session.exchange_id = exchange
-        try:
-            self._unpack_archives(env, session, exchange)
-        except UnsafeArchive as error:
-            return self._fail(exchange, relative, error)
+        failed = self._unpack_archives(env, session, exchange)
+        if failed:
+            return self._fail(exchange, *failed)
         if not os.path.isfile(path):
-            return answer("failure", f"{relative} was not uploaded in this session")
+            return self._fail(exchange, relative, env._("not uploaded in this session"))
         if is_zip(path):  # some 1C versions name the archive itself: it is unpacked above
             return answer("success", f"{relative} unpacked")
         record = exchange.file_ids.filtered(lambda f: f.name == relative)[-1:]
         if record.state == "done":  # 1C asks again for a file already imported: nothing more to do
             return self._file_done(record)
-        if not record or record.state == "failed":
+        if record.state == "failed" and record.kind != "unknown":
+            # a step that failed was rolled back: 1C asking again goes on from the last finished step
+            record.write({"state": "running", "error": False})
+            exchange.write({"state": "running", "date_end": False})
+        elif not record or record.state == "failed":
             try:
                 info = sniff(path)
                 check_well_formed(path)
             except UnsafeDocument as error:
-                exchange.file_ids = [(0, 0, {"name": relative, "size": os.path.getsize(path), "state": "failed"})]
-                return self._fail(exchange, relative, error)
+                return self._fail(exchange, relative, error, {"size": os.path.getsize(path)})
             record = env["ecom.1c.exchange.file"].create({
                 "exchange_id": exchange.id, "name": relative, "size": os.path.getsize(path), "kind": info.kind,
                 "schema_version": info.schema_version})
@@ -181,7 +236,6 @@ class ExchangeController(http.Controller):
                 else:
                     counts = {"created": 0, "updated": 0, "archived": 0, "position": 0, "done": True}
         except UnsafeDocument as error:
-            record.state = "failed"
             return self._fail(exchange, relative, error)
         record.write({
             "position": counts["position"], "steps": record.steps + 1, "state": "done" if counts["done"] else "running",
@@ -199,15 +253,18 @@ class ExchangeController(http.Controller):
         return answer("success", f"created={record.created_count} updated={record.updated_count} "
                                  f"archived={record.archived_count}")
 
-    def _fail(self, exchange, relative, error):
-        exchange._log(f"{relative}: {error}")
-        exchange._finish(state="failed", created=exchange.created_count, updated=exchange.updated_count,
-                         archived=exchange.archived_count)
-        return answer("failure", f"{relative}: {error}")
+    def _fail(self, exchange, relative, error, values=None):
+        """Refuse bad input: 1C hears «failure» with the reason, and the exchange log marks the exchange
+        and its file failed with it (in the request's transaction: nothing of the refused input was
+        written)."""
+        if exchange:
+            exchange._fail(str(error), relative, values)
+        return answer("failure", f"{relative}: {error}" if relative else str(error))
 
     def _unpack_archives(self, env, session, exchange):
         """Unpack the zips 1C uploaded in this session (once each) next to them; an archive is logged
-        as a file of the exchange. A corrupt or hostile one raises UnsafeArchive, unpacking nothing."""
+        as a file of the exchange. A corrupt or hostile one unpacks nothing: returns its name and
+        what is wrong with it."""
         folder = session._upload_dir()
         for name in sorted(os.listdir(folder)):
             path = os.path.join(folder, name)
@@ -218,12 +275,13 @@ class ExchangeController(http.Controller):
             record = env["ecom.1c.exchange.file"].create({
                 "exchange_id": exchange.id, "name": name, "size": size, "kind": "archive"})
             try:
-                names = unpack(path, folder, max_total=self._file_limit(env) * UNPACK_RATIO)
-            except UnsafeArchive:
-                record.state = "failed"
-                raise
+                # a zip bomb stops where the exchange's files would be over their bound
+                names = unpack(path, folder, max_total=self._exchange_limit(env))
+            except UnsafeArchive as error:
+                return name, error
             record.write({"state": "done", "position": len(names)})
             open(marker, "w").close()
+        return None
 
     def _mode_query(self, env, session, type_, _filename):
         """Orders changed since the last export 1C acknowledged: sent again until it says success."""
@@ -270,6 +328,20 @@ class ExchangeController(http.Controller):
     def _step_seconds(self, env):
         return max(1, int(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.step_seconds", 25) or 25))
 
+    def _megabytes(self, env, key, default):
+        try:
+            return max(1, int(env["ir.config_parameter"].sudo().get_param(key, default) or default)) * MB
+        except ValueError:
+            return default * MB
+
     def _file_limit(self, env):
-        megabytes = int(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.file_limit_mb", 200))
-        return megabytes * 1024 * 1024
+        """1C's ``file_limit``: the most one request may carry (1C sends a bigger file in parts)."""
+        return self._megabytes(env, "ecom_crm_1c.file_limit_mb", FILE_LIMIT_MB)
+
+    def _whole_file_limit(self, env):
+        """The most one file may hold, all its parts together."""
+        return self._megabytes(env, "ecom_crm_1c.whole_file_limit_mb", WHOLE_FILE_LIMIT_MB)
+
+    def _exchange_limit(self, env):
+        """The most all the files of one exchange may hold together (and its archives once unpacked)."""
+        return self._megabytes(env, "ecom_crm_1c.exchange_limit_mb", EXCHANGE_LIMIT_MB)

@@ -48,6 +48,20 @@ class Ecom1cExchange(models.Model):
                 "warning_count": exchange.warning_count + (1 if warning else 0),
             })
 
+    def _fail(self, reason, file_name=None, file_values=None):
+        """The exchange failed for ``reason``: it is marked so, and with ``file_name`` that file too (recorded
+        if it was not yet, with ``file_values``); the log says «file: reason»."""
+        self.ensure_one()
+        if file_name:
+            record = self.file_ids.filtered(lambda f: f.name == file_name)[-1:]
+            values = {**(file_values or {}), "state": "failed", "error": reason}
+            if record and record.state != "done":
+                record.write(values)
+            else:
+                self.env["ecom.1c.exchange.file"].create({"exchange_id": self.id, "name": file_name, **values})
+        self._log(f"{file_name}: {reason}" if file_name else reason)
+        self.write({"state": "failed", "date_end": fields.Datetime.now()})
+
     def _finish(self, state="done", created=0, updated=0, archived=0):
         self.write({
             "state": state, "date_end": fields.Datetime.now(),

@@ -23,3 +23,4 @@ class Ecom1cExchangeFile(models.Model):
     created_count = fields.Integer("Created")
     updated_count = fields.Integer("Updated")
     archived_count = fields.Integer("Archived")
+    error = fields.Char("Reason", help="Why the file failed: what 1C was answered.")

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from itertools import islice
 
+import psycopg2
 import pytz
 
 from odoo import _, api, fields, models
@@ -15,12 +16,18 @@ from odoo.fields import Command
 from odoo.tools import SQL
 
 from ..commerceml import UnsafePath, read_catalog, read_documents, read_offers, read_product_ids, safe_relative_path
+from ..commerceml.characteristics import BY_NAME, MISSING, characteristic_label, plan_combinations
 from ..commerceml.reader import number
 from ..tools.bulk import bulk_create, m2m_ids
 
 BATCH = 500
 ORDER_OPERATIONS = {"Заказ товара", ""}
 DELIVERY_ID = "ORDER_DELIVERY"  # the delivery line of CommerceML orders
+# 1C id of a characteristic's attribute: «characteristic:<name>», or «characteristic» alone for the one
+# of characteristics without values, told apart by their offer's name
+CHARACTERISTIC = "characteristic"
+# what may go wrong with one product's variants: it is skipped with a warning, the file goes on
+PRODUCT_ERRORS = (UserError, ValueError, LookupError, psycopg2.IntegrityError, psycopg2.DataError)
 ANALYZE_AFTER = 5000  # products created in one step
 IMAGE_LIMIT = 20 * 1024 * 1024
 EMPTY_REF = "00000000-0000-0000-0000-000000000000"
@@ -103,7 +110,7 @@ class Ecom1cImporter(models.AbstractModel):
         ``files_dir`` is where the exchange unpacked the files next to it (images)."""
         counts = self._counts(start)
         catalog = {"id": None, "only_changes": None}
-        groups, properties = [], {}
+        groups, properties, price_types = [], {}, {}
 
         def products():
             for kind, values in read_catalog(source):
@@ -115,6 +122,8 @@ class Ecom1cImporter(models.AbstractModel):
                     groups.append(values)
                 elif kind == "property":
                     properties[values["id"]] = values
+                elif kind == "price_type":  # schema 3 declares them in the classifier
+                    price_types[values["id"]] = values
                 elif kind == "product":
                     if groups:
                         self._import_groups(groups, counts)
@@ -139,6 +148,8 @@ class Ecom1cImporter(models.AbstractModel):
             self._import_groups(groups, counts)
         if properties:  # a classifier without products (schema 3 splits them) still brings its properties
             self._property_attributes(properties)
+        if price_types:
+            self._import_price_types(price_types, counts)
         if catalog["id"] and (catalog["only_changes"] or "").strip().lower() == "false":
             # a full exchange: what this catalog no longer names is archived, never deleted
             if hasattr(source, "seek"):
@@ -203,7 +214,7 @@ class Ecom1cImporter(models.AbstractModel):
                 continue
             key, _sep, characteristic = product["id"].partition("#")
             if characteristic:
-                characteristics.append((product["id"], key, product["characteristics"]))
+                characteristics.append((product["id"], key, product["characteristics"], product["name"]))
             if key in done:  # the template of another characteristic of this batch
                 continue
             done.add(key)
@@ -223,6 +234,8 @@ class Ecom1cImporter(models.AbstractModel):
                 to_create.append(({**product, "id": key}, vals))
                 continue
             changed = {k: v for k, v in vals.items() if (template[k].id if k == "categ_id" else template[k]) != v}
+            if len(template.product_variant_ids) > 1:  # Odoo keeps the article of each variant, none of the product's
+                changed.pop("default_code", None)
             if changed:
                 template.write(changed)
                 counts["updated"] += 1
@@ -235,61 +248,121 @@ class Ecom1cImporter(models.AbstractModel):
                 *(variant for full_id, variant in variants.items() if full_id in deleted and variant.active))
             to_archive.action_archive()
 
-    def _ensure_variants(self, items, counts, warn_unknown=True):
-        """{1C id: variant} for ``items`` ``(«guid#characteristic», «guid», {name: value})``: the variant
-        with these characteristic values of the template «guid», made if missing. A characteristic is
-        an attribute that makes variants only as they are named (Odoo's «dynamic» variants), so 1C's
-        combinations exist and no others."""
+    def _ensure_variants(self, items, counts):
+        """{1C id: variant} for ``items`` ``(«guid#characteristic», «guid», {name: value}, name)``: the
+        variant of the template «guid» for each characteristic, made if missing.
+
+        A characteristic is an attribute that makes variants only as they are named (Odoo's «dynamic»
+        variants), so 1C's combinations exist and no others. Every variant of a product has a value
+        for each of the product's characteristics, «—» for one its offer does not name; a
+        characteristic without values is told apart by its offer's ``name``
+        (:mod:`..commerceml.characteristics`). A product whose variants cannot be made is skipped
+        with a warning naming it, the rest goes on: its characteristics stay without variant, and
+        their offers are not applied to anything else."""
         Product = self.env["product.product"].with_context(active_test=False)
-        found = {p.ecom_1c_id: p for p in Product.search([("ecom_1c_id", "in", [i[0] for i in items])])}
-        missing = [item for item in items if item[0] not in found]
+        unique = {}
+        for item in items:
+            unique.setdefault(item[0], item)
+        found = {p.ecom_1c_id: p for p in Product.search([("ecom_1c_id", "in", list(unique))])}
+        missing = [item for full_id, item in unique.items() if full_id not in found]
         if not missing:
             return found
         templates = {t.ecom_1c_id: t for t in self.env["product.template"].with_context(active_test=False).search(
             [("ecom_1c_id", "in", list({item[1] for item in missing}))])}
-        wanted = defaultdict(list)
-        for full_id, key, values in missing:
-            values = {name: value for name, value in values.items() if name and value}
-            if key not in templates:
-                if warn_unknown:
-                    counts["warnings"].append(_("Characteristic %s names no product imported from 1C", full_id))
-            elif not values:
-                counts["warnings"].append(_("Characteristic %s has no characteristic values: skipped", full_id))
-            else:
-                wanted[templates[key]].append((full_id, values))
-        names = {name for pairs in wanted.values() for _full_id, values in pairs for name in values}
-        attributes = self._characteristic_attributes(names)
-        for template, pairs in wanted.items():
-            for name, attribute in attributes.items():
-                names = {values[name] for _full_id, values in pairs if name in values}
-                if names:
-                    self._add_line_values(template, attribute, self._attribute_values(attribute, names))
-            ptavs = template.valid_product_template_attribute_line_ids.product_template_value_ids
-            for full_id, values in pairs:
-                combination = ptavs.filtered(
-                    lambda v, values=values: values.get(v.attribute_id.name) == v.product_attribute_value_id.name)
-                variant = template._get_variant_for_combination(combination) or \
-                    template._create_product_variant(combination)
-                if not variant:
-                    counts["warnings"].append(_("Characteristic %(characteristic)s is not a possible variant of "
-                                                "%(product)s", characteristic=full_id,
-                                                product=template.display_name))
-                    continue
-                variant.ecom_1c_id = full_id
-                found[full_id] = variant
-                counts["created"] += 1
+        wanted = defaultdict(dict)  # template: {1C id: {characteristic: value}}, in 1C's order
+        for full_id, key, values, name in missing:
+            template = templates.get(key)
+            values = {n: v for n, v in values.items() if n and v}
+            if template is None:
+                counts["warnings"].append(_("Characteristic %s names no product imported from 1C", full_id))
+            elif values:
+                wanted[template][full_id] = values
+            elif name:  # 1C:УТ names no values when characteristics have no properties: the name tells them apart
+                wanted[template][full_id] = {
+                    BY_NAME: characteristic_label(name, template.name, full_id.partition("#")[2])}
+            else:  # a prices or stock file naming a characteristic no exchange described
+                counts["warnings"].append(
+                    _("Characteristic %s has neither characteristic values nor a name: skipped", full_id))
+        attributes = self._characteristic_attributes(
+            {name for per_id in wanted.values() for values in per_id.values() for name in values})
+        for template, per_id in wanted.items():
+            product = template.name
+            try:
+                with self.env.cr.savepoint():
+                    found.update(self._make_variants(template, per_id, attributes, counts))
+            except PRODUCT_ERRORS as error:
+                # the savepoint undid this product's lines and variants, not what the caches remember of them
+                self.env.invalidate_all()
+                self.env.registry.clear_cache()
+                counts["warnings"].append(_(
+                    "%(product)s (1C id %(id)s) was skipped: its characteristics %(characteristics)s cannot be made "
+                    "its variants (%(error)s)", product=product, id=template.ecom_1c_id,
+                    characteristics=", ".join(per_id), error=error))
         return found
 
+    def _make_variants(self, template, per_id, attributes, counts):
+        """{1C id: variant} for the new characteristics ``per_id`` ``{1C id: {characteristic: value}}`` of
+        ``template``: the template's lines of characteristics hold their values, the variant of each
+        combination is found or made. ``attributes`` {characteristic: attribute} names those of ``per_id``."""
+        lines = template.attribute_line_ids.filtered(lambda ln: self._characteristic_name(ln.attribute_id) is not None)
+        by_name = {self._characteristic_name(line.attribute_id): line.attribute_id for line in lines} | {
+            name: attributes[name] for values in per_id.values() for name in values}
+        names, combinations, duplicates = plan_combinations(
+            {name for name, attribute in by_name.items() if attribute in lines.attribute_id}, per_id)
+        for full_id, other in duplicates.items():
+            counts["warnings"].append(_("Characteristic %(characteristic)s has the same values as %(other)s: skipped",
+                                        characteristic=full_id, other=other))
+        for name in names:
+            attribute = by_name[name]
+            if lines and attribute not in lines.attribute_id:
+                # a characteristic new to a product with variants: its line first holds «—» only, which
+                # Odoo gives every variant (a line's only value), so that the variants made before stay
+                self._add_line_values(template, attribute, self._attribute_values(attribute, [MISSING]))
+            self._add_line_values(template, attribute, self._attribute_values(
+                attribute, list(dict.fromkeys(combination[name] for combination in combinations.values()))))
+        ptavs = template.valid_product_template_attribute_line_ids.product_template_value_ids._only_active()
+        index = {(ptav.attribute_id, ptav.name): ptav for ptav in ptavs}
+        made, to_create = {}, []
+        for full_id, combination in combinations.items():
+            values = ptavs.browse([index[by_name[name], value].id for name, value in combination.items()])
+            variant = template._get_variant_for_combination(values)
+            if "#" in (variant.ecom_1c_id or ""):  # another characteristic of the same values, made before
+                counts["warnings"].append(_("Characteristic %(characteristic)s has the same values as %(other)s: "
+                                            "skipped", characteristic=full_id, other=variant.ecom_1c_id))
+            elif variant:  # the product's own variant, which Odoo gave the line's only value
+                variant.ecom_1c_id = full_id
+                made[full_id] = variant
+            else:
+                to_create.append({"product_tmpl_id": template.id, "ecom_1c_id": full_id,
+                                  "product_template_attribute_value_ids": [Command.set(values.ids)]})
+        made.update({variant.ecom_1c_id: variant for variant in self.env["product.product"].create(to_create)})
+        counts["created"] += len(made)
+        return made
+
+    @staticmethod
+    def _characteristic_name(attribute):
+        """The 1C name of a characteristic's attribute (``BY_NAME`` for the one of characteristics told
+        apart by their offer's name), None for an attribute that is no 1C characteristic."""
+        key = attribute.ecom_1c_id or ""
+        if key == CHARACTERISTIC:
+            return BY_NAME
+        return key.removeprefix(f"{CHARACTERISTIC}:") if key.startswith(f"{CHARACTERISTIC}:") else None
+
     def _characteristic_attributes(self, names):
-        """{name: attribute} of 1C characteristics, made on first sight."""
+        """{name: attribute} of 1C characteristics, made on first sight; ``BY_NAME`` is the attribute
+        «Characteristic» of characteristics told apart by their offer's name."""
         Attribute = self.env["product.attribute"].with_context(active_test=False)
-        keys = {f"characteristic:{name}": name for name in names}
+        keys = {(CHARACTERISTIC if name == BY_NAME else f"{CHARACTERISTIC}:{name}"): name for name in names}
         attributes = {a.ecom_1c_id: a for a in Attribute.search([("ecom_1c_id", "in", list(keys))])}
         new = [key for key in keys if key not in attributes]
         if new:
-            for attribute in Attribute.create([{"name": keys[key], "ecom_1c_id": key, "create_variant": "dynamic"}
-                                               for key in new]):
+            for attribute in Attribute.create([{"name": keys[key] or _("Characteristic"), "ecom_1c_id": key,
+                                                "create_variant": "dynamic"} for key in new]):
                 attributes[attribute.ecom_1c_id] = attribute
+                if attribute.ecom_1c_id == CHARACTERISTIC:  # named in each language of the database
+                    attribute.update_field_translations("name", {
+                        lang: self.with_context(lang=lang).env._("Characteristic")
+                        for lang, _label in self.env["res.lang"].get_installed()})
         return {keys[key]: attribute for key, attribute in attributes.items()}
 
     def _attribute_values(self, attribute, names, ids=None):
@@ -537,6 +610,8 @@ class Ecom1cImporter(models.AbstractModel):
         return self._finish(exchange, counts)
 
     def _import_price_types(self, price_types, counts):
+        """The price types 1C declares (2.x offers packages, schema 3's classifier), made on first sight
+        for an administrator to map in Price types."""
         PriceType = self.env["ecom.1c.price.type"]
         known = set(PriceType.search([("ecom_1c_id", "in", list(price_types))]).mapped("ecom_1c_id"))
         new = [v for k, v in price_types.items() if k not in known]
@@ -548,37 +623,63 @@ class Ecom1cImporter(models.AbstractModel):
                               for i, v in enumerate(new)])
         price_types.clear()
 
-    def _import_offer_chunk(self, chunk, counts):
+    def _offer_variants(self, chunk, counts):
+        """{1C id: variant} for the offers of ``chunk``: an offer «guid#characteristic» is its own
+        variant, made now if the catalog did not list it, never the product «guid»'s."""
         Product = self.env["product.product"].with_context(active_test=False)
-        ids = {o["id"] for o in chunk} | {o["product_id"] for o in chunk}
-        variants = {p.ecom_1c_id: p for p in Product.search([("ecom_1c_id", "in", list(ids))])}
-        characteristics = [(o["id"], o["product_id"], o["characteristics"]) for o in chunk
+        ids = list({o["id"] for o in chunk})
+        variants = {p.ecom_1c_id: p for p in Product.search([("ecom_1c_id", "in", ids)])}
+        characteristics = [(o["id"], o["product_id"], o["characteristics"], o["name"]) for o in chunk
                            if o["characteristic_id"] and o["id"] not in variants]
-        if characteristics:  # offers of characteristics the catalog did not list: their variants now
-            variants.update(self._ensure_variants(characteristics, counts, warn_unknown=False))
+        if characteristics:
+            self._ensure_variants(characteristics, counts)
+            # a product's own variant goes when its characteristics become variants: look them up again
+            variants = {p.ecom_1c_id: p for p in Product.search([("ecom_1c_id", "in", ids)])}
+        return variants
+
+    def _import_offer_chunk(self, chunk, counts):
+        variants = self._offer_variants(chunk, counts)
         types = {t.ecom_1c_id: t for t in self.env["ecom.1c.price.type"].search(
             [("ecom_1c_id", "in", list({p["type_id"] for o in chunk for p in o["prices"]}))])}
         quantities, sales_prices, pricelist_prices, changed_ids = {}, {}, {}, set()
+        undeclared, unmapped, not_numbers = set(), set(), []
         for offer in chunk:
-            variant = variants.get(offer["id"]) or variants.get(offer["product_id"])
+            variant = variants.get(offer["id"])
             if not variant:
-                counts["warnings"].append(_("Offer %s names no product imported from 1C", offer["id"]))
+                if not offer["characteristic_id"]:  # a characteristic's reason is given where its variant is made
+                    counts["warnings"].append(_("Offer %s names no product imported from 1C", offer["id"]))
                 continue
             if offer["quantity"] is not None:
                 quantities[variant.id] = float(offer["quantity"])
             for price in offer["prices"]:
                 price_type = types.get(price["type_id"])
-                if price["price"] is None or not price_type or price_type.target == "ignore":
+                if not price_type:
+                    undeclared.add(price["type_id"])
+                    continue
+                if price_type.target == "ignore":  # the administrator's choice, in Price types
+                    continue
+                if price_type.target == "pricelist" and not price_type.pricelist_id:
+                    unmapped.add(price_type.name)
+                    continue
+                if price["price"] is None:
+                    not_numbers.append(offer["id"])
                     continue
                 amount = float(price["price"] / (price["ratio"] or 1))
                 characteristic = "#" in (variant.ecom_1c_id or "")
                 if price_type.target == "list_price":
                     sales_prices[variant] = amount
-                elif price_type.pricelist_id:
+                else:
                     # a characteristic's price is its variant's, a product's its template's
                     target = ("0_product_variant", variant.id) if characteristic else \
                         ("1_product", variant.product_tmpl_id.id)
                     pricelist_prices[price_type.pricelist_id.id, *target] = (amount, variant.id)
+        # no price is dropped without a word in the exchange log
+        counts["warnings"].extend(_("Prices of 1C price type %s were skipped: no file of 1C declares that price "
+                                    "type (ТипыЦен)", type_id) for type_id in sorted(undeclared))
+        counts["warnings"].extend(_("Prices of 1C price type «%s» were skipped: choose its pricelist in 1C exchange > "
+                                    "Price types", name) for name in sorted(unmapped))
+        if not_numbers:
+            counts["warnings"].append(_("Offers %s: a price that is not a number was skipped", ", ".join(not_numbers)))
         # stock, sales prices and pricelists' prices of the whole batch set-based, touching only what changed
         self.env.flush_all()
         if quantities:
@@ -596,12 +697,11 @@ class Ecom1cImporter(models.AbstractModel):
         one; a quantity that differs is applied as an inventory adjustment (a stock move with its
         history), an equal one is left alone. Products 1C counts become storable."""
         Product = self.env["product.product"].with_context(active_test=False)
-        variants = {p.ecom_1c_id: p for p in Product.search(
-            [("ecom_1c_id", "in", list({o["id"] for o in chunk} | {o["product_id"] for o in chunk}))])}
+        variants = {p.ecom_1c_id: p for p in Product.search([("ecom_1c_id", "in", list({o["id"] for o in chunk}))])}
         locations = self._stock_locations(warehouses)
         wanted = defaultdict(float)  # (variant id, location id) -> quantity
         for offer in chunk:
-            variant = variants.get(offer["id"]) or variants.get(offer["product_id"])
+            variant = variants.get(offer["id"])  # a characteristic's stock is never its product's
             if not variant or variant.type != "consu":
                 continue
             per_store = offer["stock"] or ({"": offer["quantity"]} if offer["quantity"] is not None else {})
@@ -887,6 +987,9 @@ class Ecom1cImporter(models.AbstractModel):
     def _finish(self, exchange, counts):
         counts["warnings"] = list(dict.fromkeys(counts["warnings"]))  # each warning once, in order
         if exchange:
+            # and once in the exchange's log, whichever step or file of the exchange said it first
+            logged = set((exchange.messages or "").splitlines())
             for warning in counts["warnings"]:
-                exchange._log(warning)
+                if warning not in logged:
+                    exchange._log(warning)
         return counts

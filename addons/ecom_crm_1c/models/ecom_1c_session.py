@@ -21,6 +21,8 @@ class Ecom1cSession(models.Model):
     expires_at = fields.Datetime(required=True)
     exchange_id = fields.Many2one("ecom.1c.exchange", ondelete="set null")
     remote_addr = fields.Char()
+    upload_size = fields.Float("Uploaded (bytes)", digits=(16, 0),
+                               help="All the files 1C uploaded in this session, against the largest exchange.")
     export_until = fields.Char(help="Orders sent by the last query (database clock, to the microsecond), "
                                     "committed when 1C answers success.")
 
@@ -53,3 +55,4 @@ class Ecom1cSession(models.Model):
     def _clear_uploads(self):
         for session in self:
             shutil.rmtree(session._upload_dir(), ignore_errors=True)
+        self.upload_size = 0

@@ -12,7 +12,16 @@ class ResConfigSettings(models.TransientModel):
     ecom_1c_password = fields.Char(
         "1C exchange password", help="Stored only hashed; leave empty to keep the current one.")
     ecom_1c_file_limit = fields.Integer(
-        "Largest upload (MB)", config_parameter="ecom_crm_1c.file_limit_mb", default=200)
+        "Largest request (MB)", config_parameter="ecom_crm_1c.file_limit_mb", default=200,
+        help="1C's file_limit: 1C sends a bigger file in parts of at most this size, one request each.")
+    ecom_1c_whole_file_limit = fields.Integer(
+        "Largest file (MB)", config_parameter="ecom_crm_1c.whole_file_limit_mb", default=1024,
+        help="A file 1C sends, all its parts together; 1 GB holds twice the catalog of 100,000 products "
+             "with properties.")
+    ecom_1c_exchange_limit = fields.Integer(
+        "Largest exchange (MB)", config_parameter="ecom_crm_1c.exchange_limit_mb", default=8192,
+        help="All the files of one exchange together (catalog, offers, images, zip archives once unpacked), "
+             "on the server's disk.")
 
     ecom_1c_use_zip = fields.Boolean(
         "Accept zip archives from 1C", config_parameter="ecom_crm_1c.use_zip",

@@ -2,8 +2,11 @@ from . import test_sniff
 from . import test_archives
 from . import test_exchange_log
 from . import test_reader
+from . import test_characteristic_plan
 from . import test_bulk
 from . import test_importer
+from . import test_characteristics
+from . import test_price_types
 from . import test_import_steps
 from . import test_protocol
 from . import test_orders_export

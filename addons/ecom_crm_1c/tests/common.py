@@ -38,9 +38,9 @@ class ProtocolCase(HttpCase):
         settings.execute()
 
     def call(self, mode, type_="catalog", data=None, cookie=None, auth=None, filename=None, route="/1c_exchange",
-             extra=""):
+             extra="", headers=None):
         url = f"{route}?type={type_}&mode={mode}" + (f"&filename={filename}" if filename else "") + extra
-        headers = {}
+        headers = dict(headers or {})
         if auth:
             headers["Authorization"] = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
         if cookie:

@@ -7,8 +7,13 @@ from lxml import etree
 from odoo.tests import tagged
 
 from ..models import ecom_1c_importer
-from .common import ProtocolCase, path
+from .common import ProtocolCase, path, read
 from .test_statuses_back import STATUS
+
+MISSING = "—"  # the documented value of a characteristic an offer does not name
+
+# a schema 3.1 exchange in split files (hand-made): classifier, goods, offers, prices, rests
+SPLIT_3_1 = ("import___classifier.xml", "import___goods.xml", "offers___hm3.xml", "prices___hm3.xml", "rests___hm3.xml")
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -61,3 +66,71 @@ class TestWholeExchange(ProtocolCase):
         self.assertTrue(order.ecom_1c_posted and order.ecom_1c_paid)
         log = self.env["ecom.1c.exchange"].search([("exchange_type", "=", "catalog")], limit=1)
         self.assertEqual(log.state, "done")
+
+    def test_split_schema_3_1_three_times(self):
+        """Three full exchanges of a 3.1 split set whose offers combine a product with a property and
+        characteristics, characteristics naming different sets and characteristics without values:
+        each file in two requests, imported in time-boxed steps; the same counts every time, no duplicates."""
+        Template = self.env["product.template"].with_context(active_test=False)
+        Product = self.env["product.product"].with_context(active_test=False)
+        ours = [("product_tmpl_id.ecom_1c_id", "=like", "hm3-%")]
+
+        def census():
+            self.env.invalidate_all()
+            return {
+                "products": Template.search_count([("ecom_1c_id", "=like", "hm3-%")]),
+                "variants": Product.search_count(ours),
+                "active variants": Product.search_count([*ours, ("active", "=", True)]),
+                "characteristics": Product.search_count([("ecom_1c_id", "=like", "hm3-%#%")]),
+                "attributes": self.env["product.attribute"].search_count([("ecom_1c_id", "!=", False)]),
+                "values": self.env["product.attribute.value"].search_count([("attribute_id.ecom_1c_id", "!=", False)]),
+                "attribute lines": self.env["product.template.attribute.line"].search_count(
+                    [("product_tmpl_id.ecom_1c_id", "=like", "hm3-%")]),
+                "price types": self.env["ecom.1c.price.type"].search_count([]),
+            }
+
+        runs = []
+        for _run in range(3):
+            cookie = self.login()
+            self.call("init", cookie=cookie)
+            for name in SPLIT_3_1:
+                content = read("handmade", "split-3.1", name)
+                for part in (content[:len(content) // 2], content[len(content) // 2:]):
+                    self.assertEqual(self.call("file", data=part, cookie=cookie, filename=name), ["success"])
+            with patch.object(ecom_1c_importer, "BATCH", 3), \
+                    patch("time.monotonic", side_effect=iter(range(0, 1_000_000, 100))):
+                for name in SPLIT_3_1:
+                    answers = []
+                    while not answers or answers[-1] == "progress":
+                        answers.append(self.call("import", cookie=cookie, filename=name)[0])
+                    self.assertEqual(answers[-1], "success", name)
+            self.assertEqual(self.call("success", cookie=cookie), ["success"])
+            exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+            runs.append((exchange.state, exchange.created_count, exchange.updated_count, exchange.archived_count,
+                         census()))
+        expected = {"products": 4, "variants": 7, "active variants": 7, "characteristics": 6,
+                    "attributes": 4,  # Бренд; Размер, Цвет and the characteristic told by its offer's name
+                    "values": 7, "attribute lines": 6, "price types": 2}
+        self.assertEqual(runs[0], ("done", 1 + 4 + 6, runs[0][2], 0, expected), "a group, 4 products, 6 variants")
+        self.assertEqual(runs[1:], [("done", 0, 0, 0, expected)] * 2, "again: nothing created, changed or archived")
+
+        def described(key):
+            """{1C id: ({characteristic: value}, 1C stock, 1C price)} of the variants whose 1C id is like ``key``."""
+            return {
+                v.ecom_1c_id: ({ptav.attribute_id.name: ptav.name for ptav in v.product_template_attribute_value_ids},
+                               v.ecom_1c_qty, v.ecom_1c_price)
+                for v in Product.search([("ecom_1c_id", "=like", key)])}
+
+        self.assertEqual(described("hm3-sneakers#%"), {
+            "hm3-sneakers#size-40": ({"Размер": "40", "Цвет": MISSING}, 1, 3000),
+            "hm3-sneakers#size-41": ({"Размер": "41", "Цвет": "Белый"}, 5, 3100)})
+        self.assertEqual({k: v[1:] for k, v in described("hm3-boots#%").items()},
+                         {"hm3-boots#size-40": (2, 5000), "hm3-boots#size-41": (3, 5200)})
+        self.assertEqual({k: v[1:] for k, v in described("hm3-tshirt#%").items()},
+                         {"hm3-tshirt#red": (3, 1000), "hm3-tshirt#blue": (4, 1200)})
+        boots = Template.search([("ecom_1c_id", "=", "hm3-boots")])
+        self.assertIn("Ecco", boots.attribute_line_ids.value_ids.mapped("name"))
+        socks = Product.search([("ecom_1c_id", "=", "hm3-socks")])
+        self.assertEqual((socks.lst_price, socks.ecom_1c_qty), (300, 10))
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertIn("Оптовая", exchange.messages, "its prices went nowhere: the log says so")

@@ -1,9 +1,17 @@
 """1C's side of the exchange over HTTP, as 1C drives it."""
 
+import os
+from unittest.mock import patch
+
 from odoo import sql_db
+from odoo.exceptions import MissingError
 from odoo.tests import tagged
 
-from .common import ProtocolCase, path
+from ..controllers.exchange import ExchangeController
+from ..models.ecom_1c_importer import Ecom1cImporter
+from .common import ProtocolCase, path, read
+
+CATALOG = ("handmade", "characteristics-import.xml")  # 4 products, 3.4 kB
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -111,3 +119,95 @@ class TestRobustness(ProtocolCase):
         self.assertEqual(self.call("import", cookie=cookie, filename="import0_1.xml")[0], "success")
         imported = self.env["product.template"].with_context(active_test=False)
         self.assertEqual(imported.search_count([("ecom_1c_id", "!=", False)]), 36)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestUploads(ProtocolCase):
+    """How 1C's files arrive: a bigger file in requests of at most file_limit bytes, the raw body
+    whatever the content type; and what the exchange log says when something fails."""
+
+    def stored(self, cookie, name):
+        folder = self.env["ecom.1c.session"]._find(cookie[1])._upload_dir()
+        with open(os.path.join(folder, name), "rb") as f:
+            return f.read()
+
+    def test_file_limit_bounds_one_request_not_the_file(self):
+        content = read(*CATALOG)
+        cookie = self.login()
+        with patch.object(ExchangeController, "_file_limit", lambda controller, env: 1024):
+            self.assertIn("file_limit=1024", self.call("init", cookie=cookie))
+            fragments = [content[i:i + 1024] for i in range(0, len(content), 1024)]
+            self.assertGreaterEqual(len(fragments), 3)
+            for fragment in fragments:  # 1C splits a file bigger than file_limit, one request per part
+                self.assertEqual(self.call("file", data=fragment, cookie=cookie, filename="import.xml"), ["success"])
+            lines = self.call("file", data=b" " * 1025, cookie=cookie, filename="import.xml")
+            self.assertEqual(lines[0], "failure", "one request over file_limit")
+            self.assertIn("file_limit", lines[1])
+        self.assertEqual(self.stored(cookie, "import.xml"), content, "the refused request appended nothing")
+        self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
+        self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "=like", "hm-%")]), 4)
+
+    def test_whole_file_and_exchange_bounds(self):
+        content = read(*CATALOG)
+        cookie = self.login()
+        with patch.object(ExchangeController, "_file_limit", lambda controller, env: 1024), \
+                patch.object(ExchangeController, "_whole_file_limit", lambda controller, env: 2048), \
+                patch.object(ExchangeController, "_exchange_limit", lambda controller, env: 3072):
+            self.call("init", cookie=cookie)
+            for fragment in (content[:1024], content[1024:2048]):
+                self.assertEqual(self.call("file", data=fragment, cookie=cookie, filename="import.xml"), ["success"])
+            lines = self.call("file", data=content[2048:3072], cookie=cookie, filename="import.xml")
+            self.assertEqual(lines[0], "failure", "the whole file would be over its bound")
+            self.assertIn("2048", lines[1])
+            self.assertEqual(self.call("file", data=b"1" * 1024, cookie=cookie, filename="offers.xml"), ["success"])
+            lines = self.call("file", data=b"1", cookie=cookie, filename="offers.xml")
+            self.assertEqual(lines[0], "failure", "the exchange's files together would be over their bound")
+            self.assertIn("3072", lines[1])
+        self.assertEqual((len(self.stored(cookie, "import.xml")), len(self.stored(cookie, "offers.xml"))), (2048, 1024))
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual(exchange.state, "failed")
+        self.assertIn("import.xml", exchange.messages)
+
+    def test_bounds_are_settings(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual((settings.ecom_1c_file_limit, settings.ecom_1c_whole_file_limit,
+                          settings.ecom_1c_exchange_limit), (5, 1024, 8192))
+        controller = ExchangeController()
+        self.assertEqual((controller._file_limit(self.env), controller._whole_file_limit(self.env)),
+                         (5 * 1024 * 1024, 1024 * 1024 * 1024))
+
+    def test_raw_body_whatever_the_content_type(self):
+        content = read(*CATALOG)
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        # curl's default content type
+        self.assertEqual(self.call("file", data=content, cookie=cookie, filename="import.xml",
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"}), ["success"])
+        # a form: stored as sent (1C sends raw bytes), never «success» with nothing stored
+        boundary = "ecom1cboundary"
+        form = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="import.xml"\r\n'
+                f"Content-Type: text/xml\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        self.assertEqual(self.call("file", data=form, cookie=cookie, filename="form.xml",
+                                   headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}), ["success"])
+        self.assertEqual(self.stored(cookie, "import.xml"), content)
+        self.assertEqual(self.stored(cookie, "form.xml"), form)
+        self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
+        self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "=like", "hm-%")]), 4)
+
+    def test_failed_exchange_is_logged_failed_with_its_file(self):
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        self.call("file", data=read(*CATALOG), cookie=cookie, filename="import.xml")
+        with patch.object(Ecom1cImporter, "_import_products",
+                          side_effect=MissingError("Record does not exist or has been deleted.")):
+            self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "failure")
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertIn(exchange, self.env["ecom.1c.exchange"].search([("state", "=", "failed")]),
+                      "the «failed» filter finds it")
+        self.assertTrue(exchange.date_end)
+        self.assertIn("import.xml: MissingError", exchange.messages)
+        record = exchange.file_ids.filtered(lambda f: f.name == "import.xml")
+        self.assertEqual((record.state, record.kind), ("failed", "catalog"))
+        self.assertIn("MissingError", record.error)
+        self.assertFalse(self.env["product.template"].search([("ecom_1c_id", "=like", "hm-%")]),
+                         "the failed step left nothing")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from odoo.tests import BaseCase, tagged
 
-from ..commerceml import UnsafeDocument, read_catalog, read_offers
+from ..commerceml import UnsafeDocument, read_catalog, read_documents, read_offers
 from .common import path
 
 
@@ -67,6 +67,21 @@ class TestReader(BaseCase):
         self.assertEqual(len(variants[0]["prices"]), 4)
         types = [v for k, v in read_offers(path("official-2.04", "offers.xml")) if k == "price_type"]
         self.assertEqual(len(types), 4)
+
+    def test_price_types_of_a_schema_3_classifier(self):
+        """Schema 3 declares the price types in the classifier of import*.xml (hand-made 3.1 split set)."""
+        events = list(read_catalog(path("handmade", "split-3.1", "import___classifier.xml")))
+        types = [v for k, v in events if k == "price_type"]
+        self.assertEqual(types, [{"id": "hm3-retail", "name": "Розничная", "currency": "RUB"},
+                                 {"id": "hm3-wholesale", "name": "Оптовая", "currency": "RUB"}])
+        self.assertEqual(Counter(k for k, _v in events)["property"], 1)
+
+    def test_documents_of_schema_3_1_carry_1c_number_and_date(self):
+        """3.1 names them «Номер1С» and «Дата1С», elements of the document (2.x: requisites)."""
+        document = next(v for _k, v in read_documents(path("handmade", "documents-3.1.xml")))
+        self.assertEqual((document["number"], document["number_1c"], document["date_1c"]),
+                         ("S00001", "ИМ-00000042", "2026-11-21"))
+        self.assertTrue(document["posted"])
 
     def test_windows_1251_and_no_bom(self):
         with open(path("official-2.04", "import.xml"), encoding="utf-8") as f:

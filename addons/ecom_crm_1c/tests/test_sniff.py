@@ -4,7 +4,7 @@ import io
 
 from odoo.tests import BaseCase, tagged
 
-from ..commerceml import UnsafeDocument, sniff
+from ..commerceml import UnsafeDocument, check_well_formed, sniff
 from .common import path
 
 
@@ -64,3 +64,14 @@ class TestSniff(BaseCase):
         with open(path("ut11-2.07", "import0_1.xml"), "rb") as f:
             head = f.read(4000)
         self.assertEqual(sniff(io.BytesIO(head)).kind, "catalog")
+
+    def test_byte_order_mark_contradicting_the_declared_encoding(self):
+        """A UTF-8 file with its byte order mark that declares windows-1251 (hand-made): libxml2 reads
+        nothing of it; the refusal says why instead of «empty file»."""
+        for check in (sniff, check_well_formed):
+            with self.subTest(check.__name__), self.assertRaises(UnsafeDocument) as refused:
+                check(path("handmade", "bom-utf8-declares-windows-1251.xml"))
+            reason = str(refused.exception)
+            self.assertIn("disagree", reason)
+            self.assertIn("windows-1251", reason)
+            self.assertIn("UTF-8", reason)

@@ -51,6 +51,17 @@ class TestStatusesBack(TransactionCase):
         self.assertEqual(order.ecom_1c_status, "Открыт")
         self.assertEqual(self.importer._import_documents(self.status_file(order))["updated"], 0, "idempotent")
 
+    def test_schema_3_1_number_and_date(self):
+        """3.1 documents carry 1C's number and date as «Номер1С» and «Дата1С» (hand-made file)."""
+        order = self.orders[1]
+        with open(path("handmade", "documents-3.1.xml"), encoding="utf-8") as f:
+            document = f.read().replace("odoo-order-1", f"odoo-order-{order.id}")
+        counts = self.importer._import_documents(io.BytesIO(document.encode()))
+        self.assertEqual(counts["updated"], 1)
+        self.assertEqual((order.ecom_1c_number, order.ecom_1c_date, order.ecom_1c_status),
+                         ("ИМ-00000042", "2026-11-21", "Согласован"))
+        self.assertTrue(order.ecom_1c_posted)
+
     def test_mapped_statuses_and_deletion(self):
         self.env["ecom.1c.status.map"].create([{"name": "Отгружен", "action": "lock"},
                                                {"name": "Отказ покупателя", "action": "cancel"}])

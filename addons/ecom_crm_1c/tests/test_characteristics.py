@@ -1,0 +1,123 @@
+"""A product's characteristics become its variants whatever properties it has and whatever sets of
+characteristics its offers name; one product that cannot have them never fails the file.
+
+On the hand-made catalog of tests/data/handmade/characteristics-import.xml: «Ботинки» (a brand
+property), «Кеды», «Футболка» and «Носки» (no characteristics)."""
+
+from unittest.mock import patch
+
+from odoo.exceptions import ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from ..models.ecom_1c_importer import Ecom1cImporter
+from .common import path
+
+MISSING = "—"  # the documented value of a characteristic an offer does not name
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestCharacteristics(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.importer = cls.env["ecom.1c.importer"]
+        cls.Product = cls.env["product.product"].with_context(active_test=False)
+        cls.importer._import_catalog(path("handmade", "characteristics-import.xml"))
+        cls.exchange = cls.env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
+
+    def import_offers(self, name):
+        return self.importer._import_offers(path("handmade", name), self.exchange)
+
+    def variants(self, key):
+        return self.Product.search([("ecom_1c_id", "=like", f"{key}#%")])
+
+    def described(self, key):
+        """{1C id: ({characteristic: value}, 1C stock, 1C price, active)} of the variants of product ``key``."""
+        return {v.ecom_1c_id: ({ptav.attribute_id.name: ptav.name for ptav in v.product_template_attribute_value_ids},
+                               v.ecom_1c_qty, v.ecom_1c_price, v.active)
+                for v in self.variants(key)}
+
+    def assert_socks_imported(self):
+        socks = self.Product.search([("ecom_1c_id", "=", "hm-socks")])
+        self.assertEqual((socks.ecom_1c_qty, socks.lst_price), (10, 300), "the rest of the file imports")
+
+    def test_characteristics_of_a_product_with_properties(self):
+        """«Ботинки» has Бренд = Ecco in the catalog; its offers name two characteristics."""
+        counts = self.import_offers("characteristics-with-property-offers.xml")
+        self.assertTrue(counts["done"])
+        self.assertEqual(self.described("hm-boots"), {
+            "hm-boots#size-40": ({"Размер": "40"}, 2, 5000, True),
+            "hm-boots#size-41": ({"Размер": "41"}, 3, 5200, True)})
+        boots = self.variants("hm-boots").product_tmpl_id
+        brand = boots.attribute_line_ids.filtered(lambda ln: ln.attribute_id.ecom_1c_id == "hm-brand")
+        self.assertEqual(brand.value_ids.name, "Ecco", "the property stays")
+        self.assertEqual(boots.list_price, 5000, "the lowest characteristic's price")
+        self.assertEqual(boots.ecom_1c_qty, 5)
+        self.assert_socks_imported()
+        # the same file again: nothing new, nothing changed
+        again = self.import_offers("characteristics-with-property-offers.xml")
+        self.assertEqual((again["created"], again["updated"]), (0, 0))
+        self.assertEqual(len(self.variants("hm-boots")), 2)
+
+    def test_characteristics_naming_different_sets(self):
+        """«#size-40» names Размер, «#size-41» Размер and Цвет: the first gets Цвет «—»."""
+        self.import_offers("characteristics-different-sets-offers.xml")
+        self.assertEqual(self.described("hm-sneakers"), {
+            "hm-sneakers#size-40": ({"Размер": "40", "Цвет": MISSING}, 1, 3000, True),
+            "hm-sneakers#size-41": ({"Размер": "41", "Цвет": "Белый"}, 5, 3100, True)})
+        self.assertEqual(self.variants("hm-sneakers").product_tmpl_id.list_price, 3000)
+        self.assert_socks_imported()
+        again = self.import_offers("characteristics-different-sets-offers.xml")
+        self.assertEqual((again["created"], again["updated"]), (0, 0))
+
+    def test_a_later_exchange_adds_a_characteristic(self):
+        """The boots have Размер only; a later delta names «#size-42» with Размер and Цвет: the
+        variants 1C made before stay, with Цвет «—»."""
+        self.import_offers("characteristics-with-property-offers.xml")
+        before = self.variants("hm-boots")
+        self.import_offers("characteristics-added-later-offers.xml")
+        self.assertEqual(self.described("hm-boots"), {
+            "hm-boots#size-40": ({"Размер": "40", "Цвет": MISSING}, 2, 5000, True),
+            "hm-boots#size-41": ({"Размер": "41", "Цвет": MISSING}, 3, 5200, True),
+            "hm-boots#size-42": ({"Размер": "42", "Цвет": "Чёрный"}, 1, 5400, True)})
+        self.assertEqual(self.variants("hm-boots") & before, before, "the same records, not new ones")
+
+    def test_characteristics_without_values(self):
+        """Offers «guid#char» without «ХарактеристикиТовара» (1C:УТ, characteristics without
+        properties) are variants named by the offer's name, each with its own stock and price."""
+        counts = self.import_offers("characteristics-without-values-offers.xml")
+        described = self.described("hm-tshirt")
+        self.assertEqual({full_id: values[1:] for full_id, values in described.items()}, {
+            "hm-tshirt#red": (3, 1000, True), "hm-tshirt#blue": (4, 1200, True)})
+        self.assertEqual(sorted(self.variants("hm-tshirt").product_template_attribute_value_ids.mapped("name")),
+                         ["красная", "синяя"])
+        self.assertEqual(self.variants("hm-tshirt").product_template_attribute_value_ids.attribute_id.ecom_1c_id,
+                         "characteristic")
+        tshirt = self.variants("hm-tshirt").product_tmpl_id
+        self.assertEqual((tshirt.list_price, tshirt.ecom_1c_qty), (1000, 7), "not the last offer's 1200 and 4")
+        blue = self.variants("hm-tshirt").filtered(lambda v: v.ecom_1c_id == "hm-tshirt#blue")
+        self.assertEqual(blue.lst_price, 1200)
+        self.assertFalse([w for w in counts["warnings"] if "hm-tshirt" in w], counts["warnings"])
+        again = self.import_offers("characteristics-without-values-offers.xml")
+        self.assertEqual((again["created"], again["updated"]), (0, 0))
+
+    def test_one_bad_product_does_not_fail_the_file(self):
+        """A product whose variants cannot be made is skipped with a warning naming it; the rest imports,
+        and its offers are not written onto the product itself."""
+        add_line_values = Ecom1cImporter._add_line_values
+
+        def refuses_sneakers(importer, template, attribute, values):
+            if template.ecom_1c_id == "hm-sneakers":
+                raise ValidationError("this product cannot have variants")
+            return add_line_values(importer, template, attribute, values)
+
+        with patch.object(Ecom1cImporter, "_add_line_values", refuses_sneakers):
+            counts = self.import_offers("characteristics-different-sets-offers.xml")
+        self.assertTrue(counts["done"])
+        self.assertFalse(self.variants("hm-sneakers"))
+        self.assertTrue([w for w in counts["warnings"] if "Кеды" in w and "cannot have variants" in w],
+                        counts["warnings"])
+        sneakers = self.Product.search([("ecom_1c_id", "=", "hm-sneakers")])
+        self.assertEqual((sneakers.ecom_1c_qty, sneakers.ecom_1c_price), (0, 0), "no characteristic's stock or price")
+        self.assert_socks_imported()
+        self.assertIn("Кеды", self.exchange.messages)
