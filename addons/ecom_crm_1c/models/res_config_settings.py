@@ -1,46 +1,61 @@
 from passlib.context import CryptContext
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 CRYPT = CryptContext(schemes=["pbkdf2_sha512"], deprecated="auto")
+
+
+ADMINS = "base.group_system"  # the exchange's settings are the administrators' (a login, limits)
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    ecom_1c_login = fields.Char("1C exchange login", config_parameter="ecom_crm_1c.login")
+    ecom_1c_login = fields.Char("1C exchange login", config_parameter="ecom_crm_1c.login", groups=ADMINS)
     ecom_1c_password = fields.Char(
-        "1C exchange password", help="Stored only hashed; leave empty to keep the current one.")
+        "1C exchange password", help="Stored only hashed; leave empty to keep the current one.", groups=ADMINS)
     ecom_1c_file_limit = fields.Integer(
         "Largest request (MB)", config_parameter="ecom_crm_1c.file_limit_mb", default=200,
-        help="1C's file_limit: 1C sends a bigger file in parts of at most this size, one request each.")
+        help="1C's file_limit: 1C sends a bigger file in parts of at most this size, one request each.",
+        groups=ADMINS)
     ecom_1c_whole_file_limit = fields.Integer(
         "Largest file (MB)", config_parameter="ecom_crm_1c.whole_file_limit_mb", default=1024,
         help="A file 1C sends, all its parts together; 1 GB holds twice the catalog of 100,000 products "
-             "with properties.")
+             "with properties.", groups=ADMINS)
     ecom_1c_exchange_limit = fields.Integer(
         "Largest exchange (MB)", config_parameter="ecom_crm_1c.exchange_limit_mb", default=8192,
         help="All the files of one exchange together (catalog, offers, images, zip archives once unpacked), "
-             "on the server's disk.")
+             "on the server's disk.", groups=ADMINS)
 
     ecom_1c_use_zip = fields.Boolean(
         "Accept zip archives from 1C", config_parameter="ecom_crm_1c.use_zip",
-        help="1C then sends the catalog, offers and product images packed in one archive.")
+        help="1C then sends the catalog, offers and product images packed in one archive.", groups=ADMINS)
     ecom_1c_step_seconds = fields.Integer(
         "Import step (seconds)", config_parameter="ecom_crm_1c.step_seconds", default=25,
         help="A big file is imported in steps of about this long: 1C hears «progress» and calls again, "
-             "so that no HTTP request runs into a proxy's or 1C's timeout.")
+             "so that no HTTP request runs into a proxy's or 1C's timeout.", groups=ADMINS)
 
     ecom_1c_order_direction = fields.Selection(
         [("one_way", "One-way: Odoo owns orders, 1C sends statuses"),
          ("two_way", "Two-way: 1C may also change the lines of the site's orders")],
         string="Order data", config_parameter="ecom_crm_1c.order_direction", default="one_way",
-        help="Catalog, prices and stock always come from 1C. Orders created in 1C always become sale orders.")
+        help="Catalog, prices and stock always come from 1C. Orders created in 1C always become sale orders.",
+        groups=ADMINS)
 
     ecom_1c_schema_version = fields.Selection(
         [("2.05", "2.05 (documents under the root)"), ("3.1", "3.1 (documents in «Контейнер»)")],
         string="Orders schema", config_parameter="ecom_crm_1c.schema_version", default="2.05",
-        help="The CommerceML version of the orders sent to 1C when 1C does not ask for one (version=…).")
+        help="The CommerceML version of the orders sent to 1C when 1C does not ask for one (version=…).", groups=ADMINS)
+
+    @api.model
+    def default_get(self, fields_list):
+        """Odoo reads settings stored as parameters as the superuser, whoever asks: the exchange's
+        login and limits are left out for anybody but an administrator."""
+        values = super().default_get(fields_list)
+        if not self.env.is_system():
+            for name in [name for name in values if name.startswith("ecom_1c_")]:
+                del values[name]
+        return values
 
     def set_values(self):
         super().set_values()

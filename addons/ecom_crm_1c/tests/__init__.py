@@ -14,3 +14,4 @@ from . import test_orders_from_1c
 from . import test_statuses_back
 from . import test_end_to_end
 from . import test_i18n
+from . import test_settings_access
