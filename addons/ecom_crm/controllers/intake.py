@@ -148,7 +148,8 @@ class IntakeController(http.Controller):
             return limited
         try:  # the client wants the lead now: process in this request
             with env.cr.savepoint():
-                entry = env["crm.lead"]._ecom_intake(clean, source=source, channel="api", remote_addr=remote_addr)
+                entry = env["ecom.intake.processor"]._process_one(clean, source=source, channel="api",
+                                                                  remote_addr=remote_addr)
         except OperationalError:
             raise  # a concurrency error: Odoo retries the whole request
         except Exception as exc:

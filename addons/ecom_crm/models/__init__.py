@@ -11,5 +11,6 @@ from . import sale_order
 from . import ecom_intake_source
 from . import ecom_decision_lock
 from . import ecom_intake_request
+from . import ecom_intake_processor
 from . import ecom_call
 from . import ecom_customer_timeline

@@ -39,7 +39,7 @@ class EcomCall(models.Model):
         self.env["res.partner"]._ecom_lock_customer_keys([f"call:{source.id}:{data['call_id']}"])
         call = self.search([("source_id", "=", source.id), ("call_id", "=", data["call_id"])], limit=1)
         if not call:
-            entry = self.env["crm.lead"]._ecom_intake(
+            entry = self.env["ecom.intake.processor"]._process_one(
                 {"phone": data["caller"], "name": data.get("caller_name"),
                  "message": _("Incoming call to %(called)s", called=data.get("called") or "")},
                 source=source, channel="call")

@@ -1,6 +1,4 @@
 import logging
-import random
-import time
 from collections import namedtuple
 from datetime import datetime, timedelta
 
@@ -10,32 +8,65 @@ from psycopg2.extras import Json
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, str2bool
 
+from ..tools.intake import CLICK_IDS
+from ..tools.intake_queue import AFTER_ANSWER_BATCH, GATHER_SECONDS, BusyMemory, QueueOps, QueuePass
+
 _logger = logging.getLogger(__name__)
 # the advisory lock of the intake queue (any constant unique to this use)
 QUEUE_LOCK = 0x1EC0_1A4E
-# a batch that keeps conflicting with concurrent changes is left pending for a later pass
-MAX_CONFLICTS = 5
-# a worker that found the queue taken does not try again for this long (per database): under load
-# one worker processes, the others only answer. A request answered in that time whose processor
-# stopped meanwhile is taken by the next answer, or by the cron when no request follows.
-BUSY_SKIP_SECONDS = 0.2
-_queue_busy_at = {}
-# a batch of fewer than half the batch size taken by a worker after its answer waits until its
-# oldest request is this old (one worker waits, holding GATHER_LOCK; a lone request waits too):
-# a batch's fixed cost (the ORM's reads, the customers' and open leads' searches, the commit) is
-# then shared by more requests under load
-GATHER_SECONDS = 0.5
+# the advisory lock of the one worker that waits for a batch to gather (see QueuePass.gather_more)
 GATHER_LOCK = 0x1EC0_1A4F
-# the largest batch of a pass after an answer: per request, a batch of 200 costs ≈ 15% less CPU
-# than one of 100 (1.30–1.45 against 1.53–1.75 ms) and one of 400 no less than 200; under steady
-# load batches gather to about half of it, a backlog (a burst's tail) is taken 200 at a time
-AFTER_ANSWER_BATCH = 200
+# when this process's workers last found each database's queue taken
+BUSY = BusyMemory()
 
 
 def queue_recently_busy(dbname):
     """Whether a worker of this process found the queue of ``dbname`` taken an instant ago (no
     need to open a cursor to find it taken again)."""
-    return time.monotonic() - _queue_busy_at.get(dbname, 0) < BUSY_SKIP_SECONDS
+    return BUSY.recently(dbname)
+
+
+class JournalQueueOps(QueueOps):
+    """What a pass over the queue (tools/intake_queue.py) does to the database, on ``journal``'s cursor."""
+
+    def __init__(self, journal):
+        self.journal = journal
+        self.cr = journal.env.cr
+
+    def lock_queue(self):
+        return self.journal._lock_queue()
+
+    def fetch(self, size):
+        self.cr.execute("""
+            SELECT id, EXTRACT(EPOCH FROM (now() at time zone 'utc') - create_date)
+              FROM ecom_intake_request WHERE state = 'pending'
+             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+        """, [size])
+        return self.cr.fetchall()
+
+    def process(self, ids):
+        self.journal.browse(ids)._process()
+
+    def commit(self):
+        self.cr.commit()
+
+    def rollback(self):
+        self.cr.rollback()
+
+    def traffic_ongoing(self):
+        return self.journal._traffic_ongoing()
+
+    def try_gather_lock(self):
+        # a session lock: held across the commits of the wait, released by release_gather_lock or,
+        # whatever happens, by the connection's end or reuse
+        self.cr.execute("SELECT pg_try_advisory_lock(%s)", [GATHER_LOCK])
+        return self.cr.fetchone()[0]
+
+    def release_gather_lock(self):
+        self.cr.execute("SELECT pg_advisory_unlock(%s)", [GATHER_LOCK])
+
+    def wake_processor(self):
+        self.journal._wake_processor(always=True)
 
 
 # what became of a request offered to the journal (see _enqueue)
@@ -110,7 +141,7 @@ class EcomIntakeRequest(models.Model):
     @api.model
     def _vals_from_data(self, data, source, channel, remote_addr=None, company_id=None):
         """Journal values that are known as soon as a request arrives."""
-        click = next((data[key] for key in ("yclid", "gclid", "rb_clickid") if data.get(key)), False)
+        click = next((data[key] for key in CLICK_IDS if data.get(key)), False)
         return {
             "channel": channel, "source_id": source.id if source else False,
             "idempotency_key": data.get("idempotency_key"), "contact_name": data.get("name"),
@@ -229,10 +260,10 @@ class EcomIntakeRequest(models.Model):
         fault: it is raised for the caller to retry the batch in a new transaction."""
         pending = self.filtered(lambda e: e.state == "pending").sorted("id")
         # created in the background: no "created" log line nor initial tracking message
-        Lead = self.env["crm.lead"].with_context(mail_create_nolog=True, tracking_disable=True)
+        Processor = self.env["ecom.intake.processor"].with_context(mail_create_nolog=True, tracking_disable=True)
         try:
             with self.env.cr.savepoint():
-                Lead._ecom_intake_batch(pending)
+                Processor._process_entries(pending)
             return self
         except OperationalError:
             raise
@@ -241,7 +272,7 @@ class EcomIntakeRequest(models.Model):
         for entry in pending:
             try:
                 with self.env.cr.savepoint():
-                    Lead.with_company(entry.company_id)._ecom_intake_batch(entry)
+                    Processor.with_company(entry.company_id)._process_entries(entry)
             except OperationalError:
                 raise
             except Exception as error:  # kept on the entry for a person to see
@@ -263,123 +294,11 @@ class EcomIntakeRequest(models.Model):
     def _process_queue(self, batch=200, budget=50.0, auto_commit=True, wait=True, yield_to_traffic=False,
                        gather=0.0):
         """Process the queue in batches, committing each, until empty or ``budget`` seconds passed;
-        returns how many requests were processed.
-
-        Run by the cron and, right after answering, by the HTTP worker that journaled a request:
-        ``wait=False``, it gives up at once when another processor holds the queue; out of time
-        while requests keep arriving it hands the queue over to a later answer's worker (see
-        :meth:`_hand_over`), and when they stopped arriving, or nobody took it, it finishes the
-        queue (up to three times its time) since nobody else would.
-        ``yield_to_traffic``: the cron, whose worker runs at a lower CPU priority, leaves the
-        queue to the HTTP workers while requests arrive: holding it starved would stall them.
-        ``gather``: a batch of fewer than half ``batch`` requests whose oldest arrived less than
-        ``gather`` seconds ago waits for more (see :meth:`_gather`).
-        """
-        started = time.monotonic()
-        processed = 0
-        looked_again = False
-        handed_over = False  # out of time while requests arrive, the queue was offered to the others
-        gathered = False  # this worker waited for a batch: the others left it to us, we must take it
-        conflicts = 0
-        while True:
-            elapsed = time.monotonic() - started
-            if elapsed >= budget and auto_commit:
-                if wait or elapsed >= 3 * budget:
-                    self._wake_processor(always=True)  # what is left: the cron
-                    break
-                if not handed_over and self._traffic_ongoing():
-                    handed_over = True
-                    if self._hand_over():
-                        break  # the worker of a later answer goes on
-                    # nobody took it (the traffic ended): finish it, as when traffic has ended
-            if not self._lock_queue():
-                if gathered:  # a worker that is leaving holds the queue for an instant
-                    if auto_commit:
-                        self.env.cr.commit()  # a fresh snapshot for the next try
-                    time.sleep(0.05)
-                    continue
-                if not wait or not auto_commit or yield_to_traffic:
-                    _queue_busy_at[self.env.cr.dbname] = time.monotonic()
-                    break  # the processor holding the queue sees our requests: it looks again before it stops
-                self.env.cr.rollback()
-                time.sleep(0.2)
-                continue
-            if yield_to_traffic and processed and self._traffic_ongoing():
-                break
-            self.env.cr.execute("""
-                SELECT id, EXTRACT(EPOCH FROM (now() at time zone 'utc') - create_date)
-                  FROM ecom_intake_request WHERE state = 'pending'
-                 ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
-            """, [batch])
-            rows = self.env.cr.fetchall()
-            ids = [row[0] for row in rows]
-            if ids and gather and len(ids) < batch // 2 and rows[0][1] < gather:
-                if self._gather(gather - float(rows[0][1])):
-                    gathered = True
-                    continue
-                _queue_busy_at[self.env.cr.dbname] = time.monotonic()
-                if auto_commit:
-                    self.env.cr.commit()
-                break  # another worker is gathering this batch
-            if not ids:
-                if looked_again or not auto_commit:
-                    break
-                # once more in a new transaction: a request committed after this one began may have
-                # found the queue taken and left it to us
-                self.env.cr.commit()
-                looked_again = True
-                continue
-            looked_again = gathered = False
-            try:
-                self.browse(ids)._process()
-            except OperationalError as error:
-                if not auto_commit or conflicts >= MAX_CONFLICTS:
-                    raise
-                # a concurrent change: the whole batch again in a new transaction, as Odoo retries requests
-                conflicts += 1
-                _logger.info("intake batch conflicted with a concurrent change (%s), retrying", error.pgcode)
-                self.env.cr.rollback()
-                time.sleep(random.uniform(0.05, 0.2) * conflicts)
-                continue
-            conflicts = 0
-            processed += len(ids)
-            if auto_commit:
-                self.env.cr.commit()
-        return processed
-
-    @api.model
-    def _hand_over(self):
-        """Let the queue go to the workers answering requests, and whether one of them took it.
-
-        Those that found it taken an instant ago skip it for BUSY_SKIP_SECONDS: we look again a
-        little later. If the requests answered meanwhile were the last ones, nobody took it and we
-        keep it (False): otherwise they would wait for the cron's next minute."""
-        self.env.cr.commit()
-        time.sleep(BUSY_SKIP_SECONDS * 1.5)
-        if self._lock_queue():
-            return False
-        _queue_busy_at[self.env.cr.dbname] = time.monotonic()
-        return True
-
-    @api.model
-    def _gather(self, seconds):
-        """Let requests gather for ``seconds``, the queue free meanwhile, unless another worker
-        already waits for the same (False then, and it takes the batch).
-
-        Under load a batch taken as soon as a request is answered holds a few requests and each
-        batch costs the same reads, searches and commit whatever its size: a batch of 100 costs
-        about half as much per request as one of 20. One worker waits, holding a session lock
-        (released by the end of the wait, or by the connection's end or reuse whatever happens)."""
-        cr = self.env.cr
-        cr.execute("SELECT pg_try_advisory_lock(%s)", [GATHER_LOCK])
-        if not cr.fetchone()[0]:
-            return False
-        try:
-            cr.commit()  # the queue and the batch's rows are free while we wait
-            time.sleep(min(seconds, GATHER_SECONDS))
-        finally:
-            cr.execute("SELECT pg_advisory_unlock(%s)", [GATHER_LOCK])
-        return True
+        returns how many requests were processed. The scheduling is QueuePass's (see
+        tools/intake_queue.py for ``wait``, ``yield_to_traffic`` and ``gather``)."""
+        return QueuePass(JournalQueueOps(self), self.env.cr.dbname, BUSY, batch=batch, budget=budget,
+                         auto_commit=auto_commit, wait=wait, yield_to_traffic=yield_to_traffic, gather=gather,
+                         retryable=(OperationalError,)).run()
 
     @api.model
     def _traffic_ongoing(self):
@@ -406,7 +325,7 @@ class EcomIntakeRequest(models.Model):
         they keep coming, not after the burst."""
         if not self._process_after_answer_enabled():
             return 0
-        if queue_recently_busy(self.env.cr.dbname):
+        if BUSY.recently(self.env.cr.dbname):
             # another worker held the queue an instant ago: it will see this request before it stops
             return 0
         budget = self.env["ir.config_parameter"].sudo().get_param("ecom_crm.intake_process_seconds", "10")

@@ -11,6 +11,7 @@ from . import test_phone_country
 from . import test_refusal_tour
 from . import test_intake
 from . import test_intake_edges
+from . import test_intake_queue
 from . import test_calls
 from . import test_assignment
 from . import test_customer_card

@@ -82,13 +82,13 @@ class IntakeCase(HttpCase):
         """A second connection to the test database, as another worker's: its locks are real. This
         process's memory of a queue found busy is forgotten before and after."""
         dbname = self.env.cr.dbname
-        journal_module._queue_busy_at.pop(dbname, None)
+        journal_module.BUSY.forget(dbname)
         other = sql_db.db_connect(dbname).cursor()
         try:
             yield other
         finally:
             other.close()
-            journal_module._queue_busy_at.pop(dbname, None)
+            journal_module.BUSY.forget(dbname)
 
 
 def untranslated_terms(env, module, lang="ru_RU"):

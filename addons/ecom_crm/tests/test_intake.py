@@ -1,7 +1,5 @@
 import json
-import time
 from datetime import timedelta
-from types import SimpleNamespace
 from unittest.mock import patch
 
 from psycopg2 import OperationalError
@@ -12,8 +10,9 @@ from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tools import SQL
 
 from ..models import ecom_intake_request as journal_module
-from ..models.ecom_intake_request import GATHER_LOCK, QUEUE_LOCK
+from ..models.ecom_intake_request import GATHER_LOCK, QUEUE_LOCK, JournalQueueOps
 from ..tools.intake import validate_request
+from ..tools.intake_queue import AFTER_ANSWER_BATCH, BUSY_SKIP_SECONDS, QueuePass
 from .common import URL, IntakeCase
 
 
@@ -162,15 +161,15 @@ class TestIntakeApi(IntakeCase):
     def test_failed_processing_is_kept_not_lost(self):
         self.post({"phone": "+79160008888"}, wait=False)
         self.post({"phone": "+79160008889"}, wait=False)
-        original = type(self.env["crm.lead"])._ecom_intake_batch
+        original = type(self.env["ecom.intake.processor"])._process_entries
 
-        def flaky(lead_model, entries):
+        def flaky(processor, entries):
             if any((entry.data or {}).get("phone") == "+79160008888" for entry in entries):
                 raise ValueError("boom")
-            return original(lead_model, entries)
+            return original(processor, entries)
 
         # the batch fails, then entry by entry only the bad request fails
-        with patch.object(type(self.env["crm.lead"]), "_ecom_intake_batch", flaky):
+        with patch.object(type(self.env["ecom.intake.processor"]), "_process_entries", flaky):
             self.process_queue()
         failed = self.env["ecom.intake.request"].search([("phone", "=", "+79160008888")])
         self.assertEqual((failed.state, failed.error), ("failed", "ValueError: boom"))
@@ -186,10 +185,10 @@ class TestIntakeApi(IntakeCase):
         in a new transaction (the cron and the HTTP workers commit; here it propagates), never failed."""
         self.post({"phone": "+79160008890"}, wait=False)
 
-        def conflict(lead_model, entries):
+        def conflict(processor, entries):
             raise SerializationFailure("could not serialize access due to concurrent update")
 
-        with patch.object(type(self.env["crm.lead"]), "_ecom_intake_batch", conflict), \
+        with patch.object(type(self.env["ecom.intake.processor"]), "_process_entries", conflict), \
                 self.assertRaises(OperationalError):
             self.process_queue()
         entry = self.env["ecom.intake.request"].search([("phone", "=", "+79160008890")])
@@ -306,65 +305,14 @@ class TestIntakeApi(IntakeCase):
             other.close()
         self.assertEqual(self.process_queue(), 1)
 
+    def queue_pass(self, journal, sleep=None):
+        """A pass over the queue on ``journal``'s cursor, as a worker after its answer runs it."""
+        return QueuePass(JournalQueueOps(journal), journal.env.cr.dbname, journal_module.BUSY, wait=False,
+                         sleep=sleep or (lambda seconds: None))
+
     def age_queue(self, seconds):
         self.env.cr.execute("UPDATE ecom_intake_request SET create_date = create_date - make_interval(secs => %s) "
                             "WHERE state = 'pending'", [seconds])
-
-    def test_small_young_batch_gathers_then_is_processed(self):
-        """Under load a worker lets a small batch of requests that have just arrived wait for more
-        (a batch costs the same reads and searches whatever its size) and then processes it all."""
-        for index in range(3):
-            self.post({"phone": f"+7916000051{index}"}, wait=False)
-        waits = []
-
-        def gather(journal, seconds):
-            waits.append(seconds)
-            self.age_queue(1)  # meanwhile time passes
-            return True
-
-        Journal = self.env["ecom.intake.request"]
-        with patch.object(type(Journal), "_gather", gather):
-            processed = Journal._process_queue(batch=100, auto_commit=False, wait=False, gather=0.5)
-        self.assertEqual(processed, 3)
-        self.assertEqual(len(waits), 1, "one wait, then the batch")
-        self.assertTrue(0 < waits[0] <= 0.5)
-
-    def test_after_gathering_the_worker_waits_for_the_queue(self):
-        """The others left the batch to the worker that waited for it: finding the queue held for
-        an instant (by a worker about to leave) it tries again instead of leaving the batch to
-        nobody (the tail of a burst then waited a minute for the cron)."""
-        self.post({"phone": "+79160000540"}, wait=False)
-        Journal = self.env["ecom.intake.request"]
-        real_lock = type(Journal)._lock_queue
-        tries = []
-
-        def lock(journal):
-            tries.append(1)
-            held_by_another = len(tries) in (2, 3)  # free, then held twice, then free again
-            return not held_by_another and real_lock(journal)
-
-        def gather(journal, seconds):
-            self.age_queue(1)  # meanwhile time passes
-            return True
-
-        with patch.object(type(Journal), "_gather", gather), patch.object(type(Journal), "_lock_queue", lock):
-            processed = Journal._process_queue(batch=100, auto_commit=False, wait=False, gather=0.5)
-        self.assertEqual(processed, 1)
-        self.assertEqual(len(tries), 5, "taken at the fourth try, then one more look for requests")
-
-    def test_no_gathering_for_a_full_or_old_batch(self):
-        """A batch of at least half the batch size, or whose oldest request has waited long enough,
-        is processed at once; without ``gather`` (the cron) nothing waits."""
-        Journal = self.env["ecom.intake.request"]
-        for index in range(2):
-            self.post({"phone": f"+7916000052{index}"}, wait=False)
-        with patch.object(type(Journal), "_gather", side_effect=AssertionError("no wait expected")):
-            self.assertEqual(Journal._process_queue(batch=4, auto_commit=False, wait=False, gather=0.5), 2)
-            self.post({"phone": "+79160000529"}, wait=False)
-            self.age_queue(0.6)
-            self.assertEqual(Journal._process_queue(batch=100, auto_commit=False, wait=False, gather=0.5), 1)
-            self.post({"phone": "+79160000528"}, wait=False)
-            self.assertEqual(self.process_queue(), 1)
 
     def test_one_worker_gathers_the_others_leave_the_batch_to_it(self):
         """While a worker waits for a batch to gather, another worker's pass leaves at once (and does
@@ -375,39 +323,19 @@ class TestIntakeApi(IntakeCase):
         with self.another_worker() as other:
             other.execute("SELECT pg_advisory_lock(%s)", [GATHER_LOCK])
             with self.registry.cursor() as cr:
-                self.assertFalse(Journal.with_env(Journal.env(cr=cr))._gather(0.01), "another worker waits")
+                self.assertFalse(self.queue_pass(Journal.with_env(Journal.env(cr=cr))).gather_more(0.01),
+                                 "another worker waits")
             self.assertEqual(Journal._process_queue(batch=100, auto_commit=False, wait=False, gather=0.5), 0)
             self.assertTrue(journal_module.queue_recently_busy(dbname))
             other.execute("SELECT pg_advisory_unlock(%s)", [GATHER_LOCK])
             with self.registry.cursor() as cr:
-                self.assertTrue(Journal.with_env(Journal.env(cr=cr))._gather(0.01))
+                self.assertTrue(self.queue_pass(Journal.with_env(Journal.env(cr=cr))).gather_more(0.01))
                 cr.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s",
                            [GATHER_LOCK])
                 self.assertEqual(cr.fetchone()[0], 0, "the wait's lock is released")
         entry = Journal.search([("phone", "=", "+79160000530")])
         self.assertEqual(entry.state, "pending")
         self.assertEqual(self.process_queue(), 1)
-
-    def test_out_of_time_while_requests_arrive_the_queue_is_handed_over(self):
-        """A pass out of its time while requests keep arriving offers the queue to the workers of
-        later answers: it leaves if one took it, else (those requests were the last) it goes on."""
-        self.post({"phone": "+79160000550"}, wait=False)
-        Journal = self.env["ecom.intake.request"]
-        offers = []
-        for taken, processed in ((True, 0), (False, 1)):
-            def hand_over(journal, taken=taken):
-                offers.append(taken)
-                return taken
-
-            instants = iter([100.0])  # the pass starts, then it is past its budget of 10 s (not 3 times it)
-            fake_time = SimpleNamespace(monotonic=lambda instants=instants: next(instants, 111.0), sleep=time.sleep)
-            with self.registry.cursor() as cr, patch.object(journal_module, "time", fake_time), \
-                    patch.object(type(Journal), "_traffic_ongoing", return_value=True), \
-                    patch.object(type(Journal), "_hand_over", hand_over):
-                self.assertEqual(Journal.with_env(Journal.env(cr=cr))._process_queue(
-                    batch=100, budget=10, wait=False), processed)
-        self.assertEqual(offers, [True, False], "offered once per pass")
-        self.assertEqual(Journal.search([("phone", "=", "+79160000550")]).state, "done")
 
     def test_a_backlog_is_taken_two_hundred_at_a_time_after_an_answer(self):
         """A burst's backlog is processed in batches of 200 by the worker that has just answered
@@ -423,25 +351,28 @@ class TestIntakeApi(IntakeCase):
             batches.append(len(journal))
             return process(journal)
 
-        journal_module._queue_busy_at.pop(self.env.cr.dbname, None)
+        journal_module.BUSY.forget(self.env.cr.dbname)
         with self.registry.cursor() as cr, patch.object(type(Journal), "_process", spy):
             self.assertEqual(Journal.with_env(Journal.env(cr=cr))._process_after_answer(), 250)
-        self.assertEqual(batches, [journal_module.AFTER_ANSWER_BATCH, 50])
-        self.assertEqual(journal_module.AFTER_ANSWER_BATCH, 200)
+        self.assertEqual(batches, [AFTER_ANSWER_BATCH, 50])
+        self.assertEqual(AFTER_ANSWER_BATCH, 200)
 
     def test_hand_over_sees_whether_another_worker_took_the_queue(self):
         Journal = self.env["ecom.intake.request"]
         dbname = self.env.cr.dbname
         with self.another_worker() as other:
             other.execute("SELECT pg_advisory_lock(%s)", [QUEUE_LOCK])
-            with self.registry.cursor() as cr, patch.object(journal_module.time, "sleep") as sleep:
-                self.assertTrue(Journal.with_env(Journal.env(cr=cr))._hand_over(), "taken by the other worker")
-            sleep.assert_called_once_with(journal_module.BUSY_SKIP_SECONDS * 1.5)
+            slept = []
+            with self.registry.cursor() as cr:
+                self.assertTrue(self.queue_pass(Journal.with_env(Journal.env(cr=cr)), sleep=slept.append).hand_over(),
+                                "taken by the other worker")
+            self.assertEqual(slept, [BUSY_SKIP_SECONDS * 1.5])
             self.assertTrue(journal_module.queue_recently_busy(dbname))
-            journal_module._queue_busy_at.pop(dbname, None)
+            journal_module.BUSY.forget(dbname)
             other.execute("SELECT pg_advisory_unlock(%s)", [QUEUE_LOCK])
-            with self.registry.cursor() as cr, patch.object(journal_module.time, "sleep"):
-                self.assertFalse(Journal.with_env(Journal.env(cr=cr))._hand_over(), "nobody took it: kept")
+            with self.registry.cursor() as cr:
+                self.assertFalse(self.queue_pass(Journal.with_env(Journal.env(cr=cr)), sleep=slept.append).hand_over(),
+                                 "nobody took it: kept")
             self.assertFalse(journal_module.queue_recently_busy(dbname))
 
 

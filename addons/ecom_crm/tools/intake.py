@@ -29,8 +29,18 @@ MAX_DEPTH = 16
 CALL_EVENTS = ("incoming", "answered", "missed", "finished")
 MAX_CALL_SECONDS = 7 * 24 * 3600
 KNOWN_FIELDS = set(TEXT_FIELDS) | set(NUMBER_FIELDS) | {"lines", "delivery_date"}
-# click ids tell the advertising channel even when UTM tags were lost on the way
-CLICK_IDS = ("yclid", "gclid", "rb_clickid")
+# click ids name their advertising channel (a channel shipped with the addon, utm_source_<name>)
+# even when UTM tags were lost on the way
+CLICK_ID_CHANNELS = {"yclid": "yandex_direct", "gclid": "google_ads", "rb_clickid": "vk"}
+CLICK_IDS = tuple(CLICK_ID_CHANNELS)
+# what sites and CMS plugins put in utm_source, mapped to the channels shipped with the addon
+UTM_SOURCE_ALIASES = {
+    "yandex": "yandex_direct", "yandex_direct": "yandex_direct", "yandex-direct": "yandex_direct",
+    "direct": "yandex_direct", "ya": "yandex_direct", "google": "google_ads", "google_ads": "google_ads",
+    "adwords": "google_ads", "avito": "avito", "vk": "vk", "vkontakte": "vk", "vk.com": "vk",
+    "site": "website", "website": "website", "phone": "phone", "email": "email",
+    "marketplace": "marketplace", "ozon": "marketplace", "wildberries": "marketplace", "wb": "marketplace",
+}
 
 
 def _number(value, limit):

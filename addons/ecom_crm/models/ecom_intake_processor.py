@@ -1,0 +1,281 @@
+import itertools
+from collections import defaultdict
+
+from markupsafe import Markup, escape
+
+from odoo import _, api, models
+from odoo.tools import email_normalize as tools_email_normalize
+from odoo.tools.sql import escape_psql as escape_like
+
+from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_SOURCE_ALIASES, parse_datetime
+from ..tools.phones import normalize_phone_vals
+from ..tools.russian_names import split_russian_name
+
+try:  # the public mailboxes Odoo's lead enrichment (crm_iap_enrich, when installed) skips
+    from odoo.addons.iap.tools.iap_tools import _MAIL_PROVIDERS as MAIL_PROVIDERS
+except ImportError:
+    MAIL_PROVIDERS = frozenset()
+
+
+class EcomIntakeProcessor(models.AbstractModel):
+    """Turns journaled requests (ecom.intake.request) into customers and leads: the matching, the
+    repeat window, the assignment and the lead's values, set-based for a batch. The queue (the
+    journal) decides when; this service decides what."""
+
+    _name = "ecom.intake.processor"
+    _description = "Incoming requests processing"
+
+    @api.model
+    def _process_one(self, data, source=None, channel="api", remote_addr=None, entry=None):
+        """Turn one incoming request (validated ``data``) into a lead: a batch of one, see
+        :meth:`_process_entries`. Returns the ``ecom.intake.request`` journal entry."""
+        entry = entry or self.env["ecom.intake.request"]._journal(data, source, channel, remote_addr)
+        self._process_entries(entry)
+        return entry
+
+    @api.model
+    def _process_entries(self, entries):
+        """Turn pending journal entries into leads, in arrival order, set-based.
+
+        Each request is matched to a customer by normalised phone, then email (one query for the
+        whole batch); customers are created only when nothing matches (one ``create`` for all);
+        a request from a customer with an open request created within the repeat window is added
+        to it, including requests earlier in the same batch; new leads are created with one
+        ``create`` call and assigned by load where the team wants it.
+        """
+        entries = entries.sorted("id")
+        Partner = self.env["res.partner"]
+        items = []
+        for entry in entries:
+            data = dict(entry.data or {})
+            if isinstance(data.get("delivery_date"), str):
+                data["delivery_date"] = parse_datetime(data["delivery_date"])
+            phone = normalize_phone_vals(self.env, {"phone": data["phone"]})["phone"] if data.get("phone") else False
+            email = tools_email_normalize(data["email"]) if data.get("email") else False
+            items.append({"entry": entry, "data": data, "phone": phone, "email": email})
+        # 1. customers: existing ones in two queries, missing ones in one create; nobody else decides
+        # about the same phones, emails and customers meanwhile (see _ecom_lock_customer_keys)
+        Partner._ecom_lock_customer_keys([f"phone:{i['phone']}" for i in items if i["phone"]]
+                                         + [f"email:{i['email']}" for i in items if i["email"]])
+        by_phone, by_email = Partner._ecom_match_customers(
+            [i["phone"] for i in items if i["phone"]], [i["email"] for i in items if i["email"]])
+        Partner._ecom_lock_customer_keys(
+            f"partner:{partner.id}" for partner in (*by_phone.values(), *by_email.values()))
+        new_customers = {}
+        for item in items:
+            partner = (item["phone"] and by_phone.get(item["phone"])) or (item["email"] and by_email.get(item["email"]))
+            item["partner"], item["new"] = partner, not partner
+            if not partner:
+                key = item["phone"] or item["email"]
+                new_customers.setdefault(key, item)
+        if new_customers:
+            vals_list = []
+            for item in new_customers.values():
+                data = item["data"]
+                lastname, firstname, patronymic = split_russian_name(data.get("name")) if data.get("name") \
+                    else (False, False, False)
+                vals = {"name": data.get("name") or item["phone"] or data.get("email"), "lastname": lastname,
+                        "firstname": firstname, "patronymic": patronymic, "phone": item["phone"],
+                        "email": data.get("email"), "city": data.get("city"), "zip": data.get("zip"),
+                        "street": data.get("address")}
+                vals_list.append({k: v for k, v in vals.items() if v})
+            created = Partner._ecom_create_customers(vals_list)
+            for item, partner in zip(new_customers.values(), created, strict=True):
+                if item["phone"]:
+                    by_phone[item["phone"]] = partner
+                if item["email"]:
+                    by_email[item["email"]] = partner
+            for item in items:
+                if not item["partner"]:
+                    item["partner"] = by_phone.get(item["phone"]) or by_email.get(item["email"])
+        for item in items:  # complete what existing customers lacked
+            partner, data = item["partner"], item["data"]
+            if not item["new"] and ((item["phone"] and not (partner.phone or partner.mobile))
+                                    or (data.get("email") and not partner.email)):
+                partner.write({k: v for k, v in (("phone", item["phone"]), ("email", data.get("email")))
+                               if v and not partner[k]})
+        partners = Partner.union(*(i["partner"] for i in items))
+        # 2. who already bought, and the open requests within each company's repeat window
+        buyers = {p.commercial_partner_id for [p] in self.env["sale.order"]._read_group(
+            [("partner_id.commercial_partner_id", "in", partners.ids), ("state", "=", "sale")], ["partner_id"])}
+        open_leads = self.env["crm.lead"]._ecom_open_leads_in_window(
+            partners, max(entries.company_id.mapped("ecom_repeat_window_days") or [0]))
+        # 3. decide, in arrival order: add to an open request (maybe one created by this batch) or create
+        to_create, updates, load_cache = [], [], {}
+        caches = {"utm": {}, "product": {}, "team": {}}
+        for item in items:
+            entry, data, partner = item["entry"], item["data"], item["partner"]
+            item["repeat"] = partner in buyers or bool(partner.ecom_order_count)
+            item["product"] = self._product_of(data, caches["product"])
+            item["utm"] = self._utm_of(data, entry.source_id, caches["utm"])
+            target = open_leads.get(partner)
+            if target is not None:
+                updates.append((item, target))
+                continue
+            vals = self._lead_vals(item, caches["team"])
+            team = self.env["crm.team"].browse(vals.get("team_id"))
+            # unassigned unless the team assigns by load: Odoo's own assignment then takes over
+            vals["user_id"] = (team.ecom_assign_by_load and \
+                team._ecom_pick_salesperson(partner, load_cache.setdefault(team, {})).id) or False
+            item["create_index"] = len(to_create)
+            to_create.append(vals)
+            open_leads[partner] = item  # later requests of this customer join it
+        created = self._create_leads(to_create)
+        created.filtered(lambda lead: lead.team_id.ecom_assign_by_load and not lead.user_id)._ecom_tell_unassigned()
+        # each salesperson follows their new requests (customers' replies reach them), without an
+        # email as with Odoo's own assignment: one insert per salesperson, not the per-record
+        # auto-subscription of create() (1 ms of CPU and 1 of database per lead)
+        for user in created.user_id:
+            self.env["mail.followers"]._insert_followers(
+                "crm.lead", created.filtered(lambda lead, user=user: lead.user_id == user).ids,
+                user.partner_id.ids, check_existing=False)
+        # 4. requests added to an open request (a note each, logged in one go), then the journal
+        notes = defaultdict(list)
+        for item, target in updates:
+            lead = created[target["create_index"]] if isinstance(target, dict) else target
+            update = {}
+            if item["product"] and not lead.ecom_product_id:
+                update["ecom_product_id"] = item["product"].id
+            if item["data"].get("amount") and not lead.expected_revenue:
+                update["expected_revenue"] = item["data"]["amount"]
+            if update:
+                lead.write(update)
+            notes[lead].append(self._note_text(item["data"], item["utm"][0]))
+            item["lead"], item["result"] = lead, "updated"
+        self._log_notes(notes)
+        for item in items:
+            if "create_index" in item:
+                item["lead"], item["result"] = created[item["create_index"]], "created"
+            source, medium, campaign = item["utm"]
+            item["entry"].write({
+                "state": "done", "lead_id": item["lead"].id, "partner_id": item["partner"].id,
+                "result": item["result"], "repeat_customer": item["repeat"], "new_customer": item["new"],
+                "utm_source_id": source.id, "utm_medium_id": medium.id, "utm_campaign_id": campaign.id,
+                "error": False,
+            })
+        return entries
+
+    @api.model
+    def _create_leads(self, vals_list):
+        """Create new requests whose ``vals`` name their stage (the team's first open one), in order.
+
+        The stage is given as the creation's default, one ``create`` per run of requests for the
+        same stage (usually the whole batch; runs keep the ids in arrival order): crm's ``create``
+        looks for won stages once per lead whose values name a stage (a request that has just
+        arrived is neither won nor lost), 10% of the processing of a batch."""
+        Lead = self.env["crm.lead"].with_context(mail_create_nosubscribe=True, tracking_disable=True)
+        ids = []
+        for stage_id, run in itertools.groupby(vals_list, key=lambda vals: vals["stage_id"]):
+            ids += Lead.with_context(default_stage_id=stage_id).create([
+                {key: value for key, value in vals.items() if key != "stage_id"} for vals in run]).ids
+        return self.env["crm.lead"].browse(ids)
+
+    @api.model
+    def _log_notes(self, notes):
+        """Log ``{lead: [body, ...]}`` as internal notes, in order, with one message create per
+        round (a lead may have several requests in a batch): like posting a note, without the
+        per-message notification machinery a note does not need."""
+        for index in range(max(map(len, notes.values()), default=0)):
+            leads = self.env["crm.lead"].union(*(lead for lead, bodies in notes.items() if len(bodies) > index))
+            leads._message_log_batch({lead.id: notes[lead][index] for lead in leads})
+
+    @api.model
+    def _utm_of(self, data, intake_source, cache):
+        """(source, medium, campaign) of a request: its UTM tags, else its click id, else its API source."""
+        key = (data.get("utm_source"), data.get("utm_medium"), data.get("utm_campaign"),
+               next((k for k in CLICK_IDS if data.get(k)), None), intake_source.id)
+        if key not in cache:
+            utm_source = self._utm_source(data.get("utm_source"))
+            if key[3] and not utm_source:
+                utm_source = self.env.ref(f"ecom_crm.utm_source_{CLICK_ID_CHANNELS[key[3]]}")
+            medium = self.env["crm.lead"]._find_or_create_record("utm.medium", data["utm_medium"]) \
+                if data.get("utm_medium") else intake_source.utm_medium_id
+            campaign = self.env["crm.lead"]._find_or_create_record("utm.campaign", data["utm_campaign"]) \
+                if data.get("utm_campaign") else self.env["utm.campaign"]
+            cache[key] = (utm_source or intake_source.utm_source_id, medium, campaign)
+        return cache[key]
+
+    @api.model
+    def _utm_source(self, name):
+        if not name:
+            return self.env["utm.source"]
+        alias = UTM_SOURCE_ALIASES.get(name.strip().lower())
+        if alias:
+            return self.env.ref(f"ecom_crm.utm_source_{alias}")
+        return self.env["crm.lead"]._find_or_create_record("utm.source", name)
+
+    @api.model
+    def _lead_vals(self, item, cache=None):
+        data, partner, entry = item["data"], item["partner"], item["entry"]
+        source, medium, campaign = item["utm"]
+        company = entry.company_id or self.env.company
+        cache = {} if cache is None else cache
+        if company not in cache:  # a search each: once per company and batch
+            cache[company] = self.env["crm.team"].with_company(company)._get_default_team_id(user_id=False)
+        team = entry.source_id.team_id or cache[company]
+        if ("stage", team) not in cache:  # the stage crm would compute for each lead: the team's first open one
+            cache["stage", team] = self.env["crm.lead"]._stage_find(team_id=team.id, domain=[("fold", "=", False)])
+        click_key = next((key for key in CLICK_IDS if data.get(key)), None)
+        vals = {
+            "type": "opportunity", "partner_id": partner.id, "contact_name": data.get("name"),
+            "phone": item["phone"] or partner.phone, "email_from": data.get("email") or partner.email,
+            "description": self._note_text(data, source), "ecom_product_id": item["product"].id,
+            "expected_revenue": data.get("amount", 0.0), "ecom_delivery_city": data.get("city"),
+            "ecom_delivery_zip": data.get("zip"), "ecom_delivery_street": data.get("address"),
+            "city": data.get("city") or partner.city, "source_id": source.id, "medium_id": medium.id,
+            "campaign_id": campaign.id, "referred": data.get("referrer"),
+            "ecom_click_id": data.get(click_key) if click_key else False, "ecom_repeat_customer": item["repeat"],
+            "team_id": team.id, "company_id": company.id, "stage_id": cache["stage", team].id,
+            "ecom_delivery_date": data.get("delivery_date") or False,
+        }
+        if not self.env["crm.lead"]._ecom_title_from_vals(vals):  # no «product, date, city» title to compose
+            who = data.get("name") or partner.display_name
+            vals["name"] = _("Request from %(who)s", who=who)
+        if "iap_enrich_done" in self.env["crm.lead"]._fields and (
+                not vals["email_from"] or vals["email_from"].rpartition("@")[2].lower() in MAIL_PROVIDERS):
+            # a private customer (no email, or a public mailbox): nothing for Odoo's company
+            # enrichment to find. Marked as its job marks public mailboxes, so that the job, started
+            # by every batch of new leads, does not read these again each time for an hour.
+            vals["iap_enrich_done"] = True
+        return vals
+
+    @api.model
+    def _product_of(self, data, cache=None):
+        """The product a request is about: by reference or barcode, then by name (cached per batch)."""
+        cache = {} if cache is None else cache
+        key = (data.get("product_sku"), tuple(line.get("sku") for line in data.get("lines") or []),
+               data.get("product"))
+        if key not in cache:
+            cache[key] = self._find_product(data)
+        return cache[key]
+
+    @api.model
+    def _find_product(self, data):
+        Product = self.env["product.product"]
+        if data.get("product_sku"):
+            found = Product.search(["|", ("default_code", "=", data["product_sku"]),
+                                    ("barcode", "=", data["product_sku"])], limit=1)
+            if found:
+                return found
+        for line in data.get("lines") or []:
+            if line.get("sku"):
+                found = Product.search(["|", ("default_code", "=", line["sku"]), ("barcode", "=", line["sku"])],
+                                       limit=1)
+                if found:
+                    return found
+        if data.get("product"):  # the name as written, any case: no wildcard of the sender's
+            return Product.search([("name", "=ilike", escape_like(data["product"]))], limit=1)
+        return Product
+
+    @api.model
+    def _note_text(self, data, utm_source):
+        lines = [escape(data["message"])] if data.get("message") else []
+        for line in data.get("lines") or []:
+            lines.append(escape(f"• {line['name']} × {line['qty']:g} — {line['price']:,.2f}".replace(",", " ")))
+        if data.get("amount"):
+            amount = f"{data['amount']:,.2f}".replace(",", " ")
+            lines.append(escape(_("Amount: %(amount)s", amount=amount)))
+        if utm_source:
+            channel = utm_source.name
+            lines.append(escape(_("Channel: %(channel)s", channel=channel)))
+        return Markup("<br/>").join(lines) if lines else Markup("")

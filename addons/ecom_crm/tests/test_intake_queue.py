@@ -1,0 +1,181 @@
+"""The intake queue's scheduling (tools/intake_queue.py), without a database: a fake queue, a fake
+clock, and the decisions a pass takes."""
+
+from odoo.tests import BaseCase, tagged
+
+from ..tools.intake_queue import MAX_CONFLICTS, BusyMemory, QueueOps, QueuePass
+
+
+class Conflict(Exception):
+    """A concurrent change, as PostgreSQL's serialization failure."""
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+        self.slept = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+class FakeQueue(QueueOps):
+    """A queue of request ids with their arrival times; the lock is free unless ``held`` says so
+    (a list of answers consumed one per try, then free)."""
+
+    def __init__(self, clock, arrivals=(), held=(), traffic=False, gather_lock_free=True):
+        self.clock = clock
+        self.pending = dict(arrivals)  # id: arrival time
+        self.held = list(held)
+        self.traffic = traffic
+        self.gather_lock_free = gather_lock_free
+        self.batches, self.commits, self.rollbacks, self.woken, self.lock_tries = [], 0, 0, 0, 0
+        self.fail = []  # exceptions process() raises, one per call, before succeeding
+        self.arrive_while_waiting = {}  # id: arrival time, added at the next commit (requests keep coming)
+
+    def lock_queue(self):
+        self.lock_tries += 1
+        return not (self.held and self.held.pop(0))
+
+    def fetch(self, size):
+        ids = sorted(self.pending)[:size]
+        return [(i, self.clock() - self.pending[i]) for i in ids]
+
+    def process(self, ids):
+        if self.fail:
+            raise self.fail.pop(0)
+        self.batches.append(list(ids))
+        for i in ids:
+            del self.pending[i]
+
+    def commit(self):
+        self.commits += 1
+        self.pending.update(self.arrive_while_waiting)
+        self.arrive_while_waiting = {}
+
+    def rollback(self):
+        self.rollbacks += 1
+
+    def traffic_ongoing(self):
+        return self.traffic
+
+    def try_gather_lock(self):
+        return self.gather_lock_free
+
+    def release_gather_lock(self):
+        pass
+
+    def wake_processor(self):
+        self.woken += 1
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestQueuePass(BaseCase):
+    def setUp(self):
+        super().setUp()
+        self.clock = FakeClock()
+        self.busy = BusyMemory(clock=self.clock)
+
+    def run_pass(self, queue, **options):
+        return QueuePass(queue, "db", self.busy, clock=self.clock, sleep=self.clock.sleep,
+                         retryable=(Conflict,), **options).run()
+
+    def test_batches_in_arrival_order_then_one_more_look(self):
+        queue = FakeQueue(self.clock, dict.fromkeys(range(1, 251), 0.0))
+        self.assertEqual(self.run_pass(queue, batch=200), 250)
+        self.assertEqual([len(b) for b in queue.batches], [200, 50])
+        self.assertEqual(queue.batches[0][:3], [1, 2, 3])
+        self.assertEqual(queue.commits, 3, "each batch committed, and a new transaction to look once more")
+
+    def test_small_young_batch_gathers_then_is_processed(self):
+        """Under load a small batch of requests that have just arrived waits for more (a batch costs
+        the same reads and searches whatever its size), then goes whole."""
+        now = self.clock.now
+        queue = FakeQueue(self.clock, {1: now - 0.1, 2: now, 3: now})
+        queue.arrive_while_waiting = {4: now + 0.2}
+        self.assertEqual(self.run_pass(queue, batch=100, wait=False, gather=0.5), 4)
+        self.assertEqual(queue.batches, [[1, 2, 3, 4]])
+        self.assertEqual(len(self.clock.slept), 1, "one wait, then the batch")
+        self.assertAlmostEqual(self.clock.slept[0], 0.4, 3, "until the oldest request is half a second old")
+
+    def test_no_gathering_for_a_full_or_old_batch_nor_without_gather(self):
+        now = self.clock.now
+        full = FakeQueue(self.clock, {1: now, 2: now})
+        self.assertEqual(self.run_pass(full, batch=4, wait=False, gather=0.5), 2)
+        old = FakeQueue(self.clock, {1: now - 0.6})
+        self.assertEqual(self.run_pass(old, batch=100, wait=False, gather=0.5), 1)
+        cron = FakeQueue(self.clock, {1: self.clock.now})
+        self.assertEqual(self.run_pass(cron, batch=100), 1)
+        self.assertEqual(self.clock.slept, [], "nothing waited")
+
+    def test_another_worker_gathering_gets_the_batch(self):
+        queue = FakeQueue(self.clock, {1: self.clock.now}, gather_lock_free=False)
+        self.assertEqual(self.run_pass(queue, batch=100, wait=False, gather=0.5), 0)
+        self.assertEqual(queue.pending, {1: 1000.0}, "left to the worker that waits for it")
+        self.assertTrue(self.busy.recently("db"), "this process skips the queue for an instant")
+
+    def test_after_gathering_the_worker_waits_for_the_queue(self):
+        """The others left the batch to the worker that waited for it: finding the queue held for
+        an instant (by a worker about to leave) it tries again instead of leaving the batch to
+        nobody (the tail of a burst would wait a minute for the cron)."""
+        queue = FakeQueue(self.clock, {1: self.clock.now}, held=[False, True, True])
+        self.assertEqual(self.run_pass(queue, batch=100, wait=False, gather=0.5), 1)
+        self.assertEqual(queue.lock_tries, 6, "taken at the fourth try, then a look for more in the same "
+                                              "transaction and one in a new transaction")
+
+    def test_an_http_worker_leaves_a_held_queue_the_cron_waits(self):
+        queue = FakeQueue(self.clock, {1: 0.0}, held=[True])
+        self.assertEqual(self.run_pass(queue, wait=False), 0)
+        self.assertTrue(self.busy.recently("db"))
+        self.clock.now += 1
+        self.assertFalse(self.busy.recently("db"), "an instant only")
+        cron = FakeQueue(self.clock, {1: 0.0}, held=[True, True])
+        self.assertEqual(self.run_pass(cron), 1)
+        self.assertEqual(cron.rollbacks, 2, "waited for the holder")
+
+    def test_out_of_time_while_requests_arrive_the_queue_is_handed_over(self):
+        """A pass out of its time while requests keep arriving offers the queue to the workers of
+        later answers: it leaves if one took it, else (those requests were the last) it goes on."""
+        for taken, processed in ((True, 0), (False, 1)):
+            queue = FakeQueue(self.clock, {1: 0.0}, traffic=True, held=[taken])
+            instants = iter([100.0])  # the pass starts, then it is past its budget of 10 s (not 3 times it)
+            slept = []
+            handed = QueuePass(queue, "db", self.busy, budget=10.0, wait=False, retryable=(Conflict,),
+                               clock=lambda instants=instants: next(instants, 111.0), sleep=slept.append)
+            self.assertEqual(handed.run(), processed, taken)
+            self.assertAlmostEqual(slept[0], 0.3, 6, "the others skip the queue for 0.2 s: it looks again after 0.3")
+            self.assertEqual(bool(queue.pending), taken, "taken by another worker: left to it")
+
+    def test_out_of_three_times_its_time_it_leaves_the_rest_to_the_cron(self):
+        queue = FakeQueue(self.clock, dict.fromkeys(range(10), 0.0))
+
+        def slow(ids, original=queue.process):
+            self.clock.now += 40
+            original(ids)
+
+        queue.process = slow
+        self.assertEqual(self.run_pass(queue, batch=2, budget=10.0, wait=True), 2)
+        self.assertEqual(queue.woken, 1, "the cron is woken for the rest")
+
+    def test_the_cron_yields_to_the_http_workers_while_requests_arrive(self):
+        queue = FakeQueue(self.clock, dict.fromkeys(range(10), 0.0), traffic=True)
+        self.assertEqual(self.run_pass(queue, batch=2, yield_to_traffic=True), 2)
+
+    def test_conflicts_are_retried_then_raised(self):
+        queue = FakeQueue(self.clock, {1: 0.0})
+        queue.fail = [Conflict("40001")] * 2
+        self.assertEqual(self.run_pass(queue), 1, "retried in a new transaction")
+        self.assertEqual(queue.rollbacks, 2)
+        stubborn = FakeQueue(self.clock, {1: 0.0})
+        stubborn.fail = [Conflict("40001")] * (MAX_CONFLICTS + 1)
+        with self.assertRaises(Conflict):
+            self.run_pass(stubborn)
+        in_a_test = FakeQueue(self.clock, {1: 0.0})
+        in_a_test.fail = [Conflict("40001")]
+        with self.assertRaises(Conflict):
+            self.run_pass(in_a_test, auto_commit=False)
+        self.assertEqual(in_a_test.pending, {1: 0.0}, "left waiting, not failed")
