@@ -45,9 +45,8 @@ class CrmLead(models.Model):
         super().init()
         # the load of each salesperson (assignment by load) counts their open requests; the ORM
         # writes ``probability < 100`` as ``(probability < 100 OR probability IS NULL)``, which
-        # the predicate must repeat for PostgreSQL to use the index (the first version did not)
+        # the predicate must repeat for PostgreSQL to use the index
         self.env.cr.execute("""
-            DROP INDEX IF EXISTS crm_lead_ecom_open_user_idx;
             CREATE INDEX IF NOT EXISTS crm_lead_ecom_open_by_user_idx ON crm_lead (user_id, date_open)
              WHERE active AND type = 'opportunity' AND (probability < 100 OR probability IS NULL)
         """)

@@ -347,8 +347,4 @@ class EcomIntakeRequest(models.Model):
                 ON ecom_intake_request (source_id, create_date);
             CREATE INDEX IF NOT EXISTS ecom_intake_request_open_idx
                 ON ecom_intake_request (id) WHERE state IN ('pending', 'failed');
-            DROP INDEX IF EXISTS ecom_intake_request__state_index;
-            DROP INDEX IF EXISTS ecom_intake_request__source_id_index;
-            DROP INDEX IF EXISTS ecom_intake_request__idempotency_key_index;
-            DROP INDEX IF EXISTS ecom_intake_request__company_id_index;
         """)

@@ -182,16 +182,14 @@ class ResPartner(models.Model):
         self.flush_model()
         only = SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         only_card = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
+        only_stats = SQL("AND partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         today = fields.Date.context_today(self)
         self.env.cr.execute(SQL("""
             WITH stats AS (
-                SELECT p.commercial_partner_id AS partner_id, so.company_id, count(*) AS orders,
-                       sum(so.amount_total / coalesce(nullif(so.currency_rate, 0), 1)) AS revenue,
-                       min(so.date_order)::date AS first_order, max(so.date_order)::date AS last_order
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' %(only)s
-              GROUP BY p.commercial_partner_id, so.company_id
+                SELECT partner_id, company_id, order_count AS orders, revenue,
+                       first_order::date AS first_order, last_order::date AS last_order
+                  FROM ecom_customer_order_stats
+                 WHERE true %(only_stats)s
             ), leads AS (
                 SELECT p.commercial_partner_id AS partner_id, l.company_id, bool_or(l.active) AS has_open,
                        count(*) AS total
@@ -249,7 +247,7 @@ class ResPartner(models.Model):
                AND (p.ecom_order_count, p.ecom_revenue, p.ecom_first_order_date, p.ecom_last_order_date,
                     p.ecom_days_since_order, p.ecom_customer_status)
                    IS DISTINCT FROM (c.orders, c.revenue, c.first_order, c.last_order, c.days, c.status)
-        """, only=only, only_card=only_card, today=today))
+        """, only=only, only_card=only_card, only_stats=only_stats, today=today))
         updated = self.env.cr.rowcount
         self.invalidate_model(["ecom_order_count", "ecom_revenue", "ecom_avg_order", "ecom_first_order_date",
                                "ecom_last_order_date", "ecom_days_since_order", "ecom_customer_status"])

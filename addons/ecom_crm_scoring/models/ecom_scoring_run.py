@@ -33,22 +33,20 @@ class EcomScoringRun(models.Model):
     def _score_customers(self):
         """Score every customer with confirmed orders, set-based: quintiles in SQL, groups in Python."""
         started = time.perf_counter()
-        self.env["sale.order"].flush_model(["state", "date_order", "amount_total", "partner_id"])
+        self.env["sale.order"].flush_model(["state", "date_order", "amount_total", "partner_id", "company_id",
+                                            "currency_rate"])
         self.env.cr.execute(SQL("""
-            WITH stats AS (
-                SELECT p.commercial_partner_id AS partner_id, max(so.date_order) AS last_order,
-                       count(*) AS orders, sum(so.amount_total) AS revenue
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale'
-              GROUP BY p.commercial_partner_id
+            WITH stats AS (  -- the company's customers (see ecom.customer.order.stats)
+                SELECT partner_id, last_order, order_count AS orders, revenue
+                  FROM ecom_customer_order_stats
+                 WHERE company_id = %(company)s
             )
             SELECT partner_id,
                    LEAST(5, width_bucket(percent_rank() OVER (ORDER BY last_order), 0, 1, 5)),
                    LEAST(5, width_bucket(percent_rank() OVER (ORDER BY orders), 0, 1, 5)),
                    LEAST(5, width_bucket(percent_rank() OVER (ORDER BY revenue), 0, 1, 5))
               FROM stats
-        """))
+        """, company=self.env.company.id))
         rows = self.env.cr.fetchall()
         ids, rec, freq, mon, scores, groups = [], [], [], [], [], []
         counts = dict.fromkeys(("growth", "risk", "watch"), 0)

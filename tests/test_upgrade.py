@@ -1,0 +1,74 @@
+"""Upgrading a store that runs the previous release (18.0.1.2.0, commit d2f6bd0): the migrations
+turn the customer card into per-company values computed from the orders, move the intake's
+scheduled action to its technical user, and drop the indexes no query uses."""
+
+import os
+import subprocess
+import tarfile
+import uuid
+
+import pytest
+from conftest import ROOT
+
+PREVIOUS = "d2f6bd0"  # the last commit of 18.0.1.2.0
+ADDONS = "ecom_crm,ecom_crm_1c,ecom_crm_scoring"
+HISTORY = """
+from odoo import Command
+env.company.country_id = env.ref("base.ru")
+product = env["product.product"].create({"name": "Пылесос", "list_price": 10000})
+customer = env["res.partner"].create({"name": "Давняя Покупательница", "phone": "+79165550101"})
+for price in (1000, 2500):
+    order = env["sale.order"].create({"partner_id": customer.id, "order_line": [
+        Command.create({"product_id": product.id, "price_unit": price})]})
+    order.action_confirm()
+env["res.partner"]._ecom_refresh_customer_card()
+env.cr.commit()
+print(customer.id, customer.ecom_order_count)
+"""
+
+
+@pytest.fixture(scope="module")
+def previous_addons(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("previous")
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", PREVIOUS, "addons"],
+                             capture_output=True)
+    if archive.returncode:
+        pytest.skip(f"commit {PREVIOUS} is not in this clone's history: {archive.stderr.decode()[-200:]}")
+    tar_path = folder / "previous.tar"
+    tar_path.write_bytes(archive.stdout)
+    with tarfile.open(tar_path) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "addons"
+
+
+def test_upgrade_from_the_previous_release(previous_addons, odoo_cmd, psql_on):
+    name = f"ecom_upgrade_{uuid.uuid4().hex[:8]}"
+    odoo_path = os.environ.get("ODOO_PATH", "/opt/odoo-18")
+    old_path = f"{previous_addons},{odoo_path}/addons,{odoo_path}/odoo/addons"
+
+    def odoo(*args, addons_path=None, stdin=None, command="server"):
+        cmd = odoo_cmd(command, "-d", name, "--no-http", "--log-level=warn", *args)
+        if addons_path:
+            cmd = [part.replace(os.environ["ECOM_ADDONS_PATH"], addons_path) for part in cmd]
+        proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=900)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        return proc.stdout
+
+    try:
+        odoo("-i", ADDONS, "--without-demo=all", "--stop-after-init", addons_path=old_path)
+        customer_id, count = odoo(addons_path=old_path, stdin=HISTORY, command="shell").split()[-2:]
+        assert count == "2"
+        odoo("-u", ADDONS, "--stop-after-init")
+        company = psql_on(name, "SELECT min(id) FROM res_company")
+        card = psql_on(name, f"""SELECT ecom_order_count->>'{company}', ecom_customer_status->>'{company}'
+                                   FROM res_partner WHERE id = {customer_id}""")
+        assert card == "2|repeat", "the card holds the company's figures, computed from its orders"
+        assert psql_on(name, """SELECT u.login FROM ir_cron c JOIN ir_model_data d ON d.res_id = c.id
+                                  AND d.model = 'ir.cron' AND d.name = 'ir_cron_process_intake'
+                                  JOIN res_users u ON u.id = c.user_id""") == "ecom_crm_intake_api"
+        assert psql_on(name, "SELECT count(*) FROM pg_indexes WHERE indexname IN ("
+                             "'crm_lead_ecom_open_user_idx', 'ecom_intake_request__state_index')") == "0"
+        assert psql_on(name, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'res_partner' "
+                             "AND column_name LIKE 'ecom_%moved%'") == "0", "no column left behind"
+    finally:
+        subprocess.run(["dropdb", "--if-exists", "--force", name], check=False)
