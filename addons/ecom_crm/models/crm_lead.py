@@ -91,21 +91,25 @@ class CrmLead(models.Model):
         """«product, date, city»: how the store's managers title a request at a glance."""
         self.ensure_one()
         return self._ecom_format_title(self.ecom_product_id, self.ecom_delivery_city or self.city,
-                                       self.create_date)
+                                       self.create_date, self.company_id)
 
     @api.model
     def _ecom_title_from_vals(self, vals):
         product = self.env["product.product"].browse(vals.get("ecom_product_id") or [])
         # the date the request came: what create_date will hold
+        company = self.env["res.company"].browse(vals.get("company_id")) if vals.get("company_id") else None
         return self._ecom_format_title(product, vals.get("ecom_delivery_city") or vals.get("city"),
-                                       self.env.cr.now())
+                                       self.env.cr.now(), company)
 
     @api.model
-    def _ecom_format_title(self, product, city, when=None):
+    def _ecom_format_title(self, product, city, when=None, company=None):
+        """«product, date, city», the date in the store's language (its company's), whoever writes it."""
         if not (product and city):
             return False
+        company = company or self.env.company
+        env = self.with_context(lang=company.partner_id.lang or self.env.lang).env
         day = fields.Date.context_today(self, when or self.env.cr.now())
-        return f"{product.name}, {format_date(self.env, day, date_format='dd.MM.yyyy')}, {city}"
+        return f"{product.with_env(env).name}, {format_date(env, day)}, {city}"
 
     # -------------------------------------------------------------- create/write
     @api.model_create_multi

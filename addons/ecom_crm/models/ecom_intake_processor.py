@@ -5,6 +5,7 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, models
 from odoo.tools import email_normalize as tools_email_normalize
+from odoo.tools import format_amount, formatLang
 from odoo.tools.sql import escape_psql as escape_like
 
 from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_SOURCE_ALIASES, parse_datetime
@@ -140,7 +141,7 @@ class EcomIntakeProcessor(models.AbstractModel):
                 update["expected_revenue"] = item["data"]["amount"]
             if update:
                 lead.write(update)
-            notes[lead].append(self._note_text(item["data"], item["utm"][0]))
+            notes[lead].append(self._note_text(item["data"], item["utm"][0], lead.company_id))
             item["lead"], item["result"] = lead, "updated"
         self._log_notes(notes)
         for item in items:
@@ -219,7 +220,7 @@ class EcomIntakeProcessor(models.AbstractModel):
         vals = {
             "type": "opportunity", "partner_id": partner.id, "contact_name": data.get("name"),
             "phone": item["phone"] or partner.phone, "email_from": data.get("email") or partner.email,
-            "description": self._note_text(data, source), "ecom_product_id": item["product"].id,
+            "description": self._note_text(data, source, company), "ecom_product_id": item["product"].id,
             "expected_revenue": data.get("amount", 0.0), "ecom_delivery_city": data.get("city"),
             "ecom_delivery_zip": data.get("zip"), "ecom_delivery_street": data.get("address"),
             "city": data.get("city") or partner.city, "source_id": source.id, "medium_id": medium.id,
@@ -268,14 +269,21 @@ class EcomIntakeProcessor(models.AbstractModel):
         return Product
 
     @api.model
-    def _note_text(self, data, utm_source):
+    def _note_text(self, data, utm_source, company=None):
+        """The request as its salesperson reads it: the message, the lines, the amount and the
+        channel, in the store's language and number formats (the company's), amounts in its
+        currency."""
+        company = company or self.env.company
+        env = self.with_context(lang=company.partner_id.lang or self.env.lang).env
         lines = [escape(data["message"])] if data.get("message") else []
         for line in data.get("lines") or []:
-            lines.append(escape(f"• {line['name']} × {line['qty']:g} — {line['price']:,.2f}".replace(",", " ")))
+            qty = line["qty"]
+            lines.append(escape("• {} × {} — {}".format(
+                line["name"], formatLang(env, qty, digits=0 if float(qty).is_integer() else 2),
+                format_amount(env, line["price"], company.currency_id))))
         if data.get("amount"):
-            amount = f"{data['amount']:,.2f}".replace(",", " ")
-            lines.append(escape(_("Amount: %(amount)s", amount=amount)))
+            amount = format_amount(env, data["amount"], company.currency_id)
+            lines.append(escape(env._("Amount: %(amount)s", amount=amount)))
         if utm_source:
-            channel = utm_source.name
-            lines.append(escape(_("Channel: %(channel)s", channel=channel)))
+            lines.append(escape(env._("Channel: %(channel)s", channel=utm_source.name)))
         return Markup("<br/>").join(lines) if lines else Markup("")

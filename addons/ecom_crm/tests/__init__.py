@@ -9,7 +9,9 @@ from . import test_time_limit
 from . import test_clean_data
 from . import test_phone_country
 from . import test_refusal_tour
-from . import test_intake
+from . import test_intake_api
+from . import test_intake_queue_db
+from . import test_intake_matching
 from . import test_intake_edges
 from . import test_intake_queue
 from . import test_calls

@@ -21,7 +21,9 @@ class EcomCrmCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, lang="en_US"))
-        cls.env.company.country_id = cls.env.ref("base.ru")  # a Russian store
+        cls.env.company.country_id = cls.env.ref("base.ru")  # a Russian store, writing in Russian
+        cls.env["res.lang"]._activate_lang("ru_RU")
+        cls.env.company.partner_id.lang = "ru_RU"
         cls.salesman = new_test_user(
             cls.env, login="ecom_salesman", groups="sales_team.group_sale_salesman", name="Анна Продавцова",
             lang="en_US")
@@ -59,6 +61,8 @@ class IntakeCase(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.country_id = cls.env.ref("base.ru")
+        cls.env["res.lang"]._activate_lang("ru_RU")
+        cls.env.company.partner_id.lang = "ru_RU"
         cls.team = cls.env["crm.team"].create({"name": "Интернет-магазин"})
         cls.source = cls.env["ecom.intake.source"].create({
             "name": "Сайт магазина", "kind": "website", "team_id": cls.team.id, "rate_limit": 1000,

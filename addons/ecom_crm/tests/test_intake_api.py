@@ -1,0 +1,207 @@
+"""The intake API as a site uses it: requests, answers, keys, errors, channels."""
+
+import json
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import BaseCase, tagged
+from odoo.tools import SQL, html2plaintext
+
+from ..tools.intake import validate_request
+from .common import IntakeCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestIntakeApi(IntakeCase):
+    def test_create_request(self):
+        response = self.post({
+            "name": "Смирнова Ольга Петровна", "phone": "8 (916) 555-12-34", "email": "olga@mail.ru",
+            "message": "Нужен пылесос до пятницы", "city": "Казань", "zip": "420000",
+            "lines": [{"sku": "DR-L10", "name": "Пылесос Dreame L10", "qty": 1, "price": 24990}],
+            "utm_source": "yandex", "utm_medium": "cpc", "utm_campaign": "Пылесосы", "yclid": "123456",
+            "referrer": "https://ya.ru/", "idempotency_key": "order-1001"})
+        self.assertEqual(response.status_code, 201, response.text)
+        self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
+        answer = response.json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual(answer["result"], "created")
+        self.assertTrue(answer["new_customer"])
+        self.assertEqual(lead.partner_id.name, "Смирнова Ольга Петровна")
+        self.assertEqual(lead.partner_id.ecom_gender, "female")
+        self.assertEqual(lead.phone, "+79165551234")
+        self.assertEqual(lead.source_id, self.env.ref("ecom_crm.utm_source_yandex_direct"))
+        self.assertEqual(lead.medium_id.name, "cpc")
+        self.assertEqual(lead.campaign_id.name, "Пылесосы")
+        self.assertEqual(lead.ecom_click_id, "123456")
+        self.assertEqual(lead.ecom_product_id, self.product)
+        self.assertEqual(lead.expected_revenue, 24990)
+        self.assertEqual(lead.team_id, self.team)
+        self.assertIn("Пылесос Dreame L10, ", lead.name)
+        self.assertIn("Казань", lead.name)
+        entry = self.env["ecom.intake.request"].browse(answer["request_id"])
+        self.assertEqual((entry.source_id, entry.lead_id, entry.channel), (self.source, lead, "api"))
+
+    def test_private_customers_are_not_left_to_company_enrichment(self):
+        if "iap_enrich_done" not in self.env["crm.lead"]._fields:
+            self.skipTest("Odoo's lead enrichment (crm_iap_enrich) is not installed")
+        Lead = self.env["crm.lead"]
+        no_email = Lead.browse(self.post({"phone": "+79160004401"}).json()["lead_id"])
+        public = Lead.browse(self.post({"phone": "+79160004402", "email": "ivan@yandex.ru"}).json()["lead_id"])
+        company = Lead.browse(self.post({"phone": "+79160004403", "email": "zakupki@zavod-ural.ru"}).json()["lead_id"])
+        self.assertEqual((no_email.iap_enrich_done, public.iap_enrich_done, company.iap_enrich_done),
+                         (True, True, False), "a company's address is left to Odoo's enrichment")
+
+    def test_enrichment_job_search_can_use_its_index(self):
+        """Odoo's enrichment job runs after every creation of leads; with thousands of requests an
+        hour, its search must not read them all (the domain is the job's own, see crm_iap_enrich)."""
+        if "iap_enrich_done" not in self.env["crm.lead"]._fields:
+            self.skipTest("Odoo's lead enrichment (crm_iap_enrich) is not installed")
+        self.env.cr.execute(SQL("""
+            INSERT INTO crm_lead (name, type, active, probability, iap_enrich_done, company_id, create_date, write_date)
+            SELECT 'history ' || i, 'opportunity', true, 10, true, %s, now() - interval '20 minutes', now()
+              FROM generate_series(1, 5000) i
+        """, self.env.company.id))
+        self.env.cr.execute("ANALYZE crm_lead")
+        query = self.env["crm.lead"]._search([
+            ("iap_enrich_done", "=", False), ("reveal_id", "=", False),
+            "|", ("probability", "<", 100), ("probability", "=", False),
+            ("create_date", ">", fields.Datetime.now() - timedelta(hours=1))])
+        self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("crm_lead_ecom_to_enrich_idx", plan)
+
+    def test_titles_without_city_or_product(self):
+        with_product = self.post({"name": "Без города", "phone": "+79161112200", "product_sku": "DR-L10"}).json()
+        self.assertIn("Без города", self.env["crm.lead"].browse(with_product["lead_id"]).name)
+        answer = self.post({"phone": "+79161112201", "city": "Тверь"}).json()
+        self.assertTrue(self.env["crm.lead"].browse(answer["lead_id"]).name)
+
+    def test_idempotency_key_returns_the_same_lead(self):
+        payload = {"name": "Иван", "phone": "+79031112233", "idempotency_key": "form-42"}
+        first = self.post(payload).json()
+        second = self.post(payload)
+        self.assertEqual(second.status_code, 200)
+        self.assertEqual(second.json()["lead_id"], first["lead_id"])
+        self.assertTrue(second.json()["replayed"])
+        self.assertEqual(self.env["crm.lead"].search_count([("partner_id", "=", first["partner_id"])]), 1)
+        self.assertEqual(self.env["ecom.intake.request"].search_count([("idempotency_key", "=", "form-42")]), 1)
+
+    def test_click_id_gives_the_channel(self):
+        for index, (click, xmlid) in enumerate((("gclid", "google_ads"), ("yclid", "yandex_direct"),
+                                                 ("rb_clickid", "vk"))):
+            answer = self.post({"phone": f"+791600000{index:02d}", click: "abc"}).json()
+            lead = self.env["crm.lead"].browse(answer["lead_id"])
+            self.assertEqual(lead.source_id, self.env.ref(f"ecom_crm.utm_source_{xmlid}"), click)
+
+    def test_source_default_channel(self):
+        answer = self.post({"email": "no-utm@yandex.ru"}).json()
+        self.assertEqual(self.env["crm.lead"].browse(answer["lead_id"]).source_id,
+                         self.env.ref("ecom_crm.utm_source_website"))
+
+    def test_400_lists_bad_fields(self):
+        response = self.post({"name": 12, "amount": "много", "email": "нет", "lines": [{"qty": 0}], "x": 1})
+        self.assertEqual(response.status_code, 400)
+        answer = response.json()
+        self.assertEqual(answer["error"], "invalid_request")
+        self.assertEqual(set(answer["fields"]), {"name", "amount", "email", "lines[0]", "x"})
+        response = self.post(None, raw=b"{not json")
+        self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_json"))
+        response = self.post({"name": "Без контактов"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("phone", response.json()["fields"])
+        self.assertFalse(self.env["crm.lead"].search([("contact_name", "=", "Без контактов")]))
+
+    def test_401(self):
+        for key in ("", "ecom_deadbeef_wrong", "garbage"):
+            response = self.post({"phone": "+79160000001"}, key=key)
+            self.assertEqual(response.status_code, 401, key)
+            self.assertEqual(response.json()["error"], "unauthorized")
+        self.source.active = False
+        self.assertEqual(self.post({"phone": "+79160000001"}).status_code, 401)
+
+    def test_413(self):
+        response = self.post(None, raw=json.dumps({"message": "x" * 70_000}).encode())
+        self.assertEqual(response.status_code, 413)
+        self.assertEqual(response.json()["error"], "payload_too_large")
+
+    def test_429(self):
+        self.source.rate_limit = 2
+        self.assertEqual(self.post({"phone": "+79160000011"}).status_code, 201)
+        self.assertEqual(self.post({"phone": "+79160000012"}).status_code, 201)
+        response = self.post({"phone": "+79160000013"})
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(response.json()["error"], "rate_limited")
+        # a minute later the source may send again
+        self.env["ecom.intake.request"].search([("source_id", "=", self.source.id)]).write({})
+        self.env.cr.execute("UPDATE ecom_intake_request SET create_date = create_date - interval '2 minutes'")
+        self.assertEqual(self.post({"phone": "+79160000013"}).status_code, 201)
+
+    def test_key_is_stored_hashed(self):
+        self.assertNotIn(self.key, str(self.source.sudo().read()[0]))
+        source, auth = self.env["ecom.intake.source"]._authenticate(self.key)
+        self.assertEqual((source, auth.rate_limit, auth.company_id), (self.source, 1000, self.env.company.id))
+        self.assertFalse(self.env["ecom.intake.source"]._authenticate(self.key[:-1] + "x")[0])
+
+    def test_a_new_key_replaces_the_old_one_at_once(self):
+        """Sources are remembered per worker between requests: a change must reach the API at once."""
+        self.assertEqual(self.post({"phone": "+79160000021"}).status_code, 201)
+        new_key = self.source._generate_key()
+        self.assertEqual(self.post({"phone": "+79160000022"}).status_code, 401, "the old key is refused")
+        self.assertEqual(self.post({"phone": "+79160000022"}, key=new_key).status_code, 201)
+        self.source.rate_limit = 1
+        self.assertEqual(self.post({"phone": "+79160000023"}, key=new_key).status_code, 429)
+
+    def test_replayed_key_in_the_same_instant_is_not_journaled_twice(self):
+        Journal = self.env["ecom.intake.request"]
+        data = {"phone": "+79160000031", "idempotency_key": "same-instant"}
+        first = Journal._enqueue(data, self.source, self.env.company.id, 1000, "127.0.0.1")
+        self.assertTrue(first.request_id)
+        self.assertEqual(Journal._enqueue(data, self.source, self.env.company.id, 1000, "127.0.0.1"),
+                         (None, first.request_id, False), "the known key, not a second entry")
+        self.assertEqual(Journal._find_key(self.source, "same-instant").id, first.request_id)
+        # over the rate: nothing journaled, but a known key is still answered
+        count = Journal.search_count([("source_id", "=", self.source.id)])
+        limited = Journal._enqueue({"phone": "+79160000032"}, self.source, self.env.company.id, count, "127.0.0.1")
+        self.assertEqual(limited, (None, None, True))
+        self.assertEqual(Journal._enqueue(data, self.source, self.env.company.id, count, "127.0.0.1"),
+                         (None, first.request_id, False))
+        self.assertEqual(Journal.search_count([("source_id", "=", self.source.id)]), count)
+        entry = Journal.browse(first.request_id)
+        self.assertEqual((entry.state, entry.channel, entry.phone, entry.company_id, entry.create_uid.id),
+                         ("pending", "api", "+79160000031", self.env.company, self.env.uid))
+        self.assertEqual(entry.data, data)
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestPayloadValidation(BaseCase):
+    """Plain Python, no database."""
+
+    def test_plain_validation(self):
+        clean, errors = validate_request({"phone": 79161234567, "delivery_date": "2026-12-01T10:00:00Z",
+                                          "lines": [{"sku": "A", "qty": "2", "price": "1 990,50"}]})
+        self.assertFalse(errors)
+        self.assertEqual(clean["amount"], 3981.0)
+        self.assertEqual(clean["phone"], "79161234567")
+        self.assertEqual(clean["delivery_date"].isoformat(), "2026-12-01T10:00:00", "naive UTC, as Odoo stores it")
+        self.assertEqual(validate_request([])[1], {"_": "the body must be a JSON object"})
+        for bad in ({"phone": "1", "amount": "NaN"}, {"phone": "1", "amount": True}, {"phone": "1", "amount": -5}):
+            self.assertIn("amount", validate_request(bad)[1], bad)
+        self.assertIn("lines", validate_request({"phone": "1", "lines": [{}] * 201})[1])
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestNotesInTheStoresLanguage(IntakeCase):
+    def test_note_and_title_use_the_stores_formats(self):
+        self.env.company.currency_id = self.env.ref("base.RUB")
+        self.env["product.product"].create({"name": "Пылесос, беспроводной", "default_code": "VC-1"})
+        answer = self.post({"phone": "+79160009001", "city": "Казань", "product_sku": "VC-1",
+                            "lines": [{"sku": "VC-1", "name": "Пылесос, беспроводной", "qty": 2, "price": 12495},
+                                      {"name": "Фильтр", "qty": 1.5, "price": 99.9}]}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        note = html2plaintext(lead.description)
+        self.assertIn("Пылесос, беспроводной × 2", note, "a product's name keeps its commas")
+        self.assertRegex(note, r"12\s495,00", "Russian digit grouping and decimal comma")
+        self.assertRegex(note, r"Фильтр × 1,50")
+        self.assertRegex(note, r"Сумма: 25\s139,85")
+        self.assertRegex(lead.name, r"^Пылесос, беспроводной, \d\d\.\d\d\.\d{4}, Казань$")
+

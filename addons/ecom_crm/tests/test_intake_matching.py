@@ -1,0 +1,127 @@
+"""One customer base: requests matched to customers by phone and email, the repeat window, repeat
+buyers, the mail alias, merges."""
+
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import IntakeCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestDedup(IntakeCase):
+    def test_phone_spellings_find_one_customer(self):
+        spellings = ["8 (926) 765-43-21", "+7 926 765 43 21", "79267654321", "9267654321"]
+        partners = {self.post({"name": "Петров Пётр", "phone": p}).json()["partner_id"] for p in spellings}
+        self.assertEqual(len(partners), 1)
+        self.assertEqual(self.env["res.partner"].search_count([("phone", "=", "+79267654321")]), 1)
+
+    def test_new_customers_skip_the_defaults_of_form_only_fields(self):
+        """Form-only fields (not stored, no compute, no inverse) are discarded by create(); their
+        defaults (account counts the invoice reports) are not computed per new customer."""
+        Partner = self.env["res.partner"]
+        form_only = {name for name, field in Partner._fields.items() if field.default and not (
+            field.store or field.compute or field.inverse or field.related)}
+        self.assertIn("display_invoice_template_pdf_report_id", form_only)
+        requested, default_get = [], type(Partner).default_get
+
+        def spy(model, fields_list):
+            if model._name == "res.partner":
+                requested.extend(fields_list)
+            return default_get(model, fields_list)
+
+        with patch.object(type(Partner), "default_get", spy):
+            answer = self.post({"name": "Новикова Ольга Петровна", "phone": "+79035550011"}).json()
+        self.assertTrue(answer["new_customer"])
+        self.assertIn("lang", requested, "the stored fields' defaults are still Odoo's")
+        self.assertFalse(form_only & set(requested))
+        partner = Partner.browse(answer["partner_id"])
+        self.assertEqual((partner.lastname, partner.firstname, partner.patronymic, partner.phone),
+                         ("Новикова", "Ольга", "Петровна", "+79035550011"))
+        self.assertTrue(partner.lang)
+
+    def test_email_matches_existing_customer(self):
+        customer = self.env["res.partner"].create({"name": "Орлова Анна", "email": "Anna.Orlova@Mail.ru"})
+        answer = self.post({"name": "Анна", "email": "anna.orlova@mail.ru"}).json()
+        self.assertEqual(answer["partner_id"], customer.id)
+        self.assertFalse(answer["new_customer"])
+
+    def test_repeat_window_updates_the_open_request(self):
+        first = self.post({"name": "Кузнецов", "phone": "+79161230000", "message": "Первый вопрос"}).json()
+        second = self.post({"phone": "8 916 123 00 00", "message": "Второй вопрос",
+                            "lines": [{"sku": "DR-L10", "qty": 1, "price": 24990}]}).json()
+        self.assertEqual(second["lead_id"], first["lead_id"])
+        self.assertEqual(second["result"], "updated")
+        lead = self.env["crm.lead"].browse(first["lead_id"])
+        self.assertEqual(lead.ecom_product_id, self.product, "the new request completes the open one")
+        self.assertTrue(lead.message_ids.filtered(lambda m: "Второй вопрос" in (m.body or "")),
+                        "the second request is in the chatter of the first")
+        # outside the window: a new request
+        self.env.cr.execute("UPDATE crm_lead SET create_date = %s WHERE id = %s", [
+            fields.Datetime.now() - timedelta(days=self.env.company.ecom_repeat_window_days + 1), lead.id])
+        lead.invalidate_recordset()
+        third = self.post({"phone": "+79161230000", "message": "Через неделю"}).json()
+        self.assertNotEqual(third["lead_id"], first["lead_id"])
+        self.assertEqual(third["partner_id"], first["partner_id"])
+
+    def test_repeat_buyer_marked(self):
+        customer = self.env["res.partner"].create({"name": "Покупатель", "phone": "+79169990011"})
+        order = self.env["sale.order"].create({"partner_id": customer.id, "order_line": [
+            (0, 0, {"product_id": self.product.id, "product_uom_qty": 1})]})
+        order.action_confirm()
+        answer = self.post({"phone": "89169990011"}).json()
+        self.assertTrue(answer["repeat_customer"])
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertTrue(lead.ecom_repeat_customer)
+        self.assertEqual(lead.ecom_customer_status, "first_purchase")
+
+    def test_email_alias_goes_through_dedup(self):
+        customer = self.env["res.partner"].create({"name": "Белова Ирина", "email": "irina@bk.ru"})
+        existing = self.env["crm.lead"].create({"name": "Открытая", "type": "opportunity", "partner_id": customer.id})
+        lead = self.env["crm.lead"].message_new(
+            {"email_from": "Ирина <IRINA@bk.ru>", "subject": "Ещё вопрос", "body": "<p>Где заказ?</p>"})
+        self.assertEqual(lead, existing, "within the repeat window the mail joins the open request")
+        existing.action_set_lost(lost_reason_id=self.env.ref("ecom_crm.lost_reason_other").id)
+        lead = self.env["crm.lead"].message_new({"email_from": "irina@bk.ru", "subject": "Новый заказ"})
+        self.assertNotEqual(lead, existing)
+        self.assertEqual(lead.partner_id, customer, "a new request, still attached to the customer")
+        self.assertEqual(self.env["ecom.intake.request"].search_count(
+            [("partner_id", "=", customer.id), ("channel", "=", "email")]), 2)
+
+    def test_merge_keeps_everything_and_logs(self):
+        keep = self.env["res.partner"].create({"name": "Иванова Мария", "phone": "+79161110000",
+                                               "email": "maria@mail.ru"})
+        dupe = self.env["res.partner"].create({"name": "Мария Иванова", "email": "maria@mail.ru"})
+        order = self.env["sale.order"].create({"partner_id": dupe.id, "order_line": [
+            (0, 0, {"product_id": self.product.id, "product_uom_qty": 1})]})
+        order.action_confirm()
+        lead = self.env["crm.lead"].create({"name": "Заявка дубля", "partner_id": dupe.id})
+        dupe.message_post(body="Звонила по доставке")
+        wizard = self.env["base.partner.merge.automatic.wizard"].with_context(lang="en_US").create({
+            "partner_ids": [(6, 0, (keep | dupe).ids)], "dst_partner_id": keep.id})
+        dupe_id = dupe.id
+        wizard.action_merge()
+        self.assertFalse(dupe.exists())
+        self.assertEqual(order.partner_id, keep)
+        self.assertEqual(lead.partner_id, keep)
+        self.assertTrue(keep.message_ids.filtered(lambda m: "Звонила по доставке" in (m.body or "")))
+        self.assertTrue(keep.message_ids.filtered(lambda m: f"(ID {dupe_id})" in (m.body or "")),
+                        "the merge is logged on the kept customer")
+        self.assertEqual(keep.ecom_order_count, 1, "the card counts the merged customer's orders")
+        log = keep.message_ids.filtered(lambda m: f"(ID {dupe_id})" in (m.body or ""))[:1].body
+        self.assertIn("1 orders, 1 requests, 0 calls", log, "the chatter says what the merged customer brought")
+
+    def test_merged_customers_numbers_still_find_the_kept_one(self):
+        keep = self.env["res.partner"].create({"name": "Петров Олег", "phone": "+79161110001",
+                                               "email": "oleg@mail.ru"})
+        dupe = self.env["res.partner"].create({"name": "Олег Петров", "phone": "+79162220002",
+                                               "email": "petrov.o@yandex.ru"})
+        self.env["base.partner.merge.automatic.wizard"].create({
+            "partner_ids": [(6, 0, (keep | dupe).ids)], "dst_partner_id": keep.id}).action_merge()
+        for payload in ({"phone": "8 916 222-00-02"}, {"email": "Petrov.O@yandex.ru"}):
+            with self.subTest(payload=payload):
+                answer = self.post(payload).json()
+                self.assertEqual(answer["partner_id"], keep.id, "no new duplicate from the merged customer's details")
+                self.assertFalse(answer["new_customer"])
