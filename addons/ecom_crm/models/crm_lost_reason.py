@@ -4,7 +4,9 @@ from odoo.exceptions import ValidationError
 
 class CrmLostReason(models.Model):
     _inherit = "crm.lost.reason"
+    _order = "sequence, id"
 
+    sequence = fields.Integer(default=10, help="The order of the reasons in the refusal dialog.")
     company_id = fields.Many2one(
         "res.company", "Company", index=True,
         help="Leave empty to share the reason between all companies.")

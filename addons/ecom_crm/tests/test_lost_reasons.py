@@ -174,6 +174,18 @@ class TestReasonLimit(EcomCrmCase):
         with self.assertRaises(ValidationError):
             Reason.create({"name": "Ещё одна для первого", "company_id": self.env.company.id})
 
+    def test_the_dialog_shows_every_reason_in_the_configured_order(self):
+        Reason = self.env["crm.lost.reason"]
+        arch = self.env["crm.lead.lost"].get_view(view_type="form")["arch"]
+        self.assertRegex(arch, r'<field name="lost_reason_id"[^>]*widget="radio"', "a list to pick from, not a search")
+        reasons = Reason.search([])
+        reasons[-1].sequence = 1  # the admin drags «Other» to the top
+        self.assertEqual(Reason.search([])[0], reasons[-1])
+        self.assertEqual(self.env["crm.lead"]._fields["lost_reason_id"].string, "Refusal reason", "one term everywhere")
+        if self.env["res.lang"]._lang_get("ru_RU"):  # loaded (scripts/test loads Russian)
+            menu = self.env.ref("crm.menu_crm_lost_reason").with_context(lang="ru_RU")
+            self.assertEqual(menu.name, "Причины отказа", "crm's menu says what our settings and fields say")
+
     def test_setting(self):
         settings = self.env["res.config.settings"].create({})
         self.assertEqual(settings.ecom_max_lost_reasons, 10)

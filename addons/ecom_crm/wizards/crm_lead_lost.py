@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 class CrmLeadLost(models.TransientModel):
     _inherit = "crm.lead.lost"
 
-    lost_reason_id = fields.Many2one(required=True)
+    lost_reason_id = fields.Many2one(string="Refusal reason", required=True)
     ecom_stage_id = fields.Many2one(
         "crm.stage", "Refusal stage", domain=[("ecom_is_refusal", "=", True)],
         help="Set when the request was dropped into a refusal stage: it goes there once lost.")

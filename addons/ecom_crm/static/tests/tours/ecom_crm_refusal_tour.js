@@ -31,12 +31,11 @@ registry.category("web_tour.tours").add("ecom_crm_refusal_stage", {
             content: "the reason is required: the dialog stays open",
         },
         {
-            trigger: ".modal .o_field_widget[name=lost_reason_id] input",
-            content: "open the list of reasons",
-            run: "click",
+            trigger: ".modal .o_field_widget[name=lost_reason_id] .o_radio_item:eq(9)",
+            content: "every reason is on screen at once, a short list to pick from",
         },
         {
-            trigger: ".modal .o-autocomplete--dropdown-item:first",
+            trigger: ".modal .o_field_widget[name=lost_reason_id] .o_radio_item:first input",
             content: "pick the first reason (whatever the user's language)",
             run: "click",
         },

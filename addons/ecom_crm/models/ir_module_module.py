@@ -1,0 +1,21 @@
+from odoo import models
+from odoo.modules import get_module_path
+from odoo.tools.translate import TranslationImporter, get_po_paths
+
+# records of other modules whose texts ecom_crm changes (one term for one thing: a request is refused
+# with a «refusal reason»): their translations in ecom_crm's files replace those of their module
+RENAMED = {"crm.menu_crm_lost_reason", "crm.crm_lost_reason_action"}
+
+
+class IrModuleModule(models.Model):
+    _inherit = "ir.module.module"
+
+    def _load_module_terms(self, modules, langs, overwrite=False, imported_module=False):
+        super()._load_module_terms(modules, langs, overwrite=overwrite, imported_module=imported_module)
+        if "ecom_crm" not in modules or not get_module_path("ecom_crm"):
+            return
+        importer = TranslationImporter(self.env.cr, verbose=False)
+        for lang in langs:
+            for po_path in get_po_paths("ecom_crm", lang):
+                importer.load_file(po_path, lang, xmlids=RENAMED)
+        importer.save(overwrite=True)
