@@ -19,9 +19,21 @@ for module in os.environ.get("ECOM_MODULES", "ecom_crm,ecom_crm_1c,ecom_crm_scor
     fresh = polib.pofile(buffer.getvalue().decode())
     path = os.path.join(ROOT, "addons", module, "i18n", f"{LANG.split('_')[0]}.po")
     if os.path.exists(path):
-        known = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(path) if e.msgstr}
+        shipped = polib.pofile(path)
+        known = {(e.msgctxt, e.msgid): e.msgstr for e in shipped if e.msgstr}
         for entry in fresh:
             entry.msgstr = known.get((entry.msgctxt, entry.msgid), entry.msgstr)
+        # translations of other modules' records the module renames (an export does not list them)
+        for entry in shipped:
+            foreign = [(where, line) for where, line in entry.occurrences
+                       if where.startswith("model:") and not where.split(":", 2)[2].startswith(f"{module}.")]
+            if foreign and entry.msgstr:
+                same = fresh.find(entry.msgid, msgctxt=entry.msgctxt)
+                if same and same.msgstr == entry.msgstr:
+                    same.occurrences += [where for where in foreign if where not in same.occurrences]
+                else:
+                    fresh.append(polib.POEntry(msgid=entry.msgid, msgstr=entry.msgstr, occurrences=foreign,
+                                               comment=f"module: {module}"))
     os.makedirs(os.path.dirname(path), exist_ok=True)
     fresh.save(path)
     missing = [e.msgid for e in fresh if not e.msgstr]
