@@ -17,9 +17,13 @@ class CrmLead(models.Model):
 
     # what an online store needs to know about a request
     ecom_product_id = fields.Many2one("product.product", "Product of interest", index="btree_not_null")
-    ecom_delivery_street = fields.Char("Delivery address")
-    ecom_delivery_city = fields.Char("Delivery city")
-    ecom_delivery_zip = fields.Char("Delivery zip")
+    # the delivery address starts from the customer's address; the manager changes it if need be
+    ecom_delivery_street = fields.Char(
+        "Delivery address", compute="_compute_ecom_delivery", store=True, readonly=False, precompute=True)
+    ecom_delivery_city = fields.Char(
+        "Delivery city", compute="_compute_ecom_delivery", store=True, readonly=False, precompute=True)
+    ecom_delivery_zip = fields.Char(
+        "Delivery zip", compute="_compute_ecom_delivery", store=True, readonly=False, precompute=True)
     ecom_delivery_date = fields.Datetime("Desired delivery time")
     ecom_name_manual = fields.Boolean(
         "Title typed by hand", copy=False,
@@ -40,7 +44,16 @@ class CrmLead(models.Model):
         "Repeat customer", readonly=True, copy=False, help="The customer had already bought when the request came.")
     ecom_click_id = fields.Char("Click id", readonly=True, copy=False)
     ecom_intake_ids = fields.One2many("ecom.intake.request", "lead_id", "Incoming requests")
+    # the customer's card, as the lead shows it (the current company's figures)
     ecom_customer_status = fields.Selection(related="partner_id.commercial_partner_id.ecom_customer_status")
+    ecom_customer_order_count = fields.Integer(
+        "Customer's orders", related="partner_id.commercial_partner_id.ecom_order_count")
+    ecom_customer_revenue = fields.Float(
+        "Customer's revenue", related="partner_id.commercial_partner_id.ecom_revenue")
+    ecom_customer_last_order = fields.Date(
+        "Customer's last order", related="partner_id.commercial_partner_id.ecom_last_order_date")
+    ecom_customer_currency_id = fields.Many2one(related="partner_id.commercial_partner_id.ecom_currency_id")
+    ecom_intake_count = fields.Integer("Number of incoming requests", compute="_compute_ecom_intake_count")
 
     def init(self):
         super().init()
@@ -63,6 +76,33 @@ class CrmLead(models.Model):
             """)
 
     # ------------------------------------------------------------------ computes
+    @api.depends("partner_id")
+    def _compute_ecom_delivery(self):
+        for lead in self:
+            partner = lead.partner_id
+            if partner and not (lead.ecom_delivery_street or lead.ecom_delivery_city or lead.ecom_delivery_zip):
+                # the customer's delivery address if it has one, else its own (read for all leads at once)
+                address = partner.child_ids.filtered(lambda child: child.type == "delivery")[:1] or partner
+                lead.ecom_delivery_street = address.street
+                lead.ecom_delivery_city = address.city
+                lead.ecom_delivery_zip = address.zip
+
+    def _compute_ecom_intake_count(self):
+        counts = dict(self.env["ecom.intake.request"]._read_group(
+            [("lead_id", "in", self.ids)], ["lead_id"], ["__count"]))
+        for lead in self:
+            lead.ecom_intake_count = counts.get(lead, 0)
+
+    def action_ecom_view_intake(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Incoming requests"),
+            "res_model": "ecom.intake.request",
+            "view_mode": "list,form",
+            "domain": [("lead_id", "=", self.id)],
+        }
+
     @api.depends("ecom_lost_stage_id", "lost_reason_id", "active")
     def _compute_ecom_refusal_phase(self):
         for lead in self:

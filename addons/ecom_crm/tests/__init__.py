@@ -18,3 +18,4 @@ from . import test_calls
 from . import test_assignment
 from . import test_customer_card
 from . import test_access
+from . import test_screens
