@@ -19,6 +19,9 @@ def post_init_hook(env):
         company.ecom_phone_country_id = company.country_id or env.ref("base.ru")
     # the intake API serves every company's sources
     env.ref("ecom_crm.user_intake_api").company_ids = env["res.company"].search([])
+    # the shipped channels in the database's language (utm names are not translatable)
+    for lang in env["res.lang"].get_installed():
+        env["utm.source"]._ecom_localize(lang[0])
     # a store that already sells: every customer's card is computed now, not at the first nightly run
     env["res.partner"]._ecom_refresh_customer_card()
     Lead = env["crm.lead"].with_context(active_test=False)

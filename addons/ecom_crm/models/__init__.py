@@ -16,3 +16,4 @@ from . import ecom_intake_processor
 from . import ecom_call
 from . import ecom_customer_timeline
 from . import ecom_customer_order_stats
+from . import utm_source

@@ -43,6 +43,9 @@ class CrmLead(models.Model):
     ecom_repeat_customer = fields.Boolean(
         "Repeat customer", readonly=True, copy=False, help="The customer had already bought when the request came.")
     ecom_click_id = fields.Char("Click id", readonly=True, copy=False)
+    ecom_quotation_todo = fields.Boolean(
+        "Quotation to make", copy=False, index="btree_not_null",
+        help="The request came with lines: a scheduled action makes its draft quotation.")
     ecom_intake_ids = fields.One2many("ecom.intake.request", "lead_id", "Incoming requests")
     # the customer's card, as the lead shows it (the current company's figures)
     ecom_customer_status = fields.Selection(related="partner_id.commercial_partner_id.ecom_customer_status")
@@ -144,13 +147,15 @@ class CrmLead(models.Model):
 
     @api.model
     def _ecom_format_title(self, product, city, when=None, company=None):
-        """«product, date, city», the date in the store's language (its company's), whoever writes it."""
+        """«product, date, city», the date in the store's language (its company's), whoever writes it;
+        ``product``: a product, or a product's name as a site sent it."""
         if not (product and city):
             return False
         company = company or self.env.company
         env = self.with_context(lang=company.partner_id.lang or self.env.lang).env
         day = fields.Date.context_today(self, when or self.env.cr.now())
-        return f"{product.with_env(env).name}, {format_date(env, day)}, {city}"
+        name = product if isinstance(product, str) else product.with_env(env).name
+        return f"{name}, {format_date(env, day)}, {city}"
 
     # -------------------------------------------------------------- create/write
     @api.model_create_multi
@@ -344,13 +349,15 @@ class CrmLead(models.Model):
             responsible = lead._ecom_responsible()
             if not responsible:
                 continue  # flagged all the same: the «Overdue in stage» filter shows it
-            lead.activity_schedule(
+            # written for the person who acts on it, in their language
+            mine = lead.with_context(lang=responsible.lang or self.env.lang)
+            mine.activity_schedule(
                 "ecom_crm.mail_activity_type_stage_overdue",
                 user_id=responsible.id,
-                summary=_("Over %(hours)s h in «%(stage)s»", hours=lead.stage_id.ecom_time_limit_hours,
-                          stage=lead.stage_id.name),
-                note=escape(_("The request has waited longer than the stage's time limit: move it on or "
-                              "contact the customer.")))
+                summary=mine.env._("Over %(hours)s h in «%(stage)s»", hours=lead.stage_id.ecom_time_limit_hours,
+                                   stage=mine.stage_id.name),
+                note=escape(mine.env._("The request has waited longer than the stage's time limit: move it on or "
+                                       "contact the customer.")))
         return leads
 
     # ------------------------------------------------------------------- intake
@@ -386,11 +393,13 @@ class CrmLead(models.Model):
             activity.activity_type_id == activity_type for activity in lead.activity_ids))
         for lead in waiting:
             responsible = lead._ecom_responsible()
-            if responsible:
-                lead.with_context(mail_activity_quick_update=True).activity_schedule(
+            if responsible:  # in their language
+                mine = lead.with_context(mail_activity_quick_update=True, lang=responsible.lang or self.env.lang)
+                mine.activity_schedule(
                     "ecom_crm.mail_activity_type_unassigned", user_id=responsible.id,
-                    note=escape(_("Every available member of «%(team)s» has reached their maximum of open "
-                                  "requests: assign this one by hand or raise a maximum.", team=lead.team_id.name)))
+                    note=escape(mine.env._("Every available member of «%(team)s» has reached their maximum of open "
+                                           "requests: assign this one by hand or raise a maximum.",
+                                           team=mine.team_id.name)))
 
     @api.model
     def _ecom_open_leads_in_window(self, partners, days=0):

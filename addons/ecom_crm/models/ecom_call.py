@@ -60,9 +60,9 @@ class EcomCall(models.Model):
             call._ecom_log()
         responsible = call.lead_id._ecom_responsible() if event == "missed" and call.lead_id else None
         if responsible:  # the activity shows in their list; no "assigned to you" mail from a webhook
-            call.lead_id.with_context(mail_activity_quick_update=True).activity_schedule(
-                "mail.mail_activity_data_call", user_id=responsible.id,
-                summary=_("Call back %(number)s: missed call", number=call.caller))
+            lead = call.lead_id.with_context(mail_activity_quick_update=True, lang=responsible.lang or self.env.lang)
+            lead.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id,
+                                   summary=lead.env._("Call back %(number)s: missed call", number=call.caller))
         return call
 
     def _ecom_log(self):

@@ -3,12 +3,12 @@ from collections import defaultdict
 
 from markupsafe import Markup, escape
 
-from odoo import _, api, models
+from odoo import Command, api, models
 from odoo.tools import email_normalize as tools_email_normalize
 from odoo.tools import format_amount, formatLang
 from odoo.tools.sql import escape_psql as escape_like
 
-from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_SOURCE_ALIASES, parse_datetime
+from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES, parse_datetime
 from ..tools.phones import normalize_phone_vals
 from ..tools.russian_names import split_russian_name
 
@@ -123,6 +123,12 @@ class EcomIntakeProcessor(models.AbstractModel):
             open_leads[partner] = item  # later requests of this customer join it
         created = self._create_leads(to_create)
         created.filtered(lambda lead: lead.team_id.ecom_assign_by_load and not lead.user_id)._ecom_tell_unassigned()
+        new_items = [item for item in items if "create_index" in item]
+        self._log_origins(created, new_items)
+        if created.filtered("ecom_quotation_todo"):
+            # the quotations of requests with lines are made by a scheduled action right after: creating
+            # sale orders costs more than the rest of a request, and the queue must keep up with the site
+            self.env.ref("ecom_crm.ir_cron_intake_quotations")._trigger()
         # each salesperson follows their new requests (customers' replies reach them), without an
         # email as with Odoo's own assignment: one insert per salesperson, not the per-record
         # auto-subscription of create() (1 ms of CPU and 1 of database per lead)
@@ -157,6 +163,76 @@ class EcomIntakeProcessor(models.AbstractModel):
         return entries
 
     @api.model
+    def _log_origins(self, leads, items):
+        """The chatter of each new lead says where it came from: the request in the journal, how it
+        arrived, its channel and click id (one message create for the batch)."""
+        bodies = {}
+        for item in items:
+            lead, entry = leads[item["create_index"]], item["entry"]
+            env = self.with_context(lang=lead.company_id.partner_id.lang or self.env.lang).env
+            received = dict(env["ecom.intake.request"]._fields["channel"]._description_selection(env))
+            parts = [env._("Request %(number)s received by %(how)s", number=entry.id, how=received[entry.channel])]
+            if entry.source_id:
+                parts.append(env._("from %(origin)s", origin=entry.source_id.name))
+            source, medium, campaign = item["utm"]
+            channel = " / ".join(record.name for record in (source, medium, campaign) if record)
+            if channel:
+                parts.append(env._("channel: %(channel)s", channel=channel))
+            if lead.ecom_click_id:
+                parts.append(env._("click id: %(click)s", click=lead.ecom_click_id))
+            bodies[lead.id] = Markup('<p>%s <a href="#" data-oe-model="ecom.intake.request" data-oe-id="%s">'
+                                     '%s</a></p>') % (", ".join(parts), entry.id, env._("Open the request"))
+        if bodies:
+            leads.browse(list(bodies))._message_log_batch(bodies)
+
+    @api.model
+    def _create_quotations(self, leads):
+        """A request with lines becomes a lead with a draft quotation of those lines, so that the manager
+        confirms an order instead of typing it again: products by reference, barcode or 1C id; a line
+        naming no product of the catalog is kept as described, on the generic product «Item from the
+        site». The lines are the first request's with lines (the journal keeps them). One search for the
+        references, one create for the quotations."""
+        with_lines = []
+        for lead in leads:
+            entry = lead.ecom_intake_ids.sorted("id").filtered(lambda e: (e.data or {}).get("lines"))[:1]
+            if entry:
+                with_lines.append((lead, entry.data["lines"]))
+        if not with_lines:
+            return self.env["sale.order"]
+        Product = self.env["product.product"]
+        skus = {line["sku"] for _lead, lines in with_lines for line in lines if line.get("sku")}
+        by_sku = {}
+        if skus:
+            domain = ["|", ("default_code", "in", list(skus)), ("barcode", "in", list(skus))]
+            if "ecom_1c_id" in Product._fields:
+                domain = ["|", ("ecom_1c_id", "in", list(skus)), *domain]
+            for product in Product.search(domain):
+                for key in (product.default_code, product.barcode, product["ecom_1c_id"] if "ecom_1c_id" in
+                            product._fields else None):
+                    if key in skus:
+                        by_sku.setdefault(key, product)
+        generic = self.env.ref("ecom_crm.product_site_item", raise_if_not_found=False)
+        vals_list = []
+        for lead, request_lines in with_lines:
+            lines = []
+            for line in request_lines:
+                product = by_sku.get(line.get("sku")) or generic
+                if not product:
+                    continue
+                values = {"product_id": product.id, "product_uom_qty": line["qty"], "price_unit": line["price"]}
+                if product == generic or not by_sku.get(line.get("sku")):
+                    values["name"] = line["name"] or line.get("sku") or product.display_name
+                lines.append(Command.create(values))
+            if lines:
+                vals_list.append({"partner_id": lead.partner_id.id, "opportunity_id": lead.id,
+                                  "team_id": lead.team_id.id, "user_id": lead.user_id.id,
+                                  "company_id": lead.company_id.id, "origin": lead.name, "order_line": lines,
+                                  "source_id": lead.source_id.id, "medium_id": lead.medium_id.id,
+                                  "campaign_id": lead.campaign_id.id})
+        return self.env["sale.order"].with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
+            vals_list)
+
+    @api.model
     def _create_leads(self, vals_list):
         """Create new requests whose ``vals`` name their stage (the team's first open one), in order.
 
@@ -189,12 +265,19 @@ class EcomIntakeProcessor(models.AbstractModel):
             utm_source = self._utm_source(data.get("utm_source"))
             if key[3] and not utm_source:
                 utm_source = self.env.ref(f"ecom_crm.utm_source_{CLICK_ID_CHANNELS[key[3]]}")
-            medium = self.env["crm.lead"]._find_or_create_record("utm.medium", data["utm_medium"]) \
-                if data.get("utm_medium") else intake_source.utm_medium_id
+            medium = self._utm_medium(data["utm_medium"]) if data.get("utm_medium") else intake_source.utm_medium_id
             campaign = self.env["crm.lead"]._find_or_create_record("utm.campaign", data["utm_campaign"]) \
                 if data.get("utm_campaign") else self.env["utm.campaign"]
             cache[key] = (utm_source or intake_source.utm_source_id, medium, campaign)
         return cache[key]
+
+    @api.model
+    def _utm_medium(self, name):
+        """The medium a site names: Odoo's or ours for the usual spellings (cpc, organic, email…), else
+        one of that name."""
+        xmlid = UTM_MEDIUM_ALIASES.get(name.strip().lower())
+        medium = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
+        return medium or self.env["crm.lead"]._find_or_create_record("utm.medium", name)
 
     @api.model
     def _utm_source(self, name):
@@ -228,10 +311,20 @@ class EcomIntakeProcessor(models.AbstractModel):
             "ecom_click_id": data.get(click_key) if click_key else False, "ecom_repeat_customer": item["repeat"],
             "team_id": team.id, "company_id": company.id, "stage_id": cache["stage", team].id,
             "ecom_delivery_date": data.get("delivery_date") or False,
+            "ecom_quotation_todo": bool(data.get("lines")),
         }
-        if not self.env["crm.lead"]._ecom_title_from_vals(vals):  # no «product, date, city» title to compose
-            who = data.get("name") or partner.display_name
-            vals["name"] = _("Request from %(who)s", who=who)
+        if not self.env["crm.lead"]._ecom_title_from_vals(vals):  # no product of the catalog to title it
+            # the product as the site names it (its first line), else who sent it
+            named = data.get("product") or next((line["name"] for line in data.get("lines") or [] if line["name"]),
+                                                None)
+            title = named and self.env["crm.lead"]._ecom_format_title(named, vals["ecom_delivery_city"] or vals["city"],
+                                                                       company=company)
+            if title:
+                vals.update(name=title, ecom_name_manual=False)  # a product set later titles it again
+            else:
+                who = data.get("name") or partner.display_name
+                vals["name"] = self.with_context(lang=company.partner_id.lang or self.env.lang).env._(
+                    "Request from %(who)s", who=who)
         if "iap_enrich_done" in self.env["crm.lead"]._fields and (
                 not vals["email_from"] or vals["email_from"].rpartition("@")[2].lower() in MAIL_PROVIDERS):
             # a private customer (no email, or a public mailbox): nothing for Odoo's company
@@ -264,8 +357,11 @@ class EcomIntakeProcessor(models.AbstractModel):
                                        limit=1)
                 if found:
                     return found
-        if data.get("product"):  # the name as written, any case: no wildcard of the sender's
-            return Product.search([("name", "=ilike", escape_like(data["product"]))], limit=1)
+        for name in [data.get("product")] + [line.get("name") for line in data.get("lines") or []]:
+            if name:  # the name as written, any case: no wildcard of the sender's
+                found = Product.search([("name", "=ilike", escape_like(name))], limit=1)
+                if found:
+                    return found
         return Product
 
     @api.model
@@ -287,3 +383,23 @@ class EcomIntakeProcessor(models.AbstractModel):
         if utm_source:
             lines.append(escape(env._("Channel: %(channel)s", channel=utm_source.name)))
         return Markup("<br/>").join(lines) if lines else Markup("")
+
+    @api.model
+    def _cron_create_quotations(self, batch=200, auto_commit=True):
+        """The draft quotations of new requests with lines (see _create_quotations), in batches, each
+        committed, reporting progress."""
+        Lead = self.env["crm.lead"]
+        done = 0
+        while True:
+            leads = Lead.search([("ecom_quotation_todo", "=", True)], limit=batch, order="id")
+            if not leads:
+                break
+            self._create_quotations(leads.filtered(lambda lead: lead.active and not lead.order_ids))
+            leads.write({"ecom_quotation_todo": False})
+            done += len(leads)
+            remaining = Lead.search_count([("ecom_quotation_todo", "=", True)])
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            if auto_commit:
+                self.env.cr.commit()
+        return done
+

@@ -132,6 +132,16 @@ class EcomIntakeRequest(models.Model):
          "A source cannot send the same idempotency key twice."),
     ]
 
+    @api.depends("source_id", "channel", "contact_name", "phone", "email", "create_date")
+    def _compute_display_name(self):
+        """What a person recognises a request by: where it came from, who sent it, when."""
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for entry in self:
+            origin = entry.source_id.name or channels.get(entry.channel, "")
+            who = entry.contact_name or entry.phone or entry.email or ""
+            when = tools.format_datetime(self.env, entry.create_date, dt_format="short") if entry.create_date else ""
+            entry.display_name = " · ".join(part for part in (origin, who, when) if part) or str(entry.id)
+
     @api.model
     @tools.ormcache()
     def _api_user_id(self):

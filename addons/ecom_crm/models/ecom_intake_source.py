@@ -31,7 +31,8 @@ class EcomIntakeSource(models.Model):
         [("website", "Website / CMS plugin"), ("landing", "Landing page form"), ("marketplace", "Marketplace"),
          ("calls", "IP telephony / call tracking"), ("other", "Other")],
         default="website", required=True)
-    utm_source_id = fields.Many2one("utm.source", "Channel", help="Channel of requests that name none.")
+    utm_source_id = fields.Many2one("utm.source", "Channel", help="Channel of requests that name none.",
+                                    domain=[("ecom_store_channel", "=", True)])
     utm_medium_id = fields.Many2one("utm.medium", "Medium")
     team_id = fields.Many2one("crm.team", "Sales team", help="Team receiving this source's requests.")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)

@@ -2,9 +2,10 @@ from odoo import models
 from odoo.modules import get_module_path
 from odoo.tools.translate import TranslationImporter, get_po_paths
 
-# records of other modules whose texts ecom_crm changes (one term for one thing: a request is refused
-# with a «refusal reason»): their translations in ecom_crm's files replace those of their module
-RENAMED = {"crm.menu_crm_lost_reason", "crm.crm_lost_reason_action"}
+# records whose translations in ecom_crm's files replace those already in the database, even on an
+# update: other modules' records ecom_crm renames (one term for one thing: a request is refused with
+# a «refusal reason») and its own whose translation was corrected
+RENAMED = {"crm.menu_crm_lost_reason", "crm.crm_lost_reason_action", "ecom_crm.crm_stage_awaiting_payment"}
 
 
 class IrModuleModule(models.Model):
@@ -18,4 +19,7 @@ class IrModuleModule(models.Model):
         for lang in langs:
             for po_path in get_po_paths("ecom_crm", lang):
                 importer.load_file(po_path, lang, xmlids=RENAMED)
-        importer.save(overwrite=True)
+        importer.save(overwrite=True, force_overwrite=True)  # also over noupdate records (our stages)
+        if self.env["ir.module.module"].search_count([("name", "=", "ecom_crm"), ("state", "=", "installed")]):
+            for lang in langs:  # Russian loaded now: the store's channels take their Russian names
+                self.env["utm.source"]._ecom_localize(lang)

@@ -30,7 +30,7 @@ class TestIntakeApi(IntakeCase):
         self.assertEqual(lead.partner_id.ecom_gender, "female")
         self.assertEqual(lead.phone, "+79165551234")
         self.assertEqual(lead.source_id, self.env.ref("ecom_crm.utm_source_yandex_direct"))
-        self.assertEqual(lead.medium_id.name, "cpc")
+        self.assertEqual(lead.medium_id, self.env.ref("ecom_crm.utm_medium_cpc"), "cpc: Odoo's paid search medium")
         self.assertEqual(lead.campaign_id.name, "Пылесосы")
         self.assertEqual(lead.ecom_click_id, "123456")
         self.assertEqual(lead.ecom_product_id, self.product)
@@ -204,4 +204,64 @@ class TestNotesInTheStoresLanguage(IntakeCase):
         self.assertRegex(note, r"Фильтр × 1,50")
         self.assertRegex(note, r"Сумма: 25\s139,85")
         self.assertRegex(lead.name, r"^Пылесос, беспроводной, \d\d\.\d\d\.\d{4}, Казань$")
+
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestRequestArrivesReady(IntakeCase):
+    """The README's own example, sent by a site: the lead is ready to work on."""
+
+    README = {"name": "Смирнова Ольга Петровна", "phone": "8 (916) 555-12-34", "email": "olga@mail.ru",
+              "message": "Нужен пылесос до пятницы", "city": "Казань",
+              "lines": [{"sku": "NO-SUCH-SKU", "name": "Пылесос Dreame L20", "qty": 1, "price": 24990},
+                        {"sku": "DR-L10", "name": "Dreame L10", "qty": 2, "price": 19990}],
+              "utm_source": "yandex", "utm_medium": "cpc", "yclid": "4827365012"}
+
+    def test_the_readme_example_arrives_ready(self):
+        teamless = self.env["ecom.intake.source"].create({"name": "Сайт без команды"})
+        key = teamless._generate_key()
+        for wait in (True, False):
+            payload = dict(self.README, phone=f"+7916555{1234 + wait}", email=f"olga{wait}@mail.ru",
+                           idempotency_key=f"ready-{wait}")
+            response = self.post(payload, key=key, wait=wait)
+            answer = response.json()
+            self.assertIn("request_id", answer, response.text)
+            if not wait:
+                self.process_queue()
+            self.assertEqual(self.env["ecom.intake.processor"]._cron_create_quotations(auto_commit=False), 1,
+                             "the quotation is made right after, by a scheduled action")
+            entry = self.env["ecom.intake.request"].browse(answer["request_id"])
+            lead = entry.lead_id
+            with self.subTest(wait=wait):
+                self.assertEqual(lead.ecom_product_id, self.product, "the product of interest: the catalog's")
+                self.assertRegex(lead.name, r"^Пылесос Dreame L10, \d\d\.\d\d\.\d{4}, Казань$")
+                self.assertTrue(lead.team_id, "a source without a team gives its requests the company's team")
+                self.assertEqual(lead.medium_id, self.env.ref("ecom_crm.utm_medium_cpc"), "cpc is paid search")
+                self.assertEqual(lead.source_id, self.env.ref("ecom_crm.utm_source_yandex_direct"))
+                marker = f'data-oe-id="{entry.id}"'
+                origin = lead.message_ids.filtered(lambda m, marker=marker: marker in (m.body or ""))
+                self.assertTrue(origin, "the chatter says which request the lead came from")
+                self.assertIn("4827365012", origin.body)
+                quotation = lead.order_ids
+                self.assertEqual(len(quotation), 1, "a draft quotation of the request's lines")
+                self.assertEqual(quotation.state, "draft")
+                self.assertEqual(quotation.order_line.mapped("product_id"),
+                                 self.env.ref("ecom_crm.product_site_item") | self.product)
+                unknown = quotation.order_line.filtered(lambda line: line.product_id != self.product)
+                self.assertEqual((unknown.name, unknown.product_uom_qty, unknown.price_unit),
+                                 ("Пылесос Dreame L20", 1, 24990), "an unknown line kept as described")
+                known = quotation.order_line - unknown
+                self.assertEqual((known.product_uom_qty, known.price_unit), (2, 19990))
+                self.assertEqual(quotation.amount_untaxed, 24990 + 2 * 19990)
+
+    def test_lines_the_catalog_does_not_know_still_title_the_lead(self):
+        answer = self.post({"phone": "+79165559999", "city": "Казань", "lines": [
+            {"sku": "NO-SUCH-SKU", "name": "Пылесос Dreame L20", "qty": 1, "price": 24990}]}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertRegex(lead.name, r"^Пылесос Dreame L20, \d\d\.\d\d\.\d{4}, Казань$",
+                         "titled by the first line's product though the catalog does not know it")
+        self.assertFalse(lead.ecom_product_id)
+        self.assertFalse(lead.ecom_name_manual, "a product set later titles it again")
+        lead.ecom_product_id = self.product
+        self.assertTrue(lead.name.startswith("Пылесос Dreame L10, "))
 

@@ -1,5 +1,6 @@
 """What a manager sees on the lead and the customer: the views and their defaults."""
 
+from freezegun import freeze_time
 from lxml import etree
 
 from odoo.tests import Form, tagged
@@ -58,3 +59,31 @@ class TestScreens(EcomCrmCase):
         self.assertTrue(card.xpath(".//div[hasclass('alert')][@invisible='ecom_order_count']"),
                         "a card with no orders says so")
         self.assertEqual(card.xpath(".//field[@name='ecom_days_since_order']/../@invisible"), ["not ecom_order_count"])
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestWords(EcomCrmCase):
+    def test_an_overdue_task_is_written_in_its_readers_language(self):
+        self.salesman.lang = "ru_RU"
+        lead = self._lead()
+        lead.write({"date_last_stage_update": "2026-11-20 09:00:00"})
+        with freeze_time("2026-11-20 12:00:00"):
+            self.Lead.with_context(lang="en_US")._cron_ecom_stage_time_limits()
+        activity = lead.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("ecom_crm.mail_activity_type_stage_overdue"))
+        self.assertEqual(activity.summary, "Больше 2 ч на этапе «Новая заявка»")
+
+    def test_channels_speak_the_stores_language_and_job_boards_stay_out(self):
+        Source = self.env["utm.source"]
+        Source._ecom_localize("ru_RU")
+        self.assertEqual(self.env.ref("ecom_crm.utm_source_website").name, "Сайт магазина")
+        self.assertEqual(self.env.ref("ecom_crm.utm_medium_cpc").name, "Платный поиск (CPC)")
+        self.env.ref("ecom_crm.utm_source_avito").name = "Авито (объявления)"  # an admin's own name stays
+        Source._ecom_localize("ru_RU")
+        self.assertEqual(self.env.ref("ecom_crm.utm_source_avito").name, "Авито (объявления)")
+        store = Source.search([("ecom_store_channel", "=", True)])
+        self.assertNotIn(self.env.ref("utm.utm_source_monster"), store)
+        self.assertIn(self.env.ref("ecom_crm.utm_source_vk"), store)
+        domain = etree.fromstring(self.Lead.get_view(view_type="form")["arch"]).xpath(
+            "//group[@name='ecom_channel']/field[@name='source_id']/@domain")
+        self.assertEqual(domain, ["[('ecom_store_channel', '=', True)]"])

@@ -33,6 +33,19 @@ KNOWN_FIELDS = set(TEXT_FIELDS) | set(NUMBER_FIELDS) | {"lines", "delivery_date"
 # even when UTM tags were lost on the way
 CLICK_ID_CHANNELS = {"yclid": "yandex_direct", "gclid": "google_ads", "rb_clickid": "vk"}
 CLICK_IDS = tuple(CLICK_ID_CHANNELS)
+# what sites and CMS plugins put in utm_medium, mapped to the media shipped with the addon or Odoo
+UTM_MEDIUM_ALIASES = {
+    "cpc": "ecom_crm.utm_medium_cpc", "ppc": "ecom_crm.utm_medium_cpc", "paid": "ecom_crm.utm_medium_cpc",
+    "paid_search": "ecom_crm.utm_medium_cpc", "context": "ecom_crm.utm_medium_cpc",
+    "organic": "ecom_crm.utm_medium_organic", "seo": "ecom_crm.utm_medium_organic",
+    "social": "ecom_crm.utm_medium_social", "smm": "ecom_crm.utm_medium_social", "social_network":
+    "ecom_crm.utm_medium_social", "classifieds": "ecom_crm.utm_medium_classifieds",
+    "marketplace": "ecom_crm.utm_medium_marketplace", "email": "utm.utm_medium_email",
+    "e-mail": "utm.utm_medium_email", "newsletter": "utm.utm_medium_email", "banner": "utm.utm_medium_banner",
+    "display": "utm.utm_medium_banner", "cpm": "utm.utm_medium_banner", "phone": "utm.utm_medium_phone",
+    "direct": "utm.utm_medium_direct", "none": "utm.utm_medium_direct", "website": "utm.utm_medium_website",
+    "referral": "utm.utm_medium_website",
+}
 # what sites and CMS plugins put in utm_source, mapped to the channels shipped with the addon
 UTM_SOURCE_ALIASES = {
     "yandex": "yandex_direct", "yandex_direct": "yandex_direct", "yandex-direct": "yandex_direct",

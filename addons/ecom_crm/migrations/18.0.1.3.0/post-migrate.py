@@ -23,3 +23,5 @@ def migrate(cr, version):
          WHERE s.id = c.source_id AND c.company_id IS NULL
     """)
     env["res.partner"]._ecom_refresh_customer_card()
+    for lang, _name in env["res.lang"].get_installed():  # the shipped channels in the database's language
+        env["utm.source"]._ecom_localize(lang)
