@@ -87,3 +87,26 @@ class TestWords(EcomCrmCase):
         domain = etree.fromstring(self.Lead.get_view(view_type="form")["arch"]).xpath(
             "//group[@name='ecom_channel']/field[@name='source_id']/@domain")
         self.assertEqual(domain, ["[('ecom_store_channel', '=', True)]"])
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestWhereThingsAre(EcomCrmCase):
+    def test_stages_menu_for_crm_administrators_without_developer_mode(self):
+        menu = self.env.ref("crm.menu_crm_lead_stage_act")
+        visible = self.env["ir.ui.menu"].with_user(self.sales_manager)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids())
+
+    def test_new_salespeople_land_on_their_pipeline(self):
+        self.assertEqual(self.salesman.action_id.id, self.env.ref("crm.crm_lead_action_pipeline").id)
+        chosen = self.env.ref("base.action_res_users")
+        other = self.env["res.users"].create({
+            "name": "Своя стартовая", "login": "own_home", "action_id": chosen.id,
+            "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_salesman").ids)]})
+        self.assertEqual(other.action_id.id, chosen.id, "a home action given is kept")
+
+    def test_empty_lists_explain_themselves_and_a_request_has_a_name(self):
+        self.assertIn("/ecom_crm/api/v1/calls", str(self.env.ref("ecom_crm.ecom_call_action").help))
+        source = self.env["ecom.intake.source"].create({"name": "Сайт"})
+        entry = self.env["ecom.intake.request"]._journal({"phone": "+79160001111", "name": "Иванова Анна"}, source)
+        self.assertRegex(entry.display_name, r"^Сайт · Иванова Анна · ")
