@@ -5,7 +5,8 @@ from odoo.tools.translate import TranslationImporter, get_po_paths
 # records whose translations in ecom_crm's files replace those already in the database, even on an
 # update: other modules' records ecom_crm renames (one term for one thing: a request is refused with
 # a «refusal reason») and its own whose translation was corrected
-RENAMED = {"crm.menu_crm_lost_reason", "crm.crm_lost_reason_action", "ecom_crm.crm_stage_awaiting_payment"}
+RENAMED = {"crm.menu_crm_lost_reason", "crm.crm_lost_reason_action", "ecom_crm.field_crm_lead__lost_reason_id",
+           "ecom_crm.field_crm_lead_lost__lost_reason_id", "ecom_crm.crm_stage_awaiting_payment"}
 
 
 class IrModuleModule(models.Model):

@@ -185,6 +185,9 @@ class TestReasonLimit(EcomCrmCase):
         if self.env["res.lang"]._lang_get("ru_RU"):  # loaded (scripts/test loads Russian)
             menu = self.env.ref("crm.menu_crm_lost_reason").with_context(lang="ru_RU")
             self.assertEqual(menu.name, "Причины отказа", "crm's menu says what our settings and fields say")
+            for model in ("crm.lead", "crm.lead.lost"):
+                label = self.env[model].with_context(lang="ru_RU").fields_get(["lost_reason_id"])
+                self.assertEqual(label["lost_reason_id"]["string"], "Причина отказа", model)
 
     def test_setting(self):
         settings = self.env["res.config.settings"].create({})
