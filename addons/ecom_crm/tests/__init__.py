@@ -2,6 +2,7 @@ from . import test_res_partner
 from . import test_russian_names
 from . import test_install_data
 from . import test_demo_store
+from . import test_demo_distributions
 from . import test_i18n
 from . import test_lost_reasons
 from . import test_stage_gating

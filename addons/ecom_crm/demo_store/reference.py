@@ -1,0 +1,138 @@
+"""The demo store's reference data, through the ORM: the company, the sales team and its managers,
+the catalog, the request channels, the pipeline's stages and refusal reasons.
+
+It is small and must obey every business rule, so it is created (or found again, when the
+generator runs a second time) with the ORM; the bulk SQL of :mod:`.sql` only refers to its ids.
+Whatever the SQL writes that the ORM would have computed from it is asked of the ORM here too.
+"""
+
+from . import data
+
+STAGES = ("new_request", "first_contact", "deciding", "awaiting_payment", "sold")
+LOST_REASONS = ("too_expensive", "out_of_stock", "delivery", "no_answer", "changed_mind", "bought_elsewhere",
+                "payment_method", "refused_at_delivery", "duplicate_spam", "other")
+TEAM_NAME = "Интернет-магазин"
+
+
+def setup_company(env, russia):
+    """The current company sells in Russia, in roubles when no accounting entry forbids the change."""
+    company = env.company
+    vals = {}
+    if company.country_id != russia:
+        vals["country_id"] = russia.id
+    rub = env.ref("base.RUB")
+    if company.currency_id != rub and not env["account.move.line"].sudo().search_count(
+            [("company_id", "=", company.id)], limit=1):
+        rub.active = True
+        vals["currency_id"] = rub.id
+    if company.name == "My Company":
+        vals["name"] = "Интернет-магазин «Домашний»"
+    if vals:
+        company.write(vals)
+    return company
+
+
+def demo_lang(env):
+    """(code, id) of the customers' language: Russian when loaded."""
+    lang = env["res.lang"]._lang_get("ru_RU") or env["res.lang"]._lang_get("en_US")
+    return lang.code, lang.id
+
+
+def setup_team(env, company):
+    team = env["crm.team"].search([("name", "=", TEAM_NAME)], limit=1)
+    if not team:
+        team = env["crm.team"].create({
+            "name": TEAM_NAME, "use_leads": True, "use_opportunities": True, "company_id": company.id,
+        })
+    return team
+
+
+def setup_managers(env, team, company, lang, n_managers):
+    """The team's salespeople (``manager<n>@demo-store.ru``), and the administrator: ids of the users
+    the customers and requests are assigned to."""
+    users = env["res.users"].with_context(no_reset_password=True)
+    salesman = env.ref("sales_team.group_sale_salesman")
+    managers = users.browse()
+    for idx, (last, first, patronymic) in enumerate(data.MANAGER_NAMES[:n_managers], start=1):
+        login = f"manager{idx}@demo-store.ru"
+        user = users.search([("login", "=", login)], limit=1)
+        if not user:
+            user = users.create({
+                "login": login, "email": login, "lastname": last, "firstname": first,
+                "patronymic": patronymic, "lang": lang, "tz": "Europe/Moscow",
+                "groups_id": [(6, 0, [env.ref("base.group_user").id, salesman.id])],
+                "company_id": company.id, "company_ids": [(6, 0, [company.id])],
+            })
+        managers |= user
+    # the person who opens the demo (admin) works requests too, so that «My pipeline» is not empty
+    admin = env.ref("base.user_admin", raise_if_not_found=False)
+    if admin and admin.active:
+        managers = admin | managers
+    team.member_ids = [(4, uid) for uid in managers.ids]
+    return managers.ids
+
+
+def setup_catalog(env, plan):
+    """Create the categories and products of ``plan`` (:func:`.distributions.catalog_plan`) that do not
+    exist yet; existing ones are found by their ``DEMO-`` code and keep their price.
+
+    Returns, in catalog order, ``(variant id, order line description, price, variant name)``.
+    """
+    Category = env["product.category"]
+    Template = env["product.template"]
+    known = {t.default_code: t for t in Template.search([("default_code", "=like", "DEMO-%")])}
+    parents = {}
+    products = []
+    for cat_name, parent_name, vals_list in plan:
+        if parent_name not in parents:
+            parents[parent_name] = (Category.search([("name", "=", parent_name), ("parent_id", "=", False)], limit=1)
+                                    or Category.create({"name": parent_name}))
+        parent = parents[parent_name]
+        categ = (Category.search([("name", "=", cat_name), ("parent_id", "=", parent.id)], limit=1)
+                 or Category.create({"name": cat_name, "parent_id": parent.id}))
+        missing = [dict(vals, categ_id=categ.id) for vals in vals_list if vals["default_code"] not in known]
+        if missing:
+            known.update({t.default_code: t for t in Template.create(missing)})
+        for vals in vals_list:
+            tmpl = known[vals["default_code"]]
+            variant = tmpl.product_variant_id
+            products.append((variant.id, variant.get_product_multiline_description_sale(), tmpl.list_price,
+                             variant.name))
+    return products
+
+
+def setup_channels(env):
+    """``(source id, medium id, weight, campaign ids)`` of each request channel of :data:`data.CHANNELS`."""
+    Campaign = env["utm.campaign"]
+    channels = []
+    for source_xmlid, medium_xmlid, weight, campaigns in data.CHANNELS:
+        campaign_ids = []
+        for name in campaigns:
+            campaign = Campaign.search([("name", "=", name)], limit=1) or Campaign.create({"name": name})
+            campaign_ids.append(campaign.id)
+        channels.append((env.ref(source_xmlid).id, env.ref(medium_xmlid).id, weight, campaign_ids))
+    return channels
+
+
+def stage_ids(env):
+    """The store pipeline's stages, in order (the won stage last)."""
+    return [env.ref(f"ecom_crm.crm_stage_{xmlid}").id for xmlid in STAGES]
+
+
+def lost_reason_ids(env):
+    return {xmlid: env.ref(f"ecom_crm.lost_reason_{xmlid}").id for xmlid in LOST_REASONS}
+
+
+def delivered_method(env, product_id):
+    """How Odoo counts what was delivered of the demo products' order lines: by hand with Sales
+    alone, by stock moves with Inventory installed. Asked of the ORM, not assumed."""
+    return env["sale.order.line"].new({"product_id": product_id}).qty_delivered_method
+
+
+def generic_email_domains(env, domains):
+    """Which of ``domains`` are public mailboxes: there a request's ``email_domain_criterion`` (crm's
+    duplicate detection) is the whole address, elsewhere the ``@domain``. Asked of the ORM, which
+    knows the list of mail providers, not assumed."""
+    Lead = env["crm.lead"]
+    return [not (Lead.new({"email_from": f"x@{domain}"}).email_domain_criterion or "").startswith("@")
+            for domain in domains]

@@ -1,0 +1,279 @@
+"""The set-based SQL that generates a chunk of customers with their orders and requests.
+
+Each function returns the ``odoo.tools.SQL`` of one step for the parameters ``p`` of the run
+(:meth:`.generator.DemoStoreGenerator._params`: reference ids, the distributions' numbers, the
+static lists as arrays) and the chunk (``start``, ``stop``: 1-based numbers of its customers).
+The steps run in this order, each reading the temporary tables of the previous ones:
+
+1. :func:`customers`: who the chunk's customers are and how they behave (``demo_customer``);
+2. :func:`partners`: their ``res_partner`` rows;
+3. :func:`orders_tmp`, :func:`lines_tmp`: their orders and order lines, with seasonality, churn
+   and category affinity (``demo_order``, ``demo_line``);
+4. :func:`orders`, :func:`order_lines`: the ``sale_order`` and ``sale_order_line`` rows;
+5. :func:`leads`, :func:`link_orders`: their requests in ``crm_lead``, the won ones linked to the
+   customer's first order.
+
+Every draw is PostgreSQL's ``random()``, seeded once per run: the order in which the queries
+call it is part of the data a seed gives.  Stored computed columns are written as the ORM
+computes them (the tests recompute a sample through the ORM and compare).
+"""
+
+from odoo.tools import SQL
+
+TEMP_TABLES = SQL("demo_customer, demo_order, demo_line")
+
+
+def drop_temp_tables():
+    return SQL("DROP TABLE IF EXISTS %s", TEMP_TABLES)
+
+
+def array_lengths(p):
+    """Lengths of the arrays the SQL picks from at random, as parameters of their own."""
+    return {
+        "n_sur": len(p["sur_m"]), "n_first": len(p["first_m"]), "n_patr": len(p["patr_m"]),
+        "dpool": len(p["domain_pool"]), "cpool": len(p["city_pool"]), "n_streets": len(p["streets"]),
+        "chpool": len(p["ch_pool"]),
+    }
+
+
+def customers(p):
+    """``demo_customer``: the chunk's customers, their buyer kind, number of orders, manager,
+    favourite category and the quantiles of the history between their first and last orders."""
+    return SQL("""
+        CREATE TEMP TABLE demo_customer AS
+        SELECT nextval('res_partner_id_seq') AS id, g AS seq, b.female, b.si, b.fi, b.pi, b.ci, b.seg,
+               b.q_first,
+               CASE WHEN b.seg >= 3 AND b.churn_r < %(churn)s AND b.q_first < %(q_churn)s
+                    THEN b.q_first + (%(q_churn)s - b.q_first) * b.churn_r / %(churn)s
+                    ELSE 1.0 END AS q_last,
+               CASE b.seg WHEN 1 THEN 0 WHEN 2 THEN 1
+                    WHEN 3 THEN 2 + floor(-ln(1 - random()) * %(a)s)
+                    ELSE 6 + floor(-ln(1 - random()) * 3 * %(a)s) END::int AS n_orders,
+               (%(managers)s::int[])[1 + floor(random() * %(n_managers)s)::int] AS user_id,
+               1 + floor(random() * %(n_cats)s)::int AS fav_cat,
+               random() < 0.75 AS has_email, random() < 0.97 AS has_phone,
+               (%(domain_pool)s::int[])[1 + floor(random() * %(dpool)s)::int] AS di,
+               floor(random() * 1000)::int AS num
+          FROM generate_series(%(start)s, %(stop)s) g,
+               LATERAL (SELECT random() < 0.56 AS female,
+                               1 + floor(random() * %(n_sur)s)::int AS si,
+                               1 + floor(random() * %(n_first)s)::int AS fi,
+                               1 + floor(random() * %(n_patr)s)::int AS pi,
+                               (%(city_pool)s::int[])[1 + floor(random() * %(cpool)s)::int] AS ci,
+                               random() AS seg_r, random() AS churn_r,
+                               random() * 0.999 AS q_first, g AS anchor) b0,
+               LATERAL (SELECT b0.*, CASE WHEN b0.seg_r < %(seg1)s THEN 1 WHEN b0.seg_r < %(seg2)s THEN 2
+                                          WHEN b0.seg_r < %(seg3)s THEN 3 ELSE 4 END AS seg) b
+    """, **p)
+
+
+def partners(p):
+    """The customers' ``res_partner`` rows: Russian names in the customer's gender, an e-mail built
+    from the transliterated name, a mobile number, an address in a city drawn by population."""
+    sanitized_col = SQL(", phone_sanitized") if p["has_sanitized"] else SQL("")
+    sanitized_val = SQL(", c.phone") if p["has_sanitized"] else SQL("")
+    return SQL("""
+        WITH c AS (
+            SELECT c.*,
+                   CASE WHEN c.female THEN (%(sur_f)s::text[])[c.si] ELSE (%(sur_m)s::text[])[c.si] END AS last,
+                   CASE WHEN c.female THEN (%(first_f)s::text[])[c.fi]
+                        ELSE (%(first_m)s::text[])[c.fi] END AS first,
+                   CASE WHEN c.female THEN (%(patr_f)s::text[])[c.pi]
+                        ELSE (%(patr_m)s::text[])[c.pi] END AS patr,
+                   CASE WHEN c.has_email THEN
+                       (CASE WHEN c.female THEN (%(first_f_lat)s::text[])[c.fi]
+                             ELSE (%(first_m_lat)s::text[])[c.fi] END)
+                       || '.' || (CASE WHEN c.female THEN (%(sur_lat_f)s::text[])[c.si]
+                                       ELSE (%(sur_lat)s::text[])[c.si] END)
+                       || c.num::text || '@' || (%(domains)s::text[])[c.di] END AS email,
+                   CASE WHEN c.has_phone
+                        THEN '+79' || lpad(mod(c.id::bigint * 982451653 + 104729, 1000000000)::text, 9, '0')
+                   END AS phone,
+                   (%(season)s::date[])[1 + floor(c.q_first * %(n_season)s)::int]
+                       + make_interval(hours => 8 + floor(random() * 14)::int,
+                                       mins => floor(random() * 60)::int) AS created
+              FROM demo_customer c
+        )
+        INSERT INTO res_partner (id, name, complete_name, lastname, firstname, patronymic, email,
+               email_normalized, phone, street, city, zip, country_id, lang, tz, type, is_company,
+               active, commercial_partner_id, partner_share, customer_rank, supplier_rank, user_id,
+               color, message_bounce, invoice_warn, sale_warn, autopost_bills, ecom_gender, ecom_phone_invalid,
+               create_date, write_date, create_uid, write_uid %(sanitized_col)s)
+        SELECT c.id, concat_ws(' ', c.last, c.first, c.patr), concat_ws(' ', c.last, c.first, c.patr),
+               c.last, c.first, c.patr, c.email, lower(c.email), c.phone,
+               (%(streets)s::text[])[1 + floor(random() * %(n_streets)s)::int] || ', д. '
+                   || (1 + floor(random() * 120))::text || ', кв. ' || (1 + floor(random() * 300))::text,
+               (%(city_names)s::text[])[c.ci],
+               ((%(city_zip)s::int[])[c.ci] + floor(random() * (%(city_zips)s::int[])[c.ci]))::text,
+               %(country)s, %(lang)s, 'Europe/Moscow', 'contact', false, true, c.id, true,
+               CASE WHEN c.n_orders > 0 THEN 1 ELSE 0 END, 0,
+               CASE WHEN c.n_orders > 0 THEN c.user_id END,
+               0, 0, 'no-message', 'no-message', 'ask',
+               CASE WHEN c.female THEN 'female' ELSE 'male' END, false,
+               c.created, c.created, %(uid)s, %(uid)s %(sanitized_val)s
+          FROM c
+    """, **p, sanitized_col=sanitized_col, sanitized_val=sanitized_val)
+
+
+def orders_tmp(p):
+    """``demo_order``: each customer's orders, the first at the customer's first quantile, the others
+    between it and the last (seasonal days); the last three days' orders may still be quotations."""
+    return SQL("""
+        CREATE TEMP TABLE demo_order AS
+        SELECT nextval('sale_order_id_seq') AS id, o.partner_id, o.user_id, o.fav_cat, o.k,
+               o.date_order, 1 + least(%(max_extra_lines)s, floor(-ln(1 - random()) * %(tail)s))::int AS n_lines,
+               CASE WHEN o.date_order > %(now)s::timestamp - interval '3 days'
+                    THEN (ARRAY['draft', 'sent', 'sale', 'sale'])[1 + floor(random() * 4)::int]
+                    WHEN random() < 0.07 THEN 'cancel' ELSE 'sale' END AS state
+          FROM (SELECT c.id AS partner_id, c.user_id, c.fav_cat, k,
+                       (%(season)s::date[])[1 + floor(
+                            CASE WHEN k = 1 THEN c.q_first
+                                 ELSE c.q_first + random() * (c.q_last - c.q_first) END
+                            * %(n_season)s)::int]
+                         + make_interval(hours => 8 + floor(random() * 14)::int,
+                                         mins => floor(random() * 60)::int) AS date_order
+                  FROM demo_customer c, LATERAL generate_series(1, c.n_orders) k) o
+    """, **p)
+
+
+def lines_tmp(p):
+    """``demo_line``: an order's lines, most from the customer's favourite category (``affinity``),
+    the others from the whole catalog, skewed towards its first products."""
+    return SQL("""
+        CREATE TEMP TABLE demo_line AS
+        SELECT o.id AS order_id, ln AS seq, x.pidx,
+               (%(prod_ids)s::int[])[x.pidx] AS product_id, (%(prod_names)s::text[])[x.pidx] AS name,
+               (%(prod_prices)s::numeric[])[x.pidx] AS price,
+               (CASE WHEN x.q < 0.8 THEN 1 WHEN x.q < 0.95 THEN 2 ELSE 3 END)::numeric AS qty
+          FROM demo_order o, LATERAL generate_series(1, o.n_lines) ln,
+               LATERAL (SELECT CASE WHEN random() < %(affinity)s
+                                    THEN (%(cat_start)s::int[])[o.fav_cat]
+                                         + floor(random() * (%(cat_len)s::int[])[o.fav_cat])::int
+                                    ELSE 1 + floor(%(n_products)s * random() ^ 2)::int END AS pidx,
+                               random() AS q, ln AS anchor) x
+    """, **p)
+
+
+def orders(p):
+    """The ``sale_order`` rows, their amounts summed from their lines (no taxes)."""
+    return SQL("""
+        INSERT INTO sale_order (id, name, partner_id, partner_invoice_id, partner_shipping_id, date_order,
+               state, company_id, currency_id, currency_rate, user_id, team_id, amount_untaxed, amount_tax,
+               amount_total, invoice_status, require_signature, require_payment, prepayment_percent,
+               locked, create_date, write_date, create_uid, write_uid)
+        SELECT o.id, 'S' || lpad(o.id::text, 5, '0'), o.partner_id, o.partner_id, o.partner_id, o.date_order,
+               o.state, %(company)s, %(currency)s, 1.0, o.user_id, %(team)s, t.total, 0, t.total,
+               CASE WHEN o.state = 'sale' THEN 'to invoice' ELSE 'no' END, false, false, 1.0,
+               false, o.date_order, o.date_order, %(uid)s, %(uid)s
+          FROM demo_order o
+          JOIN (SELECT order_id, sum(price * qty) AS total FROM demo_line GROUP BY order_id) t
+            ON t.order_id = o.id
+    """, **p)
+
+
+def order_lines(p):
+    """The ``sale_order_line`` rows, to invoice when their order is confirmed."""
+    return SQL("""
+        INSERT INTO sale_order_line (order_id, sequence, product_id, name, product_uom_qty, product_uom,
+               price_unit, discount, price_subtotal, price_tax, price_total, price_reduce_taxexcl,
+               price_reduce_taxinc, qty_delivered, qty_delivered_method, qty_invoiced, qty_to_invoice,
+               untaxed_amount_invoiced, untaxed_amount_to_invoice, invoice_status, customer_lead,
+               state, company_id, currency_id, order_partner_id, salesman_id, product_packaging_qty,
+               create_date, write_date, create_uid, write_uid)
+        SELECT l.order_id, 10 * l.seq, l.product_id, l.name, l.qty, %(uom)s, l.price, 0, l.price * l.qty, 0,
+               l.price * l.qty, l.price, l.price, 0, %(delivered_method)s, 0,
+               CASE WHEN o.state = 'sale' THEN l.qty ELSE 0 END, 0,
+               CASE WHEN o.state = 'sale' THEN l.price * l.qty ELSE 0 END,
+               CASE WHEN o.state = 'sale' THEN 'to invoice' ELSE 'no' END, 0,
+               o.state, %(company)s, %(currency)s, o.partner_id, o.user_id, 0,
+               o.date_order, o.date_order, %(uid)s, %(uid)s
+          FROM demo_line l JOIN demo_order o ON o.id = l.order_id
+    """, **p)
+
+
+def leads(p):
+    """Requests from every channel: recent ones open in every stage, older ones won or lost."""
+    r = p["r"]
+    return SQL("""
+        WITH c AS (
+            SELECT c.id, c.seq, c.n_orders, c.user_id, c.fav_cat, c.q_first,
+                   p.name AS pname, p.email, p.phone, p.city, p.zip, p.street, p.create_date,
+                   (%(ch_pool)s::int[])[1 + floor(random() * %(chpool)s)::int] AS ch,
+                   (%(cat_start)s::int[])[c.fav_cat] + floor(random() * (%(cat_len)s::int[])[c.fav_cat])::int
+                       AS pidx,
+                   random() AS r1, random() AS r2, random() AS r3
+              FROM demo_customer c JOIN res_partner p ON p.id = c.id
+             WHERE random() < %(lead_share)s * CASE WHEN c.n_orders = 0 THEN 1.6 ELSE 0.75 END
+        ), l AS (
+            SELECT c.*,
+                   CASE WHEN c.q_first >= %(q_recent)s THEN
+                            CASE WHEN c.r1 < 0.30 THEN 1 WHEN c.r1 < 0.52 THEN 2 WHEN c.r1 < 0.72 THEN 3
+                                 WHEN c.r1 < 0.86 THEN 4 WHEN c.r1 < 0.93 THEN 5 ELSE -3 END
+                        WHEN c.n_orders > 0 THEN 5
+                        ELSE -(1 + floor(c.r1 * 4)::int) END AS st,
+                   (%(prod_titles)s::text[])[c.pidx] AS product, (%(prod_prices)s::numeric[])[c.pidx] AS price,
+                   (%(prod_ids)s::int[])[c.pidx] AS product_id,
+                   (string_to_array((%(ch_campaigns)s::text[])[c.ch], ','))::int[] AS campaigns
+              FROM c
+        ), m AS (
+            SELECT l.*, (%(stages)s::int[])[abs(l.st)] AS stage_id, l.st < 0 AS lost,
+                   l.create_date + make_interval(days => 1 + floor(l.r2 * 9)::int) AS closed,
+                   CASE WHEN l.st > 0 THEN NULL
+                        WHEN l.st = -4 AND l.r3 < 0.6 THEN %(r_refused)s
+                        ELSE (ARRAY[%(r_expensive)s, %(r_expensive)s, %(r_stock)s, %(r_delivery)s,
+                                    %(r_no_answer)s, %(r_no_answer)s, %(r_no_answer)s, %(r_changed)s,
+                                    %(r_elsewhere)s, %(r_elsewhere)s, %(r_payment)s, %(r_spam)s,
+                                    %(r_other)s])[1 + floor(l.r3 * 13)::int] END AS reason
+              FROM l
+        )
+        INSERT INTO crm_lead (name, type, active, partner_id, contact_name, email_from, email_normalized,
+               email_state, email_domain_criterion, phone, phone_sanitized, phone_state, street, city, zip,
+               country_id, lang_id, stage_id, user_id, team_id, company_id, priority, color, probability,
+               automated_probability, expected_revenue, prorated_revenue, recurring_revenue,
+               recurring_revenue_monthly, recurring_revenue_monthly_prorated, recurring_revenue_prorated,
+               lost_reason_id, date_open, date_last_stage_update, date_closed, day_open, day_close,
+               source_id, medium_id, campaign_id, message_bounce, ecom_product_id, ecom_delivery_city,
+               ecom_delivery_zip, ecom_delivery_street, ecom_delivery_date, ecom_name_manual, ecom_overdue,
+               ecom_lost_stage_id, ecom_refusal_phase,
+               create_date, write_date, create_uid, write_uid)
+        SELECT m.product || ', ' || to_char(m.create_date, 'DD.MM.YYYY') || ', ' || m.city, 'opportunity',
+               NOT m.lost, m.id, m.pname, m.email, lower(m.email),
+               CASE WHEN m.email IS NOT NULL THEN 'correct' END,
+               CASE WHEN m.email IS NULL THEN NULL
+                    WHEN (%(domain_generic)s::bool[])[array_position(%(domains)s::text[],
+                                                                     split_part(m.email, '@', 2))]
+                    THEN lower(m.email) ELSE '@' || split_part(m.email, '@', 2) END,
+               m.phone, m.phone, CASE WHEN m.phone IS NOT NULL THEN 'correct' END,
+               m.street, m.city, m.zip, %(country)s, %(lang_id)s, m.stage_id, m.user_id, %(team)s,
+               %(company)s, CASE WHEN m.r2 < 0.15 THEN '2' WHEN m.r2 < 0.45 THEN '1' ELSE '0' END, 0,
+               CASE WHEN m.lost THEN 0 WHEN m.st = 5 THEN 100 ELSE 10 + 20 * (m.st - 1) END,
+               CASE WHEN m.lost THEN 0 WHEN m.st = 5 THEN 100 ELSE 10 + 20 * (m.st - 1) END,
+               m.price, CASE WHEN m.lost THEN 0 WHEN m.st = 5 THEN m.price
+                             ELSE round(m.price * (10 + 20 * (m.st - 1)) / 100.0, 2) END,
+               0, 0, 0, 0,
+               m.reason, m.create_date, CASE WHEN m.st IN (1, -1) THEN m.create_date ELSE m.closed END,
+               CASE WHEN m.lost OR m.st = 5 THEN m.closed END, 0,
+               CASE WHEN m.lost OR m.st = 5 THEN extract(day FROM m.closed - m.create_date) END,
+               (%(ch_source)s::int[])[m.ch], (%(ch_medium)s::int[])[m.ch],
+               m.campaigns[1 + floor(m.r3 * coalesce(array_length(m.campaigns, 1), 0))::int],
+               0, m.product_id, m.city, m.zip, CASE WHEN m.st >= 4 OR m.st = -4 THEN m.street END,
+               CASE WHEN m.st >= 4 OR m.st = -4 THEN m.closed END, false, false,
+               CASE WHEN m.lost THEN m.stage_id END,
+               CASE WHEN NOT m.lost THEN NULL
+                    WHEN m.st = -4 OR m.reason = %(r_refused)s THEN 'late' ELSE 'early' END,
+               m.create_date, GREATEST(m.create_date, m.closed), %(uid)s, %(uid)s
+          FROM m
+    """, **p,
+        r_refused=r["refused_at_delivery"], r_expensive=r["too_expensive"], r_stock=r["out_of_stock"],
+        r_delivery=r["delivery"], r_no_answer=r["no_answer"], r_changed=r["changed_mind"],
+        r_elsewhere=r["bought_elsewhere"], r_payment=r["payment_method"], r_spam=r["duplicate_spam"],
+        r_other=r["other"])
+
+
+def link_orders():
+    """The won request led to the customer's first order."""
+    return SQL("""
+        UPDATE sale_order so SET opportunity_id = l.id
+          FROM crm_lead l JOIN demo_order o ON o.partner_id = l.partner_id AND o.k = 1
+         WHERE so.id = o.id AND l.probability = 100 AND l.active
+    """)
