@@ -29,6 +29,9 @@ def setup_company(env, russia):
         vals["name"] = "Интернет-магазин «Домашний»"
     if vals:
         company.write(vals)
+    # the store works in Moscow time and in Russian (its texts, titles and notes take its language)
+    lang = demo_lang(env)[0]
+    company.partner_id.write({"tz": "Europe/Moscow", "lang": lang})
     return company
 
 
@@ -44,6 +47,7 @@ def setup_team(env, company):
         team = env["crm.team"].create({
             "name": TEAM_NAME, "use_leads": True, "use_opportunities": True, "company_id": company.id,
         })
+    team.ecom_assign_by_load = True  # new requests land with a salesperson, by load
     return team
 
 
@@ -64,9 +68,14 @@ def setup_managers(env, team, company, lang, n_managers):
                 "company_id": company.id, "company_ids": [(6, 0, [company.id])],
             })
         managers |= user
-    # the person who opens the demo (admin) works requests too, so that «My pipeline» is not empty
+    # the person who opens the demo (admin) is the store's owner, in Moscow, and works requests too,
+    # so that «My pipeline» is not empty
     admin = env.ref("base.user_admin", raise_if_not_found=False)
     if admin and admin.active:
+        vals = {"tz": "Europe/Moscow", "lang": lang}
+        if admin.name in ("Administrator", "Mitchell Admin"):
+            vals.update(lastname=data.OWNER_NAME[0], firstname=data.OWNER_NAME[1], patronymic=data.OWNER_NAME[2])
+        admin.write(vals)
         managers = admin | managers
     team.member_ids = [(4, uid) for uid in managers.ids]
     return managers.ids

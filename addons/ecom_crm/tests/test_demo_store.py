@@ -128,3 +128,18 @@ class TestDemoStore(EcomCrmCase):
     def test_order_sequence_continues(self):
         order = self.env["sale.order"].create({"partner_id": self.customers[0].id})
         self.assertFalse(self.env["sale.order"].search_count([("name", "=", order.name), ("id", "!=", order.id)]))
+
+    def test_the_first_day_shows_no_zeros(self):
+        """Cards (and scores, with the scoring) are computed by the loader, not at the first nightly run;
+        the store works in Moscow time, its owner has a Russian name, requests land with a salesperson."""
+        buyers = self.customers.filtered(lambda p: p.sale_order_ids.filtered(lambda o: o.state == "sale"))
+        self.assertTrue(buyers)
+        for buyer in buyers[:20]:
+            self.assertEqual(buyer.ecom_order_count, len(buyer.sale_order_ids.filtered(lambda o: o.state == "sale")))
+            self.assertNotEqual(buyer.ecom_customer_status, "new")
+        if "ecom_score" in self.Partner._fields:
+            self.assertTrue(all(buyer.ecom_scored_on for buyer in buyers[:20]), "scored by the loader")
+        admin = self.env.ref("base.user_admin")
+        self.assertEqual((admin.tz, self.env.company.partner_id.tz), ("Europe/Moscow", "Europe/Moscow"))
+        self.assertNotIn(admin.name, ("Administrator", "Mitchell Admin"))
+        self.assertTrue(self.env["crm.team"].search([("name", "=", "Интернет-магазин")]).ecom_assign_by_load)
