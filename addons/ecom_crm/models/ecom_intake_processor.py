@@ -229,8 +229,10 @@ class EcomIntakeProcessor(models.AbstractModel):
                                   "company_id": lead.company_id.id, "origin": lead.name, "order_line": lines,
                                   "source_id": lead.source_id.id, "medium_id": lead.medium_id.id,
                                   "campaign_id": lead.campaign_id.id})
-        return self.env["sale.order"].with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
-            vals_list)
+        # quietly: no creation message, no «assigned to you» mail from the intake's technical user
+        return self.env["sale.order"].with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True, mail_auto_subscribe_no_notify=True,
+            tracking_disable=True).create(vals_list)
 
     @api.model
     def _create_leads(self, vals_list):

@@ -80,3 +80,15 @@ class TestAccess(IntakeCase):
             allowed_company_ids=self.env.company.ids)._cron_process_pending(auto_commit=False)
         entry = self.env["ecom.intake.request"].browse(queued["request_id"])
         self.assertEqual((entry.state, entry.lead_id.create_uid), ("done", api_user))
+
+    def test_each_scheduled_action_may_run_as_its_user(self):
+        """A scheduled action runs a server action, which needs its user's write access to its model."""
+        crons = self.env["ir.cron"].search([("id", "in", [
+            self.env["ir.model.data"]._xmlid_to_res_id(f"ecom_crm.{name}") for name in (
+                "ir_cron_stage_time_limits", "ir_cron_customer_cards", "ir_cron_process_intake",
+                "ir_cron_intake_quotations")])])
+        self.assertEqual(len(crons), 4)
+        for cron in crons:
+            with self.subTest(cron=cron.cron_name):
+                self.env[cron.model_id.model].with_user(cron.user_id).check_access("write")
+

@@ -4,7 +4,7 @@ import json
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tools import SQL, html2plaintext
 
 from ..tools.intake import validate_request
@@ -228,8 +228,14 @@ class TestRequestArrivesReady(IntakeCase):
             self.assertIn("request_id", answer, response.text)
             if not wait:
                 self.process_queue()
-            self.assertEqual(self.env["ecom.intake.processor"]._cron_create_quotations(auto_commit=False), 1,
-                             "the quotation is made right after, by a scheduled action")
+            seller = self.env["res.users"].search([("login", "=", "ready_seller")]) or new_test_user(
+                self.env, login="ready_seller", groups="sales_team.group_sale_salesman", email="seller@example.com")
+            self.env["ecom.intake.request"].browse(answer["request_id"]).lead_id.user_id = seller
+            api_user = self.env.ref("ecom_crm.user_intake_api")  # as the scheduled action runs it
+            made = self.env["ecom.intake.processor"].with_user(api_user).with_context(
+                allowed_company_ids=self.env.company.ids)._cron_create_quotations(auto_commit=False)
+            self.assertEqual(made, 1, "the quotation is made right after, by a scheduled action")
+            self.env.cr.precommit.run()  # tracking messages are written at commit, as the technical user
             entry = self.env["ecom.intake.request"].browse(answer["request_id"])
             lead = entry.lead_id
             with self.subTest(wait=wait):
