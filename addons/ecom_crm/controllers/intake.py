@@ -13,11 +13,11 @@ from odoo.modules.registry import Registry
 
 from ..models.ecom_intake_request import queue_recently_busy
 from ..tools.intake import validate_call, validate_request
+from ..tools.json_http import API, error, json_response
 
 _logger = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id names nothing
-API = "/ecom_crm/api/v1"
 
 
 def process_after_answer(dbname):
@@ -34,17 +34,6 @@ def process_after_answer(dbname):
             env["ecom.intake.request"]._process_after_answer()
     except Exception:  # the answer is gone; the cron will take the queue
         _logger.exception("processing the intake queue after an answer failed")
-
-
-def json_response(status, payload, headers=None):
-    return request.make_response(
-        json.dumps(payload, ensure_ascii=False, default=str), status=status,
-        headers=[("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store"),
-                 *(headers or [])])
-
-
-def error(status, code, message, headers=None, **extra):
-    return json_response(status, {"error": code, "message": message, **extra}, headers=headers)
 
 
 def method_not_allowed(*allowed):

@@ -1,6 +1,10 @@
+import threading
 from datetime import datetime
 
 from odoo import fields, models
+
+# the class of the advisory lock a transaction takes to assign in a team (its object: the team's id)
+TEAM_LOCK_CLASS = 0x1EC2
 
 
 class CrmTeam(models.Model):
@@ -22,35 +26,51 @@ class CrmTeam(models.Model):
                 ("probability", "<", 100)]
 
     def _ecom_member_loads(self, members):
-        """Open requests, weighted load and last assignment of each member, set-based."""
+        """Open requests, weighted load and last assignment of each member, set-based.
+
+        Counted from what is committed now (a new cursor: its snapshot begins after this
+        transaction took the team's lock, so it sees every assignment of the transactions that held
+        it before) plus what this transaction itself wrote; in tests, whose data another cursor
+        cannot see, from this transaction alone."""
+        if getattr(threading.current_thread(), "testing", False) or self.env.registry.in_test_mode():
+            return self._ecom_load_counts(members)
+        with self.env.registry.cursor() as cr:
+            committed = self.with_env(self.env(cr=cr))._ecom_load_counts(members)
+            committed = {self.env["crm.team.member"].browse(m.id): load for m, load in committed.items()}
+        # the requests this transaction created or reassigned (conservative: a reassigned one counts
+        # for its former salesperson too)
+        own = self._ecom_load_counts(members, [("write_date", "=", self.env.cr.now())])
+        return {member: (committed[member][0] + own[member][0], committed[member][1] + own[member][1],
+                         max(committed[member][2], own[member][2]))
+                for member in members}
+
+    def _ecom_load_counts(self, members, extra_domain=()):
         users = members.user_id
         company = self.company_id or self.env.company
         # won requests have probability 100; crm_lead_ecom_open_by_user_idx serves this query.
-        # Round-robin from the data itself (when each got their last open request): no shared row
-        # to update, so concurrent intakes never conflict.
-        open_stats = {user: (count, last) for user, count, last in self.env["crm.lead"].sudo()._read_group(
-            self._ecom_open_leads_domain(users), ["user_id"], ["__count", "date_open:max"])}
-        open_counts = {user: stats[0] for user, stats in open_stats.items()}
-        overdue_counts = dict(self.env["mail.activity"].sudo()._read_group(
-            [("user_id", "in", users.ids), ("res_model", "=", "crm.lead"),
-             ("date_deadline", "<", fields.Date.context_today(self))], ["user_id"], ["__count"]))
-        return {
-            member: (open_counts.get(member.user_id, 0),
-                     company.ecom_load_weight_open * open_counts.get(member.user_id, 0)
-                     + company.ecom_load_weight_overdue * overdue_counts.get(member.user_id, 0),
-                     open_stats.get(member.user_id, (0, None))[1] or datetime.min)
-            for member in members
-        }
+        # Round-robin from the data itself: when each got their last open request.
+        open_stats = {user.id: (count, last) for user, count, last in self.env["crm.lead"].sudo()._read_group(
+            self._ecom_open_leads_domain(users) + list(extra_domain), ["user_id"], ["__count", "date_open:max"])}
+        overdue_counts = {} if extra_domain else {user.id: count for user, count in self.env["mail.activity"].sudo(
+            )._read_group([("user_id", "in", users.ids), ("res_model", "=", "crm.lead"),
+                           ("date_deadline", "<", fields.Date.context_today(self))], ["user_id"], ["__count"])}
+        loads = {}
+        for member in members:
+            count, last = open_stats.get(member.user_id.id, (0, None))
+            loads[member] = (count, company.ecom_load_weight_open * count
+                             + company.ecom_load_weight_overdue * overdue_counts.get(member.user_id.id, 0),
+                             last or datetime.min)
+        return loads
 
     def _ecom_fill_loads(self, loads, members):
         """Read the loads of ``members`` into ``loads`` (a dict kept across a batch) unless they are
-        in it already. Reading them serialises this transaction with every other one assigning in
-        this team until it ends (see ecom.decision.lock): two requests created at the same instant
-        cannot both take a member's last free place."""
+        in it already. Reading them first takes the team's lock until this transaction ends: two
+        requests created at the same instant wait for each other instead of both taking a member's
+        last free place (a lock, not a conflict to retry: under load, retries pile up)."""
         missing = members.filtered(lambda member: member not in loads)
         if missing:
             if not loads:
-                self.env["ecom.decision.lock"]._take([f"team:{self.id}"])
+                self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [TEAM_LOCK_CLASS, self.id])
             loads.update({m: list(v) for m, v in self._ecom_member_loads(missing).items()})
 
     def _ecom_pick_salesperson(self, partner=None, loads=None):

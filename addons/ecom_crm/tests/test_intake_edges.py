@@ -150,3 +150,22 @@ class TestValidationBounds(BaseCase):
                          ["delivery_date"], datetime(2025, 5, 31, 19, 0))
         self.assertIn("duration", validate_call({"event": "finished", "call_id": "1", "caller": "2",
                                                  "duration": 10**19})[1])
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestConcurrencyExhausted(IntakeCase):
+    def test_a_conflict_that_outlasts_odoos_retries_is_a_json_503(self):
+        from unittest.mock import patch
+
+        from odoo.service import model as service_model
+
+        def conflict(processor, entries):  # a real one, with its SQLSTATE, as PostgreSQL raises it
+            processor.env.cr.execute("DO $$ BEGIN RAISE EXCEPTION 'concurrent update' "
+                                     "USING ERRCODE = 'serialization_failure'; END $$", log_exceptions=False)
+
+        with patch.object(type(self.env["ecom.intake.processor"]), "_process_entries", conflict), \
+                patch.object(service_model, "MAX_TRIES_ON_CONCURRENCY_FAILURE", 1):
+            response = self.post({"phone": "+79160006001"})
+        self.assertEqual(response.status_code, 503, response.text[:200])
+        self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
+        self.assertEqual(response.json()["error"], "busy")
