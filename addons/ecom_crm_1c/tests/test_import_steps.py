@@ -9,7 +9,7 @@ from PIL import Image
 
 from odoo.tests import tagged
 
-from ..models import ecom_1c_importer
+from ..models import ecom_1c_import_catalog, ecom_1c_importer
 from .common import ProtocolCase, read
 
 IMAGES = [f"import_files/9d/9da00149441011e19bb10015174048b8_0e01fd9e204611e8b2a794de807044d{i}.jpg"
@@ -91,7 +91,7 @@ class TestImportSteps(ProtocolCase):
         cookie = self.upload({"import0_1.xml": read("ut11-2.07", "import0_1.xml"),
                               "offers0_1.xml": read("ut11-2.07", "offers0_1.xml")})
         seen = []
-        original = ecom_1c_importer.Ecom1cImporter._import_products
+        original = ecom_1c_import_catalog.Ecom1cImportCatalog._import_products
 
         def spy(importer, chunk, catalog_id, counts):
             seen.append([p["id"] for p in chunk])
@@ -99,7 +99,7 @@ class TestImportSteps(ProtocolCase):
 
         # every step runs out of time after its first batch of 10 products
         with patch.object(ecom_1c_importer, "BATCH", 10), \
-                patch.object(ecom_1c_importer.Ecom1cImporter, "_import_products", spy), \
+                patch.object(ecom_1c_import_catalog.Ecom1cImportCatalog, "_import_products", spy), \
                 patch("time.monotonic", side_effect=iter(range(0, 10_000, 100))):
             answers, lines = self.import_until_done(cookie, "import0_1.xml")
         self.assertEqual(answers, ["progress"] * 3 + ["success"], "36 products in batches of 10: four steps")
@@ -116,7 +116,7 @@ class TestImportSteps(ProtocolCase):
 
     def test_step_killed_midway_is_redone(self):
         cookie = self.upload({"import0_1.xml": read("ut11-2.07", "import0_1.xml")})
-        original = ecom_1c_importer.Ecom1cImporter._import_products
+        original = ecom_1c_import_catalog.Ecom1cImportCatalog._import_products
         calls = []
 
         def dies_in_second_step(importer, chunk, catalog_id, counts):
@@ -126,7 +126,7 @@ class TestImportSteps(ProtocolCase):
             return original(importer, chunk, catalog_id, counts)
 
         with patch.object(ecom_1c_importer, "BATCH", 10), \
-                patch.object(ecom_1c_importer.Ecom1cImporter, "_import_products", dies_in_second_step), \
+                patch.object(ecom_1c_import_catalog.Ecom1cImportCatalog, "_import_products", dies_in_second_step), \
                 patch("time.monotonic", side_effect=iter(range(0, 10_000, 100))):
             self.assertEqual(self.call("import", cookie=cookie, filename="import0_1.xml")[0], "progress")
             self.assertEqual(self.call("import", cookie=cookie, filename="import0_1.xml")[0], "failure")

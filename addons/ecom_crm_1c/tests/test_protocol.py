@@ -8,7 +8,7 @@ from odoo.exceptions import MissingError
 from odoo.tests import tagged
 
 from ..controllers.exchange import ExchangeController
-from ..models.ecom_1c_importer import Ecom1cImporter
+from ..models.ecom_1c_import_catalog import Ecom1cImportCatalog
 from .common import ProtocolCase, path, read
 
 CATALOG = ("handmade", "characteristics-import.xml")  # 4 products, 3.4 kB
@@ -198,7 +198,7 @@ class TestUploads(ProtocolCase):
         cookie = self.login()
         self.call("init", cookie=cookie)
         self.call("file", data=read(*CATALOG), cookie=cookie, filename="import.xml")
-        with patch.object(Ecom1cImporter, "_import_products",
+        with patch.object(Ecom1cImportCatalog, "_import_products",
                           side_effect=MissingError("Record does not exist or has been deleted.")):
             self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "failure")
         exchange = self.env["ecom.1c.exchange"].search([], limit=1)
