@@ -7,21 +7,19 @@ property), «Кеды», «Футболка» and «Носки» (no characteris
 from unittest.mock import patch
 
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from ..models.ecom_1c_import_variants import Ecom1cImportVariants
-from .common import path
+from .common import ImporterCase, path
 
 MISSING = "—"  # the documented value of a characteristic an offer does not name
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
-class TestCharacteristics(TransactionCase):
+class TestCharacteristics(ImporterCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.importer = cls.env["ecom.1c.importer"]
-        cls.Product = cls.env["product.product"].with_context(active_test=False)
         cls.importer._import_catalog(path("handmade", "characteristics-import.xml"))
         cls.exchange = cls.env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
 

@@ -28,22 +28,6 @@ class TestImportSteps(ProtocolCase):
         super().setUp()
         self.Template = self.env["product.template"].with_context(active_test=False)
 
-    def upload(self, files, cookie=None):
-        cookie = cookie or self.login()
-        self.call("init", cookie=cookie)
-        for name, data in files.items():
-            self.assertEqual(self.call("file", data=data, cookie=cookie, filename=name), ["success"])
-        return cookie
-
-    def import_until_done(self, cookie, filename, limit=100):
-        answers = []
-        for _i in range(limit):
-            lines = self.call("import", cookie=cookie, filename=filename)
-            answers.append(lines[0])
-            if lines[0] != "progress":
-                return answers, lines
-        self.fail(f"{filename}: still in progress after {limit} calls")
-
     def test_zip_with_images_like_1c(self):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -74,11 +74,7 @@ class TestProtocol(ProtocolCase):
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestRobustness(ProtocolCase):
     def upload_catalog(self):
-        cookie = self.login()
-        self.call("init", cookie=cookie)
-        with open(path("ut11-2.07", "import0_1.xml"), "rb") as f:
-            self.call("file", data=f.read(), cookie=cookie, filename="import0_1.xml")
-        return cookie
+        return self.upload({"import0_1.xml": read("ut11-2.07", "import0_1.xml")})
 
     def test_two_exchanges_at_once_are_serialised(self):
         from ..controllers.exchange import IMPORT_LOCK
