@@ -1,4 +1,13 @@
-"""CommerceML 2 reading and writing in plain Python (no ORM), safe against hostile input."""
+"""CommerceML 2 in plain Python (no ORM), safe against hostile input.
+
+- :mod:`.sniff`: what a file holds, read from its content, and whether it is whole;
+- :mod:`.reader`: streaming readers of catalogs, offers packages and documents into plain dicts;
+- :mod:`.mapper`: what those dicts mean in Odoo's values (units, VAT, kinds, products, orders);
+- :mod:`.characteristics`: which variant each characteristic of a product makes;
+- :mod:`.writer`: the site's orders as CommerceML documents;
+- :mod:`.archives`, :mod:`.paths`: uploads unpacked and stored where they may go;
+- :mod:`.errors`: the refusals' reasons, translatable.
+"""
 from .archives import UnsafeArchive, is_zip, unpack
 from .paths import UnsafePath, safe_relative_path
 from .reader import read_catalog, read_documents, read_offers, read_product_ids

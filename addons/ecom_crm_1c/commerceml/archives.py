@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 import zlib
 
+from .errors import _lt
 from .paths import UnsafePath, safe_relative_path
 
 CHUNK = 1024 * 1024
@@ -41,17 +42,18 @@ def unpack(path, target, max_total, max_members=100_000):
         try:
             archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as error:
-            raise UnsafeArchive(f"corrupt zip archive: {error}") from error
+            raise UnsafeArchive(_lt("corrupt zip archive: %s", error)) from error
         with archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
             if len(members) > max_members:
-                raise UnsafeArchive(f"the archive holds more than {max_members} files")
+                raise UnsafeArchive(_lt("the archive holds more than %s files", max_members))
             total = 0
             for member in members:
                 try:
                     relative = safe_relative_path(member.filename)
                 except UnsafePath as error:
-                    raise UnsafeArchive(f"refused member {member.filename!r}: {error}") from error
+                    raise UnsafeArchive(_lt("refused member %(member)r: %(error)s", member=member.filename,
+                                               error=error.args[0])) from error  # translated alike
                 destination = os.path.join(staging, relative)
                 os.makedirs(os.path.dirname(destination), exist_ok=True)
                 try:
@@ -59,11 +61,12 @@ def unpack(path, target, max_total, max_members=100_000):
                         while block := source.read(CHUNK):
                             total += len(block)
                             if total > max_total:
-                                raise UnsafeArchive(f"the archive unpacks to more than {max_total} bytes")
+                                raise UnsafeArchive(_lt("the archive unpacks to more than %s bytes", max_total))
                             out.write(block)
                 except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError,
                         RuntimeError, OSError) as error:  # CRC errors, truncation, bad deflate data, encryption
-                    raise UnsafeArchive(f"corrupt zip archive at {member.filename!r}: {error}") from error
+                    raise UnsafeArchive(_lt("corrupt zip archive at %(member)r: %(error)s", member=member.filename,
+                                               error=error)) from error
                 names.append(relative)
         for relative in names:
             destination = os.path.join(target, relative)

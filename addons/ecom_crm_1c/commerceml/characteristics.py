@@ -16,6 +16,29 @@ have a value for each of its variant attributes, so:
 
 MISSING = "—"  # the value of a characteristic an offer does not name
 BY_NAME = ""  # the characteristic of offers that name no value (no 1C characteristic is named so)
+# 1C id of a characteristic's attribute: «characteristic:<name>», or «characteristic» alone for the one
+# of characteristics without values, told apart by their offer's name
+CHARACTERISTIC = "characteristic"
+
+
+def split_id(full_id):
+    """``(product id, characteristic id)`` of a 1C id «guid#characteristic» (``""`` for no characteristic)."""
+    key, _sep, characteristic = full_id.partition("#")
+    return key, characteristic
+
+
+def attribute_key(name):
+    """The 1C id of the attribute of the characteristic ``name`` (:data:`BY_NAME` included)."""
+    return CHARACTERISTIC if name == BY_NAME else f"{CHARACTERISTIC}:{name}"
+
+
+def characteristic_name(key):
+    """The characteristic whose attribute has the 1C id ``key`` (:data:`BY_NAME` included); None
+    for an attribute that is no 1C characteristic (a property, an attribute made in Odoo)."""
+    key = key or ""
+    if key == CHARACTERISTIC:
+        return BY_NAME
+    return key.removeprefix(f"{CHARACTERISTIC}:") if key.startswith(f"{CHARACTERISTIC}:") else None
 
 
 def characteristic_label(offer_name, product_name, characteristic_id):

@@ -2,6 +2,8 @@
 
 import posixpath
 
+from .errors import _lt
+
 
 class UnsafePath(ValueError):
     pass
@@ -15,10 +17,10 @@ def safe_relative_path(filename):
     """
     name = (filename or "").replace("\\", "/").strip()
     if not name or any(ord(ch) < 32 for ch in name):
-        raise UnsafePath("empty or control characters")
+        raise UnsafePath(_lt("empty or control characters"))
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise UnsafePath("absolute path")
+        raise UnsafePath(_lt("absolute path"))
     parts = [p for p in name.split("/") if p not in ("", ".")]
     if not parts or any(p == ".." for p in parts):
-        raise UnsafePath("path escapes the upload area")
+        raise UnsafePath(_lt("path escapes the upload area"))
     return posixpath.join(*parts)

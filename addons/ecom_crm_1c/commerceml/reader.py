@@ -18,11 +18,11 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from .sniff import UnsafeDocument, check_encoding
+from .characteristics import split_id
+from .sniff import check_encoding, check_first_element, drop_handled, local, malformed, secure_iterparse
 
-
-def local(tag):
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+KIND_REQUISITES = ("ВидНоменклатуры", "ТипНоменклатуры")
+SERVICE_KINDS = {"услуга", "работа"}
 
 
 def text(element, name=None):
@@ -71,22 +71,15 @@ def _events(source, tags, free):
     element and its already handled preceding siblings are dropped from the tree.
     """
     check_encoding(source)
-    parser = etree.iterparse(
-        source, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
-        huge_tree=False, remove_comments=True, remove_pis=True)
     path = []
     first = True
     try:
-        for event, element in parser:
+        for event, element in secure_iterparse(source, ("start", "end")):
             if first:
                 first = False
-                docinfo = element.getroottree().docinfo
-                if docinfo.doctype or docinfo.internalDTD is not None:
-                    raise UnsafeDocument("a DTD is not allowed in an exchange file")
+                check_first_element(element)
             if event == "start":
                 path.append(local(element.tag))
-                if len(path) == 1 and path[0] != "КоммерческаяИнформация":
-                    raise UnsafeDocument(f"not a CommerceML document: root element is <{path[0]}>")
                 if path[-1] in tags.get("start", ()):
                     yield "start", path, element
                 continue
@@ -94,14 +87,10 @@ def _events(source, tags, free):
             if name in tags.get("end", ()):
                 yield "end", path, element
                 if free(path):
-                    element.clear(keep_tail=False)
-                    parent = element.getparent()
-                    if parent is not None:
-                        while element.getprevious() is not None:
-                            del parent[0]
+                    drop_handled(element)
             path.pop()
     except etree.XMLSyntaxError as error:
-        raise UnsafeDocument(f"malformed XML at line {error.lineno}: {error.msg}") from error
+        raise malformed(error) from error
 
 
 def _unit(element):
@@ -110,6 +99,12 @@ def _unit(element):
         return {}
     return {"code": (unit.get("Код") or "").strip(), "name": (unit.get("НаименованиеПолное") or "").strip(),
             "short": (unit.get("МеждународноеСокращение") or "").strip() or (unit.text or "").strip()}
+
+
+def is_service(requisites):
+    """1C's kind of an item («ВидНоменклатуры» or «ТипНоменклатуры» in its requisites) is a service
+    (Услуга, Работа), not goods."""
+    return bool(SERVICE_KINDS & {requisites.get(name, "").strip().lower() for name in KIND_REQUISITES})
 
 
 def _requisites(element):
@@ -171,6 +166,7 @@ def read_product_ids(source):
 
 
 def _product(element):
+    requisites = _requisites(element)
     taxes = []
     for rate in children(child(element, "СтавкиНалогов"), "СтавкаНалога"):
         taxes.append({"name": text(rate, "Наименование"), "rate": text(rate, "Ставка")})
@@ -187,7 +183,8 @@ def _product(element):
         "taxes": taxes,
         "images": [text(img) for img in children(element, "Картинка") if text(img)],
         "characteristics": _characteristics(element),
-        "requisites": _requisites(element),
+        "requisites": requisites,
+        "service": is_service(requisites),
         "deleted": (element.get("Статус") or "").strip() == "Удален" or flag(text(element, "ПометкаУдаления")),
     }
 
@@ -225,7 +222,7 @@ def _price_type(element):
 
 def _offer(element):
     offer_id = text(element, "Ид")
-    product_id, _sep, characteristic = offer_id.partition("#")
+    product_id, characteristic = split_id(offer_id)
     prices = []
     for price in children(child(element, "Цены"), "Цена"):
         prices.append({"type_id": text(price, "ИдТипаЦены"), "price": number(text(price, "ЦенаЗаЕдиницу")),
@@ -301,11 +298,9 @@ def _contractor(element):
 
 
 def _document_line(element):
-    requisites = _requisites(element)
-    kind = (requisites.get("ВидНоменклатуры") or requisites.get("ТипНоменклатуры") or "").strip().lower()
     return {
         "id": text(element, "Ид"), "name": text(element, "Наименование"), "article": text(element, "Артикул"),
         "price": number(text(element, "ЦенаЗаЕдиницу")), "qty": number(text(element, "Количество")),
-        "amount": number(text(element, "Сумма")), "service": kind in ("услуга", "работа"),
+        "amount": number(text(element, "Сумма")), "service": is_service(_requisites(element)),
         "discount": number(text(child(child(element, "Скидки"), "Скидка"), "Сумма")),
     }

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .errors import _lt
+
 ROOT = "КоммерческаяИнформация"
 # direct children of the root and what they make of the file
 CATALOG_TAGS = {"Классификатор", "Каталог"}
@@ -39,8 +41,44 @@ class DocumentInfo:
     encoding: str = ""
 
 
-def _local(tag):
+def local(tag):
+    """An element's name without its namespace ('' for comments and the like)."""
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def secure_iterparse(source, events):
+    """``etree.iterparse`` as every reading of an exchange file does it: no DTD loaded, no entity
+    resolved, no network, no huge tree; comments and processing instructions dropped."""
+    return etree.iterparse(
+        source, events=events, resolve_entities=False, no_network=True, load_dtd=False,
+        dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True,
+    )
+
+
+def check_first_element(element, root=True):
+    """Raise :class:`UnsafeDocument` when the document of its first ``element`` declares a DTD or, with
+    ``root``, when that element is not «КоммерческаяИнформация»; returns the document's docinfo."""
+    docinfo = element.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise UnsafeDocument(_lt("a DTD is not allowed in an exchange file"))
+    if root and local(element.tag) != ROOT:
+        raise UnsafeDocument(_lt("not a CommerceML document: root element is <%s>", local(element.tag)))
+    return docinfo
+
+
+def malformed(error):
+    """The refusal of a file lxml cannot read (``XMLSyntaxError``), with the line where it broke."""
+    return UnsafeDocument(_lt("malformed XML at line %(line)s: %(error)s", line=error.lineno, error=error.msg))
+
+
+def drop_handled(element):
+    """Free ``element`` and its preceding siblings, handled already: memory stays flat however long
+    the file."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
 
 
 def _bool_attr(element, name):
@@ -73,17 +111,17 @@ def check_encoding(source):
         except LookupError:
             disagree = False  # an encoding Python does not know: libxml2 says what it makes of it
         if disagree:
-            raise UnsafeDocument(
-                f'the declared and the detected encoding disagree: the file declares encoding="{declared}" '
-                f"but starts with a UTF-8 byte order mark (save it in {declared} without the mark, or declare "
-                f"UTF-8)")
+            raise UnsafeDocument(_lt(
+                'the declared and the detected encoding disagree: the file declares encoding="%(declared)s" '
+                "but starts with a UTF-8 byte order mark (save it in %(declared)s without the mark, or declare "
+                "UTF-8)", declared=declared))
     return head
 
 
 def _nothing_read(head):
     if head.strip(b" \t\r\n" + UTF8_BOM):
-        return UnsafeDocument("no XML element could be read: is the declared encoding the file's?")
-    return UnsafeDocument("empty file")
+        return UnsafeDocument(_lt("no XML element could be read: is the declared encoding the file's?"))
+    return UnsafeDocument(_lt("empty file"))
 
 
 def sniff(source, max_events=5000):
@@ -94,21 +132,14 @@ def sniff(source, max_events=5000):
     byte order mark contradicts, and for XML that is malformed before the kind could be told.
     """
     head = check_encoding(source)
-    parser_events = etree.iterparse(
-        source, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
-        dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True,
-    )
+    parser_events = secure_iterparse(source, ("start", "end"))
     info = None
     depth = 0
     offer_depth = None
     try:
         for count, (event, element) in enumerate(parser_events):
             if count == 0:
-                docinfo = element.getroottree().docinfo
-                if docinfo.doctype or docinfo.internalDTD is not None:
-                    raise UnsafeDocument("a DTD is not allowed in an exchange file")
-                if _local(element.tag) != ROOT:
-                    raise UnsafeDocument(f"not a CommerceML document: root element is <{_local(element.tag)}>")
+                docinfo = check_first_element(element)
                 info = DocumentInfo(
                     kind="empty", schema_version=(element.get("ВерсияСхемы") or "").strip(),
                     namespace=element.tag[1:].split("}")[0] if element.tag.startswith("{") else "",
@@ -122,7 +153,7 @@ def sniff(source, max_events=5000):
                 element.clear()
                 continue
             depth += 1
-            tag = _local(element.tag)
+            tag = local(element.tag)
             if depth == 2:
                 if tag in OFFERS_TAGS:
                     info.kind = "offers"
@@ -141,7 +172,7 @@ def sniff(source, max_events=5000):
                 break
     except etree.XMLSyntaxError as error:
         if info is None or info.kind == "empty":
-            raise UnsafeDocument(f"malformed XML: {error}") from error
+            raise UnsafeDocument(_lt("malformed XML: %s", error)) from error
         # the kind is known; the import step reports the damage with its position
     if info is None:
         raise _nothing_read(head)
@@ -154,24 +185,14 @@ def check_well_formed(source):
     elements. An import in time-boxed steps runs this first, so that a file broken at its end is
     refused before its beginning was imported."""
     head = check_encoding(source)
-    parser = etree.iterparse(
-        source, events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
-        dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True,
-    )
     count = 0
     try:
-        for count, (_event, element) in enumerate(parser, 1):
+        for count, (_event, element) in enumerate(secure_iterparse(source, ("end",)), 1):
             if count == 1:
-                docinfo = element.getroottree().docinfo
-                if docinfo.doctype or docinfo.internalDTD is not None:
-                    raise UnsafeDocument("a DTD is not allowed in an exchange file")
-            element.clear(keep_tail=False)
-            parent = element.getparent()
-            if parent is not None:
-                while element.getprevious() is not None:
-                    del parent[0]
+                check_first_element(element, root=False)
+            drop_handled(element)
     except etree.XMLSyntaxError as error:
-        raise UnsafeDocument(f"malformed XML at line {error.lineno}: {error.msg}") from error
+        raise malformed(error) from error
     if not count:
         raise _nothing_read(head)
     return count

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from lxml import etree
 
+from .mapper import DELIVERY_ID, ORDER_OPERATION
+
 SCHEMA_VERSION = "2.05"
 
 
@@ -90,7 +92,7 @@ def _document(root, order):
     _sub(document, "Номер", order["number"])
     _sub(document, "Дата", order["date"].strftime("%Y-%m-%d"))
     _sub(document, "Время", order["date"].strftime("%H:%M:%S"))
-    _sub(document, "ХозОперация", "Заказ товара")
+    _sub(document, "ХозОперация", ORDER_OPERATION)
     _sub(document, "Роль", "Продавец")
     _sub(document, "Валюта", order.get("currency") or "руб")
     _sub(document, "Курс", "1")
@@ -101,7 +103,7 @@ def _document(root, order):
     for line in order["lines"]:
         _line(goods, line)
     if order.get("delivery"):
-        _line(goods, {"id": "ORDER_DELIVERY", "name": order["delivery"]["name"], "price": order["delivery"]["amount"],
+        _line(goods, {"id": DELIVERY_ID, "name": order["delivery"]["name"], "price": order["delivery"]["amount"],
                       "qty": 1, "amount": order["delivery"]["amount"], "service": True})
     _requisites(document, order.get("requisites", []))
 

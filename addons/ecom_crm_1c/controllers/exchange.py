@@ -13,16 +13,8 @@ import time
 from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 
-from ..commerceml import (
-    UnsafeArchive,
-    UnsafeDocument,
-    UnsafePath,
-    check_well_formed,
-    is_zip,
-    safe_relative_path,
-    sniff,
-    unpack,
-)
+from ..commerceml import UnsafePath, errors, is_zip, safe_relative_path
+from ..commerceml.mapper import DELIVERY_ID
 from ..commerceml.writer import write_reference_lists
 from ..models.ir_http import ROUTES
 from ..models.res_config_settings import CRYPT
@@ -84,23 +76,12 @@ class ExchangeController(http.Controller):
                 if filename and mode in ("file", "import"):
                     try:
                         relative, path = self._upload_path(session, filename)
-                        values = self._file_values(path)
+                        values = own["ecom.1c.exchange.file"]._file_values(path)
                     except (UnsafePath, OSError):
                         relative = relative or filename
                 session.exchange_id._fail(reason, relative, values)
         except Exception:
             _logger.exception("could not log the 1C exchange failure")
-
-    @staticmethod
-    def _file_values(path):
-        """What the exchange log records of an uploaded file: its size, and its kind when it can be told."""
-        values = {"size": os.path.getsize(path)}
-        try:
-            info = sniff(path)
-            values.update(kind=info.kind, schema_version=info.schema_version)
-        except UnsafeDocument:
-            pass
-        return values
 
     # ----------------------------------------------------------------- modes
     def _checkauth(self, env):
@@ -146,7 +127,8 @@ class ExchangeController(http.Controller):
         try:
             relative, target = self._upload_path(session, filename)
         except UnsafePath as error:
-            return self._fail(session.exchange_id, filename, env._("refused file name: %s", error))
+            return self._fail(session.exchange_id, filename, env._("refused file name: %s",
+                                                                  errors.reason(error, env._)))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         size = os.path.getsize(target) if os.path.exists(target) else 0
         request_limit, file_limit = self._file_limit(env), self._whole_file_limit(env)
@@ -186,66 +168,33 @@ class ExchangeController(http.Controller):
     def _mode_import(self, env, session, _type, filename):
         """Import one uploaded file in a time-boxed step: «progress» until it is done, then «success».
 
-        The first call unpacks the session's zip archives, reads the file's kind from its content and
-        reads the whole file once to refuse a broken one before anything is imported. Each step is
-        one transaction that records how far it got; a step that dies is rolled back and redone."""
+        The first call unpacks the session's zip archives; the exchange then imports the file
+        (:meth:`ecom.1c.exchange._import_file`: its kind read from its content, the whole file checked
+        before anything is imported, one step per call, each recording how far it got)."""
         try:
             relative, path = self._upload_path(session, filename)
         except UnsafePath as error:
-            return self._fail(session.exchange_id, filename, env._("refused file name: %s", error))
+            return self._fail(session.exchange_id, filename, env._("refused file name: %s",
+                                                                  errors.reason(error, env._)))
         # two exchanges at once are serialised: the second is told «progress» and 1C calls again
         env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not env.cr.fetchone()[0]:
             return answer("progress", "another exchange is importing; waiting for it")
         exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
         session.exchange_id = exchange
-        failed = self._unpack_archives(env, session, exchange)
-        if failed:
-            return self._fail(exchange, *failed)
+        folder = session._upload_dir()
+        failed = exchange._unpack_archives(folder, max_total=self._exchange_limit(env))
+        if failed:  # a corrupt or hostile archive: nothing of it was unpacked, the log says why
+            return self._refused(*failed)
         if not os.path.isfile(path):
             return self._fail(exchange, relative, env._("not uploaded in this session"))
         if is_zip(path):  # some 1C versions name the archive itself: it is unpacked above
             return answer("success", f"{relative} unpacked")
-        record = exchange.file_ids.filtered(lambda f: f.name == relative)[-1:]
-        if record.state == "done":  # 1C asks again for a file already imported: nothing more to do
-            return self._file_done(record)
-        if record.state == "failed" and record.kind != "unknown":
-            # a step that failed was rolled back: 1C asking again goes on from the last finished step
-            record.write({"state": "running", "error": False})
-            exchange.write({"state": "running", "date_end": False})
-        elif not record or record.state == "failed":
-            try:
-                info = sniff(path)
-                check_well_formed(path)
-            except UnsafeDocument as error:
-                return self._fail(exchange, relative, error, {"size": os.path.getsize(path)})
-            record = env["ecom.1c.exchange.file"].create({
-                "exchange_id": exchange.id, "name": relative, "size": os.path.getsize(path), "kind": info.kind,
-                "schema_version": info.schema_version})
-        deadline = time.monotonic() + self._step_seconds(env)
-        importer = env["ecom.1c.importer"]
-        try:
-            with env.cr.savepoint():  # a failed step leaves nothing half-imported
-                if record.kind == "catalog":
-                    counts = importer._import_catalog(path, exchange, record.position, deadline,
-                                                      files_dir=session._upload_dir())
-                elif record.kind == "offers":
-                    counts = importer._import_offers(path, exchange, record.position, deadline)
-                elif record.kind == "documents":
-                    counts = importer._import_documents(path, exchange, record.position, deadline)
-                else:
-                    counts = {"created": 0, "updated": 0, "archived": 0, "position": 0, "done": True}
-        except UnsafeDocument as error:
-            return self._fail(exchange, relative, error)
-        record.write({
-            "position": counts["position"], "steps": record.steps + 1, "state": "done" if counts["done"] else "running",
-            "created_count": record.created_count + counts["created"],
-            "updated_count": record.updated_count + counts["updated"],
-            "archived_count": record.archived_count + counts["archived"]})
-        exchange.write({"created_count": exchange.created_count + counts["created"],
-                        "updated_count": exchange.updated_count + counts["updated"],
-                        "archived_count": exchange.archived_count + counts["archived"]})
-        if not counts["done"]:
+        record, refusal = exchange._import_file(
+            relative, path, time.monotonic() + self._step_seconds(env), files_dir=folder)
+        if refusal:  # not a file to import: the log says why
+            return self._refused(relative, refusal)
+        if record.state == "running":
             return answer("progress", f"{relative}: {record.position} items imported, continuing")
         return self._file_done(record)
 
@@ -253,35 +202,18 @@ class ExchangeController(http.Controller):
         return answer("success", f"created={record.created_count} updated={record.updated_count} "
                                  f"archived={record.archived_count}")
 
-    def _fail(self, exchange, relative, error, values=None):
+    def _refused(self, relative, refusal):
+        """1C hears why its file or archive ``relative`` was refused (in English: the log has it in
+        its own language)."""
+        return answer("failure", f"{relative}: {errors.reason(refusal)}")
+
+    def _fail(self, exchange, relative, reason, values=None):
         """Refuse bad input: 1C hears «failure» with the reason, and the exchange log marks the exchange
         and its file failed with it (in the request's transaction: nothing of the refused input was
         written)."""
         if exchange:
-            exchange._fail(str(error), relative, values)
-        return answer("failure", f"{relative}: {error}" if relative else str(error))
-
-    def _unpack_archives(self, env, session, exchange):
-        """Unpack the zips 1C uploaded in this session (once each) next to them; an archive is logged
-        as a file of the exchange. A corrupt or hostile one unpacks nothing: returns its name and
-        what is wrong with it."""
-        folder = session._upload_dir()
-        for name in sorted(os.listdir(folder)):
-            path = os.path.join(folder, name)
-            marker = os.path.join(folder, f".unpacked-{name}")
-            if not os.path.isfile(path) or name.startswith(".") or os.path.exists(marker) or not is_zip(path):
-                continue
-            size = os.path.getsize(path)
-            record = env["ecom.1c.exchange.file"].create({
-                "exchange_id": exchange.id, "name": name, "size": size, "kind": "archive"})
-            try:
-                # a zip bomb stops where the exchange's files would be over their bound
-                names = unpack(path, folder, max_total=self._exchange_limit(env))
-            except UnsafeArchive as error:
-                return name, error
-            record.write({"state": "done", "position": len(names)})
-            open(marker, "w").close()
-        return None
+            exchange._fail(reason, relative, values)
+        return answer("failure", f"{relative}: {reason}" if relative else reason)
 
     def _mode_query(self, env, session, type_, _filename):
         """Orders changed since the last export 1C acknowledged: sent again until it says success."""
@@ -309,7 +241,7 @@ class ExchangeController(http.Controller):
         payments = [(str(t.id), t.name) for t in env["account.payment.term"].search([])]
         delivery = env.ref("ecom_crm_1c.product_delivery_1c", raise_if_not_found=False)
         return request.make_response(write_reference_lists(
-            statuses, payments, [("ORDER_DELIVERY", delivery.name)] if delivery else []), headers=[
+            statuses, payments, [(DELIVERY_ID, delivery.name)] if delivery else []), headers=[
             ("Content-Type", "application/xml; charset=utf-8"), ("Cache-Control", "no-store")])
 
     def _mode_success(self, env, session, type_, _filename):

@@ -2,6 +2,10 @@ from . import ecom_1c_exchange
 from . import ecom_1c_exchange_file
 from . import ecom_1c_price_type
 from . import ecom_1c_importer
+from . import ecom_1c_import_variants
+from . import ecom_1c_import_catalog
+from . import ecom_1c_import_offers
+from . import ecom_1c_import_documents
 from . import ir_http
 from . import product_category
 from . import product_template

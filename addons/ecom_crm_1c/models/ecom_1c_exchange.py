@@ -1,4 +1,8 @@
+import os
+
 from odoo import _, api, fields, models
+
+from ..commerceml import UnsafeArchive, UnsafeDocument, check_well_formed, errors, is_zip, sniff, unpack
 
 
 class Ecom1cExchange(models.Model):
@@ -49,21 +53,82 @@ class Ecom1cExchange(models.Model):
             })
 
     def _fail(self, reason, file_name=None, file_values=None):
-        """The exchange failed for ``reason``: it is marked so, and with ``file_name`` that file too (recorded
-        if it was not yet, with ``file_values``); the log says «file: reason»."""
+        """The exchange failed for ``reason`` (a text, or the refusal of a file: logged translated):
+        it is marked so, and with ``file_name`` that file too (recorded if it was not yet, with
+        ``file_values``); the log says «file: reason». Returns the file's record."""
         self.ensure_one()
+        if not isinstance(reason, str):
+            reason = errors.reason(reason, self.env._)
+        record = self.env["ecom.1c.exchange.file"]
         if file_name:
             record = self.file_ids.filtered(lambda f: f.name == file_name)[-1:]
             values = {**(file_values or {}), "state": "failed", "error": reason}
             if record and record.state != "done":
                 record.write(values)
             else:
-                self.env["ecom.1c.exchange.file"].create({"exchange_id": self.id, "name": file_name, **values})
-        self._log(f"{file_name}: {reason}" if file_name else reason)
+                record = self.env["ecom.1c.exchange.file"].create({"exchange_id": self.id, "name": file_name, **values})
+        self._log(self.env._("%(file)s: %(reason)s", file=file_name, reason=reason) if file_name else reason)
         self.write({"state": "failed", "date_end": fields.Datetime.now()})
+        return record
 
     def _finish(self, state="done", created=0, updated=0, archived=0):
         self.write({
             "state": state, "date_end": fields.Datetime.now(),
             "created_count": created, "updated_count": updated, "archived_count": archived,
         })
+
+    def _unpack_archives(self, folder, max_total):
+        """Unpack the zips 1C uploaded to ``folder`` (once each) next to them, each logged as a file of
+        the exchange. A corrupt or hostile one unpacks nothing (and no zip bomb grows past
+        ``max_total`` bytes): the exchange fails with it, and ``(its name, the refusal)`` is returned."""
+        self.ensure_one()
+        for name in sorted(os.listdir(folder)):
+            path = os.path.join(folder, name)
+            marker = os.path.join(folder, f".unpacked-{name}")
+            if not os.path.isfile(path) or name.startswith(".") or os.path.exists(marker) or not is_zip(path):
+                continue
+            record = self.env["ecom.1c.exchange.file"].create({
+                "exchange_id": self.id, "name": name, "size": os.path.getsize(path), "kind": "archive"})
+            try:
+                names = unpack(path, folder, max_total=max_total)
+            except UnsafeArchive as error:
+                self._fail(error, name)
+                return name, error
+            record.write({"state": "done", "position": len(names)})
+            open(marker, "w").close()
+        return None
+
+    def _import_file(self, name, path, deadline=None, files_dir=None):
+        """One time-boxed step of the import of the uploaded file ``name`` (at ``path``), until done or
+        the ``deadline`` (``time.monotonic()``), recorded as a file of the exchange.
+
+        Its first step reads the file's kind from its content and the whole file once, to refuse a
+        broken one before anything is imported; each step goes on where the last one stopped, in a
+        savepoint: a step that fails leaves nothing half-imported, and 1C asking again goes on from
+        the last finished step. Returns ``(the file's record, None)``, the record ``done`` or
+        ``running`` (another step needed), or for a file refused ``(its failed record, the refusal)``."""
+        self.ensure_one()
+        record = self.file_ids.filtered(lambda f: f.name == name)[-1:]
+        if record.state == "done":  # 1C asks again for a file already imported: nothing more to do
+            return record, None
+        if record.state == "failed" and record.kind != "unknown":
+            # a step that failed was rolled back: 1C asking again goes on from the last finished step
+            record.write({"state": "running", "error": False})
+            self.write({"state": "running", "date_end": False})
+        elif not record or record.state == "failed":
+            try:
+                info = sniff(path)
+                check_well_formed(path)
+            except UnsafeDocument as error:
+                return self._fail(error, name, {"size": os.path.getsize(path)}), error
+            record = self.env["ecom.1c.exchange.file"].create({
+                "exchange_id": self.id, "name": name, "size": os.path.getsize(path), "kind": info.kind,
+                "schema_version": info.schema_version})
+        try:
+            with self.env.cr.savepoint():  # a failed step leaves nothing half-imported
+                counts = self.env["ecom.1c.importer"]._import_file(
+                    record.kind, path, self, record.position, deadline, files_dir=files_dir)
+        except UnsafeDocument as error:
+            return self._fail(error, name), error
+        record._add_step(counts)
+        return record, None

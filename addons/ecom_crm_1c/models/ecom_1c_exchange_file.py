@@ -1,4 +1,8 @@
-from odoo import fields, models
+import os
+
+from odoo import api, fields, models
+
+from ..commerceml import UnsafeDocument, sniff
 
 
 class Ecom1cExchangeFile(models.Model):
@@ -23,4 +27,29 @@ class Ecom1cExchangeFile(models.Model):
     created_count = fields.Integer("Created")
     updated_count = fields.Integer("Updated")
     archived_count = fields.Integer("Archived")
-    error = fields.Char("Reason", help="Why the file failed: what 1C was answered.")
+    error = fields.Char("Reason", help="Why the file failed: what 1C was answered, in the language of the log.")
+
+    @api.model
+    def _file_values(self, path):
+        """What the log records of an uploaded file: its size, and its kind when it can be told."""
+        values = {"size": os.path.getsize(path)}
+        try:
+            info = sniff(path)
+            values.update(kind=info.kind, schema_version=info.schema_version)
+        except UnsafeDocument:
+            pass
+        return values
+
+    def _add_step(self, counts):
+        """An import step of this file is over: how far it got and what it changed (an importer's
+        ``counts``) add up on the file and on its exchange."""
+        self.ensure_one()
+        self.write({
+            "position": counts["position"], "steps": self.steps + 1, "state": "done" if counts["done"] else "running",
+            "created_count": self.created_count + counts["created"],
+            "updated_count": self.updated_count + counts["updated"],
+            "archived_count": self.archived_count + counts["archived"]})
+        exchange = self.exchange_id
+        exchange.write({"created_count": exchange.created_count + counts["created"],
+                        "updated_count": exchange.updated_count + counts["updated"],
+                        "archived_count": exchange.archived_count + counts["archived"]})

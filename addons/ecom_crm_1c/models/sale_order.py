@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import html2plaintext, is_html_empty
 
+from ..commerceml.mapper import order_document_id
 from ..commerceml.writer import write_orders
 
 COMMITTED = "ecom_crm_1c.orders_committed_until"
@@ -68,7 +69,7 @@ class SaleOrder(models.Model):
                 "qty": line.product_uom_qty, "amount": line.price_total, "service": product.type == "service",
             })
         return {
-            "id": self.ecom_1c_id or f"odoo-order-{self.id}", "number": self.name, "date": self.date_order,
+            "id": self.ecom_1c_id or order_document_id(self.id), "number": self.name, "date": self.date_order,
             "currency": self.currency_id.name, "amount": self.amount_total,
             "comment": None if is_html_empty(self.note) else html2plaintext(self.note),
             "customer": {

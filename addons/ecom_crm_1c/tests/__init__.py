@@ -15,3 +15,5 @@ from . import test_statuses_back
 from . import test_end_to_end
 from . import test_i18n
 from . import test_settings_access
+from . import test_mapper
+from . import test_query_counts

@@ -1,6 +1,14 @@
-"""Base classes and helpers of the 1C exchange tests."""
+"""Base classes and helpers of the 1C exchange tests.
+
+- :func:`path`, :func:`read`: the fixture files of tests/data/ (sources in tests/data/SOURCES.md);
+- :func:`big_catalog`, :func:`offers_package`: generated files, as big as a test needs;
+- :class:`Ecom1cCase`: a salesperson and a 1C exchange manager;
+- :class:`ImporterCase`: the importer and the products it makes, without HTTP;
+- :class:`ProtocolCase`: /1c_exchange driven the way 1C drives it.
+"""
 
 import base64
+import io
 import os
 
 from odoo.tests import HttpCase, TransactionCase, new_test_user
@@ -18,6 +26,52 @@ def read(*parts):
         return f.read()
 
 
+def big_catalog(products, start=0, only_changes=False, description="Описание. " * 20, details=False,
+                properties=False):
+    """A generated catalog with ``products`` products numbered from ``start``, as bytes (no file on
+    disk), in the group «g1» of catalog «c»; a full exchange unless ``only_changes``. With
+    ``details`` each product also has a barcode, a unit and a VAT rate, with ``properties`` a value
+    of its own of the property «Код маркетплейса»."""
+    head = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.10">'
+            '<Классификатор><Ид>c</Ид><Группы><Группа><Ид>g1</Ид><Наименование>Всё</Наименование></Группа>'
+            '</Группы>'
+            + ('<Свойства><Свойство><Ид>code</Ид><Наименование>Код маркетплейса</Наименование>'
+               '<ТипЗначений>Строка</ТипЗначений></Свойство></Свойства>' if properties else "")
+            + f'</Классификатор><Каталог СодержитТолькоИзменения="{str(only_changes).lower()}"><Ид>c</Ид><Товары>')
+    item = ('<Товар><Ид>{i:08d}-0000-0000-0000-000000000000</Ид><Артикул>A-{i}</Артикул>'
+            '<Наименование>Товар номер {i} с длинным описанием для объёма</Наименование>'
+            + ('<Штрихкод>46{i:011d}</Штрихкод><БазоваяЕдиница Код="796"/><СтавкиНалогов><СтавкаНалога>'
+               '<Наименование>НДС</Наименование><Ставка>20</Ставка></СтавкаНалога></СтавкиНалогов>'
+               if details else "")
+            + ('<ЗначенияСвойств><ЗначенияСвойства><Ид>code</Ид><Значение>M-{i}</Значение></ЗначенияСвойства>'
+               '</ЗначенияСвойств>' if properties else "")
+            + '<Группы><Ид>g1</Ид></Группы>'
+            + (f'<Описание>{description}</Описание>' if description else "") + '</Товар>')
+    tail = "</Товары></Каталог></КоммерческаяИнформация>"
+    return (head + "".join(item.format(i=i) for i in range(start, start + products)) + tail).encode()
+
+
+def big_catalog_id(i):
+    """The 1C id of product ``i`` of :func:`big_catalog`."""
+    return f"{i:08d}-0000-0000-0000-000000000000"
+
+
+def offers_package(price_type_id, prices, only_changes=True, quantities=None):
+    """An offers package giving ``[(offer id, price)]`` in the price type ``price_type_id`` and
+    ``{offer id: quantity}``, as a file object."""
+    quantities = quantities or {}
+    offers = "".join(
+        f"<Предложение><Ид>{offer_id}</Ид><Цены><Цена><ИдТипаЦены>{price_type_id}</ИдТипаЦены>"
+        f"<ЦенаЗаЕдиницу>{price}</ЦенаЗаЕдиницу><Коэффициент>1</Коэффициент></Цена></Цены>"
+        + (f"<Количество>{quantities[offer_id]}</Количество>" if offer_id in quantities else "")
+        + "</Предложение>"
+        for offer_id, price in prices)
+    return io.BytesIO(
+        f'<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.04">'
+        f'<ПакетПредложений СодержитТолькоИзменения="{str(only_changes).lower()}"><Ид>p</Ид>'
+        f"<Предложения>{offers}</Предложения></ПакетПредложений></КоммерческаяИнформация>".encode())
+
+
 class Ecom1cCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
@@ -25,6 +79,18 @@ class Ecom1cCase(TransactionCase):
         cls.salesman = new_test_user(cls.env, login="1c_salesman", groups="sales_team.group_sale_salesman")
         cls.exchange_manager = new_test_user(
             cls.env, login="1c_manager", groups="ecom_crm_1c.group_exchange_manager")
+
+
+class ImporterCase(TransactionCase):
+    """The importer called directly, as the exchange calls it for each file; templates and variants
+    searched archived ones included."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.importer = cls.env["ecom.1c.importer"]
+        cls.Template = cls.env["product.template"].with_context(active_test=False)
+        cls.Product = cls.env["product.product"].with_context(active_test=False)
 
 
 class ProtocolCase(HttpCase):
@@ -56,3 +122,22 @@ class ProtocolCase(HttpCase):
         self.assertEqual(lines[0], "success")
         self.assertTrue(lines[3].startswith("sessid=") and lines[4].startswith("timestamp="))
         return lines[1], lines[2]
+
+    def upload(self, files, cookie=None):
+        """A new exchange (``init``) uploading ``files`` {name: bytes}, each in one request; returns the cookie."""
+        cookie = cookie or self.login()
+        self.call("init", cookie=cookie)
+        for name, data in files.items():
+            self.assertEqual(self.call("file", data=data, cookie=cookie, filename=name), ["success"])
+        return cookie
+
+    def import_until_done(self, cookie, filename, limit=100):
+        """Call ``import`` the way 1C does, again while it answers «progress»: ``(first lines of the
+        answers, last answer)``."""
+        answers = []
+        for _i in range(limit):
+            lines = self.call("import", cookie=cookie, filename=filename)
+            answers.append(lines[0])
+            if lines[0] != "progress":
+                return answers, lines
+        self.fail(f"{filename}: still in progress after {limit} calls")

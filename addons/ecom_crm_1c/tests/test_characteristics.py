@@ -7,21 +7,19 @@ property), «Кеды», «Футболка» and «Носки» (no characteris
 from unittest.mock import patch
 
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
-from ..models.ecom_1c_importer import Ecom1cImporter
-from .common import path
+from ..models.ecom_1c_import_variants import Ecom1cImportVariants
+from .common import ImporterCase, path
 
 MISSING = "—"  # the documented value of a characteristic an offer does not name
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
-class TestCharacteristics(TransactionCase):
+class TestCharacteristics(ImporterCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.importer = cls.env["ecom.1c.importer"]
-        cls.Product = cls.env["product.product"].with_context(active_test=False)
         cls.importer._import_catalog(path("handmade", "characteristics-import.xml"))
         cls.exchange = cls.env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
 
@@ -104,14 +102,14 @@ class TestCharacteristics(TransactionCase):
     def test_one_bad_product_does_not_fail_the_file(self):
         """A product whose variants cannot be made is skipped with a warning naming it; the rest imports,
         and its offers are not written onto the product itself."""
-        add_line_values = Ecom1cImporter._add_line_values
+        add_line_values = Ecom1cImportVariants._add_line_values
 
         def refuses_sneakers(importer, template, attribute, values):
             if template.ecom_1c_id == "hm-sneakers":
                 raise ValidationError("this product cannot have variants")
             return add_line_values(importer, template, attribute, values)
 
-        with patch.object(Ecom1cImporter, "_add_line_values", refuses_sneakers):
+        with patch.object(Ecom1cImportVariants, "_add_line_values", refuses_sneakers):
             counts = self.import_offers("characteristics-different-sets-offers.xml")
         self.assertTrue(counts["done"])
         self.assertFalse(self.variants("hm-sneakers"))

@@ -33,9 +33,7 @@ class TestWholeExchange(ProtocolCase):
         with patch.object(ecom_1c_importer, "BATCH", 10), \
                 patch("time.monotonic", side_effect=iter(range(0, 100_000, 100))):
             for filename in ("import0_1.xml", "offers0_1.xml"):
-                answers = []
-                while not answers or answers[-1] == "progress":
-                    answers.append(self.call("import", cookie=cookie, filename=filename)[0])
+                answers = self.import_until_done(cookie, filename)[0]
                 self.assertEqual(answers[-1], "success", filename)
                 self.assertGreater(len(answers), 1, f"{filename}: in several time-boxed steps")
         self.assertEqual(self.call("success", cookie=cookie), ["success"])
@@ -100,9 +98,7 @@ class TestWholeExchange(ProtocolCase):
             with patch.object(ecom_1c_importer, "BATCH", 3), \
                     patch("time.monotonic", side_effect=iter(range(0, 1_000_000, 100))):
                 for name in SPLIT_3_1:
-                    answers = []
-                    while not answers or answers[-1] == "progress":
-                        answers.append(self.call("import", cookie=cookie, filename=name)[0])
+                    answers = self.import_until_done(cookie, name)[0]
                     self.assertEqual(answers[-1], "success", name)
             self.assertEqual(self.call("success", cookie=cookie), ["success"])
             exchange = self.env["ecom.1c.exchange"].search([], limit=1)

@@ -9,7 +9,7 @@ from PIL import Image
 
 from odoo.tests import tagged
 
-from ..models import ecom_1c_importer
+from ..models import ecom_1c_import_catalog, ecom_1c_importer
 from .common import ProtocolCase, read
 
 IMAGES = [f"import_files/9d/9da00149441011e19bb10015174048b8_0e01fd9e204611e8b2a794de807044d{i}.jpg"
@@ -27,22 +27,6 @@ class TestImportSteps(ProtocolCase):
     def setUp(self):
         super().setUp()
         self.Template = self.env["product.template"].with_context(active_test=False)
-
-    def upload(self, files, cookie=None):
-        cookie = cookie or self.login()
-        self.call("init", cookie=cookie)
-        for name, data in files.items():
-            self.assertEqual(self.call("file", data=data, cookie=cookie, filename=name), ["success"])
-        return cookie
-
-    def import_until_done(self, cookie, filename, limit=100):
-        answers = []
-        for _i in range(limit):
-            lines = self.call("import", cookie=cookie, filename=filename)
-            answers.append(lines[0])
-            if lines[0] != "progress":
-                return answers, lines
-        self.fail(f"{filename}: still in progress after {limit} calls")
 
     def test_zip_with_images_like_1c(self):
         buffer = io.BytesIO()
@@ -91,7 +75,7 @@ class TestImportSteps(ProtocolCase):
         cookie = self.upload({"import0_1.xml": read("ut11-2.07", "import0_1.xml"),
                               "offers0_1.xml": read("ut11-2.07", "offers0_1.xml")})
         seen = []
-        original = ecom_1c_importer.Ecom1cImporter._import_products
+        original = ecom_1c_import_catalog.Ecom1cImportCatalog._import_products
 
         def spy(importer, chunk, catalog_id, counts):
             seen.append([p["id"] for p in chunk])
@@ -99,7 +83,7 @@ class TestImportSteps(ProtocolCase):
 
         # every step runs out of time after its first batch of 10 products
         with patch.object(ecom_1c_importer, "BATCH", 10), \
-                patch.object(ecom_1c_importer.Ecom1cImporter, "_import_products", spy), \
+                patch.object(ecom_1c_import_catalog.Ecom1cImportCatalog, "_import_products", spy), \
                 patch("time.monotonic", side_effect=iter(range(0, 10_000, 100))):
             answers, lines = self.import_until_done(cookie, "import0_1.xml")
         self.assertEqual(answers, ["progress"] * 3 + ["success"], "36 products in batches of 10: four steps")
@@ -116,7 +100,7 @@ class TestImportSteps(ProtocolCase):
 
     def test_step_killed_midway_is_redone(self):
         cookie = self.upload({"import0_1.xml": read("ut11-2.07", "import0_1.xml")})
-        original = ecom_1c_importer.Ecom1cImporter._import_products
+        original = ecom_1c_import_catalog.Ecom1cImportCatalog._import_products
         calls = []
 
         def dies_in_second_step(importer, chunk, catalog_id, counts):
@@ -126,7 +110,7 @@ class TestImportSteps(ProtocolCase):
             return original(importer, chunk, catalog_id, counts)
 
         with patch.object(ecom_1c_importer, "BATCH", 10), \
-                patch.object(ecom_1c_importer.Ecom1cImporter, "_import_products", dies_in_second_step), \
+                patch.object(ecom_1c_import_catalog.Ecom1cImportCatalog, "_import_products", dies_in_second_step), \
                 patch("time.monotonic", side_effect=iter(range(0, 10_000, 100))):
             self.assertEqual(self.call("import", cookie=cookie, filename="import0_1.xml")[0], "progress")
             self.assertEqual(self.call("import", cookie=cookie, filename="import0_1.xml")[0], "failure")

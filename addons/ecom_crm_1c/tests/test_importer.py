@@ -4,19 +4,13 @@ from unittest.mock import patch
 from lxml import etree
 
 from odoo.addons.ecom_crm_1c.models import ecom_1c_importer
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from .common import path
+from .common import ImporterCase, offers_package, path
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
-class TestImporter(TransactionCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.importer = cls.env["ecom.1c.importer"]
-        cls.Template = cls.env["product.template"].with_context(active_test=False)
-
+class TestImporter(ImporterCase):
     def test_catalog_then_offers_from_1c_ut11(self):
         counts = self.importer._import_catalog(path("ut11-2.07", "import0_1.xml"))
         self.assertEqual(counts["created"], 36 + 1, "36 products and their group")
@@ -116,17 +110,7 @@ class TestImporter(TransactionCase):
         """An offers package giving ``[(offer id, price)]`` in ``price_type`` (the sales one) and
         ``{offer id: quantity}``."""
         price_type = price_type or self.env["ecom.1c.price.type"].search([("target", "=", "list_price")])
-        quantities = quantities or {}
-        offers = "".join(
-            f"<Предложение><Ид>{offer_id}</Ид><Цены><Цена><ИдТипаЦены>{price_type.ecom_1c_id}</ИдТипаЦены>"
-            f"<ЦенаЗаЕдиницу>{price}</ЦенаЗаЕдиницу><Коэффициент>1</Коэффициент></Цена></Цены>"
-            + (f"<Количество>{quantities[offer_id]}</Количество>" if offer_id in quantities else "")
-            + "</Предложение>"
-            for offer_id, price in prices)
-        return io.BytesIO(
-            f'<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.04">'
-            f'<ПакетПредложений СодержитТолькоИзменения="{str(only_changes).lower()}"><Ид>p</Ид>'
-            f"<Предложения>{offers}</Предложения></ПакетПредложений></КоммерческаяИнформация>".encode())
+        return offers_package(price_type.ecom_1c_id, prices, only_changes, quantities)
 
     def import_dining_table(self):
         """The official 2.04 example's catalog and offers: the dining table, its white and red variants."""

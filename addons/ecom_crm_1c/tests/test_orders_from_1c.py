@@ -2,9 +2,9 @@
 
 import io
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
-from .common import path
+from .common import ImporterCase, path
 
 ORDER = """<?xml version="1.0" encoding="UTF-8"?>
 <КоммерческаяИнформация xmlns="urn:1C.ru:commerceml_2" ВерсияСхемы="3.1"><Контейнер><Документ>
@@ -24,11 +24,10 @@ MAT = "bd8c4e15-18f9-11e7-80c2-0cc47ab29cd1"
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
-class TestOrdersFrom1C(TransactionCase):
+class TestOrdersFrom1C(ImporterCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.importer = cls.env["ecom.1c.importer"]
         cls.importer._import_catalog(path("ut11-2.07", "import0_1.xml"))
         cls.mat = cls.env["product.product"].search([("ecom_1c_id", "=", MAT)])
         cls.env.user.tz = "Europe/Moscow"

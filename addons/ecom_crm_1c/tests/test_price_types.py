@@ -4,9 +4,9 @@ On the hand-made schema 3.1 split set of tests/data/handmade/split-3.1/: the cla
 the price types «Розничная» and «Оптовая», the prices file prices in both (and once in a type no
 file declares)."""
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
-from .common import path
+from .common import ImporterCase, path
 
 
 def split(name):
@@ -14,11 +14,10 @@ def split(name):
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
-class TestPriceTypes(TransactionCase):
+class TestPriceTypes(ImporterCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.importer = cls.env["ecom.1c.importer"]
         cls.PriceType = cls.env["ecom.1c.price.type"]
         cls.exchange = cls.env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
 

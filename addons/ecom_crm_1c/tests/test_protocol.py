@@ -8,7 +8,7 @@ from odoo.exceptions import MissingError
 from odoo.tests import tagged
 
 from ..controllers.exchange import ExchangeController
-from ..models.ecom_1c_importer import Ecom1cImporter
+from ..models.ecom_1c_import_catalog import Ecom1cImportCatalog
 from .common import ProtocolCase, path, read
 
 CATALOG = ("handmade", "characteristics-import.xml")  # 4 products, 3.4 kB
@@ -74,11 +74,7 @@ class TestProtocol(ProtocolCase):
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestRobustness(ProtocolCase):
     def upload_catalog(self):
-        cookie = self.login()
-        self.call("init", cookie=cookie)
-        with open(path("ut11-2.07", "import0_1.xml"), "rb") as f:
-            self.call("file", data=f.read(), cookie=cookie, filename="import0_1.xml")
-        return cookie
+        return self.upload({"import0_1.xml": read("ut11-2.07", "import0_1.xml")})
 
     def test_two_exchanges_at_once_are_serialised(self):
         from ..controllers.exchange import IMPORT_LOCK
@@ -198,7 +194,7 @@ class TestUploads(ProtocolCase):
         cookie = self.login()
         self.call("init", cookie=cookie)
         self.call("file", data=read(*CATALOG), cookie=cookie, filename="import.xml")
-        with patch.object(Ecom1cImporter, "_import_products",
+        with patch.object(Ecom1cImportCatalog, "_import_products",
                           side_effect=MissingError("Record does not exist or has been deleted.")):
             self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "failure")
         exchange = self.env["ecom.1c.exchange"].search([], limit=1)

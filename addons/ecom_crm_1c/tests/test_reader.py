@@ -8,19 +8,7 @@ from decimal import Decimal
 from odoo.tests import BaseCase, tagged
 
 from ..commerceml import UnsafeDocument, read_catalog, read_documents, read_offers
-from .common import path
-
-
-def big_catalog(products):
-    """A generated catalog with ``products`` products, as bytes (no file on disk)."""
-    head = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.10">'
-            '<Классификатор><Ид>c</Ид><Группы><Группа><Ид>g1</Ид><Наименование>Всё</Наименование></Группа>'
-            '</Группы></Классификатор><Каталог СодержитТолькоИзменения="false"><Ид>c</Ид><Товары>')
-    item = ('<Товар><Ид>{i:08d}-0000-0000-0000-000000000000</Ид><Артикул>A-{i}</Артикул>'
-            '<Наименование>Товар номер {i} с длинным описанием для объёма</Наименование>'
-            '<Группы><Ид>g1</Ид></Группы><Описание>' + "Описание. " * 20 + '</Описание></Товар>')
-    tail = "</Товары></Каталог></КоммерческаяИнформация>"
-    return (head + "".join(item.format(i=i) for i in range(products)) + tail).encode()
+from .common import big_catalog, path
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")

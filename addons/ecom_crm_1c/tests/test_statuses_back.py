@@ -2,10 +2,10 @@
 
 import io
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from ..commerceml import read_documents
-from .common import path
+from .common import ImporterCase, path
 
 STATUS = """<?xml version="1.0" encoding="UTF-8"?>
 <КоммерческаяИнформация ВерсияСхемы="2.08"><Документ><Ид>{id}</Ид><Номер>{number}</Номер>
@@ -20,7 +20,7 @@ STATUS = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
-class TestStatusesBack(TransactionCase):
+class TestStatusesBack(ImporterCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -29,7 +29,6 @@ class TestStatusesBack(TransactionCase):
         cls.orders = cls.env["sale.order"].create([{"partner_id": partner.id, "order_line": [
             (0, 0, {"product_id": product.id, "product_uom_qty": 1})]} for _i in range(3)])
         cls.orders.action_confirm()
-        cls.importer = cls.env["ecom.1c.importer"]
 
     def status_file(self, order, status="Открыт", deleted="false", by_number=False):
         return io.BytesIO(STATUS.format(id="x" if by_number else f"odoo-order-{order.id}", number=order.name,

@@ -1,1 +1,2 @@
+from . import binder
 from . import bulk

@@ -1,0 +1,182 @@
+"""What 1C's data means in Odoo, in plain functions (no ORM, no database): the importer's mapper.
+
+The readers (:mod:`.reader`) turn CommerceML into dicts; these functions turn those dicts into the
+values of Odoo records (units, VAT, products and their kind, orders and their lines,
+customers); the importer (``models/ecom_1c_import_*.py``) finds the records by their 1C ids
+(:mod:`..tools.binder`) and writes the values. Record ids they need (a category, a product) are
+given to them, already looked up.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytz
+
+from .characteristics import split_id
+from .reader import number
+
+# what the site writes of its own orders (:mod:`.writer`) and reads back from 1C's documents
+ORDER_ID_PREFIX = "odoo-order-"  # Ид of a site's order: «odoo-order-<id>»
+DELIVERY_ID = "ORDER_DELIVERY"  # the delivery line of CommerceML orders
+ORDER_OPERATION = "Заказ товара"
+ORDER_OPERATIONS = {ORDER_OPERATION, ""}  # «ХозОперация» of the documents that are orders
+
+# 1C's «БазоваяЕдиница»: OKEI code, international short name or Russian name → Odoo unit
+UOM_BY_1C = {
+    "796": "uom.product_uom_unit", "PCE": "uom.product_uom_unit", "шт": "uom.product_uom_unit",
+    "штука": "uom.product_uom_unit",
+    "166": "uom.product_uom_kgm", "KGM": "uom.product_uom_kgm", "кг": "uom.product_uom_kgm",
+    "килограмм": "uom.product_uom_kgm",
+    "163": "uom.product_uom_gram", "GRM": "uom.product_uom_gram", "г": "uom.product_uom_gram",
+    "грамм": "uom.product_uom_gram",
+    "168": "uom.product_uom_ton", "TNE": "uom.product_uom_ton", "т": "uom.product_uom_ton",
+    "тонна": "uom.product_uom_ton",
+    "112": "uom.product_uom_litre", "LTR": "uom.product_uom_litre", "л": "uom.product_uom_litre",
+    "литр": "uom.product_uom_litre",
+    "113": "uom.product_uom_cubic_meter", "MTQ": "uom.product_uom_cubic_meter", "м3": "uom.product_uom_cubic_meter",
+    "6": "uom.product_uom_meter", "MTR": "uom.product_uom_meter", "м": "uom.product_uom_meter",
+    "метр": "uom.product_uom_meter",
+    "4": "uom.product_uom_cm", "CMT": "uom.product_uom_cm", "см": "uom.product_uom_cm",
+    "3": "uom.product_uom_millimeter", "MMT": "uom.product_uom_millimeter", "мм": "uom.product_uom_millimeter",
+    "8": "uom.product_uom_km", "KMT": "uom.product_uom_km", "км": "uom.product_uom_km",
+    "55": "uom.uom_square_meter", "MTK": "uom.uom_square_meter", "м2": "uom.uom_square_meter",
+    "356": "uom.product_uom_hour", "HUR": "uom.product_uom_hour", "ч": "uom.product_uom_hour",
+    "359": "uom.product_uom_day", "DAY": "uom.product_uom_day", "сут": "uom.product_uom_day",
+    "дн": "uom.product_uom_day",
+}
+VAT_NAMES = {"НДС", "VAT", ""}  # «СтавкаНалога» names of the VAT
+WITHOUT_VAT = ("безндс", "без", "none")  # a VAT rate that is no VAT, spaces left out
+
+
+# ------------------------------------------------------------------ catalog
+def unit_keys(unit):
+    """What names 1C's «БазоваяЕдиница» ``unit`` (a reader's ``{code, short, name}``), in the order
+    it is looked up: OKEI code, international short name, Russian name."""
+    return [key for key in (unit.get("code", "").lstrip("0"), unit.get("short", "").upper(),
+                            unit.get("name", "").lower().rstrip(".")) if key]
+
+
+def uom_xmlids(unit):
+    """The XML ids of the Odoo units ``unit`` may mean, best first (empty for a unit we do not know)."""
+    return [UOM_BY_1C[key] for key in unit_keys(unit) if key in UOM_BY_1C]
+
+
+def vat_rate(taxes):
+    """The VAT rate among a product's «СтавкиНалогов» as 1C writes it («20», «10%», «Без НДС»),
+    None when 1C gives none."""
+    return next((tax["rate"] for tax in taxes if tax["name"].strip().upper() in VAT_NAMES), None)
+
+
+def is_without_vat(rate):
+    """1C's rate «Без НДС»: the product bears no VAT."""
+    return rate.strip().lower().replace(" ", "") in WITHOUT_VAT
+
+
+def vat_percent(rate):
+    """The percentage of 1C's VAT ``rate`` («20», «10%», «18,0»), None if it is not a number."""
+    amount = number(rate.replace("%", ""))
+    return None if amount is None else float(amount)
+
+
+def template_values(product, catalog_id, categories, default_category_id):
+    """The values of the product template of the catalog's ``product`` (a reader's dict), whether it
+    is new or not: a service when 1C's kind says so; its category is that of its first group found
+    in ``categories`` ``{1C group id: category id}``. A characteristic's product stays active when
+    the characteristic is deleted (the variant is archived, not the product)."""
+    key, characteristic = split_id(product["id"])
+    values = {
+        "name": product["name"] or product["article"] or key,
+        "default_code": product["article"] or False,
+        "categ_id": next((categories[g] for g in product["group_ids"] if g in categories), default_category_id),
+        "description_sale": product["description"] or False,
+        "active": not product["deleted"] or bool(characteristic),
+        "ecom_1c_catalog_id": catalog_id,
+    }
+    if product["service"]:  # 1C's kind of the product (:func:`.reader.is_service`)
+        values["type"] = "service"
+    return values
+
+
+# ------------------------------------------------------------------- offers
+def unit_price(price):
+    """The price of one Odoo unit from an offer's «Цена» (its price is per «Коэффициент» units)."""
+    return float(price["price"] / (price["ratio"] or 1))
+
+
+# ---------------------------------------------------------------- documents
+def order_document_id(order_id):
+    """The Ид the site gives its order ``order_id`` in the documents it writes."""
+    return f"{ORDER_ID_PREFIX}{order_id}"
+
+
+def order_id_of(document_id):
+    """The id of the site's order a 1C document names by the Ид the site gave it, else None."""
+    tail = document_id.rsplit("-", 1)[-1]
+    return int(tail) if document_id.startswith(ORDER_ID_PREFIX) and tail.isdigit() else None
+
+
+def is_order(document):
+    """A 1C document that is an order with goods (1C may create it: a phone order)."""
+    return document["operation"] in ORDER_OPERATIONS and bool(document["lines"])
+
+
+def order_values(document, numbered_by_1c):
+    """What 1C says of an order: its number and date, posting, deletion mark, payment, shipping and
+    status. An order made in 1C (``numbered_by_1c``) is numbered by 1C; a site's order gets its 1C
+    number as a requisite."""
+    number_1c = document["number_1c"] or (numbered_by_1c and document["number"])
+    return {"ecom_1c_number": number_1c or False, "ecom_1c_date": document["date_1c"] or False,
+            "ecom_1c_posted": document["posted"], "ecom_1c_deleted": document["deleted"],
+            "ecom_1c_paid": document["paid"], "ecom_1c_shipped": document["shipped"],
+            "ecom_1c_status": document["status"] or False}
+
+
+def order_action(document, actions):
+    """What becomes of the order: ``cancel`` (cancelled, deleted, or a status mapped so), ``lock`` or
+    ``none``, ``actions`` being the status table ``{status, lower case: action}``."""
+    action = actions.get(document["status"].lower(), "none")
+    return "cancel" if document["cancelled"] or document["deleted"] else action
+
+
+def order_line_values(item, product_id):
+    """The sale order line of a document's «Товар» ``item`` for the product ``product_id``; its
+    ``name`` is 1C's, False when 1C names none. A price 1C leaves out is its amount per unit."""
+    qty = float(item["qty"] or 0)
+    price = item["price"] if item["price"] is not None else (item["amount"] or 0) / Decimal(qty or 1)
+    return {"product_id": product_id, "product_uom_qty": qty, "price_unit": float(price),
+            "name": item["name"] or False}
+
+
+def line_product_ids(item):
+    """The 1C ids a document's line may name its product by: the offer's, then its product's."""
+    return item["id"], split_id(item["id"])[0]
+
+
+def customer_contacts(customer):
+    """``(phone, email)`` the customer of a document is found by, None for what 1C does not give."""
+    return next(iter(customer["phones"]), None), next(iter(customer["emails"]), None)
+
+
+def customer_values(customer):
+    """A new customer from the «Контрагент» of a document: the name parts 1C sent, else its name."""
+    phone, email = customer_contacts(customer)
+    values = {"ecom_1c_id": customer["id"] or False, "phone": phone or False, "email": email or False,
+              "zip": customer["zip"] or False, "city": customer["city"] or False,
+              "street": customer["street"] or customer["address"] or False}
+    if customer["lastname"] or customer["firstname"]:
+        values.update(lastname=customer["lastname"] or False, firstname=customer["firstname"] or False,
+                      patronymic=customer["patronymic"] or False)
+    else:
+        values["name"] = customer["name"]
+    return values
+
+
+def datetime_from_1c(date, time_of_day, timezone):
+    """1C's local «Дата» and «Время» in ``timezone`` as a naive UTC datetime; None without a date."""
+    if not date:
+        return None
+    try:
+        local = datetime.strptime(f"{date[:10]} {(time_of_day or '00:00:00')[:8]}", "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    return pytz.timezone(timezone).localize(local).astimezone(pytz.utc).replace(tzinfo=None)

@@ -1,0 +1,366 @@
+import base64
+import hashlib
+import os
+
+from odoo import _, api, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tools import SQL
+
+from ..commerceml import UnsafePath, read_catalog, read_product_ids, safe_relative_path
+from ..commerceml.characteristics import split_id
+from ..commerceml.errors import reason
+from ..commerceml.mapper import (
+    is_without_vat,
+    template_values,
+    unit_keys,
+    uom_xmlids,
+    vat_percent,
+    vat_rate,
+)
+from ..tools.binder import bound
+from ..tools.bulk import bulk_create, m2m_ids
+
+ANALYZE_AFTER = 5000  # products created in one step
+IMAGE_LIMIT = 20 * 1024 * 1024
+EMPTY_REF = "00000000-0000-0000-0000-000000000000"
+SINGLE_VARIANT_FIELDS = ("default_code", "weight", "volume")
+
+
+class Ecom1cImportCatalog(models.AbstractModel):
+    """The catalog (``import*.xml``): groups as categories, products and their characteristics,
+    properties as attributes, images; a full exchange archives what it no longer names."""
+
+    _inherit = "ecom.1c.importer"
+
+    @api.model
+    def _import_catalog(self, source, exchange=None, start=0, deadline=None, files_dir=None):
+        """Import groups and products of a catalog file from product ``start`` on, until done or the
+        ``deadline``; returns counts with the position reached and whether the file is done.
+
+        ``files_dir`` is where the exchange unpacked the files next to it (images)."""
+        counts = self._counts(start)
+        catalog = {"id": None, "only_changes": None}
+        groups, properties, price_types = [], {}, {}
+
+        def products():
+            for kind, values in read_catalog(source):
+                if kind == "catalog":
+                    catalog["only_changes"] = values["only_changes"]
+                elif kind == "catalog_id":
+                    catalog["id"] = values["id"]
+                elif kind == "group":
+                    groups.append(values)
+                elif kind == "property":
+                    properties[values["id"]] = values
+                elif kind == "price_type":  # schema 3 declares them in the classifier
+                    price_types[values["id"]] = values
+                elif kind == "product":
+                    if groups:
+                        self._import_groups(groups, counts)
+                        groups.clear()
+                    yield values
+
+        def apply(chunk):
+            self._import_products(chunk, catalog["id"], counts)
+            self._import_product_properties(chunk, properties, counts)
+            if files_dir:
+                self._import_images(chunk, files_dir, counts)
+
+        self._apply_in_steps(products(), counts, apply, deadline)
+        if counts["created"] >= ANALYZE_AFTER:
+            # the planner's statistics still describe the catalog before this step: the offers'
+            # set-based updates would be planned for a table a fraction of its size
+            self.env.flush_all()
+            self.env.cr.execute("ANALYZE product_template, product_product")
+        if not counts["done"]:
+            return self._finish(exchange, counts)
+        if groups:
+            self._import_groups(groups, counts)
+        if properties:  # a classifier without products (schema 3 splits them) still brings its properties
+            self._property_attributes(properties)
+        if price_types:
+            self._import_price_types(price_types, counts)
+        if catalog["id"] and (catalog["only_changes"] or "").strip().lower() == "false":
+            # a full exchange: what this catalog no longer names is archived, never deleted
+            if hasattr(source, "seek"):
+                source.seek(0)  # a file object: read it again from the start
+            self._archive_missing(catalog["id"], set(read_product_ids(source)), counts)
+        return self._finish(exchange, counts)
+
+    def _archive_missing(self, catalog_id, seen, counts):
+        """A full exchange of the catalog ``catalog_id`` named the products and characteristics
+        ``seen``: the others of that catalog are archived, never deleted."""
+        self.env.flush_all()  # the queries below read what this import wrote
+        self.env.cr.execute(SQL("""
+            SELECT id FROM product_template
+             WHERE ecom_1c_catalog_id = %s AND active AND ecom_1c_id IS NOT NULL
+               AND NOT EXISTS (SELECT FROM unnest(%s::varchar[]) AS seen(id) WHERE seen.id = ecom_1c_id)
+        """, catalog_id, list({split_id(product_id)[0] for product_id in seen})))
+        missing = self.env["product.template"].browse(row[0] for row in self.env.cr.fetchall())
+        missing.action_archive()
+        # and the characteristics (variants) no longer named, of the products it lists by characteristic
+        # (from 2.05 on, 1C lists characteristics in offers only: those are not the catalog's to archive)
+        self.env.cr.execute(SQL("""
+            SELECT pp.id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pt.ecom_1c_catalog_id = %s AND pt.active AND pp.active AND pt.ecom_1c_id = ANY(%s)
+               AND NOT EXISTS (SELECT FROM unnest(%s::varchar[]) AS seen(id) WHERE seen.id = pp.ecom_1c_id)
+        """, catalog_id, list({split_id(i)[0] for i in seen if "#" in i}), list(seen)))
+        gone = self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())
+        gone.action_archive()
+        counts["archived"] += len(missing) + len(gone)
+
+    def _import_groups(self, groups, counts):
+        """Groups as product categories, parents first (1C writes a group after its subgroups)."""
+        Category = self.env["product.category"]
+        parents = {g["id"]: g["parent_id"] for g in groups}
+
+        def depth(group_id, seen=()):
+            parent = parents.get(group_id)
+            return 0 if not parent or parent not in parents or parent in seen else 1 + depth(parent, (*seen, group_id))
+
+        existing = bound(Category, list(parents) + [p for p in parents.values() if p])
+        for group in sorted(groups, key=lambda g: depth(g["id"])):
+            parent = existing.get(group["parent_id"], Category)
+            vals = {"name": group["name"] or group["id"], "parent_id": parent.id or False}
+            category = existing.get(group["id"])
+            if not category:
+                existing[group["id"]] = Category.create({**vals, "ecom_1c_id": group["id"]})
+                counts["created"] += 1
+            elif category.name != vals["name"] or category.parent_id.id != vals["parent_id"]:
+                category.write(vals)
+                counts["updated"] += 1
+
+    def _import_products(self, chunk, catalog_id, counts):
+        """Create or update the templates of a batch of catalog products. A product whose Ид is
+        «guid#characteristic» is a variant of the template «guid» (schema 2.04 lists each
+        characteristic as a product): the template is made once, the variant by its characteristics."""
+        Template = self.env["product.template"].with_context(active_test=False)
+        existing = bound(Template, {split_id(p["id"])[0] for p in chunk if p["id"]})
+        categories = {group_id: category.id for group_id, category in bound(
+            self.env["product.category"], {group for product in chunk for group in product["group_ids"]}).items()}
+        default_categ = self.env.ref("product.product_category_all").id
+        to_create, characteristics, done = [], [], set()
+        for product in chunk:
+            if not product["id"]:
+                counts["warnings"].append(_("A product without Ид was skipped: %s", product["name"]))
+                continue
+            key, characteristic = split_id(product["id"])
+            if characteristic:
+                characteristics.append((product["id"], key, product["characteristics"], product["name"]))
+            if key in done:  # the template of another characteristic of this batch
+                continue
+            done.add(key)
+            vals = template_values(product, catalog_id, categories, default_categ)
+            template = existing.get(key)
+            if template is None:
+                to_create.append(({**product, "id": key}, vals))
+                continue
+            changed = {k: v for k, v in vals.items() if (template[k].id if k == "categ_id" else template[k]) != v}
+            if len(template.product_variant_ids) > 1:  # Odoo keeps the article of each variant, none of the product's
+                changed.pop("default_code", None)
+            if changed:
+                template.write(changed)
+                counts["updated"] += 1
+        if to_create:
+            self._create_products(to_create, counts)
+        if characteristics:
+            variants = self._ensure_variants(characteristics, counts)
+            deleted = {p["id"] for p in chunk if p["deleted"]}
+            to_archive = self.env["product.product"].concat(
+                *(variant for full_id, variant in variants.items() if full_id in deleted and variant.active))
+            to_archive.action_archive()
+
+    def _create_products(self, to_create, counts):
+        """Templates and their single variant for new 1C products, set-based (:func:`bulk_create`):
+        no chatter message per product; units and VAT rates mapped; a barcode another product
+        already has is left out with a warning instead of failing the batch."""
+        Template = self.env["product.template"]
+        barcodes = self._free_barcodes([product for product, _vals in to_create], counts)
+        uoms, taxes = {}, {}
+        default_taxes = self._default_sale_taxes()
+        template_vals = []
+        for product, vals in to_create:
+            unit = tuple(sorted(product["unit"].items()))
+            if unit not in uoms:
+                uoms[unit] = self._uom_for(product["unit"], counts)
+            rate = vat_rate(product["taxes"])
+            if rate not in taxes:
+                taxes[rate] = self._taxes_for(rate, default_taxes, counts)
+            template_vals.append({
+                "type": "consu", **vals, "ecom_1c_id": product["id"], "sale_ok": True,
+                "weight": 0.0, "volume": 0.0, "has_configurable_attributes": False,
+                "uom_id": uoms[unit].id, "uom_po_id": uoms[unit].id, "taxes_id": [Command.set(taxes[rate].ids)],
+            })
+        # a new product has one variant and no attributes: the fields Odoo copies between a template
+        # and its single variant are given on both sides instead of being computed back and forth
+        templates = bulk_create(Template, template_vals)
+        copied = [Template._fields[name] for name in SINGLE_VARIANT_FIELDS]
+        with self.env.protecting(copied, templates):
+            bulk_create(self.env["product.product"], [
+                {"product_tmpl_id": template.id, "ecom_1c_id": product["id"], "active": vals["active"],
+                 "default_code": vals["default_code"], "barcode": barcodes.get(product["id"]) or False,
+                 "weight": 0.0, "volume": 0.0, "combination_indices": ""}
+                for template, (product, vals) in zip(templates, to_create, strict=True)])
+        # `_get_variant_id_for_combination` and friends cache the variants of a template
+        self.env.registry.clear_cache()
+        counts["created"] += len(templates)
+
+    def _free_barcodes(self, products, counts):
+        """{1C id: barcode} for the barcodes no other product uses (Odoo requires them unique)."""
+        wanted = {p["id"]: p["barcode"] for p in products if p["barcode"]}
+        if not wanted:
+            return {}
+        self.env["product.product"].flush_model(["barcode"])
+        self.env.cr.execute(SQL("SELECT barcode FROM product_product WHERE barcode = ANY(%s)",
+                                list(set(wanted.values()))))
+        taken = {row[0] for row in self.env.cr.fetchall()}
+        free = {}
+        for product_id, barcode in wanted.items():
+            if barcode in taken:
+                counts["warnings"].append(_("Barcode %(barcode)s of 1C product %(product)s is already used by "
+                                            "another product: left empty", barcode=barcode, product=product_id))
+                continue
+            taken.add(barcode)
+            free[product_id] = barcode
+        return free
+
+    def _uom_for(self, unit, counts):
+        """The unit of measure 1C means by «БазоваяЕдиница» (OKEI code, international or Russian short
+        name); Odoo's «Units», with a warning, for one we do not know."""
+        for xmlid in uom_xmlids(unit):
+            uom = self.env.ref(xmlid, raise_if_not_found=False)
+            if uom:
+                return uom
+        if keys := unit_keys(unit):
+            counts["warnings"].append(_("Unknown 1C unit %s: Units used instead", " / ".join(keys)))
+        return self.env.ref("uom.product_uom_unit")
+
+    def _default_sale_taxes(self):
+        value = self.env["product.template"].default_get(["taxes_id"]).get("taxes_id")
+        return self.env["account.tax"].browse(m2m_ids(value))
+
+    def _taxes_for(self, rate, default, counts):
+        """Sales taxes for 1C's VAT rate («20», «10%», «Без НДС»): the company's percentage sales tax
+        of that rate, none for «Без НДС», the default sales tax when 1C gives no rate or Odoo has
+        no tax of that rate (with a warning)."""
+        if rate is None:
+            return default
+        if is_without_vat(rate):
+            return self.env["account.tax"]
+        percent = vat_percent(rate)
+        tax = percent is not None and self.env["account.tax"].search([
+            ("type_tax_use", "=", "sale"), ("amount_type", "=", "percent"), ("amount", "=", percent),
+            ("company_id", "=", self.env.company.id)], limit=1)
+        if not tax:
+            counts["warnings"].append(_("No sales tax in Odoo for 1C's VAT rate %s: the default tax used", rate))
+            return default
+        return tax
+
+    # ------------------------------------------------------------ properties
+    def _import_product_properties(self, chunk, properties, counts):
+        """1C properties («ЗначенияСвойств») as product attributes that make no variants: one line per
+        property and product, holding the product's value; a value 1C changed is replaced.
+
+        Schema 3 may describe the properties in one file (the classifier) and name their values in
+        another: what the file does not describe is looked up among the properties imported before."""
+        wanted = {p["id"]: p["properties"] for p in chunk if p["id"] and p["properties"] and "#" not in p["id"]}
+        if not wanted:
+            return
+        attributes = self._property_attributes(properties)
+        unknown = {pid for values in wanted.values() for pid in values} - set(attributes)
+        if unknown:
+            attributes.update(bound(self.env["product.attribute"].with_context(active_test=False), unknown))
+        templates = self.env["product.template"].with_context(active_test=False).search(
+            [("ecom_1c_id", "in", list(wanted))])
+        lines = {(ln.product_tmpl_id.id, ln.attribute_id.id): ln for ln in self.env[
+            "product.template.attribute.line"].search([("product_tmpl_id", "in", templates.ids),
+                                                       ("attribute_id", "in", [a.id for a in attributes.values()])])}
+        pairs = [(template, attributes[property_id], raw) for template in templates
+                 for property_id, raw in wanted[template.ecom_1c_id].items()
+                 if property_id in attributes and raw and raw != EMPTY_REF]
+        values = self._property_values({(attribute, raw) for _template, attribute, raw in pairs}) if pairs else {}
+        to_create = []
+        for template, attribute, raw in pairs:
+            value = values[attribute.id, raw]
+            line = lines.get((template.id, attribute.id))
+            if not line:
+                to_create.append({"product_tmpl_id": template.id, "attribute_id": attribute.id,
+                                  "value_ids": [Command.set(value.ids)]})
+            elif line.value_ids != value:
+                line.value_ids = [Command.set(value.ids)]
+        if to_create:
+            self.env["product.template.attribute.line"].create(to_create)
+
+    def _property_values(self, pairs):
+        """{(attribute id, raw): value} for the ``(attribute, raw)`` a batch names: a reference-list
+        value by its 1C id, else the value of that name, made if missing; one search and one create
+        per batch (a property such as a marketplace code has a value per product)."""
+        Value = self.env["product.attribute.value"].with_context(active_test=False)
+        raws = list({raw for _attribute, raw in pairs})
+        found = Value.search([("attribute_id", "in", list({a.id for a, _raw in pairs})),
+                              "|", ("ecom_1c_id", "in", raws), ("name", "in", raws)])
+        by_name = {(v.attribute_id.id, v.name): v for v in found}
+        by_ref = {(v.attribute_id.id, v.ecom_1c_id): v for v in found if v.ecom_1c_id}
+        missing = {(a.id, raw) for a, raw in pairs if (a.id, raw) not in by_ref and (a.id, raw) not in by_name}
+        if missing:
+            for value in Value.create([{"attribute_id": a, "name": raw} for a, raw in sorted(missing)]):
+                by_name[value.attribute_id.id, value.name] = value
+        return {(a.id, raw): by_ref.get((a.id, raw)) or by_name[a.id, raw] for a, raw in pairs}
+
+    def _property_attributes(self, properties):
+        """{1C property id: attribute} for the properties a file describes, made or renamed as 1C says,
+        with their reference-list values (once per file)."""
+        Attribute = self.env["product.attribute"].with_context(active_test=False)
+        todo = {pid: prop for pid, prop in properties.items() if not prop.get("_imported")}
+        attributes = bound(Attribute, properties)
+        for property_id, prop in todo.items():
+            name = prop["name"] or property_id
+            attribute = attributes.get(property_id)
+            if attribute is None:
+                attribute = attributes[property_id] = Attribute.create(
+                    {"name": name, "ecom_1c_id": property_id, "create_variant": "no_variant"})
+            elif attribute.name != name:
+                attribute.name = name
+            reference = {value: value_id for value_id, value in prop["values"].items() if value}
+            if reference:
+                values = self._attribute_values(attribute, list(reference), reference)
+                for value in values.filtered(lambda v: not v.ecom_1c_id):
+                    value.ecom_1c_id = reference[value.name]
+            prop["_imported"] = True
+        return attributes
+
+    # ---------------------------------------------------------------- images
+    def _import_images(self, chunk, files_dir, counts):
+        """The first «Картинка» of each product, read from the files 1C sent with the catalog
+        (``import_files/…``), as the product's image; an image that did not change is not written
+        again, one that is missing or not an image is a warning."""
+        wanted = {p["id"]: p["images"][0] for p in chunk if p["id"] and p["images"]}
+        if not wanted:
+            return
+        templates = self.env["product.template"].with_context(active_test=False).search(
+            [("ecom_1c_id", "in", list(wanted))])
+        for template in templates:
+            name = wanted[template.ecom_1c_id]
+            try:
+                path = os.path.join(files_dir, safe_relative_path(name))
+            except UnsafePath as error:
+                counts["warnings"].append(_("Image %(name)s refused: %(error)s", name=name,
+                                            error=reason(error, self.env._)))
+                continue
+            if not os.path.isfile(path):
+                counts["warnings"].append(_("Image %s was not sent with the catalog", name))
+                continue
+            if os.path.getsize(path) > IMAGE_LIMIT:
+                counts["warnings"].append(_("Image %s is larger than 20 MB: skipped", name))
+                continue
+            with open(path, "rb") as image:
+                data = image.read()
+            checksum = hashlib.sha1(data).hexdigest()
+            if template.ecom_1c_image_checksum == checksum:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    template.write({"image_1920": base64.b64encode(data), "ecom_1c_image_checksum": checksum})
+            except (UserError, ValueError, OSError) as error:
+                counts["warnings"].append(_("Image %(name)s is not a usable image: %(error)s", name=name, error=error))

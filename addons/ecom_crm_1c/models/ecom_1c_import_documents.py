@@ -1,0 +1,161 @@
+from odoo import _, api, fields, models
+from odoo.fields import Command
+
+from ..commerceml import read_documents
+from ..commerceml.mapper import (
+    DELIVERY_ID,
+    customer_contacts,
+    customer_values,
+    datetime_from_1c,
+    is_order,
+    line_product_ids,
+    order_action,
+    order_id_of,
+    order_line_values,
+    order_values,
+)
+from ..tools.binder import bound
+
+
+class Ecom1cImportDocuments(models.AbstractModel):
+    """The documents 1C sends back (``orders*.xml``, ``documents*.xml``): what 1C says of the site's
+    orders (numbers, posting, payment, shipping, statuses; lines in a two-way exchange) and the
+    orders taken in 1C, with their customers."""
+
+    _inherit = "ecom.1c.importer"
+
+    @api.model
+    def _import_documents(self, source, exchange=None, start=0, deadline=None):
+        """Apply what 1C says of the site's orders: its number and date, posting, deletion mark,
+        payment, shipping, cancellation and status (mapped to an action in the status table)."""
+        counts = self._counts(start)
+        actions = {m.name.strip().lower(): m.action for m in self.env["ecom.1c.status.map"].search([])}
+        two_way = self.env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.order_direction") == "two_way"
+
+        def apply(chunk):
+            orders = self._match_orders(chunk)
+            for document in chunk:
+                order = orders.get(document["id"]) or orders.get(document["number"])
+                if not order and is_order(document):
+                    order = self._order_from_1c(document, counts)
+                    if not order:
+                        continue
+                elif not order:
+                    counts["warnings"].append(_("1C document %(number)s matches no order of the site",
+                                                number=document["number"] or document["id"]))
+                    continue
+                elif two_way and document["lines"] and order.state in ("draft", "sent", "sale") and not order.locked:
+                    if self._apply_1c_lines(order, document, counts):
+                        counts["updated"] += 1
+                vals = order_values(document, numbered_by_1c=bool(order.ecom_1c_id))
+                changed = {k: v for k, v in vals.items() if order[k] != v}
+                if changed:
+                    order.write(changed)
+                action = order_action(document, actions)
+                if action == "cancel" and order.state != "cancel":
+                    order._action_cancel()
+                    changed = True
+                elif action == "lock" and order.state == "sale" and not order.locked:
+                    order.action_lock()
+                    changed = True
+                counts["updated"] += int(bool(changed))
+
+        self._apply_in_steps((values for _kind, values in read_documents(source)), counts, apply, deadline)
+        return self._finish(exchange, counts)
+
+    def _match_orders(self, documents):
+        """Orders named by documents: our own Ид («odoo-order-<id>»), else the order number."""
+        Order = self.env["sale.order"]
+        ids = {order_id: d["id"] for d in documents if (order_id := order_id_of(d["id"])) is not None}
+        found = {ids[o.id]: o for o in Order.browse(list(ids)).exists()}
+        found.update(bound(Order, [d["number"] for d in documents if d["number"]], field="name"))
+        found.update(bound(Order, [d["id"] for d in documents if d["id"] and d["id"] not in found]))
+        return found
+
+    def _order_from_1c(self, document, counts):
+        """A sale order for an order created in 1C (a phone order taken by 1C's operator): the customer
+        found by 1C id, phone or email, or made; lines by the products' 1C ids. An order naming a
+        product the site does not have is not created (warning): the next exchange tries again."""
+        lines, unknown = self._order_lines_from_1c(document["lines"])
+        if unknown or not lines:
+            counts["warnings"].append(_("1C order %(number)s was not created: unknown products %(products)s",
+                                        number=document["number"] or document["id"], products=", ".join(unknown)))
+            return None
+        partner = self._partner_from_1c(document["customer"])
+        if not partner:
+            counts["warnings"].append(_("1C order %s was not created: it names no customer",
+                                        document["number"] or document["id"]))
+            return None
+        date_order = datetime_from_1c(document["date"], document["time"], self.env.user.tz or "Europe/Moscow")
+        order = self.env["sale.order"].create({
+            "partner_id": partner.id, "ecom_1c_id": document["id"] or False,
+            "ecom_1c_number": document["number_1c"] or document["number"] or False,
+            "client_order_ref": document["number"] or False, "origin": _("1C"),
+            "date_order": date_order or fields.Datetime.now(),
+            "note": document["comment"] or False,
+            "order_line": [Command.create(vals) for vals in lines],
+        })
+        if document["posted"] and not (document["cancelled"] or document["deleted"]):
+            date = order.date_order
+            order.action_confirm()
+            order.date_order = date  # confirming dates an order today; this one was taken when 1C says
+        order.message_post(body=_("Created from 1C order %s", document["number"] or document["id"]))
+        counts["created"] += 1
+        return order
+
+    def _order_lines_from_1c(self, items):
+        """``(line values, names of unknown products)`` for the «Товары» of a 1C document."""
+        Product = self.env["product.product"].with_context(active_test=False)
+        products = bound(Product, {product_id for item in items for product_id in line_product_ids(item)})
+        lines, unknown = [], []
+        for item in items:
+            product = next((products[i] for i in line_product_ids(item) if i in products), Product)
+            if item["id"] == DELIVERY_ID and not product:
+                product = self.env.ref("ecom_crm_1c.product_delivery_1c", raise_if_not_found=False) or Product
+            if not product:
+                unknown.append(item["name"] or item["id"])
+                continue
+            vals = order_line_values(item, product.id)
+            vals["name"] = vals["name"] or product.display_name
+            lines.append(vals)
+        return lines, unknown
+
+    def _apply_1c_lines(self, order, document, counts):
+        """Two-way exchange: 1C changed the lines of a site's order; quantities and prices follow 1C,
+        lines 1C added are added, lines it dropped go to quantity 0 (never deleted). True if changed."""
+        lines, unknown = self._order_lines_from_1c(document["lines"])
+        if unknown:
+            counts["warnings"].append(_("1C order %(number)s: unknown products %(products)s, lines not applied",
+                                        number=order.name, products=", ".join(unknown)))
+            return False
+        wanted = {vals["product_id"]: vals for vals in lines}
+        commands = []
+        for line in order.order_line.filtered(lambda ln: not ln.display_type):
+            vals = wanted.pop(line.product_id.id, None)
+            if vals is None:
+                if line.product_uom_qty:
+                    commands.append(Command.update(line.id, {"product_uom_qty": 0}))
+            elif line.product_uom_qty != vals["product_uom_qty"] or line.price_unit != vals["price_unit"]:
+                commands.append(Command.update(line.id, {"product_uom_qty": vals["product_uom_qty"],
+                                                         "price_unit": vals["price_unit"]}))
+        commands += [Command.create(vals) for vals in wanted.values()]
+        if not commands:
+            return False
+        order.write({"order_line": commands})
+        order.message_post(body=_("Lines changed in 1C (document %s)", document["number"] or document["id"]))
+        return True
+
+    def _partner_from_1c(self, customer):
+        """The customer of a 1C document: by its 1C id, else by phone or email (the CRM's one customer
+        base), else a new customer with the name parts 1C sent."""
+        if not customer or not (customer.get("id") or customer.get("name")):
+            return self.env["res.partner"]
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        partner = customer["id"] and Partner.search([("ecom_1c_id", "=", customer["id"])], limit=1)
+        if not partner:
+            partner = Partner._ecom_match_customer(*customer_contacts(customer))
+        if partner:
+            if customer["id"] and not partner.ecom_1c_id:
+                partner.ecom_1c_id = customer["id"]
+            return partner
+        return Partner.create(customer_values(customer))

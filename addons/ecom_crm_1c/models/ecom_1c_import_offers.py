@@ -1,0 +1,255 @@
+from collections import defaultdict
+
+from odoo import _, api, models
+from odoo.tools import SQL
+
+from ..commerceml import read_offers
+from ..commerceml.mapper import unit_price
+from ..tools.binder import bound
+
+
+class Ecom1cImportOffers(models.AbstractModel):
+    """The offers packages (``offers*.xml``; schema 3's ``prices*.xml`` and ``rests*.xml``): price
+    types, each mapped to the sales price, a pricelist or nowhere; sales prices, pricelists' prices
+    and stock of products and their characteristics; stock into Odoo's inventory when installed."""
+
+    _inherit = "ecom.1c.importer"
+
+    @api.model
+    def _import_offers(self, source, exchange=None, start=0, deadline=None):
+        """Import price types, prices and stock of an offers package from offer ``start`` on, until
+        done or the ``deadline``; returns counts with the position reached."""
+        counts = self._counts(start)
+        price_types, warehouses = {}, {}
+
+        def offers():
+            for kind, values in read_offers(source):
+                if kind == "price_type":
+                    price_types[values["id"]] = values
+                elif kind == "warehouse":
+                    warehouses[values["id"]] = values["name"]
+                elif kind == "offer":
+                    yield values
+
+        def apply(chunk):
+            if price_types:
+                self._import_price_types(price_types, counts)
+            variants = self._offer_variants(chunk, counts)
+            self._import_offer_chunk(chunk, variants, counts)
+            if "stock.quant" in self.env:  # Odoo's inventory is installed: 1C's stock goes there too
+                self._import_stock(chunk, variants, warehouses, counts)
+
+        self._apply_in_steps(offers(), counts, apply, deadline)
+        if counts["done"] and price_types:
+            self._import_price_types(price_types, counts)
+        return self._finish(exchange, counts)
+
+    def _import_price_types(self, price_types, counts):
+        """The price types 1C declares (2.x offers packages, schema 3's classifier), made on first sight
+        for an administrator to map in Price types."""
+        PriceType = self.env["ecom.1c.price.type"]
+        known = bound(PriceType, price_types)
+        new = [v for k, v in price_types.items() if k not in known]
+        if new:
+            # the first price type 1C ever sends is the sales price; others await a pricelist
+            first = not PriceType.search_count([])
+            PriceType.create([{"name": v["name"] or v["id"], "ecom_1c_id": v["id"], "currency_name": v["currency"],
+                               "target": "list_price" if first and i == 0 else "pricelist"}
+                              for i, v in enumerate(new)])
+        price_types.clear()
+
+    def _offer_variants(self, chunk, counts):
+        """{1C id: variant} for the offers of ``chunk``: an offer «guid#characteristic» is its own
+        variant, made now if the catalog did not list it, never the product «guid»'s."""
+        Product = self.env["product.product"].with_context(active_test=False)
+        ids = list({o["id"] for o in chunk})
+        variants = bound(Product, ids)
+        characteristics = [(o["id"], o["product_id"], o["characteristics"], o["name"]) for o in chunk
+                           if o["characteristic_id"] and o["id"] not in variants]
+        if characteristics:
+            self._ensure_variants(characteristics, counts)
+            # a product's own variant goes when its characteristics become variants: look them up again
+            variants = bound(Product, ids)
+        return variants
+
+    def _import_offer_chunk(self, chunk, variants, counts):
+        """Stock and prices of a batch of offers, ``variants`` {1C id: variant} being their variants
+        (:meth:`_offer_variants`): 1C's stock and sales prices on the variants, the prices of price
+        types mapped to pricelists in their items; each set-based, touching only what changed."""
+        types = bound(self.env["ecom.1c.price.type"], {p["type_id"] for o in chunk for p in o["prices"]})
+        quantities, sales_prices, pricelist_prices, changed_ids = {}, {}, {}, set()
+        undeclared, unmapped, not_numbers = set(), set(), []
+        for offer in chunk:
+            variant = variants.get(offer["id"])
+            if not variant:
+                if not offer["characteristic_id"]:  # a characteristic's reason is given where its variant is made
+                    counts["warnings"].append(_("Offer %s names no product imported from 1C", offer["id"]))
+                continue
+            if offer["quantity"] is not None:
+                quantities[variant.id] = float(offer["quantity"])
+            for price in offer["prices"]:
+                price_type = types.get(price["type_id"])
+                if not price_type:
+                    undeclared.add(price["type_id"])
+                    continue
+                if price_type.target == "ignore":  # the administrator's choice, in Price types
+                    continue
+                if price_type.target == "pricelist" and not price_type.pricelist_id:
+                    unmapped.add(price_type.name)
+                    continue
+                if price["price"] is None:
+                    not_numbers.append(offer["id"])
+                    continue
+                amount = unit_price(price)
+                characteristic = "#" in (variant.ecom_1c_id or "")
+                if price_type.target == "list_price":
+                    sales_prices[variant] = amount
+                else:
+                    # a characteristic's price is its variant's, a product's its template's
+                    target = ("0_product_variant", variant.id) if characteristic else \
+                        ("1_product", variant.product_tmpl_id.id)
+                    pricelist_prices[price_type.pricelist_id.id, *target] = (amount, variant.id)
+        # no price is dropped without a word in the exchange log
+        counts["warnings"].extend(_("Prices of 1C price type %s were skipped: no file of 1C declares that price "
+                                    "type (ТипыЦен)", type_id) for type_id in sorted(undeclared))
+        counts["warnings"].extend(_("Prices of 1C price type «%s» were skipped: choose its pricelist in 1C exchange > "
+                                    "Price types", name) for name in sorted(unmapped))
+        if not_numbers:
+            counts["warnings"].append(_("Offers %s: a price that is not a number was skipped", ", ".join(not_numbers)))
+        # stock, sales prices and pricelists' prices of the whole batch set-based, touching only what changed
+        self.env.flush_all()
+        if quantities:
+            changed_ids.update(self._update_changed("product_product", "ecom_1c_qty", "float8", quantities))
+        self.env["product.product"].invalidate_model(["ecom_1c_qty"])
+        if sales_prices:
+            changed_ids.update(self._import_sales_prices(sales_prices, counts))
+        if pricelist_prices:
+            changed_ids.update(self._import_pricelist_prices(pricelist_prices))
+        counts["updated"] += len(changed_ids)
+
+    def _import_stock(self, chunk, variants, warehouses, counts):
+        """1C's stock per warehouse as Odoo inventory (when the stock app is installed): each 1C
+        warehouse goes to the Odoo warehouse of the same name or code, else to the company's main
+        one; a quantity that differs is applied as an inventory adjustment (a stock move with its
+        history), an equal one is left alone. Products 1C counts become storable. ``variants`` {1C id:
+        variant} are the batch's (:meth:`_offer_variants`)."""
+        Product = self.env["product.product"].with_context(active_test=False)
+        locations = self._stock_locations(warehouses)
+        wanted = defaultdict(float)  # (variant id, location id) -> quantity
+        for offer in chunk:
+            variant = variants.get(offer["id"])  # a characteristic's stock is never its product's
+            if not variant or variant.type != "consu":
+                continue
+            per_store = offer["stock"] or ({"": offer["quantity"]} if offer["quantity"] is not None else {})
+            for store_id, quantity in per_store.items():
+                wanted[variant.id, locations.get(store_id, locations[""]).id] += float(quantity or 0)
+        if not wanted:
+            return
+        products = Product.browse({key[0] for key in wanted})
+        products.product_tmpl_id.filtered(lambda t: not t.is_storable).is_storable = True
+        Quant = self.env["stock.quant"].with_context(inventory_mode=True)
+        current = defaultdict(float)
+        for quant in Quant.search([("product_id", "in", products.ids),
+                                   ("location_id", "in", list({key[1] for key in wanted}))]):
+            current[quant.product_id.id, quant.location_id.id] += quant.quantity
+        changes = [{"product_id": product_id, "location_id": location_id, "inventory_quantity_auto_apply": quantity}
+                   for (product_id, location_id), quantity in wanted.items()
+                   if abs(current[product_id, location_id] - quantity) > 1e-6]
+        if changes:
+            Quant.create(changes)
+
+    def _stock_locations(self, warehouses):
+        """{1C warehouse id: stock location}; «» is the company's main warehouse."""
+        Warehouse = self.env["stock.warehouse"]
+        odoo = Warehouse.search([("company_id", "=", self.env.company.id)])
+        main = odoo[:1]
+        by_name = {w.name.strip().lower(): w for w in odoo} | {w.code.strip().lower(): w for w in odoo if w.code}
+        locations = {"": main.lot_stock_id}
+        for store_id, name in warehouses.items():
+            locations[store_id] = by_name.get((name or "").strip().lower(), main).lot_stock_id
+        return locations
+
+    def _update_changed(self, table, column, sql_type, values):
+        """``UPDATE table SET column`` from ``{id: value}`` in one statement, only where the value
+        differs; returns the ids of the rows it changed."""
+        self.env.cr.execute(SQL(
+            "UPDATE %(table)s t SET %(column)s = v.value"
+            "  FROM unnest(%(ids)s::int[], %(values)s::%(type)s[]) AS v(id, value)"
+            " WHERE t.id = v.id AND t.%(column)s IS DISTINCT FROM v.value RETURNING t.id",
+            table=SQL.identifier(table), column=SQL.identifier(column), type=SQL(sql_type),
+            ids=list(values), values=list(values.values())))
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _import_pricelist_prices(self, prices):
+        """The prices of 1C's price types mapped to pricelists, ``{(pricelist id, applied_on, product
+        or template id): (price, variant id)}``, as the pricelists' fixed prices: the items of a
+        batch found in one search, the missing ones created in one ``create``. Returns the ids of
+        the variants whose price changed."""
+        Item = self.env["product.pricelist.item"]
+        items = {}
+        for item in Item.search([
+            ("pricelist_id", "in", list({key[0] for key in prices})), "|",
+            "&", ("applied_on", "=", "0_product_variant"),
+            ("product_id", "in", [key[2] for key in prices if key[1] == "0_product_variant"]),
+            "&", ("applied_on", "=", "1_product"),
+            ("product_tmpl_id", "in", [key[2] for key in prices if key[1] == "1_product"]),
+        ]):
+            target = item.product_id if item.applied_on == "0_product_variant" else item.product_tmpl_id
+            items.setdefault((item.pricelist_id.id, item.applied_on, target.id), item)  # the first, in order
+        changed, missing = set(), []
+        for (pricelist_id, applied_on, target_id), (amount, variant_id) in prices.items():
+            item = items.get((pricelist_id, applied_on, target_id))
+            if not item:
+                missing.append({"pricelist_id": pricelist_id, "applied_on": applied_on, "fixed_price": amount,
+                                "product_id" if applied_on == "0_product_variant" else "product_tmpl_id": target_id})
+            elif item.fixed_price != amount:
+                item.fixed_price = amount
+            else:
+                continue
+            changed.add(variant_id)
+        Item.create(missing)
+        return changed
+
+    def _import_sales_prices(self, prices, counts):
+        """1C's sales prices ``{variant: price}`` of a batch of offers; returns the ids of the
+        variants whose price changed.
+
+        A product sells at the lowest price of its variants that 1C has priced, whichever exchange
+        priced them: 1C sends only what changed by default, and a product's characteristics may fall
+        in two batches. Each value of a one-characteristic product adds its variant's difference
+        (Odoo's «price extra»); with several characteristics the differences cannot be told apart:
+        the lowest price is kept, with a warning."""
+        Product = self.env["product.product"]
+        templates = Product.browse([variant.id for variant in prices]).product_tmpl_id
+        # the price of each sold variant of these products: this batch's, else the one 1C gave last
+        # (variants priced before 1C's prices were kept: the price they sell at, taken before it moves)
+        self.env.cr.execute(SQL(
+            "SELECT id, ecom_1c_price FROM product_product"
+            " WHERE product_tmpl_id = ANY(%s) AND active AND ecom_1c_id IS NOT NULL", templates.ids))
+        stored = dict(self.env.cr.fetchall())
+        known = {variant: variant.lst_price if stored[variant.id] is None else float(stored[variant.id])
+                 for variant in Product.browse(list(stored)) if variant not in prices} | prices
+        lowest = {}
+        for variant, price in known.items():
+            template_id = variant.product_tmpl_id.id
+            lowest[template_id] = min(lowest.get(template_id, price), price)
+        changed = self._update_changed("product_product", "ecom_1c_price", "numeric",
+                                       {variant.id: price for variant, price in prices.items()})
+        changed_templates = self._update_changed("product_template", "list_price", "numeric", lowest)
+        Product.invalidate_model(["ecom_1c_price"])
+        self.env["product.template"].invalidate_model(["list_price"])
+        changed.update(variant.id for variant in known if variant.product_tmpl_id.id in changed_templates)
+        for variant, price in known.items():
+            if "#" not in variant.ecom_1c_id:
+                continue  # the product itself: its price is the template's
+            extra = round(price - lowest[variant.product_tmpl_id.id], 2)
+            values = variant.product_template_attribute_value_ids
+            if len(values) == 1:
+                if values.price_extra != extra:
+                    values.price_extra = extra
+                    changed.add(variant.id)
+            elif extra and variant in prices:
+                counts["warnings"].append(_("%(variant)s: 1C prices it at %(price)s, but a price per combination of "
+                                            "several characteristics is not kept; the product's lowest price is used",
+                                            variant=variant.display_name, price=price))
+        return changed

@@ -1,0 +1,160 @@
+from collections import defaultdict
+
+import psycopg2
+
+from odoo import _, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+
+from ..commerceml.characteristics import (
+    BY_NAME,
+    CHARACTERISTIC,
+    MISSING,
+    attribute_key,
+    characteristic_label,
+    characteristic_name,
+    plan_combinations,
+    split_id,
+)
+from ..tools.binder import bound
+
+# what may go wrong with one product's variants: it is skipped with a warning, the file goes on
+PRODUCT_ERRORS = (UserError, ValueError, LookupError, psycopg2.IntegrityError, psycopg2.DataError)
+
+
+class Ecom1cImportVariants(models.AbstractModel):
+    """1C's characteristics as variants, for catalogs (schema 2.04 lists them as products
+    «guid#characteristic») and offers (from 2.05 on, only offers name them): the attributes of
+    characteristics, their values and the products' lines, the variant of each characteristic.
+    The plan of which variant each characteristic makes is plain Python
+    (:mod:`..commerceml.characteristics`)."""
+
+    _inherit = "ecom.1c.importer"
+
+    def _ensure_variants(self, items, counts):
+        """{1C id: variant} for ``items`` ``(«guid#characteristic», «guid», {name: value}, name)``: the
+        variant of the template «guid» for each characteristic, made if missing.
+
+        A characteristic is an attribute that makes variants only as they are named (Odoo's «dynamic»
+        variants), so 1C's combinations exist and no others. Every variant of a product has a value
+        for each of the product's characteristics, «—» for one its offer does not name; a
+        characteristic without values is told apart by its offer's ``name``
+        (:mod:`..commerceml.characteristics`). A product whose variants cannot be made is skipped
+        with a warning naming it, the rest goes on: its characteristics stay without variant, and
+        their offers are not applied to anything else."""
+        Product = self.env["product.product"].with_context(active_test=False)
+        unique = {}
+        for item in items:
+            unique.setdefault(item[0], item)
+        found = bound(Product, unique)
+        missing = [item for full_id, item in unique.items() if full_id not in found]
+        if not missing:
+            return found
+        templates = bound(self.env["product.template"].with_context(active_test=False), {item[1] for item in missing})
+        wanted = defaultdict(dict)  # template: {1C id: {characteristic: value}}, in 1C's order
+        for full_id, key, values, name in missing:
+            template = templates.get(key)
+            values = {n: v for n, v in values.items() if n and v}
+            if template is None:
+                counts["warnings"].append(_("Characteristic %s names no product imported from 1C", full_id))
+            elif values:
+                wanted[template][full_id] = values
+            elif name:  # 1C:УТ names no values when characteristics have no properties: the name tells them apart
+                wanted[template][full_id] = {
+                    BY_NAME: characteristic_label(name, template.name, split_id(full_id)[1])}
+            else:  # a prices or stock file naming a characteristic no exchange described
+                counts["warnings"].append(
+                    _("Characteristic %s has neither characteristic values nor a name: skipped", full_id))
+        attributes = self._characteristic_attributes(
+            {name for per_id in wanted.values() for values in per_id.values() for name in values})
+        for template, per_id in wanted.items():
+            product = template.name
+            try:
+                with self.env.cr.savepoint():
+                    found.update(self._make_variants(template, per_id, attributes, counts))
+            except PRODUCT_ERRORS as error:
+                # the savepoint undid this product's lines and variants, not what the caches remember of them
+                self.env.invalidate_all()
+                self.env.registry.clear_cache()
+                counts["warnings"].append(_(
+                    "%(product)s (1C id %(id)s) was skipped: its characteristics %(characteristics)s cannot be made "
+                    "its variants (%(error)s)", product=product, id=template.ecom_1c_id,
+                    characteristics=", ".join(per_id), error=error))
+        return found
+
+    def _make_variants(self, template, per_id, attributes, counts):
+        """{1C id: variant} for the new characteristics ``per_id`` ``{1C id: {characteristic: value}}`` of
+        ``template``: the template's lines of characteristics hold their values, the variant of each
+        combination is found or made. ``attributes`` {characteristic: attribute} names those of ``per_id``."""
+        lines = template.attribute_line_ids.filtered(
+            lambda ln: characteristic_name(ln.attribute_id.ecom_1c_id) is not None)
+        by_name = {characteristic_name(line.attribute_id.ecom_1c_id): line.attribute_id for line in lines} | {
+            name: attributes[name] for values in per_id.values() for name in values}
+        names, combinations, duplicates = plan_combinations(
+            {name for name, attribute in by_name.items() if attribute in lines.attribute_id}, per_id)
+        for full_id, other in duplicates.items():
+            counts["warnings"].append(_("Characteristic %(characteristic)s has the same values as %(other)s: skipped",
+                                        characteristic=full_id, other=other))
+        for name in names:
+            attribute = by_name[name]
+            if lines and attribute not in lines.attribute_id:
+                # a characteristic new to a product with variants: its line first holds «—» only, which
+                # Odoo gives every variant (a line's only value), so that the variants made before stay
+                self._add_line_values(template, attribute, self._attribute_values(attribute, [MISSING]))
+            self._add_line_values(template, attribute, self._attribute_values(
+                attribute, list(dict.fromkeys(combination[name] for combination in combinations.values()))))
+        ptavs = template.valid_product_template_attribute_line_ids.product_template_value_ids._only_active()
+        index = {(ptav.attribute_id, ptav.name): ptav for ptav in ptavs}
+        made, to_create = {}, []
+        for full_id, combination in combinations.items():
+            values = ptavs.browse([index[by_name[name], value].id for name, value in combination.items()])
+            variant = template._get_variant_for_combination(values)
+            if "#" in (variant.ecom_1c_id or ""):  # another characteristic of the same values, made before
+                counts["warnings"].append(_("Characteristic %(characteristic)s has the same values as %(other)s: "
+                                            "skipped", characteristic=full_id, other=variant.ecom_1c_id))
+            elif variant:  # the product's own variant, which Odoo gave the line's only value
+                variant.ecom_1c_id = full_id
+                made[full_id] = variant
+            else:
+                to_create.append({"product_tmpl_id": template.id, "ecom_1c_id": full_id,
+                                  "product_template_attribute_value_ids": [Command.set(values.ids)]})
+        made.update({variant.ecom_1c_id: variant for variant in self.env["product.product"].create(to_create)})
+        counts["created"] += len(made)
+        return made
+
+    def _characteristic_attributes(self, names):
+        """{name: attribute} of 1C characteristics, made on first sight; ``BY_NAME`` is the attribute
+        «Characteristic» of characteristics told apart by their offer's name."""
+        Attribute = self.env["product.attribute"].with_context(active_test=False)
+        keys = {attribute_key(name): name for name in names}
+        attributes = bound(Attribute, keys)
+        new = [key for key in keys if key not in attributes]
+        if new:
+            for attribute in Attribute.create([{"name": keys[key] or _("Characteristic"), "ecom_1c_id": key,
+                                                "create_variant": "dynamic"} for key in new]):
+                attributes[attribute.ecom_1c_id] = attribute
+                if attribute.ecom_1c_id == CHARACTERISTIC:  # named in each language of the database
+                    attribute.update_field_translations("name", {
+                        lang: self.with_context(lang=lang).env._("Characteristic")
+                        for lang, _label in self.env["res.lang"].get_installed()})
+        return {keys[key]: attribute for key, attribute in attributes.items()}
+
+    def _attribute_values(self, attribute, names, ids=None):
+        """The values named ``names`` of ``attribute``, made if missing (``ids``: {name: 1C value id})."""
+        Value = self.env["product.attribute.value"].with_context(active_test=False)
+        existing = {v.name: v for v in attribute.value_ids}
+        new = [name for name in names if name not in existing]
+        if new:
+            for value in Value.create([{"attribute_id": attribute.id, "name": name,
+                                        "ecom_1c_id": (ids or {}).get(name) or False} for name in new]):
+                existing[value.name] = value
+        return Value.concat(*(existing[name] for name in names))
+
+    def _add_line_values(self, template, attribute, values):
+        """Make sure ``template`` has a line of ``attribute`` holding ``values`` (adding, never removing)."""
+        line = template.attribute_line_ids.filtered(lambda ln: ln.attribute_id == attribute)
+        if not line:
+            self.env["product.template.attribute.line"].create(
+                {"product_tmpl_id": template.id, "attribute_id": attribute.id, "value_ids": [Command.set(values.ids)]})
+        elif values - line.value_ids:
+            line.value_ids = [Command.link(value.id) for value in values - line.value_ids]

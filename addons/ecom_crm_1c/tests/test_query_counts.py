@@ -1,0 +1,86 @@
+"""The queries of one 1C batch, pinned (as Odoo's own performance tests count them,
+crm/tests/test_performances.py): a batch of 10 products or offers and a batch of 20 cost what is
+written below, so that a change that makes a query per product or offer fails here instead of
+slowing down a catalog of 100,000 (bench/commerceml.sh measures that).
+
+Each test runs twice (:func:`warmup`): the first run fills Odoo's caches and is rolled back, the
+second counts, with what is written at the end of the batch (flush) and at commit (tracking)."""
+
+import io
+
+from odoo.tests import tagged, warmup
+
+from .common import ImporterCase, big_catalog, big_catalog_id, offers_package
+
+# A batch of new products (group, unit, VAT rate, barcode): one search or INSERT per table whatever
+# its size, plus 2 queries a product that are Odoo's, not the importer's: sale's «Invoicing policy»
+# is a tracked computed field, and its first value is logged in each new product's chatter at commit
+# (a message and its tracking value).
+NEW_PRODUCTS, TRACKED_PER_NEW_PRODUCT = 32, 2
+# The same products again: nothing to write.
+SAME_PRODUCTS = 7
+# New products with a property value each: Odoo makes the lines of attributes one product at a time
+# (their values are one search and one create per batch): pinned for both sizes.
+NEW_PRODUCTS_WITH_PROPERTIES = {10: 99, 20: 137}
+# Offers: stock and sales prices set-based, whether they change or not.
+OFFERS = 8
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c", "is_query_count")
+class TestQueryCounts(ImporterCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "type_tax_use": "sale"})
+        cls.env["ecom.1c.price.type"].create({"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"})
+        # an exchange before: the group, the property and the first products are there, as in a store's life
+        cls.importer._import_catalog(io.BytesIO(big_catalog(5, details=True, properties=True)))
+
+    def import_catalog(self, start, count, properties=False):
+        """A delta catalog of products ``start`` to ``start + count`` (details and all)."""
+        return self.importer._import_catalog(io.BytesIO(big_catalog(
+            count, start=start, only_changes=True, details=True, properties=properties)))
+
+    def import_offers(self, start, count, price):
+        """The prices and stock of products ``start`` to ``start + count``."""
+        ids = [big_catalog_id(i) for i in range(start, start + count)]
+        return self.importer._import_offers(offers_package(
+            "retail", [(i, price) for i in ids], quantities=dict.fromkeys(ids, price // 10)))
+
+    @warmup
+    def test_catalog_batch(self):
+        for start, count in ((100, 10), (200, 20)):
+            with self.subTest(products=count), \
+                    self.assertQueryCount(NEW_PRODUCTS + TRACKED_PER_NEW_PRODUCT * count):
+                counts = self.import_catalog(start, count)
+            self.assertEqual((counts["created"], counts["warnings"]), (count, []))
+        self.import_catalog(0, 5)  # once after the products were made (their caches were cleared)
+        for start, count in ((100, 10), (200, 20)):
+            with self.subTest(products=count, again=True), self.assertQueryCount(SAME_PRODUCTS):
+                counts = self.import_catalog(start, count)
+            self.assertEqual((counts["created"], counts["updated"]), (0, 0))
+        template = self.Template.search([("ecom_1c_id", "=", big_catalog_id(219))])
+        self.assertEqual((template.barcode, template.uom_id.name, template.taxes_id.amount),
+                         ("4600000000219", "Units", 20))
+
+    @warmup
+    def test_catalog_batch_with_properties(self):
+        for start, count in ((100, 10), (200, 20)):
+            with self.subTest(products=count), self.assertQueryCount(NEW_PRODUCTS_WITH_PROPERTIES[count]):
+                self.import_catalog(start, count, properties=True)
+        template = self.Template.search([("ecom_1c_id", "=", big_catalog_id(219))])
+        self.assertEqual(template.attribute_line_ids.value_ids.mapped("name"), ["M-219"])
+
+    @warmup
+    def test_offers_batch(self):
+        self.import_catalog(100, 30)
+        for start, count in ((100, 10), (110, 20)):
+            with self.subTest(offers=count), self.assertQueryCount(OFFERS):
+                counts = self.import_offers(start, count, 500)
+            self.assertEqual(counts["updated"], count)
+        for start, count in ((100, 10), (110, 20)):
+            with self.subTest(offers=count, again=True), self.assertQueryCount(OFFERS):
+                counts = self.import_offers(start, count, 500)
+            self.assertEqual(counts["updated"], 0)
+        product = self.Product.search([("ecom_1c_id", "=", big_catalog_id(129))])
+        self.assertEqual((product.lst_price, product.ecom_1c_qty), (500, 50))
