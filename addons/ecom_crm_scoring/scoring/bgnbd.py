@@ -223,27 +223,33 @@ def unconditional_expected(params, t):
         1 - (alpha / (alpha + tw)) ** r * special.hyp2f1(r, b, a + b - 1, tw / (alpha + tw)))
 
 
-def simulate(params, n, T_days, seed=0):
-    """Simulated ``(x, t_x, T)`` in days for ``n`` customers observed ``T_days`` after their
-    first order (a scalar or an array), straight from the model's story.  For tests."""
+def simulate(params, n, T_days, seed=0, future_days=0.0):
+    """Simulated ``(x, t_x, T, future)`` in days for ``n`` customers observed ``T_days`` after
+    their first order (a scalar or an array), straight from the model's story; ``future`` is
+    the number of purchases in the ``future_days`` after ``T``.  For tests."""
     rng = np.random.default_rng(seed)
     r, alpha, a, b = params.as_tuple()
     lam = rng.gamma(r, 1.0 / alpha, n)  # per week
     p = rng.beta(a, b, n)
     T = np.broadcast_to(np.asarray(T_days, float) / WEEK, (n,)).copy()
+    end = T + future_days / WEEK
     x = np.zeros(n)
     t_x = np.zeros(n)
+    future = np.zeros(n)
     alive = np.ones(n, dtype=bool)
     t = np.zeros(n)
     while alive.any():
         idx = np.flatnonzero(alive)
         t_next = t[idx] + rng.exponential(1.0 / lam[idx])
-        within = t_next <= T[idx]
+        within = t_next <= end[idx]
         buy = idx[within]
-        x[buy] += 1
-        t_x[buy] = t_next[within]
-        t[buy] = t_next[within]
+        tb = t_next[within]
+        past = tb <= T[buy]
+        x[buy[past]] += 1
+        t_x[buy[past]] = tb[past]
+        future[buy[~past]] += 1
+        t[buy] = tb
         alive[idx[~within]] = False
         leave = buy[rng.random(len(buy)) < p[buy]]
         alive[leave] = False
-    return x, t_x * WEEK, T * WEEK
+    return x, t_x * WEEK, T * WEEK, future

@@ -44,6 +44,7 @@ TEMPLATES = {
     "orders_90": "%(orders)s orders in the last 90 days",
     "p_alive": "%(pct)s%% likely to still be an active customer",
     "expected_orders": "expected to place %(orders)s orders in the next 90 days",
+    "rhythm_probability": "by their own rhythm, %(pct)s%% likely to order in the next 90 days",
     "category_breadth": "buys in %(count)s categories",
     "product_breadth": "bought %(count)s different products",
     "return_share": "returned %(pct)s%% of what they bought",
@@ -79,6 +80,7 @@ PARAMS = {
     "orders_90": {"orders": ("orders_90", "int")},
     "p_alive": {"pct": ("p_alive", "pct")},
     "expected_orders": {"orders": ("expected_orders", "dec")},
+    "rhythm_probability": {"pct": ("rhythm_probability", "pct")},
     "category_breadth": {"count": ("category_breadth", "int")},
     "product_breadth": {"count": ("product_breadth", "int")},
     "return_share": {"pct": ("return_share", "pct")},
@@ -245,9 +247,11 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     if params is not None:
         cols["p_alive"] = where_has(bgnbd.p_alive(params, x, t_x, T))
         cols["expected_orders"] = where_has(bgnbd.expected_purchases(params, horizon, x, t_x, T))
+        cols["rhythm_probability"] = where_has(bgnbd.prob_purchase(params, horizon, x, t_x, T))
     else:
         cols["p_alive"] = nan.copy()
         cols["expected_orders"] = nan.copy()
+        cols["rhythm_probability"] = nan.copy()
 
     # lines: breadth and re-buy cycles
     cols["category_breadth"] = nan.copy()

@@ -13,9 +13,11 @@ Candidates, per customer, as of a day (everything from confirmed order lines bef
 
 The acceptance probability is learned from the store's history: as of ``D - horizon`` the
 same candidates are generated for a sample of customers and labelled "bought that item in
-the following ``horizon`` days"; a model of :mod:`.model` (logistic regression or gradient
-boosting on the candidate's kind, strength, the item's popularity and the customer's
-recency/frequency, by cross-validated log loss) is calibrated on them (isotonic).  Outcomes
+the following ``horizon`` days"; a model of :mod:`.model` (logistic regression, gradient
+boosting or their blend on the candidate's kind, strength, the item's popularity and the
+customer's recency/frequency, by cross-validated log loss) is calibrated (isotonic) on the
+candidates that would have been suggested -- the three best per customer -- since picking
+the best-looking candidates and calibrating on all of them would over-promise.  Outcomes
 that managers record (offered, accepted or not) then correct each kind by its observed /
 expected ratio with a prior of 10 expected acceptances:
 ``p * (accepted + 10) / (sum of predicted + 10)``.
@@ -44,7 +46,7 @@ TEMPLATES = {
 MIN_PROBABILITY, MAX_PROBABILITY = 0.10, 0.90
 SHRINK = 10.0
 FEATURES = ("is_rebuy", "is_copurchase", "is_popular", "copurchase_score", "popularity", "rebuy_ratio",
-            "item_purchases", "customer_orders", "customer_recency", "customer_items")
+            "item_purchases", "customer_orders", "customer_recency", "customer_items", "customer_tenure")
 
 
 def purchases(history, as_of, level="product", start=None):
@@ -133,7 +135,10 @@ def candidates(stats, c, item, d, customers, as_of, n_co=3, n_popular=2, n_rebuy
     # per customer facts
     n_days = np.zeros(len(customers))
     last_day = np.full(len(customers), -1, np.int64)
+    first_day = np.full(len(customers), -1, np.int64)
     if len(c):
+        first_day[:] = np.iinfo(np.int64).max
+        _min_into(first_day, row_of, d)
         cd = np.unique(row_of * (1 << 32) + d)
         n_days = np.bincount(cd >> 32, minlength=len(customers)).astype(float)
         _max_into(last_day, row_of, d)
@@ -229,6 +234,7 @@ def candidates(stats, c, item, d, customers, as_of, n_co=3, n_popular=2, n_rebuy
         cat["count"],
         n_days[row] if len(row) else np.zeros(0), recency[row] if len(row) else np.zeros(0),
         n_items[row] if len(row) else np.zeros(0),
+        as_of - first_day[row] if len(row) else np.zeros(0),
     ]).astype(np.float32) if len(row) else np.zeros((0, len(FEATURES)), np.float32)
     return Candidates(customer=customers[row] if len(row) else np.zeros(0, np.int64),
                       item=cat["item"].astype(np.int64), kind=kind, source=cat["source"].astype(np.int64),
@@ -238,6 +244,13 @@ def candidates(stats, c, item, d, customers, as_of, n_co=3, n_popular=2, n_rebuy
 def _rank_in_runs(sorted_keys):
     starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
     return np.arange(len(sorted_keys)) - np.repeat(starts, np.diff(np.r_[starts, len(sorted_keys)]))
+
+
+def _min_into(out, group, values):
+    order = np.lexsort((values, group))
+    g, v = group[order], values[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    out[g[starts]] = np.minimum(out[g[starts]], v[starts])
 
 
 def _max_into(out, group, values):
@@ -282,7 +295,19 @@ def default_level(history):
     return "product"
 
 
-def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, outcomes=None):
+def _best_per_customer(customer, item, p, k):
+    """Mask of the rows :func:`suggest` would keep: the ``k`` best items per customer."""
+    order = np.lexsort((-p, item, customer))
+    first = np.r_[True, (customer[order][1:] != customer[order][:-1]) | (item[order][1:] != item[order][:-1])]
+    order = order[first]
+    order = order[np.lexsort((-p[order], customer[order]))]
+    mask = np.zeros(len(p), bool)
+    mask[order[_rank_in_runs(customer[order]) < k]] = True
+    return mask
+
+
+def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, outcomes=None, k=3,
+        calibration="sigmoid"):
     """The cross-sell model learned as of ``as_of - horizon`` (data before ``as_of`` only).
 
     ``outcomes``: optional recorded offers, a dict of arrays ``kind`` (KINDS index),
@@ -305,7 +330,9 @@ def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, ou
     if y.sum() < 5 or y.sum() > len(y) - 5:
         return None
     with order_model.limited_threads():
-        kind, est, cal, scores = order_model.select_and_calibrate(cand.X, y, seed=seed)
+        kind, est, cal, scores = order_model.select_and_calibrate(
+            cand.X, y, seed=seed, calibrate_on=lambda p: _best_per_customer(cand.customer, cand.item, p, k),
+            groups=cand.customer, method=calibration)
     m = CrossSellModel(level=level, kind=kind, estimator=est, calibrator=cal, base_rate=float(y.mean()),
                        n_train=len(y), cv=scores)
     if outcomes is not None:

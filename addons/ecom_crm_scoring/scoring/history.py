@@ -261,13 +261,19 @@ def from_lists(n_customers=None, orders=(), lines=(), leads=None, activities=Non
     """
 
     def columns(name, rows):
-        """Column dict; a column is given when every row has it, else it takes its default."""
+        """Column dict; a row may stop early: its missing trailing values take their defaults."""
         if rows is None:
             return None
         rows = list(rows)
-        width = min((len(r) for r in rows), default=len(SCHEMA[name]))
-        return {c: np.asarray([r[i] for r in rows], dtype=dtype).reshape(-1)
-                for i, (c, dtype) in enumerate(SCHEMA[name].items()) if i < width}
+        width = max((len(r) for r in rows), default=len(SCHEMA[name]))
+        out = {}
+        for i, (c, dtype) in enumerate(SCHEMA[name].items()):
+            if i >= width:
+                break
+            if any(len(r) <= i for r in rows) and (name, c) not in DEFAULTS:
+                raise ValueError(f"{name}: every row needs its {c!r}")
+            out[c] = np.asarray([r[i] if len(r) > i else DEFAULTS[(name, c)] for r in rows], dtype=dtype)
+        return out
 
     orders = list(orders)
     if n_customers is None:

@@ -4,13 +4,15 @@ Training (:func:`fit`): criteria as of ``D - horizon`` for the customers who had
 then, against the label "ordered at least once in ``[D - horizon, D)``".  Only data dated
 before ``D`` is used, so the nightly job on day D and a backtest as of D see the same thing.
 
-Model selection: two candidates, compared by cross-validated log loss (3 stratified folds,
-out-of-fold probabilities):
+Model selection: two candidates and their blend, compared by cross-validated log loss (3
+stratified folds, out-of-fold probabilities):
 
 * ``logistic``: signed ``log1p`` of every criterion (amounts and day counts are heavy-tailed),
   median imputation with "missing" indicators, standardisation, L2 logistic regression;
 * ``boosting``: scikit-learn's ``HistGradientBoostingClassifier`` on the raw criteria (it
-  handles NaN natively, finds thresholds such as "overdue against the usual gap" itself).
+  handles NaN natively, finds thresholds such as "overdue against the usual gap" itself);
+* ``blend``: the mean log-odds of the two (often the best: the linear model's smooth trends,
+  the trees' thresholds).
 
 Calibration: the chosen candidate's out-of-fold probabilities are mapped to observed rates by
 isotonic regression (sigmoid/Platt scaling when the training set has fewer than 300 buyers or
@@ -37,7 +39,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss, roc_auc_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
@@ -120,8 +122,7 @@ class OrderModel:
         return self.estimator.predict_proba(X)[:, 1]
 
     def log_odds(self, X):
-        p = np.clip(self.raw_proba(X), EPS, 1 - EPS)
-        return np.log(p / (1 - p))
+        return _logit(self.raw_proba(X))
 
     def predict(self, criteria, rows=None, chunk=200_000):
         """Calibrated probability of an order within the horizon, per row (float64)."""
@@ -180,7 +181,8 @@ def _fit(criteria, rows, y, horizon, candidates, folds, seed):
         raise ValueError("order model: no criterion has data")
     X = np.concatenate([np.ascontiguousarray(c.values[r][:, [c.names.index(f) for f in features]],
                                              dtype=np.float32) for c, r in zip(criteria, rows, strict=True)])
-    kind, estimator, calibrator, scores = select_and_calibrate(X, y, candidates, folds, seed)
+    groups = np.concatenate([np.asarray(r) for r in rows])
+    kind, estimator, calibrator, scores = select_and_calibrate(X, y, candidates, folds, seed, groups=groups)
     with np.errstate(all="ignore"):
         typical = np.nanmedian(X, axis=0)
     return OrderModel(kind=kind, features=features, estimator=estimator, calibrator=calibrator,
@@ -188,33 +190,71 @@ def _fit(criteria, rows, y, horizon, candidates, folds, seed):
                       n_train=len(y), cv=scores)
 
 
-def select_and_calibrate(X, y, candidates=CANDIDATES, folds=3, seed=0):
+def _logit(p):
+    p = np.clip(p, EPS, 1 - EPS)
+    return np.log(p / (1 - p))
+
+
+class Blend:
+    """The mean log-odds of fitted candidates (a third candidate when both are there)."""
+
+    def __init__(self, estimators):
+        self.estimators = estimators
+
+    def predict_proba(self, X):
+        z = np.mean([_logit(e.predict_proba(X)[:, 1]) for e in self.estimators], axis=0)
+        p = 1 / (1 + np.exp(-z))
+        return np.column_stack([1 - p, p])
+
+
+def select_and_calibrate(X, y, candidates=CANDIDATES, folds=3, seed=0, calibrate_on=None, groups=None,
+                         method="auto"):
     """Pick the candidate with the lowest out-of-fold log loss, calibrate it on its
     out-of-fold probabilities, refit it on everything: ``(kind, estimator, calibrator, scores)``.
 
-    Also used by the cross-sell model.  Call inside :func:`limited_threads`.
+    Candidates are those named plus ``blend`` (mean log-odds of all of them), judged on the
+    same out-of-fold probabilities.  ``calibrate_on``: optional function of the out-of-fold
+    probabilities returning the rows the calibration must hold for (the cross-sell model
+    calibrates on the suggestions it would actually make, not on every candidate: picking
+    the best-looking candidates would otherwise over-promise).  Also used by the cross-sell
+    model.  ``groups``: rows of one customer (several snapshots, several candidates) stay in
+    one fold, else the out-of-fold probabilities would know the customer and the calibration
+    learnt on them would over-promise.  ``method``: ``isotonic``, ``sigmoid`` or ``auto``
+    (isotonic from 300 examples of each class).  Call inside :func:`limited_threads`.
     """
     y = np.asarray(y).astype(int)
     n_pos = int(y.sum())
     n_neg = len(y) - n_pos
     k = max(2, min(folds, n_pos, n_neg))
-    cv = StratifiedKFold(k, shuffle=True, random_state=seed)
+    if groups is None:
+        cv = StratifiedKFold(k, shuffle=True, random_state=seed)
+    else:
+        cv = StratifiedGroupKFold(k, shuffle=True, random_state=seed)
     scores, oof = {}, {}
     for kind in candidates:
-        p = cross_val_predict(make_estimator(kind, seed, len(y)), X, y, cv=cv, method="predict_proba")[:, 1]
-        p = np.clip(p, EPS, 1 - EPS)
-        oof[kind] = p
+        p = cross_val_predict(make_estimator(kind, seed, len(y)), X, y, cv=cv, method="predict_proba",
+                              groups=groups)[:, 1]
+        oof[kind] = np.clip(p, EPS, 1 - EPS)
+    if len(candidates) > 1:
+        z = np.mean([_logit(oof[c]) for c in candidates], axis=0)
+        oof["blend"] = np.clip(1 / (1 + np.exp(-z)), EPS, 1 - EPS)
+    for kind, p in oof.items():
         scores[kind] = {"log_loss": float(log_loss(y, p)), "auc": float(roc_auc_score(y, p)),
                         "brier": float(np.mean((p - y) ** 2))}
     kind = min(scores, key=lambda c: scores[c]["log_loss"])
-    if min(n_pos, n_neg) >= 300:
-        calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof[kind], y)
+    rows = np.arange(len(y)) if calibrate_on is None else np.flatnonzero(calibrate_on(oof[kind]))
+    yc, pc = y[rows], oof[kind][rows]
+    if method == "isotonic" or (method == "auto" and min(int(yc.sum()), len(yc) - int(yc.sum())) >= 300):
+        calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(pc, yc)
     else:
-        calibrator = SigmoidCalibrator().fit(oof[kind], y)
-    cal = calibrator.predict(oof[kind])
-    scores[kind]["calibrated_log_loss"] = float(log_loss(y, np.clip(cal, EPS, 1 - EPS)))
-    scores[kind]["calibrated_brier"] = float(np.mean((cal - y) ** 2))
-    estimator = make_estimator(kind, seed, len(y)).fit(X, y)
+        calibrator = SigmoidCalibrator().fit(pc, yc)
+    cal = calibrator.predict(pc)
+    scores[kind]["calibrated_log_loss"] = float(log_loss(yc, np.clip(cal, EPS, 1 - EPS), labels=[0, 1]))
+    scores[kind]["calibrated_brier"] = float(np.mean((cal - yc) ** 2))
+    if kind == "blend":
+        estimator = Blend([make_estimator(c, seed, len(y)).fit(X, y) for c in candidates])
+    else:
+        estimator = make_estimator(kind, seed, len(y)).fit(X, y)
     return kind, estimator, calibrator, scores
 
 
