@@ -44,7 +44,7 @@ def top_decile_lift(score, y):
     y = np.asarray(y, dtype=float)
     if len(y) == 0 or y.mean() == 0:
         return float("nan")
-    k = max(1, int(round(len(y) * 0.1)))
+    k = max(1, round(len(y) * 0.1))
     top = np.argsort(-np.asarray(score, dtype=float), kind="stable")[:k]
     return float(y[top].mean() / y.mean())
 

@@ -208,7 +208,7 @@ def prob_purchase(params, t, x, t_x, T):
     Given alive, lambda ~ Gamma(r+x, alpha+T) and the customer cannot leave before a
     purchase, so ``P(no order in t | alive) = ((alpha+T)/(alpha+T+t))^(r+x)``.
     """
-    r, alpha, a, b = params.as_tuple()
+    r, alpha, _, _ = params.as_tuple()
     x = np.asarray(x, dtype=float)
     Tw = np.asarray(T, float) / WEEK
     none = np.power((alpha + Tw) / (alpha + Tw + t / WEEK), r + x)

@@ -121,6 +121,11 @@ class Criteria:
     def column(self, name):
         return self.values[:, self.names.index(name)]
 
+    def subset(self, rows):
+        """The criteria of ``rows`` only (no extras): what training keeps of a snapshot."""
+        return Criteria(as_of=self.as_of, names=self.names, values=self.values[rows], has_orders=self.has_orders[rows],
+                        bgnbd_params=self.bgnbd_params, reason_texts=self.reason_texts)
+
     def available(self, rows=None):
         """Names of the criteria that have data (not all NaN, not constant) among ``rows``."""
         v = self.values if rows is None else self.values[rows]

@@ -35,7 +35,7 @@ class Settings:
     n_reasons: int = 3
     crosssell: bool = True
     crosssell_level: str | None = None
-    crosssell_train_customers: int = 10_000
+    crosssell_train_customers: int = 20_000
     rules: segments.GroupRules = field(default_factory=segments.GroupRules)
     contact: schedule.ScheduleSettings = field(default_factory=schedule.ScheduleSettings)
     seed: int = 0
@@ -85,7 +85,7 @@ class Result:
 def learn_order_model(history, today, settings=Settings()):
     """The calibrated order model learned from data before ``today`` (None if impossible)."""
     h = settings.horizon
-    cs, rows, ys = [], [], []
+    cs, rows, ys, customers = [], [], [], []
     per_snapshot = max(settings.max_train_rows // max(settings.snapshots, 1), 1000)
     for k in range(max(settings.snapshots, 1)):
         day = today - h - k * settings.snapshot_step
@@ -93,13 +93,15 @@ def learn_order_model(history, today, settings=Settings()):
         r, y = model.training_rows(c, history, h, max_customers=per_snapshot, seed=settings.seed + k)
         if len(r) == 0:
             break
-        cs.append(c)
-        rows.append(r)
+        cs.append(c.subset(r))  # keep the sampled rows only: a snapshot of 1M customers is big
+        rows.append(np.arange(len(r)))
         ys.append(y)
+        customers.append(r)
+        del c
     if not cs:
         return None
     try:
-        return model.fit(cs, rows, ys, horizon=h, seed=settings.seed)
+        return model.fit(cs, rows, ys, horizon=h, seed=settings.seed, groups=np.concatenate(customers))
     except ValueError:
         return None
 

@@ -33,7 +33,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.isotonic import IsotonicRegression
@@ -157,18 +156,19 @@ def training_rows(criteria, history, horizon, max_customers=200_000, seed=0):
     return rows, y
 
 
-def fit(criteria, rows, y, horizon=90, candidates=CANDIDATES, folds=3, seed=0):
+def fit(criteria, rows, y, horizon=90, candidates=CANDIDATES, folds=3, seed=0, groups=None):
     """Select, calibrate and fit the order model (see the module docstring).
 
     ``criteria``: as of the training day; ``rows``: training customers; ``y``: their labels.
-    Lists of each (one entry per training snapshot) stack several snapshots.
+    Lists of each (one entry per training snapshot) stack several snapshots.  ``groups``: the
+    customer of each training row (default: ``rows`` themselves), kept to one CV fold.
     Raises ``ValueError`` when both classes are not represented.
     """
     with limited_threads():
-        return _fit(criteria, rows, y, horizon, candidates, folds, seed)
+        return _fit(criteria, rows, y, horizon, candidates, folds, seed, groups)
 
 
-def _fit(criteria, rows, y, horizon, candidates, folds, seed):
+def _fit(criteria, rows, y, horizon, candidates, folds, seed, groups):
     if not isinstance(criteria, list | tuple):
         criteria, rows, y = [criteria], [rows], [y]
     y = np.concatenate([np.asarray(v).astype(int) for v in y])
@@ -181,7 +181,8 @@ def _fit(criteria, rows, y, horizon, candidates, folds, seed):
         raise ValueError("order model: no criterion has data")
     X = np.concatenate([np.ascontiguousarray(c.values[r][:, [c.names.index(f) for f in features]],
                                              dtype=np.float32) for c, r in zip(criteria, rows, strict=True)])
-    groups = np.concatenate([np.asarray(r) for r in rows])
+    if groups is None:
+        groups = np.concatenate([np.asarray(r) for r in rows])
     kind, estimator, calibrator, scores = select_and_calibrate(X, y, candidates, folds, seed, groups=groups)
     with np.errstate(all="ignore"):
         typical = np.nanmedian(X, axis=0)

@@ -100,7 +100,7 @@ def generate(n_customers=5000, days=1095, seed=0, orders_only=False, n_managers=
     back_end = back_start + rng.exponential(200, n)
     price_level = rng.lognormal(0, 0.35, n)
     main = np.where(rng.random(n) < 0.6, rng.choice(np.flatnonzero(durable), n), -1)
-    consumables = np.flatnonzero((cycle > 0))
+    consumables = np.flatnonzero(cycle > 0)
     favourite = rng.choice(consumables, n)  # the consumable they re-buy when they have no durable
     comp_cat = np.where(main >= 0, complement[np.maximum(main, 0)], favourite)
     comp_prop = np.where(rng.random(n) < 0.3, 0.0, rng.beta(3, 2, n))
