@@ -30,6 +30,15 @@ from scoring.history import History  # noqa: E402
 
 
 def peak_mb():
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss it does not inherit the
+    high-water mark of the process that started it)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -88,13 +97,19 @@ def main():
     parser.add_argument("--backtest", type=int, default=0, help="customers of a backtest store (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--run", help=argparse.SUPPRESS)
+    parser.add_argument("--generate", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         run(args.run, 1095)
         return
+    if args.generate:
+        generate(args.generate, args.customers, args.full, args.seed)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "store.npz")
-        generate(path, args.customers, args.full, args.seed)
+        # each step in a process of its own: the job's peak memory is its own
+        subprocess.run([sys.executable, __file__, "--generate", path, "--customers", str(args.customers),
+                        "--seed", str(args.seed)] + (["--full"] if args.full else []), check=True)
         subprocess.run([sys.executable, __file__, "--run", path], check=True)
     if args.backtest:
         h = synthetic.generate(args.backtest, seed=args.seed, orders_only=not args.full)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
+from .history import unique_int
+
 WEEK = 7.0
 
 
@@ -79,8 +81,7 @@ def summarise(customer, day, as_of, n_customers):
     """
     customer = np.asarray(customer, dtype=np.int64)
     day = np.asarray(day, dtype=np.int64)
-    key = customer * (1 << 32) + day
-    key = np.unique(key)
+    key = unique_int(customer * (1 << 32) + day)
     cust = (key >> 32).astype(np.int64)
     d = (key & 0xFFFFFFFF).astype(np.int64)
     counts = np.bincount(cust, minlength=n_customers)
@@ -98,7 +99,7 @@ def summarise(customer, day, as_of, n_customers):
     return x, t_x, T, has
 
 
-def fit(x, t_x, T, max_customers=200_000, seed=0, initial=(0.5, 5.0, 1.0, 2.0)):
+def fit(x, t_x, T, max_customers=100_000, seed=0, initial=(0.5, 5.0, 1.0, 2.0)):
     """Maximum-likelihood BG/NBD parameters from per-customer summaries in days.
 
     Only customers with ``T > 0`` (a first order before now) take part.  Identical

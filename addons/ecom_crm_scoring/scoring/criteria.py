@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import bgnbd
-from .history import LEAD_LOST, LEAD_OPEN, LEAD_WON, MAIL_CLICK, NEVER, OUTCOME_REFUSED
+from .history import LEAD_LOST, LEAD_OPEN, LEAD_WON, MAIL_CLICK, NEVER, OUTCOME_REFUSED, unique_int
 
 HALF_YEAR = 182
 # name -> English sentence with named placeholders (translatable; the ORM side marks them
@@ -54,6 +54,7 @@ TEMPLATES = {
     "days_since_contact": "last contacted %(days)s days ago",
     "open_activities": "%(count)s open activities",
     "open_opportunities": "%(count)s open opportunities",
+    "opportunity_stage": "an open opportunity at stage %(stage)s",
     "recent_refusals": "refused %(count)s times in the last 6 months: %(reason)s",
     "won_opportunities": "%(count)s opportunities won",
     "mail_engagement": "opened or clicked %(count)s mailings in the last 90 days",
@@ -90,6 +91,7 @@ PARAMS = {
     "days_since_contact": {"days": ("days_since_contact", "int")},
     "open_activities": {"count": ("open_activities", "int")},
     "open_opportunities": {"count": ("open_opportunities", "int")},
+    "opportunity_stage": {"stage": ("opportunity_stage", "int")},
     "recent_refusals": {"count": ("recent_refusals", "int"), "reason": ("refusal_reason", "reason")},
     "won_opportunities": {"count": ("won_opportunities", "int")},
     "mail_engagement": {"count": ("mail_engagement", "int")},
@@ -172,16 +174,17 @@ def _count(cust, n, mask=None, weights=None):
     return np.bincount(cust, weights=weights, minlength=n).astype(np.float64)
 
 
-def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=0):
+def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=0, customers=None):
     """Criteria of every customer of ``history`` as of day ``as_of`` (data dated before it).
 
     ``bgnbd_params``: BG/NBD parameters to use; when None they are fitted by maximum
-    likelihood on this very history (sampled to 200k customers), unless ``fit_bgnbd`` is
+    likelihood on this very history (sampled to 100k customers), unless ``fit_bgnbd`` is
     False (then the two BG/NBD criteria are NaN).  ``horizon``: the days of
-    ``expected_orders``.
+    ``expected_orders``.  ``customers``: compute for these customers only (a training
+    sample; the others get NaN and no orders), at a fraction of the cost.
     """
     as_of = int(as_of)
-    h = history.as_of(as_of)
+    h = (history if customers is None else history.restrict(customers)).as_of(as_of)
     n = h.n_customers
     cols = {}
     extra = {}
@@ -211,7 +214,7 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     extra["last_order"] = np.where(has, last, -1)
 
     # usual gap: median gap between distinct order days
-    key = np.unique(cust * (1 << 32) + day)
+    key = unique_int(cust * (1 << 32) + day)
     kc, kd = key >> 32, key & 0xFFFFFFFF
     same = np.r_[False, kc[1:] == kc[:-1]]
     gaps = np.diff(kd, prepend=0)[same].astype(np.float64)
@@ -272,9 +275,9 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
         cat = li.category[lconf].astype(np.int64)
         has_lines = _count(lc, n) > 0
         if (cat >= 0).any():
-            uc = np.unique(lc[cat >= 0] * (1 << 32) + cat[cat >= 0]) >> 32
+            uc = unique_int(lc[cat >= 0] * (1 << 32) + cat[cat >= 0]) >> 32
             cols["category_breadth"] = np.where(has_lines, _count(uc, n), np.nan)
-        up = np.unique(lc * (1 << 32) + prod)
+        up = unique_int(lc * (1 << 32) + prod)
         cols["product_breadth"] = np.where(has_lines, _count(up >> 32, n), np.nan)
         _rebuy(lc, prod, ld, as_of, n, cols, extra)
 
@@ -337,7 +340,8 @@ def _interactions(h, as_of, n, cols, extra):
     """Criteria from leads, activities, calls, mailings, opt-outs and complaints (NaN columns
     for the tables the store does not have)."""
     nan = np.full(n, np.nan)
-    for name in ("days_since_contact", "open_activities", "open_opportunities", "recent_refusals",
+    for name in ("days_since_contact", "open_activities", "open_opportunities", "opportunity_stage",
+                 "recent_refusals",
                  "won_opportunities", "mail_engagement", "days_since_mail", "opted_out", "complaints"):
         cols[name] = nan.copy()
     extra["last_contact"] = np.full(n, -1, dtype=np.int64)
@@ -363,7 +367,13 @@ def _interactions(h, as_of, n, cols, extra):
         contact_d.append(h.calls.day)
     if h.leads is not None:
         le = h.leads
-        cols["open_opportunities"] = _count(le.customer, n, le.status == LEAD_OPEN)
+        is_open = le.status == LEAD_OPEN
+        cols["open_opportunities"] = _count(le.customer, n, is_open)
+        staged = is_open & (le.stage >= 0)
+        if staged.any():
+            furthest = np.full(n, -1, dtype=np.int64)
+            _max_by(furthest, le.customer[staged].astype(np.int64), le.stage[staged].astype(np.int64))
+            cols["opportunity_stage"] = np.where(furthest >= 0, furthest, np.nan)
         cols["won_opportunities"] = _count(le.customer, n, le.status == LEAD_WON)
         lost = le.status == LEAD_LOST
         refused_c.append(le.customer[lost])

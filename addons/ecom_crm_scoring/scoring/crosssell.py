@@ -34,6 +34,7 @@ import numpy as np
 from scipy import sparse
 
 from . import model as order_model
+from .history import unique_int
 
 KINDS = ("rebuy", "copurchase", "popular")
 REBUY, COPURCHASE, POPULAR = 0, 1, 2
@@ -45,6 +46,7 @@ TEMPLATES = {
 }
 MIN_PROBABILITY, MAX_PROBABILITY = 0.10, 0.90
 SHRINK = 10.0
+STATS_CUSTOMERS = 200_000  # customers sampled for the co-purchase statistics
 FEATURES = ("is_rebuy", "is_copurchase", "is_popular", "copurchase_score", "popularity", "rebuy_ratio",
             "item_purchases", "customer_orders", "customer_recency", "customer_items", "customer_tenure")
 
@@ -94,12 +96,12 @@ def item_stats(c, item, d, as_of, max_items=1000, max_customers=200_000, seed=0)
     pos = np.searchsorted(top, pi)
     known = (pos < k) & (top[np.minimum(pos, k - 1)] == pi)
     pc, pos = pc[known], pos[known]
-    custs = np.unique(pc)
+    custs = unique_int(pc)
     if len(custs) > max_customers:
         sample = np.random.default_rng(seed).choice(custs, max_customers, replace=False)
         keep = np.isin(pc, sample)
         pc, pos = pc[keep], pos[keep]
-    row = np.unique(pc, return_inverse=True)[1]
+    row = np.cumsum(np.r_[True, pc[1:] != pc[:-1]]) - 1 if len(pc) else pc  # pc is sorted
     B = sparse.csr_matrix((np.ones(len(row), np.float32), (row, pos)), shape=(row.max() + 1 if len(row) else 0, k))
     cooc = (B.T @ B).toarray().astype(np.float32)
     count = np.diag(cooc).copy()
@@ -108,8 +110,8 @@ def item_stats(c, item, d, as_of, max_items=1000, max_customers=200_000, seed=0)
     recent = d >= as_of - 90
     rp = np.searchsorted(top, item[recent])
     rk = (rp < k) & (top[np.minimum(rp, k - 1)] == item[recent])
-    rkey = np.unique(c[recent][rk] * k + rp[rk])
-    n_recent = max(len(np.unique(c[recent])), 1)
+    rkey = unique_int(c[recent][rk] * k + rp[rk])
+    n_recent = max(len(unique_int(c[recent])), 1)
     popularity = np.bincount(rkey % k, minlength=k) / n_recent
     return ItemStats(top, conf, popularity, np.argsort(-popularity, kind="stable")[:20])
 
@@ -139,7 +141,7 @@ def candidates(stats, c, item, d, customers, as_of, n_co=3, n_popular=2, n_rebuy
     if len(c):
         first_day[:] = np.iinfo(np.int64).max
         _min_into(first_day, row_of, d)
-        cd = np.unique(row_of * (1 << 32) + d)
+        cd = unique_int(row_of * (1 << 32) + d)
         n_days = np.bincount(cd >> 32, minlength=len(customers)).astype(float)
         _max_into(last_day, row_of, d)
     recency = np.where(last_day >= 0, as_of - last_day, np.nan)
@@ -262,11 +264,11 @@ def _max_into(out, group, values):
 
 def bought_after(history, cand, start, end, level="product"):
     """Boolean per candidate: the customer bought the item in ``[start, end)``."""
-    c, item, _ = purchases(history, end, level, start=start)
+    c, item, _ = purchases(history.restrict(np.unique(cand.customer)), end, level, start=start)
     if len(c) == 0 or len(cand.customer) == 0:
         return np.zeros(len(cand.customer), bool)
     base = int(max(item.max(), cand.item.max())) + 1
-    return np.isin(cand.customer * base + cand.item, np.unique(c * base + item))
+    return np.isin(cand.customer * base + cand.item, unique_int(c * base + item))
 
 
 @dataclass
@@ -306,6 +308,22 @@ def _best_per_customer(customer, item, p, k):
     return mask
 
 
+def sampled_stats(history, as_of, level, seed=0, n_customers=STATS_CUSTOMERS):
+    """:class:`ItemStats` as of a day from (a sample of ``n_customers`` of) the customers who
+    bought before it, with that sample's purchases.  Learning and suggesting use samples of
+    the same size, so that co-purchase strengths mean the same in both."""
+    first = history.first_order_day()
+    known = np.flatnonzero(first < as_of)
+    if len(known) > n_customers:
+        known = np.sort(np.random.default_rng(seed).choice(known, n_customers, replace=False))
+    if len(known) == 0 or history.lines is None:
+        return None, None, None, None
+    c, item, d = purchases(history.restrict(known), as_of, level)
+    if len(c) == 0:
+        return None, None, None, None
+    return item_stats(c, item, d, as_of, seed=seed), c, item, d
+
+
 def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, outcomes=None, k=3,
         calibration="sigmoid"):
     """The cross-sell model learned as of ``as_of - horizon`` (data before ``as_of`` only).
@@ -316,11 +334,10 @@ def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, ou
     """
     level = level or default_level(history)
     t0 = as_of - horizon
-    c, item, d = purchases(history, t0, level)
-    if len(c) == 0:
+    stats, c, item, d = sampled_stats(history, t0, level, seed)
+    if stats is None:
         return None
-    stats = item_stats(c, item, d, t0, seed=seed)
-    custs = np.unique(c)
+    custs = unique_int(c)
     if len(custs) > max_customers:
         custs = np.random.default_rng(seed).choice(custs, max_customers, replace=False)
     cand = candidates(stats, c, item, d, custs, t0)
@@ -388,10 +405,11 @@ def suggest(xs_model, history, as_of, customers, k=3, min_probability=MIN_PROBAB
                                                     float, float, float)))
     if xs_model is None:
         return empty
-    c, item, d = purchases(history, as_of, level)
-    if len(c) == 0:
+    stats, *_ = sampled_stats(history, as_of, level)
+    if stats is None:
         return empty
-    stats = item_stats(c, item, d, as_of)
+    customers = np.unique(np.asarray(customers, dtype=np.int64))
+    c, item, d = purchases(history.restrict(customers), as_of, level)
     cand = candidates(stats, c, item, d, customers, as_of)
     raw = xs_model.raw_probability(cand)
     keep = raw >= min_probability

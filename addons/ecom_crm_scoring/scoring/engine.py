@@ -87,13 +87,19 @@ def learn_order_model(history, today, settings=Settings()):
     h = settings.horizon
     cs, rows, ys, customers = [], [], [], []
     per_snapshot = max(settings.max_train_rows // max(settings.snapshots, 1), 1000)
+    first = history.first_order_day()
+    rng = np.random.default_rng(settings.seed)
     for k in range(max(settings.snapshots, 1)):
         day = today - h - k * settings.snapshot_step
-        c = crit.compute(history, day, horizon=h, seed=settings.seed + k)
-        r, y = model.training_rows(c, history, h, max_customers=per_snapshot, seed=settings.seed + k)
-        if len(r) == 0:
+        known = np.flatnonzero(first < day)
+        if len(known) == 0:
             break
-        cs.append(c.subset(r))  # keep the sampled rows only: a snapshot of 1M customers is big
+        if len(known) > per_snapshot:
+            known = np.sort(rng.choice(known, per_snapshot, replace=False))
+        # criteria of the sampled customers only: their rows, their BG/NBD fit
+        c = crit.compute(history, day, horizon=h, seed=settings.seed + k, customers=known)
+        r, y = model.training_rows(c, history, h, max_customers=per_snapshot, seed=settings.seed + k)
+        cs.append(c.subset(r))
         rows.append(np.arange(len(r)))
         ys.append(y)
         customers.append(r)
@@ -106,8 +112,11 @@ def learn_order_model(history, today, settings=Settings()):
         return None
 
 
-def run(history, today, settings=Settings(), explain=True, plan=True, suggest=True):
-    """Score every customer of ``history`` as of day ``today`` (see the module docstring)."""
+def run(history, today, settings=Settings(), explain=True, plan=True, suggest=True, outcomes=None):
+    """Score every customer of ``history`` as of day ``today`` (see the module docstring).
+
+    ``outcomes``: the cross-sell offers managers recorded (see :func:`.crosssell.fit`).
+    """
     today = int(today)
     h = settings.horizon
     om = learn_order_model(history, today, settings)
@@ -117,9 +126,8 @@ def run(history, today, settings=Settings(), explain=True, plan=True, suggest=Tr
     probability = np.full(n, np.nan)
     if om is not None and len(rows):
         probability[rows] = om.predict(c, rows)
-    elif len(rows):  # too little history to learn from: BG/NBD alone, else nothing
-        p = c.column("p_alive")[rows]
-        probability[rows] = np.where(np.isfinite(p), p * 0.5, np.nan)
+    elif len(rows):  # too little history to learn from: BG/NBD's own probability, uncalibrated
+        probability[rows] = c.column("rhythm_probability")[rows]
     score = np.where(np.isfinite(probability), np.round(np.nan_to_num(probability) * 100), -1).astype(np.int16)
     r, f, m = segments.rfm_scores(c)
     seg = segments.rfm_segments(r, f, m)
@@ -146,7 +154,8 @@ def run(history, today, settings=Settings(), explain=True, plan=True, suggest=Tr
     xs_model, sugg = None, None
     if suggest and settings.crosssell and sched is not None:
         xs_model = crosssell.fit(history, today, h, level=settings.crosssell_level,
-                                 max_customers=settings.crosssell_train_customers, seed=settings.seed)
+                                 max_customers=settings.crosssell_train_customers, seed=settings.seed,
+                                 outcomes=outcomes)
         now = np.flatnonzero(sched.decision == schedule.NOW)
         sugg = crosssell.suggest(xs_model, history, today, now)
     return Result(today=today, criteria=c, order_model=om, probability=probability, score=score, r=r, f=f, m=m,

@@ -26,8 +26,10 @@ Tables (every array of a table has the same length; optional tables may be empty
 
 ``leads``: ``customer``, ``day`` (created), ``closed`` (day won/lost, ``NEVER`` if open),
 ``status`` (``LEAD_OPEN``/``LEAD_WON``/``LEAD_LOST``: the status it ended with),
-``reason`` (int32 refusal reason id for lost leads, -1 otherwise).  ``reason_texts`` maps a
-reason id to the reason's text ("too expensive").
+``reason`` (int32 refusal reason id for lost leads, -1 otherwise), ``stage`` (int32: the
+stage's sequence, higher = further in the pipeline, -1 if unknown; the stage now, so that it
+is only used for leads still open).  ``reason_texts`` maps a reason id to the reason's text
+("too expensive").
 
 ``activities``: ``customer``, ``day`` (created), ``done`` (day done, ``NEVER`` if open),
 ``outcome`` (``OUTCOME_*`` codes: none, success, refused, complaint).
@@ -60,7 +62,7 @@ SCHEMA = {
     "lines": {"order": np.int32, "product": np.int32, "category": np.int32, "qty": np.float32,
               "amount": np.float64},
     "leads": {"customer": np.int32, "day": np.int32, "closed": np.int32, "status": np.int8,
-              "reason": np.int32},
+              "reason": np.int32, "stage": np.int32},
     "activities": {"customer": np.int32, "day": np.int32, "done": np.int32, "outcome": np.int8},
     "calls": {"customer": np.int32, "day": np.int32},
     "mailings": {"customer": np.int32, "day": np.int32, "kind": np.int8},
@@ -70,7 +72,7 @@ SCHEMA = {
 DEFAULTS = {
     ("orders", "confirmed"): True, ("orders", "returned"): 0.0, ("orders", "discount"): 0.0,
     ("lines", "category"): -1, ("lines", "qty"): 1.0,
-    ("leads", "closed"): NEVER, ("leads", "status"): LEAD_OPEN, ("leads", "reason"): -1,
+    ("leads", "closed"): NEVER, ("leads", "status"): LEAD_OPEN, ("leads", "reason"): -1, ("leads", "stage"): -1,
     ("activities", "done"): NEVER, ("activities", "outcome"): OUTCOME_NONE,
     ("mailings", "kind"): MAIL_OPEN, ("complaints", "closed"): NEVER,
 }
@@ -218,6 +220,43 @@ class History:
             calls=cut(self.calls), mailings=cut(self.mailings), complaints=cut(self.complaints, "closed"),
             opt_out_day=opt_out, manager=self.manager, reason_texts=self.reason_texts)
 
+    def restrict(self, customers):
+        """The history of some customers only (a bool mask or indexes), numbering kept.
+
+        Training samples customers: computing their criteria on their rows alone costs a
+        fraction of the whole store's.
+        """
+        keep_c = np.zeros(self.n_customers, dtype=bool)
+        keep_c[customers] = True
+        keep = keep_c[self.orders.customer]
+        orders = self.orders.take(keep)
+        lines = None
+        if self.lines is not None:
+            new_index = np.cumsum(keep, dtype=np.int64).astype(np.int32) - 1
+            lkeep = keep[self.lines.order]
+            cols = {c: a[lkeep] for c, a in self.lines.columns.items()}
+            cols["order"] = new_index[cols["order"]]
+            lines = Table("lines", cols)
+
+        def cut(table):
+            return None if table is None else table.take(keep_c[table.customer])
+
+        return History(
+            n_customers=self.n_customers, orders=orders, lines=lines, leads=cut(self.leads),
+            activities=cut(self.activities), calls=cut(self.calls), mailings=cut(self.mailings),
+            complaints=cut(self.complaints), opt_out_day=self.opt_out_day, manager=self.manager,
+            reason_texts=self.reason_texts)
+
+    def first_order_day(self):
+        """Day of each customer's first confirmed order (``NEVER`` if none)."""
+        out = np.full(self.n_customers, NEVER, dtype=np.int64)
+        o = self.orders
+        c, d = o.customer[o.confirmed], o.day[o.confirmed]
+        if len(c):
+            starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])  # sorted by (customer, day)
+            out[c[starts]] = d[starts]
+        return out
+
     def window(self, start, end):
         """Confirmed orders dated in ``[start, end)``: (customer, day, amount) arrays.
 
@@ -254,7 +293,7 @@ def from_lists(n_customers=None, orders=(), lines=(), leads=None, activities=Non
     ``orders``: tuples ``(customer, day, amount[, confirmed[, returned[, discount]]])``;
     ``lines``: ``(order_index, product[, category[, qty[, amount]]])`` where ``order_index``
     is the position in ``orders`` as given; ``leads``: ``(customer, day, closed, status,
-    reason)``; ``activities``: ``(customer, day, done, outcome)``; ``calls``:
+    reason[, stage])``; ``activities``: ``(customer, day, done, outcome)``; ``calls``:
     ``(customer, day)``; ``mailings``: ``(customer, day, kind)``; ``complaints``:
     ``(customer, day, closed)``; ``opt_out``: ``{customer: day}``; ``manager``:
     ``{customer: manager_id}``.  Optional tables left as ``None`` mean "the store has none".
@@ -299,6 +338,17 @@ def from_lists(n_customers=None, orders=(), lines=(), leads=None, activities=Non
         activities=columns("activities", activities), calls=columns("calls", calls),
         mailings=columns("mailings", mailings), complaints=columns("complaints", complaints),
         opt_out_day=opt, manager=mgr, reason_texts=reason_texts)
+
+
+def unique_int(keys):
+    """Sorted distinct values of an integer array: one sort (skipped when already sorted) and a
+    comparison; faster than ``np.unique``'s hashing on the millions of keys of a store."""
+    keys = np.asarray(keys)
+    if len(keys) > 1 and not (keys[1:] >= keys[:-1]).all():
+        keys = np.sort(keys)
+    if len(keys) == 0:
+        return keys
+    return keys[np.r_[True, keys[1:] != keys[:-1]]]
 
 
 def group_starts(sorted_keys):

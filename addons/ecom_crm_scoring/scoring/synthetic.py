@@ -234,7 +234,7 @@ def generate(n_customers=5000, days=1095, seed=0, orders_only=False, n_managers=
     return History.build(
         n, orders, lines=lines,
         leads={"customer": lead_c, "day": shift(lead_d), "closed": shift(closed), "status": status,
-               "reason": reason},
+               "reason": reason, "stage": np.where(status == LEAD_OPEN, rng.integers(1, 5, len(lead_c)), -1)},
         activities={"customer": act_c, "day": shift(act_d), "done": shift(act_done), "outcome": outcome},
         calls={"customer": call_c, "day": shift(call_d)},
         mailings={"customer": m_cust, "day": shift(m_day), "kind": m_kind},

@@ -40,7 +40,7 @@ def store():
         (6, 20, 4), (7, 30, -1), (8, 30, -1), (9, 30, -1), (10, 31, -1), (11, 31, -1), (12, 99, 9), (13, 99, 9),
     ]
     leads = [(0, 700, 720, LEAD_WON, -1), (3, 780, 800, LEAD_LOST, 1), (3, 950, 960, LEAD_LOST, 2),
-             (3, 980, NEVER, LEAD_OPEN, -1), (1, 990, 1005, LEAD_LOST, 1)]
+             (3, 980, NEVER, LEAD_OPEN, -1, 2), (1, 990, 1005, LEAD_LOST, 1)]
     activities = [(0, 950, 955, OUTCOME_SUCCESS), (0, 990, NEVER, 0), (3, 900, 910, OUTCOME_REFUSED)]
     calls = [(1, 970), (1, 1001)]
     mailings = [(0, 950, MAIL_OPEN), (0, 951, MAIL_CLICK), (0, 800, MAIL_OPEN), (3, 600, MAIL_OPEN)]
@@ -126,6 +126,8 @@ class TestCriteria(BaseCase):
         self.assertEqual(self.value("open_opportunities", 3), 1)
         # the lead lost on 1005 was still open as of 1000
         self.assertEqual(self.value("open_opportunities", 1), 1)
+        self.assertEqual(self.value("opportunity_stage", 3), 2)
+        self.assertNoData("opportunity_stage", 1)  # its stage is not known
         self.assertEqual(self.value("won_opportunities", 0), 1)
         # customer 3: refused on 800 (too old), 910 (activity) and 960 (lead, "not now")
         self.assertEqual(self.value("recent_refusals", 3), 2)
@@ -147,7 +149,7 @@ class TestCriteria(BaseCase):
         self.assertTrue({"recency", "frequency", "monetary", "tenure"} <= available)
         for name in ("category_breadth", "product_breadth", "days_since_contact", "open_activities",
                      "mail_engagement", "opted_out", "return_share", "cancel_share", "discount_share",
-                     "recent_refusals", "complaints"):
+                     "recent_refusals", "complaints", "opportunity_stage"):
             self.assertNotIn(name, available)
             self.assertTrue(np.isnan(c.column(name)).all(), name)
 
