@@ -181,7 +181,18 @@ def expected_purchases(params, t, x, t_x, T):
     return out
 
 
-def _expected_by_quadrature(params, t, x, t_x, T, nodes=48):
+def _expected_by_quadrature(params, t, x, t_x, T, nodes=48, chunk=50_000):
+    """:func:`_expected_by_quadrature_block` by blocks of ``chunk`` customers (a block holds
+    ``chunk x nodes`` matrices: a million customers at once would need gigabytes)."""
+    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
+    out = np.empty(len(x))
+    for s in range(0, len(x), chunk):
+        e = s + chunk
+        out[s:e] = _expected_by_quadrature_block(params, t, x[s:e], t_x[s:e], T[s:e], nodes)
+    return out
+
+
+def _expected_by_quadrature_block(params, t, x, t_x, T, nodes):
     """E[Y(t)|...] = P(alive) * E_posterior[ E[purchases in t | lambda, p, alive] ].
 
     Given alive, lambda ~ Gamma(r+x, alpha+T) and p ~ Beta(a, b+x); the expected number of

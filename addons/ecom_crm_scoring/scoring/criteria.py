@@ -268,18 +268,22 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     extra.update(rebuy_product=np.full(n, -1, np.int64), rebuy_cycle=nan.copy(), rebuy_days=nan.copy())
     li = h.lines
     if li is not None and len(li):
-        lconf = o.confirmed[li.order]
-        lc = o.customer[li.order][lconf].astype(np.int64)
-        ld = o.day[li.order][lconf].astype(np.int64)
-        prod = li.product[lconf].astype(np.int64)
-        cat = li.category[lconf].astype(np.int64)
+        lconf = o.confirmed[li.order] & (li.product >= 0)
+        lorder = li.order[lconf]
+        lc = o.customer[lorder]
         has_lines = _count(lc, n) > 0
+        cat = li.category[lconf]
         if (cat >= 0).any():
-            uc = unique_int(lc[cat >= 0] * (1 << 32) + cat[cat >= 0]) >> 32
+            m = cat >= 0
+            uc = unique_int(lc[m].astype(np.int64) * (1 << 32) + cat[m]) >> 32
             cols["category_breadth"] = np.where(has_lines, _count(uc, n), np.nan)
-        up = unique_int(lc * (1 << 32) + prod)
-        cols["product_breadth"] = np.where(has_lines, _count(up >> 32, n), np.nan)
-        _rebuy(lc, prod, ld, as_of, n, cols, extra)
+            del uc, m
+        del cat
+        pc, pp, pd = _distinct_purchases(lc, li.product[lconf], o.day[lorder], n)
+        del lc, lorder, lconf
+        new_pair = np.r_[True, (pc[1:] != pc[:-1]) | (pp[1:] != pp[:-1])]
+        cols["product_breadth"] = np.where(has_lines, _count(pc[new_pair], n), np.nan)
+        _rebuy(pc, pp, pd, new_pair, as_of, cols, extra)
 
     # returns, cancellations, discounts: only when the store records them at all
     all_cust = o.customer.astype(np.int64)
@@ -303,15 +307,32 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
                     reason_texts=h.reason_texts)
 
 
-def _rebuy(lc, prod, ld, as_of, n, cols, extra):
+def _distinct_purchases(cust, prod, day, n):
+    """Distinct (customer, product, day) of order lines, sorted in that order (int64 arrays).
+
+    One sort of a packed int64 key when the three fit in 62 bits (customer index, product id,
+    day offset: the usual case), a three-key lexsort otherwise.
+    """
+    if len(cust) == 0:
+        z = np.zeros(0, np.int64)
+        return z, z, z
+    d0 = int(day.min())
+    cb, pb, db = int(n).bit_length(), int(prod.max()).bit_length(), int(day.max() - d0).bit_length()
+    if cb + pb + db <= 62:
+        key = (cust.astype(np.int64) << (pb + db)) | (prod.astype(np.int64) << db) | (day.astype(np.int64) - d0)
+        key = unique_int(key)
+        return key >> (pb + db), (key >> db) & ((1 << pb) - 1), (key & ((1 << db) - 1)) + d0
+    order = np.lexsort((day, prod, cust))
+    c, p, d = cust[order].astype(np.int64), prod[order].astype(np.int64), day[order].astype(np.int64)
+    keep = np.r_[True, (c[1:] != c[:-1]) | (p[1:] != p[:-1]) | (d[1:] != d[:-1])]
+    return c[keep], p[keep], d[keep]
+
+
+def _rebuy(lc, prod, ld, new_cp, as_of, cols, extra):
     """Re-buy cycle: for each customer, the product bought on the most distinct days (at least
     3, i.e. two gaps), its median gap and the days since it was last bought; ``rebuy_due`` =
-    days since / cycle (1 = due today, 2 = one full cycle late)."""
-    order = np.lexsort((ld, prod, lc))
-    lc, prod, ld = lc[order], prod[order], ld[order]
-    new_cp = np.r_[True, (lc[1:] != lc[:-1]) | (prod[1:] != prod[:-1])]
-    distinct = new_cp | np.r_[True, ld[1:] != ld[:-1]]  # one purchase per (customer, product, day)
-    lc, prod, ld, new_cp = lc[distinct], prod[distinct], ld[distinct], new_cp[distinct]
+    days since / cycle (1 = due today, 2 = one full cycle late).  Inputs: distinct purchases
+    sorted by customer, product, day and the mask of each (customer, product) run's start."""
     starts = np.flatnonzero(new_cp)
     sizes = np.diff(np.r_[starts, len(lc)])
     same = ~new_cp

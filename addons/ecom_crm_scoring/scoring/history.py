@@ -150,13 +150,23 @@ class History:
               mailings=None, complaints=None, opt_out_day=None, manager=None, reason_texts=None):
         """A History from dicts of columns (``{"customer": array, "day": array, ...}``).
 
-        Orders are re-sorted by (customer, day); lines' ``order`` indexes are remapped to
-        follow.  Optional tables given as ``None`` mean "the store has no such data".
+        Orders are re-sorted by (customer, day) unless they already are (``ORDER BY`` in SQL
+        saves a copy); lines' ``order`` indexes are remapped to follow.  Optional tables given
+        as ``None`` mean "the store has no such data".
         """
         orders = Table("orders", orders)
-        order_perm = np.lexsort((orders.day, orders.customer)).astype(np.int32)
-        orders = orders.take(order_perm)
-        if lines is not None:
+        c, d = orders.customer, orders.day
+        in_order = len(c) < 2 or bool(((c[1:] > c[:-1]) | ((c[1:] == c[:-1]) & (d[1:] >= d[:-1]))).all())
+        if in_order:  # SQL's ORDER BY customer, day: no copy
+            order_perm = None
+        else:
+            order_perm = np.lexsort((d, c)).astype(np.int32)
+            orders = orders.take(order_perm)
+        if lines is not None and order_perm is None:
+            lines = Table("lines", lines)
+            if len(lines) > 1 and not (lines.order[1:] >= lines.order[:-1]).all():
+                lines = lines.take(np.argsort(lines.order, kind="stable"))
+        elif lines is not None:
             lines = Table("lines", lines)
             new_index = np.empty(len(order_perm), dtype=np.int32)
             new_index[order_perm] = np.arange(len(order_perm), dtype=np.int32)
@@ -187,6 +197,8 @@ class History:
         """
         day = int(day)
         keep = self.orders.day < day
+        if keep.all():  # the nightly job's "today": nothing to cut, nothing to copy
+            return self._as_of_rest(day, self.orders, self.lines)
         orders = self.orders.take(keep)
         lines = None
         if self.lines is not None:
@@ -195,12 +207,15 @@ class History:
             cols = {c: a[lkeep] for c, a in self.lines.columns.items()}
             cols["order"] = new_index[cols["order"]]
             lines = Table("lines", cols)
+        return self._as_of_rest(day, orders, lines)
 
+    def _as_of_rest(self, day, orders, lines):
         def cut(table, closing=None):
             if table is None:
                 return None
-            sub = table.take(table.day < day)
-            if closing is not None:
+            mask = table.day < day
+            sub = table if mask.all() else table.take(mask)
+            if closing is not None and (sub.columns[closing][sub.columns[closing] != NEVER] >= day).any():
                 cols = sub.columns
                 still_open = cols[closing] >= day
                 cols[closing] = np.where(still_open, NEVER, cols[closing]).astype(np.int32)
