@@ -140,6 +140,21 @@ class Criteria:
         return out
 
 
+class _Columns:
+    """The criteria matrix being filled: ``cols[name] = array`` writes the float32 column in
+    place (no float64 copy of every criterion), ``cols[name]`` is a writable view of it."""
+
+    def __init__(self, n):
+        self.values = np.full((n, len(NAMES)), np.nan, dtype=np.float32)
+        self.index = {name: j for j, name in enumerate(NAMES)}
+
+    def __setitem__(self, name, column):
+        self.values[:, self.index[name]] = column
+
+    def __getitem__(self, name):
+        return self.values[:, self.index[name]]
+
+
 def _per_customer_first_last(cust, day, n):
     """First and last value of ``day`` per customer for arrays sorted by (customer, day)."""
     first = np.full(n, -1, dtype=np.int64)
@@ -186,7 +201,7 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     as_of = int(as_of)
     h = (history if customers is None else history.restrict(customers)).as_of(as_of)
     n = h.n_customers
-    cols = {}
+    cols = _Columns(n)
     extra = {}
     o = h.orders
     conf = o.confirmed
@@ -300,9 +315,7 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     _interactions(h, as_of, n, cols, extra)
 
     names = NAMES
-    values = np.empty((n, len(names)), dtype=np.float32)
-    for j, name in enumerate(names):
-        values[:, j] = cols[name]
+    values = cols.values
     return Criteria(as_of=as_of, names=names, values=values, has_orders=has, extra=extra, bgnbd_params=params,
                     reason_texts=h.reason_texts)
 
@@ -321,9 +334,10 @@ def _distinct_purchases(cust, prod, day, n):
     if cb + pb + db <= 62:
         key = (cust.astype(np.int64) << (pb + db)) | (prod.astype(np.int64) << db) | (day.astype(np.int64) - d0)
         key = unique_int(key)
-        return key >> (pb + db), (key >> db) & ((1 << pb) - 1), (key & ((1 << db) - 1)) + d0
+        return ((key >> (pb + db)).astype(np.int32), ((key >> db) & ((1 << pb) - 1)).astype(np.int32),
+                ((key & ((1 << db) - 1)) + d0).astype(np.int32))
     order = np.lexsort((day, prod, cust))
-    c, p, d = cust[order].astype(np.int64), prod[order].astype(np.int64), day[order].astype(np.int64)
+    c, p, d = cust[order].astype(np.int32), prod[order].astype(np.int32), day[order].astype(np.int32)
     keep = np.r_[True, (c[1:] != c[:-1]) | (p[1:] != p[:-1]) | (d[1:] != d[:-1])]
     return c[keep], p[keep], d[keep]
 
@@ -336,9 +350,10 @@ def _rebuy(lc, prod, ld, new_cp, as_of, cols, extra):
     starts = np.flatnonzero(new_cp)
     sizes = np.diff(np.r_[starts, len(lc)])
     same = ~new_cp
-    gaps = np.diff(ld, prepend=0).astype(np.float64)
-    group_of_row = np.repeat(np.arange(len(starts)), sizes)
+    gaps = np.diff(ld, prepend=0).astype(np.float32)
+    group_of_row = np.repeat(np.arange(len(starts), dtype=np.int32), sizes)
     cycle = _median_by_group(group_of_row[same], gaps[same], len(starts))
+    del gaps, group_of_row, same
     pc = lc[starts]
     pprod = prod[starts]
     since = as_of - ld[starts + sizes - 1]  # days since the last purchase of that product
