@@ -205,8 +205,8 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     extra = {}
     o = h.orders
     conf = o.confirmed
-    cust = o.customer[conf].astype(np.int64)
-    day = o.day[conf].astype(np.int64)
+    cust = o.customer[conf]
+    day = o.day[conf]
     amount = o.amount[conf]
     returned = o.returned[conf]
     n_orders = _count(cust, n)
@@ -229,8 +229,12 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     extra["last_order"] = np.where(has, last, -1)
 
     # usual gap: median gap between distinct order days
-    key = unique_int(cust * (1 << 32) + day)
-    kc, kd = key >> 32, key & 0xFFFFFFFF
+    key = cust.astype(np.int64)
+    key <<= 32
+    key |= day
+    key = unique_int(key)  # distinct (customer, day): purchase occasions
+    kc, kd = (key >> 32).astype(np.int32), (key & 0xFFFFFFFF).astype(np.int32)
+    del key
     same = np.r_[False, kc[1:] == kc[:-1]]
     gaps = np.diff(kd, prepend=0)[same].astype(np.float64)
     usual_gap = _median_by_group(kc[same], gaps, n)
@@ -259,7 +263,12 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     cols["orders_90"] = where_has(_count(cust, n, day >= as_of - 90))
 
     # BG/NBD
-    x, t_x, T, _ = bgnbd.summarise(cust, day, as_of, n)
+    # BG/NBD's summary from the purchase occasions (bgnbd.summarise, without sorting again)
+    occasions = np.bincount(kc, minlength=n)
+    x = np.where(has, occasions - 1, 0).astype(np.float64)
+    t_x = np.where(has, last - first, 0).astype(np.float64)
+    T = np.where(has, as_of - first, 0).astype(np.float64)
+    del occasions
     extra.update(bgnbd_x=x, bgnbd_t_x=t_x, bgnbd_T=T)
     params = bgnbd_params
     if params is None and fit_bgnbd and has.sum() >= 20:
@@ -332,7 +341,15 @@ def _distinct_purchases(cust, prod, day, n):
     d0 = int(day.min())
     cb, pb, db = int(n).bit_length(), int(prod.max()).bit_length(), int(day.max() - d0).bit_length()
     if cb + pb + db <= 62:
-        key = (cust.astype(np.int64) << (pb + db)) | (prod.astype(np.int64) << db) | (day.astype(np.int64) - d0)
+        key = cust.astype(np.int64)  # built in place: one 64-bit temporary, not four
+        key <<= pb + db
+        tmp = prod.astype(np.int64)
+        tmp <<= db
+        key |= tmp
+        tmp[:] = day
+        tmp -= d0
+        key |= tmp
+        del tmp
         key = unique_int(key)
         return ((key >> (pb + db)).astype(np.int32), ((key >> db) & ((1 << pb) - 1)).astype(np.int32),
                 ((key & ((1 << db) - 1)) + d0).astype(np.int32))
@@ -447,7 +464,7 @@ def _interactions(h, as_of, n, cols, extra):
         recent = m.day >= as_of - 90
         cols["mail_engagement"] = _count(m.customer, n, recent) + _count(m.customer, n, recent & (m.kind == MAIL_CLICK))
         last = np.full(n, -1, dtype=np.int64)
-        _max_by(last, m.customer.astype(np.int64), m.day.astype(np.int64))
+        _max_by(last, m.customer, m.day)
         cols["days_since_mail"] = np.where(last >= 0, as_of - last, np.nan)
     if h.opt_out_day is not None:
         cols["opted_out"] = (h.opt_out_day < as_of).astype(np.float64)
@@ -459,13 +476,11 @@ def _interactions(h, as_of, n, cols, extra):
 
 
 def _max_by(out, group, values):
-    """``out[g] = max(out[g], values of g)`` vectorised (sort once, take each run's last)."""
+    """``out[g] = max(out[g], values of g)``: ``np.maximum.at``, unbuffered, no sorted copies
+    of tables with millions of rows (mailings)."""
     if len(group) == 0:
         return out
-    order = np.lexsort((values, group))
-    g, v = group[order], values[order]
-    ends = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
-    out[g[ends]] = np.maximum(out[g[ends]], v[ends])
+    np.maximum.at(out, group, np.asarray(values, dtype=out.dtype))
     return out
 
 
