@@ -1,6 +1,7 @@
 """Timings and peak memory of the scoring engine at the nightly job's scale.
 
-    python bench/scoring_engine.py [--customers 1000000] [--backtest 20000]
+    python bench/scoring_engine.py [--customers 1000000] [--full [--lines-per-order 2.15]]
+                                   [--backtest 20000]
 
 1. generates a synthetic store (orders only with one line each, or --full for lines,
    categories and interactions) and saves its arrays to a temporary .npz: what the ORM side
@@ -42,9 +43,9 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def generate(path, customers, full, seed):
+def generate(path, customers, full, seed, lines_per_order):
     start = time.perf_counter()
-    h = synthetic.generate(customers, seed=seed, orders_only=not full)
+    h = synthetic.generate(customers, seed=seed, orders_only=not full, lines_per_order=lines_per_order)
     arrays = {f"orders_{k}": v for k, v in h.orders.columns.items()}
     arrays.update({f"lines_{k}": v for k, v in h.lines.columns.items()})
     for table in ("leads", "activities", "calls", "mailings", "complaints"):
@@ -96,6 +97,7 @@ def main():
     parser.add_argument("--full", action="store_true", help="lines with categories and interactions")
     parser.add_argument("--backtest", type=int, default=0, help="customers of a backtest store (0: none)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--lines-per-order", type=float, default=1.6, help="with --full; 2.15 gives 10M lines")
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--generate", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -103,13 +105,14 @@ def main():
         run(args.run, 1095)
         return
     if args.generate:
-        generate(args.generate, args.customers, args.full, args.seed)
+        generate(args.generate, args.customers, args.full, args.seed, args.lines_per_order)
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "store.npz")
         # each step in a process of its own: the job's peak memory is its own
         subprocess.run([sys.executable, __file__, "--generate", path, "--customers", str(args.customers),
-                        "--seed", str(args.seed)] + (["--full"] if args.full else []), check=True)
+                        "--seed", str(args.seed), "--lines-per-order", str(args.lines_per_order)]
+                       + (["--full"] if args.full else []), check=True)
         subprocess.run([sys.executable, __file__, "--run", path], check=True)
     if args.backtest:
         h = synthetic.generate(args.backtest, seed=args.seed, orders_only=not args.full)

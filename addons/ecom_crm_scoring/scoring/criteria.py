@@ -232,7 +232,7 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     key = cust.astype(np.int64)
     key <<= 32
     key |= day
-    key = unique_int(key)  # distinct (customer, day): purchase occasions
+    key = unique_int(key, inplace=True)  # distinct (customer, day): purchase occasions
     kc, kd = (key >> 32).astype(np.int32), (key & 0xFFFFFFFF).astype(np.int32)
     del key
     same = np.r_[False, kc[1:] == kc[:-1]]
@@ -303,8 +303,10 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
             cols["category_breadth"] = np.where(has_lines, _count(uc, n), np.nan)
             del uc, m
         del cat
-        pc, pp, pd = _distinct_purchases(lc, li.product[lconf], o.day[lorder], n)
-        del lc, lorder, lconf
+        prod, lday = li.product[lconf], o.day[lorder]
+        del lorder, lconf
+        pc, pp, pd = _distinct_purchases(lc, prod, lday, n)
+        del lc, prod, lday
         new_pair = np.r_[True, (pc[1:] != pc[:-1]) | (pp[1:] != pp[:-1])]
         cols["product_breadth"] = np.where(has_lines, _count(pc[new_pair], n), np.nan)
         _rebuy(pc, pp, pd, new_pair, as_of, cols, extra)
@@ -350,7 +352,7 @@ def _distinct_purchases(cust, prod, day, n):
         tmp -= d0
         key |= tmp
         del tmp
-        key = unique_int(key)
+        key = unique_int(key, inplace=True)
         return ((key >> (pb + db)).astype(np.int32), ((key >> db) & ((1 << pb) - 1)).astype(np.int32),
                 ((key & ((1 << db) - 1)) + d0).astype(np.int32))
     order = np.lexsort((day, prod, cust))

@@ -355,12 +355,16 @@ def from_lists(n_customers=None, orders=(), lines=(), leads=None, activities=Non
         opt_out_day=opt, manager=mgr, reason_texts=reason_texts)
 
 
-def unique_int(keys):
+def unique_int(keys, inplace=False):
     """Sorted distinct values of an integer array: one sort (skipped when already sorted) and a
-    comparison; faster than ``np.unique``'s hashing on the millions of keys of a store."""
+    comparison; faster than ``np.unique``'s hashing on the millions of keys of a store.
+    ``inplace``: the caller's temporary may be sorted in place (no copy)."""
     keys = np.asarray(keys)
     if len(keys) > 1 and not (keys[1:] >= keys[:-1]).all():
-        keys = np.sort(keys)
+        if inplace:
+            keys.sort()
+        else:
+            keys = np.sort(keys)
     if len(keys) == 0:
         return keys
     return keys[np.r_[True, keys[1:] != keys[:-1]]]

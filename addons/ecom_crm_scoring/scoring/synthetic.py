@@ -73,8 +73,12 @@ def _events_in(rng, owner, start, end, rate):
     return owner[idx], day.astype(np.int32)
 
 
-def generate(n_customers=5000, days=1095, seed=0, orders_only=False, n_managers=5, start_day=0):
+def generate(n_customers=5000, days=1095, seed=0, orders_only=False, n_managers=5, start_day=0,
+             lines_per_order=1.6):
     """A synthetic :class:`~.history.History` of ``n_customers`` over ``days`` days.
+
+    ``lines_per_order``: the mean number of lines of an order (1 + Poisson, at most 5) unless
+    ``orders_only`` (one line each).
 
     Day numbers run from ``start_day`` to ``start_day + days``.  Vectorised: a million
     customers take a few tens of seconds.
@@ -134,7 +138,7 @@ def generate(n_customers=5000, days=1095, seed=0, orders_only=False, n_managers=
     if orders_only:
         n_lines = np.ones(n_orders, dtype=np.int64)
     else:
-        n_lines = 1 + np.minimum(rng.poisson(0.6, n_orders), 4)
+        n_lines = 1 + np.minimum(rng.poisson(max(lines_per_order - 1, 0), n_orders), 4)
     line_order = np.repeat(np.arange(n_orders), n_lines)
     line_seq = np.arange(len(line_order)) - np.repeat(np.r_[0, np.cumsum(n_lines)[:-1]], n_lines)
     lc = cust[line_order]
