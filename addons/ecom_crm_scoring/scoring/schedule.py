@@ -21,6 +21,7 @@ Daily cap (per manager, ``now`` or ``later``): the remaining candidates are rank
 manager by priority; the first ``daily_cap`` are ``now`` (reason: their group), the next
 ones ``later`` with the day their rank reaches the list (``over_cap``), up to
 ``plan_days`` days ahead; the rest get no decision this time (re-planned every night).
+Customers without a manager (-1) share one list, for the team leader to hand out.
 
 Priority = probability of an order x expected order value (their average order); for the
 risk group it is probability x value at stake (a year of their spending at their own pace,
