@@ -16,6 +16,9 @@
         "views/res_partner_views.xml",
         "views/ecom_crm_scoring_menus.xml",
     ],
+    "external_dependencies": {
+        "python": ["numpy", "scipy", "scikit-learn"],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,

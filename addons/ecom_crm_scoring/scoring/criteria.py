@@ -1,0 +1,511 @@
+"""Criteria: what a sales manager would look at, computed for every customer as of a day.
+
+``compute(history, as_of)`` returns a :class:`Criteria`: a customers x criteria matrix
+(float32, NaN = "no data" for that customer) with the criteria's names, plus a few extra
+per-customer arrays the sentences need (the refusal reason, the re-bought product...).
+
+Each criterion is explainable in one sentence; :data:`TEMPLATES` holds that sentence in
+English with named placeholders (``%(days)s``), to be translated by the ORM side; the values
+come from :func:`describe`.
+
+"No data" is handled at two levels:
+
+* a customer without the thing measured gets NaN (a usual gap needs two orders);
+* a store without the data (no leads, no categories, no mailings, no returns recorded) gets a
+  whole NaN column: :meth:`Criteria.available` lists the columns with data, and the model
+  simply leaves the others out, so an orders-only store is scored from its orders.
+
+Everything is vectorised over the order and line arrays (sorting, ``np.bincount``,
+``np.add.reduceat``): no Python loop per customer or per order.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import bgnbd
+from .history import LEAD_LOST, LEAD_OPEN, LEAD_WON, MAIL_CLICK, NEVER, OUTCOME_REFUSED, unique_int
+
+HALF_YEAR = 182
+# name -> English sentence with named placeholders (translatable; the ORM side marks them
+# for translation with _() at display time).  See PARAMS for where each placeholder's value
+# comes from.
+TEMPLATES = {
+    "recency": "%(days)s days since the last order",
+    "frequency": "%(orders)s orders so far",
+    "monetary": "spent %(amount)s in total",
+    "avg_order": "average order %(amount)s",
+    "tenure": "a customer for %(days)s days",
+    "usual_gap": "usually orders every %(gap)s days",
+    "overdue": "usually orders every %(gap)s days, %(days)s days since the last order",
+    "regularity": "the gaps between their orders vary by %(pct)s%%",
+    "revenue_trend": "spent %(recent)s in the last 6 months against %(prior)s in the 6 months before",
+    "frequency_trend": "%(recent)s orders in the last 6 months against %(prior)s in the 6 months before",
+    "orders_90": "%(orders)s orders in the last 90 days",
+    "p_alive": "%(pct)s%% likely to still be an active customer",
+    "expected_orders": "expected to place %(orders)s orders in the next 90 days",
+    "rhythm_probability": "by their own rhythm, %(pct)s%% likely to order in the next 90 days",
+    "category_breadth": "buys in %(count)s categories",
+    "product_breadth": "bought %(count)s different products",
+    "return_share": "returned %(pct)s%% of what they bought",
+    "cancel_share": "cancelled %(pct)s%% of their orders",
+    "discount_share": "%(pct)s%% of their spending was a discount",
+    "rebuy_due": "re-buys the same product every %(cycle)s days, %(days)s days since the last time",
+    "days_since_contact": "last contacted %(days)s days ago",
+    "open_activities": "%(count)s open activities",
+    "open_opportunities": "%(count)s open opportunities",
+    "opportunity_stage": "an open opportunity at stage %(stage)s",
+    "recent_refusals": "refused %(count)s times in the last 6 months: %(reason)s",
+    "won_opportunities": "%(count)s opportunities won",
+    "mail_engagement": "opened or clicked %(count)s mailings in the last 90 days",
+    "days_since_mail": "last opened a mailing %(days)s days ago",
+    "opted_out": "opted out of mailings",
+    "complaints": "%(count)s complaints in the last year",
+}
+NAMES = tuple(TEMPLATES)
+
+# placeholder -> (source array, format): the source is a criterion or an ``extra`` array.
+# Formats: int (rounded), money (rounded to units), pct (share x 100, rounded), dec (1 decimal),
+# reason (a refusal reason id, turned into its text).
+PARAMS = {
+    "recency": {"days": ("recency", "int")},
+    "frequency": {"orders": ("frequency", "int")},
+    "monetary": {"amount": ("monetary", "money")},
+    "avg_order": {"amount": ("avg_order", "money")},
+    "tenure": {"days": ("tenure", "int")},
+    "usual_gap": {"gap": ("usual_gap", "int")},
+    "overdue": {"gap": ("usual_gap", "int"), "days": ("recency", "int")},
+    "regularity": {"pct": ("regularity", "pct")},
+    "revenue_trend": {"recent": ("revenue_recent", "money"), "prior": ("revenue_prior", "money")},
+    "frequency_trend": {"recent": ("orders_recent", "int"), "prior": ("orders_prior", "int")},
+    "orders_90": {"orders": ("orders_90", "int")},
+    "p_alive": {"pct": ("p_alive", "pct")},
+    "expected_orders": {"orders": ("expected_orders", "dec")},
+    "rhythm_probability": {"pct": ("rhythm_probability", "pct")},
+    "category_breadth": {"count": ("category_breadth", "int")},
+    "product_breadth": {"count": ("product_breadth", "int")},
+    "return_share": {"pct": ("return_share", "pct")},
+    "cancel_share": {"pct": ("cancel_share", "pct")},
+    "discount_share": {"pct": ("discount_share", "pct")},
+    "rebuy_due": {"cycle": ("rebuy_cycle", "int"), "days": ("rebuy_days", "int")},
+    "days_since_contact": {"days": ("days_since_contact", "int")},
+    "open_activities": {"count": ("open_activities", "int")},
+    "open_opportunities": {"count": ("open_opportunities", "int")},
+    "opportunity_stage": {"stage": ("opportunity_stage", "int")},
+    "recent_refusals": {"count": ("recent_refusals", "int"), "reason": ("refusal_reason", "reason")},
+    "won_opportunities": {"count": ("won_opportunities", "int")},
+    "mail_engagement": {"count": ("mail_engagement", "int")},
+    "days_since_mail": {"days": ("days_since_mail", "int")},
+    "opted_out": {},
+    "complaints": {"count": ("complaints", "int")},
+}
+
+
+@dataclass
+class Criteria:
+    """Criteria of every customer as of a day.
+
+    ``values``: float32 array (n_customers, len(names)), NaN = no data.  ``extra``: named
+    per-customer arrays used by the sentences (and by other modules: ``last_order``,
+    ``first_order``, ``last_contact`` days, ``bgnbd_x``...).  ``bgnbd_params``: the fitted BG/NBD
+    parameters (None if it could not be fitted).  ``has_orders``: customers with at least one
+    confirmed order before ``as_of``.
+    """
+
+    as_of: int
+    names: tuple
+    values: np.ndarray
+    has_orders: np.ndarray
+    extra: dict = field(default_factory=dict)
+    bgnbd_params: "bgnbd.BgNbdParams | None" = None
+    reason_texts: dict = field(default_factory=dict)
+
+    def column(self, name):
+        return self.values[:, self.names.index(name)]
+
+    def subset(self, rows):
+        """The criteria of ``rows`` only (no extras): what training keeps of a snapshot."""
+        return Criteria(as_of=self.as_of, names=self.names, values=self.values[rows], has_orders=self.has_orders[rows],
+                        bgnbd_params=self.bgnbd_params, reason_texts=self.reason_texts)
+
+    def available(self, rows=None):
+        """Names of the criteria that have data (not all NaN, not constant) among ``rows``."""
+        v = self.values if rows is None else self.values[rows]
+        out = []
+        for j, name in enumerate(self.names):
+            col = v[:, j]
+            finite = col[np.isfinite(col)]
+            if len(finite) and finite.min() != finite.max():
+                out.append(name)
+        return out
+
+
+class _Columns:
+    """The criteria matrix being filled: ``cols[name] = array`` writes the float32 column in
+    place (no float64 copy of every criterion), ``cols[name]`` is a writable view of it."""
+
+    def __init__(self, n):
+        self.values = np.full((n, len(NAMES)), np.nan, dtype=np.float32)
+        self.index = {name: j for j, name in enumerate(NAMES)}
+
+    def __setitem__(self, name, column):
+        self.values[:, self.index[name]] = column
+
+    def __getitem__(self, name):
+        return self.values[:, self.index[name]]
+
+
+def _per_customer_first_last(cust, day, n):
+    """First and last value of ``day`` per customer for arrays sorted by (customer, day)."""
+    first = np.full(n, -1, dtype=np.int64)
+    last = np.full(n, -1, dtype=np.int64)
+    if len(cust):
+        starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
+        ends = np.r_[starts[1:], len(cust)] - 1
+        first[cust[starts]] = day[starts]
+        last[cust[ends]] = day[ends]
+    return first, last
+
+
+def _median_by_group(group, values, n):
+    """Median of ``values`` per group id (NaN for empty groups), by one lexsort."""
+    out = np.full(n, np.nan)
+    if len(group) == 0:
+        return out
+    order = np.lexsort((values, group))
+    g, v = group[order], values[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    sizes = np.diff(np.r_[starts, len(g)])
+    lo = starts + (sizes - 1) // 2
+    hi = starts + sizes // 2
+    out[g[starts]] = (v[lo] + v[hi]) / 2.0
+    return out
+
+
+def _count(cust, n, mask=None, weights=None):
+    if mask is not None:
+        cust = cust[mask]
+        weights = None if weights is None else weights[mask]
+    return np.bincount(cust, weights=weights, minlength=n).astype(np.float64)
+
+
+def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=0, customers=None):
+    """Criteria of every customer of ``history`` as of day ``as_of`` (data dated before it).
+
+    ``bgnbd_params``: BG/NBD parameters to use; when None they are fitted by maximum
+    likelihood on this very history (sampled to 100k customers), unless ``fit_bgnbd`` is
+    False (then the two BG/NBD criteria are NaN).  ``horizon``: the days of
+    ``expected_orders``.  ``customers``: compute for these customers only (a training
+    sample; the others get NaN and no orders), at a fraction of the cost.
+    """
+    as_of = int(as_of)
+    h = (history if customers is None else history.restrict(customers)).as_of(as_of)
+    n = h.n_customers
+    cols = _Columns(n)
+    extra = {}
+    o = h.orders
+    conf = o.confirmed
+    cust = o.customer[conf]
+    day = o.day[conf]
+    amount = o.amount[conf]
+    returned = o.returned[conf]
+    n_orders = _count(cust, n)
+    has = n_orders > 0
+    first, last = _per_customer_first_last(cust, day, n)
+    nan = np.full(n, np.nan)
+
+    def where_has(v):
+        return np.where(has, v, np.nan)
+
+    cols["recency"] = where_has(as_of - last)
+    cols["frequency"] = where_has(n_orders)
+    gross = _count(cust, n, weights=amount)
+    net = gross - _count(cust, n, weights=returned)
+    cols["monetary"] = where_has(net)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cols["avg_order"] = where_has(gross / n_orders)
+    cols["tenure"] = where_has(as_of - first)
+    extra["first_order"] = np.where(has, first, -1)
+    extra["last_order"] = np.where(has, last, -1)
+
+    # usual gap: median gap between distinct order days
+    key = cust.astype(np.int64)
+    key <<= 32
+    key |= day
+    key = unique_int(key, inplace=True)  # distinct (customer, day): purchase occasions
+    kc, kd = (key >> 32).astype(np.int32), (key & 0xFFFFFFFF).astype(np.int32)
+    del key
+    same = np.r_[False, kc[1:] == kc[:-1]]
+    gaps = np.diff(kd, prepend=0)[same].astype(np.float64)
+    usual_gap = _median_by_group(kc[same], gaps, n)
+    cols["usual_gap"] = usual_gap
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cols["overdue"] = cols["recency"] / np.maximum(usual_gap, 1)
+        # regularity: coefficient of variation of the gaps (needs two gaps): 0 = clockwork
+        gc = kc[same]
+        n_gaps = _count(gc, n)
+        mean_gap = _count(gc, n, weights=gaps) / n_gaps
+        var_gap = np.maximum(_count(gc, n, weights=gaps * gaps) / n_gaps - mean_gap**2, 0)
+        cols["regularity"] = np.where(n_gaps >= 2, np.sqrt(var_gap) / np.maximum(mean_gap, 1), np.nan)
+
+    recent = day >= as_of - HALF_YEAR
+    prior = (day >= as_of - 2 * HALF_YEAR) & ~recent
+    rev_recent, rev_prior = _count(cust, n, recent, amount), _count(cust, n, prior, amount)
+    ord_recent, ord_prior = _count(cust, n, recent), _count(cust, n, prior)
+    old_enough = has & (first < as_of - 2 * HALF_YEAR)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cols["revenue_trend"] = np.where(old_enough & (rev_recent + rev_prior > 0),
+                                         (rev_recent - rev_prior) / (rev_recent + rev_prior), np.nan)
+        cols["frequency_trend"] = np.where(old_enough & (ord_recent + ord_prior > 0),
+                                           (ord_recent - ord_prior) / (ord_recent + ord_prior), np.nan)
+    extra.update(revenue_recent=rev_recent, revenue_prior=rev_prior, orders_recent=ord_recent,
+                 orders_prior=ord_prior)
+    cols["orders_90"] = where_has(_count(cust, n, day >= as_of - 90))
+
+    # BG/NBD
+    # BG/NBD's summary from the purchase occasions (bgnbd.summarise, without sorting again)
+    occasions = np.bincount(kc, minlength=n)
+    x = np.where(has, occasions - 1, 0).astype(np.float64)
+    t_x = np.where(has, last - first, 0).astype(np.float64)
+    T = np.where(has, as_of - first, 0).astype(np.float64)
+    del occasions
+    extra.update(bgnbd_x=x, bgnbd_t_x=t_x, bgnbd_T=T)
+    params = bgnbd_params
+    if params is None and fit_bgnbd and has.sum() >= 20:
+        try:
+            params = bgnbd.fit(x[has], t_x[has], T[has], seed=seed)
+        except ValueError:
+            params = None
+    if params is not None:
+        cols["p_alive"] = where_has(bgnbd.p_alive(params, x, t_x, T))
+        cols["expected_orders"] = where_has(bgnbd.expected_purchases(params, horizon, x, t_x, T))
+        cols["rhythm_probability"] = where_has(bgnbd.prob_purchase(params, horizon, x, t_x, T))
+    else:
+        cols["p_alive"] = nan.copy()
+        cols["expected_orders"] = nan.copy()
+        cols["rhythm_probability"] = nan.copy()
+
+    # lines: breadth and re-buy cycles
+    cols["category_breadth"] = nan.copy()
+    cols["product_breadth"] = nan.copy()
+    cols["rebuy_due"] = nan.copy()
+    extra.update(rebuy_product=np.full(n, -1, np.int64), rebuy_cycle=nan.copy(), rebuy_days=nan.copy())
+    li = h.lines
+    if li is not None and len(li):
+        lconf = o.confirmed[li.order] & (li.product >= 0)
+        lorder = li.order[lconf]
+        lc = o.customer[lorder]
+        has_lines = _count(lc, n) > 0
+        cat = li.category[lconf]
+        if (cat >= 0).any():
+            m = cat >= 0
+            uc = unique_int(lc[m].astype(np.int64) * (1 << 32) + cat[m]) >> 32
+            cols["category_breadth"] = np.where(has_lines, _count(uc, n), np.nan)
+            del uc, m
+        del cat
+        prod, lday = li.product[lconf], o.day[lorder]
+        del lorder, lconf
+        pc, pp, pd = _distinct_purchases(lc, prod, lday, n)
+        del lc, prod, lday
+        new_pair = np.r_[True, (pc[1:] != pc[:-1]) | (pp[1:] != pp[:-1])]
+        cols["product_breadth"] = np.where(has_lines, _count(pc[new_pair], n), np.nan)
+        _rebuy(pc, pp, pd, new_pair, as_of, cols, extra)
+
+    # returns, cancellations, discounts: only when the store records them at all
+    all_cust = o.customer.astype(np.int64)
+    n_all = _count(all_cust, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cols["return_share"] = (where_has(_count(cust, n, weights=returned) / np.maximum(gross, 1e-9))
+                                if (o.returned > 0).any() else nan.copy())
+        cols["cancel_share"] = (np.where(n_all > 0, _count(all_cust, n, ~o.confirmed) / n_all, np.nan)
+                                if (~o.confirmed).any() else nan.copy())
+        cols["discount_share"] = (where_has(_count(cust, n, weights=o.discount[conf])
+                                            / np.maximum(gross + _count(cust, n, weights=o.discount[conf]), 1e-9))
+                                  if (o.discount > 0).any() else nan.copy())
+
+    _interactions(h, as_of, n, cols, extra)
+
+    names = NAMES
+    values = cols.values
+    return Criteria(as_of=as_of, names=names, values=values, has_orders=has, extra=extra, bgnbd_params=params,
+                    reason_texts=h.reason_texts)
+
+
+def _distinct_purchases(cust, prod, day, n):
+    """Distinct (customer, product, day) of order lines, sorted in that order (int64 arrays).
+
+    One sort of a packed int64 key when the three fit in 62 bits (customer index, product id,
+    day offset: the usual case), a three-key lexsort otherwise.
+    """
+    if len(cust) == 0:
+        z = np.zeros(0, np.int64)
+        return z, z, z
+    d0 = int(day.min())
+    cb, pb, db = int(n).bit_length(), int(prod.max()).bit_length(), int(day.max() - d0).bit_length()
+    if cb + pb + db <= 62:
+        key = cust.astype(np.int64)  # built in place: one 64-bit temporary, not four
+        key <<= pb + db
+        tmp = prod.astype(np.int64)
+        tmp <<= db
+        key |= tmp
+        tmp[:] = day
+        tmp -= d0
+        key |= tmp
+        del tmp
+        key = unique_int(key, inplace=True)
+        return ((key >> (pb + db)).astype(np.int32), ((key >> db) & ((1 << pb) - 1)).astype(np.int32),
+                ((key & ((1 << db) - 1)) + d0).astype(np.int32))
+    order = np.lexsort((day, prod, cust))
+    c, p, d = cust[order].astype(np.int32), prod[order].astype(np.int32), day[order].astype(np.int32)
+    keep = np.r_[True, (c[1:] != c[:-1]) | (p[1:] != p[:-1]) | (d[1:] != d[:-1])]
+    return c[keep], p[keep], d[keep]
+
+
+def _rebuy(lc, prod, ld, new_cp, as_of, cols, extra):
+    """Re-buy cycle: for each customer, the product bought on the most distinct days (at least
+    3, i.e. two gaps), its median gap and the days since it was last bought; ``rebuy_due`` =
+    days since / cycle (1 = due today, 2 = one full cycle late).  Inputs: distinct purchases
+    sorted by customer, product, day and the mask of each (customer, product) run's start."""
+    starts = np.flatnonzero(new_cp)
+    sizes = np.diff(np.r_[starts, len(lc)])
+    same = ~new_cp
+    gaps = np.diff(ld, prepend=0).astype(np.float32)
+    group_of_row = np.repeat(np.arange(len(starts), dtype=np.int32), sizes)
+    cycle = _median_by_group(group_of_row[same], gaps[same], len(starts))
+    del gaps, group_of_row, same
+    pc = lc[starts]
+    pprod = prod[starts]
+    since = as_of - ld[starts + sizes - 1]  # days since the last purchase of that product
+    ok = sizes >= 3
+    if not ok.any():
+        return
+    pc, pprod, since, cycle, sizes = pc[ok], pprod[ok], since[ok], cycle[ok], sizes[ok]
+    # per customer the product with most purchases (ties: the most recent)
+    order = np.lexsort((since, -sizes, pc))
+    pc, pprod, since, cycle = pc[order], pprod[order], since[order], cycle[order]
+    first = np.flatnonzero(np.r_[True, pc[1:] != pc[:-1]])
+    c = pc[first]
+    extra["rebuy_product"][c] = pprod[first]
+    extra["rebuy_cycle"][c] = cycle[first]
+    extra["rebuy_days"][c] = since[first]
+    cols["rebuy_due"][c] = since[first] / np.maximum(cycle[first], 1)
+
+
+def _interactions(h, as_of, n, cols, extra):
+    """Criteria from leads, activities, calls, mailings, opt-outs and complaints (NaN columns
+    for the tables the store does not have)."""
+    nan = np.full(n, np.nan)
+    for name in ("days_since_contact", "open_activities", "open_opportunities", "opportunity_stage",
+                 "recent_refusals",
+                 "won_opportunities", "mail_engagement", "days_since_mail", "opted_out", "complaints"):
+        cols[name] = nan.copy()
+    extra["last_contact"] = np.full(n, -1, dtype=np.int64)
+    extra["refusal_reason"] = np.full(n, -1, dtype=np.int64)
+    extra["open_complaint"] = np.zeros(n, dtype=bool)
+    extra["open_refusal"] = np.zeros(n, dtype=bool)
+    extra["last_refusal"] = np.full(n, -1, dtype=np.int64)
+
+    contact_c, contact_d = [], []
+    refused_c, refused_d, refused_r = [], [], []
+    if h.activities is not None:
+        a = h.activities
+        done = a.done != NEVER
+        contact_c.append(a.customer[done])
+        contact_d.append(a.done[done])
+        cols["open_activities"] = _count(a.customer, n, ~done)
+        ref = done & (a.outcome == OUTCOME_REFUSED)
+        refused_c.append(a.customer[ref])
+        refused_d.append(a.done[ref])
+        refused_r.append(np.full(ref.sum(), -1))
+    if h.calls is not None:
+        contact_c.append(h.calls.customer)
+        contact_d.append(h.calls.day)
+    if h.leads is not None:
+        le = h.leads
+        is_open = le.status == LEAD_OPEN
+        cols["open_opportunities"] = _count(le.customer, n, is_open)
+        staged = is_open & (le.stage >= 0)
+        if staged.any():
+            furthest = np.full(n, -1, dtype=np.int64)
+            _max_by(furthest, le.customer[staged].astype(np.int64), le.stage[staged].astype(np.int64))
+            cols["opportunity_stage"] = np.where(furthest >= 0, furthest, np.nan)
+        cols["won_opportunities"] = _count(le.customer, n, le.status == LEAD_WON)
+        lost = le.status == LEAD_LOST
+        refused_c.append(le.customer[lost])
+        refused_d.append(le.closed[lost])
+        refused_r.append(le.reason[lost])
+        closed = le.status != LEAD_OPEN
+        contact_c.append(le.customer[closed])
+        contact_d.append(le.closed[closed])
+    if contact_c:
+        c = np.concatenate(contact_c).astype(np.int64)
+        d = np.concatenate(contact_d).astype(np.int64)
+        last = np.full(n, -1, dtype=np.int64)
+        _max_by(last, c, d)
+        extra["last_contact"] = last
+        cols["days_since_contact"] = np.where(last >= 0, as_of - last, np.nan)
+    if refused_c:
+        c = np.concatenate(refused_c).astype(np.int64)
+        d = np.concatenate(refused_d).astype(np.int64)
+        r = np.concatenate(refused_r).astype(np.int64)
+        recent = d >= as_of - HALF_YEAR
+        cols["recent_refusals"] = _count(c, n, recent)
+        # the latest refusal and its reason (the last one with a reason, if any)
+        order = np.lexsort((r >= 0, d, c))
+        c2, d2, r2 = c[order], d[order], r[order]
+        ends = np.flatnonzero(np.r_[c2[1:] != c2[:-1], True]) if len(c2) else np.zeros(0, int)
+        extra["last_refusal"][c2[ends]] = d2[ends]
+        with_reason = r2 >= 0
+        if with_reason.any():
+            cr, rr = c2[with_reason], r2[with_reason]
+            e2 = np.flatnonzero(np.r_[cr[1:] != cr[:-1], True])
+            extra["refusal_reason"][cr[e2]] = rr[e2]
+        extra["open_refusal"] = (extra["last_refusal"] >= 0) & (extra["last_refusal"] >= as_of - 30)
+    if h.mailings is not None:
+        m = h.mailings
+        recent = m.day >= as_of - 90
+        cols["mail_engagement"] = _count(m.customer, n, recent) + _count(m.customer, n, recent & (m.kind == MAIL_CLICK))
+        last = np.full(n, -1, dtype=np.int64)
+        _max_by(last, m.customer, m.day)
+        cols["days_since_mail"] = np.where(last >= 0, as_of - last, np.nan)
+    if h.opt_out_day is not None:
+        cols["opted_out"] = (h.opt_out_day < as_of).astype(np.float64)
+        extra["opted_out"] = h.opt_out_day < as_of
+    if h.complaints is not None:
+        cp = h.complaints
+        cols["complaints"] = _count(cp.customer, n, cp.day >= as_of - 365)
+        extra["open_complaint"] = _count(cp.customer, n, cp.closed == NEVER) > 0
+
+
+def _max_by(out, group, values):
+    """``out[g] = max(out[g], values of g)``: ``np.maximum.at``, unbuffered, no sorted copies
+    of tables with millions of rows (mailings)."""
+    if len(group) == 0:
+        return out
+    np.maximum.at(out, group, np.asarray(values, dtype=out.dtype))
+    return out
+
+
+def _fmt(value, kind, reason_texts):
+    if kind == "reason":
+        return reason_texts.get(int(value), "") if value is not None and value >= 0 else ""
+    if value is None or not np.isfinite(value):
+        return ""
+    if kind == "pct":
+        return str(round(float(value) * 100))
+    if kind == "dec":
+        return f"{float(value):.1f}"
+    return str(round(float(value)))
+
+
+def describe(criteria, customer, name):
+    """``(template, params)`` of criterion ``name`` for one customer: ``template % params`` is
+    the English sentence; the ORM side translates the template first, then fills it in."""
+    params = {}
+    for placeholder, (source, kind) in PARAMS[name].items():
+        if source in criteria.names:
+            value = criteria.values[customer, criteria.names.index(source)]
+        else:
+            value = criteria.extra[source][customer]
+        params[placeholder] = _fmt(value, kind, criteria.reason_texts)
+    return TEMPLATES[name], params

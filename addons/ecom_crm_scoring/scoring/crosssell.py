@@ -1,0 +1,428 @@
+"""What to offer: up to three products (or categories) per customer, with a calibrated chance.
+
+Candidates, per customer, as of a day (everything from confirmed order lines before it):
+
+* ``rebuy`` -- what they should re-buy now: an item they bought on at least two days, whose
+  own cycle (mean gap between their purchases of it) says it is due: between half a cycle
+  and four cycles since the last time;
+* ``copurchase`` -- what customers buy together: items often bought by the buyers of what
+  this customer owns (item-to-item co-purchase, ``P(i | j) = buyers of both / (buyers of j
+  + 10)``, summed over the customer's items; sparse customer x item matrix, scipy.sparse),
+  that they have not bought ("bought a coffee machine, never capsules");
+* ``popular`` -- what they have not bought yet among the items most bought lately.
+
+The acceptance probability is learned from the store's history: as of ``D - horizon`` the
+same candidates are generated for a sample of customers and labelled "bought that item in
+the following ``horizon`` days"; a model of :mod:`.model` (logistic regression, gradient
+boosting or their blend on the candidate's kind, strength, the item's popularity and the
+customer's recency/frequency, by cross-validated log loss) is calibrated (isotonic) on the
+candidates that would have been suggested -- the three best per customer -- since picking
+the best-looking candidates and calibrating on all of them would over-promise.  Outcomes
+that managers record (offered, accepted or not) then correct each kind by its observed /
+expected ratio with a prior of 10 expected acceptances:
+``p * (accepted + 10) / (sum of predicted + 10)``.
+
+A suggestion is shown when its probability is at least 10 %, clipped to at most 90 %
+(``[0.10, 0.90]``: below 10 % an offer is not worth the manager's breath, above 90 % history
+is too thin to promise more).  Items are product ids (or category ids with
+``level="category"``); the ORM side turns them into names.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from . import model as order_model
+from .history import unique_int
+
+KINDS = ("rebuy", "copurchase", "popular")
+REBUY, COPURCHASE, POPULAR = 0, 1, 2
+# English sentences with placeholders (translated by the ORM side; items are ids to name).
+TEMPLATES = {
+    "rebuy": "re-buys %(item)s every %(cycle)s days, %(days)s days since the last time",
+    "copurchase": "bought %(source)s, never %(item)s",
+    "popular": "has not bought %(item)s yet: %(pct)s%% of recent customers did",
+}
+MIN_PROBABILITY, MAX_PROBABILITY = 0.10, 0.90
+SHRINK = 10.0
+STATS_CUSTOMERS = 200_000  # customers sampled for the co-purchase statistics
+FEATURES = ("is_rebuy", "is_copurchase", "is_popular", "copurchase_score", "popularity", "rebuy_ratio",
+            "item_purchases", "customer_orders", "customer_recency", "customer_items", "customer_tenure")
+
+
+def purchases(history, as_of, level="product", start=None):
+    """Distinct ``(customer, item, day)`` of confirmed lines dated in ``[start, as_of)``,
+    sorted by customer, item, day (int64 arrays)."""
+    li, o = history.lines, history.orders
+    if li is None or len(li) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    d = o.day[li.order]
+    m = o.confirmed[li.order] & (d < as_of)
+    if start is not None:
+        m &= d >= start
+    item = (li.category if level == "category" else li.product)[m].astype(np.int64)
+    c = o.customer[li.order][m].astype(np.int64)
+    d = d[m].astype(np.int64)
+    ok = item >= 0
+    c, item, d = c[ok], item[ok], d[ok]
+    order = np.lexsort((d, item, c))
+    c, item, d = c[order], item[order], d[order]
+    keep = np.r_[True, (c[1:] != c[:-1]) | (item[1:] != item[:-1]) | (d[1:] != d[:-1])]
+    return c[keep], item[keep], d[keep]
+
+
+@dataclass
+class ItemStats:
+    """Co-purchase statistics as of a day: ``items`` (sorted ids of the top items), ``conf``
+    (dense float32 K x K, ``conf[j, i] = P(i | j)`` shrunk), ``popularity`` (share of the last
+    90 days' buyers who bought each item), ``top_popular`` (indexes, most popular first)."""
+
+    items: np.ndarray
+    conf: np.ndarray
+    popularity: np.ndarray
+    top_popular: np.ndarray
+
+
+def item_stats(c, item, d, as_of, max_items=1000, max_customers=200_000, seed=0):
+    """:class:`ItemStats` from :func:`purchases` rows (top ``max_items`` by buyers)."""
+    pair = np.r_[True, (c[1:] != c[:-1]) | (item[1:] != item[:-1])] if len(c) else np.zeros(0, bool)
+    pc, pi = c[pair], item[pair]
+    ids, buyers = np.unique(pi, return_counts=True)
+    top = np.sort(ids[np.argsort(-buyers, kind="stable")[:max_items]])
+    k = len(top)
+    if k == 0:
+        return ItemStats(top, np.zeros((0, 0), np.float32), np.zeros(0), np.zeros(0, np.int64))
+    pos = np.searchsorted(top, pi)
+    known = (pos < k) & (top[np.minimum(pos, k - 1)] == pi)
+    pc, pos = pc[known], pos[known]
+    custs = unique_int(pc)
+    if len(custs) > max_customers:
+        sample = np.random.default_rng(seed).choice(custs, max_customers, replace=False)
+        keep = np.isin(pc, sample)
+        pc, pos = pc[keep], pos[keep]
+    row = np.cumsum(np.r_[True, pc[1:] != pc[:-1]]) - 1 if len(pc) else pc  # pc is sorted
+    B = sparse.csr_matrix((np.ones(len(row), np.float32), (row, pos)), shape=(row.max() + 1 if len(row) else 0, k))
+    cooc = (B.T @ B).toarray().astype(np.float32)
+    count = np.diag(cooc).copy()
+    conf = cooc / (count[:, None] + SHRINK)
+    np.fill_diagonal(conf, 0.0)
+    recent = d >= as_of - 90
+    rp = np.searchsorted(top, item[recent])
+    rk = (rp < k) & (top[np.minimum(rp, k - 1)] == item[recent])
+    rkey = unique_int(c[recent][rk] * k + rp[rk])
+    n_recent = max(len(unique_int(c[recent])), 1)
+    popularity = np.bincount(rkey % k, minlength=k) / n_recent
+    return ItemStats(top, conf, popularity, np.argsort(-popularity, kind="stable")[:20])
+
+
+@dataclass
+class Candidates:
+    customer: np.ndarray
+    item: np.ndarray  # item id
+    kind: np.ndarray
+    source: np.ndarray  # the owned item behind a co-purchase, -1 otherwise
+    cycle: np.ndarray  # rebuy: the customer's cycle for the item (days), NaN otherwise
+    since: np.ndarray  # rebuy: days since the last purchase of it, NaN otherwise
+    X: np.ndarray  # features (FEATURES)
+
+
+def candidates(stats, c, item, d, customers, as_of, n_co=3, n_popular=2, n_rebuy=2, chunk=20_000):
+    """Candidates for ``customers`` (customer indexes) from their :func:`purchases` rows."""
+    customers = np.unique(np.asarray(customers, dtype=np.int64))
+    sel = np.isin(c, customers)
+    c, item, d = c[sel], item[sel], d[sel]
+    k = len(stats.items)
+    row_of = np.searchsorted(customers, c)
+    # per customer facts
+    n_days = np.zeros(len(customers))
+    last_day = np.full(len(customers), -1, np.int64)
+    first_day = np.full(len(customers), -1, np.int64)
+    if len(c):
+        first_day[:] = np.iinfo(np.int64).max
+        _min_into(first_day, row_of, d)
+        cd = unique_int(row_of * (1 << 32) + d)
+        n_days = np.bincount(cd >> 32, minlength=len(customers)).astype(float)
+        _max_into(last_day, row_of, d)
+    recency = np.where(last_day >= 0, as_of - last_day, np.nan)
+    pair_start = np.r_[True, (c[1:] != c[:-1]) | (item[1:] != item[:-1])] if len(c) else np.zeros(0, bool)
+    starts = np.flatnonzero(pair_start)
+    sizes = np.diff(np.r_[starts, len(c)])
+    p_row, p_item = row_of[starts], item[starts]
+    n_items = np.bincount(p_row, minlength=len(customers)).astype(float)
+    out = {key: [] for key in ("row", "item", "kind", "source", "cycle", "since", "score", "pop", "count")}
+
+    def add(row, it, kind, source, cycle, since, score, count):
+        out["row"].append(row)
+        out["item"].append(it)
+        out["kind"].append(np.full(len(row), kind, np.int8))
+        out["source"].append(source)
+        out["cycle"].append(cycle)
+        out["since"].append(since)
+        out["score"].append(score)
+        out["count"].append(count)
+        pos = np.searchsorted(stats.items, it)
+        found = (pos < k) & (stats.items[np.minimum(pos, max(k - 1, 0))] == it) if k else np.zeros(len(it), bool)
+        out["pop"].append(np.where(found, stats.popularity[np.minimum(pos, max(k - 1, 0))] if k else 0.0, 0.0))
+
+    # rebuy: items bought on >= 2 days, due by their own cycle
+    multi = sizes >= 2
+    if multi.any():
+        first = d[starts[multi]]
+        last = d[starts[multi] + sizes[multi] - 1]
+        cycle = (last - first) / (sizes[multi] - 1)
+        since = as_of - last
+        ratio = since / np.maximum(cycle, 1)
+        due = (ratio >= 0.5) & (ratio <= 4)
+        rr, ri, rc, rs, rn = p_row[multi][due], p_item[multi][due], cycle[due], since[due], sizes[multi][due]
+        order = np.lexsort((np.abs(np.log(np.maximum(rs, 1) / np.maximum(rc, 1))), -rn, rr))
+        rr, ri, rc, rs, rn = rr[order], ri[order], rc[order], rs[order], rn[order]
+        rank = _rank_in_runs(rr)
+        take = rank < n_rebuy
+        add(rr[take], ri[take], REBUY, np.full(take.sum(), -1), rc[take].astype(float), rs[take].astype(float),
+            (rs[take] / np.maximum(rc[take], 1)).astype(float), rn[take].astype(float))
+
+    if k:
+        pos = np.searchsorted(stats.items, p_item)
+        known = (pos < k) & (stats.items[np.minimum(pos, k - 1)] == p_item)
+        B = sparse.csr_matrix((np.ones(known.sum(), np.float32), (p_row[known], pos[known])),
+                              shape=(len(customers), k))
+        conf = stats.conf
+        for s in range(0, len(customers), chunk):
+            Bc = B[s:s + chunk]
+            S = np.asarray(Bc @ conf)
+            owned = Bc.toarray() > 0
+            S[owned] = 0
+            # co-purchase: top n_co per row
+            m = min(n_co, k)
+            top = np.argpartition(-S, m - 1, axis=1)[:, :m] if k > m else np.tile(np.arange(k), (S.shape[0], 1))
+            sc = np.take_along_axis(S, top, axis=1)
+            rows = np.repeat(np.arange(S.shape[0]), top.shape[1])
+            items_idx = top.ravel()
+            scv = sc.ravel()
+            ok = scv > 0
+            rows, items_idx, scv = rows[ok], items_idx[ok], scv[ok]
+            # the owned item contributing most to each (row, item)
+            indptr, indices = Bc.indptr, Bc.indices
+            cnt = np.diff(indptr)[rows]
+            rep_rows = np.repeat(np.arange(len(rows)), cnt)
+            starts_r = np.repeat(indptr[rows], cnt)
+            offs = np.arange(len(rep_rows)) - np.repeat(np.r_[0, np.cumsum(cnt)[:-1]], cnt)
+            owned_j = indices[starts_r + offs]
+            vals = conf[owned_j, items_idx[rep_rows]]
+            order = np.lexsort((-vals, rep_rows))
+            firsts = order[np.r_[True, rep_rows[order][1:] != rep_rows[order][:-1]]] if len(order) else order
+            source = np.full(len(rows), -1, np.int64)
+            source[rep_rows[firsts]] = stats.items[owned_j[firsts]]
+            add(rows + s, stats.items[items_idx], COPURCHASE, source, np.full(len(rows), np.nan),
+                np.full(len(rows), np.nan), scv.astype(float), np.zeros(len(rows)))
+            # popular: the first n_popular most popular items not owned
+            tp = stats.top_popular
+            not_owned = ~owned[:, tp]
+            rank = np.cumsum(not_owned, axis=1) - 1
+            take = not_owned & (rank < n_popular) & (stats.popularity[tp][None, :] > 0)
+            rr, cc = np.nonzero(take)
+            add(rr + s, stats.items[tp[cc]], POPULAR, np.full(len(rr), -1), np.full(len(rr), np.nan),
+                np.full(len(rr), np.nan), stats.popularity[tp[cc]].astype(float), np.zeros(len(rr)))
+
+    cat = {key: (np.concatenate(v) if v else np.zeros(0)) for key, v in out.items()}
+    row = cat["row"].astype(np.int64)
+    kind = cat["kind"].astype(np.int8)
+    X = np.column_stack([
+        kind == REBUY, kind == COPURCHASE, kind == POPULAR,
+        np.where(kind == COPURCHASE, cat["score"], np.nan),
+        cat["pop"],
+        np.where(kind == REBUY, cat["score"], np.nan),
+        cat["count"],
+        n_days[row] if len(row) else np.zeros(0), recency[row] if len(row) else np.zeros(0),
+        n_items[row] if len(row) else np.zeros(0),
+        as_of - first_day[row] if len(row) else np.zeros(0),
+    ]).astype(np.float32) if len(row) else np.zeros((0, len(FEATURES)), np.float32)
+    return Candidates(customer=customers[row] if len(row) else np.zeros(0, np.int64),
+                      item=cat["item"].astype(np.int64), kind=kind, source=cat["source"].astype(np.int64),
+                      cycle=cat["cycle"].astype(float), since=cat["since"].astype(float), X=X)
+
+
+def _rank_in_runs(sorted_keys):
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    return np.arange(len(sorted_keys)) - np.repeat(starts, np.diff(np.r_[starts, len(sorted_keys)]))
+
+
+def _min_into(out, group, values):
+    order = np.lexsort((values, group))
+    g, v = group[order], values[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    out[g[starts]] = np.minimum(out[g[starts]], v[starts])
+
+
+def _max_into(out, group, values):
+    order = np.lexsort((values, group))
+    g, v = group[order], values[order]
+    ends = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
+    out[g[ends]] = np.maximum(out[g[ends]], v[ends])
+
+
+def bought_after(history, cand, start, end, level="product"):
+    """Boolean per candidate: the customer bought the item in ``[start, end)``."""
+    c, item, _ = purchases(history.restrict(np.unique(cand.customer)), end, level, start=start)
+    if len(c) == 0 or len(cand.customer) == 0:
+        return np.zeros(len(cand.customer), bool)
+    base = int(max(item.max(), cand.item.max())) + 1
+    return np.isin(cand.customer * base + cand.item, unique_int(c * base + item))
+
+
+@dataclass
+class CrossSellModel:
+    """Item statistics and the calibrated acceptance model (see the module docstring)."""
+
+    level: str
+    kind: str
+    estimator: object
+    calibrator: object
+    base_rate: float
+    n_train: int
+    cv: dict = field(default_factory=dict)
+    adjust: np.ndarray = field(default_factory=lambda: np.ones(len(KINDS)))
+
+    def raw_probability(self, cand):
+        if len(cand.customer) == 0:
+            return np.zeros(0)
+        with order_model.limited_threads():
+            raw = self.estimator.predict_proba(cand.X)[:, 1]
+            p = self.calibrator.predict(raw) + order_model.TIE_BREAK * raw
+        return np.clip(p * self.adjust[cand.kind], 0.0, 1.0)
+
+
+def default_level(history):
+    return "product"
+
+
+def _best_per_customer(customer, item, p, k):
+    """Mask of the rows :func:`suggest` would keep: the ``k`` best items per customer."""
+    order = np.lexsort((-p, item, customer))
+    first = np.r_[True, (customer[order][1:] != customer[order][:-1]) | (item[order][1:] != item[order][:-1])]
+    order = order[first]
+    order = order[np.lexsort((-p[order], customer[order]))]
+    mask = np.zeros(len(p), bool)
+    mask[order[_rank_in_runs(customer[order]) < k]] = True
+    return mask
+
+
+def sampled_stats(history, as_of, level, seed=0, n_customers=STATS_CUSTOMERS):
+    """:class:`ItemStats` as of a day from (a sample of ``n_customers`` of) the customers who
+    bought before it, with that sample's purchases.  Learning and suggesting use samples of
+    the same size, so that co-purchase strengths mean the same in both."""
+    first = history.first_order_day()
+    known = np.flatnonzero(first < as_of)
+    if len(known) > n_customers:
+        known = np.sort(np.random.default_rng(seed).choice(known, n_customers, replace=False))
+    if len(known) == 0 or history.lines is None:
+        return None, None, None, None
+    c, item, d = purchases(history.restrict(known), as_of, level)
+    if len(c) == 0:
+        return None, None, None, None
+    return item_stats(c, item, d, as_of, seed=seed), c, item, d
+
+
+def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, outcomes=None, k=3,
+        calibration="sigmoid"):
+    """The cross-sell model learned as of ``as_of - horizon`` (data before ``as_of`` only).
+
+    ``outcomes``: optional recorded offers, a dict of arrays ``kind`` (KINDS index),
+    ``predicted`` (probability shown) and ``accepted`` (bool).  Returns None when the store
+    has no order lines or no positive example.
+    """
+    level = level or default_level(history)
+    t0 = as_of - horizon
+    stats, c, item, d = sampled_stats(history, t0, level, seed)
+    if stats is None:
+        return None
+    custs = unique_int(c)
+    if len(custs) > max_customers:
+        custs = np.random.default_rng(seed).choice(custs, max_customers, replace=False)
+    cand = candidates(stats, c, item, d, custs, t0)
+    if len(cand.customer) < 20:
+        return None
+    y = bought_after(history, cand, t0, as_of, level).astype(int)
+    if y.sum() < 5 or y.sum() > len(y) - 5:
+        return None
+    with order_model.limited_threads():
+        kind, est, cal, scores = order_model.select_and_calibrate(
+            cand.X, y, seed=seed, calibrate_on=lambda p: _best_per_customer(cand.customer, cand.item, p, k),
+            groups=cand.customer, method=calibration)
+    m = CrossSellModel(level=level, kind=kind, estimator=est, calibrator=cal, base_rate=float(y.mean()),
+                       n_train=len(y), cv=scores)
+    if outcomes is not None:
+        m.adjust = outcome_adjustment(outcomes)
+    return m
+
+
+def outcome_adjustment(outcomes, prior=10.0):
+    """Per kind: ``(accepted + prior) / (sum of predicted + prior)`` from recorded offers."""
+    kind = np.asarray(outcomes["kind"], dtype=np.int64)
+    pred = np.asarray(outcomes["predicted"], dtype=float)
+    acc = np.asarray(outcomes["accepted"], dtype=float)
+    expected = np.bincount(kind, weights=pred, minlength=len(KINDS))[:len(KINDS)]
+    accepted = np.bincount(kind, weights=acc, minlength=len(KINDS))[:len(KINDS)]
+    return (accepted + prior) / (expected + prior)
+
+
+@dataclass
+class Suggestions:
+    """Up to ``k`` suggestions per customer, best first (flat arrays, grouped by customer).
+
+    ``probability``: shown, in ``[0.10, 0.90]``; ``raw``: calibrated before the clip.
+    """
+
+    customer: np.ndarray
+    item: np.ndarray
+    kind: np.ndarray
+    probability: np.ndarray
+    raw: np.ndarray
+    source: np.ndarray
+    cycle: np.ndarray
+    since: np.ndarray
+    popularity: np.ndarray
+
+    def describe(self, i):
+        """``(template, params)`` of suggestion ``i`` (item ids to be named by the ORM side)."""
+        kind = KINDS[self.kind[i]]
+        params = {"item": int(self.item[i])}
+        if kind == "rebuy":
+            params.update(cycle=round(float(self.cycle[i])), days=round(float(self.since[i])))
+        elif kind == "copurchase":
+            params["source"] = int(self.source[i])
+        else:
+            params["pct"] = round(float(self.popularity[i]) * 100)
+        return TEMPLATES[kind], params
+
+
+def suggest(xs_model, history, as_of, customers, k=3, min_probability=MIN_PROBABILITY,
+            max_probability=MAX_PROBABILITY, level=None):
+    """Suggestions for ``customers`` as of ``as_of`` (see the module docstring)."""
+    level = xs_model.level if xs_model is not None else (level or default_level(history))
+    empty = Suggestions(*(np.zeros(0, t) for t in (np.int64, np.int64, np.int8, float, float, np.int64,
+                                                    float, float, float)))
+    if xs_model is None:
+        return empty
+    stats, *_ = sampled_stats(history, as_of, level)
+    if stats is None:
+        return empty
+    customers = np.unique(np.asarray(customers, dtype=np.int64))
+    c, item, d = purchases(history.restrict(customers), as_of, level)
+    cand = candidates(stats, c, item, d, customers, as_of)
+    raw = xs_model.raw_probability(cand)
+    keep = raw >= min_probability
+    idx = np.flatnonzero(keep)
+    # best first per customer, one suggestion per item
+    order = idx[np.lexsort((-raw[idx], cand.item[idx], cand.customer[idx]))]
+    first_of_item = np.r_[True, (cand.customer[order][1:] != cand.customer[order][:-1])
+                          | (cand.item[order][1:] != cand.item[order][:-1])] if len(order) else np.zeros(0, bool)
+    order = order[first_of_item]
+    order = order[np.lexsort((-raw[order], cand.customer[order]))]
+    rank = _rank_in_runs(cand.customer[order]) if len(order) else np.zeros(0, np.int64)
+    order = order[rank < k]
+    return Suggestions(customer=cand.customer[order], item=cand.item[order], kind=cand.kind[order],
+                       probability=np.clip(raw[order], min_probability, max_probability), raw=raw[order],
+                       source=cand.source[order], cycle=cand.cycle[order], since=cand.since[order],
+                       popularity=cand.X[order, FEATURES.index("popularity")].astype(float))

@@ -1,0 +1,179 @@
+"""The nightly job in one call: :func:`run` scores every customer as of a day.
+
+Steps (each in its own module, all vectorised over customers):
+
+1. learn the order model from the store's own recent past (:mod:`.model`): criteria as of
+   ``today - horizon`` (and ``snapshots - 1`` earlier days, ``snapshot_step`` apart, for
+   more and steadier examples) against "ordered within the horizon after";
+2. criteria as of today (:mod:`.criteria`), the calibrated probability of an order in the
+   next ``horizon`` days, shown as 0-100;
+3. RFM segments and the growth / risk / watch groups (:mod:`.segments`);
+4. the contact schedule with the daily cap per manager (:mod:`.schedule`);
+5. the reasons in words for scheduled customers (criteria contributions) and up to three
+   cross-sell suggestions for those to call now (:mod:`.crosssell`).
+
+Only data dated before ``today`` is read, so ``run(history, day)`` on a full history is
+exactly what the job would have produced on that day (:mod:`.backtest` relies on it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import criteria as crit
+from . import crosssell, model, schedule, segments
+
+
+@dataclass(frozen=True)
+class Settings:
+    horizon: int = 90
+    snapshots: int = 3
+    snapshot_step: int = 30
+    max_train_rows: int = 100_000
+    n_reasons: int = 3
+    crosssell: bool = True
+    crosssell_level: str | None = None
+    crosssell_train_customers: int = 20_000
+    rules: segments.GroupRules = field(default_factory=segments.GroupRules)
+    contact: schedule.ScheduleSettings = field(default_factory=schedule.ScheduleSettings)
+    seed: int = 0
+
+
+@dataclass
+class Result:
+    """What the nightly job stores (arrays are per customer unless said otherwise).
+
+    ``probability``: calibrated P(order within the horizon), NaN for customers without
+    orders; ``score``: the same as 0-100 (-1 when not scored); ``r``, ``f``, ``m``: RFM
+    scores 1-5 (0 = no orders); ``segment``: index into ``segments.SEGMENTS`` (-1);
+    ``group``: ``segments.GROWTH/RISK/WATCH`` or -1; ``expected_value``: their average order;
+    ``stake``: a year of their spending; ``schedule``: :class:`.schedule.Schedule`;
+    ``reason_rows``: customers with reasons, ``reason_names``/``reason_values``: their top
+    criteria (rows x n_reasons, ``""`` when fewer); ``suggestions``: cross-sell for the
+    customers to call now.
+    """
+
+    today: int
+    criteria: crit.Criteria
+    order_model: model.OrderModel | None
+    probability: np.ndarray
+    score: np.ndarray
+    r: np.ndarray
+    f: np.ndarray
+    m: np.ndarray
+    segment: np.ndarray
+    group: np.ndarray
+    expected_value: np.ndarray
+    stake: np.ndarray
+    schedule: schedule.Schedule
+    reason_rows: np.ndarray
+    reason_names: np.ndarray
+    reason_values: np.ndarray
+    crosssell_model: crosssell.CrossSellModel | None = None
+    suggestions: crosssell.Suggestions | None = None
+
+    def reasons(self, customer):
+        """``[(template, params), ...]`` of one customer's reasons (English templates)."""
+        pos = np.searchsorted(self.reason_rows, customer)
+        if pos >= len(self.reason_rows) or self.reason_rows[pos] != customer:
+            return []
+        return [crit.describe(self.criteria, customer, name) for name in self.reason_names[pos] if name]
+
+
+def learn_order_model(history, today, settings=Settings()):
+    """The calibrated order model learned from data before ``today`` (None if impossible)."""
+    h = settings.horizon
+    cs, rows, ys, customers = [], [], [], []
+    per_snapshot = max(settings.max_train_rows // max(settings.snapshots, 1), 1000)
+    first = history.first_order_day()
+    rng = np.random.default_rng(settings.seed)
+    for k in range(max(settings.snapshots, 1)):
+        day = today - h - k * settings.snapshot_step
+        known = np.flatnonzero(first < day)
+        if len(known) == 0:
+            break
+        if len(known) > per_snapshot:
+            known = np.sort(rng.choice(known, per_snapshot, replace=False))
+        # criteria of the sampled customers only: their rows, their BG/NBD fit
+        c = crit.compute(history, day, horizon=h, seed=settings.seed + k, customers=known)
+        r, y = model.training_rows(c, history, h, max_customers=per_snapshot, seed=settings.seed + k)
+        cs.append(c.subset(r))
+        rows.append(np.arange(len(r)))
+        ys.append(y)
+        customers.append(r)
+        del c
+    if not cs:
+        return None
+    try:
+        return model.fit(cs, rows, ys, horizon=h, seed=settings.seed, groups=np.concatenate(customers))
+    except ValueError:
+        return None
+
+
+def run(history, today, settings=Settings(), explain=True, plan=True, suggest=True, outcomes=None):
+    """Score every customer of ``history`` as of day ``today`` (see the module docstring).
+
+    ``outcomes``: the cross-sell offers managers recorded (see :func:`.crosssell.fit`).
+    """
+    today = int(today)
+    h = settings.horizon
+    om = learn_order_model(history, today, settings)
+    c = crit.compute(history, today, horizon=h, seed=settings.seed)
+    n = history.n_customers
+    rows = np.flatnonzero(c.has_orders)
+    probability = np.full(n, np.nan)
+    if om is not None and len(rows):
+        probability[rows] = om.predict(c, rows)
+    elif len(rows):  # too little history to learn from: BG/NBD's own probability, uncalibrated
+        probability[rows] = c.column("rhythm_probability")[rows]
+    score = np.where(np.isfinite(probability), np.round(np.nan_to_num(probability) * 100), -1).astype(np.int16)
+    r, f, m = segments.rfm_scores(c)
+    seg = segments.rfm_segments(r, f, m)
+    grp = segments.assign_groups(probability, r, f, m, c.column("overdue"), c.column("p_alive"), settings.rules)
+    expected_value = c.column("avg_order").astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stake = c.column("monetary") / np.maximum(c.column("tenure"), 365) * 365
+    sched = None
+    if plan:
+        ex = c.extra
+        sched = schedule.plan(
+            today, grp, probability, expected_value, stake, history.manager,
+            opted_out=ex.get("opted_out"), last_contact=ex["last_contact"], last_order=ex["last_order"],
+            open_complaint=ex["open_complaint"], last_refusal=ex["last_refusal"],
+            open_activities=np.nan_to_num(c.column("open_activities")), usual_gap=c.column("usual_gap"),
+            settings=settings.contact)
+    reason_rows = np.zeros(0, np.int64)
+    names = np.zeros((0, settings.n_reasons), dtype=object)
+    values = np.zeros((0, settings.n_reasons))
+    if explain and om is not None and sched is not None:
+        reason_rows = np.flatnonzero(np.isin(sched.decision, (schedule.NOW, schedule.LATER)))
+        if len(reason_rows):
+            names, values = _reasons(om, c, reason_rows, grp[reason_rows], settings.n_reasons)
+    xs_model, sugg = None, None
+    if suggest and settings.crosssell and sched is not None:
+        xs_model = crosssell.fit(history, today, h, level=settings.crosssell_level,
+                                 max_customers=settings.crosssell_train_customers, seed=settings.seed,
+                                 outcomes=outcomes)
+        now = np.flatnonzero(sched.decision == schedule.NOW)
+        sugg = crosssell.suggest(xs_model, history, today, now)
+    return Result(today=today, criteria=c, order_model=om, probability=probability, score=score, r=r, f=f, m=m,
+                  segment=seg, group=grp, expected_value=expected_value, stake=stake, schedule=sched,
+                  reason_rows=reason_rows, reason_names=names, reason_values=values,
+                  crosssell_model=xs_model, suggestions=sugg)
+
+
+def _reasons(om, c, rows, group, k):
+    """Top ``k`` criteria per row: what lowers the chance for the risk group (why they slip),
+    what raises it for the others (why to call)."""
+    contrib = model.contributions(om, c, rows)
+    sign = np.where(group == segments.RISK, -1.0, 1.0)[:, None]
+    key = contrib * sign
+    key = np.where(np.isfinite(key) & (key > 1e-6), key, -np.inf)
+    k = min(k, key.shape[1])
+    order = np.argsort(-key, axis=1)[:, :k]
+    ok = np.isfinite(np.take_along_axis(key, order, axis=1))
+    names = np.where(ok, np.asarray(om.features, dtype=object)[order], "")
+    values = np.where(ok, np.take_along_axis(contrib, order, axis=1), np.nan)
+    return names, values

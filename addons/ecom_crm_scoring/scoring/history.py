@@ -1,0 +1,377 @@
+"""A store's history as columnar numpy arrays, and its slices "as of day D".
+
+Why columns: the nightly job scores a million customers; the ORM side reads the history with
+set-based SQL (one query per table) and hands over arrays, and every computation downstream is
+a vectorised numpy operation over them (no Python object per customer or per order).
+
+Conventions
+-----------
+* Customers are numbered ``0 .. n_customers - 1`` (the ORM side keeps the mapping to
+  ``res.partner`` ids of commercial partners in its own array, e.g. ``partner_ids[i]``).
+* Dates are integer day numbers (``date.toordinal()`` is fine; only differences matter).
+  "As of day D" means: what was known at the start of day D, i.e. everything dated ``< D``.
+* Amounts are in the company currency.
+* Open-ended things (an activity not done yet, a lead still open, a complaint not closed,
+  a customer who never opted out) carry ``NEVER`` as their closing day.
+
+Tables (every array of a table has the same length; optional tables may be empty):
+
+``orders``: ``customer`` (int32), ``day`` (int32), ``amount`` (float, untaxed total),
+``confirmed`` (bool: a confirmed/done sale order; False = cancelled), ``returned``
+(float, amount refunded or returned, 0 if none), ``discount`` (float, discount granted).
+
+``lines``: ``order`` (int32 index into the orders), ``product`` (int32 product id),
+``category`` (int32 category id, -1 when the store has none), ``qty`` (float),
+``amount`` (float).  A line's customer and day are its order's.
+
+``leads``: ``customer``, ``day`` (created), ``closed`` (day won/lost, ``NEVER`` if open),
+``status`` (``LEAD_OPEN``/``LEAD_WON``/``LEAD_LOST``: the status it ended with),
+``reason`` (int32 refusal reason id for lost leads, -1 otherwise), ``stage`` (int32: the
+stage's sequence, higher = further in the pipeline, -1 if unknown; the stage now, so that it
+is only used for leads still open).  ``reason_texts`` maps a reason id to the reason's text
+("too expensive").
+
+``activities``: ``customer``, ``day`` (created), ``done`` (day done, ``NEVER`` if open),
+``outcome`` (``OUTCOME_*`` codes: none, success, refused, complaint).
+
+``calls``: ``customer``, ``day``.  ``mailings``: ``customer``, ``day``, ``kind``
+(``MAIL_OPEN``/``MAIL_CLICK``).  ``complaints``: ``customer``, ``day``, ``closed``.
+
+Per customer: ``opt_out_day`` (int32, day the customer opted out, ``NEVER`` if not),
+``manager`` (int32 salesperson id, -1 if none).
+
+A table that the store does not have at all is passed as ``None`` (or left out of
+:func:`from_lists`): criteria that need it become "no data" (NaN) and drop out of the model.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+NEVER = np.iinfo(np.int32).max  # closing day of something still open
+
+LEAD_OPEN, LEAD_WON, LEAD_LOST = 0, 1, 2
+OUTCOME_NONE, OUTCOME_SUCCESS, OUTCOME_REFUSED, OUTCOME_COMPLAINT = 0, 1, 2, 3
+MAIL_OPEN, MAIL_CLICK = 1, 2
+
+# Each table: its columns and their dtypes.  The first column is always ``customer`` except
+# for lines (which hang on orders).
+SCHEMA = {
+    "orders": {"customer": np.int32, "day": np.int32, "amount": np.float64, "confirmed": np.bool_,
+               "returned": np.float64, "discount": np.float64},
+    "lines": {"order": np.int32, "product": np.int32, "category": np.int32, "qty": np.float32,
+              "amount": np.float64},
+    "leads": {"customer": np.int32, "day": np.int32, "closed": np.int32, "status": np.int8,
+              "reason": np.int32, "stage": np.int32},
+    "activities": {"customer": np.int32, "day": np.int32, "done": np.int32, "outcome": np.int8},
+    "calls": {"customer": np.int32, "day": np.int32},
+    "mailings": {"customer": np.int32, "day": np.int32, "kind": np.int8},
+    "complaints": {"customer": np.int32, "day": np.int32, "closed": np.int32},
+}
+# Default values for columns a caller may leave out.
+DEFAULTS = {
+    ("orders", "confirmed"): True, ("orders", "returned"): 0.0, ("orders", "discount"): 0.0,
+    ("lines", "category"): -1, ("lines", "qty"): 1.0,
+    ("leads", "closed"): NEVER, ("leads", "status"): LEAD_OPEN, ("leads", "reason"): -1, ("leads", "stage"): -1,
+    ("activities", "done"): NEVER, ("activities", "outcome"): OUTCOME_NONE,
+    ("mailings", "kind"): MAIL_OPEN, ("complaints", "closed"): NEVER,
+}
+
+
+class Table:
+    """A few equal-length numpy columns, accessed as attributes (``orders.day``)."""
+
+    def __init__(self, name, columns):
+        self._name = name
+        self._columns = {}
+        size = None
+        for col, dtype in SCHEMA[name].items():
+            if col in columns and columns[col] is not None:
+                arr = np.asarray(columns[col], dtype=dtype)
+            elif (name, col) in DEFAULTS:
+                arr = None  # filled once the size is known
+            else:
+                raise ValueError(f"{name}: column {col!r} is required")
+            if arr is not None:
+                if size is not None and len(arr) != size:
+                    raise ValueError(f"{name}: column {col!r} has {len(arr)} rows, expected {size}")
+                size = len(arr)
+            self._columns[col] = arr
+        size = size or 0
+        for col, arr in self._columns.items():
+            if arr is None:
+                self._columns[col] = np.full(size, DEFAULTS[(name, col)], dtype=SCHEMA[name][col])
+        unknown = set(columns) - set(SCHEMA[name])
+        if unknown:
+            raise ValueError(f"{name}: unknown columns {sorted(unknown)}")
+        self.size = size
+
+    def __getattr__(self, col):
+        try:
+            return self.__dict__["_columns"][col]
+        except KeyError:
+            raise AttributeError(col) from None
+
+    def __len__(self):
+        return self.size
+
+    def take(self, index):
+        """The rows selected by a boolean mask or an index array."""
+        return Table(self._name, {c: a[index] for c, a in self._columns.items()})
+
+    @property
+    def columns(self):
+        return dict(self._columns)
+
+
+@dataclass
+class History:
+    """Everything the engine knows about a store's customers (see the module docstring).
+
+    Build it with :meth:`History.build` from column arrays (the ORM side) or with
+    :func:`from_lists` (tests).  Orders are kept sorted by (customer, day) so that per-customer
+    groupings are contiguous runs.
+    """
+
+    n_customers: int
+    orders: Table
+    lines: Table | None = None
+    leads: Table | None = None
+    activities: Table | None = None
+    calls: Table | None = None
+    mailings: Table | None = None
+    complaints: Table | None = None
+    opt_out_day: np.ndarray | None = None
+    manager: np.ndarray | None = None
+    reason_texts: dict = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, n_customers, orders, lines=None, leads=None, activities=None, calls=None,
+              mailings=None, complaints=None, opt_out_day=None, manager=None, reason_texts=None):
+        """A History from dicts of columns (``{"customer": array, "day": array, ...}``).
+
+        Orders are re-sorted by (customer, day) unless they already are (``ORDER BY`` in SQL
+        saves a copy); lines' ``order`` indexes are remapped to follow.  Optional tables given
+        as ``None`` mean "the store has no such data".
+        """
+        orders = Table("orders", orders)
+        c, d = orders.customer, orders.day
+        in_order = len(c) < 2 or bool(((c[1:] > c[:-1]) | ((c[1:] == c[:-1]) & (d[1:] >= d[:-1]))).all())
+        if in_order:  # SQL's ORDER BY customer, day: no copy
+            order_perm = None
+        else:
+            order_perm = np.lexsort((d, c)).astype(np.int32)
+            orders = orders.take(order_perm)
+        if lines is not None and order_perm is None:
+            lines = Table("lines", lines)
+            if len(lines) > 1 and not (lines.order[1:] >= lines.order[:-1]).all():
+                lines = lines.take(np.argsort(lines.order, kind="stable"))
+        elif lines is not None:
+            lines = Table("lines", lines)
+            new_index = np.empty(len(order_perm), dtype=np.int32)
+            new_index[order_perm] = np.arange(len(order_perm), dtype=np.int32)
+            cols = lines.columns
+            cols["order"] = new_index[lines.order]
+            lines = Table("lines", cols)
+            lines = lines.take(np.argsort(lines.order, kind="stable"))
+        tables = {}
+        for name, data in (("leads", leads), ("activities", activities), ("calls", calls),
+                           ("mailings", mailings), ("complaints", complaints)):
+            tables[name] = None if data is None else Table(name, data)
+        if len(orders) and (orders.customer.min() < 0 or orders.customer.max() >= n_customers):
+            raise ValueError("orders: customer index out of range")
+        if opt_out_day is not None:
+            opt_out_day = np.asarray(opt_out_day, dtype=np.int32)
+        if manager is not None:
+            manager = np.asarray(manager, dtype=np.int32)
+        return cls(n_customers=int(n_customers), orders=orders, lines=lines, opt_out_day=opt_out_day,
+                   manager=manager, reason_texts=dict(reason_texts or {}), **tables)
+
+    # -- slicing ---------------------------------------------------------------------------------
+    def as_of(self, day):
+        """The history as known at the start of ``day``: everything dated before it.
+
+        Cheap (one boolean mask per table).  Things closed on or after ``day`` (a lead lost
+        later, an activity done later) are seen as still open; an opt-out dated later is
+        unknown yet.  Customers keep their numbering.
+        """
+        day = int(day)
+        keep = self.orders.day < day
+        if keep.all():  # the nightly job's "today": nothing to cut, nothing to copy
+            return self._as_of_rest(day, self.orders, self.lines)
+        orders = self.orders.take(keep)
+        lines = None
+        if self.lines is not None:
+            new_index = np.cumsum(keep, dtype=np.int64).astype(np.int32) - 1
+            lkeep = keep[self.lines.order]
+            cols = {c: a[lkeep] for c, a in self.lines.columns.items()}
+            cols["order"] = new_index[cols["order"]]
+            lines = Table("lines", cols)
+        return self._as_of_rest(day, orders, lines)
+
+    def _as_of_rest(self, day, orders, lines):
+        def cut(table, closing=None):
+            if table is None:
+                return None
+            mask = table.day < day
+            sub = table if mask.all() else table.take(mask)
+            if closing is not None and (sub.columns[closing][sub.columns[closing] != NEVER] >= day).any():
+                cols = sub.columns
+                still_open = cols[closing] >= day
+                cols[closing] = np.where(still_open, NEVER, cols[closing]).astype(np.int32)
+                if "status" in cols:
+                    cols["status"] = np.where(still_open, LEAD_OPEN, cols["status"]).astype(np.int8)
+                if "outcome" in cols:
+                    cols["outcome"] = np.where(still_open, OUTCOME_NONE, cols["outcome"]).astype(np.int8)
+                sub = Table(sub._name, cols)
+            return sub
+
+        opt_out = None
+        if self.opt_out_day is not None:
+            opt_out = np.where(self.opt_out_day < day, self.opt_out_day, NEVER).astype(np.int32)
+        return History(
+            n_customers=self.n_customers, orders=orders, lines=lines,
+            leads=cut(self.leads, "closed"), activities=cut(self.activities, "done"),
+            calls=cut(self.calls), mailings=cut(self.mailings), complaints=cut(self.complaints, "closed"),
+            opt_out_day=opt_out, manager=self.manager, reason_texts=self.reason_texts)
+
+    def restrict(self, customers):
+        """The history of some customers only (a bool mask or indexes), numbering kept.
+
+        Training samples customers: computing their criteria on their rows alone costs a
+        fraction of the whole store's.
+        """
+        keep_c = np.zeros(self.n_customers, dtype=bool)
+        keep_c[customers] = True
+        keep = keep_c[self.orders.customer]
+        orders = self.orders.take(keep)
+        lines = None
+        if self.lines is not None:
+            new_index = np.cumsum(keep, dtype=np.int64).astype(np.int32) - 1
+            lkeep = keep[self.lines.order]
+            cols = {c: a[lkeep] for c, a in self.lines.columns.items()}
+            cols["order"] = new_index[cols["order"]]
+            lines = Table("lines", cols)
+
+        def cut(table):
+            return None if table is None else table.take(keep_c[table.customer])
+
+        return History(
+            n_customers=self.n_customers, orders=orders, lines=lines, leads=cut(self.leads),
+            activities=cut(self.activities), calls=cut(self.calls), mailings=cut(self.mailings),
+            complaints=cut(self.complaints), opt_out_day=self.opt_out_day, manager=self.manager,
+            reason_texts=self.reason_texts)
+
+    def first_order_day(self):
+        """Day of each customer's first confirmed order (``NEVER`` if none)."""
+        out = np.full(self.n_customers, NEVER, dtype=np.int64)
+        o = self.orders
+        c, d = o.customer[o.confirmed], o.day[o.confirmed]
+        if len(c):
+            starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])  # sorted by (customer, day)
+            out[c[starts]] = d[starts]
+        return out
+
+    def window(self, start, end):
+        """Confirmed orders dated in ``[start, end)``: (customer, day, amount) arrays.
+
+        Used for labels ("did the customer order in the next 90 days").
+        """
+        o = self.orders
+        m = o.confirmed & (o.day >= start) & (o.day < end)
+        return o.customer[m], o.day[m], o.amount[m]
+
+    def ordered_between(self, start, end):
+        """Boolean per customer: at least one confirmed order dated in ``[start, end)``."""
+        cust, _, _ = self.window(start, end)
+        out = np.zeros(self.n_customers, dtype=bool)
+        out[cust] = True
+        return out
+
+    def customers_with_orders(self):
+        """Boolean per customer: at least one confirmed order in this (sliced) history."""
+        out = np.zeros(self.n_customers, dtype=bool)
+        out[self.orders.customer[self.orders.confirmed]] = True
+        return out
+
+    @property
+    def last_day(self):
+        """The last day with an order (or any interaction): a default for "today"."""
+        days = [self.orders.day]
+        return int(max(int(d.max()) for d in days if len(d))) if len(self.orders) else 0
+
+
+def from_lists(n_customers=None, orders=(), lines=(), leads=None, activities=None, calls=None,
+               mailings=None, complaints=None, opt_out=None, manager=None, reason_texts=None):
+    """A History from plain Python rows, for tests and examples.
+
+    ``orders``: tuples ``(customer, day, amount[, confirmed[, returned[, discount]]])``;
+    ``lines``: ``(order_index, product[, category[, qty[, amount]]])`` where ``order_index``
+    is the position in ``orders`` as given; ``leads``: ``(customer, day, closed, status,
+    reason[, stage])``; ``activities``: ``(customer, day, done, outcome)``; ``calls``:
+    ``(customer, day)``; ``mailings``: ``(customer, day, kind)``; ``complaints``:
+    ``(customer, day, closed)``; ``opt_out``: ``{customer: day}``; ``manager``:
+    ``{customer: manager_id}``.  Optional tables left as ``None`` mean "the store has none".
+    """
+
+    def columns(name, rows):
+        """Column dict; a row may stop early: its missing trailing values take their defaults."""
+        if rows is None:
+            return None
+        rows = list(rows)
+        width = max((len(r) for r in rows), default=len(SCHEMA[name]))
+        out = {}
+        for i, (c, dtype) in enumerate(SCHEMA[name].items()):
+            if i >= width:
+                break
+            if any(len(r) <= i for r in rows) and (name, c) not in DEFAULTS:
+                raise ValueError(f"{name}: every row needs its {c!r}")
+            out[c] = np.asarray([r[i] if len(r) > i else DEFAULTS[(name, c)] for r in rows], dtype=dtype)
+        return out
+
+    orders = list(orders)
+    if n_customers is None:
+        n_customers = 1 + max((o[0] for o in orders), default=-1)
+    opt = None
+    if opt_out is not None:
+        opt = np.full(n_customers, NEVER, dtype=np.int32)
+        for c, d in opt_out.items():
+            opt[c] = d
+    mgr = None
+    if manager is not None:
+        mgr = np.full(n_customers, -1, dtype=np.int32)
+        for c, m in manager.items():
+            mgr[c] = m
+    lines_cols = columns("lines", lines) if lines else None
+    if lines_cols is not None and "amount" not in lines_cols:
+        # a line without amount: the order's amount spread over its lines
+        counts = np.bincount(lines_cols["order"], minlength=len(orders))
+        amounts = np.array([o[2] for o in orders], dtype=float)
+        lines_cols["amount"] = amounts[lines_cols["order"]] / counts[lines_cols["order"]]
+    return History.build(
+        n_customers, columns("orders", orders), lines=lines_cols, leads=columns("leads", leads),
+        activities=columns("activities", activities), calls=columns("calls", calls),
+        mailings=columns("mailings", mailings), complaints=columns("complaints", complaints),
+        opt_out_day=opt, manager=mgr, reason_texts=reason_texts)
+
+
+def unique_int(keys, inplace=False):
+    """Sorted distinct values of an integer array: one sort (skipped when already sorted) and a
+    comparison; faster than ``np.unique``'s hashing on the millions of keys of a store.
+    ``inplace``: the caller's temporary may be sorted in place (no copy)."""
+    keys = np.asarray(keys)
+    if len(keys) > 1 and not (keys[1:] >= keys[:-1]).all():
+        if inplace:
+            keys.sort()
+        else:
+            keys = np.sort(keys)
+    if len(keys) == 0:
+        return keys
+    return keys[np.r_[True, keys[1:] != keys[:-1]]]
+
+
+def group_starts(sorted_keys):
+    """Start positions of the runs of equal values in a sorted array (for ``np.add.reduceat``)."""
+    if len(sorted_keys) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])

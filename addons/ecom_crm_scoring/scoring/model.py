@@ -1,0 +1,297 @@
+"""The order probability: learned from the store's own history, calibrated, explained.
+
+Training (:func:`fit`): criteria as of ``D - horizon`` for the customers who had ordered by
+then, against the label "ordered at least once in ``[D - horizon, D)``".  Only data dated
+before ``D`` is used, so the nightly job on day D and a backtest as of D see the same thing.
+
+Model selection: two candidates and their blend, compared by cross-validated log loss (3
+stratified folds, out-of-fold probabilities):
+
+* ``logistic``: signed ``log1p`` of every criterion (amounts and day counts are heavy-tailed),
+  median imputation with "missing" indicators, standardisation, L2 logistic regression;
+* ``boosting``: scikit-learn's ``HistGradientBoostingClassifier`` on the raw criteria (it
+  handles NaN natively, finds thresholds such as "overdue against the usual gap" itself);
+* ``blend``: the mean log-odds of the two (often the best: the linear model's smooth trends,
+  the trees' thresholds).
+
+Calibration: the chosen candidate's out-of-fold probabilities are mapped to observed rates by
+isotonic regression (sigmoid/Platt scaling when the training set has fewer than 300 buyers or
+non-buyers), then the candidate is refitted on all the training rows
+(``CalibratedClassifierCV(ensemble=False)``'s scheme, one model to evaluate at scoring time).
+So "70%" means that 7 customers in 10 with that score ordered within the horizon, in the
+store's own recent past.
+
+Explanation (:func:`contributions`): the contribution of a criterion to a customer's score is
+the change of the model's log-odds when that criterion alone is replaced by its typical value
+(the training median).  For the logistic model this is exactly ``coef x (standardised value -
+standardised typical value)``; for boosting it is the same question asked of the trees.
+Vectorised: one extra prediction per criterion, not per customer.
+"""
+
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss, roc_auc_score
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from threadpoolctl import threadpool_limits
+
+CANDIDATES = ("logistic", "boosting")
+EPS = 1e-6
+TIE_BREAK = 1e-6
+# Threads for scikit-learn's OpenMP/BLAS pools.  One by default: on a shared 2-core server,
+# OpenMP's busy-waiting threads made gradient boosting 5-8x slower than a single thread.
+THREADS = int(os.environ.get("ECOM_SCORING_THREADS", "1"))
+
+
+@contextmanager
+def limited_threads(n=None):
+    """Run scikit-learn/numpy with at most ``n`` (default :data:`THREADS`) native threads."""
+    with threadpool_limits(limits=n or THREADS):
+        yield
+
+
+def _signed_log1p(x):
+    return np.sign(x) * np.log1p(np.abs(x))
+
+
+def make_estimator(kind, seed=0, n_rows=None):
+    """A fresh, unfitted candidate (see the module docstring)."""
+    if kind == "logistic":
+        return make_pipeline(
+            FunctionTransformer(_signed_log1p),
+            SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=False),
+            StandardScaler(),
+            LogisticRegression(C=1.0, max_iter=2000),
+        )
+    if kind == "boosting":
+        return HistGradientBoostingClassifier(
+            learning_rate=0.1, max_iter=200, max_leaf_nodes=15, min_samples_leaf=50,
+            l2_regularization=1.0, early_stopping=True, validation_fraction=0.15, n_iter_no_change=15,
+            random_state=seed)
+    raise ValueError(f"unknown model kind {kind!r}")
+
+
+class SigmoidCalibrator:
+    """Platt scaling on the log-odds of the raw probability (for small training sets)."""
+
+    def fit(self, p, y):
+        z = np.log(np.clip(p, EPS, 1 - EPS) / (1 - np.clip(p, EPS, 1 - EPS)))
+        self.lr = LogisticRegression(C=1e4).fit(z.reshape(-1, 1), y)
+        return self
+
+    def predict(self, p):
+        z = np.log(np.clip(p, EPS, 1 - EPS) / (1 - np.clip(p, EPS, 1 - EPS)))
+        return self.lr.predict_proba(z.reshape(-1, 1))[:, 1]
+
+
+@dataclass
+class OrderModel:
+    """A fitted, calibrated order-probability model.
+
+    ``features``: criteria names it uses (those with data in training); ``kind``: the chosen
+    candidate; ``cv``: per candidate, out-of-fold ``log_loss``, ``auc`` and ``brier``;
+    ``typical``: training medians (for contributions); ``base_rate``: share of buyers in
+    training; ``horizon``: days.
+    """
+
+    kind: str
+    features: list
+    estimator: object
+    calibrator: object
+    typical: np.ndarray
+    base_rate: float
+    horizon: int
+    n_train: int
+    cv: dict = field(default_factory=dict)
+
+    def matrix(self, criteria, rows=None):
+        idx = [criteria.names.index(f) for f in self.features]
+        v = criteria.values if rows is None else criteria.values[rows]
+        return np.ascontiguousarray(v[:, idx], dtype=np.float32)
+
+    def raw_proba(self, X):
+        return self.estimator.predict_proba(X)[:, 1]
+
+    def log_odds(self, X):
+        return _logit(self.raw_proba(X))
+
+    def predict(self, criteria, rows=None, chunk=200_000):
+        """Calibrated probability of an order within the horizon, per row (float64)."""
+        index = _as_index(rows, criteria.values.shape[0])
+        n = len(index)
+        out = np.empty(n)
+        with limited_threads():
+            for s in range(0, n, chunk):
+                X = self.matrix(criteria, index[s:s + chunk])
+                raw = self.raw_proba(X)
+                # isotonic calibration is a step function: many customers would share a value and
+                # lose the model's own ranking among them; a millionth of the raw probability
+                # breaks those ties without moving any probability visibly
+                out[s:s + chunk] = self.calibrator.predict(raw) + TIE_BREAK * raw
+        return np.clip(out, 0.0, 1.0)
+
+
+def _as_index(rows, n):
+    if rows is None:
+        return np.arange(n)
+    rows = np.asarray(rows)
+    return np.flatnonzero(rows) if rows.dtype == bool else rows
+
+
+def training_rows(criteria, history, horizon, max_customers=200_000, seed=0):
+    """Rows and labels for training from criteria computed as of ``D - horizon``: customers
+    with an order by then (sampled to ``max_customers``), label = ordered in the horizon."""
+    rows = np.flatnonzero(criteria.has_orders)
+    if len(rows) > max_customers:
+        rows = np.sort(np.random.default_rng(seed).choice(rows, max_customers, replace=False))
+    y = history.ordered_between(criteria.as_of, criteria.as_of + horizon)[rows].astype(np.int8)
+    return rows, y
+
+
+def fit(criteria, rows, y, horizon=90, candidates=CANDIDATES, folds=3, seed=0, groups=None):
+    """Select, calibrate and fit the order model (see the module docstring).
+
+    ``criteria``: as of the training day; ``rows``: training customers; ``y``: their labels.
+    Lists of each (one entry per training snapshot) stack several snapshots.  ``groups``: the
+    customer of each training row (default: ``rows`` themselves), kept to one CV fold.
+    Raises ``ValueError`` when both classes are not represented.
+    """
+    with limited_threads():
+        return _fit(criteria, rows, y, horizon, candidates, folds, seed, groups)
+
+
+def _fit(criteria, rows, y, horizon, candidates, folds, seed, groups):
+    if not isinstance(criteria, list | tuple):
+        criteria, rows, y = [criteria], [rows], [y]
+    y = np.concatenate([np.asarray(v).astype(int) for v in y])
+    n_pos = int(y.sum())
+    n_neg = len(y) - n_pos
+    if n_pos < 2 or n_neg < 2:
+        raise ValueError("order model: need buyers and non-buyers in the training window")
+    features = [f for f in criteria[0].names if all(f in c.available(r) for c, r in zip(criteria, rows, strict=True))]
+    if not features:
+        raise ValueError("order model: no criterion has data")
+    X = np.concatenate([np.ascontiguousarray(c.values[r][:, [c.names.index(f) for f in features]],
+                                             dtype=np.float32) for c, r in zip(criteria, rows, strict=True)])
+    if groups is None:
+        groups = np.concatenate([np.asarray(r) for r in rows])
+    kind, estimator, calibrator, scores = select_and_calibrate(X, y, candidates, folds, seed, groups=groups)
+    with np.errstate(all="ignore"):
+        typical = np.nanmedian(X, axis=0)
+    return OrderModel(kind=kind, features=features, estimator=estimator, calibrator=calibrator,
+                      typical=typical.astype(np.float32), base_rate=float(y.mean()), horizon=horizon,
+                      n_train=len(y), cv=scores)
+
+
+def _logit(p):
+    p = np.clip(p, EPS, 1 - EPS)
+    return np.log(p / (1 - p))
+
+
+class Blend:
+    """The mean log-odds of fitted candidates (a third candidate when both are there)."""
+
+    def __init__(self, estimators):
+        self.estimators = estimators
+
+    def predict_proba(self, X):
+        z = np.mean([_logit(e.predict_proba(X)[:, 1]) for e in self.estimators], axis=0)
+        p = 1 / (1 + np.exp(-z))
+        return np.column_stack([1 - p, p])
+
+
+def select_and_calibrate(X, y, candidates=CANDIDATES, folds=3, seed=0, calibrate_on=None, groups=None,
+                         method="auto"):
+    """Pick the candidate with the lowest out-of-fold log loss, calibrate it on its
+    out-of-fold probabilities, refit it on everything: ``(kind, estimator, calibrator, scores)``.
+
+    Candidates are those named plus ``blend`` (mean log-odds of all of them), judged on the
+    same out-of-fold probabilities.  ``calibrate_on``: optional function of the out-of-fold
+    probabilities returning the rows the calibration must hold for (the cross-sell model
+    calibrates on the suggestions it would actually make, not on every candidate: picking
+    the best-looking candidates would otherwise over-promise).  Also used by the cross-sell
+    model.  ``groups``: rows of one customer (several snapshots, several candidates) stay in
+    one fold, else the out-of-fold probabilities would know the customer and the calibration
+    learnt on them would over-promise.  ``method``: ``isotonic``, ``sigmoid`` or ``auto``
+    (isotonic from 300 examples of each class).  Call inside :func:`limited_threads`.
+    """
+    y = np.asarray(y).astype(int)
+    n_pos = int(y.sum())
+    n_neg = len(y) - n_pos
+    k = max(2, min(folds, n_pos, n_neg))
+    if groups is None:
+        cv = StratifiedKFold(k, shuffle=True, random_state=seed)
+    else:
+        cv = StratifiedGroupKFold(k, shuffle=True, random_state=seed)
+    scores, oof = {}, {}
+    for kind in candidates:
+        p = cross_val_predict(make_estimator(kind, seed, len(y)), X, y, cv=cv, method="predict_proba",
+                              groups=groups)[:, 1]
+        oof[kind] = np.clip(p, EPS, 1 - EPS)
+    if len(candidates) > 1:
+        z = np.mean([_logit(oof[c]) for c in candidates], axis=0)
+        oof["blend"] = np.clip(1 / (1 + np.exp(-z)), EPS, 1 - EPS)
+    for kind, p in oof.items():
+        scores[kind] = {"log_loss": float(log_loss(y, p)), "auc": float(roc_auc_score(y, p)),
+                        "brier": float(np.mean((p - y) ** 2))}
+    kind = min(scores, key=lambda c: scores[c]["log_loss"])
+    rows = np.arange(len(y)) if calibrate_on is None else np.flatnonzero(calibrate_on(oof[kind]))
+    yc, pc = y[rows], oof[kind][rows]
+    if method == "isotonic" or (method == "auto" and min(int(yc.sum()), len(yc) - int(yc.sum())) >= 300):
+        calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(pc, yc)
+    else:
+        calibrator = SigmoidCalibrator().fit(pc, yc)
+    cal = calibrator.predict(pc)
+    scores[kind]["calibrated_log_loss"] = float(log_loss(yc, np.clip(cal, EPS, 1 - EPS), labels=[0, 1]))
+    scores[kind]["calibrated_brier"] = float(np.mean((cal - yc) ** 2))
+    if kind == "blend":
+        estimator = Blend([make_estimator(c, seed, len(y)).fit(X, y) for c in candidates])
+    else:
+        estimator = make_estimator(kind, seed, len(y)).fit(X, y)
+    return kind, estimator, calibrator, scores
+
+
+def contributions(model, criteria, rows):
+    """Log-odds contribution of each feature for ``rows``: ``(len(rows), len(features))``.
+
+    Positive: the criterion raises this customer's chance against a typical value; NaN where
+    the customer has no data for it (no sentence can be said about it).
+    """
+    X = model.matrix(criteria, rows)
+    out = np.empty(X.shape, dtype=np.float32)
+    with limited_threads():
+        base = model.log_odds(X)
+        for j in range(X.shape[1]):
+            saved = X[:, j].copy()
+            X[:, j] = model.typical[j]
+            out[:, j] = base - model.log_odds(X)
+            X[:, j] = saved
+    out[~np.isfinite(X)] = np.nan
+    return out
+
+
+def top_reasons(model, criteria, rows, k=3, sign=1):
+    """The ``k`` strongest reasons per row: ``(names, values)`` arrays of shape (rows, k).
+
+    ``sign=1``: criteria that raise the chance most (why to call); ``sign=-1``: those that
+    lower it most (why a customer is slipping away); ``sign=0``: the largest either way.
+    Entries without a reason hold ``""`` and NaN.
+    """
+    contrib = contributions(model, criteria, rows)
+    key = contrib * sign if sign else np.abs(contrib)
+    key = np.where(np.isfinite(key) & (key > 1e-6), key, -np.inf)
+    k = min(k, key.shape[1])
+    order = np.argsort(-key, axis=1)[:, :k]
+    vals = np.take_along_axis(contrib, order, axis=1)
+    ok = np.isfinite(np.take_along_axis(key, order, axis=1))
+    names = np.asarray(model.features, dtype=object)[order]
+    names = np.where(ok, names, "")
+    return names, np.where(ok, vals, np.nan)

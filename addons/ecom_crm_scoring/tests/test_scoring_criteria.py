@@ -1,0 +1,184 @@
+"""Each criterion on a tiny hand-made history, and the history's slicing "as of a day"."""
+
+import time
+
+import numpy as np
+
+from odoo.tests import BaseCase, tagged
+
+from ..scoring import criteria, synthetic
+from ..scoring.history import (
+    LEAD_LOST,
+    LEAD_OPEN,
+    LEAD_WON,
+    MAIL_CLICK,
+    MAIL_OPEN,
+    NEVER,
+    OUTCOME_REFUSED,
+    OUTCOME_SUCCESS,
+    from_lists,
+)
+
+AS_OF = 1000
+
+
+def store():
+    """Customer 0: a regular (orders every 30 days, last 40 days ago), customer 1: one order,
+    customer 2: no order at all, customer 3: an old customer whose orders slowed down."""
+    orders = [
+        # customer 0: days 840, 870, 900, 930, 960 (gaps 30), amounts 1000..; one cancelled, one returned
+        (0, 840, 1000.0), (0, 870, 1000.0, True, 0.0, 100.0), (0, 900, 2000.0, True, 500.0),
+        (0, 930, 1000.0), (0, 960, 1000.0), (0, 965, 700.0, False),
+        (1, 990, 3000.0),
+        # customer 3: four orders in the year before last half-year, one in the last half-year
+        (3, 500, 100.0), (3, 700, 100.0), (3, 720, 100.0), (3, 740, 100.0), (3, 900, 400.0),
+        # after AS_OF: must be ignored
+        (1, 1000, 99999.0), (2, 1010, 5.0),
+    ]
+    lines = [
+        (0, 10, 1), (1, 11, 2), (2, 11, 2), (2, 12, 1), (3, 11, 2), (4, 11, 2), (5, 13, 3),
+        (6, 20, 4), (7, 30, -1), (8, 30, -1), (9, 30, -1), (10, 31, -1), (11, 31, -1), (12, 99, 9), (13, 99, 9),
+    ]
+    leads = [(0, 700, 720, LEAD_WON, -1), (3, 780, 800, LEAD_LOST, 1), (3, 950, 960, LEAD_LOST, 2),
+             (3, 980, NEVER, LEAD_OPEN, -1, 2), (1, 990, 1005, LEAD_LOST, 1)]
+    activities = [(0, 950, 955, OUTCOME_SUCCESS), (0, 990, NEVER, 0), (3, 900, 910, OUTCOME_REFUSED)]
+    calls = [(1, 970), (1, 1001)]
+    mailings = [(0, 950, MAIL_OPEN), (0, 951, MAIL_CLICK), (0, 800, MAIL_OPEN), (3, 600, MAIL_OPEN)]
+    complaints = [(3, 995, NEVER), (0, 500, 510)]
+    return from_lists(4, orders, lines, leads=leads, activities=activities, calls=calls, mailings=mailings,
+                      complaints=complaints, opt_out={1: 900, 3: 1005}, reason_texts={1: "too expensive", 2: "not now"})
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestCriteria(BaseCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.c = criteria.compute(store(), AS_OF, fit_bgnbd=False)
+
+    def value(self, name, customer):
+        return float(self.c.column(name)[customer])
+
+    def assertNoData(self, name, customer):
+        self.assertTrue(np.isnan(self.value(name, customer)), f"{name} of {customer} should be NaN")
+
+    def test_every_criterion_has_a_sentence(self):
+        self.assertGreaterEqual(len(criteria.NAMES), 17)
+        self.assertEqual(set(criteria.NAMES), set(criteria.TEMPLATES))
+        self.assertEqual(set(criteria.NAMES), set(criteria.PARAMS))
+        self.assertEqual(self.c.values.shape, (4, len(criteria.NAMES)))
+        self.assertEqual(self.c.values.dtype, np.float32)
+        for name in criteria.NAMES:
+            template, params = criteria.describe(self.c, 0, name)
+            self.assertIsInstance(template % params, str)
+
+    def test_recency_frequency_monetary(self):
+        self.assertEqual(self.value("recency", 0), 40)
+        self.assertEqual(self.value("recency", 1), 10)
+        self.assertEqual(self.value("frequency", 0), 5, "the cancelled order does not count")
+        self.assertEqual(self.value("monetary", 0), 6000 - 500, "net of the returned amount")
+        self.assertEqual(self.value("avg_order", 0), 1200)
+        self.assertEqual(self.value("tenure", 0), 160)
+        for name in ("recency", "frequency", "monetary", "avg_order", "tenure"):
+            self.assertNoData(name, 2)
+
+    def test_usual_gap_overdue_regularity(self):
+        self.assertEqual(self.value("usual_gap", 0), 30)
+        self.assertAlmostEqual(self.value("overdue", 0), 40 / 30, places=5)
+        self.assertEqual(self.value("regularity", 0), 0.0, "clockwork")
+        self.assertNoData("usual_gap", 1)  # a single order has no gap
+        self.assertNoData("overdue", 1)
+        # customer 3: gaps 200, 20, 20, 160 -> median 90; variation std/mean
+        self.assertEqual(self.value("usual_gap", 3), 90)
+        gaps = np.array([200, 20, 20, 160.0])
+        self.assertAlmostEqual(self.value("regularity", 3), gaps.std() / gaps.mean(), places=5)
+        self.assertEqual(criteria.describe(self.c, 0, "overdue"),
+                         ("usually orders every %(gap)s days, %(days)s days since the last order",
+                          {"gap": "30", "days": "40"}))
+
+    def test_trends_and_recent_orders(self):
+        # customer 3: last 182 days (from 818): 1 order of 400; the 182 before (636-818): 3 of 100
+        self.assertAlmostEqual(self.value("revenue_trend", 3), (400 - 300) / 700, places=5)
+        self.assertAlmostEqual(self.value("frequency_trend", 3), (1 - 3) / 4, places=5)
+        self.assertNoData("revenue_trend", 0)  # a customer for less than a year: no trend yet
+        self.assertEqual(self.value("orders_90", 0), 2)  # 930 and 960 (965 was cancelled)
+        self.assertEqual(self.value("orders_90", 1), 1)
+
+    def test_breadth_returns_cancellations_discounts(self):
+        self.assertEqual(self.value("category_breadth", 0), 2)  # categories 1 and 2 (3 is on the cancelled order)
+        self.assertEqual(self.value("product_breadth", 0), 3)  # 10, 11, 12
+        self.assertAlmostEqual(self.value("return_share", 0), 500 / 6000, places=5)
+        self.assertAlmostEqual(self.value("cancel_share", 0), 1 / 6, places=5)
+        self.assertAlmostEqual(self.value("discount_share", 0), 100 / 6100, places=5)
+        self.assertEqual(self.value("return_share", 1), 0)
+
+    def test_rebuy_cycle(self):
+        # customer 0 bought product 11 on days 870, 900, 930, 960: every 30 days, 40 days ago
+        self.assertAlmostEqual(self.value("rebuy_due", 0), 40 / 30, places=5)
+        self.assertEqual(criteria.describe(self.c, 0, "rebuy_due")[1], {"cycle": "30", "days": "40"})
+        self.assertEqual(int(self.c.extra["rebuy_product"][0]), 11)
+        self.assertNoData("rebuy_due", 1)
+
+    def test_interactions(self):
+        self.assertEqual(self.value("days_since_contact", 0), 45)  # activity done on 955
+        self.assertEqual(self.value("days_since_contact", 1), 30)  # the call of 970 (1001 is later)
+        self.assertEqual(self.value("open_activities", 0), 1)
+        self.assertEqual(self.value("open_opportunities", 3), 1)
+        # the lead lost on 1005 was still open as of 1000
+        self.assertEqual(self.value("open_opportunities", 1), 1)
+        self.assertEqual(self.value("opportunity_stage", 3), 2)
+        self.assertNoData("opportunity_stage", 1)  # its stage is not known
+        self.assertEqual(self.value("won_opportunities", 0), 1)
+        # customer 3: refused on 800 (too old), 910 (activity) and 960 (lead, "not now")
+        self.assertEqual(self.value("recent_refusals", 3), 2)
+        template, params = criteria.describe(self.c, 3, "recent_refusals")
+        self.assertEqual(template % params, "refused 2 times in the last 6 months: not now")
+        self.assertEqual(self.value("mail_engagement", 0), 3)  # an open and a click (counted twice) since 910
+        self.assertEqual(self.value("days_since_mail", 0), 49)
+        self.assertNoData("days_since_mail", 1)
+        self.assertEqual(self.value("opted_out", 1), 1)
+        self.assertEqual(self.value("opted_out", 3), 0, "opting out on 1005 is not known on 1000")
+        self.assertEqual(self.value("complaints", 3), 1)
+        self.assertTrue(self.c.extra["open_complaint"][3])
+        self.assertFalse(self.c.extra["open_complaint"][0])
+
+    def test_orders_only_store_drops_what_it_lacks(self):
+        bare = from_lists(3, [(0, 900, 10.0), (0, 950, 20.0), (1, 990, 5.0), (2, 100, 7.0)])
+        c = criteria.compute(bare, AS_OF, fit_bgnbd=False)
+        available = set(c.available())
+        self.assertTrue({"recency", "frequency", "monetary", "tenure"} <= available)
+        for name in ("category_breadth", "product_breadth", "days_since_contact", "open_activities",
+                     "mail_engagement", "opted_out", "return_share", "cancel_share", "discount_share",
+                     "recent_refusals", "complaints", "opportunity_stage"):
+            self.assertNotIn(name, available)
+            self.assertTrue(np.isnan(c.column(name)).all(), name)
+
+    def test_bgnbd_criteria(self):
+        h = synthetic.generate(800, seed=3, orders_only=True)
+        c = criteria.compute(h, 1000)
+        self.assertIsNotNone(c.bgnbd_params)
+        p = c.column("p_alive")[c.has_orders]
+        self.assertTrue(((p > 0) & (p <= 1)).all())
+        self.assertTrue((c.column("expected_orders")[c.has_orders] >= 0).all())
+        self.assertTrue(np.isnan(c.column("p_alive")[~c.has_orders]).all())
+
+    def test_as_of_slicing(self):
+        h = store()
+        past = h.as_of(AS_OF)
+        self.assertTrue((past.orders.day < AS_OF).all())
+        self.assertEqual(len(past.orders), 12)
+        self.assertEqual(len(past.lines), 13, "lines follow their orders")
+        self.assertTrue((past.orders.customer[past.lines.order] <= 3).all())
+        # the lead lost on 1005 is open as of 1000
+        self.assertEqual(int(past.leads.status[past.leads.customer == 1][0]), LEAD_OPEN)
+        self.assertEqual(h.ordered_between(AS_OF, AS_OF + 90).tolist(), [False, True, True, False])
+
+    def test_speed_200k_customers(self):
+        """The criteria of 200,000 customers (about 2.4 million order lines) in a few seconds,
+        BG/NBD fit included."""
+        h = synthetic.generate(200_000, seed=1, orders_only=True)
+        start = time.process_time()  # CPU time: the test machine is shared
+        c = criteria.compute(h, 1000)
+        elapsed = time.process_time() - start
+        self.assertEqual(c.values.shape[0], 200_000)
+        self.assertLess(elapsed, 20, f"{elapsed:.1f} s of CPU")  # about 5 s here

@@ -1,0 +1,115 @@
+"""Cross-sell: candidates of each kind, the acceptance probability, the recorded outcomes."""
+
+import numpy as np
+
+from odoo.tests import BaseCase, tagged
+
+from ..scoring import crosssell
+from ..scoring.crosssell import COPURCHASE, POPULAR, REBUY
+from ..scoring.history import from_lists
+
+AS_OF = 900
+MACHINE, CAPSULES, DESCALER, FILTER = 1, 2, 3, 7
+
+
+def store():
+    """Customers 0-3 bought a coffee machine with capsules; customer 4 the machine alone;
+    customer 5 re-buys water filters every 30 days (last 40 days ago)."""
+    orders, lines = [], []
+
+    def order(customer, day, *products):
+        orders.append((customer, day, 100.0 * len(products)))
+        lines.extend((len(orders) - 1, p) for p in products)
+
+    for c in range(4):
+        order(c, 850 + c, MACHINE, CAPSULES)
+    order(0, 870, DESCALER)
+    order(4, 860, MACHINE)
+    for day in (800, 830, 860):
+        order(5, day, FILTER)
+    order(4, 950, CAPSULES)  # after AS_OF: what customer 4 did next
+    return from_lists(6, orders, lines)
+
+
+class FixedModel:
+    """Stands in for the fitted estimator: a probability per candidate kind."""
+
+    def __init__(self, by_kind):
+        self.by_kind = by_kind
+
+    def predict_proba(self, X):
+        p = X[:, 0] * self.by_kind[REBUY] + X[:, 1] * self.by_kind[COPURCHASE] + X[:, 2] * self.by_kind[POPULAR]
+        return np.column_stack([1 - p, p])
+
+
+class Identity:
+    def predict(self, p):
+        return p
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestCrossSell(BaseCase):
+    def candidates(self, customers):
+        h = store()
+        c, item, d = crosssell.purchases(h, AS_OF)
+        stats = crosssell.item_stats(c, item, d, AS_OF)
+        return crosssell.candidates(stats, c, item, d, customers, AS_OF), stats
+
+    def test_co_purchase_statistics(self):
+        _, stats = self.candidates([4])
+        i, j = np.searchsorted(stats.items, [CAPSULES, MACHINE])
+        # 5 machine buyers, 4 of them bought capsules: P(capsules | machine) = 4 / (5 + 10)
+        self.assertAlmostEqual(float(stats.conf[j, i]), 4 / 15, places=6)
+        self.assertEqual(float(stats.conf[j, j]), 0.0)
+
+    def test_candidates_of_each_kind(self):
+        cand, _ = self.candidates([4, 5])
+        got = {(int(c), int(i), int(k)) for c, i, k in zip(cand.customer, cand.item, cand.kind, strict=True)}
+        self.assertIn((4, CAPSULES, COPURCHASE), got, "bought a coffee machine, never capsules")
+        self.assertIn((5, FILTER, REBUY), got, "filters every 30 days, 40 days since")
+        self.assertNotIn((4, MACHINE, COPURCHASE), got, "nothing they already own is co-purchase")
+        self.assertTrue(any(k == POPULAR and c == 5 for c, _, k in got), "popular items they lack")
+        co = np.flatnonzero((cand.customer == 4) & (cand.item == CAPSULES) & (cand.kind == COPURCHASE))[0]
+        self.assertEqual(int(cand.source[co]), MACHINE)
+        rb = np.flatnonzero(cand.kind == REBUY)[0]
+        self.assertEqual((float(cand.cycle[rb]), float(cand.since[rb])), (30.0, 40.0))
+        self.assertEqual(cand.X.shape, (len(cand.customer), len(crosssell.FEATURES)))
+
+    def test_bought_after(self):
+        cand, _ = self.candidates([4])
+        got = crosssell.bought_after(store(), cand, AS_OF, AS_OF + 90)
+        expect = (cand.customer == 4) & (cand.item == CAPSULES)
+        self.assertEqual(got.tolist(), expect.tolist())
+
+    def test_suggestions_are_clipped_filtered_and_at_most_three(self):
+        model = crosssell.CrossSellModel(level="product", kind="fixed", estimator=FixedModel({
+            REBUY: 0.97, COPURCHASE: 0.5, POPULAR: 0.05}), calibrator=Identity(), base_rate=0.2, n_train=0)
+        s = crosssell.suggest(model, store(), AS_OF, [4, 5])
+        self.assertTrue(((s.probability >= 0.10) & (s.probability <= 0.90)).all())
+        self.assertNotIn(POPULAR, s.kind.tolist(), "5% offers are not shown")
+        self.assertLessEqual(np.bincount(s.customer).max(), 3)
+        first = {int(c): (int(i), int(k)) for c, i, k in zip(s.customer[::-1], s.item[::-1], s.kind[::-1],
+                                                              strict=True)}
+        self.assertEqual(first[5], (FILTER, REBUY))
+        self.assertEqual(first[4], (CAPSULES, COPURCHASE))
+        i = int(np.flatnonzero(s.kind == REBUY)[0])
+        self.assertAlmostEqual(float(s.probability[i]), 0.90)
+        self.assertAlmostEqual(float(s.raw[i]), 0.97, places=5)
+        template, params = s.describe(i)
+        self.assertEqual(template % params, f"re-buys {FILTER} every 30 days, 40 days since the last time")
+        j = int(np.flatnonzero(s.kind == COPURCHASE)[0])
+        self.assertEqual(s.describe(j)[1], {"item": CAPSULES, "source": MACHINE})
+
+    def test_recorded_outcomes_correct_each_kind(self):
+        outcomes = {"kind": [REBUY] * 40 + [COPURCHASE] * 10, "predicted": [0.5] * 40 + [0.2] * 10,
+                    "accepted": [1] * 10 + [0] * 30 + [1] * 4 + [0] * 6}
+        adjust = crosssell.outcome_adjustment(outcomes)
+        # rebuy: 10 accepted of 20 expected -> (10 + 10) / (20 + 10); copurchase: (4 + 10) / (2 + 10)
+        self.assertAlmostEqual(adjust[REBUY], 20 / 30)
+        self.assertAlmostEqual(adjust[COPURCHASE], 14 / 12)
+        self.assertAlmostEqual(adjust[POPULAR], 1.0, msg="no outcome, no correction")
+
+    def test_store_without_lines(self):
+        bare = from_lists(2, [(0, 800, 10.0), (1, 850, 20.0)])
+        self.assertIsNone(crosssell.fit(bare, AS_OF))
+        self.assertEqual(len(crosssell.suggest(None, bare, AS_OF, [0, 1]).item), 0)

@@ -1,0 +1,74 @@
+"""The nightly job end to end on a small synthetic store (what the ORM side will store)."""
+
+import numpy as np
+
+from odoo.tests import BaseCase, tagged
+
+from ..scoring import criteria, crosssell, engine, schedule, segments, synthetic
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestEngine(BaseCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.h = synthetic.generate(3000, seed=21, n_managers=3)
+        cls.settings = engine.Settings(snapshots=2, contact=schedule.ScheduleSettings(daily_cap=10))
+        cls.r = engine.run(cls.h, 1095, cls.settings)
+
+    def test_scores(self):
+        r = self.r
+        has = r.criteria.has_orders
+        self.assertTrue(np.isnan(r.probability[~has]).all())
+        self.assertTrue(((r.probability[has] >= 0) & (r.probability[has] <= 1)).all())
+        self.assertTrue(((r.score[has] >= 0) & (r.score[has] <= 100)).all())
+        self.assertTrue((r.score[~has] == -1).all())
+        self.assertTrue((r.segment[has] >= 0).all())
+        self.assertEqual(set(np.unique(r.group)) - {-1, 0, 1, 2}, set())
+        for g in (segments.GROWTH, segments.RISK, segments.WATCH):
+            self.assertGreater((r.group == g).sum(), 0, segments.GROUPS[g])
+
+    def test_daily_cap_and_reasons(self):
+        r = self.r
+        now = r.schedule.decision == schedule.NOW
+        per_manager = np.bincount(self.h.manager[now])
+        self.assertLessEqual(per_manager.max(), 10)
+        self.assertEqual(len(per_manager), 3)
+        self.assertTrue((r.group[now] >= 0).all())
+        dnd = r.schedule.decision == schedule.DND
+        self.assertGreater(dnd.sum(), 0)
+        self.assertFalse((now & r.criteria.extra["opted_out"]).any())
+        for customer in np.flatnonzero(now):
+            sentences = [template % params for template, params in r.reasons(customer)]
+            self.assertTrue(sentences, customer)
+            self.assertTrue(all(s and "%(" not in s for s in sentences), sentences)
+        # the risk group's reasons say why they slip away (contributions lowering the chance)
+        risk = np.flatnonzero(np.isin(r.reason_rows, np.flatnonzero(now & (r.group == segments.RISK))))
+        self.assertTrue(risk.size == 0 or (np.nan_to_num(r.reason_values[risk], nan=-1) <= 0).all())
+
+    def test_suggestions_for_customers_to_call_now(self):
+        s = self.r.suggestions
+        self.assertGreater(len(s.item), 0)
+        now = np.flatnonzero(self.r.schedule.decision == schedule.NOW)
+        self.assertTrue(np.isin(s.customer, now).all())
+        self.assertTrue(((s.probability >= 0.10) & (s.probability <= 0.90)).all())
+        self.assertLessEqual(np.bincount(s.customer).max(), 3)
+        for i in range(len(s.item)):
+            template, params = s.describe(i)
+            self.assertIn(template, crosssell.TEMPLATES.values())
+            self.assertNotIn("%(", template % params)
+
+    def test_orders_only_store(self):
+        h = synthetic.generate(2000, seed=22, orders_only=True)
+        r = engine.run(h, 1095, engine.Settings(snapshots=1))
+        self.assertIsNotNone(r.order_model)
+        for name in ("mail_engagement", "category_breadth", "days_since_contact"):
+            self.assertNotIn(name, r.order_model.features)
+        self.assertTrue(np.isfinite(r.probability[r.criteria.has_orders]).all())
+        self.assertEqual(set(r.order_model.features) - set(criteria.NAMES), set())
+
+    def test_a_tiny_store_still_gets_an_answer(self):
+        h = synthetic.generate(60, seed=23, orders_only=True)
+        r = engine.run(h, 1095, engine.Settings(snapshots=1))
+        has = r.criteria.has_orders
+        self.assertTrue(np.isfinite(r.probability[has]).all())
