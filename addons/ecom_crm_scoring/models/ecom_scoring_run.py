@@ -1,83 +1,372 @@
+import base64
+import json
+import logging
+import pickle
 import time
+from datetime import date, datetime
+
+import numpy as np
+import pytz
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..scoring import classify, score
+from ..scoring import criteria as crit
+from ..scoring import crosssell, engine, schedule, segments
+
+_logger = logging.getLogger(__name__)
+
+DECISION_CODES = {schedule.NOW: "now", schedule.LATER: "later", schedule.DND: "dnd"}
+GROUP_CODES = {segments.GROWTH: "growth", segments.RISK: "risk", segments.WATCH: "watch"}
+CHUNK = 20_000  # customers written per transaction
 
 
 class EcomScoringRun(models.Model):
-    """One run of the daily customer scoring, with what it found."""
+    """One run of the customer scoring: the day's full run (learns from the store's history and
+    scores every customer) or an incremental one (rescoring the customers whose orders, requests
+    or activities changed since the previous run, with the day's model)."""
 
     _name = "ecom.scoring.run"
     _description = "Customer scoring run"
     _order = "date desc, id desc"
 
-    date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
+                                 default=lambda self: self.env.company)
+    date = fields.Datetime("Started", default=fields.Datetime.now, required=True, readonly=True)
+    day = fields.Date("Scoring day", readonly=True, help="The day the scores are for, in the store's time zone.")
+    mode = fields.Selection([("full", "Full"), ("incremental", "Incremental")], required=True, readonly=True,
+                            default="full")
+    state = fields.Selection([("running", "Running"), ("done", "Done"), ("failed", "Failed")], default="running",
+                             required=True, readonly=True)
+    position = fields.Integer(readonly=True, help="Customers (by partner id) written up to this id: a run killed "
+                                                   "midway resumes after it.")
     duration = fields.Float("Duration (s)", readonly=True)
+    longest_chunk = fields.Float("Longest step (s)", readonly=True)
     partner_count = fields.Integer("Customers scored", readonly=True)
+    changed_count = fields.Integer("Rows changed", readonly=True)
     growth_count = fields.Integer("Growth", readonly=True)
     risk_count = fields.Integer("At risk", readonly=True)
     watch_count = fields.Integer("Watch", readonly=True)
+    now_count = fields.Integer("Call now", readonly=True)
+    later_count = fields.Integer("Call later", readonly=True)
+    dnd_count = fields.Integer("Do not disturb", readonly=True)
+    model_info = fields.Json("Model", readonly=True)
+    error = fields.Text(readonly=True)
+    # the day's model for the incremental runs (engine.State, pickled: written by this code only,
+    # readable by administrators only)
+    engine_state = fields.Binary(attachment=True, readonly=True, groups="base.group_system")
 
-    @api.depends("date", "partner_count")
+    @api.depends("date", "mode")
     def _compute_display_name(self):
+        modes = dict(self._fields["mode"]._description_selection(self.env))
         for run in self:
-            run.display_name = fields.Datetime.to_string(run.date)
+            run.display_name = f"{fields.Datetime.to_string(run.date)} ({modes.get(run.mode, '')})"
 
+    # -- entry points ----------------------------------------------------------------------------
     @api.model
     def _cron_score_customers(self):
-        return self._score_customers()
+        """Every hour: the day's full run first (the morning list), then incremental runs."""
+        companies = self.env["res.company"].search([])
+        for company in companies:
+            self.with_company(company)._score_company(company, auto_commit=True)
 
     @api.model
-    def _score_customers(self):
-        """Score every customer with confirmed orders, set-based: quintiles in SQL, groups in Python."""
+    def _score_customers(self, company=None, mode=None, auto_commit=False, today=None):
+        """Score ``company``'s customers now (the cron's job, callable from tests and the install hook)."""
+        company = company or self.env.company
+        return self.with_company(company)._score_company(company, mode=mode, auto_commit=auto_commit, today=today)
+
+    def _store_today(self, company):
+        tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
+        return datetime.now(pytz.utc).astimezone(tz).date()
+
+    def _score_company(self, company, mode=None, auto_commit=False, today=None):
+        today = today or self._store_today(company)
+        runs = self.search([("company_id", "=", company.id), ("day", "=", today)])
+        unfinished = runs.filtered(lambda run: run.state == "running" and run.mode == "full")
+        full_done = runs.filtered(lambda run: run.state == "done" and run.mode == "full")
+        if mode is None:
+            mode = "incremental" if full_done and not unfinished else "full"
+        if mode == "full":
+            run = unfinished[:1] or self.create({"company_id": company.id, "day": today, "mode": "full"})
+            if auto_commit:
+                self.env.cr.commit()
+            return run._run_full(auto_commit)
+        last = self.search([("company_id", "=", company.id), ("state", "=", "done")], limit=1)
+        if not last:
+            return self._score_company(company, mode="full", auto_commit=auto_commit, today=today)
+        run = self.create({"company_id": company.id, "day": today, "mode": "incremental"})
+        return run._run_incremental(last, auto_commit)
+
+    # -- full run ----------------------------------------------------------------------------------
+    def _run_full(self, auto_commit):
+        """Learn and score every customer (one step), then write them chunk by chunk in partner id
+        order, each chunk committed; a run killed midway computes again (the same day, the same
+        data give the same scores) and skips the customers already written."""
+        self.ensure_one()
         started = time.perf_counter()
-        self.env["sale.order"].flush_model(["state", "date_order", "amount_total", "partner_id", "company_id",
-                                            "currency_rate"])
+        company = self.company_id
+        settings = company._ecom_scoring_settings()
+        try:
+            step = time.perf_counter()
+            history, partner_ids = self.env["ecom.scoring.history"]._read(company)
+            result = engine.run(history, self.day.toordinal(), settings)
+            longest = time.perf_counter() - step
+        except Exception as exc:
+            return self._failed(exc, auto_commit)
+        todo = np.flatnonzero(partner_ids > self.position)
+        Score = self.env["ecom.customer.score"]
+        changed = self.changed_count
+        for start in range(0, len(todo), CHUNK):
+            step = time.perf_counter()
+            rows = todo[start:start + CHUNK]
+            changed += len(Score._ecom_upsert(company, self._rows(result, partner_ids, rows, history)))
+            self._write_suggestions(result, partner_ids, rows)
+            self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed})
+            self.env["ir.cron"]._notify_progress(done=start + len(rows), remaining=len(todo) - start - len(rows))
+            if auto_commit:
+                self.env.cr.commit()
+            longest = max(longest, time.perf_counter() - step)
+        # customers without confirmed or cancelled orders any more lose their score
+        self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s AND NOT partner_id = ANY(%s)",
+                                company.id, partner_ids.tolist()))
+        Score.invalidate_model()
+        self._finish(result, len(partner_ids), started, longest, auto_commit)
+        return self
+
+    def _run_incremental(self, last, auto_commit):
+        """Rescore the customers whose orders, requests, activities or contact outcomes changed since
+        ``last`` run started, with the model of the day's full run (it is not learned again)."""
+        self.ensure_one()
+        started = time.perf_counter()
+        company = self.company_id
+        settings = company._ecom_scoring_settings()
+        full = self.search([("company_id", "=", company.id), ("day", "=", self.day), ("mode", "=", "full"),
+                            ("state", "=", "done")], limit=1)
+        try:
+            changed_partners = self._changed_partners(company, last.date)
+            history, partner_ids = self.env["ecom.scoring.history"]._read(company, changed_partners)
+            state = full._load_state()
+            if state is None:
+                return self._run_full(auto_commit)
+            result = engine.rescore(history, self.day.toordinal(), state, settings)
+        except Exception as exc:
+            return self._failed(exc, auto_commit)
+        self._cap_with_todays_list(company, result, history, partner_ids)
+        rows = np.arange(len(partner_ids))
+        changed = len(self.env["ecom.customer.score"]._ecom_upsert(
+            company, self._rows(result, partner_ids, rows, history)))
+        # the cross-sell offers of the morning stay for whom is still to be called now
         self.env.cr.execute(SQL("""
-            WITH stats AS (  -- the company's customers (see ecom.customer.order.stats)
-                SELECT partner_id, last_order, order_count AS orders, revenue
-                  FROM ecom_customer_order_stats
-                 WHERE company_id = %(company)s
-            )
-            SELECT partner_id,
-                   LEAST(5, width_bucket(percent_rank() OVER (ORDER BY last_order), 0, 1, 5)),
-                   LEAST(5, width_bucket(percent_rank() OVER (ORDER BY orders), 0, 1, 5)),
-                   LEAST(5, width_bucket(percent_rank() OVER (ORDER BY revenue), 0, 1, 5))
-              FROM stats
-        """, company=self.env.company.id))
-        rows = self.env.cr.fetchall()
-        ids, rec, freq, mon, scores, groups = [], [], [], [], [], []
-        counts = dict.fromkeys(("growth", "risk", "watch"), 0)
-        for partner_id, r, f, m in rows:
-            group = classify(r, f, m)
-            counts[group] += 1
-            ids.append(partner_id)
-            rec.append(r)
-            freq.append(f)
-            mon.append(m)
-            scores.append(score(r, f, m))
-            groups.append(group)
-        today = fields.Date.context_today(self)
-        self.env["res.partner"].flush_model()
+            DELETE FROM ecom_customer_suggestion g USING ecom_customer_score s
+             WHERE g.score_id = s.id AND s.company_id = %s AND s.partner_id = ANY(%s)
+               AND s.decision IS DISTINCT FROM 'now'
+        """, company.id, partner_ids.tolist()))
+        # the rows of customers who no longer have orders (their only order cancelled and deleted)
+        gone = sorted(set(changed_partners) - set(partner_ids.tolist()))
+        if gone:
+            self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s AND partner_id = ANY(%s)",
+                                    company.id, gone))
+        self.env["ecom.customer.score"].invalidate_model()
+        self.changed_count = changed
+        self._finish(result, len(partner_ids), started, time.perf_counter() - started, auto_commit)
+        return self
+
+    def _changed_partners(self, company, since):
+        """Commercial partners whose orders, requests, activities, calls or contact outcomes were
+        written since ``since`` (one query, each table by its write_date index)."""
+        for model in ("sale.order", "crm.lead", "mail.activity", "mail.message", "ecom.scoring.outcome", "ecom.call"):
+            self.env[model].flush_model()
         self.env.cr.execute(SQL("""
-            UPDATE res_partner p
-               SET ecom_recency = v.r, ecom_frequency = v.f, ecom_monetary = v.m, ecom_score = v.s,
-                   ecom_group = v.g, ecom_scored_on = %(today)s
-              FROM unnest(%(ids)s::int[], %(r)s::int[], %(f)s::int[], %(m)s::int[], %(s)s::int[], %(g)s::varchar[])
-                   AS v(id, r, f, m, s, g)
-             WHERE p.id = v.id
-        """, ids=ids, r=rec, f=freq, m=mon, s=scores, g=groups, today=today))
-        # customers who no longer have confirmed orders lose their score
+            SELECT DISTINCT p.commercial_partner_id FROM (
+                SELECT partner_id FROM sale_order WHERE company_id = %(company)s AND write_date >= %(since)s
+                UNION ALL
+                SELECT partner_id FROM crm_lead WHERE write_date >= %(since)s AND partner_id IS NOT NULL
+                UNION ALL
+                SELECT COALESCE(l.partner_id, CASE WHEN a.res_model = 'res.partner' THEN a.res_id END)
+                  FROM mail_activity a LEFT JOIN crm_lead l ON a.res_model = 'crm.lead' AND l.id = a.res_id
+                 WHERE a.write_date >= %(since)s AND a.res_model IN ('res.partner', 'crm.lead')
+                UNION ALL
+                SELECT COALESCE(l.partner_id, CASE WHEN m.model = 'res.partner' THEN m.res_id END)
+                  FROM mail_message m LEFT JOIN crm_lead l ON m.model = 'crm.lead' AND l.id = m.res_id
+                 WHERE m.mail_activity_type_id IS NOT NULL AND m.create_date >= %(since)s
+                   AND m.model IN ('res.partner', 'crm.lead')
+                UNION ALL
+                SELECT partner_id FROM ecom_scoring_outcome WHERE create_date >= %(since)s
+                UNION ALL
+                SELECT partner_id FROM ecom_call WHERE write_date >= %(since)s AND partner_id IS NOT NULL
+            ) changed JOIN res_partner p ON p.id = changed.partner_id
+        """, company=company.id, since=since))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _cap_with_todays_list(self, company, result, history, partner_ids):
+        """An incremental run adds to the morning's list only what each salesperson's daily cap
+        still allows; the others are moved to tomorrow, as the full run does."""
+        now = np.flatnonzero(result.schedule.decision == schedule.NOW)
+        if not len(now):
+            return
         self.env.cr.execute(SQL("""
-            UPDATE res_partner SET ecom_recency = NULL, ecom_frequency = NULL, ecom_monetary = NULL,
-                   ecom_score = NULL, ecom_group = NULL, ecom_scored_on = NULL
-             WHERE ecom_group IS NOT NULL AND NOT (id = ANY(%(ids)s::int[]))
-        """, ids=ids))
-        self.env["res.partner"].invalidate_model(
-            ["ecom_recency", "ecom_frequency", "ecom_monetary", "ecom_score", "ecom_group", "ecom_scored_on"])
-        return self.create({
-            "duration": round(time.perf_counter() - started, 3), "partner_count": len(ids),
-            "growth_count": counts["growth"], "risk_count": counts["risk"], "watch_count": counts["watch"],
-        })
+            SELECT COALESCE(user_id, -1), count(*) FROM ecom_customer_score
+             WHERE company_id = %s AND decision = 'now' AND NOT partner_id = ANY(%s) GROUP BY 1
+        """, company.id, partner_ids.tolist()))
+        taken = dict(self.env.cr.fetchall())
+        cap = company.ecom_scoring_daily_cap
+        for i in now[np.argsort(-result.schedule.priority[now], kind="stable")]:
+            manager = int(history.manager[i]) if history.manager is not None else -1
+            if taken.get(manager, 0) >= cap:
+                result.schedule.decision[i] = schedule.LATER
+                result.schedule.reason[i] = schedule.REASON_CODES.index("over_cap")
+                result.schedule.date[i] = result.today + 1
+            else:
+                taken[manager] = taken.get(manager, 0) + 1
+
+    # -- what is written -------------------------------------------------------------------------
+    def _rows(self, result, partner_ids, rows, history):
+        """The score rows of customers ``rows`` (indexes into the result), as _ecom_upsert takes them."""
+        sched = result.schedule
+        extra = result.criteria.extra
+        frequency = result.criteria.column("frequency")
+        reason_pos = np.searchsorted(result.reason_rows, rows)
+        has_reasons = (reason_pos < len(result.reason_rows)) & (
+            result.reason_rows[np.minimum(reason_pos, max(len(result.reason_rows) - 1, 0))] == rows
+            if len(result.reason_rows) else False)
+        out = []
+        for k, i in enumerate(rows.tolist()):
+            if result.score[i] < 0:
+                continue
+            decision = DECISION_CODES.get(int(sched.decision[i]))
+            code = sched.reason_code(i)
+            reasons = None
+            if has_reasons is not False and has_reasons[k]:
+                reasons = [[name, crit.describe(result.criteria, i, name)[1]]
+                           for name in result.reason_names[reason_pos[k]] if name]
+            manager = int(history.manager[i]) if history.manager is not None else -1
+            last_order = int(extra["last_order"][i])
+            day = int(sched.date[i])
+            out.append({
+                "partner_id": int(partner_ids[i]),
+                "user_id": manager if manager > 0 else None,
+                "probability": round(float(result.probability[i]), 4),
+                "score": int(result.score[i]),
+                "recency": int(result.r[i]), "frequency": int(result.f[i]), "monetary": int(result.m[i]),
+                "segment": segments.SEGMENTS[result.segment[i]] if result.segment[i] >= 0 else None,
+                "group": GROUP_CODES.get(int(result.group[i])),
+                "expected_value": _money(result.expected_value[i]), "stake": _money(result.stake[i]),
+                "decision": decision,
+                "decision_date": date.fromordinal(day) if decision and day > 0 else None,
+                "decision_code": code or None,
+                "decision_params": json.dumps(self._decision_params(result, i, code)) if code else None,
+                "priority": round(float(np.nan_to_num(sched.priority[i])), 2),
+                "reasons_data": json.dumps(reasons) if reasons else None,
+                "last_order": date.fromordinal(last_order) if last_order > 0 else None,
+                "order_count": int(np.nan_to_num(frequency[i])),
+                "scored_on": self.day,
+            })
+        return out
+
+    def _decision_params(self, result, i, code):
+        """The placeholders of the schedule's reason ``code`` for customer ``i``."""
+        extra = result.criteria.extra
+        today = result.today
+        day = int(result.schedule.date[i])
+        params = {"date": date.fromordinal(day).isoformat() if day > 0 else ""}
+        last = {"contacted_recently": "last_contact", "ordered_recently": "last_order",
+                "open_refusal": "last_refusal"}.get(code)
+        if last and int(extra[last][i]) >= 0:
+            params["days"] = today - int(extra[last][i])
+        if code == "due_later":
+            params["gap"] = round(float(np.nan_to_num(result.criteria.column("usual_gap")[i])))
+        return params
+
+    def _write_suggestions(self, result, partner_ids, rows):
+        """Replace the suggestions of the customers ``rows`` by the run's (set-based)."""
+        company = self.company_id
+        chunk_partners = partner_ids[rows].tolist()
+        self.env["ecom.customer.suggestion"].flush_model()
+        self.env.cr.execute(SQL("""
+            DELETE FROM ecom_customer_suggestion g USING ecom_customer_score s
+             WHERE g.score_id = s.id AND s.company_id = %s AND s.partner_id = ANY(%s)
+        """, company.id, chunk_partners))
+        sugg = result.suggestions
+        if sugg is None or not len(sugg.customer):
+            return
+        keep = np.isin(sugg.customer, rows)
+        if not keep.any():
+            return
+        by_category = result.crosssell_model is not None and result.crosssell_model.level == "category"
+        idx = np.flatnonzero(keep)
+        sequence = np.zeros(len(idx), dtype=np.int64)
+        for pos in range(1, len(idx)):
+            sequence[pos] = sequence[pos - 1] + 1 if sugg.customer[idx[pos]] == sugg.customer[idx[pos - 1]] else 0
+        items = sugg.item[idx].tolist()
+        sources = [int(s) if s >= 0 else None for s in sugg.source[idx].tolist()]
+        params = [json.dumps({k: v for k, v in sugg.describe(j)[1].items() if k not in ("item", "source")})
+                  for j in idx.tolist()]
+        self.env.cr.execute(SQL("""
+            INSERT INTO ecom_customer_suggestion (score_id, partner_id, company_id, sequence, kind, probability,
+                                                  params, product_id, categ_id, source_product_id, source_categ_id,
+                                                  create_uid, create_date, write_uid, write_date)
+            SELECT s.id, s.partner_id, s.company_id, v.sequence, v.kind, v.probability, v.params::jsonb,
+                   CASE WHEN %(by_category)s THEN NULL ELSE v.item END, CASE WHEN %(by_category)s THEN v.item END,
+                   CASE WHEN %(by_category)s THEN NULL ELSE v.source END, CASE WHEN %(by_category)s THEN v.source END,
+                   %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
+              FROM unnest(%(partners)s::int[], %(sequence)s::int[], %(kind)s::varchar[], %(probability)s::float8[],
+                          %(params)s::text[], %(items)s::int[], %(sources)s::int[])
+                   AS v(partner_id, sequence, kind, probability, params, item, source)
+              JOIN ecom_customer_score s ON s.partner_id = v.partner_id AND s.company_id = %(company)s
+              -- items deleted since the history was read are skipped, not an error
+             WHERE (%(by_category)s AND EXISTS (SELECT 1 FROM product_category c WHERE c.id = v.item))
+                OR (NOT %(by_category)s AND EXISTS (SELECT 1 FROM product_product p WHERE p.id = v.item))
+        """, by_category=by_category, uid=self.env.uid, company=company.id,
+            partners=partner_ids[sugg.customer[idx]].tolist(), sequence=sequence.tolist(),
+            kind=[crosssell.KINDS[k] for k in sugg.kind[idx].tolist()],
+            probability=[round(float(p), 4) for p in sugg.probability[idx].tolist()],
+            params=params, items=items, sources=sources))
+        self.env["ecom.customer.suggestion"].invalidate_model()
+
+    def _finish(self, result, customers, started, longest, auto_commit):
+        decision, group = result.schedule.decision, result.group
+        values = {
+            "state": "done", "duration": round(time.perf_counter() - started, 3), "partner_count": customers,
+            "longest_chunk": round(longest, 3),
+            "growth_count": int((group == segments.GROWTH).sum()), "risk_count": int((group == segments.RISK).sum()),
+            "watch_count": int((group == segments.WATCH).sum()), "now_count": int((decision == schedule.NOW).sum()),
+            "later_count": int((decision == schedule.LATER).sum()), "dnd_count": int((decision == schedule.DND).sum()),
+        }
+        if self.mode == "full":
+            om = result.order_model
+            values["model_info"] = {"features": list(om.features), "kind": getattr(om, "kind", "")} if om else {}
+            self._save_state(result.state())
+        self.write(values)
+        if auto_commit:
+            self.env.cr.commit()
+
+    def _failed(self, exc, auto_commit):
+        _logger.exception("customer scoring failed for %s", self.company_id.name)
+        if auto_commit:
+            self.env.cr.rollback()
+        self.write({"state": "failed", "error": str(exc)})
+        if auto_commit:
+            self.env.cr.commit()
+        return self
+
+
+    def _save_state(self, state):
+        self.sudo().engine_state = base64.b64encode(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _load_state(self):
+        """The engine.State of this full run, or None (no run, or written by another version)."""
+        data = self.sudo().engine_state if self else None
+        if not data:
+            return None
+        try:
+            state = pickle.loads(base64.b64decode(data))  # written by _save_state only
+        except Exception:  # an older version's classes: a full run instead
+            _logger.info("scoring state of run %s cannot be read: full run instead", self.id)
+            return None
+        return state if isinstance(state, engine.State) else None
+
+
+def _money(value):
+    value = float(value)
+    return round(value, 2) if np.isfinite(value) else None

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .ecom_customer_score import DECISIONS, GROUPS, SEGMENTS
 
 SALES = "sales_team.group_sale_salesman"  # scores are the sales team's: not every internal user's
 
@@ -6,13 +8,61 @@ SALES = "sales_team.group_sale_salesman"  # scores are the sales team's: not eve
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    ecom_score_ids = fields.One2many("ecom.customer.score", "partner_id", "Scores", groups=SALES)
+    ecom_score_id = fields.Many2one("ecom.customer.score", "Score in this company", compute="_compute_ecom_score",
+                                    groups=SALES)
     ecom_score = fields.Integer(
-        "Customer score", readonly=True, groups=SALES,
-        help="0-100, from recency, frequency and monetary value of the customer's confirmed orders, recomputed daily.")
-    ecom_recency = fields.Integer("Recency quintile", readonly=True, groups=SALES)
-    ecom_frequency = fields.Integer("Frequency quintile", readonly=True, groups=SALES)
-    ecom_monetary = fields.Integer("Monetary quintile", readonly=True, groups=SALES)
-    ecom_group = fields.Selection(
-        [("growth", "Growth"), ("risk", "At risk"), ("watch", "Watch")],
-        string="Scoring group", readonly=True, index=True, groups=SALES)
-    ecom_scored_on = fields.Date("Scored on", readonly=True, groups=SALES)
+        "Customer score", compute="_compute_ecom_score", search="_search_ecom_score", groups=SALES,
+        help="The chance (0-100) that the customer orders in the next 90 days, learned from the store's history "
+             "and recomputed every night.")
+    ecom_group = fields.Selection(GROUPS, "Scoring group", compute="_compute_ecom_score",
+                                  search="_search_ecom_group", groups=SALES)
+    ecom_segment = fields.Selection(SEGMENTS, "RFM segment", compute="_compute_ecom_score",
+                                    search="_search_ecom_segment", groups=SALES)
+    ecom_contact = fields.Selection(DECISIONS, "Call", compute="_compute_ecom_score",
+                                    search="_search_ecom_contact", groups=SALES)
+
+    ecom_score_reasons = fields.Text("Reasons", compute="_compute_ecom_score", groups=SALES)
+    ecom_score_offer = fields.Char("Offer", compute="_compute_ecom_score", groups=SALES)
+    ecom_score_decision_reason = fields.Char("Why this contact", compute="_compute_ecom_score", groups=SALES)
+    ecom_score_decision_date = fields.Date("Contact on", compute="_compute_ecom_score", groups=SALES)
+    ecom_score_rfm = fields.Char("RFM", compute="_compute_ecom_score", groups=SALES,
+                                 help="Recency, frequency and monetary quintiles (5 = best).")
+    ecom_scored_on = fields.Date("Scored on", compute="_compute_ecom_score", groups=SALES)
+
+    @api.depends("ecom_score_ids", "commercial_partner_id.ecom_score_ids")
+    @api.depends_context("company", "lang")
+    def _compute_ecom_score(self):
+        company = self.env.company
+        for partner in self:
+            score = partner.commercial_partner_id.ecom_score_ids.filtered(lambda s: s.company_id == company)[:1]
+            partner.ecom_score_id = score
+            partner.ecom_score = score.score
+            partner.ecom_group = score.group
+            partner.ecom_segment = score.segment
+            partner.ecom_contact = score.decision
+            partner.ecom_score_reasons = score.reasons
+            partner.ecom_score_offer = score.offer
+            partner.ecom_score_decision_reason = score.decision_reason
+            partner.ecom_score_decision_date = score.decision_date
+            partner.ecom_scored_on = score.scored_on
+            partner.ecom_score_rfm = f"{score.recency}-{score.frequency}-{score.monetary}" if score else False
+
+    def _ecom_search_score(self, field, operator, value):
+        """Partners (the commercial partner and its contacts) whose score in this company matches:
+        usable in Email Marketing and SMS Marketing audiences."""
+        scores = self.env["ecom.customer.score"]._search([("company_id", "=", self.env.company.id),
+                                                          (field, operator, value)])
+        return [("commercial_partner_id", "in", scores.subselect("partner_id"))]
+
+    def _search_ecom_score(self, operator, value):
+        return self._ecom_search_score("score", operator, value)
+
+    def _search_ecom_group(self, operator, value):
+        return self._ecom_search_score("group", operator, value)
+
+    def _search_ecom_segment(self, operator, value):
+        return self._ecom_search_score("segment", operator, value)
+
+    def _search_ecom_contact(self, operator, value):
+        return self._ecom_search_score("decision", operator, value)

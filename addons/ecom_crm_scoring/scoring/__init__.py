@@ -53,13 +53,8 @@ Layout and interfaces
 ``synthetic``
     ``generate(n_customers, days=1095, seed=0, orders_only=False) -> History``: a store for
     tests, benchmarks and the demo.
-``rfm``
-    The first placeholder (``classify``, ``score`` from SQL quintiles), still used by the ORM
-    layer until it switches to ``engine``.
-
 User-facing texts (criteria sentences, segment and group labels, schedule reasons, cross-sell
 sentences) are English strings with named placeholders, gathered in dicts (``TEMPLATES``,
 ``SEGMENT_LABELS``, ``GROUP_LABELS``, ``GROUP_REASONS``, ``REASONS``) for the ORM side to
 translate.
 """
-from .rfm import GROUPS, RfmThresholds, classify, score

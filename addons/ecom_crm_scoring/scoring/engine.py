@@ -42,6 +42,18 @@ class Settings:
 
 
 @dataclass
+class State:
+    """The store-wide facts of a full run: the learned order model, BG/NBD's parameters, the
+    RFM quintile boundaries and the growth threshold (picklable)."""
+
+    today: int
+    order_model: model.OrderModel | None
+    bgnbd_params: object
+    rfm_bounds: dict | None
+    growth_threshold: float | None
+
+
+@dataclass
 class Result:
     """What the nightly job stores (arrays are per customer unless said otherwise).
 
@@ -73,6 +85,14 @@ class Result:
     reason_values: np.ndarray
     crosssell_model: crosssell.CrossSellModel | None = None
     suggestions: crosssell.Suggestions | None = None
+    rfm_bounds: dict | None = None
+    growth_threshold: float | None = None
+
+    def state(self):
+        """What an incremental run of the same day needs to score a few customers as this run
+        scored the whole store (see :func:`rescore`)."""
+        return State(today=self.today, order_model=self.order_model, bgnbd_params=self.criteria.bgnbd_params,
+                     rfm_bounds=self.rfm_bounds, growth_threshold=self.growth_threshold)
 
     def reasons(self, customer):
         """``[(template, params), ...]`` of one customer's reasons (English templates)."""
@@ -129,9 +149,12 @@ def run(history, today, settings=Settings(), explain=True, plan=True, suggest=Tr
     elif len(rows):  # too little history to learn from: BG/NBD's own probability, uncalibrated
         probability[rows] = c.column("rhythm_probability")[rows]
     score = np.where(np.isfinite(probability), np.round(np.nan_to_num(probability) * 100), -1).astype(np.int16)
-    r, f, m = segments.rfm_scores(c)
+    bounds = segments.rfm_bounds(c)
+    r, f, m = segments.rfm_scores(c, bounds)
     seg = segments.rfm_segments(r, f, m)
-    grp = segments.assign_groups(probability, r, f, m, c.column("overdue"), c.column("p_alive"), settings.rules)
+    threshold = segments.growth_threshold(probability[rows], settings.rules) if len(rows) else 1.0
+    grp = segments.assign_groups(probability, r, f, m, c.column("overdue"), c.column("p_alive"), settings.rules,
+                                 threshold=threshold)
     expected_value = c.column("avg_order").astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         stake = c.column("monetary") / np.maximum(c.column("tenure"), 365) * 365
@@ -161,7 +184,53 @@ def run(history, today, settings=Settings(), explain=True, plan=True, suggest=Tr
     return Result(today=today, criteria=c, order_model=om, probability=probability, score=score, r=r, f=f, m=m,
                   segment=seg, group=grp, expected_value=expected_value, stake=stake, schedule=sched,
                   reason_rows=reason_rows, reason_names=names, reason_values=values,
-                  crosssell_model=xs_model, suggestions=sugg)
+                  crosssell_model=xs_model, suggestions=sugg, rfm_bounds=bounds, growth_threshold=threshold)
+
+
+def rescore(history, today, state, settings=Settings(), explain=True):
+    """Score the customers of ``history`` (a few whose orders, leads or activities changed since
+    the full run of ``state``) the way that run scored the whole store: its model, its BG/NBD
+    parameters, its RFM boundaries and growth threshold; nothing is learned again.  The daily
+    cap applies within these customers only (the ORM side counts the list already made).  No
+    cross-sell: suggestions come from the whole store's co-purchases, kept from the full run."""
+    today = int(today)
+    h = settings.horizon
+    c = crit.compute(history, today, bgnbd_params=state.bgnbd_params, horizon=h, fit_bgnbd=False,
+                     seed=settings.seed)
+    n = history.n_customers
+    rows = np.flatnonzero(c.has_orders)
+    om = state.order_model
+    probability = np.full(n, np.nan)
+    if om is not None and len(rows):
+        probability[rows] = om.predict(c, rows)
+    elif len(rows):
+        probability[rows] = c.column("rhythm_probability")[rows]
+    score = np.where(np.isfinite(probability), np.round(np.nan_to_num(probability) * 100), -1).astype(np.int16)
+    r, f, m = segments.rfm_scores(c, state.rfm_bounds)
+    seg = segments.rfm_segments(r, f, m)
+    grp = segments.assign_groups(probability, r, f, m, c.column("overdue"), c.column("p_alive"), settings.rules,
+                                 threshold=state.growth_threshold)
+    expected_value = c.column("avg_order").astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stake = c.column("monetary") / np.maximum(c.column("tenure"), 365) * 365
+    ex = c.extra
+    sched = schedule.plan(
+        today, grp, probability, expected_value, stake, history.manager,
+        opted_out=ex.get("opted_out"), last_contact=ex["last_contact"], last_order=ex["last_order"],
+        open_complaint=ex["open_complaint"], last_refusal=ex["last_refusal"],
+        open_activities=np.nan_to_num(c.column("open_activities")), usual_gap=c.column("usual_gap"),
+        settings=settings.contact)
+    reason_rows = np.zeros(0, np.int64)
+    names = np.zeros((0, settings.n_reasons), dtype=object)
+    values = np.zeros((0, settings.n_reasons))
+    if explain and om is not None:
+        reason_rows = np.flatnonzero(np.isin(sched.decision, (schedule.NOW, schedule.LATER)))
+        if len(reason_rows):
+            names, values = _reasons(om, c, reason_rows, grp[reason_rows], settings.n_reasons)
+    return Result(today=today, criteria=c, order_model=om, probability=probability, score=score, r=r, f=f, m=m,
+                  segment=seg, group=grp, expected_value=expected_value, stake=stake, schedule=sched,
+                  reason_rows=reason_rows, reason_names=names, reason_values=values,
+                  rfm_bounds=state.rfm_bounds, growth_threshold=state.growth_threshold)
 
 
 def _reasons(om, c, rows, group, k):

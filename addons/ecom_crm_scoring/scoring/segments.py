@@ -42,14 +42,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .i18n import _lt
+
 SEGMENTS = ("champions", "loyal", "potential_loyalists", "new", "promising", "need_attention",
             "about_to_sleep", "at_risk", "cant_lose", "hibernating", "lost")
 # English labels, translated by the ORM side.
 SEGMENT_LABELS = {
-    "champions": "Champions", "loyal": "Loyal", "potential_loyalists": "Potential loyalists",
-    "new": "New customers", "promising": "Promising", "need_attention": "Need attention",
-    "about_to_sleep": "About to sleep", "at_risk": "At risk", "cant_lose": "Can't lose them",
-    "hibernating": "Hibernating", "lost": "Lost",
+    "champions": _lt("Champions"), "loyal": _lt("Loyal"), "potential_loyalists": _lt("Potential loyalists"),
+    "new": _lt("New customers"), "promising": _lt("Promising"), "need_attention": _lt("Need attention"),
+    "about_to_sleep": _lt("About to sleep"), "at_risk": _lt("At risk"), "cant_lose": _lt("Can't lose them"),
+    "hibernating": _lt("Hibernating"), "lost": _lt("Lost"),
 }
 _S = {name: i for i, name in enumerate(SEGMENTS)}
 # GRID[R - 1][FM - 1]
@@ -63,11 +65,11 @@ GRID = np.array([
 
 GROUPS = ("growth", "risk", "watch")
 GROWTH, RISK, WATCH, NO_GROUP = 0, 1, 2, -1
-GROUP_LABELS = {"growth": "Growth points", "risk": "Risk group", "watch": "Watch group"}
+GROUP_LABELS = {"growth": _lt("Growth points"), "risk": _lt("Risk group"), "watch": _lt("Watch group")}
 GROUP_REASONS = {
-    "growth": "likely to order (%(pct)s%%) and can buy more",
-    "risk": "a valuable customer slipping away (%(pct)s%% chance of an order)",
-    "watch": "uncertain (%(pct)s%% chance of an order): worth watching",
+    "growth": _lt("likely to order (%(pct)s%%) and can buy more"),
+    "risk": _lt("a valuable customer slipping away (%(pct)s%% chance of an order)"),
+    "watch": _lt("uncertain (%(pct)s%% chance of an order): worth watching"),
 }
 
 
@@ -86,8 +88,19 @@ class GroupRules:
     watch_min_probability: float = 0.10
 
 
-def quintile_scores(values, higher_is_better=True):
-    """1..5 per value against its own quintile boundaries; 0 where the value is NaN."""
+def quintile_bounds(values, higher_is_better=True):
+    """The four quintile boundaries of the finite ``values`` (negated when lower is better)."""
+    v = np.asarray(values, dtype=np.float64)
+    if not higher_is_better:
+        v = -v
+    v = v[np.isfinite(v)]
+    return np.quantile(v, [0.2, 0.4, 0.6, 0.8]) if len(v) else np.full(4, np.inf)
+
+
+def quintile_scores(values, higher_is_better=True, bounds=None):
+    """1..5 per value against its own quintile boundaries (or ``bounds`` from
+    :func:`quintile_bounds` of another population: an incremental run scores a few customers
+    against the whole store's); 0 where the value is NaN."""
     v = np.asarray(values, dtype=np.float64)
     if not higher_is_better:
         v = -v
@@ -95,17 +108,25 @@ def quintile_scores(values, higher_is_better=True):
     ok = np.isfinite(v)
     if not ok.any():
         return out
-    bounds = np.quantile(v[ok], [0.2, 0.4, 0.6, 0.8])
+    if bounds is None:
+        bounds = np.quantile(v[ok], [0.2, 0.4, 0.6, 0.8])
     out[ok] = 1 + np.searchsorted(bounds, v[ok], side="left")
     return out
 
 
-def rfm_scores(criteria):
-    """``(R, F, M)`` int8 arrays 1..5 (0 for customers without orders)."""
-    r = quintile_scores(criteria.column("recency"), higher_is_better=False)
-    f = quintile_scores(criteria.column("frequency"))
-    m = quintile_scores(criteria.column("monetary"))
-    return r, f, m
+RFM = (("recency", False), ("frequency", True), ("monetary", True))
+
+
+def rfm_bounds(criteria):
+    """The quintile boundaries of recency, frequency and monetary value in this store."""
+    return {name: quintile_bounds(criteria.column(name), better) for name, better in RFM}
+
+
+def rfm_scores(criteria, bounds=None):
+    """``(R, F, M)`` int8 arrays 1..5 (0 for customers without orders), against ``bounds``
+    (:func:`rfm_bounds`) when given."""
+    return tuple(quintile_scores(criteria.column(name), better, None if bounds is None else bounds[name])
+                 for name, better in RFM)
 
 
 def fm_score(f, m):
@@ -127,7 +148,7 @@ def growth_threshold(probability, rules=GroupRules()):
     return max(q, rules.growth_min_probability)
 
 
-def assign_groups(probability, r, f, m, overdue, p_alive, rules=GroupRules()):
+def assign_groups(probability, r, f, m, overdue, p_alive, rules=GroupRules(), threshold=None):
     """Group code per customer: ``GROWTH``, ``RISK``, ``WATCH`` or ``NO_GROUP`` (see above).
 
     ``probability``: calibrated order probability (NaN for customers not scored);
@@ -141,7 +162,8 @@ def assign_groups(probability, r, f, m, overdue, p_alive, rules=GroupRules()):
         slipping = (np.nan_to_num(overdue, nan=0.0) >= rules.slipping_overdue) \
             | (np.nan_to_num(p_alive, nan=1.0) < rules.slipping_p_alive) | (r <= rules.slipping_r)
         risk = scored & (fm >= rules.valuable_fm) & slipping & (p >= rules.risk_min_probability)
-        threshold = growth_threshold(p[scored], rules) if scored.any() else 1.0
+        if threshold is None:  # given by an incremental run: the whole store's
+            threshold = growth_threshold(p[scored], rules) if scored.any() else 1.0
         growth = scored & ~risk & (p >= threshold) & (fm <= rules.growth_max_fm)
         watch = scored & ~risk & ~growth & (p >= rules.watch_min_probability) & (p < threshold)
     out = np.full(len(p), NO_GROUP, dtype=np.int8)

@@ -1,0 +1,42 @@
+from odoo import api, fields, models
+
+from ..scoring import crosssell as crosssell_texts
+
+KINDS = [("rebuy", "Re-buy"), ("copurchase", "Bought together"), ("popular", "Not bought yet")]
+
+
+class EcomCustomerSuggestion(models.Model):
+    """What to offer a customer to call now: a product (or a category, when the store's history is
+    too thin per product), why, and the calibrated chance that the customer takes it."""
+
+    _name = "ecom.customer.suggestion"
+    _description = "Offer suggested to a customer"
+    _order = "score_id, sequence, id"
+
+    score_id = fields.Many2one("ecom.customer.score", required=True, readonly=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one(related="score_id.partner_id", store=True, index=True)
+    company_id = fields.Many2one(related="score_id.company_id", store=True)
+    sequence = fields.Integer(readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True, ondelete="cascade")
+    categ_id = fields.Many2one("product.category", "Category", readonly=True, ondelete="cascade")
+    source_product_id = fields.Many2one("product.product", "Because they bought", readonly=True, ondelete="set null")
+    source_categ_id = fields.Many2one("product.category", "Because they bought (category)", readonly=True,
+                                      ondelete="set null")
+    kind = fields.Selection(KINDS, readonly=True, required=True)
+    probability = fields.Float("Chance", readonly=True, digits=(3, 2),
+                               help="Calibrated on the store's history: of offers shown 40%, about 4 in 10 are bought "
+                                    "within 90 days. Kept between 10% and 90%.")
+    params = fields.Json(readonly=True)
+    name = fields.Char("Offer", compute="_compute_name")
+    reason = fields.Char("Why", compute="_compute_name")
+
+    @api.depends("product_id", "categ_id", "kind", "params", "source_product_id", "source_categ_id")
+    @api.depends_context("lang")
+    def _compute_name(self):
+        for line in self:
+            line.name = line.product_id.display_name or line.categ_id.display_name or ""
+            params = dict(line.params or {})
+            params["item"] = line.name
+            params["source"] = line.source_product_id.display_name or line.source_categ_id.display_name or ""
+            line.reason = line.score_id._ecom_sentence(crosssell_texts.TEMPLATES.get(line.kind), params) \
+                if line.kind else False

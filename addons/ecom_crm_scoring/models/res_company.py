@@ -1,0 +1,76 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..scoring import engine, schedule, segments
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    ecom_scoring_daily_cap = fields.Integer(
+        "Contacts per manager per day", default=20,
+        help="The most customers the morning list asks one salesperson to call; the highest priority first, "
+             "the others are moved to a later day.")
+    ecom_scoring_contact_cooldown = fields.Integer(
+        "Quiet days after a contact", default=14,
+        help="A customer contacted (call, activity done) in these days is not asked to be called again.")
+    ecom_scoring_order_cooldown = fields.Integer(
+        "Quiet days after an order", default=7, help="A customer who ordered in these days is left alone.")
+    ecom_scoring_refusal_cooldown = fields.Integer(
+        "Quiet days after a refusal", default=30,
+        help="A customer who refused (a request lost) in these days is left alone.")
+    ecom_scoring_horizon = fields.Integer(
+        "Horizon (days)", default=90,
+        help="The score is the chance of an order within this many days, learned from the store's history.")
+    ecom_scoring_plan_days = fields.Integer(
+        "Plan ahead (days)", default=14, help="How far ahead «call later» dates are planned.")
+    ecom_scoring_growth_min_probability = fields.Float(
+        "Growth points from (chance)", default=segments.GroupRules.growth_min_probability,
+        help="The lowest chance of an order for a growth point (and the top 30% of chances).")
+    ecom_scoring_watch_min_probability = fields.Float(
+        "Watch group from (chance)", default=segments.GroupRules.watch_min_probability,
+        help="Customers below this chance of an order are not watched.")
+    ecom_scoring_slipping_overdue = fields.Float(
+        "Slipping when overdue by (x usual gap)", default=segments.GroupRules.slipping_overdue,
+        help="A valuable customer whose days since the last order exceed their usual gap this many times "
+             "joins the risk group.")
+    ecom_scoring_activities = fields.Boolean(
+        "Scheduled contacts as activities", default=True,
+        help="Each morning's «call now» customers become an activity of their salesperson (one per customer, "
+             "moved rather than duplicated), closed when the customer orders.")
+
+    @api.constrains("ecom_scoring_daily_cap", "ecom_scoring_horizon", "ecom_scoring_contact_cooldown",
+                    "ecom_scoring_order_cooldown", "ecom_scoring_refusal_cooldown", "ecom_scoring_plan_days",
+                    "ecom_scoring_growth_min_probability", "ecom_scoring_watch_min_probability",
+                    "ecom_scoring_slipping_overdue")
+    def _check_ecom_scoring_settings(self):
+        for company in self:
+            if company.ecom_scoring_daily_cap < 1 or company.ecom_scoring_plan_days < 1:
+                raise ValidationError(self.env._("The daily number of contacts and the days planned ahead must be "
+                                                 "at least 1."))
+            if not 7 <= company.ecom_scoring_horizon <= 365:
+                raise ValidationError(self.env._("The scoring horizon is between 7 and 365 days."))
+            if min(company.ecom_scoring_contact_cooldown, company.ecom_scoring_order_cooldown,
+                   company.ecom_scoring_refusal_cooldown) < 0:
+                raise ValidationError(self.env._("Quiet days cannot be negative."))
+            if not (0 <= company.ecom_scoring_growth_min_probability <= 1
+                    and 0 <= company.ecom_scoring_watch_min_probability <= 1):
+                raise ValidationError(self.env._("Chances are between 0 and 1."))
+            if company.ecom_scoring_slipping_overdue <= 0:
+                raise ValidationError(self.env._("The overdue factor must be positive."))
+
+    def _ecom_scoring_settings(self):
+        """The engine's settings from this company's configuration."""
+        self.ensure_one()
+        return engine.Settings(
+            horizon=self.ecom_scoring_horizon,
+            rules=segments.GroupRules(
+                growth_min_probability=self.ecom_scoring_growth_min_probability,
+                watch_min_probability=self.ecom_scoring_watch_min_probability,
+                slipping_overdue=self.ecom_scoring_slipping_overdue),
+            contact=schedule.ScheduleSettings(
+                daily_cap=self.ecom_scoring_daily_cap,
+                contact_cooldown_days=self.ecom_scoring_contact_cooldown,
+                order_cooldown_days=self.ecom_scoring_order_cooldown,
+                refusal_cooldown_days=self.ecom_scoring_refusal_cooldown,
+                plan_days=self.ecom_scoring_plan_days))
