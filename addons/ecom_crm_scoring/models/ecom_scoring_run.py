@@ -110,6 +110,10 @@ class EcomScoringRun(models.Model):
         try:
             step = time.perf_counter()
             history, partner_ids = self.env["ecom.scoring.history"]._read(company)
+            if not len(partner_ids):  # a store without orders yet: nothing to learn, nobody to score
+                self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s", company.id))
+                self.write({"state": "done", "duration": round(time.perf_counter() - started, 3)})
+                return self
             result = engine.run(history, self.day.toordinal(), settings)
             longest = time.perf_counter() - step
         except Exception as exc:
@@ -145,6 +149,9 @@ class EcomScoringRun(models.Model):
                             ("state", "=", "done")], limit=1)
         try:
             changed_partners = self._changed_partners(company, last.date)
+            if not changed_partners:
+                self.write({"state": "done", "duration": round(time.perf_counter() - started, 3)})
+                return self
             history, partner_ids = self.env["ecom.scoring.history"]._read(company, changed_partners)
             state = full._load_state()
             if state is None:
