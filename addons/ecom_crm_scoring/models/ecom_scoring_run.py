@@ -3,6 +3,7 @@ import json
 import logging
 import pickle
 import time
+import traceback
 from datetime import date, datetime
 
 import numpy as np
@@ -125,6 +126,7 @@ class EcomScoringRun(models.Model):
             step = time.perf_counter()
             rows = todo[start:start + CHUNK]
             changed += len(Score._ecom_upsert(company, self._rows(result, partner_ids, rows, history)))
+            self._drop_unscored(result, partner_ids, rows)
             self._write_suggestions(result, partner_ids, rows)
             self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed})
             self.env["ir.cron"]._notify_progress(done=start + len(rows), remaining=len(todo) - start - len(rows))
@@ -156,13 +158,17 @@ class EcomScoringRun(models.Model):
             state = full._load_state()
             if state is None:
                 return self._run_full(auto_commit)
-            result = engine.rescore(history, self.day.toordinal(), state, settings)
+            # as of tomorrow: today's orders and contacts count (the full run of the night saw up to
+            # yesterday); the contacts it plans are still for today's list
+            result = engine.rescore(history, self.day.toordinal() + 1, state, settings)
+            result.schedule.date[result.schedule.decision == schedule.NOW] = self.day.toordinal()
         except Exception as exc:
             return self._failed(exc, auto_commit)
         self._cap_with_todays_list(company, result, history, partner_ids)
         rows = np.arange(len(partner_ids))
         changed = len(self.env["ecom.customer.score"]._ecom_upsert(
             company, self._rows(result, partner_ids, rows, history)))
+        self._drop_unscored(result, partner_ids, rows)
         # the cross-sell offers of the morning stay for whom is still to be called now
         self.env.cr.execute(SQL("""
             DELETE FROM ecom_customer_suggestion g USING ecom_customer_score s
@@ -223,7 +229,7 @@ class EcomScoringRun(models.Model):
             if taken.get(manager, 0) >= cap:
                 result.schedule.decision[i] = schedule.LATER
                 result.schedule.reason[i] = schedule.REASON_CODES.index("over_cap")
-                result.schedule.date[i] = result.today + 1
+                result.schedule.date[i] = self.day.toordinal() + 1
             else:
                 taken[manager] = taken.get(manager, 0) + 1
 
@@ -270,6 +276,13 @@ class EcomScoringRun(models.Model):
                 "scored_on": self.day,
             })
         return out
+
+    def _drop_unscored(self, result, partner_ids, rows):
+        """Customers of ``rows`` left without a score (their orders all cancelled) lose their row."""
+        unscored = partner_ids[rows[result.score[rows] < 0]].tolist()
+        if unscored:
+            self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s AND partner_id = ANY(%s)",
+                                    self.company_id.id, unscored))
 
     def _decision_params(self, result, i, code):
         """The placeholders of the schedule's reason ``code`` for customer ``i``."""
@@ -352,7 +365,7 @@ class EcomScoringRun(models.Model):
         _logger.exception("customer scoring failed for %s", self.company_id.name)
         if auto_commit:
             self.env.cr.rollback()
-        self.write({"state": "failed", "error": str(exc)})
+        self.write({"state": "failed", "error": traceback.format_exc(limit=-8)})
         if auto_commit:
             self.env.cr.commit()
         return self
