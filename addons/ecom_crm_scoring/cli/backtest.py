@@ -75,13 +75,12 @@ class EcomScoringBacktest(Command):
             history, _partner_ids = env["ecom.scoring.history"]._read(company)
             settings = dataclasses.replace(company._ecom_scoring_settings(), horizon=args.horizon_days)
             cr.rollback()  # read only: the temporary tables go, nothing is written
-        if not history.n_customers:
-            sys.exit("ecom_scoring_backtest: no customer with orders in this database")
+        before = (history.orders.day < args.as_of.toordinal()) & history.orders.confirmed
+        if not before.any():
+            sys.exit(f"ecom_scoring_backtest: no customer had a confirmed order before {args.as_of}")
         result = backtest.backtest(history, args.as_of.toordinal(), args.horizon_days, settings=settings,
                                    crosssell_customers=args.crosssell_customers)
         result["as_of"] = args.as_of.isoformat()
-        if not result["customers"]:
-            sys.exit(f"ecom_scoring_backtest: no customer had a confirmed order before {args.as_of}")
         if args.json:
             print(json.dumps(_json_safe(result), ensure_ascii=False))
         else:

@@ -115,7 +115,10 @@ class EcomScoringRun(models.Model):
                 self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s", company.id))
                 self.write({"state": "done", "duration": round(time.perf_counter() - started, 3)})
                 return self
-            result = engine.run(history, self.day.toordinal(), settings)
+            # as of tomorrow: everything up to the run counts (an order placed today, a store
+            # installed this afternoon); the contacts it plans are for today's list
+            result = engine.run(history, self.day.toordinal() + 1, settings)
+            result.schedule.date[result.schedule.decision == schedule.NOW] = self.day.toordinal()
             longest = time.perf_counter() - step
         except Exception as exc:
             return self._failed(exc, auto_commit)
@@ -158,8 +161,7 @@ class EcomScoringRun(models.Model):
             state = full._load_state()
             if state is None:
                 return self._run_full(auto_commit)
-            # as of tomorrow: today's orders and contacts count (the full run of the night saw up to
-            # yesterday); the contacts it plans are still for today's list
+            # as of tomorrow, as the full run: today's orders and contacts count
             result = engine.rescore(history, self.day.toordinal() + 1, state, settings)
             result.schedule.date[result.schedule.decision == schedule.NOW] = self.day.toordinal()
         except Exception as exc:
@@ -287,7 +289,7 @@ class EcomScoringRun(models.Model):
     def _decision_params(self, result, i, code):
         """The placeholders of the schedule's reason ``code`` for customer ``i``."""
         extra = result.criteria.extra
-        today = result.today
+        today = self.day.toordinal()  # the day the list is for (the engine counts up to its end)
         day = int(result.schedule.date[i])
         params = {"date": date.fromordinal(day).isoformat() if day > 0 else ""}
         last = {"contacted_recently": "last_contact", "ordered_recently": "last_order",
