@@ -36,6 +36,8 @@ class TestSettingsExchangeUrl(TransactionCase):
         self.assertTrue(fields, "the address is in an administrator's settings form")
         self.assertEqual(fields[0].get("widget"), "CopyClipboardChar")
         self.assertEqual(fields[0].get("readonly"), "1")
+        # the order data choices are sentences: radio buttons, never a dropdown that cuts them
+        self.assertEqual(arch.xpath("//field[@name='ecom_1c_order_direction']")[0].get("widget"), "radio")
         # what the form shows: the client opens Settings with onchange() on a new record
         values = Settings.onchange({}, [], {"ecom_1c_exchange_url": {}, "company_id": {}})["value"]
         self.assertEqual(values["ecom_1c_exchange_url"], "https://crm.example.ru/1c_exchange")
