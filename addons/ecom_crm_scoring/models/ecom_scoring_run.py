@@ -117,7 +117,8 @@ class EcomScoringRun(models.Model):
                 return self
             # as of tomorrow: everything up to the run counts (an order placed today, a store
             # installed this afternoon); the contacts it plans are for today's list
-            result = engine.run(history, self.day.toordinal() + 1, settings)
+            outcomes = self.env["ecom.scoring.history"]._offer_outcomes(company)
+            result = engine.run(history, self.day.toordinal() + 1, settings, outcomes=outcomes)
             result.schedule.date[result.schedule.decision == schedule.NOW] = self.day.toordinal()
             longest = time.perf_counter() - step
         except Exception as exc:

@@ -90,3 +90,16 @@ class TestScoringHistory(ScoringCase):
         self.assertEqual(partner_ids.tolist(), [self.firm.id])
         self.assertEqual(history.n_customers, 1)
         self.assertEqual(len(history.orders.day), 1)
+
+    def test_recorded_offers_feed_the_cross_sell(self):
+        History = self.env["ecom.scoring.history"]
+        self.assertIsNone(History._offer_outcomes(self.env.company), "no offer recorded yet")
+        Outcome = self.env["ecom.scoring.outcome"]
+        for outcome, probability in (("accepted", 0.4), ("declined", 0.3), ("ordered", 0.5)):
+            Outcome.create({"partner_id": self.other.id, "outcome": outcome, "offer_kind": "rebuy",
+                            "offer_probability": probability})
+        Outcome.create({"partner_id": self.other.id, "outcome": "not_reached", "offer_kind": "popular"})
+        offers = History._offer_outcomes(self.env.company)
+        self.assertEqual(offers["accepted"].tolist(), [1.0, 0.0, 1.0])
+        self.assertEqual(offers["predicted"].tolist(), [0.4, 0.3, 0.5])
+        self.assertEqual(set(offers["kind"].tolist()), {0})
