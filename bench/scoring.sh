@@ -25,4 +25,5 @@ psql -d "$DB" -AtXc "VACUUM ANALYZE" >/dev/null
 psql -d "$DB" -AtXc "SELECT 'rows: customers with orders ' || (SELECT count(DISTINCT partner_id) FROM sale_order) ||
     ', orders ' || (SELECT count(*) FROM sale_order) || ', order lines ' || (SELECT count(*) FROM sale_order_line)"
 log "scoring"
-odoo_bin shell -d "$DB" --log-level=warn --no-http < "$ROOT/bench/scoring_bench.py" 2>/dev/null | grep --line-buffered "^{"
+odoo_bin shell -d "$DB" --log-level=warn --no-http < "$ROOT/bench/scoring_bench.py" 2>"$CACHE_DIR/bench-scoring.err" \
+    | grep --line-buffered "^{" || { tail -n 30 "$CACHE_DIR/bench-scoring.err" >&2; die "the scoring bench failed"; }

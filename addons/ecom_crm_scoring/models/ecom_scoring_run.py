@@ -101,26 +101,43 @@ class EcomScoringRun(models.Model):
 
     # -- full run ----------------------------------------------------------------------------------
     def _run_full(self, auto_commit):
-        """Learn and score every customer (one step), then write them chunk by chunk in partner id
-        order, each chunk committed; a run killed midway computes again (the same day, the same
-        data give the same scores) and skips the customers already written."""
+        """Read the history, learn the order model (kept on the run and committed), score every
+        customer, then write them chunk by chunk in partner id order, each chunk committed. A run
+        killed midway keeps its model, scores again (the same day, the same data give the same
+        scores) and skips the customers already written."""
         self.ensure_one()
         started = time.perf_counter()
         company = self.company_id
         settings = company._ecom_scoring_settings()
+        # as of tomorrow: everything up to the run counts (an order placed today, a store installed
+        # this afternoon); the contacts it plans are for today's list
+        as_of = self.day.toordinal() + 1
+        steps = {}
         try:
             step = time.perf_counter()
             history, partner_ids = self.env["ecom.scoring.history"]._read(company)
+            outcomes = self.env["ecom.scoring.history"]._offer_outcomes(company)
+            steps["read"] = time.perf_counter() - step
             if not len(partner_ids):  # a store without orders yet: nothing to learn, nobody to score
                 self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s", company.id))
                 self.write({"state": "done", "duration": round(time.perf_counter() - started, 3)})
                 return self
-            # as of tomorrow: everything up to the run counts (an order placed today, a store
-            # installed this afternoon); the contacts it plans are for today's list
-            outcomes = self.env["ecom.scoring.history"]._offer_outcomes(company)
-            result = engine.run(history, self.day.toordinal() + 1, settings, outcomes=outcomes)
+            state = self._load_state()
+            if state is None or state.today != as_of:
+                step = time.perf_counter()
+                order_model = engine.learn_order_model(history, as_of, settings)
+                self._save_state(engine.State(today=as_of, order_model=order_model, bgnbd_params=None,
+                                              rfm_bounds=None, growth_threshold=None))
+                if auto_commit:
+                    self.env.cr.commit()
+                steps["learn"] = time.perf_counter() - step
+            else:  # resumed: the model this run learned before it was killed
+                order_model = state.order_model
+            step = time.perf_counter()
+            result = engine.run(history, as_of, settings, outcomes=outcomes, order_model=order_model)
             result.schedule.date[result.schedule.decision == schedule.NOW] = self.day.toordinal()
-            longest = time.perf_counter() - step
+            steps["score"] = time.perf_counter() - step
+            longest = max(steps.values())
         except Exception as exc:
             return self._failed(exc, auto_commit)
         todo = np.flatnonzero(partner_ids > self.position)
@@ -141,7 +158,8 @@ class EcomScoringRun(models.Model):
         self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s AND NOT partner_id = ANY(%s)",
                                 company.id, partner_ids.tolist()))
         Score.invalidate_model()
-        self._finish(result, len(partner_ids), started, longest, auto_commit)
+        self._finish(result, len(partner_ids), started, longest, auto_commit,
+                     steps={name: round(seconds, 1) for name, seconds in steps.items()})
         return self
 
     def _run_incremental(self, last, auto_commit):
@@ -347,7 +365,7 @@ class EcomScoringRun(models.Model):
             params=params, items=items, sources=sources))
         self.env["ecom.customer.suggestion"].invalidate_model()
 
-    def _finish(self, result, customers, started, longest, auto_commit):
+    def _finish(self, result, customers, started, longest, auto_commit, steps=None):
         decision, group = result.schedule.decision, result.group
         values = {
             "state": "done", "duration": round(time.perf_counter() - started, 3), "partner_count": customers,
@@ -358,7 +376,8 @@ class EcomScoringRun(models.Model):
         }
         if self.mode == "full":
             om = result.order_model
-            values["model_info"] = {"features": list(om.features), "kind": getattr(om, "kind", "")} if om else {}
+            values["model_info"] = {"features": list(om.features), "kind": getattr(om, "kind", ""),
+                                    "steps_seconds": steps or {}} if om else {"steps_seconds": steps or {}}
             self._save_state(result.state())
         self.write(values)
         if auto_commit:

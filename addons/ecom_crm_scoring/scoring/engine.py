@@ -132,14 +132,20 @@ def learn_order_model(history, today, settings=Settings()):
         return None
 
 
-def run(history, today, settings=Settings(), explain=True, plan=True, suggest=True, outcomes=None):
+LEARN = object()  # run(order_model=LEARN): learn the order model (the default)
+
+
+def run(history, today, settings=Settings(), explain=True, plan=True, suggest=True, outcomes=None,
+        order_model=LEARN):
     """Score every customer of ``history`` as of day ``today`` (see the module docstring).
 
     ``outcomes``: the cross-sell offers managers recorded (see :func:`.crosssell.fit`).
+    ``order_model``: the model :func:`learn_order_model` returned for this day (None: nothing
+    could be learned), when the caller learned it as a step of its own.
     """
     today = int(today)
     h = settings.horizon
-    om = learn_order_model(history, today, settings)
+    om = learn_order_model(history, today, settings) if order_model is LEARN else order_model
     c = crit.compute(history, today, horizon=h, seed=settings.seed)
     n = history.n_customers
     rows = np.flatnonzero(c.has_orders)

@@ -8,7 +8,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import format_date
 
 from ..models import ecom_scoring_run
-from ..scoring import schedule
+from ..scoring import engine, schedule
 from .common import ScoringCase
 
 
@@ -142,10 +142,12 @@ class TestScoringRun(ScoringCase):
             return upsert(model, company, rows)
 
         with patch.object(ecom_scoring_run, "CHUNK", 4), \
-                patch.object(type(self.Score), "_ecom_upsert", counting_upsert):
+                patch.object(type(self.Score), "_ecom_upsert", counting_upsert), \
+                patch.object(engine, "learn_order_model", side_effect=AssertionError("learned again")):
             again = self.run_scoring()
         self.assertEqual(again, run, "the same run goes on")
-        self.assertEqual(again.state, "done")
+        self.assertEqual(again.state, "done", again.error)
+        self.assertEqual(set(again.model_info["steps_seconds"]), {"read", "score"}, "the model kept from the kill")
         self.assertTrue(resumed and min(resumed) > killed_at, "the chunks already written are skipped")
         self.assertEqual(len(self.Score.search([])), 15)
 
