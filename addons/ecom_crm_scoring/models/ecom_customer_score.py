@@ -1,13 +1,11 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
-from ..scoring import criteria as criteria_texts
-from ..scoring import schedule as schedule_texts
-from ..scoring import segments as segment_texts
+from ..scoring import texts
 
 SALES = "sales_team.group_sale_salesman"
-SEGMENTS = [(code, segment_texts.SEGMENT_LABELS[code]) for code in segment_texts.SEGMENTS]
-GROUPS = [(code, segment_texts.GROUP_LABELS[code]) for code in ("growth", "risk", "watch")]
+SEGMENTS = [(code, texts.SEGMENT_LABELS[code]) for code in texts.SEGMENTS]
+GROUPS = [(code, texts.GROUP_LABELS[code]) for code in ("growth", "risk", "watch")]
 DECISIONS = [("now", "Call now"), ("later", "Call later"), ("dnd", "Do not disturb")]
 # the columns the nightly job writes (ecom.scoring.run._store_scores), in this order
 STORED = ("user_id", "probability", "score", "recency", "frequency", "monetary", "segment", "group",
@@ -71,9 +69,9 @@ class EcomCustomerScore(models.Model):
         """The sentences in the reader's language, from what the job stored (codes and values)."""
         for score in self:
             score.decision_reason = (
-                self._ecom_sentence(schedule_texts.REASONS.get(score.decision_code), score.decision_params)
+                self._ecom_sentence(texts.SCHEDULE_REASONS.get(score.decision_code), score.decision_params)
                 if score.decision_code else False)
-            lines = [self._ecom_sentence(criteria_texts.TEMPLATES.get(name), params)
+            lines = [self._ecom_sentence(texts.CRITERIA_TEMPLATES.get(name), params)
                      for name, params in (score.reasons_data or [])]
             score.reasons = "\n".join(line for line in lines if line) or False
             score.offer = "; ".join(

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..scoring import crosssell as crosssell_texts
+from ..scoring import texts
 
 KINDS = [("rebuy", "Re-buy"), ("copurchase", "Bought together"), ("popular", "Not bought yet")]
 
@@ -38,5 +38,5 @@ class EcomCustomerSuggestion(models.Model):
             params = dict(line.params or {})
             params["item"] = line.name
             params["source"] = line.source_product_id.display_name or line.source_categ_id.display_name or ""
-            line.reason = line.score_id._ecom_sentence(crosssell_texts.TEMPLATES.get(line.kind), params) \
+            line.reason = line.score_id._ecom_sentence(texts.CROSSSELL_TEMPLATES.get(line.kind), params) \
                 if line.kind else False

@@ -11,7 +11,7 @@ import numpy as np
 from odoo import api, models
 from odoo.tools import SQL
 
-from ..scoring import crosssell
+from ..scoring import texts
 from ..scoring.history import (
     LEAD_LOST,
     LEAD_OPEN,
@@ -136,7 +136,7 @@ class EcomScoringHistory(models.AbstractModel):
         rows = self.env.cr.fetchall()
         if not rows:
             return None
-        kinds = {kind: i for i, kind in enumerate(crosssell.KINDS)}
+        kinds = {kind: i for i, kind in enumerate(texts.KINDS)}
         return {"kind": np.array([kinds[r[0]] for r in rows]), "predicted": np.array([r[1] for r in rows]),
                 "accepted": np.array([r[2] for r in rows], dtype=float)}
 

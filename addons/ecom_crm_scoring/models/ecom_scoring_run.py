@@ -12,13 +12,15 @@ import pytz
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..scoring import criteria as crit
-from ..scoring import crosssell, engine, schedule, segments
+from ..scoring import texts
 
 _logger = logging.getLogger(__name__)
 
-DECISION_CODES = {schedule.NOW: "now", schedule.LATER: "later", schedule.DND: "dnd"}
-GROUP_CODES = {segments.GROWTH: "growth", segments.RISK: "risk", segments.WATCH: "watch"}
+# the engine's codes (scoring/schedule.py, scoring/segments.py), without importing its maths here
+NOW, LATER, DND = 1, 2, 3
+GROWTH, RISK, WATCH = 0, 1, 2
+DECISION_CODES = {NOW: "now", LATER: "later", DND: "dnd"}
+GROUP_CODES = {GROWTH: "growth", RISK: "risk", WATCH: "watch"}
 CHUNK = 20_000  # customers written per transaction
 
 
@@ -105,6 +107,8 @@ class EcomScoringRun(models.Model):
         customer, then write them chunk by chunk in partner id order, each chunk committed. A run
         killed midway keeps its model, scores again (the same day, the same data give the same
         scores) and skips the customers already written."""
+        from ..scoring import engine  # numpy, scipy, scikit-learn: for the job only
+
         self.ensure_one()
         started = time.perf_counter()
         company = self.company_id
@@ -135,7 +139,7 @@ class EcomScoringRun(models.Model):
                 order_model = state.order_model
             step = time.perf_counter()
             result = engine.run(history, as_of, settings, outcomes=outcomes, order_model=order_model)
-            result.schedule.date[result.schedule.decision == schedule.NOW] = self.day.toordinal()
+            result.schedule.date[result.schedule.decision == NOW] = self.day.toordinal()
             steps["score"] = time.perf_counter() - step
             longest = max(steps.values())
         except Exception as exc:
@@ -165,6 +169,8 @@ class EcomScoringRun(models.Model):
     def _run_incremental(self, last, auto_commit):
         """Rescore the customers whose orders, requests, activities or contact outcomes changed since
         ``last`` run started, with the model of the day's full run (it is not learned again)."""
+        from ..scoring import engine
+
         self.ensure_one()
         started = time.perf_counter()
         company = self.company_id
@@ -182,7 +188,7 @@ class EcomScoringRun(models.Model):
                 return self._run_full(auto_commit)
             # as of tomorrow, as the full run: today's orders and contacts count
             result = engine.rescore(history, self.day.toordinal() + 1, state, settings)
-            result.schedule.date[result.schedule.decision == schedule.NOW] = self.day.toordinal()
+            result.schedule.date[result.schedule.decision == NOW] = self.day.toordinal()
         except Exception as exc:
             return self._failed(exc, auto_commit)
         self._cap_with_todays_list(company, result, history, partner_ids)
@@ -236,7 +242,7 @@ class EcomScoringRun(models.Model):
     def _cap_with_todays_list(self, company, result, history, partner_ids):
         """An incremental run adds to the morning's list only what each salesperson's daily cap
         still allows; the others are moved to tomorrow, as the full run does."""
-        now = np.flatnonzero(result.schedule.decision == schedule.NOW)
+        now = np.flatnonzero(result.schedule.decision == NOW)
         if not len(now):
             return
         self.env.cr.execute(SQL("""
@@ -248,8 +254,8 @@ class EcomScoringRun(models.Model):
         for i in now[np.argsort(-result.schedule.priority[now], kind="stable")]:
             manager = int(history.manager[i]) if history.manager is not None else -1
             if taken.get(manager, 0) >= cap:
-                result.schedule.decision[i] = schedule.LATER
-                result.schedule.reason[i] = schedule.REASON_CODES.index("over_cap")
+                result.schedule.decision[i] = LATER
+                result.schedule.reason[i] = tuple(texts.SCHEDULE_REASONS).index("over_cap")
                 result.schedule.date[i] = self.day.toordinal() + 1
             else:
                 taken[manager] = taken.get(manager, 0) + 1
@@ -257,6 +263,8 @@ class EcomScoringRun(models.Model):
     # -- what is written -------------------------------------------------------------------------
     def _rows(self, result, partner_ids, rows, history):
         """The score rows of customers ``rows`` (indexes into the result), as _ecom_upsert takes them."""
+        from ..scoring.criteria import describe
+
         sched = result.schedule
         extra = result.criteria.extra
         frequency = result.criteria.column("frequency")
@@ -272,7 +280,7 @@ class EcomScoringRun(models.Model):
             code = sched.reason_code(i)
             reasons = None
             if has_reasons is not False and has_reasons[k]:
-                reasons = [[name, crit.describe(result.criteria, i, name)[1]]
+                reasons = [[name, describe(result.criteria, i, name)[1]]
                            for name in result.reason_names[reason_pos[k]] if name]
             manager = int(history.manager[i]) if history.manager is not None else -1
             last_order = int(extra["last_order"][i])
@@ -283,7 +291,7 @@ class EcomScoringRun(models.Model):
                 "probability": round(float(result.probability[i]), 4),
                 "score": int(result.score[i]),
                 "recency": int(result.r[i]), "frequency": int(result.f[i]), "monetary": int(result.m[i]),
-                "segment": segments.SEGMENTS[result.segment[i]] if result.segment[i] >= 0 else None,
+                "segment": texts.SEGMENTS[result.segment[i]] if result.segment[i] >= 0 else None,
                 "group": GROUP_CODES.get(int(result.group[i])),
                 "expected_value": _money(result.expected_value[i]), "stake": _money(result.stake[i]),
                 "decision": decision,
@@ -360,7 +368,7 @@ class EcomScoringRun(models.Model):
                 OR (NOT %(by_category)s AND EXISTS (SELECT 1 FROM product_product p WHERE p.id = v.item))
         """, by_category=by_category, uid=self.env.uid, company=company.id,
             partners=partner_ids[sugg.customer[idx]].tolist(), sequence=sequence.tolist(),
-            kind=[crosssell.KINDS[k] for k in sugg.kind[idx].tolist()],
+            kind=[texts.KINDS[k] for k in sugg.kind[idx].tolist()],
             probability=[round(float(p), 4) for p in sugg.probability[idx].tolist()],
             params=params, items=items, sources=sources))
         self.env["ecom.customer.suggestion"].invalidate_model()
@@ -370,9 +378,9 @@ class EcomScoringRun(models.Model):
         values = {
             "state": "done", "duration": round(time.perf_counter() - started, 3), "partner_count": customers,
             "longest_chunk": round(longest, 3),
-            "growth_count": int((group == segments.GROWTH).sum()), "risk_count": int((group == segments.RISK).sum()),
-            "watch_count": int((group == segments.WATCH).sum()), "now_count": int((decision == schedule.NOW).sum()),
-            "later_count": int((decision == schedule.LATER).sum()), "dnd_count": int((decision == schedule.DND).sum()),
+            "growth_count": int((group == GROWTH).sum()), "risk_count": int((group == RISK).sum()),
+            "watch_count": int((group == WATCH).sum()), "now_count": int((decision == NOW).sum()),
+            "later_count": int((decision == LATER).sum()), "dnd_count": int((decision == DND).sum()),
         }
         if self.mode == "full":
             om = result.order_model
@@ -406,6 +414,8 @@ class EcomScoringRun(models.Model):
         except Exception:  # an older version's classes: a full run instead
             _logger.info("scoring state of run %s cannot be read: full run instead", self.id)
             return None
+        from ..scoring import engine
+
         return state if isinstance(state, engine.State) else None
 
 

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..scoring import engine, schedule, segments
-
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -25,13 +23,13 @@ class ResCompany(models.Model):
     ecom_scoring_plan_days = fields.Integer(
         "Plan ahead (days)", default=14, help="How far ahead «call later» dates are planned.")
     ecom_scoring_growth_min_probability = fields.Float(
-        "Growth points from (chance)", default=segments.GroupRules.growth_min_probability,
+        "Growth points from (chance)", default=0.25,
         help="The lowest chance of an order for a growth point (and the top 30% of chances).")
     ecom_scoring_watch_min_probability = fields.Float(
-        "Watch group from (chance)", default=segments.GroupRules.watch_min_probability,
+        "Watch group from (chance)", default=0.10,
         help="Customers below this chance of an order are not watched.")
     ecom_scoring_slipping_overdue = fields.Float(
-        "Slipping when overdue by (x usual gap)", default=segments.GroupRules.slipping_overdue,
+        "Slipping when overdue by (x usual gap)", default=1.5,
         help="A valuable customer whose days since the last order exceed their usual gap this many times "
              "joins the risk group.")
     ecom_scoring_activities = fields.Boolean(
@@ -60,7 +58,10 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("The overdue factor must be positive."))
 
     def _ecom_scoring_settings(self):
-        """The engine's settings from this company's configuration."""
+        """The engine's settings from this company's configuration (the defaults of the fields above
+        are GroupRules'; scikit-learn is imported here, by the job, not by every worker)."""
+        from ..scoring import engine, schedule, segments
+
         self.ensure_one()
         return engine.Settings(
             horizon=self.ecom_scoring_horizon,

@@ -25,44 +25,13 @@ import numpy as np
 
 from . import bgnbd
 from .history import LEAD_LOST, LEAD_OPEN, LEAD_WON, MAIL_CLICK, NEVER, OUTCOME_REFUSED, unique_int
-from .i18n import _lt
+from .texts import CRITERIA_TEMPLATES
 
 HALF_YEAR = 182
 # name -> English sentence with named placeholders (translatable; the ORM side marks them
 # for translation with _() at display time).  See PARAMS for where each placeholder's value
 # comes from.
-TEMPLATES = {
-    "recency": _lt("%(days)s days since the last order"),
-    "frequency": _lt("%(orders)s orders so far"),
-    "monetary": _lt("spent %(amount)s in total"),
-    "avg_order": _lt("average order %(amount)s"),
-    "tenure": _lt("a customer for %(days)s days"),
-    "usual_gap": _lt("usually orders every %(gap)s days"),
-    "overdue": _lt("usually orders every %(gap)s days, %(days)s days since the last order"),
-    "regularity": _lt("the gaps between their orders vary by %(pct)s%%"),
-    "revenue_trend": _lt("spent %(recent)s in the last 6 months against %(prior)s in the 6 months before"),
-    "frequency_trend": _lt("%(recent)s orders in the last 6 months against %(prior)s in the 6 months before"),
-    "orders_90": _lt("%(orders)s orders in the last 90 days"),
-    "p_alive": _lt("%(pct)s%% likely to still be an active customer"),
-    "expected_orders": _lt("expected to place %(orders)s orders in the next 90 days"),
-    "rhythm_probability": _lt("by their own rhythm, %(pct)s%% likely to order in the next 90 days"),
-    "category_breadth": _lt("buys in %(count)s categories"),
-    "product_breadth": _lt("bought %(count)s different products"),
-    "return_share": _lt("returned %(pct)s%% of what they bought"),
-    "cancel_share": _lt("cancelled %(pct)s%% of their orders"),
-    "discount_share": _lt("%(pct)s%% of their spending was a discount"),
-    "rebuy_due": _lt("re-buys the same product every %(cycle)s days, %(days)s days since the last time"),
-    "days_since_contact": _lt("last contacted %(days)s days ago"),
-    "open_activities": _lt("%(count)s open activities"),
-    "open_opportunities": _lt("%(count)s open opportunities"),
-    "opportunity_stage": _lt("an open opportunity at stage %(stage)s"),
-    "recent_refusals": _lt("refused %(count)s times in the last 6 months: %(reason)s"),
-    "won_opportunities": _lt("%(count)s opportunities won"),
-    "mail_engagement": _lt("opened or clicked %(count)s mailings in the last 90 days"),
-    "days_since_mail": _lt("last opened a mailing %(days)s days ago"),
-    "opted_out": _lt("opted out of mailings"),
-    "complaints": _lt("%(count)s complaints in the last year"),
-}
+TEMPLATES = CRITERIA_TEMPLATES
 NAMES = tuple(TEMPLATES)
 
 # placeholder -> (source array, format): the source is a criterion or an ``extra`` array.

@@ -35,16 +35,11 @@ from scipy import sparse
 
 from . import model as order_model
 from .history import unique_int
-from .i18n import _lt
+from .texts import CROSSSELL_TEMPLATES, KINDS
 
-KINDS = ("rebuy", "copurchase", "popular")
 REBUY, COPURCHASE, POPULAR = 0, 1, 2
 # English sentences with placeholders (translated by the ORM side; items are ids to name).
-TEMPLATES = {
-    "rebuy": _lt("re-buys %(item)s every %(cycle)s days, %(days)s days since the last time"),
-    "copurchase": _lt("bought %(source)s, never %(item)s"),
-    "popular": _lt("has not bought %(item)s yet: %(pct)s%% of recent customers did"),
-}
+TEMPLATES = CROSSSELL_TEMPLATES
 MIN_PROBABILITY, MAX_PROBABILITY = 0.10, 0.90
 SHRINK = 10.0
 STATS_CUSTOMERS = 200_000  # customers sampled for the co-purchase statistics

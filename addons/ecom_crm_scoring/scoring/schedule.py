@@ -32,25 +32,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .i18n import _lt
 from .segments import RISK
+from .texts import SCHEDULE_REASONS
 
 NONE, NOW, LATER, DND = 0, 1, 2, 3
 DECISIONS = {NONE: "", NOW: "now", LATER: "later", DND: "dnd"}
 # reason code -> English sentence with placeholders (translated by the ORM side)
-REASONS = {
-    "opted_out": _lt("opted out of contact"),
-    "open_complaint": _lt("has an open complaint"),
-    "open_refusal": _lt("refused %(days)s days ago"),
-    "open_activity": _lt("already has an open activity"),
-    "contacted_recently": _lt("contacted %(days)s days ago: not before %(date)s"),
-    "ordered_recently": _lt("ordered %(days)s days ago: not before %(date)s"),
-    "due_later": _lt("usually orders every %(gap)s days: due on %(date)s"),
-    "over_cap": _lt("today's list is full: call on %(date)s"),
-    "growth": _lt("growth point: likely to order and can buy more"),
-    "risk": _lt("risk group: a valuable customer slipping away"),
-    "watch": _lt("watch group: an uncertain prospect"),
-}
+REASONS = SCHEDULE_REASONS
 REASON_CODES = tuple(REASONS)
 _R = {code: i for i, code in enumerate(REASON_CODES)}
 NO_DATE = -1

@@ -42,17 +42,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .i18n import _lt
+from .texts import GROUP_LABELS, GROUP_REASONS, GROUPS, SEGMENT_LABELS, SEGMENTS  # noqa: F401 (the engine's names)
 
-SEGMENTS = ("champions", "loyal", "potential_loyalists", "new", "promising", "need_attention",
-            "about_to_sleep", "at_risk", "cant_lose", "hibernating", "lost")
 # English labels, translated by the ORM side.
-SEGMENT_LABELS = {
-    "champions": _lt("Champions"), "loyal": _lt("Loyal"), "potential_loyalists": _lt("Potential loyalists"),
-    "new": _lt("New customers"), "promising": _lt("Promising"), "need_attention": _lt("Need attention"),
-    "about_to_sleep": _lt("About to sleep"), "at_risk": _lt("At risk"), "cant_lose": _lt("Can't lose them"),
-    "hibernating": _lt("Hibernating"), "lost": _lt("Lost"),
-}
 _S = {name: i for i, name in enumerate(SEGMENTS)}
 # GRID[R - 1][FM - 1]
 GRID = np.array([
@@ -63,14 +55,7 @@ GRID = np.array([
     [_S["new"], _S["potential_loyalists"], _S["potential_loyalists"], _S["champions"], _S["champions"]],
 ], dtype=np.int8)
 
-GROUPS = ("growth", "risk", "watch")
 GROWTH, RISK, WATCH, NO_GROUP = 0, 1, 2, -1
-GROUP_LABELS = {"growth": _lt("Growth points"), "risk": _lt("Risk group"), "watch": _lt("Watch group")}
-GROUP_REASONS = {
-    "growth": _lt("likely to order (%(pct)s%%) and can buy more"),
-    "risk": _lt("a valuable customer slipping away (%(pct)s%% chance of an order)"),
-    "watch": _lt("uncertain (%(pct)s%% chance of an order): worth watching"),
-}
 
 
 @dataclass(frozen=True)

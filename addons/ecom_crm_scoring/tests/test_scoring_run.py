@@ -180,3 +180,20 @@ class TestScoringRun(ScoringCase):
         run = self.run_scoring(mode="full")
         self.assertEqual((run.state, run.partner_count), ("done", 0), run.error)
         self.assertFalse(self.Score.search([]))
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestLightImports(ScoringCase):
+    """The models name the engine's codes and defaults without importing its maths (an Odoo worker
+    that never scores does not load scikit-learn): they must stay the engine's."""
+
+    def test_codes_and_defaults_are_the_engines(self):
+        from ..scoring import segments
+
+        self.assertEqual((ecom_scoring_run.NOW, ecom_scoring_run.LATER, ecom_scoring_run.DND),
+                         (schedule.NOW, schedule.LATER, schedule.DND))
+        self.assertEqual((ecom_scoring_run.GROWTH, ecom_scoring_run.RISK, ecom_scoring_run.WATCH),
+                         (segments.GROWTH, segments.RISK, segments.WATCH))
+        company = self.env["res.company"].create({"name": "Новый магазин"})
+        rules = company._ecom_scoring_settings().rules
+        self.assertEqual(rules, segments.GroupRules(), "a new company starts from the engine's rules")
