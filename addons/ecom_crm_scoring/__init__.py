@@ -1,2 +1,3 @@
 from . import models
+from . import wizards
 from .hooks import post_init_hook

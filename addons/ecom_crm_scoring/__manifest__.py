@@ -19,6 +19,9 @@
         "views/ecom_customer_score_views.xml",
         "views/res_partner_views.xml",
         "views/ecom_crm_scoring_menus.xml",
+        "views/mail_activity_views.xml",
+        "views/ecom_scoring_today_views.xml",
+        "wizards/ecom_scoring_outcome_wizard_views.xml",
     ],
     "external_dependencies": {
         "python": ["numpy", "scipy", "scikit-learn"],

@@ -7,3 +7,4 @@ from . import mail_activity
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import sale_order

@@ -7,3 +7,4 @@ from . import test_scoring_crosssell
 from . import test_scoring_backtest
 from . import test_scoring_engine
 from . import test_scoring_quality
+from . import test_scoring_activities
