@@ -13,6 +13,7 @@
     "data": [
         "security/ecom_crm_scoring_security.xml",
         "security/ir.model.access.csv",
+        "security/ecom_scoring_dashboard_security.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "views/ecom_scoring_run_views.xml",
@@ -21,6 +22,7 @@
         "views/ecom_crm_scoring_menus.xml",
         "views/mail_activity_views.xml",
         "views/ecom_scoring_today_views.xml",
+        "views/ecom_scoring_dashboard_views.xml",
         "wizards/ecom_scoring_outcome_wizard_views.xml",
     ],
     "external_dependencies": {

@@ -8,3 +8,4 @@ from . import test_scoring_backtest
 from . import test_scoring_engine
 from . import test_scoring_quality
 from . import test_scoring_activities
+from . import test_scoring_dashboard
