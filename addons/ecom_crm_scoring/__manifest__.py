@@ -23,6 +23,7 @@
         "views/mail_activity_views.xml",
         "views/ecom_scoring_today_views.xml",
         "views/ecom_scoring_dashboard_views.xml",
+        "views/res_config_settings_views.xml",
         "wizards/ecom_scoring_outcome_wizard_views.xml",
     ],
     "external_dependencies": {

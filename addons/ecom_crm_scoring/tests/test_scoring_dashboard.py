@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import ScoringCase
 
@@ -95,3 +95,14 @@ class TestScoringDashboard(ScoringCase):
         again = Snapshot.search([("company_id", "=", self.company.id), ("date", "=", DAY.date() + timedelta(days=1))])
         self.assertEqual(sum(again.mapped("customer_count")), len(scores))
         self.assertEqual(sum(Snapshot.search([("date", "=", DAY.date())]).mapped("contact_count")), 2)
+
+    def test_settings(self):
+        settings = Form(self.env["res.config.settings"])
+        settings.ecom_scoring_activities = False
+        settings.ecom_scoring_daily_cap = 12
+        settings.ecom_scoring_contact_cooldown = 10
+        settings.ecom_scoring_horizon = 60
+        settings.save().execute()
+        self.assertFalse(self.company.ecom_scoring_activities)
+        self.assertEqual((self.company.ecom_scoring_daily_cap, self.company.ecom_scoring_contact_cooldown,
+                          self.company.ecom_scoring_horizon), (12, 10, 60))
