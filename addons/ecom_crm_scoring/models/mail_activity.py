@@ -6,7 +6,7 @@ from .ecom_scoring_outcome import OUTCOMES
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
-    ecom_is_scoring = fields.Boolean(compute="_compute_ecom_is_scoring")
+    ecom_is_scoring = fields.Boolean("Scheduled by the scoring", compute="_compute_ecom_is_scoring")
     ecom_scoring_outcome = fields.Selection(
         OUTCOMES, "Outcome", help="What came of the scheduled contact, recorded when it is marked done: the next "
                                   "scoring learns from it. Marked done without one: counted as reached.")

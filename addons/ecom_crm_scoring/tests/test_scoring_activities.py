@@ -41,7 +41,7 @@ class TestScoringActivities(ScheduleCase):
         anna_note, boris_note = str(by_partner[self.anna_now.id].note), str(by_partner[self.boris_now.id].note)
         self.assertIn("Почему", anna_note)
         self.assertIn("точка роста", anna_note)
-        self.assertIn("30 дней с последнего заказа", anna_note)
+        self.assertIn("30 дн. с последнего заказа", anna_note)
         self.assertIn("Why", boris_note)
         self.assertIn("risk group", boris_note)
         self.assertIn("30 days since the last order", boris_note)
