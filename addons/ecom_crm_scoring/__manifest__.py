@@ -26,6 +26,14 @@
         "views/res_config_settings_views.xml",
         "wizards/ecom_scoring_outcome_wizard_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "ecom_crm_scoring/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "ecom_crm_scoring/static/tests/tours/**/*",
+        ],
+    },
     "external_dependencies": {
         "python": ["numpy", "scipy", "scikit-learn"],
     },

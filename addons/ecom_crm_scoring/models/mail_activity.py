@@ -28,6 +28,16 @@ class MailActivity(models.Model):
         for activity in self:
             activity.ecom_is_scoring = bool(scoring) and activity.activity_type_id == scoring
 
+    def _to_store(self, store):
+        """The chatter's «Mark Done» of a scheduled contact offers its outcomes, in the reader's
+        language (static/src/activity)."""
+        super()._to_store(store)
+        scoring = self.filtered("ecom_is_scoring")
+        if scoring:
+            choices = self._fields["ecom_scoring_outcome"]._description_selection(self.env)
+            for activity in scoring:
+                store.add(activity, {"ecom_scoring_outcomes": choices})
+
     def _action_done(self, feedback=False, attachment_ids=None):
         """A scheduled contact marked done leaves its outcome in ``ecom.scoring.outcome`` (before
         Odoo deletes the activity), for the sales director's dashboard and the next learning; the
