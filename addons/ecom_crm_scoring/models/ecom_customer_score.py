@@ -293,3 +293,13 @@ class EcomCustomerScore(models.Model):
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "res.partner", "res_id": self.partner_id.id,
                 "view_mode": "form", "views": [(False, "form")], "target": "current"}
+
+    main_offer = fields.Char("Offer (chance)", compute="_compute_main_offer",
+                             help="The offer most likely to be taken, and the chance that it is.")
+
+    @api.depends("suggestion_ids")
+    @api.depends_context("lang")
+    def _compute_main_offer(self):
+        for score in self:
+            first = score.suggestion_ids[:1]
+            score.main_offer = f"{first.name} ({round(first.probability * 100)}%)" if first else False

@@ -28,10 +28,10 @@ class MailActivity(models.Model):
         for activity in self:
             activity.ecom_is_scoring = bool(scoring) and activity.activity_type_id == scoring
 
-    def _to_store(self, store):
+    def _to_store(self, store, **kwargs):
         """The chatter's «Mark Done» of a scheduled contact offers its outcomes, in the reader's
         language (static/src/activity)."""
-        super()._to_store(store)
+        super()._to_store(store, **kwargs)
         scoring = self.filtered("ecom_is_scoring")
         if scoring:
             choices = self._fields["ecom_scoring_outcome"]._description_selection(self.env)

@@ -113,6 +113,7 @@ class TestScoringActivities(ScheduleCase):
             score = self.anna_now.ecom_score_ids
             self.env["ecom.customer.suggestion"].create({"score_id": score.id, "kind": "copurchase",
                                                          "product_id": suggestion_product.id, "probability": 0.4})
+            self.assertEqual(score.main_offer, "Фильтр для чайника (40%)", "what to offer first, and its chance")
             # the customer's contact person orders
             contact = self.env["res.partner"].create({"name": "Мария (доставка)", "parent_id": self.anna_now.id,
                                                       "type": "delivery"})
