@@ -45,7 +45,7 @@ class MailActivity(models.Model):
         scoring = self.filtered(lambda activity: activity.ecom_is_scoring and activity.res_model == "res.partner")
         if not scoring:
             return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
-        outcomes = self.env["ecom.scoring.outcome"].create(scoring._ecom_outcome_values())
+        outcomes = self.env["ecom.scoring.outcome"].create(scoring._ecom_outcome_values(feedback))
         self.env["ecom.customer.score"]._ecom_mark_contacted(outcomes)
         messages, next_activities = self.env["mail.message"], self.env["mail.activity"]
         if self - scoring:
@@ -58,9 +58,9 @@ class MailActivity(models.Model):
             messages, next_activities = messages + done, next_activities + following
         return messages, next_activities
 
-    def _ecom_outcome_values(self):
+    def _ecom_outcome_values(self, feedback=False):
         """The outcome rows of these scheduled contacts: the customer, who made the contact, what
-        was offered (the score's first suggestion) and the customer's group."""
+        was offered (the score's first suggestion), the customer's group and the feedback."""
         partners = self.env["res.partner"].browse(self.mapped("res_id")).sudo().exists()
         # the score that scheduled the contact, else the customer's score in the current company
         scores = self.env["ecom.customer.score"].sudo().search([
@@ -82,6 +82,7 @@ class MailActivity(models.Model):
                 "user_id": (activity.user_id or self.env.user).id, "date": today,
                 "outcome": activity.ecom_scoring_outcome or "reached",
                 "product_id": offer.product_id.id, "categ_id": offer.categ_id.id, "group": score.group or False,
+                "note": feedback or False,
             })
         return values
 

@@ -141,7 +141,8 @@ class TestScoringActivities(ScheduleCase):
         self.assertFalse(activity.exists())
         outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
         self.assertRecordValues(outcome, [{"outcome": "declined", "user_id": self.anna.id, "date": TODAY,
-                                           "group": "growth", "company_id": self.company.id}])
+                                           "group": "growth", "company_id": self.company.id,
+                                           "note": "Дорого, купила в другом магазине"}])
         score = self.anna_now.ecom_score_ids
         self.assertEqual(score.contacted_on, TODAY)
         self.assertFalse(score.activity_id)
