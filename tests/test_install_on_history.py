@@ -58,7 +58,7 @@ def test_cards_and_scores_are_computed_at_installation(store_db, psql_on):
     name, expected = store_db
     rows = psql_on(name, """
         SELECT p.id, (p.ecom_order_count->>c.id::text)::int, p.ecom_customer_status->>c.id::text,
-               p.ecom_score IS NOT NULL
+               EXISTS (SELECT 1 FROM ecom_customer_score s WHERE s.partner_id = p.id AND s.company_id = c.id)
           FROM res_partner p, res_company c
          WHERE c.id = (SELECT min(id) FROM res_company) AND p.ecom_order_count IS NOT NULL""")
     cards = {int(pid): (int(count), status, scored == "t")

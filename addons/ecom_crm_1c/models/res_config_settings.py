@@ -2,6 +2,8 @@ from passlib.context import CryptContext
 
 from odoo import api, fields, models
 
+from .ir_http import ROUTES
+
 CRYPT = CryptContext(schemes=["pbkdf2_sha512"], deprecated="auto")
 
 
@@ -11,6 +13,10 @@ ADMINS = "base.group_system"  # the exchange's settings are the administrators' 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    ecom_1c_exchange_url = fields.Char(
+        "Site address", compute="_compute_ecom_1c_exchange_url",
+        help="This database's exchange address: the system parameter web.base.url followed by /1c_exchange.",
+        groups=ADMINS)
     ecom_1c_login = fields.Char("1C exchange login", config_parameter="ecom_crm_1c.login", groups=ADMINS)
     ecom_1c_password = fields.Char(
         "1C exchange password", help="Stored only hashed; leave empty to keep the current one.", groups=ADMINS)
@@ -46,6 +52,15 @@ class ResConfigSettings(models.TransientModel):
         [("2.05", "2.05 (documents under the root)"), ("3.1", "3.1 (documents in «Контейнер»)")],
         string="Orders schema", config_parameter="ecom_crm_1c.schema_version", default="2.05",
         help="The CommerceML version of the orders sent to 1C when 1C does not ask for one (version=…).", groups=ADMINS)
+
+    @api.depends("company_id")
+    def _compute_ecom_1c_exchange_url(self):
+        """The address 1C is given: web.base.url (path kept, trailing slash dropped) + /1c_exchange.
+        It depends on nothing of the form; ``company_id`` is there because the settings form's first
+        onchange computes only the fields that depend on a default value (empty otherwise)."""
+        base = (self.env["ir.config_parameter"].sudo().get_param("web.base.url") or "").rstrip("/")
+        for settings in self:
+            settings.ecom_1c_exchange_url = f"{base}{ROUTES[0]}"
 
     @api.model
     def default_get(self, fields_list):

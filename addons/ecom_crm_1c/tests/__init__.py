@@ -17,3 +17,4 @@ from . import test_i18n
 from . import test_settings_access
 from . import test_mapper
 from . import test_query_counts
+from . import test_settings_url

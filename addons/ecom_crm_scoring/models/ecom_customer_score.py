@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..scoring import criteria as criteria_texts
 from ..scoring import schedule as schedule_texts
@@ -84,8 +84,11 @@ class EcomCustomerScore(models.Model):
         if not template:
             return ""
         text = self.env._(template)  # the engine's sentences, marked with _lt
+        params = dict(params or {})
+        if params.get("date"):  # stored as ISO: shown as the reader's language writes dates
+            params["date"] = format_date(self.env, params["date"])
         try:
-            return text % (params or {})
+            return text % params
         except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
             return template % (params or {})
 

@@ -11,6 +11,7 @@ import numpy as np
 from odoo import api, models
 from odoo.tools import SQL
 
+from ..scoring import crosssell
 from ..scoring.history import (
     LEAD_LOST,
     LEAD_OPEN,
@@ -121,6 +122,23 @@ class EcomScoringHistory(models.AbstractModel):
         if len(np.unique(lines["category"])) < 2:  # one category for everything: the store has none
             lines["category"][:] = -1
         return {"orders": orders, "lines": lines}
+
+    @api.model
+    def _offer_outcomes(self, company):
+        """The offers managers recorded an answer to (accepted or declined), as the cross-sell's
+        ``outcomes``: kind, the chance given, accepted or not (None when there are none)."""
+        self.env["ecom.scoring.outcome"].flush_model()
+        self.env.cr.execute(SQL("""
+            SELECT offer_kind, COALESCE(offer_probability, 0), outcome IN ('accepted', 'ordered')
+              FROM ecom_scoring_outcome
+             WHERE company_id = %s AND offer_kind IS NOT NULL AND outcome IN ('accepted', 'ordered', 'declined')
+        """, company.id))
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return None
+        kinds = {kind: i for i, kind in enumerate(crosssell.KINDS)}
+        return {"kind": np.array([kinds[r[0]] for r in rows]), "predicted": np.array([r[1] for r in rows]),
+                "accepted": np.array([r[2] for r in rows], dtype=float)}
 
     def _tables(self, company, n):
         """Leads, activities, calls, mailings, opt-outs and salespeople of the customers; a table

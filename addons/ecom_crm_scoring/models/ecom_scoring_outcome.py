@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .ecom_customer_suggestion import KINDS
+
 OUTCOMES = [
     ("reached", "Reached"),
     ("ordered", "Ordered"),
@@ -26,5 +28,7 @@ class EcomScoringOutcome(models.Model):
     outcome = fields.Selection(OUTCOMES, required=True)
     product_id = fields.Many2one("product.product", "Offered product")
     categ_id = fields.Many2one("product.category", "Offered category")
+    offer_kind = fields.Selection(KINDS, help="Why the offer was suggested.")
+    offer_probability = fields.Float(help="The chance the scoring gave the offer when it suggested it.")
     group = fields.Char(help="The customer's scoring group when the contact was scheduled.")
     note = fields.Char()

@@ -3,6 +3,7 @@ import json
 import logging
 import pickle
 import time
+import traceback
 from datetime import date, datetime
 
 import numpy as np
@@ -114,7 +115,11 @@ class EcomScoringRun(models.Model):
                 self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s", company.id))
                 self.write({"state": "done", "duration": round(time.perf_counter() - started, 3)})
                 return self
-            result = engine.run(history, self.day.toordinal(), settings)
+            # as of tomorrow: everything up to the run counts (an order placed today, a store
+            # installed this afternoon); the contacts it plans are for today's list
+            outcomes = self.env["ecom.scoring.history"]._offer_outcomes(company)
+            result = engine.run(history, self.day.toordinal() + 1, settings, outcomes=outcomes)
+            result.schedule.date[result.schedule.decision == schedule.NOW] = self.day.toordinal()
             longest = time.perf_counter() - step
         except Exception as exc:
             return self._failed(exc, auto_commit)
@@ -125,6 +130,7 @@ class EcomScoringRun(models.Model):
             step = time.perf_counter()
             rows = todo[start:start + CHUNK]
             changed += len(Score._ecom_upsert(company, self._rows(result, partner_ids, rows, history)))
+            self._drop_unscored(result, partner_ids, rows)
             self._write_suggestions(result, partner_ids, rows)
             self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed})
             self.env["ir.cron"]._notify_progress(done=start + len(rows), remaining=len(todo) - start - len(rows))
@@ -158,13 +164,16 @@ class EcomScoringRun(models.Model):
             state = full._load_state()
             if state is None:
                 return self._run_full(auto_commit)
-            result = engine.rescore(history, self.day.toordinal(), state, settings)
+            # as of tomorrow, as the full run: today's orders and contacts count
+            result = engine.rescore(history, self.day.toordinal() + 1, state, settings)
+            result.schedule.date[result.schedule.decision == schedule.NOW] = self.day.toordinal()
         except Exception as exc:
             return self._failed(exc, auto_commit)
         self._cap_with_todays_list(company, result, history, partner_ids)
         rows = np.arange(len(partner_ids))
         changed = len(self.env["ecom.customer.score"]._ecom_upsert(
             company, self._rows(result, partner_ids, rows, history)))
+        self._drop_unscored(result, partner_ids, rows)
         # the cross-sell offers of the morning stay for whom is still to be called now
         self.env.cr.execute(SQL("""
             DELETE FROM ecom_customer_suggestion g USING ecom_customer_score s
@@ -227,7 +236,7 @@ class EcomScoringRun(models.Model):
             if taken.get(manager, 0) >= cap:
                 result.schedule.decision[i] = schedule.LATER
                 result.schedule.reason[i] = schedule.REASON_CODES.index("over_cap")
-                result.schedule.date[i] = result.today + 1
+                result.schedule.date[i] = self.day.toordinal() + 1
             else:
                 taken[manager] = taken.get(manager, 0) + 1
 
@@ -275,10 +284,17 @@ class EcomScoringRun(models.Model):
             })
         return out
 
+    def _drop_unscored(self, result, partner_ids, rows):
+        """Customers of ``rows`` left without a score (their orders all cancelled) lose their row."""
+        unscored = partner_ids[rows[result.score[rows] < 0]].tolist()
+        if unscored:
+            self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s AND partner_id = ANY(%s)",
+                                    self.company_id.id, unscored))
+
     def _decision_params(self, result, i, code):
         """The placeholders of the schedule's reason ``code`` for customer ``i``."""
         extra = result.criteria.extra
-        today = result.today
+        today = self.day.toordinal()  # the day the list is for (the engine counts up to its end)
         day = int(result.schedule.date[i])
         params = {"date": date.fromordinal(day).isoformat() if day > 0 else ""}
         last = {"contacted_recently": "last_contact", "ordered_recently": "last_order",
@@ -356,7 +372,7 @@ class EcomScoringRun(models.Model):
         _logger.exception("customer scoring failed for %s", self.company_id.name)
         if auto_commit:
             self.env.cr.rollback()
-        self.write({"state": "failed", "error": str(exc)})
+        self.write({"state": "failed", "error": traceback.format_exc(limit=-8)})
         if auto_commit:
             self.env.cr.commit()
         return self

@@ -208,7 +208,7 @@ def candidates(stats, c, item, d, customers, as_of, n_co=3, n_popular=2, n_rebuy
             cnt = np.diff(indptr)[rows]
             rep_rows = np.repeat(np.arange(len(rows)), cnt)
             starts_r = np.repeat(indptr[rows], cnt)
-            offs = np.arange(len(rep_rows)) - np.repeat(np.r_[0, np.cumsum(cnt)[:-1]], cnt)
+            offs = np.arange(len(rep_rows)) - np.repeat(np.cumsum(cnt) - cnt, cnt)  # run starts; empty-safe
             owned_j = indices[starts_r + offs]
             vals = conf[owned_j, items_idx[rep_rows]]
             order = np.lexsort((-vals, rep_rows))

@@ -147,7 +147,7 @@ def run(history, today, settings=Settings(), explain=True, plan=True, suggest=Tr
     if om is not None and len(rows):
         probability[rows] = om.predict(c, rows)
     elif len(rows):  # too little history to learn from: BG/NBD's own probability, uncalibrated
-        probability[rows] = c.column("rhythm_probability")[rows]
+        probability[rows] = _without_model(c, rows, h)
     score = np.where(np.isfinite(probability), np.round(np.nan_to_num(probability) * 100), -1).astype(np.int16)
     bounds = segments.rfm_bounds(c)
     r, f, m = segments.rfm_scores(c, bounds)
@@ -204,7 +204,7 @@ def rescore(history, today, state, settings=Settings(), explain=True):
     if om is not None and len(rows):
         probability[rows] = om.predict(c, rows)
     elif len(rows):
-        probability[rows] = c.column("rhythm_probability")[rows]
+        probability[rows] = _without_model(c, rows, h)
     score = np.where(np.isfinite(probability), np.round(np.nan_to_num(probability) * 100), -1).astype(np.int16)
     r, f, m = segments.rfm_scores(c, state.rfm_bounds)
     seg = segments.rfm_segments(r, f, m)
@@ -231,6 +231,22 @@ def rescore(history, today, state, settings=Settings(), explain=True):
                   segment=seg, group=grp, expected_value=expected_value, stake=stake, schedule=sched,
                   reason_rows=reason_rows, reason_names=names, reason_values=values,
                   rfm_bounds=state.rfm_bounds, growth_threshold=state.growth_threshold)
+
+
+def _without_model(c, rows, horizon):
+    """The chance of an order when nothing can be learned: BG/NBD's own probability, or, in a store
+    too small to fit even BG/NBD (fewer than 20 customers), each customer's own order rate
+    (orders over tenure) over the horizon, lowered as their silence exceeds their usual gap."""
+    p = np.asarray(c.column("rhythm_probability")[rows], dtype=np.float64)
+    missing = ~np.isfinite(p)
+    if missing.any():
+        take = rows[missing]
+        orders = np.nan_to_num(c.column("frequency")[take], nan=1.0)
+        tenure = np.maximum(np.nan_to_num(c.column("tenure")[take], nan=0.0), 0.0) + 30.0
+        silence = np.maximum(np.nan_to_num(c.column("recency")[take], nan=0.0), 0.0)
+        rate = np.maximum(orders, 1.0) / np.maximum(tenure, silence + 30.0)
+        p[missing] = (1.0 - np.exp(-rate * horizon)) * np.exp(-np.maximum(silence * rate - 1.0, 0.0))
+    return p
 
 
 def _reasons(om, c, rows, group, k):

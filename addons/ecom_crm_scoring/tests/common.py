@@ -1,25 +1,42 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from odoo.tests import TransactionCase
 
 
 class ScoringCase(TransactionCase):
+    """A store with a product and the day the scores are for (2026-11-20)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.product = cls.env["product.product"].create({"name": "Чайник Redmond", "list_price": 2990})
         cls.now = datetime(2026, 11, 20, 12, 0)
+        cls.today = date(2026, 11, 20)
+        cls.Score = cls.env["ecom.customer.score"]
+        cls.Run = cls.env["ecom.scoring.run"]
 
     @classmethod
-    def _customer_with_orders(cls, name, days_ago, amount=2990.0):
+    def _customer_with_orders(cls, name, days_ago, amount=2990.0, user=None, product=None):
         """A customer with one confirmed order per entry of ``days_ago``."""
-        partner = cls.env["res.partner"].create({"name": name})
+        partner = cls.env["res.partner"].create({"name": name, "user_id": user.id if user else False})
         for days in days_ago:
-            order = cls.env["sale.order"].create({
-                "partner_id": partner.id,
-                "date_order": cls.now - timedelta(days=days),
-                "order_line": [(0, 0, {"product_id": cls.product.id, "product_uom_qty": 1, "price_unit": amount})],
-            })
-            order.action_confirm()
-            order.date_order = cls.now - timedelta(days=days)
+            cls._order(partner, days, amount, product)
         return partner
+
+    @classmethod
+    def _order(cls, partner, days_ago, amount=2990.0, product=None):
+        order = cls.env["sale.order"].create({
+            "partner_id": partner.id,
+            "date_order": cls.now - timedelta(days=days_ago),
+            "order_line": [(0, 0, {"product_id": (product or cls.product).id, "product_uom_qty": 1,
+                                   "price_unit": amount})],
+        })
+        order.action_confirm()
+        order.date_order = cls.now - timedelta(days=days_ago)
+        return order
+
+    def score_of(self, partner):
+        return self.Score.search([("partner_id", "=", partner.id), ("company_id", "=", self.env.company.id)])
+
+    def run_scoring(self, mode=None):
+        return self.Run._score_customers(mode=mode, today=self.today)

@@ -1,8 +1,19 @@
-from freezegun import freeze_time
+"""The scoring jobs in Odoo: the day's full run, incremental runs, a run killed midway, what a
+salesperson may see. The engine's maths are tested without a database (test_scoring_*.py)."""
 
-from odoo.tests import tagged
+from unittest.mock import patch
 
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import format_date
+
+from ..models import ecom_scoring_run
+from ..scoring import schedule
 from .common import ScoringCase
+
+
+class Killed(Exception):
+    """What the test raises where a worker would have been killed."""
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
@@ -10,42 +21,160 @@ class TestScoringRun(ScoringCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.seller = new_test_user(cls.env, login="score_seller", groups="sales_team.group_sale_salesman")
+        cls.other_seller = new_test_user(cls.env, login="score_other", groups="sales_team.group_sale_salesman")
         # a loyal big spender who stopped, a fresh one-time buyer, and regulars between them
         cls.lapsed_vip = cls._customer_with_orders("Соколова Ирина Петровна", [400, 380, 360, 340, 320, 300],
-                                                   amount=90000)
-        cls.fresh = cls._customer_with_orders("Орлов Денис Игоревич", [1])
-        cls.regulars = [cls._customer_with_orders(f"Постоянный покупатель {i}", [10 * i + 5, 10 * i + 60])
-                        for i in range(8)]
+                                                   amount=90000, user=cls.seller)
+        cls.fresh = cls._customer_with_orders("Орлов Денис Игоревич", [1], user=cls.other_seller)
+        cls.regulars = [cls._customer_with_orders(f"Постоянный покупатель {i}", [10 * i + 5, 10 * i + 60, 10 * i + 200])
+                        for i in range(12)]
         cls.lead_only = cls.env["res.partner"].create({"name": "Без заказов"})
+        firm = cls.env["res.partner"].create({"name": "ООО Закупки", "is_company": True})
+        cls.buyer = cls.env["res.partner"].create({"name": "Закупщик", "parent_id": firm.id})
+        cls._order(cls.buyer, 30)
+        cls._order(cls.buyer, 90)
+        cls.firm = firm
 
-    def test_daily_run_groups_customers(self):
-        with freeze_time(self.now):
-            run = self.env["ecom.scoring.run"]._cron_score_customers()
-        self.assertGreaterEqual(run.partner_count, 10)
-        self.assertEqual(run.partner_count, run.growth_count + run.risk_count + run.watch_count)
-        self.assertEqual(self.lapsed_vip.ecom_group, "risk")
-        self.assertEqual(self.lapsed_vip.ecom_recency, 1)
-        self.assertEqual(self.lapsed_vip.ecom_monetary, 5)
-        self.assertEqual(self.fresh.ecom_group, "growth")
-        self.assertEqual(self.fresh.ecom_recency, 5)
-        self.assertFalse(self.lead_only.ecom_group, "no orders, no score")
-        self.assertEqual(str(self.fresh.ecom_scored_on), "2026-11-20")
+    def test_full_run_scores_every_customer_with_orders(self):
+        run = self.run_scoring()
+        self.assertEqual((run.mode, run.state), ("full", "done"), run.error)
+        customers = self.lapsed_vip | self.fresh | self.firm | self.env["res.partner"].concat(*self.regulars)
+        scores = self.Score.search([("company_id", "=", self.env.company.id)])
+        self.assertEqual(scores.partner_id, customers, "the commercial partner is the customer; no orders, no score")
+        self.assertEqual(run.partner_count, len(customers))
+        for score in scores:
+            self.assertTrue(0 <= score.probability <= 1)
+            self.assertEqual(score.score, round(score.probability * 100))
+            self.assertIn(score.segment, dict(score._fields["segment"].selection))
+        vip, fresh = self.score_of(self.lapsed_vip), self.score_of(self.fresh)
+        self.assertEqual((vip.recency, vip.monetary), (1, 5))
+        self.assertEqual(vip.segment, "cant_lose", "bought much and often, nothing for 300 days")
+        self.assertEqual(vip.user_id, self.seller)
+        self.assertEqual((fresh.recency, fresh.segment), (5, "new"))
+        for score in scores.filtered(lambda s: s.decision_code == "ordered_recently"):
+            self.assertEqual(score.decision, "dnd")
+            self.assertGreater(score.decision_date, self.today, "left alone for the quiet days after an order")
+        self.assertEqual(bool(scores.filtered("decision")), bool(scores.filtered("group")),
+                         "a contact is planned for the customers of the three groups")
+        self.assertEqual(self.score_of(self.firm).order_count, 2)
+        self.assertEqual(self.buyer.ecom_segment, self.firm.ecom_segment, "a contact shows its company's score")
+        self.assertIn(self.buyer, self.env["res.partner"].search([("ecom_segment", "=", self.firm.ecom_segment)]))
+        self.assertEqual(str(vip.last_order), "2026-01-24")
+
+    def test_reasons_are_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.run_scoring()
+        planned = self.Score.search([("decision", "!=", False)])
+        self.assertTrue(planned)
+        for score in planned:
+            params = dict(score.decision_params, date=format_date(self.env, score.decision_params["date"]))
+            english = schedule.REASONS[score.decision_code] % params
+            self.assertEqual(score.with_context(lang="en_US").decision_reason, english)
+            russian = score.with_context(lang="ru_RU").decision_reason
+            self.assertNotEqual(russian, english, "the reason is written in the reader's language")
+        explained = planned.filtered("reasons_data")
+        self.assertTrue(explained, "the customers to call have their reasons")
+        for score in explained:
+            self.assertEqual(len(score.with_context(lang="ru_RU").reasons.splitlines()), len(score.reasons_data))
+
+    def test_incremental_run_rescores_only_the_changed_customers(self):
+        full = self.run_scoring()
+        planned = self.Score.search([("decision", "in", ("now", "later"))], limit=1)
+        self.assertTrue(planned, "someone to call in this store")
+        regular, orders_before = planned.partner_id, planned.order_count
+        before = {s.partner_id: s.write_date for s in self.Score.search([])}
+        self.shift_back()
+        self._order(regular, 0)
+        run = self.run_scoring()
+        self.assertEqual(run.mode, "incremental")
+        self.assertEqual(run.partner_count, 1, "only the customer who ordered")
+        score = self.score_of(regular)
+        self.assertNotEqual(score.decision, "now", "who ordered this morning is not on today's list any more")
+        self.assertIn(score.decision_code, (False, "ordered_recently"))
+        self.assertEqual(score.order_count, orders_before + 1)
+        self.assertEqual(score.last_order, self.today)
+        untouched = self.Score.search([("partner_id", "!=", regular.id)])
+        self.assertTrue(all(s.write_date < before[s.partner_id] for s in untouched), "the others are not rewritten")
+        self.assertTrue(full.sudo().engine_state, "the day's model is kept for the incremental runs")
+
+    def shift_back(self):
+        """Everything so far happened an hour before (a test is one transaction: one now())."""
+        for table, column in (("ecom_customer_score", "write_date"), ("sale_order", "write_date"),
+                              ("crm_lead", "write_date"), ("mail_activity", "write_date"),
+                              ("mail_message", "create_date"), ("ecom_scoring_run", "date")):
+            self.env.cr.execute(f"UPDATE {table} SET {column} = {column} - interval '1 hour'")
+        self.env.invalidate_all()
+
+    def test_a_run_without_changes_writes_nothing(self):
+        self.run_scoring()
+        self.shift_back()
+        with patch.object(type(self.Score), "_ecom_upsert", side_effect=AssertionError("nothing to write")):
+            run = self.run_scoring()
+        self.assertEqual((run.mode, run.state, run.partner_count), ("incremental", "done", 0))
+
+    def test_a_run_killed_midway_resumes_after_the_last_chunk(self):
+        upsert = type(self.Score)._ecom_upsert
+        written = []
+
+        def dying_upsert(model, company, rows):
+            if len(written) == 2:
+                raise Killed
+            written.append([row["partner_id"] for row in rows])
+            return upsert(model, company, rows)
+
+        # not assertRaises: its savepoint would roll back what the chunks before the kill wrote
+        with patch.object(ecom_scoring_run, "CHUNK", 4), \
+                patch.object(type(self.Score), "_ecom_upsert", dying_upsert):
+            try:
+                self.run_scoring()
+            except Killed:
+                pass
+            else:
+                self.fail("the run was not killed")
+        run = self.Run.search([("day", "=", self.today)])
+        killed_at = max(written[1])
+        self.assertEqual((run.state, run.position), ("running", killed_at))
+        resumed = []
+
+        def counting_upsert(model, company, rows):
+            resumed.extend(row["partner_id"] for row in rows)
+            return upsert(model, company, rows)
+
+        with patch.object(ecom_scoring_run, "CHUNK", 4), \
+                patch.object(type(self.Score), "_ecom_upsert", counting_upsert):
+            again = self.run_scoring()
+        self.assertEqual(again, run, "the same run goes on")
+        self.assertEqual(again.state, "done")
+        self.assertTrue(resumed and min(resumed) > killed_at, "the chunks already written are skipped")
+        self.assertEqual(len(self.Score.search([])), 15)
 
     def test_cancelled_orders_drop_the_score(self):
-        self.env["ecom.scoring.run"]._score_customers()
-        self.assertTrue(self.fresh.ecom_group)
+        self.run_scoring()
+        self.assertTrue(self.score_of(self.fresh))
         self.fresh.sale_order_ids._action_cancel()
-        self.env["ecom.scoring.run"]._score_customers()
-        self.assertFalse(self.fresh.ecom_group)
+        self.run_scoring(mode="full")
+        self.assertFalse(self.score_of(self.fresh))
         self.assertFalse(self.fresh.ecom_score)
 
-    def test_scores_are_for_the_sales_team(self):
-        from odoo.exceptions import AccessError
-        from odoo.tests import new_test_user
-
+    def test_scores_are_for_the_sales_team_and_each_sees_their_own(self):
         clerk = new_test_user(self.env, login="score_clerk", groups="base.group_user")
-        seller = new_test_user(self.env, login="score_seller", groups="sales_team.group_sale_salesman")
-        self.env["ecom.scoring.run"]._score_customers()
-        self.assertTrue(self.fresh.with_user(seller).ecom_score >= 0)
+        self.run_scoring()
         with self.assertRaises(AccessError):
             self.fresh.with_user(clerk).read(["ecom_score"])
+        visible = self.Score.with_user(self.seller).search([])
+        self.assertIn(self.lapsed_vip, visible.partner_id)
+        self.assertNotIn(self.fresh, visible.partner_id, "another salesperson's customer")
+        self.assertIn(self.regulars[0], visible.partner_id, "customers without a salesperson are the team's")
+        manager = new_test_user(self.env, login="score_manager", groups="sales_team.group_sale_manager")
+        self.assertIn(self.fresh, self.Score.with_user(manager).search([]).partner_id)
+        with self.assertRaises(AccessError):
+            self.score_of(self.lapsed_vip).with_user(self.seller).write({"score": 100})
+
+    def test_an_empty_store_is_scored_without_error(self):
+        orders = self.env["sale.order"].search([])
+        orders._action_cancel()
+        orders.unlink()
+        run = self.run_scoring(mode="full")
+        self.assertEqual((run.state, run.partner_count), ("done", 0), run.error)
+        self.assertFalse(self.Score.search([]))

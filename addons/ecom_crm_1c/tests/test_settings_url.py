@@ -1,0 +1,62 @@
+"""Settings show the address 1C is given: this database's web.base.url followed by /1c_exchange,
+ready to paste; an administrator sees it in the settings form, anybody else cannot read it."""
+
+from lxml import etree
+
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestSettingsExchangeUrl(TransactionCase):
+    def set_base_url(self, url):
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", url)
+
+    def exchange_url(self):
+        return self.env["res.config.settings"].create({}).ecom_1c_exchange_url
+
+    def test_the_url_follows_web_base_url(self):
+        for base, expected in [
+            ("https://crm.example.ru", "https://crm.example.ru/1c_exchange"),
+            ("https://crm.example.ru/", "https://crm.example.ru/1c_exchange"),
+            ("http://10.0.0.5:8069", "http://10.0.0.5:8069/1c_exchange"),
+            ("https://example.ru/odoo", "https://example.ru/odoo/1c_exchange"),
+            ("https://example.ru/odoo/", "https://example.ru/odoo/1c_exchange"),
+        ]:
+            with self.subTest(base=base):
+                self.set_base_url(base)
+                self.assertEqual(self.exchange_url(), expected)
+
+    def test_an_administrator_sees_it_in_the_settings_form(self):
+        self.set_base_url("https://crm.example.ru/")
+        admin = new_test_user(self.env, login="url_admin", groups="base.group_system,sales_team.group_sale_manager")
+        Settings = self.env["res.config.settings"].with_user(admin)
+        arch = etree.fromstring(Settings.get_views([(False, "form")])["views"]["form"]["arch"])
+        fields = arch.xpath("//field[@name='ecom_1c_exchange_url']")
+        self.assertTrue(fields, "the address is in an administrator's settings form")
+        self.assertEqual(fields[0].get("widget"), "CopyClipboardChar")
+        self.assertEqual(fields[0].get("readonly"), "1")
+        # the order data choices are sentences: radio buttons, never a dropdown that cuts them
+        self.assertEqual(arch.xpath("//field[@name='ecom_1c_order_direction']")[0].get("widget"), "radio")
+        # what the form shows: the client opens Settings with onchange() on a new record
+        values = Settings.onchange({}, [], {"ecom_1c_exchange_url": {}, "company_id": {}})["value"]
+        self.assertEqual(values["ecom_1c_exchange_url"], "https://crm.example.ru/1c_exchange")
+
+    def test_a_non_administrator_cannot_read_it(self):
+        self.set_base_url("https://crm.example.ru")
+        manager = new_test_user(self.env, login="url_sales_manager", groups="sales_team.group_sale_manager")
+        Settings = self.env["res.config.settings"].with_user(manager)
+        with self.assertRaises(AccessError):  # Settings are the administrators' (base's access rule)
+            Settings.get_views([(False, "form")])
+        # and the 1C block stays theirs if another module opens Settings to sales managers
+        self.env["ir.model.access"].create({
+            "name": "test: Settings for sales managers", "perm_read": True,
+            "model_id": self.env["ir.model"]._get_id("res.config.settings"),
+            "group_id": self.env.ref("sales_team.group_sale_manager").id})
+        arch = etree.fromstring(Settings.get_views([(False, "form")])["views"]["form"]["arch"])
+        self.assertFalse(arch.xpath("//setting[@id='ecom_1c_exchange']"), "no 1C block in their form")
+        self.assertFalse(arch.xpath("//field[starts-with(@name, 'ecom_1c_')]"))
+        settings = self.env["res.config.settings"].create({}).with_user(manager)
+        for name in ("ecom_1c_exchange_url", "ecom_1c_login"):
+            with self.subTest(field=name), self.assertRaises(AccessError):
+                settings.read([name])

@@ -1,0 +1,59 @@
+"""The binary COPY reader without a database: streams cut anywhere, NULLs and wrong types refused."""
+
+import struct
+
+import numpy as np
+
+from odoo.tests import BaseCase, tagged
+
+from ..tools.pgcopy import SIGNATURE, BinaryCopyReader, CopyFormatError
+
+COLUMNS = [("customer", "int4"), ("amount", "float8"), ("confirmed", "bool")]
+
+
+def stream(rows, extension=b""):
+    """A binary COPY stream of ``rows`` as PostgreSQL writes it (COLUMNS' types; None is NULL)."""
+    out = SIGNATURE + struct.pack(">iI", 0, len(extension)) + extension
+    for customer, amount, confirmed in rows:
+        out += struct.pack(">h", 3)
+        out += struct.pack(">ii", 4, customer)
+        out += struct.pack(">i", -1) if amount is None else struct.pack(">id", 8, amount)
+        out += struct.pack(">i?", 1, confirmed)
+    return out + struct.pack(">h", -1)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestBinaryCopyReader(BaseCase):
+    def read(self, data, piece, chunk_rows=2):
+        reader = BinaryCopyReader(COLUMNS, chunk_rows=chunk_rows)
+        for start in range(0, len(data), piece):
+            reader.write(data[start:start + piece])
+        return reader.columns()
+
+    def test_columns_whatever_the_pieces(self):
+        rows = [(i, i * 1.5, i % 3 == 0) for i in range(-3, 40)]
+        data = stream(rows, extension=b"xyz")
+        for piece in (1, 7, 19, 64, len(data)):
+            with self.subTest(piece=piece):
+                cols = self.read(data, piece)
+                self.assertEqual(cols["customer"].tolist(), [r[0] for r in rows])
+                self.assertEqual(cols["amount"].tolist(), [r[1] for r in rows])
+                self.assertEqual(cols["confirmed"].tolist(), [r[2] for r in rows])
+                self.assertEqual(cols["customer"].dtype, np.dtype("int32"))
+                self.assertTrue(cols["amount"].dtype.isnative)
+
+    def test_empty_result(self):
+        cols = self.read(stream([]), 5)
+        self.assertEqual(len(cols["customer"]), 0)
+        self.assertEqual(cols["amount"].dtype, np.dtype("float64"))
+
+    def test_null_refused(self):
+        with self.assertRaisesRegex(CopyFormatError, "amount"):
+            self.read(stream([(1, 2.0, True), (2, None, False), (3, 1.0, True)]), 1000)
+
+    def test_truncated_and_foreign_streams_refused(self):
+        data = stream([(1, 2.0, True), (2, 3.0, False)])
+        with self.assertRaises(CopyFormatError):
+            self.read(data[:-5], 1000)
+        with self.assertRaises(CopyFormatError):
+            self.read(b"id,amount\n1,2\n" + b"x" * 40, 1000)

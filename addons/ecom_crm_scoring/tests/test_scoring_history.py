@@ -1,0 +1,105 @@
+"""The SQL reader hands the engine the store's history as it is in Odoo."""
+
+from datetime import timedelta
+
+import numpy as np
+
+from odoo import Command
+from odoo.tests import tagged
+
+from ..scoring.history import LEAD_LOST, LEAD_OPEN, MAIL_CLICK, NEVER, OUTCOME_REFUSED
+from .common import ScoringCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestScoringHistory(ScoringCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.category = cls.env["product.category"].create({"name": "Кофемашины"})
+        cls.machine = cls.env["product.product"].create({"name": "Кофемашина", "categ_id": cls.category.id,
+                                                         "list_price": 25000})
+        cls.seller = cls.env["res.users"].create({"name": "Менеджер", "login": "history_seller"})
+        cls.firm = cls.env["res.partner"].create({"name": "ООО Кофе", "is_company": True, "user_id": cls.seller.id,
+                                                  "email": "office@coffee.example"})
+        cls.contact = cls.env["res.partner"].create({"name": "Бариста", "parent_id": cls.firm.id})
+        cls.other = cls._customer_with_orders("Иванова Анна", [10])
+
+    def read(self):
+        history, partner_ids = self.env["ecom.scoring.history"]._read(self.env.company)
+        return history, {int(p): i for i, p in enumerate(partner_ids)}
+
+    def test_orders_lines_and_amounts_in_company_currency(self):
+        order = self._order(self.contact, 40, amount=1000)
+        order.order_line = [Command.create({"product_id": self.machine.id, "product_uom_qty": 2, "price_unit": 500,
+                                            "discount": 10})]
+        cancelled = self._order(self.firm, 20)
+        cancelled._action_cancel()
+        self.env["sale.order"].create({"partner_id": self.firm.id})  # a quotation: not history
+        history, index = self.read()
+        self.assertEqual(set(index), {self.firm.id, self.other.id}, "customers are commercial partners")
+        firm = index[self.firm.id]
+        mine = history.orders.customer == firm
+        self.assertEqual(mine.sum(), 2)
+        self.assertEqual(history.orders.confirmed[mine].tolist(), [True, False], "by day: confirmed, cancelled")
+        self.assertEqual(history.orders.day[mine][0], (self.today - timedelta(days=40)).toordinal())
+        self.assertAlmostEqual(history.orders.amount[mine][0], 1900)
+        self.assertAlmostEqual(history.orders.discount[mine][0], 100)
+        first = np.flatnonzero(mine)[0]
+        lines = history.lines.order == first
+        self.assertEqual(sorted(history.lines.product[lines].tolist()), sorted([self.product.id, self.machine.id]))
+        self.assertEqual(set(history.lines.category[lines].tolist()),
+                         {self.product.categ_id.id, self.category.id})
+        self.assertEqual(history.manager[firm], self.seller.id)
+        self.assertEqual(history.manager[index[self.other.id]], -1)
+
+    def test_requests_activities_outcomes_and_opt_outs(self):
+        self._order(self.firm, 50)
+        reason = self.env.ref("ecom_crm.lost_reason_too_expensive", raise_if_not_found=False) or \
+            self.env["crm.lost.reason"].search([], limit=1)
+        lost = self.env["crm.lead"].create({"name": "Дорого", "partner_id": self.contact.id, "type": "opportunity"})
+        lost.action_set_lost(lost_reason_id=reason.id)
+        self.env["crm.lead"].create({"name": "Ещё заявка", "partner_id": self.firm.id, "type": "opportunity"})
+        self.firm.activity_schedule("mail.mail_activity_data_call", user_id=self.seller.id)
+        self.env["ecom.scoring.outcome"].create({"partner_id": self.contact.id, "outcome": "declined",
+                                                 "date": self.today - timedelta(days=3)})
+        self.env["mail.blacklist"]._add("office@coffee.example")
+        history, index = self.read()
+        firm = index[self.firm.id]
+        leads = history.leads.take(history.leads.customer == firm)
+        self.assertEqual(sorted(leads.status.tolist()), sorted([LEAD_LOST, LEAD_OPEN]))
+        self.assertEqual(leads.reason[leads.status == LEAD_LOST].tolist(), [reason.id])
+        self.assertEqual(history.reason_texts[reason.id], reason.name)
+        acts = history.activities.take(history.activities.customer == firm)
+        self.assertIn(NEVER, acts.done.tolist(), "the open call")
+        refused = acts.outcome == OUTCOME_REFUSED
+        self.assertEqual(acts.day[refused].tolist(), [(self.today - timedelta(days=3)).toordinal()])
+        self.assertNotEqual(history.opt_out_day[firm], NEVER)
+        self.assertEqual(history.opt_out_day[index[self.other.id]], NEVER)
+
+    def test_mailings_when_mass_mailing_is_there(self):
+        history, _index = self.read()
+        if "mailing.trace" not in self.env:
+            self.assertIsNone(history.mailings, "no mass mailing: the mailing criteria drop out")
+            return
+        self.assertFalse((history.mailings.kind == MAIL_CLICK).any())
+
+    def test_only_some_customers(self):
+        self._order(self.firm, 5)
+        history, partner_ids = self.env["ecom.scoring.history"]._read(self.env.company, [self.firm.id])
+        self.assertEqual(partner_ids.tolist(), [self.firm.id])
+        self.assertEqual(history.n_customers, 1)
+        self.assertEqual(len(history.orders.day), 1)
+
+    def test_recorded_offers_feed_the_cross_sell(self):
+        History = self.env["ecom.scoring.history"]
+        self.assertIsNone(History._offer_outcomes(self.env.company), "no offer recorded yet")
+        Outcome = self.env["ecom.scoring.outcome"]
+        for outcome, probability in (("accepted", 0.4), ("declined", 0.3), ("ordered", 0.5)):
+            Outcome.create({"partner_id": self.other.id, "outcome": outcome, "offer_kind": "rebuy",
+                            "offer_probability": probability})
+        Outcome.create({"partner_id": self.other.id, "outcome": "not_reached", "offer_kind": "popular"})
+        offers = History._offer_outcomes(self.env.company)
+        self.assertEqual(offers["accepted"].tolist(), [1.0, 0.0, 1.0])
+        self.assertEqual(offers["predicted"].tolist(), [0.4, 0.3, 0.5])
+        self.assertEqual(set(offers["kind"].tolist()), {0})

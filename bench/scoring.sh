@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Benchmark of the nightly customer scoring on the demo store: a fresh database with the addons,
+# N demo customers (default 1,000,000, about 10,000,000 order lines), then in one run
+# (bench/scoring_bench.py inside odoo-bin shell): a bare SQL pass aggregating the same orders per
+# customer (the floor), the full nightly run (wall time, peak memory, longest chunk), an incremental
+# run after 1% of the customers changed, and a 10,000-customer sample scored record by record
+# through the ORM (the naive way, extrapolated). Prints one JSON object.
+#   bench/scoring.sh [customers]
+set -uo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
+require_odoo
+ensure_venv
+CUSTOMERS=${1:-1000000}
+start_postgres
+trap stop_postgres EXIT
+DB=ecom_scoring_bench_$(date +%s)
+log "installing the addons into $DB"
+odoo_bin -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn >/dev/null 2>&1 \
+    || die "install failed"
+log "generating $CUSTOMERS customers"
+python "$ODOO_PATH/odoo-bin" --addons-path="$(addons_path)" ecom_demo_store \
+    -c "$ROOT/config/odoo.conf" --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --db_password= \
+    -d "$DB" --scale large --customers "$CUSTOMERS" --json --log-level=warn | tail -n1
+psql -d "$DB" -AtXc "VACUUM ANALYZE" >/dev/null
+psql -d "$DB" -AtXc "SELECT 'rows: customers with orders ' || (SELECT count(DISTINCT partner_id) FROM sale_order) ||
+    ', orders ' || (SELECT count(*) FROM sale_order) || ', order lines ' || (SELECT count(*) FROM sale_order_line)"
+log "scoring"
+odoo_bin shell -d "$DB" --log-level=warn --no-http < "$ROOT/bench/scoring_bench.py" 2>/dev/null | grep --line-buffered "^{"

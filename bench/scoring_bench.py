@@ -1,0 +1,91 @@
+"""Run inside `odoo-bin shell` by bench/scoring.sh: the scoring's nightly job against its floor and
+the naive way, in one run on the same database (see bench/scoring.sh)."""
+
+import json
+import random
+import time
+from datetime import date
+
+from odoo.tools import SQL
+
+
+def reset_peak():
+    """Reset this process's peak RSS (VmHWM) so that each step reports its own."""
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+
+
+def peak_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    return None
+
+
+cr = env.cr  # noqa: F821
+company = env.company  # noqa: F821
+Run = env["ecom.scoring.run"]  # noqa: F821
+out = {}
+
+# 1. the floor: one SQL pass aggregating the orders and their lines per customer
+started = time.perf_counter()
+cr.execute(SQL("""
+    SELECT count(*), sum(n) FROM (
+        SELECT p.commercial_partner_id, count(DISTINCT so.id) AS n, sum(sol.price_subtotal), max(so.date_order),
+               min(so.date_order), count(DISTINCT sol.product_id)
+          FROM sale_order so
+          JOIN res_partner p ON p.id = so.partner_id
+          JOIN sale_order_line sol ON sol.order_id = so.id
+         WHERE so.company_id = %s AND so.state IN ('sale', 'cancel')
+         GROUP BY 1) per_customer
+""", company.id))
+customers, orders = cr.fetchone()
+out["bare_sql"] = {"seconds": round(time.perf_counter() - started, 1), "customers": customers, "orders": int(orders)}
+
+# 2. the full nightly run (chunks committed as the cron does)
+reset_peak()
+started = time.perf_counter()
+run = Run._score_customers(company, mode="full", auto_commit=True)
+full_s = time.perf_counter() - started
+out["full_run"] = {"seconds": round(full_s, 1), "state": run.state, "customers": run.partner_count,
+                   "longest_chunk_seconds": round(run.longest_chunk, 1), "peak_rss_mb": peak_mb(),
+                   "now": run.now_count, "later": run.later_count, "dnd": run.dnd_count,
+                   "x_bare_sql": round(full_s / max(out["bare_sql"]["seconds"], 0.1), 1), "error": run.error or None}
+
+# 3. an incremental run after 1% of the customers changed (an order of theirs written again)
+cr.execute(SQL("SELECT partner_id FROM ecom_customer_score WHERE company_id = %s", company.id))
+ids = [row[0] for row in cr.fetchall()]
+sample = random.Random(1).sample(ids, max(1, len(ids) // 100))
+cr.execute(SQL("""
+    UPDATE sale_order so SET write_date = now() at time zone 'UTC'
+      FROM res_partner p WHERE p.id = so.partner_id AND p.commercial_partner_id = ANY(%s)
+""", sample))
+cr.commit()
+reset_peak()
+started = time.perf_counter()
+inc = Run._score_customers(company, auto_commit=True)
+out["incremental_run"] = {"seconds": round(time.perf_counter() - started, 1), "mode": inc.mode,
+                          "customers": inc.partner_count, "changed_customers": len(sample),
+                          "peak_rss_mb": peak_mb(), "error": inc.error or None}
+
+# 4. the naive way: each customer read and written through the ORM, on a 10,000-customer sample
+naive = env["res.partner"].browse(random.Random(2).sample(ids, min(10_000, len(ids))))  # noqa: F821
+Order = env["sale.order"]  # noqa: F821
+Score = env["ecom.customer.score"]  # noqa: F821
+today = date.today()
+started = time.perf_counter()
+for partner in naive:
+    confirmed = Order.search([("partner_id", "child_of", partner.id), ("state", "=", "sale")])
+    if not confirmed:
+        continue
+    last = max(confirmed.mapped("date_order")).date()
+    score = Score.search([("partner_id", "=", partner.id), ("company_id", "=", company.id)])
+    score.sudo().write({"order_count": len(confirmed), "last_order": last,
+                        "expected_value": sum(confirmed.mapped("amount_untaxed")) / len(confirmed)})
+    env.flush_all()  # noqa: F821
+naive_s = time.perf_counter() - started
+cr.rollback()
+out["naive_orm"] = {"customers": len(naive), "seconds": round(naive_s, 1),
+                    "extrapolated_seconds_all": round(naive_s * len(ids) / max(len(naive), 1))}
+print(json.dumps(out))
