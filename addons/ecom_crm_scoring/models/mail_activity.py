@@ -60,7 +60,8 @@ class MailActivity(models.Model):
 
     def _ecom_outcome_values(self, feedback=False):
         """The outcome rows of these scheduled contacts: the customer, who made the contact, what
-        was offered (the score's first suggestion), the customer's group and the feedback."""
+        was offered (the score's first suggestion, its kind and chance: the cross-sell learns from
+        the answers), the customer's group and the feedback."""
         partners = self.env["res.partner"].browse(self.mapped("res_id")).sudo().exists()
         # the score that scheduled the contact, else the customer's score in the current company
         scores = self.env["ecom.customer.score"].sudo().search([
@@ -81,8 +82,9 @@ class MailActivity(models.Model):
                 "partner_id": partner.id, "company_id": company.id,
                 "user_id": (activity.user_id or self.env.user).id, "date": today,
                 "outcome": activity.ecom_scoring_outcome or "reached",
-                "product_id": offer.product_id.id, "categ_id": offer.categ_id.id, "group": score.group or False,
-                "note": feedback or False,
+                "product_id": offer.product_id.id, "categ_id": offer.categ_id.id,
+                "offer_kind": offer.kind or False, "offer_probability": offer.probability if offer else False,
+                "group": score.group or False, "note": feedback or False,
             })
         return values
 

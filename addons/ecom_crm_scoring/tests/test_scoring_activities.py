@@ -127,6 +127,10 @@ class TestScoringActivities(ScheduleCase):
         self.assertEqual(outcome.outcome, "ordered")
         self.assertEqual(outcome.user_id, self.anna)
         self.assertEqual(outcome.product_id, suggestion_product, "the first suggested offer")
+        self.assertEqual((outcome.offer_kind, outcome.offer_probability), ("copurchase", 0.4))
+        answers = self.env["ecom.scoring.history"]._offer_outcomes(self.company)
+        self.assertEqual((answers["predicted"].tolist(), answers["accepted"].tolist()), ([0.4], [1.0]),
+                         "the cross-sell learns that the offer was taken")
         self.assertEqual(outcome.group, "growth")
         self.assertEqual(outcome.date, TODAY)
         done = self.anna_now.message_ids.filtered(lambda m: m.mail_activity_type_id == self.kind)
@@ -183,6 +187,9 @@ class TestScoringActivities(ScheduleCase):
         self.company.ecom_scoring_activities = False
         with freeze_time(TODAY):
             self._score(self.anna_now, "now")
+            self.env["ecom.customer.suggestion"].create({"score_id": self.anna_now.ecom_score_ids.id, "kind": "rebuy",
+                                                         "product_id": self.product.id, "probability": 0.55,
+                                                         "params": {"cycle": 30, "days": 28}})
             score = self.anna_now.ecom_score_ids.with_user(self.anna)
             self.assertFalse(score.activity_id)
             action = score.action_ecom_record_outcome()
@@ -191,7 +198,9 @@ class TestScoringActivities(ScheduleCase):
             wizard.outcome = "not_reached"
             wizard.save().action_confirm()
         outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
-        self.assertRecordValues(outcome, [{"outcome": "not_reached", "user_id": self.anna.id, "date": TODAY}])
+        self.assertRecordValues(outcome, [{"outcome": "not_reached", "user_id": self.anna.id, "date": TODAY,
+                                           "product_id": self.product.id, "offer_kind": "rebuy",
+                                           "offer_probability": 0.55}])
         self.assertEqual(self.anna_now.ecom_score_ids.contacted_on, TODAY)
         self.assertIn("Не дозвонились", str(self.anna_now.message_ids[0].body))
 
