@@ -244,8 +244,14 @@ class EcomCustomerScore(models.Model):
         """A member of ``company``'s default sales team for ``partner``, by ecom_crm's assignment
         by load (``state`` keeps the team and its loads across one sync), or no one."""
         if "team" not in state:
-            state["team"] = self.env["crm.team"].sudo().with_company(company)._get_default_team_id(user_id=False)
-            state["loads"] = {}
+            team = self.env["crm.team"].sudo().with_company(company)._get_default_team_id(user_id=False)
+            state["team"], state["loads"] = team, {}
+            if team and not self.env.registry.ready:
+                # installing or upgrading (the scoring's install hook, its migration): this transaction
+                # altered the tables the loads are read from, and the second cursor ecom_crm reads
+                # committed loads with would wait for it forever; the loads as this transaction sees them
+                members = team.crm_team_member_ids
+                state["loads"].update({m: list(load) for m, load in team._ecom_load_counts(members).items()})
         if not state["team"]:
             return self.env["res.users"]
         return state["team"]._ecom_pick_salesperson(partner, state["loads"])

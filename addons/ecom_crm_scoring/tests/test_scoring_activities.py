@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -46,6 +47,15 @@ class TestScoringActivities(ScheduleCase):
         self.assertIn("risk group", boris_note)
         self.assertIn("30 days since the last order", boris_note)
         self.assertEqual(by_partner[self.boris_now.id].summary, "Risk group: a valuable customer slipping away")
+
+    def test_installation_assigns_without_a_second_cursor(self):
+        """At installation (the hook scores the store) the transaction holds the tables it altered:
+        a second cursor reading the team's loads would wait for it forever."""
+        team_class = type(self.env["crm.team"])
+        with freeze_time(TODAY), patch.object(self.env.registry, "ready", False), \
+                patch.object(team_class, "_ecom_member_loads", side_effect=AssertionError("second cursor")):
+            self._morning()
+        self.assertEqual(self._open_activities(self.shared_now).user_id, self.vera)
 
     def test_nobody_in_the_team_leaves_the_customer_on_the_shared_list(self):
         self.team.crm_team_member_ids.ecom_available = False
