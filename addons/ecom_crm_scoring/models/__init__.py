@@ -3,7 +3,9 @@ from . import ecom_customer_suggestion
 from . import ecom_scoring_history
 from . import ecom_scoring_outcome
 from . import ecom_scoring_run
+from . import ecom_scoring_snapshot
 from . import mail_activity
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import sale_order

@@ -123,3 +123,190 @@ class EcomCustomerScore(models.Model):
         ids = [row[0] for row in self.env.cr.fetchall()]
         self.invalidate_model()
         return ids
+
+    # -- the schedule as activities (issue 17) -----------------------------------------------------
+    activity_date = fields.Date("Scheduled for", related="activity_id.date_deadline", store=True)
+    activity_user_id = fields.Many2one("res.users", "Contact assigned to", related="activity_id.user_id", store=True,
+                                       index="btree_not_null")
+    contacted_on = fields.Date("Outcome recorded on", readonly=True,
+                               help="The last day an outcome of a contact was recorded: off today's list until the "
+                                    "next scoring.")
+
+    @api.model
+    def _ecom_sync_activities(self, company, run, partner_ids=None):
+        """The schedule of ``company`` as activities of the scoring's type on the customers (all of
+        them after a full run, the commercial partners ``partner_ids`` after an incremental one):
+
+        * «call now»: one open activity due on the run's day, for the customer's salesperson, else
+          for a member of the company's default sales team picked by ecom_crm's assignment by load
+          (none when nobody can take it: the customer stays on the team's shared list); an open
+          one is moved (date, salesperson, note) rather than duplicated, and a date its salesperson
+          set themselves is kept;
+        * «call later»: an open activity is moved to the decision's date (none is created);
+        * «do not disturb», or no decision or score any more: an open activity is removed.
+
+        Created in one batch without «assigned to you» mails; the note says why and what to offer
+        in the assigned salesperson's language. Each score keeps its activity (``activity_id``)."""
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        kind = Activity._ecom_scoring_activity_type()
+        if not kind:
+            return
+        today = run.day
+        Score = self.sudo().with_company(company)
+        only = [("partner_id", "in", list(partner_ids))] if partner_ids is not None else []
+        due = Score.search([("company_id", "=", company.id), ("decision", "=", "now"),
+                            ("decision_date", "<=", today), *only])
+        open_domain = [("res_model", "=", "res.partner"), ("activity_type_id", "=", kind.id),
+                       ("ecom_scoring_company_id", "in", [company.id, False])]
+        if partner_ids is not None:
+            open_domain.append(("res_id", "in", list(partner_ids)))
+        existing = Activity.search(open_domain, order="id").grouped("res_id")
+        scores = {score.partner_id.id: score for score in due}
+        others = [partner_id for partner_id in existing if partner_id not in scores]
+        for score in Score.search([("company_id", "=", company.id), ("partner_id", "in", others)]) if others else ():
+            scores[score.partner_id.id] = score
+
+        def can_call(user):
+            return bool(user) and user.active and not user.share
+
+        team_state = {}  # the default team and its members' loads, read once per sync
+        links, remove, moves, new = {}, Activity.browse(), [], []
+        for partner_id, activities in existing.items():
+            score = scores.get(partner_id)
+            if not score:  # no score in this company: ours are obsolete, others' are not ours to touch
+                remove |= activities.filtered("ecom_scoring_company_id")
+                continue
+            keep = activities[:1]
+            remove |= activities[1:]
+            user = score.user_id if can_call(score.user_id) else keep.user_id if can_call(keep.user_id) else \
+                self._ecom_team_salesperson(company, score.partner_id, team_state) if score.decision == "now" \
+                else self.env["res.users"]
+            if score.decision not in ("now", "later") or not score.decision_date or not user:
+                remove |= keep
+                links[score] = False
+                continue
+            moves.append((keep, score, user, max(score.decision_date, today)))
+            links[score] = keep
+        for score in due:  # in priority order: the team's least loaded members go to the best chances
+            if score in links or score.partner_id.id in existing:
+                continue
+            user = score.user_id if can_call(score.user_id) else \
+                self._ecom_team_salesperson(company, score.partner_id, team_state)
+            if user:
+                new.append((score, user))
+
+        remove.unlink()
+        for activity, score, user, day in moves:
+            manual = activity.ecom_scoring_date and activity.date_deadline != activity.ecom_scoring_date
+            summary, note = score._ecom_activity_texts(user)
+            changed = {}
+            if activity.user_id != user:
+                changed["user_id"] = user.id
+            if activity.ecom_scoring_company_id != company:
+                changed["ecom_scoring_company_id"] = company.id
+            if not manual and (activity.date_deadline != day or activity.ecom_scoring_date != day):
+                changed.update(date_deadline=day, ecom_scoring_date=day)
+            if (activity.summary or "") != summary:
+                changed["summary"] = summary
+            if str(activity.note or "") != str(activity._fields["note"].convert_to_cache(note, activity) or ""):
+                changed["note"] = note
+            if changed:
+                activity.write(changed)
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for score, user in new:
+            summary, note = score._ecom_activity_texts(user)
+            vals_list.append({
+                "res_model_id": partner_model, "res_id": score.partner_id.id, "activity_type_id": kind.id,
+                "user_id": user.id, "date_deadline": today, "summary": summary, "note": note,
+                "ecom_scoring_company_id": company.id, "ecom_scoring_date": today})
+        created = Activity.create(vals_list) if vals_list else Activity
+        links.update({score: activity for (score, _user), activity in zip(new, created, strict=True)})
+
+        # one statement links every score concerned to its activity (or to none)
+        self.env.flush_all()
+        if links:
+            pairs = [(score.id, activity.id if activity else None) for score, activity in links.items()]
+            self.env.cr.execute(SQL("""
+                UPDATE ecom_customer_score s
+                   SET activity_id = v.activity_id, activity_date = a.date_deadline, activity_user_id = a.user_id
+                  FROM unnest(%s::int[], %s::int[]) AS v(score_id, activity_id)
+                  LEFT JOIN mail_activity a ON a.id = v.activity_id
+                 WHERE s.id = v.score_id
+                   AND (s.activity_id, s.activity_date, s.activity_user_id)
+                       IS DISTINCT FROM (v.activity_id, a.date_deadline, a.user_id)
+            """, [p[0] for p in pairs], [p[1] for p in pairs]))
+            self.invalidate_model(["activity_id", "activity_date", "activity_user_id"])
+
+    def _ecom_team_salesperson(self, company, partner, state):
+        """A member of ``company``'s default sales team for ``partner``, by ecom_crm's assignment
+        by load (``state`` keeps the team and its loads across one sync), or no one."""
+        if "team" not in state:
+            team = self.env["crm.team"].sudo().with_company(company)._get_default_team_id(user_id=False)
+            state["team"], state["loads"] = team, {}
+            if team and not self.env.registry.ready:
+                # installing or upgrading (the scoring's install hook, its migration): this transaction
+                # altered the tables the loads are read from, and the second cursor ecom_crm reads
+                # committed loads with would wait for it forever; the loads as this transaction sees them
+                members = team.crm_team_member_ids
+                state["loads"].update({m: list(load) for m, load in team._ecom_load_counts(members).items()})
+        if not state["team"]:
+            return self.env["res.users"]
+        return state["team"]._ecom_pick_salesperson(partner, state["loads"])
+
+    def _ecom_activity_texts(self, user):
+        """(summary, note) of this score's scheduled contact, in ``user``'s language."""
+        self.ensure_one()
+        score = self.with_context(lang=user.lang or self.env.lang)
+        reason = score.decision_reason or ""
+        note = score.env["ir.qweb"]._render("ecom_crm_scoring.scoring_activity_note", {"score": score},
+                                           minimal_qcontext=True)
+        return reason[:1].upper() + reason[1:], note
+
+    @api.model
+    def _ecom_mark_contacted(self, outcomes):
+        """The customers of ``outcomes`` leave today's list at once (the next scoring decides when
+        they are called again)."""
+        for (company, day), rows in outcomes.grouped(lambda o: (o.company_id, o.date)).items():
+            self.sudo().search([("company_id", "=", company.id),
+                                ("partner_id", "in", rows.partner_id.commercial_partner_id.ids)]).write(
+                {"contacted_on": day})
+
+    # -- the buttons of today's list ---------------------------------------------------------------
+    def action_ecom_log_call(self):
+        """The scheduled contact in Odoo's activity dialog (notes, another date, «Mark as done» with
+        the outcome); without one, the dialog of a new one for the current user, due today."""
+        self.ensure_one()
+        action = {"type": "ir.actions.act_window", "name": self.env._("Log a call"), "res_model": "mail.activity",
+                  "view_mode": "form", "views": [(self.env.ref("mail.mail_activity_view_form_popup").id, "form")],
+                  "target": "new"}
+        if self.activity_id:
+            return dict(action, res_id=self.activity_id.id)
+        summary, note = self._ecom_activity_texts(self.env.user)
+        return dict(action, context={
+            "default_res_model": "res.partner", "default_res_id": self.partner_id.id,
+            "default_activity_type_id": self.env["mail.activity"]._ecom_scoring_activity_type().id,
+            "default_user_id": self.env.uid, "default_date_deadline": fields.Date.context_today(self),
+            "default_summary": summary, "default_note": note, "default_ecom_scoring_company_id": self.company_id.id})
+
+    def action_ecom_record_outcome(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "name": self.env._("Outcome of the contact"),
+                "res_model": "ecom.scoring.outcome.wizard", "view_mode": "form", "views": [(False, "form")],
+                "target": "new",
+                "context": {"default_score_id": self.id, "default_activity_id": self.activity_id.id}}
+
+    def action_ecom_open_customer(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "res.partner", "res_id": self.partner_id.id,
+                "view_mode": "form", "views": [(False, "form")], "target": "current"}
+
+    main_offer = fields.Char("Offer (chance)", compute="_compute_main_offer",
+                             help="The offer most likely to be taken, and the chance that it is.")
+
+    @api.depends("suggestion_ids")
+    @api.depends_context("lang")
+    def _compute_main_offer(self):
+        for score in self:
+            first = score.suggestion_ids[:1]
+            score.main_offer = f"{first.name} ({round(first.probability * 100)}%)" if first else False

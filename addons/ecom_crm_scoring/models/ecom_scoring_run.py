@@ -162,6 +162,8 @@ class EcomScoringRun(models.Model):
         self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s AND NOT partner_id = ANY(%s)",
                                 company.id, partner_ids.tolist()))
         Score.invalidate_model()
+        if company.ecom_scoring_activities:
+            Score._ecom_sync_activities(company, self)
         self._finish(result, len(partner_ids), started, longest, auto_commit,
                      steps={name: round(seconds, 1) for name, seconds in steps.items()})
         return self
@@ -209,6 +211,8 @@ class EcomScoringRun(models.Model):
                                     company.id, gone))
         self.env["ecom.customer.score"].invalidate_model()
         self.changed_count = changed
+        if company.ecom_scoring_activities:
+            self.env["ecom.customer.score"]._ecom_sync_activities(company, self, changed_partners)
         self._finish(result, len(partner_ids), started, time.perf_counter() - started, auto_commit)
         return self
 

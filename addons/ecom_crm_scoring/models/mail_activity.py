@@ -1,11 +1,115 @@
-from odoo import api, models
+from odoo import SUPERUSER_ID, api, fields, models
+
+from .ecom_scoring_outcome import OUTCOMES
 
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
+
+    ecom_is_scoring = fields.Boolean("Scheduled by the scoring", compute="_compute_ecom_is_scoring")
+    ecom_scoring_outcome = fields.Selection(
+        OUTCOMES, "Outcome", help="What came of the scheduled contact, recorded when it is marked done: the next "
+                                  "scoring learns from it. Marked done without one: counted as reached.")
+    ecom_scoring_company_id = fields.Many2one(
+        "res.company", "Scheduled by the scoring of", readonly=True, index="btree_not_null", ondelete="cascade")
+    ecom_scoring_date = fields.Date(
+        "Date set by the scoring", readonly=True,
+        help="The due date the scoring gave the contact: a date the salesperson set themselves is kept.")
 
     @api.model
     def _ecom_scoring_activity_type(self):
         """The activity type of the contacts the scoring schedules (one open per customer)."""
         return self.env.ref("ecom_crm_scoring.mail_activity_type_scoring_call", raise_if_not_found=False) \
             or self.env["mail.activity.type"]
+
+    @api.depends("activity_type_id")
+    def _compute_ecom_is_scoring(self):
+        scoring = self._ecom_scoring_activity_type()
+        for activity in self:
+            activity.ecom_is_scoring = bool(scoring) and activity.activity_type_id == scoring
+
+    def _to_store(self, store, **kwargs):
+        """The chatter's «Mark Done» of a scheduled contact offers its outcomes, in the reader's
+        language (static/src/activity)."""
+        super()._to_store(store, **kwargs)
+        scoring = self.filtered("ecom_is_scoring")
+        if scoring:
+            choices = self._fields["ecom_scoring_outcome"]._description_selection(self.env)
+            for activity in scoring:
+                store.add(activity, {"ecom_scoring_outcomes": choices})
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        """A scheduled contact marked done leaves its outcome in ``ecom.scoring.outcome`` (before
+        Odoo deletes the activity), for the sales director's dashboard and the next learning; the
+        chatter's «done» message starts with the outcome."""
+        scoring = self.filtered(lambda activity: activity.ecom_is_scoring and activity.res_model == "res.partner")
+        if not scoring:
+            return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        outcomes = self.env["ecom.scoring.outcome"].create(scoring._ecom_outcome_values(feedback))
+        self.env["ecom.customer.score"]._ecom_mark_contacted(outcomes)
+        messages, next_activities = self.env["mail.message"], self.env["mail.activity"]
+        if self - scoring:
+            messages, next_activities = super(MailActivity, self - scoring)._action_done(
+                feedback=feedback, attachment_ids=attachment_ids)
+        labels = dict(self._fields["ecom_scoring_outcome"]._description_selection(self.env))
+        for outcome, activities in scoring.grouped(lambda a: a.ecom_scoring_outcome or "reached").items():
+            text = f"{labels[outcome]}: {feedback}" if feedback else labels[outcome]
+            done, following = super(MailActivity, activities)._action_done(feedback=text, attachment_ids=attachment_ids)
+            messages, next_activities = messages + done, next_activities + following
+        return messages, next_activities
+
+    def _ecom_outcome_values(self, feedback=False):
+        """The outcome rows of these scheduled contacts: the customer, who made the contact, what
+        was offered (the score's first suggestion, its kind and chance: the cross-sell learns from
+        the answers), the customer's group and the feedback."""
+        partners = self.env["res.partner"].browse(self.mapped("res_id")).sudo().exists()
+        # the score that scheduled the contact, else the customer's score in the current company
+        scores = self.env["ecom.customer.score"].sudo().search([
+            ("partner_id", "in", partners.commercial_partner_id.ids),
+            ("company_id", "in", (self.ecom_scoring_company_id | self.env.company).ids)])
+        by_key = {(score.partner_id.id, score.company_id.id): score for score in scores}
+        today = fields.Date.context_today(self)
+        commercial = {partner.id: partner.commercial_partner_id for partner in partners}
+        values = []
+        for activity in self:
+            partner = commercial.get(activity.res_id)
+            if not partner:
+                continue
+            company = activity.ecom_scoring_company_id or self.env.company
+            score = by_key.get((partner.id, company.id), self.env["ecom.customer.score"])
+            offer = score.suggestion_ids[:1]
+            values.append({
+                "partner_id": partner.id, "company_id": company.id,
+                "user_id": (activity.user_id or self.env.user).id, "date": today,
+                "outcome": activity.ecom_scoring_outcome or "reached",
+                "product_id": offer.product_id.id, "categ_id": offer.categ_id.id,
+                "offer_kind": offer.kind or False, "offer_probability": offer.probability if offer else False,
+                "group": score.group or False, "note": feedback or False,
+            })
+        return values
+
+    @api.model
+    def _ecom_close_ordered(self, orders):
+        """Close the open scheduled contacts of the customers of ``orders`` (just confirmed): the
+        outcome is «ordered», the chatter says which order."""
+        scoring = self._ecom_scoring_activity_type()
+        partners = orders.partner_id.commercial_partner_id
+        if not scoring or not partners:
+            return
+        activities = self.sudo().search([("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
+                                         ("activity_type_id", "=", scoring.id)])
+        if not activities:
+            return
+        if self.env.user.share:  # confirmed by the customer (online payment): done by OdooBot, not by them
+            activities = activities.with_user(SUPERUSER_ID)
+        for order in orders:
+            mine = activities.filtered(
+                lambda a, o=order: a.res_id == o.partner_id.commercial_partner_id.id
+                and a.ecom_scoring_company_id in (o.company_id, self.env["res.company"]))
+            if not mine:
+                continue
+            activities -= mine
+            mine.ecom_scoring_company_id = order.company_id
+            mine.ecom_scoring_outcome = "ordered"
+            lang = mine[:1].user_id.lang or self.env.lang
+            mine._action_done(feedback=mine.with_context(lang=lang).env._("Ordered: %(order)s", order=order.name))

@@ -9,3 +9,6 @@ from . import test_scoring_crosssell
 from . import test_scoring_backtest
 from . import test_scoring_engine
 from . import test_scoring_quality
+from . import test_scoring_activities
+from . import test_scoring_dashboard
+from . import test_scoring_tour

@@ -1,0 +1,86 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .ecom_customer_score import GROUPS, SEGMENTS
+from .ecom_scoring_outcome import OUTCOMES
+
+
+class EcomScoringSnapshot(models.Model):
+    """A company's customers on one day, per RFM segment and scoring group: how many there were,
+    how many were on the day's list to call, how many contacts were closed that day and with what
+    outcome. The sales director's dashboard; written by each full run in one statement."""
+
+    _name = "ecom.scoring.snapshot"
+    _description = "Customer scoring snapshot"
+    _order = "date desc, id"
+
+    date = fields.Date(required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True, ondelete="cascade")
+    segment = fields.Selection(SEGMENTS, "RFM segment", readonly=True)
+    group = fields.Selection(GROUPS, readonly=True)
+    customer_count = fields.Integer("Customers", readonly=True)
+    scheduled_count = fields.Integer("Scheduled contacts", readonly=True,
+                                     help="Customers on the day's list to call (decision «call now»).")
+    contact_count = fields.Integer("Contacts closed", readonly=True,
+                                   help="Scheduled contacts closed that day with an outcome (marked done by the "
+                                        "salesperson, or closed by the customer's order).")
+    reached_count = fields.Integer("Reached", readonly=True)
+    ordered_count = fields.Integer("Ordered", readonly=True)
+    accepted_count = fields.Integer("Offer accepted", readonly=True)
+    declined_count = fields.Integer("Declined", readonly=True)
+    not_reached_count = fields.Integer("Not reached", readonly=True)
+
+    @api.model
+    def _ecom_take(self, company, day):
+        """The snapshot of ``company`` on ``day`` (its full run has just written the scores): the
+        day's rows replaced, and the outcomes of the days since the previous snapshot counted again
+        into their own day's rows (those days are complete now)."""
+        for model in ("ecom.customer.score", "ecom.scoring.outcome", "ecom.scoring.snapshot", "res.partner"):
+            self.env[model].flush_model()
+        cr = self.env.cr
+        cr.execute(SQL("SELECT max(date) FROM ecom_scoring_snapshot WHERE company_id = %s AND date < %s",
+                       company.id, day))
+        since = cr.fetchone()[0] or day
+        per_outcome = SQL(", ").join(
+            SQL("count(*) FILTER (WHERE outcome = %s)", code) for code, _label in OUTCOMES)
+        cr.execute(SQL("""
+            WITH old AS (
+                DELETE FROM ecom_scoring_snapshot WHERE company_id = %(company)s AND date >= %(since)s
+                RETURNING date, segment, "group", customer_count, scheduled_count
+            ), parts AS (
+                SELECT %(day)s::date AS date, segment, "group", 1 AS customers,
+                       (decision = 'now' AND decision_date <= %(day)s)::int AS scheduled, NULL::varchar AS outcome
+                  FROM ecom_customer_score
+                 WHERE company_id = %(company)s
+                UNION ALL  -- the days before, as their own runs counted them
+                SELECT date, segment, "group", customer_count, scheduled_count, NULL
+                  FROM old
+                 WHERE date < %(day)s
+                UNION ALL  -- the outcomes, under the group the customer was in when scheduled
+                SELECT o.date, s.segment, COALESCE(o."group", s."group"), 0, 0, o.outcome
+                  FROM ecom_scoring_outcome o
+                  JOIN res_partner p ON p.id = o.partner_id
+                  LEFT JOIN ecom_customer_score s
+                         ON s.partner_id = p.commercial_partner_id AND s.company_id = o.company_id
+                 WHERE o.company_id = %(company)s AND o.date >= %(since)s AND o.date <= %(day)s
+            )
+            INSERT INTO ecom_scoring_snapshot (date, company_id, segment, "group", customer_count, scheduled_count,
+                                               contact_count, reached_count, ordered_count, accepted_count,
+                                               declined_count, not_reached_count,
+                                               create_uid, create_date, write_uid, write_date)
+            SELECT date, %(company)s, segment, "group", sum(customers), sum(scheduled), count(outcome), %(per_outcome)s,
+                   %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
+              FROM parts
+             GROUP BY date, segment, "group"
+        """, company=company.id, since=since, day=day, per_outcome=per_outcome, uid=self.env.uid))
+        self.invalidate_model()
+
+
+class EcomScoringRun(models.Model):
+    _inherit = "ecom.scoring.run"
+
+    def _finish(self, *args, **kwargs):
+        """A full run leaves the day's snapshot for the dashboard (committed with the run)."""
+        if self.mode == "full":
+            self.env["ecom.scoring.snapshot"]._ecom_take(self.company_id, self.day)
+        return super()._finish(*args, **kwargs)

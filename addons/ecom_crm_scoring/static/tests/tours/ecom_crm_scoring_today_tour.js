@@ -1,0 +1,81 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+const TODAY = "/odoo/action-ecom_crm_scoring.ecom_scoring_today_action";
+
+// a salesperson opens CRM > Today and records the outcome of a contact in two clicks
+registry.category("web_tour.tours").add("ecom_crm_scoring_today", {
+    url: TODAY,
+    steps: () => [
+        {
+            trigger: ".o_list_view .o_data_row:contains('Петров Олег Викторович')",
+            content: "the salesperson's other contact of the day is listed too",
+        },
+        {
+            trigger: ".o_data_row:contains('Иванова Мария Сергеевна') .o_field_phone a[href^='tel:']",
+            content: "one click to call",
+        },
+        {
+            trigger: ".o_data_row:contains('Иванова Мария Сергеевна') button[name=action_ecom_record_outcome]",
+            content: "after the call: what came of it",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=outcome] input[data-value=declined]",
+            content: "she declined",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=note] textarea",
+            content: "what she said",
+            run: "edit Дорого, купила в другом магазине",
+        },
+        {
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            trigger: ".o_list_view:not(:has(.o_data_row:contains('Иванова Мария Сергеевна')))",
+            content: "done: she left today's list",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains('Петров Олег Викторович')",
+        },
+    ],
+});
+
+// the same from the customer's card: «Mark Done» on the scheduled contact asks for the outcome
+registry.category("web_tour.tours").add("ecom_crm_scoring_mark_done", {
+    steps: () => [
+        {
+            trigger: ".o-mail-Activity .o-mail-Activity-markDone",
+            content: "the scheduled contact in the chatter",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone .o_ecom_scoring_outcome button[data-outcome=accepted]",
+            content: "the outcomes are offered",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone .o_ecom_scoring_outcome button[data-outcome=accepted].btn-primary",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone textarea",
+            run: "edit Возьмёт фильтр",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone button.btn-primary.mx-2",
+            content: "Done",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-Chatter:not(:has(.o-mail-Activity))",
+            content: "the contact is done",
+        },
+    ],
+});

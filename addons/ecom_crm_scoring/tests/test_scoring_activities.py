@@ -1,0 +1,295 @@
+from datetime import timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
+
+from ..scoring.history import OUTCOME_REFUSED
+from .common_schedule import TODAY, ScheduleCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestScoringActivities(ScheduleCase):
+    def test_call_now_customers_become_activities_without_mail(self):
+        mails, messages = self.env["mail.mail"].search_count([]), self.env["mail.message"].search_count([])
+        with freeze_time(TODAY):
+            self._morning()
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails, "no «assigned to you» mail")
+        self.assertEqual(self.env["mail.message"].search_count([]), messages, "nothing posted either")
+
+        activities = self._open_activities()
+        self.assertEqual(len(activities), 3, "one per «call now» customer, none for «later» or «do not disturb»")
+        by_partner = {activity.res_id: activity for activity in activities}
+        self.assertEqual(by_partner[self.anna_now.id].user_id, self.anna)
+        self.assertEqual(by_partner[self.boris_now.id].user_id, self.boris)
+        self.assertEqual(by_partner[self.shared_now.id].user_id, self.vera,
+                         "a customer without a salesperson goes to the default team, by load")
+        for activity in activities:
+            self.assertEqual(activity.date_deadline, TODAY)
+            self.assertEqual(activity.ecom_scoring_company_id, self.company)
+            self.assertEqual(activity.res_model, "res.partner")
+        for partner in (self.anna_now, self.boris_now, self.shared_now):
+            score = partner.ecom_score_ids
+            self.assertEqual(score.activity_id, by_partner[partner.id])
+            self.assertEqual(score.activity_user_id, by_partner[partner.id].user_id)
+            self.assertEqual(score.activity_date, TODAY)
+        self.assertFalse(self.anna_later.ecom_score_ids.activity_id)
+
+        # the note says why and what for, in the salesperson's own language
+        anna_note, boris_note = str(by_partner[self.anna_now.id].note), str(by_partner[self.boris_now.id].note)
+        self.assertIn("Почему", anna_note)
+        self.assertIn("точка роста", anna_note)
+        self.assertIn("30 дн. с последнего заказа", anna_note)
+        self.assertIn("Why", boris_note)
+        self.assertIn("risk group", boris_note)
+        self.assertIn("30 days since the last order", boris_note)
+        self.assertEqual(by_partner[self.boris_now.id].summary, "Risk group: a valuable customer slipping away")
+
+    def test_installation_assigns_without_a_second_cursor(self):
+        """At installation (the hook scores the store) the transaction holds the tables it altered:
+        a second cursor reading the team's loads would wait for it forever."""
+        team_class = type(self.env["crm.team"])
+        with freeze_time(TODAY), patch.object(self.env.registry, "ready", False), \
+                patch.object(team_class, "_ecom_member_loads", side_effect=AssertionError("second cursor")):
+            self._morning()
+        self.assertEqual(self._open_activities(self.shared_now).user_id, self.vera)
+
+    def test_nobody_in_the_team_leaves_the_customer_on_the_shared_list(self):
+        self.team.crm_team_member_ids.ecom_available = False
+        with freeze_time(TODAY):
+            self._morning()
+        self.assertFalse(self._open_activities(self.shared_now))
+        self.assertFalse(self.shared_now.ecom_score_ids.activity_id)
+        self.assertEqual(len(self._open_activities()), 2)
+
+    def test_next_run_moves_the_activity_instead_of_duplicating_it(self):
+        with freeze_time(TODAY):
+            self._morning()
+        first = {partner: self._open_activities(partner) for partner in (self.anna_now, self.boris_now,
+                                                                            self.shared_now)}
+        # the same run again writes nothing
+        stamps = {partner: activity.write_date for partner, activity in first.items()}
+        self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual({p: a.write_date for p, a in first.items()}, stamps)
+
+        tomorrow = TODAY + timedelta(days=1)
+        with freeze_time(tomorrow):
+            self._score(self.anna_now, "now", tomorrow, group="risk")  # still to call, for another reason
+            self._score(self.boris_now, "later", tomorrow + timedelta(days=6))  # his list is full today
+            self._score(self.shared_now, "dnd", tomorrow + timedelta(days=14))  # contacted by other means
+            self.Score._ecom_sync_activities(self.company, self._run(tomorrow))
+
+        moved = self._open_activities(self.anna_now)
+        self.assertEqual(moved, first[self.anna_now], "the same activity, moved")
+        self.assertEqual(moved.date_deadline, tomorrow)
+        self.assertIn("группа риска", str(moved.note))
+        self.assertEqual(self._open_activities(self.boris_now), first[self.boris_now])
+        self.assertEqual(first[self.boris_now].date_deadline, tomorrow + timedelta(days=6),
+                         "«call later»: moved to the decision's date")
+        self.assertFalse(self._open_activities(self.shared_now), "«do not disturb»: removed")
+        self.assertFalse(self.shared_now.ecom_score_ids.activity_id)
+        self.assertEqual(len(self._open_activities()), 2)
+
+    def test_a_date_the_salesperson_set_is_kept(self):
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now).with_user(self.anna)
+        friday = TODAY + timedelta(days=3)
+        activity.date_deadline = friday  # «call me back on Friday»
+        tomorrow = TODAY + timedelta(days=1)
+        with freeze_time(tomorrow):
+            self._score(self.anna_now, "now", tomorrow)
+            self.Score._ecom_sync_activities(self.company, self._run(tomorrow))
+        self.assertEqual(activity.date_deadline, friday)
+        self.assertEqual(self.anna_now.ecom_score_ids.activity_date, friday, "off today's list until Friday")
+
+    def test_a_new_salesperson_takes_the_activity_over(self):
+        with freeze_time(TODAY):
+            self._morning()
+            activity = self._open_activities(self.shared_now)
+            self.shared_now.user_id = self.boris
+            self._score(self.shared_now, "now", group="watch")
+            self.Score._ecom_sync_activities(self.company, self._run(), [self.shared_now.id])
+        self.assertEqual(activity.user_id, self.boris)
+        self.assertEqual(self.shared_now.ecom_score_ids.activity_user_id, self.boris)
+
+    def test_confirmed_order_closes_the_activity_as_ordered(self):
+        suggestion_product = self.env["product.product"].create({"name": "Фильтр для чайника"})
+        with freeze_time(TODAY):
+            self._morning()
+            score = self.anna_now.ecom_score_ids
+            self.env["ecom.customer.suggestion"].create({"score_id": score.id, "kind": "copurchase",
+                                                         "product_id": suggestion_product.id, "probability": 0.4})
+            self.assertEqual(score.main_offer, "Фильтр для чайника (40%)", "what to offer first, and its chance")
+            # the customer's contact person orders
+            contact = self.env["res.partner"].create({"name": "Мария (доставка)", "parent_id": self.anna_now.id,
+                                                      "type": "delivery"})
+            order = self.env["sale.order"].create({
+                "partner_id": contact.id,
+                "order_line": [(0, 0, {"product_id": suggestion_product.id, "product_uom_qty": 1})]})
+            order.action_confirm()
+        self.assertFalse(self._open_activities(self.anna_now))
+        self.assertTrue(self._open_activities(self.boris_now), "other customers' contacts stay")
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        self.assertEqual(outcome.outcome, "ordered")
+        self.assertEqual(outcome.user_id, self.anna)
+        self.assertEqual(outcome.product_id, suggestion_product, "the first suggested offer")
+        self.assertEqual((outcome.offer_kind, outcome.offer_probability), ("copurchase", 0.4))
+        answers = self.env["ecom.scoring.history"]._offer_outcomes(self.company)
+        self.assertEqual((answers["predicted"].tolist(), answers["accepted"].tolist()), ([0.4], [1.0]),
+                         "the cross-sell learns that the offer was taken")
+        self.assertEqual(outcome.group, "growth")
+        self.assertEqual(outcome.date, TODAY)
+        done = self.anna_now.message_ids.filtered(lambda m: m.mail_activity_type_id == self.kind)
+        self.assertIn(order.name, str(done.body))
+
+    def test_salesperson_records_the_outcome_when_marking_done(self):
+        with freeze_time(TODAY):
+            self._morning()
+            activity = self._open_activities(self.anna_now).with_user(self.anna).with_context(lang="ru_RU")
+            activity.ecom_scoring_outcome = "declined"
+            activity.action_feedback(feedback="Дорого, купила в другом магазине")
+        self.assertFalse(activity.exists())
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        self.assertRecordValues(outcome, [{"outcome": "declined", "user_id": self.anna.id, "date": TODAY,
+                                           "group": "growth", "company_id": self.company.id,
+                                           "note": "Дорого, купила в другом магазине"}])
+        score = self.anna_now.ecom_score_ids
+        self.assertEqual(score.contacted_on, TODAY)
+        self.assertFalse(score.activity_id)
+        done = self.anna_now.message_ids.filtered(lambda m: m.mail_activity_type_id == self.kind)
+        self.assertIn("Дорого", str(done.body))
+        self.assertIn("Отказ", str(done.body), "the outcome, in Anna's language")
+
+        # the next learning reads it as a refusal
+        history, partner_ids = self.env["ecom.scoring.history"]._read(self.company)
+        customer = list(partner_ids).index(self.anna_now.id)
+        mine = history.activities.customer == customer
+        self.assertIn(OUTCOME_REFUSED, history.activities.outcome[mine].tolist())
+        self.assertIn(TODAY.toordinal(), history.activities.done[mine].tolist())
+
+    def test_marked_done_without_an_outcome_counts_as_reached(self):
+        with freeze_time(TODAY):
+            self._morning()
+            self._open_activities(self.boris_now).with_user(self.boris).action_done()
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.boris_now.id)])
+        self.assertEqual(outcome.outcome, "reached")
+        self.assertEqual(outcome.group, "risk")
+
+    def test_outcome_dialog_of_todays_list(self):
+        with freeze_time(TODAY):
+            self._morning()
+            score = self.anna_now.ecom_score_ids.with_user(self.anna)
+            action = score.action_ecom_record_outcome()
+            wizard = Form(self.env[action["res_model"]].with_user(self.anna).with_context(action["context"]))
+            wizard.outcome = "accepted"
+            wizard.note = "Возьмёт фильтр на следующей неделе"
+            wizard.save().action_confirm()
+        self.assertFalse(self._open_activities(self.anna_now))
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        self.assertEqual(outcome.outcome, "accepted")
+        self.assertEqual(outcome.user_id, self.anna)
+
+    def test_outcome_dialog_without_a_scheduled_contact(self):
+        self.company.ecom_scoring_activities = False
+        with freeze_time(TODAY):
+            self._score(self.anna_now, "now")
+            self.env["ecom.customer.suggestion"].create({"score_id": self.anna_now.ecom_score_ids.id, "kind": "rebuy",
+                                                         "product_id": self.product.id, "probability": 0.55,
+                                                         "params": {"cycle": 30, "days": 28}})
+            score = self.anna_now.ecom_score_ids.with_user(self.anna)
+            self.assertFalse(score.activity_id)
+            action = score.action_ecom_record_outcome()
+            wizard = Form(self.env[action["res_model"]].with_user(self.anna).with_context(action["context"],
+                                                                                           lang="ru_RU"))
+            wizard.outcome = "not_reached"
+            wizard.save().action_confirm()
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        self.assertRecordValues(outcome, [{"outcome": "not_reached", "user_id": self.anna.id, "date": TODAY,
+                                           "product_id": self.product.id, "offer_kind": "rebuy",
+                                           "offer_probability": 0.55}])
+        self.assertEqual(self.anna_now.ecom_score_ids.contacted_on, TODAY)
+        self.assertIn("Не дозвонились", str(self.anna_now.message_ids[0].body))
+
+    def test_log_a_call_opens_the_scheduled_contact(self):
+        with freeze_time(TODAY):
+            self._morning()
+        score = self.anna_now.ecom_score_ids.with_user(self.anna)
+        action = score.action_ecom_log_call()
+        self.assertEqual((action["res_model"], action["res_id"]), ("mail.activity", score.activity_id.id))
+        # without a scheduled contact: Odoo's dialog of a new one for the current user, due today
+        score = self.anna_later.ecom_score_ids.with_user(self.anna)
+        with freeze_time(TODAY):
+            context = score.action_ecom_log_call()["context"]
+            activity = Form(self.env["mail.activity"].with_user(self.anna).with_context(context),
+                            view="mail.mail_activity_view_form_popup")
+            self.assertEqual(activity.activity_type_id, self.kind)
+            activity.ecom_scoring_outcome = "reached"
+            record = activity.save()
+            record.action_done()
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_later.id)])
+        self.assertEqual(outcome.outcome, "reached")
+        self.assertEqual(outcome.company_id, self.company)
+
+    def test_salesperson_sees_only_own_customers(self):
+        with freeze_time(TODAY):
+            self._morning()
+        Score = self.Score.with_user(self.anna)
+        seen = Score.search([])
+        self.assertIn(self.anna_now.ecom_score_ids, seen)
+        self.assertIn(self.shared_now.ecom_score_ids, seen, "customers without a salesperson are shared")
+        self.assertNotIn(self.boris_now.ecom_score_ids.id, seen.ids)
+        with self.assertRaises(AccessError):
+            self.boris_now.ecom_score_ids.with_user(self.anna).read(["score"])
+        self.assertFalse(self.boris_now.with_user(self.anna).ecom_score_id, "nor on the customer's card")
+        self.assertEqual(len(self.Score.with_user(self.director).search([("decision", "=", "now")])), 3)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestTodayList(ScheduleCase):
+    def _today(self, user, mine=True):
+        """The customers «Today» lists for ``user``: its action's domain, and its default filter
+        «My contacts» unless removed."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("ecom_crm_scoring.ecom_scoring_today_action")
+        context = {"uid": user.id, "context_today": lambda: TODAY}
+        domain = safe_eval(action["domain"], context)
+        self.assertEqual(safe_eval(action["context"], context), {"search_default_mine": 1})
+        if mine:
+            view = self.env.ref("ecom_crm_scoring.ecom_scoring_today_view_search")
+            arch = view.get_combined_arch()
+            from lxml import etree
+            node = etree.fromstring(arch).xpath("//filter[@name='mine']")[0]
+            domain = domain + safe_eval(node.get("domain"), context)
+        return self.Score.with_user(user).search(domain).partner_id
+
+    def test_todays_list_per_salesperson(self):
+        with freeze_time(TODAY):
+            self._morning()
+            self.assertEqual(self._today(self.anna), self.anna_now)
+            self.assertEqual(self._today(self.boris), self.boris_now)
+            self.assertEqual(self._today(self.vera), self.shared_now, "the shared customer she was given")
+            self.assertEqual(self._today(self.anna, mine=False), self.anna_now | self.shared_now,
+                             "without the filter: her customers and the shared ones, nobody else's")
+            self.assertEqual(self._today(self.director, mine=False),
+                             self.anna_now | self.boris_now | self.shared_now, "a sales manager sees everyone")
+
+            # a contact done leaves the list at once; a contact moved to Friday leaves it until Friday
+            activity = self._open_activities(self.anna_now).with_user(self.anna)
+            activity.action_feedback()
+            self.assertFalse(self._today(self.anna))
+            self._open_activities(self.boris_now).with_user(self.boris).date_deadline = TODAY + timedelta(days=3)
+            self.assertFalse(self._today(self.boris))
+
+    def test_the_list_is_under_crm(self):
+        menu = self.env.ref("ecom_crm_scoring.menu_ecom_scoring_today")
+        self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_root"))
+        self.assertIn(menu, self.env["ir.ui.menu"].with_user(self.anna).search([("id", "=", menu.id)]))
+        views = self.Score.with_user(self.anna).get_views(
+            [(self.env.ref("ecom_crm_scoring.ecom_scoring_today_view_list").id, "list")])
+        arch = views["views"]["list"]["arch"]
+        for button in ("action_ecom_log_call", "action_ecom_record_outcome", "action_ecom_open_customer"):
+            self.assertIn(button, arch)
+        self.assertIn('widget="phone"', arch)

@@ -1,0 +1,108 @@
+from datetime import datetime, timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.tests import Form, tagged
+
+from .common import ScoringCase
+
+DAY = datetime(2026, 11, 20, 9, 0)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestScoringDashboard(ScoringCase):
+    """Full and incremental runs of the real engine over a small store of three products."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        products = [cls.env["product.product"].create({"name": name, "list_price": 1000})
+                    for name in ("Чайник", "Фильтр для воды", "Кофемолка")]
+        cls.customers = cls.env["res.partner"]
+        for i in range(12):
+            a, b = products[i % 3], products[(i + 1) % 3]
+            baskets = [(200 + 7 * i, [a, b] if i % 2 else [a]), (120 + 5 * i, [a]), (10 + 3 * i, [b] if i % 3 else [a])]
+            cls.customers |= cls._buyer(f"Покупатель {i}", baskets)
+
+    @classmethod
+    def _buyer(cls, name, baskets):
+        partner = cls.env["res.partner"].create({"name": name})
+        for days, products in baskets:
+            order = cls.env["sale.order"].create({
+                "partner_id": partner.id, "date_order": DAY - timedelta(days=days),
+                "order_line": [(0, 0, {"product_id": p.id, "product_uom_qty": 1, "price_unit": 1000})
+                               for p in products]})
+            order.action_confirm()
+            order.date_order = DAY - timedelta(days=days)
+        return partner
+
+    def _full_run(self, day):
+        with freeze_time(day):
+            run = self.env["ecom.scoring.run"]._score_customers(mode="full", today=day.date())
+        self.assertEqual(run.state, "done", run.error)
+        return run
+
+    def test_runs_sync_the_activities_when_the_company_wants_them(self):
+        Score = type(self.env["ecom.customer.score"])
+        with patch.object(Score, "_ecom_sync_activities", autospec=True) as sync:
+            run = self._full_run(DAY)
+            self.assertEqual(sync.call_count, 1)
+            self.assertEqual(sync.call_args.args[1:], (self.company, run))
+            self.customers[0].sale_order_ids[0].client_order_ref = "изменён"  # one customer changed
+            with freeze_time(DAY + timedelta(hours=1)):
+                incremental = self.env["ecom.scoring.run"]._score_customers(today=DAY.date())
+            self.assertEqual(incremental.mode, "incremental")
+            self.assertEqual(sync.call_count, 2)
+            self.assertEqual(sync.call_args.args[1:3], (self.company, incremental))
+            self.assertIn(self.customers[0].id, sync.call_args.args[3])
+
+            self.company.ecom_scoring_activities = False
+            self._full_run(DAY + timedelta(days=1))
+            self.assertEqual(sync.call_count, 2, "the setting off: no activities")
+
+    def test_daily_snapshot_after_a_full_run(self):
+        run = self._full_run(DAY)
+        Snapshot = self.env["ecom.scoring.snapshot"]
+        rows = Snapshot.search([("company_id", "=", self.company.id), ("date", "=", DAY.date())])
+        scores = self.env["ecom.customer.score"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(sum(rows.mapped("customer_count")), len(scores), "every customer once")
+        self.assertEqual(sum(rows.mapped("customer_count")), run.partner_count)
+        expected = {(s, g): n for s, g, n in self.env["ecom.customer.score"]._read_group(
+            [("company_id", "=", self.company.id)], ["segment", "group"], ["__count"])}
+        self.assertEqual({(r.segment, r.group): r.customer_count for r in rows}, expected)
+        self.assertEqual(sum(rows.mapped("scheduled_count")), run.now_count)
+
+        # that day's contacts are counted into that day's rows by the next morning's snapshot
+        customer = self.customers[3]
+        score = customer.ecom_score_ids
+        Outcome = self.env["ecom.scoring.outcome"]
+        Outcome.create([{"partner_id": customer.id, "date": DAY.date(), "outcome": "declined", "group": "risk"},
+                        {"partner_id": customer.id, "date": DAY.date(), "outcome": "ordered", "group": "risk"}])
+        self._full_run(DAY + timedelta(days=1))
+        day1 = Snapshot.search([("company_id", "=", self.company.id), ("date", "=", DAY.date())])
+        self.assertEqual(sum(day1.mapped("customer_count")), len(scores), "the day's customers kept")
+        risk = day1.filtered(lambda r: r.group == "risk" and r.segment == score.segment)
+        self.assertEqual((risk.contact_count, risk.declined_count, risk.ordered_count), (2, 1, 1))
+        self.assertEqual(sum(day1.mapped("contact_count")), 2)
+        day2 = Snapshot.search([("company_id", "=", self.company.id), ("date", "=", DAY.date() + timedelta(days=1))])
+        self.assertEqual(sum(day2.mapped("customer_count")), len(scores))
+        self.assertEqual(sum(day2.mapped("contact_count")), 0)
+
+        # the same day's run again replaces its rows rather than adding to them
+        self._full_run(DAY + timedelta(days=1, hours=2))
+        again = Snapshot.search([("company_id", "=", self.company.id), ("date", "=", DAY.date() + timedelta(days=1))])
+        self.assertEqual(sum(again.mapped("customer_count")), len(scores))
+        self.assertEqual(sum(Snapshot.search([("date", "=", DAY.date())]).mapped("contact_count")), 2)
+
+    def test_settings(self):
+        settings = Form(self.env["res.config.settings"])
+        settings.ecom_scoring_activities = False
+        settings.ecom_scoring_daily_cap = 12
+        settings.ecom_scoring_contact_cooldown = 10
+        settings.ecom_scoring_horizon = 60
+        settings.save().execute()
+        self.assertFalse(self.company.ecom_scoring_activities)
+        self.assertEqual((self.company.ecom_scoring_daily_cap, self.company.ecom_scoring_contact_cooldown,
+                          self.company.ecom_scoring_horizon), (12, 10, 60))

@@ -1,0 +1,1 @@
+from . import ecom_scoring_outcome_wizard
