@@ -12,7 +12,8 @@ calibrates the volume and that the tests check the story on):
 * 45 % of the buyers come for a durable (a smartphone, a coffee machine, a printer, a
   dishwasher: :data:`data.DURABLES`); its complement (:data:`data.COMPLEMENTS`: cases, capsules,
   cartridges, tablets) brings them back: a consumable complement on a regular cycle for most
-  owners (the others never buy it here: the cross-sell gap), another one now and then;
+  owners, from a while after the durable (the others never buy it here: the cross-sell gap),
+  another one now and then;
 * other buyers come with a consumable habit (nappies, pet food, household chemicals:
   :data:`data.CONSUMABLES`), re-bought on their own cycle with gaps of low variance around it
   (coefficient of variation 0.12-0.35), the rest order irregularly (exponential gaps), around a
@@ -36,6 +37,8 @@ from . import data
 BUYER_SHARE = 0.70  # the others only ever sent a request
 DURABLE_FIRST = 0.45  # buyers whose first order is built around a durable
 ADOPT_CYCLE = 0.6  # owners of a durable with a consumable complement who re-buy it here, on a cycle
+# ... from a while after the durable: the starter pack in the box, or bought elsewhere at first (days)
+ADOPT_LAG_MEAN = 60.0
 HABIT_SHARE = 0.2  # the other buyers who come with a consumable habit
 # owners of a durable whose complement is no consumable (a smartphone's case): a share never buys it
 # here, the others make it the main line of an order with a propensity of PROPENSITY_RANGE
@@ -202,8 +205,9 @@ class Buyer:
     of the history for a habit, in season time otherwise (:class:`Seasonality`); they may run past
     the history's end.  ``rate``: orders a day of an irregular buyer, before the volume's scale
     (:func:`rate_scale`); ``gap``, ``sigma``: a habit's mean days between orders and the log-normal
-    sigma of its gaps.  ``propensity``: the chance that a later order is built around the durable's
-    complement when that is no consumable.
+    sigma of its gaps; ``lag``: the days a habit started by a durable waits beyond its first gap.
+    ``propensity``: the chance that a later order is built around the durable's complement when
+    that is no consumable.
     """
 
     acquired: int
@@ -214,6 +218,7 @@ class Buyer:
     rate: float = 0.0
     gap: float = 0.0
     sigma: float = 0.0
+    lag: float = 0.0
     periods: list = field(default_factory=list)
 
     def mean_gap(self, scale):
@@ -234,6 +239,7 @@ def draw_buyer(rng, season):
     u = rng.random()
     if buyer.complement in data.CONSUMABLES:
         buyer.habit = buyer.complement if u < ADOPT_CYCLE else None
+        buyer.lag = ADOPT_LAG_MEAN * -math.log(1.0 - rng.random()) if buyer.habit else 0.0
     elif u < HABIT_SHARE:
         buyer.habit = _weighted_choice(rng, {cat: weight for cat, (_cycle, weight) in data.CONSUMABLES.items()})
     if buyer.complement and buyer.complement not in data.CONSUMABLES and rng.random() >= NEVER_COMPLEMENT:
@@ -259,17 +265,19 @@ def draw_buyer(rng, season):
 def simulate_orders(rng, buyer, season, scale):
     """The days (indexes into the history) of a buyer's orders, as the SQL places them: each active
     period that starts within the history opens with an order, the next ones follow at the buyer's
-    gaps (log-normal around a habit's cycle, exponential otherwise) until the period or the history
-    ends.  The first order is on the day the buyer arrived."""
+    gaps (log-normal around a habit's cycle, exponential otherwise; the first one of a habit a
+    durable started longer by its ``lag``) until the period or the history ends.  The first order
+    is on the day the buyer arrived."""
     n_days = season.n_days
     gap = buyer.mean_gap(scale)
     days = []
-    for start, end in buyer.periods:
+    for period, (start, end) in enumerate(buyer.periods):
         t, end = start, min(end, n_days)
         while t < n_days and (t == start or t < end):
             days.append(math.floor(t) if buyer.habit else season.calendar_day(t))
             if buyer.habit:
                 t += gap * math.exp(buyer.sigma * normal(rng.random(), rng.random()) - buyer.sigma ** 2 / 2)
+                t += buyer.lag if period == 0 and len(days) == 1 else 0.0
             else:
                 t += gap * -math.log(1.0 - rng.random())
     if days:

@@ -142,7 +142,7 @@ class DemoStoreGenerator:
             "q_recent": self.season.quantile(self.today - OPEN_REQUESTS_SINCE),
             # how they buy (the story of distributions)
             "buyer_share": d.BUYER_SHARE, "durable_first": d.DURABLE_FIRST, "adopt": d.ADOPT_CYCLE,
-            "habit_share": d.HABIT_SHARE, "never_complement": d.NEVER_COMPLEMENT,
+            "adopt_lag": d.ADOPT_LAG_MEAN, "habit_share": d.HABIT_SHARE, "never_complement": d.NEVER_COMPLEMENT,
             "prop_low": d.PROPENSITY_RANGE[0], "prop_high": d.PROPENSITY_RANGE[1],
             "rate": SQL(d.gamma_sql(d.RATE_SHAPE)), "rate_shape": d.RATE_SHAPE, "base_gap": d.BASE_GAP,
             "min_gap": d.MIN_GAP, "scale": d.rate_scale(self.lines_per_customer, self.season, seed=self.seed),

@@ -40,14 +40,17 @@ def customers(p):
     """``demo_customer``: the chunk's customers and how they behave (:mod:`.distributions`' story):
     who buys, the day they arrive (``a``, an index into the history's days), their price level, the
     durable of their first order (``dur``, a product index) and its complement (``comp``, a
-    category), their habit (a consumable category bought on a cycle) or irregular rate, their mean
-    gap between orders (``gap``: days for a habit, season time otherwise) and its log-normal
-    ``sigma``, their active periods ``[t0, e1)`` and, after a comeback, ``[s2, e2)``."""
+    category), their habit (a consumable category bought on a cycle; ``lag``: the wait before a
+    habit a durable started) or irregular rate, their mean gap between orders (``gap``: days for a
+    habit, season time otherwise) and its log-normal ``sigma``, their active periods ``[t0, e1)``
+    and, after a comeback, ``[s2, e2)``."""
     return SQL("""
         CREATE TEMP TABLE demo_customer AS
         SELECT nextval('res_partner_id_seq') AS id, g AS seq, b.female, b.si, b.fi, b.pi, b.ci, b.q_first, b.a,
                b.buyer, b.user_id, b.fav_cat, b.has_email, b.has_phone, b.di, b.num, b.pl, b.cancel,
-               b.dur, b.comp, b.habit, b.comp_prop, b.gap, b.sigma, b.t0, b.t0 + b.life * b.x1 AS e1,
+               b.dur, b.comp, b.habit, b.comp_prop, b.gap, b.sigma,
+               CASE WHEN b.habit > 0 AND b.habit = b.comp THEN %(adopt_lag)s * b.xl ELSE 0 END AS lag,
+               b.t0, b.t0 + b.life * b.x1 AS e1,
                CASE WHEN b.back THEN b.t0 + b.life * b.x1 + %(dormant_min)s + %(dormant_mean)s * b.xd END AS s2,
                CASE WHEN b.back THEN b.t0 + b.life * (b.x1 + b.x2) + %(dormant_min)s + %(dormant_mean)s * b.xd
                     END AS e2
@@ -75,7 +78,8 @@ def customers(p):
                                sqrt(ln(1 + (%(cv_low)s + (%(cv_high)s - %(cv_low)s) * random()) ^ 2)) AS sigma,
                                %(life_mean)s / %(life_shape)s * %(life)s AS life0,
                                -ln(1 - random()) AS x1, random() < %(comeback)s AS back,
-                               -ln(1 - random()) AS xd, -ln(1 - random()) AS x2, g AS anchor) b0,
+                               -ln(1 - random()) AS xd, -ln(1 - random()) AS x2, -ln(1 - random()) AS xl,
+                               g AS anchor) b0,
                LATERAL (SELECT (%(season)s::date[])[1 + floor(b0.q_first * %(n_season)s)::int] - %(day0)s::date AS a,
                                CASE WHEN b0.dcat > 0 THEN (%(cat_sorted)s::int[])[
                                         (%(cat_start)s::int[])[b0.dcat] + floor((%(cat_len)s::int[])[b0.dcat]
@@ -150,24 +154,26 @@ def partners(p):
 def orders_tmp(p):
     """``demo_order``: each buyer's orders.  An active period opens with an order (the first on the
     day the buyer arrived); the next ones follow at the buyer's gaps, log-normal around a habit's
-    cycle, exponential otherwise, summed by a window function: gaps are drawn for the period's
-    expected count of orders plus four standard deviations (and three), those that end past the
-    period's or the history's end are dropped.  A habit's times are days; irregular ones are season time, mapped
-    to days by ``warp``.  Each order gets its main category (``anchor``): the durable of the first
-    order, the habit's consumable, now and then the durable's complement or a new durable, else
-    the favourite or any category (what goes with it for a durable).  The last three days' orders
-    may still be quotations; buyers cancel at their own rate."""
+    cycle (the first one longer by the lag of a habit a durable started), exponential otherwise,
+    summed by a window function: gaps are drawn for the period's expected count of orders plus four
+    standard deviations (and three), those that end past the period's or the history's end are
+    dropped.  A habit's times are days; irregular ones are season time, mapped to days by
+    ``warp``.  Each order gets its main category (``anchor``): the durable of the first order, the
+    habit's consumable, now and then the durable's complement or a new durable, else the favourite
+    or any category (what goes with it for a durable).  The last three days' orders may still be
+    quotations; buyers cancel at their own rate."""
     return SQL("""
         CREATE TEMP TABLE demo_order AS
         WITH per AS (
             SELECT c.id AS partner_id, c.seq, c.user_id, c.fav_cat, c.a, c.habit, c.dur, c.comp, c.comp_prop, c.pl,
-                   c.cancel, c.gap, c.sigma, p.n AS period, p.s, least(p.e, %(n_days)s) AS e
+                   c.cancel, c.gap, c.sigma, c.lag, p.n AS period, p.s, least(p.e, %(n_days)s) AS e
               FROM demo_customer c, LATERAL (VALUES (1, c.t0, c.e1), (2, c.s2, c.e2)) p(n, s, e)
              WHERE c.buyer AND p.s < %(n_days)s
         ), steps AS (
             SELECT per.*, k,
                    CASE WHEN k = 1 THEN 0
                         WHEN per.habit > 0 THEN per.gap * exp(per.sigma * %(normal)s - per.sigma ^ 2 / 2)
+                                                + CASE WHEN k = 2 AND per.period = 1 THEN per.lag ELSE 0 END
                         ELSE -per.gap * ln(1 - random()) END AS step
               FROM per, LATERAL (SELECT greatest(per.e - per.s, 0) / per.gap AS m,
                                         CASE WHEN per.habit > 0 THEN per.sigma ELSE 1 END AS sd) m,

@@ -177,6 +177,13 @@ class TestDemoDistributions(BaseCase):
         adopted = sum(b.habit == b.complement for b in owners) / len(owners)
         self.assertAlmostEqual(adopted, distributions.ADOPT_CYCLE, delta=0.03)
         self.assertTrue(all(b.habit in (None, b.complement) for b in owners))
+        # they start a while after the durable: their first gap exceeds their cycle by a lag, others' does not
+        beyond = {True: [], False: []}
+        for b, days in self.buyers:
+            if b.habit and len(days) >= 2:
+                beyond[b.habit == b.complement].append(days[1] - days[0] - b.gap)
+        self.assertLess(abs(statistics.median(beyond[False])), 3)
+        self.assertTrue(20 < statistics.median(beyond[True]) < distributions.ADOPT_LAG_MEAN, beyond[True][:50])
         phones = [b for b, _d in self.buyers if b.durable == "Смартфон"]
         self.assertTrue(all(b.complement == "Аксессуары для телефонов" for b in phones))
         never = sum(b.propensity == 0 for b in phones) / len(phones)
