@@ -151,6 +151,15 @@ CATALOG = [
      "Monge"], (190, 6990)),
 ]
 SIZES = ["", " 64 ГБ", " 128 ГБ", " 256 ГБ", " белый", " чёрный", " серый", " синий", " mini", " Pro", " Max"]
+# what tells apart the products of a stem and brand in the categories where gigabytes would not
+SIZES_BY_CATEGORY = {
+    "Принтеры и МФУ": ["", " Pro", " Plus", " Wi-Fi", " Duplex", " M", " Lite", " Pro Wi-Fi", " Plus Duplex",
+                       " M Wi-Fi", " Lite Duplex"],
+    "Картриджи и бумага": ["", " чёрный", " XL", " голубой", " пурпурный", " жёлтый", " 500 листов", " 2 шт."],
+    "Кофе и капсулы": ["", " 250 г", " 1 кг", " 16 шт.", " Crema", " Intenso", " без кофеина", " 500 г"],
+    "Бытовая химия": ["", " 1 л", " 30 шт.", " 2 л", " 60 шт.", " лимон", " лаванда", " Sensitive"],
+    "Корм для животных": ["", " 400 г", " 2 кг", " 10 кг", " курица", " лосось", " индейка", " 15 кг"],
+}
 
 # How the categories are bought (the customers of :mod:`.distributions` behave by them).
 # Durable goods, bought once and kept: the weight of each category among the durables a customer's

@@ -358,7 +358,8 @@ def catalog_plan(n_products, rng):
         products = []
         for i in range(per_cat):
             stem, brand = product_stem(stems, i), product_brand(stems, brands, i)
-            suffix = data.SIZES[(i // (len(stems) * len(brands))) % len(data.SIZES)]
+            sizes = data.SIZES_BY_CATEGORY.get(cat_name, data.SIZES)
+            suffix = sizes[(i // (len(stems) * len(brands))) % len(sizes)]
             products.append({
                 "name": f"{stem} {brand}{suffix}", "default_code": f"DEMO-{cat_idx:02d}-{i:04d}",
                 "list_price": product_price(rng, low, high), "type": "consu", "sale_ok": True,

@@ -255,6 +255,7 @@ class TestDemoDistributions(BaseCase):
         self.assertEqual(max(draws), 1 + distributions.MAX_EXTRA_LINES)
 
     def test_catalog_plan(self):
+        rng = random.Random(42)
         plan = distributions.catalog_plan(60, random.Random(42))
         self.assertEqual(plan, distributions.catalog_plan(60, random.Random(42)), "same seed, same catalog")
         self.assertNotEqual(plan, distributions.catalog_plan(60, random.Random(43)))
@@ -275,3 +276,9 @@ class TestDemoDistributions(BaseCase):
         self.assertEqual(lengths, [per_cat] * len(data.CATALOG))
         # never an empty category, even with fewer products than categories
         self.assertEqual(distributions.category_slices(3)[1], [1] * len(data.CATALOG))
+        # gigabytes where they belong, not on pet food
+        names = {cat: [p["name"] for p in products] for cat, _p, products in distributions.catalog_plan(2000, rng)}
+        self.assertTrue(any("ГБ" in name for name in names["Смартфоны"]))
+        for cat in data.SIZES_BY_CATEGORY:
+            self.assertFalse(any("ГБ" in name for name in names[cat]), cat)
+            self.assertEqual(len(set(names[cat])), len(names[cat]), "names tell the products apart")
