@@ -39,7 +39,7 @@ class EcomDemoStore(Command):
         parser.add_argument("--managers", type=int)
         parser.add_argument("--lines-per-customer", type=float, default=10.0,
                             help="average sale order lines per customer (default 10)")
-        parser.add_argument("--months", type=int, default=15, help="history length in months (default 15)")
+        parser.add_argument("--months", type=int, default=24, help="history length in months (default 24)")
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--chunk-size", type=int, default=50_000)
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -136,8 +136,73 @@ CATALOG = [
      ["Demix", "Torneo", "Stern", "Kugoo", "Outventure"], (590, 49990)),
     ("Красота и здоровье", "Красота", ["Фен", "Выпрямитель", "Электрическая зубная щётка", "Массажёр"],
      ["Philips", "Braun", "Oral-B", "Rowenta", "Dewal"], (990, 24990)),
+    # the goods people come back for: what durables consume, and the everyday basket
+    ("Принтеры и МФУ", "Электроника", ["Принтер лазерный", "МФУ лазерное"],
+     ["HP LaserJet", "Canon i-SENSYS", "Pantum", "Brother", "Kyocera"], (8990, 59990)),
+    ("Картриджи и бумага", "Электроника", ["Картридж", "Тонер-картридж", "Бумага офисная А4"],
+     ["HP", "Canon", "Cactus", "Pantum", "SvetoCopy"], (290, 7990)),
+    ("Кофе и капсулы", "Продукты", ["Капсулы для кофемашины", "Кофе в зёрнах", "Кофе молотый"],
+     ["Nescafé Dolce Gusto", "Starbucks", "Lavazza", "Paulig", "Жокей", "Coffesso"], (290, 2990)),
+    ("Бытовая химия", "Дом и сад", ["Капсулы для стирки", "Таблетки для посудомоечной машины",
+     "Средство для мытья посуды", "Кондиционер для белья"], ["Persil", "Finish", "Fairy", "Ariel", "Synergetic",
+     "Frosch"], (190, 2490)),
+    ("Корм для животных", "Зоотовары", ["Сухой корм для кошек", "Сухой корм для собак", "Влажный корм для кошек",
+     "Наполнитель для кошачьего туалета"], ["Royal Canin", "Purina Pro Plan", "Whiskas", "Pedigree", "Brit",
+     "Monge"], (190, 6990)),
 ]
 SIZES = ["", " 64 ГБ", " 128 ГБ", " 256 ГБ", " белый", " чёрный", " серый", " синий", " mini", " Pro", " Max"]
+# what tells apart the products of a stem and brand in the categories where gigabytes would not
+SIZES_BY_CATEGORY = {
+    "Принтеры и МФУ": ["", " Pro", " Plus", " Wi-Fi", " Duplex", " M", " Lite", " Pro Wi-Fi", " Plus Duplex",
+                       " M Wi-Fi", " Lite Duplex"],
+    "Картриджи и бумага": ["", " чёрный", " XL", " голубой", " пурпурный", " жёлтый", " 500 листов", " 2 шт."],
+    "Кофе и капсулы": ["", " 250 г", " 1 кг", " 16 шт.", " Crema", " Intenso", " без кофеина", " 500 г"],
+    "Бытовая химия": ["", " 1 л", " 30 шт.", " 2 л", " 60 шт.", " лимон", " лаванда", " Sensitive"],
+    "Корм для животных": ["", " 400 г", " 2 кг", " 10 кг", " курица", " лосось", " индейка", " 15 кг"],
+}
+
+# How the categories are bought (the customers of :mod:`.distributions` behave by them).
+# Durable goods, bought once and kept: the weight of each category among the durables a customer's
+# first order is built around.
+DURABLES = {
+    "Смартфоны": 3.0, "Техника для кухни": 2.5, "Крупная бытовая техника": 1.5, "Принтеры и МФУ": 1.5,
+    "Ноутбуки": 1.0, "Уход за домом": 1.0, "Красота и здоровье": 1.0,
+}
+# Consumables, re-bought on a cycle: (mean days between purchases, weight among the customers who
+# come with such a habit rather than for a durable's complement).
+CONSUMABLES = {
+    "Детское питание и уход": (28, 3.0), "Корм для животных": (30, 3.0), "Кофе и капсулы": (30, 1.0),
+    "Бытовая химия": (45, 2.0), "Картриджи и бумага": (75, 0.5),
+}
+# The complement a durable's owner comes back for, by the product's name stem: the coffee machine's
+# capsules, the printer's cartridges, the dishwasher's tablets, the smartphone's case and glass.
+COMPLEMENTS = {
+    "Кофемашина": "Кофе и капсулы", "Принтер лазерный": "Картриджи и бумага", "МФУ лазерное": "Картриджи и бумага",
+    "Посудомоечная машина": "Бытовая химия", "Стиральная машина": "Бытовая химия",
+    "Смартфон": "Аксессуары для телефонов",
+}
+# Categories bought together: the other lines of an order whose main line is of the key's category.
+BOUGHT_TOGETHER = {
+    "Смартфоны": ["Аксессуары для телефонов", "Наушники"],
+    "Наушники": ["Аксессуары для телефонов"],
+    "Аксессуары для телефонов": ["Наушники"],
+    "Ноутбуки": ["Наушники", "Аксессуары для телефонов", "Принтеры и МФУ"],
+    "Крупная бытовая техника": ["Бытовая химия", "Уход за домом"],
+    "Техника для кухни": ["Посуда", "Кофе и капсулы"],
+    "Уход за домом": ["Бытовая химия"],
+    "Посуда": ["Техника для кухни", "Текстиль"],
+    "Текстиль": ["Посуда"],
+    "Сад и дача": ["Спорт и отдых"],
+    "Игрушки": ["Детское питание и уход"],
+    "Детское питание и уход": ["Игрушки", "Бытовая химия"],
+    "Спорт и отдых": ["Сад и дача"],
+    "Красота и здоровье": ["Бытовая химия"],
+    "Принтеры и МФУ": ["Картриджи и бумага"],
+    "Картриджи и бумага": ["Кофе и капсулы"],
+    "Кофе и капсулы": ["Бытовая химия", "Посуда"],
+    "Бытовая химия": ["Корм для животных", "Кофе и капсулы", "Детское питание и уход"],
+    "Корм для животных": ["Бытовая химия"],
+}
 
 # Where requests come from: (source xmlid, medium xmlid, weight, campaign names)
 CHANNELS = [

@@ -4,8 +4,9 @@ Reference data (company, sales team, managers, catalog) goes through the ORM (:m
 it is small and must obey every business rule.  Customers, orders, order lines and leads are
 generated inside PostgreSQL with the set-based ``INSERT ... SELECT`` of :mod:`.sql`, in chunks of
 customers, so that a million customers and ten million order lines take minutes and the Python
-process stays small whatever the scale.  The numbers they draw from (buyer kinds, seasonality,
-category affinity) are :mod:`.distributions`'.
+process stays small whatever the scale.  The story they draw (order rates, lifetimes and
+comebacks, durables and their complements, consumables on a cycle, categories bought together,
+seasonality) and its numbers are :mod:`.distributions`'.
 
 This module runs the steps: reference data, parameters, chunks (each its own transaction when
 committing), statistics.
@@ -32,8 +33,7 @@ SCALES = {
     "medium": {"customers": 100_000, "products": 2_000, "leads": 30_000, "managers": 10},
     "large": {"customers": 1_000_000, "products": 5_000, "leads": 200_000, "managers": 12},
 }
-# a customer whose last order is older than this has churned; newer requests are still open
-CHURN_AFTER = timedelta(days=150)
+# requests of customers who arrived since are still open
 OPEN_REQUESTS_SINCE = timedelta(days=45)
 # the day's orders of the last days are placed until the evening of ``today``
 DAY_END = dtime(18, 0)
@@ -41,7 +41,7 @@ DAY_END = dtime(18, 0)
 
 class DemoStoreGenerator:
     def __init__(self, env, customers, products=300, leads=None, managers=6, lines_per_customer=10.0,
-                 months=15, seed=42, chunk_size=50_000, today=None, commit=False, fast_load=None):
+                 months=24, seed=42, chunk_size=50_000, today=None, commit=False, fast_load=None):
         self.env = env
         self.cr = env.cr
         self.n_customers = int(customers)
@@ -56,7 +56,8 @@ class DemoStoreGenerator:
         self.commit = commit
         # skipping FK triggers is only confined to a chunk when each chunk is its own transaction
         self.fast_load = commit if fast_load is None else fast_load
-        # Python draws (the catalog's prices) come from this generator, SQL ones from setseed()
+        # Python draws (the catalog's prices, the calibration's buyers) come from seeded generators,
+        # SQL ones from setseed()
         self.rng = random.Random(seed)
         self.stats = {"customers": 0, "orders": 0, "order_lines": 0, "leads": 0}
         self.timings = {}
@@ -116,7 +117,8 @@ class DemoStoreGenerator:
         """The named parameters of the SQL of :mod:`.sql`, the same for every chunk."""
         surnames = data.SURNAMES
         cities = data.CITIES
-        segment_bounds = distributions.segment_bounds()
+        d = distributions
+        behaviour = d.catalog_behaviour(self.n_products, [p[2] for p in self.products])
         params = {
             # who the customers are
             "first_m": [n for n, _t in data.MALE_FIRST_NAMES], "first_f": [n for n, _t in data.FEMALE_FIRST_NAMES],
@@ -125,28 +127,42 @@ class DemoStoreGenerator:
             "patr_m": [m for m, _f in data.PATRONYMICS], "patr_f": [f for _m, f in data.PATRONYMICS],
             "sur_m": [m for m, _f, _t in surnames], "sur_f": [f for _m, f, _t in surnames],
             "sur_lat": [t for _m, _f, t in surnames],
-            "sur_lat_f": [distributions.female_translit(m, f, t) for m, f, t in surnames],
+            "sur_lat_f": [d.female_translit(m, f, t) for m, f, t in surnames],
             "domains": data.EMAIL_DOMAINS,
             "domain_generic": reference.generic_email_domains(self.env, data.EMAIL_DOMAINS),
-            "domain_pool": distributions.weighted_pool(data.EMAIL_DOMAIN_WEIGHTS),
+            "domain_pool": d.weighted_pool(data.EMAIL_DOMAIN_WEIGHTS),
             "city_names": [c[0] for c in cities], "city_zip": [c[1] for c in cities],
-            "city_zips": [c[2] for c in cities], "city_pool": distributions.weighted_pool([c[3] for c in cities]),
+            "city_zips": [c[2] for c in cities], "city_pool": d.weighted_pool([c[3] for c in cities]),
             "streets": data.STREETS,
-            # how they buy
+            # when they arrive and when they order
             "managers": self.managers, "n_managers": len(self.managers),
-            "season": self.season.pool, "n_season": len(self.season.pool),
-            "q_churn": self.season.quantile(self.today - CHURN_AFTER),
+            "season": self.season.pool, "n_season": len(self.season.pool), "day0": self.season.days[0],
+            "n_days": self.season.n_days, "season_time": self.season.season_time, "warp": self.season.warp,
+            "n_warp": len(self.season.warp),
             "q_recent": self.season.quantile(self.today - OPEN_REQUESTS_SINCE),
-            "seg1": segment_bounds[0], "seg2": segment_bounds[1], "seg3": segment_bounds[2],
-            "churn": distributions.CHURN_SHARE, "a": distributions.orders_scale(self.lines_per_customer),
-            "tail": distributions.line_tail_scale(), "max_extra_lines": distributions.MAX_EXTRA_LINES,
-            "affinity": distributions.FAVOURITE_CATEGORY_SHARE,
+            # how they buy (the story of distributions)
+            "buyer_share": d.BUYER_SHARE, "durable_first": d.DURABLE_FIRST, "adopt": d.ADOPT_CYCLE,
+            "adopt_lag": d.ADOPT_LAG_MEAN, "habit_share": d.HABIT_SHARE, "never_complement": d.NEVER_COMPLEMENT,
+            "prop_low": d.PROPENSITY_RANGE[0], "prop_high": d.PROPENSITY_RANGE[1],
+            "rate": SQL(d.gamma_sql(d.RATE_SHAPE)), "rate_shape": d.RATE_SHAPE, "base_gap": d.BASE_GAP,
+            "min_gap": d.MIN_GAP, "scale": d.rate_scale(self.lines_per_customer, self.season, seed=self.seed),
+            "habit_rate": SQL(d.gamma_sql(d.HABIT_RATE_SHAPE)), "habit_rate_shape": d.HABIT_RATE_SHAPE,
+            "cv_low": d.CV_RANGE[0], "cv_high": d.CV_RANGE[1],
+            "life": SQL(d.gamma_sql(d.LIFE_SHAPE)), "life_shape": d.LIFE_SHAPE, "life_mean": d.LIFE_MEAN,
+            "habit_life": d.HABIT_LIFE, "comeback": d.COMEBACK_SHARE, "dormant_min": d.DORMANT_MIN,
+            "dormant_mean": d.DORMANT_MEAN, "normal": SQL(d.NORMAL_SQL), "price_sigma": d.PRICE_LEVEL_SIGMA,
+            "cancel_base": d.CANCEL_BASE, "cancel_heavy": d.CANCEL_HEAVY, "max_orders": d.MAX_ORDERS_PER_PERIOD,
+            "new_durable": d.NEW_DURABLE_SHARE, "favourite": d.FAVOURITE_SHARE,
+            "together": d.EXTRA_LINE_SHARES[0], "same": sum(d.EXTRA_LINE_SHARES[:2]),
+            "fav": sum(d.EXTRA_LINE_SHARES[:3]), "usual": d.USUAL_PRODUCT_SHARE,
+            "tail": d.line_tail_scale(), "max_extra_lines": d.MAX_EXTRA_LINES,
             # what they buy
             "cat_start": self.cat_start, "cat_len": self.cat_len, "n_cats": len(self.cat_start),
             "prod_ids": [p[0] for p in self.products], "prod_names": [p[1] for p in self.products],
             "prod_titles": [p[3] for p in self.products],
             "prod_prices": [p[2] for p in self.products], "n_products": len(self.products),
             "delivered_method": reference.delivered_method(self.env, self.products[0][0]),
+            **behaviour, "n_dur_pool": len(behaviour["dur_pool"]), "n_habit_pool": len(behaviour["habit_pool"]),
             # where their requests come from and how they end
             "ch_pool": distributions.weighted_pool([c[2] for c in self.channels]),
             "ch_source": [c[0] for c in self.channels], "ch_medium": [c[1] for c in self.channels],

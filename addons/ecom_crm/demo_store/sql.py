@@ -37,33 +37,69 @@ def array_lengths(p):
 
 
 def customers(p):
-    """``demo_customer``: the chunk's customers, their buyer kind, number of orders, manager,
-    favourite category and the quantiles of the history between their first and last orders."""
+    """``demo_customer``: the chunk's customers and how they behave (:mod:`.distributions`' story):
+    who buys, the day they arrive (``a``, an index into the history's days), their price level, the
+    durable of their first order (``dur``, a product index) and its complement (``comp``, a
+    category), their habit (a consumable category bought on a cycle; ``lag``: the wait before a
+    habit a durable started) or irregular rate, their mean gap between orders (``gap``: days for a
+    habit, season time otherwise) and its log-normal ``sigma``, their active periods ``[t0, e1)``
+    and, after a comeback, ``[s2, e2)``."""
     return SQL("""
         CREATE TEMP TABLE demo_customer AS
-        SELECT nextval('res_partner_id_seq') AS id, g AS seq, b.female, b.si, b.fi, b.pi, b.ci, b.seg,
-               b.q_first,
-               CASE WHEN b.seg >= 3 AND b.churn_r < %(churn)s AND b.q_first < %(q_churn)s
-                    THEN b.q_first + (%(q_churn)s - b.q_first) * b.churn_r / %(churn)s
-                    ELSE 1.0 END AS q_last,
-               CASE b.seg WHEN 1 THEN 0 WHEN 2 THEN 1
-                    WHEN 3 THEN 2 + floor(-ln(1 - random()) * %(a)s)
-                    ELSE 6 + floor(-ln(1 - random()) * 3 * %(a)s) END::int AS n_orders,
-               (%(managers)s::int[])[1 + floor(random() * %(n_managers)s)::int] AS user_id,
-               1 + floor(random() * %(n_cats)s)::int AS fav_cat,
-               random() < 0.75 AS has_email, random() < 0.97 AS has_phone,
-               (%(domain_pool)s::int[])[1 + floor(random() * %(dpool)s)::int] AS di,
-               floor(random() * 1000)::int AS num
+        SELECT nextval('res_partner_id_seq') AS id, g AS seq, b.female, b.si, b.fi, b.pi, b.ci, b.q_first, b.a,
+               b.buyer, b.user_id, b.fav_cat, b.has_email, b.has_phone, b.di, b.num, b.pl, b.cancel,
+               b.dur, b.comp, b.habit, b.comp_prop, b.gap, b.sigma,
+               CASE WHEN b.habit > 0 AND b.habit = b.comp THEN %(adopt_lag)s * b.xl ELSE 0 END AS lag,
+               b.t0, b.t0 + b.life * b.x1 AS e1,
+               CASE WHEN b.back THEN b.t0 + b.life * b.x1 + %(dormant_min)s + %(dormant_mean)s * b.xd END AS s2,
+               CASE WHEN b.back THEN b.t0 + b.life * (b.x1 + b.x2) + %(dormant_min)s + %(dormant_mean)s * b.xd
+                    END AS e2
           FROM generate_series(%(start)s, %(stop)s) g,
                LATERAL (SELECT random() < 0.56 AS female,
                                1 + floor(random() * %(n_sur)s)::int AS si,
                                1 + floor(random() * %(n_first)s)::int AS fi,
                                1 + floor(random() * %(n_patr)s)::int AS pi,
                                (%(city_pool)s::int[])[1 + floor(random() * %(cpool)s)::int] AS ci,
-                               random() AS seg_r, random() AS churn_r,
-                               random() * 0.999 AS q_first, g AS anchor) b0,
-               LATERAL (SELECT b0.*, CASE WHEN b0.seg_r < %(seg1)s THEN 1 WHEN b0.seg_r < %(seg2)s THEN 2
-                                          WHEN b0.seg_r < %(seg3)s THEN 3 ELSE 4 END AS seg) b
+                               random() * 0.999 AS q_first, random() < %(buyer_share)s AS buyer,
+                               (%(managers)s::int[])[1 + floor(random() * %(n_managers)s)::int] AS user_id,
+                               1 + floor(random() * %(n_cats)s)::int AS fav_cat,
+                               random() < 0.75 AS has_email, random() < 0.97 AS has_phone,
+                               (%(domain_pool)s::int[])[1 + floor(random() * %(dpool)s)::int] AS di,
+                               floor(random() * 1000)::int AS num,
+                               exp(%(price_sigma)s * %(normal)s) AS pl,
+                               %(cancel_base)s + %(cancel_heavy)s * random() ^ 6 AS cancel,
+                               CASE WHEN random() < %(durable_first)s
+                                    THEN (%(dur_pool)s::int[])[1 + floor(random() * %(n_dur_pool)s)::int]
+                                    ELSE 0 END AS dcat,
+                               random() AS u_habit, random() AS u_never, random() AS u_prop,
+                               (%(habit_pool)s::int[])[1 + floor(random() * %(n_habit_pool)s)::int] AS habit_any,
+                               %(rate)s / (%(rate_shape)s * %(base_gap)s) AS rate,
+                               %(habit_rate)s / %(habit_rate_shape)s AS habit_factor,
+                               sqrt(ln(1 + (%(cv_low)s + (%(cv_high)s - %(cv_low)s) * random()) ^ 2)) AS sigma,
+                               %(life_mean)s / %(life_shape)s * %(life)s AS life0,
+                               -ln(1 - random()) AS x1, random() < %(comeback)s AS back,
+                               -ln(1 - random()) AS xd, -ln(1 - random()) AS x2, -ln(1 - random()) AS xl,
+                               g AS anchor) b0,
+               LATERAL (SELECT (%(season)s::date[])[1 + floor(b0.q_first * %(n_season)s)::int] - %(day0)s::date AS a,
+                               CASE WHEN b0.dcat > 0 THEN (%(cat_sorted)s::int[])[
+                                        (%(cat_start)s::int[])[b0.dcat] + floor((%(cat_len)s::int[])[b0.dcat]
+                                                                                * random() ^ (1 / b0.pl))::int]
+                                    ELSE 0 END AS dur) b1,
+               LATERAL (SELECT CASE WHEN b1.dur > 0 THEN (%(prod_comp)s::int[])[b1.dur] ELSE 0 END AS comp) b2,
+               LATERAL (SELECT CASE WHEN b2.comp > 0 AND (%(cycle)s::int[])[b2.comp] > 0
+                                    THEN CASE WHEN b0.u_habit < %(adopt)s THEN b2.comp ELSE 0 END
+                                    WHEN b0.u_habit < %(habit_share)s THEN b0.habit_any
+                                    ELSE 0 END AS habit,
+                               CASE WHEN b2.comp > 0 AND (%(cycle)s::int[])[b2.comp] = 0
+                                         AND b0.u_never >= %(never_complement)s
+                                    THEN %(prop_low)s + (%(prop_high)s - %(prop_low)s) * b0.u_prop
+                                    ELSE 0 END AS comp_prop) b3,
+               LATERAL (SELECT b0.*, b1.a, b1.dur, b2.comp, b3.habit, b3.comp_prop,
+                               CASE WHEN b3.habit > 0 THEN (%(cycle)s::int[])[b3.habit] * b0.habit_factor
+                                    ELSE greatest(%(min_gap)s, 1 / (%(scale)s * b0.rate)) END AS gap,
+                               b0.life0 * CASE WHEN b3.habit > 0 THEN %(habit_life)s ELSE 1 END AS life,
+                               CASE WHEN b3.habit > 0 THEN b1.a
+                                    ELSE (%(season_time)s::float8[])[b1.a + 1] END AS t0) b
     """, **p)
 
 
@@ -89,7 +125,7 @@ def partners(p):
                    CASE WHEN c.has_phone
                         THEN '+79' || lpad(mod(c.id::bigint * 982451653 + 104729, 1000000000)::text, 9, '0')
                    END AS phone,
-                   (%(season)s::date[])[1 + floor(c.q_first * %(n_season)s)::int]
+                   %(day0)s::date + c.a
                        + make_interval(hours => 8 + floor(random() * 14)::int,
                                        mins => floor(random() * 60)::int) AS created
               FROM demo_customer c
@@ -106,8 +142,8 @@ def partners(p):
                (%(city_names)s::text[])[c.ci],
                ((%(city_zip)s::int[])[c.ci] + floor(random() * (%(city_zips)s::int[])[c.ci]))::text,
                %(country)s, %(lang)s, 'Europe/Moscow', 'contact', false, true, c.id, true,
-               CASE WHEN c.n_orders > 0 THEN 1 ELSE 0 END, 0,
-               CASE WHEN c.n_orders > 0 THEN c.user_id END,
+               CASE WHEN c.buyer THEN 1 ELSE 0 END, 0,
+               CASE WHEN c.buyer THEN c.user_id END,
                0, 0, 'no-message', 'no-message', 'ask',
                CASE WHEN c.female THEN 'female' ELSE 'male' END, false,
                c.created, c.created, %(uid)s, %(uid)s %(sanitized_val)s
@@ -116,41 +152,98 @@ def partners(p):
 
 
 def orders_tmp(p):
-    """``demo_order``: each customer's orders, the first at the customer's first quantile, the others
-    between it and the last (seasonal days); the last three days' orders may still be quotations."""
+    """``demo_order``: each buyer's orders.  An active period opens with an order (the first on the
+    day the buyer arrived); the next ones follow at the buyer's gaps, log-normal around a habit's
+    cycle (the first one longer by the lag of a habit a durable started), exponential otherwise,
+    summed by a window function: gaps are drawn for the period's expected count of orders plus four
+    standard deviations (and three), those that end past the period's or the history's end are
+    dropped.  A habit's times are days; irregular ones are season time, mapped to days by
+    ``warp``.  Each order gets its main category (``anchor``): the durable of the first order, the
+    habit's consumable, now and then the durable's complement or a new durable, else the favourite
+    or any category (what goes with it for a durable).  The last three days' orders may still be
+    quotations; buyers cancel at their own rate."""
     return SQL("""
         CREATE TEMP TABLE demo_order AS
-        SELECT nextval('sale_order_id_seq') AS id, o.partner_id, o.user_id, o.fav_cat, o.k,
-               o.date_order, 1 + least(%(max_extra_lines)s, floor(-ln(1 - random()) * %(tail)s))::int AS n_lines,
+        WITH per AS (
+            SELECT c.id AS partner_id, c.seq, c.user_id, c.fav_cat, c.a, c.habit, c.dur, c.comp, c.comp_prop, c.pl,
+                   c.cancel, c.gap, c.sigma, c.lag, p.n AS period, p.s, least(p.e, %(n_days)s) AS e
+              FROM demo_customer c, LATERAL (VALUES (1, c.t0, c.e1), (2, c.s2, c.e2)) p(n, s, e)
+             WHERE c.buyer AND p.s < %(n_days)s
+        ), steps AS (
+            SELECT per.*, k,
+                   CASE WHEN k = 1 THEN 0
+                        WHEN per.habit > 0 THEN per.gap * exp(per.sigma * %(normal)s - per.sigma ^ 2 / 2)
+                                                + CASE WHEN k = 2 AND per.period = 1 THEN per.lag ELSE 0 END
+                        ELSE -per.gap * ln(1 - random()) END AS step
+              FROM per, LATERAL (SELECT greatest(per.e - per.s, 0) / per.gap AS m,
+                                        CASE WHEN per.habit > 0 THEN per.sigma ELSE 1 END AS sd) m,
+                   LATERAL generate_series(1, least(%(max_orders)s, ceil(m.m + 4 * m.sd * sqrt(m.m) + 3))::int) k
+        ), timed AS (
+            SELECT steps.*, steps.s + sum(steps.step) OVER (PARTITION BY steps.partner_id, steps.period
+                                                            ORDER BY steps.k) AS t
+              FROM steps
+        ), dated AS (
+            SELECT timed.*, timed.period = 1 AND timed.k = 1 AS first,
+                   %(day0)s::date
+                   + CASE WHEN timed.period = 1 AND timed.k = 1 THEN timed.a
+                          WHEN timed.habit > 0 THEN floor(timed.t)::int
+                          ELSE (%(warp)s::int[])[1 + floor(timed.t / %(n_days)s * %(n_warp)s)::int] END
+                   + make_interval(hours => 8 + floor(random() * 14)::int,
+                                   mins => floor(random() * 60)::int) AS date_order
+              FROM timed
+             WHERE timed.k = 1 OR timed.t < timed.e
+        )
+        SELECT nextval('sale_order_id_seq') AS id, o.partner_id, o.seq, o.user_id, o.fav_cat, o.first, o.dur, o.comp,
+               o.pl, o.date_order,
+               1 + least(%(max_extra_lines)s, floor(-ln(1 - random()) * %(tail)s))::int AS n_lines,
                CASE WHEN o.date_order > %(now)s::timestamp - interval '3 days'
                     THEN (ARRAY['draft', 'sent', 'sale', 'sale'])[1 + floor(random() * 4)::int]
-                    WHEN random() < 0.07 THEN 'cancel' ELSE 'sale' END AS state
-          FROM (SELECT c.id AS partner_id, c.user_id, c.fav_cat, k,
-                       (%(season)s::date[])[1 + floor(
-                            CASE WHEN k = 1 THEN c.q_first
-                                 ELSE c.q_first + random() * (c.q_last - c.q_first) END
-                            * %(n_season)s)::int]
-                         + make_interval(hours => 8 + floor(random() * 14)::int,
-                                         mins => floor(random() * 60)::int) AS date_order
-                  FROM demo_customer c, LATERAL generate_series(1, c.n_orders) k) o
+                    WHEN random() < o.cancel THEN 'cancel' ELSE 'sale' END AS state,
+               CASE WHEN o.first AND o.dur > 0 THEN (%(prod_cat)s::int[])[o.dur]
+                    WHEN o.habit > 0 THEN o.habit
+                    WHEN o.comp_prop > 0 AND random() < o.comp_prop THEN o.comp
+                    WHEN random() < %(new_durable)s
+                        THEN (%(dur_pool)s::int[])[1 + floor(random() * %(n_dur_pool)s)::int]
+                    WHEN random() < %(favourite)s THEN (%(repeat_cat)s::int[])[o.fav_cat]
+                    ELSE (%(repeat_cat)s::int[])[1 + floor(random() * %(n_cats)s)::int] END AS anchor
+          FROM dated o
     """, **p)
 
 
 def lines_tmp(p):
-    """``demo_line``: an order's lines, most from the customer's favourite category (``affinity``),
-    the others from the whole catalog, skewed towards its first products."""
+    """``demo_line``: an order's lines.  The first is of the order's main category (the first
+    order's durable itself); the others are bought together with it, the same consumable (or of
+    the favourite category), of the favourite or any category; with a durable, its complement
+    half the time.  The durable's complement is mostly the one that fits it (``prod_match``), another
+    consumable mostly the customer's usual product; otherwise the price level picks the product, by
+    its rank of price in the category."""
     return SQL("""
         CREATE TEMP TABLE demo_line AS
         SELECT o.id AS order_id, ln AS seq, x.pidx,
                (%(prod_ids)s::int[])[x.pidx] AS product_id, (%(prod_names)s::text[])[x.pidx] AS name,
                (%(prod_prices)s::numeric[])[x.pidx] AS price,
-               (CASE WHEN x.q < 0.8 THEN 1 WHEN x.q < 0.95 THEN 2 ELSE 3 END)::numeric AS qty
+               (CASE WHEN (%(prod_consumable)s::bool[])[x.pidx] THEN 1 + (x.q < 0.5)::int + (x.q < 0.15)::int
+                     ELSE 1 + (x.q < 0.15)::int + (x.q < 0.03)::int END)::numeric AS qty
           FROM demo_order o, LATERAL generate_series(1, o.n_lines) ln,
-               LATERAL (SELECT CASE WHEN random() < %(affinity)s
-                                    THEN (%(cat_start)s::int[])[o.fav_cat]
-                                         + floor(random() * (%(cat_len)s::int[])[o.fav_cat])::int
-                                    ELSE 1 + floor(%(n_products)s * random() ^ 2)::int END AS pidx,
-                               random() AS q, ln AS anchor) x
+               LATERAL (SELECT random() AS r, ln AS anchor) r,
+               LATERAL (SELECT CASE
+                   WHEN ln = 1 THEN o.anchor
+                   WHEN ln = 2 AND o.first AND o.comp > 0 AND r.r < 0.5 THEN o.comp
+                   WHEN r.r < %(together)s AND (%(tog_len)s::int[])[o.anchor] > 0
+                       THEN (%(tog_list)s::int[])[(%(tog_start)s::int[])[o.anchor]
+                                                  + floor(random() * (%(tog_len)s::int[])[o.anchor])::int]
+                   WHEN r.r < %(same)s AND (%(cycle)s::int[])[o.anchor] > 0 THEN o.anchor
+                   WHEN r.r < %(fav)s THEN (%(repeat_cat)s::int[])[o.fav_cat]
+                   ELSE (%(repeat_cat)s::int[])[1 + floor(random() * %(n_cats)s)::int] END AS cat) y,
+               LATERAL (SELECT CASE
+                   WHEN ln = 1 AND o.first AND o.dur > 0 THEN o.dur
+                   WHEN y.cat = o.comp AND random() < %(usual)s THEN (%(prod_match)s::int[])[o.dur]
+                   ELSE (%(cat_sorted)s::int[])[(%(cat_start)s::int[])[y.cat] + floor(
+                            (%(cat_len)s::int[])[y.cat]
+                            * CASE WHEN (%(cycle)s::int[])[y.cat] > 0 AND random() < %(usual)s
+                                   THEN mod(o.seq::bigint * 2654435761 + y.cat * 97, 10007) / 10007.0
+                                   ELSE random() END ^ (1 / o.pl))::int] END AS pidx,
+                       random() AS q) x
     """, **p)
 
 
@@ -196,20 +289,21 @@ def leads(p):
     r = p["r"]
     return SQL("""
         WITH c AS (
-            SELECT c.id, c.seq, c.n_orders, c.user_id, c.fav_cat, c.q_first,
+            SELECT c.id, c.seq, c.buyer, c.user_id, c.fav_cat, c.q_first, c.dur,
                    p.name AS pname, p.email, p.phone, p.city, p.zip, p.street, p.create_date,
                    (%(ch_pool)s::int[])[1 + floor(random() * %(chpool)s)::int] AS ch,
-                   (%(cat_start)s::int[])[c.fav_cat] + floor(random() * (%(cat_len)s::int[])[c.fav_cat])::int
-                       AS pidx,
+                   CASE WHEN c.dur > 0 THEN c.dur
+                        ELSE (%(cat_start)s::int[])[c.fav_cat] + floor(random() * (%(cat_len)s::int[])[c.fav_cat])::int
+                        END AS pidx,
                    random() AS r1, random() AS r2, random() AS r3
               FROM demo_customer c JOIN res_partner p ON p.id = c.id
-             WHERE random() < %(lead_share)s * CASE WHEN c.n_orders = 0 THEN 1.6 ELSE 0.75 END
+             WHERE random() < %(lead_share)s * CASE WHEN c.buyer THEN 0.75 ELSE 1.6 END
         ), l AS (
             SELECT c.*,
                    CASE WHEN c.q_first >= %(q_recent)s THEN
                             CASE WHEN c.r1 < 0.30 THEN 1 WHEN c.r1 < 0.52 THEN 2 WHEN c.r1 < 0.72 THEN 3
                                  WHEN c.r1 < 0.86 THEN 4 WHEN c.r1 < 0.93 THEN 5 ELSE -3 END
-                        WHEN c.n_orders > 0 THEN 5
+                        WHEN c.buyer THEN 5
                         ELSE -(1 + floor(c.r1 * 4)::int) END AS st,
                    (%(prod_titles)s::text[])[c.pidx] AS product, (%(prod_prices)s::numeric[])[c.pidx] AS price,
                    (%(prod_ids)s::int[])[c.pidx] AS product_id,
@@ -274,6 +368,6 @@ def link_orders():
     """The won request led to the customer's first order."""
     return SQL("""
         UPDATE sale_order so SET opportunity_id = l.id
-          FROM crm_lead l JOIN demo_order o ON o.partner_id = l.partner_id AND o.k = 1
+          FROM crm_lead l JOIN demo_order o ON o.partner_id = l.partner_id AND o.first
          WHERE so.id = o.id AND l.probability = 100 AND l.active
     """)

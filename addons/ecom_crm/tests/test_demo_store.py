@@ -1,9 +1,13 @@
+import random
+import statistics
+from collections import defaultdict
 from datetime import date
+from itertools import pairwise
 from unittest.mock import patch
 
 from odoo.tests import tagged
 
-from ..demo_store import DemoStoreGenerator
+from ..demo_store import DemoStoreGenerator, data, distributions
 from .common import EcomCrmCase
 
 # Stored computed fields the generator writes in SQL: each must equal what the ORM computes.
@@ -28,10 +32,40 @@ class TestDemoStore(EcomCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.today = date(2026, 11, 20)
-        cls.stats = DemoStoreGenerator(cls.env, customers=300, products=60, leads=150, managers=3,
-                                       today=cls.today, chunk_size=120).run()
+        # 5 products a category: the kitchen's coffee machines among them
+        cls.stats = DemoStoreGenerator(cls.env, customers=500, products=95, leads=250, managers=3,
+                                       today=cls.today, chunk_size=200).run()
         cls.customers = cls.Partner.search([("email", "=like", "%@%"), ("create_uid", "=", cls.env.uid),
                                             ("lastname", "!=", False), ("user_ids", "=", False)])
+        cls.history = cls.read_history(cls.env.cr, "so.partner_id IN (SELECT id FROM res_partner "
+                                       "WHERE create_uid = %s AND lastname IS NOT NULL)", [cls.env.uid])
+
+    @staticmethod
+    def read_history(cr, where, args):
+        """``{partner id: [(day, state, [(product name, category, price, code), ...]), ...]}`` of the
+        orders that ``where`` selects, by date, their lines in order."""
+        cr.execute(f"""
+            SELECT so.partner_id, so.id, so.date_order::date, so.state, pt.name->>'en_US', pc.name, l.price_unit,
+                   pt.default_code
+              FROM sale_order so
+              JOIN sale_order_line l ON l.order_id = so.id
+              JOIN product_product pp ON pp.id = l.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              JOIN product_category pc ON pc.id = pt.categ_id
+             WHERE {where}
+             ORDER BY so.partner_id, so.date_order, so.id, l.sequence
+        """, args)
+        history = defaultdict(list)
+        last = None
+        for partner, order, day, state, name, category, price, code in cr.fetchall():
+            if order != last:
+                history[partner].append((day, state, []))
+                last = order
+            history[partner][-1][2].append((name, category, float(price), code))
+        return dict(history)
+
+    def confirmed(self, partner):
+        return [order for order in self.history[partner] if order[1] == "sale"]
 
     def test_required_columns_of_other_apps(self):
         """Inventory makes the shipping policy of orders required; any app may add such a column
@@ -49,16 +83,16 @@ class TestDemoStore(EcomCrmCase):
         self.assertIsNone(self.env.cr.fetchone()[0], "the column default is removed afterwards")
 
     def test_volumes(self):
-        self.assertEqual(self.stats["customers"], 300)
-        self.assertGreater(self.stats["leads"], 100)
-        # 10 lines per customer on average: a loose band, the draw is random
-        self.assertTrue(2000 <= self.stats["order_lines"] <= 4500, self.stats)
+        self.assertEqual(self.stats["customers"], 500)
+        self.assertGreater(self.stats["leads"], 150)
+        # 10 lines per customer on average: a loose band, the draw is random and loyal customers weigh
+        self.assertTrue(3500 <= self.stats["order_lines"] <= 6500, self.stats)
         self.assertEqual(self.env["sale.order.line"].search_count([("product_id.default_code", "=like", "DEMO-%")]),
                          self.stats["order_lines"])
 
     def test_realistic_customers(self):
         partners = self.Partner.search([("lastname", "!=", False), ("user_ids", "=", False)])
-        self.assertGreaterEqual(len(partners), 300)
+        self.assertGreaterEqual(len(partners), 500)
         for partner in partners[:50]:
             self.assertEqual(partner.name, f"{partner.lastname} {partner.firstname} {partner.patronymic}")
             self.assertRegex(partner.phone or "+79000000000", r"^\+79\d{9}$")
@@ -75,8 +109,141 @@ class TestDemoStore(EcomCrmCase):
         self.assertTrue(any(c >= 5 for c in counts), "repeat buyers")
         orders = self.env["sale.order"].search([])
         months = {o.date_order.strftime("%Y-%m") for o in orders}
-        self.assertGreaterEqual(len(months), 12, "at least a year of history")
-        self.assertTrue(all(o.date_order.date() <= self.today for o in orders))
+        self.assertGreaterEqual(len(months), 24, "two years of history, for a backtest of 90 days")
+        self.assertTrue(all(o.date_order.date() < self.today for o in orders))
+        buyers = len(self.history) / self.stats["customers"]
+        self.assertTrue(0.6 < buyers < 0.8, "30% of the customers only sent a request")
+        states = [order[1] for orders in self.history.values() for order in orders]
+        self.assertTrue(0.02 < states.count("cancel") / len(states) < 0.12, "some orders are cancelled")
+        self.assertTrue({"draft", "sent"} & set(states), "the last days' orders may still be quotations")
+
+    def test_consumables_on_a_cycle(self):
+        """Some customers re-buy a consumable on a regular cycle: their gaps vary little (a low
+        coefficient of variation) around a month or two, unlike irregular customers' gaps."""
+        regular, irregular = [], []
+        for partner in self.history:
+            orders = self.confirmed(partner)
+            for category, (cycle, _weight) in data.CONSUMABLES.items():
+                days = sorted({day.toordinal() for day, _s, lines in orders if lines[0][1] == category})
+                if len(days) >= 5:
+                    gaps = [b - a for a, b in pairwise(days)]
+                    regular.append((statistics.pstdev(gaps) / statistics.mean(gaps), statistics.mean(gaps), cycle))
+            days = sorted({day.toordinal() for day, _s, lines in orders if lines[0][1] not in data.CONSUMABLES})
+            if len(days) >= 4 and len(days) == len(orders):
+                gaps = [b - a for a, b in pairwise(days)]
+                irregular.append(statistics.pstdev(gaps) / statistics.mean(gaps))
+        cycles = [(gap, cycle) for cv, gap, cycle in regular if cv < 0.4]
+        self.assertGreaterEqual(len(cycles), 10, regular)
+        ratios = [gap / cycle for gap, cycle in cycles]
+        self.assertTrue(0.7 < statistics.median(ratios) < 1.3, "around the consumable's cycle")
+        self.assertGreater(sum(0.5 < ratio < 2 for ratio in ratios) / len(ratios), 0.8, cycles)
+        self.assertLess(statistics.median(cv for cv, _g, _c in regular), 0.5)
+        self.assertGreater(statistics.median(irregular), 0.7)
+
+    def test_lifetimes_and_comebacks(self):
+        """Customers stop buying at the end of their lifetime; some come back after months without an order."""
+        repeat = [self.confirmed(p) for p in self.history if len(self.confirmed(p)) >= 2]
+        lapsed = [orders for orders in repeat if (self.today - orders[-1][0]).days > 180]
+        self.assertTrue(0.15 < len(lapsed) / len(repeat) < 0.7, (len(lapsed), len(repeat)))
+        back = [orders for orders in repeat if max((b[0] - a[0]).days for a, b in pairwise(orders)) >= 150]
+        self.assertGreaterEqual(len(back), 5, "a long dormant spell, then orders again")
+
+    def test_complements_follow_durables(self):
+        """Owners of a durable come back for its consumable complement (capsules for the coffee machine,
+        cartridges for the printer, tablets for the dishwasher) far more than those who came for another
+        durable; and whatever the complement (a case for the smartphone too), mostly for the one that
+        fits theirs."""
+        # the complement that fits each durable (distributions' catalog, with the database's prices)
+        self.env.cr.execute("SELECT default_code, list_price FROM product_template WHERE default_code LIKE 'DEMO-%'")
+        prices = dict(self.env.cr.fetchall())
+        codes = [p["default_code"] for _c, _p, products in distributions.catalog_plan(95, random.Random(0))
+                 for p in products]
+        match = distributions.catalog_behaviour(95, [prices[code] for code in codes])["prod_match"]
+        fits = {code: codes[m - 1] for code, m in zip(codes, match, strict=True) if m}
+        owners, others, fitting = [], [], []
+        bought_by_others = defaultdict(list)  # complement category -> products others bought of it
+        for partner in self.history:
+            orders = self.confirmed(partner)
+            if len(orders) < 2:
+                continue
+            name, category, _price, code = orders[0][2][0]
+            complement = next((cat for stem, cat in data.COMPLEMENTS.items() if name.startswith(stem)), None)
+            later = [line for _d, _s, lines in orders[1:] for line in lines]
+            if complement:
+                bought = [line[3] for line in later if line[1] == complement]
+                owners.append((complement, bool(bought)))
+                fitting.extend((complement, bought_code, fits[code]) for bought_code in bought)
+            else:
+                for _n, cat, _p, bought_code in later:
+                    bought_by_others[cat].append(bought_code)
+            if category in data.DURABLES:
+                others.append((complement, {line[1] for line in later}))
+        consumable = [(c, bought) for c, bought in owners if c in data.CONSUMABLES]
+        self.assertGreaterEqual(len(consumable), 10)
+        share = sum(bought for _c, bought in consumable) / len(consumable)
+        # how often the repeat buyers who came for another durable buy the same category later
+        expected = statistics.mean(
+            statistics.mean(c in later for other, later in others if other != c) for c, _b in consumable)
+        self.assertGreater(share, 1.5 * expected, (share, expected))
+        self.assertLess(share, 0.95, "some owners never buy it here")
+        # the product that fits, against how often other customers pick that product of the category
+        self.assertGreaterEqual(len(fitting), 50)
+        fit_share = sum(code == fit for _c, code, fit in fitting) / len(fitting)
+        chance = statistics.mean(bought_by_others[c].count(fit) / len(bought_by_others[c]) for c, _b, fit in fitting)
+        self.assertGreater(fit_share, 0.6)
+        self.assertGreater(fit_share, 2 * chance, (fit_share, chance))
+
+    def test_bought_together(self):
+        """An order's other lines go with its main one: a smartphone with a case or headphones, a printer
+        with cartridges, the pet's food with household chemicals."""
+        pairs = observed = 0
+        base = defaultdict(int)
+        orders = [lines for history in self.history.values() for _d, _s, lines in history if len(lines) >= 2]
+        for lines in orders:
+            for category in {category for _n, category, _p, _c in lines[1:]}:
+                base[category] += 1
+        for lines in orders:
+            together = data.BOUGHT_TOGETHER.get(lines[0][1], [])
+            others = {category for _n, category, _p, _c in lines[1:]}
+            observed += bool(others & set(together))
+            pairs += 1
+        expected = sum(sum(base[c] for c in data.BOUGHT_TOGETHER.get(lines[0][1], [])) / len(orders)
+                       for lines in orders)
+        self.assertGreater(observed, 1.5 * expected, "more often together than by chance")
+        self.assertGreater(observed / pairs, 0.4)
+
+    def test_price_level(self):
+        """A customer buys in the same price range: the rank of price within the category of half of
+        their lines predicts that of the other half."""
+        self.env.cr.execute("""
+            SELECT pt.default_code, percent_rank() OVER (PARTITION BY pt.categ_id ORDER BY pt.list_price, pt.id)
+              FROM product_template pt WHERE pt.default_code LIKE 'DEMO-%'
+        """)
+        rank = dict(self.env.cr.fetchall())
+        halves = []
+        for history in self.history.values():
+            ranks = [rank[code] for _d, _s, lines in history for _n, category, _p, code in lines
+                     if category not in data.CONSUMABLES]
+            if len(ranks) >= 6:
+                halves.append((statistics.mean(ranks[::2]), statistics.mean(ranks[1::2])))
+        self.assertGreaterEqual(len(halves), 50)
+        self.assertGreater(statistics.correlation(*zip(*halves, strict=True)), 0.2)
+
+    def test_deterministic_by_seed(self):
+        """The same seed gives the same store: the same orders on the same days with the same products."""
+        def run(seed):
+            self.env.cr.execute("SELECT coalesce(max(id), 0) FROM res_partner")
+            after = self.env.cr.fetchone()[0]
+            DemoStoreGenerator(self.env, customers=60, products=95, leads=20, managers=3, today=self.today,
+                               seed=seed).run()
+            history = self.read_history(self.env.cr, "so.partner_id > %s", [after])
+            return [[(day, state, [line[3] for line in lines]) for day, state, lines in history[partner]]
+                    for partner in sorted(history)]
+
+        first, again, other = run(5), run(5), run(6)
+        self.assertGreater(len(first), 30)
+        self.assertEqual(first, again)
+        self.assertNotEqual(first, other)
 
     def test_leads_in_every_stage_and_lost_with_reason(self):
         Lead = self.Lead.with_context(active_test=False)
