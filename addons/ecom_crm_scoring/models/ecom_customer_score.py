@@ -13,6 +13,14 @@ STORED = ("user_id", "probability", "score", "recency", "frequency", "monetary",
           "priority", "reasons_data", "last_order", "order_count", "scored_on")
 
 
+class _Params(dict):
+    """A sentence's values: one the stored row lacks (a row written by an older version) reads as
+    an empty string instead of failing the whole list."""
+
+    def __missing__(self, key):
+        return ""
+
+
 class EcomCustomerScore(models.Model):
     """A customer's score in one company, as the nightly job left it (one row per customer and
     company: written set-based by the job, read by the sales team)."""
@@ -82,13 +90,13 @@ class EcomCustomerScore(models.Model):
         if not template:
             return ""
         text = self.env._(template)  # the engine's sentences, marked with _lt
-        params = dict(params or {})
+        params = _Params(params or {})
         if params.get("date"):  # stored as ISO: shown as the reader's language writes dates
             params["date"] = format_date(self.env, params["date"])
         try:
             return text % params
-        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
-            return template % (params or {})
+        except (TypeError, ValueError):  # a translation that broke a placeholder: the English one
+            return template % params
 
     @api.model
     def _ecom_upsert(self, company, rows):

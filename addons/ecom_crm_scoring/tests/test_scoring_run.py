@@ -172,6 +172,11 @@ class TestScoringRun(ScoringCase):
         self.assertIn(self.fresh, self.Score.with_user(manager).search([]).partner_id)
         with self.assertRaises(AccessError):
             self.score_of(self.lapsed_vip).with_user(self.seller).write({"score": 100})
+        Outcome = self.env["ecom.scoring.outcome"]
+        theirs = Outcome.with_user(self.other_seller).create({"partner_id": self.fresh.id, "outcome": "declined"})
+        mine = Outcome.with_user(self.seller).create({"partner_id": self.lapsed_vip.id, "outcome": "reached"})
+        self.assertEqual(Outcome.with_user(self.seller).search([]), mine, "what another salesperson heard is theirs")
+        self.assertEqual(Outcome.with_user(manager).search([]), mine | theirs)
 
     def test_an_empty_store_is_scored_without_error(self):
         orders = self.env["sale.order"].search([])
