@@ -259,5 +259,6 @@ class DemoStoreGenerator:
         started = time.perf_counter()
         self.env["res.partner"]._ecom_refresh_customer_card()
         if "ecom.scoring.run" in self.env:
-            self.env["ecom.scoring.run"]._score_customers()
+            # a full run: the history was written by SQL, an incremental run would not see it as changed
+            self.env["ecom.scoring.run"]._score_customers(mode="full")
         self.timings["cards_and_scores"] = self.timings.get("cards_and_scores", 0) + time.perf_counter() - started
