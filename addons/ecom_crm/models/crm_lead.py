@@ -98,13 +98,7 @@ class CrmLead(models.Model):
 
     def action_ecom_view_intake(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Incoming requests"),
-            "res_model": "ecom.intake.request",
-            "view_mode": "list,form",
-            "domain": [("lead_id", "=", self.id)],
-        }
+        return self.env["ecom.intake.request"]._ecom_action([("lead_id", "=", self.id)])
 
     @api.depends("ecom_lost_stage_id", "lost_reason_id", "active")
     def _compute_ecom_refusal_phase(self):

@@ -132,6 +132,17 @@ class EcomIntakeRequest(models.Model):
          "A source cannot send the same idempotency key twice."),
     ]
 
+    @api.model
+    def _ecom_action(self, domain):
+        """The journal's entries of ``domain`` (a lead's, a customer's), as a window action."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Incoming requests"),
+            "res_model": "ecom.intake.request",
+            "view_mode": "list,form",
+            "domain": domain,
+        }
+
     @api.depends("source_id", "channel", "contact_name", "phone", "email", "create_date")
     def _compute_display_name(self):
         """What a person recognises a request by: where it came from, who sent it, when."""

@@ -259,13 +259,7 @@ class ResPartner(models.Model):
 
     def action_ecom_view_intake(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Incoming requests"),
-            "res_model": "ecom.intake.request",
-            "view_mode": "list,form",
-            "domain": [("partner_id", "child_of", self.commercial_partner_id.id)],
-        }
+        return self.env["ecom.intake.request"]._ecom_action([("partner_id", "child_of", self.commercial_partner_id.id)])
 
     def action_ecom_view_timeline(self):
         self.ensure_one()

@@ -65,6 +65,11 @@ class TestDedup(IntakeCase):
         third = self.post({"phone": "+79161230000", "message": "Через неделю"}).json()
         self.assertNotEqual(third["lead_id"], first["lead_id"])
         self.assertEqual(third["partner_id"], first["partner_id"])
+        # the lead's link shows its two requests, the customer's all three
+        Journal = self.env["ecom.intake.request"]
+        self.assertEqual(len(Journal.search(lead.action_ecom_view_intake()["domain"])), 2)
+        customer = self.env["res.partner"].browse(first["partner_id"])
+        self.assertEqual(len(Journal.search(customer.action_ecom_view_intake()["domain"])), 3)
 
     def test_repeat_buyer_marked(self):
         customer = self.env["res.partner"].create({"name": "Покупатель", "phone": "+79169990011"})

@@ -144,21 +144,48 @@ def run(history, today, settings=Settings(), explain=True, plan=True, suggest=Tr
     could be learned), when the caller learned it as a step of its own.
     """
     today = int(today)
-    h = settings.horizon
     om = learn_order_model(history, today, settings) if order_model is LEARN else order_model
-    c = crit.compute(history, today, horizon=h, seed=settings.seed)
-    n = history.n_customers
+    c = crit.compute(history, today, horizon=settings.horizon, seed=settings.seed)
+    result = _score(history, today, c, om, settings, explain=explain, plan=plan)
+    if suggest and settings.crosssell and result.schedule is not None:
+        result.crosssell_model = crosssell.fit(
+            history, today, settings.horizon, level=settings.crosssell_level,
+            max_customers=settings.crosssell_train_customers, seed=settings.seed, outcomes=outcomes)
+        now = np.flatnonzero(result.schedule.decision == schedule.NOW)
+        result.suggestions = crosssell.suggest(result.crosssell_model, history, today, now)
+    return result
+
+
+def rescore(history, today, state, settings=Settings(), explain=True):
+    """Score the customers of ``history`` (a few whose orders, leads or activities changed since
+    the full run of ``state``) the way that run scored the whole store: its model, its BG/NBD
+    parameters, its RFM boundaries and growth threshold; nothing is learned again.  The daily
+    cap applies within these customers only (the ORM side counts the list already made).  No
+    cross-sell: suggestions come from the whole store's co-purchases, kept from the full run."""
+    today = int(today)
+    c = crit.compute(history, today, bgnbd_params=state.bgnbd_params, horizon=settings.horizon,
+                     fit_bgnbd=False, seed=settings.seed)
+    return _score(history, today, c, state.order_model, settings, explain=explain,
+                  rfm_bounds=state.rfm_bounds, threshold=state.growth_threshold)
+
+
+def _score(history, today, c, om, settings, explain=True, plan=True, rfm_bounds=None, threshold=None):
+    """Probability, RFM, segment, group, schedule and reasons from criteria ``c`` and model ``om``;
+    the store-wide boundaries and growth threshold are this population's unless given (a rescore
+    takes the full run's)."""
     rows = np.flatnonzero(c.has_orders)
-    probability = np.full(n, np.nan)
+    probability = np.full(history.n_customers, np.nan)
     if om is not None and len(rows):
         probability[rows] = om.predict(c, rows)
-    elif len(rows):  # too little history to learn from: BG/NBD's own probability, uncalibrated
-        probability[rows] = _without_model(c, rows, h)
+    elif len(rows):  # too little history to learn from
+        probability[rows] = _without_model(c, rows, settings.horizon)
     score = np.where(np.isfinite(probability), np.round(np.nan_to_num(probability) * 100), -1).astype(np.int16)
-    bounds = segments.rfm_bounds(c)
-    r, f, m = segments.rfm_scores(c, bounds)
+    if rfm_bounds is None:
+        rfm_bounds = segments.rfm_bounds(c)
+    r, f, m = segments.rfm_scores(c, rfm_bounds)
     seg = segments.rfm_segments(r, f, m)
-    threshold = segments.growth_threshold(probability[rows], settings.rules) if len(rows) else 1.0
+    if threshold is None:
+        threshold = segments.growth_threshold(probability[rows], settings.rules) if len(rows) else 1.0
     grp = segments.assign_groups(probability, r, f, m, c.column("overdue"), c.column("p_alive"), settings.rules,
                                  threshold=threshold)
     expected_value = c.column("avg_order").astype(np.float64)
@@ -180,63 +207,10 @@ def run(history, today, settings=Settings(), explain=True, plan=True, suggest=Tr
         reason_rows = np.flatnonzero(np.isin(sched.decision, (schedule.NOW, schedule.LATER)))
         if len(reason_rows):
             names, values = _reasons(om, c, reason_rows, grp[reason_rows], settings.n_reasons)
-    xs_model, sugg = None, None
-    if suggest and settings.crosssell and sched is not None:
-        xs_model = crosssell.fit(history, today, h, level=settings.crosssell_level,
-                                 max_customers=settings.crosssell_train_customers, seed=settings.seed,
-                                 outcomes=outcomes)
-        now = np.flatnonzero(sched.decision == schedule.NOW)
-        sugg = crosssell.suggest(xs_model, history, today, now)
     return Result(today=today, criteria=c, order_model=om, probability=probability, score=score, r=r, f=f, m=m,
                   segment=seg, group=grp, expected_value=expected_value, stake=stake, schedule=sched,
                   reason_rows=reason_rows, reason_names=names, reason_values=values,
-                  crosssell_model=xs_model, suggestions=sugg, rfm_bounds=bounds, growth_threshold=threshold)
-
-
-def rescore(history, today, state, settings=Settings(), explain=True):
-    """Score the customers of ``history`` (a few whose orders, leads or activities changed since
-    the full run of ``state``) the way that run scored the whole store: its model, its BG/NBD
-    parameters, its RFM boundaries and growth threshold; nothing is learned again.  The daily
-    cap applies within these customers only (the ORM side counts the list already made).  No
-    cross-sell: suggestions come from the whole store's co-purchases, kept from the full run."""
-    today = int(today)
-    h = settings.horizon
-    c = crit.compute(history, today, bgnbd_params=state.bgnbd_params, horizon=h, fit_bgnbd=False,
-                     seed=settings.seed)
-    n = history.n_customers
-    rows = np.flatnonzero(c.has_orders)
-    om = state.order_model
-    probability = np.full(n, np.nan)
-    if om is not None and len(rows):
-        probability[rows] = om.predict(c, rows)
-    elif len(rows):
-        probability[rows] = _without_model(c, rows, h)
-    score = np.where(np.isfinite(probability), np.round(np.nan_to_num(probability) * 100), -1).astype(np.int16)
-    r, f, m = segments.rfm_scores(c, state.rfm_bounds)
-    seg = segments.rfm_segments(r, f, m)
-    grp = segments.assign_groups(probability, r, f, m, c.column("overdue"), c.column("p_alive"), settings.rules,
-                                 threshold=state.growth_threshold)
-    expected_value = c.column("avg_order").astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        stake = c.column("monetary") / np.maximum(c.column("tenure"), 365) * 365
-    ex = c.extra
-    sched = schedule.plan(
-        today, grp, probability, expected_value, stake, history.manager,
-        opted_out=ex.get("opted_out"), last_contact=ex["last_contact"], last_order=ex["last_order"],
-        open_complaint=ex["open_complaint"], last_refusal=ex["last_refusal"],
-        open_activities=np.nan_to_num(c.column("open_activities")), usual_gap=c.column("usual_gap"),
-        settings=settings.contact)
-    reason_rows = np.zeros(0, np.int64)
-    names = np.zeros((0, settings.n_reasons), dtype=object)
-    values = np.zeros((0, settings.n_reasons))
-    if explain and om is not None:
-        reason_rows = np.flatnonzero(np.isin(sched.decision, (schedule.NOW, schedule.LATER)))
-        if len(reason_rows):
-            names, values = _reasons(om, c, reason_rows, grp[reason_rows], settings.n_reasons)
-    return Result(today=today, criteria=c, order_model=om, probability=probability, score=score, r=r, f=f, m=m,
-                  segment=seg, group=grp, expected_value=expected_value, stake=stake, schedule=sched,
-                  reason_rows=reason_rows, reason_names=names, reason_values=values,
-                  rfm_bounds=state.rfm_bounds, growth_threshold=state.growth_threshold)
+                  rfm_bounds=rfm_bounds, growth_threshold=threshold)
 
 
 def _without_model(c, rows, horizon):

@@ -199,15 +199,20 @@ class History:
         keep = self.orders.day < day
         if keep.all():  # the nightly job's "today": nothing to cut, nothing to copy
             return self._as_of_rest(day, self.orders, self.lines)
-        orders = self.orders.take(keep)
-        lines = None
-        if self.lines is not None:
-            new_index = np.cumsum(keep, dtype=np.int64).astype(np.int32) - 1
-            lkeep = keep[self.lines.order]
-            cols = {c: a[lkeep] for c, a in self.lines.columns.items()}
-            cols["order"] = new_index[cols["order"]]
-            lines = Table("lines", cols)
+        orders, lines = self._keep_orders(keep)
         return self._as_of_rest(day, orders, lines)
+
+    def _keep_orders(self, keep):
+        """``(orders, lines)`` of the orders selected by the bool mask ``keep``, the lines'
+        ``order`` indexes renumbered to follow."""
+        orders = self.orders.take(keep)
+        if self.lines is None:
+            return orders, None
+        new_index = np.cumsum(keep, dtype=np.int64).astype(np.int32) - 1
+        lkeep = keep[self.lines.order]
+        cols = {c: a[lkeep] for c, a in self.lines.columns.items()}
+        cols["order"] = new_index[cols["order"]]
+        return orders, Table("lines", cols)
 
     def _as_of_rest(self, day, orders, lines):
         def cut(table, closing=None):
@@ -244,14 +249,7 @@ class History:
         keep_c = np.zeros(self.n_customers, dtype=bool)
         keep_c[customers] = True
         keep = keep_c[self.orders.customer]
-        orders = self.orders.take(keep)
-        lines = None
-        if self.lines is not None:
-            new_index = np.cumsum(keep, dtype=np.int64).astype(np.int32) - 1
-            lkeep = keep[self.lines.order]
-            cols = {c: a[lkeep] for c, a in self.lines.columns.items()}
-            cols["order"] = new_index[cols["order"]]
-            lines = Table("lines", cols)
+        orders, lines = self._keep_orders(keep)
 
         def cut(table):
             return None if table is None else table.take(keep_c[table.customer])
