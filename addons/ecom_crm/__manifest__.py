@@ -11,6 +11,8 @@
         "sale_crm",
         "utm",
         "phone_validation",
+        "mass_mailing",
+        "mass_mailing_sms",
     ],
     "external_dependencies": {
         "python": ["phonenumbers", "pymorphy3"],
@@ -38,6 +40,12 @@
         "views/res_config_settings_views.xml",
         "views/utm_source_views.xml",
         "views/ecom_crm_menus.xml",
+        "data/ecom_winback_data.xml",
+        "views/ecom_mailing_audience_views.xml",
+        "views/mailing_mailing_views.xml",
+        "views/ecom_winback_views.xml",
+        "views/ecom_recurring_task_views.xml",
+        "views/ecom_crm_marketing_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -25,6 +25,7 @@
         "views/ecom_scoring_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/ecom_scoring_outcome_wizard_views.xml",
+        "views/ecom_mailing_audience_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -19,3 +19,11 @@ from . import ecom_call
 from . import ecom_customer_timeline
 from . import ecom_customer_order_stats
 from . import utm_source
+from . import ecom_mailing_audience
+from . import mailing_mailing
+from . import mailing_list
+from . import mailing_contact
+from . import product_product
+from . import ecom_winback
+from . import ecom_recurring_task
+from . import mail_activity

@@ -436,3 +436,28 @@ class CrmLead(models.Model):
             "email": email, "message": msg_dict.get("subject"), "new_customer": False,
             "repeat_customer": bool(partner.ecom_order_count)})
         return lead
+
+    # ---------------------------------------------------------------- win-back
+    def _ecom_stage_changed(self, previous):
+        res = super()._ecom_stage_changed(previous)
+        # lost now (archived, or created lost): their reason's win-back rule follows them
+        lost = self.filtered(lambda lead: not lead.active and lead.lost_reason_id.ecom_winback_rule
+                             and (previous.get(lead.id) is None or previous[lead.id][1]))
+        if lost:
+            self.env["ecom.winback"]._ecom_start(lost)
+        return res
+
+    def _ecom_winback_products(self):
+        """{lead: products}: what each request was about, its product of interest and its
+        quotations' products, read for all the leads at once."""
+        lines = self.env["sale.order.line"].sudo().search_read(
+            [("order_id.opportunity_id", "in", self.ids), ("product_id", "!=", False), ("display_type", "=", False)],
+            ["order_id", "product_id"])
+        orders = {o["id"]: o["opportunity_id"][0] for o in self.env["sale.order"].sudo().with_context(
+            active_test=False).search_read([("opportunity_id", "in", self.ids)], ["opportunity_id"])}
+        by_lead = {}
+        for line in lines:
+            by_lead.setdefault(orders[line["order_id"][0]], set()).add(line["product_id"][0])
+        Product = self.env["product.product"]
+        return {lead: Product.browse(sorted(by_lead.get(lead.id, set()) | set(lead.ecom_product_id.ids)))
+                for lead in self}

@@ -43,6 +43,10 @@ class ResPartner(models.Model):
         string="Customer status", readonly=True, company_dependent=True,
         help="Moves with the funnel and with the time since the last order; thresholds in CRM settings.")
     ecom_intake_count = fields.Integer("Incoming requests", compute="_compute_ecom_intake_count")
+    ecom_do_not_disturb = fields.Boolean(
+        "Do not disturb", tracking=True,
+        help="The customer asked for no mailings or SMS: left out of every audience and mailing, by email and by "
+             "phone.")
 
     # The display name is composed from the parts for persons; companies keep a free name.
     name = fields.Char(

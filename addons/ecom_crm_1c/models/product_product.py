@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class ProductProduct(models.Model):
@@ -15,3 +16,17 @@ class ProductProduct(models.Model):
     _sql_constraints = [
         ("ecom_1c_id_unique", "UNIQUE(ecom_1c_id)", "Two variants cannot have the same 1C offer id."),
     ]
+
+    def _ecom_available_quantities(self):
+        """1C's stock (its last offers exchange) is a stock source: a product counts as available
+        by the larger of 1C's quantity and Odoo inventory's, when installed."""
+        quantities = super()._ecom_available_quantities()
+        if not self.ids:
+            return quantities
+        self.flush_model(["ecom_1c_qty", "ecom_1c_id"])
+        self.env.cr.execute(SQL(
+            "SELECT id, ecom_1c_qty FROM product_product WHERE id = ANY(%s) AND ecom_1c_id IS NOT NULL",
+            self.ids))
+        for product_id, qty in self.env.cr.fetchall():
+            quantities[product_id] = max(quantities.get(product_id, qty or 0.0), qty or 0.0)
+        return quantities

@@ -1,0 +1,224 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+
+CUSTOMER_STATUSES = [
+    ("new", "New"), ("first_purchase", "First purchase"), ("repeat", "Repeat"), ("vip", "VIP"),
+    ("sleeping", "Sleeping"), ("lost", "Lost"),
+]
+
+
+class EcomMailingAudience(models.Model):
+    """A saved audience of customers: a filter on contacts that Email Marketing and SMS Marketing
+    use as recipients (a mailing on contacts with its domain), or a mailing list that the audience
+    refreshes before each sending.
+
+    Each kind has its parameters and its ``_ecom_domain_<kind>`` method; other addons add kinds
+    (``selection_add``) with their own method (the scoring addon adds its groups and segments).
+    Every audience leaves out customers who asked not to be disturbed and archived contacts;
+    each channel leaves out its blacklist (emails for emails, phones for SMS)."""
+
+    _name = "ecom.mailing.audience"
+    _description = "Mailing audience"
+    _order = "sequence, name, id"
+
+    name = fields.Char("Name", required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", "Company", required=True, default=lambda self: self.env.company,
+        help="Customer statuses and scores are per company: the audience reads this company's.")
+    kind = fields.Selection(
+        [("status", "Customer status"), ("refusal", "Refusal reason")], string="Kind", required=True,
+        default="status")
+    customer_status = fields.Selection(CUSTOMER_STATUSES, string="Customer status")
+    lost_reason_ids = fields.Many2many("crm.lost.reason", string="Refusal reasons",
+                                       help="Customers who refused a request for one of these reasons.")
+    period_days = fields.Integer(
+        "In the last (days)", help="Refusals of the last N days, counted at each sending; 0: any time.")
+    date_from = fields.Date("Refused from")
+    date_to = fields.Date("Refused until")
+    domain = fields.Char("Filter on contacts", compute="_compute_domain",
+                         help="The audience as a filter on contacts, computed today.")
+    partner_count = fields.Integer("Customers", compute="_compute_domain")
+    list_id = fields.Many2one("mailing.list", "Mailing list", readonly=True, copy=False, ondelete="set null",
+                              help="Refreshed from the audience before each sending of a mailing to it.")
+    mailing_ids = fields.One2many("mailing.mailing", "ecom_audience_id", "Mailings")
+    mailing_count = fields.Integer("Number of mailings", compute="_compute_mailing_count")
+
+    @api.constrains("kind", "customer_status", "lost_reason_ids")
+    def _check_parameters(self):
+        for audience in self:
+            audience._ecom_check_parameters()
+
+    def _ecom_check_parameters(self):
+        """Raise if the audience's kind misses a parameter; kinds added elsewhere extend it."""
+        if self.kind == "status" and not self.customer_status:
+            raise UserError(_("Pick the customer status of the audience «%s».", self.name))
+        if self.kind == "refusal" and not self.lost_reason_ids:
+            raise UserError(_("Pick at least one refusal reason for the audience «%s».", self.name))
+
+    @api.depends("kind", "customer_status", "lost_reason_ids", "period_days", "date_from", "date_to", "company_id")
+    def _compute_domain(self):
+        Partner = self.env["res.partner"]
+        for audience in self:
+            try:
+                domain = audience._ecom_domain()
+            except UserError:
+                audience.domain, audience.partner_count = "[]", 0
+                continue
+            audience.domain = repr(domain)
+            audience.partner_count = Partner.with_company(audience.company_id).search_count(domain) \
+                if audience.id else 0
+
+    def _compute_mailing_count(self):
+        counts = dict(self.env["mailing.mailing"]._read_group(
+            [("ecom_audience_id", "in", self.ids)], ["ecom_audience_id"], ["__count"]))
+        for audience in self:
+            audience.mailing_count = counts.get(audience, 0)
+
+    # ------------------------------------------------------------------ domains
+    def _ecom_domain(self, channel=None):
+        """The audience as a domain on res.partner (to search in the audience's company: customer
+        statuses and scores are company-dependent). ``channel``: "mail" or "sms" also leaves out
+        the contacts that channel cannot reach (no address, blacklisted)."""
+        self.ensure_one()
+        self._ecom_check_parameters()
+        kind_domain = getattr(self, f"_ecom_domain_{self.kind}")()
+        return expression.AND([kind_domain, self._ecom_common_domain(), self._ecom_channel_domain(channel)])
+
+    @api.model
+    def _ecom_common_domain(self):
+        return [("active", "=", True), ("ecom_do_not_disturb", "=", False)]
+
+    @api.model
+    def _ecom_channel_domain(self, channel):
+        if channel == "mail":
+            return [("email_normalized", "!=", False), ("is_blacklisted", "=", False)]
+        if channel == "sms":
+            return [("phone_sanitized", "!=", False), ("phone_sanitized_blacklisted", "=", False)]
+        return []
+
+    def _ecom_domain_status(self):
+        return [("ecom_customer_status", "=", self.customer_status)]
+
+    def _ecom_refusal_period(self):
+        """(start, end) datetimes of the refusals counted, either may be None."""
+        start = end = None
+        if self.period_days > 0:
+            start = fields.Datetime.now() - timedelta(days=self.period_days)
+        if self.date_from:
+            start = max(start, fields.Datetime.to_datetime(self.date_from)) if start else \
+                fields.Datetime.to_datetime(self.date_from)
+        if self.date_to:
+            end = fields.Datetime.to_datetime(self.date_to) + timedelta(days=1)
+        return start, end
+
+    def _ecom_domain_refusal(self):
+        """Customers (the company and its contacts) with a request lost for one of the reasons,
+        closed within the period."""
+        start, end = self._ecom_refusal_period()
+        leads = [("active", "=", False), ("lost_reason_id", "in", self.lost_reason_ids.ids),
+                 ("company_id", "in", (False, self.company_id.id))]
+        if start:
+            leads.append(("date_closed", ">=", fields.Datetime.to_string(start)))
+        if end:
+            leads.append(("date_closed", "<", fields.Datetime.to_string(end)))
+        return ["|", ("opportunity_ids", "any", leads), ("commercial_partner_id.opportunity_ids", "any", leads)]
+
+    def _ecom_partners(self, channel=None):
+        self.ensure_one()
+        return self.env["res.partner"].with_company(self.company_id).search(self._ecom_domain(channel))
+
+    # -------------------------------------------------------------- mailing list
+    def _ecom_refresh_list(self):
+        """Bring each audience's mailing list up to date: subscribe the customers that entered the
+        audience, unsubscribe (quietly: the subscription is removed) those who left it.
+
+        A contact who opted out of the list keeps their opt-out: their subscription is never
+        touched, and no contact with the same email or phone is subscribed again. Customers who
+        asked not to be disturbed, or whom neither channel can reach, are not subscribed."""
+        Contact = self.env["mailing.contact"].sudo()
+        Subscription = self.env["mailing.subscription"].sudo()
+        for audience in self.filtered("list_id"):
+            partners = audience._ecom_partners()
+            reachable = partners.filtered_domain(expression.OR([
+                audience._ecom_channel_domain("mail"), audience._ecom_channel_domain("sms")]))
+            subscriptions = Subscription.search([("list_id", "=", audience.list_id.id)])
+            opted_out = subscriptions.filtered("opt_out")
+            out_partners = opted_out.contact_id.ecom_partner_id
+            out_emails = set(filter(None, opted_out.contact_id.mapped("email_normalized")))
+            out_phones = set(filter(None, opted_out.contact_id.mapped("phone_sanitized")))
+            wanted = reachable.browse([
+                p.id for p in reachable if p not in out_partners
+                and not (p.email_normalized and p.email_normalized in out_emails)
+                and not (p.phone_sanitized and p.phone_sanitized in out_phones)])
+            # those who left the audience (or are now opted out elsewhere in the list) leave the list
+            subscribed = subscriptions - opted_out
+            leaving = subscribed.browse([s.id for s in subscribed if s.contact_id.ecom_partner_id not in wanted])
+            leaving.unlink()
+            present = (subscribed - leaving).contact_id.ecom_partner_id
+            missing = wanted - present
+            if not missing:
+                continue
+            contacts = {c.ecom_partner_id: c for c in Contact.search(
+                [("ecom_partner_id", "in", missing.ids)], order="id")}
+            new_contacts = Contact.create([{
+                "ecom_partner_id": partner.id, "name": partner.name, "email": partner.email or False,
+                "mobile": partner.mobile or partner.phone or False, "country_id": partner.country_id.id,
+            } for partner in missing if partner not in contacts])
+            contacts.update({c.ecom_partner_id: c for c in new_contacts})
+            Subscription.create([{"list_id": audience.list_id.id, "contact_id": contacts[partner].id}
+                                 for partner in missing])
+        return True
+
+    def action_create_list(self):
+        """Create the audience's mailing list (filled now, refreshed before each sending)."""
+        for audience in self.filtered(lambda a: not a.list_id):
+            audience.list_id = self.env["mailing.list"].create({
+                "name": audience.name, "ecom_audience_id": audience.id, "is_public": False})
+        self._ecom_refresh_list()
+        return self.action_view_list()
+
+    def action_view_list(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "mailing.list", "res_id": self.list_id.id,
+                "view_mode": "form", "name": self.list_id.display_name}
+
+    def action_refresh_list(self):
+        self._ecom_refresh_list()
+        return True
+
+    def _ecom_mailing_action(self, mailing_type):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailing.mailing",
+            "view_mode": "form",
+            "name": _("New mailing"),
+            "context": {
+                "default_mailing_type": mailing_type,
+                "default_mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "default_ecom_audience_id": self.id,
+                "default_mailing_domain": repr(self._ecom_domain(mailing_type)),
+                "default_subject": self.name,
+            },
+        }
+
+    def action_new_mailing(self):
+        return self._ecom_mailing_action("mail")
+
+    def action_new_sms(self):
+        return self._ecom_mailing_action("sms")
+
+    def action_view_partners(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "res.partner", "view_mode": "list,form",
+                "name": self.name, "domain": self._ecom_domain()}
+
+    def action_view_mailings(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "mailing.mailing", "view_mode": "list,form",
+                "name": self.name, "domain": [("ecom_audience_id", "=", self.id)]}

@@ -1,0 +1,179 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged, users
+
+from .common import EcomCrmCase
+
+
+class AudienceCase(EcomCrmCase):
+    """A hand-built set of customers: statuses, refusals, blacklists, do-not-disturb."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.marketer = cls.env["res.users"].create({
+            "name": "Мария Маркетолог", "login": "ecom_marketer", "email": "marketer@shop.example",
+            "groups_id": [(6, 0, [cls.env.ref("mass_mailing.group_mass_mailing_user").id,
+                                  cls.env.ref("sales_team.group_sale_salesman").id])]})
+        cls.Audience = cls.env["ecom.mailing.audience"]
+        cls.reason_stock = cls.env.ref("ecom_crm.lost_reason_out_of_stock")
+        cls.reason_delivery = cls.env.ref("ecom_crm.lost_reason_delivery")
+
+        numbers = iter(range(1000, 2000))
+
+        def customer(name, status=None, email=True, mobile=True, **vals):
+            number = next(numbers)
+            partner = cls.Partner.create({
+                "name": name, "email": f"c{number}@mail.example" if email else False,
+                "mobile": f"+7916123{number:04d}" if mobile else False, **vals})
+            if status:
+                partner.ecom_customer_status = status
+            return partner
+
+        cls.vip = customer("Волкова Анна", "vip")
+        cls.vip_bl_email = customer("Зайцев Пётр", "vip")
+        cls.vip_bl_phone = customer("Лисина Ольга", "vip")
+        cls.vip_dnd = customer("Медведев Иван", "vip", ecom_do_not_disturb=True)
+        cls.vip_no_email = customer("Соколова Дарья", "vip", email=False)
+        cls.repeat = customer("Орлов Семён", "repeat")
+        cls.refused_recent = customer("Белова Нина")
+        cls.refused_old = customer("Чернов Глеб")
+        cls.refused_delivery = customer("Рыжова Вера")
+        cls.company = cls.Partner.create({"name": "ООО «Ромашка»", "is_company": True})
+        cls.company_contact = customer("Кравцов Олег", parent_id=cls.company.id)
+        cls.env["mail.blacklist"]._add(cls.vip_bl_email.email)
+        cls.env["phone.blacklist"]._add(cls.vip_bl_phone.mobile)
+        now = fields.Datetime.now()
+        for partner, reason, days in ((cls.refused_recent, cls.reason_expensive, 10),
+                                      (cls.refused_old, cls.reason_expensive, 100),
+                                      (cls.refused_delivery, cls.reason_delivery, 5),
+                                      (cls.company_contact, cls.reason_expensive, 3)):
+            lead = cls._lead(partner_id=partner.id)
+            lead.action_set_lost(lost_reason_id=reason.id)
+            lead.date_closed = now - timedelta(days=days)
+
+    def audience(self, **vals):
+        return self.Audience.create({"name": "Аудитория", **vals})
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestAudienceDomains(AudienceCase):
+    def test_status(self):
+        vip = self.audience(kind="status", customer_status="vip")
+        # do-not-disturb left out of every audience; the channels leave out their blacklists
+        self.assertEqual(vip._ecom_partners(), self.vip | self.vip_bl_email | self.vip_bl_phone | self.vip_no_email)
+        self.assertEqual(vip._ecom_partners("mail"), self.vip | self.vip_bl_phone)
+        self.assertEqual(vip._ecom_partners("sms"), self.vip | self.vip_bl_email | self.vip_no_email)
+        self.assertEqual(vip.partner_count, 4)
+        self.assertEqual(self.audience(kind="status", customer_status="repeat")._ecom_partners(), self.repeat)
+
+    def test_refusal_reason_and_period(self):
+        expensive = self.audience(kind="refusal", lost_reason_ids=[(6, 0, self.reason_expensive.ids)])
+        # any time; a company's contact who refused brings the company's other members too
+        self.assertEqual(expensive._ecom_partners(),
+                         self.refused_recent | self.refused_old | self.company | self.company_contact)
+        expensive.period_days = 30
+        self.assertEqual(expensive._ecom_partners(), self.refused_recent | self.company | self.company_contact)
+        expensive.write({"period_days": 0, "date_from": fields.Date.today() - timedelta(days=120),
+                         "date_to": fields.Date.today() - timedelta(days=50)})
+        self.assertEqual(expensive._ecom_partners(), self.refused_old)
+        both = self.audience(kind="refusal", period_days=30,
+                             lost_reason_ids=[(6, 0, (self.reason_expensive | self.reason_delivery).ids)])
+        self.assertEqual(both._ecom_partners(),
+                         self.refused_recent | self.refused_delivery | self.company | self.company_contact)
+
+    def test_parameters_required(self):
+        with self.assertRaises(UserError):
+            self.audience(kind="refusal")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestAudienceMailings(AudienceCase):
+    def mailing(self, mailing_type="mail", **vals):
+        values = {"subject": "Скидка для вас", "mailing_type": mailing_type,
+                  "body_html": "<p>Здравствуйте!</p>", "body_plaintext": "Здравствуйте!",
+                  "mailing_model_id": self.env["ir.model"]._get_id("res.partner"), **vals}
+        return self.env["mailing.mailing"].with_user(self.marketer).create(values)
+
+    def sent_to(self, mailing):
+        """The partners or contacts a sending really reached (not cancelled for a blacklist or an opt-out)."""
+        traces = mailing.mailing_trace_ids.filtered(lambda t: t.trace_status != "cancel")
+        return self.env[mailing.mailing_model_real].browse(traces.mapped("res_id"))
+
+    @users("ecom_marketer")
+    def test_partner_mailing_follows_the_audience_at_sending(self):
+        vip = self.audience(kind="status", customer_status="vip")
+        mailing = self.mailing(ecom_audience_id=vip.id, mailing_domain="[('id', '=', 0)]")
+        self.assertEqual(set(mailing._get_recipients()), set((self.vip | self.vip_bl_phone).ids))
+        # a customer who became VIP after the mailing was written gets it
+        self.repeat.sudo().ecom_customer_status = "vip"
+        mailing.action_send_mail()
+        self.assertEqual(self.sent_to(mailing), self.vip | self.vip_bl_phone | self.repeat)
+        self.assertIn("ecom_customer_status", mailing.mailing_domain)  # written back for the record
+
+    @users("ecom_marketer")
+    def test_sms_mailing_leaves_out_blacklisted_phones_and_do_not_disturb(self):
+        vip = self.audience(kind="status", customer_status="vip")
+        sms = self.mailing("sms", ecom_audience_id=vip.id)
+        sms.action_send_mail()
+        self.assertEqual(self.sent_to(sms), self.vip | self.vip_bl_email | self.vip_no_email)
+
+    @users("ecom_marketer")
+    def test_do_not_disturb_and_blacklist_without_audience(self):
+        """A mailing to contacts written by hand respects them as well."""
+        everyone = [("id", "in", (self.vip | self.vip_dnd | self.vip_bl_email | self.vip_bl_phone).ids)]
+        mailing = self.mailing(mailing_domain=repr(everyone))
+        self.assertEqual(set(mailing._get_recipients()), set((self.vip | self.vip_bl_phone).ids))
+        sms = self.mailing("sms", mailing_domain=repr(everyone))
+        self.assertEqual(set(sms._get_recipients()), set((self.vip | self.vip_bl_email).ids))
+
+    def test_list_refreshes_itself_and_never_re_adds_an_opt_out(self):
+        vip = self.audience(kind="status", customer_status="vip")
+        vip.action_create_list()
+        mlist = vip.list_id
+        subscribed = mlist.subscription_ids.filtered(lambda s: not s.opt_out).contact_id.ecom_partner_id
+        self.assertEqual(subscribed, self.vip | self.vip_bl_email | self.vip_bl_phone | self.vip_no_email)
+        # the customer unsubscribes from the list; another leaves the audience, one enters it
+        mlist.subscription_ids.filtered(lambda s: s.contact_id.ecom_partner_id == self.vip).opt_out = True
+        self.vip_no_email.ecom_customer_status = "sleeping"
+        self.repeat.ecom_customer_status = "vip"
+        twin = self.Partner.create({"name": "Волкова Анна (дубль)", "email": self.vip.email})
+        twin.ecom_customer_status = "vip"
+        mailing = self.env["mailing.mailing"].create({
+            "subject": "Для VIP", "body_html": "<p>VIP</p>", "mailing_type": "mail",
+            "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+            "contact_list_ids": [(6, 0, mlist.ids)]})
+        mailing.action_launch()  # refreshed when put in the queue
+        active = mlist.subscription_ids.filtered(lambda s: not s.opt_out).contact_id.ecom_partner_id
+        self.assertEqual(active, self.vip_bl_email | self.vip_bl_phone | self.repeat)
+        opted_out = mlist.subscription_ids.filtered("opt_out")
+        self.assertEqual(opted_out.contact_id.ecom_partner_id, self.vip, "the opt-out is kept as it was")
+        # refreshed again by the sending job: still not re-added, nor is a twin with the same email
+        self.env["mailing.mailing"]._process_mass_mailing_queue()
+        self.assertEqual(mailing.state, "done")
+        self.assertTrue(mlist.subscription_ids.filtered(
+            lambda s: s.contact_id.ecom_partner_id == self.vip).opt_out)
+        self.assertNotIn(twin, mlist.subscription_ids.contact_id.ecom_partner_id)
+        # sent to the subscribed contacts but the blacklisted email
+        self.assertEqual(self.sent_to(mailing).ecom_partner_id, self.vip_bl_phone | self.repeat)
+
+    def test_sms_to_list_leaves_out_blacklisted_phone(self):
+        vip = self.audience(kind="status", customer_status="vip")
+        vip.action_create_list()
+        sms = self.env["mailing.mailing"].create({
+            "subject": "SMS VIP", "body_plaintext": "Скидка 10%", "mailing_type": "sms",
+            "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+            "contact_list_ids": [(6, 0, vip.list_id.ids)]})
+        self.vip_dnd.ecom_do_not_disturb = False  # now reachable: the refresh at sending adds them
+        sms.action_send_mail()
+        self.assertEqual(self.sent_to(sms).ecom_partner_id, self.vip | self.vip_bl_email | self.vip_no_email
+                         | self.vip_dnd)
+
+    def test_do_not_disturb_leaves_the_list(self):
+        vip = self.audience(kind="status", customer_status="vip")
+        vip.action_create_list()
+        self.vip.ecom_do_not_disturb = True
+        vip._ecom_refresh_list()
+        self.assertNotIn(self.vip, vip.list_id.subscription_ids.contact_id.ecom_partner_id)

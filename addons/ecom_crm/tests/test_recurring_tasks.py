@@ -1,0 +1,99 @@
+from datetime import date
+
+from odoo.tests import BaseCase, tagged
+
+from ..tools.recurrence import due_occurrence, first_occurrence, next_occurrence
+from .common import EcomCrmCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestRecurrenceDates(BaseCase):
+    """The dates alone (plain Python, no database)."""
+
+    def test_first_occurrence(self):
+        wednesday = date(2026, 5, 6)
+        self.assertEqual(first_occurrence(wednesday, "daily"), wednesday)
+        self.assertEqual(first_occurrence(wednesday, "weekly", weekday=0), date(2026, 5, 11))  # next Monday
+        self.assertEqual(first_occurrence(wednesday, "weekly", weekday=2), wednesday)
+        self.assertEqual(first_occurrence(wednesday, "monthly", month_day=10), date(2026, 5, 10))
+        self.assertEqual(first_occurrence(wednesday, "monthly", month_day=1), date(2026, 6, 1))
+
+    def test_months_keep_their_day_or_the_last(self):
+        jan31 = date(2026, 1, 31)
+        feb = next_occurrence(jan31, "monthly", 1, month_day=31)
+        self.assertEqual(feb, date(2026, 2, 28))
+        self.assertEqual(next_occurrence(feb, "monthly", 1, month_day=31), date(2026, 3, 31))
+        self.assertEqual(next_occurrence(date(2026, 11, 30), "monthly", 3, month_day=30), date(2027, 2, 28))
+        self.assertEqual(next_occurrence(date(2026, 5, 11), "weekly", 2), date(2026, 5, 25))
+
+    def test_missed_occurrences_collapse(self):
+        self.assertEqual(due_occurrence(date(2026, 5, 1), date(2026, 5, 4), "daily"),
+                         (date(2026, 5, 4), date(2026, 5, 5)))
+        self.assertEqual(due_occurrence(date(2026, 5, 11), date(2026, 5, 10), "weekly"),
+                         (None, date(2026, 5, 11)))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestRecurringTasks(EcomCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Task = cls.env["ecom.recurring.task"]
+        cls.second = cls.env["res.users"].create({
+            "name": "Игорь Второй", "login": "ecom_second",
+            "groups_id": [(6, 0, cls.env.ref("sales_team.group_sale_salesman").ids)]})
+        cls.team = cls.env["crm.team"].create(
+            {"name": "Розница", "member_ids": [(6, 0, (cls.salesman | cls.second).ids)]})
+
+    def activities(self, task):
+        return self.env["mail.activity"].search([("res_model", "=", task._name), ("res_id", "=", task.id)],
+                                                order="date_deadline, user_id")
+
+    def test_weekly_for_a_team_with_priority_and_comments(self):
+        task = self.Task.create({
+            "name": "Перезвонить отказникам недели", "recurrence": "weekly", "weekday": "4", "priority": "2",
+            "note": "<p>Начать с «Дорого»</p>", "assign_to": "team", "team_id": self.team.id,
+            "date_start": date(2026, 5, 4)})
+        self.assertEqual(task.next_date, date(2026, 5, 8))  # the first Friday
+        self.Task._cron_schedule(today=date(2026, 5, 7))
+        self.assertFalse(self.activities(task))
+        self.Task._cron_schedule(today=date(2026, 5, 8))
+        done = self.activities(task)
+        self.assertEqual(done.user_id, self.salesman | self.second)
+        self.assertEqual(set(done.mapped("date_deadline")), {date(2026, 5, 8)})
+        self.assertEqual(set(done.mapped("ecom_priority")), {"2"})
+        self.assertIn("Дорого", done[0].note)
+        self.assertEqual((task.last_date, task.next_date), (date(2026, 5, 8), date(2026, 5, 15)))
+        self.Task._cron_schedule(today=date(2026, 5, 8))
+        self.assertEqual(len(self.activities(task)), 2, "once per occurrence")
+        # the job did not run for two weeks: one task for the latest Friday, not a pile
+        self.Task._cron_schedule(today=date(2026, 5, 24))
+        self.assertEqual(self.activities(task).mapped("date_deadline"),
+                         [date(2026, 5, 8)] * 2 + [date(2026, 5, 22)] * 2)
+        self.assertEqual(task.next_date, date(2026, 5, 29))
+
+    def test_monthly_for_a_user(self):
+        task = self.Task.create({"name": "Сверка с 1С", "recurrence": "monthly", "month_day": 31,
+                                 "user_ids": [(6, 0, self.sales_manager.ids)], "date_start": date(2026, 1, 15)})
+        for day in (date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)):
+            self.Task._cron_schedule(today=day)
+        self.assertEqual(self.activities(task).mapped("date_deadline"),
+                         [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)])
+        self.assertEqual(self.activities(task).user_id, self.sales_manager)
+
+    def test_daily_with_an_activity_plan(self):
+        plan = self.env["mail.activity.plan"].create({
+            "name": "Утро менеджера", "res_model": "ecom.recurring.task", "template_ids": [
+                (0, 0, {"summary": "Разобрать новые заявки", "responsible_type": "on_demand",
+                        "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id}),
+                (0, 0, {"summary": "Обзвон", "responsible_type": "on_demand", "delay_count": 1,
+                        "delay_from": "after_plan_date",
+                        "activity_type_id": self.env.ref("mail.mail_activity_data_call").id})]})
+        task = self.Task.create({"name": "Утро", "recurrence": "daily", "interval": 2, "plan_id": plan.id,
+                                 "user_ids": [(6, 0, self.salesman.ids)], "date_start": date(2026, 5, 4)})
+        self.Task._cron_schedule(today=date(2026, 5, 4))
+        self.Task._cron_schedule(today=date(2026, 5, 5))
+        self.Task._cron_schedule(today=date(2026, 5, 6))
+        self.assertEqual([(a.summary, a.date_deadline) for a in self.activities(task)], [
+            ("Разобрать новые заявки", date(2026, 5, 4)), ("Обзвон", date(2026, 5, 5)),
+            ("Разобрать новые заявки", date(2026, 5, 6)), ("Обзвон", date(2026, 5, 7))])
