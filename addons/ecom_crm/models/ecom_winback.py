@@ -238,7 +238,8 @@ class EcomWinback(models.Model):
         if not partner or partner.ecom_do_not_disturb:
             return
         if reason.ecom_winback_mail_template_id and partner.email_normalized and not partner.is_blacklisted:
-            lead.message_post_with_source(reason.ecom_winback_mail_template_id, subtype_xmlid="mail.mt_comment",
+            lead.message_post_with_source(reason.ecom_winback_mail_template_id, message_type="comment",
+                                          subtype_xmlid="mail.mt_comment",
                                           partner_ids=partner.ids)
         if reason.ecom_winback_sms_template_id and partner.phone_sanitized and not partner.phone_sanitized_blacklisted:
             lead._message_sms_with_template(template=reason.ecom_winback_sms_template_id, partner_ids=partner.ids)
