@@ -20,3 +20,4 @@ from . import test_assignment
 from . import test_customer_card
 from . import test_access
 from . import test_screens
+from . import test_order_status
