@@ -179,11 +179,27 @@ class CrmLead(models.Model):
                 if not (stage_id and self.env["crm.stage"].browse(stage_id).ecom_is_refusal):
                     vals.setdefault("ecom_lost_stage_id", stage_id)
         leads = super().create(vals_list)
+        leads._ecom_stage_changed(dict.fromkeys(leads.ids))
         if loads:  # some went to a team that assigns by load: those nobody could take are reported
             leads.filtered(lambda lead: lead.team_id in loads and not lead.user_id)._ecom_tell_unassigned()
         return leads
 
     def write(self, vals):
+        if "stage_id" not in vals and "active" not in vals:
+            return self._ecom_write(vals)
+        before = {lead.id: (lead.stage_id.id, lead.active) for lead in self}
+        res = self._ecom_write(vals)
+        moved = self.filtered(lambda lead: (lead.stage_id.id, lead.active) != before[lead.id])
+        if moved:
+            moved._ecom_stage_changed({lead.id: before[lead.id] for lead in moved})
+        return res
+
+    def _ecom_stage_changed(self, previous):
+        """Hook: ``self`` changed stage or was lost/restored; ``previous`` maps each lead's id to its
+        ``(stage id, active)`` before, or to None for leads just created. Overridden to keep the stage
+        history, notify the customer, tell the shop."""
+
+    def _ecom_write(self, vals):
         vals = dict(vals)
         if "name" in vals and not self.env.context.get("ecom_auto_title"):
             vals["ecom_name_manual"] = bool(vals["name"])
@@ -436,28 +452,3 @@ class CrmLead(models.Model):
             "email": email, "message": msg_dict.get("subject"), "new_customer": False,
             "repeat_customer": bool(partner.ecom_order_count)})
         return lead
-
-    # ---------------------------------------------------------------- win-back
-    def _ecom_stage_changed(self, previous):
-        res = super()._ecom_stage_changed(previous)
-        # lost now (archived, or created lost): their reason's win-back rule follows them
-        lost = self.filtered(lambda lead: not lead.active and lead.lost_reason_id.ecom_winback_rule
-                             and (previous.get(lead.id) is None or previous[lead.id][1]))
-        if lost:
-            self.env["ecom.winback"]._ecom_start(lost)
-        return res
-
-    def _ecom_winback_products(self):
-        """{lead: products}: what each request was about, its product of interest and its
-        quotations' products, read for all the leads at once."""
-        lines = self.env["sale.order.line"].sudo().search_read(
-            [("order_id.opportunity_id", "in", self.ids), ("product_id", "!=", False), ("display_type", "=", False)],
-            ["order_id", "product_id"])
-        orders = {o["id"]: o["opportunity_id"][0] for o in self.env["sale.order"].sudo().with_context(
-            active_test=False).search_read([("opportunity_id", "in", self.ids)], ["opportunity_id"])}
-        by_lead = {}
-        for line in lines:
-            by_lead.setdefault(orders[line["order_id"][0]], set()).add(line["product_id"][0])
-        Product = self.env["product.product"]
-        return {lead: Product.browse(sorted(by_lead.get(lead.id, set()) | set(lead.ecom_product_id.ids)))
-                for lead in self}

@@ -98,7 +98,7 @@ class EcomWinback(models.Model):
 
     def _ecom_flush(self):
         self.env["sale.order"].flush_model(["state", "date_order", "partner_id", "company_id", "amount_total",
-                                            "currency_rate"])
+                                            "currency_rate", "ecom_status"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env["crm.lead"].flush_model(["active", "lost_reason_id"])
         self.env["product.template"].flush_model(["list_price", "categ_id"])
@@ -259,6 +259,7 @@ class EcomWinback(models.Model):
                   JOIN res_partner p ON p.commercial_partner_id = w.partner_id
                   JOIN sale_order so ON so.partner_id = p.id AND so.company_id = w.company_id AND so.state = 'sale'
                  WHERE w.date_fired IS NOT NULL AND so.date_order >= w.date_fired
+                   AND so.ecom_status IS DISTINCT FROM 'returned'  -- refused at delivery: not won back
                    AND so.date_order < w.date_fired + make_interval(days => coalesce(r.ecom_winback_window_days, 90))
               GROUP BY w.id
             )
@@ -290,3 +291,33 @@ class EcomWinbackLine(models.Model):
     product_id = fields.Many2one("product.product", "Product", required=True, ondelete="cascade", index=True)
     qty_at_refusal = fields.Float("Stock at the refusal", digits="Product Unit of Measure")
     price_at_refusal = fields.Float("Price at the refusal", digits="Product Price")
+
+
+class CrmLead(models.Model):
+    """The win-back's side of the request: started by the stage hook when a request is lost."""
+
+    _inherit = "crm.lead"
+
+    def _ecom_stage_changed(self, previous):
+        res = super()._ecom_stage_changed(previous)
+        # lost now (archived, or created lost): their reason's win-back rule follows them
+        lost = self.filtered(lambda lead: not lead.active and lead.lost_reason_id.ecom_winback_rule
+                             and (previous.get(lead.id) is None or previous[lead.id][1]))
+        if lost:
+            self.env["ecom.winback"]._ecom_start(lost)
+        return res
+
+    def _ecom_winback_products(self):
+        """{lead: products}: what each request was about, its product of interest and its
+        quotations' products, read for all the leads at once."""
+        lines = self.env["sale.order.line"].sudo().search_read(
+            [("order_id.opportunity_id", "in", self.ids), ("product_id", "!=", False), ("display_type", "=", False)],
+            ["order_id", "product_id"])
+        orders = {o["id"]: o["opportunity_id"][0] for o in self.env["sale.order"].sudo().with_context(
+            active_test=False).search_read([("opportunity_id", "in", self.ids)], ["opportunity_id"])}
+        by_lead = {}
+        for line in lines:
+            by_lead.setdefault(orders[line["order_id"][0]], set()).add(line["product_id"][0])
+        Product = self.env["product.product"]
+        return {lead: Product.browse(sorted(by_lead.get(lead.id, set()) | set(lead.ecom_product_id.ids)))
+                for lead in self}

@@ -20,6 +20,7 @@ from . import test_assignment
 from . import test_customer_card
 from . import test_access
 from . import test_screens
+from . import test_order_status
 from . import test_mailing_audience
 from . import test_winback
 from . import test_recurring_tasks

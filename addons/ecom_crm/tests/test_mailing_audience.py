@@ -44,7 +44,7 @@ class AudienceCase(EcomCrmCase):
         cls.company = cls.Partner.create({"name": "ООО «Ромашка»", "is_company": True})
         cls.company_contact = customer("Кравцов Олег", parent_id=cls.company.id)
         cls.env["mail.blacklist"]._add(cls.vip_bl_email.email)
-        cls.env["phone.blacklist"]._add(cls.vip_bl_phone.mobile)
+        cls.env["phone.blacklist"]._add([cls.vip_bl_phone.mobile])
         now = fields.Datetime.now()
         for partner, reason, days in ((cls.refused_recent, cls.reason_expensive, 10),
                                       (cls.refused_old, cls.reason_expensive, 100),
