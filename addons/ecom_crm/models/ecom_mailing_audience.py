@@ -126,7 +126,9 @@ class EcomMailingAudience(models.Model):
             leads.append(("date_closed", ">=", fields.Datetime.to_string(start)))
         if end:
             leads.append(("date_closed", "<", fields.Datetime.to_string(end)))
-        return ["|", ("opportunity_ids", "any", leads), ("commercial_partner_id.opportunity_ids", "any", leads)]
+        # the customer is the commercial partner: a company whose contact refused, and its contacts
+        return [("commercial_partner_id", "any", [
+            "|", ("opportunity_ids", "any", leads), ("child_ids", "any", [("opportunity_ids", "any", leads)])])]
 
     def _ecom_partners(self, channel=None):
         self.ensure_one()
