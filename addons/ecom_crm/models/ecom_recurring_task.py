@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -61,7 +63,8 @@ class EcomRecurringTask(models.Model):
     def _compute_next_date(self):
         for task in self:
             if task.date_start and task.recurrence:
-                start = max(task.date_start, task.last_date) if task.last_date else task.date_start
+                # after the last occurrence given: changing the rule never gives that day twice
+                start = max(task.date_start, task.last_date + timedelta(days=1)) if task.last_date else task.date_start
                 task.next_date = first_occurrence(start, task.recurrence, int(task.weekday or 0), task.month_day or 1)
 
     def _ecom_assignees(self):

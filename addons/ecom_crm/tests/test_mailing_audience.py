@@ -1,8 +1,9 @@
+from ast import literal_eval
 from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged, users
+from odoo.tests import Form, tagged, users
 
 from .common import EcomCrmCase
 
@@ -118,6 +119,16 @@ class TestAudienceMailings(AudienceCase):
         mailing.action_send_mail()
         self.assertEqual(self.sent_to(mailing), self.vip | self.vip_bl_phone | self.repeat)
         self.assertIn("ecom_customer_status", mailing.mailing_domain)  # written back for the record
+
+    @users("ecom_marketer")
+    def test_audience_picked_in_the_mailing_form(self):
+        vip = self.audience(kind="status", customer_status="vip")
+        with Form(self.env["mailing.mailing"].with_context(default_mailing_type="mail")) as form:
+            form.subject = "Для VIP"
+            form.ecom_audience_id = vip
+            self.assertEqual(form.mailing_model_id, self.env["ir.model"]._get("res.partner"))
+            self.assertEqual(literal_eval(form.mailing_domain), vip._ecom_domain("mail"))
+        self.assertEqual(set(form.record._get_recipients()), set((self.vip | self.vip_bl_phone).ids))
 
     @users("ecom_marketer")
     def test_sms_mailing_leaves_out_blacklisted_phones_and_do_not_disturb(self):

@@ -66,6 +66,10 @@ class TestRecurringTasks(EcomCrmCase):
         self.assertEqual((task.last_date, task.next_date), (date(2026, 5, 8), date(2026, 5, 15)))
         self.Task._cron_schedule(today=date(2026, 5, 8))
         self.assertEqual(len(self.activities(task)), 2, "once per occurrence")
+        task.weekday = "0"
+        self.assertEqual(task.next_date, date(2026, 5, 11), "the next Monday after the last time")
+        task.weekday = "4"
+        self.assertEqual(task.next_date, date(2026, 5, 15), "never the same Friday twice")
         # the job did not run for two weeks: one task for the latest Friday, not a pile
         self.Task._cron_schedule(today=date(2026, 5, 24))
         self.assertEqual(self.activities(task).mapped("date_deadline"),
