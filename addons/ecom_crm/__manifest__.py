@@ -38,6 +38,7 @@
         "views/res_config_settings_views.xml",
         "views/utm_source_views.xml",
         "views/ecom_crm_menus.xml",
+        "views/ecom_intake_adapter_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
