@@ -155,7 +155,8 @@ class TestFormAdapters(AdapterCase):
         entry = self.entries(source)
         self.assertEqual(len(entry), 1)
         self.assert_journaled_as_the_api(entry, adapters.map_json_form(sample["jsonrpc"]))
-        self.assertEqual(entry.lead_id.partner_id.name, "Павел Соколов")
+        partner = entry.lead_id.partner_id
+        self.assertEqual((partner.lastname, partner.firstname), ("Соколов", "Павел"), "«Имя Фамилия» read as such")
         self.assertEqual(self.post_json(source, sample["body"]).status_code, 401)
         self.assert_failed(source, "bad key")
         response = self.post_json(source, {"answer_id": "7", "fields": {"Имя": "Без телефона"}}, headers)
