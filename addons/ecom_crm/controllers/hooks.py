@@ -43,7 +43,8 @@ class IntakeHookController(http.Controller):
                 type="http", auth="none", methods=None, csrf=False, save_session=False, readonly=False)
     def hook(self, provider, token, subpath="", **_kwargs):
         env = request.env(user=request.env["ecom.intake.request"].sudo()._api_user_id(), su=False)
-        source, auth = env["ecom.intake.source"]._hook_authenticate(provider, token)
+        source, auth = env["ecom.intake.source"]._hook_authenticate(provider, token) \
+            if provider in adapters.PROVIDERS else (None, None)
         if not source:
             return error(404, "not_found", "no such webhook: check the URL in the API source")
         method = request.httprequest.method

@@ -195,6 +195,26 @@ class TestFormAdapters(AdapterCase):
         self.assertEqual(response.text, "ok", "VK is told to stop; the journal says what came")
         self.assert_failed(source, "message_new", count=2)
 
+    def test_an_adapter_costs_what_the_api_costs(self):
+        """A webhook is answered on the API's hot path: the source from the worker's memory, the
+        journal's one statement; the mapping adds no query."""
+        source = self._source("tilda")
+        form = dict(fixture("tilda")["form"])
+
+        def queries(send):
+            before = self.cr.sql_log_count
+            response = send()
+            self.assertIn(response.status_code, (200, 202), response.text)
+            return self.cr.sql_log_count - before
+
+        for index in range(2):  # the first of each warms the caches
+            api = queries(lambda index=index: self.post({"name": "Смирнова Ольга", "phone": f"+7916555{index:04d}",
+                                                         "idempotency_key": f"cost-{index}"}, wait=False))
+            url = self.url(source)  # the test reads the token: not the webhook's cost
+            tilda = queries(lambda index=index, url=url: self.url_open(
+                url, data=dict(form, tranid=f"cost:{index}", Phone=f"+7916556{index:04d}")))
+        self.assertLessEqual(tilda, api, f"Tilda's webhook took {tilda} queries, the API {api}")
+
     def test_unknown_webhook_and_methods(self):
         source = self._source("tilda")
         self.assertEqual(self.url_open("/ecom_crm/hook/tilda/nope", data={"test": "test"}).status_code, 404)
@@ -203,6 +223,8 @@ class TestFormAdapters(AdapterCase):
         response = self.url_open(self.url(source))
         self.assertEqual((response.status_code, response.json()["error"]), (405, "method_not_allowed"))
         api_source = self.source
+        response = self.url_open(f"/ecom_crm/hook/api/{api_source.sudo().hook_token}", data={"phone": "1"})
+        self.assertEqual(response.status_code, 404, "an API source takes no webhook")
         self.assertTrue(api_source.sudo().hook_token, "sources made before the adapters get a URL too")
         self.assertFalse(api_source.hook_url, "shown for providers only")
         old = source.sudo().hook_token
