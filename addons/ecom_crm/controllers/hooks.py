@@ -207,8 +207,10 @@ class IntakeHookController(http.Controller):
         else:
             fields = self._form()
             raw = self._raw_form(fields)
-        if hook.auth.secret and not adapters.same(self._given_key(raw), hook.auth.secret):
-            return self._refused(hook, "bad key", {k: v for k, v in raw.items() if k != "ecom_key"}, 401)
+        given = self._given_key(raw)
+        raw = self._without_keys(raw)
+        if hook.auth.secret and not adapters.same(given, hook.auth.secret):
+            return self._refused(hook, "bad key", raw, 401)
         extra = adapters.parse_field_map(hook.auth.field_map)
         pairs = [(k, v) for k, v in (fields.items() if isinstance(fields, dict) else
                                      ((k, ", ".join(vs)) for k, vs in fields.lists())) if k != "ecom_key"]
@@ -234,14 +236,25 @@ class IntakeHookController(http.Controller):
             return self._json_answer(self._failed(hook, reason, None))
         given = self._given_key(payload if isinstance(payload, dict) else None) or (
             payload.get("secret") if isinstance(payload, dict) else "")
+        raw = self._without_keys(payload)
         if hook.auth.secret and not adapters.same(given, hook.auth.secret):
-            return self._refused(hook, "bad key", payload, 401)
+            return self._refused(hook, "bad key", raw, 401)
         extra = adapters.parse_field_map(hook.auth.field_map)
-        outcome = self._lead(hook, lambda: adapters.map_json_form(payload, extra, prefix), payload)
+        outcome = self._lead(hook, lambda: adapters.map_json_form(raw, extra, prefix), raw)
         if isinstance(payload, dict) and payload.get("jsonrpc") and outcome.status in ("queued", "replayed"):
             return self._after(json_response(200, {"jsonrpc": "2.0", "id": payload.get("id"), "result": {
                 "request_id": outcome.request_id, "status": outcome.status}}), outcome, hook)
         return self._after(self._json_answer(outcome), outcome, hook)
+
+    @staticmethod
+    def _without_keys(payload):
+        """The payload as the journal keeps it: without the sender's key or secret."""
+        if not isinstance(payload, dict):
+            return payload
+        raw = {k: v for k, v in payload.items() if k not in ("secret", "ecom_key")}
+        if isinstance(raw.get("params"), dict):
+            raw["params"] = {k: v for k, v in raw["params"].items() if k not in ("secret", "ecom_key")}
+        return raw
 
     def _hook_yandex_forms(self, hook):
         return self._json_hook(hook, "yandex_forms")

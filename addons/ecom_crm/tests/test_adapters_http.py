@@ -91,6 +91,25 @@ class TestFormAdapters(AdapterCase):
         failed = self.assert_failed(source, "a phone or an email is required", count=2)
         self.assertEqual((failed.contact_name, failed.sudo().payload["Name"]), ("Без контактов", "Без контактов"))
 
+    def test_the_lead_is_the_one_the_api_makes(self):
+        """The same request through Tilda's webhook and through the intake API gives the same lead
+        (another customer's phone and email, so that it is not added to the first one)."""
+        source = self._source("tilda")
+        sample = fixture("tilda")["form"]
+        self.assertEqual(self.post_form(source, sample).text, "ok")
+        mapped = dict(adapters.map_tilda(sample), phone="+79165550000", email="olga2@mail.ru",
+                      idempotency_key="api-twin")
+        response = self.post(mapped, wait=False)
+        self.assertEqual(response.status_code, 202, response.text)
+        self.process_queue()
+        by_hook = self.entries(source).lead_id
+        by_api = self.Journal.browse(response.json()["request_id"]).lead_id
+        self.assertNotEqual(by_hook, by_api)
+        fields = ["type", "name", "contact_name", "stage_id", "team_id", "user_id", "source_id", "medium_id",
+                  "campaign_id", "description", "expected_revenue", "ecom_product_id", "city", "company_id"]
+        self.assertEqual(by_hook.read(fields)[0] | {"id": 0}, by_api.read(fields)[0] | {"id": 0})
+        self.assertEqual(by_hook.partner_id.name, by_api.partner_id.name)
+
     def test_tilda_cart_gets_its_lines(self):
         source = self._source("tilda")
         self.assertEqual(self.post_form(source, fixture("tilda")["cart"]).text, "ok")
@@ -136,7 +155,10 @@ class TestFormAdapters(AdapterCase):
         response = self.post_form(source, dict(sample["bitrix"], ecom_key="form-key"))
         self.assertEqual(response.status_code, 202, response.text)
         self.process_queue()
-        lead = self.Journal.browse(response.json()["request_id"]).lead_id
+        entry = self.Journal.browse(response.json()["request_id"])
+        self.assertEqual(entry.sudo().payload["form_text_7"], "Кузнецов Андрей", "the form as it came...")
+        self.assertNotIn("ecom_key", entry.sudo().payload, "...without its key")
+        lead = entry.lead_id
         self.assertEqual((lead.partner_id.name, lead.phone, lead.email_from),
                          ("Кузнецов Андрей", "+79123456789", "andrey@mail.ru"))
 
@@ -173,6 +195,14 @@ class TestFormAdapters(AdapterCase):
         self.assertEqual(lead.source_id, self.env.ref("ecom_crm.utm_source_yandex_direct"),
                          "Direct's leads are Direct's channel when they name none")
         self.assertEqual(self.post_json(source, fixture("yandex_direct")["lead"]).json()["status"], "replayed")
+        source.provider_secret = "direct-key"
+        lead = dict(fixture("yandex_direct")["lead"], lead_id="dl-2")
+        self.assertEqual(self.post_json(source, dict(lead, secret="wrong")).status_code, 401)
+        self.assert_failed(source, "bad key")
+        response = self.post_json(source, dict(lead, secret="direct-key"))
+        self.assertEqual(response.status_code, 202)
+        self.assertNotIn("secret", self.Journal.browse(response.json()["request_id"]).sudo().payload)
+        self.assertEqual(self.post_json(source, lead, {"X-Api-Key": "direct-key"}).json()["status"], "replayed")
 
     def test_vk_lead_ads(self):
         source = self._source("vk_leads", provider_key="a1b2c3d4", provider_secret="s3cr3t-vk")
