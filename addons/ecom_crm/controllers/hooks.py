@@ -182,17 +182,23 @@ class IntakeHookController(http.Controller):
 
     # --- site builders and forms -------------------------------------------------------------------
     def _hook_tilda(self, hook):
-        form = self._form()
-        raw = self._raw_form(form)
-        if form.get("test") == "test":  # Tilda's check when the webhook is added
+        """Tilda posts the form's fields form-encoded (or as a JSON object, when so set in Tilda)."""
+        if self._is_json():
+            payload, reason = self._json()
+            if reason or not isinstance(payload, dict):
+                self._failed(hook, reason or "the body is not a JSON object", payload)
+                return text_response("ok")
+            raw = dict(payload)
+        else:
+            raw = self._raw_form(self._form())
+        if raw.get("test") == "test":  # Tilda's check when the webhook is added
             return text_response("ok")
         field = hook.auth.key or "api_key"
-        given = form.get(field) or request.httprequest.headers.get(field) or self._given_key()
+        given = raw.pop(field, None) or request.httprequest.headers.get(field) or self._given_key()
         if hook.auth.secret and not adapters.same(given, hook.auth.secret):
-            return self._refused(hook, "bad API key", {k: v for k, v in raw.items() if k != field}, 403, "bad key")
-        raw.pop(field, None)
+            return self._refused(hook, "bad API key", raw, 403, "bad key")
         extra = adapters.parse_field_map(hook.auth.field_map)
-        outcome = self._lead(hook, lambda: adapters.map_tilda(form, extra), raw)
+        outcome = self._lead(hook, lambda: adapters.map_tilda(raw, extra), raw)
         if outcome.status == "limited":
             return text_response("rate limited", 429)  # Tilda sends it again later
         return self._after(text_response("ok"), outcome, hook)  # failed: journaled; a retry would fail again

@@ -111,13 +111,16 @@ class TestFormAdapters(AdapterCase):
         self.assertEqual(by_hook.partner_id.name, by_api.partner_id.name)
 
     def test_tilda_cart_gets_its_lines(self):
-        source = self._source("tilda")
-        self.assertEqual(self.post_form(source, fixture("tilda")["cart"]).text, "ok")
+        source = self._source("tilda", provider_key="token", provider_secret="tilda-api-key")
+        cart = dict(fixture("tilda")["cart"], token="tilda-api-key")
+        self.assertEqual(self.post_json(source, cart).text, "ok", "Tilda set to send JSON")
         self.process_queue()
         lead = self.entries(source).lead_id
         self.assertEqual(lead.source_id, self.env.ref("ecom_crm.utm_source_vk"), "from Tilda's UTM cookie")
         self.assertEqual(lead.expected_revenue, 49980)
         self.assertTrue(lead.ecom_quotation_todo, "its lines become a quotation, as the API's do")
+        self.assertNotIn("tilda-api-key", lead.description, "a key in a field of its own name is not a note")
+        self.assertNotIn("token", self.entries(source).sudo().payload)
 
     def test_form_post(self):
         sample = fixture("form")
