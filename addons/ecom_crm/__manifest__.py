@@ -39,6 +39,7 @@
         "views/utm_source_views.xml",
         "views/sale_order_views.xml",
         "views/ecom_crm_menus.xml",
+        "views/ecom_intake_adapter_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
