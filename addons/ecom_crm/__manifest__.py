@@ -41,6 +41,7 @@
         "views/utm_source_views.xml",
         "views/sale_order_views.xml",
         "views/ecom_crm_menus.xml",
+        "views/ecom_intake_adapter_views.xml",
         "security/ecom_crm_marketing_security.xml",
         "data/ecom_winback_data.xml",
         "views/ecom_mailing_audience_views.xml",

@@ -21,6 +21,8 @@ from . import test_customer_card
 from . import test_access
 from . import test_screens
 from . import test_order_status
+from . import test_adapters_map
+from . import test_adapters_http
 from . import test_mailing_audience
 from . import test_winback
 from . import test_recurring_tasks
