@@ -160,6 +160,21 @@ class TestWinbackRules(WinbackCase):
         self.assertNotIn("снизилась", str(quiet.message_ids.mapped("body")))
         self.assertEqual(len(self.tasks(quiet)), 1, "the manager's task is given all the same")
 
+    def test_sms_to_the_customer_respects_the_phone_blacklist(self):
+        self.reason_expensive.ecom_winback_sms_template_id = self.env["sms.template"].create({
+            "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+            "body": "Цена снизилась, заходите!"})
+        blocked = self.Partner.create({"name": "Блокова Ирина", "mobile": "+79161110002"})
+        self.env["phone.blacklist"]._add([blocked.mobile])
+        with freeze_time(DAY0):
+            self.lose(self.reason_expensive)
+            self.lose(self.reason_expensive, partner=blocked)
+        self.product.list_price = 50000
+        self.run_cron(DAY0 + timedelta(days=1))
+        sms = self.env["sms.sms"].search([("partner_id", "in", (self.customer | blocked).ids)])
+        self.assertEqual(sms.partner_id, self.customer)
+        self.assertEqual((sms.number, sms.body), ("+79161110001", "Цена снизилась, заходите!"))
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestWinbackRecovery(WinbackCase):
