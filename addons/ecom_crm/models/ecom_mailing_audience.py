@@ -142,12 +142,14 @@ class EcomMailingAudience(models.Model):
         A contact who opted out of the list keeps their opt-out: their subscription is never
         touched, and no contact with the same email or phone is subscribed again. Customers who
         asked not to be disturbed, or whom neither channel can reach, are not subscribed."""
-        Contact = self.env["mailing.contact"].sudo()
-        Subscription = self.env["mailing.subscription"].sudo()
+        # contacts made by a refresh are the customers' shadows: no chatter, no tracking
+        quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+        Contact = self.env["mailing.contact"].sudo().with_context(**quiet)
+        Subscription = self.env["mailing.subscription"].sudo().with_context(**quiet)
         for audience in self.filtered("list_id"):
-            partners = audience._ecom_partners()
-            reachable = partners.filtered_domain(expression.OR([
-                audience._ecom_channel_domain("mail"), audience._ecom_channel_domain("sms")]))
+            reachable = self.env["res.partner"].with_company(audience.company_id).search(expression.AND([
+                audience._ecom_domain(), expression.OR([audience._ecom_channel_domain("mail"),
+                                                        audience._ecom_channel_domain("sms")])]))
             subscriptions = Subscription.search([("list_id", "=", audience.list_id.id)])
             opted_out = subscriptions.filtered("opt_out")
             out_partners = opted_out.contact_id.ecom_partner_id
