@@ -13,7 +13,7 @@
         "phone_validation",
     ],
     "external_dependencies": {
-        "python": ["phonenumbers", "pymorphy3"],
+        "python": ["phonenumbers", "pymorphy3", "python-stdnum>=2.0"],
     },
     "data": [
         "security/ecom_crm_security.xml",
@@ -38,6 +38,10 @@
         "views/res_config_settings_views.xml",
         "views/utm_source_views.xml",
         "views/ecom_crm_menus.xml",
+        "report/ecom_document_reports.xml",
+        "report/ecom_document_templates.xml",
+        "data/ecom_document_mail_templates.xml",
+        "views/ecom_document_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
