@@ -11,6 +11,18 @@ from odoo.exceptions import UserError
 from ..tools import ru_words
 
 DOCUMENT_KINDS = ("offer", "contract")
+# units as Russian documents abbreviate them (ОКЕИ), by Odoo's xmlid; others print their (Russian) name
+UOM_SHORT_NAMES = {
+    "uom.product_uom_unit": "шт", "uom.product_uom_dozen": "дюжина", "uom.product_uom_kgm": "кг",
+    "uom.product_uom_gram": "г", "uom.product_uom_ton": "т", "uom.product_uom_meter": "м",
+    "uom.product_uom_cm": "см", "uom.product_uom_km": "км", "uom.product_uom_litre": "л",
+    "uom.product_uom_hour": "ч", "uom.product_uom_day": "дн",
+}
+
+
+def _uom_name(uom):
+    short = {uom.env.ref(xmlid, raise_if_not_found=False): name for xmlid, name in UOM_SHORT_NAMES.items()}
+    return short.get(uom) or uom.name or ""
 
 
 def _without_code(name, code):
@@ -141,7 +153,7 @@ class SaleOrder(models.Model):
                 "name": _without_code(line.name, line.product_id.default_code),
                 "code": line.product_id.default_code,
                 "quantity": line.product_uom_qty,
-                "uom": line.product_uom.name,
+                "uom": _uom_name(line.product_uom),
                 "price": line.price_unit,
                 "discount": line.discount,
                 "subtotal": line.price_subtotal,
@@ -197,7 +209,7 @@ class CrmLead(models.Model):
                 "name": product.with_context(display_default_code=False).display_name,
                 "code": product.default_code,
                 "quantity": 1.0,
-                "uom": product.uom_id.name,
+                "uom": _uom_name(product.uom_id),
                 "price": price,
                 "subtotal": amounts["total_excluded"],
             }],

@@ -1,5 +1,4 @@
 """Commercial offer and supply contract: rendered to PDF by wkhtmltopdf, read back from the PDF's text."""
-import io
 import subprocess
 
 from odoo import Command
@@ -11,17 +10,18 @@ from .test_ru_requisites import ORG_INN, ORG_KPP, ORG_OGRN
 CUSTOMER_INN, CUSTOMER_OGRN, CUSTOMER_KPP = "7736207543", "1027700229193", "770401001"  # ООО «Яндекс»
 
 
-def pdf_text(pdf):
-    """The PDF's text with its whitespace collapsed (table cells and wrapped lines joined by one space)."""
+def pdf_lines(pdf):
+    """The PDF's text as poppler's pdftotext lays it out: one line per printed line, a table's row on one line."""
     if pdf[:5] != b"%PDF-":
         raise AssertionError(f"not a PDF: {pdf[:60]!r}")
-    try:  # poppler's pdftotext keeps the reading order of wkhtmltopdf's tables
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
-                              check=True).stdout.decode()
-    except FileNotFoundError:
-        from PyPDF2 import PdfReader  # Odoo's own requirement
-        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    return " ".join(text.split())
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def pdf_text(pdf):
+    """The PDF's text with its whitespace collapsed: wrapped lines joined by one space."""
+    return " ".join(pdf_lines(pdf))
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -70,17 +70,26 @@ class TestDocuments(HttpCase):
         })
 
     def render(self, record, kind):
+        """The document's text; its printed lines in self.lines (for table rows)."""
         report = self.env.ref(f"ecom_crm.action_report_{kind}_{record._table}")
         pdf, report_type = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_pdf(
             report, record.ids)
         self.assertEqual(report_type, "pdf")
-        return pdf_text(pdf)
+        self.lines = pdf_lines(pdf)
+        return " ".join(self.lines)
 
-    def assert_requisites(self, text):
-        for fragment in ("ООО «Детский мир у дома»", f"ИНН {ORG_INN}, КПП {ORG_KPP}", f"ОГРН {ORG_OGRN}",
-                         "Р/с 40702810938000000001", "БИК 044525225, к/с 30101810400000000225", "ООО «Яндекс»",
-                         f"ИНН {CUSTOMER_INN}, КПП {CUSTOMER_KPP}", f"ОГРН {CUSTOMER_OGRN}",
-                         "Банк: Банк ВТБ (ПАО)", "БИК 044525187, к/с 30101810700000000187"):
+    def assert_row(self, row):
+        """A printed line of the document is ``row`` (a table's row: its cells in order)."""
+        self.assertIn(row, self.lines)
+
+    def assert_requisites(self, text, customer=True):
+        """The store's requisites, and the customer's in full (the offer names the customer with its ИНН/КПП)."""
+        fragments = ["ООО «Детский мир у дома»", f"ИНН {ORG_INN}, КПП {ORG_KPP}", f"ОГРН {ORG_OGRN}",
+                     "Р/с 40702810938000000001", "Банк: ПАО Сбербанк", "БИК 044525225, к/с 30101810400000000225"]
+        if customer:
+            fragments += ["ООО «Яндекс»", f"ИНН {CUSTOMER_INN}, КПП {CUSTOMER_KPP}", f"ОГРН {CUSTOMER_OGRN}",
+                          "Р/с 40702810100000012345", "Банк: Банк ВТБ (ПАО)", "БИК 044525187, к/с 30101810700000000187"]
+        for fragment in fragments:
             self.assertIn(fragment, text)
 
     def test_offer_of_a_quotation(self):
@@ -88,14 +97,15 @@ class TestDocuments(HttpCase):
         text = self.render(self.order, "offer")
         self.assertIn(f"Коммерческое предложение № {self.order.name}", text)
         self.assertIn("Кому: ООО «Яндекс», ИНН 7736207543, КПП 770401001", text)
-        self.assertIn("1 CYB-PRIAM Коляска Cybex Priam 1 Units 89 990,00 89 990,00", text)
-        self.assertIn("2 BR-KID Автокресло Britax Römer 2 Units 24 500,50 49 001,00", text)
-        self.assertIn("Всего к оплате: 138 991,00", text)
-        self.assertIn("НДС: Без НДС", text)
+        self.assert_row("1 CYB-PRIAM Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
+        self.assert_row("2 BR-KID Автокресло Britax Römer 2 шт 24 500,50 49 001,00")
+        self.assert_row("Всего к оплате: 138 991,00")
+        self.assert_row("НДС: Без НДС")
         self.assertIn("Всего наименований 2, на сумму 138 991,00 руб.", text)
         self.assertIn("Сто тридцать восемь тысяч девятьсот девяносто один рубль 00 копеек", text)
         self.assertIn("Ваш менеджер: Анна Продавцова", text)
-        self.assert_requisites(text)
+        self.assertIn("Предложение действительно до", text)
+        self.assert_requisites(text, customer=False)
 
     def test_contract_of_a_quotation(self):
         text = self.render(self.order, "contract")
@@ -121,7 +131,9 @@ class TestDocuments(HttpCase):
         text = self.render(self.order, "contract")
         self.assertIn("Общая стоимость товара составляет 178 191,80 руб. (Сто семьдесят восемь тысяч сто девяносто "
                       "один рубль 80 копеек), в том числе НДС 14 700,30 руб.", text)
-        self.assertIn("Итого без НДС: 163 491,50 НДС: 14 700,30 Всего к оплате: 178 191,80", text)
+        self.assert_row("2 BR-KID Автокресло Britax Römer 3 шт 24 500,50 73 501,50")
+        for row in ("Итого без НДС: 163 491,50", "НДС: 14 700,30", "Всего к оплате: 178 191,80"):
+            self.assert_row(row)
 
     def test_lead_with_a_quotation_and_with_a_product_of_interest(self):
         lead = self.env["crm.lead"].create({"name": "Коляска для двойни", "type": "opportunity",
@@ -131,7 +143,7 @@ class TestDocuments(HttpCase):
         lead.ecom_product_id = self.stroller
         text = self.render(lead, "offer")
         self.assertIn(f"Коммерческое предложение № {lead.id}", text)
-        self.assertIn("Коляска Cybex Priam 1 Units 89 990,00 89 990,00", text)
+        self.assert_row("1 CYB-PRIAM Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
         self.assertIn("Восемьдесят девять тысяч девятьсот девяносто рублей 00 копеек", text)
         self.assertNotIn("Автокресло", text)
         self.order.opportunity_id = lead  # its quotation wins over the product of interest
@@ -151,14 +163,14 @@ class TestDocuments(HttpCase):
     def test_send_by_email_attaches_the_pdf(self):
         action = self.order.with_user(self.salesman).action_ecom_send_contract()
         self.assertEqual(action["res_model"], "mail.compose.message")
-        composer = Form(self.env["mail.compose.message"].with_user(self.salesman).with_context(action["context"]))
+        composer = Form(self.env["mail.compose.message"].with_user(self.salesman).with_context(**action["context"]))
         # in the customer's language (Russian), as the template says
         self.assertEqual(composer.subject, f"Договор поставки {self.order.name}")
-        self.assertEqual(composer.attachment_ids.mapped("name"), [f"Договор поставки {self.order.name}.pdf"])
-        self.assertEqual(composer.partner_ids[:].ids, self.customer.ids)
-        pdf = composer.attachment_ids[0].raw
-        self.assertIn("Петровой Анны Сергеевны", pdf_text(pdf))
-        composer.save().action_send_mail()
+        wizard = composer.save()
+        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Договор поставки {self.order.name}.pdf"])
+        self.assertEqual(wizard.partner_ids, self.customer)
+        self.assertIn("Петровой Анны Сергеевны", pdf_text(wizard.attachment_ids.raw))
+        wizard.action_send_mail()
         message = self.order.message_ids[0]
         self.assertEqual(message.attachment_ids.mapped("name"), [f"Договор поставки {self.order.name}.pdf"])
         self.assertEqual(message.partner_ids, self.customer)
@@ -168,6 +180,9 @@ class TestDocuments(HttpCase):
         lead = self.env["crm.lead"].create({"name": "Коляска", "type": "opportunity", "partner_id": self.customer.id,
                                             "user_id": self.salesman.id, "ecom_product_id": self.stroller.id})
         action = lead.with_user(self.salesman).action_ecom_send_offer()
-        composer = Form(self.env["mail.compose.message"].with_user(self.salesman).with_context(action["context"]))
+        composer = Form(self.env["mail.compose.message"].with_user(self.salesman).with_context(**action["context"]))
         self.assertEqual(composer.subject, f"Коммерческое предложение {lead.id}")
-        self.assertEqual(composer.attachment_ids.mapped("name"), [f"Коммерческое предложение {lead.id}.pdf"])
+        wizard = composer.save()
+        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Коммерческое предложение {lead.id}.pdf"])
+        self.assertEqual(wizard.partner_ids, self.customer)
+        self.assertIn("Коляска Cybex Priam", pdf_text(wizard.attachment_ids.raw))
