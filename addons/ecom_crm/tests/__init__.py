@@ -20,6 +20,9 @@ from . import test_assignment
 from . import test_customer_card
 from . import test_access
 from . import test_screens
+from . import test_order_status
+from . import test_adapters_map
+from . import test_adapters_http
 from . import test_ru_words
 from . import test_ru_requisites
 from . import test_documents
