@@ -89,6 +89,7 @@ class ResPartner(models.Model):
             "partner": partner,
             "name": partner.name or "",
             "is_company": partner.is_company,
+            "is_sole_trader": bool(partner.is_company and len(inn) == 12),  # ИП: a person's 12-digit ИНН
             "inn": inn,
             "kpp": partner.ecom_kpp or "",
             "ogrn": ru_requisites.compact(partner.company_registry),

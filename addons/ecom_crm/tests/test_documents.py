@@ -5,7 +5,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from .test_ru_requisites import ORG_INN, ORG_KPP, ORG_OGRN
+from .test_ru_requisites import ORG_INN, ORG_KPP, ORG_OGRN, TRADER_INN, TRADER_OGRNIP
 
 CUSTOMER_INN, CUSTOMER_OGRN, CUSTOMER_KPP = "7736207543", "1027700229193", "770401001"  # ООО «Яндекс»
 
@@ -111,9 +111,9 @@ class TestDocuments(HttpCase):
         text = self.render(self.order, "contract")
         self.assertIn(f"ДОГОВОР ПОСТАВКИ № {self.order.name}", text)
         self.assertIn("ООО «Детский мир у дома», именуемое в дальнейшем «Поставщик», в лице Генерального директора "
-                      "Иванова Ивана Ивановича, действующего на основании Устава", text)
-        self.assertIn("ООО «Яндекс», именуемое в дальнейшем «Покупатель», в лице Директора по закупкам Петровой "
-                      "Анны Сергеевны, действующего на основании доверенности № 12 от 01.02.2026", text)
+                      "Иванова Ивана Ивановича, действующего на основании Устава, с одной стороны, и ООО «Яндекс», "
+                      "именуемое в дальнейшем «Покупатель», в лице Директора по закупкам Петровой Анны Сергеевны, "
+                      "действующего на основании доверенности № 12 от 01.02.2026, с другой стороны", text)
         self.assertIn("Общая стоимость товара составляет 138 991,00 руб. (Сто тридцать восемь тысяч девятьсот "
                       "девяносто один рубль 00 копеек), НДС не облагается.", text)
         self.assertIn("Приложение № 1 к договору поставки", text)
@@ -121,6 +121,19 @@ class TestDocuments(HttpCase):
         self.assertIn("Коляска Cybex Priam", text)
         self.assertIn("Автокресло Britax Römer", text)
         self.assert_requisites(text)
+
+    def test_contract_with_a_sole_trader(self):
+        trader = self.env["res.partner"].create({
+            "name": "ИП Петров Пётр Петрович", "is_company": True, "country_id": self.env.ref("base.ru").id,
+            "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
+        self.order.partner_id = trader
+        text = self.render(self.order, "contract")
+        self.assertIn("действующего на основании Устава, с одной стороны, и ИП Петров Пётр Петрович, действующий(ая) "
+                      "на основании записи в ЕГРИП (ОГРНИП 304500116000157), именуемый(ая) в дальнейшем «Покупатель», "
+                      "с другой стороны", text)
+        self.assertIn(f"ИНН {TRADER_INN}", text)
+        self.assertIn(f"ОГРНИП {TRADER_OGRNIP}", text)
+        self.assertNotIn("КПП 770401001", text)
 
     def test_taxes_and_kopecks(self):
         tax = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
@@ -157,7 +170,7 @@ class TestDocuments(HttpCase):
                                             "contact_name": "Смирнова Ольга", "phone": "+79161234567",
                                             "ecom_product_id": self.car_seat.id})
         text = self.render(lead, "contract")
-        self.assertIn("гражданин(ка) Смирнова Ольга, именуемый(ая) в дальнейшем «Покупатель»", text)
+        self.assertIn("гражданин(ка) Смирнова Ольга, именуемый(ая) в дальнейшем «Покупатель», с другой стороны", text)
         self.assertIn("Двадцать четыре тысячи пятьсот рублей 50 копеек", text)
 
     def test_send_by_email_attaches_the_pdf(self):
