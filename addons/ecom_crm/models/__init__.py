@@ -19,3 +19,4 @@ from . import ecom_call
 from . import ecom_customer_timeline
 from . import ecom_customer_order_stats
 from . import utm_source
+from . import ecom_webhook_delivery

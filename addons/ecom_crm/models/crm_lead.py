@@ -436,3 +436,9 @@ class CrmLead(models.Model):
             "email": email, "message": msg_dict.get("subject"), "new_customer": False,
             "repeat_customer": bool(partner.ecom_order_count)})
         return lead
+
+    # ------------------------------------------------- status webhook to the shop
+    def _ecom_stage_changed(self, previous):
+        res = super()._ecom_stage_changed(previous)
+        self.env["ecom.webhook.delivery"].sudo()._enqueue_lead_events(self, previous)
+        return res

@@ -1,0 +1,262 @@
+"""Status webhooks to the shop, end to end against a shop's endpoint served in the test on
+127.0.0.1 (a thread running http.server): what is queued when, what the shop receives, the
+signature it can check, retries, and the order of a record's events."""
+
+import hashlib
+import hmac
+import json
+import socket
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from ..tools import webhook
+from .common import EcomCrmCase
+
+
+class Receiver:
+    """A shop's webhook endpoint: records each POST (headers, body) and answers with the codes
+    of ``codes`` in turn, then 200."""
+
+    def __init__(self):
+        self.received = []
+        self.codes = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                code = receiver.codes.pop(0) if receiver.codes else 200
+                answer = b'{"ok": true}' if code < 300 else b'{"error": "shop is down"}'
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}/ecom-crm/webhook"
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def payloads(self):
+        return [json.loads(body) for _headers, body in self.received]
+
+
+def closed_port():
+    """A port of 127.0.0.1 nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestWebhookDelivery(EcomCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.receiver = Receiver()
+        cls.addClassCleanup(cls.receiver.stop)
+        cls.Delivery = cls.env["ecom.webhook.delivery"]
+        cls.source = cls.env["ecom.intake.source"].create({"name": "Сайт магазина", "webhook_url": cls.receiver.url})
+        action = cls.source.with_user(cls.sales_manager).action_generate_webhook_secret()
+        cls.secret = action["context"]["default_secret"]
+        cls.customer = cls.Partner.create({"name": "Мария Покупателева", "phone": "+79161234567"})
+
+    def setUp(self):
+        super().setUp()
+        self.receiver.received.clear()
+        self.receiver.codes.clear()
+
+    def _api_lead(self, key="shop-order-1001", source=None, channel="api"):
+        """A lead made from a request the shop sent through ``source`` with its id ``key``."""
+        lead = self._lead(partner_id=self.customer.id)
+        self.env["ecom.intake.request"].create({
+            "channel": channel, "source_id": (source or self.source).id if channel != "email" else False,
+            "lead_id": lead.id, "idempotency_key": key, "phone": "+79161234567", "state": "done"})
+        return lead
+
+    def _deliveries(self, **where):
+        return self.Delivery.search([(name, "=", value) for name, value in where.items()], order="id")
+
+    def _send(self):
+        return self.Delivery._cron_send(commit=False)
+
+    def _make_due(self, deliveries):
+        deliveries.write({"next_attempt": fields.Datetime.now() - timedelta(seconds=1)})
+
+    # ------------------------------------------------------------------ tests
+    def test_secret_shown_once_and_kept_from_managers(self):
+        wizard = Form(self.env["ecom.webhook.secret.wizard"].with_context(
+            default_source_id=self.source.id, default_secret=self.secret))
+        self.assertEqual(wizard.secret, self.secret)
+        self.assertTrue(self.secret.startswith("whsec_"))
+        as_manager = self.source.with_user(self.sales_manager)
+        self.assertTrue(as_manager.webhook_secret_set)
+        with self.assertRaises(AccessError):
+            as_manager.read(["webhook_secret"])
+        # a new secret replaces the old one at once
+        new = as_manager.action_generate_webhook_secret()["context"]["default_secret"]
+        self.assertNotEqual(new, self.secret)
+        self.assertEqual(self.source.sudo().webhook_secret, new)
+        self.source.sudo().webhook_secret = self.secret
+        with self.assertRaises(UserError):  # a salesperson has no say on API sources
+            self.source.with_user(self.salesman).action_generate_webhook_secret()
+
+    def test_stage_change_queued_then_sent_signed(self):
+        lead = self._api_lead()
+        lead.with_user(self.salesman).stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        self.assertEqual(len(delivery), 1)
+        self.assertEqual((delivery.event, delivery.state, delivery.res_model, delivery.res_id),
+                         ("request.stage", "pending", "crm.lead", lead.id))
+        self.assertFalse(self.receiver.received, "nothing is sent in the user's transaction")
+        cron = self.env.ref("ecom_crm.ir_cron_send_webhooks")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), "the sender is woken")
+
+        self.assertEqual(self._send(), 1)
+        self.assertEqual(len(self.receiver.received), 1)
+        headers, body = self.receiver.received[0]
+        # the shop checks the signature with nothing but the secret, the timestamp and the raw body
+        expected = hmac.new(self.secret.encode(), headers["x-ecom-timestamp"].encode() + b"." + body,
+                            hashlib.sha256).hexdigest()
+        self.assertEqual(headers["x-ecom-signature"], "sha256=" + expected)
+        self.assertTrue(webhook.verify(self.secret, headers["x-ecom-timestamp"], body, headers["x-ecom-signature"],
+                                       now=int(headers["x-ecom-timestamp"])))
+        self.assertEqual(headers["x-ecom-delivery"], delivery.uuid)
+        self.assertEqual(headers["x-ecom-event"], "request.stage")
+        payload = json.loads(body)
+        self.assertEqual(payload["id"], delivery.uuid)
+        self.assertEqual(payload["event"], "request.stage")
+        self.assertEqual(payload["status"], "open")
+        self.assertEqual(payload["request"]["id"], lead.id)
+        self.assertEqual(payload["request"]["external_id"], "shop-order-1001")
+        self.assertEqual(payload["stage"]["id"], self.stage_contact.id)
+        self.assertEqual(payload["previous_stage"]["id"], self.stage_new.id)
+        self.assertTrue(payload["occurred_at"].endswith("Z"))
+        self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("done", 1, 200))
+        self.assertEqual(self._send(), 0, "nothing left to send")
+
+    def test_lost_request_with_its_reason(self):
+        lead = self._api_lead()
+        lead.with_user(self.salesman).write({"lost_reason_id": self.reason_expensive.id, "active": False})
+        delivery = self._deliveries(lead_id=lead.id)
+        self.assertEqual(delivery.event, "request.lost")
+        self.assertEqual(delivery.payload["status"], "lost")
+        self.assertEqual(delivery.payload["reason"]["id"], self.reason_expensive.id)
+
+    def test_retry_after_500_then_success(self):
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        self.receiver.codes = [500]
+        before = fields.Datetime.now()
+        self.assertEqual(self._send(), 1)
+        self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("pending", 1, 500))
+        self.assertIn("HTTP 500", delivery.last_error)
+        self.assertIn("shop is down", delivery.last_error)
+        self.assertGreaterEqual(delivery.next_attempt, before + webhook.retry_delay(1))
+        self.assertEqual(self._send(), 0, "not due before its backoff")
+        self.assertEqual(len(self.receiver.received), 1)
+
+        self._make_due(delivery)
+        self.assertEqual(self._send(), 1)
+        self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("done", 2, 200))
+        self.assertFalse(delivery.last_error)
+        (first_headers, first_body), (second_headers, second_body) = self.receiver.received
+        self.assertEqual(first_body, second_body, "the same body on every attempt")
+        self.assertEqual(first_headers["x-ecom-delivery"], second_headers["x-ecom-delivery"])
+
+    def test_network_error_is_retried_then_failed_at_the_cap(self):
+        lead = self._api_lead()
+        self.source.webhook_url = f"http://127.0.0.1:{closed_port()}/webhook"
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        self._send()
+        self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("pending", 1, 0))
+        self.assertIn("ConnectionError", delivery.last_error)
+        # the last allowed attempt fails too: failed, waiting for a person
+        delivery.write({"attempts": webhook.MAX_ATTEMPTS - 1})
+        self._make_due(delivery)
+        self._send()
+        self.assertEqual((delivery.state, delivery.attempts), ("failed", webhook.MAX_ATTEMPTS))
+        self.assertFalse(delivery.next_attempt)
+        # «Retry now» once the shop is back
+        self.source.webhook_url = self.receiver.url
+        with self.assertRaises(UserError):
+            delivery.with_user(self.salesman).action_retry()
+        delivery.with_user(self.sales_manager).action_retry()
+        self.assertEqual((delivery.state, delivery.attempts), ("pending", 0))
+        self._send()
+        self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("done", 1, 200))
+
+    def test_order_of_delivery_per_record(self):
+        lead, other = self._api_lead("shop-1"), self._api_lead("shop-2")
+        lead.stage_id = self.stage_contact
+        lead.stage_id = self.stage_deciding
+        other.stage_id = self.stage_contact
+        first, second = self._deliveries(lead_id=lead.id)
+        third = self._deliveries(lead_id=other.id)
+        self.receiver.codes = [500]  # the lead's first event fails
+        self.assertEqual(self._send(), 2)
+        self.assertEqual([p["id"] for p in self.receiver.payloads()], [first.uuid, third.uuid],
+                         "the lead's second event waits behind its first; the other lead's goes")
+        self.assertEqual((first.state, second.state, third.state), ("pending", "pending", "done"))
+        self._make_due(first)
+        self.assertEqual(self._send(), 2)
+        self.assertEqual([p["id"] for p in self.receiver.payloads()],
+                         [first.uuid, third.uuid, first.uuid, second.uuid])
+        self.assertEqual([p["stage"]["id"] for p in self.receiver.payloads()[2:]],
+                         [self.stage_contact.id, self.stage_deciding.id])
+        self.assertEqual((first.state, second.state), ("done", "done"))
+
+    def test_events_filtered_by_the_source(self):
+        lead = self._api_lead()
+        self.source.webhook_request_stage = False
+        lead.stage_id = self.stage_contact
+        self.assertFalse(self._deliveries(lead_id=lead.id), "stage changes are switched off")
+        lead.action_set_lost(lost_reason_id=self.reason_expensive.id)
+        self.assertEqual(self._deliveries(lead_id=lead.id).mapped("event"), ["request.lost"])
+        self.source.webhook_request_stage = True
+
+    def test_no_delivery_for_requests_not_from_an_api_source(self):
+        plain = self._lead(partner_id=self.customer.id)
+        by_email = self._api_lead(channel="email")
+        silent_source = self.env["ecom.intake.source"].create({"name": "Лендинг"})  # no webhook URL
+        from_silent = self._api_lead(source=silent_source)
+        (plain | by_email | from_silent).write({"stage_id": self.stage_contact.id})
+        self.assertFalse(self.Delivery.search([("lead_id", "in", (plain | by_email | from_silent).ids)]))
+        # a source without a secret sends nothing either
+        no_secret = self.env["ecom.intake.source"].create({"name": "Маркетплейс", "webhook_url": self.receiver.url})
+        from_no_secret = self._api_lead(source=no_secret)
+        from_no_secret.stage_id = self.stage_contact
+        self.assertFalse(self._deliveries(lead_id=from_no_secret.id))
+
+    def test_a_new_request_is_not_news(self):
+        lead = self._lead(partner_id=self.customer.id)
+        self.assertFalse(self._deliveries(lead_id=lead.id))
+
+    def test_source_form(self):
+        with Form(self.env["ecom.intake.source"].with_user(self.sales_manager)) as form:
+            form.name = "Второй сайт"
+            form.webhook_url = "https://shop.example/ecom-crm/webhook"
+        source = form.record
+        self.assertFalse(source.webhook_secret_set)
+        self.assertTrue(all(source[name] for name in webhook.EVENT_FIELDS.values()), "every event by default")
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            source.webhook_url = "ftp://shop.example"
