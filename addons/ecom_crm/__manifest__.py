@@ -38,6 +38,7 @@
         "views/res_config_settings_views.xml",
         "views/utm_source_views.xml",
         "views/ecom_crm_menus.xml",
+        "security/ecom_webhook_security.xml",
         "data/ecom_webhook_cron_data.xml",
         "wizards/ecom_webhook_secret_wizard_views.xml",
         "views/ecom_webhook_delivery_views.xml",

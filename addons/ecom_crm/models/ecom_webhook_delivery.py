@@ -56,7 +56,7 @@ class EcomWebhookDelivery(models.Model):
                        help="Sent in the X-Ecom-Delivery header, the same for every attempt: the shop "
                             "ignores a delivery whose id it has already processed.")
     payload = fields.Json(readonly=True)
-    payload_text = fields.Text("Payload", compute="_compute_payload_text")
+    payload_text = fields.Text("Payload (text)", compute="_compute_payload_text")
     state = fields.Selection(
         [("pending", "Waiting"), ("done", "Delivered"), ("failed", "Failed")], default="pending",
         required=True, readonly=True)
@@ -95,6 +95,7 @@ class EcomWebhookDelivery(models.Model):
         found = defaultdict(lambda: defaultdict(list))
         if not lead_ids:
             return found
+        self.env["ecom.intake.request"].flush_model(["lead_id", "source_id", "channel", "idempotency_key"])
         self.env.cr.execute("""
             SELECT lead_id, source_id, id, idempotency_key FROM ecom_intake_request
              WHERE lead_id = ANY(%s) AND source_id IS NOT NULL AND channel = 'api'
@@ -199,6 +200,7 @@ class EcomWebhookDelivery(models.Model):
     @api.model
     def _due_ids(self, limit=None):
         """The deliveries that may be sent now: the oldest waiting one of each record, once due."""
+        self.flush_model(["state", "next_attempt"])
         self.env.cr.execute("""
             SELECT id, source_id, res_model, res_id, next_attempt FROM ecom_webhook_delivery
              WHERE state = 'pending' ORDER BY id
@@ -213,19 +215,20 @@ class EcomWebhookDelivery(models.Model):
         after each delivery (a crash resends at most one; the shop deduplicates by delivery id).
         Returns the number of attempts made."""
         deadline = time.monotonic() + budget
-        attempts = 0
+        tried = set()  # one attempt per delivery and run, whatever the clock says
         while time.monotonic() < deadline:
-            due = self.browse(self._due_ids(limit=100))
+            due = self.browse([delivery_id for delivery_id in self._due_ids(limit=100 + len(tried))
+                               if delivery_id not in tried][:100])
             if not due:
                 break
             for delivery in due:
                 if time.monotonic() >= deadline:
                     break
+                tried.add(delivery.id)
                 delivery._send()
-                attempts += 1
                 if commit:
                     self.env.cr.commit()
-        return attempts
+        return len(tried)
 
     def _send(self):
         """One attempt: POST the payload, signed with the source's secret; success on 2xx, any

@@ -10,7 +10,7 @@ import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -65,8 +65,9 @@ def closed_port():
         return sock.getsockname()[1]
 
 
-@tagged("post_install", "-at_install", "ecom_crm")
-class TestWebhookDelivery(EcomCrmCase):
+class WebhookCase(EcomCrmCase):
+    """An API source whose shop listens on 127.0.0.1, and the helpers of its tests."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -100,7 +101,9 @@ class TestWebhookDelivery(EcomCrmCase):
     def _make_due(self, deliveries):
         deliveries.write({"next_attempt": fields.Datetime.now() - timedelta(seconds=1)})
 
-    # ------------------------------------------------------------------ tests
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestWebhookDelivery(WebhookCase):
     def test_secret_shown_once_and_kept_from_managers(self):
         wizard = Form(self.env["ecom.webhook.secret.wizard"].with_context(
             default_source_id=self.source.id, default_secret=self.secret))
@@ -260,3 +263,56 @@ class TestWebhookDelivery(EcomCrmCase):
         self.assertTrue(all(source[name] for name in webhook.EVENT_FIELDS.values()), "every event by default")
         with self.assertRaises(ValidationError), self.cr.savepoint():
             source.webhook_url = "ftp://shop.example"
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestWebhookOrderStatus(WebhookCase):
+    """The order statuses of a request from an API source (sale.order._ecom_set_status)."""
+
+    def _order(self, lead=None):
+        return self.env["sale.order"].create({
+            "partner_id": self.customer.id, "opportunity_id": lead.id if lead else False,
+            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1})]})
+
+    def test_order_statuses_reach_the_shop_in_order(self):
+        lead = self._api_lead("order-1001")
+        self.source.webhook_order_paid = False
+        order = self._order(lead)
+        order.action_confirm()
+        order._ecom_set_status("paid")
+        order._ecom_set_status("shipped", tracking_number="80083456123456")
+        order._ecom_set_status("returned", reason=self.reason_delivery_refused)
+        deliveries = self._deliveries(order_id=order.id)
+        self.assertEqual(deliveries.mapped("event"), ["order.confirmed", "order.shipped", "order.returned"],
+                         "«paid» is switched off for this source")
+        self.assertEqual({(d.res_model, d.res_id) for d in deliveries}, {("sale.order", order.id)})
+        shipped, returned = deliveries[1].payload, deliveries[2].payload
+        self.assertEqual((shipped["status"], shipped["previous_status"], shipped["tracking_number"]),
+                         ("shipped", "paid", "80083456123456"))
+        self.assertEqual(shipped["request"]["external_id"], "order-1001")
+        self.assertEqual(shipped["order"], {"id": order.id, "name": order.name, "amount_total": order.amount_total,
+                                            "currency": order.currency_id.name})
+        self.assertEqual(returned["reason"]["id"], self.reason_delivery_refused.id)
+        self.assertEqual(returned["status"], "returned")
+
+        self.receiver.codes = [503]  # the confirmation fails once: the rest waits behind it
+        self._send()
+        self.assertEqual([p["event"] for p in self.receiver.payloads()], ["order.confirmed"])
+        self._make_due(deliveries[0])
+        self._send()
+        self.assertEqual([p["event"] for p in self.receiver.payloads()],
+                         ["order.confirmed", "order.confirmed", "order.shipped", "order.returned"])
+        self.assertEqual(set(deliveries.mapped("state")), {"done"})
+
+    def test_cancelled_order(self):
+        order = self._order(self._api_lead())
+        order.action_confirm()
+        order._action_cancel()
+        self.assertEqual(self._deliveries(order_id=order.id).mapped("event"), ["order.confirmed", "order.cancelled"])
+
+    def test_order_of_no_api_request_is_not_sent(self):
+        alone = self._order()
+        of_plain_lead = self._order(self._lead(partner_id=self.customer.id))
+        (alone | of_plain_lead).action_confirm()
+        (alone | of_plain_lead)._ecom_set_status("shipped", tracking_number="RA123456789RU")
+        self.assertFalse(self.Delivery.search([("order_id", "in", (alone | of_plain_lead).ids)]))
