@@ -58,7 +58,7 @@ class EcomWebhookDelivery(models.Model):
     payload = fields.Json(readonly=True)
     payload_text = fields.Text("Payload (text)", compute="_compute_payload_text")
     state = fields.Selection(
-        [("pending", "Waiting"), ("done", "Delivered"), ("failed", "Failed")], default="pending",
+        [("pending", "Waiting"), ("done", "Sent"), ("failed", "Failed")], default="pending",
         required=True, readonly=True)
     attempts = fields.Integer(readonly=True)
     next_attempt = fields.Datetime("Next attempt", readonly=True, default=fields.Datetime.now)
