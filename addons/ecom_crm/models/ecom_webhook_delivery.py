@@ -144,10 +144,10 @@ class EcomWebhookDelivery(models.Model):
         Stage = self.env["crm.stage"].sudo()
         items = []
         now = fields.Datetime.now()
-        for lead in changed.sudo():
+        for lead in changed.sudo().filtered(lambda lead: lead.id in sources_of):
             old_stage_id, old_active = previous[lead.id]
             event = "request.lost" if old_active and not lead.active else "request.stage"
-            for source_id, entries in sources_of.get(lead.id, {}).items():
+            for source_id, entries in sources_of[lead.id].items():
                 def build(source, lead=lead, entries=entries, old_stage_id=old_stage_id):
                     mine = lead.with_env(source.env)
                     return {
@@ -191,8 +191,9 @@ class EcomWebhookDelivery(models.Model):
         with them: a rolled back change sends nothing)."""
         cron = self.env.ref("ecom_crm.ir_cron_send_webhooks", raise_if_not_found=False)
         if cron:
-            self.env.cr.execute("SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s "
-                                "AND call_at <= now() at time zone 'utc' LIMIT 1", [cron.id])
+            # any trigger due by now, this transaction's included (SQL's now() is its start)
+            self.env.cr.execute("SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
+                                [cron.id, fields.Datetime.now()])
             if not self.env.cr.fetchone():
                 cron.sudo()._trigger()
 

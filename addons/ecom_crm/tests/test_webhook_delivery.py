@@ -15,7 +15,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from ..tools import webhook
-from .common import EcomCrmCase
+from .common import EcomCrmCase, IntakeCase
 
 
 class Receiver:
@@ -250,6 +250,24 @@ class TestWebhookDelivery(WebhookCase):
         from_no_secret.stage_id = self.stage_contact
         self.assertFalse(self._deliveries(lead_id=from_no_secret.id))
 
+    def test_queries_do_not_grow_with_the_leads(self):
+        Delivery = self.Delivery.sudo()
+        plain = self.Lead.create([{"name": f"Заявка {n}", "type": "opportunity"} for n in range(20)])
+        previous = {lead.id: (self.stage_new.id, True) for lead in plain}
+        plain.stage_id = self.stage_contact
+        self.env.invalidate_all()
+        with self.assertQueryCount(1):  # the journal of these leads: no API source, nothing else
+            Delivery._enqueue_lead_events(plain, previous)
+        for size in (2, 20):  # the first warms Odoo's caches (defaults, xmlids)
+            leads = self.Lead.browse([self._api_lead(f"q{size}-{n}").id for n in range(size)])
+            previous = {lead.id: (self.stage_new.id, True) for lead in leads}
+            leads.flush_recordset()
+            self.env.invalidate_all()
+            # the journal, the leads, the source, its company and partner (language), the stages, one
+            # INSERT, the sender's cron (2) and its waiting trigger: as many for 20 leads as for 2
+            with self.assertQueryCount(10 if size == 20 else 100):
+                self.assertEqual(len(Delivery._enqueue_lead_events(leads, previous)), size)
+
     def test_a_new_request_is_not_news(self):
         lead = self._lead(partner_id=self.customer.id)
         self.assertFalse(self._deliveries(lead_id=lead.id))
@@ -316,3 +334,42 @@ class TestWebhookOrderStatus(WebhookCase):
         (alone | of_plain_lead).action_confirm()
         (alone | of_plain_lead)._ecom_set_status("shipped", tracking_number="RA123456789RU")
         self.assertFalse(self.Delivery.search([("order_id", "in", (alone | of_plain_lead).ids)]))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestWebhookThroughTheIntakeApi(IntakeCase):
+    """A request the shop sends through the intake API, then its updates back to the shop."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.receiver = Receiver()
+        cls.addClassCleanup(cls.receiver.stop)
+        cls.source.webhook_url = cls.receiver.url
+        cls.source.sudo().webhook_secret = webhook.new_secret()
+
+    def test_the_shop_ids_come_back(self):
+        answer = self.post({"name": "Ольга Смирнова", "phone": "+79165551234", "idempotency_key": "order-1001",
+                            "lines": [{"sku": "DR-L10", "qty": 1, "price": 24990}]}).json()
+        again = self.post({"name": "Ольга Смирнова", "phone": "+79165551234", "idempotency_key": "order-1002",
+                           "message": "И ещё фильтр"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual(again["lead_id"], lead.id, "added to the open request")
+        Delivery = self.env["ecom.webhook.delivery"]
+        self.assertFalse(Delivery.search([("lead_id", "=", lead.id)]), "a new request is not news")
+        lead.stage_id = self.env.ref("ecom_crm.crm_stage_first_contact")
+        self.env["ecom.intake.processor"]._cron_create_quotations(auto_commit=False)
+        order = lead.order_ids
+        self.assertEqual(len(order), 1)
+        order.action_confirm()
+        deliveries = Delivery.search([("lead_id", "=", lead.id)], order="id")
+        self.assertEqual(deliveries.mapped("event")[0], "request.stage")
+        self.assertIn("order.confirmed", deliveries.mapped("event"))
+        Delivery._cron_send(commit=False)
+        self.assertEqual(set(deliveries.mapped("state")), {"done"})
+        received = {json.loads(body)["event"]: json.loads(body) for _headers, body in self.receiver.received}
+        self.assertEqual(received["request.stage"]["request"]["external_ids"], ["order-1001", "order-1002"])
+        self.assertEqual(received["request.stage"]["request"]["intake_ids"],
+                         [answer["request_id"], again["request_id"]])
+        self.assertEqual(received["order.confirmed"]["request"]["external_id"], "order-1001")
+        self.assertEqual(received["order.confirmed"]["order"]["id"], order.id)
