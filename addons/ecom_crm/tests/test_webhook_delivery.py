@@ -7,6 +7,7 @@ import hmac
 import json
 import socket
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,6 +26,7 @@ class Receiver:
     def __init__(self):
         self.received = []
         self.codes = []
+        self.delay = 0  # seconds to wait before answering
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -32,17 +34,23 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 code = receiver.codes.pop(0) if receiver.codes else 200
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 answer = b'{"ok": true}' if code < 300 else b'{"error": "shop is down"}'
-                self.send_response(code)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                try:
+                    self.send_response(code)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender gave up waiting (a timeout test)
 
             def log_message(self, *args):
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -83,6 +91,7 @@ class WebhookCase(EcomCrmCase):
         super().setUp()
         self.receiver.received.clear()
         self.receiver.codes.clear()
+        self.receiver.delay = 0
 
     def _api_lead(self, key="shop-order-1001", source=None, channel="api"):
         """A lead made from a request the shop sent through ``source`` with its id ``key``."""
@@ -207,6 +216,32 @@ class TestWebhookDelivery(WebhookCase):
         self.assertEqual((delivery.state, delivery.attempts), ("pending", 0))
         self._send()
         self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("done", 1, 200))
+
+    def test_timeout_is_retried(self):
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        self.receiver.delay = webhook.TIMEOUT + 0.5  # the shop answers too late
+        self._send()
+        self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("pending", 1, 0))
+        self.assertIn("Timeout", delivery.last_error)
+
+    def test_each_source_of_a_request_gets_its_own_ids(self):
+        other = self.env["ecom.intake.source"].create({"name": "Приложение", "webhook_url": self.receiver.url})
+        other.sudo().webhook_secret = webhook.new_secret()
+        lead = self._api_lead("site-77")
+        self.env["ecom.intake.request"].create({"channel": "api", "source_id": other.id, "lead_id": lead.id,
+                                                "idempotency_key": "app-5", "state": "done"})
+        lead.stage_id = self.stage_contact
+        deliveries = self._deliveries(lead_id=lead.id)
+        self.assertEqual({(d.source_id, d.payload["request"]["external_id"]) for d in deliveries},
+                         {(self.source, "site-77"), (other, "app-5")})
+        self._send()
+        secrets = {self.source.id: self.secret, other.id: other.sudo().webhook_secret}
+        for headers, body in self.receiver.received:
+            secret = secrets[json.loads(body)["source_id"]]
+            self.assertTrue(webhook.verify(secret, headers["x-ecom-timestamp"], body, headers["x-ecom-signature"]),
+                            "each source signs with its own secret")
 
     def test_order_of_delivery_per_record(self):
         lead, other = self._api_lead("shop-1"), self._api_lead("shop-2")
