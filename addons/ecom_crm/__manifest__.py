@@ -39,6 +39,7 @@
         "views/utm_source_views.xml",
         "views/sale_order_views.xml",
         "views/ecom_crm_menus.xml",
+        "views/ecom_intake_adapter_views.xml",
         "security/ecom_webhook_security.xml",
         "data/ecom_webhook_cron_data.xml",
         "wizards/ecom_webhook_secret_wizard_views.xml",

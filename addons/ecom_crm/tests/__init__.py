@@ -21,5 +21,7 @@ from . import test_customer_card
 from . import test_access
 from . import test_screens
 from . import test_order_status
+from . import test_adapters_map
+from . import test_adapters_http
 from . import test_webhook_tools
 from . import test_webhook_delivery
