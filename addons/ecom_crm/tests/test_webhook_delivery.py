@@ -303,6 +303,28 @@ class TestWebhookDelivery(WebhookCase):
             with self.assertQueryCount(10 if size == 20 else 100):
                 self.assertEqual(len(Delivery._enqueue_lead_events(leads, previous)), size)
 
+    def test_the_log_is_for_sales_managers(self):
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        as_manager = self.Delivery.with_user(self.sales_manager)
+        [row] = as_manager.search_read([("lead_id", "=", lead.id)], ["event", "state", "payload_text", "display_name"])
+        self.assertEqual((row["event"], row["state"]), ("request.stage", "pending"))
+        self.assertIn('"external_id": "shop-order-1001"', row["payload_text"])
+        self.assertIn(lead.name, row["display_name"])
+        form = as_manager.get_view(view_type="form")["arch"]
+        self.assertIn('name="action_retry"', form)
+        self.assertIn('name="action_retry"', as_manager.get_view(view_type="list")["arch"], "retry a selection")
+        with self.assertRaises(AccessError):
+            self.Delivery.with_user(self.salesman).search([])
+        menu = self.env.ref("ecom_crm.menu_ecom_crm_webhook_deliveries")
+        Menu = self.env["ir.ui.menu"]
+        self.assertIn(menu.id, Menu.with_user(self.sales_manager)._visible_menu_ids())
+        self.assertNotIn(menu.id, Menu.with_user(self.salesman)._visible_menu_ids())
+        source_form = self.env["ecom.intake.source"].with_user(self.sales_manager).get_view(view_type="form")["arch"]
+        for name in ("webhook_url", "action_generate_webhook_secret", "action_view_webhook_deliveries",
+                     *webhook.EVENT_FIELDS.values()):
+            self.assertIn(f'name="{name}"', source_form)
+
     def test_a_new_request_is_not_news(self):
         lead = self._lead(partner_id=self.customer.id)
         self.assertFalse(self._deliveries(lead_id=lead.id))
