@@ -15,7 +15,7 @@
         "mass_mailing_sms",
     ],
     "external_dependencies": {
-        "python": ["phonenumbers", "pymorphy3"],
+        "python": ["phonenumbers", "pymorphy3", "python-stdnum>=2.0"],
     },
     "data": [
         "security/ecom_crm_security.xml",
@@ -42,6 +42,14 @@
         "views/sale_order_views.xml",
         "views/ecom_crm_menus.xml",
         "views/ecom_intake_adapter_views.xml",
+        "security/ecom_webhook_security.xml",
+        "data/ecom_webhook_cron_data.xml",
+        "wizards/ecom_webhook_secret_wizard_views.xml",
+        "views/ecom_webhook_delivery_views.xml",
+        "report/ecom_document_reports.xml",
+        "report/ecom_document_templates.xml",
+        "data/ecom_document_mail_templates.xml",
+        "views/ecom_document_views.xml",
         "security/ecom_crm_marketing_security.xml",
         "data/ecom_winback_data.xml",
         "views/ecom_mailing_audience_views.xml",

@@ -20,6 +20,11 @@ from . import ecom_call
 from . import ecom_customer_timeline
 from . import ecom_customer_order_stats
 from . import utm_source
+from . import ecom_webhook_delivery
+from . import ecom_webhook_hooks
+from . import res_partner_requisites
+from . import res_bank
+from . import ecom_document
 from . import ecom_mailing_audience
 from . import mailing_mailing
 from . import mailing_list

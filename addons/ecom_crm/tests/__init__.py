@@ -23,6 +23,11 @@ from . import test_screens
 from . import test_order_status
 from . import test_adapters_map
 from . import test_adapters_http
+from . import test_webhook_tools
+from . import test_webhook_delivery
+from . import test_ru_words
+from . import test_ru_requisites
+from . import test_documents
 from . import test_mailing_audience
 from . import test_winback
 from . import test_recurring_tasks
