@@ -11,6 +11,7 @@
         "sale_crm",
         "utm",
         "phone_validation",
+        "sms",
     ],
     "external_dependencies": {
         "python": ["phonenumbers", "pymorphy3"],
@@ -38,6 +39,10 @@
         "views/res_config_settings_views.xml",
         "views/utm_source_views.xml",
         "views/ecom_crm_menus.xml",
+        "data/ecom_sms_data.xml",
+        "views/ecom_sms_views.xml",
+        "data/ecom_notification_data.xml",
+        "views/ecom_notification_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

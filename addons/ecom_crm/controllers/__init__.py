@@ -1,1 +1,2 @@
 from . import intake
+from . import sms_status

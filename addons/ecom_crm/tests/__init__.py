@@ -20,3 +20,6 @@ from . import test_assignment
 from . import test_customer_card
 from . import test_access
 from . import test_screens
+from . import test_sms_gateways
+from . import test_sms_gateway_queue
+from . import test_notifications
