@@ -164,8 +164,9 @@ class TestNotificationOptOuts(NotificationCase):
         self.assertEqual(len(self.Log.search([("order_id", "=", order.id)])), 1)
 
     def test_broken_template_does_not_block_the_order(self):
-        template = self.env.ref("ecom_crm.sms_template_order_confirmed")
-        template.body = "{{ object.no_such_field }}"
+        self.env.ref("ecom_crm.order_notification_confirmed").sms_template_id = self.env["sms.template"].create({
+            "name": "Сломанный", "model_id": self.env["ir.model"]._get_id("sale.order"),
+            "body": "{{ object.no_such_field }}"})
         log, order = self._notify_confirmed(self.customer)
         self.assertEqual(order.ecom_status, "confirmed")
         self.assertRecordValues(log, [{"mail_state": "queued", "sms_state": "error"}])
