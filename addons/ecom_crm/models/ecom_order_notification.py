@@ -37,11 +37,12 @@ class EcomOrderNotification(models.Model):
             rule.display_name = labels.get(rule.status, rule.status or "")
 
     @api.model
-    def _ecom_rules(self, company_ids):
-        """{(company_id, status): rule}: a company's own rule wins over the shared one."""
-        rules = self.sudo().search([("company_id", "in", [*company_ids, False])])
+    def _ecom_rules(self, company_ids, statuses):
+        """{(company_id, status): rule} of the rules that send something; a company's own rule (even one
+        without templates: it mutes the shared one) wins over the shared one."""
+        rules = self.sudo().search([("company_id", "in", [*company_ids, False]), ("status", "in", list(statuses))])
         result = {}
         for rule in rules.sorted(lambda r: bool(r.company_id)):  # shared first, overwritten by own
             for company_id in ([rule.company_id.id] if rule.company_id else company_ids):
                 result[company_id, rule.status] = rule
-        return result
+        return {key: rule for key, rule in result.items() if rule.mail_template_id or rule.sms_template_id}

@@ -29,13 +29,15 @@ class SaleOrderNotification(models.Model):
 
     def _ecom_notify_status(self, events):
         events = events.sudo()
-        rules = self.env["ecom.order.notification"]._ecom_rules(events.company_id.ids)
+        rules = self.env["ecom.order.notification"]._ecom_rules(events.company_id.ids, set(events.mapped("status")))
+        if not rules:  # one query when nothing is to be sent
+            return
         Log = self.env["ecom.notification.log"].sudo()
         done = {(log.order_id.id, log.status) for log in Log.search([("order_id", "in", events.order_id.ids)])}
         for event in events.sorted("id"):
             order = event.order_id
             rule = rules.get((order.company_id.id, event.status))
-            if not rule or not (rule.mail_template_id or rule.sms_template_id) or (order.id, event.status) in done:
+            if not rule or (order.id, event.status) in done:
                 continue
             done.add((order.id, event.status))
             Log._ecom_notify(order, order.partner_id, rule.mail_template_id, rule.sms_template_id,

@@ -42,16 +42,19 @@ class SmsSms(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # the company of the record the SMS is posted on, when it has one
+        # the company of the record the SMS is posted on, when it has one (one query per model)
         messages = self.env["mail.message"].browse(
             [vals["mail_message_id"] for vals in vals_list
              if vals.get("mail_message_id") and "ecom_company_id" not in vals]).sudo()
         company_by_message = {}
-        for message in messages:
-            if message.model and message.res_id and message.model in self.env:
-                record = self.env[message.model].sudo().browse(message.res_id).exists()
-                if record and "company_id" in record._fields and record.company_id:
-                    company_by_message[message.id] = record.company_id[:1].id
+        for model, model_messages in messages.grouped("model").items():
+            if not model or model not in self.env or "company_id" not in self.env[model]._fields:
+                continue
+            records = self.env[model].sudo().browse(set(model_messages.mapped("res_id"))).exists()
+            company_by_record = {record.id: record.company_id[:1].id for record in records}
+            for message in model_messages:
+                if company_by_record.get(message.res_id):
+                    company_by_message[message.id] = company_by_record[message.res_id]
         for vals in vals_list:
             if vals.get("mail_message_id") in company_by_message:
                 vals["ecom_company_id"] = company_by_message[vals["mail_message_id"]]

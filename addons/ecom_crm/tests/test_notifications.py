@@ -128,6 +128,21 @@ class TestOrderNotifications(NotificationCase):
         log = self.Log.search([("order_id", "=", order.id)])
         self.assertRecordValues(log, [{"status": "confirmed", "mail_state": False, "sms_state": "queued"}])
 
+    def test_company_rule_without_template_mutes_the_shared_one(self):
+        self.env["ecom.order.notification"].create({"status": "confirmed", "company_id": self.env.company.id})
+        order = self._order()
+        order.action_confirm()
+        self.assertFalse(self.Log.search([("order_id", "=", order.id)]))
+
+    def test_status_without_rule_costs_one_query(self):
+        order = self._order()
+        order.action_confirm()
+        events = self.env["ecom.order.status.event"].create(
+            {"order_id": order.id, "status": "paid", "company_id": order.company_id.id})
+        events.flush_recordset()
+        with self.assertQueryCount(1):
+            order._ecom_notify_status(events)
+
 
 @tagged("post_install", "-at_install", "ecom_notifications")
 class TestNotificationOptOuts(NotificationCase):
