@@ -70,12 +70,17 @@ class SmsSms(models.Model):
                 sms_batch._ecom_send_gateway(company, unlink_failed=unlink_failed)
 
     def _ecom_send_gateway(self, company, unlink_failed=False):
-        """Send through the company's Russian gateway, one request per SMS; never raises."""
+        """Send through the company's Russian gateway, one request per SMS; never raises.
+
+        A failure of the account (credentials, balance) fails the rest of the batch without asking the
+        gateway again; a gateway that does not answer leaves the rest queued for the next run."""
         client = company._ecom_sms_client()
         country = company._ecom_phone_country()
         fatal = None
         sms_sudo = self.sudo().with_context(sms_skip_msg_notification=True)
         for sms in sms_sudo:
+            if fatal and fatal.unreachable:
+                break  # the gateway does not answer: the rest stays queued for the next run
             if fatal:
                 result = fatal
             else:
@@ -91,7 +96,7 @@ class SmsSms(models.Model):
                     except Exception as exc:
                         _logger.exception("SMS gateway %s failed", client.code)
                         result = SendResult(ok=False, failure_type="sms_server", reason=repr(exc))
-                if result.fatal:
+                if result.fatal or result.unreachable:
                     fatal = result
             sms._ecom_apply_send_result(client.code, result, unlink_failed=unlink_failed)
         sms_sudo.mail_message_id._notify_message_notification_update()

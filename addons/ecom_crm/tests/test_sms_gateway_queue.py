@@ -2,6 +2,8 @@
 
 from unittest.mock import MagicMock, patch
 
+import requests
+
 from odoo.addons.sms.tools.sms_api import SmsApi
 from odoo.tests import HttpCase, tagged
 
@@ -79,6 +81,15 @@ class TestSmsGatewayQueue(SmsGatewayCase):
         self.assertEqual(set(records.mapped("state")), {"error"})
         self.assertEqual(set(records.mapped("failure_type")), {"sms_credit"})
         self.assertEqual(set(records.mapped("ecom_failure_reason")), {"SMS.ru 201: Не хватает средств"})
+
+    def test_gateway_down_leaves_the_rest_queued(self):
+        records = self.env["sms.sms"].create([{"number": f"+7916123456{i}", "body": "Акция"} for i in range(3)])
+        with patch(REQUEST, side_effect=requests.ConnectTimeout()) as request:
+            self.env["sms.sms"]._process_queue(records.ids)
+        self.assertEqual(request.call_count, 1)
+        self.assertEqual(records.mapped("state"), ["error", "outgoing", "outgoing"])
+        self.assertEqual(records[0].failure_type, "sms_server")
+        self.assertIn("ConnectTimeout", records[0].ecom_failure_reason)
 
     def test_bad_credentials_reach_the_notification(self):
         lead = self._lead(partner_id=self.customer.id)

@@ -67,7 +67,8 @@ class TestSmsRu(BaseCase):
     def test_network_and_garbage(self):
         with patch(REQUEST, side_effect=requests.ConnectTimeout("boom")):
             result = self.client.send("+79161234567", "text")
-        self.assertEqual((result.ok, result.failure_type, result.fatal), (False, "sms_server", False))
+        self.assertEqual((result.ok, result.failure_type, result.fatal, result.unreachable),
+                         (False, "sms_server", False, True))
         with patch(REQUEST, return_value=answer(ValueError("not json"), status=502)):
             result = self.client.send("+79161234567", "text")
         self.assertEqual((result.ok, result.failure_type), (False, "sms_server"))
@@ -102,8 +103,9 @@ class TestSmsRu(BaseCase):
             self.client.statuses(refs)
         self.assertEqual(request.call_count, 2)
         self.assertEqual(len(request.call_args_list[1].kwargs["data"]["sms_id"].split(",")), 50)
-        with patch(REQUEST, side_effect=requests.ConnectionError()):
-            self.assertEqual(self.client.statuses(refs[:3]), [])
+        with patch(REQUEST, side_effect=requests.ConnectionError()) as request:
+            self.assertEqual(self.client.statuses(refs), [])
+        self.assertEqual(request.call_count, 1, "down: not one timeout per batch")
 
     def test_callback(self):
         params = {"data[0]": "sms_status\n000000-1\n103\n1700000000",

@@ -34,6 +34,7 @@ class SendResult:
     failure_type: str | None = None  # sms.sms failure_type
     reason: str | None = None  # readable (a lazy translation or the provider's text)
     fatal: bool = False  # the whole account failed: stop the batch
+    unreachable: bool = False  # the gateway did not answer: leave the rest of the batch for later
 
 
 @dataclass
@@ -113,7 +114,9 @@ class SmsGateway:
             http_status, payload = self._call(method, url, kwargs)
         except requests.RequestException as exc:
             _logger.info("SMS gateway %s unreachable: %s", self.code, exc)
-            return _fail("sms_server", _lt("The SMS gateway could not be reached: %s", type(exc).__name__))
+            result = _fail("sms_server", _lt("The SMS gateway could not be reached: %s", type(exc).__name__))
+            result.unreachable = True
+            return result
         try:
             return self.parse_send_response(http_status, payload, number)
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -121,7 +124,7 @@ class SmsGateway:
             return _fail("sms_server", _lt("Unexpected answer of the SMS gateway (HTTP %s).", http_status))
 
     def statuses(self, refs):
-        """Ask the delivery statuses of ``refs`` [(provider_ref, number)]; unreachable: none."""
+        """Ask the delivery statuses of ``refs`` [(provider_ref, number)]; unreachable: what came so far."""
         results = []
         for chunk, method, url, kwargs in self.build_status_requests(refs):
             try:
@@ -129,6 +132,7 @@ class SmsGateway:
                 results += self.parse_status_response(http_status, payload, chunk)
             except requests.RequestException as exc:
                 _logger.info("SMS gateway %s unreachable for statuses: %s", self.code, exc)
+                break  # not one timeout per SMS: the next run asks again
             except (KeyError, TypeError, ValueError, AttributeError):
                 _logger.warning("SMS gateway %s: unexpected status answer for %s", self.code, chunk)
         return results
