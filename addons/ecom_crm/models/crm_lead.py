@@ -478,12 +478,11 @@ class CrmLeadNotification(models.Model):
         Log = self.env["ecom.notification.log"].sudo()
         done = {(log.lead_id.id, log.stage_id.id) for log in Log.search(
             [("lead_id", "in", leads.ids), ("stage_id", "in", leads.stage_id.ids)])}
-        for lead in leads:
-            if (lead.id, lead.stage_id.id) in done:
-                continue
-            stage = lead.stage_id
-            Log._ecom_notify(lead, lead.partner_id, stage.ecom_mail_template_id, stage.ecom_sms_template_id,
-                             {"lead_id": lead.id, "stage_id": stage.id})
+        Log._ecom_queue([{
+            "lead_id": lead.id, "stage_id": lead.stage_id.id, "partner_id": lead.partner_id.id,
+            "company_id": lead.company_id.id, "mail_template_id": lead.stage_id.ecom_mail_template_id.id,
+            "sms_template_id": lead.stage_id.ecom_sms_template_id.id,
+        } for lead in leads if (lead.id, lead.stage_id.id) not in done])
 
     @api.model
     def _cron_ecom_manager_reminders(self):

@@ -1,10 +1,12 @@
 import logging
+import threading
 
 from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
 CHANNEL_STATES = [
+    ("pending", "To send"),
     ("queued", "Queued"),
     ("skipped", "Not sent"),
     ("error", "Error"),
@@ -15,8 +17,11 @@ class EcomNotificationLog(models.Model):
     """What a customer was sent when a request reached a stage or an order a status: once.
 
     One row per (request, stage) or (order, status): a request moved back and forth, or an order
-    whose status comes back from 1C again, is not notified twice. Opt-outs (email and phone
-    blacklists, «do not disturb») are checked at sending; a skipped message is remembered too.
+    whose status comes back from 1C again, is not notified twice. The row is written when the
+    request/order gets there (cheap, set-based); the rendering and posting of the messages is done by
+    a scheduled action triggered at once, so neither a user's click nor a 1C import of a thousand
+    statuses waits for it. Opt-outs (email and phone blacklists, «do not disturb») are checked at
+    sending; a skipped message is remembered too.
     """
 
     _name = "ecom.notification.log"
@@ -36,6 +41,9 @@ class EcomNotificationLog(models.Model):
     sms_state = fields.Selection(CHANNEL_STATES, "SMS")
     sms_message_id = fields.Many2one("mail.message", "SMS message", ondelete="set null")
     note = fields.Char("Note", help="Why a message was not sent.")
+    mail_template_id = fields.Many2one("mail.template", "Email template", ondelete="set null")
+    sms_template_id = fields.Many2one("sms.template", "SMS template", ondelete="set null")
+    done = fields.Boolean("Processed", index=True, readonly=True)
 
     _sql_constraints = [
         ("lead_stage_uniq", "UNIQUE(lead_id, stage_id)", "A request is notified once per stage."),
@@ -53,26 +61,49 @@ class EcomNotificationLog(models.Model):
 
     # -- sending ------------------------------------------------------------------------------------
     @api.model
-    def _ecom_notify(self, record, partner, mail_template, sms_template, log_vals):
-        """Queue ``record``'s email and/or SMS for its customer and remember it (``log_vals``).
+    def _ecom_queue(self, vals_list):
+        """Remember what is to be sent (one row each) and wake the sending job up."""
+        logs = self.sudo().create([dict(vals, mail_state="pending" if vals.get("mail_template_id") else False,
+                                        sms_state="pending" if vals.get("sms_template_id") else False)
+                                   for vals in vals_list])
+        if logs:
+            self.env.ref("ecom_crm.ir_cron_send_notifications").sudo()._trigger()
+        return logs
 
-        Never raises: a broken template must not stop an order's status change nor a 1C import.
-        """
-        record = record.sudo()
-        partner = partner.sudo()
+    @api.model
+    def _cron_ecom_send_notifications(self, limit=200):
+        """Render and post the pending notifications; never raises (each row on its own)."""
+        logs = self.sudo().search([("done", "=", False)], order="id", limit=limit)
+        testing = getattr(threading.current_thread(), "testing", False)
+        for log in logs:
+            log._ecom_send()
+            if not testing:
+                self.env.cr.commit()
+        if len(logs) == limit:
+            self.env.ref("ecom_crm.ir_cron_send_notifications").sudo()._trigger()
+        return logs
+
+    def _ecom_send(self):
+        """Queue this row's email and/or SMS for its customer (mail.mail, sms.sms)."""
+        self.ensure_one()
+        record = (self.lead_id or self.order_id).sudo()
+        vals = {"done": True}
+        if not record:
+            self.write(dict(vals, mail_state=self.mail_state and "skipped", sms_state=self.sms_state and "skipped"))
+            return
+        partner = self.partner_id.sudo()
         notes = []
-        vals = dict(log_vals, partner_id=partner.id or False, company_id=record.company_id.id or False)
         dnd = partner and partner._ecom_do_not_disturb()
-        if mail_template:
-            vals["mail_state"], message, note = self._ecom_send_mail(record, partner, mail_template, dnd)
+        if self.mail_template_id:
+            vals["mail_state"], message, note = self._ecom_send_mail(record, partner, self.mail_template_id, dnd)
             vals["mail_message_id"] = message.id or False
             notes += [note] if note else []
-        if sms_template:
-            vals["sms_state"], message, note = self._ecom_send_sms(record, partner, sms_template, dnd)
+        if self.sms_template_id:
+            vals["sms_state"], message, note = self._ecom_send_sms(record, partner, self.sms_template_id, dnd)
             vals["sms_message_id"] = message.id or False
             notes += [note] if note else []
         vals["note"] = "; ".join(notes) or False
-        return self.sudo().create(vals)
+        self.write(vals)
 
     @api.model
     def _ecom_send_mail(self, record, partner, template, dnd):

@@ -145,11 +145,15 @@ class SaleOrderNotification(models.Model):
             return
         Log = self.env["ecom.notification.log"].sudo()
         done = {(log.order_id.id, log.status) for log in Log.search([("order_id", "in", events.order_id.ids)])}
+        vals_list = []
         for event in events.sorted("id"):
             order = event.order_id
             rule = rules.get((order.company_id.id, event.status))
             if not rule or (order.id, event.status) in done:
                 continue
             done.add((order.id, event.status))
-            Log._ecom_notify(order, order.partner_id, rule.mail_template_id, rule.sms_template_id,
-                             {"order_id": order.id, "status": event.status})
+            vals_list.append({
+                "order_id": order.id, "status": event.status, "partner_id": order.partner_id.id,
+                "company_id": order.company_id.id, "mail_template_id": rule.mail_template_id.id,
+                "sms_template_id": rule.sms_template_id.id})
+        Log._ecom_queue(vals_list)

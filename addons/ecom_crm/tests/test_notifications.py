@@ -24,6 +24,10 @@ class NotificationCase(EcomCrmCase):
             "order_line": [fields.Command.create({"product_id": cls.product.id, "product_uom_qty": 1})],
         })
 
+    def _send_queued(self):
+        """What the scheduled action triggered by the status change does."""
+        return self.Log._cron_ecom_send_notifications()
+
     def _sms(self, record):
         return self.env["sms.sms"].search([("mail_message_id", "in", record.message_ids.ids)])
 
@@ -54,6 +58,13 @@ class TestStageNotifications(NotificationCase):
         lead.stage_id = self.stage_new
         lead.stage_id = self.stage_contact
         log = self.Log.search([("lead_id", "=", lead.id)])
+        # nothing rendered yet: the click only wrote the row and woke the sending job up
+        self.assertRecordValues(log, [{"mail_state": "pending", "sms_state": "pending", "done": False}])
+        self.assertFalse(self._emails(lead, "в работе"))
+        self.assertTrue(self.env["ir.cron.trigger"].search(
+            [("cron_id", "=", self.env.ref("ecom_crm.ir_cron_send_notifications").id)]))
+        self.assertEqual(self._send_queued(), log)
+        self.assertFalse(self._send_queued(), "sent once")
         self.assertRecordValues(log, [{"stage_id": self.stage_contact.id, "partner_id": self.customer.id,
                                        "mail_state": "queued", "sms_state": "queued", "note": False}])
         emails = self._emails(lead, "Заявка Коляска в работе")
@@ -75,6 +86,7 @@ class TestStageNotifications(NotificationCase):
         self.stage_contact.ecom_mail_template_id = False
         lead = self._lead(phone="8 916 000-11-22", stage_id=self.stage_contact.id)
         self.assertFalse(lead.partner_id)
+        self._send_queued()
         self.assertEqual(self._sms(lead).number, "+79160001122")
 
     def test_archived_lead_not_notified(self):
@@ -91,6 +103,7 @@ class TestOrderNotifications(NotificationCase):
         self.assertEqual(order.ecom_status, "confirmed")
         order._ecom_set_status("paid")  # no default rule for «paid»
         order._ecom_set_status("shipped", tracking_number="RA123456789RU")
+        self._send_queued()
         logs = self.Log.search([("order_id", "=", order.id)], order="id")
         self.assertEqual(logs.mapped("status"), ["confirmed", "shipped"])
         shipped_mail = logs[1].mail_message_id
@@ -110,6 +123,7 @@ class TestOrderNotifications(NotificationCase):
         order._ecom_set_status("confirmed")  # e.g. 1C sends an older status again
         order._ecom_set_status("shipped", tracking_number="RA1")
         order._ecom_set_status("delivered")
+        self._send_queued()
         logs = self.Log.search([("order_id", "=", order.id)])
         self.assertEqual(sorted(logs.mapped("status")), ["confirmed", "delivered", "shipped"])
         self.assertEqual(len(self._sms(order)), 3)
@@ -124,6 +138,7 @@ class TestOrderNotifications(NotificationCase):
         order = self._order()
         order.action_confirm()
         order._ecom_set_status("shipped", tracking_number="RA2")
+        self._send_queued()
         self.assertEqual(self._sms(order).body, "Свой текст")
         log = self.Log.search([("order_id", "=", order.id)])
         self.assertRecordValues(log, [{"status": "confirmed", "mail_state": False, "sms_state": "queued"}])
@@ -143,12 +158,24 @@ class TestOrderNotifications(NotificationCase):
         with self.assertQueryCount(1):
             order._ecom_notify_status(events)
 
+    def test_status_change_is_set_based(self):
+        """The status change only writes the rows to send: the same queries for 1 or 10 orders."""
+        for count in (1, 10):
+            orders = self.env["sale.order"].concat(*[self._order() for _i in range(count)])
+            orders.action_confirm()
+            self._send_queued()
+            orders.flush_recordset()
+            with self.assertQueryCount(9):
+                orders._ecom_set_status("shipped", tracking_number="RA3")
+            self.assertEqual(len(self.Log.search([("order_id", "in", orders.ids), ("status", "=", "shipped")])), count)
+
 
 @tagged("post_install", "-at_install", "ecom_notifications")
 class TestNotificationOptOuts(NotificationCase):
     def _notify_confirmed(self, partner):
         order = self._order(partner)
         order.action_confirm()
+        self._send_queued()
         return self.Log.search([("order_id", "=", order.id)]), order
 
     def test_blacklisted_email(self):

@@ -22,6 +22,7 @@ class TestStatusesNotify(ImporterCase):
         self.env["ecom.1c.status.map"].create([{"name": "Доставлен", "ecom_status": "delivered"}])
         self.importer._import_documents(io.BytesIO(document.encode()))
         self.importer._import_documents(io.BytesIO(document.encode()))
+        self.env["ecom.notification.log"]._cron_ecom_send_notifications()  # triggered by the import
         self.assertEqual(order.ecom_status, "delivered")
         logs = self.env["ecom.notification.log"].search([("order_id", "=", order.id)])
         # «paid» (1C's paid mark) has no default template; confirmed was notified at confirmation
