@@ -40,6 +40,7 @@
         "views/utm_source_views.xml",
         "views/sale_order_views.xml",
         "views/ecom_crm_menus.xml",
+        "views/ecom_intake_adapter_views.xml",
         "data/ecom_sms_data.xml",
         "views/ecom_sms_views.xml",
         "data/ecom_notification_data.xml",

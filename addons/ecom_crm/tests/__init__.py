@@ -21,6 +21,8 @@ from . import test_customer_card
 from . import test_access
 from . import test_screens
 from . import test_order_status
+from . import test_adapters_map
+from . import test_adapters_http
 from . import test_sms_gateways
 from . import test_sms_gateway_queue
 from . import test_notifications
