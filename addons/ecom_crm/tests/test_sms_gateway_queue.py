@@ -5,7 +5,8 @@ from unittest.mock import MagicMock, patch
 import requests
 
 from odoo.addons.sms.tools.sms_api import SmsApi
-from odoo.tests import HttpCase, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import EcomCrmCase
 
@@ -161,6 +162,31 @@ class TestSmsGatewayQueue(SmsGatewayCase):
         with patch(REQUEST) as request:
             self.env["sms.sms"]._ecom_cron_poll_statuses()
         request.assert_not_called()
+
+    def test_salesperson_sends_without_seeing_the_key(self):
+        with self.assertRaises(AccessError):
+            self.company.with_user(self.salesman).read(["ecom_sms_password"])
+        lead = self._lead(partner_id=self.customer.id).with_user(self.salesman)
+        with patch(REQUEST, return_value=smsru_sent("79161234567", "000-9")) as request:
+            message = lead._message_sms("Перезвоните нам", partner_ids=self.customer.ids)  # sent at once
+        self.assertEqual(request.call_args.kwargs["data"]["api_id"], "API-ID")
+        self.assertEqual(self._notification(message.sudo()).notification_status, "pending")
+
+    def test_settings_per_company(self):
+        self.company.write({"ecom_sms_gateway": "iap", "ecom_sms_password": False, "ecom_sms_callback_token": False})
+        settings = Form(self.env["res.config.settings"])
+        settings.ecom_sms_gateway = "smsc"
+        settings.ecom_sms_login = "shop"
+        settings.ecom_sms_password = "secret"
+        settings.ecom_sms_sender = "Магазин"
+        settings.save().execute()
+        self.assertRecordValues(self.company, [{"ecom_sms_gateway": "smsc", "ecom_sms_login": "shop",
+                                                "ecom_sms_password": "secret", "ecom_sms_sender": "Магазин"}])
+        url = Form(self.env["res.config.settings"]).ecom_sms_callback_url
+        self.assertRegex(url, r"/ecom_crm/sms/status/smsc/[\w-]{20,}$")
+        self.assertEqual(url, self.company._ecom_sms_callback_url(), "one token per company, kept")
+        self.company.ecom_sms_gateway = "smsaero"  # statuses polled: no callback
+        self.assertFalse(Form(self.env["res.config.settings"]).ecom_sms_callback_url)
 
     def test_polling_cron_survives_the_gateway(self):
         sms = self.env["sms.sms"].create({"number": "+79161234567", "body": "Привет"})
