@@ -43,6 +43,7 @@
         "views/ecom_intake_adapter_views.xml",
         "data/ecom_sms_data.xml",
         "views/ecom_sms_views.xml",
+        "security/ecom_notification_security.xml",
         "data/ecom_notification_data.xml",
         "views/ecom_notification_views.xml",
     ],

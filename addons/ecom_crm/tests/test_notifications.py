@@ -149,6 +149,16 @@ class TestOrderNotifications(NotificationCase):
         order.action_confirm()
         self.assertFalse(self.Log.search([("order_id", "=", order.id)]))
 
+    def test_logs_of_other_companies_hidden(self):
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        order = self._order()
+        order.action_confirm()
+        mine = self.Log.search([("order_id", "=", order.id)])
+        theirs = self.Log.create({"order_id": order.id, "status": "paid", "company_id": other.id})
+        visible = self.Log.with_user(self.sales_manager).search([("order_id", "=", order.id)])
+        self.assertEqual(visible, mine)
+        self.assertNotIn(theirs, visible)
+
     def test_status_without_rule_costs_one_query(self):
         order = self._order()
         order.action_confirm()
