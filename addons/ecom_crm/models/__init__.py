@@ -20,6 +20,8 @@ from . import ecom_call
 from . import ecom_customer_timeline
 from . import ecom_customer_order_stats
 from . import utm_source
+from . import ecom_webhook_delivery
+from . import ecom_webhook_hooks
 from . import sms_sms
 from . import ecom_order_notification
 from . import ecom_notification_log

@@ -4,8 +4,10 @@ import secrets
 from collections import namedtuple
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+from ..tools import webhook as webhook_tools
 
 KEY_PREFIX = "ecom"
 # what the intake API needs of a source on every request, remembered per worker (see _auth_entry)
@@ -218,6 +220,69 @@ class EcomIntakeSource(models.Model):
             "type": "ir.actions.act_window",
             "name": _("Requests"),
             "res_model": "ecom.intake.request",
+            "view_mode": "list,form",
+            "domain": [("source_id", "in", self.ids)],
+        }
+
+    # ------------------------------------------------- status webhook to the shop
+    webhook_url = fields.Char(
+        "Status webhook URL", help="The shop's address receiving status updates of its requests and orders "
+                                   "(signed POST requests). Empty: no updates are sent.")
+    webhook_secret = fields.Char("Webhook secret", readonly=True, copy=False, groups="base.group_system")
+    webhook_secret_set = fields.Boolean("Webhook secret set", compute="_compute_webhook_secret_set")
+    webhook_request_stage = fields.Boolean("Request stage changed", default=True)
+    webhook_request_lost = fields.Boolean("Request lost", default=True)
+    webhook_order_confirmed = fields.Boolean("Order confirmed", default=True)
+    webhook_order_paid = fields.Boolean("Order paid", default=True)
+    webhook_order_shipped = fields.Boolean("Order shipped", default=True)
+    webhook_order_delivered = fields.Boolean("Order delivered", default=True)
+    webhook_order_returned = fields.Boolean("Order refused at delivery", default=True)
+    webhook_order_cancelled = fields.Boolean("Order cancelled", default=True)
+    webhook_delivery_count = fields.Integer("Webhook deliveries", compute="_compute_webhook_delivery_count")
+
+    @api.constrains("webhook_url")
+    def _check_webhook_url(self):
+        for source in self:
+            if source.webhook_url and not source.webhook_url.startswith(("https://", "http://")):
+                raise ValidationError(_("The status webhook URL must start with https:// (or http://)."))
+
+    def _compute_webhook_secret_set(self):
+        for source in self:
+            source.webhook_secret_set = bool(source.sudo().webhook_secret)
+
+    def _compute_webhook_delivery_count(self):
+        counts = dict(self.env["ecom.webhook.delivery"]._read_group(
+            [("source_id", "in", self.ids)], ["source_id"], ["__count"]))
+        for source in self:
+            source.webhook_delivery_count = counts.get(source, 0)
+
+    def _webhook_wants(self, event):
+        """Whether this source sends ``event`` (an ecom.webhook.delivery event) to its shop."""
+        self.ensure_one()
+        return bool(self.active and self.webhook_url and self.sudo().webhook_secret
+                    and self[webhook_tools.EVENT_FIELDS[event]])
+
+    def action_generate_webhook_secret(self):
+        """A new signing secret, shown once in a dialog (the previous one stops being used at once)."""
+        self.ensure_one()
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise UserError(_("Only sales managers manage webhook secrets."))
+        secret = webhook_tools.new_secret()
+        self.sudo().write({"webhook_secret": secret})
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("New webhook secret"),
+            "res_model": "ecom.webhook.secret.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_source_id": self.id, "default_secret": secret},
+        }
+
+    def action_view_webhook_deliveries(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Webhook deliveries"),
+            "res_model": "ecom.webhook.delivery",
             "view_mode": "list,form",
             "domain": [("source_id", "in", self.ids)],
         }

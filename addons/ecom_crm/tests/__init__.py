@@ -23,6 +23,8 @@ from . import test_screens
 from . import test_order_status
 from . import test_adapters_map
 from . import test_adapters_http
+from . import test_webhook_tools
+from . import test_webhook_delivery
 from . import test_sms_gateways
 from . import test_sms_gateway_queue
 from . import test_notifications
