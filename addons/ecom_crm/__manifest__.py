@@ -11,6 +11,7 @@
         "sale_crm",
         "utm",
         "phone_validation",
+        "sms",
     ],
     "external_dependencies": {
         "python": ["phonenumbers", "pymorphy3", "python-stdnum>=2.0"],
@@ -48,6 +49,11 @@
         "report/ecom_document_templates.xml",
         "data/ecom_document_mail_templates.xml",
         "views/ecom_document_views.xml",
+        "data/ecom_sms_data.xml",
+        "views/ecom_sms_views.xml",
+        "security/ecom_notification_security.xml",
+        "data/ecom_notification_data.xml",
+        "views/ecom_notification_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -28,3 +28,6 @@ from . import test_webhook_delivery
 from . import test_ru_words
 from . import test_ru_requisites
 from . import test_documents
+from . import test_sms_gateways
+from . import test_sms_gateway_queue
+from . import test_notifications
