@@ -91,7 +91,9 @@ class EcomMailingAudience(models.Model):
 
     @api.model
     def _ecom_common_domain(self):
-        return [("active", "=", True), ("ecom_do_not_disturb", "=", False)]
+        # nor the contacts of a company that asked not to be disturbed
+        return [("active", "=", True), ("ecom_do_not_disturb", "=", False),
+                ("commercial_partner_id.ecom_do_not_disturb", "=", False)]
 
     @api.model
     def _ecom_channel_domain(self, channel):

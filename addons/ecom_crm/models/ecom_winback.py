@@ -235,7 +235,7 @@ class EcomWinback(models.Model):
         be disturbed or that channel's address is blacklisted."""
         self.ensure_one()
         reason, lead, partner = self.reason_id, self.lead_id, self.lead_id.partner_id
-        if not partner or partner.ecom_do_not_disturb:
+        if not partner or partner._ecom_do_not_disturb():
             return
         if reason.ecom_winback_mail_template_id and partner.email_normalized and not partner.is_blacklisted:
             lead.message_post_with_source(reason.ecom_winback_mail_template_id, message_type="comment",

@@ -54,10 +54,11 @@ class MailingMailing(models.Model):
         if self.ecom_audience_id and self.mailing_model_real == "res.partner":
             domain = self.ecom_audience_id._ecom_domain(self.mailing_type)
         if self.mailing_model_real == "res.partner":
-            domain = expression.AND([domain, [("ecom_do_not_disturb", "=", False)]])
+            domain = expression.AND([domain, [("ecom_do_not_disturb", "=", False),
+                                              ("commercial_partner_id.ecom_do_not_disturb", "=", False)]])
         elif self.mailing_model_real == "mailing.contact":
-            domain = expression.AND([domain, ["|", ("ecom_partner_id", "=", False),
-                                              ("ecom_partner_id.ecom_do_not_disturb", "=", False)]])
+            quiet = ["|", ("ecom_do_not_disturb", "=", True), ("commercial_partner_id.ecom_do_not_disturb", "=", True)]
+            domain = expression.AND([domain, [("ecom_partner_id", "not any", quiet)]])
         if self.mailing_model_real in ("res.partner", "mailing.contact"):
             # blacklists, whatever filter the mailing was given by hand
             Audience = self.env["ecom.mailing.audience"]
