@@ -188,6 +188,21 @@ class TestAudienceMailings(AudienceCase):
         self.assertEqual(self.sent_to(sms).ecom_partner_id, self.vip | self.vip_bl_email | self.vip_no_email
                          | self.vip_dnd)
 
+    def test_do_not_disturb_of_a_company_and_lists_of_other_contacts(self):
+        self.company.ecom_do_not_disturb = True
+        expensive = self.audience(kind="refusal", lost_reason_ids=[(6, 0, self.reason_expensive.ids)])
+        self.assertEqual(expensive._ecom_partners(), self.refused_recent | self.refused_old,
+                         "the company asked for its contacts too")
+        # a list of contacts typed by hand (no customer behind them) is mailed as before
+        plain = self.env["mailing.list"].create({"name": "Подписчики блога", "contact_ids": [
+            (0, 0, {"name": "Читатель", "email": "reader@blog.example"}),
+            (0, 0, {"name": "Клиент", "email": "client@blog.example", "ecom_partner_id": self.company_contact.id})]})
+        mailing = self.env["mailing.mailing"].create({
+            "subject": "Блог", "body_html": "<p>Новое в блоге</p>", "mailing_type": "mail",
+            "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"), "contact_list_ids": [(6, 0, plain.ids)]})
+        self.assertEqual(self.env["mailing.contact"].browse(mailing._get_recipients()).mapped("email"),
+                         ["reader@blog.example"])
+
     def test_do_not_disturb_leaves_the_list(self):
         vip = self.audience(kind="status", customer_status="vip")
         vip.action_create_list()
