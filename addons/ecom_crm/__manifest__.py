@@ -38,6 +38,13 @@
         "views/res_config_settings_views.xml",
         "views/utm_source_views.xml",
         "views/ecom_crm_menus.xml",
+        "security/ecom_report_security.xml",
+        "data/ecom_report_cron.xml",
+        "views/ecom_lead_stage_history_views.xml",
+        "views/ecom_report_funnel_views.xml",
+        "views/ecom_report_refusal_views.xml",
+        "views/ecom_report_manager_views.xml",
+        "views/ecom_report_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -30,3 +30,7 @@ def post_init_hook(env):
         if stage and not Lead.search_count([("stage_id", "=", stage.id)], limit=1):
             _logger.info("ecom_crm: replacing unused default stage %r", stage.name)
             stage.unlink()
+    # the stage history of the requests already there (from the stage tracking), then the funnel and
+    # the salespeople's report, which are tables
+    env["ecom.lead.stage.history"]._ecom_reconstruct()
+    env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)

@@ -59,7 +59,7 @@ class DemoStoreGenerator:
         # Python draws (the catalog's prices, the calibration's buyers) come from seeded generators,
         # SQL ones from setseed()
         self.rng = random.Random(seed)
-        self.stats = {"customers": 0, "orders": 0, "order_lines": 0, "leads": 0}
+        self.stats = {"customers": 0, "orders": 0, "order_lines": 0, "leads": 0, "stage_stays": 0}
         self.timings = {}
 
     # ------------------------------------------------------------------ driver
@@ -231,6 +231,7 @@ class DemoStoreGenerator:
         self.stats["orders"] += self._timed("orders", sql.orders(p))
         self.stats["order_lines"] += self._timed("order_lines", sql.order_lines(p))
         self.stats["leads"] += self._timed("leads", sql.leads(p))
+        self.stats["stage_stays"] += self._timed("stage_history", sql.stage_history(p))
         self._timed("link_orders", sql.link_orders())
 
     def _timed(self, label, query):
@@ -250,7 +251,7 @@ class DemoStoreGenerator:
         next_number = cr.fetchone()[0]
         if seq and seq.number_next_actual < next_number:
             seq.number_next = next_number
-        for table in ("res_partner", "sale_order", "sale_order_line", "crm_lead"):
+        for table in ("res_partner", "sale_order", "sale_order_line", "crm_lead", "ecom_lead_stage_history"):
             cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
         self.env.invalidate_all()
         self.env.registry.clear_cache()
@@ -262,3 +263,7 @@ class DemoStoreGenerator:
             # a full run: the history was written by SQL, an incremental run would not see it as changed
             self.env["ecom.scoring.run"]._score_customers(mode="full")
         self.timings["cards_and_scores"] = self.timings.get("cards_and_scores", 0) + time.perf_counter() - started
+        # the funnel and the salespeople's report (tables) from the generated history
+        started = time.perf_counter()
+        self.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
+        self.timings["reports"] = time.perf_counter() - started

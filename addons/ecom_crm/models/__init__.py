@@ -19,3 +19,8 @@ from . import ecom_call
 from . import ecom_customer_timeline
 from . import ecom_customer_order_stats
 from . import utm_source
+from . import ecom_report_mixin
+from . import ecom_lead_stage_history
+from . import ecom_report_funnel
+from . import ecom_report_refusal
+from . import ecom_report_manager

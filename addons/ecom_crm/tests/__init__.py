@@ -20,3 +20,8 @@ from . import test_assignment
 from . import test_customer_card
 from . import test_access
 from . import test_screens
+from . import test_stage_history
+from . import test_report_funnel
+from . import test_report_refusal
+from . import test_report_manager
+from . import test_report_access
