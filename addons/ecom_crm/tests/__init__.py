@@ -20,6 +20,7 @@ from . import test_assignment
 from . import test_customer_card
 from . import test_access
 from . import test_screens
+from . import test_order_status
 from . import test_stage_history
 from . import test_report_funnel
 from . import test_report_refusal

@@ -2,3 +2,4 @@ from . import crm_lead_lost
 from . import ecom_crm_stage_override
 from . import ecom_intake_key_wizard
 from . import base_partner_merge
+from . import ecom_order_status_wizard
