@@ -26,3 +26,4 @@ from . import test_report_funnel
 from . import test_report_refusal
 from . import test_report_manager
 from . import test_report_access
+from . import test_demo_reports
