@@ -26,14 +26,6 @@ class EcomReportFunnel(models.Model):
     _order = "date desc, lead_id, stage_sequence"
     _rec_name = "lead_id"
 
-    _ecom_ratios = {
-        "conversion_next": ("advanced", "reached", 100),
-        "drop_rate": ("dropped", "reached", 100),
-        "win_rate": ("won", "reached", 100),
-        "sale_rate": ("sales", "requests", 100),
-    }
-    _ecom_percentiles = {"median_hours": ("hours", 0.5), "p90_hours": ("hours", 0.9)}
-
     lead_id = fields.Many2one("crm.lead", "Request", readonly=True)
     stage_id = fields.Many2one("crm.stage", "Stage", readonly=True)
     stage_sequence = fields.Integer("Stage order", readonly=True, aggregator=None)
@@ -55,15 +47,21 @@ class EcomReportFunnel(models.Model):
     won = fields.Integer("Won in the end", readonly=True)
     sales = fields.Integer("Sales", readonly=True, help="Requests won (counted at their first stage).")
     # ratios (computed for each group by PostgreSQL: see ecom.report.mixin)
-    conversion_next = fields.Float("Conversion to the next stage (%)", readonly=True, aggregator="ecom_ratio")
-    drop_rate = fields.Float("Drop-out rate (%)", readonly=True, aggregator="ecom_ratio")
+    conversion_next = fields.Float("Conversion to the next stage (%)", readonly=True, aggregator="ecom_ratio",
+                                   ecom_ratio=("advanced", "reached", 100))
+    drop_rate = fields.Float("Drop-out rate (%)", readonly=True, aggregator="ecom_ratio",
+                             ecom_ratio=("dropped", "reached", 100))
     win_rate = fields.Float("Stage to sale (%)", readonly=True, aggregator="ecom_ratio",
+                            ecom_ratio=("won", "reached", 100),
                             help="Share of the requests that reached the stage and were won.")
-    sale_rate = fields.Float("Request to sale (%)", readonly=True, aggregator="ecom_ratio")
+    sale_rate = fields.Float("Request to sale (%)", readonly=True, aggregator="ecom_ratio",
+                             ecom_ratio=("sales", "requests", 100))
     # time in stage
     hours = fields.Float("Average hours in stage", readonly=True, aggregator="avg")
-    median_hours = fields.Float("Median hours in stage", readonly=True, aggregator="ecom_percentile")
-    p90_hours = fields.Float("90th percentile of hours in stage", readonly=True, aggregator="ecom_percentile")
+    median_hours = fields.Float("Median hours in stage", readonly=True, aggregator="ecom_percentile",
+                                ecom_percentile=("hours", 0.5))
+    p90_hours = fields.Float("90th percentile of hours in stage", readonly=True, aggregator="ecom_percentile",
+                             ecom_percentile=("hours", 0.9))
     # money
     expected_revenue = fields.Monetary("Expected revenue", readonly=True, currency_field="currency_id")
     amount_realised = fields.Monetary("Realised", readonly=True, currency_field="currency_id",

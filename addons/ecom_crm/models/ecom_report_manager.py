@@ -23,14 +23,6 @@ class EcomReportManager(models.Model):
     _order = "date desc, id desc"
     _rec_name = "lead_id"
 
-    _ecom_ratios = {
-        "conversion": ("won", "requests", 100),
-        "response_rate": ("responded", "requests", 100),
-        "avg_order": ("revenue", "orders", 1),
-    }
-    _ecom_percentiles = {"median_response_hours": ("response_hours", 0.5),
-                         "p90_response_hours": ("response_hours", 0.9)}
-
     kind = fields.Selection([("request", "Request")], "Row", readonly=True)
     lead_id = fields.Many2one("crm.lead", "Request", readonly=True)
     date = fields.Datetime(readonly=True)
@@ -43,21 +35,24 @@ class EcomReportManager(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     requests = fields.Integer("Requests handled", readonly=True)
     responded = fields.Integer("Answered", readonly=True)
-    response_rate = fields.Float("Answered (%)", readonly=True, aggregator="ecom_ratio")
+    response_rate = fields.Float("Answered (%)", readonly=True, aggregator="ecom_ratio",
+                                 ecom_ratio=("responded", "requests", 100))
     first_response_date = fields.Datetime("First response", readonly=True)
     response_hours = fields.Float("Average first response (h)", readonly=True, aggregator="avg")
-    median_response_hours = fields.Float("Median first response (h)", readonly=True, aggregator="ecom_percentile")
+    median_response_hours = fields.Float("Median first response (h)", readonly=True, aggregator="ecom_percentile",
+                                         ecom_percentile=("response_hours", 0.5))
     p90_response_hours = fields.Float("90th percentile of first response (h)", readonly=True,
-                                      aggregator="ecom_percentile")
+                                      aggregator="ecom_percentile", ecom_percentile=("response_hours", 0.9))
     won = fields.Integer("Won", readonly=True)
-    conversion = fields.Float("Conversion (%)", readonly=True, aggregator="ecom_ratio")
+    conversion = fields.Float("Conversion (%)", readonly=True, aggregator="ecom_ratio",
+                              ecom_ratio=("won", "requests", 100))
     orders = fields.Integer("Orders", readonly=True)
     revenue = fields.Monetary("Revenue", readonly=True, currency_field="currency_id")
     avg_order = fields.Monetary("Average order", readonly=True, currency_field="currency_id",
-                                aggregator="ecom_ratio")
+                                aggregator="ecom_ratio", ecom_ratio=("revenue", "orders", 1))
     overdue_activities = fields.Integer("Overdue activities", readonly=True)
 
-    _ecom_columns = [
+    _ecom_base_columns = [
         ("kind", "varchar"), ("lead_id", "integer"), ("date", "timestamp"), ("user_id", "integer"),
         ("team_id", "integer"), ("company_id", "integer"), ("source_id", "integer"), ("medium_id", "integer"),
         ("campaign_id", "integer"), ("requests", "integer"), ("responded", "integer"), ("response_rate", "float8"),
@@ -66,8 +61,13 @@ class EcomReportManager(models.Model):
         ("revenue", "numeric"), ("avg_order", "numeric"), ("overdue_activities", "integer"),
     ]
 
+    @api.model
+    def _ecom_columns(self):
+        """``[(column, SQL type)]`` of the table: extend it (call super) with the fields you add."""
+        return list(self._ecom_base_columns)
+
     def init(self):
-        if self._ecom_create_table(self._ecom_columns):
+        if self._ecom_create_table(self._ecom_columns()):
             cr = self.env.cr
             for index in ("lead_id", "date", "user_id"):
                 cr.execute(SQL("CREATE INDEX %s ON %s (%s)", SQL.identifier(f"{self._table}_{index}_idx"),
@@ -137,7 +137,7 @@ class EcomReportManager(models.Model):
 
     @api.model
     def _ecom_fill(self, lead_ids=None):
-        columns = [name for name, _type in self._ecom_columns]
+        columns = [name for name, _type in self._ecom_columns()]
         count = 0
         for values, source in self._ecom_parts(lead_ids).values():
             self.env.cr.execute(SQL(

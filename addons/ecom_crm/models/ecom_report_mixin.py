@@ -12,9 +12,9 @@ class EcomReportMixin(models.AbstractModel):
     the reports kept in tables.
 
     A measure whose ``aggregator`` is ``ecom_ratio`` is ``factor * sum(numerator) / sum(denominator)``
-    of the group's rows (``_ecom_ratios``: ``{field: (numerator, denominator, factor)}``, factor 100
-    for a percentage); ``ecom_percentile``
-    is ``percentile_cont`` of another column (``_ecom_percentiles``: ``{field: (column, fraction)}``).
+    of the group's rows (the field's ``ecom_ratio=(numerator, denominator, factor)``, factor 100 for a
+    percentage); ``ecom_percentile`` is ``percentile_cont`` of another column (the field's
+    ``ecom_percentile=(column, fraction)``).
     Both are computed by PostgreSQL for each group that ``_read_group`` asks for, pivot totals
     included, so that a ratio is never a sum or an average of ratios.
     """
@@ -22,19 +22,19 @@ class EcomReportMixin(models.AbstractModel):
     _name = "ecom.report.mixin"
     _description = "Store report"
 
-    _ecom_ratios = {}
-    _ecom_percentiles = {}
+    def _valid_field_parameter(self, field, name):
+        return name in ("ecom_ratio", "ecom_percentile") or super()._valid_field_parameter(field, name)
 
     def _read_group_select(self, aggregate_spec, query):
         if aggregate_spec != "__count":
             fname, _property, func = parse_read_group_spec(aggregate_spec)
             if func == "ecom_ratio":
-                numerator, denominator, factor = self._ecom_ratios[fname]
+                numerator, denominator, factor = self._fields[fname].ecom_ratio
                 return SQL("%s * SUM(%s) / NULLIF(SUM(%s), 0)", float(factor),
                            self._field_to_sql(self._table, numerator, query),
                            self._field_to_sql(self._table, denominator, query))
             if func == "ecom_percentile":
-                column, fraction = self._ecom_percentiles[fname]
+                column, fraction = self._fields[fname].ecom_percentile
                 return SQL("percentile_cont(%s) WITHIN GROUP (ORDER BY %s)", fraction,
                            self._field_to_sql(self._table, column, query))
         return super()._read_group_select(aggregate_spec, query)
