@@ -71,7 +71,9 @@ class EcomReportFunnel(models.Model):
                                   help="Expected revenue of the requests that dropped out.")
 
     _ecom_columns = [
-        ("lead_id", "integer"), ("stage_id", "integer"), ("stage_sequence", "integer"), ("date", "timestamp"),
+        # a request deleted takes its rows with it
+        ("lead_id", "integer REFERENCES crm_lead(id) ON DELETE CASCADE"), ("stage_id", "integer"),
+        ("stage_sequence", "integer"), ("date", "timestamp"),
         ("user_id", "integer"), ("team_id", "integer"), ("company_id", "integer"), ("source_id", "integer"),
         ("medium_id", "integer"), ("campaign_id", "integer"), ("product_id", "integer"),
         ("requests", "integer"), ("reached", "integer"), ("advanced", "integer"), ("dropped", "integer"),
@@ -170,6 +172,10 @@ class EcomReportFunnel(models.Model):
         asked), else the requests changed since the previous run."""
         now = self.env.cr.now()
         since = None if full else self._ecom_refreshed_at()
+        if since is not None:
+            self.env.cr.execute("SELECT 1 FROM crm_stage WHERE write_date >= %s LIMIT 1", [since])
+            if self.env.cr.fetchone():
+                since = None  # a stage added, reordered or made a refusal stage changes every request's rows
         lead_ids = None if since is None else self._ecom_changed_leads(since)
         for name in TABLE_REPORTS:
             self.env[name]._ecom_refresh(lead_ids)
@@ -179,7 +185,8 @@ class EcomReportFunnel(models.Model):
     def _ecom_changed_leads(self, since):
         """Requests whose report rows may have changed since ``since``: the request written (a stage,
         a salesperson, a loss), its orders, its chatter (a done activity, a message), its calls, or
-        an activity of it still to do (overdue ones change with the clock)."""
+        an activity of it planned, or falling due since (overdue activities change with the clock), or
+        overdue at the previous run (it may be done or cancelled since)."""
         self.env.flush_all()
         self.env.cr.execute(SQL("""
             SELECT id FROM crm_lead WHERE write_date >= %(since)s
@@ -190,10 +197,12 @@ class EcomReportFunnel(models.Model):
              UNION
             SELECT lead_id FROM ecom_call WHERE lead_id IS NOT NULL AND write_date >= %(since)s
              UNION
-            SELECT res_id FROM mail_activity WHERE res_model = 'crm.lead'
+            SELECT res_id FROM mail_activity
+             WHERE res_model = 'crm.lead'
+               AND (write_date >= %(since)s OR date_deadline BETWEEN %(since)s::date - 1 AND %(today)s)
              UNION
             SELECT lead_id FROM ecom_report_manager WHERE overdue_activities > 0
-        """, since=since))
+        """, since=since, today=self.env.cr.now().date()))
         return [lead_id for (lead_id,) in self.env.cr.fetchall() if lead_id]
 
     # ---------------------------------------------------------------- drill-down

@@ -53,7 +53,8 @@ class EcomReportManager(models.Model):
     overdue_activities = fields.Integer("Overdue activities", readonly=True)
 
     _ecom_base_columns = [
-        ("kind", "varchar"), ("lead_id", "integer"), ("date", "timestamp"), ("user_id", "integer"),
+        ("kind", "varchar"), ("lead_id", "integer REFERENCES crm_lead(id) ON DELETE CASCADE"),
+        ("date", "timestamp"), ("user_id", "integer"),
         ("team_id", "integer"), ("company_id", "integer"), ("source_id", "integer"), ("medium_id", "integer"),
         ("campaign_id", "integer"), ("requests", "integer"), ("responded", "integer"), ("response_rate", "float8"),
         ("first_response_date", "timestamp"), ("response_hours", "float8"), ("median_response_hours", "float8"),

@@ -105,3 +105,23 @@ class TestFunnelReport(ReportCase):
         self.assertEqual(deciding["advanced:sum"], 2)
         self.assertAlmostEqual(deciding["median_hours:ecom_percentile"], 19.0)  # 24 h and 14 h
         self.assertEqual(self.Funnel.search_count([("lead_id", "=", self.open.id)]), 4)
+
+    def test_deleted_request_leaves_the_reports(self):
+        self.assertTrue(self.Funnel.search_count([("lead_id", "=", self.lost_new.id)]))
+        self.lost_new.unlink()
+        self.env.flush_all()
+        self.assertFalse(self.Funnel.search_count([("lead_id", "=", self.lost_new.id)]))
+        self.assertFalse(self.Manager.search_count([("lead_id", "=", self.lost_new.id)]))
+        [(requests,)] = self.Funnel._read_group(self.mine, [], ["requests:sum"])
+        self.assertEqual(requests, 3)
+
+    def test_pipeline_change_rebuilds_everything(self):
+        """A new stage changes every request's rows: the next run rebuilds the whole funnel."""
+        # between «First contact» and «Deciding» (same sequence as the first, created after it)
+        callback = self.env["crm.stage"].create({"name": "Перезвонить", "sequence": 2})
+        self.Funnel._cron_ecom_refresh_reports()
+        reached = {stage: g["reached:sum"] for stage, g in
+                   self.group(self.Funnel, self.mine, ["stage_id"], ["reached:sum"]).items()}
+        self.assertEqual(reached, {self.stage_new: 4, self.stage_contact: 3, callback: 2, self.stage_deciding: 2,
+                                   self.stage_payment: 1, self.stage_sold: 1},
+                         "the requests that went past the new stage passed through it")
