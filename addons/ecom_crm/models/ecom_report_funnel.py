@@ -89,7 +89,7 @@ class EcomReportFunnel(models.Model):
             for index in ("lead_id", "date", "stage_id", "user_id"):
                 cr.execute(SQL("CREATE INDEX %s ON %s (%s)", SQL.identifier(f"{self._table}_{index}_idx"),
                                SQL.identifier(self._table), SQL.identifier(index)))
-            if self.env["ir.module.module"].search_count([("name", "=", "ecom_crm"), ("state", "=", "installed")]):
+            if self._ecom_in_use():
                 self._ecom_refresh()  # a new version of the report in a working database
 
     # ------------------------------------------------------------------ filling
@@ -97,19 +97,19 @@ class EcomReportFunnel(models.Model):
     def _ecom_fill(self, lead_ids=None):
         """Insert the rows of ``lead_ids`` (all requests when None), set-based."""
         where = self._ecom_only(lead_ids)
-
+        # the stays of a request in a stage are read through the history's index on the request: a
+        # join with the batch's stays aggregated beforehand was planned as a nested loop rescanning
+        # them all for each row (12 s for 800 requests)
         self.env.cr.execute(SQL("""
             WITH st AS (
                 SELECT id, team_id, sequence, row_number() OVER (ORDER BY sequence, id) AS rk,
                        coalesce(is_won, false) AS is_won
                   FROM crm_stage WHERE NOT coalesce(ecom_is_refusal, false)
-            ), v AS (
-                SELECT h.lead_id, h.stage_id, sum(h.duration) AS hours, bool_and(h.date_out IS NOT NULL) AS closed
-                  FROM ecom_lead_stage_history h
-                 WHERE true %(h_only)s
-              GROUP BY h.lead_id, h.stage_id
             ), top AS (
-                SELECT v.lead_id, max(st.rk) AS rk FROM v JOIN st ON st.id = v.stage_id GROUP BY v.lead_id
+                SELECT h.lead_id, max(st.rk) AS rk
+                  FROM ecom_lead_stage_history h JOIN st ON st.id = h.stage_id
+                 WHERE true %(h_only)s
+              GROUP BY h.lead_id
             ), o AS (
                 SELECT so.opportunity_id AS lead_id,
                        sum(so.amount_total / coalesce(nullif(so.currency_rate, 0), 1)) AS amount
@@ -127,7 +127,11 @@ class EcomReportFunnel(models.Model):
                   JOIN top ON top.lead_id = l.id
                   LEFT JOIN st ls ON ls.id = l.stage_id
                   JOIN st ON st.rk <= top.rk
-                  LEFT JOIN v ON v.lead_id = l.id AND v.stage_id = st.id
+                  LEFT JOIN LATERAL (
+                        SELECT h.lead_id, sum(h.duration) AS hours, bool_and(h.date_out IS NOT NULL) AS closed
+                          FROM ecom_lead_stage_history h
+                         WHERE h.lead_id = l.id AND h.stage_id = st.id
+                      GROUP BY h.lead_id) v ON true
                   LEFT JOIN o ON o.lead_id = l.id
                  WHERE (st.team_id IS NULL OR st.team_id = l.team_id OR v.lead_id IS NOT NULL) %(l_only)s
             )

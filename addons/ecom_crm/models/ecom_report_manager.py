@@ -73,7 +73,7 @@ class EcomReportManager(models.Model):
             for index in ("lead_id", "date", "user_id"):
                 cr.execute(SQL("CREATE INDEX %s ON %s (%s)", SQL.identifier(f"{self._table}_{index}_idx"),
                                SQL.identifier(self._table), SQL.identifier(index)))
-            if self.env["ir.module.module"].search_count([("name", "=", "ecom_crm"), ("state", "=", "installed")]):
+            if self._ecom_in_use():
                 self._ecom_refresh()
 
     # ------------------------------------------------------------------ filling

@@ -84,3 +84,10 @@ class EcomReportMixin(models.AbstractModel):
         def where(column):
             return SQL() if lead_ids is None else SQL("AND %s = ANY(%s)", SQL(column), list(lead_ids))
         return where
+
+    @api.model
+    def _ecom_in_use(self):
+        """Whether the addon was installed before this registry load (an upgrade: a report table
+        created anew is filled at once; at installation the post-init hook fills it)."""
+        return bool(self.env["ir.module.module"].search_count(
+            [("name", "=", "ecom_crm"), ("state", "in", ("installed", "to upgrade"))]))
