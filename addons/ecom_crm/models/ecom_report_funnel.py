@@ -95,7 +95,9 @@ class EcomReportFunnel(models.Model):
     # ------------------------------------------------------------------ filling
     @api.model
     def _ecom_fill(self, lead_ids=None):
-        """Insert the rows of ``lead_ids`` (all requests when None), set-based."""
+        """Insert the rows of ``lead_ids`` (all requests when None), set-based, in the order of the
+        requests' dates: a period's rows are then neighbours on disk (the default views read a
+        recent period)."""
         where = self._ecom_only(lead_ids)
         # the stays of a request in a stage are read through the history's index on the request: a
         # join with the batch's stays aggregated beforehand was planned as a nested loop rescanning
@@ -149,6 +151,7 @@ class EcomReportFunnel(models.Model):
                    CASE WHEN rk = first AND won THEN coalesce(amount, expected_revenue) ELSE 0 END,
                    CASE WHEN lost AND rk = top THEN expected_revenue ELSE 0 END
               FROM r
+          ORDER BY create_date, lead_id, rk
         """, h_only=where("h.lead_id"), o_only=where("so.opportunity_id"), l_only=where("l.id")))
         return self.env.cr.rowcount
 

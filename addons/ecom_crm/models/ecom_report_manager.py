@@ -138,13 +138,17 @@ class EcomReportManager(models.Model):
 
     @api.model
     def _ecom_fill(self, lead_ids=None):
-        columns = [name for name, _type in self._ecom_columns()]
+        types = dict(self._ecom_columns())
+        columns = list(types)
         count = 0
         for values, source in self._ecom_parts(lead_ids).values():
+            # in the order of the dates: a period's rows are neighbours on disk
             self.env.cr.execute(SQL(
-                "INSERT INTO %s (%s) SELECT %s FROM %s", SQL.identifier(self._table),
-                SQL(", ").join(map(SQL.identifier, columns)),
-                SQL(", ").join(values.get(name, SQL("NULL")) for name in columns), source))
+                "INSERT INTO %s (%s) SELECT * FROM (SELECT %s FROM %s) rows ORDER BY date",
+                SQL.identifier(self._table), SQL(", ").join(map(SQL.identifier, columns)),
+                SQL(", ").join(SQL("%s AS %s", values.get(name) or SQL("NULL::%s", SQL(types[name].split()[0])),
+                                   SQL.identifier(name))
+                               for name in columns), source))
             count += self.env.cr.rowcount
         return count
 
