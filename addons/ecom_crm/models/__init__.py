@@ -20,6 +20,14 @@ from . import ecom_call
 from . import ecom_customer_timeline
 from . import ecom_customer_order_stats
 from . import utm_source
+from . import ecom_webhook_delivery
+from . import ecom_webhook_hooks
+from . import res_partner_requisites
+from . import res_bank
+from . import ecom_document
+from . import sms_sms
+from . import ecom_order_notification
+from . import ecom_notification_log
 from . import ecom_report_mixin
 from . import ecom_lead_stage_history
 from . import ecom_report_funnel

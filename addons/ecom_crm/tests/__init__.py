@@ -21,6 +21,16 @@ from . import test_customer_card
 from . import test_access
 from . import test_screens
 from . import test_order_status
+from . import test_adapters_map
+from . import test_adapters_http
+from . import test_webhook_tools
+from . import test_webhook_delivery
+from . import test_ru_words
+from . import test_ru_requisites
+from . import test_documents
+from . import test_sms_gateways
+from . import test_sms_gateway_queue
+from . import test_notifications
 from . import test_stage_history
 from . import test_report_funnel
 from . import test_report_refusal

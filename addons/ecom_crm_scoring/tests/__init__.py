@@ -12,4 +12,5 @@ from . import test_scoring_quality
 from . import test_scoring_activities
 from . import test_scoring_dashboard
 from . import test_scoring_tour
+from . import test_scoring_season
 from . import test_scoring_report_manager
