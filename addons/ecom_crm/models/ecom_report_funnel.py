@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 # the store reports kept in tables, refreshed together by the cron
 TABLE_REPORTS = ("ecom.report.funnel", "ecom.report.manager")
+OVERLAP = timedelta(minutes=30)
 
 
 class EcomReportFunnel(models.Model):
@@ -183,7 +186,9 @@ class EcomReportFunnel(models.Model):
             self.env.cr.execute("SELECT 1 FROM crm_stage WHERE write_date >= %s LIMIT 1", [since])
             if self.env.cr.fetchone():
                 since = None  # a stage added, reordered or made a refusal stage changes every request's rows
-        lead_ids = None if since is None else self._ecom_changed_leads(since)
+        # a transaction that began before the previous run and committed after it wrote dates older
+        # than its mark: the window reaches back half an hour before it
+        lead_ids = None if since is None else self._ecom_changed_leads(since - OVERLAP)
         for name in TABLE_REPORTS:
             self.env[name]._ecom_refresh(lead_ids)
         self._ecom_mark_refreshed(now)
