@@ -13,7 +13,7 @@
         "phone_validation",
     ],
     "external_dependencies": {
-        "python": ["phonenumbers", "pymorphy3"],
+        "python": ["phonenumbers", "pymorphy3", "openpyxl"],
     },
     "data": [
         "security/ecom_crm_security.xml",
@@ -38,6 +38,11 @@
         "views/res_config_settings_views.xml",
         "views/utm_source_views.xml",
         "views/ecom_crm_menus.xml",
+        "security/ecom_crm_report_security.xml",
+        "data/ecom_report_cron.xml",
+        "views/ecom_ad_spend_views.xml",
+        "views/ecom_report_views.xml",
+        "views/ecom_report_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -59,7 +59,7 @@ class DemoStoreGenerator:
         # Python draws (the catalog's prices, the calibration's buyers) come from seeded generators,
         # SQL ones from setseed()
         self.rng = random.Random(seed)
-        self.stats = {"customers": 0, "orders": 0, "order_lines": 0, "leads": 0}
+        self.stats = {"customers": 0, "orders": 0, "order_lines": 0, "leads": 0, "ad_spend": 0}
         self.timings = {}
 
     # ------------------------------------------------------------------ driver
@@ -81,6 +81,7 @@ class DemoStoreGenerator:
             for table, column in column_defaults:
                 self.cr.execute(SQL("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", SQL.identifier(table),
                                     SQL.identifier(column)))
+        self._ad_spend(params)
         self._finish()
         wall = time.perf_counter() - started
         rows = sum(self.stats.values())
@@ -240,6 +241,14 @@ class DemoStoreGenerator:
         self.timings[label] = self.timings.get(label, 0.0) + time.perf_counter() - started
         return self.cr.rowcount
 
+    def _ad_spend(self, params):
+        """A year of daily spend of the paid campaigns, consistent with the requests' channels."""
+        p = dict(params, **reference.ad_campaigns(self.env, self.channels, self.n_leads, self.season.n_days),
+                 seasonality=data.SEASONALITY, season_mean=sum(data.SEASONALITY) / 12, spend_days=data.AD_SPEND_DAYS)
+        self.stats["ad_spend"] = self._timed("ad_spend", sql.ad_spend(p))
+        if self.commit:
+            self.cr.commit()
+
     def _finish(self):
         cr = self.cr
         cr.execute(sql.drop_temp_tables())
@@ -258,6 +267,7 @@ class DemoStoreGenerator:
         # not at the first nightly run
         started = time.perf_counter()
         self.env["res.partner"]._ecom_refresh_customer_card()
+        self.env["ecom.report.mixin"]._ecom_refresh_all()
         if "ecom.scoring.run" in self.env:
             # a full run: the history was written by SQL, an incremental run would not see it as changed
             self.env["ecom.scoring.run"]._score_customers(mode="full")

@@ -19,3 +19,9 @@ from . import ecom_call
 from . import ecom_customer_timeline
 from . import ecom_customer_order_stats
 from . import utm_source
+from . import ecom_ad_spend
+from . import ecom_report_mixin
+from . import ecom_report_channel
+from . import ecom_report_attribution
+from . import ecom_report_cohort
+from . import ecom_report_sales
