@@ -73,6 +73,10 @@ class TestAdSpendParser(EcomCrmCase):
         self.assertEqual(ad_spend.parse_number("1,5"), 1.5)
         self.assertEqual(ad_spend.parse_number("--"), 0.0)
         self.assertEqual(ad_spend.parse_number("2 711 ₽"), 2711.0)
+        self.assertEqual(ad_spend.parse_number("150,5 руб."), 150.5)
+        for bad in ("lots", "12 abc", "1.2.3x"):
+            with self.assertRaises(ValueError, msg=bad):
+                ad_spend.parse_number(bad)
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -83,13 +87,14 @@ class TestAdSpendImport(EcomCrmCase):
         cls.marketer = new_test_user(cls.env, login="spend_manager", groups="sales_team.group_sale_manager",
                                      lang="en_US")
         cls.Spend = cls.env["ecom.ad.spend"]
+        cls.env.ref("base.RUB").active = True  # the samples' currency
         cls.yandex = cls.env.ref("ecom_crm.utm_source_yandex_direct")
         cls.cpc = cls.env.ref("ecom_crm.utm_medium_cpc")
 
     def _import(self, name, **values):
-        wizard = Form(self.env["ecom.ad.spend.import"].with_user(self.marketer))
+        # the file widget sets the file's name as it uploads the file
+        wizard = Form(self.env["ecom.ad.spend.import"].with_user(self.marketer).with_context(default_filename=name))
         wizard.file = base64.b64encode(sample(name))
-        wizard.filename = name
         for key, value in values.items():
             setattr(wizard, key, value)
         record = wizard.save()

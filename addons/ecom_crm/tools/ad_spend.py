@@ -174,9 +174,11 @@ def parse_number(value, comma_decimal=True):
     if isinstance(value, (int, float)):
         return float(value)
     text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("\u202f", "")
-    text = re.sub(r"[^\d,.\-]", "", text)
+    text = re.sub(r"(₽|руб\.?|р\.|rub|usd|eur|\$|€|%)$", "", text, flags=re.I)
     if text in ("", "-", "--"):
         return 0.0
+    if not re.fullmatch(r"-?[\d,.]*", text):
+        raise ValueError
     if "," in text and "." in text:
         decimal = "," if text.rfind(",") > text.rfind(".") else "."
         text = text.replace("." if decimal == "," else ",", "").replace(",", ".")
