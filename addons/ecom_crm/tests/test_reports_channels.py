@@ -216,6 +216,10 @@ class TestLifetimeAndCohorts(ReportCase):
         self.refresh()
         specs = {"ecom.report.channel": "source_id", "ecom.report.attribution": "ft_source_id",
                  "ecom.report.cohort": "source_id", "ecom.report.sales": "date:month"}
+        # as Odoo serves a read-only request (read_group, web_read_group and search_read are
+        # @api.readonly): a cursor of the replica, here the test's transaction made read-only
+        self.registry.enter_test_mode(self.cr)
+        self.addCleanup(self.registry.leave_test_mode)
         with self.env.registry.cursor(readonly=True) as cr:
             self.assertTrue(cr.readonly)
             env = api.Environment(cr, self.sales_manager.id, {"lang": "en_US"})
