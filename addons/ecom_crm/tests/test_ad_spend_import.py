@@ -91,9 +91,10 @@ class TestAdSpendImport(EcomCrmCase):
         cls.yandex = cls.env.ref("ecom_crm.utm_source_yandex_direct")
         cls.cpc = cls.env.ref("ecom_crm.utm_medium_cpc")
 
-    def _import(self, name, **values):
+    def _import(self, name, lang="en_US", **values):
         # the file widget sets the file's name as it uploads the file
-        wizard = Form(self.env["ecom.ad.spend.import"].with_user(self.marketer).with_context(default_filename=name))
+        wizard = Form(self.env["ecom.ad.spend.import"].with_user(self.marketer).with_context(
+            default_filename=name, lang=lang))
         wizard.file = base64.b64encode(sample(name))
         for key, value in values.items():
             setattr(wizard, key, value)
@@ -160,9 +161,8 @@ class TestAdSpendImport(EcomCrmCase):
         self.assertFalse(self.Spend.search([]))  # the good rows before the bad one are not stored either
 
     def test_the_error_is_in_the_users_language(self):
-        self.marketer.lang = "ru_RU"
         with self.assertRaises(UserError) as caught:
-            self._import("yandex_direct_bad_date.csv")
+            self._import("yandex_direct_bad_date.csv", lang="ru_RU")
         self.assertIn("Строка 4", str(caught.exception))
 
     def test_typed_in_spend_is_unique_per_day_and_campaign(self):
