@@ -23,3 +23,4 @@ from . import test_screens
 from . import test_ad_spend_import
 from . import test_reports_channels
 from . import test_offline_conversions
+from . import test_demo_ad_spend
