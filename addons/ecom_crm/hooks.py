@@ -30,3 +30,10 @@ def post_init_hook(env):
         if stage and not Lead.search_count([("stage_id", "=", stage.id)], limit=1):
             _logger.info("ecom_crm: replacing unused default stage %r", stage.name)
             stage.unlink()
+
+
+def uninstall_hook(env):
+    """Odoo drops the tables and views of an uninstalled module's models, not materialized views:
+    the reports' are dropped here."""
+    for table in ("ecom_report_channel", "ecom_report_attribution", "ecom_report_cohort", "ecom_report_sales"):
+        env.cr.execute(f"DROP MATERIALIZED VIEW IF EXISTS {table} CASCADE")
