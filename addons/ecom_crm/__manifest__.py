@@ -2,7 +2,7 @@
     "name": "E-commerce CRM",
     "summary": "CRM for an online store: store pipeline, refusal reasons, request channels, "
     "Russian customer names and a demo store generator",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "author": "ecom_crm",
     "license": "LGPL-3",
@@ -37,6 +37,7 @@
         "views/ecom_intake_views.xml",
         "views/res_config_settings_views.xml",
         "views/utm_source_views.xml",
+        "views/sale_order_views.xml",
         "views/ecom_crm_menus.xml",
         "security/ecom_crm_report_security.xml",
         "data/ecom_report_cron.xml",

@@ -22,6 +22,8 @@ def post_init_hook(env):
     # the shipped channels in the database's language (utm names are not translatable)
     for lang in env["res.lang"].get_installed():
         env["utm.source"]._ecom_localize(lang[0])
+    # a store that already sells: its orders get the store status their state says
+    set_order_statuses_from_state(env)
     # a store that already sells: every customer's card is computed now, not at the first nightly run
     env["res.partner"]._ecom_refresh_customer_card()
     Lead = env["crm.lead"].with_context(active_test=False)
@@ -30,6 +32,31 @@ def post_init_hook(env):
         if stage and not Lead.search_count([("stage_id", "=", stage.id)], limit=1):
             _logger.info("ecom_crm: replacing unused default stage %r", stage.name)
             stage.unlink()
+
+
+def set_order_statuses_from_state(env):
+    """Give orders that predate the store status the one their state says: confirmed (delivered when
+    Odoo counts them fully delivered, or paid/shipped when 1C said so), cancelled, else quotation."""
+    cr = env.cr
+    cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'sale_order' "
+               "AND column_name IN ('ecom_1c_paid', 'ecom_1c_shipped')")
+    flags = {row[0] for row in cr.fetchall()}
+    shipped = "WHEN coalesce(ecom_1c_shipped, false) THEN 'shipped'" if "ecom_1c_shipped" in flags else ""
+    paid = "WHEN coalesce(ecom_1c_paid, false) THEN 'paid'" if "ecom_1c_paid" in flags else ""
+    cr.execute(f"""
+        UPDATE sale_order o
+           SET ecom_status = CASE
+                   WHEN o.state = 'cancel' THEN 'cancelled'
+                   WHEN o.state = 'sale' THEN CASE
+                       WHEN NOT EXISTS (SELECT 1 FROM sale_order_line l
+                                         WHERE l.order_id = o.id AND l.display_type IS NULL
+                                           AND l.qty_delivered < l.product_uom_qty) THEN 'delivered'
+                       {shipped} {paid}
+                       ELSE 'confirmed' END
+                   ELSE 'draft' END,
+               ecom_status_date = coalesce(o.date_order, o.write_date)
+         WHERE o.ecom_status IS NULL OR o.ecom_status = 'draft'
+    """)
 
 
 def uninstall_hook(env):

@@ -171,6 +171,7 @@ class DemoStoreGenerator:
             "lead_share": min(1.0, self.n_leads / max(self.n_customers, 1)),
             "stages": self.stages,
             "r": self.reasons,
+            "returned_reason": self.reasons["refused_at_delivery"],
             # the records' fixed values
             "country": self.russia.id, "lang": self.lang, "lang_id": self.lang_id,
             "company": self.company.id, "currency": self.company.currency_id.id, "team": self.team.id,

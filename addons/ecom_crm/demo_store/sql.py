@@ -253,14 +253,26 @@ def orders(p):
         INSERT INTO sale_order (id, name, partner_id, partner_invoice_id, partner_shipping_id, date_order,
                state, company_id, currency_id, currency_rate, user_id, team_id, amount_untaxed, amount_tax,
                amount_total, invoice_status, require_signature, require_payment, prepayment_percent,
-               locked, create_date, write_date, create_uid, write_uid)
+               locked, ecom_status, ecom_status_date, ecom_return_reason_id,
+               create_date, write_date, create_uid, write_uid)
         SELECT o.id, 'S' || lpad(o.id::text, 5, '0'), o.partner_id, o.partner_id, o.partner_id, o.date_order,
                o.state, %(company)s, %(currency)s, 1.0, o.user_id, %(team)s, t.total, 0, t.total,
                CASE WHEN o.state = 'sale' THEN 'to invoice' ELSE 'no' END, false, false, 1.0,
-               false, o.date_order, o.date_order, %(uid)s, %(uid)s
+               false, s.status, o.date_order + s.days * interval '1 day',
+               CASE WHEN s.status = 'returned' THEN %(returned_reason)s END,
+               o.date_order, o.date_order, %(uid)s, %(uid)s
           FROM demo_order o
           JOIN (SELECT order_id, sum(price * qty) AS total FROM demo_line GROUP BY order_id) t
-            ON t.order_id = o.id
+            ON t.order_id = o.id,
+               -- the store status: a confirmed order is delivered after a few days; a third of the
+               -- cancelled ones are parcels refused at delivery (the late refusals)
+               LATERAL (SELECT CASE
+                   WHEN o.state = 'sale' AND o.date_order < %(now)s - interval '5 days' THEN 'delivered'
+                   WHEN o.state = 'sale' THEN 'confirmed'
+                   WHEN o.state = 'cancel' AND mod(o.id, 3) = 0 THEN 'returned'
+                   WHEN o.state = 'cancel' THEN 'cancelled'
+                   ELSE 'draft' END AS status,
+                   CASE WHEN o.state IN ('sale', 'cancel') THEN 2 + mod(o.id, 4) ELSE 0 END AS days) s
     """, **p)
 
 

@@ -11,6 +11,7 @@ from . import crm_lead
 from . import crm_team
 from . import crm_team_member
 from . import sale_order
+from . import ecom_order_status_event
 from . import ecom_intake_source
 from . import ecom_decision_lock
 from . import ecom_intake_request

@@ -187,11 +187,27 @@ class CrmLead(models.Model):
                 if not (stage_id and self.env["crm.stage"].browse(stage_id).ecom_is_refusal):
                     vals.setdefault("ecom_lost_stage_id", stage_id)
         leads = super().create(vals_list)
+        leads._ecom_stage_changed(dict.fromkeys(leads.ids))
         if loads:  # some went to a team that assigns by load: those nobody could take are reported
             leads.filtered(lambda lead: lead.team_id in loads and not lead.user_id)._ecom_tell_unassigned()
         return leads
 
     def write(self, vals):
+        if "stage_id" not in vals and "active" not in vals:
+            return self._ecom_write(vals)
+        before = {lead.id: (lead.stage_id.id, lead.active) for lead in self}
+        res = self._ecom_write(vals)
+        moved = self.filtered(lambda lead: (lead.stage_id.id, lead.active) != before[lead.id])
+        if moved:
+            moved._ecom_stage_changed({lead.id: before[lead.id] for lead in moved})
+        return res
+
+    def _ecom_stage_changed(self, previous):
+        """Hook: ``self`` changed stage or was lost/restored; ``previous`` maps each lead's id to its
+        ``(stage id, active)`` before, or to None for leads just created. Overridden to keep the stage
+        history, notify the customer, tell the shop."""
+
+    def _ecom_write(self, vals):
         vals = dict(vals)
         if "name" in vals and not self.env.context.get("ecom_auto_title"):
             vals["ecom_name_manual"] = bool(vals["name"])

@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 from .ecom_report_channel import ORDER_REVENUE
 
-# Each confirmed order with its customer (the commercial partner: a contact's orders count for
+# Each confirmed order (not refused at delivery) with its customer (the commercial partner: a contact's orders count for
 # the company), its revenue and its last touch: the channel of the request that led to it, else
 # the order's own UTM (1C orders carry none: "no channel").
 ORDERS_CTE = SQL("""
@@ -16,7 +16,7 @@ ORDERS_CTE = SQL("""
           FROM sale_order so
           JOIN res_partner p ON p.id = so.partner_id
           LEFT JOIN crm_lead l ON l.id = so.opportunity_id
-         WHERE so.state = 'sale'
+         WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
     )""", revenue=SQL(ORDER_REVENUE))
 # Each customer's first touch: the channel of their first request or order, whichever came first
 # (a request without a channel still is the first touch: the customer came by no known channel).

@@ -81,7 +81,7 @@ class EcomReportChannel(models.Model):
                   LEFT JOIN crm_lead l ON l.id = so.opportunity_id
                   JOIN res_company c ON c.id = so.company_id
                   LEFT JOIN res_partner cp ON cp.id = c.partner_id
-                 WHERE so.state = 'sale'
+                 WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
             )
             SELECT row_number() OVER () AS id, t.date, t.company_id, t.team_id, t.user_id, t.source_id, t.medium_id,
                    t.campaign_id, SUM(t.spend) AS spend, SUM(t.impressions)::int AS impressions,

@@ -73,7 +73,7 @@ class EcomReportSales(models.Model):
                   JOIN res_company c ON c.id = so.company_id
                   LEFT JOIN res_partner cp ON cp.id = c.partner_id
                   LEFT JOIN lines ln ON ln.order_id = so.id
-                 WHERE so.state = 'sale'
+                 WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
             ), g AS (
                 SELECT o.date, o.company_id, o.team_id, o.user_id,
                        CASE WHEN o.n = 1 THEN 'new' ELSE 'returning' END AS customer_kind,

@@ -1,15 +1,126 @@
-from odoo import models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+# The store's order statuses, in the order an order normally goes through them. «returned» is the
+# late refusal: the customer did not take the parcel (or sent it back), the money is lost.
+ORDER_STATUSES = [
+    ("draft", "Quotation"),
+    ("confirmed", "Confirmed"),
+    ("paid", "Paid"),
+    ("shipped", "Shipped"),
+    ("delivered", "Delivered"),
+    ("returned", "Refused at delivery"),
+    ("cancelled", "Cancelled"),
+]
+FINAL_STATUSES = ("delivered", "returned", "cancelled")
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    ecom_status = fields.Selection(
+        ORDER_STATUSES, "Store status", default="draft", required=True, copy=False, index=True, tracking=True,
+        help="Where the order is for the customer: confirmed, paid, shipped, delivered, or refused at "
+             "delivery (the parcel came back). Set by the buttons of the order, by confirming or cancelling "
+             "it, and by the statuses 1C sends back.")
+    ecom_tracking_number = fields.Char("Tracking number", copy=False, tracking=True)
+    ecom_return_reason_id = fields.Many2one(
+        "crm.lost.reason", "Refusal reason at delivery", copy=False, tracking=True, index="btree_not_null",
+        help="Why the customer refused the order at delivery.")
+    ecom_status_date = fields.Datetime("Status since", copy=False, readonly=True)
+    ecom_status_event_ids = fields.One2many("ecom.order.status.event", "order_id", "Status history", readonly=True)
+
     def action_confirm(self):
         res = super().action_confirm()
+        self._ecom_set_status("confirmed")
         self.env["res.partner"]._ecom_refresh_customer_card(self.partner_id.commercial_partner_id.ids)
         return res
 
     def _action_cancel(self):
         res = super()._action_cancel()
+        # a parcel refused at delivery is cancelled in Odoo all the same: it stays «refused at delivery»
+        self.filtered(lambda o: o.ecom_status != "returned")._ecom_set_status("cancelled")
         self.env["res.partner"]._ecom_refresh_customer_card(self.partner_id.commercial_partner_id.ids)
         return res
+
+    def action_draft(self):
+        res = super().action_draft()
+        self._ecom_set_status("draft")
+        return res
+
+    # ------------------------------------------------------------------ statuses
+    def _ecom_set_status(self, status, tracking_number=None, reason=None):
+        """Move the orders to a store status: the one entry point (buttons, confirm/cancel, 1C).
+
+        Orders already in that status are left alone (a second «shipped» only updates the tracking
+        number). Each change is one ``ecom.order.status.event``; ``_ecom_status_changed`` gets them
+        all at once, so that whatever reacts (notifications, webhooks) works set-based.
+        """
+        if status not in dict(ORDER_STATUSES):
+            raise UserError(_("Unknown order status %s.", status))
+        if status == "returned" and not reason:
+            raise UserError(_("Pick the reason the customer refused the order at delivery."))
+        reason_id = reason.id if isinstance(reason, models.BaseModel) else reason
+        now = fields.Datetime.now()
+        changing = self.filtered(lambda o: o.ecom_status != status)
+        if tracking_number is not None:
+            (self - changing).filtered(lambda o: o.ecom_tracking_number != tracking_number).write(
+                {"ecom_tracking_number": tracking_number})
+        if not changing:
+            return self.env["ecom.order.status.event"]
+        events = self.env["ecom.order.status.event"].sudo().create([{
+            "order_id": order.id, "status": status, "previous_status": order.ecom_status, "date": now,
+            "user_id": self.env.uid, "tracking_number": tracking_number or order.ecom_tracking_number or False,
+            "reason_id": reason_id or False, "company_id": order.company_id.id,
+        } for order in changing])
+        vals = {"ecom_status": status, "ecom_status_date": now}
+        if tracking_number is not None:
+            vals["ecom_tracking_number"] = tracking_number
+        if status == "returned":
+            vals["ecom_return_reason_id"] = reason_id
+        changing.write(vals)
+        changing._ecom_status_changed(events)
+        return events
+
+    def _ecom_status_changed(self, events):
+        """Hook: ``self`` moved to a new store status, ``events`` the status events just recorded.
+        Overridden to notify the customer, tell the shop, win customers back."""
+
+    def action_ecom_paid(self):
+        self._ecom_check_status_move(("confirmed",))
+        self._ecom_set_status("paid")
+
+    def action_ecom_delivered(self):
+        self._ecom_check_status_move(("confirmed", "paid", "shipped"))
+        self._ecom_set_status("delivered")
+
+    def action_ecom_shipped(self):
+        self._ecom_check_status_move(("confirmed", "paid", "shipped"))
+        return self._ecom_status_wizard("shipped")
+
+    def action_ecom_returned(self):
+        self._ecom_check_status_move(("confirmed", "paid", "shipped", "delivered"))
+        return self._ecom_status_wizard("returned")
+
+    def _ecom_check_status_move(self, allowed_from):
+        wrong = self.filtered(lambda o: o.ecom_status not in allowed_from)
+        if wrong:
+            labels = dict(self._fields["ecom_status"]._description_selection(self.env))
+            raise UserError(_("%(orders)s: not possible from the status «%(status)s».",
+                              orders=", ".join(wrong.mapped("name")[:5]), status=labels[wrong[0].ecom_status]))
+
+    def _ecom_status_wizard(self, status):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Shipped") if status == "shipped" else _("Refused at delivery"),
+            "res_model": "ecom.order.status.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": self.ids, "default_status": status,
+                        "default_tracking_number": self[:1].ecom_tracking_number if len(self) == 1 else False},
+        }
+
+    @api.model
+    def _ecom_status_rank(self, status):
+        """Where a status stands on the normal way of an order (final statuses last)."""
+        return [key for key, _label in ORDER_STATUSES].index(status)

@@ -20,6 +20,7 @@ from . import test_assignment
 from . import test_customer_card
 from . import test_access
 from . import test_screens
+from . import test_order_status
 from . import test_ad_spend_import
 from . import test_reports_channels
 from . import test_offline_conversions

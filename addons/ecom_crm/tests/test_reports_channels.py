@@ -147,7 +147,7 @@ class TestLifetimeAndCohorts(ReportCase):
         cls._order(y, 200, at("2025-02-10"), user=cls.sales_manager)
         y_yandex = cls._request(at("2025-08-01"), cls.yandex, cls.cpc, cls.campaign_a, partner=y,
                                 user=cls.sales_manager)
-        cls._order(y, 300, at("2025-08-10"), user=cls.sales_manager, lead=y_yandex)
+        cls.y_second = cls._order(y, 300, at("2025-08-10"), user=cls.sales_manager, lead=y_yandex)
         z_vk = cls._request(at("2025-02-03"), cls.vk, cls.social, cls.campaign_v, partner=z, user=cls.sales_manager)
         cls._order(z, 800, at("2025-02-20"), user=cls.sales_manager, lead=z_vk)
         cls._spend("2025-02-15", cls.vk, cls.social, cls.campaign_v, 460)
@@ -200,6 +200,14 @@ class TestLifetimeAndCohorts(ReportCase):
         february = self.groups("ecom.report.sales", "customer_kind", ["order_count", "revenue"],
                                [("date", ">=", "2025-02-01"), ("date", "<", "2025-03-01")])
         self.assertEqual(february, {"new": {"order_count": 3, "revenue": 2000}})
+
+    def test_an_order_refused_at_delivery_is_no_sale(self):
+        self.y_second._ecom_set_status("returned", reason=self.reason_delivery_refused)
+        self.refresh()
+        total = self.groups("ecom.report.sales", None, ["order_count", "revenue"])[None]
+        self.assertEqual((total["order_count"], total["revenue"]), (4, 2500))
+        last = self.groups("ecom.report.attribution", "lt_source_id", ["revenue"])
+        self.assertEqual(last[self.yandex.id]["revenue"], 1000)
 
     def test_access_follows_the_orders(self):
         self.refresh()

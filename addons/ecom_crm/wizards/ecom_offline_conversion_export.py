@@ -65,8 +65,8 @@ class EcomOfflineConversionExport(models.TransientModel):
         start, stop = self._ecom_bounds()
         # the orders the user may read (record rules: a salesperson exports their own sales)
         query = self.env["sale.order"]._search([
-            ("state", "=", "sale"), ("company_id", "=", self.company_id.id), ("date_order", ">=", start),
-            ("date_order", "<", stop), ("opportunity_id", "!=", False)])
+            ("state", "=", "sale"), ("ecom_status", "!=", "returned"), ("company_id", "=", self.company_id.id),
+            ("date_order", ">=", start), ("date_order", "<", stop), ("opportunity_id", "!=", False)])
         self.env.cr.execute(SQL("""
             SELECT %(id)s, so.date_order, so.amount_total, cur.name
               FROM sale_order so

@@ -138,6 +138,25 @@ def order_action(document, actions):
     return "cancel" if document["cancelled"] or document["deleted"] else action
 
 
+# the store statuses 1C's payment and shipping marks may move an order to, from the statuses before them
+FLAG_STATUSES = (("shipped", ("confirmed", "paid")), ("paid", ("confirmed",)))
+
+
+def order_store_status(document, statuses, current):
+    """The store status 1C's document moves the order to, or None: the status table's
+    (``{status, lower case: store status}``) first, else its «shipped»/«paid» marks, which only
+    move an order forward (a delivered or refused order stays so)."""
+    mapped = statuses.get((document["status"] or "").lower())
+    if mapped:
+        return mapped if mapped != current else None
+    if document["cancelled"] or document["deleted"]:
+        return None
+    for status, before in FLAG_STATUSES:
+        if document[status] and current in before:
+            return status
+    return None
+
+
 def order_line_values(item, product_id):
     """The sale order line of a document's «Товар» ``item`` for the product ``product_id``; its
     ``name`` is 1C's, False when 1C names none. A price 1C leaves out is its amount per unit."""

@@ -12,6 +12,7 @@ from ..commerceml.mapper import (
     order_action,
     order_id_of,
     order_line_values,
+    order_store_status,
     order_values,
 )
 from ..tools.binder import bound
@@ -29,7 +30,11 @@ class Ecom1cImportDocuments(models.AbstractModel):
         """Apply what 1C says of the site's orders: its number and date, posting, deletion mark,
         payment, shipping, cancellation and status (mapped to an action in the status table)."""
         counts = self._counts(start)
-        actions = {m.name.strip().lower(): m.action for m in self.env["ecom.1c.status.map"].search([])}
+        status_maps = self.env["ecom.1c.status.map"].search([])
+        actions = {m.name.strip().lower(): m.action for m in status_maps}
+        statuses = {m.name.strip().lower(): m.ecom_status for m in status_maps if m.ecom_status}
+        reasons = {m.name.strip().lower(): m.return_reason_id for m in status_maps if m.return_reason_id}
+        late_refusal = self.env.ref("ecom_crm.lost_reason_refused_at_delivery", raise_if_not_found=False)
         two_way = self.env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.order_direction") == "two_way"
 
         def apply(chunk):
@@ -51,6 +56,12 @@ class Ecom1cImportDocuments(models.AbstractModel):
                 changed = {k: v for k, v in vals.items() if order[k] != v}
                 if changed:
                     order.write(changed)
+                # the store status first: an order 1C says was refused at delivery stays so when cancelled
+                status = order_store_status(document, statuses, order.ecom_status)
+                if status and (order.state == "sale" or status in ("returned", "cancelled")):
+                    reason = reasons.get((document["status"] or "").lower()) or late_refusal
+                    order._ecom_set_status(status, reason=reason if status == "returned" else None)
+                    changed = True
                 action = order_action(document, actions)
                 if action == "cancel" and order.state != "cancel":
                     order._action_cancel()

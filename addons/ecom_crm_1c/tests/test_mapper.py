@@ -22,6 +22,7 @@ from ..commerceml.mapper import (
     order_document_id,
     order_id_of,
     order_line_values,
+    order_store_status,
     order_values,
     template_values,
     unit_keys,
@@ -128,6 +129,18 @@ class TestMapper(BaseCase):
         self.assertEqual(order_action(document(status="Отгружен", deleted=True), actions), "cancel")
         self.assertEqual(order_action(document(cancelled=True), actions), "cancel")
         self.assertTrue(is_order(document(lines=[{}])))
+
+    def test_store_status_of_a_document(self):
+        statuses = {"доставлен": "delivered", "возврат": "returned"}
+        self.assertEqual(order_store_status(document(status="Доставлен"), statuses, "shipped"), "delivered")
+        self.assertIsNone(order_store_status(document(status="Доставлен"), statuses, "delivered"), "already so")
+        self.assertEqual(order_store_status(document(paid=True), statuses, "confirmed"), "paid")
+        self.assertEqual(order_store_status(document(paid=True, shipped=True), statuses, "confirmed"), "shipped")
+        self.assertIsNone(order_store_status(document(paid=True), statuses, "shipped"), "marks only move forward")
+        self.assertIsNone(order_store_status(document(shipped=True), statuses, "returned"))
+        self.assertIsNone(order_store_status(document(paid=True, cancelled=True), statuses, "confirmed"))
+        self.assertEqual(order_store_status(document(status="Возврат", cancelled=True), statuses, "shipped"),
+                         "returned")
         self.assertFalse(is_order(document(lines=[])), "an order without goods: statuses only")
         self.assertFalse(is_order(document(operation="Отпуск товара", lines=[{}])))
 

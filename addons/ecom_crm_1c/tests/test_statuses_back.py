@@ -72,6 +72,23 @@ class TestStatusesBack(ImporterCase):
         self.assertEqual(refused.state, "cancel")
         self.assertEqual(deleted.state, "cancel", "a deletion mark in 1C cancels the order")
 
+    def test_store_statuses_from_1c(self):
+        """1C's paid mark moves a confirmed order to «paid»; the status table names store statuses:
+        delivered, and refused at delivery, which stays so when the same status cancels the order."""
+        self.env["ecom.1c.status.map"].create([
+            {"name": "Доставлен", "ecom_status": "delivered"},
+            {"name": "Возврат", "action": "cancel", "ecom_status": "returned"}])
+        paid, delivered, returned = self.orders
+        for order, status in ((paid, "Открыт"), (delivered, "Доставлен"), (returned, "Возврат")):
+            self.importer._import_documents(self.status_file(order, status))
+        self.assertEqual((paid + delivered + returned).mapped("ecom_status"), ["paid", "delivered", "returned"])
+        self.assertEqual(returned.state, "cancel")
+        self.assertEqual(returned.ecom_return_reason_id, self.env.ref("ecom_crm.lost_reason_refused_at_delivery"))
+        self.assertEqual(returned.ecom_status_event_ids.mapped("status"), ["returned", "confirmed"])
+        for order, status in ((paid, "Открыт"), (delivered, "Доставлен"), (returned, "Возврат")):
+            self.assertEqual(self.importer._import_documents(self.status_file(order, status))["updated"], 0)
+        self.assertEqual(len(delivered.ecom_status_event_ids), 2, "the same status again records nothing")
+
     def test_unknown_documents_warned(self):
         exchange = self.env["ecom.1c.exchange"].create({"exchange_type": "sale"})
         counts = self.importer._import_documents(path("official-2.04", "orders.xml"), exchange)
