@@ -75,6 +75,9 @@ class EcomReportMixin(models.AbstractModel):
         keep the previous figures meanwhile instead of waiting."""
         started = time.perf_counter()
         self.env.flush_all()
+        # the aggregation of millions of rows hashes in memory rather than sorting on disk (this
+        # transaction only)
+        self.env.cr.execute("SET LOCAL work_mem = '256MB'")
         self.env.cr.execute(SQL("REFRESH MATERIALIZED VIEW CONCURRENTLY %s", SQL.identifier(self._table)))
         self.env.invalidate_all()
         _logger.info("report %s refreshed in %.1f s", self._name, time.perf_counter() - started)
