@@ -106,6 +106,9 @@ class TestAdSpendImport(EcomCrmCase):
         return self.Spend.search([("source_id", "=", source.id)], order="date, campaign_id")
 
     def test_each_cabinet_lands_on_its_channel(self):
+        self.env["res.currency.rate"].create({"currency_id": self.env.ref("base.RUB").id, "name": "2026-10-01",
+                                             "rate": 100.0, "company_id": self.env.company.id})
+        self.assertNotEqual(self.env.company.currency_id, self.env.ref("base.RUB"))
         expected = {
             "yandex_direct_api.tsv": ("utm_source_yandex_direct", "utm_medium_cpc", 4000.5, 3),
             "google_ads.csv": ("utm_source_google_ads", "utm_medium_cpc", 1534.56, 2),
@@ -122,6 +125,15 @@ class TestAdSpendImport(EcomCrmCase):
             self.assertEqual(set(spend.mapped("cabinet")), {wizard.cabinet}, name)
         brand = self.Spend.search([("campaign_id.name", "=", "Поиск — бренд"), ("date", "=", "2026-11-01")])
         self.assertEqual((brand.amount, brand.impressions, brand.clicks), (1500.5, 1000, 50))
+        # a file that names no currency is in the wizard's (the company's); Google's names it: the
+        # reports add that spend up in the company's currency, at the day's rate
+        company = self.env.company
+        self.assertEqual(brand.currency_id, company.currency_id)
+        self.assertEqual(brand.amount_company, 1500.5)
+        google = self.Spend.search([("campaign_id.name", "=", "Search — brand")])
+        rub = self.env.ref("base.RUB")
+        self.assertEqual((google.currency_id, google.amount), (rub, 1234.56))
+        self.assertAlmostEqual(google.amount_company, 12.35, places=2)  # 100 roubles a unit of the company's
 
     def test_campaigns_by_name_and_a_campaign_for_avito(self):
         existing = self.env["utm.campaign"].create({"name": "Поиск — бренд"})
