@@ -1,1 +1,2 @@
 from . import intake
+from . import hooks

@@ -20,6 +20,8 @@ from . import ecom_call
 from . import ecom_customer_timeline
 from . import ecom_customer_order_stats
 from . import utm_source
+from . import ecom_webhook_delivery
+from . import ecom_webhook_hooks
 from . import ecom_ad_spend
 from . import ecom_report_mixin
 from . import ecom_report_channel

@@ -2,6 +2,9 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 
+# how far a call has gone: an event never takes it back
+CALL_STATE_RANK = {"ringing": 0, "answered": 1, "missed": 2, "finished": 2}
+
 
 class EcomCall(models.Model):
     """A phone call reported by an IP-telephony / call-tracking webhook, attached to its request."""
@@ -32,17 +35,21 @@ class EcomCall(models.Model):
     ]
 
     @api.model
-    def _ecom_process_event(self, data, source):
+    def _ecom_process_event(self, data, source, raw=None):
         """Apply one webhook event (validated ``data``); the first event of a call finds or
-        creates the customer's request through the intake, later ones update the call."""
+        creates the customer's request through the intake (``raw``: the provider's payload, kept in
+        the journal), later ones update the call. An event that changes nothing (the provider
+        sent it again) or comes after the call ended (answered after finished) changes nothing:
+        no second note, no second call-back activity."""
         # the events of one call may arrive at the same instant: one creates the call, the others update it
         self.env["res.partner"]._ecom_lock_customer_keys([f"call:{source.id}:{data['call_id']}"])
         call = self.search([("source_id", "=", source.id), ("call_id", "=", data["call_id"])], limit=1)
         if not call:
-            entry = self.env["ecom.intake.processor"]._process_one(
-                {"phone": data["caller"], "name": data.get("caller_name"),
-                 "message": _("Incoming call to %(called)s", called=data.get("called") or "")},
-                source=source, channel="call")
+            request = {"phone": data["caller"], "name": data.get("caller_name"),
+                       "message": _("Incoming call to %(called)s", called=data.get("called") or "")}
+            if raw is not None:
+                request["_raw"] = raw
+            entry = self.env["ecom.intake.processor"]._process_one(request, source=source, channel="call")
             call = self.create({
                 "source_id": source.id, "call_id": data["call_id"], "caller": entry.partner_id.phone or data["caller"],
                 "called": data.get("called"), "direction": data.get("direction", "in"),
@@ -51,14 +58,21 @@ class EcomCall(models.Model):
             })
         event = data["event"]
         state = {"incoming": "ringing", "answered": "answered", "missed": "missed", "finished": "finished"}[event]
-        vals = {"state": state if not (state == "finished" and call.state == "missed") else "missed"}
-        for key in ("duration", "recording_url"):
-            if data.get(key) is not None:
-                vals[key] = data[key]
+        if state == "finished" and call.state == "missed":
+            state = "missed"
+        if CALL_STATE_RANK[state] < CALL_STATE_RANK[call.state]:
+            state = call.state  # late or repeated: the call has gone further
+        vals = {key: data[key] for key in ("duration", "recording_url")
+                if data.get(key) is not None and data[key] != call[key]}
+        if state == call.state and not vals:
+            return call  # the same event again
+        vals["state"] = state
+        ended = state in ("missed", "finished")
+        newly_ended = ended and call.state not in ("missed", "finished")
         call.write(vals)
-        if event in ("missed", "finished"):
+        if ended:
             call._ecom_log()
-        responsible = call.lead_id._ecom_responsible() if event == "missed" and call.lead_id else None
+        responsible = call.lead_id._ecom_responsible() if state == "missed" and newly_ended and call.lead_id else None
         if responsible:  # the activity shows in their list; no "assigned to you" mail from a webhook
             lead = call.lead_id.with_context(mail_activity_quick_update=True, lang=responsible.lang or self.env.lang)
             lead.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id,

@@ -188,6 +188,16 @@ class EcomIntakeRequest(models.Model):
                             "data": self._stored_data(data)})
 
     @api.model
+    def _journal_failed(self, source, reason, payload, channel="api", remote_addr=None, data=None):
+        """Keep a request that could not be taken (a provider's malformed or unauthenticated
+        payload) as failed with its reason: nothing sent is lost, a person sees why."""
+        known = {key: str(data[key])[:limit] for key, limit in (("name", 256), ("phone", 64), ("email", 254),
+                                                                  ("message", 10_000)) if (data or {}).get(key)}
+        vals = self._vals_from_data(dict(known, _raw=payload), source, channel, remote_addr)
+        vals.update(state="failed", error=reason[:2000], idempotency_key=False, data=known or False)
+        return self.create(vals)
+
+    @api.model
     def _find_key(self, source, key):
         """The entry ``source`` journaled under idempotency ``key``, if any."""
         self.env.cr.execute("SELECT id FROM ecom_intake_request WHERE source_id = %s AND idempotency_key = %s",

@@ -21,6 +21,10 @@ from . import test_customer_card
 from . import test_access
 from . import test_screens
 from . import test_order_status
+from . import test_adapters_map
+from . import test_adapters_http
+from . import test_webhook_tools
+from . import test_webhook_delivery
 from . import test_ad_spend_import
 from . import test_reports_channels
 from . import test_offline_conversions

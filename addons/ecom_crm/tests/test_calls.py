@@ -50,3 +50,18 @@ class TestCallWebhook(IntakeCase):
         self.assertEqual(response.status_code, 400)
         self.assertEqual(set(response.json()["fields"]), {"event", "call_id", "caller", "duration", "recording_url"})
         self.assertEqual(self.call({"event": "incoming", "call_id": "x", "caller": "1"}, key="nope").status_code, 401)
+
+    def test_repeated_and_late_events_change_nothing(self):
+        """Telephony sends an event again when it missed our answer: no second note, no going back."""
+        for event in ("incoming", "answered", "finished"):
+            self.call({"event": event, "call_id": "c-9", "caller": "+79035550909", "duration": 61})
+        call = self.env["ecom.call"].search([("call_id", "=", "c-9")])
+        notes = call.lead_id.message_ids
+        for event in ("finished", "answered", "incoming"):
+            self.assertEqual(self.call({"event": event, "call_id": "c-9", "caller": "+79035550909",
+                                        "duration": 61}).json()["state"], "finished", event)
+        self.assertEqual(call.lead_id.message_ids, notes, "the same end again: no second note")
+        self.call({"event": "finished", "call_id": "c-9", "caller": "+79035550909", "duration": 61,
+                   "recording_url": "https://telephony.example/rec/c-9.mp3"})
+        self.assertEqual(call.recording_url, "https://telephony.example/rec/c-9.mp3", "news is still taken")
+        self.assertIn("c-9.mp3", call.lead_id.message_ids[0].body)

@@ -4,7 +4,9 @@ Steps (each in its own module, all vectorised over customers):
 
 1. learn the order model from the store's own recent past (:mod:`.model`): criteria as of
    ``today - horizon`` (and ``snapshots - 1`` earlier days, ``snapshot_step`` apart, for
-   more and steadier examples) against "ordered within the horizon after";
+   more and steadier examples) against "ordered within the horizon after"; its probabilities
+   are corrected by the coming horizon's season against the training windows', read from the
+   store's last year (:mod:`.season`);
 2. criteria as of today (:mod:`.criteria`), the calibrated probability of an order in the
    next ``horizon`` days, shown as 0-100;
 3. RFM segments and the growth / risk / watch groups (:mod:`.segments`);
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import criteria as crit
-from . import crosssell, model, schedule, segments
+from . import crosssell, model, schedule, season, segments
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Settings:
     crosssell: bool = True
     crosssell_level: str | None = None
     crosssell_train_customers: int = 20_000
+    seasonal: bool = True  # correct the probabilities for the coming horizon's season (:mod:`.season`)
     rules: segments.GroupRules = field(default_factory=segments.GroupRules)
     contact: schedule.ScheduleSettings = field(default_factory=schedule.ScheduleSettings)
     seed: int = 0
@@ -105,7 +108,7 @@ class Result:
 def learn_order_model(history, today, settings=Settings()):
     """The calibrated order model learned from data before ``today`` (None if impossible)."""
     h = settings.horizon
-    cs, rows, ys, customers = [], [], [], []
+    cs, rows, ys, customers, days = [], [], [], [], []
     per_snapshot = max(settings.max_train_rows // max(settings.snapshots, 1), 1000)
     first = history.first_order_day()
     rng = np.random.default_rng(settings.seed)
@@ -123,13 +126,18 @@ def learn_order_model(history, today, settings=Settings()):
         rows.append(np.arange(len(r)))
         ys.append(y)
         customers.append(r)
+        days.append(day)
         del c
     if not cs:
         return None
     try:
-        return model.fit(cs, rows, ys, horizon=h, seed=settings.seed, groups=np.concatenate(customers))
+        om = model.fit(cs, rows, ys, horizon=h, seed=settings.seed, groups=np.concatenate(customers))
     except ValueError:
         return None
+    if settings.seasonal:
+        o = history.orders
+        om.season = season.season_factor(np.sort(o.day[o.confirmed & (o.day < today)]), today, days, h)
+    return om
 
 
 LEARN = object()  # run(order_model=LEARN): learn the order model (the default)

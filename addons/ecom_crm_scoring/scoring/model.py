@@ -43,6 +43,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
+from . import season
+
 CANDIDATES = ("logistic", "boosting")
 EPS = 1e-6
 TIE_BREAK = 1e-6
@@ -111,6 +113,7 @@ class OrderModel:
     horizon: int
     n_train: int
     cv: dict = field(default_factory=dict)
+    season: float = 1.0  # the coming horizon's order rate against the training windows' (:mod:`.season`)
 
     def matrix(self, criteria, rows=None):
         idx = [criteria.names.index(f) for f in self.features]
@@ -136,7 +139,7 @@ class OrderModel:
                 # lose the model's own ranking among them; a millionth of the raw probability
                 # breaks those ties without moving any probability visibly
                 out[s:s + chunk] = self.calibrator.predict(raw) + TIE_BREAK * raw
-        return np.clip(out, 0.0, 1.0)
+        return season.adjust(np.clip(out, 0.0, 1.0), self.season)
 
 
 def _as_index(rows, n):

@@ -74,11 +74,13 @@ def _events_in(rng, owner, start, end, rate):
 
 
 def generate(n_customers=5000, days=1095, seed=0, orders_only=False, n_managers=5, start_day=0,
-             lines_per_order=1.6):
+             lines_per_order=1.6, season=0.0, peak_day=330):
     """A synthetic :class:`~.history.History` of ``n_customers`` over ``days`` days.
 
     ``lines_per_order``: the mean number of lines of an order (1 + Poisson, at most 5) unless
-    ``orders_only`` (one line each).
+    ``orders_only`` (one line each).  ``season``: the amplitude of a yearly season of irregular
+    customers' orders (0: none; 0.5: the peak, around day ``peak_day`` of each year, sells three
+    times the trough); habits on a cycle and first orders do not follow it.
 
     Day numbers run from ``start_day`` to ``start_day + days``.  Vectorised: a million
     customers take a few tens of seconds.
@@ -131,6 +133,10 @@ def generate(n_customers=5000, days=1095, seed=0, orders_only=False, n_managers=
     seq = np.arange(len(day)) - np.repeat(first_of_period, counts)
     first_order = (seq == 0) & np.repeat(p_first, counts)
     keep = day < np.repeat(p_end, counts)
+    if season:
+        wave = np.cos(2 * np.pi * (day - peak_day) / 365.0)
+        off_season = rng.random(len(day)) > (1 + season * wave) / (1 + season)
+        keep &= ~(off_season & (k == 1.0) & (seq > 0))
     cust, day, first_order = flat_owner[keep].astype(np.int32), day[keep].astype(np.int32), first_order[keep]
     n_orders = len(cust)
 

@@ -12,3 +12,4 @@ from . import test_scoring_quality
 from . import test_scoring_activities
 from . import test_scoring_dashboard
 from . import test_scoring_tour
+from . import test_scoring_season

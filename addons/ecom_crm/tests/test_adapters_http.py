@@ -1,0 +1,355 @@
+"""The incoming adapters through HTTP, as each provider posts: a valid event becomes the lead or
+call the generic API would make, a repeated one is deduplicated, a bad key or signature is
+refused as the provider expects, and whatever cannot be taken is journaled as failed with why.
+Payloads are the hand-made fixtures of tests/data/adapters/ (see test_adapters_map.py)."""
+
+import json
+
+from odoo.tests import tagged
+from odoo.tools import html2plaintext
+
+from ..tools import adapters
+from ..tools.intake import validate_request
+from .common import IntakeCase
+from .test_adapters_map import fixture
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class AdapterCase(IntakeCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Journal = cls.env["ecom.intake.request"]
+
+    @classmethod
+    def _source(cls, provider, **vals):
+        return cls.env["ecom.intake.source"].create({
+            "name": f"{provider} source", "provider": provider, "team_id": cls.team.id, "rate_limit": 1000, **vals})
+
+    def url(self, source, subpath=""):
+        return f"/ecom_crm/hook/{source.provider}/{source.sudo().hook_token}{subpath}"
+
+    def post_json(self, source, payload, headers=None, subpath=""):
+        return self.url_open(self.url(source, subpath), data=json.dumps(payload, ensure_ascii=False).encode(),
+                             headers={"Content-Type": "application/json", **(headers or {})})
+
+    def post_form(self, source, fields, headers=None, subpath="", allow_redirects=True):
+        return self.url_open(self.url(source, subpath), data=fields, headers=headers,
+                             allow_redirects=allow_redirects)
+
+    def entries(self, source):
+        return self.Journal.search([("source_id", "=", source.id)], order="id")
+
+    def assert_failed(self, source, reason, count=1):
+        failed = self.entries(source).filtered(lambda e: e.state == "failed")
+        self.assertEqual(len(failed), count, failed.mapped("error"))
+        self.assertIn(reason, failed[-1:].error)
+        return failed[-1:]
+
+    def assert_journaled_as_the_api(self, entry, mapped):
+        """The journal holds exactly what the generic API would have journaled for ``mapped``."""
+        clean, errors = validate_request(mapped)
+        self.assertFalse(errors)
+        self.assertEqual(entry.data, self.Journal._stored_data(clean))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestFormAdapters(AdapterCase):
+    def test_tilda(self):
+        source = self._source("tilda", provider_secret="tilda-api-key")
+        sample = fixture("tilda")
+        response = self.post_form(source, sample["test"])
+        self.assertEqual((response.status_code, response.text), (200, "ok"), "Tilda's check when adding the URL")
+        self.assertFalse(self.entries(source))
+        form = dict(sample["form"], api_key="tilda-api-key")
+        response = self.post_form(source, form)
+        self.assertEqual((response.status_code, response.text), (200, "ok"))
+        self.process_queue()
+        entry = self.entries(source)
+        self.assertEqual((entry.state, entry.idempotency_key), ("done", "tilda:5107323:3216857641"))
+        self.assert_journaled_as_the_api(entry, adapters.map_tilda(sample["form"]))
+        self.assertNotIn("api_key", entry.sudo().payload, "the key is not journaled")
+        lead = entry.lead_id
+        self.assertEqual((lead.partner_id.name, lead.phone, lead.email_from, lead.team_id),
+                         ("Смирнова Ольга Петровна", "+79165551234", "olga@mail.ru", self.team))
+        self.assertEqual(lead.source_id, self.env.ref("ecom_crm.utm_source_yandex_direct"))
+        self.assertEqual(lead.campaign_id.name, "Коляски")
+        self.assertIn("Какой цвет?: Серый", html2plaintext(lead.description))
+        # Tilda sends it again: one entry, one lead
+        self.assertEqual(self.post_form(source, form).text, "ok")
+        self.process_queue()
+        self.assertEqual(len(self.entries(source)), 1)
+        self.assertEqual(self.env["crm.lead"].search_count([("partner_id", "=", lead.partner_id.id)]), 1)
+        # a wrong key: refused and journaled, nothing made
+        response = self.post_form(source, dict(form, api_key="wrong", tranid="5107323:1"))
+        self.assertEqual(response.status_code, 403)
+        failed = self.assert_failed(source, "bad API key")
+        self.assertNotIn("api_key", failed.sudo().payload)
+        # a form without a phone or an email: answered «ok» (a retry would fail again), journaled
+        response = self.post_form(source, {"Name": "Без контактов", "tranid": "5107323:2", "api_key": "tilda-api-key"})
+        self.assertEqual((response.status_code, response.text), (200, "ok"))
+        failed = self.assert_failed(source, "a phone or an email is required", count=2)
+        self.assertEqual((failed.contact_name, failed.sudo().payload["Name"]), ("Без контактов", "Без контактов"))
+
+    def test_the_lead_is_the_one_the_api_makes(self):
+        """The same request through Tilda's webhook and through the intake API gives the same lead
+        (another customer's phone and email, so that it is not added to the first one)."""
+        source = self._source("tilda")
+        sample = fixture("tilda")["form"]
+        self.assertEqual(self.post_form(source, sample).text, "ok")
+        mapped = dict(adapters.map_tilda(sample), phone="+79165550000", email="olga2@mail.ru",
+                      idempotency_key="api-twin")
+        response = self.post(mapped, wait=False)
+        self.assertEqual(response.status_code, 202, response.text)
+        self.process_queue()
+        by_hook = self.entries(source).lead_id
+        by_api = self.Journal.browse(response.json()["request_id"]).lead_id
+        self.assertNotEqual(by_hook, by_api)
+        fields = ["type", "name", "contact_name", "stage_id", "team_id", "user_id", "source_id", "medium_id",
+                  "campaign_id", "description", "expected_revenue", "ecom_product_id", "city", "company_id"]
+        self.assertEqual(by_hook.read(fields)[0] | {"id": 0}, by_api.read(fields)[0] | {"id": 0})
+        self.assertEqual(by_hook.partner_id.name, by_api.partner_id.name)
+
+    def test_tilda_cart_gets_its_lines(self):
+        source = self._source("tilda", provider_key="token", provider_secret="tilda-api-key")
+        cart = dict(fixture("tilda")["cart"], token="tilda-api-key")
+        self.assertEqual(self.post_json(source, cart).text, "ok", "Tilda set to send JSON")
+        self.process_queue()
+        lead = self.entries(source).lead_id
+        self.assertEqual(lead.source_id, self.env.ref("ecom_crm.utm_source_vk"), "from Tilda's UTM cookie")
+        self.assertEqual(lead.expected_revenue, 49980)
+        self.assertTrue(lead.ecom_quotation_todo, "its lines become a quotation, as the API's do")
+        self.assertNotIn("tilda-api-key", lead.description, "a key in a field of its own name is not a note")
+        self.assertNotIn("token", self.entries(source).sudo().payload)
+
+    def test_form_post(self):
+        sample = fixture("form")
+        source = self._source("form", form_redirect_url="https://shop.example/thanks")
+        response = self.post_form(source, sample["cf7"], allow_redirects=False)
+        self.assertEqual((response.status_code, response.headers["Location"]), (303, "https://shop.example/thanks"))
+        # a script asking for JSON gets JSON; the same fields again the same day are the same request
+        response = self.post_form(source, sample["cf7"], headers={"Accept": "application/json"})
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertTrue(response.json()["replayed"])
+        self.process_queue()
+        lead = self.entries(source).lead_id
+        self.assertEqual(len(self.entries(source)), 1)
+        self.assertEqual((lead.partner_id.name, lead.phone, lead.source_id),
+                         ("Зайцева Дарья", "+79037778899", self.env.ref("ecom_crm.utm_source_google_ads")))
+        # a plain HTML form: its price «по договорённости» goes to the message, the request is taken
+        response = self.post_form(source, sample["html"], headers={"X-Requested-With": "XMLHttpRequest"})
+        self.assertEqual(response.status_code, 202, response.text)
+        self.process_queue()
+        lead = self.Journal.browse(response.json()["request_id"]).lead_id
+        self.assertEqual((lead.city, lead.expected_revenue), ("Тверь", 0))
+        self.assertIn("amount: по договорённости", html2plaintext(lead.description))
+        # nothing to reach the customer by: the page says so, the journal keeps it
+        response = self.post_form(source, {"your-name": "Аноним"}, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("ecom_error=", response.headers["Location"])
+        self.assert_failed(source, "a phone or an email is required")
+
+    def test_bitrix_form_with_a_key(self):
+        sample = fixture("form")
+        source = self._source("form", provider_secret="form-key", form_field_map=sample["bitrix_map"])
+        response = self.post_form(source, sample["bitrix"])
+        self.assertEqual(response.status_code, 401)
+        self.assert_failed(source, "bad key")
+        response = self.post_form(source, dict(sample["bitrix"], ecom_key="form-key"))
+        self.assertEqual(response.status_code, 202, response.text)
+        self.process_queue()
+        entry = self.Journal.browse(response.json()["request_id"])
+        self.assertEqual(entry.sudo().payload["form_text_7"], "Кузнецов Андрей", "the form as it came...")
+        self.assertNotIn("ecom_key", entry.sudo().payload, "...without its key")
+        lead = entry.lead_id
+        self.assertEqual((lead.partner_id.name, lead.phone, lead.email_from),
+                         ("Кузнецов Андрей", "+79123456789", "andrey@mail.ru"))
+
+    def test_yandex_forms(self):
+        source = self._source("yandex_forms", provider_secret="ya-forms-key")
+        sample = fixture("yandex_forms")
+        headers = {"X-Api-Key": "ya-forms-key"}
+        response = self.post_json(source, sample["jsonrpc"], headers)
+        self.assertEqual(response.status_code, 200, response.text)
+        answer = response.json()
+        self.assertEqual((answer["jsonrpc"], answer["id"], answer["result"]["status"]),
+                         ("2.0", sample["jsonrpc"]["id"], "queued"))
+        again = self.post_json(source, sample["jsonrpc"], headers).json()
+        self.assertEqual(again["result"], {"request_id": answer["result"]["request_id"], "status": "replayed"})
+        self.process_queue()
+        entry = self.entries(source)
+        self.assertEqual(len(entry), 1)
+        self.assert_journaled_as_the_api(entry, adapters.map_json_form(sample["jsonrpc"]))
+        partner = entry.lead_id.partner_id
+        self.assertEqual((partner.lastname, partner.firstname), ("Соколов", "Павел"), "«Имя Фамилия» read as such")
+        self.assertEqual(self.post_json(source, sample["body"]).status_code, 401)
+        self.assert_failed(source, "bad key")
+        response = self.post_json(source, {"answer_id": "7", "fields": {"Имя": "Без телефона"}}, headers)
+        self.assertEqual(response.status_code, 400)
+        self.assert_failed(source, "a phone or an email is required", count=2)
+
+    def test_yandex_direct(self):
+        source = self._source("yandex_direct")
+        response = self.post_json(source, fixture("yandex_direct")["lead"])
+        self.assertEqual(response.status_code, 202, response.text)
+        self.process_queue()
+        lead = self.entries(source).lead_id
+        self.assertEqual((lead.partner_id.name, lead.city), ("Олег", "Казань"))
+        self.assertEqual(lead.source_id, self.env.ref("ecom_crm.utm_source_yandex_direct"),
+                         "Direct's leads are Direct's channel when they name none")
+        self.assertEqual(self.post_json(source, fixture("yandex_direct")["lead"]).json()["status"], "replayed")
+        source.provider_secret = "direct-key"
+        lead = dict(fixture("yandex_direct")["lead"], lead_id="dl-2")
+        self.assertEqual(self.post_json(source, dict(lead, secret="wrong")).status_code, 401)
+        self.assert_failed(source, "bad key")
+        response = self.post_json(source, dict(lead, secret="direct-key"))
+        self.assertEqual(response.status_code, 202)
+        self.assertNotIn("secret", self.Journal.browse(response.json()["request_id"]).sudo().payload)
+        self.assertEqual(self.post_json(source, lead, {"X-Api-Key": "direct-key"}).json()["status"], "replayed")
+
+    def test_vk_lead_ads(self):
+        source = self._source("vk_leads", provider_key="a1b2c3d4", provider_secret="s3cr3t-vk")
+        sample = fixture("vk_leads")
+        response = self.post_json(source, sample["confirmation"])
+        self.assertEqual((response.status_code, response.text), (200, "a1b2c3d4"))
+        response = self.post_json(source, dict(sample["lead"], secret="wrong"))
+        self.assertEqual(response.status_code, 403)
+        failed = self.assert_failed(source, "bad secret")
+        self.assertNotIn("secret", failed.sudo().payload)
+        for _attempt in range(2):  # VK repeats an event until it gets «ok»
+            response = self.post_json(source, sample["lead"])
+            self.assertEqual((response.status_code, response.text), (200, "ok"))
+        self.process_queue()
+        done = self.entries(source).filtered(lambda e: e.state == "done")
+        self.assertEqual((len(done), done.idempotency_key), (1, "vk:218765432:4411"))
+        self.assertEqual((done.lead_id.partner_id.name, done.lead_id.phone), ("Орлова Светлана", "+79254445566"))
+        self.assertEqual(done.lead_id.source_id, self.env.ref("ecom_crm.utm_source_vk"))
+        response = self.post_json(source, {"type": "message_new", "secret": "s3cr3t-vk", "object": {}})
+        self.assertEqual(response.text, "ok", "VK is told to stop; the journal says what came")
+        self.assert_failed(source, "message_new", count=2)
+
+    def test_an_adapter_costs_what_the_api_costs(self):
+        """A webhook is answered on the API's hot path: the source from the worker's memory, the
+        journal's one statement; the mapping adds no query."""
+        source = self._source("tilda")
+        form = dict(fixture("tilda")["form"])
+
+        def queries(send):
+            before = self.cr.sql_log_count
+            response = send()
+            self.assertIn(response.status_code, (200, 202), response.text)
+            return self.cr.sql_log_count - before
+
+        for index in range(2):  # the first of each warms the caches
+            api = queries(lambda index=index: self.post({"name": "Смирнова Ольга", "phone": f"+7916555{index:04d}",
+                                                         "idempotency_key": f"cost-{index}"}, wait=False))
+            url = self.url(source)  # the test reads the token: not the webhook's cost
+            tilda = queries(lambda index=index, url=url: self.url_open(
+                url, data=dict(form, tranid=f"cost:{index}", Phone=f"+7916556{index:04d}")))
+        self.assertLessEqual(tilda, api, f"Tilda's webhook took {tilda} queries, the API {api}")
+
+    def test_unknown_webhook_and_methods(self):
+        source = self._source("tilda")
+        self.assertEqual(self.url_open("/ecom_crm/hook/tilda/nope", data={"test": "test"}).status_code, 404)
+        self.assertEqual(self.url_open(f"/ecom_crm/hook/vk_leads/{source.sudo().hook_token}",
+                                       data={"test": "test"}).status_code, 404, "the token is another provider's")
+        response = self.url_open(self.url(source))
+        self.assertEqual((response.status_code, response.json()["error"]), (405, "method_not_allowed"))
+        api_source = self.source
+        response = self.url_open(f"/ecom_crm/hook/api/{api_source.sudo().hook_token}", data={"phone": "1"})
+        self.assertEqual(response.status_code, 404, "an API source takes no webhook")
+        self.assertTrue(api_source.sudo().hook_token, "sources made before the adapters get a URL too")
+        self.assertFalse(api_source.hook_url, "shown for providers only")
+        old = source.sudo().hook_token
+        source.with_user(self.env.ref("base.user_admin")).action_new_hook_token()
+        self.assertNotEqual(source.sudo().hook_token, old)
+        self.assertEqual(self.url_open(f"/ecom_crm/hook/tilda/{old}", data={"test": "test"}).status_code, 404)
+        self.assertTrue(source.hook_url.endswith(f"/ecom_crm/hook/tilda/{source.sudo().hook_token}"))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestTelephonyAdapters(AdapterCase):
+    def calls(self, source):
+        return self.env["ecom.call"].search([("source_id", "=", source.id)])
+
+    def notes(self, call):
+        return call.lead_id.message_ids.filtered(lambda m: call.caller in html2plaintext(m.body or ""))
+
+    def mango(self, source, kind, event, key="mango-key", salt="mango-salt"):
+        text = json.dumps(event, ensure_ascii=False)
+        return self.post_form(source, {"vpbx_api_key": key, "sign": adapters.mango_sign(key, text, salt), "json": text},
+                              subpath=f"/events/{kind}")
+
+    def test_mango(self):
+        source = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+        sample = fixture("mango")
+        for kind, name in (("call", "appeared"), ("call", "connected"), ("call", "disconnected"),
+                           ("summary", "summary")):
+            self.assertEqual(self.mango(source, kind, sample[name]).status_code, 200, name)
+        call = self.calls(source)
+        self.assertEqual((call.state, call.duration, call.caller, call.call_id),
+                         ("finished", 185, "+79165551234", "MjQ1NjM4OTE2Mzo0NjU="))
+        self.assertEqual(call.lead_id.partner_id.phone, "+79165551234")
+        entry = self.entries(source)
+        self.assertEqual((len(entry), entry.channel, entry.lead_id), (1, "call", call.lead_id),
+                         "the call's request journaled once, as the call webhook journals it")
+        self.assertEqual(entry.sudo().payload["json"]["call_state"], "Appeared")
+        notes = len(self.notes(call))
+        self.assertEqual(self.mango(source, "summary", sample["summary"]).status_code, 200)
+        self.assertEqual(len(self.notes(call)), notes, "Mango sent the summary again: no second note")
+        response = self.mango(source, "summary", sample["missed_summary"], salt="wrong")
+        self.assertEqual(response.status_code, 403)
+        self.assert_failed(source, "bad vpbx_api_key or sign")
+        self.assertEqual(self.mango(source, "summary", sample["missed_summary"]).status_code, 200)
+        missed = self.calls(source) - call
+        self.assertEqual(missed.state, "missed")
+        self.assertEqual(self.mango(source, "call", {"call_state": "Appeared"}).status_code, 200)
+        self.assert_failed(source, "without entry_id", count=2)
+
+    def zadarma(self, source, fields, secret="zd-secret"):
+        signature = adapters.zadarma_signature(fields, secret)
+        return self.post_form(source, fields, headers={"Signature": signature} if signature else None)
+
+    def test_zadarma(self):
+        source = self._source("zadarma", kind="calls", provider_secret="zd-secret")
+        response = self.url_open(self.url(source) + "?zd_echo=8a3f1c")
+        self.assertEqual((response.status_code, response.text), (200, "8a3f1c"), "Zadarma's check of the URL")
+        sample = fixture("zadarma")
+        for name in ("start", "answer", "end", "end"):
+            self.assertEqual(self.zadarma(source, sample[name]).status_code, 200, name)
+        call = self.calls(source)
+        self.assertEqual((call.state, call.duration, call.caller), ("finished", 185, "+79031112233"))
+        self.assertEqual(len(self.notes(call)), 1, "NOTIFY_END twice: one note")
+        response = self.zadarma(source, sample["out_end"], secret="wrong")
+        self.assertEqual(response.status_code, 403)
+        self.assert_failed(source, "bad Signature")
+        self.assertEqual(self.zadarma(source, sample["out_end"]).status_code, 200)
+        out = self.calls(source) - call
+        self.assertEqual((out.state, out.direction, out.caller), ("missed", "out", "+79261230000"))
+
+    def test_uis(self):
+        source = self._source("uis", kind="calls", provider_secret="uis-key-42")
+        sample = fixture("uis")
+        self.assertEqual(self.post_json(source, sample["incoming"]).status_code, 200)
+        response = self.post_json(source, sample["finished"])
+        self.assertEqual(response.status_code, 200, response.text)
+        call = self.calls(source)
+        self.assertEqual((call.state, call.duration, call.recording_url),
+                         ("finished", 74, sample["finished"]["full_record_file_link"]))
+        self.assertNotIn("key", self.entries(source).sudo().payload, "the key is not journaled")
+        response = self.post_json(source, dict(sample["lost"], key="wrong"))
+        self.assertEqual(response.status_code, 401)
+        self.assert_failed(source, "bad key")
+        self.post_json(source, sample["lost"])
+        lost = self.calls(source) - call
+        self.assertEqual(lost.state, "missed")
+        activity = lost.lead_id.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(len(activity), 1, "a missed call asks someone to call back")
+        self.post_json(source, sample["lost"])
+        self.assertEqual(len(lost.lead_id.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))), len(activity),
+            "the same missed call again: no second call-back task")
+        response = self.post_json(source, dict(sample["incoming"], event="sms"))
+        self.assertEqual(response.status_code, 400)
+        self.assert_failed(source, "unknown event 'sms'", count=2)

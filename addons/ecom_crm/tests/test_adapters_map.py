@@ -1,0 +1,174 @@
+"""The incoming adapters' mappers and signatures, in plain Python (no database), on hand-made
+fixtures built from each provider's published format (tests/data/adapters/*.json say which)."""
+
+import json
+from datetime import date
+
+from odoo.tests import BaseCase, tagged
+from odoo.tools.misc import file_path
+
+from ..tools import adapters
+from ..tools.intake import validate_call, validate_request
+
+
+def fixture(name):
+    with open(file_path(f"ecom_crm/tests/data/adapters/{name}.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestFieldNames(BaseCase):
+    def test_usual_names_in_russian_and_english(self):
+        for name, target in (("Your-Phone*", "phone"), ("Ваш номер телефона", "phone"), ("E-mail", "email"),
+                             ("your-email", "email"), ("Имя", "name"), ("ФИО", "name"), ("Фамилия", "last_name"),
+                             ("Комментарий к заказу", "message"), ("Textarea", "message"), ("Город", "city"),
+                             ("utm_source", "utm_source"), ("formid", None), ("_wpcf7_unit_tag", None),
+                             ("Какой цвет?", None), ("utm_term", None)):
+            self.assertEqual(adapters.field_target(name), target, name)
+        extra = adapters.parse_field_map("form_text_7 = phone\nbad line\nform_text_8: Имя\nx = nothing")
+        self.assertEqual(extra, {"text_7": "phone", "text_8": "name"}, "«form_» is a prefix like «your_»")
+        self.assertEqual(adapters.field_target("form_text_7", extra), "phone")
+
+    def test_unknown_fields_are_kept_in_the_message(self):
+        data = adapters.map_named_fields([("Имя", "Анна"), ("Телефон", "+79160000001"), ("Телефон 2", "+79160000002"),
+                                          ("Размер", "M"), ("sessid", "x")])
+        self.assertEqual(data, {"name": "Анна", "phone": "+79160000001",
+                                "message": "Телефон 2: +79160000002\nРазмер: M"})
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestFormMappers(BaseCase):
+    def test_tilda_form(self):
+        data = adapters.map_tilda(fixture("tilda")["form"])
+        self.assertEqual(data, {
+            "name": "Смирнова Ольга Петровна", "phone": "+7 (916) 555-12-34", "email": "olga@mail.ru",
+            "message": "Перезвоните после 18:00\nКакой цвет?: Серый\nTilda form: Заявка на консультацию",
+            "utm_source": "yandex", "utm_medium": "cpc", "utm_campaign": "Коляски",
+            "idempotency_key": "tilda:5107323:3216857641"})
+        self.assertFalse(validate_request(data)[1])
+
+    def test_tilda_cart_and_its_utm_cookie(self):
+        data = adapters.map_tilda(fixture("tilda")["cart"])
+        clean, errors = validate_request(data)
+        self.assertFalse(errors)
+        self.assertEqual((clean["utm_source"], clean["utm_medium"], clean["utm_campaign"]), ("vk", "social", "spring"))
+        self.assertEqual(clean["lines"], [{"sku": "CYB-PRIAM", "name": "Коляска Cybex Priam", "qty": 1, "price": 39990},
+                                          {"sku": "", "name": "Дождевик", "qty": 2, "price": 4995}])
+        self.assertEqual(clean["amount"], 49980)
+        self.assertIn("Tilda order 1598337541", clean["message"])
+        with self.assertRaises(adapters.Malformed):
+            adapters.map_tilda({"Phone": "1", "payment": "{not json"})
+
+    def test_contact_form_7(self):
+        fields = fixture("form")["cf7"]
+        data = adapters.map_form(fields, today=date(2026, 12, 2))
+        key = data.pop("idempotency_key")
+        self.assertEqual(data, {"name": "Зайцева Дарья", "email": "darya@yandex.ru", "phone": "+7 903 777-88-99",
+                                "message": "Есть ли в наличии кофемашина?", "utm_source": "google",
+                                "utm_medium": "cpc"})
+        self.assertEqual(adapters.map_form(dict(fields), today=date(2026, 12, 2))["idempotency_key"], key,
+                         "the same form sent twice the same day: one request")
+        self.assertNotEqual(adapters.map_form(fields, today=date(2026, 12, 3))["idempotency_key"], key)
+        self.assertNotEqual(adapters.map_form(dict(fields, **{"your-message": "Другое"}),
+                                              today=date(2026, 12, 2))["idempotency_key"], key)
+
+    def test_bitrix_form_with_its_field_names(self):
+        sample = fixture("form")
+        data = adapters.map_form(sample["bitrix"], adapters.parse_field_map(sample["bitrix_map"]))
+        self.assertEqual((data["name"], data["phone"], data["email"], data["message"]),
+                         ("Кузнецов Андрей", "8 (912) 345-67-89", "andrey@mail.ru", "Нужна доставка в Пермь"))
+        self.assertNotIn("sessid", data["message"])
+
+    def test_yandex_forms(self):
+        sample = fixture("yandex_forms")
+        data = adapters.map_json_form(sample["jsonrpc"])
+        self.assertEqual(data, {"name": "Павел Соколов", "phone": "+7 921 000-11-22", "email": "pavel@yandex.ru",
+                                "message": "Что вас интересует?: Робот-пылесос",
+                                "idempotency_key": "yandex_forms:1846279305"})
+        data = adapters.map_json_form(sample["body"])
+        self.assertEqual((data["name"], data["phone"], data["idempotency_key"]),
+                         ("Елена", "+79160001122", "yandex_forms:1846279306"))
+        self.assertEqual(data["message"], "Позвоните утром\nForm: Подбор пылесоса")
+        for bad in ([], {"answers": ["x"]}, {"id": 5}):
+            with self.assertRaises(adapters.Malformed, msg=bad):
+                adapters.map_json_form(bad)
+
+    def test_yandex_direct_lead(self):
+        data = adapters.map_json_form(fixture("yandex_direct")["lead"], prefix="yandex_direct")
+        self.assertEqual(data, {"name": "Олег", "phone": "+7 999 123-45-67", "city": "Казань",
+                                "message": "Form: Расчёт стоимости", "utm_campaign": "91234567",
+                                "idempotency_key": "yandex_direct:dl-90017731"})
+
+    def test_vk_lead(self):
+        data = adapters.map_vk_lead(fixture("vk_leads")["lead"])
+        self.assertEqual(data, {
+            "name": "Орлова Светлана", "phone": "+7 (925) 444-55-66", "utm_source": "vk",
+            "utm_campaign": "vk ad 16049221",
+            "message": "Какая модель интересует?: Dreame L10\nКогда удобно позвонить?: Утром, Вечером\n"
+                       "VK lead form: Скидка 10% на первый заказ",
+            "idempotency_key": "vk:218765432:4411"})
+        self.assertFalse(validate_request(data)[1])
+        with self.assertRaises(adapters.Malformed):
+            adapters.map_vk_lead({"type": "lead_forms_new", "object": {"answers": []}})
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestTelephonyMappers(BaseCase):
+    def test_signatures_known_answers(self):
+        # computed independently: printf '%s' 'mango-key{"entry_id":"e1"}mango-salt' | sha256sum
+        self.assertEqual(adapters.mango_sign("mango-key", '{"entry_id":"e1"}', "mango-salt"),
+                         "4cce79153ad7bc4327c367e9f770c8e8ea4119454242f607e149a77cd6a83508")
+        # printf '%s' '<caller_id><called_did><call_start>' | openssl dgst -sha1 -hmac zd-secret, hex, base64
+        self.assertEqual(adapters.zadarma_signature(fixture("zadarma")["start"], "zd-secret"),
+                         "ZWMwZGVjODcwYmQzOTVlOTI4ZTllMmExNjlkODg1MGEzOTAwMDgwNQ==")
+        self.assertIsNone(adapters.zadarma_signature({"event": "NOTIFY_IVR"}, "zd-secret"))
+        self.assertTrue(adapters.same("a", "a"))
+        self.assertFalse(adapters.same("", ""), "an empty secret never matches")
+
+    def test_mango(self):
+        sample = fixture("mango")
+        self.assertEqual(adapters.map_mango("events/call", sample["appeared"]), {
+            "event": "incoming", "call_id": "MjQ1NjM4OTE2Mzo0NjU=", "caller": "79165551234",
+            "called": "74951234567", "direction": "in"})
+        self.assertEqual(adapters.map_mango("/events/call", sample["connected"])["event"], "answered")
+        self.assertIsNone(adapters.map_mango("events/call", sample["disconnected"]), "the summary follows")
+        finished = adapters.map_mango("events/summary", sample["summary"])
+        self.assertEqual((finished["event"], finished["duration"], finished["called"]),
+                         ("finished", 185, "74951234567"))
+        self.assertEqual(adapters.map_mango("events/summary", sample["missed_summary"])["event"], "missed")
+        self.assertIsNone(adapters.map_mango("events/recording", {"recording_id": "x"}))
+        internal = dict(sample["appeared"], **{"from": {"extension": "101"}, "to": {"extension": "102"}})
+        self.assertIsNone(adapters.map_mango("events/call", internal))
+        with self.assertRaises(adapters.Malformed):
+            adapters.map_mango("events/call", {"call_state": "Appeared"})
+        for event in (finished, adapters.map_mango("events/call", sample["appeared"])):
+            self.assertFalse(validate_call(event)[1])
+
+    def test_zadarma(self):
+        sample = fixture("zadarma")
+        self.assertEqual(adapters.map_zadarma(sample["start"]), {
+            "event": "incoming", "call_id": "in_7f1c2e9a0b3d4c5e", "caller": "79031112233",
+            "called": "74951234567", "direction": "in"})
+        self.assertEqual(adapters.map_zadarma(sample["answer"])["event"], "answered")
+        end = adapters.map_zadarma(sample["end"])
+        self.assertEqual((end["event"], end["duration"]), ("finished", 185))
+        out = adapters.map_zadarma(sample["out_end"])
+        self.assertEqual((out["event"], out["caller"], out["direction"]), ("missed", "79261230000", "out"))
+        self.assertIsNone(adapters.map_zadarma({"event": "NOTIFY_RECORD", "pbx_call_id": "x"}))
+        with self.assertRaises(adapters.Malformed):
+            adapters.map_zadarma({"event": "NOTIFY_WHATEVER"})
+        self.assertFalse(validate_call(end)[1])
+
+    def test_uis(self):
+        sample = fixture("uis")
+        finished = adapters.map_uis(sample["finished"])
+        self.assertEqual(finished, {
+            "event": "finished", "call_id": "3829104471", "caller": "79161230011", "called": "74951112233",
+            "direction": "in", "duration": 74,
+            "recording_url": "https://app.uiscom.ru/system/media/talk/3829104471/abc123/"})
+        self.assertEqual(adapters.map_uis(sample["lost"])["event"], "missed")
+        self.assertEqual(adapters.map_uis({"notification_mnemonic": "lost_call", "call_session_id": 1,
+                                           "contact_phone_number": "1"})["event"], "missed")
+        with self.assertRaises(adapters.Malformed):
+            adapters.map_uis({"event": "sms", "call_session_id": 1, "contact_phone_number": "1"})
+        self.assertFalse(validate_call(finished)[1])

@@ -1,0 +1,432 @@
+"""Status webhooks to the shop, end to end against a shop's endpoint served in the test on
+127.0.0.1 (a thread running http.server): what is queued when, what the shop receives, the
+signature it can check, retries, and the order of a record's events."""
+
+import hashlib
+import hmac
+import json
+import socket
+import threading
+import time
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from ..tools import webhook
+from .common import EcomCrmCase, IntakeCase
+
+
+class Receiver:
+    """A shop's webhook endpoint: records each POST (headers, body) and answers with the codes
+    of ``codes`` in turn, then 200."""
+
+    def __init__(self):
+        self.received = []
+        self.codes = []
+        self.delay = 0  # seconds to wait before answering
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                code = receiver.codes.pop(0) if receiver.codes else 200
+                if receiver.delay:
+                    time.sleep(receiver.delay)
+                answer = b'{"ok": true}' if code < 300 else b'{"error": "shop is down"}'
+                try:
+                    self.send_response(code)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender gave up waiting (a timeout test)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}/ecom-crm/webhook"
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def payloads(self):
+        return [json.loads(body) for _headers, body in self.received]
+
+
+def closed_port():
+    """A port of 127.0.0.1 nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class WebhookCase(EcomCrmCase):
+    """An API source whose shop listens on 127.0.0.1, and the helpers of its tests."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.receiver = Receiver()
+        cls.addClassCleanup(cls.receiver.stop)
+        cls.Delivery = cls.env["ecom.webhook.delivery"]
+        cls.source = cls.env["ecom.intake.source"].create({"name": "Сайт магазина", "webhook_url": cls.receiver.url})
+        action = cls.source.with_user(cls.sales_manager).action_generate_webhook_secret()
+        cls.secret = action["context"]["default_secret"]
+        cls.customer = cls.Partner.create({"name": "Мария Покупателева", "phone": "+79161234567"})
+
+    def setUp(self):
+        super().setUp()
+        self.receiver.received.clear()
+        self.receiver.codes.clear()
+        self.receiver.delay = 0
+
+    def _api_lead(self, key="shop-order-1001", source=None, channel="api"):
+        """A lead made from a request the shop sent through ``source`` with its id ``key``."""
+        lead = self._lead(partner_id=self.customer.id)
+        self.env["ecom.intake.request"].create({
+            "channel": channel, "source_id": (source or self.source).id if channel != "email" else False,
+            "lead_id": lead.id, "idempotency_key": key, "phone": "+79161234567", "state": "done"})
+        return lead
+
+    def _deliveries(self, **where):
+        return self.Delivery.search([(name, "=", value) for name, value in where.items()], order="id")
+
+    def _send(self):
+        return self.Delivery._cron_send(commit=False)
+
+    def _make_due(self, deliveries):
+        deliveries.write({"next_attempt": fields.Datetime.now() - timedelta(seconds=1)})
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestWebhookDelivery(WebhookCase):
+    def test_secret_shown_once_and_kept_from_managers(self):
+        wizard = Form(self.env["ecom.webhook.secret.wizard"].with_context(
+            default_source_id=self.source.id, default_secret=self.secret))
+        self.assertEqual(wizard.secret, self.secret)
+        self.assertTrue(self.secret.startswith("whsec_"))
+        as_manager = self.source.with_user(self.sales_manager)
+        self.assertTrue(as_manager.webhook_secret_set)
+        with self.assertRaises(AccessError):
+            as_manager.read(["webhook_secret"])
+        # a new secret replaces the old one at once
+        new = as_manager.action_generate_webhook_secret()["context"]["default_secret"]
+        self.assertNotEqual(new, self.secret)
+        self.assertEqual(self.source.sudo().webhook_secret, new)
+        self.source.sudo().webhook_secret = self.secret
+        with self.assertRaises(UserError):  # a salesperson has no say on API sources
+            self.source.with_user(self.salesman).action_generate_webhook_secret()
+
+    def test_stage_change_queued_then_sent_signed(self):
+        lead = self._api_lead()
+        lead.with_user(self.salesman).stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        self.assertEqual(len(delivery), 1)
+        self.assertEqual((delivery.event, delivery.state, delivery.res_model, delivery.res_id),
+                         ("request.stage", "pending", "crm.lead", lead.id))
+        self.assertFalse(self.receiver.received, "nothing is sent in the user's transaction")
+        cron = self.env.ref("ecom_crm.ir_cron_send_webhooks")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), "the sender is woken")
+
+        self.assertEqual(self._send(), 1)
+        self.assertEqual(len(self.receiver.received), 1)
+        headers, body = self.receiver.received[0]
+        # the shop checks the signature with nothing but the secret, the timestamp and the raw body
+        expected = hmac.new(self.secret.encode(), headers["x-ecom-timestamp"].encode() + b"." + body,
+                            hashlib.sha256).hexdigest()
+        self.assertEqual(headers["x-ecom-signature"], "sha256=" + expected)
+        self.assertTrue(webhook.verify(self.secret, headers["x-ecom-timestamp"], body, headers["x-ecom-signature"],
+                                       now=int(headers["x-ecom-timestamp"])))
+        self.assertEqual(headers["x-ecom-delivery"], delivery.uuid)
+        self.assertEqual(headers["x-ecom-event"], "request.stage")
+        payload = json.loads(body)
+        self.assertEqual(payload["id"], delivery.uuid)
+        self.assertEqual(payload["event"], "request.stage")
+        self.assertEqual(payload["status"], "open")
+        self.assertEqual(payload["request"]["id"], lead.id)
+        self.assertEqual(payload["request"]["external_id"], "shop-order-1001")
+        self.assertEqual(payload["stage"]["id"], self.stage_contact.id)
+        self.assertEqual(payload["previous_stage"]["id"], self.stage_new.id)
+        self.assertTrue(payload["occurred_at"].endswith("Z"))
+        self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("done", 1, 200))
+        self.assertEqual(self._send(), 0, "nothing left to send")
+
+    def test_lost_request_with_its_reason(self):
+        lead = self._api_lead()
+        lead.with_user(self.salesman).write({"lost_reason_id": self.reason_expensive.id, "active": False})
+        delivery = self._deliveries(lead_id=lead.id)
+        self.assertEqual(delivery.event, "request.lost")
+        self.assertEqual(delivery.payload["status"], "lost")
+        self.assertEqual(delivery.payload["reason"]["id"], self.reason_expensive.id)
+
+    def test_retry_after_500_then_success(self):
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        self.receiver.codes = [500]
+        before = fields.Datetime.now()
+        self.assertEqual(self._send(), 1)
+        self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("pending", 1, 500))
+        self.assertIn("HTTP 500", delivery.last_error)
+        self.assertIn("shop is down", delivery.last_error)
+        self.assertGreaterEqual(delivery.next_attempt, before + webhook.retry_delay(1))
+        self.assertEqual(self._send(), 0, "not due before its backoff")
+        self.assertEqual(len(self.receiver.received), 1)
+
+        self._make_due(delivery)
+        self.assertEqual(self._send(), 1)
+        self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("done", 2, 200))
+        self.assertFalse(delivery.last_error)
+        (first_headers, first_body), (second_headers, second_body) = self.receiver.received
+        self.assertEqual(first_body, second_body, "the same body on every attempt")
+        self.assertEqual(first_headers["x-ecom-delivery"], second_headers["x-ecom-delivery"])
+
+    def test_network_error_is_retried_then_failed_at_the_cap(self):
+        lead = self._api_lead()
+        self.source.webhook_url = f"http://127.0.0.1:{closed_port()}/webhook"
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        self._send()
+        self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("pending", 1, 0))
+        self.assertIn("ConnectionError", delivery.last_error)
+        # the last allowed attempt fails too: failed, waiting for a person
+        delivery.write({"attempts": webhook.MAX_ATTEMPTS - 1})
+        self._make_due(delivery)
+        self._send()
+        self.assertEqual((delivery.state, delivery.attempts), ("failed", webhook.MAX_ATTEMPTS))
+        self.assertFalse(delivery.next_attempt)
+        # «Retry now» once the shop is back
+        self.source.webhook_url = self.receiver.url
+        with self.assertRaises(UserError):
+            delivery.with_user(self.salesman).action_retry()
+        delivery.with_user(self.sales_manager).action_retry()
+        self.assertEqual((delivery.state, delivery.attempts), ("pending", 0))
+        self._send()
+        self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("done", 1, 200))
+
+    def test_timeout_is_retried(self):
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        self.receiver.delay = webhook.TIMEOUT + 0.5  # the shop answers too late
+        self._send()
+        self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("pending", 1, 0))
+        self.assertIn("Timeout", delivery.last_error)
+
+    def test_each_source_of_a_request_gets_its_own_ids(self):
+        other = self.env["ecom.intake.source"].create({"name": "Приложение", "webhook_url": self.receiver.url})
+        other.sudo().webhook_secret = webhook.new_secret()
+        lead = self._api_lead("site-77")
+        self.env["ecom.intake.request"].create({"channel": "api", "source_id": other.id, "lead_id": lead.id,
+                                                "idempotency_key": "app-5", "state": "done"})
+        lead.stage_id = self.stage_contact
+        deliveries = self._deliveries(lead_id=lead.id)
+        self.assertEqual({(d.source_id, d.payload["request"]["external_id"]) for d in deliveries},
+                         {(self.source, "site-77"), (other, "app-5")})
+        self._send()
+        secrets = {self.source.id: self.secret, other.id: other.sudo().webhook_secret}
+        for headers, body in self.receiver.received:
+            secret = secrets[json.loads(body)["source_id"]]
+            self.assertTrue(webhook.verify(secret, headers["x-ecom-timestamp"], body, headers["x-ecom-signature"]),
+                            "each source signs with its own secret")
+
+    def test_order_of_delivery_per_record(self):
+        lead, other = self._api_lead("shop-1"), self._api_lead("shop-2")
+        lead.stage_id = self.stage_contact
+        lead.stage_id = self.stage_deciding
+        other.stage_id = self.stage_contact
+        first, second = self._deliveries(lead_id=lead.id)
+        third = self._deliveries(lead_id=other.id)
+        self.receiver.codes = [500]  # the lead's first event fails
+        self.assertEqual(self._send(), 2)
+        self.assertEqual([p["id"] for p in self.receiver.payloads()], [first.uuid, third.uuid],
+                         "the lead's second event waits behind its first; the other lead's goes")
+        self.assertEqual((first.state, second.state, third.state), ("pending", "pending", "done"))
+        self._make_due(first)
+        self.assertEqual(self._send(), 2)
+        self.assertEqual([p["id"] for p in self.receiver.payloads()],
+                         [first.uuid, third.uuid, first.uuid, second.uuid])
+        self.assertEqual([p["stage"]["id"] for p in self.receiver.payloads()[2:]],
+                         [self.stage_contact.id, self.stage_deciding.id])
+        self.assertEqual((first.state, second.state), ("done", "done"))
+
+    def test_events_filtered_by_the_source(self):
+        lead = self._api_lead()
+        self.source.webhook_request_stage = False
+        lead.stage_id = self.stage_contact
+        self.assertFalse(self._deliveries(lead_id=lead.id), "stage changes are switched off")
+        lead.action_set_lost(lost_reason_id=self.reason_expensive.id)
+        self.assertEqual(self._deliveries(lead_id=lead.id).mapped("event"), ["request.lost"])
+        self.source.webhook_request_stage = True
+
+    def test_no_delivery_for_requests_not_from_an_api_source(self):
+        plain = self._lead(partner_id=self.customer.id)
+        by_email = self._api_lead(channel="email")
+        silent_source = self.env["ecom.intake.source"].create({"name": "Лендинг"})  # no webhook URL
+        from_silent = self._api_lead(source=silent_source)
+        (plain | by_email | from_silent).write({"stage_id": self.stage_contact.id})
+        self.assertFalse(self.Delivery.search([("lead_id", "in", (plain | by_email | from_silent).ids)]))
+        # a source without a secret sends nothing either
+        no_secret = self.env["ecom.intake.source"].create({"name": "Маркетплейс", "webhook_url": self.receiver.url})
+        from_no_secret = self._api_lead(source=no_secret)
+        from_no_secret.stage_id = self.stage_contact
+        self.assertFalse(self._deliveries(lead_id=from_no_secret.id))
+
+    def test_queries_do_not_grow_with_the_leads(self):
+        Delivery = self.Delivery.sudo()
+        plain = self.Lead.create([{"name": f"Заявка {n}", "type": "opportunity"} for n in range(20)])
+        previous = {lead.id: (self.stage_new.id, True) for lead in plain}
+        plain.stage_id = self.stage_contact
+        self.env.invalidate_all()
+        with self.assertQueryCount(1):  # the journal of these leads: no API source, nothing else
+            Delivery._enqueue_lead_events(plain, previous)
+        for size in (2, 20):  # the first warms Odoo's caches (defaults, xmlids)
+            leads = self.Lead.browse([self._api_lead(f"q{size}-{n}").id for n in range(size)])
+            previous = {lead.id: (self.stage_new.id, True) for lead in leads}
+            leads.flush_recordset()
+            self.env.invalidate_all()
+            # the journal, the leads, the source, its company and partner (language), the stages, one
+            # INSERT, the sender's cron (2) and its waiting trigger: as many for 20 leads as for 2
+            with self.assertQueryCount(10 if size == 20 else 100):
+                self.assertEqual(len(Delivery._enqueue_lead_events(leads, previous)), size)
+
+    def test_the_log_is_for_sales_managers(self):
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        as_manager = self.Delivery.with_user(self.sales_manager)
+        [row] = as_manager.search_read([("lead_id", "=", lead.id)], ["event", "state", "payload_text", "display_name"])
+        self.assertEqual((row["event"], row["state"]), ("request.stage", "pending"))
+        self.assertIn('"external_id": "shop-order-1001"', row["payload_text"])
+        self.assertIn(lead.name, row["display_name"])
+        form = as_manager.get_view(view_type="form")["arch"]
+        self.assertIn('name="action_retry"', form)
+        self.assertIn('name="action_retry"', as_manager.get_view(view_type="list")["arch"], "retry a selection")
+        with self.assertRaises(AccessError):
+            self.Delivery.with_user(self.salesman).search([])
+        menu = self.env.ref("ecom_crm.menu_ecom_crm_webhook_deliveries")
+        Menu = self.env["ir.ui.menu"]
+        self.assertIn(menu.id, Menu.with_user(self.sales_manager)._visible_menu_ids())
+        self.assertNotIn(menu.id, Menu.with_user(self.salesman)._visible_menu_ids())
+        source_form = self.env["ecom.intake.source"].with_user(self.sales_manager).get_view(view_type="form")["arch"]
+        for name in ("webhook_url", "action_generate_webhook_secret", "action_view_webhook_deliveries",
+                     *webhook.EVENT_FIELDS.values()):
+            self.assertIn(f'name="{name}"', source_form)
+
+    def test_a_new_request_is_not_news(self):
+        lead = self._lead(partner_id=self.customer.id)
+        self.assertFalse(self._deliveries(lead_id=lead.id))
+
+    def test_source_form(self):
+        with Form(self.env["ecom.intake.source"].with_user(self.sales_manager)) as form:
+            form.name = "Второй сайт"
+            form.webhook_url = "https://shop.example/ecom-crm/webhook"
+        source = form.record
+        self.assertFalse(source.webhook_secret_set)
+        self.assertTrue(all(source[name] for name in webhook.EVENT_FIELDS.values()), "every event by default")
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            source.webhook_url = "ftp://shop.example"
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestWebhookOrderStatus(WebhookCase):
+    """The order statuses of a request from an API source (sale.order._ecom_set_status)."""
+
+    def _order(self, lead=None):
+        return self.env["sale.order"].create({
+            "partner_id": self.customer.id, "opportunity_id": lead.id if lead else False,
+            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1})]})
+
+    def test_order_statuses_reach_the_shop_in_order(self):
+        lead = self._api_lead("order-1001")
+        self.source.webhook_order_paid = False
+        order = self._order(lead)
+        order.action_confirm()
+        order._ecom_set_status("paid")
+        order._ecom_set_status("shipped", tracking_number="80083456123456")
+        order._ecom_set_status("returned", reason=self.reason_delivery_refused)
+        deliveries = self._deliveries(order_id=order.id)
+        self.assertEqual(deliveries.mapped("event"), ["order.confirmed", "order.shipped", "order.returned"],
+                         "«paid» is switched off for this source")
+        self.assertEqual({(d.res_model, d.res_id) for d in deliveries}, {("sale.order", order.id)})
+        shipped, returned = deliveries[1].payload, deliveries[2].payload
+        self.assertEqual((shipped["status"], shipped["previous_status"], shipped["tracking_number"]),
+                         ("shipped", "paid", "80083456123456"))
+        self.assertEqual(shipped["request"]["external_id"], "order-1001")
+        self.assertEqual(shipped["order"], {"id": order.id, "name": order.name, "amount_total": order.amount_total,
+                                            "currency": order.currency_id.name})
+        self.assertEqual(returned["reason"]["id"], self.reason_delivery_refused.id)
+        self.assertEqual(returned["status"], "returned")
+
+        self.receiver.codes = [503]  # the confirmation fails once: the rest waits behind it
+        self._send()
+        self.assertEqual([p["event"] for p in self.receiver.payloads()], ["order.confirmed"])
+        self._make_due(deliveries[0])
+        self._send()
+        self.assertEqual([p["event"] for p in self.receiver.payloads()],
+                         ["order.confirmed", "order.confirmed", "order.shipped", "order.returned"])
+        self.assertEqual(set(deliveries.mapped("state")), {"done"})
+
+    def test_cancelled_order(self):
+        order = self._order(self._api_lead())
+        order.action_confirm()
+        order._action_cancel()
+        self.assertEqual(self._deliveries(order_id=order.id).mapped("event"), ["order.confirmed", "order.cancelled"])
+
+    def test_order_of_no_api_request_is_not_sent(self):
+        alone = self._order()
+        of_plain_lead = self._order(self._lead(partner_id=self.customer.id))
+        (alone | of_plain_lead).action_confirm()
+        (alone | of_plain_lead)._ecom_set_status("shipped", tracking_number="RA123456789RU")
+        self.assertFalse(self.Delivery.search([("order_id", "in", (alone | of_plain_lead).ids)]))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestWebhookThroughTheIntakeApi(IntakeCase):
+    """A request the shop sends through the intake API, then its updates back to the shop."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.receiver = Receiver()
+        cls.addClassCleanup(cls.receiver.stop)
+        cls.source.webhook_url = cls.receiver.url
+        cls.source.sudo().webhook_secret = webhook.new_secret()
+
+    def test_the_shop_ids_come_back(self):
+        answer = self.post({"name": "Ольга Смирнова", "phone": "+79165551234", "idempotency_key": "order-1001",
+                            "lines": [{"sku": "DR-L10", "qty": 1, "price": 24990}]}).json()
+        again = self.post({"name": "Ольга Смирнова", "phone": "+79165551234", "idempotency_key": "order-1002",
+                           "message": "И ещё фильтр"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual(again["lead_id"], lead.id, "added to the open request")
+        Delivery = self.env["ecom.webhook.delivery"]
+        self.assertFalse(Delivery.search([("lead_id", "=", lead.id)]), "a new request is not news")
+        lead.stage_id = self.env.ref("ecom_crm.crm_stage_first_contact")
+        self.env["ecom.intake.processor"]._cron_create_quotations(auto_commit=False)
+        order = lead.order_ids
+        self.assertEqual(len(order), 1)
+        order.action_confirm()
+        deliveries = Delivery.search([("lead_id", "=", lead.id)], order="id")
+        self.assertEqual(deliveries.mapped("event")[0], "request.stage")
+        self.assertIn("order.confirmed", deliveries.mapped("event"))
+        Delivery._cron_send(commit=False)
+        self.assertEqual(set(deliveries.mapped("state")), {"done"})
+        received = {json.loads(body)["event"]: json.loads(body) for _headers, body in self.receiver.received}
+        self.assertEqual(received["request.stage"]["request"]["external_ids"], ["order-1001", "order-1002"])
+        self.assertEqual(received["request.stage"]["request"]["intake_ids"],
+                         [answer["request_id"], again["request_id"]])
+        self.assertEqual(received["order.confirmed"]["request"]["external_id"], "order-1001")
+        self.assertEqual(received["order.confirmed"]["order"]["id"], order.id)
