@@ -115,6 +115,22 @@ class TestChannelReport(ReportCase):
         with self.assertQueryCount(3):
             Report.read_group([("date", ">=", "2025-11-01")], measures, ["source_id", "date:month"], lazy=False)
 
+    def test_the_menus_open_their_views(self):
+        menus = {"menu_ecom_report_channel": self.salesman, "menu_ecom_report_attribution": self.salesman,
+                 "menu_ecom_report_cohort": self.salesman, "menu_ecom_report_sales": self.salesman,
+                 "menu_ecom_ad_spend": self.sales_manager, "menu_ecom_ad_spend_import": self.sales_manager,
+                 "menu_ecom_offline_conversions": self.sales_manager}
+        for xmlid, user in menus.items():
+            menu = self.env.ref(f"ecom_crm.{xmlid}")
+            self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(user)._visible_menu_ids(), xmlid)
+            action = menu.action
+            modes = action.view_mode.split(",")
+            views = self.env[action.res_model].with_user(user).get_views(
+                [(False, mode) for mode in modes] + [(False, "search")])["views"]
+            self.assertEqual(set(views), {*modes, "search"}, xmlid)
+        spend_menu = self.env.ref("ecom_crm.menu_ecom_ad_spend")
+        self.assertNotIn(spend_menu.id, self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids())
+
     def test_days_are_the_stores_days(self):
         self.refresh()
         next_day = self.groups("ecom.report.channel", "source_id", ["request_count"], [("date", "=", "2025-11-11")])
