@@ -31,8 +31,10 @@ MSG
         || die "$ODOO_PATH is not Odoo 18.0 (see $ODOO_PATH/odoo/release.py)"
 }
 
-# System packages the Python requirements build against (psycopg2, python-ldap) and the
-# browser the tours drive.  Installed only when missing and only when we are root.
+# System packages the Python requirements build against (psycopg2, python-ldap), and what the
+# callers name: the browser the tours drive, wkhtmltopdf that prints Odoo's PDF reports (the
+# commercial offer and supply contract of ecom_crm), poppler-utils whose pdftotext reads them
+# back in the tests.  Installed only when missing and only when we are root.
 ensure_system_packages() {
     local missing=()
     for pkg in libldap2-dev libsasl2-dev libpq-dev "$@"; do

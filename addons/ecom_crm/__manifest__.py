@@ -13,7 +13,7 @@
         "phone_validation",
     ],
     "external_dependencies": {
-        "python": ["phonenumbers", "pymorphy3", "openpyxl"],
+        "python": ["phonenumbers", "pymorphy3", "python-stdnum>=2.0", "openpyxl"],
     },
     "data": [
         "security/ecom_crm_security.xml",
@@ -44,6 +44,10 @@
         "data/ecom_webhook_cron_data.xml",
         "wizards/ecom_webhook_secret_wizard_views.xml",
         "views/ecom_webhook_delivery_views.xml",
+        "report/ecom_document_reports.xml",
+        "report/ecom_document_templates.xml",
+        "data/ecom_document_mail_templates.xml",
+        "views/ecom_document_views.xml",
         "security/ecom_crm_report_security.xml",
         "data/ecom_report_cron.xml",
         "views/ecom_ad_spend_views.xml",

@@ -22,6 +22,9 @@ from . import ecom_customer_order_stats
 from . import utm_source
 from . import ecom_webhook_delivery
 from . import ecom_webhook_hooks
+from . import res_partner_requisites
+from . import res_bank
+from . import ecom_document
 from . import ecom_ad_spend
 from . import ecom_report_mixin
 from . import ecom_report_channel

@@ -51,3 +51,9 @@ class ResCompany(models.Model):
     @api.constrains("ecom_max_lost_reasons")
     def _check_ecom_max_lost_reasons(self):
         self.env["crm.lost.reason"]._ecom_check_limit(self)
+
+    # requisites of the documents (the company's partner holds them)
+    ecom_kpp = fields.Char(related="partner_id.ecom_kpp", readonly=False)
+    ecom_signatory_name = fields.Char(related="partner_id.ecom_signatory_name", readonly=False)
+    ecom_signatory_title = fields.Char(related="partner_id.ecom_signatory_title", readonly=False)
+    ecom_signatory_basis = fields.Char(related="partner_id.ecom_signatory_basis", readonly=False)

@@ -25,6 +25,9 @@ from . import test_adapters_map
 from . import test_adapters_http
 from . import test_webhook_tools
 from . import test_webhook_delivery
+from . import test_ru_words
+from . import test_ru_requisites
+from . import test_documents
 from . import test_ad_spend_import
 from . import test_reports_channels
 from . import test_offline_conversions

@@ -1,0 +1,219 @@
+"""Commercial offer and supply contract of a request (crm.lead) or a quotation (sale.order).
+
+The QWeb templates (``report/ecom_document_templates.xml``) print ``_ecom_document_values(kind)``:
+one dict of plain values whatever the source, so that an admin editing a template sees the same
+names for a lead and an order.  «Send» buttons open the mail composer with the document's mail
+template, which attaches the PDF (``report_template_ids``), as sale's «Send by email» does.
+"""
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..tools import ru_words
+
+DOCUMENT_KINDS = ("offer", "contract")
+# units as Russian documents abbreviate them (ОКЕИ), by Odoo's xmlid; others print their (Russian) name
+UOM_SHORT_NAMES = {
+    "uom.product_uom_unit": "шт", "uom.product_uom_dozen": "дюжина", "uom.product_uom_kgm": "кг",
+    "uom.product_uom_gram": "г", "uom.product_uom_ton": "т", "uom.product_uom_meter": "м",
+    "uom.product_uom_cm": "см", "uom.product_uom_km": "км", "uom.product_uom_litre": "л",
+    "uom.product_uom_hour": "ч", "uom.product_uom_day": "дн",
+}
+
+
+def _uom_name(uom):
+    short = {uom.env.ref(xmlid, raise_if_not_found=False): name for xmlid, name in UOM_SHORT_NAMES.items()}
+    return short.get(uom) or uom.name or ""
+
+
+def _without_code(name, code):
+    """A line's description without the «[code] » that sale puts before it (the code has its own column)."""
+    prefix = f"[{code}] "
+    return name[len(prefix):] if code and name.startswith(prefix) else name
+
+
+class EcomDocumentMixin(models.AbstractModel):
+    _name = "ecom.document.mixin"
+    _description = "Commercial offer and supply contract"
+
+    def _ecom_document_source(self):
+        """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total)."""
+        raise NotImplementedError
+
+    def _ecom_document_values(self, kind):
+        """The values the templates print; read in Russian (units, products' names): a Russian document."""
+        self.ensure_one()
+        if kind not in DOCUMENT_KINDS:
+            raise ValueError(kind)
+        source = self.with_context(lang="ru_RU")._ecom_document_source()
+        company, currency = source["company"], source["currency"]
+        partner = source["partner"]
+        if partner:
+            customer = partner._ecom_requisites()
+        else:  # a request without a contact yet: the names it has
+            customer = self.env["res.partner"]._ecom_requisites()
+            customer.update(name=source.get("customer_name") or "", phone=source.get("customer_phone") or "",
+                            email=source.get("customer_email") or "")
+        money = ru_words.format_amount
+        return {
+            "kind": kind,
+            "number": source["number"],
+            "date": ru_words.format_date(source["date"]),
+            "validity_date": ru_words.format_date(source["validity_date"]) if source["validity_date"] else "",
+            "company": company,
+            "seller": company.partner_id.with_company(company)._ecom_requisites(),
+            "customer": customer,
+            "user_name": source["user"].name or "",
+            "user_phone": source["user"].phone or source["user"].mobile or "",
+            "user_email": source["user"].email or "",
+            "currency": currency.name,
+            "currency_label": "руб." if currency.name == "RUB" else currency.symbol or currency.name,
+            "lines": [{
+                "index": index,
+                "name": line["name"],
+                "code": line.get("code") or "",
+                "quantity": ru_words.format_quantity(line["quantity"]),
+                "uom": line.get("uom") or "",
+                "price": money(line["price"]),
+                "discount": ru_words.format_quantity(line["discount"]) if line.get("discount") else "",
+                "subtotal": money(line["subtotal"]),
+            } for index, line in enumerate(source["lines"], start=1)],
+            "has_discount": any(line.get("discount") for line in source["lines"]),
+            "count": len(source["lines"]),
+            "untaxed": money(source["untaxed"]),
+            "tax": money(source["tax"]),
+            "has_tax": not currency.is_zero(source["tax"]),
+            "total": money(source["total"]),
+            "total_in_words": ru_words.capitalize(ru_words.amount_in_words(source["total"], currency.name)),
+            "tax_in_words": ru_words.amount_in_words(source["tax"], currency.name),
+        }
+
+    def _ecom_document_filename(self, kind):
+        self.ensure_one()
+        number = self._ecom_document_source_number()
+        if kind == "contract":
+            return self.env._("Supply contract %(number)s", number=number)
+        return self.env._("Commercial offer %(number)s", number=number)
+
+    def _ecom_document_source_number(self):
+        raise NotImplementedError
+
+    def _ecom_document_xmlid(self, prefix, kind):
+        return f"ecom_crm.{prefix}_{kind}_{self._table}"
+
+    def action_ecom_send_offer(self):
+        return self._ecom_action_send("offer")
+
+    def action_ecom_send_contract(self):
+        return self._ecom_action_send("contract")
+
+    def _ecom_action_send(self, kind):
+        """The mail composer on this record with the document's template: its PDF attached, ready to send."""
+        self.ensure_one()
+        self._ecom_document_source()  # a clear error now rather than a failed attachment in the composer
+        template = self.env.ref(self._ecom_document_xmlid("mail_template", kind))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_composition_mode": "comment",
+                "default_template_id": template.id,
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                "force_email": True,
+            },
+        }
+
+
+class SaleOrder(models.Model):
+    _name = "sale.order"
+    _inherit = ["sale.order", "ecom.document.mixin"]
+
+    def _ecom_document_source_number(self):
+        return self.name
+
+    def _ecom_document_source(self):
+        self.ensure_one()
+        lines = self.order_line.filtered(lambda line: not line.display_type)
+        if not lines:
+            raise UserError(self.env._("The quotation %(name)s has no products: add them before printing a "
+                                       "document.", name=self.name))
+        return {
+            "partner": self.partner_id,
+            "company": self.company_id,
+            "currency": self.currency_id,
+            "number": self.name,
+            "date": fields.Date.context_today(self, self.date_order),
+            "validity_date": self.validity_date,
+            "user": self.user_id,
+            "lines": [{
+                "name": _without_code(line.name, line.product_id.default_code),
+                "code": line.product_id.default_code,
+                "quantity": line.product_uom_qty,
+                "uom": _uom_name(line.product_uom),
+                "price": line.price_unit,
+                "discount": line.discount,
+                "subtotal": line.price_subtotal,
+            } for line in lines],
+            "untaxed": self.amount_untaxed,
+            "tax": self.amount_tax,
+            "total": self.amount_total,
+        }
+
+
+class CrmLead(models.Model):
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "ecom.document.mixin"]
+
+    def _ecom_document_order(self):
+        """The request's latest quotation or order that is not cancelled."""
+        return self.order_ids.filtered(lambda order: order.state != "cancel").sorted("id")[-1:]
+
+    def _ecom_document_source_number(self):
+        order = self._ecom_document_order()
+        return order.name if order else str(self.id)
+
+    def _ecom_document_source(self):
+        """The request's latest quotation, else its product of interest (one piece at its sales price)."""
+        self.ensure_one()
+        order = self._ecom_document_order()
+        if order:
+            return dict(order._ecom_document_source(), partner=self.partner_id or order.partner_id)
+        product = self.ecom_product_id
+        if not product:
+            raise UserError(self.env._("The request %(name)s has neither a quotation nor a product of interest: "
+                                       "add one before printing a document.", name=self.name))
+        company = self.company_id or self.env.company
+        currency = company.currency_id
+        taxes = product.taxes_id._filter_taxes_by_company(company)
+        partner = self.partner_id
+        if partner:
+            taxes = partner.property_account_position_id.map_tax(taxes)
+        price = product.with_company(company).lst_price
+        amounts = taxes.compute_all(price, currency, 1.0, product=product, partner=partner)
+        return {
+            "partner": partner,
+            "customer_name": self.partner_name or self.contact_name,
+            "customer_phone": self.phone,
+            "customer_email": self.email_from,
+            "company": company,
+            "currency": currency,
+            "number": str(self.id),
+            "date": fields.Date.context_today(self),
+            "validity_date": False,
+            "user": self.user_id,
+            "lines": [{
+                "name": product.with_context(display_default_code=False).display_name,
+                "code": product.default_code,
+                "quantity": 1.0,
+                "uom": _uom_name(product.uom_id),
+                "price": price,
+                "subtotal": amounts["total_excluded"],
+            }],
+            "untaxed": amounts["total_excluded"],
+            "tax": amounts["total_included"] - amounts["total_excluded"],
+            "total": amounts["total_included"],
+        }

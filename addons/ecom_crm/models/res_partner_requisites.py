@@ -1,0 +1,107 @@
+"""Russian requisites of contacts and companies for the documents: ИНН (``vat``), КПП, ОГРН/ОГРНИП
+(``company_registry``), the signatory; bank details live on ``res.partner.bank`` / ``res.bank``."""
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import ru_requisites
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    ecom_kpp = fields.Char("KPP", size=9, help="КПП: the tax registration reason code of an organisation.")
+    ecom_signatory_name = fields.Char(
+        "Signatory", help="Who signs contracts for this company, in the genitive case as contracts write it: "
+                          "«Иванова Ивана Ивановича».")
+    ecom_signatory_title = fields.Char(
+        "Signatory's position", help="In the genitive case: «Генерального директора».")
+    ecom_signatory_basis = fields.Char(
+        "Acting on the basis of", help="In the genitive case: «Устава», «доверенности № 5 от 01.02.2026».")
+
+    def _ecom_russian_requisites(self):
+        """Whether the Russian checks apply: a Russian contact, or one without a country in a Russian company."""
+        self.ensure_one()
+        country = self.country_id or (self.company_id or self.env.company).country_id
+        return country.code == "RU"
+
+    @api.constrains("vat", "company_registry", "ecom_kpp", "is_company", "country_id")
+    def _check_ecom_russian_requisites(self):
+        for partner in self:
+            if not partner._ecom_russian_requisites():
+                continue
+            inn = ru_requisites.compact(partner.vat)
+            if inn and inn != "/":
+                error = ru_requisites.inn_error(inn, partner.is_company)
+                if error:
+                    raise ValidationError(partner._ecom_inn_message(error))
+            if partner.company_registry:
+                error = ru_requisites.ogrn_error(partner.company_registry, inn)
+                if error:
+                    raise ValidationError(partner._ecom_ogrn_message(error))
+            if partner.ecom_kpp:
+                error = ru_requisites.kpp_error(partner.ecom_kpp, inn)
+                if error:
+                    raise ValidationError(partner._ecom_kpp_message(error))
+
+    def _ecom_inn_message(self, error):
+        _ = self.env._
+        return {
+            "format": _("The INN of %(name)s must be made of digits only.", name=self.display_name),
+            "length": _("The INN of %(name)s must have 10 digits (an organisation) or 12 digits (a person or a sole "
+                        "trader).", name=self.display_name),
+            "person_length": _("%(name)s is a person: a person's INN has 12 digits.", name=self.display_name),
+            "checksum": _("The INN %(inn)s of %(name)s is not valid: its check digits do not match. Check it for "
+                          "a typo.", inn=self.vat, name=self.display_name),
+        }[error]
+
+    def _ecom_ogrn_message(self, error):
+        _ = self.env._
+        return {
+            "format": _("The OGRN of %(name)s must be made of digits only.", name=self.display_name),
+            "length": _("The OGRN of %(name)s must have 13 digits (OGRN of an organisation) or 15 digits (OGRNIP "
+                        "of a sole trader).", name=self.display_name),
+            "checksum": _("The OGRN %(ogrn)s of %(name)s is not valid: its check digit does not match. Check it for "
+                          "a typo.", ogrn=self.company_registry, name=self.display_name),
+            "mismatch": _("The OGRN of %(name)s does not match its INN: an organisation (10-digit INN) has a 13-digit "
+                          "OGRN, a sole trader (12-digit INN) a 15-digit OGRNIP.", name=self.display_name),
+        }[error]
+
+    def _ecom_kpp_message(self, error):
+        _ = self.env._
+        return {
+            "format": _("The KPP of %(name)s must have 9 characters: 4 digits, 2 digits or capital Latin letters, "
+                        "3 digits.", name=self.display_name),
+            "not_organisation": _("%(name)s has a 12-digit INN (a person or a sole trader): only an organisation "
+                                  "has a KPP.", name=self.display_name),
+        }[error]
+
+    def _ecom_requisites(self):
+        """The requisites a document prints for this contact's company (its commercial entity); blank ones
+        for no contact.  Bank accounts are read as superuser: a salesman prints them without managing them."""
+        if self:
+            self.ensure_one()
+        partner = self.commercial_partner_id
+        inn = ru_requisites.compact(partner.vat) if partner.vat != "/" else ""
+        bank_account = partner.sudo().bank_ids[:1]
+        address = ", ".join(part for part in (
+            partner.zip, partner.state_id.name, partner.city, partner.street, partner.street2) if part)
+        return {
+            "partner": partner,
+            "name": partner.name or "",
+            "is_company": partner.is_company,
+            "is_sole_trader": bool(partner.is_company and len(inn) == 12),  # ИП: a person's 12-digit ИНН
+            "inn": inn,
+            "kpp": partner.ecom_kpp or "",
+            "ogrn": ru_requisites.compact(partner.company_registry),
+            "ogrn_label": ru_requisites.registration_label(inn),
+            "address": address,
+            "phone": partner.phone or partner.mobile or "",
+            "email": partner.email or "",
+            "bank": bank_account.bank_id.name or "",
+            "bik": bank_account.bank_id.bic or "",
+            "account": bank_account.acc_number or "",
+            "corr_account": bank_account.bank_id.ecom_corr_account or "",
+            "signatory_name": partner.ecom_signatory_name or "",
+            "signatory_title": partner.ecom_signatory_title or "",
+            "signatory_basis": partner.ecom_signatory_basis or "",
+        }

@@ -1,0 +1,201 @@
+"""Commercial offer and supply contract: rendered to PDF by wkhtmltopdf, read back from the PDF's text."""
+import subprocess
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import Form, HttpCase, new_test_user, tagged
+
+from .test_ru_requisites import ORG_INN, ORG_KPP, ORG_OGRN, TRADER_INN, TRADER_OGRNIP
+
+CUSTOMER_INN, CUSTOMER_OGRN, CUSTOMER_KPP = "7736207543", "1027700229193", "770401001"  # ООО «Яндекс»
+
+
+def pdf_lines(pdf):
+    """The PDF's text as poppler's pdftotext lays it out: one line per printed line, a table's row on one line."""
+    if pdf[:5] != b"%PDF-":
+        raise AssertionError(f"not a PDF: {pdf[:60]!r}")
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def pdf_text(pdf):
+    """The PDF's text with its whitespace collapsed: wrapped lines joined by one space."""
+    return " ".join(pdf_lines(pdf))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestDocuments(HttpCase):
+    """HttpCase: wkhtmltopdf loads the report's styles from the test server."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, lang="en_US",
+                                       force_report_rendering=True))
+        russia = cls.env.ref("base.ru")
+        company = cls.env.company
+        company.write({
+            "name": "ООО «Детский мир у дома»", "country_id": russia.id, "city": "Москва", "zip": "101000",
+            "street": "ул. Мясницкая, д. 1", "vat": ORG_INN, "company_registry": ORG_OGRN, "ecom_kpp": ORG_KPP,
+            "ecom_signatory_title": "Генерального директора", "ecom_signatory_name": "Иванова Ивана Ивановича",
+            "ecom_signatory_basis": "Устава", "currency_id": cls.env.ref("base.RUB").id,
+        })
+        Bank = cls.env["res.bank"]
+        sber = Bank.create({"name": "ПАО Сбербанк", "bic": "044525225", "ecom_corr_account": "30101810400000000225"})
+        vtb = Bank.create({"name": "Банк ВТБ (ПАО)", "bic": "044525187", "ecom_corr_account": "30101810700000000187"})
+        cls.env["res.partner.bank"].create({"partner_id": company.partner_id.id, "bank_id": sber.id,
+                                            "acc_number": "40702810938000000001"})
+        cls.customer = cls.env["res.partner"].create({
+            "name": "ООО «Яндекс»", "is_company": True, "country_id": russia.id, "city": "Москва",
+            "street": "ул. Льва Толстого, д. 16", "zip": "119021", "email": "zakupki@example.ru",
+            "vat": CUSTOMER_INN, "company_registry": CUSTOMER_OGRN, "ecom_kpp": CUSTOMER_KPP, "lang": "ru_RU",
+            "ecom_signatory_title": "Директора по закупкам", "ecom_signatory_name": "Петровой Анны Сергеевны",
+            "ecom_signatory_basis": "доверенности № 12 от 01.02.2026",
+            "bank_ids": [Command.create({"bank_id": vtb.id, "acc_number": "40702810100000012345"})],
+        })
+        Product = cls.env["product.product"]
+        cls.stroller = Product.create({"name": "Коляска Cybex Priam", "default_code": "CYB-PRIAM",
+                                       "list_price": 89990, "taxes_id": [Command.clear()]})
+        cls.car_seat = Product.create({"name": "Автокресло Britax Römer", "default_code": "BR-KID",
+                                       "list_price": 24500.5, "taxes_id": [Command.clear()]})
+        cls.salesman = new_test_user(cls.env, login="doc_salesman", groups="sales_team.group_sale_salesman",
+                                     name="Анна Продавцова", email="anna@example.ru", lang="en_US")
+        cls.order = cls.env["sale.order"].create({
+            "partner_id": cls.customer.id, "user_id": cls.salesman.id,
+            "order_line": [
+                Command.create({"product_id": cls.stroller.id, "product_uom_qty": 1, "tax_id": [Command.clear()]}),
+                Command.create({"product_id": cls.car_seat.id, "product_uom_qty": 2, "tax_id": [Command.clear()]}),
+            ],
+        })
+
+    def render(self, record, kind):
+        """The document's text; its printed lines in self.lines (for table rows)."""
+        report = self.env.ref(f"ecom_crm.action_report_{kind}_{record._table}")
+        pdf, report_type = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_pdf(
+            report, record.ids)
+        self.assertEqual(report_type, "pdf")
+        self.lines = pdf_lines(pdf)
+        return " ".join(self.lines)
+
+    def assert_row(self, row):
+        """A printed line of the document is ``row`` (a table's row: its cells in order)."""
+        self.assertIn(row, self.lines)
+
+    def assert_requisites(self, text, customer=True):
+        """The store's requisites, and the customer's in full (the offer names the customer with its ИНН/КПП)."""
+        fragments = ["ООО «Детский мир у дома»", f"ИНН {ORG_INN}, КПП {ORG_KPP}", f"ОГРН {ORG_OGRN}",
+                     "Р/с 40702810938000000001", "Банк: ПАО Сбербанк", "БИК 044525225, к/с 30101810400000000225"]
+        if customer:
+            fragments += ["ООО «Яндекс»", f"ИНН {CUSTOMER_INN}, КПП {CUSTOMER_KPP}", f"ОГРН {CUSTOMER_OGRN}",
+                          "Р/с 40702810100000012345", "Банк: Банк ВТБ (ПАО)", "БИК 044525187, к/с 30101810700000000187"]
+        for fragment in fragments:
+            self.assertIn(fragment, text)
+
+    def test_offer_of_a_quotation(self):
+        self.assertEqual(self.order.amount_total, 138991)
+        text = self.render(self.order, "offer")
+        self.assertIn(f"Коммерческое предложение № {self.order.name}", text)
+        self.assertIn("Кому: ООО «Яндекс», ИНН 7736207543, КПП 770401001", text)
+        self.assert_row("1 CYB-PRIAM Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
+        self.assert_row("2 BR-KID Автокресло Britax Römer 2 шт 24 500,50 49 001,00")
+        self.assert_row("Всего к оплате: 138 991,00")
+        self.assert_row("НДС: Без НДС")
+        self.assertIn("Всего наименований 2, на сумму 138 991,00 руб.", text)
+        self.assertIn("Сто тридцать восемь тысяч девятьсот девяносто один рубль 00 копеек", text)
+        self.assertIn("Ваш менеджер: Анна Продавцова", text)
+        self.assertIn("Предложение действительно до", text)
+        self.assert_requisites(text, customer=False)
+
+    def test_contract_of_a_quotation(self):
+        text = self.render(self.order, "contract")
+        self.assertIn(f"ДОГОВОР ПОСТАВКИ № {self.order.name}", text)
+        self.assertIn("ООО «Детский мир у дома», именуемое в дальнейшем «Поставщик», в лице Генерального директора "
+                      "Иванова Ивана Ивановича, действующего на основании Устава, с одной стороны, и ООО «Яндекс», "
+                      "именуемое в дальнейшем «Покупатель», в лице Директора по закупкам Петровой Анны Сергеевны, "
+                      "действующего на основании доверенности № 12 от 01.02.2026, с другой стороны", text)
+        self.assertIn("Общая стоимость товара составляет 138 991,00 руб. (Сто тридцать восемь тысяч девятьсот "
+                      "девяносто один рубль 00 копеек), НДС не облагается.", text)
+        self.assertIn("Приложение № 1 к договору поставки", text)
+        self.assertIn("СПЕЦИФИКАЦИЯ", text)
+        self.assertIn("Коляска Cybex Priam", text)
+        self.assertIn("Автокресло Britax Römer", text)
+        self.assert_requisites(text)
+
+    def test_contract_with_a_sole_trader(self):
+        trader = self.env["res.partner"].create({
+            "name": "ИП Петров Пётр Петрович", "is_company": True, "country_id": self.env.ref("base.ru").id,
+            "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
+        self.order.partner_id = trader
+        text = self.render(self.order, "contract")
+        self.assertIn("действующего на основании Устава, с одной стороны, и ИП Петров Пётр Петрович, действующий(ая) "
+                      "на основании записи в ЕГРИП (ОГРНИП 304500116000157), именуемый(ая) в дальнейшем «Покупатель», "
+                      "с другой стороны", text)
+        self.assertIn(f"ИНН {TRADER_INN}", text)
+        self.assertIn(f"ОГРНИП {TRADER_OGRNIP}", text)
+        self.assertNotIn("КПП 770401001", text)
+
+    def test_taxes_and_kopecks(self):
+        tax = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
+                                              "type_tax_use": "sale"})
+        self.order.order_line[1].write({"tax_id": [Command.set(tax.ids)], "product_uom_qty": 3})
+        # 89 990 + 3 × 24 500,50 = 163 491,50 untaxed, VAT 20 % of 73 501,50 = 14 700,30
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax), (163491.5, 14700.3))
+        text = self.render(self.order, "contract")
+        self.assertIn("Общая стоимость товара составляет 178 191,80 руб. (Сто семьдесят восемь тысяч сто девяносто "
+                      "один рубль 80 копеек), в том числе НДС 14 700,30 руб.", text)
+        self.assert_row("2 BR-KID Автокресло Britax Römer 3 шт 24 500,50 73 501,50")
+        for row in ("Итого без НДС: 163 491,50", "НДС: 14 700,30", "Всего к оплате: 178 191,80"):
+            self.assert_row(row)
+
+    def test_lead_with_a_quotation_and_with_a_product_of_interest(self):
+        lead = self.env["crm.lead"].create({"name": "Коляска для двойни", "type": "opportunity",
+                                            "partner_id": self.customer.id, "user_id": self.salesman.id})
+        with self.assertRaisesRegex(UserError, "neither a quotation nor a product of interest"):
+            lead.with_user(self.salesman).action_ecom_send_offer()
+        lead.ecom_product_id = self.stroller
+        text = self.render(lead, "offer")
+        self.assertIn(f"Коммерческое предложение № {lead.id}", text)
+        self.assert_row("1 CYB-PRIAM Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
+        self.assertIn("Восемьдесят девять тысяч девятьсот девяносто рублей 00 копеек", text)
+        self.assertNotIn("Автокресло", text)
+        self.order.opportunity_id = lead  # its quotation wins over the product of interest
+        text = self.render(lead, "contract")
+        self.assertIn(f"ДОГОВОР ПОСТАВКИ № {self.order.name}", text)
+        self.assertIn("Автокресло Britax Römer", text)
+        self.assertIn("Сто тридцать восемь тысяч девятьсот девяносто один рубль 00 копеек", text)
+
+    def test_lead_of_a_person_without_contact(self):
+        lead = self.env["crm.lead"].create({"name": "Заявка с сайта", "type": "opportunity",
+                                            "contact_name": "Смирнова Ольга", "phone": "+79161234567",
+                                            "ecom_product_id": self.car_seat.id})
+        text = self.render(lead, "contract")
+        self.assertIn("гражданин(ка) Смирнова Ольга, именуемый(ая) в дальнейшем «Покупатель», с другой стороны", text)
+        self.assertIn("Двадцать четыре тысячи пятьсот рублей 50 копеек", text)
+
+    def test_send_by_email_attaches_the_pdf(self):
+        action = self.order.with_user(self.salesman).action_ecom_send_contract()
+        self.assertEqual(action["res_model"], "mail.compose.message")
+        composer = Form(self.env["mail.compose.message"].with_user(self.salesman).with_context(**action["context"]))
+        # in the customer's language (Russian), as the template says
+        self.assertEqual(composer.subject, f"Договор поставки {self.order.name}")
+        wizard = composer.save()
+        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Договор поставки {self.order.name}.pdf"])
+        self.assertEqual(wizard.partner_ids, self.customer)
+        self.assertIn("Петровой Анны Сергеевны", pdf_text(wizard.attachment_ids.raw))
+        wizard.action_send_mail()
+        message = self.order.message_ids[0]
+        self.assertEqual(message.attachment_ids.mapped("name"), [f"Договор поставки {self.order.name}.pdf"])
+        self.assertEqual(message.partner_ids, self.customer)
+        self.assertEqual(message.attachment_ids.res_model, "sale.order")
+
+    def test_send_from_a_lead_in_the_customers_language(self):
+        lead = self.env["crm.lead"].create({"name": "Коляска", "type": "opportunity", "partner_id": self.customer.id,
+                                            "user_id": self.salesman.id, "ecom_product_id": self.stroller.id})
+        action = lead.with_user(self.salesman).action_ecom_send_offer()
+        composer = Form(self.env["mail.compose.message"].with_user(self.salesman).with_context(**action["context"]))
+        self.assertEqual(composer.subject, f"Коммерческое предложение {lead.id}")
+        wizard = composer.save()
+        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Коммерческое предложение {lead.id}.pdf"])
+        self.assertEqual(wizard.partner_ids, self.customer)
+        self.assertIn("Коляска Cybex Priam", pdf_text(wizard.attachment_ids.raw))

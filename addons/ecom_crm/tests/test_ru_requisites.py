@@ -1,0 +1,92 @@
+"""ИНН, ОГРН/ОГРНИП and КПП of Russian contacts: python-stdnum's checksums, translated errors."""
+from odoo.exceptions import ValidationError
+from odoo.tests import BaseCase, tagged
+
+from ..tools import ru_requisites
+from .common import EcomCrmCase
+
+ORG_INN, ORG_OGRN, ORG_KPP = "7707083893", "1027700132195", "773601001"  # Сбербанк
+TRADER_INN, TRADER_OGRNIP = "500100732259", "304500116000157"
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestRequisiteChecks(BaseCase):
+    def test_inn(self):
+        self.assertIsNone(ru_requisites.inn_error(ORG_INN, is_company=True))
+        self.assertIsNone(ru_requisites.inn_error(" 7707 083 893 ", is_company=True))
+        self.assertIsNone(ru_requisites.inn_error(TRADER_INN, is_company=True))
+        self.assertIsNone(ru_requisites.inn_error(TRADER_INN, is_company=False))
+        self.assertEqual(ru_requisites.inn_error("7707083894", is_company=True), "checksum")
+        self.assertEqual(ru_requisites.inn_error("500100732258", is_company=False), "checksum")
+        self.assertEqual(ru_requisites.inn_error(ORG_INN, is_company=False), "person_length")
+        self.assertEqual(ru_requisites.inn_error("77070838", is_company=True), "length")
+        self.assertEqual(ru_requisites.inn_error("RU7707083893", is_company=True), "format")
+
+    def test_ogrn(self):
+        self.assertIsNone(ru_requisites.ogrn_error(ORG_OGRN, ORG_INN))
+        self.assertIsNone(ru_requisites.ogrn_error(TRADER_OGRNIP, TRADER_INN))
+        self.assertEqual(ru_requisites.ogrn_error("1027700132196", ORG_INN), "checksum")
+        self.assertEqual(ru_requisites.ogrn_error("304500116000158", TRADER_INN), "checksum")
+        self.assertEqual(ru_requisites.ogrn_error(TRADER_OGRNIP, ORG_INN), "mismatch")
+        self.assertEqual(ru_requisites.ogrn_error(ORG_OGRN, TRADER_INN), "mismatch")
+        self.assertEqual(ru_requisites.ogrn_error("10277001321", ORG_INN), "length")
+        self.assertEqual(ru_requisites.ogrn_error("1027700I32195", ORG_INN), "format")
+
+    def test_kpp_and_bank_codes(self):
+        self.assertIsNone(ru_requisites.kpp_error(ORG_KPP, ORG_INN))
+        self.assertIsNone(ru_requisites.kpp_error("7736AB001", ORG_INN))
+        self.assertEqual(ru_requisites.kpp_error("77360100", ORG_INN), "format")
+        self.assertEqual(ru_requisites.kpp_error(ORG_KPP, TRADER_INN), "not_organisation")
+        self.assertIsNone(ru_requisites.digits_error("30101810400000000225", 20))
+        self.assertEqual(ru_requisites.digits_error("3010181040000000022", 20), "format")
+        self.assertEqual(ru_requisites.registration_label(TRADER_INN), "ОГРНИП")
+        self.assertEqual(ru_requisites.registration_label(ORG_INN), "ОГРН")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestPartnerRequisites(EcomCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.russia = cls.env.ref("base.ru")
+
+    def test_valid_requisites_are_kept(self):
+        org = self.Partner.create({"name": "ПАО Сбербанк", "is_company": True, "country_id": self.russia.id,
+                                   "vat": ORG_INN, "company_registry": ORG_OGRN, "ecom_kpp": ORG_KPP})
+        trader = self.Partner.create({"name": "ИП Петров П. П.", "is_company": True, "country_id": self.russia.id,
+                                      "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
+        person = self.Partner.create({"name": "Петров Пётр", "country_id": self.russia.id, "vat": TRADER_INN})
+        self.assertEqual((org.vat, trader.company_registry, person.vat), (ORG_INN, TRADER_OGRNIP, TRADER_INN))
+        self.assertEqual(trader._ecom_requisites()["ogrn_label"], "ОГРНИП")
+
+    def test_bad_requisites_are_refused_in_russian(self):
+        partner = self.Partner.with_context(lang="ru_RU").create(
+            {"name": "ООО Ромашка", "is_company": True, "country_id": self.russia.id})
+        cases = [
+            ({"vat": "7707083894"}, "контрольн"),  # a typo: the check digits do not match
+            ({"vat": "77070838"}, "10 цифр"),
+            ({"vat": ORG_INN, "company_registry": "1027700132196"}, "ОГРН"),
+            ({"vat": ORG_INN, "company_registry": TRADER_OGRNIP}, "ОГРНИП"),
+            ({"vat": ORG_INN, "ecom_kpp": "12345"}, "КПП"),
+            ({"vat": TRADER_INN, "ecom_kpp": ORG_KPP}, "КПП"),
+        ]
+        for vals, fragment in cases:
+            with self.subTest(vals=vals), self.assertRaises(ValidationError) as caught:
+                partner.write(vals)
+            self.assertIn(fragment, str(caught.exception))
+        with self.assertRaisesRegex(ValidationError, "12 цифр"):
+            self.Partner.with_context(lang="ru_RU").create(
+                {"name": "Петров Пётр", "country_id": self.russia.id, "vat": ORG_INN})
+
+    def test_foreign_and_untaxed_contacts_are_not_checked(self):
+        german = self.Partner.create({"name": "Kinderwagen GmbH", "is_company": True,
+                                      "country_id": self.env.ref("base.de").id, "vat": "DE123456789"})
+        self.assertEqual(german.vat, "DE123456789")
+        untaxed = self.Partner.create({"name": "Без ИНН", "country_id": self.russia.id, "vat": "/"})
+        self.assertEqual(untaxed.vat, "/")
+
+    def test_bank_correspondent_account(self):
+        bank = self.env["res.bank"].create({"name": "ПАО Сбербанк", "bic": "044525225",
+                                            "ecom_corr_account": "30101810400000000225"})
+        with self.assertRaises(ValidationError):
+            bank.ecom_corr_account = "3010181040000000022"
