@@ -1,2 +1,3 @@
 from . import intake
 from . import hooks
+from . import sms_status

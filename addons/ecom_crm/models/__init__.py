@@ -25,6 +25,9 @@ from . import ecom_webhook_hooks
 from . import res_partner_requisites
 from . import res_bank
 from . import ecom_document
+from . import sms_sms
+from . import ecom_order_notification
+from . import ecom_notification_log
 from . import ecom_ad_spend
 from . import ecom_report_mixin
 from . import ecom_report_channel

@@ -460,3 +460,79 @@ class CrmLead(models.Model):
             "email": email, "message": msg_dict.get("subject"), "new_customer": False,
             "repeat_customer": bool(partner.ecom_order_count)})
         return lead
+
+
+class CrmLeadNotification(models.Model):
+    """Stage notifications to the customer; reminders of deadlines and meetings to the salesperson."""
+
+    _inherit = "crm.lead"
+
+    ecom_deadline_reminded = fields.Date(
+        "Expected closing reminded", copy=False, readonly=True,
+        help="The expected closing date the salesperson was last reminded of.")
+
+    def _ecom_stage_changed(self, previous):
+        res = super()._ecom_stage_changed(previous)
+        self._ecom_notify_stage(previous)
+        return res
+
+    def _ecom_notify_stage(self, previous):
+        """Send the stage's templates to the leads that just reached it, once per lead and stage."""
+        leads = self.filtered(lambda lead: lead.active and lead.stage_id and (
+            lead.stage_id.ecom_mail_template_id or lead.stage_id.ecom_sms_template_id) and (
+            previous.get(lead.id) is None or previous[lead.id][0] != lead.stage_id.id))
+        if not leads:
+            return
+        Log = self.env["ecom.notification.log"].sudo()
+        done = {(log.lead_id.id, log.stage_id.id) for log in Log.search(
+            [("lead_id", "in", leads.ids), ("stage_id", "in", leads.stage_id.ids)])}
+        Log._ecom_queue([{
+            "lead_id": lead.id, "stage_id": lead.stage_id.id, "partner_id": lead.partner_id.id,
+            "company_id": lead.company_id.id, "mail_template_id": lead.stage_id.ecom_mail_template_id.id,
+            "sms_template_id": lead.stage_id.ecom_sms_template_id.id,
+        } for lead in leads if (lead.id, lead.stage_id.id) not in done])
+
+    @api.model
+    def _cron_ecom_manager_reminders(self):
+        """Give salespeople an activity for what Odoo does not remind them of.
+
+        - the expected closing date of an open opportunity within the company's reminder days
+          (once per date: a new date is reminded again);
+        - a meeting of the next day linked to an opportunity but without an activity (Odoo creates one
+          only for meetings scheduled from the opportunity): a «Meeting» activity for its salesperson.
+        """
+        today = fields.Date.context_today(self)
+        activity_todo = self.env.ref("ecom_crm.mail_activity_type_deadline_reminder")
+        companies = self.env["res.company"].sudo().search([])
+        for company in companies:
+            horizon = today + timedelta(days=company.ecom_reminder_days)
+            leads = self.sudo().search([
+                ("company_id", "in", [company.id, False]), ("type", "=", "opportunity"),
+                ("active", "=", True), ("stage_id.is_won", "=", False), ("user_id", "!=", False),
+                ("date_deadline", "!=", False), ("date_deadline", "<=", horizon), ("date_deadline", ">=", today),
+            ])
+            leads = leads.filtered(lambda lead: lead.ecom_deadline_reminded != lead.date_deadline)
+            for lead in leads:
+                lead.with_context(mail_activity_quick_update=True).activity_schedule(
+                    activity_type_id=activity_todo.id, date_deadline=lead.date_deadline, user_id=lead.user_id.id,
+                    summary=_("Expected closing on %s", format_date(self.env, lead.date_deadline)))
+                lead.ecom_deadline_reminded = lead.date_deadline
+        # meetings of the next 24 hours without an activity
+        meeting_type = self.env.ref("mail.mail_activity_data_meeting", raise_if_not_found=False)
+        if not meeting_type:
+            return
+        now = fields.Datetime.now()
+        events = self.env["calendar.event"].sudo().search([
+            ("opportunity_id", "!=", False), ("start", ">=", now), ("start", "<=", now + timedelta(days=1)),
+            ("activity_ids", "=", False),
+        ])
+        for event in events:
+            lead = event.opportunity_id
+            if not lead.active or not lead.user_id:
+                continue
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create({
+                "res_model_id": self.env["ir.model"]._get_id("crm.lead"), "res_id": lead.id,
+                "activity_type_id": meeting_type.id, "user_id": lead.user_id.id,
+                "summary": event.name, "calendar_event_id": event.id,
+                "date_deadline": event._get_activity_deadline_from_start(event.start, event.allday),
+            })

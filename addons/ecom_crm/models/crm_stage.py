@@ -31,3 +31,16 @@ class CrmStage(models.Model):
     def _onchange_ecom_is_refusal(self):
         if self.ecom_is_refusal:
             self.is_won = False
+
+
+class CrmStageNotification(models.Model):
+    """The customer's notification when a request reaches the stage (once per request)."""
+
+    _inherit = "crm.stage"
+
+    ecom_mail_template_id = fields.Many2one(
+        "mail.template", "Email to the customer", domain=[("model", "=", "crm.lead")], ondelete="set null",
+        help="Sent once when a request reaches this stage (not again if it comes back).")
+    ecom_sms_template_id = fields.Many2one(
+        "sms.template", "SMS to the customer", domain=[("model", "=", "crm.lead")], ondelete="set null",
+        help="Sent once when a request reaches this stage (not again if it comes back).")

@@ -1,4 +1,10 @@
+import secrets
+
+from werkzeug.urls import url_join
+
 from odoo import Command, api, fields, models
+
+from ..tools import sms_gateways
 
 
 class ResCompany(models.Model):
@@ -57,3 +63,40 @@ class ResCompany(models.Model):
     ecom_signatory_name = fields.Char(related="partner_id.ecom_signatory_name", readonly=False)
     ecom_signatory_title = fields.Char(related="partner_id.ecom_signatory_title", readonly=False)
     ecom_signatory_basis = fields.Char(related="partner_id.ecom_signatory_basis", readonly=False)
+
+    # the SMS gateway of the company: Odoo IAP, or a Russian provider (tools/sms_gateways.py)
+    ecom_sms_gateway = fields.Selection(
+        [("iap", "Odoo IAP"), ("smsru", "SMS.ru"), ("smsc", "SMSC.ru"), ("smsaero", "SMS Aero")],
+        "SMS gateway", default="iap", required=True,
+        help="Every SMS of the company (mailings, templates, notifications) goes through it.")
+    ecom_sms_login = fields.Char(
+        "SMS gateway login", groups="base.group_system",
+        help="SMSC.ru: the login. SMS Aero: the account's email. SMS.ru: not used.")
+    ecom_sms_password = fields.Char(
+        "SMS gateway key", groups="base.group_system",
+        help="SMS.ru: the api_id. SMSC.ru: the password or API key. SMS Aero: the API key.")
+    ecom_sms_sender = fields.Char(
+        "SMS sender name", help="The sender name registered with the provider; empty: the provider's default.")
+    ecom_sms_callback_token = fields.Char("SMS status callback token", groups="base.group_system", copy=False)
+    ecom_reminder_days = fields.Integer(
+        "Remind expected closing (days before)", default=1,
+        help="Salespeople get an activity this many days before an opportunity's expected closing date.")
+
+    def _ecom_sms_client(self):
+        """The gateway client of this company, or None for Odoo IAP."""
+        self.ensure_one()
+        company = self.sudo()
+        return sms_gateways.get_gateway(
+            company.ecom_sms_gateway, login=company.ecom_sms_login, password=company.ecom_sms_password,
+            sender=company.ecom_sms_sender)
+
+    def _ecom_sms_callback_url(self):
+        """Where the provider posts delivery statuses (SMS.ru and SMSC.ru call it)."""
+        self.ensure_one()
+        company = self.sudo()
+        if company.ecom_sms_gateway not in ("smsru", "smsc"):
+            return False
+        if not company.ecom_sms_callback_token:
+            company.ecom_sms_callback_token = secrets.token_urlsafe(24)
+        return url_join(company.get_base_url(),
+                        f"/ecom_crm/sms/status/{company.ecom_sms_gateway}/{company.ecom_sms_callback_token}")

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -23,3 +23,19 @@ class ResConfigSettings(models.TransientModel):
         "Seconds per pass", config_parameter="ecom_crm.intake_process_seconds", default=10,
         help="How long a web worker may go on processing the queue after its answer; what is left "
              "is taken by the next answer or the background job.")
+
+    # SMS gateway (per company)
+    ecom_sms_gateway = fields.Selection(related="company_id.ecom_sms_gateway", readonly=False, required=True)
+    ecom_sms_login = fields.Char(related="company_id.ecom_sms_login", readonly=False)
+    ecom_sms_password = fields.Char(related="company_id.ecom_sms_password", readonly=False)
+    ecom_sms_sender = fields.Char(related="company_id.ecom_sms_sender", readonly=False)
+    ecom_reminder_days = fields.Integer(related="company_id.ecom_reminder_days", readonly=False)
+    ecom_sms_callback_url = fields.Char("Status callback URL", compute="_compute_ecom_sms_callback_url")
+
+    @api.depends("company_id", "ecom_sms_gateway")
+    def _compute_ecom_sms_callback_url(self):
+        for settings in self:
+            company = settings.company_id
+            settings.ecom_sms_callback_url = (
+                company._ecom_sms_callback_url() if settings.ecom_sms_gateway == company.ecom_sms_gateway
+                else False)

@@ -270,3 +270,18 @@ class ResPartner(models.Model):
             "view_mode": "list",
             "domain": [("partner_id", "=", self.commercial_partner_id.id)],
         }
+
+
+class ResPartnerDoNotDisturb(models.Model):
+    """«Do not disturb»: no notification of orders and requests, by email or SMS."""
+
+    _inherit = "res.partner"
+
+    ecom_do_not_disturb = fields.Boolean(
+        "Do not disturb", tracking=True,
+        help="The customer asked not to be contacted: no order or request notification, no mailing.")
+
+    def _ecom_do_not_disturb(self):
+        """True when this contact or its company asked not to be disturbed."""
+        self.ensure_one()
+        return bool(self.ecom_do_not_disturb or self.commercial_partner_id.ecom_do_not_disturb)

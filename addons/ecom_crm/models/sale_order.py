@@ -124,3 +124,36 @@ class SaleOrder(models.Model):
     def _ecom_status_rank(self, status):
         """Where a status stands on the normal way of an order (final statuses last)."""
         return [key for key, _label in ORDER_STATUSES].index(status)
+
+
+class SaleOrderNotification(models.Model):
+    """The customer's notification when an order reaches a status, once per order and status."""
+
+    _inherit = "sale.order"
+
+    ecom_notification_ids = fields.One2many("ecom.notification.log", "order_id", "Customer notifications")
+
+    def _ecom_status_changed(self, events):
+        res = super()._ecom_status_changed(events)
+        self._ecom_notify_status(events)
+        return res
+
+    def _ecom_notify_status(self, events):
+        events = events.sudo()
+        rules = self.env["ecom.order.notification"]._ecom_rules(events.company_id.ids, set(events.mapped("status")))
+        if not rules:  # one query when nothing is to be sent
+            return
+        Log = self.env["ecom.notification.log"].sudo()
+        done = {(log.order_id.id, log.status) for log in Log.search([("order_id", "in", events.order_id.ids)])}
+        vals_list = []
+        for event in events.sorted("id"):
+            order = event.order_id
+            rule = rules.get((order.company_id.id, event.status))
+            if not rule or (order.id, event.status) in done:
+                continue
+            done.add((order.id, event.status))
+            vals_list.append({
+                "order_id": order.id, "status": event.status, "partner_id": order.partner_id.id,
+                "company_id": order.company_id.id, "mail_template_id": rule.mail_template_id.id,
+                "sms_template_id": rule.sms_template_id.id})
+        Log._ecom_queue(vals_list)

@@ -108,7 +108,7 @@ class TestOrderStatus(EcomCrmCase):
         delivered.action_confirm()
         delivered.order_line.qty_delivered = 1
         everything = draft | confirmed | cancelled | delivered
-        everything.flush_recordset()
+        self.env.flush_all()  # the lines' delivered quantities too: the SQL below reads them
         self.env.cr.execute("UPDATE sale_order SET ecom_status = 'draft' WHERE id = ANY(%s)", [everything.ids])
         everything.invalidate_recordset(["ecom_status"])
         set_order_statuses_from_state(self.env)

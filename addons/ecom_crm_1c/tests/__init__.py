@@ -18,3 +18,4 @@ from . import test_settings_access
 from . import test_mapper
 from . import test_query_counts
 from . import test_settings_url
+from . import test_statuses_notify

@@ -1,0 +1,33 @@
+import hmac
+import logging
+
+from odoo.http import Controller, request, route
+
+from ..tools import sms_gateways
+
+_logger = logging.getLogger(__name__)
+
+
+class EcomSmsStatusController(Controller):
+    """Delivery statuses pushed by SMS.ru and SMSC.ru (the URL is shown in the settings).
+
+    The token in the URL identifies the company; the answer is the provider's protocol answer
+    (SMS.ru retries until it reads ``100``), plain text, never an HTML page.
+    """
+
+    @route("/ecom_crm/sms/status/<string:gateway>/<string:token>", type="http", auth="public",
+           methods=["GET", "POST"], csrf=False, save_session=False)
+    def ecom_sms_status(self, gateway, token, **params):
+        client_cls = sms_gateways.GATEWAYS.get(gateway)
+        company = request.env["res.company"].sudo().search(
+            [("ecom_sms_gateway", "=", gateway), ("ecom_sms_callback_token", "=", token)], limit=1)
+        if not client_cls or not company or not hmac.compare_digest(company.ecom_sms_callback_token, token):
+            return request.make_response("unknown callback", [("Content-Type", "text/plain")], status=403)
+        client = company._ecom_sms_client()
+        try:
+            statuses = client.parse_callback(params) or []
+            request.env["sms.sms"].sudo()._ecom_apply_statuses(company, gateway, statuses)
+        except Exception:
+            _logger.exception("SMS status callback of %s could not be applied", gateway)
+            return request.make_response("error", [("Content-Type", "text/plain")], status=503)
+        return request.make_response(client.callback_answer, [("Content-Type", "text/plain")])

@@ -1,0 +1,234 @@
+"""Odoo's SMS queue sent through a Russian gateway: sending, errors, delivery statuses (HTTP mocked)."""
+
+from unittest.mock import MagicMock, patch
+
+import requests
+
+from odoo.addons.sms.tools.sms_api import SmsApi
+from odoo.exceptions import AccessError
+from odoo.tests import Form, HttpCase, tagged
+
+from .common import EcomCrmCase
+
+REQUEST = "odoo.addons.ecom_crm.tools.sms_gateways.requests.request"
+
+
+def answer(payload, status=200):
+    return MagicMock(status_code=status, **{"json.return_value": payload})
+
+
+def smsru_sent(number, sms_id):
+    return answer({"status": "OK", "status_code": 100,
+                   "sms": {number: {"status": "OK", "status_code": 100, "sms_id": sms_id}}})
+
+
+class SmsGatewayCase(EcomCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.write({"ecom_sms_gateway": "smsru", "ecom_sms_password": "API-ID", "ecom_sms_sender": "Shop"})
+        cls.customer = cls.Partner.create({"name": "Мария Покупателева", "mobile": "+79161234567"})
+
+    def _post_sms(self, record, body="Ваш заказ подтверждён"):
+        """An SMS notification posted on ``record``'s chatter, queued like Odoo's notifications."""
+        message = record._message_sms(body, partner_ids=self.customer.ids, put_in_queue=True)
+        sms = self.env["sms.sms"].search([("mail_message_id", "=", message.id)])
+        self.assertEqual(len(sms), 1)
+        return message, sms
+
+    def _notification(self, message):
+        return message.notification_ids.filtered(lambda n: n.notification_type == "sms")
+
+
+@tagged("post_install", "-at_install", "ecom_sms")
+class TestSmsGatewayQueue(SmsGatewayCase):
+    def test_queue_goes_through_the_gateway(self):
+        lead = self._lead(partner_id=self.customer.id)
+        message, sms = self._post_sms(lead)
+        self.assertEqual(sms.ecom_company_id, self.company)
+        with patch(REQUEST, return_value=smsru_sent("79161234567", "000-1")) as request, \
+                patch.object(SmsApi, "_send_sms_batch") as iap:
+            self.env["sms.sms"]._process_queue()
+        iap.assert_not_called()
+        self.assertEqual(request.call_count, 1)
+        data = request.call_args.kwargs["data"]
+        self.assertEqual((data["to"], data["msg"], data["from"]), ("79161234567", "Ваш заказ подтверждён", "Shop"))
+        self.assertRecordValues(sms, [{"state": "pending", "ecom_gateway": "smsru", "ecom_provider_ref": "000-1",
+                                       "to_delete": False, "failure_type": False}])
+        self.assertEqual(self._notification(message).notification_status, "pending")
+
+    def test_national_number_sent_in_e164(self):
+        sms = self.env["sms.sms"].create({"number": "8 (916) 765-43-21", "body": "Привет"})
+        with patch(REQUEST, return_value=smsru_sent("79167654321", "000-2")) as request:
+            sms.send()
+        self.assertEqual(request.call_args.kwargs["data"]["to"], "79167654321")
+        self.assertEqual(sms.state, "pending")
+
+    def test_invalid_number_fails_without_request(self):
+        sms = self.env["sms.sms"].create({"number": "12345", "body": "Привет"})
+        with patch(REQUEST) as request:
+            sms.send()
+        request.assert_not_called()
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_number_format"))
+        self.assertIn("12345", sms.ecom_failure_reason)
+
+    def test_no_money_fails_the_batch_with_one_request(self):
+        records = self.env["sms.sms"].create([{"number": f"+7916123456{i}", "body": "Акция"} for i in range(3)])
+        no_money = answer({"status": "ERROR", "status_code": 201, "status_text": "Не хватает средств"})
+        with patch(REQUEST, return_value=no_money) as request:
+            self.env["sms.sms"]._process_queue(records.ids)
+        self.assertEqual(request.call_count, 1)
+        self.assertEqual(set(records.mapped("state")), {"error"})
+        self.assertEqual(set(records.mapped("failure_type")), {"sms_credit"})
+        self.assertEqual(set(records.mapped("ecom_failure_reason")), {"SMS.ru 201: Не хватает средств"})
+
+    def test_gateway_down_leaves_the_rest_queued(self):
+        records = self.env["sms.sms"].create([{"number": f"+7916123456{i}", "body": "Акция"} for i in range(3)])
+        with patch(REQUEST, side_effect=requests.ConnectTimeout()) as request:
+            self.env["sms.sms"]._process_queue(records.ids)
+        self.assertEqual(request.call_count, 1)
+        self.assertEqual(records.mapped("state"), ["error", "outgoing", "outgoing"])
+        self.assertEqual(records[0].failure_type, "sms_server")
+        self.assertIn("ConnectTimeout", records[0].ecom_failure_reason)
+
+    def test_bad_credentials_reach_the_notification(self):
+        lead = self._lead(partner_id=self.customer.id)
+        message, sms = self._post_sms(lead)
+        bad_key = answer({"status": "ERROR", "status_code": 200, "status_text": "Неправильный api_id"})
+        with patch(REQUEST, return_value=bad_key):
+            self.env["sms.sms"]._process_queue()
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_acc"))
+        notification = self._notification(message)
+        self.assertRecordValues(notification, [{"notification_status": "exception", "failure_type": "sms_acc",
+                                                "failure_reason": "SMS.ru 200: Неправильный api_id"}])
+
+    def test_crash_in_the_queue_never_raises(self):
+        sms = self.env["sms.sms"].create({"number": "+79161234567", "body": "Привет"})
+        with patch(REQUEST, side_effect=RuntimeError("library bug")):
+            self.env["sms.sms"]._process_queue()
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_server"))
+        self.assertIn("library bug", sms.ecom_failure_reason)
+
+    def test_missing_credentials(self):
+        self.company.ecom_sms_password = False
+        sms = self.env["sms.sms"].create({"number": "+79161234567", "body": "Привет"})
+        with patch(REQUEST) as request:
+            sms.send()
+        request.assert_not_called()
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_acc"))
+
+    def test_iap_stays_the_default(self):
+        self.company.ecom_sms_gateway = "iap"
+        sms = self.env["sms.sms"].create({"number": "+79161234567", "body": "Привет"})
+        with patch(REQUEST) as request, patch.object(
+                SmsApi, "_send_sms_batch", return_value=[{"uuid": sms.uuid, "state": "success"}]) as iap:
+            sms.send()
+        request.assert_not_called()
+        iap.assert_called_once()
+        self.assertEqual(sms.state, "pending")
+
+    def test_gateway_of_the_record_company(self):
+        other = self.env["res.company"].create({"name": "Второй магазин", "ecom_sms_gateway": "smsc",
+                                                "ecom_sms_login": "shop2", "ecom_sms_password": "pw"})
+        lead = self._lead(partner_id=self.customer.id, company_id=other.id, user_id=False)
+        _message, sms = self._post_sms(lead)
+        self.assertEqual(sms.ecom_company_id, other)
+        with patch(REQUEST, return_value=answer({"id": 9, "cnt": 1})) as request:
+            self.env["sms.sms"]._process_queue()
+        self.assertEqual(request.call_args.args[1], "https://smsc.ru/sys/send.php")
+        self.assertRecordValues(sms, [{"state": "pending", "ecom_gateway": "smsc", "ecom_provider_ref": "9"}])
+
+    def test_polling_cron_updates_sms_and_notifications(self):
+        lead = self._lead(partner_id=self.customer.id)
+        message_ok, sms_ok = self._post_sms(lead, "Первое")
+        message_ko, sms_ko = self._post_sms(lead, "Второе")
+        with patch(REQUEST, side_effect=[smsru_sent("79161234567", "id-ok"), smsru_sent("79161234567", "id-ko")]):
+            self.env["sms.sms"]._process_queue()
+        statuses = answer({"status": "OK", "status_code": 100, "sms": {
+            "id-ok": {"status": "OK", "status_code": 103, "status_text": "Сообщение доставлено"},
+            "id-ko": {"status": "OK", "status_code": 150, "status_text": "Нет маршрута для этого номера"}}})
+        with patch(REQUEST, return_value=statuses) as request:
+            self.env["sms.sms"]._ecom_cron_poll_statuses()
+        self.assertEqual(set(request.call_args.kwargs["data"]["sms_id"].split(",")), {"id-ok", "id-ko"})
+        self.assertRecordValues(sms_ok, [{"state": "sent", "to_delete": True}])
+        self.assertRecordValues(sms_ko, [{"state": "error", "failure_type": "sms_invalid_destination",
+                                          "to_delete": True}])
+        self.assertEqual(self._notification(message_ok).notification_status, "sent")
+        self.assertRecordValues(self._notification(message_ko), [{
+            "notification_status": "bounce", "failure_type": "sms_invalid_destination",
+            "failure_reason": "SMS.ru 150: Нет маршрута для этого номера"}])
+        # nothing left to ask
+        with patch(REQUEST) as request:
+            self.env["sms.sms"]._ecom_cron_poll_statuses()
+        request.assert_not_called()
+
+    def test_salesperson_sends_without_seeing_the_key(self):
+        with self.assertRaises(AccessError):
+            self.company.with_user(self.salesman).read(["ecom_sms_password"])
+        lead = self._lead(partner_id=self.customer.id).with_user(self.salesman)
+        with patch(REQUEST, return_value=smsru_sent("79161234567", "000-9")) as request:
+            message = lead._message_sms("Перезвоните нам", partner_ids=self.customer.ids)  # sent at once
+        self.assertEqual(request.call_args.kwargs["data"]["api_id"], "API-ID")
+        self.assertEqual(self._notification(message.sudo()).notification_status, "pending")
+
+    def test_settings_per_company(self):
+        self.company.write({"ecom_sms_gateway": "iap", "ecom_sms_password": False, "ecom_sms_callback_token": False})
+        settings = Form(self.env["res.config.settings"])
+        settings.ecom_sms_gateway = "smsc"
+        settings.ecom_sms_login = "shop"
+        settings.ecom_sms_password = "secret"
+        settings.ecom_sms_sender = "Магазин"
+        settings.save().execute()
+        self.assertRecordValues(self.company, [{"ecom_sms_gateway": "smsc", "ecom_sms_login": "shop",
+                                                "ecom_sms_password": "secret", "ecom_sms_sender": "Магазин"}])
+        url = Form(self.env["res.config.settings"]).ecom_sms_callback_url
+        self.assertRegex(url, r"/ecom_crm/sms/status/smsc/[\w-]{20,}$")
+        self.assertEqual(url, self.company._ecom_sms_callback_url(), "one token per company, kept")
+        self.company.ecom_sms_gateway = "smsaero"  # statuses polled: no callback
+        self.assertFalse(Form(self.env["res.config.settings"]).ecom_sms_callback_url)
+
+    def test_polling_cron_survives_the_gateway(self):
+        sms = self.env["sms.sms"].create({"number": "+79161234567", "body": "Привет"})
+        with patch(REQUEST, return_value=smsru_sent("79161234567", "id-1")):
+            sms.send()
+        with patch(REQUEST, side_effect=RuntimeError("down")):
+            self.env["sms.sms"]._ecom_cron_poll_statuses()  # logged, not raised
+        self.assertEqual(sms.state, "pending")
+
+
+@tagged("post_install", "-at_install", "ecom_sms")
+class TestSmsStatusCallback(HttpCase, SmsGatewayCase):
+    def _send(self, ref):
+        sms = self.env["sms.sms"].create({"number": "+79161234567", "body": "Привет"})
+        with patch(REQUEST, return_value=smsru_sent("79161234567", ref)):
+            sms.send()
+        return sms
+
+    def test_smsru_callback(self):
+        sms = self._send("000000-77")
+        url = self.company._ecom_sms_callback_url()
+        self.assertIn("/ecom_crm/sms/status/smsru/", url)
+        path = url[url.index("/ecom_crm/"):]
+        response = self.url_open(path, data={"data[0]": "sms_status\n000000-77\n103\n1700000000"})
+        self.assertEqual((response.status_code, response.text), (200, "100"))
+        self.assertEqual(sms.state, "sent")
+
+    def test_smsc_callback(self):
+        self.company.write({"ecom_sms_gateway": "smsc", "ecom_sms_login": "shop", "ecom_sms_password": "pw"})
+        sms = self.env["sms.sms"].create({"number": "+79161234567", "body": "Привет"})
+        with patch(REQUEST, return_value=answer({"id": 555, "cnt": 1})):
+            sms.send()
+        url = self.company._ecom_sms_callback_url()
+        path = url[url.index("/ecom_crm/"):]
+        response = self.url_open(path, data={"id": "555", "phone": "79161234567", "status": "20", "err": "1"})
+        self.assertEqual((response.status_code, response.text), (200, "OK"))
+        self.assertRecordValues(sms, [{"state": "error", "failure_type": "sms_not_delivered"}])
+
+    def test_wrong_token(self):
+        sms = self._send("000000-78")
+        response = self.url_open("/ecom_crm/sms/status/smsru/not-the-token",
+                                 data={"data[0]": "sms_status\n000000-78\n103\n1700000000"})
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(response.headers["Content-Type"].split(";")[0], "text/plain")
+        self.assertEqual(sms.state, "pending")
