@@ -14,7 +14,7 @@
         "sms",
     ],
     "external_dependencies": {
-        "python": ["phonenumbers", "pymorphy3", "python-stdnum>=2.0"],
+        "python": ["phonenumbers", "pymorphy3", "python-stdnum>=2.0", "openpyxl"],
     },
     "data": [
         "security/ecom_crm_security.xml",
@@ -60,6 +60,9 @@
         "views/ecom_report_funnel_views.xml",
         "views/ecom_report_refusal_views.xml",
         "views/ecom_report_manager_views.xml",
+        "security/ecom_crm_report_security.xml",
+        "views/ecom_ad_spend_views.xml",
+        "views/ecom_report_views.xml",
         "views/ecom_report_menus.xml",
     ],
     "assets": {
@@ -71,6 +74,7 @@
         ],
     },
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

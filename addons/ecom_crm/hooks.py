@@ -61,3 +61,10 @@ def set_order_statuses_from_state(env):
                ecom_status_date = coalesce(o.date_order, o.write_date)
          WHERE o.ecom_status IS NULL OR o.ecom_status = 'draft'
     """)
+
+
+def uninstall_hook(env):
+    """Odoo drops the tables and views of an uninstalled module's models, not materialized views:
+    the reports' are dropped here."""
+    for table in ("ecom_report_channel", "ecom_report_attribution", "ecom_report_cohort", "ecom_report_sales"):
+        env.cr.execute(f"DROP MATERIALIZED VIEW IF EXISTS {table} CASCADE")

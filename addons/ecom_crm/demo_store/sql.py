@@ -425,3 +425,26 @@ def link_orders():
           FROM crm_lead l JOIN demo_order o ON o.partner_id = l.partner_id AND o.first
          WHERE so.id = o.id AND l.probability = 100 AND l.active
     """)
+
+
+def ad_spend(p):
+    """A year of daily ad spend of every paid campaign, up to yesterday: its channel's cost of a
+    day's requests, following the season, ±30% from day to day; impressions and clicks to match."""
+    return SQL("""
+        INSERT INTO ecom_ad_spend (date, company_id, currency_id, amount, amount_company, source_id, medium_id,
+                                   campaign_id, impressions, clicks, cabinet, create_uid, write_uid, create_date,
+                                   write_date)
+        SELECT s.day, %(company)s, %(currency)s, s.amount, s.amount, s.source, s.medium, s.campaign,
+               round(s.amount * (20 + 10 * random()))::int, round(s.amount / (25 + 20 * random()))::int, s.cabinet,
+               %(uid)s, %(uid)s, %(now)s, %(now)s
+          FROM (
+            SELECT d::date AS day, c.source, c.medium, c.campaign, c.cabinet,
+                   round((c.daily * (%(seasonality)s::float[])[extract(month FROM d)::int] / %(season_mean)s
+                          * (0.7 + 0.6 * random()))::numeric, 2) AS amount
+              FROM generate_series(%(today)s::date - %(spend_days)s, %(today)s::date - 1, interval '1 day') d
+             CROSS JOIN unnest(%(sp_source)s::int[], %(sp_medium)s::int[], %(sp_campaign)s::int[],
+                               %(sp_daily)s::float[], %(sp_cabinet)s::text[])
+                        AS c(source, medium, campaign, daily, cabinet)
+          ) s
+        ON CONFLICT DO NOTHING
+    """, **p)

@@ -33,3 +33,9 @@ from . import ecom_lead_stage_history
 from . import ecom_report_funnel
 from . import ecom_report_refusal
 from . import ecom_report_manager
+from . import ecom_ad_spend
+from . import ecom_report_matview
+from . import ecom_report_channel
+from . import ecom_report_attribution
+from . import ecom_report_cohort
+from . import ecom_report_sales

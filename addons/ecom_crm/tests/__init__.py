@@ -37,3 +37,7 @@ from . import test_report_refusal
 from . import test_report_manager
 from . import test_report_access
 from . import test_demo_reports
+from . import test_ad_spend_import
+from . import test_reports_channels
+from . import test_offline_conversions
+from . import test_demo_ad_spend
