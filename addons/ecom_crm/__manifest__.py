@@ -16,7 +16,7 @@
         "mass_mailing_sms",
     ],
     "external_dependencies": {
-        "python": ["phonenumbers", "pymorphy3", "python-stdnum>=2.0"],
+        "python": ["phonenumbers", "pymorphy3", "python-stdnum>=2.0", "openpyxl"],
     },
     "data": [
         "security/ecom_crm_security.xml",
@@ -56,6 +56,16 @@
         "security/ecom_notification_security.xml",
         "data/ecom_notification_data.xml",
         "views/ecom_notification_views.xml",
+        "security/ecom_report_security.xml",
+        "data/ecom_report_cron.xml",
+        "views/ecom_lead_stage_history_views.xml",
+        "views/ecom_report_funnel_views.xml",
+        "views/ecom_report_refusal_views.xml",
+        "views/ecom_report_manager_views.xml",
+        "security/ecom_crm_report_security.xml",
+        "views/ecom_ad_spend_views.xml",
+        "views/ecom_report_views.xml",
+        "views/ecom_report_menus.xml",
         "security/ecom_crm_marketing_security.xml",
         "data/ecom_winback_data.xml",
         "views/ecom_mailing_audience_views.xml",
@@ -73,6 +83,7 @@
         ],
     },
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

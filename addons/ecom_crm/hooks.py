@@ -32,6 +32,10 @@ def post_init_hook(env):
         if stage and not Lead.search_count([("stage_id", "=", stage.id)], limit=1):
             _logger.info("ecom_crm: replacing unused default stage %r", stage.name)
             stage.unlink()
+    # the stage history of the requests already there (from the stage tracking), then the funnel and
+    # the salespeople's report, which are tables
+    env["ecom.lead.stage.history"]._ecom_reconstruct()
+    env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
 
 
 def set_order_statuses_from_state(env):
@@ -57,3 +61,10 @@ def set_order_statuses_from_state(env):
                ecom_status_date = coalesce(o.date_order, o.write_date)
          WHERE o.ecom_status IS NULL OR o.ecom_status = 'draft'
     """)
+
+
+def uninstall_hook(env):
+    """Odoo drops the tables and views of an uninstalled module's models, not materialized views:
+    the reports' are dropped here."""
+    for table in ("ecom_report_channel", "ecom_report_attribution", "ecom_report_cohort", "ecom_report_sales"):
+        env.cr.execute(f"DROP MATERIALIZED VIEW IF EXISTS {table} CASCADE")

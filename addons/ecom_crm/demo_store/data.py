@@ -230,3 +230,30 @@ MANAGER_NAMES = [
 
 # the store's owner: the administrator of a demo database
 OWNER_NAME = ("Андреев", "Алексей", "Сергеевич")
+
+# Advertising: the paid channels' campaigns beyond those of CHANNELS (50 in all) and what a
+# request costs in each (roubles), for a year of daily ad spend consistent with the requests
+AD_EXTRA_CAMPAIGNS = {
+    "ecom_crm.utm_source_yandex_direct": [f"Поиск — {name}" for name in (
+        "ноутбуки", "телевизоры", "пылесосы", "кофемашины", "холодильники", "стиральные машины", "наушники",
+        "планшеты", "детские коляски", "автокресла", "корм для животных", "бытовая химия", "посуда",
+        "принтеры", "картриджи", "смарт-часы", "игровые приставки", "фены")],
+    "ecom_crm.utm_source_google_ads": [f"Search — {name}" for name in (
+        "laptops", "smartphones", "TV", "vacuum cleaners", "coffee machines", "headphones")],
+    "ecom_crm.utm_source_vk": [f"VK — {name}" for name in (
+        "ретаргетинг корзины", "look-alike покупателей", "мамы с детьми", "владельцы животных", "геймеры",
+        "распродажа", "новинки", "клипы")],
+    "ecom_crm.utm_source_avito": ["Авито — электроника", "Авито — детские товары", "Авито — бытовая техника",
+                                  "Авито — уценка", "Авито — доставка"],
+    "ecom_crm.utm_source_email": ["Рассылка — брошенная корзина", "Рассылка — новинки", "Рассылка — день рождения"],
+}
+AD_COST_PER_REQUEST = {
+    "ecom_crm.utm_source_yandex_direct": 650, "ecom_crm.utm_source_google_ads": 720,
+    "ecom_crm.utm_source_vk": 480, "ecom_crm.utm_source_avito": 320, "ecom_crm.utm_source_email": 60,
+}
+# the cabinet each paid channel's spend is imported from
+AD_CABINETS = {
+    "ecom_crm.utm_source_yandex_direct": "yandex_direct", "ecom_crm.utm_source_google_ads": "google_ads",
+    "ecom_crm.utm_source_vk": "vk", "ecom_crm.utm_source_avito": "avito", "ecom_crm.utm_source_email": "generic",
+}
+AD_SPEND_DAYS = 365

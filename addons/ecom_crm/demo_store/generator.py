@@ -59,7 +59,7 @@ class DemoStoreGenerator:
         # Python draws (the catalog's prices, the calibration's buyers) come from seeded generators,
         # SQL ones from setseed()
         self.rng = random.Random(seed)
-        self.stats = {"customers": 0, "orders": 0, "order_lines": 0, "leads": 0}
+        self.stats = {"customers": 0, "orders": 0, "order_lines": 0, "leads": 0, "stage_stays": 0, "ad_spend": 0}
         self.timings = {}
 
     # ------------------------------------------------------------------ driver
@@ -81,6 +81,7 @@ class DemoStoreGenerator:
             for table, column in column_defaults:
                 self.cr.execute(SQL("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", SQL.identifier(table),
                                     SQL.identifier(column)))
+        self._ad_spend(params)
         self._finish()
         wall = time.perf_counter() - started
         rows = sum(self.stats.values())
@@ -232,6 +233,7 @@ class DemoStoreGenerator:
         self.stats["orders"] += self._timed("orders", sql.orders(p))
         self.stats["order_lines"] += self._timed("order_lines", sql.order_lines(p))
         self.stats["leads"] += self._timed("leads", sql.leads(p))
+        self.stats["stage_stays"] += self._timed("stage_history", sql.stage_history(p))
         self._timed("link_orders", sql.link_orders())
 
     def _timed(self, label, query):
@@ -240,6 +242,14 @@ class DemoStoreGenerator:
         self.cr.execute(query)
         self.timings[label] = self.timings.get(label, 0.0) + time.perf_counter() - started
         return self.cr.rowcount
+
+    def _ad_spend(self, params):
+        """A year of daily spend of the paid campaigns, consistent with the requests' channels."""
+        p = dict(params, **reference.ad_campaigns(self.env, self.channels, self.n_leads, self.season.n_days),
+                 seasonality=data.SEASONALITY, season_mean=sum(data.SEASONALITY) / 12, spend_days=data.AD_SPEND_DAYS)
+        self.stats["ad_spend"] = self._timed("ad_spend", sql.ad_spend(p))
+        if self.commit:
+            self.cr.commit()
 
     def _finish(self):
         cr = self.cr
@@ -251,7 +261,7 @@ class DemoStoreGenerator:
         next_number = cr.fetchone()[0]
         if seq and seq.number_next_actual < next_number:
             seq.number_next = next_number
-        for table in ("res_partner", "sale_order", "sale_order_line", "crm_lead"):
+        for table in ("res_partner", "sale_order", "sale_order_line", "crm_lead", "ecom_lead_stage_history"):
             cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
         self.env.invalidate_all()
         self.env.registry.clear_cache()
@@ -263,3 +273,9 @@ class DemoStoreGenerator:
             # a full run: the history was written by SQL, an incremental run would not see it as changed
             self.env["ecom.scoring.run"]._score_customers(mode="full")
         self.timings["cards_and_scores"] = self.timings.get("cards_and_scores", 0) + time.perf_counter() - started
+        # the store's reports from the generated history: the funnel and the salespeople's (tables),
+        # the channels, cohorts and sales (materialized views)
+        started = time.perf_counter()
+        self.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
+        self.env["ecom.report.matview"]._ecom_refresh_all()
+        self.timings["reports"] = time.perf_counter() - started

@@ -116,11 +116,32 @@ def setup_channels(env):
     channels = []
     for source_xmlid, medium_xmlid, weight, campaigns in data.CHANNELS:
         campaign_ids = []
-        for name in campaigns:
+        for name in campaigns + data.AD_EXTRA_CAMPAIGNS.get(source_xmlid, []):
             campaign = Campaign.search([("name", "=", name)], limit=1) or Campaign.create({"name": name})
             campaign_ids.append(campaign.id)
         channels.append((env.ref(source_xmlid).id, env.ref(medium_xmlid).id, weight, campaign_ids))
     return channels
+
+
+def ad_campaigns(env, channels, n_leads, n_days):
+    """The paid campaigns' daily spend parameters: ``{sp_source, sp_medium, sp_campaign, sp_daily,
+    sp_cabinet}`` (arrays, one item per campaign). A campaign's day costs its share of its channel's
+    requests of a day at the channel's cost per request (data.AD_COST_PER_REQUEST)."""
+    total_weight = sum(weight for _s, _m, weight, _c in data.CHANNELS)
+    params = {"sp_source": [], "sp_medium": [], "sp_campaign": [], "sp_daily": [], "sp_cabinet": []}
+    for (source_xmlid, _medium, weight, _names), (source, medium, _w, campaign_ids) in zip(
+            data.CHANNELS, channels, strict=True):
+        cost = data.AD_COST_PER_REQUEST.get(source_xmlid)
+        if not cost or not campaign_ids:
+            continue
+        daily = n_leads * weight / total_weight / max(n_days, 1) * cost / len(campaign_ids)
+        for campaign in campaign_ids:
+            params["sp_source"].append(source)
+            params["sp_medium"].append(medium)
+            params["sp_campaign"].append(campaign)
+            params["sp_daily"].append(round(daily, 2))
+            params["sp_cabinet"].append(data.AD_CABINETS[source_xmlid])
+    return params
 
 
 def stage_ids(env):

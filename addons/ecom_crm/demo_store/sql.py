@@ -11,7 +11,8 @@ The steps run in this order, each reading the temporary tables of the previous o
    and category affinity (``demo_order``, ``demo_line``);
 4. :func:`orders`, :func:`order_lines`: the ``sale_order`` and ``sale_order_line`` rows;
 5. :func:`leads`, :func:`link_orders`: their requests in ``crm_lead``, the won ones linked to the
-   customer's first order.
+   customer's first order;
+6. :func:`stage_history`: the stays of those requests in each stage they went through.
 
 Every draw is PostgreSQL's ``random()``, seeded once per run: the order in which the queries
 call it is part of the data a seed gives.  Stored computed columns are written as the ORM
@@ -376,6 +377,47 @@ def leads(p):
         r_other=r["other"])
 
 
+# how long a request stays in each stage of the pipeline, relative to the others (new request,
+# first contact, deciding, awaiting payment/delivery, sold)
+STAGE_WEIGHTS = (0.3, 1.5, 4.0, 3.0, 1.0)
+
+
+def stage_history(p):
+    """The stays of the chunk's requests (``ecom_lead_stage_history``): each went through the
+    pipeline's stages in order up to its stage (the one it was lost at, for a lost one). The stays
+    that ended share the time from its creation to its last stage change (its closing, for a lost
+    one), each a random share weighted by its stage's :data:`STAGE_WEIGHTS`; an open or won
+    request's last stay is open."""
+    return SQL("""
+        WITH l AS (
+            SELECT l.id, l.create_date AS t0, NOT l.active AS lost,
+                   CASE WHEN l.active THEN l.date_last_stage_update ELSE l.date_closed END AS t_end,
+                   array_position(%(stages)s::int[], coalesce(l.ecom_lost_stage_id, l.stage_id)) AS n,
+                   l.user_id, l.team_id, l.company_id, l.source_id, l.medium_id, l.campaign_id
+              FROM crm_lead l JOIN demo_customer c ON c.id = l.partner_id
+        ), s AS (
+            SELECT l.*, k, (%(stages)s::int[])[k] AS stage_id, (k < l.n OR l.lost) AS closed,
+                   (%(stage_weights)s::float[])[k] * (0.25 + random()) AS w
+              FROM l CROSS JOIN LATERAL generate_series(1, l.n) k
+        ), c AS (
+            SELECT s.*,
+                   sum(w) FILTER (WHERE closed) OVER (PARTITION BY id ORDER BY k) AS cum,
+                   sum(w) FILTER (WHERE closed) OVER (PARTITION BY id) AS total
+              FROM s
+        ), d AS (
+            SELECT c.*,
+                   CASE WHEN closed THEN t0 + (t_end - t0) * ((cum - w) / total) ELSE t_end END AS date_in,
+                   CASE WHEN closed THEN t0 + (t_end - t0) * (cum / total) END AS date_out
+              FROM c
+        )
+        INSERT INTO ecom_lead_stage_history (lead_id, stage_id, date_in, date_out, duration, user_id, team_id,
+               company_id, source_id, medium_id, campaign_id, create_uid, create_date, write_uid, write_date)
+        SELECT id, stage_id, date_in, date_out, extract(epoch FROM date_out - date_in) / 3600.0, user_id, team_id,
+               company_id, source_id, medium_id, campaign_id, %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM d
+    """, **p, stage_weights=list(STAGE_WEIGHTS))
+
+
 def link_orders():
     """The won request led to the customer's first order."""
     return SQL("""
@@ -383,3 +425,26 @@ def link_orders():
           FROM crm_lead l JOIN demo_order o ON o.partner_id = l.partner_id AND o.first
          WHERE so.id = o.id AND l.probability = 100 AND l.active
     """)
+
+
+def ad_spend(p):
+    """A year of daily ad spend of every paid campaign, up to yesterday: its channel's cost of a
+    day's requests, following the season, ±30% from day to day; impressions and clicks to match."""
+    return SQL("""
+        INSERT INTO ecom_ad_spend (date, company_id, currency_id, amount, amount_company, source_id, medium_id,
+                                   campaign_id, impressions, clicks, cabinet, create_uid, write_uid, create_date,
+                                   write_date)
+        SELECT s.day, %(company)s, %(currency)s, s.amount, s.amount, s.source, s.medium, s.campaign,
+               round(s.amount * (20 + 10 * random()))::int, round(s.amount / (25 + 20 * random()))::int, s.cabinet,
+               %(uid)s, %(uid)s, %(now)s, %(now)s
+          FROM (
+            SELECT d::date AS day, c.source, c.medium, c.campaign, c.cabinet,
+                   round((c.daily * (%(seasonality)s::float[])[extract(month FROM d)::int] / %(season_mean)s
+                          * (0.7 + 0.6 * random()))::numeric, 2) AS amount
+              FROM generate_series(%(today)s::date - %(spend_days)s, %(today)s::date - 1, interval '1 day') d
+             CROSS JOIN unnest(%(sp_source)s::int[], %(sp_medium)s::int[], %(sp_campaign)s::int[],
+                               %(sp_daily)s::float[], %(sp_cabinet)s::text[])
+                        AS c(source, medium, campaign, daily, cabinet)
+          ) s
+        ON CONFLICT DO NOTHING
+    """, **p)

@@ -28,6 +28,17 @@ from . import ecom_document
 from . import sms_sms
 from . import ecom_order_notification
 from . import ecom_notification_log
+from . import ecom_report_mixin
+from . import ecom_lead_stage_history
+from . import ecom_report_funnel
+from . import ecom_report_refusal
+from . import ecom_report_manager
+from . import ecom_ad_spend
+from . import ecom_report_matview
+from . import ecom_report_channel
+from . import ecom_report_attribution
+from . import ecom_report_cohort
+from . import ecom_report_sales
 from . import ecom_mailing_audience
 from . import mailing_mailing
 from . import mailing_list

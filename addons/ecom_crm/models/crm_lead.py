@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 from odoo.tools import email_normalize as tools_email_normalize
 
+from ..tools.intake import CLICK_ID_TYPES
 from ..tools.phones import normalize_phone_vals, phone_quality
 
 PHONE_FIELDS = ("phone", "mobile")
@@ -43,6 +44,13 @@ class CrmLead(models.Model):
     ecom_repeat_customer = fields.Boolean(
         "Repeat customer", readonly=True, copy=False, help="The customer had already bought when the request came.")
     ecom_click_id = fields.Char("Click id", readonly=True, copy=False)
+    ecom_click_id_type = fields.Selection(CLICK_ID_TYPES, "Click id type", readonly=True, copy=False)
+    ecom_yandex_client_id = fields.Char(
+        "Yandex Metrica ClientID", readonly=True, copy=False,
+        help="The visitor's id in Yandex Metrica: the sale goes back to Metrica as an offline conversion.")
+    ecom_google_client_id = fields.Char(
+        "Google Analytics client id", readonly=True, copy=False,
+        help="The visitor's id in Google Analytics (the _ga cookie).")
     ecom_quotation_todo = fields.Boolean(
         "Quotation to make", copy=False, index="btree_not_null",
         help="The request came with lines: a scheduled action makes its draft quotation.")

@@ -311,6 +311,8 @@ class EcomIntakeProcessor(models.AbstractModel):
             "city": data.get("city") or partner.city, "source_id": source.id, "medium_id": medium.id,
             "campaign_id": campaign.id, "referred": data.get("referrer"),
             "ecom_click_id": data.get(click_key) if click_key else False, "ecom_repeat_customer": item["repeat"],
+            "ecom_click_id_type": click_key or False, "ecom_yandex_client_id": data.get("yandex_client_id"),
+            "ecom_google_client_id": data.get("google_client_id"),
             "team_id": team.id, "company_id": company.id, "stage_id": cache["stage", team].id,
             "ecom_delivery_date": data.get("delivery_date") or False,
             "ecom_quotation_todo": bool(data.get("lines")),

@@ -8,7 +8,7 @@ from psycopg2.extras import Json
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, str2bool
 
-from ..tools.intake import CLICK_IDS
+from ..tools.intake import CLICK_ID_TYPES, CLICK_IDS
 from ..tools.intake_queue import AFTER_ANSWER_BATCH, GATHER_SECONDS, BusyMemory, QueueOps, QueuePass
 
 _logger = logging.getLogger(__name__)
@@ -117,6 +117,9 @@ class EcomIntakeRequest(models.Model):
     utm_medium_id = fields.Many2one("utm.medium", "Medium", readonly=True)
     utm_campaign_id = fields.Many2one("utm.campaign", "Campaign", readonly=True)
     click_id = fields.Char("Click id", readonly=True)
+    click_id_type = fields.Selection(CLICK_ID_TYPES, "Click id type", readonly=True)
+    yandex_client_id = fields.Char("Yandex Metrica ClientID", readonly=True)
+    google_client_id = fields.Char("Google Analytics client id", readonly=True)
     referrer = fields.Char(readonly=True)
     amount = fields.Float(readonly=True)
     rate_seq = fields.Integer(
@@ -167,7 +170,9 @@ class EcomIntakeRequest(models.Model):
             "channel": channel, "source_id": source.id if source else False,
             "idempotency_key": data.get("idempotency_key"), "contact_name": data.get("name"),
             "phone": data.get("phone"), "email": data.get("email"), "message": data.get("message"),
-            "click_id": click, "referrer": data.get("referrer"), "amount": data.get("amount", 0.0),
+            "click_id": click, "click_id_type": next((key for key in CLICK_IDS if data.get(key)), False),
+            "yandex_client_id": data.get("yandex_client_id"), "google_client_id": data.get("google_client_id"),
+            "referrer": data.get("referrer"), "amount": data.get("amount", 0.0),
             "payload": data.get("_raw"), "remote_addr": remote_addr,
             "company_id": company_id or (source.company_id if source else self.env.company).id,
         }

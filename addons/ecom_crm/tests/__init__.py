@@ -31,6 +31,16 @@ from . import test_documents
 from . import test_sms_gateways
 from . import test_sms_gateway_queue
 from . import test_notifications
+from . import test_stage_history
+from . import test_report_funnel
+from . import test_report_refusal
+from . import test_report_manager
+from . import test_report_access
+from . import test_demo_reports
+from . import test_ad_spend_import
+from . import test_reports_channels
+from . import test_offline_conversions
+from . import test_demo_ad_spend
 from . import test_mailing_audience
 from . import test_winback
 from . import test_recurring_tasks

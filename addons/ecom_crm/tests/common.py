@@ -1,8 +1,10 @@
 import io
 import json
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 import polib
+from freezegun import freeze_time
 
 from odoo import sql_db
 from odoo.tests import HttpCase, TransactionCase, new_test_user
@@ -103,3 +105,65 @@ def untranslated_terms(env, module, lang="ru_RU"):
     shipped = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(path)}
     return sorted(e.msgid for e in polib.pofile(buffer.getvalue().decode())
                   if not shipped.get((e.msgctxt, e.msgid)))
+
+
+class ReportCase(EcomCrmCase):
+    """Base for the store reports' tests: requests moved through the pipeline at known times."""
+
+    T0 = datetime(2026, 11, 2, 9, 0, 0)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.History = cls.env["ecom.lead.stage.history"]
+        cls.Funnel = cls.env["ecom.report.funnel"]
+        cls.Refusal = cls.env["ecom.report.refusal"]
+        cls.Manager = cls.env["ecom.report.manager"]
+        cls.reason_no_answer = cls.env.ref("ecom_crm.lost_reason_no_answer")
+        cls.customer = cls.Partner.create({"name": "Мария Покупкина", "phone": "+79161234568"})
+
+    @classmethod
+    def at(cls, hours):
+        """``freeze_time`` at ``hours`` after T0."""
+        return freeze_time(cls.T0 + timedelta(hours=hours))
+
+    @classmethod
+    def _set_created(cls, leads, when):
+        """Requests come in at ``when`` (the ORM writes the transaction's time)."""
+        leads.flush_recordset()
+        cls.env.cr.execute("UPDATE crm_lead SET create_date = %s WHERE id = ANY(%s)", [when, leads.ids])
+        leads.invalidate_recordset(["create_date"])
+
+    @classmethod
+    def _order(cls, lead, amount, confirm=True):
+        order = cls.env["sale.order"].create({
+            "partner_id": lead.partner_id.id or cls.customer.id, "opportunity_id": lead.id,
+            "user_id": lead.user_id.id, "team_id": lead.team_id.id,
+            "order_line": [(0, 0, {"product_id": cls.product.id, "product_uom_qty": 1, "price_unit": amount,
+                                   "tax_id": [(5, 0, 0)]})]})
+        if confirm:
+            order.action_confirm()
+        return order
+
+    @classmethod
+    def _refresh(cls):
+        cls.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
+
+    def group(self, model, domain, groupby, aggregates):
+        """``{group value: {aggregate: value}}`` of ``model._read_group``."""
+        rows = model._read_group(domain, groupby, aggregates)
+        return {row[0] if len(groupby) == 1 else row[:len(groupby)]:
+                dict(zip(aggregates, row[len(groupby):], strict=True)) for row in rows}
+
+    @contextmanager
+    def read_only(self):
+        """A read-only transaction, as Odoo 18's read-only requests (and a streaming replica) give."""
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute("SAVEPOINT ecom_read_only")
+        cr.execute("SET TRANSACTION READ ONLY")
+        try:
+            yield
+        finally:
+            cr.execute("ROLLBACK TO SAVEPOINT ecom_read_only")
+            self.env.invalidate_all()

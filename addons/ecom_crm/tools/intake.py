@@ -17,7 +17,7 @@ TEXT_FIELDS = {  # field: max length
     "name": MAX_SHORT, "phone": 64, "email": 254, "message": MAX_TEXT, "city": 128, "zip": 16,
     "address": MAX_SHORT, "utm_source": 128, "utm_medium": 128, "utm_campaign": 256, "referrer": 2048,
     "idempotency_key": 128, "yclid": 128, "gclid": 256, "rb_clickid": 128, "product": MAX_SHORT,
-    "product_sku": 64,
+    "product_sku": 64, "yandex_client_id": 64, "google_client_id": 128,
 }
 NUMBER_FIELDS = ("amount",)
 # sane bounds of a store's request: a quantity, a unit price, a request's amount (roubles)
@@ -33,6 +33,11 @@ KNOWN_FIELDS = set(TEXT_FIELDS) | set(NUMBER_FIELDS) | {"lines", "delivery_date"
 # even when UTM tags were lost on the way
 CLICK_ID_CHANNELS = {"yclid": "yandex_direct", "gclid": "google_ads", "rb_clickid": "vk"}
 CLICK_IDS = tuple(CLICK_ID_CHANNELS)
+CLICK_ID_TYPES = [("yclid", "Yandex Direct (yclid)"), ("gclid", "Google Ads (gclid)"),
+                  ("rb_clickid", "VK Ads (rb_clickid)")]
+# the visitor's analytics ids (Yandex Metrica's ClientID, Google Analytics' client id from the _ga
+# cookie): with them the sales go back to the ad systems as offline conversions
+ANALYTICS_IDS = ("yandex_client_id", "google_client_id")
 # what sites and CMS plugins put in utm_medium, mapped to the media shipped with the addon or Odoo
 UTM_MEDIUM_ALIASES = {
     "cpc": "ecom_crm.utm_medium_cpc", "ppc": "ecom_crm.utm_medium_cpc", "paid": "ecom_crm.utm_medium_cpc",

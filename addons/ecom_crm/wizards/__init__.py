@@ -4,3 +4,5 @@ from . import ecom_intake_key_wizard
 from . import base_partner_merge
 from . import ecom_order_status_wizard
 from . import ecom_webhook_secret_wizard
+from . import ecom_ad_spend_import
+from . import ecom_offline_conversion_export

@@ -9,4 +9,5 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sale_order
+from . import ecom_report_manager
 from . import ecom_mailing_audience

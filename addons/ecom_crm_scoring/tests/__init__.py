@@ -13,4 +13,5 @@ from . import test_scoring_activities
 from . import test_scoring_dashboard
 from . import test_scoring_tour
 from . import test_scoring_season
+from . import test_scoring_report_manager
 from . import test_scoring_audiences

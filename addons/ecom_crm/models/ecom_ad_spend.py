@@ -1,0 +1,103 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+# the key of a day's spend; NULL medium/campaign count as one value (0)
+SPEND_KEY = "date, company_id, source_id, COALESCE(medium_id, 0), COALESCE(campaign_id, 0)"
+
+
+class EcomAdSpend(models.Model):
+    """What a channel's campaign cost on a day: typed in, or imported from the cabinets' exports
+    (wizard ``ecom.ad.spend.import``). One row per day, company, source, medium and campaign; a
+    re-import of the same day replaces its figures."""
+
+    _name = "ecom.ad.spend"
+    _description = "Ad spend"
+    _order = "date desc, source_id, campaign_id"
+    _rec_name = "date"
+
+    date = fields.Date(required=True, index=True, default=fields.Date.context_today)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(
+        "res.currency", required=True, default=lambda self: self.env.company.currency_id)
+    amount = fields.Monetary("Spend", required=True, currency_field="currency_id")
+    amount_company = fields.Float(
+        "Spend (company currency)", compute="_compute_amount_company", store=True, readonly=True,
+        help="The spend in the company's currency at the day's rate: what the reports add up.")
+    source_id = fields.Many2one("utm.source", "Channel", required=True, index=True, ondelete="restrict")
+    medium_id = fields.Many2one("utm.medium", "Medium", ondelete="restrict")
+    campaign_id = fields.Many2one("utm.campaign", "Campaign", ondelete="restrict")
+    impressions = fields.Integer()
+    clicks = fields.Integer()
+    cabinet = fields.Selection(
+        [("manual", "Typed in"), ("yandex_direct", "Yandex Direct"), ("google_ads", "Google Ads"),
+         ("vk", "VK Ads"), ("avito", "Avito"), ("generic", "Generic file")],
+        string="Origin", default="manual", readonly=True)
+
+    def init(self):
+        self.env.cr.execute(SQL(
+            "CREATE UNIQUE INDEX IF NOT EXISTS ecom_ad_spend_key_uniq ON ecom_ad_spend (%s)", SQL(SPEND_KEY)))
+
+    @api.depends("amount", "currency_id", "company_id", "date")
+    def _compute_amount_company(self):
+        for spend in self:
+            company = spend.company_id or self.env.company
+            if not spend.currency_id or spend.currency_id == company.currency_id:
+                spend.amount_company = spend.amount
+            else:
+                spend.amount_company = spend.currency_id._convert(
+                    spend.amount, company.currency_id, company, spend.date or fields.Date.today())
+
+    @api.constrains("amount", "impressions", "clicks")
+    def _check_amounts(self):
+        if any(spend.amount < 0 or spend.impressions < 0 or spend.clicks < 0 for spend in self):
+            raise UserError(self.env._("A spend, its impressions and clicks cannot be negative."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        try:
+            with self.env.cr.savepoint():
+                return super().create(vals_list)
+        except Exception as error:
+            if getattr(error, "pgcode", None) == "23505":  # unique_violation of the day's key
+                raise UserError(self.env._(
+                    "There is already a spend for this day, channel, medium and campaign: change that line "
+                    "instead.")) from None
+            raise
+
+    @api.model
+    def _ecom_upsert(self, rows, cabinet):
+        """Store ``rows`` ({date, company_id, currency_id, amount, source_id, medium_id, campaign_id,
+        impressions, clicks}) in one statement: a day already stored gets the new figures (a
+        re-import replaces, it does not add). Returns (created, updated)."""
+        if not rows:
+            return 0, 0
+        self.check_access("create")
+        self.check_access("write")
+        companies = {row["company_id"] for row in rows}
+        if not companies <= set(self.env.companies.ids) | {self.env.company.id}:
+            raise UserError(self.env._("You cannot record spend of a company you do not work in."))
+        values = SQL(", ").join(
+            SQL("(%s::date, %s, %s, %s, %s, %s::int, %s::int, %s::int, %s::int, %s)",
+                row["date"], row["company_id"], row["currency_id"], row["amount"], row["source_id"],
+                row.get("medium_id") or None, row.get("campaign_id") or None, row.get("impressions") or 0,
+                row.get("clicks") or 0, cabinet)
+            for row in rows)
+        self.env.cr.execute(SQL("""
+            INSERT INTO ecom_ad_spend (date, company_id, currency_id, amount, source_id, medium_id, campaign_id,
+                                       impressions, clicks, cabinet, create_uid, write_uid, create_date, write_date)
+            SELECT v.*, %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+              FROM (VALUES %(values)s) AS v
+            ON CONFLICT (%(key)s) DO UPDATE
+               SET currency_id = EXCLUDED.currency_id, amount = EXCLUDED.amount,
+                   impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks, cabinet = EXCLUDED.cabinet,
+                   write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+            RETURNING id, (xmax = 0) AS inserted
+        """, uid=self.env.uid, values=values, key=SQL(SPEND_KEY)))
+        result = self.env.cr.fetchall()
+        spends = self.browse([row[0] for row in result])
+        spends.invalidate_recordset()
+        spends.modified(["amount"])  # the day's rate: the ORM's conversion, written in a batch
+        spends.flush_recordset(["amount_company"])
+        created = sum(1 for row in result if row[1])
+        return created, len(result) - created

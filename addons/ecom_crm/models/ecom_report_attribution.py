@@ -1,0 +1,98 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+from .ecom_report_channel import ORDER_REVENUE
+
+# Each confirmed order (not refused at delivery) with its customer (the commercial partner: a contact's orders count for
+# the company), its revenue and its last touch: the channel of the request that led to it, else
+# the order's own UTM (1C orders carry none: "no channel").
+ORDERS_CTE = SQL("""
+    orders AS (
+        SELECT so.id, p.commercial_partner_id AS partner_id, so.company_id, so.team_id, so.user_id,
+               so.date_order, %(revenue)s AS revenue,
+               COALESCE(l.source_id, so.source_id) AS lt_source_id,
+               COALESCE(l.medium_id, so.medium_id) AS lt_medium_id,
+               COALESCE(l.campaign_id, so.campaign_id) AS lt_campaign_id
+          FROM sale_order so
+          JOIN res_partner p ON p.id = so.partner_id
+          LEFT JOIN crm_lead l ON l.id = so.opportunity_id
+         WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
+    )""", revenue=SQL(ORDER_REVENUE))
+# Each customer's first touch: the channel of their first request or order, whichever came first
+# (a request without a channel still is the first touch: the customer came by no known channel).
+FIRST_TOUCH_CTE = SQL("""
+    touches AS (
+        SELECT o.partner_id, o.date_order AS at, 1 AS kind, o.lt_source_id AS source_id,
+               o.lt_medium_id AS medium_id, o.lt_campaign_id AS campaign_id
+          FROM orders o
+        UNION ALL
+        SELECT p.commercial_partner_id, l.create_date, 0, l.source_id, l.medium_id, l.campaign_id
+          FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
+    ), first_touch AS (
+        SELECT DISTINCT ON (partner_id) partner_id, source_id, medium_id, campaign_id
+          FROM touches ORDER BY partner_id, at, kind
+    )""")
+ATTRIBUTION_RATIOS = {
+    "revenue_per_customer": ("%s / NULLIF(%s, 0)", ["revenue", "new_customer_count"]),
+    "repeat_share": ("100.0 * %s / NULLIF(%s, 0)", ["repeat_order_count", "order_count"]),
+}
+
+
+class EcomReportAttribution(models.Model):
+    """Revenue by channel, first touch and last touch side by side, per month of the orders: group
+    by «First-touch channel» for what the channels that brought the customers earn over their
+    whole life (all their later orders, 1C's included), by «Last-touch channel» for what the
+    channels that led to each order earn."""
+
+    _name = "ecom.report.attribution"
+    _inherit = ["ecom.report.matview"]
+    _description = "Revenue by channel (attribution)"
+    _auto = False
+    _order = "date desc"
+    _rec_name = "date"
+    _ecom_ratios = ATTRIBUTION_RATIOS
+    _ecom_indexes = (("date",), ("ft_source_id",))
+
+    date = fields.Date("Month", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    team_id = fields.Many2one("crm.team", "Sales team", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    ft_source_id = fields.Many2one("utm.source", "First-touch channel", readonly=True)
+    ft_medium_id = fields.Many2one("utm.medium", "First-touch medium", readonly=True)
+    ft_campaign_id = fields.Many2one("utm.campaign", "First-touch campaign", readonly=True)
+    lt_source_id = fields.Many2one("utm.source", "Last-touch channel", readonly=True)
+    lt_medium_id = fields.Many2one("utm.medium", "Last-touch medium", readonly=True)
+    lt_campaign_id = fields.Many2one("utm.campaign", "Last-touch campaign", readonly=True)
+    order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
+    new_customer_count = fields.Integer(
+        "New customers", readonly=True, aggregator="sum", help="Customers whose first order this is.")
+    repeat_order_count = fields.Integer("Repeat orders", readonly=True, aggregator="sum")
+    revenue = fields.Monetary(readonly=True, aggregator="sum")
+    revenue_per_customer = fields.Monetary(
+        "Revenue per new customer", readonly=True, aggregator="sum",
+        help="Revenue / new customers: over all months, the lifetime revenue of a customer the channel brought.")
+    repeat_share = fields.Float("Repeat orders (%)", readonly=True, aggregator="sum", digits=(16, 1))
+
+    def _ecom_query(self):
+        ratios = SQL(", ").join(
+            SQL("%s AS %s", self._ecom_ratio_sql(name, lambda column: SQL.identifier("g", column)),
+                SQL.identifier(name))
+            for name in ATTRIBUTION_RATIOS)
+        return SQL("""
+            WITH %(orders)s, %(first_touch)s, numbered AS (
+                SELECT o.*, row_number() OVER (PARTITION BY o.partner_id ORDER BY o.date_order, o.id) AS n
+                  FROM orders o
+            ), g AS (
+                SELECT date_trunc('month', o.date_order)::date AS date, o.company_id, o.team_id, o.user_id,
+                       ft.source_id AS ft_source_id, ft.medium_id AS ft_medium_id, ft.campaign_id AS ft_campaign_id,
+                       o.lt_source_id, o.lt_medium_id, o.lt_campaign_id,
+                       count(*)::int AS order_count, count(*) FILTER (WHERE o.n = 1)::int AS new_customer_count,
+                       count(*) FILTER (WHERE o.n > 1)::int AS repeat_order_count, SUM(o.revenue) AS revenue
+                  FROM numbered o
+                  LEFT JOIN first_touch ft ON ft.partner_id = o.partner_id
+              GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+            )
+            SELECT row_number() OVER () AS id, g.*, %(ratios)s
+              FROM g
+        """, orders=ORDERS_CTE, first_touch=FIRST_TOUCH_CTE, ratios=ratios)

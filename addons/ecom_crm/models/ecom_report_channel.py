@@ -1,0 +1,93 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+# the day of a moment, in the company's time zone (its partner's; Moscow for a Russian store)
+LOCAL_DAY = "(%s AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date"
+# an order's revenue in its company's currency (the rate of the order), as the customer card counts it
+ORDER_REVENUE = "so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1)"
+# the channel ratios, from the sums of a group (see ecom.report.matview)
+CHANNEL_RATIOS = {
+    "cpl": ("%s / NULLIF(%s, 0)", ["spend", "request_count"]),
+    "cpo": ("%s / NULLIF(%s, 0)", ["spend", "order_count"]),
+    "cpc": ("%s / NULLIF(%s, 0)", ["spend", "clicks"]),
+    "conversion": ("100.0 * %s / NULLIF(%s, 0)", ["order_count", "request_count"]),
+    "average_order": ("%s / NULLIF(%s, 0)", ["revenue", "order_count"]),
+    "romi": ("100.0 * (%s - %s) / NULLIF(%s, 0)", ["revenue", "spend", "spend"]),
+    "drr": ("100.0 * %s / NULLIF(%s, 0)", ["spend", "revenue"]),
+}
+
+
+class EcomReportChannel(models.Model):
+    """«Сквозная аналитика»: per day, channel (UTM source, medium, campaign), team and salesperson,
+    what was spent, how many requests came, how many orders were confirmed and for how much. Each
+    measure counts on its own day: the spend on the day it was spent, a request on the day it came,
+    an order on its date (an order's channel is its own UTM, else its request's: last touch)."""
+
+    _name = "ecom.report.channel"
+    _inherit = ["ecom.report.matview"]
+    _description = "Channel report"
+    _auto = False
+    _order = "date desc"
+    _rec_name = "date"
+    _ecom_ratios = CHANNEL_RATIOS
+    _ecom_indexes = (("date",), ("source_id", "date"))
+
+    date = fields.Date(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    team_id = fields.Many2one("crm.team", "Sales team", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    source_id = fields.Many2one("utm.source", "Channel", readonly=True)
+    medium_id = fields.Many2one("utm.medium", "Medium", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", "Campaign", readonly=True)
+    spend = fields.Monetary("Ad spend", readonly=True, aggregator="sum")
+    impressions = fields.Integer(readonly=True, aggregator="sum")
+    clicks = fields.Integer(readonly=True, aggregator="sum")
+    request_count = fields.Integer("Requests", readonly=True, aggregator="sum")
+    order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
+    revenue = fields.Monetary(readonly=True, aggregator="sum")
+    cpl = fields.Monetary("Cost per request (CPL)", readonly=True, aggregator="sum")
+    cpo = fields.Monetary("Cost per order (CPO)", readonly=True, aggregator="sum")
+    cpc = fields.Monetary("Cost per click (CPC)", readonly=True, aggregator="sum")
+    conversion = fields.Float("Request to order (%)", readonly=True, aggregator="sum", digits=(16, 1))
+    average_order = fields.Monetary("Average order", readonly=True, aggregator="sum")
+    romi = fields.Float("ROMI (%)", readonly=True, aggregator="sum", digits=(16, 1),
+                        help="(Revenue − ad spend) / ad spend × 100")
+    drr = fields.Float("ДРР (%)", readonly=True, aggregator="sum", digits=(16, 1),
+                       help="Share of ad spend in revenue (доля рекламных расходов): ad spend / revenue × 100")
+
+    def _ecom_query(self):
+        ratios = SQL(", ").join(
+            SQL("%s AS %s", self._ecom_ratio_sql(name, lambda column: SQL("SUM(t.%s)", SQL.identifier(column))),
+                SQL.identifier(name))
+            for name in CHANNEL_RATIOS)
+        return SQL("""
+            WITH t AS (
+                SELECT s.date, s.company_id, NULL::int AS team_id, NULL::int AS user_id, s.source_id, s.medium_id,
+                       s.campaign_id, s.amount_company AS spend, s.impressions, s.clicks, 0 AS request_count,
+                       0 AS order_count, 0 AS revenue
+                  FROM ecom_ad_spend s
+                UNION ALL
+                SELECT %(lead_day)s, l.company_id, l.team_id, l.user_id, l.source_id, l.medium_id, l.campaign_id,
+                       0, 0, 0, 1, 0, 0
+                  FROM crm_lead l
+                  LEFT JOIN res_company c ON c.id = l.company_id
+                  LEFT JOIN res_partner cp ON cp.id = c.partner_id
+                UNION ALL
+                SELECT %(order_day)s, so.company_id, so.team_id, so.user_id,
+                       COALESCE(so.source_id, l.source_id), COALESCE(so.medium_id, l.medium_id),
+                       COALESCE(so.campaign_id, l.campaign_id), 0, 0, 0, 0, 1, %(revenue)s
+                  FROM sale_order so
+                  LEFT JOIN crm_lead l ON l.id = so.opportunity_id
+                  JOIN res_company c ON c.id = so.company_id
+                  LEFT JOIN res_partner cp ON cp.id = c.partner_id
+                 WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
+            )
+            SELECT row_number() OVER () AS id, t.date, t.company_id, t.team_id, t.user_id, t.source_id, t.medium_id,
+                   t.campaign_id, SUM(t.spend) AS spend, SUM(t.impressions)::int AS impressions,
+                   SUM(t.clicks)::int AS clicks, SUM(t.request_count)::int AS request_count,
+                   SUM(t.order_count)::int AS order_count, SUM(t.revenue) AS revenue, %(ratios)s
+              FROM t
+          GROUP BY t.date, t.company_id, t.team_id, t.user_id, t.source_id, t.medium_id, t.campaign_id
+        """, lead_day=SQL(LOCAL_DAY, SQL("l.create_date")), order_day=SQL(LOCAL_DAY, SQL("so.date_order")),
+            revenue=SQL(ORDER_REVENUE), ratios=ratios)

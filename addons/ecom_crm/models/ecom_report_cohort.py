@@ -1,0 +1,102 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+from .ecom_report_attribution import FIRST_TOUCH_CTE, ORDERS_CTE
+
+# repeat purchase windows, in months
+WINDOWS = (3, 6, 12)
+COHORT_RATIOS = {
+    "revenue_per_customer": ("%s / NULLIF(%s, 0)", ["revenue", "customer_count"]),
+    "cac": ("%s / NULLIF(%s, 0)", ["spend", "customer_count"]),
+    "lifetime_romi": ("100.0 * (%s - %s) / NULLIF(%s, 0)", ["revenue", "spend", "spend"]),
+    **{f"repeat_{m}m_share": ("100.0 * %s / NULLIF(%s, 0)", [f"repeat_{m}m", f"matured_{m}m"]) for m in WINDOWS},
+}
+
+
+class EcomReportCohort(models.Model):
+    """Cohorts: the customers each channel (first touch) brought in each month (the month of their
+    first order), their lifetime orders and revenue to date, and the share of them who bought
+    again within 3, 6 and 12 months of their first order. A share counts only the customers whose
+    window has passed («matured»): the last months' cohorts are not diluted by customers who have
+    not had the time. The month's ad spend of the channel sits on rows of its own (no team), so
+    that the acquisition cost (CAC) and the lifetime ROMI add up by channel and month."""
+
+    _name = "ecom.report.cohort"
+    _inherit = ["ecom.report.matview"]
+    _description = "Customer cohorts by channel"
+    _auto = False
+    _order = "date desc"
+    _rec_name = "date"
+    _ecom_ratios = COHORT_RATIOS
+    _ecom_indexes = (("date",), ("source_id",))
+
+    date = fields.Date("Acquisition month", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    team_id = fields.Many2one("crm.team", "Sales team", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True, help="Who made the first sale.")
+    source_id = fields.Many2one("utm.source", "First-touch channel", readonly=True)
+    medium_id = fields.Many2one("utm.medium", "First-touch medium", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", "First-touch campaign", readonly=True)
+    customer_count = fields.Integer("Customers acquired", readonly=True, aggregator="sum")
+    order_count = fields.Integer("Lifetime orders", readonly=True, aggregator="sum")
+    revenue = fields.Monetary("Lifetime revenue", readonly=True, aggregator="sum")
+    spend = fields.Monetary("Ad spend", readonly=True, aggregator="sum")
+    repeat_3m = fields.Integer("Bought again within 3 months", readonly=True, aggregator="sum")
+    matured_3m = fields.Integer("Customers of 3 months and more", readonly=True, aggregator="sum")
+    repeat_6m = fields.Integer("Bought again within 6 months", readonly=True, aggregator="sum")
+    matured_6m = fields.Integer("Customers of 6 months and more", readonly=True, aggregator="sum")
+    repeat_12m = fields.Integer("Bought again within 12 months", readonly=True, aggregator="sum")
+    matured_12m = fields.Integer("Customers of 12 months and more", readonly=True, aggregator="sum")
+    repeat_3m_share = fields.Float("Repeat in 3 months (%)", readonly=True, aggregator="sum", digits=(16, 1))
+    repeat_6m_share = fields.Float("Repeat in 6 months (%)", readonly=True, aggregator="sum", digits=(16, 1))
+    repeat_12m_share = fields.Float("Repeat in 12 months (%)", readonly=True, aggregator="sum", digits=(16, 1))
+    revenue_per_customer = fields.Monetary("Lifetime revenue per customer", readonly=True, aggregator="sum")
+    cac = fields.Monetary("Acquisition cost per customer (CAC)", readonly=True, aggregator="sum")
+    lifetime_romi = fields.Float(
+        "Lifetime ROMI (%)", readonly=True, aggregator="sum", digits=(16, 1),
+        help="(Lifetime revenue of the customers acquired − the month's ad spend) / ad spend × 100")
+
+    def _ecom_query(self):
+        windows = SQL(", ").join(
+            SQL("""count(*) FILTER (WHERE c.second_order <= c.first_order + interval '%s months')::int AS %s,
+                   count(*) FILTER (WHERE c.first_order + interval '%s months' <= now() AT TIME ZONE 'UTC')::int
+                   AS %s""", SQL(str(m)), SQL.identifier(f"repeat_{m}m"), SQL(str(m)), SQL.identifier(f"matured_{m}m"))
+            for m in WINDOWS)
+        zero_windows = SQL(", ").join(SQL("0, 0") for _m in WINDOWS)
+        ratios = SQL(", ").join(
+            SQL("%s AS %s", self._ecom_ratio_sql(name, lambda column: SQL.identifier("g", column)),
+                SQL.identifier(name))
+            for name in COHORT_RATIOS)
+        return SQL("""
+            WITH %(orders)s, %(first_touch)s, numbered AS (
+                SELECT o.*, row_number() OVER (PARTITION BY o.partner_id ORDER BY o.date_order, o.id) AS n
+                  FROM orders o
+            ), customers AS (
+                SELECT o.partner_id,
+                       (array_agg(o.company_id ORDER BY o.n))[1] AS company_id,
+                       (array_agg(o.team_id ORDER BY o.n))[1] AS team_id,
+                       (array_agg(o.user_id ORDER BY o.n))[1] AS user_id,
+                       min(o.date_order) AS first_order,
+                       min(o.date_order) FILTER (WHERE o.n = 2) AS second_order,
+                       count(*) AS order_count, SUM(o.revenue) AS revenue
+                  FROM numbered o
+              GROUP BY o.partner_id
+            ), g AS (
+                SELECT date_trunc('month', c.first_order)::date AS date, c.company_id, c.team_id, c.user_id,
+                       ft.source_id, ft.medium_id, ft.campaign_id, count(*)::int AS customer_count,
+                       SUM(c.order_count)::int AS order_count, SUM(c.revenue) AS revenue, 0::float AS spend,
+                       %(windows)s
+                  FROM customers c
+                  LEFT JOIN first_touch ft ON ft.partner_id = c.partner_id
+              GROUP BY 1, 2, 3, 4, 5, 6, 7
+                UNION ALL
+                SELECT date_trunc('month', s.date)::date, s.company_id, NULL, NULL, s.source_id, s.medium_id,
+                       s.campaign_id, 0, 0, 0, SUM(s.amount_company), %(zero_windows)s
+                  FROM ecom_ad_spend s
+              GROUP BY 1, 2, 5, 6, 7
+            )
+            SELECT row_number() OVER () AS id, g.*, %(ratios)s
+              FROM g
+        """, orders=ORDERS_CTE, first_touch=FIRST_TOUCH_CTE, windows=windows, zero_windows=zero_windows,
+            ratios=ratios)

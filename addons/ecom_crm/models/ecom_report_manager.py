@@ -1,0 +1,171 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class EcomReportManager(models.Model):
+    """The salespeople's work: one row per request (``kind`` «request») with its salesperson, how
+    soon they first answered it, whether it sold and for how much, and its overdue activities.
+
+    Other addons add rows of their own kinds and columns of their own (the scoring addon: contacts
+    of its daily lists and their outcomes) through :meth:`_ecom_parts`: each part gives the values
+    of the columns it knows, the others are empty, and the report groups them by salesperson,
+    team and period like the requests.
+
+    First response: the first of the request's activities marked done (a message of the chatter with
+    an activity type), messages sent to the customer by a user (not internal notes) and calls
+    answered or made, after the request came in. Kept in a table refreshed with the funnel's.
+    """
+
+    _name = "ecom.report.manager"
+    _inherit = "ecom.report.mixin"
+    _description = "Salespeople's report"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "lead_id"
+
+    kind = fields.Selection([("request", "Request")], "Row", readonly=True)
+    lead_id = fields.Many2one("crm.lead", "Request", readonly=True)
+    date = fields.Datetime(readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", "Sales team", readonly=True)
+    company_id = fields.Many2one("res.company", "Company", readonly=True)
+    source_id = fields.Many2one("utm.source", "Source", readonly=True)
+    medium_id = fields.Many2one("utm.medium", "Medium", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", "Campaign", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    requests = fields.Integer("Requests handled", readonly=True)
+    responded = fields.Integer("Answered", readonly=True)
+    response_rate = fields.Float("Answered (%)", readonly=True, aggregator="ecom_ratio",
+                                 ecom_ratio=("responded", "requests", 100))
+    first_response_date = fields.Datetime("First response", readonly=True)
+    response_hours = fields.Float("Average first response (h)", readonly=True, aggregator="avg")
+    median_response_hours = fields.Float("Median first response (h)", readonly=True, aggregator="ecom_percentile",
+                                         ecom_percentile=("response_hours", 0.5))
+    p90_response_hours = fields.Float("90th percentile of first response (h)", readonly=True,
+                                      aggregator="ecom_percentile", ecom_percentile=("response_hours", 0.9))
+    won = fields.Integer("Won", readonly=True)
+    conversion = fields.Float("Conversion (%)", readonly=True, aggregator="ecom_ratio",
+                              ecom_ratio=("won", "requests", 100))
+    orders = fields.Integer("Orders", readonly=True)
+    revenue = fields.Monetary("Revenue", readonly=True, currency_field="currency_id")
+    avg_order = fields.Monetary("Average order", readonly=True, currency_field="currency_id",
+                                aggregator="ecom_ratio", ecom_ratio=("revenue", "orders", 1))
+    overdue_activities = fields.Integer("Overdue activities", readonly=True)
+
+    _ecom_base_columns = [
+        ("kind", "varchar"), ("lead_id", "integer REFERENCES crm_lead(id) ON DELETE CASCADE"),
+        ("date", "timestamp"), ("user_id", "integer"),
+        ("team_id", "integer"), ("company_id", "integer"), ("source_id", "integer"), ("medium_id", "integer"),
+        ("campaign_id", "integer"), ("requests", "integer"), ("responded", "integer"), ("response_rate", "float8"),
+        ("first_response_date", "timestamp"), ("response_hours", "float8"), ("median_response_hours", "float8"),
+        ("p90_response_hours", "float8"), ("won", "integer"), ("conversion", "float8"), ("orders", "integer"),
+        ("revenue", "numeric"), ("avg_order", "numeric"), ("overdue_activities", "integer"),
+    ]
+
+    @api.model
+    def _ecom_columns(self):
+        """``[(column, SQL type)]`` of the table: extend it (call super) with the fields you add."""
+        return list(self._ecom_base_columns)
+
+    def init(self):
+        if self._ecom_create_table(self._ecom_columns()):
+            cr = self.env.cr
+            for index in ("lead_id", "date", "user_id"):
+                cr.execute(SQL("CREATE INDEX %s ON %s (%s)", SQL.identifier(f"{self._table}_{index}_idx"),
+                               SQL.identifier(self._table), SQL.identifier(index)))
+            if self._ecom_in_use():
+                self._ecom_refresh()
+
+    # ------------------------------------------------------------------ filling
+    @api.model
+    def _ecom_parts(self, lead_ids=None):
+        """``{kind: (values, from)}``: the rows of each kind, as ``{column: SQL}`` (the columns left
+        out are empty) and the ``FROM ... WHERE ...`` they are selected from. The «request» part is
+        limited to ``lead_ids`` (all when None); the other kinds are rebuilt whole at each refresh.
+        Extend it (call super) to add a kind."""
+        where = self._ecom_only(lead_ids)
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        today = self.env.cr.now().date()
+        source = SQL("""
+            crm_lead l
+            LEFT JOIN crm_stage ls ON ls.id = l.stage_id
+            LEFT JOIN (
+                SELECT lead_id, min(date) AS date
+                  FROM (SELECT m.res_id AS lead_id, m.date
+                          FROM mail_message m JOIN crm_lead l ON l.id = m.res_id
+                         WHERE m.model = 'crm.lead' AND m.date >= l.create_date %(m_only)s
+                           AND (m.mail_activity_type_id IS NOT NULL
+                                OR (m.message_type IN ('comment', 'email') AND m.subtype_id = %(comment)s
+                                    AND m.author_id IN (SELECT partner_id FROM res_users WHERE NOT share)))
+                         UNION ALL
+                        SELECT c.lead_id, c.started_at
+                          FROM ecom_call c JOIN crm_lead l ON l.id = c.lead_id
+                         WHERE c.started_at >= l.create_date %(c_only)s
+                           AND (c.direction = 'out' OR c.state IN ('answered', 'finished'))) answers
+              GROUP BY lead_id
+            ) resp ON resp.lead_id = l.id
+            LEFT JOIN (
+                SELECT so.opportunity_id AS lead_id, count(*) AS orders,
+                       sum(so.amount_total / coalesce(nullif(so.currency_rate, 0), 1)) AS amount
+                  FROM sale_order so
+                 WHERE so.state = 'sale' AND so.opportunity_id IS NOT NULL
+                   AND so.ecom_status IS DISTINCT FROM 'returned' %(o_only)s
+              GROUP BY so.opportunity_id
+            ) o ON o.lead_id = l.id
+            LEFT JOIN (
+                SELECT res_id AS lead_id, count(*) AS overdue
+                  FROM mail_activity
+                 WHERE res_model = 'crm.lead' AND date_deadline < %(today)s %(a_only)s
+              GROUP BY res_id
+            ) a ON a.lead_id = l.id
+            WHERE true %(l_only)s
+        """, comment=comment, today=today, m_only=where("m.res_id"), c_only=where("c.lead_id"),
+            o_only=where("so.opportunity_id"), a_only=where("res_id"), l_only=where("l.id"))
+        won = SQL("(l.active AND coalesce(ls.is_won, false))")
+        hours = SQL("extract(epoch FROM resp.date - l.create_date) / 3600.0")
+        values = {
+            "kind": SQL("'request'"), "lead_id": SQL("l.id"), "date": SQL("l.create_date"),
+            "user_id": SQL("l.user_id"), "team_id": SQL("l.team_id"), "company_id": SQL("l.company_id"),
+            "source_id": SQL("l.source_id"), "medium_id": SQL("l.medium_id"), "campaign_id": SQL("l.campaign_id"),
+            "requests": SQL("1"), "responded": SQL("(resp.date IS NOT NULL)::int"),
+            "response_rate": SQL("100 * (resp.date IS NOT NULL)::int"), "first_response_date": SQL("resp.date"),
+            "response_hours": hours, "median_response_hours": hours, "p90_response_hours": hours,
+            "won": SQL("%s::int", won), "conversion": SQL("100 * %s::int", won),
+            "orders": SQL("coalesce(o.orders, 0)"), "revenue": SQL("coalesce(o.amount, 0)"),
+            "avg_order": SQL("o.amount / nullif(o.orders, 0)"), "overdue_activities": SQL("coalesce(a.overdue, 0)"),
+        }
+        return {"request": (values, source)}
+
+    @api.model
+    def _ecom_fill(self, lead_ids=None):
+        types = dict(self._ecom_columns())
+        columns = list(types)
+        count = 0
+        for values, source in self._ecom_parts(lead_ids).values():
+            # in the order of the dates: a period's rows are neighbours on disk
+            self.env.cr.execute(SQL(
+                "INSERT INTO %s (%s) SELECT * FROM (SELECT %s FROM %s) rows ORDER BY date",
+                SQL.identifier(self._table), SQL(", ").join(map(SQL.identifier, columns)),
+                SQL(", ").join(SQL("%s AS %s", values.get(name) or SQL("NULL::%s", SQL(types[name].split()[0])),
+                                   SQL.identifier(name))
+                               for name in columns), source))
+            count += self.env.cr.rowcount
+        return count
+
+    @api.model
+    def _ecom_refresh(self, lead_ids=None):
+        self.env.flush_all()
+        cr = self.env.cr
+        if lead_ids is None:
+            cr.execute(SQL("DELETE FROM %s", SQL.identifier(self._table)))
+        else:
+            lead_ids = list(lead_ids)
+            cr.execute(SQL("DELETE FROM %s WHERE kind <> 'request' OR lead_id = ANY(%s)",
+                           SQL.identifier(self._table), lead_ids))
+        count = self._ecom_fill(lead_ids)
+        self.invalidate_model()
+        return count
+
+    def action_ecom_open_lead(self):
+        self.ensure_one()
+        return self.lead_id.get_formview_action()

@@ -1,0 +1,102 @@
+import hashlib
+import logging
+import time
+
+from odoo import api, models
+from odoo.models import parse_read_group_spec
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+class EcomReportMixin(models.AbstractModel):
+    """A report kept in a PostgreSQL materialized view: aggregated once by the cron (on the primary),
+    read by the pivot, graph and list views in milliseconds, also on a read-only replica.
+
+    A report declares ``_ecom_query()`` (the SELECT, grouped) and ``_ecom_ratios``: measures that
+    are ratios of sums (CPL = spend / requests, ROMI, ДРР, shares). Odoo adds up a column's values
+    in a group; a ratio must be computed from the group's sums instead: ``_read_group_select``
+    does so in SQL for every grouping (pivot, graph, grouped list, read_group), and each row of the
+    view holds its own ratio for an ungrouped list.
+
+    The view is recreated at an upgrade only when its SQL changed (its hash is the view's comment):
+    an upgrade of a big database does not recompute unchanged reports."""
+
+    _name = "ecom.report.matview"
+    _description = "Aggregated report (materialized view)"
+
+    # {field: (SQL template with %s for each SUM's column, [column, ...])}
+    _ecom_ratios = {}
+    # the columns of the view's unique index (REFRESH ... CONCURRENTLY needs one)
+    _ecom_unique = ("id",)
+    # more indexes: tuples of columns
+    _ecom_indexes = ()
+
+    def _ecom_query(self):
+        raise NotImplementedError
+
+    def _ecom_ratio_sql(self, fname, column):
+        """The SQL of ratio ``fname`` from the sums of the columns ``column(name)`` returns."""
+        template, names = self._ecom_ratios[fname]
+        return SQL(template, *[column(name) for name in names])
+
+    def _ecom_definition(self):
+        return self._ecom_query()
+
+    def init(self):
+        if self._abstract:
+            return
+        cr = self.env.cr
+        definition = self._ecom_definition()
+        digest = hashlib.sha1(cr.mogrify(definition.code, definition.params)).hexdigest()
+        cr.execute("""
+            SELECT obj_description(c.oid, 'pg_class'), c.relkind FROM pg_class c
+             WHERE c.relname = %s AND c.relnamespace = current_schema()::regnamespace
+        """, [self._table])
+        row = cr.fetchone()
+        if row and row[0] == digest and row[1] == "m":
+            return
+        _logger.info("report %s: (re)creating its materialized view", self._name)
+        if row and row[1] == "v":
+            cr.execute(SQL("DROP VIEW %s CASCADE", SQL.identifier(self._table)))
+        elif row:
+            cr.execute(SQL("DROP MATERIALIZED VIEW %s CASCADE", SQL.identifier(self._table)))
+        cr.execute(SQL("CREATE MATERIALIZED VIEW %s AS (%s)", SQL.identifier(self._table), definition))
+        cr.execute(SQL("COMMENT ON MATERIALIZED VIEW %s IS %s", SQL.identifier(self._table), digest))
+        cr.execute(SQL("CREATE UNIQUE INDEX %s ON %s (%s)", SQL.identifier(f"{self._table}_uniq"),
+                       SQL.identifier(self._table), SQL(", ").join(map(SQL.identifier, self._ecom_unique))))
+        for columns in self._ecom_indexes:
+            cr.execute(SQL("CREATE INDEX %s ON %s (%s)", SQL.identifier(f"{self._table}_{'_'.join(columns)}_idx"),
+                           SQL.identifier(self._table), SQL(", ").join(map(SQL.identifier, columns))))
+
+    @api.model
+    def _ecom_refresh(self):
+        """Recompute the report (the cron, the «Refresh» action, the tests). CONCURRENTLY: readers
+        keep the previous figures meanwhile instead of waiting."""
+        started = time.perf_counter()
+        self.env.flush_all()
+        # the aggregation of millions of rows hashes in memory rather than sorting on disk (this
+        # transaction only)
+        self.env.cr.execute("SET LOCAL work_mem = '256MB'")
+        self.env.cr.execute(SQL("REFRESH MATERIALIZED VIEW CONCURRENTLY %s", SQL.identifier(self._table)))
+        self.env.invalidate_all()
+        _logger.info("report %s refreshed in %.1f s", self._name, time.perf_counter() - started)
+
+    @api.model
+    def _ecom_refresh_all(self):
+        """Every report of the store, in the order they depend on nothing but the data."""
+        for name in ("ecom.report.channel", "ecom.report.attribution", "ecom.report.cohort", "ecom.report.sales"):
+            self.env[name]._ecom_refresh()
+
+    @api.model
+    def action_ecom_refresh(self):
+        self.sudo()._ecom_refresh_all()
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def _read_group_select(self, aggregate_spec, query):
+        fname, _property, func = parse_read_group_spec(aggregate_spec) if aggregate_spec != "__count" \
+            else (None, None, None)
+        if fname in self._ecom_ratios and func not in (None, "count", "count_distinct", "array_agg", "recordset"):
+            return self._ecom_ratio_sql(
+                fname, lambda name: SQL("SUM(%s)", self._field_to_sql(self._table, name, query)))
+        return super()._read_group_select(aggregate_spec, query)

@@ -1,0 +1,89 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+from .ecom_report_channel import LOCAL_DAY, ORDER_REVENUE
+
+SALES_RATIOS = {
+    "average_order": ("%s / NULLIF(%s, 0)", ["revenue", "order_count"]),
+    "repeat_rate": ("100.0 * %s / NULLIF(%s, 0)", ["returning_order_count", "order_count"]),
+    "margin_percent": ("100.0 * %s / NULLIF(%s, 0)", ["margin", "margin_base"]),
+}
+
+
+class EcomReportSales(models.Model):
+    """Sales per day, team, salesperson and kind of customer (new: the order is the customer's
+    first; returning: they had bought before): orders, revenue, average order, repeat-purchase rate
+    (the share of orders from returning customers) and the gross margin of the lines whose
+    product has a cost (its current cost price, «standard_price», in the order's company).
+
+    Revenue is what the customer pays (taxes included, as on the customer card); the margin is
+    computed on the lines' untaxed amounts («Margin base»), so that taxes are not margin."""
+
+    _name = "ecom.report.sales"
+    _inherit = ["ecom.report.matview"]
+    _description = "Sales report"
+    _auto = False
+    _order = "date desc"
+    _rec_name = "date"
+    _ecom_ratios = SALES_RATIOS
+    _ecom_indexes = (("date",),)
+
+    date = fields.Date(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    team_id = fields.Many2one("crm.team", "Sales team", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    customer_kind = fields.Selection(
+        [("new", "New customer"), ("returning", "Returning customer")], string="Customer", readonly=True)
+    order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
+    new_customer_count = fields.Integer("New customers", readonly=True, aggregator="sum")
+    returning_order_count = fields.Integer("Orders of returning customers", readonly=True, aggregator="sum")
+    revenue = fields.Monetary(readonly=True, aggregator="sum")
+    margin_base = fields.Monetary(
+        "Margin base", readonly=True, aggregator="sum",
+        help="Untaxed amount of the lines whose product has a cost price.")
+    cost = fields.Monetary("Cost of goods", readonly=True, aggregator="sum")
+    margin = fields.Monetary("Gross margin", readonly=True, aggregator="sum")
+    average_order = fields.Monetary("Average order", readonly=True, aggregator="sum")
+    repeat_rate = fields.Float("Repeat purchases (%)", readonly=True, aggregator="sum", digits=(16, 1))
+    margin_percent = fields.Float("Margin (%)", readonly=True, aggregator="sum", digits=(16, 1))
+
+    def _ecom_query(self):
+        ratios = SQL(", ").join(
+            SQL("%s AS %s", self._ecom_ratio_sql(name, lambda column: SQL.identifier("g", column)),
+                SQL.identifier(name))
+            for name in SALES_RATIOS)
+        return SQL("""
+            WITH lines AS (
+                SELECT sol.order_id,
+                       SUM(sol.price_subtotal) AS base,
+                       SUM(sol.product_uom_qty * (pp.standard_price ->> sol.company_id::text)::numeric) AS cost
+                  FROM sale_order_line sol
+                  JOIN product_product pp ON pp.id = sol.product_id
+                 WHERE sol.state = 'sale' AND sol.display_type IS NULL
+                   AND (pp.standard_price ->> sol.company_id::text)::numeric > 0
+              GROUP BY sol.order_id
+            ), orders AS (
+                SELECT so.id, so.company_id, so.team_id, so.user_id, %(day)s AS date, %(revenue)s AS revenue,
+                       COALESCE(ln.base, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin_base,
+                       COALESCE(ln.cost, 0) AS cost,
+                       row_number() OVER (PARTITION BY p.commercial_partner_id ORDER BY so.date_order, so.id) AS n
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                  JOIN res_company c ON c.id = so.company_id
+                  LEFT JOIN res_partner cp ON cp.id = c.partner_id
+                  LEFT JOIN lines ln ON ln.order_id = so.id
+                 WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
+            ), g AS (
+                SELECT o.date, o.company_id, o.team_id, o.user_id,
+                       CASE WHEN o.n = 1 THEN 'new' ELSE 'returning' END AS customer_kind,
+                       count(*)::int AS order_count, count(*) FILTER (WHERE o.n = 1)::int AS new_customer_count,
+                       count(*) FILTER (WHERE o.n > 1)::int AS returning_order_count,
+                       SUM(o.revenue) AS revenue, SUM(o.margin_base) AS margin_base, SUM(o.cost) AS cost,
+                       SUM(o.margin_base - o.cost) AS margin
+                  FROM orders o
+              GROUP BY 1, 2, 3, 4, 5
+            )
+            SELECT row_number() OVER () AS id, g.*, %(ratios)s
+              FROM g
+        """, day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE), ratios=ratios)

@@ -1,0 +1,100 @@
+"""Closing the loop: the intake API keeps the visitor's analytics ids on the request and the lead,
+and the period's sales go back to Yandex Metrica and Google Ads as their offline conversion files,
+byte for byte."""
+
+import base64
+from datetime import datetime
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import Form, new_test_user, tagged
+
+from ..tools import offline_conversions
+from ..tools.intake import validate_request
+from .common import IntakeCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestOfflineConversions(IntakeCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(cls.env, login="conv_manager", groups="sales_team.group_sale_manager",
+                                    tz="Europe/Moscow", lang="en_US")
+        cls.env.company.currency_id.active = True
+
+    def _sale(self, payload, amount, when):
+        answer = self.post({"phone": payload.pop("phone"), **payload}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        order = self.env["sale.order"].create({
+            "partner_id": lead.partner_id.id, "opportunity_id": lead.id,
+            "order_line": [Command.create({"product_id": self.product.id, "price_unit": amount,
+                                           "tax_id": [Command.clear()]})]})
+        order.action_confirm()
+        order.flush_recordset()
+        self.env.cr.execute("UPDATE sale_order SET date_order = %s WHERE id = %s", [when, order.id])
+        order.invalidate_recordset()
+        return lead, order
+
+    def test_validation_keeps_the_analytics_ids(self):
+        clean, errors = validate_request({"phone": "+79160000001", "yandex_client_id": " 1700000000123456789 ",
+                                          "google_client_id": "GA1.1.123456789.1700000000"})
+        self.assertFalse(errors)
+        self.assertEqual((clean["yandex_client_id"], clean["google_client_id"]),
+                         ("1700000000123456789", "GA1.1.123456789.1700000000"))
+        _clean, errors = validate_request({"phone": "+79160000001", "yandex_client_id": "1" * 65})
+        self.assertIn("yandex_client_id", errors)
+
+    def test_request_and_lead_carry_the_ids(self):
+        answer = self.post({"phone": "+79160001001", "yandex_client_id": "1700000000123456789",
+                            "google_client_id": "123456789.1700000000", "gclid": "Cj0KCQ-abc"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual((lead.ecom_yandex_client_id, lead.ecom_google_client_id, lead.ecom_click_id,
+                          lead.ecom_click_id_type), ("1700000000123456789", "123456789.1700000000", "Cj0KCQ-abc",
+                                                     "gclid"))
+        entry = lead.ecom_intake_ids
+        self.assertEqual((entry.yandex_client_id, entry.google_client_id, entry.click_id_type),
+                         ("1700000000123456789", "123456789.1700000000", "gclid"))
+
+    def _export(self, **values):
+        form = Form(self.env["ecom.offline.conversion.export"].with_user(self.manager))
+        form.date_from = "2025-11-01"
+        form.date_to = "2025-11-30"
+        for key, value in values.items():
+            setattr(form, key, value)
+        wizard = form.save()
+        wizard.action_export()
+        return wizard, base64.b64decode(wizard.file).decode()
+
+    def test_files_of_the_periods_sales(self):
+        currency = self.env.company.currency_id.name
+        self._sale({"phone": "+79160001002", "yandex_client_id": "1700000000111", "yclid": "777"}, 24990,
+                   datetime(2025, 11, 3, 10, 15, 30))
+        self._sale({"phone": "+79160001003", "gclid": "Cj0-first"}, 1500.5, datetime(2025, 11, 30, 20, 59, 59))
+        self._sale({"phone": "+79160001004", "yandex_client_id": "1700000000222"}, 100, datetime(2025, 12, 1, 9, 0))
+        self._sale({"phone": "+79160001005"}, 100, datetime(2025, 11, 5, 9, 0))  # no id: not a conversion
+        wizard, text = self._export(goal="order_paid")
+        self.assertEqual(wizard.conversion_count, 1)
+        self.assertEqual(text, "ClientId,Target,DateTime,Price,Currency\r\n"
+                               f"1700000000111,order_paid,1762164930,24990.00,{currency}\r\n")
+        _wizard, text = self._export(yandex_id_type="yclid")
+        self.assertEqual(text, "Yclid,Target,DateTime,Price,Currency\r\n"
+                               f"777,order_confirmed,1762164930,24990.00,{currency}\r\n")
+        # 20:59:59 UTC on the 30th is 23:59:59 in Moscow: still in the period, written in Moscow time
+        _wizard, text = self._export(system="google_ads", goal="Покупка")
+        self.assertEqual(text, "Parameters:TimeZone=Europe/Moscow\r\n"
+                               "Google Click ID,Conversion Name,Conversion Time,Conversion Value,"
+                               "Conversion Currency\r\n"
+                               f"Cj0-first,Покупка,2025-11-30 23:59:59,1500.50,{currency}\r\n")
+
+    def test_nothing_to_export_is_said(self):
+        with self.assertRaises(UserError):
+            self._export()
+
+    def test_formats_in_plain_python(self):
+        conversions = [{"id": "abc", "time": datetime(2024, 1, 5, 11, 30), "value": 1000, "currency": "RUB"}]
+        self.assertEqual(offline_conversions.google_ads_csv(conversions, "Sale", "UTC"),
+                         "Parameters:TimeZone=UTC\r\nGoogle Click ID,Conversion Name,Conversion Time,Conversion Value,"
+                         "Conversion Currency\r\nabc,Sale,2024-01-05 11:30:00,1000.00,RUB\r\n")
+        self.assertEqual(offline_conversions.yandex_metrica_csv(conversions, "sale", "user_id"),
+                         "UserId,Target,DateTime,Price,Currency\r\nabc,sale,1704454200,1000.00,RUB\r\n")

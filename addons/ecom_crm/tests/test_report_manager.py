@@ -1,0 +1,87 @@
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from .common import ReportCase
+
+
+@tagged("post_install", "-at_install", "ecom_reports")
+class TestManagerReport(ReportCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with cls.at(0):
+            cls.by_activity = cls._lead(partner_id=cls.customer.id, **cls._ready_for_payment())
+            cls.by_message = cls._lead()
+            cls.by_call = cls._lead()
+            cls.silent = cls._lead()
+        leads = cls.by_activity | cls.by_message | cls.by_call | cls.silent
+        cls._set_created(leads, cls.T0)
+        salesman_env = cls.env(user=cls.salesman)
+        with cls.at(1):  # an internal note is no answer to the customer
+            cls.by_message.with_env(salesman_env).message_post(body="позвонить вечером", message_type="comment",
+                                                               subtype_xmlid="mail.mt_note")
+        with cls.at(3):
+            activity = cls.by_activity.activity_schedule("mail.mail_activity_data_call", user_id=cls.salesman.id)
+            activity.with_env(salesman_env).action_feedback(feedback="договорились")
+        with cls.at(5):
+            cls.by_message.with_env(salesman_env).message_post(body="Здравствуйте!", message_type="comment",
+                                                               subtype_xmlid="mail.mt_comment")
+        cls.env["ecom.call"].create({"call_id": "c-1", "caller": "+79161234567", "state": "answered",
+                                     "started_at": cls.T0 + timedelta(hours=2), "lead_id": cls.by_call.id,
+                                     "user_id": cls.salesman.id})
+        cls.silent.activity_schedule("mail.mail_activity_data_call", user_id=cls.salesman.id,
+                                     date_deadline=fields.Date.today() - timedelta(days=2))
+        with cls.at(50):
+            cls.by_activity.stage_id = cls.stage_payment
+            cls.by_activity.stage_id = cls.stage_sold
+        cls._order(cls.by_activity, 89990)
+        cls._order(cls.by_activity, 10000)
+        cls._order(cls.by_activity, 5000, confirm=False)  # a quotation is no order
+        cls._refresh()
+
+    def test_salesperson_figures(self):
+        [(requests, responded, rate, avg, median, p90, won, conversion, orders, revenue, avg_order, overdue)] = \
+            self.Manager._read_group([("user_id", "=", self.salesman.id)], [], [
+                "requests:sum", "responded:sum", "response_rate:ecom_ratio", "response_hours:avg",
+                "median_response_hours:ecom_percentile", "p90_response_hours:ecom_percentile", "won:sum",
+                "conversion:ecom_ratio", "orders:sum", "revenue:sum", "avg_order:ecom_ratio",
+                "overdue_activities:sum"])
+        self.assertEqual((requests, responded, won, orders, revenue, overdue), (4, 3, 1, 2, 99990, 1))
+        self.assertAlmostEqual(rate, 75.0)
+        # first responses: 3 h (activity done), 5 h (message; the note at 1 h does not count), 2 h (call)
+        self.assertAlmostEqual(avg, 10 / 3)
+        self.assertAlmostEqual(median, 3.0)
+        self.assertAlmostEqual(p90, 4.6)
+        self.assertAlmostEqual(conversion, 25.0)
+        self.assertAlmostEqual(avg_order, 49995.0)
+        by_lead = {r.lead_id: r.response_hours for r in self.Manager.search([("user_id", "=", self.salesman.id)])}
+        self.assertEqual(by_lead, {self.by_activity: 3.0, self.by_message: 5.0, self.by_call: 2.0, self.silent: 0.0})
+        self.assertFalse(self.Manager.search([("lead_id", "=", self.silent.id)]).responded)
+
+    def test_parts_of_other_addons(self):
+        """Another addon adds rows of its own kind with the columns it knows; the others stay empty
+        and the salesperson's figures add up over both kinds."""
+        Manager = type(self.Manager)
+        base_parts = Manager._ecom_parts
+
+        def parts(model, lead_ids=None):
+            result = base_parts(model, lead_ids)
+            result["other"] = ({"kind": SQL("'other'"), "user_id": SQL("u.id"), "date": SQL("%s", self.T0),
+                                "overdue_activities": SQL("2")},
+                               SQL("res_users u WHERE u.id = %s", self.salesman.id))
+            return result
+
+        with patch.object(Manager, "_ecom_parts", parts):
+            self.Funnel._cron_ecom_refresh_reports()
+        other = self.Manager.search([("kind", "=", "other")])
+        self.assertEqual((other.user_id, other.requests, other.lead_id, other.overdue_activities),
+                         (self.salesman, 0, self.env["crm.lead"], 2))
+        [(requests, overdue)] = self.Manager._read_group([("user_id", "=", self.salesman.id)], [],
+                                                         ["requests:sum", "overdue_activities:sum"])
+        self.assertEqual((requests, overdue), (4, 3))
+        self.Funnel._cron_ecom_refresh_reports()
+        self.assertFalse(self.Manager.search_count([("kind", "=", "other")]), "a kind no part gives is gone")

@@ -1,0 +1,283 @@
+"""Ad spend files of the advertising cabinets, read in plain Python.
+
+``parse(content, filename)`` recognises the cabinet by the file's column headers, reads every row
+and returns ``(cabinet, rows)``; each row is a dict ``{"date", "campaign", "cost", "currency",
+"impressions", "clicks", "source", "medium"}`` (``source``/``medium`` only in the generic format;
+``currency`` None when the file does not say). Rows of the same day and campaign are summed (an
+export by ad group or by ad has several). Anything it cannot read raises :class:`AdSpendError`
+naming the row and the column, before anything is stored.
+
+The layouts (see ``tests/data/README.md`` for the samples):
+
+- Yandex Direct: the Reports API (TSV; a title line, the header ``Date CampaignName Impressions
+  Clicks Cost``, a ``Total rows`` line; money in currency units, i.e. ``returnMoneyInMicros:
+  false``) and the web «Мастер отчётов» export (CSV/XLSX with «День», «Кампания», «Показы»,
+  «Клики», «Расход (руб.)»).
+- Google Ads: a report downloaded from the web interface (CSV/XLSX; two title lines, then
+  ``Day, Campaign, Currency code, Impr., Clicks, Cost``, «Total: …» lines at the end), English or
+  Russian headers («День», «Кампания», «Код валюты», «Показы», «Клики», «Стоимость»).
+- VK Ads (ads.vk.com): statistics export with «Дата», «Кампания», «Показы», «Клики», «Потрачено».
+- Avito: promotion statistics with «Дата», «Расходы на продвижение» (campaign optional: Avito
+  spends per listing, the import puts the day's spend on one campaign).
+- Generic: ``date;source;medium;campaign;cost`` (+ optional ``currency;impressions;clicks``).
+"""
+
+import csv
+import io
+import re
+from datetime import date, datetime
+
+from odoo.tools import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+CABINETS = ("yandex_direct", "google_ads", "vk", "avito", "generic")
+# the cabinets' channels: (utm.source xmlid, utm.medium xmlid)
+CABINET_CHANNELS = {
+    "yandex_direct": ("ecom_crm.utm_source_yandex_direct", "ecom_crm.utm_medium_cpc"),
+    "google_ads": ("ecom_crm.utm_source_google_ads", "ecom_crm.utm_medium_cpc"),
+    "vk": ("ecom_crm.utm_source_vk", "ecom_crm.utm_medium_social"),
+    "avito": ("ecom_crm.utm_source_avito", "ecom_crm.utm_medium_classifieds"),
+}
+MAX_HEADER_ROW = 15  # title lines a cabinet puts above the header
+MAX_COST = 1_000_000_000_000
+
+# each cabinet: its columns, each a tuple of accepted headers (lower case; a header ending with
+# "*" matches any header starting so); the columns of REQUIRED must all be found
+LAYOUTS = {
+    "generic": {
+        "date": ("date", "дата"), "source": ("source", "источник"), "medium": ("medium", "канал"),
+        "campaign": ("campaign", "кампания"), "cost": ("cost", "расход"), "currency": ("currency", "валюта"),
+        "impressions": ("impressions", "показы"), "clicks": ("clicks", "клики"),
+    },
+    "yandex_direct": {
+        "date": ("date", "день", "дата"), "campaign": ("campaignname", "кампания", "название кампании"),
+        "cost": ("cost", "расход*"), "impressions": ("impressions", "показы"), "clicks": ("clicks", "клики"),
+    },
+    "google_ads": {
+        "date": ("day", "день"), "campaign": ("campaign", "кампания"), "cost": ("cost", "стоимость", "расходы"),
+        "currency": ("currency code", "currency", "код валюты", "валюта"),
+        "impressions": ("impr.", "impressions", "показы"), "clicks": ("clicks", "клики"),
+    },
+    "vk": {
+        "date": ("дата", "date", "день"), "campaign": ("кампания", "название кампании", "campaign"),
+        "cost": ("потрачено*", "списано*", "spent*"), "impressions": ("показы", "impressions"),
+        "clicks": ("клики", "clicks"),
+    },
+    "avito": {
+        "date": ("дата", "date"), "campaign": ("кампания", "campaign"),
+        "cost": ("расходы на продвижение*", "расход на продвижение*", "потрачено на продвижение*"),
+        "impressions": ("просмотры", "показы"), "clicks": ("контакты", "клики"),
+    },
+}
+REQUIRED = {
+    "generic": ("date", "source", "cost"),
+    "yandex_direct": ("date", "campaign", "cost"),
+    "google_ads": ("date", "campaign", "cost"),
+    "vk": ("date", "campaign", "cost"),
+    "avito": ("date", "cost"),
+}
+# the order of recognition: the most specific layouts first (Google's «Day»/«Стоимость» and
+# Yandex's «CampaignName»/«Расход» do not overlap; Avito's cost header is its own)
+RECOGNITION_ORDER = ("generic", "avito", "google_ads", "yandex_direct", "vk")
+# cabinets whose numbers are written the Russian way (decimal comma) unless the header is English
+COMMA_DECIMAL = {"yandex_direct", "vk", "avito", "generic"}
+CURRENCY_SIGNS = {"₽": "RUB", "руб": "RUB", "руб.": "RUB", "р.": "RUB", "$": "USD", "€": "EUR", "₸": "KZT",
+                  "br": "BYN"}
+# a currency named in the cost header: «Расход (руб.)», «Потрачено, ₽»
+HEADER_CURRENCY = re.compile(r"(руб|₽|rub|\busd\b|\$|eur|€|kzt|₸|byn)", re.I)
+HEADER_CURRENCY_CODES = {"руб": "RUB", "₽": "RUB", "rub": "RUB", "usd": "USD", "$": "USD", "eur": "EUR",
+                         "€": "EUR", "kzt": "KZT", "₸": "KZT", "byn": "BYN"}
+TOTAL_MARKERS = ("total", "итого", "всего")
+
+
+class AdSpendError(ValueError):
+    """A file the import cannot read; ``message`` is a lazy translation naming the row and column."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _norm(value):
+    return re.sub(r"\s+", " ", str(value or "").replace("\ufeff", "").replace("\u00a0", " ")).strip().lower()
+
+
+def _matches(header, accepted):
+    for name in accepted:
+        if name.endswith("*") and header.startswith(name[:-1]):
+            return True
+        if header == name:
+            return True
+    return False
+
+
+def _columns(header, cabinet):
+    """{column: index} of ``cabinet``'s columns found in ``header`` (normalised cells)."""
+    found = {}
+    for column, accepted in LAYOUTS[cabinet].items():
+        for index, cell in enumerate(header):
+            if cell and _matches(cell, accepted):
+                found.setdefault(column, index)
+                break
+    return found
+
+
+def recognise(table):
+    """``(cabinet, header row index, {column: index})`` of the first row that is a known header."""
+    for row_index, row in enumerate(table[:MAX_HEADER_ROW]):
+        header = [_norm(cell) for cell in row]
+        for cabinet in RECOGNITION_ORDER:
+            columns = _columns(header, cabinet)
+            if all(column in columns for column in REQUIRED[cabinet]):
+                return cabinet, row_index, columns
+    raise AdSpendError(_lt(
+        "The file's columns are not those of a known ad cabinet export (Yandex Direct, Google Ads, VK Ads, "
+        "Avito) nor of the generic format (date;source;medium;campaign;cost)."))
+
+
+def read_table(content, filename=""):
+    """The cells of a CSV/TSV (any usual encoding and delimiter) or XLSX file, as lists of rows."""
+    if content[:2] == b"PK" or filename.lower().endswith(".xlsx"):
+        return _read_xlsx(content)
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise AdSpendError(_lt("The file is neither UTF-8 nor Windows-1251 text, nor an XLSX workbook."))
+    lines = [line for line in text.splitlines() if line.strip()]
+    sample = "\n".join(lines[:MAX_HEADER_ROW + 5])
+    counts = {sep: sample.count(sep) for sep in ("\t", ";", ",")}
+    delimiter = max(counts, key=counts.get)
+    return list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+
+
+def _read_xlsx(content):
+    import openpyxl  # only XLSX files need it
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a broken file
+        raise AdSpendError(_lt("The file is not a readable XLSX workbook: %(error)s", error=str(error))) from None
+    sheet = workbook.worksheets[0]
+    return [["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)
+            if any(cell not in (None, "") for cell in row)]
+
+
+def parse_number(value, comma_decimal=True):
+    """A number from a cell: 1234.5, «1 234,50», «1,234.50», «1234,5 ₽», «--» (none: 0)."""
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("\u202f", "")
+    text = re.sub(r"(₽|руб\.?|р\.|rub|usd|eur|\$|€|%)$", "", text, flags=re.I)
+    if text in ("", "-", "--"):
+        return 0.0
+    if not re.fullmatch(r"-?[\d,.]*", text):
+        raise ValueError
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        text = text.replace("." if decimal == "," else ",", "").replace(",", ".")
+    elif "," in text:
+        text = text.replace(",", ".") if comma_decimal else text.replace(",", "")
+    number = float(text)
+    if number != number or abs(number) > MAX_COST:
+        raise ValueError
+    return number
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%Y/%m/%d", "%b %d, %Y", "%d %b %Y")
+
+
+def parse_date(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text[:10] if fmt == "%Y-%m-%d" else text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def _is_total(row, columns):
+    first = _norm(row[0]) if row else ""
+    date_cell = _norm(row[columns["date"]]) if len(row) > columns["date"] else ""
+    return any(first.startswith(marker) or date_cell.startswith(marker) for marker in TOTAL_MARKERS)
+
+
+def parse(content, filename=""):
+    """``(cabinet, rows)`` of an ad spend file; see the module's docstring."""
+    table = read_table(content, filename)
+    if not table:
+        raise AdSpendError(_lt("The file is empty."))
+    cabinet, header_index, columns = recognise(table)
+    header = table[header_index]
+    english = all(re.fullmatch(r"[\x00-\x7f]*", str(cell)) for cell in header)
+    comma_decimal = cabinet in COMMA_DECIMAL or not english
+    cost_header = _norm(header[columns["cost"]])
+    match = HEADER_CURRENCY.search(cost_header)
+    header_currency = HEADER_CURRENCY_CODES[match.group(1).lower()] if match else None
+    if cabinet == "yandex_direct" and not header_currency and not english:
+        header_currency = "RUB"  # «Расход» without a unit: the Russian interface shows roubles
+
+    def label(column):
+        return str(header[columns[column]]).strip()
+
+    summed = {}
+    for row_index in range(header_index + 1, len(table)):
+        row = list(table[row_index])
+        line = row_index + 1  # as a spreadsheet numbers it
+        if _is_total(row, columns) or _norm(row[0]).startswith("total rows"):
+            continue
+        row += [""] * (len(header) - len(row))
+        values = {}
+        try:
+            values["date"] = parse_date(row[columns["date"]])
+        except (TypeError, ValueError):
+            raise AdSpendError(_lt("Row %(row)s, column «%(column)s»: «%(value)s» is not a date.",
+                                   row=line, column=label("date"), value=row[columns["date"]])) from None
+        try:
+            values["cost"] = parse_number(row[columns["cost"]], comma_decimal)
+        except (TypeError, ValueError):
+            raise AdSpendError(_lt("Row %(row)s, column «%(column)s»: «%(value)s» is not an amount.",
+                                   row=line, column=label("cost"), value=row[columns["cost"]])) from None
+        if values["cost"] < 0:
+            raise AdSpendError(_lt("Row %(row)s, column «%(column)s»: a spend cannot be negative.",
+                                   row=line, column=label("cost")))
+        for column in ("impressions", "clicks"):
+            if column in columns:
+                try:
+                    values[column] = int(parse_number(row[columns[column]], comma_decimal))
+                except (TypeError, ValueError):
+                    raise AdSpendError(_lt("Row %(row)s, column «%(column)s»: «%(value)s» is not a number.",
+                                           row=line, column=label(column), value=row[columns[column]])) from None
+        currency = str(row[columns["currency"]]).strip().upper() if "currency" in columns else ""
+        currency = CURRENCY_SIGNS.get(currency.lower(), currency) or header_currency
+        if currency and not re.fullmatch(r"[A-Z]{3}", currency):
+            raise AdSpendError(_lt("Row %(row)s, column «%(column)s»: «%(value)s» is not a currency code.",
+                                   row=line, column=label("currency"), value=currency))
+        source = str(row[columns["source"]]).strip() if "source" in columns else None
+        if cabinet == "generic" and not source:
+            raise AdSpendError(_lt("Row %(row)s, column «%(column)s»: the source is missing.",
+                                   row=line, column=label("source")))
+        medium = str(row[columns["medium"]]).strip() if "medium" in columns else None
+        campaign = str(row[columns["campaign"]]).strip() if "campaign" in columns else ""
+        key = (values["date"], source, medium or None, campaign or None, currency)
+        entry = summed.setdefault(key, {"date": values["date"], "source": source, "medium": medium or None,
+                                        "campaign": campaign or None, "currency": currency, "cost": 0.0,
+                                        "impressions": None, "clicks": None})
+        entry["cost"] = round(entry["cost"] + values["cost"], 2)
+        for column in ("impressions", "clicks"):
+            if column in values:
+                entry[column] = (entry[column] or 0) + values[column]
+    if not summed:
+        raise AdSpendError(_lt("The file has a header but no rows of spend."))
+    return cabinet, list(summed.values())

@@ -1,0 +1,107 @@
+import base64
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..tools import ad_spend
+from ..tools.intake import UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES
+
+
+class EcomAdSpendImport(models.TransientModel):
+    """Import a cabinet's spend export: the cabinet is recognised by the file's columns; the whole
+    file is read before anything is stored, and a re-import replaces the days it holds."""
+
+    _name = "ecom.ad.spend.import"
+    _description = "Import ad spend"
+
+    file = fields.Binary(required=True)
+    filename = fields.Char()
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(
+        "res.currency", "Currency", required=True, default=lambda self: self.env.company.currency_id,
+        help="The spend's currency when the file does not name it.")
+    campaign_id = fields.Many2one(
+        "utm.campaign", "Campaign of rows without one",
+        help="Avito's export has no campaigns: its days' spend goes to this campaign (none if empty).")
+    cabinet = fields.Selection(
+        [("yandex_direct", "Yandex Direct"), ("google_ads", "Google Ads"), ("vk", "VK Ads"), ("avito", "Avito"),
+         ("generic", "Generic file")], string="Recognised as", readonly=True)
+    created_count = fields.Integer("New days", readonly=True)
+    updated_count = fields.Integer("Replaced days", readonly=True)
+    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
+
+    def action_import(self):
+        self.ensure_one()
+        try:
+            cabinet, rows = ad_spend.parse(base64.b64decode(self.file or b""), self.filename or "")
+        except ad_spend.AdSpendError as error:
+            raise UserError(self.env._(error.message)) from None
+        records = self._ecom_records(cabinet, rows)
+        created, updated = self.env["ecom.ad.spend"]._ecom_upsert(records, cabinet)
+        self.write({"cabinet": cabinet, "created_count": created, "updated_count": updated, "state": "done"})
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+                "target": "new", "name": self.env._("Import ad spend")}
+
+    def action_open_spend(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("ecom_crm.ecom_ad_spend_action")
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        return action
+
+    def _ecom_records(self, cabinet, rows):
+        """The rows as ecom.ad.spend values: the cabinet's channel (the store's UTM source and
+        medium), campaigns by name (created when missing), currencies by code; rows landing on the
+        same key are added up."""
+        Currency = self.env["res.currency"].with_context(active_test=False)
+        currencies, campaigns, channels = {}, {}, {}
+        by_key = {}
+        for row in rows:
+            if cabinet in ad_spend.CABINET_CHANNELS:
+                source_xmlid, medium_xmlid = ad_spend.CABINET_CHANNELS[cabinet]
+                source, medium = self.env.ref(source_xmlid), self.env.ref(medium_xmlid)
+            else:
+                key = (row["source"], row["medium"])
+                if key not in channels:
+                    channels[key] = (self._ecom_source(row["source"]), self._ecom_medium(row["medium"]))
+                source, medium = channels[key]
+            name = row["campaign"]
+            if name and name not in campaigns:
+                campaigns[name] = self.env["crm.lead"]._find_or_create_record("utm.campaign", name)
+            campaign = campaigns[name] if name else self.campaign_id
+            code = row["currency"]
+            if code and code not in currencies:
+                currencies[code] = Currency.search([("name", "=", code)], limit=1)
+                if not currencies[code]:
+                    raise UserError(self.env._("The file's currency %(code)s is not known to Odoo.", code=code))
+                if not currencies[code].active:
+                    raise UserError(self.env._(
+                        "The file's currency %(code)s is not active: activate it first (Accounting or "
+                        "Sales settings).", code=code))
+            currency = currencies[code] if code else self.currency_id
+            key = (row["date"], source.id, medium.id, campaign.id)
+            entry = by_key.get(key)
+            if entry and entry["currency_id"] != currency.id:
+                raise UserError(self.env._(
+                    "The file has the spend of %(date)s, campaign «%(campaign)s» in two currencies.",
+                    date=row["date"], campaign=name or ""))
+            if not entry:
+                entry = by_key[key] = {
+                    "date": row["date"], "company_id": self.company_id.id, "currency_id": currency.id,
+                    "amount": 0.0, "source_id": source.id, "medium_id": medium.id, "campaign_id": campaign.id,
+                    "impressions": 0, "clicks": 0}
+            entry["amount"] = round(entry["amount"] + row["cost"], 2)
+            entry["impressions"] += row["impressions"] or 0
+            entry["clicks"] += row["clicks"] or 0
+        return list(by_key.values())
+
+    def _ecom_source(self, name):
+        alias = UTM_SOURCE_ALIASES.get(name.strip().lower())
+        if alias:
+            return self.env.ref(f"ecom_crm.utm_source_{alias}")
+        return self.env["crm.lead"]._find_or_create_record("utm.source", name)
+
+    def _ecom_medium(self, name):
+        if not name:
+            return self.env["utm.medium"]
+        xmlid = UTM_MEDIUM_ALIASES.get(name.strip().lower())
+        medium = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
+        return medium or self.env["crm.lead"]._find_or_create_record("utm.medium", name)

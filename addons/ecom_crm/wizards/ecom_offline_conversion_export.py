@@ -1,0 +1,97 @@
+import base64
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools import offline_conversions
+
+
+class EcomOfflineConversionExport(models.TransientModel):
+    """The period's sales as an offline conversion file for Yandex Metrica or Google Ads: each
+    confirmed order whose request carries the visitor's id (Metrica's ClientID, a Yandex Direct
+    yclid, a Google Ads gclid) becomes one conversion worth the order's total."""
+
+    _name = "ecom.offline.conversion.export"
+    _description = "Export offline conversions"
+
+    system = fields.Selection(
+        [("yandex_metrica", "Yandex Metrica"), ("google_ads", "Google Ads")], string="Ad system", required=True,
+        default="yandex_metrica")
+    yandex_id_type = fields.Selection(
+        [("client_id", "Metrica ClientID"), ("yclid", "Yandex Direct click id (yclid)")],
+        string="Identify visitors by", default="client_id", required=True,
+        help="Metrica takes one kind of id per file (the upload's «client_id_type»).")
+    goal = fields.Char(
+        "Goal / conversion name", required=True, default="order_confirmed",
+        help="Metrica: the identifier of the «JavaScript event» goal. Google Ads: the name of the conversion "
+             "action of type «Import from clicks».")
+    date_from = fields.Date("From", required=True, default=lambda self: fields.Date.context_today(self)
+                            - timedelta(days=7))
+    date_to = fields.Date("To", required=True, default=fields.Date.context_today)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    file = fields.Binary(readonly=True, attachment=False)
+    filename = fields.Char(readonly=True)
+    conversion_count = fields.Integer("Conversions", readonly=True)
+
+    @api.model
+    def _ecom_tz(self):
+        return self.env.user.tz or self.company_id.partner_id.tz or "Europe/Moscow"
+
+    def _ecom_bounds(self):
+        """The period's first and last moment in UTC (its days are the user's)."""
+        zone = pytz.timezone(self._ecom_tz())
+        start = zone.localize(datetime.combine(self.date_from, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+        stop = zone.localize(datetime.combine(self.date_to + timedelta(days=1), time.min)).astimezone(
+            pytz.utc).replace(tzinfo=None)
+        return start, stop
+
+    def _ecom_conversions(self):
+        """``[{id, time, value, currency}]`` of the period's confirmed orders whose request carries
+        the id this file needs, oldest first."""
+        if self.date_to < self.date_from:
+            raise UserError(self.env._("The period ends before it starts."))
+        self.env["sale.order"].check_access("read")
+        self.env["crm.lead"].check_access("read")
+        if self.system == "google_ads":
+            id_sql = SQL("CASE WHEN l.ecom_click_id_type = 'gclid' THEN l.ecom_click_id END")
+        elif self.yandex_id_type == "yclid":
+            id_sql = SQL("CASE WHEN l.ecom_click_id_type = 'yclid' THEN l.ecom_click_id END")
+        else:
+            id_sql = SQL("l.ecom_yandex_client_id")
+        start, stop = self._ecom_bounds()
+        # the orders the user may read (record rules: a salesperson exports their own sales)
+        query = self.env["sale.order"]._search([
+            ("state", "=", "sale"), ("ecom_status", "!=", "returned"), ("company_id", "=", self.company_id.id),
+            ("date_order", ">=", start), ("date_order", "<", stop), ("opportunity_id", "!=", False)])
+        self.env.cr.execute(SQL("""
+            SELECT %(id)s, so.date_order, so.amount_total, cur.name
+              FROM sale_order so
+              JOIN crm_lead l ON l.id = so.opportunity_id
+              JOIN res_currency cur ON cur.id = so.currency_id
+             WHERE so.id IN %(orders)s AND %(id)s IS NOT NULL AND %(id)s <> ''
+          ORDER BY so.date_order, so.id
+        """, id=id_sql, orders=query.subselect()))
+        return [{"id": row[0], "time": row[1], "value": float(row[2]), "currency": row[3]}
+                for row in self.env.cr.fetchall()]
+
+    def action_export(self):
+        self.ensure_one()
+        conversions = self._ecom_conversions()
+        if not conversions:
+            raise UserError(self.env._(
+                "No confirmed order of this period came from a request with the visitor's id this file needs."))
+        if self.system == "google_ads":
+            text = offline_conversions.google_ads_csv(conversions, self.goal, self._ecom_tz())
+            name = "google_ads"
+        else:
+            text = offline_conversions.yandex_metrica_csv(conversions, self.goal, self.yandex_id_type)
+            name = "yandex_metrica"
+        self.write({
+            "file": base64.b64encode(text.encode("utf-8")), "conversion_count": len(conversions),
+            "filename": f"offline_conversions_{name}_{self.date_from}_{self.date_to}.csv"})
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+                "target": "new", "name": self.env._("Export offline conversions")}

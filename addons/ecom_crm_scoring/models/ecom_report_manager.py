@@ -1,0 +1,46 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# outcomes where the salesperson spoke with the customer, and those that sold
+REACHED = ("reached", "ordered", "accepted", "declined")
+SOLD = ("ordered", "accepted")
+
+
+class EcomReportManager(models.Model):
+    """The salespeople's report with the scoring's contacts: one row per recorded outcome of a
+    scheduled contact (kind «scoring»), grouped with the requests by salesperson, team and period."""
+
+    _inherit = "ecom.report.manager"
+
+    kind = fields.Selection(selection_add=[("scoring", "Scoring contact")])
+    scoring_contacts = fields.Integer("Scoring contacts", readonly=True,
+                                      help="Contacts of the scoring's daily lists done (an outcome recorded).")
+    scoring_reached = fields.Integer("Customers reached", readonly=True)
+    scoring_sold = fields.Integer("Contacts that sold", readonly=True,
+                                  help="The customer ordered or accepted the offer.")
+    scoring_reach_rate = fields.Float("Reached (%)", readonly=True, aggregator="ecom_ratio",
+                                      ecom_ratio=("scoring_reached", "scoring_contacts", 100))
+    scoring_sale_rate = fields.Float("Contacts that sold (%)", readonly=True, aggregator="ecom_ratio",
+                                     ecom_ratio=("scoring_sold", "scoring_contacts", 100))
+
+    @api.model
+    def _ecom_columns(self):
+        return [*super()._ecom_columns(),
+                ("scoring_contacts", "integer"), ("scoring_reached", "integer"), ("scoring_sold", "integer"),
+                ("scoring_reach_rate", "float8"), ("scoring_sale_rate", "float8")]
+
+    @api.model
+    def _ecom_parts(self, lead_ids=None):
+        parts = super()._ecom_parts(lead_ids)
+        reached = SQL("(o.outcome IN %s)::int", REACHED)
+        sold = SQL("(o.outcome IN %s)::int", SOLD)
+        parts["scoring"] = ({
+            "kind": SQL("'scoring'"), "date": SQL("o.date::timestamp"), "user_id": SQL("o.user_id"),
+            "team_id": SQL("(SELECT m.crm_team_id FROM crm_team_member m WHERE m.user_id = o.user_id "
+                           "AND m.active ORDER BY m.id LIMIT 1)"),
+            "company_id": SQL("o.company_id"), "requests": SQL("0"), "responded": SQL("0"), "won": SQL("0"),
+            "orders": SQL("0"), "revenue": SQL("0"), "overdue_activities": SQL("0"),
+            "scoring_contacts": SQL("1"), "scoring_reached": reached, "scoring_sold": sold,
+            "scoring_reach_rate": SQL("100 * %s", reached), "scoring_sale_rate": SQL("100 * %s", sold),
+        }, SQL("ecom_scoring_outcome o"))
+        return parts

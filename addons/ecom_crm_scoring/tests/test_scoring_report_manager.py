@@ -1,0 +1,36 @@
+from datetime import date
+
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install", "ecom_reports")
+class TestScoringInManagersReport(TransactionCase):
+    """The salespeople's report counts the scoring's contacts and their outcomes next to the requests."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.salesman = new_test_user(cls.env, login="scoring_rep_salesman", groups="sales_team.group_sale_salesman")
+        cls.colleague = new_test_user(cls.env, login="scoring_rep_colleague", groups="sales_team.group_sale_salesman")
+        customer = cls.env["res.partner"].create({"name": "Покупатель"})
+        outcomes = {cls.salesman: ["ordered", "accepted", "declined", "not_reached"], cls.colleague: ["reached"]}
+        cls.env["ecom.scoring.outcome"].create([
+            {"partner_id": customer.id, "user_id": user.id, "outcome": outcome, "date": date(2026, 11, 2)}
+            for user, user_outcomes in outcomes.items() for outcome in user_outcomes])
+        cls.env["crm.lead"].create({"name": "Заявка", "type": "opportunity", "user_id": cls.salesman.id})
+        cls.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
+
+    def test_contacts_and_outcomes_by_salesperson(self):
+        Report = self.env["ecom.report.manager"]
+        rows = Report._read_group([("user_id", "=", self.salesman.id)], ["kind"], [
+            "requests:sum", "scoring_contacts:sum", "scoring_reached:sum", "scoring_sold:sum",
+            "scoring_reach_rate:ecom_ratio", "scoring_sale_rate:ecom_ratio"])
+        self.assertEqual(rows, [("request", 1, False, False, False, False, False), ("scoring", 0, 4, 3, 2, 75.0, 50.0)])
+        [(requests, contacts, sale_rate)] = Report._read_group(
+            [("user_id", "=", self.salesman.id)], [],
+            ["requests:sum", "scoring_contacts:sum", "scoring_sale_rate:ecom_ratio"])
+        self.assertEqual((requests, contacts, sale_rate), (1, 4, 50.0))
+        # a salesperson sees their own contacts only
+        seen = Report.with_user(self.colleague).search([("kind", "=", "scoring")])
+        self.assertEqual((seen.user_id, seen.scoring_reached), (self.colleague, 1))
