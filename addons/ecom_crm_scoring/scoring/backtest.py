@@ -105,7 +105,7 @@ def backtest(history, as_of, horizon=90, settings=None, crosssell_customers=20_0
     om = res.order_model
     out["model"] = {"kind": om.kind if om else None, "features": list(om.features) if om else [],
                     "train_rows": om.n_train if om else 0, "cv": om.cv if om else {},
-                    "season": om.season if om else 1.0}
+                    "season": bool(om and om.season is not None)}
     out["crosssell"] = _crosssell(history, as_of, horizon, rows, settings, crosssell_customers, seed)
     return out
 
@@ -141,7 +141,7 @@ def format_table(result):
         f"Backtest as of day {r['as_of']}, horizon {r['horizon']} days: {r['customers']} customers, "
         f"{r['positives']} ordered ({r['base_rate']:.1%})",
         f"model ({r['model']['kind']}):  AUC {r['auc']:.3f}  top-decile lift {r['top_decile_lift']:.2f}  "
-        f"Brier {r['brier']:.4f}  season ×{r['model'].get('season', 1.0):.2f}",
+        f"Brier {r['brier']:.4f}" + ("  (recalibrated on last year's season)" if r["model"].get("season") else ""),
     ]
     for name, b in r["baseline"].items():
         if not isinstance(b, dict):

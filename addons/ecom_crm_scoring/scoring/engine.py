@@ -4,9 +4,8 @@ Steps (each in its own module, all vectorised over customers):
 
 1. learn the order model from the store's own recent past (:mod:`.model`): criteria as of
    ``today - horizon`` (and ``snapshots - 1`` earlier days, ``snapshot_step`` apart, for
-   more and steadier examples) against "ordered within the horizon after"; its probabilities
-   are corrected by the coming horizon's season against the training windows', read from the
-   store's last year (:mod:`.season`);
+   more and steadier examples) against "ordered within the horizon after"; its percentages
+   are recalibrated on how they held in the same season last year (:mod:`.season`);
 2. criteria as of today (:mod:`.criteria`), the calibrated probability of an order in the
    next ``horizon`` days, shown as 0-100;
 3. RFM segments and the growth / risk / watch groups (:mod:`.segments`);
@@ -38,7 +37,7 @@ class Settings:
     crosssell: bool = True
     crosssell_level: str | None = None
     crosssell_train_customers: int = 20_000
-    seasonal: bool = True  # correct the probabilities for the coming horizon's season (:mod:`.season`)
+    seasonal: bool = True  # recalibrate on the same season last year (:mod:`.season`)
     rules: segments.GroupRules = field(default_factory=segments.GroupRules)
     contact: schedule.ScheduleSettings = field(default_factory=schedule.ScheduleSettings)
     seed: int = 0
@@ -108,7 +107,7 @@ class Result:
 def learn_order_model(history, today, settings=Settings()):
     """The calibrated order model learned from data before ``today`` (None if impossible)."""
     h = settings.horizon
-    cs, rows, ys, customers, days = [], [], [], [], []
+    cs, rows, ys, customers = [], [], [], []
     per_snapshot = max(settings.max_train_rows // max(settings.snapshots, 1), 1000)
     first = history.first_order_day()
     rng = np.random.default_rng(settings.seed)
@@ -126,7 +125,6 @@ def learn_order_model(history, today, settings=Settings()):
         rows.append(np.arange(len(r)))
         ys.append(y)
         customers.append(r)
-        days.append(day)
         del c
     if not cs:
         return None
@@ -135,9 +133,23 @@ def learn_order_model(history, today, settings=Settings()):
     except ValueError:
         return None
     if settings.seasonal:
-        o = history.orders
-        om.season = season.season_factor(np.sort(o.day[o.confirmed & (o.day < today)]), today, days, h)
+        om.season = _season(history, today, om, first, per_snapshot, rng, settings)
     return om
+
+
+def _season(history, today, om, first, n, rng, settings):
+    """The model's percentages as of a year back against what followed (:mod:`.season`)."""
+    day = today - season.YEAR
+    known = np.flatnonzero(first < day)
+    if len(known) < season.MIN_CUSTOMERS:
+        return None
+    if len(known) > n:
+        known = np.sort(rng.choice(known, n, replace=False))
+    c = crit.compute(history, day, horizon=settings.horizon, seed=settings.seed, customers=known)
+    rows, y = model.training_rows(c, history, settings.horizon, max_customers=n, seed=settings.seed)
+    # a criterion without data a year back (the trends need a year before it) is filled as in
+    # training, with its typical value: the map is learned on the model as it can be applied there
+    return season.fit(om.predict(c, rows), y)
 
 
 LEARN = object()  # run(order_model=LEARN): learn the order model (the default)

@@ -43,8 +43,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
-from . import season
-
 CANDIDATES = ("logistic", "boosting")
 EPS = 1e-6
 TIE_BREAK = 1e-6
@@ -113,7 +111,7 @@ class OrderModel:
     horizon: int
     n_train: int
     cv: dict = field(default_factory=dict)
-    season: float = 1.0  # the coming horizon's order rate against the training windows' (:mod:`.season`)
+    season: object = None  # the same season last year's recalibration (:mod:`.season`), or None
 
     def matrix(self, criteria, rows=None):
         idx = [criteria.names.index(f) for f in self.features]
@@ -138,8 +136,11 @@ class OrderModel:
                 # isotonic calibration is a step function: many customers would share a value and
                 # lose the model's own ranking among them; a millionth of the raw probability
                 # breaks those ties without moving any probability visibly
-                out[s:s + chunk] = self.calibrator.predict(raw) + TIE_BREAK * raw
-        return season.adjust(np.clip(out, 0.0, 1.0), self.season)
+                p = self.calibrator.predict(raw)
+                if self.season is not None:
+                    p = self.season.predict(p)
+                out[s:s + chunk] = p + TIE_BREAK * raw
+        return np.clip(out, 0.0, 1.0)
 
 
 def _as_index(rows, n):

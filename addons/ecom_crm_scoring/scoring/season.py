@@ -1,55 +1,51 @@
-"""The store's season: how much more (or less) it sells in the coming horizon than in the windows the
-order model learned from.
+"""The season ahead: the order model's percentages, checked against the same season last year.
 
 The order model learns "ordered within 90 days" from the last months (snapshots at ``today - 90``,
-``- 120``, ``- 150``). Its probabilities hold for a window like those; when the coming 90 days are
-the store's high season (autumn and the New Year for most stores) or its low one, they are off by
-the season's swing. The swing is read from the store's own last year, the same way for the training
-windows and the coming one, so that a store's growth cancels out:
+``- 120``, ``- 150``). Its percentages hold for windows like those; when the coming 90 days are the
+store's high season (autumn and the New Year for most stores) or its low one, they are off by the
+season's swing, and not by the same amount for everyone: customers on a habit (capsules every month)
+keep their rhythm, occasional buyers follow the season.
 
-    index(D) = orders per day in [D - 365, D - 365 + horizon) / orders per day in [D - 365, D)
-
-(how the window that starts at D went last year, against last year's average), and
-
-    factor = index(today) / mean(index(training days)).
-
-A customer's order rate scales with the factor, so a probability p of at least one order becomes
-``1 - (1 - p) ** factor``. Without a year of history before every training day, or with too few
-orders for the count to mean something, the factor is 1 (no correction).
+So the model is also applied as of ``today - 365``, to customers who were known then, and its
+percentages are compared with what they did in the following ``horizon`` days, the same calendar
+window as the coming one, last year. A logistic map of the model's log-odds (a slope and a shift,
+so that the habits at the top and the occasional buyers in the middle are moved by different
+amounts, and no percentage becomes 0 or 100) fitted to last year's outcomes recalibrates the coming
+window. It needs a year of history before that day with enough customers on both sides; otherwise
+there is no correction.
 """
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+EPS = 1e-6
 
 YEAR = 365
-MIN_ORDERS = 200  # orders in a window for its count to be read (Poisson noise about 7%)
-BOUNDS = (0.5, 2.0)  # a correction beyond these is more likely noise or a change of business
+MIN_CUSTOMERS = 2000  # customers known a year back, for a map of ten or more steps to mean something
+MIN_EACH = 200  # buyers and non-buyers among them
 
 
-def season_index(order_days, day, horizon, min_orders=MIN_ORDERS):
-    """Last year's window starting at ``day`` against last year's average (None when unknown).
-
-    ``order_days``: the days of the store's confirmed orders, sorted."""
-    start = day - YEAR
-    if len(order_days) == 0 or order_days[0] > start:
-        return None  # no full year of history before ``day``
-    lo, mid, hi = np.searchsorted(order_days, [start, start + horizon, day])
-    window, year = mid - lo, hi - lo
-    if window < min_orders or year < min_orders:
+def fit(probability, ordered, min_customers=MIN_CUSTOMERS, min_each=MIN_EACH):
+    """The map from the model's percentages a year back (``probability``) to what those customers
+    did (``ordered``, 0/1), or None when there are too few of them to tell."""
+    probability = np.asarray(probability, dtype=np.float64)
+    ordered = np.asarray(ordered).astype(np.float64)
+    positives = int(ordered.sum())
+    if len(ordered) < min_customers or positives < min_each or len(ordered) - positives < min_each:
         return None
-    return (window / horizon) / (year / YEAR)
+    return SeasonMap(LogisticRegression(C=1e6).fit(_logit(probability)[:, None], ordered))
 
 
-def season_factor(order_days, today, train_days, horizon, min_orders=MIN_ORDERS, bounds=BOUNDS):
-    """The factor of the coming ``horizon`` days against the training windows (1.0 when unknown)."""
-    target = season_index(order_days, today, horizon, min_orders)
-    trained = [season_index(order_days, day, horizon, min_orders) for day in train_days]
-    if target is None or not trained or any(index is None for index in trained):
-        return 1.0
-    return float(np.clip(target / np.mean(trained), *bounds))
+def _logit(p):
+    p = np.clip(p, EPS, 1 - EPS)
+    return np.log(p / (1 - p))
 
 
-def adjust(probability, factor):
-    """Probabilities of at least one order when the order rate is ``factor`` times higher."""
-    if factor == 1.0:
-        return probability
-    return 1.0 - np.power(np.clip(1.0 - probability, 0.0, 1.0), factor)
+class SeasonMap:
+    """Percentages → percentages, through the fitted logistic map of their log-odds (picklable)."""
+
+    def __init__(self, logistic):
+        self.logistic = logistic
+
+    def predict(self, probability):
+        return self.logistic.predict_proba(_logit(np.asarray(probability, dtype=np.float64))[:, None])[:, 1]
