@@ -63,8 +63,9 @@ class EcomWinback(models.Model):
         if not leads:
             return self.browse()
         existing = self.search([("lead_id", "in", leads.ids)])
-        (existing.filtered(lambda w: not w.date_fired)).unlink()
-        leads -= existing.filtered("date_fired").lead_id
+        fired = existing.filtered("date_fired")
+        (existing - fired).unlink()
+        leads -= fired.lead_id
         products = leads._ecom_winback_products()
         quantities = self.env["product.product"].browse(
             {p.id for ps in products.values() for p in ps})._ecom_available_quantities()

@@ -125,6 +125,17 @@ class TestWinbackRules(WinbackCase):
         self.assertFalse(self.tasks(lead))
         self.assertEqual(self.Winback.search([("lead_id", "=", lead.id)]).state, "cancelled")
 
+    def test_lost_again_after_a_restore_is_followed_again(self):
+        """A follow-up that never fired starts again with the request's new refusal."""
+        with freeze_time(DAY0):
+            lead = self.lose(self.reason_expensive)
+        lead.action_unarchive()
+        lead.with_context(ecom_lost_reason_id=self.reason_expensive.id).action_set_lost(
+            lost_reason_id=self.reason_expensive.id)
+        followed = self.Winback.search([("lead_id", "=", lead.id)])
+        self.assertEqual(len(followed), 1)
+        self.assertEqual(followed.state, "waiting")
+
     def test_no_answer_retries_on_schedule_up_to_the_maximum(self):
         self.assertEqual((self.reason_no_answer.ecom_winback_retry_days,
                           self.reason_no_answer.ecom_winback_max_attempts), (2, 3))
