@@ -6,7 +6,7 @@ from ..demo_store import DemoStoreGenerator
 from .common import EcomCrmCase
 
 
-@tagged("post_install", "-at_install", "ecom_reports")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
 class TestDemoStoreReports(EcomCrmCase):
     """The demo store's requests come with their stage history, and its reports are filled."""
 

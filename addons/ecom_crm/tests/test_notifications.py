@@ -36,7 +36,7 @@ class NotificationCase(EcomCrmCase):
             lambda m: m.message_type == "comment" and subject_part in (m.subject or ""))
 
 
-@tagged("post_install", "-at_install", "ecom_notifications")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_notifications")
 class TestStageNotifications(NotificationCase):
     @classmethod
     def setUpClass(cls):
@@ -95,7 +95,7 @@ class TestStageNotifications(NotificationCase):
         self.assertFalse(self.Log.search([("lead_id", "=", lead.id)]))
 
 
-@tagged("post_install", "-at_install", "ecom_notifications")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_notifications")
 class TestOrderNotifications(NotificationCase):
     def test_default_rules_and_tracking_number(self):
         order = self._order()
@@ -180,7 +180,7 @@ class TestOrderNotifications(NotificationCase):
             self.assertEqual(len(self.Log.search([("order_id", "in", orders.ids), ("status", "=", "shipped")])), count)
 
 
-@tagged("post_install", "-at_install", "ecom_notifications")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_notifications")
 class TestNotificationOptOuts(NotificationCase):
     def _notify_confirmed(self, partner):
         order = self._order(partner)
@@ -224,7 +224,7 @@ class TestNotificationOptOuts(NotificationCase):
         self.assertRecordValues(log, [{"mail_state": "queued", "sms_state": "error"}])
 
 
-@tagged("post_install", "-at_install", "ecom_notifications")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_notifications")
 class TestManagerReminders(EcomCrmCase):
     def _reminders(self, lead):
         return lead.activity_ids.filtered(

@@ -6,7 +6,7 @@ from odoo.tools import mute_logger
 from .common import ReportCase
 
 
-@tagged("post_install", "-at_install", "ecom_reports")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
 class TestReportAccess(ReportCase):
     @classmethod
     def setUpClass(cls):

@@ -7,7 +7,7 @@ AGGREGATES = ["requests:sum", "reached:sum", "advanced:sum", "dropped:sum", "con
               "p90_hours:ecom_percentile", "amount_lost:sum"]
 
 
-@tagged("post_install", "-at_install", "ecom_reports")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
 class TestFunnelReport(ReportCase):
     @classmethod
     def setUpClass(cls):

@@ -8,7 +8,7 @@ from odoo.tools import SQL
 from .common import ReportCase
 
 
-@tagged("post_install", "-at_install", "ecom_reports")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
 class TestManagerReport(ReportCase):
     @classmethod
     def setUpClass(cls):

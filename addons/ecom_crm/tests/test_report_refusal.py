@@ -5,7 +5,7 @@ from odoo.tests import tagged
 from .common import ReportCase
 
 
-@tagged("post_install", "-at_install", "ecom_reports")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
 class TestRefusalReport(ReportCase):
     @classmethod
     def setUpClass(cls):

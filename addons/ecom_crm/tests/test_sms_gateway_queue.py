@@ -41,7 +41,7 @@ class SmsGatewayCase(EcomCrmCase):
         return message.notification_ids.filtered(lambda n: n.notification_type == "sms")
 
 
-@tagged("post_install", "-at_install", "ecom_sms")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_sms")
 class TestSmsGatewayQueue(SmsGatewayCase):
     def test_queue_goes_through_the_gateway(self):
         lead = self._lead(partner_id=self.customer.id)
@@ -197,7 +197,7 @@ class TestSmsGatewayQueue(SmsGatewayCase):
         self.assertEqual(sms.state, "pending")
 
 
-@tagged("post_install", "-at_install", "ecom_sms")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_sms")
 class TestSmsStatusCallback(HttpCase, SmsGatewayCase):
     def _send(self, ref):
         sms = self.env["sms.sms"].create({"number": "+79161234567", "body": "Привет"})

@@ -21,7 +21,7 @@ def answer(payload, status=200):
     return response
 
 
-@tagged("post_install", "-at_install", "ecom_sms")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_sms")
 class TestSmsRu(BaseCase):
     def setUp(self):
         super().setUp()
@@ -118,7 +118,7 @@ class TestSmsRu(BaseCase):
         self.assertEqual(self.client.callback_answer, "100")
 
 
-@tagged("post_install", "-at_install", "ecom_sms")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_sms")
 class TestSmsc(BaseCase):
     def setUp(self):
         super().setUp()
@@ -168,7 +168,7 @@ class TestSmsc(BaseCase):
         self.assertEqual(self.client.parse_callback({"foo": "bar"}), [])
 
 
-@tagged("post_install", "-at_install", "ecom_sms")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_sms")
 class TestSmsAero(BaseCase):
     def setUp(self):
         super().setUp()

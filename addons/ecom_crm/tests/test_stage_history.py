@@ -5,7 +5,7 @@ from odoo.tests import tagged
 from .common import ReportCase
 
 
-@tagged("post_install", "-at_install", "ecom_reports")
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
 class TestStageHistory(ReportCase):
     def stays(self, lead):
         return [(s.stage_id, s.date_in, s.date_out, s.duration)

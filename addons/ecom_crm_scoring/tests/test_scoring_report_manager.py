@@ -3,7 +3,7 @@ from datetime import date
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 
-@tagged("post_install", "-at_install", "ecom_reports")
+@tagged("post_install", "-at_install", "ecom_crm_scoring", "ecom_reports")
 class TestScoringInManagersReport(TransactionCase):
     """The salespeople's report counts the scoring's contacts and their outcomes next to the requests."""
 
