@@ -57,8 +57,12 @@ CONSTRAINTS="$ROOT/constraints.txt"
 
 # Odoo's requirements as they install here: its cbor2==5.4.2 no longer builds (5.4.6 is
 # API-compatible).
+# Odoo's requirements as this machine can install them: cbor2 5.4.2 does not build (5.4.6 does);
+# python-stdnum 1.19 has no ОГРН check (stdnum.ru.ogrn came in 2.0), which the documents need.
 odoo_requirements() {
-    sed -e 's/^cbor2==5\.4\.2/cbor2==5.4.6/' "$ODOO_PATH/requirements.txt"
+    sed -e 's/^cbor2==5\.4\.2/cbor2==5.4.6/' \
+        -e "s/^python-stdnum==1\.19 ; python_version >= '3\.11'/python-stdnum==2.1 ; python_version >= '3.11'/" \
+        "$ODOO_PATH/requirements.txt"
 }
 
 # build_venv DIR CONSTRAINTS_FILE: a virtualenv with Odoo's requirements and ours, installed
