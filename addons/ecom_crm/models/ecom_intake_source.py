@@ -84,10 +84,9 @@ class EcomIntakeSource(models.Model):
 
     @api.depends("provider", "hook_token")
     def _compute_hook_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
         for source in self:
             token = source.sudo().hook_token
-            source.hook_url = f"{base}{HOOK_PATH}/{source.provider}/{token}" \
+            source.hook_url = f"{source.get_base_url().rstrip('/')}{HOOK_PATH}/{source.provider}/{token}" \
                 if source.provider != "api" and token else False
 
     def action_new_hook_token(self):

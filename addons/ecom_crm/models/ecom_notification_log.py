@@ -114,7 +114,7 @@ class EcomNotificationLog(models.Model):
         if not email:
             return "skipped", empty, self.env._("Email: no email address")
         blacklisted = partner.is_blacklisted if partner else record.is_blacklisted
-        if blacklisted or self.env["mail.blacklist"].sudo().search_count([("email", "=", email)]):
+        if blacklisted:  # computed from mail.blacklist
             return "skipped", empty, self.env._("Email: the address is blacklisted")
         try:
             with self.env.cr.savepoint():
@@ -136,8 +136,7 @@ class EcomNotificationLog(models.Model):
         number = holder.phone_sanitized
         if not number:
             return "skipped", empty, self.env._("SMS: no valid phone number")
-        if holder.phone_sanitized_blacklisted or self.env["phone.blacklist"].sudo().search_count(
-                [("number", "=", number)]):
+        if holder.phone_sanitized_blacklisted:  # computed from phone.blacklist
             return "skipped", empty, self.env._("SMS: the number is blacklisted")
         try:
             with self.env.cr.savepoint():

@@ -9,7 +9,7 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 
-class EcomReportMixin(models.AbstractModel):
+class EcomReportMatview(models.AbstractModel):
     """A report kept in a PostgreSQL materialized view: aggregated once by the cron (on the primary),
     read by the pivot, graph and list views in milliseconds, also on a read-only replica.
 

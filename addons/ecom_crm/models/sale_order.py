@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 # The store's order statuses, in the order an order normally goes through them. «returned» is the
@@ -12,7 +12,6 @@ ORDER_STATUSES = [
     ("returned", "Refused at delivery"),
     ("cancelled", "Cancelled"),
 ]
-FINAL_STATUSES = ("delivered", "returned", "cancelled")
 
 
 class SaleOrder(models.Model):
@@ -119,11 +118,6 @@ class SaleOrder(models.Model):
             "context": {"default_order_ids": self.ids, "default_status": status,
                         "default_tracking_number": self[:1].ecom_tracking_number if len(self) == 1 else False},
         }
-
-    @api.model
-    def _ecom_status_rank(self, status):
-        """Where a status stands on the normal way of an order (final statuses last)."""
-        return [key for key, _label in ORDER_STATUSES].index(status)
 
 
 class SaleOrderNotification(models.Model):
