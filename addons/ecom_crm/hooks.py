@@ -64,7 +64,10 @@ def set_order_statuses_from_state(env):
 
 
 def uninstall_hook(env):
-    """Odoo drops the tables and views of an uninstalled module's models, not materialized views:
-    the reports' are dropped here."""
-    for table in ("ecom_report_channel", "ecom_report_attribution", "ecom_report_cohort", "ecom_report_sales"):
-        env.cr.execute(f"DROP MATERIALIZED VIEW IF EXISTS {table} CASCADE")
+    """Odoo drops the tables and views of an uninstalled module's models, not materialized views
+    nor the reports' daily pre-aggregates: they are dropped here."""
+    for name in env["ecom.report.mixin"]._ecom_report_models("ecom.report.matview"):
+        env.cr.execute(f"DROP MATERIALIZED VIEW IF EXISTS {env[name]._table} CASCADE")
+    for name in env["ecom.report.mixin"]._ecom_report_models("ecom.report.table"):
+        if env[name]._ecom_rollup_dims:
+            env.cr.execute(f"DROP TABLE IF EXISTS {env[name]._ecom_rollup_table()} CASCADE")

@@ -29,6 +29,7 @@ from . import sms_sms
 from . import ecom_order_notification
 from . import ecom_notification_log
 from . import ecom_report_mixin
+from . import ecom_report_table
 from . import ecom_lead_stage_history
 from . import ecom_report_funnel
 from . import ecom_report_refusal

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -40,13 +42,20 @@ class EcomAdSpend(models.Model):
 
     @api.depends("amount", "currency_id", "company_id", "date")
     def _compute_amount_company(self):
+        # one rate per currency, company and day, not per line (an import brings thousands of lines
+        # of a few days and currencies)
+        today = fields.Date.context_today(self)
+        groups = defaultdict(lambda: self.browse())
         for spend in self:
-            company = spend.company_id or self.env.company
-            if not spend.currency_id or spend.currency_id == company.currency_id:
-                spend.amount_company = spend.amount
-            else:
-                spend.amount_company = spend.currency_id._convert(
-                    spend.amount, company.currency_id, company, spend.date or fields.Date.today())
+            groups[spend.currency_id, spend.company_id or self.env.company, spend.date or today] |= spend
+        for (currency, company, day), spends in groups.items():
+            if not currency or currency == company.currency_id:
+                for spend in spends:
+                    spend.amount_company = spend.amount
+                continue
+            rate = self.env["res.currency"]._get_conversion_rate(currency, company.currency_id, company, day)
+            for spend in spends:
+                spend.amount_company = company.currency_id.round(spend.amount * rate)
 
     @api.constrains("amount", "impressions", "clicks")
     def _check_amounts(self):

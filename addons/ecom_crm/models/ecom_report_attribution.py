@@ -32,10 +32,6 @@ FIRST_TOUCH_CTE = SQL("""
         SELECT DISTINCT ON (partner_id) partner_id, source_id, medium_id, campaign_id
           FROM touches ORDER BY partner_id, at, kind
     )""")
-ATTRIBUTION_RATIOS = {
-    "revenue_per_customer": ("%s / NULLIF(%s, 0)", ["revenue", "new_customer_count"]),
-    "repeat_share": ("100.0 * %s / NULLIF(%s, 0)", ["repeat_order_count", "order_count"]),
-}
 
 
 class EcomReportAttribution(models.Model):
@@ -50,7 +46,6 @@ class EcomReportAttribution(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "date"
-    _ecom_ratios = ATTRIBUTION_RATIOS
     _ecom_indexes = (("date",), ("ft_source_id",))
 
     date = fields.Date("Month", readonly=True)
@@ -70,15 +65,13 @@ class EcomReportAttribution(models.Model):
     repeat_order_count = fields.Integer("Repeat orders", readonly=True, aggregator="sum")
     revenue = fields.Monetary(readonly=True, aggregator="sum")
     revenue_per_customer = fields.Monetary(
-        "Revenue per new customer", readonly=True, aggregator="sum",
+        "Revenue per new customer", readonly=True, aggregator="ecom_ratio",
+        ecom_ratio=("revenue", "new_customer_count", 1),
         help="Revenue / new customers: over all months, the lifetime revenue of a customer the channel brought.")
-    repeat_share = fields.Float("Repeat orders (%)", readonly=True, aggregator="sum", digits=(16, 1))
+    repeat_share = fields.Float("Repeat orders (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
+                                ecom_ratio=("repeat_order_count", "order_count", 100))
 
     def _ecom_query(self):
-        ratios = SQL(", ").join(
-            SQL("%s AS %s", self._ecom_ratio_sql(name, lambda column: SQL.identifier("g", column)),
-                SQL.identifier(name))
-            for name in ATTRIBUTION_RATIOS)
         return SQL("""
             WITH %(orders)s, %(first_touch)s, numbered AS (
                 SELECT o.*, row_number() OVER (PARTITION BY o.partner_id ORDER BY o.date_order, o.id) AS n
@@ -93,6 +86,6 @@ class EcomReportAttribution(models.Model):
                   LEFT JOIN first_touch ft ON ft.partner_id = o.partner_id
               GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
             )
-            SELECT row_number() OVER () AS id, g.*, %(ratios)s
+            SELECT row_number() OVER () AS id, g.*
               FROM g
-        """, orders=ORDERS_CTE, first_touch=FIRST_TOUCH_CTE, ratios=ratios)
+        """, orders=ORDERS_CTE, first_touch=FIRST_TOUCH_CTE)

@@ -5,16 +5,6 @@ from odoo.tools import SQL
 LOCAL_DAY = "(%s AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date"
 # an order's revenue in its company's currency (the rate of the order), as the customer card counts it
 ORDER_REVENUE = "so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1)"
-# the channel ratios, from the sums of a group (see ecom.report.matview)
-CHANNEL_RATIOS = {
-    "cpl": ("%s / NULLIF(%s, 0)", ["spend", "request_count"]),
-    "cpo": ("%s / NULLIF(%s, 0)", ["spend", "order_count"]),
-    "cpc": ("%s / NULLIF(%s, 0)", ["spend", "clicks"]),
-    "conversion": ("100.0 * %s / NULLIF(%s, 0)", ["order_count", "request_count"]),
-    "average_order": ("%s / NULLIF(%s, 0)", ["revenue", "order_count"]),
-    "romi": ("100.0 * (%s - %s) / NULLIF(%s, 0)", ["revenue", "spend", "spend"]),
-    "drr": ("100.0 * %s / NULLIF(%s, 0)", ["spend", "revenue"]),
-}
 
 
 class EcomReportChannel(models.Model):
@@ -29,7 +19,6 @@ class EcomReportChannel(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "date"
-    _ecom_ratios = CHANNEL_RATIOS
     _ecom_indexes = (("date",), ("source_id", "date"))
 
     date = fields.Date(readonly=True)
@@ -46,21 +35,24 @@ class EcomReportChannel(models.Model):
     request_count = fields.Integer("Requests", readonly=True, aggregator="sum")
     order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
     revenue = fields.Monetary(readonly=True, aggregator="sum")
-    cpl = fields.Monetary("Cost per request (CPL)", readonly=True, aggregator="sum")
-    cpo = fields.Monetary("Cost per order (CPO)", readonly=True, aggregator="sum")
-    cpc = fields.Monetary("Cost per click (CPC)", readonly=True, aggregator="sum")
-    conversion = fields.Float("Request to order (%)", readonly=True, aggregator="sum", digits=(16, 1))
-    average_order = fields.Monetary("Average order", readonly=True, aggregator="sum")
-    romi = fields.Float("ROMI (%)", readonly=True, aggregator="sum", digits=(16, 1),
-                        help="(Revenue − ad spend) / ad spend × 100")
-    drr = fields.Float("ДРР (%)", readonly=True, aggregator="sum", digits=(16, 1),
+    # ratios of the group's sums (no columns: see ecom.report.mixin)
+    cpl = fields.Monetary("Cost per request (CPL)", readonly=True, aggregator="ecom_ratio",
+                          ecom_ratio=("spend", "request_count", 1))
+    cpo = fields.Monetary("Cost per order (CPO)", readonly=True, aggregator="ecom_ratio",
+                          ecom_ratio=("spend", "order_count", 1))
+    cpc = fields.Monetary("Cost per click (CPC)", readonly=True, aggregator="ecom_ratio",
+                          ecom_ratio=("spend", "clicks", 1))
+    conversion = fields.Float("Request to order (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
+                              ecom_ratio=("order_count", "request_count", 100))
+    average_order = fields.Monetary("Average order", readonly=True, aggregator="ecom_ratio",
+                                    ecom_ratio=("revenue", "order_count", 1))
+    romi = fields.Float("ROMI (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
+                        ecom_ratio=("revenue", "spend", 100, -100), help="(Revenue − ad spend) / ad spend × 100")
+    drr = fields.Float("ДРР (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
+                       ecom_ratio=("spend", "revenue", 100),
                        help="Share of ad spend in revenue (доля рекламных расходов): ad spend / revenue × 100")
 
     def _ecom_query(self):
-        ratios = SQL(", ").join(
-            SQL("%s AS %s", self._ecom_ratio_sql(name, lambda column: SQL("SUM(t.%s)", SQL.identifier(column))),
-                SQL.identifier(name))
-            for name in CHANNEL_RATIOS)
         return SQL("""
             WITH t AS (
                 SELECT s.date, s.company_id, NULL::int AS team_id, NULL::int AS user_id, s.source_id, s.medium_id,
@@ -86,8 +78,8 @@ class EcomReportChannel(models.Model):
             SELECT row_number() OVER () AS id, t.date, t.company_id, t.team_id, t.user_id, t.source_id, t.medium_id,
                    t.campaign_id, SUM(t.spend) AS spend, SUM(t.impressions)::int AS impressions,
                    SUM(t.clicks)::int AS clicks, SUM(t.request_count)::int AS request_count,
-                   SUM(t.order_count)::int AS order_count, SUM(t.revenue) AS revenue, %(ratios)s
+                   SUM(t.order_count)::int AS order_count, SUM(t.revenue) AS revenue
               FROM t
           GROUP BY t.date, t.company_id, t.team_id, t.user_id, t.source_id, t.medium_id, t.campaign_id
         """, lead_day=SQL(LOCAL_DAY, SQL("l.create_date")), order_day=SQL(LOCAL_DAY, SQL("so.date_order")),
-            revenue=SQL(ORDER_REVENUE), ratios=ratios)
+            revenue=SQL(ORDER_REVENUE))

@@ -5,12 +5,6 @@ from .ecom_report_attribution import FIRST_TOUCH_CTE, ORDERS_CTE
 
 # repeat purchase windows, in months
 WINDOWS = (3, 6, 12)
-COHORT_RATIOS = {
-    "revenue_per_customer": ("%s / NULLIF(%s, 0)", ["revenue", "customer_count"]),
-    "cac": ("%s / NULLIF(%s, 0)", ["spend", "customer_count"]),
-    "lifetime_romi": ("100.0 * (%s - %s) / NULLIF(%s, 0)", ["revenue", "spend", "spend"]),
-    **{f"repeat_{m}m_share": ("100.0 * %s / NULLIF(%s, 0)", [f"repeat_{m}m", f"matured_{m}m"]) for m in WINDOWS},
-}
 
 
 class EcomReportCohort(models.Model):
@@ -27,7 +21,6 @@ class EcomReportCohort(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "date"
-    _ecom_ratios = COHORT_RATIOS
     _ecom_indexes = (("date",), ("source_id",))
 
     date = fields.Date("Acquisition month", readonly=True)
@@ -48,13 +41,20 @@ class EcomReportCohort(models.Model):
     matured_6m = fields.Integer("Customers of 6 months and more", readonly=True, aggregator="sum")
     repeat_12m = fields.Integer("Bought again within 12 months", readonly=True, aggregator="sum")
     matured_12m = fields.Integer("Customers of 12 months and more", readonly=True, aggregator="sum")
-    repeat_3m_share = fields.Float("Repeat in 3 months (%)", readonly=True, aggregator="sum", digits=(16, 1))
-    repeat_6m_share = fields.Float("Repeat in 6 months (%)", readonly=True, aggregator="sum", digits=(16, 1))
-    repeat_12m_share = fields.Float("Repeat in 12 months (%)", readonly=True, aggregator="sum", digits=(16, 1))
-    revenue_per_customer = fields.Monetary("Lifetime revenue per customer", readonly=True, aggregator="sum")
-    cac = fields.Monetary("Acquisition cost per customer (CAC)", readonly=True, aggregator="sum")
+    # ratios of the group's sums (no columns: see ecom.report.mixin)
+    repeat_3m_share = fields.Float("Repeat in 3 months (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
+                                   ecom_ratio=("repeat_3m", "matured_3m", 100))
+    repeat_6m_share = fields.Float("Repeat in 6 months (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
+                                   ecom_ratio=("repeat_6m", "matured_6m", 100))
+    repeat_12m_share = fields.Float("Repeat in 12 months (%)", readonly=True, digits=(16, 1),
+                                    aggregator="ecom_ratio", ecom_ratio=("repeat_12m", "matured_12m", 100))
+    revenue_per_customer = fields.Monetary("Lifetime revenue per customer", readonly=True, aggregator="ecom_ratio",
+                                           ecom_ratio=("revenue", "customer_count", 1))
+    cac = fields.Monetary("Acquisition cost per customer (CAC)", readonly=True, aggregator="ecom_ratio",
+                          ecom_ratio=("spend", "customer_count", 1))
     lifetime_romi = fields.Float(
-        "Lifetime ROMI (%)", readonly=True, aggregator="sum", digits=(16, 1),
+        "Lifetime ROMI (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
+        ecom_ratio=("revenue", "spend", 100, -100),
         help="(Lifetime revenue of the customers acquired − the month's ad spend) / ad spend × 100")
 
     def _ecom_query(self):
@@ -64,10 +64,6 @@ class EcomReportCohort(models.Model):
                    AS %s""", SQL(str(m)), SQL.identifier(f"repeat_{m}m"), SQL(str(m)), SQL.identifier(f"matured_{m}m"))
             for m in WINDOWS)
         zero_windows = SQL(", ").join(SQL("0, 0") for _m in WINDOWS)
-        ratios = SQL(", ").join(
-            SQL("%s AS %s", self._ecom_ratio_sql(name, lambda column: SQL.identifier("g", column)),
-                SQL.identifier(name))
-            for name in COHORT_RATIOS)
         return SQL("""
             WITH %(orders)s, %(first_touch)s, numbered AS (
                 SELECT o.*, row_number() OVER (PARTITION BY o.partner_id ORDER BY o.date_order, o.id) AS n
@@ -96,7 +92,6 @@ class EcomReportCohort(models.Model):
                   FROM ecom_ad_spend s
               GROUP BY 1, 2, 5, 6, 7
             )
-            SELECT row_number() OVER () AS id, g.*, %(ratios)s
+            SELECT row_number() OVER () AS id, g.*
               FROM g
-        """, orders=ORDERS_CTE, first_touch=FIRST_TOUCH_CTE, windows=windows, zero_windows=zero_windows,
-            ratios=ratios)
+        """, orders=ORDERS_CTE, first_touch=FIRST_TOUCH_CTE, windows=windows, zero_windows=zero_windows)

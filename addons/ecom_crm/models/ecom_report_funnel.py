@@ -1,11 +1,5 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.tools import SQL
-
-# the store reports kept in tables, refreshed together by the cron
-TABLE_REPORTS = ("ecom.report.funnel", "ecom.report.manager")
-OVERLAP = timedelta(minutes=30)
 
 
 class EcomReportFunnel(models.Model):
@@ -19,15 +13,18 @@ class EcomReportFunnel(models.Model):
 
     Kept in a table (a view would reread the stage history of every request at each click):
     filled at installation, then brought up to date by a scheduled action for the requests that
-    changed since its last run (:meth:`_ecom_refresh`); reading it only reads, on a replica too.
+    changed since its last run; its pivot and graph read its daily pre-aggregate by stage,
+    salesperson, team, company, source and medium (see ``ecom.report.table``), its lists the rows.
     """
 
     _name = "ecom.report.funnel"
-    _inherit = "ecom.report.mixin"
+    _inherit = "ecom.report.table"
     _description = "Sales funnel"
     _auto = False
     _order = "date desc, lead_id, stage_sequence"
     _rec_name = "lead_id"
+    _ecom_rollup_dims = ("stage_id", "user_id", "team_id", "company_id", "source_id", "medium_id")
+    _ecom_indexes = ("lead_id", "date", "stage_id", "user_id")
 
     lead_id = fields.Many2one("crm.lead", "Request", readonly=True)
     stage_id = fields.Many2one("crm.stage", "Stage", readonly=True)
@@ -49,7 +46,7 @@ class EcomReportFunnel(models.Model):
     dropped = fields.Integer("Dropped out here", readonly=True, help="Requests lost at this stage, their furthest.")
     won = fields.Integer("Won in the end", readonly=True)
     sales = fields.Integer("Sales", readonly=True, help="Requests won (counted at their first stage).")
-    # ratios (computed for each group by PostgreSQL: see ecom.report.mixin)
+    # ratios and percentiles (no columns: computed for each row and group, see ecom.report.mixin)
     conversion_next = fields.Float("Conversion to the next stage (%)", readonly=True, aggregator="ecom_ratio",
                                    ecom_ratio=("advanced", "reached", 100))
     drop_rate = fields.Float("Drop-out rate (%)", readonly=True, aggregator="ecom_ratio",
@@ -73,31 +70,22 @@ class EcomReportFunnel(models.Model):
     amount_lost = fields.Monetary("Not realised", readonly=True, currency_field="currency_id",
                                   help="Expected revenue of the requests that dropped out.")
 
-    _ecom_columns = [
-        # a request deleted takes its rows with it
-        ("lead_id", "integer REFERENCES crm_lead(id) ON DELETE CASCADE"), ("stage_id", "integer"),
-        ("stage_sequence", "integer"), ("date", "timestamp"),
-        ("user_id", "integer"), ("team_id", "integer"), ("company_id", "integer"), ("source_id", "integer"),
-        ("medium_id", "integer"), ("campaign_id", "integer"), ("product_id", "integer"),
-        ("requests", "integer"), ("reached", "integer"), ("advanced", "integer"), ("dropped", "integer"),
-        ("won", "integer"), ("sales", "integer"), ("conversion_next", "float8"), ("drop_rate", "float8"),
-        ("win_rate", "float8"), ("sale_rate", "float8"), ("hours", "float8"), ("median_hours", "float8"),
-        ("p90_hours", "float8"), ("expected_revenue", "numeric"), ("amount_realised", "numeric"),
-        ("amount_lost", "numeric"),
-    ]
-
-    def init(self):
-        if self._ecom_create_table(self._ecom_columns):
-            cr = self.env.cr
-            for index in ("lead_id", "date", "stage_id", "user_id"):
-                cr.execute(SQL("CREATE INDEX %s ON %s (%s)", SQL.identifier(f"{self._table}_{index}_idx"),
-                               SQL.identifier(self._table), SQL.identifier(index)))
-            if self._ecom_in_use():
-                self._ecom_refresh()  # a new version of the report in a working database
+    @api.model
+    def _ecom_columns(self):
+        return [
+            # a request deleted takes its rows with it
+            ("lead_id", "integer REFERENCES crm_lead(id) ON DELETE CASCADE"), ("stage_id", "integer"),
+            ("stage_sequence", "integer"), ("date", "timestamp"),
+            ("user_id", "integer"), ("team_id", "integer"), ("company_id", "integer"), ("source_id", "integer"),
+            ("medium_id", "integer"), ("campaign_id", "integer"), ("product_id", "integer"),
+            ("requests", "integer"), ("reached", "integer"), ("advanced", "integer"), ("dropped", "integer"),
+            ("won", "integer"), ("sales", "integer"), ("hours", "float8"), ("expected_revenue", "numeric"),
+            ("amount_realised", "numeric"), ("amount_lost", "numeric"),
+        ]
 
     # ------------------------------------------------------------------ filling
     @api.model
-    def _ecom_fill(self, lead_ids=None):
+    def _ecom_fill(self, lead_ids=None, order_ids=None):
         """Insert the rows of ``lead_ids`` (all requests when None), set-based, in the order of the
         requests' dates: a period's rows are then neighbours on disk (the default views read a
         recent period)."""
@@ -142,80 +130,18 @@ class EcomReportFunnel(models.Model):
             )
             INSERT INTO ecom_report_funnel (lead_id, stage_id, stage_sequence, date, user_id, team_id, company_id,
                    source_id, medium_id, campaign_id, product_id, requests, reached, advanced, dropped, won,
-                   sales, conversion_next, drop_rate, win_rate, sale_rate, hours, median_hours, p90_hours,
-                   expected_revenue, amount_realised, amount_lost)
+                   sales, hours, expected_revenue, amount_realised, amount_lost, day)
             SELECT lead_id, stage_id, sequence, create_date, user_id, team_id, company_id, source_id, medium_id,
                    campaign_id, ecom_product_id, (rk = first)::int, 1, (rk < top)::int, (lost AND rk = top)::int,
-                   won::int, (won AND rk = first)::int,
-                   100 * (rk < top)::int, 100 * (lost AND rk = top)::int, 100 * won::int,
-                   CASE WHEN rk = first THEN 100 * won::int END,
-                   CASE WHEN closed THEN hours END, CASE WHEN closed THEN hours END, CASE WHEN closed THEN hours END,
+                   won::int, (won AND rk = first)::int, CASE WHEN closed THEN hours END,
                    CASE WHEN rk = first THEN expected_revenue ELSE 0 END,
                    CASE WHEN rk = first AND won THEN coalesce(amount, expected_revenue) ELSE 0 END,
-                   CASE WHEN lost AND rk = top THEN expected_revenue ELSE 0 END
+                   CASE WHEN lost AND rk = top THEN expected_revenue ELSE 0 END, %(day)s
               FROM r
           ORDER BY create_date, lead_id, rk
-        """, h_only=where("h.lead_id"), o_only=where("so.opportunity_id"), l_only=where("l.id")))
+        """, h_only=where("h.lead_id"), o_only=where("so.opportunity_id"), l_only=where("l.id"),
+            day=self._ecom_day_sql(SQL("create_date"), SQL("company_id"))))
         return self.env.cr.rowcount
-
-    @api.model
-    def _ecom_refresh(self, lead_ids=None):
-        """Rebuild the rows of ``lead_ids`` (all when None). Rows are deleted, not truncated: the
-        readers of the report keep reading the previous rows until the rebuild commits."""
-        self.env.flush_all()
-        cr = self.env.cr
-        if lead_ids is None:
-            cr.execute(SQL("DELETE FROM %s", SQL.identifier(self._table)))
-        else:
-            lead_ids = list(lead_ids)
-            if not lead_ids:
-                return 0
-            cr.execute(SQL("DELETE FROM %s WHERE lead_id = ANY(%s)", SQL.identifier(self._table), lead_ids))
-        count = self._ecom_fill(lead_ids)
-        self.invalidate_model()
-        return count
-
-    # ------------------------------------------------------------------- cron
-    @api.model
-    def _cron_ecom_refresh_reports(self, full=False):
-        """Bring the store reports kept in tables up to date: a full rebuild the first time (or when
-        asked), else the requests changed since the previous run."""
-        now = self.env.cr.now()
-        since = None if full else self._ecom_refreshed_at()
-        if since is not None:
-            self.env.cr.execute("SELECT 1 FROM crm_stage WHERE write_date >= %s LIMIT 1", [since])
-            if self.env.cr.fetchone():
-                since = None  # a stage added, reordered or made a refusal stage changes every request's rows
-        # a transaction that began before the previous run and committed after it wrote dates older
-        # than its mark: the window reaches back half an hour before it
-        lead_ids = None if since is None else self._ecom_changed_leads(since - OVERLAP)
-        for name in TABLE_REPORTS:
-            self.env[name]._ecom_refresh(lead_ids)
-        self._ecom_mark_refreshed(now)
-
-    @api.model
-    def _ecom_changed_leads(self, since):
-        """Requests whose report rows may have changed since ``since``: the request written (a stage,
-        a salesperson, a loss), its orders, its chatter (a done activity, a message), its calls, or
-        an activity of it planned, or falling due since (overdue activities change with the clock), or
-        overdue at the previous run (it may be done or cancelled since)."""
-        self.env.flush_all()
-        self.env.cr.execute(SQL("""
-            SELECT id FROM crm_lead WHERE write_date >= %(since)s
-             UNION
-            SELECT opportunity_id FROM sale_order WHERE opportunity_id IS NOT NULL AND write_date >= %(since)s
-             UNION
-            SELECT res_id FROM mail_message WHERE model = 'crm.lead' AND date >= %(since)s
-             UNION
-            SELECT lead_id FROM ecom_call WHERE lead_id IS NOT NULL AND write_date >= %(since)s
-             UNION
-            SELECT res_id FROM mail_activity
-             WHERE res_model = 'crm.lead'
-               AND (write_date >= %(since)s OR date_deadline BETWEEN %(since)s::date - 1 AND %(today)s)
-             UNION
-            SELECT lead_id FROM ecom_report_manager WHERE overdue_activities > 0
-        """, since=since, today=self.env.cr.now().date()))
-        return [lead_id for (lead_id,) in self.env.cr.fetchall() if lead_id]
 
     # ---------------------------------------------------------------- drill-down
     def action_ecom_open_lead(self):

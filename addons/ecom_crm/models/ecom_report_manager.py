@@ -13,15 +13,18 @@ class EcomReportManager(models.Model):
 
     First response: the first of the request's activities marked done (a message of the chatter with
     an activity type), messages sent to the customer by a user (not internal notes) and calls
-    answered or made, after the request came in. Kept in a table refreshed with the funnel's.
+    answered or made, after the request came in. Kept in a table refreshed with the funnel's; its
+    pivot and graph read its daily pre-aggregate (see ``ecom.report.table``).
     """
 
     _name = "ecom.report.manager"
-    _inherit = "ecom.report.mixin"
+    _inherit = "ecom.report.table"
     _description = "Salespeople's report"
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "lead_id"
+    _ecom_rollup_dims = ("kind", "user_id", "team_id", "company_id", "source_id", "medium_id")
+    _ecom_indexes = ("lead_id", "date", "user_id")
 
     kind = fields.Selection([("request", "Request")], "Row", readonly=True)
     lead_id = fields.Many2one("crm.lead", "Request", readonly=True)
@@ -56,25 +59,16 @@ class EcomReportManager(models.Model):
         ("kind", "varchar"), ("lead_id", "integer REFERENCES crm_lead(id) ON DELETE CASCADE"),
         ("date", "timestamp"), ("user_id", "integer"),
         ("team_id", "integer"), ("company_id", "integer"), ("source_id", "integer"), ("medium_id", "integer"),
-        ("campaign_id", "integer"), ("requests", "integer"), ("responded", "integer"), ("response_rate", "float8"),
-        ("first_response_date", "timestamp"), ("response_hours", "float8"), ("median_response_hours", "float8"),
-        ("p90_response_hours", "float8"), ("won", "integer"), ("conversion", "float8"), ("orders", "integer"),
-        ("revenue", "numeric"), ("avg_order", "numeric"), ("overdue_activities", "integer"),
+        ("campaign_id", "integer"), ("requests", "integer"), ("responded", "integer"),
+        ("first_response_date", "timestamp"), ("response_hours", "float8"), ("won", "integer"), ("orders", "integer"),
+        ("revenue", "numeric"), ("overdue_activities", "integer"),
     ]
 
     @api.model
     def _ecom_columns(self):
-        """``[(column, SQL type)]`` of the table: extend it (call super) with the fields you add."""
+        """``[(column, SQL type)]`` of the table: extend it (call super) with the fields you add (not
+        the ratios and percentiles, which have no column)."""
         return list(self._ecom_base_columns)
-
-    def init(self):
-        if self._ecom_create_table(self._ecom_columns()):
-            cr = self.env.cr
-            for index in ("lead_id", "date", "user_id"):
-                cr.execute(SQL("CREATE INDEX %s ON %s (%s)", SQL.identifier(f"{self._table}_{index}_idx"),
-                               SQL.identifier(self._table), SQL.identifier(index)))
-            if self._ecom_in_use():
-                self._ecom_refresh()
 
     # ------------------------------------------------------------------ filling
     @api.model
@@ -128,24 +122,23 @@ class EcomReportManager(models.Model):
             "user_id": SQL("l.user_id"), "team_id": SQL("l.team_id"), "company_id": SQL("l.company_id"),
             "source_id": SQL("l.source_id"), "medium_id": SQL("l.medium_id"), "campaign_id": SQL("l.campaign_id"),
             "requests": SQL("1"), "responded": SQL("(resp.date IS NOT NULL)::int"),
-            "response_rate": SQL("100 * (resp.date IS NOT NULL)::int"), "first_response_date": SQL("resp.date"),
-            "response_hours": hours, "median_response_hours": hours, "p90_response_hours": hours,
-            "won": SQL("%s::int", won), "conversion": SQL("100 * %s::int", won),
+            "first_response_date": SQL("resp.date"), "response_hours": hours, "won": SQL("%s::int", won),
             "orders": SQL("coalesce(o.orders, 0)"), "revenue": SQL("coalesce(o.amount, 0)"),
-            "avg_order": SQL("o.amount / nullif(o.orders, 0)"), "overdue_activities": SQL("coalesce(a.overdue, 0)"),
+            "overdue_activities": SQL("coalesce(a.overdue, 0)"),
         }
         return {"request": (values, source)}
 
     @api.model
-    def _ecom_fill(self, lead_ids=None):
+    def _ecom_fill(self, lead_ids=None, order_ids=None):
         types = dict(self._ecom_columns())
         columns = list(types)
         count = 0
         for values, source in self._ecom_parts(lead_ids).values():
             # in the order of the dates: a period's rows are neighbours on disk
             self.env.cr.execute(SQL(
-                "INSERT INTO %s (%s) SELECT * FROM (SELECT %s FROM %s) rows ORDER BY date",
+                "INSERT INTO %s (%s, day) SELECT *, %s FROM (SELECT %s FROM %s) rows ORDER BY date",
                 SQL.identifier(self._table), SQL(", ").join(map(SQL.identifier, columns)),
+                self._ecom_day_sql(SQL("rows.date"), SQL("rows.company_id")),
                 SQL(", ").join(SQL("%s AS %s", values.get(name) or SQL("NULL::%s", SQL(types[name].split()[0])),
                                    SQL.identifier(name))
                                for name in columns), source))
@@ -153,18 +146,9 @@ class EcomReportManager(models.Model):
         return count
 
     @api.model
-    def _ecom_refresh(self, lead_ids=None):
-        self.env.flush_all()
-        cr = self.env.cr
-        if lead_ids is None:
-            cr.execute(SQL("DELETE FROM %s", SQL.identifier(self._table)))
-        else:
-            lead_ids = list(lead_ids)
-            cr.execute(SQL("DELETE FROM %s WHERE kind <> 'request' OR lead_id = ANY(%s)",
-                           SQL.identifier(self._table), lead_ids))
-        count = self._ecom_fill(lead_ids)
-        self.invalidate_model()
-        return count
+    def _ecom_stale(self, lead_ids, order_ids):
+        # the other kinds are rebuilt whole at each refresh
+        return SQL("kind <> 'request' OR lead_id = ANY(%s)", lead_ids)
 
     def action_ecom_open_lead(self):
         self.ensure_one()

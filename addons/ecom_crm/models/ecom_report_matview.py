@@ -3,7 +3,6 @@ import logging
 import time
 
 from odoo import api, models
-from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -13,20 +12,18 @@ class EcomReportMatview(models.AbstractModel):
     """A report kept in a PostgreSQL materialized view: aggregated once by the cron (on the primary),
     read by the pivot, graph and list views in milliseconds, also on a read-only replica.
 
-    A report declares ``_ecom_query()`` (the SELECT, grouped) and ``_ecom_ratios``: measures that
-    are ratios of sums (CPL = spend / requests, ROMI, ДРР, shares). Odoo adds up a column's values
-    in a group; a ratio must be computed from the group's sums instead: ``_read_group_select``
-    does so in SQL for every grouping (pivot, graph, grouped list, read_group), and each row of the
-    view holds its own ratio for an ungrouped list.
+    A report declares ``_ecom_query()`` (the SELECT, grouped, of the columns that add up). Its
+    ratios of sums (CPL = spend / requests, ROMI, ДРР, shares) are fields with an ``ecom_ratio``
+    (see ``ecom.report.mixin``): computed from each group's sums for every grouping (pivot, graph,
+    grouped list, read_group), and from a row's own columns for an ungrouped list.
 
     The view is recreated at an upgrade only when its SQL changed (its hash is the view's comment):
     an upgrade of a big database does not recompute unchanged reports."""
 
     _name = "ecom.report.matview"
+    _inherit = "ecom.report.mixin"
     _description = "Aggregated report (materialized view)"
 
-    # {field: (SQL template with %s for each SUM's column, [column, ...])}
-    _ecom_ratios = {}
     # the columns of the view's unique index (REFRESH ... CONCURRENTLY needs one)
     _ecom_unique = ("id",)
     # more indexes: tuples of columns
@@ -34,11 +31,6 @@ class EcomReportMatview(models.AbstractModel):
 
     def _ecom_query(self):
         raise NotImplementedError
-
-    def _ecom_ratio_sql(self, fname, column):
-        """The SQL of ratio ``fname`` from the sums of the columns ``column(name)`` returns."""
-        template, names = self._ecom_ratios[fname]
-        return SQL(template, *[column(name) for name in names])
 
     def _ecom_definition(self):
         return self._ecom_query()
@@ -84,19 +76,14 @@ class EcomReportMatview(models.AbstractModel):
 
     @api.model
     def _ecom_refresh_all(self):
-        """Every report of the store, in the order they depend on nothing but the data."""
-        for name in ("ecom.report.channel", "ecom.report.attribution", "ecom.report.cohort", "ecom.report.sales"):
+        """Every report kept in a materialized view: the models inheriting this one (each depends
+        on nothing but the data)."""
+        for name in self._ecom_report_models("ecom.report.matview"):
             self.env[name]._ecom_refresh()
 
     @api.model
     def action_ecom_refresh(self):
+        """«Refresh the reports now»: the reports kept in tables and those in materialized views."""
+        self.env["ecom.report.table"].sudo()._cron_ecom_refresh_reports()
         self.sudo()._ecom_refresh_all()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
-
-    def _read_group_select(self, aggregate_spec, query):
-        fname, _property, func = parse_read_group_spec(aggregate_spec) if aggregate_spec != "__count" \
-            else (None, None, None)
-        if fname in self._ecom_ratios and func not in (None, "count", "count_distinct", "array_agg", "recordset"):
-            return self._ecom_ratio_sql(
-                fname, lambda name: SQL("SUM(%s)", self._field_to_sql(self._table, name, query)))
-        return super()._read_group_select(aggregate_spec, query)

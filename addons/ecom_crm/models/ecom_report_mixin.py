@@ -5,18 +5,24 @@ from odoo.tools import SQL
 # the report tables' refresh marks: one row per report, outside ir.config_parameter (whose writes
 # clear every worker's caches)
 REFRESH_TABLE = "ecom_report_refresh"
+# aggregate functions that do not aggregate a measure's value: a ratio or a percentile asked with
+# them is left to the ORM
+RAW_AGGREGATES = ("count", "count_distinct", "array_agg", "recordset")
 
 
 class EcomReportMixin(models.AbstractModel):
-    """What the store's reports share: aggregates a pivot cannot make from sums, and the refresh of
-    the reports kept in tables.
+    """What the store's reports share: the measures a pivot cannot add up, the refresh marks of
+    the reports kept in tables, and the reports' day (:meth:`_ecom_day_sql`).
 
-    A measure whose ``aggregator`` is ``ecom_ratio`` is ``factor * sum(numerator) / sum(denominator)``
-    of the group's rows (the field's ``ecom_ratio=(numerator, denominator, factor)``, factor 100 for a
-    percentage); ``ecom_percentile`` is ``percentile_cont`` of another column (the field's
-    ``ecom_percentile=(column, fraction)``).
-    Both are computed by PostgreSQL for each group that ``_read_group`` asks for, pivot totals
-    included, so that a ratio is never a sum or an average of ratios.
+    A ratio is a field with ``aggregator="ecom_ratio"`` and ``ecom_ratio=(numerator, denominator,
+    factor[, offset])``: ``factor * sum(numerator) / sum(denominator) + offset`` of the group's rows
+    (factor 100 for a percentage; ROMI is ``("revenue", "spend", 100, -100)``). A percentile is a
+    field with ``aggregator="ecom_percentile"`` and ``ecom_percentile=(column, fraction)``:
+    ``percentile_cont`` of another column. Neither has a column of its own: a row's value is
+    computed from its own columns (the ratio of its own numbers, the column of the percentile), a
+    group's by PostgreSQL for each group that ``_read_group`` asks for, pivot totals included, and
+    whatever aggregate function it asks for (a sum of ratios means nothing), so that a ratio is
+    never a sum or an average of ratios.
     """
 
     _name = "ecom.report.mixin"
@@ -25,19 +31,68 @@ class EcomReportMixin(models.AbstractModel):
     def _valid_field_parameter(self, field, name):
         return name in ("ecom_ratio", "ecom_percentile") or super()._valid_field_parameter(field, name)
 
+    # ------------------------------------------------------------ ratios, percentiles
+    @api.model
+    def _ecom_ratio_sql(self, fname, column):
+        """The SQL of ratio field ``fname`` from ``column(name)``, the SQL of each of its terms (a
+        row's column, or a group's sum)."""
+        numerator, denominator, factor, *offset = self._fields[fname].ecom_ratio
+        ratio = SQL("%s * %s / NULLIF(%s, 0)", float(factor), column(numerator), column(denominator))
+        return SQL("(%s + %s)", ratio, float(offset[0])) if offset else ratio
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        field = self._fields.get(fname)
+        if getattr(field, "ecom_ratio", None):
+            return self._ecom_ratio_sql(fname, lambda name: self._field_to_sql(alias, name, query, flush))
+        if getattr(field, "ecom_percentile", None):
+            return self._field_to_sql(alias, field.ecom_percentile[0], query, flush)
+        return super()._field_to_sql(alias, fname, query, flush)
+
     def _read_group_select(self, aggregate_spec, query):
         if aggregate_spec != "__count":
             fname, _property, func = parse_read_group_spec(aggregate_spec)
-            if func == "ecom_ratio":
-                numerator, denominator, factor = self._fields[fname].ecom_ratio
-                return SQL("%s * SUM(%s) / NULLIF(SUM(%s), 0)", float(factor),
-                           self._field_to_sql(self._table, numerator, query),
-                           self._field_to_sql(self._table, denominator, query))
-            if func == "ecom_percentile":
-                column, fraction = self._fields[fname].ecom_percentile
+            field = self._fields.get(fname)
+            if func not in RAW_AGGREGATES and getattr(field, "ecom_ratio", None):
+                return self._ecom_ratio_sql(
+                    fname, lambda name: SQL("SUM(%s)", self._field_to_sql(self._table, name, query)))
+            if func not in RAW_AGGREGATES and getattr(field, "ecom_percentile", None):
+                column, fraction = field.ecom_percentile
                 return SQL("percentile_cont(%s) WITHIN GROUP (ORDER BY %s)", fraction,
                            self._field_to_sql(self._table, column, query))
         return super()._read_group_select(aggregate_spec, query)
+
+    # ---------------------------------------------------------------- the reports
+    @api.model
+    def _ecom_report_models(self, base):
+        """The models of the registry that inherit the abstract model ``base`` (the reports to
+        refresh), in the order of their names."""
+        parent = type(self.env[base])
+        return sorted(name for name, cls in self.env.registry.items()
+                      if name != base and not cls._abstract and issubclass(cls, parent))
+
+    @api.model
+    def _ecom_day_tzs(self):
+        """``({company id: time zone}, the time zone of the rows without a company)``: a report's
+        day is the day of its company (its partner's time zone; UTC when it has none)."""
+        tzs = {company.id: company.partner_id.tz or "UTC" for company in self.env["res.company"].sudo().search([])}
+        return tzs, self._ecom_default_tz()
+
+    @api.model
+    def _ecom_default_tz(self):
+        """The time zone of the rows without a company: the main company's."""
+        main = self.env.ref("base.main_company", raise_if_not_found=False)
+        return (main.sudo().partner_id.tz or "UTC") if main else "UTC"
+
+    @api.model
+    def _ecom_day_sql(self, date, company):
+        """The SQL of the moment ``date`` (UTC) truncated to the midnight that began its day in
+        ``company``'s time zone (a UTC timestamp again)."""
+        tzs, default = self._ecom_day_tzs()
+        tz = SQL("CASE %s %s ELSE %s END", company,
+                 SQL(" ").join(SQL("WHEN %s THEN %s", cid, tz) for cid, tz in tzs.items()), default) \
+            if len(set(tzs.values()) | {default}) > 1 else SQL("%s", default)
+        return SQL("(date_trunc('day', %(date)s AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s) AT TIME ZONE %(tz)s) "
+                   "AT TIME ZONE 'UTC'", date=date, tz=tz)
 
     # ---------------------------------------------------------------- refresh marks
     @api.model
@@ -61,22 +116,6 @@ class EcomReportMixin(models.AbstractModel):
             INSERT INTO %s (name, refreshed_at) VALUES (%s, %s)
             ON CONFLICT (name) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at
         """, SQL.identifier(REFRESH_TABLE), self._name, when))
-
-    @api.model
-    def _ecom_create_table(self, columns):
-        """Create the report's table from ``columns`` (``[(name, SQL type)]``), or recreate it empty
-        when its columns changed (a new version of the report): returns whether it must be filled."""
-        cr = self.env.cr
-        cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s", [self._table])
-        existing = {name for (name,) in cr.fetchall()}
-        wanted = {"id"} | {name for name, _type in columns}
-        if existing == wanted:
-            return False
-        cr.execute(SQL("DROP VIEW IF EXISTS %s", SQL.identifier(self._table)) if not existing else
-                   SQL("DROP TABLE IF EXISTS %s CASCADE", SQL.identifier(self._table)))
-        cr.execute(SQL("CREATE TABLE %s (id bigserial PRIMARY KEY, %s)", SQL.identifier(self._table),
-                       SQL(", ").join(SQL("%s %s", SQL.identifier(name), SQL(sqltype)) for name, sqltype in columns)))
-        return True
 
     @api.model
     def _ecom_only(self, lead_ids):

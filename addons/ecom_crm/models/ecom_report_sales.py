@@ -3,12 +3,6 @@ from odoo.tools import SQL
 
 from .ecom_report_channel import LOCAL_DAY, ORDER_REVENUE
 
-SALES_RATIOS = {
-    "average_order": ("%s / NULLIF(%s, 0)", ["revenue", "order_count"]),
-    "repeat_rate": ("100.0 * %s / NULLIF(%s, 0)", ["returning_order_count", "order_count"]),
-    "margin_percent": ("100.0 * %s / NULLIF(%s, 0)", ["margin", "margin_base"]),
-}
-
 
 class EcomReportSales(models.Model):
     """Sales per day, team, salesperson and kind of customer (new: the order is the customer's
@@ -25,7 +19,6 @@ class EcomReportSales(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "date"
-    _ecom_ratios = SALES_RATIOS
     _ecom_indexes = (("date",),)
 
     date = fields.Date(readonly=True)
@@ -44,15 +37,15 @@ class EcomReportSales(models.Model):
         help="Untaxed amount of the lines whose product has a cost price.")
     cost = fields.Monetary("Cost of goods", readonly=True, aggregator="sum")
     margin = fields.Monetary("Gross margin", readonly=True, aggregator="sum")
-    average_order = fields.Monetary("Average order", readonly=True, aggregator="sum")
-    repeat_rate = fields.Float("Repeat purchases (%)", readonly=True, aggregator="sum", digits=(16, 1))
-    margin_percent = fields.Float("Margin (%)", readonly=True, aggregator="sum", digits=(16, 1))
+    # ratios of the group's sums (no columns: see ecom.report.mixin)
+    average_order = fields.Monetary("Average order", readonly=True, aggregator="ecom_ratio",
+                                    ecom_ratio=("revenue", "order_count", 1))
+    repeat_rate = fields.Float("Repeat purchases (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
+                               ecom_ratio=("returning_order_count", "order_count", 100))
+    margin_percent = fields.Float("Margin (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
+                                  ecom_ratio=("margin", "margin_base", 100))
 
     def _ecom_query(self):
-        ratios = SQL(", ").join(
-            SQL("%s AS %s", self._ecom_ratio_sql(name, lambda column: SQL.identifier("g", column)),
-                SQL.identifier(name))
-            for name in SALES_RATIOS)
         return SQL("""
             WITH lines AS (
                 SELECT sol.order_id,
@@ -84,6 +77,6 @@ class EcomReportSales(models.Model):
                   FROM orders o
               GROUP BY 1, 2, 3, 4, 5
             )
-            SELECT row_number() OVER () AS id, g.*, %(ratios)s
+            SELECT row_number() OVER () AS id, g.*
               FROM g
-        """, day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE), ratios=ratios)
+        """, day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE))

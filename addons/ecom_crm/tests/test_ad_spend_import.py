@@ -4,6 +4,7 @@ file refused with the row and column named and nothing stored."""
 
 import base64
 from datetime import date
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
@@ -134,6 +135,25 @@ class TestAdSpendImport(EcomCrmCase):
         rub = self.env.ref("base.RUB")
         self.assertEqual((google.currency_id, google.amount), (rub, 1234.56))
         self.assertAlmostEqual(google.amount_company, 12.35, places=2)  # 100 roubles a unit of the company's
+
+    def test_one_rate_per_currency_and_day(self):
+        """A batch of spend in another currency is converted at each day's rate, looked up once per
+        currency and day, not once per line."""
+        rub, company = self.env.ref("base.RUB"), self.env.company
+        for day, rate in (("2026-11-01", 100.0), ("2026-11-02", 80.0)):
+            self.env["res.currency.rate"].create({"currency_id": rub.id, "name": day, "rate": rate,
+                                                 "company_id": company.id})
+        campaigns = self.env["utm.campaign"].create([{"name": f"Кампания {i}"} for i in range(3)])
+        rows = [{"date": day, "company_id": company.id, "currency_id": rub.id, "amount": 1000.0 * (i + 1),
+                 "source_id": self.yandex.id, "medium_id": self.cpc.id, "campaign_id": campaign.id}
+                for day in (date(2026, 11, 1), date(2026, 11, 2)) for i, campaign in enumerate(campaigns)]
+        Currency = type(self.env["res.currency"])
+        with patch.object(Currency, "_get_conversion_rate", autospec=True,
+                          side_effect=Currency._get_conversion_rate) as lookup:
+            self.Spend._ecom_upsert(rows, "yandex_direct")
+        self.assertEqual(lookup.call_count, 2)
+        spend = self.Spend.search([("campaign_id", "in", campaigns.ids)], order="date, amount")
+        self.assertEqual(spend.mapped("amount_company"), [10.0, 20.0, 30.0, 12.5, 25.0, 37.5])
 
     def test_campaigns_by_name_and_a_campaign_for_avito(self):
         existing = self.env["utm.campaign"].create({"name": "Поиск — бренд"})

@@ -54,9 +54,19 @@ class TestReportAccess(ReportCase):
             managers = self.Manager.with_user(self.sales_manager).read_group(
                 self.leads, ["requests", "median_response_hours", "conversion"], ["user_id"])
             rows = self.Funnel.with_user(self.salesman).search_read(self.leads, ["lead_id", "stage_id"])
+            # the pivot's default view reads the daily pre-aggregates (no condition on the requests)
+            Funnel = self.Funnel.with_user(self.salesman)
+            self.assertTrue(Funnel._ecom_rollup_serves([], ["stage_id"], ["reached:sum", "median_hours:sum"], (), None))
+            funnel_rollup = Funnel.read_group([], ["reached", "conversion_next", "median_hours"], ["stage_id"])
+            managers_rollup = self.Manager.with_user(self.salesman).read_group(
+                [], ["requests", "median_response_hours", "conversion"], ["user_id"])
             with self.assertRaises(psycopg2.errors.ReadOnlySqlTransaction), mute_logger("odoo.sql_db"):
                 self.Funnel._cron_ecom_refresh_reports()
         self.assertEqual([g["reached"] for g in funnel], [1])
         self.assertEqual([(g["refusals"], g["amount"]) for g in refusals], [(1, 100)])
         self.assertEqual(sorted(g["requests"] for g in managers), [1, 1])
         self.assertEqual(len(rows), 1)
+        self.assertEqual([(g["stage_id"][0], g["reached"]) for g in funnel_rollup], [(self.stage_new.id, 1)],
+                         "the salesperson's own request only")
+        self.assertAlmostEqual(funnel_rollup[0]["median_hours"], 3.0)
+        self.assertEqual([(g["user_id"][0], g["requests"]) for g in managers_rollup], [(self.salesman.id, 1)])

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import ReportCase
 
@@ -97,9 +100,33 @@ class TestFunnelReport(ReportCase):
         self.assertEqual(rows[0].action_ecom_open_lead()["res_id"], self.skipped.id)
 
     def test_incremental_refresh(self):
+        """The next run rebuilds the rows of the request that changed, and leaves the others alone."""
+        cr = self.env.cr
+        # everything so far happened before the previous run
+        for table, column in (("crm_lead", "write_date"), ("sale_order", "write_date"), ("crm_stage", "write_date"),
+                              ("res_partner", "write_date"), ("mail_activity", "write_date"),
+                              ("ecom_call", "write_date"), ("mail_message", "date")):
+            cr.execute(SQL("UPDATE %s SET %s = %s", SQL.identifier(table), SQL.identifier(column),
+                           self.T0 - timedelta(days=1)))
+        self.env.invalidate_all()
+
+        def row_ids(table):
+            cr.execute(SQL("SELECT lead_id, array_agg(id ORDER BY id) FROM %s GROUP BY lead_id", SQL.identifier(table)))
+            return dict(cr.fetchall())
+
+        tables = ("ecom_report_funnel", "ecom_report_manager", "ecom_report_refusal")
+        before = {table: row_ids(table) for table in tables}
         with self.at(40):
             self.open.write({**self._ready_for_payment(), "stage_id": self.stage_payment.id})
         self.Funnel._cron_ecom_refresh_reports()
+        for table in tables:
+            after = row_ids(table)
+            self.assertEqual(set(after), set(before[table]), table)
+            for lead_id, ids in after.items():
+                if lead_id == self.open.id:
+                    self.assertFalse(set(ids) & set(before[table][lead_id]), f"{table}: the changed request's rows")
+                else:
+                    self.assertEqual(ids, before[table][lead_id], f"{table}: an unchanged request's rows")
         deciding = self.group(self.Funnel, [*self.mine, ("stage_id", "=", self.stage_deciding.id)], ["stage_id"],
                               ["advanced:sum", "median_hours:ecom_percentile"])[self.stage_deciding]
         self.assertEqual(deciding["advanced:sum"], 2)

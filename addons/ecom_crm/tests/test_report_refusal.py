@@ -27,6 +27,7 @@ class TestRefusalReport(ReportCase):
         cls.returned_order = cls._order(cls.returned, 89990)
         with cls.at(200):
             cls.returned_order._ecom_set_status("returned", reason=cls.reason_delivery_refused)
+        cls._refresh()
 
     def test_by_stage_and_reason(self):
         by_stage = self.group(self.Refusal, [("kind", "=", "request")], ["stage_id"],
@@ -58,3 +59,22 @@ class TestRefusalReport(ReportCase):
         lost = self.Refusal.search([("stage_id", "=", self.stage_contact.id)])
         self.assertEqual(lost.lead_id, self.lost_contact | self.lost_contact_too)
         self.assertEqual({r.phase for r in lost}, {"early"})
+
+    def test_refresh_follows_the_requests_and_orders(self):
+        """The report is a table: the next run adds a request lost since, and an order refused at
+        delivery since, one of no request too (a 1C order)."""
+        with self.at(300):
+            self.delivered.action_set_lost(lost_reason_id=self.reason_no_answer.id)
+            order = self.env["sale.order"].create({
+                "partner_id": self.customer.id, "user_id": self.salesman.id,
+                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 500,
+                                       "tax_id": [(5, 0, 0)]})]})
+            order.action_confirm()
+            order._ecom_set_status("returned", reason=self.reason_delivery_refused)
+        self.assertFalse(self.Refusal.search([("order_id", "=", order.id)]), "not before the next run")
+        self.Funnel._cron_ecom_refresh_reports()
+        row = self.Refusal.search([("order_id", "=", order.id)])
+        self.assertEqual((row.kind, row.lead_id, row.amount), ("delivery", self.env["crm.lead"], 500))
+        self.assertEqual(self.Refusal.search([("lead_id", "=", self.delivered.id), ("kind", "=", "request")]).reason_id,
+                         self.reason_no_answer)
+        self.assertEqual(self.Refusal.search_count([]), 6)

@@ -105,6 +105,30 @@ class TestChannelReport(ReportCase):
         self.assertAlmostEqual(total["romi"], 2500 / 15)  # (4000 - 1500) / 1500 × 100
         self.assertAlmostEqual(total["drr"], 37.5)
 
+    def test_a_rows_ratios_are_its_own(self):
+        """An ungrouped list shows each row's ratios, computed from its own columns (the view has no
+        column for them); a filter on a ratio filters the rows by theirs."""
+        self.refresh()
+        rows = self.env["ecom.report.channel"].search([])
+        self.assertGreaterEqual(len(rows), 4)
+
+        def ratio(numerator, denominator, factor=1, offset=0):
+            return factor * numerator / denominator + offset if denominator else 0.0
+
+        for row in rows:
+            self.assertAlmostEqual(row.cpl, ratio(row.spend, row.request_count))
+            self.assertAlmostEqual(row.cpo, ratio(row.spend, row.order_count))
+            self.assertAlmostEqual(row.conversion, ratio(row.order_count, row.request_count, 100))
+            self.assertAlmostEqual(row.romi, ratio(row.revenue, row.spend, 100, -100))
+            self.assertAlmostEqual(row.drr, ratio(row.spend, row.revenue, 100))
+        self.assertEqual(self.env["ecom.report.channel"].search([("conversion", ">", 0)]),
+                         rows.filtered(lambda row: row.request_count and row.order_count))
+        self.env.cr.execute("SELECT attname FROM pg_attribute WHERE attrelid = 'ecom_report_channel'::regclass "
+                            "AND attnum > 0")
+        columns = {name for (name,) in self.env.cr.fetchall()}
+        self.assertIn("spend", columns)
+        self.assertFalse(columns & {"cpl", "cpo", "romi", "drr", "conversion"})
+
     def test_a_pivot_is_a_fixed_number_of_queries(self):
         self.refresh()
         Report = self.env["ecom.report.channel"].with_user(self.sales_manager)

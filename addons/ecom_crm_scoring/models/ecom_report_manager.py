@@ -26,8 +26,7 @@ class EcomReportManager(models.Model):
     @api.model
     def _ecom_columns(self):
         return [*super()._ecom_columns(),
-                ("scoring_contacts", "integer"), ("scoring_reached", "integer"), ("scoring_sold", "integer"),
-                ("scoring_reach_rate", "float8"), ("scoring_sale_rate", "float8")]
+                ("scoring_contacts", "integer"), ("scoring_reached", "integer"), ("scoring_sold", "integer")]
 
     @api.model
     def _ecom_parts(self, lead_ids=None):
@@ -41,6 +40,5 @@ class EcomReportManager(models.Model):
             "company_id": SQL("o.company_id"), "requests": SQL("0"), "responded": SQL("0"), "won": SQL("0"),
             "orders": SQL("0"), "revenue": SQL("0"), "overdue_activities": SQL("0"),
             "scoring_contacts": SQL("1"), "scoring_reached": reached, "scoring_sold": sold,
-            "scoring_reach_rate": SQL("100 * %s", reached), "scoring_sale_rate": SQL("100 * %s", sold),
         }, SQL("ecom_scoring_outcome o"))
         return parts
