@@ -212,9 +212,9 @@ class EcomReportTable(models.AbstractModel):
     def _ecom_rollup_columns(self):
         types = {name: sqltype.split()[0] for name, sqltype in self._ecom_columns()}
         sums, avgs, values = self._ecom_rollup_measures()
-        wide = {"integer": "bigint", "int": "bigint"}
+        # integer sums stay integers (a day's), so that the groups' sums are integers as the rows'
         return [("date", "timestamp"), *((name, types[name]) for name in self._ecom_rollup_dims),
-                ("row_count", "bigint"), *((name, wide.get(types[name], types[name])) for name in sums),
+                ("row_count", "integer"), *((name, types[name]) for name in sums),
                 *((f"{name}__sum", "float8") for name in avgs), *((f"{name}__n", "bigint") for name in avgs),
                 *((f"{name}__values", "float8[]") for name in values)]
 

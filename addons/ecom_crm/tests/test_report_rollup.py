@@ -23,7 +23,7 @@ class TestReportRollup(ReportCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company.partner_id.tz = "Europe/Moscow"
+        cls.env["res.company"].search([]).partner_id.tz = "Europe/Moscow"  # a store in Moscow
         cls.campaign = cls.env["utm.campaign"].create({"name": "Кампания R"})
         with cls.at(0):
             cls.leads = [cls._lead(expected_revenue=100 * (i + 1), campaign_id=cls.campaign.id if i % 2 else False,
