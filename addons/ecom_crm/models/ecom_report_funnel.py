@@ -14,7 +14,7 @@ class EcomReportFunnel(models.Model):
     Kept in a table (a view would reread the stage history of every request at each click):
     filled at installation, then brought up to date by a scheduled action for the requests that
     changed since its last run; its pivot and graph read its daily pre-aggregate by stage,
-    salesperson, team, company, source and medium (see ``ecom.report.table``), its lists the rows.
+    salesperson, team and company (see ``ecom.report.table``), its lists the rows.
     """
 
     _name = "ecom.report.funnel"
@@ -23,7 +23,7 @@ class EcomReportFunnel(models.Model):
     _auto = False
     _order = "date desc, lead_id, stage_sequence"
     _rec_name = "lead_id"
-    _ecom_rollup_dims = ("stage_id", "user_id", "team_id", "company_id", "source_id", "medium_id")
+    _ecom_rollup_dims = ("stage_id", "user_id", "team_id", "company_id")
     _ecom_indexes = ("lead_id", "date", "stage_id", "user_id")
 
     lead_id = fields.Many2one("crm.lead", "Request", readonly=True)

@@ -23,7 +23,7 @@ class EcomReportManager(models.Model):
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "lead_id"
-    _ecom_rollup_dims = ("kind", "user_id", "team_id", "company_id", "source_id", "medium_id")
+    _ecom_rollup_dims = ("kind", "user_id", "team_id", "company_id")
     _ecom_indexes = ("lead_id", "date", "user_id")
 
     kind = fields.Selection([("request", "Request")], "Row", readonly=True)

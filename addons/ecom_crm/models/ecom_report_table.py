@@ -81,8 +81,13 @@ class EcomReportTable(models.AbstractModel):
         wanted = {"id"} | {name for name, _type in columns}
         if existing == wanted:
             return False
-        cr.execute(SQL("DROP VIEW IF EXISTS %s", SQL.identifier(table)) if not existing else
-                   SQL("DROP TABLE IF EXISTS %s CASCADE", SQL.identifier(table)))
+        # the previous version's table, or view (refusals were one)
+        cr.execute("SELECT relkind FROM pg_class WHERE relname = %s AND relnamespace = current_schema()::regnamespace",
+                   [table])
+        kind = (cr.fetchone() or [None])[0]
+        if kind:
+            cr.execute(SQL("DROP %s %s CASCADE", SQL({"v": "VIEW", "m": "MATERIALIZED VIEW"}.get(kind, "TABLE")),
+                           SQL.identifier(table)))
         cr.execute(SQL("CREATE TABLE %s (id bigserial PRIMARY KEY, %s)", SQL.identifier(table),
                        SQL(", ").join(SQL("%s %s", SQL.identifier(name), SQL(sqltype)) for name, sqltype in columns)))
         return True
