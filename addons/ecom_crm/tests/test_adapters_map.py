@@ -87,7 +87,8 @@ class TestFormMappers(BaseCase):
                                                    {"name": "ga_client_id", "value": "987654321.1700000001"},
                                                    {"name": "metrika_client_id", "value": "17000000005555"}],
                                        "answer_id": 7})
-        self.assertEqual((data["yandex_client_id"], data["google_client_id"]), ("17000000005555", "987654321.1700000001"))
+        self.assertEqual((data["yandex_client_id"], data["google_client_id"]),
+                         ("17000000005555", "987654321.1700000001"))
         data = adapters.map_tilda({"Phone": "+79161234567", "tranid": "1:2",
                                    "COOKIES": "_ga=GA1.2.555.1700000002; _ym_uid=42; tildauid=1"})
         self.assertEqual((data["yandex_client_id"], data["google_client_id"]), ("42", "555.1700000002"))
