@@ -91,10 +91,15 @@ class TestEngine(BaseCase):
         rows = np.flatnonzero(c.has_orders)
         rhythm = c.column("rhythm_probability")[rows]
         self.assertGreater(np.corrcoef(rhythm, p)[0, 1], 0.8)
-        # without BG/NBD (criteria computed without it) there is no rhythm to learn from
-        X = np.random.default_rng(0).normal(size=(400, 2))
-        y = (X[:, 0] + np.random.default_rng(1).normal(size=400) > 0).astype(int)
-        kind, estimator, _calibrator, scores = model.select_and_calibrate(X, y, seed=0)
-        self.assertNotIn("rhythm", scores)
-        blend = model.Blend([model.make_estimator(c) for c in model.CANDIDATES])
-        self.assertEqual(len(blend.estimators), 2, "the blend is the full models' alone")
+        # the same store a quarter earlier: the blend wins, of the full models alone
+        earlier = engine.learn_order_model(h, 1005 - 90, engine.Settings(seasonal=False))
+        self.assertIn("rhythm", earlier.cv)
+        self.assertEqual(earlier.kind, "blend")
+        self.assertEqual([type(e).__name__ for e in earlier.estimator.estimators],
+                         ["Pipeline", "HistGradientBoostingClassifier"])
+        # criteria without BG/NBD's probability: no rhythm candidate
+        c = criteria.compute(h, 1005 - 90, fit_bgnbd=False)
+        rows, y = model.training_rows(c, h, 90)
+        om = model.fit(c, rows, y)
+        self.assertNotIn("rhythm_probability", om.features)
+        self.assertNotIn("rhythm", om.cv)
