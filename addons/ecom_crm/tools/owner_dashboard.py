@@ -1,0 +1,373 @@
+"""The owner's dashboard: an Odoo 18 spreadsheet dashboard (``spreadsheet.dashboard``, Community's
+``spreadsheet_dashboard``) on the store's report models, built here as plain data.
+
+``build()`` returns the spreadsheet (o-spreadsheet's JSON, version 21 as Odoo 18's own dashboards);
+``data/files/ecom_owner_dashboard.json`` is its output, loaded by ``data/ecom_dashboard_data.xml``
+and kept equal to it by the tests. After a change here, rewrite it:
+
+    python3 addons/ecom_crm/tools/owner_dashboard.py
+
+What it shows, for the period of the «Period» filter (last 30 days by default) against the 30 days
+before (the same pivots with the period shifted by ``offset: -1``):
+
+- the headline numbers, each a ``PIVOT.VALUE`` cell (a click lists the report rows behind it):
+  requests, sales (requests won), request to sale, orders, revenue, average order, ad spend, ROMI,
+  ДРР, refusals, refused at delivery and the money lost; change against the previous period
+  (relative for counts and money, in percentage points for percentages);
+- the funnel by stage, refusals by phase, the top channels and salespeople as pivot tables;
+- Odoo charts (a click on a bar or a slice lists its rows): requests reaching each stage, revenue by
+  channel, refusals by reason, ROMI of the channels with ad spend;
+- global filters: period, sales team, salesperson, channel (UTM source), matched on every source.
+
+Labels are English ``_t("…")`` formulas, link labels and chart titles: Odoo's translation export
+reads them from ``*_dashboard.json`` files under ``data/`` (``extract_spreadsheet_terms``) into
+``i18n/ru.po`` as web terms, and the web client translates them when it shows the dashboard.
+"""
+
+import json
+import os
+
+VERSION = 21  # o-spreadsheet's data version of Odoo 18's shipped dashboards (migrated on load)
+ODOO_VERSION = 12
+
+# global filters
+PERIOD, TEAM, USER, CHANNEL = "ecom_period", "ecom_team", "ecom_salesperson", "ecom_channel"
+GLOBAL_FILTERS = [
+    {"id": PERIOD, "type": "date", "label": "Period", "defaultValue": "last_month", "rangeType": "relative"},
+    {"id": TEAM, "type": "relation", "label": "Sales team", "modelName": "crm.team", "defaultValue": [],
+     "defaultValueDisplayNames": [], "rangeType": "year"},
+    {"id": USER, "type": "relation", "label": "Salesperson", "modelName": "res.users", "defaultValue": [],
+     "defaultValueDisplayNames": [], "rangeType": "year"},
+    {"id": CHANNEL, "type": "relation", "label": "Channel", "modelName": "utm.source", "defaultValue": [],
+     "defaultValueDisplayNames": [], "rangeType": "year"},
+]
+
+# the report models: their date field (what the period filters) and its type
+FUNNEL, CHANNELS, REFUSALS, MANAGERS = ("ecom.report.funnel", "ecom.report.channel", "ecom.report.refusal",
+                                        "ecom.report.manager")
+DATES = {FUNNEL: ("date", "datetime"), CHANNELS: ("date", "date"), REFUSALS: ("date", "datetime"),
+         MANAGERS: ("date", "datetime")}
+ACTIONS = {FUNNEL: "ecom_crm.ecom_report_funnel_action", CHANNELS: "ecom_crm.ecom_report_channel_action",
+           REFUSALS: "ecom_crm.ecom_report_refusal_action", MANAGERS: "ecom_crm.ecom_report_manager_action"}
+MENUS = {FUNNEL: "ecom_crm.menu_ecom_report_funnel", CHANNELS: "ecom_crm.menu_ecom_report_channel",
+         REFUSALS: "ecom_crm.menu_ecom_report_refusal", MANAGERS: "ecom_crm.menu_ecom_report_manager",
+         "sales": "ecom_crm.menu_ecom_report_sales"}
+
+
+def field_matching(model, offset=0):
+    """How each global filter applies to ``model``'s rows (the period shifted by ``offset`` periods)."""
+    date, date_type = DATES[model]
+    return {PERIOD: {"chain": date, "type": date_type, "offset": offset},
+            TEAM: {"chain": "team_id", "type": "many2one"},
+            USER: {"chain": "user_id", "type": "many2one"},
+            CHANNEL: {"chain": "source_id", "type": "many2one"}}
+
+
+# ------------------------------------------------------------------------------------------ pivots
+def pivot(pivot_id, name, model, measures, rows=(), domain=(), offset=0, sort_by=None):
+    return {
+        "type": "ODOO", "id": pivot_id, "formulaId": pivot_id, "name": name, "model": model,
+        "domain": [list(leaf) if isinstance(leaf, tuple) else leaf for leaf in domain], "context": {},
+        "measures": [{"id": measure, "fieldName": measure} for measure in measures],
+        "columns": [], "rows": [{"fieldName": row} for row in rows],
+        "sortedColumn": {"groupId": [[], []], "measure": sort_by, "order": "desc"} if sort_by else None,
+        "fieldMatching": field_matching(model, offset), "actionXmlId": ACTIONS[model],
+    }
+
+
+# the requests of the period: one funnel row each (its first stage), grouped by whether it was won
+REQUESTS_CUR, REQUESTS_PREV = "1", "2"
+# orders, revenue and ad spend of the period (channels end to end)
+MONEY_CUR, MONEY_PREV = "3", "4"
+# refusals of the period, by phase (before ordering, after, at delivery)
+REFUSALS_CUR, REFUSALS_PREV = "5", "6"
+STAGES, TOP_CHANNELS, TOP_SALESPEOPLE = "7", "8", "9"
+PIVOTS = {}
+for _offset, (_requests, _money, _refusals) in ((0, (REQUESTS_CUR, MONEY_CUR, REFUSALS_CUR)),
+                                                 (-1, (REQUESTS_PREV, MONEY_PREV, REFUSALS_PREV))):
+    _when = "current period" if _offset == 0 else "previous period"
+    PIVOTS[_requests] = pivot(_requests, f"Requests and sales, {_when}", FUNNEL, ["requests", "sale_rate"],
+                              rows=["won"], domain=[("requests", "=", 1)], offset=_offset)
+    PIVOTS[_money] = pivot(_money, f"Orders, revenue and ad spend, {_when}", CHANNELS,
+                           ["order_count", "revenue", "average_order", "spend", "romi", "drr"], offset=_offset)
+    PIVOTS[_refusals] = pivot(_refusals, f"Refusals, {_when}", REFUSALS, ["refusals", "amount"], rows=["phase"],
+                              offset=_offset)
+PIVOTS[STAGES] = pivot(STAGES, "Funnel by stage", FUNNEL, ["reached", "conversion_next", "dropped"],
+                       rows=["stage_id"])
+PIVOTS[TOP_CHANNELS] = pivot(TOP_CHANNELS, "Channels by revenue", CHANNELS, ["spend", "revenue", "romi"],
+                             rows=["source_id"], sort_by="revenue")
+PIVOTS[TOP_SALESPEOPLE] = pivot(TOP_SALESPEOPLE, "Salespeople by revenue", MANAGERS,
+                                ["requests", "conversion", "revenue"], rows=["user_id"],
+                                domain=[("kind", "=", "request")], sort_by="revenue")
+
+
+# ------------------------------------------------------------------------------------------ layout
+COLS = [200, 110, 110, 90, 30, 200, 100, 110, 100]  # A … I; E separates the two halves
+LETTERS = "ABCDEFGHI"
+TOP_N = 10
+ROW_SIZES = {}  # 1-based row: height in px (23 otherwise)
+for _row in range(1, 6):  # the scorecards
+    ROW_SIZES[_row] = 23
+TITLE_HEIGHT, HEADER_HEIGHT, LINE_HEIGHT, CHART_ROWS = 40, 29, 28, 14
+
+KPI_TITLE, KPI_HEADER, KPI_FIRST = 6, 7, 8
+# (label, current formula, previous formula, kind of change): "relative" (counts, money) or
+# "points" (a percentage's difference)
+KPIS = [
+    ("Requests", f'PIVOT.VALUE({REQUESTS_CUR},"requests")', f'PIVOT.VALUE({REQUESTS_PREV},"requests")',
+     "relative"),
+    ("Sales (requests won)", f'PIVOT.VALUE({REQUESTS_CUR},"requests","won",1)',
+     f'PIVOT.VALUE({REQUESTS_PREV},"requests","won",1)', "relative"),
+    ("Request to sale (%)", f'PIVOT.VALUE({REQUESTS_CUR},"sale_rate")', f'PIVOT.VALUE({REQUESTS_PREV},"sale_rate")',
+     "points"),
+    ("Orders", f'PIVOT.VALUE({MONEY_CUR},"order_count")', f'PIVOT.VALUE({MONEY_PREV},"order_count")', "relative"),
+    ("Revenue", f'PIVOT.VALUE({MONEY_CUR},"revenue")', f'PIVOT.VALUE({MONEY_PREV},"revenue")', "relative"),
+    ("Average order", f'PIVOT.VALUE({MONEY_CUR},"average_order")', f'PIVOT.VALUE({MONEY_PREV},"average_order")',
+     "relative"),
+    ("Ad spend", f'PIVOT.VALUE({MONEY_CUR},"spend")', f'PIVOT.VALUE({MONEY_PREV},"spend")', "relative"),
+    ("ROMI (%)", f'PIVOT.VALUE({MONEY_CUR},"romi")', f'PIVOT.VALUE({MONEY_PREV},"romi")', "points"),
+    ("Ad spend to revenue, ДРР (%)", f'PIVOT.VALUE({MONEY_CUR},"drr")', f'PIVOT.VALUE({MONEY_PREV},"drr")',
+     "points"),
+    ("Refusals", f'PIVOT.VALUE({REFUSALS_CUR},"refusals")', f'PIVOT.VALUE({REFUSALS_PREV},"refusals")',
+     "relative"),
+    ("Money lost to refusals", f'PIVOT.VALUE({REFUSALS_CUR},"amount")', f'PIVOT.VALUE({REFUSALS_PREV},"amount")',
+     "relative"),
+    ("Refused at delivery", f'PIVOT.VALUE({REFUSALS_CUR},"refusals","phase","delivery")',
+     f'PIVOT.VALUE({REFUSALS_PREV},"refusals","phase","delivery")', "relative"),
+    ("Money lost at delivery", f'PIVOT.VALUE({REFUSALS_CUR},"amount","phase","delivery")',
+     f'PIVOT.VALUE({REFUSALS_PREV},"amount","phase","delivery")', "relative"),
+]
+KPI_ROW = {label: KPI_FIRST + index for index, (label, *_rest) in enumerate(KPIS)}
+for _row in range(KPI_TITLE, KPI_FIRST + len(KPIS)):
+    ROW_SIZES[_row] = {KPI_TITLE: TITLE_HEIGHT, KPI_HEADER: HEADER_HEIGHT}.get(_row, LINE_HEIGHT)
+# the right half, beside the headline numbers: the funnel by stage, then refusals by phase
+STAGE_ROWS = 6
+PHASE_TITLE = KPI_FIRST + STAGE_ROWS + 1
+PHASES = ("early", "late", "delivery")
+
+SPACER = KPI_FIRST + len(KPIS)
+ROW_SIZES[SPACER] = 20
+# two rows of two charts, each under its title
+CHART_TITLES = [SPACER + 1, SPACER + 1 + 1 + CHART_ROWS + 1]
+for _title in CHART_TITLES:
+    ROW_SIZES[_title] = TITLE_HEIGHT
+    ROW_SIZES[_title + 1 + CHART_ROWS] = 20
+# the top channels and salespeople
+TOP_TITLE = CHART_TITLES[-1] + 1 + CHART_ROWS + 1
+TOP_HEADER, TOP_FIRST = TOP_TITLE + 1, TOP_TITLE + 2
+ROW_SIZES[TOP_TITLE] = TITLE_HEIGHT
+ROW_SIZES[TOP_HEADER] = HEADER_HEIGHT
+for _row in range(TOP_FIRST, TOP_FIRST + TOP_N):
+    ROW_SIZES[_row] = LINE_HEIGHT
+LAST_ROW = TOP_FIRST + TOP_N + 1
+
+
+def row_top(row):
+    """The y of 1-based ``row``'s top edge, in px."""
+    return sum(ROW_SIZES.get(r, 23) for r in range(1, row))
+
+
+def col_left(col):
+    return sum(COLS[:LETTERS.index(col)])
+
+
+def link(label, menu):
+    """A title that opens the report's menu (its label is translated like a formula's _t)."""
+    return f"[{label}](odoo://ir_menu_xml_id/{MENUS[menu]})"
+
+
+# ------------------------------------------------------------------------------------------ figures
+def scorecard(figure_id, col, title, row, mode, menu, humanize=False):
+    width = 250
+    return {
+        "id": figure_id, "x": {"A": 0, "C": 267, "F": 534, "H": 800}[col], "y": 11, "width": width, "height": 101,
+        "tag": "chart",
+        "data": {"type": "scorecard", "title": {"text": title, "bold": True, "color": "#434343"},
+                 "background": "#EFF6FF" if mode == "percentage" else "#FFF7ED",
+                 "keyValue": f"Dashboard!B{row}", "baseline": f"Dashboard!C{row}", "baselineMode": mode,
+                 "baselineDescr": "since the previous period", "baselineColorUp": "#00A04A",
+                 "baselineColorDown": "#DC6965", "humanize": humanize},
+    }, menu
+
+
+def odoo_chart(figure_id, kind, model, measure, groupby, title_row, left, domain=(), show_values=False):
+    data = {
+        "type": f"odoo_{kind}", "title": {"text": ""}, "background": "#FFFFFF",
+        "legendPosition": "right" if kind == "pie" else "none",
+        "metaData": {"groupBy": [groupby], "measure": measure, "order": None, "resModel": model, "mode": kind},
+        "searchParams": {"comparison": None, "context": {}, "domain": [list(leaf) for leaf in domain],
+                         "groupBy": [groupby], "orderBy": []},
+        "fieldMatching": field_matching(model), "actionXmlId": ACTIONS[model],
+    }
+    if kind == "bar":
+        data.update(verticalAxisPosition="left", stacked=False, showValues=show_values)
+    top = row_top(title_row + 1)
+    width = sum(COLS[:4]) if left else sum(COLS[5:])
+    return {"id": figure_id, "x": 0 if left else col_left("F"), "y": top, "width": width,
+            "height": CHART_ROWS * 23 - 8, "tag": "chart", "data": data}
+
+
+SCORECARDS = [
+    scorecard("ecom_score_revenue", "A", "Revenue", KPI_ROW["Revenue"], "percentage", "sales", humanize=True),
+    scorecard("ecom_score_orders", "C", "Orders", KPI_ROW["Orders"], "percentage", "sales"),
+    scorecard("ecom_score_conversion", "F", "Request to sale (%)", KPI_ROW["Request to sale (%)"], "difference",
+              FUNNEL),
+    scorecard("ecom_score_romi", "H", "ROMI (%)", KPI_ROW["ROMI (%)"], "difference", CHANNELS),
+]
+CHARTS = [
+    odoo_chart("ecom_chart_funnel", "bar", FUNNEL, "reached", "stage_id", CHART_TITLES[0], True, show_values=True),
+    odoo_chart("ecom_chart_revenue", "pie", CHANNELS, "revenue", "source_id", CHART_TITLES[0], False),
+    odoo_chart("ecom_chart_refusals", "bar", REFUSALS, "refusals", "reason_id", CHART_TITLES[1], True,
+               show_values=True),
+    # only the channels that have ad spend: the others have no ROMI
+    odoo_chart("ecom_chart_romi", "bar", CHANNELS, "romi", "source_id", CHART_TITLES[1], False,
+               domain=[("source_id.ecom_ad_spend_ids", "!=", False)], show_values=True),
+]
+CHART_CAPTIONS = [
+    (CHART_TITLES[0], "A", link("Requests that reached each stage", FUNNEL)),
+    (CHART_TITLES[0], "F", link("Revenue by channel", CHANNELS)),
+    (CHART_TITLES[1], "A", link("Refusals by reason", REFUSALS)),
+    (CHART_TITLES[1], "F", link("ROMI by channel (%)", CHANNELS)),
+]
+
+
+# ------------------------------------------------------------------------------------------ cells
+def t(text):
+    return f'=_t("{text}")'
+
+
+def build_cells():
+    cells, styles, formats = {}, {}, {}
+
+    def put(ref, content, style=None, fmt=None):
+        cells[ref] = {"content": content}
+        if style:
+            styles[ref] = style
+        if fmt:
+            formats[ref] = fmt
+
+    # headline numbers
+    put(f"A{KPI_TITLE}", link("Key figures of the period", CHANNELS), "title")
+    for col, label in zip("ABCD", ("Indicator", "This period", "Previous period", "Change"), strict=True):
+        put(f"{col}{KPI_HEADER}", t(label), "header" if col == "A" else "header_right")
+    for row, (label, current, previous, change) in enumerate(KPIS, KPI_FIRST):
+        put(f"A{row}", t(label), "label")
+        put(f"B{row}", f"={current}", "figure")
+        put(f"C{row}", f"={previous}", "previous")
+        if change == "relative":
+            put(f"D{row}", f'=IF(OR(B{row}="",C{row}="",C{row}=0),"",B{row}/C{row}-1)', "previous", "change")
+        else:
+            put(f"D{row}", f'=IF(OR(B{row}="",C{row}=""),"",B{row}-C{row})', "previous", "points")
+    # the funnel by stage
+    put(f"F{KPI_TITLE}", link("Sales funnel", FUNNEL), "title")
+    for col, label in zip("FGHI", ("Stage", "Reached", "To the next (%)", "Dropped out"), strict=True):
+        put(f"{col}{KPI_HEADER}", t(label), "header" if col == "F" else "header_right")
+    for index in range(1, STAGE_ROWS + 1):
+        row = KPI_FIRST + index - 1
+        put(f"F{row}", f'=PIVOT.HEADER({STAGES},"#stage_id",{index})', "label")
+        put(f"G{row}", f'=PIVOT.VALUE({STAGES},"reached","#stage_id",{index})', "figure")
+        put(f"H{row}", f'=PIVOT.VALUE({STAGES},"conversion_next","#stage_id",{index})', "figure", "ratio")
+        put(f"I{row}", f'=PIVOT.VALUE({STAGES},"dropped","#stage_id",{index})', "figure")
+    # refusals by phase
+    put(f"F{PHASE_TITLE}", link("Refusals by phase", REFUSALS), "title")
+    for col, label in zip("FGH", ("Phase", "Refusals", "Money lost"), strict=True):
+        put(f"{col}{PHASE_TITLE + 1}", t(label), "header" if col == "F" else "header_right")
+    for row, phase in enumerate(PHASES, PHASE_TITLE + 2):
+        put(f"F{row}", f'=PIVOT.HEADER({REFUSALS_CUR},"phase","{phase}")', "label")
+        put(f"G{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"refusals","phase","{phase}")', "figure")
+        put(f"H{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"amount","phase","{phase}")', "figure")
+    # chart titles
+    for row, col, content in CHART_CAPTIONS:
+        put(f"{col}{row}", content, "title")
+    # the top channels and salespeople
+    put(f"A{TOP_TITLE}", link("Top channels by revenue", CHANNELS), "title")
+    for col, label in zip("ABCD", ("Channel", "Ad spend", "Revenue", "ROMI (%)"), strict=True):
+        put(f"{col}{TOP_HEADER}", t(label), "header" if col == "A" else "header_right")
+    put(f"F{TOP_TITLE}", link("Top salespeople by revenue", MANAGERS), "title")
+    for col, label in zip("FGHI", ("Salesperson", "Requests", "Conversion (%)", "Revenue"), strict=True):
+        put(f"{col}{TOP_HEADER}", t(label), "header" if col == "F" else "header_right")
+    for index in range(1, TOP_N + 1):
+        row = TOP_FIRST + index - 1
+        put(f"A{row}", f'=PIVOT.HEADER({TOP_CHANNELS},"#source_id",{index})', "label")
+        put(f"B{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"spend","#source_id",{index})', "figure")
+        put(f"C{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"revenue","#source_id",{index})', "figure")
+        put(f"D{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"romi","#source_id",{index})', "figure", "ratio")
+        put(f"F{row}", f'=PIVOT.HEADER({TOP_SALESPEOPLE},"#user_id",{index})', "label")
+        put(f"G{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"requests","#user_id",{index})', "figure")
+        put(f"H{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"conversion","#user_id",{index})', "figure", "ratio")
+        put(f"I{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"revenue","#user_id",{index})', "figure")
+    return cells, styles, formats
+
+
+STYLES = {
+    "title": {"textColor": "#01666b", "bold": True, "fontSize": 14, "verticalAlign": "middle"},
+    "header": {"fontSize": 11, "textColor": "#434343", "bold": True, "verticalAlign": "middle"},
+    "header_right": {"fontSize": 11, "textColor": "#434343", "bold": True, "verticalAlign": "middle",
+                     "align": "right"},
+    "label": {"textColor": "#434343", "verticalAlign": "middle"},
+    "figure": {"textColor": "#434343", "verticalAlign": "middle", "bold": True},
+    "previous": {"textColor": "#6b7280", "verticalAlign": "middle"},
+}
+FORMATS = {"change": "+0%;-0%;0%", "points": "+0.0;-0.0;0.0", "ratio": "0.0"}
+
+
+def ranges(mapping, ids):
+    """``{cell: name}`` as o-spreadsheet stores it: ``{cell: id}`` of the named ``ids``."""
+    return {ref: ids[name] for ref, name in sorted(mapping.items())}
+
+
+def build():
+    cells, styles, formats = build_cells()
+    style_ids = {name: index for index, name in enumerate(STYLES, 1)}
+    format_ids = {name: index for index, name in enumerate(FORMATS, 1)}
+    bottom = {"bottom": {"style": "thin", "color": "#CCCCCC"}}
+    borders = {}
+    for row, cols in ((KPI_TITLE, "ABCD"), (KPI_TITLE, "FGHI"), (PHASE_TITLE, "FGH"), (TOP_TITLE, "ABCD"),
+                      (TOP_TITLE, "FGHI"), *((row, cols) for row, _col, _c in CHART_CAPTIONS for cols in ("ABCD",
+                                                                                                          "FGHI"))):
+        for col in cols:
+            borders[f"{col}{row}"] = 1
+    figures = [figure for figure, _menu in SCORECARDS] + CHARTS
+    # data bars behind the top lists' names, as long as their revenue
+    conditional_formats = [
+        {"id": "ecom_bar_channels", "ranges": [f"A{TOP_FIRST}:A{TOP_FIRST + TOP_N - 1}"],
+         "rule": {"type": "DataBarRule", "color": 15726335, "rangeValues": f"C{TOP_FIRST}:C{TOP_FIRST + TOP_N - 1}"}},
+        {"id": "ecom_bar_salespeople", "ranges": [f"F{TOP_FIRST}:F{TOP_FIRST + TOP_N - 1}"],
+         "rule": {"type": "DataBarRule", "color": 16775149, "rangeValues": f"I{TOP_FIRST}:I{TOP_FIRST + TOP_N - 1}"}},
+    ]
+    sheet = {
+        "id": "ecom_owner_dashboard", "name": "Dashboard", "colNumber": len(COLS), "rowNumber": LAST_ROW,
+        "rows": {str(row - 1): {"size": size} for row, size in sorted(ROW_SIZES.items())},
+        "cols": {str(index): {"size": size} for index, size in enumerate(COLS)},
+        "merges": [], "cells": dict(sorted(cells.items(), key=lambda item: (item[0][0], int(item[0][1:])))),
+        "styles": ranges(styles, style_ids), "formats": ranges(formats, format_ids), "borders": borders,
+        "conditionalFormats": conditional_formats, "figures": figures, "tables": [],
+        "areGridLinesVisible": False, "isVisible": True, "headerGroups": {"ROW": [], "COL": []},
+        "dataValidationRules": [], "comments": {},
+    }
+    return {
+        "version": VERSION, "sheets": [sheet],
+        "styles": {str(index): STYLES[name] for name, index in style_ids.items()},
+        "formats": {str(index): FORMATS[name] for name, index in format_ids.items()},
+        "borders": {"1": bottom},
+        "revisionId": "START_REVISION", "uniqueFigureIds": True,
+        "settings": {"locale": {"name": "English (US)", "code": "en_US", "thousandsSeparator": ",",
+                                "decimalSeparator": ".", "dateFormat": "mm/dd/yyyy", "timeFormat": "hh:mm:ss",
+                                "formulaArgSeparator": ",", "weekStart": 7}},
+        "pivots": PIVOTS, "pivotNextId": len(PIVOTS) + 1, "customTableStyles": {}, "odooVersion": ODOO_VERSION,
+        "globalFilters": GLOBAL_FILTERS, "lists": {}, "listNextId": 1,
+        "chartOdooMenusReferences": {figure["id"]: MENUS[menu] for figure, menu in SCORECARDS},
+    }
+
+
+def dump(data):
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "files",
+                    "ecom_owner_dashboard.json")
+
+if __name__ == "__main__":
+    with open(FILE, "w", encoding="utf-8") as out:
+        out.write(dump(build()))
+    print(FILE)
