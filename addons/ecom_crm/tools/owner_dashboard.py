@@ -102,7 +102,7 @@ PIVOTS[TOP_SALESPEOPLE] = pivot(TOP_SALESPEOPLE, "Salespeople by revenue", MANAG
 
 
 # ------------------------------------------------------------------------------------------ layout
-COLS = [200, 110, 110, 90, 30, 200, 100, 110, 100]  # A … I; E separates the two halves
+COLS = [230, 120, 130, 100, 24, 190, 90, 150, 110]  # A … I; E separates the two halves (room for Russian)
 LETTERS = "ABCDEFGHI"
 TOP_N = 10
 ROW_SIZES = {}  # 1-based row: height in px (23 otherwise)
@@ -121,8 +121,8 @@ KPIS = [
     ("Request to sale (%)", f'PIVOT.VALUE({REQUESTS_CUR},"sale_rate")', f'PIVOT.VALUE({REQUESTS_PREV},"sale_rate")',
      "points"),
     ("Orders", f'PIVOT.VALUE({MONEY_CUR},"order_count")', f'PIVOT.VALUE({MONEY_PREV},"order_count")', "relative"),
-    ("Revenue", f'PIVOT.VALUE({MONEY_CUR},"revenue")', f'PIVOT.VALUE({MONEY_PREV},"revenue")', "relative"),
-    ("Average order", f'PIVOT.VALUE({MONEY_CUR},"average_order")', f'PIVOT.VALUE({MONEY_PREV},"average_order")',
+    ("Sales revenue", f'PIVOT.VALUE({MONEY_CUR},"revenue")', f'PIVOT.VALUE({MONEY_PREV},"revenue")', "relative"),
+    ("Average order value", f'PIVOT.VALUE({MONEY_CUR},"average_order")', f'PIVOT.VALUE({MONEY_PREV},"average_order")',
      "relative"),
     ("Ad spend", f'PIVOT.VALUE({MONEY_CUR},"spend")', f'PIVOT.VALUE({MONEY_PREV},"spend")', "relative"),
     ("ROMI (%)", f'PIVOT.VALUE({MONEY_CUR},"romi")', f'PIVOT.VALUE({MONEY_PREV},"romi")', "points"),
@@ -143,7 +143,9 @@ for _row in range(KPI_TITLE, KPI_FIRST + len(KPIS)):
 # the right half, beside the headline numbers: the funnel by stage, then refusals by phase
 STAGE_ROWS = 6
 PHASE_TITLE = KPI_FIRST + STAGE_ROWS + 1
-PHASES = ("early", "late", "delivery")
+# the refusal report's phases, named here: a pivot header of a phase without refusals would read «None»
+PHASES = (("early", "Before ordering"), ("late", "After ordering (payment, delivery)"),
+          ("delivery", "Refused at delivery"))
 
 SPACER = KPI_FIRST + len(KPIS)
 ROW_SIZES[SPACER] = 20
@@ -177,10 +179,12 @@ def link(label, menu):
 
 
 # ------------------------------------------------------------------------------------------ figures
-def scorecard(figure_id, col, title, row, mode, menu, humanize=False):
-    width = 250
+def scorecard(figure_id, index, title, row, mode, menu, humanize=False):
+    """The ``index``-th of four cards across the top: the headline ``row``'s figure and its change."""
+    gap = 16
+    width = (sum(COLS) - 3 * gap) // 4
     return {
-        "id": figure_id, "x": {"A": 0, "C": 267, "F": 534, "H": 800}[col], "y": 11, "width": width, "height": 101,
+        "id": figure_id, "x": index * (width + gap), "y": 11, "width": width, "height": 101,
         "tag": "chart",
         "data": {"type": "scorecard", "title": {"text": title, "bold": True, "color": "#434343"},
                  "background": "#EFF6FF" if mode == "percentage" else "#FFF7ED",
@@ -208,11 +212,12 @@ def odoo_chart(figure_id, kind, model, measure, groupby, title_row, left, domain
 
 
 SCORECARDS = [
-    scorecard("ecom_score_revenue", "A", "Revenue", KPI_ROW["Revenue"], "percentage", "sales", humanize=True),
-    scorecard("ecom_score_orders", "C", "Orders", KPI_ROW["Orders"], "percentage", "sales"),
-    scorecard("ecom_score_conversion", "F", "Request to sale (%)", KPI_ROW["Request to sale (%)"], "difference",
+    scorecard("ecom_score_revenue", 0, "Sales revenue", KPI_ROW["Sales revenue"], "percentage", "sales",
+              humanize=True),
+    scorecard("ecom_score_orders", 1, "Orders", KPI_ROW["Orders"], "percentage", "sales"),
+    scorecard("ecom_score_conversion", 2, "Request to sale (%)", KPI_ROW["Request to sale (%)"], "difference",
               FUNNEL),
-    scorecard("ecom_score_romi", "H", "ROMI (%)", KPI_ROW["ROMI (%)"], "difference", CHANNELS),
+    scorecard("ecom_score_romi", 3, "ROMI (%)", KPI_ROW["ROMI (%)"], "difference", CHANNELS),
 ]
 CHARTS = [
     odoo_chart("ecom_chart_funnel", "bar", FUNNEL, "reached", "stage_id", CHART_TITLES[0], True, show_values=True),
@@ -248,7 +253,7 @@ def build_cells():
 
     # headline numbers
     put(f"A{KPI_TITLE}", link("Key figures of the period", CHANNELS), "title")
-    for col, label in zip("ABCD", ("Indicator", "This period", "Previous period", "Change"), strict=True):
+    for col, label in zip("ABCD", ("Indicator", "This period", "Previous period", "Change vs. previous"), strict=True):
         put(f"{col}{KPI_HEADER}", t(label), "header" if col == "A" else "header_right")
     for row, (label, current, previous, change) in enumerate(KPIS, KPI_FIRST):
         put(f"A{row}", t(label), "label")
@@ -272,8 +277,8 @@ def build_cells():
     put(f"F{PHASE_TITLE}", link("Refusals by phase", REFUSALS), "title")
     for col, label in zip("FGH", ("Phase", "Refusals", "Money lost"), strict=True):
         put(f"{col}{PHASE_TITLE + 1}", t(label), "header" if col == "F" else "header_right")
-    for row, phase in enumerate(PHASES, PHASE_TITLE + 2):
-        put(f"F{row}", f'=PIVOT.HEADER({REFUSALS_CUR},"phase","{phase}")', "label")
+    for row, (phase, label) in enumerate(PHASES, PHASE_TITLE + 2):
+        put(f"F{row}", t(label), "label")
         put(f"G{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"refusals","phase","{phase}")', "figure")
         put(f"H{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"amount","phase","{phase}")', "figure")
     # chart titles
@@ -281,10 +286,10 @@ def build_cells():
         put(f"{col}{row}", content, "title")
     # the top channels and salespeople
     put(f"A{TOP_TITLE}", link("Top channels by revenue", CHANNELS), "title")
-    for col, label in zip("ABCD", ("Channel", "Ad spend", "Revenue", "ROMI (%)"), strict=True):
+    for col, label in zip("ABCD", ("Channel", "Ad spend", "Sales revenue", "ROMI (%)"), strict=True):
         put(f"{col}{TOP_HEADER}", t(label), "header" if col == "A" else "header_right")
     put(f"F{TOP_TITLE}", link("Top salespeople by revenue", MANAGERS), "title")
-    for col, label in zip("FGHI", ("Salesperson", "Requests", "Conversion (%)", "Revenue"), strict=True):
+    for col, label in zip("FGHI", ("Salesperson", "Requests", "Conversion (%)", "Sales revenue"), strict=True):
         put(f"{col}{TOP_HEADER}", t(label), "header" if col == "F" else "header_right")
     for index in range(1, TOP_N + 1):
         row = TOP_FIRST + index - 1

@@ -18,12 +18,12 @@ registry.category("web_tour.tours").add("ecom_crm_owner_dashboard", {
             run: "click",
         },
         {
-            trigger: `${DASHBOARD} .o_search_panel_category_value.active[data-name="Owner's dashboard"]`,
-            content: "the dashboard app opened on the owner's dashboard",
+            trigger: `${DASHBOARD} .o_search_panel_category_value.active[data-name="Панель руководителя"]`,
+            content: "the dashboard app opened on the owner's dashboard, named in Russian",
         },
         {
-            trigger: `${DASHBOARD} .o_filter_value_container:contains("Salesperson")`,
-            content: "loaded: its global filters are in the control panel",
+            trigger: `${DASHBOARD} .o_filter_value_container [placeholder*="Продавец"]`,
+            content: "loaded: its global filters are in the control panel, labelled in Russian",
         },
         {
             trigger: `${DASHBOARD} .o-figure canvas`,
