@@ -277,8 +277,8 @@ class TestOwnerDashboard(ReportCase):
         self.assertEqual(kpis["Sales revenue"], (4000, 1500))
         self.assertEqual(kpis["Average order value"], (2000, 1500))
         self.assertEqual(kpis["Ad spend"], (1500, 600))
-        self.assertAlmostEqual(kpis["ROMI (%)"][0], 100 * (4000 - 1500) / 1500)
-        self.assertAlmostEqual(kpis["ROMI (%)"][1], 150)
+        self.assertAlmostEqual(kpis["ROMI of paid channels (%)"][0], 100 * (4000 - 1500) / 1500)
+        self.assertAlmostEqual(kpis["ROMI of paid channels (%)"][1], 150)
         self.assertAlmostEqual(kpis["Ad spend to revenue, ДРР (%)"][0], 37.5)
         self.assertAlmostEqual(kpis["Ad spend to revenue, ДРР (%)"][1], 40)
         self.assertEqual(kpis["Refusals"], (2, 1))
@@ -294,7 +294,7 @@ class TestOwnerDashboard(ReportCase):
         vk = self.kpis(self.reader(**{owner_dashboard.CHANNEL: [self.vk.id]}))
         self.assertEqual((vk["Requests"], vk["Sales (requests won)"], vk["Ad spend"], vk["Refused at delivery"],
                           vk["Money lost at delivery"]), ((1, ""), ("", ""), (500, ""), (1, ""), (2000, "")))
-        self.assertAlmostEqual(vk["ROMI (%)"][0], -100)
+        self.assertAlmostEqual(vk["ROMI of paid channels (%)"][0], -100)
         team = self.kpis(self.reader(**{owner_dashboard.TEAM: [self.team_b.id]}))
         self.assertEqual((team["Requests"][0], team["Orders"][0], team["Refusals"][0]), (1, 0, 1))
 

@@ -11,12 +11,14 @@ What it shows, for the period of the «Period» filter (last 30 days by default)
 before (the same pivots with the period shifted by ``offset: -1``):
 
 - the headline numbers, each a ``PIVOT.VALUE`` cell (a click lists the report rows behind it):
-  requests, sales (requests won), request to sale, orders, revenue, average order, ad spend, ROMI,
-  ДРР, refusals, refused at delivery and the money lost; change against the previous period
-  (relative for counts and money, in percentage points for percentages);
+  requests of the period and how many of them were won so far, request to sale, orders, revenue,
+  average order, ad spend, ROMI of the channels paid for (those with ad spend), ДРР (all ad spend
+  over all revenue), refusals, refused at delivery and the money lost; change against the previous
+  period (relative for counts and money, in percentage points for percentages);
 - the funnel by stage, refusals by phase, the top channels and salespeople as pivot tables;
 - Odoo charts (a click on a bar or a slice lists its rows): requests reaching each stage, revenue by
-  channel, refusals by reason, ROMI of the channels with ad spend;
+  channel, refusals by reason, ROMI of the channels with ad spend (the channel graphs and table
+  leave out the orders of no channel, e.g. from 1C: they would dwarf the others);
 - global filters: period, sales team, salesperson, channel (UTM source), matched on every source.
 
 Labels are English ``_t("…")`` formulas, link labels and chart titles: Odoo's translation export
@@ -82,27 +84,35 @@ MONEY_CUR, MONEY_PREV = "3", "4"
 # refusals of the period, by phase (before ordering, after, at delivery)
 REFUSALS_CUR, REFUSALS_PREV = "5", "6"
 STAGES, TOP_CHANNELS, TOP_SALESPEOPLE = "7", "8", "9"
+# the channels paid for (those with ad spend): their ROMI. Over every channel it would count the
+# revenue of the unpaid ones (the site, phone calls, orders from 1C without a channel) as a return
+PAID_CUR, PAID_PREV = "10", "11"
+PAID = [("source_id.ecom_ad_spend_ids", "!=", False)]
+KNOWN_CHANNEL = [("source_id", "!=", False)]
 PIVOTS = {}
-for _offset, (_requests, _money, _refusals) in ((0, (REQUESTS_CUR, MONEY_CUR, REFUSALS_CUR)),
-                                                 (-1, (REQUESTS_PREV, MONEY_PREV, REFUSALS_PREV))):
+for _offset, (_requests, _money, _refusals, _paid) in (
+        (0, (REQUESTS_CUR, MONEY_CUR, REFUSALS_CUR, PAID_CUR)),
+        (-1, (REQUESTS_PREV, MONEY_PREV, REFUSALS_PREV, PAID_PREV))):
     _when = "current period" if _offset == 0 else "previous period"
     PIVOTS[_requests] = pivot(_requests, f"Requests and sales, {_when}", FUNNEL, ["requests", "sale_rate"],
                               rows=["won"], domain=[("requests", "=", 1)], offset=_offset)
     PIVOTS[_money] = pivot(_money, f"Orders, revenue and ad spend, {_when}", CHANNELS,
-                           ["order_count", "revenue", "average_order", "spend", "romi", "drr"], offset=_offset)
+                           ["order_count", "revenue", "average_order", "spend", "drr"], offset=_offset)
     PIVOTS[_refusals] = pivot(_refusals, f"Refusals, {_when}", REFUSALS, ["refusals", "amount"], rows=["phase"],
                               offset=_offset)
+    PIVOTS[_paid] = pivot(_paid, f"Paid channels, {_when}", CHANNELS, ["spend", "revenue", "romi"], domain=PAID,
+                          offset=_offset)
 PIVOTS[STAGES] = pivot(STAGES, "Funnel by stage", FUNNEL, ["reached", "conversion_next", "dropped"],
                        rows=["stage_id"])
 PIVOTS[TOP_CHANNELS] = pivot(TOP_CHANNELS, "Channels by revenue", CHANNELS, ["spend", "revenue", "romi"],
-                             rows=["source_id"], sort_by="revenue")
+                             rows=["source_id"], domain=KNOWN_CHANNEL, sort_by="revenue")
 PIVOTS[TOP_SALESPEOPLE] = pivot(TOP_SALESPEOPLE, "Salespeople by revenue", MANAGERS,
                                 ["requests", "conversion", "revenue"], rows=["user_id"],
                                 domain=[("kind", "=", "request")], sort_by="revenue")
 
 
 # ------------------------------------------------------------------------------------------ layout
-COLS = [230, 120, 130, 100, 24, 190, 90, 150, 110]  # A … I; E separates the two halves (room for Russian)
+COLS = [220, 130, 140, 100, 20, 210, 80, 140, 100]  # A … I; E separates the two halves (room for Russian)
 LETTERS = "ABCDEFGHI"
 TOP_N = 10
 ROW_SIZES = {}  # 1-based row: height in px (23 otherwise)
@@ -111,31 +121,22 @@ for _row in range(1, 6):  # the scorecards
 TITLE_HEIGHT, HEADER_HEIGHT, LINE_HEIGHT, CHART_ROWS = 40, 29, 28, 14
 
 KPI_TITLE, KPI_HEADER, KPI_FIRST = 6, 7, 8
-# (label, current formula, previous formula, kind of change): "relative" (counts, money) or
-# "points" (a percentage's difference)
+# (label, pivot of the period, pivot of the previous period, PIVOT.VALUE's arguments, kind of figure):
+# a percentage's change is a difference in points, a count's or an amount's a relative change
 KPIS = [
-    ("Requests", f'PIVOT.VALUE({REQUESTS_CUR},"requests")', f'PIVOT.VALUE({REQUESTS_PREV},"requests")',
-     "relative"),
-    ("Sales (requests won)", f'PIVOT.VALUE({REQUESTS_CUR},"requests","won",1)',
-     f'PIVOT.VALUE({REQUESTS_PREV},"requests","won",1)', "relative"),
-    ("Request to sale (%)", f'PIVOT.VALUE({REQUESTS_CUR},"sale_rate")', f'PIVOT.VALUE({REQUESTS_PREV},"sale_rate")',
-     "points"),
-    ("Orders", f'PIVOT.VALUE({MONEY_CUR},"order_count")', f'PIVOT.VALUE({MONEY_PREV},"order_count")', "relative"),
-    ("Sales revenue", f'PIVOT.VALUE({MONEY_CUR},"revenue")', f'PIVOT.VALUE({MONEY_PREV},"revenue")', "relative"),
-    ("Average order value", f'PIVOT.VALUE({MONEY_CUR},"average_order")', f'PIVOT.VALUE({MONEY_PREV},"average_order")',
-     "relative"),
-    ("Ad spend", f'PIVOT.VALUE({MONEY_CUR},"spend")', f'PIVOT.VALUE({MONEY_PREV},"spend")', "relative"),
-    ("ROMI (%)", f'PIVOT.VALUE({MONEY_CUR},"romi")', f'PIVOT.VALUE({MONEY_PREV},"romi")', "points"),
-    ("Ad spend to revenue, ДРР (%)", f'PIVOT.VALUE({MONEY_CUR},"drr")', f'PIVOT.VALUE({MONEY_PREV},"drr")',
-     "points"),
-    ("Refusals", f'PIVOT.VALUE({REFUSALS_CUR},"refusals")', f'PIVOT.VALUE({REFUSALS_PREV},"refusals")',
-     "relative"),
-    ("Money lost to refusals", f'PIVOT.VALUE({REFUSALS_CUR},"amount")', f'PIVOT.VALUE({REFUSALS_PREV},"amount")',
-     "relative"),
-    ("Refused at delivery", f'PIVOT.VALUE({REFUSALS_CUR},"refusals","phase","delivery")',
-     f'PIVOT.VALUE({REFUSALS_PREV},"refusals","phase","delivery")', "relative"),
-    ("Money lost at delivery", f'PIVOT.VALUE({REFUSALS_CUR},"amount","phase","delivery")',
-     f'PIVOT.VALUE({REFUSALS_PREV},"amount","phase","delivery")', "relative"),
+    ("Requests", REQUESTS_CUR, REQUESTS_PREV, '"requests"', "count"),
+    ("Sales (requests won)", REQUESTS_CUR, REQUESTS_PREV, '"requests","won",1', "count"),
+    ("Request to sale (%)", REQUESTS_CUR, REQUESTS_PREV, '"sale_rate"', "ratio"),
+    ("Orders", MONEY_CUR, MONEY_PREV, '"order_count"', "count"),
+    ("Sales revenue", MONEY_CUR, MONEY_PREV, '"revenue"', "money"),
+    ("Average order value", MONEY_CUR, MONEY_PREV, '"average_order"', "money"),
+    ("Ad spend", MONEY_CUR, MONEY_PREV, '"spend"', "money"),
+    ("ROMI of paid channels (%)", PAID_CUR, PAID_PREV, '"romi"', "ratio"),
+    ("Ad spend to revenue, ДРР (%)", MONEY_CUR, MONEY_PREV, '"drr"', "ratio"),
+    ("Refusals", REFUSALS_CUR, REFUSALS_PREV, '"refusals"', "count"),
+    ("Money lost to refusals", REFUSALS_CUR, REFUSALS_PREV, '"amount"', "money"),
+    ("Refused at delivery", REFUSALS_CUR, REFUSALS_PREV, '"refusals","phase","delivery"', "count"),
+    ("Money lost at delivery", REFUSALS_CUR, REFUSALS_PREV, '"amount","phase","delivery"', "money"),
 ]
 KPI_ROW = {label: KPI_FIRST + index for index, (label, *_rest) in enumerate(KPIS)}
 for _row in range(KPI_TITLE, KPI_FIRST + len(KPIS)):
@@ -144,8 +145,7 @@ for _row in range(KPI_TITLE, KPI_FIRST + len(KPIS)):
 STAGE_ROWS = 6
 PHASE_TITLE = KPI_FIRST + STAGE_ROWS + 1
 # the refusal report's phases, named here: a pivot header of a phase without refusals would read «None»
-PHASES = (("early", "Before ordering"), ("late", "After ordering (payment, delivery)"),
-          ("delivery", "Refused at delivery"))
+PHASES = (("early", "Before ordering"), ("late", "After ordering"), ("delivery", "Refused at delivery"))
 
 SPACER = KPI_FIRST + len(KPIS)
 ROW_SIZES[SPACER] = 20
@@ -217,16 +217,19 @@ SCORECARDS = [
     scorecard("ecom_score_orders", 1, "Orders", KPI_ROW["Orders"], "percentage", "sales"),
     scorecard("ecom_score_conversion", 2, "Request to sale (%)", KPI_ROW["Request to sale (%)"], "difference",
               FUNNEL),
-    scorecard("ecom_score_romi", 3, "ROMI (%)", KPI_ROW["ROMI (%)"], "difference", CHANNELS),
+    scorecard("ecom_score_romi", 3, "ROMI of paid channels (%)", KPI_ROW["ROMI of paid channels (%)"], "difference",
+              CHANNELS),
 ]
 CHARTS = [
     odoo_chart("ecom_chart_funnel", "bar", FUNNEL, "reached", "stage_id", CHART_TITLES[0], True, show_values=True),
-    odoo_chart("ecom_chart_revenue", "pie", CHANNELS, "revenue", "source_id", CHART_TITLES[0], False),
+    # the orders of a known channel: those of none (from 1C, typed in) would dwarf them
+    odoo_chart("ecom_chart_revenue", "pie", CHANNELS, "revenue", "source_id", CHART_TITLES[0], False,
+               domain=KNOWN_CHANNEL),
     odoo_chart("ecom_chart_refusals", "bar", REFUSALS, "refusals", "reason_id", CHART_TITLES[1], True,
                show_values=True),
     # only the channels that have ad spend: the others have no ROMI
     odoo_chart("ecom_chart_romi", "bar", CHANNELS, "romi", "source_id", CHART_TITLES[1], False,
-               domain=[("source_id.ecom_ad_spend_ids", "!=", False)], show_values=True),
+               domain=PAID, show_values=True),
 ]
 CHART_CAPTIONS = [
     (CHART_TITLES[0], "A", link("Requests that reached each stage", FUNNEL)),
@@ -255,14 +258,14 @@ def build_cells():
     put(f"A{KPI_TITLE}", link("Key figures of the period", CHANNELS), "title")
     for col, label in zip("ABCD", ("Indicator", "This period", "Previous period", "Change vs. previous"), strict=True):
         put(f"{col}{KPI_HEADER}", t(label), "header" if col == "A" else "header_right")
-    for row, (label, current, previous, change) in enumerate(KPIS, KPI_FIRST):
+    for row, (label, current, previous, args, kind) in enumerate(KPIS, KPI_FIRST):
         put(f"A{row}", t(label), "label")
-        put(f"B{row}", f"={current}", "figure")
-        put(f"C{row}", f"={previous}", "previous")
-        if change == "relative":
-            put(f"D{row}", f'=IF(OR(B{row}="",C{row}="",C{row}=0),"",B{row}/C{row}-1)', "previous", "change")
-        else:
+        put(f"B{row}", f"=PIVOT.VALUE({current},{args})", "figure", kind)
+        put(f"C{row}", f"=PIVOT.VALUE({previous},{args})", "previous", kind)
+        if kind == "ratio":
             put(f"D{row}", f'=IF(OR(B{row}="",C{row}=""),"",B{row}-C{row})', "previous", "points")
+        else:
+            put(f"D{row}", f'=IF(OR(B{row}="",C{row}="",C{row}=0),"",B{row}/C{row}-1)', "previous", "change")
     # the funnel by stage
     put(f"F{KPI_TITLE}", link("Sales funnel", FUNNEL), "title")
     for col, label in zip("FGHI", ("Stage", "Reached", "To the next (%)", "Dropped out"), strict=True):
@@ -270,17 +273,17 @@ def build_cells():
     for index in range(1, STAGE_ROWS + 1):
         row = KPI_FIRST + index - 1
         put(f"F{row}", f'=PIVOT.HEADER({STAGES},"#stage_id",{index})', "label")
-        put(f"G{row}", f'=PIVOT.VALUE({STAGES},"reached","#stage_id",{index})', "figure")
+        put(f"G{row}", f'=PIVOT.VALUE({STAGES},"reached","#stage_id",{index})', "figure", "count")
         put(f"H{row}", f'=PIVOT.VALUE({STAGES},"conversion_next","#stage_id",{index})', "figure", "ratio")
-        put(f"I{row}", f'=PIVOT.VALUE({STAGES},"dropped","#stage_id",{index})', "figure")
+        put(f"I{row}", f'=PIVOT.VALUE({STAGES},"dropped","#stage_id",{index})', "figure", "count")
     # refusals by phase
     put(f"F{PHASE_TITLE}", link("Refusals by phase", REFUSALS), "title")
     for col, label in zip("FGH", ("Phase", "Refusals", "Money lost"), strict=True):
         put(f"{col}{PHASE_TITLE + 1}", t(label), "header" if col == "F" else "header_right")
     for row, (phase, label) in enumerate(PHASES, PHASE_TITLE + 2):
         put(f"F{row}", t(label), "label")
-        put(f"G{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"refusals","phase","{phase}")', "figure")
-        put(f"H{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"amount","phase","{phase}")', "figure")
+        put(f"G{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"refusals","phase","{phase}")', "figure", "count")
+        put(f"H{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"amount","phase","{phase}")', "figure", "money")
     # chart titles
     for row, col, content in CHART_CAPTIONS:
         put(f"{col}{row}", content, "title")
@@ -294,13 +297,13 @@ def build_cells():
     for index in range(1, TOP_N + 1):
         row = TOP_FIRST + index - 1
         put(f"A{row}", f'=PIVOT.HEADER({TOP_CHANNELS},"#source_id",{index})', "label")
-        put(f"B{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"spend","#source_id",{index})', "figure")
-        put(f"C{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"revenue","#source_id",{index})', "figure")
+        put(f"B{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"spend","#source_id",{index})', "figure", "money")
+        put(f"C{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"revenue","#source_id",{index})', "figure", "money")
         put(f"D{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"romi","#source_id",{index})', "figure", "ratio")
         put(f"F{row}", f'=PIVOT.HEADER({TOP_SALESPEOPLE},"#user_id",{index})', "label")
-        put(f"G{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"requests","#user_id",{index})', "figure")
+        put(f"G{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"requests","#user_id",{index})', "figure", "count")
         put(f"H{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"conversion","#user_id",{index})', "figure", "ratio")
-        put(f"I{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"revenue","#user_id",{index})', "figure")
+        put(f"I{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"revenue","#user_id",{index})', "figure", "money")
     return cells, styles, formats
 
 
@@ -313,7 +316,8 @@ STYLES = {
     "figure": {"textColor": "#434343", "verticalAlign": "middle", "bold": True},
     "previous": {"textColor": "#6b7280", "verticalAlign": "middle"},
 }
-FORMATS = {"change": "+0%;-0%;0%", "points": "+0.0;-0.0;0.0", "ratio": "0.0"}
+# amounts without kopecks nor currency (one currency per store), as Odoo's own dashboards
+FORMATS = {"change": "+0%;-0%;0%", "points": "+0.0;-0.0;0.0", "ratio": "0.0", "count": "#,##0", "money": "#,##0"}
 
 
 def ranges(mapping, ids):
