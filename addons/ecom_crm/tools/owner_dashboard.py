@@ -229,7 +229,7 @@ CHARTS = [
                show_values=True),
     # only the channels that have ad spend: the others have no ROMI
     odoo_chart("ecom_chart_romi", "bar", CHANNELS, "romi", "source_id", CHART_TITLES[1], False,
-               domain=PAID, show_values=True),
+               domain=PAID),  # no values on the bars: Chart.js would print them unrounded
 ]
 CHART_CAPTIONS = [
     (CHART_TITLES[0], "A", link("Requests that reached each stage", FUNNEL)),
@@ -278,7 +278,7 @@ def build_cells():
         put(f"I{row}", f'=PIVOT.VALUE({STAGES},"dropped","#stage_id",{index})', "figure", "count")
     # refusals by phase
     put(f"F{PHASE_TITLE}", link("Refusals by phase", REFUSALS), "title")
-    for col, label in zip("FGH", ("Phase", "Refusals", "Money lost"), strict=True):
+    for col, label in zip("FGH", ("Phase", "Refusals", "Amount lost"), strict=True):
         put(f"{col}{PHASE_TITLE + 1}", t(label), "header" if col == "F" else "header_right")
     for row, (phase, label) in enumerate(PHASES, PHASE_TITLE + 2):
         put(f"F{row}", t(label), "label")
@@ -289,7 +289,7 @@ def build_cells():
         put(f"{col}{row}", content, "title")
     # the top channels and salespeople
     put(f"A{TOP_TITLE}", link("Top channels by revenue", CHANNELS), "title")
-    for col, label in zip("ABCD", ("Channel", "Ad spend", "Sales revenue", "ROMI (%)"), strict=True):
+    for col, label in zip("ABCD", ("Channel", "Spend", "Sales revenue", "ROMI (%)"), strict=True):
         put(f"{col}{TOP_HEADER}", t(label), "header" if col == "A" else "header_right")
     put(f"F{TOP_TITLE}", link("Top salespeople by revenue", MANAGERS), "title")
     for col, label in zip("FGHI", ("Salesperson", "Requests", "Conversion (%)", "Sales revenue"), strict=True):
