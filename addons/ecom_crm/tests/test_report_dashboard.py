@@ -270,7 +270,7 @@ class TestOwnerDashboard(ReportCase):
     def test_headline_numbers_of_the_period_and_the_previous(self):
         kpis = self.kpis(self.reader())
         self.assertEqual(kpis["Requests"], (5, 2))
-        self.assertEqual(kpis["Sales (requests won)"], (2, 1))
+        self.assertEqual(kpis["Of them won so far"], (2, 1))
         self.assertAlmostEqual(kpis["Request to sale (%)"][0], 40)
         self.assertAlmostEqual(kpis["Request to sale (%)"][1], 50)
         self.assertEqual(kpis["Orders"], (2, 1), "the order refused at delivery is no sale")
@@ -288,11 +288,11 @@ class TestOwnerDashboard(ReportCase):
 
     def test_global_filters(self):
         mine = self.kpis(self.reader(**{owner_dashboard.USER: [self.salesman.id]}))
-        self.assertEqual((mine["Requests"], mine["Sales (requests won)"], mine["Sales revenue"], mine["Refusals"]),
+        self.assertEqual((mine["Requests"], mine["Of them won so far"], mine["Sales revenue"], mine["Refusals"]),
                          ((4, 2), (2, 1), (4000, 1500), (1, 1)))
         self.assertEqual(mine["Ad spend"], (0, 0), "ad spend belongs to no salesperson")
         vk = self.kpis(self.reader(**{owner_dashboard.CHANNEL: [self.vk.id]}))
-        self.assertEqual((vk["Requests"], vk["Sales (requests won)"], vk["Ad spend"], vk["Refused at delivery"],
+        self.assertEqual((vk["Requests"], vk["Of them won so far"], vk["Ad spend"], vk["Refused at delivery"],
                           vk["Money lost at delivery"]), ((1, ""), ("", ""), (500, ""), (1, ""), (2000, "")))
         self.assertAlmostEqual(vk["ROMI of paid channels (%)"][0], -100)
         team = self.kpis(self.reader(**{owner_dashboard.TEAM: [self.team_b.id]}))

@@ -125,7 +125,7 @@ KPI_TITLE, KPI_HEADER, KPI_FIRST = 6, 7, 8
 # a percentage's change is a difference in points, a count's or an amount's a relative change
 KPIS = [
     ("Requests", REQUESTS_CUR, REQUESTS_PREV, '"requests"', "count"),
-    ("Sales (requests won)", REQUESTS_CUR, REQUESTS_PREV, '"requests","won",1', "count"),
+    ("Of them won so far", REQUESTS_CUR, REQUESTS_PREV, '"requests","won",1', "count"),
     ("Request to sale (%)", REQUESTS_CUR, REQUESTS_PREV, '"sale_rate"', "ratio"),
     ("Orders", MONEY_CUR, MONEY_PREV, '"order_count"', "count"),
     ("Sales revenue", MONEY_CUR, MONEY_PREV, '"revenue"', "money"),
