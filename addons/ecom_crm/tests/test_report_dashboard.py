@@ -130,6 +130,8 @@ class TestOwnerDashboard(ReportCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.dashboard = cls.env.ref("ecom_crm.ecom_owner_dashboard")
+        # its spreadsheet is an attachment: in the filestore of the installation (same data_dir)
+        assert cls.dashboard.spreadsheet_data, "the dashboard's file is not in this data_dir's filestore"
         cls.data = json.loads(cls.dashboard.spreadsheet_data)
         cls.yandex = cls.env.ref("ecom_crm.utm_source_yandex_direct")
         cls.vk = cls.env.ref("ecom_crm.utm_source_vk")
