@@ -64,6 +64,50 @@ env.cr.execute("UPDATE crm_lead SET write_date = now() at time zone 'utc' WHERE 
 started = time.perf_counter()
 Funnel._cron_ecom_refresh_reports()
 result["ms"]["incremental refresh, 1% of the requests changed"] = round((time.perf_counter() - started) * 1000)
+# the owner's dashboard: each of its data sources as the web client reads it for the default period
+# (last 30 days, and the 30 before for the comparison pivots), as the owner: a pivot's total and its
+# rows (one read_group each), a chart's web_read_group
+dashboard = json.loads(env.ref("ecom_crm.ecom_owner_dashboard").spreadsheet_data)  # noqa: F821
+
+
+def dashboard_domain(domain, matching):
+    domain = [tuple(leaf) for leaf in domain]
+    for match in matching.values():
+        if match.get("chain") == "date":
+            offset = match.get("offset", 0)
+            end = fields.Datetime.to_datetime(fields.Date.today()) + timedelta(days=1 + 30 * offset, seconds=-1)
+            start = end + timedelta(seconds=1) - timedelta(days=30)
+            bounds = (start.date(), end.date()) if match["type"] == "date" else (start, end)
+            domain += [("date", ">=", bounds[0]), ("date", "<=", bounds[1])]
+    return domain
+
+
+dashboard_ms = {}
+for pivot_id, definition in dashboard["pivots"].items():
+    Model = env[definition["model"]]  # noqa: F821
+    domain = dashboard_domain(definition["domain"], definition["fieldMatching"])
+    measures = [m["fieldName"] for m in definition["measures"]]
+    rows = [r["fieldName"] for r in definition["rows"]]
+
+    def read_pivot(Model=Model, domain=domain, measures=measures, rows=rows):
+        Model.read_group(domain, measures, [], lazy=False)
+        if rows:
+            Model.read_group(domain, measures, rows, lazy=False)
+
+    dashboard_ms[f"pivot {pivot_id} {definition['name']}"] = timed(read_pivot)
+for figure in dashboard["sheets"][0]["figures"]:
+    chart = figure["data"]
+    if not chart["type"].startswith("odoo_"):
+        continue
+    Model = env[chart["metaData"]["resModel"]]  # noqa: F821
+    measure = chart["metaData"]["measure"]
+    spec = [f"{measure}:{Model._fields[measure].aggregator}"]
+    domain = dashboard_domain(chart["searchParams"]["domain"], chart["fieldMatching"])
+    dashboard_ms[f"chart {figure['id']}"] = timed(
+        lambda Model=Model, domain=domain, spec=spec, groupby=chart["metaData"]["groupBy"]:
+        Model.web_read_group(domain, ["__count", *spec], groupby, lazy=False))
+result["ms"]["owner's dashboard: each data source"] = dashboard_ms
+result["ms"]["owner's dashboard: all data sources, one after the other"] = round(sum(dashboard_ms.values()), 1)
 env.cr.execute("SELECT count(*) FROM mail_message WHERE model = 'crm.lead'")  # noqa: F821
 result["lead_messages"] = env.cr.fetchone()[0]  # noqa: F821
 env.cr.rollback()  # noqa: F821

@@ -44,3 +44,5 @@ from . import test_demo_ad_spend
 from . import test_mailing_audience
 from . import test_winback
 from . import test_recurring_tasks
+from . import test_report_dashboard
+from . import test_report_cohort_maturity
