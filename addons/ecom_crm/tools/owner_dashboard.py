@@ -212,8 +212,8 @@ def odoo_chart(figure_id, kind, model, measure, groupby, title_row, left, domain
 
 
 SCORECARDS = [
-    scorecard("ecom_score_revenue", 0, "Sales revenue", KPI_ROW["Sales revenue"], "percentage", "sales",
-              humanize=True),
+    # whole amounts: o-spreadsheet's humanized «150m» is English shorthand a Russian reader does not use
+    scorecard("ecom_score_revenue", 0, "Sales revenue", KPI_ROW["Sales revenue"], "percentage", "sales"),
     scorecard("ecom_score_orders", 1, "Orders", KPI_ROW["Orders"], "percentage", "sales"),
     scorecard("ecom_score_conversion", 2, "Request to sale (%)", KPI_ROW["Request to sale (%)"], "difference",
               FUNNEL),

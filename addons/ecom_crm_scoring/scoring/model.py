@@ -260,8 +260,8 @@ def select_and_calibrate(X, y, candidates=CANDIDATES, folds=3, seed=0, calibrate
     """Pick the candidate with the lowest out-of-fold log loss, calibrate it on its
     out-of-fold probabilities, refit it on everything: ``(kind, estimator, calibrator, scores)``.
 
-    Candidates are those named plus ``blend`` (mean log-odds of all of them), judged on the
-    same out-of-fold probabilities (``rhythm`` is judged but never blended).  ``calibrate_on``: optional function of the out-of-fold
+    Candidates are those named plus ``blend`` (mean log-odds of all of them but ``rhythm``),
+    judged on the same out-of-fold probabilities.  ``calibrate_on``: optional function of the out-of-fold
     probabilities returning the rows the calibration must hold for (the cross-sell model
     calibrates on the suggestions it would actually make, not on every candidate: picking
     the best-looking candidates would otherwise over-promise).  Also used by the cross-sell
