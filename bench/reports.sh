@@ -22,6 +22,8 @@ if [ -z "${DB:-}" ]; then
     odoo_bin ecom_demo_store -d "$DB" --scale large --customers "$CUSTOMERS" --leads "$LEADS" --json \
         --log-level=warn | tail -n1
     psql -d "$DB" -AtXc "VACUUM ANALYZE" >/dev/null
+else
+    [ -n "${PGHOST:-}" ] || die "DB=$DB: set PGHOST (and PGPORT) to the server that holds it"
 fi
 log "measuring the reports"
 odoo_bin shell -d "$DB" --log-level=warn --no-http < "$ROOT/bench/reports_bench.py" 2>"$CACHE_DIR/bench-reports.err" \

@@ -2,7 +2,8 @@
 # reports' default views as the pivot asks for them (one read_group per header, the total included,
 # with the period filter the web client sends: from a midnight of the user's time zone), their
 # drill-down lists, a regrouping the daily pre-aggregates cannot answer (by campaign, read from the
-# rows), and the upkeep of the report tables (not with BENCH_UPKEEP=0). Prints one JSON object
+# rows), the owner's dashboard's data sources, and the upkeep of the report tables (not with
+# BENCH_UPKEEP=0). Prints one JSON object
 # (milliseconds, median of 5). It also runs on the code before the pre-aggregates (for a comparison).
 import json
 import os
@@ -11,6 +12,8 @@ import time
 from datetime import datetime, timedelta
 
 import pytz
+
+from odoo import fields
 
 env = env  # noqa: F821 (the shell's env)
 REPEAT = 5
@@ -85,6 +88,50 @@ for name, (domain, groupby, measures) in views.items():
         result["ms"][f"{name} owner: by campaign (rows)"] = timed(
             lambda Model=Model, domain=domain, measures=measures: Model.read_group(
                 domain, measures, ["campaign_id"], lazy=False))
+# the owner's dashboard: each of its data sources as the web client reads it for the default period
+# (last 30 days, and the 30 before for the comparison pivots), as the owner: a pivot's total and its
+# rows (one read_group each), a chart's web_read_group
+dashboard = json.loads(env.ref("ecom_crm.ecom_owner_dashboard").spreadsheet_data)
+
+
+def dashboard_domain(domain, matching):
+    domain = [tuple(leaf) for leaf in domain]
+    for match in matching.values():
+        if match.get("chain") == "date":
+            offset = match.get("offset", 0)
+            end = fields.Datetime.to_datetime(fields.Date.today()) + timedelta(days=1 + 30 * offset, seconds=-1)
+            start = end + timedelta(seconds=1) - timedelta(days=30)
+            bounds = (start.date(), end.date()) if match["type"] == "date" else (start, end)
+            domain += [("date", ">=", bounds[0]), ("date", "<=", bounds[1])]
+    return domain
+
+
+dashboard_ms = {}
+for pivot_id, definition in dashboard["pivots"].items():
+    Model = env[definition["model"]]
+    domain = dashboard_domain(definition["domain"], definition["fieldMatching"])
+    measures = [m["fieldName"] for m in definition["measures"]]
+    rows = [r["fieldName"] for r in definition["rows"]]
+
+    def read_pivot(Model=Model, domain=domain, measures=measures, rows=rows):
+        Model.read_group(domain, measures, [], lazy=False)
+        if rows:
+            Model.read_group(domain, measures, rows, lazy=False)
+
+    dashboard_ms[f"pivot {pivot_id} {definition['name']}"] = timed(read_pivot)
+for figure in dashboard["sheets"][0]["figures"]:
+    chart = figure["data"]
+    if not chart["type"].startswith("odoo_"):
+        continue
+    Model = env[chart["metaData"]["resModel"]]
+    measure = chart["metaData"]["measure"]
+    spec = [f"{measure}:{Model._fields[measure].aggregator}"]
+    domain = dashboard_domain(chart["searchParams"]["domain"], chart["fieldMatching"])
+    dashboard_ms[f"chart {figure['id']}"] = timed(
+        lambda Model=Model, domain=domain, spec=spec, groupby=chart["metaData"]["groupBy"]:
+        Model.web_read_group(domain, ["__count", *spec], groupby, lazy=False))
+result["ms"]["owner's dashboard: each data source"] = dashboard_ms
+result["ms"]["owner's dashboard: all data sources, one after the other"] = round(sum(dashboard_ms.values()), 1)
 if os.environ.get("BENCH_UPKEEP") != "0":
     Funnel = env["ecom.report.funnel"]
     started = time.perf_counter()

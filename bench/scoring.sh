@@ -5,23 +5,25 @@
 # customer (the floor), the full nightly run (wall time, peak memory, longest chunk), an incremental
 # run after 1% of the customers changed, and a 10,000-customer sample scored record by record
 # through the ORM (the naive way, extrapolated). Prints one JSON object.
-#   bench/scoring.sh [customers]
+#   bench/scoring.sh [customers]            or, on a demo database already filled:  DB=name bench/scoring.sh
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 require_odoo
 ensure_venv
 CUSTOMERS=${1:-1000000}
-start_postgres
-trap stop_postgres EXIT
-DB=ecom_scoring_bench_$(date +%s)
-log "installing the addons into $DB"
-odoo_bin -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn >/dev/null 2>&1 \
-    || die "install failed"
-log "generating $CUSTOMERS customers"
-python "$ODOO_PATH/odoo-bin" --addons-path="$(addons_path)" ecom_demo_store \
-    -c "$ROOT/config/odoo.conf" --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --db_password= \
-    -d "$DB" --scale large --customers "$CUSTOMERS" --json --log-level=warn | tail -n1
-psql -d "$DB" -AtXc "VACUUM ANALYZE" >/dev/null
+if [ -z "${DB:-}" ]; then
+    start_postgres
+    trap stop_postgres EXIT
+    DB=ecom_scoring_bench_$(date +%s)
+    log "installing the addons into $DB"
+    odoo_bin -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn >/dev/null 2>&1 \
+        || die "install failed"
+    log "generating $CUSTOMERS customers"
+    odoo_bin ecom_demo_store -d "$DB" --scale large --customers "$CUSTOMERS" --json --log-level=warn | tail -n1
+    psql -d "$DB" -AtXc "VACUUM ANALYZE" >/dev/null
+else
+    [ -n "${PGHOST:-}" ] || die "DB=$DB: set PGHOST (and PGPORT) to the server that holds it"
+fi
 psql -d "$DB" -AtXc "SELECT 'rows: customers with orders ' || (SELECT count(DISTINCT partner_id) FROM sale_order) ||
     ', orders ' || (SELECT count(*) FROM sale_order) || ', order lines ' || (SELECT count(*) FROM sale_order_line)"
 log "scoring"

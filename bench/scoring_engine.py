@@ -26,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "addons", "ecom_crm_scoring"))
 
 import numpy as np  # noqa: E402
-from scoring import backtest, criteria, engine, synthetic  # noqa: E402
+from scoring import backtest, criteria, crosssell, engine, synthetic  # noqa: E402
 from scoring.history import History  # noqa: E402
 
 
@@ -81,14 +81,24 @@ def run(path, today):
     t2 = time.perf_counter()
     print(f"criteria of {h.n_customers:,} customers (BG/NBD fit included): {t2 - t1:.1f} s, peak {peak_mb():.0f} MB")
     del c
-    res = engine.run(h, today)
+    om = engine.learn_order_model(h, today)
     t3 = time.perf_counter()
+    print(f"learning (on {om.n_train:,} rows -> {om.kind}, the season included): {t3 - t2:.1f} s, "
+          f"peak {peak_mb():.0f} MB")
+    res = engine.run(h, today, suggest=False, order_model=om)
+    t4 = time.perf_counter()
     s = res.schedule
-    print(f"nightly job (learn on {res.order_model.n_train:,} rows -> {res.order_model.kind}, score, segment, "
-          f"plan, explain, cross-sell): {t3 - t2:.1f} s, peak {peak_mb():.0f} MB")
+    print(f"scoring (criteria, probability, segments, plan, reasons): {t4 - t3:.1f} s, peak {peak_mb():.0f} MB")
     print(f"  now {int((s.decision == 1).sum())}, later {int((s.decision == 2).sum())}, "
-          f"dnd {int((s.decision == 3).sum())}, suggestions {len(res.suggestions.item)}")
-    print(f"total from arrays to results: {t3 - t0:.1f} s")
+          f"dnd {int((s.decision == 3).sum())}")
+    settings = engine.Settings()
+    cm = crosssell.fit(h, today, settings.horizon, max_customers=settings.crosssell_train_customers,
+                       seed=settings.seed)
+    suggestions = crosssell.suggest(cm, h, today, np.flatnonzero(s.decision == 1))
+    t5 = time.perf_counter()
+    print(f"cross-sell (learn and suggest, {len(suggestions.item):,} suggestions): {t5 - t4:.1f} s, "
+          f"peak {peak_mb():.0f} MB")
+    print(f"total from arrays to results: {t5 - t0:.1f} s")
 
 
 def main():

@@ -1,11 +1,12 @@
 """Screenshots of a served Odoo (scripts/run) in headless Chromium, as a user sees it.
 
     python scripts/screenshots.py --url http://localhost:8069 --db ecom_crm --login admin --password admin \
-        --out docs/screenshots shot NAME PATH [--wait CSS] [--click CSS|text=LABEL ...] ...
+        --out docs/screenshots shot NAME PATH [--wait CSS] [--click CSS|text=LABEL ...] [--settle SECONDS] ...
 
 Each shot logs in (one session for all), opens PATH (e.g. /odoo/crm), waits until the CSS selector
 given by --wait is on the page, clicks the --click selectors (or ``text=`` a button's label) in turn,
-waiting for each, and saves NAME.png. It drives Chromium through the DevTools protocol
+waiting for each, lets the page settle (1.5 s, or --settle: a dashboard loads its figures after its
+frame) and saves NAME.png. It drives Chromium through the DevTools protocol
 (websocket-client, a test dependency): no browser download, the system's /usr/bin/chromium.
 """
 
@@ -105,12 +106,14 @@ def main():
     words = iter(args.shots)
     for word in words:
         if word == "shot":
-            current = {"name": next(words), "path": next(words), "wait": None, "clicks": []}
+            current = {"name": next(words), "path": next(words), "wait": None, "clicks": [], "settle": 1.5}
             shots.append(current)
         elif word == "--wait":
             current["wait"] = next(words)
         elif word == "--click":
             current["clicks"].append(next(words))
+        elif word == "--settle":
+            current["settle"] = float(next(words))
         else:
             sys.exit(f"unexpected {word!r}")
     session = requests.post(f"{args.url}/web/session/authenticate", json={
@@ -137,7 +140,7 @@ def main():
             for selector in shot["clicks"]:
                 page.click(selector)
                 time.sleep(1)
-            time.sleep(1.5)  # let the last rendering settle
+            time.sleep(shot["settle"])  # let the last rendering settle
             png = page.call("Page.captureScreenshot", format="png")["data"]
             path = os.path.join(args.out, f"{shot['name']}.png")
             with open(path, "wb") as out:

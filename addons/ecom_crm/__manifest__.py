@@ -14,6 +14,7 @@
         "sms",
         "mass_mailing",
         "mass_mailing_sms",
+        "spreadsheet_dashboard",
     ],
     "external_dependencies": {
         "python": ["phonenumbers", "pymorphy3", "python-stdnum>=2.0", "openpyxl"],
@@ -73,6 +74,8 @@
         "views/ecom_winback_views.xml",
         "views/ecom_recurring_task_views.xml",
         "views/ecom_crm_marketing_menus.xml",
+        "data/ecom_dashboard_data.xml",
+        "views/ecom_dashboard_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

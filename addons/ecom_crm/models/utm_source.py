@@ -35,6 +35,8 @@ class UtmSource(models.Model):
     ecom_store_channel = fields.Boolean(
         "Store channel", default=True,
         help="Offered as a channel of the store's requests. Odoo's recruitment sources (job boards) are not.")
+    # the owner's dashboard shows the ROMI of the channels paid for: those with ad spend
+    ecom_ad_spend_ids = fields.One2many("ecom.ad.spend", "source_id", "Ad spend", readonly=True)
 
     @api.model
     def _ecom_localize(self, lang):

@@ -45,3 +45,5 @@ from . import test_mailing_audience
 from . import test_winback
 from . import test_recurring_tasks
 from . import test_report_rollup
+from . import test_report_dashboard
+from . import test_report_cohort_maturity

@@ -75,6 +75,8 @@ class TestFormAdapters(AdapterCase):
         self.assertEqual(lead.source_id, self.env.ref("ecom_crm.utm_source_yandex_direct"))
         self.assertEqual(lead.campaign_id.name, "Коляски")
         self.assertIn("Какой цвет?: Серый", html2plaintext(lead.description))
+        self.assertEqual((entry.yandex_client_id, lead.ecom_yandex_client_id), ("1700000000123456789",) * 2,
+                         "Metrica's ClientID from the page's cookies: the sale can go back to Metrica")
         # Tilda sends it again: one entry, one lead
         self.assertEqual(self.post_form(source, form).text, "ok")
         self.process_queue()

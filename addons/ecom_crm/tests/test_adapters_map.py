@@ -44,7 +44,7 @@ class TestFormMappers(BaseCase):
             "name": "Смирнова Ольга Петровна", "phone": "+7 (916) 555-12-34", "email": "olga@mail.ru",
             "message": "Перезвоните после 18:00\nКакой цвет?: Серый\nTilda form: Заявка на консультацию",
             "utm_source": "yandex", "utm_medium": "cpc", "utm_campaign": "Коляски",
-            "idempotency_key": "tilda:5107323:3216857641"})
+            "yandex_client_id": "1700000000123456789", "idempotency_key": "tilda:5107323:3216857641"})
         self.assertFalse(validate_request(data)[1])
 
     def test_tilda_cart_and_its_utm_cookie(self):
@@ -71,6 +71,32 @@ class TestFormMappers(BaseCase):
         self.assertNotEqual(adapters.map_form(fields, today=date(2026, 12, 3))["idempotency_key"], key)
         self.assertNotEqual(adapters.map_form(dict(fields, **{"your-message": "Другое"}),
                                               today=date(2026, 12, 2))["idempotency_key"], key)
+
+    def test_analytics_ids_from_hidden_fields_and_cookies(self):
+        """The visitor's Metrica ClientID and GA client id reach the request whatever the page calls
+        them, the _ga cookie's form reduced to the client id the ad systems import."""
+        data = adapters.map_form({"your-phone": "+7 903 777-88-99", "_ym_uid": "1699999999111222333",
+                                  "_ga": "GA1.1.1234567890.1700000000"}, today=date(2026, 12, 2))
+        self.assertEqual((data["yandex_client_id"], data["google_client_id"]),
+                         ("1699999999111222333", "1234567890.1700000000"))
+        self.assertNotIn("message", data, "ids are fields, not lines of the message")
+        clean, errors = validate_request(data)
+        self.assertFalse(errors)
+        self.assertEqual(clean["google_client_id"], "1234567890.1700000000")
+        data = adapters.map_json_form({"answers": [{"name": "phone", "value": "+79161234567"},
+                                                   {"name": "ga_client_id", "value": "987654321.1700000001"},
+                                                   {"name": "metrika_client_id", "value": "17000000005555"}],
+                                       "answer_id": 7})
+        self.assertEqual((data["yandex_client_id"], data["google_client_id"]),
+                         ("17000000005555", "987654321.1700000001"))
+        data = adapters.map_tilda({"Phone": "+79161234567", "tranid": "1:2",
+                                   "COOKIES": "_ga=GA1.2.555.1700000002; _ym_uid=42; tildauid=1"})
+        self.assertEqual((data["yandex_client_id"], data["google_client_id"]), ("42", "555.1700000002"))
+        data = adapters.map_tilda({"Phone": "+79161234567", "tranid": "1:3", "ym_client_id": "7",
+                                   "COOKIES": "_ym_uid=42"})
+        self.assertEqual(data["yandex_client_id"], "7", "a field the page filled wins over the cookie")
+        self.assertEqual(adapters.ga_client_id("GA1.1.12.34"), "12.34")
+        self.assertEqual(adapters.ga_client_id("12.34"), "12.34")
 
     def test_bitrix_form_with_its_field_names(self):
         sample = fixture("form")

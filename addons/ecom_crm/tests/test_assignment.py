@@ -102,6 +102,25 @@ class TestAssignmentByLoad(EcomCrmCase):
         self.assertEqual(len(other.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)), 1,
                          "told once, not at every assignment run")
 
+    def test_nobody_free_a_burst_tells_once_per_request_in_the_leaders_language(self):
+        activity_type = self.env.ref("ecom_crm.mail_activity_type_unassigned")
+        self.env["res.lang"]._activate_lang("ru_RU")
+        leader = new_test_user(self.env, login="leader_ru", groups="sales_team.group_sale_manager",
+                               name="Руководитель", lang="ru_RU")
+        self.members.write({"ecom_max_open_leads": 0})
+        self.team.user_id = leader
+        burst = self.Lead.create([{"name": f"Заявка {i}", "type": "opportunity", "team_id": self.team.id}
+                                  for i in range(6)])
+        activities = burst.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        self.assertEqual(len(activities), 6, "one activity on each request nobody could take")
+        self.assertEqual(activities.mapped("res_id"), burst.ids)
+        self.assertEqual(activities.user_id, leader)
+        self.assertIn("Все доступные участники команды «Продажи магазина»", activities[0].note)
+        self.assertTrue(all(leader.partner_id in lead.message_partner_ids for lead in burst),
+                        "the leader follows the requests they must assign")
+        burst._ecom_tell_unassigned()
+        self.assertEqual(len(burst.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)), 6)
+
     def test_ties_round_robin(self):
         first = self._new().user_id
         second = self._new().user_id

@@ -47,6 +47,11 @@ FIELD_NAMES = {
                 "комментарий", "вопрос", "текст", "описание", "пожелания"),
     "city": ("city", "town", "город", "населенный_пункт", "населённый_пункт"),
     "address": ("address", "адрес", "адрес_доставки", "location"),
+    # the visitor's analytics ids, as sites put them in hidden fields (a page script copies the
+    # _ym_uid and _ga cookies or calls ym(…, 'getClientID') / gtag('get', …, 'client_id'))
+    "yandex_client_id": ("yandex_client_id", "ym_client_id", "ym_uid", "ym_clientid", "clientid_ym",
+                         "metrika_client_id", "metrica_client_id", "yandex_cid"),
+    "google_client_id": ("google_client_id", "ga_client_id", "ga_cid", "ga_clientid", "ga"),
     "zip": ("zip", "postcode", "post_code", "postal_code", "индекс", "почтовый_индекс"),
     "product": ("product", "product_name", "item", "товар", "продукт", "модель"),
     "product_sku": ("sku", "product_sku", "article", "артикул"),
@@ -54,7 +59,8 @@ FIELD_NAMES = {
 }
 # fields whose bad value (a price «on request») goes to the message rather than failing the request
 MOVABLE_FIELDS = ("name", "city", "address", "zip", "product", "product_sku", "amount", "utm_source", "utm_medium",
-                  "utm_campaign", "referrer", "yclid", "gclid", "rb_clickid", "lines", "delivery_date")
+                  "utm_campaign", "referrer", "yclid", "gclid", "rb_clickid", "lines", "delivery_date",
+                  "yandex_client_id", "google_client_id")
 PASSTHROUGH = ("utm_source", "utm_medium", "utm_campaign", "yclid", "gclid", "rb_clickid", "referrer")
 FIELD_PARTS = (  # (part of a normalised name, generic field), first match wins
     ("телефон", "phone"), ("phone", "phone"), ("почт", "email"), ("mail", "email"), ("фамили", "last_name"),
@@ -159,6 +165,27 @@ def _key(prefix, value):
     return f"{prefix}:{value}"[:128] if value else None
 
 
+def ga_client_id(value):
+    """Google Analytics' client id from the ``_ga`` cookie («GA1.1.1234567890.1700000000» →
+    «1234567890.1700000000»), or the value itself when it is already one."""
+    value = str(value or "").strip()
+    match = re.fullmatch(r"GA\d+\.\d+\.(\d+\.\d+)", value)
+    return match.group(1) if match else value
+
+
+def analytics_ids(data, cookies=None):
+    """``data`` with the visitor's analytics ids completed from the page's ``cookies`` (Yandex
+    Metrica's ``_ym_uid``, Google Analytics' ``_ga``) and the ``_ga`` form normalised."""
+    cookies = cookies or {}
+    if not data.get("yandex_client_id") and cookies.get("_ym_uid"):
+        data["yandex_client_id"] = cookies["_ym_uid"]
+    if not data.get("google_client_id") and cookies.get("_ga"):
+        data["google_client_id"] = cookies["_ga"]
+    if data.get("google_client_id"):
+        data["google_client_id"] = ga_client_id(data["google_client_id"])
+    return data
+
+
 def parse_cookies(text):
     cookies = {}
     for part in str(text or "").split(";"):
@@ -179,6 +206,7 @@ def map_tilda(fields, extra=None):
     values = dict(pairs)
     data = map_named_fields(pairs, extra)
     cookies = parse_cookies(values.get("COOKIES") or values.get("cookies"))
+    analytics_ids(data, cookies)
     if cookies.get("TILDAUTM"):
         for item in unquote_plus(cookies["TILDAUTM"]).split("|||"):
             name, sep, value = item.partition("=")
@@ -218,7 +246,7 @@ def map_form(fields, extra=None, today=None):
     field names set in ``extra``: «form_text_1 = phone»), plain HTML forms. A form has no id of
     its own: the same fields sent twice the same day are one request (a double click)."""
     pairs = _form_pairs(fields) if not isinstance(fields, list) else fields
-    data = map_named_fields(pairs, extra)
+    data = analytics_ids(map_named_fields(pairs, extra))
     digest = hashlib.sha256(json.dumps([(today or datetime.now(UTC).date()).isoformat(), sorted(
         (str(k), _text(v)) for k, v in pairs)], ensure_ascii=False).encode()).hexdigest()[:40]
     data["idempotency_key"] = f"form:{digest}"
@@ -260,7 +288,7 @@ def map_json_form(payload, extra=None, prefix="yandex_forms"):
               if name not in skip and not isinstance(value, (dict, list))]
     if not pairs:
         raise Malformed("no fields in the payload")
-    data = map_named_fields(pairs, extra)
+    data = analytics_ids(map_named_fields(pairs, extra))
     form = body.get("form_name") or body.get("form_id")
     if form:
         data["message"] = "\n".join(filter(None, [data.get("message"), f"Form: {form}"]))

@@ -138,9 +138,12 @@ class EcomScoringRun(models.Model):
             else:  # resumed: the model this run learned before it was killed
                 order_model = state.order_model
             step = time.perf_counter()
-            result = engine.run(history, as_of, settings, outcomes=outcomes, order_model=order_model)
+            result = engine.run(history, as_of, settings, suggest=False, order_model=order_model)
             result.schedule.date[result.schedule.decision == NOW] = self.day.toordinal()
             steps["score"] = time.perf_counter() - step
+            step = time.perf_counter()
+            engine.add_suggestions(result, history, settings, outcomes=outcomes)
+            steps["cross_sell"] = time.perf_counter() - step
             longest = max(steps.values())
         except Exception as exc:
             return self._failed(exc, auto_commit)

@@ -167,12 +167,22 @@ def run(history, today, settings=Settings(), explain=True, plan=True, suggest=Tr
     om = learn_order_model(history, today, settings) if order_model is LEARN else order_model
     c = crit.compute(history, today, horizon=settings.horizon, seed=settings.seed)
     result = _score(history, today, c, om, settings, explain=explain, plan=plan)
-    if suggest and settings.crosssell and result.schedule is not None:
-        result.crosssell_model = crosssell.fit(
-            history, today, settings.horizon, level=settings.crosssell_level,
-            max_customers=settings.crosssell_train_customers, seed=settings.seed, outcomes=outcomes)
-        now = np.flatnonzero(result.schedule.decision == schedule.NOW)
-        result.suggestions = crosssell.suggest(result.crosssell_model, history, today, now)
+    if suggest:
+        add_suggestions(result, history, settings, outcomes=outcomes)
+    return result
+
+
+def add_suggestions(result, history, settings=Settings(), outcomes=None):
+    """Learn the cross-sell model as of ``result``'s day and suggest up to three offers to each
+    customer it schedules to call now (``result.crosssell_model``, ``result.suggestions``); a step
+    of its own for the nightly job."""
+    if not settings.crosssell or result.schedule is None:
+        return result
+    result.crosssell_model = crosssell.fit(
+        history, result.today, settings.horizon, level=settings.crosssell_level,
+        max_customers=settings.crosssell_train_customers, seed=settings.seed, outcomes=outcomes)
+    now = np.flatnonzero(result.schedule.decision == schedule.NOW)
+    result.suggestions = crosssell.suggest(result.crosssell_model, history, result.today, now)
     return result
 
 

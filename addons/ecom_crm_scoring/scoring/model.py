@@ -12,7 +12,11 @@ stratified folds, out-of-fold probabilities):
 * ``boosting``: scikit-learn's ``HistGradientBoostingClassifier`` on the raw criteria (it
   handles NaN natively, finds thresholds such as "overdue against the usual gap" itself);
 * ``blend``: the mean log-odds of the two (often the best: the linear model's smooth trends,
-  the trees' thresholds).
+  the trees' thresholds);
+* ``rhythm``: a logistic regression on BG/NBD's own probability (its log-odds), recency and
+  frequency only: in a small store (a few hundred customers) the full models' many criteria
+  overfit and BG/NBD's rhythm alone predicts better; the comparison picks it there and only
+  there (it stays out of the blend).
 
 Calibration: the chosen candidate's out-of-fold probabilities are mapped to observed rates by
 isotonic regression (sigmoid/Platt scaling when the training set has fewer than 300 buyers or
@@ -44,6 +48,9 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
 CANDIDATES = ("logistic", "boosting")
+# the order model's candidates; ``rhythm`` needs BG/NBD's probability among the criteria
+ORDER_CANDIDATES = (*CANDIDATES, "rhythm")
+RHYTHM_FEATURES = ("rhythm_probability", "recency", "frequency")
 EPS = 1e-6
 TIE_BREAK = 1e-6
 # Threads for scikit-learn's OpenMP/BLAS pools.  One by default: on a shared 2-core server,
@@ -62,8 +69,24 @@ def _signed_log1p(x):
     return np.sign(x) * np.log1p(np.abs(x))
 
 
-def make_estimator(kind, seed=0, n_rows=None):
-    """A fresh, unfitted candidate (see the module docstring)."""
+def _rhythm_columns(X, columns):
+    """BG/NBD's probability as log-odds, then recency and frequency as ``log1p`` (NaN kept)."""
+    p = np.clip(X[:, columns[0]].astype(np.float64), EPS, 1 - EPS)
+    rest = [np.log1p(np.maximum(X[:, c].astype(np.float64), 0)) for c in columns[1:]]
+    return np.column_stack([np.log(p / (1 - p)), *rest])
+
+
+def make_estimator(kind, seed=0, n_rows=None, features=None):
+    """A fresh, unfitted candidate (see the module docstring); ``features``: the names of the
+    matrix's columns (``rhythm`` picks its own)."""
+    if kind == "rhythm":
+        columns = [list(features).index(f) for f in RHYTHM_FEATURES if f in features]
+        return make_pipeline(
+            FunctionTransformer(_rhythm_columns, kw_args={"columns": columns}),
+            SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=False),
+            StandardScaler(),
+            LogisticRegression(C=1.0, max_iter=2000),
+        )
     if kind == "logistic":
         return make_pipeline(
             FunctionTransformer(_signed_log1p),
@@ -160,7 +183,7 @@ def training_rows(criteria, history, horizon, max_customers=200_000, seed=0):
     return rows, y
 
 
-def fit(criteria, rows, y, horizon=90, candidates=CANDIDATES, folds=3, seed=0, groups=None):
+def fit(criteria, rows, y, horizon=90, candidates=ORDER_CANDIDATES, folds=3, seed=0, groups=None):
     """Select, calibrate and fit the order model (see the module docstring).
 
     ``criteria``: as of the training day; ``rows``: training customers; ``y``: their labels.
@@ -187,7 +210,10 @@ def _fit(criteria, rows, y, horizon, candidates, folds, seed, groups):
                                              dtype=np.float32) for c, r in zip(criteria, rows, strict=True)])
     if groups is None:
         groups = np.concatenate([np.asarray(r) for r in rows])
-    kind, estimator, calibrator, scores = select_and_calibrate(X, y, candidates, folds, seed, groups=groups)
+    if "rhythm_probability" not in features:  # BG/NBD could not be fitted: no rhythm to learn from
+        candidates = tuple(c for c in candidates if c != "rhythm")
+    kind, estimator, calibrator, scores = select_and_calibrate(X, y, candidates, folds, seed, groups=groups,
+                                                               features=features)
     with np.errstate(all="ignore"):
         typical = np.nanmedian(X, axis=0)
     return OrderModel(kind=kind, features=features, estimator=estimator, calibrator=calibrator,
@@ -230,12 +256,12 @@ def group_folds(groups, y, k, seed=0):
 
 
 def select_and_calibrate(X, y, candidates=CANDIDATES, folds=3, seed=0, calibrate_on=None, groups=None,
-                         method="auto"):
+                         method="auto", features=None):
     """Pick the candidate with the lowest out-of-fold log loss, calibrate it on its
     out-of-fold probabilities, refit it on everything: ``(kind, estimator, calibrator, scores)``.
 
-    Candidates are those named plus ``blend`` (mean log-odds of all of them), judged on the
-    same out-of-fold probabilities.  ``calibrate_on``: optional function of the out-of-fold
+    Candidates are those named plus ``blend`` (mean log-odds of all of them but ``rhythm``),
+    judged on the same out-of-fold probabilities.  ``calibrate_on``: optional function of the out-of-fold
     probabilities returning the rows the calibration must hold for (the cross-sell model
     calibrates on the suggestions it would actually make, not on every candidate: picking
     the best-looking candidates would otherwise over-promise).  Also used by the cross-sell
@@ -254,10 +280,12 @@ def select_and_calibrate(X, y, candidates=CANDIDATES, folds=3, seed=0, calibrate
         cv = group_folds(groups, y, k, seed)
     scores, oof = {}, {}
     for kind in candidates:
-        p = cross_val_predict(make_estimator(kind, seed, len(y)), X, y, cv=cv, method="predict_proba")[:, 1]
+        p = cross_val_predict(make_estimator(kind, seed, len(y), features), X, y, cv=cv,
+                              method="predict_proba")[:, 1]
         oof[kind] = np.clip(p, EPS, 1 - EPS)
-    if len(candidates) > 1:
-        z = np.mean([_logit(oof[c]) for c in candidates], axis=0)
+    blended = [c for c in candidates if c != "rhythm"]
+    if len(blended) > 1:
+        z = np.mean([_logit(oof[c]) for c in blended], axis=0)
         oof["blend"] = np.clip(1 / (1 + np.exp(-z)), EPS, 1 - EPS)
     for kind, p in oof.items():
         scores[kind] = {"log_loss": float(log_loss(y, p)), "auc": float(roc_auc_score(y, p)),
@@ -273,9 +301,9 @@ def select_and_calibrate(X, y, candidates=CANDIDATES, folds=3, seed=0, calibrate
     scores[kind]["calibrated_log_loss"] = float(log_loss(yc, np.clip(cal, EPS, 1 - EPS), labels=[0, 1]))
     scores[kind]["calibrated_brier"] = float(np.mean((cal - yc) ** 2))
     if kind == "blend":
-        estimator = Blend([make_estimator(c, seed, len(y)).fit(X, y) for c in candidates])
+        estimator = Blend([make_estimator(c, seed, len(y), features).fit(X, y) for c in blended])
     else:
-        estimator = make_estimator(kind, seed, len(y)).fit(X, y)
+        estimator = make_estimator(kind, seed, len(y), features).fit(X, y)
     return kind, estimator, calibrator, scores
 
 

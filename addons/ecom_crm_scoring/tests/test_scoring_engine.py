@@ -72,3 +72,34 @@ class TestEngine(BaseCase):
         r = engine.run(h, 1095, engine.Settings(snapshots=1))
         has = r.criteria.has_orders
         self.assertTrue(np.isfinite(r.probability[has]).all())
+
+    def test_a_small_store_may_trust_bgnbds_rhythm(self):
+        """In a store of a few hundred customers the full models' criteria overfit: the rhythm
+        candidate (BG/NBD's probability, recency, frequency) is judged with them, picked when its
+        out-of-fold log loss is the lowest, and never blended."""
+        from ..scoring import model
+
+        h = synthetic.generate(400, seed=1, orders_only=True)
+        om = engine.learn_order_model(h, 1005, engine.Settings(seasonal=False))
+        self.assertEqual(set(om.cv), {"logistic", "boosting", "blend", "rhythm"})
+        self.assertEqual(om.kind, min(om.cv, key=lambda kind: om.cv[kind]["log_loss"]))
+        self.assertEqual(om.kind, "rhythm", "on this store BG/NBD's rhythm predicts best out of fold")
+        c = criteria.compute(h, 1005)
+        p = om.predict(c, np.flatnonzero(c.has_orders))
+        self.assertTrue(((p >= 0) & (p <= 1)).all())
+        # the more orders BG/NBD expects, the higher the chance (same recency and frequency aside)
+        rows = np.flatnonzero(c.has_orders)
+        rhythm = c.column("rhythm_probability")[rows]
+        self.assertGreater(np.corrcoef(rhythm, p)[0, 1], 0.8)
+        # the same store a quarter earlier: the blend wins, of the full models alone
+        earlier = engine.learn_order_model(h, 1005 - 90, engine.Settings(seasonal=False))
+        self.assertIn("rhythm", earlier.cv)
+        self.assertEqual(earlier.kind, "blend")
+        self.assertEqual([type(e).__name__ for e in earlier.estimator.estimators],
+                         ["Pipeline", "HistGradientBoostingClassifier"])
+        # criteria without BG/NBD's probability: no rhythm candidate
+        c = criteria.compute(h, 1005 - 90, fit_bgnbd=False)
+        rows, y = model.training_rows(c, h, 90)
+        om = model.fit(c, rows, y)
+        self.assertNotIn("rhythm_probability", om.features)
+        self.assertNotIn("rhythm", om.cv)

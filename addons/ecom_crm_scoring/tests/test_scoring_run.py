@@ -147,7 +147,8 @@ class TestScoringRun(ScoringCase):
             again = self.run_scoring()
         self.assertEqual(again, run, "the same run goes on")
         self.assertEqual(again.state, "done", again.error)
-        self.assertEqual(set(again.model_info["steps_seconds"]), {"read", "score"}, "the model kept from the kill")
+        self.assertEqual(set(again.model_info["steps_seconds"]), {"read", "score", "cross_sell"},
+                         "the model kept from the kill: no learning step")
         self.assertTrue(resumed and min(resumed) > killed_at, "the chunks already written are skipped")
         self.assertEqual(len(self.Score.search([])), 15)
 

@@ -1,0 +1,412 @@
+"""The owner's dashboard (a spreadsheet dashboard on the store's reports): its data sources are
+valid against the registry, its headline numbers, tables and charts give the known figures of a
+small hand-built store when read as the web client reads them (one ``read_group`` per pivot and
+grouping, the global filters' domains added), only sales managers see it, its texts are in Russian.
+"""
+
+import ast
+import json
+import re
+from datetime import datetime, time, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import file_open
+from odoo.tools.translate import code_translations, extract_spreadsheet_terms
+
+from ..tools import owner_dashboard
+from .common import ReportCase
+
+# the browser's «now» of the figures below (UTC): «last 30 days» is 2026-11-01 … 2026-11-30, the
+# period before it 2026-10-02 … 2026-10-31
+NOW = datetime(2026, 11, 30, 12, 0)
+JSON_PATH = "ecom_crm/data/files/ecom_owner_dashboard.json"
+FORMULA = re.compile(r"(PIVOT(?:\.VALUE|\.HEADER)?)\(([^()]*)\)")
+
+
+def relative_period(field_type, offset, now=NOW):
+    """The bounds the spreadsheet's «last 30 days» filter gives (``getRelativeDateDomain``)."""
+    end = datetime.combine(now.date(), time.max).replace(microsecond=0) + timedelta(days=30 * offset)
+    start = datetime.combine(now.date() + timedelta(days=1), time.min) - timedelta(days=30) \
+        + timedelta(days=30 * offset)
+    if field_type == "date":
+        return start.date(), end.date()
+    return start, end
+
+
+class Dashboard:
+    """The dashboard's data sources read as the web client reads them, and its cells' pivot
+    formulas evaluated on what they read."""
+
+    def __init__(self, env, data, filters=None):
+        self.env, self.data = env, data
+        self.filters = filters or {}  # {filter id: record ids}
+        self.results = {}
+
+    def domain(self, source_domain, matching):
+        domain = [tuple(leaf) if isinstance(leaf, list) else leaf for leaf in source_domain]
+        for filter_id, match in matching.items():
+            if filter_id == owner_dashboard.PERIOD:
+                start, end = relative_period(match["type"], match.get("offset", 0))
+                domain += [(match["chain"], ">=", start), (match["chain"], "<=", end)]
+            elif self.filters.get(filter_id):
+                domain.append((match["chain"], "in", self.filters[filter_id]))
+        return domain
+
+    def pivot(self, pivot_id):
+        """(total, [group rows]) of a pivot: its total and its rows' groups, in its order."""
+        if pivot_id not in self.results:
+            definition = self.data["pivots"][pivot_id]
+            Model = self.env[definition["model"]]
+            domain = self.domain(definition["domain"], definition["fieldMatching"])
+            measures = [measure["fieldName"] for measure in definition["measures"]]
+            [total] = Model.read_group(domain, measures, [], lazy=False)
+            rows = []
+            if definition["rows"]:
+                rows = Model.read_group(domain, measures, [row["fieldName"] for row in definition["rows"]],
+                                        lazy=False)
+                sort = definition.get("sortedColumn")
+                if sort:
+                    rows.sort(key=lambda row: row[sort["measure"]] or 0, reverse=sort["order"] == "desc")
+            self.results[pivot_id] = (total, rows)
+        return self.results[pivot_id]
+
+    def call(self, function, pivot_id, *args):
+        total, rows = self.pivot(str(pivot_id))
+        definition = self.data["pivots"][str(pivot_id)]
+        if function == "PIVOT.VALUE":
+            measure, args = args[0], args[1:]
+        row = total
+        if args:
+            field, value = args
+            if field.startswith("#"):
+                row = rows[value - 1] if value <= len(rows) else None
+                field = field[1:]
+            else:
+                row = next((row for row in rows if (row[field][0] if isinstance(row[field], tuple) else row[field])
+                            == value), None)
+            if function == "PIVOT.HEADER":
+                if args[0].startswith("#"):
+                    if row is None:
+                        return ""
+                    value = row[field]
+                if isinstance(value, tuple):
+                    return value[1]
+                selection = self.env[definition["model"]]._fields[field].selection
+                return dict(selection).get(value, value) if isinstance(selection, list) else value
+        value = None if row is None else row.get(measure)
+        return "" if value is None or value is False else value  # an empty pivot cell
+
+    def cell(self, ref):
+        content = self.data["sheets"][0]["cells"][ref]["content"]
+        match = FORMULA.fullmatch(content[1:])
+        assert match, f"{ref} is not one pivot formula: {content}"
+        return self.call(match[1], *ast.literal_eval(f"({match[2]},)"))
+
+    def chart(self, figure_id):
+        """``{group label: value}`` of an Odoo chart, as its graph model reads it."""
+        [figure] = [f for f in self.data["sheets"][0]["figures"] if f["id"] == figure_id]
+        chart = figure["data"]
+        Model = self.env[chart["metaData"]["resModel"]]
+        measure = chart["metaData"]["measure"]
+        aggregator = Model._fields[measure].aggregator
+        groupby = chart["metaData"]["groupBy"]
+        result = Model.web_read_group(self.domain(chart["searchParams"]["domain"], chart["fieldMatching"]),
+                                      ["__count", f"{measure}:{aggregator}"], groupby, lazy=False)
+        return {(group[groupby[0]][1] if group[groupby[0]] else None): group[measure] for group in result["groups"]}
+
+
+def load_dashboard():
+    with file_open(JSON_PATH, "rb") as data:
+        return json.load(data)
+
+
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
+class TestOwnerDashboard(ReportCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dashboard = cls.env.ref("ecom_crm.ecom_owner_dashboard")
+        # its spreadsheet is an attachment: in the filestore of the installation (same data_dir)
+        assert cls.dashboard.spreadsheet_data, "the dashboard's file is not in this data_dir's filestore"
+        cls.data = json.loads(cls.dashboard.spreadsheet_data)
+        cls.yandex = cls.env.ref("ecom_crm.utm_source_yandex_direct")
+        cls.vk = cls.env.ref("ecom_crm.utm_source_vk")
+        cls.team_a = cls.env["crm.team"].create({"name": "Розница"})
+        cls.team_b = cls.env["crm.team"].create({"name": "Опт"})
+        ready = cls._ready_for_payment()
+        # this period: four requests from Yandex (two sold, one lost in «First contact», one open),
+        # one from VK whose order came back at delivery
+        won = [cls._request(datetime(2026, 11, 10, 9), cls.yandex, team=cls.team_a, expected_revenue=900, **ready)
+               for _i in range(2)]
+        lost = cls._request(datetime(2026, 11, 10, 9), cls.yandex, team=cls.team_a, expected_revenue=500)
+        cls._request(datetime(2026, 11, 10, 9), cls.yandex, team=cls.team_a, expected_revenue=300)
+        returned = cls._request(datetime(2026, 11, 11, 9), cls.vk, team=cls.team_b, user=cls.sales_manager,
+                                expected_revenue=2000)
+        for lead, amount in zip(won, (3000, 1000), strict=True):
+            cls._win(lead)
+            cls._dated_order(lead, amount, datetime(2026, 11, 12, 9))
+        lost.stage_id = cls.stage_contact
+        cls._lose(lost, cls.reason_expensive, datetime(2026, 11, 14, 9))
+        order = cls._dated_order(returned, 2000, datetime(2026, 11, 12, 9))
+        with freeze_time(datetime(2026, 11, 20, 9)):
+            order._ecom_set_status("returned", reason=cls.reason_delivery_refused)
+        cls._spend("2026-11-10", cls.yandex, 1000)
+        cls._spend("2026-11-10", cls.vk, 500)
+        # the period before: one request sold, one lost at once
+        before = cls._request(datetime(2026, 10, 15, 9), cls.yandex, team=cls.team_a, **ready)
+        cls._win(before)
+        cls._dated_order(before, 1500, datetime(2026, 10, 16, 9))
+        cls._lose(cls._request(datetime(2026, 10, 15, 9), cls.yandex, team=cls.team_a, expected_revenue=200),
+                  cls.reason_no_answer, datetime(2026, 10, 20, 9))
+        cls._spend("2026-10-15", cls.yandex, 600)
+        # and one long before: out of both periods
+        cls._request(datetime(2026, 6, 1, 9), cls.yandex, team=cls.team_a)
+        cls._refresh()
+        cls.env["ecom.report.matview"]._ecom_refresh_all()
+
+    @classmethod
+    def _request(cls, when, source, team, user=None, **vals):
+        lead = cls._lead(source_id=source.id, team_id=team.id, user_id=(user or cls.salesman).id,
+                         partner_id=cls.Partner.create({"name": "Покупатель"}).id, **vals)
+        cls._set_created(lead, when)
+        return lead
+
+    @classmethod
+    def _win(cls, lead):
+        lead.stage_id = cls.stage_payment  # the mandatory stage; «First contact» and «Deciding» skipped
+        lead.stage_id = cls.stage_sold
+
+    @classmethod
+    def _lose(cls, lead, reason, when):
+        lead.action_set_lost(lost_reason_id=reason.id)
+        lead.flush_recordset()
+        cls.env.cr.execute("UPDATE crm_lead SET date_closed = %s WHERE id = %s", [when, lead.id])
+        lead.invalidate_recordset(["date_closed"])
+
+    @classmethod
+    def _dated_order(cls, lead, amount, when):
+        order = cls._order(lead, amount)
+        order.flush_recordset()
+        cls.env.cr.execute("UPDATE sale_order SET date_order = %s WHERE id = %s", [when, order.id])
+        order.invalidate_recordset(["date_order"])
+        return order
+
+    @classmethod
+    def _spend(cls, day, source, amount):
+        cls.env["ecom.ad.spend"].create({"date": day, "source_id": source.id, "amount": amount})
+
+    def reader(self, user=None, **filters):
+        return Dashboard(self.env(user=user or self.sales_manager), self.data, filters)
+
+    def kpis(self, dashboard):
+        """{label: (this period, previous period)} of the headline table."""
+        return {label: (dashboard.cell(f"B{row}"), dashboard.cell(f"C{row}"))
+                for label, row in owner_dashboard.KPI_ROW.items()}
+
+    # ---------------------------------------------------------------------------------- the file
+    def test_the_shipped_file_is_the_builders(self):
+        self.assertEqual(load_dashboard(), json.loads(owner_dashboard.dump(owner_dashboard.build())),
+                         "run python3 addons/ecom_crm/tools/owner_dashboard.py")
+        self.assertEqual(self.data, load_dashboard(), "the record holds the file")
+
+    def test_every_data_source_is_valid(self):
+        filters = {f["id"]: f for f in self.data["globalFilters"]}
+        self.assertEqual(filters[owner_dashboard.PERIOD]["defaultValue"], "last_month")
+        sources = [(f"pivot {pivot_id}", p["model"], [m["fieldName"] for m in p["measures"]],
+                    [r["fieldName"] for r in p["rows"] + p["columns"]], p["domain"], p["fieldMatching"],
+                    p["actionXmlId"]) for pivot_id, p in self.data["pivots"].items()]
+        charts = [f for f in self.data["sheets"][0]["figures"] if f["data"]["type"].startswith("odoo_")]
+        self.assertEqual(len(charts), 4)
+        sources += [(f"chart {f['id']}", f["data"]["metaData"]["resModel"], [f["data"]["metaData"]["measure"]],
+                     f["data"]["metaData"]["groupBy"], f["data"]["searchParams"]["domain"], f["data"]["fieldMatching"],
+                     f["data"]["actionXmlId"]) for f in charts]
+        for name, model, measures, groupbys, domain, matching, action in sources:
+            with self.subTest(name):
+                Model = self.env[model].with_user(self.sales_manager)
+                described = Model.fields_get(attributes=["type", "aggregator", "groupable", "store"])
+                for measure in measures:
+                    self.assertTrue(described[measure].get("aggregator"), f"{measure}: not a measure")
+                    self.assertTrue(described[measure]["store"])
+                for groupby in groupbys:
+                    self.assertTrue(described[groupby.split(":")[0]]["groupable"], groupby)
+                Model.search_count([tuple(leaf) for leaf in domain])  # a valid domain
+                for filter_id, match in matching.items():
+                    self.assertIn(filter_id, filters)
+                    fields = Model
+                    for part in match["chain"].split("."):
+                        field = fields._fields[part]
+                        fields = self.env[field.comodel_name] if field.relational else None
+                    expected = {"date": ("date", "datetime"), "relation": ("many2one",)}[filters[filter_id]["type"]]
+                    self.assertIn(field.type, expected, match["chain"])
+                    self.assertEqual(match["type"], field.type)
+                    if filters[filter_id]["type"] == "relation":
+                        self.assertEqual(field.comodel_name, filters[filter_id]["modelName"])
+                self.assertEqual(self.env.ref(action).res_model, model)
+        # every pivot formula names a pivot, one of its measures and one of its rows
+        for ref, cell in self.data["sheets"][0]["cells"].items():
+            for function, args in FORMULA.findall(cell["content"]):
+                pivot_id, *rest = ast.literal_eval(f"({args},)")
+                definition = self.data["pivots"][str(pivot_id)]
+                if function == "PIVOT.VALUE":
+                    self.assertIn(rest.pop(0), [m["fieldName"] for m in definition["measures"]], ref)
+                for field in rest[::2]:
+                    self.assertIn(field.lstrip("#"), [r["fieldName"] for r in definition["rows"]], ref)
+        # titles and scorecards open menus the manager sees
+        visible = self.env["ir.ui.menu"].with_user(self.sales_manager)._visible_menu_ids()
+        menus = set(self.data["chartOdooMenusReferences"].values()) | {
+            m for cell in self.data["sheets"][0]["cells"].values()
+            for m in re.findall(r"odoo://ir_menu_xml_id/([\w.]+)\)", cell["content"])}
+        self.assertGreaterEqual(len(menus), 5)
+        for xmlid in menus:
+            self.assertIn(self.env.ref(xmlid).id, visible, xmlid)
+        for figure in self.data["sheets"][0]["figures"]:
+            if figure["data"]["type"] == "scorecard":
+                for key in ("keyValue", "baseline"):
+                    self.assertIn(figure["data"][key].split("!")[1], self.data["sheets"][0]["cells"])
+
+    # ---------------------------------------------------------------------------------- figures
+    def test_headline_numbers_of_the_period_and_the_previous(self):
+        kpis = self.kpis(self.reader())
+        self.assertEqual(kpis["Requests"], (5, 2))
+        self.assertEqual(kpis["Of them won so far"], (2, 1))
+        self.assertAlmostEqual(kpis["Request to sale (%)"][0], 40)
+        self.assertAlmostEqual(kpis["Request to sale (%)"][1], 50)
+        self.assertEqual(kpis["Orders"], (2, 1), "the order refused at delivery is no sale")
+        self.assertEqual(kpis["Sales revenue"], (4000, 1500))
+        self.assertEqual(kpis["Average order value"], (2000, 1500))
+        self.assertEqual(kpis["Ad spend"], (1500, 600))
+        self.assertAlmostEqual(kpis["ROMI of paid channels (%)"][0], 100 * (4000 - 1500) / 1500)
+        self.assertAlmostEqual(kpis["ROMI of paid channels (%)"][1], 150)
+        self.assertAlmostEqual(kpis["Ad spend to revenue, ДРР (%)"][0], 37.5)
+        self.assertAlmostEqual(kpis["Ad spend to revenue, ДРР (%)"][1], 40)
+        self.assertEqual(kpis["Refusals"], (2, 1))
+        self.assertEqual(kpis["Money lost to refusals"], (2500, 200))
+        self.assertEqual(kpis["Refused at delivery"], (1, ""))
+        self.assertEqual(kpis["Money lost at delivery"], (2000, ""))
+
+    def test_global_filters(self):
+        mine = self.kpis(self.reader(**{owner_dashboard.USER: [self.salesman.id]}))
+        self.assertEqual((mine["Requests"], mine["Of them won so far"], mine["Sales revenue"], mine["Refusals"]),
+                         ((4, 2), (2, 1), (4000, 1500), (1, 1)))
+        self.assertEqual(mine["Ad spend"], (0, 0), "ad spend belongs to no salesperson")
+        vk = self.kpis(self.reader(**{owner_dashboard.CHANNEL: [self.vk.id]}))
+        self.assertEqual((vk["Requests"], vk["Of them won so far"], vk["Ad spend"], vk["Refused at delivery"],
+                          vk["Money lost at delivery"]), ((1, ""), ("", ""), (500, ""), (1, ""), (2000, "")))
+        self.assertAlmostEqual(vk["ROMI of paid channels (%)"][0], -100)
+        team = self.kpis(self.reader(**{owner_dashboard.TEAM: [self.team_b.id]}))
+        self.assertEqual((team["Requests"][0], team["Orders"][0], team["Refusals"][0]), (1, 0, 1))
+
+    def test_tables(self):
+        dashboard = self.reader()
+        first = owner_dashboard.KPI_FIRST
+        stages = [(dashboard.cell(f"F{row}"), dashboard.cell(f"G{row}"), dashboard.cell(f"H{row}"),
+                   dashboard.cell(f"I{row}")) for row in range(first, first + owner_dashboard.STAGE_ROWS)]
+        names = [stage.with_user(self.sales_manager).display_name for stage in
+                 (self.stage_new, self.stage_contact, self.stage_deciding, self.stage_payment, self.stage_sold)]
+        self.assertEqual([row[0] for row in stages], [*names, ""])
+        self.assertEqual([(row[1], row[3]) for row in stages[:5]], [(5, 0), (3, 1), (2, 0), (2, 0), (2, 0)])
+        self.assertAlmostEqual(stages[0][2], 60)  # 3 of the 5 went further
+        self.assertAlmostEqual(stages[1][2], 200 / 3)
+        phase = owner_dashboard.PHASE_TITLE + 2
+        self.assertEqual([(dashboard.cell(f"G{row}"), dashboard.cell(f"H{row}")) for row in range(phase, phase + 3)],
+                         [(1, 500), ("", ""), (1, 2000)])
+        top = owner_dashboard.TOP_FIRST
+        self.assertEqual([dashboard.cell(f"{col}{top}") for col in "ABCFGI"],
+                         [self.yandex.name, 1000, 4000, self.salesman.name, 4, 4000])
+        self.assertAlmostEqual(dashboard.cell(f"D{top}"), 300)
+        self.assertAlmostEqual(dashboard.cell(f"H{top}"), 50)
+        self.assertEqual([dashboard.cell(f"{col}{top + 1}") for col in "ABCFGI"],
+                         [self.vk.name, 500, 0, self.sales_manager.name, 1, 0])
+        self.assertAlmostEqual(dashboard.cell(f"D{top + 1}"), -100)
+        self.assertEqual(dashboard.cell(f"A{top + 2}"), "")
+
+    def test_charts(self):
+        dashboard = self.reader()
+        funnel = dashboard.chart("ecom_chart_funnel")
+        self.assertEqual(list(funnel.values()), [5, 3, 2, 2, 2])
+        self.assertEqual(dashboard.chart("ecom_chart_revenue"), {self.yandex.name: 4000, self.vk.name: 0})
+        self.assertEqual(dashboard.chart("ecom_chart_refusals"),
+                         {self.reason_expensive.name: 1, self.reason_delivery_refused.name: 1})
+        romi = dashboard.chart("ecom_chart_romi")
+        self.assertEqual(set(romi), {self.yandex.name, self.vk.name}, "the channels with ad spend only")
+        self.assertAlmostEqual(romi[self.yandex.name], 300)
+        self.assertAlmostEqual(romi[self.vk.name], -100)
+
+    def test_a_pivot_is_a_fixed_number_of_queries(self):
+        dashboard = self.reader()
+        dashboard.pivot(owner_dashboard.TOP_CHANNELS)  # warm the caches (rules, the user)
+        dashboard.results.clear()
+        self.env.invalidate_all()
+        # the total, the rows (the channels' names come with the second)
+        with self.assertQueryCount(3):
+            dashboard.pivot(owner_dashboard.TOP_CHANNELS)
+
+    # ---------------------------------------------------------------------------------- access
+    def test_only_managers_see_it(self):
+        Dashboards = self.env["spreadsheet.dashboard"]
+        self.assertEqual(Dashboards.with_user(self.sales_manager).search([("id", "=", self.dashboard.id)]),
+                         self.dashboard)
+        self.assertFalse(Dashboards.with_user(self.salesman).search([("id", "=", self.dashboard.id)]))
+        self.sales_manager.lang = "ru_RU"  # an active language (the store's database has Russian only)
+        snapshot = self.dashboard.with_user(self.sales_manager).get_readonly_dashboard()["snapshot"]
+        self.assertEqual(set(snapshot["pivots"]), set(self.data["pivots"]))
+        self.assertEqual(snapshot["settings"]["locale"]["code"], "ru_RU", "Russian number and date formats")
+        as_salesman = self.dashboard.with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            as_salesman.check_access("read")
+        self.assertFalse(as_salesman.spreadsheet_data, "its spreadsheet (an attachment) is not handed out")
+        # the Dashboards app reads the groups and their dashboards so (dashboard_loader.js), and shows
+        # the groups with a dashboard left: none of ours for a salesperson
+        group = self.env.ref("ecom_crm.ecom_dashboard_group")
+        for user, expected in ((self.sales_manager, [self.dashboard.id]), (self.salesman, [])):
+            self.env.invalidate_all()
+            groups = self.env["spreadsheet.dashboard.group"].with_user(user).web_search_read(
+                [("published_dashboard_ids", "!=", False)],
+                {"name": {}, "published_dashboard_ids": {"fields": {"name": {}}}})["records"]
+            shown = [d["id"] for g in groups if g["id"] == group.id for d in g["published_dashboard_ids"]]
+            self.assertEqual(shown, expected, user.login)
+
+    def test_the_menu_opens_the_dashboard(self):
+        menu = self.env.ref("ecom_crm.menu_ecom_owner_dashboard")
+        self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_report"))
+        self.assertLess(menu.sequence, min((menu.parent_id.child_id - menu).mapped("sequence")), "at the top")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.sales_manager)._visible_menu_ids())
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids())
+        action = menu.action
+        self.assertEqual((action._name, action.tag), ("ir.actions.client", "action_spreadsheet_dashboard"))
+        self.assertEqual(action.params, {"dashboard_id": self.dashboard.id})
+
+    # ---------------------------------------------------------------------------------- Russian
+    def test_texts_are_translated(self):
+        with file_open(JSON_PATH, "rb") as data:
+            terms = {term for _line, _func, term, _comments in extract_spreadsheet_terms(data, [], [], {})}
+        self.assertIn("Key figures of the period", terms)
+        self.assertIn("since the previous period", terms)
+        russian = {message["id"]: message["string"]
+                   for message in code_translations.get_web_translations("ecom_crm", "ru_RU")["messages"]}
+        self.assertEqual(sorted(term for term in terms if not russian.get(term)), [],
+                         "the web client shows these in English: translate them in i18n/ru.po")
+        self.assertEqual(russian["Key figures of the period"], "Главное за период")
+        self.assertEqual(self.dashboard.with_context(lang="ru_RU").name, "Панель руководителя")
+
+
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
+class TestOwnerDashboardTour(HttpCase):
+    def test_open_from_the_crm_menu(self):
+        # in Russian, as the store's staff: the dashboard's texts are translated in the browser
+        new_test_user(self.env, login="ecom_tour_owner", groups="sales_team.group_sale_manager",
+                      name="Владелец магазина", lang="ru_RU")
+        self.env["res.lang"]._activate_lang("ru_RU")
+        lead = self.env["crm.lead"].create({"name": "Заявка для панели", "type": "opportunity",
+                                            "source_id": self.env.ref("ecom_crm.utm_source_vk").id})
+        order = self.env["sale.order"].create({
+            "partner_id": self.env["res.partner"].create({"name": "Покупатель панели"}).id, "opportunity_id": lead.id,
+            "order_line": [Command.create({"product_id": self.env["product.product"].create(
+                {"name": "Коляска", "list_price": 1000}).id, "price_unit": 1000})]})
+        order.action_confirm()
+        self.env["ecom.report.matview"]._ecom_refresh_all()
+        self.start_tour("/odoo/crm", "ecom_crm_owner_dashboard", login="ecom_tour_owner")

@@ -1,0 +1,382 @@
+"""The owner's dashboard: an Odoo 18 spreadsheet dashboard (``spreadsheet.dashboard``, Community's
+``spreadsheet_dashboard``) on the store's report models, built here as plain data.
+
+``build()`` returns the spreadsheet (o-spreadsheet's JSON, version 21 as Odoo 18's own dashboards);
+``data/files/ecom_owner_dashboard.json`` is its output, loaded by ``data/ecom_dashboard_data.xml``
+and kept equal to it by the tests. After a change here, rewrite it:
+
+    python3 addons/ecom_crm/tools/owner_dashboard.py
+
+What it shows, for the period of the «Period» filter (last 30 days by default) against the 30 days
+before (the same pivots with the period shifted by ``offset: -1``):
+
+- the headline numbers, each a ``PIVOT.VALUE`` cell (a click lists the report rows behind it):
+  requests of the period and how many of them were won so far, request to sale, orders, revenue,
+  average order, ad spend, ROMI of the channels paid for (those with ad spend), ДРР (all ad spend
+  over all revenue), refusals, refused at delivery and the money lost; change against the previous
+  period (relative for counts and money, in percentage points for percentages);
+- the funnel by stage, refusals by phase, the top channels and salespeople as pivot tables;
+- Odoo charts (a click on a bar or a slice lists its rows): requests reaching each stage, revenue by
+  channel, refusals by reason, ROMI of the channels with ad spend (the channel graphs and table
+  leave out the orders of no channel, e.g. from 1C: they would dwarf the others);
+- global filters: period, sales team, salesperson, channel (UTM source), matched on every source.
+
+Labels are English ``_t("…")`` formulas, link labels and chart titles: Odoo's translation export
+reads them from ``*_dashboard.json`` files under ``data/`` (``extract_spreadsheet_terms``) into
+``i18n/ru.po`` as web terms, and the web client translates them when it shows the dashboard.
+"""
+
+import json
+import os
+
+VERSION = 21  # o-spreadsheet's data version of Odoo 18's shipped dashboards (migrated on load)
+ODOO_VERSION = 12
+
+# global filters
+PERIOD, TEAM, USER, CHANNEL = "ecom_period", "ecom_team", "ecom_salesperson", "ecom_channel"
+GLOBAL_FILTERS = [
+    {"id": PERIOD, "type": "date", "label": "Period", "defaultValue": "last_month", "rangeType": "relative"},
+    {"id": TEAM, "type": "relation", "label": "Sales team", "modelName": "crm.team", "defaultValue": [],
+     "defaultValueDisplayNames": [], "rangeType": "year"},
+    {"id": USER, "type": "relation", "label": "Salesperson", "modelName": "res.users", "defaultValue": [],
+     "defaultValueDisplayNames": [], "rangeType": "year"},
+    {"id": CHANNEL, "type": "relation", "label": "Channel", "modelName": "utm.source", "defaultValue": [],
+     "defaultValueDisplayNames": [], "rangeType": "year"},
+]
+
+# the report models: their date field (what the period filters) and its type
+FUNNEL, CHANNELS, REFUSALS, MANAGERS = ("ecom.report.funnel", "ecom.report.channel", "ecom.report.refusal",
+                                        "ecom.report.manager")
+DATES = {FUNNEL: ("date", "datetime"), CHANNELS: ("date", "date"), REFUSALS: ("date", "datetime"),
+         MANAGERS: ("date", "datetime")}
+ACTIONS = {FUNNEL: "ecom_crm.ecom_report_funnel_action", CHANNELS: "ecom_crm.ecom_report_channel_action",
+           REFUSALS: "ecom_crm.ecom_report_refusal_action", MANAGERS: "ecom_crm.ecom_report_manager_action"}
+MENUS = {FUNNEL: "ecom_crm.menu_ecom_report_funnel", CHANNELS: "ecom_crm.menu_ecom_report_channel",
+         REFUSALS: "ecom_crm.menu_ecom_report_refusal", MANAGERS: "ecom_crm.menu_ecom_report_manager",
+         "sales": "ecom_crm.menu_ecom_report_sales"}
+
+
+def field_matching(model, offset=0):
+    """How each global filter applies to ``model``'s rows (the period shifted by ``offset`` periods)."""
+    date, date_type = DATES[model]
+    return {PERIOD: {"chain": date, "type": date_type, "offset": offset},
+            TEAM: {"chain": "team_id", "type": "many2one"},
+            USER: {"chain": "user_id", "type": "many2one"},
+            CHANNEL: {"chain": "source_id", "type": "many2one"}}
+
+
+# ------------------------------------------------------------------------------------------ pivots
+def pivot(pivot_id, name, model, measures, rows=(), domain=(), offset=0, sort_by=None):
+    return {
+        "type": "ODOO", "id": pivot_id, "formulaId": pivot_id, "name": name, "model": model,
+        "domain": [list(leaf) if isinstance(leaf, tuple) else leaf for leaf in domain], "context": {},
+        "measures": [{"id": measure, "fieldName": measure} for measure in measures],
+        "columns": [], "rows": [{"fieldName": row} for row in rows],
+        "sortedColumn": {"groupId": [[], []], "measure": sort_by, "order": "desc"} if sort_by else None,
+        "fieldMatching": field_matching(model, offset), "actionXmlId": ACTIONS[model],
+    }
+
+
+# the requests of the period: one funnel row each (its first stage), grouped by whether it was won
+REQUESTS_CUR, REQUESTS_PREV = "1", "2"
+# orders, revenue and ad spend of the period (channels end to end)
+MONEY_CUR, MONEY_PREV = "3", "4"
+# refusals of the period, by phase (before ordering, after, at delivery)
+REFUSALS_CUR, REFUSALS_PREV = "5", "6"
+STAGES, TOP_CHANNELS, TOP_SALESPEOPLE = "7", "8", "9"
+# the channels paid for (those with ad spend): their ROMI. Over every channel it would count the
+# revenue of the unpaid ones (the site, phone calls, orders from 1C without a channel) as a return
+PAID_CUR, PAID_PREV = "10", "11"
+PAID = [("source_id.ecom_ad_spend_ids", "!=", False)]
+KNOWN_CHANNEL = [("source_id", "!=", False)]
+PIVOTS = {}
+for _offset, (_requests, _money, _refusals, _paid) in (
+        (0, (REQUESTS_CUR, MONEY_CUR, REFUSALS_CUR, PAID_CUR)),
+        (-1, (REQUESTS_PREV, MONEY_PREV, REFUSALS_PREV, PAID_PREV))):
+    _when = "current period" if _offset == 0 else "previous period"
+    PIVOTS[_requests] = pivot(_requests, f"Requests and sales, {_when}", FUNNEL, ["requests", "sale_rate"],
+                              rows=["won"], domain=[("requests", "=", 1)], offset=_offset)
+    PIVOTS[_money] = pivot(_money, f"Orders, revenue and ad spend, {_when}", CHANNELS,
+                           ["order_count", "revenue", "average_order", "spend", "drr"], offset=_offset)
+    PIVOTS[_refusals] = pivot(_refusals, f"Refusals, {_when}", REFUSALS, ["refusals", "amount"], rows=["phase"],
+                              offset=_offset)
+    PIVOTS[_paid] = pivot(_paid, f"Paid channels, {_when}", CHANNELS, ["spend", "revenue", "romi"], domain=PAID,
+                          offset=_offset)
+PIVOTS[STAGES] = pivot(STAGES, "Funnel by stage", FUNNEL, ["reached", "conversion_next", "dropped"],
+                       rows=["stage_id"])
+PIVOTS[TOP_CHANNELS] = pivot(TOP_CHANNELS, "Channels by revenue", CHANNELS, ["spend", "revenue", "romi"],
+                             rows=["source_id"], domain=KNOWN_CHANNEL, sort_by="revenue")
+PIVOTS[TOP_SALESPEOPLE] = pivot(TOP_SALESPEOPLE, "Salespeople by revenue", MANAGERS,
+                                ["requests", "conversion", "revenue"], rows=["user_id"],
+                                domain=[("kind", "=", "request")], sort_by="revenue")
+
+
+# ------------------------------------------------------------------------------------------ layout
+COLS = [220, 130, 140, 100, 20, 210, 80, 140, 100]  # A … I; E separates the two halves (room for Russian)
+LETTERS = "ABCDEFGHI"
+TOP_N = 10
+ROW_SIZES = {}  # 1-based row: height in px (23 otherwise)
+for _row in range(1, 6):  # the scorecards
+    ROW_SIZES[_row] = 23
+TITLE_HEIGHT, HEADER_HEIGHT, LINE_HEIGHT, CHART_ROWS = 40, 29, 28, 14
+
+KPI_TITLE, KPI_HEADER, KPI_FIRST = 6, 7, 8
+# (label, pivot of the period, pivot of the previous period, PIVOT.VALUE's arguments, kind of figure):
+# a percentage's change is a difference in points, a count's or an amount's a relative change
+KPIS = [
+    ("Requests", REQUESTS_CUR, REQUESTS_PREV, '"requests"', "count"),
+    ("Of them won so far", REQUESTS_CUR, REQUESTS_PREV, '"requests","won",1', "count"),
+    ("Request to sale (%)", REQUESTS_CUR, REQUESTS_PREV, '"sale_rate"', "ratio"),
+    ("Orders", MONEY_CUR, MONEY_PREV, '"order_count"', "count"),
+    ("Sales revenue", MONEY_CUR, MONEY_PREV, '"revenue"', "money"),
+    ("Average order value", MONEY_CUR, MONEY_PREV, '"average_order"', "money"),
+    ("Ad spend", MONEY_CUR, MONEY_PREV, '"spend"', "money"),
+    ("ROMI of paid channels (%)", PAID_CUR, PAID_PREV, '"romi"', "ratio"),
+    ("Ad spend to revenue, ДРР (%)", MONEY_CUR, MONEY_PREV, '"drr"', "ratio"),
+    ("Refusals", REFUSALS_CUR, REFUSALS_PREV, '"refusals"', "count"),
+    ("Money lost to refusals", REFUSALS_CUR, REFUSALS_PREV, '"amount"', "money"),
+    ("Refused at delivery", REFUSALS_CUR, REFUSALS_PREV, '"refusals","phase","delivery"', "count"),
+    ("Money lost at delivery", REFUSALS_CUR, REFUSALS_PREV, '"amount","phase","delivery"', "money"),
+]
+KPI_ROW = {label: KPI_FIRST + index for index, (label, *_rest) in enumerate(KPIS)}
+for _row in range(KPI_TITLE, KPI_FIRST + len(KPIS)):
+    ROW_SIZES[_row] = {KPI_TITLE: TITLE_HEIGHT, KPI_HEADER: HEADER_HEIGHT}.get(_row, LINE_HEIGHT)
+# the right half, beside the headline numbers: the funnel by stage, then refusals by phase
+STAGE_ROWS = 6
+PHASE_TITLE = KPI_FIRST + STAGE_ROWS + 1
+# the refusal report's phases, named here: a pivot header of a phase without refusals would read «None»
+PHASES = (("early", "Before ordering"), ("late", "After ordering"), ("delivery", "Refused at delivery"))
+
+SPACER = KPI_FIRST + len(KPIS)
+ROW_SIZES[SPACER] = 20
+# two rows of two charts, each under its title
+CHART_TITLES = [SPACER + 1, SPACER + 1 + 1 + CHART_ROWS + 1]
+for _title in CHART_TITLES:
+    ROW_SIZES[_title] = TITLE_HEIGHT
+    ROW_SIZES[_title + 1 + CHART_ROWS] = 20
+# the top channels and salespeople
+TOP_TITLE = CHART_TITLES[-1] + 1 + CHART_ROWS + 1
+TOP_HEADER, TOP_FIRST = TOP_TITLE + 1, TOP_TITLE + 2
+ROW_SIZES[TOP_TITLE] = TITLE_HEIGHT
+ROW_SIZES[TOP_HEADER] = HEADER_HEIGHT
+for _row in range(TOP_FIRST, TOP_FIRST + TOP_N):
+    ROW_SIZES[_row] = LINE_HEIGHT
+LAST_ROW = TOP_FIRST + TOP_N + 1
+
+
+def row_top(row):
+    """The y of 1-based ``row``'s top edge, in px."""
+    return sum(ROW_SIZES.get(r, 23) for r in range(1, row))
+
+
+def col_left(col):
+    return sum(COLS[:LETTERS.index(col)])
+
+
+def link(label, menu):
+    """A title that opens the report's menu (its label is translated like a formula's _t)."""
+    return f"[{label}](odoo://ir_menu_xml_id/{MENUS[menu]})"
+
+
+# ------------------------------------------------------------------------------------------ figures
+def scorecard(figure_id, index, title, row, mode, menu, humanize=False):
+    """The ``index``-th of four cards across the top: the headline ``row``'s figure and its change."""
+    gap = 16
+    width = (sum(COLS) - 3 * gap) // 4
+    return {
+        "id": figure_id, "x": index * (width + gap), "y": 11, "width": width, "height": 101,
+        "tag": "chart",
+        "data": {"type": "scorecard", "title": {"text": title, "bold": True, "color": "#434343"},
+                 "background": "#EFF6FF" if mode == "percentage" else "#FFF7ED",
+                 "keyValue": f"Dashboard!B{row}", "baseline": f"Dashboard!C{row}", "baselineMode": mode,
+                 "baselineDescr": "since the previous period", "baselineColorUp": "#00A04A",
+                 "baselineColorDown": "#DC6965", "humanize": humanize},
+    }, menu
+
+
+def odoo_chart(figure_id, kind, model, measure, groupby, title_row, left, domain=(), show_values=False):
+    data = {
+        "type": f"odoo_{kind}", "title": {"text": ""}, "background": "#FFFFFF",
+        "legendPosition": "right" if kind == "pie" else "none",
+        "metaData": {"groupBy": [groupby], "measure": measure, "order": None, "resModel": model, "mode": kind},
+        "searchParams": {"comparison": None, "context": {}, "domain": [list(leaf) for leaf in domain],
+                         "groupBy": [groupby], "orderBy": []},
+        "fieldMatching": field_matching(model), "actionXmlId": ACTIONS[model],
+    }
+    if kind == "bar":
+        data.update(verticalAxisPosition="left", stacked=False, showValues=show_values)
+    top = row_top(title_row + 1)
+    width = sum(COLS[:4]) if left else sum(COLS[5:])
+    return {"id": figure_id, "x": 0 if left else col_left("F"), "y": top, "width": width,
+            "height": CHART_ROWS * 23 - 8, "tag": "chart", "data": data}
+
+
+SCORECARDS = [
+    # whole amounts: o-spreadsheet's humanized «150m» is English shorthand a Russian reader does not use
+    scorecard("ecom_score_revenue", 0, "Sales revenue", KPI_ROW["Sales revenue"], "percentage", "sales"),
+    scorecard("ecom_score_orders", 1, "Orders", KPI_ROW["Orders"], "percentage", "sales"),
+    scorecard("ecom_score_conversion", 2, "Request to sale (%)", KPI_ROW["Request to sale (%)"], "difference",
+              FUNNEL),
+    scorecard("ecom_score_romi", 3, "ROMI of paid channels (%)", KPI_ROW["ROMI of paid channels (%)"], "difference",
+              CHANNELS),
+]
+CHARTS = [
+    odoo_chart("ecom_chart_funnel", "bar", FUNNEL, "reached", "stage_id", CHART_TITLES[0], True, show_values=True),
+    # the orders of a known channel: those of none (from 1C, typed in) would dwarf them
+    odoo_chart("ecom_chart_revenue", "pie", CHANNELS, "revenue", "source_id", CHART_TITLES[0], False,
+               domain=KNOWN_CHANNEL),
+    odoo_chart("ecom_chart_refusals", "bar", REFUSALS, "refusals", "reason_id", CHART_TITLES[1], True,
+               show_values=True),
+    # only the channels that have ad spend: the others have no ROMI
+    odoo_chart("ecom_chart_romi", "bar", CHANNELS, "romi", "source_id", CHART_TITLES[1], False,
+               domain=PAID),  # no values on the bars: Chart.js would print them unrounded
+]
+CHART_CAPTIONS = [
+    (CHART_TITLES[0], "A", link("Requests that reached each stage", FUNNEL)),
+    (CHART_TITLES[0], "F", link("Revenue by channel", CHANNELS)),
+    (CHART_TITLES[1], "A", link("Refusals by reason", REFUSALS)),
+    (CHART_TITLES[1], "F", link("ROMI by channel (%)", CHANNELS)),
+]
+
+
+# ------------------------------------------------------------------------------------------ cells
+def t(text):
+    return f'=_t("{text}")'
+
+
+def build_cells():
+    cells, styles, formats = {}, {}, {}
+
+    def put(ref, content, style=None, fmt=None):
+        cells[ref] = {"content": content}
+        if style:
+            styles[ref] = style
+        if fmt:
+            formats[ref] = fmt
+
+    # headline numbers
+    put(f"A{KPI_TITLE}", link("Key figures of the period", CHANNELS), "title")
+    for col, label in zip("ABCD", ("Indicator", "This period", "Previous period", "Change vs. previous"), strict=True):
+        put(f"{col}{KPI_HEADER}", t(label), "header" if col == "A" else "header_right")
+    for row, (label, current, previous, args, kind) in enumerate(KPIS, KPI_FIRST):
+        put(f"A{row}", t(label), "label")
+        put(f"B{row}", f"=PIVOT.VALUE({current},{args})", "figure", kind)
+        put(f"C{row}", f"=PIVOT.VALUE({previous},{args})", "previous", kind)
+        if kind == "ratio":
+            put(f"D{row}", f'=IF(OR(B{row}="",C{row}=""),"",B{row}-C{row})', "previous", "points")
+        else:
+            put(f"D{row}", f'=IF(OR(B{row}="",C{row}="",C{row}=0),"",B{row}/C{row}-1)', "previous", "change")
+    # the funnel by stage
+    put(f"F{KPI_TITLE}", link("Sales funnel", FUNNEL), "title")
+    for col, label in zip("FGHI", ("Stage", "Reached", "To the next (%)", "Dropped out"), strict=True):
+        put(f"{col}{KPI_HEADER}", t(label), "header" if col == "F" else "header_right")
+    for index in range(1, STAGE_ROWS + 1):
+        row = KPI_FIRST + index - 1
+        put(f"F{row}", f'=PIVOT.HEADER({STAGES},"#stage_id",{index})', "label")
+        put(f"G{row}", f'=PIVOT.VALUE({STAGES},"reached","#stage_id",{index})', "figure", "count")
+        put(f"H{row}", f'=PIVOT.VALUE({STAGES},"conversion_next","#stage_id",{index})', "figure", "ratio")
+        put(f"I{row}", f'=PIVOT.VALUE({STAGES},"dropped","#stage_id",{index})', "figure", "count")
+    # refusals by phase
+    put(f"F{PHASE_TITLE}", link("Refusals by phase", REFUSALS), "title")
+    for col, label in zip("FGH", ("Phase", "Refusals", "Amount lost"), strict=True):
+        put(f"{col}{PHASE_TITLE + 1}", t(label), "header" if col == "F" else "header_right")
+    for row, (phase, label) in enumerate(PHASES, PHASE_TITLE + 2):
+        put(f"F{row}", t(label), "label")
+        put(f"G{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"refusals","phase","{phase}")', "figure", "count")
+        put(f"H{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"amount","phase","{phase}")', "figure", "money")
+    # chart titles
+    for row, col, content in CHART_CAPTIONS:
+        put(f"{col}{row}", content, "title")
+    # the top channels and salespeople
+    put(f"A{TOP_TITLE}", link("Top channels by revenue", CHANNELS), "title")
+    for col, label in zip("ABCD", ("Channel", "Spend", "Sales revenue", "ROMI (%)"), strict=True):
+        put(f"{col}{TOP_HEADER}", t(label), "header" if col == "A" else "header_right")
+    put(f"F{TOP_TITLE}", link("Top salespeople by revenue", MANAGERS), "title")
+    for col, label in zip("FGHI", ("Salesperson", "Requests", "Conversion (%)", "Sales revenue"), strict=True):
+        put(f"{col}{TOP_HEADER}", t(label), "header" if col == "F" else "header_right")
+    for index in range(1, TOP_N + 1):
+        row = TOP_FIRST + index - 1
+        put(f"A{row}", f'=PIVOT.HEADER({TOP_CHANNELS},"#source_id",{index})', "label")
+        put(f"B{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"spend","#source_id",{index})', "figure", "money")
+        put(f"C{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"revenue","#source_id",{index})', "figure", "money")
+        put(f"D{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"romi","#source_id",{index})', "figure", "ratio")
+        put(f"F{row}", f'=PIVOT.HEADER({TOP_SALESPEOPLE},"#user_id",{index})', "label")
+        put(f"G{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"requests","#user_id",{index})', "figure", "count")
+        put(f"H{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"conversion","#user_id",{index})', "figure", "ratio")
+        put(f"I{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"revenue","#user_id",{index})', "figure", "money")
+    return cells, styles, formats
+
+
+STYLES = {
+    "title": {"textColor": "#01666b", "bold": True, "fontSize": 14, "verticalAlign": "middle"},
+    "header": {"fontSize": 11, "textColor": "#434343", "bold": True, "verticalAlign": "middle"},
+    "header_right": {"fontSize": 11, "textColor": "#434343", "bold": True, "verticalAlign": "middle",
+                     "align": "right"},
+    "label": {"textColor": "#434343", "verticalAlign": "middle"},
+    "figure": {"textColor": "#434343", "verticalAlign": "middle", "bold": True},
+    "previous": {"textColor": "#6b7280", "verticalAlign": "middle"},
+}
+# amounts without kopecks nor currency (one currency per store), as Odoo's own dashboards
+FORMATS = {"change": "+0%;-0%;0%", "points": "+0.0;-0.0;0.0", "ratio": "0.0", "count": "#,##0", "money": "#,##0"}
+
+
+def ranges(mapping, ids):
+    """``{cell: name}`` as o-spreadsheet stores it: ``{cell: id}`` of the named ``ids``."""
+    return {ref: ids[name] for ref, name in sorted(mapping.items())}
+
+
+def build():
+    cells, styles, formats = build_cells()
+    style_ids = {name: index for index, name in enumerate(STYLES, 1)}
+    format_ids = {name: index for index, name in enumerate(FORMATS, 1)}
+    bottom = {"bottom": {"style": "thin", "color": "#CCCCCC"}}
+    borders = {}
+    for row, cols in ((KPI_TITLE, "ABCD"), (KPI_TITLE, "FGHI"), (PHASE_TITLE, "FGH"), (TOP_TITLE, "ABCD"),
+                      (TOP_TITLE, "FGHI"), *((row, cols) for row, _col, _c in CHART_CAPTIONS for cols in ("ABCD",
+                                                                                                          "FGHI"))):
+        for col in cols:
+            borders[f"{col}{row}"] = 1
+    figures = [figure for figure, _menu in SCORECARDS] + CHARTS
+    # data bars behind the top lists' names, as long as their revenue
+    conditional_formats = [
+        {"id": "ecom_bar_channels", "ranges": [f"A{TOP_FIRST}:A{TOP_FIRST + TOP_N - 1}"],
+         "rule": {"type": "DataBarRule", "color": 15726335, "rangeValues": f"C{TOP_FIRST}:C{TOP_FIRST + TOP_N - 1}"}},
+        {"id": "ecom_bar_salespeople", "ranges": [f"F{TOP_FIRST}:F{TOP_FIRST + TOP_N - 1}"],
+         "rule": {"type": "DataBarRule", "color": 16775149, "rangeValues": f"I{TOP_FIRST}:I{TOP_FIRST + TOP_N - 1}"}},
+    ]
+    sheet = {
+        "id": "ecom_owner_dashboard", "name": "Dashboard", "colNumber": len(COLS), "rowNumber": LAST_ROW,
+        "rows": {str(row - 1): {"size": size} for row, size in sorted(ROW_SIZES.items())},
+        "cols": {str(index): {"size": size} for index, size in enumerate(COLS)},
+        "merges": [], "cells": dict(sorted(cells.items(), key=lambda item: (item[0][0], int(item[0][1:])))),
+        "styles": ranges(styles, style_ids), "formats": ranges(formats, format_ids), "borders": borders,
+        "conditionalFormats": conditional_formats, "figures": figures, "tables": [],
+        "areGridLinesVisible": False, "isVisible": True, "headerGroups": {"ROW": [], "COL": []},
+        "dataValidationRules": [], "comments": {},
+    }
+    return {
+        "version": VERSION, "sheets": [sheet],
+        "styles": {str(index): STYLES[name] for name, index in style_ids.items()},
+        "formats": {str(index): FORMATS[name] for name, index in format_ids.items()},
+        "borders": {"1": bottom},
+        "revisionId": "START_REVISION", "uniqueFigureIds": True,
+        "settings": {"locale": {"name": "English (US)", "code": "en_US", "thousandsSeparator": ",",
+                                "decimalSeparator": ".", "dateFormat": "mm/dd/yyyy", "timeFormat": "hh:mm:ss",
+                                "formulaArgSeparator": ",", "weekStart": 7}},
+        "pivots": PIVOTS, "pivotNextId": len(PIVOTS) + 1, "customTableStyles": {}, "odooVersion": ODOO_VERSION,
+        "globalFilters": GLOBAL_FILTERS, "lists": {}, "listNextId": 1,
+        "chartOdooMenusReferences": {figure["id"]: MENUS[menu] for figure, menu in SCORECARDS},
+    }
+
+
+def dump(data):
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "files",
+                    "ecom_owner_dashboard.json")
+
+if __name__ == "__main__":
+    with open(FILE, "w", encoding="utf-8") as out:
+        out.write(dump(build()))
+    print(FILE)
