@@ -138,6 +138,12 @@ class EcomReportTable(models.AbstractModel):
             cr.execute(day_of)
             days.update(day for (day,) in cr.fetchall())
         self._ecom_rollup_refresh(days)
+        if lead_ids is None:
+            # a table filled anew has no statistics yet (autovacuum comes later): the planner would
+            # guess its size, and read a quarter of it through a sequential scan
+            cr.execute(SQL("ANALYZE %s", table))
+            if self._ecom_rollup_dims:
+                cr.execute(SQL("ANALYZE %s", SQL.identifier(self._ecom_rollup_table())))
         self.invalidate_model()
         return count
 
