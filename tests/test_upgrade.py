@@ -1,6 +1,7 @@
 """Upgrading a store that runs the previous release (18.0.1.2.0, commit d2f6bd0): the migrations
 turn the customer card into per-company values computed from the orders, move the intake's
-scheduled action to its technical user, and drop the indexes no query uses."""
+scheduled action to its technical user, and drop the indexes no query uses (18.0.1.5.0: those of
+18.0.1.4.0's refusals view, made here by hand)."""
 
 import os
 import subprocess
@@ -58,6 +59,9 @@ def test_upgrade_from_the_previous_release(previous_addons, odoo_cmd, psql_on):
         odoo("-i", ADDONS, "--without-demo=all", "--stop-after-init", addons_path=old_path)
         customer_id, count = odoo(addons_path=old_path, stdin=HISTORY, command="shell").split()[-2:]
         assert count == "2"
+        # what 18.0.1.4.0 (commit e725334) left: the indexes of its refusals' view
+        psql_on(name, "CREATE INDEX crm_lead_ecom_refusal_date_idx ON crm_lead (date_closed); "
+                      "CREATE INDEX sale_order_ecom_returned_date_idx ON sale_order (date_order)")
         odoo("-u", ADDONS, "--stop-after-init")
         company = psql_on(name, "SELECT min(id) FROM res_company")
         card = psql_on(name, f"""SELECT ecom_order_count->>'{company}', ecom_customer_status->>'{company}'
@@ -67,7 +71,8 @@ def test_upgrade_from_the_previous_release(previous_addons, odoo_cmd, psql_on):
                                   AND d.model = 'ir.cron' AND d.name = 'ir_cron_process_intake'
                                   JOIN res_users u ON u.id = c.user_id""") == "ecom_crm_intake_api"
         assert psql_on(name, "SELECT count(*) FROM pg_indexes WHERE indexname IN ("
-                             "'crm_lead_ecom_open_user_idx', 'ecom_intake_request__state_index')") == "0"
+                             "'crm_lead_ecom_open_user_idx', 'ecom_intake_request__state_index', "
+                             "'crm_lead_ecom_refusal_date_idx', 'sale_order_ecom_returned_date_idx')") == "0"
         assert psql_on(name, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'res_partner' "
                              "AND column_name LIKE 'ecom_%moved%'") == "0", "no column left behind"
     finally:

@@ -56,12 +56,6 @@ class EcomReportRefusal(models.Model):
             ("refusals", "integer"), ("amount", "numeric"),
         ]
 
-    def init(self):
-        # the indexes the view of the previous version needed on the requests and orders
-        self.env.cr.execute("DROP INDEX IF EXISTS crm_lead_ecom_refusal_date_idx")
-        self.env.cr.execute("DROP INDEX IF EXISTS sale_order_ecom_returned_date_idx")
-        super().init()
-
     @api.model
     def _ecom_stale(self, lead_ids, order_ids):
         return SQL("lead_id = ANY(%s) OR order_id = ANY(%s)", lead_ids, order_ids)
