@@ -5,10 +5,18 @@ from datetime import timedelta
 import numpy as np
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import BaseCase, tagged
 
-from ..scoring.history import LEAD_LOST, LEAD_OPEN, MAIL_CLICK, NEVER, OUTCOME_REFUSED
+from ..scoring.history import LEAD_LOST, LEAD_OPEN, MAIL_CLICK, NEVER, OUTCOME_REFUSED, positions
 from .common import ScoringCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestPositions(BaseCase):
+    def test_a_join_by_binary_search(self):
+        self.assertEqual(positions([30, 10, 20], [20, 99, 30, 10, 20]).tolist(), [2, -1, 0, 1, 2])
+        self.assertEqual(positions([], [1, 2]).tolist(), [-1, -1])
+        self.assertEqual(positions(np.array([5], dtype=np.int32), np.array([], dtype=np.int32)).tolist(), [])
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
@@ -35,8 +43,14 @@ class TestScoringHistory(ScoringCase):
                                             "discount": 10})]
         cancelled = self._order(self.firm, 20)
         cancelled._action_cancel()
-        self.env["sale.order"].create({"partner_id": self.firm.id})  # a quotation: not history
+        # a quotation: not history, nor its lines
+        self.env["sale.order"].create({"partner_id": self.firm.id, "order_line": [
+            Command.create({"product_id": self.machine.id, "price_unit": 777})]})
         history, index = self.read()
+        self.assertNotIn(777, history.lines.amount.tolist())
+        read = self.env["sale.order.line"].search_count([("order_id.state", "in", ("sale", "cancel")),
+                                                         ("display_type", "=", False)])
+        self.assertEqual(len(history.lines.order), read, "the lines of the confirmed and cancelled orders, all")
         self.assertEqual(set(index), {self.firm.id, self.other.id}, "customers are commercial partners")
         firm = index[self.firm.id]
         mine = history.orders.customer == firm
@@ -90,6 +104,9 @@ class TestScoringHistory(ScoringCase):
         self.assertEqual(partner_ids.tolist(), [self.firm.id])
         self.assertEqual(history.n_customers, 1)
         self.assertEqual(len(history.orders.day), 1)
+        self.assertEqual(history.lines.order.tolist(), [0] * len(history.lines.order))
+        self.assertEqual(len(history.lines.order), len(self.env["sale.order"].search(
+            [("partner_id", "=", self.firm.id)]).order_line), "the customer's lines, found by their order")
 
     def test_recorded_offers_feed_the_cross_sell(self):
         History = self.env["ecom.scoring.history"]
