@@ -269,46 +269,69 @@ class EcomScoringRun(models.Model):
 
     # -- what is written -------------------------------------------------------------------------
     def _rows(self, result, partner_ids, rows, history):
-        """The score rows of customers ``rows`` (indexes into the result), as _ecom_upsert takes them."""
+        """The score rows of customers ``rows`` (indexes into the result), as _ecom_upsert takes them:
+        each column converted for the whole chunk at once (numpy to Python), then one dict per row."""
         from ..scoring.criteria import describe
+        from ..scoring.schedule import REASON_CODES
 
         sched = result.schedule
-        extra = result.criteria.extra
-        frequency = result.criteria.column("frequency")
+        rows = rows[result.score[rows] >= 0]
+        if not len(rows):
+            return []
         reason_pos = np.searchsorted(result.reason_rows, rows)
-        has_reasons = (reason_pos < len(result.reason_rows)) & (
-            result.reason_rows[np.minimum(reason_pos, max(len(result.reason_rows) - 1, 0))] == rows
-            if len(result.reason_rows) else False)
+        if len(result.reason_rows):
+            has_reasons = result.reason_rows[np.minimum(reason_pos, len(result.reason_rows) - 1)] == rows
+        else:
+            has_reasons = np.zeros(len(rows), dtype=bool)
+        manager = history.manager[rows] if history.manager is not None else np.full(len(rows), -1)
+        expected = np.round(result.expected_value[rows].astype(np.float64), 2)
+        stake = np.round(result.stake[rows].astype(np.float64), 2)
+        columns = {
+            "partner_id": partner_ids[rows].tolist(),
+            "user_id": np.where(manager > 0, manager, 0).tolist(),
+            "probability": np.round(result.probability[rows].astype(np.float64), 4).tolist(),
+            "score": result.score[rows].tolist(),
+            "recency": result.r[rows].tolist(), "frequency": result.f[rows].tolist(),
+            "monetary": result.m[rows].tolist(),
+            "segment": result.segment[rows].tolist(), "group": result.group[rows].tolist(),
+            "expected_value": np.where(np.isfinite(expected), expected, np.nan).tolist(),
+            "stake": np.where(np.isfinite(stake), stake, np.nan).tolist(),
+            "decision": sched.decision[rows].tolist(), "reason": sched.reason[rows].tolist(),
+            "day": sched.date[rows].tolist(),
+            "priority": np.round(np.nan_to_num(sched.priority[rows].astype(np.float64)), 2).tolist(),
+            "last_order": result.criteria.extra["last_order"][rows].tolist(),
+            "order_count": np.nan_to_num(result.criteria.column("frequency")[rows]).astype(np.int64).tolist(),
+        }
         out = []
         for k, i in enumerate(rows.tolist()):
-            if result.score[i] < 0:
-                continue
-            decision = DECISION_CODES.get(int(sched.decision[i]))
-            code = sched.reason_code(i)
+            decision = DECISION_CODES.get(columns["decision"][k])
+            code = REASON_CODES[columns["reason"][k]] if columns["reason"][k] >= 0 else ""
             reasons = None
-            if has_reasons is not False and has_reasons[k]:
+            if has_reasons[k]:
                 reasons = [[name, describe(result.criteria, i, name)[1]]
                            for name in result.reason_names[reason_pos[k]] if name]
-            manager = int(history.manager[i]) if history.manager is not None else -1
-            last_order = int(extra["last_order"][i])
-            day = int(sched.date[i])
+            day, last_order = columns["day"][k], columns["last_order"][k]
+            segment, group = columns["segment"][k], columns["group"][k]
+            expected_value, stake_value = columns["expected_value"][k], columns["stake"][k]
             out.append({
-                "partner_id": int(partner_ids[i]),
-                "user_id": manager if manager > 0 else None,
-                "probability": round(float(result.probability[i]), 4),
-                "score": int(result.score[i]),
-                "recency": int(result.r[i]), "frequency": int(result.f[i]), "monetary": int(result.m[i]),
-                "segment": texts.SEGMENTS[result.segment[i]] if result.segment[i] >= 0 else None,
-                "group": GROUP_CODES.get(int(result.group[i])),
-                "expected_value": _money(result.expected_value[i]), "stake": _money(result.stake[i]),
+                "partner_id": columns["partner_id"][k],
+                "user_id": columns["user_id"][k] or None,
+                "probability": columns["probability"][k],
+                "score": columns["score"][k],
+                "recency": columns["recency"][k], "frequency": columns["frequency"][k],
+                "monetary": columns["monetary"][k],
+                "segment": texts.SEGMENTS[segment] if segment >= 0 else None,
+                "group": GROUP_CODES.get(group),
+                "expected_value": None if expected_value != expected_value else expected_value,
+                "stake": None if stake_value != stake_value else stake_value,
                 "decision": decision,
                 "decision_date": date.fromordinal(day) if decision and day > 0 else None,
                 "decision_code": code or None,
                 "decision_params": json.dumps(self._decision_params(result, i, code)) if code else None,
-                "priority": round(float(np.nan_to_num(sched.priority[i])), 2),
+                "priority": columns["priority"][k],
                 "reasons_data": json.dumps(reasons) if reasons else None,
                 "last_order": date.fromordinal(last_order) if last_order > 0 else None,
-                "order_count": int(np.nan_to_num(frequency[i])),
+                "order_count": columns["order_count"][k],
                 "scored_on": self.day,
             })
         return out
@@ -424,8 +447,3 @@ class EcomScoringRun(models.Model):
         from ..scoring import engine
 
         return state if isinstance(state, engine.State) else None
-
-
-def _money(value):
-    value = float(value)
-    return round(value, 2) if np.isfinite(value) else None
