@@ -1,7 +1,10 @@
+import io
+
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
 from ..scoring import texts
+from ..tools.pgcopy import copy_text
 
 SALES = "sales_team.group_sale_salesman"
 SEGMENTS = [(code, texts.SEGMENT_LABELS[code]) for code in texts.SEGMENTS]
@@ -113,22 +116,28 @@ class EcomCustomerScore(models.Model):
                  "decision_date": "date", "decision_code": "varchar", "decision_params": "jsonb",
                  "priority": "float8", "reasons_data": "jsonb", "last_order": "date", "order_count": "int4",
                  "scored_on": "date", "partner_id": "int4"}
-        arrays = [[row.get(col) for row in rows] for col in columns]
-        unnest = SQL(", ").join(SQL("%s::%s[]", arr, SQL(casts[col])) for col, arr in zip(columns, arrays, strict=True))
         names = SQL(", ").join(SQL.identifier(col) for col in columns)
+        # the rows reach PostgreSQL by COPY into a temporary table: as parameters (one array per
+        # column) the statement took 100 µs a row to parse at 20,000 rows a chunk
+        cr = self.env.cr
+        cr.execute(SQL("DROP TABLE IF EXISTS ecom_score_in; CREATE TEMP TABLE ecom_score_in (%s) ON COMMIT DROP",
+                       SQL(", ").join(SQL("%s %s", SQL.identifier(col), SQL(casts[col])) for col in columns)))
+        cr._obj.copy_expert(f"""COPY ecom_score_in ({', '.join(f'"{col}"' for col in columns)}) FROM STDIN""",
+                            io.StringIO(copy_text(rows, columns)))
         updates = SQL(", ").join(SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c)) for c in STORED)
         old = SQL(", ").join(SQL("s.%s", SQL.identifier(c)) for c in STORED if c != "scored_on")
         new = SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(c)) for c in STORED if c != "scored_on")
-        self.env.cr.execute(SQL("""
+        cr.execute(SQL("""
             INSERT INTO ecom_customer_score AS s (company_id, create_uid, create_date, write_uid, write_date, %(names)s)
-            SELECT %(company)s, %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC', v.*
-              FROM unnest(%(unnest)s) AS v(%(names)s)
+            SELECT %(company)s, %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC', %(names)s
+              FROM ecom_score_in
             ON CONFLICT (partner_id, company_id) DO UPDATE
                SET %(updates)s, write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
              WHERE (%(old)s) IS DISTINCT FROM (%(new)s)
             RETURNING s.id
-        """, names=names, company=company.id, uid=self.env.uid, unnest=unnest, updates=updates, old=old, new=new))
-        ids = [row[0] for row in self.env.cr.fetchall()]
+        """, names=names, company=company.id, uid=self.env.uid, updates=updates, old=old, new=new))
+        ids = [row[0] for row in cr.fetchall()]
+        cr.execute("DROP TABLE ecom_score_in")
         self.invalidate_model()
         return ids
 

@@ -72,8 +72,8 @@ class TestOrderModel(BaseCase):
         cls.m = model.fit(cls.train, cls.rows, cls.y, horizon=90)
 
     def test_selection_by_cross_validated_log_loss(self):
-        self.assertIn(self.m.kind, ("logistic", "boosting", "blend"))
-        self.assertEqual({"logistic", "boosting", "blend"}, set(self.m.cv))
+        self.assertIn(self.m.kind, ("logistic", "boosting", "blend", "rhythm"))
+        self.assertEqual({"logistic", "boosting", "blend", "rhythm"}, set(self.m.cv))
         best = min(v["log_loss"] for v in self.m.cv.values())
         self.assertEqual(self.m.cv[self.m.kind]["log_loss"], best)
         self.assertEqual(self.m.n_train, len(self.rows))

@@ -96,3 +96,29 @@ def copy_columns(cr, query, columns):
     reader = BinaryCopyReader(columns)
     cr._obj.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT binary)", reader)
     return reader.columns()
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(rows, columns):
+    """``rows`` (dicts) as PostgreSQL's COPY text format, the values of ``columns`` in order: NULL
+    as ``\\N``, dates in ISO form, backslashes, tabs and line breaks escaped (JSON text keeps its
+    own escapes as data)."""
+    out = []
+    for row in rows:
+        values = []
+        for column in columns:
+            value = row.get(column)
+            if value is None:
+                values.append("\\N")
+            elif isinstance(value, str):
+                values.append(value.translate(_COPY_ESCAPES))
+            elif isinstance(value, bool):
+                values.append("t" if value else "f")
+            elif hasattr(value, "isoformat"):
+                values.append(value.isoformat())
+            else:
+                values.append(repr(value) if isinstance(value, float) else str(value))
+        out.append("\t".join(values))
+    return "\n".join(out) + "\n" if out else ""
