@@ -1,12 +1,14 @@
-"""The binary COPY reader without a database: streams cut anywhere, NULLs and wrong types refused."""
+"""The binary COPY reader without a database: streams cut anywhere, NULLs and wrong types refused;
+the COPY text writer: NULLs, dates, and the characters the format escapes."""
 
 import struct
+from datetime import date
 
 import numpy as np
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.pgcopy import SIGNATURE, BinaryCopyReader, CopyFormatError
+from ..tools.pgcopy import SIGNATURE, BinaryCopyReader, CopyFormatError, copy_text
 
 COLUMNS = [("customer", "int4"), ("amount", "float8"), ("confirmed", "bool")]
 
@@ -57,3 +59,15 @@ class TestBinaryCopyReader(BaseCase):
             self.read(data[:-5], 1000)
         with self.assertRaises(CopyFormatError):
             self.read(b"id,amount\n1,2\n" + b"x" * 40, 1000)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestCopyText(BaseCase):
+    def test_values_nulls_and_escapes(self):
+        rows = [{"id": 1, "p": 0.25, "day": date(2026, 12, 2), "ok": True, "text": 'say "hi"\tthen\nbye \\u0410'},
+                {"id": 2, "p": None, "day": None, "ok": False, "text": None}]
+        self.assertEqual(copy_text(rows, ["id", "p", "day", "ok", "text"]),
+                         '1\t0.25\t2026-12-02\tt\tsay "hi"\\tthen\\nbye \\\\u0410\n'
+                         "2\t\\N\t\\N\tf\t\\N\n")
+        self.assertEqual(copy_text([], ["id"]), "")
+        self.assertEqual(copy_text([{"x": 1}], ["x", "missing"]), "1\t\\N\n", "a missing key is NULL")
