@@ -8,19 +8,7 @@ source "$(dirname "$0")/../scripts/lib.sh"
 require_odoo
 ensure_venv
 CUSTOMERS=${1:-1000000}
-if [ -z "${DB:-}" ]; then
-    start_postgres
-    trap stop_postgres EXIT
-    DB=ecom_reports_bench_$(date +%s)
-    log "installing the addons into $DB"
-    odoo_bin -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn >/dev/null 2>&1 \
-        || die "install failed"
-    log "generating $CUSTOMERS customers"
-    odoo_bin ecom_demo_store -d "$DB" --scale large --customers "$CUSTOMERS" --json --log-level=warn | tail -n1
-    psql -d "$DB" -AtXc "VACUUM ANALYZE" >/dev/null
-else
-    [ -n "${PGHOST:-}" ] || die "DB=$DB: set PGHOST (and PGPORT) to the server that holds it"
-fi
+bench_database ecom_reports_bench "$CUSTOMERS"
 log "reports"
 odoo_bin shell -d "$DB" --log-level=warn --no-http < "$ROOT/bench/channel_reports_bench.py" \
     2>"$CACHE_DIR/bench-reports.err" | grep --line-buffered "^{" \

@@ -11,19 +11,7 @@ source "$(dirname "$0")/../scripts/lib.sh"
 require_odoo
 ensure_venv
 CUSTOMERS=${1:-1000000}
-if [ -z "${DB:-}" ]; then
-    start_postgres
-    trap stop_postgres EXIT
-    DB=ecom_scoring_bench_$(date +%s)
-    log "installing the addons into $DB"
-    odoo_bin -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn >/dev/null 2>&1 \
-        || die "install failed"
-    log "generating $CUSTOMERS customers"
-    odoo_bin ecom_demo_store -d "$DB" --scale large --customers "$CUSTOMERS" --json --log-level=warn | tail -n1
-    psql -d "$DB" -AtXc "VACUUM ANALYZE" >/dev/null
-else
-    [ -n "${PGHOST:-}" ] || die "DB=$DB: set PGHOST (and PGPORT) to the server that holds it"
-fi
+bench_database ecom_scoring_bench "$CUSTOMERS"
 psql -d "$DB" -AtXc "SELECT 'rows: customers with orders ' || (SELECT count(DISTINCT partner_id) FROM sale_order) ||
     ', orders ' || (SELECT count(*) FROM sale_order) || ', order lines ' || (SELECT count(*) FROM sale_order_line)"
 log "scoring"

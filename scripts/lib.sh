@@ -157,6 +157,27 @@ stop_postgres() {
 
 # Where scripts/run keeps its cluster between runs.  As root the server runs as `postgres`,
 # which cannot enter root's home, so the cluster lives under /var/tmp then.
+# A benchmark's database: $DB when set (a demo store already filled, on the server PGHOST names),
+# else a fresh one on a throw-away cluster with the addons and a demo store of $2 customers (further
+# arguments go to ecom_demo_store). Sets DB.
+bench_database() {
+    local prefix=$1 customers=$2
+    shift 2
+    if [ -n "${DB:-}" ]; then
+        [ -n "${PGHOST:-}" ] || die "DB=$DB: set PGHOST (and PGPORT) to the server that holds it"
+        return 0
+    fi
+    start_postgres
+    trap stop_postgres EXIT
+    DB=${prefix}_$(date +%s)
+    log "installing the addons into $DB"
+    odoo_bin -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn >/dev/null 2>&1 \
+        || die "install failed"
+    log "generating $customers customers $*"
+    odoo_bin ecom_demo_store -d "$DB" --scale large --customers "$customers" --json --log-level=warn "$@" | tail -n1
+    psql -d "$DB" -AtXc "VACUUM ANALYZE" >/dev/null
+}
+
 run_cluster_dir() {
     if [ "$(id -u)" = 0 ]; then echo "/var/tmp/ecom_crm-pg-run"; else echo "$CACHE_DIR/pg-run"; fi
 }
