@@ -244,6 +244,19 @@ def t(text):
     return f'=_t("{text}")'
 
 
+def ranked_table(put, first_col, header_row, pivot_id, groupby, rows, label, measures):
+    """A table of a pivot's first ``rows`` groups by position (``PIVOT.HEADER``/``PIVOT.VALUE``):
+    the group's name in ``first_col``, then each ``(label, measure, format)`` in the next columns."""
+    cols = [chr(ord(first_col) + i) for i in range(len(measures) + 1)]
+    for col, text in zip(cols, (label, *(m[0] for m in measures)), strict=True):
+        put(f"{col}{header_row}", t(text), "header" if col == first_col else "header_right")
+    for index in range(1, rows + 1):
+        row = header_row + index
+        put(f"{first_col}{row}", f'=PIVOT.HEADER({pivot_id},"#{groupby}",{index})', "label")
+        for col, (_text, measure, fmt) in zip(cols[1:], measures, strict=True):
+            put(f"{col}{row}", f'=PIVOT.VALUE({pivot_id},"{measure}","#{groupby}",{index})', "figure", fmt)
+
+
 def build_cells():
     cells, styles, formats = {}, {}, {}
 
@@ -268,14 +281,9 @@ def build_cells():
             put(f"D{row}", f'=IF(OR(B{row}="",C{row}="",C{row}=0),"",B{row}/C{row}-1)', "previous", "change")
     # the funnel by stage
     put(f"F{KPI_TITLE}", link("Sales funnel", FUNNEL), "title")
-    for col, label in zip("FGHI", ("Stage", "Reached", "To the next (%)", "Dropped out"), strict=True):
-        put(f"{col}{KPI_HEADER}", t(label), "header" if col == "F" else "header_right")
-    for index in range(1, STAGE_ROWS + 1):
-        row = KPI_FIRST + index - 1
-        put(f"F{row}", f'=PIVOT.HEADER({STAGES},"#stage_id",{index})', "label")
-        put(f"G{row}", f'=PIVOT.VALUE({STAGES},"reached","#stage_id",{index})', "figure", "count")
-        put(f"H{row}", f'=PIVOT.VALUE({STAGES},"conversion_next","#stage_id",{index})', "figure", "ratio")
-        put(f"I{row}", f'=PIVOT.VALUE({STAGES},"dropped","#stage_id",{index})', "figure", "count")
+    ranked_table(put, "F", KPI_HEADER, STAGES, "stage_id", STAGE_ROWS, "Stage",
+                 [("Reached", "reached", "count"), ("To the next (%)", "conversion_next", "ratio"),
+                  ("Dropped out", "dropped", "count")])
     # refusals by phase
     put(f"F{PHASE_TITLE}", link("Refusals by phase", REFUSALS), "title")
     for col, label in zip("FGH", ("Phase", "Refusals", "Amount lost"), strict=True):
@@ -289,21 +297,12 @@ def build_cells():
         put(f"{col}{row}", content, "title")
     # the top channels and salespeople
     put(f"A{TOP_TITLE}", link("Top channels by revenue", CHANNELS), "title")
-    for col, label in zip("ABCD", ("Channel", "Spend", "Sales revenue", "ROMI (%)"), strict=True):
-        put(f"{col}{TOP_HEADER}", t(label), "header" if col == "A" else "header_right")
+    ranked_table(put, "A", TOP_HEADER, TOP_CHANNELS, "source_id", TOP_N, "Channel",
+                 [("Spend", "spend", "money"), ("Sales revenue", "revenue", "money"), ("ROMI (%)", "romi", "ratio")])
     put(f"F{TOP_TITLE}", link("Top salespeople by revenue", MANAGERS), "title")
-    for col, label in zip("FGHI", ("Salesperson", "Requests", "Conversion (%)", "Sales revenue"), strict=True):
-        put(f"{col}{TOP_HEADER}", t(label), "header" if col == "F" else "header_right")
-    for index in range(1, TOP_N + 1):
-        row = TOP_FIRST + index - 1
-        put(f"A{row}", f'=PIVOT.HEADER({TOP_CHANNELS},"#source_id",{index})', "label")
-        put(f"B{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"spend","#source_id",{index})', "figure", "money")
-        put(f"C{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"revenue","#source_id",{index})', "figure", "money")
-        put(f"D{row}", f'=PIVOT.VALUE({TOP_CHANNELS},"romi","#source_id",{index})', "figure", "ratio")
-        put(f"F{row}", f'=PIVOT.HEADER({TOP_SALESPEOPLE},"#user_id",{index})', "label")
-        put(f"G{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"requests","#user_id",{index})', "figure", "count")
-        put(f"H{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"conversion","#user_id",{index})', "figure", "ratio")
-        put(f"I{row}", f'=PIVOT.VALUE({TOP_SALESPEOPLE},"revenue","#user_id",{index})', "figure", "money")
+    ranked_table(put, "F", TOP_HEADER, TOP_SALESPEOPLE, "user_id", TOP_N, "Salesperson",
+                 [("Requests", "requests", "count"), ("Conversion (%)", "conversion", "ratio"),
+                  ("Sales revenue", "revenue", "money")])
     return cells, styles, formats
 
 
