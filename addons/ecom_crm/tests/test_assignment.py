@@ -150,7 +150,13 @@ class TestAssignmentByLoad(EcomCrmCase):
               FROM generate_series(1, 5000) i
         """, users.ids, len(users), self.env.company.id))
         self.env.cr.execute("ANALYZE crm_lead")
-        query = self.env["crm.lead"]._search(self.team._ecom_open_leads_domain(users))
-        self.env.cr.execute(SQL("EXPLAIN %s", query.select(SQL("count(*)"))))
-        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
-        self.assertIn("crm_lead_ecom_open_by_user_idx", plan)
+        for written_at in (None, self.env.cr.now()):
+            query = self.team._ecom_load_query(users.ids, fields.Date.today(), written_at)
+            self.env.cr.execute(SQL("EXPLAIN %s", query))
+            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+            self.assertIn("crm_lead_ecom_open_by_user_idx", plan)
+        # the query counts what the ORM's domain finds
+        loads = self.team._ecom_load_counts(self.team.crm_team_member_ids)
+        for member, (count, _weighted, _last) in loads.items():
+            self.assertEqual(count, self.env["crm.lead"].search_count(
+                self.team._ecom_open_leads_domain(member.user_id)))
