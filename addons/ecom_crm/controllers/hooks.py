@@ -111,13 +111,14 @@ class IntakeHookController(http.Controller):
         """A mapped request into the intake's queue, as the API's POST /requests takes it."""
         if not mapped.get("utm_source") and adapters.PROVIDER_CHANNEL.get(hook.provider):
             mapped["utm_source"] = adapters.PROVIDER_CHANNEL[hook.provider]
-        clean, errors = validate_request(mapped, tz=hook.source.company_id.partner_id.tz)
+        tz = hook.source._company_tz(hook.auth.company_id)
+        clean, errors = validate_request(mapped, tz=tz)
         movable = set(errors) - {"phone", "email", "_"}
         if errors and movable <= set(mapped) and movable <= set(adapters.MOVABLE_FIELDS):
             # a price «on request», a city too long: kept as words in the message, the request taken
             notes = [f"{field}: {str(mapped.pop(field))[:1000]}" for field in sorted(movable)]
             mapped["message"] = "\n".join(filter(None, [str(mapped.get("message") or "")[:8000], *notes]))
-            clean, errors = validate_request(mapped, tz=hook.source.company_id.partner_id.tz)
+            clean, errors = validate_request(mapped, tz=tz)
         if errors:
             return self._failed(hook, adapters.failure_reason(errors), raw, mapped)
         clean["_raw"] = raw

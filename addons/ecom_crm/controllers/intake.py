@@ -81,7 +81,7 @@ class IntakeController(http.Controller):
             return None, source, None, None
         if failure:
             return None, failure, None, None
-        clean, errors = validate(data, tz=source.company_id.partner_id.tz)
+        clean, errors = validate(data, tz=source._company_tz(request.ecom_source_auth.company_id))
         if errors:
             return None, error(400, "invalid_request", "some fields are invalid", fields=errors), None, None
         return env, source, data, clean

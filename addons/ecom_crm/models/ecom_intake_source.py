@@ -204,6 +204,16 @@ class EcomIntakeSource(models.Model):
         return SourceAuth(*row) if row else None
 
     @api.model
+    def _company_tz(self, company_id):
+        """The store's time zone (its company's), for dates a site sends without one. Read by SQL:
+        through the ORM the API user's request would load the source, the company and its partner
+        (wide records, each field checked against the user's groups): 3 of a request's 4 ms."""
+        self.env.cr.execute("SELECT p.tz FROM res_company c JOIN res_partner p ON p.id = c.partner_id"
+                            " WHERE c.id = %s", [company_id])
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
+
+    @api.model
     def _authenticate(self, key):
         """``(source, SourceAuth)`` owning ``key``, or ``(empty recordset, None)`` (constant-time comparison)."""
         parts = (key or "").split("_", 2)
