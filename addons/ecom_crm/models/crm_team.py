@@ -6,6 +6,8 @@ from odoo.tools import SQL
 
 # the class of the advisory lock a transaction takes to assign in a team (its object: the team's id)
 TEAM_LOCK_CLASS = 0x1EC2
+# how long a reservation of places waits for the team's lock before its request is retried
+RESERVE_LOCK_TIMEOUT = "10s"
 
 
 class CrmTeam(models.Model):
@@ -78,6 +80,10 @@ class CrmTeam(models.Model):
         with self.env.registry.cursor() as cr:
             # each statement sees what committed before it: the loads read after the lock is granted
             cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            # a transaction holding the team's lock to its end (Odoo's assignment, a lead created by
+            # hand) may wait for a row this transaction holds, which waits for this one: a wait
+            # PostgreSQL cannot see as a deadlock. Bounded: the lock error makes the request retry
+            cr.execute(SQL("SET LOCAL lock_timeout = %s", RESERVE_LOCK_TIMEOUT))
             cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [TEAM_LOCK_CLASS, self.id])
             Reservation._reserve(cr, self.id, [], xact)  # ended transactions' rows go first
             members = self.crm_team_member_ids
