@@ -14,7 +14,6 @@ from . import sale_order
 from . import ecom_order_status_event
 from . import ecom_intake_source
 from . import ecom_decision_lock
-from . import ecom_assignment_reservation
 from . import ecom_intake_request
 from . import ecom_intake_processor
 from . import ecom_call

@@ -6,8 +6,6 @@ from odoo.tools import SQL
 
 # the class of the advisory lock a transaction takes to assign in a team (its object: the team's id)
 TEAM_LOCK_CLASS = 0x1EC2
-# how long a reservation of places waits for the team's lock before its request is retried
-RESERVE_LOCK_TIMEOUT = "10s"
 
 
 class CrmTeam(models.Model):
@@ -28,25 +26,19 @@ class CrmTeam(models.Model):
         return [("user_id", "in", users.ids), ("active", "=", True), ("type", "=", "opportunity"),
                 ("probability", "<", 100)]
 
-    def _ecom_member_loads(self, members, cr=None):
+    def _ecom_member_loads(self, members):
         """Open requests, weighted load and last assignment of each member, set-based.
 
-        Counted from what is committed now plus the places other running transactions reserved
-        (ecom.assignment.reservation), read by ``cr``, a transaction holding the team's lock, by
-        default a new cursor (its snapshot begins after this transaction took the lock, so it sees
-        every assignment of the transactions that held it before), plus what this transaction itself
-        wrote; in tests, whose data another cursor cannot see, from this transaction alone. Plain
-        SQL on the second cursor: an environment there would read the users and companies again
-        (half the cost of a request's assignment)."""
-        if self._ecom_in_test():
+        Counted from what is committed now (a new cursor: its snapshot begins after this
+        transaction took the team's lock, so it sees every assignment of the transactions that held
+        it before) plus what this transaction itself wrote; in tests, whose data another cursor
+        cannot see, from this transaction alone. Plain SQL on the second cursor: an environment
+        there would read the users and companies again (half the cost of a request's assignment)."""
+        if getattr(threading.current_thread(), "testing", False) or self.env.registry.in_test_mode():
             return self._ecom_load_counts(members)
         today = fields.Date.context_today(self)
-        own_xact = self.env["ecom.assignment.reservation"]._xact_if_assigned()
-        if cr is None:
-            with self.env.registry.cursor() as cr:
-                committed = self._ecom_load_rows(cr, members.user_id.ids, today, reserved_by_others=own_xact or "")
-        else:
-            committed = self._ecom_load_rows(cr, members.user_id.ids, today, reserved_by_others=own_xact or "")
+        with self.env.registry.cursor() as cr:
+            committed = self._ecom_load_rows(cr, members.user_id.ids, today)
         # the requests this transaction created or reassigned (conservative: a reassigned one counts
         # for its former salesperson too)
         self.env["crm.lead"].flush_model(["user_id", "active", "type", "probability", "date_open", "write_date"])
@@ -55,51 +47,6 @@ class CrmTeam(models.Model):
             user_id: (count + own[user_id][0], max(last or datetime.min, own[user_id][1] or datetime.min),
                       overdue)
             for user_id, (count, last, overdue) in committed.items()})
-
-    def _ecom_in_test(self):
-        return getattr(threading.current_thread(), "testing", False) or self.env.registry.in_test_mode()
-
-    def _ecom_reserve_salespeople(self, partners):
-        """The salespeople of new requests of ``partners`` (in their order) in this team, picked one
-        after the other as :meth:`_ecom_pick_salesperson` does (empty where nobody fits).
-
-        Decided in a short transaction of its own that takes the team's lock, reads the loads,
-        writes the places it gives (``ecom.assignment.reservation``, which every assignment counts
-        while this transaction runs) and commits at once: requests of one team arriving at the same
-        instant wait for each other's choice, milliseconds, not for each other's whole transaction.
-        This transaction's leads must be created before it ends (then its places are released with
-        its commit, see ``ecom.assignment.reservation._release``). In tests (another cursor cannot
-        see their data), or when this transaction holds the team's lock already, the places are
-        taken under the lock of this transaction, as :meth:`_ecom_pick_salesperson` alone does."""
-        self.ensure_one()
-        loads = {}
-        if self._ecom_in_test() or self._ecom_holds_lock():
-            return [self._ecom_pick_salesperson(partner, loads) for partner in partners]
-        Reservation = self.env["ecom.assignment.reservation"]
-        xact = Reservation._xact()
-        with self.env.registry.cursor() as cr:
-            # each statement sees what committed before it: the loads read after the lock is granted
-            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-            # a transaction holding the team's lock to its end (Odoo's assignment, a lead created by
-            # hand) may wait for a row this transaction holds, which waits for this one: a wait
-            # PostgreSQL cannot see as a deadlock. Bounded: the lock error makes the request retry
-            cr.execute(SQL("SET LOCAL lock_timeout = %s", RESERVE_LOCK_TIMEOUT))
-            cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [TEAM_LOCK_CLASS, self.id])
-            Reservation._reserve(cr, self.id, [], xact)  # ended transactions' rows go first
-            members = self.crm_team_member_ids
-            loads.update({m: list(v) for m, v in self._ecom_member_loads(members, cr=cr).items()})
-            users = [self._ecom_pick_salesperson(partner, loads) for partner in partners]
-            Reservation._reserve(cr, self.id, [user.id for user in users if user], xact)
-        return users
-
-    def _ecom_holds_lock(self):
-        """Whether this transaction holds the team's assignment lock."""
-        self.env.cr.execute("""
-            SELECT 1 FROM pg_locks
-             WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
-               AND classid = %s AND objid = %s AND objsubid = 2
-        """, [TEAM_LOCK_CLASS, self.id])
-        return bool(self.env.cr.fetchone())
 
     def _ecom_load_counts(self, members):
         """:meth:`_ecom_member_loads` as this transaction sees the data."""
@@ -118,21 +65,20 @@ class CrmTeam(models.Model):
         return loads
 
     @staticmethod
-    def _ecom_load_rows(cr, user_ids, today, written_at=None, reserved_by_others=None):
+    def _ecom_load_rows(cr, user_ids, today, written_at=None):
         """``{user_id: (open requests, last date_open, overdue activities)}`` read by ``cr``, see
         :meth:`_ecom_load_query`."""
-        cr.execute(CrmTeam._ecom_load_query(user_ids, today, written_at, reserved_by_others))
+        cr.execute(CrmTeam._ecom_load_query(user_ids, today, written_at))
         return {user_id: (count, last, overdue) for user_id, count, last, overdue in cr.fetchall()}
 
     @staticmethod
-    def _ecom_load_query(user_ids, today, written_at=None, reserved_by_others=None):
+    def _ecom_load_query(user_ids, today, written_at=None):
         """Open requests as in :meth:`_ecom_open_leads_domain` (served by
         crm_lead_ecom_open_by_user_idx, whose predicate this repeats) per user, those written at
         ``written_at`` only if given; overdue activities on requests due before ``today``, none if
-        ``today`` is None; ``reserved_by_others``: plus the places reserved by the transactions still
-        running other than the one of this id ("" for any)."""
+        ``today`` is None."""
         return SQL("""
-            SELECT u.id, o.n + %(reserved)s, o.last, %(overdue)s
+            SELECT u.id, o.n, o.last, %(overdue)s
               FROM unnest(%(users)s::int[]) AS u(id)
              CROSS JOIN LATERAL (
                    SELECT count(*) AS n, max(l.date_open) AS last
@@ -143,12 +89,7 @@ class CrmTeam(models.Model):
             written=SQL("AND l.write_date = %s", written_at) if written_at else SQL(""),
             overdue=SQL("""(SELECT count(*) FROM mail_activity a
                              WHERE a.user_id = u.id AND a.res_model = 'crm.lead' AND a.active
-                               AND a.date_deadline < %s)""", today) if today else SQL("0"),
-            # a row of a transaction that committed is gone in the snapshot that shows its leads
-            reserved=SQL("""(SELECT count(*) FROM ecom_assignment_reservation r
-                              WHERE r.user_id = u.id AND r.xact <> %s
-                                AND pg_xact_status(r.xact::xid8) <> 'aborted')""", reserved_by_others)
-            if reserved_by_others is not None else SQL("0"))
+                               AND a.date_deadline < %s)""", today) if today else SQL("0"))
 
     def _ecom_fill_loads(self, loads, members):
         """Read the loads of ``members`` into ``loads`` (a dict kept across a batch) unless they are

@@ -102,7 +102,7 @@ class EcomIntakeProcessor(models.AbstractModel):
         open_leads = self.env["crm.lead"]._ecom_open_leads_in_window(
             partners, max(entries.company_id.mapped("ecom_repeat_window_days") or [0]))
         # 3. decide, in arrival order: add to an open request (maybe one created by this batch) or create
-        to_create, updates = [], []
+        to_create, updates, load_cache = [], [], {}
         caches = {"utm": {}, "product": {}, "team": {}}
         for item in items:
             entry, data, partner = item["entry"], item["data"], item["partner"]
@@ -116,21 +116,16 @@ class EcomIntakeProcessor(models.AbstractModel):
             item["create_index"] = len(to_create)
             to_create.append(self._lead_vals(item, caches["team"]))
             open_leads[partner] = item  # later requests of this customer join it
-        # the salespeople, in arrival order per team, once everything else is decided (a short
-        # transaction of the team's reserves the places: see crm.team._ecom_reserve_salespeople);
-        # unassigned unless the team assigns by load: Odoo's own assignment then takes over
-        new_items = [item for item in items if "create_index" in item]
-        by_team = defaultdict(list)
-        for item, vals in zip(new_items, to_create, strict=True):
-            vals["user_id"] = False
-            by_team[vals.get("team_id")].append((item, vals))
-        for team in self.env["crm.team"].browse(sorted(filter(None, by_team))).filtered("ecom_assign_by_load"):
-            users = team._ecom_reserve_salespeople([item["partner"] for item, _vals in by_team[team.id]])
-            for (_item, vals), user in zip(by_team[team.id], users, strict=True):
-                vals["user_id"] = user.id or False
+        # the salespeople, in arrival order, once everything else is decided: the first assignment
+        # takes the team's lock until the transaction ends, so the lock waits for as little as can be
+        for item, vals in zip((item for item in items if "create_index" in item), to_create, strict=True):
+            team = self.env["crm.team"].browse(vals.get("team_id"))
+            # unassigned unless the team assigns by load: Odoo's own assignment then takes over
+            vals["user_id"] = (team.ecom_assign_by_load and team._ecom_pick_salesperson(
+                item["partner"], load_cache.setdefault(team, {})).id) or False
         created = self._create_leads(to_create)
-        self.env["ecom.assignment.reservation"]._release()
         created.filtered(lambda lead: lead.team_id.ecom_assign_by_load and not lead.user_id)._ecom_tell_unassigned()
+        new_items = [item for item in items if "create_index" in item]
         self._log_origins(created, new_items)
         if created.filtered("ecom_quotation_todo"):
             # the quotations of requests with lines are made by a scheduled action right after: creating

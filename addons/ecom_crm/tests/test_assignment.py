@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.sql_db import db_connect
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
@@ -161,43 +160,3 @@ class TestAssignmentByLoad(EcomCrmCase):
         for member, (count, _weighted, _last) in loads.items():
             self.assertEqual(count, self.env["crm.lead"].search_count(
                 self.team._ecom_open_leads_domain(member.user_id)))
-
-    def test_reserved_places_count_while_their_transaction_runs(self):
-        """A place reserved by a transaction still running counts in the loads read for the others;
-        a rolled-back transaction's does not and is dropped by the next reservation; the reserving
-        transaction releases its own."""
-        Reservation = self.env["ecom.assignment.reservation"]
-        seller = self.users[0]
-        with db_connect(self.env.cr.dbname).cursor() as other:  # a transaction that rolls back
-            aborted = Reservation._xact(other)
-            other.rollback()
-        running = Reservation._xact()  # this test's transaction, running
-        Reservation._reserve(self.env.cr, self.team.id, [seller.id, seller.id], running)
-        Reservation._reserve(self.env.cr, self.team.id, [], running)
-        self.env.cr.execute(SQL("INSERT INTO ecom_assignment_reservation (team_id, user_id, xact) VALUES (%s, %s, %s)",
-                                self.team.id, seller.id, aborted))
-        today = fields.Date.today()
-
-        def count(reserved_by_others):
-            return self.team._ecom_load_rows(self.env.cr, [seller.id], today,
-                                             reserved_by_others=reserved_by_others)[seller.id][0]
-        self.assertEqual(count(""), 2, "two places of a running transaction, none of the rolled-back one")
-        self.assertEqual(count(running), 0, "a transaction's own places are its leads, counted apart")
-        self.assertEqual(count(None), 0)
-        Reservation._reserve(self.env.cr, self.team.id, [], "0")
-        self.env.cr.execute("SELECT xact FROM ecom_assignment_reservation")
-        self.assertEqual({row[0] for row in self.env.cr.fetchall()}, {running}, "the rolled-back row is gone")
-        Reservation._release()
-        self.assertEqual(count(""), 0)
-
-    def test_reserve_in_a_batch_keeps_maximums(self):
-        """Salespeople for a batch of requests, one after the other, never above a maximum (in tests
-        under this transaction's lock: another cursor cannot see the test's data)."""
-        self.members.ecom_max_open_leads = 2
-        partners = self.env["res.partner"].create([{"name": f"Клиент {i}"} for i in range(8)])
-        users = self.team._ecom_reserve_salespeople(partners)
-        self.assertEqual(len(users), 8)
-        given = [user for user in users if user]
-        self.assertEqual(len(given), 6, "three members, two places each")
-        self.assertEqual({user: given.count(user) for user in given}, dict.fromkeys(self.users, 2))
-        self.assertTrue(self.team._ecom_holds_lock())
