@@ -41,6 +41,18 @@ class TestIntakeApi(IntakeCase):
         entry = self.env["ecom.intake.request"].browse(answer["request_id"])
         self.assertEqual((entry.source_id, entry.lead_id, entry.channel), (self.source, lead, "api"))
 
+    def test_dates_without_zone_are_the_stores(self):
+        """A delivery date sent without a time zone is the store's local time (its company's zone),
+        stored in UTC as Odoo does; one with a zone is taken as sent."""
+        self.env.company.partner_id.tz = "Asia/Yekaterinburg"  # UTC+5
+        self.assertEqual(self.source._company_tz(self.env.company.id), "Asia/Yekaterinburg")
+        for phone, sent, stored in (("+79165550101", "2026-12-10T15:00:00", "2026-12-10 10:00:00"),
+                                    ("+79165550102", "2026-12-10T15:00:00+03:00", "2026-12-10 12:00:00")):
+            response = self.post({"name": "Покупатель", "phone": phone, "delivery_date": sent})
+            self.assertEqual(response.status_code, 201, response.text)
+            lead = self.env["crm.lead"].browse(response.json()["lead_id"])
+            self.assertEqual(fields.Datetime.to_string(lead.ecom_delivery_date), stored, sent)
+
     def test_private_customers_are_not_left_to_company_enrichment(self):
         if "iap_enrich_done" not in self.env["crm.lead"]._fields:
             self.skipTest("Odoo's lead enrichment (crm_iap_enrich) is not installed")
