@@ -22,10 +22,6 @@ class CrmTeam(models.Model):
         help="A customer's own manager gets their new requests even above their maximum of open "
              "requests. Off (default): a manager at their maximum is skipped like anybody else.")
 
-    def _ecom_open_leads_domain(self, users):
-        return [("user_id", "in", users.ids), ("active", "=", True), ("type", "=", "opportunity"),
-                ("probability", "<", 100)]
-
     def _ecom_member_loads(self, members):
         """Open requests, weighted load and last assignment of each member, set-based.
 
@@ -73,8 +69,8 @@ class CrmTeam(models.Model):
 
     @staticmethod
     def _ecom_load_query(user_ids, today, written_at=None):
-        """Open requests as in :meth:`_ecom_open_leads_domain` (served by
-        crm_lead_ecom_open_by_user_idx, whose predicate this repeats) per user, those written at
+        """Open requests per user (active opportunities not won, probability under 100; served by
+        crm_lead_ecom_open_by_user_idx, whose predicate this repeats), those written at
         ``written_at`` only if given; overdue activities on requests due before ``today``, none if
         ``today`` is None."""
         return SQL("""
