@@ -6,9 +6,11 @@ columns (tools/pgcopy.py), so that a million customers and ten million order lin
 sequential scans, no Python object per row.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
-from odoo import api, models
+from odoo import api, models, sql_db
 from odoo.tools import SQL
 
 from ..scoring import texts
@@ -24,8 +26,9 @@ from ..scoring.history import (
     OUTCOME_SUCCESS,
     History,
     positions,
+    unique_int,
 )
-from ..tools.pgcopy import copy_columns
+from ..tools.pgcopy import copy_columns, copy_in, local_days
 
 # day numbers are date.toordinal(): days since 0001-01-01, plus one
 ORDINAL = SQL("- DATE '0001-01-01' + 1")
@@ -43,6 +46,37 @@ class EcomScoringHistory(models.AbstractModel):
     def _tz(self):
         return self.env.company.partner_id.tz or self.env.user.tz or "UTC"
 
+    def _beside(self, queries):
+        """Start the binary COPY reads ``queries`` (``{name: (query, columns)}``, as
+        :func:`copy_columns` takes them) on a second connection, in a thread, while this one goes
+        on: the caller gets a function that waits and returns ``{name: columns}``. The second
+        connection's transaction imports this one's snapshot, so both see the same data; what
+        this transaction wrote and did not commit would be invisible to it, so then it returns
+        None and the caller reads them itself.
+        PostgreSQL then works on both cores, and the ten million lines' rows are parsed while
+        the orders are read."""
+        cr = self.env.cr
+        # tests run in savepoints, whose snapshot cannot be exported (nor seen from outside)
+        if self.env.registry.in_test_mode():
+            return None
+        cr.execute("SELECT txid_current_if_assigned() IS NULL")
+        if not cr.fetchone()[0]:
+            return None
+        cr.execute("SELECT pg_export_snapshot()")
+        snapshot = cr.fetchone()[0]
+
+        def read():
+            with sql_db.db_connect(cr.dbname).cursor() as other:
+                other.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+                result = {name: copy_columns(other, query, columns) for name, (query, columns) in queries.items()}
+                other.rollback()
+                return result
+
+        pool = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_read")
+        future = pool.submit(read)
+        pool.shutdown(wait=False)
+        return future.result
+
     @api.model
     def _read(self, company, partner_ids=None):
         """``(history, partner_ids)``: the history of ``company``'s customers (all, or the commercial
@@ -52,79 +86,118 @@ class EcomScoringHistory(models.AbstractModel):
         for model in ("sale.order", "sale.order.line", "res.partner", "crm.lead", "mail.activity",
                       "ecom.scoring.outcome", "ecom.call", "mail.blacklist"):
             self.env[model].flush_model()
-        only = SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
-        cr.execute(SQL("""
+        # a full read: the lines (what takes longest) come by a second connection meanwhile
+        lines = self._beside(self._line_queries(SQL("TRUE"))) if partner_ids is None else None
+        orders, ids = self._customer_orders(company, partner_ids)
+        # the customers as a temporary table, for the joins of the other tables' reads
+        cr.execute("""
             DROP TABLE IF EXISTS ecom_scoring_customers;
-            CREATE TEMP TABLE ecom_scoring_customers AS
-            SELECT partner_id, (row_number() OVER (ORDER BY partner_id) - 1)::int4 AS idx
-              FROM (SELECT DISTINCT p.commercial_partner_id AS partner_id
-                      FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-                     WHERE so.company_id = %(company)s AND so.state IN ('sale', 'cancel') %(only)s) c;
-            CREATE UNIQUE INDEX ON ecom_scoring_customers (partner_id);
-            ANALYZE ecom_scoring_customers;
-        """, company=company.id, only=only))
-        customers = copy_columns(cr, "SELECT partner_id::int4, idx FROM ecom_scoring_customers ORDER BY idx",
-                                 [("partner_id", "int4"), ("idx", "int4")])
-        ids = customers["partner_id"]
+            CREATE TEMP TABLE ecom_scoring_customers (partner_id int4 PRIMARY KEY, idx int4 NOT NULL);
+        """)
+        copy_in(cr, "ecom_scoring_customers", [("partner_id", "int4", ids),
+                                               ("idx", "int4", np.arange(len(ids), dtype=np.int32))])
+        cr.execute("ANALYZE ecom_scoring_customers")
         n = len(ids)
-        history = History.build(n, **self._orders(company, partial=partner_ids is not None),
-                                **self._tables(company, n))
+        tables = self._tables(company, n)
+        history = History.build(n, **self._orders(orders, lines), **tables)
         cr.execute("DROP TABLE IF EXISTS ecom_scoring_customers")
         return history, ids
 
-    def _orders(self, company, partial=False):
+    def _customer_orders(self, company, partner_ids=None):
+        """The confirmed and cancelled orders of ``company`` (of the commercial partners
+        ``partner_ids`` only, if given) with their customer number, and the customers' partner ids
+        (sorted: customer ``i`` is ``ids[i]``).
+
+        Read without joins: the orders, then every partner's commercial partner, joined here by
+        their ids; dates converted to the store's days in numpy. At three million orders,
+        PostgreSQL's join with the partners, its DISTINCT of the customers and its time-zone
+        conversion cost three times reading the orders."""
+        cr = self.env.cr
+        if partner_ids is not None:
+            only = SQL("AND so.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
+                       list(partner_ids))
+            partners_scope = SQL("WHERE commercial_partner_id = ANY(%s)", list(partner_ids))
+        else:
+            only = partners_scope = SQL()
+        orders = copy_columns(cr, SQL("""
+            SELECT so.id, so.partner_id, so.date_order, so.state = 'sale',
+                   COALESCE(NULLIF(so.currency_rate, 0), 1)::float8, COALESCE(so.amount_untaxed, 0)::float8
+              FROM sale_order so
+             WHERE so.company_id = %(company)s AND so.state IN ('sale', 'cancel')
+               AND so.partner_id IS NOT NULL AND so.date_order IS NOT NULL %(only)s
+        """, company=company.id, only=only),
+            [("id", "int4"), ("partner", "int4"), ("date", "timestamp"), ("confirmed", "bool"), ("rate", "float8"),
+             ("amount", "float8")])
+        partners = copy_columns(cr, SQL("SELECT id, COALESCE(commercial_partner_id, id) FROM res_partner %s",
+                                        partners_scope), [("id", "int4"), ("commercial", "int4")])
+        at = positions(partners["id"], orders.pop("partner"))
+        if not (at >= 0).all():  # a partner outside the scope (partial read): not these customers'
+            orders = {name: column[at >= 0] for name, column in orders.items()}
+            at = at[at >= 0]
+        commercial = partners["commercial"][at]
+        ids = unique_int(commercial)
+        orders["customer"] = np.searchsorted(ids, commercial).astype(np.int32)
+        orders["day"] = local_days(orders.pop("date"), self._tz())
+        orders["amount"] /= orders["rate"]
+        return orders, ids
+
+    def _line_queries(self, scope):
+        """The reads of the order lines, their products' categories and their refunds (``scope``:
+        the lines' condition), for :func:`copy_columns` (see :meth:`_orders`)."""
+        Line = self.env["sale.order.line"]
+        not_delivery = SQL("AND NOT COALESCE(sol.is_delivery, FALSE)") if "is_delivery" in Line._fields else SQL()
+        return {
+            # refunds of the order's invoices (credit notes posted against its lines), company currency
+            "refunds": (SQL("""
+                SELECT sol.order_id, SUM(aml.balance)::float8
+                  FROM sale_order_line_invoice_rel rel
+                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                  JOIN account_move am ON am.id = aml.move_id
+                 WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND %s
+                 GROUP BY sol.order_id
+            """, scope), [("order_id", "int4"), ("amount", "float8")]),
+            # the discount's numeric arithmetic costs more than reading the rest of the line:
+            # computed only for the lines that have one
+            "lines": (SQL("""
+                SELECT sol.order_id, sol.product_id, COALESCE(sol.product_uom_qty, 0)::float4,
+                       COALESCE(sol.price_subtotal, 0)::float8,
+                       CASE WHEN sol.discount <> 0
+                            THEN COALESCE(sol.price_unit * sol.product_uom_qty * sol.discount / 100, 0)::float8
+                            ELSE 0 END
+                  FROM sale_order_line sol
+                 WHERE sol.display_type IS NULL AND sol.product_id IS NOT NULL AND %s %s
+            """, scope, not_delivery), [("order_id", "int4"), ("product", "int4"), ("qty", "float4"),
+                                        ("amount", "float8"), ("discount", "float8")]),
+            "products": (SQL("""
+                SELECT pp.id, COALESCE(pt.categ_id, -1)::int4
+                  FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+            """), [("id", "int4"), ("category", "int4")]),
+        }
+
+    def _orders(self, orders, lines=None):
         """Orders (sorted by customer and day, so that History.build copies nothing) and their lines.
 
         Each table is read once, unsorted, and joined here in numpy: orders to their customer
-        number in SQL (a small join), lines to their order and product by binary search. At ten
+        number (:meth:`_customer_orders`), lines to their order and product by their ids. At ten
         million lines, PostgreSQL's hash joins of the lines with the orders and products and its
-        sort of them cost three times the reading itself. ``partial``: a few customers (an
-        incremental run): their orders' lines are found by the lines' order index instead of a
-        sequential scan."""
-        cr = self.env.cr
-        Line = self.env["sale.order.line"]
-        not_delivery = SQL("AND NOT COALESCE(sol.is_delivery, FALSE)") if "is_delivery" in Line._fields else SQL()
-        orders = copy_columns(cr, SQL("""
-            SELECT so.id, c.idx, %(day)s, so.state = 'sale', COALESCE(NULLIF(so.currency_rate, 0), 1)::float8,
-                   (COALESCE(so.amount_untaxed, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1))::float8
-              FROM sale_order so
-              JOIN res_partner p ON p.id = so.partner_id
-              JOIN ecom_scoring_customers c ON c.partner_id = p.commercial_partner_id
-             WHERE so.company_id = %(company)s AND so.state IN ('sale', 'cancel')
-        """, day=self._day(SQL("so.date_order")), company=company.id),
-            [("id", "int4"), ("customer", "int4"), ("day", "int4"), ("confirmed", "bool"), ("rate", "float8"),
-             ("amount", "float8")])
+        sort of them cost three times the reading itself. ``lines``: what :meth:`_beside` gave
+        for every line (a full read), else the lines of these orders are read here, found by the
+        lines' order index."""
         order = np.lexsort((orders["id"], orders["day"], orders["customer"]))
         orders = {name: column[order] for name, column in orders.items()}
         ids, rate = orders.pop("id"), orders.pop("rate")
         n_orders = len(ids)
-        # the lines of every order (those of other companies' or draft orders are dropped below), or
-        # of the few orders of a partial read
-        scope = SQL("sol.order_id = ANY(%s)", ids.tolist()) if partial else SQL("TRUE")
-        # refunds of the order's invoices (credit notes posted against its lines), company currency
-        refunds = copy_columns(cr, SQL("""
-            SELECT sol.order_id, SUM(aml.balance)::float8
-              FROM sale_order_line_invoice_rel rel
-              JOIN sale_order_line sol ON sol.id = rel.order_line_id
-              JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-              JOIN account_move am ON am.id = aml.move_id
-             WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND %s
-             GROUP BY sol.order_id
-        """, scope), [("order_id", "int4"), ("amount", "float8")])
+        if lines is None:
+            scope = SQL("sol.order_id = ANY(%s)", ids.tolist())
+            read = {name: copy_columns(self.env.cr, query, columns)
+                    for name, (query, columns) in self._line_queries(scope).items()}
+        else:
+            read = lines()
+        refunds, lines, products = read["refunds"], read["lines"], read["products"]
+        # the lines of other companies' or draft orders are dropped here
         at = positions(ids, refunds["order_id"])
         orders["returned"] = np.bincount(at[at >= 0], weights=refunds["amount"][at >= 0], minlength=n_orders)
-        # the discount's numeric arithmetic costs more than reading the rest of the line: computed only
-        # for the lines that have one
-        lines = copy_columns(cr, SQL("""
-            SELECT sol.order_id, sol.product_id, COALESCE(sol.product_uom_qty, 0)::float4,
-                   COALESCE(sol.price_subtotal, 0)::float8,
-                   CASE WHEN sol.discount <> 0
-                        THEN COALESCE(sol.price_unit * sol.product_uom_qty * sol.discount / 100, 0)::float8
-                        ELSE 0 END
-              FROM sale_order_line sol
-             WHERE sol.display_type IS NULL AND sol.product_id IS NOT NULL AND %s %s
-        """, scope, not_delivery), [("order_id", "int4"), ("product", "int4"), ("qty", "float4"),
-                                    ("amount", "float8"), ("discount", "float8")])
         at = positions(ids, lines.pop("order_id"))
         if not (at >= 0).all():
             keep = at >= 0
@@ -133,10 +206,6 @@ class EcomScoringHistory(models.AbstractModel):
         lines["order"] = at.astype(np.int32)
         lines["amount"] /= rate[at]
         lines["discount"] /= rate[at]
-        products = copy_columns(cr, """
-            SELECT pp.id, COALESCE(pt.categ_id, -1)::int4
-              FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
-        """, [("id", "int4"), ("category", "int4")])
         at = positions(products["id"], lines["product"])
         lines["category"] = np.where(at >= 0, products["category"][np.maximum(at, 0)], -1).astype(np.int32)
         lines = {name: lines[name] for name in ("order", "product", "category", "qty", "amount", "discount")}

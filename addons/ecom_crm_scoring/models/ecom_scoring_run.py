@@ -269,15 +269,16 @@ class EcomScoringRun(models.Model):
 
     # -- what is written -------------------------------------------------------------------------
     def _rows(self, result, partner_ids, rows, history):
-        """The score rows of customers ``rows`` (indexes into the result), as _ecom_upsert takes them:
-        each column converted for the whole chunk at once (numpy to Python), then one dict per row."""
+        """The score rows of customers ``rows`` (indexes into the result) as _ecom_upsert takes them:
+        ``{column: list of values}``, each column converted for the whole chunk at once (numpy to
+        Python; dates and the schedule's sentences through a cache of the few distinct values)."""
         from ..scoring.criteria import describe
         from ..scoring.schedule import REASON_CODES
 
         sched = result.schedule
         rows = rows[result.score[rows] >= 0]
         if not len(rows):
-            return []
+            return {}
         reason_pos = np.searchsorted(result.reason_rows, rows)
         if len(result.reason_rows):
             has_reasons = result.reason_rows[np.minimum(reason_pos, len(result.reason_rows) - 1)] == rows
@@ -286,55 +287,55 @@ class EcomScoringRun(models.Model):
         manager = history.manager[rows] if history.manager is not None else np.full(len(rows), -1)
         expected = np.round(result.expected_value[rows].astype(np.float64), 2)
         stake = np.round(result.stake[rows].astype(np.float64), 2)
-        columns = {
+        decisions = sched.decision[rows]
+        days = np.where((decisions > 0) & (sched.date[rows] > 0), sched.date[rows], 0)
+        last_orders = result.criteria.extra["last_order"][rows]
+        dates = {int(day): date.fromordinal(int(day)) for day in np.unique(np.r_[days, last_orders]) if day > 0}
+        dates[0] = None
+        codes = [REASON_CODES[code] or None if code >= 0 else None for code in range(-1, len(REASON_CODES))]
+
+        def labels(values, names):
+            table = [None, *names]  # -1: none
+            return [table[v + 1] for v in values.tolist()]
+
+        reasons = [None] * len(rows)
+        for k in np.flatnonzero(has_reasons).tolist():
+            i = int(rows[k])
+            texts_ = [[name, describe(result.criteria, i, name)[1]] for name in result.reason_names[reason_pos[k]]
+                      if name]
+            reasons[k] = json.dumps(texts_) if texts_ else None
+        params, seen = [], {}
+        for i, code in zip(rows.tolist(), sched.reason[rows].tolist(), strict=True):
+            if code < 0 or not codes[code + 1]:
+                params.append(None)
+                continue
+            key = self._decision_params(result, i, codes[code + 1])
+            text = seen.get(key)
+            if text is None:
+                text = seen[key] = json.dumps(dict(key))
+            params.append(text)
+        return {
             "partner_id": partner_ids[rows].tolist(),
-            "user_id": np.where(manager > 0, manager, 0).tolist(),
+            "user_id": [m if m > 0 else None for m in manager.tolist()],
             "probability": np.round(result.probability[rows].astype(np.float64), 4).tolist(),
             "score": result.score[rows].tolist(),
             "recency": result.r[rows].tolist(), "frequency": result.f[rows].tolist(),
             "monetary": result.m[rows].tolist(),
-            "segment": result.segment[rows].tolist(), "group": result.group[rows].tolist(),
-            "expected_value": np.where(np.isfinite(expected), expected, np.nan).tolist(),
-            "stake": np.where(np.isfinite(stake), stake, np.nan).tolist(),
-            "decision": sched.decision[rows].tolist(), "reason": sched.reason[rows].tolist(),
-            "day": sched.date[rows].tolist(),
+            "segment": labels(result.segment[rows], texts.SEGMENTS),
+            "group": [GROUP_CODES.get(g) for g in result.group[rows].tolist()],
+            "expected_value": [v if v == v else None for v in np.where(np.isfinite(expected), expected,
+                                                                         np.nan).tolist()],
+            "stake": [v if v == v else None for v in np.where(np.isfinite(stake), stake, np.nan).tolist()],
+            "decision": [DECISION_CODES.get(d) for d in decisions.tolist()],
+            "decision_date": [dates[d] for d in days.tolist()],
+            "decision_code": [codes[c + 1] for c in sched.reason[rows].tolist()],
+            "decision_params": params,
             "priority": np.round(np.nan_to_num(sched.priority[rows].astype(np.float64)), 2).tolist(),
-            "last_order": result.criteria.extra["last_order"][rows].tolist(),
+            "reasons_data": reasons,
+            "last_order": [dates[d] if d > 0 else None for d in last_orders.tolist()],
             "order_count": np.nan_to_num(result.criteria.column("frequency")[rows]).astype(np.int64).tolist(),
+            "scored_on": [self.day] * len(rows),
         }
-        out = []
-        for k, i in enumerate(rows.tolist()):
-            decision = DECISION_CODES.get(columns["decision"][k])
-            code = REASON_CODES[columns["reason"][k]] if columns["reason"][k] >= 0 else ""
-            reasons = None
-            if has_reasons[k]:
-                reasons = [[name, describe(result.criteria, i, name)[1]]
-                           for name in result.reason_names[reason_pos[k]] if name]
-            day, last_order = columns["day"][k], columns["last_order"][k]
-            segment, group = columns["segment"][k], columns["group"][k]
-            expected_value, stake_value = columns["expected_value"][k], columns["stake"][k]
-            out.append({
-                "partner_id": columns["partner_id"][k],
-                "user_id": columns["user_id"][k] or None,
-                "probability": columns["probability"][k],
-                "score": columns["score"][k],
-                "recency": columns["recency"][k], "frequency": columns["frequency"][k],
-                "monetary": columns["monetary"][k],
-                "segment": texts.SEGMENTS[segment] if segment >= 0 else None,
-                "group": GROUP_CODES.get(group),
-                "expected_value": None if expected_value != expected_value else expected_value,
-                "stake": None if stake_value != stake_value else stake_value,
-                "decision": decision,
-                "decision_date": date.fromordinal(day) if decision and day > 0 else None,
-                "decision_code": code or None,
-                "decision_params": json.dumps(self._decision_params(result, i, code)) if code else None,
-                "priority": columns["priority"][k],
-                "reasons_data": json.dumps(reasons) if reasons else None,
-                "last_order": date.fromordinal(last_order) if last_order > 0 else None,
-                "order_count": columns["order_count"][k],
-                "scored_on": self.day,
-            })
-        return out
 
     def _drop_unscored(self, result, partner_ids, rows):
         """Customers of ``rows`` left without a score (their orders all cancelled) lose their row."""
@@ -344,7 +345,8 @@ class EcomScoringRun(models.Model):
                                     self.company_id.id, unscored))
 
     def _decision_params(self, result, i, code):
-        """The placeholders of the schedule's reason ``code`` for customer ``i``."""
+        """The placeholders of the schedule's reason ``code`` for customer ``i``, as sorted
+        ``(name, value)`` pairs (hashable: the few distinct ones are turned into JSON once)."""
         extra = result.criteria.extra
         today = self.day.toordinal()  # the day the list is for (the engine counts up to its end)
         day = int(result.schedule.date[i])
@@ -355,7 +357,7 @@ class EcomScoringRun(models.Model):
             params["days"] = today - int(extra[last][i])
         if code == "due_later":
             params["gap"] = round(float(np.nan_to_num(result.criteria.column("usual_gap")[i])))
-        return params
+        return tuple(sorted(params.items()))
 
     def _write_suggestions(self, result, partner_ids, rows):
         """Replace the suggestions of the customers ``rows`` by the run's (set-based)."""

@@ -354,13 +354,20 @@ def from_lists(n_customers=None, orders=(), lines=(), leads=None, activities=Non
 
 
 def positions(keys, values):
-    """The index in ``keys`` (distinct, in any order) of each of ``values``, -1 where absent: a
-    join by binary search (``keys`` sorted once), what the ORM side uses to attach ten million
-    order lines to their orders and products without PostgreSQL's hash joins and sort."""
+    """The index in ``keys`` (distinct non-negative integers, in any order) of each of ``values``,
+    -1 where absent: a join by ids, what the ORM side uses to attach ten million order lines to
+    their orders and products without PostgreSQL's hash joins and sort. Database ids are dense:
+    a table indexed by id when it is at most a few times the keys' size (one gather), else a
+    binary search in the sorted keys."""
     keys = np.asarray(keys)
     values = np.asarray(values)
     if not len(keys):
         return np.full(len(values), -1, dtype=np.int64)
+    top = int(keys.max())
+    if keys.min() >= 0 and top <= 4 * len(keys) + (1 << 20):
+        table = np.full(top + 2, -1, dtype=np.int64)  # the last slot answers every value out of range
+        table[keys] = np.arange(len(keys))
+        return table[np.where((values >= 0) & (values <= top), values, top + 1)]
     sorter = np.argsort(keys, kind="stable")
     at = np.searchsorted(keys, values, sorter=sorter)
     at = sorter[np.minimum(at, len(keys) - 1)]

@@ -60,7 +60,7 @@ class ScheduleCase(ScoringCase):
             "reasons_data": json.dumps([["recency", {"days": 30}], ["frequency", {"orders": 2}]]),
             "last_order": TODAY - timedelta(days=30), "order_count": 2, "scored_on": TODAY, **extra,
         }
-        cls.env["ecom.customer.score"]._ecom_upsert(cls.company, [row])
+        cls.env["ecom.customer.score"]._ecom_upsert(cls.company, {name: [value] for name, value in row.items()})
         return cls.env["ecom.customer.score"].search([("partner_id", "=", partner.id),
                                                       ("company_id", "=", cls.company.id)])
 

@@ -1,14 +1,15 @@
 """The binary COPY reader without a database: streams cut anywhere, NULLs and wrong types refused;
-the COPY text writer: NULLs, dates, and the characters the format escapes."""
+the COPY text writer: NULLs, dates, and the characters the format escapes; timestamps to local days."""
 
 import struct
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import numpy as np
+import pytz
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.pgcopy import SIGNATURE, BinaryCopyReader, CopyFormatError, copy_text
+from ..tools.pgcopy import EPOCH, SIGNATURE, BinaryCopyReader, CopyFormatError, copy_text, local_days
 
 COLUMNS = [("customer", "int4"), ("amount", "float8"), ("confirmed", "bool")]
 
@@ -64,10 +65,32 @@ class TestBinaryCopyReader(BaseCase):
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
 class TestCopyText(BaseCase):
     def test_values_nulls_and_escapes(self):
-        rows = [{"id": 1, "p": 0.25, "day": date(2026, 12, 2), "ok": True, "text": 'say "hi"\tthen\nbye \\u0410'},
-                {"id": 2, "p": None, "day": None, "ok": False, "text": None}]
+        rows = {"id": [1, 2], "p": [0.25, None], "day": [date(2026, 12, 2), None], "ok": [True, False],
+                "text": ['say "hi"\tthen\nbye \\u0410', None]}
         self.assertEqual(copy_text(rows, ["id", "p", "day", "ok", "text"]),
                          '1\t0.25\t2026-12-02\tt\tsay "hi"\\tthen\\nbye \\\\u0410\n'
                          "2\t\\N\t\\N\tf\t\\N\n")
-        self.assertEqual(copy_text([], ["id"]), "")
-        self.assertEqual(copy_text([{"x": 1}], ["x", "missing"]), "1\t\\N\n", "a missing key is NULL")
+        self.assertEqual(copy_text({"id": []}, ["id"]), "")
+        self.assertEqual(copy_text({"x": [1]}, ["x", "missing"]), "1\t\\N\n", "a missing column is NULL")
+        # columns of one type take the fast paths; their text is the same as value by value
+        self.assertEqual(copy_text({"i": [3, -1], "f": [0.1, 2.5], "s": ["a\\b", "c"]}, ["i", "f", "s"]),
+                         "3\t0.1\ta\\\\b\n-1\t2.5\tc\n")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestLocalDays(BaseCase):
+    def test_days_in_the_stores_zone_as_postgresql_gives_them(self):
+        """UTC timestamps (microseconds since 2000-01-01) to the local day, each zone's offset
+        changes included: around the clock changes, before and after Russia's 2011-2014 zones."""
+        moments = [datetime(2010, 3, 27, 22, 59), datetime(2010, 3, 27, 23, 1), datetime(2010, 10, 30, 20, 30),
+                   datetime(2013, 6, 1, 20, 30), datetime(2015, 6, 1, 20, 30), datetime(2026, 12, 31, 21, 0),
+                   datetime(2026, 12, 31, 20, 59, 59), datetime(1999, 12, 31, 23, 0), datetime(2026, 3, 29, 0, 59),
+                   datetime(2026, 3, 29, 1, 0), datetime(2026, 10, 25, 0, 30)]
+        micro = timedelta(microseconds=1)
+        stamps = np.array([(moment - EPOCH) // micro for moment in moments], dtype=np.int64)
+        for zone in ("Europe/Moscow", "Asia/Vladivostok", "Europe/Kaliningrad", "Europe/Berlin", "America/New_York",
+                     "Asia/Kolkata", "Australia/Adelaide", "UTC", "Etc/GMT-3"):
+            expected = [pytz.utc.localize(moment).astimezone(pytz.timezone(zone)).date().toordinal()
+                        for moment in moments]
+            self.assertEqual(local_days(stamps, zone).tolist(), expected, zone)
+        self.assertEqual(local_days(stamps[:1], None).tolist(), [date(2010, 3, 27).toordinal()], "no zone: UTC")

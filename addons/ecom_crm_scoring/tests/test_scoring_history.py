@@ -1,10 +1,11 @@
 """The SQL reader hands the engine the store's history as it is in Odoo."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 import numpy as np
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api, sql_db
 from odoo.tests import BaseCase, tagged
 
 from ..scoring.history import LEAD_LOST, LEAD_OPEN, MAIL_CLICK, NEVER, OUTCOME_REFUSED, positions
@@ -16,6 +17,9 @@ class TestPositions(BaseCase):
     def test_a_join_by_binary_search(self):
         self.assertEqual(positions([30, 10, 20], [20, 99, 30, 10, 20]).tolist(), [2, -1, 0, 1, 2])
         self.assertEqual(positions([], [1, 2]).tolist(), [-1, -1])
+        self.assertEqual(positions([30, 10, 20], [-1, 31, 0]).tolist(), [-1, -1, -1], "outside the ids")
+        # ids too sparse for a table indexed by id: the binary search answers the same
+        self.assertEqual(positions([10**9, 5], [5, 10**9, -3, 7, 2 * 10**9]).tolist(), [1, 0, -1, -1, -1])
         self.assertEqual(positions(np.array([5], dtype=np.int32), np.array([], dtype=np.int32)).tolist(), [])
 
 
@@ -36,6 +40,23 @@ class TestScoringHistory(ScoringCase):
     def read(self):
         history, partner_ids = self.env["ecom.scoring.history"]._read(self.env.company)
         return history, {int(p): i for i, p in enumerate(partner_ids)}
+
+    def test_reads_beside_share_the_snapshot_and_never_miss_this_transactions_writes(self):
+        query = {"countries": ("SELECT id, phone_code FROM res_country", [("id", "int4"), ("code", "int4")])}
+        self.assertIsNone(self.env["ecom.scoring.history"]._beside(query), "a test's savepoint: read here")
+        # a transaction of its own, as the cron's (the test's savepoints cannot export a snapshot)
+        with sql_db.db_connect(self.env.cr.dbname).cursor() as cr, \
+                patch.object(type(self.registry), "in_test_mode", lambda registry: False):
+            History = api.Environment(cr, SUPERUSER_ID, {})["ecom.scoring.history"]
+            beside = History._beside(query)()["countries"]
+            cr.execute("SELECT id, phone_code FROM res_country")
+            here = sorted(cr.fetchall())
+            self.assertGreater(len(here), 200)
+            self.assertEqual(sorted(zip(beside["id"].tolist(), beside["code"].tolist(), strict=True)), here,
+                             "the same rows and values, read by the second connection in its thread")
+            cr.execute("CREATE TEMP TABLE ecom_written (x int)")  # written, not committed
+            self.assertIsNone(History._beside(query), "what this transaction wrote would be missed")
+            cr.rollback()
 
     def test_orders_lines_and_amounts_in_company_currency(self):
         order = self._order(self.contact, 40, amount=1000)
