@@ -201,7 +201,8 @@ class EcomScoringHistory(models.AbstractModel):
         at = positions(ids, lines.pop("order_id"))
         if not (at >= 0).all():
             keep = at >= 0
-            lines = {name: column[keep] for name, column in lines.items()}
+            for name in list(lines):  # one column copied at a time: ten million lines
+                lines[name] = lines[name][keep]
             at = at[keep]
         lines["order"] = at.astype(np.int32)
         lines["amount"] /= rate[at]

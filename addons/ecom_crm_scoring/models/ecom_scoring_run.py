@@ -121,28 +121,29 @@ class EcomScoringRun(models.Model):
             step = time.perf_counter()
             history, partner_ids = self.env["ecom.scoring.history"]._read(company)
             outcomes = self.env["ecom.scoring.history"]._offer_outcomes(company)
+            engine.release_memory()  # the read's buffers
             steps["read"] = time.perf_counter() - step
             if not len(partner_ids):  # a store without orders yet: nothing to learn, nobody to score
                 self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s", company.id))
                 self.write({"state": "done", "duration": round(time.perf_counter() - started, 3)})
                 return self
             state = self._load_state()
-            if state is None or state.today != as_of:
-                step = time.perf_counter()
-                order_model = engine.learn_order_model(history, as_of, settings)
+            resumed = state is not None and state.today == as_of  # the model this run learned before a kill
+            step = time.perf_counter()
+            order_model, criteria, crosssell_model = engine.prepare(
+                history, as_of, settings, outcomes=outcomes, order_model=state.order_model if resumed else engine.LEARN)
+            if not resumed:
                 self._save_state(engine.State(today=as_of, order_model=order_model, bgnbd_params=None,
                                               rfm_bounds=None, growth_threshold=None))
                 if auto_commit:
                     self.env.cr.commit()
                 steps["learn"] = time.perf_counter() - step
-            else:  # resumed: the model this run learned before it was killed
-                order_model = state.order_model
-            step = time.perf_counter()
-            result = engine.run(history, as_of, settings, suggest=False, order_model=order_model)
+                step = time.perf_counter()
+            result = engine.score(history, as_of, criteria, order_model, settings=settings)
             result.schedule.date[result.schedule.decision == NOW] = self.day.toordinal()
             steps["score"] = time.perf_counter() - step
             step = time.perf_counter()
-            engine.add_suggestions(result, history, settings, outcomes=outcomes)
+            engine.suggest(result, history, crosssell_model)
             steps["cross_sell"] = time.perf_counter() - step
             longest = max(steps.values())
         except Exception as exc:

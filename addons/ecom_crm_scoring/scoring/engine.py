@@ -19,6 +19,7 @@ exactly what the job would have produced on that day (:mod:`.backtest` relies on
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -183,6 +184,52 @@ def add_suggestions(result, history, settings=Settings(), outcomes=None):
         max_customers=settings.crosssell_train_customers, seed=settings.seed, outcomes=outcomes)
     now = np.flatnonzero(result.schedule.decision == schedule.NOW)
     result.suggestions = crosssell.suggest(result.crosssell_model, history, result.today, now)
+    return result
+
+
+def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEARN):
+    """``(order_model, criteria, crosssell_model)`` for :func:`score` as of ``today``: the order
+    model learned (unless given), the cross-sell model (None without cross-sell) and today's
+    criteria, one after the other, the memory each step freed given back to the system before
+    the next (at 700,000 customers the three peak at +0.3, +0.5 and +0.7 GB over the history).
+    Learning the two models on two threads took 11 s instead of 17 s but added their peaks:
+    the nightly job went over 1.5 GB."""
+    today = int(today)
+    om = learn_order_model(history, today, settings) if order_model is LEARN else order_model
+    release_memory()
+    xs = None
+    if settings.crosssell:
+        xs = crosssell.fit(history, today, settings.horizon, level=settings.crosssell_level,
+                           max_customers=settings.crosssell_train_customers, seed=settings.seed,
+                           outcomes=outcomes)
+        release_memory()
+    c = crit.compute(history, today, horizon=settings.horizon, seed=settings.seed)
+    return om, c, xs
+
+
+def release_memory():
+    """Give the memory the C allocator keeps for reuse (in each thread's arena: the arrays of a few
+    megabytes the steps free) back to the system, so that the next step's peak starts lower.
+    glibc only; elsewhere nothing happens."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def score(history, today, c, om, settings=Settings()):
+    """Score every customer from the criteria and order model :func:`prepare` gave, as :func:`run`
+    does (without cross-sell: :func:`suggest`)."""
+    return _score(history, int(today), c, om, settings)
+
+
+def suggest(result, history, xs_model):
+    """Up to three offers of the cross-sell model ``xs_model`` (from :func:`prepare`; None: no
+    cross-sell) to each customer ``result`` schedules to call now."""
+    if xs_model is not None and result.schedule is not None:
+        result.crosssell_model = xs_model
+        now = np.flatnonzero(result.schedule.decision == schedule.NOW)
+        result.suggestions = crosssell.suggest(xs_model, history, result.today, now)
     return result
 
 

@@ -58,6 +58,20 @@ class TestEngine(BaseCase):
             self.assertIn(template, crosssell.TEMPLATES.values())
             self.assertNotIn("%(", template % params)
 
+    def test_the_nightly_jobs_steps_give_what_one_run_gives(self):
+        """prepare (the order model, the cross-sell model and the criteria, each step's memory
+        given back before the next), score, suggest: the same numbers as engine.run."""
+        om, c, xs = engine.prepare(self.h, 1095, self.settings)
+        r = engine.suggest(engine.score(self.h, 1095, c, om, self.settings), self.h, xs)
+        np.testing.assert_array_equal(r.probability, self.r.probability)
+        np.testing.assert_array_equal(r.schedule.decision, self.r.schedule.decision)
+        np.testing.assert_array_equal(r.reason_names, self.r.reason_names)
+        for name in ("customer", "item", "kind", "probability"):
+            np.testing.assert_array_equal(getattr(r.suggestions, name), getattr(self.r.suggestions, name), name)
+        # given the model (a run resumed after a kill), nothing is learned
+        again = engine.prepare(self.h, 1095, self.settings, order_model=om)
+        self.assertIs(again[0], om)
+
     def test_orders_only_store(self):
         h = synthetic.generate(2000, seed=22, orders_only=True)
         r = engine.run(h, 1095, engine.Settings(snapshots=1))
