@@ -6,6 +6,7 @@ from unittest.mock import patch
 import numpy as np
 
 from odoo import SUPERUSER_ID, Command, api, sql_db
+from odoo.modules import module as odoo_module
 from odoo.tests import BaseCase, tagged
 
 from ..scoring.history import LEAD_LOST, LEAD_OPEN, MAIL_CLICK, NEVER, OUTCOME_REFUSED, positions
@@ -46,7 +47,7 @@ class TestScoringHistory(ScoringCase):
         self.assertIsNone(self.env["ecom.scoring.history"]._beside(query), "a test's savepoint: read here")
         # a transaction of its own, as the cron's (the test's savepoints cannot export a snapshot)
         with sql_db.db_connect(self.env.cr.dbname).cursor() as cr, \
-                patch.object(type(self.registry), "in_test_mode", lambda registry: False):
+                patch.object(odoo_module, "current_test", False):
             History = api.Environment(cr, SUPERUSER_ID, {})["ecom.scoring.history"]
             beside = History._beside(query)()["countries"]
             cr.execute("SELECT id, phone_code FROM res_country")
