@@ -247,9 +247,16 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
         except ValueError:
             params = None
     if params is not None:
-        cols["p_alive"] = where_has(bgnbd.p_alive(params, x, t_x, T))
-        cols["expected_orders"] = where_has(bgnbd.expected_purchases(params, horizon, x, t_x, T))
-        cols["rhythm_probability"] = where_has(bgnbd.prob_purchase(params, horizon, x, t_x, T))
+        # for the customers with orders only: a training sample keeps the whole store's numbering,
+        # and BG/NBD's expectation (a quadrature per customer) of the others was thrown away
+        idx = np.flatnonzero(has)
+        xi, t_xi, Ti = x[idx], t_x[idx], T[idx]
+        for name, values in (("p_alive", bgnbd.p_alive(params, xi, t_xi, Ti)),
+                             ("expected_orders", bgnbd.expected_purchases(params, horizon, xi, t_xi, Ti)),
+                             ("rhythm_probability", bgnbd.prob_purchase(params, horizon, xi, t_xi, Ti))):
+            column = np.full(n, np.nan)
+            column[idx] = values
+            cols[name] = column
     else:
         cols["p_alive"] = nan.copy()
         cols["expected_orders"] = nan.copy()
