@@ -5,7 +5,11 @@ more than the scoring itself.  ``COPY (SELECT ...) TO STDOUT WITH (FORMAT binary
 are never NULL gives rows of one fixed size, which numpy reads as a structured big-endian array
 (https://www.postgresql.org/docs/15/sql-copy.html, "Binary Format").  :class:`BinaryCopyReader` is
 the file object ``cursor.copy_expert`` writes to: it parses complete rows as the data arrives, so
-that at most one network buffer of raw bytes is held besides the columns.
+that at most one block of raw bytes is held besides the columns.
+
+The other way: :func:`copy_in` writes numpy columns by binary COPY, :func:`copy_text` Python
+columns in COPY's text form (NULLs, dates, JSON). :func:`local_days` turns the ``timestamp``
+columns read (UTC, as Odoo stores them) into the store's days.
 """
 
 import io
