@@ -165,7 +165,7 @@ class EcomScoringRun(models.Model):
             longest = max(longest, time.perf_counter() - step)
         # customers without confirmed or cancelled orders any more lose their score (the customers
         # scored go by binary COPY: as an array parameter, 700,000 ids took 2 s to send and parse)
-        self.env.cr.execute("CREATE TEMP TABLE ecom_scoring_kept (partner_id int4 PRIMARY KEY) ON COMMIT DROP")
+        self.env.cr.execute("CREATE TEMP TABLE ecom_scoring_kept (partner_id int4 PRIMARY KEY)")
         copy_in(self.env.cr, "ecom_scoring_kept", [("partner_id", "int4", partner_ids)])
         self.env.cr.execute(SQL("""
             DELETE FROM ecom_customer_score s

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import bgnbd
-from .history import LEAD_LOST, LEAD_OPEN, LEAD_WON, MAIL_CLICK, NEVER, OUTCOME_REFUSED, unique_int
+from .history import LEAD_LOST, LEAD_OPEN, LEAD_WON, MAIL_CLICK, NEVER, OUTCOME_REFUSED, distinct_purchases, unique_int
 from .texts import CRITERIA_TEMPLATES
 
 HALF_YEAR = 182
@@ -282,7 +282,7 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
         del cat
         prod, lday = li.product[lconf], o.day[lorder]
         del lorder, lconf
-        pc, pp, pd = _distinct_purchases(lc, prod, lday, n)
+        pc, pp, pd = distinct_purchases(lc, prod, lday, n)
         del lc, prod, lday
         new_pair = np.r_[True, (pc[1:] != pc[:-1]) | (pp[1:] != pp[:-1])]
         cols["product_breadth"] = np.where(has_lines, _count(pc[new_pair], n), np.nan)
@@ -306,36 +306,6 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     values = cols.values
     return Criteria(as_of=as_of, names=names, values=values, has_orders=has, extra=extra, bgnbd_params=params,
                     reason_texts=h.reason_texts)
-
-
-def _distinct_purchases(cust, prod, day, n):
-    """Distinct (customer, product, day) of order lines, sorted in that order (int64 arrays).
-
-    One sort of a packed int64 key when the three fit in 62 bits (customer index, product id,
-    day offset: the usual case), a three-key lexsort otherwise.
-    """
-    if len(cust) == 0:
-        z = np.zeros(0, np.int64)
-        return z, z, z
-    d0 = int(day.min())
-    cb, pb, db = int(n).bit_length(), int(prod.max()).bit_length(), int(day.max() - d0).bit_length()
-    if cb + pb + db <= 62:
-        key = cust.astype(np.int64)  # built in place: one 64-bit temporary, not four
-        key <<= pb + db
-        tmp = prod.astype(np.int64)
-        tmp <<= db
-        key |= tmp
-        tmp[:] = day
-        tmp -= d0
-        key |= tmp
-        del tmp
-        key = unique_int(key, inplace=True)
-        return ((key >> (pb + db)).astype(np.int32), ((key >> db) & ((1 << pb) - 1)).astype(np.int32),
-                ((key & ((1 << db) - 1)) + d0).astype(np.int32))
-    order = np.lexsort((day, prod, cust))
-    c, p, d = cust[order].astype(np.int32), prod[order].astype(np.int32), day[order].astype(np.int32)
-    keep = np.r_[True, (c[1:] != c[:-1]) | (p[1:] != p[:-1]) | (d[1:] != d[:-1])]
-    return c[keep], p[keep], d[keep]
 
 
 def _rebuy(lc, prod, ld, new_cp, as_of, cols, extra):

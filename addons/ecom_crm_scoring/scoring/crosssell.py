@@ -34,8 +34,7 @@ import numpy as np
 from scipy import sparse
 
 from . import model as order_model
-from .criteria import _distinct_purchases
-from .history import unique_int
+from .history import distinct_purchases, unique_int
 from .texts import CROSSSELL_TEMPLATES, KINDS
 
 REBUY, COPURCHASE, POPULAR = 0, 1, 2
@@ -66,7 +65,7 @@ def purchases(history, as_of, level="product", start=None):
         c, item, d = c[ok], item[ok], d[ok]
     # one sort of a packed key, as the criteria's distinct purchases (a lexsort of three int64
     # columns cost twice the memory and the time)
-    c, item, d = _distinct_purchases(c, item, d, history.n_customers)
+    c, item, d = distinct_purchases(c, item, d, history.n_customers)
     return c.astype(np.int64), item.astype(np.int64), d.astype(np.int64)
 
 

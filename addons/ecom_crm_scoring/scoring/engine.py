@@ -175,16 +175,15 @@ def run(history, today, settings=Settings(), explain=True, plan=True, suggest=Tr
 
 def add_suggestions(result, history, settings=Settings(), outcomes=None):
     """Learn the cross-sell model as of ``result``'s day and suggest up to three offers to each
-    customer it schedules to call now (``result.crosssell_model``, ``result.suggestions``); a step
-    of its own for the nightly job."""
+    customer it schedules to call now (``result.crosssell_model``, ``result.suggestions``)."""
     if not settings.crosssell or result.schedule is None:
         return result
-    result.crosssell_model = crosssell.fit(
-        history, result.today, settings.horizon, level=settings.crosssell_level,
-        max_customers=settings.crosssell_train_customers, seed=settings.seed, outcomes=outcomes)
-    now = np.flatnonzero(result.schedule.decision == schedule.NOW)
-    result.suggestions = crosssell.suggest(result.crosssell_model, history, result.today, now)
-    return result
+    return suggest(result, history, _crosssell_model(history, result.today, settings, outcomes))
+
+
+def _crosssell_model(history, today, settings, outcomes):
+    return crosssell.fit(history, today, settings.horizon, level=settings.crosssell_level,
+                         max_customers=settings.crosssell_train_customers, seed=settings.seed, outcomes=outcomes)
 
 
 def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEARN):
@@ -199,9 +198,7 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
     release_memory()
     xs = None
     if settings.crosssell:
-        xs = crosssell.fit(history, today, settings.horizon, level=settings.crosssell_level,
-                           max_customers=settings.crosssell_train_customers, seed=settings.seed,
-                           outcomes=outcomes)
+        xs = _crosssell_model(history, today, settings, outcomes)
         release_memory()
     c = crit.compute(history, today, horizon=settings.horizon, seed=settings.seed)
     return om, c, xs
@@ -224,8 +221,9 @@ def score(history, today, c, om, settings=Settings()):
 
 
 def suggest(result, history, xs_model):
-    """Up to three offers of the cross-sell model ``xs_model`` (from :func:`prepare`; None: no
-    cross-sell) to each customer ``result`` schedules to call now."""
+    """Up to three offers of the cross-sell model ``xs_model`` (from :func:`prepare`) to each
+    customer ``result`` schedules to call now. None (cross-sell off, or nothing to learn it
+    from) suggests nothing."""
     if xs_model is not None and result.schedule is not None:
         result.crosssell_model = xs_model
         now = np.flatnonzero(result.schedule.decision == schedule.NOW)

@@ -389,6 +389,38 @@ def unique_int(keys, inplace=False):
     return keys[np.r_[True, keys[1:] != keys[:-1]]]
 
 
+def distinct_purchases(cust, prod, day, n):
+    """Distinct (customer, product, day) of order lines, sorted in that order (int32 arrays; ``n``:
+    the number of customers), for the criteria's breadth and re-buy cycles and cross-sell's
+    purchases.
+
+    One sort of a packed int64 key when the three fit in 62 bits (customer index, product id,
+    day offset: the usual case), a three-key lexsort otherwise.
+    """
+    if len(cust) == 0:
+        z = np.zeros(0, np.int64)
+        return z, z, z
+    d0 = int(day.min())
+    cb, pb, db = int(n).bit_length(), int(prod.max()).bit_length(), int(day.max() - d0).bit_length()
+    if cb + pb + db <= 62:
+        key = cust.astype(np.int64)  # built in place: one 64-bit temporary, not four
+        key <<= pb + db
+        tmp = prod.astype(np.int64)
+        tmp <<= db
+        key |= tmp
+        tmp[:] = day
+        tmp -= d0
+        key |= tmp
+        del tmp
+        key = unique_int(key, inplace=True)
+        return ((key >> (pb + db)).astype(np.int32), ((key >> db) & ((1 << pb) - 1)).astype(np.int32),
+                ((key & ((1 << db) - 1)) + d0).astype(np.int32))
+    order = np.lexsort((day, prod, cust))
+    c, p, d = cust[order].astype(np.int32), prod[order].astype(np.int32), day[order].astype(np.int32)
+    keep = np.r_[True, (c[1:] != c[:-1]) | (p[1:] != p[:-1]) | (d[1:] != d[:-1])]
+    return c[keep], p[keep], d[keep]
+
+
 def group_starts(sorted_keys):
     """Start positions of the runs of equal values in a sorted array (for ``np.add.reduceat``)."""
     if len(sorted_keys) == 0:

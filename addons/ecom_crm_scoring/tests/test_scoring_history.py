@@ -45,11 +45,25 @@ class TestScoringHistory(ScoringCase):
     def test_reads_beside_share_the_snapshot_and_never_miss_this_transactions_writes(self):
         query = {"countries": ("SELECT id, phone_code FROM res_country", [("id", "int4"), ("code", "int4")])}
         self.assertIsNone(self.env["ecom.scoring.history"]._beside(query), "a test's savepoint: read here")
+        # what a snapshot is: its xmax, the first transaction it does not see
+        xmax = {"xmax": ("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::int8", [("xmax", "int8")])}
         # a transaction of its own, as the cron's (the test's savepoints cannot export a snapshot)
         with sql_db.db_connect(self.env.cr.dbname).cursor() as cr, \
                 patch.object(odoo_module, "current_test", False):
             History = api.Environment(cr, SUPERUSER_ID, {})["ecom.scoring.history"]
-            beside = History._beside(query)()["countries"]
+            cr.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::int8")
+            mine = cr.fetchone()[0]
+            # another transaction commits after this one took its snapshot: a new snapshot sees it,
+            # the second connection does not, as it reads with this transaction's snapshot
+            with sql_db.db_connect(self.env.cr.dbname).cursor() as other:
+                other.execute("CREATE TEMP TABLE ecom_other (x int)")
+                other.commit()
+                other.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::int8")
+                later = other.fetchone()[0]
+            self.assertGreater(later, mine)
+            read = History._beside({**query, **xmax})()
+            self.assertEqual(read["xmax"]["xmax"].tolist(), [mine], "the same snapshot as this transaction's")
+            beside = read["countries"]
             cr.execute("SELECT id, phone_code FROM res_country")
             here = sorted(cr.fetchall())
             self.assertGreater(len(here), 200)
