@@ -29,7 +29,7 @@ from ..scoring.history import (
     positions,
     unique_int,
 )
-from ..tools.pgcopy import copy_columns, copy_in, local_days
+from ..tools.pgcopy import copy_columns, copy_in, local_days, table_slices
 
 # day numbers are date.toordinal(): days since 0001-01-01, plus one
 ORDINAL = SQL("- DATE '0001-01-01' + 1")
@@ -88,7 +88,7 @@ class EcomScoringHistory(models.AbstractModel):
                       "ecom.scoring.outcome", "ecom.call", "mail.blacklist"):
             self.env[model].flush_model()
         # a full read: the lines (what takes longest) come by a second connection meanwhile
-        lines = self._beside(self._line_queries(SQL("TRUE"))) if partner_ids is None else None
+        lines = self._beside(self._line_queries(None)) if partner_ids is None else None
         orders, ids = self._customer_orders(company, partner_ids)
         # the customers as a temporary table, for the joins of the other tables' reads
         cr.execute("""
@@ -117,20 +117,25 @@ class EcomScoringHistory(models.AbstractModel):
         if partner_ids is not None:
             only = SQL("AND so.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
                        list(partner_ids))
-            partners_scope = SQL("WHERE commercial_partner_id = ANY(%s)", list(partner_ids))
+            partners_scope = SQL("commercial_partner_id = ANY(%s)", list(partner_ids))
+            order_slices = partner_slices = [SQL("TRUE")]
         else:
-            only = partners_scope = SQL()
-        orders = copy_columns(cr, SQL("""
+            only = SQL()
+            partners_scope = SQL("TRUE")
+            order_slices = [SQL(condition) for condition in table_slices(cr, "sale_order", "so")]
+            partner_slices = [SQL(condition) for condition in table_slices(cr, "res_partner")]
+        orders = copy_columns(cr, [SQL("""
             SELECT so.id, so.partner_id, so.date_order, so.state = 'sale',
                    COALESCE(NULLIF(so.currency_rate, 0), 1)::float8, COALESCE(so.amount_untaxed, 0)::float8
               FROM sale_order so
              WHERE so.company_id = %(company)s AND so.state IN ('sale', 'cancel')
-               AND so.partner_id IS NOT NULL AND so.date_order IS NOT NULL %(only)s
-        """, company=company.id, only=only),
+               AND so.partner_id IS NOT NULL AND so.date_order IS NOT NULL AND %(part)s %(only)s
+        """, company=company.id, only=only, part=part) for part in order_slices],
             [("id", "int4"), ("partner", "int4"), ("date", "timestamp"), ("confirmed", "bool"), ("rate", "float8"),
              ("amount", "float8")])
-        partners = copy_columns(cr, SQL("SELECT id, COALESCE(commercial_partner_id, id) FROM res_partner %s",
-                                        partners_scope), [("id", "int4"), ("commercial", "int4")])
+        partners = copy_columns(cr, [
+            SQL("SELECT id, COALESCE(commercial_partner_id, id) FROM res_partner WHERE %s AND %s", partners_scope, part)
+            for part in partner_slices], [("id", "int4"), ("commercial", "int4")])
         at = positions(partners["id"], orders.pop("partner"))
         if not (at >= 0).all():  # a partner outside the scope (partial read): not these customers'
             orders = {name: column[at >= 0] for name, column in orders.items()}
@@ -142,10 +147,17 @@ class EcomScoringHistory(models.AbstractModel):
         orders["amount"] /= orders["rate"]
         return orders, ids
 
-    def _line_queries(self, scope):
-        """The reads of the order lines, their products' categories and their refunds (``scope``:
-        the lines' condition), for :func:`copy_columns` (see :meth:`_orders`)."""
+    def _line_queries(self, order_ids=None):
+        """The reads of the order lines, their products' categories and their refunds (of the
+        orders ``order_ids``, or all, the lines then read by slices of the table), for
+        :func:`copy_columns` (see :meth:`_orders`)."""
         Line = self.env["sale.order.line"]
+        if order_ids is None:
+            scope = SQL("TRUE")
+            slices = [SQL(condition) for condition in table_slices(self.env.cr, "sale_order_line", "sol")]
+        else:
+            scope = SQL("sol.order_id = ANY(%s)", order_ids)
+            slices = [SQL("TRUE")]
         not_delivery = SQL("AND NOT COALESCE(sol.is_delivery, FALSE)") if "is_delivery" in Line._fields else SQL()
         return {
             # refunds of the order's invoices (credit notes posted against its lines), company currency
@@ -160,16 +172,17 @@ class EcomScoringHistory(models.AbstractModel):
             """, scope), [("order_id", "int4"), ("amount", "float8")]),
             # the discount's numeric arithmetic costs more than reading the rest of the line:
             # computed only for the lines that have one
-            "lines": (SQL("""
+            "lines": ([SQL("""
                 SELECT sol.order_id, sol.product_id, COALESCE(sol.product_uom_qty, 0)::float4,
                        COALESCE(sol.price_subtotal, 0)::float8,
                        CASE WHEN sol.discount <> 0
                             THEN COALESCE(sol.price_unit * sol.product_uom_qty * sol.discount / 100, 0)::float8
                             ELSE 0 END
                   FROM sale_order_line sol
-                 WHERE sol.display_type IS NULL AND sol.product_id IS NOT NULL AND %s %s
-            """, scope, not_delivery), [("order_id", "int4"), ("product", "int4"), ("qty", "float4"),
-                                        ("amount", "float8"), ("discount", "float8")]),
+                 WHERE sol.display_type IS NULL AND sol.product_id IS NOT NULL AND %s AND %s %s
+            """, scope, part, not_delivery) for part in slices],
+                [("order_id", "int4"), ("product", "int4"), ("qty", "float4"), ("amount", "float8"),
+                 ("discount", "float8")]),
             "products": (SQL("""
                 SELECT pp.id, COALESCE(pt.categ_id, -1)::int4
                   FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -190,9 +203,8 @@ class EcomScoringHistory(models.AbstractModel):
         ids, rate = orders.pop("id"), orders.pop("rate")
         n_orders = len(ids)
         if lines is None:
-            scope = SQL("sol.order_id = ANY(%s)", ids.tolist())
             read = {name: copy_columns(self.env.cr, query, columns)
-                    for name, (query, columns) in self._line_queries(scope).items()}
+                    for name, (query, columns) in self._line_queries(ids.tolist()).items()}
         else:
             read = lines()
         refunds, lines, products = read["refunds"], read["lines"], read["products"]

@@ -1,5 +1,6 @@
-"""The binary COPY reader without a database: streams cut anywhere, NULLs and wrong types refused;
-the COPY text writer: NULLs, dates, and the characters the format escapes; timestamps to local days."""
+"""The binary COPY of one row of arrays, without a database: values, empty and NULL results, NULL
+elements, other types and truncated or foreign streams refused; the COPY text writer: NULLs,
+dates, and the characters the format escapes; timestamps to local days."""
 
 import struct
 from datetime import date, datetime, timedelta
@@ -9,57 +10,75 @@ import pytz
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.pgcopy import EPOCH, SIGNATURE, BinaryCopyReader, CopyFormatError, copy_text, local_days
+from ..tools.pgcopy import EPOCH, OIDS, SIGNATURE, TYPES, CopyFormatError, copy_text, local_days, parse_arrays
 
 COLUMNS = [("customer", "int4"), ("amount", "float8"), ("confirmed", "bool")]
 
 
-def stream(rows, extension=b""):
-    """A binary COPY stream of ``rows`` as PostgreSQL writes it (COLUMNS' types; None is NULL)."""
-    out = SIGNATURE + struct.pack(">iI", 0, len(extension)) + extension
-    for customer, amount, confirmed in rows:
-        out += struct.pack(">h", 3)
-        out += struct.pack(">ii", 4, customer)
-        out += struct.pack(">i", -1) if amount is None else struct.pack(">id", 8, amount)
-        out += struct.pack(">i?", 1, confirmed)
+def array(values, sql_type, oid=None):
+    """``values`` as PostgreSQL's array_send writes a one-dimensional array (None: a NULL element)."""
+    dtype = np.dtype(TYPES[sql_type])
+    body = b"".join(struct.pack(">i", -1) if v is None
+                    else struct.pack(">i", dtype.itemsize) + np.array(v, dtype).tobytes() for v in values)
+    header = struct.pack(">iii", 1 if values else 0, int(None in values), oid or OIDS[sql_type])
+    return header + (struct.pack(">ii", len(values), 1) if values else b"") + body
+
+
+def stream(fields, extension=b""):
+    """A binary COPY stream of one row of ``fields`` (bytes of each, None: a NULL field)."""
+    out = SIGNATURE + struct.pack(">iI", 0, len(extension)) + extension + struct.pack(">h", len(fields))
+    for field in fields:
+        out += struct.pack(">i", -1) if field is None else struct.pack(">i", len(field)) + field
     return out + struct.pack(">h", -1)
 
 
+def row_of(rows, oids=()):
+    oids = dict(oids)
+    return stream([array([r[i] for r in rows], sql_type, oids.get(name))
+                   for i, (name, sql_type) in enumerate(COLUMNS)], extension=b"xyz")
+
+
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
-class TestBinaryCopyReader(BaseCase):
-    def read(self, data, piece, chunk_rows=2):
-        reader = BinaryCopyReader(COLUMNS, chunk_rows=chunk_rows)
-        for start in range(0, len(data), piece):
-            reader.write(data[start:start + piece])
-        return reader.columns()
-
-    def test_columns_whatever_the_pieces(self):
+class TestParseArrays(BaseCase):
+    def test_columns(self):
         rows = [(i, i * 1.5, i % 3 == 0) for i in range(-3, 40)]
-        data = stream(rows, extension=b"xyz")
-        for piece in (1, 7, 19, 64, len(data)):
-            with self.subTest(piece=piece):
-                cols = self.read(data, piece)
-                self.assertEqual(cols["customer"].tolist(), [r[0] for r in rows])
-                self.assertEqual(cols["amount"].tolist(), [r[1] for r in rows])
-                self.assertEqual(cols["confirmed"].tolist(), [r[2] for r in rows])
-                self.assertEqual(cols["customer"].dtype, np.dtype("int32"))
-                self.assertTrue(cols["amount"].dtype.isnative)
+        cols = parse_arrays(row_of(rows), COLUMNS)
+        self.assertEqual(cols["customer"].tolist(), [r[0] for r in rows])
+        self.assertEqual(cols["amount"].tolist(), [r[1] for r in rows])
+        self.assertEqual(cols["confirmed"].tolist(), [r[2] for r in rows])
+        self.assertEqual(cols["customer"].dtype, np.dtype("int32"))
+        self.assertTrue(cols["amount"].dtype.isnative)
 
-    def test_empty_result(self):
-        cols = self.read(stream([]), 5)
-        self.assertEqual(len(cols["customer"]), 0)
-        self.assertEqual(cols["amount"].dtype, np.dtype("float64"))
+    def test_empty_results(self):
+        """array_agg of no rows is NULL; an empty array has no dimension: both empty columns."""
+        for data in (stream([None, None, None]), row_of([])):
+            cols = parse_arrays(data, COLUMNS)
+            self.assertEqual(len(cols["customer"]), 0)
+            self.assertEqual(cols["amount"].dtype, np.dtype("float64"))
 
-    def test_null_refused(self):
+    def test_null_element_refused(self):
         with self.assertRaisesRegex(CopyFormatError, "amount"):
-            self.read(stream([(1, 2.0, True), (2, None, False), (3, 1.0, True)]), 1000)
+            parse_arrays(row_of([(1, 2.0, True), (2, None, False), (3, 1.0, True)]), COLUMNS)
+
+    def test_other_type_refused(self):
+        """An int8 column declared int4: the element type, then the sizes, give it away."""
+        rows = [(1, 2.0, True), (2, 3.0, False)]
+        with self.assertRaisesRegex(CopyFormatError, "customer"):
+            parse_arrays(row_of(rows, oids=[("customer", OIDS["int8"])]), COLUMNS)
+        wide = stream([array([1, 2], "int8", OIDS["int4"]), array([2.0, 3.0], "float8"),
+                       array([True, False], "bool")])
+        with self.assertRaisesRegex(CopyFormatError, "customer"):
+            parse_arrays(wide, COLUMNS)
 
     def test_truncated_and_foreign_streams_refused(self):
-        data = stream([(1, 2.0, True), (2, 3.0, False)])
+        data = row_of([(1, 2.0, True), (2, 3.0, False)])
+        for cut in (5, 30, len(data) - 1):
+            with self.subTest(cut=cut), self.assertRaises(CopyFormatError):
+                parse_arrays(data[:cut], COLUMNS)
         with self.assertRaises(CopyFormatError):
-            self.read(data[:-5], 1000)
-        with self.assertRaises(CopyFormatError):
-            self.read(b"id,amount\n1,2\n" + b"x" * 40, 1000)
+            parse_arrays(b"id,amount\n1,2\n" + b"x" * 40, COLUMNS)
+        with self.assertRaisesRegex(CopyFormatError, "fields"):
+            parse_arrays(stream([array([1], "int4")]), COLUMNS)
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")

@@ -10,6 +10,7 @@ from odoo.modules import module as odoo_module
 from odoo.tests import BaseCase, tagged
 
 from ..scoring.history import LEAD_LOST, LEAD_OPEN, MAIL_CLICK, NEVER, OUTCOME_REFUSED, positions
+from ..tools.pgcopy import CopyFormatError, copy_columns, table_slices
 from .common import ScoringCase
 
 
@@ -41,6 +42,28 @@ class TestScoringHistory(ScoringCase):
     def read(self):
         history, partner_ids = self.env["ecom.scoring.history"]._read(self.env.company)
         return history, {int(p): i for i, p in enumerate(partner_ids)}
+
+    def test_columns_by_arrays_and_slices_of_a_table(self):
+        """PostgreSQL's arrays read as numpy columns; a table read by slices gives each row once."""
+        cr = self.env.cr
+        cr.execute("CREATE TEMP TABLE ecom_rows AS SELECT g AS id, g * 0.5 AS half, g % 2 = 0 AS even"
+                   " FROM generate_series(1, 5000) g")
+        cr.execute("ANALYZE ecom_rows")
+        columns = [("id", "int4"), ("half", "float8"), ("even", "bool")]
+        slices = table_slices(cr, "ecom_rows", "r", rows=700)
+        self.assertGreater(len(slices), 3)
+        read = copy_columns(cr, [f"SELECT r.id, r.half::float8, r.even FROM ecom_rows r WHERE {part}"
+                                 for part in slices], columns)
+        self.assertEqual(sorted(read["id"].tolist()), list(range(1, 5001)), "every row once")
+        self.assertEqual((read["half"] * 2).tolist(), read["id"].astype(float).tolist())
+        self.assertEqual(read["even"].tolist(), (read["id"] % 2 == 0).tolist())
+        none = copy_columns(cr, "SELECT id, half::float8, even FROM ecom_rows WHERE id < 0", columns)
+        self.assertEqual([len(v) for v in none.values()], [0, 0, 0])
+        with self.assertRaisesRegex(CopyFormatError, "half"):
+            copy_columns(cr, "SELECT id, CASE WHEN id = 7 THEN NULL ELSE half END::float8, even FROM ecom_rows",
+                         columns)
+        with self.assertRaisesRegex(CopyFormatError, "id"):
+            copy_columns(cr, "SELECT id::int8, half::float8, even FROM ecom_rows", columns)
 
     def test_reads_beside_share_the_snapshot_and_never_miss_this_transactions_writes(self):
         query = {"countries": ("SELECT id, phone_code FROM res_country", [("id", "int4"), ("code", "int4")])}

@@ -1,11 +1,15 @@
-"""PostgreSQL's binary COPY format read straight into numpy columns (no Python object per row).
+"""Columns read from PostgreSQL straight into numpy (no Python object per row), and written back.
 
-The nightly job reads millions of orders and lines; fetching them as tuples through psycopg2 costs
-more than the scoring itself.  ``COPY (SELECT ...) TO STDOUT WITH (FORMAT binary)`` of columns that
-are never NULL gives rows of one fixed size, which numpy reads as a structured big-endian array
-(https://www.postgresql.org/docs/15/sql-copy.html, "Binary Format").  :class:`BinaryCopyReader` is
-the file object ``cursor.copy_expert`` writes to: it parses complete rows as the data arrives, so
-that at most one block of raw bytes is held besides the columns.
+The nightly job reads millions of orders and lines. Fetched as tuples through psycopg2 they cost
+more than the scoring itself; even by binary COPY, psycopg2 calls Python once per row (ten million
+calls for the lines, each giving the interpreter's lock away and back). :func:`copy_columns`
+asks PostgreSQL instead for one row holding one array per column (``array_agg``), sent by
+``COPY ... TO STDOUT WITH (FORMAT binary)``: one Python call per query, and numpy reads each
+array's elements (length, value pairs of one fixed size: columns that are never NULL, of one of
+:data:`TYPES`) as a structured big-endian array (https://www.postgresql.org/docs/15/sql-copy.html,
+"Binary Format"; the array's layout is PostgreSQL's ``array_send``). :func:`table_slices` cuts a
+big table's scan into slices of about a million rows (TID range scans), so that no array grows
+past a few tens of megabytes.
 
 The other way: :func:`copy_in` writes numpy columns by binary COPY, :func:`copy_text` Python
 columns in COPY's text form (NULLs, dates, JSON). :func:`local_days` turns the ``timestamp``
@@ -13,6 +17,7 @@ columns read (UTC, as Odoo stores them) into the store's days.
 """
 
 import io
+import struct
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -24,101 +29,115 @@ HEADER = len(SIGNATURE) + 8  # signature, flags (int32), header extension length
 # (timestamp: microseconds since 2000-01-01 00:00, PostgreSQL's integer datetimes)
 TYPES = {"int4": ">i4", "int2": ">i2", "int8": ">i8", "float8": ">f8", "float4": ">f4", "bool": "?",
          "timestamp": ">i8"}
+# the element type's oid that array_send writes, checked against the declared type
+OIDS = {"int4": 23, "int2": 21, "int8": 20, "float8": 701, "float4": 700, "bool": 16, "timestamp": 1114}
 EPOCH = datetime(2000, 1, 1)
+SLICE_ROWS = 1_000_000
 
 
 class CopyFormatError(ValueError):
     """The COPY stream is not what the SELECT promised (a NULL, another type, a truncated row)."""
 
 
-class BinaryCopyReader:
-    """Collects ``COPY ... TO STDOUT WITH (FORMAT binary)`` of ``columns`` [(name, sql type)].
-
-    Every column must be NOT NULL (``COALESCE`` in the SELECT) and of one of :data:`TYPES`
-    (cast it: ``x::int4``).  ``reader.columns()`` gives ``{name: numpy array}`` in native byte
-    order once the copy is done.
-    """
-
-    def __init__(self, columns, chunk_rows=1 << 16):
-        self.names = [name for name, _type in columns]
-        fields = [("count", ">i2")]
+def parse_arrays(data, columns):
+    """``{name: native numpy array}`` from a binary COPY stream ``data`` holding one row of one
+    array per column of ``columns`` [(name, sql type)] (see the module docstring). A NULL row
+    value (``array_agg`` of no rows) is an empty column; a NULL element or another type than
+    declared is refused."""
+    view = memoryview(data)
+    if bytes(view[:len(SIGNATURE)]) != SIGNATURE:
+        raise CopyFormatError("not a binary COPY stream")
+    try:
+        pos = HEADER + struct.unpack_from(">I", data, HEADER - 4)[0]
+        (count,) = struct.unpack_from(">h", data, pos)
+        pos += 2
+        if count != len(columns):
+            raise CopyFormatError(f"row with {count} fields, expected {len(columns)}")
+        out = {}
         for name, sql_type in columns:
             dtype = np.dtype(TYPES[sql_type])
-            fields += [(f"_len_{name}", ">i4"), (name, dtype)]
-        self.row = np.dtype(fields)
-        self.sizes = {name: np.dtype(TYPES[t]).itemsize for name, t in columns}
-        self.chunk_rows = chunk_rows
-        self.block = max(self.row.itemsize * chunk_rows, HEADER)
-        self.buffer = bytearray()
-        self.header_seen = False
-        self.finished = False
-        self.parts = []
-
-    def write(self, data):
-        # called by psycopg2 once per row (ten million times for the order lines): kept to an
-        # append and a length test; the header and the rows are parsed by blocks in _parse
-        buffer = self.buffer
-        buffer += data
-        if len(buffer) >= self.block:
-            self._parse()
-
-    def _header(self):
-        """Skip the stream's header once it is complete (False while it is not)."""
-        if len(self.buffer) < HEADER:
-            return False
-        if bytes(self.buffer[:len(SIGNATURE)]) != SIGNATURE:
-            raise CopyFormatError("not a binary COPY stream")
-        extension = int.from_bytes(self.buffer[HEADER - 4:HEADER], "big")
-        if len(self.buffer) < HEADER + extension:
-            return False
-        del self.buffer[:HEADER + extension]
-        self.header_seen = True
-        return True
-
-    def _parse(self):
-        if not self.header_seen and not self._header():
-            return
-        rows = len(self.buffer) // self.row.itemsize
-        if not rows:
-            return
-        block = np.frombuffer(bytes(self.buffer[:rows * self.row.itemsize]), dtype=self.row)
-        # the trailer (two bytes) is shorter than a row: it stays in the buffer for columns()
-        if (block["count"] != len(self.names)).any():
-            bad = block["count"][block["count"] != len(self.names)][0]
-            raise CopyFormatError(f"row with {bad} fields, expected {len(self.names)}")
-        for name in self.names:
-            if (block[f"_len_{name}"] != self.sizes[name]).any():
-                raise CopyFormatError(f"column {name}: NULL or another type than declared")
-        self.parts.append({name: block[name].astype(block[name].dtype.newbyteorder("=")) for name in self.names})
-        del self.buffer[:rows * self.row.itemsize]
-
-    def columns(self):
-        """The columns read, as native numpy arrays (call once the COPY is done)."""
-        if not self.finished:
-            self._parse()
-            if bytes(self.buffer) not in (b"\xff\xff", b""):
+            (length,) = struct.unpack_from(">i", data, pos)
+            pos += 4
+            if length < 0:  # array_agg of no rows
+                out[name] = np.zeros(0, dtype.newbyteorder("="))
+                continue
+            if pos + length > len(data):
                 raise CopyFormatError("truncated COPY stream")
-            self.finished = True
-            if len(self.parts) != 1:
-                # column by column, each block's piece let go once copied: the peak is the
-                # columns plus one column, not twice the columns (ten million lines: 240 MB less)
-                merged = {}
-                for name in self.names:
-                    pieces = [part.pop(name) for part in self.parts]
-                    merged[name] = np.concatenate(pieces) if pieces else np.zeros(0, self.row[name].newbyteorder("="))
-                    del pieces
-                self.parts = [merged]
-        return dict(self.parts[0])
+            out[name] = _array(data, pos, length, name, sql_type, dtype)
+            pos += length
+        if bytes(view[pos:]) != b"\xff\xff":
+            raise CopyFormatError("truncated COPY stream or more than one row")
+    except struct.error as exc:
+        raise CopyFormatError("truncated COPY stream") from exc
+    return out
+
+
+def _array(data, pos, length, name, sql_type, dtype):
+    ndim, has_nulls, oid = struct.unpack_from(">iii", data, pos)
+    if ndim == 0:
+        return np.zeros(0, dtype.newbyteorder("="))
+    if ndim != 1:
+        raise CopyFormatError(f"column {name}: an array of {ndim} dimensions")
+    if oid != OIDS[sql_type]:
+        raise CopyFormatError(f"column {name}: another type than declared ({sql_type})")
+    if has_nulls:
+        raise CopyFormatError(f"column {name}: NULL")
+    (n,) = struct.unpack_from(">i", data, pos + 12)
+    items = np.dtype([("length", ">i4"), ("value", dtype)])
+    if 20 + n * items.itemsize != length:
+        raise CopyFormatError(f"column {name}: another type than declared ({sql_type})")
+    elements = np.frombuffer(data, dtype=items, count=n, offset=pos + 20)
+    if (elements["length"] != dtype.itemsize).any():
+        raise CopyFormatError(f"column {name}: NULL or another type than declared")
+    return elements["value"].astype(dtype.newbyteorder("="))
 
 
 def copy_columns(cr, query, columns):
-    """Run ``query`` (a SELECT: a string, or anything with ``cr.mogrify``, such as Odoo's ``SQL``)
-    through binary COPY into ``{name: array}``; ``columns``: [(name, sql type)] in its order."""
+    """Run ``query`` (a SELECT: a string, or anything with ``cr.mogrify``, such as Odoo's ``SQL``;
+    or a list of them, whose rows are concatenated: :func:`table_slices`) into ``{name: array}``;
+    ``columns``: [(name, sql type)] in its order, never NULL (``COALESCE`` and cast them)."""
+    if isinstance(query, (list, tuple)):
+        parts = [copy_columns(cr, one, columns) for one in query]
+        if len(parts) == 1:
+            return parts[0]
+        # column by column, each slice's piece let go once copied: the peak is the columns plus
+        # one column, not twice the columns
+        merged = {}
+        for name, _type in columns:
+            pieces = [part.pop(name) for part in parts]
+            merged[name] = np.concatenate(pieces)
+            del pieces
+        return merged
     if not isinstance(query, str):
         query = cr.mogrify(query).decode()
-    reader = BinaryCopyReader(columns)
-    cr._obj.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT binary)", reader)
-    return reader.columns()
+    aliases = ", ".join(f"c{i}" for i in range(len(columns)))
+    arrays = ", ".join(f"array_agg(c{i})" for i in range(len(columns)))
+    received = []
+    sink = type("Sink", (), {"write": staticmethod(received.append)})  # a C method: no Python per message
+    cr._obj.copy_expert(f"COPY (SELECT {arrays} FROM ({query}) AS q({aliases})) TO STDOUT WITH (FORMAT binary)",
+                        sink)
+    data = b"".join(received)
+    del received[:]
+    return parse_arrays(data, columns)
+
+
+def table_slices(cr, table, alias=None, rows=SLICE_ROWS):
+    """Conditions on the ``ctid`` of ``table`` (named ``alias`` in the query) that cut its scan
+    into slices of about ``rows`` rows, each read by a TID range scan (PostgreSQL 14 and later;
+    before, one slice: ``TRUE``). The last slice is open-ended: no row of a page added since
+    the table's size was read is lost."""
+    cr.execute("SELECT current_setting('server_version_num')::int, reltuples, relpages,"
+               "       pg_relation_size(oid) / current_setting('block_size')::int"
+               "  FROM pg_class WHERE oid = %s::regclass", [table])
+    version, tuples, stat_pages, pages = cr.fetchone()
+    if version < 140000 or not pages:
+        return ["TRUE"]
+    per_page = tuples / stat_pages if tuples and tuples > 0 and stat_pages else 100.0
+    step = max(int(rows / max(per_page, 1.0)), 1)
+    column = f'"{alias or table}".ctid'
+    return [f"{column} >= '({start},0)'::tid"
+            + (f" AND {column} < '({start + step},0)'::tid" if start + step < pages else "")
+            for start in range(0, pages, step)]
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
