@@ -159,17 +159,17 @@ def _count(cust, n, mask=None, weights=None):
     return np.bincount(cust, weights=weights, minlength=n).astype(np.float64)
 
 
-def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=0, customers=None):
+def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=0):
     """Criteria of every customer of ``history`` as of day ``as_of`` (data dated before it).
 
     ``bgnbd_params``: BG/NBD parameters to use; when None they are fitted by maximum
     likelihood on this very history (sampled to 100k customers), unless ``fit_bgnbd`` is
     False (then the two BG/NBD criteria are NaN).  ``horizon``: the days of
-    ``expected_orders``.  ``customers``: compute for these customers only (a training
-    sample; the others get NaN and no orders), at a fraction of the cost.
+    ``expected_orders``. A training sample is computed on its own history
+    (:meth:`.history.History.compact`), at a fraction of the store's cost.
     """
     as_of = int(as_of)
-    h = (history if customers is None else history.restrict(customers)).as_of(as_of)
+    h = history.as_of(as_of)
     n = h.n_customers
     cols = _Columns(n)
     extra = {}
@@ -247,8 +247,8 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
         except ValueError:
             params = None
     if params is not None:
-        # for the customers with orders only: a training sample keeps the whole store's numbering,
-        # and BG/NBD's expectation (a quadrature per customer) of the others was thrown away
+        # for the customers with orders only: BG/NBD's expectation (a quadrature per customer) of
+        # the others would be thrown away (as of a past day, the customers who came later)
         idx = np.flatnonzero(has)
         xi, t_xi, Ti = x[idx], t_x[idx], T[idx]
         for name, values in (("p_alive", bgnbd.p_alive(params, xi, t_xi, Ti)),

@@ -119,14 +119,15 @@ def learn_order_model(history, today, settings=Settings()):
             break
         if len(known) > per_snapshot:
             known = np.sort(rng.choice(known, per_snapshot, replace=False))
-        # criteria of the sampled customers only: their rows, their BG/NBD fit
-        c = crit.compute(history, day, horizon=h, seed=settings.seed + k, customers=known)
-        r, y = model.training_rows(c, history, h, max_customers=per_snapshot, seed=settings.seed + k)
+        # criteria of the sampled customers only, on their own history: their rows, their BG/NBD fit
+        sample = history.compact(known)
+        c = crit.compute(sample, day, horizon=h, seed=settings.seed + k)
+        r, y = model.training_rows(c, sample, h, max_customers=per_snapshot, seed=settings.seed + k)
         cs.append(c.subset(r))
         rows.append(np.arange(len(r)))
         ys.append(y)
-        customers.append(r)
-        del c
+        customers.append(known[r])
+        del c, sample
     if not cs:
         return None
     try:
@@ -146,8 +147,9 @@ def _season(history, today, om, first, n, rng, settings):
         return None
     if len(known) > n:
         known = np.sort(rng.choice(known, n, replace=False))
-    c = crit.compute(history, day, horizon=settings.horizon, seed=settings.seed, customers=known)
-    rows, y = model.training_rows(c, history, settings.horizon, max_customers=n, seed=settings.seed)
+    sample = history.compact(known)
+    c = crit.compute(sample, day, horizon=settings.horizon, seed=settings.seed)
+    rows, y = model.training_rows(c, sample, settings.horizon, max_customers=n, seed=settings.seed)
     # a criterion without data a year back (the trends need a year before it) is filled as in
     # training, with its typical value: the map is learned on the model as it can be applied there
     return season.fit(om.predict(c, rows), y)

@@ -260,6 +260,33 @@ class History:
             complaints=cut(self.complaints), opt_out_day=self.opt_out_day, manager=self.manager,
             reason_texts=self.reason_texts)
 
+    def compact(self, customers):
+        """The history of the customers ``customers`` (sorted indexes) only, numbered ``0 ..
+        len(customers) - 1`` in the same order: a training sample of 33,000 customers costs
+        arrays of its own size, not the store's million (see :meth:`restrict`, which keeps
+        the numbering)."""
+        customers = np.asarray(customers, dtype=np.int64)
+        number = np.full(self.n_customers, -1, dtype=np.int32)
+        number[customers] = np.arange(len(customers), dtype=np.int32)
+        keep = number[self.orders.customer] >= 0
+        orders, lines = self._keep_orders(keep)
+        orders = orders.columns
+        orders["customer"] = number[orders["customer"]]  # increasing: still sorted by customer, day
+
+        def cut(table):
+            if table is None:
+                return None
+            cols = table.take(number[table.customer] >= 0).columns
+            cols["customer"] = number[cols["customer"]]
+            return Table(table._name, cols)
+
+        return History(
+            n_customers=len(customers), orders=Table("orders", orders), lines=lines, leads=cut(self.leads),
+            activities=cut(self.activities), calls=cut(self.calls), mailings=cut(self.mailings),
+            complaints=cut(self.complaints),
+            opt_out_day=None if self.opt_out_day is None else self.opt_out_day[customers],
+            manager=None if self.manager is None else self.manager[customers], reason_texts=self.reason_texts)
+
     def first_order_day(self):
         """Day of each customer's first confirmed order (``NEVER`` if none)."""
         out = np.full(self.n_customers, NEVER, dtype=np.int64)

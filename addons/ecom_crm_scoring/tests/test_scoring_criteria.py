@@ -173,6 +173,27 @@ class TestCriteria(BaseCase):
         self.assertEqual(int(past.leads.status[past.leads.customer == 1][0]), LEAD_OPEN)
         self.assertEqual(h.ordered_between(AS_OF, AS_OF + 90).tolist(), [False, True, True, False])
 
+    def test_a_sample_on_its_own_history(self):
+        """A training sample's history, renumbered: the same criteria as those customers' rows in
+        the store's history (its numbering kept), every table and per-customer column following."""
+        h = synthetic.generate(3000, seed=4)
+        sample = np.sort(np.random.default_rng(0).choice(h.n_customers, 700, replace=False))
+        small = h.compact(sample)
+        self.assertEqual(small.n_customers, 700)
+        self.assertEqual(small.manager.tolist(), h.manager[sample].tolist())
+        self.assertEqual(small.opt_out_day.tolist(), h.opt_out_day[sample].tolist())
+        for name in ("leads", "activities", "calls", "mailings"):
+            table = getattr(h, name)
+            if table is not None:
+                kept = np.isin(table.customer, sample)
+                self.assertEqual(sample[getattr(small, name).customer].tolist(), table.customer[kept].tolist(), name)
+        whole = criteria.compute(h.restrict(sample), 900, seed=3)
+        alone = criteria.compute(small, 900, seed=3)
+        np.testing.assert_array_equal(alone.values, whole.values[sample])
+        np.testing.assert_array_equal(alone.has_orders, whole.has_orders[sample])
+        self.assertEqual(alone.bgnbd_params, whole.bgnbd_params)
+        np.testing.assert_array_equal(small.ordered_between(900, 990), h.ordered_between(900, 990)[sample])
+
     def test_speed_200k_customers(self):
         """The criteria of 200,000 customers (about 2.4 million order lines) in a few seconds,
         BG/NBD fit included."""
