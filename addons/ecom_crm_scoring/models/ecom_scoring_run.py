@@ -13,7 +13,9 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..scoring import texts
-from ..tools.pgcopy import copy_in
+from ..tools.pgcopy import copy_columns, copy_in
+from ..tools.rowhash import row_hashes
+from ..tools.rowhash import salt as rowhash_salt
 
 _logger = logging.getLogger(__name__)
 
@@ -152,10 +154,12 @@ class EcomScoringRun(models.Model):
         todo = np.flatnonzero(partner_ids > self.position)
         Score = self.env["ecom.customer.score"]
         changed = self.changed_count
+        # most customers' rows come out as they were last night: only the others are sent
+        stored = self._stored_hashes(company)
         for start in range(0, len(todo), CHUNK):
             step = time.perf_counter()
             rows = todo[start:start + CHUNK]
-            changed += len(Score._ecom_upsert(company, self._rows(result, partner_ids, rows, history)))
+            changed += len(Score._ecom_upsert(company, self._rows(result, partner_ids, rows, history, stored)))
             self._drop_unscored(result, partner_ids, rows)
             self._write_suggestions(result, partner_ids, rows)
             self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed})
@@ -277,10 +281,13 @@ class EcomScoringRun(models.Model):
                 taken[manager] = taken.get(manager, 0) + 1
 
     # -- what is written -------------------------------------------------------------------------
-    def _rows(self, result, partner_ids, rows, history):
+    def _rows(self, result, partner_ids, rows, history, stored=None):
         """The score rows of customers ``rows`` (indexes into the result) as _ecom_upsert takes them:
         ``{column: list of values}``, each column converted for the whole chunk at once (numpy to
-        Python; dates and the schedule's sentences through a cache of the few distinct values)."""
+        Python; dates and the schedule's sentences through a cache of the few distinct values),
+        with each row's fingerprint (``row_hash``, :mod:`..tools.rowhash`). ``stored``: the
+        fingerprints the table holds (:meth:`_stored_hashes`): the rows that kept theirs are
+        left out before they are turned into Python values."""
         from ..scoring.criteria import describe
         from ..scoring.schedule import REASON_CODES
 
@@ -294,18 +301,19 @@ class EcomScoringRun(models.Model):
         else:
             has_reasons = np.zeros(len(rows), dtype=bool)
         manager = history.manager[rows] if history.manager is not None else np.full(len(rows), -1)
+        manager = np.where(manager > 0, manager, -1).astype(np.int64)
+        probability = np.round(result.probability[rows].astype(np.float64), 4)
         expected = np.round(result.expected_value[rows].astype(np.float64), 2)
+        expected[~np.isfinite(expected)] = np.nan
         stake = np.round(result.stake[rows].astype(np.float64), 2)
+        stake[~np.isfinite(stake)] = np.nan
         decisions = sched.decision[rows]
         days = np.where((decisions > 0) & (sched.date[rows] > 0), sched.date[rows], 0)
+        reason_codes = sched.reason[rows]
+        priority = np.round(np.nan_to_num(sched.priority[rows].astype(np.float64)), 2)
         last_orders = result.criteria.extra["last_order"][rows]
-        dates = {int(day): date.fromordinal(int(day)) for day in np.unique(np.r_[days, last_orders]) if day > 0}
-        dates[0] = None
+        order_count = np.nan_to_num(result.criteria.column("frequency")[rows]).astype(np.int64)
         codes = [REASON_CODES[code] or None if code >= 0 else None for code in range(-1, len(REASON_CODES))]
-
-        def labels(values, names):
-            table = [None, *names]  # -1: none
-            return [table[v + 1] for v in values.tolist()]
 
         reasons = [None] * len(rows)
         for k in np.flatnonzero(has_reasons).tolist():
@@ -313,38 +321,88 @@ class EcomScoringRun(models.Model):
             texts_ = [[name, describe(result.criteria, i, name)[1]] for name in result.reason_names[reason_pos[k]]
                       if name]
             reasons[k] = json.dumps(texts_) if texts_ else None
-        params, seen = [], {}
-        for i, code in zip(rows.tolist(), sched.reason[rows].tolist(), strict=True):
-            if code < 0 or not codes[code + 1]:
-                params.append(None)
+        params, seen = [None] * len(rows), {}
+        for k in np.flatnonzero(reason_codes >= 0).tolist():
+            code = codes[int(reason_codes[k]) + 1]
+            if not code:
                 continue
-            key = self._decision_params(result, i, codes[code + 1])
+            key = self._decision_params(result, int(rows[k]), code)
             text = seen.get(key)
             if text is None:
                 text = seen[key] = json.dumps(dict(key))
-            params.append(text)
+            params[k] = text
+        hashes = row_hashes([
+            manager, probability, result.score[rows], result.r[rows], result.f[rows], result.m[rows],
+            result.segment[rows], result.group[rows], expected, stake, decisions, days, reason_codes, params,
+            priority, reasons, last_orders, order_count,
+        ], salt=self._hash_salt(codes))
+        if stored is not None:  # only the rows whose fingerprint is not the stored one
+            stored_ids, stored_hashes = stored
+            pids = partner_ids[rows]
+            same = np.zeros(len(rows), dtype=bool)
+            if len(stored_ids):
+                pos = np.minimum(np.searchsorted(stored_ids, pids), len(stored_ids) - 1)
+                same = (stored_ids[pos] == pids) & (stored_hashes[pos] == hashes)
+            keep = np.flatnonzero(~same)
+            if not len(keep):
+                return {}
+            if len(keep) < len(rows):
+                rows, hashes, manager, probability, expected, stake, decisions, days, reason_codes, priority, \
+                    last_orders, order_count = (
+                        column[keep] for column in (rows, hashes, manager, probability, expected, stake, decisions,
+                                                    days, reason_codes, priority, last_orders, order_count))
+                keep = keep.tolist()
+                reasons = [reasons[k] for k in keep]
+                params = [params[k] for k in keep]
+        dates = {int(day): date.fromordinal(int(day)) for day in np.unique(np.r_[days, last_orders]) if day > 0}
+        dates[0] = None
+
+        def labels(values, names):
+            table = [None, *names]  # -1: none
+            return [table[v + 1] for v in values.tolist()]
+
+        def amounts(values):
+            return [v if v == v else None for v in values.tolist()]
+
         return {
             "partner_id": partner_ids[rows].tolist(),
             "user_id": [m if m > 0 else None for m in manager.tolist()],
-            "probability": np.round(result.probability[rows].astype(np.float64), 4).tolist(),
+            "probability": probability.tolist(),
             "score": result.score[rows].tolist(),
             "recency": result.r[rows].tolist(), "frequency": result.f[rows].tolist(),
             "monetary": result.m[rows].tolist(),
             "segment": labels(result.segment[rows], texts.SEGMENTS),
             "group": [GROUP_CODES.get(g) for g in result.group[rows].tolist()],
-            "expected_value": [v if v == v else None for v in np.where(np.isfinite(expected), expected,
-                                                                         np.nan).tolist()],
-            "stake": [v if v == v else None for v in np.where(np.isfinite(stake), stake, np.nan).tolist()],
+            "expected_value": amounts(expected),
+            "stake": amounts(stake),
             "decision": [DECISION_CODES.get(d) for d in decisions.tolist()],
             "decision_date": [dates[d] for d in days.tolist()],
-            "decision_code": [codes[c + 1] for c in sched.reason[rows].tolist()],
+            "decision_code": [codes[c + 1] for c in reason_codes.tolist()],
             "decision_params": params,
-            "priority": np.round(np.nan_to_num(sched.priority[rows].astype(np.float64)), 2).tolist(),
+            "priority": priority.tolist(),
             "reasons_data": reasons,
             "last_order": [dates[d] if d > 0 else None for d in last_orders.tolist()],
-            "order_count": np.nan_to_num(result.criteria.column("frequency")[rows]).astype(np.int64).tolist(),
+            "order_count": order_count.tolist(),
             "scored_on": [self.day] * len(rows),
+            "row_hash": hashes.tolist(),
         }
+
+    @staticmethod
+    def _hash_salt(codes):
+        """What turns the codes :meth:`_rows` fingerprints into the values it stores (labels,
+        reason codes): a change of them must change every fingerprint."""
+        return rowhash_salt(tuple(codes), tuple(texts.SEGMENTS), tuple(sorted(GROUP_CODES.items())),
+                            tuple(sorted(DECISION_CODES.items())))
+
+    def _stored_hashes(self, company):
+        """``(partner ids, fingerprints)`` of the company's score rows (sorted by partner id; rows
+        without a fingerprint, written by another version, left out: they are written again)."""
+        self.env["ecom.customer.score"].flush_model()
+        got = copy_columns(self.env.cr, SQL("""
+            SELECT partner_id, row_hash FROM ecom_customer_score WHERE company_id = %s AND row_hash IS NOT NULL
+        """, company.id), [("partner_id", "int4"), ("row_hash", "int8")])
+        order = np.argsort(got["partner_id"], kind="stable")
+        return got["partner_id"][order].astype(np.int64), got["row_hash"][order].astype(np.int64)
 
     def _drop_unscored(self, result, partner_ids, rows):
         """Customers of ``rows`` left without a score (their orders all cancelled) lose their row."""

@@ -64,7 +64,8 @@ class Result:
     orders; ``score``: the same as 0-100 (-1 when not scored); ``r``, ``f``, ``m``: RFM
     scores 1-5 (0 = no orders); ``segment``: index into ``segments.SEGMENTS`` (-1);
     ``group``: ``segments.GROWTH/RISK/WATCH`` or -1; ``expected_value``: their average order;
-    ``stake``: a year of their spending; ``schedule``: :class:`.schedule.Schedule`;
+    ``stake``: a year of their spending at the pace they bought (first to last order, at least a
+    year); ``schedule``: :class:`.schedule.Schedule`;
     ``reason_rows``: customers with reasons, ``reason_names``/``reason_values``: their top
     criteria (rows x n_reasons, ``""`` when fewer); ``suggestions``: cross-sell for the
     customers to call now.
@@ -266,8 +267,13 @@ def _score(history, today, c, om, settings, explain=True, plan=True, rfm_bounds=
     grp = segments.assign_groups(probability, r, f, m, c.column("overdue"), c.column("p_alive"), settings.rules,
                                  threshold=threshold)
     expected_value = c.column("avg_order").astype(np.float64)
+    # a year of their spending at the pace they bought, from their first order to their last (at
+    # least a year): what the store loses if they leave, and the same from one night to the next
+    # until they order again (over their tenure up to today it fell a little every night)
+    first, last = c.extra["first_order"], c.extra["last_order"]
+    span = np.where((first >= 0) & (last >= first), last - first, 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        stake = c.column("monetary") / np.maximum(c.column("tenure"), 365) * 365
+        stake = c.column("monetary") / np.maximum(span, 365) * 365
     sched = None
     if plan:
         ex = c.extra

@@ -1,5 +1,6 @@
 from . import test_scoring_run
 from . import test_pgcopy
+from . import test_rowhash
 from . import test_scoring_history
 from . import test_i18n
 from . import test_scoring_bgnbd

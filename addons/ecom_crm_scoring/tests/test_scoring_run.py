@@ -113,6 +113,31 @@ class TestScoringRun(ScoringCase):
             run = self.run_scoring()
         self.assertEqual((run.mode, run.state, run.partner_count), ("incremental", "done", 0))
 
+    def test_a_full_run_sends_only_the_rows_that_changed(self):
+        self.run_scoring()
+        sent = []
+        upsert = type(self.Score)._ecom_upsert
+
+        def recording_upsert(model, company, rows):
+            sent.extend(rows.get("partner_id", []))
+            return upsert(model, company, rows)
+
+        with patch.object(type(self.Score), "_ecom_upsert", recording_upsert):
+            again = self.run_scoring(mode="full")
+        self.assertEqual((again.state, again.changed_count, sent), ("done", 0, []),
+                         "the same day on the same data: every row's fingerprint is the stored one")
+        vip, fresh = self.score_of(self.lapsed_vip), self.score_of(self.fresh)
+        segment = vip.segment
+        vip.sudo().write({"segment": "lost"})  # someone else changed a value the job writes
+        self.env.cr.execute("UPDATE ecom_customer_score SET row_hash = NULL WHERE id = %s", [fresh.id])
+        with patch.object(type(self.Score), "_ecom_upsert", recording_upsert):
+            third = self.run_scoring(mode="full")
+        self.assertEqual(sorted(sent), sorted([self.lapsed_vip.id, self.fresh.id]),
+                         "the row changed by hand and the row without a fingerprint are written again")
+        self.assertEqual(third.changed_count, 2)
+        vip.invalidate_recordset()
+        self.assertEqual(vip.segment, segment, "the job's value is back")
+
     def test_a_run_killed_midway_resumes_after_the_last_chunk(self):
         upsert = type(self.Score)._ecom_upsert
         written = []
