@@ -181,17 +181,19 @@ def add_suggestions(result, history, settings=Settings(), outcomes=None):
     customer it schedules to call now (``result.crosssell_model``, ``result.suggestions``)."""
     if not settings.crosssell or result.schedule is None:
         return result
-    return suggest(result, history, _crosssell_model(history, result.today, settings, outcomes))
+    return suggest(result, history, learn_crosssell_model(history, result.today, settings, outcomes))
 
 
-def _crosssell_model(history, today, settings, outcomes):
+def learn_crosssell_model(history, today, settings=Settings(), outcomes=None):
+    """The cross-sell model as of ``today`` (:func:`.crosssell.fit`; None when nothing to learn)."""
     return crosssell.fit(history, today, settings.horizon, level=settings.crosssell_level,
                          max_customers=settings.crosssell_train_customers, seed=settings.seed, outcomes=outcomes)
 
 
-def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEARN):
+def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEARN, crosssell=True):
     """``(order_model, criteria, crosssell_model)`` for :func:`score` as of ``today``: the order
-    model learned (unless given), the cross-sell model (None without cross-sell) and today's
+    model learned (unless given), the cross-sell model (None without cross-sell, or with
+    ``crosssell=False``: the caller learns it later, :func:`add_suggestions`) and today's
     criteria, one after the other, the memory each step freed given back to the system before
     the next (at 700,000 customers the three peak at +0.3, +0.5 and +0.7 GB over the history).
     Learning the two models on two threads took 11 s instead of 17 s but added their peaks:
@@ -200,8 +202,8 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
     om = learn_order_model(history, today, settings) if order_model is LEARN else order_model
     release_memory()
     xs = None
-    if settings.crosssell:
-        xs = _crosssell_model(history, today, settings, outcomes)
+    if settings.crosssell and crosssell:
+        xs = learn_crosssell_model(history, today, settings, outcomes)
         release_memory()
     c = crit.compute(history, today, horizon=settings.horizon, seed=settings.seed)
     return om, c, xs
