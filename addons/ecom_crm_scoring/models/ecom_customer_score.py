@@ -15,12 +15,6 @@ STORED = ("user_id", "probability", "score", "recency", "frequency", "monetary",
           "expected_value", "stake", "decision", "decision_date", "decision_code", "decision_params",
           "priority", "reasons_data", "last_order", "order_count", "scored_on")
 STORED_SET = frozenset(STORED)
-COPIED = ("partner_id", *STORED, "row_hash")  # the columns of ecom.customer.score._ecom_upsert's COPY
-
-
-def score_copy_text(rows):
-    """The job's ``rows`` (``{column: list of values}``) as the COPY text _ecom_upsert sends."""
-    return copy_text(rows, COPIED)
 
 
 class _Params(dict):
@@ -140,7 +134,7 @@ class EcomCustomerScore(models.Model):
         if not rows or not len(rows["partner_id"]):
             return []
         self.flush_model()
-        columns = COPIED
+        columns = ("partner_id", *STORED, "row_hash")
         casts = {"row_hash": "int8", "user_id": "int4", "probability": "float8", "score": "int4", "recency": "int4",
                  "frequency": "int4", "monetary": "int4", "segment": "varchar", "group": "varchar",
                  "expected_value": "numeric", "stake": "numeric", "decision": "varchar",
@@ -153,12 +147,8 @@ class EcomCustomerScore(models.Model):
         cr = self.env.cr
         cr.execute(SQL("DROP TABLE IF EXISTS ecom_score_in; CREATE TEMP TABLE ecom_score_in (%s) ON COMMIT DROP",
                        SQL(", ").join(SQL("%s %s", SQL.identifier(col), SQL(casts[col])) for col in columns)))
-        # read in one piece: psycopg2 takes the interpreter's lock for each read (8 kB by default),
-        # which a thread busy beside the job (the cross-sell model) made thousands of waits
-        text = score_copy_text(rows)
         cr._obj.copy_expert(f"""COPY ecom_score_in ({', '.join(f'"{col}"' for col in columns)}) FROM STDIN""",
-                            io.StringIO(text), size=len(text) + 1)
-        del text
+                            io.StringIO(copy_text(rows, columns)))
         updates = SQL(", ").join(SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c)) for c in STORED)
         old = SQL(", ").join(SQL("s.%s", SQL.identifier(c)) for c in STORED if c != "scored_on")
         new = SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(c)) for c in STORED if c != "scored_on")

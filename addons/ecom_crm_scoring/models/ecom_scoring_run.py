@@ -4,7 +4,6 @@ import logging
 import pickle
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
 import numpy as np
@@ -108,10 +107,9 @@ class EcomScoringRun(models.Model):
     # -- full run ----------------------------------------------------------------------------------
     def _run_full(self, auto_commit):
         """Read the history, learn the order model (kept on the run and committed), score every
-        customer, then write them chunk by chunk in partner id order, each chunk committed, while
-        the cross-sell model is learned on a second thread; then the offers. A run
-        killed midway keeps its model, scores again (the same day, the same data give the same
-        scores) and skips the customers already written."""
+        customer, then write them chunk by chunk in partner id order, each chunk committed, then the
+        offers. A run killed midway keeps its model, scores again (the same day, the same data give
+        the same scores) and skips the customers already written."""
         from ..scoring import engine  # numpy, scipy, scikit-learn: for the job only
 
         self.ensure_one()
@@ -135,9 +133,8 @@ class EcomScoringRun(models.Model):
             state = self._load_state()
             resumed = state is not None and state.today == as_of  # the model this run learned before a kill
             step = time.perf_counter()
-            order_model, criteria, _none = engine.prepare(
-                history, as_of, settings, outcomes=outcomes, order_model=state.order_model if resumed else engine.LEARN,
-                crosssell=False)
+            order_model, criteria, crosssell_model = engine.prepare(
+                history, as_of, settings, outcomes=outcomes, order_model=state.order_model if resumed else engine.LEARN)
             if not resumed:
                 self._save_state(engine.State(today=as_of, order_model=order_model, bgnbd_params=None,
                                               rfm_bounds=None, growth_threshold=None))
@@ -148,40 +145,30 @@ class EcomScoringRun(models.Model):
             result = engine.score(history, as_of, criteria, order_model, settings=settings)
             result.schedule.date[result.schedule.decision == NOW] = self.day.toordinal()
             steps["score"] = time.perf_counter() - step
+            step = time.perf_counter()
+            engine.suggest(result, history, crosssell_model)
+            steps["cross_sell"] = time.perf_counter() - step
             longest = max(steps.values())
         except Exception as exc:
             return self._failed(exc, auto_commit)
         todo = np.flatnonzero(partner_ids > self.position)
         Score = self.env["ecom.customer.score"]
-        day = self.day
+        changed = self.changed_count
         # rows that come out as they are stored (the same day again, customers whose score did not
         # move) are not sent
         stored = self._stored_hashes(company)
-        # the cross-sell model is learned and the offers chosen on a second thread while this one
-        # writes the scores: the writing is mostly PostgreSQL's work, when the interpreter is free
-        # for the other thread (which touches neither the ORM nor the cursor). A third thread
-        # writing each chunk while this one built the next gained nothing: the two threads of
-        # Python (the rows, the model) then took turns.
-        changed = self.changed_count
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecom_scoring_offers") as pool:
-            offers = pool.submit(self._offers, engine, result, history, settings, outcomes)
-            for start in range(0, len(todo), CHUNK):
-                step = time.perf_counter()
-                rows = todo[start:start + CHUNK]
-                changed += len(Score._ecom_upsert(company, self._rows(result, partner_ids, rows, history, stored,
-                                                                      day=day)))
-                self._drop_unscored(result, partner_ids, rows)
-                self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed})
-                self.env["ir.cron"]._notify_progress(done=start + len(rows), remaining=len(todo) - start - len(rows))
-                if auto_commit:
-                    self.env.cr.commit()
-                longest = max(longest, time.perf_counter() - step)
-            try:
-                steps["cross_sell"] = offers.result()
-            except Exception as exc:
-                return self._failed(exc, auto_commit)
-        longest = max(longest, steps["cross_sell"])
-        self._write_suggestions(result, partner_ids, todo)
+        for start in range(0, len(todo), CHUNK):
+            step = time.perf_counter()
+            rows = todo[start:start + CHUNK]
+            changed += len(Score._ecom_upsert(company, self._rows(result, partner_ids, rows, history, stored)))
+            self._drop_unscored(result, partner_ids, rows)
+            self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed})
+            self.env["ir.cron"]._notify_progress(done=start + len(rows), remaining=len(todo) - start - len(rows))
+            if auto_commit:
+                self.env.cr.commit()
+            longest = max(longest, time.perf_counter() - step)
+        # the offers of every customer (a run resumed after a kill too): one statement, a few rows
+        self._write_suggestions(result, partner_ids, np.arange(len(partner_ids)))
         # customers without confirmed or cancelled orders any more lose their score (the customers
         # scored go by binary COPY: as an array parameter, 700,000 ids took 2 s to send and parse)
         self.env.cr.execute("CREATE TEMP TABLE ecom_scoring_kept (partner_id int4 PRIMARY KEY)")
@@ -198,14 +185,6 @@ class EcomScoringRun(models.Model):
         self._finish(result, len(partner_ids), started, longest, auto_commit,
                      steps={name: round(seconds, 1) for name, seconds in steps.items()})
         return self
-
-    @staticmethod
-    def _offers(engine, result, history, settings, outcomes):
-        """The cross-sell model learned and the offers chosen for ``result`` (engine work only: run
-        on a thread of its own); returns the seconds it took."""
-        started = time.perf_counter()
-        engine.add_suggestions(result, history, settings, outcomes=outcomes)
-        return time.perf_counter() - started
 
     def _run_incremental(self, last, auto_commit):
         """Rescore the customers whose orders, requests, activities or contact outcomes changed since
@@ -304,14 +283,13 @@ class EcomScoringRun(models.Model):
                 taken[manager] = taken.get(manager, 0) + 1
 
     # -- what is written -------------------------------------------------------------------------
-    def _rows(self, result, partner_ids, rows, history, stored=None, day=None):
+    def _rows(self, result, partner_ids, rows, history, stored=None):
         """The score rows of customers ``rows`` (indexes into the result) as _ecom_upsert takes them:
         ``{column: list of values}``, each column converted for the whole chunk at once (numpy to
         Python; dates and the schedule's sentences through a cache of the few distinct values),
         with each row's fingerprint (``row_hash``, :mod:`..tools.rowhash`). ``stored``: the
         fingerprints the table holds (:meth:`_stored_hashes`): the rows that kept theirs are
-        left out before they are turned into Python values. ``day``: the run's (``self.day``, read
-        by the caller: no ORM here)."""
+        left out before they are turned into Python values."""
         from ..scoring.criteria import describe
         from ..scoring.schedule import REASON_CODES
 
@@ -338,7 +316,7 @@ class EcomScoringRun(models.Model):
         last_orders = result.criteria.extra["last_order"][rows]
         order_count = np.nan_to_num(result.criteria.column("frequency")[rows]).astype(np.int64)
         codes = [REASON_CODES[code] or None if code >= 0 else None for code in range(-1, len(REASON_CODES))]
-        day = day or self.day
+        day = self.day
 
         reasons = [None] * len(rows)
         for k in np.flatnonzero(has_reasons).tolist():

@@ -190,19 +190,20 @@ def learn_crosssell_model(history, today, settings=Settings(), outcomes=None):
                          max_customers=settings.crosssell_train_customers, seed=settings.seed, outcomes=outcomes)
 
 
-def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEARN, crosssell=True):
+def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEARN):
     """``(order_model, criteria, crosssell_model)`` for :func:`score` as of ``today``: the order
-    model learned (unless given), the cross-sell model (None without cross-sell, or with
-    ``crosssell=False``: the caller learns it later, :func:`add_suggestions`) and today's
+    model learned (unless given), the cross-sell model (None without cross-sell) and today's
     criteria, one after the other, the memory each step freed given back to the system before
-    the next (at 700,000 customers the three peak at +0.3, +0.5 and +0.7 GB over the history).
-    Learning the two models on two threads took 11 s instead of 17 s but added their peaks:
-    the nightly job went over 1.5 GB."""
+    the next: at 700,000 customers they peak at +0.1, +0.5 and +0.7 GB over the history (the
+    order model's criteria are a sample's, on its own history). On two threads, the two models
+    took 19 s instead of 23 s, but the criteria after them started 0.2 GB higher (1.5 GB at
+    their peak); learning the cross-sell model while the scores were written added its peak to
+    the criteria and scores then held (1.7 GB)."""
     today = int(today)
     om = learn_order_model(history, today, settings) if order_model is LEARN else order_model
     release_memory()
     xs = None
-    if settings.crosssell and crosssell:
+    if settings.crosssell:
         xs = learn_crosssell_model(history, today, settings, outcomes)
         release_memory()
     c = crit.compute(history, today, horizon=settings.horizon, seed=settings.seed)
