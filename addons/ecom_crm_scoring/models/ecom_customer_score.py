@@ -55,7 +55,9 @@ class EcomCustomerScore(models.Model):
                              help="Growth points: likely to buy more than they do. Risk group: valuable "
                                   "customers slipping away. Watch group: unclear prospects worth watching.")
     expected_value = fields.Monetary("Expected order", readonly=True, help="The customer's average order.")
-    stake = fields.Monetary("Value at stake", readonly=True, help="A year of the customer's spending.")
+    stake = fields.Monetary("Value at stake", readonly=True,
+                            help="A year of the customer's spending at the pace they bought, from their first order "
+                                 "to their last.")
     decision = fields.Selection(DECISIONS, "Contact", readonly=True, index=True)
     decision_date = fields.Date("Contact on", readonly=True)
     decision_code = fields.Char(readonly=True)
