@@ -1,0 +1,7 @@
+"""18.0.2.2.0: each score row keeps the fingerprint of the values the nightly job wrote
+(``row_hash``, a 64-bit column no Odoo field type makes; new databases get it from the model's
+``init()``). Existing rows start without one: the next run writes each of them once."""
+
+
+def migrate(cr, version):
+    cr.execute("ALTER TABLE ecom_customer_score ADD COLUMN IF NOT EXISTS row_hash int8")
