@@ -8,7 +8,7 @@ from odoo.tests import BaseCase, tagged
 from ..tools.rowhash import row_hashes, salt
 
 
-@tagged("ecom_crm_scoring")
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
 class TestRowHashes(BaseCase):
     def columns(self):
         return [np.array([1, 2, -1, 2]), np.array([0.25, np.nan, 0.0, np.nan]),
