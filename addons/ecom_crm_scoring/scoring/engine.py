@@ -207,6 +207,7 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
         xs = learn_crosssell_model(history, today, settings, outcomes)
         release_memory()
     c = crit.compute(history, today, horizon=settings.horizon, seed=settings.seed)
+    release_memory()
     return om, c, xs
 
 
