@@ -316,7 +316,7 @@ class EcomScoringRun(models.Model):
         last_orders = result.criteria.extra["last_order"][rows]
         order_count = np.nan_to_num(result.criteria.column("frequency")[rows]).astype(np.int64)
         codes = [REASON_CODES[code] or None if code >= 0 else None for code in range(-1, len(REASON_CODES))]
-        day = self.day
+        run_day = self.day
 
         reasons = [None] * len(rows)
         for k in np.flatnonzero(has_reasons).tolist():
@@ -329,7 +329,7 @@ class EcomScoringRun(models.Model):
             code = codes[int(reason_codes[k]) + 1]
             if not code:
                 continue
-            key = self._decision_params(result, int(rows[k]), code, day)
+            key = self._decision_params(result, int(rows[k]), code, run_day)
             text = seen.get(key)
             if text is None:
                 text = seen[key] = json.dumps(dict(key))
@@ -386,7 +386,7 @@ class EcomScoringRun(models.Model):
             "reasons_data": reasons,
             "last_order": [dates[d] if d > 0 else None for d in last_orders.tolist()],
             "order_count": order_count.tolist(),
-            "scored_on": [day] * len(rows),
+            "scored_on": [run_day] * len(rows),
             "row_hash": hashes.tolist(),
         }
 
