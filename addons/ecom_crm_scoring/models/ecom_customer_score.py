@@ -95,8 +95,7 @@ class EcomCustomerScore(models.Model):
         # a value the job stores changed by anyone else: the stored fingerprint no longer tells
         # what the row holds, so the next run writes the row again whatever it computes
         res = super().write(vals)
-        if self and STORED_SET.intersection(vals):
-            self.flush_recordset(list(STORED_SET.intersection(vals)))
+        if self and STORED_SET.intersection(vals):  # row_hash is no field: the ORM's pending writes keep it
             self.env.cr.execute(SQL("UPDATE ecom_customer_score SET row_hash = NULL WHERE id = ANY(%s)", self.ids))
         return res
 

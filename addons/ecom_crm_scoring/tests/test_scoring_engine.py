@@ -28,6 +28,21 @@ class TestEngine(BaseCase):
         for g in (segments.GROWTH, segments.RISK, segments.WATCH):
             self.assertGreater((r.group == g).sum(), 0, segments.GROUPS[g])
 
+    def test_the_value_at_stake_stays_until_the_customer_orders_again(self):
+        """A year of spending at the pace from the first order to the last: a month later, with the
+        same model, it has not moved for who did not order meanwhile (over the tenure up to the
+        day, it fell a little every night), and it grew for nobody without an order."""
+        later = engine.score(self.h, 1125, criteria.compute(self.h, 1125, horizon=self.settings.horizon),
+                             self.r.order_model, self.settings)
+        quiet = self.r.criteria.has_orders & ~self.h.ordered_between(1095, 1125)
+        self.assertGreater(quiet.sum(), 100)
+        old_enough = quiet & (1095 - self.r.criteria.extra["first_order"] > 400)
+        self.assertGreater(old_enough.sum(), 50, "customers whose tenure is over a year")
+        np.testing.assert_allclose(later.stake[quiet], self.r.stake[quiet])
+        c = self.r.criteria
+        span = np.maximum(c.extra["last_order"] - c.extra["first_order"], 365)[old_enough]
+        np.testing.assert_allclose(self.r.stake[old_enough], c.column("monetary")[old_enough] / span * 365, rtol=1e-6)
+
     def test_daily_cap_and_reasons(self):
         r = self.r
         now = r.schedule.decision == schedule.NOW
