@@ -10,11 +10,12 @@ SALES = "sales_team.group_sale_salesman"
 SEGMENTS = [(code, texts.SEGMENT_LABELS[code]) for code in texts.SEGMENTS]
 GROUPS = [(code, texts.GROUP_LABELS[code]) for code in ("growth", "risk", "watch")]
 DECISIONS = [("now", "Call now"), ("later", "Call later"), ("dnd", "Do not disturb")]
-# the columns the nightly job writes (ecom.scoring.run._store_scores), in this order
+# the columns the nightly job writes (_ecom_upsert), in this order
 STORED = ("user_id", "probability", "score", "recency", "frequency", "monetary", "segment", "group",
           "expected_value", "stake", "decision", "decision_date", "decision_code", "decision_params",
           "priority", "reasons_data", "last_order", "order_count", "scored_on")
 STORED_SET = frozenset(STORED)
+UPSERT_COLUMNS = ("partner_id", *STORED, "row_hash")
 
 
 class _Params(dict):
@@ -127,15 +128,22 @@ class EcomCustomerScore(models.Model):
             return template % params
 
     @api.model
-    def _ecom_upsert(self, company, rows):
+    def _ecom_copy_text(self, rows):
+        """``rows`` as :meth:`_ecom_upsert` sends them (COPY text): no cursor, no environment, so
+        that the run can build a chunk's text in a thread while PostgreSQL writes the previous one."""
+        return copy_text(rows, UPSERT_COLUMNS) if rows else ""
+
+    @api.model
+    def _ecom_upsert(self, company, rows, text=None):
         """Write the job's ``rows`` (``{column: list of values}``, the columns :data:`STORED` plus
         ``partner_id`` and, optionally, ``row_hash``) for ``company``: one INSERT ... ON CONFLICT
         per call, rows whose values did not change left untouched (no new tuple, no write_date
-        change). Returns the ids of the rows written."""
+        change). ``text``: the rows already as :meth:`_ecom_copy_text` makes them. Returns the ids
+        of the rows written."""
         if not rows or not len(rows["partner_id"]):
             return []
         self.flush_model()
-        columns = ("partner_id", *STORED, "row_hash")
+        columns = UPSERT_COLUMNS
         casts = {"row_hash": "int8", "user_id": "int4", "probability": "float8", "score": "int4", "recency": "int4",
                  "frequency": "int4", "monetary": "int4", "segment": "varchar", "group": "varchar",
                  "expected_value": "numeric", "stake": "numeric", "decision": "varchar",
@@ -149,7 +157,7 @@ class EcomCustomerScore(models.Model):
         cr.execute(SQL("DROP TABLE IF EXISTS ecom_score_in; CREATE TEMP TABLE ecom_score_in (%s) ON COMMIT DROP",
                        SQL(", ").join(SQL("%s %s", SQL.identifier(col), SQL(casts[col])) for col in columns)))
         cr._obj.copy_expert(f"""COPY ecom_score_in ({', '.join(f'"{col}"' for col in columns)}) FROM STDIN""",
-                            io.StringIO(copy_text(rows, columns)))
+                            io.StringIO(self._ecom_copy_text(rows) if text is None else text), size=1 << 20)
         updates = SQL(", ").join(SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c)) for c in STORED)
         old = SQL(", ").join(SQL("s.%s", SQL.identifier(c)) for c in STORED if c != "scored_on")
         new = SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(c)) for c in STORED if c != "scored_on")

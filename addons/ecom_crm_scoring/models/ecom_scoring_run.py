@@ -4,6 +4,7 @@ import logging
 import pickle
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
 import numpy as np
@@ -157,16 +158,31 @@ class EcomScoringRun(models.Model):
         # rows that come out as they are stored (the same day again, customers whose score did not
         # move) are not sent
         stored = self._stored_hashes(company)
-        for start in range(0, len(todo), CHUNK):
-            step = time.perf_counter()
-            rows = todo[start:start + CHUNK]
-            changed += len(Score._ecom_upsert(company, self._rows(result, partner_ids, rows, history, stored)))
-            self._drop_unscored(result, partner_ids, rows)
-            self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed})
-            self.env["ir.cron"]._notify_progress(done=start + len(rows), remaining=len(todo) - start - len(rows))
-            if auto_commit:
-                self.env.cr.commit()
-            longest = max(longest, time.perf_counter() - step)
+        day = self.day
+
+        def build(rows):  # no cursor: runs in the thread while PostgreSQL writes the chunk before
+            values = self._rows(result, partner_ids, rows, history, stored, day=day)
+            return values, Score._ecom_copy_text(values)
+
+        chunks = [todo[start:start + CHUNK] for start in range(0, len(todo), CHUNK)]
+        # each chunk's rows and COPY text are built while the previous chunk's upsert runs (the
+        # waits on PostgreSQL release the GIL): the writes take about the longer of the two
+        # instead of their sum
+        with ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_rows") as pool:
+            ahead = pool.submit(build, chunks[0]) if chunks else None
+            for n, rows in enumerate(chunks):
+                step = time.perf_counter()
+                values, text = ahead.result()
+                if n + 1 < len(chunks):
+                    ahead = pool.submit(build, chunks[n + 1])
+                changed += len(Score._ecom_upsert(company, values, text=text))
+                self._drop_unscored(result, partner_ids, rows)
+                self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed})
+                done = n * CHUNK + len(rows)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(todo) - done)
+                if auto_commit:
+                    self.env.cr.commit()
+                longest = max(longest, time.perf_counter() - step)
         # the offers of every customer (a run resumed after a kill too): one statement, a few rows
         self._write_suggestions(result, partner_ids, np.arange(len(partner_ids)))
         # customers without confirmed or cancelled orders any more lose their score (the customers
@@ -283,13 +299,14 @@ class EcomScoringRun(models.Model):
                 taken[manager] = taken.get(manager, 0) + 1
 
     # -- what is written -------------------------------------------------------------------------
-    def _rows(self, result, partner_ids, rows, history, stored=None):
+    def _rows(self, result, partner_ids, rows, history, stored=None, day=None):
         """The score rows of customers ``rows`` (indexes into the result) as _ecom_upsert takes them:
         ``{column: list of values}``, each column converted for the whole chunk at once (numpy to
         Python; dates and the schedule's sentences through a cache of the few distinct values),
         with each row's fingerprint (``row_hash``, :mod:`..tools.rowhash`). ``stored``: the
         fingerprints the table holds (:meth:`_stored_hashes`): the rows that kept theirs are
-        left out before they are turned into Python values."""
+        left out before they are turned into Python values. ``day``: the run's day (default
+        ``self.day``), given when called from a thread that must not touch the cursor."""
         from ..scoring.criteria import describe
         from ..scoring.schedule import REASON_CODES
 
@@ -316,7 +333,7 @@ class EcomScoringRun(models.Model):
         last_orders = result.criteria.extra["last_order"][rows]
         order_count = np.nan_to_num(result.criteria.column("frequency")[rows]).astype(np.int64)
         codes = [REASON_CODES[code] or None if code >= 0 else None for code in range(-1, len(REASON_CODES))]
-        run_day = self.day
+        run_day = day or self.day
 
         reasons = [None] * len(rows)
         for k in np.flatnonzero(has_reasons).tolist():

@@ -78,6 +78,27 @@ class TestOrderModel(BaseCase):
         self.assertEqual(self.m.cv[self.m.kind]["log_loss"], best)
         self.assertEqual(self.m.n_train, len(self.rows))
 
+    def test_out_of_fold_fits_side_by_side_give_scikit_learns_answer(self):
+        """The candidates x folds fits on two threads: each row's probability is the one
+        ``cross_val_predict`` gives from the same folds, one fit after another."""
+        from unittest.mock import patch
+
+        from sklearn.model_selection import cross_val_predict
+
+        X = np.ascontiguousarray(self.train.values[self.rows][:, :8], dtype=np.float32)
+        y = self.y.astype(int)
+        folds = model.group_folds(self.rows, y, 3)
+        with model.limited_threads(), patch.object(model, "FIT_THREADS", 2):
+            threaded = model.out_of_fold(X, y, ("logistic", "boosting"), folds)
+        with model.limited_threads(), patch.object(model, "FIT_THREADS", 1):
+            serial = model.out_of_fold(X, y, ("logistic", "boosting"), folds)
+        for kind in ("logistic", "boosting"):
+            with model.limited_threads():
+                expected = cross_val_predict(model.make_estimator(kind, 0, len(y)), X, y, cv=folds,
+                                             method="predict_proba")[:, 1]
+            np.testing.assert_allclose(threaded[kind], expected, rtol=1e-9, err_msg=kind)
+            np.testing.assert_array_equal(threaded[kind], serial[kind], err_msg=kind)
+
     def test_probabilities_and_reasons(self):
         c = criteria.compute(self.h, 1005)
         rows = np.flatnonzero(c.has_orders)

@@ -118,9 +118,9 @@ class TestScoringRun(ScoringCase):
         sent = []
         upsert = type(self.Score)._ecom_upsert
 
-        def recording_upsert(model, company, rows):
+        def recording_upsert(model, company, rows, text=None):
             sent.extend(rows.get("partner_id", []))
-            return upsert(model, company, rows)
+            return upsert(model, company, rows, text=text)
 
         with patch.object(type(self.Score), "_ecom_upsert", recording_upsert):
             again = self.run_scoring(mode="full")
@@ -142,11 +142,11 @@ class TestScoringRun(ScoringCase):
         upsert = type(self.Score)._ecom_upsert
         written = []
 
-        def dying_upsert(model, company, rows):
+        def dying_upsert(model, company, rows, text=None):
             if len(written) == 2:
                 raise Killed
             written.append(list(rows.get("partner_id", [])))
-            return upsert(model, company, rows)
+            return upsert(model, company, rows, text=text)
 
         # not assertRaises: its savepoint would roll back what the chunks before the kill wrote
         with patch.object(ecom_scoring_run, "CHUNK", 4), \
@@ -162,9 +162,9 @@ class TestScoringRun(ScoringCase):
         self.assertEqual((run.state, run.position), ("running", killed_at))
         resumed = []
 
-        def counting_upsert(model, company, rows):
+        def counting_upsert(model, company, rows, text=None):
             resumed.extend(rows.get("partner_id", []))
-            return upsert(model, company, rows)
+            return upsert(model, company, rows, text=text)
 
         with patch.object(ecom_scoring_run, "CHUNK", 4), \
                 patch.object(type(self.Score), "_ecom_upsert", counting_upsert), \
