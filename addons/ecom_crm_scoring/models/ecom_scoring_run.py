@@ -14,7 +14,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..scoring import texts
-from ..tools.pgcopy import copy_columns, copy_in
+from ..tools.pgcopy import copy_columns
 from ..tools.rowhash import row_hashes
 from ..tools.rowhash import salt as rowhash_salt
 
@@ -185,16 +185,12 @@ class EcomScoringRun(models.Model):
                 longest = max(longest, time.perf_counter() - step)
         # the offers of every customer (a run resumed after a kill too): one statement, a few rows
         self._write_suggestions(result, partner_ids, np.arange(len(partner_ids)))
-        # customers without confirmed or cancelled orders any more lose their score (the customers
-        # scored go by binary COPY: as an array parameter, 700,000 ids took 2 s to send and parse)
-        self.env.cr.execute("CREATE TEMP TABLE ecom_scoring_kept (partner_id int4 PRIMARY KEY)")
-        copy_in(self.env.cr, "ecom_scoring_kept", [("partner_id", "int4", partner_ids)])
-        self.env.cr.execute(SQL("""
-            DELETE FROM ecom_customer_score s
-             WHERE s.company_id = %s
-               AND NOT EXISTS (SELECT 1 FROM ecom_scoring_kept k WHERE k.partner_id = s.partner_id)
-        """, company.id))
-        self.env.cr.execute("DROP TABLE ecom_scoring_kept")
+        # customers without confirmed or cancelled orders any more lose their score: the rows the
+        # table held before the chunks (the chunks only wrote customers of the run) less the run's
+        gone = np.setdiff1d(stored[0], partner_ids)
+        if len(gone):
+            self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s AND partner_id = ANY(%s)",
+                                    company.id, gone.tolist()))
         Score.invalidate_model()
         if company.ecom_scoring_activities:
             Score._ecom_sync_activities(company, self)
@@ -362,7 +358,7 @@ class EcomScoringRun(models.Model):
             same = np.zeros(len(rows), dtype=bool)
             if len(stored_ids):
                 pos = np.minimum(np.searchsorted(stored_ids, pids), len(stored_ids) - 1)
-                same = (stored_ids[pos] == pids) & (stored_hashes[pos] == hashes)
+                same = (stored_ids[pos] == pids) & (stored_hashes[pos] == hashes) & (stored_hashes[pos] != 0)
             keep = np.flatnonzero(~same)
             if not len(keep):
                 return {}
@@ -415,11 +411,12 @@ class EcomScoringRun(models.Model):
                             tuple(sorted(DECISION_CODES.items())))
 
     def _stored_hashes(self, company):
-        """``(partner ids, fingerprints)`` of the company's score rows (sorted by partner id; rows
-        without a fingerprint, written by another version, left out: they are written again)."""
+        """``(partner ids, fingerprints)`` of the company's score rows, sorted by partner id; 0 for
+        a row without a fingerprint (written by another version, or changed by hand), which
+        :meth:`_rows` never takes for a match: it is written again."""
         self.env["ecom.customer.score"].flush_model()
         got = copy_columns(self.env.cr, SQL("""
-            SELECT partner_id, row_hash FROM ecom_customer_score WHERE company_id = %s AND row_hash IS NOT NULL
+            SELECT partner_id, COALESCE(row_hash, 0) FROM ecom_customer_score WHERE company_id = %s
         """, company.id), [("partner_id", "int4"), ("row_hash", "int8")])
         order = np.argsort(got["partner_id"], kind="stable")
         return got["partner_id"][order].astype(np.int64), got["row_hash"][order].astype(np.int64)

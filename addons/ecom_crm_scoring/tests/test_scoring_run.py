@@ -185,6 +185,20 @@ class TestScoringRun(ScoringCase):
         self.assertFalse(self.score_of(self.fresh))
         self.assertFalse(self.fresh.ecom_score)
 
+    def test_a_customer_without_orders_any_more_loses_the_score(self):
+        """Orders deleted: the customer is not read any more and the full run removes the row, one
+        without a fingerprint too; the other customers keep theirs."""
+        self.run_scoring()
+        kept = self.Score.search([("partner_id", "!=", self.fresh.id)])
+        orders = self.fresh.sale_order_ids
+        orders._action_cancel()
+        orders.unlink()
+        self.env.cr.execute("UPDATE ecom_customer_score SET row_hash = NULL WHERE partner_id = %s", [self.fresh.id])
+        run = self.run_scoring(mode="full")
+        self.assertEqual(run.state, "done", run.error)
+        self.assertFalse(self.score_of(self.fresh))
+        self.assertEqual(self.Score.search([]), kept)
+
     def test_scores_are_for_the_sales_team_and_each_sees_their_own(self):
         clerk = new_test_user(self.env, login="score_clerk", groups="base.group_user")
         self.run_scoring()
