@@ -149,17 +149,26 @@ def _median_by_group(group, values, n):
     span = int(high - low) + 1 if np.isfinite(high - low) else 0
     if (span and group.min() >= 0 and span * (int(group.max()) + 1) < 2 ** 62
             and np.array_equal(values, np.round(values))):
-        key = np.sort(group.astype(np.int64) * span + (values - low).astype(np.int64))
-        g, v = key // span, (key % span + low).astype(np.float64)
-    else:
-        order = np.lexsort((values, group))
-        g, v = group[order], values[order]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    sizes = np.diff(np.r_[starts, len(g)])
-    lo = starts + (sizes - 1) // 2
-    hi = starts + sizes // 2
+        key = group.astype(np.int64)  # built and sorted in place: two 64-bit arrays at most
+        key *= span
+        key += (values - low).astype(np.int64)
+        key.sort()
+        g = key // span
+        starts, lo, hi = _median_positions(g)
+        out[g[starts]] = (key[lo] % span + key[hi] % span) / 2.0 + low
+        return out
+    order = np.lexsort((values, group))
+    g, v = group[order], values[order]
+    starts, lo, hi = _median_positions(g)
     out[g[starts]] = (v[lo] + v[hi]) / 2.0
     return out
+
+
+def _median_positions(g):
+    """For sorted group ids ``g``: each group's first position and its middle one(s)."""
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    sizes = np.diff(np.r_[starts, len(g)])
+    return starts, starts + (sizes - 1) // 2, starts + sizes // 2
 
 
 def _count(cust, n, mask=None, weights=None):
