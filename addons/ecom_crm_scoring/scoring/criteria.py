@@ -151,7 +151,9 @@ def _median_by_group(group, values, n):
             and np.array_equal(values, np.round(values))):
         key = group.astype(np.int64)  # built and sorted in place: two 64-bit arrays at most
         key *= span
-        key += (values - low).astype(np.int64)
+        # whole values added as 64-bit integers (exact), converted by blocks: no full copy
+        np.add(key, values, out=key, casting="unsafe", dtype=np.int64)
+        key -= int(low)
         key.sort()
         g = key // span
         starts, lo, hi = _median_positions(g)
@@ -226,16 +228,19 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     del key
     same = np.r_[False, kc[1:] == kc[:-1]]
     gaps = np.diff(kd, prepend=0)[same].astype(np.float64)
-    usual_gap = _median_by_group(kc[same], gaps, n)
+    del kd
+    gc = kc[same]  # each gap's customer
+    del same
+    usual_gap = _median_by_group(gc, gaps, n)
     cols["usual_gap"] = usual_gap
     with np.errstate(invalid="ignore", divide="ignore"):
         cols["overdue"] = cols["recency"] / np.maximum(usual_gap, 1)
         # regularity: coefficient of variation of the gaps (needs two gaps): 0 = clockwork
-        gc = kc[same]
         n_gaps = _count(gc, n)
         mean_gap = _count(gc, n, weights=gaps) / n_gaps
         var_gap = np.maximum(_count(gc, n, weights=gaps * gaps) / n_gaps - mean_gap**2, 0)
         cols["regularity"] = np.where(n_gaps >= 2, np.sqrt(var_gap) / np.maximum(mean_gap, 1), np.nan)
+    del gc, gaps, n_gaps, mean_gap, var_gap
 
     recent = day >= as_of - HALF_YEAR
     prior = (day >= as_of - 2 * HALF_YEAR) & ~recent
@@ -254,6 +259,7 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     # BG/NBD
     # BG/NBD's summary from the purchase occasions (bgnbd.summarise, without sorting again)
     occasions = np.bincount(kc, minlength=n)
+    del kc
     x = np.where(has, occasions - 1, 0).astype(np.float64)
     t_x = np.where(has, last - first, 0).astype(np.float64)
     T = np.where(has, as_of - first, 0).astype(np.float64)
@@ -334,11 +340,16 @@ def _rebuy(lc, prod, ld, new_cp, as_of, cols, extra):
     sorted by customer, product, day and the mask of each (customer, product) run's start."""
     starts = np.flatnonzero(new_cp)
     sizes = np.diff(np.r_[starts, len(lc)])
+    # the gaps between a pair's purchase days and each gap's pair, without a full-length copy of
+    # either alive beside its selection (ten million purchases: 40 MB each)
     same = ~new_cp
-    gaps = np.diff(ld, prepend=0).astype(np.float32)
-    group_of_row = np.repeat(np.arange(len(starts), dtype=np.int32), sizes)
-    cycle = _median_by_group(group_of_row[same], gaps[same], len(starts))
-    del gaps, group_of_row, same
+    group = np.cumsum(new_cp, dtype=np.int32)
+    group -= 1
+    group = group[same]
+    gaps = np.diff(ld, prepend=0)[same]
+    del same
+    cycle = _median_by_group(group, gaps, len(starts))
+    del gaps, group
     pc = lc[starts]
     pprod = prod[starts]
     since = as_of - ld[starts + sizes - 1]  # days since the last purchase of that product
