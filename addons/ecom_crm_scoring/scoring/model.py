@@ -308,13 +308,11 @@ def select_and_calibrate(X, y, candidates=CANDIDATES, folds=3, seed=0, calibrate
     n_neg = len(y) - n_pos
     k = max(2, min(folds, n_pos, n_neg))
     if groups is None:
-        cv = StratifiedKFold(k, shuffle=True, random_state=seed)
+        splits = list(StratifiedKFold(k, shuffle=True, random_state=seed).split(X, y))
     else:
-        cv = group_folds(groups, y, k, seed)
+        splits = group_folds(groups, y, k, seed)
     scores = {}
-    oof = {kind: np.clip(p, EPS, 1 - EPS) for kind, p in out_of_fold(X, y, candidates, list(cv.split(X, y))
-                                                                     if hasattr(cv, "split") else cv,
-                                                                     seed, features).items()}
+    oof = {kind: np.clip(p, EPS, 1 - EPS) for kind, p in out_of_fold(X, y, candidates, splits, seed, features).items()}
     blended = [c for c in candidates if c != "rhythm"]
     if len(blended) > 1:
         z = np.mean([_logit(oof[c]) for c in blended], axis=0)
