@@ -5,6 +5,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
+from odoo.tools import format_date
 from odoo.tools.safe_eval import safe_eval
 
 from ..scoring.history import OUTCOME_REFUSED
@@ -46,6 +47,10 @@ class TestScoringActivities(ScheduleCase):
         self.assertIn("Why", boris_note)
         self.assertIn("risk group", boris_note)
         self.assertIn("30 days since the last order", boris_note)
+        # the last order's date as each one's language writes dates
+        last_order = TODAY - timedelta(days=30)
+        self.assertIn(last_order.strftime("%d.%m.%Y"), anna_note)
+        self.assertIn(format_date(self.env(context={"lang": self.boris.lang}), last_order), boris_note)
         self.assertEqual(by_partner[self.boris_now.id].summary, "Risk group: a valuable customer slipping away")
 
     def test_installation_assigns_without_a_second_cursor(self):
