@@ -280,12 +280,14 @@ class CrossSellModel:
     n_train: int
     cv: dict = field(default_factory=dict)
     adjust: np.ndarray = field(default_factory=lambda: np.ones(len(KINDS)))
+    columns: tuple | None = None  # the FEATURES it learned from (indexes; None: all)
 
     def raw_probability(self, cand):
         if len(cand.customer) == 0:
             return np.zeros(0)
+        X = cand.X if self.columns is None else cand.X[:, list(self.columns)]
         with order_model.limited_threads():
-            raw = self.estimator.predict_proba(cand.X)[:, 1]
+            raw = self.estimator.predict_proba(X)[:, 1]
             p = self.calibrator.predict(raw) + order_model.TIE_BREAK * raw
         return np.clip(p * self.adjust[cand.kind], 0.0, 1.0)
 
@@ -343,15 +345,32 @@ def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, ou
     y = bought_after(history, cand, t0, as_of, level).astype(int)
     if y.sum() < 5 or y.sum() > len(y) - 5:
         return None
+    # a feature without data or without variation in this store (a one-product store has no
+    # co-purchases) says nothing, and gradient boosting refuses a column without any value
+    columns = tuple(informative_columns(cand.X))
+    if not columns:
+        return None
     with order_model.limited_threads():
         kind, est, cal, scores = order_model.select_and_calibrate(
-            cand.X, y, seed=seed, calibrate_on=lambda p: _best_per_customer(cand.customer, cand.item, p, k),
+            cand.X[:, list(columns)], y, seed=seed,
+            calibrate_on=lambda p: _best_per_customer(cand.customer, cand.item, p, k),
             groups=cand.customer, method=calibration)
     m = CrossSellModel(level=level, kind=kind, estimator=est, calibrator=cal, base_rate=float(y.mean()),
-                       n_train=len(y), cv=scores)
+                       n_train=len(y), cv=scores, columns=columns)
     if outcomes is not None:
         m.adjust = outcome_adjustment(outcomes)
     return m
+
+
+def informative_columns(X):
+    """Indexes of the columns of ``X`` with at least two distinct finite values."""
+    out = []
+    for j in range(X.shape[1]):
+        col = X[:, j]
+        finite = col[np.isfinite(col)]
+        if len(finite) and finite.min() != finite.max():
+            out.append(j)
+    return out
 
 
 def outcome_adjustment(outcomes, prior=10.0):

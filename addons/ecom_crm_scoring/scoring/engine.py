@@ -20,12 +20,15 @@ exactly what the job would have produced on that day (:mod:`.backtest` relies on
 from __future__ import annotations
 
 import ctypes
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import criteria as crit
 from . import crosssell, model, schedule, season, segments
+
+_logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -185,9 +188,15 @@ def add_suggestions(result, history, settings=Settings(), outcomes=None):
 
 
 def learn_crosssell_model(history, today, settings=Settings(), outcomes=None):
-    """The cross-sell model as of ``today`` (:func:`.crosssell.fit`; None when nothing to learn)."""
-    return crosssell.fit(history, today, settings.horizon, level=settings.crosssell_level,
-                         max_customers=settings.crosssell_train_customers, seed=settings.seed, outcomes=outcomes)
+    """The cross-sell model as of ``today`` (:func:`.crosssell.fit`; None when nothing to learn).
+    The offers are an addition to the scores: a store whose purchases the model cannot learn
+    from gets scores without offers (the error logged), never no scores at all."""
+    try:
+        return crosssell.fit(history, today, settings.horizon, level=settings.crosssell_level,
+                             max_customers=settings.crosssell_train_customers, seed=settings.seed, outcomes=outcomes)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+        _logger.exception("cross-sell model not learned as of day %s: no offers", today)
+        return None
 
 
 def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEARN):

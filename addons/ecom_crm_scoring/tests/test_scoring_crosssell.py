@@ -113,3 +113,24 @@ class TestCrossSell(BaseCase):
         bare = from_lists(2, [(0, 800, 10.0), (1, 850, 20.0)])
         self.assertIsNone(crosssell.fit(bare, AS_OF))
         self.assertEqual(len(crosssell.suggest(None, bare, AS_OF, [0, 1]).item), 0)
+
+    def test_a_one_product_store_learns_from_what_it_has(self):
+        """A store selling one product (a subscription, a one-product brand): no co-purchase can
+        exist, so that feature has no value at all; the model learns from the others (re-buys)
+        instead of failing the night, and offers the re-buy."""
+        rng = np.random.default_rng(3)
+        orders, lines = [], []
+        for customer in range(1500):
+            day, rate = int(rng.integers(0, 300)), rng.gamma(0.8, 1 / 40)
+            while day < 500:
+                orders.append((customer, day, 30.0))
+                lines.append((len(orders) - 1, FILTER))
+                day += int(rng.exponential(1 / rate)) + 1
+        h = from_lists(1500, orders, lines)
+        model = crosssell.fit(h, 400)
+        self.assertIsNotNone(model)
+        self.assertNotIn(crosssell.FEATURES.index("copurchase_score"), model.columns)
+        s = crosssell.suggest(model, h, 400, np.arange(1500))
+        self.assertTrue(len(s.item))
+        self.assertEqual(set(s.item.tolist()), {FILTER})
+        self.assertNotIn(COPURCHASE, s.kind.tolist())

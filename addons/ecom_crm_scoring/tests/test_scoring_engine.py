@@ -1,5 +1,7 @@
 """The nightly job end to end on a small synthetic store (what the ORM side will store)."""
 
+from unittest.mock import patch
+
 import numpy as np
 
 from odoo.tests import BaseCase, tagged
@@ -86,6 +88,14 @@ class TestEngine(BaseCase):
         # given the model (a run resumed after a kill), nothing is learned
         again = engine.prepare(self.h, 1095, self.settings, order_model=om)
         self.assertIs(again[0], om)
+
+    def test_offers_that_cannot_be_learned_leave_the_scores(self):
+        """The cross-sell model failing on a store's purchases costs the offers, not the night."""
+        with patch.object(crosssell, "fit", side_effect=ValueError("no usable purchases")), \
+                self.assertLogs("odoo.addons.ecom_crm_scoring.scoring.engine", "ERROR"):
+            r = engine.add_suggestions(engine.run(self.h, 1095, self.settings, suggest=False), self.h, self.settings)
+        self.assertIsNone(r.suggestions)
+        np.testing.assert_array_equal(r.probability, self.r.probability)
 
     def test_orders_only_store(self):
         h = synthetic.generate(2000, seed=22, orders_only=True)
