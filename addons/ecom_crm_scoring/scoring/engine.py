@@ -116,6 +116,7 @@ def learn_order_model(history, today, settings=Settings()):
     per_snapshot = max(settings.max_train_rows // max(settings.snapshots, 1), 1000)
     first = history.first_order_day()
     rng = np.random.default_rng(settings.seed)
+    params = LEARN
     for k in range(max(settings.snapshots, 1)):
         day = today - h - k * settings.snapshot_step
         known = np.flatnonzero(first < day)
@@ -123,9 +124,14 @@ def learn_order_model(history, today, settings=Settings()):
             break
         if len(known) > per_snapshot:
             known = np.sort(rng.choice(known, per_snapshot, replace=False))
-        # criteria of the sampled customers only, on their own history: their rows, their BG/NBD fit
+        # criteria of the sampled customers only, on their own history. BG/NBD is fitted once, on
+        # the latest snapshot, and its parameters serve the earlier ones and today's criteria:
+        # fitted at each day, on a young store they moved so much (a = 0.03 on a snapshot, 0.19
+        # today) that "probably still active" meant another thing in training than in scoring
         sample = history.compact(known)
-        c = crit.compute(sample, day, horizon=h, seed=settings.seed + k)
+        c = crit.compute(sample, day, horizon=h, seed=settings.seed + k, **_bgnbd(params))
+        if params is LEARN:
+            params = c.bgnbd_params
         r, y = model.training_rows(c, sample, h, max_customers=per_snapshot, seed=settings.seed + k)
         cs.append(c.subset(r))
         rows.append(np.arange(len(r)))
@@ -138,9 +144,24 @@ def learn_order_model(history, today, settings=Settings()):
         om = model.fit(cs, rows, ys, horizon=h, seed=settings.seed, groups=np.concatenate(customers))
     except ValueError:
         return None
+    om.bgnbd_params = params
     if settings.seasonal:
         om.season = _season(history, today, om, first, per_snapshot, rng, settings)
     return om
+
+
+def _bgnbd(params):
+    """``crit.compute``'s BG/NBD arguments: fit (``LEARN``), or the parameters given (None: the
+    BG/NBD criteria left empty, as the model learned them)."""
+    return {} if params is LEARN else {"bgnbd_params": params, "fit_bgnbd": False}
+
+
+def todays_criteria(history, today, om, settings=Settings()):
+    """The criteria of every customer as of ``today`` for the order model ``om``: with its BG/NBD
+    parameters (those it learned with), fitted on today's history without a model."""
+    params = getattr(om, "bgnbd_params", None) if om is not None else None
+    return crit.compute(history, today, horizon=settings.horizon, seed=settings.seed,
+                        **_bgnbd(LEARN if params is None else params))
 
 
 def _season(history, today, om, first, n, rng, settings):
@@ -152,7 +173,7 @@ def _season(history, today, om, first, n, rng, settings):
     if len(known) > n:
         known = np.sort(rng.choice(known, n, replace=False))
     sample = history.compact(known)
-    c = crit.compute(sample, day, horizon=settings.horizon, seed=settings.seed)
+    c = crit.compute(sample, day, horizon=settings.horizon, seed=settings.seed, **_bgnbd(om.bgnbd_params))
     rows, y = model.training_rows(c, sample, settings.horizon, max_customers=n, seed=settings.seed)
     # a criterion without data a year back (the trends need a year before it) is filled as in
     # training, with its typical value: the map is learned on the model as it can be applied there
@@ -172,7 +193,7 @@ def run(history, today, settings=Settings(), explain=True, plan=True, suggest=Tr
     """
     today = int(today)
     om = learn_order_model(history, today, settings) if order_model is LEARN else order_model
-    c = crit.compute(history, today, horizon=settings.horizon, seed=settings.seed)
+    c = todays_criteria(history, today, om, settings)
     result = _score(history, today, c, om, settings, explain=explain, plan=plan)
     if suggest:
         add_suggestions(result, history, settings, outcomes=outcomes)
@@ -215,7 +236,7 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
     if settings.crosssell:
         xs = learn_crosssell_model(history, today, settings, outcomes)
         release_memory()
-    c = crit.compute(history, today, horizon=settings.horizon, seed=settings.seed)
+    c = todays_criteria(history, today, om, settings)
     release_memory()
     return om, c, xs
 

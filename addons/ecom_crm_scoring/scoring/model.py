@@ -144,6 +144,9 @@ class OrderModel:
     n_train: int
     cv: dict = field(default_factory=dict)
     season: object = None  # the same season last year's recalibration (:mod:`.season`), or None
+    # BG/NBD's parameters its criteria were computed with, which the scoring's must share (None:
+    # BG/NBD fitted on the day's history)
+    bgnbd_params: object = None
 
     def matrix(self, criteria, rows=None):
         idx = [criteria.names.index(f) for f in self.features]

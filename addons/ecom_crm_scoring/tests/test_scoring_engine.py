@@ -89,6 +89,17 @@ class TestEngine(BaseCase):
         again = engine.prepare(self.h, 1095, self.settings, order_model=om)
         self.assertIs(again[0], om)
 
+    def test_todays_criteria_use_the_bgnbd_the_model_learned_with(self):
+        """BG/NBD is fitted once, on the latest training snapshot: today's «probably still active»
+        and «expected orders» mean what they meant when the model learned from them."""
+        params = self.r.order_model.bgnbd_params
+        self.assertIsNotNone(params)
+        self.assertEqual(self.r.criteria.bgnbd_params, params)
+        self.assertEqual(self.r.state().bgnbd_params, params, "the incremental runs score with them too")
+        # recomputed with those parameters, without a fit of its own: the same criteria
+        again = criteria.compute(self.h, 1095, bgnbd_params=params, fit_bgnbd=False, horizon=self.settings.horizon)
+        np.testing.assert_array_equal(again.column("p_alive"), self.r.criteria.column("p_alive"))
+
     def test_offers_that_cannot_be_learned_leave_the_scores(self):
         """The cross-sell model failing on a store's purchases costs the offers, not the night."""
         with patch.object(crosssell, "fit", side_effect=ValueError("no usable purchases")), \
