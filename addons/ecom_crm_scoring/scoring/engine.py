@@ -320,10 +320,11 @@ def _score(history, today, c, om, settings, explain=True, plan=True, rfm_bounds=
     reason_rows = np.zeros(0, np.int64)
     names = np.zeros((0, settings.n_reasons), dtype=object)
     values = np.zeros((0, settings.n_reasons))
-    if explain and om is not None and sched is not None:
+    if explain and sched is not None:
         reason_rows = np.flatnonzero(np.isin(sched.decision, (schedule.NOW, schedule.LATER)))
         if len(reason_rows):
-            names, values = _reasons(om, c, reason_rows, grp[reason_rows], settings.n_reasons)
+            names, values = (_reasons(om, c, reason_rows, grp[reason_rows], settings.n_reasons) if om is not None
+                             else _facts(c, reason_rows, settings.n_reasons))
     return Result(today=today, criteria=c, order_model=om, probability=probability, score=score, r=r, f=f, m=m,
                   segment=seg, group=grp, expected_value=expected_value, stake=stake, schedule=sched,
                   reason_rows=reason_rows, reason_names=names, reason_values=values,
@@ -344,6 +345,34 @@ def _without_model(c, rows, horizon):
         rate = np.maximum(orders, 1.0) / np.maximum(tenure, silence + 30.0)
         p[missing] = (1.0 - np.exp(-rate * horizon)) * np.exp(-np.maximum(silence * rate - 1.0, 0.0))
     return p
+
+
+# without a learned model the chance is BG/NBD's, a function of the customer's orders, the days
+# since the last one and their time as a customer: those facts are the reasons, the rhythm first
+FACTS = ("overdue", "frequency", "recency", "tenure")
+
+
+def _facts(c, rows, k):
+    """Top ``k`` reasons per row when no model was learned: the first of :data:`FACTS` the
+    customer has a value for («overdue» needs a usual gap, so a one-time buyer gets the others)."""
+    present = [name for name in FACTS if name in c.names]
+    names = np.full((len(rows), k), "", dtype=object)
+    values = np.full((len(rows), k), np.nan)
+    filled = np.zeros(len(rows), dtype=np.int64)
+    for name in present:
+        v = c.column(name)[rows]
+        take = np.flatnonzero(np.isfinite(v) & (filled < k))
+        if name == "overdue":  # it says the recency too
+            names[take, filled[take]] = name
+            values[take, filled[take]] = v[take]
+            filled[take] += 1
+            continue
+        if name == "recency":  # already said by «overdue»
+            take = take[names[take, 0] != "overdue"]
+        names[take, filled[take]] = name
+        values[take, filled[take]] = v[take]
+        filled[take] += 1
+    return names, values
 
 
 def _reasons(om, c, rows, group, k):

@@ -100,6 +100,24 @@ class TestEngine(BaseCase):
         again = criteria.compute(self.h, 1095, bgnbd_params=params, fit_bgnbd=False, horizon=self.settings.horizon)
         np.testing.assert_array_equal(again.column("p_alive"), self.r.criteria.column("p_alive"))
 
+    def test_too_little_history_to_learn_from_scores_by_bgnbd_with_the_facts_as_reasons(self):
+        """A young store (60 customers): a model learned from a few dozen examples ranked at random
+        or backwards; the chance is BG/NBD's and the reasons are the facts it rests on."""
+        h = synthetic.generate(60, seed=5, orders_only=True)
+        r = engine.run(h, 1095, engine.Settings(snapshots=1, contact=schedule.ScheduleSettings(daily_cap=50)))
+        self.assertIsNone(r.order_model)
+        has = r.criteria.has_orders
+        np.testing.assert_allclose(r.probability[has], engine._without_model(r.criteria, np.flatnonzero(has), 90))
+        self.assertTrue(len(r.reason_rows))
+        for row, names in zip(r.reason_rows, r.reason_names, strict=True):
+            named = [name for name in names if name]
+            self.assertTrue(named)
+            self.assertLessEqual(set(named), set(engine.FACTS))
+            self.assertFalse({"overdue", "recency"} <= set(named), "the days since the last order said once")
+            for name in named:
+                template, params = criteria.describe(r.criteria, row, name)
+                self.assertNotIn("nan", template % params)
+
     def test_offers_that_cannot_be_learned_leave_the_scores(self):
         """The cross-sell model failing on a store's purchases costs the offers, not the night."""
         with patch.object(crosssell, "fit", side_effect=ValueError("no usable purchases")), \
