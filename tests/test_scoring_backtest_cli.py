@@ -63,3 +63,8 @@ def test_bad_arguments_are_refused_clearly(odoo_cmd, demo_db):
     assert proc.returncode != 0 and "does not exist" in proc.stderr
     proc = backtest(odoo_cmd, demo_db, "--as-of", "1990-01-01", "--json")
     assert proc.returncode != 0 and "no customer had a confirmed order before" in proc.stderr
+    # a horizon that is not over yet would count its buyers short: refused, with the latest day that works
+    late = date.today() - timedelta(days=30)
+    proc = backtest(odoo_cmd, demo_db, "--as-of", late.isoformat(), "--horizon-days", "90", "--json")
+    assert proc.returncode == 2 and "ends after today" in proc.stderr and not proc.stdout.strip()
+    assert "the latest --as-of for 90 days is" in proc.stderr

@@ -18,7 +18,7 @@ import dataclasses
 import json
 import math
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import odoo
 import odoo.service.db
@@ -72,6 +72,13 @@ class EcomScoringBacktest(Command):
                 env["res.company"].search([], limit=1, order="id")
             if not company.exists():
                 sys.exit(f"ecom_scoring_backtest: no company {args.company} in database {dbname!r}")
+            today = env["ecom.scoring.run"]._store_today(company)
+            if args.as_of + timedelta(days=args.horizon_days) > today:
+                # the days after it are not all known: its buyers would be counted short
+                latest = today - timedelta(days=args.horizon_days)
+                parser.error(f"--as-of {args.as_of} with --horizon-days {args.horizon_days} ends after today "
+                             f"({today}): what happens then is not known yet; the latest --as-of for "
+                             f"{args.horizon_days} days is {latest}")
             history, _partner_ids = env["ecom.scoring.history"]._read(company)
             settings = dataclasses.replace(company._ecom_scoring_settings(), horizon=args.horizon_days)
             cr.rollback()  # read only: the temporary tables go, nothing is written
