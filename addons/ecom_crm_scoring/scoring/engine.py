@@ -175,6 +175,11 @@ def _season(history, today, om, first, n, rng, settings):
     sample = history.compact(known)
     c = crit.compute(sample, day, horizon=settings.horizon, seed=settings.seed, **_bgnbd(om.bgnbd_params))
     rows, y = model.training_rows(c, sample, settings.horizon, max_customers=n, seed=settings.seed)
+    trained = float(om.typical[om.features.index("tenure")]) if "tenure" in om.features else None
+    with np.errstate(all="ignore"):
+        then = float(np.nanmedian(c.column("tenure")[rows])) if len(rows) else float("nan")
+    if not season.comparable(then, trained):
+        return None
     # a criterion without data a year back (the trends need a year before it) is filled as in
     # training, with its typical value: the map is learned on the model as it can be applied there
     return season.fit(om.predict(c, rows), y)

@@ -5,6 +5,7 @@ import numpy as np
 from odoo.tests import BaseCase, tagged
 
 from ..scoring import backtest, engine, season, synthetic
+from ..scoring.history import from_lists
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
@@ -36,6 +37,29 @@ class TestSeasonMap(BaseCase):
         om = engine.learn_order_model(h, 390)
         self.assertIsNotNone(om)
         self.assertIsNone(om.season, "no customer known a year before day 390 with a window after")
+
+    def test_customers_much_newer_a_year_back_are_no_season(self):
+        self.assertTrue(season.comparable(300.0, 400.0))
+        self.assertFalse(season.comparable(49.0, 414.0), "a year back they were in their first weeks")
+        self.assertFalse(season.comparable(float("nan"), 400.0))
+        self.assertTrue(season.comparable(49.0, None), "the model does not know the tenure: no reason to refuse")
+
+    def test_a_store_whose_customers_all_came_at_its_start_is_not_recalibrated(self):
+        """Every customer's first order in the store's first 80 days, then each at their own pace
+        (CDNOW's shape): a year before day 455 they were all new, the model learned from settled
+        customers; the difference is their age, not the season, and no map is learned from it."""
+        rng = np.random.default_rng(4)
+        orders = []
+        for customer in range(4000):
+            day, rate, life = int(rng.integers(0, 80)), rng.gamma(0.6, 1 / 30), rng.exponential(300)
+            end = min(day + life, 700)
+            while day < end:
+                orders.append((customer, day, float(rng.lognormal(3, 0.5))))
+                day += int(rng.exponential(1 / rate)) + 1
+        h = from_lists(4000, orders)
+        om = engine.learn_order_model(h, 455)
+        self.assertIsNotNone(om)
+        self.assertIsNone(om.season)
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
