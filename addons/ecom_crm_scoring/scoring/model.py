@@ -152,6 +152,9 @@ class OrderModel:
     # BG/NBD's parameters its criteria were computed with, which the scoring's must share (None:
     # BG/NBD fitted on the day's history)
     bgnbd_params: object = None
+    # the longest silence (days since the last order) among the training customers: beyond it the
+    # model extrapolates (None: not known)
+    recency_max: float | None = None
 
     def matrix(self, criteria, rows=None):
         idx = [criteria.names.index(f) for f in self.features]
@@ -233,9 +236,10 @@ def _fit(criteria, rows, y, horizon, candidates, folds, seed, groups):
                                                                features=features)
     with np.errstate(all="ignore"):
         typical = np.nanmedian(X, axis=0)
+        recency_max = float(np.nanmax(X[:, features.index("recency")])) if "recency" in features else None
     return OrderModel(kind=kind, features=features, estimator=estimator, calibrator=calibrator,
                       typical=typical.astype(np.float32), base_rate=float(y.mean()), horizon=horizon,
-                      n_train=len(y), cv=scores)
+                      n_train=len(y), cv=scores, recency_max=recency_max)
 
 
 def _logit(p):

@@ -7,6 +7,7 @@ import numpy as np
 from odoo.tests import BaseCase, tagged
 
 from ..scoring import criteria, crosssell, engine, schedule, segments, synthetic
+from ..scoring.history import from_lists
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
@@ -117,6 +118,27 @@ class TestEngine(BaseCase):
             for name in named:
                 template, params = criteria.describe(r.criteria, row, name)
                 self.assertNotIn("nan", template % params)
+
+    def test_orders_imported_with_one_date_are_not_extrapolated(self):
+        """Every order before day 700 dated 700 (a 1C transfer dated the day it ran): the training
+        days, 90-150 days before day 800, knew customers silent for ten days at most, today's are
+        silent up to 100; the model would extrapolate for nearly all, BG/NBD scores them. The same
+        store with its true dates keeps its learned model."""
+        rng = np.random.default_rng(8)
+        orders = []
+        for customer in range(5000):
+            day, rate, end = float(rng.uniform(0, 1000)), rng.gamma(0.7, 1 / 45), rng.uniform(100, 1200)
+            while day < min(end, 1000):
+                orders.append((customer, int(day), float(rng.lognormal(4, 0.5))))
+                day += rng.exponential(1 / rate) + 1
+        true = engine.run(from_lists(5000, orders), 800, engine.Settings(seasonal=False), suggest=False)
+        self.assertIsNotNone(true.order_model)
+        imported = from_lists(5000, [(c, max(day, 700), amount) for c, day, amount in orders])
+        with self.assertLogs("odoo.addons.ecom_crm_scoring.scoring.engine", "WARNING"):
+            r = engine.run(imported, 800, engine.Settings(seasonal=False), suggest=False)
+        self.assertIsNone(r.order_model, "the state of the incremental runs says so too")
+        rows = np.flatnonzero(r.criteria.has_orders)
+        np.testing.assert_allclose(r.probability[rows], engine._without_model(r.criteria, rows, 90))
 
     def test_offers_that_cannot_be_learned_leave_the_scores(self):
         """The cross-sell model failing on a store's purchases costs the offers, not the night."""
