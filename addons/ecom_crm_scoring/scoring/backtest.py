@@ -23,6 +23,8 @@ The result (JSON-serialisable):
   ``suggestions``, ``accepted``, ``brier``, ``deciles``, ``max_decile_gap``.
 """
 
+import dataclasses
+
 import numpy as np
 from scipy.stats import rankdata
 
@@ -91,13 +93,19 @@ def backtest(history, as_of, horizon=90, settings=None, crosssell_customers=20_0
     out["max_decile_gap"] = _max_gap(out["deciles"])
     recency = -c.column("recency")[rows].astype(float)
     base = {"recency": {"auc": auc(recency, y), "top_decile_lift": top_decile_lift(recency, y)}}
-    if c.bgnbd_params is not None:
-        ex = c.extra
-        pb = bgnbd.prob_purchase(c.bgnbd_params, horizon, ex["bgnbd_x"][rows], ex["bgnbd_t_x"][rows],
-                                 ex["bgnbd_T"][rows])
+    # BG/NBD fitted on the whole history before as_of, on its own (the engine's criteria use the
+    # parameters of its latest training day, a horizon earlier: the comparison would favour it)
+    ex = c.extra
+    x, t_x, T = ex["bgnbd_x"][rows], ex["bgnbd_t_x"][rows], ex["bgnbd_T"][rows]
+    try:
+        params = bgnbd.fit(x, t_x, T, seed=seed) if len(rows) >= 20 else None
+    except ValueError:
+        params = None
+    if params is not None:
+        pb = bgnbd.prob_purchase(params, horizon, x, t_x, T)
         base["bgnbd"] = {"auc": auc(pb, y), "top_decile_lift": top_decile_lift(pb, y), "brier": brier(pb, y),
                          "deciles": deciles(pb, y),
-                         "params": {k: float(v) for k, v in zip("r alpha a b".split(), c.bgnbd_params.as_tuple(),
+                         "params": {k: float(v) for k, v in zip("r alpha a b".split(), params.as_tuple(),
                                                                  strict=True)}}
     # the baseline the interface names is recency alone (its figures at the top level); BG/NBD's
     # and recency's own entries stay for the table
@@ -111,8 +119,8 @@ def backtest(history, as_of, horizon=90, settings=None, crosssell_customers=20_0
 
 
 def _crosssell(history, as_of, horizon, rows, settings, n_customers, seed):
-    xs = crosssell.fit(history, as_of, horizon, level=settings.crosssell_level,
-                       max_customers=settings.crosssell_train_customers, seed=seed)
+    # the model the nightly job learns that day (engine.learn_crosssell_model)
+    xs = engine.learn_crosssell_model(history, as_of, dataclasses.replace(settings, horizon=horizon, seed=seed))
     if xs is None:
         return {"suggestions": 0, "accepted": 0, "brier": float("nan"), "deciles": [], "max_decile_gap": float("nan")}
     custs = rows

@@ -58,6 +58,13 @@ class TestBacktestMetrics(BaseCase):
         self.assertGreater(r["crosssell"]["suggestions"], 0)
         text = backtest.format_table(r)
         self.assertIn("top-decile lift", text)
+        # BG/NBD, the comparison, is fitted on everything before the day, not on the engine's
+        # training day a horizon earlier (whose parameters the engine's criteria use)
+        c = criteria.compute(h, 1005)
+        self.assertEqual(r["baseline"]["bgnbd"]["params"],
+                         dict(zip("r alpha a b".split(), map(float, c.bgnbd_params.as_tuple()), strict=True)))
+        om = engine.learn_order_model(h, 1005, settings)
+        self.assertNotEqual(tuple(map(float, om.bgnbd_params.as_tuple())), tuple(map(float, c.bgnbd_params.as_tuple())))
         self.assertIn("bgnbd", text)
 
 
