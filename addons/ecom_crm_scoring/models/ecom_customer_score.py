@@ -300,6 +300,7 @@ class EcomCustomerScore(models.Model):
                  WHERE a.id = v.id
             """, self.env.uid, ids, summaries, notes))
             Activity.invalidate_model(["summary", "note", "write_uid", "write_date"])
+            Activity.browse(ids).modified(["summary", "note"])  # what is computed from them (names)
         partner_model = self.env["ir.model"]._get_id("res.partner")
         vals_list = []
         for score, user in new:

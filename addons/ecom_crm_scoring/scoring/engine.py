@@ -282,17 +282,21 @@ def rescore(history, today, state, settings=Settings(), explain=True):
     today = int(today)
     c = crit.compute(history, today, bgnbd_params=state.bgnbd_params, horizon=settings.horizon,
                      fit_bgnbd=False, seed=settings.seed)
+    # whether the model is used at all was the full run's decision, on the whole store (its state
+    # holds no model when it was dropped): a few customers rescored must not decide it again
     return _score(history, today, c, state.order_model, settings, explain=explain,
-                  rfm_bounds=state.rfm_bounds, threshold=state.growth_threshold)
+                  rfm_bounds=state.rfm_bounds, threshold=state.growth_threshold, store_wide=False)
 
 
-def _score(history, today, c, om, settings, explain=True, plan=True, rfm_bounds=None, threshold=None):
+def _score(history, today, c, om, settings, explain=True, plan=True, rfm_bounds=None, threshold=None,
+           store_wide=True):
     """Probability, RFM, segment, group, schedule and reasons from criteria ``c`` and model ``om``;
     the store-wide boundaries and growth threshold are this population's unless given (a rescore
-    takes the full run's)."""
+    takes the full run's). ``store_wide``: ``c`` holds the whole store (not a rescore's few), which
+    decides whether the model extrapolates for too many (:func:`_beyond_training`)."""
     rows = np.flatnonzero(c.has_orders)
     probability = np.full(history.n_customers, np.nan)
-    if om is not None and len(rows) and _beyond_training(om, c, rows) > MAX_BEYOND_TRAINING:
+    if store_wide and om is not None and len(rows) and _beyond_training(om, c, rows) > MAX_BEYOND_TRAINING:
         _logger.warning("order model learned on silences up to %s days, %.0f%% of today's customers are silent "
                         "over twice as long: scored by BG/NBD instead", om.recency_max,
                         100 * _beyond_training(om, c, rows))

@@ -140,6 +140,29 @@ class TestEngine(BaseCase):
         rows = np.flatnonzero(r.criteria.has_orders)
         np.testing.assert_allclose(r.probability[rows], engine._without_model(r.criteria, rows, 90))
 
+    def test_an_incremental_run_keeps_the_full_runs_decision_to_use_the_model(self):
+        """A young store (160 days): a few of today's customers are silent for over twice as long as
+        any the model learned from, too few for the full run to drop it. An incremental run of one
+        of them and two recent buyers scores them with the model, as the full run did."""
+        rng = np.random.default_rng(1)
+        orders = []
+        for customer in range(6000):
+            day, rate, end = float(rng.uniform(0, 160)), rng.gamma(0.7, 1 / 30), rng.uniform(0, 400)
+            while day < min(end, 160):
+                orders.append((customer, int(day), 50.0))
+                day += rng.exponential(1 / rate) + 1
+        store, settings = from_lists(6000, orders), engine.Settings(seasonal=False)
+        full = engine.run(store, 161, settings, suggest=False)
+        om = full.order_model
+        self.assertIsNotNone(om)
+        recency = np.nan_to_num(full.criteria.column("recency"), nan=-1)
+        far, recent = np.flatnonzero(recency > 2 * om.recency_max), np.flatnonzero((recency >= 0) & (recency < 10))
+        some = np.sort(np.r_[far[:1], recent[:2]])
+        self.assertEqual(len(some), 3)
+        again = engine.rescore(store.compact(some), 161, full.state(), settings)
+        self.assertIs(again.order_model, om)
+        np.testing.assert_allclose(again.probability, full.probability[some])
+
     def test_offers_that_cannot_be_learned_leave_the_scores(self):
         """The cross-sell model failing on a store's purchases costs the offers, not the night."""
         with patch.object(crosssell, "fit", side_effect=ValueError("no usable purchases")), \
