@@ -100,14 +100,19 @@ class Criteria:
 
     def available(self, rows=None):
         """Names of the criteria that have data (not all NaN, not constant) among ``rows``."""
-        v = self.values if rows is None else self.values[rows]
-        out = []
-        for j, name in enumerate(self.names):
-            col = v[:, j]
-            finite = col[np.isfinite(col)]
-            if len(finite) and finite.min() != finite.max():
-                out.append(name)
-        return out
+        return [self.names[j] for j in informative_columns(self.values if rows is None else self.values[rows])]
+
+
+def informative_columns(X):
+    """Indexes of the columns of ``X`` with at least two distinct finite values: the others say
+    nothing to a model (and gradient boosting refuses a column without any value)."""
+    out = []
+    for j in range(X.shape[1]):
+        col = X[:, j]
+        finite = col[np.isfinite(col)]
+        if len(finite) and finite.min() != finite.max():
+            out.append(j)
+    return out
 
 
 class _Columns:

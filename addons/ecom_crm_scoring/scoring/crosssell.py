@@ -34,6 +34,7 @@ import numpy as np
 from scipy import sparse
 
 from . import model as order_model
+from .criteria import informative_columns
 from .history import distinct_purchases, unique_int
 from .texts import CROSSSELL_TEMPLATES, KINDS
 
@@ -360,17 +361,6 @@ def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, ou
     if outcomes is not None:
         m.adjust = outcome_adjustment(outcomes)
     return m
-
-
-def informative_columns(X):
-    """Indexes of the columns of ``X`` with at least two distinct finite values."""
-    out = []
-    for j in range(X.shape[1]):
-        col = X[:, j]
-        finite = col[np.isfinite(col)]
-        if len(finite) and finite.min() != finite.max():
-            out.append(j)
-    return out
 
 
 def outcome_adjustment(outcomes, prior=10.0):

@@ -296,10 +296,10 @@ def _score(history, today, c, om, settings, explain=True, plan=True, rfm_bounds=
     decides whether the model extrapolates for too many (:func:`_beyond_training`)."""
     rows = np.flatnonzero(c.has_orders)
     probability = np.full(history.n_customers, np.nan)
-    if store_wide and om is not None and len(rows) and _beyond_training(om, c, rows) > MAX_BEYOND_TRAINING:
+    beyond = _beyond_training(om, c, rows) if store_wide and om is not None and len(rows) else 0.0
+    if beyond > MAX_BEYOND_TRAINING:
         _logger.warning("order model learned on silences up to %s days, %.0f%% of today's customers are silent "
-                        "over twice as long: scored by BG/NBD instead", om.recency_max,
-                        100 * _beyond_training(om, c, rows))
+                        "over twice as long: scored by BG/NBD instead", om.recency_max, 100 * beyond)
         om = None
     if om is not None and len(rows):
         probability[rows] = om.predict(c, rows)
@@ -385,20 +385,15 @@ FACTS = ("overdue", "frequency", "recency", "tenure")
 def _facts(c, rows, k):
     """Top ``k`` reasons per row when no model was learned: the first of :data:`FACTS` the
     customer has a value for («overdue» needs a usual gap, so a one-time buyer gets the others)."""
-    present = [name for name in FACTS if name in c.names]
     names = np.full((len(rows), k), "", dtype=object)
     values = np.full((len(rows), k), np.nan)
     filled = np.zeros(len(rows), dtype=np.int64)
-    for name in present:
+    for name in (name for name in FACTS if name in c.names):
         v = c.column(name)[rows]
-        take = np.flatnonzero(np.isfinite(v) & (filled < k))
-        if name == "overdue":  # it says the recency too
-            names[take, filled[take]] = name
-            values[take, filled[take]] = v[take]
-            filled[take] += 1
-            continue
-        if name == "recency":  # already said by «overdue»
-            take = take[names[take, 0] != "overdue"]
+        ok = np.isfinite(v) & (filled < k)
+        if name == "recency":  # «overdue» says it already
+            ok &= names[:, 0] != "overdue"
+        take = np.flatnonzero(ok)
         names[take, filled[take]] = name
         values[take, filled[take]] = v[take]
         filled[take] += 1
