@@ -1,11 +1,13 @@
 """Run inside `odoo-bin shell` by bench/scoring.sh: the scoring's nightly job against its floor and
 the naive way, in one run on the same database (see bench/scoring.sh)."""
 
+import gc
 import json
 import random
 import time
 from datetime import date, timedelta
 
+from odoo.addons.ecom_crm_scoring.scoring.engine import release_memory
 from odoo.tools import SQL
 
 
@@ -15,10 +17,11 @@ def reset_peak():
         f.write("5")
 
 
-def peak_mb():
+def peak_mb(field="VmHWM"):
+    """This process's peak RSS (``VmRSS``: the current one) in MB."""
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return round(int(line.split()[1]) / 1024)
     return None
 
@@ -43,21 +46,39 @@ cr.execute(SQL("""
 customers, orders = cr.fetchone()
 out["bare_sql"] = {"seconds": round(time.perf_counter() - started, 1), "customers": customers, "orders": int(orders)}
 
-# 2. the full nightly run (chunks committed as the cron does), as the next night's: the day after
-# the scores the database holds, so that every customer's recency and score move as they do from
-# one night to the next (the same day again would find most rows unchanged)
+
+
+def full_run(night, learn):
+    """The full nightly run (chunks committed as the cron does) for ``night``."""
+    held = peak_mb("VmRSS")
+    # what a run before left to the garbage collector and the allocator is not this run's
+    gc.collect()
+    release_memory()
+    start_rss = peak_mb("VmRSS")
+    reset_peak()
+    started = time.perf_counter()
+    run = Run._score_customers(company, mode="full", auto_commit=True, today=night, learn=learn)
+    full_s = time.perf_counter() - started
+    info = run.model_info or {}
+    return {"seconds": round(full_s, 1), "state": run.state, "customers": run.partner_count,
+            "longest_chunk_seconds": round(run.longest_chunk, 1), "peak_rss_mb": peak_mb(),
+            "now": run.now_count, "later": run.later_count, "dnd": run.dnd_count,
+            "rows_changed": run.changed_count, "steps_seconds": info.get("steps_seconds"),
+            "learned_on": info.get("learned_on"), "rss_before_mb": [held, start_rss],
+            "x_bare_sql": round(full_s / max(out["bare_sql"]["seconds"], 0.1), 1), "error": run.error or None}
+
+
+# 2. the full nightly run as the next night's: the day after the scores the database holds, so
+# that every customer's recency and score move as they do from one night to the next (the same day
+# again would find most rows unchanged). First a night that learns the models (as every
+# ``ecom_scoring_relearn_days`` nights, the default 7), then the night after it, which scores
+# with them (the six nights between)
 cr.execute(SQL("SELECT max(scored_on) FROM ecom_customer_score WHERE company_id = %s", company.id))
 scored_on = cr.fetchone()[0] or date.min
 night = max(Run._store_today(company), scored_on) + timedelta(days=1)
-reset_peak()
-started = time.perf_counter()
-run = Run._score_customers(company, mode="full", auto_commit=True, today=night)
-full_s = time.perf_counter() - started
-out["full_run"] = {"seconds": round(full_s, 1), "state": run.state, "customers": run.partner_count,
-                   "longest_chunk_seconds": round(run.longest_chunk, 1), "peak_rss_mb": peak_mb(),
-                   "now": run.now_count, "later": run.later_count, "dnd": run.dnd_count,
-                   "rows_changed": run.changed_count, "steps_seconds": (run.model_info or {}).get("steps_seconds"),
-                   "x_bare_sql": round(full_s / max(out["bare_sql"]["seconds"], 0.1), 1), "error": run.error or None}
+out["full_run"] = full_run(night, learn=True)
+night += timedelta(days=1)
+out["full_run_models_kept"] = full_run(night, learn=False)
 
 # 3. an incremental run after 1% of the customers changed (an order of theirs written again)
 cr.execute(SQL("SELECT partner_id FROM ecom_customer_score WHERE company_id = %s", company.id))

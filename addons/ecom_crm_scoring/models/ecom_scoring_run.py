@@ -1,4 +1,5 @@
 import base64
+import dataclasses
 import json
 import logging
 import pickle
@@ -27,6 +28,7 @@ GROWTH, RISK, WATCH = 0, 1, 2
 DECISION_CODES = {NOW: "now", LATER: "later", DND: "dnd"}
 GROUP_CODES = {GROWTH: "growth", RISK: "risk", WATCH: "watch"}
 CHUNK = 20_000  # customers written per transaction
+MORE_CUSTOMERS = 0.2  # the models are learned again when the store has grown this much since
 
 
 class EcomScoringRun(models.Model):
@@ -79,16 +81,18 @@ class EcomScoringRun(models.Model):
             self.with_company(company)._score_company(company, auto_commit=True)
 
     @api.model
-    def _score_customers(self, company=None, mode=None, auto_commit=False, today=None):
-        """Score ``company``'s customers now (the cron's job, callable from tests and the install hook)."""
+    def _score_customers(self, company=None, mode=None, auto_commit=False, today=None, learn=False):
+        """Score ``company``'s customers now (the cron's job, callable from tests and the install hook);
+        ``learn``: a full run learns the models again even if they are not due (:meth:`_models_to_keep`)."""
         company = company or self.env.company
-        return self.with_company(company)._score_company(company, mode=mode, auto_commit=auto_commit, today=today)
+        return self.with_company(company)._score_company(company, mode=mode, auto_commit=auto_commit, today=today,
+                                                         learn=learn)
 
     def _store_today(self, company):
         tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
         return datetime.now(pytz.utc).astimezone(tz).date()
 
-    def _score_company(self, company, mode=None, auto_commit=False, today=None):
+    def _score_company(self, company, mode=None, auto_commit=False, today=None, learn=False):
         today = today or self._store_today(company)
         runs = self.search([("company_id", "=", company.id), ("day", "=", today)])
         unfinished = runs.filtered(lambda run: run.state == "running" and run.mode == "full")
@@ -99,7 +103,7 @@ class EcomScoringRun(models.Model):
             run = unfinished[:1] or self.create({"company_id": company.id, "day": today, "mode": "full"})
             if auto_commit:
                 self.env.cr.commit()
-            return run._run_full(auto_commit)
+            return run._run_full(auto_commit, learn=learn)
         last = self.search([("company_id", "=", company.id), ("state", "=", "done")], limit=1)
         if not last:
             return self._score_company(company, mode="full", auto_commit=auto_commit, today=today)
@@ -107,11 +111,12 @@ class EcomScoringRun(models.Model):
         return run._run_incremental(last, auto_commit)
 
     # -- full run ----------------------------------------------------------------------------------
-    def _run_full(self, auto_commit):
-        """Read the history, learn the order model (kept on the run and committed), score every
-        customer, then write them chunk by chunk in partner id order, each chunk committed, then the
-        offers. A run killed midway keeps its model, scores again (the same day, the same data give
-        the same scores) and skips the customers already written."""
+    def _run_full(self, auto_commit, learn=False):
+        """Read the history, learn the order and cross-sell models (or take those of the last full
+        run while they are not due, :meth:`_models_to_keep`; kept on the run and committed), score
+        every customer, then write them chunk by chunk in partner id order, each chunk committed,
+        then the offers. A run killed midway keeps its models, scores again (the same day, the same
+        data give the same scores) and skips the customers already written."""
         from ..scoring import engine  # numpy, scipy, scikit-learn: for the job only
 
         self.ensure_one()
@@ -133,16 +138,24 @@ class EcomScoringRun(models.Model):
                 self.write({"state": "done", "duration": round(time.perf_counter() - started, 3)})
                 return self
             state = self._load_state()
-            resumed = state is not None and state.today == as_of  # the model this run learned before a kill
+            resumed = state is not None and state.today == as_of  # the models this run had before a kill
+            key = self._learn_key(settings)
+            kept = state if resumed else self._models_to_keep(company, as_of, key, len(partner_ids), learn)
             step = time.perf_counter()
             order_model, criteria, crosssell_model = engine.prepare(
-                history, as_of, settings, outcomes=outcomes, order_model=state.order_model if resumed else engine.LEARN)
+                history, as_of, settings, outcomes=outcomes,
+                order_model=kept.order_model if kept else engine.LEARN,
+                # a state from before the cross-sell model was kept has none to give
+                crosssell_model=kept.crosssell_model if kept and kept.learn_key else engine.LEARN)
+            learned = {"learned_on": kept.learned_on if kept and kept.learned_on else as_of,
+                       "learned_customers": kept.learned_customers if kept and kept.learn_key else len(partner_ids),
+                       "crosssell_model": crosssell_model, "learn_key": key}
             if not resumed:
                 self._save_state(engine.State(today=as_of, order_model=order_model, bgnbd_params=None,
-                                              rfm_bounds=None, growth_threshold=None))
+                                              rfm_bounds=None, growth_threshold=None, **learned))
                 if auto_commit:
                     self.env.cr.commit()
-                steps["learn"] = time.perf_counter() - step
+                steps["learn" if kept is None else "criteria"] = time.perf_counter() - step
                 step = time.perf_counter()
             result = engine.score(history, as_of, criteria, order_model, settings=settings)
             result.schedule.date[result.schedule.decision == NOW] = self.day.toordinal()
@@ -197,7 +210,7 @@ class EcomScoringRun(models.Model):
         if company.ecom_scoring_activities:
             Score._ecom_sync_activities(company, self)
         self._finish(result, len(partner_ids), started, longest, auto_commit,
-                     steps={name: round(seconds, 1) for name, seconds in steps.items()})
+                     steps={name: round(seconds, 1) for name, seconds in steps.items()}, learned=learned)
         return self
 
     def _run_incremental(self, last, auto_commit):
@@ -497,7 +510,7 @@ class EcomScoringRun(models.Model):
             params=params, items=items, sources=sources))
         self.env["ecom.customer.suggestion"].invalidate_model()
 
-    def _finish(self, result, customers, started, longest, auto_commit, steps=None):
+    def _finish(self, result, customers, started, longest, auto_commit, steps=None, learned=None):
         decision, group = result.schedule.decision, result.group
         values = {
             "state": "done", "duration": round(time.perf_counter() - started, 3), "partner_count": customers,
@@ -510,7 +523,11 @@ class EcomScoringRun(models.Model):
             om = result.order_model
             values["model_info"] = {"features": list(om.features), "kind": getattr(om, "kind", ""),
                                     "steps_seconds": steps or {}} if om else {"steps_seconds": steps or {}}
-            self._save_state(result.state())
+            state = result.state()
+            if learned:
+                vars(state).update(learned)
+                values["model_info"]["learned_on"] = date.fromordinal(learned["learned_on"] - 1).isoformat()
+            self._save_state(state)
         self.write(values)
         if auto_commit:
             self.env.cr.commit()
@@ -524,6 +541,33 @@ class EcomScoringRun(models.Model):
             self.env.cr.commit()
         return self
 
+
+    def _learn_key(self, settings):
+        """What the models were learned with: the settings that shape them (not the daily list's or
+        the groups', applied to the scores every night) and the addon's version."""
+        module = self.env.ref("base.module_ecom_crm_scoring", raise_if_not_found=False)
+        shape = dataclasses.replace(settings, rules=None, contact=None)
+        return f"{module.latest_version if module else ''} {shape!r}"
+
+    def _models_to_keep(self, company, as_of, key, customers, learn=False):
+        """The state of the last full run whose models this run scores with, or None to learn them.
+
+        Learning takes the most of a night and a model learned a day later moves nearly every
+        score by a little without anything having happened to the customer: the models are learned
+        every ``ecom_scoring_relearn_days`` days (criteria, scores and schedule every night), and
+        again as soon as the settings or the addon's version changed, the store has a fifth more
+        customers with orders than they learned from, or the last run had no order model."""
+        days = company.ecom_scoring_relearn_days
+        if learn or days <= 1:
+            return None
+        last = self.search([("company_id", "=", company.id), ("mode", "=", "full"), ("state", "=", "done"),
+                            ("id", "!=", self.id)], order="id desc", limit=1)
+        state = last._load_state()
+        if (state is None or state.order_model is None or state.learn_key != key or not state.learned_on
+                or not 0 <= as_of - state.learned_on < days
+                or customers > (state.learned_customers or 0) * (1 + MORE_CUSTOMERS)):
+            return None
+        return state
 
     def _save_state(self, state):
         self.sudo().engine_state = base64.b64encode(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))

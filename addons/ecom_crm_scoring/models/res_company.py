@@ -32,6 +32,11 @@ class ResCompany(models.Model):
         "Slipping when overdue by (x usual gap)", default=1.5,
         help="A valuable customer whose days since the last order exceed their usual gap this many times "
              "joins the risk group.")
+    ecom_scoring_relearn_days = fields.Integer(
+        "Learn the models every (days)", default=7,
+        help="The chances are learned from the store's history again every this many days (at once when the "
+             "settings change or the store grows by a fifth); every night in between scores the customers with "
+             "the models learned last, so that a score moves when the customer does something. 1: every night.")
     ecom_scoring_activities = fields.Boolean(
         "Scheduled contacts as activities", default=True,
         help="Each morning's «call now» customers become an activity of their salesperson (one per customer, "
@@ -40,7 +45,7 @@ class ResCompany(models.Model):
     @api.constrains("ecom_scoring_daily_cap", "ecom_scoring_horizon", "ecom_scoring_contact_cooldown",
                     "ecom_scoring_order_cooldown", "ecom_scoring_refusal_cooldown", "ecom_scoring_plan_days",
                     "ecom_scoring_growth_min_probability", "ecom_scoring_watch_min_probability",
-                    "ecom_scoring_slipping_overdue")
+                    "ecom_scoring_slipping_overdue", "ecom_scoring_relearn_days")
     def _check_ecom_scoring_settings(self):
         for company in self:
             if company.ecom_scoring_daily_cap < 1 or company.ecom_scoring_plan_days < 1:
@@ -48,6 +53,8 @@ class ResCompany(models.Model):
                                                  "at least 1."))
             if not 7 <= company.ecom_scoring_horizon <= 365:
                 raise ValidationError(self.env._("The scoring horizon is between 7 and 365 days."))
+            if not 1 <= company.ecom_scoring_relearn_days <= 90:
+                raise ValidationError(self.env._("The models are learned again every 1 to 90 days."))
             if min(company.ecom_scoring_contact_cooldown, company.ecom_scoring_order_cooldown,
                    company.ecom_scoring_refusal_cooldown) < 0:
                 raise ValidationError(self.env._("Quiet days cannot be negative."))

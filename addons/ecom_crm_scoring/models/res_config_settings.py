@@ -10,6 +10,7 @@ class ResConfigSettings(models.TransientModel):
     ecom_scoring_refusal_cooldown = fields.Integer(related="company_id.ecom_scoring_refusal_cooldown", readonly=False)
     ecom_scoring_horizon = fields.Integer(related="company_id.ecom_scoring_horizon", readonly=False)
     ecom_scoring_plan_days = fields.Integer(related="company_id.ecom_scoring_plan_days", readonly=False)
+    ecom_scoring_relearn_days = fields.Integer(related="company_id.ecom_scoring_relearn_days", readonly=False)
     ecom_scoring_growth_min_probability = fields.Float(
         related="company_id.ecom_scoring_growth_min_probability", readonly=False)
     ecom_scoring_watch_min_probability = fields.Float(

@@ -1,14 +1,15 @@
 """The scoring jobs in Odoo: the day's full run, incremental runs, a run killed midway, what a
 salesperson may see. The engine's maths are tested without a database (test_scoring_*.py)."""
 
-from unittest.mock import patch
+from datetime import timedelta
+from unittest.mock import MagicMock, patch
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import format_date
 
 from ..models import ecom_scoring_run
-from ..scoring import engine, schedule
+from ..scoring import engine, schedule, synthetic
 from .common import ScoringCase
 
 
@@ -225,6 +226,81 @@ class TestScoringRun(ScoringCase):
         run = self.run_scoring(mode="full")
         self.assertEqual((run.state, run.partner_count), ("done", 0), run.error)
         self.assertFalse(self.Score.search([]))
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestModelsKept(ScoringCase):
+    """The models are learned every few days (the company's setting), the nights between score with
+    them; settings, growth or the administrator's wish learn them at once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for i in range(10):
+            cls._customer_with_orders(f"Покупатель {i}", [7 * i + 3, 7 * i + 50, 7 * i + 140])
+        # this store is too small to learn from (200 rows at least): the model of a synthetic store
+        # of the same criteria stands for the one it would learn
+        cls.model = engine.learn_order_model(synthetic.generate(3000, days=700, seed=5), 650)
+
+    def learning(self):
+        """Learning counted: the order model (the synthetic store's) and the cross-sell model."""
+        return patch.object(engine, "learn_order_model", MagicMock(return_value=self.model)), \
+            patch.object(engine, "learn_crosssell_model", MagicMock(return_value=None))
+
+    def night(self, days, learn=False):
+        orders, crosssell = self.learning()
+        with orders as order_model, crosssell as crosssell_model:
+            run = self.Run._score_customers(mode="full", today=self.today + timedelta(days=days), learn=learn)
+        self.assertEqual(run.state, "done", run.error)
+        learned = order_model.call_count
+        self.assertEqual(crosssell_model.call_count, learned, "the two models are learned together")
+        return run, bool(learned)
+
+    def test_the_models_are_learned_every_few_days_and_kept_between(self):
+        self.assertEqual(self.env.company.ecom_scoring_relearn_days, 7)
+        first, learned = self.night(0)
+        self.assertTrue(learned)
+        self.assertEqual(first.model_info["learned_on"], "2026-11-20")
+        for days in range(1, 7):
+            run, learned = self.night(days)
+            self.assertFalse(learned, f"night {days}: the week's models")
+            self.assertEqual(run.model_info["learned_on"], "2026-11-20")
+            self.assertEqual(set(run.model_info["steps_seconds"]), {"read", "criteria", "score", "cross_sell"})
+        run, learned = self.night(7)
+        self.assertTrue(learned, "a week later: learned again")
+        self.assertEqual(run.model_info["learned_on"], "2026-11-27")
+        scores = self.Score.search([])
+        self.assertTrue(scores and all(0 <= p <= 1 for p in scores.mapped("probability")))
+
+    def test_kept_models_score_as_on_the_night_they_were_learned(self):
+        """The same model and data: the next night's probabilities move only with the day."""
+        self.night(0)
+        before = {s.partner_id.id: s.probability for s in self.Score.search([])}
+        self.night(0)  # the same day again, the models kept: nothing moves
+        self.assertEqual({s.partner_id.id: s.probability for s in self.Score.search([])}, before)
+
+    def test_what_learns_at_once(self):
+        self.night(0)
+        self.assertTrue(self.night(1, learn=True)[1], "asked for")
+        self.assertFalse(self.night(2)[1])
+        self.env.company.ecom_scoring_horizon = 60
+        self.assertTrue(self.night(3)[1], "a setting the models are learned with changed")
+        self.env.company.ecom_scoring_daily_cap = 5
+        self.assertFalse(self.night(4)[1], "the daily list's settings apply to the scores, not the models")
+        for i in range(6):
+            self._customer_with_orders(f"Новый покупатель {i}", [1])
+        self.assertTrue(self.night(5)[1], "the store has a fifth more customers than the models learned from")
+        self.env.company.ecom_scoring_relearn_days = 1
+        self.assertTrue(self.night(6)[1], "every night")
+        with self.assertRaises(ValidationError):
+            self.env.company.ecom_scoring_relearn_days = 0
+
+    def test_a_night_after_one_without_an_order_model_learns(self):
+        with patch.object(engine, "learn_order_model", return_value=None):
+            run = self.Run._score_customers(mode="full", today=self.today)
+        self.assertEqual(run.state, "done", run.error)
+        self.assertTrue(self.night(1)[1], "no model to keep (the store was too small to learn from)")
+        self.assertFalse(self.night(2)[1])
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
