@@ -265,6 +265,7 @@ class TestModelsKept(ScoringCase):
             run, learned = self.night(days)
             self.assertFalse(learned, f"night {days}: the week's models")
             self.assertEqual(run.model_info["learned_on"], "2026-11-20")
+            self.assertEqual(str(run.learned_on), "2026-11-20", "shown in the list of runs")
             self.assertEqual(set(run.model_info["steps_seconds"]), {"read", "criteria", "score", "cross_sell"})
         run, learned = self.night(7)
         self.assertTrue(learned, "a week later: learned again")
