@@ -101,18 +101,20 @@ class EcomScoringRun(models.Model):
         unfinished = runs.filtered(lambda run: run.state == "running" and run.mode == "full")
         full_done = runs.filtered(lambda run: run.state == "done" and run.mode == "full")
         if mode is None:
-            mode = "incremental" if full_done and not unfinished else "full"
+            # learning asked for is a full run's, also when the day's is done
+            mode = "incremental" if full_done and not unfinished and not learn else "full"
         if mode == "full":
             run = unfinished[:1] or self.create({"company_id": company.id, "day": today, "mode": "full"})
             if auto_commit:
                 self.env.cr.commit()
-            run = run._run_full(auto_commit, learn=learn)
-            # the worker goes on with other jobs: the run's arrays, freed with its frame, go back to
-            # the system (the C allocator kept 270 MB of them after a run of 700,000 customers)
-            from ..scoring.engine import release_memory
+            try:
+                return run._run_full(auto_commit, learn=learn)
+            finally:
+                # the worker goes on with other jobs: the run's arrays, freed with its frame, go back
+                # to the system (the C allocator kept 270 MB of them after a run of 700,000 customers)
+                from ..scoring.engine import release_memory
 
-            release_memory()
-            return run
+                release_memory()
         last = self.search([("company_id", "=", company.id), ("state", "=", "done")], limit=1)
         if not last:
             return self._score_company(company, mode="full", auto_commit=auto_commit, today=today)
@@ -149,16 +151,22 @@ class EcomScoringRun(models.Model):
             state = self._load_state()
             resumed = state is not None and state.today == as_of  # the models this run had before a kill
             key = self._learn_key(settings)
+            # a run resumed after a kill goes on with the models it had (learned or kept)
             kept = state if resumed else self._models_to_keep(company, as_of, key, len(partner_ids), learn)
             step = time.perf_counter()
             order_model, criteria, crosssell_model = engine.prepare(
                 history, as_of, settings, outcomes=outcomes,
                 order_model=kept.order_model if kept else engine.LEARN,
-                # a state from before the cross-sell model was kept has none to give
-                crosssell_model=kept.crosssell_model if kept and kept.learn_key else engine.LEARN)
+                # a state from before the cross-sell model was kept has none to give; a store whose
+                # offers could not be learned tries again every night
+                crosssell_model=kept.crosssell_model if kept and kept.learn_key and kept.crosssell_model
+                else engine.LEARN)
             learned = {"learned_on": kept.learned_on if kept and kept.learned_on else as_of,
                        "learned_customers": kept.learned_customers if kept and kept.learn_key else len(partner_ids),
-                       "crosssell_model": crosssell_model, "learn_key": key}
+                       "crosssell_model": crosssell_model,
+                       # a resumed run's models are those of its own key: a state from an older version
+                       # (no key) or other settings makes the next night learn
+                       "learn_key": kept.learn_key if resumed else key}
             if not resumed:
                 self._save_state(engine.State(today=as_of, order_model=order_model, bgnbd_params=None,
                                               rfm_bounds=None, growth_threshold=None, **learned))
@@ -535,8 +543,9 @@ class EcomScoringRun(models.Model):
             state = result.state()
             if learned:
                 vars(state).update(learned)
-                values["learned_on"] = date.fromordinal(learned["learned_on"] - 1)  # as of the day after
-                values["model_info"]["learned_on"] = values["learned_on"].isoformat()
+                if om:  # none learned or used (BG/NBD scored): no day to show
+                    values["learned_on"] = date.fromordinal(learned["learned_on"] - 1)  # as of the day after
+                    values["model_info"]["learned_on"] = values["learned_on"].isoformat()
             self._save_state(state)
         self.write(values)
         if auto_commit:
@@ -554,10 +563,16 @@ class EcomScoringRun(models.Model):
 
     def _learn_key(self, settings):
         """What the models were learned with: the settings that shape them (not the daily list's or
-        the groups', applied to the scores every night) and the addon's version."""
+        the groups', applied to the scores every night), the addon's version and those of the
+        libraries whose objects the state pickles (scikit-learn reads its models in its own version)."""
+        import numpy
+        import scipy
+        import sklearn
+
         module = self.env.ref("base.module_ecom_crm_scoring", raise_if_not_found=False)
         shape = dataclasses.replace(settings, rules=None, contact=None)
-        return f"{module.latest_version if module else ''} {shape!r}"
+        return (f"{module.sudo().latest_version if module else ''} sklearn {sklearn.__version__} "
+                f"numpy {numpy.__version__} scipy {scipy.__version__} {shape!r}")
 
     def _models_to_keep(self, company, as_of, key, customers, learn=False):
         """The state of the last full run whose models this run scores with, or None to learn them.
@@ -565,13 +580,16 @@ class EcomScoringRun(models.Model):
         Learning takes the most of a night and a model learned a day later moves nearly every
         score by a little without anything having happened to the customer: the models are learned
         every ``ecom_scoring_relearn_days`` days (criteria, scores and schedule every night), and
-        again as soon as the settings or the addon's version changed, the store has a fifth more
-        customers with orders than they learned from, or the last run had no order model."""
+        again as soon as the horizon, the addon's or its libraries' version changed, the store has a
+        fifth more customers with orders than they learned from, the last run had no order model,
+        or the last full run failed (with the kept models it would fail again every hour)."""
         days = company.ecom_scoring_relearn_days
         if learn or days <= 1:
             return None
-        last = self.search([("company_id", "=", company.id), ("mode", "=", "full"), ("state", "=", "done"),
+        last = self.search([("company_id", "=", company.id), ("mode", "=", "full"), ("state", "!=", "running"),
                             ("id", "!=", self.id)], order="id desc", limit=1)
+        if last.state != "done":
+            return None
         state = last._load_state()
         if (state is None or state.order_model is None or state.learn_key != key or not state.learned_on
                 or not 0 <= as_of - state.learned_on < days

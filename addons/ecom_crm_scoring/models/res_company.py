@@ -35,7 +35,7 @@ class ResCompany(models.Model):
     ecom_scoring_relearn_days = fields.Integer(
         "Learn the models every (days)", default=7,
         help="The chances are learned from the store's history again every this many days (at once when the "
-             "settings change or the store grows by a fifth); every night in between scores the customers with "
+             "horizon changes or the store grows by a fifth); every night in between scores the customers with "
              "the models learned last, so that a score moves when the customer does something. 1: every night.")
     ecom_scoring_activities = fields.Boolean(
         "Scheduled contacts as activities", default=True,

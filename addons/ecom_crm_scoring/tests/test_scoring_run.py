@@ -9,7 +9,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import format_date
 
 from ..models import ecom_scoring_run
-from ..scoring import engine, schedule, synthetic
+from ..scoring import crosssell, engine, schedule, synthetic
 from .common import ScoringCase
 
 
@@ -231,77 +231,117 @@ class TestScoringRun(ScoringCase):
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
 class TestModelsKept(ScoringCase):
     """The models are learned every few days (the company's setting), the nights between score with
-    them; settings, growth or the administrator's wish learn them at once."""
+    them; settings, growth, a failure or the administrator's wish learn them at once."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         for i in range(10):
             cls._customer_with_orders(f"Покупатель {i}", [7 * i + 3, 7 * i + 50, 7 * i + 140])
-        # this store is too small to learn from (200 rows at least): the model of a synthetic store
-        # of the same criteria stands for the one it would learn
-        cls.model = engine.learn_order_model(synthetic.generate(3000, days=700, seed=5), 650)
+        # this store is too small to learn from (200 rows at least): the models of a synthetic store
+        # of the same criteria stand for those it would learn
+        store = synthetic.generate(3000, days=700, seed=5)
+        cls.model = engine.learn_order_model(store, 650)
+        cls.offers = crosssell.fit(store, 650)
+        assert cls.model is not None and cls.offers is not None
 
     def learning(self):
-        """Learning counted: the order model (the synthetic store's) and the cross-sell model."""
+        """Learning counted: the order model and the cross-sell model (the synthetic store's)."""
         return patch.object(engine, "learn_order_model", MagicMock(return_value=self.model)), \
-            patch.object(engine, "learn_crosssell_model", MagicMock(return_value=None))
+            patch.object(engine, "learn_crosssell_model", MagicMock(return_value=self.offers))
 
-    def night(self, days, learn=False):
-        orders, crosssell = self.learning()
-        with orders as order_model, crosssell as crosssell_model:
-            run = self.Run._score_customers(mode="full", today=self.today + timedelta(days=days), learn=learn)
+    def night(self, days, learn=False, mode="full", together=True):
+        """The full run of ``days`` after the first night: (run, whether it learned the order model)."""
+        orders, offers = self.learning()
+        with orders as order_model, offers as crosssell_model:
+            run = self.Run._score_customers(mode=mode, today=self.today + timedelta(days=days), learn=learn)
         self.assertEqual(run.state, "done", run.error)
-        learned = order_model.call_count
-        self.assertEqual(crosssell_model.call_count, learned, "the two models are learned together")
-        return run, bool(learned)
+        self.assertEqual(run.mode, "full")
+        if together:
+            self.assertEqual(crosssell_model.call_count, order_model.call_count, "the two models learned together")
+        self.offers_learned = bool(crosssell_model.call_count)
+        return run, bool(order_model.call_count)
 
     def test_the_models_are_learned_every_few_days_and_kept_between(self):
         self.assertEqual(self.env.company.ecom_scoring_relearn_days, 7)
-        first, learned = self.night(0)
+        first, learned = self.night(0, learn=True)
         self.assertTrue(learned)
         self.assertEqual(first.model_info["learned_on"], "2026-11-20")
+        used = []
+        suggest = engine.suggest
+
+        def recording_suggest(result, history, xs_model):
+            used.append(xs_model)
+            return suggest(result, history, xs_model)
+
         for days in range(1, 7):
-            run, learned = self.night(days)
+            with patch.object(engine, "suggest", recording_suggest):
+                run, learned = self.night(days)
             self.assertFalse(learned, f"night {days}: the week's models")
             self.assertEqual(run.model_info["learned_on"], "2026-11-20")
             self.assertEqual(str(run.learned_on), "2026-11-20", "shown in the list of runs")
             self.assertEqual(set(run.model_info["steps_seconds"]), {"read", "criteria", "score", "cross_sell"})
+        self.assertEqual([m.n_train for m in used], [self.offers.n_train] * 6, "the offers' model kept too")
         run, learned = self.night(7)
         self.assertTrue(learned, "a week later: learned again")
         self.assertEqual(run.model_info["learned_on"], "2026-11-27")
-        scores = self.Score.search([])
-        self.assertTrue(scores and all(0 <= p <= 1 for p in scores.mapped("probability")))
+        incremental = self.Run._score_customers(today=self.today + timedelta(days=7))
+        self.assertEqual((incremental.mode, incremental.state), ("incremental", "done"), incremental.error)
 
-    def test_kept_models_score_as_on_the_night_they_were_learned(self):
-        """The same model and data: the next night's probabilities move only with the day."""
-        self.night(0)
+    def test_kept_models_score_as_the_night_that_learned_them(self):
+        """The same day again with the kept models: the scores of the night that learned them."""
+        self.night(0, learn=True)
         before = {s.partner_id.id: s.probability for s in self.Score.search([])}
-        self.night(0)  # the same day again, the models kept: nothing moves
+        self.assertFalse(self.night(0)[1])
         self.assertEqual({s.partner_id.id: s.probability for s in self.Score.search([])}, before)
 
     def test_what_learns_at_once(self):
-        self.night(0)
+        self.night(0, learn=True)
         self.assertTrue(self.night(1, learn=True)[1], "asked for")
+        self.assertTrue(self.night(1, learn=True, mode=None)[1], "asked for when the day's full run is done")
         self.assertFalse(self.night(2)[1])
         self.env.company.ecom_scoring_horizon = 60
         self.assertTrue(self.night(3)[1], "a setting the models are learned with changed")
         self.env.company.ecom_scoring_daily_cap = 5
         self.assertFalse(self.night(4)[1], "the daily list's settings apply to the scores, not the models")
-        for i in range(6):
+        self.env.ref("base.module_ecom_crm_scoring").sudo().latest_version = "18.0.99.0.0"
+        self.assertTrue(self.night(5)[1], "the addon was updated")
+        for i in range(3):
             self._customer_with_orders(f"Новый покупатель {i}", [1])
-        self.assertTrue(self.night(5)[1], "the store has a fifth more customers than the models learned from")
+        self.assertTrue(self.night(6)[1], "the store has a fifth more customers than the models learned from")
         self.env.company.ecom_scoring_relearn_days = 1
-        self.assertTrue(self.night(6)[1], "every night")
+        self.assertTrue(self.night(7)[1], "every night")
         with self.assertRaises(ValidationError):
             self.env.company.ecom_scoring_relearn_days = 0
 
     def test_a_night_after_one_without_an_order_model_learns(self):
         with patch.object(engine, "learn_order_model", return_value=None):
-            run = self.Run._score_customers(mode="full", today=self.today)
+            run = self.Run._score_customers(mode="full", today=self.today, learn=True)
         self.assertEqual(run.state, "done", run.error)
+        self.assertFalse(run.learned_on, "no model, no day to show")
         self.assertTrue(self.night(1)[1], "no model to keep (the store was too small to learn from)")
         self.assertFalse(self.night(2)[1])
+
+    def test_a_night_after_a_failed_one_learns(self):
+        self.night(0, learn=True)
+        with patch.object(engine, "score", side_effect=ValueError("broken")):
+            failed = self.Run._score_customers(mode="full", today=self.today + timedelta(days=1))
+        self.assertEqual(failed.state, "failed")
+        self.assertTrue(self.night(2)[1], "the kept models might be what failed")
+
+    def test_a_run_resumed_with_an_older_versions_models_is_followed_by_learning(self):
+        """A run killed before the update, resumed after it, finishes with its models; the next
+        night learns (the older state has no key)."""
+        self.night(0, learn=True)
+        killed = self.Run.create({"company_id": self.env.company.id, "day": self.today + timedelta(days=1),
+                                  "mode": "full"})
+        killed._save_state(engine.State(today=(self.today + timedelta(days=2)).toordinal(), order_model=self.model,
+                                        bgnbd_params=None, rfm_bounds=None, growth_threshold=None))
+        run, learned = self.night(1, together=False)
+        self.assertEqual(run, killed)
+        self.assertFalse(learned, "the order model it had")
+        self.assertTrue(self.offers_learned, "the offers' model learned: it had none")
+        self.assertTrue(self.night(2)[1])
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
