@@ -17,8 +17,8 @@ def reset_peak():
         f.write("5")
 
 
-def peak_mb(field="VmHWM"):
-    """This process's peak RSS (``VmRSS``: the current one) in MB."""
+def memory_mb(field="VmHWM"):
+    """This process's peak resident memory in MB (``field="VmRSS"``: the current one)."""
     with open("/proc/self/status") as status:
         for line in status:
             if line.startswith(field + ":"):
@@ -47,21 +47,20 @@ customers, orders = cr.fetchone()
 out["bare_sql"] = {"seconds": round(time.perf_counter() - started, 1), "customers": customers, "orders": int(orders)}
 
 
-
 def full_run(night, learn):
     """The full nightly run (chunks committed as the cron does) for ``night``."""
-    held = peak_mb("VmRSS")
+    held = memory_mb("VmRSS")
     # what a run before left to the garbage collector and the allocator is not this run's
     gc.collect()
     release_memory()
-    start_rss = peak_mb("VmRSS")
+    start_rss = memory_mb("VmRSS")
     reset_peak()
     started = time.perf_counter()
     run = Run._score_customers(company, mode="full", auto_commit=True, today=night, learn=learn)
     full_s = time.perf_counter() - started
     info = run.model_info or {}
     return {"seconds": round(full_s, 1), "state": run.state, "customers": run.partner_count,
-            "longest_chunk_seconds": round(run.longest_chunk, 1), "peak_rss_mb": peak_mb(),
+            "longest_chunk_seconds": round(run.longest_chunk, 1), "peak_rss_mb": memory_mb(),
             "now": run.now_count, "later": run.later_count, "dnd": run.dnd_count,
             "rows_changed": run.changed_count, "steps_seconds": info.get("steps_seconds"),
             "learned_on": info.get("learned_on"), "rss_before_mb": [held, start_rss],
@@ -94,7 +93,7 @@ started = time.perf_counter()
 inc = Run._score_customers(company, auto_commit=True, today=night)
 out["incremental_run"] = {"seconds": round(time.perf_counter() - started, 1), "mode": inc.mode,
                           "customers": inc.partner_count, "changed_customers": len(sample),
-                          "peak_rss_mb": peak_mb(), "error": inc.error or None}
+                          "peak_rss_mb": memory_mb(), "error": inc.error or None}
 
 # 4. the naive way: each customer read and written through the ORM, on a 10,000-customer sample
 naive = env["res.partner"].browse(random.Random(2).sample(ids, min(10_000, len(ids))))  # noqa: F821

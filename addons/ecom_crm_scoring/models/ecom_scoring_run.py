@@ -540,13 +540,10 @@ class EcomScoringRun(models.Model):
             om = result.order_model
             values["model_info"] = {"features": list(om.features), "kind": getattr(om, "kind", ""),
                                     "steps_seconds": steps or {}} if om else {"steps_seconds": steps or {}}
-            state = result.state()
-            if learned:
-                vars(state).update(learned)
-                if om:  # none learned or used (BG/NBD scored): no day to show
-                    values["learned_on"] = date.fromordinal(learned["learned_on"] - 1)  # as of the day after
-                    values["model_info"]["learned_on"] = values["learned_on"].isoformat()
-            self._save_state(state)
+            if learned and om:  # none learned or used (BG/NBD scored): no day to show
+                values["learned_on"] = date.fromordinal(learned["learned_on"] - 1)  # as of the day after
+                values["model_info"]["learned_on"] = values["learned_on"].isoformat()
+            self._save_state(dataclasses.replace(result.state(), **(learned or {})))
         self.write(values)
         if auto_commit:
             self.env.cr.commit()
@@ -559,7 +556,6 @@ class EcomScoringRun(models.Model):
         if auto_commit:
             self.env.cr.commit()
         return self
-
 
     def _learn_key(self, settings):
         """What the models were learned with: the settings that shape them (not the daily list's or
