@@ -49,8 +49,8 @@ class EcomScoringBacktest(Command):
         parser.add_argument("--horizon-days", type=int, default=90,
                             help="days after --as-of in which an order counts (default 90)")
         parser.add_argument("--company", type=int, help="company id (default: the first company)")
-        parser.add_argument("--crosssell-customers", type=int, default=20_000,
-                            help="customers whose cross-sell suggestions are checked (default 20000)")
+        parser.add_argument("--crosssell-customers", type=int, default=100_000,
+                            help="customers whose cross-sell suggestions are checked (default 100000)")
         parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
         args, odoo_args = parser.parse_known_args(cmdargs)
         if not 1 <= args.horizon_days <= 730:

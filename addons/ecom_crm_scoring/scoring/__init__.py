@@ -48,7 +48,7 @@ Layout and interfaces
     ``run(history, today, settings=Settings()) -> Result``: the whole nightly job (learn,
     score, segment, group, plan, explain, suggest); ``Result.reasons(customer)``.
 ``backtest``
-    ``backtest(history, as_of, horizon=90, settings=None, crosssell_customers=20000) -> dict``
+    ``backtest(history, as_of, horizon=90, settings=None, crosssell_customers=100000) -> dict``
     (JSON-serialisable; the fields are in the module docstring) and ``format_table(result)``.
 ``synthetic``
     ``generate(n_customers, days=1095, seed=0, orders_only=False) -> History``: a store for

@@ -20,7 +20,10 @@ The result (JSON-serialisable):
 * ``model``: the chosen candidate and the cross-validated figures of each;
 * ``crosssell``: for up to ``crosssell_customers`` of those customers, the suggestions the
   job would have made (probability >= 10 %) against "bought that item in the horizon":
-  ``suggestions``, ``accepted``, ``brier``, ``deciles``, ``max_decile_gap``.
+  ``suggestions``, ``accepted``, ``brier``, ``deciles``, ``max_decile_gap``.  A hundred
+  thousand customers by default: about 27,000 offers on the demo store, deciles of 2,700 whose
+  observed share is known within a point (20,000 customers gave deciles of 550, within two
+  points by chance alone, half the five-point margin a decile is judged by).
 """
 
 import dataclasses
@@ -73,7 +76,7 @@ def _max_gap(dec):
     return float(max((abs(d["predicted"] - d["observed"]) for d in dec), default=float("nan")))
 
 
-def backtest(history, as_of, horizon=90, settings=None, crosssell_customers=20_000, seed=0):
+def backtest(history, as_of, horizon=90, settings=None, crosssell_customers=100_000, seed=0):
     """Score as of ``as_of`` with data before it, compare with the next ``horizon`` days."""
     settings = settings or engine.Settings(horizon=horizon, seed=seed)
     if settings.horizon != horizon:

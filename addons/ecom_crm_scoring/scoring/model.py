@@ -223,7 +223,9 @@ def _fit(criteria, rows, y, horizon, candidates, folds, seed, groups):
     n_neg = len(y) - n_pos
     if n_pos < MIN_PER_CLASS or n_neg < MIN_PER_CLASS or len(y) < MIN_TRAIN_ROWS:
         raise ValueError("order model: too few buyers or non-buyers in the training window")
-    features = [f for f in criteria[0].names if all(f in c.available(r) for c, r in zip(criteria, rows, strict=True))]
+    # each snapshot's informative criteria, found once (a scan of its whole matrix)
+    available = [set(c.available(r)) for c, r in zip(criteria, rows, strict=True)]
+    features = [f for f in criteria[0].names if all(f in a for a in available)]
     if not features:
         raise ValueError("order model: no criterion has data")
     X = np.concatenate([np.ascontiguousarray(c.values[r][:, [c.names.index(f) for f in features]],
