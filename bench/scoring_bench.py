@@ -63,20 +63,26 @@ def full_run(night, learn):
             "longest_chunk_seconds": round(run.longest_chunk, 1), "peak_rss_mb": memory_mb(),
             "now": run.now_count, "later": run.later_count, "dnd": run.dnd_count,
             "rows_changed": run.changed_count, "steps_seconds": info.get("steps_seconds"),
-            "learned_on": info.get("learned_on"), "rss_before_mb": [held, start_rss],
+            "learned_on": info.get("learned_on"), "crosssell_learned_on": info.get("crosssell_learned_on"),
+            "rss_before_mb": [held, start_rss],
             "x_bare_sql": round(full_s / max(out["bare_sql"]["seconds"], 0.1), 1), "error": run.error or None}
 
 
 # 2. the full nightly run as the next night's: the day after the scores the database holds, so
 # that every customer's recency and score move as they do from one night to the next (the same day
-# again would find most rows unchanged). First a night that learns the models (as every
-# ``ecom_scoring_relearn_days`` nights, the default 7), then the night after it, which scores
-# with them (the six nights between)
+# again would find most rows unchanged). The models are learned every ``ecom_scoring_relearn_days``
+# nights (7 by default), the cross-sell model the night after the order model: first a night that
+# learns both (the first run, or one after the settings or the addon changed), then, a week on, the
+# night the order model falls due, the night after it (the cross-sell model's), and the next one,
+# which scores with both models kept (as the other five nights of the week)
 cr.execute(SQL("SELECT max(scored_on) FROM ecom_customer_score WHERE company_id = %s", company.id))
 scored_on = cr.fetchone()[0] or date.min
 night = max(Run._store_today(company), scored_on) + timedelta(days=1)
-out["full_run"] = full_run(night, learn=True)
-night += timedelta(days=1)
+relearn = company.ecom_scoring_relearn_days
+out["full_run_learning_both"] = full_run(night, learn=True)
+out["full_run_learning_order_model"] = full_run(night + timedelta(days=relearn), learn=False)
+out["full_run_learning_crosssell_model"] = full_run(night + timedelta(days=relearn + 1), learn=False)
+night += timedelta(days=relearn + 2)
 out["full_run_models_kept"] = full_run(night, learn=False)
 
 # 3. an incremental run after 1% of the customers changed (an order of theirs written again)

@@ -58,13 +58,15 @@ class State:
     bgnbd_params: object
     rfm_bounds: dict | None
     growth_threshold: float | None
-    # the day the two models were learned (as of), the cross-sell model, and what they were
+    # the day the order model was learned (as of), the cross-sell model, and what they were
     # learned with (the job's key: settings and version): the following nights score with them
     # until they are due again (None: a state from before the models were kept)
     learned_on: int | None = None
     learned_customers: int | None = None  # customers with orders then
     crosssell_model: crosssell.CrossSellModel | None = None
     learn_key: str | None = None
+    # the day the cross-sell model was learned (None: with the order model, on ``learned_on``)
+    crosssell_learned_on: int | None = None
 
 
 @dataclass

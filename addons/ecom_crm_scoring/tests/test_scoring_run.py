@@ -282,10 +282,26 @@ class TestModelsKept(ScoringCase):
             self.assertEqual(str(run.learned_on), "2026-11-20", "shown in the list of runs")
             self.assertEqual(set(run.model_info["steps_seconds"]), {"read", "criteria", "score", "cross_sell"})
         self.assertEqual([m.n_train for m in used], [self.offers.n_train] * 6, "the offers' model kept too")
-        run, learned = self.night(7)
-        self.assertTrue(learned, "a week later: learned again")
+        run, learned = self.night(7, together=False)
+        self.assertTrue(learned, "a week later: the order model learned again")
+        self.assertFalse(self.offers_learned, "the offers' model falls due the night after")
         self.assertEqual(run.model_info["learned_on"], "2026-11-27")
-        incremental = self.Run._score_customers(today=self.today + timedelta(days=7))
+        self.assertEqual(run.model_info["crosssell_learned_on"], "2026-11-20")
+        self.assertIn("learn", run.model_info["steps_seconds"])
+        run, learned = self.night(8, together=False)
+        self.assertFalse(learned)
+        self.assertTrue(self.offers_learned, "the night after: the offers' model")
+        self.assertEqual((run.model_info["learned_on"], run.model_info["crosssell_learned_on"]),
+                         ("2026-11-27", "2026-11-28"))
+        self.assertIn("learn", run.model_info["steps_seconds"])
+        for days in (9, 13):
+            run, learned = self.night(days)
+            self.assertFalse(learned, f"night {days}: both kept")
+        run, learned = self.night(14, together=False)
+        self.assertTrue(learned and not self.offers_learned, "a week on: the order model alone again")
+        run, learned = self.night(15, together=False)
+        self.assertTrue(self.offers_learned and not learned, "and the offers' model the night after")
+        incremental = self.Run._score_customers(today=self.today + timedelta(days=15))
         self.assertEqual((incremental.mode, incremental.state), ("incremental", "done"), incremental.error)
 
     def test_kept_models_score_as_the_night_that_learned_them(self):
@@ -308,7 +324,8 @@ class TestModelsKept(ScoringCase):
         self.assertTrue(self.night(5)[1], "the addon was updated")
         for i in range(3):
             self._customer_with_orders(f"Новый покупатель {i}", [1])
-        self.assertTrue(self.night(6)[1], "the store has a fifth more customers than the models learned from")
+        self.assertTrue(self.night(6, together=False)[1], "the store has a fifth more customers than the model learned from")
+        self.assertFalse(self.offers_learned, "the offers' model, learned the night before, is kept")
         self.env.company.ecom_scoring_relearn_days = 1
         self.assertTrue(self.night(7)[1], "every night")
         with self.assertRaises(ValidationError):
