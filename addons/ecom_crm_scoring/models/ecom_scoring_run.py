@@ -152,21 +152,42 @@ class EcomScoringRun(models.Model):
             resumed = state is not None and state.today == as_of  # the models this run had before a kill
             key = self._learn_key(settings)
             # a run resumed after a kill goes on with the models it had (learned or kept)
-            kept, offers = (state, state) if resumed else self._models_to_keep(
+            kept, offers, due = (state, state, False) if resumed else self._models_to_keep(
                 company, as_of, key, len(partner_ids), learn)
             # a state from before the cross-sell model was kept has none to give; a store whose
             # offers could not be learned tries again every night
             if not (offers and offers.learn_key and offers.crosssell_model):
                 offers = None
+            # the order model learned the night before is tonight's
+            adopt = (kept is not None and not resumed and kept.next_order_model is not None
+                     and kept.next_learned_on <= as_of)
             step = time.perf_counter()
+            upcoming = None
+            if due:  # learned tonight, used from the next night: tonight scores with the model in use
+                upcoming = engine.learn_order_model(history, as_of, settings)
+                engine.release_memory()
             order_model, criteria, crosssell_model = engine.prepare(
                 history, as_of, settings, outcomes=outcomes,
-                order_model=kept.order_model if kept else engine.LEARN,
+                order_model=(kept.next_order_model if adopt else kept.order_model) if kept else engine.LEARN,
                 crosssell_model=offers.crosssell_model if offers else engine.LEARN)
-            learned = {"learned_on": kept.learned_on if kept and kept.learned_on else as_of,
-                       "learned_customers": kept.learned_customers if kept and kept.learn_key else len(partner_ids),
+            if adopt:
+                learned_on, learned_customers = kept.next_learned_on, kept.next_learned_customers
+            elif kept:
+                learned_on = kept.learned_on or as_of
+                learned_customers = kept.learned_customers if kept.learn_key else len(partner_ids)
+            else:
+                learned_on, learned_customers = as_of, len(partner_ids)
+            if resumed:
+                waiting = (state.next_order_model, state.next_learned_on, state.next_learned_customers)
+            elif upcoming is not None:
+                waiting = (upcoming, as_of, len(partner_ids))
+            else:  # none, or it could not be learned: the next night tries again
+                waiting = (None, None, None)
+            learned = {"learned_on": learned_on, "learned_customers": learned_customers,
                        "crosssell_model": crosssell_model,
                        "crosssell_learned_on": (offers.crosssell_learned_on or offers.learned_on) if offers else as_of,
+                       "next_order_model": waiting[0], "next_learned_on": waiting[1],
+                       "next_learned_customers": waiting[2],
                        # a resumed run's models are those of its own key: a state from an older version
                        # (no key) or other settings makes the next night learn
                        "learn_key": kept.learn_key if resumed else key}
@@ -175,7 +196,7 @@ class EcomScoringRun(models.Model):
                                               rfm_bounds=None, growth_threshold=None, **learned))
                 if auto_commit:
                     self.env.cr.commit()
-                steps["learn" if kept is None or offers is None else "criteria"] = time.perf_counter() - step
+                steps["learn" if kept is None or offers is None or due else "criteria"] = time.perf_counter() - step
                 step = time.perf_counter()
             result = engine.score(history, as_of, criteria, order_model, settings=settings)
             result.schedule.date[result.schedule.decision == NOW] = self.day.toordinal()
@@ -546,6 +567,8 @@ class EcomScoringRun(models.Model):
             if learned and om:  # none learned or used (BG/NBD scored): no day to show
                 values["learned_on"] = date.fromordinal(learned["learned_on"] - 1)  # as of the day after
                 values["model_info"]["learned_on"] = values["learned_on"].isoformat()
+            if learned and learned.get("next_order_model") is not None:
+                values["model_info"]["next_learned_on"] = date.fromordinal(learned["next_learned_on"] - 1).isoformat()
             if learned and learned.get("crosssell_model") is not None:
                 values["model_info"]["crosssell_learned_on"] = date.fromordinal(
                     learned["crosssell_learned_on"] - 1).isoformat()
@@ -577,34 +600,40 @@ class EcomScoringRun(models.Model):
                 f"numpy {numpy.__version__} scipy {scipy.__version__} {shape!r}")
 
     def _models_to_keep(self, company, as_of, key, customers, learn=False):
-        """``(orders, offers)``: the state of the last full run whose order model, and the one whose
-        cross-sell model, this run scores with; None for a model to learn.
+        """``(orders, offers, due)``: the state of the last full run whose order model, and the one
+        whose cross-sell model, this run scores with (None: learn it and use it tonight), and
+        whether tonight learns the order model for the nights after it.
 
         Learning takes the most of a night and a model learned a day later moves nearly every
         score by a little without anything having happened to the customer: the models are learned
-        every ``ecom_scoring_relearn_days`` days (criteria, scores and schedule every night), and
-        both again as soon as the horizon, the addon's or its libraries' version changed, the last
-        run had no order model, or the last full run failed (with the kept models it would fail
-        again every hour); the order model also when the store has a fifth more customers with
-        orders than it learned from. The two are learned on different nights: the cross-sell
-        model falls due the night after the order model, so that no night but the first (or one
-        after such a change) learns both."""
+        every ``ecom_scoring_relearn_days`` days (criteria, scores and schedule every night). Each
+        learning is its own night's work, apart from the night that rewrites nearly every score
+        with a new order model: the order model falls due (by its age, or when the store has a
+        fifth more customers with orders than it learned from) on a night that learns it and
+        still scores with the one in use; the next night scores with it (the night most scores
+        change); the night after learns the cross-sell model. Both are learned and used at once on
+        the first run, when asked, or when the horizon, the addon's or its libraries' version
+        changed, the last run had no order model or the last full run failed (with the kept
+        models it would fail again every hour), or every night when so set (1 day)."""
         days = company.ecom_scoring_relearn_days
         if learn or days <= 1:
-            return None, None
+            return None, None, False
         last = self.search([("company_id", "=", company.id), ("mode", "=", "full"), ("state", "!=", "running"),
                             ("id", "!=", self.id)], order="id desc", limit=1)
         if last.state != "done":
-            return None, None
+            return None, None, False
         state = last._load_state()
-        if state is None or state.order_model is None or state.learn_key != key or not state.learned_on:
-            return None, None
-        orders = state if (0 <= as_of - state.learned_on < days
-                           and customers <= (state.learned_customers or 0) * (1 + MORE_CUSTOMERS)) else None
-        # kept one night longer on the night the order model is learned: it falls due the night after
+        if (state is None or state.order_model is None or state.learn_key != key or not state.learned_on
+                or as_of < state.learned_on):  # a day before the model's data: nothing of it to keep
+            return None, None, False
+        waiting = state.next_order_model is not None and state.next_learned_on <= as_of
+        due = not waiting and not (as_of - state.learned_on < days
+                                   and customers <= (state.learned_customers or 0) * (1 + MORE_CUSTOMERS))
+        # kept up to twice its time on the nights the order model is learned and first used
         age = as_of - (state.crosssell_learned_on or state.learned_on)
-        offers = state if state.crosssell_model is not None and 0 <= age < (days if orders else 2 * days) else None
-        return orders, offers
+        offers = state if (state.crosssell_model is not None
+                           and 0 <= age < (2 * days if due or waiting else days)) else None
+        return state, offers, due
 
     def _save_state(self, state):
         self.sudo().engine_state = base64.b64encode(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))

@@ -34,9 +34,10 @@ class ResCompany(models.Model):
              "joins the risk group.")
     ecom_scoring_relearn_days = fields.Integer(
         "Learn the models every (days)", default=7,
-        help="The chances are learned from the store's history again every this many days (at once when the "
-             "horizon changes or the store grows by a fifth); every night in between scores the customers with "
-             "the models learned last, so that a score moves when the customer does something. 1: every night.")
+        help="The chances are learned from the store's history again every this many days, each model on a night "
+             "of its own (the order model scores from the night after it is learned; both at once when the horizon "
+             "changes); every night in between scores the customers with the models learned last, so that a score "
+             "moves when the customer does something. 1: every night.")
     ecom_scoring_activities = fields.Boolean(
         "Scheduled contacts as activities", default=True,
         help="Each morning's «call now» customers become an activity of their salesperson (one per customer, "

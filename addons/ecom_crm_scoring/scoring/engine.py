@@ -67,6 +67,11 @@ class State:
     learn_key: str | None = None
     # the day the cross-sell model was learned (None: with the order model, on ``learned_on``)
     crosssell_learned_on: int | None = None
+    # an order model learned on a night that scored with the one before, used from the next night
+    # on, with the day it was learned (as of) and the customers with orders then
+    next_order_model: model.OrderModel | None = None
+    next_learned_on: int | None = None
+    next_learned_customers: int | None = None
 
 
 @dataclass

@@ -284,25 +284,58 @@ class TestModelsKept(ScoringCase):
         self.assertEqual([m.n_train for m in used], [self.offers.n_train] * 6, "the offers' model kept too")
         run, learned = self.night(7, together=False)
         self.assertTrue(learned, "a week later: the order model learned again")
-        self.assertFalse(self.offers_learned, "the offers' model falls due the night after")
+        self.assertFalse(self.offers_learned)
+        self.assertEqual((run.model_info["learned_on"], run.model_info["next_learned_on"]),
+                         ("2026-11-20", "2026-11-27"), "the night that learns it scores with the model in use")
+        self.assertIn("learn", run.model_info["steps_seconds"])
+        run, learned = self.night(8)
+        self.assertFalse(learned or self.offers_learned, "the night after: scored with it, nothing learned")
         self.assertEqual(run.model_info["learned_on"], "2026-11-27")
-        self.assertEqual(run.model_info["crosssell_learned_on"], "2026-11-20")
-        self.assertIn("learn", run.model_info["steps_seconds"])
-        run, learned = self.night(8, together=False)
+        self.assertNotIn("next_learned_on", run.model_info)
+        self.assertEqual(str(run.learned_on), "2026-11-27")
+        run, learned = self.night(9, together=False)
         self.assertFalse(learned)
-        self.assertTrue(self.offers_learned, "the night after: the offers' model")
+        self.assertTrue(self.offers_learned, "then the offers' model")
         self.assertEqual((run.model_info["learned_on"], run.model_info["crosssell_learned_on"]),
-                         ("2026-11-27", "2026-11-28"))
-        self.assertIn("learn", run.model_info["steps_seconds"])
-        for days in (9, 13):
+                         ("2026-11-27", "2026-11-29"))
+        for days in (10, 13):
             run, learned = self.night(days)
             self.assertFalse(learned, f"night {days}: both kept")
-        run, learned = self.night(14, together=False)
-        self.assertTrue(learned and not self.offers_learned, "a week on: the order model alone again")
-        run, learned = self.night(15, together=False)
-        self.assertTrue(self.offers_learned and not learned, "and the offers' model the night after")
-        incremental = self.Run._score_customers(today=self.today + timedelta(days=15))
+            self.assertEqual(set(run.model_info["steps_seconds"]), {"read", "criteria", "score", "cross_sell"})
+        for days, orders, offers in ((14, True, False), (15, False, False), (16, False, True), (17, False, False)):
+            run, learned = self.night(days, together=False)
+            self.assertEqual((learned, self.offers_learned), (orders, offers), f"night {days}")
+        self.assertEqual((run.model_info["learned_on"], run.model_info["crosssell_learned_on"]),
+                         ("2026-12-04", "2026-12-06"))
+        incremental = self.Run._score_customers(today=self.today + timedelta(days=17))
         self.assertEqual((incremental.mode, incremental.state), ("incremental", "done"), incremental.error)
+
+    def test_a_night_killed_while_learning_the_order_model_resumes_with_it_waiting(self):
+        """Killed after learning the order model: the resumed run scores with the model in use and
+        keeps the new one for the next night, without learning it again."""
+        self.night(0, learn=True)
+        upsert = type(self.Score)._ecom_upsert
+
+        def dying_upsert(model, company, rows, text=None):
+            raise Killed
+
+        orders, offers = self.learning()
+        with orders, offers, patch.object(type(self.Score), "_ecom_upsert", dying_upsert):
+            try:  # not assertRaises: its savepoint would roll back the state the run committed
+                self.Run._score_customers(mode="full", today=self.today + timedelta(days=7), auto_commit=False)
+            except Killed:
+                pass
+            else:
+                self.fail("the run was not killed")
+        with patch.object(engine, "learn_order_model", side_effect=AssertionError("learned again")), \
+                patch.object(type(self.Score), "_ecom_upsert", upsert):
+            run = self.Run._score_customers(mode="full", today=self.today + timedelta(days=7))
+        self.assertEqual(run.state, "done", run.error)
+        self.assertEqual((run.model_info["learned_on"], run.model_info["next_learned_on"]),
+                         ("2026-11-20", "2026-11-27"))
+        run, learned = self.night(8)
+        self.assertFalse(learned)
+        self.assertEqual(run.model_info["learned_on"], "2026-11-27", "the next night scores with it")
 
     def test_kept_models_score_as_the_night_that_learned_them(self):
         """The same day again with the kept models: the scores of the night that learned them."""
@@ -324,8 +357,11 @@ class TestModelsKept(ScoringCase):
         self.assertTrue(self.night(5)[1], "the addon was updated")
         for i in range(3):
             self._customer_with_orders(f"Новый покупатель {i}", [1])
-        self.assertTrue(self.night(6, together=False)[1], "the store has a fifth more customers than the model learned from")
+        run, learned = self.night(6, together=False)
+        self.assertTrue(learned, "the store has a fifth more customers than the model learned from")
         self.assertFalse(self.offers_learned, "the offers' model, learned the night before, is kept")
+        self.assertEqual(run.model_info["next_learned_on"], str(self.today + timedelta(days=6)),
+                         "used from the next night")
         self.env.company.ecom_scoring_relearn_days = 1
         self.assertTrue(self.night(7)[1], "every night")
         with self.assertRaises(ValidationError):
