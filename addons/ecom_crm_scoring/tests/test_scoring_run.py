@@ -1,6 +1,7 @@
 """The scoring jobs in Odoo: the day's full run, incremental runs, a run killed midway, what a
 salesperson may see. The engine's maths are tested without a database (test_scoring_*.py)."""
 
+import copy
 from datetime import timedelta
 from unittest.mock import MagicMock, patch
 
@@ -246,14 +247,35 @@ class TestModelsKept(ScoringCase):
         assert cls.model is not None and cls.offers is not None
 
     def learning(self):
-        """Learning counted: the order model and the cross-sell model (the synthetic store's)."""
-        return patch.object(engine, "learn_order_model", MagicMock(return_value=self.model)), \
+        """Learning counted: the order model (the synthetic store's, marked with the day it is
+        learned as of: ``learned_as_of``) and the cross-sell model."""
+        def learn_order_model(history, today, settings=None):
+            learned = copy.copy(self.model)
+            learned.learned_as_of = today
+            return learned
+
+        return patch.object(engine, "learn_order_model", MagicMock(side_effect=learn_order_model)), \
             patch.object(engine, "learn_crosssell_model", MagicMock(return_value=self.offers))
+
+    def as_of(self, days):
+        """The day a run ``days`` after the first night learns as of."""
+        return (self.today + timedelta(days=days)).toordinal() + 1
+
+    def scoring(self):
+        """``engine.score`` recording the day the order model it is given was learned as of
+        (``self.scored_with``)."""
+        score = engine.score
+
+        def recording_score(history, today, c, om, **kwargs):
+            self.scored_with = getattr(om, "learned_as_of", None)
+            return score(history, today, c, om, **kwargs)
+
+        return patch.object(engine, "score", recording_score)
 
     def night(self, days, learn=False, mode="full", together=True):
         """The full run of ``days`` after the first night: (run, whether it learned the order model)."""
         orders, offers = self.learning()
-        with orders as order_model, offers as crosssell_model:
+        with orders as order_model, offers as crosssell_model, self.scoring():
             run = self.Run._score_customers(mode=mode, today=self.today + timedelta(days=days), learn=learn)
         self.assertEqual(run.state, "done", run.error)
         self.assertEqual(run.mode, "full")
@@ -287,9 +309,11 @@ class TestModelsKept(ScoringCase):
         self.assertFalse(self.offers_learned)
         self.assertEqual((run.model_info["learned_on"], run.model_info["next_learned_on"]),
                          ("2026-11-20", "2026-11-27"), "the night that learns it scores with the model in use")
+        self.assertEqual(self.scored_with, self.as_of(0))
         self.assertIn("learn", run.model_info["steps_seconds"])
         run, learned = self.night(8)
         self.assertFalse(learned or self.offers_learned, "the night after: scored with it, nothing learned")
+        self.assertEqual(self.scored_with, self.as_of(7))
         self.assertEqual(run.model_info["learned_on"], "2026-11-27")
         self.assertNotIn("next_learned_on", run.model_info)
         self.assertEqual(str(run.learned_on), "2026-11-27")
@@ -320,7 +344,7 @@ class TestModelsKept(ScoringCase):
             raise Killed
 
         orders, offers = self.learning()
-        with orders, offers, patch.object(type(self.Score), "_ecom_upsert", dying_upsert):
+        with orders, offers, self.scoring(), patch.object(type(self.Score), "_ecom_upsert", dying_upsert):
             try:  # not assertRaises: its savepoint would roll back the state the run committed
                 self.Run._score_customers(mode="full", today=self.today + timedelta(days=7), auto_commit=False)
             except Killed:
@@ -328,13 +352,15 @@ class TestModelsKept(ScoringCase):
             else:
                 self.fail("the run was not killed")
         with patch.object(engine, "learn_order_model", side_effect=AssertionError("learned again")), \
-                patch.object(type(self.Score), "_ecom_upsert", upsert):
+                patch.object(type(self.Score), "_ecom_upsert", upsert), self.scoring():
             run = self.Run._score_customers(mode="full", today=self.today + timedelta(days=7))
         self.assertEqual(run.state, "done", run.error)
         self.assertEqual((run.model_info["learned_on"], run.model_info["next_learned_on"]),
                          ("2026-11-20", "2026-11-27"))
+        self.assertEqual(self.scored_with, self.as_of(0), "the model in use")
         run, learned = self.night(8)
         self.assertFalse(learned)
+        self.assertEqual(self.scored_with, self.as_of(7), "the one learned before the kill")
         self.assertEqual(run.model_info["learned_on"], "2026-11-27", "the next night scores with it")
 
     def test_kept_models_score_as_the_night_that_learned_them(self):
