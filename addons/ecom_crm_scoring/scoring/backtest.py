@@ -142,7 +142,9 @@ def _crosssell(history, as_of, horizon, rows, settings, n_customers, seed):
                              "observed": float(got[m].mean())}
     return {"customers": len(custs), "suggestions": len(sug.item), "accepted": int(got.sum()),
             "brier": brier(sug.probability, got), "deciles": dec, "max_decile_gap": _max_gap(dec),
-            "by_kind": by_kind, "model": xs.kind, "train_rows": xs.n_train}
+            "by_kind": by_kind, "model": xs.kind, "train_rows": xs.n_train,
+            # the windows it learned on: how many days before as_of each began, its candidates
+            "windows": [{"days_before": int(as_of - t0), "rows": n} for t0, n in xs.windows]}
 
 
 def format_table(result):
@@ -167,6 +169,9 @@ def format_table(result):
     if xs.get("suggestions"):
         lines.append(f"cross-sell: {xs['suggestions']} suggestions to {xs['customers']} customers, "
                      f"{xs['accepted']} bought within the horizon, Brier {xs['brier']:.4f}")
+        if xs.get("windows"):
+            lines.append("  learned on the windows beginning " + ", ".join(
+                f"{w['days_before']} days before ({w['rows']} candidates)" for w in xs["windows"]))
         lines.append("cross-sell by decile:          predicted  observed      n")
         for i, d in enumerate(xs["deciles"], 1):
             lines.append(f"  {i:2d}                          {d['predicted']:7.1%}  {d['observed']:7.1%}  {d['n']:6d}")

@@ -42,7 +42,9 @@ class Settings:
     crosssell: bool = True
     crosssell_level: str | None = None
     crosssell_train_customers: int = 20_000
-    seasonal: bool = True  # recalibrate on the same season last year (:mod:`.season`)
+    # recalibrate the order model on the same season last year (:mod:`.season`), learn the offers
+    # on it too (:func:`.crosssell.training_windows`)
+    seasonal: bool = True
     rules: segments.GroupRules = field(default_factory=segments.GroupRules)
     contact: schedule.ScheduleSettings = field(default_factory=schedule.ScheduleSettings)
     seed: int = 0
@@ -234,7 +236,8 @@ def learn_crosssell_model(history, today, settings=Settings(), outcomes=None):
     from gets scores without offers (the error logged), never no scores at all."""
     try:
         return crosssell.fit(history, today, settings.horizon, level=settings.crosssell_level,
-                             max_customers=settings.crosssell_train_customers, seed=settings.seed, outcomes=outcomes)
+                             max_customers=settings.crosssell_train_customers, seed=settings.seed, outcomes=outcomes,
+                             year_back=settings.seasonal)
     except (ValueError, ArithmeticError, np.linalg.LinAlgError):
         _logger.exception("cross-sell model not learned as of day %s: no offers", today)
         return None

@@ -56,7 +56,11 @@ class TestBacktestMetrics(BaseCase):
             self.assertEqual({"auc", "top_decile_lift"} - set(r["baseline"][name]), set())
         self.assertEqual({"brier", "deciles"} - set(r["crosssell"]), set())
         self.assertGreater(r["crosssell"]["suggestions"], 0)
+        # under 2,000 customers a year back: the offers learn on the last 90 days alone
+        self.assertEqual([w["days_before"] for w in r["crosssell"]["windows"]], [90])
+        self.assertEqual(r["crosssell"]["windows"][0]["rows"], r["crosssell"]["train_rows"])
         text = backtest.format_table(r)
+        self.assertIn("learned on the windows beginning 90 days before", text)
         self.assertIn("top-decile lift", text)
         # BG/NBD, the comparison, is fitted on everything before the day, not on the engine's
         # training day a horizon earlier (whose parameters the engine's criteria use)

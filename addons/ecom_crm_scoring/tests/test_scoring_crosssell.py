@@ -4,7 +4,7 @@ import numpy as np
 
 from odoo.tests import BaseCase, tagged
 
-from ..scoring import crosssell
+from ..scoring import crosssell, season
 from ..scoring.crosssell import COPURCHASE, POPULAR, REBUY
 from ..scoring.history import from_lists
 
@@ -134,3 +134,51 @@ class TestCrossSell(BaseCase):
         self.assertTrue(len(s.item))
         self.assertEqual(set(s.item.tolist()), {FILTER})
         self.assertNotIn(COPURCHASE, s.kind.tolist())
+
+
+def habits(n, first_days, end, seed=3):
+    """``n`` customers re-buying water filters, each on their own rhythm from their first day
+    (``first_days``) to ``end``."""
+    rng = np.random.default_rng(seed)
+    orders, lines = [], []
+    for customer, day in enumerate(first_days):
+        day, rate = int(day), rng.gamma(0.8, 1 / 40)
+        while day < end:
+            orders.append((customer, day, 30.0))
+            lines.append((len(orders) - 1, FILTER))
+            day += int(rng.exponential(1 / rate)) + 1
+    return from_lists(n, orders, lines)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestTrainingWindows(BaseCase):
+    """The offers learn on the last 90 days and, in a store old enough, on the same 90 days a
+    year back (the season ahead, last year)."""
+
+    def test_a_store_of_two_years_learns_on_both_windows(self):
+        n = 4000
+        h = habits(n, np.random.default_rng(1).integers(0, 700, n), 800)
+        self.assertGreaterEqual(int((h.first_order_day() < 800 - 365).sum()), season.MIN_CUSTOMERS)
+        self.assertEqual(crosssell.training_windows(h, 800), [710, 435])
+        model = crosssell.fit(h, 800, max_customers=1000)
+        self.assertEqual([t0 for t0, _rows in model.windows], [710, 435])
+        self.assertTrue(all(rows > 0 for _t0, rows in model.windows))
+        self.assertEqual(sum(rows for _t0, rows in model.windows), model.n_train)
+        alone = crosssell.fit(h, 800, max_customers=1000, year_back=False)
+        self.assertEqual([t0 for t0, _rows in alone.windows], [710])
+        # the customers to learn from are shared by the windows: the same learning cost
+        self.assertLess(abs(model.n_train - alone.n_train), 0.25 * alone.n_train)
+
+    def test_no_year_back_when_it_cannot_tell(self):
+        rng = np.random.default_rng(2)
+        cases = {
+            "a store under a year old": (habits(4000, rng.integers(0, 250, 4000), 300), 300, 90),
+            "fewer than 2,000 customers a year back": (habits(1500, rng.integers(0, 700, 1500), 800), 800, 90),
+            # nearly every customer came in the store's first two months: a year back they were
+            # weeks old, today they are a year old, and that difference is not the season
+            "customers much newer a year back": (habits(4000, rng.integers(0, 60, 4000), 440), 440, 90),
+            "a horizon of a year": (habits(4000, rng.integers(0, 700, 4000), 800), 800, 365),
+        }
+        for name, (h, as_of, horizon) in cases.items():
+            with self.subTest(name):
+                self.assertEqual(crosssell.training_windows(h, as_of, horizon), [as_of - horizon])
