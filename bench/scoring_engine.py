@@ -92,8 +92,7 @@ def run(path, today):
     print(f"  now {int((s.decision == 1).sum())}, later {int((s.decision == 2).sum())}, "
           f"dnd {int((s.decision == 3).sum())}")
     settings = engine.Settings()
-    cm = crosssell.fit(h, today, settings.horizon, max_customers=settings.crosssell_train_customers,
-                       seed=settings.seed)
+    cm = engine.learn_crosssell_model(h, today, settings)  # as the nightly job learns it
     suggestions = crosssell.suggest(cm, h, today, np.flatnonzero(s.decision == 1))
     t5 = time.perf_counter()
     print(f"cross-sell (learn and suggest, {len(suggestions.item):,} suggestions): {t5 - t4:.1f} s, "
