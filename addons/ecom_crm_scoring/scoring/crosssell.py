@@ -345,6 +345,10 @@ def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, ou
             parts.append((t0, *part))
     if not parts:
         return None
+    if len(starts) > 1 and [t0 for t0, _cand, _y in parts] == starts[:1]:
+        # nothing to learn from a year back (no order lines then, as when only the last months'
+        # orders came with their lines): the last window alone, with every training customer
+        return fit(history, as_of, horizon, level, max_customers, seed, outcomes, k, calibration, year_back=False)
     X = np.vstack([cand.X for _t0, cand, _y in parts])
     y = np.concatenate([y for _t0, _cand, y in parts])
     customer = np.concatenate([cand.customer for _t0, cand, _y in parts])

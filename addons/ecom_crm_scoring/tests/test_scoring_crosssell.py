@@ -182,3 +182,19 @@ class TestTrainingWindows(BaseCase):
         for name, (h, as_of, horizon) in cases.items():
             with self.subTest(name):
                 self.assertEqual(crosssell.training_windows(h, as_of, horizon), [as_of - horizon])
+
+    def test_no_lines_a_year_back_learns_on_the_last_window_alone(self):
+        """Orders of two years but their lines only since day 500 (the rest imported without
+        them): nothing to learn from a year back; the last window gets every training customer."""
+        n = 4000
+        full = habits(n, np.random.default_rng(1).integers(0, 700, n), 800)
+        keep = np.flatnonzero(full.orders.day[full.lines.order] >= 500)
+        orders = list(zip(full.orders.customer.tolist(), full.orders.day.tolist(), [30.0] * len(full.orders.day),
+                          strict=True))
+        lines = [(int(o), FILTER) for o in full.lines.order[keep]]
+        h = from_lists(n, orders, lines)
+        self.assertEqual(crosssell.training_windows(h, 800), [710, 435])
+        model = crosssell.fit(h, 800, max_customers=1000)
+        alone = crosssell.fit(h, 800, max_customers=1000, year_back=False)
+        self.assertEqual(model.windows, alone.windows)
+        self.assertEqual([t0 for t0, _rows in model.windows], [710])
