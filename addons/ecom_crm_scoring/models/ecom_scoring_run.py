@@ -217,7 +217,10 @@ class EcomScoringRun(models.Model):
 
         def build(rows):  # no cursor: runs in the thread while PostgreSQL writes the chunk before
             values = self._rows(result, partner_ids, rows, history, stored, day=day)
-            return values, Score._ecom_copy_text(values)
+            # a chunk of customers the table does not hold yet (the first run's) is COPYed into it
+            held, pids = stored[0], partner_ids[rows]
+            new = not len(held) or not (held[np.minimum(np.searchsorted(held, pids), len(held) - 1)] == pids).any()
+            return values, Score._ecom_copy_text(values), new
 
         chunks = [todo[start:start + CHUNK] for start in range(0, len(todo), CHUNK)]
         # each chunk's rows and COPY text are built while the previous chunk's upsert runs (the
@@ -227,10 +230,10 @@ class EcomScoringRun(models.Model):
             ahead = pool.submit(build, chunks[0]) if chunks else None
             for n, rows in enumerate(chunks):
                 step = time.perf_counter()
-                values, text = ahead.result()
+                values, text, new = ahead.result()
                 if n + 1 < len(chunks):
                     ahead = pool.submit(build, chunks[n + 1])
-                changed += len(Score._ecom_upsert(company, values, text=text))
+                changed += Score._ecom_upsert(company, values, text=text, new=new)
                 self._drop_unscored(result, partner_ids, rows)
                 self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed})
                 done = n * CHUNK + len(rows)
@@ -281,8 +284,7 @@ class EcomScoringRun(models.Model):
             return self._failed(exc, auto_commit)
         self._cap_with_todays_list(company, result, history, partner_ids)
         rows = np.arange(len(partner_ids))
-        changed = len(self.env["ecom.customer.score"]._ecom_upsert(
-            company, self._rows(result, partner_ids, rows, history)))
+        changed = self.env["ecom.customer.score"]._ecom_upsert(company, self._rows(result, partner_ids, rows, history))
         self._drop_unscored(result, partner_ids, rows)
         # the cross-sell offers of the morning stay for whom is still to be called now
         self.env.cr.execute(SQL("""

@@ -7,9 +7,10 @@ from unittest.mock import MagicMock, patch
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 from ..models import ecom_scoring_run
+from ..models.ecom_customer_score import STORED, UPSERT_COLUMNS
 from ..scoring import crosssell, engine, schedule, synthetic
 from .common import ScoringCase
 
@@ -120,9 +121,9 @@ class TestScoringRun(ScoringCase):
         sent = []
         upsert = type(self.Score)._ecom_upsert
 
-        def recording_upsert(model, company, rows, text=None):
+        def recording_upsert(model, company, rows, text=None, new=False):
             sent.extend(rows.get("partner_id", []))
-            return upsert(model, company, rows, text=text)
+            return upsert(model, company, rows, text=text, new=new)
 
         with patch.object(type(self.Score), "_ecom_upsert", recording_upsert):
             again = self.run_scoring(mode="full")
@@ -140,15 +141,69 @@ class TestScoringRun(ScoringCase):
         vip.invalidate_recordset()
         self.assertEqual(vip.segment, segment, "the job's value is back")
 
+    def stored_rows(self):
+        """The company's score rows as the job wrote them: ``{partner id: (values of STORED, row_hash)}``."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT partner_id, %s, row_hash FROM ecom_customer_score WHERE company_id = %s",
+                                SQL(", ").join(SQL.identifier(c) for c in STORED), self.env.company.id))
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def test_the_first_run_copies_its_rows_into_the_table(self):
+        """Chunks of customers the table does not hold (the first run's) are COPYed straight into
+        it, the others upserted: both store the same rows, and a row the table holds after all
+        (another run wrote it) is upserted, not refused."""
+        upsert = type(self.Score)._ecom_upsert
+        paths = []
+
+        def recording_upsert(model, company, rows, text=None, new=False):
+            paths.append((new, rows.get("partner_id", [])))
+            return upsert(model, company, rows, text=text, new=new)
+
+        with patch.object(ecom_scoring_run, "CHUNK", 4), \
+                patch.object(type(self.Score), "_ecom_upsert", recording_upsert):
+            first = self.run_scoring()
+        self.assertEqual(first.state, "done", first.error)
+        self.assertEqual(([new for new, _ids in paths], first.changed_count), ([True] * 4, 15))
+        copied = self.stored_rows()
+        self.assertEqual(len(copied), 15)
+        self.env.cr.execute("SELECT count(*) FROM ecom_customer_score WHERE create_uid IS NOT NULL "
+                            "OR write_uid IS NOT NULL OR create_date IS NULL OR write_date IS NULL")
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "the job's rows, dated, naming no user")
+        # the same rows by the upsert: the first chunk's customers deleted, a full run again
+        gone = sorted(paths[0][1])
+        self.env.cr.execute("DELETE FROM ecom_customer_score WHERE partner_id = ANY(%s)", [gone])
+        paths.clear()
+        with patch.object(ecom_scoring_run, "CHUNK", 4), \
+                patch.object(type(self.Score), "_ecom_upsert", recording_upsert):
+            again = self.run_scoring(mode="full")
+        self.assertEqual(again.state, "done", again.error)
+        self.assertEqual([(new, sorted(ids)) for new, ids in paths if ids], [(True, gone)],
+                         "only the deleted customers are written, COPYed in")
+        self.env.cr.execute("DELETE FROM ecom_customer_score")
+        with patch.object(type(self.Score), "_ecom_upsert",
+                          lambda model, company, rows, text=None, new=False: upsert(model, company, rows, text)):
+            upserted = self.run_scoring(mode="full")
+        self.assertEqual((upserted.state, upserted.changed_count), ("done", 15), upserted.error)
+        self.assertEqual(self.stored_rows(), copied, "the COPY stores what the upsert does")
+        # a chunk said new while another run wrote one of its customers meanwhile
+        vip = self.score_of(self.lapsed_vip)
+        self.env.cr.execute(SQL("SELECT %s FROM ecom_customer_score WHERE id = %s",
+                                SQL(", ").join(SQL.identifier(c) for c in UPSERT_COLUMNS), vip.id))
+        row = dict(zip(UPSERT_COLUMNS, self.env.cr.fetchone(), strict=True))
+        row.update(probability=0.5, score=50, row_hash=None, decision_params=None, reasons_data=None)
+        self.assertEqual(self.Score._ecom_upsert(self.env.company, {k: [v] for k, v in row.items()}, new=True), 1)
+        vip.invalidate_recordset()
+        self.assertEqual((vip.probability, len(self.score_of(self.lapsed_vip))), (0.5, 1))
+
     def test_a_run_killed_midway_resumes_after_the_last_chunk(self):
         upsert = type(self.Score)._ecom_upsert
         written = []
 
-        def dying_upsert(model, company, rows, text=None):
+        def dying_upsert(model, company, rows, text=None, new=False):
             if len(written) == 2:
                 raise Killed
             written.append(list(rows.get("partner_id", [])))
-            return upsert(model, company, rows, text=text)
+            return upsert(model, company, rows, text=text, new=new)
 
         # not assertRaises: its savepoint would roll back what the chunks before the kill wrote
         with patch.object(ecom_scoring_run, "CHUNK", 4), \
@@ -164,9 +219,9 @@ class TestScoringRun(ScoringCase):
         self.assertEqual((run.state, run.position), ("running", killed_at))
         resumed = []
 
-        def counting_upsert(model, company, rows, text=None):
+        def counting_upsert(model, company, rows, text=None, new=False):
             resumed.extend(rows.get("partner_id", []))
-            return upsert(model, company, rows, text=text)
+            return upsert(model, company, rows, text=text, new=new)
 
         with patch.object(ecom_scoring_run, "CHUNK", 4), \
                 patch.object(type(self.Score), "_ecom_upsert", counting_upsert), \
@@ -340,7 +395,7 @@ class TestModelsKept(ScoringCase):
         self.night(0, learn=True)
         upsert = type(self.Score)._ecom_upsert
 
-        def dying_upsert(model, company, rows, text=None):
+        def dying_upsert(model, company, rows, text=None, new=False):
             raise Killed
 
         orders, offers = self.learning()
