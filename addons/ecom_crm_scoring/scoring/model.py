@@ -46,6 +46,7 @@ from sklearn.metrics import log_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 from threadpoolctl import threadpool_limits
 
 CANDIDATES = ("logistic", "boosting")
@@ -358,16 +359,76 @@ def contributions(model, criteria, rows):
     the customer has no data for it (no sentence can be said about it).
     """
     X = model.matrix(criteria, rows)
-    out = np.empty(X.shape, dtype=np.float32)
     with limited_threads(PREDICT_THREADS if len(X) >= PARALLEL_ROWS else None):
-        base = model.log_odds(X)
-        for j in range(X.shape[1]):
-            saved = X[:, j].copy()
-            X[:, j] = model.typical[j]
-            out[:, j] = base - model.log_odds(X)
-            X[:, j] = saved
+        base, without = _log_odds_without_each(model.estimator, X, model.typical)
+    lim = _logit(1 - EPS)  # what log_odds clips to (it goes through a probability)
+    out = (np.clip(base, -lim, lim)[:, None] - np.clip(without, -lim, lim)).astype(np.float32)
     out[~np.isfinite(X)] = np.nan
     return out
+
+
+def _log_odds_without_each(estimator, X, typical):
+    """``(z, zj)``: the log-odds of ``estimator`` for the rows ``X`` (n) and, for each feature
+    j, for the rows with feature j set to ``typical[j]`` (n x features). A blend's are the mean
+    of its candidates'; gradient boosting's re-evaluate only the trees that split on feature j
+    (:func:`_boosting_without_each`); any other estimator is asked once per feature."""
+    if isinstance(estimator, Blend):
+        parts = [_log_odds_without_each(e, X, typical) for e in estimator.estimators]
+        lim = _logit(1 - EPS)  # Blend.predict_proba takes each candidate's log-odds as _logit gives them
+        return (np.mean([np.clip(z, -lim, lim) for z, _zj in parts], axis=0),
+                np.mean([np.clip(zj, -lim, lim) for _z, zj in parts], axis=0))
+    trees = _boosting_without_each(estimator, X, typical)
+    if trees is not None:
+        return trees
+    base = _logit(estimator.predict_proba(X)[:, 1])
+    without = np.empty(X.shape, dtype=np.float64)
+    for j in range(X.shape[1]):
+        saved = X[:, j].copy()
+        X[:, j] = typical[j]
+        without[:, j] = _logit(estimator.predict_proba(X)[:, 1])
+        X[:, j] = saved
+    return base, without
+
+
+def _boosting_without_each(estimator, X, typical):
+    """:func:`_log_odds_without_each` for scikit-learn's binary gradient boosting, or None for
+    another estimator. Its log-odds are a sum over trees, and a tree that never splits on
+    feature j gives the same leaf whatever j holds: setting j to its typical value changes only
+    the trees that split on it. Each tree is evaluated once on the rows and once more per
+    feature it splits on (a tree of 15 leaves splits on a few of the 30 criteria), instead of
+    every tree once per feature: the reasons of 40,000 customers 3.5 s -> 1.3 s. Uses the
+    estimator's fitted trees (``_predictors``, ``_bin_mapper``, scikit-learn's own predict loop);
+    an estimator without them is asked once per feature instead."""
+    predictors = getattr(estimator, "_predictors", None)
+    mapper = getattr(estimator, "_bin_mapper", None)
+    if (not isinstance(estimator, HistGradientBoostingClassifier) or predictors is None or mapper is None
+            or getattr(estimator, "n_trees_per_iteration_", 0) != 1):
+        return None
+    X = estimator._preprocess_X(X, reset=False)
+    bitsets, f_idx_map = mapper.make_known_categories_bitsets()
+    threads = _openmp_effective_n_threads()
+
+    def tree_values(predictor, rows):
+        return predictor.predict(rows, known_cat_bitsets=bitsets, f_idx_map=f_idx_map, n_threads=threads)
+
+    z = np.full(len(X), float(np.ravel(estimator._baseline_prediction)[0]))
+    per_tree = []
+    for (predictor,) in predictors:
+        values = tree_values(predictor, X)
+        z += values
+        nodes = predictor.nodes
+        per_tree.append((predictor, values, np.unique(nodes["feature_idx"][~nodes["is_leaf"].astype(bool)])))
+    zj = np.repeat(z[:, None], X.shape[1], axis=1)
+    for j in range(X.shape[1]):
+        trees = [(predictor, values) for predictor, values, used in per_tree if j in used]
+        if not trees:
+            continue
+        saved = X[:, j].copy()
+        X[:, j] = typical[j]
+        for predictor, values in trees:
+            zj[:, j] += tree_values(predictor, X) - values
+        X[:, j] = saved
+    return z, zj
 
 
 def top_reasons(model, criteria, rows, k=3, sign=1):

@@ -1,6 +1,8 @@
 """Backtest metrics on cases computed by hand, the result's shape, the order model's parts."""
 
+import dataclasses
 import json
+from unittest.mock import patch
 
 import numpy as np
 
@@ -124,6 +126,33 @@ class TestOrderModel(BaseCase):
         contrib = model.contributions(self.m, c, rows[:50])
         self.assertEqual(contrib.shape, (50, len(self.m.features)))
         self.assertTrue(np.isnan(contrib[~np.isfinite(self.m.matrix(c, rows[:50]))]).all())
+
+    def test_contributions_ask_each_tree_only_about_the_criteria_it_splits_on(self):
+        """Gradient boosting's contributions, evaluated tree by tree (only the trees that split on
+        a criterion asked again), are the model's log-odds asked once per criterion, alone and
+        in a blend; the logistic model is asked once per criterion."""
+        c = criteria.compute(self.h, 1005)
+        rows = np.flatnonzero(c.has_orders)[:300]
+        with model.limited_threads():
+            X = self.m.matrix(self.train, self.rows)
+            fitted = {kind: model.make_estimator(kind, 0, len(self.y)).fit(X, self.y)
+                      for kind in ("logistic", "boosting")}
+        fitted["blend"] = model.Blend([fitted["logistic"], fitted["boosting"]])
+        for kind, est in fitted.items():
+            m = dataclasses.replace(self.m, kind=kind, estimator=est)
+            Xr = m.matrix(c, rows)
+            self.assertTrue(np.isnan(Xr).any(), "criteria without data among them")
+            base, expected = m.log_odds(Xr), np.empty(Xr.shape)
+            for j in range(Xr.shape[1]):
+                typical = Xr.copy()
+                typical[:, j] = m.typical[j]
+                expected[:, j] = base - m.log_odds(typical)
+            expected[~np.isfinite(Xr)] = np.nan
+            got = model.contributions(m, c, rows)
+            np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4, err_msg=kind)
+            self.assertGreater(np.nanmax(np.abs(got)), 0.1, kind)
+        with patch.object(type(fitted["boosting"]), "predict_proba", side_effect=AssertionError("asked per criterion")):
+            model.contributions(dataclasses.replace(self.m, estimator=fitted["boosting"]), c, rows)
 
     def test_the_recent_customer_outranks_the_lapsed_one(self):
         h = from_lists(2, [(0, 900, 100.0), (0, 960, 100.0), (0, 990, 100.0),
