@@ -159,8 +159,8 @@ class EcomCustomerScore(models.Model):
         appeared since (another run of the company). Returns the number of rows written.
 
         The job's rows name no user (``create_uid``, ``write_uid``): they are the scheduled job's,
-        and each user named costs a foreign-key check per row inserted (3.5 of the 20 s the insert
-        of 700,000 rows took)."""
+        and each user named costs a foreign-key check per row inserted (700,000 rows COPYed in
+        14.4-15.0 s without them, 17.9-19.4 s with them)."""
         if not rows or not len(rows["partner_id"]):
             return 0
         self.flush_model()
