@@ -292,6 +292,22 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
         cols["expected_orders"] = nan.copy()
         cols["rhythm_probability"] = nan.copy()
 
+    # returns, cancellations, discounts: only when the store records them at all
+    all_cust = o.customer.astype(np.int64)
+    n_all = _count(all_cust, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cols["return_share"] = (where_has(_count(cust, n, weights=returned) / np.maximum(gross, 1e-9))
+                                if (o.returned > 0).any() else nan.copy())
+        cols["cancel_share"] = (np.where(n_all > 0, _count(all_cust, n, ~o.confirmed) / n_all, np.nan)
+                                if (~o.confirmed).any() else nan.copy())
+        cols["discount_share"] = (where_has(_count(cust, n, weights=o.discount[conf])
+                                            / np.maximum(gross + _count(cust, n, weights=o.discount[conf]), 1e-9))
+                                  if (o.discount > 0).any() else nan.copy())
+
+    # the orders' arrays are not needed any more: freed before the lines' (ten million of those, the
+    # criteria's peak), 80 MB less at its peak for 3.3 million orders
+    del conf, cust, day, amount, returned, recent, prior, all_cust, n_all
+
     # lines: breadth and re-buy cycles
     cols["category_breadth"] = nan.copy()
     cols["product_breadth"] = nan.copy()
@@ -317,18 +333,6 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
         new_pair = np.r_[True, (pc[1:] != pc[:-1]) | (pp[1:] != pp[:-1])]
         cols["product_breadth"] = np.where(has_lines, _count(pc[new_pair], n), np.nan)
         _rebuy(pc, pp, pd, new_pair, as_of, cols, extra)
-
-    # returns, cancellations, discounts: only when the store records them at all
-    all_cust = o.customer.astype(np.int64)
-    n_all = _count(all_cust, n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cols["return_share"] = (where_has(_count(cust, n, weights=returned) / np.maximum(gross, 1e-9))
-                                if (o.returned > 0).any() else nan.copy())
-        cols["cancel_share"] = (np.where(n_all > 0, _count(all_cust, n, ~o.confirmed) / n_all, np.nan)
-                                if (~o.confirmed).any() else nan.copy())
-        cols["discount_share"] = (where_has(_count(cust, n, weights=o.discount[conf])
-                                            / np.maximum(gross + _count(cust, n, weights=o.discount[conf]), 1e-9))
-                                  if (o.discount > 0).any() else nan.copy())
 
     _interactions(h, as_of, n, cols, extra)
 
