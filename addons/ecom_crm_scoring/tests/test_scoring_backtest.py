@@ -150,6 +150,8 @@ class TestOrderModel(BaseCase):
             expected[~np.isfinite(Xr)] = np.nan
             got = model.contributions(m, c, rows)
             np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4, err_msg=kind)
+            with patch.object(model, "CONTRIBUTION_ROWS", 70):  # explained by slices of rows
+                np.testing.assert_allclose(model.contributions(m, c, rows), got, rtol=1e-5, atol=1e-5, err_msg=kind)
             self.assertGreater(np.nanmax(np.abs(got)), 0.1, kind)
         with patch.object(type(fitted["boosting"]), "predict_proba", side_effect=AssertionError("asked per criterion")):
             model.contributions(dataclasses.replace(self.m, estimator=fitted["boosting"]), c, rows)
