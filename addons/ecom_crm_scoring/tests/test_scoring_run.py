@@ -6,6 +6,7 @@ from datetime import timedelta
 from unittest.mock import MagicMock, patch
 
 from odoo.exceptions import AccessError, ValidationError
+from odoo.sql_db import Cursor
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL, format_date
 
@@ -159,11 +160,20 @@ class TestScoringRun(ScoringCase):
             paths.append((new, rows.get("partner_id", [])))
             return upsert(model, company, rows, text=text, new=new)
 
+        statements = []
+        execute = Cursor.execute
+
+        def recording_execute(cr, query, params=None, log_exceptions=True):
+            statements.append(str(query.code if isinstance(query, SQL) else query))
+            return execute(cr, query, params, log_exceptions)
+
         with patch.object(ecom_scoring_run, "CHUNK", 4), \
-                patch.object(type(self.Score), "_ecom_upsert", recording_upsert):
+                patch.object(type(self.Score), "_ecom_upsert", recording_upsert), \
+                patch.object(Cursor, "execute", recording_execute):
             first = self.run_scoring()
         self.assertEqual(first.state, "done", first.error)
         self.assertEqual(([new for new, _ids in paths], first.changed_count), ([True] * 4, 15))
+        self.assertFalse([q for q in statements if "ecom_score_in" in q], "no upsert through the temporary table")
         copied = self.stored_rows()
         self.assertEqual(len(copied), 15)
         self.env.cr.execute("SELECT count(*) FROM ecom_customer_score WHERE create_uid IS NOT NULL "
@@ -180,10 +190,13 @@ class TestScoringRun(ScoringCase):
         self.assertEqual([(new, sorted(ids)) for new, ids in paths if ids], [(True, gone)],
                          "only the deleted customers are written, COPYed in")
         self.env.cr.execute("DELETE FROM ecom_customer_score")
+        statements.clear()
         with patch.object(type(self.Score), "_ecom_upsert",
-                          lambda model, company, rows, text=None, new=False: upsert(model, company, rows, text)):
+                          lambda model, company, rows, text=None, new=False: upsert(model, company, rows, text)), \
+                patch.object(Cursor, "execute", recording_execute):
             upserted = self.run_scoring(mode="full")
         self.assertEqual((upserted.state, upserted.changed_count), ("done", 15), upserted.error)
+        self.assertTrue([q for q in statements if "INSERT INTO ecom_customer_score" in q], "the upsert's way this time")
         self.assertEqual(self.stored_rows(), copied, "the COPY stores what the upsert does")
         # a chunk said new while another run wrote one of its customers meanwhile
         vip = self.score_of(self.lapsed_vip)
