@@ -38,8 +38,8 @@ class EcomCustomerScore(models.Model):
     _order = "priority desc, id"
     _rec_name = "partner_id"
 
-    partner_id = fields.Many2one("res.partner", "Customer", required=True, readonly=True, index=True,
-                                 ondelete="cascade")
+    # no index of its own: the unique constraint's index (partner_id, company_id) starts with it
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, readonly=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True, index=True,

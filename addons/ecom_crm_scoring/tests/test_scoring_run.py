@@ -6,6 +6,7 @@ from datetime import timedelta
 from unittest.mock import MagicMock, patch
 
 from odoo.exceptions import AccessError, ValidationError
+from odoo.modules.migration import load_script
 from odoo.sql_db import Cursor
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL, format_date
@@ -148,6 +149,28 @@ class TestScoringRun(ScoringCase):
         self.env.cr.execute(SQL("SELECT partner_id, %s, row_hash FROM ecom_customer_score WHERE company_id = %s",
                                 SQL(", ").join(SQL.identifier(c) for c in STORED), self.env.company.id))
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def test_a_partner_s_scores_are_found_through_the_unique_constraint_s_index(self):
+        """One index starts with ``partner_id``: the unique constraint's. The migration to 18.0.2.3.2
+        drops the one of its own a database had before (each insert wrote it for nothing)."""
+        cr = self.env.cr
+
+        def indexes():
+            cr.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'ecom_customer_score' "
+                       "AND indexdef LIKE '%%(partner_id%%'")
+            return {name for name, in cr.fetchall()}
+
+        self.assertEqual(indexes(), {"ecom_customer_score_partner_company_uniq"})
+        cr.execute("CREATE INDEX ecom_customer_score__partner_id_index ON ecom_customer_score (partner_id)")
+        load_script("ecom_crm_scoring/migrations/18.0.2.3.2/post-migrate.py",
+                    "ecom_crm_scoring_post_migrate_18_0_2_3_2").migrate(cr, "18.0.2.3.1")
+        self.assertEqual(indexes(), {"ecom_customer_score_partner_company_uniq"})
+        self.run_scoring(mode="full")
+        partner = self.Score.search([], limit=1).partner_id
+        cr.execute("SET LOCAL enable_seqscan = off")
+        cr.execute("EXPLAIN SELECT id FROM ecom_customer_score WHERE partner_id = %s", [partner.id])
+        self.assertIn("ecom_customer_score_partner_company_uniq", " ".join(line for line, in cr.fetchall()))
+        self.assertEqual(self.Score.search([("partner_id", "=", partner.id)]).partner_id, partner)
 
     def test_the_first_run_copies_its_rows_into_the_table(self):
         """Chunks of customers the table does not hold (the first run's) are COPYed straight into
