@@ -251,8 +251,8 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
     the next: at 700,000 customers they peak at +0.1, +0.5 and +0.7 GB over the history (the
     order model's criteria are a sample's, on its own history). On two threads, the two models
     took 19 s instead of 23 s, but the criteria after them started 0.2 GB higher (1.5 GB at
-    their peak); learning the cross-sell model while the scores were written added its peak to
-    the criteria and scores then held (1.7 GB)."""
+    their peak). ``crosssell_model=None``: none (the Odoo job learns it while it writes the
+    scores of a night that learns both models)."""
     today = int(today)
     om = learn_order_model(history, today, settings) if order_model is LEARN else order_model
     release_memory()

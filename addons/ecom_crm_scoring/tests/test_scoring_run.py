@@ -2,6 +2,7 @@
 salesperson may see. The engine's maths are tested without a database (test_scoring_*.py)."""
 
 import copy
+import threading
 from datetime import timedelta
 from unittest.mock import MagicMock, patch
 
@@ -379,6 +380,9 @@ class TestModelsKept(ScoringCase):
         self.assertEqual(self.env.company.ecom_scoring_relearn_days, 7)
         first, learned = self.night(0, learn=True)
         self.assertTrue(learned)
+        self.assertEqual(set(first.model_info["steps_seconds"]),
+                         {"read", "learn", "score", "learn_offers", "cross_sell"},
+                         "the offers' model learned while the chunks were written")
         self.assertEqual(first.model_info["learned_on"], "2026-11-20")
         used = []
         suggest = engine.suggest
@@ -453,6 +457,46 @@ class TestModelsKept(ScoringCase):
         self.assertFalse(learned)
         self.assertEqual(self.scored_with, self.as_of(7), "the one learned before the kill")
         self.assertEqual(run.model_info["learned_on"], "2026-11-27", "the next night scores with it")
+
+    def test_a_night_learning_both_models_learns_the_offers_while_the_scores_are_written(self):
+        threads, offered = [], []
+        orders, _offers = self.learning()
+
+        def learn_crosssell_model(history, today, settings=None, outcomes=None):
+            threads.append(threading.current_thread().name)
+            return self.offers
+
+        suggest = engine.suggest
+
+        def recording_suggest(result, history, xs_model):
+            offered.append((xs_model, list(result.schedule.decision)))
+            return suggest(result, history, xs_model)
+
+        with orders, patch.object(engine, "learn_crosssell_model", side_effect=learn_crosssell_model), \
+                patch.object(engine, "suggest", recording_suggest):
+            run = self.Run._score_customers(mode="full", today=self.today, learn=True)
+        self.assertEqual(run.state, "done", run.error)
+        self.assertEqual(len(threads), 1)
+        self.assertTrue(threads[0].startswith("ecom_scoring_learn"), threads)
+        self.assertEqual(len(offered), 1, "offers made once, with the model learned beside the chunks")
+        self.assertIs(offered[0][0], self.offers)
+        self.assertEqual(run.model_info["crosssell_learned_on"], str(self.today))
+        self.assertEqual(self.Run.search([], order="id desc", limit=1)._load_state().crosssell_model.n_train,
+                         self.offers.n_train, "kept for the next nights")
+
+    def test_offers_that_fail_to_learn_leave_the_night_scored(self):
+        orders, _offers = self.learning()
+        with orders, patch.object(engine, "learn_crosssell_model", side_effect=MemoryError), \
+                self.assertLogs("odoo.addons.ecom_crm_scoring.models.ecom_scoring_run", "ERROR"):
+            run = self.Run._score_customers(mode="full", today=self.today, learn=True)
+        self.assertEqual(run.state, "done", run.error)
+        self.assertEqual(set(self.Score.search([]).mapped("scored_on")), {self.today}, "every customer written")
+        self.assertNotIn("crosssell_learned_on", run.model_info)
+        self.assertFalse(self.env["ecom.customer.suggestion"].search([]))
+        run, learned = self.night(1, together=False)
+        self.assertFalse(learned, "the order model kept")
+        self.assertTrue(self.offers_learned, "the offers' model: the next night tries again")
+        self.assertIn("crosssell_learned_on", run.model_info)
 
     def test_kept_models_score_as_the_night_that_learned_them(self):
         """The same day again with the kept models: the scores of the night that learned them."""
