@@ -132,6 +132,7 @@ class EcomScoringRun(models.Model):
         the customers already written and learns again the cross-sell model it was learning."""
         from ..scoring import engine  # numpy, scipy, scikit-learn: for the job only
 
+        engine.bound_memory()
         self.ensure_one()
         started = time.perf_counter()
         company = self.company_id

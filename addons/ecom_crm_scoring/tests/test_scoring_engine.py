@@ -1,5 +1,8 @@
 """The nightly job end to end on a small synthetic store (what the ORM side will store)."""
 
+import os
+import subprocess
+import sys
 from unittest.mock import patch
 
 import numpy as np
@@ -216,3 +219,48 @@ class TestEngine(BaseCase):
         om = model.fit(c, rows, y)
         self.assertNotIn("rhythm_probability", om.features)
         self.assertNotIn("rhythm", om.cv)
+
+
+# run in a process of its own (the threshold is process-wide and its default moves as blocks are
+# freed): an array of 700,000 floats allocated, freed, allocated and freed again; prints how much of
+# the second one the process still holds after it was freed (MB)
+HELD_AFTER_FREE = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+from scoring import engine
+if sys.argv[2] == "bound":
+    assert engine.bound_memory()
+page = os.sysconf("SC_PAGE_SIZE")
+
+def resident():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * page / 2**20
+
+a = np.ones(700_000)
+del a
+before = resident()
+b = np.ones(700_000)
+del b
+print(round(resident() - before, 1))
+"""
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestBoundMemory(BaseCase):
+    def held_after_free(self, mode):
+        addon = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        out = subprocess.run([sys.executable, "-c", HELD_AFTER_FREE, addon, mode], capture_output=True, text=True,
+                             check=True, timeout=120)
+        return float(out.stdout.strip().splitlines()[-1])
+
+    def test_a_freed_array_goes_back_to_the_system_at_once(self):
+        try:
+            glibc = os.confstr("CS_GNU_LIBC_VERSION")
+        except (ValueError, OSError):
+            glibc = None
+        if not glibc or not os.path.exists("/proc/self/statm"):
+            self.skipTest("glibc on Linux only")
+        self.assertGreater(self.held_after_free("default"), 4.0,
+                           "by default the second array comes from the heap and stays there")
+        self.assertLess(self.held_after_free("bound"), 1.0, "its own mapping, given back when freed")
