@@ -282,8 +282,9 @@ def bound_memory():
     such arrays come from the heaps of the threads that asked, where the holes they leave keep
     the process's memory high: on the 1M demo store the nights peaked at 1,370-1,543 MB, and at
     1,298-1,355 MB with the threshold fixed (a fixed threshold is also no longer raised). The
-    cost, the system's fresh pages for each such array, was within the machine's noise. For the
-    whole process (the job's Odoo worker); glibc only, elsewhere nothing happens.
+    cost: fresh pages from the system for each such array, 1-2 s a night (today's criteria
+    3.8-4.2 s instead of 2.8-3.3 s). For the whole process (the job's Odoo worker); glibc only,
+    elsewhere nothing happens.
     Returns whether the threshold was set."""
     try:
         return bool(ctypes.CDLL("libc.so.6").mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
