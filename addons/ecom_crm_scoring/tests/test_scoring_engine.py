@@ -246,21 +246,51 @@ print(round(resident() - before, 1))
 """
 
 
+# the same for an array of 2 MB, under the mmap threshold: prints the page faults its second
+# allocation cost (a heap that gave its free top back to the system faults each page in again)
+FAULTS_ON_REUSE = """
+import ctypes, resource, sys
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+from scoring import engine
+if sys.argv[2] == "bound":
+    assert engine.bound_memory()
+else:  # the mmap threshold alone fixed: the trim threshold stays at glibc's default
+    assert ctypes.CDLL("libc.so.6").mallopt(engine.M_MMAP_THRESHOLD, engine.MMAP_THRESHOLD)
+a = np.ones(250_000)
+del a
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+b = np.ones(250_000)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
 class TestBoundMemory(BaseCase):
-    def held_after_free(self, mode):
-        addon = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        out = subprocess.run([sys.executable, "-c", HELD_AFTER_FREE, addon, mode], capture_output=True, text=True,
-                             check=True, timeout=120)
-        return float(out.stdout.strip().splitlines()[-1])
-
-    def test_a_freed_array_goes_back_to_the_system_at_once(self):
+    def setUp(self):
+        super().setUp()
         try:
             glibc = os.confstr("CS_GNU_LIBC_VERSION")
         except (ValueError, OSError):
             glibc = None
         if not glibc or not os.path.exists("/proc/self/statm"):
             self.skipTest("glibc on Linux only")
+
+    def probe(self, script, mode):
+        addon = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        out = subprocess.run([sys.executable, "-c", script, addon, mode], capture_output=True, text=True,
+                             check=True, timeout=120)
+        return float(out.stdout.strip().splitlines()[-1])
+
+    def held_after_free(self, mode):
+        return self.probe(HELD_AFTER_FREE, mode)
+
+    def test_a_smaller_array_reuses_the_heap_without_faulting_its_pages_again(self):
+        self.assertGreater(self.probe(FAULTS_ON_REUSE, "mmap threshold only"), 400,
+                           "512 pages of 4 KB given back and faulted in again")
+        self.assertLess(self.probe(FAULTS_ON_REUSE, "bound"), 100, "the heap kept its free top")
+
+    def test_a_freed_array_goes_back_to_the_system_at_once(self):
         self.assertGreater(self.held_after_free("default"), 4.0,
                            "by default the second array comes from the heap and stays there")
         self.assertLess(self.held_after_free("bound"), 1.0, "its own mapping, given back when freed")
