@@ -282,7 +282,7 @@ def bound_memory():
     glibc raises that threshold to the size of each mapped block freed, up to 32 MB, after which
     such arrays come from the heaps of the threads that asked, where the holes they leave keep
     the process's memory high: on the 1M demo store the nights peaked at 1,370-1,543 MB, and at
-    1,298-1,355 MB with the threshold fixed. Fixing it also fixes the threshold above which the
+    1,298-1,357 MB with the threshold fixed. Fixing it also fixes the threshold above which the
     free top of a heap goes back to the system at its default, 128 KB: every smaller temporary
     freed at the top then went back and came again as fresh pages (BG/NBD's quadrature 0.45 →
     0.97 s, each night 1-2 s slower), hence :data:`TRIM_THRESHOLD` (the job gives the heaps back
