@@ -473,9 +473,11 @@ class TestModelsKept(ScoringCase):
             return suggest(result, history, xs_model)
 
         with orders, patch.object(engine, "learn_crosssell_model", side_effect=learn_crosssell_model), \
-                patch.object(engine, "suggest", recording_suggest):
+                patch.object(engine, "suggest", recording_suggest), \
+                patch.object(engine, "bound_memory", wraps=engine.bound_memory) as bound_memory:
             run = self.Run._score_customers(mode="full", today=self.today, learn=True)
         self.assertEqual(run.state, "done", run.error)
+        bound_memory.assert_called_once_with()  # the worker's memory thresholds (test_scoring_engine)
         self.assertEqual(len(threads), 1)
         self.assertTrue(threads[0].startswith("ecom_scoring_learn"), threads)
         self.assertEqual(len(offered), 1, "offers made once, with the model learned beside the chunks")
