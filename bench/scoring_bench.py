@@ -34,9 +34,9 @@ Run = env["ecom.scoring.run"]  # noqa: F821
 out = {}
 
 # what the store's generation or a bench before left for PostgreSQL to write out (dirty buffers,
-# flushed by the checkpointer meanwhile) is written first, out of the floor's and the runs' time:
-# one cause of a first run that read its history in 17 s instead of 10-11 s, not the only one
-# (README). A superuser's right: skipped without it
+# flushed by the checkpointer meanwhile) is written first, out of the floor's and the runs' time
+# (the first run's slower read is not explained by it: README). A superuser's right: skipped
+# without it
 try:
     with cr.savepoint(flush=False):
         cr.execute("CHECKPOINT")

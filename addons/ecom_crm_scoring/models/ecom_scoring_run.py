@@ -164,9 +164,9 @@ class EcomScoringRun(models.Model):
             # the order model learned the night before is tonight's
             adopt = (kept is not None and not resumed and kept.next_order_model is not None
                      and kept.next_learned_on <= as_of)
-            # a night that learns the order model before scoring learns the cross-sell model while the
+            # a night that learns both models (no state kept) learns the cross-sell model while the
             # chunks are written (its offers are written after them)
-            offers_beside = settings.crosssell and kept is None and offers is None
+            offers_beside = settings.crosssell and kept is None
             step = time.perf_counter()
             upcoming = None
             if due:  # learned tonight, used from the next night: tonight scores with the model in use
