@@ -322,7 +322,11 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
         cat = li.category[lconf]
         if (cat >= 0).any():
             m = cat >= 0
-            uc = unique_int(lc[m].astype(np.int64) * (1 << 32) + cat[m]) >> 32
+            key = lc[m].astype(np.int64)  # (customer, category) packed in place: one 64-bit array
+            key <<= 32
+            key |= cat[m]
+            uc = unique_int(key, inplace=True) >> 32
+            del key
             cols["category_breadth"] = np.where(has_lines, _count(uc, n), np.nan)
             del uc, m
         del cat
@@ -330,7 +334,10 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
         del lorder, lconf
         pc, pp, pd = distinct_purchases(lc, prod, lday, n)
         del lc, prod, lday
-        new_pair = np.r_[True, (pc[1:] != pc[:-1]) | (pp[1:] != pp[:-1])]
+        new_pair = np.empty(len(pc), dtype=bool)  # filled in place: no temporary as long
+        new_pair[:1] = True
+        np.not_equal(pc[1:], pc[:-1], out=new_pair[1:])
+        new_pair[1:] |= pp[1:] != pp[:-1]
         cols["product_breadth"] = np.where(has_lines, _count(pc[new_pair], n), np.nan)
         _rebuy(pc, pp, pd, new_pair, as_of, cols, extra)
 
@@ -349,23 +356,27 @@ def _rebuy(lc, prod, ld, new_cp, as_of, cols, extra):
     sorted by customer, product, day and the mask of each (customer, product) run's start."""
     starts = np.flatnonzero(new_cp)
     sizes = np.diff(np.r_[starts, len(lc)])
-    # the gaps between a pair's purchase days and each gap's pair, without a full-length copy of
-    # either alive beside its selection (ten million purchases: 40 MB each)
-    same = ~new_cp
-    group = np.cumsum(new_cp, dtype=np.int32)
+    ok = sizes >= 3
+    if not ok.any():
+        return
+    # only the pairs bought on three days or more, a few of all (most products a customer bought
+    # once or twice): their gaps, each gap's pair among them, and the pairs' facts, without an
+    # array as long as the purchases but the masks (ten million purchases: 40 MB each)
+    kept = np.repeat(ok, sizes)
+    kept_start = new_cp & kept
+    group = np.cumsum(kept_start, dtype=np.int32)
     group -= 1
-    group = group[same]
-    gaps = np.diff(ld, prepend=0)[same]
-    del same
+    at = np.flatnonzero(kept & ~new_cp)  # a purchase after the first of its pair: never position 0
+    del kept, kept_start
+    group = group[at]
+    gaps = ld[at] - ld[at - 1]
+    del at
+    starts, sizes = starts[ok], sizes[ok]
     cycle = _median_by_group(group, gaps, len(starts))
     del gaps, group
     pc = lc[starts]
     pprod = prod[starts]
     since = as_of - ld[starts + sizes - 1]  # days since the last purchase of that product
-    ok = sizes >= 3
-    if not ok.any():
-        return
-    pc, pprod, since, cycle, sizes = pc[ok], pprod[ok], since[ok], cycle[ok], sizes[ok]
     # per customer the product with most purchases (ties: the most recent)
     order = np.lexsort((since, -sizes, pc))
     pc, pprod, since, cycle = pc[order], pprod[order], since[order], cycle[order]

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 NEVER = np.iinfo(np.int32).max  # closing day of something still open
+UNPACK_BLOCK = 1 << 20  # keys unpacked at a time (:func:`distinct_purchases`)
 
 LEAD_OPEN, LEAD_WON, LEAD_LOST = 0, 1, 2
 OUTCOME_NONE, OUTCOME_SUCCESS, OUTCOME_REFUSED, OUTCOME_COMPLAINT = 0, 1, 2, 3
@@ -439,9 +440,26 @@ def distinct_purchases(cust, prod, day, n):
         tmp -= d0
         key |= tmp
         del tmp
-        key = unique_int(key, inplace=True)
-        return ((key >> (pb + db)).astype(np.int32), ((key >> db) & ((1 << pb) - 1)).astype(np.int32),
-                ((key & ((1 << db) - 1)) + d0).astype(np.int32))
+        if len(key) > 1 and not (key[1:] >= key[:-1]).all():
+            key.sort()
+        new = np.empty(len(key), dtype=bool)
+        new[0] = True
+        np.not_equal(key[1:], key[:-1], out=new[1:])
+        # the distinct keys unpacked block by block into the three results: beside the sorted
+        # keys, no second 64-bit array as long as the purchases (ten million: 80 MB each)
+        m = int(np.count_nonzero(new))
+        c, p, d = np.empty(m, np.int32), np.empty(m, np.int32), np.empty(m, np.int32)
+        pos = 0
+        for start in range(0, len(key), UNPACK_BLOCK):
+            block = key[start:start + UNPACK_BLOCK][new[start:start + UNPACK_BLOCK]]
+            end = pos + len(block)
+            d[pos:end] = (block & ((1 << db) - 1)) + d0
+            block >>= db
+            p[pos:end] = block & ((1 << pb) - 1)
+            block >>= pb
+            c[pos:end] = block
+            pos = end
+        return c, p, d
     order = np.lexsort((day, prod, cust))
     c, p, d = cust[order].astype(np.int32), prod[order].astype(np.int32), day[order].astype(np.int32)
     keep = np.r_[True, (c[1:] != c[:-1]) | (p[1:] != p[:-1]) | (d[1:] != d[:-1])]

@@ -1,10 +1,12 @@
 """Each criterion on a tiny hand-made history, and the history's slicing "as of a day"."""
 
+from unittest.mock import patch
+
 import numpy as np
 
 from odoo.tests import BaseCase, tagged
 
-from ..scoring import criteria, synthetic
+from ..scoring import criteria, history, synthetic
 from ..scoring.history import (
     LEAD_LOST,
     LEAD_OPEN,
@@ -208,3 +210,50 @@ class TestCriteria(BaseCase):
         by_lexsort = criteria._median_by_group(group, days + 0.25, 5001) - 0.25
         np.testing.assert_allclose(by_key, by_lexsort)
         self.assertTrue(np.isnan(by_key[5000]))
+
+    def test_distinct_purchases_unpacked_by_blocks(self):
+        """The distinct (customer, product, day) of random lines, unpacked from their packed keys a
+        few at a time, and by the three-key sort when they do not fit in 62 bits: what a plain
+        ``np.unique`` of the rows gives, in its order."""
+        rng = np.random.default_rng(5)
+        cust = rng.integers(0, 300, 20_000).astype(np.int32)
+        prod = rng.integers(0, 40, len(cust)).astype(np.int32)
+        day = rng.integers(500, 560, len(cust)).astype(np.int32)
+        expected = np.unique(np.column_stack([cust, prod, day]), axis=0)
+        for block in (7, 4096, history.UNPACK_BLOCK):
+            with patch.object(history, "UNPACK_BLOCK", block):
+                got = history.distinct_purchases(cust, prod, day, 300)
+            self.assertEqual([a.dtype for a in got], [np.int32] * 3)
+            np.testing.assert_array_equal(np.column_stack(got), expected, f"blocks of {block}")
+        # 30-bit product ids of a store counted in billions of customers: no packed key
+        got = history.distinct_purchases(cust, prod * (1 << 24), day, 1 << 30)
+        np.testing.assert_array_equal(np.column_stack(got), expected * [1, 1 << 24, 1])
+
+    def test_rebuy_cycle_against_each_customers_purchases(self):
+        """The re-buy criterion of every customer of a synthetic store against its definition, one
+        customer at a time: of the products bought on three days or more, the one bought on most
+        days (ties: the last bought, then the lowest id), the median of its gaps, the days since."""
+        h = synthetic.generate(400, seed=7)
+        as_of = 900
+        c = criteria.compute(h, as_of, fit_bgnbd=False)
+        o, li = h.orders, h.lines
+        on = (o.day[li.order] < as_of) & o.confirmed[li.order] & (li.product >= 0)
+        customer, product, day = o.customer[li.order][on], li.product[on], o.day[li.order][on]
+        checked = 0
+        for k in range(h.n_customers):
+            days = {}
+            for p, d in zip(product[customer == k].tolist(), day[customer == k].tolist(), strict=True):
+                days.setdefault(p, set()).add(d)
+            often = [(-len(ds), as_of - max(ds), p, sorted(ds)) for p, ds in days.items() if len(ds) >= 3]
+            if not often:
+                self.assertEqual(int(c.extra["rebuy_product"][k]), -1)
+                self.assertTrue(np.isnan(c.column("rebuy_due")[k]))
+                continue
+            _n, since, p, ds = min(often)
+            cycle = float(np.median(np.diff(ds)))
+            self.assertEqual(int(c.extra["rebuy_product"][k]), p, k)
+            self.assertEqual(float(c.extra["rebuy_cycle"][k]), cycle, k)
+            self.assertEqual(float(c.extra["rebuy_days"][k]), since, k)
+            self.assertAlmostEqual(float(c.column("rebuy_due")[k]), since / max(cycle, 1), places=5)
+            checked += 1
+        self.assertGreater(checked, 20)
