@@ -168,14 +168,12 @@ class EcomScoringRun(models.Model):
             # chunks are written (its offers are written after them)
             offers_beside = settings.crosssell and kept is None
             step = time.perf_counter()
-            upcoming = None
-            if due:  # learned tonight, used from the next night: tonight scores with the model in use
-                upcoming = engine.learn_order_model(history, as_of, settings)
-                engine.release_memory()
-            order_model, criteria, crosssell_model = engine.prepare(
+            # a model due is learned tonight, used from the next night: tonight scores with the one in use
+            order_model, criteria, crosssell_model, upcoming = engine.prepare(
                 history, as_of, settings, outcomes=outcomes,
                 order_model=(kept.next_order_model if adopt else kept.order_model) if kept else engine.LEARN,
-                crosssell_model=offers.crosssell_model if offers else None if offers_beside else engine.LEARN)
+                crosssell_model=offers.crosssell_model if offers else None if offers_beside else engine.LEARN,
+                learn_next=due)
             if adopt:
                 learned_on, learned_customers = kept.next_learned_on, kept.next_learned_customers
             elif kept:

@@ -1,15 +1,18 @@
 """The nightly job end to end on a small synthetic store (what the ORM side will store)."""
 
+import dataclasses
 import os
 import subprocess
 import sys
+import threading
+from concurrent.futures import Future
 from unittest.mock import patch
 
 import numpy as np
 
 from odoo.tests import BaseCase, tagged
 
-from ..scoring import criteria, crosssell, engine, schedule, segments, synthetic
+from ..scoring import criteria, crosssell, engine, model, schedule, segments, synthetic
 from ..scoring.history import from_lists
 
 
@@ -82,7 +85,8 @@ class TestEngine(BaseCase):
     def test_the_nightly_jobs_steps_give_what_one_run_gives(self):
         """prepare (the order model, the cross-sell model and the criteria, each step's memory
         given back before the next), score, suggest: the same numbers as engine.run."""
-        om, c, xs = engine.prepare(self.h, 1095, self.settings)
+        om, c, xs, upcoming = engine.prepare(self.h, 1095, self.settings)
+        self.assertIsNone(upcoming, "none asked for")
         r = engine.suggest(engine.score(self.h, 1095, c, om, self.settings), self.h, xs)
         np.testing.assert_array_equal(r.probability, self.r.probability)
         np.testing.assert_array_equal(r.schedule.decision, self.r.schedule.decision)
@@ -92,6 +96,77 @@ class TestEngine(BaseCase):
         # given the model (a run resumed after a kill), nothing is learned
         again = engine.prepare(self.h, 1095, self.settings, order_model=om)
         self.assertIs(again[0], om)
+
+    def test_the_order_model_is_learned_beside_todays_criteria(self):
+        """Today's criteria need only the BG/NBD parameters the model learns with: they are computed
+        in the job's thread while the model's cross-validation runs in another. Proven by a fit
+        that waits until today's criteria have begun: one after the other, it would wait in vain."""
+        began, fit, compute = threading.Event(), model.fit, criteria.compute
+        fits, job = [], threading.current_thread()
+
+        def compute_today(history, day, **kwargs):
+            if day == 1095 and threading.current_thread() is job:
+                began.set()
+            return compute(history, day, **kwargs)
+
+        def fit_after_them(*args, **kwargs):
+            fits.append((threading.current_thread().name, began.wait(30)))
+            return fit(*args, **kwargs)
+
+        with patch.object(criteria, "compute", side_effect=compute_today), \
+                patch.object(model, "fit", side_effect=fit_after_them):
+            om, c, _xs, _next = engine.prepare(self.h, 1095, dataclasses.replace(self.settings, crosssell=False))
+        self.assertEqual(len(fits), 1)
+        self.assertTrue(fits[0][0].startswith("ecom_scoring_learn"), fits[0][0])
+        self.assertTrue(fits[0][1], "the model was fitted only after today's criteria")
+        np.testing.assert_array_equal(om.predict(c), self.r.order_model.predict(self.r.criteria))
+        np.testing.assert_array_equal(c.values, self.r.criteria.values)
+
+    def test_a_model_for_the_next_nights_is_learned_beside_the_one_in_use(self):
+        """A night whose model falls due scores with the model in use and learns the next one
+        beside today's criteria: the same model as learned alone, the same criteria as without."""
+        kept = engine.learn_order_model(self.h, 1095 - 30, self.settings)
+        settings = dataclasses.replace(self.settings, crosssell=False)
+        om, c, xs, upcoming = engine.prepare(self.h, 1095, settings, order_model=kept, learn_next=True)
+        self.assertIs(om, kept)
+        self.assertIsNone(xs)
+        np.testing.assert_array_equal(c.values, engine.todays_criteria(self.h, 1095, kept, settings).values)
+        np.testing.assert_array_equal(upcoming.predict(c), self.r.order_model.predict(c))
+        self.assertEqual(upcoming.bgnbd_params, self.r.order_model.bgnbd_params)
+        self.assertIsNone(engine.prepare(self.h, 1095, settings, order_model=kept).next_order_model)
+
+    def test_a_store_too_young_to_learn_from_gets_criteria_with_its_own_bgnbd(self):
+        """The model could not be learned: the criteria computed beside it with the snapshot's BG/NBD
+        are computed again with BG/NBD fitted on today's history, as without a model."""
+        h = synthetic.generate(60, seed=5, orders_only=True)
+        settings = engine.Settings(snapshots=1, crosssell=False)
+        told = Future()
+        self.assertIsNone(engine.learn_order_model(h, 1095, settings, bgnbd=told))
+        self.assertIsNot(told.result(), engine.LEARN, "BG/NBD was fitted on the snapshot")
+        om, c, _xs, _next = engine.prepare(h, 1095, settings)
+        self.assertIsNone(om)
+        again = engine.todays_criteria(h, 1095, None, settings)
+        self.assertEqual(c.bgnbd_params, again.bgnbd_params)
+        np.testing.assert_array_equal(c.values, again.values)
+
+    def test_a_learning_that_fails_still_tells_the_criteria_to_go_on(self):
+        """An error in the learning thread ends the wait of today's criteria and reaches the job."""
+        with patch.object(engine, "_learn_order_model", side_effect=RuntimeError("boom")):
+            told = Future()
+            with self.assertRaises(RuntimeError):
+                engine.learn_order_model(self.h, 1095, self.settings, bgnbd=told)
+            self.assertIs(told.result(0), engine.LEARN)
+            with self.assertRaisesRegex(RuntimeError, "boom"):
+                engine.prepare(self.h, 1095, dataclasses.replace(self.settings, crosssell=False))
+
+    def test_a_learner_that_never_tells_its_bgnbd_is_not_waited_for(self):
+        """A learner done without telling the parameters (another implementation): today's
+        criteria go on once it is done, with the parameters of the model it gave."""
+        learned = self.r.order_model
+        with patch.object(engine, "learn_order_model", side_effect=lambda *args: learned):
+            om, c, _xs, _next = engine.prepare(self.h, 1095, dataclasses.replace(self.settings, crosssell=False))
+        self.assertIs(om, learned)
+        np.testing.assert_array_equal(c.values, self.r.criteria.values)
 
     def test_todays_criteria_use_the_bgnbd_the_model_learned_with(self):
         """BG/NBD is fitted once, on the latest training snapshot: today's «probably still active»

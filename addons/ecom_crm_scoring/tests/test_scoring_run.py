@@ -341,7 +341,7 @@ class TestModelsKept(ScoringCase):
     def learning(self):
         """Learning counted: the order model (the synthetic store's, marked with the day it is
         learned as of: ``learned_as_of``) and the cross-sell model."""
-        def learn_order_model(history, today, settings=None):
+        def learn_order_model(history, today, settings=None, bgnbd=None):
             learned = copy.copy(self.model)
             learned.learned_as_of = today
             return learned
