@@ -43,9 +43,10 @@ try:
 except psycopg2.Error:
     pass
 
-# 1. the floor: one SQL pass aggregating the orders and their lines per customer
-started = time.perf_counter()
-cr.execute(SQL("""
+# 1. the floor: one SQL pass aggregating the orders and their lines per customer, timed here and
+# again after the runs (the lower of the two is the floor: on a shared machine one pass took 8.3 s
+# in a bench, 10.2 s in the next; the ratios are against the best the database did)
+FLOOR = SQL("""
     SELECT count(*), sum(n) FROM (
         SELECT p.commercial_partner_id, count(DISTINCT so.id) AS n, sum(sol.price_subtotal), max(so.date_order),
                min(so.date_order), count(DISTINCT sol.product_id)
@@ -54,9 +55,18 @@ cr.execute(SQL("""
           JOIN sale_order_line sol ON sol.order_id = so.id
          WHERE so.company_id = %s AND so.state IN ('sale', 'cancel')
          GROUP BY 1) per_customer
-""", company.id))
-customers, orders = cr.fetchone()
-out["bare_sql"] = {"seconds": round(time.perf_counter() - started, 1), "customers": customers, "orders": int(orders)}
+""", company.id)
+
+
+def floor_pass():
+    started = time.perf_counter()
+    cr.execute(FLOOR)
+    return time.perf_counter() - started, cr.fetchone()
+
+
+seconds, (customers, orders) = floor_pass()
+out["bare_sql"] = {"seconds": round(seconds, 1), "customers": customers, "orders": int(orders),
+                   "passes": [round(seconds, 1)]}
 
 
 def full_run(night, learn):
@@ -77,8 +87,7 @@ def full_run(night, learn):
             "rows_changed": run.changed_count, "steps_seconds": info.get("steps_seconds"),
             "learned_on": info.get("learned_on"), "next_learned_on": info.get("next_learned_on"),
             "crosssell_learned_on": info.get("crosssell_learned_on"),
-            "rss_before_mb": [held, start_rss],
-            "x_bare_sql": round(full_s / max(out["bare_sql"]["seconds"], 0.1), 1), "error": run.error or None}
+            "rss_before_mb": [held, start_rss], "error": run.error or None}
 
 
 # the first run finds a store that never ran the scoring, also on a database a bench ran on
@@ -144,4 +153,13 @@ naive_s = time.perf_counter() - started
 cr.rollback()
 out["naive_orm"] = {"customers": len(naive), "seconds": round(naive_s, 1),
                     "extrapolated_seconds_all": round(naive_s * len(ids) / max(len(naive), 1))}
+
+# the floor again, after the runs (see 1.), and each full run against the lower pass
+seconds, _rows = floor_pass()
+floor = out["bare_sql"]
+floor["passes"].append(round(seconds, 1))
+floor["seconds"] = min(floor["passes"])
+for name, figures in out.items():
+    if name.startswith("full_run"):
+        figures["x_bare_sql"] = round(figures["seconds"] / max(floor["seconds"], 0.1), 1)
 print(json.dumps(out))
