@@ -46,23 +46,38 @@ TEMPLATES = CROSSSELL_TEMPLATES
 MIN_PROBABILITY, MAX_PROBABILITY = 0.10, 0.90
 SHRINK = 10.0
 STATS_CUSTOMERS = 200_000  # customers sampled for the co-purchase statistics
+# customers whose co-purchase scores are computed at a time (:func:`candidates`): dense arrays of
+# customers x items (up to 1,000), floats and argpartition's 64-bit indexes; 20,000 at a time
+# took 0.3 GB at the cross-sell model's peak
+CHUNK = 2_000
 FEATURES = ("is_rebuy", "is_copurchase", "is_popular", "copurchase_score", "popularity", "rebuy_ratio",
             "item_purchases", "customer_orders", "customer_recency", "customer_items", "customer_tenure")
 
 
-def purchases(history, as_of, level="product", start=None):
+def purchases(history, as_of, level="product", start=None, customers=None):
     """Distinct ``(customer, item, day)`` of confirmed lines dated in ``[start, as_of)``,
-    sorted by customer, item, day (int64 arrays)."""
+    sorted by customer, item, day (int64 arrays); ``customers``: of these customers only
+    (indexes or a mask, as :meth:`.history.History.restrict`, without a copy of their history).
+
+    Every condition is the order's: one mask over the orders, taken to the lines once."""
     li, o = history.lines, history.orders
     if li is None or len(li) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    d = o.day[li.order]
-    m = o.confirmed[li.order] & (d < as_of)
+    wanted = o.confirmed & (o.day < as_of)
     if start is not None:
-        m &= d >= start
+        wanted &= o.day >= start
+    if customers is not None:
+        keep = np.zeros(history.n_customers, dtype=bool)
+        keep[customers] = True
+        wanted &= keep[o.customer]
+        del keep
+    m = wanted[li.order]
+    del wanted
     item = (li.category if level == "category" else li.product)[m]
-    c = o.customer[li.order[m]]
-    d = d[m]
+    order = li.order[m]
+    del m
+    c, d = o.customer[order], o.day[order]
+    del order
     ok = item >= 0
     if not ok.all():
         c, item, d = c[ok], item[ok], d[ok]
@@ -127,7 +142,7 @@ class Candidates:
     X: np.ndarray  # features (FEATURES)
 
 
-def candidates(stats, c, item, d, customers, as_of, n_co=3, n_popular=2, n_rebuy=2, chunk=20_000):
+def candidates(stats, c, item, d, customers, as_of, n_co=3, n_popular=2, n_rebuy=2, chunk=CHUNK):
     """Candidates for ``customers`` (customer indexes) from their :func:`purchases` rows."""
     customers = np.unique(np.asarray(customers, dtype=np.int64))
     sel = np.isin(c, customers)
@@ -150,9 +165,13 @@ def candidates(stats, c, item, d, customers, as_of, n_co=3, n_popular=2, n_rebuy
     sizes = np.diff(np.r_[starts, len(c)])
     p_row, p_item = row_of[starts], item[starts]
     n_items = np.bincount(p_row, minlength=len(customers)).astype(float)
-    out = {key: [] for key in ("row", "item", "kind", "source", "cycle", "since", "score", "pop", "count")}
+    keys = ("row", "item", "kind", "source", "cycle", "since", "score", "pop", "count")
+    # each kind's rows apart, then one kind after the other: the same rows in the same order
+    # whatever the chunk
+    outs = {kind: {key: [] for key in keys} for kind in (REBUY, COPURCHASE, POPULAR)}
 
     def add(row, it, kind, source, cycle, since, score, count):
+        out = outs[kind]
         out["row"].append(row)
         out["item"].append(it)
         out["kind"].append(np.full(len(row), kind, np.int8))
@@ -225,6 +244,7 @@ def candidates(stats, c, item, d, customers, as_of, n_co=3, n_popular=2, n_rebuy
             add(rr + s, stats.items[tp[cc]], POPULAR, np.full(len(rr), -1), np.full(len(rr), np.nan),
                 np.full(len(rr), np.nan), stats.popularity[tp[cc]].astype(float), np.zeros(len(rr)))
 
+    out = {key: [part for kind in outs.values() for part in kind[key]] for key in keys}
     cat = {key: (np.concatenate(v) if v else np.zeros(0)) for key, v in out.items()}
     row = cat["row"].astype(np.int64)
     kind = cat["kind"].astype(np.int8)
@@ -264,7 +284,7 @@ def _max_into(out, group, values):
 
 def bought_after(history, cand, start, end, level="product"):
     """Boolean per candidate: the customer bought the item in ``[start, end)``."""
-    c, item, _ = purchases(history.restrict(np.unique(cand.customer)), end, level, start=start)
+    c, item, _ = purchases(history, end, level, start=start, customers=cand.customer)
     if len(c) == 0 or len(cand.customer) == 0:
         return np.zeros(len(cand.customer), bool)
     base = int(max(item.max(), cand.item.max())) + 1
@@ -321,7 +341,7 @@ def sampled_stats(history, as_of, level, seed=0, n_customers=STATS_CUSTOMERS):
         known = np.sort(np.random.default_rng(seed).choice(known, n_customers, replace=False))
     if len(known) == 0 or history.lines is None:
         return None, None, None, None
-    c, item, d = purchases(history.restrict(known), as_of, level)
+    c, item, d = purchases(history, as_of, level, customers=known)
     if len(c) == 0:
         return None, None, None, None
     return item_stats(c, item, d, as_of, seed=seed), c, item, d
@@ -468,7 +488,7 @@ def suggest(xs_model, history, as_of, customers, k=3, min_probability=MIN_PROBAB
     if stats is None:
         return empty
     customers = np.unique(np.asarray(customers, dtype=np.int64))
-    c, item, d = purchases(history.restrict(customers), as_of, level)
+    c, item, d = purchases(history, as_of, level, customers=customers)
     cand = candidates(stats, c, item, d, customers, as_of)
     raw = xs_model.raw_probability(cand)
     keep = raw >= min_probability

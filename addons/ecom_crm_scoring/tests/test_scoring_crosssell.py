@@ -4,7 +4,7 @@ import numpy as np
 
 from odoo.tests import BaseCase, tagged
 
-from ..scoring import crosssell, season
+from ..scoring import crosssell, season, synthetic
 from ..scoring.crosssell import COPURCHASE, POPULAR, REBUY
 from ..scoring.history import from_lists
 
@@ -198,3 +198,33 @@ class TestTrainingWindows(BaseCase):
         alone = crosssell.fit(h, 800, max_customers=1000, year_back=False)
         self.assertEqual(model.windows, alone.windows)
         self.assertEqual([t0 for t0, _rows in model.windows], [710])
+
+    def test_purchases_of_some_customers_without_a_copy_of_their_history(self):
+        """The purchases of some customers, read with their mask over the store's history: those of
+        their own history (``History.restrict``), indexes or mask, with a first day or without."""
+        h = synthetic.generate(2000, seed=12)
+        some = np.sort(np.random.default_rng(1).choice(2000, 300, replace=False))
+        mask = np.zeros(2000, dtype=bool)
+        mask[some] = True
+        for start in (None, 600):
+            for level in ("product", "category"):
+                expected = crosssell.purchases(h.restrict(some), 900, level, start=start)
+                for customers in (some, mask):
+                    got = crosssell.purchases(h, 900, level, start=start, customers=customers)
+                    for a, b in zip(got, expected, strict=True):
+                        np.testing.assert_array_equal(a, b)
+                        self.assertEqual(a.dtype, np.int64)
+        self.assertGreater(len(expected[0]), 100)
+
+    def test_candidates_are_the_same_whatever_the_chunk(self):
+        """Customers' co-purchase scores are computed a chunk at a time (dense customers x items
+        arrays): every chunk size gives the same candidates in the same order."""
+        h = synthetic.generate(3000, seed=13)
+        stats, c, item, d = crosssell.sampled_stats(h, 900, "product")
+        customers = np.unique(c)
+        whole = crosssell.candidates(stats, c, item, d, customers, 900, chunk=len(customers))
+        self.assertEqual(set(np.unique(whole.kind)), {REBUY, COPURCHASE, POPULAR})
+        for chunk in (1, 7, 500):
+            part = crosssell.candidates(stats, c, item, d, customers, 900, chunk=chunk)
+            for name in ("customer", "item", "kind", "source", "cycle", "since", "X"):
+                np.testing.assert_array_equal(getattr(part, name), getattr(whole, name), f"{name}, chunks of {chunk}")
