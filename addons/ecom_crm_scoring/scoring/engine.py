@@ -285,28 +285,34 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
     """The models and today's criteria for :func:`score` as of ``today`` (:class:`Prepared`): the
     cross-sell model (None without cross-sell) learned unless given (a given one takes the
     corrections of the offers' ``outcomes`` recorded until today; ``crosssell_model=None``: none,
-    the Odoo job learns it while it writes the scores of a night that learns both models), then
-    the order model learned unless given, and ``learn_next``: an order model learned for the
-    next nights beside the one given.
+    the Odoo job learns it while it writes the scores of a night that learns both models), the
+    order model learned unless given, and ``learn_next``: an order model learned for the next
+    nights beside the one given.
 
-    An order model is learned in a thread beside today's criteria, which need only its BG/NBD
-    parameters (fitted a few percent of the way in): the learning's cross-validation keeps 1.5
-    of the 2 cores busy, the criteria one; on the 1M demo store the two took 9.0 s instead of
-    11.2-11.6 s with the scores after them, the process's peak 70-100 MB higher. The cross-sell
-    model is learned alone before them: at 700,000 customers it peaks at +0.5 GB over the history
-    and the criteria at +0.7 GB (the order model +0.1 GB: its criteria are a sample's, on its own
-    history); each step's freed memory goes back to the system before the next."""
+    What is learned is learned in a thread beside today's criteria, which need only the order
+    model's BG/NBD parameters (fitted a few percent of the way in): the learning keeps 1.2-1.5 of
+    the 2 cores busy, the criteria one. On the 1M demo store the order model and the criteria
+    took 9.0 s instead of 11.2-11.6 s with the scores after them, the cross-sell model and the
+    criteria 4.7-4.8 s instead of 7.3-7.9 s; the process's peak rose by 0.1-0.15 GB (the criteria
+    peak at +0.55 GB over the history, the cross-sell model at +0.25-0.3 GB, the order model at
+    +0.15 GB: its criteria are a sample's, on its own history). When both models are learned the
+    cross-sell model is learned first, alone (the criteria wait for the order model's parameters);
+    each step's freed memory goes back to the system before the next."""
     today = int(today)
     xs = None
-    if settings.crosssell and crosssell_model is LEARN:
+    offers = settings.crosssell and crosssell_model is LEARN
+    if offers and order_model is LEARN:  # alone: beside the order model's, the criteria wait for its parameters
         xs = learn_crosssell_model(history, today, settings, outcomes)
         release_memory()
-    elif settings.crosssell and crosssell_model is not None:
+        offers = False
+    elif settings.crosssell and crosssell_model is not LEARN and crosssell_model is not None:
         # the corrections from the offers' outcomes recorded until today, as a model learned today has
         adjust = crosssell.outcome_adjustment(outcomes) if outcomes is not None else np.ones(len(crosssell.KINDS))
         xs = dataclasses.replace(crosssell_model, adjust=adjust)
     om, upcoming = order_model, None
     with ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_learn") as pool:
+        if offers:  # beside today's criteria (an order model given)
+            learning_offers = pool.submit(learn_crosssell_model, history, today, settings, outcomes)
         if order_model is LEARN:
             told = Future()
             learning = pool.submit(learn_order_model, history, today, settings, told)
@@ -323,6 +329,8 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
             learning = pool.submit(learn_order_model, history, today, settings) if learn_next else None
             c = todays_criteria(history, today, om, settings)
             upcoming = learning.result() if learning is not None else None
+        if offers:
+            xs = learning_offers.result()
     release_memory()
     return Prepared(om, c, xs, upcoming)
 

@@ -135,6 +135,36 @@ class TestEngine(BaseCase):
         self.assertEqual(upcoming.bgnbd_params, self.r.order_model.bgnbd_params)
         self.assertIsNone(engine.prepare(self.h, 1095, settings, order_model=kept).next_order_model)
 
+    def test_the_offers_model_is_learned_beside_todays_criteria(self):
+        """A night that learns the cross-sell model with the order model kept learns it in a thread
+        while today's criteria are computed (its fit waits until they began: one after the other,
+        it would wait in vain), the same model as learned alone; the next order model after it."""
+        kept = self.r.order_model
+        began, fit, compute = threading.Event(), crosssell.fit, criteria.compute
+        fits, job = [], threading.current_thread()
+
+        def compute_today(history, day, **kwargs):
+            if day == 1095 and threading.current_thread() is job:
+                began.set()
+            return compute(history, day, **kwargs)
+
+        def fit_after_them(*args, **kwargs):
+            fits.append((threading.current_thread().name, began.wait(30)))
+            return fit(*args, **kwargs)
+
+        with patch.object(criteria, "compute", side_effect=compute_today), \
+                patch.object(crosssell, "fit", side_effect=fit_after_them):
+            om, c, xs, upcoming = engine.prepare(self.h, 1095, self.settings, order_model=kept, learn_next=True)
+        self.assertEqual(len(fits), 1)
+        self.assertTrue(fits[0][0].startswith("ecom_scoring_learn"), fits[0][0])
+        self.assertTrue(fits[0][1], "the offers' model was fitted only after today's criteria")
+        self.assertIs(om, kept)
+        np.testing.assert_array_equal(c.values, self.r.criteria.values)
+        alone = engine.learn_crosssell_model(self.h, 1095, self.settings)
+        self.assertEqual(xs.cv, alone.cv)
+        self.assertEqual(xs.windows, alone.windows)
+        np.testing.assert_array_equal(upcoming.predict(c), kept.predict(c))
+
     def test_a_store_too_young_to_learn_from_gets_criteria_with_its_own_bgnbd(self):
         """The model could not be learned: the criteria computed beside it with the snapshot's BG/NBD
         are computed again with BG/NBD fitted on today's history, as without a model."""
