@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import Future
+from contextlib import contextmanager
 from unittest.mock import patch
 
 import numpy as np
@@ -97,11 +98,11 @@ class TestEngine(BaseCase):
         again = engine.prepare(self.h, 1095, self.settings, order_model=om)
         self.assertIs(again[0], om)
 
-    def test_the_order_model_is_learned_beside_todays_criteria(self):
-        """Today's criteria need only the BG/NBD parameters the model learns with: they are computed
-        in the job's thread while the model's cross-validation runs in another. Proven by a fit
-        that waits until today's criteria have begun: one after the other, it would wait in vain."""
-        began, fit, compute = threading.Event(), model.fit, criteria.compute
+    @contextmanager
+    def fitted_after_todays_criteria(self, module):
+        """``module.fit`` waiting (30 s at most) until this thread began today's criteria (day 1095):
+        yields the list of its calls' (thread name, whether they had begun)."""
+        began, fit, compute = threading.Event(), module.fit, criteria.compute
         fits, job = [], threading.current_thread()
 
         def compute_today(history, day, **kwargs):
@@ -114,7 +115,14 @@ class TestEngine(BaseCase):
             return fit(*args, **kwargs)
 
         with patch.object(criteria, "compute", side_effect=compute_today), \
-                patch.object(model, "fit", side_effect=fit_after_them):
+                patch.object(module, "fit", side_effect=fit_after_them):
+            yield fits
+
+    def test_the_order_model_is_learned_beside_todays_criteria(self):
+        """Today's criteria need only the BG/NBD parameters the model learns with: they are computed
+        in the job's thread while the model's cross-validation runs in another. Proven by a fit
+        that waits until today's criteria have begun: one after the other, it would wait in vain."""
+        with self.fitted_after_todays_criteria(model) as fits:
             om, c, _xs, _next = engine.prepare(self.h, 1095, dataclasses.replace(self.settings, crosssell=False))
         self.assertEqual(len(fits), 1)
         self.assertTrue(fits[0][0].startswith("ecom_scoring_learn"), fits[0][0])
@@ -140,20 +148,7 @@ class TestEngine(BaseCase):
         while today's criteria are computed (its fit waits until they began: one after the other,
         it would wait in vain), the same model as learned alone; the next order model after it."""
         kept = self.r.order_model
-        began, fit, compute = threading.Event(), crosssell.fit, criteria.compute
-        fits, job = [], threading.current_thread()
-
-        def compute_today(history, day, **kwargs):
-            if day == 1095 and threading.current_thread() is job:
-                began.set()
-            return compute(history, day, **kwargs)
-
-        def fit_after_them(*args, **kwargs):
-            fits.append((threading.current_thread().name, began.wait(30)))
-            return fit(*args, **kwargs)
-
-        with patch.object(criteria, "compute", side_effect=compute_today), \
-                patch.object(crosssell, "fit", side_effect=fit_after_them):
+        with self.fitted_after_todays_criteria(crosssell) as fits:
             om, c, xs, upcoming = engine.prepare(self.h, 1095, self.settings, order_model=kept, learn_next=True)
         self.assertEqual(len(fits), 1)
         self.assertTrue(fits[0][0].startswith("ecom_scoring_learn"), fits[0][0])
