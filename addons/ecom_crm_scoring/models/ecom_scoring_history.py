@@ -9,6 +9,7 @@ sequential scans, no Python object per row.
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from psycopg2.extensions import ISOLATION_LEVEL_REPEATABLE_READ, ISOLATION_LEVEL_SERIALIZABLE
 
 from odoo import api, models, sql_db
 from odoo.modules import module as odoo_module
@@ -29,7 +30,7 @@ from ..scoring.history import (
     positions,
     unique_int,
 )
-from ..tools.pgcopy import copy_columns, copy_in, local_days, table_slices
+from ..tools.pgcopy import SharedSlices, copy_columns, copy_in, local_days, table_slices
 
 # day numbers are date.toordinal(): days since 0001-01-01, plus one
 ORDINAL = SQL("- DATE '0001-01-01' + 1")
@@ -55,7 +56,12 @@ class EcomScoringHistory(models.AbstractModel):
         this transaction wrote and did not commit would be invisible to it, so then it returns
         None and the caller reads them itself.
         PostgreSQL then works on both cores, and the ten million lines' rows are parsed while
-        the orders are read."""
+        the orders are read. The reads cut in slices (lists of queries) come last and are
+        shared (:class:`SharedSlices`): when the caller asks for the result, this connection,
+        done with its own reads, reads the slices the other has not begun. On the 1M demo store
+        (three lines an order) both are done within a slice of each other; with this one done
+        3 s sooner (the other tables not read), the lines came 0.8-1.2 s sooner: a store with
+        bigger baskets has more lines to share."""
         cr = self.env.cr
         # a test runs in a savepoint, whose snapshot cannot be exported (nor its data seen outside)
         if odoo_module.current_test:
@@ -65,18 +71,34 @@ class EcomScoringHistory(models.AbstractModel):
             return None
         cr.execute("SELECT pg_export_snapshot()")
         snapshot = cr.fetchone()[0]
+        shared = {name: SharedSlices(query, columns) for name, (query, columns) in queries.items()
+                  if isinstance(query, list | tuple)}
+        # this transaction keeps the snapshot it exported only in repeatable read (Odoo's cursors)
+        helps = cr.connection.isolation_level in (ISOLATION_LEVEL_REPEATABLE_READ, ISOLATION_LEVEL_SERIALIZABLE)
 
         def read():
             with sql_db.db_connect(cr.dbname).cursor() as other:
                 other.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
-                result = {name: copy_columns(other, query, columns) for name, (query, columns) in queries.items()}
+                result = {name: copy_columns(other, query, columns) for name, (query, columns) in queries.items()
+                          if name not in shared}
+                for slices in shared.values():
+                    slices.read(other)
                 other.rollback()
                 return result
 
         pool = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_read")
         future = pool.submit(read)
         pool.shutdown(wait=False)
-        return future.result
+
+        def result():
+            if helps:
+                for slices in shared.values():
+                    slices.read(cr)
+            columns = future.result()
+            columns.update({name: slices.columns() for name, slices in shared.items()})
+            return columns
+
+        return result
 
     @api.model
     def _read(self, company, partner_ids=None):

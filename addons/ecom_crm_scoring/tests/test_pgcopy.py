@@ -3,13 +3,17 @@ elements, other types and truncated or foreign streams refused; the COPY text wr
 dates, and the characters the format escapes; timestamps to local days."""
 
 import struct
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
+from unittest.mock import patch
 
 import numpy as np
 import pytz
 
 from odoo.tests import BaseCase, tagged
 
+from ..tools import pgcopy
 from ..tools.pgcopy import EPOCH, OIDS, SIGNATURE, TYPES, CopyFormatError, copy_text, local_days, parse_arrays
 
 COLUMNS = [("customer", "int4"), ("amount", "float8"), ("confirmed", "bool")]
@@ -113,3 +117,32 @@ class TestLocalDays(BaseCase):
                         for moment in moments]
             self.assertEqual(local_days(stamps, zone).tolist(), expected, zone)
         self.assertEqual(local_days(stamps[:1], None).tolist(), [date(2010, 3, 27).toordinal()], "no zone: UTC")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestSharedSlices(BaseCase):
+    """Slices of one read taken by several readers: each slice read once, joined in their order."""
+
+    def test_two_readers_share_the_slices_and_the_columns_keep_their_order(self):
+        queries = [f"slice {i}" for i in range(40)]
+        taken = []
+
+        def fake_copy(cr, query, columns):
+            taken.append((cr, query))
+            time.sleep(0.002)  # a query's wait, during which the other reader takes the next slice
+            i = int(query.split()[1])
+            return {"id": np.arange(i * 3, i * 3 + 3, dtype=np.int32), "x": np.full(3, i / 2)}
+
+        shared = pgcopy.SharedSlices(queries, [("id", "int4"), ("x", "float8")])
+        with patch.object(pgcopy, "copy_columns", side_effect=fake_copy):
+            with self.assertRaisesRegex(RuntimeError, "not read"):
+                shared.columns()
+            with ThreadPoolExecutor(2) as pool:
+                counts = list(pool.map(shared.read, ["first", "second"]))
+            self.assertEqual(shared.read("late"), 0, "nothing left to take")
+        self.assertEqual(sum(counts), 40)
+        self.assertTrue(all(counts), counts)
+        self.assertEqual(sorted(query for _cr, query in taken), sorted(queries), "each slice read once")
+        joined = shared.columns()
+        self.assertEqual(joined["id"].tolist(), list(range(120)))
+        self.assertEqual(joined["x"].tolist(), [i / 2 for i in range(40) for _ in range(3)])

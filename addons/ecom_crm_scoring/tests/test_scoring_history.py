@@ -1,5 +1,6 @@
 """The SQL reader hands the engine the store's history as it is in Odoo."""
 
+import threading
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -10,7 +11,7 @@ from odoo.modules import module as odoo_module
 from odoo.tests import BaseCase, tagged
 
 from ..scoring.history import LEAD_LOST, LEAD_OPEN, MAIL_CLICK, NEVER, OUTCOME_REFUSED, positions
-from ..tools.pgcopy import CopyFormatError, copy_columns, table_slices
+from ..tools.pgcopy import CopyFormatError, SharedSlices, copy_columns, table_slices
 from .common import ScoringCase
 
 
@@ -95,6 +96,33 @@ class TestScoringHistory(ScoringCase):
             cr.execute("CREATE TEMP TABLE ecom_written (x int)")  # written, not committed
             self.assertIsNone(History._beside(query), "what this transaction wrote would be missed")
             cr.rollback()
+
+    def test_a_sliced_read_beside_is_shared_with_this_connection_once_it_waits(self):
+        """The slices of a sliced read go to whichever connection is free: here the second one is
+        held a second by its first read, so this one, asking for the result at once, reads every
+        slice itself; the columns are those of one connection reading the slices in order."""
+        slices = [f"SELECT id, phone_code FROM res_country WHERE id % 5 = {k}" for k in range(5)]
+        columns = [("id", "int4"), ("code", "int4")]
+        held = ("SELECT x FROM (SELECT 1 AS x, pg_sleep(1)) s", [("x", "int4")])
+        readers, read = [], SharedSlices.read
+
+        def counted(shared, cr):
+            count = read(shared, cr)
+            readers.append((threading.current_thread().name, count))
+            return count
+
+        with sql_db.db_connect(self.env.cr.dbname).cursor() as cr, \
+                patch.object(odoo_module, "current_test", False), \
+                patch.object(SharedSlices, "read", autospec=True, side_effect=counted):
+            History = api.Environment(cr, SUPERUSER_ID, {})["ecom.scoring.history"]
+            got = History._beside({"held": held, "countries": (slices, columns)})()
+            alone = copy_columns(cr, slices, columns)
+            cr.rollback()
+        self.assertEqual(got["held"]["x"].tolist(), [1])
+        for name, _type in columns:
+            np.testing.assert_array_equal(got["countries"][name], alone[name])
+        self.assertGreater(len(alone["id"]), 200)
+        self.assertEqual(sorted(readers), sorted([(threading.current_thread().name, 5), ("ecom_scoring_read_0", 0)]))
 
     def test_orders_lines_and_amounts_in_company_currency(self):
         order = self._order(self.contact, 40, amount=1000)

@@ -18,6 +18,7 @@ columns read (UTC, as Odoo stores them) into the store's days.
 
 import io
 import struct
+import threading
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -97,17 +98,7 @@ def copy_columns(cr, query, columns):
     or a list of them, whose rows are concatenated: :func:`table_slices`) into ``{name: array}``;
     ``columns``: [(name, sql type)] in its order, never NULL (``COALESCE`` and cast them)."""
     if isinstance(query, (list, tuple)):
-        parts = [copy_columns(cr, one, columns) for one in query]
-        if len(parts) == 1:
-            return parts[0]
-        # column by column, each slice's piece let go once copied: the peak is the columns plus
-        # one column, not twice the columns
-        merged = {}
-        for name, _type in columns:
-            pieces = [part.pop(name) for part in parts]
-            merged[name] = np.concatenate(pieces)
-            del pieces
-        return merged
+        return _joined([copy_columns(cr, one, columns) for one in query], columns)
     if not isinstance(query, str):
         query = cr.mogrify(query).decode()
     aliases = ", ".join(f"c{i}" for i in range(len(columns)))
@@ -119,6 +110,56 @@ def copy_columns(cr, query, columns):
     data = b"".join(received)
     del received[:]
     return parse_arrays(data, columns)
+
+
+def _joined(parts, columns):
+    """The slices' ``{name: array}`` joined in their order, column by column, each slice's piece let
+    go once copied: the peak is the columns plus one column, not twice the columns."""
+    if len(parts) == 1:
+        return parts[0]
+    merged = {}
+    for name, _type in columns:
+        pieces = [part.pop(name) for part in parts]
+        merged[name] = np.concatenate(pieces)
+        del pieces
+    return merged
+
+
+class SharedSlices:
+    """The slices of one read (queries of :func:`table_slices`, as :func:`copy_columns` takes
+    them) shared by several connections: each reads the next slice nobody took yet
+    (:meth:`read`), so that a connection done with its own reads takes over what another has not
+    begun; :meth:`columns` joins them in the slices' order, the arrays one connection reading
+    them all would give. The connections must see the same data (one snapshot)."""
+
+    def __init__(self, queries, columns):
+        self.queries, self.column_types = list(queries), columns
+        self._lock = threading.Lock()
+        self._next = 0
+        self._parts = [None] * len(self.queries)
+
+    def _take(self):
+        with self._lock:
+            if self._next >= len(self.queries):
+                return None
+            self._next += 1
+            return self._next - 1
+
+    def read(self, cr):
+        """Read the slices nobody took yet on ``cr``, one at a time, until none is left; returns
+        how many it read."""
+        count = 0
+        while (i := self._take()) is not None:
+            self._parts[i] = copy_columns(cr, self.queries[i], self.column_types)
+            count += 1
+        return count
+
+    def columns(self):
+        """``{name: array}`` of every slice in their order, once every reader is done."""
+        if any(part is None for part in self._parts):
+            raise RuntimeError("a slice was not read")
+        parts, self._parts = self._parts, []
+        return _joined(parts, self.column_types)
 
 
 def table_slices(cr, table, alias=None, rows=SLICE_ROWS):
