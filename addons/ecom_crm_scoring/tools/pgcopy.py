@@ -9,7 +9,8 @@ array's elements (length, value pairs of one fixed size: columns that are never 
 :data:`TYPES`) as a structured big-endian array (https://www.postgresql.org/docs/15/sql-copy.html,
 "Binary Format"; the array's layout is PostgreSQL's ``array_send``). :func:`table_slices` cuts a
 big table's scan into slices of about a million rows (TID range scans), so that no array grows
-past a few tens of megabytes.
+past a few tens of megabytes; :class:`SharedSlices` lets two connections of one snapshot read them,
+each the next slice not taken.
 
 The other way: :func:`copy_in` writes numpy columns by binary COPY, :func:`copy_text` Python
 columns in COPY's text form (NULLs, dates, JSON). :func:`local_days` turns the ``timestamp``
