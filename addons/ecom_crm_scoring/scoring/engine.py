@@ -134,12 +134,17 @@ def learn_order_model(history, today, settings=Settings(), bgnbd=None):
     ``bgnbd``: a :class:`~concurrent.futures.Future` given the BG/NBD parameters the model learns
     with as soon as they are fitted, on the latest snapshot, a few percent of the way in: today's
     criteria are computed with them (:func:`todays_criteria`) while the rest is learned
-    (:func:`prepare`). Given :data:`LEARN` when the model learns with none."""
+    (:func:`prepare`). Given :data:`LEARN` when the model learns with none, the learning's error
+    when it fails before them (today's criteria are not computed for nothing)."""
     try:
-        return _learn_order_model(history, today, settings, bgnbd)
-    finally:
+        om = _learn_order_model(history, today, settings, bgnbd)
+    except BaseException as exc:
         if bgnbd is not None and not bgnbd.done():
-            bgnbd.set_result(LEARN)
+            bgnbd.set_exception(exc)
+        raise
+    if bgnbd is not None and not bgnbd.done():
+        bgnbd.set_result(LEARN)
+    return om
 
 
 def _learn_order_model(history, today, settings, bgnbd):
@@ -286,8 +291,8 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
     cross-sell model (None without cross-sell) learned unless given (a given one takes the
     corrections of the offers' ``outcomes`` recorded until today; ``crosssell_model=None``: none,
     the Odoo job learns it while it writes the scores of a night that learns both models), the
-    order model learned unless given, and ``learn_next``: an order model learned for the next
-    nights beside the one given.
+    order model learned unless given, and ``learn_next`` (with an order model given; else
+    ignored): an order model learned for the next nights beside the one given.
 
     What is learned is learned in a thread beside today's criteria, which need only the order
     model's BG/NBD parameters (fitted a few percent of the way in): the learning keeps 1.2-1.5 of
@@ -319,11 +324,12 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
             # the parameters as soon as they are fitted; a learning over before it told them (an
             # error) has none: today's criteria fit their own
             wait([told, learning], return_when=FIRST_COMPLETED)
-            params = told.result() if told.done() else LEARN
+            params = told.result() if told.done() else LEARN  # the learning's error, if it failed first
             c = _todays_criteria(history, today, params, settings)
             om = learning.result()
             if _bgnbd_of(om) is not (LEARN if params is None else params):
                 # nothing learned (today's criteria fit their own BG/NBD), or not with these
+                del c
                 c = todays_criteria(history, today, om, settings)
         else:
             learning = pool.submit(learn_order_model, history, today, settings) if learn_next else None

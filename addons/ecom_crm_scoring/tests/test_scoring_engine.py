@@ -100,13 +100,15 @@ class TestEngine(BaseCase):
 
     @contextmanager
     def fitted_after_todays_criteria(self, module):
-        """``module.fit`` waiting (30 s at most) until this thread began today's criteria (day 1095):
-        yields the list of its calls' (thread name, whether they had begun)."""
+        """``module.fit`` waiting (30 s at most) until this thread began today's criteria (day 1095),
+        computed once, here: yields the list of its calls' (thread name, whether they had begun)."""
         began, fit, compute = threading.Event(), module.fit, criteria.compute
         fits, job = [], threading.current_thread()
 
         def compute_today(history, day, **kwargs):
-            if day == 1095 and threading.current_thread() is job:
+            if day == 1095:
+                self.assertIs(threading.current_thread(), job, "today's criteria in the job's thread")
+                self.assertFalse(began.is_set(), "today's criteria computed once")
                 began.set()
             return compute(history, day, **kwargs)
 
@@ -174,15 +176,25 @@ class TestEngine(BaseCase):
         self.assertEqual(c.bgnbd_params, again.bgnbd_params)
         np.testing.assert_array_equal(c.values, again.values)
 
-    def test_a_learning_that_fails_still_tells_the_criteria_to_go_on(self):
-        """An error in the learning thread ends the wait of today's criteria and reaches the job."""
-        with patch.object(engine, "_learn_order_model", side_effect=RuntimeError("boom")):
+    def test_a_learning_that_fails_reaches_the_job_before_todays_criteria(self):
+        """An error in the learning thread before it hands the BG/NBD parameters over is handed over
+        instead: the job gets it at once, without computing today's criteria for nothing."""
+        compute, computed = criteria.compute, []
+
+        def counted(history, day, **kwargs):
+            computed.append(day)
+            return compute(history, day, **kwargs)
+
+        with patch.object(engine, "_learn_order_model", side_effect=RuntimeError("boom")), \
+                patch.object(criteria, "compute", side_effect=counted):
             told = Future()
-            with self.assertRaises(RuntimeError):
+            with self.assertRaisesRegex(RuntimeError, "boom"):
                 engine.learn_order_model(self.h, 1095, self.settings, bgnbd=told)
-            self.assertIs(told.result(0), engine.LEARN)
+            with self.assertRaisesRegex(RuntimeError, "boom"):
+                told.result(0)
             with self.assertRaisesRegex(RuntimeError, "boom"):
                 engine.prepare(self.h, 1095, dataclasses.replace(self.settings, crosssell=False))
+        self.assertEqual(computed, [], "no criteria computed")
 
     def test_a_learner_that_never_tells_its_bgnbd_is_not_waited_for(self):
         """A learner done without telling the parameters (another implementation): today's
