@@ -231,7 +231,8 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     key = unique_int(key, inplace=True)  # distinct (customer, day): purchase occasions
     kc, kd = (key >> 32).astype(np.int32), (key & 0xFFFFFFFF).astype(np.int32)
     del key
-    same = np.r_[False, kc[1:] == kc[:-1]]
+    same = np.zeros(len(kc), dtype=bool)  # a gap: the customer's occasion before is the same's
+    same[1:] = kc[1:] == kc[:-1]
     gaps = np.diff(kd, prepend=0)[same].astype(np.float64)
     del kd
     gc = kc[same]  # each gap's customer

@@ -257,3 +257,15 @@ class TestCriteria(BaseCase):
             self.assertAlmostEqual(float(c.column("rebuy_due")[k]), since / max(cycle, 1), places=5)
             checked += 1
         self.assertGreater(checked, 20)
+
+    def test_a_day_before_every_order_gives_criteria_without_data(self):
+        """Orders with lines, all after the day (a backtest's early date): nobody has orders yet,
+        every order criterion is empty, none fails; a day later the first customer has one."""
+        h = from_lists(2, [(0, 500, 100.0), (1, 600, 50.0)], [(0, 10, 1), (1, 11, 2)])
+        before = criteria.compute(h, 400)
+        self.assertEqual(before.has_orders.tolist(), [False, False])
+        self.assertTrue(np.isnan(before.column("recency")).all())
+        self.assertTrue(np.isnan(before.column("usual_gap")).all())
+        between = criteria.compute(h, 550)
+        self.assertEqual(between.has_orders.tolist(), [True, False])
+        self.assertEqual(between.column("recency")[0], 50)
