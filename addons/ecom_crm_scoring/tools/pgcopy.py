@@ -8,8 +8,8 @@ asks PostgreSQL instead for one row holding one array per column (``array_agg``)
 array's elements (length, value pairs of one fixed size: columns that are never NULL, of one of
 :data:`TYPES`) as a structured big-endian array (https://www.postgresql.org/docs/15/sql-copy.html,
 "Binary Format"; the array's layout is PostgreSQL's ``array_send``). :func:`table_slices` cuts a
-big table's scan into slices of about :data:`SLICE_ROWS` rows (TID range scans), so that no array
-grows past a few megabytes; :class:`SharedSlices` lets two connections of one snapshot read them,
+big table's scan into slices of about a million rows (TID range scans), so that no array grows
+past a few tens of megabytes; :class:`SharedSlices` lets two connections of one snapshot read them,
 each the next slice not taken.
 
 The other way: :func:`copy_in` writes numpy columns by binary COPY, :func:`copy_text` Python
@@ -34,10 +34,7 @@ TYPES = {"int4": ">i4", "int2": ">i2", "int8": ">i8", "float8": ">f8", "float4":
 # the element type's oid that array_send writes, checked against the declared type
 OIDS = {"int4": 23, "int2": 21, "int8": 20, "float8": 701, "float4": 700, "bool": 16, "timestamp": 1114}
 EPOCH = datetime(2000, 1, 1)
-# rows a slice: the read's two connections share the lines' slices (:class:`SharedSlices`), and
-# the finer they are, the closer both end; on the 1M demo store the read took 9.9-10.3 s with
-# 250,000 rows a slice against 10.3-10.5 s with 1,000,000 (eight reads alternated, one process)
-SLICE_ROWS = 250_000
+SLICE_ROWS = 1_000_000
 
 
 class CopyFormatError(ValueError):
