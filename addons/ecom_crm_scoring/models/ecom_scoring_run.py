@@ -284,9 +284,11 @@ class EcomScoringRun(models.Model):
         chunks insert most rows, at a million customers 686,000 of them: about 15 s of PostgreSQL's
         work on one core (each insert maintains the indexes and checks that the customer, company
         and salesperson exist), behind which the model's 4-7 s disappear (the first run 44-48 s
-        instead of 49-51 s, the same peak). Not on the other nights: their writes take 3-4 s, and
-        the model learned beside them took the cores today's scores and writes need (the night no
-        shorter) while its memory added to theirs (1.56 GB at the peak instead of 1.47 GB).
+        instead of 49-51 s, the same peak). Not beside the other nights' writes: they take 3-4 s,
+        and the model learned beside them took the cores today's scores and writes need (the night
+        no shorter) while its memory added to theirs (1.56 GB at the peak instead of 1.47 GB); a
+        night that learns it with the order model kept learns it beside today's criteria instead
+        (:func:`..scoring.engine.prepare`).
         A model that fails to learn is None (logged): no offers tonight, the next night tries again."""
         started = time.perf_counter()
         try:

@@ -321,10 +321,10 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
         if order_model is LEARN:
             told = Future()
             learning = pool.submit(learn_order_model, history, today, settings, told)
-            # the parameters as soon as they are fitted; a learning over before it told them (an
-            # error) has none: today's criteria fit their own
+            # the parameters as soon as they are fitted (or the learning's error, raised here); a
+            # learner done without handing them over has none: today's criteria fit their own
             wait([told, learning], return_when=FIRST_COMPLETED)
-            params = told.result() if told.done() else LEARN  # the learning's error, if it failed first
+            params = told.result() if told.done() else LEARN
             c = _todays_criteria(history, today, params, settings)
             om = learning.result()
             if _bgnbd_of(om) is not (LEARN if params is None else params):

@@ -134,10 +134,15 @@ class TestEngine(BaseCase):
 
     def test_a_model_for_the_next_nights_is_learned_beside_the_one_in_use(self):
         """A night whose model falls due scores with the model in use and learns the next one
-        beside today's criteria: the same model as learned alone, the same criteria as without."""
+        beside today's criteria (its fit waits until they began: one after the other, it would
+        wait in vain): the same model as learned alone, the same criteria as without."""
         kept = engine.learn_order_model(self.h, 1095 - 30, self.settings)
         settings = dataclasses.replace(self.settings, crosssell=False)
-        om, c, xs, upcoming = engine.prepare(self.h, 1095, settings, order_model=kept, learn_next=True)
+        with self.fitted_after_todays_criteria(model) as fits:
+            om, c, xs, upcoming = engine.prepare(self.h, 1095, settings, order_model=kept, learn_next=True)
+        self.assertEqual(len(fits), 1)
+        self.assertTrue(fits[0][0].startswith("ecom_scoring_learn"), fits[0][0])
+        self.assertTrue(fits[0][1], "the next model was fitted only after today's criteria")
         self.assertIs(om, kept)
         self.assertIsNone(xs)
         np.testing.assert_array_equal(c.values, engine.todays_criteria(self.h, 1095, kept, settings).values)
