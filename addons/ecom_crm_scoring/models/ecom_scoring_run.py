@@ -10,8 +10,10 @@ from datetime import date, datetime
 
 import numpy as np
 import pytz
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from ..scoring import texts
@@ -28,6 +30,10 @@ GROWTH, RISK, WATCH = 0, 1, 2
 DECISION_CODES = {NOW: "now", LATER: "later", DND: "dnd"}
 GROUP_CODES = {GROWTH: "growth", RISK: "risk", WATCH: "watch"}
 CHUNK = 20_000  # customers written per transaction
+# a chunk (or, from the scheduled job, a company's run) stopped by a concurrent change of the rows
+# it writes (a salesperson recording an outcome, an activity done) is tried again, this many times
+RETRIES = 3
+RETRY_WAIT = 0.5  # seconds before the first try again, doubled before each next
 MORE_CUSTOMERS = 0.2  # the models are learned again when the store has grown this much since
 
 
@@ -78,10 +84,38 @@ class EcomScoringRun(models.Model):
     # -- entry points ----------------------------------------------------------------------------
     @api.model
     def _cron_score_customers(self):
-        """Every hour: the day's full run first (the morning list), then incremental runs."""
-        companies = self.env["res.company"].search([])
-        for company in companies:
-            self.with_company(company)._score_company(company, auto_commit=True)
+        """Every hour: the day's full run first (the morning list), then incremental runs.
+
+        Each company on its own: a run stopped by a concurrent change (a serialization failure, a
+        deadlock: a salesperson's outcome or activity written while the job wrote the same rows)
+        is rolled back and started again, up to :data:`RETRIES` times (a full run resumes after its
+        last committed chunk, with its models); a company whose run fails all the same, or fails
+        otherwise, is logged and left for the next hour (its full run resumes then) while the
+        other companies are scored; the first such error is raised after them, for the
+        scheduler's log and failure count."""
+        failed = None
+        for company in self.env["res.company"].search([]):
+            for attempt in range(RETRIES + 1):
+                try:
+                    self.with_company(company)._score_company(company, auto_commit=True)
+                    break
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as exc:
+                    self.env.cr.rollback()
+                    if attempt == RETRIES:
+                        _logger.exception("customer scoring of %s stopped by concurrent changes %s times",
+                                          company.name, attempt + 1)
+                        failed = failed or exc
+                        break
+                    _logger.info("customer scoring of %s stopped by a concurrent change (%s): again", company.name,
+                                 exc.pgcode)
+                    time.sleep(RETRY_WAIT * 2 ** attempt)
+                except Exception as exc:
+                    self.env.cr.rollback()
+                    _logger.exception("customer scoring of %s failed: the next hour goes on", company.name)
+                    failed = failed or exc
+                    break
+        if failed is not None:
+            raise failed
 
     @api.model
     def _score_customers(self, company=None, mode=None, auto_commit=False, today=None, learn=False):
@@ -228,6 +262,8 @@ class EcomScoringRun(models.Model):
             return values, Score._ecom_copy_text(values), new
 
         chunks = [todo[start:start + CHUNK] for start in range(0, len(todo), CHUNK)]
+        if auto_commit:  # the reads end here: each chunk's transaction begins with its writes
+            self.env.cr.commit()
         beside = None
         if offers_beside:
             learning = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_learn")
@@ -243,13 +279,9 @@ class EcomScoringRun(models.Model):
                 values, text, new = ahead.result()
                 if n + 1 < len(chunks):
                     ahead = pool.submit(build, chunks[n + 1])
-                changed += Score._ecom_upsert(company, values, text=text, new=new)
-                self._drop_unscored(result, partner_ids, rows)
-                self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed})
                 done = n * CHUNK + len(rows)
-                self.env["ir.cron"]._notify_progress(done=done, remaining=len(todo) - done)
-                if auto_commit:
-                    self.env.cr.commit()
+                changed += self._write_chunk(result, partner_ids, rows, (values, text, new), changed,
+                                             (done, len(todo) - done), auto_commit)
                 longest = max(longest, time.perf_counter() - step)
         if beside is not None:
             learned["crosssell_model"], steps["learn_offers"] = beside.result()
@@ -276,6 +308,54 @@ class EcomScoringRun(models.Model):
         self._finish(result, len(partner_ids), started, longest, auto_commit,
                      steps={name: round(seconds, 1) for name, seconds in steps.items()}, learned=learned)
         return self
+
+    def _write_chunk(self, result, partner_ids, rows, chunk, changed, progress, auto_commit):
+        """Write one chunk of the full run (``chunk``: its rows, COPY text and whether they are all
+        new, as the run built them), move the run's position after it and, with ``auto_commit``,
+        commit: the number of rows written. A chunk stopped by a concurrent change of its rows (a
+        salesperson's outcome or activity written meanwhile: in repeatable read, PostgreSQL
+        refuses to update a row changed since the chunk's transaction began) is rolled back and
+        written again in a new transaction, up to :data:`RETRIES` times: the rows hold what the
+        job computes, the concurrent change touched the others (the contact's outcome, its
+        activity). With ``auto_commit`` the chunk's transaction is READ COMMITTED
+        (:meth:`_read_committed`), where PostgreSQL waits for such a change and updates the row
+        it left instead of refusing: the retries are left for deadlocks. Without ``auto_commit``
+        (a test, the install) the error goes up: a rollback would undo the caller's work too."""
+        values, text, new = chunk
+        done, remaining = progress
+        attempt = 0
+        while True:
+            if auto_commit:
+                self._read_committed()
+            try:
+                written = self.env["ecom.customer.score"]._ecom_upsert(self.company_id, values, text=text, new=new)
+                self._drop_unscored(result, partner_ids, rows)
+                self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed + written})
+                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                if auto_commit:
+                    self.env.cr.commit()
+                return written
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as exc:
+                if not auto_commit or attempt == RETRIES:
+                    raise
+                self.env.cr.rollback()
+                _logger.info("scores of %s: a chunk stopped by a concurrent change (%s), written again",
+                             self.company_id.name, exc.pgcode)
+                time.sleep(RETRY_WAIT * 2 ** attempt)
+                attempt += 1
+
+    def _read_committed(self):
+        """Make the transaction about to begin READ COMMITTED (Odoo's are REPEATABLE READ) when
+        none is open on the cursor (after a commit or a rollback: the isolation level is set by
+        the transaction's first statement), and say whether it did. For the chunks of a run: a
+        score row changed by a salesperson since the chunk's transaction began (an outcome
+        recorded, an activity done: other columns than the job's) is then updated as that change
+        left it instead of failing the chunk with "could not serialize access"."""
+        cr = self.env.cr
+        if cr._cnx.info.transaction_status != TRANSACTION_STATUS_IDLE:
+            return False
+        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        return True
 
     @staticmethod
     def _learn_offers_beside(engine, history, as_of, settings, outcomes):

@@ -6,11 +6,14 @@ import threading
 from datetime import timedelta
 from unittest.mock import MagicMock, patch
 
+from psycopg2.errors import DeadlockDetected, SerializationFailure
+
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, ValidationError
 from odoo.modules.migration import load_script
 from odoo.sql_db import Cursor
 from odoo.tests import new_test_user, tagged
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, mute_logger
 
 from ..models import ecom_scoring_run
 from ..models.ecom_customer_score import STORED, UPSERT_COLUMNS
@@ -270,6 +273,125 @@ class TestScoringRun(ScoringCase):
                          "the model kept from the kill: no learning step")
         self.assertTrue(resumed and min(resumed) > killed_at, "the chunks already written are skipped")
         self.assertEqual(len(self.Score.search([])), 15)
+
+    def test_a_chunk_stopped_by_a_concurrent_change_is_written_again(self):
+        """A salesperson's outcome written while the job upserts the same rows: PostgreSQL refuses
+        the job's update (repeatable read); the chunk is rolled back and written again, the run
+        goes on instead of failing the morning's list."""
+        upsert = type(self.Score)._ecom_upsert
+        tries = []
+
+        def contested_upsert(model, company, rows, text=None, new=False):
+            tries.append(list(rows.get("partner_id", [])))
+            if len(tries) == 2:  # the second chunk's first try
+                raise SerializationFailure("could not serialize access due to concurrent update")
+            return upsert(model, company, rows, text=text, new=new)
+
+        cr = self.env.cr
+        with patch.object(ecom_scoring_run, "CHUNK", 4), patch.object(ecom_scoring_run, "RETRY_WAIT", 0), \
+                patch.object(type(self.Score), "_ecom_upsert", contested_upsert), \
+                patch.object(cr, "commit") as commit, patch.object(cr, "rollback") as rollback:
+            run = self.Run._score_customers(mode="full", today=self.today, auto_commit=True)
+        self.assertEqual(run.state, "done", run.error)
+        self.assertEqual(rollback.call_count, 1, "the contested chunk's transaction only")
+        self.assertEqual(len(tries), 5, "four chunks of 15 customers, the second one twice")
+        self.assertEqual(tries[1], tries[2], "the same rows again")
+        self.assertGreaterEqual(commit.call_count, 4, "each chunk committed")
+        self.assertEqual(len(self.Score.search([])), 15, "every customer scored")
+        self.assertEqual(run.position, max(max(rows) for rows in tries))
+        self.assertEqual(run.changed_count, 15, "the rolled back try is not counted")
+
+        # without the job's own transactions (a test, the install) nothing is rolled back: the error goes up
+        tries.clear()
+        with patch.object(ecom_scoring_run, "CHUNK", 4), \
+                patch.object(type(self.Score), "_ecom_upsert", contested_upsert), \
+                patch.object(cr, "rollback") as rollback:
+            try:
+                self.Run._score_customers(mode="full", today=self.today + timedelta(days=1))
+            except SerializationFailure:
+                pass
+            else:
+                self.fail("the concurrent change was hidden")
+            self.assertFalse(rollback.called)
+
+    def test_a_chunk_updates_a_row_a_salesperson_changed_meanwhile(self):
+        """On two real connections: a score row changed and committed by a salesperson after the
+        chunk's transaction began. In Odoo's REPEATABLE READ the job's upsert of it fails; in the
+        chunk's READ COMMITTED it waits for the change and updates the row it left: both the
+        job's values and the salesperson's stay. Committed data of its own, removed after."""
+        company_id = self.env.company.id
+        with self.registry.cursor() as cr:
+            partner_id = api.Environment(cr, SUPERUSER_ID, {})["res.partner"].create({"name": "Параллельный"}).id
+
+        def remove():
+            with self.registry.cursor() as cr:
+                cr.execute("DELETE FROM res_partner WHERE id = %s", [partner_id])
+        self.addCleanup(remove)
+
+        def upsert(env, probability):
+            row = {column: [None] for column in UPSERT_COLUMNS}
+            row.update(partner_id=[partner_id], probability=[probability], score=[round(probability * 100)],
+                       row_hash=[round(probability * 100)])
+            return env["ecom.customer.score"]._ecom_upsert(env["res.company"].browse(company_id), row)
+
+        with self.registry.cursor() as cr:
+            upsert(api.Environment(cr, SUPERUSER_ID, {}), 0.1)
+
+        def contested(read_committed, probability):
+            """The job's chunk and the salesperson's change, interleaved: what the job wrote."""
+            with self.registry.cursor() as job_cr, self.registry.cursor() as user_cr:
+                job = api.Environment(job_cr, SUPERUSER_ID, {})
+                self.assertEqual(job["ecom.scoring.run"]._read_committed(), True, "no transaction open yet")
+                if not read_committed:
+                    job_cr.rollback()  # back to Odoo's REPEATABLE READ
+                job_cr.execute("SELECT count(*) FROM ecom_customer_score")  # the chunk's transaction began
+                self.assertEqual(job["ecom.scoring.run"]._read_committed(), False, "too late for this transaction")
+                user_cr.execute("UPDATE ecom_customer_score SET contacted_on = CURRENT_DATE WHERE partner_id = %s",
+                                [partner_id])
+                user_cr.commit()
+                return upsert(job, probability)
+
+        with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
+            contested(False, 0.2)
+        self.assertEqual(contested(True, 0.3), 1)
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT probability, contacted_on IS NOT NULL FROM ecom_customer_score WHERE partner_id = %s",
+                       [partner_id])
+            self.assertEqual(cr.fetchall(), [(0.3, True)], "the job's score and the salesperson's outcome")
+
+    def test_cron_tries_a_company_again_and_goes_on_past_a_failed_one(self):
+        """The hourly job: a company's run stopped by a concurrent change runs again (a full run
+        resumes after its last chunk); a company whose run fails does not keep the next ones
+        from being scored, and its error is raised after them."""
+        first = self.env.company
+        second, third = self.env["res.company"].create([{"name": "Второй магазин"}, {"name": "Третий магазин"}])
+        companies = self.env["res.company"].search([])
+        calls = []
+        outcomes = {first: [SerializationFailure("concurrent update"), None], second: [ValueError("broken")],
+                    third: [DeadlockDetected("deadlock")] * (ecom_scoring_run.RETRIES + 1)}
+
+        def score_company(run_model, company, mode=None, auto_commit=False, today=None, learn=False):
+            calls.append((company, auto_commit))
+            queue = outcomes.get(company)
+            error = queue.pop(0) if queue else None
+            if error is not None:
+                raise error
+            return run_model.browse()
+
+        cr = self.env.cr
+        with patch.object(type(self.Run), "_score_company", score_company), \
+                patch.object(ecom_scoring_run, "RETRY_WAIT", 0), patch.object(cr, "rollback") as rollback:
+            try:
+                self.Run._cron_score_customers()
+            except ValueError as exc:
+                self.assertEqual(str(exc), "broken", "the first failure is the one raised")
+            else:
+                self.fail("the failed company was hidden from the scheduler")
+        tries = {first: 2, second: 1, third: ecom_scoring_run.RETRIES + 1}
+        self.assertEqual([company for company, _auto in calls],
+                         [company for company in companies for _try in range(tries.get(company, 1))])
+        self.assertTrue(all(auto for _company, auto in calls), "the job commits its chunks")
+        self.assertEqual(rollback.call_count, 1 + 1 + ecom_scoring_run.RETRIES + 1)
 
     def test_cancelled_orders_drop_the_score(self):
         self.run_scoring()
