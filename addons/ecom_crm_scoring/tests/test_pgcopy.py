@@ -99,6 +99,24 @@ class TestCopyText(BaseCase):
         self.assertEqual(copy_text({"i": [3, -1], "f": [0.1, 2.5], "s": ["a\\b", "c"]}, ["i", "f", "s"]),
                          "3\t0.1\ta\\\\b\n-1\t2.5\tc\n")
 
+    def test_repeated_values_give_the_text_of_each_value(self):
+        """Columns whose values repeat go through a table of their distinct values: the same text,
+        NULLs and escapes included, as each value converted on its own."""
+        n = 10_000
+        columns = {
+            "int": [i % 7 - 3 for i in range(n)],
+            "float": [round((i % 11) / 8, 3) for i in range(n)],
+            "str": [None if i % 5 == 0 else f"метка\t{i % 3}\\" for i in range(n)],
+            "date": [date(2026, 1 + i % 12, 1) if i % 4 else None for i in range(n)],
+            "json": [None if i % 2 else '{"a": "\\u0410\\n"}' for i in range(n)],
+            "distinct": [i * 1.5 for i in range(n)],
+        }
+        names = list(columns)
+        expected = "".join("\t".join(pgcopy._text_value(columns[name][i]) for name in names) + "\n" for i in range(n))
+        self.assertEqual(copy_text(columns, names), expected)
+        self.assertEqual(copy_text({name: values[:3] for name, values in columns.items()}, names),
+                         "".join(expected.splitlines(keepends=True)[:3]), "too few values to repeat")
+
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
 class TestLocalDays(BaseCase):
