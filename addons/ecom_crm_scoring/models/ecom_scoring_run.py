@@ -262,8 +262,6 @@ class EcomScoringRun(models.Model):
             return values, Score._ecom_copy_text(values), new
 
         chunks = [todo[start:start + CHUNK] for start in range(0, len(todo), CHUNK)]
-        if auto_commit:  # the reads end here: each chunk's transaction begins with its writes
-            self.env.cr.commit()
         beside = None
         if offers_beside:
             learning = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_learn")
@@ -311,36 +309,47 @@ class EcomScoringRun(models.Model):
 
     def _write_chunk(self, result, partner_ids, rows, chunk, changed, progress, auto_commit):
         """Write one chunk of the full run (``chunk``: its rows, COPY text and whether they are all
-        new, as the run built them), move the run's position after it and, with ``auto_commit``,
-        commit: the number of rows written. A chunk stopped by a concurrent change of its rows (a
-        salesperson's outcome or activity written meanwhile: in repeatable read, PostgreSQL
-        refuses to update a row changed since the chunk's transaction began) is rolled back and
-        written again in a new transaction, up to :data:`RETRIES` times: the rows hold what the
-        job computes, the concurrent change touched the others (the contact's outcome, its
-        activity). With ``auto_commit`` the chunk's transaction is READ COMMITTED
-        (:meth:`_read_committed`), where PostgreSQL waits for such a change and updates the row
-        it left instead of refusing: the retries are left for deadlocks. Without ``auto_commit``
-        (a test, the install) the error goes up: a rollback would undo the caller's work too."""
+        new, as the run built them) and move the run's position after it, in a transaction of its
+        own with ``auto_commit`` (:meth:`_write_apart`): the number of rows written."""
         values, text, new = chunk
         done, remaining = progress
+
+        def write():
+            written = self.env["ecom.customer.score"]._ecom_upsert(self.company_id, values, text=text, new=new)
+            self._drop_unscored(result, partner_ids, rows)
+            self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed + written})
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            return written
+
+        return self._write_apart(write, auto_commit)
+
+    def _write_apart(self, write, auto_commit):
+        """``write()``'s result, with ``auto_commit`` run in a READ COMMITTED transaction of its own
+        (what came before is committed first, ``write`` is committed after) and run again after a
+        concurrent change stopped it, up to :data:`RETRIES` times. The job's score rows are also
+        the salespeople's: an outcome recorded, an activity done change other columns of them
+        while the job runs. In Odoo's REPEATABLE READ, PostgreSQL refuses to update a row changed
+        since the transaction began ("could not serialize access"); in READ COMMITTED it waits for
+        the change and updates the row it left (:meth:`_read_committed`), so that the retries are
+        left for deadlocks. ``write`` must give the same result when run again (it is rolled back
+        first). Without ``auto_commit`` (a test, the install) ``write`` runs in the caller's
+        transaction and an error goes up: a rollback would undo the caller's work too."""
+        if not auto_commit:
+            return write()
+        self.env.cr.commit()
         attempt = 0
         while True:
-            if auto_commit:
-                self._read_committed()
+            self._read_committed()
             try:
-                written = self.env["ecom.customer.score"]._ecom_upsert(self.company_id, values, text=text, new=new)
-                self._drop_unscored(result, partner_ids, rows)
-                self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed + written})
-                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-                if auto_commit:
-                    self.env.cr.commit()
-                return written
+                result = write()
+                self.env.cr.commit()
+                return result
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as exc:
-                if not auto_commit or attempt == RETRIES:
+                if attempt == RETRIES:
                     raise
                 self.env.cr.rollback()
-                _logger.info("scores of %s: a chunk stopped by a concurrent change (%s), written again",
-                             self.company_id.name, exc.pgcode)
+                _logger.info("scores of %s: written again after a concurrent change (%s)", self.company_id.name,
+                             exc.pgcode)
                 time.sleep(RETRY_WAIT * 2 ** attempt)
                 attempt += 1
 
@@ -406,21 +415,26 @@ class EcomScoringRun(models.Model):
             return self._failed(exc, auto_commit)
         self._cap_with_todays_list(company, result, history, partner_ids)
         rows = np.arange(len(partner_ids))
-        changed = self.env["ecom.customer.score"]._ecom_upsert(company, self._rows(result, partner_ids, rows, history))
-        self._drop_unscored(result, partner_ids, rows)
-        # the cross-sell offers of the morning stay for whom is still to be called now
-        self.env.cr.execute(SQL("""
-            DELETE FROM ecom_customer_suggestion g USING ecom_customer_score s
-             WHERE g.score_id = s.id AND s.company_id = %s AND s.partner_id = ANY(%s)
-               AND s.decision IS DISTINCT FROM 'now'
-        """, company.id, partner_ids.tolist()))
+        values = self._rows(result, partner_ids, rows, history)
         # the rows of customers who no longer have orders (their only order cancelled and deleted)
         gone = sorted(set(changed_partners) - set(partner_ids.tolist()))
-        if gone:
-            self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s AND partner_id = ANY(%s)",
-                                    company.id, gone))
-        self.env["ecom.customer.score"].invalidate_model()
-        self.changed_count = changed
+
+        def write():  # the day's salespeople change these customers' rows too: apart, as a chunk
+            changed = self.env["ecom.customer.score"]._ecom_upsert(company, values)
+            self._drop_unscored(result, partner_ids, rows)
+            # the cross-sell offers of the morning stay for whom is still to be called now
+            self.env.cr.execute(SQL("""
+                DELETE FROM ecom_customer_suggestion g USING ecom_customer_score s
+                 WHERE g.score_id = s.id AND s.company_id = %s AND s.partner_id = ANY(%s)
+                   AND s.decision IS DISTINCT FROM 'now'
+            """, company.id, partner_ids.tolist()))
+            if gone:
+                self.env.cr.execute(SQL(
+                    "DELETE FROM ecom_customer_score WHERE company_id = %s AND partner_id = ANY(%s)", company.id, gone))
+            self.env["ecom.customer.score"].invalidate_model()
+            self.changed_count = changed
+
+        self._write_apart(write, auto_commit)
         if company.ecom_scoring_activities:
             self.env["ecom.customer.score"]._ecom_sync_activities(company, self, changed_partners)
         self._finish(result, len(partner_ids), started, time.perf_counter() - started, auto_commit)

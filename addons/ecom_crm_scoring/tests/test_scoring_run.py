@@ -107,6 +107,33 @@ class TestScoringRun(ScoringCase):
         self.assertTrue(all(s.write_date < before[s.partner_id] for s in untouched), "the others are not rewritten")
         self.assertTrue(full.sudo().engine_state, "the day's model is kept for the incremental runs")
 
+    def test_an_incremental_run_stopped_by_a_concurrent_change_writes_again(self):
+        """The day's runs meet the salespeople at work: an incremental run's writes stopped by a
+        concurrent change are rolled back and made again, in a transaction of their own."""
+        self.run_scoring()
+        regular = self.regulars[0]
+        self.shift_back()
+        self._order(regular, 0)
+        upsert = type(self.Score)._ecom_upsert
+        tries = []
+
+        def contested_upsert(model, company, rows, text=None, new=False):
+            tries.append(list(rows.get("partner_id", [])))
+            if len(tries) == 1:
+                raise DeadlockDetected("deadlock detected")
+            return upsert(model, company, rows, text=text, new=new)
+
+        cr = self.env.cr
+        with patch.object(ecom_scoring_run, "RETRY_WAIT", 0), \
+                patch.object(type(self.Score), "_ecom_upsert", contested_upsert), \
+                patch.object(cr, "commit") as commit, patch.object(cr, "rollback") as rollback:
+            run = self.Run._score_customers(today=self.today, auto_commit=True)
+        self.assertEqual((run.mode, run.state, run.changed_count), ("incremental", "done", 1), run.error)
+        self.assertEqual(tries, [[regular.id], [regular.id]])
+        self.assertEqual(rollback.call_count, 1)
+        self.assertGreaterEqual(commit.call_count, 2, "the writes committed apart from the reads before them")
+        self.assertEqual(self.score_of(regular).last_order, self.today)
+
     def shift_back(self):
         """Everything so far happened an hour before (a test is one transaction: one now())."""
         for table, column in (("ecom_customer_score", "write_date"), ("sale_order", "write_date"),
