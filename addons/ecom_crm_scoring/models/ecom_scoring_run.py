@@ -5,7 +5,7 @@ import logging
 import pickle
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import date, datetime
 
 import numpy as np
@@ -90,32 +90,51 @@ class EcomScoringRun(models.Model):
         deadlock: a salesperson's outcome or activity written while the job wrote the same rows)
         is rolled back and started again, up to :data:`RETRIES` times (a full run resumes after its
         last committed chunk, with its models); a company whose run fails all the same, or fails
-        otherwise, is logged and left for the next hour (its full run resumes then) while the
-        other companies are scored; the first such error is raised after them, for the
-        scheduler's log and failure count."""
-        failed = None
-        for company in self.env["res.company"].search([]):
+        otherwise, is logged, its error noted on its run (:meth:`_note_failure`), and the other
+        companies are scored. A full run that failed midway has left the scheduler's progress
+        with customers remaining: Odoo calls the job again at once (up to 10 times), and the run
+        resumes. Only when every company failed is the first error raised, for the scheduler's
+        failure count (a job failing for days is turned off: one company's broken data must not
+        stop the others' lists)."""
+        errors = []
+        companies = self.env["res.company"].search([])
+        for company in companies:
+            name = company.name
             for attempt in range(RETRIES + 1):
                 try:
                     self.with_company(company)._score_company(company, auto_commit=True)
                     break
                 except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as exc:
                     self.env.cr.rollback()
-                    if attempt == RETRIES:
-                        _logger.exception("customer scoring of %s stopped by concurrent changes %s times",
-                                          company.name, attempt + 1)
-                        failed = failed or exc
-                        break
-                    _logger.info("customer scoring of %s stopped by a concurrent change (%s): again", company.name,
-                                 exc.pgcode)
-                    time.sleep(RETRY_WAIT * 2 ** attempt)
+                    if attempt < RETRIES:
+                        _logger.info("customer scoring of %s stopped by a concurrent change (%s): again", name,
+                                     exc.pgcode)
+                        time.sleep(RETRY_WAIT * 2 ** attempt)
+                        continue
+                    _logger.exception("customer scoring of %s stopped by concurrent changes %s times", name,
+                                      attempt + 1)
+                    errors.append(exc)
+                    self._note_failure(company)
+                    break
                 except Exception as exc:
                     self.env.cr.rollback()
-                    _logger.exception("customer scoring of %s failed: the next hour goes on", company.name)
-                    failed = failed or exc
+                    _logger.exception("customer scoring of %s failed", name)
+                    errors.append(exc)
+                    self._note_failure(company)
                     break
-        if failed is not None:
-            raise failed
+        if errors and len(errors) == len(companies):
+            raise errors[0]
+
+    def _note_failure(self, company):
+        """After ``company``'s run failed and was rolled back (the error being handled): its
+        unfinished runs show the error; an incremental one is failed (the next one rescores the
+        same changes, from the last run done), a full one stays running, to resume after its last
+        committed chunk."""
+        runs = self.search([("company_id", "=", company.id), ("state", "=", "running")])
+        error = traceback.format_exc(limit=-8)
+        runs.filtered(lambda run: run.mode == "incremental").write({"state": "failed", "error": error})
+        runs.filtered(lambda run: run.mode == "full").write({"error": error})
+        self.env.cr.commit()
 
     @api.model
     def _score_customers(self, company=None, mode=None, auto_commit=False, today=None, learn=False):
@@ -270,17 +289,24 @@ class EcomScoringRun(models.Model):
         # each chunk's rows and COPY text are built while the previous chunk's upsert runs (the
         # waits on PostgreSQL release the GIL): the writes take about the longer of the two
         # instead of their sum
-        with ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_rows") as pool:
-            ahead = pool.submit(build, chunks[0]) if chunks else None
-            for n, rows in enumerate(chunks):
-                step = time.perf_counter()
-                values, text, new = ahead.result()
-                if n + 1 < len(chunks):
-                    ahead = pool.submit(build, chunks[n + 1])
-                done = n * CHUNK + len(rows)
-                changed += self._write_chunk(result, partner_ids, rows, (values, text, new), changed,
-                                             (done, len(todo) - done), auto_commit)
-                longest = max(longest, time.perf_counter() - step)
+        try:
+            with ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_rows") as pool:
+                ahead = pool.submit(build, chunks[0]) if chunks else None
+                for n, rows in enumerate(chunks):
+                    step = time.perf_counter()
+                    values, text, new = ahead.result()
+                    if n + 1 < len(chunks):
+                        ahead = pool.submit(build, chunks[n + 1])
+                    done = n * CHUNK + len(rows)
+                    changed += self._write_chunk(result, partner_ids, rows, (values, text, new), changed,
+                                                 (done, len(todo) - done), auto_commit)
+                    longest = max(longest, time.perf_counter() - step)
+        except BaseException:
+            # the run stops here (its job may start it again at once, to resume): the cross-sell
+            # model being learned is waited for, not learned a second time beside it
+            if beside is not None:
+                wait([beside])
+            raise
         if beside is not None:
             learned["crosssell_model"], steps["learn_offers"] = beside.result()
             longest = max(longest, steps["learn_offers"])
@@ -336,10 +362,13 @@ class EcomScoringRun(models.Model):
         transaction and an error goes up: a rollback would undo the caller's work too."""
         if not auto_commit:
             return write()
-        self.env.cr.commit()
+        name = self.company_id.name  # read now: after a rollback the cache is empty, and a read
+        self.env.cr.commit()  # would begin the next transaction before SET TRANSACTION
         attempt = 0
         while True:
-            self._read_committed()
+            if not self._read_committed():
+                _logger.warning("scores of %s: written in REPEATABLE READ (a statement began the transaction)",
+                                name)
             try:
                 result = write()
                 self.env.cr.commit()
@@ -348,8 +377,7 @@ class EcomScoringRun(models.Model):
                 if attempt == RETRIES:
                     raise
                 self.env.cr.rollback()
-                _logger.info("scores of %s: written again after a concurrent change (%s)", self.company_id.name,
-                             exc.pgcode)
+                _logger.info("scores of %s: written again after a concurrent change (%s)", name, exc.pgcode)
                 time.sleep(RETRY_WAIT * 2 ** attempt)
                 attempt += 1
 

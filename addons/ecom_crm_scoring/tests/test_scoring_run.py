@@ -126,6 +126,7 @@ class TestScoringRun(ScoringCase):
         cr = self.env.cr
         with patch.object(ecom_scoring_run, "RETRY_WAIT", 0), \
                 patch.object(type(self.Score), "_ecom_upsert", contested_upsert), \
+                patch.object(type(self.Run), "_read_committed", return_value=True), \
                 patch.object(cr, "commit") as commit, patch.object(cr, "rollback") as rollback:
             run = self.Run._score_customers(today=self.today, auto_commit=True)
         self.assertEqual((run.mode, run.state, run.changed_count), ("incremental", "done", 1), run.error)
@@ -315,8 +316,10 @@ class TestScoringRun(ScoringCase):
             return upsert(model, company, rows, text=text, new=new)
 
         cr = self.env.cr
+        # the test's transaction stays open (commit and rollback are mocked): no isolation to set
         with patch.object(ecom_scoring_run, "CHUNK", 4), patch.object(ecom_scoring_run, "RETRY_WAIT", 0), \
                 patch.object(type(self.Score), "_ecom_upsert", contested_upsert), \
+                patch.object(type(self.Run), "_read_committed", return_value=True), \
                 patch.object(cr, "commit") as commit, patch.object(cr, "rollback") as rollback:
             run = self.Run._score_customers(mode="full", today=self.today, auto_commit=True)
         self.assertEqual(run.state, "done", run.error)
@@ -347,12 +350,13 @@ class TestScoringRun(ScoringCase):
         chunk's READ COMMITTED it waits for the change and updates the row it left: both the
         job's values and the salesperson's stay. Committed data of its own, removed after."""
         company_id = self.env.company.id
+        quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
         with self.registry.cursor() as cr:
-            partner_id = api.Environment(cr, SUPERUSER_ID, {})["res.partner"].create({"name": "Параллельный"}).id
+            partner_id = api.Environment(cr, SUPERUSER_ID, quiet)["res.partner"].create({"name": "Параллельный"}).id
 
-        def remove():
+        def remove():  # the partner and what hangs on it (its score: ON DELETE CASCADE)
             with self.registry.cursor() as cr:
-                cr.execute("DELETE FROM res_partner WHERE id = %s", [partner_id])
+                api.Environment(cr, SUPERUSER_ID, {})["res.partner"].browse(partner_id).unlink()
         self.addCleanup(remove)
 
         def upsert(env, probability):
@@ -386,13 +390,42 @@ class TestScoringRun(ScoringCase):
                        [partner_id])
             self.assertEqual(cr.fetchall(), [(0.3, True)], "the job's score and the salesperson's outcome")
 
+    def test_writes_apart_are_read_committed_on_every_try(self):
+        """On a connection of its own (as the scheduled job's): the writes run in READ COMMITTED,
+        the try after a deadlock too (nothing may begin its transaction before SET TRANSACTION)."""
+        levels = []
+
+        def write():
+            job_cr.execute("SELECT current_setting('transaction_isolation')")
+            levels.append(job_cr.fetchone()[0])
+            if len(levels) == 1:
+                raise DeadlockDetected("deadlock detected")
+            return "written"
+
+        with self.registry.cursor() as job_cr, patch.object(ecom_scoring_run, "RETRY_WAIT", 0):
+            run = api.Environment(job_cr, SUPERUSER_ID, {})["ecom.scoring.run"].create(
+                {"company_id": self.env.company.id, "day": self.today, "mode": "incremental"})
+            self.addCleanup(self._remove_committed_run, run.id)
+            job_cr.execute("SELECT 1")  # what the job read before: committed first
+            self.assertEqual(run._write_apart(write, auto_commit=True), "written")
+            job_cr.execute("SELECT current_setting('transaction_isolation')")
+            self.assertEqual(job_cr.fetchone()[0], "repeatable read", "the next transaction is Odoo's again")
+        self.assertEqual(levels, ["read committed", "read committed"])
+
+    def _remove_committed_run(self, run_id):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM ecom_scoring_run WHERE id = %s", [run_id])
+
     def test_cron_tries_a_company_again_and_goes_on_past_a_failed_one(self):
         """The hourly job: a company's run stopped by a concurrent change runs again (a full run
-        resumes after its last chunk); a company whose run fails does not keep the next ones
-        from being scored, and its error is raised after them."""
+        resumes after its last chunk); a company whose run fails does not keep the next ones from
+        being scored, its error is noted on its runs (a full one stays to resume, an incremental
+        one is failed); the scheduler gets an error only when every company failed."""
         first = self.env.company
         second, third = self.env["res.company"].create([{"name": "Второй магазин"}, {"name": "Третий магазин"}])
         companies = self.env["res.company"].search([])
+        full, incremental = self.Run.create([{"company_id": second.id, "day": self.today, "mode": "full"},
+                                             {"company_id": second.id, "day": self.today, "mode": "incremental"}])
         calls = []
         outcomes = {first: [SerializationFailure("concurrent update"), None], second: [ValueError("broken")],
                     third: [DeadlockDetected("deadlock")] * (ecom_scoring_run.RETRIES + 1)}
@@ -407,18 +440,24 @@ class TestScoringRun(ScoringCase):
 
         cr = self.env.cr
         with patch.object(type(self.Run), "_score_company", score_company), \
-                patch.object(ecom_scoring_run, "RETRY_WAIT", 0), patch.object(cr, "rollback") as rollback:
-            try:
+                patch.object(ecom_scoring_run, "RETRY_WAIT", 0), patch.object(cr, "rollback") as rollback, \
+                patch.object(cr, "commit"):
+            self.Run._cron_score_customers()
+            tries = {first: 2, second: 1, third: ecom_scoring_run.RETRIES + 1}
+            self.assertEqual([company for company, _auto in calls],
+                             [company for company in companies for _try in range(tries.get(company, 1))])
+            self.assertTrue(all(auto for _company, auto in calls), "the job commits its chunks")
+            self.assertEqual(rollback.call_count, 1 + 1 + ecom_scoring_run.RETRIES + 1)
+            self.assertEqual((full.state, incremental.state), ("running", "failed"))
+            self.assertIn("broken", full.error, "the error shown on the run that resumes")
+            self.assertIn("broken", incremental.error)
+
+            # every company failing: the scheduler is told (its failure count, Odoo's log)
+            calls.clear()
+            outcomes.update({company: [RuntimeError(f"down {company.id}")] for company in companies})
+            with self.assertRaisesRegex(RuntimeError, f"down {companies[0].id}"):
                 self.Run._cron_score_customers()
-            except ValueError as exc:
-                self.assertEqual(str(exc), "broken", "the first failure is the one raised")
-            else:
-                self.fail("the failed company was hidden from the scheduler")
-        tries = {first: 2, second: 1, third: ecom_scoring_run.RETRIES + 1}
-        self.assertEqual([company for company, _auto in calls],
-                         [company for company in companies for _try in range(tries.get(company, 1))])
-        self.assertTrue(all(auto for _company, auto in calls), "the job commits its chunks")
-        self.assertEqual(rollback.call_count, 1 + 1 + ecom_scoring_run.RETRIES + 1)
+            self.assertEqual(len(calls), len(companies), "each company tried once, none left out")
 
     def test_cancelled_orders_drop_the_score(self):
         self.run_scoring()

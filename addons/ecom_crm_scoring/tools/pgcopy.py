@@ -190,18 +190,20 @@ def _text_column(values):
     column of one type besides NULL (the usual case) is converted without a type test per value:
     through a table of its distinct values when they repeat (at most one distinct in two in a
     sample: labels, codes, the schedule's few sentences, dates, scores; for the 700,000 scores of
-    a night the columns 3.1 s -> 1.3 s), else by one ``map`` or comprehension."""
+    a night the COPY text 3.8-4.3 s -> 1.8-1.9 s), else by one ``map`` or comprehension."""
     kinds = set(map(type, values))
     nulls = type(None) in kinds
     kinds.discard(type(None))
     if len(kinds) != 1:
         return [_text_value(value) for value in values]
-    convert = _CONVERT.get(kinds.pop())
+    kind = kinds.pop()
+    convert = _CONVERT.get(kind)
     if convert is None:
         return [_text_value(value) for value in values]
-    # whether they repeat, from a sample (a set of 700,000 distinct amounts costs more than it saves)
-    sample = values[::max(1, len(values) // 4000)]
-    if len(set(sample)) * 2 <= len(sample):
+    # whether they repeat, from a sample (a set of 700,000 distinct amounts costs more than it
+    # saves); not floats: -0.0 and 0.0 would be one key of the table
+    sample = values[::max(1, len(values) // 4000)] if kind is not float else ()
+    if sample and len(set(sample)) * 2 <= len(sample):
         table = {value: convert(value) for value in set(values) if value is not None}
         table[None] = "\\N"
         return list(map(table.__getitem__, values))
