@@ -28,6 +28,7 @@ from ..scoring.history import (
     OUTCOME_SUCCESS,
     History,
     positions,
+    sort_order,
     unique_int,
 )
 from ..tools.pgcopy import SharedSlices, copy_columns, copy_in, local_days, table_slices
@@ -220,7 +221,7 @@ class EcomScoringHistory(models.AbstractModel):
         sort of them cost three times the reading itself. ``lines``: what :meth:`_beside` gave
         for every line (a full read), else the lines of these orders are read here, found by the
         lines' order index."""
-        order = np.lexsort((orders["id"], orders["day"], orders["customer"]))
+        order = sort_order(orders["customer"], orders["day"], orders["id"])
         orders = {name: column[order] for name, column in orders.items()}
         ids, rate = orders.pop("id"), orders.pop("rate")
         n_orders = len(ids)
@@ -240,14 +241,18 @@ class EcomScoringHistory(models.AbstractModel):
                 lines[name] = lines[name][keep]
             at = at[keep]
         lines["order"] = at.astype(np.int32)
-        lines["amount"] /= rate[at]
-        lines["discount"] /= rate[at]
+        if (rate != 1).any():  # orders in another currency than the company's (else nothing to divide)
+            line_rate = rate[at]
+            lines["amount"] /= line_rate
+            lines["discount"] /= line_rate
+            del line_rate
         at = positions(products["id"], lines["product"])
         lines["category"] = np.where(at >= 0, products["category"][np.maximum(at, 0)], -1).astype(np.int32)
         lines = {name: lines[name] for name in ("order", "product", "category", "qty", "amount", "discount")}
         orders["discount"] = np.bincount(lines["order"], weights=lines.pop("discount"), minlength=n_orders)
-        if len(np.unique(lines["category"])) < 2:  # one category for everything: the store has none
-            lines["category"][:] = -1
+        category = lines["category"]
+        if not (category != category[:1]).any():  # one category for everything: the store has none
+            category[:] = -1
         return {"orders": orders, "lines": lines}
 
     @api.model

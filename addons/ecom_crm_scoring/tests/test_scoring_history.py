@@ -10,7 +10,7 @@ from odoo import SUPERUSER_ID, Command, api, sql_db
 from odoo.modules import module as odoo_module
 from odoo.tests import BaseCase, tagged
 
-from ..scoring.history import LEAD_LOST, LEAD_OPEN, MAIL_CLICK, NEVER, OUTCOME_REFUSED, positions
+from ..scoring.history import LEAD_LOST, LEAD_OPEN, MAIL_CLICK, NEVER, OUTCOME_REFUSED, positions, sort_order
 from ..tools.pgcopy import CopyFormatError, SharedSlices, copy_columns, table_slices
 from .common import ScoringCase
 
@@ -24,6 +24,24 @@ class TestPositions(BaseCase):
         # ids too sparse for a table indexed by id: the binary search answers the same
         self.assertEqual(positions([10**9, 5], [5, 10**9, -3, 7, 2 * 10**9]).tolist(), [1, 0, -1, -1, -1])
         self.assertEqual(positions(np.array([5], dtype=np.int32), np.array([], dtype=np.int32)).tolist(), [])
+
+    def test_sort_order_is_lexsorts(self):
+        """The packed key's order is ``np.lexsort``'s, ties in their order; keys too wide to pack
+        together, and non-integer keys, go to lexsort itself."""
+        rng = np.random.default_rng(7)
+        n = 50_000
+        customer = rng.integers(0, 3_000, n).astype(np.int32)
+        day = rng.integers(739_000, 739_400, n)  # day ordinals: packed from their lowest
+        order_id = rng.permutation(n).astype(np.int32)
+        tie = rng.integers(-5, 5, n)  # negative, with ties: stable
+        cases = {"orders": (customer, day, order_id), "ties": (customer, tie), "one key": (tie,),
+                 "too wide": (rng.integers(0, 2**40, n), rng.integers(0, 2**30, n)),
+                 "floats": (customer, rng.random(n))}
+        for name, keys in cases.items():
+            with self.subTest(name):
+                self.assertEqual(sort_order(*keys).tolist(), np.lexsort(keys[::-1]).tolist())
+        self.assertEqual(sort_order(np.array([], dtype=np.int32), np.array([], dtype=np.int32)).tolist(), [])
+        self.assertEqual(sort_order(np.array([4]), np.array([1])).tolist(), [0])
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
