@@ -90,12 +90,13 @@ class EcomScoringRun(models.Model):
         deadlock: a salesperson's outcome or activity written while the job wrote the same rows)
         is rolled back and started again, up to :data:`RETRIES` times (a full run resumes after its
         last committed chunk, with its models); a company whose run fails all the same, or fails
-        otherwise, is logged, its error noted on its run (:meth:`_note_failure`), and the other
-        companies are scored. A full run that failed midway has left the scheduler's progress
-        with customers remaining: Odoo calls the job again at once (up to 10 times), and the run
-        resumes. Only when every company failed is the first error raised, for the scheduler's
-        failure count (a job failing for days is turned off: one company's broken data must not
-        stop the others' lists)."""
+        otherwise, is logged, its error noted on its run (:meth:`_note_failure`, after each
+        try), and the other companies are scored. A full run that failed midway resumes the
+        next time the job runs: at once when the progress it reported (customers remaining) was
+        the job's last, Odoo then calling the job again, else the next hour. Only when every
+        company failed is the first error raised, for the scheduler's failure count (a job
+        failing for days is turned off: one company's broken data must not stop the others'
+        lists)."""
         errors = []
         companies = self.env["res.company"].search([])
         for company in companies:
@@ -104,23 +105,16 @@ class EcomScoringRun(models.Model):
                 try:
                     self.with_company(company)._score_company(company, auto_commit=True)
                     break
-                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as exc:
+                except Exception as exc:
                     self.env.cr.rollback()
-                    if attempt < RETRIES:
+                    self._note_failure(company)
+                    if isinstance(exc, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY) and attempt < RETRIES:
                         _logger.info("customer scoring of %s stopped by a concurrent change (%s): again", name,
                                      exc.pgcode)
                         time.sleep(RETRY_WAIT * 2 ** attempt)
                         continue
-                    _logger.exception("customer scoring of %s stopped by concurrent changes %s times", name,
-                                      attempt + 1)
-                    errors.append(exc)
-                    self._note_failure(company)
-                    break
-                except Exception as exc:
-                    self.env.cr.rollback()
                     _logger.exception("customer scoring of %s failed", name)
                     errors.append(exc)
-                    self._note_failure(company)
                     break
         if errors and len(errors) == len(companies):
             raise errors[0]
@@ -129,8 +123,9 @@ class EcomScoringRun(models.Model):
         """After ``company``'s run failed and was rolled back (the error being handled): its
         unfinished runs show the error; an incremental one is failed (the next one rescores the
         same changes, from the last run done), a full one stays running, to resume after its last
-        committed chunk."""
-        runs = self.search([("company_id", "=", company.id), ("state", "=", "running")])
+        committed chunk (its error cleared when it is done)."""
+        runs = self.search([("company_id", "=", company.id), ("day", "=", self._store_today(company)),
+                            ("state", "=", "running")])
         error = traceback.format_exc(limit=-8)
         runs.filtered(lambda run: run.mode == "incremental").write({"state": "failed", "error": error})
         runs.filtered(lambda run: run.mode == "full").write({"error": error})
@@ -722,7 +717,8 @@ class EcomScoringRun(models.Model):
     def _finish(self, result, customers, started, longest, auto_commit, steps=None, learned=None):
         decision, group = result.schedule.decision, result.group
         values = {
-            "state": "done", "duration": round(time.perf_counter() - started, 3), "partner_count": customers,
+            "state": "done", "error": False, "duration": round(time.perf_counter() - started, 3),
+            "partner_count": customers,
             "longest_chunk": round(longest, 3),
             "growth_count": int((group == GROWTH).sum()), "risk_count": int((group == RISK).sum()),
             "watch_count": int((group == WATCH).sum()), "now_count": int((decision == NOW).sum()),

@@ -285,6 +285,7 @@ class TestScoringRun(ScoringCase):
         run = self.Run.search([("day", "=", self.today)])
         killed_at = max(written[1])
         self.assertEqual((run.state, run.position), ("running", killed_at))
+        run.error = "Traceback: what stopped it"  # as the hourly job notes it (_note_failure)
         resumed = []
 
         def counting_upsert(model, company, rows, text=None, new=False):
@@ -297,6 +298,7 @@ class TestScoringRun(ScoringCase):
             again = self.run_scoring()
         self.assertEqual(again, run, "the same run goes on")
         self.assertEqual(again.state, "done", again.error)
+        self.assertFalse(again.error, "done: what stopped it before is no error of the run any more")
         self.assertEqual(set(again.model_info["steps_seconds"]), {"read", "score", "cross_sell"},
                          "the model kept from the kill: no learning step")
         self.assertTrue(resumed and min(resumed) > killed_at, "the chunks already written are skipped")
@@ -424,8 +426,11 @@ class TestScoringRun(ScoringCase):
         first = self.env.company
         second, third = self.env["res.company"].create([{"name": "Второй магазин"}, {"name": "Третий магазин"}])
         companies = self.env["res.company"].search([])
-        full, incremental = self.Run.create([{"company_id": second.id, "day": self.today, "mode": "full"},
-                                             {"company_id": second.id, "day": self.today, "mode": "incremental"}])
+        today = self.Run._store_today(second)  # the hourly job's day
+        full, incremental, older = self.Run.create([
+            {"company_id": second.id, "day": today, "mode": "full"},
+            {"company_id": second.id, "day": today, "mode": "incremental"},
+            {"company_id": second.id, "day": today - timedelta(days=3), "mode": "incremental"}])
         calls = []
         outcomes = {first: [SerializationFailure("concurrent update"), None], second: [ValueError("broken")],
                     third: [DeadlockDetected("deadlock")] * (ecom_scoring_run.RETRIES + 1)}
@@ -451,6 +456,7 @@ class TestScoringRun(ScoringCase):
             self.assertEqual((full.state, incremental.state), ("running", "failed"))
             self.assertIn("broken", full.error, "the error shown on the run that resumes")
             self.assertIn("broken", incremental.error)
+            self.assertEqual((older.state, older.error), ("running", False), "another day's run is not this failure's")
 
             # every company failing: the scheduler is told (its failure count, Odoo's log)
             calls.clear()
