@@ -148,6 +148,9 @@ class TestScoringHistory(ScoringCase):
                                             "discount": 10})]
         cancelled = self._order(self.firm, 20)
         cancelled._action_cancel()
+        # in another currency: 2 of it to one of the company's
+        cancelled.flush_recordset()
+        self.env.cr.execute("UPDATE sale_order SET currency_rate = 2 WHERE id = %s", [cancelled.id])
         # a quotation: not history, nor its lines
         self.env["sale.order"].create({"partner_id": self.firm.id, "order_line": [
             Command.create({"product_id": self.machine.id, "price_unit": 777})]})
@@ -164,6 +167,10 @@ class TestScoringHistory(ScoringCase):
         self.assertEqual(history.orders.day[mine][0], (self.today - timedelta(days=40)).toordinal())
         self.assertAlmostEqual(history.orders.amount[mine][0], 1900)
         self.assertAlmostEqual(history.orders.discount[mine][0], 100)
+        other_currency = np.flatnonzero(mine)[1]
+        self.assertAlmostEqual(history.orders.amount[other_currency], 2990 / 2)
+        self.assertEqual(history.lines.amount[history.lines.order == other_currency].tolist(), [2990 / 2],
+                         "its lines in the company's currency too")
         first = np.flatnonzero(mine)[0]
         lines = history.lines.order == first
         self.assertEqual(sorted(history.lines.product[lines].tolist()), sorted([self.product.id, self.machine.id]))
