@@ -15,6 +15,7 @@ from odoo.sql_db import Cursor
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL, format_date, mute_logger
 
+from ..hooks import post_init_hook
 from ..models import ecom_scoring_run
 from ..models.ecom_customer_score import STORED, UPSERT_COLUMNS
 from ..scoring import crosssell, engine, schedule, synthetic
@@ -464,6 +465,25 @@ class TestScoringRun(ScoringCase):
             with self.assertRaisesRegex(RuntimeError, f"down {companies[0].id}"):
                 self.Run._cron_score_customers()
             self.assertEqual(len(calls), len(companies), "each company tried once, none left out")
+
+    def test_installation_scores_the_store_and_survives_a_failing_company(self):
+        """The addon's installation scores every company's customers; one whose scoring fails
+        leaves nothing half written and does not fail the installation (the hourly job scores it)."""
+        other = self.env["res.company"].create({"name": "Магазин со сбоем"})
+        score_company = type(self.Run)._score_company
+
+        def failing_for_other(run_model, company, *args, **kwargs):
+            if company == other:
+                run_model.create({"company_id": other.id, "day": self.today, "mode": "full"})
+                raise RuntimeError("broken history")
+            return score_company(run_model, company, *args, **kwargs)
+
+        with patch.object(type(self.Run), "_score_company", failing_for_other), \
+                self.assertLogs("odoo.addons.ecom_crm_scoring.hooks", "ERROR") as logs:
+            post_init_hook(self.env)
+        self.assertIn("Магазин со сбоем", logs.output[0])
+        self.assertEqual(len(self.Score.search([("company_id", "=", self.env.company.id)])), 15, "scored")
+        self.assertFalse(self.Run.search([("company_id", "=", other.id)]), "the failed scoring rolled back")
 
     def test_cancelled_orders_drop_the_score(self):
         self.run_scoring()
