@@ -174,8 +174,8 @@ class EcomScoringRun(models.Model):
         """Read the history, learn the order and cross-sell models (or take those of the last full
         run while they are not due, :meth:`_models_to_keep`; kept on the run and committed), score
         every customer, then write them chunk by chunk in partner id order, each chunk committed,
-        then the offers. On a night that learns both models, the cross-sell model is learned while
-        the chunks are written (:meth:`_learn_offers_beside`). A run killed midway keeps the models
+        then the offers, made while the chunks are written (on a night that learns both models,
+        the cross-sell model is learned there first: :meth:`_offers_beside`). A run killed midway keeps the models
         it had committed, scores again (the same day, the same data give the same scores), skips
         the customers already written and learns again the cross-sell model it was learning."""
         from ..scoring import engine  # numpy, scipy, scikit-learn: for the job only
@@ -253,10 +253,6 @@ class EcomScoringRun(models.Model):
             result = engine.score(history, as_of, criteria, order_model, settings=settings)
             result.schedule.date[result.schedule.decision == NOW] = self.day.toordinal()
             steps["score"] = time.perf_counter() - step
-            if not offers_beside:
-                step = time.perf_counter()
-                engine.suggest(result, history, crosssell_model)
-                steps["cross_sell"] = time.perf_counter() - step
             longest = max(steps.values())
         except Exception as exc:
             return self._failed(exc, auto_commit)
@@ -276,11 +272,12 @@ class EcomScoringRun(models.Model):
             return values, Score._ecom_copy_text(values), new
 
         chunks = [todo[start:start + CHUNK] for start in range(0, len(todo), CHUNK)]
-        beside = None
-        if offers_beside:
-            learning = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_learn")
-            beside = learning.submit(self._learn_offers_beside, engine, history, as_of, settings, outcomes)
-            learning.shutdown(wait=False)
+        # the offers (and on a night that learns both models, the cross-sell model first) are made
+        # in a thread while the chunks are written: the rows do not hold them
+        learning = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_learn")
+        beside = learning.submit(self._offers_beside, engine, result, history, as_of, settings, outcomes,
+                                 None if offers_beside else crosssell_model, offers_beside)
+        learning.shutdown(wait=False)
         # each chunk's rows and COPY text are built while the previous chunk's upsert runs (the
         # waits on PostgreSQL release the GIL): the writes take about the longer of the two
         # instead of their sum
@@ -299,19 +296,11 @@ class EcomScoringRun(models.Model):
         except BaseException:
             # the run stops here (its job may start it again at once, to resume): the cross-sell
             # model being learned is waited for, not learned a second time beside it
-            if beside is not None:
-                wait([beside])
+            wait([beside])
             raise
-        if beside is not None:
-            learned["crosssell_model"], steps["learn_offers"] = beside.result()
-            longest = max(longest, steps["learn_offers"])
-            step = time.perf_counter()
-            try:
-                engine.suggest(result, history, learned["crosssell_model"])
-            except Exception:  # the scores are written: the offers are an addition to them
-                _logger.exception("cross-sell offers not made for %s", company.name)
-                result.suggestions = learned["crosssell_model"] = None
-            steps["cross_sell"] = time.perf_counter() - step
+        learned["crosssell_model"], offer_steps = beside.result()
+        steps.update(offer_steps)
+        longest = max(longest, *offer_steps.values())
         # the offers of every customer (a run resumed after a kill too): one statement, a few rows
         self._write_suggestions(result, partner_ids, np.arange(len(partner_ids)))
         # customers without confirmed or cancelled orders any more lose their score: the rows the
@@ -390,26 +379,40 @@ class EcomScoringRun(models.Model):
         return True
 
     @staticmethod
-    def _learn_offers_beside(engine, history, as_of, settings, outcomes):
-        """``(cross-sell model or None, seconds)``, learned in a thread of its own (no cursor) while
-        the chunks are written. On a night that learns both models (the first run above all) the
-        chunks insert most rows, at a million customers 686,000 of them: about 15 s of PostgreSQL's
-        work on one core (each insert maintains the indexes and checks that the customer, company
-        and salesperson exist), behind which the model's 4-7 s disappear (the first run 44-48 s
+    def _offers_beside(engine, result, history, as_of, settings, outcomes, model, learn):
+        """``(cross-sell model or None, {step: seconds})``: the offers of ``result`` made with the
+        cross-sell ``model``, or with one learned first when ``learn``, in a thread of their own (no
+        cursor) while the chunks are written; the rows do not hold the offers, which are written
+        after the chunks. The offers alone take about a second at a million customers. Learning
+        is only for a night that learns both models (the first run above all): its chunks insert
+        most rows, at a million customers 686,000 of them, about 15 s of PostgreSQL's work on one
+        core (each insert maintains the indexes and checks that the customer, company and
+        salesperson exist), behind which the model's 4-7 s disappear (the first run 44-48 s
         instead of 49-51 s, the same peak). Not beside the other nights' writes: they take 3-4 s,
         and the model learned beside them took the cores today's scores and writes need (the night
         no shorter) while its memory added to theirs (1.56 GB at the peak instead of 1.47 GB); a
         night that learns it with the order model kept learns it beside today's criteria instead
         (:func:`..scoring.engine.prepare`).
-        A model that fails to learn is None (logged): no offers tonight, the next night tries again."""
+        A model that fails to learn or to make offers is None (logged): no offers tonight, the next
+        night learns it again; the scores are written all the same."""
+        steps = {}
+        if learn:
+            started = time.perf_counter()
+            try:
+                model = engine.learn_crosssell_model(history, as_of, settings, outcomes)
+            except Exception:
+                _logger.exception("cross-sell model not learned as of day %s: no offers", as_of)
+                model = None
+            engine.release_memory()
+            steps["learn_offers"] = time.perf_counter() - started
         started = time.perf_counter()
         try:
-            model = engine.learn_crosssell_model(history, as_of, settings, outcomes)
-        except Exception:
-            _logger.exception("cross-sell model not learned as of day %s: no offers", as_of)
-            model = None
-        engine.release_memory()
-        return model, time.perf_counter() - started
+            engine.suggest(result, history, model)
+        except Exception:  # the scores are written: the offers are an addition to them
+            _logger.exception("cross-sell offers not made as of day %s", as_of)
+            result.suggestions = model = None
+        steps["cross_sell"] = time.perf_counter() - started
+        return model, steps
 
     def _run_incremental(self, last, auto_commit):
         """Rescore the customers whose orders, requests, activities or contact outcomes changed since

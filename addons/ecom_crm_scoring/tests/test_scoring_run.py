@@ -714,6 +714,49 @@ class TestModelsKept(ScoringCase):
         self.assertTrue(self.offers_learned, "the offers' model: the next night tries again")
         self.assertIn("crosssell_learned_on", run.model_info)
 
+    def test_offers_are_made_while_the_scores_are_written(self):
+        """A night with both models kept makes its offers in a thread beside the chunks' writes."""
+        self.night(0, learn=True)
+        threads, written = [], []
+        suggest, upsert = engine.suggest, type(self.Score)._ecom_upsert
+
+        def recording_suggest(result, history, xs_model):
+            threads.append(threading.current_thread().name)
+            return suggest(result, history, xs_model)
+
+        def recording_upsert(score, *args, **kwargs):
+            written.append(threading.current_thread().name)
+            return upsert(score, *args, **kwargs)
+
+        with patch.object(engine, "suggest", recording_suggest), \
+                patch.object(type(self.Score), "_ecom_upsert", recording_upsert):
+            run, learned = self.night(1)
+        self.assertFalse(learned)
+        self.assertEqual(len(threads), 1, "offers made once")
+        self.assertTrue(threads[0].startswith("ecom_scoring_learn"), threads)
+        self.assertEqual(set(written), {threading.current_thread().name}, "the chunks on the job's cursor")
+        self.assertIn("cross_sell", run.model_info["steps_seconds"])
+        offers = self.env["ecom.customer.suggestion"].search([])
+        self.assertTrue(offers, "the offers written after the chunks")
+        self.assertEqual(set(offers.score_id.mapped("scored_on")), {self.today + timedelta(days=1)})
+
+    def test_offers_that_fail_leave_the_night_scored(self):
+        """Offers that cannot be made with the kept model: the scores are written, no offers, and
+        the next night learns the cross-sell model again."""
+        self.night(0, learn=True)
+        with patch.object(engine, "suggest", side_effect=ValueError("no offers")), \
+                self.assertLogs("odoo.addons.ecom_crm_scoring.models.ecom_scoring_run", "ERROR"):
+            run, learned = self.night(1)
+        self.assertFalse(learned)
+        self.assertEqual(set(self.Score.search([]).mapped("scored_on")), {self.today + timedelta(days=1)},
+                         "every customer written")
+        self.assertFalse(self.env["ecom.customer.suggestion"].search([]))
+        self.assertNotIn("crosssell_learned_on", run.model_info)
+        run, learned = self.night(2, together=False)
+        self.assertFalse(learned, "the order model kept")
+        self.assertTrue(self.offers_learned, "the offers' model learned again")
+        self.assertTrue(self.env["ecom.customer.suggestion"].search([]))
+
     def test_kept_models_score_as_the_night_that_learned_them(self):
         """The same day again with the kept models: the scores of the night that learned them."""
         self.night(0, learn=True)
