@@ -179,7 +179,12 @@ class EcomScoringHistory(models.AbstractModel):
         orders["amount"] /= orders["rate"]
         at = positions(partners["id"], ids)  # each customer's own row (a commercial partner)
         customers = {"user": np.where(at >= 0, partners["user"][at], -1).astype(np.int32),
-                     "opt_out": np.where(at >= 0, partners["opt_out"][at], NEVER).astype(np.int32)}
+                     "opt_out": np.where(at >= 0, partners["opt_out"][at], NEVER).astype(np.int32),
+                     # every partner read and its customer number (-1: not a customer), for the
+                     # other tables' rows, which name a partner, a contact of the customer or itself
+                     "partner_ids": partners["id"],
+                     "partner_customer": positions(ids, partners["commercial"]).astype(np.int32),
+                     "only": partner_ids}
         return orders, ids, customers
 
     def _line_queries(self, order_ids=None):
@@ -284,29 +289,58 @@ class EcomScoringHistory(models.AbstractModel):
         return {"kind": np.array([kinds[r[0]] for r in rows]), "predicted": np.array([r[1] for r in rows]),
                 "accepted": np.array([r[2] for r in rows], dtype=float)}
 
+    def _leads(self, company, customers):
+        """The leads of the customers (``customers`` as :meth:`_customer_orders` read them): their
+        customer number, the day they came, the day they were won or lost (``NEVER`` while open),
+        won, lost or open, the refusal reason of a lost one and the sequence of their stage.
+        Read without joins, mapped to the customers by the partners' pass and to their stage here,
+        the days turned in numpy (:func:`local_days`): PostgreSQL's joins with the million partners
+        and its time-zone conversions cost twice reading the half million leads of the demo store.
+        A lead with no date at all (written around the ORM) is left out: nothing tells when."""
+        cr = self.env.cr
+        only = SQL()
+        if customers["only"] is not None:
+            only = SQL("AND l.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
+                       list(customers["only"]))
+        leads = copy_columns(cr, SQL("""
+            SELECT l.partner_id, COALESCE(l.create_date, l.write_date),
+                   COALESCE(l.date_closed, l.create_date, l.write_date), l.date_closed IS NOT NULL, l.active,
+                   COALESCE(l.stage_id, -1), COALESCE(l.lost_reason_id, -1)
+              FROM crm_lead l
+             WHERE (l.company_id = %(company)s OR l.company_id IS NULL) AND l.partner_id IS NOT NULL
+               AND COALESCE(l.create_date, l.write_date) IS NOT NULL %(only)s
+        """, company=company.id, only=only), [
+            ("partner", "int4"), ("created", "timestamp"), ("closed", "timestamp"), ("dated", "bool"),
+            ("active", "bool"), ("stage", "int4"), ("reason", "int4")])
+        stages = copy_columns(cr, SQL("""
+            SELECT id, COALESCE(is_won, FALSE), COALESCE(sequence, -1)::int4 FROM crm_stage
+        """), [("id", "int4"), ("won", "bool"), ("sequence", "int4")])
+        at = positions(customers["partner_ids"], leads.pop("partner"))
+        customer = np.where(at >= 0, customers["partner_customer"][np.maximum(at, 0)], -1)
+        keep = customer >= 0
+        leads = {name: column[keep] for name, column in leads.items()}
+        at = positions(stages["id"], leads.pop("stage"))
+        known = at >= 0
+        won = known & stages["won"][np.maximum(at, 0)]
+        active = leads.pop("active")
+        tz = self._tz()
+        return {
+            "customer": customer[keep].astype(np.int32),
+            "day": local_days(leads.pop("created"), tz),
+            "closed": np.where(leads.pop("dated") & (~active | won), local_days(leads.pop("closed"), tz),
+                               NEVER).astype(np.int32),
+            "status": np.where(won & active, LEAD_WON, np.where(active, LEAD_OPEN, LEAD_LOST)).astype(np.int16),
+            "reason": np.where(active, -1, leads.pop("reason")).astype(np.int32),
+            "stage": np.where(known, stages["sequence"][np.maximum(at, 0)], -1).astype(np.int32),
+        }
+
     def _tables(self, company, n, customers):
         """Leads, activities, calls, mailings, opt-outs and salespeople of the customers (the last
         two from ``customers``, as :meth:`_customer_orders` read them: the salesperson kept if an
         active internal user); a table the store does not have (no mass mailing installed) is
         None, so its criteria drop out."""
         cr = self.env.cr
-        lead_table = copy_columns(cr, SQL("""
-            SELECT c.idx, %(created)s,
-                   COALESCE(CASE WHEN l.date_closed IS NOT NULL AND (NOT l.active OR s.is_won)
-                                 THEN %(closed)s END, %(never)s)::int4,
-                   (CASE WHEN s.is_won AND l.active THEN %(won)s WHEN NOT l.active THEN %(lost)s
-                         ELSE %(open)s END)::int2,
-                   COALESCE(CASE WHEN NOT l.active THEN l.lost_reason_id END, -1)::int4,
-                   COALESCE(s.sequence, -1)::int4
-              FROM crm_lead l
-              JOIN res_partner p ON p.id = l.partner_id
-              JOIN ecom_scoring_customers c ON c.partner_id = p.commercial_partner_id
-              LEFT JOIN crm_stage s ON s.id = l.stage_id
-             WHERE (l.company_id = %(company)s OR l.company_id IS NULL)
-        """, created=self._day(SQL("l.create_date")), closed=self._day(SQL("l.date_closed")), never=NEVER,
-             won=LEAD_WON, lost=LEAD_LOST, open=LEAD_OPEN, company=company.id),
-            [("customer", "int4"), ("day", "int4"), ("closed", "int4"), ("status", "int2"), ("reason", "int4"),
-             ("stage", "int4")])
+        lead_table = self._leads(company, customers)
         reasons = self.env["crm.lost.reason"].with_context(active_test=False).search_read([], ["name"])
         activities = copy_columns(cr, SQL("""
             SELECT c.idx, %(created)s, %(never)s::int4, %(none)s::int2
@@ -324,7 +358,7 @@ class EcomScoringHistory(models.AbstractModel):
               JOIN res_partner p ON p.id = CASE WHEN m.model = 'res.partner' THEN m.res_id ELSE l.partner_id END
               JOIN ecom_scoring_customers c ON c.partner_id = p.commercial_partner_id
              WHERE m.model IN ('res.partner', 'crm.lead') AND m.mail_activity_type_id IS NOT NULL
-               AND m.mail_activity_type_id != %(scoring_type)s
+               AND m.mail_activity_type_id != %(scoring_type)s AND m.date IS NOT NULL
             UNION ALL
             SELECT c.idx, %(outcome_day)s, %(outcome_day)s,
                    (CASE o.outcome WHEN 'ordered' THEN %(success)s WHEN 'accepted' THEN %(success)s
@@ -333,7 +367,8 @@ class EcomScoringHistory(models.AbstractModel):
               JOIN res_partner p ON p.id = o.partner_id
               JOIN ecom_scoring_customers c ON c.partner_id = p.commercial_partner_id
              WHERE o.company_id = %(company)s
-        """, created=self._day(SQL("a.create_date")), done=self._day(SQL("m.date")), never=NEVER,
+        """, created=self._day(SQL("COALESCE(a.create_date, a.write_date, a.date_deadline)")),
+             done=self._day(SQL("m.date")), never=NEVER,
              none=OUTCOME_NONE, success=OUTCOME_SUCCESS, refused=OUTCOME_REFUSED, company=company.id,
              outcome_day=SQL("(o.date %s)::int4", ORDINAL),
              scoring_type=self.env["mail.activity"]._ecom_scoring_activity_type().id or 0),

@@ -1,7 +1,7 @@
 """The SQL reader hands the engine the store's history as it is in Odoo."""
 
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest.mock import patch
 
 import numpy as np
@@ -10,7 +10,7 @@ from odoo import SUPERUSER_ID, Command, api, sql_db
 from odoo.modules import module as odoo_module
 from odoo.tests import BaseCase, tagged
 
-from ..scoring.history import LEAD_LOST, LEAD_OPEN, MAIL_CLICK, NEVER, OUTCOME_REFUSED, positions, sort_order
+from ..scoring.history import LEAD_LOST, LEAD_OPEN, LEAD_WON, MAIL_CLICK, NEVER, OUTCOME_REFUSED, positions, sort_order
 from ..tools.pgcopy import CopyFormatError, SharedSlices, copy_columns, table_slices
 from .common import ScoringCase
 
@@ -202,6 +202,72 @@ class TestScoringHistory(ScoringCase):
         self.assertEqual(acts.day[refused].tolist(), [(self.today - timedelta(days=3)).toordinal()])
         self.assertNotEqual(history.opt_out_day[firm], NEVER)
         self.assertEqual(history.opt_out_day[index[self.other.id]], NEVER)
+
+    def test_leads_by_customer_day_stage_and_outcome(self):
+        """Leads reach the customer they belong to (a contact's, its company's), dated in the
+        store's time zone; a lead without any date (written around the ORM) and a stranger's are
+        left out; the read of some customers only gets theirs."""
+        self._order(self.firm, 50)
+        self.env.company.partner_id.tz = "Europe/Moscow"  # UTC+3
+        Lead = self.env["crm.lead"]
+        won = Lead.create({"name": "Кофемашина", "partner_id": self.contact.id, "type": "opportunity"})
+        won.with_context(ecom_stage_override=True).action_set_won()  # past ecom_crm's mandatory stages
+        lost = Lead.create({"name": "Дорого", "partner_id": self.firm.id, "type": "opportunity"})
+        reason = self.env["crm.lost.reason"].search([], limit=1)
+        lost.action_set_lost(lost_reason_id=reason.id)
+        pending = Lead.create({"name": "Капсулы", "partner_id": self.firm.id, "type": "opportunity"})
+        imported = Lead.create({"name": "Из импорта", "partner_id": self.firm.id})
+        undated = Lead.create({"name": "Без даты", "partner_id": self.firm.id})
+        Lead.create({"name": "Чужая заявка", "partner_id": self.env["res.partner"].create({"name": "Прохожий"}).id})
+        Lead.create({"name": "Клиентка", "partner_id": self.other.id})
+        Lead.flush_model()
+        late_evening = "2026-11-10 22:30:00"  # UTC: the 11th in Moscow
+        self.env.cr.execute("UPDATE crm_lead SET create_date = %s WHERE id IN %s",
+                            [late_evening, (won.id, lost.id, pending.id)])
+        self.env.cr.execute("UPDATE crm_lead SET date_closed = '2026-11-12 21:00:00' WHERE id IN %s",
+                            [(won.id, lost.id)])
+        self.env.cr.execute("UPDATE crm_lead SET create_date = NULL, write_date = %s WHERE id = %s",
+                            [late_evening, imported.id])
+        self.env.cr.execute("UPDATE crm_lead SET create_date = NULL, write_date = NULL WHERE id = %s", [undated.id])
+        history, index = self.read()
+        leads = history.leads.take(history.leads.customer == index[self.firm.id])
+        self.assertEqual(len(leads.day), 4, "the contact's and the company's own, dated")
+        self.assertEqual(len(history.leads.day), 5, "and the other customer's; not the stranger's")
+        by_status = {status: np.flatnonzero(leads.status == status) for status in (LEAD_WON, LEAD_LOST, LEAD_OPEN)}
+        self.assertEqual([len(at) for at in by_status.values()], [1, 1, 2])
+        self.assertEqual(set(leads.day.tolist()), {date(2026, 11, 11).toordinal()}, "days in the store's zone")
+        self.assertEqual(leads.closed[by_status[LEAD_WON]].tolist(), [date(2026, 11, 13).toordinal()])
+        self.assertEqual(leads.closed[by_status[LEAD_LOST]].tolist(), [date(2026, 11, 13).toordinal()])
+        self.assertEqual(leads.closed[by_status[LEAD_OPEN]].tolist(), [NEVER, NEVER])
+        self.assertEqual(leads.reason[by_status[LEAD_LOST]].tolist(), [reason.id])
+        self.assertEqual(leads.reason[by_status[LEAD_WON]].tolist(), [-1])
+        self.assertEqual(leads.stage[by_status[LEAD_WON]].tolist(), [won.stage_id.sequence])
+        self.assertEqual(sorted(leads.stage[by_status[LEAD_OPEN]].tolist()),
+                         sorted([pending.stage_id.sequence, imported.stage_id.sequence]))
+        some, partner_ids = self.env["ecom.scoring.history"]._read(self.env.company, [self.firm.id])
+        self.assertEqual(partner_ids.tolist(), [self.firm.id])
+        self.assertEqual(sorted(some.leads.status.tolist()), sorted(leads.status.tolist()))
+        self.assertEqual(some.leads.customer.tolist(), [0] * 4)
+
+    def test_activities_without_dates_do_not_stop_the_read(self):
+        """An activity or a message written around the ORM without its dates: the open activity
+        still counts (as of its deadline), the message without a date is left out."""
+        self._order(self.firm, 50)
+        activity = self.firm.activity_schedule("mail.mail_activity_data_call", user_id=self.seller.id,
+                                               date_deadline=self.today + timedelta(days=2))
+        done = self.firm.activity_schedule("mail.mail_activity_data_call", user_id=self.seller.id)
+        done.action_feedback(feedback="Дозвонились")
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE mail_activity SET create_date = NULL, write_date = NULL WHERE id = %s",
+                            [activity.id])
+        self.env.cr.execute("""UPDATE mail_message SET date = NULL
+                                WHERE model = 'res.partner' AND res_id = %s AND mail_activity_type_id IS NOT NULL""",
+                            [self.firm.id])
+        history, index = self.read()
+        acts = history.activities.take(history.activities.customer == index[self.firm.id])
+        self.assertEqual(acts.day.tolist(), [(self.today + timedelta(days=2)).toordinal()],
+                         "the open one, by its deadline")
+        self.assertEqual(acts.done.tolist(), [NEVER])
 
     def test_mailings_when_mass_mailing_is_there(self):
         history, _index = self.read()
