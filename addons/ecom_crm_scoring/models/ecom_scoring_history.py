@@ -202,7 +202,7 @@ class EcomScoringHistory(models.AbstractModel):
         return {
             # refunds of the order's invoices (credit notes posted against its lines), company currency
             "refunds": (SQL("""
-                SELECT sol.order_id, SUM(aml.balance)::float8
+                SELECT sol.order_id, COALESCE(SUM(aml.balance), 0)::float8
                   FROM sale_order_line_invoice_rel rel
                   JOIN sale_order_line sol ON sol.id = rel.order_line_id
                   JOIN account_move_line aml ON aml.id = rel.invoice_line_id

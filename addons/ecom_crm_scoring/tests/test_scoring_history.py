@@ -179,6 +179,27 @@ class TestScoringHistory(ScoringCase):
         self.assertEqual(history.manager[firm], self.seller.id)
         self.assertEqual(history.manager[index[self.other.id]], -1)
 
+    def test_refunds_of_an_orders_invoices(self):
+        """A credit note posted against an order's invoice is that order's return, in the
+        company's currency; a draft one is not; one whose amounts were wiped around the ORM
+        returns nothing and does not stop the read."""
+        orders = [self._order(self.firm, days, amount=amount) for days, amount in ((30, 1000), (20, 500), (10, 700))]
+        refunds = []
+        for sale in orders:
+            invoice = sale._create_invoices()
+            invoice.action_post()
+            refunds.append(invoice._reverse_moves())
+        refunds[0].action_post()
+        refunds[2].action_post()
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE account_move_line SET balance = NULL WHERE move_id = %s", [refunds[2].id])
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertEqual(len(mine), 3)
+        self.assertAlmostEqual(history.orders.returned[mine[0]], 1000, msg="the posted credit note, untaxed")
+        self.assertEqual(history.orders.returned[mine[1]], 0, "a draft credit note returns nothing yet")
+        self.assertEqual(history.orders.returned[mine[2]], 0)
+
     def test_requests_activities_outcomes_and_opt_outs(self):
         self._order(self.firm, 50)
         reason = self.env.ref("ecom_crm.lost_reason_too_expensive", raise_if_not_found=False) or \
