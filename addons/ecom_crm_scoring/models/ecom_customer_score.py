@@ -149,14 +149,18 @@ class EcomCustomerScore(models.Model):
         return copy_text(rows, UPSERT_COLUMNS) if rows else ""
 
     @api.model
-    def _ecom_upsert(self, company, rows, text=None, new=False):
+    def _ecom_upsert(self, company, rows, text=None, new=False, held=False):
         """Write the job's ``rows`` (``{column: list of values}``, the columns :data:`STORED` plus
         ``partner_id`` and, optionally, ``row_hash``) for ``company``: one INSERT ... ON CONFLICT
         per call, rows whose values did not change left untouched (no new tuple, no write_date
         change). ``text``: the rows already as :meth:`_ecom_copy_text` makes them. ``new``: none
         of the customers has a row in the table (the run read them before): the rows are COPYed
         straight into it (the first run's 700,000 rows), and go the upsert's way only if one has
-        appeared since (another run of the company). Returns the number of rows written.
+        appeared since (another run of the company). ``held``: every one of the customers has a
+        row (the run read them before): an UPDATE from the rows, without the upsert's insertion
+        attempt and row lock per row (686,000 rows updated in 3.3-3.5 s instead of 4.1-4.2 s, in
+        psql on a copy of the table); a row deleted since (its customer deleted) is not written
+        again. Returns the number of rows written.
 
         The job's rows name no user (``create_uid``, ``write_uid``): they are the scheduled job's,
         and each user named costs a foreign-key check per row inserted (700,000 rows COPYed in
@@ -194,8 +198,22 @@ class EcomCustomerScore(models.Model):
         cr.execute(SQL("DROP TABLE IF EXISTS ecom_score_in; CREATE TEMP TABLE ecom_score_in (%s) ON COMMIT DROP",
                        SQL(", ").join(SQL("%s %s", SQL.identifier(col), SQL(casts[col])) for col in UPSERT_COLUMNS)))
         cr._obj.copy_expert(f"COPY ecom_score_in ({names}) FROM STDIN", io.StringIO(text), size=1 << 20)
-        updates = SQL(", ").join(SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c)) for c in STORED)
         old = SQL(", ").join(SQL("s.%s", SQL.identifier(c)) for c in STORED if c != "scored_on")
+        if held:
+            updates = SQL(", ").join(SQL("%s = i.%s", SQL.identifier(c), SQL.identifier(c)) for c in STORED)
+            new_values = SQL(", ").join(SQL("i.%s", SQL.identifier(c)) for c in STORED if c != "scored_on")
+            cr.execute(SQL("""
+                UPDATE ecom_customer_score AS s
+                   SET %(updates)s, row_hash = i.row_hash, write_uid = NULL, write_date = now() at time zone 'UTC'
+                  FROM ecom_score_in i
+                 WHERE s.partner_id = i.partner_id AND s.company_id = %(company)s
+                   AND ((%(old)s) IS DISTINCT FROM (%(new)s) OR s.row_hash IS DISTINCT FROM i.row_hash)
+            """, updates=updates, company=company.id, old=old, new=new_values))
+            written = cr.rowcount
+            cr.execute("DROP TABLE ecom_score_in")
+            self.invalidate_model()
+            return written
+        updates = SQL(", ").join(SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c)) for c in STORED)
         new_values = SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(c)) for c in STORED if c != "scored_on")
         cr.execute(SQL("""
             INSERT INTO ecom_customer_score AS s (company_id, create_date, write_date, %(names)s)

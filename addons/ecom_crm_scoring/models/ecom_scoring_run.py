@@ -175,9 +175,10 @@ class EcomScoringRun(models.Model):
         run while they are not due, :meth:`_models_to_keep`; kept on the run and committed), score
         every customer, then write them chunk by chunk in partner id order, each chunk committed,
         then the offers, made while the chunks are written (on a night that learns both models,
-        the cross-sell model is learned there first: :meth:`_offers_beside`). A run killed midway keeps the models
-        it had committed, scores again (the same day, the same data give the same scores), skips
-        the customers already written and learns again the cross-sell model it was learning."""
+        the cross-sell model is learned there first: :meth:`_offers_beside`). A run killed midway
+        keeps the models it had committed, scores again (the same day, the same data give the same
+        scores), skips the customers already written and learns again the cross-sell model it was
+        learning."""
         from ..scoring import engine  # numpy, scipy, scikit-learn: for the job only
 
         engine.bound_memory()
@@ -266,10 +267,12 @@ class EcomScoringRun(models.Model):
 
         def build(rows):  # no cursor: runs in the thread while PostgreSQL writes the chunk before
             values = self._rows(result, partner_ids, rows, history, stored, day=day)
-            # a chunk of customers the table does not hold yet (the first run's) is COPYed into it
+            # a chunk of customers the table does not hold yet (the first run's) is COPYed into it,
+            # one of customers it holds every one of (the other nights') updates them
             held, pids = stored[0], partner_ids[rows]
-            new = not len(held) or not (held[np.minimum(np.searchsorted(held, pids), len(held) - 1)] == pids).any()
-            return values, Score._ecom_copy_text(values), new
+            found = held[np.minimum(np.searchsorted(held, pids), len(held) - 1)] == pids if len(held) else None
+            new, every = (True, False) if found is None else (not found.any(), bool(found.all()))
+            return values, Score._ecom_copy_text(values), new, every
 
         chunks = [todo[start:start + CHUNK] for start in range(0, len(todo), CHUNK)]
         # the offers (and on a night that learns both models, the cross-sell model first) are made
@@ -286,11 +289,11 @@ class EcomScoringRun(models.Model):
                 ahead = pool.submit(build, chunks[0]) if chunks else None
                 for n, rows in enumerate(chunks):
                     step = time.perf_counter()
-                    values, text, new = ahead.result()
+                    chunk = ahead.result()
                     if n + 1 < len(chunks):
                         ahead = pool.submit(build, chunks[n + 1])
                     done = n * CHUNK + len(rows)
-                    changed += self._write_chunk(result, partner_ids, rows, (values, text, new), changed,
+                    changed += self._write_chunk(result, partner_ids, rows, chunk, changed,
                                                  (done, len(todo) - done), auto_commit)
                     longest = max(longest, time.perf_counter() - step)
         except BaseException:
@@ -318,14 +321,16 @@ class EcomScoringRun(models.Model):
         return self
 
     def _write_chunk(self, result, partner_ids, rows, chunk, changed, progress, auto_commit):
-        """Write one chunk of the full run (``chunk``: its rows, COPY text and whether they are all
-        new, as the run built them) and move the run's position after it, in a transaction of its
-        own with ``auto_commit`` (:meth:`_write_apart`): the number of rows written."""
-        values, text, new = chunk
+        """Write one chunk of the full run (``chunk``: its rows, COPY text, whether none and whether
+        all of its customers have a row, as the run built them) and move the run's position after
+        it, in a transaction of its own with ``auto_commit`` (:meth:`_write_apart`): the number of
+        rows written."""
+        values, text, new, held = chunk
         done, remaining = progress
 
         def write():
-            written = self.env["ecom.customer.score"]._ecom_upsert(self.company_id, values, text=text, new=new)
+            written = self.env["ecom.customer.score"]._ecom_upsert(self.company_id, values, text=text, new=new,
+                                                                   held=held)
             self._drop_unscored(result, partner_ids, rows)
             self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed + written})
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

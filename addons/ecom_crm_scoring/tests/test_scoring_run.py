@@ -118,11 +118,11 @@ class TestScoringRun(ScoringCase):
         upsert = type(self.Score)._ecom_upsert
         tries = []
 
-        def contested_upsert(model, company, rows, text=None, new=False):
+        def contested_upsert(model, company, rows, text=None, new=False, held=False):
             tries.append(list(rows.get("partner_id", [])))
             if len(tries) == 1:
                 raise DeadlockDetected("deadlock detected")
-            return upsert(model, company, rows, text=text, new=new)
+            return upsert(model, company, rows, text=text, new=new, held=held)
 
         cr = self.env.cr
         with patch.object(ecom_scoring_run, "RETRY_WAIT", 0), \
@@ -156,9 +156,9 @@ class TestScoringRun(ScoringCase):
         sent = []
         upsert = type(self.Score)._ecom_upsert
 
-        def recording_upsert(model, company, rows, text=None, new=False):
+        def recording_upsert(model, company, rows, text=None, new=False, held=False):
             sent.extend(rows.get("partner_id", []))
-            return upsert(model, company, rows, text=text, new=new)
+            return upsert(model, company, rows, text=text, new=new, held=held)
 
         with patch.object(type(self.Score), "_ecom_upsert", recording_upsert):
             again = self.run_scoring(mode="full")
@@ -212,9 +212,9 @@ class TestScoringRun(ScoringCase):
         upsert = type(self.Score)._ecom_upsert
         paths = []
 
-        def recording_upsert(model, company, rows, text=None, new=False):
+        def recording_upsert(model, company, rows, text=None, new=False, held=False):
             paths.append((new, rows.get("partner_id", [])))
-            return upsert(model, company, rows, text=text, new=new)
+            return upsert(model, company, rows, text=text, new=new, held=held)
 
         statements = []
         execute = Cursor.execute
@@ -248,7 +248,7 @@ class TestScoringRun(ScoringCase):
         self.env.cr.execute("DELETE FROM ecom_customer_score")
         statements.clear()
         with patch.object(type(self.Score), "_ecom_upsert",
-                          lambda model, company, rows, text=None, new=False: upsert(model, company, rows, text)), \
+                          lambda model, company, rows, text=None, **_flags: upsert(model, company, rows, text)), \
                 patch.object(Cursor, "execute", recording_execute):
             upserted = self.run_scoring(mode="full")
         self.assertEqual((upserted.state, upserted.changed_count), ("done", 15), upserted.error)
@@ -264,15 +264,58 @@ class TestScoringRun(ScoringCase):
         vip.invalidate_recordset()
         self.assertEqual((vip.probability, len(self.score_of(self.lapsed_vip))), (0.5, 1))
 
+    def test_the_other_nights_update_the_rows_the_table_holds(self):
+        """Chunks of customers who all have a row are written by an UPDATE, which stores what the
+        upsert does; a chunk with a customer who has none goes the upsert's way; a customer whose
+        row is gone meanwhile (deleted with them) is not written again by the UPDATE."""
+        self.run_scoring()
+        expected = self.stored_rows()
+        self.env.cr.execute("UPDATE ecom_customer_score SET row_hash = NULL, probability = 0.01, segment = 'lost'")
+        missing = self.score_of(self.lapsed_vip)
+        missing_partner = missing.partner_id.id
+        missing.unlink()
+        upsert = type(self.Score)._ecom_upsert
+        paths = []
+
+        def recording_upsert(model, company, rows, text=None, new=False, held=False):
+            paths.append((new, held, sorted(rows.get("partner_id", []))))
+            return upsert(model, company, rows, text=text, new=new, held=held)
+
+        statements = []
+        execute = Cursor.execute
+
+        def recording_execute(cr, query, params=None, log_exceptions=True):
+            statements.append(str(query.code if isinstance(query, SQL) else query))
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(ecom_scoring_run, "CHUNK", 4), \
+                patch.object(type(self.Score), "_ecom_upsert", recording_upsert), \
+                patch.object(Cursor, "execute", recording_execute):
+            again = self.run_scoring(mode="full")
+        self.assertEqual((again.state, again.changed_count), ("done", 15), again.error)
+        mixed = [(new, held) for new, held, ids in paths if missing_partner in ids]
+        self.assertEqual(mixed, [(False, False)], "the chunk with a customer without a row: upserted")
+        self.assertEqual([(new, held) for new, held, ids in paths if missing_partner not in ids], [(False, True)] * 3)
+        self.assertEqual(len([q for q in statements if "UPDATE ecom_customer_score AS s" in q]), 3)
+        self.assertEqual(len([q for q in statements if "INSERT INTO ecom_customer_score" in q]), 1)
+        self.assertEqual(self.stored_rows(), expected, "the UPDATE stores what the upsert does")
+        self.env.cr.execute(SQL("SELECT %s FROM ecom_customer_score WHERE partner_id = %s",
+                                SQL(", ").join(SQL.identifier(c) for c in UPSERT_COLUMNS), missing_partner))
+        row = dict(zip(UPSERT_COLUMNS, self.env.cr.fetchone(), strict=True))
+        self.score_of(self.lapsed_vip).unlink()
+        row.update(probability=0.5, row_hash=None)
+        self.assertEqual(self.Score._ecom_upsert(self.env.company, {k: [v] for k, v in row.items()}, held=True), 0)
+        self.assertFalse(self.score_of(self.lapsed_vip), "not written again")
+
     def test_a_run_killed_midway_resumes_after_the_last_chunk(self):
         upsert = type(self.Score)._ecom_upsert
         written = []
 
-        def dying_upsert(model, company, rows, text=None, new=False):
+        def dying_upsert(model, company, rows, text=None, new=False, held=False):
             if len(written) == 2:
                 raise Killed
             written.append(list(rows.get("partner_id", [])))
-            return upsert(model, company, rows, text=text, new=new)
+            return upsert(model, company, rows, text=text, new=new, held=held)
 
         # not assertRaises: its savepoint would roll back what the chunks before the kill wrote
         with patch.object(ecom_scoring_run, "CHUNK", 4), \
@@ -289,9 +332,9 @@ class TestScoringRun(ScoringCase):
         run.error = "Traceback: what stopped it"  # as the hourly job notes it (_note_failure)
         resumed = []
 
-        def counting_upsert(model, company, rows, text=None, new=False):
+        def counting_upsert(model, company, rows, text=None, new=False, held=False):
             resumed.extend(rows.get("partner_id", []))
-            return upsert(model, company, rows, text=text, new=new)
+            return upsert(model, company, rows, text=text, new=new, held=held)
 
         with patch.object(ecom_scoring_run, "CHUNK", 4), \
                 patch.object(type(self.Score), "_ecom_upsert", counting_upsert), \
@@ -312,11 +355,11 @@ class TestScoringRun(ScoringCase):
         upsert = type(self.Score)._ecom_upsert
         tries = []
 
-        def contested_upsert(model, company, rows, text=None, new=False):
+        def contested_upsert(model, company, rows, text=None, new=False, held=False):
             tries.append(list(rows.get("partner_id", [])))
             if len(tries) == 2:  # the second chunk's first try
                 raise SerializationFailure("could not serialize access due to concurrent update")
-            return upsert(model, company, rows, text=text, new=new)
+            return upsert(model, company, rows, text=text, new=new, held=held)
 
         cr = self.env.cr
         # the test's transaction stays open (commit and rollback are mocked): no isolation to set
@@ -649,7 +692,7 @@ class TestModelsKept(ScoringCase):
         self.night(0, learn=True)
         upsert = type(self.Score)._ecom_upsert
 
-        def dying_upsert(model, company, rows, text=None, new=False):
+        def dying_upsert(model, company, rows, text=None, new=False, held=False):
             raise Killed
 
         orders, offers = self.learning()
