@@ -27,6 +27,7 @@ from ..scoring.history import (
     OUTCOME_REFUSED,
     OUTCOME_SUCCESS,
     History,
+    lookup,
     positions,
     sort_order,
     unique_int,
@@ -304,7 +305,8 @@ class EcomScoringHistory(models.AbstractModel):
                        list(customers["only"]))
         leads = copy_columns(cr, SQL("""
             SELECT l.partner_id, COALESCE(l.create_date, l.write_date),
-                   COALESCE(l.date_closed, l.create_date, l.write_date), l.date_closed IS NOT NULL, l.active,
+                   COALESCE(l.date_closed, l.create_date, l.write_date), l.date_closed IS NOT NULL,
+                   COALESCE(l.active, TRUE),
                    COALESCE(l.stage_id, -1), COALESCE(l.lost_reason_id, -1)
               FROM crm_lead l
              WHERE (l.company_id = %(company)s OR l.company_id IS NULL) AND l.partner_id IS NOT NULL
@@ -315,13 +317,11 @@ class EcomScoringHistory(models.AbstractModel):
         stages = copy_columns(cr, SQL("""
             SELECT id, COALESCE(is_won, FALSE), COALESCE(sequence, -1)::int4 FROM crm_stage
         """), [("id", "int4"), ("won", "bool"), ("sequence", "int4")])
-        at = positions(customers["partner_ids"], leads.pop("partner"))
-        customer = np.where(at >= 0, customers["partner_customer"][np.maximum(at, 0)], -1)
+        customer = lookup(customers["partner_customer"], positions(customers["partner_ids"], leads.pop("partner")), -1)
         keep = customer >= 0
         leads = {name: column[keep] for name, column in leads.items()}
-        at = positions(stages["id"], leads.pop("stage"))
-        known = at >= 0
-        won = known & stages["won"][np.maximum(at, 0)]
+        at = positions(stages["id"], leads.pop("stage"))  # -1: no stage, or one deleted
+        won = lookup(stages["won"], at, False)
         active = leads.pop("active")
         tz = self._tz()
         return {
@@ -331,7 +331,7 @@ class EcomScoringHistory(models.AbstractModel):
                                NEVER).astype(np.int32),
             "status": np.where(won & active, LEAD_WON, np.where(active, LEAD_OPEN, LEAD_LOST)).astype(np.int16),
             "reason": np.where(active, -1, leads.pop("reason")).astype(np.int32),
-            "stage": np.where(known, stages["sequence"][np.maximum(at, 0)], -1).astype(np.int32),
+            "stage": lookup(stages["sequence"], at, -1).astype(np.int32),
         }
 
     def _tables(self, company, n, customers):
@@ -342,6 +342,9 @@ class EcomScoringHistory(models.AbstractModel):
         cr = self.env.cr
         lead_table = self._leads(company, customers)
         reasons = self.env["crm.lost.reason"].with_context(active_test=False).search_read([], ["name"])
+        # an activity's day is when it was created (it counts as of the days after); one written
+        # around the ORM without its dates counts from its last change or, with neither, from its
+        # deadline if that has passed, else from today: it is open now
         activities = copy_columns(cr, SQL("""
             SELECT c.idx, %(created)s, %(never)s::int4, %(none)s::int2
               FROM mail_activity a
@@ -367,7 +370,8 @@ class EcomScoringHistory(models.AbstractModel):
               JOIN res_partner p ON p.id = o.partner_id
               JOIN ecom_scoring_customers c ON c.partner_id = p.commercial_partner_id
              WHERE o.company_id = %(company)s
-        """, created=self._day(SQL("COALESCE(a.create_date, a.write_date, a.date_deadline)")),
+        """, created=SQL("COALESCE(%s, %s, (LEAST(a.date_deadline, (now() AT TIME ZONE %s)::date) %s)::int4)",
+                         self._day(SQL("a.create_date")), self._day(SQL("a.write_date")), self._tz(), ORDINAL),
              done=self._day(SQL("m.date")), never=NEVER,
              none=OUTCOME_NONE, success=OUTCOME_SUCCESS, refused=OUTCOME_REFUSED, company=company.id,
              outcome_day=SQL("(o.date %s)::int4", ORDINAL),

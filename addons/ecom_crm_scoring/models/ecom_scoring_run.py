@@ -269,8 +269,8 @@ class EcomScoringRun(models.Model):
             values = self._rows(result, partner_ids, rows, history, stored, day=day)
             # a chunk of customers the table does not hold yet (the first run's) is COPYed into it,
             # one of customers it holds every one of (the other nights') updates them
-            held, pids = stored[0], partner_ids[rows]
-            found = held[np.minimum(np.searchsorted(held, pids), len(held) - 1)] == pids if len(held) else None
+            have, pids = stored[0], partner_ids[rows]  # the customers with a row, sorted
+            found = have[np.minimum(np.searchsorted(have, pids), len(have) - 1)] == pids if len(have) else None
             new, every = (True, False) if found is None else (not found.any(), bool(found.all()))
             return values, Score._ecom_copy_text(values), new, every
 
@@ -296,12 +296,12 @@ class EcomScoringRun(models.Model):
                     changed += self._write_chunk(result, partner_ids, rows, chunk, changed,
                                                  (done, len(todo) - done), auto_commit)
                     longest = max(longest, time.perf_counter() - step)
+            learned["crosssell_model"], offer_steps = beside.result()
         except BaseException:
             # the run stops here (its job may start it again at once, to resume): the cross-sell
             # model being learned is waited for, not learned a second time beside it
             wait([beside])
             raise
-        learned["crosssell_model"], offer_steps = beside.result()
         steps.update(offer_steps)
         longest = max(longest, *offer_steps.values())
         # the offers of every customer (a run resumed after a kill too): one statement, a few rows

@@ -402,6 +402,13 @@ def positions(keys, values):
     return np.where(keys[at] == values, at, -1)
 
 
+def lookup(values, at, default):
+    """``values[at]`` where ``at`` (positions, as :func:`positions` gives them) is not -1,
+    ``default`` elsewhere; ``values`` may be empty (every position is then -1)."""
+    values = np.asarray(values)
+    return np.append(values, np.asarray(default, dtype=values.dtype))[np.where(at >= 0, at, len(values))]
+
+
 def unique_int(keys, inplace=False):
     """Sorted distinct values of an integer array: one sort (skipped when already sorted) and a
     comparison; faster than ``np.unique``'s hashing on the millions of keys of a store.

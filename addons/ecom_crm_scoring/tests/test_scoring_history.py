@@ -10,7 +10,17 @@ from odoo import SUPERUSER_ID, Command, api, sql_db
 from odoo.modules import module as odoo_module
 from odoo.tests import BaseCase, tagged
 
-from ..scoring.history import LEAD_LOST, LEAD_OPEN, LEAD_WON, MAIL_CLICK, NEVER, OUTCOME_REFUSED, positions, sort_order
+from ..scoring.history import (
+    LEAD_LOST,
+    LEAD_OPEN,
+    LEAD_WON,
+    MAIL_CLICK,
+    NEVER,
+    OUTCOME_REFUSED,
+    lookup,
+    positions,
+    sort_order,
+)
 from ..tools.pgcopy import CopyFormatError, SharedSlices, copy_columns, table_slices
 from .common import ScoringCase
 
@@ -24,6 +34,13 @@ class TestPositions(BaseCase):
         # ids too sparse for a table indexed by id: the binary search answers the same
         self.assertEqual(positions([10**9, 5], [5, 10**9, -3, 7, 2 * 10**9]).tolist(), [1, 0, -1, -1, -1])
         self.assertEqual(positions(np.array([5], dtype=np.int32), np.array([], dtype=np.int32)).tolist(), [])
+
+    def test_a_lookup_by_positions(self):
+        self.assertEqual(lookup(np.array([7, 8, 9]), np.array([2, -1, 0]), -5).tolist(), [9, -5, 7])
+        self.assertEqual(lookup(np.array([True]), np.array([-1, 0]), False).tolist(), [False, True])
+        self.assertEqual(lookup(np.zeros(0, bool), np.array([-1, -1]), False).tolist(), [False, False],
+                         "nothing to look up in: the default")
+        self.assertEqual(lookup(np.zeros(0, np.int32), np.zeros(0, np.int64), -1).tolist(), [])
 
     def test_sort_order_is_lexsorts(self):
         """The packed key's order is ``np.lexsort``'s, ties in their order; keys too wide to pack
@@ -240,8 +257,19 @@ class TestScoringHistory(ScoringCase):
         imported = Lead.create({"name": "Из импорта", "partner_id": self.firm.id})
         undated = Lead.create({"name": "Без даты", "partner_id": self.firm.id})
         Lead.create({"name": "Чужая заявка", "partner_id": self.env["res.partner"].create({"name": "Прохожий"}).id})
-        Lead.create({"name": "Клиентка", "partner_id": self.other.id})
+        theirs_open = Lead.create({"name": "Клиентка", "partner_id": self.other.id})
+        elsewhere = self.env["res.company"].create({"name": "Другой магазин"})
+        Lead.create({"name": "Другой магазин", "partner_id": self.other.id, "company_id": elsewhere.id})
+        unstaged = Lead.create({"name": "Без этапа", "partner_id": self.other.id, "company_id": False})
+        archived_win = Lead.create({"name": "Выиграна и в архиве", "partner_id": self.other.id, "type": "opportunity"})
+        archived_win.with_context(ecom_stage_override=True).action_set_won()
+        unflagged = Lead.create({"name": "Без флага", "partner_id": self.other.id})
         Lead.flush_model()
+        self.env.cr.execute("UPDATE crm_lead SET stage_id = NULL WHERE id = %s", [unstaged.id])
+        self.env.cr.execute("UPDATE crm_lead SET active = NULL WHERE id = %s", [unflagged.id])
+        # archived after its win (before ecom_crm, which asks a refusal reason to archive one)
+        self.env.cr.execute("UPDATE crm_lead SET active = FALSE, date_closed = '2026-11-12 21:00:00' WHERE id = %s",
+                            [archived_win.id])
         late_evening = "2026-11-10 22:30:00"  # UTC: the 11th in Moscow
         self.env.cr.execute("UPDATE crm_lead SET create_date = %s WHERE id IN %s",
                             [late_evening, (won.id, lost.id, pending.id)])
@@ -253,7 +281,15 @@ class TestScoringHistory(ScoringCase):
         history, index = self.read()
         leads = history.leads.take(history.leads.customer == index[self.firm.id])
         self.assertEqual(len(leads.day), 4, "the contact's and the company's own, dated")
-        self.assertEqual(len(history.leads.day), 5, "and the other customer's; not the stranger's")
+        theirs = history.leads.take(history.leads.customer == index[self.other.id])
+        self.assertEqual(len(theirs.day), 4, "the other customer's, of this company or none; not the stranger's")
+        self.assertEqual(sorted(zip(theirs.status.tolist(), theirs.stage.tolist(), theirs.closed.tolist(),
+                                    strict=True)),
+                         sorted([(LEAD_OPEN, theirs_open.stage_id.sequence, NEVER), (LEAD_OPEN, -1, NEVER),
+                                 (LEAD_OPEN, unflagged.stage_id.sequence, NEVER),
+                                 (LEAD_LOST, archived_win.stage_id.sequence, date(2026, 11, 13).toordinal())]),
+                         "no stage; a lead not flagged active or archived counts as open; archived after its "
+                         "win: lost on the day it closed")
         by_status = {status: np.flatnonzero(leads.status == status) for status in (LEAD_WON, LEAD_LOST, LEAD_OPEN)}
         self.assertEqual([len(at) for at in by_status.values()], [1, 1, 2])
         self.assertEqual(set(leads.day.tolist()), {date(2026, 11, 11).toordinal()}, "days in the store's zone")
@@ -269,13 +305,22 @@ class TestScoringHistory(ScoringCase):
         self.assertEqual(partner_ids.tolist(), [self.firm.id])
         self.assertEqual(sorted(some.leads.status.tolist()), sorted(leads.status.tolist()))
         self.assertEqual(some.leads.customer.tolist(), [0] * 4)
+        # no stages at all (deleted, leads made without one): the leads are read all the same
+        self.env.cr.execute("UPDATE crm_lead SET stage_id = NULL")
+        self.env.cr.execute("DELETE FROM crm_stage")
+        history, index = self.read()
+        self.assertEqual(len(history.leads.day), 8)
+        self.assertEqual(set(history.leads.stage.tolist()), {-1})
 
     def test_activities_without_dates_do_not_stop_the_read(self):
         """An activity or a message written around the ORM without its dates: the open activity
-        still counts (as of its deadline), the message without a date is left out."""
+        still counts (as of its deadline, passed: the store's day, whatever its zone), the message
+        without a date is left out."""
         self._order(self.firm, 50)
+        self.env.company.partner_id.tz = "America/New_York"  # a day's midnight in UTC is the day before there
+        overdue = self.today - timedelta(days=2)
         activity = self.firm.activity_schedule("mail.mail_activity_data_call", user_id=self.seller.id,
-                                               date_deadline=self.today + timedelta(days=2))
+                                               date_deadline=overdue)
         done = self.firm.activity_schedule("mail.mail_activity_data_call", user_id=self.seller.id)
         done.action_feedback(feedback="Дозвонились")
         self.env.flush_all()
@@ -286,9 +331,9 @@ class TestScoringHistory(ScoringCase):
                             [self.firm.id])
         history, index = self.read()
         acts = history.activities.take(history.activities.customer == index[self.firm.id])
-        self.assertEqual(acts.day.tolist(), [(self.today + timedelta(days=2)).toordinal()],
-                         "the open one, by its deadline")
-        self.assertEqual(acts.done.tolist(), [NEVER])
+        self.assertEqual((acts.day.tolist(), acts.done.tolist()), ([overdue.toordinal()], [NEVER]))
+        tonight = history.as_of(self.today.toordinal() + 1).activities
+        self.assertEqual((tonight.customer == index[self.firm.id]).sum(), 1, "open as of tonight's scores")
 
     def test_mailings_when_mass_mailing_is_there(self):
         history, _index = self.read()

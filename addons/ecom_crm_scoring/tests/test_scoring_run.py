@@ -758,26 +758,36 @@ class TestModelsKept(ScoringCase):
         self.assertIn("crosssell_learned_on", run.model_info)
 
     def test_offers_are_made_while_the_scores_are_written(self):
-        """A night with both models kept makes its offers in a thread beside the chunks' writes."""
+        """A night with both models kept makes its offers in a thread while the chunks are
+        written: the offers wait for the first chunk to have begun, the second chunk for the
+        offers to have begun; made before or after the chunks, one of them would wait in vain."""
         self.night(0, learn=True)
-        threads, written = [], []
+        threads, written, waited = [], [], []
+        begun, writing = threading.Event(), threading.Event()
         suggest, upsert = engine.suggest, type(self.Score)._ecom_upsert
 
         def recording_suggest(result, history, xs_model):
             threads.append(threading.current_thread().name)
+            begun.set()
+            waited.append(writing.wait(timeout=20))
             return suggest(result, history, xs_model)
 
         def recording_upsert(score, *args, **kwargs):
             written.append(threading.current_thread().name)
+            writing.set()
+            if len(written) == 2:
+                waited.append(begun.wait(timeout=20))
             return upsert(score, *args, **kwargs)
 
-        with patch.object(engine, "suggest", recording_suggest), \
+        with patch.object(ecom_scoring_run, "CHUNK", 4), patch.object(engine, "suggest", recording_suggest), \
                 patch.object(type(self.Score), "_ecom_upsert", recording_upsert):
             run, learned = self.night(1)
         self.assertFalse(learned)
+        self.assertEqual(waited, [True, True], "the offers made while the chunks were written")
         self.assertEqual(len(threads), 1, "offers made once")
         self.assertTrue(threads[0].startswith("ecom_scoring_learn"), threads)
         self.assertEqual(set(written), {threading.current_thread().name}, "the chunks on the job's cursor")
+        self.assertGreater(len(written), 2)
         self.assertIn("cross_sell", run.model_info["steps_seconds"])
         offers = self.env["ecom.customer.suggestion"].search([])
         self.assertTrue(offers, "the offers written after the chunks")
