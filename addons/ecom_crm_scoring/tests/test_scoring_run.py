@@ -3,6 +3,7 @@ salesperson may see. The engine's maths are tested without a database (test_scor
 
 import copy
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import MagicMock, patch
 
@@ -205,19 +206,16 @@ class TestScoringRun(ScoringCase):
         self.assertIn("ecom_customer_score_partner_company_uniq", " ".join(line for line, in cr.fetchall()))
         self.assertEqual(self.Score.search([("partner_id", "=", partner.id)]).partner_id, partner)
 
-    def test_the_first_run_copies_its_rows_into_the_table(self):
-        """Chunks of customers the table does not hold (the first run's) are COPYed straight into
-        it, the others upserted: both store the same rows, and a row the table holds after all
-        (another run wrote it) is upserted, not refused."""
-        upsert = type(self.Score)._ecom_upsert
-        paths = []
+    @contextmanager
+    def recorded_writes(self):
+        """The full run's chunks of 4 customers: each write as ``(new, held, partner ids)`` and
+        every SQL statement run meanwhile."""
+        upsert, execute = type(self.Score)._ecom_upsert, Cursor.execute
+        paths, statements = [], []
 
         def recording_upsert(model, company, rows, text=None, new=False, held=False):
-            paths.append((new, rows.get("partner_id", [])))
+            paths.append((new, held, sorted(rows.get("partner_id", []))))
             return upsert(model, company, rows, text=text, new=new, held=held)
-
-        statements = []
-        execute = Cursor.execute
 
         def recording_execute(cr, query, params=None, log_exceptions=True):
             statements.append(str(query.code if isinstance(query, SQL) else query))
@@ -226,9 +224,16 @@ class TestScoringRun(ScoringCase):
         with patch.object(ecom_scoring_run, "CHUNK", 4), \
                 patch.object(type(self.Score), "_ecom_upsert", recording_upsert), \
                 patch.object(Cursor, "execute", recording_execute):
+            yield paths, statements
+
+    def test_the_first_run_copies_its_rows_into_the_table(self):
+        """Chunks of customers the table does not hold (the first run's) are COPYed straight into
+        it, the others upserted: both store the same rows, and a row the table holds after all
+        (another run wrote it) is upserted, not refused."""
+        with self.recorded_writes() as (paths, statements):
             first = self.run_scoring()
         self.assertEqual(first.state, "done", first.error)
-        self.assertEqual(([new for new, _ids in paths], first.changed_count), ([True] * 4, 15))
+        self.assertEqual(([new for new, _held, _ids in paths], first.changed_count), ([True] * 4, 15))
         self.assertFalse([q for q in statements if "ecom_score_in" in q], "no upsert through the temporary table")
         copied = self.stored_rows()
         self.assertEqual(len(copied), 15)
@@ -236,20 +241,18 @@ class TestScoringRun(ScoringCase):
                             "OR write_uid IS NOT NULL OR create_date IS NULL OR write_date IS NULL")
         self.assertEqual(self.env.cr.fetchone()[0], 0, "the job's rows, dated, naming no user")
         # the same rows by the upsert: the first chunk's customers deleted, a full run again
-        gone = sorted(paths[0][1])
+        gone = paths[0][2]
         self.env.cr.execute("DELETE FROM ecom_customer_score WHERE partner_id = ANY(%s)", [gone])
-        paths.clear()
-        with patch.object(ecom_scoring_run, "CHUNK", 4), \
-                patch.object(type(self.Score), "_ecom_upsert", recording_upsert):
+        with self.recorded_writes() as (paths, _statements):
             again = self.run_scoring(mode="full")
         self.assertEqual(again.state, "done", again.error)
-        self.assertEqual([(new, sorted(ids)) for new, ids in paths if ids], [(True, gone)],
+        self.assertEqual([(new, ids) for new, _held, ids in paths if ids], [(True, gone)],
                          "only the deleted customers are written, COPYed in")
         self.env.cr.execute("DELETE FROM ecom_customer_score")
-        statements.clear()
-        with patch.object(type(self.Score), "_ecom_upsert",
-                          lambda model, company, rows, text=None, **_flags: upsert(model, company, rows, text)), \
-                patch.object(Cursor, "execute", recording_execute):
+        upsert = type(self.Score)._ecom_upsert
+        with self.recorded_writes() as (_paths, statements), \
+                patch.object(type(self.Score), "_ecom_upsert",
+                             lambda model, company, rows, text=None, **_flags: upsert(model, company, rows, text)):
             upserted = self.run_scoring(mode="full")
         self.assertEqual((upserted.state, upserted.changed_count), ("done", 15), upserted.error)
         self.assertTrue([q for q in statements if "INSERT INTO ecom_customer_score" in q], "the upsert's way this time")
@@ -274,23 +277,7 @@ class TestScoringRun(ScoringCase):
         missing = self.score_of(self.lapsed_vip)
         missing_partner = missing.partner_id.id
         missing.unlink()
-        upsert = type(self.Score)._ecom_upsert
-        paths = []
-
-        def recording_upsert(model, company, rows, text=None, new=False, held=False):
-            paths.append((new, held, sorted(rows.get("partner_id", []))))
-            return upsert(model, company, rows, text=text, new=new, held=held)
-
-        statements = []
-        execute = Cursor.execute
-
-        def recording_execute(cr, query, params=None, log_exceptions=True):
-            statements.append(str(query.code if isinstance(query, SQL) else query))
-            return execute(cr, query, params, log_exceptions)
-
-        with patch.object(ecom_scoring_run, "CHUNK", 4), \
-                patch.object(type(self.Score), "_ecom_upsert", recording_upsert), \
-                patch.object(Cursor, "execute", recording_execute):
+        with self.recorded_writes() as (paths, statements):
             again = self.run_scoring(mode="full")
         self.assertEqual((again.state, again.changed_count), ("done", 15), again.error)
         mixed = [(new, held) for new, held, ids in paths if missing_partner in ids]
