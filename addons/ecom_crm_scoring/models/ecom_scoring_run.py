@@ -267,12 +267,13 @@ class EcomScoringRun(models.Model):
 
         def build(rows):  # no cursor: runs in the thread while PostgreSQL writes the chunk before
             values = self._rows(result, partner_ids, rows, history, stored, day=day)
-            # a chunk of customers the table does not hold yet (the first run's) is COPYed into it,
-            # one of customers it holds every one of (the other nights') updates them
-            have, pids = stored[0], partner_ids[rows]  # the customers with a row, sorted
-            found = have[np.minimum(np.searchsorted(have, pids), len(have) - 1)] == pids if len(have) else None
-            new, every = (True, False) if found is None else (not found.any(), bool(found.all()))
-            return values, Score._ecom_copy_text(values), new, every
+            # rows of customers the table does not hold yet (the first run's) are COPYed into it,
+            # rows of customers it holds every one of (the other nights') update theirs; the
+            # customers not scored (no confirmed order) have no row and send none
+            have, sent = stored[0], np.asarray(values.get("partner_id", []), dtype=np.int64)  # have: sorted
+            found = (have[np.minimum(np.searchsorted(have, sent), len(have) - 1)] == sent if len(have)
+                     else np.zeros(len(sent), bool))
+            return values, Score._ecom_copy_text(values), not found.any(), bool(found.all())
 
         chunks = [todo[start:start + CHUNK] for start in range(0, len(todo), CHUNK)]
         # the offers (and on a night that learns both models, the cross-sell model first) are made

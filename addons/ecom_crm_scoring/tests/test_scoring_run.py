@@ -270,8 +270,12 @@ class TestScoringRun(ScoringCase):
     def test_the_other_nights_update_the_rows_the_table_holds(self):
         """Chunks of customers who all have a row are written by an UPDATE, which stores what the
         upsert does; a chunk with a customer who has none goes the upsert's way; a customer whose
-        row is gone meanwhile (deleted with them) is not written again by the UPDATE."""
+        row is gone meanwhile (deleted with them) is not written again by the UPDATE. A customer
+        who is not scored (a cancelled order only) has no row and sends none: their chunk updates."""
+        unscored = self._customer_with_orders("Только отменённый заказ", [20])
+        unscored.sale_order_ids._action_cancel()
         self.run_scoring()
+        self.assertFalse(self.score_of(unscored))
         expected = self.stored_rows()
         self.env.cr.execute("UPDATE ecom_customer_score SET row_hash = NULL, probability = 0.01, segment = 'lost'")
         missing = self.score_of(self.lapsed_vip)
@@ -282,7 +286,8 @@ class TestScoringRun(ScoringCase):
         self.assertEqual((again.state, again.changed_count), ("done", 15), again.error)
         mixed = [(new, held) for new, held, ids in paths if missing_partner in ids]
         self.assertEqual(mixed, [(False, False)], "the chunk with a customer without a row: upserted")
-        self.assertEqual([(new, held) for new, held, ids in paths if missing_partner not in ids], [(False, True)] * 3)
+        self.assertEqual([(new, held) for new, held, ids in paths if missing_partner not in ids], [(False, True)] * 3,
+                         "the others, the unscored customer's too: updated")
         self.assertEqual(len([q for q in statements if "UPDATE ecom_customer_score AS s" in q]), 3)
         self.assertEqual(len([q for q in statements if "INSERT INTO ecom_customer_score" in q]), 1)
         self.assertEqual(self.stored_rows(), expected, "the UPDATE stores what the upsert does")
