@@ -198,31 +198,28 @@ class EcomCustomerScore(models.Model):
         cr.execute(SQL("DROP TABLE IF EXISTS ecom_score_in; CREATE TEMP TABLE ecom_score_in (%s) ON COMMIT DROP",
                        SQL(", ").join(SQL("%s %s", SQL.identifier(col), SQL(casts[col])) for col in UPSERT_COLUMNS)))
         cr._obj.copy_expert(f"COPY ecom_score_in ({names}) FROM STDIN", io.StringIO(text), size=1 << 20)
+        # the new values: the chunk table's row (an UPDATE's ``i``) or the row proposed (``EXCLUDED``)
+        source = SQL("i" if held else "EXCLUDED")
+        updates = SQL(", ").join(SQL("%s = %s.%s", SQL.identifier(c), source, SQL.identifier(c)) for c in STORED)
         old = SQL(", ").join(SQL("s.%s", SQL.identifier(c)) for c in STORED if c != "scored_on")
+        new_values = SQL(", ").join(SQL("%s.%s", source, SQL.identifier(c)) for c in STORED if c != "scored_on")
+        changed = SQL("(%s) IS DISTINCT FROM (%s) OR s.row_hash IS DISTINCT FROM %s.row_hash", old, new_values, source)
         if held:
-            updates = SQL(", ").join(SQL("%s = i.%s", SQL.identifier(c), SQL.identifier(c)) for c in STORED)
-            new_values = SQL(", ").join(SQL("i.%s", SQL.identifier(c)) for c in STORED if c != "scored_on")
             cr.execute(SQL("""
                 UPDATE ecom_customer_score AS s
                    SET %(updates)s, row_hash = i.row_hash, write_uid = NULL, write_date = now() at time zone 'UTC'
                   FROM ecom_score_in i
-                 WHERE s.partner_id = i.partner_id AND s.company_id = %(company)s
-                   AND ((%(old)s) IS DISTINCT FROM (%(new)s) OR s.row_hash IS DISTINCT FROM i.row_hash)
-            """, updates=updates, company=company.id, old=old, new=new_values))
-            written = cr.rowcount
-            cr.execute("DROP TABLE ecom_score_in")
-            self.invalidate_model()
-            return written
-        updates = SQL(", ").join(SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c)) for c in STORED)
-        new_values = SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(c)) for c in STORED if c != "scored_on")
-        cr.execute(SQL("""
-            INSERT INTO ecom_customer_score AS s (company_id, create_date, write_date, %(names)s)
-            SELECT %(company)s, now() at time zone 'UTC', now() at time zone 'UTC', %(names)s
-              FROM ecom_score_in
-            ON CONFLICT (partner_id, company_id) DO UPDATE
-               SET %(updates)s, row_hash = EXCLUDED.row_hash, write_uid = NULL, write_date = EXCLUDED.write_date
-             WHERE (%(old)s) IS DISTINCT FROM (%(new)s) OR s.row_hash IS DISTINCT FROM EXCLUDED.row_hash
-        """, names=columns, company=company.id, updates=updates, old=old, new=new_values))
+                 WHERE s.partner_id = i.partner_id AND s.company_id = %(company)s AND (%(changed)s)
+            """, updates=updates, company=company.id, changed=changed))
+        else:
+            cr.execute(SQL("""
+                INSERT INTO ecom_customer_score AS s (company_id, create_date, write_date, %(names)s)
+                SELECT %(company)s, now() at time zone 'UTC', now() at time zone 'UTC', %(names)s
+                  FROM ecom_score_in
+                ON CONFLICT (partner_id, company_id) DO UPDATE
+                   SET %(updates)s, row_hash = EXCLUDED.row_hash, write_uid = NULL, write_date = EXCLUDED.write_date
+                 WHERE %(changed)s
+            """, names=columns, company=company.id, updates=updates, changed=changed))
         written = cr.rowcount
         cr.execute("DROP TABLE ecom_score_in")
         self.invalidate_model()

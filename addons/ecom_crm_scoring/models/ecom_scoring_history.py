@@ -179,8 +179,8 @@ class EcomScoringHistory(models.AbstractModel):
         orders["day"] = local_days(orders.pop("date"), self._tz())
         orders["amount"] /= orders["rate"]
         at = positions(partners["id"], ids)  # each customer's own row (a commercial partner)
-        customers = {"user": np.where(at >= 0, partners["user"][at], -1).astype(np.int32),
-                     "opt_out": np.where(at >= 0, partners["opt_out"][at], NEVER).astype(np.int32),
+        customers = {"user": lookup(partners["user"], at, -1).astype(np.int32),
+                     "opt_out": lookup(partners["opt_out"], at, NEVER).astype(np.int32),
                      # every partner read and its customer number (-1: not a customer), for the
                      # other tables' rows, which name a partner, a contact of the customer or itself
                      "partner_ids": partners["id"],
@@ -265,7 +265,7 @@ class EcomScoringHistory(models.AbstractModel):
             lines["discount"] /= line_rate
             del line_rate
         at = positions(products["id"], lines["product"])
-        lines["category"] = np.where(at >= 0, products["category"][np.maximum(at, 0)], -1).astype(np.int32)
+        lines["category"] = lookup(products["category"], at, -1).astype(np.int32)
         lines = {name: lines[name] for name in ("order", "product", "category", "qty", "amount", "discount")}
         orders["discount"] = np.bincount(lines["order"], weights=lines.pop("discount"), minlength=n_orders)
         category = lines["category"]
@@ -407,7 +407,7 @@ class EcomScoringHistory(models.AbstractModel):
             SELECT id, COALESCE(active, FALSE) AND NOT COALESCE(share, FALSE) FROM res_users
         """), [("id", "int4"), ("internal", "bool")])
         at = positions(users["id"], customers["user"])
-        manager = np.where((at >= 0) & users["internal"][np.maximum(at, 0)], customers["user"], -1).astype(np.int32)
+        manager = np.where(lookup(users["internal"], at, False), customers["user"], -1).astype(np.int32)
         return {
             "leads": lead_table, "activities": activities, "calls": calls, "mailings": mailings,
             "opt_out_day": customers["opt_out"], "manager": manager,
