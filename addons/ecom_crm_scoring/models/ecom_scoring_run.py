@@ -6,6 +6,7 @@ import pickle
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytz
 from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 from odoo import api, fields, models
+from odoo.modules import module as odoo_module
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
@@ -282,20 +284,24 @@ class EcomScoringRun(models.Model):
         beside = learning.submit(self._offers_beside, engine, result, history, as_of, settings, outcomes,
                                  None if offers_beside else crosssell_model, offers_beside)
         learning.shutdown(wait=False)
-        # each chunk's rows and COPY text are built while the previous chunk's upsert runs (the
-        # waits on PostgreSQL release the GIL): the writes take about the longer of the two
-        # instead of their sum
+        # each chunk's rows and COPY text are built while the chunks before are written (the waits
+        # on PostgreSQL release the GIL), and the chunks are written two at a time, the second by
+        # a connection of its own (:meth:`_second_writer`): PostgreSQL works on both cores
         try:
-            with ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_rows") as pool:
-                ahead = pool.submit(build, chunks[0]) if chunks else None
-                for n, rows in enumerate(chunks):
+            with self._second_writer(auto_commit) as write_beside, \
+                    ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_rows") as pool:
+                step_size = 2 if write_beside else 1
+                ahead = [pool.submit(build, rows) for rows in chunks[:2 * step_size]]
+                for n in range(0, len(chunks), step_size):
                     step = time.perf_counter()
-                    chunk = ahead.result()
-                    if n + 1 < len(chunks):
-                        ahead = pool.submit(build, chunks[n + 1])
-                    done = n * CHUNK + len(rows)
-                    changed += self._write_chunk(result, partner_ids, rows, chunk, changed,
-                                                 (done, len(todo) - done), auto_commit)
+                    pair = chunks[n:n + step_size]
+                    built = [future.result() for future in ahead[:len(pair)]]
+                    ahead = ahead[len(pair):] + [pool.submit(build, rows)
+                                                 for rows in chunks[n + 2 * step_size:n + 3 * step_size]]
+                    other = write_beside(result, partner_ids, pair[1], built[1]) if len(pair) > 1 else None
+                    done = sum(len(rows) for rows in chunks[:n + len(pair)])
+                    changed += self._write_chunk(result, partner_ids, pair[0], built[0], changed,
+                                                 (done, len(todo) - done), auto_commit, beside=other, last=pair[-1])
                     longest = max(longest, time.perf_counter() - step)
             learned["crosssell_model"], offer_steps = beside.result()
         except BaseException:
@@ -321,23 +327,65 @@ class EcomScoringRun(models.Model):
                      steps={name: round(seconds, 1) for name, seconds in steps.items()}, learned=learned)
         return self
 
-    def _write_chunk(self, result, partner_ids, rows, chunk, changed, progress, auto_commit):
+    def _write_chunk(self, result, partner_ids, rows, chunk, changed, progress, auto_commit, beside=None,
+                     last=None):
         """Write one chunk of the full run (``chunk``: its rows, COPY text, whether none and whether
         all of its customers have a row, as the run built them) and move the run's position after
         it, in a transaction of its own with ``auto_commit`` (:meth:`_write_apart`): the number of
-        rows written."""
-        values, text, new, held = chunk
+        rows written. ``beside``: the future of the next chunk (of customers ``last``), written
+        meanwhile on the second connection (:meth:`_second_writer`); the position moves after it
+        once both are committed, in a transaction of its own (a run killed between writes both
+        again: the rows already written are found unchanged and not sent)."""
         done, remaining = progress
 
-        def write():
-            written = self.env["ecom.customer.score"]._ecom_upsert(self.company_id, values, text=text, new=new,
-                                                                   held=held)
-            self._drop_unscored(result, partner_ids, rows)
-            self.write({"position": int(partner_ids[rows[-1]]), "changed_count": changed + written})
+        def move(written):
+            self.write({"position": int(partner_ids[(rows if last is None else last)[-1]]),
+                        "changed_count": changed + written})
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             return written
 
-        return self._write_apart(write, auto_commit)
+        def write():
+            written = self._write_rows(result, partner_ids, rows, chunk)
+            return written if beside is not None else move(written)
+
+        written = self._write_apart(write, auto_commit)
+        if beside is None:
+            return written
+        written += beside.result()
+        return self._write_apart(lambda: move(written), auto_commit)
+
+    def _write_rows(self, result, partner_ids, rows, chunk):
+        """Write the rows of customers ``rows`` built as ``chunk`` (see :meth:`_write_chunk`) in the
+        current transaction: the number of rows written."""
+        values, text, new, held = chunk
+        written = self.env["ecom.customer.score"]._ecom_upsert(self.company_id, values, text=text, new=new,
+                                                               held=held)
+        self._drop_unscored(result, partner_ids, rows)
+        return written
+
+    @contextmanager
+    def _second_writer(self, auto_commit):
+        """For the full run's chunks: a function that writes a chunk (:meth:`_write_rows`'s
+        arguments) on a connection of its own, in a thread, each chunk in a transaction of its own
+        (:meth:`_write_apart`), and returns its future; None without ``auto_commit`` (a test, the
+        install: the rows go in the caller's transaction), in a test, or when this transaction
+        wrote what it did not commit (the other connection would not see it: the run's row).
+        PostgreSQL's part of a chunk is most of its writing, on one core: the first run's
+        686,000 inserts about 15 s (each row's indexes and foreign keys), a night that rewrites
+        every score 4-5 s; two connections write two chunks at once."""
+        if auto_commit and not odoo_module.current_test:
+            self.env.cr.execute("SELECT txid_current_if_assigned() IS NULL")
+            auto_commit = self.env.cr.fetchone()[0]
+        if not auto_commit or odoo_module.current_test:
+            yield None
+            return
+        with self.env.registry.cursor() as cr, ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_write") as pool:
+            other = self.with_env(self.env(cr=cr))
+
+            def write(result, partner_ids, rows, chunk):
+                return other._write_apart(lambda: other._write_rows(result, partner_ids, rows, chunk), True)
+
+            yield lambda *args: pool.submit(write, *args)
 
     def _write_apart(self, write, auto_commit):
         """``write()``'s result, with ``auto_commit`` run in a READ COMMITTED transaction of its own

@@ -3,6 +3,7 @@ salesperson may see. The engine's maths are tested without a database (test_scor
 
 import copy
 import threading
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import MagicMock, patch
@@ -339,6 +340,76 @@ class TestScoringRun(ScoringCase):
                          "the model kept from the kill: no learning step")
         self.assertTrue(resumed and min(resumed) > killed_at, "the chunks already written are skipped")
         self.assertEqual(len(self.Score.search([])), 15)
+
+    @contextmanager
+    def second_writer(self, die_at=None):
+        """The full run's second connection (``_second_writer``) as the job has it, but writing on
+        the test's cursor at once (a test's rows are invisible to another connection): yields the
+        partner ids of each chunk it wrote; raises Killed after writing its ``die_at``-th chunk."""
+        beside = []
+
+        @contextmanager
+        def second_writer(run, auto_commit):
+            def write(result, partner_ids, rows, chunk):
+                future = Future()
+                written = run._write_apart(lambda: run._write_rows(result, partner_ids, rows, chunk), auto_commit)
+                beside.append(sorted(partner_ids[rows].tolist()))
+                # killed once the job's connection wrote its chunk of the pair too, when it asks for this one
+                future.set_exception(Killed()) if len(beside) == die_at else future.set_result(written)
+                return future
+
+            yield write
+
+        with patch.object(type(self.Run), "_second_writer", second_writer):
+            yield beside
+
+    def test_chunks_are_written_two_at_a_time(self):
+        """With a second connection (the scheduled job's), every other chunk is written by it while
+        the job's connection writes the one before; the run's position and progress move after
+        both. A run killed between the second connection's commit and the position's resumes
+        after the pair before: the rows already written are found unchanged and not sent again."""
+        self.assertIsNone(self.Run._second_writer(False).__enter__(), "no second connection without commits")
+        self.env["res.partner"].create({"name": "Не записан"}).flush_recordset()
+        with patch.object(ecom_scoring_run.odoo_module, "current_test", None), \
+                patch.object(type(self.registry), "cursor", side_effect=AssertionError("a second connection")), \
+                self.Run._second_writer(True) as write_beside:
+            self.assertIsNone(write_beside, "none while this transaction holds what it has not committed")
+        self.run_scoring()
+        expected = self.stored_rows()
+        self.env.cr.execute("DELETE FROM ecom_customer_score")
+        progress = []
+        notify = type(self.env["ir.cron"])._notify_progress
+        with self.second_writer() as beside, self.recorded_writes() as (paths, _statements), \
+                patch.object(type(self.env["ir.cron"]), "_notify_progress",
+                             lambda cron, done, remaining: progress.append((done, remaining)) or notify(
+                                 cron, done=done, remaining=remaining)):
+            run = self.run_scoring(mode="full")
+        self.assertEqual((run.state, run.changed_count), ("done", 15), run.error)
+        chunks = sorted(ids for _new, _held, ids in paths)  # the second connection's are begun first
+        self.assertEqual(len(chunks), 4)
+        self.assertEqual(beside, [chunks[1], chunks[3]], "the second and the fourth chunk beside")
+        self.assertEqual(progress, [(8, 7), (15, 0)], "the progress after each pair")
+        self.assertEqual(run.position, max(chunks[3]))
+        self.assertEqual(self.stored_rows(), expected, "the same rows as one connection writes")
+        # killed after the second connection wrote the fourth chunk: the position is after the second
+        self.env.cr.execute("DELETE FROM ecom_customer_score")
+        self.env.cr.execute("DELETE FROM ecom_scoring_run")
+        with self.second_writer(die_at=2), self.recorded_writes() as (paths, _statements):
+            try:
+                self.run_scoring()
+            except Killed:
+                pass
+            else:
+                self.fail("the run was not killed")
+        killed = self.Run.search([("day", "=", self.today)])
+        self.assertEqual((killed.state, killed.position), ("running", max(chunks[1])))
+        self.assertEqual(len(self.stored_rows()), 15, "the last pair's rows were written before the kill")
+        with self.second_writer() as beside, self.recorded_writes() as (paths, _statements):
+            again = self.run_scoring()
+        self.assertEqual((again, again.state), (killed, "done"), again.error)
+        self.assertEqual([ids for _new, _held, ids in paths if ids], [], "nothing sent again")
+        self.assertEqual(again.position, max(chunks[3]))
+        self.assertEqual(self.stored_rows(), expected)
 
     def test_a_chunk_stopped_by_a_concurrent_change_is_written_again(self):
         """A salesperson's outcome written while the job upserts the same rows: PostgreSQL refuses
