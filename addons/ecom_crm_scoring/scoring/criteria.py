@@ -19,6 +19,7 @@ Everything is vectorised over the order and line arrays (sorting, ``np.bincount`
 ``np.add.reduceat``): no Python loop per customer or per order.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -117,11 +118,17 @@ def informative_columns(X):
 
 class _Columns:
     """The criteria matrix being filled: ``cols[name] = array`` writes the float32 column in
-    place (no float64 copy of every criterion), ``cols[name]`` is a writable view of it."""
+    place (no float64 copy of every criterion), ``cols[name]`` is a writable view of it. Filled
+    column by column, kept by columns (each one contiguous: a column written into the rows'
+    layout touched every row's cache line, 8 ms a column at 700,000 customers), laid out by rows
+    once at the end (:meth:`by_rows`), as the models read it."""
 
     def __init__(self, n):
-        self.values = np.full((n, len(NAMES)), np.nan, dtype=np.float32)
+        self.values = np.full((len(NAMES), n), np.nan, dtype=np.float32).T
         self.index = {name: j for j, name in enumerate(NAMES)}
+
+    def by_rows(self):
+        return np.ascontiguousarray(self.values)
 
     def __setitem__(self, name, column):
         self.values[:, self.index[name]] = column
@@ -277,17 +284,21 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
             params = bgnbd.fit(x[has], t_x[has], T[has], seed=seed)
         except ValueError:
             params = None
+    bgnbd_columns = None
     if params is not None:
         # for the customers with orders only: BG/NBD's expectation (a quadrature per customer) of
-        # the others would be thrown away (as of a past day, the customers who came later)
+        # the others would be thrown away (as of a past day, the customers who came later).
+        # Computed in a thread while the lines are (numpy's loops release the GIL): 0.45 s of
+        # one core at 700,000 customers
         idx = np.flatnonzero(has)
         xi, t_xi, Ti = x[idx], t_x[idx], T[idx]
-        for name, values in (("p_alive", bgnbd.p_alive(params, xi, t_xi, Ti)),
-                             ("expected_orders", bgnbd.expected_purchases(params, horizon, xi, t_xi, Ti)),
-                             ("rhythm_probability", bgnbd.prob_purchase(params, horizon, xi, t_xi, Ti))):
-            column = np.full(n, np.nan)
-            column[idx] = values
-            cols[name] = column
+        pool = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_bgnbd")
+        bgnbd_columns = pool.submit(lambda: (("p_alive", bgnbd.p_alive(params, xi, t_xi, Ti)),
+                                             ("expected_orders", bgnbd.expected_purchases(params, horizon, xi,
+                                                                                          t_xi, Ti)),
+                                             ("rhythm_probability", bgnbd.prob_purchase(params, horizon, xi,
+                                                                                        t_xi, Ti))))
+        pool.shutdown(wait=False)
     else:
         cols["p_alive"] = nan.copy()
         cols["expected_orders"] = nan.copy()
@@ -344,8 +355,13 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
 
     _interactions(h, as_of, n, cols, extra)
 
+    if bgnbd_columns is not None:
+        for name, values in bgnbd_columns.result():
+            column = cols[name]
+            column[idx] = values
     names = NAMES
-    values = cols.values
+    values = cols.by_rows()
+    del cols
     return Criteria(as_of=as_of, names=names, values=values, has_orders=has, extra=extra, bgnbd_params=params,
                     reason_texts=h.reason_texts)
 

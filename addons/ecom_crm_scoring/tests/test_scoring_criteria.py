@@ -6,7 +6,7 @@ import numpy as np
 
 from odoo.tests import BaseCase, tagged
 
-from ..scoring import criteria, history, synthetic
+from ..scoring import bgnbd, criteria, history, synthetic
 from ..scoring.history import (
     LEAD_LOST,
     LEAD_OPEN,
@@ -161,6 +161,14 @@ class TestCriteria(BaseCase):
         self.assertTrue(((p > 0) & (p <= 1)).all())
         self.assertTrue((c.column("expected_orders")[c.has_orders] >= 0).all())
         self.assertTrue(np.isnan(c.column("p_alive")[~c.has_orders]).all())
+        # BG/NBD's own figures for each customer with orders (computed beside the lines' criteria)
+        x, t_x, T = (c.extra[name][c.has_orders] for name in ("bgnbd_x", "bgnbd_t_x", "bgnbd_T"))
+        params = c.bgnbd_params
+        for name, figures in (("p_alive", bgnbd.p_alive(params, x, t_x, T)),
+                              ("expected_orders", bgnbd.expected_purchases(params, 90, x, t_x, T)),
+                              ("rhythm_probability", bgnbd.prob_purchase(params, 90, x, t_x, T))):
+            np.testing.assert_array_equal(c.column(name)[c.has_orders], figures.astype(np.float32), name)
+        self.assertTrue(c.values.flags.c_contiguous, "laid out by rows, as the models read them")
 
     def test_as_of_slicing(self):
         h = store()
