@@ -219,12 +219,17 @@ class EcomScoringRun(models.Model):
             # chunks are written (its offers are written after them)
             offers_beside = settings.crosssell and kept is None
             step = time.perf_counter()
-            # a model due is learned tonight, used from the next night: tonight scores with the one in use
-            order_model, criteria, crosssell_model, upcoming = engine.prepare(
-                history, as_of, settings, outcomes=outcomes,
-                order_model=(kept.next_order_model if adopt else kept.order_model) if kept else engine.LEARN,
-                crosssell_model=offers.crosssell_model if offers else None if offers_beside else engine.LEARN,
-                learn_next=due)
+            # a model due is learned tonight, used from the next night: tonight scores with the one in use.
+            # Prepared in a thread while this one reads the fingerprints of the rows the table holds
+            # (PostgreSQL's work, 0.5 s at 700,000 rows, beside the criteria's numpy)
+            with ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_prepare") as pool:
+                preparing = pool.submit(
+                    engine.prepare, history, as_of, settings, outcomes=outcomes,
+                    order_model=(kept.next_order_model if adopt else kept.order_model) if kept else engine.LEARN,
+                    crosssell_model=offers.crosssell_model if offers else None if offers_beside else engine.LEARN,
+                    learn_next=due)
+                stored = self._stored_hashes(company)
+                order_model, criteria, crosssell_model, upcoming = preparing.result()
             if adopt:
                 learned_on, learned_customers = kept.next_learned_on, kept.next_learned_customers
             elif kept:
@@ -263,8 +268,7 @@ class EcomScoringRun(models.Model):
         Score = self.env["ecom.customer.score"]
         changed = self.changed_count
         # rows that come out as they are stored (the same day again, customers whose score did not
-        # move) are not sent
-        stored = self._stored_hashes(company)
+        # move) are not sent (``stored``, read above)
         day = self.day
 
         def build(rows):  # no cursor: runs in the thread while PostgreSQL writes the chunk before
