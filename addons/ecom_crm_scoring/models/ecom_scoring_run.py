@@ -220,16 +220,16 @@ class EcomScoringRun(models.Model):
             offers_beside = settings.crosssell and kept is None
             step = time.perf_counter()
             # a model due is learned tonight, used from the next night: tonight scores with the one in use.
-            # Prepared in a thread while this one reads the fingerprints of the rows the table holds
-            # (PostgreSQL's work, 0.5 s at 700,000 rows, beside the criteria's numpy)
-            with ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_prepare") as pool:
-                preparing = pool.submit(
-                    engine.prepare, history, as_of, settings, outcomes=outcomes,
+            # Meanwhile a thread reads the fingerprints of the rows the table holds on the job's
+            # cursor, which nothing else uses until then (PostgreSQL's work, 0.5 s at 700,000 rows)
+            with ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_stored") as pool:
+                reading = pool.submit(self._stored_hashes, company)
+                order_model, criteria, crosssell_model, upcoming = engine.prepare(
+                    history, as_of, settings, outcomes=outcomes,
                     order_model=(kept.next_order_model if adopt else kept.order_model) if kept else engine.LEARN,
                     crosssell_model=offers.crosssell_model if offers else None if offers_beside else engine.LEARN,
                     learn_next=due)
-                stored = self._stored_hashes(company)
-                order_model, criteria, crosssell_model, upcoming = preparing.result()
+                stored = reading.result()
             if adopt:
                 learned_on, learned_customers = kept.next_learned_on, kept.next_learned_customers
             elif kept:

@@ -857,19 +857,19 @@ class TestModelsKept(ScoringCase):
         self.assertEqual(set(offers.score_id.mapped("scored_on")), {self.today + timedelta(days=1)})
 
     def test_the_stored_fingerprints_are_read_while_the_criteria_are_computed(self):
-        """The rows' fingerprints are read on the job's cursor while the models and criteria are
-        prepared in a thread: the preparation waits for the read to have begun; done one after
+        """The rows' fingerprints are read on the job's cursor, in a thread, while the models and
+        criteria are prepared: the preparation waits for the read to have begun; done one after
         the other, it would wait in vain. The run writes only what changed, as before."""
         self.night(0, learn=True)
         prepare, stored_hashes = engine.prepare, type(self.Run)._stored_hashes
         reading, waited, threads = threading.Event(), [], []
 
         def waiting_prepare(*args, **kwargs):
-            threads.append(threading.current_thread().name)
             waited.append(reading.wait(timeout=20))
             return prepare(*args, **kwargs)
 
         def recording_stored_hashes(run, company):
+            threads.append(threading.current_thread().name)
             reading.set()
             return stored_hashes(run, company)
 
@@ -878,7 +878,7 @@ class TestModelsKept(ScoringCase):
             run, _learned = self.night(0)
         self.assertEqual(run.state, "done", run.error)
         self.assertEqual(waited, [True], "prepared while the fingerprints were read")
-        self.assertTrue(threads[0].startswith("ecom_scoring_prepare"), threads)
+        self.assertTrue(threads[0].startswith("ecom_scoring_stored"), threads)
         self.assertEqual(run.changed_count, 0, "the same night again: every row as stored")
 
     def test_offers_that_fail_leave_the_night_scored(self):
