@@ -19,7 +19,7 @@ Everything is vectorised over the order and line arrays (sorting, ``np.bincount`
 ``np.add.reduceat``): no Python loop per customer or per order.
 """
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -284,26 +284,6 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
             params = bgnbd.fit(x[has], t_x[has], T[has], seed=seed)
         except ValueError:
             params = None
-    bgnbd_columns = None
-    if params is not None:
-        # for the customers with orders only: BG/NBD's expectation (a quadrature per customer) of
-        # the others would be thrown away (as of a past day, the customers who came later).
-        # Computed in a thread while the lines are (numpy's loops release the GIL): 0.45 s of
-        # one core at 700,000 customers
-        idx = np.flatnonzero(has)
-        xi, t_xi, Ti = x[idx], t_x[idx], T[idx]
-        pool = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_bgnbd")
-        bgnbd_columns = pool.submit(lambda: (("p_alive", bgnbd.p_alive(params, xi, t_xi, Ti)),
-                                             ("expected_orders", bgnbd.expected_purchases(params, horizon, xi,
-                                                                                          t_xi, Ti)),
-                                             ("rhythm_probability", bgnbd.prob_purchase(params, horizon, xi,
-                                                                                        t_xi, Ti))))
-        pool.shutdown(wait=False)
-    else:
-        cols["p_alive"] = nan.copy()
-        cols["expected_orders"] = nan.copy()
-        cols["rhythm_probability"] = nan.copy()
-
     # returns, cancellations, discounts: only when the store records them at all
     all_cust = o.customer.astype(np.int64)
     n_all = _count(all_cust, n)
@@ -320,50 +300,68 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     # criteria's peak), 80 MB less at its peak for 3.3 million orders
     del conf, cust, day, amount, returned, recent, prior, all_cust, n_all
 
-    # lines: breadth and re-buy cycles
-    cols["category_breadth"] = nan.copy()
-    cols["product_breadth"] = nan.copy()
-    cols["rebuy_due"] = nan.copy()
-    extra.update(rebuy_product=np.full(n, -1, np.int64), rebuy_cycle=nan.copy(), rebuy_days=nan.copy())
-    li = h.lines
-    if li is not None and len(li):
-        lconf = o.confirmed[li.order] & (li.product >= 0)
-        lorder = li.order[lconf]
-        lc = o.customer[lorder]
-        has_lines = _count(lc, n) > 0
-        cat = li.category[lconf]
-        if (cat >= 0).any():
-            m = cat >= 0
-            key = lc[m].astype(np.int64)  # (customer, category) packed in place: one 64-bit array
-            key <<= 32
-            key |= cat[m]
-            uc = unique_int(key, inplace=True) >> 32
-            del key
-            cols["category_breadth"] = np.where(has_lines, _count(uc, n), np.nan)
-            del uc, m
-        del cat
-        prod, lday = li.product[lconf], o.day[lorder]
-        del lorder, lconf
-        pc, pp, pd = distinct_purchases(lc, prod, lday, n)
-        del lc, prod, lday
-        new_pair = np.empty(len(pc), dtype=bool)  # filled in place: no temporary as long
-        new_pair[:1] = True
-        np.not_equal(pc[1:], pc[:-1], out=new_pair[1:])
-        new_pair[1:] |= pp[1:] != pp[:-1]
-        cols["product_breadth"] = np.where(has_lines, _count(pc[new_pair], n), np.nan)
-        _rebuy(pc, pp, pd, new_pair, as_of, cols, extra)
+    # the lines' criteria in a thread while BG/NBD's columns are computed here (numpy's loops
+    # release the GIL; the quadrature, 0.45 s of one core at 700,000 customers, keeps its blocks
+    # in this thread's heap, as when it ran alone)
+    pool = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_lines")
+    lines = pool.submit(_line_criteria, h, n, as_of, cols, extra)
+    pool.shutdown(wait=False)
+    try:
+        if params is not None:
+            # for the customers with orders only: BG/NBD's expectation (a quadrature per customer)
+            # of the others would be thrown away (as of a past day, the customers who came later)
+            idx = np.flatnonzero(has)
+            xi, t_xi, Ti = x[idx], t_x[idx], T[idx]
+            for name, values in (("p_alive", bgnbd.p_alive(params, xi, t_xi, Ti)),
+                                 ("expected_orders", bgnbd.expected_purchases(params, horizon, xi, t_xi, Ti)),
+                                 ("rhythm_probability", bgnbd.prob_purchase(params, horizon, xi, t_xi, Ti))):
+                column = cols[name]  # NaN for the others
+                column[idx] = values
+    finally:
+        wait([lines])  # it writes into the matrix: never left running
+    lines.result()
 
     _interactions(h, as_of, n, cols, extra)
 
-    if bgnbd_columns is not None:
-        for name, values in bgnbd_columns.result():
-            column = cols[name]
-            column[idx] = values
     names = NAMES
     values = cols.by_rows()
     del cols
     return Criteria(as_of=as_of, names=names, values=values, has_orders=has, extra=extra, bgnbd_params=params,
                     reason_texts=h.reason_texts)
+
+
+def _line_criteria(h, n, as_of, cols, extra):
+    """The criteria of the order lines of ``h`` (as of ``as_of``): breadth of categories and of
+    products, re-buy cycles; NaN without lines."""
+    extra.update(rebuy_product=np.full(n, -1, np.int64), rebuy_cycle=np.full(n, np.nan), rebuy_days=np.full(n, np.nan))
+    li, o = h.lines, h.orders
+    if li is None or not len(li):
+        return
+    lconf = o.confirmed[li.order] & (li.product >= 0)
+    lorder = li.order[lconf]
+    lc = o.customer[lorder]
+    has_lines = _count(lc, n) > 0
+    cat = li.category[lconf]
+    if (cat >= 0).any():
+        m = cat >= 0
+        key = lc[m].astype(np.int64)  # (customer, category) packed in place: one 64-bit array
+        key <<= 32
+        key |= cat[m]
+        uc = unique_int(key, inplace=True) >> 32
+        del key
+        cols["category_breadth"] = np.where(has_lines, _count(uc, n), np.nan)
+        del uc, m
+    del cat
+    prod, lday = li.product[lconf], o.day[lorder]
+    del lorder, lconf
+    pc, pp, pd = distinct_purchases(lc, prod, lday, n)
+    del lc, prod, lday
+    new_pair = np.empty(len(pc), dtype=bool)  # filled in place: no temporary as long
+    new_pair[:1] = True
+    np.not_equal(pc[1:], pc[:-1], out=new_pair[1:])
+    new_pair[1:] |= pp[1:] != pp[:-1]
+    cols["product_breadth"] = np.where(has_lines, _count(pc[new_pair], n), np.nan)
+    _rebuy(pc, pp, pd, new_pair, as_of, cols, extra)
 
 
 def _rebuy(lc, prod, ld, new_cp, as_of, cols, extra):
