@@ -175,12 +175,14 @@ class EcomScoringRun(models.Model):
     def _run_full(self, auto_commit, learn=False):
         """Read the history, learn the order and cross-sell models (or take those of the last full
         run while they are not due, :meth:`_models_to_keep`; kept on the run and committed), score
-        every customer, then write them chunk by chunk in partner id order, each chunk committed,
-        then the offers, made while the chunks are written (on a night that learns both models,
-        the cross-sell model is learned there first: :meth:`_offers_beside`). A run killed midway
-        keeps the models it had committed, scores again (the same day, the same data give the same
-        scores), skips the customers already written and learns again the cross-sell model it was
-        learning."""
+        every customer, then write them chunk by chunk in partner id order, two chunks at a time
+        on two connections, each chunk committed and the run's position moved after each pair
+        (:meth:`_write_chunk`), then the offers, made while the chunks are written (on a night
+        that learns both models, the cross-sell model is learned there first:
+        :meth:`_offers_beside`). A run killed midway keeps the models it had committed, scores
+        again (the same day, the same data give the same scores), skips the customers before its
+        position, sends only the rows that differ from the stored ones and learns again the
+        cross-sell model it was learning."""
         from ..scoring import engine  # numpy, scipy, scikit-learn: for the job only
 
         engine.bound_memory()
@@ -229,7 +231,6 @@ class EcomScoringRun(models.Model):
                     order_model=(kept.next_order_model if adopt else kept.order_model) if kept else engine.LEARN,
                     crosssell_model=offers.crosssell_model if offers else None if offers_beside else engine.LEARN,
                     learn_next=due)
-                stored = reading.result()
             if adopt:
                 learned_on, learned_customers = kept.next_learned_on, kept.next_learned_customers
             elif kept:
@@ -264,14 +265,14 @@ class EcomScoringRun(models.Model):
             longest = max(steps.values())
         except Exception as exc:
             return self._failed(exc, auto_commit)
+        # rows that come out as they are stored (the same day again, customers whose score did not
+        # move) are not sent; an error reading them goes up as the chunks' do (the run resumes)
+        stored = reading.result()
         todo = np.flatnonzero(partner_ids > self.position)
         Score = self.env["ecom.customer.score"]
-        changed = self.changed_count
-        # rows that come out as they are stored (the same day again, customers whose score did not
-        # move) are not sent (``stored``, read above)
         day = self.day
 
-        def build(rows):  # no cursor: runs in the thread while PostgreSQL writes the chunk before
+        def build(rows):  # no cursor: runs in the thread while PostgreSQL writes the chunks before
             values = self._rows(result, partner_ids, rows, history, stored, day=day)
             # rows of customers the table does not hold yet (the first run's) are COPYed into it,
             # rows of customers it holds every one of (the other nights') update theirs; the
@@ -288,25 +289,28 @@ class EcomScoringRun(models.Model):
         beside = learning.submit(self._offers_beside, engine, result, history, as_of, settings, outcomes,
                                  None if offers_beside else crosssell_model, offers_beside)
         learning.shutdown(wait=False)
-        # each chunk's rows and COPY text are built while the chunks before are written (the waits
-        # on PostgreSQL release the GIL), and the chunks are written two at a time, the second by
-        # a connection of its own (:meth:`_second_writer`): PostgreSQL works on both cores
+        # the chunks are written two at a time, the second by a connection of its own
+        # (:meth:`_second_writer`): PostgreSQL works on both cores; the rows and COPY text of the
+        # next two are built meanwhile (the waits on PostgreSQL release the GIL)
         try:
-            with self._second_writer(auto_commit) as write_beside, \
-                    ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_rows") as pool:
+            with self._second_writer(auto_commit) as write_beside:
                 step_size = 2 if write_beside else 1
-                ahead = [pool.submit(build, rows) for rows in chunks[:2 * step_size]]
-                for n in range(0, len(chunks), step_size):
-                    step = time.perf_counter()
-                    pair = chunks[n:n + step_size]
-                    built = [future.result() for future in ahead[:len(pair)]]
-                    ahead = ahead[len(pair):] + [pool.submit(build, rows)
-                                                 for rows in chunks[n + 2 * step_size:n + 3 * step_size]]
-                    other = write_beside(result, partner_ids, pair[1], built[1]) if len(pair) > 1 else None
-                    done = sum(len(rows) for rows in chunks[:n + len(pair)])
-                    changed += self._write_chunk(result, partner_ids, pair[0], built[0], changed,
-                                                 (done, len(todo) - done), auto_commit, beside=other, last=pair[-1])
-                    longest = max(longest, time.perf_counter() - step)
+                pool = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_rows")
+                try:
+                    ahead = [pool.submit(build, rows) for rows in chunks[:step_size]]
+                    for n in range(0, len(chunks), step_size):
+                        step = time.perf_counter()
+                        pair = chunks[n:n + step_size]
+                        built = [future.result() for future in ahead]
+                        ahead = [pool.submit(build, rows) for rows in chunks[n + step_size:n + 2 * step_size]]
+                        other = write_beside(result, partner_ids, pair[1], built[1]) if len(pair) > 1 else None
+                        done = sum(len(rows) for rows in chunks[:n + len(pair)])
+                        self._write_chunk(result, partner_ids, pair[0], built[0], (done, len(todo) - done),
+                                          auto_commit, beside=other, last=pair[-1])
+                        longest = max(longest, time.perf_counter() - step)
+                finally:
+                    pool.shutdown(cancel_futures=True)  # after an error: the chunks not begun are not built
+            self.invalidate_recordset(["changed_count"])  # counted by the chunks' statements
             learned["crosssell_model"], offer_steps = beside.result()
         except BaseException:
             # the run stops here (its job may start it again at once, to resume): the cross-sell
@@ -331,40 +335,42 @@ class EcomScoringRun(models.Model):
                      steps={name: round(seconds, 1) for name, seconds in steps.items()}, learned=learned)
         return self
 
-    def _write_chunk(self, result, partner_ids, rows, chunk, changed, progress, auto_commit, beside=None,
-                     last=None):
+    def _write_chunk(self, result, partner_ids, rows, chunk, progress, auto_commit, beside=None, last=None):
         """Write one chunk of the full run (``chunk``: its rows, COPY text, whether none and whether
         all of its customers have a row, as the run built them) and move the run's position after
-        it, in a transaction of its own with ``auto_commit`` (:meth:`_write_apart`): the number of
-        rows written. ``beside``: the future of the next chunk (of customers ``last``), written
-        meanwhile on the second connection (:meth:`_second_writer`); the position moves after it
-        once both are committed, in a transaction of its own (a run killed between writes both
-        again: the rows already written are found unchanged and not sent)."""
+        it, in a transaction of its own with ``auto_commit`` (:meth:`_write_apart`). ``beside``:
+        the future of the next chunk (of customers ``last``), written meanwhile on the second
+        connection (:meth:`_second_writer`); the position moves after it once both are committed,
+        in a transaction of its own (a run killed between scores both again: the rows already
+        written are found unchanged and not sent)."""
         done, remaining = progress
 
-        def move(written):
-            self.write({"position": int(partner_ids[(rows if last is None else last)[-1]]),
-                        "changed_count": changed + written})
+        def move():
+            self.write({"position": int(partner_ids[(rows if last is None else last)[-1]])})
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-            return written
 
         def write():
-            written = self._write_rows(result, partner_ids, rows, chunk)
-            return written if beside is not None else move(written)
+            self._write_rows(result, partner_ids, rows, chunk)
+            if beside is None:
+                move()
 
-        written = self._write_apart(write, auto_commit)
-        if beside is None:
-            return written
-        written += beside.result()
-        return self._write_apart(lambda: move(written), auto_commit)
+        self._write_apart(write, auto_commit)
+        if beside is not None:
+            beside.result()
+            self._write_apart(move, auto_commit)
 
     def _write_rows(self, result, partner_ids, rows, chunk):
         """Write the rows of customers ``rows`` built as ``chunk`` (see :meth:`_write_chunk`) in the
-        current transaction: the number of rows written."""
+        current transaction, and count them on the run in the same transaction (a statement: the
+        second connection's chunks count theirs too), so that the count stays exact whatever
+        stops the run."""
         values, text, new, held = chunk
         written = self.env["ecom.customer.score"]._ecom_upsert(self.company_id, values, text=text, new=new,
                                                                held=held)
         self._drop_unscored(result, partner_ids, rows)
+        if written:
+            self.env.cr.execute(SQL("UPDATE ecom_scoring_run SET changed_count = COALESCE(changed_count, 0) + %s "
+                                    "WHERE id = %s", written, self.id))
         return written
 
     @contextmanager
@@ -373,23 +379,35 @@ class EcomScoringRun(models.Model):
         arguments) on a connection of its own, in a thread, each chunk in a transaction of its own
         (:meth:`_write_apart`), and returns its future; None without ``auto_commit`` (a test, the
         install: the rows go in the caller's transaction), in a test, or when this transaction
-        wrote what it did not commit (the other connection would not see it: the run's row).
+        could not commit what it holds (the other connection would not see the run's row).
         PostgreSQL's part of a chunk is most of its writing, on one core: the first run's
         686,000 inserts about 15 s (each row's indexes and foreign keys), a night that rewrites
-        every score 4-5 s; two connections write two chunks at once."""
-        if auto_commit and not odoo_module.current_test:
-            self.env.cr.execute("SELECT txid_current_if_assigned() IS NULL")
-            auto_commit = self.env.cr.fetchone()[0]
+        every score 4-5 s; two connections write two chunks at once. After an error the job's
+        transaction is rolled back before the other write is waited for: a session waiting for
+        the job's row locks may hold a row that write waits for."""
         if not auto_commit or odoo_module.current_test:
             yield None
             return
-        with self.env.registry.cursor() as cr, ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_write") as pool:
-            other = self.with_env(self.env(cr=cr))
+        cr = self.env.cr
+        # what this transaction holds (a resumed run's temporary table) is committed as the
+        # chunks' transactions would; a commit that did not happen (mocked) leaves it open
+        cr.commit()
+        cr.execute("SELECT txid_current_if_assigned() IS NULL")
+        if not cr.fetchone()[0]:
+            yield None
+            return
+        with self.env.registry.cursor() as other_cr, \
+                ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_write") as pool:
+            other = self.with_env(self.env(cr=other_cr))
 
             def write(result, partner_ids, rows, chunk):
                 return other._write_apart(lambda: other._write_rows(result, partner_ids, rows, chunk), True)
 
-            yield lambda *args: pool.submit(write, *args)
+            try:
+                yield lambda *args: pool.submit(write, *args)
+            except BaseException:
+                cr.rollback()
+                raise
 
     def _write_apart(self, write, auto_commit):
         """``write()``'s result, with ``auto_commit`` run in a READ COMMITTED transaction of its own

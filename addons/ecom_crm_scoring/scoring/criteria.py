@@ -197,7 +197,7 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
 
     ``bgnbd_params``: BG/NBD parameters to use; when None they are fitted by maximum
     likelihood on this very history (sampled to 100k customers), unless ``fit_bgnbd`` is
-    False (then the two BG/NBD criteria are NaN).  ``horizon``: the days of
+    False (then the three BG/NBD criteria are NaN).  ``horizon``: the days of
     ``expected_orders``. A training sample is computed on its own history
     (:meth:`.history.History.compact`), at a fraction of the store's cost.
     """
@@ -301,8 +301,9 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     del conf, cust, day, amount, returned, recent, prior, all_cust, n_all
 
     # the lines' criteria in a thread while BG/NBD's columns are computed here (numpy's loops
-    # release the GIL; the quadrature, 0.45 s of one core at 700,000 customers, keeps its blocks
-    # in this thread's heap, as when it ran alone)
+    # release the GIL): the quadrature, 0.45 s of one core at 700,000 customers, keeps its
+    # blocks (3.8 MB matrices, taken from the C library's heap of the thread that asks) in this
+    # thread's heap, where the memory the criteria freed before is
     pool = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_lines")
     lines = pool.submit(_line_criteria, h, n, as_of, cols, extra)
     pool.shutdown(wait=False)

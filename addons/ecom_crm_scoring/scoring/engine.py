@@ -296,13 +296,14 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
 
     What is learned is learned in a thread beside today's criteria, which need only the order
     model's BG/NBD parameters (fitted a few percent of the way in): the learning keeps 1.2-1.5 of
-    the 2 cores busy, the criteria one. On the 1M demo store the order model and the criteria
-    took 9.0 s instead of 11.2-11.6 s with the scores after them, the cross-sell model and the
-    criteria 4.1-4.5 s instead of 6.7-7.5 s; together they peak at +0.60-0.68 GB over the history
-    (the criteria alone at +0.55 GB, the cross-sell model at +0.16 GB, the order model at +0.15 GB:
-    its criteria are a sample's, on its own history). When both models are learned the
-    cross-sell model is learned first, alone (the criteria wait for the order model's parameters);
-    each step's freed memory goes back to the system before the next."""
+    the 2 cores busy, the criteria one and at times two (their lines' part in a thread of their
+    own). On the 1M demo store the order model and today's criteria took 5.6-6.0 s, alternated
+    in one process (:func:`.criteria.compute` 1.4-2.0 s alone); together they peak at
+    +0.62-0.74 GB over the history (as much as with the criteria on one thread; the criteria
+    alone at +0.57-0.60 GB, the cross-sell model at +0.16 GB, the order model at +0.15 GB: its
+    criteria are a sample's, on its own history). When both models are learned the cross-sell
+    model is learned first, alone (the criteria wait for the order model's parameters); each
+    step's freed memory goes back to the system before the next."""
     today = int(today)
     xs = None
     offers = settings.crosssell and crosssell_model is LEARN

@@ -1,5 +1,6 @@
 """Each criterion on a tiny hand-made history, and the history's slicing "as of a day"."""
 
+from concurrent.futures import Future
 from unittest.mock import patch
 
 import numpy as np
@@ -169,6 +170,34 @@ class TestCriteria(BaseCase):
                               ("rhythm_probability", bgnbd.prob_purchase(params, 90, x, t_x, T))):
             np.testing.assert_array_equal(c.column(name)[c.has_orders], figures.astype(np.float32), name)
         self.assertTrue(c.values.flags.c_contiguous, "laid out by rows, as the models read them")
+
+    def test_the_lines_criteria_computed_in_their_thread_are_those_computed_inline(self):
+        """The lines' criteria run in a thread beside BG/NBD's columns, both writing into the
+        criteria: every column and extra the same as one after the other."""
+
+        class Inline:  # the thread's work done at once, on the caller's thread
+            def __init__(self, *args, **kwargs):
+                pass
+
+            def submit(self, fn, *args):
+                future = Future()
+                future.set_result(fn(*args))
+                return future
+
+            def shutdown(self, wait=True):
+                pass
+
+        h = synthetic.generate(800, seed=5)
+        threaded = criteria.compute(h, 1000)
+        with patch.object(criteria, "ThreadPoolExecutor", Inline):
+            inline = criteria.compute(h, 1000)
+        for name in ("product_breadth", "category_breadth", "rebuy_due", "p_alive"):
+            self.assertTrue(np.isfinite(threaded.column(name)).any(), name)
+        np.testing.assert_array_equal(threaded.values, inline.values)
+        self.assertEqual(list(threaded.extra), list(inline.extra))
+        for name, values in inline.extra.items():
+            self.assertEqual(threaded.extra[name].dtype, values.dtype, name)
+            np.testing.assert_array_equal(threaded.extra[name], values, name)
 
     def test_as_of_slicing(self):
         h = store()

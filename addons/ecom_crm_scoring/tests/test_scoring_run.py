@@ -3,11 +3,14 @@ salesperson may see. The engine's maths are tested without a database (test_scor
 
 import copy
 import threading
+import time
 from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import timedelta
+from types import SimpleNamespace
 from unittest.mock import MagicMock, patch
 
+import numpy as np
 from psycopg2.errors import DeadlockDetected, SerializationFailure
 
 from odoo import SUPERUSER_ID, api
@@ -371,9 +374,11 @@ class TestScoringRun(ScoringCase):
         self.assertIsNone(self.Run._second_writer(False).__enter__(), "no second connection without commits")
         self.env["res.partner"].create({"name": "Не записан"}).flush_recordset()
         with patch.object(ecom_scoring_run.odoo_module, "current_test", None), \
+                patch.object(self.env.cr, "commit") as commit, \
                 patch.object(type(self.registry), "cursor", side_effect=AssertionError("a second connection")), \
                 self.Run._second_writer(True) as write_beside:
-            self.assertIsNone(write_beside, "none while this transaction holds what it has not committed")
+            self.assertIsNone(write_beside, "none while this transaction holds what it could not commit")
+        self.assertTrue(commit.called, "what the job's transaction holds is committed first")
         self.run_scoring()
         expected = self.stored_rows()
         self.env.cr.execute("DELETE FROM ecom_customer_score")
@@ -409,6 +414,7 @@ class TestScoringRun(ScoringCase):
         self.assertEqual((again, again.state), (killed, "done"), again.error)
         self.assertEqual([ids for _new, _held, ids in paths if ids], [], "nothing sent again")
         self.assertEqual(again.position, max(chunks[3]))
+        self.assertEqual(again.changed_count, 15, "the rows written before the kill counted with them")
         self.assertEqual(self.stored_rows(), expected)
 
     def test_a_chunk_stopped_by_a_concurrent_change_is_written_again(self):
@@ -520,6 +526,61 @@ class TestScoringRun(ScoringCase):
             job_cr.execute("SELECT current_setting('transaction_isolation')")
             self.assertEqual(job_cr.fetchone()[0], "repeatable read", "the next transaction is Odoo's again")
         self.assertEqual(levels, ["read committed", "read committed"])
+
+    def test_the_second_connection_commits_its_chunks_and_is_waited_for(self):
+        """On connections of their own (as the scheduled job's): the second connection writes and
+        commits a chunk in a thread, counted on the run; when the job fails while such a write
+        runs, the job's transaction is rolled back and the write is waited for, committed all the
+        same (its cursor is not closed under it). Committed data of its own, removed after."""
+        quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, quiet)
+            partner_ids = env["res.partner"].create([{"name": "Вторая связь 1"}, {"name": "Вторая связь 2"}]).ids
+            run_id = env["ecom.scoring.run"].create({"company_id": self.env.company.id, "day": self.today}).id
+        self.addCleanup(self._remove_committed_run, run_id)
+
+        def remove():  # the partners and their scores (ON DELETE CASCADE)
+            with self.registry.cursor() as cr:
+                api.Environment(cr, SUPERUSER_ID, {})["res.partner"].browse(partner_ids).unlink()
+        self.addCleanup(remove)
+        result, ids = SimpleNamespace(score=np.array([50, 60])), np.array(partner_ids)
+
+        def chunk(i):  # as the run builds it: the values, no text yet, new customers, none held
+            row = {column: [None] for column in UPSERT_COLUMNS}
+            row.update(partner_id=[partner_ids[i]], probability=[0.5 + i / 10], score=[50 + 10 * i], row_hash=[i + 1])
+            return row, None, True, False
+
+        def committed():
+            with self.registry.cursor() as cr:
+                cr.execute("SELECT partner_id, probability FROM ecom_customer_score WHERE partner_id = ANY(%s) "
+                           "ORDER BY partner_id", [partner_ids])
+                rows = cr.fetchall()
+                cr.execute("SELECT changed_count, position FROM ecom_scoring_run WHERE id = %s", [run_id])
+                return rows, cr.fetchone()
+
+        write_rows, threads = type(self.Run)._write_rows, []
+
+        def slow_write_rows(run, *args):
+            threads.append(threading.current_thread().name)
+            time.sleep(0.3)  # still writing when the job fails
+            return write_rows(run, *args)
+
+        with self.registry.cursor() as job_cr, patch.object(ecom_scoring_run.odoo_module, "current_test", None), \
+                patch.object(type(self.Run), "_write_rows", slow_write_rows):
+            run = api.Environment(job_cr, SUPERUSER_ID, {})["ecom.scoring.run"].browse(run_id)
+            with run._second_writer(True) as write_beside:
+                self.assertEqual(write_beside(result, ids, np.array([0]), chunk(0)).result(), 1)
+            self.assertEqual(committed(), ([(partner_ids[0], 0.5)], (1, None)), "committed and counted")
+            with self.assertRaises(Killed), run._second_writer(True) as write_beside:
+                writing = write_beside(result, ids, np.array([1]), chunk(1))
+                job_cr.execute("UPDATE ecom_scoring_run SET position = 99 WHERE id = %s", [run_id])
+                raise Killed
+            self.assertTrue(writing.done(), "waited for before its cursor was closed")
+            self.assertEqual(writing.result(), 1)
+        self.assertEqual(committed(), ([(partner_ids[0], 0.5), (partner_ids[1], 0.6)], (2, None)),
+                         "the second chunk committed; the job's transaction rolled back")
+        self.assertEqual(set(threads), {threads[0]}, "written by the connection's thread")
+        self.assertTrue(threads[0].startswith("ecom_scoring_write"), threads)
 
     def _remove_committed_run(self, run_id):
         with self.registry.cursor() as cr:
