@@ -195,10 +195,11 @@ def _bgnbd(params):
     return {} if params is LEARN else {"bgnbd_params": params, "fit_bgnbd": False}
 
 
-def todays_criteria(history, today, om, settings=Settings()):
+def todays_criteria(history, today, om, settings=Settings(), beside=False):
     """The criteria of every customer as of ``today`` for the order model ``om``: with its BG/NBD
-    parameters (those it learned with), fitted on today's history without a model."""
-    return _todays_criteria(history, today, getattr(om, "bgnbd_params", None), settings)
+    parameters (those it learned with), fitted on today's history without a model. ``beside``:
+    their lines' part in a thread of its own (:func:`.criteria.compute`)."""
+    return _todays_criteria(history, today, getattr(om, "bgnbd_params", None), settings, beside)
 
 
 def _bgnbd_of(om):
@@ -207,9 +208,9 @@ def _bgnbd_of(om):
     return LEARN if params is None else params
 
 
-def _todays_criteria(history, today, params, settings):
+def _todays_criteria(history, today, params, settings, beside=False):
     """Today's criteria with the BG/NBD ``params`` of a model (None or :data:`LEARN`: fitted)."""
-    return crit.compute(history, today, horizon=settings.horizon, seed=settings.seed,
+    return crit.compute(history, today, horizon=settings.horizon, seed=settings.seed, beside=beside,
                         **_bgnbd(LEARN if params is None else params))
 
 
@@ -296,10 +297,9 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
 
     What is learned is learned in a thread beside today's criteria, which need only the order
     model's BG/NBD parameters (fitted a few percent of the way in): the learning keeps 1.2-1.5 of
-    the 2 cores busy, the criteria one and at times two (their lines' part in a thread of their
-    own). On the 1M demo store the order model and today's criteria took 5.6-6.0 s, alternated
-    in one process (:func:`.criteria.compute` 1.4-2.0 s alone); together they peak at
-    +0.62-0.74 GB over the history (as much as with the criteria on one thread; the criteria
+    the 2 cores busy, the criteria one (with nothing learned, their lines' part takes the other:
+    :func:`.criteria.compute`'s ``beside``). On the 1M demo store the order model and today's
+    criteria took 5.6-6.0 s; together they peak at +0.62-0.74 GB over the history (the criteria
     alone at +0.57-0.60 GB, the cross-sell model at +0.16 GB, the order model at +0.15 GB: its
     criteria are a sample's, on its own history). When both models are learned the cross-sell
     model is learned first, alone (the criteria wait for the order model's parameters); each
@@ -334,7 +334,8 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
                 c = todays_criteria(history, today, om, settings)
         else:
             learning = pool.submit(learn_order_model, history, today, settings) if learn_next else None
-            c = todays_criteria(history, today, om, settings)
+            # nothing learned beside: a core to spare for the criteria's lines
+            c = todays_criteria(history, today, om, settings, beside=learning is None and not offers)
             upcoming = learning.result() if learning is not None else None
         if offers:
             xs = learning_offers.result()

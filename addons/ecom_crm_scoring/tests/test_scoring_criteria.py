@@ -1,6 +1,6 @@
 """Each criterion on a tiny hand-made history, and the history's slicing "as of a day"."""
 
-from concurrent.futures import Future
+import threading
 from unittest.mock import patch
 
 import numpy as np
@@ -172,25 +172,22 @@ class TestCriteria(BaseCase):
         self.assertTrue(c.values.flags.c_contiguous, "laid out by rows, as the models read them")
 
     def test_the_lines_criteria_computed_in_their_thread_are_those_computed_inline(self):
-        """The lines' criteria run in a thread beside BG/NBD's columns, both writing into the
-        criteria: every column and extra the same as one after the other."""
-
-        class Inline:  # the thread's work done at once, on the caller's thread
-            def __init__(self, *args, **kwargs):
-                pass
-
-            def submit(self, fn, *args):
-                future = Future()
-                future.set_result(fn(*args))
-                return future
-
-            def shutdown(self, wait=True):
-                pass
-
+        """With ``beside``, the lines' criteria run in a thread while BG/NBD's columns are
+        computed, both writing into the criteria: every column and extra the same as one after
+        the other."""
         h = synthetic.generate(800, seed=5)
-        threaded = criteria.compute(h, 1000)
-        with patch.object(criteria, "ThreadPoolExecutor", Inline):
+        threads = []
+        line_criteria = criteria._line_criteria
+
+        def recording(*args):
+            threads.append(threading.current_thread().name)
+            return line_criteria(*args)
+
+        with patch.object(criteria, "_line_criteria", recording):
+            threaded = criteria.compute(h, 1000, beside=True)
             inline = criteria.compute(h, 1000)
+        self.assertTrue(threads[0].startswith("ecom_scoring_lines"), threads)
+        self.assertEqual(threads[1], threading.current_thread().name)
         for name in ("product_breadth", "category_breadth", "rebuy_due", "p_alive"):
             self.assertTrue(np.isfinite(threaded.column(name)).any(), name)
         np.testing.assert_array_equal(threaded.values, inline.values)

@@ -150,6 +150,25 @@ class TestEngine(BaseCase):
         self.assertEqual(upcoming.bgnbd_params, self.r.order_model.bgnbd_params)
         self.assertIsNone(engine.prepare(self.h, 1095, settings, order_model=kept).next_order_model)
 
+    def test_todays_criteria_take_the_second_core_only_when_nothing_is_learned(self):
+        """Today's criteria compute their lines' part in a thread of its own (``beside``) only
+        when no model is learned beside them: a model being learned keeps the cores busy."""
+        kept, compute, calls = self.r.order_model, criteria.compute, []
+
+        def recording(history, day, **kwargs):
+            if day == 1095:  # today's, not the learning's
+                calls.append(kwargs.get("beside", False))
+            return compute(history, day, **kwargs)
+
+        without_offers = dataclasses.replace(self.settings, crosssell=False)
+        with patch.object(criteria, "compute", side_effect=recording):
+            engine.prepare(self.h, 1095, without_offers, order_model=kept)
+            engine.prepare(self.h, 1095, without_offers, order_model=kept, learn_next=True)
+            engine.prepare(self.h, 1095, self.settings, order_model=kept)
+            engine.prepare(self.h, 1095, without_offers)
+        self.assertEqual(calls, [True, False, False, False],
+                         "models kept; the next order model, the offers', the order model learned")
+
     def test_the_offers_model_is_learned_beside_todays_criteria(self):
         """A night that learns the cross-sell model with the order model kept learns it in a thread
         while today's criteria are computed (its fit waits until they began: one after the other,
