@@ -31,6 +31,16 @@ class Killed(Exception):
     """What the test raises where a worker would have been killed."""
 
 
+def run_to_kill(test, run, *args, **kwargs):
+    """``run(*args, **kwargs)``, which ``test`` kills (raises Killed). Not assertRaises: its
+    savepoint would roll back what the run wrote before the kill."""
+    try:
+        run(*args, **kwargs)
+    except Killed:
+        return
+    test.fail("the run was not killed")
+
+
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
 class TestScoringRun(ScoringCase):
     @classmethod
@@ -313,15 +323,9 @@ class TestScoringRun(ScoringCase):
             written.append(list(rows.get("partner_id", [])))
             return upsert(model, company, rows, text=text, new=new, held=held)
 
-        # not assertRaises: its savepoint would roll back what the chunks before the kill wrote
         with patch.object(ecom_scoring_run, "CHUNK", 4), \
                 patch.object(type(self.Score), "_ecom_upsert", dying_upsert):
-            try:
-                self.run_scoring()
-            except Killed:
-                pass
-            else:
-                self.fail("the run was not killed")
+            run_to_kill(self, self.run_scoring)
         run = self.Run.search([("day", "=", self.today)])
         killed_at = max(written[1])
         self.assertEqual((run.state, run.position), ("running", killed_at))
@@ -400,12 +404,7 @@ class TestScoringRun(ScoringCase):
         self.env.cr.execute("DELETE FROM ecom_customer_score")
         self.env.cr.execute("DELETE FROM ecom_scoring_run")
         with self.second_writer(die_at=2), self.recorded_writes() as (paths, _statements):
-            try:
-                self.run_scoring()
-            except Killed:
-                pass
-            else:
-                self.fail("the run was not killed")
+            run_to_kill(self, self.run_scoring)
         killed = self.Run.search([("day", "=", self.today)])
         self.assertEqual((killed.state, killed.position), ("running", max(chunks[1])))
         self.assertEqual(len(self.stored_rows()), 15, "the last pair's rows were written before the kill")
@@ -821,12 +820,8 @@ class TestModelsKept(ScoringCase):
 
         orders, offers = self.learning()
         with orders, offers, self.scoring(), patch.object(type(self.Score), "_ecom_upsert", dying_upsert):
-            try:  # not assertRaises: its savepoint would roll back the state the run committed
-                self.Run._score_customers(mode="full", today=self.today + timedelta(days=7), auto_commit=False)
-            except Killed:
-                pass
-            else:
-                self.fail("the run was not killed")
+            run_to_kill(self, self.Run._score_customers, mode="full", today=self.today + timedelta(days=7),
+                        auto_commit=False)
         with patch.object(engine, "learn_order_model", side_effect=AssertionError("learned again")), \
                 patch.object(type(self.Score), "_ecom_upsert", upsert), self.scoring():
             run = self.Run._score_customers(mode="full", today=self.today + timedelta(days=7))
