@@ -291,7 +291,7 @@ class EcomScoringRun(models.Model):
         learning.shutdown(wait=False)
         # the chunks are written two at a time, the second by a connection of its own
         # (:meth:`_second_writer`): PostgreSQL works on both cores; the rows and COPY text of the
-        # next two are built meanwhile (the waits on PostgreSQL release the GIL)
+        # next pair are built meanwhile (the waits on PostgreSQL release the GIL)
         try:
             with self._second_writer(auto_commit) as write_beside:
                 step_size = 2 if write_beside else 1
