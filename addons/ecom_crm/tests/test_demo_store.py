@@ -32,9 +32,11 @@ class TestDemoStore(EcomCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.today = date(2026, 11, 20)
-        # 5 products a category: the kitchen's coffee machines among them
-        cls.stats = DemoStoreGenerator(cls.env, customers=500, products=95, leads=250, managers=3,
-                                       today=cls.today, chunk_size=200).run()
+        # 5 products a category: the kitchen's coffee machines among them. 2,000 customers: the
+        # statistics below are about a few dozen of them each (repeat buyers of a consumable, owners
+        # of a durable); on 500 their spread across seeds crossed the thresholds in a third of them
+        cls.stats = DemoStoreGenerator(cls.env, customers=2000, products=95, leads=250, managers=3,
+                                       today=cls.today, chunk_size=500).run()
         cls.customers = cls.Partner.search([("email", "=like", "%@%"), ("create_uid", "=", cls.env.uid),
                                             ("lastname", "!=", False), ("user_ids", "=", False)])
         cls.history = cls.read_history(cls.env.cr, "so.partner_id IN (SELECT id FROM res_partner "
@@ -83,16 +85,16 @@ class TestDemoStore(EcomCrmCase):
         self.assertIsNone(self.env.cr.fetchone()[0], "the column default is removed afterwards")
 
     def test_volumes(self):
-        self.assertEqual(self.stats["customers"], 500)
+        self.assertEqual(self.stats["customers"], 2000)
         self.assertGreater(self.stats["leads"], 150)
         # 10 lines per customer on average: a loose band, the draw is random and loyal customers weigh
-        self.assertTrue(3500 <= self.stats["order_lines"] <= 6500, self.stats)
+        self.assertTrue(14_000 <= self.stats["order_lines"] <= 26_000, self.stats)
         self.assertEqual(self.env["sale.order.line"].search_count([("product_id.default_code", "=like", "DEMO-%")]),
                          self.stats["order_lines"])
 
     def test_realistic_customers(self):
         partners = self.Partner.search([("lastname", "!=", False), ("user_ids", "=", False)])
-        self.assertGreaterEqual(len(partners), 500)
+        self.assertGreaterEqual(len(partners), 2000)
         for partner in partners[:50]:
             self.assertEqual(partner.name, f"{partner.lastname} {partner.firstname} {partner.patronymic}")
             self.assertRegex(partner.phone or "+79000000000", r"^\+79\d{9}$")
@@ -137,8 +139,12 @@ class TestDemoStore(EcomCrmCase):
         ratios = [gap / cycle for gap, cycle in cycles]
         self.assertTrue(0.7 < statistics.median(ratios) < 1.3, "around the consumable's cycle")
         self.assertGreater(sum(0.5 < ratio < 2 for ratio in ratios) / len(ratios), 0.8, cycles)
-        self.assertLess(statistics.median(cv for cv, _g, _c in regular), 0.5)
-        self.assertGreater(statistics.median(irregular), 0.7)
+        regular_cv, irregular_cv = statistics.median(cv for cv, _g, _c in regular), statistics.median(irregular)
+        self.assertLess(regular_cv, 0.5)
+        # three or four gaps understate the spread of the process they come from (about 0.7 of the
+        # mean for a Poisson process's instead of 1). On 14 seeds: 0.64-0.81, the cycles' 0.31-0.40
+        self.assertGreater(irregular_cv, 0.55)
+        self.assertGreater(irregular_cv - regular_cv, 0.15)
 
     def test_lifetimes_and_comebacks(self):
         """Customers stop buying at the end of their lifetime; some come back after months without an order."""
@@ -184,7 +190,8 @@ class TestDemoStore(EcomCrmCase):
         # how often the repeat buyers who came for another durable buy the same category later
         expected = statistics.mean(
             statistics.mean(c in later for other, later in others if other != c) for c, _b in consumable)
-        self.assertGreater(share, 1.5 * expected, (share, expected))
+        # 1.46-1.89 times on 14 seeds
+        self.assertGreater(share, 1.3 * expected, (share, expected))
         self.assertLess(share, 0.95, "some owners never buy it here")
         # the product that fits, against how often other customers pick that product of the category
         self.assertGreaterEqual(len(fitting), 50)
