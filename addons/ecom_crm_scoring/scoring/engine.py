@@ -503,6 +503,10 @@ def _without_model(c, rows, horizon):
 # without a learned model the chance is BG/NBD's, a function of the customer's orders, the days
 # since the last one and their time as a customer: those facts are the reasons, the rhythm first
 FACTS = ("overdue", "frequency", "recency", "tenure")
+# what puts a customer in the risk group (:func:`.segments.assign_groups`): slipping (overdue
+# against their usual gap, or long silent, or BG/NBD doubting they are still a customer) and
+# valuable (what they spent, how often they bought)
+RISK_FACTS = ("overdue", "recency", "p_alive", "monetary", "frequency")
 
 
 def _facts(c, rows, k):
@@ -510,22 +514,36 @@ def _facts(c, rows, k):
     customer has a value for («overdue» needs a usual gap, so a one-time buyer gets the others)."""
     names = np.full((len(rows), k), "", dtype=object)
     values = np.full((len(rows), k), np.nan)
-    filled = np.zeros(len(rows), dtype=np.int64)
-    for name in (name for name in FACTS if name in c.names):
-        v = c.column(name)[rows]
-        ok = np.isfinite(v) & (filled < k)
-        if name == "recency":  # «overdue» says it already
-            ok &= names[:, 0] != "overdue"
-        take = np.flatnonzero(ok)
-        names[take, filled[take]] = name
-        values[take, filled[take]] = v[take]
-        filled[take] += 1
+    _add_facts(c, rows, np.arange(len(rows)), FACTS, names, values, with_values=True)
     return names, values
+
+
+def _add_facts(c, rows, which, facts, names, values, with_values=False):
+    """Fill the empty slots of reasons ``names`` (``""``, after the filled ones) of positions
+    ``which`` of ``rows`` with the first of ``facts`` each customer has a value for and does not
+    have yet; ``values`` get the criterion's value (``with_values``) or NaN (a fact, no
+    contribution to the chance). «recency» is left out after «overdue», which says it already."""
+    k = names.shape[1]
+    which = np.asarray(which, dtype=np.int64)
+    filled = (names[which] != "").sum(axis=1)
+    for name in (name for name in facts if name in c.names):
+        v = c.column(name)[rows[which]]
+        ok = np.isfinite(v) & (filled < k) & ~(names[which] == name).any(axis=1)
+        if name == "recency":
+            ok &= ~(names[which] == "overdue").any(axis=1)
+        take = np.flatnonzero(ok)
+        names[which[take], filled[take]] = name
+        values[which[take], filled[take]] = v[take] if with_values else np.nan
+        filled[take] += 1
 
 
 def _reasons(om, c, rows, group, k):
     """Top ``k`` criteria per row: what lowers the chance for the risk group (why they slip),
-    what raises it for the others (why to call)."""
+    what raises it for the others (why to call). Slots the model leaves empty take the facts
+    behind the group (:data:`RISK_FACTS`, else :data:`FACTS`), with no value: a risk customer
+    whose every criterion raises the chance (a loyal customer four usual gaps late, still 74%
+    likely to order by a model of their rhythm and frequency) is at risk because they are late
+    and valuable, which the model's contributions do not say."""
     contrib = model.contributions(om, c, rows)
     sign = np.where(group == segments.RISK, -1.0, 1.0)[:, None]
     key = contrib * sign
@@ -535,4 +553,8 @@ def _reasons(om, c, rows, group, k):
     ok = np.isfinite(np.take_along_axis(key, order, axis=1))
     names = np.where(ok, np.asarray(om.features, dtype=object)[order], "")
     values = np.where(ok, np.take_along_axis(contrib, order, axis=1), np.nan)
+    short = ~ok.all(axis=1)
+    risk = group == segments.RISK
+    _add_facts(c, rows, np.flatnonzero(short & risk), RISK_FACTS, names, values)
+    _add_facts(c, rows, np.flatnonzero(short & ~risk), FACTS, names, values)
     return names, values
