@@ -4,7 +4,7 @@ from collections import defaultdict
 from psycopg2.errors import UniqueViolation
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, formatLang
 
 from ..scoring import texts
 from ..tools.pgcopy import copy_text
@@ -112,11 +112,28 @@ class EcomCustomerScore(models.Model):
             score.decision_reason = (
                 self._ecom_sentence(texts.SCHEDULE_REASONS.get(score.decision_code), score.decision_params, dates)
                 if score.decision_code else False)
-            lines = [self._ecom_sentence(texts.CRITERIA_TEMPLATES.get(name), params, dates)
+            lines = [self._ecom_sentence(texts.CRITERIA_TEMPLATES.get(name),
+                                         self._ecom_amounts(params, texts.MONEY_PARAMS.get(name), score.company_id),
+                                         dates)
                      for name, params in (score.reasons_data or [])]
             score.reasons = "\n".join(line for line in lines if line) or False
             score.offer = "; ".join(
                 f"{s.name} ({round(s.probability * 100)}%)" for s in score.suggestion_ids) or False
+
+    def _ecom_amounts(self, params, names, company):
+        """``params`` with the amounts ``names`` (whole numbers, as the job stores them) written in
+        ``company``'s currency as the reader's language writes amounts («595 760 руб.», not
+        «595760»)."""
+        if not names or not params:
+            return params
+        params = dict(params)
+        for name in names:
+            try:
+                amount = float(params[name])
+            except (KeyError, TypeError, ValueError):  # left out, or no amount: as stored
+                continue
+            params[name] = formatLang(self.env, amount, currency_obj=company.currency_id, rounding_unit="units")
+        return params
 
     def _ecom_sentence(self, template, params, dates=None):
         """``template`` (one of the engine's English sentences) in the reader's language, filled in.

@@ -43,6 +43,10 @@ CRITERIA_TEMPLATES = {
 }
 
 # cross-sell: what kind of offer, and its sentence (items are ids the ORM side names)
+# the placeholders of CRITERIA_TEMPLATES that are amounts of money (criteria.PARAMS's "money"):
+# stored as whole numbers, shown in the store's currency as the reader's language writes amounts
+MONEY_PARAMS = {"monetary": ("amount",), "avg_order": ("amount",), "revenue_trend": ("recent", "prior")}
+
 KINDS = ("rebuy", "copurchase", "popular")
 CROSSSELL_TEMPLATES = {
     "rebuy": _lt("re-buys %(item)s every %(cycle)s days, %(days)s days since the last time"),

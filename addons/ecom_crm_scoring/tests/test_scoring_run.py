@@ -103,6 +103,31 @@ class TestScoringRun(ScoringCase):
         for score in explained:
             self.assertEqual(len(score.with_context(lang="ru_RU").reasons.splitlines()), len(score.reasons_data))
 
+    def test_amounts_in_the_reasons_are_in_the_stores_currency(self):
+        """«spent 595760 in total» read as a phone number: amounts are written as the reader's
+        language writes them, with the store's currency."""
+        for code in ("ru_RU", "en_US"):  # a database may be installed with Russian alone
+            self.env["res.lang"]._activate_lang(code)
+        self.run_scoring()
+        score = self.Score.search([], limit=1)
+        score.reasons_data = [["monetary", {"amount": "595760"}], ["recency", {"days": "15"}],
+                              ["revenue_trend", {"recent": "1200", "prior": "35000"}]]
+        symbol = score.company_id.currency_id.symbol
+        english = score.with_context(lang="en_US").reasons.splitlines()
+        self.assertEqual(english[1], "15 days since the last order")
+        self.assertTrue(english[0].startswith("spent ") and english[0].endswith(" in total"), english[0])
+        self.assertIn("595,760", english[0])
+        self.assertIn(symbol, english[0])
+        self.assertNotIn("595,760.", english[0], "whole amounts")
+        self.assertIn("1,200", english[2])
+        self.assertIn("35,000", english[2])
+        russian = score.with_context(lang="ru_RU").reasons.splitlines()
+        self.assertIn("595\N{NO-BREAK SPACE}760", russian[0])
+        self.assertIn(symbol, russian[0])
+        # an amount left out, or not a number, stays as stored
+        score.reasons_data = [["avg_order", {"amount": ""}], ["monetary", {}]]
+        self.assertEqual(score.with_context(lang="en_US").reasons, "average order \nspent  in total")
+
     def test_incremental_run_rescores_only_the_changed_customers(self):
         full = self.run_scoring()
         planned = self.Score.search([("decision", "in", ("now", "later"))], limit=1)
