@@ -106,3 +106,24 @@ class TestScoringDashboard(ScoringCase):
         self.assertFalse(self.company.ecom_scoring_activities)
         self.assertEqual((self.company.ecom_scoring_daily_cap, self.company.ecom_scoring_contact_cooldown,
                           self.company.ecom_scoring_horizon), (12, 10, 60))
+
+    def test_a_week_of_the_pivot_sums_the_contacts_not_the_customers(self):
+        """Seven daily snapshots of the same customers: the pivot's week adds up the contacts of the
+        week's days; the customers, a count on each day, are read by day in the graph."""
+        for day in range(7):
+            self._full_run(DAY + timedelta(days=day))
+        Snapshot = self.env["ecom.scoring.snapshot"]
+        week = Snapshot._read_group([("company_id", "=", self.company.id)], ["date:week"],
+                                    ["customer_count:sum", "scheduled_count:sum"])
+        daily = Snapshot._read_group([("company_id", "=", self.company.id)], ["date:day"], ["customer_count:sum"])
+        self.assertEqual(len(daily), 7)
+        self.assertEqual({count for _day, count in daily}, {len(self.customers)}, "the same customers each day")
+        self.assertGreater(sum(count for _week, count, _s in week), 6 * len(self.customers),
+                           "a week's sum counts each customer once a day")
+        views = Snapshot.get_views([(self.env.ref("ecom_crm_scoring.ecom_scoring_snapshot_view_pivot").id, "pivot"),
+                                    (self.env.ref("ecom_crm_scoring.ecom_scoring_snapshot_view_graph").id, "graph")])
+        pivot, graph = views["views"]["pivot"]["arch"], views["views"]["graph"]["arch"]
+        self.assertIn('name="scheduled_count" type="measure"', pivot)
+        self.assertNotIn('name="customer_count"', pivot)
+        self.assertIn('name="customer_count" type="measure"', graph)
+        self.assertIn('interval="day"', graph)
