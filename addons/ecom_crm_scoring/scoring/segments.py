@@ -27,7 +27,10 @@ With ``p`` the calibrated probability of an order in the next 90 days (:mod:`.mo
 * **risk group** (valuable customers slipping away): FM >= 4 (top two fifths by orders and
   spend) **and** slipping: more than 1.5 times their usual gap since the last order, or
   BG/NBD's probability of still being active below 50 %, or R <= 2; **and** not gone for
-  good: ``p >= 5 %``.  Priority weighs what is at stake (a year of their spending).
+  good: ``p >= 5 %``; **and** not about to order anyway: ``p < 90 %`` (a customer who buys
+  every four days, a week after the last order, is late by their gap, and 99 % likely to order:
+  calling them as «slipping away» would fill the list with orders that come by themselves).
+  Priority weighs what is at stake (a year of their spending).
 * **growth points** (likely to buy more than they do): not in the risk group, ``p`` at
   least the growth threshold (the store's 70th percentile of ``p``, and at least 25 %),
   and FM <= 3 (they do not yet buy as often or as much as the best customers).
@@ -67,6 +70,7 @@ class GroupRules:
     slipping_p_alive: float = 0.5
     slipping_r: int = 2
     risk_min_probability: float = 0.05
+    risk_max_probability: float = 0.90
     growth_quantile: float = 0.70
     growth_min_probability: float = 0.25
     growth_max_fm: int = 3
@@ -146,7 +150,8 @@ def assign_groups(probability, r, f, m, overdue, p_alive, rules=GroupRules(), th
     with np.errstate(invalid="ignore"):
         slipping = (np.nan_to_num(overdue, nan=0.0) >= rules.slipping_overdue) \
             | (np.nan_to_num(p_alive, nan=1.0) < rules.slipping_p_alive) | (r <= rules.slipping_r)
-        risk = scored & (fm >= rules.valuable_fm) & slipping & (p >= rules.risk_min_probability)
+        risk = (scored & (fm >= rules.valuable_fm) & slipping & (p >= rules.risk_min_probability)
+                & (p < rules.risk_max_probability))
         if threshold is None:  # given by an incremental run: the whole store's
             threshold = growth_threshold(p[scored], rules) if scored.any() else 1.0
         growth = scored & ~risk & (p >= threshold) & (fm <= rules.growth_max_fm)

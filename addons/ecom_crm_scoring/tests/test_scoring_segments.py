@@ -59,6 +59,17 @@ class TestSegments(BaseCase):
             NO_GROUP,  # no orders
         ])
 
+    def test_a_valuable_customer_about_to_order_anyway_is_not_slipping_away(self):
+        """On the demo store a customer who buys every four days, a week after the last order, was
+        «a valuable customer slipping away» with a 100% chance on the same card, at the top of the
+        list (the priority weighs the chance). Late by their gap, they order anyway: no group."""
+        p = np.array([0.30, 0.89, 0.90, 0.99])
+        five = np.full(4, 5, np.int8)
+        overdue = np.full(4, 1.75)  # 7 days against a usual gap of 4
+        got = segments.assign_groups(p, five, five, five, overdue, np.full(4, 0.98), segments.GroupRules(),
+                                     threshold=0.6).tolist()
+        self.assertEqual(got, [RISK, RISK, NO_GROUP, NO_GROUP])
+
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
 class TestSchedule(BaseCase):
