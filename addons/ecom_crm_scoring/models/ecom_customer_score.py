@@ -71,6 +71,10 @@ class EcomCustomerScore(models.Model):
                             help="Chance of an order x expected order value (x value at stake for the risk group).")
     reasons_data = fields.Json(readonly=True)
     reasons = fields.Text("Reasons", compute="_compute_texts")
+    # Text: a list wraps it (the sentence is the row's point; a Char is cut at the column's width)
+    main_reason = fields.Text("Main reason", compute="_compute_texts",
+                              help="The first of the reasons the scoring sees (the card lists them all), or why the "
+                                   "customer is on the list when it sees none.")
     suggestion_ids = fields.One2many("ecom.customer.suggestion", "score_id", "What to offer", readonly=True)
     offer = fields.Char("Offer", compute="_compute_texts")
     last_order = fields.Date(readonly=True)
@@ -117,6 +121,7 @@ class EcomCustomerScore(models.Model):
                                          dates)
                      for name, params in (score.reasons_data or [])]
             score.reasons = "\n".join(line for line in lines if line) or False
+            score.main_reason = next((line for line in lines if line), score.decision_reason)
             score.offer = "; ".join(
                 f"{s.name} ({round(s.probability * 100)}%)" for s in score.suggestion_ids) or False
 
@@ -448,7 +453,7 @@ class EcomCustomerScore(models.Model):
         return {"type": "ir.actions.act_window", "res_model": "res.partner", "res_id": self.partner_id.id,
                 "view_mode": "form", "views": [(False, "form")], "target": "current"}
 
-    main_offer = fields.Char("Offer (chance)", compute="_compute_main_offer",
+    main_offer = fields.Text("Offer (chance)", compute="_compute_main_offer",
                              help="The offer most likely to be taken, and the chance that it is.")
 
     @api.depends("suggestion_ids")

@@ -101,7 +101,13 @@ class TestScoringRun(ScoringCase):
         explained = planned.filtered("reasons_data")
         self.assertTrue(explained, "the customers to call have their reasons")
         for score in explained:
-            self.assertEqual(len(score.with_context(lang="ru_RU").reasons.splitlines()), len(score.reasons_data))
+            russian = score.with_context(lang="ru_RU")
+            self.assertEqual(len(russian.reasons.splitlines()), len(score.reasons_data))
+            # the Today list's «main reason»: the first of them, in the reader's language
+            self.assertEqual(russian.main_reason, russian.reasons.splitlines()[0])
+        for score in planned - explained:
+            self.assertEqual(score.with_context(lang="ru_RU").main_reason,
+                             score.with_context(lang="ru_RU").decision_reason)
 
     def test_amounts_in_the_reasons_are_in_the_stores_currency(self):
         """«spent 595760 in total» read as a phone number: amounts are written as the reader's
