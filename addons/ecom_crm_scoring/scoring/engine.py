@@ -89,7 +89,8 @@ class Result:
     ``stake``: a year of their spending at the pace they bought (first to last order, at least a
     year); ``schedule``: :class:`.schedule.Schedule`;
     ``reason_rows``: customers with reasons, ``reason_names``/``reason_values``: their top
-    criteria (rows x n_reasons, ``""`` when fewer); ``suggestions``: cross-sell for the
+    criteria (rows x n_reasons, ``""`` when fewer) and each one's contribution to the chance
+    (NaN: a fact behind the group the model did not name, :func:`_reasons`); ``suggestions``: cross-sell for the
     customers to call now.
     """
 
@@ -504,9 +505,13 @@ def _without_model(c, rows, horizon):
 # since the last one and their time as a customer: those facts are the reasons, the rhythm first
 FACTS = ("overdue", "frequency", "recency", "tenure")
 # what puts a customer in the risk group (:func:`.segments.assign_groups`): slipping (overdue
-# against their usual gap, or long silent, or BG/NBD doubting they are still a customer) and
-# valuable (what they spent, how often they bought)
+# against their usual gap, or long silent, or BG/NBD doubting they are still a customer: only
+# below the group's bound, :data:`RISK_FACT_BELOW`) and valuable (what they spent, how often
+# they bought)
 RISK_FACTS = ("overdue", "recency", "p_alive", "monetary", "frequency")
+RISK_FACT_BELOW = {"p_alive": segments.GroupRules.slipping_p_alive}
+# two sentences that both say the days since the last order: one of them per customer
+SAME_DAYS = ("overdue", "recency")
 
 
 def _facts(c, rows, k):
@@ -518,19 +523,24 @@ def _facts(c, rows, k):
     return names, values
 
 
-def _add_facts(c, rows, which, facts, names, values, with_values=False):
+def _add_facts(c, rows, which, facts, names, values, with_values=False, below=None):
     """Fill the empty slots of reasons ``names`` (``""``, after the filled ones) of positions
-    ``which`` of ``rows`` with the first of ``facts`` each customer has a value for and does not
-    have yet; ``values`` get the criterion's value (``with_values``) or NaN (a fact, no
-    contribution to the chance). «recency» is left out after «overdue», which says it already."""
+    ``which`` of ``rows`` with the first of ``facts`` each customer has a value for (under
+    ``below[name]`` when given) and does not have yet; ``values`` get the criterion's value
+    (``with_values``) or NaN (a fact, no contribution to the chance). Of «overdue» and
+    «recency», which both say the days since the last order, a customer gets one: a fact is left
+    out after the other, named by the model or added before."""
     k = names.shape[1]
     which = np.asarray(which, dtype=np.int64)
     filled = (names[which] != "").sum(axis=1)
     for name in (name for name in facts if name in c.names):
         v = c.column(name)[rows[which]]
         ok = np.isfinite(v) & (filled < k) & ~(names[which] == name).any(axis=1)
-        if name == "recency":
-            ok &= ~(names[which] == "overdue").any(axis=1)
+        if below and name in below:
+            with np.errstate(invalid="ignore"):
+                ok &= v < below[name]
+        if name in SAME_DAYS:
+            ok &= ~np.isin(names[which], SAME_DAYS).any(axis=1)
         take = np.flatnonzero(ok)
         names[which[take], filled[take]] = name
         values[which[take], filled[take]] = v[take] if with_values else np.nan
@@ -555,6 +565,6 @@ def _reasons(om, c, rows, group, k):
     values = np.where(ok, np.take_along_axis(contrib, order, axis=1), np.nan)
     short = ~ok.all(axis=1)
     risk = group == segments.RISK
-    _add_facts(c, rows, np.flatnonzero(short & risk), RISK_FACTS, names, values)
+    _add_facts(c, rows, np.flatnonzero(short & risk), RISK_FACTS, names, values, below=RISK_FACT_BELOW)
     _add_facts(c, rows, np.flatnonzero(short & ~risk), FACTS, names, values)
     return names, values

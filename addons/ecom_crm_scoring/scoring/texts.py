@@ -42,11 +42,11 @@ CRITERIA_TEMPLATES = {
     "complaints": _lt("%(count)s complaints in the last year"),
 }
 
-# cross-sell: what kind of offer, and its sentence (items are ids the ORM side names)
 # the placeholders of CRITERIA_TEMPLATES that are amounts of money (criteria.PARAMS's "money"):
 # stored as whole numbers, shown in the store's currency as the reader's language writes amounts
 MONEY_PARAMS = {"monetary": ("amount",), "avg_order": ("amount",), "revenue_trend": ("recent", "prior")}
 
+# cross-sell: what kind of offer, and its sentence (items are ids the ORM side names)
 KINDS = ("rebuy", "copurchase", "popular")
 CROSSSELL_TEMPLATES = {
     "rebuy": _lt("re-buys %(item)s every %(cycle)s days, %(days)s days since the last time"),

@@ -75,35 +75,49 @@ class TestEngine(BaseCase):
         """On the demo store the model learned was one of rhythm and frequency: for 103 of the 140
         customers to call, all in the risk group, every criterion raised the chance, and their card
         said nothing under «Why». Slots the model leaves empty take the facts behind the group:
-        late against their usual gap (or long silent), likely still active, what they spent."""
+        late against their usual gap (or long silent), BG/NBD doubting they are still a customer
+        (below the group's 50%), what they spent."""
         r, om = self.r, self.r.order_model
         rows = np.flatnonzero(r.criteria.has_orders & (r.group == segments.RISK))[:40]
-        late = rows[np.isfinite(r.criteria.column("overdue")[rows])]
-        self.assertGreater(len(late), 10)
-        raising = np.abs(model.contributions(om, r.criteria, rows)) + 0.1
-        with patch.object(model, "contributions", return_value=raising):
-            names, values = engine._reasons(om, r.criteria, rows, r.group[rows], 3)
+        late = np.isfinite(r.criteria.column("overdue")[rows])
+        doubted = r.criteria.column("p_alive")[rows] < 0.5
+        self.assertGreater(late.sum(), 10)
+        self.assertTrue(doubted.any() and not doubted.all(), "some doubted by BG/NBD, some not")
+
+        def reasons(contributions, group=r.group[rows]):
+            with patch.object(model, "contributions", return_value=contributions):
+                return engine._reasons(om, r.criteria, rows, group, 3)
+
+        column = {name: i for i, name in enumerate(om.features)}
+        raising = np.full((len(rows), len(om.features)), 0.2)
+        names, values = reasons(raising)
         self.assertTrue((names != "").all(), "three reasons each")
         self.assertTrue(np.isnan(values).all(), "facts: no contribution to the chance")
-        for row, named in zip(rows, names, strict=True):
+        for named, is_late, is_doubted in zip(names, late, doubted, strict=True):
             self.assertLessEqual(set(named), set(engine.RISK_FACTS))
-            self.assertFalse({"overdue", "recency"} <= set(named), "the days since the last order said once")
-            self.assertEqual(named[0], "overdue" if row in late else "recency")
-        # a risk customer with one criterion lowering the chance: it comes first, the facts after it
+            self.assertEqual(named[0], "overdue" if is_late else "recency")
+            self.assertEqual("p_alive" in named, bool(is_doubted), "only a doubt is a reason to slip")
+        # a criterion lowering the chance comes first, the facts after it
         lowering = raising.copy()
-        lowering[:, om.features.index("frequency")] = -0.5
-        with patch.object(model, "contributions", return_value=lowering):
-            names, values = engine._reasons(om, r.criteria, rows, r.group[rows], 3)
+        lowering[:, column["frequency"]] = -0.5
+        names, values = reasons(lowering)
         self.assertTrue((names[:, 0] == "frequency").all())
         np.testing.assert_array_equal(values[:, 0], -0.5)
-        self.assertTrue((names[:, 1] == np.where(np.isin(rows, late), "overdue", "recency")).all())
+        self.assertTrue((names[:, 1] == np.where(late, "overdue", "recency")).all())
         self.assertNotIn("frequency", names[:, 1:])
+        # the days since the last order said once, whoever said them first
+        silent = raising.copy()
+        silent[:, column["recency"]] = -0.5
+        names, _values = reasons(silent)
+        self.assertTrue((names[:, 0] == "recency").all())
+        self.assertFalse(np.isin(names[:, 1:], ("overdue", "recency")).any(), names[:5])
         # the others: what raises the chance first, then the facts of the chance without a model
-        with patch.object(model, "contributions", return_value=np.where(raising > 0.5, raising, -raising)):
-            names, values = engine._reasons(om, r.criteria, rows, np.full(len(rows), segments.GROWTH), 3)
-        model_named = np.isfinite(values)
-        self.assertTrue(model_named[:, 0].all())
-        self.assertLessEqual(set(names[~model_named]) - {""}, set(engine.FACTS))
+        one_up = np.full((len(rows), len(om.features)), -0.2)
+        one_up[:, column["frequency"]] = 0.6
+        names, values = reasons(one_up, np.full(len(rows), segments.GROWTH))
+        self.assertTrue((names[:, 0] == "frequency").all())
+        self.assertTrue(np.isnan(values[:, 1:]).all())
+        self.assertLessEqual(set(names[:, 1:].ravel()) - {""}, set(engine.FACTS))
 
     def test_suggestions_for_customers_to_call_now(self):
         s = self.r.suggestions
