@@ -7,7 +7,7 @@ import numpy as np
 
 from odoo.tests import BaseCase, tagged
 
-from ..scoring import bgnbd, criteria, history, synthetic
+from ..scoring import bgnbd, criteria, history, synthetic, texts
 from ..scoring.history import (
     LEAD_LOST,
     LEAD_OPEN,
@@ -72,6 +72,10 @@ class TestCriteria(BaseCase):
         for name in criteria.NAMES:
             template, params = criteria.describe(self.c, 0, name)
             self.assertIsInstance(template % params, str)
+        # the amounts the ORM side writes in the store's currency (texts has no numpy to read PARAMS)
+        money = {(name, key) for name, params in criteria.PARAMS.items()
+                 for key, (_source, kind) in params.items() if kind == "money"}
+        self.assertEqual(money, {(name, key) for name, keys in texts.MONEY_PARAMS.items() for key in keys})
 
     def test_recency_frequency_monetary(self):
         self.assertEqual(self.value("recency", 0), 40)
