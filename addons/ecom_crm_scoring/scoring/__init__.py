@@ -27,7 +27,7 @@ Layout and interfaces
 ``model``
     ``training_rows(criteria, history, horizon) -> (rows, y)``;
     ``fit(criteria | [criteria...], rows | [...], y | [...], horizon) -> OrderModel``
-    (logistic / boosting / blend by cross-validated log loss, isotonic calibration);
+    (logistic / boosting / blend by cross-validated log loss, Platt calibration);
     ``OrderModel.predict(criteria, rows) -> probability``;
     ``contributions(model, criteria, rows)``, ``top_reasons(model, criteria, rows, k, sign)``.
 ``segments``

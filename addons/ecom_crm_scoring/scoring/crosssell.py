@@ -311,8 +311,7 @@ class CrossSellModel:
             return np.zeros(0)
         X = cand.X if self.columns is None else cand.X[:, list(self.columns)]
         with order_model.limited_threads():
-            raw = self.estimator.predict_proba(X)[:, 1]
-            p = self.calibrator.predict(raw) + order_model.TIE_BREAK * raw
+            p = self.calibrator.predict(self.estimator.predict_proba(X)[:, 1])
         return np.clip(p * self.adjust[cand.kind], 0.0, 1.0)
 
 
@@ -348,7 +347,7 @@ def sampled_stats(history, as_of, level, seed=0, n_customers=STATS_CUSTOMERS):
 
 
 def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, outcomes=None, k=3,
-        calibration="sigmoid", year_back=True):
+        year_back=True):
     """The cross-sell model learned as of ``as_of - horizon`` and, when the store is old enough,
     also as of ``as_of - 365`` (data before ``as_of`` only): see :func:`training_windows`.
 
@@ -368,7 +367,7 @@ def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, ou
     if len(starts) > 1 and [t0 for t0, _cand, _y in parts] == starts[:1]:
         # nothing to learn from a year back (no order lines then, as when only the last months'
         # orders came with their lines): the last window alone, with every training customer
-        return fit(history, as_of, horizon, level, max_customers, seed, outcomes, k, calibration, year_back=False)
+        return fit(history, as_of, horizon, level, max_customers, seed, outcomes, k, year_back=False)
     X = np.vstack([cand.X for _t0, cand, _y in parts])
     y = np.concatenate([y for _t0, _cand, y in parts])
     customer = np.concatenate([cand.customer for _t0, cand, _y in parts])
@@ -387,7 +386,7 @@ def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, ou
         kind, est, cal, scores = order_model.select_and_calibrate(
             X[:, list(columns)], y, seed=seed,
             calibrate_on=lambda p: _best_per_customer(offer_of, item, p, k),
-            groups=customer, method=calibration)
+            groups=customer)
     m = CrossSellModel(level=level, kind=kind, estimator=est, calibrator=cal, base_rate=float(y.mean()),
                        n_train=len(y), cv=scores, columns=columns,
                        windows=tuple((int(t0), len(y)) for t0, _cand, y in parts))

@@ -381,6 +381,19 @@ def from_lists(n_customers=None, orders=(), lines=(), leads=None, activities=Non
         opt_out_day=opt, manager=mgr, reason_texts=reason_texts)
 
 
+def from_transactions(customers, days, amounts):
+    """A bare store's History from its order log: one order per row (``customers``: any keys,
+    ``days``: day numbers, ``amounts``), one line each, no categories and nothing but orders (a
+    public dataset such as CDNOW, an export of a shop's orders).  Returns ``(history, keys)``:
+    customer ``i`` of the history is ``keys[i]`` (the keys sorted)."""
+    keys, customer = np.unique(np.asarray(customers), return_inverse=True)
+    amounts = np.asarray(amounts, dtype=np.float64)
+    n = len(amounts)
+    orders = {"customer": customer.reshape(-1), "day": days, "amount": amounts}
+    lines = {"order": np.arange(n), "product": np.zeros(n), "amount": amounts}
+    return History.build(len(keys), orders, lines=lines), keys
+
+
 def positions(keys, values):
     """The index in ``keys`` (distinct non-negative integers, in any order) of each of ``values``,
     -1 where absent: a join by ids, what the ORM side uses to attach ten million order lines to

@@ -16,3 +16,4 @@ from . import test_scoring_tour
 from . import test_scoring_season
 from . import test_scoring_report_manager
 from . import test_scoring_audiences
+from . import test_scoring_real_data

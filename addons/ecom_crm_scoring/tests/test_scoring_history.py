@@ -17,6 +17,7 @@ from ..scoring.history import (
     MAIL_CLICK,
     NEVER,
     OUTCOME_REFUSED,
+    from_transactions,
     lookup,
     positions,
     sort_order,
@@ -59,6 +60,21 @@ class TestPositions(BaseCase):
                 self.assertEqual(sort_order(*keys).tolist(), np.lexsort(keys[::-1]).tolist())
         self.assertEqual(sort_order(np.array([], dtype=np.int32), np.array([], dtype=np.int32)).tolist(), [])
         self.assertEqual(sort_order(np.array([4]), np.array([1])).tolist(), [0])
+
+    def test_a_bare_stores_order_log(self):
+        """Keys of any kind, rows in any order: customers numbered by their sorted keys, the
+        orders sorted by customer and day, one line each carrying the order's amount."""
+        h, keys = from_transactions(["b-7", "a-1", "b-7", "c-2"], [30, 12, 5, 40], [300.0, 120.0, 50.0, 400.0])
+        self.assertEqual(keys.tolist(), ["a-1", "b-7", "c-2"])
+        self.assertEqual(h.n_customers, 3)
+        self.assertEqual(h.orders.customer.tolist(), [0, 1, 1, 2])
+        self.assertEqual(h.orders.day.tolist(), [12, 5, 30, 40])
+        self.assertEqual(h.orders.amount.tolist(), [120.0, 50.0, 300.0, 400.0])
+        self.assertTrue(h.orders.confirmed.all())
+        self.assertEqual(h.lines.order.tolist(), [0, 1, 2, 3])
+        self.assertEqual(h.lines.amount.tolist(), [120.0, 50.0, 300.0, 400.0])
+        self.assertEqual(set(h.lines.category.tolist()), {-1})
+        self.assertIsNone(h.leads)
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
