@@ -508,10 +508,13 @@ class EcomScoringRun(models.Model):
             if not changed_partners:
                 self.write({"state": "done", "duration": round(time.perf_counter() - started, 3)})
                 return self
-            history, partner_ids = self.env["ecom.scoring.history"]._read(company, changed_partners)
             state = full._load_state()
             if state is None:
+                # the day's full run scored nobody (a store installed before its first orders): this
+                # run is the day's full run, and keeps its models for the runs after it
+                self.mode = "full"
                 return self._run_full(auto_commit)
+            history, partner_ids = self.env["ecom.scoring.history"]._read(company, changed_partners)
             # as of tomorrow, as the full run: today's orders and contacts count
             result = engine.rescore(history, self.day.toordinal() + 1, state, settings)
             result.schedule.date[result.schedule.decision == NOW] = self.day.toordinal()

@@ -21,9 +21,10 @@ CRITERIA_TEMPLATES = {
     "revenue_trend": _lt("spent %(recent)s in the last 6 months against %(prior)s in the 6 months before"),
     "frequency_trend": _lt("%(recent)s orders in the last 6 months against %(prior)s in the 6 months before"),
     "orders_90": _lt("%(orders)s orders in the last 90 days"),
-    "p_alive": _lt("%(pct)s%% likely to still be an active customer"),
+    # BG/NBD's figures, next to the score that weighs everything: said as the rhythm's alone
+    "p_alive": _lt("by the rhythm of their orders, %(pct)s%% likely to still be a customer"),
     "expected_orders": _lt("expected to place %(orders)s orders in the next 90 days"),
-    "rhythm_probability": _lt("by their own rhythm, %(pct)s%% likely to order in the next 90 days"),
+    "rhythm_probability": _lt("by the rhythm of their orders alone, %(pct)s%% likely to order in the next 90 days"),
     "category_breadth": _lt("buys in %(count)s categories"),
     "product_breadth": _lt("bought %(count)s different products"),
     "return_share": _lt("returned %(pct)s%% of what they bought"),

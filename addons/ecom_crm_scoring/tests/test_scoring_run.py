@@ -190,6 +190,39 @@ class TestScoringRun(ScoringCase):
             self.env.cr.execute(f"UPDATE {table} SET {column} = {column} - interval '1 hour'")
         self.env.invalidate_all()
 
+    def test_a_store_whose_first_orders_come_after_the_days_full_run(self):
+        """Installed before its first orders, the store's full run of the day scored nobody. The
+        next run scores the store as the day's full run and keeps its models (it was an incremental
+        run that learned them, kept nothing, and every run of the day learned them again); the runs
+        after it rescore the changed customers with them."""
+        company = self.env["res.company"].create({"name": "Новый магазин"})
+        first = self.Run._score_customers(company, today=self.today)
+        self.assertEqual((first.mode, first.state, first.partner_count), ("full", "done", 0))
+        self.assertFalse(first.sudo().engine_state)
+        SaleOrder = self.env["sale.order"].with_company(company)
+        customers = self.env["res.partner"].create([{"name": f"Первый покупатель {i}"} for i in range(3)])
+
+        def order(partner, days_ago):
+            sale = SaleOrder.create({"partner_id": partner.id, "company_id": company.id, "order_line": [
+                (0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 990.0})]})
+            sale.action_confirm()
+            sale.date_order = self.now - timedelta(days=days_ago)
+
+        for i, partner in enumerate(customers):
+            order(partner, 40 + i)
+            order(partner, 10 + i)
+        self.shift_back()
+        second = self.Run._score_customers(company, today=self.today)
+        self.assertEqual((second.mode, second.state, second.partner_count), ("full", "done", 3))
+        self.assertTrue(second.sudo().engine_state, "the models kept for the day's next runs")
+        self.assertEqual(self.Score.search_count([("company_id", "=", company.id)]), 3)
+        order(customers[0], 0)
+        self.shift_back()
+        third = self.Run._score_customers(company, today=self.today)
+        self.assertEqual((third.mode, third.state, third.partner_count), ("incremental", "done", 1))
+        self.assertEqual(self.Score.search([("company_id", "=", company.id), ("partner_id", "=", customers[0].id)])
+                         .last_order, self.today)
+
     def test_a_run_without_changes_writes_nothing(self):
         self.run_scoring()
         self.shift_back()
