@@ -50,7 +50,9 @@ MONEY_PARAMS = {"monetary": ("amount",), "avg_order": ("amount",), "revenue_tren
 # cross-sell: what kind of offer, and its sentence (items are ids the ORM side names)
 KINDS = ("rebuy", "copurchase", "popular")
 CROSSSELL_TEMPLATES = {
-    "rebuy": _lt("re-buys %(item)s every %(cycle)s days, %(days)s days since the last time"),
+    # the cycle is the mean gap between the days they bought it (crosssell.candidates), where the
+    # criteria's «usually orders every N days» is the median: «on average» tells them apart
+    "rebuy": _lt("re-buys %(item)s on average every %(cycle)s days, %(days)s days since the last time"),
     "copurchase": _lt("bought %(source)s, never %(item)s"),
     "popular": _lt("has not bought %(item)s yet: %(pct)s%% of recent customers did"),
 }
