@@ -15,7 +15,8 @@ engine's figures those of
 * recency alone.
 
 AUC, top-decile lift, the largest gap between predicted and observed by decile (points) and the
-Brier score. Run it with the project's virtualenv from the repository root.
+Brier score; then the cross-sell offers the job would have made (a one-product store: re-buys due
+by the customer's cycle) against what was bought. Run it with the project's virtualenv from the repository root.
 """
 
 import argparse
@@ -111,6 +112,10 @@ def main():
             lr_gap = max(abs(d["predicted"] - d["observed"]) for d in dec if d["n"])
             print(row("logistic", backtest.auc(p, y), backtest.top_decile_lift(p, y), lr_gap, backtest.brier(p, y)))
             print(f"  {'recency':<10} AUC {base['recency']['auc']:.4f}  lift {base['recency']['top_decile_lift']:5.2f}")
+            xs = r["crosssell"]
+            if xs["suggestions"]:
+                print(f"  offers     {xs['suggestions']} ({xs['accepted']} bought), worst decile "
+                      f"{xs['max_decile_gap'] * 100:4.1f} pts  Brier {xs['brier']:.4f}")
 
 
 if __name__ == "__main__":
