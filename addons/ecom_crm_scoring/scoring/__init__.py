@@ -11,9 +11,11 @@ Layout and interfaces
     ``History.build(n_customers, orders, lines=None, leads=None, activities=None, calls=None,
     mailings=None, complaints=None, opt_out_day=None, manager=None, reason_texts=None)``
     from dicts of column arrays (see the module docstring for every column; days are integer
-    day numbers such as ``date.toordinal()``; ``NEVER`` closes nothing).  ``history.as_of(day)``
-    -> the history known at the start of ``day``; ``history.ordered_between(start, end)`` ->
-    bool per customer.  ``from_lists(...)`` builds one from plain rows (tests).
+    day numbers, none negative, such as ``date.toordinal()``; ``NEVER`` closes nothing).
+    ``history.as_of(day)`` -> the history known at the start of ``day``;
+    ``history.ordered_between(start, end)`` -> bool per customer.  ``from_lists(...)`` builds one
+    from plain rows (tests); ``from_transactions(customers, days, amounts) -> (history, keys)``
+    from a bare store's order log (``bench/scoring_real.py``).
 ``criteria``
     ``compute(history, as_of, bgnbd_params=None, horizon=90) -> Criteria`` with ``values``
     (float32 customers x criteria, NaN = no data), ``names``, ``extra`` (per-customer arrays:

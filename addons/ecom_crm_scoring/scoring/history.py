@@ -8,7 +8,8 @@ Conventions
 -----------
 * Customers are numbered ``0 .. n_customers - 1`` (the ORM side keeps the mapping to
   ``res.partner`` ids of commercial partners in its own array, e.g. ``partner_ids[i]``).
-* Dates are integer day numbers (``date.toordinal()`` is fine; only differences matter).
+* Dates are integer day numbers, none negative (``date.toordinal()``; only differences matter:
+  -1 stands for «none» in places).
   "As of day D" means: what was known at the start of day D, i.e. everything dated ``< D``.
 * Amounts are in the company currency.
 * Open-ended things (an activity not done yet, a lead still open, a complaint not closed,
@@ -181,6 +182,8 @@ class History:
             tables[name] = None if data is None else Table(name, data)
         if len(orders) and (orders.customer.min() < 0 or orders.customer.max() >= n_customers):
             raise ValueError("orders: customer index out of range")
+        if len(orders) and orders.day.min() < 0:
+            raise ValueError("orders: day numbers must not be negative (date.toordinal() gives positive ones)")
         if opt_out_day is not None:
             opt_out_day = np.asarray(opt_out_day, dtype=np.int32)
         if manager is not None:

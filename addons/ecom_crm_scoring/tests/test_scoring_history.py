@@ -75,6 +75,8 @@ class TestPositions(BaseCase):
         self.assertEqual(h.lines.amount.tolist(), [120.0, 50.0, 300.0, 400.0])
         self.assertEqual(set(h.lines.category.tolist()), {-1})
         self.assertIsNone(h.leads)
+        with self.assertRaisesRegex(ValueError, "must not be negative"):
+            from_transactions([1, 2], [-3, 5], [10.0, 20.0])
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
