@@ -27,8 +27,9 @@ class EcomCustomerSuggestion(models.Model):
                                help="Calibrated on the store's history: of offers shown 40%, about 4 in 10 are bought "
                                     "within 90 days. Kept between 10% and 90%.")
     params = fields.Json(readonly=True)
-    name = fields.Char("Offer", compute="_compute_name")
-    reason = fields.Char("Why", compute="_compute_name")
+    # Text: a list wraps them instead of cutting a long product name and its sentence short
+    name = fields.Text("Offer", compute="_compute_name")
+    reason = fields.Text("Why", compute="_compute_name")
 
     @api.depends("product_id", "categ_id", "kind", "params", "source_product_id", "source_categ_id")
     @api.depends_context("lang")
