@@ -117,11 +117,12 @@ def backtest(history, as_of, horizon=90, settings=None, crosssell_customers=100_
     out["model"] = {"kind": om.kind if om else None, "features": list(om.features) if om else [],
                     "train_rows": om.n_train if om else 0, "cv": om.cv if om else {},
                     "season": bool(om and om.season is not None)}
-    out["crosssell"] = _crosssell(history, as_of, horizon, rows, settings, crosssell_customers, seed)
+    out["crosssell"] = _crosssell(history, as_of, horizon, rows, settings, crosssell_customers, seed,
+                                  res.probability)
     return out
 
 
-def _crosssell(history, as_of, horizon, rows, settings, n_customers, seed):
+def _crosssell(history, as_of, horizon, rows, settings, n_customers, seed, order_probability):
     # the model the nightly job learns that day (engine.learn_crosssell_model)
     xs = engine.learn_crosssell_model(history, as_of, dataclasses.replace(settings, horizon=horizon, seed=seed))
     if xs is None:
@@ -129,7 +130,8 @@ def _crosssell(history, as_of, horizon, rows, settings, n_customers, seed):
     custs = rows
     if len(custs) > n_customers:
         custs = np.sort(np.random.default_rng(seed).choice(custs, n_customers, replace=False))
-    sug = crosssell.suggest(xs, history, as_of, custs)
+    # the offers as the job shows them: none above the customer's order chance
+    sug = crosssell.suggest(xs, history, as_of, custs, order_probability=order_probability)
     cand = crosssell.Candidates(customer=sug.customer, item=sug.item, kind=sug.kind, source=sug.source,
                                 cycle=sug.cycle, since=sug.since, X=np.zeros((len(sug.item), 0)))
     got = crosssell.bought_after(history, cand, as_of, as_of + horizon, xs.level)

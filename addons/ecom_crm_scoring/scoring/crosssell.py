@@ -476,8 +476,16 @@ class Suggestions:
 
 
 def suggest(xs_model, history, as_of, customers, k=3, min_probability=MIN_PROBABILITY,
-            max_probability=MAX_PROBABILITY, level=None):
-    """Suggestions for ``customers`` as of ``as_of`` (see the module docstring)."""
+            max_probability=MAX_PROBABILITY, level=None, order_probability=None):
+    """Suggestions for ``customers`` as of ``as_of`` (see the module docstring).
+
+    ``order_probability``: each customer's chance of an order within the horizon (an array by
+    customer index, NaN: not known), which no offer's chance exceeds, since buying the item is
+    ordering; an offer it brings under ``min_probability`` is left out. The offers are still
+    chosen and ranked by their own model. Two models learned apart disagreed there: on the demo
+    store 11% of the offers were above their customer's order chance (37% against 30% on
+    average), and 23% of those were bought; capped, the offers' Brier score went down on 8 of 9
+    backtests (CDNOW, the demo stores)."""
     level = xs_model.level if xs_model is not None else (level or default_level(history))
     empty = Suggestions(*(np.zeros(0, t) for t in (np.int64, np.int64, np.int8, float, float, np.int64,
                                                     float, float, float)))
@@ -500,7 +508,12 @@ def suggest(xs_model, history, as_of, customers, k=3, min_probability=MIN_PROBAB
     order = order[np.lexsort((-raw[order], cand.customer[order]))]
     rank = _rank_in_runs(cand.customer[order]) if len(order) else np.zeros(0, np.int64)
     order = order[rank < k]
+    probability = raw[order]
+    if order_probability is not None and len(order):
+        cap = np.asarray(order_probability, dtype=float)[cand.customer[order]]
+        probability = np.minimum(probability, np.where(np.isnan(cap), 1.0, cap))
+        order, probability = order[probability >= min_probability], probability[probability >= min_probability]
     return Suggestions(customer=cand.customer[order], item=cand.item[order], kind=cand.kind[order],
-                       probability=np.clip(raw[order], min_probability, max_probability), raw=raw[order],
+                       probability=np.clip(probability, min_probability, max_probability), raw=raw[order],
                        source=cand.source[order], cycle=cand.cycle[order], since=cand.since[order],
                        popularity=cand.X[order, FEATURES.index("popularity")].astype(float))

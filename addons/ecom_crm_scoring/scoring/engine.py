@@ -393,7 +393,8 @@ def suggest(result, history, xs_model):
     if xs_model is not None and result.schedule is not None:
         result.crosssell_model = xs_model
         now = np.flatnonzero(result.schedule.decision == schedule.NOW)
-        result.suggestions = crosssell.suggest(xs_model, history, result.today, now)
+        result.suggestions = crosssell.suggest(xs_model, history, result.today, now,
+                                               order_probability=result.probability)
     return result
 
 

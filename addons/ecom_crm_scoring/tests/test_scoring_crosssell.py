@@ -100,6 +100,23 @@ class TestCrossSell(BaseCase):
         j = int(np.flatnonzero(s.kind == COPURCHASE)[0])
         self.assertEqual(s.describe(j)[1], {"item": CAPSULES, "source": MACHINE})
 
+    def test_no_offer_above_the_customers_order_chance(self):
+        """Buying the item is ordering: an offer's chance is capped at the customer's chance of an
+        order, one it brings under 10% is left out, the offers keep their model's order, and a
+        customer whose order chance is not known (NaN) keeps theirs."""
+        model = crosssell.CrossSellModel(level="product", kind="fixed", estimator=FixedModel({
+            REBUY: 0.6, COPURCHASE: 0.5, POPULAR: 0.3}), calibrator=Identity(), base_rate=0.2, n_train=0)
+        free = crosssell.suggest(model, store(), AS_OF, [4, 5])
+        order = np.array([np.nan, np.nan, np.nan, np.nan, 0.4, 0.05])
+        s = crosssell.suggest(model, store(), AS_OF, [4, 5], order_probability=order)
+        self.assertEqual(set(s.customer.tolist()), {4}, "customer 5's 5% chance of an order: no offer")
+        mine = free.customer == 4
+        self.assertEqual(s.item.tolist(), free.item[mine].tolist(), "the same offers, in the same order")
+        np.testing.assert_allclose(s.probability, np.minimum(free.probability[mine], 0.4))
+        np.testing.assert_allclose(s.raw, free.raw[mine])
+        unknown = crosssell.suggest(model, store(), AS_OF, [4, 5], order_probability=np.full(6, np.nan))
+        np.testing.assert_allclose(unknown.probability, free.probability)
+
     def test_recorded_outcomes_correct_each_kind(self):
         outcomes = {"kind": [REBUY] * 40 + [COPURCHASE] * 10, "predicted": [0.5] * 40 + [0.2] * 10,
                     "accepted": [1] * 10 + [0] * 30 + [1] * 4 + [0] * 6}
