@@ -93,7 +93,7 @@ def run(path, today):
           f"dnd {int((s.decision == 3).sum())}")
     settings = engine.Settings()
     cm = engine.learn_crosssell_model(h, today, settings)  # as the nightly job learns it
-    suggestions = crosssell.suggest(cm, h, today, np.flatnonzero(s.decision == 1))
+    suggestions = crosssell.suggest(cm, h, today, np.flatnonzero(s.decision == 1), order_probability=res.probability)
     t5 = time.perf_counter()
     print(f"cross-sell (learn and suggest, {len(suggestions.item):,} suggestions): {t5 - t4:.1f} s, "
           f"peak {peak_mb():.0f} MB")

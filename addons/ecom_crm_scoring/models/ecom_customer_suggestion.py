@@ -1,8 +1,11 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..scoring import texts
 
 KINDS = [("rebuy", "Re-buy"), ("copurchase", "Bought together"), ("popular", "Not bought yet")]
+# crosssell.MIN_PROBABILITY: the least chance an offer is made at (the models do not import the maths)
+MIN_PROBABILITY = 0.10
 
 
 class EcomCustomerSuggestion(models.Model):
@@ -25,11 +28,28 @@ class EcomCustomerSuggestion(models.Model):
     kind = fields.Selection(KINDS, readonly=True, required=True)
     probability = fields.Float("Chance", readonly=True, digits=(3, 2),
                                help="Calibrated on the store's history: of offers shown 40%, about 4 in 10 are bought "
-                                    "within 90 days. Kept between 10% and 90%.")
+                                    "within 90 days. Kept between 10% and 90%, and never above the customer's "
+                                    "chance of an order.")
     params = fields.Json(readonly=True)
     # Text: a list wraps them instead of cutting a long product name and its sentence short
     name = fields.Text("Offer", compute="_compute_name")
     reason = fields.Text("Why", compute="_compute_name")
+
+    def _ecom_cap_at_order_chance(self, company, partner_ids):
+        """The offers kept for ``partner_ids`` (an incremental run keeps the morning's for whom is
+        still to be called now) capped at the customers' chance of an order as rescored: none above
+        it, as the full run makes them (``crosssell.suggest``); one under 10% is removed."""
+        self.env.cr.execute(SQL("""
+            UPDATE ecom_customer_suggestion g SET probability = s.probability
+              FROM ecom_customer_score s
+             WHERE g.score_id = s.id AND s.company_id = %s AND s.partner_id = ANY(%s)
+               AND s.probability IS NOT NULL AND g.probability > s.probability
+        """, company.id, partner_ids))
+        self.env.cr.execute(SQL("""
+            DELETE FROM ecom_customer_suggestion g USING ecom_customer_score s
+             WHERE g.score_id = s.id AND s.company_id = %s AND s.partner_id = ANY(%s) AND g.probability < %s
+        """, company.id, partner_ids, MIN_PROBABILITY))
+        self.invalidate_model()
 
     @api.depends("product_id", "categ_id", "kind", "params", "source_product_id", "source_categ_id")
     @api.depends_context("lang")

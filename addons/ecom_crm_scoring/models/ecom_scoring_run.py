@@ -513,7 +513,12 @@ class EcomScoringRun(models.Model):
                 # the day's full run scored nobody (a store installed before its first orders): this
                 # run is the day's full run, and keeps its models for the runs after it
                 self.mode = "full"
-                return self._run_full(auto_commit)
+                if auto_commit:  # as _score_company commits a full run before running it
+                    self.env.cr.commit()
+                try:
+                    return self._run_full(auto_commit)
+                finally:
+                    engine.release_memory()
             history, partner_ids = self.env["ecom.scoring.history"]._read(company, changed_partners)
             # as of tomorrow, as the full run: today's orders and contacts count
             result = engine.rescore(history, self.day.toordinal() + 1, state, settings)
@@ -535,6 +540,7 @@ class EcomScoringRun(models.Model):
                  WHERE g.score_id = s.id AND s.company_id = %s AND s.partner_id = ANY(%s)
                    AND s.decision IS DISTINCT FROM 'now'
             """, company.id, partner_ids.tolist()))
+            self.env["ecom.customer.suggestion"]._ecom_cap_at_order_chance(company, partner_ids.tolist())
             if gone:
                 self.env.cr.execute(SQL(
                     "DELETE FROM ecom_customer_score WHERE company_id = %s AND partner_id = ANY(%s)", company.id, gone))

@@ -11,7 +11,7 @@ Layout and interfaces
     ``History.build(n_customers, orders, lines=None, leads=None, activities=None, calls=None,
     mailings=None, complaints=None, opt_out_day=None, manager=None, reason_texts=None)``
     from dicts of column arrays (see the module docstring for every column; days are integer
-    day numbers, none negative, such as ``date.toordinal()``; ``NEVER`` closes nothing).
+    day numbers such as ``date.toordinal()``, no order day negative; ``NEVER`` closes nothing).
     ``history.as_of(day)`` -> the history known at the start of ``day``;
     ``history.ordered_between(start, end)`` -> bool per customer.  ``from_lists(...)`` builds one
     from plain rows (tests); ``from_transactions(customers, days, amounts) -> (history, keys)``
@@ -43,8 +43,9 @@ Layout and interfaces
     ``priority``); ``REASONS``: the English sentences.
 ``crosssell``
     ``fit(history, as_of, horizon, outcomes=None) -> CrossSellModel | None``;
-    ``suggest(model, history, as_of, customers, k=3) -> Suggestions`` (flat arrays, best first;
-    probability in [0.10, 0.90]; ``describe(i) -> (template, params)``);
+    ``suggest(model, history, as_of, customers, k=3, order_probability=None) -> Suggestions``
+    (flat arrays, best first; probability in [0.10, 0.90], at most the customer's order chance;
+    ``describe(i) -> (template, params)``);
     ``outcome_adjustment(outcomes)`` for the offers managers recorded.
 ``engine``
     ``run(history, today, settings=Settings()) -> Result``: the whole nightly job (learn,

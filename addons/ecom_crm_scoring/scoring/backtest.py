@@ -19,7 +19,8 @@ The result (JSON-serialisable):
   with ``auc`` and ``top_decile_lift`` (and ``brier``/``deciles`` for BG/NBD);
 * ``model``: the chosen candidate and the cross-validated figures of each;
 * ``crosssell``: for up to ``crosssell_customers`` of those customers, the suggestions the
-  job would have made (probability >= 10 %) against "bought that item in the horizon":
+  job would have made (probability >= 10 %, at most the customer's order chance) against
+  "bought that item in the horizon":
   ``suggestions``, ``accepted``, ``brier``, ``deciles``, ``max_decile_gap``.  A hundred
   thousand customers by default: about 27,000 offers on the demo store, deciles of 2,700 whose
   observed share is known within a point (20,000 customers gave deciles of 550, within two

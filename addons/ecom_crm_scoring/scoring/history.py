@@ -8,8 +8,8 @@ Conventions
 -----------
 * Customers are numbered ``0 .. n_customers - 1`` (the ORM side keeps the mapping to
   ``res.partner`` ids of commercial partners in its own array, e.g. ``partner_ids[i]``).
-* Dates are integer day numbers, none negative (``date.toordinal()``; only differences matter:
-  -1 stands for «none» in places).
+* Dates are integer day numbers (``date.toordinal()``; only differences matter); order days
+  must not be negative (-1 stands for «none» in places; ``History.build`` refuses them).
   "As of day D" means: what was known at the start of day D, i.e. everything dated ``< D``.
 * Amounts are in the company currency.
 * Open-ended things (an activity not done yet, a lead still open, a complaint not closed,

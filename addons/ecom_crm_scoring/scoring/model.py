@@ -121,8 +121,9 @@ def make_estimator(kind, seed=0, n_rows=None, features=None):
 
 
 class SigmoidCalibrator:
-    """Platt scaling on the log-odds of the raw probability: strictly increasing, so that the
-    calibrated probabilities keep the model's ranking of the customers."""
+    """Platt scaling on the log-odds of the raw probability: increasing (the calibrated
+    probabilities keep the model's ranking of the customers) when its slope is positive, as it
+    is for any model that ranks its out-of-fold customers better than chance."""
 
     def fit(self, p, y):
         z = np.log(np.clip(p, EPS, 1 - EPS) / (1 - np.clip(p, EPS, 1 - EPS)))

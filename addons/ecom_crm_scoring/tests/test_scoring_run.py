@@ -21,7 +21,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL, format_date, mute_logger
 
 from ..hooks import post_init_hook
-from ..models import ecom_scoring_run
+from ..models import ecom_customer_suggestion, ecom_scoring_run
 from ..models.ecom_customer_score import STORED, UPSERT_COLUMNS
 from ..scoring import crosssell, engine, schedule, synthetic
 from .common import ScoringCase
@@ -222,6 +222,25 @@ class TestScoringRun(ScoringCase):
         self.assertEqual((third.mode, third.state, third.partner_count), ("incremental", "done", 1))
         self.assertEqual(self.Score.search([("company_id", "=", company.id), ("partner_id", "=", customers[0].id)])
                          .last_order, self.today)
+
+    def test_offers_kept_by_an_incremental_run_are_capped_at_the_new_order_chance(self):
+        """An incremental run keeps the morning's offers for whom is still to be called now; their
+        chances are capped at the customer's order chance as rescored (one under 10% goes), as
+        the full run makes them; the other customers' offers are left alone."""
+        self.run_scoring()
+        high, low, other = self.Score.search([("probability", "!=", False)], limit=3)
+        high.probability, low.probability, other.probability = 0.3, 0.05, 0.05
+        Suggestion = self.env["ecom.customer.suggestion"]
+        offers = Suggestion.create([
+            {"score_id": high.id, "kind": "rebuy", "product_id": self.product.id, "probability": 0.6},
+            {"score_id": high.id, "kind": "popular", "product_id": self.product.id, "probability": 0.2},
+            {"score_id": low.id, "kind": "rebuy", "product_id": self.product.id, "probability": 0.5},
+            {"score_id": other.id, "kind": "rebuy", "product_id": self.product.id, "probability": 0.5}])
+        self.env.flush_all()
+        Suggestion._ecom_cap_at_order_chance(self.env.company, (high | low).partner_id.ids)
+        self.assertEqual(offers.exists(), offers[:2] | offers[3])
+        self.assertEqual(offers[:2].mapped("probability"), [0.3, 0.2])
+        self.assertEqual(offers[3].probability, 0.5, "a customer not rescored keeps the morning's offer")
 
     def test_a_run_without_changes_writes_nothing(self):
         self.run_scoring()
@@ -1090,6 +1109,7 @@ class TestLightImports(ScoringCase):
                          (schedule.NOW, schedule.LATER, schedule.DND))
         self.assertEqual((ecom_scoring_run.GROWTH, ecom_scoring_run.RISK, ecom_scoring_run.WATCH),
                          (segments.GROWTH, segments.RISK, segments.WATCH))
+        self.assertEqual(ecom_customer_suggestion.MIN_PROBABILITY, crosssell.MIN_PROBABILITY)
         company = self.env["res.company"].create({"name": "Новый магазин"})
         rules = company._ecom_scoring_settings().rules
         self.assertEqual(rules, segments.GroupRules(), "a new company starts from the engine's rules")
