@@ -514,7 +514,8 @@ def suggest(xs_model, history, as_of, customers, k=3, min_probability=MIN_PROBAB
     if order_probability is not None and len(order):
         cap = np.asarray(order_probability, dtype=float)[cand.customer[order]]
         probability = np.minimum(probability, np.where(np.isnan(cap), 1.0, cap))
-        order, probability = order[probability >= min_probability], probability[probability >= min_probability]
+        shown = probability >= min_probability
+        order, probability = order[shown], probability[shown]
     return Suggestions(customer=cand.customer[order], item=cand.item[order], kind=cand.kind[order],
                        probability=np.clip(probability, min_probability, max_probability), raw=raw[order],
                        source=cand.source[order], cycle=cand.cycle[order], since=cand.since[order],

@@ -26,8 +26,8 @@ So "70%" means that 7 customers in 10 with that score ordered within the horizon
 store's own recent past.  Not isotonic regression: its steps are flat beyond the training range
 and a step without buyers is 0%, so that where today's customers are quieter than any the model
 learned from (a cohort store a season later) it promised 0% to customers who then ordered at 3-11%
-(the real CDNOW sample, `tests/data/cdnow`); Platt scaling extends the trend and was as close or
-closer on every store checked.
+(the real CDNOW sample, `tests/data/cdnow`). Platt scaling extends the trend: over 22 backtests
+the same AUC, a Brier score lower or equal in 21, the worst decile closer or equal in 17.
 
 Explanation (:func:`contributions`): the contribution of a criterion to a customer's score is
 the change of the model's log-odds when that criterion alone is replaced by its typical value
