@@ -1,5 +1,7 @@
 """Cross-sell: candidates of each kind, the acceptance probability, the recorded outcomes."""
 
+import dataclasses
+
 import numpy as np
 
 from odoo.tests import BaseCase, tagged
@@ -131,27 +133,65 @@ class TestCrossSell(BaseCase):
         self.assertIsNone(crosssell.fit(bare, AS_OF))
         self.assertEqual(len(crosssell.suggest(None, bare, AS_OF, [0, 1]).item), 0)
 
-    def test_a_one_product_store_learns_from_what_it_has(self):
-        """A store selling one product (a subscription, a one-product brand): no co-purchase can
-        exist, so that feature has no value at all; the model learns from the others (re-buys)
-        instead of failing the night, and offers the re-buy."""
+    def test_a_store_without_co_purchases_learns_from_what_it_has(self):
+        """Two products, each customer buying one of them only (two brands sold apart): no
+        co-purchase can exist, so that feature has no value at all; the model learns from the
+        others (re-buys, the other product as a popular one, seldom bought) instead of failing
+        the night, and offers the re-buy."""
         rng = np.random.default_rng(3)
         orders, lines = [], []
-        for customer in range(1500):
+        for customer in range(3000):
+            product = FILTER if customer % 2 else CAPSULES
             day, rate = int(rng.integers(0, 300)), rng.gamma(0.8, 1 / 40)
             while day < 500:
                 orders.append((customer, day, 30.0))
-                lines.append((len(orders) - 1, FILTER))
+                lines.append((len(orders) - 1, product))
                 day += int(rng.exponential(1 / rate)) + 1
-        h = from_lists(1500, orders, lines)
+        h = from_lists(3000, orders, lines)
         model = crosssell.fit(h, 400)
         self.assertIsNotNone(model)
+        self.assertNotEqual(model.kind, "order", "a customer who orders need not buy what is offered")
         self.assertNotIn(crosssell.FEATURES.index("copurchase_score"), model.columns)
-        s = crosssell.suggest(model, h, 400, np.arange(1500))
+        s = crosssell.suggest(model, h, 400, np.arange(3000))
         self.assertTrue(len(s.item))
-        self.assertEqual(set(s.item.tolist()), {FILTER})
+        self.assertEqual(set(s.item[s.kind == REBUY].tolist()), {FILTER, CAPSULES})
         self.assertNotIn(COPURCHASE, s.kind.tolist())
 
+    def test_a_one_product_store_offers_its_customers_order_chance(self):
+        """A store of one product (or of bare orders, each a line of one product): whoever orders
+        buys it, so the offer's chance is the customer's order chance, times the share of the
+        ordering customers who bought it in the training windows (here all of them)."""
+        h = habits(1500, np.random.default_rng(3).integers(0, 300, 1500), 500)
+        model = crosssell.fit(h, 400)
+        self.assertEqual((model.kind, model.estimator, model.columns), ("order", None, None))
+        n = model.n_train
+        self.assertGreater(n, 100)
+        ordered = sum(rows for _t0, rows in model.windows)
+        self.assertEqual(ordered, n)
+        # bought by every customer who ordered: (bought + 1) / (ordered + 2), a little under 1
+        self.assertGreater(model.base_rate, 0.99)
+        self.assertLess(model.base_rate, 1.0)
+        self.assertGreater(model.order_rate, 0.2)
+        self.assertLess(model.order_rate, 0.9)
+        chance = np.random.default_rng(4).uniform(0.0, 0.8, 1500)
+        chance[:10] = np.nan
+        s = crosssell.suggest(model, h, 400, np.arange(1500), order_probability=chance)
+        self.assertGreater(len(s.item), 50)
+        self.assertEqual(set(s.item.tolist()), {FILTER})
+        self.assertEqual(set(s.kind.tolist()), {REBUY})
+        known = s.customer >= 10
+        np.testing.assert_allclose(s.raw[known], model.base_rate * chance[s.customer[known]])
+        np.testing.assert_allclose(s.probability, np.clip(s.raw, 0.10, 0.90))
+        self.assertTrue((s.raw >= 0.10).all(), "an order chance under 10%: no offer")
+        # a customer whose order chance is not known: that of the training offers' customers
+        np.testing.assert_allclose(s.raw[~known], model.base_rate * model.order_rate)
+        alone = crosssell.suggest(model, h, 400, np.arange(1500))
+        np.testing.assert_allclose(alone.raw, model.base_rate * model.order_rate)
+        # the corrections of the recorded outcomes apply to that share
+        fixed = dataclasses.replace(model, adjust=np.array([0.5, 1.0, 1.0]))
+        low = crosssell.suggest(fixed, h, 400, np.arange(1500), order_probability=chance)
+        mine = low.customer >= 10
+        np.testing.assert_allclose(low.raw[mine], 0.5 * model.base_rate * chance[low.customer[mine]])
 
 def habits(n, first_days, end, seed=3):
     """``n`` customers re-buying water filters, each on their own rhythm from their first day

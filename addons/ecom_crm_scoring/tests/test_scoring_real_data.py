@@ -46,7 +46,11 @@ class TestRealStore(BaseCase):
         self.assertEqual(int(self.master.orders.day.max()), 545)
 
     def test_master_beats_bgnbd_and_holds_its_percentages(self):
-        """23,570 customers (about 2,357 a decile: a 5-point gap is 4 to 9 standard errors)."""
+        """23,570 customers (about 2,357 a decile: a 5-point gap is 4 to 9 standard errors).
+
+        The offers (a re-buy of the one product) are told the customer's order chance: 4,255 to
+        4,775 offers, about 450 a decile (a standard error of about 2 points). Learned apart from
+        the order model they were 10.5 and 8.2 points off as of 1997-10-01 and 1998-04-01."""
         for as_of in AS_OF:
             with self.subTest(as_of=as_of):
                 result = backtest.backtest(self.master, as_of, 90)
@@ -58,6 +62,10 @@ class TestRealStore(BaseCase):
                 self.assertLess(result["brier"], base["bgnbd"]["brier"])
                 for d in result["deciles"]:
                     self.assertLessEqual(abs(d["predicted"] - d["observed"]), 0.05, d)
+                offers = result["crosssell"]
+                self.assertEqual(offers["model"], "order")
+                self.assertGreater(offers["suggestions"], 4_000)
+                self.assertLessEqual(offers["max_decile_gap"], 0.07, offers["deciles"])
 
     def test_quiet_customers_keep_their_chance(self):
         """The 1/10 sample: a season after the customers came, most are quieter than any the model
