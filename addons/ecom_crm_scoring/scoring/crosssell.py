@@ -24,12 +24,13 @@ expected ratio with a prior of 10 expected acceptances:
 ``p * (accepted + 10) / (sum of predicted + 10)``.
 
 A store whose customers buy the offered item whenever they order (one product, as a store of
-bare orders has it: fewer than five offers not bought by a customer who ordered in the training
-windows) has nothing for that model to learn but when they order: the offer's chance is then the
-customer's order chance times the share of the ordering customers who bought it (``kind``
-``"order"``), from the order model, which learns on every customer with the rhythm of their
-orders and the season. On CDNOW (orders only) the offers learned apart were 8.2-10.5 points off
-in a decile on three of four days; told the order chance, 3.5-8.7 (``bench/scoring_real.py``).
+bare orders has it: of the training windows' offers to customers who ordered, at most 2 % or four
+not bought, such as orders that came from 1C without their lines) has nothing for that model to
+learn but when they order: the offer's chance is then the customer's order chance times the share of the
+ordering customers who bought it (``kind`` ``"order"``), from the order model, which learns on
+every customer with the rhythm of their orders and the season. On CDNOW (orders only) the offers
+learned apart were 8.2-10.5 points off in a decile on three of four days; told the order chance,
+3.5-8.7 (``bench/scoring_real.py``).
 
 A suggestion's probability is never above the customer's chance of an order (buying it is
 ordering: :func:`suggest`'s ``order_probability``); it is shown when at least 10 %, clipped to
@@ -53,6 +54,9 @@ REBUY, COPURCHASE, POPULAR = 0, 1, 2
 # English sentences with placeholders (translated by the ORM side; items are ids to name).
 TEMPLATES = CROSSSELL_TEMPLATES
 MIN_PROBABILITY, MAX_PROBABILITY = 0.10, 0.90
+# offers not bought by customers who ordered, up to which buying the offer is taken for ordering
+# (kind "order", see the module docstring): four, or 2 % of those offers
+ALWAYS_BOUGHT_SLACK = 4
 SHRINK = 10.0
 STATS_CUSTOMERS = 200_000  # customers sampled for the co-purchase statistics
 # customers whose co-purchase scores are computed at a time (:func:`candidates`): dense arrays of
@@ -395,7 +399,8 @@ def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, ou
     windows = tuple((int(t0), len(y)) for t0, _cand, y in parts)
     ordered = np.concatenate([history.ordered_between(t0, t0 + horizon)[cand.customer] for t0, cand, _y in parts])
     bought_when_ordered = y[ordered]
-    if len(bought_when_ordered) >= 20 and bought_when_ordered.sum() > len(bought_when_ordered) - 5:
+    n_ordered = len(bought_when_ordered)
+    if n_ordered >= 20 and n_ordered - bought_when_ordered.sum() <= max(ALWAYS_BOUGHT_SLACK, 0.02 * n_ordered):
         # buying the item is ordering (see the module docstring)
         m = CrossSellModel(level=level, kind="order", estimator=None, calibrator=None,
                            base_rate=float((bought_when_ordered.sum() + 1) / (len(bought_when_ordered) + 2)),

@@ -193,6 +193,23 @@ class TestCrossSell(BaseCase):
         mine = low.customer >= 10
         np.testing.assert_allclose(low.raw[mine], 0.5 * model.base_rate * chance[low.customer[mine]])
 
+    def test_a_few_orders_without_the_product_still_make_a_one_product_store(self):
+        """Orders that came without their lines (1 in 50 here: from 1C, or with a delivery line
+        only) are orders without the product: the store stays one of ordering, up to 2% of the
+        offers to customers who ordered left unbought; at 10% it is not."""
+        for every, kind in ((50, "order"), (10, None)):
+            with self.subTest(every=every):
+                full = habits(4000, np.random.default_rng(3).integers(0, 300, 4000), 500)
+                orders = list(zip(full.orders.customer.tolist(), full.orders.day.tolist(),
+                                  [30.0] * len(full.orders.day), strict=True))
+                lines = [(o, FILTER) for o in range(len(orders)) if o % every]
+                model = crosssell.fit(from_lists(4000, orders, lines), 400)
+                if kind:
+                    self.assertEqual(model.kind, kind)
+                    self.assertGreater(model.base_rate, 0.95)
+                else:
+                    self.assertTrue(model is None or model.kind != "order")
+
 def habits(n, first_days, end, seed=3):
     """``n`` customers re-buying water filters, each on their own rhythm from their first day
     (``first_days``) to ``end``."""
