@@ -4,8 +4,9 @@ from odoo.tools import SQL
 from ..scoring import texts
 
 KINDS = [("rebuy", "Re-buy"), ("copurchase", "Bought together"), ("popular", "Not bought yet")]
-# crosssell.MIN_PROBABILITY: the least chance an offer is made at (the models do not import the maths)
-MIN_PROBABILITY = 0.10
+# crosssell.MIN_PROBABILITY / MAX_PROBABILITY: the least chance an offer is made at, the most one is
+# told (the models do not import the maths)
+MIN_PROBABILITY, MAX_PROBABILITY = 0.10, 0.90
 
 
 class EcomCustomerSuggestion(models.Model):
@@ -35,10 +36,22 @@ class EcomCustomerSuggestion(models.Model):
     name = fields.Text("Offer", compute="_compute_name")
     reason = fields.Text("Why", compute="_compute_name")
 
-    def _ecom_cap_at_order_chance(self, company, partner_ids):
+    def _ecom_cap_at_order_chance(self, company, partner_ids, shares=None):
         """The offers kept for ``partner_ids`` (an incremental run keeps the morning's for whom is
         still to be called now) capped at the customers' chance of an order as rescored: none above
-        it, as the full run makes them (``crosssell.suggest``); one under 10% is removed."""
+        it, as the full run makes them (``crosssell.suggest``); one under 10% is removed.
+
+        ``shares`` (``crosssell.order_shares``): the morning's offers were told a share of the order
+        chance (a store of one product): the kept ones are told that share of the rescored chance,
+        up or down, at most 90%."""
+        if shares:
+            values = SQL(", ").join(SQL("(%s, %s::float8)", kind, share) for kind, share in shares.items())
+            self.env.cr.execute(SQL("""
+                UPDATE ecom_customer_suggestion g SET probability = LEAST(%s, v.share * s.probability)
+                  FROM ecom_customer_score s, (VALUES %s) AS v(kind, share)
+                 WHERE g.score_id = s.id AND s.company_id = %s AND s.partner_id = ANY(%s)
+                   AND s.probability IS NOT NULL AND g.kind = v.kind
+            """, MAX_PROBABILITY, values, company.id, partner_ids))
         self.env.cr.execute(SQL("""
             UPDATE ecom_customer_suggestion g SET probability = s.probability
               FROM ecom_customer_score s

@@ -495,7 +495,7 @@ class EcomScoringRun(models.Model):
     def _run_incremental(self, last, auto_commit):
         """Rescore the customers whose orders, requests, activities or contact outcomes changed since
         ``last`` run started, with the model of the day's full run (it is not learned again)."""
-        from ..scoring import engine
+        from ..scoring import crosssell, engine
 
         self.ensure_one()
         started = time.perf_counter()
@@ -540,7 +540,8 @@ class EcomScoringRun(models.Model):
                  WHERE g.score_id = s.id AND s.company_id = %s AND s.partner_id = ANY(%s)
                    AND s.decision IS DISTINCT FROM 'now'
             """, company.id, partner_ids.tolist()))
-            self.env["ecom.customer.suggestion"]._ecom_cap_at_order_chance(company, partner_ids.tolist())
+            self.env["ecom.customer.suggestion"]._ecom_cap_at_order_chance(
+                company, partner_ids.tolist(), crosssell.order_shares(state.crosssell_model))
             if gone:
                 self.env.cr.execute(SQL(
                     "DELETE FROM ecom_customer_score WHERE company_id = %s AND partner_id = ANY(%s)", company.id, gone))

@@ -467,6 +467,15 @@ def _window(history, t0, end, level, max_customers, seed):
     return cand, bought_after(history, cand, t0, end, level).astype(int)
 
 
+def order_shares(xs_model):
+    """For a model of kind ``"order"`` (the offer's chance is a share of the order chance), that
+    share per kind of offer (``{"rebuy": 0.99, ...}``, the recorded outcomes' corrections
+    included); None for any other model.  An incremental run rescales the offers it keeps with it."""
+    if xs_model is None or xs_model.estimator is not None:
+        return None
+    return {kind: float(min(1.0, xs_model.base_rate * xs_model.adjust[i])) for i, kind in enumerate(KINDS)}
+
+
 def outcome_adjustment(outcomes, prior=10.0):
     """Per kind: ``(accepted + prior) / (sum of predicted + prior)`` from recorded offers."""
     kind = np.asarray(outcomes["kind"], dtype=np.int64)

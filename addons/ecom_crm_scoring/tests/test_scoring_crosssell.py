@@ -192,6 +192,11 @@ class TestCrossSell(BaseCase):
         low = crosssell.suggest(fixed, h, 400, np.arange(1500), order_probability=chance)
         mine = low.customer >= 10
         np.testing.assert_allclose(low.raw[mine], 0.5 * model.base_rate * chance[low.customer[mine]])
+        # what an incremental run rescales the offers it keeps with; nothing for other models
+        self.assertEqual(crosssell.order_shares(fixed), {
+            "rebuy": 0.5 * model.base_rate, "copurchase": model.base_rate, "popular": model.base_rate})
+        self.assertIsNone(crosssell.order_shares(crosssell.fit(synthetic.generate(3000, seed=13), 900)))
+        self.assertIsNone(crosssell.order_shares(None))
 
     def test_a_few_orders_without_the_product_still_make_a_one_product_store(self):
         """Orders that came without their lines (1 in 50 here: from 1C, or with a delivery line

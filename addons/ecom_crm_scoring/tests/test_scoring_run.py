@@ -242,6 +242,25 @@ class TestScoringRun(ScoringCase):
         self.assertEqual(offers[:2].mapped("probability"), [0.3, 0.2])
         self.assertEqual(offers[3].probability, 0.5, "a customer not rescored keeps the morning's offer")
 
+    def test_offers_told_a_share_of_the_order_chance_follow_it(self):
+        """In a store of one product the morning's offers were told a share of the order chance
+        (``crosssell.order_shares``): the kept ones are told that share of the rescored chance, up
+        as well as down, at most 90%; one under 10% goes; the other customers' are left alone."""
+        self.run_scoring()
+        up, down, top, other = self.Score.search([("probability", "!=", False)], limit=4)
+        up.probability, down.probability, top.probability, other.probability = 0.6, 0.1, 0.97, 0.2
+        Suggestion = self.env["ecom.customer.suggestion"]
+        offers = Suggestion.create([
+            {"score_id": s.id, "kind": "rebuy", "product_id": self.product.id, "probability": 0.3}
+            for s in (up, down, top, other)])
+        self.env.flush_all()
+        Suggestion._ecom_cap_at_order_chance(self.env.company, (up | down | top).partner_id.ids,
+                                             {"rebuy": 0.95, "copurchase": 1.0, "popular": 1.0})
+        self.assertEqual(offers.exists(), offers[0] | offers[2] | offers[3], "9.5%: no offer")
+        self.assertAlmostEqual(offers[0].probability, 0.57)
+        self.assertAlmostEqual(offers[2].probability, 0.90)
+        self.assertEqual(offers[3].probability, 0.3, "a customer not rescored keeps the morning's offer")
+
     def test_a_run_without_changes_writes_nothing(self):
         self.run_scoring()
         self.shift_back()
@@ -1109,7 +1128,8 @@ class TestLightImports(ScoringCase):
                          (schedule.NOW, schedule.LATER, schedule.DND))
         self.assertEqual((ecom_scoring_run.GROWTH, ecom_scoring_run.RISK, ecom_scoring_run.WATCH),
                          (segments.GROWTH, segments.RISK, segments.WATCH))
-        self.assertEqual(ecom_customer_suggestion.MIN_PROBABILITY, crosssell.MIN_PROBABILITY)
+        self.assertEqual((ecom_customer_suggestion.MIN_PROBABILITY, ecom_customer_suggestion.MAX_PROBABILITY),
+                         (crosssell.MIN_PROBABILITY, crosssell.MAX_PROBABILITY))
         company = self.env["res.company"].create({"name": "Новый магазин"})
         rules = company._ecom_scoring_settings().rules
         self.assertEqual(rules, segments.GroupRules(), "a new company starts from the engine's rules")
