@@ -43,11 +43,13 @@ class EcomCustomerSuggestion(models.Model):
 
         ``shares`` (``crosssell.order_shares``): the morning's offers were told a share of the order
         chance (a store of one product): the kept ones are told that share of the rescored chance,
-        up or down, at most 90%."""
+        up or down, at most 90% (rounded as the full run writes them; a customer the rescoring
+        gave no chance keeps the morning's offer, capped by nothing)."""
         if shares:
             values = SQL(", ").join(SQL("(%s, %s::float8)", kind, share) for kind, share in shares.items())
             self.env.cr.execute(SQL("""
-                UPDATE ecom_customer_suggestion g SET probability = LEAST(%s, v.share * s.probability)
+                UPDATE ecom_customer_suggestion g
+                   SET probability = ROUND(LEAST(%s, v.share * s.probability)::numeric, 4)
                   FROM ecom_customer_score s, (VALUES %s) AS v(kind, share)
                  WHERE g.score_id = s.id AND s.company_id = %s AND s.partner_id = ANY(%s)
                    AND s.probability IS NOT NULL AND g.kind = v.kind

@@ -24,13 +24,13 @@ expected ratio with a prior of 10 expected acceptances:
 ``p * (accepted + 10) / (sum of predicted + 10)``.
 
 A store whose customers buy the offered item whenever they order (one product, as a store of
-bare orders has it: of the training windows' offers to customers who ordered, at most 2 % or four
-not bought, such as orders that came from 1C without their lines) has nothing for that model to
-learn but when they order: the offer's chance is then the customer's order chance times the share of the
-ordering customers who bought it (``kind`` ``"order"``), from the order model, which learns on
-every customer with the rhythm of their orders and the season. On CDNOW (orders only) the offers
-learned apart were 8.2-10.5 points off in a decile on three of four days; told the order chance,
-3.5-8.7 (``bench/scoring_real.py``).
+bare orders has it: of the training windows' offers to customers who ordered, at least 20, at
+most 2 % or four not bought, such as orders that came from 1C without their lines) has nothing
+for that model to learn but when they order: the offer's chance is then the customer's order
+chance times the share of the ordering customers who bought it (``kind`` :data:`ORDER`), from
+the order model, which learns on every customer with the rhythm of their orders and the season.
+On CDNOW (orders only) the offers learned apart were 8.2-10.5 points off in a decile on three of
+four days; told the order chance, 3.5-8.7 (``bench/scoring_real.py``).
 
 A suggestion's probability is never above the customer's chance of an order (buying it is
 ordering: :func:`suggest`'s ``order_probability``); it is shown when at least 10 %, clipped to
@@ -54,9 +54,11 @@ REBUY, COPURCHASE, POPULAR = 0, 1, 2
 # English sentences with placeholders (translated by the ORM side; items are ids to name).
 TEMPLATES = CROSSSELL_TEMPLATES
 MIN_PROBABILITY, MAX_PROBABILITY = 0.10, 0.90
-# offers not bought by customers who ordered, up to which buying the offer is taken for ordering
-# (kind "order", see the module docstring): four, or 2 % of those offers
-ALWAYS_BOUGHT_SLACK = 4
+# the kind of the model of a store where buying the offer is ordering (see the module docstring);
+# taken so when at least ALWAYS_BOUGHT_MIN offers were made to customers who ordered, and at most
+# four of them (or 2 %) were left unbought
+ORDER = "order"
+ALWAYS_BOUGHT_MIN, ALWAYS_BOUGHT_SLACK = 20, 4
 SHRINK = 10.0
 STATS_CUSTOMERS = 200_000  # customers sampled for the co-purchase statistics
 # customers whose co-purchase scores are computed at a time (:func:`candidates`): dense arrays of
@@ -306,7 +308,8 @@ def bought_after(history, cand, start, end, level="product"):
 
 @dataclass
 class CrossSellModel:
-    """Item statistics and the calibrated acceptance model (see the module docstring)."""
+    """Item statistics and the calibrated acceptance model (see the module docstring); for kind
+    :data:`ORDER`, the share of the offers the ordering customers bought instead."""
 
     level: str
     kind: str
@@ -328,7 +331,7 @@ class CrossSellModel:
         ``"order"``, the chance that a customer who orders buys it (see :func:`suggest`)."""
         if len(cand.customer) == 0:
             return np.zeros(0)
-        if self.estimator is None:
+        if self.kind == ORDER:
             return np.clip(self.base_rate * self.adjust[cand.kind], 0.0, 1.0)
         X = cand.X if self.columns is None else cand.X[:, list(self.columns)]
         with order_model.limited_threads():
@@ -373,8 +376,9 @@ def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, ou
     also as of ``as_of - 365`` (data before ``as_of`` only): see :func:`training_windows`.
 
     ``outcomes``: optional recorded offers, a dict of arrays ``kind`` (KINDS index),
-    ``predicted`` (probability shown) and ``accepted`` (bool).  Returns None when the store
-    has no order lines or no positive example.
+    ``predicted`` (probability shown) and ``accepted`` (bool).  Returns a model of kind
+    :data:`ORDER` when the customers who ordered bought (nearly) every offer (see the module
+    docstring), else None when the store has no order lines or no positive example.
     """
     level = level or default_level(history)
     starts = training_windows(history, as_of, horizon) if year_back else [as_of - horizon]
@@ -400,9 +404,10 @@ def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, ou
     ordered = np.concatenate([history.ordered_between(t0, t0 + horizon)[cand.customer] for t0, cand, _y in parts])
     bought_when_ordered = y[ordered]
     n_ordered = len(bought_when_ordered)
-    if n_ordered >= 20 and n_ordered - bought_when_ordered.sum() <= max(ALWAYS_BOUGHT_SLACK, 0.02 * n_ordered):
+    unbought = n_ordered - int(bought_when_ordered.sum())
+    if n_ordered >= ALWAYS_BOUGHT_MIN and unbought <= max(ALWAYS_BOUGHT_SLACK, 0.02 * n_ordered):
         # buying the item is ordering (see the module docstring)
-        m = CrossSellModel(level=level, kind="order", estimator=None, calibrator=None,
+        m = CrossSellModel(level=level, kind=ORDER, estimator=None, calibrator=None,
                            base_rate=float((bought_when_ordered.sum() + 1) / (len(bought_when_ordered) + 2)),
                            n_train=len(y), windows=windows, order_rate=float(ordered.mean()))
         if outcomes is not None:
@@ -471,7 +476,7 @@ def order_shares(xs_model):
     """For a model of kind ``"order"`` (the offer's chance is a share of the order chance), that
     share per kind of offer (``{"rebuy": 0.99, ...}``, the recorded outcomes' corrections
     included); None for any other model.  An incremental run rescales the offers it keeps with it."""
-    if xs_model is None or xs_model.estimator is not None:
+    if xs_model is None or xs_model.kind != ORDER:
         return None
     return {kind: float(min(1.0, xs_model.base_rate * xs_model.adjust[i])) for i, kind in enumerate(KINDS)}
 
@@ -491,7 +496,8 @@ class Suggestions:
     """Up to ``k`` suggestions per customer, best first (flat arrays, grouped by customer).
 
     ``probability``: shown, in ``[0.10, 0.90]`` and at most the customer's order chance;
-    ``raw``: calibrated, before that cap and the clip.
+    ``raw``: calibrated, before that cap and the clip (for a model of kind :data:`ORDER`, already
+    the share times the order chance).
     """
 
     customer: np.ndarray
@@ -544,7 +550,7 @@ def suggest(xs_model, history, as_of, customers, k=3, min_probability=MIN_PROBAB
     c, item, d = purchases(history, as_of, level, customers=customers)
     cand = candidates(stats, c, item, d, customers, as_of)
     raw = xs_model.raw_probability(cand)
-    if xs_model.estimator is None:
+    if xs_model.kind == ORDER:
         chance = np.full(len(raw), xs_model.order_rate)
         if order_probability is not None and len(raw):
             given = np.asarray(order_probability, dtype=float)[cand.customer]

@@ -2,6 +2,7 @@
 salesperson may see. The engine's maths are tested without a database (test_scoring_*.py)."""
 
 import copy
+import dataclasses
 import threading
 import time
 from concurrent.futures import Future
@@ -253,13 +254,37 @@ class TestScoringRun(ScoringCase):
         offers = Suggestion.create([
             {"score_id": s.id, "kind": "rebuy", "product_id": self.product.id, "probability": 0.3}
             for s in (up, down, top, other)])
+        together = Suggestion.create({"score_id": up.id, "kind": "copurchase", "product_id": self.product.id,
+                                      "probability": 0.2})
         self.env.flush_all()
         Suggestion._ecom_cap_at_order_chance(self.env.company, (up | down | top).partner_id.ids,
-                                             {"rebuy": 0.95, "copurchase": 1.0, "popular": 1.0})
+                                             {"rebuy": 0.95, "copurchase": 0.5, "popular": 1.0})
         self.assertEqual(offers.exists(), offers[0] | offers[2] | offers[3], "9.5%: no offer")
         self.assertAlmostEqual(offers[0].probability, 0.57)
+        self.assertAlmostEqual(together.probability, 0.3, msg="each kind its own share")
         self.assertAlmostEqual(offers[2].probability, 0.90)
         self.assertEqual(offers[3].probability, 0.3, "a customer not rescored keeps the morning's offer")
+
+    def test_an_incremental_run_rescales_the_kept_offers_by_the_days_model(self):
+        """The shares an incremental run rescales the kept offers with are those of the cross-sell
+        model the day's full run used (``crosssell.order_shares``): here one of a one-product
+        store's, the recorded outcomes' corrections included; in a store of many products none
+        (the kept offers are capped only)."""
+        full = self.run_scoring()
+        state = full._load_state()
+        self.assertIsNone(crosssell.order_shares(state.crosssell_model))
+        one_product = crosssell.CrossSellModel(level="product", kind=crosssell.ORDER, estimator=None, calibrator=None,
+                                               base_rate=0.95, n_train=100, order_rate=0.4,
+                                               adjust=np.array([0.5, 1.0, 2.0]))
+        full._save_state(dataclasses.replace(state, crosssell_model=one_product))
+        self.shift_back()
+        self._order(self.regulars[0], 0)
+        Suggestion = type(self.env["ecom.customer.suggestion"])
+        with patch.object(Suggestion, "_ecom_cap_at_order_chance", autospec=True) as rescaled:
+            run = self.run_scoring()
+        self.assertEqual(run.mode, "incremental")
+        self.assertEqual(rescaled.call_args.args[1:], (self.env.company, [self.regulars[0].id],
+                                                       {"rebuy": 0.475, "copurchase": 0.95, "popular": 1.0}))
 
     def test_a_run_without_changes_writes_nothing(self):
         self.run_scoring()
