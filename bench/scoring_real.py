@@ -1,6 +1,6 @@
 """The scoring engine on a real store's history, against the models a data scientist would fit.
 
-    python bench/scoring_real.py [FILE ...] [--as-of DAY ...] [--horizon 90]
+    python bench/scoring_real.py [FILE ...] [--as-of YYYY-MM-DD|DAYS ...] [--horizon 90]
 
 Default: CDNOW, the master (23,570 customers) and its 1/10 sample (2,357), from
 ``addons/ecom_crm_scoring/tests/data/cdnow`` (sources in that folder's ``SOURCES.md``): orders only
@@ -16,7 +16,8 @@ engine's figures those of
 
 AUC, top-decile lift, the largest gap between predicted and observed by decile (points) and the
 Brier score; then the cross-sell offers the job would have made (a one-product store: re-buys due
-by the customer's cycle) against what was bought. Run it with the project's virtualenv from the repository root.
+by the customer's cycle, told the customer's order chance) against what was bought. Run it with
+the project's virtualenv from the repository root.
 """
 
 import argparse
@@ -77,6 +78,18 @@ def rfm_logistic(customer, day, amount, n, as_of, horizon):
     return lr.predict_proba(X[known])[:, 1], ordered(as_of)[known]
 
 
+def day_number(text):
+    """``--as-of``'s value: a date (YYYY-MM-DD) or a number of days since 1997-01-01."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return (datetime.date.fromisoformat(text) - START).days
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD) nor a number of days: {text!r}") from None
+
+
 def row(name, auc, lift, gap, brier):
     return f"  {name:<10} AUC {auc:.4f}  lift {lift:5.2f}  worst decile {gap * 100:4.1f} pts  Brier {brier:.4f}"
 
@@ -85,8 +98,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", default=[os.path.join(DATA, "CDNOW_master.txt.gz"),
                                                      os.path.join(DATA, "CDNOW_sample.txt.gz")])
-    parser.add_argument("--as-of", type=int, nargs="+", default=[273, 365, 455],
-                        help="days since 1997-01-01")
+    parser.add_argument("--as-of", type=day_number, nargs="+", default=[273, 365, 455],
+                        help="YYYY-MM-DD, or days since 1997-01-01")
     parser.add_argument("--horizon", type=int, default=90)
     args = parser.parse_args()
     for path in args.files:
