@@ -408,7 +408,7 @@ def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, ou
     if n_ordered >= ALWAYS_BOUGHT_MIN and unbought <= max(ALWAYS_BOUGHT_SLACK, 0.02 * n_ordered):
         # buying the item is ordering (see the module docstring)
         m = CrossSellModel(level=level, kind=ORDER, estimator=None, calibrator=None,
-                           base_rate=float((bought_when_ordered.sum() + 1) / (len(bought_when_ordered) + 2)),
+                           base_rate=(n_ordered - unbought + 1) / (n_ordered + 2),
                            n_train=len(y), windows=windows, order_rate=float(ordered.mean()))
         if outcomes is not None:
             m.adjust = outcome_adjustment(outcomes)
