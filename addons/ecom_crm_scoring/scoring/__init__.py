@@ -45,7 +45,9 @@ Layout and interfaces
     ``fit(history, as_of, horizon, outcomes=None) -> CrossSellModel | None``;
     ``suggest(model, history, as_of, customers, k=3, order_probability=None) -> Suggestions``
     (flat arrays, best first; probability in [0.10, 0.90], at most the customer's order chance;
-    ``describe(i) -> (template, params)``);
+    ``describe(i) -> (template, params)``); a model of kind ``ORDER`` (a one-product store)
+    tells each offer a share of the order chance, ``order_shares(model)`` gives that share per
+    kind (None for other models);
     ``outcome_adjustment(outcomes)`` for the offers managers recorded.
 ``engine``
     ``run(history, today, settings=Settings()) -> Result``: the whole nightly job (learn,
