@@ -21,7 +21,7 @@ from odoo.http import request
 
 from ..tools import adapters
 from ..tools.intake import validate_call, validate_request
-from ..tools.json_http import error, json_response
+from ..tools.json_http import error, json_response, read_body
 from .intake import MAX_BODY, method_not_allowed, process_after_answer
 
 _logger = logging.getLogger(__name__)
@@ -72,8 +72,8 @@ class IntakeHookController(http.Controller):
 
     def _json(self):
         """``(payload, error reason)`` of a JSON body."""
-        body = request.httprequest.get_data(parse_form_data=False)
-        if len(body) > MAX_BODY:
+        body = read_body(MAX_BODY)
+        if body is None:
             return None, f"the body is over {MAX_BODY} bytes"
         try:
             return json.loads(body.decode("utf-8")), None

@@ -13,7 +13,7 @@ from odoo.modules.registry import Registry
 
 from ..models.ecom_intake_request import queue_recently_busy
 from ..tools.intake import validate_call, validate_request
-from ..tools.json_http import API, error, json_response
+from ..tools.json_http import API, error, json_response, read_body
 
 _logger = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
@@ -58,12 +58,8 @@ class IntakeController(http.Controller):
         return env, source.with_env(env)
 
     def _read_json(self):
-        length = request.httprequest.content_length
-        if length is not None and length > MAX_BODY:
-            return None, error(413, "payload_too_large", f"the body is limited to {MAX_BODY} bytes")
-        # cached: when a concurrency error makes Odoo run the request again, the body is read again
-        body = request.httprequest.get_data(parse_form_data=False)
-        if len(body) > MAX_BODY:
+        body = read_body(MAX_BODY)
+        if body is None:
             return None, error(413, "payload_too_large", f"the body is limited to {MAX_BODY} bytes")
         try:
             return json.loads(body.decode("utf-8")), None
@@ -132,13 +128,13 @@ class IntakeController(http.Controller):
         previous = key and Journal._find_key(source, key)
         if previous:
             return self._replay(previous)
-        limited = self._rate_limited(env, source)
-        if limited:
-            return limited
+        rate_seq = Journal._rate_reserve(source.id, auth.rate_limit)
+        if rate_seq is None:
+            return self._too_many(auth.rate_limit)
         try:  # the client wants the lead now: process in this request
             with env.cr.savepoint():
-                entry = env["ecom.intake.processor"]._process_one(clean, source=source, channel="api",
-                                                                  remote_addr=remote_addr)
+                entry = Journal._journal(clean, source, "api", remote_addr, rate_seq=rate_seq)
+                env["ecom.intake.processor"]._process_one(clean, source=source, channel="api", entry=entry)
         except OperationalError:
             raise  # a concurrency error: Odoo retries the whole request
         except Exception as exc:

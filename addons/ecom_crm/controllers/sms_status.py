@@ -15,13 +15,19 @@ class EcomSmsStatusController(Controller):
     (SMS.ru retries until it reads ``100``), plain text, never an HTML page.
     """
 
+    # every method is taken and the wrong ones answered here: Odoo's router would answer an HTML page
     @route("/ecom_crm/sms/status/<string:gateway>/<string:token>", type="http", auth="public",
-           methods=["GET", "POST"], csrf=False, save_session=False)
+           methods=None, csrf=False, save_session=False)
     def ecom_sms_status(self, gateway, token, **params):
+        if request.httprequest.method not in ("GET", "POST"):
+            return request.make_response("use GET or POST", [("Content-Type", "text/plain"), ("Allow", "GET, POST")],
+                                         status=405)
         client_cls = sms_gateways.GATEWAYS.get(gateway)
+        # a NUL character (``%00`` in the URL) is no token, and PostgreSQL refuses it in a query
         company = request.env["res.company"].sudo().search(
-            [("ecom_sms_gateway", "=", gateway), ("ecom_sms_callback_token", "=", token)], limit=1)
-        if not client_cls or not company or not hmac.compare_digest(company.ecom_sms_callback_token, token):
+            [("ecom_sms_gateway", "=", gateway), ("ecom_sms_callback_token", "=", token)], limit=1) \
+            if client_cls and token and "\x00" not in token else None
+        if not company or not hmac.compare_digest(company.ecom_sms_callback_token, token):
             return request.make_response("unknown callback", [("Content-Type", "text/plain")], status=403)
         client = company._ecom_sms_client()
         try:

@@ -53,6 +53,8 @@ class EcomIntakeProcessor(models.AbstractModel):
                 data["delivery_date"] = parse_datetime(data["delivery_date"])
             phone = normalize_phone_vals(self.env, {"phone": data["phone"]})["phone"] if data.get("phone") else False
             email = tools_email_normalize(data["email"]) if data.get("email") else False
+            if not phone and not email:  # validated at the door; an entry journaled before that rule
+                raise ValueError(self.env._("The request has neither a phone number nor a valid email address."))
             items.append({"entry": entry, "data": data, "phone": phone, "email": email})
         # 1. customers: existing ones in two queries, missing ones in one create; nobody else decides
         # about the same phones, emails and customers meanwhile (see _ecom_lock_customer_keys)

@@ -8,7 +8,7 @@ from psycopg2.extras import Json
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, str2bool
 
-from ..tools.intake import CLICK_ID_TYPES, CLICK_IDS
+from ..tools.intake import CLICK_ID_TYPES, CLICK_IDS, storable
 from ..tools.intake_queue import AFTER_ANSWER_BATCH, GATHER_SECONDS, BusyMemory, QueueOps, QueuePass
 
 _logger = logging.getLogger(__name__)
@@ -73,12 +73,24 @@ class JournalQueueOps(QueueOps):
 Enqueued = namedtuple("Enqueued", "request_id replay_id limited")
 # How many requests a source sent in the last minute: its last running number minus the first one
 # of the minute, two index look-ups however busy the source (counting the journal's rows cost
-# 1.7 ms a request at a few thousand a minute). Parameters: _recent_count_params().
+# 1.7 ms a request at a few thousand a minute). The running number is a sequence's, seen by every
+# transaction at once: numbers taken by requests not committed yet count too. Parameters:
+# _recent_count_params().
 RECENT_COUNT = """
     SELECT COALESCE(pg_sequence_last_value(%(rate_sequence)s::regclass) - (
                SELECT rate_seq FROM ecom_intake_request
                 WHERE source_id = %(rate_source)s AND create_date >= %(rate_since)s AND rate_seq IS NOT NULL
                 ORDER BY source_id, create_date LIMIT 1) + 1, 0) AS n
+"""
+# RECENT_COUNT's check and, within the limit, the number the request is journaled under, taken in
+# one statement (see _rate_reserve). Parameters: RECENT_COUNT's and rate_limit.
+RATE_RESERVE = f"""
+    SELECT CASE WHEN ({RECENT_COUNT}) < %(rate_limit)s THEN nextval(%(rate_sequence)s) END
+"""
+# whether RECENT_COUNT has a first number to count from: a request of the minute committed
+RATE_COUNTED = """
+    SELECT EXISTS (SELECT 1 FROM ecom_intake_request
+                    WHERE source_id = %(rate_source)s AND create_date >= %(rate_since)s AND rate_seq IS NOT NULL)
 """
 # the statements of _enqueue by the journal's columns (the same ones for every request)
 _ENQUEUE_STATEMENTS = {}
@@ -182,10 +194,11 @@ class EcomIntakeRequest(models.Model):
         return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items() if k != "_raw"}
 
     @api.model
-    def _journal(self, data, source, channel="api", remote_addr=None):
-        """A pending journal entry holding a validated request."""
+    def _journal(self, data, source, channel="api", remote_addr=None, rate_seq=None):
+        """A pending journal entry holding a validated request (``rate_seq``: its running number
+        reserved by :meth:`_rate_reserve`, else taken now)."""
         return self.create({**self._vals_from_data(data, source, channel, remote_addr), "state": "pending",
-                            "data": self._stored_data(data)})
+                            "data": self._stored_data(data), **({"rate_seq": rate_seq} if rate_seq else {})})
 
     @api.model
     def _journal_failed(self, source, reason, payload, channel="api", remote_addr=None, data=None):
@@ -193,6 +206,8 @@ class EcomIntakeRequest(models.Model):
         payload) as failed with its reason: nothing sent is lost, a person sees why."""
         known = {key: str(data[key])[:limit] for key, limit in (("name", 256), ("phone", 64), ("email", 254),
                                                                   ("message", 10_000)) if (data or {}).get(key)}
+        # a payload refused for a NUL character or a lone surrogate is kept with those replaced
+        known, payload, reason = storable(known), storable(payload), storable(reason)
         vals = self._vals_from_data(dict(known, _raw=payload), source, channel, remote_addr)
         vals.update(state="failed", error=reason[:2000], idempotency_key=False, data=known or False)
         return self.create(vals)
@@ -224,6 +239,24 @@ class EcomIntakeRequest(models.Model):
     def _rate_exceeded(self, source_id, limit):
         self.env.cr.execute(RECENT_COUNT, self._recent_count_params(source_id))
         return self.env.cr.fetchone()[0] >= limit
+
+    @api.model
+    def _rate_reserve(self, source_id, limit):
+        """The running number of a request of ``source_id`` about to be journaled (give it to
+        :meth:`_journal`), or None when the source is over ``limit`` requests a minute.
+
+        For a request processed while its client waits, journaled only at the end: its number is
+        taken when it passes the check, so that the requests in flight count each other (ten sent
+        together all passed a limit of 3 when each was counted only once journaled). A minute
+        without any committed request has no first number to count from: the first requests of a
+        quiet source take the source's decision lock, so that one at a time passes the check and
+        the others, retried by Odoo, count from it."""
+        params = dict(self._recent_count_params(source_id), rate_limit=limit)
+        self.env.cr.execute(RATE_COUNTED, params)
+        if not self.env.cr.fetchone()[0]:
+            self.env["ecom.decision.lock"]._take([f"rate:{source_id}"])
+        self.env.cr.execute(RATE_RESERVE, params)
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _enqueue(self, data, source, company_id, rate_limit, remote_addr=None, wake=None):

@@ -112,7 +112,8 @@ class EcomIntakeSource(models.Model):
     @api.model
     def _hook_authenticate(self, provider, token):
         """``(source, HookAuth)`` of a webhook's URL, or ``(empty recordset, None)``."""
-        auth = self._hook_entry(token) if token and len(token) <= 64 else None
+        # a NUL character (``%00`` in the URL) is no token, and PostgreSQL refuses it in a query
+        auth = self._hook_entry(token) if token and len(token) <= 64 and "\x00" not in token else None
         if not auth or auth.provider != provider:
             return self.browse(), None
         return self.browse(auth.id), auth

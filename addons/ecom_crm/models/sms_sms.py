@@ -119,7 +119,10 @@ class SmsSms(models.Model):
     @api.model
     def _ecom_apply_statuses(self, company, gateway, statuses):
         """Apply delivery statuses (tools.sms_gateways.StatusResult) reported for ``company``."""
-        final = [status for status in statuses if status.state in ("sent", "error")]
+        # an item PostgreSQL cannot read (a NUL character in its id or reason) names no SMS of ours:
+        # skipped, so that the others are applied and the provider reads its answer and stops sending
+        final = [status for status in statuses if status.state in ("sent", "error") and not any(
+            "\x00" in value for value in (status.provider_ref, status.reason) if isinstance(value, str))]
         if not final:
             return self.browse()
         all_sms = self.sudo().search([

@@ -2,11 +2,14 @@
 and what is accepted can always be stored and processed."""
 
 import json
+import socket
 from datetime import datetime
+from unittest.mock import patch
+from urllib.parse import urlsplit
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.intake import MAX_AMOUNT, unstorable, validate_call, validate_request
+from ..tools.intake import MAX_AMOUNT, storable, unstorable, validate_call, validate_request
 from .common import URL, IntakeCase
 
 CALLS = "/ecom_crm/api/v1/calls"
@@ -31,11 +34,22 @@ HOSTILE_REQUESTS = [
      "delivery_date"),
     ("delivery date not a date", json.dumps({**OK, "delivery_date": "tomorrow"}), "delivery_date"),
     ("moderately deep nesting", json.dumps({**OK, "lines": [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]}), "lines"),
+    # each of these once passed the door and failed in processing: a 500, or a failed queue entry
+    ("delivery date 1899 in UTC", json.dumps({**OK, "delivery_date": "1900-01-01T00:00:00+05:00"}), "delivery_date"),
+    ("delivery date 9001 in UTC", json.dumps({**OK, "delivery_date": "9000-12-31T23:00:00-05:00"}), "delivery_date"),
+    ("email of an at sign", json.dumps({"email": "@"}), "email"),
+    ("email without a domain", json.dumps({"email": "a@"}), "email"),
+    ("two emails", json.dumps({"email": "a@b.c;d@e.f"}), "email"),
+    ("phone without digits", json.dumps({"phone": "abc"}), "phone"),
+    ("phone of a plus", json.dumps({"phone": "+"}), "phone"),
+    ("phone of SQL", json.dumps({"phone": "' OR 1=1 --"}), "phone"),
+    ("phone as a fraction", json.dumps({"phone": 79.5}), "phone"),
 ]
 HOSTILE_CALLS = [
     ("NUL in the caller", json.dumps({"event": "incoming", "call_id": "n1", "caller": "+7916\u0000"}), "caller"),
     ("lone surrogate in the call id", '{"event": "incoming", "call_id": "\\ud800", "caller": "+79160001234"}',
      "call_id"),
+    ("a hidden number", json.dumps({"event": "missed", "call_id": "h1", "caller": "anonymous"}), "caller"),
     ("duration of 2**31 s", json.dumps({"event": "finished", "call_id": "d1", "caller": "+79160001234",
                                         "duration": 2**31}), "duration"),
     ("duration beyond 64 bits", '{"event": "finished", "call_id": "d2", "caller": "+79160001234", "duration": 1'
@@ -71,6 +85,55 @@ class TestHostileInput(IntakeCase):
                 self.assertIn(field, response.json()["fields"], label)
         self.assertFalse(self.env["ecom.intake.request"].search([("phone", "=", OK["phone"])]),
                          "nothing of a refused request is journaled")
+
+    def test_a_body_is_read_no_further_than_its_limit(self):
+        """A chunked upload has no Content-Length: the body is refused once past 64 KiB, while the
+        client is still sending, not after reading it whole into memory; one under the limit is
+        read and taken."""
+        url = urlsplit(self.base_url())
+        tilda = self.env["ecom.intake.source"].create({"name": "Tilda", "provider": "tilda", "team_id": self.team.id})
+        for path in (URL, URL + "?wait=1", f"/ecom_crm/hook/tilda/{tilda.sudo().hook_token}"):
+            with self.subTest(path=path), socket.create_connection((url.hostname, url.port), timeout=20) as sock:
+                sock.sendall((f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\nTransfer-Encoding: chunked\r\n"
+                              f"Content-Type: application/json\r\nAuthorization: Bearer {self.key}\r\n\r\n").encode())
+                for _index in range(16):  # 128 KiB of a body that never ends: no final chunk
+                    sock.sendall(b"2000\r\n" + b" " * 8192 + b"\r\n")
+                answer = sock.recv(4096).decode("latin-1")  # before the fix: a timeout, the body never ends
+                self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] (413|200) ", answer[:300])
+        body = json.dumps({"phone": "+79160005555"}).encode()
+        response = self.opener.post(self.base_url() + URL + "?wait=1", data=iter([body[:10], body[10:]]), timeout=30,
+                                    headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"})
+        self.assertEqual(response.status_code, 201, response.text[:300])
+
+    def test_requests_in_flight_count_against_the_rate(self):
+        """A request processed while its client waits takes its running number when it passes the
+        rate check: requests checked at the same time, none journaled yet, count each other; the
+        first ones of a quiet minute pass one at a time (the source's decision lock)."""
+        Journal = self.env["ecom.intake.request"]
+        Lock = type(self.env["ecom.decision.lock"])
+        with patch.object(Lock, "_take", autospec=True, side_effect=Lock._take) as take:
+            first = Journal._rate_reserve(self.source.id, 3)
+            self.assertEqual(take.call_args.args[1], [f"rate:{self.source.id}"], "a quiet minute: one at a time")
+            Journal._journal({"phone": "+79160006661"}, self.source, rate_seq=first)
+            take.reset_mock()
+            self.assertTrue(Journal._rate_reserve(self.source.id, 3))
+            self.assertTrue(Journal._rate_reserve(self.source.id, 3))
+            self.assertFalse(take.called, "counted from the minute's first request: no lock")
+        self.assertIsNone(Journal._rate_reserve(self.source.id, 3), "one journaled and two in flight: over 3")
+        self.source.rate_limit = 3
+        response = self.send(URL + "?wait=1", json.dumps({"phone": "+79160006666"}))
+        self.assertEqual((response.status_code, response.json()["error"]), (429, "rate_limited"))
+
+    def test_nul_in_a_webhook_url_is_no_token(self):
+        response = self.opener.post(self.base_url() + "/ecom_crm/hook/tilda/ab%00cd", data={"test": "test"}, timeout=30)
+        self.assert_json_error(response, 404)
+
+    def test_a_payload_refused_for_nul_is_journaled(self):
+        entry = self.env["ecom.intake.request"]._journal_failed(
+            self.source, "tilda: name: contains a NUL character", {"Name": "Ив\x00ан", "Phone": "+7916"},
+            data={"name": "Ив\x00ан"})
+        self.assertEqual(entry.state, "failed")
+        self.assertEqual(entry.data["name"], "Ив\ufffdан")
 
     def test_deep_nesting_is_refused(self):
         deep = "[" * 30000 + "]" * 30000
@@ -141,6 +204,18 @@ class TestValidationBounds(BaseCase):
             current = current[0]
         self.assertEqual(unstorable({"a": nested})[1], "nested too deeply")
 
+    def test_storable_copy(self):
+        self.assertEqual(storable({"a\x00": ["x\x00y", "ok", 1, None]}), {"a\ufffd": ["x\ufffdy", "ok", 1, None]})
+        self.assertIsNone(unstorable(storable({"name": "a\ud800b"})))
+
+    def test_phones_and_emails(self):
+        self.assertEqual(validate_request({"phone": 7.916e10}), ({"phone": "79160000000"}, {}))
+        self.assertEqual(validate_request({"phone": 79161234567})[0]["phone"], "79161234567")
+        self.assertIn("phone", validate_request({"phone": 10**400})[1])
+        self.assertEqual(validate_request({"email": "Иван <ivan@mail.ru>"})[1], {})
+        self.assertIn("email", validate_request({"email": "a@@b.ru"})[1])
+        self.assertEqual(validate_request({"phone": "12-34-5"})[1], {}, "a town's five-digit number")
+
     def test_dates_and_numbers(self):
         clean, errors = validate_request({**OK, "delivery_date": "2025-06-01T10:00:00+03:00", "amount": "1 990,50"})
         self.assertFalse(errors)
@@ -148,7 +223,7 @@ class TestValidationBounds(BaseCase):
         self.assertEqual(clean["amount"], 1990.5)
         self.assertEqual(validate_request({**OK, "delivery_date": "2025-06-01"}, tz="Asia/Yekaterinburg")[0]
                          ["delivery_date"], datetime(2025, 5, 31, 19, 0))
-        self.assertIn("duration", validate_call({"event": "finished", "call_id": "1", "caller": "2",
+        self.assertIn("duration", validate_call({"event": "finished", "call_id": "1", "caller": "+79160001234",
                                                  "duration": 10**19})[1])
 
 

@@ -225,6 +225,27 @@ class TestSmsStatusCallback(HttpCase, SmsGatewayCase):
         self.assertEqual((response.status_code, response.text), (200, "OK"))
         self.assertRecordValues(sms, [{"state": "error", "failure_type": "sms_not_delivered"}])
 
+    def test_a_bad_item_does_not_hold_back_the_others(self):
+        """An item PostgreSQL cannot read (a NUL in its id) is skipped: the others are applied and
+        SMS.ru reads 100, else it would post the same statuses again forever."""
+        sms = self._send("000000-79")
+        url = self.company._ecom_sms_callback_url()
+        response = self.url_open(url[url.index("/ecom_crm/"):], data={
+            "data[0]": "sms_status\n000000-79\n103\n1700000000", "data[1]": "sms_status\nx\x00y\n103\n1700000000"})
+        self.assertEqual((response.status_code, response.text), (200, "100"))
+        self.assertEqual(sms.state, "sent")
+
+    def test_odd_urls_and_methods_get_plain_text(self):
+        url = self.company._ecom_sms_callback_url()
+        path = url[url.index("/ecom_crm/"):]
+        for method, target, status in (("GET", "/ecom_crm/sms/status/smsru/ab%00cd", 403),
+                                       ("GET", "/ecom_crm/sms/status/sms%00ru/abc", 403),
+                                       ("PUT", path, 405), ("DELETE", path, 405)):
+            with self.subTest(method=method, target=target):
+                response = self.opener.request(method, self.base_url() + target, timeout=30)
+                self.assertEqual(response.status_code, status)
+                self.assertEqual(response.headers["Content-Type"].split(";")[0], "text/plain")
+
     def test_wrong_token(self):
         sms = self._send("000000-78")
         response = self.url_open("/ecom_crm/sms/status/smsru/not-the-token",

@@ -6,9 +6,12 @@ Whatever passes is storable as it is (PostgreSQL text and jsonb, Odoo's monetary
 are checked here, at the door, so that nothing accepted can fail later in the queue.
 """
 
+import re
 from datetime import UTC, datetime
 
 import pytz
+
+from odoo.tools.mail import email_normalize, email_split
 
 MAX_TEXT = 10_000
 MAX_SHORT = 256
@@ -28,6 +31,12 @@ MAX_AMOUNT = 1_000_000_000_000
 MAX_DEPTH = 16
 CALL_EVENTS = ("incoming", "answered", "missed", "finished")
 MAX_CALL_SECONDS = 7 * 24 * 3600
+# a phone number has at least this many digits (a town's short number has five): "abc", "+" or
+# "-" name nobody, and a customer stored under them would take every such request
+MIN_PHONE_DIGITS = 5
+# what Odoo's email_normalize gives for one address: a local part, "@", a domain
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+YEARS = (1900, 9000)  # the dates a request may carry, before and after the move to UTC
 KNOWN_FIELDS = set(TEXT_FIELDS) | set(NUMBER_FIELDS) | {"lines", "delivery_date"}
 # click ids name their advertising channel (a channel shipped with the addon, utm_source_<name>)
 # even when UTM tags were lost on the way
@@ -101,6 +110,33 @@ def unstorable(data):
     return None
 
 
+def storable(value):
+    """A copy of a payload that PostgreSQL can store: NUL characters and lone surrogates of its
+    strings (keys included) replaced by U+FFFD, so that a payload refused for holding them can
+    still be journaled as it came, as near as the database allows."""
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(item) for item in value]
+    if isinstance(value, str) and _bad_text(value):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "\ufffd")
+    return value
+
+
+def is_email(value):
+    """Whether ``value`` is one email address, as the processing normalises it (Odoo's
+    ``email_normalize``): "@", "a@" or two addresses name no customer."""
+    if len(email_split(value)) != 1:
+        return False
+    normalized = email_normalize(value)
+    return bool(normalized and EMAIL.fullmatch(normalized))
+
+
+def is_phone(value):
+    """Whether ``value`` may be a phone number: at least MIN_PHONE_DIGITS digits."""
+    return sum(char.isdigit() for char in value) >= MIN_PHONE_DIGITS
+
+
 def _bad_text(value):
     if not isinstance(value, str):
         return None
@@ -119,9 +155,13 @@ def parse_datetime(value, tz=None):
     moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = pytz.timezone(tz or "UTC").localize(moment)
-    if not 1900 <= moment.year <= 9000:
+    if not YEARS[0] <= moment.year <= YEARS[1]:
         raise ValueError
-    return moment.astimezone(UTC).replace(tzinfo=None)
+    moment = moment.astimezone(UTC).replace(tzinfo=None)
+    # the stored value is read back by the same rule: 1900-01-01 at +05:00 is still 1899 in UTC
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise ValueError
+    return moment
 
 
 def validate_request(data, tz=None):
@@ -140,8 +180,11 @@ def validate_request(data, tz=None):
         value = data.get(key)
         if value is None or value == "":
             continue
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and key in ("phone", "zip"):
-            value = str(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and key in ("phone", "zip"):
+            # a phone sent as a JSON number (79161234567, 7.916e10) is its digits, not "79160000000.0";
+            # a fraction names no phone and stays a number, refused below
+            if abs(value) < 10**20 and float(value).is_integer():
+                value = str(int(value))
         if not isinstance(value, str):
             errors[key] = "must be a string"
         elif len(value) > limit:
@@ -160,7 +203,7 @@ def validate_request(data, tz=None):
         try:
             clean["delivery_date"] = parse_datetime(data["delivery_date"], tz)
         except (TypeError, ValueError, OverflowError):
-            errors["delivery_date"] = "must be an ISO 8601 date or date-time"
+            errors["delivery_date"] = f"must be an ISO 8601 date or date-time from {YEARS[0]} to {YEARS[1]}"
     lines = data.get("lines")
     if lines not in (None, []):
         if not isinstance(lines, list) or len(lines) > MAX_LINES:
@@ -184,8 +227,10 @@ def validate_request(data, tz=None):
                                            "qty": qty, "price": price})
                 except ValueError as error:
                     errors[f"lines[{index}]"] = str(error)
-    if "email" in clean and ("@" not in clean["email"] or " " in clean["email"]):
+    if "email" in clean and not is_email(clean["email"]):
         errors["email"] = "not an email address"
+    if "phone" in clean and not is_phone(clean["phone"]):
+        errors["phone"] = f"not a phone number (fewer than {MIN_PHONE_DIGITS} digits)"
     if not clean.get("phone") and not clean.get("email"):
         errors.setdefault("phone", "a phone or an email is required")
     if "amount" not in clean and clean.get("lines"):
@@ -219,6 +264,10 @@ def validate_call(data, tz=None):
     for key in ("call_id", "caller"):
         if not clean.get(key):
             errors.setdefault(key, "required")
+    if clean.get("caller") and not is_phone(clean["caller"]):
+        # a hidden number ("anonymous") cannot be called back, and as a customer's phone it
+        # would join every hidden caller into one customer
+        errors["caller"] = f"not a phone number (fewer than {MIN_PHONE_DIGITS} digits)"
     if clean.get("recording_url") and not clean["recording_url"].startswith(("https://", "http://")):
         errors["recording_url"] = "an http(s) URL"
     if data.get("duration") is not None:
