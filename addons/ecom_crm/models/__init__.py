@@ -48,3 +48,4 @@ from . import product_product
 from . import ecom_winback
 from . import ecom_recurring_task
 from . import mail_activity
+from . import spreadsheet_dashboard

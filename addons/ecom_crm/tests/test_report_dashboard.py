@@ -370,6 +370,11 @@ class TestOwnerDashboard(ReportCase):
             shown = [d["id"] for g in groups if g["id"] == group.id for d in g["published_dashboard_ids"]]
             self.assertEqual(shown, expected, user.login)
 
+    def test_its_link_tells_a_salesperson_he_has_no_access(self):
+        with self.assertRaises(AccessError):
+            self.dashboard.with_user(self.salesman).get_readonly_dashboard()
+        self.dashboard.with_user(self.sales_manager).check_access("read")  # the manager's passes the check
+
     def test_the_menu_opens_the_dashboard(self):
         menu = self.env.ref("ecom_crm.menu_ecom_owner_dashboard")
         self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_report"))
