@@ -33,11 +33,15 @@ def answer(*lines):
 
 
 class ExchangeController(http.Controller):
-    @http.route(ROUTES, type="http", auth="none", methods=["GET", "POST"], csrf=False, save_session=False,
-                readonly=False)
+    # any method is routed here (not only 1C's GET and POST): another one is answered in the protocol's
+    # words rather than by Odoo's «405» HTML page
+    @http.route(ROUTES, type="http", auth="none", csrf=False, save_session=False, readonly=False)
     def exchange(self, type=None, mode=None, filename=None, **_kwargs):
         env = request.env(user=SUPERUSER_ID, su=True)
         try:
+            method = request.httprequest.method
+            if method not in ("GET", "POST", "HEAD"):
+                return answer("failure", env._("method %s is not part of 1C's exchange: GET or POST", method))
             if mode == "checkauth":
                 return self._checkauth(env)
             session = env["ecom.1c.session"]._find(

@@ -57,6 +57,17 @@ class TestProtocol(ProtocolCase):
         self.assertEqual(self.call("file", data=b"x" * (6 * 1024 * 1024), cookie=cookie, filename="big.xml")[0],
                          "failure", "over the file limit")
 
+    def test_other_methods_are_answered_in_the_protocol(self):
+        """1C uses GET and POST; any other method hears «failure» and why, never Odoo's 405 HTML page."""
+        for method in ("PUT", "DELETE", "PATCH"):
+            response = self.opener.request(method, f"{self.base_url()}/1c_exchange?type=catalog&mode=init",
+                                           data=b"x", timeout=30)
+            self.assertEqual(response.status_code, 200, method)
+            self.assertTrue(response.headers["Content-Type"].startswith("text/plain"), method)
+            lines = response.text.splitlines()
+            self.assertEqual((len(lines), lines[0]), (2, "failure"), method)
+            self.assertIn(method, lines[1])
+
     def test_hostile_file_is_refused_and_logged(self):
         cookie = self.login()
         self.call("init", cookie=cookie)
