@@ -13,7 +13,7 @@ import time
 from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 
-from ..commerceml import UnsafePath, errors, is_zip, safe_relative_path
+from ..commerceml import UnsafePath, errors, is_zip, printable, safe_relative_path
 from ..commerceml.mapper import DELIVERY_ID
 from ..commerceml.writer import write_reference_lists
 from ..models.ir_http import ROUTES
@@ -57,7 +57,9 @@ class ExchangeController(http.Controller):
         except Exception as error:  # never an HTML page for 1C
             _logger.exception("1C exchange failed (mode=%s)", mode)
             env.cr.rollback()  # the failed step leaves nothing half done
-            message = f"{error.__class__.__name__}: {error}"
+            # an OSError's text names the server's paths: 1C and the log hear its reason alone
+            detail = error.strerror if isinstance(error, OSError) and error.strerror else error
+            message = f"{error.__class__.__name__}: {detail}"
             self._log_failure(env, type, mode, filename, message)
             return answer("failure", message)
 
@@ -82,7 +84,7 @@ class ExchangeController(http.Controller):
                         relative, path = self._upload_path(session, filename)
                         values = own["ecom.1c.exchange.file"]._file_values(path)
                     except (UnsafePath, OSError):
-                        relative = relative or filename
+                        relative = relative or printable(filename)
                 session.exchange_id._fail(reason, relative, values)
         except Exception:
             _logger.exception("could not log the 1C exchange failure")
@@ -131,9 +133,15 @@ class ExchangeController(http.Controller):
         try:
             relative, target = self._upload_path(session, filename)
         except UnsafePath as error:
-            return self._fail(session.exchange_id, filename, env._("refused file name: %s",
-                                                                  errors.reason(error, env._)))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+            return self._fail(session.exchange_id, printable(filename), env._("refused file name: %s",
+                                                                             errors.reason(error, env._)))
+        if os.path.isdir(target):
+            return self._fail(session.exchange_id, relative, env._("refused file name: %s",
+                                                                  env._("a folder of the upload area")))
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+        except OSError as error:  # a folder of the name is a file already: said without the server's paths
+            return self._fail(session.exchange_id, relative, env._("refused file name: %s", error.strerror))
         size = os.path.getsize(target) if os.path.exists(target) else 0
         request_limit, file_limit = self._file_limit(env), self._whole_file_limit(env)
         exchange_limit = self._exchange_limit(env)
@@ -178,8 +186,8 @@ class ExchangeController(http.Controller):
         try:
             relative, path = self._upload_path(session, filename)
         except UnsafePath as error:
-            return self._fail(session.exchange_id, filename, env._("refused file name: %s",
-                                                                  errors.reason(error, env._)))
+            return self._fail(session.exchange_id, printable(filename), env._("refused file name: %s",
+                                                                             errors.reason(error, env._)))
         # two exchanges at once are serialised: the second is told «progress» and 1C calls again
         env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not env.cr.fetchone()[0]:

@@ -46,6 +46,7 @@ class Ecom1cExchange(models.Model):
 
     def _log(self, message, warning=True):
         """Append a line to the exchange's messages (warnings by default)."""
+        message = message and message.replace("\x00", "")  # PostgreSQL stores no NUL
         for exchange in self:
             exchange.write({
                 "messages": "\n".join(filter(None, [exchange.messages, message])),
@@ -59,6 +60,8 @@ class Ecom1cExchange(models.Model):
         self.ensure_one()
         if not isinstance(reason, str):
             reason = errors.reason(reason, self.env._)
+        # PostgreSQL stores no NUL: a hostile name or reason must not keep the failure from the log
+        reason, file_name = reason.replace("\x00", ""), file_name and file_name.replace("\x00", "")
         record = self.env["ecom.1c.exchange.file"]
         if file_name:
             record = self.file_ids.filtered(lambda f: f.name == file_name)[-1:]

@@ -201,6 +201,28 @@ class TestUploads(ProtocolCase):
         self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
         self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "=like", "hm-%")]), 4)
 
+    def test_hostile_names_are_refused_without_server_paths_and_logged(self):
+        """A NUL, an overlong name, a folder's name: «refused file name», no server path in the answer
+        or the log, and the log written (PostgreSQL stores no NUL)."""
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        self.assertEqual(self.call("file", data=b"img", cookie=cookie, filename="import_files/a.jpg"), ["success"])
+        folder = self.env["ecom.1c.session"]._find(cookie[1])._upload_dir()
+        for name in ("a%00.xml", "a" * 300 + ".xml", "import_files", "import_files/a.jpg/b.xml"):
+            lines = self.call("file", data=b"<x/>", cookie=cookie, filename=name)
+            self.assertEqual(lines[0], "failure", name[:40])
+            self.assertEqual(len(lines), 2, name[:40])
+            self.assertNotIn(folder, lines[1])
+            self.assertNotIn("/tmp", lines[1])
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual(exchange.state, "failed")
+        self.assertEqual(exchange.messages.count("refused file name") + exchange.messages.count("имя файла отклонено"),
+                         4, exchange.messages)
+        self.assertNotIn(os.path.dirname(folder), exchange.messages)
+        self.assertIn("a?.xml", exchange.file_ids.mapped("name"), "the NUL name logged, its NUL shown as «?»")
+        for name in ("a%00.xml", "a" * 300):  # import: the same refusal
+            self.assertEqual(self.call("import", cookie=cookie, filename=name)[0], "failure")
+
     def test_failed_exchange_is_logged_failed_with_its_file(self):
         cookie = self.login()
         self.call("init", cookie=cookie)
