@@ -99,7 +99,9 @@ def unpack(path, target, max_total, max_members=100_000):
                         while block := source.read(CHUNK):
                             total += len(block)
                             if total > max_total:
-                                raise UnsafeArchive(_lt("the archive unpacks to more than %s bytes", max_total))
+                                raise UnsafeArchive(_lt(
+                                    "the archive unpacks to more than the %s bytes the exchange may still hold "
+                                    "(largest exchange, Settings)", max_total))
                             out.write(block)
                 except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError,
                         RuntimeError, OSError) as error:  # CRC errors, truncation, bad deflate data, encryption

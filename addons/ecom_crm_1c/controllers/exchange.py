@@ -195,7 +195,10 @@ class ExchangeController(http.Controller):
         exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
         session.exchange_id = exchange
         folder = session._upload_dir()
-        failed = exchange._unpack_archives(folder, max_total=self._exchange_limit(env))
+        # what the archives unpack to counts against the largest exchange with what 1C uploaded
+        failed, unpacked = exchange._unpack_archives(
+            folder, max_total=self._exchange_limit(env) - int(session.upload_size))
+        session.upload_size += unpacked
         if failed:  # a corrupt or hostile archive: nothing of it was unpacked, the log says why
             return self._refused(*failed)
         if not os.path.isfile(path):

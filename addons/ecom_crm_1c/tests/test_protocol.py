@@ -175,6 +175,28 @@ class TestUploads(ProtocolCase):
         self.assertEqual(exchange.state, "failed")
         self.assertIn("import.xml", exchange.messages)
 
+    def test_archives_unpack_within_the_exchange_bound_together(self):
+        """The largest exchange bounds all that the exchange's archives unpack to, with its uploads: three
+        archives of 1,000 bytes each under a bound of 3,000 bytes, the third refused, unpacking nothing."""
+        from .test_archives import make_zip
+
+        cookie = self.login()
+        with patch.object(ExchangeController, "_exchange_limit", lambda controller, env: 3000):
+            self.call("init", cookie=cookie)
+            for name in ("a.zip", "b.zip", "c.zip"):
+                data = make_zip({f"{name[0]}.xml": b"x" * 1000})
+                self.assertLess(len(data), 300)
+                self.assertEqual(self.call("file", data=data, cookie=cookie, filename=name), ["success"])
+            lines = self.call("import", cookie=cookie, filename="a.xml")
+        self.assertEqual(lines[0], "failure")
+        self.assertTrue(lines[1].startswith("c.zip: "), lines)
+        folder = self.env["ecom.1c.session"]._find(cookie[1])._upload_dir()
+        self.assertEqual([os.path.exists(os.path.join(folder, n)) for n in ("a.xml", "b.xml", "c.xml")],
+                         [True, True, False])
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        self.assertEqual(session.upload_size, sum(os.path.getsize(os.path.join(folder, n))
+                                                  for n in ("a.zip", "b.zip", "c.zip", "a.xml", "b.xml")))
+
     def test_bounds_are_settings(self):
         settings = self.env["res.config.settings"].create({})
         self.assertEqual((settings.ecom_1c_file_limit, settings.ecom_1c_whole_file_limit,
