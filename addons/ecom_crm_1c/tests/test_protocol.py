@@ -3,6 +3,9 @@
 import os
 from unittest.mock import patch
 
+import psycopg2.errorcodes
+import psycopg2.errors
+
 from odoo import sql_db
 from odoo.exceptions import MissingError
 from odoo.tests import tagged
@@ -128,6 +131,12 @@ class TestRobustness(ProtocolCase):
         self.assertEqual(imported.search_count([("ecom_1c_id", "!=", False)]), 36)
 
 
+class Conflict(psycopg2.errors.SerializationFailure):
+    """PostgreSQL's serialization failure, as another request of the session makes it."""
+
+    pgcode = psycopg2.errorcodes.SERIALIZATION_FAILURE
+
+
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestUploads(ProtocolCase):
     """How 1C's files arrive: a bigger file in requests of at most file_limit bytes, the raw body
@@ -196,6 +205,30 @@ class TestUploads(ProtocolCase):
         session = self.env["ecom.1c.session"]._find(cookie[1])
         self.assertEqual(session.upload_size, sum(os.path.getsize(os.path.join(folder, n))
                                                   for n in ("a.zip", "b.zip", "c.zip", "a.xml", "b.xml")))
+
+    def test_a_request_run_again_stores_its_bytes_once(self):
+        """Two requests of one session at once: the later one fails to serialise on the session's row and
+        Odoo runs it again. Its body is still there the second time, nothing of the first time stays
+        appended, and the session's count is right (it answered «0 of N bytes received» with the N bytes
+        on disk, and 1C's resending doubled the file)."""
+        content = read(*CATALOG)
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        Session = type(self.env["ecom.1c.session"])
+        original, conflicts = Session._write_multi, []
+
+        def conflicting(records, vals_list):
+            if any("upload_size" in vals for vals in vals_list) and not conflicts:
+                conflicts.append(vals_list)
+                raise Conflict("could not serialize access due to concurrent update")
+            return original(records, vals_list)
+
+        with patch.object(Session, "_write_multi", conflicting), \
+                patch("odoo.service.model.random.uniform", return_value=0):  # no wait before the second run
+            self.assertEqual(self.call("file", data=content, cookie=cookie, filename="import.xml"), ["success"])
+        self.assertTrue(conflicts, "the request was run again")
+        self.assertEqual(self.stored(cookie, "import.xml"), content)
+        self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(content))
 
     def test_bounds_are_settings(self):
         settings = self.env["res.config.settings"].create({})
