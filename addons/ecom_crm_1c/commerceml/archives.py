@@ -29,10 +29,49 @@ def is_zip(path):
         return f.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
 
 
+def _relative(name):
+    try:
+        return safe_relative_path(name)
+    except UnsafePath as error:
+        raise UnsafeArchive(_lt("refused member %(member)r: %(error)s", member=name,
+                                error=error.args[0])) from error  # translated alike
+
+
+def _plan(archive, members, target):
+    """The relative names ``members`` unpack to, once all of them are known to go somewhere of their
+    own: no two members of one name, no member that is both a file and another's folder, none
+    that would replace a folder (or a file by a folder) in ``target``. Else :class:`UnsafeArchive`,
+    before anything is unpacked."""
+    planned, files, folders = [], {}, {}
+    for member in archive.infolist():
+        relative = _relative(member.filename)
+        parts = relative.split("/")
+        for depth in range(1, len(parts) + (1 if member.is_dir() else 0)):
+            folders.setdefault("/".join(parts[:depth]), member.filename)
+        if member.is_dir():
+            continue
+        if relative in files:
+            raise UnsafeArchive(_lt("member %r is in the archive twice", member.filename))
+        files[relative] = member.filename
+        planned.append(relative)
+    for relative, name in files.items():
+        if relative in folders:
+            raise UnsafeArchive(_lt("member %(member)r is also the folder of %(other)r", member=name,
+                                    other=folders[relative]))
+        parts = relative.split("/")
+        parents = ("/".join(parts[:depth]) for depth in range(1, len(parts)))
+        if os.path.isdir(os.path.join(target, relative)) or any(
+                os.path.lexists(os.path.join(target, p)) and not os.path.isdir(os.path.join(target, p))
+                for p in parents):
+            raise UnsafeArchive(_lt("member %r would replace a file or folder uploaded before", name))
+    return planned
+
+
 def unpack(path, target, max_total, max_members=100_000):
     """Unpack the zip at ``path`` into the folder ``target``; returns the relative names unpacked.
 
-    Raises :class:`UnsafeArchive` for a corrupt archive, a member escaping ``target``, more than
+    Raises :class:`UnsafeArchive` for a corrupt archive, a member escaping ``target`` or clashing
+    with another (:func:`_plan`), more than
     ``max_members`` members or more than ``max_total`` bytes once unpacked; ``target`` is then
     left as it was.
     """
@@ -42,18 +81,17 @@ def unpack(path, target, max_total, max_members=100_000):
         try:
             archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as error:
-            raise UnsafeArchive(_lt("corrupt zip archive: %s", error)) from error
+            raise UnsafeArchive(_lt("corrupt zip archive: %s", error.strerror or error
+                                    if isinstance(error, OSError) else error)) from error
+        except UnicodeDecodeError as error:  # a member's name flagged UTF-8 that is not
+            raise UnsafeArchive(_lt("a member's name is not valid UTF-8")) from error
         with archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
             if len(members) > max_members:
                 raise UnsafeArchive(_lt("the archive holds more than %s files", max_members))
+            planned = _plan(archive, members, target)
             total = 0
-            for member in members:
-                try:
-                    relative = safe_relative_path(member.filename)
-                except UnsafePath as error:
-                    raise UnsafeArchive(_lt("refused member %(member)r: %(error)s", member=member.filename,
-                                               error=error.args[0])) from error  # translated alike
+            for member, relative in zip(members, planned, strict=True):
                 destination = os.path.join(staging, relative)
                 os.makedirs(os.path.dirname(destination), exist_ok=True)
                 try:
@@ -61,12 +99,15 @@ def unpack(path, target, max_total, max_members=100_000):
                         while block := source.read(CHUNK):
                             total += len(block)
                             if total > max_total:
-                                raise UnsafeArchive(_lt("the archive unpacks to more than %s bytes", max_total))
+                                raise UnsafeArchive(_lt(
+                                    "the archive unpacks to more than the %s bytes the exchange may still hold "
+                                    "(largest exchange, Settings)", max_total))
                             out.write(block)
                 except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError,
                         RuntimeError, OSError) as error:  # CRC errors, truncation, bad deflate data, encryption
                     raise UnsafeArchive(_lt("corrupt zip archive at %(member)r: %(error)s", member=member.filename,
-                                               error=error)) from error
+                                               error=error.strerror if isinstance(error, OSError) and error.strerror
+                                               else error)) from error  # no server path told
                 names.append(relative)
         for relative in names:
             destination = os.path.join(target, relative)

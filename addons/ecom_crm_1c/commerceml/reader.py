@@ -49,15 +49,26 @@ def children(element, name):
     return [sub for sub in element if local(sub.tag) == name] if element is not None else []
 
 
+# the largest number 1C's quantities and prices may be: a float holds it to the unit and beyond
+NUMBER_LIMIT = Decimal("1e15")
+
+
 def number(value):
-    """A Decimal from 1C's spelling («1 234,50», « 100 », «») or None."""
+    """A Decimal from 1C's spelling («1 234,50», « 100 », «») or None: for none written, and for
+    what is no number, or none a float holds (NaN, Infinity, 1e400) as for «abc»."""
     value = (value or "").replace("\xa0", "").replace(" ", "").replace(",", ".").strip()
     if not value:
         return None
     try:
-        return Decimal(value)
+        result = Decimal(value)
     except InvalidOperation:
         return None
+    return result if result.is_finite() and abs(result) < NUMBER_LIMIT else None
+
+
+def invalid_number(value):
+    """Something is written in ``value`` and it is no number :func:`number` takes."""
+    return bool((value or "").strip()) and number(value) is None
 
 
 def flag(value):
@@ -228,14 +239,23 @@ def _offer(element):
         prices.append({"type_id": text(price, "ИдТипаЦены"), "price": number(text(price, "ЦенаЗаЕдиницу")),
                        "currency": text(price, "Валюта"), "unit": text(price, "Единица"),
                        "ratio": number(text(price, "Коэффициент")) or Decimal(1)})
-    stock = {}
+    stock, not_numbers = {}, False  # a quantity that is no number is left out, and said so
+
+    def count(store_id, value):
+        nonlocal not_numbers
+        if invalid_number(value):
+            not_numbers = True
+        else:
+            stock[store_id] = number(value) or Decimal(0)
+
     for store in children(element, "Склад"):  # 2.x: attributes
-        stock[(store.get("ИдСклада") or "").strip()] = number(store.get("КоличествоНаСкладе")) or Decimal(0)
+        count((store.get("ИдСклада") or "").strip(), store.get("КоличествоНаСкладе"))
     for rest in children(child(element, "Остатки"), "Остаток"):  # 3.x: Остатки/Остаток/Склад
         for store in children(rest, "Склад"):
-            stock[text(store, "Ид")] = number(text(store, "Количество")) or Decimal(0)
+            count(text(store, "Ид"), text(store, "Количество"))
         if child(rest, "Склад") is None and child(rest, "Количество") is not None:
-            stock[""] = number(text(rest, "Количество")) or Decimal(0)
+            count("", text(rest, "Количество"))
+    not_numbers = not_numbers or invalid_number(text(element, "Количество"))
     quantity = number(text(element, "Количество"))
     if quantity is None and stock:
         quantity = sum(stock.values(), Decimal(0))
@@ -243,7 +263,7 @@ def _offer(element):
         "id": offer_id, "product_id": product_id, "characteristic_id": characteristic or None,
         "name": text(element, "Наименование"), "article": text(element, "Артикул"),
         "barcode": text(element, "Штрихкод"), "unit": _unit(element), "prices": prices,
-        "quantity": quantity, "stock": stock,
+        "quantity": quantity, "stock": stock, "quantity_not_a_number": not_numbers,
         "characteristics": _characteristics(element),
         "deleted": flag(text(element, "ПометкаУдаления")),
     }

@@ -6,14 +6,16 @@ no HTML error page ever reaches 1C, whatever goes wrong.
 
 import base64
 import binascii
+import errno
 import logging
 import os
 import time
 
 from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from ..commerceml import UnsafePath, errors, is_zip, safe_relative_path
+from ..commerceml import UnsafePath, errors, is_zip, printable, safe_relative_path
 from ..commerceml.mapper import DELIVERY_ID
 from ..commerceml.writer import write_reference_lists
 from ..models.ir_http import ROUTES
@@ -33,11 +35,17 @@ def answer(*lines):
 
 
 class ExchangeController(http.Controller):
-    @http.route(ROUTES, type="http", auth="none", methods=["GET", "POST"], csrf=False, save_session=False,
-                readonly=False)
+    # any method is routed here (not only 1C's GET and POST): another one is answered in the protocol's
+    # words rather than by Odoo's «405» HTML page
+    @http.route(ROUTES, type="http", auth="none", csrf=False, save_session=False, readonly=False)
     def exchange(self, type=None, mode=None, filename=None, **_kwargs):
         env = request.env(user=SUPERUSER_ID, su=True)
+        environ = request.httprequest.environ  # the same for each time Odoo runs the request again
+        environ["ecom_1c.tries"] = environ.get("ecom_1c.tries", 0) + 1
         try:
+            method = request.httprequest.method
+            if method not in ("GET", "POST", "HEAD"):
+                return answer("failure", env._("method %s is not part of 1C's exchange: GET or POST", method))
             if mode == "checkauth":
                 return self._checkauth(env)
             session = env["ecom.1c.session"]._find(
@@ -50,12 +58,25 @@ class ExchangeController(http.Controller):
             if handler is None:
                 return self._fail(session.exchange_id, None, env._("unknown mode %r", mode))
             return handler(env, session, type, filename)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            # another request of the session was first (mode=file: its row lock): Odoo runs this one
+            # again from the start, in a transaction of its own; the last time, 1C hears «failure»
+            if environ["ecom_1c.tries"] < MAX_TRIES_ON_CONCURRENCY_FAILURE:
+                raise
+            return self._failed(env, type, mode, filename, env._(
+                "another request of this exchange session was being stored: send this one again"))
         except Exception as error:  # never an HTML page for 1C
             _logger.exception("1C exchange failed (mode=%s)", mode)
-            env.cr.rollback()  # the failed step leaves nothing half done
-            message = f"{error.__class__.__name__}: {error}"
-            self._log_failure(env, type, mode, filename, message)
-            return answer("failure", message)
+            # an OSError's text names the server's paths: 1C and the log hear its reason alone
+            detail = error.strerror if isinstance(error, OSError) and error.strerror else error
+            return self._failed(env, type, mode, filename, f"{error.__class__.__name__}: {detail}")
+
+    def _failed(self, env, type_, mode, filename, message):
+        """1C hears «failure» and ``message``; the request's transaction is rolled back and the log
+        told in one of its own (:meth:`_log_failure`)."""
+        env.cr.rollback()  # the failed step leaves nothing half done
+        self._log_failure(env, type_, mode, filename, message)
+        return answer("failure", message)
 
     def _log_failure(self, env, type_, mode, filename, reason):
         """The exchange failed: the log says so, with the file and the reason, in a transaction of its own
@@ -78,7 +99,7 @@ class ExchangeController(http.Controller):
                         relative, path = self._upload_path(session, filename)
                         values = own["ecom.1c.exchange.file"]._file_values(path)
                     except (UnsafePath, OSError):
-                        relative = relative or filename
+                        relative = relative or printable(filename)
                 session.exchange_id._fail(reason, relative, values)
         except Exception:
             _logger.exception("could not log the 1C exchange failure")
@@ -127,9 +148,20 @@ class ExchangeController(http.Controller):
         try:
             relative, target = self._upload_path(session, filename)
         except UnsafePath as error:
-            return self._fail(session.exchange_id, filename, env._("refused file name: %s",
-                                                                  errors.reason(error, env._)))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+            return self._fail(session.exchange_id, printable(filename), env._("refused file name: %s",
+                                                                             errors.reason(error, env._)))
+        if os.path.isdir(target):
+            return self._fail(session.exchange_id, relative, env._("refused file name: %s",
+                                                                  env._("a folder of the upload area")))
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+        except OSError as error:  # a folder of the name is a file already: said without the server's paths
+            return self._fail(session.exchange_id, relative, env._("refused file name: %s", error.strerror))
+        # requests of one session are stored one at a time: the row lock is taken before the file's size
+        # is read and held until the request's bytes and count are committed. A request that waited
+        # for another fails to serialise: Odoo runs it again (its body kept, below), nothing appended.
+        env.cr.execute("SELECT upload_size FROM ecom_1c_session WHERE id = %s FOR UPDATE", [session.id])
+        uploaded = env.cr.fetchone()[0] or 0
         size = os.path.getsize(target) if os.path.exists(target) else 0
         request_limit, file_limit = self._file_limit(env), self._whole_file_limit(env)
         exchange_limit = self._exchange_limit(env)
@@ -138,7 +170,7 @@ class ExchangeController(http.Controller):
         if length is not None and length > request_limit:  # refused before its body is read
             return self._fail(session.exchange_id, relative, too_big % {"size": length, "limit": request_limit})
         # one request is at most file_limit bytes: held once in memory
-        body = request.httprequest.get_data(cache=False, parse_form_data=False)
+        body = request.httprequest.get_data(cache=True, parse_form_data=False)  # read again when run again
         if len(body) > request_limit:
             return self._fail(session.exchange_id, relative, too_big % {"size": len(body), "limit": request_limit})
         if length is not None and len(body) != length:
@@ -148,9 +180,12 @@ class ExchangeController(http.Controller):
         if size + len(body) > file_limit:
             return self._fail(session.exchange_id, relative, env._(
                 "the file would be over the largest file, %s bytes (Settings)", file_limit))
-        if session.upload_size + len(body) > exchange_limit:
+        if uploaded + len(body) > exchange_limit:
             return self._fail(session.exchange_id, relative, env._(
                 "the exchange's files would be over the largest exchange, %s bytes (Settings)", exchange_limit))
+        # the count first: once the bytes are appended nothing is left to fail
+        session.upload_size = uploaded + len(body)
+        env.flush_all()
         with open(target, "ab") as out:  # several requests of the same name append
             try:
                 out.write(body)
@@ -161,8 +196,7 @@ class ExchangeController(http.Controller):
         if os.path.getsize(target) != size + len(body):  # never «success» for bytes not stored
             with open(target, "ab") as out:
                 out.truncate(size)
-            return self._fail(session.exchange_id, relative, env._("%s bytes received but not stored", len(body)))
-        session.upload_size += len(body)
+            raise OSError(errno.EIO, env._("%s bytes received but not stored", len(body)))  # the count undone
         return answer("success")
 
     def _mode_import(self, env, session, _type, filename):
@@ -174,8 +208,8 @@ class ExchangeController(http.Controller):
         try:
             relative, path = self._upload_path(session, filename)
         except UnsafePath as error:
-            return self._fail(session.exchange_id, filename, env._("refused file name: %s",
-                                                                  errors.reason(error, env._)))
+            return self._fail(session.exchange_id, printable(filename), env._("refused file name: %s",
+                                                                             errors.reason(error, env._)))
         # two exchanges at once are serialised: the second is told «progress» and 1C calls again
         env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not env.cr.fetchone()[0]:
@@ -183,7 +217,10 @@ class ExchangeController(http.Controller):
         exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
         session.exchange_id = exchange
         folder = session._upload_dir()
-        failed = exchange._unpack_archives(folder, max_total=self._exchange_limit(env))
+        # what the archives unpack to counts against the largest exchange with what 1C uploaded
+        failed, unpacked = exchange._unpack_archives(
+            folder, max_total=self._exchange_limit(env) - int(session.upload_size))
+        session.upload_size += unpacked
         if failed:  # a corrupt or hostile archive: nothing of it was unpacked, the log says why
             return self._refused(*failed)
         if not os.path.isfile(path):

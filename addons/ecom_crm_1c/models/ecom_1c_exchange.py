@@ -46,6 +46,7 @@ class Ecom1cExchange(models.Model):
 
     def _log(self, message, warning=True):
         """Append a line to the exchange's messages (warnings by default)."""
+        message = message and message.replace("\x00", "")  # PostgreSQL stores no NUL
         for exchange in self:
             exchange.write({
                 "messages": "\n".join(filter(None, [exchange.messages, message])),
@@ -59,6 +60,8 @@ class Ecom1cExchange(models.Model):
         self.ensure_one()
         if not isinstance(reason, str):
             reason = errors.reason(reason, self.env._)
+        # PostgreSQL stores no NUL: a hostile name or reason must not keep the failure from the log
+        reason, file_name = reason.replace("\x00", ""), file_name and file_name.replace("\x00", "")
         record = self.env["ecom.1c.exchange.file"]
         if file_name:
             record = self.file_ids.filtered(lambda f: f.name == file_name)[-1:]
@@ -79,9 +82,11 @@ class Ecom1cExchange(models.Model):
 
     def _unpack_archives(self, folder, max_total):
         """Unpack the zips 1C uploaded to ``folder`` (once each) next to them, each logged as a file of
-        the exchange. A corrupt or hostile one unpacks nothing (and no zip bomb grows past
-        ``max_total`` bytes): the exchange fails with it, and ``(its name, the refusal)`` is returned."""
+        the exchange; all of them together unpack to at most ``max_total`` bytes (what the exchange may
+        still hold). A corrupt or hostile one unpacks nothing (and no zip bomb grows past the bound):
+        the exchange fails with it. Returns ``(None or (its name, the refusal), bytes unpacked)``."""
         self.ensure_one()
+        unpacked = 0
         for name in sorted(os.listdir(folder)):
             path = os.path.join(folder, name)
             marker = os.path.join(folder, f".unpacked-{name}")
@@ -90,13 +95,14 @@ class Ecom1cExchange(models.Model):
             record = self.env["ecom.1c.exchange.file"].create({
                 "exchange_id": self.id, "name": name, "size": os.path.getsize(path), "kind": "archive"})
             try:
-                names = unpack(path, folder, max_total=max_total)
+                names = unpack(path, folder, max_total=max(0, max_total - unpacked))
             except UnsafeArchive as error:
                 self._fail(error, name)
-                return name, error
+                return (name, error), unpacked
+            unpacked += sum(os.path.getsize(os.path.join(folder, relative)) for relative in names)
             record.write({"state": "done", "position": len(names)})
             open(marker, "w").close()
-        return None
+        return None, unpacked
 
     def _import_file(self, name, path, deadline=None, files_dir=None):
         """One time-boxed step of the import of the uploaded file ``name`` (at ``path``), until done or

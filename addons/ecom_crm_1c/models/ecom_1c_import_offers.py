@@ -78,13 +78,15 @@ class Ecom1cImportOffers(models.AbstractModel):
         types mapped to pricelists in their items; each set-based, touching only what changed."""
         types = bound(self.env["ecom.1c.price.type"], {p["type_id"] for o in chunk for p in o["prices"]})
         quantities, sales_prices, pricelist_prices, changed_ids = {}, {}, {}, set()
-        undeclared, unmapped, not_numbers = set(), set(), []
+        undeclared, unmapped, not_numbers, bad_quantities = set(), set(), [], []
         for offer in chunk:
             variant = variants.get(offer["id"])
             if not variant:
                 if not offer["characteristic_id"]:  # a characteristic's reason is given where its variant is made
                     counts["warnings"].append(_("Offer %s names no product imported from 1C", offer["id"]))
                 continue
+            if offer["quantity_not_a_number"]:
+                bad_quantities.append(offer["id"])
             if offer["quantity"] is not None:
                 quantities[variant.id] = float(offer["quantity"])
             for price in offer["prices"]:
@@ -116,6 +118,9 @@ class Ecom1cImportOffers(models.AbstractModel):
                                     "Price types", name) for name in sorted(unmapped))
         if not_numbers:
             counts["warnings"].append(_("Offers %s: a price that is not a number was skipped", ", ".join(not_numbers)))
+        if bad_quantities:
+            counts["warnings"].append(_("Offers %s: a quantity that is not a number was skipped",
+                                        ", ".join(bad_quantities)))
         # stock, sales prices and pricelists' prices of the whole batch set-based, touching only what changed
         self.env.flush_all()
         if quantities:

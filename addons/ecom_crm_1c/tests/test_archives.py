@@ -3,6 +3,7 @@
 import io
 import os
 import tempfile
+import warnings
 import zipfile
 
 from odoo.tests import BaseCase, tagged
@@ -50,6 +51,38 @@ class TestArchives(BaseCase):
             with self.assertRaises(UnsafeArchive, msg=evil):
                 unpack(path, self.folder, max_total=10_000)
             self.assertEqual(self.listing(), ["evil.zip"], f"{evil}: nothing unpacked, not even the good member")
+
+    def test_members_that_clash_are_refused_and_nothing_is_unpacked(self):
+        os.makedirs(os.path.join(self.folder, "import_files"))  # uploaded before, as 1C uploads images
+        cases = {
+            "twice.zip": [("import.xml", b"<a/>"), ("import.xml", b"<b/>")],
+            "twice-windows.zip": [("d/import.xml", b"<a/>"), ("d\\import.xml", b"<b/>")],
+            "file-then-folder.zip": [("a", b"x"), ("a/b.xml", b"<a/>")],
+            "folder-then-file.zip": [("import.xml", b"<a/>"), ("a/b.xml", b"<a/>"), ("a", b"x")],
+            "replaces-a-folder.zip": [("import.xml", b"<a/>"), ("import_files", b"x")],
+            "deep.zip": [("/".join(["d"] * 2000) + "/x.xml", b"x")],
+        }
+        for name, members in cases.items():
+            buffer = io.BytesIO()
+            with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
+                warnings.simplefilter("ignore")  # «Duplicate name»
+                for member, data in members:
+                    archive.writestr(member, data)
+            path = self.write(name, buffer.getvalue())
+            with self.assertRaises(UnsafeArchive, msg=name) as refused:
+                unpack(path, self.folder, max_total=10_000)
+            self.assertNotIn(self.folder, str(refused.exception))
+            self.assertEqual(self.listing(), [name], f"{name}: nothing unpacked")
+            os.remove(path)
+
+    def test_member_name_not_utf8_under_the_utf8_flag(self):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("ж.xml", b"<a/>")  # a name not ASCII: flagged UTF-8
+        path = self.write("names.zip", buffer.getvalue().replace("ж.xml".encode(), b"\xff\xfe.xml"))
+        with self.assertRaises(UnsafeArchive):
+            unpack(path, self.folder, max_total=10_000)
+        self.assertEqual(self.listing(), ["names.zip"])
 
     def test_corrupt_and_truncated_archives(self):
         good = make_zip({"import0_1.xml": b"<a>" + b"x" * 5000 + b"</a>"})

@@ -157,6 +157,23 @@ class TestImporter(ImporterCase):
         self.importer._import_offers(self.offers_package([(red.ecom_1c_id, 115)]))
         self.assertEqual(prices(), (90, 90, 115))
 
+    def test_numbers_no_float_holds_are_skipped_and_warned_per_offer(self):
+        """NaN, Infinity, 1e400 for a price or a quantity are no numbers, like «abc»: skipped, the offer
+        named in a warning, the file's other offers imported (they failed the whole file, or NaN was stock)."""
+        table, white, red = self.import_dining_table()
+        self.importer._import_offers(self.offers_package(
+            [(white.ecom_1c_id, 100), (red.ecom_1c_id, 120)], quantities={white.ecom_1c_id: 5, red.ecom_1c_id: 7}))
+        for bad in ("NaN", "Infinity", "-inf", "1e400", "sNaN", "abc"):
+            with self.subTest(bad):
+                counts = self.importer._import_offers(self.offers_package(
+                    [(white.ecom_1c_id, bad), (red.ecom_1c_id, 125)],
+                    quantities={white.ecom_1c_id: bad, red.ecom_1c_id: 8}))
+                self.assertEqual((table.list_price, white.lst_price, red.lst_price), (100, 100, 125))
+                self.assertEqual((white.ecom_1c_qty, red.ecom_1c_qty), (5, 8))
+                # the price's warning and the quantity's, each naming the offer
+                self.assertEqual(len(counts["warnings"]), 2, counts["warnings"])
+                self.assertTrue(all(white.ecom_1c_id in w and red.ecom_1c_id not in w for w in counts["warnings"]))
+
     def test_products_show_what_1c_says(self):
         """A product's 1C stock (its variants' together) and a variant's 1C price are on their forms
         and lists; the 1C id only for the exchange's managers."""

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from odoo.tests import BaseCase, tagged
 
-from ..commerceml import UnsafeArchive, UnsafeDocument, UnsafePath, safe_relative_path, sniff, unpack
+from ..commerceml import UnsafeArchive, UnsafeDocument, UnsafePath, printable, safe_relative_path, sniff, unpack
 from ..commerceml.characteristics import BY_NAME, attribute_key, characteristic_name, split_id
 from ..commerceml.errors import reason
 from ..commerceml.mapper import (
@@ -195,6 +195,16 @@ class TestRefusalReasons(BaseCase):
         name = self.refusal(lambda: safe_relative_path("../etc/passwd"), UnsafePath)
         self.assertEqual(str(name), "path escapes the upload area")
         self.assertEqual(reason(ValueError("plain")), "plain", "any other error as it says it")
+
+    def test_names_no_file_system_takes_are_refused(self):
+        """Names the file system would refuse with an error naming the server's paths are refused first."""
+        longest = "я" * 126 + ".j"  # 254 bytes
+        self.assertEqual(safe_relative_path("import_files\\9d\\" + longest), "import_files/9d/" + longest)
+        for name in ("a" * 256, "я" * 128 + ".xml", "/".join(["d"] * 33), "/".join(["d" * 200] * 6), "a\x00.xml"):
+            with self.assertRaises(UnsafePath, msg=name[:40]):
+                safe_relative_path(name)
+        self.assertEqual(printable("a\x00b\n.xml"), "a?b?.xml", "NUL and line breaks neither logged nor answered")
+        self.assertEqual(printable("x" * 300), "x" * 200 + "…")
 
     def test_archive_reasons(self):
         with tempfile.TemporaryDirectory() as folder:

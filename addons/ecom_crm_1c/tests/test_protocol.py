@@ -3,6 +3,9 @@
 import os
 from unittest.mock import patch
 
+import psycopg2.errorcodes
+import psycopg2.errors
+
 from odoo import sql_db
 from odoo.exceptions import MissingError
 from odoo.tests import tagged
@@ -56,6 +59,17 @@ class TestProtocol(ProtocolCase):
                          "success")
         self.assertEqual(self.call("file", data=b"x" * (6 * 1024 * 1024), cookie=cookie, filename="big.xml")[0],
                          "failure", "over the file limit")
+
+    def test_other_methods_are_answered_in_the_protocol(self):
+        """1C uses GET and POST; any other method hears «failure» and why, never Odoo's 405 HTML page."""
+        for method in ("PUT", "DELETE", "PATCH"):
+            response = self.opener.request(method, f"{self.base_url()}/1c_exchange?type=catalog&mode=init",
+                                           data=b"x", timeout=30)
+            self.assertEqual(response.status_code, 200, method)
+            self.assertTrue(response.headers["Content-Type"].startswith("text/plain"), method)
+            lines = response.text.splitlines()
+            self.assertEqual((len(lines), lines[0]), (2, "failure"), method)
+            self.assertIn(method, lines[1])
 
     def test_hostile_file_is_refused_and_logged(self):
         cookie = self.login()
@@ -117,6 +131,12 @@ class TestRobustness(ProtocolCase):
         self.assertEqual(imported.search_count([("ecom_1c_id", "!=", False)]), 36)
 
 
+class Conflict(psycopg2.errors.SerializationFailure):
+    """PostgreSQL's serialization failure, as another request of the session makes it."""
+
+    pgcode = psycopg2.errorcodes.SERIALIZATION_FAILURE
+
+
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestUploads(ProtocolCase):
     """How 1C's files arrive: a bigger file in requests of at most file_limit bytes, the raw body
@@ -164,6 +184,52 @@ class TestUploads(ProtocolCase):
         self.assertEqual(exchange.state, "failed")
         self.assertIn("import.xml", exchange.messages)
 
+    def test_archives_unpack_within_the_exchange_bound_together(self):
+        """The largest exchange bounds all that the exchange's archives unpack to, with its uploads: three
+        archives of 1,000 bytes each under a bound of 3,000 bytes, the third refused, unpacking nothing."""
+        from .test_archives import make_zip
+
+        cookie = self.login()
+        with patch.object(ExchangeController, "_exchange_limit", lambda controller, env: 3000):
+            self.call("init", cookie=cookie)
+            for name in ("a.zip", "b.zip", "c.zip"):
+                data = make_zip({f"{name[0]}.xml": b"x" * 1000})
+                self.assertLess(len(data), 300)
+                self.assertEqual(self.call("file", data=data, cookie=cookie, filename=name), ["success"])
+            lines = self.call("import", cookie=cookie, filename="a.xml")
+        self.assertEqual(lines[0], "failure")
+        self.assertTrue(lines[1].startswith("c.zip: "), lines)
+        folder = self.env["ecom.1c.session"]._find(cookie[1])._upload_dir()
+        self.assertEqual([os.path.exists(os.path.join(folder, n)) for n in ("a.xml", "b.xml", "c.xml")],
+                         [True, True, False])
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        self.assertEqual(session.upload_size, sum(os.path.getsize(os.path.join(folder, n))
+                                                  for n in ("a.zip", "b.zip", "c.zip", "a.xml", "b.xml")))
+
+    def test_a_request_run_again_stores_its_bytes_once(self):
+        """Two requests of one session at once: the later one fails to serialise on the session's row and
+        Odoo runs it again. Its body is still there the second time, nothing of the first time stays
+        appended, and the session's count is right (it answered «0 of N bytes received» with the N bytes
+        on disk, and 1C's resending doubled the file)."""
+        content = read(*CATALOG)
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        Session = type(self.env["ecom.1c.session"])
+        original, conflicts = Session._write_multi, []
+
+        def conflicting(records, vals_list):
+            if any("upload_size" in vals for vals in vals_list) and not conflicts:
+                conflicts.append(vals_list)
+                raise Conflict("could not serialize access due to concurrent update")
+            return original(records, vals_list)
+
+        with patch.object(Session, "_write_multi", conflicting), \
+                patch("odoo.service.model.random.uniform", return_value=0):  # no wait before the second run
+            self.assertEqual(self.call("file", data=content, cookie=cookie, filename="import.xml"), ["success"])
+        self.assertTrue(conflicts, "the request was run again")
+        self.assertEqual(self.stored(cookie, "import.xml"), content)
+        self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(content))
+
     def test_bounds_are_settings(self):
         settings = self.env["res.config.settings"].create({})
         self.assertEqual((settings.ecom_1c_file_limit, settings.ecom_1c_whole_file_limit,
@@ -189,6 +255,28 @@ class TestUploads(ProtocolCase):
         self.assertEqual(self.stored(cookie, "form.xml"), form)
         self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
         self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "=like", "hm-%")]), 4)
+
+    def test_hostile_names_are_refused_without_server_paths_and_logged(self):
+        """A NUL, an overlong name, a folder's name: «refused file name», no server path in the answer
+        or the log, and the log written (PostgreSQL stores no NUL)."""
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        self.assertEqual(self.call("file", data=b"img", cookie=cookie, filename="import_files/a.jpg"), ["success"])
+        folder = self.env["ecom.1c.session"]._find(cookie[1])._upload_dir()
+        for name in ("a%00.xml", "a" * 300 + ".xml", "import_files", "import_files/a.jpg/b.xml"):
+            lines = self.call("file", data=b"<x/>", cookie=cookie, filename=name)
+            self.assertEqual(lines[0], "failure", name[:40])
+            self.assertEqual(len(lines), 2, name[:40])
+            self.assertNotIn(folder, lines[1])
+            self.assertNotIn("/tmp", lines[1])
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual(exchange.state, "failed")
+        self.assertEqual(exchange.messages.count("refused file name") + exchange.messages.count("имя файла отклонено"),
+                         4, exchange.messages)
+        self.assertNotIn(os.path.dirname(folder), exchange.messages)
+        self.assertIn("a?.xml", exchange.file_ids.mapped("name"), "the NUL name logged, its NUL shown as «?»")
+        for name in ("a%00.xml", "a" * 300):  # import: the same refusal
+            self.assertEqual(self.call("import", cookie=cookie, filename=name)[0], "failure")
 
     def test_failed_exchange_is_logged_failed_with_its_file(self):
         cookie = self.login()

@@ -8,6 +8,7 @@ from decimal import Decimal
 from odoo.tests import BaseCase, tagged
 
 from ..commerceml import UnsafeDocument, read_catalog, read_documents, read_offers
+from ..commerceml.reader import number
 from .common import big_catalog, path
 
 
@@ -85,6 +86,23 @@ class TestReader(BaseCase):
         offer = next(v for k, v in read_offers(io.BytesIO(xml)) if k == "offer")
         self.assertEqual(offer["prices"][0]["price"], Decimal("1234.50"))
         self.assertEqual(offer["quantity"], Decimal("2.5"))
+
+    def test_numbers_no_float_holds_are_no_numbers(self):
+        for spelling in ("NaN", "-nan", "sNaN", "Infinity", "-Inf", "1e400", "1e15", "abc"):
+            self.assertIsNone(number(spelling), spelling)
+        self.assertEqual([number(s) for s in ("1e3", "999 999 999 999 999", "", "-2,5")],
+                         [Decimal(1000), Decimal("999999999999999"), None, Decimal("-2.5")])
+        xml = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.04"><ПакетПредложений>'
+               '<Предложения><Предложение><Ид>p</Ид><Количество>NaN</Количество></Предложение>'
+               '<Предложение><Ид>q</Ид><Склад ИдСклада="s1" КоличествоНаСкладе="Infinity"/>'
+               '<Склад ИдСклада="s2" КоличествоНаСкладе="3"/></Предложение>'
+               '<Предложение><Ид>r</Ид><Количество>4</Количество><Склад ИдСклада="s1" КоличествоНаСкладе=""/>'
+               '</Предложение></Предложения></ПакетПредложений></КоммерческаяИнформация>').encode()
+        p, q, r = (v for k, v in read_offers(io.BytesIO(xml)) if k == "offer")
+        self.assertEqual((p["quantity"], p["stock"], p["quantity_not_a_number"]), (None, {}, True))
+        self.assertEqual((q["quantity"], q["stock"], q["quantity_not_a_number"]),
+                         (Decimal(3), {"s2": Decimal(3)}, True), "a warehouse's NaN is no 0")
+        self.assertEqual((r["quantity"], r["stock"], r["quantity_not_a_number"]), (Decimal(4), {"s1": 0}, False))
 
     def test_hostile_and_broken(self):
         with open(path("ut11-2.07", "import0_1.xml"), "rb") as f:
