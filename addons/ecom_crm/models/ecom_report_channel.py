@@ -35,6 +35,15 @@ class EcomReportChannel(models.Model):
     request_count = fields.Integer("Requests", readonly=True, aggregator="sum")
     order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
     revenue = fields.Monetary(readonly=True, aggregator="sum")
+    # what the ratios of requests and of ad spend count: an order placed without any request (from 1C,
+    # at the till) is a sale, not a request's conversion, and one without a channel is no ad's return
+    request_order_count = fields.Integer(
+        "Orders from requests", readonly=True, aggregator="sum",
+        help="Orders confirmed from a request: the numerator of the request to order conversion.")
+    channel_revenue = fields.Monetary(
+        "Revenue of known channels", readonly=True, aggregator="sum",
+        help="Revenue of the orders whose channel is known (their own UTM or their request's): what ROMI "
+             "sets against the ad spend.")
     # ratios of the group's sums (no columns: see ecom.report.mixin)
     cpl = fields.Monetary("Cost per request (CPL)", readonly=True, aggregator="ecom_ratio",
                           ecom_ratio=("spend", "request_count", 1))
@@ -43,11 +52,12 @@ class EcomReportChannel(models.Model):
     cpc = fields.Monetary("Cost per click (CPC)", readonly=True, aggregator="ecom_ratio",
                           ecom_ratio=("spend", "clicks", 1))
     conversion = fields.Float("Request to order (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
-                              ecom_ratio=("order_count", "request_count", 100))
+                              ecom_ratio=("request_order_count", "request_count", 100))
     average_order = fields.Monetary("Average order", readonly=True, aggregator="ecom_ratio",
                                     ecom_ratio=("revenue", "order_count", 1))
     romi = fields.Float("ROMI (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
-                        ecom_ratio=("revenue", "spend", 100, -100), help="(Revenue − ad spend) / ad spend × 100")
+                        ecom_ratio=("channel_revenue", "spend", 100, -100),
+                        help="(Revenue of known channels − ad spend) / ad spend × 100")
     drr = fields.Float("ДРР (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
                        ecom_ratio=("spend", "revenue", 100),
                        help="Share of ad spend in revenue (доля рекламных расходов): ad spend / revenue × 100")
@@ -57,18 +67,20 @@ class EcomReportChannel(models.Model):
             WITH t AS (
                 SELECT s.date, s.company_id, NULL::int AS team_id, NULL::int AS user_id, s.source_id, s.medium_id,
                        s.campaign_id, s.amount_company AS spend, s.impressions, s.clicks, 0 AS request_count,
-                       0 AS order_count, 0 AS revenue
+                       0 AS order_count, 0 AS revenue, 0 AS request_order_count, 0 AS channel_revenue
                   FROM ecom_ad_spend s
                 UNION ALL
                 SELECT %(lead_day)s, l.company_id, l.team_id, l.user_id, l.source_id, l.medium_id, l.campaign_id,
-                       0, 0, 0, 1, 0, 0
+                       0, 0, 0, 1, 0, 0, 0, 0
                   FROM crm_lead l
                   LEFT JOIN res_company c ON c.id = l.company_id
                   LEFT JOIN res_partner cp ON cp.id = c.partner_id
                 UNION ALL
                 SELECT %(order_day)s, so.company_id, so.team_id, so.user_id,
                        COALESCE(so.source_id, l.source_id), COALESCE(so.medium_id, l.medium_id),
-                       COALESCE(so.campaign_id, l.campaign_id), 0, 0, 0, 0, 1, %(revenue)s
+                       COALESCE(so.campaign_id, l.campaign_id), 0, 0, 0, 0, 1, %(revenue)s,
+                       (so.opportunity_id IS NOT NULL)::int,
+                       CASE WHEN COALESCE(so.source_id, l.source_id) IS NOT NULL THEN %(revenue)s ELSE 0 END
                   FROM sale_order so
                   LEFT JOIN crm_lead l ON l.id = so.opportunity_id
                   JOIN res_company c ON c.id = so.company_id
@@ -78,7 +90,8 @@ class EcomReportChannel(models.Model):
             SELECT row_number() OVER () AS id, t.date, t.company_id, t.team_id, t.user_id, t.source_id, t.medium_id,
                    t.campaign_id, SUM(t.spend) AS spend, SUM(t.impressions)::int AS impressions,
                    SUM(t.clicks)::int AS clicks, SUM(t.request_count)::int AS request_count,
-                   SUM(t.order_count)::int AS order_count, SUM(t.revenue) AS revenue
+                   SUM(t.order_count)::int AS order_count, SUM(t.revenue) AS revenue,
+                   SUM(t.request_order_count)::int AS request_order_count, SUM(t.channel_revenue) AS channel_revenue
               FROM t
           GROUP BY t.date, t.company_id, t.team_id, t.user_id, t.source_id, t.medium_id, t.campaign_id
         """, lead_day=SQL(LOCAL_DAY, SQL("l.create_date")), order_day=SQL(LOCAL_DAY, SQL("so.date_order")),

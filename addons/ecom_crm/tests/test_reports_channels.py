@@ -105,6 +105,24 @@ class TestChannelReport(ReportCase):
         self.assertAlmostEqual(total["romi"], 2500 / 15)  # (4000 - 1500) / 1500 × 100
         self.assertAlmostEqual(total["drr"], 37.5)
 
+    def test_orders_without_request_or_channel_are_sales_not_conversions(self):
+        """An order placed without any request or channel (from 1C, at the till) counts as an order
+        and as revenue, not in the request to order conversion nor in ROMI: a store of many such
+        orders showed 800% conversion and 85,400% ROMI on the total row."""
+        self._order(self.Partner.create({"name": "Покупатель без заявки"}), 6000, datetime(2025, 11, 10, 9, 0))
+        self.refresh()
+        fields = ["order_count", "revenue", "request_order_count", "channel_revenue", "conversion", "romi", "drr"]
+        day = [("date", "=", "2025-11-10")]
+        total = self.groups("ecom.report.channel", None, fields, day)[None]
+        self.assertEqual((total["order_count"], total["revenue"], total["request_order_count"],
+                          total["channel_revenue"]), (3, 10000, 2, 4000))
+        self.assertAlmostEqual(total["conversion"], 40, msg="2 orders of 5 requests, not 3 of 5")
+        self.assertAlmostEqual(total["romi"], 2500 / 15, msg="(4000 - 1500) / 1500, not (10000 - 1500) / 1500")
+        self.assertAlmostEqual(total["drr"], 15, msg="ad spend's share of all revenue")
+        none = self.groups("ecom.report.channel", "source_id", fields, day)[False]
+        self.assertEqual(none["order_count"], 1)
+        self.assertFalse(none["conversion"])
+
     def test_a_rows_ratios_are_its_own(self):
         """An ungrouped list shows each row's ratios, computed from its own columns (the view has no
         column for them); a filter on a ratio filters the rows by theirs."""
@@ -118,8 +136,8 @@ class TestChannelReport(ReportCase):
         for row in rows:
             self.assertAlmostEqual(row.cpl, ratio(row.spend, row.request_count))
             self.assertAlmostEqual(row.cpo, ratio(row.spend, row.order_count))
-            self.assertAlmostEqual(row.conversion, ratio(row.order_count, row.request_count, 100))
-            self.assertAlmostEqual(row.romi, ratio(row.revenue, row.spend, 100, -100))
+            self.assertAlmostEqual(row.conversion, ratio(row.request_order_count, row.request_count, 100))
+            self.assertAlmostEqual(row.romi, ratio(row.channel_revenue, row.spend, 100, -100))
             self.assertAlmostEqual(row.drr, ratio(row.spend, row.revenue, 100))
         self.assertEqual(self.env["ecom.report.channel"].search([("conversion", ">", 0)]),
                          rows.filtered(lambda row: row.request_count and row.order_count))
