@@ -37,15 +37,17 @@ NAMES = tuple(TEMPLATES)
 
 # placeholder -> (source array, format): the source is a criterion or an ``extra`` array.
 # Formats: int (rounded), money (rounded to units), pct (share x 100, rounded), dec (1 decimal),
-# reason (a refusal reason id, turned into its text).
+# reason (a refusal reason id, turned into its text), ago (days since an event, told as of the
+# last day counted: the nightly job scores as of tomorrow, so that today's orders count, and the
+# criterion is one more than the days a person counts from today, the customer card's figure).
 PARAMS = {
-    "recency": {"days": ("recency", "int")},
+    "recency": {"days": ("recency", "ago")},
     "frequency": {"orders": ("frequency", "int")},
     "monetary": {"amount": ("monetary", "money")},
     "avg_order": {"amount": ("avg_order", "money")},
     "tenure": {"days": ("tenure", "int")},
     "usual_gap": {"gap": ("usual_gap", "int")},
-    "overdue": {"gap": ("usual_gap", "int"), "days": ("recency", "int")},
+    "overdue": {"gap": ("usual_gap", "int"), "days": ("recency", "ago")},
     "regularity": {"pct": ("regularity", "pct")},
     "revenue_trend": {"recent": ("revenue_recent", "money"), "prior": ("revenue_prior", "money")},
     "frequency_trend": {"recent": ("orders_recent", "int"), "prior": ("orders_prior", "int")},
@@ -58,15 +60,15 @@ PARAMS = {
     "return_share": {"pct": ("return_share", "pct")},
     "cancel_share": {"pct": ("cancel_share", "pct")},
     "discount_share": {"pct": ("discount_share", "pct")},
-    "rebuy_due": {"cycle": ("rebuy_cycle", "int"), "days": ("rebuy_days", "int")},
-    "days_since_contact": {"days": ("days_since_contact", "int")},
+    "rebuy_due": {"cycle": ("rebuy_cycle", "int"), "days": ("rebuy_days", "ago")},
+    "days_since_contact": {"days": ("days_since_contact", "ago")},
     "open_activities": {"count": ("open_activities", "int")},
     "open_opportunities": {"count": ("open_opportunities", "int")},
     "opportunity_stage": {"stage": ("opportunity_stage", "int")},
     "recent_refusals": {"count": ("recent_refusals", "int"), "reason": ("refusal_reason", "reason")},
     "won_opportunities": {"count": ("won_opportunities", "int")},
     "mail_engagement": {"count": ("mail_engagement", "int")},
-    "days_since_mail": {"days": ("days_since_mail", "int")},
+    "days_since_mail": {"days": ("days_since_mail", "ago")},
     "opted_out": {},
     "complaints": {"count": ("complaints", "int")},
 }
@@ -517,6 +519,8 @@ def _fmt(value, kind, reason_texts):
         return str(round(float(value) * 100))
     if kind == "dec":
         return f"{float(value):.1f}"
+    if kind == "ago":
+        return str(max(round(float(value)) - 1, 0))
     return str(round(float(value)))
 
 

@@ -515,7 +515,8 @@ class Suggestions:
         kind = KINDS[self.kind[i]]
         params = {"item": int(self.item[i])}
         if kind == "rebuy":
-            params.update(cycle=round(float(self.cycle[i])), days=round(float(self.since[i])))
+            # since: days as of the run's day counted (see criteria.PARAMS' "ago")
+            params.update(cycle=round(float(self.cycle[i])), days=max(round(float(self.since[i])) - 1, 0))
         elif kind == "copurchase":
             params["source"] = int(self.source[i])
         else:

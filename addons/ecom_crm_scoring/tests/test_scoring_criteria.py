@@ -97,9 +97,10 @@ class TestCriteria(BaseCase):
         self.assertEqual(self.value("usual_gap", 3), 90)
         gaps = np.array([200, 20, 20, 160.0])
         self.assertAlmostEqual(self.value("regularity", 3), gaps.std() / gaps.mean(), places=5)
+        # the criterion counts to the day before as_of's end (40); a person counts from that day: 39
         self.assertEqual(criteria.describe(self.c, 0, "overdue"),
                          ("usually orders every %(gap)s days, %(days)s days since the last order",
-                          {"gap": "30", "days": "40"}))
+                          {"gap": "30", "days": "39"}))
 
     def test_trends_and_recent_orders(self):
         # customer 3: last 182 days (from 818): 1 order of 400; the 182 before (636-818): 3 of 100
@@ -120,7 +121,7 @@ class TestCriteria(BaseCase):
     def test_rebuy_cycle(self):
         # customer 0 bought product 11 on days 870, 900, 930, 960: every 30 days, 40 days ago
         self.assertAlmostEqual(self.value("rebuy_due", 0), 40 / 30, places=5)
-        self.assertEqual(criteria.describe(self.c, 0, "rebuy_due")[1], {"cycle": "30", "days": "40"})
+        self.assertEqual(criteria.describe(self.c, 0, "rebuy_due")[1], {"cycle": "30", "days": "39"})
         self.assertEqual(int(self.c.extra["rebuy_product"][0]), 11)
         self.assertNoData("rebuy_due", 1)
 

@@ -98,7 +98,7 @@ class TestCrossSell(BaseCase):
         self.assertAlmostEqual(float(s.probability[i]), 0.90)
         self.assertAlmostEqual(float(s.raw[i]), 0.97, places=5)
         template, params = s.describe(i)
-        self.assertEqual(template % params, f"re-buys {FILTER} on average every 30 days, 40 days since the last time")
+        self.assertEqual(template % params, f"re-buys {FILTER} on average every 30 days, 39 days since the last time")
         j = int(np.flatnonzero(s.kind == COPURCHASE)[0])
         self.assertEqual(s.describe(j)[1], {"item": CAPSULES, "source": MACHINE})
 
