@@ -12,6 +12,7 @@ import os
 import time
 
 from odoo import SUPERUSER_ID, api, http
+from odoo.addons.ecom_crm.tools.json_http import read_body
 from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
@@ -169,10 +170,12 @@ class ExchangeController(http.Controller):
         too_big = env._("a request of %(size)s bytes is over file_limit=%(limit)s: 1C sends a bigger file in parts")
         if length is not None and length > request_limit:  # refused before its body is read
             return self._fail(session.exchange_id, relative, too_big % {"size": length, "limit": request_limit})
-        # one request is at most file_limit bytes: held once in memory
-        body = request.httprequest.get_data(cache=True, parse_form_data=False)  # read again when run again
-        if len(body) > request_limit:
-            return self._fail(session.exchange_id, relative, too_big % {"size": len(body), "limit": request_limit})
+        # one request is at most file_limit bytes: held once in memory, and no more of a body sent without
+        # a length (chunked) is read; kept for the request's retries (read again when run again)
+        body = read_body(request_limit)
+        if body is None:
+            return self._fail(session.exchange_id, relative, too_big % {"size": f"> {request_limit}",
+                                                                       "limit": request_limit})
         if length is not None and len(body) != length:
             return self._fail(session.exchange_id, relative, env._(
                 "%(received)s of the %(sent)s bytes sent were received: nothing stored", received=len(body),

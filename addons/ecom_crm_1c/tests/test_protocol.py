@@ -1,7 +1,9 @@
 """1C's side of the exchange over HTTP, as 1C drives it."""
 
 import os
+import socket
 from unittest.mock import patch
+from urllib.parse import urlsplit
 
 import psycopg2.errorcodes
 import psycopg2.errors
@@ -146,6 +148,30 @@ class TestUploads(ProtocolCase):
         folder = self.env["ecom.1c.session"]._find(cookie[1])._upload_dir()
         with open(os.path.join(folder, name), "rb") as f:
             return f.read()
+
+    def test_a_chunked_upload_is_read_no_further_than_file_limit(self):
+        """A request without a Content-Length (sent chunked) is refused once past file_limit, while
+        1C's side is still sending, not after reading it whole into memory."""
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", "1")
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        url = urlsplit(self.base_url())
+        with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
+            sock.sendall((f"POST /1c_exchange?type=catalog&mode=file&filename=import.xml HTTP/1.1\r\n"
+                          f"Host: {url.netloc}\r\nTransfer-Encoding: chunked\r\n"
+                          f"Cookie: {cookie[0]}={cookie[1]}\r\n\r\n").encode())
+            # 1 MiB and 8 KiB of a body that never ends (no final chunk): no more than the server reads
+            # and buffers, so that it closes the connection without data left unread (a reset)
+            for _index in range(129):
+                sock.sendall(b"2000\r\n" + b" " * 8192 + b"\r\n")
+            received = b""
+            while chunk := sock.recv(65536):  # the server closes the connection after its answer
+                received += chunk
+            answer = received.decode("utf-8", "replace")  # before the fix: a timeout
+        self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] 200 ", answer[:300])
+        status, reason = answer.split("\r\n\r\n", 1)[1].splitlines()[:2]
+        self.assertEqual(status, "failure")
+        self.assertIn("file_limit=1048576", reason, "refused for its size, not after a read that timed out")
 
     def test_file_limit_bounds_one_request_not_the_file(self):
         content = read(*CATALOG)
