@@ -70,8 +70,8 @@ class EcomMailingAudience(models.Model):
                 audience.domain, audience.partner_count = "[]", 0
                 continue
             audience.domain = repr(domain)
-            audience.partner_count = Partner.with_company(audience.company_id).search_count(domain) \
-                if audience.id else 0
+            # counted in the form too, before saving: the button beside the filter's own preview
+            audience.partner_count = Partner.with_company(audience.company_id).search_count(domain)
 
     def _compute_mailing_count(self):
         counts = dict(self.env["mailing.mailing"]._read_group(

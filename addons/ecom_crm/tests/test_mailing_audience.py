@@ -74,6 +74,11 @@ class TestAudienceDomains(AudienceCase):
         self.assertEqual(vip._ecom_partners("mail"), self.vip | self.vip_bl_phone)
         self.assertEqual(vip._ecom_partners("sms"), self.vip | self.vip_bl_email | self.vip_no_email)
         self.assertEqual(vip.partner_count, 4)
+        with Form(self.Audience) as form:  # counted as the form is filled in, not 0 until saved
+            form.name = "VIP"
+            form.kind = "status"
+            form.customer_status = "vip"
+            self.assertEqual(form.partner_count, 4)
         self.assertEqual(self.audience(kind="status", customer_status="repeat")._ecom_partners(), self.repeat)
 
     def test_refusal_reason_and_period(self):
