@@ -129,3 +129,4 @@ class TestScoringDashboard(ScoringCase):
         self.assertNotIn('name="customer_count"', pivot)
         self.assertIn('name="customer_count" type="measure"', graph)
         self.assertIn('interval="day"', graph)
+        self.assertIn('stacked="0"', graph, "each group's own line: stacked, a group's dot stood on the others'")
