@@ -45,7 +45,7 @@ PARAMS = {
     "frequency": {"orders": ("frequency", "int")},
     "monetary": {"amount": ("monetary", "money")},
     "avg_order": {"amount": ("avg_order", "money")},
-    "tenure": {"days": ("tenure", "int")},
+    "tenure": {"days": ("tenure", "ago")},
     "usual_gap": {"gap": ("usual_gap", "int")},
     "overdue": {"gap": ("usual_gap", "int"), "days": ("recency", "ago")},
     "regularity": {"pct": ("regularity", "pct")},

@@ -84,6 +84,9 @@ class TestCriteria(BaseCase):
         self.assertEqual(self.value("monetary", 0), 6000 - 500, "net of the returned amount")
         self.assertEqual(self.value("avg_order", 0), 1200)
         self.assertEqual(self.value("tenure", 0), 160)
+        # told from the last day counted (as_of - 1), as the customer card counts: 39 and 159 days
+        self.assertEqual(criteria.describe(self.c, 0, "recency")[1], {"days": "39"})
+        self.assertEqual(criteria.describe(self.c, 0, "tenure")[1], {"days": "159"})
         for name in ("recency", "frequency", "monetary", "avg_order", "tenure"):
             self.assertNoData(name, 2)
 
