@@ -49,3 +49,4 @@ from . import ecom_winback
 from . import ecom_recurring_task
 from . import mail_activity
 from . import spreadsheet_dashboard
+from . import report_ecom_document

@@ -153,6 +153,10 @@ class TestDocuments(HttpCase):
                                             "partner_id": self.customer.id, "user_id": self.salesman.id})
         with self.assertRaisesRegex(UserError, "neither a quotation nor a product of interest"):
             lead.with_user(self.salesman).action_ecom_send_offer()
+        for kind in ("offer", "contract"):  # Print says it too, not a QWeb error dialog
+            with self.subTest(kind=kind), self.assertRaisesRegex(UserError, "neither a quotation nor a product"):
+                self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_html(
+                    self.env.ref(f"ecom_crm.action_report_{kind}_crm_lead"), lead.ids)
         lead.ecom_product_id = self.stroller
         text = self.render(lead, "offer")
         self.assertIn(f"Коммерческое предложение № {lead.id}", text)

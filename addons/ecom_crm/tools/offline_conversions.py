@@ -11,16 +11,41 @@
 
 Each function takes conversions as dicts ``{"id", "time" (naive UTC datetime), "value",
 "currency"}`` and returns the file's text (lines end with CRLF, as the csv module writes them).
+
+The ids come from the visitors' browsers through the intake API, whoever sent them: only ids of
+their system's own form are written (:func:`valid_ids`), and a goal name that a spreadsheet would
+run as a formula is refused (:func:`formula_like`), so that the file is safe to open in Excel.
 """
 
 import csv
 import io
+import re
 from datetime import UTC
 
 import pytz
 
 YANDEX_ID_COLUMNS = {"client_id": "ClientId", "yclid": "Yclid", "user_id": "UserId"}
 GOOGLE_HEADER = ["Google Click ID", "Conversion Name", "Conversion Time", "Conversion Value", "Conversion Currency"]
+# what each id is made of: Metrica's ClientID and Direct's yclid are numbers, Google's gclid is
+# base64url (letters, digits, «-», «_»)
+ID_FORMATS = {"client_id": re.compile(r"[0-9]{1,64}"), "yclid": re.compile(r"[0-9]{1,64}"),
+              "gclid": re.compile(r"[A-Za-z0-9_-]{1,512}")}
+# a cell a spreadsheet runs as a formula (OWASP's CSV injection) or a value that breaks a line
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def valid_ids(conversions, kind):
+    """``(kept, skipped)``: the conversions whose id has the form of ``kind``'s ids (ID_FORMATS),
+    and how many had another (a formula, a line break, anything a browser was made to send)."""
+    pattern = ID_FORMATS[kind]
+    kept = [c for c in conversions if isinstance(c["id"], str) and pattern.fullmatch(c["id"])]
+    return kept, len(conversions) - len(kept)
+
+
+def formula_like(text):
+    """Whether ``text`` would be run as a formula by a spreadsheet or breaks the file's lines."""
+    text = str(text or "")
+    return text.startswith(FORMULA_START) or any(char in text for char in "\r\n\x00")
 
 
 def _amount(value):

@@ -36,6 +36,10 @@ class EcomOfflineConversionExport(models.TransientModel):
     file = fields.Binary(readonly=True, attachment=False)
     filename = fields.Char(readonly=True)
     conversion_count = fields.Integer("Conversions", readonly=True)
+    skipped_count = fields.Integer(
+        "Skipped: ids of another form", readonly=True,
+        help="Orders whose request carried an id that is not one of this system's (a formula, a line break, "
+             "anything a browser was made to send): left out, so that the file is safe to open and upload.")
 
     @api.model
     def _ecom_tz(self):
@@ -80,10 +84,16 @@ class EcomOfflineConversionExport(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
-        conversions = self._ecom_conversions()
+        if offline_conversions.formula_like(self.goal):
+            raise UserError(self.env._(
+                "The goal / conversion name «%s» would be run as a formula by a spreadsheet: it may not start "
+                "with =, +, -, @ or hold a line break.", self.goal))
+        kind = "gclid" if self.system == "google_ads" else self.yandex_id_type
+        conversions, skipped = offline_conversions.valid_ids(self._ecom_conversions(), kind)
         if not conversions:
             raise UserError(self.env._(
-                "No confirmed order of this period came from a request with the visitor's id this file needs."))
+                "No confirmed order of this period came from a request with the visitor's id this file needs.")
+                + (self.env._(" %s orders had an id of another form, left out.", skipped) if skipped else ""))
         if self.system == "google_ads":
             text = offline_conversions.google_ads_csv(conversions, self.goal, self._ecom_tz())
             name = "google_ads"
@@ -92,6 +102,7 @@ class EcomOfflineConversionExport(models.TransientModel):
             name = "yandex_metrica"
         self.write({
             "file": base64.b64encode(text.encode("utf-8")), "conversion_count": len(conversions),
+            "skipped_count": skipped,
             "filename": f"offline_conversions_{name}_{self.date_from}_{self.date_to}.csv"})
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
                 "target": "new", "name": self.env._("Export offline conversions")}
