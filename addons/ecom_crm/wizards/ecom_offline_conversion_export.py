@@ -67,6 +67,10 @@ class EcomOfflineConversionExport(models.TransientModel):
         else:
             id_sql = SQL("l.ecom_yandex_client_id")
         start, stop = self._ecom_bounds()
+        # read in SQL below: what this transaction wrote (a script's, a test's) goes to the database first
+        self.env["sale.order"].flush_model(["state", "ecom_status", "company_id", "date_order", "opportunity_id",
+                                            "amount_total", "currency_id"])
+        self.env["crm.lead"].flush_model(["ecom_click_id", "ecom_click_id_type", "ecom_yandex_client_id"])
         # the orders the user may read (record rules: a salesperson exports their own sales)
         query = self.env["sale.order"]._search([
             ("state", "=", "sale"), ("ecom_status", "!=", "returned"), ("company_id", "=", self.company_id.id),
