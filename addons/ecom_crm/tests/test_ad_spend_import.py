@@ -92,11 +92,11 @@ class TestAdSpendImport(EcomCrmCase):
         cls.yandex = cls.env.ref("ecom_crm.utm_source_yandex_direct")
         cls.cpc = cls.env.ref("ecom_crm.utm_medium_cpc")
 
-    def _import(self, name, lang="en_US", **values):
+    def _import(self, name, lang="en_US", content=None, **values):
         # the file widget sets the file's name as it uploads the file
         wizard = Form(self.env["ecom.ad.spend.import"].with_user(self.marketer).with_context(
             default_filename=name, lang=lang))
-        wizard.file = base64.b64encode(sample(name))
+        wizard.file = base64.b64encode(sample(name) if content is None else content)
         for key, value in values.items():
             setattr(wizard, key, value)
         record = wizard.save()
@@ -163,6 +163,25 @@ class TestAdSpendImport(EcomCrmCase):
         self.assertEqual(self._spend(self.yandex).filtered(lambda s: s.date == date(2026, 11, 2)).campaign_id, existing)
         self.assertTrue(self.env["utm.campaign"].search([("name", "=", "РСЯ — ретаргетинг")]))
         self.assertEqual(self._spend(self.env.ref("ecom_crm.utm_source_avito")).campaign_id, avito_campaign)
+
+    def test_names_are_matched_exactly_not_as_patterns(self):
+        """``%`` and ``_`` in a name are characters, not wildcards: «Скидка 50%» is not «Скидка 500
+        рублей», «WILDCARD_TARGET» not «WILDCARD-TARGET»; case aside, the same name is the same record."""
+        Campaign, Source = self.env["utm.campaign"], self.env["utm.source"]
+        roubles = Campaign.create({"name": "Скидка 500 рублей"})
+        dash = Campaign.create({"name": "WILDCARD-TARGET"})
+        other = Campaign.create({"name": "Другая"})
+        same = Campaign.create({"name": "Весна"})
+        Source.create({"name": "partner-site"})
+        content = ("date;source;medium;campaign;cost\n2026-11-01;partner_site;cpc;Скидка 50%;10\n"
+                   "2026-11-01;yandex;cpc;WILDCARD_TARGET;20\n2026-11-01;yandex;cpc;%;30\n"
+                   "2026-11-01;yandex;cpc;ВЕСНА;40\n").encode()
+        self._import("wild.csv", content=content)
+        spend = self.Spend.search([("date", "=", "2026-11-01")])
+        self.assertEqual(sorted(spend.mapped("campaign_id.name")), ["%", "WILDCARD_TARGET", "Весна", "Скидка 50%"])
+        self.assertFalse(spend.campaign_id & (roubles | dash | other))
+        self.assertEqual(spend.filtered(lambda s: s.amount == 40).campaign_id, same)
+        self.assertEqual(spend.filtered(lambda s: s.amount == 10).source_id.name, "partner_site")
 
     def test_reimport_replaces_the_days(self):
         self._import("yandex_direct_api.tsv")
