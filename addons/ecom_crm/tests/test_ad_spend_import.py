@@ -7,7 +7,7 @@ from datetime import date
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import BaseCase, Form, new_test_user, tagged
 from odoo.tools.misc import file_open
 
 from ..tools import ad_spend
@@ -211,6 +211,12 @@ class TestAdSpendImport(EcomCrmCase):
                 self.assertIn(fragment, str(caught.exception), name)
         self.assertFalse(self.Spend.search([]))  # the good rows before the bad one are not stored either
 
+    def test_a_picture_is_refused_not_crashed_on(self):
+        # the wizard's file is no attachment: ir.attachment's type guessing failed on a PNG named .csv
+        with self.assertRaises(UserError) as caught:
+            self._import("spend.csv", content=b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\xff\xd8")
+        self.assertIn("NUL", str(caught.exception))
+
     def test_the_error_is_in_the_users_language(self):
         with self.assertRaises(UserError) as caught:
             self._import("yandex_direct_bad_date.csv", lang="ru_RU")
@@ -225,3 +231,83 @@ class TestAdSpendImport(EcomCrmCase):
     def test_salesperson_cannot_import(self):
         with self.assertRaises(AccessError):
             self.env["ecom.ad.spend.import"].with_user(self.salesman).create({"file": b"", "filename": "x.csv"})
+
+
+def error_of(content, filename="spend.csv"):
+    """The English message of the AdSpendError the parser raises on ``content``."""
+    try:
+        ad_spend.parse(content, filename)
+    except ad_spend.AdSpendError as error:
+        return str(error.message)
+    raise AssertionError("the file was accepted")
+
+
+GENERIC = "date;source;medium;campaign;cost;currency;impressions;clicks\n"
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestAdSpendFileReading(BaseCase):
+    """Reading the file itself (plain Python, no database): encodings, separators, quotes, line numbers,
+    limits, broken workbooks."""
+
+    def test_separator_is_the_one_that_makes_the_header(self):
+        # a Yandex «Мастер отчётов» export: `;`, but more commas than semicolons (campaign names)
+        lines = ["Статистика по дням", "01.11.2026 - 07.11.2026", "День;Кампания;Показы;Клики;Расход (руб.)"]
+        lines += [f"0{day}.11.2026;Поиск, Москва, СПб, МО, бренд, скидки, акции;3 000;90;2 700,00"
+                  for day in range(1, 8)]
+        cabinet, rows = ad_spend.parse("\r\n".join(lines).encode("cp1251"), "report.csv")
+        self.assertEqual((cabinet, len(rows)), ("yandex_direct", 7))
+        self.assertEqual(rows[0]["campaign"], "Поиск, Москва, СПб, МО, бренд, скидки, акции")
+
+    def test_utf16_with_a_bom(self):
+        text = ("Day\tCampaign\tCurrency code\tImpr.\tClicks\tCost\r\n"
+                "2026-11-01\tSearch — brand\tRUB\t1200\t40\t1234.56\r\n")
+        for encoding in ("utf-16-le", "utf-16-be"):
+            content = ("\ufeff" + text).encode(encoding)
+            cabinet, rows = ad_spend.parse(content, "google.csv")
+            self.assertEqual((cabinet, rows[0]["campaign"], rows[0]["cost"]),
+                             ("google_ads", "Search — brand", 1234.56))
+
+    def test_utf8_with_a_bad_byte_names_its_line_and_cp1251_still_reads(self):
+        content = ((GENERIC + "2026-11-01;yandex;cpc;Мясо;10;RUB;1;1\n").encode()
+                   + b"2026-11-02;yandex;cpc;\xff\xfe bad;10;RUB;1;1\n")
+        self.assertIn("Line 3", error_of(content))
+        _cabinet, rows = ad_spend.parse((GENERIC + "2026-11-01;yandex;cpc;Ёлка «ёж»;10;RUB;1;1\n").encode("cp1251"))
+        self.assertEqual(rows[0]["campaign"], "Ёлка «ёж»")
+
+    def test_an_open_quote_does_not_swallow_the_next_lines(self):
+        content = (GENERIC + '2026-11-01;yandex;cpc;"Open quote;10;RUB;1;1\n2026-11-02;yandex;cpc;Next;20;RUB;1;1\n'
+                   '2026-11-03;yandex;cpc;Third";30;RUB;1;1\n').encode()
+        self.assertIn("Line 2: a quote is not closed", error_of(content))
+        self.assertIn("Line 2: a quote is not closed",
+                      error_of((GENERIC + '2026-11-01;yandex;cpc;"Open;10\n').encode()))
+
+    def test_errors_name_the_files_own_lines(self):
+        content = "Статистика\n\n01.11.2026 - 02.11.2026\n\nДень;Кампания;Показы;Клики;Расход (руб.)\n\n\n"
+        content += "01.11.2026;Поиск;3 000;90;2 700,00\n\n\n02.11.2026;Поиск;3 000;90;abc\n"
+        self.assertIn("Row 11,", error_of(content.encode("cp1251")))
+        self.assertIn("Row 4,", error_of(sample("bad_blank_row_error.xlsx"), "x.xlsx"))
+        # U+2028 is a character of the campaign, not a line break
+        _cabinet, rows = ad_spend.parse((GENERIC + "2026-11-01;yandex;cpc;Line\u2028Sep;10;RUB;1;1\n").encode())
+        self.assertEqual(rows[0]["campaign"], "Line\u2028Sep")
+
+    def test_nul_and_huge_cells_are_refused(self):
+        nul = (GENERIC + "2026-11-01;yandex;cpc;a\x00b;10;RUB;1;1\n").encode()
+        self.assertIn("Line 2: the file holds a NUL", error_of(nul))
+        huge = (GENERIC + "2026-11-01;yandex;cpc;" + "К" * 200_000 + ";10\n").encode()
+        self.assertIn("Line 2: a cell is longer", error_of(huge))
+        self.assertIn("NUL", error_of(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "spend.csv"))
+
+    def test_size_limits(self):
+        row = "2026-11-01;yandex;cpc;Кампания;10;RUB;1;1\n"
+        self.assertIn("more than 100000 rows", error_of((GENERIC + row * 100_002).encode()))
+        with patch.object(ad_spend, "MAX_BYTES", 1000):
+            self.assertIn("larger than", error_of((GENERIC + row * 30).encode()))
+
+    def test_broken_workbooks(self):
+        self.assertIn("not a readable XLSX workbook", error_of(sample("bad_badxml.xlsx"), "x.xlsx"))
+        self.assertIn("not a readable XLSX workbook", error_of(sample("bad_nan.xlsx"), "x.xlsx"))
+        self.assertIn("Row 2, column F: a formula whose value is not stored",
+                      error_of(sample("bad_formula_cost.xlsx"), "x.xlsx"))
+        self.assertIn("first sheet («Info») is empty", error_of(sample("bad_second_sheet.xlsx"), "x.xlsx"))
+        self.assertIn(".xls) are not supported", error_of(sample("bad_old_format.xls"), "old.xls"))

@@ -89,6 +89,11 @@ HEADER_CURRENCY = re.compile(r"(руб|₽|rub|\busd\b|\$|eur|€|kzt|₸|byn)",
 HEADER_CURRENCY_CODES = {"руб": "RUB", "₽": "RUB", "rub": "RUB", "usd": "USD", "$": "USD", "eur": "EUR",
                          "€": "EUR", "kzt": "KZT", "₸": "KZT", "byn": "BYN"}
 TOTAL_MARKERS = ("total", "итого", "всего")
+MAX_BYTES = 20 * 1024 * 1024  # files larger are refused before they are read
+MAX_ROWS = 100_000  # rows of a file (a year of 270 campaigns a day)
+MAX_EMPTY_ROWS = 10_000  # an XLSX sheet's empty rows after which it is taken as ended
+# a character of two to four bytes as UTF-8 writes it
+UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 class AdSpendError(ValueError):
@@ -125,7 +130,7 @@ def _columns(header, cabinet):
 
 def recognise(table):
     """``(cabinet, header row index, {column: index})`` of the first row that is a known header."""
-    for row_index, row in enumerate(table[:MAX_HEADER_ROW]):
+    for row_index, (_line, row) in enumerate(table[:MAX_HEADER_ROW]):
         header = [_norm(cell) for cell in row]
         for cabinet in RECOGNITION_ORDER:
             columns = _columns(header, cabinet)
@@ -136,35 +141,146 @@ def recognise(table):
         "Avito) nor of the generic format (date;source;medium;campaign;cost)."))
 
 
+def _too_long():
+    return AdSpendError(_lt(
+        "The file has more than %(limit)s rows: import it in parts (a month at a time, for instance).",
+        limit=MAX_ROWS))
+
+
 def read_table(content, filename=""):
-    """The cells of a CSV/TSV (any usual encoding and delimiter) or XLSX file, as lists of rows."""
+    """The non-empty rows of a CSV/TSV (UTF-8, UTF-16 with a BOM or Windows-1251; tab, semicolon or
+    comma) or XLSX file, as ``[(line, cells)]``: ``line`` is the file's own line (the row number a
+    spreadsheet shows), blank lines counted."""
+    if len(content) > MAX_BYTES:
+        raise AdSpendError(_lt("The file is larger than %(limit)s MB: import it in parts (a month at a time, "
+                               "for instance).", limit=MAX_BYTES // (1024 * 1024)))
+    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or filename.lower().endswith(".xls"):
+        raise AdSpendError(_lt("Old Excel files (.xls) are not supported: save the file as .xlsx or CSV."))
     if content[:2] == b"PK" or filename.lower().endswith(".xlsx"):
         return _read_xlsx(content)
-    for encoding in ("utf-8-sig", "cp1251"):
+    text = _decode(content)
+    if "\x00" in text:
+        raise AdSpendError(_lt("Line %(line)s: the file holds a NUL character; it is not a text (CSV) file.",
+                               line=text[:text.index("\x00")].count("\n") + 1))
+    return _read_csv(text, _delimiter(text))
+
+
+def _line_of(content, offset):
+    return content[:offset].count(b"\n") + 1 if b"\n" in content else content[:offset].count(b"\r") + 1
+
+
+def _decode(content):
+    """The text of a CSV file: UTF-16 with its BOM, UTF-8, or else Windows-1251. A file mostly in UTF-8
+    with a few bad bytes is refused naming the line, not read whole as Windows-1251 (mojibake)."""
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            text = content.decode(encoding)
-            break
+            return content.decode("utf-16")
         except UnicodeDecodeError:
+            raise AdSpendError(_lt("The file starts as UTF-16 text but is not valid UTF-16.")) from None
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        first_bad = error.start
+    # Russian text in Windows-1251 is almost never valid UTF-8: its letters (0xC0-0xFF) are followed by
+    # other letters, not by the bytes 0x80-0xBF that continue a UTF-8 character
+    valid = len(UTF8_MULTIBYTE.findall(content))
+    invalid = content.decode("utf-8", "replace").count("\ufffd")
+    if valid and valid >= invalid:
+        raise AdSpendError(_lt("Line %(line)s: the file is UTF-8 text with a byte that is not UTF-8 (a damaged "
+                               "file?): fix or remove the character on that line.",
+                               line=_line_of(content, first_bad)))
+    return content.decode("cp1251", "replace")
+
+
+def _csv_rows(text, delimiter):
+    """(line, cells) of every record, blank ones included; a newline only ends a line as \\r\\n, \\n or
+    \\r (not U+2028 and the like), and a record may not span lines (a quote left open)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger" in str(error):
+                raise AdSpendError(_lt("Line %(line)s: a cell is longer than %(limit)s characters.",
+                                       line=line + 1, limit=csv.field_size_limit())) from None
+            raise AdSpendError(_lt("Line %(line)s: a quote is not closed, or text follows a closing quote.",
+                                   line=line + 1)) from None
+        if reader.line_num > line + 1:
+            raise AdSpendError(_lt("Line %(line)s: a quote is not closed (a cell runs over several lines).",
+                                   line=line + 1))
+        line = reader.line_num
+        yield line, cells
+
+
+def _delimiter(text):
+    """The separator that makes one of the first lines a known header (commas in campaign names do
+    not outvote the semicolons); if none does, the most frequent one."""
+    for delimiter in ("\t", ";", ","):
+        head = []
+        try:
+            for line, cells in _csv_rows(text, delimiter):
+                if any(cell.strip() for cell in cells):
+                    head.append((line, cells))
+                if len(head) >= MAX_HEADER_ROW:
+                    break
+            recognise(head)
+        except AdSpendError:
             continue
-    else:
-        raise AdSpendError(_lt("The file is neither UTF-8 nor Windows-1251 text, nor an XLSX workbook."))
-    lines = [line for line in text.splitlines() if line.strip()]
-    sample = "\n".join(lines[:MAX_HEADER_ROW + 5])
+        return delimiter
+    sample = "\n".join(text.splitlines()[:MAX_HEADER_ROW + 5])
     counts = {sep: sample.count(sep) for sep in ("\t", ";", ",")}
-    delimiter = max(counts, key=counts.get)
-    return list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    return max(counts, key=counts.get)
+
+
+def _read_csv(text, delimiter):
+    table = []
+    for line, cells in _csv_rows(text, delimiter):
+        if any(cell.strip() for cell in cells):
+            if len(table) > MAX_ROWS:
+                raise _too_long()
+            table.append((line, cells))
+    return table
 
 
 def _read_xlsx(content):
     import openpyxl  # only XLSX files need it
+    from openpyxl.utils import get_column_letter
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a broken file
+        values = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        sheet, sheet_formulas = values.worksheets[0], formulas.worksheets[0]
+        table, empty_run = [], 0
+        # the sheet is read here, lazily: a damaged sheet's XML raises only now. The workbook read for
+        # its formulas tells a formula without a stored value (None with data_only) from an empty cell
+        rows = zip(sheet.iter_rows(values_only=True), sheet_formulas.iter_rows(values_only=True), strict=False)
+        for line, (row, row_formulas) in enumerate(rows, start=1):
+            if not any(cell not in (None, "") for cell in row + row_formulas):
+                empty_run += 1
+                if empty_run > MAX_EMPTY_ROWS:
+                    break  # formatted but empty rows to the sheet's end
+                continue
+            empty_run = 0
+            for column, (cell, formula) in enumerate(zip(row, row_formulas, strict=False), start=1):
+                if cell is None and isinstance(formula, str) and formula.startswith("="):
+                    raise AdSpendError(_lt(
+                        "Row %(row)s, column %(column)s: a formula whose value is not stored in the file. Open "
+                        "the file in Excel or LibreOffice and save it, so that the values are stored.",
+                        row=line, column=get_column_letter(column)))
+            if len(table) > MAX_ROWS:
+                raise _too_long()
+            table.append((line, ["" if cell is None else cell for cell in row]))
+    except AdSpendError:
+        raise
+    except Exception as error:  # openpyxl and its XML parser raise many kinds on a broken file
         raise AdSpendError(_lt("The file is not a readable XLSX workbook: %(error)s", error=str(error))) from None
-    sheet = workbook.worksheets[0]
-    return [["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)
-            if any(cell not in (None, "") for cell in row)]
+    if not table and any(other.max_row for other in values.worksheets[1:]):
+        raise AdSpendError(_lt("The workbook's first sheet («%(sheet)s») is empty: put the report on the first "
+                               "sheet.", sheet=sheet.title))
+    return table
 
 
 def parse_number(value, comma_decimal=True):
@@ -219,7 +335,7 @@ def parse(content, filename=""):
     if not table:
         raise AdSpendError(_lt("The file is empty."))
     cabinet, header_index, columns = recognise(table)
-    header = table[header_index]
+    header = table[header_index][1]
     english = all(re.fullmatch(r"[\x00-\x7f]*", str(cell)) for cell in header)
     comma_decimal = cabinet in COMMA_DECIMAL or not english
     cost_header = _norm(header[columns["cost"]])
@@ -232,9 +348,8 @@ def parse(content, filename=""):
         return str(header[columns[column]]).strip()
 
     summed = {}
-    for row_index in range(header_index + 1, len(table)):
-        row = list(table[row_index])
-        line = row_index + 1  # as a spreadsheet numbers it
+    for line, row in table[header_index + 1:]:
+        row = list(row)
         if _is_total(row, columns) or _norm(row[0]).startswith("total rows"):
             continue
         row += [""] * (len(header) - len(row))

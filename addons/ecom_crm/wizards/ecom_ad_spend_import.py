@@ -14,7 +14,9 @@ class EcomAdSpendImport(models.TransientModel):
     _name = "ecom.ad.spend.import"
     _description = "Import ad spend"
 
-    file = fields.Binary(required=True)
+    # not an attachment: ir.attachment guesses the type of what it stores and chokes on some bytes (a
+    # PNG renamed .csv); the parser says what the file is
+    file = fields.Binary(required=True, attachment=False)
     filename = fields.Char()
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(
