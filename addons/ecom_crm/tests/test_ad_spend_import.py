@@ -311,3 +311,59 @@ class TestAdSpendFileReading(BaseCase):
                       error_of(sample("bad_formula_cost.xlsx"), "x.xlsx"))
         self.assertIn("first sheet («Info») is empty", error_of(sample("bad_second_sheet.xlsx"), "x.xlsx"))
         self.assertIn(".xls) are not supported", error_of(sample("bad_old_format.xls"), "old.xls"))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestAdSpendValues(BaseCase):
+    """The cells' values (plain Python, no database): totals lines, numbers, counts, dates, micros, names."""
+
+    def test_only_a_totals_date_makes_a_totals_line(self):
+        content = ("campaign;date;source;cost\nИтоговая распродажа;2026-11-01;yandex;500\n"
+                   "Всесезонная;2026-11-01;yandex;300\nTotally new;2026-11-01;yandex;200\nИтого;;;1000\n").encode()
+        _cabinet, rows = ad_spend.parse(content)
+        self.assertEqual(sorted(row["campaign"] for row in rows),
+                         ["Totally new", "Всесезонная", "Итоговая распродажа"])
+
+    def test_a_comma_groups_thousands_under_an_english_header(self):
+        _cabinet, rows = ad_spend.parse(b'date,source,medium,campaign,cost\n2026-11-01,google,cpc,EN,"1,234"\n')
+        self.assertEqual(rows[0]["cost"], 1234.0)
+        vk = b'Date,Campaign,Impressions,Clicks,Spent\n2026-11-01,VK EN,"12,000",30,"2,500"\n'
+        cabinet, rows = ad_spend.parse(vk)
+        self.assertEqual((cabinet, rows[0]["impressions"], rows[0]["cost"]), ("vk", 12000, 2500.0))
+        ambiguous = b'date,source,medium,campaign,cost\n2026-11-01,g,cpc,EN,"1,5"\n'
+        self.assertIn("«1,5» is not an amount", error_of(ambiguous))
+        # a Russian Excel's «;» keeps the decimal comma, whatever the header
+        _cabinet, rows = ad_spend.parse((GENERIC + "2026-11-01;yandex;cpc;Промо;1 234,50;RUB;1;1\n").encode())
+        self.assertEqual(rows[0]["cost"], 1234.5)
+
+    def test_counts_are_whole_numbers_an_integer_column_holds(self):
+        for value in ("99999999999", "-3", "1,5"):
+            message = error_of((GENERIC + f"2026-11-01;yandex;cpc;Промо;10;RUB;{value};1\n").encode())
+            self.assertIn(f"Row 2, column «impressions»: «{value}» is not a whole number", message)
+        self.assertIn("Row 2, column «Impr.»", error_of(sample("bad_big_impr.xlsx"), "x.xlsx"))  # 1e15
+        self.assertIn("Row 2, column «Cost»: «inf» is not an amount", error_of(sample("bad_e400.xlsx"), "x.xlsx"))
+
+    def test_dates_are_whole_and_plausible(self):
+        for value in ("2026-11-01garbage", "0001-01-01", "1900-01-01", "2999-01-01", "9999-12-31"):
+            message = error_of((GENERIC + f"{value};yandex;cpc;Промо;10;RUB;1;1\n").encode())
+            self.assertIn("Row 2, column «date»", message, value)
+            self.assertNotIn("garbage", message.replace("«2026-11-01garbage»", ""), value)
+        self.assertIn("years 2000 to", error_of((GENERIC + "1900-01-01;yandex;cpc;Промо;10\n").encode()))
+        _cabinet, rows = ad_spend.parse((GENERIC + "2026-11-01T23:30:00+03:00;yandex;cpc;Промо;10\n").encode())
+        self.assertEqual(rows[0]["date"], date(2026, 11, 1))
+
+    def test_yandex_micros_are_refused(self):
+        content = ("Date\tCampaignName\tImpressions\tClicks\tCost\n2026-11-01\tПоиск\t1000\t50\t1500500000\n"
+                   "2026-11-02\tПоиск\t1000\t50\t700000000\nTotal rows: 2\n").encode()
+        self.assertIn("returnMoneyInMicros: false", error_of(content, "report.tsv"))
+        _cabinet, rows = ad_spend.parse(content.replace(b"700000000", b"700.5"), "report.tsv")
+        self.assertEqual(len(rows), 2)  # one amount in currency units: no micros
+
+    def test_names_a_spreadsheet_would_run_are_refused(self):
+        for campaign in ('=HYPERLINK("http://evil.example/","x")', "@SUM(1+1)", "+cmd", "-2+3"):
+            message = error_of((GENERIC + f"2026-11-01;yandex;cpc;{campaign};10\n").encode())
+            self.assertIn("Row 2, column «campaign»", message, campaign)
+            self.assertIn("formula", message, campaign)
+        self.assertIn("column «source»", error_of((GENERIC + "2026-11-01;=1+1;cpc;Промо;10\n").encode()))
+        _cabinet, rows = ad_spend.parse((GENERIC + "2026-11-01;yandex;cpc;-1;10\n").encode())
+        self.assertEqual(rows[0]["campaign"], "-1")  # a number, no formula

@@ -41,6 +41,8 @@ CABINET_CHANNELS = {
 }
 MAX_HEADER_ROW = 15  # title lines a cabinet puts above the header
 MAX_COST = 1_000_000_000_000
+MAX_COUNT = 2_147_483_647  # impressions and clicks are integer columns
+FIRST_YEAR = 2000  # dates of spend: from 2000 to next year
 
 # each cabinet: its columns, each a tuple of accepted headers (lower case; a header ending with
 # "*" matches any header starting so); the columns of REQUIRED must all be found
@@ -80,8 +82,6 @@ REQUIRED = {
 # the order of recognition: the most specific layouts first (Google's «Day»/«Стоимость» and
 # Yandex's «CampaignName»/«Расход» do not overlap; Avito's cost header is its own)
 RECOGNITION_ORDER = ("generic", "avito", "google_ads", "yandex_direct", "vk")
-# cabinets whose numbers are written the Russian way (decimal comma) unless the header is English
-COMMA_DECIMAL = {"yandex_direct", "vk", "avito", "generic"}
 CURRENCY_SIGNS = {"₽": "RUB", "руб": "RUB", "руб.": "RUB", "р.": "RUB", "$": "USD", "€": "EUR", "₸": "KZT",
                   "br": "BYN"}
 # a currency named in the cost header: «Расход (руб.)», «Потрачено, ₽»
@@ -148,21 +148,27 @@ def _too_long():
 
 
 def read_table(content, filename=""):
-    """The non-empty rows of a CSV/TSV (UTF-8, UTF-16 with a BOM or Windows-1251; tab, semicolon or
-    comma) or XLSX file, as ``[(line, cells)]``: ``line`` is the file's own line (the row number a
-    spreadsheet shows), blank lines counted."""
+    """The non-empty rows of the file as ``[(line, cells)]``; see :func:`_read`."""
+    return _read(content, filename)[0]
+
+
+def _read(content, filename=""):
+    """``(table, delimiter)``: the non-empty rows of a CSV/TSV (UTF-8, UTF-16 with a BOM or
+    Windows-1251; tab, semicolon or comma) or XLSX file (delimiter None) as ``[(line, cells)]``:
+    ``line`` is the file's own line (the row number a spreadsheet shows), blank lines counted."""
     if len(content) > MAX_BYTES:
         raise AdSpendError(_lt("The file is larger than %(limit)s MB: import it in parts (a month at a time, "
                                "for instance).", limit=MAX_BYTES // (1024 * 1024)))
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or filename.lower().endswith(".xls"):
         raise AdSpendError(_lt("Old Excel files (.xls) are not supported: save the file as .xlsx or CSV."))
     if content[:2] == b"PK" or filename.lower().endswith(".xlsx"):
-        return _read_xlsx(content)
+        return _read_xlsx(content), None
     text = _decode(content)
     if "\x00" in text:
         raise AdSpendError(_lt("Line %(line)s: the file holds a NUL character; it is not a text (CSV) file.",
                                line=text[:text.index("\x00")].count("\n") + 1))
-    return _read_csv(text, _delimiter(text))
+    delimiter = _delimiter(text)
+    return _read_csv(text, delimiter), delimiter
 
 
 def _line_of(content, offset):
@@ -287,8 +293,11 @@ def parse_number(value, comma_decimal=True):
     """A number from a cell: 1234.5, «1 234,50», «1,234.50», «1234,5 ₽», «--» (none: 0)."""
     if isinstance(value, bool):
         raise ValueError
-    if isinstance(value, (int, float)):
-        return float(value)
+    if isinstance(value, (int, float)):  # an XLSX numeric cell: the same bounds as a text
+        number = float(value)
+        if number != number or abs(number) > MAX_COST:
+            raise ValueError
+        return number
     text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("\u202f", "")
     text = re.sub(r"(₽|руб\.?|р\.|rub|usd|eur|\$|€|%)$", "", text, flags=re.I)
     if text in ("", "-", "--"):
@@ -298,46 +307,72 @@ def parse_number(value, comma_decimal=True):
     if "," in text and "." in text:
         decimal = "," if text.rfind(",") > text.rfind(".") else "."
         text = text.replace("." if decimal == "," else ",", "").replace(",", ".")
-    elif "," in text:
-        text = text.replace(",", ".") if comma_decimal else text.replace(",", "")
+    elif "," in text and comma_decimal:
+        text = text.replace(",", ".")
+    elif "," in text:  # under an English header a comma groups thousands: «1,234», never «1,5»
+        if not re.fullmatch(r"-?\d{1,3}(,\d{3})+", text):
+            raise ValueError
+        text = text.replace(",", "")
     number = float(text)
     if number != number or abs(number) > MAX_COST:
         raise ValueError
     return number
 
 
+def parse_count(value, comma_decimal=True):
+    """A count of impressions or clicks: a whole number from 0 to MAX_COUNT (the column's integer)."""
+    number = parse_number(value, comma_decimal)
+    if number < 0 or number > MAX_COUNT or number != int(number):
+        raise ValueError
+    return int(number)
+
+
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%Y/%m/%d", "%b %d, %Y", "%d %b %Y")
 
 
 def parse_date(value):
+    """A date written whole (an ISO date may carry a time: «2026-11-01 00:00:00», nothing else)."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", text):
+        text = text[:10]
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(text[:10] if fmt == "%Y-%m-%d" else text, fmt).date()
+            return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     raise ValueError
 
 
+def _is_formula_like(name):
+    """A name a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``): Odoo's XLSX export
+    writes it as it is. A plain number («-1», «+7») is no formula."""
+    return bool(name) and name[0] in "=+-@\t\r" and not re.fullmatch(r"[-+]?\d+([.,]\d+)?", name)
+
+
 def _is_total(row, columns):
-    first = _norm(row[0]) if row else ""
+    """A totals line: its date cell says so («Итого», «Total: Account», «Total rows: 3»), or it has no
+    date and another cell says so. A campaign «Итоговая распродажа» is a campaign."""
     date_cell = _norm(row[columns["date"]]) if len(row) > columns["date"] else ""
-    return any(first.startswith(marker) or date_cell.startswith(marker) for marker in TOTAL_MARKERS)
+    if date_cell:
+        return date_cell.startswith(TOTAL_MARKERS)
+    return any(_norm(cell).startswith(TOTAL_MARKERS) for cell in row)
 
 
 def parse(content, filename=""):
     """``(cabinet, rows)`` of an ad spend file; see the module's docstring."""
-    table = read_table(content, filename)
+    table, delimiter = _read(content, filename)
     if not table:
         raise AdSpendError(_lt("The file is empty."))
     cabinet, header_index, columns = recognise(table)
     header = table[header_index][1]
     english = all(re.fullmatch(r"[\x00-\x7f]*", str(cell)) for cell in header)
-    comma_decimal = cabinet in COMMA_DECIMAL or not english
+    # an English header writes «1,234.50» (a lone comma groups thousands: «1,234», «1,5» is refused), a
+    # Russian one «1 234,50»; so does a file of a Russian Excel, separated by «;» (or a generic one by tabs)
+    comma_decimal = not english or delimiter == ";" or (delimiter == "\t" and cabinet == "generic")
     cost_header = _norm(header[columns["cost"]])
     match = HEADER_CURRENCY.search(cost_header)
     header_currency = HEADER_CURRENCY_CODES[match.group(1).lower()] if match else None
@@ -347,10 +382,11 @@ def parse(content, filename=""):
     def label(column):
         return str(header[columns[column]]).strip()
 
-    summed = {}
+    last_year = date.today().year + 1
+    summed, costs = {}, []
     for line, row in table[header_index + 1:]:
         row = list(row)
-        if _is_total(row, columns) or _norm(row[0]).startswith("total rows"):
+        if _is_total(row, columns):
             continue
         row += [""] * (len(header) - len(row))
         values = {}
@@ -359,6 +395,10 @@ def parse(content, filename=""):
         except (TypeError, ValueError):
             raise AdSpendError(_lt("Row %(row)s, column «%(column)s»: «%(value)s» is not a date.",
                                    row=line, column=label("date"), value=row[columns["date"]])) from None
+        if not FIRST_YEAR <= values["date"].year <= last_year:
+            raise AdSpendError(_lt(
+                "Row %(row)s, column «%(column)s»: %(value)s is not a date of spend (years %(first)s to %(last)s).",
+                row=line, column=label("date"), value=values["date"].isoformat(), first=FIRST_YEAR, last=last_year))
         try:
             values["cost"] = parse_number(row[columns["cost"]], comma_decimal)
         except (TypeError, ValueError):
@@ -370,10 +410,11 @@ def parse(content, filename=""):
         for column in ("impressions", "clicks"):
             if column in columns:
                 try:
-                    values[column] = int(parse_number(row[columns[column]], comma_decimal))
-                except (TypeError, ValueError):
-                    raise AdSpendError(_lt("Row %(row)s, column «%(column)s»: «%(value)s» is not a number.",
-                                           row=line, column=label(column), value=row[columns[column]])) from None
+                    values[column] = parse_count(row[columns[column]], comma_decimal)
+                except (TypeError, ValueError, OverflowError):
+                    raise AdSpendError(_lt(
+                        "Row %(row)s, column «%(column)s»: «%(value)s» is not a whole number from 0 to %(max)s.",
+                        row=line, column=label(column), value=row[columns[column]], max=MAX_COUNT)) from None
         currency = str(row[columns["currency"]]).strip().upper() if "currency" in columns else ""
         currency = CURRENCY_SIGNS.get(currency.lower(), currency) or header_currency
         if currency and not re.fullmatch(r"[A-Z]{3}", currency):
@@ -385,6 +426,14 @@ def parse(content, filename=""):
                                    row=line, column=label("source")))
         medium = str(row[columns["medium"]]).strip() if "medium" in columns else None
         campaign = str(row[columns["campaign"]]).strip() if "campaign" in columns else ""
+        for column, name in (("source", source), ("medium", medium), ("campaign", campaign)):
+            if name and _is_formula_like(name):
+                raise AdSpendError(_lt(
+                    "Row %(row)s, column «%(column)s»: «%(value)s» starts with «%(sign)s», which a spreadsheet "
+                    "takes for a formula: rename it in the file.",
+                    row=line, column=label(column), value=name, sign=name[0]))
+        if values["cost"]:
+            costs.append(values["cost"])
         key = (values["date"], source, medium or None, campaign or None, currency)
         entry = summed.setdefault(key, {"date": values["date"], "source": source, "medium": medium or None,
                                         "campaign": campaign or None, "currency": currency, "cost": 0.0,
@@ -395,4 +444,9 @@ def parse(content, filename=""):
                 entry[column] = (entry[column] or 0) + values[column]
     if not summed:
         raise AdSpendError(_lt("The file has a header but no rows of spend."))
+    if cabinet == "yandex_direct" and costs and all(cost >= 1_000_000 and cost % 10_000 == 0 for cost in costs):
+        # the Reports API's default, returnMoneyInMicros: true — 1500500000 for 1,500.50
+        raise AdSpendError(_lt(
+            "The costs look like millionths of the currency (1500500000 for 1,500.50): download the report with "
+            "the header returnMoneyInMicros: false, then import it."))
     return cabinet, list(summed.values())
