@@ -14,7 +14,9 @@ class EcomAdSpendImport(models.TransientModel):
     _name = "ecom.ad.spend.import"
     _description = "Import ad spend"
 
-    file = fields.Binary(required=True)
+    # not an attachment: ir.attachment guesses the type of what it stores and chokes on some bytes (a
+    # PNG renamed .csv); the parser says what the file is
+    file = fields.Binary(required=True, attachment=False)
     filename = fields.Char()
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(
@@ -65,7 +67,7 @@ class EcomAdSpendImport(models.TransientModel):
                 source, medium = channels[key]
             name = row["campaign"]
             if name and name not in campaigns:
-                campaigns[name] = self.env["crm.lead"]._find_or_create_record("utm.campaign", name)
+                campaigns[name] = self._ecom_find_or_create("utm.campaign", name)
             campaign = campaigns[name] if name else self.campaign_id
             code = row["currency"]
             if code and code not in currencies:
@@ -97,11 +99,28 @@ class EcomAdSpendImport(models.TransientModel):
         alias = UTM_SOURCE_ALIASES.get(name.strip().lower())
         if alias:
             return self.env.ref(f"ecom_crm.utm_source_{alias}")
-        return self.env["crm.lead"]._find_or_create_record("utm.source", name)
+        return self._ecom_find_or_create("utm.source", name)
 
     def _ecom_medium(self, name):
         if not name:
             return self.env["utm.medium"]
         xmlid = UTM_MEDIUM_ALIASES.get(name.strip().lower())
         medium = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
-        return medium or self.env["crm.lead"]._find_or_create_record("utm.medium", name)
+        return medium or self._ecom_find_or_create("utm.medium", name)
+
+    def _ecom_find_or_create(self, model, name):
+        """The record of ``model`` named ``name`` (case aside, archived ones too), created when missing.
+        Not utm.mixin's _find_or_create_record: its ``=ilike`` takes ``%`` and ``_`` in a name for
+        wildcards («Скидка 50%» landed on «Скидка 500 рублей»)."""
+        Model = self.env[model].with_context(active_test=False)
+        name = name.strip()
+        pattern = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        candidates = Model.search([("name", "=ilike", pattern)], order="id")
+        exact = candidates.filtered(lambda record: record.name == name)
+        same = exact or candidates.filtered(lambda record: (record.name or "").lower() == name.lower())
+        if same:
+            return same[0]
+        values = {"name": name}
+        if "is_auto_campaign" in Model._fields:
+            values["is_auto_campaign"] = True
+        return Model.create(values)
