@@ -21,8 +21,8 @@ from odoo.http import request
 
 from ..tools import adapters
 from ..tools.intake import validate_call, validate_request
-from ..tools.json_http import error, json_response, read_body
-from .intake import MAX_BODY, method_not_allowed, process_after_answer
+from ..tools.json_http import MAX_BODY, BrokenBody, error, json_response, read_body
+from .intake import method_not_allowed, process_after_answer
 
 _logger = logging.getLogger(__name__)
 HOOK = "/ecom_crm/hook"
@@ -53,8 +53,10 @@ class IntakeHookController(http.Controller):
         if method != "POST":
             return method_not_allowed("POST")
         length = request.httprequest.content_length
-        if length is not None and length > MAX_BODY:
+        if getattr(request, "ecom_body_over", False) or (length is not None and length > MAX_BODY):
             return error(413, "payload_too_large", f"the body is limited to {MAX_BODY} bytes")
+        if getattr(request, "ecom_body_broken", False):  # a form whose chunked encoding is broken
+            return error(400, "invalid_body", "the body could not be read (broken chunked encoding?)")
         env = env(context=dict(env.context, allowed_company_ids=[auth.company_id], tracking_disable=False))
         hook = Hook(env, source.with_env(env), auth, provider, subpath, request.httprequest.remote_addr)
         try:
@@ -72,7 +74,10 @@ class IntakeHookController(http.Controller):
 
     def _json(self):
         """``(payload, error reason)`` of a JSON body."""
-        body = read_body(MAX_BODY)
+        try:
+            body = read_body(MAX_BODY)
+        except BrokenBody:
+            return None, "the body could not be read (broken chunked encoding?)"
         if body is None:
             return None, f"the body is over {MAX_BODY} bytes"
         try:

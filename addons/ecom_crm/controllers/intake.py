@@ -13,10 +13,9 @@ from odoo.modules.registry import Registry
 
 from ..models.ecom_intake_request import queue_recently_busy
 from ..tools.intake import validate_call, validate_request
-from ..tools.json_http import API, error, json_response, read_body
+from ..tools.json_http import API, MAX_BODY, BrokenBody, error, json_response, read_body
 
 _logger = logging.getLogger(__name__)
-MAX_BODY = 64 * 1024
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id names nothing
 
 
@@ -58,7 +57,10 @@ class IntakeController(http.Controller):
         return env, source.with_env(env)
 
     def _read_json(self):
-        body = read_body(MAX_BODY)
+        try:
+            body = read_body(MAX_BODY)
+        except BrokenBody:
+            return None, error(400, "invalid_body", "the body could not be read (broken chunked encoding?)")
         if body is None:
             return None, error(413, "payload_too_large", f"the body is limited to {MAX_BODY} bytes")
         try:

@@ -22,6 +22,10 @@ class EcomSmsStatusController(Controller):
         if request.httprequest.method not in ("GET", "POST"):
             return request.make_response("use GET or POST", [("Content-Type", "text/plain"), ("Allow", "GET, POST")],
                                          status=405)
+        if getattr(request, "ecom_body_over", False) or getattr(request, "ecom_body_broken", False):
+            # a report over MAX_SMS_BODY or cut off (see ir.http._pre_dispatch): not read, the provider sends again
+            status = 413 if getattr(request, "ecom_body_over", False) else 400
+            return request.make_response("bad request body", [("Content-Type", "text/plain")], status=status)
         client_cls = sms_gateways.GATEWAYS.get(gateway)
         # a NUL character (``%00`` in the URL) is no token, and PostgreSQL refuses it in a query
         company = request.env["res.company"].sudo().search(

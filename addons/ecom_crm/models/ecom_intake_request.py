@@ -252,11 +252,19 @@ class EcomIntakeRequest(models.Model):
         quiet source take the source's decision lock, so that one at a time passes the check and
         the others, retried by Odoo, count from it."""
         params = dict(self._recent_count_params(source_id), rate_limit=limit)
+        self._rate_quiet_lock(source_id, params)
+        self.env.cr.execute(RATE_RESERVE, params)
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _rate_quiet_lock(self, source_id, params):
+        """In a minute without any committed request of the source, its decision lock: RECENT_COUNT
+        has no first number to count from, and the requests of a burst would all pass the check
+        (queued and ``?wait=1`` alike); one at a time passes, the others, retried by Odoo, count
+        from it. A busy minute (the usual one) costs one index look-up."""
         self.env.cr.execute(RATE_COUNTED, params)
         if not self.env.cr.fetchone()[0]:
             self.env["ecom.decision.lock"]._take([f"rate:{source_id}"])
-        self.env.cr.execute(RATE_RESERVE, params)
-        return self.env.cr.fetchone()[0]
 
     @api.model
     def _enqueue(self, data, source, company_id, rate_limit, remote_addr=None, wake=None):
@@ -264,7 +272,8 @@ class EcomIntakeRequest(models.Model):
         the source is over its rate: ``Enqueued(request_id, replay_id, limited)``; ``wake``: trigger
         the cron for it (by default unless the HTTP workers process the queue after answering).
 
-        The intake API's hot path, one statement: the known key, the rate count and the INSERT
+        The intake API's hot path, one statement (after one index look-up, :meth:`_rate_quiet_lock`):
+        the known key, the rate count and the INSERT
         (written here rather than through ``create()``: no computed or related fields, nothing else
         reacts to a new journal entry) in a single round trip; the entry is an ordinary record from
         then on. A key journaled by a concurrent request makes the database refuse the INSERT once
@@ -276,6 +285,7 @@ class EcomIntakeRequest(models.Model):
             vals[name] = Json(vals[name]) if vals[name] is not None else None
         params = {name: value if value is not False else None for name, value in vals.items()}
         params.update(self._recent_count_params(source.id), rate_limit=rate_limit)
+        self._rate_quiet_lock(source.id, params)
         self.env.cr.execute(  # the same key sent at the same instant: Odoo retries the request
             self._enqueue_statement(tuple(vals)), params, log_exceptions=False)
         request_id, replay_id, recent = self.env.cr.fetchone()

@@ -1,22 +1,36 @@
 from psycopg2 import OperationalError
+from werkzeug.exceptions import HTTPException
 
 from odoo import models
 from odoo.http import request
 
-from ..tools.json_http import API, error
+from ..tools.json_http import API, BOUNDED_PATHS, bound_form_body, error
 
 
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
     @classmethod
+    def _pre_dispatch(cls, rule, args):
+        """The intake API's, the webhooks' and the SMS callbacks' bodies are bounded before Odoo
+        parses a form-encoded one: werkzeug reads a form sent chunked (no Content-Length) whole,
+        and one over 10 MB with a length is Odoo's HTML 413 (see tools/json_http.bound_form_body)."""
+        super()._pre_dispatch(rule, args)
+        path = request.httprequest.path
+        limit = next((limit for prefix, limit in BOUNDED_PATHS if path.startswith(prefix)), None)
+        if limit is not None:
+            bound_form_body(limit)
+
+    @classmethod
     def _handle_error(cls, exception):
         """The intake API answers JSON whatever fails, even around its own code: a concurrency error
-        Odoo's retries could not overcome is a 503 to retry, anything else a JSON 500, never Odoo's
-        HTML page."""
+        Odoo's retries could not overcome is a 503 to retry, an HTTP error its own status, anything
+        else a JSON 500, never Odoo's HTML page."""
         if request and request.httprequest.path.startswith(API):
             if isinstance(exception, OperationalError):
                 return error(503, "busy", "concurrent requests about the same customer or team: retry",
                              headers=[("Retry-After", "1")])
+            if isinstance(exception, HTTPException) and exception.code:
+                return error(exception.code, "http_error", exception.description or exception.name)
             return error(500, "internal_error", exception.__class__.__name__)
         return super()._handle_error(exception)

@@ -107,6 +107,51 @@ class TestHostileInput(IntakeCase):
                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"})
         self.assertEqual(response.status_code, 201, response.text[:300])
 
+    def raw(self, path, headers, body, read_all=False):
+        """The server's answer to a raw HTTP request (``body``: bytes sent as they are)."""
+        url = urlsplit(self.base_url())
+        with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
+            head = f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\n" + "".join(
+                f"{name}: {value}\r\n" for name, value in headers.items())
+            sock.sendall(head.encode() + b"\r\n" + body)
+            received = b""
+            while chunk := sock.recv(65536):
+                received += chunk
+                if not read_all:
+                    break
+        return received.decode("latin-1")
+
+    def test_a_form_body_is_bounded_before_odoo_parses_it(self):
+        """Odoo parses a form-encoded body before the controller: sent chunked, werkzeug read it whole
+        (400 MiB took a worker to 1.8 GB); over 10 MB with a length, Odoo answered HTML or a 500."""
+        tilda = self.env["ecom.intake.source"].create({"name": "Tilda", "provider": "tilda", "team_id": self.team.id})
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Authorization": f"Bearer {self.key}"}
+        chunks = b"".join(b"2000\r\n" + b"a" * 8192 + b"\r\n" for _index in range(9))  # 72 KiB, never ended
+        for path in (URL, f"/ecom_crm/hook/tilda/{tilda.sudo().hook_token}"):
+            with self.subTest(path=path, sent="chunked"):
+                answer = self.raw(path, {**form, "Transfer-Encoding": "chunked"}, chunks)
+                self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] 413 ", answer[:300])
+            with self.subTest(path=path, sent="11 MB announced"):
+                answer = self.raw(path, {**form, "Content-Length": str(11 << 20)}, b"a" * 1024, read_all=True)
+                self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] 413 ", answer[:300])
+                self.assertIn('"payload_too_large"', answer)
+        answer = self.raw(URL, {**form, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+                          b"zz\r\n{}\r\n0\r\n\r\n", read_all=True)  # a chunk size that is no number
+        self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] 400 ", answer[:300])
+        self.assertIn('"invalid_body"', answer)
+
+    def test_a_quiet_minute_takes_the_lock_when_queued_too(self):
+        Journal = self.env["ecom.intake.request"]
+        Lock = type(self.env["ecom.decision.lock"])
+        with patch.object(Lock, "_take", autospec=True, side_effect=Lock._take) as take:
+            clean, _errors = validate_request({"phone": "+79160007001"})
+            Journal._enqueue(clean, self.source, self.env.company.id, 3, wake=False)
+            self.assertEqual(take.call_args.args[1], [f"rate:{self.source.id}"])
+            take.reset_mock()
+            clean, _errors = validate_request({"phone": "+79160007002"})
+            Journal._enqueue(clean, self.source, self.env.company.id, 3, wake=False)
+            self.assertFalse(take.called, "a minute with a request: counted from it, no lock")
+
     def test_requests_in_flight_count_against_the_rate(self):
         """A request processed while its client waits takes its running number when it passes the
         rate check: requests checked at the same time, none journaled yet, count each other; the

@@ -2,9 +2,19 @@
 
 import json
 
+from werkzeug.datastructures import ImmutableMultiDict
+
 from odoo.http import request
 
 API = "/ecom_crm/api/v1"
+MAX_BODY = 64 * 1024  # the intake API's and the webhooks' requests
+MAX_SMS_BODY = 1024 * 1024  # a delivery report of the SMS gateways (SMS.ru posts up to 100 statuses at once)
+# the paths whose bodies are bounded, even sent chunked and form-encoded (see ir.http._pre_dispatch)
+BOUNDED_PATHS = ((API, MAX_BODY), ("/ecom_crm/hook/", MAX_BODY), ("/ecom_crm/sms/status/", MAX_SMS_BODY))
+
+
+class BrokenBody(ValueError):
+    """The request's body could not be read: its chunked framing is broken, or the client went away."""
 
 
 def json_response(status, payload, headers=None):
@@ -27,15 +37,42 @@ def read_body(limit):
     concurrency error reads the same body."""
     httprequest = request.httprequest
     length = httprequest.content_length
-    if length is not None and length > limit:
+    if getattr(request, "ecom_body_over", False) or (length is not None and length > limit):
+        request.ecom_body_over = True
         return None
     wrapped = getattr(httprequest, "_HTTPRequest__wrapped", None)  # odoo.http.HTTPRequest's werkzeug request
-    if wrapped is None:  # not Odoo 18's request: werkzeug's own, unbounded
-        body = httprequest.get_data(parse_form_data=False)
-    else:
-        body = getattr(wrapped, "_cached_data", None)
-        if body is None:
-            body = wrapped.stream.read(limit + 1)
-            if len(body) <= limit:
-                wrapped._cached_data = body
-    return body if len(body) <= limit else None
+    try:
+        if wrapped is None:  # not Odoo 18's request: werkzeug's own, unbounded
+            body = httprequest.get_data(parse_form_data=False)
+        else:
+            body = getattr(wrapped, "_cached_data", None)
+            if body is None:
+                body = wrapped.stream.read(limit + 1)
+                if len(body) <= limit:
+                    wrapped._cached_data = body  # also what werkzeug's form parser reads, when it parses
+    except (OSError, ValueError) as exc:  # werkzeug's chunked reader on a bad chunk size or a cut body
+        raise BrokenBody(str(exc)) from None
+    if len(body) > limit:
+        request.ecom_body_over = True
+        return None
+    return body
+
+
+def bound_form_body(limit):
+    """Before Odoo parses a form-encoded body (werkzeug reads one sent chunked whole, whatever its
+    size): at most ``limit`` bytes are read and kept for the parser; a longer or broken body is not
+    parsed at all (an empty form), and ``request.ecom_body_over`` / ``ecom_body_broken`` say why."""
+    httprequest = request.httprequest
+    if httprequest.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return
+    length = httprequest.content_length
+    if length is not None and length <= limit:
+        return  # werkzeug reads no more than the length it was told
+    try:
+        kept = read_body(limit) is not None
+    except BrokenBody:
+        request.ecom_body_broken = True
+        kept = False
+    if not kept:
+        httprequest.form = ImmutableMultiDict()
+        httprequest.files = ImmutableMultiDict()
