@@ -318,9 +318,12 @@ def _contractor(element):
 
 
 def _document_line(element):
+    written = {tag: text(element, tag) for tag in ("ЦенаЗаЕдиницу", "Количество", "Сумма")}
     return {
         "id": text(element, "Ид"), "name": text(element, "Наименование"), "article": text(element, "Артикул"),
-        "price": number(text(element, "ЦенаЗаЕдиницу")), "qty": number(text(element, "Количество")),
-        "amount": number(text(element, "Сумма")), "service": is_service(_requisites(element)),
+        "price": number(written["ЦенаЗаЕдиницу"]), "qty": number(written["Количество"]),
+        "amount": number(written["Сумма"]), "service": is_service(_requisites(element)),
         "discount": number(text(child(child(element, "Скидки"), "Скидка"), "Сумма")),
+        # what is written and is no number («abc», NaN, 1e400): the line cannot be taken as it is
+        "not_numbers": [tag for tag, value in written.items() if invalid_number(value)],
     }

@@ -88,6 +88,12 @@ class Ecom1cImportDocuments(models.AbstractModel):
         found by 1C id, phone or email, or made; lines by the products' 1C ids. An order naming a
         product the site does not have is not created (warning): the next exchange tries again."""
         lines, unknown = self._order_lines_from_1c(document["lines"])
+        invalid = self._lines_not_numbers(document["lines"])
+        if invalid:
+            counts["warnings"].append(_(
+                "1C order %(number)s was not created: %(lines)s: a quantity or a price that is not a number",
+                number=document["number"] or document["id"], lines=invalid))
+            return None
         if unknown or not lines:
             counts["warnings"].append(_("1C order %(number)s was not created: unknown products %(products)s",
                                         number=document["number"] or document["id"], products=", ".join(unknown)))
@@ -114,6 +120,14 @@ class Ecom1cImportDocuments(models.AbstractModel):
         counts["created"] += 1
         return order
 
+    @staticmethod
+    def _lines_not_numbers(items):
+        """The lines of a 1C document whose quantity, price or amount is written and is no number
+        («abc», NaN, Infinity, 1e400), each named by its product and the tags (a NaN quantity was
+        taken as 0 and a NaN price replaced by the amount, silently); empty when all are numbers."""
+        return "; ".join(f"«{item['name'] or item['id']}» ({', '.join(item['not_numbers'])})"
+                         for item in items if item.get("not_numbers"))
+
     def _order_lines_from_1c(self, items):
         """``(line values, names of unknown products)`` for the «Товары» of a 1C document."""
         Product = self.env["product.product"].with_context(active_test=False)
@@ -135,6 +149,12 @@ class Ecom1cImportDocuments(models.AbstractModel):
         """Two-way exchange: 1C changed the lines of a site's order; quantities and prices follow 1C,
         lines 1C added are added, lines it dropped go to quantity 0 (never deleted). True if changed."""
         lines, unknown = self._order_lines_from_1c(document["lines"])
+        invalid = self._lines_not_numbers(document["lines"])
+        if invalid:
+            counts["warnings"].append(_(
+                "1C order %(number)s: %(lines)s: a quantity or a price that is not a number, lines not applied",
+                number=order.name, lines=invalid))
+            return False
         if unknown:
             counts["warnings"].append(_("1C order %(number)s: unknown products %(products)s, lines not applied",
                                         number=order.name, products=", ".join(unknown)))

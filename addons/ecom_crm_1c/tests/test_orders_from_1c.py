@@ -76,6 +76,22 @@ class TestOrdersFrom1C(ImporterCase):
         self.assertFalse(self.env["res.partner"].search([("ecom_1c_id", "=", "1c-partner-guid-7")]),
                          "no customer made for an order that was not")
 
+    def test_a_line_whose_numbers_are_no_numbers_creates_nothing_and_warns(self):
+        """A NaN quantity was taken as 0 and a NaN price replaced by the amount, silently (an order of
+        340.00 for 6,734.47): the order is not created, and the warning names the line."""
+        for tag, price, qty in (("Количество", 2500, "NaN"), ("ЦенаЗаЕдиницу", "Infinity", 2),
+                                ("Количество", 2500, "abc")):
+            with self.subTest(tag=tag, price=price, qty=qty):
+                bad = LINE.format(id=MAT, name="Коврик", price=price, qty=qty, amount=5000)
+                document = io.BytesIO(ORDER.format(id="1c-order-guid-9", number="ИМ-000999", total=5000,
+                                                   customer="guid-9", phone="8 (916) 555-44-39", lines=bad,
+                                                   posted="true").encode())
+                counts = self.importer._import_documents(document)
+                self.assertEqual(counts["created"], 0)
+                self.assertIn("ИМ-000999", counts["warnings"][0])
+                self.assertIn(f"«Коврик» ({tag})", counts["warnings"][0])
+                self.assertFalse(self.env["sale.order"].search([("ecom_1c_id", "=", "1c-order-guid-9")]))
+
     def test_one_way_by_default_two_way_as_an_option(self):
         customer = self.env["res.partner"].create({"name": "Покупатель"})
         order = self.env["sale.order"].create({"partner_id": customer.id, "order_line": [
