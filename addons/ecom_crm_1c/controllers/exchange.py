@@ -170,10 +170,18 @@ class ExchangeController(http.Controller):
         too_big = env._("a request of %(size)s bytes is over file_limit=%(limit)s: 1C sends a bigger file in parts")
         if length is not None and length > request_limit:  # refused before its body is read
             return self._fail(session.exchange_id, relative, too_big % {"size": length, "limit": request_limit})
-        # one request is at most file_limit bytes: held once in memory, and no more of a body sent without
-        # a length (chunked) is read; kept for the request's retries (read again when run again)
-        body = read_body(request_limit)
+        file_room, exchange_room = max(file_limit - size, 0), max(exchange_limit - uploaded, 0)
+        # one request is at most file_limit bytes: held once in memory. No more of a body is read than
+        # could be stored (the file's room, the exchange's): a body sent without a length (chunked) too;
+        # kept for the request's retries (read again when run again)
+        body = read_body(min(request_limit, file_room, exchange_room))
         if body is None:
+            if file_room < request_limit and file_room <= exchange_room:
+                return self._fail(session.exchange_id, relative, env._(
+                    "the file would be over the largest file, %s bytes (Settings)", file_limit))
+            if exchange_room < request_limit:
+                return self._fail(session.exchange_id, relative, env._(
+                    "the exchange's files would be over the largest exchange, %s bytes (Settings)", exchange_limit))
             return self._fail(session.exchange_id, relative, too_big % {"size": f"> {request_limit}",
                                                                        "limit": request_limit})
         if length is not None and len(body) != length:

@@ -153,6 +153,15 @@ class TestUploads(ProtocolCase):
         """A request without a Content-Length (sent chunked) is refused once past file_limit, while
         1C's side is still sending, not after reading it whole into memory."""
         self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", "1")
+        self.assertIn("file_limit=1048576", self.chunked_upload_answer())
+
+    def test_a_request_is_read_no_further_than_the_exchange_may_hold(self):
+        """The largest exchange left 1 MB: a request of 5 MB is refused past it, not read whole first."""
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.exchange_limit_mb", "1")
+        self.assertNotIn("file_limit", self.chunked_upload_answer())
+
+    def chunked_upload_answer(self):
+        """The reason of the «failure» answered to 1 MiB and 8 KiB of a chunked upload that never ends."""
         cookie = self.login()
         self.call("init", cookie=cookie)
         url = urlsplit(self.base_url())
@@ -171,7 +180,9 @@ class TestUploads(ProtocolCase):
         self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] 200 ", answer[:300])
         status, reason = answer.split("\r\n\r\n", 1)[1].splitlines()[:2]
         self.assertEqual(status, "failure")
-        self.assertIn("file_limit=1048576", reason, "refused for its size, not after a read that timed out")
+        self.assertNotIn("Timeout", reason, "refused for its size, not after a read that timed out")
+        self.assertIn("1048576", reason)
+        return reason
 
     def test_file_limit_bounds_one_request_not_the_file(self):
         content = read(*CATALOG)
