@@ -57,6 +57,12 @@ class EcomAdSpend(models.Model):
             for spend in spends:
                 spend.amount_company = company.currency_id.round(spend.amount * rate)
 
+    # also in the database: the import writes its rows in one SQL upsert, past the ORM's check
+    _sql_constraints = [
+        ("not_negative", "CHECK(amount >= 0 AND COALESCE(impressions, 0) >= 0 AND COALESCE(clicks, 0) >= 0)",
+         "A spend, its impressions and clicks cannot be negative."),
+    ]
+
     @api.constrains("amount", "impressions", "clicks")
     def _check_amounts(self):
         if any(spend.amount < 0 or spend.impressions < 0 or spend.clicks < 0 for spend in self):
@@ -83,6 +89,8 @@ class EcomAdSpend(models.Model):
             return 0, 0
         self.check_access("create")
         self.check_access("write")
+        if any(row["amount"] < 0 or (row.get("impressions") or 0) < 0 or (row.get("clicks") or 0) < 0 for row in rows):
+            raise UserError(self.env._("A spend, its impressions and clicks cannot be negative."))
         companies = {row["company_id"] for row in rows}
         if not companies <= set(self.env.companies.ids) | {self.env.company.id}:
             raise UserError(self.env._("You cannot record spend of a company you do not work in."))

@@ -6,8 +6,11 @@ import base64
 from datetime import date
 from unittest.mock import patch
 
+import psycopg2.errors
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, Form, new_test_user, tagged
+from odoo.tools import mute_logger
 from odoo.tools.misc import file_open
 
 from ..tools import ad_spend
@@ -227,6 +230,19 @@ class TestAdSpendImport(EcomCrmCase):
         self.Spend.with_user(self.marketer).create(values)
         with self.assertRaises(UserError):
             self.Spend.with_user(self.marketer).create(values)
+
+    def test_the_upsert_refuses_negative_figures_as_the_form_does(self):
+        row = {"date": "2026-11-05", "company_id": self.env.company.id, "currency_id": self.env.company.currency_id.id,
+               "amount": 10, "source_id": self.yandex.id, "impressions": -3, "clicks": 0}
+        for field, value in (("impressions", -3), ("amount", -1), ("clicks", -2)):
+            with self.subTest(field=field), self.assertRaises(UserError):
+                self.Spend.with_user(self.marketer)._ecom_upsert([{**row, "impressions": 0, field: value}], "generic")
+        self.assertFalse(self.Spend.search([("date", "=", "2026-11-05"), ("source_id", "=", self.yandex.id)]))
+        # and in the database itself: the upsert is SQL
+        with self.assertRaises(psycopg2.errors.CheckViolation), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.env.cr.execute("INSERT INTO ecom_ad_spend (date, company_id, currency_id, amount, source_id, clicks) "
+                                "VALUES ('2026-11-06', %s, %s, 1, %s, -1)",
+                                [self.env.company.id, self.env.company.currency_id.id, self.yandex.id])
 
     def test_salesperson_cannot_import(self):
         with self.assertRaises(AccessError):
