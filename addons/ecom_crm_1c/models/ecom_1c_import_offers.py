@@ -117,9 +117,10 @@ class Ecom1cImportOffers(models.AbstractModel):
         counts["warnings"].extend(_("Prices of 1C price type «%s» were skipped: choose its pricelist in 1C exchange > "
                                     "Price types", name) for name in sorted(unmapped))
         if not_numbers:
-            counts["warnings"].append(_("Offers %s: a price that is not a number was skipped", ", ".join(not_numbers)))
+            counts["warnings"].append(_("Offers %s: a price that is not a number (or is over 10^15) was skipped",
+                                        ", ".join(not_numbers)))
         if bad_quantities:
-            counts["warnings"].append(_("Offers %s: a quantity that is not a number was skipped",
+            counts["warnings"].append(_("Offers %s: a quantity that is not a number (or is over 10^15) was skipped",
                                         ", ".join(bad_quantities)))
         # stock, sales prices and pricelists' prices of the whole batch set-based, touching only what changed
         self.env.flush_all()
