@@ -1,6 +1,6 @@
 import logging
 from collections import namedtuple
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from psycopg2 import OperationalError
 from psycopg2.extras import Json
@@ -74,12 +74,13 @@ Enqueued = namedtuple("Enqueued", "request_id replay_id limited")
 # How many requests a source sent in the last minute: its last running number minus the first one
 # of the minute, two index look-ups however busy the source (counting the journal's rows cost
 # 1.7 ms a request at a few thousand a minute). The running number is a sequence's, seen by every
-# transaction at once: numbers taken by requests not committed yet count too. Parameters:
-# _recent_count_params().
+# transaction at once: numbers taken by requests not committed yet count too. The minute is the
+# transaction's clock, as create_date's (SQL's now()). Parameters: _recent_count_params().
 RECENT_COUNT = """
     SELECT COALESCE(pg_sequence_last_value(%(rate_sequence)s::regclass) - (
                SELECT rate_seq FROM ecom_intake_request
-                WHERE source_id = %(rate_source)s AND create_date >= %(rate_since)s AND rate_seq IS NOT NULL
+                WHERE source_id = %(rate_source)s
+                   AND create_date >= now() AT TIME ZONE 'UTC' - interval '1 minute' AND rate_seq IS NOT NULL
                 ORDER BY source_id, create_date LIMIT 1) + 1, 0) AS n
 """
 # RECENT_COUNT's check and, within the limit, the number the request is journaled under, taken in
@@ -90,7 +91,8 @@ RATE_RESERVE = f"""
 # whether RECENT_COUNT has a first number to count from: a request of the minute committed
 RATE_COUNTED = """
     SELECT EXISTS (SELECT 1 FROM ecom_intake_request
-                    WHERE source_id = %(rate_source)s AND create_date >= %(rate_since)s AND rate_seq IS NOT NULL)
+                    WHERE source_id = %(rate_source)s
+                   AND create_date >= now() AT TIME ZONE 'UTC' - interval '1 minute' AND rate_seq IS NOT NULL)
 """
 # the statements of _enqueue by the journal's columns (the same ones for every request)
 _ENQUEUE_STATEMENTS = {}
@@ -224,7 +226,7 @@ class EcomIntakeRequest(models.Model):
     def _recent_count_params(self, source_id):
         """The parameters of RECENT_COUNT for ``source_id``."""
         return {"rate_sequence": self.env["ecom.intake.source"]._rate_sequence_name(source_id),
-                "rate_source": source_id, "rate_since": fields.Datetime.now() - timedelta(minutes=1)}
+                "rate_source": source_id}
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -339,6 +339,9 @@ class TestAdSpendValues(BaseCase):
         _cabinet, rows = ad_spend.parse(content)
         self.assertEqual(sorted(row["campaign"] for row in rows),
                          ["Totally new", "Всесезонная", "Итоговая распродажа"])
+        # a campaign row that only misses its date is refused for it, not skipped as a totals line
+        with self.assertRaisesRegex(ad_spend.AdSpendError, "not a date"):
+            ad_spend.parse("campaign;date;source;cost\nИтоговая распродажа;;yandex;500\n".encode())
 
     def test_a_comma_groups_thousands_under_an_english_header(self):
         _cabinet, rows = ad_spend.parse(b'date,source,medium,campaign,cost\n2026-11-01,google,cpc,EN,"1,234"\n')

@@ -111,7 +111,8 @@ class TestOfflineConversions(IntakeCase):
         self.assertEqual(offline_conversions.valid_ids(conversions, "client_id"), ([conversions[0]], 4))
         self.assertEqual(offline_conversions.valid_ids(conversions, "gclid"), ([conversions[0], conversions[2],
                                                                              conversions[3]], 2))
-        self.assertTrue(all(map(offline_conversions.formula_like, ("=A1", "+1", "-1", "@A", "\tx", "a\nb"))))
+        self.assertTrue(all(map(offline_conversions.formula_like, ("=A1", "+1+1", "-A1", "@A", "\tx", "a\nb"))))
+        self.assertFalse(offline_conversions.formula_like("-1"), "a plain number is a number")
         self.assertFalse(offline_conversions.formula_like("order_paid"))
 
     def test_formats_in_plain_python(self):

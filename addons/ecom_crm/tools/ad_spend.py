@@ -29,6 +29,8 @@ from datetime import date, datetime
 
 from odoo.tools import LazyTranslate
 
+from .spreadsheet import runs_as_formula
+
 _lt = LazyTranslate(__name__)
 
 CABINETS = ("yandex_direct", "google_ads", "vk", "avito", "generic")
@@ -89,6 +91,8 @@ HEADER_CURRENCY = re.compile(r"(руб|₽|rub|\busd\b|\$|eur|€|kzt|₸|byn)",
 HEADER_CURRENCY_CODES = {"руб": "RUB", "₽": "RUB", "rub": "RUB", "usd": "USD", "$": "USD", "eur": "EUR",
                          "€": "EUR", "kzt": "KZT", "₸": "KZT", "byn": "BYN"}
 TOTAL_MARKERS = ("total", "итого", "всего")
+# a cell that says «total»: the word itself, not a word it begins («Итоговая распродажа», «Totally new»)
+TOTAL_WORD = re.compile(rf"(?:{'|'.join(TOTAL_MARKERS)})\b")
 MAX_BYTES = 20 * 1024 * 1024  # files larger are refused before they are read
 MAX_ROWS = 100_000  # rows of a file (a year of 270 campaigns a day)
 MAX_EMPTY_ROWS = 10_000  # an XLSX sheet's empty rows after which it is taken as ended
@@ -347,19 +351,13 @@ def parse_date(value):
     raise ValueError
 
 
-def _is_formula_like(name):
-    """A name a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``): Odoo's XLSX export
-    writes it as it is. A plain number («-1», «+7») is no formula."""
-    return bool(name) and name[0] in "=+-@\t\r" and not re.fullmatch(r"[-+]?\d+([.,]\d+)?", name)
-
-
 def _is_total(row, columns):
     """A totals line: its date cell says so («Итого», «Total: Account», «Total rows: 3»), or it has no
     date and another cell says so. A campaign «Итоговая распродажа» is a campaign."""
     date_cell = _norm(row[columns["date"]]) if len(row) > columns["date"] else ""
     if date_cell:
-        return date_cell.startswith(TOTAL_MARKERS)
-    return any(_norm(cell).startswith(TOTAL_MARKERS) for cell in row)
+        return bool(TOTAL_WORD.match(date_cell))
+    return any(TOTAL_WORD.match(_norm(cell)) for cell in row)
 
 
 def parse(content, filename=""):
@@ -427,7 +425,7 @@ def parse(content, filename=""):
         medium = str(row[columns["medium"]]).strip() if "medium" in columns else None
         campaign = str(row[columns["campaign"]]).strip() if "campaign" in columns else ""
         for column, name in (("source", source), ("medium", medium), ("campaign", campaign)):
-            if name and _is_formula_like(name):
+            if name and runs_as_formula(name):  # Odoo's XLSX export would write a formula
                 raise AdSpendError(_lt(
                     "Row %(row)s, column «%(column)s»: «%(value)s» starts with «%(sign)s», which a spreadsheet "
                     "takes for a formula: rename it in the file.",

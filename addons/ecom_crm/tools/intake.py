@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytz
 
-from odoo.tools.mail import email_normalize, email_split
+from odoo.tools.mail import email_normalize
 
 MAX_TEXT = 10_000
 MAX_SHORT = 256
@@ -126,9 +126,7 @@ def storable(value):
 def is_email(value):
     """Whether ``value`` is one email address, as the processing normalises it (Odoo's
     ``email_normalize``): "@", "a@" or two addresses name no customer."""
-    if len(email_split(value)) != 1:
-        return False
-    normalized = email_normalize(value)
+    normalized = email_normalize(value, strict=True)  # strict: False unless exactly one address
     return bool(normalized and EMAIL.fullmatch(normalized))
 
 

@@ -37,21 +37,21 @@ def read_body(limit):
     concurrency error reads the same body."""
     httprequest = request.httprequest
     length = httprequest.content_length
+    if getattr(request, "ecom_body_broken", False):
+        raise BrokenBody("read before")
     if getattr(request, "ecom_body_over", False) or (length is not None and length > limit):
         request.ecom_body_over = True
         return None
-    wrapped = getattr(httprequest, "_HTTPRequest__wrapped", None)  # odoo.http.HTTPRequest's werkzeug request
-    try:
-        if wrapped is None:  # not Odoo 18's request: werkzeug's own, unbounded
-            body = httprequest.get_data(parse_form_data=False)
-        else:
-            body = getattr(wrapped, "_cached_data", None)
-            if body is None:
-                body = wrapped.stream.read(limit + 1)
-                if len(body) <= limit:
-                    wrapped._cached_data = body  # also what werkzeug's form parser reads, when it parses
-    except (OSError, ValueError) as exc:  # werkzeug's chunked reader on a bad chunk size or a cut body
-        raise BrokenBody(str(exc)) from None
+    wrapped = httprequest._HTTPRequest__wrapped  # odoo.http.HTTPRequest's werkzeug request: its stream
+    body = getattr(wrapped, "_cached_data", None)
+    if body is None:
+        try:
+            body = wrapped.stream.read(limit + 1)
+        except (OSError, ValueError) as exc:  # werkzeug's chunked reader on a bad chunk size or a cut body
+            request.ecom_body_broken = True
+            raise BrokenBody(str(exc)) from None
+        if len(body) <= limit:
+            wrapped._cached_data = body  # also what werkzeug's form parser reads, when it parses
     if len(body) > limit:
         request.ecom_body_over = True
         return None
@@ -70,9 +70,19 @@ def bound_form_body(limit):
         return  # werkzeug reads no more than the length it was told
     try:
         kept = read_body(limit) is not None
-    except BrokenBody:
-        request.ecom_body_broken = True
+    except BrokenBody:  # request.ecom_body_broken is set
         kept = False
     if not kept:
         httprequest.form = ImmutableMultiDict()
         httprequest.files = ImmutableMultiDict()
+
+
+def discard_body(length, block=64 * 1024):
+    """Read and drop a body of ``length`` bytes the request declared, so that the answer is not
+    met by a connection reset (a server that closes with bytes unread resets the connection)."""
+    stream = request.httprequest._HTTPRequest__wrapped.stream
+    try:
+        while length > 0 and (chunk := stream.read(min(block, length))):
+            length -= len(chunk)
+    except (OSError, ValueError):
+        request.ecom_body_broken = True

@@ -24,14 +24,14 @@ from datetime import UTC
 
 import pytz
 
+from .spreadsheet import runs_as_formula
+
 YANDEX_ID_COLUMNS = {"client_id": "ClientId", "yclid": "Yclid", "user_id": "UserId"}
 GOOGLE_HEADER = ["Google Click ID", "Conversion Name", "Conversion Time", "Conversion Value", "Conversion Currency"]
 # what each id is made of: Metrica's ClientID and Direct's yclid are numbers, Google's gclid is
 # base64url (letters, digits, «-», «_»)
 ID_FORMATS = {"client_id": re.compile(r"[0-9]{1,64}"), "yclid": re.compile(r"[0-9]{1,64}"),
               "gclid": re.compile(r"[A-Za-z0-9_-]{1,512}")}
-# a cell a spreadsheet runs as a formula (OWASP's CSV injection) or a value that breaks a line
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def valid_ids(conversions, kind):
@@ -44,8 +44,7 @@ def valid_ids(conversions, kind):
 
 def formula_like(text):
     """Whether ``text`` would be run as a formula by a spreadsheet or breaks the file's lines."""
-    text = str(text or "")
-    return text.startswith(FORMULA_START) or any(char in text for char in "\r\n\x00")
+    return runs_as_formula(text) or any(char in str(text or "") for char in "\r\n\x00")
 
 
 def _amount(value):

@@ -257,7 +257,9 @@ def _offer(element):
             count("", text(rest, "Количество"))
     not_numbers = not_numbers or invalid_number(text(element, "Количество"))
     quantity = number(text(element, "Количество"))
-    if quantity is None and stock:
+    if quantity is None and stock and not not_numbers:
+        # the warehouses' sum, when each of them is known: without one that is no number it would
+        # understate the stock (the offer's total is then left as it was)
         quantity = sum(stock.values(), Decimal(0))
     return {
         "id": offer_id, "product_id": product_id, "characteristic_id": characteristic or None,

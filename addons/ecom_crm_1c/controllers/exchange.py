@@ -12,7 +12,7 @@ import os
 import time
 
 from odoo import SUPERUSER_ID, api, http
-from odoo.addons.ecom_crm.tools.json_http import read_body
+from odoo.addons.ecom_crm.tools.json_http import discard_body, read_body
 from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
@@ -176,6 +176,8 @@ class ExchangeController(http.Controller):
         # kept for the request's retries (read again when run again)
         body = read_body(min(request_limit, file_room, exchange_room))
         if body is None:
+            if length is not None:  # 1C is sending a request it may send: read, so that it hears the answer
+                discard_body(length)
             if file_room < request_limit and file_room <= exchange_room:
                 return self._fail(session.exchange_id, relative, env._(
                     "the file would be over the largest file, %s bytes (Settings)", file_limit))

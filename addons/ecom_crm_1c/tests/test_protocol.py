@@ -161,7 +161,7 @@ class TestUploads(ProtocolCase):
         self.assertNotIn("file_limit", self.chunked_upload_answer())
 
     def chunked_upload_answer(self):
-        """The reason of the «failure» answered to 1 MiB and 8 KiB of a chunked upload that never ends."""
+        """The reason of the «failure» answered to 1 MiB + 1 byte of a chunked upload that never ends."""
         cookie = self.login()
         self.call("init", cookie=cookie)
         url = urlsplit(self.base_url())
@@ -169,10 +169,10 @@ class TestUploads(ProtocolCase):
             sock.sendall((f"POST /1c_exchange?type=catalog&mode=file&filename=import.xml HTTP/1.1\r\n"
                           f"Host: {url.netloc}\r\nTransfer-Encoding: chunked\r\n"
                           f"Cookie: {cookie[0]}={cookie[1]}\r\n\r\n").encode())
-            # 1 MiB and 8 KiB of a body that never ends (no final chunk): no more than the server reads
-            # and buffers, so that it closes the connection without data left unread (a reset)
-            for _index in range(129):
-                sock.sendall(b"2000\r\n" + b" " * 8192 + b"\r\n")
+            # a chunk announced as 2 MiB, of which 1 MiB + 1 byte are sent, and the body never ends: the
+            # server reads every byte sent (closing with bytes unread resets the connection, and its
+            # answer may be lost) and must answer without waiting for more
+            sock.sendall(b"200000\r\n" + b" " * (1024 * 1024 + 1))
             received = b""
             while chunk := sock.recv(65536):  # the server closes the connection after its answer
                 received += chunk

@@ -510,6 +510,12 @@ def _max_by(out, group, values):
     return out
 
 
+def days_told(days):
+    """Days since an event as of ``as_of`` (exclusive: the nightly job scores as of tomorrow, so that
+    today's orders count), told as a person counts them from the last day counted: one less."""
+    return max(round(float(days)) - 1, 0)
+
+
 def _fmt(value, kind, reason_texts):
     if kind == "reason":
         return reason_texts.get(int(value), "") if value is not None and value >= 0 else ""
@@ -520,7 +526,7 @@ def _fmt(value, kind, reason_texts):
     if kind == "dec":
         return f"{float(value):.1f}"
     if kind == "ago":
-        return str(max(round(float(value)) - 1, 0))
+        return str(days_told(value))
     return str(round(float(value)))
 
 

@@ -46,7 +46,7 @@ from scipy import sparse
 
 from . import model as order_model
 from . import season
-from .criteria import informative_columns
+from .criteria import days_told, informative_columns
 from .history import distinct_purchases, unique_int
 from .texts import CROSSSELL_TEMPLATES, KINDS
 
@@ -515,8 +515,7 @@ class Suggestions:
         kind = KINDS[self.kind[i]]
         params = {"item": int(self.item[i])}
         if kind == "rebuy":
-            # since: days as of the run's day counted (see criteria.PARAMS' "ago")
-            params.update(cycle=round(float(self.cycle[i])), days=max(round(float(self.since[i])) - 1, 0))
+            params.update(cycle=round(float(self.cycle[i])), days=days_told(self.since[i]))
         elif kind == "copurchase":
             params["source"] = int(self.source[i])
         else:
