@@ -37,8 +37,8 @@ def _relative(name):
                                 error=error.args[0])) from error  # translated alike
 
 
-def _plan(archive, members, target):
-    """The relative names ``members`` unpack to, once all of them are known to go somewhere of their
+def _plan(archive, target):
+    """The relative names the archive's files unpack to, once all of them are known to go somewhere of their
     own: no two members of one name, no member that is both a file and another's folder, none
     that would replace a folder (or a file by a folder) in ``target``. Else :class:`UnsafeArchive`,
     before anything is unpacked."""
@@ -89,7 +89,7 @@ def unpack(path, target, max_total, max_members=100_000):
             members = [m for m in archive.infolist() if not m.is_dir()]
             if len(members) > max_members:
                 raise UnsafeArchive(_lt("the archive holds more than %s files", max_members))
-            planned = _plan(archive, members, target)
+            planned = _plan(archive, target)
             total = 0
             for member, relative in zip(members, planned, strict=True):
                 destination = os.path.join(staging, relative)

@@ -190,13 +190,8 @@ class ExchangeController(http.Controller):
             return self._fail(session.exchange_id, relative, env._(
                 "%(received)s of the %(sent)s bytes sent were received: nothing stored", received=len(body),
                 sent=length))
-        if size + len(body) > file_limit:
-            return self._fail(session.exchange_id, relative, env._(
-                "the file would be over the largest file, %s bytes (Settings)", file_limit))
-        if uploaded + len(body) > exchange_limit:
-            return self._fail(session.exchange_id, relative, env._(
-                "the exchange's files would be over the largest exchange, %s bytes (Settings)", exchange_limit))
-        # the count first: once the bytes are appended nothing is left to fail
+        # the body fits the file's and the exchange's room (it was read no further); the count first:
+        # once the bytes are appended nothing is left to fail
         session.upload_size = uploaded + len(body)
         env.flush_all()
         with open(target, "ab") as out:  # several requests of the same name append
