@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from .ecom_customer_score import GROUPS
 from .ecom_customer_suggestion import KINDS
 
 OUTCOMES = [
@@ -30,5 +31,5 @@ class EcomScoringOutcome(models.Model):
     categ_id = fields.Many2one("product.category", "Offered category")
     offer_kind = fields.Selection(KINDS, help="Why the offer was suggested.")
     offer_probability = fields.Float(help="The chance the scoring gave the offer when it suggested it.")
-    group = fields.Char(help="The customer's scoring group when the contact was scheduled.")
+    group = fields.Selection(GROUPS, help="The customer's scoring group when the contact was scheduled.")
     note = fields.Char()

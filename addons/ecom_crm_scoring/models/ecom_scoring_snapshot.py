@@ -4,6 +4,10 @@ from odoo.tools import SQL
 from .ecom_customer_score import GROUPS, SEGMENTS
 from .ecom_scoring_outcome import OUTCOMES
 
+# the customers in none of the three groups have a group of their own here: a chart's line or a
+# pivot's row named by the client's word for an empty value («Нет») read as "no customers"
+NO_GROUP = "none"
+
 
 class EcomScoringSnapshot(models.Model):
     """A company's customers on one day, per RFM segment and scoring group: how many there were,
@@ -17,7 +21,7 @@ class EcomScoringSnapshot(models.Model):
     date = fields.Date(required=True, readonly=True, index=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True, ondelete="cascade")
     segment = fields.Selection(SEGMENTS, "RFM segment", readonly=True)
-    group = fields.Selection(GROUPS, readonly=True)
+    group = fields.Selection([*GROUPS, (NO_GROUP, "No group")], readonly=True)
     customer_count = fields.Integer("Customers", readonly=True)
     scheduled_count = fields.Integer("Scheduled contacts", readonly=True,
                                      help="Customers on the day's list to call (decision «call now»).")
@@ -48,7 +52,7 @@ class EcomScoringSnapshot(models.Model):
                 DELETE FROM ecom_scoring_snapshot WHERE company_id = %(company)s AND date >= %(since)s
                 RETURNING date, segment, "group", customer_count, scheduled_count
             ), parts AS (
-                SELECT %(day)s::date AS date, segment, "group", 1 AS customers,
+                SELECT %(day)s::date AS date, segment, COALESCE("group", %(none)s) AS "group", 1 AS customers,
                        (decision = 'now' AND decision_date <= %(day)s)::int AS scheduled, NULL::varchar AS outcome
                   FROM ecom_customer_score
                  WHERE company_id = %(company)s
@@ -57,7 +61,7 @@ class EcomScoringSnapshot(models.Model):
                   FROM old
                  WHERE date < %(day)s
                 UNION ALL  -- the outcomes, under the group the customer was in when scheduled
-                SELECT o.date, s.segment, COALESCE(o."group", s."group"), 0, 0, o.outcome
+                SELECT o.date, s.segment, COALESCE(o."group", s."group", %(none)s), 0, 0, o.outcome
                   FROM ecom_scoring_outcome o
                   JOIN res_partner p ON p.id = o.partner_id
                   LEFT JOIN ecom_customer_score s
@@ -72,7 +76,8 @@ class EcomScoringSnapshot(models.Model):
                    %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
               FROM parts
              GROUP BY date, segment, "group"
-        """, company=company.id, since=since, day=day, per_outcome=per_outcome, uid=self.env.uid))
+        """, company=company.id, since=since, day=day, per_outcome=per_outcome, none=NO_GROUP,
+           uid=self.env.uid))
         self.invalidate_model()
 
 

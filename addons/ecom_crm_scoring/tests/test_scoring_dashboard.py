@@ -3,6 +3,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.modules.migration import load_script
 from odoo.tests import Form, tagged
 
 from .common import ScoringCase
@@ -25,6 +26,10 @@ class TestScoringDashboard(ScoringCase):
             a, b = products[i % 3], products[(i + 1) % 3]
             baskets = [(200 + 7 * i, [a, b] if i % 2 else [a]), (120 + 5 * i, [a]), (10 + 3 * i, [b] if i % 3 else [a])]
             cls.customers |= cls._buyer(f"Покупатель {i}", baskets)
+        # one order two years ago (about 11% on this small store): under the watch group's 20%,
+        # in none of the three groups
+        cls.lapsed = cls._buyer("Давний покупатель", [(730, [products[0]])])
+        cls.company.ecom_scoring_watch_min_probability = 0.2
 
     @classmethod
     def _buyer(cls, name, baskets):
@@ -69,9 +74,15 @@ class TestScoringDashboard(ScoringCase):
         scores = self.env["ecom.customer.score"].search([("company_id", "=", self.company.id)])
         self.assertEqual(sum(rows.mapped("customer_count")), len(scores), "every customer once")
         self.assertEqual(sum(rows.mapped("customer_count")), run.partner_count)
-        expected = {(s, g): n for s, g, n in self.env["ecom.customer.score"]._read_group(
+        expected = {(s, g or "none"): n for s, g, n in self.env["ecom.customer.score"]._read_group(
             [("company_id", "=", self.company.id)], ["segment", "group"], ["__count"])}
+        self.assertIn("none", {g for _s, g in expected}, "the fixture has customers in no group")
+        # those customers are a group of their own, named, not an empty value the client calls «Нет»
         self.assertEqual({(r.segment, r.group): r.customer_count for r in rows}, expected)
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_scoring"], ["ru_RU"], overwrite=True)
+        russian = Snapshot.with_context(lang="ru_RU")
+        self.assertEqual(dict(russian._fields["group"]._description_selection(russian.env))["none"], "Без группы")
         self.assertEqual(sum(rows.mapped("scheduled_count")), run.now_count)
 
         # that day's contacts are counted into that day's rows by the next morning's snapshot
@@ -95,6 +106,20 @@ class TestScoringDashboard(ScoringCase):
         again = Snapshot.search([("company_id", "=", self.company.id), ("date", "=", DAY.date() + timedelta(days=1))])
         self.assertEqual(sum(again.mapped("customer_count")), len(scores))
         self.assertEqual(sum(Snapshot.search([("date", "=", DAY.date())]).mapped("contact_count")), 2)
+
+    def test_the_snapshots_of_earlier_versions_get_the_no_group_group(self):
+        """Rows written before 18.0.2.3.5 kept the customers in no group without a group; the
+        migration names them, so that a chart over old and new days has one line for them."""
+        self._full_run(DAY)
+        Snapshot = self.env["ecom.scoring.snapshot"]
+        rows = Snapshot.search([("company_id", "=", self.company.id), ("group", "=", "none")])
+        self.assertTrue(rows)
+        self.env.cr.execute("""UPDATE ecom_scoring_snapshot SET "group" = NULL WHERE id = ANY(%s)""", [rows.ids])
+        load_script("ecom_crm_scoring/migrations/18.0.2.3.5/post-migrate.py",
+                    "ecom_crm_scoring_post_migrate_18_0_2_3_5").migrate(self.env.cr, "18.0.2.3.4")
+        Snapshot.invalidate_model()
+        self.assertEqual(set(rows.mapped("group")), {"none"})
+        self.assertFalse(Snapshot.search_count([("group", "=", False)]))
 
     def test_settings(self):
         settings = Form(self.env["res.config.settings"])

@@ -1,0 +1,7 @@
+"""18.0.2.3.5: the dashboard's customers in none of the three groups are in a group of their own
+(``none``, «Без группы»): the rows the earlier versions left without a group get it, so that a
+chart over old and new days has one line for them."""
+
+
+def migrate(cr, version):
+    cr.execute("""UPDATE ecom_scoring_snapshot SET "group" = 'none' WHERE "group" IS NULL""")
