@@ -396,6 +396,14 @@ class TestOwnerDashboard(ReportCase):
         self.assertEqual(sorted(term for term in terms if not russian.get(term)), [],
                          "the web client shows these in English: translate them in i18n/ru.po")
         self.assertEqual(russian["Key figures of the period"], "Главное за период")
+        # the browser keeps one dictionary of every module's terms: a term another module translates
+        # otherwise may be shown in its words («Продавец» for "Salesperson" in Odoo's own dashboards)
+        clashes = set()
+        for module in self.env["ir.module.module"].search([("state", "=", "installed")]).mapped("name"):
+            for message in code_translations.get_web_translations(module, "ru_RU")["messages"]:
+                if message["id"] in terms and message["string"] != russian[message["id"]]:
+                    clashes.add((message["id"], module, message["string"]))
+        self.assertEqual(sorted(clashes), [], "a label of ours that another module translates otherwise")
         self.assertEqual(self.dashboard.with_context(lang="ru_RU").name, "Панель руководителя")
 
 

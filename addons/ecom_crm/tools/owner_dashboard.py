@@ -38,7 +38,9 @@ GLOBAL_FILTERS = [
     {"id": PERIOD, "type": "date", "label": "Period", "defaultValue": "last_month", "rangeType": "relative"},
     {"id": TEAM, "type": "relation", "label": "Sales team", "modelName": "crm.team", "defaultValue": [],
      "defaultValueDisplayNames": [], "rangeType": "year"},
-    {"id": USER, "type": "relation", "label": "Salesperson", "modelName": "res.users", "defaultValue": [],
+    # not "Salesperson": the browser translates a label from one dictionary of every module's
+    # terms, where Odoo's own say «Продавец» or «Менеджер по продажам»; the store's word is ours
+    {"id": USER, "type": "relation", "label": "Sales rep", "modelName": "res.users", "defaultValue": [],
      "defaultValueDisplayNames": [], "rangeType": "year"},
     {"id": CHANNEL, "type": "relation", "label": "Channel", "modelName": "utm.source", "defaultValue": [],
      "defaultValueDisplayNames": [], "rangeType": "year"},
@@ -300,7 +302,7 @@ def build_cells():
     ranked_table(put, "A", TOP_HEADER, TOP_CHANNELS, "source_id", TOP_N, "Channel",
                  [("Spend", "spend", "money"), ("Sales revenue", "revenue", "money"), ("ROMI (%)", "romi", "ratio")])
     put(f"F{TOP_TITLE}", link("Top salespeople by revenue", MANAGERS), "title")
-    ranked_table(put, "F", TOP_HEADER, TOP_SALESPEOPLE, "user_id", TOP_N, "Salesperson",
+    ranked_table(put, "F", TOP_HEADER, TOP_SALESPEOPLE, "user_id", TOP_N, "Sales rep",
                  [("Requests", "requests", "count"), ("Conversion (%)", "conversion", "ratio"),
                   ("Sales revenue", "revenue", "money")])
     return cells, styles, formats

@@ -22,7 +22,7 @@ registry.category("web_tour.tours").add("ecom_crm_owner_dashboard", {
             content: "the dashboard app opened on the owner's dashboard, named in Russian",
         },
         {
-            trigger: `${DASHBOARD} .o_filter_value_container [placeholder*="Продавец"]`,
+            trigger: `${DASHBOARD} .o_filter_value_container [placeholder*="Менеджер"]`,
             content: "loaded: its global filters are in the control panel, labelled in Russian",
         },
         {
