@@ -76,7 +76,7 @@ class EcomCustomerScore(models.Model):
                               help="The first of the reasons the scoring sees (the card lists them all), or why the "
                                    "customer is on the list when it sees none.")
     suggestion_ids = fields.One2many("ecom.customer.suggestion", "score_id", "What to offer", readonly=True)
-    offer = fields.Char("Offer", compute="_compute_texts")
+    offer = fields.Char("Offers (chance of buying)", compute="_compute_texts")
     last_order = fields.Date(readonly=True)
     order_count = fields.Integer("Orders", readonly=True)
     scored_on = fields.Date(readonly=True)
@@ -453,7 +453,7 @@ class EcomCustomerScore(models.Model):
         return {"type": "ir.actions.act_window", "res_model": "res.partner", "res_id": self.partner_id.id,
                 "view_mode": "form", "views": [(False, "form")], "target": "current"}
 
-    main_offer = fields.Text("Offer (chance)", compute="_compute_main_offer",
+    main_offer = fields.Text("Offer (chance of buying)", compute="_compute_main_offer",
                              help="The offer most likely to be taken, and the chance that it is.")
 
     @api.depends("suggestion_ids")

@@ -27,7 +27,7 @@ class EcomCustomerSuggestion(models.Model):
     source_categ_id = fields.Many2one("product.category", "Because they bought (category)", readonly=True,
                                       ondelete="set null")
     kind = fields.Selection(KINDS, readonly=True, required=True)
-    probability = fields.Float("Chance", readonly=True, digits=(3, 2),
+    probability = fields.Float("Chance of buying", readonly=True, digits=(3, 2),
                                help="Calibrated on the store's history: of offers shown 40%, about 4 in 10 are bought "
                                     "within 90 days. Kept between 10% and 90%, and never above the customer's "
                                     "chance of an order.")

@@ -23,7 +23,7 @@ class ResPartner(models.Model):
                                     search="_search_ecom_contact", groups=SALES)
 
     ecom_score_reasons = fields.Text("Reasons", compute="_compute_ecom_score", groups=SALES)
-    ecom_score_offer = fields.Char("Offer", compute="_compute_ecom_score", groups=SALES)
+    ecom_score_offer = fields.Char("Offers (chance of buying)", compute="_compute_ecom_score", groups=SALES)
     ecom_score_decision_reason = fields.Char("Why this contact", compute="_compute_ecom_score", groups=SALES)
     ecom_score_decision_date = fields.Date("Contact on", compute="_compute_ecom_score", groups=SALES)
     ecom_score_rfm = fields.Char("RFM", compute="_compute_ecom_score", groups=SALES,

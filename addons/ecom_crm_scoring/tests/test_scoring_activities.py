@@ -44,6 +44,8 @@ class TestScoringActivities(ScheduleCase):
         self.assertIn("Почему", anna_note)
         self.assertIn("точка роста", anna_note)
         self.assertIn("30 дн. с последнего заказа", anna_note)
+        # the customer's chance of an order, named apart from an offer's chance of being bought
+        self.assertRegex(anna_note, r"Шанс заказа:</strong> \d+%")
         self.assertIn("Why", boris_note)
         self.assertIn("risk group", boris_note)
         self.assertIn("30 days since the last order", boris_note)
