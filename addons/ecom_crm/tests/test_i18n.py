@@ -1,4 +1,5 @@
 from odoo.addons.ecom_crm.tests.common import untranslated_terms
+from odoo.modules.migration import load_script
 from odoo.tests import TransactionCase, tagged
 
 
@@ -6,3 +7,21 @@ from odoo.tests import TransactionCase, tagged
 class TestI18n(TransactionCase):
     def test_everything_is_translated_into_russian(self):
         self.assertEqual(untranslated_terms(self.env, "ecom_crm"), [], "add these terms to i18n/ru.po")
+
+    def test_an_upgrade_brings_the_translations_that_changed(self):
+        """A database upgraded from 18.0.1.5.1 held «Продавец» for the reports' salesperson, which
+        ``-u`` keeps: the migration loads the shipped translations over it. The records the data
+        files create once (an activity type, a stage) keep their names: a user may have renamed them."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        label = self.env["ir.model.fields"]._get("ecom.report.sales", "user_id").with_context(lang="ru_RU")
+        self.env.cr.execute("UPDATE ir_model_fields SET field_description = field_description || %s WHERE id = %s",
+                            ['{"ru_RU": "Продавец"}', label.id])
+        kind = self.env.ref("ecom_crm.mail_activity_type_unassigned").with_context(lang="ru_RU")
+        kind.name = "Нет свободного продавца"
+        load_script("ecom_crm/migrations/18.0.1.5.2/post-migrate.py",
+                    "ecom_crm_post_migrate_18_0_1_5_2").migrate(self.env.cr, "18.0.1.5.1")
+        label.invalidate_model()
+        kind.invalidate_model()
+        self.assertEqual(label.field_description, "Менеджер")
+        self.assertEqual(label.with_context(lang="en_US").field_description, "Salesperson")
+        self.assertEqual(kind.name, "Нет свободного продавца")
