@@ -18,7 +18,9 @@ the following ``horizon`` days"; a model of :mod:`.model` (logistic regression, 
 boosting or their blend on the candidate's kind, strength, the item's popularity and the
 customer's recency/frequency, by cross-validated log loss) is calibrated (sigmoid) on the
 candidates that would have been suggested -- the three best per customer -- since picking
-the best-looking candidates and calibrating on all of them would over-promise.  Outcomes
+the best-looking candidates and calibrating on all of them would over-promise; refitted on those
+whose chance is 5 % and up when held-out rows say it fits the shown offers better
+(:class:`.model.ShownRegionCalibrator`).  Outcomes
 that managers record (offered, accepted or not) then correct each kind by its observed /
 expected ratio with a prior of 10 expected acceptances:
 ``p * (accepted + 10) / (sum of predicted + 10)``.
@@ -424,7 +426,7 @@ def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, ou
         kind, est, cal, scores = order_model.select_and_calibrate(
             X[:, list(columns)], y, seed=seed,
             calibrate_on=lambda p: _best_per_customer(offer_of, item, p, k),
-            groups=customer)
+            groups=customer, calibrator=order_model.ShownRegionCalibrator(seed=seed))
     m = CrossSellModel(level=level, kind=kind, estimator=est, calibrator=cal, base_rate=float(y.mean()),
                        n_train=len(y), cv=scores, columns=columns, windows=windows)
     if outcomes is not None:

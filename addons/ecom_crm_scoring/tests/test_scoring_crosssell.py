@@ -6,7 +6,7 @@ import numpy as np
 
 from odoo.tests import BaseCase, tagged
 
-from ..scoring import crosssell, season, synthetic
+from ..scoring import crosssell, model, season, synthetic
 from ..scoring.crosssell import COPURCHASE, POPULAR, REBUY
 from ..scoring.history import from_lists
 
@@ -151,6 +151,7 @@ class TestCrossSell(BaseCase):
         model = crosssell.fit(h, 400)
         self.assertIsNotNone(model)
         self.assertNotEqual(model.kind, crosssell.ORDER, "a customer who orders need not buy what is offered")
+        self.assertIsInstance(model.calibrator, crosssell.order_model.ShownRegionCalibrator)
         self.assertNotIn(crosssell.FEATURES.index("copurchase_score"), model.columns)
         s = crosssell.suggest(model, h, 400, np.arange(3000))
         self.assertTrue(len(s.item))
@@ -311,3 +312,56 @@ class TestTrainingWindows(BaseCase):
             part = crosssell.candidates(stats, c, item, d, customers, 900, chunk=chunk)
             for name in ("customer", "item", "kind", "source", "cycle", "since", "X"):
                 np.testing.assert_array_equal(getattr(part, name), getattr(whole, name), f"{name}, chunks of {chunk}")
+
+
+def raw_offers(n, bend, seed=0):
+    """``(raw probability, bought, customer)`` of ``n`` offers, three per customer, mostly under
+    5 %: bought at the raw chance under 5 %, and above it at a chance whose log-odds rise ``bend``
+    times as fast (1: Platt's straight line everywhere; under 1: it flattens where offers are shown)."""
+    rng = np.random.default_rng(seed)
+    z = rng.normal(-3.5, 1.5, n)
+    knee = np.log(0.05 / 0.95)
+    truth = 1 / (1 + np.exp(-np.where(z < knee, z, knee + bend * (z - knee))))
+    return 1 / (1 + np.exp(-z)), (rng.random(n) < truth).astype(int), np.arange(n) // 3, truth
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestShownRegionCalibration(BaseCase):
+    """The offers' calibration: Platt scaling, refitted on the shown region when held-out rows say
+    it fits there better."""
+
+    def test_refitted_where_the_chance_flattens_above_the_bulk(self):
+        p, y, customer, truth = raw_offers(60_000, bend=0.4)
+        cal = model.ShownRegionCalibrator().fit(p, y, groups=customer)
+        self.assertTrue(cal.on_region)
+        self.assertGreater(cal.gain, cal.margin)
+        platt = model.SigmoidCalibrator().fit(p, y)
+        shown = platt.predict(p) >= crosssell.MIN_PROBABILITY
+        # Platt's line, fitted by the bulk, over-promises the offers it would show
+        self.assertGreater(platt.predict(p[shown]).mean() - truth[shown].mean(), 0.02)
+        self.assertLess(abs(cal.predict(p[shown]).mean() - truth[shown].mean()), 0.01)
+        self.assertTrue(np.all(np.diff(cal.predict(np.sort(p))) >= 0), "keeps the ranking")
+
+    def test_platt_where_its_line_fits(self):
+        p, y, customer, _truth = raw_offers(60_000, bend=1.0)
+        cal = model.ShownRegionCalibrator().fit(p, y, groups=customer)
+        self.assertFalse(cal.on_region)
+        np.testing.assert_allclose(cal.predict(p), model.SigmoidCalibrator().fit(p, y).predict(p))
+
+    def test_platt_when_the_region_is_too_small_to_tell(self):
+        p, y, customer, _truth = raw_offers(600, bend=0.4)
+        cal = model.ShownRegionCalibrator().fit(p, y, groups=customer)
+        self.assertFalse(cal.on_region)
+        np.testing.assert_allclose(cal.predict(p), model.SigmoidCalibrator().fit(p, y).predict(p))
+
+    def test_the_order_model_keeps_platt(self):
+        rng = np.random.default_rng(3)
+        X = rng.normal(size=(600, 2))
+        y = (rng.random(600) < 1 / (1 + np.exp(-X[:, 0]))).astype(int)
+        with model.limited_threads():
+            _kind, _est, cal, _scores = model.select_and_calibrate(X, y, candidates=("logistic",))
+            _kind, _est, offers, _scores = model.select_and_calibrate(
+                X, y, candidates=("logistic",), groups=np.arange(600) // 3,
+                calibrator=model.ShownRegionCalibrator())
+        self.assertIsInstance(cal, model.SigmoidCalibrator)
+        self.assertIsInstance(offers, model.ShownRegionCalibrator)
