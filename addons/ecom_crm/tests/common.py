@@ -99,9 +99,10 @@ class IntakeCase(HttpCase):
 
 def untranslated_terms(env, module, lang="ru_RU"):
     """Terms of ``module`` that its shipped i18n/<lang>.po leaves untranslated (or misses), and
-    the records' own texts (``model:`` references: a selection's label, a constraint's message)
-    that it translates under another reference only. Odoo loads those by the record's XML id, not
-    by the text: a label shared by two fields is translated only on the field the file names."""
+    the records' own texts (``model:`` references: a selection's label, a constraint's message;
+    ``model_terms:``: a view's texts) that it translates under another reference only. Odoo loads
+    those by the record's XML id, not by the text: a label shared by two fields is translated only
+    on the field the file names."""
     buffer = io.BytesIO()
     trans_export(lang, [module], buffer, "po", env.cr)
     path = file_path(f"{module}/i18n/{lang.split('_')[0]}.po")
@@ -114,7 +115,7 @@ def untranslated_terms(env, module, lang="ru_RU"):
             missing.append(e.msgid)
         else:
             missing.extend(f"{e.msgid} ({where})" for where, _line in e.occurrences
-                           if where.startswith("model:") and where not in named)
+                           if where.startswith(("model:", "model_terms:")) and where not in named)
     return sorted(missing)
 
 

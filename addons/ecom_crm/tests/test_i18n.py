@@ -10,18 +10,21 @@ class TestI18n(TransactionCase):
 
     def test_an_upgrade_brings_the_translations_that_changed(self):
         """A database upgraded from 18.0.1.5.1 held «Продавец» for the reports' salesperson, which
-        ``-u`` keeps: the migration loads the shipped translations over it. The records the data
-        files create once (an activity type, a stage) keep their names: a user may have renamed them."""
+        ``-u`` keeps: the migration loads the shipped translations over it. The activity type the
+        data files create once is renamed while it has 18.0.1.5.1's Russian name; a name a user
+        gave it is kept."""
         self.env["res.lang"]._activate_lang("ru_RU")
         label = self.env["ir.model.fields"]._get("ecom.report.sales", "user_id").with_context(lang="ru_RU")
         self.env.cr.execute("UPDATE ir_model_fields SET field_description = field_description || %s WHERE id = %s",
                             ['{"ru_RU": "Продавец"}', label.id])
         kind = self.env.ref("ecom_crm.mail_activity_type_unassigned").with_context(lang="ru_RU")
-        kind.name = "Нет свободного продавца"
-        load_script("ecom_crm/migrations/18.0.1.5.2/post-migrate.py",
-                    "ecom_crm_post_migrate_18_0_1_5_2").migrate(self.env.cr, "18.0.1.5.1")
+        self.env.cr.execute("UPDATE mail_activity_type SET name = name || %s, summary = summary || %s WHERE id = %s",
+                            ['{"ru_RU": "Нет свободного продавца"}', '{"ru_RU": "Распределите сами"}', kind.id])
+        migration = load_script("ecom_crm/migrations/18.0.1.5.2/post-migrate.py", "ecom_crm_post_migrate_18_0_1_5_2")
+        migration.migrate(self.env.cr, "18.0.1.5.1")
         label.invalidate_model()
         kind.invalidate_model()
         self.assertEqual(label.field_description, "Менеджер")
         self.assertEqual(label.with_context(lang="en_US").field_description, "Salesperson")
-        self.assertEqual(kind.name, "Нет свободного продавца")
+        self.assertEqual((kind.name, kind.summary), ("Нет свободного менеджера", "Распределите сами"))
+        self.assertEqual(kind.with_context(lang="en_US").name, "No salesperson available")

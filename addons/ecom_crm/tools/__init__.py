@@ -1,1 +1,2 @@
-"""Plain-Python helpers of ecom_crm (no ORM): tested without a database."""
+"""Helpers of ecom_crm: plain Python (no ORM), tested without a database, but for ``i18n`` (the
+translations a migration loads)."""

@@ -30,6 +30,7 @@ class EcomScoringOutcome(models.Model):
     product_id = fields.Many2one("product.product", "Offered product")
     categ_id = fields.Many2one("product.category", "Offered category")
     offer_kind = fields.Selection(KINDS, help="Why the offer was suggested.")
-    offer_probability = fields.Float(help="The chance the scoring gave the offer when it suggested it.")
+    offer_probability = fields.Float("Chance of buying",
+                                     help="The chance the scoring gave the offer when it suggested it.")
     group = fields.Selection(GROUPS, help="The customer's scoring group when the contact was scheduled.")
     note = fields.Char()

@@ -140,16 +140,13 @@ class ShownRegionCalibrator:
     whose Platt chance is at least ``threshold`` (where offers are shown, at 10 % and up, and
     just below) when held-out rows say it fits them better there.
 
-    Why: nearly all the rows it learns from are offers under 10 %, and Platt's two parameters
-    fit them, not the few that are shown.  Where the chance bends there (it flattens at the top
-    on stores of one line per order built from the real CDNOW history: the training rows' top
-    fifth promised 58 % and 49 % bought), the shown offers over-promised by 6-18 points in a
-    decile; refitted on the region, 3-12.  Only when the evidence says so: ``folds`` folds by
-    customer (``groups``), and the region's fit must gain more than ``margin`` nats of held-out
-    log-likelihood over Platt's on the held-out rows of the region.  On the synthetic stores
-    (where Platt fits: at most 1.7 nats gained over five fold seeds) it stays Platt; on the
-    CDNOW stores mostly 3-15 (the offers' backtests).  A region of fewer than
-    ``min_rows`` rows or ``min_per_class`` of a class is not refitted."""
+    Nearly all the rows it learns from are offers under 10 %, and Platt's two parameters fit them,
+    not the few that are shown; where the chance bends in the shown region, the shown offers are
+    off (README, *Customer scoring*: one-line stores built from CDNOW's orders).  The refit is
+    taken only on evidence: over ``folds`` folds by customer (``groups``), the region's fit must
+    gain more than ``margin`` nats of held-out log-likelihood over Platt's on the held-out rows of
+    the region.  A region of fewer than ``min_rows`` rows or ``min_per_class`` of a class is not
+    refitted; a fold whose training rows hold one class only is left out."""
 
     def __init__(self, threshold=0.05, margin=3.0, folds=5, seed=0, min_rows=200, min_per_class=20):
         self.threshold, self.margin, self.folds, self.seed = threshold, margin, folds, seed
@@ -172,6 +169,8 @@ class ShownRegionCalibrator:
         gain = 0.0
         if min(int(y.sum()), len(y) - int(y.sum())) >= 2:
             for train, test in group_folds(groups, y, self.folds, self.seed):
+                if y[train].min() == y[train].max():  # one customer's purchases, all in the other fold
+                    continue
                 platt, local = self._fit_both(p[train], y[train])
                 if local is None:
                     continue

@@ -44,7 +44,6 @@ class TestScoringActivities(ScheduleCase):
         self.assertIn("Почему", anna_note)
         self.assertIn("точка роста", anna_note)
         self.assertIn("30 дн. с последнего заказа", anna_note)
-        # the customer's chance of an order, named apart from an offer's chance of being bought
         self.assertRegex(anna_note, r"Шанс заказа:</strong> \d+%")
         self.assertIn("Why", boris_note)
         self.assertIn("risk group", boris_note)
@@ -131,6 +130,9 @@ class TestScoringActivities(ScheduleCase):
             self.env["ecom.customer.suggestion"].create({"score_id": score.id, "kind": "copurchase",
                                                          "product_id": suggestion_product.id, "probability": 0.4})
             self.assertEqual(score.main_offer, "Фильтр для чайника (40%)", "what to offer first, and its chance")
+            _summary, note = score._ecom_activity_texts(self.anna)
+            self.assertIn("Что предложить (шанс покупки):</strong> Фильтр для чайника (40%)", note,
+                          "the offer's chance of being bought, named apart from the chance of an order")
             # the customer's contact person orders
             contact = self.env["res.partner"].create({"name": "Мария (доставка)", "parent_id": self.anna_now.id,
                                                       "type": "delivery"})

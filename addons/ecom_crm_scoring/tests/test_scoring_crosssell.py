@@ -6,7 +6,8 @@ import numpy as np
 
 from odoo.tests import BaseCase, tagged
 
-from ..scoring import crosssell, model, season, synthetic
+from ..scoring import crosssell, season, synthetic
+from ..scoring import model as order_model
 from ..scoring.crosssell import COPURCHASE, POPULAR, REBUY
 from ..scoring.history import from_lists
 
@@ -151,7 +152,7 @@ class TestCrossSell(BaseCase):
         model = crosssell.fit(h, 400)
         self.assertIsNotNone(model)
         self.assertNotEqual(model.kind, crosssell.ORDER, "a customer who orders need not buy what is offered")
-        self.assertIsInstance(model.calibrator, crosssell.order_model.ShownRegionCalibrator)
+        self.assertIsInstance(model.calibrator, order_model.ShownRegionCalibrator)
         self.assertNotIn(crosssell.FEATURES.index("copurchase_score"), model.columns)
         s = crosssell.suggest(model, h, 400, np.arange(3000))
         self.assertTrue(len(s.item))
@@ -315,7 +316,7 @@ class TestTrainingWindows(BaseCase):
 
 
 def raw_offers(n, bend, seed=0):
-    """``(raw probability, bought, customer)`` of ``n`` offers, three per customer, mostly under
+    """``(raw probability, bought, customer, true chance)`` of ``n`` offers, three per customer, mostly under
     5 %: bought at the raw chance under 5 %, and above it at a chance whose log-odds rise ``bend``
     times as fast (1: Platt's straight line everywhere; under 1: it flattens where offers are shown)."""
     rng = np.random.default_rng(seed)
@@ -332,10 +333,10 @@ class TestShownRegionCalibration(BaseCase):
 
     def test_refitted_where_the_chance_flattens_above_the_bulk(self):
         p, y, customer, truth = raw_offers(60_000, bend=0.4)
-        cal = model.ShownRegionCalibrator().fit(p, y, groups=customer)
+        cal = order_model.ShownRegionCalibrator().fit(p, y, groups=customer)
         self.assertTrue(cal.on_region)
         self.assertGreater(cal.gain, cal.margin)
-        platt = model.SigmoidCalibrator().fit(p, y)
+        platt = order_model.SigmoidCalibrator().fit(p, y)
         shown = platt.predict(p) >= crosssell.MIN_PROBABILITY
         # Platt's line, fitted by the bulk, over-promises the offers it would show
         self.assertGreater(platt.predict(p[shown]).mean() - truth[shown].mean(), 0.02)
@@ -344,24 +345,35 @@ class TestShownRegionCalibration(BaseCase):
 
     def test_platt_where_its_line_fits(self):
         p, y, customer, _truth = raw_offers(60_000, bend=1.0)
-        cal = model.ShownRegionCalibrator().fit(p, y, groups=customer)
+        cal = order_model.ShownRegionCalibrator().fit(p, y, groups=customer)
         self.assertFalse(cal.on_region)
-        np.testing.assert_allclose(cal.predict(p), model.SigmoidCalibrator().fit(p, y).predict(p))
+        np.testing.assert_allclose(cal.predict(p), order_model.SigmoidCalibrator().fit(p, y).predict(p))
 
     def test_platt_when_the_region_is_too_small_to_tell(self):
         p, y, customer, _truth = raw_offers(600, bend=0.4)
-        cal = model.ShownRegionCalibrator().fit(p, y, groups=customer)
+        cal = order_model.ShownRegionCalibrator().fit(p, y, groups=customer)
         self.assertFalse(cal.on_region)
-        np.testing.assert_allclose(cal.predict(p), model.SigmoidCalibrator().fit(p, y).predict(p))
+        np.testing.assert_allclose(cal.predict(p), order_model.SigmoidCalibrator().fit(p, y).predict(p))
+
+    def test_one_customer_s_purchases_in_one_fold(self):
+        """The folds are by customer: when one customer made every purchase, a fold learns from
+        rows of one class only; it is left out (Platt's regression refuses one class), not the
+        night's offers."""
+        p, _y, customer, _truth = raw_offers(3_000, bend=0.4)
+        y = np.zeros(len(p), int)
+        y[:3] = 1  # customer 0's three offers
+        cal = order_model.ShownRegionCalibrator().fit(p, y, groups=customer)
+        self.assertFalse(cal.on_region)
+        np.testing.assert_allclose(cal.predict(p), order_model.SigmoidCalibrator().fit(p, y).predict(p))
 
     def test_the_order_model_keeps_platt(self):
         rng = np.random.default_rng(3)
         X = rng.normal(size=(600, 2))
         y = (rng.random(600) < 1 / (1 + np.exp(-X[:, 0]))).astype(int)
-        with model.limited_threads():
-            _kind, _est, cal, _scores = model.select_and_calibrate(X, y, candidates=("logistic",))
-            _kind, _est, offers, _scores = model.select_and_calibrate(
+        with order_model.limited_threads():
+            _kind, _est, cal, _scores = order_model.select_and_calibrate(X, y, candidates=("logistic",))
+            _kind, _est, offers, _scores = order_model.select_and_calibrate(
                 X, y, candidates=("logistic",), groups=np.arange(600) // 3,
-                calibrator=model.ShownRegionCalibrator())
-        self.assertIsInstance(cal, model.SigmoidCalibrator)
-        self.assertIsInstance(offers, model.ShownRegionCalibrator)
+                calibrator=order_model.ShownRegionCalibrator())
+        self.assertIsInstance(cal, order_model.SigmoidCalibrator)
+        self.assertIsInstance(offers, order_model.ShownRegionCalibrator)
