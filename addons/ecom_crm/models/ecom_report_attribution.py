@@ -1,23 +1,26 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .ecom_report_channel import ORDER_REVENUE
+from .ecom_report_channel import LOCAL_DAY, ORDER_REVENUE
 
 # Each confirmed order (not refused at delivery) with its customer (the commercial partner: a contact's orders count for
-# the company), its revenue and its last touch: the channel of the request that led to it, else
-# the order's own UTM (1C orders carry none: "no channel").
+# the company), its day in the company's time zone (its month is the store's: an order of 00:30 on
+# the 1st in Moscow is 21:30 UTC of the month before), its revenue and its last touch: the channel
+# of the request that led to it, else the order's own UTM (1C orders carry none: "no channel").
 ORDERS_CTE = SQL("""
     orders AS (
         SELECT so.id, p.commercial_partner_id AS partner_id, so.company_id, so.team_id, so.user_id,
-               so.date_order, %(revenue)s AS revenue,
+               so.date_order, %(day)s AS day, %(revenue)s AS revenue,
                COALESCE(l.source_id, so.source_id) AS lt_source_id,
                COALESCE(l.medium_id, so.medium_id) AS lt_medium_id,
                COALESCE(l.campaign_id, so.campaign_id) AS lt_campaign_id
           FROM sale_order so
           JOIN res_partner p ON p.id = so.partner_id
+          JOIN res_company c ON c.id = so.company_id
+          LEFT JOIN res_partner cp ON cp.id = c.partner_id
           LEFT JOIN crm_lead l ON l.id = so.opportunity_id
          WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
-    )""", revenue=SQL(ORDER_REVENUE))
+    )""", day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE))
 # Each customer's first touch: the channel of their first request or order, whichever came first
 # (a request without a channel still is the first touch: the customer came by no known channel).
 FIRST_TOUCH_CTE = SQL("""
@@ -77,7 +80,7 @@ class EcomReportAttribution(models.Model):
                 SELECT o.*, row_number() OVER (PARTITION BY o.partner_id ORDER BY o.date_order, o.id) AS n
                   FROM orders o
             ), g AS (
-                SELECT date_trunc('month', o.date_order)::date AS date, o.company_id, o.team_id, o.user_id,
+                SELECT date_trunc('month', o.day)::date AS date, o.company_id, o.team_id, o.user_id,
                        ft.source_id AS ft_source_id, ft.medium_id AS ft_medium_id, ft.campaign_id AS ft_campaign_id,
                        o.lt_source_id, o.lt_medium_id, o.lt_campaign_id,
                        count(*)::int AS order_count, count(*) FILTER (WHERE o.n = 1)::int AS new_customer_count,
