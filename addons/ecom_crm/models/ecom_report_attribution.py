@@ -21,19 +21,25 @@ ORDERS_CTE = SQL("""
           LEFT JOIN crm_lead l ON l.id = so.opportunity_id
          WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
     )""", day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE))
-# Each customer's first touch: the channel of their first request or order, whichever came first
-# (a request without a channel still is the first touch: the customer came by no known channel).
+# Each customer's first touch in each company they bought from: the channel of their first request
+# (of that company, or of none) or order of that company, whichever came first (a request without a
+# channel still is the first touch: the customer came by no known channel). A customer is each
+# company's own: one who bought from company A, then from company B is B's new customer, brought by
+# B's channel, and B's revenue is not A's (whose managers would see it).
 FIRST_TOUCH_CTE = SQL("""
     touches AS (
-        SELECT o.partner_id, o.date_order AS at, 1 AS kind, o.lt_source_id AS source_id,
+        SELECT o.company_id, o.partner_id, o.date_order AS at, 1 AS kind, o.lt_source_id AS source_id,
                o.lt_medium_id AS medium_id, o.lt_campaign_id AS campaign_id
           FROM orders o
         UNION ALL
-        SELECT p.commercial_partner_id, l.create_date, 0, l.source_id, l.medium_id, l.campaign_id
-          FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
+        SELECT c.company_id, c.partner_id, l.create_date, 0, l.source_id, l.medium_id, l.campaign_id
+          FROM crm_lead l
+          JOIN res_partner p ON p.id = l.partner_id
+          JOIN (SELECT DISTINCT company_id, partner_id FROM orders) c
+            ON c.partner_id = p.commercial_partner_id AND (l.company_id IS NULL OR l.company_id = c.company_id)
     ), first_touch AS (
-        SELECT DISTINCT ON (partner_id) partner_id, source_id, medium_id, campaign_id
-          FROM touches ORDER BY partner_id, at, kind
+        SELECT DISTINCT ON (company_id, partner_id) company_id, partner_id, source_id, medium_id, campaign_id
+          FROM touches ORDER BY company_id, partner_id, at, kind
     )""")
 
 
@@ -77,7 +83,8 @@ class EcomReportAttribution(models.Model):
     def _ecom_query(self):
         return SQL("""
             WITH %(orders)s, %(first_touch)s, numbered AS (
-                SELECT o.*, row_number() OVER (PARTITION BY o.partner_id ORDER BY o.date_order, o.id) AS n
+                SELECT o.*,
+                       row_number() OVER (PARTITION BY o.company_id, o.partner_id ORDER BY o.date_order, o.id) AS n
                   FROM orders o
             ), g AS (
                 SELECT date_trunc('month', o.day)::date AS date, o.company_id, o.team_id, o.user_id,
@@ -86,7 +93,7 @@ class EcomReportAttribution(models.Model):
                        count(*)::int AS order_count, count(*) FILTER (WHERE o.n = 1)::int AS new_customer_count,
                        count(*) FILTER (WHERE o.n > 1)::int AS repeat_order_count, SUM(o.revenue) AS revenue
                   FROM numbered o
-                  LEFT JOIN first_touch ft ON ft.partner_id = o.partner_id
+                  LEFT JOIN first_touch ft ON ft.company_id = o.company_id AND ft.partner_id = o.partner_id
               GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
             )
             SELECT row_number() OVER () AS id, g.*

@@ -76,6 +76,35 @@ class TestReportsOnRealData(ReportCase):
         rows = self.env["ecom.report.channel"].search_read([("request_count", ">", 0)], ["date"])
         self.assertEqual([row["date"] for row in rows], [date(2025, 2, 1)])
 
+    def test_each_company_its_own_customers(self):
+        """A customer who bought from company A, then from company B: B's new customer, of B's
+        cohort, with B's revenue only; A's cohort has A's revenue only (its managers do not see B's)."""
+        company_a = self.env.company
+        company_b = self.env["res.company"].create({"name": "Магазин Б", "currency_id": company_a.currency_id.id})
+        self.sales_manager.company_ids = [Command.link(company_b.id)]
+        customer = self.Partner.create({"name": "Общий покупатель"})
+        self._order(customer, 1000, datetime(2025, 1, 10, 9, 0), user=self.sales_manager)
+        order_b = self.env["sale.order"].with_company(company_b).create({
+            "partner_id": customer.id, "user_id": self.sales_manager.id, "company_id": company_b.id,
+            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 300,
+                                           "tax_id": [Command.clear()]})]})
+        order_b.action_confirm()
+        order_b.flush_recordset()
+        self.env.cr.execute("UPDATE sale_order SET date_order = %s WHERE id = %s", ["2025-03-10 09:00", order_b.id])
+        self.refresh_all()
+        for company, revenue, month in ((company_a, 1000, date(2025, 1, 1)), (company_b, 300, date(2025, 3, 1))):
+            manager = self.sales_manager.with_context(allowed_company_ids=[company.id])
+            env = self.env(user=manager, context=manager.env.context)
+            cohorts = env["ecom.report.cohort"].search_read([("customer_count", ">", 0)],
+                                                            ["date", "customer_count", "revenue"])
+            self.assertEqual([(row["date"], row["customer_count"], row["revenue"]) for row in cohorts],
+                             [(month, 1, revenue)], company.name)
+            [(new, kind_revenue)] = env["ecom.report.sales"]._read_group(
+                [("customer_kind", "=", "new")], [], ["new_customer_count:sum", "revenue:sum"])
+            self.assertEqual((new, kind_revenue), (1, revenue), company.name)
+            [(new,)] = env["ecom.report.attribution"]._read_group([], [], ["new_customer_count:sum"])
+            self.assertEqual(new, 1, company.name)
+
     def test_foreign_currency_orders_in_company_currency(self):
         """An order in another currency than the company's counts at the order's rate, in every report."""
         other = self.env["res.currency"].with_context(active_test=False).search(
