@@ -146,3 +146,22 @@ class TestReportsOnRealData(ReportCase):
         for model in ("ecom.report.channel", "ecom.report.sales", "ecom.report.attribution", "ecom.report.cohort"):
             [(orders, revenue)] = self.env[model]._read_group([], [], ["order_count:sum", "revenue:sum"])
             self.assertEqual((orders, revenue), (1, 1000), model)
+
+    def test_deleted_channel_and_archived_salesperson(self):
+        """A channel deleted and a salesperson archived after their requests: the reports still read,
+        the requests stay counted (under no channel; under the archived salesperson)."""
+        avito = self.env["utm.source"].create({"name": "Авито"})
+        leaver = self.salesman.copy({"login": "ecom_leaver", "name": "Уволенный Продавец"})
+        lead = self._request(datetime(2025, 7, 1, 9, 0), avito, self.cpc, self.campaign_a, user=leaver)
+        lead.action_set_lost(lost_reason_id=self.reason_expensive.id)
+        self.refresh_all()
+        leaver.active = False
+        avito.unlink()
+        for model in ("ecom.report.funnel", "ecom.report.refusal", "ecom.report.manager", "ecom.report.channel"):
+            Report = self.env[model].with_user(self.sales_manager)
+            measure = {"ecom.report.refusal": "refusals", "ecom.report.channel": "request_count"}.get(model, "requests")
+            by_source = Report.read_group([], [f"{measure}:sum"], ["source_id"], lazy=False)
+            self.assertEqual(sum(row[measure] for row in by_source), 1, model)
+            by_user = Report.read_group([], [f"{measure}:sum"], ["user_id"], lazy=False)
+            self.assertEqual([row["user_id"] and row["user_id"][0] for row in by_user], [leaver.id], model)
+            self.assertEqual([row["source_id"] for row in by_source], [False], model)
