@@ -1,36 +1,45 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .ecom_report_channel import ORDER_REVENUE
+from .ecom_report_channel import LOCAL_DAY, ORDER_REVENUE
 
 # Each confirmed order (not refused at delivery) with its customer (the commercial partner: a contact's orders count for
-# the company), its revenue and its last touch: the channel of the request that led to it, else
-# the order's own UTM (1C orders carry none: "no channel").
+# the company), its day in the company's time zone (its month is the store's: an order of 00:30 on
+# the 1st in Moscow is 21:30 UTC of the month before), its revenue and its last touch: the channel
+# of the request that led to it, else the order's own UTM (1C orders carry none: "no channel").
 ORDERS_CTE = SQL("""
     orders AS (
         SELECT so.id, p.commercial_partner_id AS partner_id, so.company_id, so.team_id, so.user_id,
-               so.date_order, %(revenue)s AS revenue,
+               so.date_order, %(day)s AS day, %(revenue)s AS revenue,
                COALESCE(l.source_id, so.source_id) AS lt_source_id,
                COALESCE(l.medium_id, so.medium_id) AS lt_medium_id,
                COALESCE(l.campaign_id, so.campaign_id) AS lt_campaign_id
           FROM sale_order so
           JOIN res_partner p ON p.id = so.partner_id
+          JOIN res_company c ON c.id = so.company_id
+          LEFT JOIN res_partner cp ON cp.id = c.partner_id
           LEFT JOIN crm_lead l ON l.id = so.opportunity_id
          WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
-    )""", revenue=SQL(ORDER_REVENUE))
-# Each customer's first touch: the channel of their first request or order, whichever came first
-# (a request without a channel still is the first touch: the customer came by no known channel).
+    )""", day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE))
+# Each customer's first touch in each company they bought from: the channel of their first request
+# (of that company, or of none) or order of that company, whichever came first (a request without a
+# channel still is the first touch: the customer came by no known channel). A customer is each
+# company's own: one who bought from company A, then from company B is B's new customer, brought by
+# B's channel, and B's revenue is not A's (whose managers would see it).
 FIRST_TOUCH_CTE = SQL("""
     touches AS (
-        SELECT o.partner_id, o.date_order AS at, 1 AS kind, o.lt_source_id AS source_id,
+        SELECT o.company_id, o.partner_id, o.date_order AS at, 1 AS kind, o.lt_source_id AS source_id,
                o.lt_medium_id AS medium_id, o.lt_campaign_id AS campaign_id
           FROM orders o
         UNION ALL
-        SELECT p.commercial_partner_id, l.create_date, 0, l.source_id, l.medium_id, l.campaign_id
-          FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
+        SELECT c.company_id, c.partner_id, l.create_date, 0, l.source_id, l.medium_id, l.campaign_id
+          FROM crm_lead l
+          JOIN res_partner p ON p.id = l.partner_id
+          JOIN (SELECT DISTINCT company_id, partner_id FROM orders) c
+            ON c.partner_id = p.commercial_partner_id AND (l.company_id IS NULL OR l.company_id = c.company_id)
     ), first_touch AS (
-        SELECT DISTINCT ON (partner_id) partner_id, source_id, medium_id, campaign_id
-          FROM touches ORDER BY partner_id, at, kind
+        SELECT DISTINCT ON (company_id, partner_id) company_id, partner_id, source_id, medium_id, campaign_id
+          FROM touches ORDER BY company_id, partner_id, at, kind
     )""")
 
 
@@ -74,16 +83,17 @@ class EcomReportAttribution(models.Model):
     def _ecom_query(self):
         return SQL("""
             WITH %(orders)s, %(first_touch)s, numbered AS (
-                SELECT o.*, row_number() OVER (PARTITION BY o.partner_id ORDER BY o.date_order, o.id) AS n
+                SELECT o.*,
+                       row_number() OVER (PARTITION BY o.company_id, o.partner_id ORDER BY o.date_order, o.id) AS n
                   FROM orders o
             ), g AS (
-                SELECT date_trunc('month', o.date_order)::date AS date, o.company_id, o.team_id, o.user_id,
+                SELECT date_trunc('month', o.day)::date AS date, o.company_id, o.team_id, o.user_id,
                        ft.source_id AS ft_source_id, ft.medium_id AS ft_medium_id, ft.campaign_id AS ft_campaign_id,
                        o.lt_source_id, o.lt_medium_id, o.lt_campaign_id,
                        count(*)::int AS order_count, count(*) FILTER (WHERE o.n = 1)::int AS new_customer_count,
                        count(*) FILTER (WHERE o.n > 1)::int AS repeat_order_count, SUM(o.revenue) AS revenue
                   FROM numbered o
-                  LEFT JOIN first_touch ft ON ft.partner_id = o.partner_id
+                  LEFT JOIN first_touch ft ON ft.company_id = o.company_id AND ft.partner_id = o.partner_id
               GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
             )
             SELECT row_number() OVER () AS id, g.*

@@ -1,8 +1,16 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-# the day of a moment, in the company's time zone (its partner's; Moscow for a Russian store)
-LOCAL_DAY = "(%s AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date"
+# the time zone of the rows without a company (a request of no team and no salesperson yet): the
+# main company's, as in the reports kept in tables (``ecom.report.mixin._ecom_default_tz``); read at
+# each refresh, so that a time zone changed since counts at the next one
+MAIN_TZ = """(SELECT mp.tz FROM ir_model_data d
+                JOIN res_company mc ON mc.id = d.res_id
+                JOIN res_partner mp ON mp.id = mc.partner_id
+               WHERE d.module = 'base' AND d.name = 'main_company' AND d.model = 'res.company')"""
+# the day of a moment, in the company's time zone (its partner's; Moscow for a Russian store; ``cp``:
+# the company's partner, NULL for a row of no company)
+LOCAL_DAY = "(%s AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, " + MAIN_TZ + ", 'UTC'))::date"
 # an order's revenue in its company's currency (the rate of the order), as the customer card counts it
 ORDER_REVENUE = "so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1)"
 

@@ -8,7 +8,7 @@ WINDOWS = (3, 6, 12)
 
 
 class EcomReportCohort(models.Model):
-    """Cohorts: the customers each channel (first touch) brought in each month (the month of their
+    """Cohorts: the customers each channel (first touch) brought in each month (the store's month of their
     first order), their lifetime orders and revenue to date, and the share of them who bought
     again within 3, 6 and 12 months of their first order. A share counts only the customers whose
     window has passed («matured»): the last months' cohorts are not diluted by customers who have
@@ -74,25 +74,26 @@ class EcomReportCohort(models.Model):
         zero_windows = SQL(", ").join(SQL("0, 0") for _m in WINDOWS)
         return SQL("""
             WITH %(orders)s, %(first_touch)s, numbered AS (
-                SELECT o.*, row_number() OVER (PARTITION BY o.partner_id ORDER BY o.date_order, o.id) AS n
+                SELECT o.*,
+                       row_number() OVER (PARTITION BY o.company_id, o.partner_id ORDER BY o.date_order, o.id) AS n
                   FROM orders o
             ), customers AS (
-                SELECT o.partner_id,
-                       (array_agg(o.company_id ORDER BY o.n))[1] AS company_id,
+                -- a customer of each company they bought from (see FIRST_TOUCH_CTE)
+                SELECT o.partner_id, o.company_id,
                        (array_agg(o.team_id ORDER BY o.n))[1] AS team_id,
                        (array_agg(o.user_id ORDER BY o.n))[1] AS user_id,
-                       min(o.date_order) AS first_order,
+                       min(o.date_order) AS first_order, min(o.day) AS first_day,
                        min(o.date_order) FILTER (WHERE o.n = 2) AS second_order,
                        count(*) AS order_count, SUM(o.revenue) AS revenue
                   FROM numbered o
-              GROUP BY o.partner_id
+              GROUP BY o.company_id, o.partner_id
             ), g AS (
-                SELECT date_trunc('month', c.first_order)::date AS date, c.company_id, c.team_id, c.user_id,
+                SELECT date_trunc('month', c.first_day)::date AS date, c.company_id, c.team_id, c.user_id,
                        ft.source_id, ft.medium_id, ft.campaign_id, count(*)::int AS customer_count,
                        SUM(c.order_count)::int AS order_count, SUM(c.revenue) AS revenue, 0::float AS spend,
                        %(windows)s
                   FROM customers c
-                  LEFT JOIN first_touch ft ON ft.partner_id = c.partner_id
+                  LEFT JOIN first_touch ft ON ft.company_id = c.company_id AND ft.partner_id = c.partner_id
               GROUP BY 1, 2, 3, 4, 5, 6, 7
                 UNION ALL
                 SELECT date_trunc('month', s.date)::date, s.company_id, NULL, NULL, s.source_id, s.medium_id,

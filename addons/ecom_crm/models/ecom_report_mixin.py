@@ -61,6 +61,23 @@ class EcomReportMixin(models.AbstractModel):
                            self._field_to_sql(self._table, column, query))
         return super()._read_group_select(aggregate_spec, query)
 
+    # ------------------------------------------------------------ groupings
+    def _read_group_groupby(self, groupby_spec, query):
+        """A grouping by a many2one groups by the record while it exists, the rows of a record
+        deleted since with those of none. A report's row keeps the id of a channel, salesperson,
+        team or stage deleted after it was computed (a table of the reports has no foreign key, a
+        materialized view keeps it until its refresh): the group's name was then read from a
+        missing record, and every pivot grouped by that column failed (MissingError)."""
+        sql = super()._read_group_groupby(groupby_spec, query)
+        fname = parse_read_group_spec(groupby_spec)[0]
+        field = self._fields[fname]
+        if field.type != "many2one" or not field.store:
+            return sql
+        alias = query.make_alias(self._table, f"{fname}__existing")
+        query.add_join("LEFT JOIN", alias, self.env[field.comodel_name]._table,
+                       SQL("%s = %s", SQL.identifier(alias, "id"), sql))
+        return SQL.identifier(alias, "id")
+
     # ---------------------------------------------------------------- the reports
     @api.model
     def _ecom_report_models(self, base):

@@ -6,9 +6,10 @@ from .ecom_report_channel import LOCAL_DAY, ORDER_REVENUE
 
 class EcomReportSales(models.Model):
     """Sales per day, team, salesperson and kind of customer (new: the order is the customer's
-    first; returning: they had bought before): orders, revenue, average order, repeat-purchase rate
-    (the share of orders from returning customers) and the gross margin of the lines whose
-    product has a cost (its current cost price, «standard_price», in the order's company).
+    first from the order's company; returning: they had bought from it before): orders, revenue,
+    average order, repeat-purchase rate (the share of orders from returning customers) and the
+    gross margin of the lines whose product has a cost (its current cost price, «standard_price»,
+    in the order's company).
 
     Revenue is what the customer pays (taxes included, as on the customer card); the margin is
     computed on the lines' untaxed amounts («Margin base»), so that taxes are not margin."""
@@ -60,7 +61,9 @@ class EcomReportSales(models.Model):
                 SELECT so.id, so.company_id, so.team_id, so.user_id, %(day)s AS date, %(revenue)s AS revenue,
                        COALESCE(ln.base, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin_base,
                        COALESCE(ln.cost, 0) AS cost,
-                       row_number() OVER (PARTITION BY p.commercial_partner_id ORDER BY so.date_order, so.id) AS n
+                       -- new or returning customer of the order's company (see ecom_report_attribution)
+                       row_number() OVER (PARTITION BY so.company_id, p.commercial_partner_id
+                                          ORDER BY so.date_order, so.id) AS n
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                   JOIN res_company c ON c.id = so.company_id

@@ -47,3 +47,4 @@ from . import test_recurring_tasks
 from . import test_report_rollup
 from . import test_report_dashboard
 from . import test_report_cohort_maturity
+from . import test_report_real_data
