@@ -205,8 +205,9 @@ class EcomWinback(models.Model):
                 "note": escape(winback.with_env(env)._ecom_note()),
             })
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activities)
-        for winback in self:
-            winback._ecom_message_customer()
+        sms_queued = [winback._ecom_message_customer() for winback in self]
+        if any(sms_queued):  # the SMS queue sends them once this run is committed, not in an hour
+            self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
         for winback in self:
             reason = winback.reason_id
             vals = {"attempts": winback.attempts + 1, "date_fired": winback.date_fired or now}
@@ -233,17 +234,22 @@ class EcomWinback(models.Model):
 
     def _ecom_message_customer(self):
         """The reason's optional email and SMS to the customer, unless the customer asked not to
-        be disturbed or that channel's address is blacklisted."""
+        be disturbed or that channel's address is blacklisted. True when an SMS was queued."""
         self.ensure_one()
         reason, lead, partner = self.reason_id, self.lead_id, self.lead_id.partner_id
         if not partner or partner._ecom_do_not_disturb():
-            return
+            return False
         if reason.ecom_winback_mail_template_id and partner.email_normalized and not partner.is_blacklisted:
             lead.message_post_with_source(reason.ecom_winback_mail_template_id, message_type="comment",
                                           subtype_xmlid="mail.mt_comment",
                                           partner_ids=partner.ids)
         if reason.ecom_winback_sms_template_id and partner.phone_sanitized and not partner.phone_sanitized_blacklisted:
-            lead._message_sms_with_template(template=reason.ecom_winback_sms_template_id, partner_ids=partner.ids)
+            # queued, not sent now: the gateway's HTTP request cannot be rolled back, and a run that
+            # dies before its commit (time limit, serialization failure) would send it again at the next
+            lead._message_sms_with_template(template=reason.ecom_winback_sms_template_id, partner_ids=partner.ids,
+                                            put_in_queue=True)
+            return True
+        return False
 
     @api.model
     def _ecom_record_recoveries(self):

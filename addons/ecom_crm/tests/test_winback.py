@@ -1,10 +1,12 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 
 from .common import EcomCrmCase
+from .test_sms_gateway_queue import REQUEST, smsru_sent
 
 DAY0 = datetime(2026, 5, 4, 10, 0)
 
@@ -186,6 +188,29 @@ class TestWinbackRules(WinbackCase):
         self.assertEqual(sms.partner_id, self.customer)
         self.assertEqual((sms.number, sms.body), ("+79161110001", "Цена снизилась, заходите!"))
 
+
+    def test_sms_waits_for_the_commit_a_crashed_run_sends_nothing(self):
+        """The customer's SMS goes to the SMS queue: a run that dies before its commit (killed at
+        its time limit, a serialization failure) has sent nothing, and the rerun sends it once."""
+        self.env.company.write({"ecom_sms_gateway": "smsru", "ecom_sms_password": "API-ID"})
+        self.reason_expensive.ecom_winback_sms_template_id = self.env["sms.template"].create({
+            "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+            "body": "Цена снизилась, заходите!"})
+        with freeze_time(DAY0):
+            lead = self.lose(self.reason_expensive)
+        self.product.list_price = 50000
+        with patch(REQUEST, return_value=smsru_sent("79161110001", "000-1")) as request:
+            with self.assertRaises(InterruptedError), self.env.cr.savepoint():
+                self.run_cron(DAY0 + timedelta(days=1))
+                self.assertEqual(len(self.tasks(lead)), 1)
+                raise InterruptedError("the worker is killed before the commit")
+            self.env.invalidate_all()
+            request.assert_not_called()
+            self.run_cron(DAY0 + timedelta(days=1, hours=1))
+            self.run_cron(DAY0 + timedelta(days=1, hours=2))
+            self.env["sms.sms"]._process_queue()
+        self.assertEqual(request.call_count, 1)
+        self.assertEqual(len(self.tasks(lead)), 1)
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestWinbackRecovery(WinbackCase):
