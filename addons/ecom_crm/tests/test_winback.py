@@ -212,6 +212,29 @@ class TestWinbackRules(WinbackCase):
         self.assertEqual(request.call_count, 1)
         self.assertEqual(len(self.tasks(lead)), 1)
 
+    def test_one_message_per_address_when_several_requests_fire(self):
+        """Two requests of a customer, and one of a duplicate contact with the same phone and
+        email, fire together: each manager gets the task, the person one SMS and one email."""
+        self.reason_expensive.write({
+            "ecom_winback_sms_template_id": self.env["sms.template"].create({
+                "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "body": "Цена снизилась, заходите!"}).id,
+            "ecom_winback_mail_template_id": self.env["mail.template"].create({
+                "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "subject": "Цена снизилась", "body_html": "<p>Цена на товар снизилась!</p>"}).id})
+        twin = self.Partner.create({"name": "Смирнова Е.", "email": "Smirnova@mail.example",
+                                    "mobile": "8 (916) 111-00-01"})
+        with freeze_time(DAY0):
+            leads = self.lose(self.reason_expensive) | self.lose(self.reason_expensive) \
+                | self.lose(self.reason_expensive, partner=twin)
+        self.product.list_price = 50000
+        self.run_cron(DAY0 + timedelta(days=1))
+        self.assertEqual([len(self.tasks(lead)) for lead in leads], [1, 1, 1])
+        self.assertEqual(len(self.env["sms.sms"].search([("number", "=", "+79161110001")])), 1)
+        emails = self.env["mail.message"].search([
+            ("model", "=", "crm.lead"), ("res_id", "in", leads.ids), ("subject", "=", "Цена снизилась")])
+        self.assertEqual(len(emails), 1)
+
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestWinbackRecovery(WinbackCase):
     def test_recovery_rate_per_reason(self):
