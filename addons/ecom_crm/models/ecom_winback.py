@@ -234,15 +234,15 @@ class EcomWinback(models.Model):
                           date=fields.Date.to_string(self.date_refused.date()), reason=self.reason_id.name)
 
     def _ecom_message_customer(self, sent=None):
-        """The reason's optional email and SMS to the customer, unless the customer asked not to
-        be disturbed or that channel's address is blacklisted. ``sent``: the (template, address)
+        """The reason's optional email and SMS to the customer, unless the customer is archived,
+        asked not to be disturbed or that channel's address is blacklisted. ``sent``: the (template, address)
         pairs already messaged in this run, updated; another request of the same person, or a
         duplicate contact with the same email or phone, gets no second copy. True when an SMS was
         queued."""
         self.ensure_one()
         sent = set() if sent is None else sent
         reason, lead, partner = self.reason_id, self.lead_id, self.lead_id.partner_id
-        if not partner or partner._ecom_do_not_disturb():
+        if not partner or not partner.active or partner._ecom_do_not_disturb():  # archived: nobody to write to
             return False
         mail_template, sms_template = reason.ecom_winback_mail_template_id, reason.ecom_winback_sms_template_id
         email, phone = partner.email_normalized, partner.phone_sanitized

@@ -215,6 +215,19 @@ class TestNotificationOptOuts(NotificationCase):
         order._ecom_set_status("confirmed")
         self.assertEqual(len(self.Log.search([("order_id", "=", order.id)])), 1)
 
+    def test_archived_customer(self):
+        """A customer archived before the job sends (a duplicate put away, a contact closed) is
+        not messaged: the row says why."""
+        order = self._order()
+        order.action_confirm()
+        self.customer.active = False
+        self._send_queued()
+        log = self.Log.search([("order_id", "=", order.id)])
+        self.assertRecordValues(log, [{"mail_state": "skipped", "sms_state": "skipped", "done": True}])
+        self.assertIn("archived", log.note)
+        self.assertFalse(self._sms(order))
+        self.assertFalse(order.message_ids.filtered(lambda m: m.message_type == "comment"))
+
     def test_broken_template_does_not_block_the_order(self):
         self.env.ref("ecom_crm.order_notification_confirmed").sms_template_id = self.env["sms.template"].create({
             "name": "Сломанный", "model_id": self.env["ir.model"]._get_id("sale.order"),

@@ -235,6 +235,19 @@ class TestWinbackRules(WinbackCase):
             ("model", "=", "crm.lead"), ("res_id", "in", leads.ids), ("subject", "=", "Цена снизилась")])
         self.assertEqual(len(emails), 1)
 
+    def test_archived_customer_gets_no_message(self):
+        self.reason_expensive.ecom_winback_sms_template_id = self.env["sms.template"].create({
+            "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+            "body": "Цена снизилась, заходите!"})
+        with freeze_time(DAY0):
+            lead = self.lose(self.reason_expensive)
+        self.customer.active = False
+        self.product.list_price = 50000
+        self.run_cron(DAY0 + timedelta(days=1))
+        self.assertEqual(len(self.tasks(lead)), 1, "the manager's task is given all the same")
+        self.assertFalse(lead.message_ids.filtered(lambda m: m.message_type in ("comment", "sms")))
+        self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", self.customer.id)]))
+
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestWinbackRecovery(WinbackCase):
     def test_recovery_rate_per_reason(self):
