@@ -257,6 +257,17 @@ class TestManagerReminders(EcomCrmCase):
         self.Lead._cron_ecom_manager_reminders()
         self.assertEqual(self._reminders(lead).date_deadline, today)
 
+    def test_reminder_in_the_salespersons_language(self):
+        """The job writes each salesperson's reminder in their language, not the job's."""
+        today = fields.Date.context_today(self.Lead)
+        russian = self.salesman.copy({"login": "ecom_salesman_ru", "lang": "ru_RU", "name": "Иван Продавцов"})
+        english = self._lead(date_deadline=today + timedelta(days=1))
+        self.Lead.with_context(lang="ru_RU")._cron_ecom_manager_reminders()
+        self.assertRegex(self._reminders(english).summary, r"^Expected closing on ")
+        russian_lead = self._lead(date_deadline=today + timedelta(days=1), user_id=russian.id)
+        self.Lead.with_context(lang="en_US")._cron_ecom_manager_reminders()
+        self.assertRegex(self._reminders(russian_lead).summary, r"^Ожидаемое закрытие \d\d\.\d\d\.\d{4}$")
+
     def test_meeting_without_activity(self):
         lead = self._lead()
         start = fields.Datetime.now() + timedelta(hours=5)
