@@ -246,17 +246,29 @@ class EcomWinback(models.Model):
             return False
         mail_template, sms_template = reason.ecom_winback_mail_template_id, reason.ecom_winback_sms_template_id
         email, phone = partner.email_normalized, partner.phone_sanitized
+        sms_queued = False
+        # a template that fails to render (a field removed since) costs its message only: the job,
+        # one transaction for every follow-up, would fail every hour for all of them
         if mail_template and email and not partner.is_blacklisted and (mail_template, email) not in sent:
-            sent.add((mail_template, email))
-            lead.message_post_with_source(mail_template, message_type="comment", subtype_xmlid="mail.mt_comment",
-                                          partner_ids=partner.ids)
+            try:
+                with self.env.cr.savepoint():
+                    lead.message_post_with_source(mail_template, message_type="comment",
+                                                  subtype_xmlid="mail.mt_comment", partner_ids=partner.ids)
+                sent.add((mail_template, email))
+            except Exception:
+                _logger.warning("Win-back email of %s could not be sent", lead, exc_info=True)
         if sms_template and phone and not partner.phone_sanitized_blacklisted and (sms_template, phone) not in sent:
-            sent.add((sms_template, phone))
-            # queued, not sent now: the gateway's HTTP request cannot be rolled back, and a run that
-            # dies before its commit (time limit, serialization failure) would send it again at the next
-            lead._message_sms_with_template(template=sms_template, partner_ids=partner.ids, put_in_queue=True)
-            return True
-        return False
+            try:
+                with self.env.cr.savepoint():
+                    # queued, not sent now: the gateway's HTTP request cannot be rolled back, and a run
+                    # that dies before its commit (time limit, serialization failure) would send it again
+                    lead._message_sms_with_template(template=sms_template, partner_ids=partner.ids,
+                                                    put_in_queue=True)
+                sent.add((sms_template, phone))
+                sms_queued = True
+            except Exception:
+                _logger.warning("Win-back SMS of %s could not be sent", lead, exc_info=True)
+        return sms_queued
 
     @api.model
     def _ecom_record_recoveries(self):

@@ -248,6 +248,25 @@ class TestWinbackRules(WinbackCase):
         self.assertFalse(lead.message_ids.filtered(lambda m: m.message_type in ("comment", "sms")))
         self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", self.customer.id)]))
 
+    def test_broken_template_does_not_stop_the_job(self):
+        """A template that fails to render (a field removed since it was written) costs that
+        message only: the tasks are given, the other messages sent, the follow-ups move on."""
+        self.reason_expensive.write({
+            "ecom_winback_sms_template_id": self.env["sms.template"].create({
+                "name": "Сломанный", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "body": "{{ object.no_such_field }}"}).id,
+            "ecom_winback_mail_template_id": self.env["mail.template"].create({
+                "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "subject": "Цена снизилась", "body_html": "<p>Цена на товар снизилась!</p>"}).id})
+        with freeze_time(DAY0):
+            leads = self.lose(self.reason_expensive) | self.lose(self.reason_expensive, partner=self.other)
+        self.product.list_price = 50000
+        self.run_cron(DAY0 + timedelta(days=1))
+        self.assertEqual([len(self.tasks(lead)) for lead in leads], [1, 1])
+        self.assertEqual(self.Winback.search([("lead_id", "in", leads.ids)]).mapped("state"), ["done", "done"])
+        for lead in leads:
+            self.assertIn("Цена на товар снизилась", str(lead.message_ids.mapped("body")))
+
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestWinbackRecovery(WinbackCase):
     def test_recovery_rate_per_reason(self):
