@@ -528,9 +528,11 @@ class CrmLeadNotification(models.Model):
             ])
             leads = leads.filtered(lambda lead: lead.ecom_deadline_reminded != lead.date_deadline)
             for lead in leads:
+                # in the salesperson's language and date format, not the job's
+                user_env = self.with_context(lang=lead.user_id.lang or self.env.lang).env
                 lead.with_context(mail_activity_quick_update=True).activity_schedule(
                     activity_type_id=activity_todo.id, date_deadline=lead.date_deadline, user_id=lead.user_id.id,
-                    summary=_("Expected closing on %s", format_date(self.env, lead.date_deadline)))
+                    summary=user_env._("Expected closing on %s", format_date(user_env, lead.date_deadline)))
                 lead.ecom_deadline_reminded = lead.date_deadline
         # meetings of the next 24 hours without an activity
         meeting_type = self.env.ref("mail.mail_activity_data_meeting", raise_if_not_found=False)

@@ -17,8 +17,8 @@ class EcomMailingAudience(models.Model):
 
     Each kind has its parameters and its ``_ecom_domain_<kind>`` method; other addons add kinds
     (``selection_add``) with their own method (the scoring addon adds its groups and segments).
-    Every audience leaves out customers who asked not to be disturbed and archived contacts;
-    each channel leaves out its blacklist (emails for emails, phones for SMS)."""
+    Every audience leaves out customers who asked not to be disturbed, archived contacts and those
+    restricted to another company; each channel leaves out its blacklist (emails for emails, phones for SMS)."""
 
     _name = "ecom.mailing.audience"
     _description = "Mailing audience"
@@ -89,11 +89,12 @@ class EcomMailingAudience(models.Model):
         kind_domain = getattr(self, f"_ecom_domain_{self.kind}")()
         return expression.AND([kind_domain, self._ecom_common_domain(), self._ecom_channel_domain(channel)])
 
-    @api.model
     def _ecom_common_domain(self):
-        # nor the contacts of a company that asked not to be disturbed
+        # nor the contacts of a company that asked not to be disturbed; nor those restricted to
+        # another company (its customers: a status or score kept here from before they moved)
         return [("active", "=", True), ("ecom_do_not_disturb", "=", False),
-                ("commercial_partner_id.ecom_do_not_disturb", "=", False)]
+                ("commercial_partner_id.ecom_do_not_disturb", "=", False),
+                ("company_id", "in", [False, self.company_id.id])]
 
     @api.model
     def _ecom_channel_domain(self, channel):

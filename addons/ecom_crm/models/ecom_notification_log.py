@@ -20,8 +20,8 @@ class EcomNotificationLog(models.Model):
     whose status comes back from 1C again, is not notified twice. The row is written when the
     request/order gets there (cheap, set-based); the rendering and posting of the messages is done by
     a scheduled action triggered at once, so neither a user's click nor a 1C import of a thousand
-    statuses waits for it. Opt-outs (email and phone blacklists, «do not disturb») are checked at
-    sending; a skipped message is remembered too.
+    statuses waits for it. Opt-outs (email and phone blacklists, «do not disturb») and archived
+    customers are checked at sending; a skipped message is remembered too.
     """
 
     _name = "ecom.notification.log"
@@ -110,6 +110,8 @@ class EcomNotificationLog(models.Model):
         empty = self.env["mail.message"]
         if dnd:
             return "skipped", empty, self.env._("Email: the customer asked not to be disturbed")
+        if partner and not partner.active:  # archived: a duplicate put away, a contact closed
+            return "skipped", empty, self.env._("Email: the customer is archived")
         email = partner.email_normalized if partner else record.email_normalized
         if not email:
             return "skipped", empty, self.env._("Email: no email address")
@@ -132,6 +134,8 @@ class EcomNotificationLog(models.Model):
         empty = self.env["mail.message"]
         if dnd:
             return "skipped", empty, self.env._("SMS: the customer asked not to be disturbed")
+        if partner and not partner.active:
+            return "skipped", empty, self.env._("SMS: the customer is archived")
         holder = partner or record
         number = holder.phone_sanitized
         if not number:

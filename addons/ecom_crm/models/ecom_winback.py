@@ -205,8 +205,10 @@ class EcomWinback(models.Model):
                 "note": escape(winback.with_env(env)._ecom_note()),
             })
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activities)
-        for winback in self:
-            winback._ecom_message_customer()
+        sent = set()
+        sms_queued = [winback._ecom_message_customer(sent) for winback in self]
+        if any(sms_queued):  # the SMS queue sends them once this run is committed, not in an hour
+            self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
         for winback in self:
             reason = winback.reason_id
             vals = {"attempts": winback.attempts + 1, "date_fired": winback.date_fired or now}
@@ -231,19 +233,42 @@ class EcomWinback(models.Model):
         return self.env._("The customer refused on %(date)s for «%(reason)s»: offer again.",
                           date=fields.Date.to_string(self.date_refused.date()), reason=self.reason_id.name)
 
-    def _ecom_message_customer(self):
-        """The reason's optional email and SMS to the customer, unless the customer asked not to
-        be disturbed or that channel's address is blacklisted."""
+    def _ecom_message_customer(self, sent=None):
+        """The reason's optional email and SMS to the customer, unless the customer is archived,
+        asked not to be disturbed or that channel's address is blacklisted. ``sent``: the (template, address)
+        pairs already messaged in this run, updated; another request of the same person, or a
+        duplicate contact with the same email or phone, gets no second copy. True when an SMS was
+        queued."""
         self.ensure_one()
+        sent = set() if sent is None else sent
         reason, lead, partner = self.reason_id, self.lead_id, self.lead_id.partner_id
-        if not partner or partner._ecom_do_not_disturb():
-            return
-        if reason.ecom_winback_mail_template_id and partner.email_normalized and not partner.is_blacklisted:
-            lead.message_post_with_source(reason.ecom_winback_mail_template_id, message_type="comment",
-                                          subtype_xmlid="mail.mt_comment",
-                                          partner_ids=partner.ids)
-        if reason.ecom_winback_sms_template_id and partner.phone_sanitized and not partner.phone_sanitized_blacklisted:
-            lead._message_sms_with_template(template=reason.ecom_winback_sms_template_id, partner_ids=partner.ids)
+        if not partner or not partner.active or partner._ecom_do_not_disturb():  # archived: nobody to write to
+            return False
+        mail_template, sms_template = reason.ecom_winback_mail_template_id, reason.ecom_winback_sms_template_id
+        email, phone = partner.email_normalized, partner.phone_sanitized
+        sms_queued = False
+        # a template that fails to render (a field removed since) costs its message only: the job,
+        # one transaction for every follow-up, would fail every hour for all of them
+        if mail_template and email and not partner.is_blacklisted and (mail_template, email) not in sent:
+            try:
+                with self.env.cr.savepoint():
+                    lead.message_post_with_source(mail_template, message_type="comment",
+                                                  subtype_xmlid="mail.mt_comment", partner_ids=partner.ids)
+                sent.add((mail_template, email))
+            except Exception:
+                _logger.warning("Win-back email of %s could not be sent", lead, exc_info=True)
+        if sms_template and phone and not partner.phone_sanitized_blacklisted and (sms_template, phone) not in sent:
+            try:
+                with self.env.cr.savepoint():
+                    # queued, not sent now: the gateway's HTTP request cannot be rolled back, and a run
+                    # that dies before its commit (time limit, serialization failure) would send it again
+                    lead._message_sms_with_template(template=sms_template, partner_ids=partner.ids,
+                                                    put_in_queue=True)
+                sent.add((sms_template, phone))
+                sms_queued = True
+            except Exception:
+                _logger.warning("Win-back SMS of %s could not be sent", lead, exc_info=True)
+        return sms_queued
 
     @api.model
     def _ecom_record_recoveries(self):

@@ -1,4 +1,5 @@
 import logging
+import threading
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -60,6 +61,15 @@ class SmsSms(models.Model):
                 vals["ecom_company_id"] = company_by_message[vals["mail_message_id"]]
         return super().create(vals_list)
 
+    def send(self, unlink_failed=False, unlink_sent=True, auto_commit=False, raise_exception=False):
+        # Odoo commits after each batch of 500, sent to IAP in one request. A Russian gateway takes
+        # one request per SMS: a worker killed at its time limit halfway through a batch left the SMS
+        # sent so far queued, sent again by the next run. The queue's job (auto_commit) commits each.
+        if auto_commit is True and not getattr(threading.current_thread(), "testing", False):
+            self = self.with_context(ecom_sms_commit_each=True)
+        return super().send(unlink_failed=unlink_failed, unlink_sent=unlink_sent, auto_commit=auto_commit,
+                            raise_exception=raise_exception)
+
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         by_company = self.grouped(lambda sms: sms.ecom_company_id or self.env.company)
         for company, sms_batch in by_company.items():
@@ -70,7 +80,8 @@ class SmsSms(models.Model):
                 sms_batch._ecom_send_gateway(company, unlink_failed=unlink_failed)
 
     def _ecom_send_gateway(self, company, unlink_failed=False):
-        """Send through the company's Russian gateway, one request per SMS; never raises.
+        """Send through the company's Russian gateway, one request per SMS; never raises. In the
+        queue's job, each SMS's result is committed before the next request (see ``send``).
 
         A failure of the account (credentials, balance) fails the rest of the batch without asking the
         gateway again; a gateway that does not answer leaves the rest queued for the next run."""
@@ -99,6 +110,8 @@ class SmsSms(models.Model):
                 if result.fatal or result.unreachable:
                     fatal = result
             sms._ecom_apply_send_result(client.code, result, unlink_failed=unlink_failed)
+            if self.env.context.get("ecom_sms_commit_each"):  # the queue's job only: see send()
+                self.env.cr.commit()
         sms_sudo.mail_message_id._notify_message_notification_update()
 
     def _ecom_apply_send_result(self, gateway, result, unlink_failed=False):

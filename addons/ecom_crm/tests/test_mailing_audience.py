@@ -96,6 +96,18 @@ class TestAudienceDomains(AudienceCase):
         self.assertEqual(both._ecom_partners(),
                          self.refused_recent | self.refused_delivery | self.company | self.company_contact)
 
+    def test_contacts_of_another_company_left_out(self):
+        """A contact restricted to another company is that company's customer: a status left from
+        before they moved there does not put them in this company's audience."""
+        other_company = self.env["res.company"].create({"name": "Другой магазин"})
+        theirs = self.Partner.create({"name": "Гусев Лев", "email": "gusev@mail.example", "mobile": "+79161239999"})
+        theirs.ecom_customer_status = "vip"  # a VIP here, then moved to the other company
+        theirs.company_id = other_company
+        vip = self.audience(kind="status", customer_status="vip")
+        for channel in (None, "mail", "sms"):
+            self.assertNotIn(theirs, vip._ecom_partners(channel))
+        self.assertIn(self.vip, vip._ecom_partners())  # contacts of no company stay
+
     def test_parameters_required(self):
         with self.assertRaises(UserError):
             self.audience(kind="refusal")

@@ -215,6 +215,19 @@ class TestNotificationOptOuts(NotificationCase):
         order._ecom_set_status("confirmed")
         self.assertEqual(len(self.Log.search([("order_id", "=", order.id)])), 1)
 
+    def test_archived_customer(self):
+        """A customer archived before the job sends (a duplicate put away, a contact closed) is
+        not messaged: the row says why."""
+        order = self._order()
+        order.action_confirm()
+        self.customer.active = False
+        self._send_queued()
+        log = self.Log.search([("order_id", "=", order.id)])
+        self.assertRecordValues(log, [{"mail_state": "skipped", "sms_state": "skipped", "done": True}])
+        self.assertIn("archived", log.note)
+        self.assertFalse(self._sms(order))
+        self.assertFalse(order.message_ids.filtered(lambda m: m.message_type == "comment"))
+
     def test_broken_template_does_not_block_the_order(self):
         self.env.ref("ecom_crm.order_notification_confirmed").sms_template_id = self.env["sms.template"].create({
             "name": "Сломанный", "model_id": self.env["ir.model"]._get_id("sale.order"),
@@ -243,6 +256,17 @@ class TestManagerReminders(EcomCrmCase):
         lead.date_deadline = today  # moved: reminded again
         self.Lead._cron_ecom_manager_reminders()
         self.assertEqual(self._reminders(lead).date_deadline, today)
+
+    def test_reminder_in_the_salespersons_language(self):
+        """The job writes each salesperson's reminder in their language, not the job's."""
+        today = fields.Date.context_today(self.Lead)
+        russian = self.salesman.copy({"login": "ecom_salesman_ru", "lang": "ru_RU", "name": "Иван Продавцов"})
+        english = self._lead(date_deadline=today + timedelta(days=1))
+        self.Lead.with_context(lang="ru_RU")._cron_ecom_manager_reminders()
+        self.assertRegex(self._reminders(english).summary, r"^Expected closing on ")
+        russian_lead = self._lead(date_deadline=today + timedelta(days=1), user_id=russian.id)
+        self.Lead.with_context(lang="en_US")._cron_ecom_manager_reminders()
+        self.assertRegex(self._reminders(russian_lead).summary, r"^Ожидаемое закрытие \d\d\.\d\d\.\d{4}$")
 
     def test_meeting_without_activity(self):
         lead = self._lead()

@@ -1,5 +1,6 @@
 """Odoo's SMS queue sent through a Russian gateway: sending, errors, delivery statuses (HTTP mocked)."""
 
+import threading
 from unittest.mock import MagicMock, patch
 
 import requests
@@ -91,6 +92,32 @@ class TestSmsGatewayQueue(SmsGatewayCase):
         self.assertEqual(records.mapped("state"), ["error", "outgoing", "outgoing"])
         self.assertEqual(records[0].failure_type, "sms_server")
         self.assertIn("ConnectTimeout", records[0].ecom_failure_reason)
+
+    def test_queue_commits_each_sms_the_gateway_took(self):
+        """The queue's job commits after each SMS a Russian gateway took (one HTTP request each),
+        not after a batch of 500: a worker killed at its time limit halfway through a batch would
+        leave the SMS sent so far queued, and the next run would send them again."""
+        records = self.env["sms.sms"].create([{"number": f"+7916123456{i}", "body": "Акция"} for i in range(3)])
+        answers = [smsru_sent(f"7916123456{i}", f"000-{i}") for i in range(3)]
+        states_at_commit = []
+        with patch(REQUEST, side_effect=answers), \
+                patch.object(threading.current_thread(), "testing", False), \
+                patch.object(self.env.cr, "commit",
+                             side_effect=lambda *a: states_at_commit.append(records.mapped("state"))):
+            self.env["sms.sms"]._process_queue(records.ids)
+        self.assertEqual(states_at_commit[:3], [["pending", "outgoing", "outgoing"],
+                                                ["pending", "pending", "outgoing"],
+                                                ["pending", "pending", "pending"]])
+
+    def test_sms_sent_in_a_transaction_are_not_committed(self):
+        """An SMS sent at once by a user's action (not the queue) never commits the action's work."""
+        sms = self.env["sms.sms"].create({"number": "+79161234567", "body": "Привет"})
+        with patch(REQUEST, return_value=smsru_sent("79161234567", "000-9")), \
+                patch.object(threading.current_thread(), "testing", False), \
+                patch.object(self.env.cr, "commit") as commit:
+            sms.send()
+        commit.assert_not_called()
+        self.assertEqual(sms.state, "pending")
 
     def test_bad_credentials_reach_the_notification(self):
         lead = self._lead(partner_id=self.customer.id)

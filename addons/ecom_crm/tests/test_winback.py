@@ -1,10 +1,12 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 
 from .common import EcomCrmCase
+from .test_sms_gateway_queue import REQUEST, smsru_sent
 
 DAY0 = datetime(2026, 5, 4, 10, 0)
 
@@ -186,6 +188,84 @@ class TestWinbackRules(WinbackCase):
         self.assertEqual(sms.partner_id, self.customer)
         self.assertEqual((sms.number, sms.body), ("+79161110001", "Цена снизилась, заходите!"))
 
+
+    def test_sms_waits_for_the_commit_a_crashed_run_sends_nothing(self):
+        """The customer's SMS goes to the SMS queue: a run that dies before its commit (killed at
+        its time limit, a serialization failure) has sent nothing, and the rerun sends it once."""
+        self.env.company.write({"ecom_sms_gateway": "smsru", "ecom_sms_password": "API-ID"})
+        self.reason_expensive.ecom_winback_sms_template_id = self.env["sms.template"].create({
+            "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+            "body": "Цена снизилась, заходите!"})
+        with freeze_time(DAY0):
+            lead = self.lose(self.reason_expensive)
+        self.product.list_price = 50000
+        with patch(REQUEST, return_value=smsru_sent("79161110001", "000-1")) as request:
+            with self.assertRaises(InterruptedError), self.env.cr.savepoint():
+                self.run_cron(DAY0 + timedelta(days=1))
+                self.assertEqual(len(self.tasks(lead)), 1)
+                raise InterruptedError("the worker is killed before the commit")
+            self.env.invalidate_all()
+            request.assert_not_called()
+            self.run_cron(DAY0 + timedelta(days=1, hours=1))
+            self.run_cron(DAY0 + timedelta(days=1, hours=2))
+            self.env["sms.sms"]._process_queue()
+        self.assertEqual(request.call_count, 1)
+        self.assertEqual(len(self.tasks(lead)), 1)
+
+    def test_one_message_per_address_when_several_requests_fire(self):
+        """Two requests of a customer, and one of a duplicate contact with the same phone and
+        email, fire together: each manager gets the task, the person one SMS and one email."""
+        self.reason_expensive.write({
+            "ecom_winback_sms_template_id": self.env["sms.template"].create({
+                "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "body": "Цена снизилась, заходите!"}).id,
+            "ecom_winback_mail_template_id": self.env["mail.template"].create({
+                "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "subject": "Цена снизилась", "body_html": "<p>Цена на товар снизилась!</p>"}).id})
+        twin = self.Partner.create({"name": "Смирнова Е.", "email": "Smirnova@mail.example",
+                                    "mobile": "8 (916) 111-00-01"})
+        with freeze_time(DAY0):
+            leads = self.lose(self.reason_expensive) | self.lose(self.reason_expensive) \
+                | self.lose(self.reason_expensive, partner=twin)
+        self.product.list_price = 50000
+        self.run_cron(DAY0 + timedelta(days=1))
+        self.assertEqual([len(self.tasks(lead)) for lead in leads], [1, 1, 1])
+        self.assertEqual(len(self.env["sms.sms"].search([("number", "=", "+79161110001")])), 1)
+        emails = self.env["mail.message"].search([
+            ("model", "=", "crm.lead"), ("res_id", "in", leads.ids), ("subject", "=", "Цена снизилась")])
+        self.assertEqual(len(emails), 1)
+
+    def test_archived_customer_gets_no_message(self):
+        self.reason_expensive.ecom_winback_sms_template_id = self.env["sms.template"].create({
+            "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+            "body": "Цена снизилась, заходите!"})
+        with freeze_time(DAY0):
+            lead = self.lose(self.reason_expensive)
+        self.customer.active = False
+        self.product.list_price = 50000
+        self.run_cron(DAY0 + timedelta(days=1))
+        self.assertEqual(len(self.tasks(lead)), 1, "the manager's task is given all the same")
+        self.assertFalse(lead.message_ids.filtered(lambda m: m.message_type in ("comment", "sms")))
+        self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", self.customer.id)]))
+
+    def test_broken_template_does_not_stop_the_job(self):
+        """A template that fails to render (a field removed since it was written) costs that
+        message only: the tasks are given, the other messages sent, the follow-ups move on."""
+        self.reason_expensive.write({
+            "ecom_winback_sms_template_id": self.env["sms.template"].create({
+                "name": "Сломанный", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "body": "{{ object.no_such_field }}"}).id,
+            "ecom_winback_mail_template_id": self.env["mail.template"].create({
+                "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "subject": "Цена снизилась", "body_html": "<p>Цена на товар снизилась!</p>"}).id})
+        with freeze_time(DAY0):
+            leads = self.lose(self.reason_expensive) | self.lose(self.reason_expensive, partner=self.other)
+        self.product.list_price = 50000
+        self.run_cron(DAY0 + timedelta(days=1))
+        self.assertEqual([len(self.tasks(lead)) for lead in leads], [1, 1])
+        self.assertEqual(self.Winback.search([("lead_id", "in", leads.ids)]).mapped("state"), ["done", "done"])
+        for lead in leads:
+            self.assertIn("Цена на товар снизилась", str(lead.message_ids.mapped("body")))
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestWinbackRecovery(WinbackCase):
