@@ -52,7 +52,7 @@ class TestDocuments(HttpCase):
             "vat": CUSTOMER_INN, "company_registry": CUSTOMER_OGRN, "ecom_kpp": CUSTOMER_KPP, "lang": "ru_RU",
             "ecom_signatory_title": "Директора по закупкам", "ecom_signatory_name": "Петровой Анны Сергеевны",
             "ecom_signatory_basis": "доверенности № 12 от 01.02.2026",
-            "bank_ids": [Command.create({"bank_id": vtb.id, "acc_number": "40702810100000012345"})],
+            "bank_ids": [Command.create({"bank_id": vtb.id, "acc_number": "40702810700000012345"})],
         })
         Product = cls.env["product.product"]
         cls.stroller = Product.create({"name": "Коляска Cybex Priam", "default_code": "CYB-PRIAM",
@@ -88,7 +88,7 @@ class TestDocuments(HttpCase):
                      "Р/с 40702810938000000001", "Банк: ПАО Сбербанк", "БИК 044525225, к/с 30101810400000000225"]
         if customer:
             fragments += ["ООО «Яндекс»", f"ИНН {CUSTOMER_INN}, КПП {CUSTOMER_KPP}", f"ОГРН {CUSTOMER_OGRN}",
-                          "Р/с 40702810100000012345", "Банк: Банк ВТБ (ПАО)", "БИК 044525187, к/с 30101810700000000187"]
+                          "Р/с 40702810700000012345", "Банк: Банк ВТБ (ПАО)", "БИК 044525187, к/с 30101810700000000187"]
         for fragment in fragments:
             self.assertIn(fragment, text)
 
