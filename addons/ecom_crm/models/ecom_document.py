@@ -53,6 +53,7 @@ class EcomDocumentMixin(models.AbstractModel):
             customer = self.env["res.partner"]._ecom_requisites()
             customer.update(name=source.get("customer_name") or "", phone=source.get("customer_phone") or "",
                             email=source.get("customer_email") or "")
+            customer["signatory_short"] = customer["partner"]._ecom_signer(customer["partner"], name=customer["name"])
         money = ru_words.format_amount
         return {
             "kind": kind,

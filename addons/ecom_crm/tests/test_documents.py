@@ -50,7 +50,7 @@ class TestDocuments(HttpCase):
             "name": "ООО «Яндекс»", "is_company": True, "country_id": russia.id, "city": "Москва",
             "street": "ул. Льва Толстого, д. 16", "zip": "119021", "email": "zakupki@example.ru",
             "vat": CUSTOMER_INN, "company_registry": CUSTOMER_OGRN, "ecom_kpp": CUSTOMER_KPP, "lang": "ru_RU",
-            "ecom_signatory_title": "Директора по закупкам", "ecom_signatory_name": "Петровой Анны Сергеевны",
+            "ecom_signatory_title": "Директора по закупкам", "ecom_signatory_name": "Петрова Анна Сергеевна",
             "ecom_signatory_basis": "доверенности № 12 от 01.02.2026",
             "bank_ids": [Command.create({"bank_id": vtb.id, "acc_number": "40702810700000012345"})],
         })
@@ -114,6 +114,10 @@ class TestDocuments(HttpCase):
                       "Иванова Ивана Ивановича, действующего на основании Устава, с одной стороны, и ООО «Яндекс», "
                       "именуемое в дальнейшем «Покупатель», в лице Директора по закупкам Петровой Анны Сергеевны, "
                       "действующего на основании доверенности № 12 от 01.02.2026, с другой стороны", text)
+        # the signatures deciphered in the nominative: «Иванова Ивана Ивановича» typed in the genitive, the
+        # customer's signatory in the nominative (declined above)
+        self.assertIn("_______________ / Иванов И. И. / М.П. _______________ / Петрова А. С. / М.П.", text)
+        self.assertNotIn("/ Иванова Ивана Ивановича /", text)
         self.assertIn("Общая стоимость товара составляет 138 991,00 руб. (Сто тридцать восемь тысяч девятьсот "
                       "девяносто один рубль 00 копеек), НДС не облагается.", text)
         self.assertIn("Приложение № 1 к договору поставки", text)
@@ -134,6 +138,7 @@ class TestDocuments(HttpCase):
         self.assertIn(f"ИНН {TRADER_INN}", text)
         self.assertIn(f"ОГРНИП {TRADER_OGRNIP}", text)
         self.assertNotIn("КПП 770401001", text)
+        self.assertIn("/ Петров П. П. /", text)  # a sole trader signs for himself
 
     def test_taxes_and_kopecks(self):
         tax = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
@@ -175,6 +180,7 @@ class TestDocuments(HttpCase):
                                             "ecom_product_id": self.car_seat.id})
         text = self.render(lead, "contract")
         self.assertIn("гражданин(ка) Смирнова Ольга, именуемый(ая) в дальнейшем «Покупатель», с другой стороны", text)
+        self.assertIn("/ Смирнова О. /", text)  # a person signs for herself
         self.assertIn("Двадцать четыре тысячи пятьсот рублей 50 копеек", text)
 
     def test_send_by_email_attaches_the_pdf(self):
