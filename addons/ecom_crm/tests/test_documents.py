@@ -153,6 +153,31 @@ class TestDocuments(HttpCase):
         for row in ("Итого без НДС: 163 491,50", "НДС: 14 700,30", "Всего к оплате: 178 191,80"):
             self.assert_row(row)
 
+    def test_prices_with_vat_included(self):
+        """A Russian store's prices include VAT: a row's price and amount both with VAT (price × quantity
+        less the discount), the VAT «в том числе»; the totals are the order's."""
+        included = self.env["account.tax"].create({"name": "НДС 20% (в цене)", "amount": 20, "amount_type": "percent",
+                                                   "type_tax_use": "sale", "price_include_override": "tax_included"})
+        self.order.order_line[1].write({"tax_id": [Command.set(included.ids)], "discount": 10})
+        # 2 × 24 500,50 less 10 % = 44 100,90 with VAT, of which VAT 7 350,15
+        self.assertEqual((self.order.amount_total, self.order.amount_tax), (134090.9, 7350.15))
+        text = self.render(self.order, "offer")
+        self.assert_row("1 CYB-PRIAM Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
+        self.assert_row("2 BR-KID Автокресло Britax Römer 2 шт 24 500,50 10 44 100,90")
+        for row in ("Итого: 134 090,90", "В том числе НДС: 7 350,15", "Всего к оплате: 134 090,90"):
+            self.assert_row(row)
+        self.assertIn("Сто тридцать четыре тысячи девяносто рублей 90 копеек", text)
+        # one line's VAT on top of its price: every row without VAT, the VAT added
+        excluded = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
+                                                   "type_tax_use": "sale"})
+        self.order.order_line[0].tax_id = excluded
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax), (126740.75, 25348.15))
+        self.render(self.order, "offer")
+        self.assert_row("1 CYB-PRIAM Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
+        self.assert_row("2 BR-KID Автокресло Britax Römer 2 шт 20 417,08 10 36 750,75")  # 24 500,50 / 1,2
+        for row in ("Итого без НДС: 126 740,75", "НДС: 25 348,15", "Всего к оплате: 152 088,90"):
+            self.assert_row(row)
+
     def test_lead_with_a_quotation_and_with_a_product_of_interest(self):
         lead = self.env["crm.lead"].create({"name": "Коляска для двойни", "type": "opportunity",
                                             "partner_id": self.customer.id, "user_id": self.salesman.id})
