@@ -208,6 +208,16 @@ class TestDocuments(HttpCase):
         self.assertIn("/ Смирнова О. /", text)  # a person signs for herself
         self.assertIn("Двадцать четыре тысячи пятьсот рублей 50 копеек", text)
 
+    def test_request_without_a_name(self):
+        """A request from a phone call has no name yet: a line to fill in, not «гражданин(ка) , именуемый»."""
+        lead = self.env["crm.lead"].create({"name": "Звонок", "type": "opportunity", "phone": "+79161234567",
+                                            "ecom_product_id": self.car_seat.id})
+        text = self.render(lead, "contract")
+        self.assertIn("с одной стороны, и гражданин(ка) _______________, именуемый(ая) в дальнейшем «Покупатель»",
+                      text)
+        self.render(lead, "offer")
+        self.assert_row("Кому: _______________")
+
     def test_send_by_email_attaches_the_pdf(self):
         action = self.order.with_user(self.salesman).action_ecom_send_contract()
         self.assertEqual(action["res_model"], "mail.compose.message")
