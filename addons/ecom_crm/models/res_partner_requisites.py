@@ -99,6 +99,9 @@ class ResPartner(models.Model):
             self.ensure_one()
         partner = self.commercial_partner_id
         inn = ru_requisites.compact(partner.vat) if partner.vat != "/" else ""
+        # a party of another country (a Kazakh LLP's 12-digit БИН) is no Russian sole trader and has no
+        # ИНН, ОГРН; one without a country is taken as Russian, as the documents always did
+        russian = not partner.country_id or partner.country_id.code == "RU"
         bank_account = partner.sudo().bank_ids[:1]
         address = ", ".join(part for part in (
             partner.zip, partner.state_id.name, partner.city, partner.street, partner.street2) if part)
@@ -106,11 +109,12 @@ class ResPartner(models.Model):
             "partner": partner,
             "name": partner.name or "",
             "is_company": partner.is_company,
-            "is_sole_trader": bool(partner.is_company and len(inn) == 12),  # ИП: a person's 12-digit ИНН
+            "is_sole_trader": bool(russian and partner.is_company and len(inn) == 12),  # ИП: a 12-digit ИНН
             "inn": inn,
+            "inn_label": ru_requisites.tax_id_label(partner.country_id.code, russian),
             "kpp": partner.ecom_kpp or "",
             "ogrn": ru_requisites.compact(partner.company_registry),
-            "ogrn_label": ru_requisites.registration_label(inn),
+            "ogrn_label": ru_requisites.registration_label(inn) if russian else "Рег. номер",
             "address": address,
             "phone": partner.phone or partner.mobile or "",
             "email": partner.email or "",
@@ -120,7 +124,7 @@ class ResPartner(models.Model):
             "corr_account": bank_account.bank_id.ecom_corr_account or "",
             # «в лице … Иванова Ивана Ивановича»: the genitive whatever the case it was typed in
             "signatory_name": genitive_name(partner.ecom_signatory_name),
-            "signatory_short": self._ecom_signer(partner, len(inn) == 12),
+            "signatory_short": self._ecom_signer(partner, russian and len(inn) == 12),
             "signatory_title": partner.ecom_signatory_title or "",
             "signatory_basis": partner.ecom_signatory_basis or "",
         }

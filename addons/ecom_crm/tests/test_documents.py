@@ -208,6 +208,20 @@ class TestDocuments(HttpCase):
         self.assertIn("/ Смирнова О. /", text)  # a person signs for herself
         self.assertIn("Двадцать четыре тысячи пятьсот рублей 50 копеек", text)
 
+    def test_foreign_customer_is_not_a_russian_sole_trader(self):
+        """A Kazakh LLP has a 12-digit БИН: it is not a Russian sole trader with an ОГРНИП, nor is its БИН an ИНН."""
+        kazakh = self.env["res.partner"].create({"name": "ТОО «Алма»", "is_company": True, "vat": "123456789012",
+                                                 "country_id": self.env.ref("base.kz").id, "company_registry": "77"})
+        self.order.partner_id = kazakh
+        text = self.render(self.order, "contract")
+        self.assertIn("с одной стороны, и ТОО «Алма», именуемое в дальнейшем «Покупатель», в лице", text)
+        self.assertNotIn("ЕГРИП", text)
+        self.assertIn("БИН/ИИН 123456789012", text)
+        self.assertNotIn("ИНН 123456789012", text.replace("БИН/ИИН", ""))
+        self.assertIn("Рег. номер 77", text)
+        text = self.render(self.order, "offer")
+        self.assertIn("Кому: ТОО «Алма», БИН/ИИН 123456789012", text)
+
     def test_request_without_a_name(self):
         """A request from a phone call has no name yet: a line to fill in, not «гражданин(ка) , именуемый»."""
         lead = self.env["crm.lead"].create({"name": "Звонок", "type": "opportunity", "phone": "+79161234567",

@@ -61,6 +61,10 @@ class TestRequisiteChecks(BaseCase):
         self.assertTrue(ru_requisites.is_bik("044525225"))
         self.assertFalse(ru_requisites.is_bik("SABRRUMMXXX"))
         self.assertEqual(ru_requisites.registration_label(ORG_INN), "ОГРН")
+        self.assertEqual(ru_requisites.tax_id_label("RU"), "ИНН")
+        self.assertEqual(ru_requisites.tax_id_label("KZ", russian=False), "БИН/ИИН")
+        self.assertEqual(ru_requisites.tax_id_label("BY", russian=False), "УНП")
+        self.assertEqual(ru_requisites.tax_id_label("DE", russian=False), "Налоговый номер")
 
 
 @tagged("post_install", "-at_install", "ecom_crm")

@@ -103,6 +103,16 @@ def account_error(account, bik, correspondent=False):
     return None if total % 10 == 0 else "key"
 
 
+# a foreign party's tax number as Russian documents name it: Kazakhstan's БИН (an organisation) or ИИН
+# (a person), Belarus's УНП; other countries' «налоговый номер»
+FOREIGN_TAX_ID_LABELS = {"KZ": "БИН/ИИН", "BY": "УНП"}
+
+
+def tax_id_label(country_code, russian=True):
+    """«ИНН» for a Russian party, else its country's name for a tax number (a 12-digit БИН is no ИНН)."""
+    return "ИНН" if russian else FOREIGN_TAX_ID_LABELS.get(country_code, "Налоговый номер")
+
+
 def registration_label(inn):
     """«ОГРНИП» for a sole trader (12-digit ИНН), else «ОГРН»."""
     return "ОГРНИП" if len(compact(inn)) == 12 else "ОГРН"
