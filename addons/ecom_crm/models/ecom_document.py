@@ -31,12 +31,21 @@ def _without_code(name, code):
     return name[len(prefix):] if code and name.startswith(prefix) else name
 
 
+def _tax_inclusion(taxes, price, currency, product, partner):
+    """Whether a line's price includes its taxes (all of them), and its unit price without them."""
+    included = bool(taxes) and all(tax.price_include for tax in taxes)
+    excluded = taxes.compute_all(price, currency, 1.0, product=product, partner=partner)["total_excluded"] \
+        if any(tax.price_include for tax in taxes) else price
+    return {"tax_included": included, "price_excluded": excluded}
+
+
 class EcomDocumentMixin(models.AbstractModel):
     _name = "ecom.document.mixin"
     _description = "Commercial offer and supply contract"
 
     def _ecom_document_source(self):
-        """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total)."""
+        """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total); a
+        line: dict(name, code, quantity, uom, price, tax_included, price_excluded, discount, subtotal, total)."""
         raise NotImplementedError
 
     def _ecom_document_values(self, kind):
@@ -53,7 +62,14 @@ class EcomDocumentMixin(models.AbstractModel):
             customer = self.env["res.partner"]._ecom_requisites()
             customer.update(name=source.get("customer_name") or "", phone=source.get("customer_phone") or "",
                             email=source.get("customer_email") or "")
+            customer["signatory_short"] = customer["partner"]._ecom_signer(customer["partner"], name=customer["name"])
         money = ru_words.format_amount
+        # Prices with VAT included (a Russian store's usual prices): a row's price and amount both with VAT
+        # and the VAT «в том числе», so that price × quantity less the discount is the amount printed.
+        # Otherwise every row is without VAT (a price that includes it is printed without) and the VAT added.
+        lines = source["lines"]
+        tax_included = not currency.is_zero(source["tax"]) and any(line["tax_included"] for line in lines) and all(
+            line["tax_included"] or currency.is_zero(line["total"] - line["subtotal"]) for line in lines)
         return {
             "kind": kind,
             "number": source["number"],
@@ -73,15 +89,16 @@ class EcomDocumentMixin(models.AbstractModel):
                 "code": line.get("code") or "",
                 "quantity": ru_words.format_quantity(line["quantity"]),
                 "uom": line.get("uom") or "",
-                "price": money(line["price"]),
+                "price": money(line["price"] if tax_included or not line["tax_included"] else line["price_excluded"]),
                 "discount": ru_words.format_quantity(line["discount"]) if line.get("discount") else "",
-                "subtotal": money(line["subtotal"]),
+                "subtotal": money(line["total"] if tax_included else line["subtotal"]),
             } for index, line in enumerate(source["lines"], start=1)],
             "has_discount": any(line.get("discount") for line in source["lines"]),
             "count": len(source["lines"]),
             "untaxed": money(source["untaxed"]),
             "tax": money(source["tax"]),
             "has_tax": not currency.is_zero(source["tax"]),
+            "tax_included": tax_included,
             "total": money(source["total"]),
             "total_in_words": ru_words.capitalize(ru_words.amount_in_words(source["total"], currency.name)),
             "tax_in_words": ru_words.amount_in_words(source["tax"], currency.name),
@@ -155,8 +172,10 @@ class SaleOrder(models.Model):
                 "quantity": line.product_uom_qty,
                 "uom": _uom_name(line.product_uom),
                 "price": line.price_unit,
+                **_tax_inclusion(line.tax_id, line.price_unit, self.currency_id, line.product_id, self.partner_id),
                 "discount": line.discount,
                 "subtotal": line.price_subtotal,
+                "total": line.price_total,
             } for line in lines],
             "untaxed": self.amount_untaxed,
             "tax": self.amount_tax,
@@ -211,7 +230,9 @@ class CrmLead(models.Model):
                 "quantity": 1.0,
                 "uom": _uom_name(product.uom_id),
                 "price": price,
+                **_tax_inclusion(taxes, price, currency, product, partner),
                 "subtotal": amounts["total_excluded"],
+                "total": amounts["total_included"],
             }],
             "untaxed": amounts["total_excluded"],
             "tax": amounts["total_included"] - amounts["total_excluded"],

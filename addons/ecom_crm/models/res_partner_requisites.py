@@ -1,9 +1,15 @@
 """Russian requisites of contacts and companies for the documents: ИНН (``vat``), КПП, ОГРН/ОГРНИП
 (``company_registry``), the signatory; bank details live on ``res.partner.bank`` / ``res.bank``."""
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import ru_requisites
+from ..tools.russian_names import genitive_name, short_name
+
+# «ИП Петров Пётр Петрович»: the words before a sole trader's own name
+SOLE_TRADER_PREFIX = re.compile(r"^\s*(ИП|индивидуальный\s+предприниматель)\s+", re.IGNORECASE)
 
 
 class ResPartner(models.Model):
@@ -11,8 +17,9 @@ class ResPartner(models.Model):
 
     ecom_kpp = fields.Char("KPP", size=9, help="КПП: the tax registration reason code of an organisation.")
     ecom_signatory_name = fields.Char(
-        "Signatory", help="Who signs contracts for this company, in the genitive case as contracts write it: "
-                          "«Иванова Ивана Ивановича».")
+        "Signatory", help="Who signs contracts for this company, «Иванов Иван Иванович»: the contract declines "
+                          "the name («в лице … Иванова Ивана Ивановича») and deciphers the signature «Иванов И. И.». "
+                          "A name typed in the genitive is printed as typed.")
     ecom_signatory_title = fields.Char(
         "Signatory's position", help="In the genitive case: «Генерального директора».")
     ecom_signatory_basis = fields.Char(
@@ -75,6 +82,16 @@ class ResPartner(models.Model):
                                   "has a KPP.", name=self.display_name),
         }[error]
 
+    @api.model
+    def _ecom_signer(self, partner, sole_trader=False, name=None):
+        """The signature's decipherment, «Иванов И. И.»: the signatory's, else a person's or a sole trader's
+        own name (they sign for themselves), else empty (a line to fill in)."""
+        if partner.ecom_signatory_name:
+            return short_name(partner.ecom_signatory_name)
+        if not partner.is_company or sole_trader:
+            return short_name(SOLE_TRADER_PREFIX.sub("", name if name is not None else partner.name or ""))
+        return ""
+
     def _ecom_requisites(self):
         """The requisites a document prints for this contact's company (its commercial entity); blank ones
         for no contact.  Bank accounts are read as superuser: a salesman prints them without managing them."""
@@ -82,6 +99,9 @@ class ResPartner(models.Model):
             self.ensure_one()
         partner = self.commercial_partner_id
         inn = ru_requisites.compact(partner.vat) if partner.vat != "/" else ""
+        # a party of another country (a Kazakh LLP's 12-digit БИН) is no Russian sole trader and has no
+        # ИНН, ОГРН; one without a country is taken as Russian, as the documents always did
+        russian = not partner.country_id or partner.country_id.code == "RU"
         bank_account = partner.sudo().bank_ids[:1]
         address = ", ".join(part for part in (
             partner.zip, partner.state_id.name, partner.city, partner.street, partner.street2) if part)
@@ -89,11 +109,12 @@ class ResPartner(models.Model):
             "partner": partner,
             "name": partner.name or "",
             "is_company": partner.is_company,
-            "is_sole_trader": bool(partner.is_company and len(inn) == 12),  # ИП: a person's 12-digit ИНН
+            "is_sole_trader": bool(russian and partner.is_company and len(inn) == 12),  # ИП: a 12-digit ИНН
             "inn": inn,
+            "inn_label": ru_requisites.tax_id_label(partner.country_id.code, russian),
             "kpp": partner.ecom_kpp or "",
             "ogrn": ru_requisites.compact(partner.company_registry),
-            "ogrn_label": ru_requisites.registration_label(inn),
+            "ogrn_label": ru_requisites.registration_label(inn) if russian else "Рег. номер",
             "address": address,
             "phone": partner.phone or partner.mobile or "",
             "email": partner.email or "",
@@ -101,7 +122,9 @@ class ResPartner(models.Model):
             "bik": bank_account.bank_id.bic or "",
             "account": bank_account.acc_number or "",
             "corr_account": bank_account.bank_id.ecom_corr_account or "",
-            "signatory_name": partner.ecom_signatory_name or "",
+            # «в лице … Иванова Ивана Ивановича»: the genitive whatever the case it was typed in
+            "signatory_name": genitive_name(partner.ecom_signatory_name),
+            "signatory_short": self._ecom_signer(partner, russian and len(inn) == 12),
             "signatory_title": partner.ecom_signatory_title or "",
             "signatory_basis": partner.ecom_signatory_basis or "",
         }

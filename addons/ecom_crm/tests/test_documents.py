@@ -50,9 +50,9 @@ class TestDocuments(HttpCase):
             "name": "ООО «Яндекс»", "is_company": True, "country_id": russia.id, "city": "Москва",
             "street": "ул. Льва Толстого, д. 16", "zip": "119021", "email": "zakupki@example.ru",
             "vat": CUSTOMER_INN, "company_registry": CUSTOMER_OGRN, "ecom_kpp": CUSTOMER_KPP, "lang": "ru_RU",
-            "ecom_signatory_title": "Директора по закупкам", "ecom_signatory_name": "Петровой Анны Сергеевны",
+            "ecom_signatory_title": "Директора по закупкам", "ecom_signatory_name": "Петрова Анна Сергеевна",
             "ecom_signatory_basis": "доверенности № 12 от 01.02.2026",
-            "bank_ids": [Command.create({"bank_id": vtb.id, "acc_number": "40702810100000012345"})],
+            "bank_ids": [Command.create({"bank_id": vtb.id, "acc_number": "40702810700000012345"})],
         })
         Product = cls.env["product.product"]
         cls.stroller = Product.create({"name": "Коляска Cybex Priam", "default_code": "CYB-PRIAM",
@@ -88,7 +88,7 @@ class TestDocuments(HttpCase):
                      "Р/с 40702810938000000001", "Банк: ПАО Сбербанк", "БИК 044525225, к/с 30101810400000000225"]
         if customer:
             fragments += ["ООО «Яндекс»", f"ИНН {CUSTOMER_INN}, КПП {CUSTOMER_KPP}", f"ОГРН {CUSTOMER_OGRN}",
-                          "Р/с 40702810100000012345", "Банк: Банк ВТБ (ПАО)", "БИК 044525187, к/с 30101810700000000187"]
+                          "Р/с 40702810700000012345", "Банк: Банк ВТБ (ПАО)", "БИК 044525187, к/с 30101810700000000187"]
         for fragment in fragments:
             self.assertIn(fragment, text)
 
@@ -114,6 +114,10 @@ class TestDocuments(HttpCase):
                       "Иванова Ивана Ивановича, действующего на основании Устава, с одной стороны, и ООО «Яндекс», "
                       "именуемое в дальнейшем «Покупатель», в лице Директора по закупкам Петровой Анны Сергеевны, "
                       "действующего на основании доверенности № 12 от 01.02.2026, с другой стороны", text)
+        # the signatures deciphered in the nominative: «Иванова Ивана Ивановича» typed in the genitive, the
+        # customer's signatory in the nominative (declined above)
+        self.assertIn("_______________ / Иванов И. И. / М.П. _______________ / Петрова А. С. / М.П.", text)
+        self.assertNotIn("/ Иванова Ивана Ивановича /", text)
         self.assertIn("Общая стоимость товара составляет 138 991,00 руб. (Сто тридцать восемь тысяч девятьсот "
                       "девяносто один рубль 00 копеек), НДС не облагается.", text)
         self.assertIn("Приложение № 1 к договору поставки", text)
@@ -134,6 +138,7 @@ class TestDocuments(HttpCase):
         self.assertIn(f"ИНН {TRADER_INN}", text)
         self.assertIn(f"ОГРНИП {TRADER_OGRNIP}", text)
         self.assertNotIn("КПП 770401001", text)
+        self.assertIn("/ Петров П. П. /", text)  # a sole trader signs for himself
 
     def test_taxes_and_kopecks(self):
         tax = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
@@ -146,6 +151,31 @@ class TestDocuments(HttpCase):
                       "один рубль 80 копеек), в том числе НДС 14 700,30 руб.", text)
         self.assert_row("2 BR-KID Автокресло Britax Römer 3 шт 24 500,50 73 501,50")
         for row in ("Итого без НДС: 163 491,50", "НДС: 14 700,30", "Всего к оплате: 178 191,80"):
+            self.assert_row(row)
+
+    def test_prices_with_vat_included(self):
+        """A Russian store's prices include VAT: a row's price and amount both with VAT (price × quantity
+        less the discount), the VAT «в том числе»; the totals are the order's."""
+        included = self.env["account.tax"].create({"name": "НДС 20% (в цене)", "amount": 20, "amount_type": "percent",
+                                                   "type_tax_use": "sale", "price_include_override": "tax_included"})
+        self.order.order_line[1].write({"tax_id": [Command.set(included.ids)], "discount": 10})
+        # 2 × 24 500,50 less 10 % = 44 100,90 with VAT, of which VAT 7 350,15
+        self.assertEqual((self.order.amount_total, self.order.amount_tax), (134090.9, 7350.15))
+        text = self.render(self.order, "offer")
+        self.assert_row("1 CYB-PRIAM Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
+        self.assert_row("2 BR-KID Автокресло Britax Römer 2 шт 24 500,50 10 44 100,90")
+        for row in ("Итого: 134 090,90", "В том числе НДС: 7 350,15", "Всего к оплате: 134 090,90"):
+            self.assert_row(row)
+        self.assertIn("Сто тридцать четыре тысячи девяносто рублей 90 копеек", text)
+        # one line's VAT on top of its price: every row without VAT, the VAT added
+        excluded = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
+                                                   "type_tax_use": "sale"})
+        self.order.order_line[0].tax_id = excluded
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax), (126740.75, 25348.15))
+        self.render(self.order, "offer")
+        self.assert_row("1 CYB-PRIAM Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
+        self.assert_row("2 BR-KID Автокресло Britax Römer 2 шт 20 417,08 10 36 750,75")  # 24 500,50 / 1,2
+        for row in ("Итого без НДС: 126 740,75", "НДС: 25 348,15", "Всего к оплате: 152 088,90"):
             self.assert_row(row)
 
     def test_lead_with_a_quotation_and_with_a_product_of_interest(self):
@@ -175,7 +205,32 @@ class TestDocuments(HttpCase):
                                             "ecom_product_id": self.car_seat.id})
         text = self.render(lead, "contract")
         self.assertIn("гражданин(ка) Смирнова Ольга, именуемый(ая) в дальнейшем «Покупатель», с другой стороны", text)
+        self.assertIn("/ Смирнова О. /", text)  # a person signs for herself
         self.assertIn("Двадцать четыре тысячи пятьсот рублей 50 копеек", text)
+
+    def test_foreign_customer_is_not_a_russian_sole_trader(self):
+        """A Kazakh LLP has a 12-digit БИН: it is not a Russian sole trader with an ОГРНИП, nor is its БИН an ИНН."""
+        kazakh = self.env["res.partner"].create({"name": "ТОО «Алма»", "is_company": True, "vat": "123456789012",
+                                                 "country_id": self.env.ref("base.kz").id, "company_registry": "77"})
+        self.order.partner_id = kazakh
+        text = self.render(self.order, "contract")
+        self.assertIn("с одной стороны, и ТОО «Алма», именуемое в дальнейшем «Покупатель», в лице", text)
+        self.assertNotIn("ЕГРИП", text)
+        self.assertIn("БИН/ИИН 123456789012", text)
+        self.assertNotIn("ИНН 123456789012", text.replace("БИН/ИИН", ""))
+        self.assertIn("Рег. номер 77", text)
+        text = self.render(self.order, "offer")
+        self.assertIn("Кому: ТОО «Алма», БИН/ИИН 123456789012", text)
+
+    def test_request_without_a_name(self):
+        """A request from a phone call has no name yet: a line to fill in, not «гражданин(ка) , именуемый»."""
+        lead = self.env["crm.lead"].create({"name": "Звонок", "type": "opportunity", "phone": "+79161234567",
+                                            "ecom_product_id": self.car_seat.id})
+        text = self.render(lead, "contract")
+        self.assertIn("с одной стороны, и гражданин(ка) _______________, именуемый(ая) в дальнейшем «Покупатель»",
+                      text)
+        self.render(lead, "offer")
+        self.assert_row("Кому: _______________")
 
     def test_send_by_email_attaches_the_pdf(self):
         action = self.order.with_user(self.salesman).action_ecom_send_contract()

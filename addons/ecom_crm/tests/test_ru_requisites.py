@@ -40,7 +40,31 @@ class TestRequisiteChecks(BaseCase):
         self.assertIsNone(ru_requisites.digits_error("30101810400000000225", 20))
         self.assertEqual(ru_requisites.digits_error("3010181040000000022", 20), "format")
         self.assertEqual(ru_requisites.registration_label(TRADER_INN), "ОГРНИП")
+
+    def test_account_keys(self):
+        """The Bank of Russia's control key ties an account to its bank's БИК: a typo in either is caught."""
+        self.assertIsNone(ru_requisites.account_error("40702810938000000001", "044525225"))  # Сбербанк
+        self.assertIsNone(ru_requisites.account_error("4070 2810 9380 0000 0001", " 044525225 "))
+        self.assertIsNone(ru_requisites.account_error("40702810700000012345", "044525187"))  # ВТБ
+        self.assertEqual(ru_requisites.account_error("40702810100000012345", "044525187"), "key")
+        self.assertEqual(ru_requisites.account_error("40702810938000000002", "044525225"), "key")
+        self.assertEqual(ru_requisites.account_error("40702810938000000001", "044525226"), "key")
+        self.assertEqual(ru_requisites.account_error("4070281093800000000", "044525225"), "format")
+        self.assertEqual(ru_requisites.account_error("DE89370400440532013000", "044525225"), "format")
+        # correspondent accounts take «0» and the БИК's 5th-6th digits
+        self.assertIsNone(ru_requisites.account_error("30101810400000000225", "044525225", correspondent=True))
+        self.assertIsNone(ru_requisites.account_error("30101810700000000187", "044525187", correspondent=True))
+        self.assertEqual(ru_requisites.account_error("30101810400000000226", "044525225", correspondent=True),
+                         "key")
+        # a SWIFT code is not a БИК: nothing to check the account against
+        self.assertIsNone(ru_requisites.account_error("40702810100000012345", "SABRRUMM"))
+        self.assertTrue(ru_requisites.is_bik("044525225"))
+        self.assertFalse(ru_requisites.is_bik("SABRRUMMXXX"))
         self.assertEqual(ru_requisites.registration_label(ORG_INN), "ОГРН")
+        self.assertEqual(ru_requisites.tax_id_label("RU"), "ИНН")
+        self.assertEqual(ru_requisites.tax_id_label("KZ", russian=False), "БИН/ИИН")
+        self.assertEqual(ru_requisites.tax_id_label("BY", russian=False), "УНП")
+        self.assertEqual(ru_requisites.tax_id_label("DE", russian=False), "Налоговый номер")
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -90,3 +114,27 @@ class TestPartnerRequisites(EcomCrmCase):
                                             "ecom_corr_account": "30101810400000000225"})
         with self.assertRaises(ValidationError):
             bank.ecom_corr_account = "3010181040000000022"
+        with self.assertRaisesRegex(ValidationError, "БИК"):  # a typo: its key does not match the БИК
+            bank.with_context(lang="ru_RU").ecom_corr_account = "30101810400000000226"
+        with self.assertRaisesRegex(ValidationError, "БИК"):  # or a typo in the БИК
+            bank.with_context(lang="ru_RU").bic = "044525226"
+
+    def test_settlement_account_against_the_bik(self):
+        """A р/с with a typo is refused, in Russian, rather than printed on a contract the customer pays to."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        bank = self.env["res.bank"].create({"name": "Банк ВТБ (ПАО)", "bic": "044525187"})
+        partner = self.Partner.create({"name": "ООО Ромашка", "is_company": True, "country_id": self.russia.id})
+        Account = self.env["res.partner.bank"].with_context(lang="ru_RU")
+        account = Account.create({"partner_id": partner.id, "bank_id": bank.id, "acc_number": "40702810700000012345"})
+        self.assertEqual(partner._ecom_requisites()["account"], "40702810700000012345")
+        with self.assertRaisesRegex(ValidationError, "БИК.*контрольн"):
+            Account.create({"partner_id": partner.id, "bank_id": bank.id, "acc_number": "40702810100000012345"})
+        with self.assertRaisesRegex(ValidationError, "20 цифр"):
+            Account.create({"partner_id": partner.id, "bank_id": bank.id, "acc_number": "4070281070000001234"})
+        with self.assertRaisesRegex(ValidationError, "БИК.*контрольн"):  # the account moved to another bank
+            account.with_context(lang="ru_RU").bank_id = self.env["res.bank"].create(
+                {"name": "ПАО Сбербанк", "bic": "044525225"})
+        # a foreign bank (a SWIFT code) or no bank: an IBAN or any account is kept
+        swift = self.env["res.bank"].create({"name": "Deutsche Bank", "bic": "DEUTDEFF"})
+        Account.create({"partner_id": partner.id, "bank_id": swift.id, "acc_number": "DE89370400440532013000"})
+        Account.create({"partner_id": partner.id, "acc_number": "40702810200000012345"})

@@ -2,7 +2,7 @@
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.russian_names import compose_name, gender_from_name, split_russian_name
+from ..tools.russian_names import compose_name, gender_from_name, genitive_name, short_name, split_russian_name
 
 M, F = "male", "female"
 
@@ -120,3 +120,45 @@ class TestRussianNames(BaseCase):
         for firstname, gender in (("Александр", M), ("Пётр", M), ("Петр", M), ("Марина", F), ("Рашид", M)):
             with self.subTest(firstname=firstname):
                 self.assertEqual(gender_from_name(firstname), gender)
+
+
+# a contract's signatory as an admin types it -> «в лице … <genitive>», the signature «/ <short> /»
+SIGNATORIES = [
+    ("Иванов Иван Иванович", "Иванова Ивана Ивановича", "Иванов И. И."),
+    ("Петрова Анна Сергеевна", "Петровой Анны Сергеевны", "Петрова А. С."),
+    ("Александр Сергеевич Пушкин", "Пушкина Александра Сергеевича", "Пушкин А. С."),
+    ("Римский-Корсаков Николай Андреевич", "Римского-Корсакова Николая Андреевича", "Римский-Корсаков Н. А."),
+    ("Иванова-Петрова Анна Сергеевна", "Ивановой-Петровой Анны Сергеевны", "Иванова-Петрова А. С."),
+    ("Толстой Лев Николаевич", "Толстого Льва Николаевича", "Толстой Л. Н."),
+    ("Толстая Софья Андреевна", "Толстой Софьи Андреевны", "Толстая С. А."),
+    ("Крупская Надежда Константиновна", "Крупской Надежды Константиновны", "Крупская Н. К."),
+    ("Шевченко Ольга Петровна", "Шевченко Ольги Петровны", "Шевченко О. П."),
+    ("Черных Илья Петрович", "Черных Ильи Петровича", "Черных И. П."),
+    ("Ким Вера Сергеевна", "Ким Веры Сергеевны", "Ким В. С."),
+    ("Орлов Пётр Семёнович", "Орлова Петра Семёновича", "Орлов П. С."),
+    ("Семенов Петр Ильич", "Семенова Петра Ильича", "Семенов П. И."),
+    ("Мамедов Рашид Али оглы", "Мамедова Рашида Али оглы", "Мамедов Р. А."),
+    ("Кузнецова Мария", "Кузнецовой Марии", "Кузнецова М."),
+    ("иванов иван иванович", "Иванова Ивана Ивановича", "Иванов И. И."),
+    # already in the genitive, as the field asked before: kept, the signature in the nominative
+    ("Иванова Ивана Ивановича", "Иванова Ивана Ивановича", "Иванов И. И."),
+    ("Петровой Анны Сергеевны", "Петровой Анны Сергеевны", "Петрова А. С."),
+    ("Римского-Корсакова Николая Андреевича", "Римского-Корсакова Николая Андреевича", "Римский-Корсаков Н. А."),
+    ("Кузнецовой Марии", "Кузнецовой Марии", "Кузнецова М."),
+    # foreign names, initials: as typed
+    ("John Smith", "John Smith", "John Smith"),
+    ("Иванов И. И.", "Иванов И. И.", "Иванов И. И."),
+    ("", "", ""),
+]
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestSignatoryNames(BaseCase):
+    def test_genitive_and_signature(self):
+        for name, genitive, short in SIGNATORIES:
+            with self.subTest(name=name):
+                self.assertEqual(genitive_name(name), genitive)
+                self.assertEqual(short_name(name), short)
+
+    def test_nothing(self):
+        self.assertEqual((genitive_name(None), short_name(False)), ("", ""))

@@ -73,6 +73,46 @@ def digits_error(value, length):
     return None if re.fullmatch(rf"\d{{{length}}}", compact(value)) else "format"
 
 
+# the Bank of Russia's control key of an account (Положение ЦБ РФ № 579-П, приложение): 3 digits of
+# the БИК then the 20 digits of the account, weighted 7, 1, 3, 7, 1, 3…; the sum's last digit is 0
+ACCOUNT_KEY_WEIGHTS = ((7, 1, 3) * 8)[:23]
+# БИК ending in 000-002: a division of the Bank of Russia (РКЦ), whose accounts take «0» and the БИК's
+# 5th-6th digits, as correspondent accounts do
+CENTRAL_BANK_BIK_ENDINGS = ("000", "001", "002")
+
+
+def is_bik(value):
+    """Whether a bank code is a Russian БИК (9 digits), not a SWIFT code (8 or 11 letters and digits)."""
+    return bool(re.fullmatch(r"\d{9}", compact(value)))
+
+
+def account_error(account, bik, correspondent=False):
+    """None, or "format" (not 20 digits) / "key" (the control key does not match the БИК: a typo in the
+    account or the БИК) for a settlement account (р/с) or, with ``correspondent``, a bank's к/с."""
+    account, bik = compact(account), compact(bik)
+    if not re.fullmatch(r"\d{20}", account):
+        return "format"
+    if not is_bik(bik):
+        return None  # nothing to check it against
+    if correspondent or bik[-3:] in CENTRAL_BANK_BIK_ENDINGS:
+        prefix = "0" + bik[4:6]
+    else:
+        prefix = bik[-3:]
+    digits = prefix + account
+    total = sum(int(digit) * weight for digit, weight in zip(digits, ACCOUNT_KEY_WEIGHTS, strict=True))
+    return None if total % 10 == 0 else "key"
+
+
+# a foreign party's tax number as Russian documents name it: Kazakhstan's БИН (an organisation) or ИИН
+# (a person), Belarus's УНП; other countries' «налоговый номер»
+FOREIGN_TAX_ID_LABELS = {"KZ": "БИН/ИИН", "BY": "УНП"}
+
+
+def tax_id_label(country_code, russian=True):
+    """«ИНН» for a Russian party, else its country's name for a tax number (a 12-digit БИН is no ИНН)."""
+    return "ИНН" if russian else FOREIGN_TAX_ID_LABELS.get(country_code, "Налоговый номер")
+
+
 def registration_label(inn):
     """«ОГРНИП» for a sole trader (12-digit ИНН), else «ОГРН»."""
     return "ОГРНИП" if len(compact(inn)) == 12 else "ОГРН"

@@ -187,3 +187,121 @@ def gender_from_name(firstname, patronymic=None, lastname=None):
     if gender is None and lastname and lastname.strip():
         gender = _surname_gender(lastname.split()[-1].lower())
     return gender
+
+
+# The signatory of a contract: «в лице генерального директора Иванова Ивана Ивановича» (genitive),
+# signed «/ Иванов И. И. /» (nominative, initials).  The name may be typed in either case.
+GENITIVE_PATRONYMIC_ENDINGS = ("вича", "ича", "вны", "чны")
+NOMINATIVE_PATRONYMIC_ENDINGS = ("вич", "ич", "вна", "чна")
+_GRAMMEME = {"male": "masc", "female": "femn"}
+# surnames the dictionary does not know: (nominative ending, genitive ending) by gender
+SURNAME_CASE_ENDINGS = {
+    "male": (("ский", "ского"), ("цкий", "цкого"), ("ов", "ова"), ("ев", "ева"), ("ёв", "ёва"), ("ин", "ина"),
+             ("ын", "ына")),
+    "female": (("ская", "ской"), ("цкая", "цкой"), ("ова", "овой"), ("ева", "евой"), ("ёва", "ёвой"),
+               ("ина", "иной"), ("ына", "ыной")),
+}
+PATRONYMIC_CASE_ENDINGS = (("вич", "вича"), ("ич", "ича"), ("вна", "вны"), ("чна", "чны"))
+
+
+def _by_ending(word, role, gender, case):
+    """A word the dictionary cannot decline, by its ending: «Зайцевский» -> «Зайцевского»; else as is."""
+    pairs = PATRONYMIC_CASE_ENDINGS if role == PATRONYMIC else SURNAME_CASE_ENDINGS.get(gender, ())
+    if role == FIRST:
+        return word
+    for nominative, genitive in pairs:
+        source, target = (nominative, genitive) if case == "gent" else (genitive, nominative)
+        if word.endswith(source):
+            return word[:-len(source)] + target
+    return word
+
+
+def _decline(word, role, gender, case):
+    """One part of a name (lower case) into ``case`` ("gent" or "nomn") from the other one; a Latin word,
+    an indeclinable one («Шевченко», «Али оглы») or one nobody knows is returned as it is."""
+    if not _is_cyrillic(word) or " " in word:
+        return word
+    if "-" in word.strip("-") and role == SURNAME:  # «Римский-Корсаков»: each part declines
+        return "-".join(_decline(part, role, gender, case) for part in word.split("-"))
+    source = "nomn" if case == "gent" else "gent"
+    wanted = {_GRAMMEME.get(gender), "ms-f"} if gender else None
+    parses = [p for p in _analyzer().parse(word) if role in p.tag and p.tag.case == source
+              and p.tag.number == "sing" and (wanted is None or p.tag.gender in wanted)]
+    declined = max(parses, key=lambda p: p.score).inflect({case}) if parses else None
+    result = declined.word if declined else _by_ending(word, role, gender, case)
+    return result if "ё" in word else result.replace("ё", "е")  # «Семенов» stays without its «ё»
+
+
+def _title(word):
+    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+
+
+def _is_genitive(tokens):
+    """Whether a name typed «Фамилия Имя [Отчество]» is in the genitive: by its patronymic («Ивановича»),
+    else by its first name («Марии» is a first name only in an oblique case)."""
+    last = tokens[-1].lower()
+    if len(tokens) >= 3 and last.endswith(GENITIVE_PATRONYMIC_ENDINGS):
+        return True
+    if len(tokens) >= 3 and last.endswith(NOMINATIVE_PATRONYMIC_ENDINGS + TURKIC_PATRONYMIC):
+        return False
+    first = [p for p in _analyzer().parse(tokens[1].lower()) if FIRST in p.tag and p.tag.number == "sing"]
+    return bool(first) and not any(p.tag.case == "nomn" for p in first) and any(p.tag.case == "gent" for p in first)
+
+
+def _genitive_gender(lastname, firstname, patronymic):
+    """The gender of a name in the genitive: «Ивановича», «Сергеевны», else the first name («Марии»)."""
+    ending = (patronymic or "").lower()
+    if ending.endswith(("вича", "ича", "оглы")):
+        return "male"
+    if ending.endswith(("вны", "чны", "кызы")):
+        return "female"
+    genders = {p.tag.gender for p in _analyzer().parse(firstname.lower())
+               if FIRST in p.tag and p.tag.case == "gent" and p.tag.number == "sing"}
+    return {"masc": "male", "femn": "female"}.get(genders.pop()) if len(genders) == 1 else None
+
+
+def _signatory_parts(name):
+    """(last name, first name, patronymic, in the genitive?) of a full name, None when it is not a Russian
+    full name to decline (Latin letters, initials, a single word)."""
+    tokens = _tokens(name)
+    if len(tokens) < 2 or not all(_is_cyrillic(t.lower()) for t in tokens) or any("." in t for t in tokens):
+        return None
+    if _is_genitive(tokens):  # typed as contracts write it: «Фамилия Имя Отчество»
+        if len(tokens) == 2:
+            return tokens[0], tokens[1], "", True
+        return " ".join(tokens[:-2]), tokens[-2], tokens[-1], True
+    lastname, firstname, patronymic = split_russian_name(name)
+    if not (lastname and firstname):
+        return None
+    return lastname, firstname, patronymic or "", False
+
+
+def genitive_name(name):
+    """«Иванов Иван Иванович» -> «Иванова Ивана Ивановича», «Петрова Анна Сергеевна» -> «Петровой Анны
+    Сергеевны», as «в лице …» writes it, surname first; a name already in the genitive, a foreign name or
+    initials are returned as typed."""
+    name = " ".join((name or "").split())
+    parts = _signatory_parts(name)
+    if not parts or parts[3]:
+        return " ".join(_title(t) for t in name.split()) if parts else name
+    lastname, firstname, patronymic, _genitive = parts
+    gender = gender_from_name(firstname, patronymic, lastname)
+    words = [_decline(lastname.lower(), SURNAME, gender, "gent"), _decline(firstname.lower(), FIRST, gender, "gent")]
+    if patronymic:
+        words.append(patronymic if " " in patronymic else _decline(patronymic.lower(), PATRONYMIC, gender, "gent"))
+    return " ".join(w if " " in w else _title(w) for w in words)
+
+
+def short_name(name):
+    """«Иванов И. И.» (the nominative, as a signature is deciphered) from «Иванов Иван Иванович» or «Иванова
+    Ивана Ивановича»; a foreign name or initials are returned as typed."""
+    name = " ".join((name or "").split())
+    parts = _signatory_parts(name)
+    if not parts:
+        return name
+    lastname, firstname, patronymic, genitive = parts
+    if genitive:
+        gender = _genitive_gender(lastname, firstname, patronymic)
+        lastname = _decline(lastname.lower(), SURNAME, gender, "nomn")
+    initials = [f"{word[0].upper()}." for word in (firstname, patronymic) if word]
+    return " ".join([_title(lastname), *initials])
