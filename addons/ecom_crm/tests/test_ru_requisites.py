@@ -56,6 +56,11 @@ class TestRequisiteChecks(BaseCase):
         self.assertIsNone(ru_requisites.account_error("30101810700000000187", "044525187", correspondent=True))
         self.assertEqual(ru_requisites.account_error("30101810400000000226", "044525225", correspondent=True),
                          "key")
+        # the treasury's accounts (a state customer's, the tax office's) follow their own numbering:
+        # the account and the single treasury account (ЕКС) of the tax office of Tula, as published
+        self.assertIsNone(ru_requisites.account_error("03100643000000018500", "017003983"))
+        self.assertIsNone(ru_requisites.account_error("40102810445370000059", "017003983", correspondent=True))
+        self.assertEqual(ru_requisites.account_error("0310064300000001850", "017003983"), "format")
         # a SWIFT code is not a БИК: nothing to check the account against
         self.assertIsNone(ru_requisites.account_error("40702810100000012345", "SABRRUMM"))
         self.assertTrue(ru_requisites.is_bik("044525225"))

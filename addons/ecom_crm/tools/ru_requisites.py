@@ -92,8 +92,11 @@ def account_error(account, bik, correspondent=False):
     account, bik = compact(account), compact(bik)
     if not re.fullmatch(r"\d{20}", account):
         return "format"
-    if not is_bik(bik):
-        return None  # nothing to check it against
+    if not is_bik(bik) or not bik.startswith("04"):
+        # nothing to check it against; or a treasury's БИК (Федеральное казначейство's offices, 00… and
+        # 01…, since 2021), whose treasury accounts (03…) carry no key of the Bank of Russia's rule:
+        # «03100643000000018500» at БИК 017003983 is a real account for taxes
+        return None
     if correspondent or bik[-3:] in CENTRAL_BANK_BIK_ENDINGS:
         prefix = "0" + bik[4:6]
     else:
