@@ -78,6 +78,25 @@ class EcomReportMixin(models.AbstractModel):
                        SQL("%s = %s", SQL.identifier(alias, "id"), sql))
         return SQL.identifier(alias, "id")
 
+    def _read_group_orderby(self, order, groupby_terms, query):
+        """An order given on a many2one grouping orders by its grouped term (the record's id, see
+        :meth:`_read_group_groupby`): Odoo's would order by the comodel's fields joined on the row's
+        own column, outside the GROUP BY (with NULLS FIRST/LAST, a grouping error)."""
+        if order:
+            parts = []
+            for part in order.split(","):
+                term, *rest = part.split()
+                field = self._fields.get(term)
+                if term in groupby_terms and field and field.type == "many2one" and field.store:
+                    words = " ".join(rest).upper()
+                    parts.append(SQL("%s %s %s", groupby_terms[term],
+                                     SQL("DESC") if words.startswith("DESC") else SQL("ASC"),
+                                     SQL(words[words.index("NULLS"):]) if "NULLS" in words else SQL()))
+                else:
+                    parts.append(super()._read_group_orderby(part, groupby_terms, query))
+            return SQL(", ").join(parts)
+        return super()._read_group_orderby(order, groupby_terms, query)
+
     # ---------------------------------------------------------------- the reports
     @api.model
     def _ecom_report_models(self, base):

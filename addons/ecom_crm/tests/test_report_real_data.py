@@ -165,3 +165,7 @@ class TestReportsOnRealData(ReportCase):
             by_user = Report.read_group([], [f"{measure}:sum"], ["user_id"], lazy=False)
             self.assertEqual([row["user_id"] and row["user_id"][0] for row in by_user], [leaver.id], model)
             self.assertEqual([row["source_id"] for row in by_source], [False], model)
+            # ordered by a grouping, NULLS included (a grouping error when the order left the GROUP BY)
+            for order in ("user_id asc nulls last", "source_id desc nulls first, user_id", f"{measure} desc, user_id"):
+                rows = Report.read_group([], [f"{measure}:sum"], ["user_id", "source_id"], orderby=order, lazy=False)
+                self.assertEqual(sum(row[measure] for row in rows), 1, (model, order))
