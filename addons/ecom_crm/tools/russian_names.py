@@ -271,8 +271,8 @@ def _signatory_parts(name):
             return tokens[0], tokens[1], "", True
         return " ".join(tokens[:-2]), tokens[-2], tokens[-1], True
     lastname, firstname, patronymic = split_russian_name(name)
-    if not (lastname and firstname):
-        return None
+    if not (lastname and firstname) or not any(FIRST in p.tag for p in _analyzer().parse(firstname.lower())):
+        return None  # no first name the dictionary knows: «Покупатель с Авито» is no one's full name
     return lastname, firstname, patronymic or "", False
 
 
@@ -286,7 +286,9 @@ def genitive_name(name):
         return " ".join(_title(t) for t in name.split()) if parts else name
     lastname, firstname, patronymic, _genitive = parts
     gender = gender_from_name(firstname, patronymic, lastname)
-    words = [_decline(lastname.lower(), SURNAME, gender, "gent"), _decline(firstname.lower(), FIRST, gender, "gent")]
+    # a surname of several words («Ван Дер Берг») is not declined: as typed, its capitals too
+    words = [lastname if " " in lastname else _decline(lastname.lower(), SURNAME, gender, "gent"),
+             _decline(firstname.lower(), FIRST, gender, "gent")]
     if patronymic:
         words.append(patronymic if " " in patronymic else _decline(patronymic.lower(), PATRONYMIC, gender, "gent"))
     return " ".join(w if " " in w else _title(w) for w in words)
@@ -300,8 +302,10 @@ def short_name(name):
     if not parts:
         return name
     lastname, firstname, patronymic, genitive = parts
-    if genitive:
-        gender = _genitive_gender(lastname, firstname, patronymic)
-        lastname = _decline(lastname.lower(), SURNAME, gender, "nomn")
+    if " " in lastname:  # «Ван Дер Берг»: as typed
+        surname = lastname
+    else:
+        gender = _genitive_gender(lastname, firstname, patronymic) if genitive else None
+        surname = _title(_decline(lastname.lower(), SURNAME, gender, "nomn") if genitive else lastname.lower())
     initials = [f"{word[0].upper()}." for word in (firstname, patronymic) if word]
-    return " ".join([_title(lastname), *initials])
+    return " ".join([surname, *initials])
