@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from markupsafe import escape
+from psycopg2 import OperationalError
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -208,7 +209,9 @@ class EcomWinback(models.Model):
         sent = set()
         sms_queued = [winback._ecom_message_customer(sent) for winback in self]
         if any(sms_queued):  # the SMS queue sends them once this run is committed, not in an hour
-            self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
+            cron = self.env.ref("sms.ir_cron_sms_scheduler_action", raise_if_not_found=False)
+            if cron:  # else the SMS wait for whatever sends the queue
+                cron.sudo()._trigger()
         for winback in self:
             reason = winback.reason_id
             vals = {"attempts": winback.attempts + 1, "date_fired": winback.date_fired or now}
@@ -255,6 +258,8 @@ class EcomWinback(models.Model):
                     lead.message_post_with_source(mail_template, message_type="comment",
                                                   subtype_xmlid="mail.mt_comment", partner_ids=partner.ids)
                 sent.add((mail_template, email))
+            except OperationalError:  # a lock or a serialization failure: the job's retry, not the message's
+                raise
             except Exception:
                 _logger.warning("Win-back email of %s could not be sent", lead, exc_info=True)
         if sms_template and phone and not partner.phone_sanitized_blacklisted and (sms_template, phone) not in sent:
@@ -266,6 +271,8 @@ class EcomWinback(models.Model):
                                                     put_in_queue=True)
                 sent.add((sms_template, phone))
                 sms_queued = True
+            except OperationalError:  # a lock or a serialization failure: the job's retry, not the message's
+                raise
             except Exception:
                 _logger.warning("Win-back SMS of %s could not be sent", lead, exc_info=True)
         return sms_queued

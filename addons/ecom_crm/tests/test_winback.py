@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
 
 from odoo.tests import tagged
 
@@ -266,6 +267,21 @@ class TestWinbackRules(WinbackCase):
         self.assertEqual(self.Winback.search([("lead_id", "in", leads.ids)]).mapped("state"), ["done", "done"])
         for lead in leads:
             self.assertIn("Цена на товар снизилась", str(lead.message_ids.mapped("body")))
+
+    def test_a_concurrency_error_is_the_job_s_not_the_message_s(self):
+        """A serialization failure while a message is posted is no broken template: it stops the run,
+        rolled back and retried, rather than leaving a follow-up done without its message."""
+        self.reason_expensive.ecom_winback_mail_template_id = self.env["mail.template"].create({
+            "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+            "subject": "Цена снизилась", "body_html": "<p>Цена на товар снизилась!</p>"})
+        with freeze_time(DAY0):
+            self.lose(self.reason_expensive)
+        self.product.list_price = 50000
+        with patch.object(type(self.env["crm.lead"]), "message_post_with_source",
+                          side_effect=SerializationFailure("could not serialize access")), \
+                self.assertRaises(SerializationFailure):
+            self.run_cron(DAY0 + timedelta(days=1))
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestWinbackRecovery(WinbackCase):
