@@ -8,9 +8,11 @@ MAIN_TZ = """(SELECT mp.tz FROM ir_model_data d
                 JOIN res_company mc ON mc.id = d.res_id
                 JOIN res_partner mp ON mp.id = mc.partner_id
                WHERE d.module = 'base' AND d.name = 'main_company' AND d.model = 'res.company')"""
-# the day of a moment, in the company's time zone (its partner's; Moscow for a Russian store; ``cp``:
-# the company's partner, NULL for a row of no company)
-LOCAL_DAY = "(%s AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, " + MAIN_TZ + ", 'UTC'))::date"
+# the day of a moment, in the company's time zone (its partner's; Moscow for a Russian store; UTC for a
+# company without one, as in the tables' ``_ecom_day_tzs``; ``cp``: the company's partner, NULL for a
+# row of no company, whose day is the main company's)
+LOCAL_DAY = ("(%s AT TIME ZONE 'UTC' AT TIME ZONE CASE WHEN cp.id IS NULL THEN COALESCE(" + MAIN_TZ
+             + ", 'UTC') ELSE COALESCE(cp.tz, 'UTC') END)::date")
 # an order's revenue in its company's currency (the rate of the order), as the customer card counts it
 ORDER_REVENUE = "so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1)"
 

@@ -66,8 +66,8 @@ class EcomReportMixin(models.AbstractModel):
         """A grouping by a many2one groups by the record while it exists, the rows of a record
         deleted since with those of none. A report's row keeps the id of a channel, salesperson,
         team or stage deleted after it was computed (a table of the reports has no foreign key, a
-        materialized view keeps it until its refresh): the group's name was then read from a
-        missing record, and every pivot grouped by that column failed (MissingError)."""
+        materialized view keeps it until its refresh), and a group's name read from a missing
+        record would fail every pivot grouped by that column (MissingError)."""
         sql = super()._read_group_groupby(groupby_spec, query)
         fname = parse_read_group_spec(groupby_spec)[0]
         field = self._fields[fname]

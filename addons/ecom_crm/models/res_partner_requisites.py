@@ -100,7 +100,7 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id
         inn = ru_requisites.compact(partner.vat) if partner.vat != "/" else ""
         # a party of another country (a Kazakh LLP's 12-digit БИН) is no Russian sole trader and has no
-        # ИНН, ОГРН; one without a country is taken as Russian, as the documents always did
+        # ИНН, ОГРН; one without a country is taken as Russian (a Russian store's customers)
         russian = not partner.country_id or partner.country_id.code == "RU"
         bank_account = partner.sudo().bank_ids[:1]
         address = ", ".join(part for part in (

@@ -63,8 +63,8 @@ class SmsSms(models.Model):
 
     def send(self, unlink_failed=False, unlink_sent=True, auto_commit=False, raise_exception=False):
         # Odoo commits after each batch of 500, sent to IAP in one request. A Russian gateway takes
-        # one request per SMS: a worker killed at its time limit halfway through a batch left the SMS
-        # sent so far queued, sent again by the next run. The queue's job (auto_commit) commits each.
+        # one request per SMS: the queue's job (auto_commit) commits each, so that a worker killed at
+        # its time limit halfway through a batch leaves no SMS sent but still queued, to be sent again.
         if auto_commit is True and not getattr(threading.current_thread(), "testing", False):
             self = self.with_context(ecom_sms_commit_each=True)
         return super().send(unlink_failed=unlink_failed, unlink_sent=unlink_sent, auto_commit=auto_commit,

@@ -105,6 +105,28 @@ class TestReportsOnRealData(ReportCase):
             [(new,)] = env["ecom.report.attribution"]._read_group([], [], ["new_customer_count:sum"])
             self.assertEqual(new, 1, company.name)
 
+    def test_a_company_without_a_time_zone_counts_utc_days_everywhere(self):
+        """A second company whose partner has no time zone: its days are UTC's in the reports of views
+        as in those kept in tables, not the main company's (Moscow's)."""
+        self.env.company.partner_id.tz = "Europe/Moscow"
+        company_b = self.env["res.company"].create({"name": "Магазин Б",
+                                                    "currency_id": self.env.company.currency_id.id})
+        company_b.partner_id.tz = False
+        order_b = self.env["sale.order"].with_company(company_b).create({
+            "partner_id": self.Partner.create({"name": "Покупатель Б"}).id, "company_id": company_b.id,
+            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 300,
+                                           "tax_id": [Command.clear()]})]})
+        order_b.action_confirm()
+        order_b.flush_recordset()
+        # 22:30 UTC on 31 July: 1 August in Moscow, still 31 July in UTC
+        self.env.cr.execute("UPDATE sale_order SET date_order = %s WHERE id = %s", ["2025-07-31 22:30", order_b.id])
+        self.refresh_all()
+        self.assertEqual(self.env["ecom.report.funnel"]._ecom_day_tzs()[0][company_b.id], "UTC", "the tables' day")
+        for model in ("ecom.report.sales", "ecom.report.channel"):
+            days = {row["date"] for row in self.env[model].sudo().search_read([("company_id", "=", company_b.id)],
+                                                                              ["date"])}
+            self.assertEqual(days, {date(2025, 7, 31)}, model)
+
     def test_foreign_currency_orders_in_company_currency(self):
         """An order in another currency than the company's counts at the order's rate, in every report."""
         other = self.env["res.currency"].with_context(active_test=False).search(
