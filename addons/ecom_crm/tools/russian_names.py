@@ -242,9 +242,13 @@ def _is_genitive(tokens):
     last = tokens[-1].lower()
     if len(tokens) >= 3 and last.endswith(GENITIVE_PATRONYMIC_ENDINGS):
         return True
-    if len(tokens) >= 3 and last.endswith(NOMINATIVE_PATRONYMIC_ENDINGS + TURKIC_PATRONYMIC):
+    if len(tokens) >= 3 and last.endswith(NOMINATIVE_PATRONYMIC_ENDINGS):
         return False
-    first = [p for p in _analyzer().parse(tokens[1].lower()) if FIRST in p.tag and p.tag.number == "sing"]
+    # «Мамедова Рашида Али оглы»: «оглы» / «кызы» are the same in every case and tell the gender, by
+    # which the first name's case is read («Рашида» is a man's name in the genitive, not a woman's)
+    gender = {"оглы": "masc", "кызы": "femn"}.get(last.split()[-1]) if len(tokens) >= 3 else None
+    first = [p for p in _analyzer().parse(tokens[1].lower()) if FIRST in p.tag and p.tag.number == "sing"
+             and (gender is None or p.tag.gender == gender)]
     return bool(first) and not any(p.tag.case == "nomn" for p in first) and any(p.tag.case == "gent" for p in first)
 
 
@@ -283,7 +287,8 @@ def genitive_name(name):
     name = " ".join((name or "").split())
     parts = _signatory_parts(name)
     if not parts or parts[3]:
-        return " ".join(_title(t) for t in name.split()) if parts else name
+        return " ".join(t.lower() if t.lower() in TURKIC_PATRONYMIC else _title(t) for t in name.split()) \
+            if parts else name
     lastname, firstname, patronymic, _genitive = parts
     gender = gender_from_name(firstname, patronymic, lastname)
     # a surname of several words («Ван Дер Берг») is not declined: as typed, its capitals too
