@@ -175,8 +175,8 @@ class ResPartner(models.Model):
         and addresses), converted into its currency at the order's rate, and applies its own
         thresholds; the card fields hold one value per company.
         """
-        self.env["sale.order"].flush_model(["state", "date_order", "amount_total", "partner_id", "company_id",
-                                            "currency_rate"])
+        self.env["sale.order"].flush_model(["state", "ecom_status", "date_order", "amount_total", "partner_id",
+                                            "company_id", "currency_rate"])
         self.env["crm.lead"].flush_model(["partner_id", "active", "company_id"])
         self.env["res.company"].flush_model()
         self.flush_model()
