@@ -119,11 +119,12 @@ class ResPartner(models.Model):
         """``(by_phone, by_email)``: the existing customer of each normalised phone and email, in two
         queries whatever their number.
 
-        Several matches (duplicates not merged yet) resolve to the one who bought last, then the
-        oldest record, so that the history stays in one place.
+        Several matches (duplicates not merged yet) resolve to an active one (a duplicate put away
+        is archived), then the one who bought last, then the oldest record, so that the history
+        stays in one place. An archived customer is matched only when nobody active is.
         """
         Partner = self.with_context(active_test=False)
-        order = "ecom_last_order_date desc nulls last, id"
+        order = "active desc, ecom_last_order_date desc nulls last, id"
         by_phone, by_email = {}, {}
         if phones:
             for found in Partner.search(["|", ("phone", "in", list(phones)), ("mobile", "in", list(phones))],

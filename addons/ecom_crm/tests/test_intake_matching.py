@@ -130,3 +130,16 @@ class TestDedup(IntakeCase):
                 answer = self.post(payload).json()
                 self.assertEqual(answer["partner_id"], keep.id, "no new duplicate from the merged customer's details")
                 self.assertFalse(answer["new_customer"])
+
+    def test_an_archived_duplicate_gives_way_to_the_active_customer(self):
+        """A duplicate put away (archived) sharing a phone or email with the active customer does not
+        take the active one's requests, even when it is the older record."""
+        archived = self.env["res.partner"].create({"name": "Сидорова Анна (дубль)", "phone": "+79163330003",
+                                                   "email": "anna.s@mail.ru"})
+        active = self.env["res.partner"].create({"name": "Сидорова Анна", "phone": "+79163330003",
+                                                 "email": "Anna.S@mail.ru"})
+        archived.active = False
+        for payload in ({"phone": "8 916 333-00-03"}, {"email": "ANNA.S@mail.ru"}):
+            with self.subTest(payload=payload):
+                self.assertEqual(self.post(payload).json()["partner_id"], active.id)
+
