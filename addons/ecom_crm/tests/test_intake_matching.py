@@ -143,3 +143,17 @@ class TestDedup(IntakeCase):
             with self.subTest(payload=payload):
                 self.assertEqual(self.post(payload).json()["partner_id"], active.id)
 
+    def test_merge_across_companies_is_refused(self):
+        """Customers of two companies are not merged: the orders and requests of one company would
+        belong to the other company's customer."""
+        from odoo.exceptions import UserError
+        other = self.env["res.company"].create({"name": "Другой магазин"})
+        keep = self.env["res.partner"].create({"name": "Орлова Нина", "email": "nina@mail.ru",
+                                               "company_id": self.env.company.id})
+        dupe = self.env["res.partner"].create({"name": "Нина Орлова", "email": "nina@mail.ru",
+                                               "company_id": other.id})
+        wizard = self.env["base.partner.merge.automatic.wizard"].create({
+            "partner_ids": [(6, 0, (keep | dupe).ids)], "dst_partner_id": keep.id})
+        with self.assertRaises(UserError):
+            wizard.action_merge()
+        self.assertTrue(dupe.exists())
