@@ -108,8 +108,9 @@ class CrmTeam(models.Model):
         self.ensure_one()
         loads = {} if loads is None else loads
         manager = (partner.commercial_partner_id.user_id if partner else None) or self.env["res.users"]
-        members = self.crm_team_member_ids.filtered(lambda m: m.ecom_available and m.user_id.active)
-        if manager and manager.active and not manager.share:
+        members = self.crm_team_member_ids.filtered(
+            lambda m: m.ecom_available and m.user_id.active and self._ecom_may_work_here(m.user_id))
+        if manager and manager.active and not manager.share and self._ecom_may_work_here(manager):
             membership = self.crm_team_member_ids.filtered(lambda m: m.user_id == manager)
             if not membership:
                 return manager  # not a member of this team: none of its maximums applies
@@ -127,6 +128,13 @@ class CrmTeam(models.Model):
         best = min(candidates, key=lambda m: (loads[m][1], loads[m][2], m.id))
         self._ecom_count_assignment(loads, best)
         return best.user_id
+
+    def _ecom_may_work_here(self, user):
+        """Whether ``user`` may hold this team's requests: a team of a company gives them only to
+        users of that company (Odoo refuses a request whose salesperson cannot see its company, and
+        with it the whole batch of incoming requests). A membership is checked when it is made, not
+        when the user later loses the company; a customer's own manager may work elsewhere."""
+        return not self.company_id or self.company_id in user.sudo().company_ids
 
     def _ecom_count_assignment(self, loads, member):
         company = self.company_id or self.env.company

@@ -6,6 +6,8 @@ class EcomCustomerOrderStats(models.Model):
     currency, at each order's rate), the first and the last. The one definition of these figures:
     the customer card, the scoring and the reports read them here.
 
+    A parcel refused at delivery is no purchase (the money is lost), as in the reports.
+
     Orders of a customer's contacts and addresses count for the customer (its commercial partner).
     A filter on ``partner_id`` or ``company_id`` is pushed into the aggregation by PostgreSQL (the id
     is the group's first order: no window function to stop it)."""
@@ -34,6 +36,7 @@ class EcomCustomerOrderStats(models.Model):
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale'
+                   AND so.ecom_status IS DISTINCT FROM 'returned'  -- refused at delivery: no purchase
               GROUP BY p.commercial_partner_id, so.company_id
             )
         """)

@@ -119,11 +119,12 @@ class ResPartner(models.Model):
         """``(by_phone, by_email)``: the existing customer of each normalised phone and email, in two
         queries whatever their number.
 
-        Several matches (duplicates not merged yet) resolve to the one who bought last, then the
-        oldest record, so that the history stays in one place.
+        Several matches (duplicates not merged yet) resolve to an active one (a duplicate put away
+        is archived), then the one who bought last, then the oldest record, so that the history
+        stays in one place. An archived customer is matched only when nobody active is.
         """
         Partner = self.with_context(active_test=False)
-        order = "ecom_last_order_date desc nulls last, id"
+        order = "active desc, ecom_last_order_date desc nulls last, id"
         by_phone, by_email = {}, {}
         if phones:
             for found in Partner.search(["|", ("phone", "in", list(phones)), ("mobile", "in", list(phones))],
@@ -175,8 +176,8 @@ class ResPartner(models.Model):
         and addresses), converted into its currency at the order's rate, and applies its own
         thresholds; the card fields hold one value per company.
         """
-        self.env["sale.order"].flush_model(["state", "date_order", "amount_total", "partner_id", "company_id",
-                                            "currency_rate"])
+        self.env["sale.order"].flush_model(["state", "ecom_status", "date_order", "amount_total", "partner_id",
+                                            "company_id", "currency_rate"])
         self.env["crm.lead"].flush_model(["partner_id", "active", "company_id"])
         self.env["res.company"].flush_model()
         self.flush_model()

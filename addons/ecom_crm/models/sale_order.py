@@ -78,6 +78,8 @@ class SaleOrder(models.Model):
         if status == "returned":
             vals["ecom_return_reason_id"] = reason_id
         changing.write(vals)
+        if status == "returned":  # no purchase any more: off the customer's card
+            self.env["res.partner"]._ecom_refresh_customer_card(changing.partner_id.commercial_partner_id.ids)
         changing._ecom_status_changed(events)
         return events
 

@@ -160,3 +160,28 @@ class TestAssignmentByLoad(EcomCrmCase):
         for member, (count, _weighted, _last) in loads.items():
             self.assertEqual(count, self.env["crm.lead"].search_count([
                 ("user_id", "=", member.user_id.id), ("type", "=", "opportunity"), ("probability", "<", 100)]))
+
+    def test_own_manager_without_access_to_the_company_is_skipped(self):
+        """A customer's manager who works for another company only cannot be given a request of
+        this team's company (Odoo refuses the request: the whole batch of the intake failed)."""
+        other = self.env["res.company"].create({"name": "Другой магазин"})
+        self.team.company_id = self.env.company
+        outsider = new_test_user(self.env, login="outsider", groups="sales_team.group_sale_salesman",
+                                 name="Чужой продавец", company_id=other.id, company_ids=[other.id])
+        customer = self.Partner.create({"name": "Клиентка другого магазина", "user_id": outsider.id})
+        lead = self._new(partner_id=customer.id)
+        self.assertIn(lead.user_id, self.users, "goes by load to a member of the team")
+
+    def test_member_who_lost_access_to_the_company_is_skipped(self):
+        other = self.env["res.company"].create({"name": "Другой магазин"})
+        self.team.company_id = self.env.company
+        for user in self.users[1:]:
+            user.write({"company_ids": [(4, other.id)], "company_id": other.id})
+            user.write({"company_ids": [(3, self.env.company.id)]})
+        self.assertEqual({self._new().user_id for _i in range(3)}, {self.users[0]},
+                         "only the member who still works for the team's company gets requests")
+
+    def test_archived_member_and_archived_user_get_nothing(self):
+        self.members[0].active = False
+        self.users[1].active = False
+        self.assertEqual({self._new().user_id for _i in range(3)}, {self.users[2]})

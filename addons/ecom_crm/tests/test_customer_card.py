@@ -133,3 +133,15 @@ class TestCustomerCard(EcomCrmCase):
         self.refresh()  # the nightly job run again, by whoever: the same cards
         self.assertEqual((customer.with_company(first).ecom_customer_status,
                           customer.with_company(second).ecom_customer_status), ("vip", "sleeping"))
+
+    def test_refused_at_delivery_is_no_purchase(self):
+        """A parcel the customer refused at delivery is money lost, as in every report: the card
+        counts neither its order nor its amount, as soon as it is refused."""
+        customer = self.Partner.create({"name": "Отказница Ольга"})
+        kept = self._order(customer, datetime.now() - timedelta(days=3), price=1000)
+        refused = self._order(customer, datetime.now() - timedelta(days=1), price=9000)
+        self.assertEqual(customer.ecom_order_count, 2)
+        refused._ecom_set_status("returned", reason=self.env.ref("ecom_crm.lost_reason_refused_at_delivery").id)
+        self.assertEqual((customer.ecom_order_count, customer.ecom_revenue), (1, 1000))
+        self.assertEqual(customer.ecom_last_order_date, kept.date_order.date())
+        self.assertEqual(customer.ecom_customer_status, "first_purchase")

@@ -130,3 +130,30 @@ class TestDedup(IntakeCase):
                 answer = self.post(payload).json()
                 self.assertEqual(answer["partner_id"], keep.id, "no new duplicate from the merged customer's details")
                 self.assertFalse(answer["new_customer"])
+
+    def test_an_archived_duplicate_gives_way_to_the_active_customer(self):
+        """A duplicate put away (archived) sharing a phone or email with the active customer does not
+        take the active one's requests, even when it is the older record."""
+        archived = self.env["res.partner"].create({"name": "Сидорова Анна (дубль)", "phone": "+79163330003",
+                                                   "email": "anna.s@mail.ru"})
+        active = self.env["res.partner"].create({"name": "Сидорова Анна", "phone": "+79163330003",
+                                                 "email": "Anna.S@mail.ru"})
+        archived.active = False
+        for payload in ({"phone": "8 916 333-00-03"}, {"email": "ANNA.S@mail.ru"}):
+            with self.subTest(payload=payload):
+                self.assertEqual(self.post(payload).json()["partner_id"], active.id)
+
+    def test_merge_across_companies_is_refused(self):
+        """Customers of two companies are not merged: the orders and requests of one company would
+        belong to the other company's customer."""
+        from odoo.exceptions import UserError
+        other = self.env["res.company"].create({"name": "Другой магазин"})
+        keep = self.env["res.partner"].create({"name": "Орлова Нина", "email": "nina@mail.ru",
+                                               "company_id": self.env.company.id})
+        dupe = self.env["res.partner"].create({"name": "Нина Орлова", "email": "nina@mail.ru",
+                                               "company_id": other.id})
+        wizard = self.env["base.partner.merge.automatic.wizard"].create({
+            "partner_ids": [(6, 0, (keep | dupe).ids)], "dst_partner_id": keep.id})
+        with self.assertRaises(UserError):
+            wizard.action_merge()
+        self.assertTrue(dupe.exists())

@@ -1,6 +1,7 @@
 from markupsafe import Markup, escape
 
 from odoo import _, models
+from odoo.exceptions import UserError
 
 
 class MergePartnerAutomatic(models.TransientModel):
@@ -9,6 +10,11 @@ class MergePartnerAutomatic(models.TransientModel):
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
         """What each customer brings is counted before Odoo moves it all to the kept one."""
         partners = self.env["res.partner"].browse(partner_ids).exists()
+        # customers of two companies are two customers: merged, one company's orders, requests and
+        # messages would belong to a customer the other company owns (a shared one may join either)
+        if len(partners.company_id) > 1:
+            raise UserError(_("Customers of different companies (%(companies)s) cannot be merged.",
+                              companies=", ".join(partners.company_id.mapped("name"))))
         brought = {partner.id: self._ecom_counts(partner) for partner in partners}
         return super(MergePartnerAutomatic, self.with_context(ecom_merge_brought=brought))._merge(
             partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
