@@ -98,9 +98,11 @@ class EcomIntakeProcessor(models.AbstractModel):
                 partner.write({k: v for k, v in (("phone", item["phone"]), ("email", data.get("email")))
                                if v and not partner[k]})
         partners = Partner.union(*(i["partner"] for i in items))
-        # 2. who already bought, and the open requests within each company's repeat window
+        # 2. who already bought (a parcel refused at delivery is no purchase, as on the customer's
+        # card), and the open requests within each company's repeat window
         buyers = {p.commercial_partner_id for [p] in self.env["sale.order"]._read_group(
-            [("partner_id.commercial_partner_id", "in", partners.ids), ("state", "=", "sale")], ["partner_id"])}
+            [("partner_id.commercial_partner_id", "in", partners.ids), ("state", "=", "sale"),
+             ("ecom_status", "!=", "returned")], ["partner_id"])}
         open_leads = self.env["crm.lead"]._ecom_open_leads_in_window(
             partners, max(entries.company_id.mapped("ecom_repeat_window_days") or [0]))
         # 3. decide, in arrival order: add to an open request (maybe one created by this batch) or create

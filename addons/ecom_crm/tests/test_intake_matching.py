@@ -82,6 +82,19 @@ class TestDedup(IntakeCase):
         self.assertTrue(lead.ecom_repeat_customer)
         self.assertEqual(lead.ecom_customer_status, "first_purchase")
 
+    def test_a_refused_parcel_makes_no_repeat_buyer(self):
+        """A customer whose only order was refused at delivery bought nothing: their next request is
+        no repeat buyer's, as their card says."""
+        customer = self.env["res.partner"].create({"name": "Отказник", "phone": "+79169990022"})
+        order = self.env["sale.order"].create({"partner_id": customer.id, "order_line": [
+            (0, 0, {"product_id": self.product.id, "product_uom_qty": 1})]})
+        order.action_confirm()
+        order._ecom_set_status("returned", reason=self.env.ref("ecom_crm.lost_reason_refused_at_delivery").id)
+        answer = self.post({"phone": "89169990022"}).json()
+        self.assertEqual(answer["partner_id"], customer.id)
+        self.assertFalse(answer["repeat_customer"])
+        self.assertFalse(self.env["crm.lead"].browse(answer["lead_id"]).ecom_repeat_customer)
+
     def test_email_alias_goes_through_dedup(self):
         customer = self.env["res.partner"].create({"name": "Белова Ирина", "email": "irina@bk.ru"})
         existing = self.env["crm.lead"].create({"name": "Открытая", "type": "opportunity", "partner_id": customer.id})
