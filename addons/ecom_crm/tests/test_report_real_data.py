@@ -23,6 +23,20 @@ class TestReportsOnRealData(ReportCase):
         self.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
         self.refresh()
 
+    def second_company(self):
+        return self.env["res.company"].create({"name": "Магазин Б", "currency_id": self.env.company.currency_id.id})
+
+    def order_of(self, company, partner, price, when, user=None):
+        """A confirmed order of ``company`` for ``partner`` at ``price`` without tax, placed at ``when`` (UTC)."""
+        order = self.env["sale.order"].with_company(company).create({
+            "partner_id": partner.id, "user_id": user.id if user else False, "company_id": company.id,
+            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": price,
+                                           "tax_id": [Command.clear()]})]})
+        order.action_confirm()
+        order.flush_recordset()
+        self.env.cr.execute("UPDATE sale_order SET date_order = %s WHERE id = %s", [when, order.id])
+        return order
+
     def month_end(self, tz):
         """A request and its order at 23:30 on the month's last day, another pair at 00:30 on the
         next month's first, in a store of time zone ``tz``; the reports refreshed."""
@@ -80,17 +94,11 @@ class TestReportsOnRealData(ReportCase):
         """A customer who bought from company A, then from company B: B's new customer, of B's
         cohort, with B's revenue only; A's cohort has A's revenue only (its managers do not see B's)."""
         company_a = self.env.company
-        company_b = self.env["res.company"].create({"name": "Магазин Б", "currency_id": company_a.currency_id.id})
+        company_b = self.second_company()
         self.sales_manager.company_ids = [Command.link(company_b.id)]
         customer = self.Partner.create({"name": "Общий покупатель"})
         self._order(customer, 1000, datetime(2025, 1, 10, 9, 0), user=self.sales_manager)
-        order_b = self.env["sale.order"].with_company(company_b).create({
-            "partner_id": customer.id, "user_id": self.sales_manager.id, "company_id": company_b.id,
-            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 300,
-                                           "tax_id": [Command.clear()]})]})
-        order_b.action_confirm()
-        order_b.flush_recordset()
-        self.env.cr.execute("UPDATE sale_order SET date_order = %s WHERE id = %s", ["2025-03-10 09:00", order_b.id])
+        self.order_of(company_b, customer, 300, "2025-03-10 09:00", user=self.sales_manager)
         self.refresh_all()
         for company, revenue, month in ((company_a, 1000, date(2025, 1, 1)), (company_b, 300, date(2025, 3, 1))):
             manager = self.sales_manager.with_context(allowed_company_ids=[company.id])
@@ -109,17 +117,10 @@ class TestReportsOnRealData(ReportCase):
         """A second company whose partner has no time zone: its days are UTC's in the reports of views
         as in those kept in tables, not the main company's (Moscow's)."""
         self.env.company.partner_id.tz = "Europe/Moscow"
-        company_b = self.env["res.company"].create({"name": "Магазин Б",
-                                                    "currency_id": self.env.company.currency_id.id})
+        company_b = self.second_company()
         company_b.partner_id.tz = False
-        order_b = self.env["sale.order"].with_company(company_b).create({
-            "partner_id": self.Partner.create({"name": "Покупатель Б"}).id, "company_id": company_b.id,
-            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 300,
-                                           "tax_id": [Command.clear()]})]})
-        order_b.action_confirm()
-        order_b.flush_recordset()
         # 22:30 UTC on 31 July: 1 August in Moscow, still 31 July in UTC
-        self.env.cr.execute("UPDATE sale_order SET date_order = %s WHERE id = %s", ["2025-07-31 22:30", order_b.id])
+        self.order_of(company_b, self.Partner.create({"name": "Покупатель Б"}), 300, "2025-07-31 22:30")
         self.refresh_all()
         self.assertEqual(self.env["ecom.report.funnel"]._ecom_day_tzs()[0][company_b.id], "UTC", "the tables' day")
         for model in ("ecom.report.sales", "ecom.report.channel"):

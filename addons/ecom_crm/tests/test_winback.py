@@ -213,6 +213,11 @@ class TestWinbackRules(WinbackCase):
         self.assertEqual(request.call_count, 1)
         self.assertEqual(len(self.tasks(lead)), 1)
 
+    def price_drop_mail(self):
+        return self.env["mail.template"].create({
+            "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+            "subject": "Цена снизилась", "body_html": "<p>Цена на товар снизилась!</p>"})
+
     def test_one_message_per_address_when_several_requests_fire(self):
         """Two requests of a customer, and one of a duplicate contact with the same phone and
         email, fire together: each manager gets the task, the person one SMS and one email."""
@@ -220,9 +225,7 @@ class TestWinbackRules(WinbackCase):
             "ecom_winback_sms_template_id": self.env["sms.template"].create({
                 "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
                 "body": "Цена снизилась, заходите!"}).id,
-            "ecom_winback_mail_template_id": self.env["mail.template"].create({
-                "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
-                "subject": "Цена снизилась", "body_html": "<p>Цена на товар снизилась!</p>"}).id})
+            "ecom_winback_mail_template_id": self.price_drop_mail().id})
         twin = self.Partner.create({"name": "Смирнова Е.", "email": "Smirnova@mail.example",
                                     "mobile": "8 (916) 111-00-01"})
         with freeze_time(DAY0):
@@ -256,9 +259,7 @@ class TestWinbackRules(WinbackCase):
             "ecom_winback_sms_template_id": self.env["sms.template"].create({
                 "name": "Сломанный", "model_id": self.env["ir.model"]._get_id("crm.lead"),
                 "body": "{{ object.no_such_field }}"}).id,
-            "ecom_winback_mail_template_id": self.env["mail.template"].create({
-                "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
-                "subject": "Цена снизилась", "body_html": "<p>Цена на товар снизилась!</p>"}).id})
+            "ecom_winback_mail_template_id": self.price_drop_mail().id})
         with freeze_time(DAY0):
             leads = self.lose(self.reason_expensive) | self.lose(self.reason_expensive, partner=self.other)
         self.product.list_price = 50000
@@ -271,9 +272,7 @@ class TestWinbackRules(WinbackCase):
     def test_a_concurrency_error_is_the_job_s_not_the_message_s(self):
         """A serialization failure while a message is posted is no broken template: it stops the run,
         rolled back and retried, rather than leaving a follow-up done without its message."""
-        self.reason_expensive.ecom_winback_mail_template_id = self.env["mail.template"].create({
-            "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
-            "subject": "Цена снизилась", "body_html": "<p>Цена на товар снизилась!</p>"})
+        self.reason_expensive.ecom_winback_mail_template_id = self.price_drop_mail()
         with freeze_time(DAY0):
             self.lose(self.reason_expensive)
         self.product.list_price = 50000
