@@ -26,7 +26,21 @@ for index, maximum in enumerate((8, 10, 12)):
                                     "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])]})
     env["crm.team.member"].create({"crm_team_id": team.id, "user_id": user.id, "ecom_max_open_leads": maximum})
 by_load = env["ecom.intake.source"].create({"name": "E2E by load", "rate_limit": 100000, "team_id": team.id})
-print(source._generate_key(), by_load._generate_key(), team.id)
+# two teams sharing a salesperson (multiple memberships allowed)
+env["ir.config_parameter"].set_param("sales_team.membership_multi", True)
+shared = env["res.users"].create({"name": "Shared seller", "login": "seller-shared",
+                                  "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])]})
+two_teams = []
+for name, own_max in (("Retail", 6), ("Wholesale", 4)):
+    own = env["res.users"].create({"name": f"{name} seller", "login": f"seller-{name.lower()}",
+                                   "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])]})
+    shared_team = env["crm.team"].create({"name": name, "ecom_assign_by_load": True})
+    env["crm.team.member"].create([
+        {"crm_team_id": shared_team.id, "user_id": shared.id, "ecom_max_open_leads": 6},
+        {"crm_team_id": shared_team.id, "user_id": own.id, "ecom_max_open_leads": own_max}])
+    two_teams.append(env["ecom.intake.source"].create(
+        {"name": f"E2E {name}", "rate_limit": 100000, "team_id": shared_team.id})._generate_key())
+print(source._generate_key(), by_load._generate_key(), team.id, *two_teams, shared.id)
 env.cr.commit()
 """
 
@@ -47,7 +61,7 @@ def server(e2e_db, odoo_cmd, tmp_path_factory):
         shell = subprocess.run(odoo_cmd("shell", "-d", name, "--no-http", "--log-level=warn"), input=SETUP,
                                capture_output=True, text=True, timeout=300)
         assert shell.returncode == 0, shell.stderr[-3000:]
-        key, load_key, team_id = shell.stdout.strip().splitlines()[-1].split()
+        key, load_key, team_id, retail_key, wholesale_key, shared_id = shell.stdout.strip().splitlines()[-1].split()
         port = free_port()
         with open(log, "w") as out:
             # no cron thread at all: whatever becomes a lead was processed by the HTTP workers
@@ -63,7 +77,8 @@ def server(e2e_db, odoo_cmd, tmp_path_factory):
             except OSError:
                 assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
                 time.sleep(0.5)
-        yield {"db": name, "port": port, "key": key, "load_key": load_key, "team_id": int(team_id), "log": log}
+        yield {"db": name, "port": port, "key": key, "load_key": load_key, "team_id": int(team_id), "log": log,
+               "retail_key": retail_key, "wholesale_key": wholesale_key, "shared_id": int(shared_id)}
     finally:
         if proc:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -211,3 +226,19 @@ def test_assignment_by_load_never_exceeds_a_maximum_under_concurrency(server):
     assert counts == "8,10,12", counts
     assert query(server, f"SELECT count(*) FROM crm_lead WHERE team_id = {server['team_id']} "
                          "AND user_id IS NULL") == "20"
+
+
+def test_a_salesperson_in_two_teams_never_exceeds_their_maximum_under_concurrency(server):
+    """40 new customers' requests at once, half into each of two teams that share a salesperson
+    (maximum 6 in both) beside one of their own (6 and 4): the shared salesperson holds 6 open
+    requests of both teams together, not 6 in each."""
+    payloads = [({"phone": f"+7916561{i:04d}", "name": f"Две команды {i}"},
+                 server["retail_key" if i % 2 else "wholesale_key"]) for i in range(40)]
+    answers = in_threads([lambda p=p, k=k: post(server, p, wait=True, key=k) for p, k in payloads], 8)
+    assert {status for status, _answer in answers} <= {201}, answers
+    counts = query(server, """
+        SELECT string_agg(u.login || '=' || c.n, ',' ORDER BY u.login) FROM (
+            SELECT l.user_id, count(*) n FROM crm_lead l JOIN crm_team t ON t.id = l.team_id
+             WHERE t.name->>'en_US' IN ('Retail', 'Wholesale') AND l.user_id IS NOT NULL GROUP BY l.user_id) c
+          JOIN res_users u ON u.id = c.user_id""")
+    assert counts == "seller-retail=6,seller-shared=6,seller-wholesale=4", counts

@@ -162,10 +162,14 @@ class CrmLead(models.Model):
     # -------------------------------------------------------------- create/write
     @api.model_create_multi
     def create(self, vals_list):
-        loads = {}  # per team, across the whole list: each lead counts for the next
-        for vals in vals_list:
+        loads = {}  # per salesperson, across the whole list and its teams: each lead counts for the next
+        by_load = []  # the positions of the requests assigned by load
+        for index, vals in enumerate(vals_list):
             if "user_id" not in vals:
-                vals.update(self._ecom_assignment_vals(vals, loads))
+                assignment = self._ecom_assignment_vals(vals, loads)
+                if assignment:
+                    by_load.append(index)
+                    vals.update(assignment)
             if vals.get("name"):
                 vals.setdefault("ecom_name_manual", True)
             else:
@@ -188,8 +192,9 @@ class CrmLead(models.Model):
                     vals.setdefault("ecom_lost_stage_id", stage_id)
         leads = super().create(vals_list)
         leads._ecom_stage_changed(dict.fromkeys(leads.ids))
-        if loads:  # some went to a team that assigns by load: those nobody could take are reported
-            leads.filtered(lambda lead: lead.team_id in loads and not lead.user_id)._ecom_tell_unassigned()
+        if by_load:  # some went to a team that assigns by load: those nobody could take are reported
+            self.browse([leads.ids[index] for index in by_load]).filtered(
+                lambda lead: not lead.user_id)._ecom_tell_unassigned()
         return leads
 
     def write(self, vals):
@@ -382,14 +387,13 @@ class CrmLead(models.Model):
     @api.model
     def _ecom_assignment_vals(self, vals, loads=None):
         """``user_id`` for a request created without one, when its team assigns by load; ``loads``:
-        ``{team: loads}`` kept across the requests created together."""
+        the salespeople's loads kept across the requests created together."""
         team = self.env["crm.team"].browse(vals.get("team_id")) if vals.get("team_id") else \
             self.env["crm.team"].browse()
         if not team.ecom_assign_by_load:
             return {}
         partner = self.env["res.partner"].browse(vals.get("partner_id") or [])
-        team_loads = {} if loads is None else loads.setdefault(team, {})
-        return {"user_id": team._ecom_pick_salesperson(partner, team_loads).id or False}
+        return {"user_id": team._ecom_pick_salesperson(partner, loads).id or False}
 
     def _ecom_responsible(self):
         """Who acts on this request when nobody else would: its salesperson, else its team's

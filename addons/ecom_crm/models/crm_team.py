@@ -4,8 +4,9 @@ from datetime import datetime
 from odoo import fields, models
 from odoo.tools import SQL
 
-# the class of the advisory lock a transaction takes to assign in a team (its object: the team's id)
-TEAM_LOCK_CLASS = 0x1EC2
+# the class of the advisory lock a transaction takes to assign to a salesperson (its object: the
+# user's id): a salesperson may be a member of several teams, and their load is theirs in all of them
+SALESPERSON_LOCK_CLASS = 0x1EC2
 
 
 class CrmTeam(models.Model):
@@ -22,42 +23,43 @@ class CrmTeam(models.Model):
         help="A customer's own manager gets their new requests even above their maximum of open "
              "requests. Off (default): a manager at their maximum is skipped like anybody else.")
 
-    def _ecom_member_loads(self, members):
-        """Open requests, weighted load and last assignment of each member, set-based.
+    def _ecom_user_loads(self, users):
+        """``{user: (open requests, overdue activities, last assignment)}`` of ``users``, set-based.
 
-        Counted from what is committed now (a new cursor: its snapshot begins after this
-        transaction took the team's lock, so it sees every assignment of the transactions that held
-        it before) plus what this transaction itself wrote; in tests, whose data another cursor
-        cannot see, from this transaction alone. Plain SQL on the second cursor: an environment
-        there would read the users and companies again (half the cost of a request's assignment)."""
+        A salesperson's open requests are counted in every team: a member of two teams with a
+        maximum of 10 in each holds at most 10. Counted from what is committed now (a new cursor: its
+        snapshot begins after this transaction took the salespeople's locks, so it sees every
+        assignment of the transactions that held them before) plus what this transaction itself
+        wrote; in tests, whose data another cursor cannot see, from this transaction alone. Plain SQL
+        on the second cursor: an environment there would read the users and companies again (half
+        the cost of a request's assignment)."""
         if getattr(threading.current_thread(), "testing", False) or self.env.registry.in_test_mode():
-            return self._ecom_load_counts(members)
+            return self._ecom_load_counts(users)
         today = fields.Date.context_today(self)
         with self.env.registry.cursor() as cr:
-            committed = self._ecom_load_rows(cr, members.user_id.ids, today)
+            committed = self._ecom_load_rows(cr, users.ids, today)
         # the requests this transaction created or reassigned (conservative: a reassigned one counts
         # for its former salesperson too)
         self.env["crm.lead"].flush_model(["user_id", "active", "type", "probability", "date_open", "write_date"])
-        own = self._ecom_load_rows(self.env.cr, members.user_id.ids, None, written_at=self.env.cr.now())
-        return self._ecom_loads_of(members, {
+        own = self._ecom_load_rows(self.env.cr, users.ids, None, written_at=self.env.cr.now())
+        return self._ecom_loads_of(users, {
             user_id: (count + own[user_id][0], max(last or datetime.min, own[user_id][1] or datetime.min),
                       overdue)
             for user_id, (count, last, overdue) in committed.items()})
 
-    def _ecom_load_counts(self, members):
-        """:meth:`_ecom_member_loads` as this transaction sees the data."""
+    def _ecom_load_counts(self, users):
+        """:meth:`_ecom_user_loads` as this transaction sees the data."""
         self.env["crm.lead"].flush_model(["user_id", "active", "type", "probability", "date_open"])
         self.env["mail.activity"].flush_model(["user_id", "res_model", "active", "date_deadline"])
-        return self._ecom_loads_of(members, self._ecom_load_rows(
-            self.env.cr, members.user_id.ids, fields.Date.context_today(self)))
+        return self._ecom_loads_of(users, self._ecom_load_rows(
+            self.env.cr, users.ids, fields.Date.context_today(self)))
 
-    def _ecom_loads_of(self, members, rows):
-        company = self.company_id or self.env.company
+    @staticmethod
+    def _ecom_loads_of(users, rows):
         loads = {}
-        for member in members:
-            count, last, overdue = rows.get(member.user_id.id, (0, None, 0))
-            loads[member] = (count, company.ecom_load_weight_open * count
-                             + company.ecom_load_weight_overdue * overdue, last or datetime.min)
+        for user in users:
+            count, last, overdue = rows.get(user.id, (0, None, 0))
+            loads[user] = (count, overdue, last or datetime.min)
         return loads
 
     @staticmethod
@@ -87,23 +89,28 @@ class CrmTeam(models.Model):
                              WHERE a.user_id = u.id AND a.res_model = 'crm.lead' AND a.active
                                AND a.date_deadline < %s)""", today) if today else SQL("0"))
 
-    def _ecom_fill_loads(self, loads, members):
-        """Read the loads of ``members`` into ``loads`` (a dict kept across a batch) unless they are
-        in it already. Reading them first takes the team's lock until this transaction ends: two
-        requests created at the same instant wait for each other instead of both taking a member's
-        last free place (a lock, not a conflict to retry: under load, retries pile up)."""
-        missing = members.filtered(lambda member: member not in loads)
+    def _ecom_fill_loads(self, loads, users):
+        """Read the loads of ``users`` into ``loads`` (a dict kept across a batch, whatever the teams)
+        unless they are in it already. Reading them first takes each salesperson's lock until this
+        transaction ends, in the order of their ids: two requests created at the same instant, in the
+        same team or in two teams sharing a salesperson, wait for each other instead of both taking a
+        salesperson's last free place (a lock, not a conflict to retry: under load, retries pile up)."""
+        missing = users.filtered(lambda user: user not in loads)
         if missing:
-            if not loads:
-                self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [TEAM_LOCK_CLASS, self.id])
-            loads.update({m: list(v) for m, v in self._ecom_member_loads(missing).items()})
+            self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, u) FROM unnest(%s::int[]) AS u",
+                                    SALESPERSON_LOCK_CLASS, sorted(missing.ids)))
+            loads.update({user: list(load) for user, load in self._ecom_user_loads(missing).items()})
+
+    def _ecom_weighted_load(self, load):
+        company = self.company_id or self.env.company
+        return company.ecom_load_weight_open * load[0] + company.ecom_load_weight_overdue * load[1]
 
     def _ecom_pick_salesperson(self, partner=None, loads=None):
         """The salesperson for a new request of ``partner`` in this team, or an empty recordset.
 
-        ``loads``: a dict kept by the caller across a batch of requests; filled on first use and
-        updated with each assignment, so that a batch is assigned with one load query and never
-        gives a member more than their maximum.
+        ``loads``: a dict kept by the caller across a batch of requests (of any teams: keyed by
+        salesperson); filled on first use and updated with each assignment, so that a batch is
+        assigned with one load query per team and never gives a salesperson more than their maximum.
         """
         self.ensure_one()
         loads = {} if loads is None else loads
@@ -115,18 +122,20 @@ class CrmTeam(models.Model):
             if not membership:
                 return manager  # not a member of this team: none of its maximums applies
             if membership.ecom_available:
-                self._ecom_fill_loads(loads, membership)
-                if self.ecom_own_manager_over_max or loads[membership][0] < membership.ecom_max_open_leads:
-                    self._ecom_count_assignment(loads, membership)
+                # the whole team's loads at once (the manager is among the members): one lock
+                # request in the order of the ids
+                self._ecom_fill_loads(loads, members.user_id)
+                if self.ecom_own_manager_over_max or loads[manager][0] < membership.ecom_max_open_leads:
+                    self._ecom_count_assignment(loads, manager)
                     return manager
         if not members:
             return self.env["res.users"]
-        self._ecom_fill_loads(loads, members)
-        candidates = members.filtered(lambda m: loads[m][0] < m.ecom_max_open_leads)
+        self._ecom_fill_loads(loads, members.user_id)
+        candidates = members.filtered(lambda m: loads[m.user_id][0] < m.ecom_max_open_leads)
         if not candidates:
             return self.env["res.users"]
-        best = min(candidates, key=lambda m: (loads[m][1], loads[m][2], m.id))
-        self._ecom_count_assignment(loads, best)
+        best = min(candidates, key=lambda m: (self._ecom_weighted_load(loads[m.user_id]), loads[m.user_id][2], m.id))
+        self._ecom_count_assignment(loads, best.user_id)
         return best.user_id
 
     def _ecom_may_work_here(self, user):
@@ -136,11 +145,10 @@ class CrmTeam(models.Model):
         when the user later loses the company; a customer's own manager may work elsewhere."""
         return not self.company_id or self.company_id in user.sudo().company_ids
 
-    def _ecom_count_assignment(self, loads, member):
-        company = self.company_id or self.env.company
-        loads[member][0] += 1
-        loads[member][1] += company.ecom_load_weight_open
-        loads[member][2] = fields.Datetime.now()
+    @staticmethod
+    def _ecom_count_assignment(loads, user):
+        loads[user][0] += 1
+        loads[user][2] = fields.Datetime.now()
 
     def _assign_and_convert_leads(self, force_quota=False):
         """Odoo's rule-based assignment (its scheduled action and «Assign leads») leaves the teams

@@ -120,14 +120,14 @@ class EcomIntakeProcessor(models.AbstractModel):
             item["create_index"] = len(to_create)
             to_create.append(self._lead_vals(item, caches["team"]))
             open_leads[partner] = item  # later requests of this customer join it
-        # the salespeople, in arrival order, once everything else is decided: the first assignment
-        # takes the team's lock until the transaction ends, so the lock waits for as little as can be
+        # the salespeople, in arrival order, once everything else is decided: the first assignment in a
+        # team takes its salespeople's locks until the transaction ends, so the locks wait for as little as can be
         new_items = [item for item in items if "create_index" in item]
         for item, vals in zip(new_items, to_create, strict=True):
             team = self.env["crm.team"].browse(vals.get("team_id"))
             # unassigned unless the team assigns by load: Odoo's own assignment then takes over
             vals["user_id"] = (team.ecom_assign_by_load and team._ecom_pick_salesperson(
-                item["partner"], load_cache.setdefault(team, {})).id) or False
+                item["partner"], load_cache).id) or False
         created = self._create_leads(to_create)
         created.filtered(lambda lead: lead.team_id.ecom_assign_by_load and not lead.user_id)._ecom_tell_unassigned()
         self._log_origins(created, new_items)

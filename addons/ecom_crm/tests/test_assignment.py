@@ -65,6 +65,30 @@ class TestAssignmentByLoad(EcomCrmCase):
         self.assertEqual(sorted(counts.values()), [2, 2, 2], "spread by load, each up to the maximum")
         self.assertEqual(len(leads.filtered(lambda lead: not lead.user_id)), 1, "the seventh fits nobody")
 
+    def test_a_salesperson_in_two_teams_holds_one_maximum(self):
+        """With multiple memberships (Settings > CRM), a salesperson of two teams is counted once: their
+        open requests of both teams against each membership's maximum, also within one batch that
+        fills both teams."""
+        self.env["ir.config_parameter"].sudo().set_param("sales_team.membership_multi", True)
+        other_team = self.env["crm.team"].create({"name": "Опт", "ecom_assign_by_load": True})
+        solo = new_test_user(self.env, login="seller_wholesale", groups="sales_team.group_sale_salesman",
+                             name="Оптовик")
+        self.env["crm.team.member"].create([
+            {"crm_team_id": other_team.id, "user_id": self.users[0].id, "ecom_max_open_leads": 3},
+            {"crm_team_id": other_team.id, "user_id": solo.id, "ecom_max_open_leads": 3}])
+        self.members.write({"ecom_max_open_leads": 3})
+        self.members[1:].write({"ecom_available": False})
+        leads = self.Lead.create([{"name": f"Пакет {i}", "type": "opportunity",
+                                   "team_id": (self.team if i % 2 else other_team).id} for i in range(10)])
+        shared = leads.filtered(lambda lead: lead.user_id == self.users[0])
+        self.assertEqual(len(shared), 3, "three in both teams together, not three in each")
+        self.assertEqual(len(leads.filtered(lambda lead: lead.user_id == solo)), 3)
+        self.assertEqual(len(leads.filtered(lambda lead: not lead.user_id)), 4)
+        # and one request at a time sees the other team's requests: one handed over frees a place
+        shared[:1].user_id = self.users[1]
+        self.assertEqual(self._new().user_id, self.users[0])
+        self.assertFalse(self._new().user_id, "full again in both teams")
+
     def test_own_manager_at_maximum(self):
         self.members.write({"ecom_max_open_leads": 3})
         self._give(self.users[2], 3)
@@ -156,10 +180,10 @@ class TestAssignmentByLoad(EcomCrmCase):
             plan = "\n".join(row[0] for row in self.env.cr.fetchall())
             self.assertIn("crm_lead_ecom_open_by_user_idx", plan)
         # the query counts what the ORM's domain finds
-        loads = self.team._ecom_load_counts(self.team.crm_team_member_ids)
-        for member, (count, _weighted, _last) in loads.items():
+        loads = self.team._ecom_load_counts(self.team.crm_team_member_ids.user_id)
+        for user, (count, _overdue, _last) in loads.items():
             self.assertEqual(count, self.env["crm.lead"].search_count([
-                ("user_id", "=", member.user_id.id), ("type", "=", "opportunity"), ("probability", "<", 100)]))
+                ("user_id", "=", user.id), ("type", "=", "opportunity"), ("probability", "<", 100)]))
 
     def test_own_manager_without_access_to_the_company_is_skipped(self):
         """A customer's manager who works for another company only cannot be given a request of

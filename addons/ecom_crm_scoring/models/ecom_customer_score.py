@@ -395,8 +395,8 @@ class EcomCustomerScore(models.Model):
                 # installing or upgrading (the scoring's install hook, its migration): this transaction
                 # altered the tables the loads are read from, and the second cursor ecom_crm reads
                 # committed loads with would wait for it forever; the loads as this transaction sees them
-                members = team.crm_team_member_ids
-                state["loads"].update({m: list(load) for m, load in team._ecom_load_counts(members).items()})
+                users = team.crm_team_member_ids.user_id
+                state["loads"].update({user: list(load) for user, load in team._ecom_load_counts(users).items()})
         if not state["team"]:
             return self.env["res.users"]
         return state["team"]._ecom_pick_salesperson(partner, state["loads"])

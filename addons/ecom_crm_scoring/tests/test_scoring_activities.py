@@ -59,7 +59,7 @@ class TestScoringActivities(ScheduleCase):
         a second cursor reading the team's loads would wait for it forever."""
         team_class = type(self.env["crm.team"])
         with freeze_time(TODAY), patch.object(self.env.registry, "ready", False), \
-                patch.object(team_class, "_ecom_member_loads", side_effect=AssertionError("second cursor")):
+                patch.object(team_class, "_ecom_user_loads", side_effect=AssertionError("second cursor")):
             self._morning()
         self.assertEqual(self._open_activities(self.shared_now).user_id, self.vera)
 
