@@ -10,7 +10,8 @@ import datetime
 import gzip
 from pathlib import Path
 
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, TransactionCase, tagged
+from odoo.tools import SQL
 
 from ..scoring import backtest
 from ..scoring.history import from_transactions
@@ -21,13 +22,21 @@ START = datetime.date(1997, 1, 1)
 AS_OF = (273, 365, 455)
 
 
-def load_cdnow(name):
-    """A CDNOW file as a History: one order per row (customer, day since 1997-01-01, dollars).
-    The master's rows are ``id date cds dollars``; the 1/10 sample's ``id sample_id date cds
-    dollars``."""
+def cdnow_rows(name):
+    """The rows of a CDNOW file as ``[customer id, yyyymmdd, cds, dollars]`` (strings). The master's
+    rows are ``id date cds dollars``; the 1/10 sample's ``id sample_id date cds dollars``."""
     with gzip.open(DATA / name, "rt") as f:
-        rows = [r[-4:] for r in (line.split() for line in f) if r and r[0].isdigit()]
-    days = [(datetime.date(int(r[1][:4]), int(r[1][4:6]), int(r[1][6:])) - START).days for r in rows]
+        return [r[-4:] for r in (line.split() for line in f) if r and r[0].isdigit()]
+
+
+def cdnow_date(text):
+    return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+def load_cdnow(name):
+    """A CDNOW file as a History: one order per row (customer, day since 1997-01-01, dollars)."""
+    rows = cdnow_rows(name)
+    days = [(cdnow_date(r[1]) - START).days for r in rows]
     return from_transactions([r[0] for r in rows], days, [float(r[3]) for r in rows])[0]
 
 
@@ -81,3 +90,80 @@ class TestRealStore(BaseCase):
         gaps = [abs(d["predicted"] - d["observed"]) for d in result["deciles"]]
         # about 236 customers a decile: a standard error of 1.5-3 points
         self.assertLessEqual(max(gaps), 0.05, result["deciles"])
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestRealStoreInOdoo(TransactionCase):
+    """The 1/10 sample of CDNOW as a store's sale orders (one line each, as a shop's order export
+    imported into Odoo would give), each placed at 00:30 in Moscow (21:30 UTC the day before): what
+    the nightly job and the backtest command read from the database is the history the engine gets
+    from the file, and their backtests agree to the digit."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rows = cdnow_rows("CDNOW_sample.txt.gz")
+        company = cls.env.company
+        company.partner_id.tz = "Europe/Moscow"
+        product = cls.env["product.product"].create({"name": "CD", "list_price": 15})
+        keys = sorted({r[0] for r in cls.rows})  # the engine's customer order (its keys sorted)
+        partners = cls.env["res.partner"].with_context(tracking_disable=True).create(
+            [{"name": f"CDNOW {key}"} for key in keys])
+        partner_of = dict(zip(keys, partners.ids, strict=True))
+        placed = [datetime.datetime.combine(cdnow_date(r[1]), datetime.time(21, 30)) - datetime.timedelta(days=1)
+                  for r in cls.rows]
+        cls.env.cr.execute(SQL("""
+            CREATE TEMP TABLE cdnow_order ON COMMIT DROP AS
+            SELECT nextval('sale_order_id_seq')::int AS id, partner_id, placed, qty, amount
+              FROM unnest(%s::int[], %s::timestamp[], %s::int[], %s::float8[]) AS r(partner_id, placed, qty, amount)
+        """, [partner_of[r[0]] for r in cls.rows], placed, [max(int(r[2]), 1) for r in cls.rows],
+            [float(r[3]) for r in cls.rows]))
+        params = {"company": company.id, "currency": company.currency_id.id, "uid": cls.env.uid,
+                  "product": product.id, "uom": product.uom_id.id}
+        cls.env.cr.execute(SQL("""
+            INSERT INTO sale_order (id, name, partner_id, partner_invoice_id, partner_shipping_id, date_order,
+                   state, company_id, currency_id, currency_rate, amount_untaxed, amount_tax, amount_total,
+                   invoice_status, require_signature, require_payment, prepayment_percent, locked, ecom_status,
+                   ecom_status_date, create_date, write_date, create_uid, write_uid)
+            SELECT id, 'CD' || id, partner_id, partner_id, partner_id, placed, 'sale', %(company)s, %(currency)s,
+                   1.0, amount, 0, amount, 'no', false, false, 1.0, false, 'delivered', placed + interval '3 days',
+                   placed, placed, %(uid)s, %(uid)s
+              FROM cdnow_order
+        """, **params))
+        cls.env.cr.execute(SQL("""
+            INSERT INTO sale_order_line (order_id, sequence, product_id, name, product_uom_qty, product_uom,
+                   price_unit, discount, price_subtotal, price_tax, price_total, price_reduce_taxexcl,
+                   price_reduce_taxinc, qty_delivered, qty_delivered_method, qty_invoiced, qty_to_invoice,
+                   untaxed_amount_invoiced, untaxed_amount_to_invoice, invoice_status, customer_lead, state,
+                   company_id, currency_id, order_partner_id, product_packaging_qty, create_date, write_date,
+                   create_uid, write_uid)
+            SELECT id, 10, %(product)s, 'CD', qty, %(uom)s, amount / qty, 0, amount, 0, amount, amount / qty,
+                   amount / qty, 0, 'manual', 0, 0, 0, 0, 'no', 0, 'sale', %(company)s, %(currency)s, partner_id, 0,
+                   placed, placed, %(uid)s, %(uid)s
+              FROM cdnow_order
+        """, **params))
+        cls.env.invalidate_all()
+
+    def test_the_database_gives_the_files_history_and_backtest(self):
+        history, partner_ids = self.env["ecom.scoring.history"]._read(self.env.company)
+        engine = load_cdnow("CDNOW_sample.txt.gz")
+        self.assertEqual(history.n_customers, engine.n_customers)
+        self.assertEqual(len(partner_ids), 2_357)
+        offset = START.toordinal()  # the database's days are ordinals, the file's days since 1997-01-01
+        self.assertEqual(history.orders.customer.tolist(), engine.orders.customer.tolist())
+        self.assertEqual((history.orders.day - offset).tolist(), engine.orders.day.tolist(),
+                         "orders placed at 00:30 in Moscow are that day's, not UTC's day before")
+        self.assertTrue(history.orders.confirmed.all())
+        self.assertEqual(history.orders.amount.round(2).tolist(), engine.orders.amount.round(2).tolist())
+        as_of = datetime.date(1998, 1, 1)
+        settings = self.env.company._ecom_scoring_settings()
+        ours = backtest.backtest(history, as_of.toordinal(), 90, settings=settings)
+        theirs = backtest.backtest(engine, (as_of - START).days, 90, settings=settings)
+        self.assertEqual((ours["customers"], ours["positives"]), (theirs["customers"], theirs["positives"]))
+        for key in ("auc", "top_decile_lift", "brier"):
+            self.assertAlmostEqual(ours[key], theirs[key], places=6, msg=key)
+        self.assertEqual([d["n"] for d in ours["deciles"]], [d["n"] for d in theirs["deciles"]])
+        for mine, file_ in zip(ours["deciles"], theirs["deciles"], strict=True):
+            self.assertAlmostEqual(mine["predicted"], file_["predicted"], places=6)
+        self.assertAlmostEqual(ours["crosssell"]["brier"], theirs["crosssell"]["brier"], places=6)
+        self.assertGreater(ours["auc"], ours["baseline"]["recency"]["auc"])
