@@ -648,7 +648,12 @@ class EcomScoringRun(models.Model):
         params, seen = [None] * len(rows), {}
         # the usual gap the "due later" sentence names, NaN as 0 (np.nan_to_num of one value costs 20 µs)
         gaps = np.nan_to_num(result.criteria.column("usual_gap")[rows]).tolist()
-        for k in np.flatnonzero(reason_codes >= 0).tolist():
+        # the customers no planned list takes (most of the groups', in a big store): one sentence
+        # without placeholders, the same text for all
+        beyond, beyond_params = REASON_CODES.index("beyond_plan"), json.dumps({"date": ""})
+        for k in np.flatnonzero(reason_codes == beyond).tolist():
+            params[k] = beyond_params
+        for k in np.flatnonzero((reason_codes >= 0) & (reason_codes != beyond)).tolist():
             code = codes[int(reason_codes[k]) + 1]
             if not code:
                 continue

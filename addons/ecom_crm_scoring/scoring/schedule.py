@@ -20,7 +20,8 @@ Timing (``later``):
 Daily cap (per manager, ``now`` or ``later``): the remaining candidates are ranked per
 manager by priority; the first ``daily_cap`` are ``now`` (reason: their group), the next
 ones ``later`` with the day their rank reaches the list (``over_cap``), up to
-``plan_days`` days ahead; the rest get no decision this time (re-planned every night).
+``plan_days`` days ahead; the rest get no decision this time (re-planned every night), and
+their reason says so (``beyond_plan``: the card tells why such a customer is nobody's call).
 Customers without a manager (-1) share one list, for the team leader to hand out.
 
 Priority = probability of an order x expected order value (their average order); for the
@@ -146,4 +147,5 @@ def plan(today, group, probability, order_value, stake, manager, *, opted_out=No
         decision[c[later]] = LATER
         reason[c[later]] = _R["over_cap"]
         date[c[later]] = today + day_offset[later]
+        reason[c[~now & ~later]] = _R["beyond_plan"]
     return Schedule(decision=decision, reason=reason, date=date, priority=prio)

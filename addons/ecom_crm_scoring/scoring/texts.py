@@ -67,6 +67,7 @@ SCHEDULE_REASONS = {
     "ordered_recently": _lt("ordered %(days)s days ago: not before %(date)s"),
     "due_later": _lt("usually orders every %(gap)s days: due on %(date)s"),
     "over_cap": _lt("today's list is full: call on %(date)s"),
+    "beyond_plan": _lt("not on the coming days' lists: customers with better chances come first"),
     "growth": _lt("growth point: likely to order and can buy more"),
     "risk": _lt("risk group: a valuable customer slipping away"),
     "watch": _lt("watch group: an uncertain prospect"),

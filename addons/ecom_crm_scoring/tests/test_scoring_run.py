@@ -110,6 +110,21 @@ class TestScoringRun(ScoringCase):
             self.assertEqual(score.with_context(lang="ru_RU").main_reason,
                              score.with_context(lang="ru_RU").decision_reason)
 
+    def test_beyond_the_planned_days_the_card_says_why(self):
+        """A customer of a group whom no list of the planned days takes has no contact, and the card
+        says why instead of an empty «Why»."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env.company.write({"ecom_scoring_daily_cap": 1, "ecom_scoring_plan_days": 1})
+        self.run_scoring()
+        grouped = self.Score.search([("group", "!=", False)])
+        left = grouped.filtered(lambda score: not score.decision)
+        self.assertTrue(left, "one call a day for one day: some of the groups' customers wait")
+        for score in left:
+            self.assertEqual(score.decision_code, "beyond_plan")
+            self.assertEqual(score.with_context(lang="ru_RU").decision_reason,
+                             "нет в списках ближайших дней: сначала звонят клиентам с лучшими шансами")
+        self.assertFalse(self.Score.search([("group", "=", False), ("decision_code", "=", "beyond_plan")]))
+
     def test_amounts_in_the_reasons_are_in_the_stores_currency(self):
         """«spent 595760 in total» read as a phone number: amounts are written as the reader's
         language writes them, with the store's currency."""

@@ -121,6 +121,14 @@ class TestSchedule(BaseCase):
         self.assertEqual([s.reason_code(i) for i in (0, 2, 4)], ["over_cap"] * 3)
         self.assertEqual(s.date.tolist(), [1002, 1000, 1001, 1000, 1001, 1000, 1000])
 
+    def test_beyond_the_planned_days_no_decision_and_why(self):
+        s = self.plan(5, probability=np.array([0.9, 0.8, 0.7, 0.6, 0.5]), manager=np.ones(5, dtype=np.int64),
+                      settings=schedule.ScheduleSettings(daily_cap=1, plan_days=3))
+        self.assertEqual(s.decision.tolist(), [schedule.NOW, schedule.LATER, schedule.LATER, schedule.NONE,
+                                               schedule.NONE])
+        self.assertEqual([s.reason_code(i) for i in (3, 4)], ["beyond_plan"] * 2)
+        self.assertEqual(s.date.tolist()[3:], [schedule.NO_DATE] * 2)
+
     def test_priority_weighs_the_stake_for_the_risk_group(self):
         group = np.array([GROWTH, RISK], np.int8)
         prio = schedule.priority(np.array([0.5, 0.2]), group, np.array([1000.0, 1000.0]), np.array([1000.0, 12000.0]))
