@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import html2plaintext, is_html_empty
 
-from ..commerceml.mapper import order_document_id
+from ..commerceml.mapper import datetime_to_1c, order_document_id
 from ..commerceml.writer import write_orders
 
 COMMITTED = "ecom_crm_1c.orders_committed_until"
@@ -53,7 +53,8 @@ class SaleOrder(models.Model):
 
     def _ecom_1c_xml(self, version=None):
         version = version or self.env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.schema_version", "2.05")
-        return write_orders([order._ecom_1c_document() for order in self], version=version)
+        now = datetime_to_1c(fields.Datetime.now(), self.env.user.tz or "Europe/Moscow")
+        return write_orders([order._ecom_1c_document() for order in self], generated_at=now, version=version)
 
     def _ecom_1c_document(self):
         self.ensure_one()
@@ -68,8 +69,10 @@ class SaleOrder(models.Model):
                 "article": product.default_code, "name": line.name.split("\n")[0][:250], "price": line.price_unit,
                 "qty": line.product_uom_qty, "amount": line.price_total, "service": product.type == "service",
             })
+        # 1C reads the date as its local time: the same zone 1C's own orders are read in
+        date = datetime_to_1c(self.date_order, self.env.user.tz or "Europe/Moscow")
         return {
-            "id": self.ecom_1c_id or order_document_id(self.id), "number": self.name, "date": self.date_order,
+            "id": self.ecom_1c_id or order_document_id(self.id), "number": self.name, "date": date,
             "currency": self.currency_id.name, "amount": self.amount_total,
             "comment": None if is_html_empty(self.note) else html2plaintext(self.note),
             "customer": {

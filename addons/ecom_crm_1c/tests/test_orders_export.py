@@ -5,7 +5,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, TransactionCase, tagged
 
 from ..commerceml import read_documents, sniff
 from ..commerceml.writer import write_orders
@@ -117,3 +117,29 @@ class TestOrdersQuery(ProtocolCase):
         self.assertEqual([e.findtext("Ид") for e in root.findall("СлужбыДоставки/Элемент")], ["ORDER_DELIVERY"])
         self.assertEqual(self.call("info", type_="catalog", cookie=cookie)[0], "failure")
 
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestOrderDocument(TransactionCase):
+    """What a sale order is in the document 1C reads."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.tz = "Europe/Moscow"
+        cls.product = cls.env["product.product"].create({"name": "Чайник", "list_price": 1000, "taxes_id": False})
+        cls.person = cls.env["res.partner"].create({"lastname": "Орлов", "firstname": "Денис", "city": "Тула"})
+
+    def order(self, partner=None, **line):
+        return self.env["sale.order"].create({
+            "partner_id": (partner or self.person).id, "date_order": datetime(2026, 11, 20, 22, 30),
+            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1, **line})]})
+
+    def document(self, order):
+        return etree.fromstring(order._ecom_1c_xml()).find("Документ")
+
+    def test_date_and_time_are_the_stores(self):
+        """1C reads «Дата» and «Время» as its own local time, as the site reads 1C's (an order placed at
+        01:30 in Moscow on the 21st was dated 22:30 on the 20th)."""
+        document = self.document(self.order())
+        self.assertEqual((document.findtext("Дата"), document.findtext("Время")), ("2026-11-21", "01:30:00"))
