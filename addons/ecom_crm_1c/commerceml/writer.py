@@ -43,16 +43,25 @@ def _requisites(parent, values):
 
 
 def _customer(parent, customer):
+    """A person (``company`` false) with its full name and name parts, or a legal entity with its
+    official name, ИНН and КПП (1C tells them apart by «ОфициальноеНаименование» and finds the
+    entity by ИНН and КПП)."""
     counterparts = _sub(parent, "Контрагенты")
     node = _sub(counterparts, "Контрагент")
     _sub(node, "Ид", customer["id"])
     _sub(node, "Наименование", customer["name"])
     _sub(node, "Роль", "Покупатель")
-    _sub(node, "ПолноеНаименование", customer["name"])
-    for tag, key in (("Фамилия", "lastname"), ("Имя", "firstname"), ("Отчество", "patronymic")):
-        _sub(node, tag, customer.get(key))
+    if customer.get("company"):
+        _sub(node, "ОфициальноеНаименование", customer["name"])
+    else:
+        _sub(node, "ПолноеНаименование", customer["name"])
+        for tag, key in (("Фамилия", "lastname"), ("Имя", "firstname"), ("Отчество", "patronymic")):
+            _sub(node, tag, customer.get(key))
+    _sub(node, "ИНН", customer.get("inn"))
+    if customer.get("company"):
+        _sub(node, "КПП", customer.get("kpp"))
     if customer.get("address") or customer.get("zip") or customer.get("city"):
-        address = _sub(node, "АдресРегистрации")
+        address = _sub(node, "ЮридическийАдрес" if customer.get("company") else "АдресРегистрации")
         _sub(address, "Представление", ", ".join(filter(None, (customer.get("zip"), customer.get("city"),
                                                                 customer.get("address")))))
         for kind, key in (("Почтовый индекс", "zip"), ("Город", "city"), ("Улица", "address")):

@@ -78,6 +78,7 @@ class SaleOrder(models.Model):
             "customer": {
                 "id": f"odoo-partner-{customer.id}", "name": customer.name, "lastname": customer.lastname,
                 "firstname": customer.firstname, "patronymic": customer.patronymic,
+                "company": customer.is_company, "inn": customer.vat, "kpp": customer.ecom_kpp,
                 "phones": [customer.phone, customer.mobile], "email": customer.email,
                 "zip": shipping.zip or customer.zip, "city": shipping.city or customer.city,
                 "address": ", ".join(filter(None, (shipping.street, shipping.street2))) or customer.street,

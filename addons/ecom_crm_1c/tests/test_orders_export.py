@@ -143,3 +143,19 @@ class TestOrderDocument(TransactionCase):
         01:30 in Moscow on the 21st was dated 22:30 on the 20th)."""
         document = self.document(self.order())
         self.assertEqual((document.findtext("Дата"), document.findtext("Время")), ("2026-11-21", "01:30:00"))
+
+    def test_a_company_goes_with_its_inn_and_kpp_a_person_with_a_full_name(self):
+        """1C tells a legal entity from a person by «ОфициальноеНаименование» and finds it by ИНН and
+        КПП: a company's order went as a person without them (1C made a new private customer)."""
+        company = self.env["res.partner"].create({
+            "name": "ООО «Ромашка»", "is_company": True, "vat": "7707083893", "ecom_kpp": "773601001",
+            "country_id": self.env.ref("base.ru").id, "city": "Москва", "street": "ул. Вавилова, д. 19"})
+        node = self.document(self.order(company)).find("Контрагенты/Контрагент")
+        self.assertEqual((node.findtext("Наименование"), node.findtext("ОфициальноеНаименование"),
+                          node.findtext("ИНН"), node.findtext("КПП")),
+                         ("ООО «Ромашка»", "ООО «Ромашка»", "7707083893", "773601001"))
+        self.assertIsNone(node.find("Фамилия"), "a company has no name parts")
+        self.assertIn("Вавилова", node.findtext("ЮридическийАдрес/Представление"))
+        person = self.document(self.order()).find("Контрагенты/Контрагент")
+        self.assertIsNone(person.find("ОфициальноеНаименование"))
+        self.assertEqual((person.findtext("ПолноеНаименование"), person.findtext("Фамилия")), ("Орлов Денис", "Орлов"))
