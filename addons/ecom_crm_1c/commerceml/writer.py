@@ -14,6 +14,7 @@ from lxml import etree
 from .mapper import DELIVERY_ID, ORDER_OPERATION
 
 SCHEMA_VERSION = "2.05"
+VAT = "НДС"  # the name 1C knows its VAT by
 
 
 def _money(value):
@@ -80,7 +81,20 @@ def _customer(parent, customer):
             _sub(contact, "Значение", value)
 
 
+def _taxes(parent, amount):
+    """The VAT ``amount`` a price or an amount of ``parent`` includes (none written for none)."""
+    if not amount:
+        return
+    tax = _sub(_sub(parent, "Налоги"), "Налог")
+    _sub(tax, "Наименование", VAT)
+    _sub(tax, "УчтеноВСумме", "true")
+    _sub(tax, "Сумма", _money(amount))
+
+
 def _line(parent, line):
+    """``line``: id, article, name, price (per unit, after its discount, VAT included), qty, amount
+    (price × qty), service; rates (its VAT rates), tax (the VAT its amount includes) and discount
+    (the amount its discount took off) when it has them."""
     item = _sub(parent, "Товар")
     _sub(item, "Ид", line["id"])
     _sub(item, "Артикул", line.get("article"))
@@ -89,6 +103,18 @@ def _line(parent, line):
     _sub(item, "ЦенаЗаЕдиницу", _money(line["price"]))
     _sub(item, "Количество", _qty(line["qty"]))
     _sub(item, "Сумма", _money(line["amount"]))
+    if line.get("rates"):
+        rates = _sub(item, "СтавкиНалогов")
+        for rate in line["rates"]:
+            rate_node = _sub(rates, "СтавкаНалога")
+            _sub(rate_node, "Наименование", VAT)
+            _sub(rate_node, "Ставка", _qty(rate))
+    _taxes(item, line.get("tax"))
+    if line.get("discount"):
+        discount = _sub(_sub(item, "Скидки"), "Скидка")
+        _sub(discount, "Наименование", "Скидка")
+        _sub(discount, "Сумма", _money(line["discount"]))
+        _sub(discount, "УчтеноВСумме", "true")
     kind = "Услуга" if line.get("service") else "Товар"
     _requisites(item, [("ВидНоменклатуры", kind), ("ТипНоменклатуры", kind)])
 
@@ -108,6 +134,7 @@ def _document(root, order):
     _sub(document, "Сумма", _money(order["amount"]))
     _customer(document, order["customer"])
     _sub(document, "Комментарий", order.get("comment"))
+    _taxes(document, order.get("tax"))
     goods = _sub(document, "Товары")
     for line in order["lines"]:
         _line(goods, line)

@@ -159,3 +159,21 @@ class TestOrderDocument(TransactionCase):
         person = self.document(self.order()).find("Контрагенты/Контрагент")
         self.assertIsNone(person.find("ОфициальноеНаименование"))
         self.assertEqual((person.findtext("ПолноеНаименование"), person.findtext("Фамилия")), ("Орлов Денис", "Орлов"))
+
+    def test_a_line_adds_up_with_its_discount_and_vat(self):
+        """1C takes a line as price × quantity = amount, its VAT and discount as written: the price went
+        before the discount and without VAT, the amount after both (2 × 1000 written as 2160), no VAT."""
+        vat = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
+                                              "type_tax_use": "sale"})
+        order = self.order(product_uom_qty=2, price_unit=1000, discount=10, tax_id=[(6, 0, vat.ids)])
+        document = self.document(order)
+        line = document.find("Товары/Товар")
+        self.assertEqual((line.findtext("ЦенаЗаЕдиницу"), line.findtext("Количество"), line.findtext("Сумма")),
+                         ("1080.00", "2", "2160.00"))
+        self.assertEqual((line.findtext("Скидки/Скидка/Сумма"), line.findtext("Скидки/Скидка/УчтеноВСумме")),
+                         ("240.00", "true"))
+        self.assertEqual(line.findtext("СтавкиНалогов/СтавкаНалога/Ставка"), "20")
+        for taxes in (line, document):
+            self.assertEqual((taxes.findtext("Налоги/Налог/Наименование"), taxes.findtext("Налоги/Налог/УчтеноВСумме"),
+                              taxes.findtext("Налоги/Налог/Сумма")), ("НДС", "true", "360.00"))
+        self.assertEqual(document.findtext("Сумма"), "2160.00")
