@@ -199,3 +199,9 @@ def datetime_from_1c(date, time_of_day, timezone):
     except ValueError:
         return None
     return pytz.timezone(timezone).localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+
+
+def datetime_to_1c(value, timezone):
+    """A naive UTC datetime as 1C's local time in ``timezone`` (naive): what the site writes in its
+    documents' «Дата» and «Время», the converse of :func:`datetime_from_1c`."""
+    return pytz.utc.localize(value).astimezone(pytz.timezone(timezone)).replace(tzinfo=None)

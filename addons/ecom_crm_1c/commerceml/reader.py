@@ -75,6 +75,12 @@ def flag(value):
     return (value or "").strip().lower() in ("true", "1", "да")
 
 
+def dated(value):
+    """A date 1C wrote (a payment's, a shipment's): not empty and not 1C's empty date 0001-01-01."""
+    value = (value or "").strip()
+    return bool(value) and not value.startswith("0001-01-01")
+
+
 def _events(source, tags, free):
     """Secure iterparse yielding (event, path, element) for elements named in ``tags``.
 
@@ -289,8 +295,12 @@ def read_documents(source):
             "number_1c": text(element, "Номер1С") or requisites.get("Номер по 1С", ""),
             "date_1c": text(element, "Дата1С") or requisites.get("Дата по 1С", ""),
             "posted": flag(requisites.get("Проведен")), "deleted": flag(requisites.get("ПометкаУдаления")),
-            "paid": flag(requisites.get("Заказ оплачен") or requisites.get("Оплачен")),
-            "shipped": flag(requisites.get("Отгружен") or requisites.get("Доставка разрешена")),
+            # the site's own flags, or (1C:УТ) the date of 1C's payment and the number of its shipment
+            "paid": flag(requisites.get("Заказ оплачен") or requisites.get("Оплачен"))
+            or dated(requisites.get("Дата оплаты по 1С")),
+            "shipped": flag(requisites.get("Отгружен") or requisites.get("Доставка разрешена"))
+            or bool(requisites.get("Номер отгрузки по 1С", "").strip())
+            or dated(requisites.get("Дата отгрузки по 1С")),
             "cancelled": flag(requisites.get("Отменен")),
             "status": requisites.get("Статус заказа", "").strip(),
             "time": text(element, "Время"), "currency": text(element, "Валюта"),

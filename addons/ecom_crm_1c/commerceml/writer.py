@@ -14,6 +14,7 @@ from lxml import etree
 from .mapper import DELIVERY_ID, ORDER_OPERATION
 
 SCHEMA_VERSION = "2.05"
+VAT = "НДС"  # the name 1C knows its VAT by
 
 
 def _money(value):
@@ -43,16 +44,25 @@ def _requisites(parent, values):
 
 
 def _customer(parent, customer):
+    """A person (``company`` false) with its full name and name parts, or a legal entity with its
+    official name, ИНН and КПП (1C tells them apart by «ОфициальноеНаименование» and finds the
+    entity by ИНН and КПП)."""
     counterparts = _sub(parent, "Контрагенты")
     node = _sub(counterparts, "Контрагент")
     _sub(node, "Ид", customer["id"])
     _sub(node, "Наименование", customer["name"])
     _sub(node, "Роль", "Покупатель")
-    _sub(node, "ПолноеНаименование", customer["name"])
-    for tag, key in (("Фамилия", "lastname"), ("Имя", "firstname"), ("Отчество", "patronymic")):
-        _sub(node, tag, customer.get(key))
+    if customer.get("company"):
+        _sub(node, "ОфициальноеНаименование", customer["name"])
+    else:
+        _sub(node, "ПолноеНаименование", customer["name"])
+        for tag, key in (("Фамилия", "lastname"), ("Имя", "firstname"), ("Отчество", "patronymic")):
+            _sub(node, tag, customer.get(key))
+    _sub(node, "ИНН", customer.get("inn"))
+    if customer.get("company"):
+        _sub(node, "КПП", customer.get("kpp"))
     if customer.get("address") or customer.get("zip") or customer.get("city"):
-        address = _sub(node, "АдресРегистрации")
+        address = _sub(node, "ЮридическийАдрес" if customer.get("company") else "АдресРегистрации")
         _sub(address, "Представление", ", ".join(filter(None, (customer.get("zip"), customer.get("city"),
                                                                 customer.get("address")))))
         for kind, key in (("Почтовый индекс", "zip"), ("Город", "city"), ("Улица", "address")):
@@ -71,7 +81,20 @@ def _customer(parent, customer):
             _sub(contact, "Значение", value)
 
 
+def _taxes(parent, amount):
+    """The VAT ``amount`` a price or an amount of ``parent`` includes (none written for none)."""
+    if not amount:
+        return
+    tax = _sub(_sub(parent, "Налоги"), "Налог")
+    _sub(tax, "Наименование", VAT)
+    _sub(tax, "УчтеноВСумме", "true")
+    _sub(tax, "Сумма", _money(amount))
+
+
 def _line(parent, line):
+    """``line``: id, article, name, price (per unit, after its discount, VAT included), qty, amount
+    (price × qty), service; rates (its VAT rates), tax (the VAT its amount includes) and discount
+    (the amount its discount took off) when it has them."""
     item = _sub(parent, "Товар")
     _sub(item, "Ид", line["id"])
     _sub(item, "Артикул", line.get("article"))
@@ -80,6 +103,18 @@ def _line(parent, line):
     _sub(item, "ЦенаЗаЕдиницу", _money(line["price"]))
     _sub(item, "Количество", _qty(line["qty"]))
     _sub(item, "Сумма", _money(line["amount"]))
+    if line.get("rates"):
+        rates = _sub(item, "СтавкиНалогов")
+        for rate in line["rates"]:
+            rate_node = _sub(rates, "СтавкаНалога")
+            _sub(rate_node, "Наименование", VAT)
+            _sub(rate_node, "Ставка", _qty(rate))
+    _taxes(item, line.get("tax"))
+    if line.get("discount"):
+        discount = _sub(_sub(item, "Скидки"), "Скидка")
+        _sub(discount, "Наименование", "Скидка")
+        _sub(discount, "Сумма", _money(line["discount"]))
+        _sub(discount, "УчтеноВСумме", "true")
     kind = "Услуга" if line.get("service") else "Товар"
     _requisites(item, [("ВидНоменклатуры", kind), ("ТипНоменклатуры", kind)])
 
@@ -99,6 +134,7 @@ def _document(root, order):
     _sub(document, "Сумма", _money(order["amount"]))
     _customer(document, order["customer"])
     _sub(document, "Комментарий", order.get("comment"))
+    _taxes(document, order.get("tax"))
     goods = _sub(document, "Товары")
     for line in order["lines"]:
         _line(goods, line)

@@ -141,11 +141,15 @@ class ExchangeController(http.Controller):
         relative = safe_relative_path(filename)
         return relative, os.path.join(session._upload_dir(), relative)
 
-    def _mode_file(self, env, session, _type, filename):
+    def _mode_file(self, env, session, type_, filename):
         """Append one request's body to the named file. 1C sends a file bigger than ``file_limit`` in
         parts of at most that size, one request each, in order; the whole file and all the files of
         the exchange have bounds of their own (Settings). The body is read raw whatever the request's
-        content type says (1C sends the file's bytes); a request refused or cut short appends nothing."""
+        content type says (1C sends the file's bytes); a request refused or cut short appends nothing.
+
+        1C's documents (``type=sale``) are imported as soon as their last part is stored: the
+        protocol's classic version asks for no ``mode=import`` of them (1C-Bitrix imports them
+        here too); a later ``mode=import`` of the same file finds it imported."""
         try:
             relative, target = self._upload_path(session, filename)
         except UnsafePath as error:
@@ -205,14 +209,29 @@ class ExchangeController(http.Controller):
             with open(target, "ab") as out:
                 out.truncate(size)
             raise OSError(errno.EIO, env._("%s bytes received but not stored", len(body)))  # the count undone
+        # a part shorter than file_limit is the file's last: 1C sends a bigger one in parts of file_limit
+        if type_ == "sale" and len(body) < request_limit and not is_zip(target):
+            return self._import_stored(env, session, relative, filename)
         return answer("success")
 
-    def _mode_import(self, env, session, _type, filename):
+    def _import_stored(self, env, session, relative, filename):
+        """Import 1C's document whose last part this request stored. The bytes are on disk and counted:
+        whatever becomes of the import, rolled back to its savepoint alone, they stay so (Odoo running
+        the request again would append them twice); 1C hears why it failed."""
+        try:
+            with env.cr.savepoint():
+                return self._mode_import(env, session, "sale", filename, time_boxed=False)
+        except Exception as error:
+            _logger.exception("1C exchange: the import of %s failed", relative)
+            return self._fail(session.exchange_id, relative, f"{error.__class__.__name__}: {error}")
+
+    def _mode_import(self, env, session, _type, filename, time_boxed=True):
         """Import one uploaded file in a time-boxed step: «progress» until it is done, then «success».
 
         The first call unpacks the session's zip archives; the exchange then imports the file
         (:meth:`ecom.1c.exchange._import_file`: its kind read from its content, the whole file checked
-        before anything is imported, one step per call, each recording how far it got)."""
+        before anything is imported, one step per call, each recording how far it got); not
+        ``time_boxed``, the whole file in this call (1C's documents, at ``mode=file``)."""
         try:
             relative, path = self._upload_path(session, filename)
         except UnsafePath as error:
@@ -235,8 +254,8 @@ class ExchangeController(http.Controller):
             return self._fail(exchange, relative, env._("not uploaded in this session"))
         if is_zip(path):  # some 1C versions name the archive itself: it is unpacked above
             return answer("success", f"{relative} unpacked")
-        record, refusal = exchange._import_file(
-            relative, path, time.monotonic() + self._step_seconds(env), files_dir=folder)
+        deadline = time.monotonic() + self._step_seconds(env) if time_boxed else None
+        record, refusal = exchange._import_file(relative, path, deadline, files_dir=folder)
         if refusal:  # not a file to import: the log says why
             return self._refused(relative, refusal)
         if record.state == "running":

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import html2plaintext, is_html_empty
 
-from ..commerceml.mapper import order_document_id
+from ..commerceml.mapper import datetime_to_1c, order_document_id
 from ..commerceml.writer import write_orders
 
 COMMITTED = "ecom_crm_1c.orders_committed_until"
@@ -53,7 +53,8 @@ class SaleOrder(models.Model):
 
     def _ecom_1c_xml(self, version=None):
         version = version or self.env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.schema_version", "2.05")
-        return write_orders([order._ecom_1c_document() for order in self], version=version)
+        now = datetime_to_1c(fields.Datetime.now(), self.env.user.tz or "Europe/Moscow")
+        return write_orders([order._ecom_1c_document() for order in self], generated_at=now, version=version)
 
     def _ecom_1c_document(self):
         self.ensure_one()
@@ -63,18 +64,29 @@ class SaleOrder(models.Model):
         lines = []
         for line in self.order_line.filtered(lambda ln: not ln.display_type and ln.product_id):
             product = line.product_id
+            # 1C takes price × quantity = amount: the price after the discount, VAT included like the
+            # amount; the VAT and the discount as amounts that amount includes
+            undiscounted = line.tax_id.compute_all(
+                line.price_unit, self.currency_id, line.product_uom_qty, product, self.partner_shipping_id,
+            )["total_included"] if line.discount else line.price_total
             lines.append({
                 "id": product.ecom_1c_id or product.product_tmpl_id.ecom_1c_id or f"odoo-product-{product.id}",
-                "article": product.default_code, "name": line.name.split("\n")[0][:250], "price": line.price_unit,
-                "qty": line.product_uom_qty, "amount": line.price_total, "service": product.type == "service",
+                "article": product.default_code, "name": line.name.split("\n")[0][:250],
+                "price": line.price_reduce_taxinc, "qty": line.product_uom_qty, "amount": line.price_total,
+                "service": product.type == "service", "tax": line.price_tax,
+                "rates": [tax.amount for tax in line.tax_id if tax.amount_type == "percent"],
+                "discount": self.currency_id.round(undiscounted - line.price_total),
             })
+        # 1C reads the date as its local time: the same zone 1C's own orders are read in
+        date = datetime_to_1c(self.date_order, self.env.user.tz or "Europe/Moscow")
         return {
-            "id": self.ecom_1c_id or order_document_id(self.id), "number": self.name, "date": self.date_order,
-            "currency": self.currency_id.name, "amount": self.amount_total,
+            "id": self.ecom_1c_id or order_document_id(self.id), "number": self.name, "date": date,
+            "currency": self.currency_id.name, "amount": self.amount_total, "tax": self.amount_tax,
             "comment": None if is_html_empty(self.note) else html2plaintext(self.note),
             "customer": {
                 "id": f"odoo-partner-{customer.id}", "name": customer.name, "lastname": customer.lastname,
                 "firstname": customer.firstname, "patronymic": customer.patronymic,
+                "company": customer.is_company, "inn": customer.vat, "kpp": customer.ecom_kpp,
                 "phones": [customer.phone, customer.mobile], "email": customer.email,
                 "zip": shipping.zip or customer.zip, "city": shipping.city or customer.city,
                 "address": ", ".join(filter(None, (shipping.street, shipping.street2))) or customer.street,

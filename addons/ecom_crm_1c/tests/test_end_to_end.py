@@ -54,11 +54,11 @@ class TestWholeExchange(ProtocolCase):
                          "lines carry 1C's own ids")
         self.assertEqual(document.findtext("Контрагенты/Контрагент/Отчество"), "Андреевна")
         self.assertEqual(self.call("success", type_="sale", cookie=cookie), ["success"])
-        # 4. statuses back: 1C uploads its document and imports it
+        # 4. statuses back: 1C uploads its document (applied as it arrives) and may ask to import it
         status = STATUS.format(id=document.findtext("Ид"), number=order.name, n=order.id, status="Отгружен",
                                deleted="false").encode()
         self.assertEqual(self.call("file", type_="sale", data=status, cookie=cookie, filename="orders-1.xml"),
-                         ["success"])
+                         ["success", "created=0 updated=1 archived=0"])
         self.assertEqual(self.call("import", type_="sale", cookie=cookie, filename="orders-1.xml")[0], "success")
         self.assertEqual((order.ecom_1c_number, order.ecom_1c_status), (f"ИМ-000{order.id}", "Отгружен"))
         self.assertTrue(order.ecom_1c_posted and order.ecom_1c_paid)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, TransactionCase, tagged
 
 from ..commerceml import read_documents, sniff
 from ..commerceml.writer import write_orders
@@ -117,3 +117,63 @@ class TestOrdersQuery(ProtocolCase):
         self.assertEqual([e.findtext("Ид") for e in root.findall("СлужбыДоставки/Элемент")], ["ORDER_DELIVERY"])
         self.assertEqual(self.call("info", type_="catalog", cookie=cookie)[0], "failure")
 
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestOrderDocument(TransactionCase):
+    """What a sale order is in the document 1C reads."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.tz = "Europe/Moscow"
+        cls.product = cls.env["product.product"].create({"name": "Чайник", "list_price": 1000, "taxes_id": False})
+        cls.person = cls.env["res.partner"].create({"lastname": "Орлов", "firstname": "Денис", "city": "Тула"})
+
+    def order(self, partner=None, **line):
+        return self.env["sale.order"].create({
+            "partner_id": (partner or self.person).id, "date_order": datetime(2026, 11, 20, 22, 30),
+            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1, **line})]})
+
+    def document(self, order):
+        return etree.fromstring(order._ecom_1c_xml()).find("Документ")
+
+    def test_date_and_time_are_the_stores(self):
+        """1C reads «Дата» and «Время» as its own local time, as the site reads 1C's (an order placed at
+        01:30 in Moscow on the 21st was dated 22:30 on the 20th)."""
+        document = self.document(self.order())
+        self.assertEqual((document.findtext("Дата"), document.findtext("Время")), ("2026-11-21", "01:30:00"))
+
+    def test_a_company_goes_with_its_inn_and_kpp_a_person_with_a_full_name(self):
+        """1C tells a legal entity from a person by «ОфициальноеНаименование» and finds it by ИНН and
+        КПП: a company's order went as a person without them (1C made a new private customer)."""
+        company = self.env["res.partner"].create({
+            "name": "ООО «Ромашка»", "is_company": True, "vat": "7707083893", "ecom_kpp": "773601001",
+            "country_id": self.env.ref("base.ru").id, "city": "Москва", "street": "ул. Вавилова, д. 19"})
+        node = self.document(self.order(company)).find("Контрагенты/Контрагент")
+        self.assertEqual((node.findtext("Наименование"), node.findtext("ОфициальноеНаименование"),
+                          node.findtext("ИНН"), node.findtext("КПП")),
+                         ("ООО «Ромашка»", "ООО «Ромашка»", "7707083893", "773601001"))
+        self.assertIsNone(node.find("Фамилия"), "a company has no name parts")
+        self.assertIn("Вавилова", node.findtext("ЮридическийАдрес/Представление"))
+        person = self.document(self.order()).find("Контрагенты/Контрагент")
+        self.assertIsNone(person.find("ОфициальноеНаименование"))
+        self.assertEqual((person.findtext("ПолноеНаименование"), person.findtext("Фамилия")), ("Орлов Денис", "Орлов"))
+
+    def test_a_line_adds_up_with_its_discount_and_vat(self):
+        """1C takes a line as price × quantity = amount, its VAT and discount as written: the price went
+        before the discount and without VAT, the amount after both (2 × 1000 written as 2160), no VAT."""
+        vat = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
+                                              "type_tax_use": "sale"})
+        order = self.order(product_uom_qty=2, price_unit=1000, discount=10, tax_id=[(6, 0, vat.ids)])
+        document = self.document(order)
+        line = document.find("Товары/Товар")
+        self.assertEqual((line.findtext("ЦенаЗаЕдиницу"), line.findtext("Количество"), line.findtext("Сумма")),
+                         ("1080.00", "2", "2160.00"))
+        self.assertEqual((line.findtext("Скидки/Скидка/Сумма"), line.findtext("Скидки/Скидка/УчтеноВСумме")),
+                         ("240.00", "true"))
+        self.assertEqual(line.findtext("СтавкиНалогов/СтавкаНалога/Ставка"), "20")
+        for taxes in (line, document):
+            self.assertEqual((taxes.findtext("Налоги/Налог/Наименование"), taxes.findtext("Налоги/Налог/УчтеноВСумме"),
+                              taxes.findtext("Налоги/Налог/Сумма")), ("НДС", "true", "360.00"))
+        self.assertEqual(document.findtext("Сумма"), "2160.00")

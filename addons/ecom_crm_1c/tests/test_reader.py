@@ -72,6 +72,26 @@ class TestReader(BaseCase):
                          ("S00001", "ИМ-00000042", "2026-11-21"))
         self.assertTrue(document["posted"])
 
+    def test_payment_and_shipment_as_1c_writes_them(self):
+        """1C:УТ says an order is paid or shipped with the date and number of its payment and
+        shipment («Дата оплаты по 1С», «Номер отгрузки по 1С»), not with the site's own flags; an
+        empty 1C date (0001-01-01) is no payment."""
+        def document(*requisites):
+            values = "".join(f"<ЗначениеРеквизита><Наименование>{name}</Наименование><Значение>{value}"
+                             f"</Значение></ЗначениеРеквизита>" for name, value in requisites)
+            xml = (f'<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.05"><Документ>'
+                   f"<Ид>odoo-order-1</Ид><Номер>S00001</Номер><ХозОперация>Заказ товара</ХозОперация>"
+                   f"<ЗначенияРеквизитов>{values}</ЗначенияРеквизитов></Документ></КоммерческаяИнформация>")
+            return next(v for _k, v in read_documents(io.BytesIO(xml.encode())))
+
+        paid = document(("Номер оплаты по 1С", "ИМ-00017"), ("Дата оплаты по 1С", "2026-11-21T10:15:00"))
+        shipped = document(("Номер отгрузки по 1С", "ИМ-00009"), ("Дата отгрузки по 1С", "2026-11-22T09:00:00"))
+        unpaid = document(("Номер оплаты по 1С", ""), ("Дата оплаты по 1С", "0001-01-01T00:00:00"),
+                          ("Номер отгрузки по 1С", ""), ("Дата отгрузки по 1С", "0001-01-01T00:00:00"))
+        self.assertEqual((paid["paid"], paid["shipped"]), (True, False))
+        self.assertEqual((shipped["paid"], shipped["shipped"]), (False, True))
+        self.assertEqual((unpaid["paid"], unpaid["shipped"]), (False, False))
+
     def test_windows_1251_and_no_bom(self):
         with open(path("official-2.04", "import.xml"), encoding="utf-8") as f:
             content = f.read().replace('encoding="UTF-8"', 'encoding="windows-1251"')

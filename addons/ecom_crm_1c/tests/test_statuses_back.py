@@ -1,11 +1,12 @@
 """Statuses back from 1C: documents naming the site's orders."""
 
 import io
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
 from ..commerceml import read_documents
-from .common import ImporterCase, path
+from .common import ImporterCase, ProtocolCase, path
 
 STATUS = """<?xml version="1.0" encoding="UTF-8"?>
 <КоммерческаяИнформация ВерсияСхемы="2.08"><Документ><Ид>{id}</Ид><Номер>{number}</Номер>
@@ -94,3 +95,70 @@ class TestStatusesBack(ImporterCase):
         counts = self.importer._import_documents(path("official-2.04", "orders.xml"), exchange)
         self.assertEqual(len(counts["warnings"]), 3)
         self.assertEqual(exchange.warning_count, 3)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestStatusesOverHttp(ProtocolCase):
+    """1C's protocol sends its documents with ``type=sale&mode=file`` and, in its classic version,
+    asks for no ``mode=import``: a whole document is applied when it arrives."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        partner = cls.env["res.partner"].create({"name": "Покупатель"})
+        product = cls.env["product.product"].create({"name": "Чайник"})
+        cls.order = cls.env["sale.order"].create({"partner_id": partner.id, "order_line": [
+            (0, 0, {"product_id": product.id, "product_uom_qty": 1})]})
+        cls.order.action_confirm()
+
+    def status(self, comment=""):
+        xml = STATUS.format(id=f"odoo-order-{self.order.id}", number=self.order.name, n=self.order.id,
+                            status="Открыт", deleted="false")
+        return xml.replace("<ХозОперация>", f"<Комментарий>{comment}</Комментарий><ХозОперация>").encode()
+
+    def test_a_document_sent_with_mode_file_alone_is_applied(self):
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        self.assertEqual(self.call("file", type_="sale", data=self.status(), cookie=cookie,
+                                   filename="documents.xml")[0], "success")
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}", "applied without mode=import")
+        self.assertTrue(self.order.ecom_1c_paid)
+        events = len(self.order.ecom_status_event_ids)
+        # 1C of the newer protocol asks for mode=import as well: the file is imported once
+        self.assertEqual(self.call("import", type_="sale", cookie=cookie, filename="documents.xml")[0], "success")
+        self.assertEqual(len(self.order.ecom_status_event_ids), events)
+        self.assertEqual(self.env["ecom.1c.exchange"].search([], limit=1).file_ids.mapped("state"), ["done"])
+
+    def test_a_document_in_parts_is_applied_with_its_last_part(self):
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", 1)
+        data = self.status(comment="я" * 600_000)  # 1.2 MB of comment: two requests of at most 1 MB
+        first, rest = data[:1024 * 1024], data[1024 * 1024:]
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        self.assertEqual(self.call("file", type_="sale", data=first, cookie=cookie, filename="big.xml"), ["success"])
+        self.assertFalse(self.order.ecom_1c_number, "a part of file_limit bytes: more of the file follows")
+        self.assertEqual(self.call("file", type_="sale", data=rest, cookie=cookie, filename="big.xml")[0], "success")
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+
+    def test_a_broken_document_is_refused_at_once_and_applies_nothing(self):
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        lines = self.call("file", type_="sale", data=self.status()[:-40], cookie=cookie, filename="documents.xml")
+        self.assertEqual(lines[0], "failure")
+        self.assertIn("malformed XML", lines[1])
+        self.assertFalse(self.order.ecom_1c_number)
+
+    def test_an_import_dying_at_mode_file_keeps_the_file_stored_once(self):
+        """The bytes are stored before the import: an import that dies answers «failure» and is rolled
+        back alone; the file stays stored once and counted, and 1C's mode=import applies it."""
+        importer = type(self.env["ecom.1c.importer"])
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        with patch.object(importer, "_import_documents", side_effect=MemoryError("killed")):
+            lines = self.call("file", type_="sale", data=self.status(), cookie=cookie, filename="documents.xml")
+        self.assertEqual(lines[0], "failure")
+        self.assertFalse(self.order.ecom_1c_number)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        self.assertEqual(session.upload_size, len(self.status()), "the stored bytes are counted")
+        self.assertEqual(self.call("import", type_="sale", cookie=cookie, filename="documents.xml")[0], "success")
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
