@@ -31,10 +31,12 @@ class ResPartner(models.Model):
         country = self.country_id or (self.company_id or self.env.company).country_id
         return country.code == "RU"
 
-    @api.constrains("vat", "company_registry", "ecom_kpp", "is_company", "country_id")
+    @api.constrains("vat", "company_registry", "ecom_kpp", "is_company", "country_id", "parent_id")
     def _check_ecom_russian_requisites(self):
         for partner in self:
-            if not partner._ecom_russian_requisites():
+            # a company's contact person carries the company's ИНН and ОГРН (Odoo copies a commercial
+            # entity's requisites to its contacts): they are checked on the company, whose kind they are
+            if partner.commercial_partner_id != partner or not partner._ecom_russian_requisites():
                 continue
             inn = ru_requisites.compact(partner.vat)
             if inn and inn != "/":

@@ -107,6 +107,22 @@ class TestPartnerRequisites(EcomCrmCase):
             self.Partner.with_context(lang="ru_RU").create(
                 {"name": "Петров Пётр", "country_id": self.russia.id, "vat": ORG_INN})
 
+    def test_a_companys_contacts_share_its_requisites(self):
+        """A contact person of a company carries the company's ИНН and ОГРН (Odoo copies them to its
+        contacts): a company with a 10-digit ИНН can have contacts, added later or before, and its
+        ИНН changed with them."""
+        org = self.Partner.create({"name": "ПАО Сбербанк", "is_company": True, "country_id": self.russia.id,
+                                   "vat": ORG_INN, "company_registry": ORG_OGRN, "ecom_kpp": ORG_KPP})
+        buyer = self.Partner.create({"name": "Закупщица Анна", "parent_id": org.id, "country_id": self.russia.id})
+        self.assertEqual((buyer.vat, buyer.company_registry), (ORG_INN, ORG_OGRN))
+        newcomer = self.Partner.create({"name": "Бухгалтер", "country_id": self.russia.id})
+        newcomer.parent_id = org
+        self.assertEqual(newcomer.vat, ORG_INN)
+        org.write({"vat": "7736207543", "company_registry": "1027700229193", "ecom_kpp": "773601001"})
+        self.assertEqual(buyer.vat, "7736207543")
+        with self.assertRaises(ValidationError):
+            org.vat = "7707083894"  # the company's own ИНН is still checked
+
     def test_foreign_and_untaxed_contacts_are_not_checked(self):
         german = self.Partner.create({"name": "Kinderwagen GmbH", "is_company": True,
                                       "country_id": self.env.ref("base.de").id, "vat": "DE123456789"})
