@@ -210,7 +210,7 @@ class ExchangeController(http.Controller):
                 out.truncate(size)
             raise OSError(errno.EIO, env._("%s bytes received but not stored", len(body)))  # the count undone
         # a part shorter than file_limit is the file's last: 1C sends a bigger one in parts of file_limit
-        if type_ == "sale" and len(body) < request_limit and not is_zip(target):
+        if type_ == "sale" and len(body) < request_limit:
             return self._import_stored(env, session, relative, filename)
         return answer("success")
 
@@ -231,7 +231,8 @@ class ExchangeController(http.Controller):
         The first call unpacks the session's zip archives; the exchange then imports the file
         (:meth:`ecom.1c.exchange._import_file`: its kind read from its content, the whole file checked
         before anything is imported, one step per call, each recording how far it got); not
-        ``time_boxed``, the whole file in this call (1C's documents, at ``mode=file``)."""
+        ``time_boxed``, the whole file in this call (1C's documents, at ``mode=file``; an archive of them:
+        the documents it held)."""
         try:
             relative, path = self._upload_path(session, filename)
         except UnsafePath as error:
@@ -245,7 +246,7 @@ class ExchangeController(http.Controller):
         session.exchange_id = exchange
         folder = session._upload_dir()
         # what the archives unpack to counts against the largest exchange with what 1C uploaded
-        failed, unpacked = exchange._unpack_archives(
+        failed, unpacked, members = exchange._unpack_archives(
             folder, max_total=self._exchange_limit(env) - int(session.upload_size))
         session.upload_size += unpacked
         if failed:  # a corrupt or hostile archive: nothing of it was unpacked, the log says why
@@ -253,7 +254,20 @@ class ExchangeController(http.Controller):
         if not os.path.isfile(path):
             return self._fail(exchange, relative, env._("not uploaded in this session"))
         if is_zip(path):  # some 1C versions name the archive itself: it is unpacked above
-            return answer("success", f"{relative} unpacked")
+            if time_boxed:  # 1C asks for each file it held next
+                return answer("success", f"{relative} unpacked")
+            # 1C's documents zipped (zip=yes), at mode=file: the documents the archive held, now
+            records = exchange.file_ids.browse()
+            for inner in sorted(members.get(os.path.basename(path), ())):
+                if not inner.lower().endswith(".xml"):
+                    continue
+                record, refusal = exchange._import_file(inner, os.path.join(folder, inner), files_dir=folder)
+                if refusal:
+                    return self._refused(inner, refusal)
+                records |= record
+            return answer("success", f"{relative}: created={sum(records.mapped('created_count'))} "
+                                     f"updated={sum(records.mapped('updated_count'))} "
+                                     f"archived={sum(records.mapped('archived_count'))}")
         deadline = time.monotonic() + self._step_seconds(env) if time_boxed else None
         record, refusal = exchange._import_file(relative, path, deadline, files_dir=folder)
         if refusal:  # not a file to import: the log says why

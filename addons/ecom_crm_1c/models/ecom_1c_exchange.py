@@ -84,9 +84,10 @@ class Ecom1cExchange(models.Model):
         """Unpack the zips 1C uploaded to ``folder`` (once each) next to them, each logged as a file of
         the exchange; all of them together unpack to at most ``max_total`` bytes (what the exchange may
         still hold). A corrupt or hostile one unpacks nothing (and no zip bomb grows past the bound):
-        the exchange fails with it. Returns ``(None or (its name, the refusal), bytes unpacked)``."""
+        the exchange fails with it. Returns ``(None or (its name, the refusal), bytes unpacked, {archive's
+        name: the names it unpacked to}``)."""
         self.ensure_one()
-        unpacked = 0
+        unpacked, members = 0, {}
         for name in sorted(os.listdir(folder)):
             path = os.path.join(folder, name)
             marker = os.path.join(folder, f".unpacked-{name}")
@@ -98,11 +99,12 @@ class Ecom1cExchange(models.Model):
                 names = unpack(path, folder, max_total=max(0, max_total - unpacked))
             except UnsafeArchive as error:
                 self._fail(error, name)
-                return (name, error), unpacked
+                return (name, error), unpacked, members
             unpacked += sum(os.path.getsize(os.path.join(folder, relative)) for relative in names)
+            members[name] = names
             record.write({"state": "done", "position": len(names)})
             open(marker, "w").close()
-        return None, unpacked
+        return None, unpacked, members
 
     def _import_file(self, name, path, deadline=None, files_dir=None):
         """One time-boxed step of the import of the uploaded file ``name`` (at ``path``), until done or

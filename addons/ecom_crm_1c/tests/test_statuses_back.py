@@ -129,6 +129,37 @@ class TestStatusesOverHttp(ProtocolCase):
         self.assertEqual(len(self.order.ecom_status_event_ids), events)
         self.assertEqual(self.env["ecom.1c.exchange"].search([], limit=1).file_ids.mapped("state"), ["done"])
 
+    def test_a_zipped_document_sent_with_mode_file_alone_is_applied(self):
+        """With zip=yes 1C may send its documents zipped: the archive's documents are applied when
+        its last part arrives, and a later mode=import of the archive or of the document inside
+        applies nothing twice."""
+        from .test_archives import make_zip
+
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        data = make_zip({"documents.xml": self.status()})
+        lines = self.call("file", type_="sale", data=data, cookie=cookie, filename="documents.zip")
+        self.assertEqual(lines[0], "success", lines)
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}", "applied without mode=import")
+        events = len(self.order.ecom_status_event_ids)
+        for filename in ("documents.zip", "documents.xml"):
+            self.assertEqual(self.call("import", type_="sale", cookie=cookie, filename=filename)[0], "success")
+        self.assertEqual(len(self.order.ecom_status_event_ids), events)
+        files = self.env["ecom.1c.exchange"].search([], limit=1).file_ids
+        self.assertEqual(sorted(zip(files.mapped("name"), files.mapped("state"), strict=True)),
+                         [("documents.xml", "done"), ("documents.zip", "done")])
+
+    def test_a_broken_zipped_document_is_refused_and_applies_nothing(self):
+        from .test_archives import make_zip
+
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        data = make_zip({"documents.xml": self.status()[:-40]})
+        lines = self.call("file", type_="sale", data=data, cookie=cookie, filename="documents.zip")
+        self.assertEqual(lines[0], "failure", lines)
+        self.assertIn("malformed XML", lines[1])
+        self.assertFalse(self.order.ecom_1c_number)
+
     def test_a_document_in_parts_is_applied_with_its_last_part(self):
         self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", 1)
         data = self.status(comment="я" * 600_000)  # 1.2 MB of comment: two requests of at most 1 MB
