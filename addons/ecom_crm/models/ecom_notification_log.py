@@ -52,7 +52,9 @@ class EcomNotificationLog(models.Model):
 
     @api.model
     def _selection_status(self):
-        return self.env["sale.order"]._fields["ecom_status"].selection
+        # the labels in the reader's language: Odoo translates a selection given as a list by its
+        # field, not one a method returns
+        return self.env["sale.order"]._fields["ecom_status"]._description_selection(self.env)
 
     @api.depends("lead_id", "order_id")
     def _compute_res_name(self):

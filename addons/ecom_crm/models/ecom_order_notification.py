@@ -28,9 +28,12 @@ class EcomOrderNotification(models.Model):
 
     @api.model
     def _selection_status(self):
-        return self.env["sale.order"]._fields["ecom_status"].selection
+        # the labels in the reader's language: Odoo translates a selection given as a list by its
+        # field, not one a method returns
+        return self.env["sale.order"]._fields["ecom_status"]._description_selection(self.env)
 
     @api.depends("status", "company_id")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         labels = dict(self._selection_status())
         for rule in self:

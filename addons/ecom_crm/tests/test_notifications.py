@@ -116,6 +116,19 @@ class TestOrderNotifications(NotificationCase):
         self.assertIn("отправлен", shipped_sms.body)
         self.assertEqual(shipped_sms.number, "+79161234567")
 
+    def test_the_order_statuses_speak_the_readers_language(self):
+        """The rules' and the log's status column, its drop-down and a rule's name were English on a
+        Russian screen («Confirmed», «Shipped»): their selection is a method's."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        for model in ("ecom.order.notification", "ecom.notification.log"):
+            Model = self.env[model].with_context(lang="ru_RU")
+            labels = dict(Model.fields_get(["status"])["status"]["selection"])
+            self.assertEqual((labels["confirmed"], labels["shipped"], labels["returned"]),
+                             ("Подтверждён", "Отправлен", "Отказ при получении"), model)
+        rule = self.env.ref("ecom_crm.order_notification_shipped").with_context(lang="ru_RU")
+        self.assertEqual(rule.display_name, "Отправлен")
+        self.assertEqual(rule.with_context(lang="en_US").display_name, "Shipped")
+
     def test_once_per_status_back_and_forth(self):
         order = self._order()
         order.action_confirm()
