@@ -174,7 +174,9 @@ class ResPartner(models.Model):
         who has orders, requests or a card (the daily job, since days since the last order move).
         Each company counts its own confirmed orders (placed by the customer or any of its contacts
         and addresses), converted into its currency at the order's rate, and applies its own
-        thresholds; the card fields hold one value per company.
+        thresholds; the card fields hold one value per company. Its days are the company's (its time
+        zone, as the reports and the scoring count them; UTC for a company without one): an order of
+        01:30 in Moscow is that day's, and the days since it turn at the store's midnight.
         """
         self.env["sale.order"].flush_model(["state", "ecom_status", "date_order", "amount_total", "partner_id",
                                             "company_id", "currency_rate"])
@@ -183,14 +185,21 @@ class ResPartner(models.Model):
         self.flush_model()
         only = SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         only_card = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
-        only_stats = SQL("AND partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
-        today = fields.Date.context_today(self)
+        only_stats = SQL("AND s.partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         self.env.cr.execute(SQL("""
             WITH stats AS (
-                SELECT partner_id, company_id, order_count AS orders, revenue,
-                       first_order::date AS first_order, last_order::date AS last_order
-                  FROM ecom_customer_order_stats
+                SELECT s.partner_id, s.company_id, s.order_count AS orders, s.revenue,
+                       (s.first_order AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date AS first_order,
+                       (s.last_order AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date AS last_order
+                  FROM ecom_customer_order_stats s
+                  JOIN res_company c ON c.id = s.company_id
+                  LEFT JOIN res_partner cp ON cp.id = c.partner_id
                  WHERE true %(only_stats)s
+            ), today AS (  -- each company's today, in its time zone
+                SELECT c.id AS company_id,
+                       (%(now)s::timestamp AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date AS day
+                  FROM res_company c
+                  LEFT JOIN res_partner cp ON cp.id = c.partner_id
             ), leads AS (
                 SELECT p.commercial_partner_id AS partner_id, l.company_id, bool_or(l.active) AS has_open,
                        count(*) AS total
@@ -211,18 +220,19 @@ class ResPartner(models.Model):
                        coalesce(s.orders, 0) AS orders, round(coalesce(s.revenue, 0), 2) AS revenue,
                        CASE WHEN s.orders > 0 THEN round(s.revenue / s.orders, 2) ELSE 0 END AS avg_order,
                        s.first_order, s.last_order,
-                       CASE WHEN s.last_order IS NOT NULL THEN %(today)s::date - s.last_order END AS days,
+                       CASE WHEN s.last_order IS NOT NULL THEN t.day - s.last_order END AS days,
                        CASE
                            WHEN coalesce(s.orders, 0) = 0 THEN
                                CASE WHEN l.total > 0 AND NOT l.has_open THEN 'lost' ELSE 'new' END
-                           WHEN %(today)s::date - s.last_order >= c.ecom_lost_days THEN 'lost'
-                           WHEN %(today)s::date - s.last_order >= c.ecom_sleeping_days THEN 'sleeping'
+                           WHEN t.day - s.last_order >= c.ecom_lost_days THEN 'lost'
+                           WHEN t.day - s.last_order >= c.ecom_sleeping_days THEN 'sleeping'
                            WHEN s.revenue >= c.ecom_vip_revenue OR s.orders >= c.ecom_vip_orders THEN 'vip'
                            WHEN s.orders >= 2 THEN 'repeat'
                            ELSE 'first_purchase'
                        END AS status
                   FROM keys k
                   JOIN res_company c ON c.id = k.company_id
+                  JOIN today t ON t.company_id = k.company_id
                   LEFT JOIN stats s ON s.partner_id = k.partner_id AND s.company_id = k.company_id
                   LEFT JOIN leads l ON l.partner_id = k.partner_id AND l.company_id = k.company_id
             ), by_partner AS (
@@ -248,7 +258,7 @@ class ResPartner(models.Model):
                AND (p.ecom_order_count, p.ecom_revenue, p.ecom_first_order_date, p.ecom_last_order_date,
                     p.ecom_days_since_order, p.ecom_customer_status)
                    IS DISTINCT FROM (c.orders, c.revenue, c.first_order, c.last_order, c.days, c.status)
-        """, only=only, only_card=only_card, only_stats=only_stats, today=today))
+        """, only=only, only_card=only_card, only_stats=only_stats, now=fields.Datetime.now()))
         updated = self.env.cr.rowcount
         self.invalidate_model(["ecom_order_count", "ecom_revenue", "ecom_avg_order", "ecom_first_order_date",
                                "ecom_last_order_date", "ecom_days_since_order", "ecom_customer_status"])

@@ -42,6 +42,21 @@ class TestCustomerCard(EcomCrmCase):
             self.refresh()
         self.assertEqual(customer.ecom_customer_status, "lost")
 
+    def test_days_are_the_stores(self):
+        """A Moscow store: an order of 01:30 on the 1st (22:30 UTC the day before) is the 1st's, and the
+        days since it turn at Moscow's midnight, whoever refreshes the cards (a user of another zone,
+        the scheduler in UTC)."""
+        self.env.company.partner_id.tz = "Europe/Moscow"
+        customer = self.Partner.create({"name": "Ночная покупательница"})
+        self._order(customer, datetime(2026, 11, 30, 22, 30))
+        for user_tz in ("America/New_York", False):
+            self.env.user.tz = user_tz
+            with freeze_time("2026-12-05 21:30"):  # 00:30 on the 6th in Moscow
+                self.refresh()
+            self.assertEqual(str(customer.ecom_last_order_date), "2026-12-01")
+            self.assertEqual(str(customer.ecom_first_order_date), "2026-12-01")
+            self.assertEqual(customer.ecom_days_since_order, 5)
+
     def test_vip_thresholds_from_settings(self):
         customer = self.Partner.create({"name": "Крупный покупатель"})
         with freeze_time("2026-11-20"):
