@@ -9,7 +9,6 @@ as failed with its reason and, where the provider would otherwise retry forever,
 «ok»; a bad key or signature is refused (401/403) and journaled."""
 
 import functools
-import json
 import logging
 from collections import namedtuple
 from urllib.parse import urlencode
@@ -81,7 +80,9 @@ class IntakeHookController(http.Controller):
         if body is None:
             return None, f"the body is over {MAX_BODY} bytes"
         try:
-            return json.loads(body.decode("utf-8")), None
+            return adapters.loads(body.decode("utf-8")), None
+        except adapters.OutOfRange:
+            return None, "a number of the body is out of range (NaN, Infinity, 1e999)"
         except (UnicodeDecodeError, ValueError, RecursionError):
             return None, "the body is not UTF-8 JSON"
 
@@ -308,8 +309,8 @@ class IntakeHookController(http.Controller):
         form = self._form()
         text = form.get("json") or ""
         try:
-            event = json.loads(text) if text else None
-        except ValueError:
+            event = adapters.loads(text) if text else None
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python reads
             event = None
         raw = {"path": hook.subpath, "json": event if event is not None else text[:MAX_BODY]}
         expected = adapters.mango_sign(hook.auth.key or "", text, hook.auth.secret or "")

@@ -308,6 +308,43 @@ class TestTelephonyAdapters(AdapterCase):
         self.assertEqual(self.mango(source, "call", {"call_state": "Appeared"}).status_code, 200)
         self.assert_failed(source, "without entry_id", count=2)
 
+    def test_numbers_beyond_range_and_json_nested_too_deep_are_not_a_500(self):
+        """A duration of «1e999» (infinity once read), a JSON number PostgreSQL cannot store (NaN,
+        Infinity, 1e999) or JSON nested a few thousand levels deep is malformed input: taken or
+        refused as the provider expects, journaled, never a 500."""
+        zadarma = self._source("zadarma", kind="calls", provider_secret="zd-secret")
+        end = dict(fixture("zadarma")["end"], pbx_call_id="in_overflow", duration="1e999")
+        response = self.zadarma(zadarma, end)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(self.calls(zadarma).state, "finished")
+        uis = self._source("uis", kind="calls", provider_secret="uis-key-42")
+        finished = dict(fixture("uis")["finished"], talk_time_duration="1e999")
+        self.assertEqual(self.post_json(uis, finished).status_code, 200, "a string: read as no duration")
+        for number in ("1e999", "NaN", "-Infinity"):
+            response = self.url_open(self.url(uis), headers={"Content-Type": "application/json"}, data=json.dumps(
+                fixture("uis")["lost"]).replace('"talk_time_duration": 0', f'"talk_time_duration": {number}').encode())
+            self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_json"), number)
+        self.assert_failed(uis, "out of range", count=3)
+        self.assertEqual(len(self.calls(uis)), 1)
+        tilda = self._source("tilda")
+        response = self.url_open(self.url(tilda), headers={"Content-Type": "application/json"},
+                                 data=b'{"Phone": "+79165551234", "tranid": "1:nan", "score": NaN}')
+        self.assertEqual((response.status_code, response.text), (200, "ok"))
+        self.assert_failed(tilda, "out of range")
+        mango = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+        summary = json.dumps(fixture("mango")["summary"]).replace('"talk_time": 1764666012', '"talk_time": 1e999')
+        deep = "[" * 3000 + "]" * 3000
+        for text in (summary, deep):
+            response = self.post_form(mango, {"vpbx_api_key": "mango-key", "json": text,
+                                              "sign": adapters.mango_sign("mango-key", text, "mango-salt")},
+                                      subpath="/events/summary")
+            self.assertEqual(response.status_code, 200, response.text)
+        self.assert_failed(mango, "json is not JSON", count=2)
+        self.assertFalse(self.calls(mango))
+        response = self.post_form(tilda, {"Phone": "+79165551234", "tranid": "1:deep", "payment": deep})
+        self.assertEqual((response.status_code, response.text), (200, "ok"))
+        self.assert_failed(tilda, "payment is not JSON", count=2)
+
     def zadarma(self, source, fields, secret="zd-secret"):
         signature = adapters.zadarma_signature(fields, secret)
         return self.post_form(source, fields, headers={"Signature": signature} if signature else None)

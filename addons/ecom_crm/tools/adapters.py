@@ -15,6 +15,7 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import re
 from datetime import UTC, datetime
 from urllib.parse import unquote_plus
@@ -28,6 +29,28 @@ PROVIDER_CHANNEL = {"vk_leads": "vk", "yandex_direct": "yandex_direct"}
 
 class Malformed(ValueError):
     """The payload cannot be mapped: the reason is journaled with the raw payload."""
+
+
+class OutOfRange(ValueError):
+    """A JSON number PostgreSQL's jsonb cannot store: NaN, Infinity, or one beyond a double (1e999)."""
+
+
+def _finite(text):
+    number = float(text)
+    if not math.isfinite(number):
+        raise OutOfRange(text)
+    return number
+
+
+def _no_constant(name):
+    raise OutOfRange(name)
+
+
+def loads(text):
+    """A provider's JSON as the journal can keep it: Python also reads ``NaN``, ``Infinity`` and
+    ``1e999`` (infinity), which the journal's jsonb refuses (:class:`OutOfRange`); nesting deeper
+    than Python reads is a ``RecursionError``."""
+    return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
 
 
 # --- field names ---------------------------------------------------------------------------------
@@ -215,8 +238,8 @@ def map_tilda(fields, extra=None):
     payment = values.get("payment")
     if payment:
         try:
-            payment = json.loads(payment) if isinstance(payment, str) else payment
-        except ValueError:
+            payment = loads(payment) if isinstance(payment, str) else payment
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python reads
             raise Malformed("payment is not JSON") from None
         if not isinstance(payment, dict):
             raise Malformed("payment is not an object")
@@ -363,7 +386,7 @@ def zadarma_signature(fields, secret):
 def _int(value, default=None):
     try:
         return int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: «1e999» is infinity once read
         return default
 
 
