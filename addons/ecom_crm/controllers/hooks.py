@@ -342,10 +342,10 @@ class IntakeHookController(http.Controller):
             self._failed(hook, reason, None, channel="call")
             return error(400, "invalid_json", reason)
         given = self._given_key(payload if isinstance(payload, dict) else None, field="key")
+        # a body that is no object (the key in a header) is refused by map_uis
+        raw = {k: v for k, v in payload.items() if k != "key"} if isinstance(payload, dict) else payload
         if not adapters.same(given, hook.auth.secret):
-            raw = {k: v for k, v in payload.items() if k != "key"} if isinstance(payload, dict) else payload
             return self._refused(hook, "bad key", raw, 401, channel="call")
-        raw = {k: v for k, v in payload.items() if k != "key"}
         outcome = self._call(hook, lambda: adapters.map_uis(raw), raw)
         if outcome.status == "limited":
             return error(429, "rate_limited", "too many requests per minute", retry_after=60)

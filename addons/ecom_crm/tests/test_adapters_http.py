@@ -392,3 +392,13 @@ class TestTelephonyAdapters(AdapterCase):
         response = self.post_json(source, dict(sample["incoming"], event="sms"))
         self.assertEqual(response.status_code, 400)
         self.assert_failed(source, "unknown event 'sms'", count=2)
+
+    def test_uis_body_that_is_not_an_object(self):
+        """The key in the header (as UIS may send it) and a body that is JSON but no object: a 400
+        saying so, journaled, not a 500."""
+        source = self._source("uis", kind="calls", provider_secret="uis-key-42")
+        for body in ([fixture("uis")["incoming"]], "incoming", 42, None):
+            response = self.post_json(source, body, {"X-Api-Key": "uis-key-42"})
+            self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"), body)
+        self.assert_failed(source, "the body is not a JSON object", count=4)
+        self.assertFalse(self.calls(source))
