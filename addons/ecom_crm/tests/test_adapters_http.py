@@ -393,6 +393,28 @@ class TestTelephonyAdapters(AdapterCase):
         self.assertEqual(response.status_code, 400)
         self.assert_failed(source, "unknown event 'sms'", count=2)
 
+    def test_a_conflict_that_outlasts_odoos_retries_is_a_json_503(self):
+        """The same call's events at the same instant: one waits, the other is retried by Odoo. A
+        conflict that outlasts Odoo's retries is the intake API's JSON 503 (it was Odoo's HTML
+        500 page); the provider sends the event again."""
+        from unittest.mock import patch
+
+        from odoo.service import model as service_model
+
+        source = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+
+        def conflict(calls, data, source, raw=None):
+            calls.env.cr.execute("DO $$ BEGIN RAISE EXCEPTION 'concurrent update' "
+                                 "USING ERRCODE = 'serialization_failure'; END $$", log_exceptions=False)
+
+        with patch.object(type(self.env["ecom.call"]), "_ecom_process_event", conflict), \
+                patch.object(service_model, "MAX_TRIES_ON_CONCURRENCY_FAILURE", 1):
+            response = self.mango(source, "call", fixture("mango")["appeared"])
+        self.assertEqual(response.status_code, 503, response.text[:200])
+        self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
+        self.assertEqual((response.json()["error"], response.headers["Retry-After"]), ("busy", "1"))
+        self.assertFalse(self.calls(source))
+
     def test_uis_body_that_is_not_an_object(self):
         """The key in the header (as UIS may send it) and a body that is JSON but no object: a 400
         saying so, journaled, not a 500."""
