@@ -393,6 +393,25 @@ class TestTelephonyAdapters(AdapterCase):
         self.assertEqual(response.status_code, 400)
         self.assert_failed(source, "unknown event 'sms'", count=2)
 
+    def test_objects_and_lists_are_no_call_id_or_number(self):
+        """An object or a list where a call's id or a phone number is expected is refused with the
+        field's name and journaled: it was written as its Python text («['79161230011']»), a
+        customer and a call made under it."""
+        uis = self._source("uis", kind="calls", provider_secret="uis-key-42")
+        incoming = fixture("uis")["incoming"]
+        for field, value in (("contact_phone_number", ["79161230011"]), ("call_session_id", {"id": 3829104471}),
+                             ("virtual_phone_number", {"number": "74951112233"}), ("contact_phone_number", True)):
+            response = self.post_json(uis, dict(incoming, **{field: value}))
+            self.assertEqual(response.status_code, 400, response.text)
+            self.assertIn(f"{field} is not a string or a number", response.json()["message"])
+        mango = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+        appeared = fixture("mango")["appeared"]
+        for event in (dict(appeared, entry_id=["MjQ1"]), dict(appeared, **{"from": {"number": ["79165551234"]}})):
+            self.assertEqual(self.mango(mango, "call", event).status_code, 200)
+        self.assert_failed(mango, "is not a string or a number", count=2)
+        self.assertFalse(self.calls(uis) | self.calls(mango))
+        self.assertFalse(self.env["res.partner"].search([("phone", "like", "[")]))
+
     def test_a_conflict_that_outlasts_odoos_retries_is_a_json_503(self):
         """The same call's events at the same instant: one waits, the other is retried by Odoo. A
         conflict that outlasts Odoo's retries is the intake API's JSON 503 (it was Odoo's HTML

@@ -390,6 +390,16 @@ def _int(value, default=None):
         return default
 
 
+def _scalar(value, name):
+    """A provider's id or phone number as text: a string or a JSON number; an object, a list or
+    a boolean is :class:`Malformed` (its Python text would become a call's id or a customer's phone)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise Malformed(f"{name} is not a string or a number")
+    return str(value).strip()
+
+
 def map_mango(path, event):
     """A Mango Office VPBX event (``json`` of the form post), by the path it was posted to:
 
@@ -426,13 +436,13 @@ def map_mango(path, event):
         talk, end = _int(event.get("talk_time"), 0), _int(event.get("end_time"), 0)
         answered = _int(event.get("entry_result")) == 1
         generic = "finished" if answered else "missed"
-    customer = (target if outgoing else origin).get("number")
+    customer = _scalar((target if outgoing else origin).get("number"), "the customer's number")
     line = (origin.get("number") if outgoing else target.get("line_number") or event.get("line_number")
             or target.get("number"))
     if not customer:
         raise Malformed("no customer number in from/to")
-    data = {"event": generic, "call_id": str(event["entry_id"]), "caller": str(customer),
-            "called": str(line or ""), "direction": "out" if outgoing else "in"}
+    data = {"event": generic, "call_id": _scalar(event["entry_id"], "entry_id"), "caller": customer,
+            "called": _scalar(line, "the line's number"), "direction": "out" if outgoing else "in"}
     if kind == "summary" and generic == "finished":
         data["duration"] = max(end - talk, 0) if talk and end else 0
     return {k: v for k, v in data.items() if v not in (None, "")}
@@ -492,15 +502,16 @@ def map_uis(event):
     generic = UIS_EVENTS.get(name)
     if not generic:
         raise Malformed(f"unknown event {name!r}")
-    if not event.get("call_session_id"):
+    call_id, customer, line = (_scalar(event.get(name), name) for name in (
+        "call_session_id", "contact_phone_number", "virtual_phone_number"))
+    if not call_id:
         raise Malformed("no call_session_id")
-    if not event.get("contact_phone_number"):
+    if not customer:
         raise Malformed("no contact_phone_number")
     lost = str(event.get("is_lost", "")).lower() in ("1", "true", "yes")
     if generic == "finished" and lost:
         generic = "missed"
-    data = {"event": generic, "call_id": str(event["call_session_id"]), "caller": str(event["contact_phone_number"]),
-            "called": str(event.get("virtual_phone_number") or ""),
+    data = {"event": generic, "call_id": call_id, "caller": customer, "called": line,
             "direction": "out" if str(event.get("direction", "")).lower() in ("out", "outgoing") else "in"}
     if generic == "finished":
         data["duration"] = _int(event.get("talk_time_duration"), 0)
