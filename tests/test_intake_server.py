@@ -4,6 +4,7 @@ answered processes the queue once its answer has left); the same idempotency key
 customer, sent by several clients at the same instant, queued or within the call (?wait=1),
 gives one journal entry, one customer and one lead, every client getting a well-formed answer."""
 
+import hashlib
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import subprocess
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -242,3 +244,55 @@ def test_a_salesperson_in_two_teams_never_exceeds_their_maximum_under_concurrenc
              WHERE t.name->>'en_US' IN ('Retail', 'Wholesale') AND l.user_id IS NOT NULL GROUP BY l.user_id) c
           JOIN res_users u ON u.id = c.user_id""")
     assert counts == "seller-retail=6,seller-shared=6,seller-wholesale=4", counts
+
+
+HOOKS_SETUP = """
+sources = env["ecom.intake.source"].create([
+    {"name": "E2E Tilda", "provider": "tilda", "rate_limit": 100000},
+    {"name": "E2E Mango", "provider": "mango", "kind": "calls", "rate_limit": 100000, "provider_key": "mk",
+     "provider_secret": "ms"}])
+print(*sources.sudo().mapped("hook_token"))
+env.cr.commit()
+"""
+
+
+def test_a_provider_sending_the_same_event_at_the_same_instant_makes_one_record(server, odoo_cmd):
+    """The connectors share the intake's guards: Tilda's same submission (tranid) and Mango's same
+    call (entry_id), each posted by four workers at the same instant, give one journal entry, one
+    lead and one call, every delivery answered as the provider expects."""
+    shell = subprocess.run(odoo_cmd("shell", "-d", server["db"], "--no-http", "--log-level=warn"),
+                           input=HOOKS_SETUP, capture_output=True, text=True, timeout=300)
+    assert shell.returncode == 0, shell.stderr[-3000:]
+    tilda, mango = shell.stdout.strip().splitlines()[-1].split()
+
+    def hook(path, fields):
+        request = urllib.request.Request(f"http://127.0.0.1:{server['port']}/ecom_crm/hook/{path}",
+                                         data=urllib.parse.urlencode(fields).encode(), method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()[:500]
+
+    for round_ in range(4):
+        phone, entry = f"+7916562{round_:04d}", f"e2e-call-{round_}"
+        event = json.dumps({"entry_id": entry, "call_state": "Appeared", "from": {"number": f"7916563{round_:04d}"},
+                            "to": {"number": "74951234567", "line_number": "74951234567"}})
+        sign = hashlib.sha256(f"mk{event}ms".encode()).hexdigest()
+        barrier = threading.Barrier(8)
+
+        def send(path, fields, barrier=barrier):
+            barrier.wait()
+            return hook(path, fields)
+
+        form = {"Name": "Ольга", "Phone": phone, "tranid": f"e2e:{round_}"}
+        signed = {"vpbx_api_key": "mk", "sign": sign, "json": event}
+        answers = in_threads([lambda form=form: send(f"tilda/{tilda}", form)] * 4
+                             + [lambda signed=signed: send(f"mango/{mango}/events/call", signed)] * 4, 8)
+        assert answers == [(200, "ok")] * 4 + [(200, "")] * 4, answers
+        assert query(server, f"SELECT count(*) FROM ecom_intake_request WHERE idempotency_key = 'tilda:e2e:{round_}'") \
+            == "1"
+        assert query(server, f"SELECT count(*) FROM ecom_call WHERE call_id = '{entry}'") == "1"
+        wait_until_processed(server, phone)
+        assert customers_and_leads(server, phone) == "1|1"
+        assert customers_and_leads(server, f"+7916563{round_:04d}") == "1|1"

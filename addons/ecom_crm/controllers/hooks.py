@@ -9,7 +9,6 @@ as failed with its reason and, where the provider would otherwise retry forever,
 «ok»; a bad key or signature is refused (401/403) and journaled."""
 
 import functools
-import json
 import logging
 from collections import namedtuple
 from urllib.parse import urlencode
@@ -81,7 +80,9 @@ class IntakeHookController(http.Controller):
         if body is None:
             return None, f"the body is over {MAX_BODY} bytes"
         try:
-            return json.loads(body.decode("utf-8")), None
+            return adapters.loads(body.decode("utf-8")), None
+        except adapters.OutOfRange:
+            return None, "a number of the body is out of range (NaN, Infinity, 1e999)"
         except (UnicodeDecodeError, ValueError, RecursionError):
             return None, "the body is not UTF-8 JSON"
 
@@ -308,8 +309,8 @@ class IntakeHookController(http.Controller):
         form = self._form()
         text = form.get("json") or ""
         try:
-            event = json.loads(text) if text else None
-        except ValueError:
+            event = adapters.loads(text) if text else None
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python reads
             event = None
         raw = {"path": hook.subpath, "json": event if event is not None else text[:MAX_BODY]}
         expected = adapters.mango_sign(hook.auth.key or "", text, hook.auth.secret or "")
@@ -341,10 +342,10 @@ class IntakeHookController(http.Controller):
             self._failed(hook, reason, None, channel="call")
             return error(400, "invalid_json", reason)
         given = self._given_key(payload if isinstance(payload, dict) else None, field="key")
+        # a body that is no object (the key in a header) is refused by map_uis
+        raw = {k: v for k, v in payload.items() if k != "key"} if isinstance(payload, dict) else payload
         if not adapters.same(given, hook.auth.secret):
-            raw = {k: v for k, v in payload.items() if k != "key"} if isinstance(payload, dict) else payload
             return self._refused(hook, "bad key", raw, 401, channel="call")
-        raw = {k: v for k, v in payload.items() if k != "key"}
         outcome = self._call(hook, lambda: adapters.map_uis(raw), raw)
         if outcome.status == "limited":
             return error(429, "rate_limited", "too many requests per minute", retry_after=60)

@@ -1,6 +1,8 @@
 import hmac
 import logging
 
+from psycopg2 import OperationalError
+
 from odoo.http import Controller, request, route
 
 from ..tools import sms_gateways
@@ -36,7 +38,10 @@ class EcomSmsStatusController(Controller):
         client = company._ecom_sms_client()
         try:
             statuses = client.parse_callback(params) or []
-            request.env["sms.sms"].sudo()._ecom_apply_statuses(company, gateway, statuses)
+            with request.env.cr.savepoint():  # a report is applied whole or not at all
+                request.env["sms.sms"].sudo()._ecom_apply_statuses(company, gateway, statuses)
+        except OperationalError:
+            raise  # a concurrency error: Odoo retries the whole request (ir.http answers 503 past its retries)
         except Exception:
             _logger.exception("SMS status callback of %s could not be applied", gateway)
             return request.make_response("error", [("Content-Type", "text/plain")], status=503)

@@ -4,7 +4,7 @@ from werkzeug.exceptions import HTTPException
 from odoo import models
 from odoo.http import request
 
-from ..tools.json_http import API, BOUNDED_PATHS, bound_form_body, error
+from ..tools.json_http import API, BOUNDED_PATHS, HOOK_PREFIX, SMS_STATUS_PREFIX, bound_form_body, error
 
 
 class IrHttp(models.AbstractModel):
@@ -23,10 +23,17 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _handle_error(cls, exception):
-        """The intake API answers JSON whatever fails, even around its own code: a concurrency error
-        Odoo's retries could not overcome is a 503 to retry, an HTTP error its own status, anything
-        else a JSON 500, never Odoo's HTML page."""
-        if request and request.httprequest.path.startswith(API):
+        """The intake API and the providers' webhooks answer JSON whatever fails, even around their
+        own code: a concurrency error Odoo's retries could not overcome is a 503 to retry, an HTTP
+        error its own status, anything else a JSON 500, never Odoo's HTML page. The SMS gateways'
+        delivery reports get the same in plain text."""
+        path = request.httprequest.path if request else ""
+        if path.startswith(SMS_STATUS_PREFIX):
+            busy = isinstance(exception, OperationalError)
+            return request.make_response(
+                "busy, retry" if busy else "error", status=503,
+                headers=[("Content-Type", "text/plain; charset=utf-8"), *([("Retry-After", "1")] if busy else [])])
+        if path.startswith((API, HOOK_PREFIX)):
             if isinstance(exception, OperationalError):
                 return error(503, "busy", "concurrent requests about the same customer or team: retry",
                              headers=[("Retry-After", "1")])

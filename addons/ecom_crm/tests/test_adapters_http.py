@@ -308,6 +308,43 @@ class TestTelephonyAdapters(AdapterCase):
         self.assertEqual(self.mango(source, "call", {"call_state": "Appeared"}).status_code, 200)
         self.assert_failed(source, "without entry_id", count=2)
 
+    def test_numbers_beyond_range_and_json_nested_too_deep_are_not_a_500(self):
+        """A duration of «1e999» (infinity once read), a JSON number PostgreSQL cannot store (NaN,
+        Infinity, 1e999) or JSON nested a few thousand levels deep is malformed input: taken or
+        refused as the provider expects, journaled, never a 500."""
+        zadarma = self._source("zadarma", kind="calls", provider_secret="zd-secret")
+        end = dict(fixture("zadarma")["end"], pbx_call_id="in_overflow", duration="1e999")
+        response = self.zadarma(zadarma, end)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(self.calls(zadarma).state, "finished")
+        uis = self._source("uis", kind="calls", provider_secret="uis-key-42")
+        finished = dict(fixture("uis")["finished"], talk_time_duration="1e999")
+        self.assertEqual(self.post_json(uis, finished).status_code, 200, "a string: read as no duration")
+        for number in ("1e999", "NaN", "-Infinity"):
+            response = self.url_open(self.url(uis), headers={"Content-Type": "application/json"}, data=json.dumps(
+                fixture("uis")["lost"]).replace('"talk_time_duration": 0', f'"talk_time_duration": {number}').encode())
+            self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_json"), number)
+        self.assert_failed(uis, "out of range", count=3)
+        self.assertEqual(len(self.calls(uis)), 1)
+        tilda = self._source("tilda")
+        response = self.url_open(self.url(tilda), headers={"Content-Type": "application/json"},
+                                 data=b'{"Phone": "+79165551234", "tranid": "1:nan", "score": NaN}')
+        self.assertEqual((response.status_code, response.text), (200, "ok"))
+        self.assert_failed(tilda, "out of range")
+        mango = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+        summary = json.dumps(fixture("mango")["summary"]).replace('"talk_time": 1764666012', '"talk_time": 1e999')
+        deep = "[" * 3000 + "]" * 3000
+        for text in (summary, deep):
+            response = self.post_form(mango, {"vpbx_api_key": "mango-key", "json": text,
+                                              "sign": adapters.mango_sign("mango-key", text, "mango-salt")},
+                                      subpath="/events/summary")
+            self.assertEqual(response.status_code, 200, response.text)
+        self.assert_failed(mango, "json is not JSON", count=2)
+        self.assertFalse(self.calls(mango))
+        response = self.post_form(tilda, {"Phone": "+79165551234", "tranid": "1:deep", "payment": deep})
+        self.assertEqual((response.status_code, response.text), (200, "ok"))
+        self.assert_failed(tilda, "payment is not JSON", count=2)
+
     def zadarma(self, source, fields, secret="zd-secret"):
         signature = adapters.zadarma_signature(fields, secret)
         return self.post_form(source, fields, headers={"Signature": signature} if signature else None)
@@ -355,3 +392,54 @@ class TestTelephonyAdapters(AdapterCase):
         response = self.post_json(source, dict(sample["incoming"], event="sms"))
         self.assertEqual(response.status_code, 400)
         self.assert_failed(source, "unknown event 'sms'", count=2)
+
+    def test_objects_and_lists_are_no_call_id_or_number(self):
+        """An object or a list where a call's id or a phone number is expected is refused with the
+        field's name and journaled: it was written as its Python text («['79161230011']»), a
+        customer and a call made under it."""
+        uis = self._source("uis", kind="calls", provider_secret="uis-key-42")
+        incoming = fixture("uis")["incoming"]
+        for field, value in (("contact_phone_number", ["79161230011"]), ("call_session_id", {"id": 3829104471}),
+                             ("virtual_phone_number", {"number": "74951112233"}), ("contact_phone_number", True)):
+            response = self.post_json(uis, dict(incoming, **{field: value}))
+            self.assertEqual(response.status_code, 400, response.text)
+            self.assertIn(f"{field} is not a string or a number", response.json()["message"])
+        mango = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+        appeared = fixture("mango")["appeared"]
+        for event in (dict(appeared, entry_id=["MjQ1"]), dict(appeared, **{"from": {"number": ["79165551234"]}})):
+            self.assertEqual(self.mango(mango, "call", event).status_code, 200)
+        self.assert_failed(mango, "is not a string or a number", count=2)
+        self.assertFalse(self.calls(uis) | self.calls(mango))
+        self.assertFalse(self.env["res.partner"].search([("phone", "like", "[")]))
+
+    def test_a_conflict_that_outlasts_odoos_retries_is_a_json_503(self):
+        """The same call's events at the same instant: one waits, the other is retried by Odoo. A
+        conflict that outlasts Odoo's retries is the intake API's JSON 503 (it was Odoo's HTML
+        500 page); the provider sends the event again."""
+        from unittest.mock import patch
+
+        from odoo.service import model as service_model
+
+        source = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+
+        def conflict(calls, data, source, raw=None):
+            calls.env.cr.execute("DO $$ BEGIN RAISE EXCEPTION 'concurrent update' "
+                                 "USING ERRCODE = 'serialization_failure'; END $$", log_exceptions=False)
+
+        with patch.object(type(self.env["ecom.call"]), "_ecom_process_event", conflict), \
+                patch.object(service_model, "MAX_TRIES_ON_CONCURRENCY_FAILURE", 1):
+            response = self.mango(source, "call", fixture("mango")["appeared"])
+        self.assertEqual(response.status_code, 503, response.text[:200])
+        self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
+        self.assertEqual((response.json()["error"], response.headers["Retry-After"]), ("busy", "1"))
+        self.assertFalse(self.calls(source))
+
+    def test_uis_body_that_is_not_an_object(self):
+        """The key in the header (as UIS may send it) and a body that is JSON but no object: a 400
+        saying so, journaled, not a 500."""
+        source = self._source("uis", kind="calls", provider_secret="uis-key-42")
+        for body in ([fixture("uis")["incoming"]], "incoming", 42, None):
+            response = self.post_json(source, body, {"X-Api-Key": "uis-key-42"})
+            self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"), body)
+        self.assert_failed(source, "the body is not a JSON object", count=4)
+        self.assertFalse(self.calls(source))

@@ -8,6 +8,7 @@ import requests
 from odoo.addons.sms.tools.sms_api import SmsApi
 from odoo.exceptions import AccessError
 from odoo.tests import Form, HttpCase, tagged
+from odoo.tools import mute_logger
 
 from .common import EcomCrmCase
 
@@ -261,6 +262,55 @@ class TestSmsStatusCallback(HttpCase, SmsGatewayCase):
             "data[0]": "sms_status\n000000-79\n103\n1700000000", "data[1]": "sms_status\nx\x00y\n103\n1700000000"})
         self.assertEqual((response.status_code, response.text), (200, "100"))
         self.assertEqual(sms.state, "sent")
+
+    def test_a_concurrency_error_is_retried_then_a_plain_503(self):
+        """A serialization failure while the statuses are applied is Odoo's to retry (the report is
+        applied once it passes); one that outlasts the retries is a plain-text 503 the gateway
+        sends again, with nothing of the report written (it was an HTML 500 after a half-done
+        transaction)."""
+        from odoo.service import model as service_model
+
+        sms = self._send("000000-81")
+        url = self.company._ecom_sms_callback_url()
+        path, data = url[url.index("/ecom_crm/"):], {"data[0]": "sms_status\n000000-81\n103\n1700000000"}
+        Sms = type(self.env["sms.sms"])
+        apply_statuses = Sms._ecom_apply_statuses
+        conflicts = []
+
+        def conflict(records, company, gateway, statuses, times=1):
+            done = apply_statuses(records, company, gateway, statuses)
+            if len(conflicts) < times:
+                conflicts.append(1)
+                records.env.flush_all()
+                records.env.cr.execute("DO $$ BEGIN RAISE EXCEPTION 'concurrent update' "
+                                       "USING ERRCODE = 'serialization_failure'; END $$", log_exceptions=False)
+            return done
+
+        with patch.object(Sms, "_ecom_apply_statuses", conflict):
+            response = self.url_open(path, data=data)
+        self.assertEqual((response.status_code, response.text), (200, "100"))
+        self.assertEqual(sms.state, "sent")
+        sms = self._send("000000-82")
+        conflicts.clear()
+        data = {"data[0]": "sms_status\n000000-82\n103\n1700000000"}
+        with patch.object(Sms, "_ecom_apply_statuses", lambda *args: conflict(*args, times=10)), \
+                patch.object(service_model, "MAX_TRIES_ON_CONCURRENCY_FAILURE", 1):
+            response = self.url_open(path, data=data)
+        self.assertEqual(response.status_code, 503, response.text[:200])
+        self.assertEqual(response.headers["Content-Type"].split(";")[0], "text/plain")
+        sms.invalidate_recordset()
+        self.assertEqual(sms.state, "pending")
+        # any other failure halfway: the gateway's 503 too, and nothing of the report kept
+
+        def failure(records, company, gateway, statuses):
+            apply_statuses(records, company, gateway, statuses)
+            raise ValueError("halfway")
+
+        with patch.object(Sms, "_ecom_apply_statuses", failure), mute_logger("odoo.addons.ecom_crm.controllers"):
+            response = self.url_open(path, data=data)
+        self.assertEqual((response.status_code, response.text), (503, "error"))
+        sms.invalidate_recordset()
+        self.assertEqual(sms.state, "pending")
 
     def test_odd_urls_and_methods_get_plain_text(self):
         url = self.company._ecom_sms_callback_url()

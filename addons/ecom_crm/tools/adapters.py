@@ -15,6 +15,7 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import re
 from datetime import UTC, datetime
 from urllib.parse import unquote_plus
@@ -28,6 +29,28 @@ PROVIDER_CHANNEL = {"vk_leads": "vk", "yandex_direct": "yandex_direct"}
 
 class Malformed(ValueError):
     """The payload cannot be mapped: the reason is journaled with the raw payload."""
+
+
+class OutOfRange(ValueError):
+    """A JSON number PostgreSQL's jsonb cannot store: NaN, Infinity, or one beyond a double (1e999)."""
+
+
+def _finite(text):
+    number = float(text)
+    if not math.isfinite(number):
+        raise OutOfRange(text)
+    return number
+
+
+def _no_constant(name):
+    raise OutOfRange(name)
+
+
+def loads(text):
+    """A provider's JSON as the journal can keep it: Python also reads ``NaN``, ``Infinity`` and
+    ``1e999`` (infinity), which the journal's jsonb refuses (:class:`OutOfRange`); nesting deeper
+    than Python reads is a ``RecursionError``."""
+    return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
 
 
 # --- field names ---------------------------------------------------------------------------------
@@ -215,8 +238,8 @@ def map_tilda(fields, extra=None):
     payment = values.get("payment")
     if payment:
         try:
-            payment = json.loads(payment) if isinstance(payment, str) else payment
-        except ValueError:
+            payment = loads(payment) if isinstance(payment, str) else payment
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python reads
             raise Malformed("payment is not JSON") from None
         if not isinstance(payment, dict):
             raise Malformed("payment is not an object")
@@ -363,8 +386,18 @@ def zadarma_signature(fields, secret):
 def _int(value, default=None):
     try:
         return int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: «1e999» is infinity once read
         return default
+
+
+def _scalar(value, name):
+    """A provider's id or phone number as text: a string or a JSON number; an object, a list or
+    a boolean is :class:`Malformed` (its Python text would become a call's id or a customer's phone)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise Malformed(f"{name} is not a string or a number")
+    return str(value).strip()
 
 
 def map_mango(path, event):
@@ -403,13 +436,13 @@ def map_mango(path, event):
         talk, end = _int(event.get("talk_time"), 0), _int(event.get("end_time"), 0)
         answered = _int(event.get("entry_result")) == 1
         generic = "finished" if answered else "missed"
-    customer = (target if outgoing else origin).get("number")
+    customer = _scalar((target if outgoing else origin).get("number"), "the customer's number")
     line = (origin.get("number") if outgoing else target.get("line_number") or event.get("line_number")
             or target.get("number"))
     if not customer:
         raise Malformed("no customer number in from/to")
-    data = {"event": generic, "call_id": str(event["entry_id"]), "caller": str(customer),
-            "called": str(line or ""), "direction": "out" if outgoing else "in"}
+    data = {"event": generic, "call_id": _scalar(event["entry_id"], "entry_id"), "caller": customer,
+            "called": _scalar(line, "the line's number"), "direction": "out" if outgoing else "in"}
     if kind == "summary" and generic == "finished":
         data["duration"] = max(end - talk, 0) if talk and end else 0
     return {k: v for k, v in data.items() if v not in (None, "")}
@@ -469,15 +502,16 @@ def map_uis(event):
     generic = UIS_EVENTS.get(name)
     if not generic:
         raise Malformed(f"unknown event {name!r}")
-    if not event.get("call_session_id"):
+    call_id, customer, line = (_scalar(event.get(name), name) for name in (
+        "call_session_id", "contact_phone_number", "virtual_phone_number"))
+    if not call_id:
         raise Malformed("no call_session_id")
-    if not event.get("contact_phone_number"):
+    if not customer:
         raise Malformed("no contact_phone_number")
     lost = str(event.get("is_lost", "")).lower() in ("1", "true", "yes")
     if generic == "finished" and lost:
         generic = "missed"
-    data = {"event": generic, "call_id": str(event["call_session_id"]), "caller": str(event["contact_phone_number"]),
-            "called": str(event.get("virtual_phone_number") or ""),
+    data = {"event": generic, "call_id": call_id, "caller": customer, "called": line,
             "direction": "out" if str(event.get("direction", "")).lower() in ("out", "outgoing") else "in"}
     if generic == "finished":
         data["duration"] = _int(event.get("talk_time_duration"), 0)

@@ -9,8 +9,10 @@ from odoo.http import request
 API = "/ecom_crm/api/v1"
 MAX_BODY = 64 * 1024  # the intake API's and the webhooks' requests
 MAX_SMS_BODY = 1024 * 1024  # a delivery report of the SMS gateways (SMS.ru posts up to 100 statuses at once)
+HOOK_PREFIX = "/ecom_crm/hook/"  # the providers' webhooks (controllers/hooks.py)
+SMS_STATUS_PREFIX = "/ecom_crm/sms/status/"  # the SMS gateways' delivery reports (controllers/sms_status.py)
 # the paths whose bodies are bounded, even sent chunked and form-encoded (see ir.http._pre_dispatch)
-BOUNDED_PATHS = ((API, MAX_BODY), ("/ecom_crm/hook/", MAX_BODY), ("/ecom_crm/sms/status/", MAX_SMS_BODY))
+BOUNDED_PATHS = ((API, MAX_BODY), (HOOK_PREFIX, MAX_BODY), (SMS_STATUS_PREFIX, MAX_SMS_BODY))
 
 
 class BrokenBody(ValueError):
