@@ -164,6 +164,8 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         loads = {}  # per salesperson, across the whole list and its teams: each lead counts for the next
         by_load = []  # the positions of the requests assigned by load
+        self.env["crm.team"].browse({vals["team_id"] for vals in vals_list
+                                     if "user_id" not in vals and vals.get("team_id")})._ecom_lock_salespeople(loads)
         for index, vals in enumerate(vals_list):
             if "user_id" not in vals:
                 assignment = self._ecom_assignment_vals(vals, loads)

@@ -101,6 +101,16 @@ class CrmTeam(models.Model):
                                     SALESPERSON_LOCK_CLASS, sorted(missing.ids)))
             loads.update({user: list(load) for user, load in self._ecom_user_loads(missing).items()})
 
+    def _ecom_lock_salespeople(self, loads):
+        """Before one transaction assigns in several of these teams: the locks of all their
+        salespeople (and their loads into ``loads``), in one statement, in the order of their ids.
+        Taken team by team, a later team's locks could come before an earlier one's in that order:
+        a transaction assigning in one team only would hold the one and wait for the other, and both
+        would wait for each other (a deadlock; one team's lock each never made one)."""
+        teams = self.filtered("ecom_assign_by_load")
+        if len(teams) > 1:
+            teams[:1]._ecom_fill_loads(loads, teams.crm_team_member_ids.user_id)
+
     def _ecom_weighted_load(self, load):
         company = self.company_id or self.env.company
         return company.ecom_load_weight_open * load[0] + company.ecom_load_weight_overdue * load[1]
@@ -156,9 +166,12 @@ class CrmTeam(models.Model):
         a member's maximum; what does not fit stays unassigned, and the team leader is told."""
         by_load = self.filtered("ecom_assign_by_load")
         result = super(CrmTeam, self - by_load)._assign_and_convert_leads(force_quota=force_quota)
+        waiting = {team: self.env["crm.lead"].search(team._get_lead_to_assign_domain(), order="probability desc, id")
+                   for team in by_load}
+        loads = {}  # per salesperson, across the teams (a salesperson of two teams holds one maximum)
+        by_load.filtered(lambda team: waiting[team])._ecom_lock_salespeople(loads)
         for team in by_load:
-            leads = self.env["crm.lead"].search(team._get_lead_to_assign_domain(), order="probability desc, id")
-            loads = {}
+            leads = waiting[team]
             assigned = self.env["crm.lead"]
             for lead in leads:
                 user = team._ecom_pick_salesperson(lead.partner_id, loads)

@@ -123,6 +123,8 @@ class EcomIntakeProcessor(models.AbstractModel):
         # the salespeople, in arrival order, once everything else is decided: the first assignment in a
         # team takes its salespeople's locks until the transaction ends, so the locks wait for as little as can be
         new_items = [item for item in items if "create_index" in item]
+        self.env["crm.team"].browse({vals["team_id"] for vals in to_create if vals.get("team_id")}) \
+            ._ecom_lock_salespeople(load_cache)
         for item, vals in zip(new_items, to_create, strict=True):
             team = self.env["crm.team"].browse(vals.get("team_id"))
             # unassigned unless the team assigns by load: Odoo's own assignment then takes over

@@ -30,6 +30,9 @@ class IrHttp(models.AbstractModel):
         path = request.httprequest.path if request else ""
         if path.startswith(SMS_STATUS_PREFIX):
             busy = isinstance(exception, OperationalError)
+            if not busy and isinstance(exception, HTTPException) and exception.code:  # e.g. no such URL: 404
+                return request.make_response(exception.name, status=exception.code,
+                                             headers=[("Content-Type", "text/plain; charset=utf-8")])
             return request.make_response(
                 "busy, retry" if busy else "error", status=503,
                 headers=[("Content-Type", "text/plain; charset=utf-8"), *([("Retry-After", "1")] if busy else [])])

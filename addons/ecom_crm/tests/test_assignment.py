@@ -1,9 +1,11 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
+from ..models.crm_team import SALESPERSON_LOCK_CLASS
 from .common import EcomCrmCase
 
 
@@ -88,6 +90,42 @@ class TestAssignmentByLoad(EcomCrmCase):
         shared[:1].user_id = self.users[1]
         self.assertEqual(self._new().user_id, self.users[0])
         self.assertFalse(self._new().user_id, "full again in both teams")
+
+    def _locked_in_order(self, work):
+        """The salespeople's ids in the order ``work`` takes their locks in this transaction."""
+        locked, cursor_class = [], type(self.env.cr)
+        execute = cursor_class.execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            if isinstance(query, SQL) and "pg_advisory_xact_lock" in query.code \
+                    and query.params[:1] == [SALESPERSON_LOCK_CLASS]:
+                locked.extend(query.params[1])
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(cursor_class, "execute", spy):
+            work()
+        return locked
+
+    def test_several_teams_lock_their_salespeople_in_one_order(self):
+        """A transaction assigning in two teams took the second team's locks after the first's: with
+        the second's salespeople first in the order of the ids, it held one lock and waited for
+        another that a transaction assigning in the second team alone held while waiting for it (a
+        deadlock). Every lock of a batch, a queue's requests or Odoo's assignment is taken in one
+        order, whatever the teams' order."""
+        self.env["ir.config_parameter"].sudo().set_param("sales_team.membership_multi", True)
+        solo = new_test_user(self.env, login="seller_night", groups="sales_team.group_sale_salesman", name="Ночной")
+        night = self.env["crm.team"].create({"name": "Ночная смена", "ecom_assign_by_load": True})
+        self.env["crm.team.member"].create([{"crm_team_id": night.id, "user_id": user.id}
+                                            for user in (solo, self.users[0])])
+        expected = sorted({*self.team.crm_team_member_ids.user_id.ids, solo.id})
+        locked = self._locked_in_order(lambda: self.Lead.create([
+            {"name": "Ночью", "type": "opportunity", "team_id": night.id},
+            {"name": "Днём", "type": "opportunity", "team_id": self.team.id}]))
+        self.assertEqual(locked, expected, "a batch of two teams")
+        self.Lead.create([{"name": f"Ждёт {team.name}", "type": "lead", "team_id": team.id, "user_id": False}
+                          for team in (night, self.team)])
+        locked = self._locked_in_order(lambda: (night | self.team)._assign_and_convert_leads())
+        self.assertEqual(locked, expected, "Odoo's assignment of two teams")
 
     def test_own_manager_at_maximum(self):
         self.members.write({"ecom_max_open_leads": 3})

@@ -317,7 +317,10 @@ class TestSmsStatusCallback(HttpCase, SmsGatewayCase):
         path = url[url.index("/ecom_crm/"):]
         for method, target, status in (("GET", "/ecom_crm/sms/status/smsru/ab%00cd", 403),
                                        ("GET", "/ecom_crm/sms/status/sms%00ru/abc", 403),
-                                       ("PUT", path, 405), ("DELETE", path, 405)):
+                                       ("PUT", path, 405), ("DELETE", path, 405),
+                                       # no such report URL: its own status, not a 503 to send again forever
+                                       ("GET", "/ecom_crm/sms/status/smsru", 404),
+                                       ("POST", path + "/extra", 404)):
             with self.subTest(method=method, target=target):
                 response = self.opener.request(method, self.base_url() + target, timeout=30)
                 self.assertEqual(response.status_code, status)

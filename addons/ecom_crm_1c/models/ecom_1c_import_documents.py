@@ -103,7 +103,7 @@ class Ecom1cImportDocuments(models.AbstractModel):
             counts["warnings"].append(_("1C order %s was not created: it names no customer",
                                         document["number"] or document["id"]))
             return None
-        date_order = datetime_from_1c(document["date"], document["time"], self.env.user.tz or "Europe/Moscow")
+        date_order = datetime_from_1c(document["date"], document["time"], self.env["sale.order"]._ecom_1c_tz())
         order = self.env["sale.order"].create({
             "partner_id": partner.id, "ecom_1c_id": document["id"] or False,
             "ecom_1c_number": document["number_1c"] or document["number"] or False,

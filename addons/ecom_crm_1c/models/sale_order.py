@@ -51,9 +51,15 @@ class SaleOrder(models.Model):
     def _ecom_1c_commit_export(self, until):
         self.env["ir.config_parameter"].sudo().set_param(COMMITTED, until)
 
+    @api.model
+    def _ecom_1c_tz(self, company=None):
+        """The zone 1C's «Дата» and «Время» are its local time in: the store's, its company's (the
+        exchange runs as the superuser, whose zone nobody sets); else the user's, else Moscow."""
+        return (company or self.env.company).partner_id.tz or self.env.user.tz or "Europe/Moscow"
+
     def _ecom_1c_xml(self, version=None):
         version = version or self.env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.schema_version", "2.05")
-        now = datetime_to_1c(fields.Datetime.now(), self.env.user.tz or "Europe/Moscow")
+        now = datetime_to_1c(fields.Datetime.now(), self._ecom_1c_tz())
         return write_orders([order._ecom_1c_document() for order in self], generated_at=now, version=version)
 
     def _ecom_1c_document(self):
@@ -78,7 +84,7 @@ class SaleOrder(models.Model):
                 "discount": self.currency_id.round(undiscounted - line.price_total),
             })
         # 1C reads the date as its local time: the same zone 1C's own orders are read in
-        date = datetime_to_1c(self.date_order, self.env.user.tz or "Europe/Moscow")
+        date = datetime_to_1c(self.date_order, self._ecom_1c_tz(self.company_id))
         return {
             "id": self.ecom_1c_id or order_document_id(self.id), "number": self.name, "date": date,
             "currency": self.currency_id.name, "amount": self.amount_total, "tax": self.amount_tax,

@@ -144,6 +144,14 @@ class TestOrderDocument(TransactionCase):
         document = self.document(self.order())
         self.assertEqual((document.findtext("Дата"), document.findtext("Время")), ("2026-11-21", "01:30:00"))
 
+    def test_date_and_time_are_the_stores_zone_not_the_exchange_users(self):
+        """1C's exchange runs as Odoo's superuser, whose time zone nobody sets: a store in Yekaterinburg
+        sent its orders in Moscow time (01:30 for 03:30). The store's zone is its company's, as the
+        reports, the scoring and the intake take it."""
+        self.env.company.partner_id.tz = "Asia/Yekaterinburg"
+        document = self.document(self.order())
+        self.assertEqual((document.findtext("Дата"), document.findtext("Время")), ("2026-11-21", "03:30:00"))
+
     def test_a_company_goes_with_its_inn_and_kpp_a_person_with_a_full_name(self):
         """1C tells a legal entity from a person by «ОфициальноеНаименование» and finds it by ИНН and
         КПП: a company's order went as a person without them (1C made a new private customer)."""

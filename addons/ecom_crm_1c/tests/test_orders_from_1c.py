@@ -50,6 +50,12 @@ class TestOrdersFrom1C(ImporterCase):
         self.assertEqual(str(order.date_order), "2026-11-20 12:30:00", "1C's Moscow time, stored in UTC")
         self.assertEqual(order.order_line.mapped("product_id"),
                          self.mat | self.env.ref("ecom_crm_1c.product_delivery_1c"))
+        # a store in Yekaterinburg: 1C's time is the store's (its company's), not the exchange user's
+        self.env.company.partner_id.tz = "Asia/Yekaterinburg"
+        self.importer._import_documents(self.document([(MAT, "Коврик", 2500, 1)], id_="1c-order-guid-2",
+                                                      number="ИМ-000124"))
+        self.assertEqual(str(self.env["sale.order"].search([("ecom_1c_id", "=", "1c-order-guid-2")]).date_order),
+                         "2026-11-20 10:30:00")
         self.assertEqual(order.order_line.filtered(lambda ln: ln.product_id == self.mat).price_unit, 2500)
         customer = order.partner_id
         self.assertEqual((customer.lastname, customer.firstname, customer.patronymic),
