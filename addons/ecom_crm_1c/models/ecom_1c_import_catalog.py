@@ -140,7 +140,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
         categories = {group_id: category.id for group_id, category in bound(
             self.env["product.category"], {group for product in chunk for group in product["group_ids"]}).items()}
         default_categ = self.env.ref("product.product_category_all").id
-        to_create, characteristics, done = [], [], set()
+        to_create, characteristics, done, revived = [], [], set(), Template
         for product in chunk:
             if not product["id"]:
                 counts["warnings"].append(_("A product without Ид was skipped: %s", product["name"]))
@@ -160,8 +160,11 @@ class Ecom1cImportCatalog(models.AbstractModel):
             if len(template.product_variant_ids) > 1:  # Odoo keeps the article of each variant, none of the product's
                 changed.pop("default_code", None)
             if changed:
+                if changed.get("active") and not template.active:
+                    revived |= template
                 template.write(changed)
                 counts["updated"] += 1
+        self._revive_variants(revived)
         if to_create:
             self._create_products(to_create, counts)
         if characteristics:
@@ -170,6 +173,16 @@ class Ecom1cImportCatalog(models.AbstractModel):
             to_archive = self.env["product.product"].concat(
                 *(variant for full_id, variant in variants.items() if full_id in deleted and variant.active))
             to_archive.action_archive()
+
+    def _revive_variants(self, templates):
+        """1C names again products that were archived (a full exchange no longer named them, or 1C
+        marked them «Удален»): their 1C variants, archived with them, are sold again; Odoo's own
+        unarchiving revives none of a template read with archived variants, nor a characteristic's.
+        A characteristic 1C dropped meanwhile is archived again by the exchange that names the rest."""
+        variants = templates.product_variant_ids.filtered(
+            lambda v: not v.active and v.ecom_1c_id and v.product_tmpl_id._is_combination_possible_by_config(
+                v.product_template_attribute_value_ids, ignore_no_variant=True))
+        variants.action_unarchive()
 
     def _create_products(self, to_create, counts):
         """Templates and their single variant for new 1C products, set-based (:func:`bulk_create`):

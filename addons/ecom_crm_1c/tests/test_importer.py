@@ -59,6 +59,40 @@ class TestImporter(ImporterCase):
         self.assertEqual(self.Template.search_count([("ecom_1c_catalog_id", "!=", False), ("active", "=", True)]),
                          36 - 1 - 1, "all but the dropped one and the one 1C marks «Удален»")
 
+    def test_a_product_1c_names_again_is_sold_again(self):
+        """A product a full exchange archived (or 1C marked «Удален») comes back when 1C names it again:
+        the product and its variant, not a product without a variant to sell."""
+        with open(path("ut11-2.07", "import0_1.xml"), encoding="utf-8-sig") as f:
+            full = f.read()
+        self.importer._import_catalog(io.BytesIO(full.encode()))
+        shorter, dropped_id = self.drop_first(full)
+        self.importer._import_catalog(io.BytesIO(shorter.encode()))
+        dropped = self.Template.search([("ecom_1c_id", "=", dropped_id)])
+        self.assertFalse(dropped.active or self.env["product.product"].search([("ecom_1c_id", "=", dropped_id)]))
+        self.importer._import_catalog(io.BytesIO(full.encode()))
+        self.assertTrue(dropped.active)
+        self.assertEqual(self.env["product.product"].search([("ecom_1c_id", "=", dropped_id)]).product_tmpl_id,
+                         dropped, "its variant is active again")
+        # the characteristics of a product 1C dropped and named again (schema 2.04) come back with it
+        self.env["account.tax"].create({"name": "НДС 18%", "amount": 18, "type_tax_use": "sale"})
+        with open(path("official-2.04", "import.xml"), encoding="utf-8-sig") as f:
+            official = f.read()
+        self.importer._import_catalog(io.BytesIO(official.encode()))
+        chairs_id = "05e26d77-01e4-11dc-a411-00055d80a2d1"
+        without_chairs = official
+        while f"<Ид>{chairs_id}#" in without_chairs:
+            at = without_chairs.index(f"<Ид>{chairs_id}#")
+            start = without_chairs.rindex("<Товар>", 0, at)
+            end = without_chairs.index("</Товар>", at) + len("</Товар>")
+            without_chairs = without_chairs[:start] + without_chairs[end:]
+        self.importer._import_catalog(io.BytesIO(without_chairs.encode()))
+        chairs = self.Template.search([("ecom_1c_id", "=", chairs_id)])
+        self.assertFalse(chairs.active)
+        self.importer._import_catalog(io.BytesIO(official.encode()))
+        self.assertTrue(chairs.active)
+        self.assertEqual(len(self.env["product.product"].search([("product_tmpl_id", "=", chairs.id)])), 2,
+                         "both characteristics are sold again")
+
     def test_characteristics_are_variants(self):
         """Schema 2.04 lists each characteristic as a product «guid#characteristic»: one template per
         guid, one variant per characteristic, and a full exchange archives a characteristic it drops."""
