@@ -7,7 +7,15 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 
-from ..commerceml import UnsafePath, read_catalog, read_product_ids, safe_relative_path
+from ..commerceml import (
+    UnsafeDocument,
+    UnsafePath,
+    read_catalog,
+    read_catalog_id,
+    read_product_ids,
+    safe_relative_path,
+    sniff,
+)
 from ..commerceml.characteristics import split_id
 from ..commerceml.errors import reason
 from ..commerceml.mapper import (
@@ -83,10 +91,36 @@ class Ecom1cImportCatalog(models.AbstractModel):
             self._import_price_types(price_types, counts)
         if catalog["id"] and (catalog["only_changes"] or "").strip().lower() == "false":
             # a full exchange: what this catalog no longer names is archived, never deleted
-            if hasattr(source, "seek"):
-                source.seek(0)  # a file object: read it again from the start
-            self._archive_missing(catalog["id"], set(read_product_ids(source)), counts)
+            others = self._other_parts(source, catalog["id"], exchange, files_dir)
+            if others is not None:  # else another part of the catalog is still to come: it archives
+                if hasattr(source, "seek"):
+                    source.seek(0)  # a file object: read it again from the start
+                self._archive_missing(catalog["id"], set(read_product_ids(source)) | others, counts)
         return self._finish(exchange, counts)
+
+    def _other_parts(self, source, catalog_id, exchange, files_dir):
+        """The products the other files of this exchange holding the full catalog ``catalog_id`` name
+        (1C may send a big catalog as several files, each «СодержитТолькоИзменения=false» with a part
+        of the products), or None while one of them is still to be imported: the last one imported
+        archives what none of them names."""
+        if not (exchange and files_dir and isinstance(source, str)):
+            return set()
+        done = set(exchange.file_ids.filtered(lambda f: f.state == "done").mapped("name"))
+        seen = set()
+        for name in sorted(os.listdir(files_dir)):
+            path = os.path.join(files_dir, name)
+            if not name.lower().endswith(".xml") or not os.path.isfile(path) or os.path.samefile(path, source):
+                continue
+            try:
+                info = sniff(path)
+                if info.kind != "catalog" or info.only_changes is not False or read_catalog_id(path) != catalog_id:
+                    continue
+            except UnsafeDocument:
+                continue
+            if name not in done:
+                return None
+            seen.update(read_product_ids(path))
+        return seen
 
     def _archive_missing(self, catalog_id, seen, counts):
         """A full exchange of the catalog ``catalog_id`` named the products and characteristics
