@@ -199,6 +199,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 template.write(changed)
                 counts["updated"] += 1
         self._revive_variants(revived)
+        self._update_barcodes([p for p in chunk if p["barcode"] and split_id(p["id"])[0] in existing
+                               and not split_id(p["id"])[1]], counts)
         if to_create:
             self._create_products(to_create, counts)
         if characteristics:
@@ -252,6 +254,15 @@ class Ecom1cImportCatalog(models.AbstractModel):
         # `_get_variant_id_for_combination` and friends cache the variants of a template
         self.env.registry.clear_cache()
         counts["created"] += len(templates)
+
+    def _update_barcodes(self, products, counts):
+        """The barcode 1C gives a product it made before (none then, or another one) on its variant,
+        when no other product has it; a barcode 1C leaves empty leaves Odoo's as it is."""
+        variants = bound(self.env["product.product"].with_context(active_test=False), {p["id"] for p in products})
+        changed = [p for p in products if p["id"] in variants and variants[p["id"]].barcode != p["barcode"]]
+        for product_id, barcode in self._free_barcodes(changed, counts).items():
+            variants[product_id].barcode = barcode
+            counts["updated"] += 1
 
     def _free_barcodes(self, products, counts):
         """{1C id: barcode} for the barcodes no other product uses (Odoo requires them unique)."""

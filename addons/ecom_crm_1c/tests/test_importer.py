@@ -6,7 +6,7 @@ from lxml import etree
 from odoo.addons.ecom_crm_1c.models import ecom_1c_importer
 from odoo.tests import new_test_user, tagged
 
-from .common import ImporterCase, offers_package, path
+from .common import ImporterCase, big_catalog, big_catalog_id, offers_package, path
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -289,6 +289,24 @@ class TestImporter(ImporterCase):
                          (self.env.ref("uom.product_uom_kgm"), self.env["account.tax"], "service", False))
         self.assertEqual(clash.barcode, "4600000000017")
         self.assertTrue(any("4600000000017" in w for w in counts["warnings"]))
+
+    def test_a_barcode_1c_gives_later_reaches_the_product(self):
+        """A product made without a barcode gets the one 1C gives it later, and a changed one; one another
+        product has is left out with a warning; the same catalog again changes nothing."""
+        self.importer._import_catalog(io.BytesIO(big_catalog(3)))
+        clash = self.env["product.product"].create({"name": "Старый коврик", "barcode": "4600000000002"})
+        counts = self.importer._import_catalog(io.BytesIO(big_catalog(3, details=True)))
+        barcodes = {p.ecom_1c_id: p.barcode for p in self.Product.search([("ecom_1c_id", "in", [
+            big_catalog_id(i) for i in range(3)])])}
+        self.assertEqual(barcodes, {big_catalog_id(0): "4600000000000", big_catalog_id(1): "4600000000001",
+                                    big_catalog_id(2): False})
+        self.assertTrue(any("4600000000002" in w for w in counts["warnings"]))
+        self.assertEqual(clash.barcode, "4600000000002")
+        again = self.importer._import_catalog(io.BytesIO(big_catalog(3, details=True)))
+        self.assertEqual((again["created"], again["updated"], again["archived"]), (0, 0, 0))
+        changed = big_catalog(3, details=True).decode().replace("<Штрихкод>4600000000000<", "<Штрихкод>4600000000099<")
+        self.assertEqual(self.importer._import_catalog(io.BytesIO(changed.encode()))["updated"], 1)
+        self.assertEqual(self.Product.search([("ecom_1c_id", "=", big_catalog_id(0))]).barcode, "4600000000099")
 
     def test_variants_prices_to_pricelists(self):
         self.importer._import_catalog(path("official-2.04", "import.xml"))
