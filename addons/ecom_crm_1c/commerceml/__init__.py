@@ -10,5 +10,5 @@
 """
 from .archives import UnsafeArchive, is_zip, unpack
 from .paths import UnsafePath, printable, safe_relative_path
-from .reader import read_catalog, read_documents, read_offers, read_product_ids
+from .reader import read_catalog, read_catalog_id, read_documents, read_offers, read_product_ids
 from .sniff import DocumentInfo, UnsafeDocument, check_encoding, check_well_formed, sniff

@@ -182,6 +182,19 @@ def read_product_ids(source):
                 yield product_id
 
 
+def read_catalog_id(source):
+    """The Ид of the «Каталог» of a catalog file ('' for none), streaming no further than that."""
+    def free(path):
+        return path[-1] == "Товар"
+
+    for _event, path, element in _events(source, {"end": {"Ид", "Товар"}}, free):
+        if path[-1] == "Ид" and path[-2:-1] == ["Каталог"]:
+            return (element.text or "").strip()
+        if path[-1] == "Товар":
+            break
+    return ""
+
+
 def _product(element):
     requisites = _requisites(element)
     taxes = []

@@ -7,7 +7,15 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 
-from ..commerceml import UnsafePath, read_catalog, read_product_ids, safe_relative_path
+from ..commerceml import (
+    UnsafeDocument,
+    UnsafePath,
+    read_catalog,
+    read_catalog_id,
+    read_product_ids,
+    safe_relative_path,
+    sniff,
+)
 from ..commerceml.characteristics import split_id
 from ..commerceml.errors import reason
 from ..commerceml.mapper import (
@@ -83,10 +91,36 @@ class Ecom1cImportCatalog(models.AbstractModel):
             self._import_price_types(price_types, counts)
         if catalog["id"] and (catalog["only_changes"] or "").strip().lower() == "false":
             # a full exchange: what this catalog no longer names is archived, never deleted
-            if hasattr(source, "seek"):
-                source.seek(0)  # a file object: read it again from the start
-            self._archive_missing(catalog["id"], set(read_product_ids(source)), counts)
+            others = self._other_parts(source, catalog["id"], exchange, files_dir)
+            if others is not None:  # else another part of the catalog is still to come: it archives
+                if hasattr(source, "seek"):
+                    source.seek(0)  # a file object: read it again from the start
+                self._archive_missing(catalog["id"], set(read_product_ids(source)) | others, counts)
         return self._finish(exchange, counts)
+
+    def _other_parts(self, source, catalog_id, exchange, files_dir):
+        """The products the other files of this exchange holding the full catalog ``catalog_id`` name
+        (1C may send a big catalog as several files, each «СодержитТолькоИзменения=false» with a part
+        of the products), or None while one of them is still to be imported: the last one imported
+        archives what none of them names."""
+        if not (exchange and files_dir and isinstance(source, str)):
+            return set()
+        done = set(exchange.file_ids.filtered(lambda f: f.state == "done").mapped("name"))
+        seen = set()
+        for name in sorted(os.listdir(files_dir)):
+            path = os.path.join(files_dir, name)
+            if not name.lower().endswith(".xml") or not os.path.isfile(path) or os.path.samefile(path, source):
+                continue
+            try:
+                info = sniff(path)
+                if info.kind != "catalog" or info.only_changes is not False or read_catalog_id(path) != catalog_id:
+                    continue
+            except UnsafeDocument:
+                continue
+            if name not in done:
+                return None
+            seen.update(read_product_ids(path))
+        return seen
 
     def _archive_missing(self, catalog_id, seen, counts):
         """A full exchange of the catalog ``catalog_id`` named the products and characteristics
@@ -140,7 +174,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
         categories = {group_id: category.id for group_id, category in bound(
             self.env["product.category"], {group for product in chunk for group in product["group_ids"]}).items()}
         default_categ = self.env.ref("product.product_category_all").id
-        to_create, characteristics, done = [], [], set()
+        to_create, characteristics, done, revived = [], [], set(), Template
         for product in chunk:
             if not product["id"]:
                 counts["warnings"].append(_("A product without Ид was skipped: %s", product["name"]))
@@ -160,8 +194,13 @@ class Ecom1cImportCatalog(models.AbstractModel):
             if len(template.product_variant_ids) > 1:  # Odoo keeps the article of each variant, none of the product's
                 changed.pop("default_code", None)
             if changed:
+                if changed.get("active") and not template.active:
+                    revived |= template
                 template.write(changed)
                 counts["updated"] += 1
+        self._revive_variants(revived)
+        self._update_barcodes([p for p in chunk if p["barcode"] and split_id(p["id"])[0] in existing
+                               and not split_id(p["id"])[1]], counts)
         if to_create:
             self._create_products(to_create, counts)
         if characteristics:
@@ -170,6 +209,16 @@ class Ecom1cImportCatalog(models.AbstractModel):
             to_archive = self.env["product.product"].concat(
                 *(variant for full_id, variant in variants.items() if full_id in deleted and variant.active))
             to_archive.action_archive()
+
+    def _revive_variants(self, templates):
+        """1C names again products that were archived (a full exchange no longer named them, or 1C
+        marked them «Удален»): their 1C variants, archived with them, are sold again; Odoo's own
+        unarchiving revives none of a template read with archived variants, nor a characteristic's.
+        A characteristic 1C dropped meanwhile is archived again by the exchange that names the rest."""
+        variants = templates.product_variant_ids.filtered(
+            lambda v: not v.active and v.ecom_1c_id and v.product_tmpl_id._is_combination_possible_by_config(
+                v.product_template_attribute_value_ids, ignore_no_variant=True))
+        variants.action_unarchive()
 
     def _create_products(self, to_create, counts):
         """Templates and their single variant for new 1C products, set-based (:func:`bulk_create`):
@@ -205,6 +254,15 @@ class Ecom1cImportCatalog(models.AbstractModel):
         # `_get_variant_id_for_combination` and friends cache the variants of a template
         self.env.registry.clear_cache()
         counts["created"] += len(templates)
+
+    def _update_barcodes(self, products, counts):
+        """The barcode 1C gives a product it made before (none then, or another one) on its variant,
+        when no other product has it; a barcode 1C leaves empty leaves Odoo's as it is."""
+        variants = bound(self.env["product.product"].with_context(active_test=False), {p["id"] for p in products})
+        changed = [p for p in products if p["id"] in variants and variants[p["id"]].barcode != p["barcode"]]
+        for product_id, barcode in self._free_barcodes(changed, counts).items():
+            variants[product_id].barcode = barcode
+            counts["updated"] += 1
 
     def _free_barcodes(self, products, counts):
         """{1C id: barcode} for the barcodes no other product uses (Odoo requires them unique)."""

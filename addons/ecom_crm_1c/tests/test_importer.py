@@ -6,7 +6,7 @@ from lxml import etree
 from odoo.addons.ecom_crm_1c.models import ecom_1c_importer
 from odoo.tests import new_test_user, tagged
 
-from .common import ImporterCase, offers_package, path
+from .common import ImporterCase, big_catalog, big_catalog_id, offers_package, path
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -58,6 +58,40 @@ class TestImporter(ImporterCase):
         self.assertEqual(self.importer._import_catalog(io.BytesIO(delta.encode()))["archived"], 0)
         self.assertEqual(self.Template.search_count([("ecom_1c_catalog_id", "!=", False), ("active", "=", True)]),
                          36 - 1 - 1, "all but the dropped one and the one 1C marks «Удален»")
+
+    def test_a_product_1c_names_again_is_sold_again(self):
+        """A product a full exchange archived (or 1C marked «Удален») comes back when 1C names it again:
+        the product and its variant, not a product without a variant to sell."""
+        with open(path("ut11-2.07", "import0_1.xml"), encoding="utf-8-sig") as f:
+            full = f.read()
+        self.importer._import_catalog(io.BytesIO(full.encode()))
+        shorter, dropped_id = self.drop_first(full)
+        self.importer._import_catalog(io.BytesIO(shorter.encode()))
+        dropped = self.Template.search([("ecom_1c_id", "=", dropped_id)])
+        self.assertFalse(dropped.active or self.env["product.product"].search([("ecom_1c_id", "=", dropped_id)]))
+        self.importer._import_catalog(io.BytesIO(full.encode()))
+        self.assertTrue(dropped.active)
+        self.assertEqual(self.env["product.product"].search([("ecom_1c_id", "=", dropped_id)]).product_tmpl_id,
+                         dropped, "its variant is active again")
+        # the characteristics of a product 1C dropped and named again (schema 2.04) come back with it
+        self.env["account.tax"].create({"name": "НДС 18%", "amount": 18, "type_tax_use": "sale"})
+        with open(path("official-2.04", "import.xml"), encoding="utf-8-sig") as f:
+            official = f.read()
+        self.importer._import_catalog(io.BytesIO(official.encode()))
+        chairs_id = "05e26d77-01e4-11dc-a411-00055d80a2d1"
+        without_chairs = official
+        while f"<Ид>{chairs_id}#" in without_chairs:
+            at = without_chairs.index(f"<Ид>{chairs_id}#")
+            start = without_chairs.rindex("<Товар>", 0, at)
+            end = without_chairs.index("</Товар>", at) + len("</Товар>")
+            without_chairs = without_chairs[:start] + without_chairs[end:]
+        self.importer._import_catalog(io.BytesIO(without_chairs.encode()))
+        chairs = self.Template.search([("ecom_1c_id", "=", chairs_id)])
+        self.assertFalse(chairs.active)
+        self.importer._import_catalog(io.BytesIO(official.encode()))
+        self.assertTrue(chairs.active)
+        self.assertEqual(len(self.env["product.product"].search([("product_tmpl_id", "=", chairs.id)])), 2,
+                         "both characteristics are sold again")
 
     def test_characteristics_are_variants(self):
         """Schema 2.04 lists each characteristic as a product «guid#characteristic»: one template per
@@ -255,6 +289,24 @@ class TestImporter(ImporterCase):
                          (self.env.ref("uom.product_uom_kgm"), self.env["account.tax"], "service", False))
         self.assertEqual(clash.barcode, "4600000000017")
         self.assertTrue(any("4600000000017" in w for w in counts["warnings"]))
+
+    def test_a_barcode_1c_gives_later_reaches_the_product(self):
+        """A product made without a barcode gets the one 1C gives it later, and a changed one; one another
+        product has is left out with a warning; the same catalog again changes nothing."""
+        self.importer._import_catalog(io.BytesIO(big_catalog(3)))
+        clash = self.env["product.product"].create({"name": "Старый коврик", "barcode": "4600000000002"})
+        counts = self.importer._import_catalog(io.BytesIO(big_catalog(3, details=True)))
+        barcodes = {p.ecom_1c_id: p.barcode for p in self.Product.search([("ecom_1c_id", "in", [
+            big_catalog_id(i) for i in range(3)])])}
+        self.assertEqual(barcodes, {big_catalog_id(0): "4600000000000", big_catalog_id(1): "4600000000001",
+                                    big_catalog_id(2): False})
+        self.assertTrue(any("4600000000002" in w for w in counts["warnings"]))
+        self.assertEqual(clash.barcode, "4600000000002")
+        again = self.importer._import_catalog(io.BytesIO(big_catalog(3, details=True)))
+        self.assertEqual((again["created"], again["updated"], again["archived"]), (0, 0, 0))
+        changed = big_catalog(3, details=True).decode().replace("<Штрихкод>4600000000000<", "<Штрихкод>4600000000099<")
+        self.assertEqual(self.importer._import_catalog(io.BytesIO(changed.encode()))["updated"], 1)
+        self.assertEqual(self.Product.search([("ecom_1c_id", "=", big_catalog_id(0))]).barcode, "4600000000099")
 
     def test_variants_prices_to_pricelists(self):
         self.importer._import_catalog(path("official-2.04", "import.xml"))

@@ -14,7 +14,7 @@ from odoo.tests import tagged
 
 from ..controllers.exchange import ExchangeController
 from ..models.ecom_1c_import_catalog import Ecom1cImportCatalog
-from .common import ProtocolCase, path, read
+from .common import ProtocolCase, big_catalog, big_catalog_id, path, read
 
 CATALOG = ("handmade", "characteristics-import.xml")  # 4 products, 3.4 kB
 
@@ -41,6 +41,33 @@ class TestProtocol(ProtocolCase):
         self.assertEqual(exchange.state, "done")
         self.assertEqual(set(exchange.file_ids.mapped("kind")), {"catalog", "offers"})
         self.assertEqual(exchange.created_count, 37)
+
+    def test_a_full_catalog_in_several_files_archives_what_none_names(self):
+        """1C sends a big full catalog as several files of one exchange (each «СодержитТолькоИзменения=
+        false», each with part of the products): none of them archives what another one names."""
+        Template = self.env["product.template"].with_context(active_test=False)
+        ours = [("ecom_1c_catalog_id", "=", "c")]
+
+        def exchange(files):
+            cookie = self.upload(files)
+            answers = [self.call("import", cookie=cookie, filename=name) for name in files]
+            self.env.invalidate_all()
+            return answers
+
+        first = exchange({"import0_1.xml": big_catalog(5, 0), "import1_1.xml": big_catalog(5, 5)})
+        self.assertEqual(first, [["success", "created=6 updated=0 archived=0"],
+                                 ["success", "created=5 updated=0 archived=0"]])
+        self.assertEqual(Template.search_count([*ours, ("active", "=", True)]), 10)
+        self.assertEqual(self.env["product.product"].search_count([("product_tmpl_id.ecom_1c_catalog_id", "=", "c")]),
+                         10, "each with its variant")
+        # the next full exchange no longer names product 7: that one only is archived, in whichever file
+        rest = big_catalog(5, 5).decode()
+        at = rest.index(f"<Товар><Ид>{big_catalog_id(7)}<")
+        rest = rest[:at] + rest[rest.index("</Товар>", at) + len("</Товар>"):]
+        second = exchange({"import0_1.xml": big_catalog(5, 0), "import1_1.xml": rest.encode()})
+        self.assertEqual([answer[0] for answer in second], ["success", "success"])
+        self.assertEqual(sum(int(answer[1].rsplit("=", 1)[1]) for answer in second), 1, second)
+        self.assertEqual(Template.search([*ours, ("active", "=", False)]).ecom_1c_id, big_catalog_id(7))
 
     def test_bitrix_path_and_sessid(self):
         _name, token = self.login(route="/bitrix/admin/1c_exchange.php")

@@ -17,8 +17,8 @@ from .common import ImporterCase, big_catalog, big_catalog_id, offers_package
 # is a tracked computed field, and its first value is logged in each new product's chatter at commit
 # (a message and its tracking value).
 NEW_PRODUCTS, TRACKED_PER_NEW_PRODUCT = 32, 2
-# The same products again: nothing to write.
-SAME_PRODUCTS = 7
+# The same products again: nothing to write (their variants' barcodes read once, to compare with 1C's).
+SAME_PRODUCTS = 9
 # New products with a property value each: Odoo makes the lines of attributes one product at a time
 # (their values are one search and one create per batch): pinned for both sizes.
 NEW_PRODUCTS_WITH_PROPERTIES = {10: 99, 20: 137}

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from odoo.tests import BaseCase, tagged
 
-from ..commerceml import UnsafeDocument, read_catalog, read_documents, read_offers
+from ..commerceml import UnsafeDocument, read_catalog, read_catalog_id, read_documents, read_offers
 from ..commerceml.reader import number
 from .common import big_catalog, path
 
@@ -24,6 +24,13 @@ class TestReader(BaseCase):
             with self.subTest(file=parts):
                 found = Counter(kind for kind, _v in read_catalog(path(*parts)))
                 self.assertEqual({k: found[k] for k in counts}, counts)
+
+    def test_catalog_id(self):
+        """The Ид of a file's «Каталог»: what tells the files holding parts of one catalog."""
+        self.assertEqual(read_catalog_id(path("ut11-2.07", "import0_1.xml")), "b21db898-7f82-46d8-a5ca-7c4f1d200a13")
+        self.assertEqual(read_catalog_id(io.BytesIO(big_catalog(3))), "c")
+        self.assertEqual(read_catalog_id(path("handmade", "split-3.1", "import___classifier.xml")), "",
+                         "a classifier alone has no catalog")
 
     def test_product_values(self):
         products = [v for k, v in read_catalog(path("ut11-2.07", "import0_1.xml")) if k == "product"]
