@@ -11,8 +11,11 @@ import logging
 import os
 import time
 
+from psycopg2 import OperationalError
+
 from odoo import SUPERUSER_ID, api, http
 from odoo.addons.ecom_crm.tools.json_http import discard_body, read_body
+from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
@@ -241,7 +244,19 @@ class ExchangeController(http.Controller):
         # two exchanges at once are serialised: the second is told «progress» and 1C calls again
         env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not env.cr.fetchone()[0]:
-            return answer("progress", "another exchange is importing; waiting for it")
+            if time_boxed:
+                return answer("progress", "another exchange is importing; waiting for it")
+            # 1C's documents at mode=file: 1C asks for them no more, so this request waits for the
+            # import in progress (one time-boxed step) rather than leave them stored and never applied;
+            # past twice a step it fails (the caller's savepoint takes the time limit back with it)
+            env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                           [f"{2 * self._step_seconds(env) + 5}s"])
+            previous = env.cr.fetchone()[0]
+            try:
+                env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            except OperationalError as error:
+                raise UserError(env._("another exchange is importing; it did not finish in time")) from error
+            env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
         exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
         session.exchange_id = exchange
         folder = session._upload_dir()

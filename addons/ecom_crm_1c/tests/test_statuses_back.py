@@ -1,8 +1,10 @@
 """Statuses back from 1C: documents naming the site's orders."""
 
 import io
+import threading
 from unittest.mock import patch
 
+from odoo import sql_db
 from odoo.tests import tagged
 
 from ..commerceml import read_documents
@@ -159,6 +161,46 @@ class TestStatusesOverHttp(ProtocolCase):
         self.assertEqual(lines[0], "failure", lines)
         self.assertIn("malformed XML", lines[1])
         self.assertFalse(self.order.ecom_1c_number)
+
+    def test_a_document_waits_for_the_import_in_progress(self):
+        """1C asks for no mode=import of its documents: one that arrives while another exchange's
+        import step runs waits for it and is applied, rather than stored and never applied."""
+        from ..controllers.exchange import IMPORT_LOCK
+
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            threading.Timer(1.0, other.rollback).start()  # the other step ends a second later
+            lines = self.call("file", type_="sale", data=self.status(), cookie=cookie, filename="documents.xml")
+        finally:
+            other.close()
+        self.assertEqual(lines[0], "success", lines)
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+
+    def test_a_document_waits_no_longer_than_two_steps(self):
+        from ..controllers.exchange import IMPORT_LOCK
+
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.step_seconds", 1)
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            lines = self.call("file", type_="sale", data=self.status(), cookie=cookie, filename="documents.xml")
+        finally:
+            other.rollback()
+            other.close()
+        self.assertEqual(lines[0], "failure", lines)
+        # the reason in the exchange user's language, as the exchange log has it
+        self.assertTrue(any(text in lines[1] for text in ("did not finish in time", "не закончилась вовремя")), lines)
+        self.assertFalse(self.order.ecom_1c_number)
+        self.env.cr.execute("SELECT current_setting('lock_timeout')")
+        self.assertEqual(self.env.cr.fetchone()[0], "0", "the time limit went with the failed import")
+        # stored once: 1C's mode=import, if it asks, applies it
+        self.assertEqual(self.call("import", type_="sale", cookie=cookie, filename="documents.xml")[0], "success")
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
 
     def test_a_document_in_parts_is_applied_with_its_last_part(self):
         self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", 1)
