@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.ecom_crm.tools import ru_requisites
 from odoo.tools import html2plaintext, is_html_empty
 
 from ..commerceml.mapper import datetime_to_1c, order_document_id
@@ -65,6 +66,8 @@ class SaleOrder(models.Model):
     def _ecom_1c_document(self):
         self.ensure_one()
         customer = self.partner_id.commercial_partner_id
+        # «/» is Odoo's «no ИНН»; spaces and dashes typed in it are no part of it
+        inn = ru_requisites.compact(customer.vat) or None
         shipping = self.partner_shipping_id
         states = dict(self._fields["state"]._description_selection(self.env))
         lines = []
@@ -92,7 +95,7 @@ class SaleOrder(models.Model):
             "customer": {
                 "id": f"odoo-partner-{customer.id}", "name": customer.name, "lastname": customer.lastname,
                 "firstname": customer.firstname, "patronymic": customer.patronymic,
-                "company": customer.is_company, "inn": customer.vat, "kpp": customer.ecom_kpp,
+                "company": customer.is_company, "inn": inn if inn != "/" else None, "kpp": customer.ecom_kpp,
                 "phones": [customer.phone, customer.mobile], "email": customer.email,
                 "zip": shipping.zip or customer.zip, "city": shipping.city or customer.city,
                 "address": ", ".join(filter(None, (shipping.street, shipping.street2))) or customer.street,

@@ -164,6 +164,11 @@ class TestOrderDocument(TransactionCase):
                          ("ООО «Ромашка»", "ООО «Ромашка»", "7707083893", "773601001"))
         self.assertIsNone(node.find("Фамилия"), "a company has no name parts")
         self.assertIn("Вавилова", node.findtext("ЮридическийАдрес/Представление"))
+        company.vat = "7707 083 893"  # typed with spaces: the ИНН is its digits
+        node = self.document(self.order(company)).find("Контрагенты/Контрагент")
+        self.assertEqual(node.findtext("ИНН"), "7707083893")
+        company.vat = "/"  # Odoo's «no ИНН»
+        self.assertFalse(self.document(self.order(company)).findtext("Контрагенты/Контрагент/ИНН"))
         person = self.document(self.order()).find("Контрагенты/Контрагент")
         self.assertIsNone(person.find("ОфициальноеНаименование"))
         self.assertEqual((person.findtext("ПолноеНаименование"), person.findtext("Фамилия")), ("Орлов Денис", "Орлов"))
