@@ -22,3 +22,21 @@ class TestScoringAccess(ScheduleCase):
                       "ecom.scoring.run"):
             self.assertFalse(self.env[model].with_user(manager_b).search([]), model)
         self.assertTrue(self.env["ecom.customer.suggestion"].with_user(self.director).search([]))
+
+    def test_a_salesperson_who_left_the_company_gets_no_contact(self):
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        self.assertEqual(activity.user_id, self.anna)
+        # Anna moves to the second shop, still the customer's salesperson on the card
+        company_b = self.env["res.company"].create({"name": "Второй магазин"})
+        self.anna.write({"company_ids": [Command.link(company_b.id)], "company_id": company_b.id})
+        self.anna.write({"company_ids": [Command.unlink(self.company.id)]})
+        with freeze_time(TODAY):
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(self._open_activities(self.anna_now), activity, "moved, not duplicated")
+        self.assertEqual(activity.user_id, self.vera, "to the default team, as a customer without a salesperson")
+        activity.unlink()
+        with freeze_time(TODAY):
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(self._open_activities(self.anna_now).user_id, self.vera, "a new one too")
