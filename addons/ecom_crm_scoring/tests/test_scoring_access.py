@@ -40,3 +40,21 @@ class TestScoringAccess(ScheduleCase):
         with freeze_time(TODAY):
             self.Score._ecom_sync_activities(self.company, self._run())
         self.assertEqual(self._open_activities(self.anna_now).user_id, self.vera, "a new one too")
+
+    def test_an_outcome_on_a_colleagues_contact(self):
+        with freeze_time(TODAY):
+            self._morning()
+            # Anna covers for Boris: marks his scheduled contact done from the customer's chatter
+            self._open_activities(self.boris_now).with_user(self.anna).action_done()
+            # and records the outcome of a shared customer's contact (Vera's) from her list
+            score = self.shared_now.ecom_score_ids.with_user(self.anna)
+            action = score.action_ecom_record_outcome()
+            wizard = Form(self.env[action["res_model"]].with_user(self.anna).with_context(action["context"]))
+            wizard.outcome = "declined"
+            wizard.save().action_confirm()
+        customers = self.boris_now | self.shared_now
+        outcomes = self.env["ecom.scoring.outcome"].search([("partner_id", "in", customers.ids)])
+        self.assertRecordValues(outcomes.sorted(lambda o: o.partner_id.id != self.boris_now.id), [
+            {"partner_id": self.boris_now.id, "outcome": "reached", "user_id": self.boris.id},
+            {"partner_id": self.shared_now.id, "outcome": "declined", "user_id": self.vera.id}])
+        self.assertFalse(self._open_activities(self.boris_now) | self._open_activities(self.shared_now))
