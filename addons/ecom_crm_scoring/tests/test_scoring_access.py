@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common_schedule import TODAY, ScheduleCase
@@ -58,3 +59,20 @@ class TestScoringAccess(ScheduleCase):
             {"partner_id": self.boris_now.id, "outcome": "reached", "user_id": self.boris.id},
             {"partner_id": self.shared_now.id, "outcome": "declined", "user_id": self.vera.id}])
         self.assertFalse(self._open_activities(self.boris_now) | self._open_activities(self.shared_now))
+
+    def test_hostile_settings_are_refused_in_the_users_language(self):
+        company = self.company.with_context(lang="ru_RU")
+        for field, value, message in (
+                ("ecom_scoring_daily_cap", 0, "не меньше 1"), ("ecom_scoring_plan_days", -3, "не меньше 1"),
+                ("ecom_scoring_horizon", 100_000, "от 7 до 365"), ("ecom_scoring_relearn_days", 0, "от 1 до 90"),
+                ("ecom_scoring_contact_cooldown", -1, "Тихих дней"),
+                # a date ten thousand years ahead: the nightly run failed on it every night
+                ("ecom_scoring_order_cooldown", 2_000_000_000, "Тихих дней"),
+                ("ecom_scoring_refusal_cooldown", 10_000, "Тихих дней"),
+                ("ecom_scoring_growth_min_probability", 25.0, "от 0 до 1"),
+                ("ecom_scoring_slipping_overdue", 0.0, "больше нуля")):
+            with self.subTest(field=field, value=value), self.assertRaisesRegex(ValidationError, message), \
+                    self.env.cr.savepoint():
+                company.write({field: value})
+            self.env.invalidate_all()
+        self.company.ecom_scoring_refusal_cooldown = 3650  # ten years: the longest
