@@ -289,8 +289,8 @@ class EcomCustomerScore(models.Model):
         for score in Score.search([("company_id", "=", company.id), ("partner_id", "in", others)]) if others else ():
             scores[score.partner_id.id] = score
 
-        def can_call(user):
-            return bool(user) and user.active and not user.share
+        def can_call(user):  # a salesperson who left the company (or was archived) calls nobody of it
+            return bool(user) and user.active and not user.share and company in user.company_ids
 
         team_state = {}  # the default team and its members' loads, read once per sync
         links, remove, moves, new = {}, Activity.browse(), [], []
@@ -399,6 +399,11 @@ class EcomCustomerScore(models.Model):
                 state["loads"].update({user: list(load) for user, load in team._ecom_load_counts(users).items()})
         if not state["team"]:
             return self.env["res.users"]
+        manager = partner.commercial_partner_id.user_id
+        if manager and company not in manager.sudo().company_ids:
+            # their salesperson left the company (a team of no company would give them back the
+            # customer): the team's members, by load
+            partner = None
         return state["team"]._ecom_pick_salesperson(partner, state["loads"])
 
     def _ecom_activity_texts(self, user, dates=None):

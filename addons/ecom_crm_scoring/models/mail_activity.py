@@ -45,7 +45,9 @@ class MailActivity(models.Model):
         scoring = self.filtered(lambda activity: activity.ecom_is_scoring and activity.res_model == "res.partner")
         if not scoring:
             return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
-        outcomes = self.env["ecom.scoring.outcome"].create(scoring._ecom_outcome_values(feedback))
+        # as the scheduling salesperson's (a colleague covering for them, or whoever was given a shared
+        # customer's contact, may mark it done: the outcome rules would refuse them its row)
+        outcomes = self.env["ecom.scoring.outcome"].sudo().create(scoring._ecom_outcome_values(feedback))
         self.env["ecom.customer.score"]._ecom_mark_contacted(outcomes)
         messages, next_activities = self.env["mail.message"], self.env["mail.activity"]
         if self - scoring:

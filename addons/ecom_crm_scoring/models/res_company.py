@@ -56,9 +56,11 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("The scoring horizon is between 7 and 365 days."))
             if not 1 <= company.ecom_scoring_relearn_days <= 90:
                 raise ValidationError(self.env._("The models are learned again every 1 to 90 days."))
-            if min(company.ecom_scoring_contact_cooldown, company.ecom_scoring_order_cooldown,
-                   company.ecom_scoring_refusal_cooldown) < 0:
-                raise ValidationError(self.env._("Quiet days cannot be negative."))
+            quiet = (company.ecom_scoring_contact_cooldown, company.ecom_scoring_order_cooldown,
+                     company.ecom_scoring_refusal_cooldown)
+            # at most ten years: the quiet period's end is a date (the run failed on a larger one)
+            if min(quiet) < 0 or max(quiet) > 3650:
+                raise ValidationError(self.env._("Quiet days are between 0 and 3650 (ten years)."))
             if not (0 <= company.ecom_scoring_growth_min_probability <= 1
                     and 0 <= company.ecom_scoring_watch_min_probability <= 1):
                 raise ValidationError(self.env._("Chances are between 0 and 1."))

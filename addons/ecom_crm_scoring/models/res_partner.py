@@ -3,6 +3,8 @@ from odoo import api, fields, models
 from .ecom_customer_score import DECISIONS, GROUPS, SEGMENTS
 
 SALES = "sales_team.group_sale_salesman"  # scores are the sales team's: not every internal user's
+# the group and the segment are mailing audiences too (Email and SMS Marketing), the company's whole
+MAILING = "mass_mailing.group_mass_mailing_user"
 
 
 class ResPartner(models.Model):
@@ -16,9 +18,9 @@ class ResPartner(models.Model):
         help="The chance (0-100) that the customer orders in the next 90 days, learned from the store's history "
              "and recomputed every night.")
     ecom_group = fields.Selection(GROUPS, "Scoring group", compute="_compute_ecom_score",
-                                  search="_search_ecom_group", groups=SALES)
+                                  search="_search_ecom_group", groups=f"{SALES},{MAILING}")
     ecom_segment = fields.Selection(SEGMENTS, "RFM segment", compute="_compute_ecom_score",
-                                    search="_search_ecom_segment", groups=SALES)
+                                    search="_search_ecom_segment", groups=f"{SALES},{MAILING}")
     ecom_contact = fields.Selection(DECISIONS, "Call", compute="_compute_ecom_score",
                                     search="_search_ecom_contact", groups=SALES)
 
@@ -31,15 +33,24 @@ class ResPartner(models.Model):
     ecom_scored_on = fields.Date("Scored on", compute="_compute_ecom_score", groups=SALES)
 
     @api.depends("ecom_score_ids", "commercial_partner_id.ecom_score_ids")
-    @api.depends_context("company", "lang")
+    @api.depends_context("company", "lang", "uid")  # what the reader may see of the scores
     def _compute_ecom_score(self):
         company = self.env.company
+        sales, mailing = self.env.user.has_group(SALES), self.env.user.has_group(MAILING)
+        none = self.env["ecom.customer.score"]
+        # a mailing user reads the group and the segment of every customer of the company (an
+        # audience is the company's), nothing else of the score
+        audiences = {score.partner_id.id: score for score in none.sudo().search([
+            ("partner_id", "in", self.commercial_partner_id._origin.ids), ("company_id", "=", company.id)])} \
+            if mailing else {}
         for partner in self:
-            score = partner.commercial_partner_id.ecom_score_ids.filtered(lambda s: s.company_id == company)[:1]
+            score = partner.commercial_partner_id.ecom_score_ids.filtered(lambda s: s.company_id == company)[:1] \
+                if sales else none
+            audience = audiences.get(partner.commercial_partner_id._origin.id, none) if mailing else score
             partner.ecom_score_id = score
             partner.ecom_score = score.score
-            partner.ecom_group = score.group
-            partner.ecom_segment = score.segment
+            partner.ecom_group = audience.group
+            partner.ecom_segment = audience.segment
             partner.ecom_contact = score.decision
             partner.ecom_score_reasons = score.reasons
             partner.ecom_score_offer = score.offer
@@ -48,21 +59,24 @@ class ResPartner(models.Model):
             partner.ecom_scored_on = score.scored_on
             partner.ecom_score_rfm = f"{score.recency}-{score.frequency}-{score.monetary}" if score else False
 
-    def _ecom_search_score(self, field, operator, value):
+    def _ecom_search_score(self, field, operator, value, audience=False):
         """Partners (the commercial partner and its contacts) whose score in this company matches:
-        usable in Email Marketing and SMS Marketing audiences."""
-        scores = self.env["ecom.customer.score"]._search([("company_id", "=", self.env.company.id),
-                                                          (field, operator, value)])
+        usable in Email Marketing and SMS Marketing audiences (``audience``: the group and the
+        segment, searched among all the company's customers by a mailing user)."""
+        Score = self.env["ecom.customer.score"]
+        if audience and self.env.user.has_group(MAILING):
+            Score = Score.sudo()
+        scores = Score._search([("company_id", "=", self.env.company.id), (field, operator, value)])
         return [("commercial_partner_id", "in", scores.subselect("partner_id"))]
 
     def _search_ecom_score(self, operator, value):
         return self._ecom_search_score("score", operator, value)
 
     def _search_ecom_group(self, operator, value):
-        return self._ecom_search_score("group", operator, value)
+        return self._ecom_search_score("group", operator, value, audience=True)
 
     def _search_ecom_segment(self, operator, value):
-        return self._ecom_search_score("segment", operator, value)
+        return self._ecom_search_score("segment", operator, value, audience=True)
 
     def _search_ecom_contact(self, operator, value):
         return self._ecom_search_score("decision", operator, value)

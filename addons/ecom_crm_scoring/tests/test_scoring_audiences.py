@@ -45,3 +45,30 @@ class TestScoringAudiences(TransactionCase):
             "subject": "Мы скучаем", "body_html": "<p>Вернитесь</p>", "mailing_type": "mail",
             "mailing_model_id": self.env["ir.model"]._get_id("res.partner"), "ecom_audience_id": audience.id})
         self.assertEqual(set(mailing._get_recipients()), set((self.risk | self.risk_contact).ids))
+
+    def test_mailing_user_without_sales_rights(self):
+        """A domain on the scoring group or RFM segment (Email and SMS Marketing's recipients «Contact»)
+        reaches the company's customers for a mailing user who is no salesperson, and for one who is
+        (whose own scores are only their customers' and the shared ones)."""
+        boris = new_test_user(self.env, login="scoring_boris", groups="sales_team.group_sale_salesman")
+        self.risk.user_id = boris
+        self.risk.sudo().ecom_score_ids.user_id = boris  # Boris's customer: not on the shared list
+        marketer = new_test_user(self.env, login="scoring_marketer_only", groups="mass_mailing.group_mass_mailing_user")
+        for user in (marketer, self.marketer):
+            Partner = self.Partner.with_user(user)
+            self.assertEqual(Partner.search([("ecom_group", "=", "risk")]), self.risk | self.risk_contact)
+            self.assertEqual(Partner.search([("ecom_segment", "=", "champions")]), self.growth | self.champion_dnd)
+            self.assertEqual(self.risk.with_user(user).ecom_group, "risk")
+            for domain in ("[('ecom_group', '=', 'risk')]", "[('ecom_segment', '=', 'at_risk')]"):
+                mailing = self.env["mailing.mailing"].with_user(user).create({
+                    "subject": "Мы скучаем", "body_html": "<p>Вернитесь</p>", "mailing_type": "mail",
+                    "mailing_model_id": self.env["ir.model"]._get_id("res.partner"), "mailing_domain": domain})
+                self.assertEqual(set(mailing._get_recipients()), set((self.risk | self.risk_contact).ids))
+        arch = self.Partner.with_user(marketer).get_views([(False, "search")])["views"]["search"]["arch"]
+        self.assertIn('name="ecom_risk"', arch, "the Contacts' filters too")
+        # a salesperson's own search still sees their customers' scores and the shared ones only
+        vera = new_test_user(self.env, login="scoring_vera", groups="sales_team.group_sale_salesman")
+        self.assertFalse(self.Partner.with_user(vera).search([("ecom_group", "=", "risk")]))
+        self.assertFalse(self.risk.with_user(vera).ecom_group)
+        self.assertEqual(self.Partner.with_user(boris).search([("ecom_group", "=", "risk")]),
+                         self.risk | self.risk_contact)

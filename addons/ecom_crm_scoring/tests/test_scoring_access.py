@@ -1,0 +1,78 @@
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, new_test_user, tagged
+
+from .common_schedule import TODAY, ScheduleCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestScoringAccess(ScheduleCase):
+    """The scoring as each role meets it: salespeople, a sales manager of another company."""
+
+    def test_another_company_sees_no_offers(self):
+        with freeze_time(TODAY):
+            self._morning()
+        self.env["ecom.customer.suggestion"].create({"score_id": self.anna_now.ecom_score_ids.id, "kind": "rebuy",
+                                                     "product_id": self.product.id, "probability": 0.5})
+        company_b = self.env["res.company"].create({"name": "Второй магазин"})
+        manager_b = new_test_user(self.env, login="score_manager_b", groups="sales_team.group_sale_manager",
+                                  company_id=company_b.id, company_ids=[Command.set(company_b.ids)])
+        for model in ("ecom.customer.score", "ecom.customer.suggestion", "ecom.scoring.outcome",
+                      "ecom.scoring.run"):
+            self.assertFalse(self.env[model].with_user(manager_b).search([]), model)
+        self.assertTrue(self.env["ecom.customer.suggestion"].with_user(self.director).search([]))
+
+    def test_a_salesperson_who_left_the_company_gets_no_contact(self):
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        self.assertEqual(activity.user_id, self.anna)
+        # Anna moves to the second shop, still the customer's salesperson on the card
+        company_b = self.env["res.company"].create({"name": "Второй магазин"})
+        self.anna.write({"company_ids": [Command.link(company_b.id)], "company_id": company_b.id})
+        self.anna.write({"company_ids": [Command.unlink(self.company.id)]})
+        with freeze_time(TODAY):
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(self._open_activities(self.anna_now), activity, "moved, not duplicated")
+        self.assertEqual(activity.user_id, self.vera, "to the default team, as a customer without a salesperson")
+        activity.unlink()
+        with freeze_time(TODAY):
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(self._open_activities(self.anna_now).user_id, self.vera, "a new one too")
+
+    def test_an_outcome_on_a_colleagues_contact(self):
+        with freeze_time(TODAY):
+            self._morning()
+            # Anna covers for Boris: marks his scheduled contact done from the customer's chatter
+            self._open_activities(self.boris_now).with_user(self.anna).action_done()
+            # and records the outcome of a shared customer's contact (Vera's) from her list
+            score = self.shared_now.ecom_score_ids.with_user(self.anna)
+            action = score.action_ecom_record_outcome()
+            wizard = Form(self.env[action["res_model"]].with_user(self.anna).with_context(action["context"]))
+            wizard.outcome = "declined"
+            wizard.save().action_confirm()
+        customers = self.boris_now | self.shared_now
+        outcomes = self.env["ecom.scoring.outcome"].search([("partner_id", "in", customers.ids)])
+        self.assertRecordValues(outcomes.sorted(lambda o: o.partner_id.id != self.boris_now.id), [
+            {"partner_id": self.boris_now.id, "outcome": "reached", "user_id": self.boris.id},
+            {"partner_id": self.shared_now.id, "outcome": "declined", "user_id": self.vera.id}])
+        self.assertFalse(self._open_activities(self.boris_now) | self._open_activities(self.shared_now))
+
+    def test_hostile_settings_are_refused_in_the_users_language(self):
+        company = self.company.with_context(lang="ru_RU")
+        for field, value, message in (
+                ("ecom_scoring_daily_cap", 0, "не меньше 1"), ("ecom_scoring_plan_days", -3, "не меньше 1"),
+                ("ecom_scoring_horizon", 100_000, "от 7 до 365"), ("ecom_scoring_relearn_days", 0, "от 1 до 90"),
+                ("ecom_scoring_contact_cooldown", -1, "Тихих дней"),
+                # a date ten thousand years ahead: the nightly run failed on it every night
+                ("ecom_scoring_order_cooldown", 2_000_000_000, "Тихих дней"),
+                ("ecom_scoring_refusal_cooldown", 10_000, "Тихих дней"),
+                ("ecom_scoring_growth_min_probability", 25.0, "от 0 до 1"),
+                ("ecom_scoring_slipping_overdue", 0.0, "больше нуля")):
+            with self.subTest(field=field, value=value), self.assertRaisesRegex(ValidationError, message), \
+                    self.env.cr.savepoint():
+                company.write({field: value})
+            self.env.invalidate_all()
+        self.company.ecom_scoring_refusal_cooldown = 3650  # ten years: the longest
