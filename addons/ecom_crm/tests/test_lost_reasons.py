@@ -149,6 +149,18 @@ class TestLostOnlyWithReason(EcomCrmCase):
         self.assertTrue(lead.active)
         self.assertFalse(lead.stage_id.ecom_is_refusal, "restored into the team's first stage, not the refusal")
 
+    def test_lost_dialog_takes_only_a_refusal_stage(self):
+        # the dialog's stage comes from the kanban's drop; by RPC it could name any stage
+        lead = self._lead()
+        wizard = self.env["crm.lead.lost"].with_user(self.salesman).create({
+            "lead_ids": lead.ids, "lost_reason_id": self.reason_expensive.id, "ecom_stage_id": self.stage_sold.id})
+        with self.assertRaisesRegex(UserError, "«Sold» is not a refusal stage"):
+            wizard.action_lost_reason_apply()
+        self.assertStillOpen(lead)
+        wizard.ecom_stage_id = self.stage_refused
+        wizard.action_lost_reason_apply()
+        self.assertEqual((lead.active, lead.stage_id), (False, self.stage_refused))
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestReasonLimit(EcomCrmCase):
