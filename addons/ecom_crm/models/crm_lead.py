@@ -31,7 +31,8 @@ class CrmLead(models.Model):
         help="Set when someone types the title; otherwise a request with a product and a city is "
              "titled «product, date, city».")
     # refusals: one word for one thing (crm's «lost reason» is the request's refusal reason)
-    lost_reason_id = fields.Many2one(string="Refusal reason")
+    # a reason of another company (a salesperson of two shops sees both lists, RPC sees any id) is refused
+    lost_reason_id = fields.Many2one(string="Refusal reason", check_company=True)
     ecom_lost_stage_id = fields.Many2one(
         "crm.stage", "Lost at stage", readonly=True, copy=False, index="btree_not_null", tracking=True,
         help="The stage the request was in when it was lost.")

@@ -161,6 +161,21 @@ class TestLostOnlyWithReason(EcomCrmCase):
         wizard.action_lost_reason_apply()
         self.assertEqual((lead.active, lead.stage_id), (False, self.stage_refused))
 
+    def test_reason_of_another_company(self):
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        self.env.ref("ecom_crm.lost_reason_other").active = False  # room for one more reason
+        theirs = self.env["crm.lost.reason"].create({"name": "Только для второго магазина", "company_id": other.id})
+        lead = self._lead()
+        self.salesman.company_ids |= other  # a salesperson of both shops sees both shops' reasons
+        for lose in (lambda lead: lead.action_set_lost(lost_reason_id=theirs.id),
+                     lambda lead: lead.write({"active": False, "lost_reason_id": theirs.id})):
+            with self.assertRaises(UserError) as caught:  # Odoo's company check: rolled back (a savepoint here)
+                lose(lead.with_user(self.salesman))
+            self.assertIn("belongs to another company", str(caught.exception))
+            self.assertStillOpen(lead)
+        lead.with_user(self.salesman).action_set_lost(lost_reason_id=self.reason_expensive.id)  # a shared one
+        self.assertFalse(lead.active)
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestReasonLimit(EcomCrmCase):
