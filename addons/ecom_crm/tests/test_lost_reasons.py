@@ -193,6 +193,12 @@ class TestReasonLimit(EcomCrmCase):
         with self.assertRaises(ValidationError):
             extra.active = True
 
+    def test_limit_holds_whatever_the_context(self):
+        # the installation's leniency is for loading modules, not for a context an RPC call can give
+        Reason = self.env["crm.lost.reason"].with_user(self.sales_manager).with_context(install_mode=True)
+        with self.assertRaises(ValidationError):
+            Reason.create({"name": "Одиннадцатая причина"})
+
     def test_limit_is_per_company(self):
         other = self.env["res.company"].create({"name": "Второй магазин"})
         self.env.ref("ecom_crm.lost_reason_other").company_id = self.env.company
