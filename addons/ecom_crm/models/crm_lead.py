@@ -267,6 +267,9 @@ class CrmLead(models.Model):
         restoring = self.filtered(lambda lead: not lead.active)
         # a restored request starts its stage's clock again: it may be flagged overdue again
         again = {"ecom_lost_stage_id": False, "ecom_overdue": False, "date_last_stage_update": fields.Datetime.now()}
+        if "lost_reason_id" not in vals:
+            # as Odoo's «Restore» does (an import or RPC writes active): losing it again asks for a reason again
+            again["lost_reason_id"] = False
         if "stage_id" in vals or not restoring:
             if restoring:
                 super(CrmLead, restoring).write({**vals, **again})

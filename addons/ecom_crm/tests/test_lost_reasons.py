@@ -114,6 +114,20 @@ class TestLostOnlyWithReason(EcomCrmCase):
         self.assertIn(self.reason_expensive.name, tracked.mapped("old_value_char") + tracked.mapped("new_value_char"))
 
 
+    def test_restored_by_write_loses_again_only_with_a_new_reason(self):
+        # an import or RPC restores by writing active, not through Odoo's «Restore» (which clears the reason)
+        lead = self._lead()
+        lead.action_set_lost(lost_reason_id=self.reason_expensive.id)
+        as_salesman = lead.with_user(self.salesman)
+        as_salesman.write({"active": True})
+        self.assertEqual((lead.active, lead.lost_reason_id), (True, self.reason_expensive.browse()))
+        for lose in (lambda lead: lead.write({"active": False}), lambda lead: lead.action_archive()):
+            with self.assertRaises(UserError):
+                lose(as_salesman)
+            self.assertStillOpen(lead)
+        as_salesman.write({"active": False, "lost_reason_id": self.reason_delivery_refused.id})
+        self.assertEqual((lead.active, lead.lost_reason_id), (False, self.reason_delivery_refused))
+
     def test_reason_of_a_lost_request_cannot_be_removed(self):
         leads = self._lead() | self._lead(name="Вторая заявка")
         leads.write({"active": False, "lost_reason_id": self.reason_expensive.id})
