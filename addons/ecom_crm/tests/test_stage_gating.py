@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import EcomCrmCase
@@ -132,3 +132,9 @@ class TestStageGating(EcomCrmCase):
             ecom_stage_override=True, ecom_override_reason="Перенос из старой CRM").create(vals)
         self.assertEqual(lead.stage_id, self.stage_sold)
         self.assertIn("Перенос из старой CRM", lead.message_ids[:1].body)
+
+    def test_a_stage_is_not_won_and_refusal(self):
+        with self.assertRaises(ValidationError):
+            self.env["crm.stage"].create({"name": "Отказ и успех", "is_won": True, "ecom_is_refusal": True})
+        with self.assertRaises(ValidationError):
+            self.stage_refused.is_won = True
