@@ -307,13 +307,18 @@ class CrmLead(models.Model):
 
     def _ecom_check_created_stages(self):
         """A request created in a stage (an import, RPC, a quick create in a column) is checked as if it
-        had moved there from its team's first stage: the first stage takes anything."""
+        had moved there from its team's first stage: the first stage takes anything. A request created
+        lost, as if it had moved to the stage it was lost at."""
         firsts = {}
         moves = {}
-        for lead in self.filtered(lambda lead: lead.active and lead.stage_id):
+        for lead in self:
+            # a request created lost comes back, restored, to the stage it was lost at
+            stage = lead.stage_id if lead.active else lead.ecom_lost_stage_id
+            if not stage:
+                continue
             if lead.team_id not in firsts:
                 firsts[lead.team_id] = self._ecom_first_stage(lead.team_id)
-            moves[lead] = (firsts[lead.team_id], lead.stage_id)
+            moves[lead] = (firsts[lead.team_id], stage)
         self._ecom_check_moves(moves, {})
 
     @api.model
@@ -331,7 +336,8 @@ class CrmLead(models.Model):
                 continue
             if old and (stage.sequence, stage.id) < (old.sequence, old.id):
                 continue  # backward
-            team = lead.team_id
+            # the team's pipeline the request goes to, when the same write changes it
+            team = self.env["crm.team"].browse(vals["team_id"]) if "team_id" in vals else lead.team_id
             if team not in mandatory_by_team:
                 mandatory_by_team[team] = self.env["crm.stage"].search(
                     [("ecom_mandatory", "=", True), ("team_id", "in", (False, team.id))])

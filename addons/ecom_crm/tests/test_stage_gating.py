@@ -133,6 +133,29 @@ class TestStageGating(EcomCrmCase):
         self.assertEqual(lead.stage_id, self.stage_sold)
         self.assertIn("Перенос из старой CRM", lead.message_ids[:1].body)
 
+    def test_created_lost_in_a_stage_as_if_moved_there(self):
+        # restored, a lost request comes back to the stage it was lost at: it must have got there by the rules
+        Lead = self.Lead.with_user(self.salesman)
+        fields = ["name", "type", "stage_id/.id", "active", "lost_reason_id/.id"]
+        result = Lead.load(fields, [["Проданная и потерянная", "opportunity", str(self.stage_sold.id), "False",
+                                     str(self.reason_expensive.id)]])
+        self.assertFalse(result["ids"])
+        self.assertIn("«Awaiting payment / delivery»", result["messages"][0]["message"])
+        result = Lead.load(fields, [["Потерянная при выборе", "opportunity", str(self.stage_deciding.id), "False",
+                                     str(self.reason_expensive.id)]])
+        lead = Lead.browse(result["ids"])
+        self.assertEqual((lead.active, lead.ecom_lost_stage_id), (False, self.stage_deciding))
+
+    def test_team_changed_with_the_stage(self):
+        team = self.env["crm.team"].create({"name": "Опт"})
+        check = self.env["crm.stage"].create({"name": "Проверка опта", "sequence": 2, "team_id": team.id,
+                                              "ecom_mandatory": True})
+        lead = self._lead()
+        before = lead.team_id
+        with self.assertRaisesRegex(UserError, check.name):  # the rules of the team it goes to
+            lead.with_user(self.salesman).write({"team_id": team.id, "stage_id": self.stage_deciding.id})
+        self.assertEqual((lead.team_id, lead.stage_id), (before, self.stage_new))
+
     def test_a_stage_is_not_won_and_refusal(self):
         with self.assertRaises(ValidationError):
             self.env["crm.stage"].create({"name": "Отказ и успех", "is_won": True, "ecom_is_refusal": True})
