@@ -307,8 +307,9 @@ class CrmLead(models.Model):
 
     def _ecom_check_created_stages(self):
         """A request created in a stage (an import, RPC, a quick create in a column) is checked as if it
-        had moved there from its team's first stage: the first stage takes anything. A request created
-        lost, as if it had moved to the stage it was lost at."""
+        had moved there from the stage Odoo gives a new request of its team (the first unfolded one, as
+        the intake's), which takes anything. A request created lost, as if it had moved to the stage it
+        was lost at."""
         firsts = {}
         moves = {}
         for lead in self:
@@ -317,7 +318,7 @@ class CrmLead(models.Model):
             if not stage:
                 continue
             if lead.team_id not in firsts:
-                firsts[lead.team_id] = self._ecom_first_stage(lead.team_id)
+                firsts[lead.team_id] = self.browse()._stage_find(team_id=lead.team_id.id, domain=[("fold", "=", False)])
             moves[lead] = (firsts[lead.team_id], stage)
         self._ecom_check_moves(moves, {})
 

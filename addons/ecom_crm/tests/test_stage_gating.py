@@ -128,6 +128,10 @@ class TestStageGating(EcomCrmCase):
         self.assertEqual(Lead.create({"name": "Новая", "type": "opportunity"}).stage_id, self.stage_new)
         lead = Lead.create({**vals, "stage_id": self.stage_payment.id, **self._ready_for_payment()})
         self.assertEqual(lead.stage_id, self.stage_payment)
+        # the stage Odoo gives a new request (its team's first unfolded one) takes anything, as the intake's
+        self.stage_new.fold = True
+        self.stage_contact.ecom_required_field_ids = self.env.ref("crm.field_crm_lead__email_from")
+        self.assertEqual(Lead.create({"name": "Без почты", "type": "opportunity"}).stage_id, self.stage_contact)
         lead = self.Lead.with_user(self.sales_manager).with_context(
             ecom_stage_override=True, ecom_override_reason="Перенос из старой CRM").create(vals)
         self.assertEqual(lead.stage_id, self.stage_sold)
