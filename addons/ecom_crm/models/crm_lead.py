@@ -31,7 +31,8 @@ class CrmLead(models.Model):
         help="Set when someone types the title; otherwise a request with a product and a city is "
              "titled «product, date, city».")
     # refusals: one word for one thing (crm's «lost reason» is the request's refusal reason)
-    lost_reason_id = fields.Many2one(string="Refusal reason")
+    # a reason of another company (a salesperson of two shops sees both lists, RPC sees any id) is refused
+    lost_reason_id = fields.Many2one(string="Refusal reason", check_company=True)
     ecom_lost_stage_id = fields.Many2one(
         "crm.stage", "Lost at stage", readonly=True, copy=False, index="btree_not_null", tracking=True,
         help="The stage the request was in when it was lost.")
@@ -193,6 +194,7 @@ class CrmLead(models.Model):
                 if not (stage_id and self.env["crm.stage"].browse(stage_id).ecom_is_refusal):
                     vals.setdefault("ecom_lost_stage_id", stage_id)
         leads = super().create(vals_list)
+        leads._ecom_check_created_stages()
         leads._ecom_stage_changed(dict.fromkeys(leads.ids))
         if by_load:  # some went to a team that assigns by load: those nobody could take are reported
             self.browse([leads.ids[index] for index in by_load]).filtered(
@@ -221,8 +223,9 @@ class CrmLead(models.Model):
         if any(f in vals for f in PHONE_FIELDS):
             normalize_phone_vals(self.env, vals, self)
         stage = self.env["crm.stage"].browse(vals["stage_id"]) if vals.get("stage_id") else None
-        if "stage_id" in vals:
+        if "stage_id" in vals or vals.get("active") is True:
             self._ecom_check_stage_move(stage, vals)
+        if "stage_id" in vals:
             if any(lead.stage_id != stage for lead in self):
                 vals["ecom_overdue"] = False
                 self.filtered("ecom_overdue").activity_unlink(["ecom_crm.mail_activity_type_stage_overdue"])
@@ -264,6 +267,9 @@ class CrmLead(models.Model):
         restoring = self.filtered(lambda lead: not lead.active)
         # a restored request starts its stage's clock again: it may be flagged overdue again
         again = {"ecom_lost_stage_id": False, "ecom_overdue": False, "date_last_stage_update": fields.Datetime.now()}
+        if "lost_reason_id" not in vals:
+            # as Odoo's «Restore» does (an import or RPC writes active): losing it again asks for a reason again
+            again["lost_reason_id"] = False
         if "stage_id" in vals or not restoring:
             if restoring:
                 super(CrmLead, restoring).write({**vals, **again})
@@ -271,9 +277,7 @@ class CrmLead(models.Model):
         for lead in restoring:
             back = dict(again)
             if lead.stage_id.ecom_is_refusal:  # back where it was lost, else the team's first stage
-                back["stage_id"] = (lead.ecom_lost_stage_id or self.env["crm.stage"].search(
-                    [("ecom_is_refusal", "=", False), ("is_won", "=", False),
-                     ("team_id", "in", (False, lead.team_id.id))], order="sequence, id", limit=1)).id
+                back["stage_id"] = (lead.ecom_lost_stage_id or self._ecom_first_stage(lead.team_id)).id
             super(CrmLead, lead).write({**vals, **back})
         if self - restoring:
             super(CrmLead, self - restoring).write(vals)
@@ -283,34 +287,73 @@ class CrmLead(models.Model):
     def _ecom_check_stage_move(self, stage, vals):
         """Refuse forward moves that skip a mandatory stage or enter a stage with empty required fields.
 
-        Backward moves, moves into a refusal stage and moves of lost requests are free.  A sales
+        Backward moves, moves into a refusal stage and moves of lost requests are free; restoring a
+        lost request is a move from the stage it was lost at to the one it comes back to.  A sales
         manager may override through the «Force stage» action (context ``ecom_stage_override``);
         the override is logged in the chatter with its reason.
         """
-        if not stage or stage.ecom_is_refusal:
-            return
+        moves = {}
+        for lead in self:
+            if lead.active:
+                old, new = lead.stage_id, stage
+            elif vals.get("active") is True:
+                old = lead.ecom_lost_stage_id or lead.stage_id
+                new = stage or (old if lead.stage_id.ecom_is_refusal else lead.stage_id)
+            else:
+                continue
+            if new and new != old:
+                moves[lead] = (old, new)
+        self._ecom_check_moves(moves, vals)
+
+    def _ecom_check_created_stages(self):
+        """A request created in a stage (an import, RPC, a quick create in a column) is checked as if it
+        had moved there from the stage Odoo gives a new request of its team (the first unfolded one, as
+        the intake's), which takes anything. A request created lost, as if it had moved to the stage it
+        was lost at."""
+        firsts = {}
+        moves = {}
+        for lead in self:
+            # a request created lost comes back, restored, to the stage it was lost at
+            stage = lead.stage_id if lead.active else lead.ecom_lost_stage_id
+            if not stage:
+                continue
+            if lead.team_id not in firsts:
+                firsts[lead.team_id] = self.browse()._stage_find(team_id=lead.team_id.id, domain=[("fold", "=", False)])
+            moves[lead] = (firsts[lead.team_id], stage)
+        self._ecom_check_moves(moves, {})
+
+    @api.model
+    def _ecom_first_stage(self, team):
+        return self.env["crm.stage"].search(
+            [("ecom_is_refusal", "=", False), ("is_won", "=", False), ("team_id", "in", (False, team.id))],
+            order="sequence, id", limit=1)
+
+    def _ecom_check_moves(self, moves, vals):
+        """``moves``: ``{lead: (stage it leaves, stage it enters)}``; ``vals`` are written with the move."""
         problems = {}
         mandatory_by_team = {}
-        for lead in self.filtered(lambda lead: lead.active and lead.stage_id != stage):
-            old = lead.stage_id
+        for lead, (old, stage) in moves.items():
+            if stage.ecom_is_refusal or old == stage:
+                continue
             if old and (stage.sequence, stage.id) < (old.sequence, old.id):
                 continue  # backward
-            team = lead.team_id
+            # the team's pipeline the request goes to, when the same write changes it
+            team = self.env["crm.team"].browse(vals["team_id"]) if "team_id" in vals else lead.team_id
             if team not in mandatory_by_team:
                 mandatory_by_team[team] = self.env["crm.stage"].search(
                     [("ecom_mandatory", "=", True), ("team_id", "in", (False, team.id))])
             skipped = mandatory_by_team[team].filtered(
-                lambda s, old=old: (s.sequence, s.id) < (stage.sequence, stage.id)
+                lambda s, old=old, stage=stage: (s.sequence, s.id) < (stage.sequence, stage.id)
                 and (not old or (old.sequence, old.id) < (s.sequence, s.id)))
             missing = [
                 field for field in stage.sudo().ecom_required_field_ids
                 if field.name in lead._fields and not (vals[field.name] if field.name in vals else lead[field.name])
             ]
             if skipped or missing:
-                problems[lead] = (skipped, missing)
+                problems[lead] = (stage, skipped, missing)
         if not problems:
             return
-        messages = {lead: self._ecom_stage_problem_text(lead, stage, *problem) for lead, problem in problems.items()}
+        messages = {lead: self._ecom_stage_problem_text(lead, *problem) for lead, problem in problems.items()}
         if self.env.context.get("ecom_stage_override"):
             if not self.env.user.has_group("sales_team.group_sale_manager"):
                 raise UserError(_("Only sales managers may override the stage rules."))

@@ -19,9 +19,10 @@ class CrmLostReason(models.Model):
         """Keep the list short enough to pick from: at most N active reasons per company.
 
         Not while installing: a database that already has more reasons still installs the
-        addon, and its admins archive the extra ones when they next edit the list.
+        addon, and its admins archive the extra ones when they next edit the list. Only while the
+        modules load: ``install_mode`` alone is a context any RPC call may give.
         """
-        if self.env.context.get("install_mode"):
+        if self.env.context.get("install_mode") and not self.env.registry.ready:
             return
         shared = self.filtered(lambda r: r.active and not r.company_id)
         companies = self.env["res.company"].sudo().search([]) if shared else self.filtered("active").company_id

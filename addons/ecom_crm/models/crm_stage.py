@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class CrmStage(models.Model):
@@ -26,6 +27,12 @@ class CrmStage(models.Model):
     _sql_constraints = [
         ("ecom_time_limit_positive", "CHECK(ecom_time_limit_hours >= 0)", "The time limit cannot be negative."),
     ]
+
+    @api.constrains("is_won", "ecom_is_refusal")
+    def _check_ecom_won_or_refusal(self):
+        # a request dropped there would be lost at 100 %
+        if self.filtered(lambda stage: stage.is_won and stage.ecom_is_refusal):
+            raise ValidationError(_("A stage cannot be both a won stage and a refusal stage."))
 
     @api.onchange("ecom_is_refusal")
     def _onchange_ecom_is_refusal(self):

@@ -114,6 +114,20 @@ class TestLostOnlyWithReason(EcomCrmCase):
         self.assertIn(self.reason_expensive.name, tracked.mapped("old_value_char") + tracked.mapped("new_value_char"))
 
 
+    def test_restored_by_write_loses_again_only_with_a_new_reason(self):
+        # an import or RPC restores by writing active, not through Odoo's «Restore» (which clears the reason)
+        lead = self._lead()
+        lead.action_set_lost(lost_reason_id=self.reason_expensive.id)
+        as_salesman = lead.with_user(self.salesman)
+        as_salesman.write({"active": True})
+        self.assertEqual((lead.active, lead.lost_reason_id), (True, self.reason_expensive.browse()))
+        for lose in (lambda lead: lead.write({"active": False}), lambda lead: lead.action_archive()):
+            with self.assertRaises(UserError):
+                lose(as_salesman)
+            self.assertStillOpen(lead)
+        as_salesman.write({"active": False, "lost_reason_id": self.reason_delivery_refused.id})
+        self.assertEqual((lead.active, lead.lost_reason_id), (False, self.reason_delivery_refused))
+
     def test_reason_of_a_lost_request_cannot_be_removed(self):
         leads = self._lead() | self._lead(name="Вторая заявка")
         leads.write({"active": False, "lost_reason_id": self.reason_expensive.id})
@@ -149,6 +163,33 @@ class TestLostOnlyWithReason(EcomCrmCase):
         self.assertTrue(lead.active)
         self.assertFalse(lead.stage_id.ecom_is_refusal, "restored into the team's first stage, not the refusal")
 
+    def test_lost_dialog_takes_only_a_refusal_stage(self):
+        # the dialog's stage comes from the kanban's drop; by RPC it could name any stage
+        lead = self._lead()
+        wizard = self.env["crm.lead.lost"].with_user(self.salesman).create({
+            "lead_ids": lead.ids, "lost_reason_id": self.reason_expensive.id, "ecom_stage_id": self.stage_sold.id})
+        with self.assertRaisesRegex(UserError, "«Sold» is not a refusal stage"):
+            wizard.action_lost_reason_apply()
+        self.assertStillOpen(lead)
+        wizard.ecom_stage_id = self.stage_refused
+        wizard.action_lost_reason_apply()
+        self.assertEqual((lead.active, lead.stage_id), (False, self.stage_refused))
+
+    def test_reason_of_another_company(self):
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        self.env.ref("ecom_crm.lost_reason_other").active = False  # room for one more reason
+        theirs = self.env["crm.lost.reason"].create({"name": "Только для второго магазина", "company_id": other.id})
+        lead = self._lead()
+        self.salesman.company_ids |= other  # a salesperson of both shops sees both shops' reasons
+        for lose in (lambda lead: lead.action_set_lost(lost_reason_id=theirs.id),
+                     lambda lead: lead.write({"active": False, "lost_reason_id": theirs.id})):
+            with self.assertRaises(UserError) as caught:  # Odoo's company check: rolled back (a savepoint here)
+                lose(lead.with_user(self.salesman))
+            self.assertIn("belongs to another company", str(caught.exception))
+            self.assertStillOpen(lead)
+        lead.with_user(self.salesman).action_set_lost(lost_reason_id=self.reason_expensive.id)  # a shared one
+        self.assertFalse(lead.active)
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestReasonLimit(EcomCrmCase):
@@ -165,6 +206,12 @@ class TestReasonLimit(EcomCrmCase):
         self.env.company.ecom_max_lost_reasons = 10
         with self.assertRaises(ValidationError):
             extra.active = True
+
+    def test_limit_holds_whatever_the_context(self):
+        # the installation's leniency is for loading modules, not for a context an RPC call can give
+        Reason = self.env["crm.lost.reason"].with_user(self.sales_manager).with_context(install_mode=True)
+        with self.assertRaises(ValidationError):
+            Reason.create({"name": "Одиннадцатая причина"})
 
     def test_limit_is_per_company(self):
         other = self.env["res.company"].create({"name": "Второй магазин"})

@@ -14,6 +14,8 @@ class CrmLeadLost(models.TransientModel):
         self.ensure_one()
         if not self.lost_reason_id:
             raise UserError(_("Pick a refusal reason to mark a request as lost."))
+        if self.ecom_stage_id and not self.ecom_stage_id.ecom_is_refusal:
+            raise UserError(_("«%(stage)s» is not a refusal stage.", stage=self.ecom_stage_id.name))
         leads = self.lead_ids  # read now: once lost (archived) they drop out of the x2many
         res = super().action_lost_reason_apply()
         if self.ecom_stage_id:
