@@ -309,7 +309,10 @@ class CrmLead(models.Model):
         """A request created in a stage (an import, RPC, a quick create in a column) is checked as if it
         had moved there from the stage Odoo gives a new request of its team (the first unfolded one, as
         the intake's), which takes anything. A request created lost, as if it had moved to the stage it
-        was lost at."""
+        was lost at. A sales manager's import (Odoo's import screen) brings the history of another CRM
+        as it was: won and lost deals in their stages; a salesperson's import is checked."""
+        if self.env.context.get("import_file") and self.env.user.has_group("sales_team.group_sale_manager"):
+            return
         firsts = {}
         moves = {}
         for lead in self:

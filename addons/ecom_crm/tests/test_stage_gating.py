@@ -136,6 +136,13 @@ class TestStageGating(EcomCrmCase):
             ecom_stage_override=True, ecom_override_reason="Перенос из старой CRM").create(vals)
         self.assertEqual(lead.stage_id, self.stage_sold)
         self.assertIn("Перенос из старой CRM", lead.message_ids[:1].body)
+        # a sales manager's import brings another CRM's history as it was (a salesperson's was refused above)
+        result = self.Lead.with_user(self.sales_manager).with_context(import_file=True).load(
+            ["name", "type", "stage_id/.id"], [["Сделка 2024 года", "opportunity", str(self.stage_sold.id)]])
+        self.assertEqual(self.Lead.browse(result["ids"]).stage_id, self.stage_sold, result["messages"])
+        result = Lead.with_context(import_file=True).load(
+            ["name", "type", "stage_id/.id"], [["Не менеджер", "opportunity", str(self.stage_sold.id)]])
+        self.assertFalse(result["ids"])
 
     def test_created_lost_in_a_stage_as_if_moved_there(self):
         # restored, a lost request comes back to the stage it was lost at: it must have got there by the rules
