@@ -1,4 +1,5 @@
 from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError
 
 from .ecom_scoring_outcome import OUTCOMES
 
@@ -47,7 +48,13 @@ class MailActivity(models.Model):
             return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         # as the scheduling salesperson's (a colleague covering for them, or whoever was given a shared
         # customer's contact, may mark it done: the outcome rules would refuse them its row)
-        outcomes = self.env["ecom.scoring.outcome"].sudo().create(scoring._ecom_outcome_values(feedback))
+        values = scoring._ecom_outcome_values(feedback)
+        # but never in a company the one marking it done is not in (the field is writable by RPC): the
+        # company rule refused that row before, and the sudo would also take the customer off its list
+        if not self.env.su and any(v["company_id"] not in self.env.user.company_ids.ids for v in values):
+            raise AccessError(self.env._("You cannot record the outcome of a contact scheduled by the scoring "
+                                         "of a company you do not work in."))
+        outcomes = self.env["ecom.scoring.outcome"].sudo().create(values)
         self.env["ecom.customer.score"]._ecom_mark_contacted(outcomes)
         messages, next_activities = self.env["mail.message"], self.env["mail.activity"]
         if self - scoring:

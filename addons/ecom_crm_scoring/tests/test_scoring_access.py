@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common_schedule import TODAY, ScheduleCase
@@ -59,6 +59,22 @@ class TestScoringAccess(ScheduleCase):
             {"partner_id": self.boris_now.id, "outcome": "reached", "user_id": self.boris.id},
             {"partner_id": self.shared_now.id, "outcome": "declined", "user_id": self.vera.id}])
         self.assertFalse(self._open_activities(self.boris_now) | self._open_activities(self.shared_now))
+
+    def test_an_outcome_is_never_recorded_in_a_company_of_others(self):
+        """The outcome is made as the scheduling salesperson's, but never in a company the one marking
+        the contact done is not in: a contact whose company an RPC call set to another shop records
+        nothing there, nor takes that shop's customer off its list."""
+        with freeze_time(TODAY):
+            self._morning()
+        company_b = self.env["res.company"].create({"name": "Второй магазин"})
+        score_b = self.Score.create({"partner_id": self.anna_now.id, "company_id": company_b.id, "score": 50})
+        activity = self.Activity.with_user(self.anna).create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.anna_now.id,
+            "activity_type_id": self.kind.id, "user_id": self.anna.id, "ecom_scoring_company_id": company_b.id})
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            activity.with_user(self.anna).action_done()
+        self.assertFalse(self.env["ecom.scoring.outcome"].search([("company_id", "=", company_b.id)]))
+        self.assertFalse(score_b.contacted_on)
 
     def test_hostile_settings_are_refused_in_the_users_language(self):
         company = self.company.with_context(lang="ru_RU")
