@@ -187,19 +187,18 @@ class ResPartner(models.Model):
         only_card = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         only_stats = SQL("AND s.partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         self.env.cr.execute(SQL("""
-            WITH stats AS (
-                SELECT s.partner_id, s.company_id, s.order_count AS orders, s.revenue,
-                       (s.first_order AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date AS first_order,
-                       (s.last_order AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date AS last_order
-                  FROM ecom_customer_order_stats s
-                  JOIN res_company c ON c.id = s.company_id
-                  LEFT JOIN res_partner cp ON cp.id = c.partner_id
-                 WHERE true %(only_stats)s
-            ), today AS (  -- each company's today, in its time zone
-                SELECT c.id AS company_id,
+            WITH zones AS (  -- each company's time zone and its today there
+                SELECT c.id AS company_id, COALESCE(cp.tz, 'UTC') AS tz,
                        (%(now)s::timestamp AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date AS day
                   FROM res_company c
                   LEFT JOIN res_partner cp ON cp.id = c.partner_id
+            ), stats AS (
+                SELECT s.partner_id, s.company_id, s.order_count AS orders, s.revenue,
+                       (s.first_order AT TIME ZONE 'UTC' AT TIME ZONE z.tz)::date AS first_order,
+                       (s.last_order AT TIME ZONE 'UTC' AT TIME ZONE z.tz)::date AS last_order
+                  FROM ecom_customer_order_stats s
+                  JOIN zones z ON z.company_id = s.company_id
+                 WHERE true %(only_stats)s
             ), leads AS (
                 SELECT p.commercial_partner_id AS partner_id, l.company_id, bool_or(l.active) AS has_open,
                        count(*) AS total
@@ -232,7 +231,7 @@ class ResPartner(models.Model):
                        END AS status
                   FROM keys k
                   JOIN res_company c ON c.id = k.company_id
-                  JOIN today t ON t.company_id = k.company_id
+                  JOIN zones t ON t.company_id = k.company_id
                   LEFT JOIN stats s ON s.partner_id = k.partner_id AND s.company_id = k.company_id
                   LEFT JOIN leads l ON l.partner_id = k.partner_id AND l.company_id = k.company_id
             ), by_partner AS (

@@ -280,9 +280,7 @@ class ExchangeController(http.Controller):
                 if refusal:
                     return self._refused(inner, refusal)
                 records |= record
-            return answer("success", f"{relative}: created={sum(records.mapped('created_count'))} "
-                                     f"updated={sum(records.mapped('updated_count'))} "
-                                     f"archived={sum(records.mapped('archived_count'))}")
+            return self._file_done(records)
         deadline = time.monotonic() + self._step_seconds(env) if time_boxed else None
         record, refusal = exchange._import_file(relative, path, deadline, files_dir=folder)
         if refusal:  # not a file to import: the log says why
@@ -291,9 +289,11 @@ class ExchangeController(http.Controller):
             return answer("progress", f"{relative}: {record.position} items imported, continuing")
         return self._file_done(record)
 
-    def _file_done(self, record):
-        return answer("success", f"created={record.created_count} updated={record.updated_count} "
-                                 f"archived={record.archived_count}")
+    def _file_done(self, records):
+        """«success» with what the imported file (or the documents of an archive) made."""
+        return answer("success", f"created={sum(records.mapped('created_count'))} "
+                                 f"updated={sum(records.mapped('updated_count'))} "
+                                 f"archived={sum(records.mapped('archived_count'))}")
 
     def _refused(self, relative, refusal):
         """1C hears why its file or archive ``relative`` was refused (in English: the log has it in

@@ -106,7 +106,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
         if not (exchange and files_dir and isinstance(source, str)):
             return set()
         done = set(exchange.file_ids.filtered(lambda f: f.state == "done").mapped("name"))
-        seen = set()
+        parts = []
         for name in sorted(os.listdir(files_dir)):
             path = os.path.join(files_dir, name)
             if not name.lower().endswith(".xml") or not os.path.isfile(path) or os.path.samefile(path, source):
@@ -119,8 +119,9 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 continue
             if name not in done:
                 return None
-            seen.update(read_product_ids(path))
-        return seen
+            parts.append(path)
+        # the parts' products are read (each whole file) only once every part is imported
+        return {product_id for path in parts for product_id in read_product_ids(path)}
 
     def _archive_missing(self, catalog_id, seen, counts):
         """A full exchange of the catalog ``catalog_id`` named the products and characteristics
