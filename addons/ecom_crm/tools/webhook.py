@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import time
 from datetime import timedelta
 
 SIGNATURE_HEADER = "X-Ecom-Signature"
@@ -28,6 +29,8 @@ MAX_ATTEMPTS = 15
 TIMEOUT = 10
 # how much of a shop's answer the log keeps
 MAX_ERROR = 500
+# how much of a shop's (failed) answer is read, and for how long at most
+MAX_ANSWER_BYTES = 4096
 # an order's status (sale.order.ecom_status) -> the event the shop receives (a quotation is no event)
 ORDER_STATUS_EVENTS = {
     "confirmed": "order.confirmed", "paid": "order.paid", "shipped": "order.shipped",
@@ -120,6 +123,20 @@ def due_in_order(pending, now, limit=None):
     due = sorted(delivery_id for delivery_id, next_attempt in heads.values()
                  if next_attempt is None or next_attempt <= now)
     return due[:limit] if limit is not None else due
+
+
+def read_answer(response, limit=MAX_ANSWER_BYTES, seconds=TIMEOUT):
+    """The beginning of a streamed ``requests`` answer's body, as text: at most ``limit`` bytes and
+    ``seconds`` of reading, so that a shop sending an endless or huge body does not hold or fill
+    the sender."""
+    deadline = time.monotonic() + seconds
+    chunks, size = [], 0
+    for chunk in response.iter_content(chunk_size=1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= limit or time.monotonic() >= deadline:
+            break
+    return b"".join(chunks)[:limit].decode(response.encoding or "utf-8", errors="replace")
 
 
 def is_success(status_code):
