@@ -279,8 +279,16 @@ class EcomWebhookDelivery(models.Model):
         source = self.source_id.sudo()
         now = fields.Datetime.now()
         code, error = 0, None
+        private = None
+        if source.webhook_url and not self.env["ir.config_parameter"].sudo().get_param(
+                "ecom_crm.webhook_private_targets"):
+            private = webhook.private_target(source.webhook_url)
         if not source.webhook_url or not source.webhook_secret:
             error = _("The API source has no webhook URL or secret.")
+        elif private:
+            error = _("The webhook URL leads to %(address)s, an address of a private network: not called. An "
+                      "administrator may allow such addresses (system parameter "
+                      "ecom_crm.webhook_private_targets).", address=private)
         else:
             body = webhook.encode_body(self.payload)
             sent_headers = webhook.headers(source.webhook_secret, time.time(), body, self.uuid, self.event)

@@ -102,6 +102,8 @@ class WebhookCase(EcomCrmCase):
         super().setUpClass()
         cls.receiver = Receiver()
         cls.addClassCleanup(cls.receiver.stop)
+        # the test's shop listens on 127.0.0.1, an address an administrator must allow
+        cls.env["ir.config_parameter"].sudo().set_param("ecom_crm.webhook_private_targets", "1")
         cls.Delivery = cls.env["ecom.webhook.delivery"]
         cls.source = cls.env["ecom.intake.source"].create({"name": "Сайт магазина", "webhook_url": cls.receiver.url})
         action = cls.source.with_user(cls.sales_manager).action_generate_webhook_secret()
@@ -315,6 +317,30 @@ class TestWebhookDelivery(WebhookCase):
         self.assertTrue(delivery.last_error.startswith("HTTP 500: xxx"))
         self.assertLessEqual(len(delivery.last_error), webhook.MAX_ERROR)
 
+    def test_no_call_to_a_private_network_unless_allowed(self):
+        """A sales manager's URL cannot make the server post to its own network (loopback, a cloud's
+        metadata address, the LAN) and log what answers there, unless an administrator allows it."""
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm.webhook_private_targets", False)
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        for url in (self.receiver.url, "http://169.254.169.254/latest/meta-data/", "http://[::1]:8069/web",
+                    "http://10.0.0.5/hook", "http://localhost:8069/web/database/list",
+                    "http://[::ffff:127.0.0.1]/hook"):
+            self.source.with_user(self.sales_manager).webhook_url = url
+            self._make_due(delivery)
+            self._send()
+            self.assertEqual((delivery.state, delivery.response_code), ("pending", 0), url)
+            self.assertIn("private network", delivery.last_error)
+        self.assertFalse(self.receiver.received)
+        self.assertIsNone(webhook.private_target("https://93.184.215.14/hook"), "a public address is called")
+        # allowed by an administrator (a shop on the same network): sent
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm.webhook_private_targets", "1")
+        self.source.webhook_url = self.receiver.url
+        self._make_due(delivery)
+        self._send()
+        self.assertEqual(delivery.state, "done")
+
     def test_each_source_of_a_request_gets_its_own_ids(self):
         other = self.env["ecom.intake.source"].create({"name": "Приложение", "webhook_url": self.receiver.url})
         other.sudo().webhook_secret = webhook.new_secret()
@@ -491,6 +517,7 @@ class TestWebhookThroughTheIntakeApi(IntakeCase):
         super().setUpClass()
         cls.receiver = Receiver()
         cls.addClassCleanup(cls.receiver.stop)
+        cls.env["ir.config_parameter"].sudo().set_param("ecom_crm.webhook_private_targets", "1")
         cls.source.webhook_url = cls.receiver.url
         cls.source.sudo().webhook_secret = webhook.new_secret()
 

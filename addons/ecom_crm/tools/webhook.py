@@ -9,10 +9,13 @@ the timestamp with the body keeps a captured delivery from being replayed later 
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
+import socket
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 SIGNATURE_HEADER = "X-Ecom-Signature"
 TIMESTAMP_HEADER = "X-Ecom-Timestamp"
@@ -137,6 +140,32 @@ def read_answer(response, limit=MAX_ANSWER_BYTES, seconds=TIMEOUT):
         if size >= limit or time.monotonic() >= deadline:
             break
     return b"".join(chunks)[:limit].decode(response.encoding or "utf-8", errors="replace")
+
+
+def private_target(url):
+    """The address of ``url``'s host that is not on the public internet (loopback, private
+    network, link-local such as a cloud's metadata service...), or None when all are public.
+
+    A status webhook URL is set by a sales manager, not by an administrator: it must not make the
+    server post to (and log the answers of) services only reachable from inside its network.
+    A host that does not resolve is left to the request (a network error, retried)."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return url
+    if not host:
+        return url
+    try:
+        infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        mapped = getattr(address, "ipv4_mapped", None)
+        if not (mapped or address).is_global:
+            return str(address)
+    return None
 
 
 def is_success(status_code):
