@@ -154,6 +154,26 @@ class TestWebhookDelivery(WebhookCase):
         with self.assertRaises(UserError):  # a salesperson has no say on API sources
             self.source.with_user(self.salesman).action_generate_webhook_secret()
 
+    def test_the_secret_shown_is_for_the_manager_who_generated_it(self):
+        """The dialog showing a new secret is a record: another sales manager cannot read it back
+        (and learn the secret without changing it)."""
+        other_manager = self.sales_manager.copy({"login": "ecom_manager_2", "name": "Пётр Второй"})
+        action = self.source.with_user(self.sales_manager).action_generate_webhook_secret()
+        dialog = self.env[action["res_model"]].with_user(self.sales_manager).with_context(
+            **action["context"]).create({})
+        self.assertEqual(dialog.secret, self.source.sudo().webhook_secret)
+        Dialog = self.env["ecom.webhook.secret.wizard"].with_user(other_manager)
+        self.assertFalse(Dialog.search_read([], ["secret"]))
+        with self.assertRaises(AccessError):
+            Dialog.browse(dialog.id).read(["secret"])
+        self.source.sudo().webhook_secret = self.secret
+        # the same for a new API key (stored only hashed on the source)
+        action = self.source.with_user(self.sales_manager).action_generate_key()
+        dialog = self.env[action["res_model"]].with_user(self.sales_manager).with_context(
+            **action["context"]).create({})
+        self.assertTrue(dialog.key)
+        self.assertFalse(self.env["ecom.intake.key.wizard"].with_user(other_manager).search_read([], ["key"]))
+
     def test_stage_change_queued_then_sent_signed(self):
         lead = self._api_lead()
         lead.with_user(self.salesman).stage_id = self.stage_contact
