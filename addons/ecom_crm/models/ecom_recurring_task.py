@@ -68,9 +68,12 @@ class EcomRecurringTask(models.Model):
                 task.next_date = first_occurrence(start, task.recurrence, int(task.weekday or 0), task.month_day or 1)
 
     def _ecom_assignees(self):
+        """The active internal users the task is for; of a company's task, those allowed in that
+        company only (an activity on a record its user cannot open is of no use)."""
         self.ensure_one()
         users = self.team_id.member_ids if self.assign_to == "team" else self.user_ids
-        return users.filtered(lambda user: user.active and not user.share)
+        return users.filtered(lambda user: user.active and not user.share and (
+            not self.company_id or self.company_id in user.company_ids))
 
     def _ecom_activity_vals(self, when):
         """The activities of one occurrence (``when``), for each assignee."""
@@ -78,10 +81,14 @@ class EcomRecurringTask(models.Model):
         model_id = self.env["ir.model"]._get_id(self._name)
         note = self.note or Markup()
         vals_list = []
+        given = set()  # (plan step, responsible): a step of a fixed responsible is theirs once, not once per assignee
         for user in self._ecom_assignees():
             if self.plan_id:
                 for step in self.plan_id.template_ids:
                     responsible = step._determine_responsible(user, self)["responsible"] or user
+                    if (step.id, responsible.id) in given:
+                        continue
+                    given.add((step.id, responsible.id))
                     vals_list.append({
                         "res_model_id": model_id, "res_id": self.id, "user_id": responsible.id,
                         "activity_type_id": step.activity_type_id.id, "summary": step.summary or self.name,

@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 import requests
+from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -226,32 +227,81 @@ class EcomWebhookDelivery(models.Model):
                 if time.monotonic() >= deadline:
                     break
                 tried.add(delivery.id)
-                delivery._send()
+                if not delivery._claim():
+                    continue  # another run has it, or it was sent or changed since it was listed
+                if commit:  # the claim is seen by every other run before the shop is called
+                    self.env.cr.commit()
+                if delivery.state == "pending":
+                    delivery._send()
                 if commit:
                     self.env.cr.commit()
         return len(tried)
 
+    def _claim(self):
+        """Take this delivery for one attempt, before the shop is called: the attempt is counted
+        and the next one scheduled as if it failed. Committed before the call, the claim keeps
+        another run (a manual «Run» beside the scheduled one) from sending it at the same time, and a
+        run that dies during the call (a shop that never answers, a restart) leaves it waiting for
+        its retry: it is neither sent again at once nor left holding its record's later updates
+        forever. False when it is not to be sent now (taken, sent, rescheduled)."""
+        self.ensure_one()
+        self.flush_recordset()
+        attempts = self.attempts
+        now = fields.Datetime.now()
+        if attempts >= webhook.MAX_ATTEMPTS:  # its last attempt was interrupted: no further one
+            vals = {"state": "failed", "next_attempt": None}
+        else:
+            vals = {"attempts": attempts + 1, "last_attempt": now, "response_code": 0,
+                    "next_attempt": now + webhook.retry_delay(attempts + 1),
+                    "last_error": _("The attempt did not finish (the sender stopped while waiting for the shop).")}
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute("""
+                    SELECT id FROM ecom_webhook_delivery
+                     WHERE id = %s AND state = 'pending' AND COALESCE(attempts, 0) = %s
+                       AND (next_attempt IS NULL OR next_attempt <= %s)
+                       FOR NO KEY UPDATE SKIP LOCKED
+                """, [self.id, attempts, now], log_exceptions=False)
+                claimed = bool(self.env.cr.fetchone())
+        except pg_errors.SerializationFailure:  # changed by another run since this one's snapshot
+            claimed = False
+        if claimed:
+            self.sudo().write(vals)
+        else:
+            self.invalidate_recordset()
+        return claimed
+
     def _send(self):
-        """One attempt: POST the payload, signed with the source's secret; success on 2xx, any
-        other answer, a network error or a timeout schedules the next attempt (or fails the delivery)."""
+        """One attempt of a delivery just claimed (``_claim``): POST the payload, signed with the
+        source's secret; success on 2xx, any other answer, a network error or a timeout schedules the
+        next attempt (or fails the delivery)."""
         self.ensure_one()
         source = self.source_id.sudo()
         now = fields.Datetime.now()
         code, error = 0, None
+        private = None
+        if source.webhook_url and not self.env["ir.config_parameter"].sudo().get_param(
+                "ecom_crm.webhook_private_targets"):
+            private = webhook.private_target(source.webhook_url)
         if not source.webhook_url or not source.webhook_secret:
             error = _("The API source has no webhook URL or secret.")
+        elif private:
+            error = _("The webhook URL leads to %(address)s, an address of a private network: not called. An "
+                      "administrator may allow such addresses (system parameter "
+                      "ecom_crm.webhook_private_targets).", address=private)
         else:
             body = webhook.encode_body(self.payload)
             sent_headers = webhook.headers(source.webhook_secret, time.time(), body, self.uuid, self.event)
             try:
-                response = requests.post(source.webhook_url, data=body, headers=sent_headers,
-                                         timeout=webhook.TIMEOUT, allow_redirects=False)
-                code = response.status_code
-                if not webhook.is_success(code):
-                    error = webhook.shorten(f"HTTP {code}: {response.text}")
+                # streamed: of the answer only its beginning is read, whatever the shop sends
+                with requests.post(source.webhook_url, data=body, headers=sent_headers, timeout=webhook.TIMEOUT,
+                                   allow_redirects=False, stream=True) as response:
+                    code = response.status_code
+                    if not webhook.is_success(code):
+                        error = webhook.shorten(f"HTTP {code}: {webhook.read_answer(response)}")
             except requests.RequestException as exc:
                 error = webhook.shorten(f"{type(exc).__name__}: {exc}")
-        attempts = self.attempts + 1
+        attempts = self.attempts  # counted by the claim
         vals = {"attempts": attempts, "last_attempt": now, "response_code": code}
         if error is None:
             vals.update(state="done", next_attempt=False, last_error=False)

@@ -12,6 +12,9 @@ ORDER_STATUSES = [
     ("returned", "Refused at delivery"),
     ("cancelled", "Cancelled"),
 ]
+# the statuses the «Shipped» / «Refused at delivery» dialog may move an order from
+STATUS_WIZARD_FROM = {"shipped": ("confirmed", "paid", "shipped"),
+                      "returned": ("confirmed", "paid", "shipped", "delivered")}
 
 
 class SaleOrder(models.Model):
@@ -96,11 +99,11 @@ class SaleOrder(models.Model):
         self._ecom_set_status("delivered")
 
     def action_ecom_shipped(self):
-        self._ecom_check_status_move(("confirmed", "paid", "shipped"))
+        self._ecom_check_status_move(STATUS_WIZARD_FROM["shipped"])
         return self._ecom_status_wizard("shipped")
 
     def action_ecom_returned(self):
-        self._ecom_check_status_move(("confirmed", "paid", "shipped", "delivered"))
+        self._ecom_check_status_move(STATUS_WIZARD_FROM["returned"])
         return self._ecom_status_wizard("returned")
 
     def _ecom_check_status_move(self, allowed_from):

@@ -44,6 +44,23 @@ class TestCallWebhook(IntakeCase):
         answer = self.call({"event": "incoming", "call_id": "c-3", "caller": "89037778899"}).json()
         self.assertEqual(answer["lead_id"], call.lead_id.id)
 
+    def test_the_call_back_is_to_the_number_that_called(self):
+        """A customer found by their mobile, or a company's contact, is called back on the number
+        that called, not on the customer's (or the company's) main phone."""
+        customer = self.env["res.partner"].create({"name": "Орлова Вера", "phone": "+74957001122",
+                                                   "mobile": "+79035556677"})
+        self.call({"event": "incoming", "call_id": "c-21", "caller": "8 903 555-66-77"})
+        call = self.env["ecom.call"].browse(self.call({"event": "missed", "call_id": "c-21",
+                                                       "caller": "89035556677"}).json()["call"])
+        self.assertEqual((call.partner_id, call.caller), (customer, "+79035556677"))
+        activity = call.lead_id.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
+        self.assertIn("+79035556677", activity.summary)
+        company = self.env["res.partner"].create({"name": "ООО «Ромашка»", "is_company": True, "phone": "+74951110000"})
+        self.env["res.partner"].create({"name": "Сидоров Пётр", "parent_id": company.id, "mobile": "+79160002233"})
+        answer = self.call({"event": "incoming", "call_id": "c-22", "caller": "+7 916 000-22-33"}).json()
+        self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+79160002233")
+
     def test_bad_events(self):
         response = self.call({"event": "exploded", "caller": "", "duration": -1,
                               "recording_url": "javascript:alert(1)"})

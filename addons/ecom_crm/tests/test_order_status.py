@@ -75,6 +75,39 @@ class TestOrderStatus(EcomCrmCase):
         with self.assertRaises(UserError):
             order.action_ecom_shipped()
 
+    def test_the_status_dialog_checks_the_move_when_applied(self):
+        """The dialog's moves are checked when it is applied too: the order may have been cancelled
+        meanwhile, and the dialog can be created without the buttons."""
+        order = self._order()
+        order.action_confirm()
+        action = order.action_ecom_shipped()
+        wizard = Form(self.env[action["res_model"]].with_user(self.salesman).with_context(**action["context"])).save()
+        order._action_cancel()
+        with self.assertRaises(UserError):
+            wizard.action_apply()
+        self.assertEqual(order.ecom_status, "cancelled")
+        quotation = self._order()
+        returned = self.env["ecom.order.status.wizard"].with_user(self.salesman).create({
+            "order_ids": [Command.set(quotation.ids)], "status": "returned",
+            "reason_id": self.reason_delivery_refused.id})
+        with self.assertRaises(UserError):
+            returned.action_apply()
+        self.assertEqual(quotation.ecom_status, "draft")
+        self.assertFalse(quotation.ecom_status_event_ids)
+
+    def test_shipping_several_orders_without_a_number_keeps_theirs(self):
+        first, second = self._order(), self._order()
+        (first | second).action_confirm()
+        first._ecom_set_status("shipped", tracking_number="RA111111111RU")
+        second.ecom_tracking_number = "RA222222222RU"  # given by 1C before the shipment
+        action = (first | second).action_ecom_shipped()
+        Form(self.env[action["res_model"]].with_user(self.salesman).with_context(**action["context"])) \
+            .save().action_apply()
+        self.assertEqual((first.ecom_status, second.ecom_status), ("shipped", "shipped"))
+        self.assertEqual((first.ecom_tracking_number, second.ecom_tracking_number), ("RA111111111RU", "RA222222222RU"))
+        self.assertEqual(second.ecom_status_event_ids.filtered(lambda e: e.status == "shipped").tracking_number,
+                         "RA222222222RU")
+
     def test_cancel_and_back_to_quotation(self):
         order = self._order()
         order.action_confirm()

@@ -101,3 +101,35 @@ class TestRecurringTasks(EcomCrmCase):
         self.assertEqual([(a.summary, a.date_deadline) for a in self.activities(task)], [
             ("Разобрать новые заявки", date(2026, 5, 4)), ("Обзвон", date(2026, 5, 5)),
             ("Разобрать новые заявки", date(2026, 5, 6)), ("Обзвон", date(2026, 5, 7))])
+
+    def test_a_plan_step_of_a_fixed_responsible_is_given_once(self):
+        """A team's plan whose step goes to a fixed person (the manager's review) gives them that
+        step once per occurrence, not once per member of the team."""
+        plan = self.env["mail.activity.plan"].create({
+            "name": "Неделя отдела", "res_model": "ecom.recurring.task", "template_ids": [
+                (0, 0, {"summary": "Отчёт за неделю", "responsible_type": "on_demand",
+                        "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id}),
+                (0, 0, {"summary": "Проверить отчёты", "responsible_type": "other",
+                        "responsible_id": self.sales_manager.id,
+                        "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id})]})
+        task = self.Task.create({"name": "Неделя", "recurrence": "weekly", "weekday": "4", "plan_id": plan.id,
+                                 "assign_to": "team", "team_id": self.team.id, "date_start": date(2026, 5, 4)})
+        self.Task._cron_schedule(today=date(2026, 5, 8))
+        self.assertEqual(sorted((a.summary, a.user_id.login) for a in self.activities(task)), [
+            ("Отчёт за неделю", "ecom_salesman"), ("Отчёт за неделю", "ecom_second"),
+            ("Проверить отчёты", self.sales_manager.login)])
+
+    def test_a_company_task_is_for_the_users_of_that_company(self):
+        """A user not allowed in the task's company could not open its activity: not given."""
+        other_company = self.env["res.company"].create({"name": "ООО «Второй магазин»"})
+        self.second.company_ids = [(4, other_company.id)]
+        task = self.Task.create({"name": "Сверка склада", "recurrence": "daily", "company_id": other_company.id,
+                                 "assign_to": "team", "team_id": self.team.id, "date_start": date(2026, 5, 4)})
+        self.Task._cron_schedule(today=date(2026, 5, 4))
+        self.assertEqual(self.activities(task).user_id, self.second)
+        self.assertTrue(self.activities(task).with_user(self.second).with_context(
+            allowed_company_ids=other_company.ids).read(["summary"]))
+        shared = self.Task.create({"name": "Планёрка", "recurrence": "daily", "company_id": False,
+                                   "assign_to": "team", "team_id": self.team.id, "date_start": date(2026, 5, 4)})
+        self.Task._cron_schedule(today=date(2026, 5, 4))
+        self.assertEqual(self.activities(shared).user_id, self.salesman | self.second, "a shared task: everyone")

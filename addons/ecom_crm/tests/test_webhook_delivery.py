@@ -10,6 +10,9 @@ import threading
 import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest.mock import patch
+
+import requests
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -27,6 +30,7 @@ class Receiver:
         self.received = []
         self.codes = []
         self.delay = 0  # seconds to wait before answering
+        self.endless = False  # answer 500 with a body that never ends (for 30 s at most)
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -36,6 +40,9 @@ class Receiver:
                 code = receiver.codes.pop(0) if receiver.codes else 200
                 if receiver.delay:
                     time.sleep(receiver.delay)
+                if receiver.endless:
+                    self._endless()
+                    return
                 answer = b'{"ok": true}' if code < 300 else b'{"error": "shop is down"}'
                 try:
                     self.send_response(code)
@@ -45,6 +52,20 @@ class Receiver:
                     self.wfile.write(answer)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the sender gave up waiting (a timeout test)
+
+            def _endless(self):
+                try:
+                    self.send_response(500)
+                    self.send_header("Content-Type", "text/plain")
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    chunk = b"x" * 8192
+                    stop = time.monotonic() + 30
+                    while time.monotonic() < stop:
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                        time.sleep(0.01)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender stopped reading
 
             def log_message(self, *args):
                 pass
@@ -81,6 +102,8 @@ class WebhookCase(EcomCrmCase):
         super().setUpClass()
         cls.receiver = Receiver()
         cls.addClassCleanup(cls.receiver.stop)
+        # the test's shop listens on 127.0.0.1, an address an administrator must allow
+        cls.env["ir.config_parameter"].sudo().set_param("ecom_crm.webhook_private_targets", "1")
         cls.Delivery = cls.env["ecom.webhook.delivery"]
         cls.source = cls.env["ecom.intake.source"].create({"name": "Сайт магазина", "webhook_url": cls.receiver.url})
         action = cls.source.with_user(cls.sales_manager).action_generate_webhook_secret()
@@ -92,6 +115,7 @@ class WebhookCase(EcomCrmCase):
         self.receiver.received.clear()
         self.receiver.codes.clear()
         self.receiver.delay = 0
+        self.receiver.endless = False
 
     def _api_lead(self, key="shop-order-1001", source=None, channel="api"):
         """A lead made from a request the shop sent through ``source`` with its id ``key``."""
@@ -129,6 +153,26 @@ class TestWebhookDelivery(WebhookCase):
         self.source.sudo().webhook_secret = self.secret
         with self.assertRaises(UserError):  # a salesperson has no say on API sources
             self.source.with_user(self.salesman).action_generate_webhook_secret()
+
+    def test_the_secret_shown_is_for_the_manager_who_generated_it(self):
+        """The dialog showing a new secret is a record: another sales manager cannot read it back
+        (and learn the secret without changing it)."""
+        other_manager = self.sales_manager.copy({"login": "ecom_manager_2", "name": "Пётр Второй"})
+        action = self.source.with_user(self.sales_manager).action_generate_webhook_secret()
+        dialog = self.env[action["res_model"]].with_user(self.sales_manager).with_context(
+            **action["context"]).create({})
+        self.assertEqual(dialog.secret, self.source.sudo().webhook_secret)
+        Dialog = self.env["ecom.webhook.secret.wizard"].with_user(other_manager)
+        self.assertFalse(Dialog.search_read([], ["secret"]))
+        with self.assertRaises(AccessError):
+            Dialog.browse(dialog.id).read(["secret"])
+        self.source.sudo().webhook_secret = self.secret
+        # the same for a new API key (stored only hashed on the source)
+        action = self.source.with_user(self.sales_manager).action_generate_key()
+        dialog = self.env[action["res_model"]].with_user(self.sales_manager).with_context(
+            **action["context"]).create({})
+        self.assertTrue(dialog.key)
+        self.assertFalse(self.env["ecom.intake.key.wizard"].with_user(other_manager).search_read([], ["key"]))
 
     def test_stage_change_queued_then_sent_signed(self):
         lead = self._api_lead()
@@ -225,6 +269,97 @@ class TestWebhookDelivery(WebhookCase):
         self._send()
         self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("pending", 1, 0))
         self.assertIn("Timeout", delivery.last_error)
+
+    def test_a_delivery_being_sent_is_not_due_for_another_run(self):
+        """Claimed (and committed) before the shop is called: a second run (a manual «Run» beside
+        the scheduled one) does not send it again meanwhile."""
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        seen_by_another_run = []
+        real_post = requests.post
+
+        def post(*args, **kwargs):
+            seen_by_another_run.append(self.Delivery._due_ids())
+            return real_post(*args, **kwargs)
+
+        with patch.object(requests, "post", post):
+            self.assertEqual(self._send(), 1)
+        self.assertEqual(seen_by_another_run, [[]], "not due for anyone while the shop is being called")
+        self.assertEqual((delivery.state, delivery.attempts), ("done", 1))
+        self.assertEqual(len(self.receiver.received), 1)
+        self.assertFalse(delivery._claim(), "a delivery sent is not claimed again")
+
+    def test_a_run_dying_during_the_call_leaves_the_delivery_waiting_for_its_retry(self):
+        """A worker killed while the shop keeps it waiting (time limit, restart): its claim, committed
+        before the call, counted the attempt and set the retry; the record's queue is not blocked."""
+        lead, other = self._api_lead("shop-1"), self._api_lead("shop-2")
+        lead.stage_id = self.stage_contact
+        other.stage_id = self.stage_contact
+        stuck, fine = self._deliveries(lead_id=lead.id), self._deliveries(lead_id=other.id)
+
+        class WorkerKilled(BaseException):
+            pass
+
+        killed = False
+        try:  # not assertRaises: Odoo's rolls its savepoint back, the claim was committed
+            with patch.object(requests, "post", side_effect=WorkerKilled):
+                self._send()
+        except WorkerKilled:
+            killed = True
+        self.assertTrue(killed)
+        # what the claim committed before the call
+        self.assertEqual((stuck.state, stuck.attempts), ("pending", 1))
+        self.assertGreater(stuck.next_attempt, fields.Datetime.now(), "retried after its backoff, not at once")
+        self.assertIn("did not finish", stuck.last_error)
+        self.assertEqual(self._send(), 1, "the next run sends the others")
+        self.assertEqual((stuck.state, fine.state), ("pending", "done"))
+        self._make_due(stuck)
+        self._send()
+        self.assertEqual((stuck.state, stuck.attempts, stuck.last_error), ("done", 2, False))
+        # interrupted at its last attempt: failed, not sent once more
+        lead.stage_id = self.stage_deciding
+        last = self._deliveries(lead_id=lead.id) - stuck
+        last.write({"attempts": webhook.MAX_ATTEMPTS})
+        self.assertEqual(self._send(), 1)
+        self.assertEqual(last.state, "failed")
+        self.assertEqual(len(self.receiver.received), 2)
+
+    def test_an_endless_answer_is_read_only_in_part(self):
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        self.receiver.endless = True
+        started = time.monotonic()
+        self._send()
+        self.assertLess(time.monotonic() - started, 5, "the sender stops reading")
+        self.assertEqual((delivery.state, delivery.response_code), ("pending", 500))
+        self.assertTrue(delivery.last_error.startswith("HTTP 500: xxx"))
+        self.assertLessEqual(len(delivery.last_error), webhook.MAX_ERROR)
+
+    def test_no_call_to_a_private_network_unless_allowed(self):
+        """A sales manager's URL cannot make the server post to its own network (loopback, a cloud's
+        metadata address, the LAN) and log what answers there, unless an administrator allows it."""
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm.webhook_private_targets", False)
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        for url in (self.receiver.url, "http://169.254.169.254/latest/meta-data/", "http://[::1]:8069/web",
+                    "http://10.0.0.5/hook", "http://localhost:8069/web/database/list",
+                    "http://[::ffff:127.0.0.1]/hook"):
+            self.source.with_user(self.sales_manager).webhook_url = url
+            self._make_due(delivery)
+            self._send()
+            self.assertEqual((delivery.state, delivery.response_code), ("pending", 0), url)
+            self.assertIn("private network", delivery.last_error)
+        self.assertFalse(self.receiver.received)
+        self.assertIsNone(webhook.private_target("https://93.184.215.14/hook"), "a public address is called")
+        # allowed by an administrator (a shop on the same network): sent
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm.webhook_private_targets", "1")
+        self.source.webhook_url = self.receiver.url
+        self._make_due(delivery)
+        self._send()
+        self.assertEqual(delivery.state, "done")
 
     def test_each_source_of_a_request_gets_its_own_ids(self):
         other = self.env["ecom.intake.source"].create({"name": "Приложение", "webhook_url": self.receiver.url})
@@ -402,6 +537,7 @@ class TestWebhookThroughTheIntakeApi(IntakeCase):
         super().setUpClass()
         cls.receiver = Receiver()
         cls.addClassCleanup(cls.receiver.stop)
+        cls.env["ir.config_parameter"].sudo().set_param("ecom_crm.webhook_private_targets", "1")
         cls.source.webhook_url = cls.receiver.url
         cls.source.sudo().webhook_secret = webhook.new_secret()
 

@@ -9,9 +9,13 @@ the timestamp with the body keeps a captured delivery from being replayed later 
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
+import socket
+import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 SIGNATURE_HEADER = "X-Ecom-Signature"
 TIMESTAMP_HEADER = "X-Ecom-Timestamp"
@@ -28,6 +32,8 @@ MAX_ATTEMPTS = 15
 TIMEOUT = 10
 # how much of a shop's answer the log keeps
 MAX_ERROR = 500
+# how much of a shop's (failed) answer is read, and for how long at most
+MAX_ANSWER_BYTES = 4096
 # an order's status (sale.order.ecom_status) -> the event the shop receives (a quotation is no event)
 ORDER_STATUS_EVENTS = {
     "confirmed": "order.confirmed", "paid": "order.paid", "shipped": "order.shipped",
@@ -120,6 +126,46 @@ def due_in_order(pending, now, limit=None):
     due = sorted(delivery_id for delivery_id, next_attempt in heads.values()
                  if next_attempt is None or next_attempt <= now)
     return due[:limit] if limit is not None else due
+
+
+def read_answer(response, limit=MAX_ANSWER_BYTES, seconds=TIMEOUT):
+    """The beginning of a streamed ``requests`` answer's body, as text: at most ``limit`` bytes and
+    ``seconds`` of reading, so that a shop sending an endless or huge body does not hold or fill
+    the sender."""
+    deadline = time.monotonic() + seconds
+    chunks, size = [], 0
+    for chunk in response.iter_content(chunk_size=1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= limit or time.monotonic() >= deadline:
+            break
+    return b"".join(chunks)[:limit].decode(response.encoding or "utf-8", errors="replace")
+
+
+def private_target(url):
+    """The address of ``url``'s host that is not on the public internet (loopback, private
+    network, link-local such as a cloud's metadata service...), or None when all are public.
+
+    A status webhook URL is set by a sales manager, not by an administrator: it must not make the
+    server post to (and log the answers of) services only reachable from inside its network.
+    A host that does not resolve is left to the request (a network error, retried)."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return url
+    if not host:
+        return url
+    try:
+        infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        mapped = getattr(address, "ipv4_mapped", None)
+        if not (mapped or address).is_global:
+            return str(address)
+    return None
 
 
 def is_success(status_code):
