@@ -26,7 +26,8 @@ def order_refunds(where=None):
         refunded = min(ordered, max(0, credited - max(0, invoiced - ordered)))
 
     The credited lines' base and cost are taken in that proportion (``refunded / credited``).
-    ``where``: more conditions on ``so``, the order (``AND ...``)."""
+    ``where``: more conditions on ``so``, the order (``AND ...``). Only the orders with a posted credit
+    note are aggregated (the few), not every invoiced one."""
     rate = SQL("""CASE WHEN m.currency_id = so.currency_id THEN 1
                        ELSE COALESCE(NULLIF(so.currency_rate, 0), 1) / COALESCE(NULLIF(m.invoice_currency_rate, 0), 1)
                   END""")
@@ -46,7 +47,13 @@ def order_refunds(where=None):
                                         FILTER (WHERE m.move_type = 'out_refund' AND %(cost)s > 0), 0) AS credited_base,
                                COALESCE(SUM(aml.quantity * %(cost)s)
                                         FILTER (WHERE m.move_type = 'out_refund' AND %(cost)s > 0), 0) AS credited_cost
-                          FROM sale_order so
+                          FROM (SELECT DISTINCT csol.order_id
+                                  FROM account_move cm
+                                  JOIN account_move_line caml ON caml.move_id = cm.id
+                                  JOIN sale_order_line_invoice_rel crel ON crel.invoice_line_id = caml.id
+                                  JOIN sale_order_line csol ON csol.id = crel.order_line_id
+                                 WHERE cm.move_type = 'out_refund' AND cm.state = 'posted') credited
+                          JOIN sale_order so ON so.id = credited.order_id
                           JOIN sale_order_line sol ON sol.order_id = so.id
                           JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
                           JOIN account_move_line aml ON aml.id = rel.invoice_line_id
