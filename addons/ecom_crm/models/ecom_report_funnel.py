@@ -107,13 +107,16 @@ class EcomReportFunnel(models.Model):
                  WHERE true %(h_only)s
               GROUP BY h.lead_id
             ), o AS (
+                -- the request's confirmed orders, those refused at delivery too: a request whose only
+                -- parcel came back realised nothing (not its expected revenue, as one without orders)
                 SELECT so.opportunity_id AS lead_id,
-                       sum((so.amount_total - coalesce(rf.refunded, 0)) / coalesce(nullif(so.currency_rate, 0), 1))
-                       AS amount
+                       sum(CASE WHEN so.ecom_status IS DISTINCT FROM 'returned'
+                                THEN (so.amount_total - coalesce(rf.refunded, 0))
+                                     / coalesce(nullif(so.currency_rate, 0), 1)
+                                ELSE 0 END) AS amount
                   FROM sale_order so
                   LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
-                 WHERE so.state = 'sale' AND so.opportunity_id IS NOT NULL
-                   AND so.ecom_status IS DISTINCT FROM 'returned' %(o_only)s
+                 WHERE so.state = 'sale' AND so.opportunity_id IS NOT NULL %(o_only)s
               GROUP BY so.opportunity_id
             ), r AS (
                 SELECT l.id AS lead_id, st.id AS stage_id, st.sequence, st.rk, top.rk AS top,

@@ -246,3 +246,23 @@ class TestRefunds(ReportCase):
             allowed_company_ids=[self.env.company.id])
         mine = Sales.read_group([], ["refunded:sum"], [], lazy=False)[0]
         self.assertEqual(mine["refunded"], 1000, "a manager's figures of the company they work in")
+
+    def test_a_won_request_whose_parcel_came_back_realised_nothing(self):
+        """A won request's only order refused at delivery realised nothing: its expected revenue
+        stood in for the order (as for a request won without any order), 5,000 realised for a parcel
+        that came back."""
+        lead = self._request(NOON, self.yandex, self.cpc, self.campaign_a)
+        lead.write({**self._ready_for_payment(), "partner_id": self.buyer.id, "expected_revenue": 5000})
+        lead.stage_id = self.stage_payment
+        lead.stage_id = self.stage_sold
+        order = self._order(self.buyer, 3000, NOON, lead=lead)
+        without_order = self._request(NOON, self.yandex, self.cpc, self.campaign_a)
+        without_order.write({**self._ready_for_payment(), "expected_revenue": 700})
+        without_order.stage_id = self.stage_payment
+        without_order.stage_id = self.stage_sold
+        order._ecom_set_status("returned", reason=self.reason_delivery_refused)
+        self.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
+        realised = {row.lead_id: row.amount_realised
+                    for row in self.env["ecom.report.funnel"].search([("lead_id", "in", (lead | without_order).ids),
+                                                                      ("requests", "=", 1)])}
+        self.assertEqual(realised, {lead: 0, without_order: 700})
