@@ -1,16 +1,18 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .ecom_report_channel import LOCAL_DAY, ORDER_REVENUE
+from .ecom_report_channel import LOCAL_DAY, ORDER_REFUNDED, ORDER_REVENUE
+from .ecom_report_mixin import order_refunds
 
 # Each confirmed order (not refused at delivery) with its customer (the commercial partner: a contact's orders count for
 # the company), its day in the company's time zone (its month is the store's: an order of 00:30 on
-# the 1st in Moscow is 21:30 UTC of the month before), its revenue and its last touch: the channel
+# the 1st in Moscow is 21:30 UTC of the month before), its revenue (net of its credit notes, which count
+# on the order: see ``order_refunds``) and its last touch: the channel
 # of the request that led to it, else the order's own UTM (1C orders carry none: "no channel").
 ORDERS_CTE = SQL("""
     orders AS (
         SELECT so.id, p.commercial_partner_id AS partner_id, so.company_id, so.team_id, so.user_id,
-               so.date_order, %(day)s AS day, %(revenue)s AS revenue,
+               so.date_order, %(day)s AS day, %(revenue)s AS revenue, %(refunded)s AS refunded,
                COALESCE(l.source_id, so.source_id) AS lt_source_id,
                COALESCE(l.medium_id, so.medium_id) AS lt_medium_id,
                COALESCE(l.campaign_id, so.campaign_id) AS lt_campaign_id
@@ -19,8 +21,10 @@ ORDERS_CTE = SQL("""
           JOIN res_company c ON c.id = so.company_id
           LEFT JOIN res_partner cp ON cp.id = c.partner_id
           LEFT JOIN crm_lead l ON l.id = so.opportunity_id
+          LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
          WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
-    )""", day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE))
+    )""", day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE), refunded=SQL(ORDER_REFUNDED),
+    refunds=order_refunds())
 # Each customer's first touch in each company they bought from: the channel of their first request
 # (of that company, or of none) or order of that company, whichever came first (a request without a
 # channel still is the first touch: the customer came by no known channel). A customer is each
@@ -72,7 +76,12 @@ class EcomReportAttribution(models.Model):
     new_customer_count = fields.Integer(
         "New customers", readonly=True, aggregator="sum", help="Customers whose first order this is.")
     repeat_order_count = fields.Integer("Repeat orders", readonly=True, aggregator="sum")
-    revenue = fields.Monetary(readonly=True, aggregator="sum")
+    revenue = fields.Monetary(
+        readonly=True, aggregator="sum",
+        help="What the confirmed orders came to, taxes included, less what their credit notes gave back.")
+    refunded = fields.Monetary(
+        "Refunds", readonly=True, aggregator="sum",
+        help="What the posted credit notes of the orders gave back (already taken from the revenue).")
     revenue_per_customer = fields.Monetary(
         "Revenue per new customer", readonly=True, aggregator="ecom_ratio",
         ecom_ratio=("revenue", "new_customer_count", 1),
@@ -91,7 +100,8 @@ class EcomReportAttribution(models.Model):
                        ft.source_id AS ft_source_id, ft.medium_id AS ft_medium_id, ft.campaign_id AS ft_campaign_id,
                        o.lt_source_id, o.lt_medium_id, o.lt_campaign_id,
                        count(*)::int AS order_count, count(*) FILTER (WHERE o.n = 1)::int AS new_customer_count,
-                       count(*) FILTER (WHERE o.n > 1)::int AS repeat_order_count, SUM(o.revenue) AS revenue
+                       count(*) FILTER (WHERE o.n > 1)::int AS repeat_order_count, SUM(o.revenue) AS revenue,
+                       SUM(o.refunded) AS refunded
                   FROM numbered o
                   LEFT JOIN first_touch ft ON ft.company_id = o.company_id AND ft.partner_id = o.partner_id
               GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .ecom_report_mixin import order_refunds
+
 # the time zone of the rows without a company (a request of no team and no salesperson yet): the
 # main company's, as in the reports kept in tables (``ecom.report.mixin._ecom_default_tz``); read at
 # each refresh, so that a time zone changed since counts at the next one
@@ -13,8 +15,11 @@ MAIN_TZ = """(SELECT mp.tz FROM ir_model_data d
 # row of no company, whose day is the main company's)
 LOCAL_DAY = ("(%s AT TIME ZONE 'UTC' AT TIME ZONE CASE WHEN cp.id IS NULL THEN COALESCE(" + MAIN_TZ
              + ", 'UTC') ELSE COALESCE(cp.tz, 'UTC') END)::date")
-# an order's revenue in its company's currency (the rate of the order), as the customer card counts it
-ORDER_REVENUE = "so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1)"
+# an order's revenue in its company's currency (the rate of the order), net of what its credit notes gave
+# back (``rf``: the order's row of :func:`order_refunds`, LEFT JOINed on ``rf.order_id = so.id``)
+ORDER_REVENUE = "(so.amount_total - COALESCE(rf.refunded, 0)) / COALESCE(NULLIF(so.currency_rate, 0), 1)"
+# what the order's credit notes gave back, in its company's currency at the order's rate
+ORDER_REFUNDED = "COALESCE(rf.refunded, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)"
 
 
 class EcomReportChannel(models.Model):
@@ -44,7 +49,12 @@ class EcomReportChannel(models.Model):
     clicks = fields.Integer(readonly=True, aggregator="sum")
     request_count = fields.Integer("Requests", readonly=True, aggregator="sum")
     order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
-    revenue = fields.Monetary(readonly=True, aggregator="sum")
+    revenue = fields.Monetary(
+        readonly=True, aggregator="sum",
+        help="What the confirmed orders came to, taxes included, less what their credit notes gave back.")
+    refunded = fields.Monetary(
+        "Refunds", readonly=True, aggregator="sum",
+        help="What the posted credit notes of the orders gave back (already taken from the revenue).")
     # what the ratios of requests and of ad spend count: an order placed without any request (from 1C,
     # at the till) is a sale, not a request's conversion, and one without a channel is no ad's return
     request_order_count = fields.Integer(
@@ -77,11 +87,12 @@ class EcomReportChannel(models.Model):
             WITH t AS (
                 SELECT s.date, s.company_id, NULL::int AS team_id, NULL::int AS user_id, s.source_id, s.medium_id,
                        s.campaign_id, s.amount_company AS spend, s.impressions, s.clicks, 0 AS request_count,
-                       0 AS order_count, 0 AS revenue, 0 AS request_order_count, 0 AS channel_revenue
+                       0 AS order_count, 0 AS revenue, 0 AS request_order_count, 0 AS channel_revenue,
+                       0 AS refunded
                   FROM ecom_ad_spend s
                 UNION ALL
                 SELECT %(lead_day)s, l.company_id, l.team_id, l.user_id, l.source_id, l.medium_id, l.campaign_id,
-                       0, 0, 0, 1, 0, 0, 0, 0
+                       0, 0, 0, 1, 0, 0, 0, 0, 0
                   FROM crm_lead l
                   LEFT JOIN res_company c ON c.id = l.company_id
                   LEFT JOIN res_partner cp ON cp.id = c.partner_id
@@ -90,9 +101,11 @@ class EcomReportChannel(models.Model):
                        COALESCE(so.source_id, l.source_id), COALESCE(so.medium_id, l.medium_id),
                        COALESCE(so.campaign_id, l.campaign_id), 0, 0, 0, 0, 1, %(revenue)s,
                        (so.opportunity_id IS NOT NULL)::int,
-                       CASE WHEN COALESCE(so.source_id, l.source_id) IS NOT NULL THEN %(revenue)s ELSE 0 END
+                       CASE WHEN COALESCE(so.source_id, l.source_id) IS NOT NULL THEN %(revenue)s ELSE 0 END,
+                       %(refunded)s
                   FROM sale_order so
                   LEFT JOIN crm_lead l ON l.id = so.opportunity_id
+                  LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
                   JOIN res_company c ON c.id = so.company_id
                   LEFT JOIN res_partner cp ON cp.id = c.partner_id
                  WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
@@ -101,8 +114,9 @@ class EcomReportChannel(models.Model):
                    t.campaign_id, SUM(t.spend) AS spend, SUM(t.impressions)::int AS impressions,
                    SUM(t.clicks)::int AS clicks, SUM(t.request_count)::int AS request_count,
                    SUM(t.order_count)::int AS order_count, SUM(t.revenue) AS revenue,
-                   SUM(t.request_order_count)::int AS request_order_count, SUM(t.channel_revenue) AS channel_revenue
+                   SUM(t.request_order_count)::int AS request_order_count, SUM(t.channel_revenue) AS channel_revenue,
+                   SUM(t.refunded) AS refunded
               FROM t
           GROUP BY t.date, t.company_id, t.team_id, t.user_id, t.source_id, t.medium_id, t.campaign_id
         """, lead_day=SQL(LOCAL_DAY, SQL("l.create_date")), order_day=SQL(LOCAL_DAY, SQL("so.date_order")),
-            revenue=SQL(ORDER_REVENUE))
+            revenue=SQL(ORDER_REVENUE), refunded=SQL(ORDER_REFUNDED), refunds=order_refunds())

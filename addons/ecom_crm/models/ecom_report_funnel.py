@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .ecom_report_mixin import order_refunds
+
 
 class EcomReportFunnel(models.Model):
     """The sales funnel: one row per request and pipeline stage it reached.
@@ -66,7 +68,8 @@ class EcomReportFunnel(models.Model):
     expected_revenue = fields.Monetary("Expected revenue", readonly=True, currency_field="currency_id")
     amount_realised = fields.Monetary("Realised", readonly=True, currency_field="currency_id",
                                       help="Orders of the requests won (their expected revenue when no order "
-                                           "is linked); parcels refused at delivery are not realised.")
+                                           "is linked), less what their credit notes gave back; parcels "
+                                           "refused at delivery are not realised.")
     amount_lost = fields.Monetary("Not realised", readonly=True, currency_field="currency_id",
                                   help="Expected revenue of the requests that dropped out.")
 
@@ -104,11 +107,16 @@ class EcomReportFunnel(models.Model):
                  WHERE true %(h_only)s
               GROUP BY h.lead_id
             ), o AS (
+                -- the request's confirmed orders, those refused at delivery too: a request whose only
+                -- parcel came back realised nothing (not its expected revenue, as one without orders)
                 SELECT so.opportunity_id AS lead_id,
-                       sum(so.amount_total / coalesce(nullif(so.currency_rate, 0), 1)) AS amount
+                       sum(CASE WHEN so.ecom_status IS DISTINCT FROM 'returned'
+                                THEN (so.amount_total - coalesce(rf.refunded, 0))
+                                     / coalesce(nullif(so.currency_rate, 0), 1)
+                                ELSE 0 END) AS amount
                   FROM sale_order so
-                 WHERE so.state = 'sale' AND so.opportunity_id IS NOT NULL
-                   AND so.ecom_status IS DISTINCT FROM 'returned' %(o_only)s
+                  LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
+                 WHERE so.state = 'sale' AND so.opportunity_id IS NOT NULL %(o_only)s
               GROUP BY so.opportunity_id
             ), r AS (
                 SELECT l.id AS lead_id, st.id AS stage_id, st.sequence, st.rk, top.rk AS top,
@@ -140,6 +148,7 @@ class EcomReportFunnel(models.Model):
               FROM r
           ORDER BY create_date, lead_id, rk
         """, h_only=where("h.lead_id"), o_only=where("so.opportunity_id"), l_only=where("l.id"),
+            refunds=order_refunds(where("so.opportunity_id")),
             day=self._ecom_day_sql(SQL("create_date"), SQL("company_id"))))
         return self.env.cr.rowcount
 

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .ecom_report_mixin import order_refunds
+
 
 class EcomReportManager(models.Model):
     """The salespeople's work: one row per request (``kind`` «request») with its salesperson, how
@@ -50,7 +52,12 @@ class EcomReportManager(models.Model):
     conversion = fields.Float("Conversion (%)", readonly=True, aggregator="ecom_ratio",
                               ecom_ratio=("won", "requests", 100))
     orders = fields.Integer("Orders", readonly=True)
-    revenue = fields.Monetary("Revenue", readonly=True, currency_field="currency_id")
+    revenue = fields.Monetary("Revenue", readonly=True, currency_field="currency_id",
+                              help="What the request's confirmed orders came to, less what their credit notes gave "
+                                   "back.")
+    refunded = fields.Monetary("Refunds", readonly=True, currency_field="currency_id",
+                               help="What the posted credit notes of the request's orders gave back (already taken "
+                                    "from the revenue).")
     avg_order = fields.Monetary("Average order", readonly=True, currency_field="currency_id",
                                 aggregator="ecom_ratio", ecom_ratio=("revenue", "orders", 1))
     overdue_activities = fields.Integer("Overdue activities", readonly=True)
@@ -61,7 +68,7 @@ class EcomReportManager(models.Model):
         ("team_id", "integer"), ("company_id", "integer"), ("source_id", "integer"), ("medium_id", "integer"),
         ("campaign_id", "integer"), ("requests", "integer"), ("responded", "integer"),
         ("first_response_date", "timestamp"), ("response_hours", "float8"), ("won", "integer"), ("orders", "integer"),
-        ("revenue", "numeric"), ("overdue_activities", "integer"),
+        ("revenue", "numeric"), ("overdue_activities", "integer"), ("refunded", "numeric"),
     ]
 
     @api.model
@@ -100,8 +107,11 @@ class EcomReportManager(models.Model):
             ) resp ON resp.lead_id = l.id
             LEFT JOIN (
                 SELECT so.opportunity_id AS lead_id, count(*) AS orders,
-                       sum(so.amount_total / coalesce(nullif(so.currency_rate, 0), 1)) AS amount
+                       sum((so.amount_total - coalesce(rf.refunded, 0)) / coalesce(nullif(so.currency_rate, 0), 1))
+                       AS amount,
+                       sum(coalesce(rf.refunded, 0) / coalesce(nullif(so.currency_rate, 0), 1)) AS refunded
                   FROM sale_order so
+                  LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
                  WHERE so.state = 'sale' AND so.opportunity_id IS NOT NULL
                    AND so.ecom_status IS DISTINCT FROM 'returned' %(o_only)s
               GROUP BY so.opportunity_id
@@ -114,7 +124,8 @@ class EcomReportManager(models.Model):
             ) a ON a.lead_id = l.id
             WHERE true %(l_only)s
         """, comment=comment, today=today, m_only=where("m.res_id"), c_only=where("c.lead_id"),
-            o_only=where("so.opportunity_id"), a_only=where("res_id"), l_only=where("l.id"))
+            o_only=where("so.opportunity_id"), a_only=where("res_id"), l_only=where("l.id"),
+            refunds=order_refunds(where("so.opportunity_id")))
         won = SQL("(l.active AND coalesce(ls.is_won, false))")
         hours = SQL("extract(epoch FROM resp.date - l.create_date) / 3600.0")
         values = {
@@ -124,6 +135,7 @@ class EcomReportManager(models.Model):
             "requests": SQL("1"), "responded": SQL("(resp.date IS NOT NULL)::int"),
             "first_response_date": SQL("resp.date"), "response_hours": hours, "won": SQL("%s::int", won),
             "orders": SQL("coalesce(o.orders, 0)"), "revenue": SQL("coalesce(o.amount, 0)"),
+            "refunded": SQL("coalesce(o.refunded, 0)"),
             "overdue_activities": SQL("coalesce(a.overdue, 0)"),
         }
         return {"request": (values, source)}

@@ -10,6 +10,65 @@ REFRESH_TABLE = "ecom_report_refresh"
 RAW_AGGREGATES = ("count", "count_distinct", "array_agg", "recordset")
 
 
+def order_refunds(where=None):
+    """The SQL of a subquery: per confirmed order with a posted customer credit note on its lines,
+    ``refunded``, what the credit notes gave back in the order's currency; ``refunded_base`` and
+    ``refunded_cost``, the untaxed amount (order's currency) and the cost (company's currency, the
+    product's cost price times the quantity credited) of the credited lines whose product has a cost.
+
+    An invoice's or credit note's line counts for the order of its sale line (the first one, when it
+    is linked to several: never twice), in the order's currency (a document of another currency at
+    its own rate to the company's, then the order's). Draft and cancelled documents do not count.
+    What the credit notes gave back is what the invoicing beyond the order did not make up: a credit
+    note followed by a new invoice (Odoo's «Full refund and new draft invoice», a correction) takes
+    nothing from the order, and an order never gives back more than it was::
+
+        refunded = min(ordered, max(0, credited - max(0, invoiced - ordered)))
+
+    The credited lines' base and cost are taken in that proportion (``refunded / credited``).
+    ``where``: more conditions on ``so``, the order (``AND ...``). Only the orders with a posted credit
+    note are aggregated (the few), not every invoiced one."""
+    rate = SQL("""CASE WHEN m.currency_id = so.currency_id THEN 1
+                       ELSE COALESCE(NULLIF(so.currency_rate, 0), 1) / COALESCE(NULLIF(m.invoice_currency_rate, 0), 1)
+                  END""")
+    cost = SQL("(pp.standard_price ->> so.company_id::text)::numeric")
+    return SQL("""
+        SELECT x.order_id, x.refunded,
+               COALESCE(x.refunded / NULLIF(x.credited, 0), 0) * x.credited_base AS refunded_base,
+               COALESCE(x.refunded / NULLIF(x.credited, 0), 0) * x.credited_cost AS refunded_cost
+          FROM (SELECT i.order_id, i.credited, i.credited_base, i.credited_cost,
+                       LEAST(i.ordered, GREATEST(0, i.credited - GREATEST(0, i.invoiced - i.ordered))) AS refunded
+                  FROM (SELECT so.id AS order_id, so.amount_total AS ordered,
+                               COALESCE(SUM(aml.price_total * %(rate)s)
+                                        FILTER (WHERE m.move_type = 'out_invoice'), 0) AS invoiced,
+                               COALESCE(SUM(aml.price_total * %(rate)s)
+                                        FILTER (WHERE m.move_type = 'out_refund'), 0) AS credited,
+                               COALESCE(SUM(aml.price_subtotal * %(rate)s)
+                                        FILTER (WHERE m.move_type = 'out_refund' AND %(cost)s > 0), 0) AS credited_base,
+                               COALESCE(SUM(aml.quantity * %(cost)s)
+                                        FILTER (WHERE m.move_type = 'out_refund' AND %(cost)s > 0), 0) AS credited_cost
+                          FROM (SELECT DISTINCT csol.order_id
+                                  FROM account_move cm
+                                  JOIN account_move_line caml ON caml.move_id = cm.id
+                                  JOIN sale_order_line_invoice_rel crel ON crel.invoice_line_id = caml.id
+                                  JOIN sale_order_line csol ON csol.id = crel.order_line_id
+                                 WHERE cm.move_type = 'out_refund' AND cm.state = 'posted') credited
+                          JOIN sale_order so ON so.id = credited.order_id
+                          JOIN sale_order_line sol ON sol.order_id = so.id
+                          JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+                          JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                          JOIN account_move m ON m.id = aml.move_id
+                          LEFT JOIN product_product pp ON pp.id = aml.product_id
+                         WHERE so.state = 'sale' AND m.state = 'posted'
+                           AND m.move_type IN ('out_invoice', 'out_refund') AND aml.display_type = 'product'
+                           AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel1
+                                            WHERE rel1.invoice_line_id = rel.invoice_line_id
+                                              AND rel1.order_line_id < rel.order_line_id) %(where)s
+                      GROUP BY so.id) i
+                 WHERE i.credited > 0) x
+    """, rate=rate, cost=cost, where=where or SQL())
+
+
 class EcomReportMixin(models.AbstractModel):
     """What the store's reports share: the measures a pivot cannot add up, the refresh marks of
     the reports kept in tables, and the reports' day (:meth:`_ecom_day_sql`).

@@ -1,7 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .ecom_report_channel import LOCAL_DAY, ORDER_REVENUE
+from .ecom_report_channel import LOCAL_DAY, ORDER_REFUNDED, ORDER_REVENUE
+from .ecom_report_mixin import order_refunds
 
 
 class EcomReportSales(models.Model):
@@ -11,8 +12,10 @@ class EcomReportSales(models.Model):
     gross margin of the lines whose product has a cost (its current cost price, «standard_price»,
     in the order's company).
 
-    Revenue is what the customer pays (taxes included, as on the customer card); the margin is
-    computed on the lines' untaxed amounts («Margin base»), so that taxes are not margin."""
+    Revenue is what the customer pays (taxes included, as on the customer card) less what the
+    order's credit notes gave back (on the order's day: see ``order_refunds``); the margin is
+    computed on the lines' untaxed amounts («Margin base»), so that taxes are not margin, less the
+    credited lines' untaxed amount and the cost of the quantities credited (the goods came back)."""
 
     _name = "ecom.report.sales"
     _inherit = ["ecom.report.matview"]
@@ -32,7 +35,12 @@ class EcomReportSales(models.Model):
     order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
     new_customer_count = fields.Integer("New customers", readonly=True, aggregator="sum")
     returning_order_count = fields.Integer("Orders of returning customers", readonly=True, aggregator="sum")
-    revenue = fields.Monetary(readonly=True, aggregator="sum")
+    revenue = fields.Monetary(
+        readonly=True, aggregator="sum",
+        help="What the confirmed orders came to, taxes included, less what their credit notes gave back.")
+    refunded = fields.Monetary(
+        "Refunds", readonly=True, aggregator="sum",
+        help="What the posted credit notes of the orders gave back (already taken from the revenue).")
     margin_base = fields.Monetary(
         "Margin base", readonly=True, aggregator="sum",
         help="Untaxed amount of the lines whose product has a cost price.")
@@ -59,8 +67,10 @@ class EcomReportSales(models.Model):
               GROUP BY sol.order_id
             ), orders AS (
                 SELECT so.id, so.company_id, so.team_id, so.user_id, %(day)s AS date, %(revenue)s AS revenue,
-                       COALESCE(ln.base, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin_base,
-                       COALESCE(ln.cost, 0) AS cost,
+                       %(refunded)s AS refunded,
+                       (COALESCE(ln.base, 0) - COALESCE(rf.refunded_base, 0))
+                       / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin_base,
+                       COALESCE(ln.cost, 0) - COALESCE(rf.refunded_cost, 0) AS cost,
                        -- new or returning customer of the order's company (see ecom_report_attribution)
                        row_number() OVER (PARTITION BY so.company_id, p.commercial_partner_id
                                           ORDER BY so.date_order, so.id) AS n
@@ -69,17 +79,20 @@ class EcomReportSales(models.Model):
                   JOIN res_company c ON c.id = so.company_id
                   LEFT JOIN res_partner cp ON cp.id = c.partner_id
                   LEFT JOIN lines ln ON ln.order_id = so.id
+                  LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
                  WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
             ), g AS (
                 SELECT o.date, o.company_id, o.team_id, o.user_id,
                        CASE WHEN o.n = 1 THEN 'new' ELSE 'returning' END AS customer_kind,
                        count(*)::int AS order_count, count(*) FILTER (WHERE o.n = 1)::int AS new_customer_count,
                        count(*) FILTER (WHERE o.n > 1)::int AS returning_order_count,
-                       SUM(o.revenue) AS revenue, SUM(o.margin_base) AS margin_base, SUM(o.cost) AS cost,
+                       SUM(o.revenue) AS revenue, SUM(o.refunded) AS refunded, SUM(o.margin_base) AS margin_base,
+                       SUM(o.cost) AS cost,
                        SUM(o.margin_base - o.cost) AS margin
                   FROM orders o
               GROUP BY 1, 2, 3, 4, 5
             )
             SELECT row_number() OVER () AS id, g.*
               FROM g
-        """, day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE))
+        """, day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE), refunded=SQL(ORDER_REFUNDED),
+            refunds=order_refunds())

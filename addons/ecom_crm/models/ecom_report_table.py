@@ -184,7 +184,8 @@ class EcomReportTable(models.AbstractModel):
     @api.model
     def _ecom_changed_leads(self, since):
         """Requests whose report rows may have changed since ``since``: the request written (a stage,
-        a salesperson, a loss), its orders, its chatter (a done activity, a message), its calls, or
+        a salesperson, a loss), its orders, an invoice or credit note of its orders (posted, cancelled:
+        the revenue is net of refunds), its chatter (a done activity, a message), its calls, or
         an activity of it planned, or falling due since (overdue activities change with the clock), or
         overdue at the previous run (it may be done or cancelled since)."""
         self.env.flush_all()
@@ -192,6 +193,15 @@ class EcomReportTable(models.AbstractModel):
             SELECT id FROM crm_lead WHERE write_date >= %(since)s
              UNION
             SELECT opportunity_id FROM sale_order WHERE opportunity_id IS NOT NULL AND write_date >= %(since)s
+             UNION
+            SELECT so.opportunity_id
+              FROM account_move m
+              JOIN account_move_line aml ON aml.move_id = m.id
+              JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+              JOIN sale_order_line sol ON sol.id = rel.order_line_id
+              JOIN sale_order so ON so.id = sol.order_id
+             WHERE m.write_date >= %(since)s AND m.move_type IN ('out_invoice', 'out_refund')
+               AND so.opportunity_id IS NOT NULL
              UNION
             SELECT res_id FROM mail_message WHERE model = 'crm.lead' AND date >= %(since)s
              UNION

@@ -48,3 +48,4 @@ from . import test_report_rollup
 from . import test_report_dashboard
 from . import test_report_cohort_maturity
 from . import test_report_real_data
+from . import test_report_refunds
