@@ -19,7 +19,16 @@ from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from ..commerceml import UnsafePath, errors, is_zip, printable, safe_relative_path
+from ..commerceml import (
+    UnsafePath,
+    errors,
+    files_under,
+    is_whole,
+    is_zip,
+    printable,
+    remove_added,
+    safe_relative_path,
+)
 from ..commerceml.mapper import DELIVERY_ID
 from ..commerceml.writer import write_reference_lists
 from ..models.ir_http import ROUTES
@@ -212,35 +221,49 @@ class ExchangeController(http.Controller):
             with open(target, "ab") as out:
                 out.truncate(size)
             raise OSError(errno.EIO, env._("%s bytes received but not stored", len(body)))  # the count undone
-        # a part shorter than file_limit is the file's last: 1C sends a bigger one in parts of file_limit
-        if type_ == "sale" and len(body) < request_limit:
+        # a part shorter than file_limit is the file's last: 1C sends a bigger one in parts of file_limit.
+        # A document of exactly n × file_limit bytes ends with a part as long as the others and 1C sends
+        # nothing more: the bytes stored tell it (a closed root, well-formed; a zip's closing record)
+        if type_ == "sale" and (len(body) < request_limit or is_whole(target)):
             return self._import_stored(env, session, relative, filename)
         return answer("success")
 
     def _import_stored(self, env, session, relative, filename):
-        """Import 1C's document whose last part this request stored. The bytes are on disk and counted:
-        whatever becomes of the import, rolled back to its savepoint alone, they stay so (Odoo running
-        the request again would append them twice); 1C hears why it failed."""
+        """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go.
+        The bytes are on disk and counted: whatever becomes of the import, rolled back to its
+        savepoint alone, they stay so (Odoo running the request again would append them twice);
+        1C hears why it failed. What a failed import unpacked goes: the next attempt (1C's
+        ``mode=import`` of the file) unpacks the archive again, and no document it held is taken
+        as done when none was applied."""
+        folder = session._upload_dir()
+        before = files_under(folder)
         try:
             with env.cr.savepoint():
-                return self._mode_import(env, session, "sale", filename, time_boxed=False)
+                response = self._mode_import(env, session, "sale", filename, time_boxed=False)
         except Exception as error:
             _logger.exception("1C exchange: the import of %s failed", relative)
+            remove_added(folder, before)
             return self._fail(session.exchange_id, relative, f"{error.__class__.__name__}: {error}")
+        if response.get_data().startswith(b"failure"):  # refused: what it unpacked goes too
+            remove_added(folder, before)
+        return response
 
-    def _mode_import(self, env, session, _type, filename, time_boxed=True):
+    def _mode_import(self, env, session, type_, filename, time_boxed=True):
         """Import one uploaded file in a time-boxed step: «progress» until it is done, then «success».
 
         The first call unpacks the session's zip archives; the exchange then imports the file
         (:meth:`ecom.1c.exchange._import_file`: its kind read from its content, the whole file checked
         before anything is imported, one step per call, each recording how far it got); not
         ``time_boxed``, the whole file in this call (1C's documents, at ``mode=file``; an archive of them:
-        the documents it held)."""
+        the documents it held). 1C's documents asked for at ``mode=import`` are imported so too
+        (:meth:`_import_stored`)."""
         try:
             relative, path = self._upload_path(session, filename)
         except UnsafePath as error:
             return self._fail(session.exchange_id, printable(filename), env._("refused file name: %s",
                                                                              errors.reason(error, env._)))
+        if type_ == "sale" and time_boxed:
+            return self._import_stored(env, session, relative, filename)
         # two exchanges at once are serialised: the second is told «progress» and 1C calls again
         env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not env.cr.fetchone()[0]:
