@@ -6,6 +6,7 @@
 - :mod:`.characteristics`: which variant each characteristic of a product makes;
 - :mod:`.writer`: the site's orders as CommerceML documents;
 - :mod:`.archives`, :mod:`.paths`: uploads unpacked and stored where they may go;
+- :mod:`.protocol`: the protocol's version and timestamps;
 - :mod:`.errors`: the refusals' reasons, translatable.
 """
 from .archives import UnsafeArchive, files_under, is_zip, remove_added, unpack
