@@ -6,9 +6,10 @@
 - :mod:`.characteristics`: which variant each characteristic of a product makes;
 - :mod:`.writer`: the site's orders as CommerceML documents;
 - :mod:`.archives`, :mod:`.paths`: uploads unpacked and stored where they may go;
+- :mod:`.protocol`: the protocol's version and timestamps;
 - :mod:`.errors`: the refusals' reasons, translatable.
 """
-from .archives import UnsafeArchive, is_zip, unpack
+from .archives import UnsafeArchive, files_under, is_zip, remove_added, unpack
 from .paths import UnsafePath, printable, safe_relative_path
 from .reader import read_catalog, read_catalog_id, read_documents, read_offers, read_product_ids
-from .sniff import DocumentInfo, UnsafeDocument, check_encoding, check_well_formed, sniff
+from .sniff import DocumentInfo, UnsafeDocument, check_encoding, check_well_formed, is_whole, sniff

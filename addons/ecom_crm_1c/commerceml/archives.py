@@ -116,3 +116,22 @@ def unpack(path, target, max_total, max_members=100_000):
         return names
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def files_under(folder):
+    """The relative names of the files under ``folder`` (its subfolders too)."""
+    return {os.path.relpath(os.path.join(root, name), folder)
+            for root, _dirs, names in os.walk(folder) for name in names}
+
+
+def remove_added(folder, before):
+    """Remove the files under ``folder`` that are not among ``before`` (:func:`files_under`, taken
+    earlier), and the folders left empty: what a failed import unpacked (and its marker) goes, so
+    that the next attempt unpacks again from the archive, which stays. Returns the names removed."""
+    added = sorted(files_under(folder) - set(before))
+    for relative in added:
+        os.remove(os.path.join(folder, relative))
+    for root, _dirs, _names in sorted(os.walk(folder), key=lambda entry: -len(entry[0])):
+        if root != folder and not os.listdir(root):
+            os.rmdir(root)
+    return added

@@ -10,10 +10,12 @@ refuses DTDs, entities and network access.
 import codecs
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .archives import is_zip
 from .errors import _lt
 
 ROOT = "КоммерческаяИнформация"
@@ -25,6 +27,10 @@ DOCUMENT_TAGS = {"Документ", "Контейнер"}
 OFFER_SECTIONS = {"Цены": "prices", "Количество": "stock", "Остатки": "stock", "Склад": "stock"}
 UTF8_BOM = b"\xef\xbb\xbf"
 DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+# the root's closing tag (a namespace prefix allowed) and what may follow it, in the encodings 1C writes
+ROOT_END = [re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?" + ROOT.encode(encoding) + rb"\s*>\s*$")
+            for encoding in ("utf-8", "windows-1251")]
+TAIL = 1024
 
 
 class UnsafeDocument(ValueError):
@@ -196,3 +202,25 @@ def check_well_formed(source):
     if not count:
         raise _nothing_read(head)
     return count
+
+
+def is_whole(path):
+    """Whether the bytes stored so far at ``path`` are a whole exchange file rather than its first
+    parts: a zip archive with its closing record, or an XML document whose root is closed and which
+    is well-formed to its end (a prefix of a longer document cannot be: what follows the root's end
+    would not be XML). 1C sends a file bigger than ``file_limit`` in parts of exactly that size and
+    says nothing when the last one is as long: this tells a document of n × ``file_limit`` bytes
+    from one whose next part is still to come. The whole file is read only when its last bytes close
+    the root."""
+    if is_zip(path):
+        return zipfile.is_zipfile(path)  # its end of central directory record, written last
+    with open(path, "rb") as f:
+        f.seek(max(0, f.seek(0, os.SEEK_END) - TAIL))
+        tail = f.read()
+    if not any(pattern.search(tail) for pattern in ROOT_END):
+        return False
+    try:
+        check_well_formed(path)
+    except UnsafeDocument:
+        return False
+    return True

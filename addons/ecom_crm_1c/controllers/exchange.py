@@ -10,18 +10,32 @@ import errno
 import logging
 import os
 import time
+from datetime import timedelta
 
 from psycopg2 import OperationalError
 
-from odoo import SUPERUSER_ID, api, http
+from odoo import SUPERUSER_ID, api, fields, http
 from odoo.addons.ecom_crm.tools.json_http import discard_body, read_body
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from ..commerceml import UnsafePath, errors, is_zip, printable, safe_relative_path
+from ..commerceml import (
+    UnsafeDocument,
+    UnsafePath,
+    errors,
+    files_under,
+    is_whole,
+    is_zip,
+    printable,
+    remove_added,
+    safe_relative_path,
+    sniff,
+)
 from ..commerceml.mapper import DELIVERY_ID
+from ..commerceml.protocol import answered_version, parse_timestamp, parse_version
 from ..commerceml.writer import write_reference_lists
+from ..models.ecom_1c_session import SESSION_HOURS
 from ..models.ir_http import ROUTES
 from ..models.res_config_settings import CRYPT
 
@@ -132,12 +146,18 @@ class ExchangeController(http.Controller):
         return login, password
 
     def _mode_init(self, env, session, type_, _filename):
+        """A new exchange: the session's upload area emptied, ``zip`` and ``file_limit`` answered; 1C
+        that says which version of the protocol it speaks (``version=3.1``) hears the one the site
+        speaks with it, and is expected to send ``mode=deactivate`` after a full unload."""
         session._clear_uploads()
+        version = parse_version(request.httprequest.args.get("version"))
+        spoken = answered_version(version) if version else False
         exchange = env["ecom.1c.exchange"].create({
-            "exchange_type": type_, "remote_addr": request.httprequest.remote_addr})
+            "exchange_type": type_, "remote_addr": request.httprequest.remote_addr, "protocol_version": spoken})
         session.exchange_id = exchange
         use_zip = bool(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.use_zip"))
-        return answer(f"zip={'yes' if use_zip else 'no'}", f"file_limit={self._file_limit(env)}")
+        return answer(f"zip={'yes' if use_zip else 'no'}", f"file_limit={self._file_limit(env)}",
+                      *([f"version={spoken}"] if spoken else []))
 
     def _upload_path(self, session, filename):
         """``(relative name, path in the session's upload area)``; UnsafePath for names that escape it."""
@@ -212,51 +232,57 @@ class ExchangeController(http.Controller):
             with open(target, "ab") as out:
                 out.truncate(size)
             raise OSError(errno.EIO, env._("%s bytes received but not stored", len(body)))  # the count undone
-        # a part shorter than file_limit is the file's last: 1C sends a bigger one in parts of file_limit
-        if type_ == "sale" and len(body) < request_limit:
+        # a part shorter than file_limit is the file's last: 1C sends a bigger one in parts of file_limit.
+        # A document of exactly n × file_limit bytes ends with a part as long as the others and 1C sends
+        # nothing more: the bytes stored tell it (a closed root, well-formed; a zip's closing record)
+        if type_ == "sale" and (len(body) < request_limit or is_whole(target)):
             return self._import_stored(env, session, relative, filename)
         return answer("success")
 
     def _import_stored(self, env, session, relative, filename):
-        """Import 1C's document whose last part this request stored. The bytes are on disk and counted:
-        whatever becomes of the import, rolled back to its savepoint alone, they stay so (Odoo running
-        the request again would append them twice); 1C hears why it failed."""
+        """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go.
+        The bytes are on disk and counted: whatever becomes of the import, rolled back to its
+        savepoint alone, they stay so (Odoo running the request again would append them twice);
+        1C hears why it failed. What a failed import unpacked goes: the next attempt (1C's
+        ``mode=import`` of the file) unpacks the archive again, and no document it held is taken
+        as done when none was applied."""
+        folder = session._upload_dir()
+        before = files_under(folder)
         try:
             with env.cr.savepoint():
-                return self._mode_import(env, session, "sale", filename, time_boxed=False)
+                response = self._mode_import(env, session, "sale", filename, time_boxed=False)
         except Exception as error:
             _logger.exception("1C exchange: the import of %s failed", relative)
+            remove_added(folder, before)
             return self._fail(session.exchange_id, relative, f"{error.__class__.__name__}: {error}")
+        if response.get_data().startswith(b"failure"):  # refused: what it unpacked goes too
+            remove_added(folder, before)
+        return response
 
-    def _mode_import(self, env, session, _type, filename, time_boxed=True):
+    def _mode_import(self, env, session, type_, filename, time_boxed=True):
         """Import one uploaded file in a time-boxed step: «progress» until it is done, then «success».
 
         The first call unpacks the session's zip archives; the exchange then imports the file
         (:meth:`ecom.1c.exchange._import_file`: its kind read from its content, the whole file checked
         before anything is imported, one step per call, each recording how far it got); not
         ``time_boxed``, the whole file in this call (1C's documents, at ``mode=file``; an archive of them:
-        the documents it held)."""
+        the documents it held). 1C's documents asked for at ``mode=import`` are imported so too
+        (:meth:`_import_stored`)."""
         try:
             relative, path = self._upload_path(session, filename)
         except UnsafePath as error:
             return self._fail(session.exchange_id, printable(filename), env._("refused file name: %s",
                                                                              errors.reason(error, env._)))
+        if type_ == "sale" and time_boxed:
+            return self._import_stored(env, session, relative, filename)
         # two exchanges at once are serialised: the second is told «progress» and 1C calls again
         env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not env.cr.fetchone()[0]:
             if time_boxed:
                 return answer("progress", "another exchange is importing; waiting for it")
             # 1C's documents at mode=file: 1C asks for them no more, so this request waits for the
-            # import in progress (one time-boxed step) rather than leave them stored and never applied;
-            # past twice a step it fails (the caller's savepoint takes the time limit back with it)
-            env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
-                           [f"{2 * self._step_seconds(env) + 5}s"])
-            previous = env.cr.fetchone()[0]
-            try:
-                env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
-            except OperationalError as error:
-                raise UserError(env._("another exchange is importing; it did not finish in time")) from error
-            env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+            # import in progress (one time-boxed step) rather than leave them stored and never applied
+            self._wait_for_imports(env)
         exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
         session.exchange_id = exchange
         folder = session._upload_dir()
@@ -288,6 +314,19 @@ class ExchangeController(http.Controller):
         if record.state == "running":
             return answer("progress", f"{relative}: {record.position} items imported, continuing")
         return self._file_done(record)
+
+    def _wait_for_imports(self, env):
+        """Wait for the import step in progress (another exchange's) and hold the import lock to the end
+        of the request's transaction; past twice a step, a UserError (the caller's savepoint or
+        rollback takes the time limit back with it)."""
+        env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                       [f"{2 * self._step_seconds(env) + 5}s"])
+        previous = env.cr.fetchone()[0]
+        try:
+            env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        except OperationalError as error:
+            raise UserError(env._("another exchange is importing; it did not finish in time")) from error
+        env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
     def _file_done(self, records):
         """«success» with what the imported file (or the documents of an archive) made."""
@@ -348,7 +387,58 @@ class ExchangeController(http.Controller):
         return answer("success")
 
     _mode_complete = _mode_success
-    _mode_deactivate = _mode_success
+
+    def _mode_deactivate(self, env, session, type_, _filename):
+        """1C's ``type=catalog&mode=deactivate&timestamp=<its checkauth's timestamp>`` after the last file of a
+        full unload (protocol 3.1): the products of the catalogs unloaded whole since then that no
+        full catalog named are archived, never deleted (:meth:`ecom.1c.exchange._deactivate`), and
+        the exchange log says which. «failure» and why, nothing archived, for a timestamp that is no
+        start of this exchange, a failed exchange, a full catalog uploaded but not imported to its
+        end; «success» archiving nothing when no catalog was unloaded whole. Asked again, nothing
+        more is archived."""
+        exchange = session.exchange_id
+        if type_ != "catalog":
+            return self._fail(exchange, None, env._("mode=deactivate is for type=catalog"))
+        raw = request.httprequest.args.get("timestamp")
+        since = parse_timestamp(raw)
+        now = fields.Datetime.now()
+        if since is None:
+            return self._fail(exchange, None, env._(
+                "mode=deactivate needs the Unix time the exchange began at (timestamp=…): nothing archived"))
+        if not now - timedelta(hours=SESSION_HOURS) <= since <= now + timedelta(minutes=5):
+            return self._fail(exchange, None, env._(
+                "timestamp=%s is not the start of a current exchange: nothing archived", printable(raw)))
+        self._wait_for_imports(env)  # no import step of another exchange runs meanwhile
+        if exchange.state == "failed":  # the session's exchange; the others since then are checked below
+            return self._fail(exchange, None, env._("the exchange «%s» failed: nothing archived",
+                                                    exchange.display_name))
+        if exchange:
+            unimported = self._unimported_full_catalogs(session, exchange)
+            if unimported:
+                return self._fail(exchange, unimported, env._("uploaded but not imported: nothing archived"))
+        try:
+            with env.cr.savepoint():
+                archived = (exchange or env["ecom.1c.exchange"])._deactivate(since)
+        except UserError as error:
+            return self._fail(exchange, None, error.args[0])
+        return answer("success", f"archived={archived}")
+
+    def _unimported_full_catalogs(self, session, exchange):
+        """The first file of the session's upload area holding a whole catalog that was not imported to its
+        end (1C never asked, or it is still in progress), or None: its products would be taken as
+        no longer named."""
+        folder = session._upload_dir()
+        done = set(exchange.file_ids.filtered(lambda f: f.state == "done").mapped("name"))
+        for relative in sorted(files_under(folder)):
+            if relative in done or not relative.lower().endswith(".xml"):
+                continue
+            try:
+                info = sniff(os.path.join(folder, relative))
+            except UnsafeDocument:
+                continue
+            if info.kind == "catalog" and info.only_changes is False:
+                return relative
+        return None
 
     def _step_seconds(self, env):
         return max(1, int(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.step_seconds", 25) or 25))

@@ -1,8 +1,21 @@
 import os
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
-from ..commerceml import UnsafeArchive, UnsafeDocument, check_well_formed, errors, is_zip, sniff, unpack
+from ..commerceml import (
+    UnsafeArchive,
+    UnsafeDocument,
+    check_well_formed,
+    errors,
+    is_zip,
+    read_catalog_id,
+    sniff,
+    unpack,
+)
+from ..commerceml.protocol import announces_deactivate
+
+NAMES_LOGGED = 20  # the products a deactivate logs by name
 
 
 class Ecom1cExchange(models.Model):
@@ -23,6 +36,9 @@ class Ecom1cExchange(models.Model):
     duration = fields.Float("Duration (s)", compute="_compute_duration", store=True)
     user_id = fields.Many2one("res.users", "Exchange login", default=lambda self: self.env.user, readonly=True)
     remote_addr = fields.Char("From address", readonly=True)
+    protocol_version = fields.Char("1C protocol version", readonly=True,
+                                   help="The version 1C said it speaks at init (3.1: it deactivates by a request of "
+                                        "its own what a full unload did not name).")
     file_ids = fields.One2many("ecom.1c.exchange.file", "exchange_id", "Files")
     created_count = fields.Integer("Created", readonly=True)
     updated_count = fields.Integer("Updated", readonly=True)
@@ -73,6 +89,44 @@ class Ecom1cExchange(models.Model):
         self._log(self.env._("%(file)s: %(reason)s", file=file_name, reason=reason) if file_name else reason)
         self.write({"state": "failed", "date_end": fields.Datetime.now()})
         return record
+
+    def _deactivates(self):
+        """Whether 1C said at init it deactivates by a request of its own (mode=deactivate) what its full
+        unload did not name: the exchange's full catalogs then archive nothing themselves."""
+        return any(announces_deactivate(exchange.protocol_version) for exchange in self)
+
+    def _deactivate(self, since):
+        """1C's ``mode=deactivate&timestamp=``: the catalogs unloaded whole by the catalog exchanges begun
+        since ``since`` (the start of 1C's exchange session) lose, archived and never deleted, the
+        products and characteristics no full catalog named since then
+        (:meth:`ecom.1c.importer._archive_unnamed`); logged in this exchange (the session's), which
+        counts them. Nothing is archived when none of them held a whole catalog, and a UserError says
+        why nothing is when one of them failed or a whole catalog's file is not imported to its end.
+        Asked again, it archives nothing more. Returns the number archived."""
+        exchanges = self.search([("exchange_type", "=", "catalog"), ("date_start", ">=", since)])
+        if failed := exchanges.filtered(lambda exchange: exchange.state == "failed"):
+            raise UserError(_("the exchange «%s» failed: nothing archived", failed[0].display_name))
+        files = exchanges.file_ids.filtered("full_catalog")
+        if unfinished := files.filtered(lambda file: file.state != "done"):
+            raise UserError(_("%s is not imported to its end: nothing archived", unfinished[0].name))
+        catalogs = sorted(set(files.mapped("catalog_id")) - {False})
+        start = fields.Datetime.to_string(since)
+        if not catalogs:
+            self._log(_("1C's deactivate: no catalog was unloaded whole since %s, nothing archived", start),
+                      warning=False)
+            return 0
+        templates, variants = self.env["ecom.1c.importer"]._archive_unnamed(catalogs, since)
+        archived = templates | variants.product_tmpl_id
+        names = ", ".join(archived[:NAMES_LOGGED].mapped("display_name")) + (
+            _(" and %s more", len(archived) - NAMES_LOGGED) if len(archived) > NAMES_LOGGED else "")
+        named = ": " + names if archived else ""
+        self._log(_("1C's deactivate (catalog %(catalogs)s unloaded whole since %(start)s): %(products)s products "
+                    "and %(variants)s characteristics no longer named archived%(names)s",
+                    catalogs=", ".join(catalogs), start=start, products=len(templates), variants=len(variants),
+                    names=named), warning=False)
+        for exchange in self:
+            exchange.archived_count += len(templates) + len(variants)
+        return len(templates) + len(variants)
 
     def _finish(self, state="done", created=0, updated=0, archived=0):
         self.write({
@@ -129,9 +183,11 @@ class Ecom1cExchange(models.Model):
                 check_well_formed(path)
             except UnsafeDocument as error:
                 return self._fail(error, name, {"size": os.path.getsize(path)}), error
+            catalog = {"catalog_id": read_catalog_id(path) or False, "full_catalog": info.only_changes is False} \
+                if info.kind == "catalog" else {}
             record = self.env["ecom.1c.exchange.file"].create({
                 "exchange_id": self.id, "name": name, "size": os.path.getsize(path), "kind": info.kind,
-                "schema_version": info.schema_version})
+                "schema_version": info.schema_version, **catalog})
         try:
             with self.env.cr.savepoint():  # a failed step leaves nothing half-imported
                 counts = self.env["ecom.1c.importer"]._import_file(

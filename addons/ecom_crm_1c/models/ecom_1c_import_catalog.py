@@ -2,7 +2,7 @@ import base64
 import hashlib
 import os
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
@@ -33,6 +33,11 @@ ANALYZE_AFTER = 5000  # products created in one step
 IMAGE_LIMIT = 20 * 1024 * 1024
 EMPTY_REF = "00000000-0000-0000-0000-000000000000"
 SINGLE_VARIANT_FIELDS = ("default_code", "weight", "volume")
+
+
+def is_full(only_changes):
+    """Whether the catalog's «СодержитТолькоИзменения» says it is whole («false»)."""
+    return (only_changes or "").strip().lower() == "false"
 
 
 class Ecom1cImportCatalog(models.AbstractModel):
@@ -71,6 +76,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
 
         def apply(chunk):
             self._import_products(chunk, catalog["id"], counts)
+            if is_full(catalog["only_changes"]):
+                self._mark_named(chunk)
             self._import_product_properties(chunk, properties, counts)
             if files_dir:
                 self._import_images(chunk, files_dir, counts)
@@ -89,7 +96,12 @@ class Ecom1cImportCatalog(models.AbstractModel):
             self._property_attributes(properties)
         if price_types:
             self._import_price_types(price_types, counts)
-        if catalog["id"] and (catalog["only_changes"] or "").strip().lower() == "false":
+        if catalog["id"] and is_full(catalog["only_changes"]) and exchange and exchange._deactivates():
+            # 1C deactivates by a request of its own after the last file of its unload (which may come
+            # in several files and exchanges): nothing is archived before it asks
+            exchange._log(_("Catalog %s unloaded whole: what it no longer names is archived when 1C asks "
+                            "(mode=deactivate)", catalog["id"]), warning=False)
+        elif catalog["id"] and is_full(catalog["only_changes"]):
             # a full exchange: what this catalog no longer names is archived, never deleted
             others = self._other_parts(source, catalog["id"], exchange, files_dir)
             if others is not None:  # else another part of the catalog is still to come: it archives
@@ -97,6 +109,49 @@ class Ecom1cImportCatalog(models.AbstractModel):
                     source.seek(0)  # a file object: read it again from the start
                 self._archive_missing(catalog["id"], set(read_product_ids(source)) | others, counts)
         return self._finish(exchange, counts)
+
+    def _mark_named(self, chunk):
+        """The products and characteristics a batch of a full catalog names were named now: what 1C's
+        deactivate archives is what no full catalog named since the exchange began. One UPDATE a table."""
+        ids = [p["id"] for p in chunk if p["id"]]
+        if not ids:
+            return
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        self.env.cr.execute(SQL("UPDATE product_template SET ecom_1c_seen_at = %s WHERE ecom_1c_id = ANY(%s)",
+                                now, list({split_id(i)[0] for i in ids})))
+        characteristics = [i for i in ids if "#" in i]
+        if characteristics:
+            self.env.cr.execute(SQL("UPDATE product_product SET ecom_1c_seen_at = %s WHERE ecom_1c_id = ANY(%s)",
+                                    now, characteristics))
+        self.env["product.template"].invalidate_model(["ecom_1c_seen_at"])
+        self.env["product.product"].invalidate_model(["ecom_1c_seen_at"])
+
+    @api.model
+    def _archive_unnamed(self, catalog_ids, since):
+        """1C's deactivate: the products of the catalogs ``catalog_ids`` (unloaded whole since ``since``)
+        that no full catalog named since then are archived, never deleted, and the characteristics no
+        longer named of the products it lists by characteristic (from 2.05 on 1C lists them in offers
+        only: those are not the catalog's to archive). Returns ``(templates, variants)`` archived."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL("""
+            SELECT id FROM product_template
+             WHERE ecom_1c_catalog_id = ANY(%s) AND active AND ecom_1c_id IS NOT NULL
+               AND (ecom_1c_seen_at IS NULL OR ecom_1c_seen_at < %s)
+        """, list(catalog_ids), since))
+        templates = self.env["product.template"].browse(row[0] for row in self.env.cr.fetchall())
+        templates.action_archive()
+        self.env.flush_all()
+        self.env.cr.execute(SQL("""
+            SELECT pp.id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pt.ecom_1c_catalog_id = ANY(%s) AND pt.active AND pp.active
+               AND (pp.ecom_1c_seen_at IS NULL OR pp.ecom_1c_seen_at < %s)
+               AND EXISTS (SELECT FROM product_product named
+                            WHERE named.product_tmpl_id = pt.id AND named.ecom_1c_seen_at >= %s)
+        """, list(catalog_ids), since, since))
+        variants = self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())
+        variants.action_archive()
+        return templates, variants
 
     def _other_parts(self, source, catalog_id, exchange, files_dir):
         """The products the other files of this exchange holding the full catalog ``catalog_id`` name

@@ -9,6 +9,7 @@ from . import test_characteristics
 from . import test_price_types
 from . import test_import_steps
 from . import test_protocol
+from . import test_deactivate
 from . import test_orders_export
 from . import test_orders_from_1c
 from . import test_statuses_back

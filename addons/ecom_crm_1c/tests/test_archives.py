@@ -8,7 +8,7 @@ import zipfile
 
 from odoo.tests import BaseCase, tagged
 
-from ..commerceml import UnsafeArchive, is_zip, unpack
+from ..commerceml import UnsafeArchive, files_under, is_zip, remove_added, unpack
 
 
 def make_zip(members, compression=zipfile.ZIP_DEFLATED):
@@ -108,3 +108,21 @@ class TestArchives(BaseCase):
 
     def test_not_a_zip(self):
         self.assertFalse(is_zip(self.write("import.xml", b"<?xml version='1.0'?><a/>")))
+
+
+    def test_what_a_failed_import_unpacked_is_removed_and_nothing_else(self):
+        """The exchange's folder before an import, and after it unpacked an archive (members in a
+        folder of their own and a marker): what was added goes, folders it made too; what was there
+        stays, the archive first."""
+        archive = self.write("documents.zip", make_zip({"documents.xml": b"<a/>", "more/b.xml": b"<b/>"}))
+        os.makedirs(os.path.join(self.folder, "import_files"))
+        self.write("import_files/a.jpg", b"jpg")
+        before = files_under(self.folder)
+        self.assertEqual(before, {"documents.zip", "import_files/a.jpg"})
+        unpack(archive, self.folder, max_total=10_000)
+        self.write(".unpacked-documents.zip", b"")
+        self.assertEqual(sorted(remove_added(self.folder, before)),
+                         [".unpacked-documents.zip", "documents.xml", "more/b.xml"])
+        self.assertEqual(self.listing(), ["documents.zip", "import_files/a.jpg"])
+        self.assertFalse(os.path.exists(os.path.join(self.folder, "more")), "the folder it made goes too")
+        self.assertEqual(remove_added(self.folder, before), [], "again: nothing more to remove")

@@ -1,11 +1,12 @@
 """File kinds are read from content: real 1C / 1C-Bitrix files, plus hostile ones. No database needed."""
 
 import io
+import os
 
 from odoo.tests import BaseCase, tagged
 
-from ..commerceml import UnsafeDocument, check_well_formed, sniff
-from .common import path
+from ..commerceml import UnsafeDocument, check_well_formed, is_whole, sniff
+from .common import path, read
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -75,3 +76,41 @@ class TestSniff(BaseCase):
             self.assertIn("disagree", reason)
             self.assertIn("windows-1251", reason)
             self.assertIn("UTF-8", reason)
+
+
+    def test_a_whole_file_is_told_from_its_first_parts(self):
+        """1C sends a file in parts of exactly file_limit bytes and a shorter last one, or none when
+        the file is n × file_limit bytes: the bytes stored tell a whole document (its root closed,
+        well-formed to its end; a zip with its closing record) from its first parts, cut anywhere."""
+        import tempfile
+        import zipfile
+
+        folder = tempfile.mkdtemp()
+        self.addCleanup(lambda: __import__("shutil").rmtree(folder, ignore_errors=True))
+
+        def stored(data):
+            target = os.path.join(folder, "stored")
+            with open(target, "wb") as f:
+                f.write(data)
+            return target
+
+        document = read("official-2.04", "orders.xml")
+        windows = ('<?xml version="1.0" encoding="windows-1251"?>\r\n<КоммерческаяИнформация ВерсияСхемы="2.03">'
+                   "<Документ><Ид>1</Ид><Номер>Заказ</Номер></Документ></КоммерческаяИнформация>\r\n"
+                   ).encode("cp1251")
+        prefixed = ('<?xml version="1.0" encoding="UTF-8"?><c:КоммерческаяИнформация xmlns:c="urn:1C.ru:commerceml_2">'
+                    "<c:Документ/></c:КоммерческаяИнформация>").encode()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("documents.xml", document)
+        archive = buffer.getvalue()
+        for label, data in {"utf-8": document, "windows-1251": windows, "prefixed root": prefixed,
+                            "zip": archive}.items():
+            with self.subTest(label):
+                self.assertTrue(is_whole(stored(data)))
+                end = len(data.rstrip())  # the whitespace after the root is no part of the document
+                self.assertTrue(is_whole(stored(data[:end])))
+                for cut in (end // 3, end // 2, end - 30, end - 1):
+                    self.assertFalse(is_whole(stored(data[:cut])), f"{label} cut at {cut} of {len(data)}")
+        # a first part that happens to end with the root's closing tag (in a comment) is no document
+        self.assertFalse(is_whole(stored(document[:1000] + "<!-- </КоммерческаяИнформация>".encode())))

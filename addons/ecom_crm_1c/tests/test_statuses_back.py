@@ -1,7 +1,9 @@
 """Statuses back from 1C: documents naming the site's orders."""
 
 import io
+import os
 import threading
+import zipfile
 from unittest.mock import patch
 
 from odoo import sql_db
@@ -235,3 +237,61 @@ class TestStatusesOverHttp(ProtocolCase):
         self.assertEqual(session.upload_size, len(self.status()), "the stored bytes are counted")
         self.assertEqual(self.call("import", type_="sale", cookie=cookie, filename="documents.xml")[0], "success")
         self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+
+    def test_a_document_of_exactly_n_times_file_limit_bytes_is_applied(self):
+        """1C sends parts of exactly file_limit bytes: a document of 2 × file_limit ends with a part as
+        long as the first and nothing follows. Its second part applies it, zipped or not; its first
+        part, as long, applies nothing yet."""
+        from ..controllers.exchange import ExchangeController
+        from .test_archives import make_zip
+
+        limit = 1024
+        base = len(self.status())
+        document = self.status(comment="x" * (2 * limit - base))
+        self.assertEqual(len(document), 2 * limit)
+        archive = make_zip({"documents.xml": self.status(comment="exact")})
+        self.assertLess(len(archive), limit)
+        with zipfile.ZipFile(io.BytesIO(archive)) as probe:
+            self.assertFalse(probe.comment)
+        padded = io.BytesIO(archive)
+        with zipfile.ZipFile(padded, "a") as zipped:  # the archive's comment pads it to file_limit
+            zipped.comment = b"-" * (limit - len(archive))
+        archive = padded.getvalue()
+        self.assertEqual(len(archive), limit)
+        with patch.object(ExchangeController, "_file_limit", lambda controller, env: limit):
+            cookie = self.login()
+            self.call("init", type_="sale", cookie=cookie)
+            self.assertEqual(self.call("file", type_="sale", data=document[:limit], cookie=cookie,
+                                       filename="exact.xml"), ["success"])
+            self.assertFalse(self.order.ecom_1c_number, "a part of file_limit bytes that is no whole document")
+            lines = self.call("file", type_="sale", data=document[limit:], cookie=cookie, filename="exact.xml")
+            self.assertEqual(lines, ["success", "created=0 updated=1 archived=0"])
+            self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+            self.order.ecom_1c_number = False
+            lines = self.call("file", type_="sale", data=archive, cookie=cookie, filename="exact.zip")
+            self.assertEqual(lines, ["success", "created=0 updated=1 archived=0"])
+            self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+
+    def test_a_zipped_document_whose_import_failed_is_applied_when_asked_again(self):
+        """The import of a zipped document fails at mode=file: what it unpacked goes with it (the
+        archive stays, stored and counted), so that 1C's mode=import of the archive unpacks it again
+        and applies its document, rather than find it «unpacked» and apply nothing."""
+        from .test_archives import make_zip
+
+        importer = type(self.env["ecom.1c.importer"])
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        data = make_zip({"documents.xml": self.status(), "import_files/scan.jpg": b"jpg"})
+        with patch.object(importer, "_import_documents", side_effect=MemoryError("killed")):
+            lines = self.call("file", type_="sale", data=data, cookie=cookie, filename="documents.zip")
+        self.assertEqual(lines[0], "failure")
+        self.assertFalse(self.order.ecom_1c_number)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        folder = session._upload_dir()
+        self.assertEqual(sorted(os.listdir(folder)), ["documents.zip"], "nothing unpacked is left")
+        self.assertEqual(session.upload_size, len(data), "the archive is counted, nothing unpacked is")
+        lines = self.call("import", type_="sale", cookie=cookie, filename="documents.zip")
+        self.assertEqual(lines, ["success", "created=0 updated=1 archived=0"])
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual(exchange.file_ids.filtered(lambda f: f.name == "documents.xml").state, "done")

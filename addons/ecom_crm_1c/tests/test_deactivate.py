@@ -1,0 +1,136 @@
+"""1C's «deactivate» (protocol 3.1): a full unload, in as many files and exchanges as 1C sends it,
+archives what it did not name only when 1C asks, and only then."""
+
+from datetime import datetime
+from unittest.mock import patch
+
+from odoo.tests import BaseCase, tagged
+
+from ..commerceml.protocol import announces_deactivate, answered_version, parse_timestamp, parse_version
+from ..models.ecom_1c_import_catalog import Ecom1cImportCatalog
+from .common import ProtocolCase, big_catalog, big_catalog_id
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestProtocolWords(BaseCase):
+    """Plain Python: no database."""
+
+    def test_versions(self):
+        self.assertEqual([parse_version(v) for v in ("3.1", " 2.08 ", "3", "2.10.1", "", None, "3.x", "x")],
+                         [(3, 1), (2, 8), (3,), (2, 10, 1), None, None, None, None])
+        self.assertEqual([answered_version(parse_version(v)) for v in ("2.08", "3.1", "3.2", "4")],
+                         ["2.8", "3.1", "3.1", "3.1"])
+        self.assertEqual([announces_deactivate(v) for v in ("3.1", "3", "2.10", "", None, "junk")],
+                         [True, True, False, False, False, False])
+
+    def test_timestamps(self):
+        self.assertEqual(parse_timestamp("1764900000"), datetime(2025, 12, 5, 2, 0))
+        for raw in (None, "", "0", "-5", "1.5", "soon", "9" * 30):
+            self.assertIsNone(parse_timestamp(raw), raw)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestDeactivate(ProtocolCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Template = cls.env["product.template"].with_context(active_test=False)
+        # a product of another 1C catalog: no unload of catalog «c» ever touches it
+        cls.other = cls.Template.create({"name": "Чужой каталог", "ecom_1c_id": "other-1",
+                                         "ecom_1c_catalog_id": "other"})
+
+    def checkauth(self):
+        """A 1C session: ``(cookie, the timestamp 1C passes to deactivate)``."""
+        lines = self.call("checkauth", auth=("exchange", "s3cret-1C"))
+        self.assertEqual(lines[0], "success")
+        return (lines[1], lines[2]), lines[4].split("=", 1)[1]
+
+    def exchange(self, cookie, files, version="3.1"):
+        """One init (announcing ``version``) uploading and importing ``files`` {name: bytes}."""
+        lines = self.call("init", cookie=cookie, extra=f"&version={version}" if version else "")
+        if version:
+            self.assertEqual(lines[2], f"version={version}")
+        for name, data in files.items():
+            self.assertEqual(self.call("file", data=data, cookie=cookie, filename=name), ["success"])
+            self.assertEqual(self.call("import", cookie=cookie, filename=name)[0], "success")
+
+    def an_hour_ago(self):
+        """What the exchanges so far did, an hour ago: 1C's timestamps are in seconds, and a test's
+        exchanges all fall within the same few."""
+        self.env.flush_all()
+        for table, column in (("product_template", "ecom_1c_seen_at"), ("product_product", "ecom_1c_seen_at"),
+                              ("ecom_1c_exchange", "date_start")):
+            self.env.cr.execute(f"UPDATE {table} SET {column} = {column} - interval '1 hour'")
+        self.env.invalidate_all()
+
+    def active(self):
+        self.env.invalidate_all()
+        return sorted(self.Template.search([("ecom_1c_catalog_id", "in", ("c", "other")),
+                                            ("active", "=", True)]).mapped("ecom_1c_id"))
+
+    def test_a_full_unload_in_exchanges_of_its_own_archives_at_deactivate(self):
+        """1C:УТ 11 sends a big catalog in packages, an init each, then deactivate with its checkauth's
+        timestamp and complete: no package archives the others' products; deactivate archives only
+        what none named, logged by name; asked again, nothing more."""
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, {"import.xml": big_catalog(10)}, version=None)  # the store as it was
+        self.an_hour_ago()
+        everything = sorted([big_catalog_id(i) for i in range(10)] + ["other-1"])
+        self.assertEqual(self.active(), everything)
+        cookie, stamp = self.checkauth()
+        self.exchange(cookie, {"import0_1.xml": big_catalog(5)})
+        self.assertEqual(self.active(), everything, "the first package archives nothing of the second")
+        self.exchange(cookie, {"import1_1.xml": big_catalog(4, start=5)})  # product 9 is no longer in 1C
+        self.assertEqual(self.active(), everything, "nor the last one, before 1C asks")
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=1"])
+        self.assertEqual(self.active(), [i for i in everything if i != big_catalog_id(9)])
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertIn("Товар номер 9 с длинным описанием", exchange.messages)
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=0"], "1C asking again archives nothing more")
+        self.assertEqual(self.call("complete", cookie=cookie), ["success"])
+        self.assertEqual((exchange.state, exchange.archived_count, exchange.warning_count), ("done", 1, 0))
+        # the next unload names product 9 again: it is sold again
+        cookie, stamp = self.checkauth()
+        self.exchange(cookie, {"import0_1.xml": big_catalog(10)})
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=0"])
+        self.assertEqual(self.active(), everything)
+
+    def test_deactivate_archives_nothing_it_should_not(self):
+        cookie, stamp = self.checkauth()
+        self.exchange(cookie, {"import.xml": big_catalog(10)}, version=None)
+        self.an_hour_ago()
+        everything = self.active()
+        # a delta unload: nothing unloaded whole, nothing archived, whatever it did not name
+        cookie, stamp = self.checkauth()
+        self.exchange(cookie, {"import.xml": big_catalog(2, only_changes=True)})
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=0"])
+        # no timestamp, none of this exchange's: «failure» and why
+        for extra in ("", "&timestamp=", "&timestamp=0", "&timestamp=1", "&timestamp=soon"):
+            lines = self.call("deactivate", cookie=cookie, extra=extra)
+            self.assertEqual((len(lines), lines[0]), (2, "failure"), extra)
+            # in the exchange user's language, as the exchange log has it
+            self.assertTrue(any(text in lines[1] for text in ("nothing archived", "ничего не архивировано")), lines)
+        self.assertEqual(self.call("deactivate", type_="sale", cookie=cookie, extra=f"&timestamp={stamp}")[0],
+                         "failure")
+        # a full catalog uploaded but not imported: its products would look unnamed
+        cookie, stamp = self.checkauth()
+        self.call("init", cookie=cookie, extra="&version=3.1")
+        self.call("file", data=big_catalog(3), cookie=cookie, filename="import0_1.xml")
+        lines = self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}")
+        self.assertEqual(lines[0], "failure")
+        self.assertIn("import0_1.xml", lines[1])
+        # a failed exchange: nothing archived
+        cookie, stamp = self.checkauth()
+        self.call("init", cookie=cookie, extra="&version=3.1")
+        self.call("file", data=big_catalog(3), cookie=cookie, filename="import0_1.xml")
+        with patch.object(Ecom1cImportCatalog, "_import_products", side_effect=MemoryError("killed")):
+            self.assertEqual(self.call("import", cookie=cookie, filename="import0_1.xml")[0], "failure")
+        lines = self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}")
+        self.assertEqual(lines[0], "failure")
+        self.assertTrue(any(text in lines[1] for text in ("failed", "с ошибкой")), lines)
+        self.assertEqual(self.active(), everything)
+        self.assertEqual(self.env["ecom.1c.exchange"].search([], limit=1).state, "failed")
