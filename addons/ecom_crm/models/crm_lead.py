@@ -191,6 +191,8 @@ class CrmLead(models.Model):
                     raise UserError(_("A request can only be created lost (archived, or in a refusal stage) "
                                       "with a refusal reason."))
                 vals["lost_reason_id"] = reason
+            if vals.get("lost_reason_id"):
+                self._ecom_check_reason_in_use(vals["lost_reason_id"])
                 if not (stage_id and self.env["crm.stage"].browse(stage_id).ecom_is_refusal):
                     vals.setdefault("ecom_lost_stage_id", stage_id)
         leads = super().create(vals_list)
@@ -231,6 +233,11 @@ class CrmLead(models.Model):
                 self.filtered("ecom_overdue").activity_unlink(["ecom_crm.mail_activity_type_stage_overdue"])
         if stage and stage.ecom_is_refusal:
             vals.update(active=False, probability=0, automated_probability=0)
+        given = vals.get("lost_reason_id") or (
+            vals.get("active") is False and self.env.context.get("ecom_lost_reason_id"))
+        given = given.id if isinstance(given, models.BaseModel) else given
+        if given and any(lead.lost_reason_id.id != given for lead in self):  # the reason a request has may stay
+            self._ecom_check_reason_in_use(given)
         if "lost_reason_id" in vals and not (vals["lost_reason_id"] or self.env.context.get("ecom_lost_reason_id")):
             # the reason of a lost request stays: it goes only with the request's restoration
             staying_lost = self if vals.get("active") is False else \
@@ -304,6 +311,17 @@ class CrmLead(models.Model):
             if new and new != old:
                 moves[lead] = (old, new)
         self._ecom_check_moves(moves, vals)
+
+    def _ecom_check_reason_in_use(self, reason):
+        """A refusal reason given to a request must be one of the list (active): an archived reason is
+        out of the Lost dialog, and the refusals report counts the reasons in use. Only a sales
+        manager's import of another CRM's history takes the reasons it had."""
+        if self.env.context.get("import_file") and self.env.user.has_group("sales_team.group_sale_manager"):
+            return
+        reason = self.env["crm.lost.reason"].browse(reason.id if isinstance(reason, models.BaseModel) else reason)
+        if reason.exists() and not reason.sudo().active:
+            raise UserError(_("The refusal reason «%(reason)s» is archived: pick one of the active reasons.",
+                              reason=reason.sudo().name))
 
     def _ecom_check_created_stages(self):
         """A request created in a stage (an import, RPC, a quick create in a column) is checked as if it

@@ -190,6 +190,47 @@ class TestLostOnlyWithReason(EcomCrmCase):
         lead.with_user(self.salesman).action_set_lost(lost_reason_id=self.reason_expensive.id)  # a shared one
         self.assertFalse(lead.active)
 
+    def test_an_archived_reason_is_refused(self):
+        """An archived reason is out of the Lost dialog; by RPC, an import or the dialog's server side
+        it was still taken (the refusals report then counts a reason nobody can pick). Requests lost
+        with it keep it, and a sales manager's import brings another CRM's history as it was."""
+        old = self.env.ref("ecom_crm.lost_reason_other")
+        kept = self._lead(name="Потерянная раньше")
+        kept.action_set_lost(lost_reason_id=old.id)
+        old.active = False
+        lead = self._lead()
+        attempts = (
+            lambda lead: lead.action_set_lost(lost_reason_id=old.id),
+            lambda lead: lead.write({"active": False, "lost_reason_id": old.id}),
+            lambda lead: lead.env["crm.lead.lost"].create(
+                {"lead_ids": lead.ids, "lost_reason_id": old.id}).action_lost_reason_apply(),
+        )
+        for n, lose in enumerate(attempts):
+            with self.assertRaises(UserError) as caught:
+                lose(lead.with_user(self.salesman).with_context(lang="ru_RU"))
+            self.assertIn("в архиве", str(caught.exception), n)
+            self.assertStillOpen(lead)
+        with self.assertRaises(UserError):
+            self.Lead.with_user(self.salesman).create(
+                {"name": "Сразу потерянная", "active": False, "lost_reason_id": old.id})
+        lead.with_user(self.salesman).action_set_lost(lost_reason_id=self.reason_expensive.id)
+        with self.assertRaises(UserError):  # another reason for a lost request: one of the list too
+            lead.with_user(self.salesman).lost_reason_id = old
+        # the request lost with it keeps it through other writes
+        kept.with_user(self.salesman).write({"description": "перезвонить через год", "lost_reason_id": old.id})
+        self.assertEqual(kept.lost_reason_id, old)
+        result = self.Lead.with_user(self.salesman).load(
+            ["name", "type", "active", "lost_reason_id/id"],
+            [["Импорт продавца", "opportunity", "False", "ecom_crm.lost_reason_other"]])
+        self.assertTrue(result["messages"])
+        self.assertFalse(result["ids"])
+        manager = self.env["res.users"].search([("login", "=", "admin")])
+        result = self.Lead.with_user(manager).with_context(import_file=True).load(
+            ["name", "type", "active", "lost_reason_id/id"],
+            [["Импорт истории", "opportunity", "False", "ecom_crm.lost_reason_other"]])
+        self.assertFalse(result["messages"], result["messages"])
+        self.assertEqual(self.Lead.browse(result["ids"]).lost_reason_id, old)
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestReasonLimit(EcomCrmCase):

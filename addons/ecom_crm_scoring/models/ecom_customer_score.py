@@ -4,6 +4,7 @@ from collections import defaultdict
 from psycopg2.errors import UniqueViolation
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date, formatLang
 
 from ..scoring import texts
@@ -452,6 +453,40 @@ class EcomCustomerScore(models.Model):
                 "res_model": "ecom.scoring.outcome.wizard", "view_mode": "form", "views": [(False, "form")],
                 "target": "new",
                 "context": {"default_score_id": self.id, "default_activity_id": self.activity_id.id}}
+
+    def action_ecom_explain(self):
+        """Reasons for scores the night left without (no list took the customer: most of a big
+        store's customers), asked from the card: the customer's history as of the day of the score,
+        explained by the model that scored it. Stored on the score until the next night writes the
+        row again (``write`` forgets its fingerprint)."""
+        from ..scoring import engine
+        from ..scoring.criteria import describe
+
+        self.check_access("read")
+        Run = self.env["ecom.scoring.run"].sudo()
+        for (company, day), scores in self.filtered(lambda s: not s.reasons_data and s.scored_on).grouped(
+                lambda s: (s.company_id, s.scored_on)).items():
+            runs = Run.search([("company_id", "=", company.id), ("mode", "=", "full"), ("state", "=", "done"),
+                               ("day", "<=", day)], order="day desc, id desc", limit=2)
+            state = next((st for st in (run._load_state() for run in runs) if st is not None), None)
+            if state is None:
+                raise UserError(self.env._(
+                    "The scoring keeps no model of %(day)s to explain this score with: the reasons will be "
+                    "there after the next night's scoring.", day=format_date(self.env, day)))
+            history, partner_ids = self.env["ecom.scoring.history"].sudo()._read(company, scores.partner_id.ids)
+            result = engine.explain(history, day.toordinal() + 1, state, company._ecom_scoring_settings())
+            by_partner = {}
+            for pos, i in enumerate(result.reason_rows.tolist()):
+                lines = [[name, describe(result.criteria, i, name)[1]] for name in result.reason_names[pos] if name]
+                if lines:
+                    by_partner[int(partner_ids[i])] = lines
+            for score in scores:
+                if score.partner_id.id in by_partner:
+                    score.sudo().reasons_data = by_partner[score.partner_id.id]
+        if len(self) == 1 and not self.reasons_data:
+            raise UserError(self.env._("Nothing in this customer's history moves their chance away from a typical "
+                                       "customer's: the score has no reason to give."))
+        return True
 
     def action_ecom_open_customer(self):
         self.ensure_one()

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .ecom_customer_score import DECISIONS, GROUPS, SEGMENTS
 
@@ -80,3 +81,11 @@ class ResPartner(models.Model):
 
     def _search_ecom_contact(self, operator, value):
         return self._ecom_search_score("decision", operator, value)
+
+    def action_ecom_explain_score(self):
+        """The card's «Why this score?»: reasons for a customer the night's lists left out."""
+        self.ensure_one()
+        if not self.ecom_score_id:
+            raise UserError(self.env._("This customer has no score in this company: the scoring scores customers "
+                                       "with confirmed orders, every night."))
+        return self.ecom_score_id.action_ecom_explain()

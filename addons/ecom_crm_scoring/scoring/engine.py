@@ -548,17 +548,50 @@ def _add_facts(c, rows, which, facts, names, values, with_values=False, below=No
         filled[take] += 1
 
 
-def _reasons(om, c, rows, group, k):
+def explain(history, today, state, settings=Settings()):
+    """Score the customers of ``history`` as :func:`rescore` does and give every one of them who
+    has orders reasons, not only those on a list: what the card says when asked why a customer
+    the lists leave out (most of a big store's) has the score they have."""
+    today = int(today)
+    c = crit.compute(history, today, bgnbd_params=state.bgnbd_params, horizon=settings.horizon,
+                     fit_bgnbd=False, seed=settings.seed)
+    result = _score(history, today, c, state.order_model, settings, explain=False,
+                    rfm_bounds=state.rfm_bounds, threshold=state.growth_threshold, store_wide=False)
+    rows = np.flatnonzero(result.score >= 0)
+    if len(rows):
+        result.reason_rows = rows
+        result.reason_names, result.reason_values = (
+            _reasons(om, c, rows, result.group[rows], settings.n_reasons, by_total=True)
+            if (om := state.order_model) is not None else _facts(c, rows, settings.n_reasons))
+    return result
+
+
+def _reasons(om, c, rows, group, k, by_total=False):
     """Top ``k`` criteria per row: what lowers the chance for the risk group (why they slip),
-    what raises it for the others (why to call). Slots the model leaves empty take the facts
+    what raises it for the others (why to call); ``by_total``: for a customer of no group, what
+    moves the chance the way it went from a typical customer's (a low score says what lowers
+    it, a high one what raises it). Slots the model leaves empty take the facts
     behind the group (:data:`RISK_FACTS`, else :data:`FACTS`), with no value: a risk customer
     whose every criterion raises the chance (a loyal customer four usual gaps late, still 74%
     likely to order by a model of their rhythm and frequency) is at risk because they are late
     and valuable, which the model's contributions do not say."""
     contrib = model.contributions(om, c, rows)
-    sign = np.where(group == segments.RISK, -1.0, 1.0)[:, None]
+    sign = np.where(group == segments.RISK, -1.0, 1.0)
+    if by_total:
+        lower = np.nansum(contrib, axis=1) < 0
+        sign = np.where((group == segments.NO_GROUP) & lower, -1.0, sign)
+    sign = sign[:, None]
     key = contrib * sign
     key = np.where(np.isfinite(key) & (key > 1e-6), key, -np.inf)
+    # «overdue» and «recency» both say the days since the last order: the one that weighs less
+    # leaves its slot to the next criterion («… 27 days since the last order | 27 days since …»)
+    same = [om.features.index(name) for name in SAME_DAYS if name in om.features]
+    if len(same) == 2:
+        a, b = same
+        both = np.isfinite(key[:, a]) & np.isfinite(key[:, b])
+        drop_b, drop_a = both & (key[:, a] >= key[:, b]), both & (key[:, a] < key[:, b])
+        key[drop_b, b] = -np.inf
+        key[drop_a, a] = -np.inf
     k = min(k, key.shape[1])
     order = np.argsort(-key, axis=1)[:, :k]
     ok = np.isfinite(np.take_along_axis(key, order, axis=1))

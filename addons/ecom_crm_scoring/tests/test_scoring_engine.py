@@ -350,6 +350,39 @@ class TestEngine(BaseCase):
         self.assertIs(again.order_model, om)
         np.testing.assert_allclose(again.probability, full.probability[some])
 
+    def test_explain_gives_every_scored_customer_reasons(self):
+        """The card asks why a customer no list took has their score: the same scores as the night's,
+        reasons for each, and for a customer of no group with a low chance what lowers it."""
+        r = self.r
+        listed = np.isin(r.schedule.decision, (schedule.NOW, schedule.LATER))
+        off_lists = np.flatnonzero(r.criteria.has_orders & ~listed)
+        self.assertGreater(len(off_lists), 500)
+        some = np.sort(off_lists[:: max(1, len(off_lists) // 300)])
+        explained = engine.explain(self.h.compact(some), 1095, r.state(), self.settings)
+        np.testing.assert_allclose(explained.probability, r.probability[some], rtol=1e-6)
+        np.testing.assert_array_equal(explained.reason_rows, np.arange(len(some)))
+        named = (explained.reason_names != "").sum(axis=1)
+        self.assertTrue((named >= 1).all(), "every scored customer gets at least one reason")
+        # below a typical customer's chance (the criteria's contributions add up to less than none)
+        total = np.nansum(model.contributions(r.order_model, explained.criteria, explained.reason_rows), axis=1)
+        no_group = explained.group[explained.reason_rows] == segments.NO_GROUP
+        for low, sign in ((no_group & (total < 0), -1), (no_group & (total > 0), 1)):
+            self.assertGreater(low.sum(), 10)
+            values = explained.reason_values[low]
+            said = np.isfinite(values)
+            self.assertGreater(said.sum(), 10)
+            self.assertTrue((values[said] * sign > 0).all(), "a chance is told by what moved it the way it went")
+        self.assertLess(explained.probability[explained.reason_rows][no_group & (total < 0)].mean(),
+                        explained.probability[explained.reason_rows][no_group & (total > 0)].mean())
+        texts = explained.reasons(int(explained.reason_rows[np.flatnonzero(no_group & (total < 0))[0]]))
+        self.assertTrue(texts and all(template for template, _params in texts))
+        # one sentence of the days since the last order per customer, «overdue» or «recency»
+        for names in (explained.reason_names, r.reason_names):
+            self.assertFalse((np.isin(names, engine.SAME_DAYS).sum(axis=1) > 1).any())
+        self.assertTrue(np.isin(explained.reason_names, engine.SAME_DAYS).any())
+        # the night's own reasons are the lists' only: explain adds the others'
+        self.assertFalse(np.isin(some, r.reason_rows).any())
+
     def test_offers_that_cannot_be_learned_leave_the_scores(self):
         """The cross-sell model failing on a store's purchases costs the offers, not the night."""
         with patch.object(crosssell, "fit", side_effect=ValueError("no usable purchases")), \

@@ -15,7 +15,7 @@ import numpy as np
 from psycopg2.errors import DeadlockDetected, SerializationFailure
 
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.migration import load_script
 from odoo.sql_db import Cursor
 from odoo.tests import new_test_user, tagged
@@ -124,6 +124,35 @@ class TestScoringRun(ScoringCase):
             self.assertEqual(score.with_context(lang="ru_RU").decision_reason,
                              "нет в списках ближайших дней: сначала звонят клиентам с лучшими шансами")
         self.assertFalse(self.Score.search([("group", "=", False), ("decision_code", "=", "beyond_plan")]))
+
+    def test_the_card_explains_a_score_no_list_explained(self):
+        """The night explains the customers on the lists; the card of any other asks why («Why this
+        score?»): the reasons are told in the reader's language, by the customer's salesperson only,
+        and the next night writes the row again (they are that day's)."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.run_scoring()
+        score = self.score_of(self.fresh)
+        self.assertEqual(score.decision, "dnd", "ordered yesterday: not to be called")
+        self.assertFalse(score.reasons_data)
+        with self.assertRaises(AccessError):
+            score.with_user(self.seller).action_ecom_explain()
+        self.assertFalse(score.reasons_data)
+        card = self.fresh.with_user(self.other_seller).with_context(lang="ru_RU")
+        card.action_ecom_explain_score()
+        self.env.invalidate_all()
+        self.assertTrue(score.reasons_data)
+        lines = card.ecom_score_reasons.splitlines()
+        self.assertEqual(len(lines), len(score.reasons_data))
+        self.assertTrue(all(any("а" <= ch <= "я" for ch in line.lower()) for line in lines), lines)
+        self.env.cr.execute("SELECT row_hash FROM ecom_customer_score WHERE id = %s", [score.id])
+        self.assertIsNone(self.env.cr.fetchone()[0], "the next run writes the row again")
+        self.Run._score_customers(today=self.today + timedelta(days=1))
+        score.invalidate_recordset()
+        self.assertFalse(score.reasons_data, "the next night's row: no list took them, no reasons stored")
+        other = self.lead_only.with_user(self.other_seller)
+        self.assertFalse(other.ecom_score_id)
+        with self.assertRaises(UserError):
+            other.action_ecom_explain_score()
 
     def test_amounts_in_the_reasons_are_in_the_stores_currency(self):
         """«spent 595760 in total» read as a phone number: amounts are written as the reader's
@@ -897,6 +926,24 @@ class TestModelsKept(ScoringCase):
             self.assertEqual(crosssell_model.call_count, order_model.call_count, "the two models learned together")
         self.offers_learned = bool(crosssell_model.call_count)
         return run, bool(order_model.call_count)
+
+    def test_the_card_explains_by_the_model_that_scored(self):
+        """Asked from the card, a customer no list took is explained by the contributions of the
+        model that scored them (the state the day's full run kept), as the lists' customers are."""
+        run, _learned = self.night(0, learn=True)
+        state = run._load_state()
+        self.assertIsNotNone(state.order_model)
+        scores = self.Score.search([("company_id", "=", self.env.company.id)])
+        unexplained = scores.filtered(lambda s: not s.reasons_data)
+        self.assertTrue(unexplained)
+        with patch.object(engine, "explain", wraps=engine.explain) as explain:
+            unexplained.action_ecom_explain()
+        self.assertEqual(explain.call_count, len(set(unexplained.mapped("scored_on"))))
+        self.assertIs(explain.call_args.args[2].order_model.__class__, state.order_model.__class__)
+        for score in unexplained:
+            self.assertTrue(score.reasons_data, score.partner_id.name)
+            names = [name for name, _params in score.reasons_data]
+            self.assertTrue(set(names) <= set(state.order_model.features) | set(engine.FACTS) | set(engine.RISK_FACTS))
 
     def test_the_models_are_learned_every_few_days_and_kept_between(self):
         self.assertEqual(self.env.company.ecom_scoring_relearn_days, 7)
