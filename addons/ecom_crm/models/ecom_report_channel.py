@@ -44,7 +44,10 @@ class EcomReportChannel(models.Model):
     source_id = fields.Many2one("utm.source", "Channel", readonly=True)
     medium_id = fields.Many2one("utm.medium", "Medium", readonly=True)
     campaign_id = fields.Many2one("utm.campaign", "Campaign", readonly=True)
-    spend = fields.Monetary("Ad spend", readonly=True, aggregator="sum")
+    spend = fields.Monetary(
+        "Ad spend", readonly=True, aggregator="sum",
+        help="Empty where no ad spend of the channel was imported for the period: its costs, CAC and ROMI are empty "
+             "too (unknown, not free).")
     impressions = fields.Integer(readonly=True, aggregator="sum")
     clicks = fields.Integer(readonly=True, aggregator="sum")
     request_count = fields.Integer("Requests", readonly=True, aggregator="sum")
@@ -92,14 +95,14 @@ class EcomReportChannel(models.Model):
                   FROM ecom_ad_spend s
                 UNION ALL
                 SELECT %(lead_day)s, l.company_id, l.team_id, l.user_id, l.source_id, l.medium_id, l.campaign_id,
-                       0, 0, 0, 1, 0, 0, 0, 0, 0
+                       NULL, 0, 0, 1, 0, 0, 0, 0, 0
                   FROM crm_lead l
                   LEFT JOIN res_company c ON c.id = l.company_id
                   LEFT JOIN res_partner cp ON cp.id = c.partner_id
                 UNION ALL
                 SELECT %(order_day)s, so.company_id, so.team_id, so.user_id,
                        COALESCE(so.source_id, l.source_id), COALESCE(so.medium_id, l.medium_id),
-                       COALESCE(so.campaign_id, l.campaign_id), 0, 0, 0, 0, 1, %(revenue)s,
+                       COALESCE(so.campaign_id, l.campaign_id), NULL, 0, 0, 0, 1, %(revenue)s,
                        (so.opportunity_id IS NOT NULL)::int,
                        CASE WHEN COALESCE(so.source_id, l.source_id) IS NOT NULL THEN %(revenue)s ELSE 0 END,
                        %(refunded)s

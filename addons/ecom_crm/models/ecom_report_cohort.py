@@ -34,7 +34,10 @@ class EcomReportCohort(models.Model):
     customer_count = fields.Integer("Customers acquired", readonly=True, aggregator="sum")
     order_count = fields.Integer("Lifetime orders", readonly=True, aggregator="sum")
     revenue = fields.Monetary("Lifetime revenue", readonly=True, aggregator="sum")
-    spend = fields.Monetary("Ad spend", readonly=True, aggregator="sum")
+    spend = fields.Monetary(
+        "Ad spend", readonly=True, aggregator="sum",
+        help="Empty where no ad spend of the channel was imported for the period: its costs, CAC and ROMI are empty "
+             "too (unknown, not free).")
     repeat_3m = fields.Integer("Bought again within 3 months", readonly=True, aggregator="sum",
                                 help="Of the customers of 3 months and more (whose window has passed).")
     matured_3m = fields.Integer("Customers of 3 months and more", readonly=True, aggregator="sum")
@@ -90,7 +93,7 @@ class EcomReportCohort(models.Model):
             ), g AS (
                 SELECT date_trunc('month', c.first_day)::date AS date, c.company_id, c.team_id, c.user_id,
                        ft.source_id, ft.medium_id, ft.campaign_id, count(*)::int AS customer_count,
-                       SUM(c.order_count)::int AS order_count, SUM(c.revenue) AS revenue, 0::float AS spend,
+                       SUM(c.order_count)::int AS order_count, SUM(c.revenue) AS revenue, NULL::float AS spend,
                        %(windows)s
                   FROM customers c
                   LEFT JOIN first_touch ft ON ft.company_id = c.company_id AND ft.partner_id = c.partner_id

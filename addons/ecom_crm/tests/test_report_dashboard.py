@@ -292,7 +292,7 @@ class TestOwnerDashboard(ReportCase):
         mine = self.kpis(self.reader(**{owner_dashboard.USER: [self.salesman.id]}))
         self.assertEqual((mine["Requests"], mine["Of them won so far"], mine["Sales revenue"], mine["Refusals"]),
                          ((4, 2), (2, 1), (4000, 1500), (1, 1)))
-        self.assertEqual(mine["Ad spend"], (0, 0), "ad spend belongs to no salesperson")
+        self.assertEqual(mine["Ad spend"], ("", ""), "ad spend belongs to no salesperson: none, not 0")
         vk = self.kpis(self.reader(**{owner_dashboard.CHANNEL: [self.vk.id]}))
         self.assertEqual((vk["Requests"], vk["Of them won so far"], vk["Ad spend"], vk["Refused at delivery"],
                           vk["Money lost at delivery"]), ((1, ""), ("", ""), (500, ""), (1, ""), (2000, "")))

@@ -123,6 +123,25 @@ class TestChannelReport(ReportCase):
         self.assertEqual(none["order_count"], 1)
         self.assertFalse(none["conversion"])
 
+    def test_spend_not_imported_is_no_cost(self):
+        """A channel whose ad spend was never imported (Avito here) showed a cost per request and
+        per order of 0 and a ДРР of 0%, as if it were free: its spend and costs are empty, and the
+        total's costs still count the spend there is."""
+        avito = self.env.ref("ecom_crm.utm_source_avito")
+        noon = datetime(2025, 11, 10, 9, 0)
+        lead = self._request(noon, avito, self.social, self.campaign_v)
+        self._order(self.Partner.create({"name": "Покупатель с Авито"}), 2000, noon, lead=lead)
+        self.refresh()
+        fields = ["spend", "request_count", "order_count", "revenue", "cpl", "cpo", "romi", "drr"]
+        day = [("date", "=", "2025-11-10")]
+        row = self.groups("ecom.report.channel", "source_id", fields, day)[avito.id]
+        self.assertEqual((row["request_count"], row["order_count"], row["revenue"]), (1, 1, 2000))
+        for name in ("spend", "cpl", "cpo", "romi", "drr"):
+            self.assertIn(row[name], (None, False), name)
+        total = self.groups("ecom.report.channel", None, fields, day)[None]
+        self.assertEqual(total["spend"], 1500)
+        self.assertAlmostEqual(total["cpl"], 250)  # 1500 / 6
+
     def test_a_rows_ratios_are_its_own(self):
         """An ungrouped list shows each row's ratios, computed from its own columns (the view has no
         column for them); a filter on a ratio filters the rows by theirs."""
@@ -182,7 +201,8 @@ class TestChannelReport(ReportCase):
         self.refresh()
         fields = ["spend", "request_count", "order_count", "revenue"]
         mine = self.groups("ecom.report.channel", None, fields, user=self.salesman)[None]
-        self.assertEqual((mine["spend"], mine["request_count"], mine["order_count"], mine["revenue"]), (0, 5, 2, 4000))
+        self.assertEqual((mine["request_count"], mine["order_count"], mine["revenue"]), (5, 2, 4000))
+        self.assertIn(mine["spend"], (None, False), "the spend is nobody's: not in a salesperson's rows")
         everything = self.groups("ecom.report.channel", None, fields, user=self.sales_manager)[None]
         self.assertEqual((everything["spend"], everything["request_count"]), (1500, 6))
         self.assertEqual(self.groups("ecom.report.channel", None, ["spend"], user=self.all_docs)[None]["spend"], 1500)
@@ -248,6 +268,10 @@ class TestLifetimeAndCohorts(ReportCase):
         self.assertAlmostEqual(vk["lifetime_romi"], 400)
         self.assertAlmostEqual(vk["revenue_per_customer"], 1150)
         none = by_channel[False]
+        # no ad spend for customers without a channel: no acquisition cost, not a cost of 0
+        self.assertIn(none["spend"], (None, False))
+        self.assertIn(none["cac"], (None, False))
+        self.assertIn(none["lifetime_romi"], (None, False))
         self.assertAlmostEqual(none["repeat_3m_share"], 0)
         self.assertAlmostEqual(none["repeat_6m_share"], 100)  # Y's second order, six months to the day
         total = self.groups("ecom.report.cohort", None, fields, february)[None]

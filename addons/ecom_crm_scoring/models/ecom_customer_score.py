@@ -456,25 +456,22 @@ class EcomCustomerScore(models.Model):
 
     def action_ecom_explain(self):
         """Reasons for scores the night left without (no list took the customer: most of a big
-        store's customers), asked from the card: the customer's history as of the day of the score,
-        explained by the model that scored it. Stored on the score until the next night writes the
-        row again (``write`` forgets its fingerprint)."""
+        store's customers), asked from the card: the customer's history as of the company's last
+        full run, explained by the model it scored with (a row the nights since did not change
+        holds that run's score too). Stored on the score until the next night writes the row again
+        (``write`` forgets its fingerprint)."""
         from ..scoring import engine
         from ..scoring.criteria import describe
 
         self.check_access("read")
-        Run = self.env["ecom.scoring.run"].sudo()
-        for (company, day), scores in self.filtered(lambda s: not s.reasons_data and s.scored_on).grouped(
-                lambda s: (s.company_id, s.scored_on)).items():
-            runs = Run.search([("company_id", "=", company.id), ("mode", "=", "full"), ("state", "=", "done"),
-                               ("day", "<=", day)], order="day desc, id desc", limit=2)
-            state = next((st for st in (run._load_state() for run in runs) if st is not None), None)
+        for company, scores in self.filtered(lambda s: not s.reasons_data).grouped("company_id").items():
+            run, state = self.env["ecom.scoring.run"]._ecom_last_state(company)
             if state is None:
                 raise UserError(self.env._(
-                    "The scoring keeps no model of %(day)s to explain this score with: the reasons will be "
-                    "there after the next night's scoring.", day=format_date(self.env, day)))
+                    "The scoring keeps no model to explain this score with yet: the reasons will be there "
+                    "after the next night's scoring."))
             history, partner_ids = self.env["ecom.scoring.history"].sudo()._read(company, scores.partner_id.ids)
-            result = engine.explain(history, day.toordinal() + 1, state, company._ecom_scoring_settings())
+            result = engine.explain(history, run.day.toordinal() + 1, state, company._ecom_scoring_settings())
             by_partner = {}
             for pos, i in enumerate(result.reason_rows.tolist()):
                 lines = [[name, describe(result.criteria, i, name)[1]] for name in result.reason_names[pos] if name]

@@ -7,7 +7,7 @@ import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pytz
@@ -894,6 +894,31 @@ class EcomScoringRun(models.Model):
         offers = state if (state.crosssell_model is not None
                            and 0 <= age < (2 * days if due or waiting else days)) else None
         return state, offers, due
+
+    def _ecom_last_state(self, company):
+        """``(run, state)``: the last done full run of ``company`` whose state can be read (the model
+        today's scores come from), or ``(run, None)``."""
+        runs = self.sudo().search([("company_id", "=", company.id), ("mode", "=", "full"), ("state", "=", "done")],
+                                  order="day desc, id desc", limit=3)
+        for run in runs:
+            state = run._load_state()
+            if state is not None:
+                return run, state
+        return runs[:1], None
+
+    @api.autovacuum
+    def _gc_engine_states(self):
+        """Forget the states of full runs older than two weeks (600 KB a day at a million customers),
+        except each company's last two: they hold the models kept between learnings (a week by
+        default) and what the card's «Why this score?» explains with."""
+        keep = set()
+        for company in self.sudo().search([("mode", "=", "full")]).company_id:
+            keep.update(self.sudo().search([("company_id", "=", company.id), ("mode", "=", "full"),
+                                            ("state", "=", "done")], order="day desc, id desc", limit=2).ids)
+        old = self.sudo().search([("mode", "=", "full"), ("state", "!=", "running"), ("id", "not in", list(keep)),
+                                  ("day", "<", fields.Date.context_today(self) - timedelta(days=14))])
+        self.env["ir.attachment"].sudo().search([("res_model", "=", self._name), ("res_field", "=", "engine_state"),
+                                                 ("res_id", "in", old.ids)]).unlink()
 
     def _save_state(self, state):
         self.sudo().engine_state = base64.b64encode(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from unittest.mock import MagicMock, patch
 
 import numpy as np
+from freezegun import freeze_time
 from psycopg2.errors import DeadlockDetected, SerializationFailure
 
 from odoo import SUPERUSER_ID, api
@@ -153,6 +154,31 @@ class TestScoringRun(ScoringCase):
         self.assertFalse(other.ecom_score_id)
         with self.assertRaises(UserError):
             other.action_ecom_explain_score()
+
+    def test_old_runs_states_are_forgotten(self):
+        """A full run keeps its models' state (600 KB a night at a million customers): after two
+        weeks it is forgotten, but never the company's last two (the models kept between learnings,
+        what «Why this score?» explains with) nor a run still going (it resumes with it)."""
+        state = engine.State(today=1, order_model=None, bgnbd_params=None, rfm_bounds=None, growth_threshold=None)
+        self.Run.search([]).unlink()  # the database's own (its installation scored it)
+        runs = {}
+        for days, run_state in ((40, "done"), (30, "running"), (20, "done"), (16, "failed"), (15, "done"),
+                                (10, "done")):
+            run = self.Run.create({"company_id": self.env.company.id, "day": self.today - timedelta(days=days),
+                                   "mode": "full", "state": run_state})
+            run._save_state(state)
+            runs[days] = run
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        theirs = self.Run.create({"company_id": other.id, "day": self.today - timedelta(days=90), "mode": "full",
+                                  "state": "done"})
+        theirs._save_state(state)
+        with freeze_time(self.today):
+            self.Run._gc_engine_states()
+        self.env.invalidate_all()
+        kept = {days for days, run in runs.items() if run._load_state() is not None}
+        self.assertEqual(kept, {30, 15, 10}, "a run going on, the last two done")
+        self.assertIsNotNone(theirs._load_state(), "the other shop's last run")
+        self.assertEqual(self.Run._ecom_last_state(self.env.company)[0], runs[10])
 
     def test_amounts_in_the_reasons_are_in_the_stores_currency(self):
         """«spent 595760 in total» read as a phone number: amounts are written as the reader's
@@ -938,7 +964,8 @@ class TestModelsKept(ScoringCase):
         self.assertTrue(unexplained)
         with patch.object(engine, "explain", wraps=engine.explain) as explain:
             unexplained.action_ecom_explain()
-        self.assertEqual(explain.call_count, len(set(unexplained.mapped("scored_on"))))
+        self.assertEqual(explain.call_count, 1, "the company's customers at once")
+        self.assertEqual(explain.call_args.args[1], run.day.toordinal() + 1, "as of the run, as it scored")
         self.assertIs(explain.call_args.args[2].order_model.__class__, state.order_model.__class__)
         for score in unexplained:
             self.assertTrue(score.reasons_data, score.partner_id.name)

@@ -31,3 +31,16 @@ class TestScoringTour(HttpCase, ScheduleCase):
         outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_later.id)])
         self.assertEqual(outcome.outcome, "accepted")
         self.assertFalse(self._open_activities(self.anna_later))
+
+    def test_why_this_score(self):
+        """The card of a customer whom the night scored without reasons (no list took them) asks
+        «Почему такая оценка?» and shows the reasons."""
+        today = self.env["ecom.scoring.run"]._store_today(self.company)
+        self.Run._score_customers(today=today, mode="full")
+        score = self.score_of(self.anna_dnd)
+        self.assertTrue(score)
+        score.write({"reasons_data": False})  # whatever the night decided for her: nothing said yet
+        self.assertEqual(self.anna_dnd.with_user(self.anna).ecom_score_id, score)
+        self.start_tour(f"/odoo/res.partner/{self.anna_dnd.id}", "ecom_crm_scoring_why", login="score_anna")
+        score.invalidate_recordset()
+        self.assertTrue(score.reasons_data)

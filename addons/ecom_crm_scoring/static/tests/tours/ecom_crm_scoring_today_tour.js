@@ -79,3 +79,26 @@ registry.category("web_tour.tours").add("ecom_crm_scoring_mark_done", {
         },
     ],
 });
+
+// a customer no list took: the card's scoring tab asks the model why the score is what it is
+registry.category("web_tour.tours").add("ecom_crm_scoring_why", {
+    steps: () => [
+        {
+            trigger: ".o_notebook .nav-link[name=ecom_scoring]",
+            content: "the card's scoring tab",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view:not(:has(.o_field_widget[name=ecom_score_reasons])) button[name=action_ecom_explain_score]",
+            content: "no reasons yet: ask why",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=ecom_score_reasons]:contains('дн.')",
+            content: "the reasons, in the salesperson's language",
+        },
+        {
+            trigger: ".o_form_view:not(:has(button[name=action_ecom_explain_score]))",
+        },
+    ],
+});
