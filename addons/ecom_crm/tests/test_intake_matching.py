@@ -4,6 +4,8 @@ buyers, the mail alias, merges."""
 from datetime import timedelta
 from unittest.mock import patch
 
+import phonenumbers
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -33,6 +35,19 @@ class TestDedup(IntakeCase):
             self.assertEqual(answer["partner_id"], entries.partner_id.id)
             self.assertFalse(answer["new_customer"])
         self.assertEqual(self.env["res.partner"].search_count([("ecom_phone_number", "=", "+74951234567")]), 1)
+
+    def test_a_request_phone_with_extension_is_parsed_once(self):
+        """The intake's throughput: a request's phone, extension and all, is read by libphonenumber
+        once (Odoo's parse reads it twice) for the customer, the lead and their computed phone fields."""
+        entry = self.env["ecom.intake.request"]._journal(
+            {"name": "ООО «Орбита»", "phone": "8 (495) 765-00-11 доб. 7"}, self.source, "api")
+        with patch.object(phonenumbers, "parse", wraps=phonenumbers.parse) as parse:
+            self.env["ecom.intake.processor"]._process_entries(entry)
+            self.env.flush_all()
+        self.assertEqual(parse.call_count, 2)
+        self.assertRecordValues(entry.lead_id, [{"phone": "+74957650011 доб. 7", "phone_sanitized": "+74957650011",
+                                                 "phone_state": "correct"}])
+        self.assertEqual(entry.partner_id.phone_sanitized, "+74957650011")
 
     def test_new_customers_skip_the_defaults_of_form_only_fields(self):
         """Form-only fields (not stored, no compute, no inverse) are discarded by create(); their
