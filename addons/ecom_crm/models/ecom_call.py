@@ -2,6 +2,8 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 
+from ..tools.phones import normalize_phone_vals, phone_without_extension
+
 # how far a call has gone: an event never takes it back
 CALL_STATE_RANK = {"ringing": 0, "answered": 1, "missed": 2, "finished": 2}
 
@@ -51,7 +53,7 @@ class EcomCall(models.Model):
                 request["_raw"] = raw
             entry = self.env["ecom.intake.processor"]._process_one(request, source=source, channel="call")
             call = self.create({
-                "source_id": source.id, "call_id": data["call_id"], "caller": entry.partner_id.phone or data["caller"],
+                "source_id": source.id, "call_id": data["call_id"], "caller": self._ecom_caller(data, entry.partner_id),
                 "called": data.get("called"), "direction": data.get("direction", "in"),
                 "started_at": data.get("started_at") or fields.Datetime.now(), "lead_id": entry.lead_id.id,
                 "partner_id": entry.partner_id.id, "company_id": source.company_id.id,
@@ -78,6 +80,15 @@ class EcomCall(models.Model):
             lead.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id,
                                    summary=lead.env._("Call back %(number)s: missed call", number=call.caller))
         return call
+
+    @api.model
+    def _ecom_caller(self, data, partner):
+        """The number to call back: the caller's, normalised; the customer's own spelling of it when it
+        is one of theirs, so that the extension kept with it comes along (a company's office)."""
+        caller = normalize_phone_vals(self.env, {"phone": data["caller"]})["phone"]
+        number = phone_without_extension(caller)
+        return next((phone for phone in (partner.phone, partner.mobile)
+                     if phone and phone_without_extension(phone) == number), caller)
 
     def _ecom_log(self):
         for call in self:

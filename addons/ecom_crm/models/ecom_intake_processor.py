@@ -9,7 +9,7 @@ from odoo.tools import format_amount, formatLang
 from odoo.tools.sql import escape_psql as escape_like
 
 from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES, parse_datetime
-from ..tools.phones import normalize_phone_vals
+from ..tools.phones import normalize_phone_vals, phone_without_extension
 from ..tools.russian_names import split_russian_name
 
 try:  # the public mailboxes Odoo's lead enrichment (crm_iap_enrich, when installed) skips
@@ -58,7 +58,8 @@ class EcomIntakeProcessor(models.AbstractModel):
             items.append({"entry": entry, "data": data, "phone": phone, "email": email})
         # 1. customers: existing ones in two queries, missing ones in one create; nobody else decides
         # about the same phones, emails and customers meanwhile (see _ecom_lock_customer_keys)
-        Partner._ecom_lock_customer_keys([f"phone:{i['phone']}" for i in items if i["phone"]]
+        # (a phone by its number: the same switchboard with another extension is the same customer)
+        Partner._ecom_lock_customer_keys([f"phone:{phone_without_extension(i['phone'])}" for i in items if i["phone"]]
                                          + [f"email:{i['email']}" for i in items if i["email"]])
         by_phone, by_email = Partner._ecom_match_customers(
             [i["phone"] for i in items if i["phone"]], [i["email"] for i in items if i["email"]])
@@ -69,7 +70,7 @@ class EcomIntakeProcessor(models.AbstractModel):
             partner = (item["phone"] and by_phone.get(item["phone"])) or (item["email"] and by_email.get(item["email"]))
             item["partner"], item["new"] = partner, not partner
             if not partner:
-                key = item["phone"] or item["email"]
+                key = phone_without_extension(item["phone"]) or item["email"]
                 new_customers.setdefault(key, item)
         if new_customers:
             vals_list = []
@@ -83,14 +84,16 @@ class EcomIntakeProcessor(models.AbstractModel):
                         "street": data.get("address")}
                 vals_list.append({k: v for k, v in vals.items() if v})
             created = Partner._ecom_create_customers(vals_list)
+            new_by_number = {}
             for item, partner in zip(new_customers.values(), created, strict=True):
                 if item["phone"]:
-                    by_phone[item["phone"]] = partner
+                    new_by_number[phone_without_extension(item["phone"])] = partner
                 if item["email"]:
                     by_email[item["email"]] = partner
             for item in items:
                 if not item["partner"]:
-                    item["partner"] = by_phone.get(item["phone"]) or by_email.get(item["email"])
+                    item["partner"] = new_by_number.get(phone_without_extension(item["phone"])) \
+                        or by_email.get(item["email"])
         for item in items:  # complete what existing customers lacked
             partner, data = item["partner"], item["data"]
             if not item["new"] and ((item["phone"] and not (partner.phone or partner.mobile))

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL, email_normalize
 
-from ..tools.phones import normalize_phone, normalize_phone_vals
+from ..tools.phones import normalize_phone, normalize_phone_vals, phone_without_extension
 from ..tools.russian_names import compose_name, gender_from_name, split_russian_name
 
 NAME_PARTS = ("lastname", "firstname", "patronymic")
@@ -25,6 +25,13 @@ class ResPartner(models.Model):
     # indexed so that requests find their customer by normalised phone at any scale
     phone = fields.Char(index="btree_not_null")
     mobile = fields.Char(index="btree_not_null")
+    # what requests and calls are matched by: the number without the extension kept with it
+    ecom_phone_number = fields.Char(
+        "Phone number without extension", compute="_compute_ecom_phone_number", store=True,
+        index="btree_not_null")
+    ecom_mobile_number = fields.Char(
+        "Mobile number without extension", compute="_compute_ecom_phone_number", store=True,
+        index="btree_not_null")
 
     # customer card, per company (each company its orders, in its currency, and its thresholds),
     # refreshed set-based (see _ecom_refresh_customer_card)
@@ -85,6 +92,12 @@ class ResPartner(models.Model):
             partner.ecom_phone_invalid = any(
                 not normalize_phone(partner[f], *partner._ecom_phone_country())[1] for f in PHONE_FIELDS)
 
+    @api.depends("phone", "mobile")
+    def _compute_ecom_phone_number(self):
+        for partner in self:
+            partner.ecom_phone_number = phone_without_extension(partner.phone) or False
+            partner.ecom_mobile_number = phone_without_extension(partner.mobile) or False
+
     def _ecom_phone_country(self):
         country = self.country_id or self.env.company._ecom_phone_country()
         return country.code, country.phone_code
@@ -119,19 +132,30 @@ class ResPartner(models.Model):
         """``(by_phone, by_email)``: the existing customer of each normalised phone and email, in two
         queries whatever their number.
 
-        Several matches (duplicates not merged yet) resolve to an active one (a duplicate put away
-        is archived), then the one who bought last, then the oldest record, so that the history
-        stays in one place. An archived customer is matched only when nobody active is.
+        A phone finds the customers with the same number, whatever the extension kept with it («доб.»)
+        on either side: a company's switchboard is the company's. A customer with that very
+        extension comes first (two companies of a business centre may share a switchboard). Then,
+        among several matches (duplicates not merged yet): an active one (a duplicate put away is
+        archived), then the one who bought last, then the oldest record, so that the history stays
+        in one place. An archived customer is matched only when nobody active is.
         """
         Partner = self.with_context(active_test=False)
         order = "active desc, ecom_last_order_date desc nulls last, id"
         by_phone, by_email = {}, {}
         if phones:
-            for found in Partner.search(["|", ("phone", "in", list(phones)), ("mobile", "in", list(phones))],
-                                        order=order):
-                for number in (found.phone, found.mobile):
+            numbers = list({phone_without_extension(phone) for phone in phones})
+            exact, by_number = {}, {}
+            for found in Partner.search(["|", ("ecom_phone_number", "in", numbers),
+                                         ("ecom_mobile_number", "in", numbers)], order=order):
+                for stored, number in ((found.phone, found.ecom_phone_number),
+                                       (found.mobile, found.ecom_mobile_number)):
                     if number:
-                        by_phone.setdefault(number, found.commercial_partner_id)
+                        exact.setdefault(stored, found.commercial_partner_id)
+                        by_number.setdefault(number, found.commercial_partner_id)
+            for phone in phones:
+                partner = exact.get(phone) or by_number.get(phone_without_extension(phone))
+                if partner:
+                    by_phone[phone] = partner
         if emails:
             for found in Partner.search([("email_normalized", "in", list(emails))], order=order):
                 by_email.setdefault(found.email_normalized, found.commercial_partner_id)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..tools.phones import normalize_phone
+from ..tools.phones import normalize_phone, phone_without_extension
 from ..tools.sms_gateways import SendResult
 
 _logger = logging.getLogger(__name__)
@@ -103,7 +103,8 @@ class SmsSms(models.Model):
                         "The number %s is not a valid phone number.", sms.number))
                 else:
                     try:
-                        result = client.send(number, sms.body or "")
+                        # to the number: an extension kept with it is for a voice call
+                        result = client.send(phone_without_extension(number), sms.body or "")
                     except Exception as exc:
                         _logger.exception("SMS gateway %s failed", client.code)
                         result = SendResult(ok=False, failure_type="sms_server", reason=repr(exc))

@@ -35,6 +35,21 @@ class TestFieldNames(BaseCase):
         self.assertEqual(data, {"name": "Анна", "phone": "+79160000001",
                                 "message": "Телефон 2: +79160000002\nРазмер: M"})
 
+    def test_an_extension_asked_apart_joins_the_phone(self):
+        """A form asking an office's extension in its own field: kept with the phone, read by the
+        phone's normalisation as «доб.»; without a phone it stays in the message."""
+        for name in ("Добавочный", "доб", "ext", "Extension", "your-phone-ext", "Добавочный номер"):
+            with self.subTest(name=name):
+                data = adapters.map_named_fields([("Телефон", "+7 495 123-45-67"), (name, "123"),
+                                                  ("Имя", "Анна")])
+                self.assertEqual(data, {"phone": "+7 495 123-45-67 доб. 123", "name": "Анна"})
+                self.assertEqual(validate_request(data)[1], {})
+        data = adapters.map_named_fields([("email", "anna@mail.example"), ("Добавочный", "12")])
+        self.assertEqual(data, {"email": "anna@mail.example", "message": "Добавочный: 12"})
+        extra = adapters.parse_field_map("form_text_3 = phone_extension")
+        self.assertEqual(adapters.map_named_fields([("form_text_3", "7"), ("phone", "84951234567")], extra),
+                         {"phone": "84951234567 доб. 7"})
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestFormMappers(BaseCase):

@@ -61,6 +61,21 @@ class TestCallWebhook(IntakeCase):
         answer = self.call({"event": "incoming", "call_id": "c-22", "caller": "+7 916 000-22-33"}).json()
         self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+79160002233")
 
+    def test_a_call_from_an_office_finds_the_company_and_keeps_its_extension(self):
+        """Caller ids carry no extension: a call from a company's switchboard finds the company whose
+        phone was typed with an extension, and the call back keeps the extension it was given."""
+        company = self.env["res.partner"].create({"name": "ООО «Вектор»", "is_company": True,
+                                                  "phone": "+7 (495) 123-45-67 доб. 12"})
+        answer = self.call({"event": "missed", "call_id": "c-31", "caller": "8 495 123-45-67"}).json()
+        call = self.env["ecom.call"].browse(answer["call"])
+        self.assertEqual((call.partner_id, call.caller), (company, "+74951234567 доб. 12"))
+        activity = call.lead_id.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
+        self.assertIn("+74951234567 доб. 12", activity.summary)
+        # another number: the caller's own, normalised
+        answer = self.call({"event": "incoming", "call_id": "c-32", "caller": "8 495 123-45-68"}).json()
+        self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+74951234568")
+
     def test_bad_events(self):
         response = self.call({"event": "exploded", "caller": "", "duration": -1,
                               "recording_url": "javascript:alert(1)"})

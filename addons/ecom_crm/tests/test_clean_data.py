@@ -21,7 +21,31 @@ RUSSIAN_SPELLINGS = {
     "8 (495) 123-45-67": "+74951234567",
     "8(4712)12-34-56": "+74712123456",
     "8 800 555-35-35": "+78005553535",
-    "8 916 123 45 67 доб. 12": "+79161234567",
+    "8 916 123 45 67 доб. 12": "+79161234567 доб. 12",  # the extension is kept: see TestPhoneExtensions
+}
+
+# offices' numbers with an extension, as typed: the extension stays with the number, spelled «доб.»
+EXTENSION_SPELLINGS = {
+    "+7 (495) 123-45-67 доб. 123": "+74951234567 доб. 123",
+    "8 495 1234567 ext. 45": "+74951234567 доб. 45",
+    "+7 495 123 45 67, доб.12": "+74951234567 доб. 12",
+    "+7 495 123 45 67 (доб. 3)": "+74951234567 доб. 3",
+    "8 (495) 123-45-67 доб 123": "+74951234567 доб. 123",
+    "8 (495) 123-45-67 ДОБ.123": "+74951234567 доб. 123",
+    "8 (495) 123-45-67 ext 7": "+74951234567 доб. 7",
+    "8 (495) 123-45-67 x7": "+74951234567 доб. 7",
+    "8 (495) 123-45-67 #7": "+74951234567 доб. 7",
+    "8 (495) 123-45-67 extension 7": "+74951234567 доб. 7",
+    "8 (495) 123-45-67, 7": "+74951234567 доб. 7",
+    "+74951234567;ext=7": "+74951234567 доб. 7",
+    "8 (495) 123-45-67 доб. 007": "+74951234567 доб. 007",  # the extension's digits as given
+    # Russian words libphonenumber does not read: read as «доб.» here
+    "8 (495) 123-45-67 д. 123": "+74951234567 доб. 123",
+    "8 (495) 123-45-67 вн. 123": "+74951234567 доб. 123",
+    "8 (495) 123-45-67 (внутр. 5)": "+74951234567 доб. 5",
+    "8 (495) 123-45-67 доп.12": "+74951234567 доб. 12",
+    "8 (495) 123-45-67 добавочный 123": "+74951234567 доб. 123",
+    "+375 29 123-45-67 доб. 5": "+375291234567 доб. 5",
 }
 
 
@@ -105,6 +129,92 @@ class TestPhones(EcomCrmCase):
         self.assertEqual(lead.phone_state, "incorrect")
         lead.phone = "8 029 765-43-21"  # read with the lead's country, Belarus
         self.assertEqual((lead.phone, lead.phone_state), ("+375297654321", "correct"))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestPhoneExtensions(EcomCrmCase):
+    """An extension typed with the number is kept with it; Odoo's sanitized number, the phone's
+    quality, matching and SMS use the number alone."""
+
+    def test_extension_spellings(self):
+        belarus = self.env.ref("base.by")
+        for typed, stored in EXTENSION_SPELLINGS.items():
+            with self.subTest(typed=typed):
+                self.assertEqual(normalize_phone(typed), (stored, True))
+                # idempotent, whatever the country reading it again
+                self.assertEqual(normalize_phone(stored), (stored, True))
+                self.assertEqual(normalize_phone(stored, belarus.code, belarus.phone_code), (stored, True))
+                # phone_validation reads the stored value back with its extension
+                parsed = phone_validation.phone_parse(stored, "RU")
+                self.assertEqual(parsed.extension, stored.partition(" доб. ")[2])
+                self.assertEqual(phone_validation.phone_format(stored, "RU", 7, force_format="E164"),
+                                 stored.partition(" ")[0])
+                self.assertEqual(phones.phone_without_extension(stored), stored.partition(" ")[0])
+
+    def test_unreadable_extension_kept_as_typed(self):
+        """What cannot be read stays as typed and is flagged, as any invalid number."""
+        for typed in ("8 (495) 123-45-67 доб.", "8 (495) 123-45-67 доб 12-34", "12-34 вн. 5", "вн. 5"):
+            with self.subTest(typed=typed):
+                self.assertEqual(normalize_phone(typed), (typed, False))
+                partner = self.Partner.create({"name": "ООО «Вектор»", "is_company": True, "phone": typed})
+                self.assertEqual((partner.phone, partner.ecom_phone_invalid), (typed, True))
+
+    def test_partner_and_lead_keep_the_extension(self):
+        partner = self.Partner.create({"name": "ООО «Вектор»", "is_company": True,
+                                       "phone": "+7 (495) 123-45-67 доб. 123", "mobile": "8 916 123-45-67"})
+        self.assertRecordValues(partner, [{
+            "phone": "+74951234567 доб. 123", "ecom_phone_number": "+74951234567", "ecom_phone_invalid": False,
+            "mobile": "+79161234567", "ecom_mobile_number": "+79161234567", "phone_sanitized": "+79161234567"}])
+        partner.mobile = False  # Odoo's sanitized number is the number alone, without the extension
+        self.assertEqual(partner.phone_sanitized, "+74951234567")
+        partner.write({"phone": "8 495 765-43-21 вн. 5"})
+        self.assertRecordValues(partner, [{"phone": "+74957654321 доб. 5", "ecom_phone_number": "+74957654321",
+                                           "phone_sanitized": "+74957654321"}])
+        lead = self._lead(phone="+7 495 123 45 67, доб.12")
+        self.assertRecordValues(lead, [{"phone": "+74951234567 доб. 12", "phone_sanitized": "+74951234567",
+                                        "phone_state": "correct"}])
+        lead.phone = "8 (495) 123-45-67 ext. 45"
+        self.assertRecordValues(lead, [{"phone": "+74951234567 доб. 45", "phone_state": "correct"}])
+        self.assertEqual(self.Partner._phone_format_number("+74951234567 доб. 45", self.env.ref("base.by")),
+                         "+74951234567", "the stored value's E.164 number, in any country, as Odoo gives it")
+
+    def test_one_parse_per_typed_number(self):
+        """Normalising parses a typed number once; its stored value is known afterwards: the computed
+        phone fields (sanitized number, phone quality) and normalising it again parse nothing."""
+        phones.parsed_phone.cache_clear()
+        with patch.object(phones, "phone_parse", wraps=phones.phone_parse) as parse:
+            self.assertEqual(normalize_phone("8 (495) 555-12-34 доб. 77"), ("+74955551234 доб. 77", True))
+        self.assertEqual(parse.call_count, 1)
+        with patch.object(phones, "phone_format", side_effect=AssertionError("parsed again")), \
+                patch.object(phones, "phone_parse", side_effect=AssertionError("parsed again")):
+            self.assertEqual(normalize_phone("+74955551234 доб. 77"), ("+74955551234 доб. 77", True))
+            self.assertEqual(phone_quality("+74955551234 доб. 77", "BY"), "correct")
+            self.assertEqual(formatted_phone("+74955551234 доб. 77", "RU", 7), "+74955551234")
+
+    def test_customer_matched_by_number_whatever_the_extension(self):
+        """The same switchboard number is the same customer (a company), with or without an extension;
+        a customer with that very extension comes first (companies sharing a business centre's
+        switchboard)."""
+        vector = self.Partner.create({"name": "ООО «Вектор»", "is_company": True,
+                                      "phone": "+7 495 123-45-67 доб. 123"})
+        for typed in ("+7 495 123-45-67", "8 495 123-45-67 доб. 123", "8 495 123-45-67 доб. 9", "84951234567 x1"):
+            with self.subTest(typed=typed):
+                self.assertEqual(self.Partner._ecom_match_customer(phone=typed), vector)
+        # a contact of the company matched by its mobile's number: the company
+        ivanov = self.Partner.create({"name": "Иванов Иван", "parent_id": vector.id, "mobile": "+79030001122"})
+        self.assertEqual(self.Partner._ecom_match_customer(phone="8 903 000-11-22 доб. 3"), vector)
+        self.assertEqual(ivanov.ecom_mobile_number, "+79030001122")
+        # a customer stored without the extension is found by a number typed with one
+        bare = self.Partner.create({"name": "ООО «Ромашка»", "is_company": True, "phone": "+7 495 700-00-00"})
+        self.assertEqual(self.Partner._ecom_match_customer(phone="+7 495 700-00-00 доб. 45"), bare)
+        # a second company on the same switchboard, another extension: each its own
+        orbita = self.Partner.create({"name": "ООО «Орбита»", "is_company": True,
+                                      "phone": "+7 495 123-45-67 доб. 200"})
+        by_phone, _by_email = self.Partner._ecom_match_customers(
+            ["+74951234567 доб. 200", "+74951234567 доб. 123", "+74951234567", "+74951234567 доб. 5"])
+        self.assertEqual(by_phone, {"+74951234567 доб. 200": orbita, "+74951234567 доб. 123": vector,
+                                    "+74951234567": vector, "+74951234567 доб. 5": vector},
+                         "an unknown extension or none: the first customer of that number, as for duplicates")
 
 
 @tagged("post_install", "-at_install", "ecom_crm")

@@ -13,7 +13,7 @@ from .common import EcomCrmCase
 # Stored computed fields the generator writes in SQL: each must equal what the ORM computes.
 CHECKED_FIELDS = {
     "res.partner": ["name", "complete_name", "commercial_partner_id", "email_normalized", "partner_share",
-                    "ecom_gender", "ecom_phone_invalid"],
+                    "ecom_gender", "ecom_phone_invalid", "ecom_phone_number", "ecom_mobile_number"],
     "sale.order": ["amount_untaxed", "amount_tax", "amount_total", "currency_id", "partner_invoice_id",
                    "partner_shipping_id", "invoice_status"],
     "sale.order.line": ["name", "price_subtotal", "price_tax", "price_total", "price_reduce_taxexcl",

@@ -4,6 +4,8 @@ buyers, the mail alias, merges."""
 from datetime import timedelta
 from unittest.mock import patch
 
+import phonenumbers
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -17,6 +19,35 @@ class TestDedup(IntakeCase):
         partners = {self.post({"name": "Петров Пётр", "phone": p}).json()["partner_id"] for p in spellings}
         self.assertEqual(len(partners), 1)
         self.assertEqual(self.env["res.partner"].search_count([("phone", "=", "+79267654321")]), 1)
+
+    def test_an_office_number_with_extensions_is_one_customer(self):
+        """A company's switchboard, with or without an extension, is one customer: the extension of
+        the first request stays on the customer, later ones (in the same batch or not) find it."""
+        Request = self.env["ecom.intake.request"]
+        entries = Request.browse()
+        for phone in ("+7 (495) 123-45-67 доб. 123", "8 495 1234567 ext. 45"):
+            entries |= Request._journal({"name": "ООО «Вектор»", "phone": phone}, self.source, "api")
+        self.env["ecom.intake.processor"]._process_entries(entries)
+        self.assertEqual(len(entries.partner_id), 1, "one customer for the batch")
+        self.assertEqual(entries.partner_id.phone, "+74951234567 доб. 123")
+        for phone in ("+74951234567", "8 (495) 123-45-67 вн. 7"):
+            answer = self.post({"name": "Иванов Иван", "phone": phone}).json()
+            self.assertEqual(answer["partner_id"], entries.partner_id.id)
+            self.assertFalse(answer["new_customer"])
+        self.assertEqual(self.env["res.partner"].search_count([("ecom_phone_number", "=", "+74951234567")]), 1)
+
+    def test_a_request_phone_with_extension_is_parsed_once(self):
+        """The intake's throughput: a request's phone, extension and all, is read by libphonenumber
+        once (Odoo's parse reads it twice) for the customer, the lead and their computed phone fields."""
+        entry = self.env["ecom.intake.request"]._journal(
+            {"name": "ООО «Орбита»", "phone": "8 (495) 765-00-11 доб. 7"}, self.source, "api")
+        with patch.object(phonenumbers, "parse", wraps=phonenumbers.parse) as parse:
+            self.env["ecom.intake.processor"]._process_entries(entry)
+            self.env.flush_all()
+        self.assertEqual(parse.call_count, 2)
+        self.assertRecordValues(entry.lead_id, [{"phone": "+74957650011 доб. 7", "phone_sanitized": "+74957650011",
+                                                 "phone_state": "correct"}])
+        self.assertEqual(entry.partner_id.phone_sanitized, "+74957650011")
 
     def test_new_customers_skip_the_defaults_of_form_only_fields(self):
         """Form-only fields (not stored, no compute, no inverse) are discarded by create(); their

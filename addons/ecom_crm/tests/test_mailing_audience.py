@@ -193,6 +193,25 @@ class TestAudienceMailings(AudienceCase):
         # sent to the subscribed contacts but the blacklisted email
         self.assertEqual(self.sent_to(mailing).ecom_partner_id, self.vip_bl_phone | self.repeat)
 
+    def test_sms_to_a_phone_with_extension_goes_to_the_number(self):
+        """A mobile kept with an extension («доб.»): the list's contact and the SMS take the number
+        alone, and the number's blacklisting still holds."""
+        self.vip.mobile = "+7 (916) 765-00-00 доб. 5"
+        self.vip_bl_phone.mobile = f"{self.vip_bl_phone.mobile} доб. 3"
+        self.assertEqual(self.vip.mobile, "+79167650000 доб. 5")
+        vip = self.audience(kind="status", customer_status="vip")
+        vip.action_create_list()
+        contact = vip.list_id.subscription_ids.contact_id.filtered(lambda c: c.ecom_partner_id == self.vip)
+        self.assertEqual((contact.mobile, contact.phone_sanitized), ("+79167650000 доб. 5", "+79167650000"))
+        sms = self.env["mailing.mailing"].create({
+            "subject": "SMS VIP", "body_plaintext": "Скидка 10%", "mailing_type": "sms",
+            "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+            "contact_list_ids": [(6, 0, vip.list_id.ids)]})
+        sms.action_send_mail()
+        self.assertEqual(self.sent_to(sms).ecom_partner_id, self.vip | self.vip_bl_email | self.vip_no_email)
+        trace = sms.mailing_trace_ids.filtered(lambda t: t.res_id == contact.id)
+        self.assertEqual(trace.sms_number, "+79167650000")
+
     def test_sms_to_list_leaves_out_blacklisted_phone(self):
         vip = self.audience(kind="status", customer_status="vip")
         vip.action_create_list()

@@ -67,6 +67,19 @@ class TestSmsGatewayQueue(SmsGatewayCase):
         self.assertEqual(request.call_args.kwargs["data"]["to"], "79167654321")
         self.assertEqual(sms.state, "pending")
 
+    def test_number_with_extension_sent_without_it(self):
+        """An office number kept with its extension («доб.») gets its SMS on the number alone: the
+        gateway's digits of the whole value were another, longer number."""
+        self.customer.mobile = "+7 (916) 765-43-21 доб. 12"
+        self.assertEqual(self.customer.mobile, "+79167654321 доб. 12")
+        sms = self.env["sms.sms"].create({"number": self.customer.mobile, "body": "Заказ готов"})
+        with patch(REQUEST, return_value=smsru_sent("79167654321", "000-3")) as request:
+            sms._send()
+        self.assertEqual(request.call_args.kwargs["data"]["to"], "79167654321")
+        self.assertEqual(sms.state, "pending")
+        # Odoo's own recipients (notifications, SMS composer, mass SMS) take the sanitized number
+        self.assertEqual(self.customer.phone_sanitized, "+79167654321")
+
     def test_invalid_number_fails_without_request(self):
         sms = self.env["sms.sms"].create({"number": "12345", "body": "Привет"})
         with patch(REQUEST) as request:

@@ -65,6 +65,9 @@ FIELD_NAMES = {
     "patronymic": ("patronymic", "patronymic_name", "middle_name", "отчество"),
     "phone": ("phone", "tel", "telephone", "phone_number", "mobile", "mobile_phone", "телефон", "номер",
               "номер_телефона", "мобильный", "мобильный_телефон", "контактный_телефон"),
+    # an office's extension asked apart: joined to the phone as «доб.» (see map_named_fields)
+    "phone_extension": ("phone_extension", "phone_ext", "extension", "ext", "доб", "добавочный",
+                        "добавочный_номер", "внутренний_номер"),
     "email": ("email", "e_mail", "mail", "почта", "электронная_почта", "эл_почта", "e_mail_адрес"),
     "message": ("message", "comment", "comments", "text", "textarea", "question", "msg", "сообщение",
                 "комментарий", "вопрос", "текст", "описание", "пожелания"),
@@ -150,7 +153,7 @@ def map_named_fields(pairs, extra=None, label_of=None):
     """The generic request of ``pairs`` — (field name, value) in the sender's order: recognised
     fields become the request's, the others lines of its message (``label_of(name)`` gives the
     label a person reads, the name by default)."""
-    data, notes, names = {}, [], {}
+    data, notes, names, labels = {}, [], {}, {}
     for name, value in pairs:
         text = _text(value)
         if not text or str(name).strip().lower() in SERVICE_FIELDS:
@@ -165,6 +168,12 @@ def map_named_fields(pairs, extra=None, label_of=None):
             notes.append(f"{label_of(name) if label_of else name}: {text}")
             continue
         names[target] = text
+        labels[target] = label_of(name) if label_of else name
+    extension = names.pop("phone_extension", "")
+    if extension and names.get("phone"):  # kept with the number, as typed in one field
+        names["phone"] = f"{names['phone']} доб. {extension}"
+    elif extension:
+        notes.append(f"{labels['phone_extension']}: {extension}")
     first, last, patronymic = (names.pop(key, "") for key in ("first_name", "last_name", "patronymic"))
     if not names.get("name") and (first or last):
         names["name"] = " ".join(part for part in (last, first, patronymic) if part)

@@ -1,6 +1,12 @@
 """Phone numbers in one stored format: E.164 (+7XXXXXXXXXX for Russia), whatever was typed.
 
 A thin layer over Odoo's phone_validation (itself over Google's libphonenumber): no regexes.
+
+An extension typed with the number (an office's «+7 (495) 123-45-67 доб. 123») is kept after it,
+as «+74951234567 доб. 123»: libphonenumber reads it back with its extension, so Odoo's sanitized
+number (phone_sanitized, what SMS and blacklists use) stays the E.164 number alone, and the
+salesperson calling the company sees whom to ask for. What matches calls and requests to customers
+is the number without its extension (:func:`phone_without_extension`).
 """
 
 import functools
@@ -8,30 +14,71 @@ import functools
 from odoo.addons.phone_validation.tools.phone_validation import phone_format, phone_parse
 from odoo.exceptions import UserError
 
-# the valid numbers normalize_phone wrote in E.164 lately: formatted in E.164 again they come back
-# unchanged, and they are valid whatever the country reading them (a set, emptied when full)
-_VALID_E164 = set()
+try:
+    import phonenumbers
+except ImportError:  # phone_validation then checks nothing, neither do we
+    phonenumbers = None
+
+# how a kept extension is written after the number: libphonenumber reads «доб.» (any case, with or
+# without the dot), «ext», «ext.», «extension», «x», «#» and «,» as extension markers, in any country
+EXTENSION_SEPARATOR = " доб. "
+
+# Russian spellings of an extension libphonenumber does not read: read as «доб.» when the number as
+# typed cannot be read (a number that can is parsed once, as before)
+EXTENSION_WORDS = ("добавочный", "доп.", "внутр.", "вн.", "д.")
+
+# the valid values normalize_phone stored lately, with their E.164 number (without the extension):
+# formatted in E.164 again they give it back without parsing, and they are valid whatever the country
+# reading them (a dict, emptied when full)
+_VALID_E164 = {}
 _VALID_E164_MAX = 8192
 
 
 def normalize_phone(number, country_code="RU", country_phone_code=7):
     """Return ``(stored_value, valid)`` for a typed ``number``.
 
-    Valid numbers come back in E.164 («8 (916) 123-45-67» → «+79161234567»); the country
-    only matters for numbers typed without their international prefix.  An invalid number
-    is kept as typed (stripped), so nothing the customer gave is lost, and flagged invalid.
-    Empty values stay as they are.
+    Valid numbers come back in E.164 («8 (916) 123-45-67» → «+79161234567»), an extension typed
+    with them kept after them («8 495 1234567 ext. 45» → «+74951234567 доб. 45»); the country only
+    matters for numbers typed without their international prefix.  An invalid number is kept as
+    typed (stripped), so nothing the customer gave is lost, and flagged invalid.  Empty values stay
+    as they are. A stored value gives itself again.
     """
     if not number or not str(number).strip():
         return number, True
     number = str(number).strip()
-    formatted = formatted_phone(number, country_code or "RU", country_phone_code or 7)
-    if not formatted:
+    if number in _VALID_E164:  # stored by this process lately (the intake's phone, then its customer's)
+        return number, True
+    parsed = parsed_phone(number, country_code or "RU")
+    if not parsed:
+        spelled = _extension_spelled(number)
+        parsed = spelled and parsed_phone(spelled, country_code or "RU")
+    if not parsed:
         return number, False
+    e164, extension = parsed
+    stored = f"{e164}{EXTENSION_SEPARATOR}{extension}" if extension else e164
     if len(_VALID_E164) >= _VALID_E164_MAX:
         _VALID_E164.clear()
-    _VALID_E164.add(formatted)
-    return formatted, True
+    _VALID_E164[stored] = e164
+    return stored, True
+
+
+def _extension_spelled(number):
+    """``number`` with its first Russian extension word libphonenumber does not read («вн. 12»,
+    «д. 12», «добавочный 12») spelled «доб.», or None."""
+    lowered = number.lower()
+    for word in EXTENSION_WORDS:
+        index = lowered.find(word)
+        if index > 0:
+            return f"{number[:index]} доб. {number[index + len(word):]}"
+    return None
+
+
+def phone_without_extension(value):
+    """The number of a stored phone without its extension: «+74951234567 доб. 123» → «+74951234567».
+
+    What requests and calls are matched by (an office's switchboard is the company's, whichever
+    extension was given) and what an SMS is sent to. Other values come back as they are."""
+    return value.partition(EXTENSION_SEPARATOR)[0] if value else value
 
 
 def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile")):
@@ -55,15 +102,29 @@ def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile")):
 
 # Odoo formats and checks the same number again in each computed phone field (the lead's and the
 # customer's sanitized numbers, the lead's phone quality): three more parses of a request's phone,
-# ≈ 10% of turning it into a lead. A number normalised here is known valid in E.164; others'
-# answers are kept per process. A failure is kept as None only: Odoo's own code then runs again,
-# for its error in the user's language (see models/base.py).
+# ≈ 10% of turning it into a lead. A number normalised here is known valid, with its E.164 number;
+# others' answers are kept per process. A failure is kept as None only: Odoo's own code then runs
+# again, for its error in the user's language (see models/base.py).
+
+@functools.lru_cache(maxsize=8192)
+def parsed_phone(number, country_code):
+    """``(E.164 number, extension or "")`` of a valid ``number`` read by phone_validation (one parse),
+    None for an invalid one; ``(number, "")`` when the phonenumbers library is missing (Odoo then
+    checks nothing either)."""
+    try:
+        parsed = phone_parse(number, country_code)
+    except UserError:
+        return None
+    if not parsed or phonenumbers is None:
+        return number, ""
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), parsed.extension or ""
+
 
 @functools.lru_cache(maxsize=8192)
 def formatted_phone(number, country_code, country_phone_code, force_format="E164"):
     """``phone_format(...)`` of a number, or None if it cannot be formatted."""
     if force_format == "E164" and number in _VALID_E164:
-        return number
+        return _VALID_E164[number]
     try:
         return phone_format(number, country_code, country_phone_code, force_format=force_format,
                             raise_exception=True)

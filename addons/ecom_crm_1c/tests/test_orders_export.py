@@ -8,6 +8,7 @@ from lxml import etree
 from odoo.tests import BaseCase, TransactionCase, tagged
 
 from ..commerceml import read_documents, sniff
+from ..commerceml.mapper import customer_contacts
 from ..commerceml.writer import write_orders
 from .common import ProtocolCase
 
@@ -172,6 +173,22 @@ class TestOrderDocument(TransactionCase):
         person = self.document(self.order()).find("Контрагенты/Контрагент")
         self.assertIsNone(person.find("ОфициальноеНаименование"))
         self.assertEqual((person.findtext("ПолноеНаименование"), person.findtext("Фамилия")), ("Орлов Денис", "Орлов"))
+
+    def test_a_phone_goes_with_its_extension(self):
+        """1C's manager calls a company at its office: its phone goes as stored, with the extension kept
+        with it (1C keeps a phone as its text); the document read back finds the same customer."""
+        company = self.env["res.partner"].create({
+            "name": "ООО «Вектор»", "is_company": True, "phone": "+7 (495) 123-45-67 доб. 123",
+            "mobile": "8 916 123-45-67"})
+        xml = self.order(company)._ecom_1c_xml()
+        node = etree.fromstring(xml).find("Документ/Контрагенты/Контрагент")
+        phones = [c.findtext("Значение") for c in node.iter("Контакт") if c.findtext("Тип") == "Телефон рабочий"]
+        self.assertEqual(phones, ["+74951234567 доб. 123", "+79161234567"])
+        [(_kind, document)] = read_documents(io.BytesIO(xml))
+        phone, _email = customer_contacts(document["customer"])
+        self.assertEqual(phone, "+74951234567 доб. 123")
+        self.assertEqual(self.env["res.partner"]._ecom_match_customer(phone=phone), company)
+        self.assertEqual(self.env["res.partner"]._ecom_match_customer(phone="+7 495 123-45-67"), company)
 
     def test_a_line_adds_up_with_its_discount_and_vat(self):
         """1C takes a line as price × quantity = amount, its VAT and discount as written: the price went
