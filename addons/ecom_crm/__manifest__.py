@@ -80,6 +80,7 @@
     "assets": {
         "web.assets_backend": [
             "ecom_crm/static/src/views/**/*",
+            "ecom_crm/static/src/fields/**/*",
         ],
         "web.assets_tests": [
             "ecom_crm/static/tests/tours/**/*",

@@ -1,0 +1,22 @@
+/** @odoo-module **/
+
+import { patch } from "@web/core/utils/patch";
+import { PhoneField } from "@web/views/fields/phone/phone_field";
+
+// Phones are stored as «+74951234567 доб. 123» (the number in E.164, then its extension): the
+// link to call dials the number, pauses and dials the extension («tel:+74951234567,123»), as
+// phones and softphones read a comma; Odoo's own «ext.» reads the same. Without this the link
+// was «tel:+74951234567доб.123», one long wrong number.
+const EXTENSION = /^(.*?)\s*(?:доб\.?|ext\.?|x)\s*(\d+)\s*$/i;
+
+export function callHref(value) {
+    const match = (value || "").match(EXTENSION);
+    const [number, extension] = match ? [match[1], match[2]] : [value || "", ""];
+    return "tel:" + number.replace(/\s+/g, "") + (extension ? "," + extension : "");
+}
+
+patch(PhoneField.prototype, {
+    get phoneHref() {
+        return callHref(this.props.record.data[this.props.name]);
+    },
+});
