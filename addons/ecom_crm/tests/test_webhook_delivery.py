@@ -32,6 +32,7 @@ class Receiver:
         self.codes = []
         self.delay = 0  # seconds to wait before answering
         self.endless = False  # answer 500 with a body that never ends (for 30 s at most)
+        self.drip = False  # answer 500 with a long body, a byte every 0.2 s (for 30 s at most)
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,6 +44,9 @@ class Receiver:
                     time.sleep(receiver.delay)
                 if receiver.endless:
                     self._endless()
+                    return
+                if receiver.drip:
+                    self._drip()
                     return
                 answer = b'{"ok": true}' if code < 300 else b'{"error": "shop is down"}'
                 try:
@@ -65,6 +69,19 @@ class Receiver:
                     while time.monotonic() < stop:
                         self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                         time.sleep(0.01)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender stopped reading
+
+            def _drip(self):
+                try:
+                    self.send_response(500)
+                    self.send_header("Content-Length", "100000")
+                    self.end_headers()
+                    stop = time.monotonic() + 30
+                    while time.monotonic() < stop:
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        time.sleep(0.2)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the sender stopped reading
 
@@ -117,6 +134,7 @@ class WebhookCase(EcomCrmCase):
         self.receiver.codes.clear()
         self.receiver.delay = 0
         self.receiver.endless = False
+        self.receiver.drip = False
 
     def _api_lead(self, key="shop-order-1001", source=None, channel="api"):
         """A lead made from a request the shop sent through ``source`` with its id ``key``."""
@@ -337,6 +355,16 @@ class TestWebhookDelivery(WebhookCase):
         self.assertEqual((delivery.state, delivery.response_code), ("pending", 500))
         self.assertTrue(delivery.last_error.startswith("HTTP 500: xxx"))
         self.assertLessEqual(len(delivery.last_error), webhook.MAX_ERROR)
+
+    def test_a_dripping_answer_is_read_for_a_while_only(self):
+        """A shop sending its answer a byte at a time: the reading stops at its deadline, not when
+        a whole block has come (hours at that pace)."""
+        self.receiver.drip = True
+        started = time.monotonic()
+        with requests.post(self.receiver.url, data=b"{}", timeout=webhook.TIMEOUT, stream=True) as response:
+            answer = webhook.read_answer(response, seconds=1)
+        self.assertLess(time.monotonic() - started, 5)
+        self.assertTrue(answer.startswith("x"), answer)
 
     def test_no_call_to_a_private_network_unless_allowed(self):
         """A sales manager's URL cannot make the server post to its own network (loopback, a cloud's

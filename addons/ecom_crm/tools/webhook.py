@@ -139,7 +139,9 @@ def read_answer(response, limit=MAX_ANSWER_BYTES, seconds=TIMEOUT):
     the sender."""
     deadline = time.monotonic() + seconds
     chunks, size = [], 0
-    for chunk in response.iter_content(chunk_size=1024):
+    # byte by byte (from the connection's buffer, not a call each): a read of more waits until that
+    # much has come, and a shop dripping a byte every few seconds would hold the sender for hours
+    for chunk in response.iter_content(chunk_size=1):
         chunks.append(chunk)
         size += len(chunk)
         if size >= limit or time.monotonic() >= deadline:
