@@ -26,6 +26,11 @@ def order_refunds(where=None):
         refunded = min(ordered, max(0, credited - max(0, invoiced - ordered)))
 
     The credited lines' base and cost are taken in that proportion (``refunded / credited``).
+
+    The lines of down payments (theirs, and their deduction on the final invoice) do not count: a
+    down payment is how the order is paid, not what it sold. A down payment given back (or corrected
+    by a credit note and a new one, while the order is not invoiced in full) takes nothing from the
+    order; the goods given back take their amount, whatever the final invoice deducted.
     ``where``: more conditions on ``so``, the order (``AND ...``). Only the orders with a posted credit
     note are aggregated (the few), not every invoiced one."""
     rate = SQL("""CASE WHEN m.currency_id = so.currency_id THEN 1
@@ -52,14 +57,15 @@ def order_refunds(where=None):
                                   JOIN account_move_line caml ON caml.move_id = cm.id
                                   JOIN sale_order_line_invoice_rel crel ON crel.invoice_line_id = caml.id
                                   JOIN sale_order_line csol ON csol.id = crel.order_line_id
-                                 WHERE cm.move_type = 'out_refund' AND cm.state = 'posted') credited
+                                 WHERE cm.move_type = 'out_refund' AND cm.state = 'posted'
+                                   AND NOT COALESCE(csol.is_downpayment, false)) credited
                           JOIN sale_order so ON so.id = credited.order_id
                           JOIN sale_order_line sol ON sol.order_id = so.id
                           JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
                           JOIN account_move_line aml ON aml.id = rel.invoice_line_id
                           JOIN account_move m ON m.id = aml.move_id
                           LEFT JOIN product_product pp ON pp.id = aml.product_id
-                         WHERE so.state = 'sale' AND m.state = 'posted'
+                         WHERE so.state = 'sale' AND m.state = 'posted' AND NOT COALESCE(sol.is_downpayment, false)
                            AND m.move_type IN ('out_invoice', 'out_refund') AND aml.display_type = 'product'
                            AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel1
                                             WHERE rel1.invoice_line_id = rel.invoice_line_id

@@ -1,3 +1,4 @@
+import contextlib
 import json
 import logging
 import time
@@ -10,6 +11,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import str2bool
 
 from ..tools import webhook
 from ..tools.webhook import ORDER_STATUS_EVENTS
@@ -279,28 +281,33 @@ class EcomWebhookDelivery(models.Model):
         source = self.source_id.sudo()
         now = fields.Datetime.now()
         code, error = 0, None
-        private = None
-        if source.webhook_url and not self.env["ir.config_parameter"].sudo().get_param(
-                "ecom_crm.webhook_private_targets"):
-            private = webhook.private_target(source.webhook_url)
+        # «1», «True»: a shop on the server's own network; «0», «False» or nothing: public addresses only
+        public_only = not str2bool(self.env["ir.config_parameter"].sudo().get_param(
+            "ecom_crm.webhook_private_targets") or "0", False)
+        refused = public_only and source.webhook_url and webhook.private_target(source.webhook_url)
         if not source.webhook_url or not source.webhook_secret:
             error = _("The API source has no webhook URL or secret.")
-        elif private:
-            error = _("The webhook URL leads to %(address)s, an address of a private network: not called. An "
-                      "administrator may allow such addresses (system parameter "
-                      "ecom_crm.webhook_private_targets).", address=private)
-        else:
+        elif not refused:
             body = webhook.encode_body(self.payload)
             sent_headers = webhook.headers(source.webhook_secret, time.time(), body, self.uuid, self.event)
             try:
-                # streamed: of the answer only its beginning is read, whatever the shop sends
-                with requests.post(source.webhook_url, data=body, headers=sent_headers, timeout=webhook.TIMEOUT,
-                                   allow_redirects=False, stream=True) as response:
+                with contextlib.ExitStack() as stack:
+                    # public addresses only: the one connected to is checked too (a DNS answer may change)
+                    poster = stack.enter_context(webhook.public_session()) if public_only else requests
+                    # streamed: of the answer only its beginning is read, whatever the shop sends
+                    response = stack.enter_context(poster.post(
+                        source.webhook_url, data=body, headers=sent_headers, timeout=webhook.TIMEOUT,
+                        allow_redirects=False, stream=True))
                     code = response.status_code
                     if not webhook.is_success(code):
                         error = webhook.shorten(f"HTTP {code}: {webhook.read_answer(response)}")
             except requests.RequestException as exc:
+                refused = webhook.refused_address(exc)
                 error = webhook.shorten(f"{type(exc).__name__}: {exc}")
+        if refused:
+            error = _("The webhook URL leads to %(address)s, an address of a private network: not called. An "
+                      "administrator may allow such addresses (system parameter "
+                      "ecom_crm.webhook_private_targets).", address=refused)
         attempts = self.attempts  # counted by the claim
         vals = {"attempts": attempts, "last_attempt": now, "response_code": code}
         if error is None:

@@ -170,6 +170,28 @@ class TestRefunds(ReportCase):
         sales = self.totals("ecom.report.sales", ["revenue", "refunded"], [("date", "=", "2025-11-10")])[None]
         self.assertEqual(sales, {"revenue": 1000 + 1000 - 300, "refunded": 1000 + 300})
 
+    def test_a_down_payment_given_back_is_no_refund_of_the_order(self):
+        """A down payment is how an order is paid, not what it sold: a down payment corrected («Full
+        refund and new draft invoice») takes nothing from the order, however little of it is invoiced
+        yet; the goods coming back take their amount, whatever the final invoice deducted."""
+        order = self._order(self.Partner.create({"name": "С предоплатой"}), 1000, NOON)
+        self.env["sale.advance.payment.inv"].with_context(active_model="sale.order", active_ids=order.ids).create(
+            {"advance_payment_method": "fixed", "fixed_amount": 300}).create_invoices()
+        down_payment = order.invoice_ids
+        down_payment.action_post()
+        self._refund(down_payment, modify=True)
+        self.refresh()
+        sales = self.totals("ecom.report.sales", ["revenue", "refunded"], [("date", "=", "2025-11-10")])[None]
+        self.assertEqual(sales, {"revenue": 1000 + 1000, "refunded": 1000})
+        # the final invoice (700: the down payment of 300 deducted), all of it given back: nothing left
+        final = order._create_invoices(final=True)  # as the invoicing dialog, «Deduct down payments»
+        final.action_post()
+        self.assertEqual(final.amount_total, 700)
+        self._refund(final)
+        self.refresh()
+        sales = self.totals("ecom.report.sales", ["revenue", "refunded"], [("date", "=", "2025-11-10")])[None]
+        self.assertEqual(sales, {"revenue": 1000, "refunded": 1000 + 1000})
+
     def test_refunds_in_the_orders_currency_at_the_orders_rate(self):
         """An order in another currency: its credit note gives back what it says at the order's
         rate (a full refund leaves nothing, whatever the rate of the day of the credit note), and a

@@ -17,6 +17,7 @@ import requests
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tests import common as test_common
 
 from ..tools import webhook
 from .common import EcomCrmCase, IntakeCase
@@ -31,6 +32,7 @@ class Receiver:
         self.codes = []
         self.delay = 0  # seconds to wait before answering
         self.endless = False  # answer 500 with a body that never ends (for 30 s at most)
+        self.drip = False  # answer 500 with a long body, a byte every 0.2 s (for 30 s at most)
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -42,6 +44,9 @@ class Receiver:
                     time.sleep(receiver.delay)
                 if receiver.endless:
                     self._endless()
+                    return
+                if receiver.drip:
+                    self._drip()
                     return
                 answer = b'{"ok": true}' if code < 300 else b'{"error": "shop is down"}'
                 try:
@@ -64,6 +69,19 @@ class Receiver:
                     while time.monotonic() < stop:
                         self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                         time.sleep(0.01)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender stopped reading
+
+            def _drip(self):
+                try:
+                    self.send_response(500)
+                    self.send_header("Content-Length", "100000")
+                    self.end_headers()
+                    stop = time.monotonic() + 30
+                    while time.monotonic() < stop:
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        time.sleep(0.2)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the sender stopped reading
 
@@ -116,6 +134,7 @@ class WebhookCase(EcomCrmCase):
         self.receiver.codes.clear()
         self.receiver.delay = 0
         self.receiver.endless = False
+        self.receiver.drip = False
 
     def _api_lead(self, key="shop-order-1001", source=None, channel="api"):
         """A lead made from a request the shop sent through ``source`` with its id ``key``."""
@@ -337,6 +356,16 @@ class TestWebhookDelivery(WebhookCase):
         self.assertTrue(delivery.last_error.startswith("HTTP 500: xxx"))
         self.assertLessEqual(len(delivery.last_error), webhook.MAX_ERROR)
 
+    def test_a_dripping_answer_is_read_for_a_while_only(self):
+        """A shop sending its answer a byte at a time: the reading stops at its deadline, not when
+        a whole block has come (hours at that pace)."""
+        self.receiver.drip = True
+        started = time.monotonic()
+        with requests.post(self.receiver.url, data=b"{}", timeout=webhook.TIMEOUT, stream=True) as response:
+            answer = webhook.read_answer(response, seconds=1)
+        self.assertLess(time.monotonic() - started, 5)
+        self.assertTrue(answer.startswith("x"), answer)
+
     def test_no_call_to_a_private_network_unless_allowed(self):
         """A sales manager's URL cannot make the server post to its own network (loopback, a cloud's
         metadata address, the LAN) and log what answers there, unless an administrator allows it."""
@@ -360,6 +389,52 @@ class TestWebhookDelivery(WebhookCase):
         self._make_due(delivery)
         self._send()
         self.assertEqual(delivery.state, "done")
+
+    def test_a_host_whose_address_changes_after_the_check_is_not_called(self):
+        """DNS rebinding: a host (the manager's own DNS) answers a public address to the check and
+        the server's loopback to the call; the address connected to is the one checked."""
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm.webhook_private_targets", False)
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        port = self.receiver.server.server_address[1]
+        self.source.with_user(self.sales_manager).webhook_url = f"http://shop.rebind.test:{port}/ecom-crm/webhook"
+        real_getaddrinfo, answers = socket.getaddrinfo, []
+
+        def getaddrinfo(host, *args, **kwargs):
+            if host != "shop.rebind.test":
+                return real_getaddrinfo(host, *args, **kwargs)
+            answers.append("93.184.215.14" if not answers else "127.0.0.1")
+            return real_getaddrinfo(answers[-1], *args, **kwargs)
+
+        # the tests' guard against external requests lets this one through: the host is ours
+        let_through = classmethod(lambda cls, session, request, **kw: test_common._super_send(session, request, **kw))
+        with patch.object(socket, "getaddrinfo", getaddrinfo), \
+                patch.object(type(self), "_request_handler", let_through):
+            self._send()
+        self.assertEqual(answers, ["93.184.215.14", "127.0.0.1"])
+        self.assertFalse(self.receiver.received)
+        self.assertEqual((delivery.state, delivery.response_code), ("pending", 0))
+        self.assertIn("127.0.0.1, an address of a private network", delivery.last_error)
+
+    def test_private_addresses_inside_ipv6_ones_and_a_parameter_set_off(self):
+        """An IPv4 address carried in an IPv6 one (NAT64, 6to4, IPv4-compatible) is what it carries;
+        the administrator's parameter set to «0» or «False» allows nothing."""
+        for url in ("http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", "http://[64:ff9b::a00:5]/hook",
+                    "http://[2002:7f00:1::1]/hook", "http://[::a00:5]/hook"):
+            self.assertTrue(webhook.private_target(url), url)
+        for url in ("http://[64:ff9b::5db8:d70e]/hook", "http://[::ffff:93.184.215.14]/hook"):
+            self.assertIsNone(webhook.private_target(url), url)
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        for value in ("0", "False", "false"):
+            self.env["ir.config_parameter"].sudo().set_param("ecom_crm.webhook_private_targets", value)
+            self._make_due(delivery)
+            self._send()
+            self.assertEqual((delivery.state, delivery.response_code), ("pending", 0), value)
+            self.assertIn("private network", delivery.last_error)
+        self.assertFalse(self.receiver.received)
 
     def test_each_source_of_a_request_gets_its_own_ids(self):
         other = self.env["ecom.intake.source"].create({"name": "Приложение", "webhook_url": self.receiver.url})

@@ -17,6 +17,11 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import requests
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
+
 SIGNATURE_HEADER = "X-Ecom-Signature"
 TIMESTAMP_HEADER = "X-Ecom-Timestamp"
 DELIVERY_HEADER = "X-Ecom-Delivery"
@@ -134,12 +139,32 @@ def read_answer(response, limit=MAX_ANSWER_BYTES, seconds=TIMEOUT):
     the sender."""
     deadline = time.monotonic() + seconds
     chunks, size = [], 0
-    for chunk in response.iter_content(chunk_size=1024):
+    # byte by byte (from the connection's buffer, not a call each): a read of more waits until that
+    # much has come, and a shop dripping a byte every few seconds would hold the sender for hours
+    for chunk in response.iter_content(chunk_size=1):
         chunks.append(chunk)
         size += len(chunk)
         if size >= limit or time.monotonic() >= deadline:
             break
     return b"".join(chunks)[:limit].decode(response.encoding or "utf-8", errors="replace")
+
+
+# IPv6 addresses carrying an IPv4 one in their last 32 bits, reached through it: NAT64's prefix (an
+# IPv6-only host's gateway connects to that IPv4 address, a private one too) and the old
+# IPv4-compatible addresses (the IPv4-mapped ones and 6to4's are read by ``ipaddress``)
+CARRYING_IPV4 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("::/96"))
+
+
+def is_public(address):
+    """Whether ``address`` (an IP address as text, an IPv6 zone allowed) is on the public internet;
+    an IPv6 address carrying an IPv4 one (mapped, NAT64, 6to4) is what that IPv4 address is."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if ip.version == 6:
+        carried = ip.ipv4_mapped or ip.sixtofour or next(
+            (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) for network in CARRYING_IPV4 if ip in network), None)
+        if carried is not None:
+            return carried.is_global
+    return ip.is_global
 
 
 def private_target(url):
@@ -148,7 +173,9 @@ def private_target(url):
 
     A status webhook URL is set by a sales manager, not by an administrator: it must not make the
     server post to (and log the answers of) services only reachable from inside its network.
-    A host that does not resolve is left to the request (a network error, retried)."""
+    A host that does not resolve is left to the request (a network error, retried). This check
+    gives the log a clear reason; :func:`public_session` is what holds when the host's address
+    changes between this check and the call."""
     try:
         parts = urlsplit(url)
         host, port = parts.hostname, parts.port
@@ -161,11 +188,84 @@ def private_target(url):
     except (OSError, UnicodeError):
         return None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        mapped = getattr(address, "ipv4_mapped", None)
-        if not (mapped or address).is_global:
-            return str(address)
+        if not is_public(info[4][0]):
+            return info[4][0].split("%", 1)[0]
     return None
+
+
+class PrivateTarget(OSError):
+    """A connection refused: the host resolved to ``address``, not a public one."""
+
+    def __init__(self, address):
+        super().__init__(f"not a public address: {address}")
+        self.address = address
+
+
+def refused_address(exc):
+    """The address of the :class:`PrivateTarget` behind a ``requests`` error (urllib3 wraps it), or None."""
+    seen, todo = set(), [exc]
+    while todo:
+        error = todo.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, PrivateTarget):
+            return error.address
+        todo += [arg for arg in (*error.args, error.__cause__, error.__context__) if isinstance(arg, BaseException)]
+    return None
+
+
+class _PublicOnly:
+    """A connection made only to a public address of its host, the one checked: a host whose DNS
+    answer changes between :func:`private_target` and the call (DNS rebinding) cannot lead the
+    request into the server's own network."""
+
+    def _new_conn(self):
+        host = self._dns_host
+        try:
+            infos = socket.getaddrinfo(host, self.port, proto=socket.IPPROTO_TCP)
+        except OSError as exc:  # as urllib3 reports a host that does not resolve
+            raise NewConnectionError(self, f"Failed to establish a new connection: {exc}") from exc
+        for info in infos:
+            if not is_public(info[4][0]):
+                raise PrivateTarget(info[4][0].split("%", 1)[0])
+        self._dns_host = infos[0][4][0]  # connected to by address; TLS still checks the host's name
+        try:
+            return super()._new_conn()
+        finally:
+            self._dns_host = host
+
+
+class _PublicHTTPConnection(_PublicOnly, HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicOnly, HTTPSConnection):
+    pass
+
+
+class _PublicHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class _PublicOnlyAdapter(requests.adapters.HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _PublicHTTPPool, "https": _PublicHTTPSPool}
+
+
+def public_session():
+    """A ``requests`` session that connects to public addresses only (:class:`PrivateTarget`,
+    wrapped in a ``requests.ConnectionError``, otherwise: see :func:`refused_address`)."""
+    session = requests.Session()
+    adapter = _PublicOnlyAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def is_success(status_code):
