@@ -33,7 +33,7 @@ from ..commerceml import (
     sniff,
 )
 from ..commerceml.mapper import DELIVERY_ID
-from ..commerceml.protocol import answered_version, parse_timestamp, parse_version
+from ..commerceml.protocol import answered_version, parse_timestamp
 from ..commerceml.writer import write_reference_lists
 from ..models.ecom_1c_session import SESSION_HOURS
 from ..models.ir_http import ROUTES
@@ -150,8 +150,7 @@ class ExchangeController(http.Controller):
         that says which version of the protocol it speaks (``version=3.1``) hears the one the site
         speaks with it, and is expected to send ``mode=deactivate`` after a full unload."""
         session._clear_uploads()
-        version = parse_version(request.httprequest.args.get("version"))
-        spoken = answered_version(version) if version else False
+        spoken = answered_version(request.httprequest.args.get("version")) or False
         exchange = env["ecom.1c.exchange"].create({
             "exchange_type": type_, "remote_addr": request.httprequest.remote_addr, "protocol_version": spoken})
         session.exchange_id = exchange

@@ -18,10 +18,12 @@ class TestProtocolWords(BaseCase):
     def test_versions(self):
         self.assertEqual([parse_version(v) for v in ("3.1", " 2.08 ", "3", "2.10.1", "", None, "3.x", "x")],
                          [(3, 1), (2, 8), (3,), (2, 10, 1), None, None, None, None])
-        self.assertEqual([answered_version(parse_version(v)) for v in ("2.08", "3.1", "3.2", "4")],
-                         ["2.8", "3.1", "3.1", "3.1"])
+        # 1C's own spelling back («2.08» is no «2.8»: 1C reads the answer as its schema's version)
+        self.assertEqual([answered_version(v) for v in ("2.08", " 2.10 ", "3.1", "3.2", "4", "3.1.0")],
+                         ["2.08", "2.10", "3.1", "3.1", "3.1", "3.1"])
         self.assertEqual([announces_deactivate(v) for v in ("3.1", "3", "2.10", "", None, "junk")],
                          [True, True, False, False, False, False])
+        self.assertIsNone(answered_version("junk"))
 
     def test_timestamps(self):
         self.assertEqual(parse_timestamp("1764900000"), datetime(2025, 12, 5, 2, 0))
@@ -134,3 +136,12 @@ class TestDeactivate(ProtocolCase):
         self.assertTrue(any(text in lines[1] for text in ("failed", "с ошибкой")), lines)
         self.assertEqual(self.active(), everything)
         self.assertEqual(self.env["ecom.1c.exchange"].search([], limit=1).state, "failed")
+
+    def test_init_answers_the_version_as_1c_spells_it(self):
+        """1C of schema 2.08 hears «version=2.08» back, never «2.8»; a newer one the site's 3.1; one
+        that says none hears no version."""
+        cookie, _stamp = self.checkauth()
+        for sent, heard in (("2.08", "version=2.08"), ("2.10", "version=2.10"), ("3.2", "version=3.1")):
+            lines = self.call("init", cookie=cookie, extra=f"&version={sent}")
+            self.assertEqual(lines[2:], [heard], sent)
+        self.assertEqual(len(self.call("init", cookie=cookie)), 2, "no version asked, none answered")
