@@ -145,3 +145,19 @@ class TestDeactivate(ProtocolCase):
             lines = self.call("init", cookie=cookie, extra=f"&version={sent}")
             self.assertEqual(lines[2:], [heard], sent)
         self.assertEqual(len(self.call("init", cookie=cookie)), 2, "no version asked, none answered")
+
+    def test_a_product_a_delta_names_meanwhile_is_not_archived(self):
+        """While 1C unloads its catalog whole, an exchange of changes (another node, another 1C) brings
+        a product made since: it is in 1C, and the unload's deactivate keeps it (1C-Bitrix: updated
+        since the timestamp); what no exchange named since then goes."""
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, {"import.xml": big_catalog(10)}, version=None)
+        self.an_hour_ago()
+        cookie, stamp = self.checkauth()
+        self.exchange(cookie, {"import0_1.xml": big_catalog(5)})
+        other, _other_stamp = self.checkauth()
+        self.exchange(other, {"import.xml": big_catalog(1, start=20, only_changes=True)})
+        self.exchange(cookie, {"import1_1.xml": big_catalog(2, start=5)})
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=3"])
+        self.assertEqual(self.active(), sorted([big_catalog_id(i) for i in (*range(7), 20)] + ["other-1"]))
