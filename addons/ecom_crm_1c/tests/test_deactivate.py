@@ -161,3 +161,29 @@ class TestDeactivate(ProtocolCase):
         self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
                          ["success", "archived=3"])
         self.assertEqual(self.active(), sorted([big_catalog_id(i) for i in (*range(7), 20)] + ["other-1"]))
+
+    def test_another_1c_unloading_its_own_catalog_meanwhile_loses_nothing(self):
+        """Two 1C bases (two companies) unload their catalogs at the same time through the site's one
+        exchange login: the deactivate of the first archives what its own unload did not name, none
+        of the second's catalog, whose packages are still coming."""
+
+        def catalog_d(products, start):
+            return big_catalog(products, start=start).decode().replace("<Ид>c</Ид>", "<Ид>d</Ид>").encode()
+
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, {"import.xml": big_catalog(10)}, version=None)
+        self.exchange(cookie, {"import.xml": catalog_d(10, 100)}, version=None)
+        self.an_hour_ago()
+        ids_d = [big_catalog_id(i) for i in range(100, 110)]
+        self.assertEqual(self.Template.search_count([("ecom_1c_id", "in", ids_d), ("ecom_1c_catalog_id", "=", "d")]),
+                         10)
+        first, stamp = self.checkauth()
+        second, _second_stamp = self.checkauth()
+        self.exchange(second, {"import0_1.xml": catalog_d(5, 100)})  # the first of its packages
+        self.exchange(first, {"import0_1.xml": big_catalog(9)})  # product 9 is no longer in the first 1C
+        self.assertEqual(self.call("deactivate", cookie=first, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=1"])
+        self.env.invalidate_all()
+        self.assertEqual(self.Template.search_count([("ecom_1c_id", "in", ids_d), ("active", "=", True)]), 10,
+                         "the second 1C's catalog is its own deactivate's to archive")
+        self.assertNotIn(big_catalog_id(9), self.active())
