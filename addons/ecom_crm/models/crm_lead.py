@@ -236,7 +236,9 @@ class CrmLead(models.Model):
         given = vals.get("lost_reason_id") or (
             vals.get("active") is False and self.env.context.get("ecom_lost_reason_id"))
         given = given.id if isinstance(given, models.BaseModel) else given
-        if given and any(lead.lost_reason_id.id != given for lead in self):  # the reason a request has may stay
+        # the reason a request has may stay, and crm's merge brings a merged request's
+        if given and any(lead.lost_reason_id.id != given for lead in self) \
+                and given not in self.env.context.get("ecom_merged_reasons", ()):
             self._ecom_check_reason_in_use(given)
         if "lost_reason_id" in vals and not (vals["lost_reason_id"] or self.env.context.get("ecom_lost_reason_id")):
             # the reason of a lost request stays: it goes only with the request's restoration
@@ -311,6 +313,13 @@ class CrmLead(models.Model):
             if new and new != old:
                 moves[lead] = (old, new)
         self._ecom_check_moves(moves, vals)
+
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        """crm's merge gives the kept request the refusal reason of a merged lost one when the kept one
+        has no chance: a reason of the requests' history, taken archived or not."""
+        merged = super(CrmLead, self.with_context(ecom_merged_reasons=self.lost_reason_id.ids))._merge_opportunity(
+            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length)
+        return merged.with_env(self.env)
 
     def _ecom_check_reason_in_use(self, reason):
         """A refusal reason given to a request must be one of the list (active): an archived reason is
