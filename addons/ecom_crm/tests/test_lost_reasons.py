@@ -246,6 +246,17 @@ class TestLostOnlyWithReason(EcomCrmCase):
         self.assertEqual(kept.lost_reason_id, old, "crm's merge takes the lost one's reason, archived or not")
         with self.assertRaises(UserError):  # picked anew, it is refused still
             self._lead(name="Другая").with_user(self.salesman).action_set_lost(lost_reason_id=old.id)
+    def test_a_request_lost_for_an_archived_reason_is_duplicated(self):
+        """«Duplicate» of a request lost for a reason archived since: the copy is the request as it was,
+        its reason with it; it is not refused for a reason nobody picked."""
+        old = self.env.ref("ecom_crm.lost_reason_other")
+        lost = self._lead(name="Потерянная")
+        lost.action_set_lost(lost_reason_id=old.id)
+        old.active = False
+        copy = lost.with_user(self.salesman).copy()
+        self.assertEqual((copy.active, copy.lost_reason_id), (False, old))
+        with self.assertRaises(UserError):  # picked anew, it is refused still
+            self._lead(name="Другая").with_user(self.salesman).write({"active": False, "lost_reason_id": old.id})
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestReasonLimit(EcomCrmCase):
