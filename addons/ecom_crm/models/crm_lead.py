@@ -192,7 +192,8 @@ class CrmLead(models.Model):
                                       "with a refusal reason."))
                 vals["lost_reason_id"] = reason
             if vals.get("lost_reason_id"):
-                self._ecom_check_reason_in_use(vals["lost_reason_id"])
+                if vals["lost_reason_id"] not in self.env.context.get("ecom_history_reasons", ()):
+                    self._ecom_check_reason_in_use(vals["lost_reason_id"])
                 if not (stage_id and self.env["crm.stage"].browse(stage_id).ecom_is_refusal):
                     vals.setdefault("ecom_lost_stage_id", stage_id)
         leads = super().create(vals_list)
@@ -236,7 +237,9 @@ class CrmLead(models.Model):
         given = vals.get("lost_reason_id") or (
             vals.get("active") is False and self.env.context.get("ecom_lost_reason_id"))
         given = given.id if isinstance(given, models.BaseModel) else given
-        if given and any(lead.lost_reason_id.id != given for lead in self):  # the reason a request has may stay
+        # the reason a request has may stay, and crm's merge brings a merged request's
+        if given and any(lead.lost_reason_id.id != given for lead in self) \
+                and given not in self.env.context.get("ecom_history_reasons", ()):
             self._ecom_check_reason_in_use(given)
         if "lost_reason_id" in vals and not (vals["lost_reason_id"] or self.env.context.get("ecom_lost_reason_id")):
             # the reason of a lost request stays: it goes only with the request's restoration
@@ -311,6 +314,19 @@ class CrmLead(models.Model):
             if new and new != old:
                 moves[lead] = (old, new)
         self._ecom_check_moves(moves, vals)
+
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        """crm's merge gives the kept request the refusal reason of a merged lost one when the kept one
+        has no chance: a reason of the requests' history, taken archived or not."""
+        merged = super(CrmLead, self.with_context(ecom_history_reasons=self.lost_reason_id.ids))._merge_opportunity(
+            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length)
+        return merged.with_env(self.env)
+
+    def copy(self, default=None):
+        """«Duplicate» of a lost request: the copy is the request as it was, its refusal reason with it,
+        archived or not; a reason ``default`` gives is a new pick, an active one."""
+        reasons = [] if "lost_reason_id" in (default or {}) else self.lost_reason_id.ids
+        return super(CrmLead, self.with_context(ecom_history_reasons=reasons)).copy(default).with_env(self.env)
 
     def _ecom_check_reason_in_use(self, reason):
         """A refusal reason given to a request must be one of the list (active): an archived reason is

@@ -231,6 +231,32 @@ class TestLostOnlyWithReason(EcomCrmCase):
         self.assertFalse(result["messages"], result["messages"])
         self.assertEqual(self.Lead.browse(result["ids"]).lost_reason_id, old)
 
+    def test_duplicates_merge_with_a_request_lost_for_an_archived_reason(self):
+        """Merging duplicates brings the refusal reason of a lost one to the kept request when that one
+        has no chance (crm's merge): the reason comes from the request's history, it is not newly
+        picked, and the merge is not refused for it."""
+        old = self.env.ref("ecom_crm.lost_reason_other")
+        kept = self._lead(name="Дубль")  # the older: crm keeps it of two alike
+        kept.probability = 0
+        lost = self._lead(name="Дубль, потерянный раньше")
+        lost.action_set_lost(lost_reason_id=old.id)
+        old.active = False
+        merged = (kept | lost).with_user(self.salesman).merge_opportunity(auto_unlink=False)
+        self.assertEqual(merged, kept)
+        self.assertEqual(kept.lost_reason_id, old, "crm's merge takes the lost one's reason, archived or not")
+        with self.assertRaises(UserError):  # picked anew, it is refused still
+            self._lead(name="Другая").with_user(self.salesman).action_set_lost(lost_reason_id=old.id)
+    def test_a_request_lost_for_an_archived_reason_is_duplicated(self):
+        """«Duplicate» of a request lost for a reason archived since: the copy is the request as it was,
+        its reason with it; it is not refused for a reason nobody picked."""
+        old = self.env.ref("ecom_crm.lost_reason_other")
+        lost = self._lead(name="Потерянная")
+        lost.action_set_lost(lost_reason_id=old.id)
+        old.active = False
+        copy = lost.with_user(self.salesman).copy()
+        self.assertEqual((copy.active, copy.lost_reason_id), (False, old))
+        with self.assertRaises(UserError):  # picked anew, it is refused still
+            self._lead(name="Другая").with_user(self.salesman).write({"active": False, "lost_reason_id": old.id})
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestReasonLimit(EcomCrmCase):

@@ -22,10 +22,14 @@ def parse_version(raw):
     return tuple(int(part) for part in match.groups() if part is not None) if match else None
 
 
-def answered_version(version):
-    """The version the site answers 1C's with at ``init``: 1C's own, or the latest the site speaks
-    when 1C's is newer."""
-    return ".".join(str(part) for part in min(version, LATEST))
+def answered_version(raw):
+    """The version the site answers 1C's ``raw`` with at ``init``: 1C's own as 1C spells it («2.08»,
+    never «2.8»: 1C takes the answer for its schema's version), or the latest the site speaks when
+    1C's is newer; None for none or one that is no version."""
+    version = parse_version(raw)
+    if version is None:
+        return None
+    return raw.strip() if version <= LATEST else ".".join(str(part) for part in LATEST)
 
 
 def announces_deactivate(raw):

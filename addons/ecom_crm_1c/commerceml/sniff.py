@@ -10,6 +10,7 @@ refuses DTDs, entities and network access.
 import codecs
 import os
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9
 ROOT_END = [re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?" + ROOT.encode(encoding) + rb"\s*>\s*$")
             for encoding in ("utf-8", "windows-1251")]
 TAIL = 1024
+ZIP_END, ZIP_END_SIZE, ZIP64_LOCATOR = b"PK\x05\x06", 22, b"PK\x06\x07"
 
 
 class UnsafeDocument(ValueError):
@@ -204,6 +206,29 @@ def check_well_formed(source):
     return count
 
 
+def _zip_closed(path):
+    """Whether the archive at ``path`` ends with its own end of central directory record (written
+    last): at the very end of the bytes (after its comment), its central directory right before it.
+    ``zipfile.is_zipfile`` takes any such record in the last 64 KB: a first part cut after a zip the
+    archive stores uncompressed (a scan's .zip, an .xlsx) would pass for the archive whole."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        f.seek(max(0, size - ZIP_END_SIZE - 0xFFFF))  # the record and the longest comment
+        tail = f.read()
+    offset = size - len(tail)
+    pos = tail.rfind(ZIP_END)
+    while pos >= 0:
+        if len(tail) - pos >= ZIP_END_SIZE:
+            *_counts, directory_size, directory_offset, comment = struct.unpack("<4H2LH", tail[pos + 4:pos + 22])
+            if pos + ZIP_END_SIZE + comment == len(tail):
+                if tail[max(0, pos - 20):pos].startswith(ZIP64_LOCATOR) or 0xFFFFFFFF in (
+                        directory_size, directory_offset):
+                    return zipfile.is_zipfile(path)  # zip64: its own records say where the directory is
+                return directory_offset + directory_size == offset + pos
+        pos = tail.rfind(ZIP_END, 0, pos)
+    return False
+
+
 def is_whole(path):
     """Whether the bytes stored so far at ``path`` are a whole exchange file rather than its first
     parts: a zip archive with its closing record, or an XML document whose root is closed and which
@@ -213,7 +238,7 @@ def is_whole(path):
     from one whose next part is still to come. The whole file is read only when its last bytes close
     the root."""
     if is_zip(path):
-        return zipfile.is_zipfile(path)  # its end of central directory record, written last
+        return _zip_closed(path)
     with open(path, "rb") as f:
         f.seek(max(0, f.seek(0, os.SEEK_END) - TAIL))
         tail = f.read()

@@ -33,7 +33,7 @@ from ..commerceml import (
     sniff,
 )
 from ..commerceml.mapper import DELIVERY_ID
-from ..commerceml.protocol import answered_version, parse_timestamp, parse_version
+from ..commerceml.protocol import answered_version, parse_timestamp
 from ..commerceml.writer import write_reference_lists
 from ..models.ecom_1c_session import SESSION_HOURS
 from ..models.ir_http import ROUTES
@@ -110,7 +110,7 @@ class ExchangeController(http.Controller):
                 if not session.exchange_id:
                     session.exchange_id = own["ecom.1c.exchange"].create({
                         "exchange_type": "sale" if type_ == "sale" else "catalog",
-                        "remote_addr": request.httprequest.remote_addr})
+                        "remote_addr": request.httprequest.remote_addr, "session_id": session.id})
                 relative, values = None, {}
                 if filename and mode in ("file", "import"):
                     try:
@@ -150,10 +150,10 @@ class ExchangeController(http.Controller):
         that says which version of the protocol it speaks (``version=3.1``) hears the one the site
         speaks with it, and is expected to send ``mode=deactivate`` after a full unload."""
         session._clear_uploads()
-        version = parse_version(request.httprequest.args.get("version"))
-        spoken = answered_version(version) if version else False
+        spoken = answered_version(request.httprequest.args.get("version")) or False
         exchange = env["ecom.1c.exchange"].create({
-            "exchange_type": type_, "remote_addr": request.httprequest.remote_addr, "protocol_version": spoken})
+            "exchange_type": type_, "remote_addr": request.httprequest.remote_addr, "protocol_version": spoken,
+            "session_id": session.id})
         session.exchange_id = exchange
         use_zip = bool(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.use_zip"))
         return answer(f"zip={'yes' if use_zip else 'no'}", f"file_limit={self._file_limit(env)}",
@@ -283,7 +283,8 @@ class ExchangeController(http.Controller):
             # 1C's documents at mode=file: 1C asks for them no more, so this request waits for the
             # import in progress (one time-boxed step) rather than leave them stored and never applied
             self._wait_for_imports(env)
-        exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
+        exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog",
+                                                                          "session_id": session.id})
         session.exchange_id = exchange
         folder = session._upload_dir()
         # what the archives unpack to counts against the largest exchange with what 1C uploaded
@@ -418,7 +419,7 @@ class ExchangeController(http.Controller):
                 return self._fail(exchange, unimported, env._("uploaded but not imported: nothing archived"))
         try:
             with env.cr.savepoint():
-                archived = (exchange or env["ecom.1c.exchange"])._deactivate(since)
+                archived = (exchange or env["ecom.1c.exchange"])._deactivate(since, session)
         except UserError as error:
             return self._fail(exchange, None, error.args[0])
         return answer("success", f"archived={archived}")

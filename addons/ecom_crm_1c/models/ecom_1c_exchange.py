@@ -39,6 +39,9 @@ class Ecom1cExchange(models.Model):
     protocol_version = fields.Char("1C protocol version", readonly=True,
                                    help="The version 1C said it speaks at init (3.1: it deactivates by a request of "
                                         "its own what a full unload did not name).")
+    session_id = fields.Many2one("ecom.1c.session", "1C session", readonly=True, ondelete="set null",
+                                 index="btree_not_null",
+                                 help="The checkauth this exchange came in: 1C's deactivate is its unload's alone.")
     file_ids = fields.One2many("ecom.1c.exchange.file", "exchange_id", "Files")
     created_count = fields.Integer("Created", readonly=True)
     updated_count = fields.Integer("Updated", readonly=True)
@@ -95,21 +98,24 @@ class Ecom1cExchange(models.Model):
         unload did not name: the exchange's full catalogs then archive nothing themselves."""
         return any(announces_deactivate(exchange.protocol_version) for exchange in self)
 
-    def _deactivate(self, since):
-        """1C's ``mode=deactivate&timestamp=``: the catalogs unloaded whole by the catalog exchanges begun
-        since ``since`` (the start of 1C's exchange session) lose, archived and never deleted, the
-        products and characteristics no full catalog named since then
+    def _deactivate(self, since, session=None):
+        """1C's ``mode=deactivate&timestamp=``: the catalogs the catalog exchanges of ``session`` (1C's
+        checkauth) begun since ``since`` (its timestamp) unloaded whole lose, archived and never
+        deleted, the products and characteristics no catalog named since then
         (:meth:`ecom.1c.importer._archive_unnamed`); logged in this exchange (the session's), which
-        counts them. Nothing is archived when none of them held a whole catalog, and a UserError says
-        why nothing is when one of them failed or a whole catalog's file is not imported to its end.
-        Asked again, it archives nothing more. Returns the number archived."""
+        counts them. Another 1C unloading its own catalog meanwhile (another company, the same
+        login) loses nothing: its catalog is its own deactivate's. Nothing is archived when none of
+        them held a whole catalog, and a UserError says why nothing is when an exchange since then
+        failed or a file of those catalogs is not imported to its end. Asked again, it archives
+        nothing more. Returns the number archived."""
         exchanges = self.search([("exchange_type", "=", "catalog"), ("date_start", ">=", since)])
         if failed := exchanges.filtered(lambda exchange: exchange.state == "failed"):
             raise UserError(_("the exchange «%s» failed: nothing archived", failed[0].display_name))
-        files = exchanges.file_ids.filtered("full_catalog")
+        own = exchanges.filtered(lambda exchange: exchange.session_id == session) if session else exchanges
+        catalogs = sorted(set(own.file_ids.filtered("full_catalog").mapped("catalog_id")) - {False})
+        files = exchanges.file_ids.filtered(lambda file: file.full_catalog and file.catalog_id in catalogs)
         if unfinished := files.filtered(lambda file: file.state != "done"):
             raise UserError(_("%s is not imported to its end: nothing archived", unfinished[0].name))
-        catalogs = sorted(set(files.mapped("catalog_id")) - {False})
         start = fields.Datetime.to_string(since)
         if not catalogs:
             self._log(_("1C's deactivate: no catalog was unloaded whole since %s, nothing archived", start),

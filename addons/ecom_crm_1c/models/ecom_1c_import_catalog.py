@@ -76,8 +76,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
 
         def apply(chunk):
             self._import_products(chunk, catalog["id"], counts)
-            if is_full(catalog["only_changes"]):
-                self._mark_named(chunk)
+            self._mark_named(chunk)
             self._import_product_properties(chunk, properties, counts)
             if files_dir:
                 self._import_images(chunk, files_dir, counts)
@@ -111,8 +110,10 @@ class Ecom1cImportCatalog(models.AbstractModel):
         return self._finish(exchange, counts)
 
     def _mark_named(self, chunk):
-        """The products and characteristics a batch of a full catalog names were named now: what 1C's
-        deactivate archives is what no full catalog named since the exchange began. One UPDATE a table."""
+        """The products and characteristics a batch of a catalog names were named now: what 1C's
+        deactivate archives is what no catalog named since its unload began (1C-Bitrix: not updated
+        since then). A catalog of changes names them too: a product another exchange brought while
+        1C unloaded its catalog whole is in 1C, made after the unload read it. One UPDATE a table."""
         ids = [p["id"] for p in chunk if p["id"]]
         if not ids:
             return

@@ -8,8 +8,8 @@ class ProductProduct(models.Model):
     ecom_1c_id = fields.Char("1C offer id", index="btree_not_null", copy=False, readonly=True,
                              help="Ид of the offer in 1C: the product's id, with «#characteristic» for a variant.")
     ecom_1c_seen_at = fields.Datetime(
-        "Last named by a full 1C catalog", copy=False, readonly=True,
-        help="When a full exchange of its 1C catalog last named this characteristic.")
+        "Last named by a 1C catalog", copy=False, readonly=True,
+        help="When an exchange of its 1C catalog (whole or its changes) last named this characteristic.")
     ecom_1c_qty = fields.Float("1C stock", readonly=True, digits="Product Unit of Measure",
                                help="Quantity 1C reported in its last offers exchange (all warehouses).")
     ecom_1c_price = fields.Float("1C sales price", readonly=True, digits="Product Price",

@@ -9,9 +9,9 @@ class ProductTemplate(models.Model):
     ecom_1c_catalog_id = fields.Char("1C catalog", index="btree_not_null", copy=False, readonly=True,
                                      help="The 1C catalog a full exchange archives missing products from.")
     ecom_1c_seen_at = fields.Datetime(
-        "Last named by a full 1C catalog", copy=False, readonly=True,
-        help="When a full exchange of its 1C catalog last named the product: 1C's deactivate archives those "
-             "of a catalog unloaded whole that its exchange did not name.")
+        "Last named by a 1C catalog", copy=False, readonly=True,
+        help="When an exchange of its 1C catalog (whole or its changes) last named the product: 1C's deactivate "
+             "archives those of a catalog unloaded whole that no exchange named since the unload began.")
     ecom_1c_image_checksum = fields.Char("1C image checksum", copy=False, readonly=True,
                                          help="SHA-1 of the image 1C sent last: the same image is not written twice.")
     ecom_1c_qty = fields.Float("1C stock", compute="_compute_ecom_1c_qty", digits="Product Unit of Measure",

@@ -18,10 +18,12 @@ class TestProtocolWords(BaseCase):
     def test_versions(self):
         self.assertEqual([parse_version(v) for v in ("3.1", " 2.08 ", "3", "2.10.1", "", None, "3.x", "x")],
                          [(3, 1), (2, 8), (3,), (2, 10, 1), None, None, None, None])
-        self.assertEqual([answered_version(parse_version(v)) for v in ("2.08", "3.1", "3.2", "4")],
-                         ["2.8", "3.1", "3.1", "3.1"])
+        # 1C's own spelling back («2.08» is no «2.8»: 1C reads the answer as its schema's version)
+        self.assertEqual([answered_version(v) for v in ("2.08", " 2.10 ", "3.1", "3.2", "4", "3.1.0")],
+                         ["2.08", "2.10", "3.1", "3.1", "3.1", "3.1"])
         self.assertEqual([announces_deactivate(v) for v in ("3.1", "3", "2.10", "", None, "junk")],
                          [True, True, False, False, False, False])
+        self.assertIsNone(answered_version("junk"))
 
     def test_timestamps(self):
         self.assertEqual(parse_timestamp("1764900000"), datetime(2025, 12, 5, 2, 0))
@@ -134,3 +136,54 @@ class TestDeactivate(ProtocolCase):
         self.assertTrue(any(text in lines[1] for text in ("failed", "с ошибкой")), lines)
         self.assertEqual(self.active(), everything)
         self.assertEqual(self.env["ecom.1c.exchange"].search([], limit=1).state, "failed")
+
+    def test_init_answers_the_version_as_1c_spells_it(self):
+        """1C of schema 2.08 hears «version=2.08» back, never «2.8»; a newer one the site's 3.1; one
+        that says none hears no version."""
+        cookie, _stamp = self.checkauth()
+        for sent, heard in (("2.08", "version=2.08"), ("2.10", "version=2.10"), ("3.2", "version=3.1")):
+            lines = self.call("init", cookie=cookie, extra=f"&version={sent}")
+            self.assertEqual(lines[2:], [heard], sent)
+        self.assertEqual(len(self.call("init", cookie=cookie)), 2, "no version asked, none answered")
+
+    def test_a_product_a_delta_names_meanwhile_is_not_archived(self):
+        """While 1C unloads its catalog whole, an exchange of changes (another node, another 1C) brings
+        a product made since: it is in 1C, and the unload's deactivate keeps it (1C-Bitrix: updated
+        since the timestamp); what no exchange named since then goes."""
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, {"import.xml": big_catalog(10)}, version=None)
+        self.an_hour_ago()
+        cookie, stamp = self.checkauth()
+        self.exchange(cookie, {"import0_1.xml": big_catalog(5)})
+        other, _other_stamp = self.checkauth()
+        self.exchange(other, {"import.xml": big_catalog(1, start=20, only_changes=True)})
+        self.exchange(cookie, {"import1_1.xml": big_catalog(2, start=5)})
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=3"])
+        self.assertEqual(self.active(), sorted([big_catalog_id(i) for i in (*range(7), 20)] + ["other-1"]))
+
+    def test_another_1c_unloading_its_own_catalog_meanwhile_loses_nothing(self):
+        """Two 1C bases (two companies) unload their catalogs at the same time through the site's one
+        exchange login: the deactivate of the first archives what its own unload did not name, none
+        of the second's catalog, whose packages are still coming."""
+
+        def catalog_d(products, start):
+            return big_catalog(products, start=start).decode().replace("<Ид>c</Ид>", "<Ид>d</Ид>").encode()
+
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, {"import.xml": big_catalog(10)}, version=None)
+        self.exchange(cookie, {"import.xml": catalog_d(10, 100)}, version=None)
+        self.an_hour_ago()
+        ids_d = [big_catalog_id(i) for i in range(100, 110)]
+        self.assertEqual(self.Template.search_count([("ecom_1c_id", "in", ids_d), ("ecom_1c_catalog_id", "=", "d")]),
+                         10)
+        first, stamp = self.checkauth()
+        second, _second_stamp = self.checkauth()
+        self.exchange(second, {"import0_1.xml": catalog_d(5, 100)})  # the first of its packages
+        self.exchange(first, {"import0_1.xml": big_catalog(9)})  # product 9 is no longer in the first 1C
+        self.assertEqual(self.call("deactivate", cookie=first, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=1"])
+        self.env.invalidate_all()
+        self.assertEqual(self.Template.search_count([("ecom_1c_id", "in", ids_d), ("active", "=", True)]), 10,
+                         "the second 1C's catalog is its own deactivate's to archive")
+        self.assertNotIn(big_catalog_id(9), self.active())

@@ -15,13 +15,15 @@ from .common import ImporterCase, big_catalog, big_catalog_id, offers_package
 # A batch of new products (group, unit, VAT rate, barcode): one search or INSERT per table whatever
 # its size, plus 2 queries a product that are Odoo's, not the importer's: sale's «Invoicing policy»
 # is a tracked computed field, and its first value is logged in each new product's chatter at commit
-# (a message and its tracking value).
-NEW_PRODUCTS, TRACKED_PER_NEW_PRODUCT = 32, 2
-# The same products again: nothing to write (their variants' barcodes read once, to compare with 1C's).
-SAME_PRODUCTS = 9
+# (a message and its tracking value). One UPDATE a batch marks the products it names (1C's deactivate
+# keeps what any exchange named since its unload began).
+NEW_PRODUCTS, TRACKED_PER_NEW_PRODUCT = 33, 2
+# The same products again: nothing to write but that mark (their variants' barcodes read once, to
+# compare with 1C's).
+SAME_PRODUCTS = 10
 # New products with a property value each: Odoo makes the lines of attributes one product at a time
 # (their values are one search and one create per batch): pinned for both sizes.
-NEW_PRODUCTS_WITH_PROPERTIES = {10: 99, 20: 137}
+NEW_PRODUCTS_WITH_PROPERTIES = {10: 100, 20: 138}
 # Offers: stock and sales prices set-based, whether they change or not.
 OFFERS = 8
 

@@ -114,3 +114,29 @@ class TestSniff(BaseCase):
                     self.assertFalse(is_whole(stored(data[:cut])), f"{label} cut at {cut} of {len(data)}")
         # a first part that happens to end with the root's closing tag (in a comment) is no document
         self.assertFalse(is_whole(stored(document[:1000] + "<!-- </КоммерческаяИнформация>".encode())))
+
+    def test_a_zip_cut_after_a_zip_it_stores_is_no_whole_archive(self):
+        """An archive storing another one uncompressed (a scan's .zip, an .xlsx beside the documents)
+        holds that one's closing record in its body: a first part cut after it is not the archive
+        whole (its own closing record, at its very end, is still to come)."""
+        import tempfile
+        import zipfile
+
+        folder = tempfile.mkdtemp()
+        self.addCleanup(lambda: __import__("shutil").rmtree(folder, ignore_errors=True))
+        inner = io.BytesIO()
+        with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("scan.txt", "скан " * 100)
+        inner = inner.getvalue()
+        outer = io.BytesIO()
+        with zipfile.ZipFile(outer, "w", zipfile.ZIP_STORED) as archive:
+            archive.writestr("scan.zip", inner)
+            archive.writestr("documents.xml", read("official-2.04", "orders.xml"))
+        outer = outer.getvalue()
+        inner_end = outer.index(inner) + len(inner)
+        target = os.path.join(folder, "documents.zip")
+        for cut, whole in ((inner_end, False), (inner_end + 100, False), (len(outer) - 1, False),
+                           (len(outer), True)):
+            with open(target, "wb") as f:
+                f.write(outer[:cut])
+            self.assertEqual(is_whole(target), whole, f"cut at {cut} of {len(outer)}")
