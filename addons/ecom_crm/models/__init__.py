@@ -1,3 +1,4 @@
+from . import account_move
 from . import base
 from . import ir_http
 from . import ir_module_module

@@ -10,7 +10,7 @@ REFRESH_TABLE = "ecom_report_refresh"
 RAW_AGGREGATES = ("count", "count_distinct", "array_agg", "recordset")
 
 
-def order_refunds(where=None):
+def order_refunds(where=None, orders=None):
     """The SQL of a subquery: per confirmed order with a posted customer credit note on its lines,
     ``refunded``, what the credit notes gave back in the order's currency; ``refunded_base`` and
     ``refunded_cost``, the untaxed amount (order's currency) and the cost (company's currency, the
@@ -32,7 +32,9 @@ def order_refunds(where=None):
     by a credit note and a new one, while the order is not invoiced in full) takes nothing from the
     order; the goods given back take their amount, whatever the final invoice deducted.
     ``where``: more conditions on ``so``, the order (``AND ...``). Only the orders with a posted credit
-    note are aggregated (the few), not every invoiced one."""
+    note are aggregated (the few), not every invoiced one; ``orders``: a subquery of the only order ids
+    to look at (a few customers' orders: their credit notes are found by their lines, not by a scan of
+    every credit note)."""
     rate = SQL("""CASE WHEN m.currency_id = so.currency_id THEN 1
                        ELSE COALESCE(NULLIF(so.currency_rate, 0), 1) / COALESCE(NULLIF(m.invoice_currency_rate, 0), 1)
                   END""")
@@ -58,7 +60,7 @@ def order_refunds(where=None):
                                   JOIN sale_order_line_invoice_rel crel ON crel.invoice_line_id = caml.id
                                   JOIN sale_order_line csol ON csol.id = crel.order_line_id
                                  WHERE cm.move_type = 'out_refund' AND cm.state = 'posted'
-                                   AND NOT COALESCE(csol.is_downpayment, false)) credited
+                                   AND NOT COALESCE(csol.is_downpayment, false) %(only)s) credited
                           JOIN sale_order so ON so.id = credited.order_id
                           JOIN sale_order_line sol ON sol.order_id = so.id
                           JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
@@ -72,7 +74,8 @@ def order_refunds(where=None):
                                               AND rel1.order_line_id < rel.order_line_id) %(where)s
                       GROUP BY so.id) i
                  WHERE i.credited > 0) x
-    """, rate=rate, cost=cost, where=where or SQL())
+    """, rate=rate, cost=cost, where=where or SQL(),
+               only=SQL("AND csol.order_id IN (%s)", orders) if orders is not None else SQL())
 
 
 class EcomReportMixin(models.AbstractModel):

@@ -3,6 +3,7 @@ from odoo.tools import SQL, email_normalize
 
 from ..tools.phones import normalize_phone, normalize_phone_vals, phone_without_extension
 from ..tools.russian_names import compose_name, gender_from_name, split_russian_name
+from .ecom_report_mixin import order_refunds
 
 NAME_PARTS = ("lastname", "firstname", "patronymic")
 PHONE_FIELDS = ("phone", "mobile")
@@ -205,23 +206,39 @@ class ResPartner(models.Model):
         self.env["sale.order"].flush_model(["state", "ecom_status", "date_order", "amount_total", "partner_id",
                                             "company_id", "currency_rate"])
         self.env["crm.lead"].flush_model(["partner_id", "active", "company_id"])
+        for model in ("account.move", "account.move.line", "sale.order.line"):  # the credit notes' part
+            self.env[model].flush_model()
         self.env["res.company"].flush_model()
         self.flush_model()
         only = SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         only_card = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         only_stats = SQL("AND s.partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
+        # what their orders' credit notes gave back (returns), taken from the revenue as the reports do
+        refunds = order_refunds(orders=SQL(
+            "SELECT o.id FROM sale_order o JOIN res_partner op ON op.id = o.partner_id "
+            "WHERE op.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else None)
         self.env.cr.execute(SQL("""
             WITH zones AS (  -- each company's time zone and its today there
                 SELECT c.id AS company_id, COALESCE(cp.tz, 'UTC') AS tz,
                        (%(now)s::timestamp AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date AS day
                   FROM res_company c
                   LEFT JOIN res_partner cp ON cp.id = c.partner_id
+            ), refunds AS (
+                SELECT rp.commercial_partner_id AS partner_id, rso.company_id,
+                       sum(rf.refunded / coalesce(nullif(rso.currency_rate, 0), 1)) AS refunded
+                  FROM (%(refunds)s) rf
+                  JOIN sale_order rso ON rso.id = rf.order_id
+                  JOIN res_partner rp ON rp.id = rso.partner_id
+                 WHERE rso.ecom_status IS DISTINCT FROM 'returned'  -- refused at delivery: counted nowhere
+              GROUP BY 1, 2
             ), stats AS (
-                SELECT s.partner_id, s.company_id, s.order_count AS orders, s.revenue,
+                SELECT s.partner_id, s.company_id, s.order_count AS orders,
+                       s.revenue - coalesce(r.refunded, 0) AS revenue,
                        (s.first_order AT TIME ZONE 'UTC' AT TIME ZONE z.tz)::date AS first_order,
                        (s.last_order AT TIME ZONE 'UTC' AT TIME ZONE z.tz)::date AS last_order
                   FROM ecom_customer_order_stats s
                   JOIN zones z ON z.company_id = s.company_id
+                  LEFT JOIN refunds r ON r.partner_id = s.partner_id AND r.company_id = s.company_id
                  WHERE true %(only_stats)s
             ), leads AS (
                 SELECT p.commercial_partner_id AS partner_id, l.company_id, bool_or(l.active) AS has_open,
@@ -281,7 +298,7 @@ class ResPartner(models.Model):
                AND (p.ecom_order_count, p.ecom_revenue, p.ecom_first_order_date, p.ecom_last_order_date,
                     p.ecom_days_since_order, p.ecom_customer_status)
                    IS DISTINCT FROM (c.orders, c.revenue, c.first_order, c.last_order, c.days, c.status)
-        """, only=only, only_card=only_card, only_stats=only_stats, now=fields.Datetime.now()))
+        """, only=only, only_card=only_card, only_stats=only_stats, now=fields.Datetime.now(), refunds=refunds))
         updated = self.env.cr.rowcount
         self.invalidate_model(["ecom_order_count", "ecom_revenue", "ecom_avg_order", "ecom_first_order_date",
                                "ecom_last_order_date", "ecom_days_since_order", "ecom_customer_status"])

@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -160,3 +161,49 @@ class TestCustomerCard(EcomCrmCase):
         self.assertEqual((customer.ecom_order_count, customer.ecom_revenue), (1, 1000))
         self.assertEqual(customer.ecom_last_order_date, kept.date_order.date())
         self.assertEqual(customer.ecom_customer_status, "first_purchase")
+
+    def _credit_note(self, order, price=None, post=True):
+        """The order invoiced, then a credit note of it (for ``price`` of its first line, all of it when
+        None), posted unless ``post`` is False."""
+        order.order_line.product_id.invoice_policy = "order"
+        invoice = order._create_invoices()
+        invoice.action_post()
+        wizard = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=invoice.ids).create({"journal_id": invoice.journal_id.id})
+        credit_note = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
+        if price is not None:
+            credit_note.invoice_line_ids[0].price_unit = price
+        if post:
+            credit_note.action_post()
+        return credit_note
+
+    def test_revenue_is_net_of_credit_notes_at_once(self):
+        """What a customer bought is what they kept: a return's credit note takes its amount from the
+        card's revenue (and its VIP status) as soon as it is posted, not at night; reset to draft or
+        cancelled, it gives it back. Only the customers of its orders are refreshed."""
+        self.env.company.ecom_vip_revenue = 40000
+        self.product.taxes_id = [Command.clear()]
+        customer = self.Partner.create({"name": "Возвращает половину"})
+        other = self.Partner.create({"name": "Ничего не вернул"})
+        order = self._order(customer, datetime.now() - timedelta(days=2), price=50000)
+        self._order(other, datetime.now() - timedelta(days=2), price=700)
+        self.assertEqual((customer.ecom_revenue, customer.ecom_customer_status), (50000, "vip"))
+        with patch.object(type(self.Partner), "_ecom_refresh_customer_card",
+                          autospec=True, side_effect=type(self.Partner)._ecom_refresh_customer_card) as refresh:
+            credit_note = self._credit_note(order, price=30000)
+        self.assertEqual(refresh.call_args.args[1], [customer.id], "the customer of the credit note's order")
+        self.assertEqual((customer.ecom_order_count, customer.ecom_revenue), (1, 20000))
+        self.assertEqual(customer.ecom_avg_order, 20000)
+        self.assertEqual(customer.ecom_customer_status, "first_purchase", "no longer a VIP by what she kept")
+        credit_note.button_draft()
+        self.assertEqual(customer.ecom_revenue, 50000, "a draft gives nothing back")
+        credit_note.action_post()
+        self.assertEqual(customer.ecom_revenue, 20000)
+        credit_note.button_draft()
+        credit_note.button_cancel()
+        self.assertEqual(customer.ecom_revenue, 50000)
+        self.refresh()  # the night's refresh of everybody agrees
+        self.assertEqual((customer.ecom_revenue, other.ecom_revenue), (50000, 700))
+        self._credit_note(self._order(other, datetime.now() - timedelta(days=1), price=300))
+        self.refresh()
+        self.assertEqual((other.ecom_order_count, other.ecom_revenue), (2, 700), "fully returned: nothing kept")

@@ -1,6 +1,7 @@
 import io
 from collections import defaultdict
 
+import numpy as np
 from psycopg2.errors import UniqueViolation
 
 from odoo import api, fields, models
@@ -464,8 +465,10 @@ class EcomCustomerScore(models.Model):
         from ..scoring.criteria import describe
 
         self.check_access("read")
+        unseen, last_day = set(), None
         for company, scores in self.filtered(lambda s: not s.reasons_data).grouped("company_id").items():
             run, state = self.env["ecom.scoring.run"]._ecom_last_state(company)
+            last_day = run.day
             if state is None:
                 raise UserError(self.env._(
                     "The scoring keeps no model to explain this score with yet: the reasons will be there "
@@ -473,6 +476,8 @@ class EcomCustomerScore(models.Model):
             history, partner_ids = self.env["ecom.scoring.history"].sudo()._read(company, scores.partner_id.ids)
             result = engine.explain(history, run.day.toordinal() + 1, state, company._ecom_scoring_settings())
             by_partner = {}
+            unseen.update(int(partner_ids[i]) for i in np.flatnonzero(result.score < 0).tolist())
+            unseen.update(set(scores.partner_id.ids) - set(partner_ids.tolist()))
             for pos, i in enumerate(result.reason_rows.tolist()):
                 lines = [[name, describe(result.criteria, i, name)[1]] for name in result.reason_names[pos] if name]
                 if lines:
@@ -480,6 +485,10 @@ class EcomCustomerScore(models.Model):
             for score in scores:
                 if score.partner_id.id in by_partner:
                     score.sudo().reasons_data = by_partner[score.partner_id.id]
+        if len(self) == 1 and not self.reasons_data and self.partner_id.id in unseen:
+            raise UserError(self.env._(
+                "The scoring's last full run (%(day)s) saw no orders of this customer: the reasons will be there "
+                "after the next night's scoring.", day=format_date(self.env, last_day)))
         if len(self) == 1 and not self.reasons_data:
             raise UserError(self.env._("Nothing in this customer's history moves their chance away from a typical "
                                        "customer's: the score has no reason to give."))

@@ -1,6 +1,7 @@
 """The scoring jobs in Odoo: the day's full run, incremental runs, a run killed midway, what a
 salesperson may see. The engine's maths are tested without a database (test_scoring_*.py)."""
 
+import base64
 import copy
 import dataclasses
 import threading
@@ -154,6 +155,21 @@ class TestScoringRun(ScoringCase):
         self.assertFalse(other.ecom_score_id)
         with self.assertRaises(UserError):
             other.action_ecom_explain_score()
+
+    def test_the_card_says_when_the_model_has_not_seen_the_customer(self):
+        """Explained with the last readable state (the last run's could not be read: another
+        version's), a customer whose orders all came after that run is told so, not that nothing in
+        their history moves their chance."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.Run._score_customers(today=self.today - timedelta(days=10), mode="full")
+        self.run_scoring(mode="full")
+        latest = self.Run.search([("day", "=", self.today), ("mode", "=", "full")], order="id desc", limit=1)
+        latest.sudo().engine_state = base64.b64encode(b"not a pickle")
+        score = self.score_of(self.fresh)
+        self.assertTrue(score)
+        with self.assertRaises(UserError) as caught:
+            score.with_user(self.other_seller).with_context(lang="ru_RU").action_ecom_explain()
+        self.assertIn("не видел заказов", str(caught.exception))
 
     def test_old_runs_states_are_forgotten(self):
         """A full run keeps its models' state (600 KB a night at a million customers): after two
