@@ -7,6 +7,8 @@ from psycopg2 import OperationalError
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .ecom_report_mixin import order_refunds
+
 _logger = logging.getLogger(__name__)
 
 RULES = [("back_in_stock", "When back in stock"), ("price_drop", "When the price drops or a promotion starts"),
@@ -281,26 +283,42 @@ class EcomWinback(models.Model):
     def _ecom_record_recoveries(self):
         """Record, for each follow-up that fired, the orders that won the customer back: the
         confirmed orders of its customer within the reason's window after the rule first fired
-        (the first one, and their total in the company's currency)."""
+        (the first one, and their total in the company's currency, less what their credit notes
+        gave back: an order returned whole wins nobody back)."""
         self._ecom_flush()
+        for model in ("account.move", "account.move.line", "sale.order.line"):  # the credit notes
+            self.env[model].flush_model()
+        fired_orders = SQL("""
+            SELECT fso.id FROM ecom_winback fw
+              JOIN res_partner fp ON fp.commercial_partner_id = fw.partner_id
+              JOIN sale_order fso ON fso.partner_id = fp.id AND fso.date_order >= fw.date_fired
+             WHERE fw.date_fired IS NOT NULL""")
         self.env.cr.execute(SQL("""
             WITH won AS (
                 SELECT w.id, min(so.id) AS order_id,
-                       round(sum(so.amount_total / coalesce(nullif(so.currency_rate, 0), 1))::numeric, 2) AS amount
+                       round(sum((so.amount_total - coalesce(rf.refunded, 0))
+                                 / coalesce(nullif(so.currency_rate, 0), 1))::numeric, 2) AS amount
                   FROM ecom_winback w
                   JOIN crm_lost_reason r ON r.id = w.reason_id
                   JOIN res_partner p ON p.commercial_partner_id = w.partner_id
                   JOIN sale_order so ON so.partner_id = p.id AND so.company_id = w.company_id AND so.state = 'sale'
+                  LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
                  WHERE w.date_fired IS NOT NULL AND so.date_order >= w.date_fired
+                   AND (rf.refunded IS NULL OR rf.refunded < so.amount_total)  -- returned whole: not won back
                    AND so.ecom_status IS DISTINCT FROM 'returned'  -- refused at delivery: not won back
                    AND so.date_order < w.date_fired + make_interval(days => coalesce(r.ecom_winback_window_days, 90))
               GROUP BY w.id
+            ), now_won AS (  -- a recovery whose orders were since returned whole or cancelled is none
+                SELECT fw.id, won.order_id, won.amount
+                  FROM ecom_winback fw
+                  LEFT JOIN won ON won.id = fw.id
+                 WHERE won.id IS NOT NULL OR fw.won_order_id IS NOT NULL
             )
-            UPDATE ecom_winback w SET won_order_id = won.order_id, won_amount = won.amount
-              FROM won
-             WHERE w.id = won.id
-               AND (w.won_order_id, w.won_amount) IS DISTINCT FROM (won.order_id, won.amount)
-        """))
+            UPDATE ecom_winback w SET won_order_id = now_won.order_id, won_amount = now_won.amount
+              FROM now_won
+             WHERE w.id = now_won.id
+               AND (w.won_order_id, w.won_amount) IS DISTINCT FROM (now_won.order_id, now_won.amount)
+        """, refunds=order_refunds(orders=fired_orders)))
         self.invalidate_model(["won_order_id", "won_amount"])
 
     @api.model

@@ -87,6 +87,27 @@ class TestOfflineConversions(IntakeCase):
                                "Conversion Currency\r\n"
                                f"Cj0-first,Покупка,2025-11-30 23:59:59,1500.50,{currency}\r\n")
 
+    def test_value_is_what_the_customer_kept(self):
+        """An ad system learns from the value of its conversions: a partly returned order is sent for
+        what the customer kept, one returned whole is no conversion."""
+        day = datetime(2025, 11, 3, 10, 0)
+        self.product.invoice_policy = "order"
+        _lead, partly = self._sale({"phone": "+79160001030", "gclid": "Cj0-partly"}, 3000, day)
+        _lead, whole = self._sale({"phone": "+79160001031", "gclid": "Cj0-whole"}, 2000, day)
+        for order, amount in ((partly, 1000), (whole, None)):
+            invoice = order._create_invoices()
+            invoice.action_post()
+            wizard = self.env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=invoice.ids).create({"journal_id": invoice.journal_id.id})
+            note = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
+            if amount:
+                note.invoice_line_ids[0].price_unit = amount
+            note.action_post()
+        wizard, text = self._export(system="google_ads", goal="Покупка")
+        self.assertEqual(wizard.conversion_count, 1)
+        self.assertEqual(text.splitlines()[2:], [f"Cj0-partly,Покупка,2025-11-03 13:00:00,2000.00,"
+                                                 f"{self.env.company.currency_id.name}"])
+
     def test_ids_a_browser_was_made_to_send_are_left_out(self):
         """Click ids come from the visitors' browsers through the public API: one that a spreadsheet
         would run as a formula, or that breaks a line, is not written, and the wizard says how many."""

@@ -311,6 +311,39 @@ class TestWinbackRecovery(WinbackCase):
         self.assertEqual(reason.ecom_winback_rate, 50.0)
         self.assertEqual(reason.ecom_winback_revenue, 5000)
 
+    def test_returns_win_nobody_back(self):
+        """What a customer won back kept is what counts: a partial return's credit note takes its amount
+        off the revenue won back, and a recovery whose only order was returned whole is none (the
+        next run takes it back, even once recorded)."""
+        self.product_b.invoice_policy = "order"
+        with freeze_time(DAY0):
+            won = self.lose(self.reason_expensive)
+        self.product.list_price = 50000
+        self.run_cron(DAY0 + timedelta(days=2))
+        with freeze_time(DAY0 + timedelta(days=3)):
+            order = self.order(amount=3000)
+        self.run_cron(DAY0 + timedelta(days=4))
+        winback = self.Winback.search([("lead_id", "=", won.id)])
+        self.assertEqual((winback.won_order_id, winback.won_amount), (order, 3000))
+
+        def credit(amount):
+            invoice = order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")[:1] or order._create_invoices()
+            if invoice.state == "draft":
+                invoice.action_post()
+            wizard = self.env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=invoice.ids).create({"journal_id": invoice.journal_id.id})
+            note = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
+            note.invoice_line_ids[0].price_unit = amount
+            note.action_post()
+
+        credit(1000)
+        self.run_cron(DAY0 + timedelta(days=5))
+        self.assertEqual(winback.won_amount, 2000)
+        credit(2000)
+        self.run_cron(DAY0 + timedelta(days=6))
+        self.assertFalse(winback.won_order_id, "returned whole: nobody won back")
+        self.assertFalse(winback.won_amount)
+
     def test_evaluation_is_set_based(self):
         with freeze_time(DAY0):
             leads = [self.lose(self.reason_expensive, partner=self.Partner.create({"name": f"Клиент {i}"}))

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..models.ecom_report_mixin import order_refunds
 from ..tools import offline_conversions
 
 
@@ -75,14 +76,20 @@ class EcomOfflineConversionExport(models.TransientModel):
         query = self.env["sale.order"]._search([
             ("state", "=", "sale"), ("ecom_status", "!=", "returned"), ("company_id", "=", self.company_id.id),
             ("date_order", ">=", start), ("date_order", "<", stop), ("opportunity_id", "!=", False)])
+        for model in ("account.move", "account.move.line", "sale.order.line"):  # the credit notes
+            self.env[model].flush_model()
+        # the value is what the customer kept: less what the order's credit notes gave back; an order
+        # returned whole is no conversion (as a parcel refused at delivery)
         self.env.cr.execute(SQL("""
-            SELECT %(id)s, so.date_order, so.amount_total, cur.name
+            SELECT %(id)s, so.date_order, so.amount_total - COALESCE(rf.refunded, 0), cur.name
               FROM sale_order so
               JOIN crm_lead l ON l.id = so.opportunity_id
               JOIN res_currency cur ON cur.id = so.currency_id
+              LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
              WHERE so.id IN %(orders)s AND %(id)s IS NOT NULL AND %(id)s <> ''
+               AND (rf.refunded IS NULL OR rf.refunded < so.amount_total)
           ORDER BY so.date_order, so.id
-        """, id=id_sql, orders=query.subselect()))
+        """, id=id_sql, orders=query.subselect(), refunds=order_refunds(orders=query.subselect())))
         return [{"id": row[0], "time": row[1], "value": float(row[2]), "currency": row[3]}
                 for row in self.env.cr.fetchall()]
 
