@@ -187,6 +187,25 @@ class TestDedup(IntakeCase):
             with self.subTest(payload=payload):
                 self.assertEqual(self.post(payload).json()["partner_id"], active.id)
 
+    def test_an_archived_duplicate_with_the_extension_gives_way_to_the_active_customer(self):
+        """The duplicate put away kept the office's extension, the active customer has the bare number:
+        a request with that extension goes to the active one, as any request of the number does."""
+        archived = self.env["res.partner"].create({"name": "ООО «Вектор» (дубль)", "is_company": True,
+                                                   "phone": "+7 495 123-45-67 доб. 12"})
+        active = self.env["res.partner"].create({"name": "ООО «Вектор»", "is_company": True,
+                                                 "phone": "+7 495 123-45-67"})
+        archived.active = False
+        for phone in ("8 495 123-45-67 доб. 12", "8 495 123-45-67", "8 495 123-45-67 доб. 5"):
+            with self.subTest(phone=phone):
+                self.assertEqual(self.post({"phone": phone}).json()["partner_id"], active.id)
+        # nobody active: the archived one with that very extension still comes first
+        active.active = False
+        other = self.env["res.partner"].create({"name": "ООО «Орбита»", "is_company": True, "active": False,
+                                                "phone": "+7 495 123-45-67 доб. 200"})
+        by_phone, _by_email = self.env["res.partner"]._ecom_match_customers(
+            ["+74951234567 доб. 200", "+74951234567 доб. 12"])
+        self.assertEqual(by_phone, {"+74951234567 доб. 200": other, "+74951234567 доб. 12": archived})
+
     def test_merge_across_companies_is_refused(self):
         """Customers of two companies are not merged: the orders and requests of one company would
         belong to the other company's customer."""
