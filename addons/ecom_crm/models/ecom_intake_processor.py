@@ -253,7 +253,8 @@ class EcomIntakeProcessor(models.AbstractModel):
         same stage (usually the whole batch; runs keep the ids in arrival order): crm's ``create``
         looks for won stages once per lead whose values name a stage (a request that has just
         arrived is neither won nor lost), 10% of the processing of a batch."""
-        Lead = self.env["crm.lead"].with_context(mail_create_nosubscribe=True, tracking_disable=True)
+        Lead = self.env["crm.lead"].with_context(mail_create_nosubscribe=True, tracking_disable=True,
+                                                 ecom_keep_customer_extension=True)
         ids = []
         for stage_id, run in itertools.groupby(vals_list, key=lambda vals: vals["stage_id"]):
             ids += Lead.with_context(default_stage_id=stage_id).create([

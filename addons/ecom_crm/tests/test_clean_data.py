@@ -191,6 +191,28 @@ class TestPhoneExtensions(EcomCrmCase):
             self.assertEqual(phone_quality("+74955551234 доб. 77", "BY"), "correct")
             self.assertEqual(formatted_phone("+74955551234 доб. 77", "RU", 7), "+74955551234")
 
+    def test_an_extension_typed_on_the_request_reaches_its_customer(self):
+        """Odoo compares a request's phone with its customer's in E.164, which has no extension: an
+        extension typed on the request (or changed on the customer) was never carried over, nor
+        announced. It is now, as another number is; a number without extension (the switchboard's)
+        does not wipe the customer's."""
+        partner = self.Partner.create({"name": "ООО «Вектор»", "is_company": True, "phone": "+7 495 123-45-67"})
+        lead = self._lead(partner_id=partner.id).with_user(self.salesman)
+        self.assertEqual(lead.phone, "+74951234567")
+        with Form(lead) as form:
+            form.phone = "8 495 123-45-67 доб. 12"
+            self.assertTrue(form.partner_phone_update, "the form says the customer's phone will change")
+        self.assertEqual((lead.phone, partner.phone), ("+74951234567 доб. 12", "+74951234567 доб. 12"))
+        lead.phone = "+7 495 123-45-67 доб. 13"
+        self.assertEqual(partner.phone, "+74951234567 доб. 13")
+        partner.phone = "+7 495 123-45-67 доб. 14"
+        self.assertEqual(lead.phone, "+74951234567 доб. 14", "the customer's new extension reaches the request")
+        lead.phone = "+7 495 123-45-67"
+        self.assertEqual(partner.phone, "+74951234567 доб. 14", "the bare number keeps the customer's extension")
+        self.assertFalse(lead.partner_phone_update)
+        lead.phone = "+7 495 765-43-21 доб. 14"  # another number: Odoo's own rule, unchanged
+        self.assertEqual(partner.phone, "+74957654321 доб. 14")
+
     def test_customer_matched_by_number_whatever_the_extension(self):
         """The same switchboard number is the same customer (a company), with or without an extension;
         a customer with that very extension comes first (companies sharing a business centre's

@@ -36,6 +36,17 @@ class TestDedup(IntakeCase):
             self.assertFalse(answer["new_customer"])
         self.assertEqual(self.env["res.partner"].search_count([("ecom_phone_number", "=", "+74951234567")]), 1)
 
+    def test_a_request_with_another_extension_keeps_the_customers(self):
+        """A later request from the switchboard with another extension (someone else in the office, or
+        another company of the business centre) is the customer's; it does not rewrite the customer's
+        extension, which keeps finding them first."""
+        company = self.env["res.partner"].create({"name": "ООО «Вектор»", "is_company": True,
+                                                  "phone": "+7 495 123-45-67 доб. 1"})
+        answer = self.post({"name": "Иванов Иван", "phone": "8 495 123-45-67 доб. 2"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual((lead.partner_id, lead.phone), (company, "+74951234567 доб. 2"))
+        self.assertEqual(company.phone, "+74951234567 доб. 1")
+
     def test_a_request_phone_with_extension_is_parsed_once(self):
         """The intake's throughput: a request's phone, extension and all, is read by libphonenumber
         once (Odoo's parse reads it twice) for the customer, the lead and their computed phone fields."""
