@@ -316,7 +316,8 @@ class EcomIntakeProcessor(models.AbstractModel):
         click_key = next((key for key in CLICK_IDS if data.get(key)), None)
         vals = {
             "type": "opportunity", "partner_id": partner.id, "contact_name": data.get("name"),
-            "phone": item["phone"] or partner.phone, "email_from": data.get("email") or partner.email,
+            "phone": partner._ecom_phone_spelled(item["phone"]) or partner.phone,
+            "email_from": data.get("email") or partner.email,
             "description": self._note_text(data, source, company), "ecom_product_id": item["product"].id,
             "expected_revenue": data.get("amount", 0.0), "ecom_delivery_city": data.get("city"),
             "ecom_delivery_zip": data.get("zip"), "ecom_delivery_street": data.get("address"),

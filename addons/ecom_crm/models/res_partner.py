@@ -163,6 +163,14 @@ class ResPartner(models.Model):
                 by_email.setdefault(found.email_normalized, found.commercial_partner_id)
         return by_phone, by_email
 
+    def _ecom_phone_spelled(self, phone):
+        """A normalised ``phone`` as this customer keeps it: without an extension (a caller id, a form
+        from the switchboard), their phone or mobile of that number, with the extension kept with it."""
+        if not phone or phone_without_extension(phone) != phone:
+            return phone
+        return next((own for own in (self.phone, self.mobile) if own and phone_without_extension(own) == phone),
+                    phone)
+
     @api.model
     def _ecom_lock_customer_keys(self, keys):
         """Serialise, until the end of the transaction, whatever decides about the customers of

@@ -47,6 +47,17 @@ class TestDedup(IntakeCase):
         self.assertEqual((lead.partner_id, lead.phone), (company, "+74951234567 доб. 2"))
         self.assertEqual(company.phone, "+74951234567 доб. 1")
 
+    def test_a_request_from_the_switchboard_shows_the_customers_extension(self):
+        """A call or a form from the bare number finds the company typed with its extension: the new
+        request's phone is the company's, extension and all, so that «Call» on it reaches the person
+        (it was the switchboard's bare number, the extension on the customer's card only)."""
+        company = self.env["res.partner"].create({"name": "ООО «Вектор»", "is_company": True,
+                                                  "phone": "+7 495 123-45-67 доб. 12"})
+        answer = self.post({"name": "Иванов Иван", "phone": "8 495 123-45-67"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual((lead.partner_id, lead.phone), (company, "+74951234567 доб. 12"))
+        self.assertEqual(company.phone, "+74951234567 доб. 12")
+
     def test_a_request_phone_with_extension_is_parsed_once(self):
         """The intake's throughput: a request's phone, extension and all, is read by libphonenumber
         once (Odoo's parse reads it twice) for the customer, the lead and their computed phone fields."""
