@@ -123,13 +123,17 @@ class CrmLead(models.Model):
         """crm compares the request's phone with its customer's in E.164, which has no extension: an
         extension typed on the request, or changed on the customer, was neither carried over nor
         announced. One the request has, and its customer not, is a change, as another number is; a
-        number without extension (a call from the switchboard) leaves the customer's. The intake keeps
-        the customer's extension (``ecom_keep_customer_extension``): another one a request gives is
-        someone else's in the office, or another company's of the switchboard."""
+        number without extension (a call from the switchboard) leaves the customer's.
+
+        A new request of the intake whose customer was found by its phone (``ecom_found_by_phone``)
+        changes nothing: the number is the customer's already, maybe their mobile or a contact's
+        (crm wrote it over the customer's phone), and another extension is someone else's in the
+        office, or another company's of the switchboard."""
+        if self.partner_id.id in self.env.context.get("ecom_found_by_phone", ()):
+            return False
         if super()._get_partner_phone_update(force_void=force_void):
             return True
-        if not (self.partner_id.phone and self.phone) or self.phone == self.partner_id.phone \
-                or self.env.context.get("ecom_keep_customer_extension"):
+        if not (self.partner_id.phone and self.phone) or self.phone == self.partner_id.phone:
             return False
         country = self.country_id or self.env.company._ecom_phone_country()
         extension = phone_extension(self.phone, country.code, country.phone_code)

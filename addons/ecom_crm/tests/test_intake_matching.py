@@ -58,6 +58,22 @@ class TestDedup(IntakeCase):
         self.assertEqual((lead.partner_id, lead.phone), (company, "+74951234567 доб. 12"))
         self.assertEqual(company.phone, "+74951234567 доб. 12")
 
+    def test_a_request_from_the_customers_mobile_keeps_their_phone(self):
+        """A request found by the customer's mobile, or by the mobile of a company's contact, has that
+        number: crm wrote it over the customer's phone (a different number, for Odoo), and the
+        office's number, extension and all, was lost."""
+        company = self.env["res.partner"].create({"name": "ООО «Вектор»", "is_company": True,
+                                                  "phone": "+7 495 123-45-67 доб. 12", "mobile": "+7 916 000-11-22"})
+        self.env["res.partner"].create({"name": "Сидоров Пётр", "parent_id": company.id, "mobile": "+79030001122"})
+        for phone in ("8 916 000-11-22", "8 903 000-11-22"):
+            with self.subTest(phone=phone):
+                self.env["crm.lead"].search([("partner_id", "=", company.id)]).action_set_lost(
+                    lost_reason_id=self.env["crm.lost.reason"].search([], limit=1).id)
+                answer = self.post({"name": "Сидоров Пётр", "phone": phone}).json()
+                lead = self.env["crm.lead"].browse(answer["lead_id"])
+                self.assertEqual(lead.partner_id, company)
+                self.assertEqual((company.phone, company.mobile), ("+74951234567 доб. 12", "+79160001122"))
+
     def test_a_request_phone_with_extension_is_parsed_once(self):
         """The intake's throughput: a request's phone, extension and all, is read by libphonenumber
         once (Odoo's parse reads it twice) for the customer, the lead and their computed phone fields."""
