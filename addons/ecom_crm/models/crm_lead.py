@@ -8,7 +8,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools import email_normalize as tools_email_normalize
 
 from ..tools.intake import CLICK_ID_TYPES
-from ..tools.phones import normalize_phone_vals, phone_quality
+from ..tools.phones import normalize_phone_vals, phone_extension, phone_quality
 
 PHONE_FIELDS = ("phone", "mobile")
 
@@ -118,6 +118,27 @@ class CrmLead(models.Model):
                 lead.ecom_refusal_phase = "late"
             else:
                 lead.ecom_refusal_phase = "early"
+
+    def _get_partner_phone_update(self, force_void=True):
+        """crm compares the request's phone with its customer's in E.164, which has no extension: an
+        extension typed on the request, or changed on the customer, was neither carried over nor
+        announced. One the request has, and its customer not, is a change, as another number is; a
+        number without extension (a call from the switchboard) leaves the customer's.
+
+        A new request of the intake whose customer was found by its phone (``ecom_found_by_phone``)
+        changes nothing: the number is the customer's already, maybe their mobile or a contact's
+        (crm wrote it over the customer's phone), and another extension is someone else's in the
+        office, or another company's of the switchboard."""
+        if self.partner_id.id in self.env.context.get("ecom_found_by_phone", ()):
+            return False
+        if super()._get_partner_phone_update(force_void=force_void):
+            return True
+        if not (self.partner_id.phone and self.phone) or self.phone == self.partner_id.phone:
+            return False
+        country = self.country_id or self.env.company._ecom_phone_country()
+        extension = phone_extension(self.phone, country.code, country.phone_code)
+        return bool(extension) and extension != phone_extension(self.partner_id.phone, country.code,
+                                                                 country.phone_code)
 
     def _compute_phone_state(self):
         # crm's own rule (the number read with the lead's country, if any), each number parsed once

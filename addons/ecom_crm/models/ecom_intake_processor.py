@@ -133,7 +133,7 @@ class EcomIntakeProcessor(models.AbstractModel):
             # unassigned unless the team assigns by load: Odoo's own assignment then takes over
             vals["user_id"] = (team.ecom_assign_by_load and team._ecom_pick_salesperson(
                 item["partner"], load_cache).id) or False
-        created = self._create_leads(to_create)
+        created = self._create_leads(to_create, found_by_phone={partner.id for partner in by_phone.values()})
         created.filtered(lambda lead: lead.team_id.ecom_assign_by_load and not lead.user_id)._ecom_tell_unassigned()
         self._log_origins(created, new_items)
         if created.filtered("ecom_quotation_todo"):
@@ -246,14 +246,18 @@ class EcomIntakeProcessor(models.AbstractModel):
             tracking_disable=True).create(vals_list)
 
     @api.model
-    def _create_leads(self, vals_list):
+    def _create_leads(self, vals_list, found_by_phone=()):
         """Create new requests whose ``vals`` name their stage (the team's first open one), in order.
+
+        ``found_by_phone``: the ids of the customers found by the requests' phones, whose phone crm
+        must not rewrite with a request's (see ``crm.lead._get_partner_phone_update``).
 
         The stage is given as the creation's default, one ``create`` per run of requests for the
         same stage (usually the whole batch; runs keep the ids in arrival order): crm's ``create``
         looks for won stages once per lead whose values name a stage (a request that has just
         arrived is neither won nor lost), 10% of the processing of a batch."""
-        Lead = self.env["crm.lead"].with_context(mail_create_nosubscribe=True, tracking_disable=True)
+        Lead = self.env["crm.lead"].with_context(mail_create_nosubscribe=True, tracking_disable=True,
+                                                 ecom_found_by_phone=frozenset(found_by_phone))
         ids = []
         for stage_id, run in itertools.groupby(vals_list, key=lambda vals: vals["stage_id"]):
             ids += Lead.with_context(default_stage_id=stage_id).create([
@@ -315,7 +319,8 @@ class EcomIntakeProcessor(models.AbstractModel):
         click_key = next((key for key in CLICK_IDS if data.get(key)), None)
         vals = {
             "type": "opportunity", "partner_id": partner.id, "contact_name": data.get("name"),
-            "phone": item["phone"] or partner.phone, "email_from": data.get("email") or partner.email,
+            "phone": partner._ecom_phone_spelled(item["phone"]) or partner.phone,
+            "email_from": data.get("email") or partner.email,
             "description": self._note_text(data, source, company), "ecom_product_id": item["product"].id,
             "expected_revenue": data.get("amount", 0.0), "ecom_delivery_city": data.get("city"),
             "ecom_delivery_zip": data.get("zip"), "ecom_delivery_street": data.get("address"),

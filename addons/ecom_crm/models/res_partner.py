@@ -134,11 +134,11 @@ class ResPartner(models.Model):
         queries whatever their number.
 
         A phone finds the customers with the same number, whatever the extension kept with it («доб.»)
-        on either side: a company's switchboard is the company's. A customer with that very
-        extension comes first (two companies of a business centre may share a switchboard). Then,
-        among several matches (duplicates not merged yet): an active one (a duplicate put away is
-        archived), then the one who bought last, then the oldest record, so that the history stays
-        in one place. An archived customer is matched only when nobody active is.
+        on either side: a company's switchboard is the company's. Among several matches (duplicates
+        not merged yet): an active one (a duplicate put away is archived), then, among those, one
+        with that very extension (two companies of a business centre may share a switchboard), then
+        the one who bought last, then the oldest record, so that the history stays in one place. An
+        archived customer is matched only when nobody active is.
         """
         Partner = self.with_context(active_test=False)
         order = "active desc, ecom_last_order_date desc nulls last, id"
@@ -151,16 +151,26 @@ class ResPartner(models.Model):
                 for stored, number in ((found.phone, found.ecom_phone_number),
                                        (found.mobile, found.ecom_mobile_number)):
                     if number:
-                        exact.setdefault(stored, found.commercial_partner_id)
-                        by_number.setdefault(number, found.commercial_partner_id)
+                        exact.setdefault(stored, found)
+                        by_number.setdefault(number, found)
             for phone in phones:
-                partner = exact.get(phone) or by_number.get(phone_without_extension(phone))
-                if partner:
-                    by_phone[phone] = partner
+                # the active come first (the search's order): the very extension only among equals
+                same, first = exact.get(phone), by_number.get(phone_without_extension(phone))
+                found = same if same and (same.active or not first.active) else first
+                if found:
+                    by_phone[phone] = found.commercial_partner_id
         if emails:
             for found in Partner.search([("email_normalized", "in", list(emails))], order=order):
                 by_email.setdefault(found.email_normalized, found.commercial_partner_id)
         return by_phone, by_email
+
+    def _ecom_phone_spelled(self, phone):
+        """A normalised ``phone`` as this customer keeps it: without an extension (a caller id, a form
+        from the switchboard), their phone or mobile of that number, with the extension kept with it."""
+        if not phone or phone_without_extension(phone) != phone:
+            return phone
+        return next((own for own in (self.phone, self.mobile) if own and phone_without_extension(own) == phone),
+                    phone)
 
     @api.model
     def _ecom_lock_customer_keys(self, keys):

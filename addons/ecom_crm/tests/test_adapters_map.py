@@ -9,6 +9,7 @@ from odoo.tools.misc import file_path
 
 from ..tools import adapters
 from ..tools.intake import validate_call, validate_request
+from ..tools.phones import normalize_phone
 
 
 def fixture(name):
@@ -46,6 +47,16 @@ class TestFieldNames(BaseCase):
                 self.assertEqual(validate_request(data)[1], {})
         data = adapters.map_named_fields([("email", "anna@mail.example"), ("Добавочный", "12")])
         self.assertEqual(data, {"email": "anna@mail.example", "message": "Добавочный: 12"})
+        # what is no extension («-», «нет», «12-34») does not spoil the phone: it stays in the message
+        for value, phone, message in (("-", "+7 916 123-45-67", "Добавочный: -"),
+                                      ("нет", "+7 916 123-45-67", "Добавочный: нет"),
+                                      ("12-34", "+7 916 123-45-67", "Добавочный: 12-34"),
+                                      ("доб. 12", "+7 916 123-45-67 доб. 12", None),
+                                      ("#7", "+7 916 123-45-67 доб. 7", None)):
+            with self.subTest(value=value):
+                data = adapters.map_named_fields([("Телефон", "+7 916 123-45-67"), ("Добавочный", value)])
+                self.assertEqual((data["phone"], data.get("message")), (phone, message))
+                self.assertTrue(normalize_phone(data["phone"])[1], "the phone stays valid")
         extra = adapters.parse_field_map("form_text_3 = phone_extension")
         self.assertEqual(adapters.map_named_fields([("form_text_3", "7"), ("phone", "84951234567")], extra),
                          {"phone": "84951234567 доб. 7"})

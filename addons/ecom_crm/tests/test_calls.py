@@ -69,6 +69,7 @@ class TestCallWebhook(IntakeCase):
         answer = self.call({"event": "missed", "call_id": "c-31", "caller": "8 495 123-45-67"}).json()
         call = self.env["ecom.call"].browse(answer["call"])
         self.assertEqual((call.partner_id, call.caller), (company, "+74951234567 доб. 12"))
+        self.assertEqual(call.lead_id.phone, "+74951234567 доб. 12", "the request of the call too")
         activity = call.lead_id.activity_ids.filtered(
             lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
         self.assertIn("+74951234567 доб. 12", activity.summary)

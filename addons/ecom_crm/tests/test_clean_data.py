@@ -1,8 +1,11 @@
+import importlib.util
 from unittest.mock import patch
 
 from odoo.addons.phone_validation.tools import phone_validation
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
+from odoo.tools.misc import file_path
 
 from ..tools import phones
 from ..tools.phones import formatted_phone, normalize_phone, phone_quality
@@ -190,6 +193,48 @@ class TestPhoneExtensions(EcomCrmCase):
             self.assertEqual(normalize_phone("+74955551234 доб. 77"), ("+74955551234 доб. 77", True))
             self.assertEqual(phone_quality("+74955551234 доб. 77", "BY"), "correct")
             self.assertEqual(formatted_phone("+74955551234 доб. 77", "RU", 7), "+74955551234")
+
+    def test_an_extension_typed_on_the_request_reaches_its_customer(self):
+        """Odoo compares a request's phone with its customer's in E.164, which has no extension: an
+        extension typed on the request (or changed on the customer) was never carried over, nor
+        announced. It is now, as another number is; a number without extension (the switchboard's)
+        does not wipe the customer's."""
+        partner = self.Partner.create({"name": "ООО «Вектор»", "is_company": True, "phone": "+7 495 123-45-67"})
+        lead = self._lead(partner_id=partner.id).with_user(self.salesman)
+        self.assertEqual(lead.phone, "+74951234567")
+        with Form(lead) as form:
+            form.phone = "8 495 123-45-67 доб. 12"
+            self.assertTrue(form.partner_phone_update, "the form says the customer's phone will change")
+        self.assertEqual((lead.phone, partner.phone), ("+74951234567 доб. 12", "+74951234567 доб. 12"))
+        lead.phone = "+7 495 123-45-67 доб. 13"
+        self.assertEqual(partner.phone, "+74951234567 доб. 13")
+        partner.phone = "+7 495 123-45-67 доб. 14"
+        self.assertEqual(lead.phone, "+74951234567 доб. 14", "the customer's new extension reaches the request")
+        lead.phone = "+7 495 123-45-67"
+        self.assertEqual(partner.phone, "+74951234567 доб. 14", "the bare number keeps the customer's extension")
+        self.assertFalse(lead.partner_phone_update)
+        lead.phone = "+7 495 765-43-21 доб. 14"  # another number: Odoo's own rule, unchanged
+        self.assertEqual(partner.phone, "+74957654321 доб. 14")
+
+    def test_upgrade_fills_the_numbers_as_the_compute_does(self):
+        """The 18.0.1.5.4 upgrade fills the number columns in SQL, as the compute would (invalid phones,
+        «ext.» spelled by Odoo before the addon, empty values), run twice or on columns there already."""
+        spec = importlib.util.spec_from_file_location(
+            "ecom_crm_pre_migrate_1_5_4", file_path("ecom_crm/migrations/18.0.1.5.4/pre-migrate.py"))
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        values = ["+74951234567 доб. 123", "+7 495 123-45-67 ext. 12", "12-34 вн. 5", "", "+79161234567", None]
+        partners = self.Partner.create([{"name": f"Клиент {index}"} for index in range(len(values))])
+        for partner, value in zip(partners, values, strict=True):  # as left by SQL, stale numbers and all
+            self.env.cr.execute(SQL("UPDATE res_partner SET phone = %s, mobile = %s, ecom_phone_number = 'old', "
+                                    "ecom_mobile_number = 'old' WHERE id = %s", value, value, partner.id))
+        for _run in range(2):
+            migration.migrate(self.env.cr, "18.0.1.5.3")
+        partners.invalidate_recordset()
+        for partner, value in zip(partners, values, strict=True):
+            with self.subTest(value=value):
+                number = phones.phone_without_extension(value) or False
+                self.assertEqual((partner.ecom_phone_number, partner.ecom_mobile_number), (number, number))
 
     def test_customer_matched_by_number_whatever_the_extension(self):
         """The same switchboard number is the same customer (a company), with or without an extension;

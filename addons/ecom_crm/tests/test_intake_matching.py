@@ -36,6 +36,44 @@ class TestDedup(IntakeCase):
             self.assertFalse(answer["new_customer"])
         self.assertEqual(self.env["res.partner"].search_count([("ecom_phone_number", "=", "+74951234567")]), 1)
 
+    def test_a_request_with_another_extension_keeps_the_customers(self):
+        """A later request from the switchboard with another extension (someone else in the office, or
+        another company of the business centre) is the customer's; it does not rewrite the customer's
+        extension, which keeps finding them first."""
+        company = self.env["res.partner"].create({"name": "ООО «Вектор»", "is_company": True,
+                                                  "phone": "+7 495 123-45-67 доб. 1"})
+        answer = self.post({"name": "Иванов Иван", "phone": "8 495 123-45-67 доб. 2"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual((lead.partner_id, lead.phone), (company, "+74951234567 доб. 2"))
+        self.assertEqual(company.phone, "+74951234567 доб. 1")
+
+    def test_a_request_from_the_switchboard_shows_the_customers_extension(self):
+        """A call or a form from the bare number finds the company typed with its extension: the new
+        request's phone is the company's, extension and all, so that «Call» on it reaches the person
+        (it was the switchboard's bare number, the extension on the customer's card only)."""
+        company = self.env["res.partner"].create({"name": "ООО «Вектор»", "is_company": True,
+                                                  "phone": "+7 495 123-45-67 доб. 12"})
+        answer = self.post({"name": "Иванов Иван", "phone": "8 495 123-45-67"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual((lead.partner_id, lead.phone), (company, "+74951234567 доб. 12"))
+        self.assertEqual(company.phone, "+74951234567 доб. 12")
+
+    def test_a_request_from_the_customers_mobile_keeps_their_phone(self):
+        """A request found by the customer's mobile, or by the mobile of a company's contact, has that
+        number: crm wrote it over the customer's phone (a different number, for Odoo), and the
+        office's number, extension and all, was lost."""
+        company = self.env["res.partner"].create({"name": "ООО «Вектор»", "is_company": True,
+                                                  "phone": "+7 495 123-45-67 доб. 12", "mobile": "+7 916 000-11-22"})
+        self.env["res.partner"].create({"name": "Сидоров Пётр", "parent_id": company.id, "mobile": "+79030001122"})
+        for phone in ("8 916 000-11-22", "8 903 000-11-22"):
+            with self.subTest(phone=phone):
+                self.env["crm.lead"].search([("partner_id", "=", company.id)]).action_set_lost(
+                    lost_reason_id=self.env["crm.lost.reason"].search([], limit=1).id)
+                answer = self.post({"name": "Сидоров Пётр", "phone": phone}).json()
+                lead = self.env["crm.lead"].browse(answer["lead_id"])
+                self.assertEqual(lead.partner_id, company)
+                self.assertEqual((company.phone, company.mobile), ("+74951234567 доб. 12", "+79160001122"))
+
     def test_a_request_phone_with_extension_is_parsed_once(self):
         """The intake's throughput: a request's phone, extension and all, is read by libphonenumber
         once (Odoo's parse reads it twice) for the customer, the lead and their computed phone fields."""
@@ -186,6 +224,25 @@ class TestDedup(IntakeCase):
         for payload in ({"phone": "8 916 333-00-03"}, {"email": "ANNA.S@mail.ru"}):
             with self.subTest(payload=payload):
                 self.assertEqual(self.post(payload).json()["partner_id"], active.id)
+
+    def test_an_archived_duplicate_with_the_extension_gives_way_to_the_active_customer(self):
+        """The duplicate put away kept the office's extension, the active customer has the bare number:
+        a request with that extension goes to the active one, as any request of the number does."""
+        archived = self.env["res.partner"].create({"name": "ООО «Вектор» (дубль)", "is_company": True,
+                                                   "phone": "+7 495 123-45-67 доб. 12"})
+        active = self.env["res.partner"].create({"name": "ООО «Вектор»", "is_company": True,
+                                                 "phone": "+7 495 123-45-67"})
+        archived.active = False
+        for phone in ("8 495 123-45-67 доб. 12", "8 495 123-45-67", "8 495 123-45-67 доб. 5"):
+            with self.subTest(phone=phone):
+                self.assertEqual(self.post({"phone": phone}).json()["partner_id"], active.id)
+        # nobody active: the archived one with that very extension still comes first
+        active.active = False
+        other = self.env["res.partner"].create({"name": "ООО «Орбита»", "is_company": True, "active": False,
+                                                "phone": "+7 495 123-45-67 доб. 200"})
+        by_phone, _by_email = self.env["res.partner"]._ecom_match_customers(
+            ["+74951234567 доб. 200", "+74951234567 доб. 12"])
+        self.assertEqual(by_phone, {"+74951234567 доб. 200": other, "+74951234567 доб. 12": archived})
 
     def test_merge_across_companies_is_refused(self):
         """Customers of two companies are not merged: the orders and requests of one company would

@@ -139,6 +139,10 @@ def field_target(name, extra=None):
     return next((target for part, target in FIELD_PARTS if part in key), None)
 
 
+# an extension asked apart: its digits, maybe after a marker («доб. 12», «ext 12», «#12»)
+EXTENSION_DIGITS = re.compile(r"\D{0,12}?(\d{1,10})")
+
+
 def _text(value):
     if value is None:
         return ""
@@ -170,8 +174,11 @@ def map_named_fields(pairs, extra=None, label_of=None):
         names[target] = text
         labels[target] = label_of(name) if label_of else name
     extension = names.pop("phone_extension", "")
-    if extension and names.get("phone"):  # kept with the number, as typed in one field
-        names["phone"] = f"{names['phone']} доб. {extension}"
+    # kept with the number, as typed in one field, when it is an extension («12», «доб. 12», «#12»):
+    # anything else («-», «нет», «12-34») would make the phone unreadable, and stays in the message
+    digits = EXTENSION_DIGITS.fullmatch(extension)
+    if digits and names.get("phone"):
+        names["phone"] = f"{names['phone']} доб. {digits[1]}"
     elif extension:
         notes.append(f"{labels['phone_extension']}: {extension}")
     first, last, patronymic = (names.pop(key, "") for key in ("first_name", "last_name", "patronymic"))

@@ -81,6 +81,13 @@ def phone_without_extension(value):
     return value.partition(EXTENSION_SEPARATOR)[0] if value else value
 
 
+def phone_extension(value, country_code="RU", country_phone_code=7):
+    """The extension of a phone, stored or typed («8 495 123-45-67 доб. 12» → «12»); "" without one,
+    or when the number cannot be read. A stored phone is not parsed again."""
+    stored, valid = normalize_phone(value, country_code, country_phone_code)
+    return stored.partition(EXTENSION_SEPARATOR)[2] if value and valid else ""
+
+
 def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile")):
     """Normalise the phone fields of a create/write ``vals`` dict in place.
 
