@@ -1,5 +1,6 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 # The store's order statuses, in the order an order normally goes through them. «returned» is the
 # late refusal: the customer did not take the parcel (or sent it back), the money is lost.
@@ -31,6 +32,26 @@ class SaleOrder(models.Model):
         help="Why the customer refused the order at delivery.")
     ecom_status_date = fields.Datetime("Status since", copy=False, readonly=True)
     ecom_status_event_ids = fields.One2many("ecom.order.status.event", "order_id", "Status history", readonly=True)
+
+    def write(self, vals):
+        moved_from = self.opportunity_id if "opportunity_id" in vals else None
+        customers = self.filtered(lambda order: order.state == "sale").partner_id.commercial_partner_id \
+            if "partner_id" in vals else None
+        res = super().write(vals)
+        if moved_from:
+            # the reports' tables rebuild the requests written since their last run: the request an
+            # order left no longer names it, and its rows would keep counting the order
+            left = moved_from - self.opportunity_id
+            if left:
+                left.flush_recordset()
+                self.env.cr.execute(SQL(
+                    "UPDATE crm_lead SET write_date = (now() AT TIME ZONE 'UTC') WHERE id = ANY(%s)", left.ids))
+                left.invalidate_recordset(["write_date"])
+        if customers is not None:  # a confirmed order given to another customer: both cards change
+            customers |= self.filtered(lambda order: order.state == "sale").partner_id.commercial_partner_id
+            if customers:
+                self.env["res.partner"]._ecom_refresh_customer_card(customers.ids)
+        return res
 
     def action_confirm(self):
         res = super().action_confirm()

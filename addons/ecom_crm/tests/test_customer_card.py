@@ -207,3 +207,13 @@ class TestCustomerCard(EcomCrmCase):
         self._credit_note(self._order(other, datetime.now() - timedelta(days=1), price=300))
         self.refresh()
         self.assertEqual((other.ecom_order_count, other.ecom_revenue), (2, 700), "fully returned: nothing kept")
+
+    def test_an_order_given_to_another_customer(self):
+        """A confirmed order put on the right customer (typed on a namesake) moves on both cards at once."""
+        wrong = self.Partner.create({"name": "Однофамилец"})
+        right = self.Partner.create({"name": "Настоящий покупатель"})
+        order = self._order(wrong, datetime.now() - timedelta(days=1), price=4000)
+        self.assertEqual((wrong.ecom_order_count, wrong.ecom_revenue), (1, 4000))
+        order.partner_id = right
+        self.assertEqual((wrong.ecom_order_count, wrong.ecom_revenue), (0, 0))
+        self.assertEqual((right.ecom_order_count, right.ecom_revenue), (1, 4000))

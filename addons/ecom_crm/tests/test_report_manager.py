@@ -62,6 +62,31 @@ class TestManagerReport(ReportCase):
         self.assertEqual(by_lead, {self.by_activity: 3.0, self.by_message: 5.0, self.by_call: 2.0, self.silent: 0.0})
         self.assertFalse(self.Manager.search([("lead_id", "=", self.silent.id)]).responded)
 
+    def test_an_order_moved_to_another_request(self):
+        """An order moved to another request (a duplicate found late) counts for that one only after
+        the next refresh: the request it left kept counting it."""
+        moved = self.by_activity.order_ids.filtered(lambda order: order.amount_total == 89990)
+        self.env.flush_all()
+        # what the setup wrote was written before the last refresh (this test runs in one transaction)
+        for table, column in (("crm_lead", "write_date"), ("sale_order", "write_date"), ("mail_message", "date"),
+                              ("mail_activity", "write_date"), ("ecom_call", "write_date"),
+                              ("crm_stage", "write_date"), ("res_partner", "write_date")):
+            self.env.cr.execute(SQL("UPDATE %s SET %s = %s - interval '1 day'", SQL.identifier(table),
+                                    SQL.identifier(column), SQL.identifier(column)))
+        self.env.invalidate_all()
+        moved.opportunity_id = self.by_message
+        self.Funnel._cron_ecom_refresh_reports()
+        rows = {row.lead_id: (row.orders, row.revenue) for row in self.Manager.search(
+            [("lead_id", "in", (self.by_activity | self.by_message).ids)])}
+        self.assertEqual(rows[self.by_activity], (1, 10000))
+        self.assertEqual(rows[self.by_message], (1, 89990))
+        [(orders, revenue)] = self.Manager._read_group([("user_id", "=", self.salesman.id)], [],
+                                                       ["orders:sum", "revenue:sum"])
+        self.assertEqual((orders, revenue), (2, 99990), "counted once")
+        # the funnel's money realised is the won request's: what is left of it once the order moved
+        [(realised,)] = self.Funnel._read_group([("lead_id", "=", self.by_activity.id)], [], ["amount_realised:sum"])
+        self.assertEqual(realised, 10000)
+
     def test_parts_of_other_addons(self):
         """Another addon adds rows of its own kind with the columns it knows; the others stay empty
         and the salesperson's figures add up over both kinds."""
