@@ -54,7 +54,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
         ``files_dir`` is where the exchange unpacked the files next to it (images)."""
         counts = self._counts(start)
         catalog = {"id": None, "only_changes": None}
-        groups, properties, price_types = [], {}, {}
+        groups, properties, price_types, categories = [], {}, {}, {}
 
         def products():
             for kind, values in read_catalog(source):
@@ -64,6 +64,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
                     catalog["id"] = values["id"]
                 elif kind == "group":
                     groups.append(values)
+                elif kind == "category":
+                    categories[values["id"]] = values
                 elif kind == "property":
                     properties[values["id"]] = values
                 elif kind == "price_type":  # schema 3 declares them in the classifier
@@ -75,6 +77,11 @@ class Ecom1cImportCatalog(models.AbstractModel):
                     yield values
 
         def apply(chunk):
+            # 1C's «Категории» are made categories for the products in no group that name them only
+            # (1C:УТ 11's, kinds of items beside the products' groups, are no categories of the shop)
+            needed = {p["group_ids"][0] for p in chunk if len(p["group_ids"]) == 1} & set(categories)
+            if needed:
+                self._import_groups([categories.pop(category_id) for category_id in sorted(needed)], counts)
             self._import_products(chunk, catalog["id"], counts)
             self._mark_named(chunk)
             self._import_product_properties(chunk, properties, counts)

@@ -1,0 +1,57 @@
+"""Real 1C files of other shops (tests/data/SOURCES.md): what their configurations write that the
+files of the first samples did not. Readers without a database, then the importer."""
+
+from collections import Counter
+
+from odoo.tests import BaseCase, tagged
+
+from ..commerceml import read_catalog
+from .common import ImporterCase, path
+
+UNF_CATEGORY = "393bc297-85e4-11e7-80c3-0cc47ab4062f"  # «Vapor Tights» of the УНФ catalog
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestOtherShopsReader(BaseCase):
+    def test_unf_categories(self):
+        """1C:УНФ (xmlns commerceml_208) declares «Категории» in its classifier, no «Группы», and puts
+        each product in one by «Категория»: the group of a product without «Группы»."""
+        events = list(read_catalog(path("unf-2.08", "import.xml")))
+        found = Counter(kind for kind, _v in events)
+        self.assertEqual((found["group"], found["category"], found["product"]), (0, 3, 4))
+        groups = {v["id"]: v for kind, v in events if kind == "category"}
+        self.assertEqual(groups[UNF_CATEGORY], {"id": UNF_CATEGORY, "name": "Vapor Tights", "parent_id": None})
+        products = [v for kind, v in events if kind == "product"]
+        self.assertEqual(products[0]["group_ids"], [UNF_CATEGORY])
+        self.assertEqual([p["deleted"] for p in products].count(True), 1, "«Статус=Удален»")
+
+    def test_groups_before_categories(self):
+        """A product in «Группы» and in a «Категория» (1C in schema 2.08, xmlns commerceml_210):
+        its groups, the catalog's tree (the categories are then 1C's kinds of items, not a tree)."""
+        products = [v for kind, v in read_catalog(path("cml210-2.08", "import.xml")) if kind == "product"]
+        self.assertEqual(products[0]["group_ids"], ["ffce323c-c133-11e8-8111-0050569b2b72"])
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestOtherShopsImport(ImporterCase):
+    def test_categories_of_products_without_groups_only(self):
+        self.importer._import_catalog(path("cml210-2.08", "import.xml"))
+        names = self.env["product.category"].search([("ecom_1c_id", "!=", False)]).mapped("name")
+        self.assertEqual(sorted(names), ["subtest1", "subtest2", "test1", "test2", "test3"],
+                         "no category of 1C's «Категории» its products, all in groups, do not need")
+
+    def test_unf_catalog_and_offers(self):
+        counts = self.importer._import_catalog(path("unf-2.08", "import.xml"))
+        self.assertFalse([w for w in counts["warnings"] if "1С" in w and "НДС" not in w and "VAT" not in w])
+        vapor = self.Template.search([("ecom_1c_id", "=", "c4c65ba6-927c-11e7-8781-00155d46f506")])
+        self.assertEqual(vapor.categ_id.name, "Vapor Tights")
+        self.assertEqual(vapor.categ_id.ecom_1c_id, UNF_CATEGORY)
+        self.assertEqual(vapor.default_code, "FI-STRIP-4FT-40W4000K")
+        self.assertEqual(vapor.type, "consu", "ТипНоменклатуры «Запас» is goods")
+        categories = self.env["product.category"].search([("ecom_1c_id", "!=", False)])
+        self.assertEqual(len(categories), 3, "each category once, for the products of both files")
+        deleted = self.Template.search([("ecom_1c_id", "=", "c4c65be1-927c-11e7-8781-00155d46f506")])
+        self.assertFalse(deleted.active, "«Статус=Удален»: archived")
+        self.importer._import_offers(path("unf-2.08", "offers.xml"))
+        self.assertEqual(vapor.list_price, 37.5)
+        self.assertEqual(vapor.product_variant_id.ecom_1c_qty, 0)
