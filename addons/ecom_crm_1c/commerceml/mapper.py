@@ -56,6 +56,15 @@ def unit_keys(unit):
                             unit.get("name", "").lower().rstrip(".")) if key]
 
 
+def referenced_unit(unit, declared):
+    """The unit a product's «БазоваяЕдиница» ``unit`` means: in schema 3 it may only name by its «Ид»
+    (``<БазоваяЕдиница>2009</БазоваяЕдиница>``) a unit of ``declared`` ``{Ид: unit}``, the units
+    the classifier declares («ЕдиницыИзмерения»); a unit written whole is as written."""
+    if unit.get("code") or unit.get("name"):
+        return unit
+    return declared.get(unit.get("short", ""), unit)
+
+
 def uom_xmlids(unit):
     """The XML ids of the Odoo units ``unit`` may mean, best first (empty for a unit we do not know)."""
     return [UOM_BY_1C[key] for key in unit_keys(unit) if key in UOM_BY_1C]

@@ -5,7 +5,7 @@ flat whatever the file size; both refuse DTDs and entities like :func:`sniff`. T
 ``(kind, dict)`` events in document order:
 
 * :func:`read_catalog` (``import*.xml``): ``catalog``, ``group``, ``category`` (1C:УНФ's groups),
-  ``property``, ``price_type`` (schema 3 declares them in the classifier), ``product``;
+  ``property``, ``price_type`` and ``unit`` (schema 3 declares them in the classifier), ``product``;
 * :func:`read_offers` (``offers*.xml``, ``prices*.xml``, ``rests*.xml``): ``package``,
   ``price_type``, ``warehouse``, ``offer``.
 
@@ -133,10 +133,11 @@ def read_catalog(source):
     """Groups, properties, price types and products of a catalog file, streaming."""
     group_ids = []
     tags = {"start": {"Каталог", "Группа"},
-            "end": {"Группа", "Категория", "Свойство", "ТипЦены", "Товар", "Ид", "ИдКлассификатора"}}
+            "end": {"Группа", "Категория", "Свойство", "ТипЦены", "ЕдиницаИзмерения", "Товар", "Ид",
+                    "ИдКлассификатора"}}
     def free(path):
         return path[-1] in ("Группа", "Товар", "ТипЦены") or (path[-1] == "Свойство" and "Свойства" in path[:-1]) \
-            or path[-2:] == ["Категории", "Категория"]
+            or path[-2:] in (["Категории", "Категория"], ["ЕдиницыИзмерения", "ЕдиницаИзмерения"])
 
     for event, path, element in _events(source, tags, free):
         name = path[-1]
@@ -171,6 +172,11 @@ def read_catalog(source):
                                "type": text(element, "ТипЗначений"), "values": values}
         elif name == "ТипЦены" and parent == "ТипыЦен":
             yield "price_type", _price_type(element)
+        elif name == "ЕдиницаИзмерения" and parent == "ЕдиницыИзмерения":
+            # schema 3: the units its products name by this «Ид» alone
+            yield "unit", {"id": text(element, "Ид"), "code": text(element, "Код"),
+                           "short": text(element, "МеждународноеСокращение"),
+                           "name": text(element, "НаименованиеПолное") or text(element, "НаименованиеКраткое")}
         elif name == "Товар" and "Товары" in path[:-1]:
             yield "product", _product(element)
 

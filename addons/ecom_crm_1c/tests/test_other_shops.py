@@ -6,6 +6,7 @@ from collections import Counter
 from odoo.tests import BaseCase, tagged
 
 from ..commerceml import read_catalog
+from ..commerceml.mapper import referenced_unit, uom_xmlids
 from .common import ImporterCase, path
 
 UNF_CATEGORY = "393bc297-85e4-11e7-80c3-0cc47ab4062f"  # «Vapor Tights» of the УНФ catalog
@@ -55,3 +56,39 @@ class TestOtherShopsImport(ImporterCase):
         self.importer._import_offers(path("unf-2.08", "offers.xml"))
         self.assertEqual(vapor.list_price, 37.5)
         self.assertEqual(vapor.product_variant_id.ecom_1c_qty, 0)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestSchema31Units(BaseCase):
+    def test_units_declared_in_the_classifier(self):
+        """Schema 3.1 declares units in the classifier («ЕдиницыИзмерения»); a product names its unit by
+        that «Ид» only (``<БазоваяЕдиница>2009</БазоваяЕдиница>``)."""
+        units = [v for kind, v in read_catalog(path("demo-3.1", "classifier.xml")) if kind == "unit"]
+        self.assertEqual(units, [{"id": "2009", "code": "2009", "short": "PCE", "name": "Штука"}])
+        product = next(v for kind, v in read_catalog(path("demo-3.1", "import.xml")) if kind == "product")
+        self.assertEqual(uom_xmlids(referenced_unit(product["unit"], {u["id"]: u for u in units})),
+                         ["uom.product_uom_unit"] * 2)
+        # a kilogram declared by a code of its own is a kilogram, not a «Units» with a warning
+        kilogram = {"id": "7", "code": "7", "short": "", "name": "Килограмм"}
+        self.assertEqual(uom_xmlids(referenced_unit({"code": "", "name": "", "short": "7"}, {"7": kilogram})),
+                         ["uom.product_uom_kgm"])
+        # a unit written whole is as written
+        unit = {"code": "796", "name": "Штука", "short": "шт"}
+        self.assertIs(referenced_unit(unit, {"796": kilogram}), unit)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestSchema31Import(ImporterCase):
+    def test_demo_exchange(self):
+        """A 3.1 exchange of 1C's demo base (prices in hryvnias, seven price types, cost prices first):
+        classifier, goods, offers, prices and stock each in its file."""
+        self.importer._import_catalog(path("demo-3.1", "classifier.xml"))
+        counts = self.importer._import_catalog(path("demo-3.1", "import.xml"))
+        self.assertFalse([w for w in counts["warnings"] if "2009" in w], "the unit the classifier declared")
+        drill = self.Template.search([("ecom_1c_id", "=", "5f05b691-34bc-11de-9e69-00804829546f")])
+        self.assertEqual((drill.name, drill.uom_id, drill.categ_id.name),
+                         ("Дрель электрическая", self.env.ref("uom.product_uom_unit"), "Оборудование"))
+        for name in ("offers.xml", "prices.xml", "rests.xml"):
+            self.importer._import_offers(path("demo-3.1", name))
+        self.assertEqual(drill.product_variant_id.ecom_1c_qty, 19)
+        self.assertEqual(self.Product.search_count([("ecom_1c_id", "=like", "%#%")]), 2, "two characteristics")
