@@ -6,7 +6,7 @@ from collections import Counter
 from odoo.tests import BaseCase, tagged
 
 from ..commerceml import read_catalog
-from ..commerceml.mapper import referenced_unit, uom_xmlids
+from ..commerceml.mapper import referenced_unit, sales_price_type, uom_xmlids
 from .common import ImporterCase, path
 
 UNF_CATEGORY = "393bc297-85e4-11e7-80c3-0cc47ab4062f"  # «Vapor Tights» of the УНФ catalog
@@ -78,11 +78,34 @@ class TestSchema31Units(BaseCase):
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestSalesPriceType(BaseCase):
+    def test_cost_prices_are_no_sales_price(self):
+        """1C declares its price types in its own order; the demo base's classifier lists the cost of
+        sales first, then purchase prices: the sales price is a retail one in the store's currency,
+        else one that is no cost or purchase price (they stay for a pricelist to take)."""
+        demo = [v for kind, v in read_catalog(path("demo-3.1", "classifier.xml")) if kind == "price_type"]
+        names = [t["name"] for t in demo]
+        self.assertEqual(names[:2], ["Себестоимость реализации", "Закупочные"])
+        self.assertEqual(names[sales_price_type(demo, {"ГРН", "UAH"})], "Розничная")
+        self.assertEqual(names[sales_price_type(demo, {"USD"})], "Мелкооптовая", "in dollars: none is retail")
+        self.assertEqual(names[sales_price_type(demo, {"RUB", "РУБ"})], "Розничная", "none in roubles")
+        # the standard's own example: wholesale in dollars first, retail in roubles
+        official = [{"name": "Оптовая", "currency": "USD"}, {"name": "Закупочная", "currency": "USD"},
+                    {"name": "Розничная", "currency": "руб"}]
+        self.assertEqual(sales_price_type(official, {"RUB", "РУБ"}), 2)
+        self.assertEqual(sales_price_type([{"name": "Цена поставщика", "currency": "руб"}], {"РУБ"}), 0,
+                         "the only one")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestSchema31Import(ImporterCase):
     def test_demo_exchange(self):
         """A 3.1 exchange of 1C's demo base (prices in hryvnias, seven price types, cost prices first):
         classifier, goods, offers, prices and stock each in its file."""
         self.importer._import_catalog(path("demo-3.1", "classifier.xml"))
+        sales = self.env["ecom.1c.price.type"].search([("target", "=", "list_price")])
+        self.assertEqual(len(sales), 1)
+        self.assertNotIn(sales.name, ("Себестоимость реализации", "Закупочные", "Плановая себестоимость"))
         counts = self.importer._import_catalog(path("demo-3.1", "import.xml"))
         self.assertFalse([w for w in counts["warnings"] if "2009" in w], "the unit the classifier declared")
         drill = self.Template.search([("ecom_1c_id", "=", "5f05b691-34bc-11de-9e69-00804829546f")])
