@@ -7,7 +7,7 @@ from odoo.tests import BaseCase, tagged
 
 from ..commerceml import read_catalog
 from ..commerceml.mapper import referenced_unit, sales_price_type, uom_xmlids
-from .common import ImporterCase, path
+from .common import ImporterCase, ProtocolCase, path, read
 
 UNF_CATEGORY = "393bc297-85e4-11e7-80c3-0cc47ab4062f"  # «Vapor Tights» of the УНФ catalog
 
@@ -115,3 +115,20 @@ class TestSchema31Import(ImporterCase):
             self.importer._import_offers(path("demo-3.1", name))
         self.assertEqual(drill.product_variant_id.ecom_1c_qty, 19)
         self.assertEqual(self.Product.search_count([("ecom_1c_id", "=like", "%#%")]), 2, "two characteristics")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestSchema31OverHttp(ProtocolCase):
+    def test_demo_exchange_as_1c_sends_it(self):
+        """The 3.1 demo exchange the way 1C drives it: five files, each imported until «success»."""
+        names = ("classifier.xml", "import.xml", "offers.xml", "prices.xml", "rests.xml")
+        cookie = self.upload({name: read("demo-3.1", name) for name in names})
+        for name in names:
+            answers, last = self.import_until_done(cookie, name)
+            self.assertEqual(answers[-1], "success", (name, last))
+        self.assertEqual(self.call("success", cookie=cookie), ["success"])
+        drill = self.env["product.product"].search([("ecom_1c_id", "=", "5f05b691-34bc-11de-9e69-00804829546f")])
+        self.assertEqual((drill.ecom_1c_qty, drill.uom_id), (19, self.env.ref("uom.product_uom_unit")))
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual(exchange.state, "done")
+        self.assertNotIn("2009", exchange.messages or "")
