@@ -56,6 +56,15 @@ def unit_keys(unit):
                             unit.get("name", "").lower().rstrip(".")) if key]
 
 
+def referenced_unit(unit, declared):
+    """The unit a product's «БазоваяЕдиница» ``unit`` means: in schema 3 it may only name by its «Ид»
+    (``<БазоваяЕдиница>2009</БазоваяЕдиница>``) a unit of ``declared`` ``{Ид: unit}``, the units
+    the classifier declares («ЕдиницыИзмерения»); a unit written whole is as written."""
+    if unit.get("code") or unit.get("name"):
+        return unit
+    return declared.get(unit.get("short", ""), unit)
+
+
 def uom_xmlids(unit):
     """The XML ids of the Odoo units ``unit`` may mean, best first (empty for a unit we do not know)."""
     return [UOM_BY_1C[key] for key in unit_keys(unit) if key in UOM_BY_1C]
@@ -98,6 +107,27 @@ def template_values(product, catalog_id, categories, default_category_id):
 
 
 # ------------------------------------------------------------------- offers
+# what names a retail price type, and a price type of costs or purchases, lower case
+RETAIL_PRICE_WORDS = ("розн", "retail")
+COST_PRICE_WORDS = ("себестоим", "закуп", "поставщ", "входящ", "учетн", "cost", "purchase")
+
+
+def sales_price_type(price_types, currencies):
+    """The index in ``price_types`` (1C's declarations ``{name, currency}``, in its order) of the one
+    that is the shop's sales price: among those in the store's currency (1C names it by its code,
+    its number or «руб»: ``currencies``, upper case), else among all, a retail one, else the first
+    that is no cost or purchase price, else the first. 1C lists its price types as they were made:
+    a classifier of 3.x declares them all, the cost of sales and purchase prices often first."""
+    def named(index, words):
+        return any(word in (price_types[index].get("name") or "").lower() for word in words)
+
+    indexes = [i for i, price_type in enumerate(price_types)
+               if (price_type.get("currency") or "").strip().rstrip(".").upper() in currencies]
+    indexes = indexes or list(range(len(price_types)))
+    return next((i for i in indexes if named(i, RETAIL_PRICE_WORDS)),
+                next((i for i in indexes if not named(i, COST_PRICE_WORDS)), indexes[0] if indexes else 0))
+
+
 def unit_price(price):
     """The price of one Odoo unit from an offer's «Цена» (its price is per «Коэффициент» units)."""
     return float(price["price"] / (price["ratio"] or 1))

@@ -4,8 +4,8 @@ Both read with ``lxml.etree.iterparse`` and free each element once handled, so m
 flat whatever the file size; both refuse DTDs and entities like :func:`sniff`. They yield
 ``(kind, dict)`` events in document order:
 
-* :func:`read_catalog` (``import*.xml``): ``catalog``, ``group``, ``property``, ``price_type``
-  (schema 3 declares them in the classifier), ``product``;
+* :func:`read_catalog` (``import*.xml``): ``catalog``, ``group``, ``category`` (1C:УНФ's groups),
+  ``property``, ``price_type`` and ``unit`` (schema 3 declares them in the classifier), ``product``;
 * :func:`read_offers` (``offers*.xml``, ``prices*.xml``, ``rests*.xml``): ``package``,
   ``price_type``, ``warehouse``, ``offer``.
 
@@ -133,9 +133,11 @@ def read_catalog(source):
     """Groups, properties, price types and products of a catalog file, streaming."""
     group_ids = []
     tags = {"start": {"Каталог", "Группа"},
-            "end": {"Группа", "Свойство", "ТипЦены", "Товар", "Ид", "ИдКлассификатора"}}
+            "end": {"Группа", "Категория", "Свойство", "ТипЦены", "ЕдиницаИзмерения", "Товар", "Ид",
+                    "ИдКлассификатора"}}
     def free(path):
-        return path[-1] in ("Группа", "Товар", "ТипЦены") or (path[-1] == "Свойство" and "Свойства" in path[:-1])
+        return path[-1] in ("Группа", "Товар", "ТипЦены") or (path[-1] == "Свойство" and "Свойства" in path[:-1]) \
+            or path[-2:] in (["Категории", "Категория"], ["ЕдиницыИзмерения", "ЕдиницаИзмерения"])
 
     for event, path, element in _events(source, tags, free):
         name = path[-1]
@@ -158,6 +160,10 @@ def read_catalog(source):
             group_id = group_ids.pop() if group_ids else ""
             parent_id = next((g for g in reversed(group_ids) if g), None)
             yield "group", {"id": group_id, "name": text(element, "Наименование"), "parent_id": parent_id}
+        elif name == "Категория" and parent == "Категории":
+            # 1C:УНФ groups its items in «Категории» (a product names its own by «Категория»);
+            # 1C:УТ 11 writes them too, its kinds of items, beside the groups its products are in
+            yield "category", {"id": text(element, "Ид"), "name": text(element, "Наименование"), "parent_id": None}
         elif name == "Свойство" and "Свойства" in path[:-1]:
             values = {}
             for option in children(child(element, "ВариантыЗначений"), "Справочник"):
@@ -166,6 +172,11 @@ def read_catalog(source):
                                "type": text(element, "ТипЗначений"), "values": values}
         elif name == "ТипЦены" and parent == "ТипыЦен":
             yield "price_type", _price_type(element)
+        elif name == "ЕдиницаИзмерения" and parent == "ЕдиницыИзмерения":
+            # schema 3: the units its products name by this «Ид» alone
+            yield "unit", {"id": text(element, "Ид"), "code": text(element, "Код"),
+                           "short": text(element, "МеждународноеСокращение"),
+                           "name": text(element, "НаименованиеПолное") or text(element, "НаименованиеКраткое")}
         elif name == "Товар" and "Товары" in path[:-1]:
             yield "product", _product(element)
 
@@ -207,7 +218,9 @@ def _product(element):
         "barcode": text(element, "Штрихкод"),
         "description": text(element, "Описание"),
         "unit": _unit(element),
-        "group_ids": [text(g) for g in children(child(element, "Группы"), "Ид") if text(g)],
+        # its groups, else (1C:УНФ) its category
+        "group_ids": [text(g) for g in children(child(element, "Группы"), "Ид") if text(g)]
+        or [category for category in [text(element, "Категория")] if category],
         "properties": {text(p, "Ид"): text(p, "Значение")
                        for p in children(child(element, "ЗначенияСвойств"), "ЗначенияСвойства")},
         "taxes": taxes,

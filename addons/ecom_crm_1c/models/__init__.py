@@ -1,6 +1,7 @@
 from . import ecom_1c_exchange
 from . import ecom_1c_exchange_file
 from . import ecom_1c_price_type
+from . import ecom_1c_unit
 from . import ecom_1c_importer
 from . import ecom_1c_import_variants
 from . import ecom_1c_import_catalog

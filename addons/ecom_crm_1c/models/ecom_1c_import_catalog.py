@@ -20,6 +20,7 @@ from ..commerceml.characteristics import split_id
 from ..commerceml.errors import reason
 from ..commerceml.mapper import (
     is_without_vat,
+    referenced_unit,
     template_values,
     unit_keys,
     uom_xmlids,
@@ -54,7 +55,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
         ``files_dir`` is where the exchange unpacked the files next to it (images)."""
         counts = self._counts(start)
         catalog = {"id": None, "only_changes": None}
-        groups, properties, price_types = [], {}, {}
+        groups, properties, price_types, categories, units = [], {}, {}, {}, {}
 
         def products():
             for kind, values in read_catalog(source):
@@ -64,17 +65,28 @@ class Ecom1cImportCatalog(models.AbstractModel):
                     catalog["id"] = values["id"]
                 elif kind == "group":
                     groups.append(values)
+                elif kind == "category":
+                    categories[values["id"]] = values
                 elif kind == "property":
                     properties[values["id"]] = values
                 elif kind == "price_type":  # schema 3 declares them in the classifier
                     price_types[values["id"]] = values
+                elif kind == "unit":  # schema 3 too
+                    units[values["id"]] = values
                 elif kind == "product":
+                    if units:
+                        self._import_units(units)
                     if groups:
                         self._import_groups(groups, counts)
                         groups.clear()
                     yield values
 
         def apply(chunk):
+            # 1C's «Категории» are made categories for the products in no group that name them only
+            # (1C:УТ 11's, kinds of items beside the products' groups, are no categories of the shop)
+            needed = {p["group_ids"][0] for p in chunk if len(p["group_ids"]) == 1} & set(categories)
+            if needed:
+                self._import_groups([categories.pop(category_id) for category_id in sorted(needed)], counts)
             self._import_products(chunk, catalog["id"], counts)
             self._mark_named(chunk)
             self._import_product_properties(chunk, properties, counts)
@@ -91,6 +103,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
             return self._finish(exchange, counts)
         if groups:
             self._import_groups(groups, counts)
+        if units:
+            self._import_units(units)
         if properties:  # a classifier without products (schema 3 splits them) still brings its properties
             self._property_attributes(properties)
         if price_types:
@@ -222,6 +236,19 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 category.write(vals)
                 counts["updated"] += 1
 
+    def _import_units(self, units):
+        """The units a classifier declares, kept for the products naming them by «Ид» (in this file or
+        the goods files after it); ``units`` is emptied."""
+        Unit = self.env["ecom.1c.unit"]
+        existing = bound(Unit, units)
+        for unit_id, unit in units.items():
+            vals = {"code": unit["code"], "short": unit["short"], "name": unit["name"]}
+            if unit_id not in existing:
+                Unit.create({**vals, "ecom_1c_id": unit_id})
+            elif existing[unit_id]._as_1c_unit() != vals:
+                existing[unit_id].write(vals)
+        units.clear()
+
     def _import_products(self, chunk, catalog_id, counts):
         """Create or update the templates of a batch of catalog products. A product whose Ид is
         «guid#characteristic» is a variant of the template «guid» (schema 2.04 lists each
@@ -285,11 +312,14 @@ class Ecom1cImportCatalog(models.AbstractModel):
         barcodes = self._free_barcodes([product for product, _vals in to_create], counts)
         uoms, taxes = {}, {}
         default_taxes = self._default_sale_taxes()
+        declared = {unit_id: unit._as_1c_unit() for unit_id, unit in bound(
+            self.env["ecom.1c.unit"], {product["unit"].get("short") for product, _vals in to_create} - {""}).items()}
         template_vals = []
         for product, vals in to_create:
-            unit = tuple(sorted(product["unit"].items()))
+            product_unit = referenced_unit(product["unit"], declared)
+            unit = tuple(sorted(product_unit.items()))
             if unit not in uoms:
-                uoms[unit] = self._uom_for(product["unit"], counts)
+                uoms[unit] = self._uom_for(product_unit, counts)
             rate = vat_rate(product["taxes"])
             if rate not in taxes:
                 taxes[rate] = self._taxes_for(rate, default_taxes, counts)

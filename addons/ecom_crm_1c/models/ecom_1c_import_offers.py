@@ -4,7 +4,7 @@ from odoo import _, api, models
 from odoo.tools import SQL
 
 from ..commerceml import read_offers
-from ..commerceml.mapper import unit_price
+from ..commerceml.mapper import sales_price_type, unit_price
 from ..tools.binder import bound
 
 # what 1C writes in «Валюта» for the rouble, upper-cased (RUR: the code before 1998)
@@ -54,8 +54,8 @@ class Ecom1cImportOffers(models.AbstractModel):
         known = bound(PriceType, price_types)
         new = [v for k, v in price_types.items() if k not in known]
         if new:
-            # the first price type 1C ever sends in the store's currency (else the first) is the sales
-            # price; others await a pricelist
+            # the first retail price type 1C ever sends in the store's currency (else the first that is
+            # no cost price) is the sales price; others await a pricelist
             sales = self._sales_price_type(new) if not PriceType.search_count([]) else -1
             PriceType.create([{"name": v["name"] or v["id"], "ecom_1c_id": v["id"], "currency_name": v["currency"],
                                "target": "list_price" if i == sales else "pricelist"}
@@ -63,18 +63,14 @@ class Ecom1cImportOffers(models.AbstractModel):
         price_types.clear()
 
     def _sales_price_type(self, price_types):
-        """The index in ``price_types`` (1C's declarations, in its order) of the first in the company's
-        currency, which 1C names by its code, its number or, for the rouble, «руб»; 0 when none is.
-        The standard's own example declares wholesale in dollars first and retail in roubles: a
-        dollar price stored as roubles would be the store's."""
+        """The index in ``price_types`` (1C's declarations, in its order) of the sales price
+        (:func:`..commerceml.mapper.sales_price_type`). The standard's own example declares wholesale
+        in dollars first and retail in roubles: a dollar price stored as roubles would be the store's."""
         currency = self.env.company.currency_id
         names = {currency.name.upper(), str(currency.iso_numeric or "")} - {""}
         if currency.name == "RUB":
             names |= RUBLE_NAMES
-        for index, price_type in enumerate(price_types):
-            if (price_type.get("currency") or "").strip().rstrip(".").upper() in names:
-                return index
-        return 0
+        return sales_price_type(price_types, names)
 
     def _offer_variants(self, chunk, counts):
         """{1C id: variant} for the offers of ``chunk``: an offer «guid#characteristic» is its own
