@@ -126,10 +126,11 @@ class Ecom1cImportOffers(models.AbstractModel):
                         ("1_product", variant.product_tmpl_id.id)
                     pricelist_prices[price_type.pricelist_id.id, *target] = (amount, variant.id)
         # no price is dropped without a word in the exchange log
-        counts["warnings"].extend(_("Prices of 1C price type %s were skipped: no file of 1C declares that price "
-                                    "type (ТипыЦен)", type_id) for type_id in sorted(undeclared))
-        counts["warnings"].extend(_("Prices of 1C price type «%s» were skipped: choose its pricelist in 1C exchange > "
-                                    "Price types", name) for name in sorted(unmapped))
+        # self.env._: in a generator Odoo's _ finds no environment (no language: English in a cron's log)
+        counts["warnings"].extend(self.env._("Prices of 1C price type %s were skipped: no file of 1C declares that "
+                                             "price type (ТипыЦен)", type_id) for type_id in sorted(undeclared))
+        counts["warnings"].extend(self.env._("Prices of 1C price type «%s» were skipped: choose its pricelist in 1C "
+                                             "exchange > Price types", name) for name in sorted(unmapped))
         if not_numbers:
             counts["warnings"].append(_("Offers %s: a price that is not a number (or is over 10^15) was skipped",
                                         ", ".join(not_numbers)))

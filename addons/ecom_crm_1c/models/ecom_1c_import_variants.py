@@ -130,7 +130,7 @@ class Ecom1cImportVariants(models.AbstractModel):
         attributes = bound(Attribute, keys)
         new = [key for key in keys if key not in attributes]
         if new:
-            for attribute in Attribute.create([{"name": keys[key] or _("Characteristic"), "ecom_1c_id": key,
+            for attribute in Attribute.create([{"name": keys[key] or self.env._("Characteristic"), "ecom_1c_id": key,
                                                 "create_variant": "dynamic"} for key in new]):
                 attributes[attribute.ecom_1c_id] = attribute
                 if attribute.ecom_1c_id == CHARACTERISTIC:  # named in each language of the database
