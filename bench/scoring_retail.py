@@ -65,55 +65,52 @@ def parse_day(value):
     return datetime.date(y + 2000 if y < 100 else y, m, d).toordinal()
 
 
-def _rows(path):
-    """The rows of a file as tuples, its header first."""
+def _parts(path):
+    """The parts of a file, each its rows as tuples, its header first: an xlsx's sheets, a CSV."""
     if path.endswith(".xlsx"):
         from openpyxl import load_workbook
 
         book = load_workbook(path, read_only=True)
-        for i, sheet in enumerate(book.worksheets):
-            rows = sheet.iter_rows(values_only=True)
-            header = next(rows)
-            if i == 0:
-                yield header
-            yield from rows
+        for sheet in book.worksheets:
+            yield sheet.iter_rows(values_only=True)
         return
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as f:
-        yield from csv.reader(f)
+        yield csv.reader(f)
 
 
 def read_uci(paths):
     """The invoice lines with a customer of UCI's files, as columns: customer, invoice, day,
-    product, quantity, amount, goods (see the module docstring)."""
+    product, quantity, amount, goods (see the module docstring). An invoice met in an earlier
+    part (file or sheet) is skipped."""
     out = {k: [] for k in ("customer", "invoice", "day", "product", "qty", "amount", "goods")}
     seen = set()
     for path in paths:
-        rows = _rows(path)
-        header = [str(h).strip() for h in next(rows)]
-        at = {}
-        for key, names in COLUMNS.items():
-            found = [header.index(n) for n in names if n in header]
-            if not found:
-                raise SystemExit(f"{path}: no column {' or '.join(names)} (columns: {', '.join(header)})")
-            at[key] = found[0]
-        mine = set()
-        for r in rows:
-            invoice = str(r[at["invoice"]]).strip()
-            customer = r[at["customer"]]
-            if invoice in seen or customer in (None, "") or str(customer).strip() in ("", "nan", "NA"):
-                continue
-            mine.add(invoice)
-            qty, price = float(r[at["qty"]]), float(r[at["price"]])
-            product = str(r[at["product"]]).strip().upper()
-            out["customer"].append(int(float(customer)))
-            out["invoice"].append(invoice)
-            out["day"].append(parse_day(r[at["date"]]))
-            out["product"].append(product)
-            out["qty"].append(qty)
-            out["amount"].append(qty * price)
-            out["goods"].append(product[:1].isdigit())
-        seen |= mine
+        for rows in _parts(path):
+            header = [str(h).strip() for h in next(rows)]
+            at = {}
+            for key, names in COLUMNS.items():
+                found = [header.index(n) for n in names if n in header]
+                if not found:
+                    raise SystemExit(f"{path}: no column {' or '.join(names)} (columns: {', '.join(header)})")
+                at[key] = found[0]
+            mine = set()
+            for r in rows:
+                invoice = str(r[at["invoice"]]).strip()
+                customer = r[at["customer"]]
+                if invoice in seen or customer in (None, "") or str(customer).strip() in ("nan", "NA"):
+                    continue
+                mine.add(invoice)
+                qty, price = float(r[at["qty"]]), float(r[at["price"]])
+                product = str(r[at["product"]]).strip().upper()
+                out["customer"].append(int(float(customer)))
+                out["invoice"].append(invoice)
+                out["day"].append(parse_day(r[at["date"]]))
+                out["product"].append(product)
+                out["qty"].append(qty)
+                out["amount"].append(qty * price)
+                out["goods"].append(product[:1].isdigit())
+            seen |= mine
     return {k: np.array(v) for k, v in out.items()}
 
 
