@@ -15,7 +15,9 @@ Layout and interfaces
     ``history.as_of(day)`` -> the history known at the start of ``day``;
     ``history.ordered_between(start, end)`` -> bool per customer.  ``from_lists(...)`` builds one
     from plain rows (tests); ``from_transactions(customers, days, amounts) -> (history, keys)``
-    from a bare store's order log (``bench/scoring_real.py``).
+    from a bare store's order log (``bench/scoring_real.py``); ``from_invoice_lines(customers,
+    invoices, days, products, quantities, amounts, goods=None) -> (history, keys, product keys)``
+    from a store's invoice lines, credit notes the orders' returns (``bench/scoring_retail.py``).
 ``criteria``
     ``compute(history, as_of, bgnbd_params=None, horizon=90) -> Criteria`` with ``values``
     (float32 customers x criteria, NaN = no data), ``names``, ``extra`` (per-customer arrays:

@@ -17,6 +17,7 @@ from ..scoring.history import (
     MAIL_CLICK,
     NEVER,
     OUTCOME_REFUSED,
+    from_invoice_lines,
     from_transactions,
     lookup,
     positions,
@@ -77,6 +78,52 @@ class TestPositions(BaseCase):
         self.assertIsNone(h.leads)
         with self.assertRaisesRegex(ValueError, "must not be negative"):
             from_transactions([1, 2], [-3, 5], [10.0, 20.0])
+
+    def test_a_stores_invoice_lines(self):
+        """UCI's Online Retail as it comes: an invoice of several lines is one order (its first
+        line's day, the sum of its lines), postage is in the amount but no product, a "C" credit
+        note goes back to the order it returns (by its product, else the customer's last order
+        before it), never above the order's amount, and a return of something bought before the
+        history began is left out."""
+        rows = [  # customer, invoice, day, product, quantity, amount, goods
+            (17850, "536365", 100, "85123A", 6, 15.30, True),
+            (17850, "536365", 100, "71053", 6, 20.34, True),
+            (17850, "536365", 100, "POST", 1, 18.00, False),
+            (13047, "536367", 100, "22745", 6, 12.60, True),
+            (17850, "536370", 104, "71053", 12, 40.68, True),
+            (17850, "536371", 106, "22632", 2, 5.00, True),
+            # the first order's hearts sent back a week later, though a later order came between
+            (17850, "C536379", 107, "85123A", -2, -5.10, True),
+            # a manual refund without a product: the customer's last order before it (536371)
+            (17850, "C536380", 107, "M", -1, -50.00, False),
+            # a return the day of the order, the same product bought twice that day: the later order
+            (13047, "536400", 110, "22745", 1, 2.10, True),
+            (13047, "C536401", 110, "22745", -1, -2.10, True),
+            # something bought before the history began
+            (14000, "C536402", 108, "21000", -3, -9.00, True),
+            (14000, "536403", 109, "21000", 3, 9.00, True),
+        ]
+        cust, inv, day, prod, qty, amount, goods = (list(col) for col in zip(*rows, strict=True))
+        h, customers, products = from_invoice_lines(cust, inv, day, prod, qty, amount, goods=goods)
+        self.assertEqual(customers.tolist(), [13047, 14000, 17850])
+        self.assertEqual(products.tolist(), ["21000", "22632", "22745", "71053", "85123A"])
+        o = h.orders
+        # sorted by customer and day
+        self.assertEqual(o.customer.tolist(), [0, 0, 1, 2, 2, 2])
+        self.assertEqual(o.day.tolist(), [100, 110, 109, 100, 104, 106])
+        np.testing.assert_allclose(o.amount, [12.60, 2.10, 9.00, 53.64, 40.68, 5.00])
+        np.testing.assert_allclose(o.returned, [0.0, 2.10, 0.0, 5.10, 0.0, 5.00],
+                                   err_msg="the manual refund of 50 capped at the order's 5")
+        self.assertTrue(o.confirmed.all())
+        # the lines: the goods only, each on its order
+        self.assertEqual(len(h.lines), 7)
+        self.assertEqual(products[h.lines.product].tolist(),
+                         ["22745", "22745", "21000", "85123A", "71053", "71053", "22632"])
+        self.assertEqual(h.lines.order.tolist(), [0, 1, 2, 3, 3, 4, 5])
+        np.testing.assert_allclose(h.lines.qty, [6, 1, 3, 6, 6, 12, 2])
+        np.testing.assert_allclose(h.lines.amount, [12.60, 2.10, 9.00, 15.30, 20.34, 40.68, 5.00])
+        with self.assertRaisesRegex(ValueError, "every column"):
+            from_invoice_lines([1], ["a", "b"], [1], ["p"], [1], [1.0])
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
