@@ -2,7 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from .ecom_report_channel import LOCAL_DAY, ORDER_REFUNDED, ORDER_REVENUE
-from .ecom_report_mixin import order_refunds
+from .ecom_report_mixin import net_revenue_fields, order_refunds
 
 # Each confirmed order (not refused at delivery) with its customer (the commercial partner: a contact's orders count for
 # the company), its day in the company's time zone (its month is the store's: an order of 00:30 on
@@ -76,12 +76,7 @@ class EcomReportAttribution(models.Model):
     new_customer_count = fields.Integer(
         "New customers", readonly=True, aggregator="sum", help="Customers whose first order this is.")
     repeat_order_count = fields.Integer("Repeat orders", readonly=True, aggregator="sum")
-    revenue = fields.Monetary(
-        readonly=True, aggregator="sum",
-        help="What the confirmed orders came to, taxes included, less what their credit notes gave back.")
-    refunded = fields.Monetary(
-        "Refunds", readonly=True, aggregator="sum",
-        help="What the posted credit notes of the orders gave back (already taken from the revenue).")
+    revenue, refunded = net_revenue_fields()
     revenue_per_customer = fields.Monetary(
         "Revenue per new customer", readonly=True, aggregator="ecom_ratio",
         ecom_ratio=("revenue", "new_customer_count", 1),

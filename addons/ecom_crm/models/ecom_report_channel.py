@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .ecom_report_mixin import order_refunds
+from .ecom_report_mixin import net_revenue_fields, order_refunds
 
 # the time zone of the rows without a company (a request of no team and no salesperson yet): the
 # main company's, as in the reports kept in tables (``ecom.report.mixin._ecom_default_tz``); read at
@@ -52,12 +52,7 @@ class EcomReportChannel(models.Model):
     clicks = fields.Integer(readonly=True, aggregator="sum")
     request_count = fields.Integer("Requests", readonly=True, aggregator="sum")
     order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
-    revenue = fields.Monetary(
-        readonly=True, aggregator="sum",
-        help="What the confirmed orders came to, taxes included, less what their credit notes gave back.")
-    refunded = fields.Monetary(
-        "Refunds", readonly=True, aggregator="sum",
-        help="What the posted credit notes of the orders gave back (already taken from the revenue).")
+    revenue, refunded = net_revenue_fields()
     # what the ratios of requests and of ad spend count: an order placed without any request (from 1C,
     # at the till) is a sale, not a request's conversion, and one without a channel is no ad's return
     request_order_count = fields.Integer(

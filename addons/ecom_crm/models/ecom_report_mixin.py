@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
@@ -8,6 +8,19 @@ REFRESH_TABLE = "ecom_report_refresh"
 # aggregate functions that do not aggregate a measure's value: a ratio or a percentile asked with
 # them is left to the ORM
 RAW_AGGREGATES = ("count", "count_distinct", "array_agg", "recordset")
+
+
+def net_revenue_fields():
+    """``(revenue, refunded)``: the measures of a report of orders, the revenue net of the credit
+    notes and what they gave back (one definition for the channel, attribution and sales reports)."""
+    return (
+        fields.Monetary(readonly=True, aggregator="sum",
+                        help="What the confirmed orders came to, taxes included, less what their credit notes "
+                             "gave back."),
+        fields.Monetary("Refunds", readonly=True, aggregator="sum",
+                        help="What the posted credit notes of the orders gave back (already taken from the "
+                             "revenue)."),
+    )
 
 
 def order_refunds(where=None, orders=None):

@@ -2,7 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from .ecom_report_channel import LOCAL_DAY, ORDER_REFUNDED, ORDER_REVENUE
-from .ecom_report_mixin import order_refunds
+from .ecom_report_mixin import net_revenue_fields, order_refunds
 
 
 class EcomReportSales(models.Model):
@@ -35,12 +35,7 @@ class EcomReportSales(models.Model):
     order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
     new_customer_count = fields.Integer("New customers", readonly=True, aggregator="sum")
     returning_order_count = fields.Integer("Orders of returning customers", readonly=True, aggregator="sum")
-    revenue = fields.Monetary(
-        readonly=True, aggregator="sum",
-        help="What the confirmed orders came to, taxes included, less what their credit notes gave back.")
-    refunded = fields.Monetary(
-        "Refunds", readonly=True, aggregator="sum",
-        help="What the posted credit notes of the orders gave back (already taken from the revenue).")
+    revenue, refunded = net_revenue_fields()
     margin_base = fields.Monetary(
         "Margin base", readonly=True, aggregator="sum",
         help="Untaxed amount of the lines whose product has a cost price.")

@@ -16,6 +16,29 @@ from ..models import ecom_intake_request as journal_module
 URL = "/ecom_crm/api/v1/requests"
 
 
+def invoice_order(order):
+    """``order``'s invoice, posted (its products invoiced on order)."""
+    order.order_line.product_id.invoice_policy = "order"
+    invoice = order._create_invoices()
+    invoice.action_post()
+    return invoice
+
+
+def credit_note(invoice, price=None, quantity=None, post=True):
+    """A credit note of ``invoice`` through Odoo's reversal wizard (all of it; its first line's
+    ``price`` or ``quantity`` when given: a partial return), posted unless ``post`` is False."""
+    wizard = invoice.env["account.move.reversal"].with_context(
+        active_model="account.move", active_ids=invoice.ids).create({"journal_id": invoice.journal_id.id})
+    note = invoice.env["account.move"].browse(wizard.refund_moves()["res_id"])
+    if price is not None:
+        note.invoice_line_ids[0].price_unit = price
+    if quantity is not None:
+        note.invoice_line_ids[0].quantity = quantity
+    if post:
+        note.action_post()
+    return note
+
+
 class EcomCrmCase(TransactionCase):
     """Base for ecom_crm tests: a salesman and a sales manager with the lowest rights they need."""
 

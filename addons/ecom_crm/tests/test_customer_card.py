@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
-from .common import EcomCrmCase
+from .common import EcomCrmCase, credit_note, invoice_order
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -162,20 +162,8 @@ class TestCustomerCard(EcomCrmCase):
         self.assertEqual(customer.ecom_last_order_date, kept.date_order.date())
         self.assertEqual(customer.ecom_customer_status, "first_purchase")
 
-    def _credit_note(self, order, price=None, post=True):
-        """The order invoiced, then a credit note of it (for ``price`` of its first line, all of it when
-        None), posted unless ``post`` is False."""
-        order.order_line.product_id.invoice_policy = "order"
-        invoice = order._create_invoices()
-        invoice.action_post()
-        wizard = self.env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=invoice.ids).create({"journal_id": invoice.journal_id.id})
-        credit_note = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
-        if price is not None:
-            credit_note.invoice_line_ids[0].price_unit = price
-        if post:
-            credit_note.action_post()
-        return credit_note
+    def _credit_note(self, order, price=None):
+        return credit_note(invoice_order(order), price=price)
 
     def test_revenue_is_net_of_credit_notes_at_once(self):
         """What a customer bought is what they kept: a return's credit note takes its amount from the

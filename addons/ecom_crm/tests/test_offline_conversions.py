@@ -11,7 +11,7 @@ from odoo.tests import Form, new_test_user, tagged
 
 from ..tools import offline_conversions
 from ..tools.intake import validate_request
-from .common import IntakeCase
+from .common import IntakeCase, credit_note, invoice_order
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -91,18 +91,10 @@ class TestOfflineConversions(IntakeCase):
         """An ad system learns from the value of its conversions: a partly returned order is sent for
         what the customer kept, one returned whole is no conversion."""
         day = datetime(2025, 11, 3, 10, 0)
-        self.product.invoice_policy = "order"
         _lead, partly = self._sale({"phone": "+79160001030", "gclid": "Cj0-partly"}, 3000, day)
         _lead, whole = self._sale({"phone": "+79160001031", "gclid": "Cj0-whole"}, 2000, day)
-        for order, amount in ((partly, 1000), (whole, None)):
-            invoice = order._create_invoices()
-            invoice.action_post()
-            wizard = self.env["account.move.reversal"].with_context(
-                active_model="account.move", active_ids=invoice.ids).create({"journal_id": invoice.journal_id.id})
-            note = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
-            if amount:
-                note.invoice_line_ids[0].price_unit = amount
-            note.action_post()
+        credit_note(invoice_order(partly), price=1000)
+        credit_note(invoice_order(whole))
         wizard, text = self._export(system="google_ads", goal="Покупка")
         self.assertEqual(wizard.conversion_count, 1)
         self.assertEqual(text.splitlines()[2:], [f"Cj0-partly,Покупка,2025-11-03 13:00:00,2000.00,"

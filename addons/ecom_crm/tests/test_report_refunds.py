@@ -10,6 +10,7 @@ from odoo import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
+from .common import credit_note
 from .test_reports_channels import ReportCase
 
 NOON = datetime(2025, 11, 10, 9, 0)  # 12:00 in Moscow
@@ -41,18 +42,13 @@ class TestRefunds(ReportCase):
     def _refund(cls, invoice, quantity=None, post=True, modify=False):
         """A credit note of ``invoice`` (of ``quantity`` of its first line; all of it when None);
         ``modify``: Odoo's «Full refund and new draft invoice», the new invoice posted."""
-        wizard = cls.env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=invoice.ids).create({"journal_id": invoice.journal_id.id})
         if modify:
+            wizard = cls.env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=invoice.ids).create({"journal_id": invoice.journal_id.id})
             action = wizard.modify_moves()
             cls.env["account.move"].browse(action["res_id"]).action_post()
             return invoice.reversal_move_ids
-        credit_note = cls.env["account.move"].browse(wizard.refund_moves()["res_id"])
-        if quantity is not None:
-            credit_note.invoice_line_ids[0].quantity = quantity
-        if post:
-            credit_note.action_post()
-        return credit_note
+        return credit_note(invoice, quantity=quantity, post=post)
 
     def totals(self, model, fields, domain=(), groupby=None, user=None):
         return self.groups(model, groupby, fields, domain, user=user)

@@ -6,7 +6,7 @@ from psycopg2.errors import SerializationFailure
 
 from odoo.tests import tagged
 
-from .common import EcomCrmCase
+from .common import EcomCrmCase, credit_note, invoice_order
 from .test_sms_gateway_queue import REQUEST, smsru_sent
 
 DAY0 = datetime(2026, 5, 4, 10, 0)
@@ -315,7 +315,6 @@ class TestWinbackRecovery(WinbackCase):
         """What a customer won back kept is what counts: a partial return's credit note takes its amount
         off the revenue won back, and a recovery whose only order was returned whole is none (the
         next run takes it back, even once recorded)."""
-        self.product_b.invoice_policy = "order"
         with freeze_time(DAY0):
             won = self.lose(self.reason_expensive)
         self.product.list_price = 50000
@@ -326,20 +325,11 @@ class TestWinbackRecovery(WinbackCase):
         winback = self.Winback.search([("lead_id", "=", won.id)])
         self.assertEqual((winback.won_order_id, winback.won_amount), (order, 3000))
 
-        def credit(amount):
-            invoice = order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")[:1] or order._create_invoices()
-            if invoice.state == "draft":
-                invoice.action_post()
-            wizard = self.env["account.move.reversal"].with_context(
-                active_model="account.move", active_ids=invoice.ids).create({"journal_id": invoice.journal_id.id})
-            note = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
-            note.invoice_line_ids[0].price_unit = amount
-            note.action_post()
-
-        credit(1000)
+        invoice = invoice_order(order)
+        credit_note(invoice, price=1000)
         self.run_cron(DAY0 + timedelta(days=5))
         self.assertEqual(winback.won_amount, 2000)
-        credit(2000)
+        credit_note(invoice, price=2000)
         self.run_cron(DAY0 + timedelta(days=6))
         self.assertFalse(winback.won_order_id, "returned whole: nobody won back")
         self.assertFalse(winback.won_amount)
