@@ -212,11 +212,11 @@ class CrmLead(models.Model):
                     raise UserError(_("A request can only be created lost (archived, or in a refusal stage) "
                                       "with a refusal reason."))
                 vals["lost_reason_id"] = reason
-            if vals.get("lost_reason_id"):
-                if vals["lost_reason_id"] not in self.env.context.get("ecom_history_reasons", ()):
-                    self._ecom_check_reason_in_use(vals["lost_reason_id"])
                 if not (stage_id and self.env["crm.stage"].browse(stage_id).ecom_is_refusal):
                     vals.setdefault("ecom_lost_stage_id", stage_id)
+            if vals.get("lost_reason_id") \
+                    and vals["lost_reason_id"] not in self.env.context.get("ecom_history_reasons", ()):
+                self._ecom_check_reason_in_use(vals["lost_reason_id"])
         leads = super().create(vals_list)
         leads._ecom_check_created_stages()
         leads._ecom_stage_changed(dict.fromkeys(leads.ids))

@@ -308,11 +308,11 @@ class EcomWinback(models.Model):
                    AND so.ecom_status IS DISTINCT FROM 'returned'  -- refused at delivery: not won back
                    AND so.date_order < w.date_fired + make_interval(days => coalesce(r.ecom_winback_window_days, 90))
               GROUP BY w.id
-            ), now_won AS (  -- a recovery whose orders were since returned whole or cancelled is none
-                SELECT fw.id, won.order_id, won.amount
+            ), now_won AS (  -- a recovery whose orders were since returned whole, cancelled or deleted
+                SELECT fw.id, won.order_id, won.amount  -- (its order gone, its amount stayed) is none
                   FROM ecom_winback fw
                   LEFT JOIN won ON won.id = fw.id
-                 WHERE won.id IS NOT NULL OR fw.won_order_id IS NOT NULL
+                 WHERE won.id IS NOT NULL OR fw.won_order_id IS NOT NULL OR fw.won_amount IS NOT NULL
             )
             UPDATE ecom_winback w SET won_order_id = now_won.order_id, won_amount = now_won.amount
               FROM now_won

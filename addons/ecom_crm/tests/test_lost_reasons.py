@@ -85,6 +85,16 @@ class TestLostOnlyWithReason(EcomCrmCase):
         with self.assertRaises(UserError):
             self._lead(active=False)
 
+    def test_only_a_request_created_lost_is_lost_at_a_stage(self):
+        """«Lost at stage» is the stage of a request created lost; one created open with a reason (an
+        import's column, RPC) is not lost anywhere: no stage shown on it, none in its chatter."""
+        lost = self._lead(stage_id=self.stage_contact.id, active=False, lost_reason_id=self.reason_expensive.id)
+        self.assertEqual(lost.ecom_lost_stage_id, self.stage_contact)
+        open_ = self._lead(stage_id=self.stage_contact.id, lost_reason_id=self.reason_expensive.id)
+        self.assertTrue(open_.active)
+        self.assertFalse(open_.ecom_lost_stage_id)
+        self.assertFalse(open_.ecom_refusal_phase)
+
     def test_lost_stage_date_and_phase(self):
         early = self._lead(stage_id=self.stage_contact.id)
         late = self._lead(stage_id=self.stage_new.id)

@@ -334,6 +334,27 @@ class TestWinbackRecovery(WinbackCase):
         self.assertFalse(winback.won_order_id, "returned whole: nobody won back")
         self.assertFalse(winback.won_amount)
 
+    def test_an_order_won_back_then_deleted_wins_nobody_back(self):
+        """The order a recovery was recorded with, cancelled and deleted before the next run, leaves
+        no revenue won back behind it (the reason's revenue counted money of an order that is gone)."""
+        with freeze_time(DAY0):
+            won = self.lose(self.reason_expensive)
+        self.product.list_price = 50000
+        self.run_cron(DAY0 + timedelta(days=2))
+        with freeze_time(DAY0 + timedelta(days=3)):
+            order = self.order(amount=3000)
+        self.run_cron(DAY0 + timedelta(days=4))
+        winback = self.Winback.search([("lead_id", "=", won.id)])
+        self.assertEqual((winback.won_order_id, winback.won_amount), (order, 3000))
+        order._action_cancel()
+        order.unlink()
+        self.run_cron(DAY0 + timedelta(days=5))
+        self.assertFalse(winback.won_order_id)
+        self.assertFalse(winback.won_amount, "nothing won back")
+        reason = self.reason_expensive.with_company(self.env.company)
+        reason.invalidate_recordset()
+        self.assertEqual((reason.ecom_winback_won_count, reason.ecom_winback_revenue), (0, 0))
+
     def test_evaluation_is_set_based(self):
         with freeze_time(DAY0):
             leads = [self.lose(self.reason_expensive, partner=self.Partner.create({"name": f"Клиент {i}"}))
