@@ -11,8 +11,10 @@ const EXTENSION = /^(.*?)\s*(?:доб\.?|ext\.?|x)\s*(\d+)\s*$/i;
 
 export function callHref(value) {
     const match = (value || "").match(EXTENSION);
-    const [number, extension] = match ? [match[1], match[2]] : [value || "", ""];
-    return "tel:" + number.replace(/\s+/g, "") + (extension ? "," + extension : "");
+    // an extension alone («доб. 123») is no number to call: the value as it is
+    const [number, extension] = match && match[1].trim() ? [match[1], match[2]] : [value || "", ""];
+    // «#» would end the link (a URL's fragment): dialers read it escaped
+    return "tel:" + number.replace(/\s+/g, "").replace(/#/g, "%23") + (extension ? "," + extension : "");
 }
 
 patch(PhoneField.prototype, {
