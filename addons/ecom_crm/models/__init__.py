@@ -12,6 +12,7 @@ from . import crm_lead
 from . import crm_team
 from . import crm_team_member
 from . import sale_order
+from . import sale_order_line
 from . import ecom_order_status_event
 from . import ecom_intake_source
 from . import ecom_decision_lock

@@ -205,3 +205,25 @@ class TestCustomerCard(EcomCrmCase):
         order.partner_id = right
         self.assertEqual((wrong.ecom_order_count, wrong.ecom_revenue), (0, 0))
         self.assertEqual((right.ecom_order_count, right.ecom_revenue), (1, 4000))
+
+    def test_lines_of_a_confirmed_order_edited(self):
+        """A confirmed order's lines changed (by hand, or 1C sending it back changed): the card follows
+        at once; a quotation's lines change nothing."""
+        customer = self.Partner.create({"name": "Докупила к заказу"})
+        order = self._order(customer, datetime.now() - timedelta(days=1), price=1000)
+        self.product.taxes_id = [Command.clear()]
+        order.order_line.tax_id = [Command.clear()]
+        self.assertEqual(customer.ecom_revenue, 1000)
+        order.order_line.write({"product_uom_qty": 3, "price_unit": 1000})
+        self.assertEqual(customer.ecom_revenue, 3000)
+        order.order_line = [Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 500,
+                                            "tax_id": [Command.clear()]})]
+        self.assertEqual(customer.ecom_revenue, 3500)
+        # Odoo keeps a confirmed order's lines: one taken back is set to 0
+        order.order_line.filtered(lambda line: line.price_unit == 500).product_uom_qty = 0
+        self.assertEqual(customer.ecom_revenue, 3000)
+        quotation = self.env["sale.order"].create({"partner_id": customer.id, "order_line": [
+            Command.create({"product_id": self.product.id, "price_unit": 700, "tax_id": [Command.clear()]})]})
+        with patch.object(type(self.Partner), "_ecom_refresh_customer_card") as refresh:
+            quotation.order_line.product_uom_qty = 2
+        refresh.assert_not_called()
