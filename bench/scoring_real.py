@@ -94,6 +94,20 @@ def row(name, auc, lift, gap, brier):
     return f"  {name:<10} AUC {auc:.4f}  lift {lift:5.2f}  worst decile {gap * 100:4.1f} pts  Brier {brier:.4f}"
 
 
+def print_comparison(r, p, y):
+    """The engine's backtest ``r`` against BG/NBD (fitted on the day, in ``r``), the logistic
+    regression's chances ``p`` for outcomes ``y`` and recency alone: a line each."""
+    base = r["baseline"]
+    print(row("engine", r["auc"], r["top_decile_lift"], r["max_decile_gap"], r["brier"]))
+    if "bgnbd" in base:
+        bg = base["bgnbd"]
+        bg_gap = max(abs(d["predicted"] - d["observed"]) for d in bg["deciles"] if d["n"])
+        print(row("BG/NBD", bg["auc"], bg["top_decile_lift"], bg_gap, bg["brier"]))
+    lr_gap = max(abs(d["predicted"] - d["observed"]) for d in backtest.deciles(p, y) if d["n"])
+    print(row("logistic", backtest.auc(p, y), backtest.top_decile_lift(p, y), lr_gap, backtest.brier(p, y)))
+    print(f"  {'recency':<10} AUC {base['recency']['auc']:.4f}  lift {base['recency']['top_decile_lift']:5.2f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", default=[os.path.join(DATA, "CDNOW_master.txt.gz"),
@@ -111,20 +125,10 @@ def main():
             started = time.perf_counter()
             r = backtest.backtest(history, as_of, args.horizon)
             seconds = time.perf_counter() - started
-            base = r["baseline"]
             print(f" as of {START + datetime.timedelta(days=as_of)}: {r['customers']} customers, "
                   f"{r['positives']} ordered in {args.horizon} days; model {r['model']['kind']}, "
                   f"{r['model']['train_rows']} training rows, {seconds:.1f} s")
-            print(row("engine", r["auc"], r["top_decile_lift"], r["max_decile_gap"], r["brier"]))
-            if "bgnbd" in base:
-                bg = base["bgnbd"]
-                bg_gap = max(abs(d["predicted"] - d["observed"]) for d in bg["deciles"] if d["n"])
-                print(row("BG/NBD", bg["auc"], bg["top_decile_lift"], bg_gap, bg["brier"]))
-            p, y = rfm_logistic(customer, day, amount, history.n_customers, as_of, args.horizon)
-            dec = backtest.deciles(p, y)
-            lr_gap = max(abs(d["predicted"] - d["observed"]) for d in dec if d["n"])
-            print(row("logistic", backtest.auc(p, y), backtest.top_decile_lift(p, y), lr_gap, backtest.brier(p, y)))
-            print(f"  {'recency':<10} AUC {base['recency']['auc']:.4f}  lift {base['recency']['top_decile_lift']:5.2f}")
+            print_comparison(r, *rfm_logistic(customer, day, amount, history.n_customers, as_of, args.horizon))
             xs = r["crosssell"]
             if xs["suggestions"]:
                 print(f"  offers     {xs['suggestions']} ({xs['accepted']} bought), worst decile "

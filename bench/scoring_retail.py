@@ -44,7 +44,7 @@ sys.path.insert(0, os.path.join(ROOT, "addons", "ecom_crm_scoring"))
 
 from scoring import backtest  # noqa: E402
 from scoring.history import from_invoice_lines  # noqa: E402
-from scoring_real import rfm_logistic, row  # noqa: E402
+from scoring_real import print_comparison, rfm_logistic  # noqa: E402
 
 # the columns of Online Retail and of Online Retail II
 COLUMNS = {
@@ -138,20 +138,11 @@ def main():
         started = time.perf_counter()
         r = backtest.backtest(history, t, args.horizon)
         seconds = time.perf_counter() - started
-        base = r["baseline"]
         print(f" as of {day}: {r['customers']} customers, {r['positives']} ordered in {args.horizon} days; "
               f"model {r['model']['kind']}{' (season)' if r['model']['season'] else ''}, "
               f"{r['model']['train_rows']} training rows, {seconds:.1f} s")
-        print(row("engine", r["auc"], r["top_decile_lift"], r["max_decile_gap"], r["brier"]))
-        if "bgnbd" in base:
-            bg = base["bgnbd"]
-            bg_gap = max(abs(d["predicted"] - d["observed"]) for d in bg["deciles"] if d["n"])
-            print(row("BG/NBD", bg["auc"], bg["top_decile_lift"], bg_gap, bg["brier"]))
-        p, y = rfm_logistic(o.customer[conf], o.day[conf], o.amount[conf], history.n_customers, t, args.horizon)
-        dec = backtest.deciles(p, y)
-        lr_gap = max(abs(d["predicted"] - d["observed"]) for d in dec if d["n"])
-        print(row("logistic", backtest.auc(p, y), backtest.top_decile_lift(p, y), lr_gap, backtest.brier(p, y)))
-        print(f"  {'recency':<10} AUC {base['recency']['auc']:.4f}  lift {base['recency']['top_decile_lift']:5.2f}")
+        print_comparison(r, *rfm_logistic(o.customer[conf], o.day[conf], o.amount[conf], history.n_customers, t,
+                                          args.horizon))
         print("  deciles    " + " ".join(f"{d['predicted'] * 100:4.1f}/{d['observed'] * 100:4.1f}"
                                          for d in r["deciles"]))
         xs = r["crosssell"]

@@ -311,19 +311,25 @@ class TestWinbackRecovery(WinbackCase):
         self.assertEqual(reason.ecom_winback_rate, 50.0)
         self.assertEqual(reason.ecom_winback_revenue, 5000)
 
-    def test_returns_win_nobody_back(self):
-        """What a customer won back kept is what counts: a partial return's credit note takes its amount
-        off the revenue won back, and a recovery whose only order was returned whole is none (the
-        next run takes it back, even once recorded)."""
+    def won_back(self, amount):
+        """A request lost as too expensive, its price-drop rule fired, then its customer's order of
+        ``amount``: ``(follow-up, order)``, the recovery recorded."""
         with freeze_time(DAY0):
             won = self.lose(self.reason_expensive)
         self.product.list_price = 50000
         self.run_cron(DAY0 + timedelta(days=2))
         with freeze_time(DAY0 + timedelta(days=3)):
-            order = self.order(amount=3000)
+            order = self.order(amount=amount)
         self.run_cron(DAY0 + timedelta(days=4))
         winback = self.Winback.search([("lead_id", "=", won.id)])
-        self.assertEqual((winback.won_order_id, winback.won_amount), (order, 3000))
+        self.assertEqual((winback.won_order_id, winback.won_amount), (order, amount))
+        return winback, order
+
+    def test_returns_win_nobody_back(self):
+        """What a customer won back kept is what counts: a partial return's credit note takes its amount
+        off the revenue won back, and a recovery whose only order was returned whole is none (the
+        next run takes it back, even once recorded)."""
+        winback, order = self.won_back(3000)
 
         invoice = invoice_order(order)
         credit_note(invoice, price=1000)
@@ -337,15 +343,7 @@ class TestWinbackRecovery(WinbackCase):
     def test_an_order_won_back_then_deleted_wins_nobody_back(self):
         """The order a recovery was recorded with, cancelled and deleted before the next run, leaves
         no revenue won back behind it (the reason's revenue counted money of an order that is gone)."""
-        with freeze_time(DAY0):
-            won = self.lose(self.reason_expensive)
-        self.product.list_price = 50000
-        self.run_cron(DAY0 + timedelta(days=2))
-        with freeze_time(DAY0 + timedelta(days=3)):
-            order = self.order(amount=3000)
-        self.run_cron(DAY0 + timedelta(days=4))
-        winback = self.Winback.search([("lead_id", "=", won.id)])
-        self.assertEqual((winback.won_order_id, winback.won_amount), (order, 3000))
+        winback, order = self.won_back(3000)
         order._action_cancel()
         order.unlink()
         self.run_cron(DAY0 + timedelta(days=5))
