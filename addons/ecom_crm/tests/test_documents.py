@@ -199,6 +199,21 @@ class TestDocuments(HttpCase):
         self.assertIn("Автокресло Britax Römer", text)
         self.assertIn("Сто тридцать восемь тысяч девятьсот девяносто один рубль 00 копеек", text)
 
+    def test_lead_prints_its_quotations_customer(self):
+        """A request's contact is a person, the quotation is made out to a company: the document printed
+        from the request is the quotation's, with its buyer, not the request's contact."""
+        person = self.env["res.partner"].create({"name": "Смирнова Ольга Петровна", "phone": "+79161234567"})
+        lead = self.env["crm.lead"].create({"name": "Коляска", "type": "opportunity", "partner_id": person.id,
+                                            "user_id": self.salesman.id})
+        self.order.opportunity_id = lead
+        text = self.render(lead, "contract")
+        self.assertIn("с одной стороны, и ООО «Яндекс», именуемое в дальнейшем «Покупатель», в лице Директора по "
+                      "закупкам Петровой Анны Сергеевны", text)
+        self.assertNotIn("Смирнова", text)
+        self.assert_requisites(text)
+        self.render(lead, "offer")
+        self.assert_row("Кому: ООО «Яндекс», ИНН 7736207543, КПП 770401001")
+
     def test_lead_of_a_person_without_contact(self):
         lead = self.env["crm.lead"].create({"name": "Заявка с сайта", "type": "opportunity",
                                             "contact_name": "Смирнова Ольга", "phone": "+79161234567",
