@@ -140,6 +140,27 @@ class TestDocuments(HttpCase):
         self.assertNotIn("КПП 770401001", text)
         self.assertIn("/ Петров П. П. /", text)  # a sole trader signs for himself
 
+    def test_sole_trader_entered_as_a_person(self):
+        """A sole trader's card is often a person's (not a company) with the ИНН and the ОГРНИП: the contract
+        is with the ИП, not with «гражданин(ка)»; a person with only an ИНН stays a private person."""
+        trader = self.env["res.partner"].create({
+            "name": "Петров Пётр Петрович", "country_id": self.env.ref("base.ru").id,
+            "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
+        self.order.partner_id = trader
+        text = self.render(self.order, "contract")
+        self.assertIn("с одной стороны, и ИП Петров Пётр Петрович, действующий(ая) на основании записи в ЕГРИП "
+                      f"(ОГРНИП {TRADER_OGRNIP}), именуемый(ая) в дальнейшем «Покупатель», с другой стороны", text)
+        self.assertNotIn("гражданин", text)
+        self.assertIn(f"ИНН {TRADER_INN}", text)
+        self.assertIn("/ Петров П. П. /", text)
+        self.render(self.order, "offer")
+        self.assert_row(f"Кому: ИП Петров Пётр Петрович, ИНН {TRADER_INN}")
+        trader.company_registry = False  # a private person with an ИНН
+        text = self.render(self.order, "contract")
+        self.assertIn("с одной стороны, и гражданин(ка) Петров Пётр Петрович, именуемый(ая) в дальнейшем "
+                      "«Покупатель»", text)
+        self.assertNotIn("ЕГРИП", text)
+
     def test_taxes_and_kopecks(self):
         tax = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
                                               "type_tax_use": "sale"})
