@@ -199,8 +199,8 @@ class CrmLead(models.Model):
         """The request's latest quotation, else its product of interest (one piece at its sales price)."""
         self.ensure_one()
         order = self._ecom_document_order()
-        if order:
-            return dict(order._ecom_document_source(), partner=self.partner_id or order.partner_id)
+        if order:  # its own customer: the buyer of the lines, number and totals printed
+            return order._ecom_document_source()
         product = self.ecom_product_id
         if not product:
             raise UserError(self.env._("The request %(name)s has neither a quotation nor a product of interest: "

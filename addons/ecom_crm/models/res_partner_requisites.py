@@ -104,18 +104,25 @@ class ResPartner(models.Model):
         # a party of another country (a Kazakh LLP's 12-digit БИН) is no Russian sole trader and has no
         # ИНН, ОГРН; one without a country is taken as Russian (a Russian store's customers)
         russian = not partner.country_id or partner.country_id.code == "RU"
+        ogrn = ru_requisites.compact(partner.company_registry)
+        # ИП: a 12-digit ИНН on a company, or on a person with a 15-digit ОГРНИП (a person's card is how
+        # many stores enter a sole trader); a person with only an ИНН is a private person
+        sole_trader = bool(russian and len(inn) == 12 and (partner.is_company or len(ogrn) == 15))
+        name = partner.name or ""
+        if sole_trader and not partner.is_company and name and not SOLE_TRADER_PREFIX.match(name):
+            name = f"ИП {name}"  # «ИП Петров Пётр Петрович, действующий на основании записи в ЕГРИП»
         bank_account = partner.sudo().bank_ids[:1]
         address = ", ".join(part for part in (
             partner.zip, partner.state_id.name, partner.city, partner.street, partner.street2) if part)
         return {
             "partner": partner,
-            "name": partner.name or "",
+            "name": name,
             "is_company": partner.is_company,
-            "is_sole_trader": bool(russian and partner.is_company and len(inn) == 12),  # ИП: a 12-digit ИНН
+            "is_sole_trader": sole_trader,
             "inn": inn,
             "inn_label": ru_requisites.tax_id_label(partner.country_id.code, russian),
             "kpp": partner.ecom_kpp or "",
-            "ogrn": ru_requisites.compact(partner.company_registry),
+            "ogrn": ogrn,
             "ogrn_label": ru_requisites.registration_label(inn) if russian else "Рег. номер",
             "address": address,
             "phone": partner.phone or partner.mobile or "",
@@ -126,7 +133,7 @@ class ResPartner(models.Model):
             "corr_account": bank_account.bank_id.ecom_corr_account or "",
             # «в лице … Иванова Ивана Ивановича»: the genitive whatever the case it was typed in
             "signatory_name": genitive_name(partner.ecom_signatory_name),
-            "signatory_short": self._ecom_signer(partner, russian and len(inn) == 12),
+            "signatory_short": self._ecom_signer(partner, sole_trader),
             "signatory_title": partner.ecom_signatory_title or "",
             "signatory_basis": partner.ecom_signatory_basis or "",
         }

@@ -140,6 +140,27 @@ class TestDocuments(HttpCase):
         self.assertNotIn("КПП 770401001", text)
         self.assertIn("/ Петров П. П. /", text)  # a sole trader signs for himself
 
+    def test_sole_trader_entered_as_a_person(self):
+        """A sole trader's card is often a person's (not a company) with the ИНН and the ОГРНИП: the contract
+        is with the ИП, not with «гражданин(ка)»; a person with only an ИНН stays a private person."""
+        trader = self.env["res.partner"].create({
+            "name": "Петров Пётр Петрович", "country_id": self.env.ref("base.ru").id,
+            "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
+        self.order.partner_id = trader
+        text = self.render(self.order, "contract")
+        self.assertIn("с одной стороны, и ИП Петров Пётр Петрович, действующий(ая) на основании записи в ЕГРИП "
+                      f"(ОГРНИП {TRADER_OGRNIP}), именуемый(ая) в дальнейшем «Покупатель», с другой стороны", text)
+        self.assertNotIn("гражданин", text)
+        self.assertIn(f"ИНН {TRADER_INN}", text)
+        self.assertIn("/ Петров П. П. /", text)
+        self.render(self.order, "offer")
+        self.assert_row(f"Кому: ИП Петров Пётр Петрович, ИНН {TRADER_INN}")
+        trader.company_registry = False  # a private person with an ИНН
+        text = self.render(self.order, "contract")
+        self.assertIn("с одной стороны, и гражданин(ка) Петров Пётр Петрович, именуемый(ая) в дальнейшем "
+                      "«Покупатель»", text)
+        self.assertNotIn("ЕГРИП", text)
+
     def test_taxes_and_kopecks(self):
         tax = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
                                               "type_tax_use": "sale"})
@@ -198,6 +219,21 @@ class TestDocuments(HttpCase):
         self.assertIn(f"ДОГОВОР ПОСТАВКИ № {self.order.name}", text)
         self.assertIn("Автокресло Britax Römer", text)
         self.assertIn("Сто тридцать восемь тысяч девятьсот девяносто один рубль 00 копеек", text)
+
+    def test_lead_prints_its_quotations_customer(self):
+        """A request's contact is a person, the quotation is made out to a company: the document printed
+        from the request is the quotation's, with its buyer, not the request's contact."""
+        person = self.env["res.partner"].create({"name": "Смирнова Ольга Петровна", "phone": "+79161234567"})
+        lead = self.env["crm.lead"].create({"name": "Коляска", "type": "opportunity", "partner_id": person.id,
+                                            "user_id": self.salesman.id})
+        self.order.opportunity_id = lead
+        text = self.render(lead, "contract")
+        self.assertIn("с одной стороны, и ООО «Яндекс», именуемое в дальнейшем «Покупатель», в лице Директора по "
+                      "закупкам Петровой Анны Сергеевны", text)
+        self.assertNotIn("Смирнова", text)
+        self.assert_requisites(text)
+        self.render(lead, "offer")
+        self.assert_row("Кому: ООО «Яндекс», ИНН 7736207543, КПП 770401001")
 
     def test_lead_of_a_person_without_contact(self):
         lead = self.env["crm.lead"].create({"name": "Заявка с сайта", "type": "opportunity",
