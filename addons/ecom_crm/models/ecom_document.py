@@ -36,7 +36,8 @@ def _tax_inclusion(taxes, price, currency, product, partner):
     included = bool(taxes) and all(tax.price_include for tax in taxes)
     excluded = taxes.compute_all(price, currency, 1.0, product=product, partner=partner)["total_excluded"] \
         if any(tax.price_include for tax in taxes) else price
-    return {"tax_included": included, "price_excluded": excluded}
+    rates = taxes.flatten_taxes_hierarchy().filtered(lambda tax: tax.amount_type == "percent").mapped("amount")
+    return {"tax_included": included, "price_excluded": excluded, "rates": rates}
 
 
 class EcomDocumentMixin(models.AbstractModel):
@@ -98,6 +99,9 @@ class EcomDocumentMixin(models.AbstractModel):
             "untaxed": money(source["untaxed"]),
             "tax": money(source["tax"]),
             "has_tax": not currency.is_zero(source["tax"]),
+            # «НДС 20%», as the accountant reads it (the rates of the lines' VAT, «10%, 20%» when mixed)
+            "tax_rate": ", ".join(f"{ru_words.format_quantity(rate)}%" for rate in sorted(
+                {rate for line in lines for rate in line.get("rates", ()) if rate})),
             "tax_included": tax_included,
             "total": money(source["total"]),
             "total_in_words": ru_words.capitalize(ru_words.amount_in_words(source["total"], currency.name)),

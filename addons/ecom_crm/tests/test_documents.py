@@ -169,9 +169,9 @@ class TestDocuments(HttpCase):
         self.assertEqual((self.order.amount_untaxed, self.order.amount_tax), (163491.5, 14700.3))
         text = self.render(self.order, "contract")
         self.assertIn("Общая стоимость товара составляет 178 191,80 руб. (Сто семьдесят восемь тысяч сто девяносто "
-                      "один рубль 80 копеек), в том числе НДС 14 700,30 руб.", text)
+                      "один рубль 80 копеек), в том числе НДС (20%) 14 700,30 руб.", text)
         self.assert_row("2 BR-KID Автокресло Britax Römer 3 шт 24 500,50 73 501,50")
-        for row in ("Итого без НДС: 163 491,50", "НДС: 14 700,30", "Всего к оплате: 178 191,80"):
+        for row in ("Итого без НДС: 163 491,50", "НДС 20%: 14 700,30", "Всего к оплате: 178 191,80"):
             self.assert_row(row)
 
     def test_prices_with_vat_included(self):
@@ -185,7 +185,7 @@ class TestDocuments(HttpCase):
         text = self.render(self.order, "offer")
         self.assert_row("1 CYB-PRIAM Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
         self.assert_row("2 BR-KID Автокресло Britax Römer 2 шт 24 500,50 10 44 100,90")
-        for row in ("Итого: 134 090,90", "В том числе НДС: 7 350,15", "Всего к оплате: 134 090,90"):
+        for row in ("Итого: 134 090,90", "В том числе НДС 20%: 7 350,15", "Всего к оплате: 134 090,90"):
             self.assert_row(row)
         self.assertIn("Сто тридцать четыре тысячи девяносто рублей 90 копеек", text)
         # one line's VAT on top of its price: every row without VAT, the VAT added
@@ -196,8 +196,12 @@ class TestDocuments(HttpCase):
         self.render(self.order, "offer")
         self.assert_row("1 CYB-PRIAM Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
         self.assert_row("2 BR-KID Автокресло Britax Römer 2 шт 20 417,08 10 36 750,75")  # 24 500,50 / 1,2
-        for row in ("Итого без НДС: 126 740,75", "НДС: 25 348,15", "Всего к оплате: 152 088,90"):
+        for row in ("Итого без НДС: 126 740,75", "НДС 20%: 25 348,15", "Всего к оплате: 152 088,90"):
             self.assert_row(row)
+        # the rates named, as the accountant reads them: both when the lines' differ (children's goods: 10%)
+        self.order.order_line[0].tax_id = self.env["account.tax"].create(
+            {"name": "НДС 10%", "amount": 10, "amount_type": "percent", "type_tax_use": "sale"})
+        self.assertIn("НДС 10%, 20%:", self.render(self.order, "offer"))
 
     def test_lead_with_a_quotation_and_with_a_product_of_interest(self):
         lead = self.env["crm.lead"].create({"name": "Коляска для двойни", "type": "opportunity",
