@@ -212,6 +212,25 @@ class TestAudienceMailings(AudienceCase):
         trace = sms.mailing_trace_ids.filtered(lambda t: t.res_id == contact.id)
         self.assertEqual(trace.sms_number, "+79167650000")
 
+    def test_list_contacts_follow_their_customer(self):
+        """A customer who changed their email or removed their mobile is mailed at their address of
+        today, not the one the list's contact was made with; a new address blacklisted is left out."""
+        vip = self.audience(kind="status", customer_status="vip")
+        vip.action_create_list()
+        self.vip.write({"email": "anna.new@mail.example", "mobile": False})
+        self.vip_bl_phone.email = "olga.new@mail.example"
+        self.env["mail.blacklist"]._add("olga.new@mail.example")
+        mailing = self.env["mailing.mailing"].create({
+            "subject": "Для VIP", "body_html": "<p>VIP</p>", "mailing_type": "mail",
+            "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+            "contact_list_ids": [(6, 0, vip.list_id.ids)]})
+        mailing.action_send_mail()  # the list refreshed at the sending
+        contact = vip.list_id.subscription_ids.contact_id.filtered(lambda c: c.ecom_partner_id == self.vip)
+        self.assertRecordValues(contact, [{"email": "anna.new@mail.example", "mobile": False}])
+        self.assertEqual(self.sent_to(mailing).ecom_partner_id, self.vip)
+        self.assertEqual(mailing.mailing_trace_ids.filtered(lambda t: t.res_id == contact.id).email,
+                         "anna.new@mail.example")
+
     def test_sms_to_list_leaves_out_blacklisted_phone(self):
         vip = self.audience(kind="status", customer_status="vip")
         vip.action_create_list()
