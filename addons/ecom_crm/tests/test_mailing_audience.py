@@ -137,6 +137,22 @@ class TestAudienceMailings(AudienceCase):
         self.assertEqual(self.sent_to(mailing), self.vip | self.vip_bl_phone | self.repeat)
         self.assertIn("ecom_customer_status", mailing.mailing_domain)  # written back for the record
 
+    def test_count_before_sending_is_the_audience_company_s(self):
+        """The recipients count the mailing shows is the one it sends to, when the audience is
+        another company's than the one the marketer works in (statuses are per company)."""
+        other_company = self.env["res.company"].create({"name": "Второй магазин"})
+        self.env.user.company_ids |= other_company
+        theirs = self.Partner.create({"name": "Гусев Лев", "email": "gusev@mail.example"})
+        theirs.with_company(other_company).ecom_customer_status = "vip"
+        their_vip = self.audience(kind="status", customer_status="vip", company_id=other_company.id)
+        mailing = self.env["mailing.mailing"].create({
+            "subject": "Для VIP", "body_html": "<p>VIP</p>", "mailing_type": "mail", "ecom_audience_id": their_vip.id,
+            "mailing_model_id": self.env["ir.model"]._get_id("res.partner")})
+        self.assertEqual(mailing._get_recipients(), theirs.ids)
+        self.assertEqual(mailing.total, 1)
+        mine = self.mailing(ecom_audience_id=self.audience(kind="status", customer_status="vip").id)
+        self.assertEqual(mine.total, 2)  # this company's VIPs the email reaches
+
     @users("ecom_marketer")
     def test_audience_picked_in_the_mailing_form(self):
         vip = self.audience(kind="status", customer_status="vip")
