@@ -155,31 +155,46 @@ class EcomMailingAudience(models.Model):
                                                         audience._ecom_channel_domain("sms")])]))
             subscriptions = Subscription.search([("list_id", "=", audience.list_id.id)])
             opted_out = subscriptions.filtered("opt_out")
-            out_partners = opted_out.contact_id.ecom_partner_id
+            out_partner_ids = set(opted_out.contact_id.ecom_partner_id.ids)
             out_emails = set(filter(None, opted_out.contact_id.mapped("email_normalized")))
             out_phones = set(filter(None, opted_out.contact_id.mapped("phone_sanitized")))
+            # sets of ids, not recordsets: ``record in records`` scans them, and a list of 100,000
+            # subscribers against an audience of 100,000 customers was 10^10 comparisons
             wanted = reachable.browse([
-                p.id for p in reachable if p not in out_partners
+                p.id for p in reachable if p.id not in out_partner_ids
                 and not (p.email_normalized and p.email_normalized in out_emails)
                 and not (p.phone_sanitized and p.phone_sanitized in out_phones)])
+            wanted_ids = set(wanted.ids)
             # those who left the audience (or are now opted out elsewhere in the list) leave the list
             subscribed = subscriptions - opted_out
-            leaving = subscribed.browse([s.id for s in subscribed if s.contact_id.ecom_partner_id not in wanted])
+            leaving = subscribed.browse([s.id for s in subscribed if s.contact_id.ecom_partner_id.id not in wanted_ids])
             leaving.unlink()
-            present = (subscribed - leaving).contact_id.ecom_partner_id
-            missing = wanted - present
+            staying = subscribed - leaving
+            missing = wanted - staying.contact_id.ecom_partner_id
+            contacts = {c.ecom_partner_id: c for c in Contact.search(
+                [("ecom_partner_id", "in", missing.ids)], order="id")} if missing else {}
+            # the contacts follow their customer: a changed or removed email or mobile is the one
+            # mailed (not the old address kept since the contact was made)
+            for contact in [*staying.contact_id, *contacts.values()]:
+                vals = {fname: value for fname, value in self._ecom_contact_values(contact.ecom_partner_id).items()
+                        if (contact[fname].id if fname == "country_id" else contact[fname]) != value}
+                if vals:
+                    contact.write(vals)
             if not missing:
                 continue
-            contacts = {c.ecom_partner_id: c for c in Contact.search(
-                [("ecom_partner_id", "in", missing.ids)], order="id")}
-            new_contacts = Contact.create([{
-                "ecom_partner_id": partner.id, "name": partner.name, "email": partner.email or False,
-                "mobile": partner.mobile or partner.phone or False, "country_id": partner.country_id.id,
-            } for partner in missing if partner not in contacts])
+            new_contacts = Contact.create([
+                {"ecom_partner_id": partner.id, **self._ecom_contact_values(partner)}
+                for partner in missing if partner not in contacts])
             contacts.update({c.ecom_partner_id: c for c in new_contacts})
             Subscription.create([{"list_id": audience.list_id.id, "contact_id": contacts[partner].id}
                                  for partner in missing])
         return True
+
+    @api.model
+    def _ecom_contact_values(self, partner):
+        """The list contact's values taken from its customer."""
+        return {"name": partner.name, "email": partner.email or False,
+                "mobile": partner.mobile or partner.phone or False, "country_id": partner.country_id.id}
 
     def action_create_list(self):
         """Create the audience's mailing list (filled now, refreshed before each sending)."""

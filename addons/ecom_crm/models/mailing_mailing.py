@@ -44,6 +44,13 @@ class MailingMailing(models.Model):
         due._ecom_refresh_audiences()
         return super(MailingMailing, self.with_context(ecom_audiences_fresh=True))._process_mass_mailing_queue()
 
+    def _compute_total(self):
+        # counted like _get_recipients, in the audience's company: the count shown is the one sent
+        with_audience = self.filtered("ecom_audience_id")
+        super(MailingMailing, self - with_audience)._compute_total()
+        for mailing in with_audience:
+            super(MailingMailing, mailing.with_company(mailing.ecom_audience_id.company_id))._compute_total()
+
     def _get_recipients(self):
         if self.ecom_audience_id:  # statuses and scores are the audience company's
             return super(MailingMailing, self.with_company(self.ecom_audience_id.company_id))._get_recipients()

@@ -137,6 +137,22 @@ class TestAudienceMailings(AudienceCase):
         self.assertEqual(self.sent_to(mailing), self.vip | self.vip_bl_phone | self.repeat)
         self.assertIn("ecom_customer_status", mailing.mailing_domain)  # written back for the record
 
+    def test_count_before_sending_is_the_audience_company_s(self):
+        """The recipients count the mailing shows is the one it sends to, when the audience is
+        another company's than the one the marketer works in (statuses are per company)."""
+        other_company = self.env["res.company"].create({"name": "Второй магазин"})
+        self.env.user.company_ids |= other_company
+        theirs = self.Partner.create({"name": "Гусев Лев", "email": "gusev@mail.example"})
+        theirs.with_company(other_company).ecom_customer_status = "vip"
+        their_vip = self.audience(kind="status", customer_status="vip", company_id=other_company.id)
+        mailing = self.env["mailing.mailing"].create({
+            "subject": "Для VIP", "body_html": "<p>VIP</p>", "mailing_type": "mail", "ecom_audience_id": their_vip.id,
+            "mailing_model_id": self.env["ir.model"]._get_id("res.partner")})
+        self.assertEqual(mailing._get_recipients(), theirs.ids)
+        self.assertEqual(mailing.total, 1)
+        mine = self.mailing(ecom_audience_id=self.audience(kind="status", customer_status="vip").id)
+        self.assertEqual(mine.total, 2)  # this company's VIPs the email reaches
+
     @users("ecom_marketer")
     def test_audience_picked_in_the_mailing_form(self):
         vip = self.audience(kind="status", customer_status="vip")
@@ -211,6 +227,25 @@ class TestAudienceMailings(AudienceCase):
         self.assertEqual(self.sent_to(sms).ecom_partner_id, self.vip | self.vip_bl_email | self.vip_no_email)
         trace = sms.mailing_trace_ids.filtered(lambda t: t.res_id == contact.id)
         self.assertEqual(trace.sms_number, "+79167650000")
+
+    def test_list_contacts_follow_their_customer(self):
+        """A customer who changed their email or removed their mobile is mailed at their address of
+        today, not the one the list's contact was made with; a new address blacklisted is left out."""
+        vip = self.audience(kind="status", customer_status="vip")
+        vip.action_create_list()
+        self.vip.write({"email": "anna.new@mail.example", "mobile": False})
+        self.vip_bl_phone.email = "olga.new@mail.example"
+        self.env["mail.blacklist"]._add("olga.new@mail.example")
+        mailing = self.env["mailing.mailing"].create({
+            "subject": "Для VIP", "body_html": "<p>VIP</p>", "mailing_type": "mail",
+            "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+            "contact_list_ids": [(6, 0, vip.list_id.ids)]})
+        mailing.action_send_mail()  # the list refreshed at the sending
+        contact = vip.list_id.subscription_ids.contact_id.filtered(lambda c: c.ecom_partner_id == self.vip)
+        self.assertRecordValues(contact, [{"email": "anna.new@mail.example", "mobile": False}])
+        self.assertEqual(self.sent_to(mailing).ecom_partner_id, self.vip)
+        self.assertEqual(mailing.mailing_trace_ids.filtered(lambda t: t.res_id == contact.id).email,
+                         "anna.new@mail.example")
 
     def test_sms_to_list_leaves_out_blacklisted_phone(self):
         vip = self.audience(kind="status", customer_status="vip")

@@ -80,6 +80,32 @@ class TestSmsGatewayQueue(SmsGatewayCase):
         # Odoo's own recipients (notifications, SMS composer, mass SMS) take the sanitized number
         self.assertEqual(self.customer.phone_sanitized, "+79167654321")
 
+    def test_mailing_test_sms_goes_through_the_gateway(self):
+        """The marketer's test SMS of a mailing goes out like the mailing will, through the
+        company's gateway (it went to Odoo IAP, where the store has no account)."""
+        marketer = self.env["res.users"].create({
+            "name": "Мария Маркетолог", "login": "ecom_sms_marketer", "email": "marketer@shop.example",
+            "groups_id": [(6, 0, self.env.ref("mass_mailing.group_mass_mailing_user").ids)]})
+        mailing = self.env["mailing.mailing"].with_user(marketer).create({
+            "subject": "Акция", "mailing_type": "sms", "body_plaintext": "Скидка 10% до пятницы",
+            "mailing_model_id": self.env["ir.model"]._get_id("res.partner")})
+        wizard = self.env["mailing.sms.test"].with_user(marketer).create({
+            "mailing_id": mailing.id, "numbers": "+7 (916) 123-45-67 доб. 5\n12345"})
+        with patch(REQUEST, return_value=smsru_sent("79161234567", "000-9")) as request, \
+                patch.object(SmsApi, "_send_sms_batch") as iap:
+            wizard.action_send_sms()
+        iap.assert_not_called()
+        self.assertEqual(request.call_count, 1)
+        data = request.call_args.kwargs["data"]
+        self.assertEqual((data["to"], data["msg"]), ("79161234567", "Скидка 10% до пятницы"))
+        sms = self.env["sms.sms"].search([("ecom_provider_ref", "=", "000-9")])
+        self.assertRecordValues(sms, [{"state": "pending", "ecom_gateway": "smsru",
+                                       "ecom_company_id": self.company.id}])
+        log = mailing.sudo().message_ids[0].body
+        self.assertIn("+7 (916) 123-45-67 доб. 5", log)
+        self.assertIn("12345", log)
+        self.assertIn("not a valid phone number", log)
+
     def test_invalid_number_fails_without_request(self):
         sms = self.env["sms.sms"].create({"number": "12345", "body": "Привет"})
         with patch(REQUEST) as request:

@@ -6,3 +6,4 @@ from . import ecom_order_status_wizard
 from . import ecom_webhook_secret_wizard
 from . import ecom_ad_spend_import
 from . import ecom_offline_conversion_export
+from . import mailing_sms_test
