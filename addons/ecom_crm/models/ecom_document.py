@@ -212,10 +212,15 @@ class CrmLead(models.Model):
         company = self.company_id or self.env.company
         currency = company.currency_id
         taxes = product.taxes_id._filter_taxes_by_company(company)
-        partner = self.partner_id
+        partner = self.partner_id.with_company(company)  # the request's company's fiscal position and pricelist
+        price = product.with_company(company).lst_price
         if partner:
             taxes = partner.property_account_position_id.map_tax(taxes)
-        price = product.with_company(company).lst_price
+            # the customer's price, as their quotation would have it (their pricelist, in its currency)
+            pricelist = partner.property_product_pricelist
+            if pricelist:
+                currency = pricelist.currency_id
+                price = pricelist._get_product_price(product.with_company(company), 1.0, currency=currency)
         amounts = taxes.compute_all(price, currency, 1.0, product=product, partner=partner)
         return {
             "partner": partner,

@@ -218,6 +218,14 @@ class TestDocuments(HttpCase):
         self.assert_row("1 CYB-PRIAM Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
         self.assertIn("Восемьдесят девять тысяч девятьсот девяносто рублей 00 копеек", text)
         self.assertNotIn("Автокресло", text)
+        # the customer's price: their pricelist's (a wholesale customer's 10% off), as their quotation would have it
+        wholesale = self.env["product.pricelist"].create({
+            "name": "Опт", "currency_id": self.env.company.currency_id.id, "item_ids": [Command.create({
+                "applied_on": "3_global", "compute_price": "percentage", "percent_price": 10})]})
+        self.customer.property_product_pricelist = wholesale
+        lead.invalidate_recordset()
+        self.render(lead, "offer")
+        self.assert_row("1 CYB-PRIAM Коляска Cybex Priam 1 шт 80 991,00 80 991,00")
         self.order.opportunity_id = lead  # its quotation wins over the product of interest
         text = self.render(lead, "contract")
         self.assertIn(f"ДОГОВОР ПОСТАВКИ № {self.order.name}", text)
