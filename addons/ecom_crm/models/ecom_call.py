@@ -47,8 +47,10 @@ class EcomCall(models.Model):
         self.env["res.partner"]._ecom_lock_customer_keys([f"call:{source.id}:{data['call_id']}"])
         call = self.search([("source_id", "=", source.id), ("call_id", "=", data["call_id"])], limit=1)
         if not call:
-            request = {"phone": data["caller"], "name": data.get("caller_name"),
-                       "message": _("Incoming call to %(called)s", called=data.get("called") or "")}
+            # «caller» is always the customer's number, «called» the store's line, whichever way it went
+            message = _("Outgoing call from %(called)s", called=data.get("called") or "") \
+                if data.get("direction") == "out" else _("Incoming call to %(called)s", called=data.get("called") or "")
+            request = {"phone": data["caller"], "name": data.get("caller_name"), "message": message}
             if raw is not None:
                 request["_raw"] = raw
             entry = self.env["ecom.intake.processor"]._process_one(request, source=source, channel="call")
@@ -92,10 +94,10 @@ class EcomCall(models.Model):
 
     def _ecom_log(self):
         for call in self:
-            parts = [_("%(direction)s call from %(number)s: %(state)s",
-                       direction=dict(self._fields["direction"]._description_selection(self.env))[call.direction],
-                       number=call.caller,
-                       state=dict(self._fields["state"]._description_selection(self.env))[call.state])]
+            state = dict(self._fields["state"]._description_selection(self.env))[call.state]
+            parts = [_("Outgoing call to %(number)s: %(state)s", number=call.caller, state=state)
+                     if call.direction == "out" else
+                     _("Incoming call from %(number)s: %(state)s", number=call.caller, state=state)]
             if call.duration:
                 parts.append(_("duration %(minutes)s min %(seconds)s s", minutes=call.duration // 60,
                                seconds=call.duration % 60))

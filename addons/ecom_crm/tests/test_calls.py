@@ -30,6 +30,21 @@ class TestCallWebhook(IntakeCase):
             self.assertRegex(body, r"\b3\D{1,6}5\b", "duration as minutes and seconds")
             self.assertIn("https://telephony.example/rec/c-1.mp3", body)
 
+    def test_an_outgoing_call_is_told_as_one(self):
+        """A salesperson's call to a customer (Mango's, UIS's «out») was logged «Outgoing call from
+        <customer>» and its request said «Incoming call to <line>»: the way it went is told."""
+        self.env.company.partner_id.lang = "ru_RU"
+        self.call({"event": "incoming", "call_id": "c-out", "caller": "+7 903 555-44-33", "called": "+74951234567",
+                   "direction": "out"})
+        answer = self.call({"event": "finished", "call_id": "c-out", "caller": "+79035554433", "duration": 60,
+                            "direction": "out"}).json()
+        call = self.env["ecom.call"].browse(answer["call"])
+        self.assertEqual(call.direction, "out")
+        log = " ".join(call.lead_id.message_ids.mapped("body"))
+        self.assertIn("Исходящий звонок на номер +79035554433", log)
+        self.assertNotIn("Входящий", log)
+        self.assertEqual(call.lead_id.ecom_intake_ids.message, "Исходящий звонок с +74951234567")
+
     def test_missed_call_attaches_to_customer_and_asks_to_call_back(self):
         customer = self.env["res.partner"].create({"name": "Зайцева Дарья", "phone": "+79037778899"})
         self.call({"event": "incoming", "call_id": "c-2", "caller": "+7 903 777-88-99"})
