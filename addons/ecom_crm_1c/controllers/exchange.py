@@ -247,16 +247,18 @@ class ExchangeController(http.Controller):
         ``mode=import`` of the file) unpacks the archive again, and no document it held is taken
         as done when none was applied."""
         folder = session._upload_dir()
-        before = files_under(folder)
+        before, size = files_under(folder), session.upload_size
         try:
             with env.cr.savepoint():
                 response = self._mode_import(env, session, "sale", filename, time_boxed=False)
         except Exception as error:
             _logger.exception("1C exchange: the import of %s failed", relative)
             remove_added(folder, before)
+            session.upload_size = size  # what it unpacked is gone: it no longer counts
             return self._fail(session.exchange_id, relative, f"{error.__class__.__name__}: {error}")
         if response.get_data().startswith(b"failure"):  # refused: what it unpacked goes too
             remove_added(folder, before)
+            session.upload_size = size
         return response
 
     def _mode_import(self, env, session, type_, filename, time_boxed=True):

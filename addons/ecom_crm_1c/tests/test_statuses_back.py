@@ -163,6 +163,10 @@ class TestStatusesOverHttp(ProtocolCase):
         self.assertEqual(lines[0], "failure", lines)
         self.assertIn("malformed XML", lines[1])
         self.assertFalse(self.order.ecom_1c_number)
+        # what it unpacked went, and no longer counts against the exchange's size (a retry unpacks again)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        self.assertEqual(sorted(os.listdir(session._upload_dir())), ["documents.zip"])
+        self.assertEqual(session.upload_size, len(data), "the archive is counted, nothing unpacked is")
 
     def test_a_document_waits_for_the_import_in_progress(self):
         """1C asks for no mode=import of its documents: one that arrives while another exchange's
