@@ -17,6 +17,8 @@ def post_init_hook(env):
     # national phone numbers are read in each company's own country (Russia when it has none)
     for company in env["res.company"].search([("ecom_phone_country_id", "=", False)]):
         company.ecom_phone_country_id = company.country_id or env.ref("base.ru")
+    # the customers' phones as the addon stores them, so that requests and calls find them
+    env["res.partner"]._ecom_normalize_stored_phones()
     # the intake API serves every company's sources
     env.ref("ecom_crm.user_intake_api").company_ids = env["res.company"].search([])
     # the shipped channels in the database's language (utm names are not translatable)

@@ -263,6 +263,33 @@ class TestPhoneExtensions(EcomCrmCase):
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
+class TestPhonesStoredBefore(EcomCrmCase):
+    def test_phones_typed_before_the_addon_are_normalised_at_installation(self):
+        """A store already on Odoo has its customers' phones as they were typed: requests and calls
+        never found them (a duplicate customer for each). The installation stores them as the addon
+        does, each read in its customer's country; what cannot be read stays as typed."""
+        kz = self.env.ref("base.kz")
+        partners = self.Partner.create([{"name": f"Старый клиент {i}"} for i in range(5)])
+        partners[3].country_id = kz
+        raw = [("8 (916) 123-45-67", None), ("+7 (495) 123-45-67 ext. 12", "8 903 111 22 33"),
+               (None, "89161112233 доб 7"), ("8 (701) 123-45-67", None), ("звонить после шести", None)]
+        for partner, (phone, mobile) in zip(partners, raw, strict=True):
+            self.env.cr.execute(SQL("UPDATE res_partner SET phone = %s, mobile = %s WHERE id = %s",
+                                    phone, mobile, partner.id))
+        self.env.invalidate_all()
+        self.assertFalse(self.Partner._ecom_match_customer(phone="+79161234567"), "not found as typed")
+        self.assertEqual(self.Partner._ecom_normalize_stored_phones(), 4)
+        self.assertEqual([(p.phone, p.mobile) for p in partners], [
+            ("+79161234567", False), ("+74951234567 доб. 12", "+79031112233"), (False, "+79161112233 доб. 7"),
+            ("+77011234567", False), ("звонить после шести", False)])
+        self.assertEqual(self.Partner._ecom_match_customer(phone="8 916 123-45-67"), partners[0])
+        self.assertEqual(self.Partner._ecom_match_customer(phone="+7 495 123 45 67"), partners[1])
+        self.assertEqual(self.Partner._ecom_match_customer(phone="+7 903 111-22-33"), partners[1])
+        self.assertEqual(partners[2].ecom_mobile_number, "+79161112233")
+        self.assertEqual(self.Partner._ecom_normalize_stored_phones(), 0, "once stored, left alone")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
 class TestGender(EcomCrmCase):
     def test_gender_from_first_name(self):
         cases = [
