@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
+from ..tools.phones import LANDLINE_PREFIXES, takes_sms
+
 CUSTOMER_STATUSES = [
     ("new", "New"), ("first_purchase", "First purchase"), ("repeat", "Repeat"), ("vip", "VIP"),
     ("sleeping", "Sleeping"), ("lost", "Lost"),
@@ -101,7 +103,9 @@ class EcomMailingAudience(models.Model):
         if channel == "mail":
             return [("email_normalized", "!=", False), ("is_blacklisted", "=", False)]
         if channel == "sms":
-            return [("phone_sanitized", "!=", False), ("phone_sanitized_blacklisted", "=", False)]
+            # the number an SMS goes to (the mobile, else the phone) when it is no landline
+            return [("phone_sanitized", "!=", False), ("phone_sanitized_blacklisted", "=", False)] + [
+                ("phone_sanitized", "not like", prefix) for prefix in LANDLINE_PREFIXES]
         return []
 
     def _ecom_domain_status(self):
@@ -194,7 +198,8 @@ class EcomMailingAudience(models.Model):
     def _ecom_contact_values(self, partner):
         """The list contact's values taken from its customer."""
         return {"name": partner.name, "email": partner.email or False,
-                "mobile": partner.mobile or partner.phone or False, "country_id": partner.country_id.id}
+                "mobile": next((number for number in (partner.mobile, partner.phone) if takes_sms(number)), False),
+                "country_id": partner.country_id.id}
 
     def action_create_list(self):
         """Create the audience's mailing list (filled now, refreshed before each sending)."""

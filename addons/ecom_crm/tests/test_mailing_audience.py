@@ -209,6 +209,23 @@ class TestAudienceMailings(AudienceCase):
         # sent to the subscribed contacts but the blacklisted email
         self.assertEqual(self.sent_to(mailing).ecom_partner_id, self.vip_bl_phone | self.repeat)
 
+    def test_sms_goes_to_no_landline(self):
+        """A customer whose only number is an office's landline (+7 495…) takes no SMS: left out of
+        the SMS audience and of the list contact's mobile; a mobile typed in «Phone» takes them."""
+        office = self.Partner.create({"name": "Офисный клиент", "phone": "+7 495 123-45-67 доб. 12",
+                                      "email": "office@mail.example"})
+        mobile_as_phone = self.Partner.create({"name": "Мобильный в поле телефона", "phone": "8 916 555-44-33"})
+        (office | mobile_as_phone).ecom_customer_status = "vip"
+        vip = self.audience(kind="status", customer_status="vip")
+        sms = vip._ecom_partners("sms")
+        self.assertNotIn(office, sms)
+        self.assertIn(mobile_as_phone, sms)
+        self.assertIn(office, vip._ecom_partners("mail"))
+        vip.action_create_list()
+        contacts = {c.ecom_partner_id: c for c in vip.list_id.subscription_ids.contact_id}
+        self.assertFalse(contacts[office].mobile)
+        self.assertEqual(contacts[mobile_as_phone].mobile, "+79165554433")
+
     def test_sms_to_a_phone_with_extension_goes_to_the_number(self):
         """A mobile kept with an extension («доб.»): the list's contact and the SMS take the number
         alone, and the number's blacklisting still holds."""

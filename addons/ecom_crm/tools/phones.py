@@ -73,6 +73,17 @@ def _extension_spelled(number):
     return None
 
 
+# Russia's geographic and 8xx numbers (+7 3xx, 4xx, 8xx): landlines, which take no SMS; its mobiles
+# are +7 9xx, and +7 6xx / 7xx are Kazakhstan's
+LANDLINE_PREFIXES = ("+73", "+74", "+78")
+
+
+def takes_sms(value):
+    """Whether a stored phone may be sent an SMS: a number that is not a Russian landline."""
+    number = phone_without_extension(value)
+    return bool(number) and not number.startswith(LANDLINE_PREFIXES)
+
+
 def phone_without_extension(value):
     """The number of a stored phone without its extension: «+74951234567 доб. 123» → «+74951234567».
 
