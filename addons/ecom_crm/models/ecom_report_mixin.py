@@ -23,6 +23,13 @@ def net_revenue_fields():
     )
 
 
+def flush_order_refunds(env):
+    """Write what the transaction holds of the documents :func:`order_refunds` reads (the invoices,
+    the credit notes and their order lines) before a query made of it outside the reports' refresh."""
+    for model in ("account.move", "account.move.line", "sale.order.line"):
+        env[model].flush_model()
+
+
 def order_refunds(where=None, orders=None):
     """The SQL of a subquery: per confirmed order with a posted customer credit note on its lines,
     ``refunded``, what the credit notes gave back in the order's currency; ``refunded_base`` and

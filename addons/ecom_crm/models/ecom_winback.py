@@ -7,7 +7,7 @@ from psycopg2 import OperationalError
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .ecom_report_mixin import order_refunds
+from .ecom_report_mixin import flush_order_refunds, order_refunds
 
 _logger = logging.getLogger(__name__)
 
@@ -286,8 +286,7 @@ class EcomWinback(models.Model):
         (the first one, and their total in the company's currency, less what their credit notes
         gave back: an order returned whole wins nobody back)."""
         self._ecom_flush()
-        for model in ("account.move", "account.move.line", "sale.order.line"):  # the credit notes
-            self.env[model].flush_model()
+        flush_order_refunds(self.env)
         fired_orders = SQL("""
             SELECT fso.id FROM ecom_winback fw
               JOIN res_partner fp ON fp.commercial_partner_id = fw.partner_id

@@ -3,7 +3,7 @@ from odoo.tools import SQL, email_normalize
 
 from ..tools.phones import EXTENSION_SEPARATOR, normalize_phone, normalize_phone_vals, phone_without_extension
 from ..tools.russian_names import compose_name, gender_from_name, split_russian_name
-from .ecom_report_mixin import order_refunds
+from .ecom_report_mixin import flush_order_refunds, order_refunds
 
 NAME_PARTS = ("lastname", "firstname", "patronymic")
 PHONE_FIELDS = ("phone", "mobile")
@@ -254,8 +254,7 @@ class ResPartner(models.Model):
         self.env["sale.order"].flush_model(["state", "ecom_status", "date_order", "amount_total", "partner_id",
                                             "company_id", "currency_rate"])
         self.env["crm.lead"].flush_model(["partner_id", "active", "company_id"])
-        for model in ("account.move", "account.move.line", "sale.order.line"):  # the credit notes' part
-            self.env[model].flush_model()
+        flush_order_refunds(self.env)
         self.env["res.company"].flush_model()
         self.flush_model()
         only = SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()

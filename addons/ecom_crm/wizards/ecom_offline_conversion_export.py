@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..models.ecom_report_mixin import order_refunds
+from ..models.ecom_report_mixin import flush_order_refunds, order_refunds
 from ..tools import offline_conversions
 
 
@@ -76,8 +76,7 @@ class EcomOfflineConversionExport(models.TransientModel):
         query = self.env["sale.order"]._search([
             ("state", "=", "sale"), ("ecom_status", "!=", "returned"), ("company_id", "=", self.company_id.id),
             ("date_order", ">=", start), ("date_order", "<", stop), ("opportunity_id", "!=", False)])
-        for model in ("account.move", "account.move.line", "sale.order.line"):  # the credit notes
-            self.env[model].flush_model()
+        flush_order_refunds(self.env)
         # the value is what the customer kept: less what the order's credit notes gave back; an order
         # returned whole is no conversion (as a parcel refused at delivery)
         self.env.cr.execute(SQL("""
