@@ -287,10 +287,16 @@ class EcomWinback(models.Model):
         gave back: an order returned whole wins nobody back)."""
         self._ecom_flush()
         flush_order_refunds(self.env)
+        # the refunds of the orders the recoveries below may count only (a customer's orders in
+        # the window after the rule fired), not of every order they placed since
         fired_orders = SQL("""
             SELECT fso.id FROM ecom_winback fw
+              JOIN crm_lost_reason fr ON fr.id = fw.reason_id
               JOIN res_partner fp ON fp.commercial_partner_id = fw.partner_id
-              JOIN sale_order fso ON fso.partner_id = fp.id AND fso.date_order >= fw.date_fired
+              JOIN sale_order fso ON fso.partner_id = fp.id AND fso.company_id = fw.company_id
+                                 AND fso.state = 'sale' AND fso.date_order >= fw.date_fired
+                                 AND fso.date_order < fw.date_fired
+                                     + make_interval(days => coalesce(fr.ecom_winback_window_days, 90))
              WHERE fw.date_fired IS NOT NULL""")
         self.env.cr.execute(SQL("""
             WITH won AS (

@@ -556,7 +556,9 @@ class EcomScoringRun(models.Model):
 
     def _changed_partners(self, company, since):
         """Commercial partners whose orders, requests, activities, calls or contact outcomes were
-        written since ``since`` (one query, each table by its write_date index)."""
+        written since ``since`` (one query; the tables have no index on write_date, which
+        would make every write of an order or a request a non-HOT update: a scan of 3.3 million
+        orders takes 0.6 s)."""
         for model in ("sale.order", "crm.lead", "mail.activity", "mail.message", "ecom.scoring.outcome", "ecom.call"):
             self.env[model].flush_model()
         self.env.cr.execute(SQL("""
