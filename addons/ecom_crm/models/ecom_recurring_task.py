@@ -1,11 +1,9 @@
-from datetime import timedelta
-
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.recurrence import due_occurrence, first_occurrence
+from ..tools.recurrence import due_occurrence, first_occurrence, occurrence_after
 
 PRIORITIES = [("0", "Normal"), ("1", "Important"), ("2", "Urgent")]
 WEEKDAYS = [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"), ("4", "Friday"),
@@ -59,13 +57,17 @@ class EcomRecurringTask(models.Model):
             if task.assign_to == "team" and not task.team_id:
                 raise ValidationError(_("Pick the sales team of the recurring task «%s».", task.name))
 
-    @api.depends("date_start", "recurrence", "weekday", "month_day")
+    @api.depends("date_start", "recurrence", "interval", "weekday", "month_day")
     def _compute_next_date(self):
         for task in self:
             if task.date_start and task.recurrence:
-                # after the last occurrence given: changing the rule never gives that day twice
-                start = max(task.date_start, task.last_date + timedelta(days=1)) if task.last_date else task.date_start
-                task.next_date = first_occurrence(start, task.recurrence, int(task.weekday or 0), task.month_day or 1)
+                weekday, month_day = int(task.weekday or 0), task.month_day or 1
+                task.next_date = first_occurrence(task.date_start, task.recurrence, weekday, month_day)
+                if task.last_date:
+                    # after the last occurrence given, «every N» counted from it: changing the rule
+                    # never gives that day twice, nor a fortnightly task next week
+                    task.next_date = max(task.next_date, occurrence_after(
+                        task.last_date, task.recurrence, task.interval, weekday, month_day))
 
     def _ecom_assignees(self):
         """The active internal users the task is for; of a company's task, those allowed in that
@@ -103,15 +105,27 @@ class EcomRecurringTask(models.Model):
                 })
         return vals_list
 
+    def _ecom_today(self):
+        """Today where the task is done: in its company's time zone (its partner's), else in the
+        job's user's, so that a Moscow store's task of Monday is given on Moscow's Monday."""
+        self.ensure_one()
+        tz = self.company_id.sudo().partner_id.tz
+        return fields.Date.context_today(self.with_context(tz=tz) if tz else self)
+
     @api.model
     def _cron_schedule(self, today=None):
         """Give the due recurring tasks to their managers: the latest occurrence due of each
-        (missed ones collapse into it), then move each task to its next date."""
-        today = today or fields.Date.context_today(self)
-        tasks = self.search([("next_date", "<=", today)])
+        (missed ones collapse into it), then move each task to its next date. ``today``: the day
+        for every task (else each task's own, :meth:`_ecom_today`)."""
+        # UTC+14 is the earliest day on Earth: no task's today is after it
+        latest = today or fields.Date.context_today(self.with_context(tz="Pacific/Kiritimati"))
+        tasks = self.search([("next_date", "<=", latest)])
         vals_list = []
         for task in tasks:
-            due, following = due_occurrence(task.next_date, today, task.recurrence, task.interval,
+            day = today or task._ecom_today()
+            if task.next_date > day:
+                continue
+            due, following = due_occurrence(task.next_date, day, task.recurrence, task.interval,
                                             task.month_day or 1)
             vals_list += task._ecom_activity_vals(due)
             task.write({"last_date": due, "next_date": following})
@@ -120,7 +134,6 @@ class EcomRecurringTask(models.Model):
 
     def action_schedule_now(self):
         """Give this occurrence's tasks now (for a try, or a missed day)."""
-        today = fields.Date.context_today(self)
-        vals_list = [vals for task in self for vals in task._ecom_activity_vals(today)]
+        vals_list = [vals for task in self for vals in task._ecom_activity_vals(task._ecom_today())]
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
         return True

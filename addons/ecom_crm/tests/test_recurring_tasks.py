@@ -1,8 +1,10 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.tests import BaseCase, tagged
 
-from ..tools.recurrence import due_occurrence, first_occurrence, next_occurrence
+from ..tools.recurrence import due_occurrence, first_occurrence, next_occurrence, occurrence_after
 from .common import EcomCrmCase
 
 
@@ -25,6 +27,18 @@ class TestRecurrenceDates(BaseCase):
         self.assertEqual(next_occurrence(feb, "monthly", 1, month_day=31), date(2026, 3, 31))
         self.assertEqual(next_occurrence(date(2026, 11, 30), "monthly", 3, month_day=30), date(2027, 2, 28))
         self.assertEqual(next_occurrence(date(2026, 5, 11), "weekly", 2), date(2026, 5, 25))
+
+    def test_the_occurrence_after_a_changed_rule_keeps_every_n(self):
+        friday = date(2026, 5, 8)
+        # every two weeks, moved from Friday to Monday: the Monday of the week two weeks later
+        self.assertEqual(occurrence_after(friday, "weekly", 2, weekday=0), date(2026, 5, 18))
+        self.assertEqual(occurrence_after(friday, "weekly", 1, weekday=0), date(2026, 5, 11))
+        self.assertEqual(occurrence_after(friday, "weekly", 1, weekday=4), date(2026, 5, 15))
+        self.assertEqual(occurrence_after(friday, "weekly", 2, weekday=6), date(2026, 5, 24))
+        # every three months, moved from the 31st to the 15th; a day the next month has not
+        self.assertEqual(occurrence_after(date(2026, 1, 31), "monthly", 3, month_day=15), date(2026, 4, 15))
+        self.assertEqual(occurrence_after(date(2026, 1, 15), "monthly", 1, month_day=31), date(2026, 2, 28))
+        self.assertEqual(occurrence_after(friday, "daily", 3), date(2026, 5, 11))
 
     def test_missed_occurrences_collapse(self):
         self.assertEqual(due_occurrence(date(2026, 5, 1), date(2026, 5, 4), "daily"),
@@ -133,3 +147,39 @@ class TestRecurringTasks(EcomCrmCase):
                                    "assign_to": "team", "team_id": self.team.id, "date_start": date(2026, 5, 4)})
         self.Task._cron_schedule(today=date(2026, 5, 4))
         self.assertEqual(self.activities(shared).user_id, self.salesman | self.second, "a shared task: everyone")
+
+    def test_every_two_weeks_stays_every_two_weeks_when_its_weekday_changes(self):
+        task = self.Task.create({"name": "Планёрка", "recurrence": "weekly", "interval": 2, "weekday": "4",
+                                 "user_ids": [(6, 0, self.salesman.ids)], "date_start": date(2026, 5, 4)})
+        self.Task._cron_schedule(today=date(2026, 5, 8))
+        self.assertEqual(task.next_date, date(2026, 5, 22))
+        task.weekday = "0"
+        self.assertEqual(task.next_date, date(2026, 5, 18), "the Monday two weeks after, not the next one")
+        task.interval = 3
+        self.assertEqual(task.next_date, date(2026, 5, 25))
+        task.date_start = date(2026, 6, 1)
+        self.assertEqual(task.next_date, date(2026, 6, 1), "a start moved ahead is the next time")
+
+    def test_a_task_is_given_on_its_company_s_day(self):
+        """The job runs at 22:30 UTC on Sunday: it is Monday in Moscow, still Sunday in London (BST)."""
+        moscow = self.env["res.company"].create({"name": "ООО «Москва»"})
+        moscow.partner_id.tz = "Europe/Moscow"
+        london = self.env["res.company"].create({"name": "Shop Ltd"})
+        london.partner_id.tz = "Europe/London"
+        self.salesman.company_ids = [(4, moscow.id), (4, london.id)]
+        tasks = self.Task.create([{
+            "name": f"Понедельник {company.name}", "recurrence": "weekly", "weekday": "0", "company_id": company.id,
+            "user_ids": [(6, 0, self.salesman.ids)], "date_start": date(2026, 5, 4)} for company in (moscow, london)])
+        self.assertEqual(tasks.mapped("next_date"), [date(2026, 5, 4)] * 2)
+        with freeze_time("2026-05-10 22:30:00"):
+            self.Task.with_user(self.env.ref("base.user_root")).with_context(tz="UTC")._cron_schedule()
+            # Moscow: Monday 11 May is due (the missed 4 May collapses into it); London: Sunday 10 May,
+            # the 4 May occurrence is the latest due
+            self.assertEqual(self.activities(tasks[0]).mapped("date_deadline"), [date(2026, 5, 11)])
+            self.assertEqual(tasks[0].next_date, date(2026, 5, 18))
+            self.assertEqual(self.activities(tasks[1]).mapped("date_deadline"), [date(2026, 5, 4)])
+            self.assertEqual(tasks[1].next_date, date(2026, 5, 11), "London's Monday is still to come")
+            tasks.action_schedule_now()
+            self.assertEqual(self.activities(tasks[0]).mapped("date_deadline"), [date(2026, 5, 11)] * 2,
+                             "«Give now» on Moscow's day")
+            self.assertEqual(self.activities(tasks[1]).mapped("date_deadline"), [date(2026, 5, 4), date(2026, 5, 10)])

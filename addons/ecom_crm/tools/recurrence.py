@@ -42,6 +42,18 @@ def next_occurrence(previous, kind, interval=1, month_day=1):
     raise ValueError(f"unknown recurrence {kind!r}")
 
 
+def occurrence_after(last, kind, interval=1, weekday=0, month_day=1):
+    """The occurrence that follows ``last`` once the rule may have changed since: in the week (or
+    month) ``interval`` weeks (months) after ``last``'s, on the rule's weekday (day), so that every
+    N weeks stays every N weeks when the weekday is changed after a run, and never ``last`` again."""
+    base = next_occurrence(last, kind, interval, month_day)
+    if kind == WEEKLY:
+        return base + timedelta(days=weekday - base.weekday())
+    if kind == MONTHLY:
+        return _month_day(base.year, base.month, month_day)
+    return base
+
+
 def due_occurrence(next_date, today, kind, interval=1, month_day=1):
     """``(due, following)``: the latest occurrence on or before ``today`` starting from
     ``next_date`` (None when ``next_date`` is still to come) and the first one after ``today``.
