@@ -79,8 +79,10 @@ class EcomCall(models.Model):
         responsible = call.lead_id._ecom_responsible() if state == "missed" and newly_ended and call.lead_id else None
         if responsible:  # the activity shows in their list; no "assigned to you" mail from a webhook
             lead = call.lead_id.with_context(mail_activity_quick_update=True, lang=responsible.lang or self.env.lang)
-            lead.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id,
-                                   summary=lead.env._("Call back %(number)s: missed call", number=call.caller))
+            # an outgoing call «missed» is the salesperson's the customer did not pick up
+            summary = lead.env._("Call %(number)s again: not answered", number=call.caller) \
+                if call.direction == "out" else lead.env._("Call back %(number)s: missed call", number=call.caller)
+            lead.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id, summary=summary)
         return call
 
     @api.model

@@ -7,6 +7,7 @@ template, which attaches the PDF (``report_template_ids``), as sale's «Send by 
 """
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_is_zero
 
 from ..tools import ru_words
 
@@ -158,7 +159,9 @@ class SaleOrder(models.Model):
 
     def _ecom_document_source(self):
         self.ensure_one()
-        lines = self.order_line.filtered(lambda line: not line.display_type)
+        # a line taken back (1C drops a line of a confirmed order by setting it to 0) sold nothing
+        lines = self.order_line.filtered(lambda line: not line.display_type and not float_is_zero(
+            line.product_uom_qty, precision_rounding=line.product_uom.rounding or 0.01))
         if not lines:
             raise UserError(self.env._("The quotation %(name)s has no products: add them before printing a "
                                        "document.", name=self.name))

@@ -23,6 +23,14 @@ class MailingMailing(models.Model):
         """The audiences whose lists these mailings go to."""
         return self.contact_list_ids.ecom_audience_id
 
+    def _ecom_company(self):
+        """The company whose customers the mailing goes to: its audience's, else the one company of
+        its lists' audiences; empty when it has none (or lists of several companies' audiences). Its
+        SMS go through that company's gateway, as its test SMS do."""
+        self.ensure_one()
+        companies = self.ecom_audience_id.company_id or self._ecom_audiences().company_id
+        return companies if len(companies) == 1 else companies.browse()
+
     def _ecom_refresh_audiences(self):
         if not self.env.context.get("ecom_audiences_fresh"):
             self._ecom_audiences()._ecom_refresh_list()

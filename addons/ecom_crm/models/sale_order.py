@@ -35,9 +35,13 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         moved_from = self.opportunity_id if "opportunity_id" in vals else None
+        # its lines written through the order (the form, 1C's order sent back) are written one by one:
+        # their customers' cards are refreshed once here, not once per line (see sale_order_line.py)
+        lines_later = "order_line" in vals and not self.env.context.get("ecom_card_after_lines")
         customers = self.filtered(lambda order: order.state == "sale").partner_id.commercial_partner_id \
-            if "partner_id" in vals else None
-        res = super().write(vals)
+            if "partner_id" in vals or lines_later else None
+        orders = self.with_context(ecom_card_after_lines=True) if lines_later else self
+        res = super(SaleOrder, orders).write(vals)
         if moved_from:
             # the reports' tables rebuild the requests written since their last run: the request an
             # order left no longer names it, and its rows would keep counting the order
@@ -48,6 +52,7 @@ class SaleOrder(models.Model):
                     "UPDATE crm_lead SET write_date = (now() AT TIME ZONE 'UTC') WHERE id = ANY(%s)", left.ids))
                 left.invalidate_recordset(["write_date"])
         if customers is not None:  # a confirmed order given to another customer: both cards change
+            # (or its lines changed: the cards of the customers of the orders confirmed before or after)
             customers |= self.filtered(lambda order: order.state == "sale").partner_id.commercial_partner_id
             if customers:
                 self.env["res.partner"]._ecom_refresh_customer_card(customers.ids)

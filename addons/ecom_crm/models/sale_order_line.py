@@ -31,6 +31,7 @@ class SaleOrderLine(models.Model):
 
     def _ecom_refresh_customer_cards(self, customers):
         """A confirmed order's lines edited (by hand, or 1C sending the order back changed) change
-        what its customer bought: their card follows at once, not at night."""
-        if customers:
+        what its customer bought: their card follows at once, not at night. Lines written through
+        their order's write are refreshed by it, once (``ecom_card_after_lines``)."""
+        if customers and not self.env.context.get("ecom_card_after_lines"):
             self.env["res.partner"]._ecom_refresh_customer_card(customers.ids)

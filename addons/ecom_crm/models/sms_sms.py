@@ -56,9 +56,16 @@ class SmsSms(models.Model):
             for message in model_messages:
                 if company_by_record.get(message.res_id):
                     company_by_message[message.id] = company_by_record[message.res_id]
+        # a mailing's SMS: the company of the audience it goes to (the queue's job and the marketer
+        # sending it work in their own company, maybe another shop with its own account and sender)
+        mailings = self.env["mailing.mailing"].sudo().browse(
+            {vals["mailing_id"] for vals in vals_list if vals.get("mailing_id") and "ecom_company_id" not in vals})
+        company_by_mailing = {mailing.id: mailing._ecom_company().id for mailing in mailings}
         for vals in vals_list:
             if vals.get("mail_message_id") in company_by_message:
                 vals["ecom_company_id"] = company_by_message[vals["mail_message_id"]]
+            elif company_by_mailing.get(vals.get("mailing_id")):
+                vals["ecom_company_id"] = company_by_mailing[vals["mailing_id"]]
         return super().create(vals_list)
 
     def send(self, unlink_failed=False, unlink_sent=True, auto_commit=False, raise_exception=False):

@@ -59,6 +59,17 @@ class TestCallWebhook(IntakeCase):
         answer = self.call({"event": "incoming", "call_id": "c-3", "caller": "89037778899"}).json()
         self.assertEqual(answer["lead_id"], call.lead_id.id)
 
+    def test_an_outgoing_call_not_answered_is_no_missed_call(self):
+        """A salesperson's call the customer did not pick up (reported «missed» too) asks to call again,
+        not to call back a missed call the customer never made."""
+        self.call({"event": "incoming", "call_id": "c-out-2", "caller": "+7 903 555-44-22", "direction": "out"})
+        call = self.env["ecom.call"].search([("call_id", "=", "c-out-2")])
+        call.lead_id._ecom_responsible().lang = "ru_RU"
+        self.call({"event": "missed", "call_id": "c-out-2", "caller": "+79035554422", "direction": "out"})
+        activity = call.lead_id.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(activity.summary, "Позвонить ещё раз +79035554422: не ответили")
+
     def test_the_call_back_is_to_the_number_that_called(self):
         """A customer found by their mobile, or a company's contact, is called back on the number
         that called, not on the customer's (or the company's) main phone."""

@@ -227,3 +227,27 @@ class TestCustomerCard(EcomCrmCase):
         with patch.object(type(self.Partner), "_ecom_refresh_customer_card") as refresh:
             quotation.order_line.product_uom_qty = 2
         refresh.assert_not_called()
+
+    def test_lines_of_a_confirmed_order_edited_together_refresh_the_card_once(self):
+        """The order's form saving its lines, or 1C sending the order back with 30 lines changed, writes
+        them through the order, one line after the other: the card is refreshed once for the order
+        (it was once per line, a full refresh of the customer each), and follows all of them."""
+        customer = self.Partner.create({"name": "Оптовик с большим заказом"})
+        self.product.taxes_id = [Command.clear()]
+        order = self.env["sale.order"].create({"partner_id": customer.id, "order_line": [
+            Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 100,
+                            "tax_id": [Command.clear()]}) for _i in range(30)]})
+        order.action_confirm()
+        self.assertEqual(customer.ecom_revenue, 3000)
+        Partner = type(self.Partner)
+        with patch.object(Partner, "_ecom_refresh_customer_card", autospec=True,
+                          side_effect=Partner._ecom_refresh_customer_card) as refresh:
+            order.write({"order_line": [Command.update(line.id, {"product_uom_qty": 2, "price_unit": 150})
+                                        for line in order.order_line]
+                         + [Command.create({"product_id": self.product.id, "price_unit": 500,
+                                            "tax_id": [Command.clear()]})]})
+        self.assertEqual(refresh.call_count, 1)
+        self.assertEqual(customer.ecom_revenue, 30 * 300 + 500)
+        # a line written on its own still moves the card
+        order.order_line[0].product_uom_qty = 0
+        self.assertEqual(customer.ecom_revenue, 29 * 300 + 500)

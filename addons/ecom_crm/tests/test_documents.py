@@ -174,6 +174,24 @@ class TestDocuments(HttpCase):
         for row in ("Итого без НДС: 163 491,50", "НДС 20%: 14 700,30", "Всего к оплате: 178 191,80"):
             self.assert_row(row)
 
+    def test_lines_taken_back_are_not_printed(self):
+        """A line taken back (1C sends an order back with a line dropped: Odoo keeps it at quantity 0) is no
+        goods sold: neither a row at «0 шт» nor its VAT rate named beside the others'."""
+        vat20 = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
+                                                "type_tax_use": "sale"})
+        vat10 = self.env["account.tax"].create({"name": "НДС 10%", "amount": 10, "amount_type": "percent",
+                                                "type_tax_use": "sale"})
+        self.order.order_line.tax_id = vat20
+        self.order.order_line[1].write({"tax_id": [Command.set(vat10.ids)], "product_uom_qty": 0})
+        text = self.render(self.order, "contract")
+        self.assertIn("в том числе НДС (20%) 17 998,00 руб.", text)
+        self.assertNotIn("10%", text)
+        self.assertNotIn("Britax", text)
+        self.assert_row("НДС 20%: 17 998,00")
+        self.order.order_line[0].product_uom_qty = 0
+        with self.assertRaisesRegex(UserError, self.order.name):  # «… has no products», the message
+            self.order._ecom_document_values("offer")
+
     def test_prices_with_vat_included(self):
         """A Russian store's prices include VAT: a row's price and amount both with VAT (price × quantity
         less the discount), the VAT «в том числе»; the totals are the order's."""

@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged, users
 
+from ..tools.phones import takes_sms
 from .common import EcomCrmCase
 
 
@@ -225,6 +226,20 @@ class TestAudienceMailings(AudienceCase):
         contacts = {c.ecom_partner_id: c for c in vip.list_id.subscription_ids.contact_id}
         self.assertFalse(contacts[office].mobile)
         self.assertEqual(contacts[mobile_as_phone].mobile, "+79165554433")
+
+    def test_sms_numbers_of_other_ranges(self):
+        """Only Russia's landlines (+7 3xx, 4xx, 8xx: a city's number, a toll-free 8 800) are left out of
+        SMS: a Russian mobile (+7 9xx), a Kazakh one (+7 7xx) and a foreign one take them."""
+        numbers = {"+7 800 555-35-35": False, "8 (812) 123-45-67": False, "+7 (3452) 12-34-56": False,
+                   "+7 916 123-45-67": True, "+7 701 123 45 67": True, "+375 29 123-45-67": True,
+                   "+44 20 7946 0958": True}
+        partners = self.Partner.create([{"name": f"Номер {number}", "mobile": number} for number in numbers])
+        partners.ecom_customer_status = "vip"
+        self.assertTrue(all(partners.mapped("phone_sanitized")), "valid numbers all")
+        self.assertEqual([takes_sms(partner.mobile) for partner in partners], list(numbers.values()))
+        vip = self.audience(kind="status", customer_status="vip")
+        self.assertEqual(vip._ecom_partners("sms") & partners,
+                         partners.filtered(lambda partner: numbers[partner.name.removeprefix("Номер ")]))
 
     def test_sms_to_a_phone_with_extension_goes_to_the_number(self):
         """A mobile kept with an extension («доб.»): the list's contact and the SMS take the number

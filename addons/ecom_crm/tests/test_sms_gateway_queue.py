@@ -106,6 +106,38 @@ class TestSmsGatewayQueue(SmsGatewayCase):
         self.assertIn("12345", log)
         self.assertIn("not a valid phone number", log)
 
+    def test_audience_sms_mailing_goes_through_the_audience_company_s_gateway(self):
+        """An SMS mailing to the second shop's audience (or to its audience's list), sent from the first
+        shop or by the queue's job, goes through the second shop's gateway and sender, as its test SMS
+        does: it went through the sending user's company's, another shop's account and name."""
+        other = self.env["res.company"].create({"name": "Второй магазин", "ecom_sms_gateway": "smsc",
+                                                "ecom_sms_login": "shop2", "ecom_sms_password": "pw"})
+        self.env.user.company_ids |= other
+        self.customer.with_company(other).ecom_customer_status = "vip"
+        audience = self.env["ecom.mailing.audience"].create({
+            "name": "VIP второго магазина", "kind": "status", "customer_status": "vip", "company_id": other.id})
+        audience.action_create_list()
+        to_audience = self.env["mailing.mailing"].create({
+            "subject": "Акция", "mailing_type": "sms", "body_plaintext": "Скидка 10%", "ecom_audience_id": audience.id,
+            "mailing_model_id": self.env["ir.model"]._get_id("res.partner")})
+        to_list = self.env["mailing.mailing"].create({
+            "subject": "Акция", "mailing_type": "sms", "body_plaintext": "Скидка 10%",
+            "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+            "contact_list_ids": [(6, 0, audience.list_id.ids)]})
+        for mailing in (to_audience, to_list):
+            mailing.action_send_mail()
+            sms = self.env["sms.sms"].search([("mailing_id", "=", mailing.id)])
+            self.assertEqual(len(sms), 1)
+            self.assertEqual(sms.ecom_company_id, other)
+        with patch(REQUEST, return_value=answer({"id": 9, "cnt": 1})) as request:
+            self.env["sms.sms"]._process_queue()
+        self.assertEqual({call.args[1] for call in request.call_args_list}, {"https://smsc.ru/sys/send.php"})
+        # its test SMS: the same gateway, for a mailing to the audience's list too
+        wizard = self.env["mailing.sms.test"].create({"mailing_id": to_list.id, "numbers": "+79161234567"})
+        with patch(REQUEST, return_value=answer({"id": 10, "cnt": 1})) as request:
+            wizard.action_send_sms()
+        self.assertEqual(request.call_args.args[1], "https://smsc.ru/sys/send.php")
+
     def test_invalid_number_fails_without_request(self):
         sms = self.env["sms.sms"].create({"number": "12345", "body": "Привет"})
         with patch(REQUEST) as request:

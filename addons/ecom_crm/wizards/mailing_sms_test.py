@@ -12,7 +12,7 @@ class MailingSmsTest(models.TransientModel):
     def action_send_sms(self):
         self.ensure_one()
         mailing = self.mailing_id
-        company = mailing.ecom_audience_id.company_id or self.env.company
+        company = mailing._ecom_company() or self.env.company
         if company.ecom_sms_gateway in (False, "iap"):
             return super().action_send_sms()
         numbers = [number.strip() for number in (self.numbers or "").splitlines() if number.strip()]
