@@ -66,8 +66,7 @@ class ExchangeController(http.Controller):
                 return answer("failure", env._("method %s is not part of 1C's exchange: GET or POST", method))
             if mode == "checkauth":
                 return self._checkauth(env)
-            session = env["ecom.1c.session"]._find(
-                request.httprequest.cookies.get(COOKIE) or request.httprequest.args.get("sessid"))
+            session = env["ecom.1c.session"]._find(self._token())
             if not session:
                 return answer("failure", "unknown or expired session: call mode=checkauth first")
             if type not in ("catalog", "sale"):
@@ -103,8 +102,7 @@ class ExchangeController(http.Controller):
         try:
             with env.registry.cursor() as cr:
                 own = api.Environment(cr, SUPERUSER_ID, {})
-                session = own["ecom.1c.session"]._find(
-                    request.httprequest.cookies.get(COOKIE) or request.httprequest.args.get("sessid"))
+                session = own["ecom.1c.session"]._find(self._token())
                 if not session:
                     return
                 if not session.exchange_id:
@@ -121,6 +119,11 @@ class ExchangeController(http.Controller):
                 session.exchange_id._fail(reason, relative, values)
         except Exception:
             _logger.exception("could not log the 1C exchange failure")
+
+    def _token(self):
+        """The session's token the request carries: its cookie, else 1C's ``sessid`` (1C of protocol
+        3.x and 1C-Bitrix clients pass the sessid checkauth and init answered)."""
+        return request.httprequest.cookies.get(COOKIE) or request.httprequest.args.get("sessid")
 
     # ----------------------------------------------------------------- modes
     def _checkauth(self, env):
@@ -146,9 +149,11 @@ class ExchangeController(http.Controller):
         return login, password
 
     def _mode_init(self, env, session, type_, _filename):
-        """A new exchange: the session's upload area emptied, ``zip`` and ``file_limit`` answered; 1C
-        that says which version of the protocol it speaks (``version=3.1``) hears the one the site
-        speaks with it, and is expected to send ``mode=deactivate`` after a full unload."""
+        """A new exchange: the session's upload area emptied; answered as 1C-Bitrix answers, a line each:
+        ``zip=``, ``file_limit=``, ``sessid=`` (the session's, which 1C of protocol 3.x passes on in
+        the next requests) and, to 1C that says which version of the protocol it speaks
+        (``version=3.1``), the one the site speaks with it: 1C of 3.x then sends ``mode=deactivate``
+        after a full unload. 1C reads the lines by their names: older ones skip those they do not know."""
         session._clear_uploads()
         spoken = answered_version(request.httprequest.args.get("version")) or False
         exchange = env["ecom.1c.exchange"].create({
@@ -157,7 +162,7 @@ class ExchangeController(http.Controller):
         session.exchange_id = exchange
         use_zip = bool(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.use_zip"))
         return answer(f"zip={'yes' if use_zip else 'no'}", f"file_limit={self._file_limit(env)}",
-                      *([f"version={spoken}"] if spoken else []))
+                      f"sessid={self._token()}", *([f"version={spoken}"] if spoken else []))
 
     def _upload_path(self, session, filename):
         """``(relative name, path in the session's upload area)``; UnsafePath for names that escape it."""

@@ -51,7 +51,7 @@ class TestDeactivate(ProtocolCase):
         """One init (announcing ``version``) uploading and importing ``files`` {name: bytes}."""
         lines = self.call("init", cookie=cookie, extra=f"&version={version}" if version else "")
         if version:
-            self.assertEqual(lines[2], f"version={version}")
+            self.assertEqual(lines[2:], [f"sessid={cookie[1]}", f"version={version}"])
         for name, data in files.items():
             self.assertEqual(self.call("file", data=data, cookie=cookie, filename=name), ["success"])
             self.assertEqual(self.call("import", cookie=cookie, filename=name)[0], "success")
@@ -143,8 +143,8 @@ class TestDeactivate(ProtocolCase):
         cookie, _stamp = self.checkauth()
         for sent, heard in (("2.08", "version=2.08"), ("2.10", "version=2.10"), ("3.2", "version=3.1")):
             lines = self.call("init", cookie=cookie, extra=f"&version={sent}")
-            self.assertEqual(lines[2:], [heard], sent)
-        self.assertEqual(len(self.call("init", cookie=cookie)), 2, "no version asked, none answered")
+            self.assertEqual(lines[2:], [f"sessid={cookie[1]}", heard], sent)
+        self.assertEqual(self.call("init", cookie=cookie)[2:], [f"sessid={cookie[1]}"], "no version asked, none answered")
 
     def test_a_product_a_delta_names_meanwhile_is_not_archived(self):
         """While 1C unloads its catalog whole, an exchange of changes (another node, another 1C) brings
