@@ -31,6 +31,7 @@ from ..commerceml import (
     remove_added,
     safe_relative_path,
     sniff,
+    upload_complete,
 )
 from ..commerceml.mapper import DELIVERY_ID
 from ..commerceml.protocol import answered_version, parse_timestamp
@@ -202,6 +203,11 @@ class ExchangeController(http.Controller):
         too_big = env._("a request of %(size)s bytes is over file_limit=%(limit)s: 1C sends a bigger file in parts")
         if length is not None and length > request_limit:  # refused before its body is read
             return self._fail(session.exchange_id, relative, too_big % {"size": length, "limit": request_limit})
+        # 1C sending the file again from its start: its old bytes go once this request's are read (a
+        # request refused leaves them), and no longer count
+        again = bool(size) and self._sent_again(session, relative, target, request_limit)
+        if again:
+            uploaded, size = max(uploaded - size, 0), 0
         file_room, exchange_room = max(file_limit - size, 0), max(exchange_limit - uploaded, 0)
         # one request is at most file_limit bytes: held once in memory. No more of a body is read than
         # could be stored (the file's room, the exchange's): a body sent without a length (chunked) too;
@@ -222,6 +228,8 @@ class ExchangeController(http.Controller):
             return self._fail(session.exchange_id, relative, env._(
                 "%(received)s of the %(sent)s bytes sent were received: nothing stored", received=len(body),
                 sent=length))
+        if again:
+            self._start_anew(session, relative, target)
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
         session.upload_size = uploaded + len(body)
@@ -243,6 +251,28 @@ class ExchangeController(http.Controller):
         if type_ == "sale" and (len(body) < request_limit or is_whole(target)):
             return self._import_stored(env, session, relative, filename)
         return answer("success")
+
+    def _sent_again(self, session, relative, target, request_limit):
+        """Whether the request of ``relative``, stored at ``target`` already, is 1C sending the file again
+        from its start rather than its next part: 1C sends a bigger file in parts that append, and
+        a new exchange begins with ``init``, which empties the upload area; yet 1C sends a file
+        again under its name without init after a request it heard no answer to, and in a new
+        exchange of configurations that send none. So a file whose import began in this exchange
+        (the file's, or its archive's) starts anew, and so does one stored whole
+        (:func:`..commerceml.upload_complete`): nothing may follow a whole document or archive,
+        and 1C's parts are all ``file_limit`` bytes but the last."""
+        exchange = session.exchange_id
+        return bool(exchange and exchange.file_ids.filtered(lambda f: f.name == relative)) \
+            or upload_complete(target, request_limit)
+
+    def _start_anew(self, session, relative, target):
+        """The file ``relative`` sent again (:meth:`_sent_again`): its old bytes go, and what its import
+        began is no longer taken for this file's (:meth:`ecom.1c.exchange._sent_again`)."""
+        exchange = session.exchange_id
+        if exchange and exchange.file_ids.filtered(lambda f: f.name == relative):
+            exchange._sent_again(relative, session._upload_dir())
+        with open(target, "wb"):
+            pass
 
     def _import_stored(self, env, session, relative, filename):
         """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go.

@@ -163,8 +163,28 @@ class Ecom1cExchange(models.Model):
             unpacked += sum(os.path.getsize(os.path.join(folder, relative)) for relative in names)
             members[name] = names
             record.write({"state": "done", "position": len(names)})
-            open(marker, "w").close()
+            with open(marker, "w", encoding="utf-8") as f:  # what it held: imported anew if 1C sends it again
+                f.write("\n".join(names))
         return None, unpacked, members
+
+    def _sent_again(self, name, folder):
+        """1C sends the file ``name`` of the upload area ``folder`` again, after its import began: what
+        its import did stays in the log under a name of its own, no longer this file's (imported
+        anew, never «done» already; an import it left unfinished is given up and waits no more); an
+        archive is unpacked again and the files it held are imported anew."""
+        names = {name}
+        marker = os.path.join(folder, f".unpacked-{name}")
+        if os.path.isfile(marker):
+            with open(marker, encoding="utf-8", errors="replace") as f:
+                names.update(filter(None, f.read().splitlines()))
+            os.remove(marker)
+        for record in self.file_ids.filtered(lambda f: f.name in names):
+            values = {"name": self.env._("%s (sent again)", record.name)}
+            if record.state != "done":
+                values.update(state="failed", full_catalog=False,
+                              error=self.env._("sent again before its import ended: imported anew"))
+            record.write(values)
+        self._log(self.env._("%s sent again: imported anew", name), warning=False)
 
     def _import_file(self, name, path, deadline=None, files_dir=None):
         """One time-boxed step of the import of the uploaded file ``name`` (at ``path``), until done or
