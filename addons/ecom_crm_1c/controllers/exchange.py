@@ -462,9 +462,9 @@ class ExchangeController(http.Controller):
         return answer("success", f"archived={archived}")
 
     def _unimported_full_catalogs(self, session, exchange):
-        """The first file of the session's upload area holding a whole catalog that was not imported to its
-        end (1C never asked, or it is still in progress), or None: its products would be taken as
-        no longer named."""
+        """The first file of the session's upload area holding a whole catalog or offers package that was
+        not imported to its end (1C never asked, or it is still in progress), or None: its products
+        or characteristics would be taken as no longer named."""
         folder = session._upload_dir()
         done = set(exchange.file_ids.filtered(lambda f: f.state == "done").mapped("name"))
         for relative in sorted(files_under(folder)):
@@ -474,7 +474,7 @@ class ExchangeController(http.Controller):
                 info = sniff(os.path.join(folder, relative))
             except UnsafeDocument:
                 continue
-            if info.kind == "catalog" and info.only_changes is False:
+            if info.kind in ("catalog", "offers") and info.only_changes is False:
                 return relative
         return None
 

@@ -112,24 +112,28 @@ class Ecom1cExchange(models.Model):
         if failed := exchanges.filtered(lambda exchange: exchange.state == "failed"):
             raise UserError(_("the exchange «%s» failed: nothing archived", failed[0].display_name))
         own = exchanges.filtered(lambda exchange: exchange.session_id == session) if session else exchanges
-        catalogs = sorted(set(own.file_ids.filtered("full_catalog").mapped("catalog_id")) - {False})
-        files = exchanges.file_ids.filtered(lambda file: file.full_catalog and file.catalog_id in catalogs)
+        whole = own.file_ids.filtered("full_catalog")
+        catalogs = sorted(set(whole.filtered(lambda file: file.kind == "catalog").mapped("catalog_id")) - {False})
+        # 1C of 3.1 lists characteristics in its offers: those of the catalogs whose offers it unloaded whole
+        offered = sorted(set(whole.filtered(lambda file: file.kind == "offers").mapped("catalog_id")) - {False})
+        files = exchanges.file_ids.filtered(
+            lambda file: file.full_catalog and file.catalog_id in catalogs + offered)
         if unfinished := files.filtered(lambda file: file.state != "done"):
             raise UserError(_("%s is not imported to its end: nothing archived", unfinished[0].name))
         start = fields.Datetime.to_string(since)
-        if not catalogs:
+        if not catalogs and not offered:
             self._log(_("1C's deactivate: no catalog was unloaded whole since %s, nothing archived", start),
                       warning=False)
             return 0
-        templates, variants = self.env["ecom.1c.importer"]._archive_unnamed(catalogs, since)
+        templates, variants = self.env["ecom.1c.importer"]._archive_unnamed(catalogs, since, offered)
         archived = templates | variants.product_tmpl_id
         names = ", ".join(archived[:NAMES_LOGGED].mapped("display_name")) + (
             _(" and %s more", len(archived) - NAMES_LOGGED) if len(archived) > NAMES_LOGGED else "")
         named = ": " + names if archived else ""
         self._log(_("1C's deactivate (catalog %(catalogs)s unloaded whole since %(start)s): %(products)s products "
                     "and %(variants)s characteristics no longer named archived%(names)s",
-                    catalogs=", ".join(catalogs), start=start, products=len(templates), variants=len(variants),
-                    names=named), warning=False)
+                    catalogs=", ".join(sorted(set(catalogs + offered))), start=start, products=len(templates),
+                    variants=len(variants), names=named), warning=False)
         for exchange in self:
             exchange.archived_count += len(templates) + len(variants)
         return len(templates) + len(variants)
@@ -209,8 +213,9 @@ class Ecom1cExchange(models.Model):
                 check_well_formed(path)
             except UnsafeDocument as error:
                 return self._fail(error, name, {"size": os.path.getsize(path)}), error
+            # the catalog a catalog file holds, or whose products an offers package offers, and whether whole
             catalog = {"catalog_id": read_catalog_id(path) or False, "full_catalog": info.only_changes is False} \
-                if info.kind == "catalog" else {}
+                if info.kind in ("catalog", "offers") else {}
             record = self.env["ecom.1c.exchange.file"].create({
                 "exchange_id": self.id, "name": name, "size": os.path.getsize(path), "kind": info.kind,
                 "schema_version": info.schema_version, **catalog})
