@@ -206,6 +206,7 @@ class ExchangeController(http.Controller):
         # 1C sending the file again from its start: its old bytes go once this request's are read (a
         # request refused leaves them), and no longer count
         again = bool(size) and self._sent_again(session, relative, target, request_limit)
+        stored = (uploaded, size)
         if again:
             uploaded, size = max(uploaded - size, 0), 0
         file_room, exchange_room = max(file_limit - size, 0), max(exchange_limit - uploaded, 0)
@@ -228,6 +229,12 @@ class ExchangeController(http.Controller):
             return self._fail(session.exchange_id, relative, env._(
                 "%(received)s of the %(sent)s bytes sent were received: nothing stored", received=len(body),
                 sent=length))
+        if again and not body.strip(b" \t\r\n"):
+            # the line break after a document's root that 1C's last part of file_limit bytes left over: its tail
+            again, (uploaded, size) = False, stored
+            if size + len(body) > file_limit or uploaded + len(body) > exchange_limit:
+                return self._fail(session.exchange_id, relative, env._(
+                    "the file would be over the largest file, %s bytes (Settings)", file_limit))
         if again:
             self._start_anew(session, relative, target)
         # the body fits the file's and the exchange's room (it was read no further); the count first:

@@ -92,6 +92,9 @@ class TestProtocol(ProtocolCase):
         for _i in range(2):  # 1C heard no answer to the first: the same file whole, twice
             self.assertEqual(self.call("file", data=first, cookie=cookie, filename="import.xml"), ["success"])
         self.assertEqual(stored("import.xml"), first)
+        # a document of n × file_limit bytes and its line break: the break is its last part, not a new file
+        self.assertEqual(self.call("file", data=b"\r\n", cookie=cookie, filename="import.xml"), ["success"])
+        self.assertEqual(stored("import.xml"), first + b"\r\n")
         self.assertEqual(self.call("import", cookie=cookie, filename="import.xml"),
                          ["success", "created=4 updated=0 archived=0"])
         # sent again after its import, a product renamed in 1C meanwhile: imported again, never «done» already
