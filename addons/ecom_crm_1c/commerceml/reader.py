@@ -194,14 +194,17 @@ def read_product_ids(source):
 
 
 def read_catalog_id(source):
-    """The Ид of the «Каталог» of a catalog file ('' for none), streaming no further than that."""
+    """The Ид of the «Каталог» of a catalog file, or the «ИдКаталога» of an offers package (2.x offers,
+    3.1's offers, prices and stock: the catalog whose products they offer); '' for none. Streaming
+    no further than that."""
     def free(path):
-        return path[-1] == "Товар"
+        return path[-1] in ("Товар", "Предложение")
 
-    for _event, path, element in _events(source, {"end": {"Ид", "Товар"}}, free):
-        if path[-1] == "Ид" and path[-2:-1] == ["Каталог"]:
+    packages = ("ПакетПредложений", "ИзмененияПакетаПредложений")
+    for _event, path, element in _events(source, {"end": {"Ид", "ИдКаталога", "Товар", "Предложение"}}, free):
+        if (path[-1] == "Ид" and path[-2:-1] == ["Каталог"]) or (path[-1] == "ИдКаталога" and path[-2] in packages):
             return (element.text or "").strip()
-        if path[-1] == "Товар":
+        if path[-1] in ("Товар", "Предложение"):
             break
     return ""
 

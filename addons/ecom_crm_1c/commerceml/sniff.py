@@ -249,3 +249,17 @@ def is_whole(path):
     except UnsafeDocument:
         return False
     return True
+
+
+def upload_complete(path, part_size):
+    """Whether the bytes stored at ``path`` are a file 1C finished sending, so that one more request of
+    its name is the file sent again from its start (1C heard no answer in time, or a new exchange
+    without init) rather than its next part: an XML document or a zip archive that is whole
+    (:func:`is_whole`: nothing may follow its end), any other file (an image) whose last part was
+    shorter than ``part_size`` (1C sends a bigger file in parts of exactly ``file_limit`` bytes)."""
+    size = os.path.getsize(path)
+    if not size:
+        return False
+    if is_zip(path) or _head(path, 64).lstrip(UTF8_BOM + b" \t\r\n").startswith(b"<"):
+        return is_whole(path)
+    return size % part_size != 0

@@ -31,6 +31,7 @@ from ..commerceml import (
     remove_added,
     safe_relative_path,
     sniff,
+    upload_complete,
 )
 from ..commerceml.mapper import DELIVERY_ID
 from ..commerceml.protocol import answered_version, parse_timestamp
@@ -66,8 +67,7 @@ class ExchangeController(http.Controller):
                 return answer("failure", env._("method %s is not part of 1C's exchange: GET or POST", method))
             if mode == "checkauth":
                 return self._checkauth(env)
-            session = env["ecom.1c.session"]._find(
-                request.httprequest.cookies.get(COOKIE) or request.httprequest.args.get("sessid"))
+            session = env["ecom.1c.session"]._find(self._token())
             if not session:
                 return answer("failure", "unknown or expired session: call mode=checkauth first")
             if type not in ("catalog", "sale"):
@@ -103,8 +103,7 @@ class ExchangeController(http.Controller):
         try:
             with env.registry.cursor() as cr:
                 own = api.Environment(cr, SUPERUSER_ID, {})
-                session = own["ecom.1c.session"]._find(
-                    request.httprequest.cookies.get(COOKIE) or request.httprequest.args.get("sessid"))
+                session = own["ecom.1c.session"]._find(self._token())
                 if not session:
                     return
                 if not session.exchange_id:
@@ -121,6 +120,11 @@ class ExchangeController(http.Controller):
                 session.exchange_id._fail(reason, relative, values)
         except Exception:
             _logger.exception("could not log the 1C exchange failure")
+
+    def _token(self):
+        """The session's token the request carries: its cookie, else 1C's ``sessid`` (1C of protocol
+        3.x and 1C-Bitrix clients pass the sessid checkauth and init answered)."""
+        return request.httprequest.cookies.get(COOKIE) or request.httprequest.args.get("sessid")
 
     # ----------------------------------------------------------------- modes
     def _checkauth(self, env):
@@ -146,9 +150,11 @@ class ExchangeController(http.Controller):
         return login, password
 
     def _mode_init(self, env, session, type_, _filename):
-        """A new exchange: the session's upload area emptied, ``zip`` and ``file_limit`` answered; 1C
-        that says which version of the protocol it speaks (``version=3.1``) hears the one the site
-        speaks with it, and is expected to send ``mode=deactivate`` after a full unload."""
+        """A new exchange: the session's upload area emptied; answered as 1C-Bitrix answers, a line each:
+        ``zip=``, ``file_limit=``, ``sessid=`` (the session's, which 1C of protocol 3.x passes on in
+        the next requests) and, to 1C that says which version of the protocol it speaks
+        (``version=3.1``), the one the site speaks with it: 1C of 3.x then sends ``mode=deactivate``
+        after a full unload. 1C reads the lines by their names: older ones skip those they do not know."""
         session._clear_uploads()
         spoken = answered_version(request.httprequest.args.get("version")) or False
         exchange = env["ecom.1c.exchange"].create({
@@ -157,7 +163,7 @@ class ExchangeController(http.Controller):
         session.exchange_id = exchange
         use_zip = bool(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.use_zip"))
         return answer(f"zip={'yes' if use_zip else 'no'}", f"file_limit={self._file_limit(env)}",
-                      *([f"version={spoken}"] if spoken else []))
+                      f"sessid={self._token()}", *([f"version={spoken}"] if spoken else []))
 
     def _upload_path(self, session, filename):
         """``(relative name, path in the session's upload area)``; UnsafePath for names that escape it."""
@@ -197,6 +203,12 @@ class ExchangeController(http.Controller):
         too_big = env._("a request of %(size)s bytes is over file_limit=%(limit)s: 1C sends a bigger file in parts")
         if length is not None and length > request_limit:  # refused before its body is read
             return self._fail(session.exchange_id, relative, too_big % {"size": length, "limit": request_limit})
+        # 1C sending the file again from its start: its old bytes go once this request's are read (a
+        # request refused leaves them), and no longer count
+        again = bool(size) and self._sent_again(session, relative, target, request_limit)
+        stored = (uploaded, size)
+        if again:
+            uploaded, size = max(uploaded - size, 0), 0
         file_room, exchange_room = max(file_limit - size, 0), max(exchange_limit - uploaded, 0)
         # one request is at most file_limit bytes: held once in memory. No more of a body is read than
         # could be stored (the file's room, the exchange's): a body sent without a length (chunked) too;
@@ -217,6 +229,14 @@ class ExchangeController(http.Controller):
             return self._fail(session.exchange_id, relative, env._(
                 "%(received)s of the %(sent)s bytes sent were received: nothing stored", received=len(body),
                 sent=length))
+        if again and not body.strip(b" \t\r\n"):
+            # the line break after a document's root that 1C's last part of file_limit bytes left over: its tail
+            again, (uploaded, size) = False, stored
+            if size + len(body) > file_limit or uploaded + len(body) > exchange_limit:
+                return self._fail(session.exchange_id, relative, env._(
+                    "the file would be over the largest file, %s bytes (Settings)", file_limit))
+        if again:
+            self._start_anew(session, relative, target)
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
         session.upload_size = uploaded + len(body)
@@ -238,6 +258,28 @@ class ExchangeController(http.Controller):
         if type_ == "sale" and (len(body) < request_limit or is_whole(target)):
             return self._import_stored(env, session, relative, filename)
         return answer("success")
+
+    def _sent_again(self, session, relative, target, request_limit):
+        """Whether the request of ``relative``, stored at ``target`` already, is 1C sending the file again
+        from its start rather than its next part: 1C sends a bigger file in parts that append, and
+        a new exchange begins with ``init``, which empties the upload area; yet 1C sends a file
+        again under its name without init after a request it heard no answer to, and in a new
+        exchange of configurations that send none. So a file whose import began in this exchange
+        (the file's, or its archive's) starts anew, and so does one stored whole
+        (:func:`..commerceml.upload_complete`): nothing may follow a whole document or archive,
+        and 1C's parts are all ``file_limit`` bytes but the last."""
+        exchange = session.exchange_id
+        return bool(exchange and exchange.file_ids.filtered(lambda f: f.name == relative)) \
+            or upload_complete(target, request_limit)
+
+    def _start_anew(self, session, relative, target):
+        """The file ``relative`` sent again (:meth:`_sent_again`): its old bytes go, and what its import
+        began is no longer taken for this file's (:meth:`ecom.1c.exchange._sent_again`)."""
+        exchange = session.exchange_id
+        if exchange and exchange.file_ids.filtered(lambda f: f.name == relative):
+            exchange._sent_again(relative, session._upload_dir())
+        with open(target, "wb"):
+            pass
 
     def _import_stored(self, env, session, relative, filename):
         """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go.
@@ -427,9 +469,9 @@ class ExchangeController(http.Controller):
         return answer("success", f"archived={archived}")
 
     def _unimported_full_catalogs(self, session, exchange):
-        """The first file of the session's upload area holding a whole catalog that was not imported to its
-        end (1C never asked, or it is still in progress), or None: its products would be taken as
-        no longer named."""
+        """The first file of the session's upload area holding a whole catalog or offers package that was
+        not imported to its end (1C never asked, or it is still in progress), or None: its products
+        or characteristics would be taken as no longer named."""
         folder = session._upload_dir()
         done = set(exchange.file_ids.filtered(lambda f: f.state == "done").mapped("name"))
         for relative in sorted(files_under(folder)):
@@ -439,7 +481,7 @@ class ExchangeController(http.Controller):
                 info = sniff(os.path.join(folder, relative))
             except UnsafeDocument:
                 continue
-            if info.kind == "catalog" and info.only_changes is False:
+            if info.kind in ("catalog", "offers") and info.only_changes is False:
                 return relative
         return None
 

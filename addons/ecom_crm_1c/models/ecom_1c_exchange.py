@@ -112,24 +112,28 @@ class Ecom1cExchange(models.Model):
         if failed := exchanges.filtered(lambda exchange: exchange.state == "failed"):
             raise UserError(_("the exchange «%s» failed: nothing archived", failed[0].display_name))
         own = exchanges.filtered(lambda exchange: exchange.session_id == session) if session else exchanges
-        catalogs = sorted(set(own.file_ids.filtered("full_catalog").mapped("catalog_id")) - {False})
-        files = exchanges.file_ids.filtered(lambda file: file.full_catalog and file.catalog_id in catalogs)
+        whole = own.file_ids.filtered("full_catalog")
+        catalogs = sorted(set(whole.filtered(lambda file: file.kind == "catalog").mapped("catalog_id")) - {False})
+        # 1C of 3.1 lists characteristics in its offers: those of the catalogs whose offers it unloaded whole
+        offered = sorted(set(whole.filtered(lambda file: file.kind == "offers").mapped("catalog_id")) - {False})
+        files = exchanges.file_ids.filtered(
+            lambda file: file.full_catalog and file.catalog_id in catalogs + offered)
         if unfinished := files.filtered(lambda file: file.state != "done"):
             raise UserError(_("%s is not imported to its end: nothing archived", unfinished[0].name))
         start = fields.Datetime.to_string(since)
-        if not catalogs:
+        if not catalogs and not offered:
             self._log(_("1C's deactivate: no catalog was unloaded whole since %s, nothing archived", start),
                       warning=False)
             return 0
-        templates, variants = self.env["ecom.1c.importer"]._archive_unnamed(catalogs, since)
+        templates, variants = self.env["ecom.1c.importer"]._archive_unnamed(catalogs, since, offered)
         archived = templates | variants.product_tmpl_id
         names = ", ".join(archived[:NAMES_LOGGED].mapped("display_name")) + (
             _(" and %s more", len(archived) - NAMES_LOGGED) if len(archived) > NAMES_LOGGED else "")
         named = ": " + names if archived else ""
         self._log(_("1C's deactivate (catalog %(catalogs)s unloaded whole since %(start)s): %(products)s products "
                     "and %(variants)s characteristics no longer named archived%(names)s",
-                    catalogs=", ".join(catalogs), start=start, products=len(templates), variants=len(variants),
-                    names=named), warning=False)
+                    catalogs=", ".join(sorted(set(catalogs + offered))), start=start, products=len(templates),
+                    variants=len(variants), names=named), warning=False)
         for exchange in self:
             exchange.archived_count += len(templates) + len(variants)
         return len(templates) + len(variants)
@@ -163,8 +167,28 @@ class Ecom1cExchange(models.Model):
             unpacked += sum(os.path.getsize(os.path.join(folder, relative)) for relative in names)
             members[name] = names
             record.write({"state": "done", "position": len(names)})
-            open(marker, "w").close()
+            with open(marker, "w", encoding="utf-8") as f:  # what it held: imported anew if 1C sends it again
+                f.write("\n".join(names))
         return None, unpacked, members
+
+    def _sent_again(self, name, folder):
+        """1C sends the file ``name`` of the upload area ``folder`` again, after its import began: what
+        its import did stays in the log under a name of its own, no longer this file's (imported
+        anew, never «done» already; an import it left unfinished is given up and waits no more); an
+        archive is unpacked again and the files it held are imported anew."""
+        names = {name}
+        marker = os.path.join(folder, f".unpacked-{name}")
+        if os.path.isfile(marker):
+            with open(marker, encoding="utf-8", errors="replace") as f:
+                names.update(filter(None, f.read().splitlines()))
+            os.remove(marker)
+        for record in self.file_ids.filtered(lambda f: f.name in names):
+            values = {"name": self.env._("%s (sent again)", record.name)}
+            if record.state != "done":
+                values.update(state="failed", full_catalog=False,
+                              error=self.env._("sent again before its import ended: imported anew"))
+            record.write(values)
+        self._log(self.env._("%s sent again: imported anew", name), warning=False)
 
     def _import_file(self, name, path, deadline=None, files_dir=None):
         """One time-boxed step of the import of the uploaded file ``name`` (at ``path``), until done or
@@ -189,8 +213,9 @@ class Ecom1cExchange(models.Model):
                 check_well_formed(path)
             except UnsafeDocument as error:
                 return self._fail(error, name, {"size": os.path.getsize(path)}), error
+            # the catalog a catalog file holds, or whose products an offers package offers, and whether whole
             catalog = {"catalog_id": read_catalog_id(path) or False, "full_catalog": info.only_changes is False} \
-                if info.kind == "catalog" else {}
+                if info.kind in ("catalog", "offers") else {}
             record = self.env["ecom.1c.exchange.file"].create({
                 "exchange_id": self.id, "name": name, "size": os.path.getsize(path), "kind": info.kind,
                 "schema_version": info.schema_version, **catalog})

@@ -20,8 +20,9 @@ class Ecom1cExchangeFile(models.Model):
          ("empty", "Empty"), ("archive", "Zip archive"), ("image", "Image"), ("unknown", "Unknown")],
         default="unknown")
     schema_version = fields.Char("CommerceML version")
-    catalog_id = fields.Char("1C catalog", help="The Ид of the catalog a catalog file holds.")
-    full_catalog = fields.Boolean("Full catalog", help="The file holds its catalog whole "
+    catalog_id = fields.Char("1C catalog", help="The Ид of the catalog a catalog file holds, or whose products "
+                                                 "an offers package offers (ИдКаталога).")
+    full_catalog = fields.Boolean("Full catalog", help="The file holds its catalog or offers package whole "
                                                        "(СодержитТолькоИзменения=false).")
     state = fields.Selection(
         [("running", "In progress"), ("done", "Done"), ("failed", "Failed")], default="running", required=True)

@@ -143,11 +143,13 @@ class Ecom1cImportCatalog(models.AbstractModel):
         self.env["product.product"].invalidate_model(["ecom_1c_seen_at"])
 
     @api.model
-    def _archive_unnamed(self, catalog_ids, since):
+    def _archive_unnamed(self, catalog_ids, since, offered_ids=()):
         """1C's deactivate: the products of the catalogs ``catalog_ids`` (unloaded whole since ``since``)
         that no full catalog named since then are archived, never deleted, and the characteristics no
-        longer named of the products it lists by characteristic (from 2.05 on 1C lists them in offers
-        only: those are not the catalog's to archive). Returns ``(templates, variants)`` archived."""
+        longer named of the products it lists by characteristic; of the catalogs ``offered_ids``
+        (their offers unloaded whole since then: from 2.05 on 1C lists characteristics in offers only),
+        the characteristics no full offers package named since then, of the products it named some
+        of. Returns ``(templates, variants)`` archived."""
         self.env.flush_all()
         self.env.cr.execute(SQL("""
             SELECT id FROM product_template
@@ -163,7 +165,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
                AND (pp.ecom_1c_seen_at IS NULL OR pp.ecom_1c_seen_at < %s)
                AND EXISTS (SELECT FROM product_product named
                             WHERE named.product_tmpl_id = pt.id AND named.ecom_1c_seen_at >= %s)
-        """, list(catalog_ids), since, since))
+        """, sorted(set(catalog_ids) | set(offered_ids)), since, since))
         variants = self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())
         variants.action_archive()
         return templates, variants

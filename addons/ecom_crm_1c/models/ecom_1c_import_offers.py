@@ -1,11 +1,12 @@
 from collections import defaultdict
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..commerceml import read_offers
 from ..commerceml.mapper import sales_price_type, unit_price
 from ..tools.binder import bound
+from .ecom_1c_import_catalog import is_full
 
 # what 1C writes in «Валюта» for the rouble, upper-cased (RUR: the code before 1998)
 RUBLE_NAMES = {"RUB", "RUR", "643", "РУБ", "РУБЛЬ", "РУБЛИ"}
@@ -23,11 +24,13 @@ class Ecom1cImportOffers(models.AbstractModel):
         """Import price types, prices and stock of an offers package from offer ``start`` on, until
         done or the ``deadline``; returns counts with the position reached."""
         counts = self._counts(start)
-        price_types, warehouses = {}, {}
+        price_types, warehouses, package = {}, {}, {"full": False}
 
         def offers():
             for kind, values in read_offers(source):
-                if kind == "price_type":
+                if kind == "package":
+                    package["full"] = is_full(values["only_changes"])
+                elif kind == "price_type":
                     price_types[values["id"]] = values
                 elif kind == "warehouse":
                     warehouses[values["id"]] = values["name"]
@@ -38,6 +41,8 @@ class Ecom1cImportOffers(models.AbstractModel):
             if price_types:
                 self._import_price_types(price_types, counts)
             variants = self._offer_variants(chunk, counts)
+            if package["full"]:  # what 1C's deactivate keeps of the characteristics (3.1 lists them here)
+                self._mark_offered(chunk)
             self._import_offer_chunk(chunk, variants, counts)
             if "stock.quant" in self.env:  # Odoo's inventory is installed: 1C's stock goes there too
                 self._import_stock(chunk, variants, warehouses, counts)
@@ -46,6 +51,17 @@ class Ecom1cImportOffers(models.AbstractModel):
         if counts["done"] and price_types:
             self._import_price_types(price_types, counts)
         return self._finish(exchange, counts)
+
+    def _mark_offered(self, chunk):
+        """The characteristics a batch of a whole offers package names were named now: 1C's deactivate
+        archives those of its catalog no whole package named since its unload began. A package of
+        changes marks none: that it names some characteristics of a product says nothing of the others."""
+        ids = [o["id"] for o in chunk if o["characteristic_id"]]
+        if ids:
+            self.env.flush_all()
+            self.env.cr.execute(SQL("UPDATE product_product SET ecom_1c_seen_at = %s WHERE ecom_1c_id = ANY(%s)",
+                                    fields.Datetime.now(), ids))
+            self.env["product.product"].invalidate_model(["ecom_1c_seen_at"])
 
     def _import_price_types(self, price_types, counts):
         """The price types 1C declares (2.x offers packages, schema 3's classifier), made on first sight
@@ -84,6 +100,13 @@ class Ecom1cImportOffers(models.AbstractModel):
             self._ensure_variants(characteristics, counts)
             # a product's own variant goes when its characteristics become variants: look them up again
             variants = bound(Product, ids)
+        # a characteristic 1C's deactivate archived that an offer names again is sold again, its product's
+        # others not named stay as they are
+        Product.concat(*(
+            variant for full_id, variant in variants.items()
+            if "#" in full_id and not variant.active and variant.product_tmpl_id.active
+            and variant.product_tmpl_id._is_combination_possible_by_config(
+                variant.product_template_attribute_value_ids, ignore_no_variant=True))).action_unarchive()
         return variants
 
     def _import_offer_chunk(self, chunk, variants, counts):

@@ -1,6 +1,7 @@
 """1C's «deactivate» (protocol 3.1): a full unload, in as many files and exchanges as 1C sends it,
 archives what it did not name only when 1C asks, and only then."""
 
+import re
 from datetime import datetime
 from unittest.mock import patch
 
@@ -8,7 +9,25 @@ from odoo.tests import BaseCase, tagged
 
 from ..commerceml.protocol import announces_deactivate, answered_version, parse_timestamp, parse_version
 from ..models.ecom_1c_import_catalog import Ecom1cImportCatalog
-from .common import ProtocolCase, big_catalog, big_catalog_id
+from .common import ProtocolCase, big_catalog, big_catalog_id, read
+
+SPLIT = ("import___classifier.xml", "import___goods.xml", "offers___hm3.xml", "prices___hm3.xml", "rests___hm3.xml")
+
+
+def split_files(without=(), only_changes=False):
+    """1C:УТ 11's unload in protocol 3.1 (tests/data/handmade/split-3.1): classifier, catalog, offers,
+    prices and stock, each file its own; the offers ``without`` left out of the offers, prices and
+    stock; every package «changes only» with ``only_changes``."""
+    files = {}
+    for name in SPLIT:
+        data = read("handmade", "split-3.1", name).decode()
+        for offer_id in without:
+            data = re.sub(rf"<Предложение>\s*<Ид>{re.escape(offer_id)}</Ид>.*?</Предложение>\s*", "", data,
+                          flags=re.DOTALL)
+        if only_changes:
+            data = data.replace('СодержитТолькоИзменения="false"', 'СодержитТолькоИзменения="true"')
+        files[name] = data.encode()
+    return files
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -51,7 +70,7 @@ class TestDeactivate(ProtocolCase):
         """One init (announcing ``version``) uploading and importing ``files`` {name: bytes}."""
         lines = self.call("init", cookie=cookie, extra=f"&version={version}" if version else "")
         if version:
-            self.assertEqual(lines[2], f"version={version}")
+            self.assertEqual(lines[2:], [f"sessid={cookie[1]}", f"version={version}"])
         for name, data in files.items():
             self.assertEqual(self.call("file", data=data, cookie=cookie, filename=name), ["success"])
             self.assertEqual(self.call("import", cookie=cookie, filename=name)[0], "success")
@@ -143,8 +162,9 @@ class TestDeactivate(ProtocolCase):
         cookie, _stamp = self.checkauth()
         for sent, heard in (("2.08", "version=2.08"), ("2.10", "version=2.10"), ("3.2", "version=3.1")):
             lines = self.call("init", cookie=cookie, extra=f"&version={sent}")
-            self.assertEqual(lines[2:], [heard], sent)
-        self.assertEqual(len(self.call("init", cookie=cookie)), 2, "no version asked, none answered")
+            self.assertEqual(lines[2:], [f"sessid={cookie[1]}", heard], sent)
+        self.assertEqual(self.call("init", cookie=cookie)[2:], [f"sessid={cookie[1]}"],
+                         "no version asked, none answered")
 
     def test_a_product_a_delta_names_meanwhile_is_not_archived(self):
         """While 1C unloads its catalog whole, an exchange of changes (another node, another 1C) brings
@@ -187,3 +207,56 @@ class TestDeactivate(ProtocolCase):
         self.assertEqual(self.Template.search_count([("ecom_1c_id", "in", ids_d), ("active", "=", True)]), 10,
                          "the second 1C's catalog is its own deactivate's to archive")
         self.assertNotIn(big_catalog_id(9), self.active())
+
+    def test_characteristics_the_full_offers_no_longer_name_are_archived(self):
+        """1C of protocol 3.1 lists characteristics in its offers (their prices and stock in files of
+        their own), not in the catalog: at deactivate, a characteristic no offers package of the
+        catalog unloaded whole named since the timestamp is archived (no longer sold at its last
+        price and stock), its product and the product's other characteristics kept."""
+        Product = self.env["product.product"].with_context(active_test=False)
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, split_files(), version=None)
+        self.an_hour_ago()
+        variant = Product.search([("ecom_1c_id", "=", "hm3-boots#size-41")])
+        self.assertTrue(variant.active)
+        cookie, stamp = self.checkauth()
+        self.exchange(cookie, split_files(without=["hm3-boots#size-41"]))
+        self.assertTrue(variant.active, "nothing archived before 1C asks")
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=1"])
+        self.env.invalidate_all()
+        self.assertFalse(variant.active)
+        self.assertTrue(variant.product_tmpl_id.active)
+        self.assertEqual(sorted(self.env["product.product"].search([("ecom_1c_id", "=like", "hm3-%")]).mapped(
+                         "ecom_1c_id")),
+                         ["hm3-boots#size-40", "hm3-sneakers#size-40", "hm3-sneakers#size-41", "hm3-socks",
+                          "hm3-tshirt#blue", "hm3-tshirt#red"])
+        # named again by the next full unload: sold again
+        cookie, stamp = self.checkauth()
+        self.exchange(cookie, split_files())
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=0"])
+        self.env.invalidate_all()
+        self.assertTrue(variant.active)
+
+    def test_packages_of_changes_only_archive_nothing_at_deactivate(self):
+        """1C of protocol 3.1 marks its packages «СодержитТолькоИзменения=true» when it unloads changes
+        only: its deactivate archives nothing of those catalogs, neither products nor characteristics,
+        whatever the packages do not name."""
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, split_files(), version=None)
+        self.an_hour_ago()
+        cookie, stamp = self.checkauth()
+        self.exchange(cookie, split_files(without=["hm3-boots#size-41", "hm3-tshirt#red", "hm3-socks"],
+                                          only_changes=True))
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=0"])
+        self.env.invalidate_all()
+        self.assertEqual(self.env["product.product"].search_count([("ecom_1c_id", "=like", "hm3-%")]), 7)
+        # a full offers package uploaded but not imported: its characteristics would look unnamed
+        cookie, stamp = self.checkauth()
+        self.call("init", cookie=cookie, extra="&version=3.1")
+        self.call("file", data=split_files()["offers___hm3.xml"], cookie=cookie, filename="offers___hm3.xml")
+        lines = self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}")
+        self.assertEqual(lines[0], "failure")
+        self.assertIn("offers___hm3.xml", lines[1])

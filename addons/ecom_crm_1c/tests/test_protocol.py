@@ -23,7 +23,9 @@ CATALOG = ("handmade", "characteristics-import.xml")  # 4 products, 3.4 kB
 class TestProtocol(ProtocolCase):
     def test_catalog_exchange_like_1c(self):
         cookie = self.login()
-        self.assertEqual(self.call("init", cookie=cookie), ["zip=yes", f"file_limit={5 * 1024 * 1024}"])
+        # as 1C-Bitrix answers: zip, file_limit, then the session's sessid (1C of protocol 3.x passes it on)
+        self.assertEqual(self.call("init", cookie=cookie),
+                         ["zip=yes", f"file_limit={5 * 1024 * 1024}", f"sessid={cookie[1]}"])
         with open(path("ut11-2.07", "import0_1.xml"), "rb") as f:
             content = f.read()
         half = len(content) // 2
@@ -69,10 +71,83 @@ class TestProtocol(ProtocolCase):
         self.assertEqual(sum(int(answer[1].rsplit("=", 1)[1]) for answer in second), 1, second)
         self.assertEqual(Template.search([*ours, ("active", "=", False)]).ecom_1c_id, big_catalog_id(7))
 
+    def test_a_file_sent_again_starts_anew(self):
+        """1C sends a file again under the same name without a new init (it heard no answer in time; a
+        new exchange of a configuration that sends no init): a file stored whole, or whose import
+        began, starts anew and is imported again; the parts of a file still coming append; another
+        session's file of the same name is its own."""
+        from .test_archives import make_zip
+
+        Template = self.env["product.template"].with_context(active_test=False)
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        folder = session._upload_dir()
+
+        def stored(name):
+            with open(os.path.join(folder, name), "rb") as f:
+                return f.read()
+
+        first = big_catalog(3)
+        for _i in range(2):  # 1C heard no answer to the first: the same file whole, twice
+            self.assertEqual(self.call("file", data=first, cookie=cookie, filename="import.xml"), ["success"])
+        self.assertEqual(stored("import.xml"), first)
+        # a document of n × file_limit bytes and its line break: the break is its last part, not a new file
+        self.assertEqual(self.call("file", data=b"\r\n", cookie=cookie, filename="import.xml"), ["success"])
+        self.assertEqual(stored("import.xml"), first + b"\r\n")
+        self.assertEqual(self.call("import", cookie=cookie, filename="import.xml"),
+                         ["success", "created=4 updated=0 archived=0"])
+        # sent again after its import, a product renamed in 1C meanwhile: imported again, never «done» already
+        second = first.replace("Товар номер 1 ".encode(), "Товар переименован ".encode())
+        self.assertEqual(self.call("file", data=second, cookie=cookie, filename="import.xml"), ["success"])
+        self.assertEqual(stored("import.xml"), second)
+        self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
+        self.assertTrue(Template.search([("ecom_1c_id", "=", big_catalog_id(1))]).name.startswith("Товар переим"))
+        self.env.invalidate_all()
+        self.assertEqual(session.upload_size, len(second), "the old bytes no longer count")
+        files = session.exchange_id.file_ids
+        self.assertEqual(files.mapped("state"), ["done", "done"], "the log keeps the first import")
+        self.assertEqual(files[-1].name, "import.xml")
+        self.assertIn("import.xml", files[0].name)
+        self.assertNotEqual(files[0].name, "import.xml")
+        # an image sent again: its bytes once (1C sends a file in parts of file_limit, the last shorter)
+        for _i in range(2):
+            self.assertEqual(self.call("file", data=b"\xff\xd8jpeg", cookie=cookie, filename="import_files/a.jpg"),
+                             ["success"])
+        self.assertEqual(stored("import_files/a.jpg"), b"\xff\xd8jpeg")
+        # an archive sent again after its import: unpacked again, what it holds imported again
+        for name in ("Товар из архива", "Товар из архива снова"):
+            data = make_zip({"offers/import.xml": big_catalog(1, start=1).replace(
+                "Товар номер 1 ".encode(), f"{name} ".encode())})
+            self.assertEqual(self.call("file", data=data, cookie=cookie, filename="webdata.zip"), ["success"])
+            self.assertEqual(self.call("import", cookie=cookie, filename="offers/import.xml")[0], "success")
+            self.env.invalidate_all()
+            self.assertEqual(Template.search([("ecom_1c_id", "=", big_catalog_id(1))]).name.split(" с ")[0], name)
+        # the parts of a file still coming append, whoever else sends a file of that name meanwhile
+        other = self.login()
+        self.call("init", cookie=other)
+        offers = read("ut11-2.07", "offers0_1.xml")
+        half = len(offers) // 2
+        self.assertEqual(self.call("file", data=offers[:half], cookie=cookie, filename="offers.xml"), ["success"])
+        self.assertEqual(self.call("file", data=first, cookie=other, filename="offers.xml"), ["success"])
+        self.assertEqual(self.call("file", data=offers[half:], cookie=cookie, filename="offers.xml"), ["success"])
+        self.assertEqual(stored("offers.xml"), offers)
+        with open(os.path.join(self.env["ecom.1c.session"]._find(other[1])._upload_dir(), "offers.xml"), "rb") as f:
+            self.assertEqual(f.read(), first)
+
     def test_bitrix_path_and_sessid(self):
-        _name, token = self.login(route="/bitrix/admin/1c_exchange.php")
+        name, token = self.login(route="/bitrix/admin/1c_exchange.php")
+        lines = self.call("checkauth", auth=("exchange", "s3cret-1C"), route="/bitrix/admin/1c_exchange.php")
+        # checkauth, line by line as 1C reads it: success, the cookie's name and value, sessid=, timestamp=
+        self.assertEqual((len(lines), lines[0], lines[1], lines[3]), (5, "success", name, f"sessid={lines[2]}"))
+        self.assertRegex(lines[4], r"^timestamp=\d{10}$")
+        # 1C that keeps no cookie passes the sessid on: init answers it back, line by line
         lines = self.call("init", route="/bitrix/admin/1c_exchange.php", extra=f"&sessid={token}")
-        self.assertEqual(lines[0], "zip=yes")
+        self.assertEqual(lines, ["zip=yes", f"file_limit={5 * 1024 * 1024}", f"sessid={token}"])
+        lines = self.call("init", route="/bitrix/admin/1c_exchange.php", extra=f"&sessid={token}&version=3.1")
+        self.assertEqual(lines, ["zip=yes", f"file_limit={5 * 1024 * 1024}", f"sessid={token}", "version=3.1"])
+        self.assertEqual(self.call("file", data=b"<x/>", filename="a.xml", route="/bitrix/admin/1c_exchange.php",
+                                   extra=f"&sessid={token}"), ["success"])
 
     def test_refusals(self):
         self.assertEqual(self.call("checkauth", auth=("exchange", "wrong"))[0], "failure")

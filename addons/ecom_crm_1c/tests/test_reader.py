@@ -29,6 +29,10 @@ class TestReader(BaseCase):
         """The Ид of a file's «Каталог»: what tells the files holding parts of one catalog."""
         self.assertEqual(read_catalog_id(path("ut11-2.07", "import0_1.xml")), "b21db898-7f82-46d8-a5ca-7c4f1d200a13")
         self.assertEqual(read_catalog_id(io.BytesIO(big_catalog(3))), "c")
+        # an offers package's catalog (2.x and 3.1's offers, prices and stock alike)
+        self.assertEqual(read_catalog_id(path("ut11-2.07", "offers0_1.xml")), "b21db898-7f82-46d8-a5ca-7c4f1d200a13")
+        for name in ("offers___hm3.xml", "prices___hm3.xml", "rests___hm3.xml"):
+            self.assertEqual(read_catalog_id(path("handmade", "split-3.1", name)), "hm3-catalog", name)
         self.assertEqual(read_catalog_id(path("handmade", "split-3.1", "import___classifier.xml")), "",
                          "a classifier alone has no catalog")
 

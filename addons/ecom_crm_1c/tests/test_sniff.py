@@ -5,7 +5,7 @@ import os
 
 from odoo.tests import BaseCase, tagged
 
-from ..commerceml import UnsafeDocument, check_well_formed, is_whole, sniff
+from ..commerceml import UnsafeDocument, check_well_formed, is_whole, sniff, upload_complete
 from .common import path, read
 
 
@@ -140,3 +140,38 @@ class TestSniff(BaseCase):
             with open(target, "wb") as f:
                 f.write(outer[:cut])
             self.assertEqual(is_whole(target), whole, f"cut at {cut} of {len(outer)}")
+
+    def test_an_upload_complete_is_told_from_one_whose_parts_are_still_coming(self):
+        """One more request of a file's name is the file sent again once what is stored is whole (XML,
+        zip: nothing may follow it) or, for any other file, once its last part was shorter than
+        file_limit (1C's parts are all of that size but the last); else the next part, which appends."""
+        import tempfile
+        import zipfile
+
+        folder = tempfile.mkdtemp()
+        self.addCleanup(lambda: __import__("shutil").rmtree(folder, ignore_errors=True))
+
+        def stored(data):
+            target = os.path.join(folder, "stored")
+            with open(target, "wb") as f:
+                f.write(data)
+            return target
+
+        document = read("ut11-2.07", "offers0_1.xml")  # UTF-8 with its byte order mark
+        windows = ('<?xml version="1.0" encoding="windows-1251"?>\r\n<КоммерческаяИнформация ВерсияСхемы="2.03">'
+                   "<Каталог><Ид>c</Ид></Каталог></КоммерческаяИнформация>").encode("cp1251")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("import.xml", document)
+            archive.writestr("import_files/9d/a.jpg", b"\xff\xd8" + os.urandom(3000))
+        archive = buffer.getvalue()
+        for label, data in {"utf-8 with BOM": document, "windows-1251": windows, "zip": archive}.items():
+            with self.subTest(label):
+                self.assertTrue(upload_complete(stored(data), part_size=1024))
+                self.assertTrue(upload_complete(stored(data), part_size=len(data)), "n × file_limit, whole")
+                self.assertFalse(upload_complete(stored(data[:len(data) // 2]), part_size=len(data) // 2))
+                self.assertFalse(upload_complete(stored(data[:100]), part_size=100), "a first part")
+        image = b"\xff\xd8" + os.urandom(2046)
+        self.assertTrue(upload_complete(stored(image[:1500]), part_size=1024), "its last part was short")
+        self.assertFalse(upload_complete(stored(image), part_size=1024), "2 × file_limit: more may come")
+        self.assertFalse(upload_complete(stored(b""), part_size=1024))

@@ -133,6 +133,24 @@ class TestStatusesOverHttp(ProtocolCase):
         self.assertEqual(len(self.order.ecom_status_event_ids), events)
         self.assertEqual(self.env["ecom.1c.exchange"].search([], limit=1).file_ids.mapped("state"), ["done"])
 
+    def test_a_document_sent_again_without_init_is_applied_again(self):
+        """1C sends its documents again under the same name without a new init (a new exchange of a
+        configuration that sends none, or after a timeout): the file starts anew, never appended to
+        the document already applied, and what it says now is applied."""
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        self.assertEqual(self.call("file", type_="sale", data=self.status(), cookie=cookie,
+                                   filename="documents.xml")[0], "success")
+        self.order.ecom_1c_number = False
+        again = self.status(comment="Отгружен")
+        lines = self.call("file", type_="sale", data=again, cookie=cookie, filename="documents.xml")
+        self.assertEqual(lines[0], "success", lines)
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}", "applied again")
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        with open(os.path.join(session._upload_dir(), "documents.xml"), "rb") as f:
+            self.assertEqual(f.read(), again)
+        self.assertEqual(session.upload_size, len(again))
+
     def test_a_zipped_document_sent_with_mode_file_alone_is_applied(self):
         """With zip=yes 1C may send its documents zipped: the archive's documents are applied when
         its last part arrives, and a later mode=import of the archive or of the document inside
