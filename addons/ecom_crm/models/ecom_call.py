@@ -46,17 +46,18 @@ class EcomCall(models.Model):
         # the events of one call may arrive at the same instant: one creates the call, the others update it
         self.env["res.partner"]._ecom_lock_customer_keys([f"call:{source.id}:{data['call_id']}"])
         call = self.search([("source_id", "=", source.id), ("call_id", "=", data["call_id"])], limit=1)
-        if not call:
+        if not call and data.get("direction") == "out":
+            call = self._ecom_create_outgoing(data, source)
+        elif not call:
             # «caller» is always the customer's number, «called» the store's line, whichever way it went
-            message = _("Outgoing call from %(called)s", called=data.get("called") or "") \
-                if data.get("direction") == "out" else _("Incoming call to %(called)s", called=data.get("called") or "")
+            message = _("Incoming call to %(called)s", called=data.get("called") or "")
             request = {"phone": data["caller"], "name": data.get("caller_name"), "message": message}
             if raw is not None:
                 request["_raw"] = raw
             entry = self.env["ecom.intake.processor"]._process_one(request, source=source, channel="call")
             call = self.create({
                 "source_id": source.id, "call_id": data["call_id"], "caller": self._ecom_caller(data, entry.partner_id),
-                "called": data.get("called"), "direction": data.get("direction", "in"),
+                "called": data.get("called"), "direction": "in",
                 "started_at": data.get("started_at") or fields.Datetime.now(), "lead_id": entry.lead_id.id,
                 "partner_id": entry.partner_id.id, "company_id": source.company_id.id,
             })
@@ -76,14 +77,41 @@ class EcomCall(models.Model):
         call.write(vals)
         if ended:
             call._ecom_log()
-        responsible = call.lead_id._ecom_responsible() if state == "missed" and newly_ended and call.lead_id else None
-        if responsible:  # the activity shows in their list; no "assigned to you" mail from a webhook
-            lead = call.lead_id.with_context(mail_activity_quick_update=True, lang=responsible.lang or self.env.lang)
-            # an outgoing call «missed» is the salesperson's the customer did not pick up
-            summary = lead.env._("Call %(number)s again: not answered", number=call.caller) \
-                if call.direction == "out" else lead.env._("Call back %(number)s: missed call", number=call.caller)
-            lead.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id, summary=summary)
+        if state == "missed" and newly_ended:
+            call._ecom_ask_to_call()
         return call
+
+    def _ecom_ask_to_call(self):
+        """A call activity for whoever follows the call up: the request's responsible, or, for an
+        outgoing call outside any request, the customer's salesperson on the customer."""
+        self.ensure_one()
+        record = self.lead_id or self.partner_id
+        responsible = self.lead_id._ecom_responsible() if self.lead_id else self.partner_id.user_id
+        if not record or not responsible:
+            return
+        # the activity shows in their list; no "assigned to you" mail from a webhook
+        record = record.with_context(mail_activity_quick_update=True, lang=responsible.lang or self.env.lang)
+        # an outgoing call «missed» is the salesperson's the customer did not pick up
+        summary = record.env._("Call %(number)s again: not answered", number=self.caller) \
+            if self.direction == "out" else record.env._("Call back %(number)s: missed call", number=self.caller)
+        record.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id, summary=summary)
+
+    @api.model
+    def _ecom_create_outgoing(self, data, source):
+        """The first event of a salesperson's call: no request of the customer's (the store called,
+        the customer asked for nothing: the funnel and the channels count what customers ask), but
+        the call joins the customer's open request when there is one, and the customer known by
+        the number; a number nobody has is kept in the calls only."""
+        company = source.company_id or self.env.company
+        partner = self.env["res.partner"].with_company(company)._ecom_match_customer(phone=data["caller"])
+        lead = self.env["crm.lead"].with_company(company)._ecom_open_leads_in_window(partner).get(partner) \
+            if partner else None
+        return self.create({
+            "source_id": source.id, "call_id": data["call_id"], "caller": self._ecom_caller(data, partner),
+            "called": data.get("called"), "direction": "out",
+            "started_at": data.get("started_at") or fields.Datetime.now(), "lead_id": lead.id if lead else False,
+            "partner_id": partner.id, "company_id": company.id,
+        })
 
     @api.model
     def _ecom_caller(self, data, partner):

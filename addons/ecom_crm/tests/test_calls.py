@@ -1,6 +1,6 @@
 import json
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import IntakeCase
 
@@ -9,6 +9,12 @@ URL = "/ecom_crm/api/v1/calls"
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestCallWebhook(IntakeCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(cls.env, login="ecom_caller", groups="sales_team.group_sale_salesman",
+                                     name="Ольга Звонкова")
+
     def call(self, payload, key=None):
         return self.url_open(URL, data=json.dumps(payload).encode(), headers={
             "Content-Type": "application/json", "Authorization": f"Bearer {key or self.key}"})
@@ -31,19 +37,64 @@ class TestCallWebhook(IntakeCase):
             self.assertIn("https://telephony.example/rec/c-1.mp3", body)
 
     def test_an_outgoing_call_is_told_as_one(self):
-        """A salesperson's call to a customer (Mango's, UIS's «out») was logged «Outgoing call from
-        <customer>» and its request said «Incoming call to <line>»: the way it went is told."""
+        """A salesperson's call to a customer (Mango's, UIS's «out») is logged as an outgoing call on
+        the customer's open request."""
         self.env.company.partner_id.lang = "ru_RU"
+        self.call({"event": "incoming", "call_id": "c-in", "caller": "+7 903 555-44-33", "called": "+74951234567"})
+        lead = self.env["ecom.call"].search([("call_id", "=", "c-in")]).lead_id
         self.call({"event": "incoming", "call_id": "c-out", "caller": "+7 903 555-44-33", "called": "+74951234567",
                    "direction": "out"})
         answer = self.call({"event": "finished", "call_id": "c-out", "caller": "+79035554433", "duration": 60,
                             "direction": "out"}).json()
         call = self.env["ecom.call"].browse(answer["call"])
-        self.assertEqual(call.direction, "out")
-        log = " ".join(call.lead_id.message_ids.mapped("body"))
+        self.assertEqual((call.direction, call.lead_id, call.partner_id), ("out", lead, lead.partner_id))
+        self.assertEqual(answer["lead_id"], lead.id)
+        log = " ".join(lead.message_ids.mapped("body"))
         self.assertIn("Исходящий звонок на номер +79035554433", log)
-        self.assertNotIn("Входящий", log)
-        self.assertEqual(call.lead_id.ecom_intake_ids.message, "Исходящий звонок с +74951234567")
+        self.assertEqual(len(lead.ecom_intake_ids), 1,
+                         "the customer's call is the request; the store's call back is not")
+
+    def test_an_outgoing_call_opens_no_request(self):
+        """The store calling a customer who has no open request (or a number nobody has) makes no
+        request: the funnel and the channels count what customers ask for."""
+        customer = self.env["res.partner"].create({"name": "Белова Нина", "phone": "+79035550011",
+                                                   "user_id": self.salesman.id})
+        requests = self.env["crm.lead"].search_count([])
+        journal = self.env["ecom.intake.request"].search_count([])
+        answer = self.call({"event": "finished", "call_id": "c-out-1", "caller": "8 903 555-00-11",
+                            "direction": "out", "duration": 40}).json()
+        call = self.env["ecom.call"].browse(answer["call"])
+        self.assertEqual((call.partner_id, call.lead_id, answer["lead_id"]), (customer, self.env["crm.lead"], False))
+        self.assertIn("+79035550011", customer.message_ids[0].body, "logged on the customer")
+        answer = self.call({"event": "finished", "call_id": "c-out-2", "caller": "+7 916 000-00-01",
+                            "direction": "out"}).json()
+        stranger = self.env["ecom.call"].browse(answer["call"])
+        self.assertEqual((stranger.partner_id, stranger.lead_id, stranger.caller),
+                         (self.env["res.partner"], self.env["crm.lead"], "+79160000001"))
+        self.assertFalse(self.env["res.partner"].search_count([("phone", "=", "+79160000001")]), "no customer made up")
+        self.assertEqual(self.env["crm.lead"].search_count([]), requests)
+        self.assertEqual(self.env["ecom.intake.request"].search_count([]), journal)
+
+    def test_an_outgoing_call_not_answered_is_no_missed_call(self):
+        """A salesperson's call the customer did not pick up (reported «missed» too) asks to call again,
+        not to call back a missed call the customer never made: on the request, or on the customer
+        for their salesperson when there is none."""
+        self.salesman.lang = "ru_RU"
+        customer = self.env["res.partner"].create({"name": "Белова Нина", "phone": "+79035554422",
+                                                   "user_id": self.salesman.id})
+        self.call({"event": "incoming", "call_id": "c-out-2", "caller": "+7 903 555-44-22", "direction": "out"})
+        self.call({"event": "missed", "call_id": "c-out-2", "caller": "+79035554422", "direction": "out"})
+        activity = customer.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual((activity.summary, activity.user_id), ("Позвонить ещё раз +79035554422: не ответили",
+                                                                self.salesman))
+        self.call({"event": "incoming", "call_id": "c-in-3", "caller": "+7 903 555-44-22"})
+        lead = self.env["ecom.call"].search([("call_id", "=", "c-in-3")]).lead_id
+        lead._ecom_responsible().lang = "ru_RU"
+        self.call({"event": "missed", "call_id": "c-out-3", "caller": "+79035554422", "direction": "out"})
+        activity = lead.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(activity.summary, "Позвонить ещё раз +79035554422: не ответили")
 
     def test_missed_call_attaches_to_customer_and_asks_to_call_back(self):
         customer = self.env["res.partner"].create({"name": "Зайцева Дарья", "phone": "+79037778899"})
@@ -58,17 +109,6 @@ class TestCallWebhook(IntakeCase):
         # a call the next day from the same number joins the same open request
         answer = self.call({"event": "incoming", "call_id": "c-3", "caller": "89037778899"}).json()
         self.assertEqual(answer["lead_id"], call.lead_id.id)
-
-    def test_an_outgoing_call_not_answered_is_no_missed_call(self):
-        """A salesperson's call the customer did not pick up (reported «missed» too) asks to call again,
-        not to call back a missed call the customer never made."""
-        self.call({"event": "incoming", "call_id": "c-out-2", "caller": "+7 903 555-44-22", "direction": "out"})
-        call = self.env["ecom.call"].search([("call_id", "=", "c-out-2")])
-        call.lead_id._ecom_responsible().lang = "ru_RU"
-        self.call({"event": "missed", "call_id": "c-out-2", "caller": "+79035554422", "direction": "out"})
-        activity = call.lead_id.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
-        self.assertEqual(activity.summary, "Позвонить ещё раз +79035554422: не ответили")
 
     def test_the_call_back_is_to_the_number_that_called(self):
         """A customer found by their mobile, or a company's contact, is called back on the number
