@@ -230,11 +230,12 @@ class EcomWebhookDelivery(models.Model):
                 tried.add(delivery.id)
                 if not delivery._claim():
                     continue  # another run has it, or it was sent or changed since it was listed
+                claimed_attempts = delivery.attempts
                 if commit:  # the claim is seen by every other run before the shop is called
                     self.env.cr.commit()
                 # locked while the shop is called (till the commit after): «Retry now» meanwhile
                 # leaves it to this run; pressed since the claim's commit, it is the next run's
-                if delivery.state == "pending" and delivery._hold_claim():
+                if delivery.state == "pending" and delivery._hold_claim(claimed_attempts):
                     delivery._send()
                 if commit:
                     self.env.cr.commit()
@@ -274,9 +275,10 @@ class EcomWebhookDelivery(models.Model):
             self.invalidate_recordset()
         return claimed
 
-    def _hold_claim(self):
-        """Lock this delivery, just claimed (and committed), for the time of the call: True when it
-        is still as its claim left it (no «Retry now» in between, no other run has it)."""
+    def _hold_claim(self, claimed_attempts):
+        """Lock this delivery, just claimed (and committed) with its attempt number
+        ``claimed_attempts``, for the time of the call: True when it is still as its claim left it
+        (no «Retry now» in between, no other run has it)."""
         self.ensure_one()
         self.flush_recordset(["state", "attempts"])
         try:
@@ -285,7 +287,7 @@ class EcomWebhookDelivery(models.Model):
                     SELECT id FROM ecom_webhook_delivery
                      WHERE id = %s AND state = 'pending' AND attempts = %s
                        FOR NO KEY UPDATE SKIP LOCKED
-                """, [self.id, self.attempts], log_exceptions=False)
+                """, [self.id, claimed_attempts], log_exceptions=False)
                 held = bool(self.env.cr.fetchone())
         except pg_errors.SerializationFailure:
             held = False
