@@ -835,7 +835,7 @@ class TestWebhookRetryWhileSending(EcomCrmCase):
         def send(session, request, **kwargs):
             if not pressed:  # while the shop is being called: «Retry now», then another run
                 with self.cursor_of() as cr:
-                    deliveries = api.Environment(cr, admin.id, {})["ecom.webhook.delivery"]
+                    deliveries = api.Environment(cr, admin.id, {"lang": "en_US"})["ecom.webhook.delivery"]
                     try:
                         deliveries.browse(self.delivery_id).action_retry()
                         cr.commit()
