@@ -46,6 +46,7 @@ from . import ecom_mailing_audience
 from . import mailing_mailing
 from . import mailing_list
 from . import mailing_contact
+from . import mailing_subscription
 from . import product_product
 from . import ecom_winback
 from . import ecom_recurring_task

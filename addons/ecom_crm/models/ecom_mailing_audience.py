@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from ..tools.phones import LANDLINE_PREFIXES, takes_sms
 
@@ -45,6 +46,14 @@ class EcomMailingAudience(models.Model):
     domain = fields.Char("Filter on contacts", compute="_compute_domain",
                          help="The audience as a filter on contacts, computed today.")
     partner_count = fields.Integer("Customers", compute="_compute_domain")
+    mail_count = fields.Integer(
+        "Email recipients", compute="_compute_domain",
+        help="The emails a mailing to the audience sends today: one per address (a second customer "
+             "with the same email gets no second copy), blacklisted addresses left out.")
+    sms_count = fields.Integer(
+        "SMS recipients", compute="_compute_domain",
+        help="The SMS a mailing to the audience sends today: one per number, without blacklisted "
+             "numbers and landlines.")
     list_id = fields.Many2one("mailing.list", "Mailing list", readonly=True, copy=False, ondelete="set null",
                               help="Refreshed from the audience before each sending of a mailing to it.")
     mailing_ids = fields.One2many("mailing.mailing", "ecom_audience_id", "Mailings")
@@ -69,11 +78,25 @@ class EcomMailingAudience(models.Model):
             try:
                 domain = audience._ecom_domain()
             except UserError:
-                audience.domain, audience.partner_count = "[]", 0
+                audience.domain, audience.partner_count, audience.mail_count, audience.sms_count = "[]", 0, 0, 0
                 continue
             audience.domain = repr(domain)
             # counted in the form too, before saving: the button beside the filter's own preview
             audience.partner_count = Partner.with_company(audience.company_id).search_count(domain)
+            audience.mail_count = audience._ecom_count_addresses("mail")
+            audience.sms_count = audience._ecom_count_addresses("sms")
+
+    def _ecom_count_addresses(self, channel, domain=None):
+        """How many emails (``channel`` "mail") or SMS ("sms") a mailing to the customers of
+        ``domain`` (default: the audience's for that channel) sends: Odoo sends one per email
+        address and one per number, the others are cancelled as duplicates. One query."""
+        self.ensure_one()
+        Partner = self.env["res.partner"].with_company(self.company_id)
+        query = Partner._search(self._ecom_domain(channel) if domain is None else domain)
+        column = "email_normalized" if channel == "mail" else "phone_sanitized"
+        Partner.flush_model([column])
+        count = SQL("COUNT(DISTINCT %s)", SQL.identifier(query.table, column))
+        return self.env.execute_query(query.select(count))[0][0]
 
     def _compute_mailing_count(self):
         counts = dict(self.env["mailing.mailing"]._read_group(
@@ -142,6 +165,29 @@ class EcomMailingAudience(models.Model):
         return self.env["res.partner"].with_company(self.company_id).search(self._ecom_domain(channel))
 
     # -------------------------------------------------------------- mailing list
+    def _ecom_wanted_sql(self, mailing_list=None):
+        """The customers the audience's list is to have (``SELECT id`` of res_partner): those of the
+        audience either channel reaches, but any the list's opted-out contacts name (the customer,
+        or their email or phone). The refresh subscribes them; the recipients count of a list
+        mailing counts them, the list as its refresh makes it (see mailing.mailing)."""
+        self.ensure_one()
+        mailing_list = mailing_list or self.list_id
+        Partner = self.env["res.partner"].with_company(self.company_id)
+        reachable = Partner._search(expression.AND([
+            self._ecom_domain(), expression.OR([self._ecom_channel_domain("mail"), self._ecom_channel_domain("sms")])]))
+        Partner.flush_model(["email_normalized", "phone_sanitized"])
+        self.env["mailing.contact"].flush_model(["ecom_partner_id", "email_normalized", "phone_sanitized"])
+        self.env["mailing.subscription"].flush_model(["list_id", "contact_id", "opt_out"])
+        return SQL("""
+            SELECT p.id FROM res_partner p
+             WHERE p.id IN %(reachable)s
+               AND NOT EXISTS (
+                    SELECT 1 FROM mailing_subscription s JOIN mailing_contact c ON c.id = s.contact_id
+                     WHERE s.list_id = %(list_id)s AND s.opt_out
+                       AND (c.ecom_partner_id = p.id OR c.email_normalized = p.email_normalized
+                            OR c.phone_sanitized = p.phone_sanitized))
+        """, reachable=reachable.subselect(), list_id=mailing_list.id)
+
     def _ecom_refresh_list(self):
         """Bring each audience's mailing list up to date: subscribe the customers that entered the
         audience, unsubscribe (quietly: the subscription is removed) those who left it.
@@ -154,24 +200,18 @@ class EcomMailingAudience(models.Model):
         Contact = self.env["mailing.contact"].sudo().with_context(**quiet)
         Subscription = self.env["mailing.subscription"].sudo().with_context(**quiet)
         for audience in self.filtered("list_id"):
-            reachable = self.env["res.partner"].with_company(audience.company_id).search(expression.AND([
-                audience._ecom_domain(), expression.OR([audience._ecom_channel_domain("mail"),
-                                                        audience._ecom_channel_domain("sms")])]))
-            subscriptions = Subscription.search([("list_id", "=", audience.list_id.id)])
-            opted_out = subscriptions.filtered("opt_out")
-            out_partner_ids = set(opted_out.contact_id.ecom_partner_id.ids)
-            out_emails = set(filter(None, opted_out.contact_id.mapped("email_normalized")))
-            out_phones = set(filter(None, opted_out.contact_id.mapped("phone_sanitized")))
+            wanted = self.env["res.partner"].browse(
+                [row[0] for row in self.env.execute_query(audience._ecom_wanted_sql())])
             # sets of ids, not recordsets: ``record in records`` scans them, and a list of 100,000
             # subscribers against an audience of 100,000 customers was 10^10 comparisons
-            wanted = reachable.browse([
-                p.id for p in reachable if p.id not in out_partner_ids
-                and not (p.email_normalized and p.email_normalized in out_emails)
-                and not (p.phone_sanitized and p.phone_sanitized in out_phones)])
             wanted_ids = set(wanted.ids)
-            # those who left the audience (or are now opted out elsewhere in the list) leave the list
+            subscriptions = Subscription.search([("list_id", "=", audience.list_id.id)])
+            opted_out = subscriptions.filtered("opt_out")
+            # those who left the audience (or are now opted out elsewhere in the list) leave the list;
+            # contacts added to the list by hand stay
             subscribed = subscriptions - opted_out
-            leaving = subscribed.browse([s.id for s in subscribed if s.contact_id.ecom_partner_id.id not in wanted_ids])
+            leaving = subscribed.browse([s.id for s in subscribed if s.ecom_audience_managed
+                                         and s.contact_id.ecom_partner_id.id not in wanted_ids])
             leaving.unlink()
             staying = subscribed - leaving
             missing = wanted - staying.contact_id.ecom_partner_id
@@ -179,7 +219,7 @@ class EcomMailingAudience(models.Model):
                 [("ecom_partner_id", "in", missing.ids)], order="id")} if missing else {}
             # the contacts follow their customer: a changed or removed email or mobile is the one
             # mailed (not the old address kept since the contact was made)
-            for contact in [*staying.contact_id, *contacts.values()]:
+            for contact in [*staying.contact_id.filtered("ecom_partner_id"), *contacts.values()]:
                 vals = {fname: value for fname, value in self._ecom_contact_values(contact.ecom_partner_id).items()
                         if (contact[fname].id if fname == "country_id" else contact[fname]) != value}
                 if vals:
@@ -190,8 +230,8 @@ class EcomMailingAudience(models.Model):
                 {"ecom_partner_id": partner.id, **self._ecom_contact_values(partner)}
                 for partner in missing if partner not in contacts])
             contacts.update({c.ecom_partner_id: c for c in new_contacts})
-            Subscription.create([{"list_id": audience.list_id.id, "contact_id": contacts[partner].id}
-                                 for partner in missing])
+            Subscription.create([{"list_id": audience.list_id.id, "contact_id": contacts[partner].id,
+                                  "ecom_audience_managed": True} for partner in missing])
         return True
 
     @api.model

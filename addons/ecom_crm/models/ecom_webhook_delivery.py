@@ -1,4 +1,3 @@
-import contextlib
 import json
 import logging
 import time
@@ -231,9 +230,12 @@ class EcomWebhookDelivery(models.Model):
                 tried.add(delivery.id)
                 if not delivery._claim():
                     continue  # another run has it, or it was sent or changed since it was listed
+                claimed_attempts = delivery.attempts
                 if commit:  # the claim is seen by every other run before the shop is called
                     self.env.cr.commit()
-                if delivery.state == "pending":
+                # locked while the shop is called (till the commit after): «Retry now» meanwhile
+                # leaves it to this run; pressed since the claim's commit, it is the next run's
+                if delivery.state == "pending" and delivery._hold_claim(claimed_attempts):
                     delivery._send()
                 if commit:
                     self.env.cr.commit()
@@ -273,6 +275,26 @@ class EcomWebhookDelivery(models.Model):
             self.invalidate_recordset()
         return claimed
 
+    def _hold_claim(self, claimed_attempts):
+        """Lock this delivery, just claimed (and committed) with its attempt number
+        ``claimed_attempts``, for the time of the call: True when it is still as its claim left it
+        (no «Retry now» in between, no other run has it)."""
+        self.ensure_one()
+        self.flush_recordset(["state", "attempts"])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute("""
+                    SELECT id FROM ecom_webhook_delivery
+                     WHERE id = %s AND state = 'pending' AND attempts = %s
+                       FOR NO KEY UPDATE SKIP LOCKED
+                """, [self.id, claimed_attempts], log_exceptions=False)
+                held = bool(self.env.cr.fetchone())
+        except pg_errors.SerializationFailure:
+            held = False
+        if not held:
+            self.invalidate_recordset()
+        return held
+
     def _send(self):
         """One attempt of a delivery just claimed (``_claim``): POST the payload, signed with the
         source's secret; success on 2xx, any other answer, a network error or a timeout schedules the
@@ -285,22 +307,25 @@ class EcomWebhookDelivery(models.Model):
         public_only = not str2bool(self.env["ir.config_parameter"].sudo().get_param(
             "ecom_crm.webhook_private_targets") or "0", False)
         refused = public_only and source.webhook_url and webhook.private_target(source.webhook_url)
+        # the environment's proxies are never used (theirs would resolve the host past the refusal of
+        # private addresses); an administrator may name one for a server without direct access
+        proxy = (self.env["ir.config_parameter"].sudo().get_param(webhook.PROXY_PARAM) or "").strip() or None
         if not source.webhook_url or not source.webhook_secret:
             error = _("The API source has no webhook URL or secret.")
+        elif proxy and not webhook.valid_proxy(proxy):
+            error = _("The proxy of the status webhooks (system parameter %(param)s) is not an http:// or "
+                      "https:// URL: %(proxy)s", param=webhook.PROXY_PARAM, proxy=proxy)
         elif not refused:
             body = webhook.encode_body(self.payload)
             sent_headers = webhook.headers(source.webhook_secret, time.time(), body, self.uuid, self.event)
             try:
-                with contextlib.ExitStack() as stack:
-                    # public addresses only: the one connected to is checked too (a DNS answer may change)
-                    poster = stack.enter_context(webhook.public_session()) if public_only else requests
-                    # streamed: of the answer only its beginning is read, whatever the shop sends
-                    response = stack.enter_context(poster.post(
-                        source.webhook_url, data=body, headers=sent_headers, timeout=webhook.TIMEOUT,
-                        allow_redirects=False, stream=True))
-                    code = response.status_code
-                    if not webhook.is_success(code):
-                        error = webhook.shorten(f"HTTP {code}: {webhook.read_answer(response)}")
+                # public addresses only: the one connected to is checked too (a DNS answer may change);
+                # the whole attempt ends within webhook.TIMEOUT seconds; of a failed answer only its
+                # beginning is read, whatever the shop sends
+                code, answer = webhook.post(source.webhook_url, body, sent_headers, public_only=public_only,
+                                            proxy=proxy, seconds=webhook.TIMEOUT)
+                if not webhook.is_success(code):
+                    error = webhook.shorten(f"HTTP {code}: {answer}")
             except requests.RequestException as exc:
                 refused = webhook.refused_address(exc)
                 error = webhook.shorten(f"{type(exc).__name__}: {exc}")
@@ -328,8 +353,26 @@ class EcomWebhookDelivery(models.Model):
         todo = self.filtered(lambda delivery: delivery.state != "done")
         if not todo:
             raise UserError(_("These deliveries have already been delivered."))
-        todo.sudo().write({"state": "pending", "attempts": 0, "next_attempt": fields.Datetime.now()})
+        # claimed as the sender claims: a delivery the sender is calling the shop with right now is
+        # locked by it and left to it (reset, a second run would send it at the same time)
+        todo.flush_recordset(["state"])
+        self.env.cr.execute("""
+            SELECT id FROM ecom_webhook_delivery
+             WHERE id = ANY(%s) AND state != 'done'
+               FOR NO KEY UPDATE SKIP LOCKED
+        """, [todo.ids])
+        free = self.browse([row[0] for row in self.env.cr.fetchall()])
+        if not free:
+            raise UserError(_("These deliveries are being sent right now: their result shows in a moment."))
+        free.sudo().write({"state": "pending", "attempts": 0, "next_attempt": fields.Datetime.now()})
         self._wake_sender()
+        busy = todo - free
+        if busy:
+            return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+                "type": "warning", "sticky": False,
+                "message": _("%(count)s of the deliveries were being sent right now: left to the sender.",
+                             count=len(busy)),
+            }}
         return True
 
     @api.autovacuum

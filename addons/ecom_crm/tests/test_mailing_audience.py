@@ -1,9 +1,11 @@
+import importlib.util
 from ast import literal_eval
 from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged, users
+from odoo.tools.misc import file_path
 
 from ..tools.phones import takes_sms
 from .common import EcomCrmCase
@@ -312,3 +314,124 @@ class TestAudienceMailings(AudienceCase):
         self.vip.ecom_do_not_disturb = True
         vip._ecom_refresh_list()
         self.assertNotIn(self.vip, vip.list_id.subscription_ids.contact_id.ecom_partner_id)
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestAudienceCounts(AudienceCase):
+    """The recipients count a marketer sees before sending is the number of emails or SMS the
+    sending makes: one per address (Odoo cancels a second email to the same address, a second SMS
+    to the same number as duplicates), without opt-outs and blacklists, and a list mailing counts
+    the list as its refresh at the sending will make it."""
+
+    def list_mailing(self, mlist, mailing_type="mail"):
+        return self.env["mailing.mailing"].create({
+            "subject": "Для VIP", "body_html": "<p>VIP</p>", "body_plaintext": "VIP", "mailing_type": mailing_type,
+            "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"), "contact_list_ids": [(6, 0, mlist.ids)]})
+
+    def sent_count(self, mailing):
+        return len(mailing.mailing_trace_ids.filtered(lambda t: t.trace_status != "cancel"))
+
+    def twins(self):
+        """A VIP's duplicate with the same email and mobile (the customer counted twice)."""
+        twin = self.Partner.create({"name": "Волкова Анна (дубль)", "email": self.vip.email, "mobile": self.vip.mobile})
+        twin.ecom_customer_status = "vip"
+        return twin
+
+    def test_audience_counts_addresses_not_customers(self):
+        self.twins()
+        vip = self.audience(kind="status", customer_status="vip")
+        self.assertEqual(vip.partner_count, 5)
+        # emails: Анна (twice, one address), Ольга; SMS: Анна (one number), Пётр, Дарья
+        self.assertEqual((vip.mail_count, vip.sms_count), (2, 3))
+
+    def test_audience_mailing_count_is_what_is_sent(self):
+        self.twins()
+        vip = self.audience(kind="status", customer_status="vip")
+        for mailing_type, expected in (("mail", 2), ("sms", 3)):
+            mailing = self.env["mailing.mailing"].create({
+                "subject": "Для VIP", "body_html": "<p>VIP</p>", "body_plaintext": "VIP", "mailing_type": mailing_type,
+                "ecom_audience_id": vip.id, "mailing_model_id": self.env["ir.model"]._get_id("res.partner")})
+            self.assertEqual(mailing.total, expected, mailing_type)
+            mailing.action_send_mail()
+            self.assertEqual(self.sent_count(mailing), expected, mailing_type)
+
+    def test_list_mailing_counts_the_list_as_its_refresh_makes_it(self):
+        """Customers entered or left the audience since the list was refreshed: the count is the
+        list after the refresh the sending will do (the list itself is not changed by looking)."""
+        vip = self.audience(kind="status", customer_status="vip")
+        vip.action_create_list()
+        mlist = vip.list_id
+        # Анна unsubscribes; Дарья leaves the audience, Семён and a duplicate of Ольга enter it
+        mlist.subscription_ids.filtered(lambda s: s.contact_id.ecom_partner_id == self.vip).opt_out = True
+        self.vip_no_email.ecom_customer_status = "sleeping"
+        self.repeat.ecom_customer_status = "vip"
+        olga_twin = self.Partner.create({"name": "Лисина Ольга (дубль)", "email": self.vip_bl_phone.email})
+        olga_twin.ecom_customer_status = "vip"
+        before = mlist.subscription_ids
+        mail, sms = self.list_mailing(mlist), self.list_mailing(mlist, "sms")
+        # emails: Ольга (twice, one address), Семён (Пётр's is blacklisted, Анна opted out)
+        self.assertEqual(mail.total, 2)
+        # SMS: Пётр, Семён (Ольга's number is blacklisted, Анна opted out, Дарья left)
+        self.assertEqual(sms.total, 2)
+        self.assertEqual(mlist.subscription_ids, before, "counting does not refresh the list")
+        mail.action_send_mail()
+        self.assertEqual(self.sent_count(mail), 2)
+        sms.action_send_mail()
+        self.assertEqual(self.sent_count(sms), 2)
+
+    def test_contacts_added_by_hand_stay_in_an_audience_list(self):
+        vip = self.audience(kind="status", customer_status="vip")
+        vip.action_create_list()
+        mlist = vip.list_id
+        self.assertTrue(all(mlist.subscription_ids.mapped("ecom_audience_managed")), "the refresh's own")
+        hand = self.env["mailing.contact"].create({"name": "Гость выставки", "email": "guest@expo.example",
+                                                   "list_ids": [(4, mlist.id)]})
+        hand_sub = mlist.subscription_ids.filtered(lambda s: s.contact_id == hand)
+        self.assertFalse(hand_sub.ecom_audience_managed)
+        mailing = self.list_mailing(mlist)
+        self.assertEqual(mailing.total, 3)  # Анна, Ольга and the guest
+        vip._ecom_refresh_list()
+        self.assertIn(hand, mlist.subscription_ids.contact_id, "kept by the refresh")
+        # a customer leaving the audience leaves the list; one added by hand stays
+        self.repeat.ecom_customer_status = "vip"
+        self.vip.ecom_customer_status = "sleeping"
+        self.env["mailing.subscription"].create({"list_id": mlist.id, "contact_id": self.env["mailing.contact"].create(
+            {"name": "Семён (вручную)", "email": "semyon@hand.example"}).id})
+        vip._ecom_refresh_list()
+        partners = mlist.subscription_ids.contact_id.ecom_partner_id
+        self.assertNotIn(self.vip, partners)
+        self.assertIn(self.repeat, partners)
+        self.assertIn("semyon@hand.example", mlist.subscription_ids.contact_id.mapped("email"))
+        mailing.invalidate_recordset(["total"])
+        # Ольга, Семён, the guest and the one added with a subscription (Пётр's is blacklisted)
+        self.assertEqual(mailing.total, 4)
+        mailing.action_send_mail()
+        self.assertEqual(self.sent_count(mailing), 4)
+        self.assertIn("guest@expo.example", mailing.mailing_trace_ids.mapped("email"))
+
+    def test_upgrade_marks_the_refresh_s_subscriptions(self):
+        """The 18.0.1.5.5 upgrade: an audience list's subscriptions of customers' contacts are the
+        refresh's; one added by hand since (a contact of no customer) is not, nor a plain list's."""
+        spec = importlib.util.spec_from_file_location(
+            "ecom_crm_pre_migrate_1_5_5", file_path("ecom_crm/migrations/18.0.1.5.5/pre-migrate.py"))
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        vip = self.audience(kind="status", customer_status="vip")
+        vip.action_create_list()
+        hand = self.env["mailing.contact"].create({"name": "Гость", "email": "guest@expo.example",
+                                                   "list_ids": [(4, vip.list_id.id)]})
+        plain = self.env["mailing.list"].create({"name": "Блог", "contact_ids": [
+            (0, 0, {"name": "Клиент", "email": "client@blog.example", "ecom_partner_id": self.vip.id})]})
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE mailing_subscription SET ecom_audience_managed = NULL WHERE list_id IN %s",
+                            [(vip.list_id.id, plain.id)])
+        for _run in range(2):
+            migration.migrate(self.env.cr, "18.0.1.5.4")
+        self.env.invalidate_all()
+        managed = vip.list_id.subscription_ids.filtered("ecom_audience_managed")
+        self.assertEqual(managed.contact_id.ecom_partner_id,
+                         self.vip | self.vip_bl_email | self.vip_bl_phone | self.vip_no_email)
+        self.assertNotIn(hand, managed.contact_id)
+        self.assertFalse(plain.subscription_ids.filtered("ecom_audience_managed"))
+        vip._ecom_refresh_list()
+        self.assertIn(hand, vip.list_id.subscription_ids.contact_id, "kept by the next refresh")

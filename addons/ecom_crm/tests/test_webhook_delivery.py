@@ -5,6 +5,7 @@ signature it can check, retries, and the order of a record's events."""
 import hashlib
 import hmac
 import json
+import os
 import socket
 import threading
 import time
@@ -14,7 +15,7 @@ from unittest.mock import patch
 
 import requests
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields, sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tests import common as test_common
@@ -29,6 +30,7 @@ class Receiver:
 
     def __init__(self):
         self.received = []
+        self.paths = []  # the request's target as sent (a proxy gets the absolute URL)
         self.codes = []
         self.delay = 0  # seconds to wait before answering
         self.endless = False  # answer 500 with a body that never ends (for 30 s at most)
@@ -39,6 +41,7 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                receiver.paths.append(self.path)
                 code = receiver.codes.pop(0) if receiver.codes else 200
                 if receiver.delay:
                     time.sleep(receiver.delay)
@@ -94,8 +97,12 @@ class Receiver:
         self.thread.start()
 
     @property
+    def base(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
     def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}/ecom-crm/webhook"
+        return f"{self.base}/ecom-crm/webhook"
 
     def stop(self):
         self.server.shutdown()
@@ -103,6 +110,58 @@ class Receiver:
 
     def payloads(self):
         return [json.loads(body) for _headers, body in self.received]
+
+
+class SlowShop:
+    """A shop's server on a raw socket that, once it has read the request, sends its status line
+    and headers a byte every ``pace`` seconds (for ``seconds`` at most, then it hangs up)."""
+
+    ANSWER = b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-Pad-%d: %s\r\n" % (i, b"x" * 40) for i in range(20)) + \
+        b"Content-Length: 2\r\n\r\nok"
+
+    def __init__(self, pace=0.3, seconds=12):
+        self.pace, self.seconds, self.requests = pace, seconds, 0
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.sock.settimeout(0.2)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/ecom-crm/webhook"
+
+    def _serve(self):
+        while not self.stopped.is_set():
+            try:
+                conn, _address = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(5)
+                data = b""
+                try:
+                    while b"\r\n\r\n" not in data:
+                        chunk = conn.recv(4096)
+                        if not chunk:
+                            break
+                        data += chunk
+                    self.requests += 1
+                    stop = time.monotonic() + self.seconds
+                    for byte in self.ANSWER:
+                        if self.stopped.is_set() or time.monotonic() > stop:
+                            break
+                        conn.sendall(bytes([byte]))
+                        time.sleep(self.pace)
+                except OSError:
+                    pass  # the sender hung up
+
+    def stop(self):
+        self.stopped.set()
+        self.thread.join(5)
+        self.sock.close()
 
 
 def closed_port():
@@ -131,6 +190,7 @@ class WebhookCase(EcomCrmCase):
     def setUp(self):
         super().setUp()
         self.receiver.received.clear()
+        self.receiver.paths.clear()
         self.receiver.codes.clear()
         self.receiver.delay = 0
         self.receiver.endless = False
@@ -289,6 +349,71 @@ class TestWebhookDelivery(WebhookCase):
         self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("pending", 1, 0))
         self.assertIn("Timeout", delivery.last_error)
 
+    def test_a_shop_dripping_its_status_line_is_given_up_at_the_deadline(self):
+        """A shop sending its status line and headers a byte every 0.3 s: each read gets its byte
+        well within the read timeout, yet the attempt as a whole (connection, headers, body) ends
+        at its deadline, not when the last header has dripped in."""
+        shop = SlowShop(pace=0.3)
+        self.addCleanup(shop.stop)
+        self.source.webhook_url = shop.url
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        started = time.monotonic()
+        with patch.object(webhook, "TIMEOUT", 2):
+            self._send()
+        self.assertLess(time.monotonic() - started, 4, "the attempt stops at its deadline")
+        self.assertEqual(shop.requests, 1)
+        self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("pending", 1, 0))
+        self.assertIn("timed out", delivery.last_error)
+
+    def test_the_environment_s_proxy_is_not_used(self):
+        """HTTP_PROXY / HTTPS_PROXY of the server's environment would make the proxy resolve and call
+        the shop's host itself, past the private-address refusal: deliveries go direct."""
+        proxy = Receiver()
+        self.addCleanup(proxy.stop)
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        environ = dict.fromkeys(("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                                 "all_proxy"), proxy.base)
+        with patch.dict(os.environ, {**environ, "NO_PROXY": "", "no_proxy": ""}):
+            self._send()
+        self.assertFalse(proxy.received, "not through the environment's proxy")
+        self.assertEqual(self.receiver.paths, ["/ecom-crm/webhook"])
+        self.assertEqual((delivery.state, delivery.response_code), ("done", 200))
+
+    def test_a_proxy_set_by_an_administrator(self):
+        """A server that reaches the internet only through a proxy: an administrator names it
+        (system parameter ecom_crm.webhook_proxy); a private address is still refused before the
+        proxy is asked, and a proxy that is no http(s) URL is a clear error."""
+        proxy = Receiver()
+        self.addCleanup(proxy.stop)
+        ICP = self.env["ir.config_parameter"].sudo()
+        ICP.set_param("ecom_crm.webhook_proxy", proxy.base)
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        self._send()
+        self.assertEqual(proxy.paths, [self.receiver.url], "the proxy is asked for the shop's URL")
+        self.assertFalse(self.receiver.received)
+        self.assertEqual(delivery.state, "done")
+        # private addresses not allowed: refused here, the proxy is not asked
+        ICP.set_param("ecom_crm.webhook_private_targets", False)
+        lead.stage_id = self.stage_deciding
+        second = self._deliveries(lead_id=lead.id) - delivery
+        self._send()
+        self.assertEqual((second.state, second.response_code), ("pending", 0))
+        self.assertIn("private network", second.last_error)
+        self.assertEqual(len(proxy.received), 1)
+        ICP.set_param("ecom_crm.webhook_private_targets", "1")
+        ICP.set_param("ecom_crm.webhook_proxy", "socks5://127.0.0.1:1080")
+        self._make_due(second)
+        self._send()
+        self.assertEqual((second.state, second.response_code), ("pending", 0))
+        self.assertIn("ecom_crm.webhook_proxy", second.last_error)
+        self.assertEqual(len(proxy.received), 1)
+
     def test_a_delivery_being_sent_is_not_due_for_another_run(self):
         """Claimed (and committed) before the shop is called: a second run (a manual «Run» beside
         the scheduled one) does not send it again meanwhile."""
@@ -296,18 +421,33 @@ class TestWebhookDelivery(WebhookCase):
         lead.stage_id = self.stage_contact
         delivery = self._deliveries(lead_id=lead.id)
         seen_by_another_run = []
-        real_post = requests.post
+        real_post = webhook.post
 
         def post(*args, **kwargs):
             seen_by_another_run.append(self.Delivery._due_ids())
             return real_post(*args, **kwargs)
 
-        with patch.object(requests, "post", post):
+        with patch.object(webhook, "post", post):
             self.assertEqual(self._send(), 1)
         self.assertEqual(seen_by_another_run, [[]], "not due for anyone while the shop is being called")
         self.assertEqual((delivery.state, delivery.attempts), ("done", 1))
         self.assertEqual(len(self.receiver.received), 1)
         self.assertFalse(delivery._claim(), "a delivery sent is not claimed again")
+
+    def test_retry_now_between_the_claim_and_the_call_leaves_it_to_the_next_run(self):
+        """«Retry now» pressed after the sender's claim was committed but before it locked the
+        delivery for the call: the sender sees its claim gone and does not call; the next run does."""
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        self.assertTrue(delivery._claim())
+        claimed_attempts = delivery.attempts
+        delivery.with_user(self.sales_manager).action_retry()
+        self.assertFalse(delivery._hold_claim(claimed_attempts), "reset since the claim: not this run's to send")
+        self.assertFalse(self.receiver.received)
+        self.assertEqual(self._send(), 1)
+        self.assertEqual((delivery.state, delivery.attempts), ("done", 1))
+        self.assertEqual(len(self.receiver.received), 1)
 
     def test_a_run_dying_during_the_call_leaves_the_delivery_waiting_for_its_retry(self):
         """A worker killed while the shop keeps it waiting (time limit, restart): its claim, committed
@@ -322,7 +462,7 @@ class TestWebhookDelivery(WebhookCase):
 
         killed = False
         try:  # not assertRaises: Odoo's rolls its savepoint back, the claim was committed
-            with patch.object(requests, "post", side_effect=WorkerKilled):
+            with patch.object(webhook, "post", side_effect=WorkerKilled):
                 self._send()
         except WorkerKilled:
             killed = True
@@ -641,3 +781,77 @@ class TestWebhookThroughTheIntakeApi(IntakeCase):
                          [answer["request_id"], again["request_id"]])
         self.assertEqual(received["order.confirmed"]["request"]["external_id"], "order-1001")
         self.assertEqual(received["order.confirmed"]["order"]["id"], order.id)
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestWebhookRetryWhileSending(EcomCrmCase):
+    """«Retry now» pressed while the sender is calling the shop with the same delivery, in real
+    transactions (three connections: the sender's, the manager's, a second run of the sender):
+    the delivery reaches the shop once. The data is committed for the other connections to see,
+    and removed after the test."""
+
+    def setUp(self):
+        super().setUp()
+        self.receiver = Receiver()
+        self.addCleanup(self.receiver.stop)
+        self.dbname = self.env.cr.dbname
+        with self.cursor_of() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cr.execute("SELECT count(*) FROM ecom_webhook_delivery WHERE state = 'pending'")
+            if cr.fetchone()[0]:
+                self.skipTest("the database has deliveries waiting: a real run would send them")
+            self.private_before = env["ir.config_parameter"].get_param("ecom_crm.webhook_private_targets")
+            env["ir.config_parameter"].set_param("ecom_crm.webhook_private_targets", "1")
+            source = env["ecom.intake.source"].create({
+                "name": "Магазин (две сессии)", "webhook_url": self.receiver.url,
+                "webhook_secret": webhook.new_secret()})
+            self.delivery_id = env["ecom.webhook.delivery"].create({
+                "source_id": source.id, "event": "request.stage", "res_model": "crm.lead", "res_id": 1,
+                "payload": {"event": "request.stage"}}).id
+            self.source_id = source.id
+            cr.commit()
+        self.addCleanup(self._remove)
+
+    def cursor_of(self):
+        cr = sql_db.db_connect(self.dbname).cursor()
+        cr.execute("SET lock_timeout = '5s'")  # a lock waited for is a failure, not a hang
+        return cr
+
+    def _remove(self):
+        with self.cursor_of() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ecom.intake.source"].browse(self.source_id).unlink()
+            env["ir.config_parameter"].set_param("ecom_crm.webhook_private_targets", self.private_before or False)
+            cron = env.ref("ecom_crm.ir_cron_send_webhooks")
+            env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+            cr.commit()
+
+    def test_retry_now_while_the_sender_calls_the_shop_sends_once(self):
+        admin = self.env.ref("base.user_admin")
+        self.assertTrue(admin.has_group("sales_team.group_sale_manager"))
+        pressed, second_run = [], []
+        real_send = requests.Session.send
+
+        def send(session, request, **kwargs):
+            if not pressed:  # while the shop is being called: «Retry now», then another run
+                with self.cursor_of() as cr:
+                    deliveries = api.Environment(cr, admin.id, {"lang": "en_US"})["ecom.webhook.delivery"]
+                    try:
+                        deliveries.browse(self.delivery_id).action_retry()
+                        cr.commit()
+                        pressed.append("reset")
+                    except UserError as exc:
+                        pressed.append(str(exc))
+                with self.cursor_of() as cr:
+                    second_run.append(api.Environment(cr, SUPERUSER_ID, {})["ecom.webhook.delivery"]._cron_send(
+                        budget=5))
+            return real_send(session, request, **kwargs)
+
+        with self.cursor_of() as cr, patch.object(requests.Session, "send", send):
+            api.Environment(cr, SUPERUSER_ID, {})["ecom.webhook.delivery"]._cron_send(budget=5)
+        self.assertEqual(len(self.receiver.received), 1, "sent once")
+        self.assertIn("being sent", pressed[0])
+        self.assertEqual(second_run, [0], "the other run left it alone")
+        with self.cursor_of() as cr:
+            cr.execute("SELECT state, attempts FROM ecom_webhook_delivery WHERE id = %s", [self.delivery_id])
+            self.assertEqual(cr.fetchone(), ("done", 1))

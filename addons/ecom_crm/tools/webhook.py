@@ -9,6 +9,7 @@ the timestamp with the body keeps a captured delivery from being replayed later 
 
 import hashlib
 import hmac
+import io
 import ipaddress
 import json
 import secrets
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 SIGNATURE_HEADER = "X-Ecom-Signature"
 TIMESTAMP_HEADER = "X-Ecom-Timestamp"
@@ -33,8 +34,12 @@ SECRET_PREFIX = "whsec_"
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
 MAX_ATTEMPTS = 15
-# a shop must connect and answer within this many seconds (a slow shop is retried later)
+# a shop must connect and answer within this many seconds, all told: the connection, the TLS
+# handshake, the request, the status line and headers, and what is read of the answer (a slow shop
+# is retried later)
 TIMEOUT = 10
+# the system parameter naming the proxy deliveries go through (the environment's are never used)
+PROXY_PARAM = "ecom_crm.webhook_proxy"
 # how much of a shop's answer the log keeps
 MAX_ERROR = 500
 # how much of a shop's (failed) answer is read, and for how long at most
@@ -141,11 +146,14 @@ def read_answer(response, limit=MAX_ANSWER_BYTES, seconds=TIMEOUT):
     chunks, size = [], 0
     # byte by byte (from the connection's buffer, not a call each): a read of more waits until that
     # much has come, and a shop dripping a byte every few seconds would hold the sender for hours
-    for chunk in response.iter_content(chunk_size=1):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= limit or time.monotonic() >= deadline:
-            break
+    try:
+        for chunk in response.iter_content(chunk_size=1):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= limit or time.monotonic() >= deadline:
+                break
+    except requests.RequestException:
+        pass  # the attempt's deadline came (see post()), or the shop hung up: what came is kept
     return b"".join(chunks)[:limit].decode(response.encoding or "utf-8", errors="replace")
 
 
@@ -236,36 +244,212 @@ class _PublicOnly:
             self._dns_host = host
 
 
-class _PublicHTTPConnection(_PublicOnly, HTTPConnection):
+class DeadlineSocket:
+    """A connected socket (plain or TLS) whose every read and write waits at most until
+    ``deadline`` (``time.monotonic()``): its timeout is set to the time left before each call, so a
+    peer sending a byte every few seconds (each read well within any per-read timeout) is given up
+    at the deadline all the same. Past it, a call raises ``TimeoutError`` (``socket.timeout``),
+    which urllib3 and ``requests`` report as a read timeout.
+
+    ``http.client`` reads through ``makefile("rb")``: the file made here reads through this object
+    (not the socket), and it keeps the socket open until both are closed, as a socket's does."""
+
+    def __init__(self, sock, deadline):
+        self._sock, self._deadline = sock, deadline
+        self._io_refs, self._closed = 0, False
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+    def _wait_at_most_the_time_left(self):
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("timed out (the attempt's deadline has passed)")
+        self._sock.settimeout(left)
+
+    def settimeout(self, value):
+        pass  # the deadline decides (urllib3 sets the read timeout before reading the answer)
+
+    def recv_into(self, buffer, nbytes=0, flags=0):
+        self._wait_at_most_the_time_left()
+        return self._sock.recv_into(buffer, nbytes, flags) if nbytes or flags else self._sock.recv_into(buffer)
+
+    def recv(self, bufsize, flags=0):
+        self._wait_at_most_the_time_left()
+        return self._sock.recv(bufsize, flags) if flags else self._sock.recv(bufsize)
+
+    def send(self, data, flags=0):
+        self._wait_at_most_the_time_left()
+        return self._sock.send(data, flags) if flags else self._sock.send(data)
+
+    def sendall(self, data, flags=0):
+        view = memoryview(data).cast("B")
+        while view:
+            view = view[self.send(view, flags):]
+
+    def makefile(self, mode="rb", buffering=None, **_kwargs):
+        if mode not in ("r", "rb"):
+            raise ValueError(f"DeadlineSocket files are read-only (mode {mode!r})")
+        self._io_refs += 1
+        raw = socket.SocketIO(self, "rb")
+        return io.BufferedReader(raw, buffering if buffering and buffering > 0 else io.DEFAULT_BUFFER_SIZE)
+
+    def _decref_socketios(self):
+        if self._io_refs > 0:
+            self._io_refs -= 1
+        if self._closed:
+            self.close()
+
+    def close(self):
+        self._closed = True
+        if self._io_refs <= 0:
+            self._sock.close()
+
+
+class _WithDeadline:
+    """A connection bounded by its pool's ``deadline``: the connection and TLS handshake wait at
+    most the time left, then every read and write (:class:`DeadlineSocket`)."""
+
+    deadline = None
+
+    def _time_left(self):
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise ConnectTimeoutError(self, f"Connection to {self.host} timed out (the attempt's deadline has passed)")
+        return left
+
+    def _new_conn(self):
+        if self.deadline is None:
+            return super()._new_conn()
+        left = self._time_left()
+        self.timeout = min(self.timeout, left) if isinstance(self.timeout, (int, float)) else left
+        sock = super()._new_conn()
+        sock.settimeout(self._time_left())  # the TLS handshake (bounded as a whole by Python's ssl)
+        return sock
+
+    def connect(self):
+        super().connect()
+        if self.deadline is not None and not isinstance(self.sock, DeadlineSocket):
+            self.sock = DeadlineSocket(self.sock, self.deadline)
+
+
+class _DeadlineHTTPConnection(_WithDeadline, HTTPConnection):
     pass
 
 
-class _PublicHTTPSConnection(_PublicOnly, HTTPSConnection):
+class _DeadlineHTTPSConnection(_WithDeadline, HTTPSConnection):
     pass
 
 
-class _PublicHTTPPool(HTTPConnectionPool):
+class _PublicHTTPConnection(_PublicOnly, _WithDeadline, HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicOnly, _WithDeadline, HTTPSConnection):
+    pass
+
+
+class _PoolWithDeadline:
+    deadline = None
+
+    def _new_conn(self):
+        conn = super()._new_conn()
+        conn.deadline = self.deadline
+        return conn
+
+
+class _DeadlineHTTPPool(_PoolWithDeadline, HTTPConnectionPool):
+    ConnectionCls = _DeadlineHTTPConnection
+
+
+class _DeadlineHTTPSPool(_PoolWithDeadline, HTTPSConnectionPool):
+    ConnectionCls = _DeadlineHTTPSConnection
+
+
+class _PublicHTTPPool(_PoolWithDeadline, HTTPConnectionPool):
     ConnectionCls = _PublicHTTPConnection
 
 
-class _PublicHTTPSPool(HTTPSConnectionPool):
+class _PublicHTTPSPool(_PoolWithDeadline, HTTPSConnectionPool):
     ConnectionCls = _PublicHTTPSConnection
 
 
-class _PublicOnlyAdapter(requests.adapters.HTTPAdapter):
+class _DeliveryAdapter(requests.adapters.HTTPAdapter):
+    """Connections to public addresses only (``public_only``) and bounded by ``deadline``; through
+    a proxy, the proxy is connected to (it resolves the shop's host: no public-only pinning)."""
+
+    def __init__(self, deadline=None, public_only=True):
+        self._deadline, self._public_only = deadline, public_only
+        super().__init__()
+
+    def _pools(self, public_only):
+        def pool(cls):
+            def make(host, port=None, **kwargs):
+                made = cls(host, port, **kwargs)
+                made.deadline = self._deadline
+                return made
+            return make
+        if public_only:
+            return {"http": pool(_PublicHTTPPool), "https": pool(_PublicHTTPSPool)}
+        return {"http": pool(_DeadlineHTTPPool), "https": pool(_DeadlineHTTPSPool)}
+
     def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _PublicHTTPPool, "https": _PublicHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = self._pools(self._public_only)
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = self._pools(False)
+        return manager
+
+
+def session(public_only=True, proxy=None, deadline=None):
+    """The ``requests`` session of one attempt. The environment is not trusted: its proxies
+    (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY), whose proxy would resolve and call the shop's host itself
+    past the private-address refusal, are ignored (so are .netrc and the CA bundle variables).
+    ``proxy``: the one an administrator set, or None (direct). ``public_only``: connect to public
+    addresses only (:class:`PrivateTarget`, wrapped in a ``requests.ConnectionError``, otherwise: see
+    :func:`refused_address`); it cannot hold through a proxy. ``deadline``: see :func:`post`."""
+    made = requests.Session()
+    made.trust_env = False
+    adapter = _DeliveryAdapter(deadline, public_only and not proxy)
+    made.mount("http://", adapter)
+    made.mount("https://", adapter)
+    if proxy:
+        made.proxies = {"http": proxy, "https": proxy}
+    return made
 
 
 def public_session():
-    """A ``requests`` session that connects to public addresses only (:class:`PrivateTarget`,
-    wrapped in a ``requests.ConnectionError``, otherwise: see :func:`refused_address`)."""
-    session = requests.Session()
-    adapter = _PublicOnlyAdapter()
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
+    """A session connecting to public addresses only, directly (see :func:`session`)."""
+    return session(public_only=True)
+
+
+def valid_proxy(proxy):
+    """Whether ``proxy`` (the administrator's setting) is an http(s) URL with a host."""
+    try:
+        parts = urlsplit(proxy)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
+def post(url, body, sent_headers, public_only=True, proxy=None, seconds=None):
+    """One attempt of a delivery: ``(status code, the beginning of the answer's body when it is no
+    success, else None)``; ``requests`` errors are raised (a timeout, a refused address...).
+
+    The attempt as a whole (connection, TLS, request, status line, headers, the answer read) ends
+    within ``seconds`` (default :data:`TIMEOUT`): a shop answering a byte every few seconds, each
+    read well within a read timeout, is given up at the deadline (no thread per request: each read
+    of the socket waits at most the time left)."""
+    seconds = TIMEOUT if seconds is None else seconds
+    deadline = time.monotonic() + seconds
+    with session(public_only, proxy, deadline) as attempt, attempt.post(
+            url, data=body, headers=sent_headers, timeout=seconds, allow_redirects=False, stream=True) as response:
+        code = response.status_code
+        if is_success(code):
+            return code, None
+        return code, read_answer(response, seconds=max(deadline - time.monotonic(), 0))
 
 
 def is_success(status_code):
