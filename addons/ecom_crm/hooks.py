@@ -19,6 +19,7 @@ def post_init_hook(env):
         company.ecom_phone_country_id = company.country_id or env.ref("base.ru")
     # the customers' phones as the addon stores them, so that requests and calls find them
     env["res.partner"]._ecom_normalize_stored_phones()
+    env["crm.lead"]._ecom_normalize_stored_phones()
     # the intake API serves every company's sources
     env.ref("ecom_crm.user_intake_api").company_ids = env["res.company"].search([])
     # the shipped channels in the database's language (utm names are not translatable)

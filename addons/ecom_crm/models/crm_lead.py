@@ -9,6 +9,7 @@ from odoo.tools import email_normalize as tools_email_normalize
 
 from ..tools.intake import CLICK_ID_TYPES
 from ..tools.phones import normalize_phone_vals, phone_extension, phone_quality
+from .res_partner import normalize_stored_phones
 
 PHONE_FIELDS = ("phone", "mobile")
 
@@ -540,6 +541,13 @@ class CrmLead(models.Model):
                 "summary": activity_type.summary, "note": notes[lang, lead.team_id],
             })
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+
+    @api.model
+    def _ecom_normalize_stored_phones(self, batch=5000):
+        """Requests' phones typed before the addon, in the stored format (as the customers', see
+        :func:`.res_partner.normalize_stored_phones`): a request shows and dials them as the
+        customer's. Returns how many requests changed."""
+        return normalize_stored_phones(self.with_context(active_test=False), batch)
 
     @api.model
     def _ecom_open_leads_in_window(self, partners, days=0):

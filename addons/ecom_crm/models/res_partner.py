@@ -102,40 +102,9 @@ class ResPartner(models.Model):
     @api.model
     def _ecom_normalize_stored_phones(self, batch=5000):
         """Phones stored before the addon (Odoo keeps them as typed: «8 (916) 123-45-67», «… ext. 12»)
-        in the stored format, so that requests and calls find these customers: read and written
-        set-based (a batch of rows an UPDATE), each number read in its partner's country, else its
-        company's, else the current company's. A number that cannot be read stays as typed. Returns
-        how many partners changed."""
-        cr = self.env.cr
-        self.flush_model(["phone", "mobile", "country_id", "company_id"])
-        cr.execute(SQL("""
-            SELECT p.id, p.phone, p.mobile, COALESCE(pc.code, cc.code), COALESCE(pc.phone_code, cc.phone_code)
-              FROM res_partner p
-              LEFT JOIN res_country pc ON pc.id = p.country_id
-              LEFT JOIN res_company co ON co.id = p.company_id
-              LEFT JOIN res_partner cop ON cop.id = co.partner_id
-              LEFT JOIN res_country cc ON cc.id = COALESCE(co.ecom_phone_country_id, cop.country_id)
-             WHERE (p.phone IS NOT NULL AND p.phone !~ %(stored)s) OR (p.mobile IS NOT NULL AND p.mobile !~ %(stored)s)
-        """, stored=r"^\+[0-9]+( доб\. [0-9]+)?$"))
-        default = self.env.company._ecom_phone_country()
-        changed = []
-        for partner_id, phone, mobile, code, phone_code in cr.fetchall():
-            country = (code or default.code, phone_code or default.phone_code)
-            values = tuple(normalize_phone(number, *country)[0] if number else number for number in (phone, mobile))
-            if values != (phone, mobile):
-                changed.append((partner_id, *values))
-        for start in range(0, len(changed), batch):
-            rows = SQL(", ").join(SQL("(%s, %s, %s)", *row) for row in changed[start:start + batch])
-            cr.execute(SQL("""
-                UPDATE res_partner p
-                   SET phone = v.phone, mobile = v.mobile,
-                       ecom_phone_number = NULLIF(split_part(v.phone, %(sep)s, 1), ''),
-                       ecom_mobile_number = NULLIF(split_part(v.mobile, %(sep)s, 1), '')
-                  FROM (VALUES %(rows)s) AS v(id, phone, mobile)
-                 WHERE p.id = v.id
-            """, rows=rows, sep=EXTENSION_SEPARATOR))
-        self.invalidate_model(["phone", "mobile", "ecom_phone_number", "ecom_mobile_number"])
-        return len(changed)
+        in the stored format, so that requests and calls find these customers (see
+        :func:`normalize_stored_phones`). Returns how many partners changed."""
+        return normalize_stored_phones(self, batch)
 
     def _ecom_phone_country(self):
         country = self.country_id or self.env.company._ecom_phone_country()
@@ -383,3 +352,46 @@ class ResPartnerDoNotDisturb(models.Model):
         """True when this contact or its company asked not to be disturbed."""
         self.ensure_one()
         return bool(self.ecom_do_not_disturb or self.commercial_partner_id.ecom_do_not_disturb)
+
+
+def normalize_stored_phones(model, batch=5000):
+    """The phones and mobiles of ``model``'s table (customers, requests) typed before the addon
+    stored them normalised, in the stored format: read and written set-based (a batch of rows an
+    UPDATE), each number read in its record's country, else its company's, else the current
+    company's; a partner's number columns with them. A number that cannot be read stays as typed.
+    Returns how many records changed."""
+    cr = model.env.cr
+    model.flush_model(["phone", "mobile", "country_id", "company_id"])
+    table = SQL.identifier(model._table)
+    cr.execute(SQL("""
+        SELECT p.id, p.phone, p.mobile, COALESCE(pc.code, cc.code), COALESCE(pc.phone_code, cc.phone_code)
+          FROM %(table)s p
+          LEFT JOIN res_country pc ON pc.id = p.country_id
+          LEFT JOIN res_company co ON co.id = p.company_id
+          LEFT JOIN res_partner cop ON cop.id = co.partner_id
+          LEFT JOIN res_country cc ON cc.id = COALESCE(co.ecom_phone_country_id, cop.country_id)
+         WHERE (p.phone IS NOT NULL AND p.phone !~ %(stored)s) OR (p.mobile IS NOT NULL AND p.mobile !~ %(stored)s)
+    """, table=table, stored=r"^\+[0-9]+( доб\. [0-9]+)?$"))
+    default = model.env.company._ecom_phone_country()
+    changed = []
+    for record_id, phone, mobile, code, phone_code in cr.fetchall():
+        country = (code or default.code, phone_code or default.phone_code)
+        values = tuple(normalize_phone(number, *country)[0] if number else number for number in (phone, mobile))
+        if values != (phone, mobile):
+            changed.append((record_id, *values))
+    numbers = SQL()
+    fnames = ["phone", "mobile"]
+    if "ecom_phone_number" in model._fields:
+        numbers = SQL(""", ecom_phone_number = NULLIF(split_part(v.phone, %(sep)s, 1), ''),
+                           ecom_mobile_number = NULLIF(split_part(v.mobile, %(sep)s, 1), '')""",
+                      sep=EXTENSION_SEPARATOR)
+        fnames += ["ecom_phone_number", "ecom_mobile_number"]
+    for start in range(0, len(changed), batch):
+        rows = SQL(", ").join(SQL("(%s, %s, %s)", *row) for row in changed[start:start + batch])
+        cr.execute(SQL("""
+            UPDATE %(table)s p SET phone = v.phone, mobile = v.mobile %(numbers)s
+              FROM (VALUES %(rows)s) AS v(id, phone, mobile)
+             WHERE p.id = v.id
+        """, table=table, numbers=numbers, rows=rows))
+    model.invalidate_model(fnames)
+    return len(changed)

@@ -288,6 +288,28 @@ class TestPhonesStoredBefore(EcomCrmCase):
         self.assertEqual(partners[2].ecom_mobile_number, "+79161112233")
         self.assertEqual(self.Partner._ecom_normalize_stored_phones(), 0, "once stored, left alone")
 
+    def test_an_upgrade_normalises_what_an_earlier_installation_left_as_typed(self):
+        """A store that installed an earlier version kept its older customers' and requests' phones as
+        typed: the 18.0.1.5.5 upgrade stores them (twice: nothing more), archived requests too."""
+        spec = importlib.util.spec_from_file_location(
+            "ecom_crm_post_migrate_1_5_5", file_path("ecom_crm/migrations/18.0.1.5.5/post-migrate.py"))
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        partner = self.Partner.create({"name": "Старый клиент"})
+        leads = self.env["crm.lead"].create([{"name": "Старая заявка"}, {"name": "Старый отказ"}])
+        leads[1].action_set_lost(lost_reason_id=self.env["crm.lost.reason"].search([], limit=1).id)
+        self.env.cr.execute(SQL("UPDATE res_partner SET phone = '8 (916) 765-43-21' WHERE id = %s", partner.id))
+        self.env.cr.execute(SQL("UPDATE crm_lead SET phone = '8 (495) 765-43-21 ext. 5', mobile = '8 903 765 43 21' "
+                                "WHERE id = ANY(%s)", leads.ids))
+        self.env.invalidate_all()
+        for _run in range(2):
+            migration.migrate(self.env.cr, "18.0.1.5.4")
+        self.assertEqual((partner.phone, partner.ecom_phone_number), ("+79167654321", "+79167654321"))
+        self.assertEqual(self.Partner._ecom_match_customer(phone="+7 916 765-43-21"), partner)
+        self.assertEqual([(lead.phone, lead.mobile) for lead in leads],
+                         [("+74957654321 доб. 5", "+79037654321")] * 2)
+        self.assertEqual(self.env["crm.lead"]._ecom_normalize_stored_phones(), 0, "once stored, left alone")
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestGender(EcomCrmCase):
