@@ -105,6 +105,9 @@ class TestSmsGatewayQueue(SmsGatewayCase):
         self.assertIn("+7 (916) 123-45-67 доб. 5", log)
         self.assertIn("12345", log)
         self.assertIn("not a valid phone number", log)
+        failed = self.env["sms.sms"].search([("number", "=", "12345")])
+        self.assertEqual(failed.mapped("to_delete"), [True], "a failed test is not kept in the SMS queue")
+        self.assertFalse(sms.to_delete)
 
     def test_audience_sms_mailing_goes_through_the_audience_company_s_gateway(self):
         """An SMS mailing to the second shop's audience (or to its audience's list), sent from the first
