@@ -193,8 +193,9 @@ class IntakeController(http.Controller):
         except Exception as exc:
             _logger.exception("call event failed")
             return error(500, "internal_error", str(exc.__class__.__name__))
-        return json_response(200, {"call": call.id, "state": call.state, "lead_id": call.lead_id.id,
-                                   "partner_id": call.partner_id.id})
+        # null, not false, for an outgoing call outside any request (or to a number nobody has)
+        return json_response(200, {"call": call.id, "state": call.state, "lead_id": call.lead_id.id or None,
+                                   "partner_id": call.partner_id.id or None})
 
     @http.route([API, f"{API}/<path:_unknown>"], type="http", auth="none", methods=None, csrf=False,
                 save_session=False)

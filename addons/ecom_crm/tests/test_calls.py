@@ -64,11 +64,12 @@ class TestCallWebhook(IntakeCase):
         answer = self.call({"event": "finished", "call_id": "c-out-1", "caller": "8 903 555-00-11",
                             "direction": "out", "duration": 40}).json()
         call = self.env["ecom.call"].browse(answer["call"])
-        self.assertEqual((call.partner_id, call.lead_id, answer["lead_id"]), (customer, self.env["crm.lead"], False))
+        self.assertEqual((call.partner_id, call.lead_id, answer["lead_id"]), (customer, self.env["crm.lead"], None))
         self.assertIn("+79035550011", customer.message_ids[0].body, "logged on the customer")
         answer = self.call({"event": "finished", "call_id": "c-out-2", "caller": "+7 916 000-00-01",
                             "direction": "out"}).json()
         stranger = self.env["ecom.call"].browse(answer["call"])
+        self.assertEqual((answer["lead_id"], answer["partner_id"]), (None, None))
         self.assertEqual((stranger.partner_id, stranger.lead_id, stranger.caller),
                          (self.env["res.partner"], self.env["crm.lead"], "+79160000001"))
         self.assertFalse(self.env["res.partner"].search_count([("phone", "=", "+79160000001")]), "no customer made up")
