@@ -168,7 +168,9 @@ class IntakeController(http.Controller):
     def _answer(self, entry, replay=False):
         answer = {"request_id": entry.id, "status": entry.state, "replayed": replay}
         if entry.state == "done":
-            answer.update({"lead_id": entry.lead_id.id, "partner_id": entry.partner_id.id, "result": entry.result,
+            # null, not false, once the request or the customer was deleted (or merged away)
+            answer.update({"lead_id": entry.lead_id.id or None, "partner_id": entry.partner_id.id or None,
+                           "result": entry.result,
                            "repeat_customer": entry.repeat_customer, "new_customer": entry.new_customer})
         elif entry.state == "failed":
             answer["error"] = entry.error

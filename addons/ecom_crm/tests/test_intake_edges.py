@@ -206,6 +206,15 @@ class TestHostileInput(IntakeCase):
             with self.subTest(path=path):
                 self.assert_json_error(self.send(path, None, method="GET"), 404, path)
 
+    def test_a_request_whose_lead_was_deleted_answers_null(self):
+        """The status of a request whose lead was deleted since says null (an integer or null, as the
+        OpenAPI says), not false."""
+        answer = self.post({"phone": "+7 916 000-77-88", "name": "Тест Удалённый"}).json()
+        self.env["crm.lead"].browse(answer["lead_id"]).unlink()
+        status = self.send(f"{URL}/{answer['request_id']}", None, method="GET").json()
+        self.assertEqual((status["status"], status["lead_id"]), ("done", None))
+        self.assertIsInstance(status["partner_id"], int)
+
     def test_delivery_date_honours_its_offset(self):
         self.env.company.partner_id.tz = "Europe/Moscow"
         answer = self.post({"phone": "+79160003001", "delivery_date": "2025-06-01T10:00:00+03:00"}).json()
