@@ -1,0 +1,100 @@
+"""Jobs and sessions working on the same customers and reports at the same moment. The other
+sessions are real database connections (each on a thread or a cursor of its own, in Odoo's
+REPEATABLE READ): what they need is committed, and removed after the test."""
+
+import threading
+import time
+from contextlib import closing
+
+from psycopg2.extras import Json
+
+from odoo import SUPERUSER_ID, api
+from odoo.tests import tagged
+
+from .common import EcomCrmCase
+
+
+class ConcurrencyCase(EcomCrmCase):
+    """Helpers: committed data, work on a thread of its own, waiting for a lock."""
+
+    def committed(self, work):
+        """``work(env)`` in a transaction of its own, committed; its result (ids, values: the
+        records' cursor is closed after)."""
+        with self.registry.cursor() as cr:
+            return work(api.Environment(cr, SUPERUSER_ID, {}))
+
+    def in_thread(self, work):
+        """Start ``work(env)`` on a thread with a connection of its own (committed when it returns);
+        ``(thread, outcome)``: the outcome gets its ``result`` or its ``error``."""
+        outcome = {}
+
+        def run():
+            try:
+                with self.registry.cursor() as cr:
+                    outcome["result"] = work(api.Environment(cr, SUPERUSER_ID, {}))
+            except Exception as error:  # reported by the test
+                outcome["error"] = error
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread, outcome
+
+    def wait_for_lock_or_end(self, pid, thread, timeout=15):
+        """Wait until a session waits for a lock the session ``pid`` holds, or ``thread`` has ended;
+        whether it waited. Skips the test (a busy machine) when neither happens in time."""
+        deadline = time.monotonic() + timeout
+        with closing(self.registry.cursor()) as cr:
+            while time.monotonic() < deadline:
+                cr.execute("SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", [pid])
+                blocked = cr.fetchone()[0]
+                cr.rollback()  # the activity is read once per transaction
+                if blocked:
+                    return True
+                if not thread.is_alive():
+                    return False
+                time.sleep(0.05)
+        self.skipTest("the other session did not get to the lock in time")
+
+    @staticmethod
+    def backend_pid(cr):
+        cr.execute("SELECT pg_backend_pid()")
+        return cr.fetchone()[0]
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestCardRefreshConcurrency(ConcurrencyCase):
+    """The daily refresh of the customer cards while customers are written."""
+
+    def test_the_daily_refresh_outlasts_a_customer_written_meanwhile(self):
+        """A salesperson saves a customer while the daily job refreshes the cards: the job waits for
+        the row, then its snapshot is older than the salesperson's change ("could not serialize
+        access"). The job, which Odoo does not retry, still refreshes every card."""
+        company_id = self.env.company.id
+
+        def stale_card(env):
+            partner = env["res.partner"].create({"name": "Карточкин Пётр"})
+            env.cr.execute("UPDATE res_partner SET ecom_customer_status = %s, ecom_order_count = %s WHERE id = %s",
+                           [Json({str(company_id): "vip"}), Json({str(company_id): 3}), partner.id])
+            return partner.id
+
+        partner_id = self.committed(stale_card)
+        self.addCleanup(self.committed, lambda env: env["res.partner"].browse(partner_id).unlink())
+        other = self.registry.cursor()
+        thread = None
+        try:
+            other.execute("UPDATE res_partner SET comment = 'Перезвонить вечером' WHERE id = %s", [partner_id])
+            pid = self.backend_pid(other)
+            thread, outcome = self.in_thread(lambda env: env["res.partner"]._cron_ecom_refresh_customer_cards())
+            self.wait_for_lock_or_end(pid, thread)
+            other.commit()
+        finally:
+            other.close()
+            if thread:
+                thread.join(60)
+        self.assertNotIn("error", outcome)
+        card = self.committed(lambda env: env["res.partner"].with_company(company_id).browse(partner_id).read(
+            ["ecom_customer_status", "ecom_order_count", "comment"])[0])
+        self.assertEqual((card["ecom_customer_status"], card["ecom_order_count"]), ("new", 0),
+                         "the card is refreshed all the same")
+        self.assertIn("Перезвонить", card["comment"], "the salesperson's change is kept")
+
