@@ -98,3 +98,53 @@ class TestCardRefreshConcurrency(ConcurrencyCase):
                          "the card is refreshed all the same")
         self.assertIn("Перезвонить", card["comment"], "the salesperson's change is kept")
 
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestReportRefreshConcurrency(ConcurrencyCase):
+    """The reports' quarter-hour refresh while another refresh of them is under way."""
+
+    def report_rows(self, lead_id):
+        """``{report: (rows, distinct rows)}`` of the request ``lead_id`` in the reports kept in tables."""
+        def read(env):
+            counts = {}
+            for report in env["ecom.report.table"]._ecom_table_reports():
+                env.cr.execute(f'SELECT count(*), count(DISTINCT to_jsonb(r) - \'id\') FROM "{report._table}" r '
+                               "WHERE lead_id = %s", [lead_id])
+                counts[report._name] = env.cr.fetchone()
+            return counts
+        return self.committed(read)
+
+    def run_during(self, under_way):
+        """The quarter-hour job on a thread while ``under_way(env)`` (another refresh) runs on a
+        connection of its own and commits; the job's outcome."""
+        lead_id = self.committed(lambda env: env["crm.lead"].create(
+            {"name": "Заявка во время обновления", "type": "opportunity", "expected_revenue": 1500}).id)
+        self.addCleanup(self.committed, lambda env: env["crm.lead"].browse(lead_id).unlink())
+        other = self.registry.cursor()
+        thread = None
+        try:
+            under_way(api.Environment(other, SUPERUSER_ID, {}))
+            pid = self.backend_pid(other)
+            thread, outcome = self.in_thread(lambda env: env["ecom.report.funnel"]._cron_ecom_refresh_reports())
+            self.wait_for_lock_or_end(pid, thread)
+            other.commit()
+        finally:
+            other.close()
+            if thread:
+                thread.join(60)
+        self.assertNotIn("error", outcome)
+        rows = self.report_rows(lead_id)
+        self.assertTrue(rows["ecom.report.funnel"][0], "the request is in the funnel")
+        for report, (count, distinct) in rows.items():
+            self.assertEqual(count, distinct, f"{report}: each row once")
+        return outcome
+
+    def test_the_refresh_leaves_the_reports_to_the_refresh_now_button(self):
+        """«Refresh the reports now» clicked while the job starts: the job does not fail with "could
+        not serialize access" (Odoo does not run a job again); the button's refresh stands."""
+        self.run_during(lambda env: env["ecom.report.matview"].action_ecom_refresh())
+
+    def test_the_refresh_leaves_the_reports_to_a_full_rebuild(self):
+        """A full rebuild under way (the demo store's, an upgrade's) when the job starts: the job
+        leaves the reports to it instead of failing once it commits."""
+        self.run_during(lambda env: env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True))
