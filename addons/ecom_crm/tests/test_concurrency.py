@@ -9,8 +9,10 @@ from contextlib import closing
 from psycopg2.extras import Json
 
 from odoo import SUPERUSER_ID, api
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import tagged
 
+from ..tools.intake import validate_call, validate_request
 from .common import EcomCrmCase
 
 
@@ -148,3 +150,74 @@ class TestReportRefreshConcurrency(ConcurrencyCase):
         """A full rebuild under way (the demo store's, an upgrade's) when the job starts: the job
         leaves the reports to it instead of failing once it commits."""
         self.run_during(lambda env: env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestSameNewCustomerConcurrency(ConcurrencyCase):
+    """A call and a form of the same new customer at the same moment."""
+
+    PHONE = "+79167770101"
+
+    def setUp(self):
+        super().setUp()
+
+        def sources(env):
+            company = env.ref("base.main_company")
+            made = env["ecom.intake.source"].create([
+                {"name": "Телефония (одновременно)", "kind": "calls", "rate_limit": 1000, "company_id": company.id},
+                {"name": "Сайт (одновременно)", "kind": "website", "rate_limit": 1000, "company_id": company.id}])
+            return made.ids
+
+        self.calls_id, self.site_id = self.committed(sources)
+        self.addCleanup(self.committed, self.forget)
+
+    def forget(self, env):
+        partners = env["res.partner"].with_context(active_test=False).search([("phone", "=", self.PHONE)])
+        env["ecom.call"].search([("caller", "=", self.PHONE)]).unlink()
+        env["ecom.intake.request"].search([("source_id", "in", [self.calls_id, self.site_id])]).unlink()
+        env["crm.lead"].with_context(active_test=False).search([("partner_id", "in", partners.ids)]).unlink()
+        partners.unlink()
+        env["ecom.intake.source"].browse([self.calls_id, self.site_id]).unlink()
+
+    def call(self, env):
+        data, errors = validate_call({"call_id": "same-moment-1", "event": "incoming", "caller": self.PHONE,
+                                      "called": "+74951234567"})
+        assert not errors, errors
+        return env["ecom.call"]._ecom_process_event(data, env["ecom.intake.source"].browse(self.calls_id)).id
+
+    def form(self, env):
+        data, errors = validate_request({"name": "Одновременная Ольга", "phone": "8 916 777-01-01",
+                                         "message": "Перезвоните"})
+        assert not errors, errors
+        entry = env["ecom.intake.processor"]._process_one(data, source=env["ecom.intake.source"].browse(self.site_id))
+        return entry.id
+
+    def test_a_call_and_a_form_of_a_new_customer_make_one_customer_and_one_request(self):
+        """The call is being taken (not committed yet) when the form is processed: the form waits for
+        the customer's decision, then is refused for Odoo (or the queue) to run it again, and then
+        joins the call's request; never a second customer nor a second open request."""
+        first = self.registry.cursor()
+        thread = None
+        try:
+            call_id = self.call(api.Environment(first, SUPERUSER_ID, {}))
+            pid = self.backend_pid(first)
+            thread, outcome = self.in_thread(self.form)
+            waited = self.wait_for_lock_or_end(pid, thread)
+            first.commit()
+        finally:
+            first.close()
+            if thread:
+                thread.join(60)
+        self.assertTrue(waited, "the form waits for the call's decision")
+        error = outcome.get("error")
+        self.assertIsInstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, "retried, not failed")
+        entry_id = self.committed(self.form)  # as Odoo's retry, or the queue's, runs it again
+
+        def found(env):
+            call = env["ecom.call"].browse(call_id)
+            entry = env["ecom.intake.request"].browse(entry_id)
+            partners = env["res.partner"].search([("phone", "=", self.PHONE)])
+            leads = env["crm.lead"].search([("partner_id", "in", partners.ids)])
+            return len(partners), len(leads), entry.lead_id == call.lead_id, entry.result, entry.new_customer
+
+        self.assertEqual(self.committed(found), (1, 1, True, "updated", False))
