@@ -84,6 +84,6 @@ class EcomReportMatview(models.AbstractModel):
     @api.model
     def action_ecom_refresh(self):
         """«Refresh the reports now»: the reports kept in tables and those in materialized views."""
-        self.env["ecom.report.table"].sudo()._cron_ecom_refresh_reports()
+        self.env["ecom.report.table"].sudo()._cron_ecom_refresh_reports(wait=True)
         self.sudo()._ecom_refresh_all()
         return {"type": "ir.actions.client", "tag": "soft_reload"}

@@ -5,13 +5,14 @@ from datetime import time as day_start
 from datetime import timedelta
 
 import pytz
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.models import parse_read_group_spec
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from .ecom_report_mixin import RAW_AGGREGATES
+from .ecom_report_mixin import RAW_AGGREGATES, REFRESH_TABLE
 
 _logger = logging.getLogger(__name__)
 
@@ -20,6 +21,8 @@ _logger = logging.getLogger(__name__)
 OVERLAP = timedelta(minutes=30)
 # the name of the refresh cron's mark (the funnel's, where the cron lives)
 CRON_MARK = "ecom.report.funnel"
+# the advisory lock of the refresh of the reports kept in tables (any constant unique to this use)
+REFRESH_LOCK = 0x1EC0_4E9F
 # date groupings made of whole days
 DAY_GRANULARITIES = ("day", "week", "month", "quarter", "year")
 # context key: read the report's daily pre-aggregate instead of its rows
@@ -153,9 +156,17 @@ class EcomReportTable(models.AbstractModel):
         return [self.env[name] for name in self._ecom_report_models("ecom.report.table")]
 
     @api.model
-    def _cron_ecom_refresh_reports(self, full=False):
+    def _cron_ecom_refresh_reports(self, full=False, wait=None):
         """Bring the store reports kept in tables up to date: a full rebuild the first time (or when
-        asked), else the requests and orders changed since the previous run."""
+        asked), else the requests and orders changed since the previous run.
+
+        One refresh at a time (:meth:`_ecom_take_refresh`): the scheduled one (``wait`` False, the
+        default unless ``full``) leaves the reports to a refresh under way or just committed (the
+        «Refresh now» button's, a full rebuild's) and returns False; the others (``wait``) wait for
+        it, then Odoo runs them again if it committed meanwhile."""
+        if not self._ecom_take_refresh(full if wait is None else wait):
+            _logger.info("store reports: another refresh is under way or has just ended; left to it")
+            return False
         now = self.env.cr.now()
         mark = self.env[CRON_MARK]
         since = None if full else mark._ecom_refreshed_at()
@@ -180,6 +191,35 @@ class EcomReportTable(models.AbstractModel):
             count = report._ecom_refresh(lead_ids, order_ids)
             _logger.info("report %s: %d rows rebuilt in %.1f s", report._name, count, time.perf_counter() - started)
         mark._ecom_mark_refreshed(now)
+        return True
+
+    @api.model
+    def _ecom_take_refresh(self, wait):
+        """Take the refresh of the reports for this transaction: whether it did.
+
+        Two refreshes at once (the job, the «Refresh now» button, a full rebuild) rebuild the same
+        rows: the later one, whose snapshot predates the other's commit, cannot see the rows the
+        other inserted and fails on those it deleted, or on the mark ("could not serialize
+        access"), and Odoo does not run a job again. The lock makes the second wait for, or
+        (``wait`` False) leave the work to, the first; one that committed after this transaction
+        began is seen by the mark it wrote: then False, or, with ``wait``, the serialization failure
+        for Odoo to run the request again in a new transaction."""
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [REFRESH_LOCK])
+        if not cr.fetchone()[0]:
+            if not wait:
+                return False
+            cr.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
+        self._ecom_create_refresh_table()
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(SQL("SELECT 1 FROM %s WHERE name = %s FOR NO KEY UPDATE", SQL.identifier(REFRESH_TABLE),
+                               CRON_MARK), log_exceptions=False)
+        except SerializationFailure:
+            if wait:
+                raise
+            return False
+        return True
 
     @api.model
     def _ecom_changed_leads(self, since):

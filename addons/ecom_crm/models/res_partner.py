@@ -1,12 +1,24 @@
+import logging
+import threading
+import time
+
 from odoo import _, api, fields, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, email_normalize
 
 from ..tools.phones import EXTENSION_SEPARATOR, normalize_phone, normalize_phone_vals, phone_without_extension
 from ..tools.russian_names import compose_name, gender_from_name, split_russian_name
 from .ecom_report_mixin import flush_order_refunds, order_refunds
 
+_logger = logging.getLogger(__name__)
+
 NAME_PARTS = ("lastname", "firstname", "patronymic")
 PHONE_FIELDS = ("phone", "mobile")
+# the daily refresh of the cards: customers per transaction, and how many times a batch stopped
+# by a concurrent change is run again (after 0.5 s, then twice as long each time)
+CARD_BATCH = 2000
+CARD_RETRIES = 4
+CARD_RETRY_WAIT = 0.5
 
 
 class ResPartner(models.Model):
@@ -321,8 +333,58 @@ class ResPartner(models.Model):
         return updated
 
     @api.model
-    def _cron_ecom_refresh_customer_cards(self):
-        return self._ecom_refresh_customer_card()
+    def _ecom_card_holders(self):
+        """The ids, in order, of everybody whose card the daily refresh brings up to date: whoever
+        has confirmed orders or requests (their commercial partner), or has a card already."""
+        self.env["sale.order"].flush_model(["state", "partner_id"])
+        self.env["crm.lead"].flush_model(["partner_id", "company_id"])
+        self.flush_model(["commercial_partner_id", "ecom_customer_status"])
+        self.env.cr.execute("""
+            SELECT p.commercial_partner_id FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+             WHERE so.state = 'sale'
+             UNION
+            SELECT p.commercial_partner_id FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
+             WHERE l.company_id IS NOT NULL
+             UNION
+            SELECT id FROM res_partner WHERE ecom_customer_status IS NOT NULL
+             ORDER BY 1
+        """)
+        return [partner_id for (partner_id,) in self.env.cr.fetchall()]
+
+    @api.model
+    def _cron_ecom_refresh_customer_cards(self, batch=CARD_BATCH, auto_commit=None):
+        """The daily refresh of every card (the days since the last order move), ``batch`` customers
+        a transaction, in the order of their ids, each committed (``auto_commit``; by default unless
+        in a test). In one transaction for everybody, the job held every card's row until its end,
+        and failed as a whole, until the next day, when a single customer was written meanwhile (a
+        salesperson's edit, an order confirmed, a request's email): PostgreSQL refuses to update a
+        row changed since the transaction began, and Odoo does not run a job again. A batch stopped
+        by such a change (or a deadlock) is rolled back and run again, from a newer snapshot that
+        sees it. Returns how many cards changed."""
+        if auto_commit is None:
+            auto_commit = not getattr(threading.current_thread(), "testing", False)
+        holders = self._ecom_card_holders()
+        if auto_commit:
+            self.env.cr.commit()  # the batches begin their transactions from here
+        updated = done = 0
+        for start in range(0, len(holders), batch):
+            chunk = holders[start:start + batch]
+            for attempt in range(CARD_RETRIES + 1):
+                try:
+                    updated += self._ecom_refresh_customer_card(chunk)
+                    if auto_commit:
+                        self.env.cr.commit()
+                    break
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                    if not auto_commit or attempt == CARD_RETRIES:
+                        raise
+                    self.env.cr.rollback()
+                    _logger.info("customer cards %s-%s: refreshed again after a concurrent change (%s)",
+                                 chunk[0], chunk[-1], error.pgcode)
+                    time.sleep(CARD_RETRY_WAIT * 2 ** attempt)
+            done += len(chunk)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(holders) - done)
+        return updated
 
     def action_ecom_view_intake(self):
         self.ensure_one()

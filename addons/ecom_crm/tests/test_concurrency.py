@@ -1,0 +1,223 @@
+"""Jobs and sessions working on the same customers and reports at the same moment. The other
+sessions are real database connections (each on a thread or a cursor of its own, in Odoo's
+REPEATABLE READ): what they need is committed, and removed after the test."""
+
+import threading
+import time
+from contextlib import closing
+
+from psycopg2.extras import Json
+
+from odoo import SUPERUSER_ID, api
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tests import tagged
+
+from ..tools.intake import validate_call, validate_request
+from .common import EcomCrmCase
+
+
+class ConcurrencyCase(EcomCrmCase):
+    """Helpers: committed data, work on a thread of its own, waiting for a lock."""
+
+    def committed(self, work):
+        """``work(env)`` in a transaction of its own, committed; its result (ids, values: the
+        records' cursor is closed after)."""
+        with self.registry.cursor() as cr:
+            return work(api.Environment(cr, SUPERUSER_ID, {}))
+
+    def in_thread(self, work):
+        """Start ``work(env)`` on a thread with a connection of its own (committed when it returns);
+        ``(thread, outcome)``: the outcome gets its ``result`` or its ``error``."""
+        outcome = {}
+
+        def run():
+            try:
+                with self.registry.cursor() as cr:
+                    outcome["result"] = work(api.Environment(cr, SUPERUSER_ID, {}))
+            except Exception as error:  # reported by the test
+                outcome["error"] = error
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread, outcome
+
+    def wait_for_lock_or_end(self, pid, thread, timeout=15):
+        """Wait until a session waits for a lock the session ``pid`` holds, or ``thread`` has ended;
+        whether it waited. Skips the test (a busy machine) when neither happens in time."""
+        deadline = time.monotonic() + timeout
+        with closing(self.registry.cursor()) as cr:
+            while time.monotonic() < deadline:
+                cr.execute("SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", [pid])
+                blocked = cr.fetchone()[0]
+                cr.rollback()  # the activity is read once per transaction
+                if blocked:
+                    return True
+                if not thread.is_alive():
+                    return False
+                time.sleep(0.05)
+        self.skipTest("the other session did not get to the lock in time")
+
+    @staticmethod
+    def backend_pid(cr):
+        cr.execute("SELECT pg_backend_pid()")
+        return cr.fetchone()[0]
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestCardRefreshConcurrency(ConcurrencyCase):
+    """The daily refresh of the customer cards while customers are written."""
+
+    def test_the_daily_refresh_outlasts_a_customer_written_meanwhile(self):
+        """A salesperson saves a customer while the daily job refreshes the cards: the job waits for
+        the row, then its snapshot is older than the salesperson's change ("could not serialize
+        access"). The job, which Odoo does not retry, still refreshes every card."""
+        company_id = self.env.company.id
+
+        def stale_card(env):
+            partner = env["res.partner"].create({"name": "Карточкин Пётр"})
+            env.cr.execute("UPDATE res_partner SET ecom_customer_status = %s, ecom_order_count = %s WHERE id = %s",
+                           [Json({str(company_id): "vip"}), Json({str(company_id): 3}), partner.id])
+            return partner.id
+
+        partner_id = self.committed(stale_card)
+        self.addCleanup(self.committed, lambda env: env["res.partner"].browse(partner_id).unlink())
+        other = self.registry.cursor()
+        thread = None
+        try:
+            other.execute("UPDATE res_partner SET comment = 'Перезвонить вечером' WHERE id = %s", [partner_id])
+            pid = self.backend_pid(other)
+            thread, outcome = self.in_thread(lambda env: env["res.partner"]._cron_ecom_refresh_customer_cards())
+            self.wait_for_lock_or_end(pid, thread)
+            other.commit()
+        finally:
+            other.close()
+            if thread:
+                thread.join(60)
+        self.assertNotIn("error", outcome)
+        card = self.committed(lambda env: env["res.partner"].with_company(company_id).browse(partner_id).read(
+            ["ecom_customer_status", "ecom_order_count", "comment"])[0])
+        self.assertEqual((card["ecom_customer_status"], card["ecom_order_count"]), ("new", 0),
+                         "the card is refreshed all the same")
+        self.assertIn("Перезвонить", card["comment"], "the salesperson's change is kept")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestReportRefreshConcurrency(ConcurrencyCase):
+    """The reports' quarter-hour refresh while another refresh of them is under way."""
+
+    def report_rows(self, lead_id):
+        """``{report: (rows, distinct rows)}`` of the request ``lead_id`` in the reports kept in tables."""
+        def read(env):
+            counts = {}
+            for report in env["ecom.report.table"]._ecom_table_reports():
+                env.cr.execute(f'SELECT count(*), count(DISTINCT to_jsonb(r) - \'id\') FROM "{report._table}" r '
+                               "WHERE lead_id = %s", [lead_id])
+                counts[report._name] = env.cr.fetchone()
+            return counts
+        return self.committed(read)
+
+    def run_during(self, under_way):
+        """The quarter-hour job on a thread while ``under_way(env)`` (another refresh) runs on a
+        connection of its own and commits; the job's outcome."""
+        lead_id = self.committed(lambda env: env["crm.lead"].create(
+            {"name": "Заявка во время обновления", "type": "opportunity", "expected_revenue": 1500}).id)
+        self.addCleanup(self.committed, lambda env: env["crm.lead"].browse(lead_id).unlink())
+        other = self.registry.cursor()
+        thread = None
+        try:
+            under_way(api.Environment(other, SUPERUSER_ID, {}))
+            pid = self.backend_pid(other)
+            thread, outcome = self.in_thread(lambda env: env["ecom.report.funnel"]._cron_ecom_refresh_reports())
+            self.wait_for_lock_or_end(pid, thread)
+            other.commit()
+        finally:
+            other.close()
+            if thread:
+                thread.join(60)
+        self.assertNotIn("error", outcome)
+        rows = self.report_rows(lead_id)
+        self.assertTrue(rows["ecom.report.funnel"][0], "the request is in the funnel")
+        for report, (count, distinct) in rows.items():
+            self.assertEqual(count, distinct, f"{report}: each row once")
+        return outcome
+
+    def test_the_refresh_leaves_the_reports_to_the_refresh_now_button(self):
+        """«Refresh the reports now» clicked while the job starts: the job does not fail with "could
+        not serialize access" (Odoo does not run a job again); the button's refresh stands."""
+        self.run_during(lambda env: env["ecom.report.matview"].action_ecom_refresh())
+
+    def test_the_refresh_leaves_the_reports_to_a_full_rebuild(self):
+        """A full rebuild under way (the demo store's, an upgrade's) when the job starts: the job
+        leaves the reports to it instead of failing once it commits."""
+        self.run_during(lambda env: env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestSameNewCustomerConcurrency(ConcurrencyCase):
+    """A call and a form of the same new customer at the same moment."""
+
+    PHONE = "+79167770101"
+
+    def setUp(self):
+        super().setUp()
+
+        def sources(env):
+            company = env.ref("base.main_company")
+            made = env["ecom.intake.source"].create([
+                {"name": "Телефония (одновременно)", "kind": "calls", "rate_limit": 1000, "company_id": company.id},
+                {"name": "Сайт (одновременно)", "kind": "website", "rate_limit": 1000, "company_id": company.id}])
+            return made.ids
+
+        self.calls_id, self.site_id = self.committed(sources)
+        self.addCleanup(self.committed, self.forget)
+
+    def forget(self, env):
+        partners = env["res.partner"].with_context(active_test=False).search([("phone", "=", self.PHONE)])
+        env["ecom.call"].search([("caller", "=", self.PHONE)]).unlink()
+        env["ecom.intake.request"].search([("source_id", "in", [self.calls_id, self.site_id])]).unlink()
+        env["crm.lead"].with_context(active_test=False).search([("partner_id", "in", partners.ids)]).unlink()
+        partners.unlink()
+        env["ecom.intake.source"].browse([self.calls_id, self.site_id]).unlink()
+
+    def call(self, env):
+        data, errors = validate_call({"call_id": "same-moment-1", "event": "incoming", "caller": self.PHONE,
+                                      "called": "+74951234567"})
+        assert not errors, errors
+        return env["ecom.call"]._ecom_process_event(data, env["ecom.intake.source"].browse(self.calls_id)).id
+
+    def form(self, env):
+        data, errors = validate_request({"name": "Одновременная Ольга", "phone": "8 916 777-01-01",
+                                         "message": "Перезвоните"})
+        assert not errors, errors
+        entry = env["ecom.intake.processor"]._process_one(data, source=env["ecom.intake.source"].browse(self.site_id))
+        return entry.id
+
+    def test_a_call_and_a_form_of_a_new_customer_make_one_customer_and_one_request(self):
+        """The call is being taken (not committed yet) when the form is processed: the form waits for
+        the customer's decision, then is refused for Odoo (or the queue) to run it again, and then
+        joins the call's request; never a second customer nor a second open request."""
+        first = self.registry.cursor()
+        thread = None
+        try:
+            call_id = self.call(api.Environment(first, SUPERUSER_ID, {}))
+            pid = self.backend_pid(first)
+            thread, outcome = self.in_thread(self.form)
+            waited = self.wait_for_lock_or_end(pid, thread)
+            first.commit()
+        finally:
+            first.close()
+            if thread:
+                thread.join(60)
+        self.assertTrue(waited, "the form waits for the call's decision")
+        error = outcome.get("error")
+        self.assertIsInstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, "retried, not failed")
+        entry_id = self.committed(self.form)  # as Odoo's retry, or the queue's, runs it again
+
+        def found(env):
+            call = env["ecom.call"].browse(call_id)
+            entry = env["ecom.intake.request"].browse(entry_id)
+            partners = env["res.partner"].search([("phone", "=", self.PHONE)])
+            leads = env["crm.lead"].search([("partner_id", "in", partners.ids)])
+            return len(partners), len(leads), entry.lead_id == call.lead_id, entry.result, entry.new_customer
+
+        self.assertEqual(self.committed(found), (1, 1, True, "updated", False))
