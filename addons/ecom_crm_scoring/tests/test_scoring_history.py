@@ -293,6 +293,42 @@ class TestScoringHistory(ScoringCase):
         self.assertEqual(history.orders.returned[mine[1]], 0, "a draft credit note returns nothing yet")
         self.assertEqual(history.orders.returned[mine[2]], 0)
 
+    def test_a_credit_note_gives_back_at_most_the_order(self):
+        """Goods credited beyond what the order sold (a customer sends back at once what came in two
+        orders, and the credit note is made against the last one) give back that order's amount, as
+        the store's reports count its refunds: a return share is never over 100%."""
+        first, last = self._order(self.firm, 30, amount=1000), self._order(self.firm, 20, amount=500)
+        for sale in (first, last):
+            sale._create_invoices().action_post()
+        refund = last.invoice_ids._reverse_moves()
+        refund.invoice_line_ids.quantity = 3
+        refund.action_post()
+        self.assertAlmostEqual(refund.amount_untaxed, 1500)
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertEqual(history.orders.returned[mine].tolist(), [0, 500])
+
+    def test_postage_and_fees_are_in_the_amount_not_among_the_products(self):
+        """A store's postage, delivery charges and fees are service products: what the customer paid
+        (the order's amount), not what they bought (the lines: breadth, re-buys, the products
+        offered); a store whose catalogue is nothing but services keeps them as its products."""
+        postage = self.env["product.product"].create({"name": "Почтовые расходы", "type": "service"})
+        order = self._order(self.firm, 10, amount=1000)
+        order.order_line = [Command.create({"product_id": postage.id, "price_unit": 300})]
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertAlmostEqual(history.orders.amount[mine[0]], 1300)
+        self.assertNotIn(postage.id, history.lines.product.tolist())
+        self.assertEqual(history.lines.product[history.lines.order == mine[0]].tolist(), [self.product.id])
+        # a catalogue of services: they are the store's products
+        self.env["product.template"].flush_model()
+        self.env.cr.execute("UPDATE product_template SET type = 'service'")
+        self.env.invalidate_all()
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertEqual(sorted(history.lines.product[history.lines.order == mine[0]].tolist()),
+                         sorted([self.product.id, postage.id]))
+
     def test_requests_activities_outcomes_and_opt_outs(self):
         self._order(self.firm, 50)
         reason = self.env.ref("ecom_crm.lost_reason_too_expensive", raise_if_not_found=False) or \
