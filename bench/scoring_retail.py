@@ -18,7 +18,8 @@ in order; an invoice number met again in a later file (the two sheets of Online 
 
 Read as a store's invoice lines would reach the addon (:func:`scoring.history.from_invoice_lines`):
 lines without a customer dropped (a quarter of them: guests' sales); an invoice, one order, on
-its day; a line's amount its quantity times its price; lines of negative quantity (the "C"
+its day; a line's amount its quantity times its price, in cents as Odoo rounds an invoice line's
+(prices have a tenth of a penny); lines of negative quantity (the "C"
 cancellation invoices) the returns of the customer's last order of the product placed before them,
 as Odoo links a credit note to the sale it takes back (a credit note of something not ordered
 before, such as a discount granted afterwards, is linked to no order there); the stock codes are the
@@ -38,6 +39,7 @@ import gzip
 import os
 import sys
 import time
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -48,6 +50,7 @@ from scoring import backtest  # noqa: E402
 from scoring.history import from_invoice_lines  # noqa: E402
 from scoring_real import print_comparison, rfm_logistic  # noqa: E402
 
+CENT = Decimal("0.01")
 # the columns of Online Retail and of Online Retail II
 COLUMNS = {
     "invoice": ("InvoiceNo", "Invoice"), "product": ("StockCode",), "qty": ("Quantity",),
@@ -114,7 +117,10 @@ def read_uci(paths):
                 if invoice in seen or customer in (None, "") or str(customer).strip() in ("nan", "NA"):
                     continue
                 mine.add(invoice)
-                qty, price = float(r[at["qty"]]), float(r[at["price"]])
+                qty = float(r[at["qty"]])
+                # a line's amount as the invoice has it (Odoo's subtotal): in cents, rounded half up
+                amount = Decimal(str(r[at["qty"]])) * Decimal(str(r[at["price"]]))
+                amount = float(amount.quantize(CENT, ROUND_HALF_UP))
                 product = str(r[at["product"]]).strip().upper()
                 out["customer"].append(int(float(customer)))
                 out["invoice"].append(invoice)
@@ -122,7 +128,7 @@ def read_uci(paths):
                 out["time"].append(parse_minute(r[at["date"]]))
                 out["product"].append(product)
                 out["qty"].append(qty)
-                out["amount"].append(qty * price)
+                out["amount"].append(amount)
                 out["goods"].append(product[:1].isdigit())
             seen |= mine
     return {k: np.array(v) for k, v in out.items()}
