@@ -18,8 +18,11 @@ in order; an invoice number met again in a later file (the two sheets of Online 
 
 Read as a store's invoice lines would reach the addon (:func:`scoring.history.from_invoice_lines`):
 lines without a customer dropped (a quarter of them: guests' sales); an invoice, one order, on
-its day; a line's amount its quantity times its price; lines of negative quantity (the "C"
-cancellation invoices, discounts granted afterwards) the orders' returns; the stock codes are the
+its day; a line's amount its quantity times its price, in cents as Odoo rounds an invoice line's
+(prices have a tenth of a penny); lines of negative quantity (the "C"
+cancellation invoices) the returns of the customer's last order of the product placed before them,
+as Odoo links a credit note to the sale it takes back (a credit note of something not ordered
+before, such as a discount granted afterwards, is linked to no order there); the stock codes are the
 products offered, postage, bank charges, fees and manual lines (codes not starting with a digit:
 ``POST``, ``DOT``, ``M``, ``BANK CHARGES``, ``AMAZONFEE``...) counted in the orders' amounts only.
 For each day (default 2011-06-01, 2011-07-15 and 2011-09-01, and 2011-03-01 when the history
@@ -36,6 +39,7 @@ import gzip
 import os
 import sys
 import time
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -46,6 +50,7 @@ from scoring import backtest  # noqa: E402
 from scoring.history import from_invoice_lines  # noqa: E402
 from scoring_real import print_comparison, rfm_logistic  # noqa: E402
 
+CENT = Decimal("0.01")
 # the columns of Online Retail and of Online Retail II
 COLUMNS = {
     "invoice": ("InvoiceNo", "Invoice"), "product": ("StockCode",), "qty": ("Quantity",),
@@ -65,6 +70,17 @@ def parse_day(value):
     return datetime.date(y + 2000 if y < 100 else y, m, d).toordinal()
 
 
+def parse_minute(value):
+    """An invoice's time of day in minutes (0 when the value has none)."""
+    if isinstance(value, datetime.datetime):
+        return value.hour * 60 + value.minute
+    parts = str(value).strip().split()
+    if len(parts) < 2:
+        return 0
+    hour, minute = (int(part) for part in parts[1].split(":")[:2])
+    return hour * 60 + minute
+
+
 def _parts(path):
     """The parts of a file, each its rows as tuples, its header first: an xlsx's sheets, a CSV."""
     if path.endswith(".xlsx"):
@@ -80,10 +96,10 @@ def _parts(path):
 
 
 def read_uci(paths):
-    """The invoice lines with a customer of UCI's files, as columns: customer, invoice, day,
-    product, quantity, amount, goods (see the module docstring). An invoice met in an earlier
+    """The invoice lines with a customer of UCI's files, as columns: customer, invoice, day, time
+    (minutes), product, quantity, amount, goods (see the module docstring). An invoice met in an earlier
     part (file or sheet) is skipped."""
-    out = {k: [] for k in ("customer", "invoice", "day", "product", "qty", "amount", "goods")}
+    out = {k: [] for k in ("customer", "invoice", "day", "time", "product", "qty", "amount", "goods")}
     seen = set()
     for path in paths:
         for rows in _parts(path):
@@ -101,14 +117,18 @@ def read_uci(paths):
                 if invoice in seen or customer in (None, "") or str(customer).strip() in ("nan", "NA"):
                     continue
                 mine.add(invoice)
-                qty, price = float(r[at["qty"]]), float(r[at["price"]])
+                qty = float(r[at["qty"]])
+                # a line's amount as the invoice has it (Odoo's subtotal): in cents, rounded half up
+                amount = Decimal(str(r[at["qty"]])) * Decimal(str(r[at["price"]]))
+                amount = float(amount.quantize(CENT, ROUND_HALF_UP))
                 product = str(r[at["product"]]).strip().upper()
                 out["customer"].append(int(float(customer)))
                 out["invoice"].append(invoice)
                 out["day"].append(parse_day(r[at["date"]]))
+                out["time"].append(parse_minute(r[at["date"]]))
                 out["product"].append(product)
                 out["qty"].append(qty)
-                out["amount"].append(qty * price)
+                out["amount"].append(amount)
                 out["goods"].append(product[:1].isdigit())
             seen |= mine
     return {k: np.array(v) for k, v in out.items()}
@@ -123,7 +143,8 @@ def main():
     started = time.perf_counter()
     cols = read_uci(args.files)
     history, _keys, products = from_invoice_lines(cols["customer"], cols["invoice"], cols["day"], cols["product"],
-                                                 cols["qty"], cols["amount"], goods=cols["goods"])
+                                                 cols["qty"], cols["amount"], goods=cols["goods"],
+                                                 times=cols["time"])
     o = history.orders
     first, last = datetime.date.fromordinal(int(o.day.min())), datetime.date.fromordinal(int(o.day.max()))
     print(f"{', '.join(os.path.basename(p) for p in args.files)}: {len(cols['day'])} lines with a customer, "

@@ -60,7 +60,8 @@ class EcomCustomerScore(models.Model):
     group = fields.Selection(GROUPS, "Group", readonly=True, index=True,
                              help="Growth points: likely to buy more than they do. Risk group: valuable "
                                   "customers slipping away. Watch group: unclear prospects worth watching.")
-    expected_value = fields.Monetary("Expected order", readonly=True, help="The customer's average order.")
+    expected_value = fields.Monetary("Expected order", readonly=True,
+                                     help="The customer's average order, less what they gave back.")
     stake = fields.Monetary("Value at stake", readonly=True,
                             help="A year of the customer's spending at the pace they bought, from their first order "
                                  "to their last.")

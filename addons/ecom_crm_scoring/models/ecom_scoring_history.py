@@ -225,9 +225,9 @@ class EcomScoringHistory(models.AbstractModel):
                 [("order_id", "int4"), ("product", "int4"), ("qty", "float4"), ("amount", "float8"),
                  ("discount", "float8")]),
             "products": (SQL("""
-                SELECT pp.id, COALESCE(pt.categ_id, -1)::int4
+                SELECT pp.id, COALESCE(pt.categ_id, -1)::int4, COALESCE(pt.type = 'service', FALSE)
                   FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
-            """), [("id", "int4"), ("category", "int4")]),
+            """), [("id", "int4"), ("category", "int4"), ("service", "bool")]),
         }
 
     def _orders(self, orders, lines=None):
@@ -251,7 +251,11 @@ class EcomScoringHistory(models.AbstractModel):
         refunds, lines, products = read["refunds"], read["lines"], read["products"]
         # the lines of other companies' or draft orders are dropped here
         at = positions(ids, refunds["order_id"])
-        orders["returned"] = np.bincount(at[at >= 0], weights=refunds["amount"][at >= 0], minlength=n_orders)
+        # an order gives back at most what it was, as the store's reports count refunds: goods sent
+        # back at once from two orders and credited against the last one are not 300% of it
+        orders["returned"] = np.minimum(
+            np.bincount(at[at >= 0], weights=refunds["amount"][at >= 0], minlength=n_orders),
+            np.maximum(orders["amount"], 0))
         at = positions(ids, lines.pop("order_id"))
         if not (at >= 0).all():
             keep = at >= 0
@@ -266,8 +270,17 @@ class EcomScoringHistory(models.AbstractModel):
             del line_rate
         at = positions(products["id"], lines["product"])
         lines["category"] = lookup(products["category"], at, -1).astype(np.int32)
+        service = lookup(products["service"], at, False)
         lines = {name: lines[name] for name in ("order", "product", "category", "qty", "amount", "discount")}
         orders["discount"] = np.bincount(lines["order"], weights=lines.pop("discount"), minlength=n_orders)
+        # postage, delivery charges and fees (service products) are in what the customer paid, not
+        # among what they bought (breadth, re-buys, the products offered); a store whose catalogue
+        # is nothing but services keeps them as its products (the catalogue, not the lines read:
+        # an incremental run's few customers see what the night's full run saw)
+        if service.any() and not products["service"].all():
+            for name in list(lines):
+                lines[name] = lines[name][~service]
+        del service
         category = lines["category"]
         if not (category != category[:1]).any():  # one category for everything: the store has none
             category[:] = -1

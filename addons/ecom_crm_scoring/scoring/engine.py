@@ -85,7 +85,7 @@ class Result:
     ``probability``: calibrated P(order within the horizon), NaN for customers without
     orders; ``score``: the same as 0-100 (-1 when not scored); ``r``, ``f``, ``m``: RFM
     scores 1-5 (0 = no orders); ``segment``: index into ``segments.SEGMENTS`` (-1);
-    ``group``: ``segments.GROWTH/RISK/WATCH`` or -1; ``expected_value``: their average order;
+    ``group``: ``segments.GROWTH/RISK/WATCH`` or -1; ``expected_value``: their average order net of returns;
     ``stake``: a year of their spending at the pace they bought (first to last order, at least a
     year); ``schedule``: :class:`.schedule.Schedule`;
     ``reason_rows``: customers with reasons, ``reason_names``/``reason_values``: their top
@@ -439,7 +439,10 @@ def _score(history, today, c, om, settings, explain=True, plan=True, rfm_bounds=
         threshold = segments.growth_threshold(probability[rows], settings.rules) if len(rows) else 1.0
     grp = segments.assign_groups(probability, r, f, m, c.column("overdue"), c.column("p_alive"), settings.rules,
                                  threshold=threshold)
-    expected_value = c.column("avg_order").astype(np.float64)
+    # what an order of theirs is worth: what they kept of their orders, an order at a time (an
+    # order sent back whole is worth no call; ``avg_order``, the model's, is what they ordered)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected_value = np.maximum(c.column("monetary").astype(np.float64), 0) / c.column("frequency")
     # a year of their spending at the pace they bought, from their first order to their last (at
     # least a year): what the store loses if they leave, and the same from one night to the next
     # until they order again (over their tenure up to today it fell a little every night)

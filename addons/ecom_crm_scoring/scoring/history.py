@@ -397,7 +397,7 @@ def from_transactions(customers, days, amounts):
     return History.build(len(keys), orders, lines=lines), keys
 
 
-def from_invoice_lines(customers, invoices, days, products, quantities, amounts, goods=None):
+def from_invoice_lines(customers, invoices, days, products, quantities, amounts, goods=None, times=None):
     """A store's History from its invoice lines, one row each (an export such as UCI's *Online
     Retail*): the customer (any keys), the invoice (any keys), its day number, the product (any
     keys), the quantity and the line's amount (quantity times price). Rows without a customer are
@@ -405,21 +405,26 @@ def from_invoice_lines(customers, invoices, days, products, quantities, amounts,
 
     The lines of positive quantity make the orders: one per invoice and customer, dated by its
     first line, its amount the sum of its lines, a line per row. The lines of negative quantity
-    (credit notes: a cancelled invoice, goods sent back, a discount granted afterwards) are the
-    orders' returns, as a credit note posted against an invoice is in Odoo: their amount goes to
-    the customer's last order on or before that day with the product, else to their last order on
-    or before it (at most that order's amount in all); a return of something bought before the
-    history begins is left out. ``goods``: False for the rows that sell no product (postage,
+    (credit notes: a cancelled invoice, goods sent back) are the orders' returns as Odoo has them:
+    a credit note's line linked to the sale line it takes back (its return flow reverses that
+    order's invoice), the customer's last order of that product placed before it (``times``: the
+    lines' time of day, or any number that orders them within a day; without it a sale comes
+    before a return of the same day), at most the order's amount in all, as the reader of the
+    database counts them. A credit note of something the customer did not order before (bought
+    before the history began, a manual refund, a discount granted afterwards) is linked to no
+    order there, and left out here. ``goods``: False for the rows that sell no product (postage,
     fees, manual adjustments): in the order's amount and returns, not among its lines (the
     offers are the products). Returns ``(history, customer keys, product keys)``: customer ``i``
-    is ``customer_keys[i]``, a line's product ``j`` is ``product_keys[j]`` (both sorted)."""
+    is ``customer_keys[i]`` (a customer with nothing but credit notes has no order), a line's
+    product ``j`` is ``product_keys[j]`` (both sorted)."""
     customers, invoices = np.asarray(customers), np.asarray(invoices)
     days = np.asarray(days, dtype=np.int64)
     quantities = np.asarray(quantities, dtype=np.float64)
     amounts = np.asarray(amounts, dtype=np.float64)
     goods = np.ones(len(days), dtype=bool) if goods is None else np.asarray(goods, dtype=bool)
+    times = np.zeros(len(days)) if times is None else np.asarray(times, dtype=np.float64)
     if not (len(customers) == len(invoices) == len(days) == len(products) == len(quantities) == len(amounts)
-            == len(goods)):
+            == len(goods) == len(times)):
         raise ValueError("invoice lines: every column needs one value a row")
     keys, customer = np.unique(customers, return_inverse=True)
     customer = customer.reshape(-1)
@@ -439,46 +444,27 @@ def from_invoice_lines(customers, invoices, days, products, quantities, amounts,
     product_of_sold[goods[sold]] = product.reshape(-1)
     returned = np.zeros(n_orders)
     if back.any():
-        # a return's product key among the sold ones (-1: none of them, or no product)
-        ret_product = np.full(int(back.sum()), -1, dtype=np.int64)
-        ret_goods = goods[back]
-        if len(product_keys):
-            ret_keys = np.asarray(products)[back][ret_goods]
-            at = np.minimum(np.searchsorted(product_keys, ret_keys), len(product_keys) - 1)
-            ret_product[ret_goods] = np.where(product_keys[at] == ret_keys, at, -1)
-        ret_customer, ret_day = customer[back], days[back]
-        ret_amount = -amounts[back]
-
-        def last_before(cust_sold, key_sold, day_sold, order_sold, cust_ret, key_ret, day_ret):
-            """The order of the last sale of the same (customer, key) on or before each return's
-            day, -1 when there is none: sales and returns sorted together, a sale before a return
-            of the same day, the last sale's position carried forward."""
-            n_s = len(cust_sold)
-            c = np.concatenate([cust_sold, cust_ret])
-            k = np.concatenate([key_sold, key_ret])
-            d = np.concatenate([day_sold, day_ret])
-            is_ret = np.arange(len(c)) >= n_s
-            order = np.lexsort((is_ret, d, k, c))
-            pos = np.where(~is_ret[order], np.arange(len(order)), -1)
-            last = np.maximum.accumulate(pos)
-            found = last >= 0
-            same = np.zeros(len(order), dtype=bool)
-            same[found] = (c[order][last[found]] == c[order][found]) & (k[order][last[found]] == k[order][found])
-            out = np.full(len(c), -1, dtype=np.int64)
-            hit = same & is_ret[order]
-            out[order[hit]] = np.concatenate([order_sold, np.full(len(cust_ret), -1)])[order[last[hit]]]
-            return out[n_s:]
-
-        s_cust, s_day = customer[sold], days[sold]
-        target = last_before(s_cust, product_of_sold, s_day, line_order, ret_customer,
-                             np.where(ret_product >= 0, ret_product, -2), ret_day)
-        miss = target < 0
-        if miss.any():
-            target[miss] = last_before(order_customer, np.zeros(n_orders, dtype=np.int64), order_day,
-                                       np.arange(n_orders), ret_customer[miss],
-                                       np.zeros(int(miss.sum()), dtype=np.int64), ret_day[miss])
-        ok = target >= 0
-        returned = np.minimum(np.bincount(target[ok], weights=ret_amount[ok], minlength=n_orders),
+        # every row's product (goods or not: postage given back is the postage's order's)
+        _, item = np.unique(np.asarray(products), return_inverse=True)
+        item = item.reshape(-1)
+        n_s = int(sold.sum())
+        # sales and returns sorted together by customer, product and time, a sale before a return
+        # of the same time; each return takes the last sale before it of the same (customer, product)
+        c = np.concatenate([customer[sold], customer[back]])
+        k = np.concatenate([item[sold], item[back]])
+        d = np.concatenate([days[sold], days[back]])
+        t = np.concatenate([times[sold], times[back]])
+        is_ret = np.arange(len(c)) >= n_s
+        order = np.lexsort((is_ret, t, d, k, c))
+        pos = np.where(~is_ret[order], np.arange(len(order)), -1)
+        last = np.maximum.accumulate(pos)
+        found = last >= 0
+        same = np.zeros(len(order), dtype=bool)
+        same[found] = (c[order][last[found]] == c[order][found]) & (k[order][last[found]] == k[order][found])
+        hit = same & is_ret[order]
+        target = order[last[hit]]  # the sale's row among the sold ones
+        ret_amount = -amounts[back][order[hit] - n_s]
+        returned = np.minimum(np.bincount(line_order[target], weights=ret_amount, minlength=n_orders),
                               np.maximum(order_amount, 0))
     orders = {"customer": order_customer, "day": order_day, "amount": order_amount, "returned": returned}
     line = goods[sold]

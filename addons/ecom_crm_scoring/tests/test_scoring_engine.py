@@ -306,6 +306,23 @@ class TestEngine(BaseCase):
                 template, params = criteria.describe(r.criteria, row, name)
                 self.assertNotIn("nan", template % params)
 
+    def test_an_order_sent_back_is_not_the_value_of_a_call(self):
+        """UCI's Online Retail has a customer whose one order, 74,215 paperweights for 77,184, was
+        cancelled the same day: valued by what they ordered, they led the morning's list. A call is
+        worth what the customer keeps (their orders less what they gave back, an order at a time)."""
+        rng = np.random.default_rng(3)
+        orders = [(c, int(d), 100.0) for c in range(80) for d in sorted(rng.choice(1090, 4, replace=False))]
+        orders += [(80, 1080, 77_184.0, True, 77_184.0),  # sent back whole
+                   (81, 1000, 100.0), (81, 1060, 100.0, True, 50.0)]  # half of one order back
+        r = engine.run(from_lists(82, orders), 1095,
+                       engine.Settings(snapshots=1, contact=schedule.ScheduleSettings(daily_cap=50)))
+        self.assertEqual(r.expected_value[80], 0)
+        self.assertAlmostEqual(r.expected_value[81], 75)
+        self.assertAlmostEqual(r.expected_value[0], 100)
+        prio = schedule.priority(r.probability, r.group, r.expected_value, r.stake)
+        self.assertEqual(prio[80], 0)
+        self.assertLess(prio[80], np.median(prio[:80]))
+
     def test_orders_imported_with_one_date_are_not_extrapolated(self):
         """Every order before day 700 dated 700 (a 1C transfer dated the day it ran): the training
         days, 90-150 days before day 800, knew customers silent for ten days at most, today's are

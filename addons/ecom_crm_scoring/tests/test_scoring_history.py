@@ -82,39 +82,50 @@ class TestPositions(BaseCase):
     def test_a_stores_invoice_lines(self):
         """UCI's Online Retail as it comes: an invoice of several lines is one order (its first
         line's day, the sum of its lines), postage is in the amount but no product, a "C" credit
-        note goes back to the order it returns (by its product, else the customer's last order
-        before it), never above the order's amount, and a return of something bought before the
-        history began is left out."""
-        rows = [  # customer, invoice, day, product, quantity, amount, goods
-            (17850, "536365", 100, "85123A", 6, 15.30, True),
-            (17850, "536365", 100, "71053", 6, 20.34, True),
-            (17850, "536365", 100, "POST", 1, 18.00, False),
-            (13047, "536367", 100, "22745", 6, 12.60, True),
-            (17850, "536370", 104, "71053", 12, 40.68, True),
-            (17850, "536371", 106, "22632", 2, 5.00, True),
+        note goes back to the order it returns as Odoo's return flow links it (the customer's last
+        order of that product placed before it), never above the order's amount; a credit note of
+        something the customer did not order before it (bought before the history began, a manual
+        refund, a discount granted afterwards) is linked to no order in Odoo and is left out."""
+        rows = [  # customer, invoice, day, minute, product, quantity, amount, goods
+            (17850, "536365", 100, 506, "85123A", 6, 15.30, True),
+            (17850, "536365", 100, 506, "71053", 6, 20.34, True),
+            (17850, "536365", 100, 506, "POST", 1, 18.00, False),
+            (13047, "536367", 100, 520, "22745", 6, 12.60, True),
+            (17850, "536370", 104, 600, "71053", 12, 40.68, True),
+            (17850, "536371", 106, 600, "22632", 2, 5.00, True),
             # the first order's hearts sent back a week later, though a later order came between
-            (17850, "C536379", 107, "85123A", -2, -5.10, True),
-            # a manual refund without a product: the customer's last order before it (536371)
-            (17850, "C536380", 107, "M", -1, -50.00, False),
-            # a return the day of the order, the same product bought twice that day: the later order
-            (13047, "536400", 110, "22745", 1, 2.10, True),
-            (13047, "C536401", 110, "22745", -1, -2.10, True),
+            (17850, "C536379", 107, 600, "85123A", -2, -5.10, True),
+            # a manual refund without an earlier manual line: linked to no order
+            (17850, "C536380", 107, 610, "M", -1, -50.00, False),
+            # postage given back: the order that charged it
+            (17850, "C536381", 108, 600, "POST", -1, -18.00, False),
+            # a return at 9:00 of what was ordered again at 11:00 the same day: the earlier order's
+            (13047, "C536399", 110, 540, "22745", -1, -2.10, True),
+            (13047, "536400", 110, 660, "22745", 1, 2.10, True),
+            # bought and sent back the same day, later: that day's order
+            (13047, "C536401", 110, 700, "22745", -1, -2.10, True),
             # something bought before the history began
-            (14000, "C536402", 108, "21000", -3, -9.00, True),
-            (14000, "536403", 109, "21000", 3, 9.00, True),
+            (14000, "C536402", 108, 600, "21000", -3, -9.00, True),
+            (14000, "536403", 109, 600, "21000", 3, 9.00, True),
+            # a customer with nothing but a cancellation: no order, a customer without history
+            (15000, "C536404", 109, 600, "21000", -1, -3.00, True),
         ]
-        cust, inv, day, prod, qty, amount, goods = (list(col) for col in zip(*rows, strict=True))
-        h, customers, products = from_invoice_lines(cust, inv, day, prod, qty, amount, goods=goods)
-        self.assertEqual(customers.tolist(), [13047, 14000, 17850])
+        cust, inv, day, minute, prod, qty, amount, goods = (list(col) for col in zip(*rows, strict=True))
+        h, customers, products = from_invoice_lines(cust, inv, day, prod, qty, amount, goods=goods, times=minute)
+        self.assertEqual(customers.tolist(), [13047, 14000, 15000, 17850])
         self.assertEqual(products.tolist(), ["21000", "22632", "22745", "71053", "85123A"])
         o = h.orders
         # sorted by customer and day
-        self.assertEqual(o.customer.tolist(), [0, 0, 1, 2, 2, 2])
+        self.assertEqual(o.customer.tolist(), [0, 0, 1, 3, 3, 3])
         self.assertEqual(o.day.tolist(), [100, 110, 109, 100, 104, 106])
         np.testing.assert_allclose(o.amount, [12.60, 2.10, 9.00, 53.64, 40.68, 5.00])
-        np.testing.assert_allclose(o.returned, [0.0, 2.10, 0.0, 5.10, 0.0, 5.00],
-                                   err_msg="the manual refund of 50 capped at the order's 5")
+        np.testing.assert_allclose(o.returned, [2.10, 2.10, 0.0, 23.10, 0.0, 0.0],
+                                   err_msg="the hearts and the postage to their order, the manual refund nowhere")
         self.assertTrue(o.confirmed.all())
+        # without the times, a sale comes before a return of the same day
+        h2 = from_invoice_lines(cust, inv, day, prod, qty, amount, goods=goods)[0]
+        np.testing.assert_allclose(h2.orders.returned, [0.0, 2.10, 0.0, 23.10, 0.0, 0.0],
+                                   err_msg="both returns of day 110 to that day's order, capped at its 2.10")
         # the lines: the goods only, each on its order
         self.assertEqual(len(h.lines), 7)
         self.assertEqual(products[h.lines.product].tolist(),
@@ -281,6 +292,42 @@ class TestScoringHistory(ScoringCase):
         self.assertAlmostEqual(history.orders.returned[mine[0]], 1000, msg="the posted credit note, untaxed")
         self.assertEqual(history.orders.returned[mine[1]], 0, "a draft credit note returns nothing yet")
         self.assertEqual(history.orders.returned[mine[2]], 0)
+
+    def test_a_credit_note_gives_back_at_most_the_order(self):
+        """Goods credited beyond what the order sold (a customer sends back at once what came in two
+        orders, and the credit note is made against the last one) give back that order's amount, as
+        the store's reports count its refunds: a return share is never over 100%."""
+        first, last = self._order(self.firm, 30, amount=1000), self._order(self.firm, 20, amount=500)
+        for sale in (first, last):
+            sale._create_invoices().action_post()
+        refund = last.invoice_ids._reverse_moves()
+        refund.invoice_line_ids.quantity = 3
+        refund.action_post()
+        self.assertAlmostEqual(refund.amount_untaxed, 1500)
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertEqual(history.orders.returned[mine].tolist(), [0, 500])
+
+    def test_postage_and_fees_are_in_the_amount_not_among_the_products(self):
+        """A store's postage, delivery charges and fees are service products: what the customer paid
+        (the order's amount), not what they bought (the lines: breadth, re-buys, the products
+        offered); a store whose catalogue is nothing but services keeps them as its products."""
+        postage = self.env["product.product"].create({"name": "Почтовые расходы", "type": "service"})
+        order = self._order(self.firm, 10, amount=1000)
+        order.order_line = [Command.create({"product_id": postage.id, "price_unit": 300})]
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertAlmostEqual(history.orders.amount[mine[0]], 1300)
+        self.assertNotIn(postage.id, history.lines.product.tolist())
+        self.assertEqual(history.lines.product[history.lines.order == mine[0]].tolist(), [self.product.id])
+        # a catalogue of services: they are the store's products
+        self.env["product.template"].flush_model()
+        self.env.cr.execute("UPDATE product_template SET type = 'service'")
+        self.env.invalidate_all()
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertEqual(sorted(history.lines.product[history.lines.order == mine[0]].tolist()),
+                         sorted([self.product.id, postage.id]))
 
     def test_requests_activities_outcomes_and_opt_outs(self):
         self._order(self.firm, 50)
