@@ -265,12 +265,14 @@ class ExchangeController(http.Controller):
         a new exchange begins with ``init``, which empties the upload area; yet 1C sends a file
         again under its name without init after a request it heard no answer to, and in a new
         exchange of configurations that send none. So a file whose import began in this exchange
-        (the file's, or its archive's) starts anew, and so does one stored whole
+        (the file's, or its archive's: done or in progress) starts anew, and so does one stored whole
         (:func:`..commerceml.upload_complete`): nothing may follow a whole document or archive,
-        and 1C's parts are all ``file_limit`` bytes but the last."""
+        and 1C's parts are all ``file_limit`` bytes but the last. A file only failed in the log is
+        not taken for sent again by that alone: a part refused, or that 1C was told to send again,
+        records its file failed with the parts stored before, and the next part appends to them."""
         exchange = session.exchange_id
-        return bool(exchange and exchange.file_ids.filtered(lambda f: f.name == relative)) \
-            or upload_complete(target, request_limit)
+        began = exchange and exchange.file_ids.filtered(lambda f: f.name == relative and f.state != "failed")
+        return bool(began) or upload_complete(target, request_limit)
 
     def _start_anew(self, session, relative, target):
         """The file ``relative`` sent again (:meth:`_sent_again`): its old bytes go, and what its import

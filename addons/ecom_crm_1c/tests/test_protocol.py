@@ -369,6 +369,42 @@ class TestUploads(ProtocolCase):
         self.assertEqual(self.stored(cookie, "import.xml"), content)
         self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(content))
 
+    def test_a_part_sent_again_after_a_failure_appends(self):
+        """A part 1C is answered «failure» for (over file_limit; another request of the session was being
+        stored: «send this one again») stores nothing and records the file failed in the log: the part
+        1C sends next, or the same one again, still appends to the parts stored before, never starts
+        the file anew (its first parts would be lost)."""
+        content = read(*CATALOG)
+        cookie = self.login()
+        Session = type(self.env["ecom.1c.session"])
+        original, conflicts = Session._write_multi, []
+
+        def conflicting(records, vals_list):  # every run of one request fails to serialise
+            if any("upload_size" in vals for vals in vals_list) and len(conflicts) < 5:
+                conflicts.append(vals_list)
+                raise Conflict("could not serialize access due to concurrent update")
+            return original(records, vals_list)
+
+        with patch.object(ExchangeController, "_file_limit", lambda controller, env: 1024):
+            self.call("init", cookie=cookie)
+            fragments = [content[i:i + 1024] for i in range(0, len(content), 1024)]
+            self.assertEqual(self.call("file", data=fragments[0], cookie=cookie, filename="import.xml"), ["success"])
+            lines = self.call("file", data=b" " * 1025, cookie=cookie, filename="import.xml")
+            self.assertEqual(lines[0], "failure", "one request over file_limit")
+            self.assertEqual(self.call("file", data=fragments[1], cookie=cookie, filename="import.xml"), ["success"])
+            with patch.object(Session, "_write_multi", conflicting), \
+                    patch("odoo.service.model.random.uniform", return_value=0):
+                lines = self.call("file", data=fragments[2], cookie=cookie, filename="import.xml")
+            self.assertEqual(lines[0], "failure", "run again as often as Odoo does, it failed each time")
+            self.assertEqual(len(conflicts), 5)
+            for fragment in fragments[2:]:  # 1C sends that part again, and the next ones
+                self.assertEqual(self.call("file", data=fragment, cookie=cookie, filename="import.xml"), ["success"])
+        self.assertEqual(self.stored(cookie, "import.xml"), content)
+        self.env.invalidate_all()
+        self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(content))
+        self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
+        self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "=like", "hm-%")]), 4)
+
     def test_bounds_are_settings(self):
         settings = self.env["res.config.settings"].create({})
         self.assertEqual((settings.ecom_1c_file_limit, settings.ecom_1c_whole_file_limit,
