@@ -235,8 +235,8 @@ class ExchangeController(http.Controller):
             if size + len(body) > file_limit or uploaded + len(body) > exchange_limit:
                 return self._fail(session.exchange_id, relative, env._(
                     "the file would be over the largest file, %s bytes (Settings)", file_limit))
-        if again:
-            self._start_anew(session, relative, target)
+        if again:  # what its archive unpacked goes with it, and no longer counts
+            uploaded = max(uploaded - self._start_anew(session, relative, target), 0)
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
         session.upload_size = uploaded + len(body)
@@ -276,12 +276,16 @@ class ExchangeController(http.Controller):
 
     def _start_anew(self, session, relative, target):
         """The file ``relative`` sent again (:meth:`_sent_again`): its old bytes go, and what its import
-        began is no longer taken for this file's (:meth:`ecom.1c.exchange._sent_again`)."""
+        began is no longer taken for this file's (:meth:`ecom.1c.exchange._sent_again`); an archive's,
+        the files it unpacked go too. Returns the bytes of those files (counted in the session's
+        upload size)."""
         exchange = session.exchange_id
+        freed = 0
         if exchange and exchange.file_ids.filtered(lambda f: f.name == relative):
-            exchange._sent_again(relative, session._upload_dir())
+            freed = exchange._sent_again(relative, session._upload_dir())
         with open(target, "wb"):
             pass
+        return freed
 
     def _import_stored(self, env, session, relative, filename):
         """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go.

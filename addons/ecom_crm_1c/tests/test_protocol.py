@@ -405,6 +405,31 @@ class TestUploads(ProtocolCase):
         self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
         self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "=like", "hm-%")]), 4)
 
+    def test_an_archive_sent_again_leaves_nothing_of_the_old_one(self):
+        """An archive 1C sends again after its import began: the files the old one unpacked go with it
+        and no longer count against the largest exchange (they counted once more at each sending),
+        and a file only the old archive held is no longer in the upload area to be imported."""
+        from .test_archives import make_zip
+
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        folder = session._upload_dir()
+        old = make_zip({"import.xml": big_catalog(2), "import_files/a.jpg": b"\xff\xd8" + b"1" * 5000})
+        new = make_zip({"import.xml": big_catalog(3)})
+        self.assertEqual(self.call("file", data=old, cookie=cookie, filename="webdata.zip"), ["success"])
+        self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
+        self.assertTrue(os.path.exists(os.path.join(folder, "import_files/a.jpg")))
+        self.assertEqual(self.call("file", data=new, cookie=cookie, filename="webdata.zip"), ["success"])
+        self.env.invalidate_all()
+        self.assertEqual(session.upload_size, len(new), "what the old archive unpacked no longer counts")
+        self.assertFalse(os.path.exists(os.path.join(folder, "import_files/a.jpg")))
+        self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
+        self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "in", [
+            big_catalog_id(i) for i in range(3)])]), 3, "the new archive's catalog imported")
+        self.env.invalidate_all()
+        self.assertEqual(session.upload_size, len(new) + len(big_catalog(3)))
+
     def test_bounds_are_settings(self):
         settings = self.env["res.config.settings"].create({})
         self.assertEqual((settings.ecom_1c_file_limit, settings.ecom_1c_whole_file_limit,
