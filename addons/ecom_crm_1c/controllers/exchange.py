@@ -235,6 +235,10 @@ class ExchangeController(http.Controller):
             if size + len(body) > file_limit or uploaded + len(body) > exchange_limit:
                 return self._fail(session.exchange_id, relative, env._(
                     "the file would be over the largest file, %s bytes (Settings)", file_limit))
+        if again and session.exchange_id.file_ids.filtered(lambda f: f.name == relative):
+            # a step of its import may be running in another request (1C heard no answer in time): its
+            # bytes are not replaced under that step's reading, the step is waited for
+            self._wait_for_imports(env)
         if again:  # what its archive unpacked goes with it, and no longer counts
             uploaded = max(uploaded - self._start_anew(session, relative, target), 0)
         # the body fits the file's and the exchange's room (it was read no further); the count first:

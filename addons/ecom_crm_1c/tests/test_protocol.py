@@ -430,6 +430,36 @@ class TestUploads(ProtocolCase):
         self.env.invalidate_all()
         self.assertEqual(session.upload_size, len(new) + len(big_catalog(3)))
 
+    def test_a_file_sent_again_waits_for_its_import_step_in_progress(self):
+        """1C sends a file again (it heard no answer in time) while a step of its import is still running
+        in another request: its bytes are not replaced under that step's reading; the request waits for
+        the step (the import lock), and past twice a step 1C hears «failure», the file as it was."""
+        from ..controllers.exchange import IMPORT_LOCK
+
+        content = read("ut11-2.07", "import0_1.xml")
+        cookie = self.upload({"import0_1.xml": content})
+        # its import began and goes on in steps (the record its first step leaves; the step itself is not
+        # run here: the tests' requests share one transaction, which would hold the import lock)
+        self.env["ecom.1c.exchange.file"].create({
+            "exchange_id": self.env["ecom.1c.session"]._find(cookie[1]).exchange_id.id, "name": "import0_1.xml",
+            "kind": "catalog", "state": "running", "position": 10, "steps": 1})
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.step_seconds", "1")
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()  # the step in progress, on its own connection
+        try:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            lines = self.call("file", data=content, cookie=cookie, filename="import0_1.xml")
+        finally:
+            other.rollback()
+            other.close()
+        self.assertEqual(lines[0], "failure")
+        self.assertEqual(self.stored(cookie, "import0_1.xml"), content, "its bytes as the step reads them")
+        self.assertEqual(self.env["ecom.1c.exchange.file"].search_count([("name", "=", "import0_1.xml")]), 1,
+                         "its import is still the file's")
+        # the step over, the file sent again starts anew and is imported again
+        self.assertEqual(self.call("file", data=content, cookie=cookie, filename="import0_1.xml"), ["success"])
+        self.assertEqual(self.stored(cookie, "import0_1.xml"), content)
+        self.assertEqual(self.import_until_done(cookie, "import0_1.xml")[1][0], "success")
+
     def test_bounds_are_settings(self):
         settings = self.env["res.config.settings"].create({})
         self.assertEqual((settings.ecom_1c_file_limit, settings.ecom_1c_whole_file_limit,
