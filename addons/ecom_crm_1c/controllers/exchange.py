@@ -151,10 +151,10 @@ class ExchangeController(http.Controller):
 
     def _mode_init(self, env, session, type_, _filename):
         """A new exchange: the session's upload area emptied; answered as 1C-Bitrix answers, a line each:
-        ``zip=``, ``file_limit=``, ``sessid=`` (the session's, which 1C of protocol 3.x passes on in
-        the next requests) and, to 1C that says which version of the protocol it speaks
-        (``version=3.1``), the one the site speaks with it: 1C of 3.x then sends ``mode=deactivate``
-        after a full unload. 1C reads the lines by their names: older ones skip those they do not know."""
+        ``zip=``, ``file_limit=`` and, to 1C that says which version of the protocol it speaks
+        (``version=3.1``), ``sessid=`` (the session's, which 1C of protocol 3.x passes on in the next
+        requests) and the version the site speaks with it: 1C of 3.x then sends ``mode=deactivate``
+        after a full unload. Older 1C, which names no version, hears the two lines it always heard."""
         session._clear_uploads()
         spoken = answered_version(request.httprequest.args.get("version")) or False
         exchange = env["ecom.1c.exchange"].create({
@@ -163,7 +163,7 @@ class ExchangeController(http.Controller):
         session.exchange_id = exchange
         use_zip = bool(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.use_zip"))
         return answer(f"zip={'yes' if use_zip else 'no'}", f"file_limit={self._file_limit(env)}",
-                      f"sessid={self._token()}", *([f"version={spoken}"] if spoken else []))
+                      *([f"sessid={self._token()}", f"version={spoken}"] if spoken else []))
 
     def _upload_path(self, session, filename):
         """``(relative name, path in the session's upload area)``; UnsafePath for names that escape it."""
