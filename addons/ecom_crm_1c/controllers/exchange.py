@@ -151,10 +151,10 @@ class ExchangeController(http.Controller):
 
     def _mode_init(self, env, session, type_, _filename):
         """A new exchange: the session's upload area emptied; answered as 1C-Bitrix answers, a line each:
-        ``zip=``, ``file_limit=``, ``sessid=`` (the session's, which 1C of protocol 3.x passes on in
-        the next requests) and, to 1C that says which version of the protocol it speaks
-        (``version=3.1``), the one the site speaks with it: 1C of 3.x then sends ``mode=deactivate``
-        after a full unload. 1C reads the lines by their names: older ones skip those they do not know."""
+        ``zip=``, ``file_limit=`` and, to 1C that says which version of the protocol it speaks
+        (``version=3.1``), ``sessid=`` (the session's, which 1C of protocol 3.x passes on in the next
+        requests) and the version the site speaks with it: 1C of 3.x then sends ``mode=deactivate``
+        after a full unload. Older 1C, which names no version, hears the two lines it always heard."""
         session._clear_uploads()
         spoken = answered_version(request.httprequest.args.get("version")) or False
         exchange = env["ecom.1c.exchange"].create({
@@ -163,7 +163,7 @@ class ExchangeController(http.Controller):
         session.exchange_id = exchange
         use_zip = bool(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.use_zip"))
         return answer(f"zip={'yes' if use_zip else 'no'}", f"file_limit={self._file_limit(env)}",
-                      f"sessid={self._token()}", *([f"version={spoken}"] if spoken else []))
+                      *([f"sessid={self._token()}", f"version={spoken}"] if spoken else []))
 
     def _upload_path(self, session, filename):
         """``(relative name, path in the session's upload area)``; UnsafePath for names that escape it."""
@@ -235,8 +235,12 @@ class ExchangeController(http.Controller):
             if size + len(body) > file_limit or uploaded + len(body) > exchange_limit:
                 return self._fail(session.exchange_id, relative, env._(
                     "the file would be over the largest file, %s bytes (Settings)", file_limit))
-        if again:
-            self._start_anew(session, relative, target)
+        if again and session.exchange_id.file_ids.filtered(lambda f: f.name == relative):
+            # a step of its import may be running in another request (1C heard no answer in time): its
+            # bytes are not replaced under that step's reading, the step is waited for
+            self._wait_for_imports(env)
+        if again:  # what its archive unpacked goes with it, and no longer counts
+            uploaded = max(uploaded - self._start_anew(session, relative, target), 0)
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
         session.upload_size = uploaded + len(body)
@@ -265,21 +269,27 @@ class ExchangeController(http.Controller):
         a new exchange begins with ``init``, which empties the upload area; yet 1C sends a file
         again under its name without init after a request it heard no answer to, and in a new
         exchange of configurations that send none. So a file whose import began in this exchange
-        (the file's, or its archive's) starts anew, and so does one stored whole
+        (the file's, or its archive's: done or in progress) starts anew, and so does one stored whole
         (:func:`..commerceml.upload_complete`): nothing may follow a whole document or archive,
-        and 1C's parts are all ``file_limit`` bytes but the last."""
+        and 1C's parts are all ``file_limit`` bytes but the last. A file only failed in the log is
+        not taken for sent again by that alone: a part refused, or that 1C was told to send again,
+        records its file failed with the parts stored before, and the next part appends to them."""
         exchange = session.exchange_id
-        return bool(exchange and exchange.file_ids.filtered(lambda f: f.name == relative)) \
-            or upload_complete(target, request_limit)
+        began = exchange and exchange.file_ids.filtered(lambda f: f.name == relative and f.state != "failed")
+        return bool(began) or upload_complete(target, request_limit)
 
     def _start_anew(self, session, relative, target):
         """The file ``relative`` sent again (:meth:`_sent_again`): its old bytes go, and what its import
-        began is no longer taken for this file's (:meth:`ecom.1c.exchange._sent_again`)."""
+        began is no longer taken for this file's (:meth:`ecom.1c.exchange._sent_again`); an archive's,
+        the files it unpacked go too. Returns the bytes of those files (counted in the session's
+        upload size)."""
         exchange = session.exchange_id
+        freed = 0
         if exchange and exchange.file_ids.filtered(lambda f: f.name == relative):
-            exchange._sent_again(relative, session._upload_dir())
+            freed = exchange._sent_again(relative, session._upload_dir())
         with open(target, "wb"):
             pass
+        return freed
 
     def _import_stored(self, env, session, relative, filename):
         """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go.

@@ -6,10 +6,12 @@ from odoo.exceptions import UserError
 from ..commerceml import (
     UnsafeArchive,
     UnsafeDocument,
+    UnsafePath,
     check_well_formed,
     errors,
     is_zip,
     read_catalog_id,
+    safe_relative_path,
     sniff,
     unpack,
 )
@@ -175,12 +177,22 @@ class Ecom1cExchange(models.Model):
         """1C sends the file ``name`` of the upload area ``folder`` again, after its import began: what
         its import did stays in the log under a name of its own, no longer this file's (imported
         anew, never «done» already; an import it left unfinished is given up and waits no more); an
-        archive is unpacked again and the files it held are imported anew."""
-        names = {name}
+        archive is unpacked again and the files it held are imported anew: those its old bytes
+        unpacked go (the new archive may hold fewer). Returns the bytes of the files removed."""
+        names, freed = {name}, 0
         marker = os.path.join(folder, f".unpacked-{name}")
         if os.path.isfile(marker):
             with open(marker, encoding="utf-8", errors="replace") as f:
-                names.update(filter(None, f.read().splitlines()))
+                members = set(filter(None, f.read().splitlines()))
+            for member in members:
+                try:
+                    path = os.path.join(folder, safe_relative_path(member))
+                    if os.path.isfile(path) and not os.path.islink(path):
+                        freed += os.path.getsize(path)
+                        os.remove(path)
+                except (UnsafePath, OSError):
+                    continue
+            names |= members
             os.remove(marker)
         for record in self.file_ids.filtered(lambda f: f.name in names):
             values = {"name": self.env._("%s (sent again)", record.name)}
@@ -189,6 +201,7 @@ class Ecom1cExchange(models.Model):
                               error=self.env._("sent again before its import ended: imported anew"))
             record.write(values)
         self._log(self.env._("%s sent again: imported anew", name), warning=False)
+        return freed
 
     def _import_file(self, name, path, deadline=None, files_dir=None):
         """One time-boxed step of the import of the uploaded file ``name`` (at ``path``), until done or

@@ -56,7 +56,7 @@ class Ecom1cImportOffers(models.AbstractModel):
         """The characteristics a batch of a whole offers package names were named now: 1C's deactivate
         archives those of its catalog no whole package named since its unload began. A package of
         changes marks none: that it names some characteristics of a product says nothing of the others."""
-        ids = [o["id"] for o in chunk if o["characteristic_id"]]
+        ids = [o["id"] for o in chunk if o["characteristic_id"] and not o["deleted"]]  # marked: not named
         if ids:
             self.env.flush_all()
             self.env.cr.execute(SQL("UPDATE product_product SET ecom_1c_seen_at = %s WHERE ecom_1c_id = ANY(%s)",
@@ -101,10 +101,11 @@ class Ecom1cImportOffers(models.AbstractModel):
             # a product's own variant goes when its characteristics become variants: look them up again
             variants = bound(Product, ids)
         # a characteristic 1C's deactivate archived that an offer names again is sold again, its product's
-        # others not named stay as they are
+        # others not named stay as they are; not one the offer marks for deletion (1C names it to say so)
+        deleted = {o["id"] for o in chunk if o["deleted"]}
         Product.concat(*(
             variant for full_id, variant in variants.items()
-            if "#" in full_id and not variant.active and variant.product_tmpl_id.active
+            if "#" in full_id and full_id not in deleted and not variant.active and variant.product_tmpl_id.active
             and variant.product_tmpl_id._is_combination_possible_by_config(
                 variant.product_template_attribute_value_ids, ignore_no_variant=True))).action_unarchive()
         return variants

@@ -23,9 +23,9 @@ CATALOG = ("handmade", "characteristics-import.xml")  # 4 products, 3.4 kB
 class TestProtocol(ProtocolCase):
     def test_catalog_exchange_like_1c(self):
         cookie = self.login()
-        # as 1C-Bitrix answers: zip, file_limit, then the session's sessid (1C of protocol 3.x passes it on)
-        self.assertEqual(self.call("init", cookie=cookie),
-                         ["zip=yes", f"file_limit={5 * 1024 * 1024}", f"sessid={cookie[1]}"])
+        # as 1C-Bitrix answers 1C that names no version of the protocol: zip and file_limit, nothing more
+        # (older 1C reads the answer line by line)
+        self.assertEqual(self.call("init", cookie=cookie), ["zip=yes", f"file_limit={5 * 1024 * 1024}"])
         with open(path("ut11-2.07", "import0_1.xml"), "rb") as f:
             content = f.read()
         half = len(content) // 2
@@ -141,9 +141,10 @@ class TestProtocol(ProtocolCase):
         # checkauth, line by line as 1C reads it: success, the cookie's name and value, sessid=, timestamp=
         self.assertEqual((len(lines), lines[0], lines[1], lines[3]), (5, "success", name, f"sessid={lines[2]}"))
         self.assertRegex(lines[4], r"^timestamp=\d{10}$")
-        # 1C that keeps no cookie passes the sessid on: init answers it back, line by line
+        # 1C that keeps no cookie passes the sessid on; init answers it back, line by line, to 1C that
+        # names its version of the protocol (1C-Bitrix: sessid, then version), to no other
         lines = self.call("init", route="/bitrix/admin/1c_exchange.php", extra=f"&sessid={token}")
-        self.assertEqual(lines, ["zip=yes", f"file_limit={5 * 1024 * 1024}", f"sessid={token}"])
+        self.assertEqual(lines, ["zip=yes", f"file_limit={5 * 1024 * 1024}"])
         lines = self.call("init", route="/bitrix/admin/1c_exchange.php", extra=f"&sessid={token}&version=3.1")
         self.assertEqual(lines, ["zip=yes", f"file_limit={5 * 1024 * 1024}", f"sessid={token}", "version=3.1"])
         self.assertEqual(self.call("file", data=b"<x/>", filename="a.xml", route="/bitrix/admin/1c_exchange.php",
@@ -368,6 +369,97 @@ class TestUploads(ProtocolCase):
         self.assertTrue(conflicts, "the request was run again")
         self.assertEqual(self.stored(cookie, "import.xml"), content)
         self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(content))
+
+    def test_a_part_sent_again_after_a_failure_appends(self):
+        """A part 1C is answered «failure» for (over file_limit; another request of the session was being
+        stored: «send this one again») stores nothing and records the file failed in the log: the part
+        1C sends next, or the same one again, still appends to the parts stored before, never starts
+        the file anew (its first parts would be lost)."""
+        content = read(*CATALOG)
+        cookie = self.login()
+        Session = type(self.env["ecom.1c.session"])
+        original, conflicts = Session._write_multi, []
+
+        def conflicting(records, vals_list):  # every run of one request fails to serialise
+            if any("upload_size" in vals for vals in vals_list) and len(conflicts) < 5:
+                conflicts.append(vals_list)
+                raise Conflict("could not serialize access due to concurrent update")
+            return original(records, vals_list)
+
+        with patch.object(ExchangeController, "_file_limit", lambda controller, env: 1024):
+            self.call("init", cookie=cookie)
+            fragments = [content[i:i + 1024] for i in range(0, len(content), 1024)]
+            self.assertEqual(self.call("file", data=fragments[0], cookie=cookie, filename="import.xml"), ["success"])
+            lines = self.call("file", data=b" " * 1025, cookie=cookie, filename="import.xml")
+            self.assertEqual(lines[0], "failure", "one request over file_limit")
+            self.assertEqual(self.call("file", data=fragments[1], cookie=cookie, filename="import.xml"), ["success"])
+            with patch.object(Session, "_write_multi", conflicting), \
+                    patch("odoo.service.model.random.uniform", return_value=0):
+                lines = self.call("file", data=fragments[2], cookie=cookie, filename="import.xml")
+            self.assertEqual(lines[0], "failure", "run again as often as Odoo does, it failed each time")
+            self.assertEqual(len(conflicts), 5)
+            for fragment in fragments[2:]:  # 1C sends that part again, and the next ones
+                self.assertEqual(self.call("file", data=fragment, cookie=cookie, filename="import.xml"), ["success"])
+        self.assertEqual(self.stored(cookie, "import.xml"), content)
+        self.env.invalidate_all()
+        self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(content))
+        self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
+        self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "=like", "hm-%")]), 4)
+
+    def test_an_archive_sent_again_leaves_nothing_of_the_old_one(self):
+        """An archive 1C sends again after its import began: the files the old one unpacked go with it
+        and no longer count against the largest exchange (they counted once more at each sending),
+        and a file only the old archive held is no longer in the upload area to be imported."""
+        from .test_archives import make_zip
+
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        folder = session._upload_dir()
+        old = make_zip({"import.xml": big_catalog(2), "import_files/a.jpg": b"\xff\xd8" + b"1" * 5000})
+        new = make_zip({"import.xml": big_catalog(3)})
+        self.assertEqual(self.call("file", data=old, cookie=cookie, filename="webdata.zip"), ["success"])
+        self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
+        self.assertTrue(os.path.exists(os.path.join(folder, "import_files/a.jpg")))
+        self.assertEqual(self.call("file", data=new, cookie=cookie, filename="webdata.zip"), ["success"])
+        self.env.invalidate_all()
+        self.assertEqual(session.upload_size, len(new), "what the old archive unpacked no longer counts")
+        self.assertFalse(os.path.exists(os.path.join(folder, "import_files/a.jpg")))
+        self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
+        self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "in", [
+            big_catalog_id(i) for i in range(3)])]), 3, "the new archive's catalog imported")
+        self.env.invalidate_all()
+        self.assertEqual(session.upload_size, len(new) + len(big_catalog(3)))
+
+    def test_a_file_sent_again_waits_for_its_import_step_in_progress(self):
+        """1C sends a file again (it heard no answer in time) while a step of its import is still running
+        in another request: its bytes are not replaced under that step's reading; the request waits for
+        the step (the import lock), and past twice a step 1C hears «failure», the file as it was."""
+        from ..controllers.exchange import IMPORT_LOCK
+
+        content = read("ut11-2.07", "import0_1.xml")
+        cookie = self.upload({"import0_1.xml": content})
+        # its import began and goes on in steps (the record its first step leaves; the step itself is not
+        # run here: the tests' requests share one transaction, which would hold the import lock)
+        self.env["ecom.1c.exchange.file"].create({
+            "exchange_id": self.env["ecom.1c.session"]._find(cookie[1]).exchange_id.id, "name": "import0_1.xml",
+            "kind": "catalog", "state": "running", "position": 10, "steps": 1})
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.step_seconds", "1")
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()  # the step in progress, on its own connection
+        try:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            lines = self.call("file", data=content, cookie=cookie, filename="import0_1.xml")
+        finally:
+            other.rollback()
+            other.close()
+        self.assertEqual(lines[0], "failure")
+        self.assertEqual(self.stored(cookie, "import0_1.xml"), content, "its bytes as the step reads them")
+        self.assertEqual(self.env["ecom.1c.exchange.file"].search_count([("name", "=", "import0_1.xml")]), 1,
+                         "its import is still the file's")
+        # the step over, the file sent again starts anew and is imported again
+        self.assertEqual(self.call("file", data=content, cookie=cookie, filename="import0_1.xml"), ["success"])
+        self.assertEqual(self.stored(cookie, "import0_1.xml"), content)
+        self.assertEqual(self.import_until_done(cookie, "import0_1.xml")[1][0], "success")
 
     def test_bounds_are_settings(self):
         settings = self.env["res.config.settings"].create({})
