@@ -455,3 +455,26 @@ class TestAudienceCounts(AudienceCase):
         self.assertFalse(plain.subscription_ids.filtered("ecom_audience_managed"))
         vip._ecom_refresh_list()
         self.assertIn(hand, vip.list_id.subscription_ids.contact_id, "kept by the next refresh")
+
+    def test_a_marketer_sees_which_subscriptions_the_refresh_made(self):
+        """The contact's subscriptions and the subscriptions' list show whether the audience's refresh
+        made one (it leaves with the customer) or it was added by hand (it stays); a filter finds them."""
+        vip = self.audience(kind="status", customer_status="vip")
+        vip.action_create_list()
+        hand = self.env["mailing.contact"].create({"name": "Гость", "email": "guest@expo.example",
+                                                   "list_ids": [(4, vip.list_id.id)]})
+        shadow = vip.list_id.subscription_ids.filtered(lambda s: s.contact_id.ecom_partner_id == self.vip).contact_id
+        for contact, managed in ((shadow, True), (hand, False)):
+            form = Form(contact.with_user(self.marketer))
+            with form.subscription_ids.edit(0) as line:
+                self.assertEqual(line.ecom_audience_managed, managed)
+        Subscription = self.env["mailing.subscription"].with_user(self.marketer)
+        listed = Subscription.get_views([(False, "list"), (False, "search")])["views"]
+        self.assertIn('name="ecom_audience_managed"', listed["list"]["arch"])
+        search = listed["search"]["arch"]
+        self.assertIn('name="ecom_audience_managed"', search)
+        by_hand = Subscription.search([("list_id", "=", vip.list_id.id), ("ecom_audience_managed", "!=", True),
+                                       ("list_id.ecom_audience_id", "!=", False)])
+        self.assertEqual(by_hand.contact_id, hand)
+        ru = Subscription.with_context(lang="ru_RU").get_views([(False, "search")])["views"]["search"]["arch"]
+        self.assertIn("Добавлен вручную", ru)
