@@ -2,8 +2,6 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..tools.phones import LANDLINE_PREFIXES
-
 
 class MailingMailing(models.Model):
     """Mailings to saved audiences: the recipients are the audience as it is when the mailing
@@ -101,16 +99,11 @@ class MailingMailing(models.Model):
                 audience._ecom_domain(self.mailing_type))
             new_ones.append(SQL("SELECT p.%s AS value FROM res_partner p WHERE p.id IN (%s) AND p.id IN %s",
                                 SQL.identifier(column), wanted_sql, reached.subselect()))
-        # the customer's address the refresh writes on their contact: the email; the number an SMS
-        # goes to, no landline (as the audience's SMS filter)
-        landline = SQL(" OR ").join(SQL("p.phone_sanitized LIKE %s", f"{prefix}%") for prefix in LANDLINE_PREFIXES)
-        partner_value = SQL("p.email_normalized") if self.mailing_type == "mail" else \
-            SQL("CASE WHEN %s THEN NULL ELSE p.phone_sanitized END", landline)
         channel_opt_out = SQL("""
             -- Odoo's email opt-out: an address opted out in one of the lists, subscribed in none
             SELECT c.email_normalized FROM mailing_subscription s JOIN mailing_contact c ON c.id = s.contact_id
              WHERE s.list_id = ANY(%(lists)s) AND s.opt_out AND c.email_normalized IS NOT NULL
-            EXCEPT SELECT value FROM kept_value
+            EXCEPT SELECT c.email_normalized FROM kept_in k JOIN mailing_contact c ON c.id = k.contact_id
             EXCEPT SELECT p.email_normalized FROM wanted w JOIN res_partner p ON p.id = w.partner_id
         """, lists=lists.ids) if self.mailing_type == "mail" else SQL("SELECT NULL::varchar WHERE false")
         return self.env.execute_query(SQL("""
@@ -118,7 +111,7 @@ class MailingMailing(models.Model):
             -- subscriptions the refresh keeps subscribed: of lists of no audience, added by hand, or
             -- a customer the audience still wants
             kept_in AS (
-                SELECT s.contact_id, l.ecom_audience_id IS NOT NULL AS refreshed FROM mailing_subscription s
+                SELECT s.contact_id FROM mailing_subscription s
                   JOIN mailing_list l ON l.id = s.list_id
                   JOIN mailing_contact c ON c.id = s.contact_id
                  WHERE s.list_id = ANY(%(lists)s) AND NOT COALESCE(s.opt_out, false)
@@ -130,27 +123,17 @@ class MailingMailing(models.Model):
                 SELECT s.contact_id FROM mailing_subscription s
                  WHERE s.list_id = ANY(%(lists)s) AND s.opt_out
                 EXCEPT SELECT contact_id FROM kept_in),
-            -- the address of a contact kept: a customer's contact kept in an audience list is
-            -- rewritten from the customer by the refresh (a new email or mobile replaces the old)
-            kept_value AS (
-                SELECT c.id AS contact_id,
-                       CASE WHEN c.ecom_partner_id IS NOT NULL AND k.refreshed THEN %(partner_value)s
-                            ELSE c.%(column)s END AS value
-                  FROM (SELECT contact_id, bool_or(refreshed) AS refreshed FROM kept_in GROUP BY contact_id) k
-                  JOIN mailing_contact c ON c.id = k.contact_id
-                  LEFT JOIN res_partner p ON p.id = c.ecom_partner_id),
             addresses AS (
-                SELECT k.value FROM kept_value k WHERE k.contact_id IN %(recipients)s
-                UNION ALL
-                SELECT c.%(column)s FROM mailing_contact c
-                 WHERE %(is_mail)s AND c.id IN %(recipients)s AND c.id IN (SELECT contact_id FROM out_only)
+                SELECT c.%(column)s AS value FROM mailing_contact c
+                 WHERE c.id IN %(recipients)s
+                   AND (c.id IN (SELECT contact_id FROM kept_in)
+                        OR (%(is_mail)s AND c.id IN (SELECT contact_id FROM out_only)))
                 UNION ALL %(new_ones)s)
             SELECT COUNT(DISTINCT value) FROM addresses
              WHERE value IS NOT NULL AND value NOT IN (%(opt_out)s)
         """, wanted=SQL(" UNION ALL ").join(wanted), lists=lists.ids, column=SQL.identifier(column),
             recipients=recipients.subselect(), is_mail=self.mailing_type == "mail",
-            new_ones=SQL(" UNION ALL ").join(new_ones), opt_out=channel_opt_out,
-            partner_value=partner_value))[0][0]
+            new_ones=SQL(" UNION ALL ").join(new_ones), opt_out=channel_opt_out))[0][0]
 
     def _get_recipients(self):
         if self.ecom_audience_id:  # statuses and scores are the audience company's

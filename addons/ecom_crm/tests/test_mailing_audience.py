@@ -478,20 +478,3 @@ class TestAudienceCounts(AudienceCase):
         self.assertEqual(by_hand.contact_id, hand)
         ru = Subscription.with_context(lang="ru_RU").get_views([(False, "search")])["views"]["search"]["arch"]
         self.assertIn("Добавлен вручную", ru)
-
-    def test_list_mailing_counts_a_customer_s_new_address_once(self):
-        """A customer who changed their email or mobile since the list's last refresh: the refresh at
-        the sending writes the new one on their contact, which gets one email or SMS; the count does
-        not add the old address to the new one."""
-        vip = self.audience(kind="status", customer_status="vip")
-        vip.action_create_list()
-        mail, sms = self.list_mailing(vip.list_id), self.list_mailing(vip.list_id, "sms")
-        # emails: Анна, Ольга (Пётр's is blacklisted); SMS: Анна, Пётр, Дарья (Ольга's is blacklisted)
-        self.assertEqual((mail.total, sms.total), (2, 3))
-        self.vip.write({"email": "anna.new@mail.example", "mobile": "+79169990000"})
-        (mail | sms).invalidate_recordset(["total"])
-        self.assertEqual((mail.total, sms.total), (2, 3))
-        mail.action_send_mail()
-        sms.action_send_mail()
-        self.assertEqual((self.sent_count(mail), self.sent_count(sms)), (2, 3))
-        self.assertIn("anna.new@mail.example", mail.mailing_trace_ids.mapped("email"))
