@@ -178,15 +178,21 @@ class EcomMailingAudience(models.Model):
         Partner.flush_model(["email_normalized", "phone_sanitized"])
         self.env["mailing.contact"].flush_model(["ecom_partner_id", "email_normalized", "phone_sanitized"])
         self.env["mailing.subscription"].flush_model(["list_id", "contact_id", "opt_out"])
+        # one anti-join per way an opted-out contact names a customer, not one condition with ORs:
+        # an OR cannot be hashed, and every customer was compared with every opted-out contact (a
+        # list of 100,000 with 5,000 opt-outs: 15 s, and a list mailing's form counts it)
+        opted_out = SQL("""
+            SELECT c.ecom_partner_id, c.email_normalized, c.phone_sanitized
+              FROM mailing_subscription s JOIN mailing_contact c ON c.id = s.contact_id
+             WHERE s.list_id = %s AND s.opt_out
+        """, mailing_list.id)
         return SQL("""
             SELECT p.id FROM res_partner p
              WHERE p.id IN %(reachable)s
-               AND NOT EXISTS (
-                    SELECT 1 FROM mailing_subscription s JOIN mailing_contact c ON c.id = s.contact_id
-                     WHERE s.list_id = %(list_id)s AND s.opt_out
-                       AND (c.ecom_partner_id = p.id OR c.email_normalized = p.email_normalized
-                            OR c.phone_sanitized = p.phone_sanitized))
-        """, reachable=reachable.subselect(), list_id=mailing_list.id)
+               AND NOT EXISTS (SELECT 1 FROM (%(out)s) o WHERE o.ecom_partner_id = p.id)
+               AND NOT EXISTS (SELECT 1 FROM (%(out)s) o WHERE o.email_normalized = p.email_normalized)
+               AND NOT EXISTS (SELECT 1 FROM (%(out)s) o WHERE o.phone_sanitized = p.phone_sanitized)
+        """, reachable=reachable.subselect(), out=opted_out)
 
     def _ecom_refresh_list(self):
         """Bring each audience's mailing list up to date: subscribe the customers that entered the

@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged, users
+from odoo.tools import SQL
 from odoo.tools.misc import file_path
 
 from ..tools.phones import takes_sms
@@ -409,6 +410,25 @@ class TestAudienceCounts(AudienceCase):
         self.assertEqual(self.sent_count(mailing), 4)
         self.assertIn("guest@expo.example", mailing.mailing_trace_ids.mapped("email"))
 
+    def test_the_customers_a_list_wants_are_found_by_hashed_anti_joins(self):
+        """The customers an audience list is to have leave out those its opted-out contacts name by
+        id, email or phone: three conditions PostgreSQL hashes, not one with ORs it compares row by
+        row (a list of 100,000 customers with 5,000 opt-outs took 15 s, and a list mailing's form
+        counts it). Without nested loops allowed, none is left in the plan."""
+        vip = self.audience(kind="status", customer_status="vip")
+        vip.action_create_list()
+        vip.list_id.subscription_ids.filtered(lambda s: s.contact_id.ecom_partner_id == self.vip).opt_out = True
+        wanted = vip._ecom_wanted_sql()
+        self.assertEqual({row[0] for row in self.env.execute_query(wanted)},
+                         set((self.vip_bl_email | self.vip_bl_phone | self.vip_no_email).ids))
+        self.env.cr.execute("SET enable_nestloop = off")
+        try:
+            plan = "\n".join(row[0] for row in self.env.execute_query(SQL("EXPLAIN %s", wanted)))
+        finally:
+            self.env.cr.execute("RESET enable_nestloop")
+        self.assertNotIn("Nested Loop", plan)
+        self.assertEqual(plan.count("Anti Join"), 3, plan)
+
     def test_upgrade_marks_the_refresh_s_subscriptions(self):
         """The 18.0.1.5.5 upgrade: an audience list's subscriptions of customers' contacts are the
         refresh's; one added by hand since (a contact of no customer) is not, nor a plain list's."""
@@ -435,3 +455,26 @@ class TestAudienceCounts(AudienceCase):
         self.assertFalse(plain.subscription_ids.filtered("ecom_audience_managed"))
         vip._ecom_refresh_list()
         self.assertIn(hand, vip.list_id.subscription_ids.contact_id, "kept by the next refresh")
+
+    def test_a_marketer_sees_which_subscriptions_the_refresh_made(self):
+        """The contact's subscriptions and the subscriptions' list show whether the audience's refresh
+        made one (it leaves with the customer) or it was added by hand (it stays); a filter finds them."""
+        vip = self.audience(kind="status", customer_status="vip")
+        vip.action_create_list()
+        hand = self.env["mailing.contact"].create({"name": "Гость", "email": "guest@expo.example",
+                                                   "list_ids": [(4, vip.list_id.id)]})
+        shadow = vip.list_id.subscription_ids.filtered(lambda s: s.contact_id.ecom_partner_id == self.vip).contact_id
+        for contact, managed in ((shadow, True), (hand, False)):
+            form = Form(contact.with_user(self.marketer))
+            with form.subscription_ids.edit(0) as line:
+                self.assertEqual(line.ecom_audience_managed, managed)
+        Subscription = self.env["mailing.subscription"].with_user(self.marketer)
+        listed = Subscription.get_views([(False, "list"), (False, "search")])["views"]
+        self.assertIn('name="ecom_audience_managed"', listed["list"]["arch"])
+        search = listed["search"]["arch"]
+        self.assertIn('name="ecom_audience_managed"', search)
+        by_hand = Subscription.search([("list_id", "=", vip.list_id.id), ("ecom_audience_managed", "!=", True),
+                                       ("list_id.ecom_audience_id", "!=", False)])
+        self.assertEqual(by_hand.contact_id, hand)
+        ru = Subscription.with_context(lang="ru_RU").get_views([(False, "search")])["views"]["search"]["arch"]
+        self.assertIn("Добавлен вручную", ru)
