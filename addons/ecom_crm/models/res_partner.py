@@ -384,7 +384,9 @@ class ResPartner(models.Model):
         params = self.env["ir.config_parameter"].sudo()
         today = fields.Date.to_string(fields.Date.today())
         if auto_commit:
-            day, _sep, last = (params.get_param(CARD_RESUME) or "").partition(":")
+            # read from the table: the parameters' cache of this worker may predate another's run
+            self.env.cr.execute("SELECT value FROM ir_config_parameter WHERE key = %s", [CARD_RESUME])
+            day, _sep, last = ((self.env.cr.fetchone() or [""])[0] or "").partition(":")
             if day == today and last.isdigit():  # a run of today stopped after these customers
                 holders = holders[bisect.bisect_right(holders, int(last)):]
             self.env.cr.commit()  # the batches begin their transactions from here
