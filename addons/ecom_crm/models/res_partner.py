@@ -1,3 +1,4 @@
+import bisect
 import logging
 import threading
 import time
@@ -19,6 +20,9 @@ PHONE_FIELDS = ("phone", "mobile")
 CARD_BATCH = 2000
 CARD_RETRIES = 4
 CARD_RETRY_WAIT = 0.5
+# the system parameter where a run of the daily refresh notes the last customer it committed
+# («YYYY-MM-DD:id»): a run stopped on that day goes on after it
+CARD_RESUME = "ecom_crm.card_refresh_resume"
 
 
 class ResPartner(models.Model):
@@ -352,26 +356,51 @@ class ResPartner(models.Model):
         return [partner_id for (partner_id,) in self.env.cr.fetchall()]
 
     @api.model
-    def _cron_ecom_refresh_customer_cards(self, batch=CARD_BATCH, auto_commit=None):
+    def _cron_ecom_refresh_customer_cards(self, batch=None, auto_commit=None):
         """The daily refresh of every card (the days since the last order move), ``batch`` customers
-        a transaction, in the order of their ids, each committed (``auto_commit``; by default unless
-        in a test). In one transaction for everybody, the job held every card's row until its end,
-        and failed as a whole, until the next day, when a single customer was written meanwhile (a
+        a transaction (:data:`CARD_BATCH`), in the order of their ids, each committed when the
+        scheduler runs the job (``auto_commit``; by default only then: Odoo 18 gives its run a
+        progress record; never in an installation, an upgrade, a test or a caller's transaction).
+
+        In one transaction for everybody, the job held every card's row until its end, and failed
+        as a whole, until the next day, when a single customer was written meanwhile (a
         salesperson's edit, an order confirmed, a request's email): PostgreSQL refuses to update a
         row changed since the transaction began, and Odoo does not run a job again. A batch stopped
         by such a change (or a deadlock) is rolled back and run again, from a newer snapshot that
-        sees it. Returns how many cards changed."""
+        sees it.
+
+        Each committed batch notes the last customer done today (:data:`CARD_RESUME`, in the same
+        transaction), and the progress notified to Odoo is this run's: a run stopped after some
+        batches (an error, a worker's time limit) is run again at once by Odoo and goes on from
+        there, rather than refreshing again what is done; one that stops before any batch is a
+        failure for Odoo (counted, the job tried again the next day, deactivated after repeated
+        failures) rather than a job run again and again from its first customer. Returns how many
+        cards changed."""
+        batch = batch or CARD_BATCH
         if auto_commit is None:
-            auto_commit = not getattr(threading.current_thread(), "testing", False)
+            auto_commit = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
+                threading.current_thread(), "testing", False)
         holders = self._ecom_card_holders()
+        params = self.env["ir.config_parameter"].sudo()
+        today = fields.Date.to_string(fields.Date.today())
         if auto_commit:
+            # read from the table: the parameters' cache of this worker may predate another's run
+            self.env.cr.execute("SELECT value FROM ir_config_parameter WHERE key = %s", [CARD_RESUME])
+            day, _sep, last = ((self.env.cr.fetchone() or [""])[0] or "").partition(":")
+            if day == today and last.isdigit():  # a run of today stopped after these customers
+                holders = holders[bisect.bisect_right(holders, int(last)):]
             self.env.cr.commit()  # the batches begin their transactions from here
         updated = done = 0
         for start in range(0, len(holders), batch):
             chunk = holders[start:start + batch]
             for attempt in range(CARD_RETRIES + 1):
                 try:
-                    updated += self._ecom_refresh_customer_card(chunk)
+                    changed = self._ecom_refresh_customer_card(chunk)
+                    if auto_commit:
+                        params.set_param(CARD_RESUME, f"{today}:{chunk[-1]}")
+                    # notified in the batch's transaction: what is notified done is committed
+                    self.env["ir.cron"]._notify_progress(done=done + len(chunk),
+                                                         remaining=len(holders) - done - len(chunk))
                     if auto_commit:
                         self.env.cr.commit()
                     break
@@ -382,8 +411,10 @@ class ResPartner(models.Model):
                     _logger.info("customer cards %s-%s: refreshed again after a concurrent change (%s)",
                                  chunk[0], chunk[-1], error.pgcode)
                     time.sleep(CARD_RETRY_WAIT * 2 ** attempt)
+            updated += changed
             done += len(chunk)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(holders) - done)
+        if auto_commit:
+            params.set_param(CARD_RESUME, False)  # done: the next run begins from the first customer
         return updated
 
     def action_ecom_view_intake(self):

@@ -9,9 +9,11 @@ from contextlib import closing
 from psycopg2.extras import Json
 
 from odoo import SUPERUSER_ID, api
+from odoo.addons.base.models.ir_cron import CompletionStatus
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import tagged
 
+from ..models import res_partner as res_partner_module
 from ..tools.intake import validate_call, validate_request
 from .common import EcomCrmCase
 
@@ -27,12 +29,14 @@ class ConcurrencyCase(EcomCrmCase):
 
     def in_thread(self, work):
         """Start ``work(env)`` on a thread with a connection of its own (committed when it returns);
-        ``(thread, outcome)``: the outcome gets its ``result`` or its ``error``."""
+        ``(thread, outcome)``: the outcome gets its ``result`` or its ``error``, and the ``pid`` of
+        its connection (see :meth:`join`)."""
         outcome = {}
 
         def run():
             try:
                 with self.registry.cursor() as cr:
+                    outcome["pid"] = cr._cnx.get_backend_pid()  # no query: the snapshot is the work's
                     outcome["result"] = work(api.Environment(cr, SUPERUSER_ID, {}))
             except Exception as error:  # reported by the test
                 outcome["error"] = error
@@ -56,6 +60,20 @@ class ConcurrencyCase(EcomCrmCase):
                     return False
                 time.sleep(0.05)
         self.skipTest("the other session did not get to the lock in time")
+
+    def join(self, thread, outcome, timeout=60):
+        """Wait for the work of :meth:`in_thread` to end. One still running after ``timeout`` seconds
+        (waiting for a lock nobody will release: this test's own transaction's, which ends after
+        the test) has its statement cancelled, so that it ends, releases its rows and the cleanup
+        can remove them, and the test fails rather than hang."""
+        thread.join(timeout)
+        if not thread.is_alive():
+            return
+        while thread.is_alive() and outcome.get("pid"):
+            with closing(self.registry.cursor()) as cr:
+                cr.execute("SELECT pg_cancel_backend(%s)", [outcome["pid"]])
+            thread.join(1)
+        self.fail(f"the other session did not end in {timeout} s: cancelled")
 
     @staticmethod
     def backend_pid(cr):
@@ -81,24 +99,134 @@ class TestCardRefreshConcurrency(ConcurrencyCase):
 
         partner_id = self.committed(stale_card)
         self.addCleanup(self.committed, lambda env: env["res.partner"].browse(partner_id).unlink())
+        self.addCleanup(self.committed, lambda env: env["ir.config_parameter"].set_param(
+            "ecom_crm.card_refresh_resume", False))
         other = self.registry.cursor()
         thread = None
         try:
             other.execute("UPDATE res_partner SET comment = 'Перезвонить вечером' WHERE id = %s", [partner_id])
             pid = self.backend_pid(other)
-            thread, outcome = self.in_thread(lambda env: env["res.partner"]._cron_ecom_refresh_customer_cards())
+            # committed batches, as when the scheduler runs it
+            thread, outcome = self.in_thread(
+                lambda env: env["res.partner"]._cron_ecom_refresh_customer_cards(auto_commit=True))
             self.wait_for_lock_or_end(pid, thread)
             other.commit()
         finally:
             other.close()
             if thread:
-                thread.join(60)
+                self.join(thread, outcome)
         self.assertNotIn("error", outcome)
         card = self.committed(lambda env: env["res.partner"].with_company(company_id).browse(partner_id).read(
             ["ecom_customer_status", "ecom_order_count", "comment"])[0])
         self.assertEqual((card["ecom_customer_status"], card["ecom_order_count"]), ("new", 0),
                          "the card is refreshed all the same")
         self.assertIn("Перезвонить", card["comment"], "the salesperson's change is kept")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestCardRefreshJob(ConcurrencyCase):
+    """The daily refresh of the cards as Odoo 18's scheduler runs it: committed batches only there,
+    the progress it notifies what a run of the job again goes on from."""
+
+    def setUp(self):
+        super().setUp()
+        company_id = self.env.company.id
+
+        def stale_cards(env):
+            partners = env["res.partner"].create([{"name": "Первый Пётр"}, {"name": "Второй Павел"},
+                                                  {"name": "Третий Тимофей"}])
+            env.cr.execute("UPDATE res_partner SET ecom_customer_status = %s, ecom_order_count = %s WHERE id = ANY(%s)",
+                           [Json({str(company_id): "vip"}), Json({str(company_id): 3}), partners.ids])
+            return partners.ids
+
+        self.ids = self.committed(stale_cards)
+        self.addCleanup(self.committed, lambda env: env["res.partner"].browse(self.ids).unlink())
+        self.addCleanup(self.committed, lambda env: env["ir.config_parameter"].set_param(
+            "ecom_crm.card_refresh_resume", False))
+        Partner = type(self.env["res.partner"])
+        # the job's customers are these three (whatever else the database holds), a batch each
+        self.patch(Partner, "_ecom_card_holders", lambda model: list(self.ids))
+        self.patch(res_partner_module, "CARD_BATCH", 1)
+        self.refreshed, self.failures = [], []
+        refresh = Partner._ecom_refresh_customer_card
+
+        def refresh_or_fail(model, partner_ids=None):
+            if partner_ids is not None and self.ids[-1] in partner_ids and self.failures:
+                self.failures.pop()
+                raise RuntimeError("a customer the refresh cannot count")
+            self.refreshed.append(list(partner_ids or ()))
+            return refresh(model, partner_ids)
+
+        self.patch(Partner, "_ecom_refresh_customer_card", refresh_or_fail)
+
+    def statuses(self):
+        company_id = self.env.company.id
+        return self.committed(lambda env: [
+            partner.ecom_customer_status
+            for partner in env["res.partner"].with_company(company_id).browse(self.ids)])
+
+    def run_job(self):
+        """The job run as Odoo 18's scheduler runs it (:meth:`ir.cron._run_job`: its action called,
+        each call given a progress record, until done, failed or ten calls), on a thread of its own;
+        ``(status, [(done, remaining)] of each call)``."""
+        def job_of(env):
+            cron = env.ref("ecom_crm.ir_cron_customer_cards")
+            job = {"id": cron.id, "user_id": cron.user_id.id, "lastcall": cron.lastcall, "cron_name": cron.cron_name,
+                   "ir_actions_server_id": cron.ir_actions_server_id.id, "timed_out_counter": 0, "active": True}
+            env.cr.execute("SELECT coalesce(max(id), 0) FROM ir_cron_progress")
+            return job, env.cr.fetchone()[0]
+
+        job, before = self.committed(job_of)
+
+        def progress(env, delete=False):
+            env.cr.execute("SELECT done, remaining FROM ir_cron_progress WHERE cron_id = %s AND id > %s ORDER BY id",
+                           [job["id"], before])
+            rows = env.cr.fetchall()
+            if delete:
+                env.cr.execute("DELETE FROM ir_cron_progress WHERE cron_id = %s AND id > %s", [job["id"], before])
+            return rows
+
+        self.addCleanup(self.committed, lambda env: progress(env, delete=True))
+        with self.assertLogs("odoo.addons.base.models.ir_cron", "INFO"):
+            thread, outcome = self.in_thread(lambda env: self.registry["ir.cron"]._run_job(dict(job)))
+            self.join(thread, outcome, 120)
+        self.assertNotIn("error", outcome)
+        return outcome["result"], self.committed(progress)
+
+    def test_the_job_commits_nothing_outside_the_scheduler(self):
+        """Called in an installation, an upgrade or a caller's transaction (no run of the scheduler),
+        the refresh commits nothing: what the caller rolls back is not refreshed."""
+        def refresh_then_roll_back(env):
+            env["res.partner"]._cron_ecom_refresh_customer_cards()
+            env.cr.rollback()
+
+        thread, outcome = self.in_thread(refresh_then_roll_back)
+        self.join(thread, outcome)
+        self.assertNotIn("error", outcome)
+        self.assertEqual(self.statuses(), ["vip"] * 3, "nothing was committed")
+
+    def test_a_run_stopped_midway_goes_on_from_where_it_stopped(self):
+        """The last batch fails once: Odoo runs the job again at once (progress was notified), and
+        that run refreshes the last customer, not the others again."""
+        self.failures.append(True)
+        status, calls = self.run_job()
+        self.assertEqual(status, CompletionStatus.FULLY_DONE)
+        self.assertEqual(self.refreshed, [[partner_id] for partner_id in self.ids], "each customer once")
+        self.assertEqual(calls, [(2, 1), (1, 0)])
+        self.assertEqual(self.statuses(), ["new"] * 3)
+        self.assertFalse(self.committed(lambda env: env["ir.config_parameter"].get_param(
+            "ecom_crm.card_refresh_resume")), "the next run begins from the first customer")
+
+    def test_a_customer_failing_every_run_is_a_failure_not_an_endless_job(self):
+        """The last batch fails every time: the job is a failure for Odoo (counted, tried again the
+        next day, deactivated after repeated failures), not run again ten times from the first
+        customer and rescheduled at once for ever."""
+        self.failures.extend([True] * 20)
+        status, calls = self.run_job()
+        self.assertEqual(status, CompletionStatus.FAILED)
+        self.assertEqual(self.refreshed, [[partner_id] for partner_id in self.ids[:2]], "the batches done are kept")
+        self.assertEqual(calls, [(2, 1), (0, 0)])
+        self.assertEqual(self.statuses(), ["new", "new", "vip"])
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -133,7 +261,7 @@ class TestReportRefreshConcurrency(ConcurrencyCase):
         finally:
             other.close()
             if thread:
-                thread.join(60)
+                self.join(thread, outcome)
         self.assertNotIn("error", outcome)
         rows = self.report_rows(lead_id)
         self.assertTrue(rows["ecom.report.funnel"][0], "the request is in the funnel")
@@ -207,7 +335,7 @@ class TestSameNewCustomerConcurrency(ConcurrencyCase):
         finally:
             first.close()
             if thread:
-                thread.join(60)
+                self.join(thread, outcome)
         self.assertTrue(waited, "the form waits for the call's decision")
         error = outcome.get("error")
         self.assertIsInstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, "retried, not failed")

@@ -224,10 +224,14 @@ class EcomScoringHistory(models.AbstractModel):
             """, scope, part, not_delivery) for part in slices],
                 [("order_id", "int4"), ("product", "int4"), ("qty", "float4"), ("amount", "float8"),
                  ("discount", "float8")]),
+            # whether a product was ever sold (an order line of it: the index of the lines'
+            # products, a probe a product), for what the store sells (see _orders)
             "products": (SQL("""
-                SELECT pp.id, COALESCE(pt.categ_id, -1)::int4, COALESCE(pt.type = 'service', FALSE)
+                SELECT pp.id, COALESCE(pt.categ_id, -1)::int4, COALESCE(pt.type = 'service', FALSE),
+                       COALESCE(pt.type = 'consu', FALSE),
+                       EXISTS (SELECT 1 FROM sale_order_line sold WHERE sold.product_id = pp.id)
                   FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
-            """), [("id", "int4"), ("category", "int4"), ("service", "bool")]),
+            """), [("id", "int4"), ("category", "int4"), ("service", "bool"), ("goods", "bool"), ("sold", "bool")]),
         }
 
     def _orders(self, orders, lines=None):
@@ -274,10 +278,12 @@ class EcomScoringHistory(models.AbstractModel):
         lines = {name: lines[name] for name in ("order", "product", "category", "qty", "amount", "discount")}
         orders["discount"] = np.bincount(lines["order"], weights=lines.pop("discount"), minlength=n_orders)
         # postage, delivery charges and fees (service products) are in what the customer paid, not
-        # among what they bought (breadth, re-buys, the products offered); a store whose catalogue
-        # is nothing but services keeps them as its products (the catalogue, not the lines read:
-        # an incremental run's few customers see what the night's full run saw)
-        if service.any() and not products["service"].all():
+        # among what they bought (breadth, re-buys, the products offered); a store that sold more
+        # services than goods (courses, tickets, repairs; a book now and then, a test product never
+        # sold) keeps them as its products (the products ever sold, not the lines read: an
+        # incremental run's few customers see what the night's full run saw)
+        sold = products["sold"]
+        if service.any() and (products["goods"] & sold).sum() >= (products["service"] & sold).sum():
             for name in list(lines):
                 lines[name] = lines[name][~service]
         del service

@@ -329,6 +329,24 @@ class TestScoringHistory(ScoringCase):
         self.assertEqual(sorted(history.lines.product[history.lines.order == mine[0]].tolist()),
                          sorted([self.product.id, postage.id]))
 
+    def test_a_store_of_services_keeps_them_beside_a_stray_product_of_goods(self):
+        """A store selling services (courses, tickets, repairs) keeps them as its products though
+        its catalogue has a product of goods too: one never sold (archived, a test product), or a
+        book sold now and then. Its services are what it sells, not postage beside goods."""
+        self.env["product.template"].flush_model()
+        self.env.cr.execute("UPDATE product_template SET type = 'service'")
+        self.env.invalidate_all()
+        courses = self.env["product.product"].create([{"name": f"Курс {n}", "type": "service"} for n in range(3)])
+        self.env["product.product"].create({"name": "Пробный товар", "type": "consu", "active": False})
+        book = self.env["product.product"].create({"name": "Учебник", "type": "consu"})
+        order = self._order(self.firm, 10, amount=1000)
+        order.order_line = [Command.create({"product_id": product.id, "price_unit": 300})
+                            for product in courses | book]
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertEqual(sorted(history.lines.product[history.lines.order == mine[0]].tolist()),
+                         sorted([self.product.id, *courses.ids, book.id]))
+
     def test_requests_activities_outcomes_and_opt_outs(self):
         self._order(self.firm, 50)
         reason = self.env.ref("ecom_crm.lost_reason_too_expensive", raise_if_not_found=False) or \
