@@ -381,7 +381,6 @@ class ResPartner(models.Model):
             auto_commit = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
                 threading.current_thread(), "testing", False)
         holders = self._ecom_card_holders()
-        params = self.env["ir.config_parameter"].sudo()
         today = fields.Date.to_string(fields.Date.today())
         if auto_commit:
             # read from the table: the parameters' cache of this worker may predate another's run
@@ -397,7 +396,7 @@ class ResPartner(models.Model):
                 try:
                     changed = self._ecom_refresh_customer_card(chunk)
                     if auto_commit:
-                        params.set_param(CARD_RESUME, f"{today}:{chunk[-1]}")
+                        self._ecom_note_card_resume(f"{today}:{chunk[-1]}")
                     # notified in the batch's transaction: what is notified done is committed
                     self.env["ir.cron"]._notify_progress(done=done + len(chunk),
                                                          remaining=len(holders) - done - len(chunk))
@@ -414,8 +413,23 @@ class ResPartner(models.Model):
             updated += changed
             done += len(chunk)
         if auto_commit:
-            params.set_param(CARD_RESUME, False)  # done: the next run begins from the first customer
+            self._ecom_note_card_resume(None)  # done: the next run begins from the first customer
         return updated
+
+    @api.model
+    def _ecom_note_card_resume(self, value):
+        """Note (None: forget) where the daily refresh of the cards is, in SQL: through the ORM,
+        each batch's note cleared every worker's caches (a system parameter's write does), a few
+        hundred times a night on a big store; only this job reads it, from the table."""
+        if value is None:
+            self.env.cr.execute("DELETE FROM ir_config_parameter WHERE key = %s", [CARD_RESUME])
+            return
+        self.env.cr.execute("""
+            INSERT INTO ir_config_parameter (key, value, create_uid, create_date, write_uid, write_date)
+            VALUES (%(key)s, %(value)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC')
+            ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, write_uid = EXCLUDED.write_uid,
+                                            write_date = EXCLUDED.write_date
+        """, {"key": CARD_RESUME, "value": value, "uid": self.env.uid})
 
     def action_ecom_view_intake(self):
         self.ensure_one()

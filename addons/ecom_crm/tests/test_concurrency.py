@@ -214,8 +214,9 @@ class TestCardRefreshJob(ConcurrencyCase):
         self.assertEqual(self.refreshed, [[partner_id] for partner_id in self.ids], "each customer once")
         self.assertEqual(calls, [(2, 1), (1, 0)])
         self.assertEqual(self.statuses(), ["new"] * 3)
-        self.assertFalse(self.committed(lambda env: env["ir.config_parameter"].get_param(
-            "ecom_crm.card_refresh_resume")), "the next run begins from the first customer")
+        self.assertFalse(self.committed(lambda env: env.cr.execute(
+            "SELECT value FROM ir_config_parameter WHERE key = 'ecom_crm.card_refresh_resume'") or env.cr.fetchall()),
+            "the next run begins from the first customer")
 
     def test_a_customer_failing_every_run_is_a_failure_not_an_endless_job(self):
         """The last batch fails every time: the job is a failure for Odoo (counted, tried again the
