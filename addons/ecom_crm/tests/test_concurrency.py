@@ -45,6 +45,24 @@ class ConcurrencyCase(EcomCrmCase):
         thread.start()
         return thread, outcome
 
+    def beside_uncommitted(self, hold, job):
+        """``hold(env)`` on a connection of its own, left uncommitted while ``job(env)`` runs on a
+        thread (see :meth:`in_thread`) until it waits for what ``hold`` locked (or ends); then
+        ``hold``'s transaction is committed and the job joined: its outcome."""
+        other = self.registry.cursor()
+        thread = None
+        try:
+            hold(api.Environment(other, SUPERUSER_ID, {}))
+            pid = self.backend_pid(other)
+            thread, outcome = self.in_thread(job)
+            self.wait_for_lock_or_end(pid, thread)
+            other.commit()
+        finally:
+            other.close()
+            if thread:
+                self.join(thread, outcome)
+        return outcome
+
     def wait_for_lock_or_end(self, pid, thread, timeout=15):
         """Wait until a session waits for a lock the session ``pid`` holds, or ``thread`` has ended;
         whether it waited. Skips the test (a busy machine) when neither happens in time."""
@@ -101,20 +119,11 @@ class TestCardRefreshConcurrency(ConcurrencyCase):
         self.addCleanup(self.committed, lambda env: env["res.partner"].browse(partner_id).unlink())
         self.addCleanup(self.committed, lambda env: env["ir.config_parameter"].set_param(
             "ecom_crm.card_refresh_resume", False))
-        other = self.registry.cursor()
-        thread = None
-        try:
-            other.execute("UPDATE res_partner SET comment = 'Перезвонить вечером' WHERE id = %s", [partner_id])
-            pid = self.backend_pid(other)
+        outcome = self.beside_uncommitted(
+            lambda env: env.cr.execute("UPDATE res_partner SET comment = 'Перезвонить вечером' WHERE id = %s",
+                                       [partner_id]),
             # committed batches, as when the scheduler runs it
-            thread, outcome = self.in_thread(
-                lambda env: env["res.partner"]._cron_ecom_refresh_customer_cards(auto_commit=True))
-            self.wait_for_lock_or_end(pid, thread)
-            other.commit()
-        finally:
-            other.close()
-            if thread:
-                self.join(thread, outcome)
+            lambda env: env["res.partner"]._cron_ecom_refresh_customer_cards(auto_commit=True))
         self.assertNotIn("error", outcome)
         card = self.committed(lambda env: env["res.partner"].with_company(company_id).browse(partner_id).read(
             ["ecom_customer_status", "ecom_order_count", "comment"])[0])
@@ -251,18 +260,8 @@ class TestReportRefreshConcurrency(ConcurrencyCase):
         lead_id = self.committed(lambda env: env["crm.lead"].create(
             {"name": "Заявка во время обновления", "type": "opportunity", "expected_revenue": 1500}).id)
         self.addCleanup(self.committed, lambda env: env["crm.lead"].browse(lead_id).unlink())
-        other = self.registry.cursor()
-        thread = None
-        try:
-            under_way(api.Environment(other, SUPERUSER_ID, {}))
-            pid = self.backend_pid(other)
-            thread, outcome = self.in_thread(lambda env: env["ecom.report.funnel"]._cron_ecom_refresh_reports())
-            self.wait_for_lock_or_end(pid, thread)
-            other.commit()
-        finally:
-            other.close()
-            if thread:
-                self.join(thread, outcome)
+        outcome = self.beside_uncommitted(
+            under_way, lambda env: env["ecom.report.funnel"]._cron_ecom_refresh_reports())
         self.assertNotIn("error", outcome)
         rows = self.report_rows(lead_id)
         self.assertTrue(rows["ecom.report.funnel"][0], "the request is in the funnel")

@@ -2,6 +2,9 @@
 
 import io
 import os
+import shutil
+import tempfile
+import zipfile
 
 from odoo.tests import BaseCase, tagged
 
@@ -12,6 +15,18 @@ from .common import path, read
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestSniff(BaseCase):
     """Plain Python: BaseCase only so that Odoo's own runner (--test-tags) finds it too; no database."""
+
+    def setUp(self):
+        super().setUp()
+        self.folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.folder, ignore_errors=True)
+
+    def stored(self, data, name="stored"):
+        """``data`` as an upload stored in a file of the exchange's folder: its path."""
+        target = os.path.join(self.folder, name)
+        with open(target, "wb") as f:
+            f.write(data)
+        return target
 
     def test_real_files(self):
         expected = {
@@ -82,18 +97,7 @@ class TestSniff(BaseCase):
         """1C sends a file in parts of exactly file_limit bytes and a shorter last one, or none when
         the file is n × file_limit bytes: the bytes stored tell a whole document (its root closed,
         well-formed to its end; a zip with its closing record) from its first parts, cut anywhere."""
-        import tempfile
-        import zipfile
-
-        folder = tempfile.mkdtemp()
-        self.addCleanup(lambda: __import__("shutil").rmtree(folder, ignore_errors=True))
-
-        def stored(data):
-            target = os.path.join(folder, "stored")
-            with open(target, "wb") as f:
-                f.write(data)
-            return target
-
+        stored = self.stored
         document = read("official-2.04", "orders.xml")
         windows = ('<?xml version="1.0" encoding="windows-1251"?>\r\n<КоммерческаяИнформация ВерсияСхемы="2.03">'
                    "<Документ><Ид>1</Ид><Номер>Заказ</Номер></Документ></КоммерческаяИнформация>\r\n"
@@ -119,11 +123,6 @@ class TestSniff(BaseCase):
         """An archive storing another one uncompressed (a scan's .zip, an .xlsx beside the documents)
         holds that one's closing record in its body: a first part cut after it is not the archive
         whole (its own closing record, at its very end, is still to come)."""
-        import tempfile
-        import zipfile
-
-        folder = tempfile.mkdtemp()
-        self.addCleanup(lambda: __import__("shutil").rmtree(folder, ignore_errors=True))
         inner = io.BytesIO()
         with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("scan.txt", "скан " * 100)
@@ -134,29 +133,16 @@ class TestSniff(BaseCase):
             archive.writestr("documents.xml", read("official-2.04", "orders.xml"))
         outer = outer.getvalue()
         inner_end = outer.index(inner) + len(inner)
-        target = os.path.join(folder, "documents.zip")
         for cut, whole in ((inner_end, False), (inner_end + 100, False), (len(outer) - 1, False),
                            (len(outer), True)):
-            with open(target, "wb") as f:
-                f.write(outer[:cut])
-            self.assertEqual(is_whole(target), whole, f"cut at {cut} of {len(outer)}")
+            self.assertEqual(is_whole(self.stored(outer[:cut], "documents.zip")), whole,
+                             f"cut at {cut} of {len(outer)}")
 
     def test_an_upload_complete_is_told_from_one_whose_parts_are_still_coming(self):
         """One more request of a file's name is the file sent again once what is stored is whole (XML,
         zip: nothing may follow it) or, for any other file, once its last part was shorter than
         file_limit (1C's parts are all of that size but the last); else the next part, which appends."""
-        import tempfile
-        import zipfile
-
-        folder = tempfile.mkdtemp()
-        self.addCleanup(lambda: __import__("shutil").rmtree(folder, ignore_errors=True))
-
-        def stored(data):
-            target = os.path.join(folder, "stored")
-            with open(target, "wb") as f:
-                f.write(data)
-            return target
-
+        stored = self.stored
         document = read("ut11-2.07", "offers0_1.xml")  # UTF-8 with its byte order mark
         windows = ('<?xml version="1.0" encoding="windows-1251"?>\r\n<КоммерческаяИнформация ВерсияСхемы="2.03">'
                    "<Каталог><Ид>c</Ид></Каталог></КоммерческаяИнформация>").encode("cp1251")
