@@ -180,6 +180,10 @@ class TestCallWebhook(IntakeCase):
         self.assertFalse(calls.lead_id)
         visible = self.env["ecom.call"].with_user(self.salesman).search([("id", "in", calls.ids)])
         self.assertEqual(visible, calls[0] | calls[2] | calls[3])
+        # the customer's timeline too: another's customer's call is not shown to them
+        timeline = self.env["ecom.customer.timeline"].with_user(self.salesman).search(
+            [("res_model", "=", "ecom.call"), ("res_id", "in", calls.ids)])
+        self.assertEqual(sorted(timeline.mapped("res_id")), (calls[0] | calls[2]).sorted("id").ids)
 
     def test_repeated_and_late_events_change_nothing(self):
         """Telephony sends an event again when it missed our answer: no second note, no going back."""
