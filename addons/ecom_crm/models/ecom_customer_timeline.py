@@ -36,8 +36,9 @@ class EcomCustomerTimeline(models.Model):
                  WHERE so.state IN ('sale', 'sent', 'draft')
                 UNION ALL
                 SELECT c.id * 10 + 3, p.commercial_partner_id, c.started_at, 'call', c.caller || ' (' || c.state || ')',
-                       c.duration, 'ecom.call', c.id, coalesce(l.user_id, c.user_id), c.company_id
+                       c.duration, 'ecom.call', c.id, coalesce(l.user_id, c.user_id, cp.user_id), c.company_id
                   FROM ecom_call c JOIN res_partner p ON p.id = c.partner_id
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
                   LEFT JOIN crm_lead l ON l.id = c.lead_id
                 UNION ALL
                 SELECT m.id * 10 + 4, p.commercial_partner_id, m.date, 'message',

@@ -106,10 +106,11 @@ class EcomRecurringTask(models.Model):
         return vals_list
 
     def _ecom_today(self):
-        """Today where the task is done: in its company's time zone (its partner's), else in the
-        job's user's, so that a Moscow store's task of Monday is given on Moscow's Monday."""
+        """Today where the task is done: in its company's time zone (its partner's; a task of no
+        company: the job's company's), else in the job's user's, so that a Moscow store's task of
+        Monday is given on Moscow's Monday."""
         self.ensure_one()
-        tz = self.company_id.sudo().partner_id.tz
+        tz = (self.company_id or self.env.company).sudo().partner_id.tz
         return fields.Date.context_today(self.with_context(tz=tz) if tz else self)
 
     @api.model

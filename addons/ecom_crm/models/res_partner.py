@@ -463,29 +463,17 @@ class ResPartnerDoNotDisturb(models.Model):
 
 def normalize_stored_phones(model, batch=5000):
     """The phones and mobiles of ``model``'s table (customers, requests) typed before the addon
-    stored them normalised, in the stored format: read and written set-based (a batch of rows an
-    UPDATE), each number read in its record's country, else its company's, else the current
-    company's; a partner's number columns with them. A number that cannot be read stays as typed.
-    Returns how many records changed."""
+    stored them normalised, in the stored format: read and written set-based, a batch of rows at a
+    time (a SELECT and an UPDATE each, by id: a large table is never held in memory whole), each
+    number read in its record's country, else its company's, else the current company's; a
+    partner's number columns with them, and the stored fields Odoo computes from the phones
+    (the sanitized number of SMS and the phone blacklist, a request's phone state) recomputed for
+    the records changed, as a write would. A number that cannot be read stays as typed. Returns
+    how many records changed."""
     cr = model.env.cr
     model.flush_model(["phone", "mobile", "country_id", "company_id"])
     table = SQL.identifier(model._table)
-    cr.execute(SQL("""
-        SELECT p.id, p.phone, p.mobile, COALESCE(pc.code, cc.code), COALESCE(pc.phone_code, cc.phone_code)
-          FROM %(table)s p
-          LEFT JOIN res_country pc ON pc.id = p.country_id
-          LEFT JOIN res_company co ON co.id = p.company_id
-          LEFT JOIN res_partner cop ON cop.id = co.partner_id
-          LEFT JOIN res_country cc ON cc.id = COALESCE(co.ecom_phone_country_id, cop.country_id)
-         WHERE (p.phone IS NOT NULL AND p.phone !~ %(stored)s) OR (p.mobile IS NOT NULL AND p.mobile !~ %(stored)s)
-    """, table=table, stored=r"^\+[0-9]+( доб\. [0-9]+)?$"))
     default = model.env.company._ecom_phone_country()
-    changed = []
-    for record_id, phone, mobile, code, phone_code in cr.fetchall():
-        country = (code or default.code, phone_code or default.phone_code)
-        values = tuple(normalize_phone(number, *country)[0] if number else number for number in (phone, mobile))
-        if values != (phone, mobile):
-            changed.append((record_id, *values))
     numbers = SQL()
     fnames = ["phone", "mobile"]
     if "ecom_phone_number" in model._fields:
@@ -493,12 +481,48 @@ def normalize_stored_phones(model, batch=5000):
                            ecom_mobile_number = NULLIF(split_part(v.mobile, %(sep)s, 1), '')""",
                       sep=EXTENSION_SEPARATOR)
         fnames += ["ecom_phone_number", "ecom_mobile_number"]
-    for start in range(0, len(changed), batch):
-        rows = SQL(", ").join(SQL("(%s, %s, %s)", *row) for row in changed[start:start + batch])
+    # what Odoo stores computed from the phones on the same record (not through relations: a
+    # request's phone copied from its customer's stays the request's own)
+    computed = [field for field in model.pool.get_trigger_tree(
+        [model._fields[fname] for fname in ("phone", "mobile")]).root if field.store and field.compute]
+    changed_count, after = 0, 0
+    while True:
+        cr.execute(SQL("""
+            SELECT p.id, p.phone, p.mobile, COALESCE(pc.code, cc.code), COALESCE(pc.phone_code, cc.phone_code)
+              FROM %(table)s p
+              LEFT JOIN res_country pc ON pc.id = p.country_id
+              LEFT JOIN res_company co ON co.id = p.company_id
+              LEFT JOIN res_partner cop ON cop.id = co.partner_id
+              LEFT JOIN res_country cc ON cc.id = COALESCE(co.ecom_phone_country_id, cop.country_id)
+             WHERE p.id > %(after)s
+               AND ((p.phone IS NOT NULL AND p.phone !~ %(stored)s)
+                    OR (p.mobile IS NOT NULL AND p.mobile !~ %(stored)s))
+          ORDER BY p.id
+             LIMIT %(batch)s
+        """, table=table, stored=r"^\+[0-9]+( доб\. [0-9]+)?$", after=after, batch=batch))
+        rows = cr.fetchall()
+        if not rows:
+            break
+        after = rows[-1][0]
+        changed = []
+        for record_id, phone, mobile, code, phone_code in rows:
+            country = (code or default.code, phone_code or default.phone_code)
+            values = tuple(normalize_phone(number, *country)[0] if number else number for number in (phone, mobile))
+            if values != (phone, mobile):
+                changed.append((record_id, *values))
+        if not changed:
+            continue
         cr.execute(SQL("""
             UPDATE %(table)s p SET phone = v.phone, mobile = v.mobile %(numbers)s
               FROM (VALUES %(rows)s) AS v(id, phone, mobile)
              WHERE p.id = v.id
-        """, table=table, numbers=numbers, rows=rows))
-    model.invalidate_model(fnames)
-    return len(changed)
+        """, table=table, numbers=numbers,
+            rows=SQL(", ").join(SQL("(%s, %s, %s)", *row) for row in changed)))
+        records = model.browse([row[0] for row in changed])
+        model.invalidate_model(fnames)
+        for field in computed:
+            model.env.add_to_compute(field, records)
+        records.flush_recordset()
+        model.invalidate_model()  # the batch's records leave the cache
+        changed_count += len(changed)
+    return changed_count

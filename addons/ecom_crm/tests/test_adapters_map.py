@@ -224,3 +224,9 @@ class TestTelephonyMappers(BaseCase):
         with self.assertRaises(adapters.Malformed):
             adapters.map_uis({"event": "sms", "call_session_id": 1, "contact_phone_number": "1"})
         self.assertFalse(validate_call(finished)[1])
+        # a notification of an outgoing call, by its name, is the store's call without a direction
+        # in its body: read as incoming, it made the customer a request
+        for name in ("outgoing", "outgoing_call"):
+            out = adapters.map_uis({"notification_mnemonic": name, "call_session_id": 2,
+                                    "contact_phone_number": "79161230013"})
+            self.assertEqual((out["event"], out["direction"]), ("incoming", "out"), name)

@@ -151,6 +151,40 @@ class TestCallWebhook(IntakeCase):
         self.assertEqual(set(response.json()["fields"]), {"event", "call_id", "caller", "duration", "recording_url"})
         self.assertEqual(self.call({"event": "incoming", "call_id": "x", "caller": "1"}, key="nope").status_code, 401)
 
+    def test_an_unknown_direction_is_refused(self):
+        """A direction misspelt («outgoing», «OUT») was read as incoming: the store's call made the
+        customer a request. It is refused, as the OpenAPI's enum says."""
+        requests = self.env["crm.lead"].search_count([])
+        for direction in ("outgoing", "OUT", 2):
+            with self.subTest(direction=direction):
+                response = self.call({"event": "incoming", "call_id": f"c-dir-{direction}", "caller": "+79035550077",
+                                      "direction": direction})
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(set(response.json()["fields"]), {"direction"})
+        self.assertEqual(self.env["crm.lead"].search_count([]), requests)
+
+    def test_a_salesperson_sees_the_calls_to_their_customers_outside_any_request(self):
+        """A salesperson who sees their own requests only sees the calls to their customers that
+        joined no request, and those of nobody's customer or a stranger, not another's customers'."""
+        other = new_test_user(self.env, login="ecom_other_caller", groups="sales_team.group_sale_salesman")
+        mine = self.env["res.partner"].create({"name": "Моя Клиентка", "phone": "+79035550021",
+                                               "user_id": self.salesman.id})
+        self.env["res.partner"].create({"name": "Чужая Клиентка", "phone": "+79035550022", "user_id": other.id})
+        self.env["res.partner"].create({"name": "Ничья Клиентка", "phone": "+79035550023"})
+        calls = self.env["ecom.call"]
+        for number in ("+79035550021", "+79035550022", "+79035550023", "+79035550024"):
+            answer = self.call({"event": "finished", "call_id": f"c-own-{number}", "caller": number,
+                                "direction": "out"}).json()
+            calls |= self.env["ecom.call"].browse(answer["call"])
+        self.assertEqual(calls[0].partner_id, mine)
+        self.assertFalse(calls.lead_id)
+        visible = self.env["ecom.call"].with_user(self.salesman).search([("id", "in", calls.ids)])
+        self.assertEqual(visible, calls[0] | calls[2] | calls[3])
+        # the customer's timeline too: another's customer's call is not shown to them
+        timeline = self.env["ecom.customer.timeline"].with_user(self.salesman).search(
+            [("res_model", "=", "ecom.call"), ("res_id", "in", calls.ids)])
+        self.assertEqual(sorted(timeline.mapped("res_id")), (calls[0] | calls[2]).sorted("id").ids)
+
     def test_repeated_and_late_events_change_nothing(self):
         """Telephony sends an event again when it missed our answer: no second note, no going back."""
         for event in ("incoming", "answered", "finished"):

@@ -310,6 +310,31 @@ class TestPhonesStoredBefore(EcomCrmCase):
                          [("+74957654321 доб. 5", "+79037654321")] * 2)
         self.assertEqual(self.env["crm.lead"]._ecom_normalize_stored_phones(), 0, "once stored, left alone")
 
+    def test_normalised_phones_keep_sms_and_blacklist_matching(self):
+        """Odoo keeps beside the phones a sanitized number (SMS, the phone blacklist, a request's
+        phone state), computed when the phone is written: the normalisation writes the phones in SQL,
+        and they are recomputed with them, in batches. A customer whose number Odoo could not read
+        when it was typed (no country) and who asked for no SMS is found blacklisted once it is."""
+        self.env.company.country_id = False
+        self.env.company.ecom_phone_country_id = self.env.ref("base.ru")
+        partners = self.Partner.create([{"name": f"Старый клиент {i}"} for i in range(3)])
+        lead = self.env["crm.lead"].create({"name": "Старая заявка", "type": "opportunity"})
+        self.env.cr.execute(SQL("UPDATE res_partner SET phone = '8 (916) 765-43-2' || right(id::text, 1), "
+                                "phone_sanitized = NULL WHERE id = ANY(%s)", partners.ids))
+        self.env.cr.execute(SQL("UPDATE crm_lead SET phone = '8 (916) 765-00-11', phone_sanitized = NULL, "
+                                "phone_state = NULL WHERE id = %s", lead.id))
+        self.env.invalidate_all()
+        self.env["phone.blacklist"].sudo().create({"number": partners[0].phone.replace("8 (916) ", "+7916")
+                                                   .replace("-", "")})
+        self.assertEqual(self.Partner._ecom_normalize_stored_phones(batch=2), 3)
+        self.assertEqual(self.env["crm.lead"]._ecom_normalize_stored_phones(), 1)
+        self.assertEqual(partners.mapped("phone_sanitized"), partners.mapped("phone"))
+        self.assertTrue(partners[0].phone_sanitized_blacklisted)
+        self.assertEqual(self.Partner.search([("phone_sanitized_blacklisted", "=", True),
+                                              ("id", "in", partners.ids)]), partners[0])
+        self.assertEqual((lead.phone, lead.phone_sanitized, lead.phone_state),
+                         ("+79167650011", "+79167650011", "correct"))
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestGender(EcomCrmCase):

@@ -183,3 +183,16 @@ class TestRecurringTasks(EcomCrmCase):
             self.assertEqual(self.activities(tasks[0]).mapped("date_deadline"), [date(2026, 5, 11)] * 2,
                              "«Give now» on Moscow's day")
             self.assertEqual(self.activities(tasks[1]).mapped("date_deadline"), [date(2026, 5, 4), date(2026, 5, 10)])
+
+    def test_a_task_of_no_company_is_given_on_the_store_s_day(self):
+        """A task shared by every company (no company) was given on the job's user's day (UTC): a
+        Moscow store's Monday task came a day late when the job ran before 03:00 Moscow time. It is
+        given on the day of the job's company."""
+        self.env.company.partner_id.tz = "Europe/Moscow"
+        task = self.Task.create({"name": "Понедельник для всех", "recurrence": "weekly", "weekday": "0",
+                                 "company_id": False, "user_ids": [(6, 0, self.salesman.ids)],
+                                 "date_start": date(2026, 5, 11)})
+        with freeze_time("2026-05-10 22:30:00"):
+            self.Task.with_user(self.env.ref("base.user_root")).with_context(tz="UTC")._cron_schedule()
+            self.assertEqual(self.activities(task).mapped("date_deadline"), [date(2026, 5, 11)])
+            self.assertEqual(task.next_date, date(2026, 5, 18))

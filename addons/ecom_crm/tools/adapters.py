@@ -527,8 +527,10 @@ def map_uis(event):
     lost = str(event.get("is_lost", "")).lower() in ("1", "true", "yes")
     if generic == "finished" and lost:
         generic = "missed"
+    # an outgoing call's own notification says so by its name, whatever the body gives
+    outgoing = name in ("outgoing", "outgoing_call") or str(event.get("direction", "")).lower() in ("out", "outgoing")
     data = {"event": generic, "call_id": call_id, "caller": customer, "called": line,
-            "direction": "out" if str(event.get("direction", "")).lower() in ("out", "outgoing") else "in"}
+            "direction": "out" if outgoing else "in"}
     if generic == "finished":
         data["duration"] = _int(event.get("talk_time_duration"), 0)
     link = str(event.get("full_record_file_link") or "").strip()

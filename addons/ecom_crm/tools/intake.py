@@ -276,6 +276,9 @@ def validate_call(data, tz=None):
             clean["duration"] = duration
     if data.get("direction") in ("in", "out"):
         clean["direction"] = data["direction"]
+    elif data.get("direction") not in (None, ""):
+        # read as incoming, the store's own call would make the customer a request
+        errors["direction"] = "in or out"
     if "event" not in errors:
         clean["event"] = data["event"]
     return clean, errors
