@@ -123,8 +123,11 @@ class MailingMailing(models.Model):
                 SELECT s.contact_id FROM mailing_subscription s
                  WHERE s.list_id = ANY(%(lists)s) AND s.opt_out
                 EXCEPT SELECT contact_id FROM kept_in),
+            -- a customer's contact kept in a list follows the customer at the refresh (their email or
+            -- number now, not the one the contact was made with: counted once, not twice)
             addresses AS (
-                SELECT c.%(column)s AS value FROM mailing_contact c
+                SELECT CASE WHEN c.ecom_partner_id IS NULL THEN c.%(column)s ELSE p.%(column)s END AS value
+                  FROM mailing_contact c LEFT JOIN res_partner p ON p.id = c.ecom_partner_id
                  WHERE c.id IN %(recipients)s
                    AND (c.id IN (SELECT contact_id FROM kept_in)
                         OR (%(is_mail)s AND c.id IN (SELECT contact_id FROM out_only)))

@@ -380,6 +380,22 @@ class TestAudienceCounts(AudienceCase):
         sms.action_send_mail()
         self.assertEqual(self.sent_count(sms), 2)
 
+    def test_a_list_mailing_counts_a_customer_s_new_address_once(self):
+        """A customer who changed their email or mobile since the list's refresh is mailed at the new
+        one only (the refresh at the sending brings the contact up to date): counted once."""
+        vip = self.audience(kind="status", customer_status="vip")
+        vip.action_create_list()
+        mlist = vip.list_id
+        self.vip.write({"email": "anna.new@mail.example", "mobile": "+79167770011"})
+        mail, sms = self.list_mailing(mlist), self.list_mailing(mlist, "sms")
+        # emails: Анна (her new address), Ольга; SMS: Анна (her new number), Пётр, Дарья
+        self.assertEqual((mail.total, sms.total), (2, 3))
+        mail.action_send_mail()
+        self.assertEqual(self.sent_count(mail), 2)
+        self.assertIn("anna.new@mail.example", mail.mailing_trace_ids.mapped("email"))
+        sms.action_send_mail()
+        self.assertEqual(self.sent_count(sms), 3)
+
     def test_contacts_added_by_hand_stay_in_an_audience_list(self):
         vip = self.audience(kind="status", customer_status="vip")
         vip.action_create_list()
