@@ -503,10 +503,16 @@ class CrmLead(models.Model):
         """Who acts on this request when nobody else would: its salesperson, else its team's
         leader, else a sales manager of its company; always an active internal user, or nobody."""
         self.ensure_one()
-        for user in (self.user_id, self.team_id.user_id):
+        return self._ecom_first_responsible((self.user_id, self.team_id.user_id), self.company_id)
+
+    @api.model
+    def _ecom_first_responsible(self, users, company=None):
+        """The first of ``users`` who is an active internal user, else a sales manager of ``company``
+        (the current one by default), or nobody."""
+        for user in users:
             if user and user.active and not user.share:
                 return user
-        company = self.company_id or self.env.company
+        company = company or self.env.company
         managers = self.env.ref("sales_team.group_sale_manager").sudo().users.filtered(
             lambda user: user.active and not user.share and company in user.company_ids)
         return managers.sorted("id")[:1]

@@ -83,10 +83,13 @@ class EcomCall(models.Model):
 
     def _ecom_ask_to_call(self):
         """A call activity for whoever follows the call up: the request's responsible, or, for an
-        outgoing call outside any request, the customer's salesperson on the customer."""
+        outgoing call outside any request, on the customer, for their salesperson, else the line's
+        sales team leader, else a sales manager (somebody calls again)."""
         self.ensure_one()
         record = self.lead_id or self.partner_id
-        responsible = self.lead_id._ecom_responsible() if self.lead_id else self.partner_id.user_id
+        responsible = self.lead_id._ecom_responsible() if self.lead_id else \
+            self.env["crm.lead"]._ecom_first_responsible(
+                (self.partner_id.user_id, self.source_id.team_id.user_id), self.company_id)
         if not record or not responsible:
             return
         # the activity shows in their list; no "assigned to you" mail from a webhook

@@ -89,6 +89,11 @@ class TestCallWebhook(IntakeCase):
             lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
         self.assertEqual((activity.summary, activity.user_id), ("Позвонить ещё раз +79035554422: не ответили",
                                                                 self.salesman))
+        # a customer without a salesperson: the line's team leader calls again
+        self.team.user_id = self.salesman
+        orphan = self.env["res.partner"].create({"name": "Сиротина Ася", "phone": "+79035554400"})
+        self.call({"event": "missed", "call_id": "c-out-4", "caller": "+79035554400", "direction": "out"})
+        self.assertEqual(orphan.activity_ids.user_id, self.salesman)
         self.call({"event": "incoming", "call_id": "c-in-3", "caller": "+7 903 555-44-22"})
         lead = self.env["ecom.call"].search([("call_id", "=", "c-in-3")]).lead_id
         lead._ecom_responsible().lang = "ru_RU"
