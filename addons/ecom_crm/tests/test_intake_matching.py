@@ -140,6 +140,30 @@ class TestDedup(IntakeCase):
         customer = self.env["res.partner"].browse(first["partner_id"])
         self.assertEqual(len(Journal.search(customer.action_ecom_view_intake()["domain"])), 3)
 
+    def test_a_second_shop_s_request_is_not_added_to_the_first_shop_s(self):
+        """Two shops (companies) in one Odoo share their customers: a request to the second shop
+        within the first's repeat window is the second shop's own request, which its salespeople see;
+        a request to a shop with an open one of no company joins it."""
+        second = self.env["res.company"].create({"name": "Второй магазин"})
+        self.env.ref("ecom_crm.user_intake_api").company_ids |= second
+        source_b = self.env["ecom.intake.source"].create({
+            "name": "Сайт второго магазина", "kind": "website", "company_id": second.id, "rate_limit": 1000,
+            "team_id": self.env["crm.team"].create({"name": "Второй магазин", "company_id": second.id}).id})
+        key_b = source_b._generate_key()
+        first = self.post({"name": "Кузнецов", "phone": "+79161230001", "message": "В первый магазин"}).json()
+        other = self.post({"phone": "8 916 123 00 01", "message": "Во второй магазин"}, key=key_b).json()
+        self.assertNotEqual(other["lead_id"], first["lead_id"])
+        self.assertEqual(other["partner_id"], first["partner_id"], "one customer base")
+        self.assertEqual(self.env["crm.lead"].browse(other["lead_id"]).company_id, second)
+        again = self.post({"phone": "+79161230001", "message": "Снова во второй"}, key=key_b).json()
+        self.assertEqual((again["lead_id"], again["result"]), (other["lead_id"], "updated"))
+        shared = self.env["crm.lead"].browse(first["lead_id"])
+        shared.company_id = False
+        other_lead = self.env["crm.lead"].browse(other["lead_id"])
+        other_lead.action_set_lost(lost_reason_id=self.env.ref("ecom_crm.lost_reason_out_of_stock").id)
+        joined = self.post({"phone": "+79161230001", "message": "Опять во второй"}, key=key_b).json()
+        self.assertEqual(joined["lead_id"], shared.id, "an open request of no company is every shop's")
+
     def test_repeat_buyer_marked(self):
         customer = self.env["res.partner"].create({"name": "Покупатель", "phone": "+79169990011"})
         order = self.env["sale.order"].create({"partner_id": customer.id, "order_line": [
