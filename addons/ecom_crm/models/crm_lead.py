@@ -556,16 +556,19 @@ class CrmLead(models.Model):
         return normalize_stored_phones(self.with_context(active_test=False), batch)
 
     @api.model
-    def _ecom_open_leads_in_window(self, partners, days=0):
+    def _ecom_open_leads_in_window(self, partners, days=0, company=None):
         """``{partner: lead}``: each customer's latest open request created within the repeat window
-        of its company (``days`` widens the search to the largest window concerned)."""
+        of its company (``days`` widens the search to the largest window concerned). ``company``:
+        only its requests and those of no company (where no company rule limits the search: the
+        mail gateway runs as the superuser)."""
         days = max(days, self.env.company.ecom_repeat_window_days)
         now = fields.Datetime.now()
         open_leads = {}
-        for lead in self.search([("partner_id", "in", partners.ids), ("active", "=", True),
-                                 ("type", "=", "opportunity"), ("stage_id.is_won", "=", False),
-                                 ("create_date", ">=", now - timedelta(days=days))],
-                                order="create_date desc, id desc"):
+        domain = [("partner_id", "in", partners.ids), ("active", "=", True), ("type", "=", "opportunity"),
+                  ("stage_id.is_won", "=", False), ("create_date", ">=", now - timedelta(days=days))]
+        if company:
+            domain.append(("company_id", "in", (company.id, False)))
+        for lead in self.search(domain, order="create_date desc, id desc"):
             company = lead.company_id or self.env.company
             if lead.create_date >= now - timedelta(days=company.ecom_repeat_window_days):
                 open_leads.setdefault(lead.partner_id, lead)
@@ -578,7 +581,9 @@ class CrmLead(models.Model):
         email = tools_email_normalize(msg_dict.get("email_from") or "")
         partner = self.env["res.partner"]._ecom_match_customer(email=email) if email else None
         if partner:
-            open_lead = self._ecom_open_leads_in_window(partner).get(partner)
+            # the shop the mail was sent to, when its alias's team belongs to one
+            team = self.env["crm.team"].browse((custom_values or {}).get("team_id"))
+            open_lead = self._ecom_open_leads_in_window(partner, company=team.company_id).get(partner)
             if open_lead:
                 # the mail gateway posts the message on the record returned here
                 self.env["ecom.intake.request"].create({

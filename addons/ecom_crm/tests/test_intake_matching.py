@@ -201,6 +201,24 @@ class TestDedup(IntakeCase):
         self.assertEqual(self.env["ecom.intake.request"].search_count(
             [("partner_id", "=", customer.id), ("channel", "=", "email")]), 2)
 
+    def test_a_mail_to_the_second_shop_s_alias_is_its_own_request(self):
+        """The mail gateway (run as the superuser, whom no company rule limits) of the second shop's
+        team: the mail is that shop's request, not added to the first shop's open one."""
+        customer = self.env["res.partner"].create({"name": "Белова Ирина", "email": "irina@bk.ru"})
+        first_shop = self.env["crm.lead"].create({"name": "Открытая", "type": "opportunity", "partner_id": customer.id})
+        second = self.env["res.company"].create({"name": "Второй магазин"})
+        team_b = self.env["crm.team"].create({"name": "Второй магазин", "company_id": second.id})
+        lead = self.env["crm.lead"].message_new({"email_from": "irina@bk.ru", "subject": "Вопрос второму"},
+                                                custom_values={"team_id": team_b.id})
+        self.assertNotEqual(lead, first_shop)
+        self.assertEqual((lead.team_id, lead.company_id, lead.partner_id), (team_b, second, customer))
+        again = self.env["crm.lead"].message_new({"email_from": "irina@bk.ru", "subject": "Ещё второму"},
+                                                 custom_values={"team_id": team_b.id})
+        self.assertEqual(again, lead, "the second shop's open request")
+        team_a = self.env["crm.team"].create({"name": "Первый магазин", "company_id": self.env.company.id})
+        self.assertEqual(self.env["crm.lead"].message_new({"email_from": "irina@bk.ru", "subject": "Первому"},
+                                                          custom_values={"team_id": team_a.id}), first_shop)
+
     def test_merge_keeps_everything_and_logs(self):
         keep = self.env["res.partner"].create({"name": "Иванова Мария", "phone": "+79161110000",
                                                "email": "maria@mail.ru"})
