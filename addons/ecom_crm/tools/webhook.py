@@ -182,7 +182,7 @@ def private_target(url):
     A status webhook URL is set by a sales manager, not by an administrator: it must not make the
     server post to (and log the answers of) services only reachable from inside its network.
     A host that does not resolve is left to the request (a network error, retried). This check
-    gives the log a clear reason; :func:`public_session` is what holds when the host's address
+    gives the log a clear reason; :func:`session` (public only) is what holds when the host's address
     changes between this check and the call."""
     try:
         parts = urlsplit(url)
@@ -418,11 +418,6 @@ def session(public_only=True, proxy=None, deadline=None):
     if proxy:
         made.proxies = {"http": proxy, "https": proxy}
     return made
-
-
-def public_session():
-    """A session connecting to public addresses only, directly (see :func:`session`)."""
-    return session(public_only=True)
 
 
 def valid_proxy(proxy):
