@@ -22,7 +22,8 @@ its day; a line's amount its quantity times its price, in cents as Odoo rounds a
 (prices have a tenth of a penny); lines of negative quantity (the "C"
 cancellation invoices) the returns of the customer's last order of the product placed before them,
 as Odoo links a credit note to the sale it takes back (a credit note of something not ordered
-before, such as a discount granted afterwards, is linked to no order there); the stock codes are the
+before, such as a manual credit or a discount granted afterwards, is linked to no order there and
+gives back from the customer's orders placed before it, the latest first); the stock codes are the
 products offered, postage, bank charges, fees and manual lines (codes not starting with a digit:
 ``POST``, ``DOT``, ``M``, ``BANK CHARGES``, ``AMAZONFEE``...) counted in the orders' amounts only.
 For each day (default 2011-06-01, 2011-07-15 and 2011-09-01, and 2011-03-01 when the history

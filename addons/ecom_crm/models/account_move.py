@@ -20,9 +20,10 @@ class AccountMove(models.Model):
         return res
 
     def _ecom_refresh_customer_cards(self):
-        """The card's revenue is net of the orders' credit notes: a credit note posted, reset or
-        cancelled, or an invoice of an order that has one (a correction makes up for it), brings
-        the cards of the orders' customers up to date at once, not at the night's refresh."""
+        """The card's revenue is net of the credit notes: a credit note posted, reset or cancelled
+        (of an order, or typed in by hand for the customer), or an invoice of an order that has one
+        (a correction makes up for it), brings the cards of the customers up to date at once, not at
+        the night's refresh."""
         moves = self.filtered(lambda move: move.move_type in ("out_refund", "out_invoice")).sudo()
         if not moves:
             return
@@ -30,6 +31,6 @@ class AccountMove(models.Model):
         refunds = moves.filtered(lambda move: move.move_type == "out_refund")
         if not refunds:  # invoices only: those of orders with a credit note
             orders = orders.filtered(lambda order: any(move.move_type == "out_refund" for move in order.invoice_ids))
-        partners = orders.partner_id.commercial_partner_id
+        partners = orders.partner_id.commercial_partner_id | refunds.commercial_partner_id
         if partners:
             self.env["res.partner"].sudo()._ecom_refresh_customer_card(partners.ids)

@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import EcomCrmCase, credit_note, invoice_order
@@ -195,6 +195,40 @@ class TestCustomerCard(EcomCrmCase):
         self._credit_note(self._order(other, datetime.now() - timedelta(days=1), price=300))
         self.refresh()
         self.assertEqual((other.ecom_order_count, other.ecom_revenue), (2, 700), "fully returned: nothing kept")
+
+    def test_a_credit_note_typed_in_by_hand(self):
+        """A credit note typed in by hand for the customer or a contact of theirs (a manual refund of
+        a cancelled order, a goodwill credit: no line from an order) is money given back: the card's
+        revenue goes down by it, taxes included, as soon as it is posted, never below nothing, and
+        back up when it is cancelled."""
+        customer = self.Partner.create({"name": "Компенсация Ирина", "is_company": True})
+        contact = self.Partner.create({"name": "Бухгалтер", "parent_id": customer.id})
+        self._order(customer, datetime.now() - timedelta(days=5), price=10000)
+        income = self.env["account.account"].search([("account_type", "=", "income"),
+                                                     ("company_ids", "in", self.env.company.id)], limit=1)
+        tax = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "type_tax_use": "sale"})
+
+        def credit(partner, amount):
+            move = self.env["account.move"].create({
+                "move_type": "out_refund", "partner_id": partner.id, "invoice_date": fields.Date.today(),
+                "invoice_line_ids": [Command.create({"name": "Компенсация за задержку", "quantity": 1,
+                                                     "price_unit": amount, "account_id": income.id,
+                                                     "tax_ids": [Command.set(tax.ids)]})],
+            })
+            move.action_post()
+            return move
+
+        goodwill = credit(contact, 1000)
+        self.assertEqual(customer.ecom_revenue, 10000 - 1200, "at once, taxes included, the contact's is the firm's")
+        cancelled_whole = credit(customer, 50000)
+        self.assertEqual((customer.ecom_order_count, customer.ecom_revenue), (1, 0), "never below nothing")
+        cancelled_whole.button_draft()
+        cancelled_whole.button_cancel()
+        self.assertEqual(customer.ecom_revenue, 8800)
+        self.refresh()  # the night's refresh agrees
+        self.assertEqual(customer.ecom_revenue, 8800)
+        goodwill.button_draft()
+        self.assertEqual(customer.ecom_revenue, 10000)
 
     def test_an_order_given_to_another_customer(self):
         """A confirmed order put on the right customer (typed on a namesake) moves on both cards at once."""

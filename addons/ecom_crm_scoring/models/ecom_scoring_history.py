@@ -27,6 +27,7 @@ from ..scoring.history import (
     OUTCOME_REFUSED,
     OUTCOME_SUCCESS,
     History,
+    credit_unlinked,
     lookup,
     positions,
     sort_order,
@@ -124,7 +125,7 @@ class EcomScoringHistory(models.AbstractModel):
         cr.execute("ANALYZE ecom_scoring_customers")
         n = len(ids)
         tables = self._tables(company, n, customers)
-        history = History.build(n, **self._orders(orders, lines), **tables)
+        history = History.build(n, **self._orders(orders, lines, ids), **tables)
         cr.execute("DROP TABLE IF EXISTS ecom_scoring_customers")
         return history, ids
 
@@ -188,29 +189,63 @@ class EcomScoringHistory(models.AbstractModel):
                      "only": partner_ids}
         return orders, ids, customers
 
-    def _line_queries(self, order_ids=None):
-        """The reads of the order lines, their products' categories and their refunds (of the
-        orders ``order_ids``, or all, the lines then read by slices of the table), for
+    def _line_queries(self, order_ids=None, partner_ids=None):
+        """The reads of the order lines, their products' categories, their refunds and the credit
+        notes linked to no order (of the orders ``order_ids`` and the commercial partners
+        ``partner_ids``, or all, the lines then read by slices of the table), for
         :func:`copy_columns` (see :meth:`_orders`)."""
         Line = self.env["sale.order.line"]
         if order_ids is None:
-            scope = SQL("TRUE")
+            scope = refunds_scope = credits_scope = SQL("TRUE")
             slices = [SQL(condition) for condition in table_slices(self.env.cr, "sale_order_line", "sol")]
         else:
             scope = SQL("sol.order_id = ANY(%s)", order_ids)
+            refunds_scope = SQL("csol.order_id = ANY(%s)", order_ids)
+            credits_scope = SQL("am.commercial_partner_id = ANY(%s)", list(partner_ids or ()))
             slices = [SQL("TRUE")]
         not_delivery = SQL("AND NOT COALESCE(sol.is_delivery, FALSE)") if "is_delivery" in Line._fields else SQL()
         return {
-            # refunds of the order's invoices (credit notes posted against its lines), company currency
+            # the orders with a posted credit note on their lines: what their posted credit notes
+            # and invoices say (untaxed, company currency), as the store's reports read them (a
+            # line linked to several order lines counts once; down payments are how an order is
+            # paid, not what it sold); see _orders for what was given back
             "refunds": (SQL("""
-                SELECT sol.order_id, COALESCE(SUM(aml.balance), 0)::float8
-                  FROM sale_order_line_invoice_rel rel
-                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                SELECT sol.order_id,
+                       COALESCE(SUM(aml.balance) FILTER (WHERE am.move_type = 'out_refund'), 0)::float8,
+                       COALESCE(-SUM(aml.balance) FILTER (WHERE am.move_type = 'out_invoice'), 0)::float8
+                  FROM (SELECT DISTINCT csol.order_id
+                          FROM account_move cm
+                          JOIN account_move_line caml ON caml.move_id = cm.id
+                          JOIN sale_order_line_invoice_rel crel ON crel.invoice_line_id = caml.id
+                          JOIN sale_order_line csol ON csol.id = crel.order_line_id
+                         WHERE cm.move_type = 'out_refund' AND cm.state = 'posted'
+                           AND NOT COALESCE(csol.is_downpayment, FALSE) AND %s) credited
+                  JOIN sale_order_line sol ON sol.order_id = credited.order_id
+                  JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
                   JOIN account_move_line aml ON aml.id = rel.invoice_line_id
                   JOIN account_move am ON am.id = aml.move_id
-                 WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND %s
+                 WHERE am.move_type IN ('out_invoice', 'out_refund') AND am.state = 'posted'
+                   AND aml.display_type = 'product' AND NOT COALESCE(sol.is_downpayment, FALSE)
+                   AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel1
+                                    WHERE rel1.invoice_line_id = rel.invoice_line_id
+                                      AND rel1.order_line_id < rel.order_line_id)
                  GROUP BY sol.order_id
-            """, scope), [("order_id", "int4"), ("amount", "float8")]),
+            """, refunds_scope), [("order_id", "int4"), ("credited", "float8"), ("invoiced", "float8")]),
+            # the posted credit notes' lines linked to no order's line (typed in by hand: a manual
+            # refund, a goodwill credit), each credit note's sum on its day (company currency)
+            "credits": (SQL("""
+                SELECT am.commercial_partner_id, (COALESCE(am.invoice_date, am.date) %s)::int4,
+                       COALESCE(SUM(aml.balance), 0)::float8
+                  FROM account_move am
+                  JOIN account_move_line aml ON aml.move_id = am.id
+                 WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND am.company_id = %s
+                   AND aml.display_type = 'product' AND am.commercial_partner_id IS NOT NULL
+                   AND COALESCE(am.invoice_date, am.date) IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel WHERE rel.invoice_line_id = aml.id)
+                   AND %s
+                 GROUP BY am.id
+            """, ORDINAL, self.env.company.id, credits_scope),
+                [("partner", "int4"), ("day", "int4"), ("amount", "float8")]),
             # the discount's numeric arithmetic costs more than reading the rest of the line:
             # computed only for the lines that have one
             "lines": ([SQL("""
@@ -234,7 +269,7 @@ class EcomScoringHistory(models.AbstractModel):
             """), [("id", "int4"), ("category", "int4"), ("service", "bool"), ("goods", "bool"), ("sold", "bool")]),
         }
 
-    def _orders(self, orders, lines=None):
+    def _orders(self, orders, lines=None, customer_ids=None):
         """Orders (sorted by customer and day, so that History.build copies nothing) and their lines.
 
         Each table is read once, unsorted, and joined here in numpy: orders to their customer
@@ -242,24 +277,47 @@ class EcomScoringHistory(models.AbstractModel):
         million lines, PostgreSQL's hash joins of the lines with the orders and products and its
         sort of them cost three times the reading itself. ``lines``: what :meth:`_beside` gave
         for every line (a full read), else the lines of these orders are read here, found by the
-        lines' order index."""
+        lines' order index. ``customer_ids``: each customer number's partner id (for the credit
+        notes linked to no order).
+
+        What an order gave back is what its credit notes gave back less what its invoicing beyond
+        the order made up for (Odoo's «Full refund and new draft invoice»: a correction, not a
+        return), at most the order's amount, as the store's reports count it::
+
+            returned = min(ordered, max(0, credited - max(0, invoiced - ordered)))
+
+        A credit note typed in by hand (no line from an order's line) gives back from the
+        customer's orders placed on or before its day, the latest first
+        (:func:`~..scoring.history.credit_unlinked`): a manual refund of a cancelled order, a
+        goodwill credit; money given back all the same."""
         order = sort_order(orders["customer"], orders["day"], orders["id"])
         orders = {name: column[order] for name, column in orders.items()}
         ids, rate = orders.pop("id"), orders.pop("rate")
         n_orders = len(ids)
         if lines is None:
             read = {name: copy_columns(self.env.cr, query, columns)
-                    for name, (query, columns) in self._line_queries(ids.tolist()).items()}
+                    for name, (query, columns) in self._line_queries(
+                        ids.tolist(), None if customer_ids is None else customer_ids.tolist()).items()}
         else:
             read = lines()
         refunds, lines, products = read["refunds"], read["lines"], read["products"]
         # the lines of other companies' or draft orders are dropped here
         at = positions(ids, refunds["order_id"])
-        # an order gives back at most what it was, as the store's reports count refunds: goods sent
-        # back at once from two orders and credited against the last one are not 300% of it
-        orders["returned"] = np.minimum(
-            np.bincount(at[at >= 0], weights=refunds["amount"][at >= 0], minlength=n_orders),
-            np.maximum(orders["amount"], 0))
+        ordered = np.maximum(orders["amount"], 0)
+        credited = np.bincount(at[at >= 0], weights=refunds["credited"][at >= 0], minlength=n_orders)
+        invoiced = np.bincount(at[at >= 0], weights=refunds["invoiced"][at >= 0], minlength=n_orders)
+        # an order gives back at most what it was: goods sent back at once from two orders and
+        # credited against the last one are not 300% of it
+        orders["returned"] = np.minimum(ordered, np.maximum(0, credited - np.maximum(0, invoiced - ordered)))
+        del credited, invoiced
+        credits = read["credits"]
+        if len(credits["amount"]) and customer_ids is not None:
+            who = positions(customer_ids, credits["partner"])
+            mine = who >= 0
+            orders["returned"] += credit_unlinked(
+                orders["customer"], orders["day"],
+                np.where(orders["confirmed"], ordered - orders["returned"], 0),
+                who[mine], credits["day"][mine], credits["amount"][mine])
         at = positions(ids, lines.pop("order_id"))
         if not (at >= 0).all():
             keep = at >= 0

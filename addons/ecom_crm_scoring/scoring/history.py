@@ -466,11 +466,72 @@ def from_invoice_lines(customers, invoices, days, products, quantities, amounts,
         ret_amount = -amounts[back][order[hit] - n_s]
         returned = np.minimum(np.bincount(line_order[target], weights=ret_amount, minlength=n_orders),
                               np.maximum(order_amount, 0))
+    if back.any():
+        # the rest (a credit of nothing the customer ordered before it): money given back all the
+        # same, as the database's credit notes linked to no order are read
+        rest = np.ones(int(back.sum()), dtype=bool)
+        rest[order[hit] - n_s] = False
+        returned += credit_unlinked(order_customer, order_day, np.maximum(order_amount, 0) - returned,
+                                    customer[back][rest], days[back][rest], -amounts[back][rest])
     orders = {"customer": order_customer, "day": order_day, "amount": order_amount, "returned": returned}
     line = goods[sold]
     lines = {"order": line_order[line], "product": product_of_sold[line], "qty": quantities[sold][line],
              "amount": amounts[sold][line]}
     return History.build(len(keys), orders, lines=lines), keys, product_keys
+
+
+def credit_unlinked(order_customer, order_day, capacity, customers, days, amounts):
+    """What the credit notes linked to no order (typed in by hand: a manual refund, a goodwill
+    credit, a cancellation credited as one sum) give back of each order: ``capacity`` is what
+    each order can still give back (its amount less its linked returns; 0 for a cancelled one),
+    ``customers``, ``days`` and ``amounts`` the credits. A credit goes to the customer's orders
+    placed on or before its day, the latest first, each up to what it can still give back (a
+    credit of an order and of the one placed after it the same day is given back by both); the
+    credits are taken in the order of their days, and what no earlier order can take (a credit of
+    something bought before the history began) is left out. Returns the amount each order gives
+    back (orders in any order; their index as given)."""
+    order_customer = np.asarray(order_customer, dtype=np.int64)
+    order_day = np.asarray(order_day, dtype=np.int64)
+    taken = np.zeros(len(order_customer))
+    amounts = np.asarray(amounts, dtype=np.float64)
+    keep = amounts > 0
+    if not keep.any() or not len(order_customer):
+        return taken
+    customers = np.asarray(customers, dtype=np.int64)[keep]
+    days, amounts = np.asarray(days, dtype=np.int64)[keep], amounts[keep]
+    # orders and credits by (customer, day): a credit's orders are a run of the sorted orders
+    span = int(max(order_day.max(), days.max())) - int(min(order_day.min(), days.min())) + 2
+    low = int(min(order_day.min(), days.min()))
+    by = np.lexsort((np.arange(len(order_customer)), order_day, order_customer))
+    okey = order_customer[by] * span + (order_day[by] - low)
+    ckey = customers * span + (days - low)
+    first = np.searchsorted(okey, customers * span, side="left")
+    last = np.searchsorted(okey, ckey, side="right") - 1
+    left = np.maximum(np.asarray(capacity, dtype=np.float64)[by], 0).tolist()
+    # the nearest order at or before a position that can still give back (-1: none), kept short
+    # by path halving: a customer's credits never walk the same emptied orders twice
+    before = list(range(len(left)))
+
+    def find(i):
+        while i >= 0 and before[i] != i:
+            before[i] = before[before[i]] if before[i] >= 0 else -1
+            i = before[i]
+        return i
+
+    for j in np.lexsort((days, customers)).tolist():
+        amount, i, start = float(amounts[j]), int(last[j]), int(first[j])
+        while amount > 0 and i >= start:
+            i = find(i)
+            if i < start:
+                break
+            give = min(left[i], amount)
+            left[i] -= give
+            amount -= give
+            if left[i] <= 0:
+                before[i] = i - 1
+            i -= 1
+    taken[by] = np.maximum(np.asarray(capacity, dtype=np.float64)[by], 0) - np.asarray(left)
+    return taken
 
 
 def positions(keys, values):

@@ -17,6 +17,7 @@ from ..scoring.history import (
     MAIL_CLICK,
     NEVER,
     OUTCOME_REFUSED,
+    credit_unlinked,
     from_invoice_lines,
     from_transactions,
     lookup,
@@ -84,8 +85,10 @@ class TestPositions(BaseCase):
         line's day, the sum of its lines), postage is in the amount but no product, a "C" credit
         note goes back to the order it returns as Odoo's return flow links it (the customer's last
         order of that product placed before it), never above the order's amount; a credit note of
-        something the customer did not order before it (bought before the history began, a manual
-        refund, a discount granted afterwards) is linked to no order in Odoo and is left out."""
+        something the customer did not order before it (a manual refund, a discount granted
+        afterwards) is linked to no order in Odoo: it gives back from the customer's orders placed
+        before it, the latest first (:func:`credit_unlinked`), as the database reader counts it;
+        one of something bought before the history began, before any order, is left out."""
         rows = [  # customer, invoice, day, minute, product, quantity, amount, goods
             (17850, "536365", 100, 506, "85123A", 6, 15.30, True),
             (17850, "536365", 100, 506, "71053", 6, 20.34, True),
@@ -95,7 +98,8 @@ class TestPositions(BaseCase):
             (17850, "536371", 106, 600, "22632", 2, 5.00, True),
             # the first order's hearts sent back a week later, though a later order came between
             (17850, "C536379", 107, 600, "85123A", -2, -5.10, True),
-            # a manual refund without an earlier manual line: linked to no order
+            # a manual refund without an earlier manual line: linked to no order, given back by the
+            # orders before it, the latest first
             (17850, "C536380", 107, 610, "M", -1, -50.00, False),
             # postage given back: the order that charged it
             (17850, "C536381", 108, 600, "POST", -1, -18.00, False),
@@ -119,12 +123,13 @@ class TestPositions(BaseCase):
         self.assertEqual(o.customer.tolist(), [0, 0, 1, 3, 3, 3])
         self.assertEqual(o.day.tolist(), [100, 110, 109, 100, 104, 106])
         np.testing.assert_allclose(o.amount, [12.60, 2.10, 9.00, 53.64, 40.68, 5.00])
-        np.testing.assert_allclose(o.returned, [2.10, 2.10, 0.0, 23.10, 0.0, 0.0],
-                                   err_msg="the hearts and the postage to their order, the manual refund nowhere")
+        np.testing.assert_allclose(o.returned, [2.10, 2.10, 0.0, 23.10 + 4.32, 40.68, 5.00],
+                                   err_msg="the hearts and the postage to their order, the manual refund of "
+                                           "50 by the orders of days 106, 104 and 100 (what each had left)")
         self.assertTrue(o.confirmed.all())
         # without the times, a sale comes before a return of the same day
         h2 = from_invoice_lines(cust, inv, day, prod, qty, amount, goods=goods)[0]
-        np.testing.assert_allclose(h2.orders.returned, [0.0, 2.10, 0.0, 23.10, 0.0, 0.0],
+        np.testing.assert_allclose(h2.orders.returned, [0.0, 2.10, 0.0, 23.10 + 4.32, 40.68, 5.00],
                                    err_msg="both returns of day 110 to that day's order, capped at its 2.10")
         # the lines: the goods only, each on its order
         self.assertEqual(len(h.lines), 7)
@@ -135,6 +140,34 @@ class TestPositions(BaseCase):
         np.testing.assert_allclose(h.lines.amount, [12.60, 2.10, 9.00, 15.30, 20.34, 40.68, 5.00])
         with self.assertRaisesRegex(ValueError, "every column"):
             from_invoice_lines([1], ["a", "b"], [1], ["p"], [1], [1.0])
+
+    def test_credits_linked_to_no_order(self):
+        """A credit note typed in by hand gives back from the customer's orders placed on or before
+        its day, the latest first, each up to what it has left (its linked returns out, a cancelled
+        order nothing); credits are taken by their days; what no order before it can take is left
+        out; another customer's orders are never touched; the orders may come in any order."""
+        # order: customer, day, what it can still give back
+        orders = [(0, 10, 100.0), (0, 20, 50.0), (0, 20, 30.0), (0, 40, 0.0), (1, 5, 70.0), (2, 30, 40.0),
+                  (0, 50, 25.0)]
+        shuffled = [6, 2, 4, 0, 5, 1, 3]
+        cust, day, cap = (np.array([orders[i][k] for i in shuffled]) for k in range(3))
+
+        def taken(*credits):
+            got = credit_unlinked(cust, day, cap, *(np.array(col) for col in zip(*credits, strict=True)))
+            by_order = dict(zip(shuffled, got.tolist(), strict=True))
+            return [by_order[i] for i in range(len(orders))]
+
+        self.assertEqual(taken(
+            (0, 45, 120.0),  # second in time: nothing left before day 45 (the day-40 order had nothing)
+            (0, 20, 200.0),  # first in time: the two orders of day 20, then day 10's; 20 left out
+            (1, 4, 10.0),  # before the customer's first order: left out
+            (2, 30, -5.0),  # not a credit
+            (3, 30, 10.0),  # a customer without orders
+        ), [100.0, 50.0, 30.0, 0.0, 0.0, 0.0, 0.0], "the order of day 50 came after both credits")
+        self.assertEqual(taken((0, 45, 60.0), (0, 60, 40.0)), [0.0, 50.0, 25.0, 0.0, 0.0, 0.0, 25.0],
+                         "day 45: the day-40 order has nothing, then the two of day 20 (the one given later "
+                         "first: 50, then 10 of 30); day 60: the day-50 order's 25, then 15 of the 20 left")
+        self.assertEqual(credit_unlinked([], [], [], [0], [1], [5.0]).tolist(), [])
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
@@ -307,6 +340,64 @@ class TestScoringHistory(ScoringCase):
         history, index = self.read()
         mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
         self.assertEqual(history.orders.returned[mine].tolist(), [0, 500])
+
+    def test_a_corrected_invoice_is_no_return(self):
+        """Odoo's «Full refund and new draft invoice» (an invoice corrected: its credit note and a
+        new invoice posted) takes nothing from the order, as the store's reports count it; a credit
+        note whose new invoice is still a draft is a return until the new one is posted."""
+        sale = self._order(self.firm, 30, amount=1000)
+        invoice = sale._create_invoices()
+        invoice.action_post()
+        wizard = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=invoice.ids).create(
+            {"journal_id": invoice.journal_id.id, "reason": "Ошибка в реквизитах"})
+        action = wizard.modify_moves()
+        new_invoice = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(new_invoice.state, "draft")
+        self.assertTrue(invoice.reversal_move_ids.filtered(lambda m: m.state == "posted"))
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertAlmostEqual(history.orders.returned[mine[0]], 1000, msg="credited, not invoiced again yet")
+        new_invoice.action_post()
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertEqual(history.orders.returned[mine].tolist(), [0], "invoiced again: a correction")
+
+    def test_a_credit_note_typed_in_by_hand(self):
+        """A credit note of the customer typed in by hand (no line from an order: a manual refund
+        of a cancelled order, a goodwill credit) gives back from the customer's orders placed on
+        or before its day, the latest first, as much as each has left; one of the contact is the
+        customer's. An incremental run sees the customer changed; its partial read counts it as
+        the full read does."""
+        for days, amount in ((30, 1000), (20, 500), (5, 300)):
+            self._order(self.firm, days, amount=amount)
+        income = self.env["account.account"].search([("account_type", "=", "income"),
+                                                     ("company_ids", "in", self.env.company.id)], limit=1)
+
+        def credit(partner, days_ago, amount):
+            move = self.env["account.move"].create({
+                "move_type": "out_refund", "partner_id": partner.id,
+                "invoice_date": (self.now - timedelta(days=days_ago)).date(),
+                "invoice_line_ids": [Command.create({"name": "Возврат по претензии", "quantity": 1,
+                                                     "price_unit": amount, "account_id": income.id,
+                                                     "tax_ids": [Command.clear()]})],
+            })
+            move.action_post()
+            return move
+
+        since = self.env.cr.now()  # what this transaction writes is dated by its start
+        credit(self.contact, 10, 1200)  # the contact's: the firm's; orders of days 20 and 30, the latest first
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertEqual(history.orders.returned[mine].tolist(), [700, 500, 0],
+                         "500 of the order of day 20, 700 of day 30's; the order placed after it untouched")
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE sale_order SET write_date = write_date - interval '1 day'")
+        self.assertIn(self.firm.id, self.env["ecom.scoring.run"]._changed_partners(self.env.company, since),
+                      "its orders untouched since, its credit note new")
+        partial, ids = self.env["ecom.scoring.history"]._read(self.env.company, [self.firm.id])
+        self.assertEqual(partial.orders.returned.tolist(), [700, 500, 0], "an incremental run's read: the same")
+        self.assertEqual(ids.tolist(), [self.firm.id])
 
     def test_postage_and_fees_are_in_the_amount_not_among_the_products(self):
         """A store's postage, delivery charges and fees are service products: what the customer paid
