@@ -590,7 +590,9 @@ class EcomScoringRun(models.Model):
 
     def _cap_with_todays_list(self, company, result, history, partner_ids):
         """An incremental run adds to the morning's list only what each salesperson's daily cap
-        still allows; the others are moved to tomorrow, as the full run does."""
+        still allows (the shared list of the customers without one: what the salespeople who take
+        them have left today, see :func:`..scoring.schedule.shared_per_day`); the others are moved
+        to tomorrow, as the full run does."""
         now = np.flatnonzero(result.schedule.decision == NOW)
         if not len(now):
             return
@@ -598,11 +600,21 @@ class EcomScoringRun(models.Model):
             SELECT COALESCE(user_id, -1), count(*) FROM ecom_customer_score
              WHERE company_id = %s AND decision = 'now' AND NOT partner_id = ANY(%s) GROUP BY 1
         """, company.id, partner_ids.tolist()))
+        from ..scoring.schedule import shared_per_day
+
         taken = dict(self.env.cr.fetchall())
         cap = company.ecom_scoring_daily_cap
+        takers = company._ecom_scoring_shared_takers()
+
+        def cap_of(manager):  # the shared list: what the salespeople taking it have left today
+            if manager >= 0 or not takers:
+                return cap
+            return int(shared_per_day([taken.get(user, 0) for user in takers], cap, 1)[0])
+
         for i in now[np.argsort(-result.schedule.priority[now], kind="stable")]:
             manager = int(history.manager[i]) if history.manager is not None else -1
-            if taken.get(manager, 0) >= cap:
+            manager = manager if manager > 0 else -1
+            if taken.get(manager, 0) >= cap_of(manager):
                 result.schedule.decision[i] = LATER
                 result.schedule.reason[i] = tuple(texts.SCHEDULE_REASONS).index("over_cap")
                 result.schedule.date[i] = self.day.toordinal() + 1

@@ -84,4 +84,21 @@ class ResCompany(models.Model):
                 contact_cooldown_days=self.ecom_scoring_contact_cooldown,
                 order_cooldown_days=self.ecom_scoring_order_cooldown,
                 refusal_cooldown_days=self.ecom_scoring_refusal_cooldown,
-                plan_days=self.ecom_scoring_plan_days))
+                plan_days=self.ecom_scoring_plan_days,
+                shared_takers=self._ecom_scoring_shared_takers()))
+
+    def _ecom_scoring_shared_takers(self):
+        """The salespeople who take the customers without one (user ids): with the scheduled
+        contacts as activities, the members of the default sales team who take new requests
+        (*Available*, active, of this company), as the activities' sync hands those customers out;
+        none without activities (the team leader hands out the shared list)."""
+        self.ensure_one()
+        if not self.ecom_scoring_activities:
+            return ()
+        team = self.env["crm.team"].sudo().with_company(self)._get_default_team_id(user_id=False)
+        if not team:
+            return ()
+        members = team.crm_team_member_ids.filtered(
+            lambda m: m.ecom_available and m.user_id.active and not m.user_id.share
+            and team._ecom_may_work_here(m.user_id) and self in m.user_id.company_ids)
+        return tuple(sorted(members.user_id.ids))

@@ -22,7 +22,10 @@ manager by priority; the first ``daily_cap`` are ``now`` (reason: their group), 
 ones ``later`` with the day their rank reaches the list (``over_cap``), up to
 ``plan_days`` days ahead; the rest get no decision this time (re-planned every night), and
 their reason says so (``beyond_plan``: the card tells why such a customer is nobody's call).
-Customers without a manager (-1) share one list, for the team leader to hand out.
+Customers without a manager (-1) share one list, for the team leader to hand out, or for the
+salespeople who take them (``shared_takers``: the default team's members, who get them by load):
+then each day's shared list is what those salespeople's own lists leave of their daily cap that
+day (:func:`shared_per_day`), at least one salesperson's cap.
 
 Priority = probability of an order x expected order value (their average order); for the
 risk group it is probability x value at stake (a year of their spending at their own pace,
@@ -53,6 +56,8 @@ class ScheduleSettings:
     refusal_cooldown_days: int = 30
     due_margin_days: int = 7
     plan_days: int = 14
+    # the salespeople (user ids) who take the customers without one (see the module docstring)
+    shared_takers: tuple = ()
 
 
 @dataclass
@@ -136,9 +141,16 @@ def plan(today, group, probability, order_value, stake, manager, *, opted_out=No
         c = cand[order]
         mg = manager[c]
         starts = np.flatnonzero(np.r_[True, mg[1:] != mg[:-1]])
-        rank = np.arange(len(c)) - np.repeat(starts, np.diff(np.r_[starts, len(c)]))
+        sizes = np.diff(np.r_[starts, len(c)])
+        rank = np.arange(len(c)) - np.repeat(starts, sizes)
         cap = max(int(s.daily_cap), 1)
         day_offset = rank // cap
+        shared = mg < 0
+        if shared.any() and s.shared_takers:
+            own = {int(m): int(size) for m, size in zip(mg[starts], sizes, strict=True)}
+            per_day = shared_per_day([own.get(int(user), 0) for user in s.shared_takers], cap, s.plan_days)
+            # the shared list's ranks (first in c, by priority) to the days whose room they fill
+            day_offset[shared] = np.searchsorted(np.cumsum(per_day), rank[shared], side="right")
         now = day_offset == 0
         decision[c[now]] = NOW
         reason[c[now]] = np.array([_R["growth"], _R["risk"], _R["watch"]], dtype=np.int8)[group[c[now]]]
@@ -149,3 +161,14 @@ def plan(today, group, probability, order_value, stake, manager, *, opted_out=No
         date[c[later]] = today + day_offset[later]
         reason[c[~now & ~later]] = _R["beyond_plan"]
     return Schedule(decision=decision, reason=reason, date=date, priority=prio)
+
+
+def shared_per_day(own_counts, cap, days):
+    """How many customers without a salesperson each of the next ``days`` days' lists holds: what
+    the salespeople who take them (``own_counts``: how many of their own customers each has to
+    call, planned ``cap`` a day from today) have left of their ``cap`` that day, at least ``cap``
+    (one salesperson's list, for the team leader to hand out when everyone's is full)."""
+    day = np.arange(days)[:, None]
+    own = np.asarray(own_counts, dtype=np.int64)[None, :]
+    room = np.clip((day + 1) * cap - own, 0, cap).sum(axis=1) if own.size else np.zeros(days, np.int64)
+    return np.maximum(room, cap)

@@ -127,6 +127,31 @@ class TestScoringRun(ScoringCase):
                              "нет в списках ближайших дней: сначала звонят клиентам с лучшими шансами")
         self.assertFalse(self.Score.search([("group", "=", False), ("decision_code", "=", "beyond_plan")]))
 
+    def test_customers_without_a_salesperson_fill_the_teams_lists(self):
+        """The customers without a salesperson share one list of one salesperson's cap, for the team
+        leader to hand out; when the default team's available salespeople take them (the scheduled
+        contacts as activities), the list holds what those salespeople's own lists leave: two idle
+        salespeople, two lists. An incremental run adds to it as far as that room goes."""
+        self.env.company.write({"ecom_scoring_daily_cap": 1, "ecom_scoring_plan_days": 1,
+                                "ecom_scoring_activities": False})
+        team = self.env["crm.team"].with_company(self.env.company)._get_default_team_id(user_id=False)
+        idle = [new_test_user(self.env, login=f"score_idle_{i}", groups="sales_team.group_sale_salesman")
+                for i in range(2)]
+        team.crm_team_member_ids = [(5, 0, 0)] + [(0, 0, {"user_id": user.id}) for user in idle]
+        self.assertEqual(self.env.company._ecom_scoring_shared_takers(), (), "without activities: the team leader's")
+        self.run_scoring()
+        shared = [("user_id", "=", False), ("decision", "=", "now")]
+        self.assertEqual(self.Score.search_count(shared), 1, "one salesperson's list")
+        self.assertGreater(self.Score.search_count([("user_id", "=", False), ("decision", "!=", False)]), 2,
+                           "enough customers without a salesperson to fill more")
+        self.env.company.ecom_scoring_activities = True
+        self.assertEqual(self.env.company._ecom_scoring_shared_takers(), tuple(sorted(u.id for u in idle)))
+        self.run_scoring(mode="full")
+        self.assertEqual(self.Score.search_count(shared), 2, "two idle salespeople: two lists")
+        self.assertEqual(len(self.Score.search(shared).activity_user_id), 2, "one each, by load")
+        team.crm_team_member_ids.filtered(lambda m: m.user_id == idle[1]).ecom_available = False
+        self.assertEqual(self.env.company._ecom_scoring_shared_takers(), (idle[0].id,))
+
     def test_the_card_explains_a_score_no_list_explained(self):
         """The night explains the customers on the lists; the card of any other asks why («Why this
         score?»): the reasons are told in the reader's language, by the customer's salesperson only,

@@ -121,6 +121,33 @@ class TestSchedule(BaseCase):
         self.assertEqual([s.reason_code(i) for i in (0, 2, 4)], ["over_cap"] * 3)
         self.assertEqual(s.date.tolist(), [1002, 1000, 1001, 1000, 1001, 1000, 1000])
 
+    def test_customers_without_a_salesperson_fill_what_the_team_has_left(self):
+        """The customers without a salesperson (-1) share one list: one salesperson's cap a day for
+        the team leader to hand out, or, when the team's salespeople take them, what those
+        salespeople's own lists leave of their cap each day (a salesperson with a full list
+        today has room later)."""
+        # salesperson 7 has 3 own customers to call, 8 has none; cap 2: today 7 has no room, 8 has 2
+        manager = np.array([7, 7, 7] + [-1] * 8)
+        probability = np.array([0.9, 0.8, 0.7] + [0.8 - 0.05 * i for i in range(8)])
+        s = self.plan(11, probability=probability, manager=manager,
+                      settings=schedule.ScheduleSettings(daily_cap=2, plan_days=3, shared_takers=(7, 8)))
+        self.assertEqual(s.date[:3].tolist(), [1000, 1000, 1001], "their own customers: their cap a day")
+        # room for the shared list: today 0 + 2 (at least one cap: 2), tomorrow 1 + 2 = 3, then 2 + 2
+        self.assertEqual(schedule.shared_per_day([3, 0], 2, 3).tolist(), [2, 3, 4])
+        self.assertEqual(s.date[3:].tolist(), [1000, 1000, 1001, 1001, 1001, 1002, 1002, 1002],
+                         "the best first, each day's room filled")
+        self.assertEqual(s.decision[3:5].tolist(), [schedule.NOW] * 2)
+        # a team of three idle salespeople: three lists today
+        s = self.plan(8, probability=np.linspace(0.9, 0.5, 8), manager=np.full(8, -1),
+                      settings=schedule.ScheduleSettings(daily_cap=2, shared_takers=(7, 8, 9)))
+        self.assertEqual(int((s.decision == schedule.NOW).sum()), 6)
+        self.assertEqual(s.date[6:].tolist(), [1001, 1001])
+        # nobody takes them: one list, for the team leader
+        s = self.plan(8, probability=np.linspace(0.9, 0.5, 8), manager=np.full(8, -1),
+                      settings=schedule.ScheduleSettings(daily_cap=2))
+        self.assertEqual(int((s.decision == schedule.NOW).sum()), 2)
+        self.assertEqual(schedule.shared_per_day([], 2, 2).tolist(), [2, 2])
+
     def test_beyond_the_planned_days_no_decision_and_why(self):
         s = self.plan(5, probability=np.array([0.9, 0.8, 0.7, 0.6, 0.5]), manager=np.ones(5, dtype=np.int64),
                       settings=schedule.ScheduleSettings(daily_cap=1, plan_days=3))
