@@ -1,5 +1,5 @@
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import numpy as np
 from psycopg2.errors import UniqueViolation
@@ -12,6 +12,9 @@ from ..scoring import texts
 from ..tools.pgcopy import copy_text
 
 SALES = "sales_team.group_sale_salesman"
+# a salesperson's load in a sync of the scheduled contacts once their day's list is full: above
+# any maximum of open requests, so that ecom_crm's assignment by load passes them by
+FULL_DAY = 2**31 - 1
 SEGMENTS = [(code, texts.SEGMENT_LABELS[code]) for code in texts.SEGMENTS]
 GROUPS = [(code, texts.GROUP_LABELS[code]) for code in ("growth", "risk", "watch")]
 DECISIONS = [("now", "Call now"), ("later", "Call later"), ("dnd", "Do not disturb")]
@@ -295,7 +298,12 @@ class EcomCustomerScore(models.Model):
         def can_call(user):  # a salesperson who left the company (or was archived) calls nobody of it
             return bool(user) and user.active and not user.share and company in user.company_ids
 
-        team_state = {}  # the default team and its members' loads, read once per sync
+        # the default team and its members' loads, read once per sync, and what each salesperson's
+        # daily list has room for once their own customers to call today are counted
+        team_state = {"room": Counter(), "cap": company.ecom_scoring_daily_cap}
+        for score in due:
+            if can_call(score.user_id):
+                team_state["room"][score.user_id] -= 1
         links, remove, moves, new = {}, Activity.browse(), [], []
         for partner_id, activities in existing.items():
             score = scores.get(partner_id)
@@ -304,9 +312,16 @@ class EcomCustomerScore(models.Model):
                 continue
             keep = activities[:1]
             remove |= activities[1:]
-            user = score.user_id if can_call(score.user_id) else keep.user_id if can_call(keep.user_id) else \
-                self._ecom_team_salesperson(company, score.partner_id, team_state) if score.decision == "now" \
-                else self.env["res.users"]
+            if can_call(score.user_id):
+                user = score.user_id
+            elif can_call(keep.user_id):
+                user = keep.user_id
+                if score.decision == "now":  # a customer of the shared list kept by who has it
+                    team_state["room"][user] -= 1
+            elif score.decision == "now":
+                user = self._ecom_team_salesperson(company, score.partner_id, team_state)
+            else:
+                user = self.env["res.users"]
             if score.decision not in ("now", "later") or not score.decision_date or not user:
                 remove |= keep
                 links[score] = False
@@ -407,7 +422,21 @@ class EcomCustomerScore(models.Model):
             # their salesperson left the company (a team of no company would give them back the
             # customer): the team's members, by load
             partner = None
-        return state["team"]._ecom_pick_salesperson(partner, state["loads"])
+        team, loads = state["team"], state["loads"]
+        room = state.get("room")
+        if room is not None:
+            # a member whose day is full (their own customers to call, and those handed out to them
+            # in this sync, up to the daily cap) takes no more today: counted as at their maximum
+            # of open requests for this sync's picks
+            users = team.crm_team_member_ids.user_id
+            team._ecom_fill_loads(loads, users)
+            for user in users:
+                if state["cap"] + room[user] <= 0:
+                    loads[user][0] = FULL_DAY
+        user = team._ecom_pick_salesperson(partner, loads)
+        if room is not None and user:
+            room[user] -= 1
+        return user
 
     def _ecom_activity_texts(self, user, dates=None):
         """(summary, note) of this score's scheduled contact, in ``user``'s language. ``dates``:

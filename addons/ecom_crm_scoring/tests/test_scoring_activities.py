@@ -71,6 +71,32 @@ class TestScoringActivities(ScheduleCase):
         self.assertFalse(self.shared_now.ecom_score_ids.activity_id)
         self.assertEqual(len(self._open_activities()), 2)
 
+    def test_a_salesperson_whose_day_is_full_takes_no_shared_customer(self):
+        """The customers without a salesperson go to the team's members who have room left in their
+        day: Vera, with her own customer to call and a daily list of one, takes none today (the
+        customer stays on the shared list); with a list of two she takes them, and no more than
+        her room."""
+        vera_now = self._customer("Дежурный клиент Веры", self.vera)
+        second_shared = self._customer("Второй без менеджера", None)
+        self.company.ecom_scoring_daily_cap = 1
+        with freeze_time(TODAY):
+            self._score(vera_now, "now", TODAY, priority=400.0)
+            self._score(second_shared, "now", TODAY, group="watch", priority=90.0)
+            self._morning()
+        self.assertEqual(self._open_activities(vera_now).user_id, self.vera)
+        self.assertFalse(self._open_activities(self.shared_now), "her day is full: on the shared list")
+        self.assertFalse(self._open_activities(second_shared))
+        self.company.ecom_scoring_daily_cap = 2
+        with freeze_time(TODAY):
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(self._open_activities(self.shared_now).user_id, self.vera, "the better chance first")
+        self.assertFalse(self._open_activities(second_shared), "one place left in her day")
+        self.company.ecom_scoring_daily_cap = 3
+        with freeze_time(TODAY):
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(self._open_activities(self.shared_now).user_id, self.vera, "kept, and counted in her day")
+        self.assertEqual(self._open_activities(second_shared).user_id, self.vera)
+
     def test_next_run_moves_the_activity_instead_of_duplicating_it(self):
         with freeze_time(TODAY):
             self._morning()
