@@ -125,7 +125,9 @@ class EcomCall(models.Model):
         return next((phone for phone in (partner.phone, partner.mobile)
                      if phone and phone_without_extension(phone) == number), caller)
 
-    def _ecom_log(self):
+    def _ecom_log(self, note=None):
+        """The call as a note in its request's and customer's chatters (``note``: what was said, when a
+        salesperson logs it by hand)."""
         for call in self:
             state = dict(self._fields["state"]._description_selection(self.env))[call.state]
             parts = [_("Outgoing call to %(number)s: %(state)s", number=call.caller, state=state)
@@ -138,6 +140,8 @@ class EcomCall(models.Model):
             if call.recording_url:
                 body += Markup(' <a href="%s" target="_blank" rel="noopener">%s</a>') % (
                     call.recording_url, _("recording"))
+            if note:
+                body += Markup("<br/>") + escape(note)
             for record in (call.lead_id, call.partner_id):
                 if record:  # a note in the chatter, written by the telephony's API: nobody to notify
                     record._message_log(body=body)
