@@ -51,4 +51,5 @@ from . import test_report_real_data
 from . import test_report_refunds
 from . import test_phone_tour
 from . import test_call_log_tour
+from . import test_audience_tour
 from . import test_concurrency
