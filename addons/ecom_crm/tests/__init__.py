@@ -53,4 +53,5 @@ from . import test_phone_tour
 from . import test_call_log_tour
 from . import test_audience_tour
 from . import test_recurring_task_tour
+from . import test_documents_html
 from . import test_concurrency
