@@ -51,6 +51,7 @@ from . import test_report_real_data
 from . import test_report_refunds
 from . import test_phone_tour
 from . import test_call_log_tour
+from . import test_call_log
 from . import test_audience_tour
 from . import test_recurring_task_tour
 from . import test_documents_html

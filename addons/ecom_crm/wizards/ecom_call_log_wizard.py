@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.intake import MAX_CALL_SECONDS, is_phone
+
 
 class EcomCallLogWizard(models.TransientModel):
     """A call the salesperson made or took outside the telephony (their mobile, an office line
@@ -37,8 +39,15 @@ class EcomCallLogWizard(models.TransientModel):
         lead = self.lead_id
         # the calls are written by the telephony only: a salesperson logs on a request they may edit
         lead.check_access("write")
+        # checked as the telephony's events are: the number is called again, the duration is summed
+        if not is_phone(self.phone) or len(self.phone) > 64:
+            raise UserError(self.env._("«%(phone)s» is not a phone number: type the number you called or that "
+                                       "called you.", phone=self.phone))
         if self.duration_minutes < 0:
             raise UserError(self.env._("The duration of a call cannot be negative."))
+        if self.duration_minutes * 60 > MAX_CALL_SECONDS:
+            raise UserError(self.env._("The duration of a call cannot be over %(minutes)s minutes: type it in "
+                                       "minutes.", minutes=MAX_CALL_SECONDS // 60))
         answered = self.answered == "yes"
         duration = self.duration_minutes * 60 if answered else 0
         call = self.env["ecom.call"].sudo().create({

@@ -1,0 +1,42 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import EcomCrmCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestCallLogWizard(EcomCrmCase):
+    """«Log a call» on a request: what a salesperson types is checked as the telephony's events are,
+    and kept as typed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.Partner.create({"name": "Иванова Мария", "phone": "+79161234567",
+                                           "user_id": cls.salesman.id})
+        cls.lead = cls._lead(partner_id=cls.customer.id)
+
+    def log(self, **vals):
+        wizard = self.env["ecom.call.log.wizard"].with_user(self.salesman).with_context(lang="ru_RU").create(
+            {"lead_id": self.lead.id, "phone": "+79161234567", **vals})
+        wizard.action_log()
+        return self.env["ecom.call"].search([("lead_id", "=", self.lead.id)], order="id desc", limit=1)
+
+    def test_a_number_that_is_none_is_refused(self):
+        """«с мобильного» or «-» is no number: the call would be told as «Исходящий звонок на номер
+        с мобильного» and the call-again activity would ask to call it (the telephony's webhook
+        refuses such a caller)."""
+        for phone in ("с мобильного", "-", "12"):
+            with self.subTest(phone=phone), self.assertRaisesRegex(UserError, "номер"):
+                self.log(phone=phone, answered="no")
+        self.assertFalse(self.env["ecom.call"].search([("lead_id", "=", self.lead.id)]))
+        self.assertFalse(self.lead.activity_ids)
+
+    def test_a_duration_beyond_any_call_is_refused(self):
+        """A mistyped duration (minutes typed as seconds, a phone number in the wrong field) is told
+        in the user's language; before, beyond 2^31 seconds it stopped on a database error."""
+        for minutes in (8 * 24 * 60, 50_000_000):
+            with self.subTest(minutes=minutes), self.assertRaisesRegex(UserError, "Длительность"):
+                self.log(duration_minutes=minutes)
+        self.assertFalse(self.env["ecom.call"].search([("lead_id", "=", self.lead.id)]))
+        self.assertEqual(self.log(duration_minutes=90).duration, 5400, "an hour and a half is a call")
