@@ -140,8 +140,8 @@ class EcomCall(models.Model):
             if call.recording_url:
                 body += Markup(' <a href="%s" target="_blank" rel="noopener">%s</a>') % (
                     call.recording_url, _("recording"))
-            if note:
-                body += Markup("<br/>") + escape(note)
+            if note and note.strip():  # as typed: its lines kept, any markup shown as text
+                body += Markup("<br/>") + Markup("<br/>").join(note.strip().splitlines())
             for record in (call.lead_id, call.partner_id):
                 if record:  # a note in the chatter, written by the telephony's API: nobody to notify
                     record._message_log(body=body)

@@ -40,3 +40,12 @@ class TestCallLogWizard(EcomCrmCase):
                 self.log(duration_minutes=minutes)
         self.assertFalse(self.env["ecom.call"].search([("lead_id", "=", self.lead.id)]))
         self.assertEqual(self.log(duration_minutes=90).duration, 5400, "an hour and a half is a call")
+
+    def test_the_note_is_kept_as_typed(self):
+        """What was said, as the salesperson typed it: its lines kept, markup shown as text."""
+        call = self.log(note="Перезвонить в субботу\nДоставка <b>до двери</b> & подъём")
+        for record in (self.lead, self.customer):
+            body = record.message_ids[0].body
+            self.assertIn("Перезвонить в субботу<br>Доставка &lt;b&gt;до двери&lt;/b&gt; &amp; подъём", body)
+            self.assertNotIn("<b>", body)
+        self.assertEqual(call.user_id, self.salesman)
