@@ -1,5 +1,5 @@
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from .common import EcomCrmCase
 
@@ -49,3 +49,24 @@ class TestCallLogWizard(EcomCrmCase):
             self.assertIn("Перезвонить в субботу<br>Доставка &lt;b&gt;до двери&lt;/b&gt; &amp; подъём", body)
             self.assertNotIn("<b>", body)
         self.assertEqual(call.user_id, self.salesman)
+
+    def test_not_on_another_companys_request(self):
+        """A salesperson of the first shop cannot log a call on the second shop's request, unassigned
+        as it may be."""
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        lead = self._lead(partner_id=self.customer.id, user_id=False, company_id=other.id)
+        wizard = self.env["ecom.call.log.wizard"].with_user(self.salesman).create(
+            {"lead_id": lead.id, "phone": "+79161234567"})
+        with self.assertRaises(AccessError):
+            wizard.action_log()
+        self.assertFalse(self.env["ecom.call"].search([("lead_id", "=", lead.id)]))
+
+    def test_a_manager_logs_on_a_salespersons_request(self):
+        """A sales manager logs the call they made on a salesperson's request: the call again is the
+        request's salesperson's, the note is the manager's."""
+        manager = new_test_user(self.env, login="ecom_call_manager", groups="sales_team.group_sale_manager",
+                                name="Олег Звонов")
+        self.env["ecom.call.log.wizard"].with_user(manager).create(
+            {"lead_id": self.lead.id, "phone": "+79161234567", "answered": "no"}).action_log()
+        self.assertEqual(self.lead.activity_ids.user_id, self.salesman)
+        self.assertEqual(self.lead.message_ids[0].author_id, manager.partner_id)
