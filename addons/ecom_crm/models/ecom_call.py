@@ -82,12 +82,15 @@ class EcomCall(models.Model):
         return call
 
     def _ecom_ask_to_call(self):
-        """A call activity for whoever follows the call up: the request's responsible, or, for an
-        outgoing call outside any request, on the customer, for their salesperson, else the line's
-        sales team leader, else a sales manager (somebody calls again)."""
+        """A call activity for whoever follows the call up: the request's salesperson, else who made
+        or took the call (one logged by hand), else the request's team leader, else a sales manager;
+        for an outgoing call outside any request, on the customer, for their salesperson, else the
+        line's sales team leader, else a sales manager (somebody calls again)."""
         self.ensure_one()
         record = self.lead_id or self.partner_id
-        responsible = self.lead_id._ecom_responsible() if self.lead_id else \
+        lead = self.lead_id
+        responsible = self.env["crm.lead"]._ecom_first_responsible(
+            (lead.user_id, self.user_id, lead.team_id.user_id), lead.company_id) if lead else \
             self.env["crm.lead"]._ecom_first_responsible(
                 (self.partner_id.user_id, self.source_id.team_id.user_id), self.company_id)
         if not record or not responsible:

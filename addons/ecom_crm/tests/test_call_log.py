@@ -70,3 +70,12 @@ class TestCallLogWizard(EcomCrmCase):
             {"lead_id": self.lead.id, "phone": "+79161234567", "answered": "no"}).action_log()
         self.assertEqual(self.lead.activity_ids.user_id, self.salesman)
         self.assertEqual(self.lead.message_ids[0].author_id, manager.partner_id)
+
+    def test_an_unassigned_requests_call_again_is_the_callers(self):
+        """A salesperson who called the customer of a request nobody has yet is asked to call again,
+        not the team's leader or a sales manager who never called."""
+        lead = self._lead(partner_id=self.customer.id, user_id=False)
+        lead.team_id.user_id = self.sales_manager
+        self.env["ecom.call.log.wizard"].with_user(self.salesman).create(
+            {"lead_id": lead.id, "phone": "+79161234567", "answered": "no"}).action_log()
+        self.assertEqual(lead.activity_ids.user_id, self.salesman)
