@@ -79,3 +79,9 @@ class TestCallLogWizard(EcomCrmCase):
         self.env["ecom.call.log.wizard"].with_user(self.salesman).create(
             {"lead_id": lead.id, "phone": "+79161234567", "answered": "no"}).action_log()
         self.assertEqual(lead.activity_ids.user_id, self.salesman)
+
+    def test_a_hidden_duration_is_not_checked(self):
+        """The duration typed before choosing «Not answered» is hidden then, and not kept: it stops
+        nothing."""
+        call = self.log(answered="no", duration_minutes=50_000_000)
+        self.assertEqual((call.state, call.duration), ("missed", 0))

@@ -43,13 +43,13 @@ class EcomCallLogWizard(models.TransientModel):
         if not is_phone(self.phone) or len(self.phone) > 64:
             raise UserError(self.env._("«%(phone)s» is not a phone number: type the number you called or that "
                                        "called you.", phone=self.phone))
-        if self.duration_minutes < 0:
+        answered = self.answered == "yes"
+        duration = self.duration_minutes * 60 if answered else 0  # not answered: hidden, not kept
+        if duration < 0:
             raise UserError(self.env._("The duration of a call cannot be negative."))
-        if self.duration_minutes * 60 > MAX_CALL_SECONDS:
+        if duration > MAX_CALL_SECONDS:
             raise UserError(self.env._("The duration of a call cannot be over %(minutes)s minutes: type it in "
                                        "minutes.", minutes=MAX_CALL_SECONDS // 60))
-        answered = self.answered == "yes"
-        duration = self.duration_minutes * 60 if answered else 0
         call = self.env["ecom.call"].sudo().create({
             "call_id": f"manual-{uuid.uuid4()}", "direction": self.direction,
             "state": "finished" if answered else "missed",
