@@ -33,6 +33,7 @@
         "wizards/crm_lead_lost_views.xml",
         "wizards/ecom_crm_stage_override_views.xml",
         "wizards/ecom_intake_key_wizard_views.xml",
+        "wizards/ecom_call_log_wizard_views.xml",
         "views/res_partner_views.xml",
         "views/crm_stage_views.xml",
         "views/crm_lead_views.xml",

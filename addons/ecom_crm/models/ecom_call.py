@@ -82,12 +82,15 @@ class EcomCall(models.Model):
         return call
 
     def _ecom_ask_to_call(self):
-        """A call activity for whoever follows the call up: the request's responsible, or, for an
-        outgoing call outside any request, on the customer, for their salesperson, else the line's
-        sales team leader, else a sales manager (somebody calls again)."""
+        """A call activity for whoever follows the call up: the request's salesperson, else who made
+        or took the call (one logged by hand), else the request's team leader, else a sales manager;
+        for an outgoing call outside any request, on the customer, for their salesperson, else the
+        line's sales team leader, else a sales manager (somebody calls again)."""
         self.ensure_one()
         record = self.lead_id or self.partner_id
-        responsible = self.lead_id._ecom_responsible() if self.lead_id else \
+        lead = self.lead_id
+        responsible = self.env["crm.lead"]._ecom_first_responsible(
+            (lead.user_id, self.user_id, lead.team_id.user_id), lead.company_id) if lead else \
             self.env["crm.lead"]._ecom_first_responsible(
                 (self.partner_id.user_id, self.source_id.team_id.user_id), self.company_id)
         if not record or not responsible:
@@ -125,7 +128,9 @@ class EcomCall(models.Model):
         return next((phone for phone in (partner.phone, partner.mobile)
                      if phone and phone_without_extension(phone) == number), caller)
 
-    def _ecom_log(self):
+    def _ecom_log(self, note=None):
+        """The call as a note in its request's and customer's chatters (``note``: what was said, when a
+        salesperson logs it by hand)."""
         for call in self:
             state = dict(self._fields["state"]._description_selection(self.env))[call.state]
             parts = [_("Outgoing call to %(number)s: %(state)s", number=call.caller, state=state)
@@ -138,6 +143,8 @@ class EcomCall(models.Model):
             if call.recording_url:
                 body += Markup(' <a href="%s" target="_blank" rel="noopener">%s</a>') % (
                     call.recording_url, _("recording"))
+            if note and note.strip():  # as typed: its lines kept, any markup shown as text
+                body += Markup("<br/>") + Markup("<br/>").join(note.strip().splitlines())
             for record in (call.lead_id, call.partner_id):
                 if record:  # a note in the chatter, written by the telephony's API: nobody to notify
                     record._message_log(body=body)

@@ -50,4 +50,9 @@ from . import test_report_cohort_maturity
 from . import test_report_real_data
 from . import test_report_refunds
 from . import test_phone_tour
+from . import test_call_log_tour
+from . import test_call_log
+from . import test_audience_tour
+from . import test_recurring_task_tour
+from . import test_documents_html
 from . import test_concurrency

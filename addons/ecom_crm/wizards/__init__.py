@@ -7,3 +7,4 @@ from . import ecom_webhook_secret_wizard
 from . import ecom_ad_spend_import
 from . import ecom_offline_conversion_export
 from . import mailing_sms_test
+from . import ecom_call_log_wizard

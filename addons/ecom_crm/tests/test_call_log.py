@@ -1,0 +1,87 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import EcomCrmCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestCallLogWizard(EcomCrmCase):
+    """«Log a call» on a request: what a salesperson types is checked as the telephony's events are,
+    and kept as typed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.Partner.create({"name": "Иванова Мария", "phone": "+79161234567",
+                                           "user_id": cls.salesman.id})
+        cls.lead = cls._lead(partner_id=cls.customer.id)
+
+    def log(self, **vals):
+        wizard = self.env["ecom.call.log.wizard"].with_user(self.salesman).with_context(lang="ru_RU").create(
+            {"lead_id": self.lead.id, "phone": "+79161234567", **vals})
+        wizard.action_log()
+        return self.env["ecom.call"].search([("lead_id", "=", self.lead.id)], order="id desc", limit=1)
+
+    def test_a_number_that_is_none_is_refused(self):
+        """«с мобильного» or «-» is no number: the call would be told as «Исходящий звонок на номер
+        с мобильного» and the call-again activity would ask to call it (the telephony's webhook
+        refuses such a caller)."""
+        for phone in ("с мобильного", "-", "12"):
+            with self.subTest(phone=phone), self.assertRaisesRegex(UserError, "номер"):
+                self.log(phone=phone, answered="no")
+        self.assertFalse(self.env["ecom.call"].search([("lead_id", "=", self.lead.id)]))
+        self.assertFalse(self.lead.activity_ids)
+
+    def test_a_duration_beyond_any_call_is_refused(self):
+        """A mistyped duration (minutes typed as seconds, a phone number in the wrong field) is told
+        in the user's language; before, beyond 2^31 seconds it stopped on a database error."""
+        for minutes in (8 * 24 * 60, 50_000_000):
+            with self.subTest(minutes=minutes), self.assertRaisesRegex(UserError, "Длительность"):
+                self.log(duration_minutes=minutes)
+        self.assertFalse(self.env["ecom.call"].search([("lead_id", "=", self.lead.id)]))
+        self.assertEqual(self.log(duration_minutes=90).duration, 5400, "an hour and a half is a call")
+
+    def test_the_note_is_kept_as_typed(self):
+        """What was said, as the salesperson typed it: its lines kept, markup shown as text."""
+        call = self.log(note="Перезвонить в субботу\nДоставка <b>до двери</b> & подъём")
+        for record in (self.lead, self.customer):
+            body = record.message_ids[0].body
+            self.assertIn("Перезвонить в субботу<br>Доставка &lt;b&gt;до двери&lt;/b&gt; &amp; подъём", body)
+            self.assertNotIn("<b>", body)
+        self.assertEqual(call.user_id, self.salesman)
+
+    def test_not_on_another_companys_request(self):
+        """A salesperson of the first shop cannot log a call on the second shop's request, unassigned
+        as it may be."""
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        lead = self._lead(partner_id=self.customer.id, user_id=False, company_id=other.id)
+        wizard = self.env["ecom.call.log.wizard"].with_user(self.salesman).create(
+            {"lead_id": lead.id, "phone": "+79161234567"})
+        with self.assertRaises(AccessError):
+            wizard.action_log()
+        self.assertFalse(self.env["ecom.call"].search([("lead_id", "=", lead.id)]))
+
+    def test_a_manager_logs_on_a_salespersons_request(self):
+        """A sales manager logs the call they made on a salesperson's request: the call again is the
+        request's salesperson's, the note is the manager's."""
+        manager = new_test_user(self.env, login="ecom_call_manager", groups="sales_team.group_sale_manager",
+                                name="Олег Звонов")
+        self.env["ecom.call.log.wizard"].with_user(manager).create(
+            {"lead_id": self.lead.id, "phone": "+79161234567", "answered": "no"}).action_log()
+        self.assertEqual(self.lead.activity_ids.user_id, self.salesman)
+        self.assertEqual(self.lead.message_ids[0].author_id, manager.partner_id)
+
+    def test_an_unassigned_requests_call_again_is_the_callers(self):
+        """A salesperson who called the customer of a request nobody has yet is asked to call again,
+        not the team's leader or a sales manager who never called."""
+        lead = self._lead(partner_id=self.customer.id, user_id=False)
+        lead.team_id.user_id = self.sales_manager
+        self.env["ecom.call.log.wizard"].with_user(self.salesman).create(
+            {"lead_id": lead.id, "phone": "+79161234567", "answered": "no"}).action_log()
+        self.assertEqual(lead.activity_ids.user_id, self.salesman)
+
+    def test_a_hidden_duration_is_not_checked(self):
+        """The duration typed before choosing «Not answered» is hidden then, and not kept: it stops
+        nothing."""
+        call = self.log(answered="no", duration_minutes=50_000_000)
+        self.assertEqual((call.state, call.duration), ("missed", 0))

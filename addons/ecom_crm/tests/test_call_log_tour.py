@@ -1,0 +1,62 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestCallLogTour(HttpCase):
+    """A salesperson with the lowest rights, in Russian, logs the calls they made outside the
+    telephony: on the request, in the customer's history; one nobody answered asks to call again."""
+
+    def setUp(self):
+        super().setUp()
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env.company.country_id = self.env.ref("base.ru")
+        self.salesman = new_test_user(self.env, login="ecom_call_salesman", groups="sales_team.group_sale_salesman",
+                                      name="Ольга Звонкова", lang="ru_RU")
+        self.other = new_test_user(self.env, login="ecom_call_other", groups="sales_team.group_sale_salesman",
+                                   name="Пётр Другой", lang="ru_RU")
+        self.customer = self.env["res.partner"].create({"name": "Иванова Мария", "phone": "8 916 123-45-67",
+                                                        "user_id": self.salesman.id})
+        self.lead = self.env["crm.lead"].create({
+            "name": "Коляска для звонка", "type": "opportunity", "partner_id": self.customer.id,
+            "user_id": self.salesman.id, "stage_id": self.env.ref("ecom_crm.crm_stage_new_request").id})
+
+    def test_log_calls_of_a_request(self):
+        self.start_tour(f"/odoo/crm/{self.lead.id}", "ecom_crm_call_log", login="ecom_call_salesman")
+        calls = self.env["ecom.call"].search([("lead_id", "=", self.lead.id)], order="id")
+        self.assertEqual(calls.mapped("state"), ["finished", "missed"])
+        self.assertEqual(calls.mapped("direction"), ["out", "out"])
+        self.assertEqual(calls.mapped("duration"), [240, 0])
+        self.assertEqual(calls.mapped("caller"), ["+79161234567"] * 2)
+        self.assertEqual(calls.user_id, self.salesman)
+        self.assertEqual(calls.partner_id, self.customer)
+        logged = self.lead.message_ids.filtered(lambda m: "Договорились о доставке в субботу" in m.body)
+        self.assertEqual(logged.author_id, self.salesman.partner_id, "the salesperson's note")
+        self.assertIn("4 мин", logged.body)
+        again = self.lead.activity_ids
+        self.assertEqual((again.user_id, again.activity_type_id),
+                         (self.salesman, self.env.ref("mail.mail_activity_data_call")))
+        self.assertEqual(again.summary, "Позвонить ещё раз +79161234567: не ответили")
+        self.start_tour(f"/odoo/res.partner/{self.customer.id}", "ecom_crm_call_timeline", login="ecom_call_salesman")
+
+    def test_another_salespersons_request_is_not_theirs_to_log(self):
+        Wizard = self.env["ecom.call.log.wizard"].with_user(self.other)
+        with self.assertRaises(AccessError):
+            Wizard.create({"lead_id": self.lead.id, "phone": "+79161234567"}).action_log()
+        wizard = Wizard.with_user(self.salesman).create({"lead_id": self.lead.id, "phone": "+79161234567",
+                                                         "duration_minutes": -3})
+        with self.assertRaisesRegex(UserError, "отрицательной"):
+            wizard.with_context(lang="ru_RU").action_log()
+        self.assertFalse(self.env["ecom.call"].search([("lead_id", "=", self.lead.id)]))
+
+    def test_timeline_tells_the_call_in_the_users_language(self):
+        """The history said «+79161234567 (missed)» in every language: the direction and status are
+        the timeline's fields now, translated."""
+        self.env["ecom.call"].create({"call_id": "t-1", "caller": "+79161234567", "state": "missed", "direction": "in",
+                                      "lead_id": self.lead.id, "partner_id": self.customer.id})
+        row = self.env["ecom.customer.timeline"].with_context(lang="ru_RU").search(
+            [("partner_id", "=", self.customer.id), ("kind", "=", "call")])
+        self.assertEqual(row.name, "+79161234567")
+        self.assertEqual((row.call_direction, row.call_state), ("in", "missed"))
+        labels = dict(row._fields["call_state"]._description_selection(row.env))
+        self.assertEqual(labels["missed"], "Пропущен")
