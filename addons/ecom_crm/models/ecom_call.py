@@ -1,6 +1,7 @@
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
+from odoo.osv.expression import AND, OR
 
 from ..tools.phones import normalize_phone_vals, phone_without_extension
 
@@ -79,6 +80,8 @@ class EcomCall(models.Model):
             call._ecom_log()
         if state == "missed" and newly_ended:
             call._ecom_ask_to_call()
+        elif state == "finished" and newly_ended:
+            call._ecom_close_call_backs()
         return call
 
     def _ecom_ask_to_call(self):
@@ -95,12 +98,44 @@ class EcomCall(models.Model):
                 (self.partner_id.user_id, self.source_id.team_id.user_id), self.company_id)
         if not record or not responsible:
             return
+        # an open one already (the customer called three times, or was called twice): the same
+        # activity, brought up to this call, not one more to do each time
+        pending = self._ecom_call_backs(record)[:1]
+        if pending and pending.user_id.active:
+            responsible = pending.user_id
         # the activity shows in their list; no "assigned to you" mail from a webhook
         record = record.with_context(mail_activity_quick_update=True, lang=responsible.lang or self.env.lang)
         # an outgoing call «missed» is the salesperson's the customer did not pick up
         summary = record.env._("Call %(number)s again: not answered", number=self.caller) \
             if self.direction == "out" else record.env._("Call back %(number)s: missed call", number=self.caller)
-        record.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id, summary=summary)
+        if pending:
+            pending.with_context(mail_activity_quick_update=True).write({
+                "summary": summary, "ecom_call_id": self.id,
+                "date_deadline": min(pending.date_deadline, fields.Date.context_today(pending))})
+            return
+        activity = record.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id, summary=summary)
+        activity.ecom_call_id = self
+
+    def _ecom_call_backs(self, records):
+        """The open activities of ``records`` (requests, customers) that ask to return a call."""
+        records = [rec for rec in records if rec]
+        if not records:
+            return self.env["mail.activity"]
+        return self.env["mail.activity"].sudo().search(AND([
+            [("ecom_call_id", "!=", False)],
+            OR([[("res_model", "=", rec._name), ("res_id", "in", rec.ids)] for rec in records])]), order="id")
+
+    def _ecom_close_call_backs(self):
+        """The customer was reached (a call that was answered, either way): the activities asking to
+        return their earlier calls, on its request and on the customer, are done, the feedback in
+        the language and time zone of whom each was for."""
+        for call in self:
+            for user, pending in call._ecom_call_backs([call.lead_id, call.partner_id]).grouped("user_id").items():
+                pending = pending.with_context(mail_activity_quick_update=True, lang=user.lang or self.env.lang,
+                                               tz=user.tz or self.env.context.get("tz"))
+                when = fields.Datetime.context_timestamp(pending, call.started_at or fields.Datetime.now())
+                pending.action_feedback(feedback=pending.env._(
+                    "Reached: the call of %(when)s was answered.", when=when.strftime("%d.%m.%Y %H:%M")))
 
     @api.model
     def _ecom_create_outgoing(self, data, source):

@@ -85,3 +85,16 @@ class TestCallLogWizard(EcomCrmCase):
         nothing."""
         call = self.log(answered="no", duration_minutes=50_000_000)
         self.assertEqual((call.state, call.duration), ("missed", 0))
+
+    def test_reached_at_last_the_call_again_is_done(self):
+        """Two calls not answered: one «call again» to do; the third, answered, does it, with the
+        feedback in the salesperson's language."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.salesman.lang = "ru_RU"
+        self.log(answered="no")
+        self.log(answered="no")
+        self.assertEqual(len(self.lead.activity_ids), 1, "one to do, not two")
+        self.log(answered="yes", duration_minutes=4)
+        self.assertFalse(self.lead.activity_ids, "reached: done")
+        self.assertIn("Дозвонились", str(self.lead.message_ids.filtered(
+            lambda m: m.mail_activity_type_id == self.env.ref("mail.mail_activity_data_call"))[:1].body))

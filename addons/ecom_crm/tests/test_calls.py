@@ -116,6 +116,34 @@ class TestCallWebhook(IntakeCase):
         answer = self.call({"event": "incoming", "call_id": "c-3", "caller": "89037778899"}).json()
         self.assertEqual(answer["lead_id"], call.lead_id.id)
 
+    def test_one_call_back_however_many_calls_and_done_once_reached(self):
+        """A customer who calls three times without an answer gets one «call back» to do, brought up
+        to the last call (not three); when a call with them is answered (theirs, or the salesperson's
+        back), it is done by itself, with a note of the call that reached them."""
+        self.env["res.partner"].create({"name": "Настойчивая Нина", "phone": "+79037770011"})
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        for n in range(3):
+            self.call({"event": "incoming", "call_id": f"c-nn-{n}", "caller": "+79037770011"})
+            answer = self.call({"event": "missed", "call_id": f"c-nn-{n}", "caller": "+79037770011"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        pending = lead.activity_ids.filtered(lambda a: a.activity_type_id == call_type)
+        self.assertEqual(len(pending), 1, "one call back for three missed calls")
+        self.assertEqual(pending.ecom_call_id.call_id, "c-nn-2", "brought up to the last call")
+        self.assertFalse(lead.partner_id.activity_ids)
+        # the salesperson's call back, answered
+        self.call({"event": "incoming", "call_id": "c-nn-back", "caller": "+79037770011", "direction": "out"})
+        self.call({"event": "answered", "call_id": "c-nn-back", "caller": "+79037770011", "direction": "out"})
+        self.call({"event": "finished", "call_id": "c-nn-back", "caller": "+79037770011", "direction": "out",
+                   "duration": 95})
+        self.assertFalse(lead.activity_ids.filtered(lambda a: a.activity_type_id == call_type), "done: reached")
+        self.assertFalse(pending.exists() and pending.active, "done, not left open")
+        self.assertTrue(lead.message_ids.filtered(lambda m: "Reached" in str(m.body) or "Дозвонились" in str(m.body)),
+                        "the feedback of the done activity")
+        # a missed call after that: a new one to do
+        self.call({"event": "incoming", "call_id": "c-nn-4", "caller": "+79037770011"})
+        self.call({"event": "missed", "call_id": "c-nn-4", "caller": "+79037770011"})
+        self.assertEqual(len(lead.activity_ids.filtered(lambda a: a.activity_type_id == call_type)), 1)
+
     def test_the_call_back_is_to_the_number_that_called(self):
         """A customer found by their mobile, or a company's contact, is called back on the number
         that called, not on the customer's (or the company's) main phone."""

@@ -61,4 +61,6 @@ class EcomCallLogWizard(models.TransientModel):
         call._ecom_log(note=self.note)  # written as the salesperson (sudo keeps the user)
         if not answered:
             call._ecom_ask_to_call()
+        else:
+            call._ecom_close_call_backs()
         return {"type": "ir.actions.act_window_close"}
