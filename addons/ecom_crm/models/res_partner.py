@@ -7,7 +7,13 @@ from odoo import _, api, fields, models
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, email_normalize
 
-from ..tools.phones import EXTENSION_SEPARATOR, normalize_phone, normalize_phone_vals, phone_without_extension
+from ..tools.phones import (
+    EXTENSION_SEPARATOR,
+    normalize_phone,
+    normalize_phone_vals,
+    phone_without_extension,
+    sms_number,
+)
 from ..tools.russian_names import compose_name, gender_from_name, split_russian_name
 from .ecom_report_mixin import flush_order_refunds, order_refunds
 
@@ -49,6 +55,18 @@ class ResPartner(models.Model):
     ecom_mobile_number = fields.Char(
         "Mobile number without extension", compute="_compute_ecom_phone_number", store=True,
         index="btree_not_null")
+    # what SMS mailings, audiences and their lists send to: the mobile, else the phone, that an SMS
+    # reaches (not Odoo's phone_sanitized, the mobile field first whatever number it holds)
+    ecom_sms_number = fields.Char(
+        "SMS number", compute="_compute_ecom_sms_number", store=True, index="btree_not_null",
+        help="The number SMS go to: the mobile, else the phone, read as a mobile number (a landline "
+             "takes no SMS), without its extension.")
+    # the blacklists as audiences search them: a subquery each (Odoo's own searches run a query first,
+    # the phone's listing the id of every contact not blacklisted)
+    ecom_sms_blacklisted = fields.Boolean(
+        "SMS number blacklisted", compute="_compute_ecom_blacklisted", search="_search_ecom_sms_blacklisted")
+    ecom_email_blacklisted = fields.Boolean(
+        "Email blacklisted", compute="_compute_ecom_blacklisted", search="_search_ecom_email_blacklisted")
 
     # customer card, per company (each company its orders, in its currency, and its thresholds),
     # refreshed set-based (see _ecom_refresh_customer_card)
@@ -114,6 +132,77 @@ class ResPartner(models.Model):
         for partner in self:
             partner.ecom_phone_number = phone_without_extension(partner.phone) or False
             partner.ecom_mobile_number = phone_without_extension(partner.mobile) or False
+
+    @api.depends("phone", "mobile")
+    def _compute_ecom_sms_number(self):
+        for partner in self:
+            partner.ecom_sms_number = sms_number(partner.mobile, partner.phone)
+
+    @api.depends("ecom_sms_number", "email_normalized")
+    def _compute_ecom_blacklisted(self):
+        numbers = set(self.env["phone.blacklist"].sudo().search(
+            [("number", "in", [n for n in self.mapped("ecom_sms_number") if n])]).mapped("number"))
+        emails = set(self.env["mail.blacklist"].sudo().search(
+            [("email", "in", [e for e in self.mapped("email_normalized") if e])]).mapped("email"))
+        for partner in self:
+            partner.ecom_sms_blacklisted = bool(partner.ecom_sms_number) and partner.ecom_sms_number in numbers
+            partner.ecom_email_blacklisted = bool(partner.email_normalized) and partner.email_normalized in emails
+
+    def _ecom_search_blacklisted(self, operator, value, column, blacklisted):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(_("Search whether it is blacklisted or not (= True / = False)."))
+        self.env["phone.blacklist" if column == "ecom_sms_number" else "mail.blacklist"].flush_model()
+        inside = (operator == "=") == value
+        return [(column, "in" if inside else "not in", blacklisted)] if inside else \
+            ["|", (column, "=", False), (column, "not in", blacklisted)]
+
+    def _search_ecom_sms_blacklisted(self, operator, value):
+        return self._ecom_search_blacklisted(operator, value, "ecom_sms_number",
+                                             SQL("(SELECT number FROM phone_blacklist WHERE active)"))
+
+    def _search_ecom_email_blacklisted(self, operator, value):
+        return self._ecom_search_blacklisted(operator, value, "email_normalized",
+                                             SQL("(SELECT email FROM mail_blacklist WHERE active)"))
+
+    @api.model
+    def _ecom_fill_sms_numbers(self, batch=5000):
+        """Set ``ecom_sms_number`` of every customer from the stored phones, a batch of ids at a time,
+        in SQL (the upgrade that adds it: no ORM recompute of the whole table). Returns how many changed."""
+        changed, last_id = 0, 0
+        while True:
+            self.env.cr.execute("""
+                SELECT id, mobile, phone, ecom_sms_number FROM res_partner
+                 WHERE id > %s AND (mobile IS NOT NULL OR phone IS NOT NULL OR ecom_sms_number IS NOT NULL)
+                 ORDER BY id LIMIT %s
+            """, [last_id, batch])
+            rows = self.env.cr.fetchall()
+            if not rows:
+                return changed
+            last_id = rows[-1][0]
+            todo = [(partner_id, number) for partner_id, mobile, phone, stored in rows
+                    for number in [sms_number(mobile, phone) or None] if number != stored]
+            if todo:
+                self.env.cr.execute(SQL("""
+                    UPDATE res_partner p SET ecom_sms_number = v.number
+                      FROM (VALUES %s) v(id, number) WHERE p.id = v.id
+                """, SQL(", ").join(SQL("(%s, %s::varchar)", *row) for row in todo)))
+                changed += len(todo)
+                self.invalidate_model(["ecom_sms_number"])
+
+    def _sms_get_recipients_info(self, force_field=False, partner_fallback=True):
+        """An SMS to a customer, no number field forced (a mailing, a composer): to the number an
+        SMS reaches (``ecom_sms_number``), not to a landline Odoo finds first in «Mobile»."""
+        result = super()._sms_get_recipients_info(force_field=force_field, partner_fallback=partner_fallback)
+        if force_field:
+            return result
+        for partner in self:
+            info = result.get(partner.id)
+            if partner.ecom_sms_number and info and info["sanitized"] != partner.ecom_sms_number:
+                field = next(fname for fname in ("mobile", "phone")
+                             if phone_without_extension(partner[fname]) == partner.ecom_sms_number)
+                info.update(sanitized=partner.ecom_sms_number, number=partner[field], partner_store=False,
+                            field_store=field)
+        return result
 
     @api.model
     def _ecom_normalize_stored_phones(self, batch=5000):
