@@ -4,6 +4,7 @@ import threading
 import time
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, email_normalize
 
@@ -29,6 +30,9 @@ CARD_RETRY_WAIT = 0.5
 # the system parameter where a run of the daily refresh notes the last customer it committed
 # («YYYY-MM-DD:id»): a run stopped on that day goes on after it
 CARD_RESUME = "ecom_crm.card_refresh_resume"
+# the advisory lock of the daily refresh of the cards (any constant unique to this use): held by a run,
+# scheduled or started by hand («Run manually»), from its start to its end, across its batches' commits
+CARD_LOCK = 0x1EC0_CA4D
 
 
 class ResPartner(models.Model):
@@ -463,12 +467,50 @@ class ResPartner(models.Model):
         batches (an error, a worker's time limit) is run again at once by Odoo and goes on from
         there, rather than refreshing again what is done; one that stops before any batch is a
         failure for Odoo (counted, the job tried again the next day, deactivated after repeated
-        failures) rather than a job run again and again from its first customer. Returns how many
+        failures) rather than a job run again and again from its first customer.
+
+        One run at a time: Odoo's own lock of the job (its row, locked by the scheduler or by «Run
+        manually») ends with the first commit of a run started by hand, and the scheduler could
+        then start the job beside it. A run holds :data:`CARD_LOCK` (a session lock: its batches'
+        commits keep it) until its end; a scheduled run that finds it taken leaves the cards to the
+        other (a log line; done for Odoo), a run started by hand tells the user. Returns how many
         cards changed."""
-        batch = batch or CARD_BATCH
         if auto_commit is None:
             auto_commit = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
                 threading.current_thread(), "testing", False)
+        cr = self.env.cr
+        if not auto_commit:  # one transaction: the lock ends with it
+            cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [CARD_LOCK])
+            if not cr.fetchone()[0]:
+                return self._ecom_cards_busy()
+            return self._ecom_refresh_cards_in_batches(batch, auto_commit)
+        cr.execute("SELECT pg_try_advisory_lock(%s)", [CARD_LOCK])
+        if not cr.fetchone()[0]:
+            return self._ecom_cards_busy()
+        try:
+            return self._ecom_refresh_cards_in_batches(batch, auto_commit)
+        except Exception:
+            cr.rollback()  # the failed batch's transaction; the unlock below needs a usable one
+            raise
+        finally:
+            cr.execute("SELECT pg_advisory_unlock(%s)", [CARD_LOCK])
+            cr.commit()
+
+    @api.model
+    def _ecom_cards_busy(self):
+        """Another run of the daily refresh has the cards: a scheduled run (or a caller) leaves them
+        to it; a run started by hand («Run manually»: a progress record, not the scheduler's job)
+        tells the user."""
+        if self.env.context.get("ir_cron_progress_id") and not self.env.context.get("cron_id"):
+            raise UserError(_("The customer cards are being refreshed right now (the scheduled run or one "
+                              "started by hand): this run is not started. Try again when it has finished."))
+        _logger.info("customer cards: another run of the refresh is under way, this one leaves the cards to it")
+        return 0
+
+    @api.model
+    def _ecom_refresh_cards_in_batches(self, batch, auto_commit):
+        """The body of :meth:`_cron_ecom_refresh_customer_cards`, under its lock."""
+        batch = batch or CARD_BATCH
         holders = self._ecom_card_holders()
         today = fields.Date.to_string(fields.Date.today())
         if auto_commit:

@@ -2,6 +2,7 @@
 sessions are real database connections (each on a thread or a cursor of its own, in Odoo's
 REPEATABLE READ): what they need is committed, and removed after the test."""
 
+import contextlib
 import threading
 import time
 from contextlib import closing
@@ -9,6 +10,7 @@ from contextlib import closing
 from psycopg2.extras import Json
 
 from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
 from odoo.addons.base.models.ir_cron import CompletionStatus
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import tagged
@@ -174,10 +176,11 @@ class TestCardRefreshJob(ConcurrencyCase):
             partner.ecom_customer_status
             for partner in env["res.partner"].with_company(company_id).browse(self.ids)])
 
-    def run_job(self):
+    def run_job(self, logs=True):
         """The job run as Odoo 18's scheduler runs it (:meth:`ir.cron._run_job`: its action called,
         each call given a progress record, until done, failed or ten calls), on a thread of its own;
-        ``(status, [(done, remaining)] of each call)``."""
+        ``(status, [(done, remaining)] of each call)``. ``logs``: the scheduler's logs are expected
+        (and kept from the output)."""
         def job_of(env):
             cron = env.ref("ecom_crm.ir_cron_customer_cards")
             job = {"id": cron.id, "user_id": cron.user_id.id, "lastcall": cron.lastcall, "cron_name": cron.cron_name,
@@ -196,7 +199,7 @@ class TestCardRefreshJob(ConcurrencyCase):
             return rows
 
         self.addCleanup(self.committed, lambda env: progress(env, delete=True))
-        with self.assertLogs("odoo.addons.base.models.ir_cron", "INFO"):
+        with self.assertLogs("odoo.addons.base.models.ir_cron", "INFO") if logs else contextlib.nullcontext():
             thread, outcome = self.in_thread(lambda env: self.registry["ir.cron"]._run_job(dict(job)))
             self.join(thread, outcome, 120)
         self.assertNotIn("error", outcome)
@@ -226,6 +229,66 @@ class TestCardRefreshJob(ConcurrencyCase):
         self.assertFalse(self.committed(lambda env: env.cr.execute(
             "SELECT value FROM ir_config_parameter WHERE key = 'ecom_crm.card_refresh_resume'") or env.cr.fetchall()),
             "the next run begins from the first customer")
+
+    def hold_at_second_customer(self):
+        """The next refresh of the second customer waits (after the first's batch is committed) until
+        the returned event is set; ``reached`` is set when it waits."""
+        reached, go = threading.Event(), threading.Event()
+        self.addCleanup(go.set)
+        Partner = type(self.env["res.partner"])
+        refresh = Partner._ecom_refresh_customer_card  # the setUp's, recording what it refreshes
+
+        def refresh_or_hold(model, partner_ids=None):
+            if partner_ids is not None and self.ids[1] in partner_ids and not reached.is_set():
+                reached.set()
+                go.wait(30)
+            return refresh(model, partner_ids)
+
+        self.patch(Partner, "_ecom_refresh_customer_card", refresh_or_hold)
+        return reached, go
+
+    def run_manually(self, env):
+        """«Run manually» of the job, as its form's button does (Odoo 18's method_direct_trigger)."""
+        return env.ref("ecom_crm.ir_cron_customer_cards").method_direct_trigger()
+
+    def test_the_scheduler_leaves_the_cards_to_a_run_started_by_hand(self):
+        """«Run manually»: Odoo's lock of the job ends at the run's first commit, and the scheduler could
+        start the job beside it. The scheduled run finds the cards' refresh under way and leaves it
+        (done for Odoo, a log line); the run by hand refreshes each customer once."""
+        reached, go = self.hold_at_second_customer()
+        manual, manual_outcome = self.in_thread(self.run_manually)
+        self.assertTrue(reached.wait(30), "the run by hand got to its second batch")
+        logged = []
+        self.patch(res_partner_module._logger, "info", lambda message, *args: logged.append(message % args))
+        status, calls = self.run_job(logs=False)
+        self.assertEqual((status, calls), (CompletionStatus.FULLY_DONE, [(0, 0)]))
+        self.assertIn("customer cards: another run of the refresh is under way, this one leaves the cards to it",
+                      logged)
+        self.assertEqual(self.refreshed, [[self.ids[0]]], "the scheduled run refreshed nothing")
+        go.set()
+        self.join(manual, manual_outcome)
+        self.assertEqual(manual_outcome, {"pid": manual_outcome["pid"], "result": True})
+        self.assertEqual(self.refreshed, [[partner_id] for partner_id in self.ids], "each customer once")
+        self.assertEqual(self.statuses(), ["new"] * 3)
+
+    def test_run_by_hand_while_the_cards_are_being_refreshed(self):
+        """The other way round: «Run manually» while a run has the cards (from its first commit on)
+        tells the user, and refreshes nothing beside it."""
+        reached, go = self.hold_at_second_customer()
+        manual, manual_outcome = self.in_thread(self.run_manually)
+        self.assertTrue(reached.wait(30))
+        second, second_outcome = self.in_thread(
+            lambda env: self.run_manually(env(context=dict(env.context, lang="ru_RU"))))
+        self.join(second, second_outcome)
+        self.assertIsInstance(second_outcome.get("error"), UserError)
+        self.assertIn("Карточки клиентов сейчас пересчитываются", str(second_outcome["error"]))
+        go.set()
+        self.join(manual, manual_outcome)
+        self.assertNotIn("error", manual_outcome)
+        self.assertEqual(self.refreshed, [[partner_id] for partner_id in self.ids], "each customer once")
+        # the lock is released at the end: the next run refreshes again
+        self.assertEqual(self.committed(self.run_manually), True)
+        self.assertEqual(len(self.refreshed), 6)
 
     def test_a_customer_failing_every_run_is_a_failure_not_an_endless_job(self):
         """The last batch fails every time: the job is a failure for Odoo (counted, tried again the
