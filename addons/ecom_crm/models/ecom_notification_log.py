@@ -1,7 +1,10 @@
 import logging
 import threading
 
+from psycopg2 import errors as pg_errors
+
 from odoo import api, fields, models
+from odoo.exceptions import MissingError
 
 _logger = logging.getLogger(__name__)
 
@@ -78,7 +81,17 @@ class EcomNotificationLog(models.Model):
         logs = self.sudo().search([("done", "=", False)], order="id", limit=limit)
         testing = getattr(threading.current_thread(), "testing", False)
         for log in logs:
-            log._ecom_send()
+            # a request, order or customer deleted since the list was read (its row goes with them):
+            # that notification is skipped, the run goes on with the others
+            try:
+                with self.env.cr.savepoint():
+                    if log.exists():
+                        log._ecom_send()
+                        self.env.flush_all()
+            except (MissingError, pg_errors.SerializationFailure) as error:
+                self.env.invalidate_all()
+                _logger.info("notification %s skipped: its record was deleted meanwhile (%s)", log.id,
+                             type(error).__name__)
             if not testing:
                 self.env.cr.commit()
         if len(logs) == limit:

@@ -10,8 +10,8 @@ from contextlib import closing
 from psycopg2.extras import Json
 
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import UserError
 from odoo.addons.base.models.ir_cron import CompletionStatus
+from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import tagged
 
@@ -412,3 +412,46 @@ class TestSameNewCustomerConcurrency(ConcurrencyCase):
             return len(partners), len(leads), entry.lead_id == call.lead_id, entry.result, entry.new_customer
 
         self.assertEqual(self.committed(found), (1, 1, True, "updated", False))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestNotificationsOfDeletedRecords(ConcurrencyCase):
+    """The notifications' job (a commit per notification) while a request is deleted by another
+    session: the vanished request's notification is skipped, the others are sent."""
+
+    def setUp(self):
+        super().setUp()
+        if self.committed(lambda env: env["ecom.notification.log"].search_count([("done", "=", False)])):
+            self.skipTest("the database has notifications waiting: a real run would send them")
+
+        def requests(env):
+            partners = env["res.partner"].create([{"name": "Уведомляемый Первый"}, {"name": "Уведомляемый Второй"}])
+            leads = env["crm.lead"].create([{"name": f"Заявка {p.name}", "partner_id": p.id} for p in partners])
+            logs = env["ecom.notification.log"].create([
+                {"lead_id": lead.id, "stage_id": lead.stage_id.id, "partner_id": lead.partner_id.id}
+                for lead in leads])
+            return partners.ids, leads.ids, logs.ids
+
+        self.partner_ids, self.lead_ids, self.log_ids = self.committed(requests)
+        self.addCleanup(self.committed, lambda env: (
+            env["crm.lead"].with_context(active_test=False).browse(self.lead_ids).exists().unlink(),
+            env["res.partner"].browse(self.partner_ids).exists().unlink()))
+
+    def test_a_request_deleted_during_the_run_is_skipped(self):
+        Log = type(self.env["ecom.notification.log"])
+        send = Log._ecom_send
+        deleted = []
+
+        def send_then_delete_the_next(log):
+            if not deleted:  # another session deletes the second request, committed
+                self.committed(lambda env: env["crm.lead"].browse(self.lead_ids[1]).unlink())
+                deleted.append(True)
+            return send(log)
+
+        self.patch(Log, "_ecom_send", send_then_delete_the_next)
+        thread, outcome = self.in_thread(lambda env: env["ecom.notification.log"]._cron_ecom_send_notifications().ids)
+        self.join(thread, outcome)
+        self.assertNotIn("error", outcome)
+        left = self.committed(lambda env: [(log.id, log.done) for log in
+                                           env["ecom.notification.log"].browse(self.log_ids).exists()])
+        self.assertEqual(left, [(self.log_ids[0], True)], "the first sent, the second gone with its request")
