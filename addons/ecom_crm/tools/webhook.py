@@ -249,7 +249,11 @@ def resolve(host, port, deadline=None, family=socket.AF_UNSPEC):
             _hanging_lookups.release()
             done.set()
 
-    threading.Thread(target=lookup, name=f"webhook-dns-{host}", daemon=True).start()
+    try:
+        threading.Thread(target=lookup, name=f"webhook-dns-{host}", daemon=True).start()
+    except BaseException:  # no thread to spare: its place is not lost for the life of the process
+        _hanging_lookups.release()
+        raise
     if not done.wait(max(deadline - time.monotonic(), 0)):
         raise ResolveTimeout(host)
     if "error" in outcome:
@@ -402,9 +406,15 @@ class _WithDeadline:
             except OSError as exc:  # a timeout (TimeoutError) too: the next address gets what is left
                 sock.close()
                 error = exc
+            except BaseException:
+                sock.close()
+                raise
             else:
-                left = self._time_left()
-                sock.settimeout(left)  # the TLS handshake (bounded as a whole by Python's ssl)
+                try:
+                    sock.settimeout(self._time_left())  # the TLS handshake (bounded as a whole by Python's ssl)
+                except BaseException:  # the deadline passed while connecting: the socket is not left open
+                    sock.close()
+                    raise
                 return sock
         if isinstance(error, TimeoutError):
             raise ConnectTimeoutError(self, f"Connection to {self.host} timed out (the attempt's deadline has passed)")
