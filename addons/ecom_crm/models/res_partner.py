@@ -488,9 +488,11 @@ class ResPartner(models.Model):
         if not cr.fetchone()[0]:
             return self._ecom_cards_busy()
         try:
-            return self._ecom_refresh_cards_in_batches(batch, auto_commit)
-        except Exception:
-            cr.rollback()  # the failed batch's transaction; the unlock below needs a usable one
+            updated = self._ecom_refresh_cards_in_batches(batch, auto_commit)
+            cr.commit()  # the run's end (its resume point forgotten) is seen by the next run the unlock lets in
+            return updated
+        except BaseException:  # a gevent timeout, a SystemExit too: the unlock needs a usable transaction
+            cr.rollback()
             raise
         finally:
             cr.execute("SELECT pg_advisory_unlock(%s)", [CARD_LOCK])

@@ -14,6 +14,7 @@ from odoo.addons.base.models.ir_cron import CompletionStatus
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..models import res_partner as res_partner_module
 from ..tools.intake import validate_call, validate_request
@@ -289,6 +290,69 @@ class TestCardRefreshJob(ConcurrencyCase):
         # the lock is released at the end: the next run refreshes again
         self.assertEqual(self.committed(self.run_manually), True)
         self.assertEqual(len(self.refreshed), 6)
+
+    def card_lock_holders(self):
+        """How many sessions hold the cards' lock (a session lock survives its cursor: a pooled
+        connection keeps it)."""
+        key = res_partner_module.CARD_LOCK
+        return self.committed(lambda env: env.execute_query(SQL(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = %s "
+            "AND objid::bigint = %s AND objsubid = 1", key >> 32, key & 0xFFFFFFFF))[0][0])
+
+    def test_the_end_of_a_run_is_committed_before_its_lock_is_released(self):
+        """Released first, the lock let another run begin while this one's last transaction (the
+        forgotten resume point) was not committed: it went on after the last customer instead of
+        refreshing the cards."""
+        at_unlock = []
+
+        def run(env):
+            execute = env.cr.execute
+
+            def watched(query, params=None, log_exceptions=True):
+                if "pg_advisory_unlock" in str(query):
+                    at_unlock.append(self.committed(lambda other: other.execute_query(SQL(
+                        "SELECT value FROM ir_config_parameter WHERE key = 'ecom_crm.card_refresh_resume'"))))
+                return execute(query, params, log_exceptions)
+
+            env.cr.execute = watched
+            return env["res.partner"]._cron_ecom_refresh_customer_cards(auto_commit=True)
+
+        thread, outcome = self.in_thread(run)
+        self.join(thread, outcome)
+        self.assertNotIn("error", outcome)
+        self.assertEqual(at_unlock, [[]], "the run's end is committed when the next run may begin")
+
+    def test_a_run_stopped_by_any_exception_releases_the_lock(self):
+        """Stopped by a BaseException (a gevent timeout, a SystemExit at a server's stop) in the
+        middle of a query: the lock is released all the same, not kept by the pooled connection
+        (every later run would leave the cards to a run that no longer exists)."""
+        class Stopped(BaseException):
+            pass
+
+        Partner = type(self.env["res.partner"])
+
+        def stopped(model, partner_ids=None):
+            try:
+                model.env.cr.execute("SELECT 1 / 0", log_exceptions=False)
+            except Exception:  # the transaction is aborted, as by a query interrupted
+                raise Stopped() from None
+
+        self.patch(Partner, "_ecom_refresh_customer_card", stopped)
+        outcome = {}
+
+        def run():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env["res.partner"]._cron_ecom_refresh_customer_cards(auto_commit=True)
+            except BaseException as error:  # reported by the test
+                outcome["error"] = error
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        thread.join(60)
+        self.assertEqual(self.card_lock_holders(), 0, "nobody holds the cards' lock")
+        self.assertIsInstance(outcome.get("error"), Stopped, "the exception is the run's, not the unlock's")
 
     def test_a_customer_failing_every_run_is_a_failure_not_an_endless_job(self):
         """The last batch fails every time: the job is a failure for Odoo (counted, tried again the
