@@ -151,11 +151,13 @@ class EcomNotificationLog(models.Model):
             return "skipped", empty, self.env._("SMS: the customer asked not to be disturbed")
         if partner and not partner.active:
             return "skipped", empty, self.env._("SMS: the customer is archived")
-        holder = partner or record
-        number = holder.phone_sanitized
+        # a customer's SMS number (the mobile, else the phone, that takes SMS: as the audiences'),
+        # not Odoo's sanitized number (the «Mobile» field first, a landline too); a request without
+        # a customer, its own sanitized number
+        number = partner.ecom_sms_number if partner else record.phone_sanitized
         if not number:
             return "skipped", empty, self.env._("SMS: no valid phone number")
-        if holder.phone_sanitized_blacklisted:  # computed from phone.blacklist
+        if partner.ecom_sms_blacklisted if partner else record.phone_sanitized_blacklisted:  # phone.blacklist
             return "skipped", empty, self.env._("SMS: the number is blacklisted")
         try:
             with self.env.cr.savepoint():

@@ -250,7 +250,9 @@ class EcomWinback(models.Model):
         if not partner or not partner.active or partner._ecom_do_not_disturb():  # archived: nobody to write to
             return False
         mail_template, sms_template = reason.ecom_winback_mail_template_id, reason.ecom_winback_sms_template_id
-        email, phone = partner.email_normalized, partner.phone_sanitized
+        # the SMS number: the mobile, else the phone, that takes SMS (as the audiences'), not Odoo's
+        # sanitized number (the «Mobile» field first, a landline too)
+        email, phone = partner.email_normalized, partner.ecom_sms_number
         sms_queued = False
         # a template that fails to render (a field removed since) costs its message only: the job,
         # one transaction for every follow-up, would fail every hour for all of them
@@ -264,13 +266,13 @@ class EcomWinback(models.Model):
                 raise
             except Exception:
                 _logger.warning("Win-back email of %s could not be sent", lead, exc_info=True)
-        if sms_template and phone and not partner.phone_sanitized_blacklisted and (sms_template, phone) not in sent:
+        if sms_template and phone and not partner.ecom_sms_blacklisted and (sms_template, phone) not in sent:
             try:
                 with self.env.cr.savepoint():
                     # queued, not sent now: the gateway's HTTP request cannot be rolled back, and a run
                     # that dies before its commit (time limit, serialization failure) would send it again
                     lead._message_sms_with_template(template=sms_template, partner_ids=partner.ids,
-                                                    put_in_queue=True)
+                                                    sms_pid_to_number={partner.id: phone}, put_in_queue=True)
                 sent.add((sms_template, phone))
                 sms_queued = True
             except OperationalError:  # a lock or a serialization failure: the job's retry, not the message's
