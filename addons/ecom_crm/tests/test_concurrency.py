@@ -519,3 +519,48 @@ class TestNotificationsOfDeletedRecords(ConcurrencyCase):
         left = self.committed(lambda env: [(log.id, log.done) for log in
                                            env["ecom.notification.log"].browse(self.log_ids).exists()])
         self.assertEqual(left, [(self.log_ids[0], True)], "the first sent, the second gone with its request")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestWinbackOfDeletedRequests(ConcurrencyCase):
+    """The win-back job (one transaction) while another session deletes a request it is about to
+    follow up: that follow-up is skipped, the others fire."""
+
+    def setUp(self):
+        super().setUp()
+        if self.committed(lambda env: env["ecom.winback"].search_count([("state", "=", "waiting")])):
+            self.skipTest("the database has follow-ups waiting: a real run would fire them")
+
+        def lost_requests(env):
+            reason = env.ref("ecom_crm.lost_reason_no_answer")
+            partners = env["res.partner"].create([{"name": "Ушедший Первый"}, {"name": "Ушедший Второй"}])
+            leads = env["crm.lead"].create([{"name": f"Заявка {p.name}", "partner_id": p.id} for p in partners])
+            leads.action_set_lost(lost_reason_id=reason.id)
+            winbacks = env["ecom.winback"].search([("lead_id", "in", leads.ids)])
+            env.cr.execute("UPDATE ecom_winback SET next_date = now() AT TIME ZONE 'UTC' - interval '1 day' "
+                           "WHERE id = ANY(%s)", [winbacks.ids])
+            return partners.ids, leads.ids, [winbacks.filtered(lambda w, lead=lead: w.lead_id.id == lead).id
+                                             for lead in leads.ids]
+
+        self.partner_ids, self.lead_ids, self.winback_ids = self.committed(lost_requests)
+        self.addCleanup(self.committed, lambda env: (
+            env["crm.lead"].with_context(active_test=False).browse(self.lead_ids).exists().unlink(),
+            env["res.partner"].browse(self.partner_ids).exists().unlink()))
+
+    def test_a_request_deleted_during_the_run_is_skipped(self):
+        Winback = type(self.env["ecom.winback"])
+        due = Winback._ecom_due
+
+        def due_then_delete_the_second(model):
+            found = due(model)  # the run's snapshot has begun; another session deletes a request
+            self.committed(lambda env: env["crm.lead"].with_context(active_test=False).browse(
+                self.lead_ids[1]).unlink())
+            return found
+
+        self.patch(Winback, "_ecom_due", due_then_delete_the_second)
+        thread, outcome = self.in_thread(lambda env: env["ecom.winback"]._cron_evaluate().ids)
+        self.join(thread, outcome)
+        self.assertNotIn("error", outcome)
+        left = self.committed(lambda env: [(w.id, w.attempts) for w in
+                                           env["ecom.winback"].browse(self.winback_ids).exists()])
+        self.assertEqual(left, [(self.winback_ids[0], 1)], "the first fired, the second gone with its request")
