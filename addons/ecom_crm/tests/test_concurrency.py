@@ -406,6 +406,39 @@ class TestReportRefreshConcurrency(ConcurrencyCase):
         leaves the reports to it instead of failing once it commits."""
         self.run_during(lambda env: env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True))
 
+    def test_a_request_deleted_during_the_refresh_is_skipped(self):
+        """A request deleted (by another session, committed) after the job listed the requests to
+        refresh: the job, as the scheduler runs it, does not fail on its rows ("could not serialize
+        access due to concurrent delete", Odoo would not run it before the next quarter) but
+        refreshes the others; the deleted request has no rows left."""
+        lead_ids = self.committed(lambda env: env["crm.lead"].create([
+            {"name": name, "type": "opportunity", "expected_revenue": 1500}
+            for name in ("Заявка остаётся", "Заявка удаляется")]).ids)
+        self.addCleanup(self.committed, lambda env: env["crm.lead"].browse(lead_ids).exists().unlink())
+        Funnel = type(self.env["ecom.report.funnel"])
+        changed = Funnel._ecom_changed_leads
+        deleted = []
+
+        def changed_then_delete_the_second(model, since):
+            found = changed(model, since)
+            if not deleted:  # the job's snapshot has begun
+                self.committed(lambda env: env["crm.lead"].browse(lead_ids[1]).unlink())
+                deleted.append(True)
+            return found
+
+        self.patch(Funnel, "_ecom_changed_leads", changed_then_delete_the_second)
+
+        def scheduled(env):  # the progress record Odoo 18's scheduler gives its run
+            cron, _progress = env.ref("ecom_crm.ir_cron_ecom_report_refresh")._add_progress()
+            return cron.env["ecom.report.funnel"]._cron_ecom_refresh_reports()
+
+        thread, outcome = self.in_thread(scheduled)
+        self.join(thread, outcome, 120)
+        self.assertNotIn("error", outcome)
+        self.assertTrue(outcome["result"])
+        self.assertTrue(self.report_rows(lead_ids[0])["ecom.report.funnel"][0], "the other request is refreshed")
+        self.assertFalse(any(count for count, _distinct in self.report_rows(lead_ids[1]).values()))
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestSameNewCustomerConcurrency(ConcurrencyCase):
