@@ -202,8 +202,10 @@ class ResPartner(models.Model):
         for partner in self:
             info = result.get(partner.id)
             if partner.ecom_sms_number and info and info["sanitized"] != partner.ecom_sms_number:
-                field = next(fname for fname in ("mobile", "phone")
-                             if phone_without_extension(partner[fname]) == partner.ecom_sms_number)
+                field = next((fname for fname in ("mobile", "phone")
+                              if phone_without_extension(partner[fname]) == partner.ecom_sms_number), None)
+                if field is None:  # a stored number none of the phones gives (written in SQL): Odoo's
+                    continue
                 info.update(sanitized=partner.ecom_sms_number, number=partner[field], partner_store=False,
                             field_store=field)
         return result

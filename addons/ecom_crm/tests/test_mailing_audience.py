@@ -277,6 +277,16 @@ class TestAudienceMailings(AudienceCase):
         self.assertTrue(both.ecom_sms_blacklisted)
         self.assertEqual(self.Partner.search([("id", "=", both.id), ("ecom_sms_blacklisted", "=", True)]), both)
 
+    def test_an_sms_number_not_found_in_the_phones_leaves_odoo_s_choice(self):
+        """A stored SMS number that none of the phones gives any more (written in SQL, not yet
+        recomputed): the composer and the mailings keep Odoo's number instead of failing."""
+        partner = self.Partner.create({"name": "Устаревший номер", "mobile": "+79165550022"})
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE res_partner SET ecom_sms_number = '+79165550033' WHERE id = %s", [partner.id])
+        partner.invalidate_recordset()
+        info = partner._sms_get_recipients_info()[partner.id]
+        self.assertEqual((info["sanitized"], info["field_store"]), ("+79165550022", "mobile"))
+
     def test_the_list_of_audiences_counts_them_all_at_once(self):
         """The audiences' list view reads every audience's counts: a constant number of queries, not
         some per audience."""
