@@ -23,8 +23,9 @@ for price in (1000, 2500):
         Command.create({"product_id": product.id, "price_unit": price})]})
     order.action_confirm()
 env["res.partner"]._ecom_refresh_customer_card()
+office = env["res.partner"].create({"name": "Офисная Ольга", "mobile": "+74951234567", "phone": "+79161112233"})
 env.cr.commit()
-print(customer.id, customer.ecom_order_count)
+print(office.id, customer.id, customer.ecom_order_count)
 """
 
 
@@ -57,7 +58,7 @@ def test_upgrade_from_the_previous_release(previous_addons, odoo_cmd, psql_on):
 
     try:
         odoo("-i", ADDONS, "--without-demo=all", "--stop-after-init", addons_path=old_path)
-        customer_id, count = odoo(addons_path=old_path, stdin=HISTORY, command="shell").split()[-2:]
+        office_id, customer_id, count = odoo(addons_path=old_path, stdin=HISTORY, command="shell").split()[-3:]
         assert count == "2"
         # what 18.0.1.4.0 (commit e725334) left: the indexes of its refusals' view
         psql_on(name, "CREATE INDEX crm_lead_ecom_refusal_date_idx ON crm_lead (date_closed); "
@@ -73,6 +74,12 @@ def test_upgrade_from_the_previous_release(previous_addons, odoo_cmd, psql_on):
         assert psql_on(name, "SELECT count(*) FROM pg_indexes WHERE indexname IN ("
                              "'crm_lead_ecom_open_user_idx', 'ecom_intake_request__state_index', "
                              "'crm_lead_ecom_refusal_date_idx', 'sale_order_ecom_returned_date_idx')") == "0"
+        # 18.0.1.5.6: the SMS number filled by the upgrade (the mobile, else the phone, that takes SMS)
+        numbers = psql_on(name, f"SELECT id, ecom_sms_number FROM res_partner WHERE id IN ({customer_id}, {office_id}) "
+                                "ORDER BY id")
+        assert numbers == f"{customer_id}|+79165550101\n{office_id}|+79161112233", numbers
+        assert psql_on(name, "SELECT count(*) FROM pg_indexes WHERE tablename = 'res_partner' "
+                             "AND indexdef LIKE '%(ecom_sms_number)%'") == "1", "the column's index is made"
         assert psql_on(name, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'res_partner' "
                              "AND column_name LIKE 'ecom_%moved%'") == "0", "no column left behind"
     finally:

@@ -135,7 +135,8 @@ def partners(p):
                email_normalized, phone, street, city, zip, country_id, lang, tz, type, is_company,
                active, commercial_partner_id, partner_share, customer_rank, supplier_rank, user_id,
                color, message_bounce, invoice_warn, sale_warn, autopost_bills, ecom_gender, ecom_phone_invalid,
-               ecom_phone_number, create_date, write_date, create_uid, write_uid %(sanitized_col)s)
+               ecom_phone_number, ecom_sms_number, create_date, write_date, create_uid, write_uid
+               %(sanitized_col)s)
         SELECT c.id, concat_ws(' ', c.last, c.first, c.patr), concat_ws(' ', c.last, c.first, c.patr),
                c.last, c.first, c.patr, c.email, lower(c.email), c.phone,
                (%(streets)s::text[])[1 + floor(random() * %(n_streets)s)::int] || ', д. '
@@ -147,7 +148,7 @@ def partners(p):
                CASE WHEN c.buyer THEN c.user_id END,
                0, 0, 'no-message', 'no-message', 'ask',
                CASE WHEN c.female THEN 'female' ELSE 'male' END, false,
-               c.phone, c.created, c.created, %(uid)s, %(uid)s %(sanitized_val)s
+               c.phone, c.phone, c.created, c.created, %(uid)s, %(uid)s %(sanitized_val)s
           FROM c
     """, **p, sanitized_col=sanitized_col, sanitized_val=sanitized_val)
 

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..tools.phones import LANDLINE_PREFIXES, takes_sms
+from ..tools.phones import sms_phone
 
 CUSTOMER_STATUSES = [
     ("new", "New"), ("first_purchase", "First purchase"), ("repeat", "Repeat"), ("vip", "VIP"),
@@ -73,30 +73,50 @@ class EcomMailingAudience(models.Model):
 
     @api.depends("kind", "customer_status", "lost_reason_ids", "period_days", "date_from", "date_to", "company_id")
     def _compute_domain(self):
+        # counted in the form too, before saving: the button beside the filter's own preview; the
+        # list of audiences counts them all in one query (each audience's three counts a subquery)
         Partner = self.env["res.partner"]
-        for audience in self:
+        Partner.flush_model(["email_normalized", "ecom_sms_number"])
+        counts = []
+        for index, audience in enumerate(self):
             try:
                 domain = audience._ecom_domain()
             except UserError:
                 audience.domain, audience.partner_count, audience.mail_count, audience.sms_count = "[]", 0, 0, 0
                 continue
             audience.domain = repr(domain)
-            # counted in the form too, before saving: the button beside the filter's own preview
-            audience.partner_count = Partner.with_company(audience.company_id).search_count(domain)
-            audience.mail_count = audience._ecom_count_addresses("mail")
-            audience.sms_count = audience._ecom_count_addresses("sms")
+            Mine = Partner.with_company(audience.company_id)
+            counts.append(SQL(
+                "SELECT %s, (SELECT COUNT(*) FROM res_partner WHERE id IN %s), %s, %s", index,
+                Mine._search(domain).subselect(),
+                audience._ecom_count_sql("mail", expression.AND([domain, self._ecom_channel_domain("mail")])),
+                audience._ecom_count_sql("sms", expression.AND([domain, self._ecom_channel_domain("sms")]))))
+        if not counts:
+            return
+        for index, partner_count, mail_count, sms_count in self.env.execute_query(SQL(" UNION ALL ").join(counts)):
+            audience = self[index]
+            audience.partner_count, audience.mail_count, audience.sms_count = partner_count, mail_count, sms_count
+
+    @api.model
+    def _ecom_address_column(self, channel):
+        """The customer's column a mailing of ``channel`` is sent to (one per address or number)."""
+        return "email_normalized" if channel == "mail" else "ecom_sms_number"
+
+    def _ecom_count_sql(self, channel, domain):
+        """``(SELECT COUNT(DISTINCT address) ...)`` of the customers of ``domain``, in the audience's company."""
+        self.ensure_one()
+        query = self.env["res.partner"].with_company(self.company_id)._search(domain)
+        column = SQL.identifier(query.table, self._ecom_address_column(channel))
+        return SQL("(%s)", query.select(SQL("COUNT(DISTINCT %s)", column)))
 
     def _ecom_count_addresses(self, channel, domain=None):
         """How many emails (``channel`` "mail") or SMS ("sms") a mailing to the customers of
         ``domain`` (default: the audience's for that channel) sends: Odoo sends one per email
         address and one per number, the others are cancelled as duplicates. One query."""
         self.ensure_one()
-        Partner = self.env["res.partner"].with_company(self.company_id)
-        query = Partner._search(self._ecom_domain(channel) if domain is None else domain)
-        column = "email_normalized" if channel == "mail" else "phone_sanitized"
-        Partner.flush_model([column])
-        count = SQL("COUNT(DISTINCT %s)", SQL.identifier(query.table, column))
-        return self.env.execute_query(query.select(count))[0][0]
+        self.env["res.partner"].flush_model([self._ecom_address_column(channel)])
+        sql = self._ecom_count_sql(channel, self._ecom_domain(channel) if domain is None else domain)
+        return self.env.execute_query(SQL("SELECT %s", sql))[0][0]
 
     def _compute_mailing_count(self):
         counts = dict(self.env["mailing.mailing"]._read_group(
@@ -123,12 +143,26 @@ class EcomMailingAudience(models.Model):
 
     @api.model
     def _ecom_channel_domain(self, channel):
+        """The customers ``channel`` reaches: an email, or a number an SMS reaches (``ecom_sms_number``:
+        the mobile, else the phone, that is a mobile number), not blacklisted."""
         if channel == "mail":
-            return [("email_normalized", "!=", False), ("is_blacklisted", "=", False)]
+            return [("email_normalized", "!=", False), *self._ecom_blacklist_domain("mail")]
         if channel == "sms":
-            # the number an SMS goes to (the mobile, else the phone) when it is no landline
-            return [("phone_sanitized", "!=", False), ("phone_sanitized_blacklisted", "=", False)] + [
-                ("phone_sanitized", "not like", prefix) for prefix in LANDLINE_PREFIXES]
+            return [("ecom_sms_number", "!=", False), *self._ecom_blacklist_domain("sms")]
+        return []
+
+    @api.model
+    def _ecom_blacklist_domain(self, channel, model="res.partner"):
+        """The recipients of ``model`` whose address ``channel`` uses is not blacklisted: a customer's
+        email, or the number their SMS go to; a list contact's as Odoo reads it. The customers' are
+        subqueries, not Odoo's blacklist searches (each a query, the phone's listing every contact's id)."""
+        if model == "mailing.contact":
+            return [("is_blacklisted", "=", False)] if channel == "mail" else \
+                [("phone_sanitized_blacklisted", "=", False)] if channel == "sms" else []
+        if channel == "mail":
+            return [("ecom_email_blacklisted", "=", False)]
+        if channel == "sms":
+            return [("ecom_sms_blacklisted", "=", False)]
         return []
 
     def _ecom_domain_status(self):
@@ -175,7 +209,7 @@ class EcomMailingAudience(models.Model):
         Partner = self.env["res.partner"].with_company(self.company_id)
         reachable = Partner._search(expression.AND([
             self._ecom_domain(), expression.OR([self._ecom_channel_domain("mail"), self._ecom_channel_domain("sms")])]))
-        Partner.flush_model(["email_normalized", "phone_sanitized"])
+        Partner.flush_model(["email_normalized", "ecom_sms_number"])
         self.env["mailing.contact"].flush_model(["ecom_partner_id", "email_normalized", "phone_sanitized"])
         self.env["mailing.subscription"].flush_model(["list_id", "contact_id", "opt_out"])
         # one anti-join per way an opted-out contact names a customer, not one condition with ORs:
@@ -191,7 +225,7 @@ class EcomMailingAudience(models.Model):
              WHERE p.id IN %(reachable)s
                AND NOT EXISTS (SELECT 1 FROM (%(out)s) o WHERE o.ecom_partner_id = p.id)
                AND NOT EXISTS (SELECT 1 FROM (%(out)s) o WHERE o.email_normalized = p.email_normalized)
-               AND NOT EXISTS (SELECT 1 FROM (%(out)s) o WHERE o.phone_sanitized = p.phone_sanitized)
+               AND NOT EXISTS (SELECT 1 FROM (%(out)s) o WHERE o.phone_sanitized = p.ecom_sms_number)
         """, reachable=reachable.subselect(), out=opted_out)
 
     def _ecom_refresh_list(self):
@@ -244,7 +278,7 @@ class EcomMailingAudience(models.Model):
     def _ecom_contact_values(self, partner):
         """The list contact's values taken from its customer."""
         return {"name": partner.name, "email": partner.email or False,
-                "mobile": next((number for number in (partner.mobile, partner.phone) if takes_sms(number)), False),
+                "mobile": sms_phone(partner.mobile, partner.phone),
                 "country_id": partner.country_id.id}
 
     def action_create_list(self):

@@ -1,7 +1,10 @@
 import logging
 import threading
 
+from psycopg2 import errors as pg_errors
+
 from odoo import api, fields, models
+from odoo.exceptions import MissingError
 
 _logger = logging.getLogger(__name__)
 
@@ -78,7 +81,17 @@ class EcomNotificationLog(models.Model):
         logs = self.sudo().search([("done", "=", False)], order="id", limit=limit)
         testing = getattr(threading.current_thread(), "testing", False)
         for log in logs:
-            log._ecom_send()
+            # a request, order or customer deleted since the list was read (its row goes with them):
+            # that notification is skipped, the run goes on with the others
+            try:
+                with self.env.cr.savepoint():
+                    if log.exists():
+                        log._ecom_send()
+                        self.env.flush_all()
+            except (MissingError, pg_errors.SerializationFailure) as error:
+                self.env.invalidate_all()
+                _logger.info("notification %s skipped: its record was deleted meanwhile (%s)", log.id,
+                             type(error).__name__)
             if not testing:
                 self.env.cr.commit()
         if len(logs) == limit:
@@ -138,11 +151,13 @@ class EcomNotificationLog(models.Model):
             return "skipped", empty, self.env._("SMS: the customer asked not to be disturbed")
         if partner and not partner.active:
             return "skipped", empty, self.env._("SMS: the customer is archived")
-        holder = partner or record
-        number = holder.phone_sanitized
+        # a customer's SMS number (the mobile, else the phone, that takes SMS: as the audiences'),
+        # not Odoo's sanitized number (the «Mobile» field first, a landline too); a request without
+        # a customer, its own sanitized number
+        number = partner.ecom_sms_number if partner else record.phone_sanitized
         if not number:
             return "skipped", empty, self.env._("SMS: no valid phone number")
-        if holder.phone_sanitized_blacklisted:  # computed from phone.blacklist
+        if partner.ecom_sms_blacklisted if partner else record.phone_sanitized_blacklisted:  # phone.blacklist
             return "skipped", empty, self.env._("SMS: the number is blacklisted")
         try:
             with self.env.cr.savepoint():

@@ -1,4 +1,5 @@
 import logging
+import threading
 import time
 from contextlib import contextmanager
 from datetime import time as day_start
@@ -10,6 +11,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import api, fields, models
 from odoo.models import parse_read_group_spec
 from odoo.osv import expression
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from .ecom_report_mixin import RAW_AGGREGATES, REFRESH_TABLE
@@ -23,6 +25,8 @@ OVERLAP = timedelta(minutes=30)
 CRON_MARK = "ecom.report.funnel"
 # the advisory lock of the refresh of the reports kept in tables (any constant unique to this use)
 REFRESH_LOCK = 0x1EC0_4E9F
+# how many times the scheduled refresh is run again in a new transaction after a concurrent change
+REFRESH_RETRIES = 2
 # date groupings made of whole days
 DAY_GRANULARITIES = ("day", "week", "month", "quarter", "year")
 # context key: read the report's daily pre-aggregate instead of its rows
@@ -163,7 +167,30 @@ class EcomReportTable(models.AbstractModel):
         One refresh at a time (:meth:`_ecom_take_refresh`): the scheduled one (``wait`` False, the
         default unless ``full``) leaves the reports to a refresh under way or just committed (the
         «Refresh now» button's, a full rebuild's) and returns False; the others (``wait``) wait for
-        it, then Odoo runs them again if it committed meanwhile."""
+        it, then Odoo runs them again if it committed meanwhile.
+
+        Run by the scheduler (Odoo 18 gives its run a progress record; never in a caller's
+        transaction or a test), a run that meets a request or order deleted since its snapshot
+        ("could not serialize access due to concurrent delete"), or another such conflict, is
+        rolled back and run again in a new transaction, which no longer sees the deleted one:
+        Odoo does not run a failed job again before its next quarter (an HTTP request, «Refresh
+        now», is run again by Odoo itself)."""
+        scheduled = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
+            threading.current_thread(), "testing", False)
+        for attempt in range(REFRESH_RETRIES + 1):
+            try:
+                return self._ecom_refresh_reports_once(full, wait)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                if not scheduled or attempt == REFRESH_RETRIES:
+                    raise
+                self.env.cr.rollback()
+                _logger.info("store reports: refreshed again in a new transaction after a concurrent change (%s)",
+                             error.pgcode)
+        return False  # not reached
+
+    @api.model
+    def _ecom_refresh_reports_once(self, full, wait):
+        """One try of :meth:`_cron_ecom_refresh_reports`, in the current transaction."""
         if not self._ecom_take_refresh(full if wait is None else wait):
             _logger.info("store reports: another refresh is under way or has just ended; left to it")
             return False

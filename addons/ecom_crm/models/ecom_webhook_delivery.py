@@ -306,7 +306,7 @@ class EcomWebhookDelivery(models.Model):
         # «1», «True»: a shop on the server's own network; «0», «False» or nothing: public addresses only
         public_only = not str2bool(self.env["ir.config_parameter"].sudo().get_param(
             "ecom_crm.webhook_private_targets") or "0", False)
-        refused = public_only and source.webhook_url and webhook.private_target(source.webhook_url)
+        refused = unresolved = None
         # the environment's proxies are never used (theirs would resolve the host past the refusal of
         # private addresses); an administrator may name one for a server without direct access
         proxy = (self.env["ir.config_parameter"].sudo().get_param(webhook.PROXY_PARAM) or "").strip() or None
@@ -315,24 +315,28 @@ class EcomWebhookDelivery(models.Model):
         elif proxy and not webhook.valid_proxy(proxy):
             error = _("The proxy of the status webhooks (system parameter %(param)s) is not an http:// or "
                       "https:// URL: %(proxy)s", param=webhook.PROXY_PARAM, proxy=proxy)
-        elif not refused:
+        else:
             body = webhook.encode_body(self.payload)
             sent_headers = webhook.headers(source.webhook_secret, time.time(), body, self.uuid, self.event)
             try:
-                # public addresses only: the one connected to is checked too (a DNS answer may change);
-                # the whole attempt ends within webhook.TIMEOUT seconds; of a failed answer only its
-                # beginning is read, whatever the shop sends
+                # public addresses only: the host's addresses are checked first, then the one connected
+                # to (a DNS answer may change); the whole attempt, DNS lookups included, ends within
+                # webhook.TIMEOUT seconds; of a failed answer only its beginning is read
                 code, answer = webhook.post(source.webhook_url, body, sent_headers, public_only=public_only,
                                             proxy=proxy, seconds=webhook.TIMEOUT)
                 if not webhook.is_success(code):
                     error = webhook.shorten(f"HTTP {code}: {answer}")
             except requests.RequestException as exc:
                 refused = webhook.refused_address(exc)
+                unresolved = webhook.unresolved_host(exc)
                 error = webhook.shorten(f"{type(exc).__name__}: {exc}")
         if refused:
             error = _("The webhook URL leads to %(address)s, an address of a private network: not called. An "
                       "administrator may allow such addresses (system parameter "
                       "ecom_crm.webhook_private_targets).", address=refused)
+        elif unresolved:
+            error = _("The address of %(host)s was not found within %(seconds)s seconds (the DNS server did not "
+                      "answer): not called, tried again later.", host=unresolved, seconds=webhook.TIMEOUT)
         attempts = self.attempts  # counted by the claim
         vals = {"attempts": attempts, "last_attempt": now, "response_code": code}
         if error is None:

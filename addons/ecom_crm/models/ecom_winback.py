@@ -5,6 +5,7 @@ from markupsafe import escape
 from psycopg2 import OperationalError
 
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from .ecom_report_mixin import flush_order_refunds, order_refunds
@@ -186,6 +187,7 @@ class EcomWinback(models.Model):
         """Fire the rule of these follow-ups: a task for the manager of each request (created
         together), the optional message to the customer, and the follow-up moves on: done, or,
         for retries, its next attempt until the last."""
+        self = self._ecom_still_there()  # those deleted meanwhile left out
         if not self:
             return
         now = fields.Datetime.now()
@@ -223,6 +225,40 @@ class EcomWinback(models.Model):
                 vals.update(state="done", next_date=False)
             winback.write(vals)
 
+    def _ecom_still_there(self):
+        """These follow-ups less those whose request (or themselves) another session deleted since
+        this run's snapshot, the others locked with their request until the run's end (a deletion
+        now waits for it): the run fires the rest instead of failing on the vanished one when it
+        writes it ("could not serialize access due to concurrent delete"), and Odoo does not run it
+        again before the next hour. All at once, then, on a conflict, one by one."""
+        cr = self.env.cr
+
+        def lock(winbacks):
+            cr.execute("SELECT id FROM crm_lead WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE",
+                       [winbacks.lead_id.ids], log_exceptions=False)
+            cr.execute("SELECT id FROM ecom_winback WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                       [winbacks.ids], log_exceptions=False)
+
+        if not self:
+            return self
+        self.flush_recordset()
+        try:
+            with cr.savepoint(flush=False):
+                lock(self)
+            return self
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            pass
+        kept = self.browse()
+        for winback in self:
+            try:
+                with cr.savepoint(flush=False):
+                    lock(winback)
+                kept |= winback
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                _logger.info("win-back %s skipped: its request was deleted or changed meanwhile (%s)",
+                             winback.id, type(error).__name__)
+        return kept
+
     def _ecom_summary(self):
         self.ensure_one()
         products = ", ".join(self.line_ids.product_id.mapped("display_name")[:3])
@@ -250,7 +286,9 @@ class EcomWinback(models.Model):
         if not partner or not partner.active or partner._ecom_do_not_disturb():  # archived: nobody to write to
             return False
         mail_template, sms_template = reason.ecom_winback_mail_template_id, reason.ecom_winback_sms_template_id
-        email, phone = partner.email_normalized, partner.phone_sanitized
+        # the SMS number: the mobile, else the phone, that takes SMS (as the audiences'), not Odoo's
+        # sanitized number (the «Mobile» field first, a landline too)
+        email, phone = partner.email_normalized, partner.ecom_sms_number
         sms_queued = False
         # a template that fails to render (a field removed since) costs its message only: the job,
         # one transaction for every follow-up, would fail every hour for all of them
@@ -264,13 +302,13 @@ class EcomWinback(models.Model):
                 raise
             except Exception:
                 _logger.warning("Win-back email of %s could not be sent", lead, exc_info=True)
-        if sms_template and phone and not partner.phone_sanitized_blacklisted and (sms_template, phone) not in sent:
+        if sms_template and phone and not partner.ecom_sms_blacklisted and (sms_template, phone) not in sent:
             try:
                 with self.env.cr.savepoint():
                     # queued, not sent now: the gateway's HTTP request cannot be rolled back, and a run
                     # that dies before its commit (time limit, serialization failure) would send it again
                     lead._message_sms_with_template(template=sms_template, partner_ids=partner.ids,
-                                                    put_in_queue=True)
+                                                    sms_pid_to_number={partner.id: phone}, put_in_queue=True)
                 sent.add((sms_template, phone))
                 sms_queued = True
             except OperationalError:  # a lock or a serialization failure: the job's retry, not the message's

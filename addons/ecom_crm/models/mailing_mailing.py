@@ -83,12 +83,15 @@ class MailingMailing(models.Model):
         none of the lists for SMS). One query."""
         self.ensure_one()
         lists = self.contact_list_ids
+        # a contact's address as Odoo reads it; a customer's, the one their SMS go to (the same number
+        # a refresh gives their contact)
         column = "email_normalized" if self.mailing_type == "mail" else "phone_sanitized"
+        partner_column = self.env["ecom.mailing.audience"]._ecom_address_column(self.mailing_type)
         Contact = self.env["mailing.contact"]
         recipients = Contact._search(self._get_recipients_domain())
         Contact.flush_model([column, "ecom_partner_id"])
         self.env["mailing.subscription"].flush_model(["list_id", "contact_id", "opt_out", "ecom_audience_managed"])
-        self.env["res.partner"].flush_model([column])
+        self.env["res.partner"].flush_model([partner_column])
         wanted, new_ones = [], []
         for mailing_list in lists.filtered("ecom_audience_id"):
             audience = mailing_list.ecom_audience_id
@@ -98,7 +101,7 @@ class MailingMailing(models.Model):
             reached = self.env["res.partner"].with_company(audience.company_id)._search(
                 audience._ecom_domain(self.mailing_type))
             new_ones.append(SQL("SELECT p.%s AS value FROM res_partner p WHERE p.id IN (%s) AND p.id IN %s",
-                                SQL.identifier(column), wanted_sql, reached.subselect()))
+                                SQL.identifier(partner_column), wanted_sql, reached.subselect()))
         channel_opt_out = SQL("""
             -- Odoo's email opt-out: an address opted out in one of the lists, subscribed in none
             SELECT c.email_normalized FROM mailing_subscription s JOIN mailing_contact c ON c.id = s.contact_id
@@ -126,7 +129,7 @@ class MailingMailing(models.Model):
             -- a customer's contact kept in a list follows the customer at the refresh (their email or
             -- number now, not the one the contact was made with: counted once, not twice)
             addresses AS (
-                SELECT CASE WHEN c.ecom_partner_id IS NULL THEN c.%(column)s ELSE p.%(column)s END AS value
+                SELECT CASE WHEN c.ecom_partner_id IS NULL THEN c.%(column)s ELSE p.%(partner_column)s END AS value
                   FROM mailing_contact c LEFT JOIN res_partner p ON p.id = c.ecom_partner_id
                  WHERE c.id IN %(recipients)s
                    AND (c.id IN (SELECT contact_id FROM kept_in)
@@ -135,6 +138,7 @@ class MailingMailing(models.Model):
             SELECT COUNT(DISTINCT value) FROM addresses
              WHERE value IS NOT NULL AND value NOT IN (%(opt_out)s)
         """, wanted=SQL(" UNION ALL ").join(wanted), lists=lists.ids, column=SQL.identifier(column),
+            partner_column=SQL.identifier(partner_column),
             recipients=recipients.subselect(), is_mail=self.mailing_type == "mail",
             new_ones=SQL(" UNION ALL ").join(new_ones), opt_out=channel_opt_out))[0][0]
 
@@ -155,8 +159,6 @@ class MailingMailing(models.Model):
             domain = expression.AND([domain, [("ecom_partner_id", "not any", quiet)]])
         if self.mailing_model_real in ("res.partner", "mailing.contact"):
             # blacklists, whatever filter the mailing was given by hand
-            Audience = self.env["ecom.mailing.audience"]
-            domain = expression.AND([domain, [
-                (fname, op, value) for fname, op, value in Audience._ecom_channel_domain(self.mailing_type)
-                if fname.endswith("blacklisted")]])
+            domain = expression.AND([domain, self.env["ecom.mailing.audience"]._ecom_blacklist_domain(
+                self.mailing_type, self.mailing_model_real)])
         return domain

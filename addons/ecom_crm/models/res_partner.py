@@ -4,10 +4,17 @@ import threading
 import time
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, email_normalize
 
-from ..tools.phones import EXTENSION_SEPARATOR, normalize_phone, normalize_phone_vals, phone_without_extension
+from ..tools.phones import (
+    EXTENSION_SEPARATOR,
+    normalize_phone,
+    normalize_phone_vals,
+    phone_without_extension,
+    sms_number,
+)
 from ..tools.russian_names import compose_name, gender_from_name, split_russian_name
 from .ecom_report_mixin import flush_order_refunds, order_refunds
 
@@ -23,6 +30,9 @@ CARD_RETRY_WAIT = 0.5
 # the system parameter where a run of the daily refresh notes the last customer it committed
 # («YYYY-MM-DD:id»): a run stopped on that day goes on after it
 CARD_RESUME = "ecom_crm.card_refresh_resume"
+# the advisory lock of the daily refresh of the cards (any constant unique to this use): held by a run,
+# scheduled or started by hand («Run manually»), from its start to its end, across its batches' commits
+CARD_LOCK = 0x1EC0_CA4D
 
 
 class ResPartner(models.Model):
@@ -49,6 +59,18 @@ class ResPartner(models.Model):
     ecom_mobile_number = fields.Char(
         "Mobile number without extension", compute="_compute_ecom_phone_number", store=True,
         index="btree_not_null")
+    # what SMS mailings, audiences and their lists send to: the mobile, else the phone, that an SMS
+    # reaches (not Odoo's phone_sanitized, the mobile field first whatever number it holds)
+    ecom_sms_number = fields.Char(
+        "SMS number", compute="_compute_ecom_sms_number", store=True, index="btree_not_null",
+        help="The number SMS go to: the mobile, else the phone, read as a mobile number (a landline "
+             "takes no SMS), without its extension.")
+    # the blacklists as audiences search them: a subquery each (Odoo's own searches run a query first,
+    # the phone's listing the id of every contact not blacklisted)
+    ecom_sms_blacklisted = fields.Boolean(
+        "SMS number blacklisted", compute="_compute_ecom_blacklisted", search="_search_ecom_sms_blacklisted")
+    ecom_email_blacklisted = fields.Boolean(
+        "Email blacklisted", compute="_compute_ecom_blacklisted", search="_search_ecom_email_blacklisted")
 
     # customer card, per company (each company its orders, in its currency, and its thresholds),
     # refreshed set-based (see _ecom_refresh_customer_card)
@@ -114,6 +136,79 @@ class ResPartner(models.Model):
         for partner in self:
             partner.ecom_phone_number = phone_without_extension(partner.phone) or False
             partner.ecom_mobile_number = phone_without_extension(partner.mobile) or False
+
+    @api.depends("phone", "mobile")
+    def _compute_ecom_sms_number(self):
+        for partner in self:
+            partner.ecom_sms_number = sms_number(partner.mobile, partner.phone)
+
+    @api.depends("ecom_sms_number", "email_normalized")
+    def _compute_ecom_blacklisted(self):
+        numbers = set(self.env["phone.blacklist"].sudo().search(
+            [("number", "in", [n for n in self.mapped("ecom_sms_number") if n])]).mapped("number"))
+        emails = set(self.env["mail.blacklist"].sudo().search(
+            [("email", "in", [e for e in self.mapped("email_normalized") if e])]).mapped("email"))
+        for partner in self:
+            partner.ecom_sms_blacklisted = bool(partner.ecom_sms_number) and partner.ecom_sms_number in numbers
+            partner.ecom_email_blacklisted = bool(partner.email_normalized) and partner.email_normalized in emails
+
+    def _ecom_search_blacklisted(self, operator, value, column, blacklisted):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(_("Search whether it is blacklisted or not (= True / = False)."))
+        self.env["phone.blacklist" if column == "ecom_sms_number" else "mail.blacklist"].flush_model()
+        inside = (operator == "=") == value
+        return [(column, "in" if inside else "not in", blacklisted)] if inside else \
+            ["|", (column, "=", False), (column, "not in", blacklisted)]
+
+    def _search_ecom_sms_blacklisted(self, operator, value):
+        return self._ecom_search_blacklisted(operator, value, "ecom_sms_number",
+                                             SQL("(SELECT number FROM phone_blacklist WHERE active)"))
+
+    def _search_ecom_email_blacklisted(self, operator, value):
+        return self._ecom_search_blacklisted(operator, value, "email_normalized",
+                                             SQL("(SELECT email FROM mail_blacklist WHERE active)"))
+
+    @api.model
+    def _ecom_fill_sms_numbers(self, batch=5000):
+        """Set ``ecom_sms_number`` of every customer from the stored phones, a batch of ids at a time,
+        in SQL (the upgrade that adds it: no ORM recompute of the whole table). Returns how many changed."""
+        changed, last_id = 0, 0
+        while True:
+            self.env.cr.execute("""
+                SELECT id, mobile, phone, ecom_sms_number FROM res_partner
+                 WHERE id > %s AND (mobile IS NOT NULL OR phone IS NOT NULL OR ecom_sms_number IS NOT NULL)
+                 ORDER BY id LIMIT %s
+            """, [last_id, batch])
+            rows = self.env.cr.fetchall()
+            if not rows:
+                return changed
+            last_id = rows[-1][0]
+            todo = [(partner_id, number) for partner_id, mobile, phone, stored in rows
+                    for number in [sms_number(mobile, phone) or None] if number != stored]
+            if todo:
+                self.env.cr.execute(SQL("""
+                    UPDATE res_partner p SET ecom_sms_number = v.number
+                      FROM (VALUES %s) v(id, number) WHERE p.id = v.id
+                """, SQL(", ").join(SQL("(%s, %s::varchar)", *row) for row in todo)))
+                changed += len(todo)
+                self.invalidate_model(["ecom_sms_number"])
+
+    def _sms_get_recipients_info(self, force_field=False, partner_fallback=True):
+        """An SMS to a customer, no number field forced (a mailing, a composer): to the number an
+        SMS reaches (``ecom_sms_number``), not to a landline Odoo finds first in «Mobile»."""
+        result = super()._sms_get_recipients_info(force_field=force_field, partner_fallback=partner_fallback)
+        if force_field:
+            return result
+        for partner in self:
+            info = result.get(partner.id)
+            if partner.ecom_sms_number and info and info["sanitized"] != partner.ecom_sms_number:
+                field = next((fname for fname in ("mobile", "phone")
+                              if phone_without_extension(partner[fname]) == partner.ecom_sms_number), None)
+                if field is None:  # a stored number none of the phones gives (written in SQL): Odoo's
+                    continue
+                info.update(sanitized=partner.ecom_sms_number, number=partner[field], partner_store=False,
+                            field_store=field)
+        return result
 
     @api.model
     def _ecom_normalize_stored_phones(self, batch=5000):
@@ -389,12 +484,52 @@ class ResPartner(models.Model):
         batches (an error, a worker's time limit) is run again at once by Odoo and goes on from
         there, rather than refreshing again what is done; one that stops before any batch is a
         failure for Odoo (counted, the job tried again the next day, deactivated after repeated
-        failures) rather than a job run again and again from its first customer. Returns how many
+        failures) rather than a job run again and again from its first customer.
+
+        One run at a time: Odoo's own lock of the job (its row, locked by the scheduler or by «Run
+        manually») ends with the first commit of a run started by hand, and the scheduler could
+        then start the job beside it. A run holds :data:`CARD_LOCK` (a session lock: its batches'
+        commits keep it) until its end; a scheduled run that finds it taken leaves the cards to the
+        other (a log line; done for Odoo), a run started by hand tells the user. Returns how many
         cards changed."""
-        batch = batch or CARD_BATCH
         if auto_commit is None:
             auto_commit = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
                 threading.current_thread(), "testing", False)
+        cr = self.env.cr
+        if not auto_commit:  # one transaction: the lock ends with it
+            cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [CARD_LOCK])
+            if not cr.fetchone()[0]:
+                return self._ecom_cards_busy()
+            return self._ecom_refresh_cards_in_batches(batch, auto_commit)
+        cr.execute("SELECT pg_try_advisory_lock(%s)", [CARD_LOCK])
+        if not cr.fetchone()[0]:
+            return self._ecom_cards_busy()
+        try:
+            updated = self._ecom_refresh_cards_in_batches(batch, auto_commit)
+            cr.commit()  # the run's end (its resume point forgotten) is seen by the next run the unlock lets in
+            return updated
+        except BaseException:  # a gevent timeout, a SystemExit too: the unlock needs a usable transaction
+            cr.rollback()
+            raise
+        finally:
+            cr.execute("SELECT pg_advisory_unlock(%s)", [CARD_LOCK])
+            cr.commit()
+
+    @api.model
+    def _ecom_cards_busy(self):
+        """Another run of the daily refresh has the cards: a scheduled run (or a caller) leaves them
+        to it; a run started by hand («Run manually»: a progress record, not the scheduler's job)
+        tells the user."""
+        if self.env.context.get("ir_cron_progress_id") and not self.env.context.get("cron_id"):
+            raise UserError(_("The customer cards are being refreshed right now (the scheduled run or one "
+                              "started by hand): this run is not started. Try again when it has finished."))
+        _logger.info("customer cards: another run of the refresh is under way, this one leaves the cards to it")
+        return 0
+
+    @api.model
+    def _ecom_refresh_cards_in_batches(self, batch, auto_commit):
+        """The body of :meth:`_cron_ecom_refresh_customer_cards`, under its lock."""
+        batch = batch or CARD_BATCH
         holders = self._ecom_card_holders()
         today = fields.Date.to_string(fields.Date.today())
         if auto_commit:

@@ -2,6 +2,7 @@
 sessions are real database connections (each on a thread or a cursor of its own, in Odoo's
 REPEATABLE READ): what they need is committed, and removed after the test."""
 
+import contextlib
 import threading
 import time
 from contextlib import closing
@@ -10,8 +11,10 @@ from psycopg2.extras import Json
 
 from odoo import SUPERUSER_ID, api
 from odoo.addons.base.models.ir_cron import CompletionStatus
+from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..models import res_partner as res_partner_module
 from ..tools.intake import validate_call, validate_request
@@ -174,10 +177,11 @@ class TestCardRefreshJob(ConcurrencyCase):
             partner.ecom_customer_status
             for partner in env["res.partner"].with_company(company_id).browse(self.ids)])
 
-    def run_job(self):
+    def run_job(self, logs=True):
         """The job run as Odoo 18's scheduler runs it (:meth:`ir.cron._run_job`: its action called,
         each call given a progress record, until done, failed or ten calls), on a thread of its own;
-        ``(status, [(done, remaining)] of each call)``."""
+        ``(status, [(done, remaining)] of each call)``. ``logs``: the scheduler's logs are expected
+        (and kept from the output)."""
         def job_of(env):
             cron = env.ref("ecom_crm.ir_cron_customer_cards")
             job = {"id": cron.id, "user_id": cron.user_id.id, "lastcall": cron.lastcall, "cron_name": cron.cron_name,
@@ -196,7 +200,7 @@ class TestCardRefreshJob(ConcurrencyCase):
             return rows
 
         self.addCleanup(self.committed, lambda env: progress(env, delete=True))
-        with self.assertLogs("odoo.addons.base.models.ir_cron", "INFO"):
+        with self.assertLogs("odoo.addons.base.models.ir_cron", "INFO") if logs else contextlib.nullcontext():
             thread, outcome = self.in_thread(lambda env: self.registry["ir.cron"]._run_job(dict(job)))
             self.join(thread, outcome, 120)
         self.assertNotIn("error", outcome)
@@ -226,6 +230,129 @@ class TestCardRefreshJob(ConcurrencyCase):
         self.assertFalse(self.committed(lambda env: env.cr.execute(
             "SELECT value FROM ir_config_parameter WHERE key = 'ecom_crm.card_refresh_resume'") or env.cr.fetchall()),
             "the next run begins from the first customer")
+
+    def hold_at_second_customer(self):
+        """The next refresh of the second customer waits (after the first's batch is committed) until
+        the returned event is set; ``reached`` is set when it waits."""
+        reached, go = threading.Event(), threading.Event()
+        self.addCleanup(go.set)
+        Partner = type(self.env["res.partner"])
+        refresh = Partner._ecom_refresh_customer_card  # the setUp's, recording what it refreshes
+
+        def refresh_or_hold(model, partner_ids=None):
+            if partner_ids is not None and self.ids[1] in partner_ids and not reached.is_set():
+                reached.set()
+                go.wait(30)
+            return refresh(model, partner_ids)
+
+        self.patch(Partner, "_ecom_refresh_customer_card", refresh_or_hold)
+        return reached, go
+
+    def run_manually(self, env):
+        """«Run manually» of the job, as its form's button does (Odoo 18's method_direct_trigger)."""
+        return env.ref("ecom_crm.ir_cron_customer_cards").method_direct_trigger()
+
+    def test_the_scheduler_leaves_the_cards_to_a_run_started_by_hand(self):
+        """«Run manually»: Odoo's lock of the job ends at the run's first commit, and the scheduler could
+        start the job beside it. The scheduled run finds the cards' refresh under way and leaves it
+        (done for Odoo, a log line); the run by hand refreshes each customer once."""
+        reached, go = self.hold_at_second_customer()
+        manual, manual_outcome = self.in_thread(self.run_manually)
+        self.assertTrue(reached.wait(30), "the run by hand got to its second batch")
+        logged = []
+        self.patch(res_partner_module._logger, "info", lambda message, *args: logged.append(message % args))
+        status, calls = self.run_job(logs=False)
+        self.assertEqual((status, calls), (CompletionStatus.FULLY_DONE, [(0, 0)]))
+        self.assertIn("customer cards: another run of the refresh is under way, this one leaves the cards to it",
+                      logged)
+        self.assertEqual(self.refreshed, [[self.ids[0]]], "the scheduled run refreshed nothing")
+        go.set()
+        self.join(manual, manual_outcome)
+        self.assertEqual(manual_outcome, {"pid": manual_outcome["pid"], "result": True})
+        self.assertEqual(self.refreshed, [[partner_id] for partner_id in self.ids], "each customer once")
+        self.assertEqual(self.statuses(), ["new"] * 3)
+
+    def test_run_by_hand_while_the_cards_are_being_refreshed(self):
+        """The other way round: «Run manually» while a run has the cards (from its first commit on)
+        tells the user, and refreshes nothing beside it."""
+        reached, go = self.hold_at_second_customer()
+        manual, manual_outcome = self.in_thread(self.run_manually)
+        self.assertTrue(reached.wait(30))
+        second, second_outcome = self.in_thread(
+            lambda env: self.run_manually(env(context=dict(env.context, lang="ru_RU"))))
+        self.join(second, second_outcome)
+        self.assertIsInstance(second_outcome.get("error"), UserError)
+        self.assertIn("Карточки клиентов сейчас пересчитываются", str(second_outcome["error"]))
+        go.set()
+        self.join(manual, manual_outcome)
+        self.assertNotIn("error", manual_outcome)
+        self.assertEqual(self.refreshed, [[partner_id] for partner_id in self.ids], "each customer once")
+        # the lock is released at the end: the next run refreshes again
+        self.assertEqual(self.committed(self.run_manually), True)
+        self.assertEqual(len(self.refreshed), 6)
+
+    def card_lock_holders(self):
+        """How many sessions hold the cards' lock (a session lock survives its cursor: a pooled
+        connection keeps it)."""
+        key = res_partner_module.CARD_LOCK
+        return self.committed(lambda env: env.execute_query(SQL(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = %s "
+            "AND objid::bigint = %s AND objsubid = 1", key >> 32, key & 0xFFFFFFFF))[0][0])
+
+    def test_the_end_of_a_run_is_committed_before_its_lock_is_released(self):
+        """Released first, the lock let another run begin while this one's last transaction (the
+        forgotten resume point) was not committed: it went on after the last customer instead of
+        refreshing the cards."""
+        at_unlock = []
+
+        def run(env):
+            execute = env.cr.execute
+
+            def watched(query, params=None, log_exceptions=True):
+                if "pg_advisory_unlock" in str(query):
+                    at_unlock.append(self.committed(lambda other: other.execute_query(SQL(
+                        "SELECT value FROM ir_config_parameter WHERE key = 'ecom_crm.card_refresh_resume'"))))
+                return execute(query, params, log_exceptions)
+
+            env.cr.execute = watched
+            return env["res.partner"]._cron_ecom_refresh_customer_cards(auto_commit=True)
+
+        thread, outcome = self.in_thread(run)
+        self.join(thread, outcome)
+        self.assertNotIn("error", outcome)
+        self.assertEqual(at_unlock, [[]], "the run's end is committed when the next run may begin")
+
+    def test_a_run_stopped_by_any_exception_releases_the_lock(self):
+        """Stopped by a BaseException (a gevent timeout, a SystemExit at a server's stop) in the
+        middle of a query: the lock is released all the same, not kept by the pooled connection
+        (every later run would leave the cards to a run that no longer exists)."""
+        class Stopped(BaseException):
+            pass
+
+        Partner = type(self.env["res.partner"])
+
+        def stopped(model, partner_ids=None):
+            try:
+                model.env.cr.execute("SELECT 1 / 0", log_exceptions=False)
+            except Exception:  # the transaction is aborted, as by a query interrupted
+                raise Stopped() from None
+
+        self.patch(Partner, "_ecom_refresh_customer_card", stopped)
+        outcome = {}
+
+        def run():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env["res.partner"]._cron_ecom_refresh_customer_cards(auto_commit=True)
+            except BaseException as error:  # reported by the test
+                outcome["error"] = error
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        thread.join(60)
+        self.assertEqual(self.card_lock_holders(), 0, "nobody holds the cards' lock")
+        self.assertIsInstance(outcome.get("error"), Stopped, "the exception is the run's, not the unlock's")
 
     def test_a_customer_failing_every_run_is_a_failure_not_an_endless_job(self):
         """The last batch fails every time: the job is a failure for Odoo (counted, tried again the
@@ -278,6 +405,39 @@ class TestReportRefreshConcurrency(ConcurrencyCase):
         """A full rebuild under way (the demo store's, an upgrade's) when the job starts: the job
         leaves the reports to it instead of failing once it commits."""
         self.run_during(lambda env: env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True))
+
+    def test_a_request_deleted_during_the_refresh_is_skipped(self):
+        """A request deleted (by another session, committed) after the job listed the requests to
+        refresh: the job, as the scheduler runs it, does not fail on its rows ("could not serialize
+        access due to concurrent delete", Odoo would not run it before the next quarter) but
+        refreshes the others; the deleted request has no rows left."""
+        lead_ids = self.committed(lambda env: env["crm.lead"].create([
+            {"name": name, "type": "opportunity", "expected_revenue": 1500}
+            for name in ("Заявка остаётся", "Заявка удаляется")]).ids)
+        self.addCleanup(self.committed, lambda env: env["crm.lead"].browse(lead_ids).exists().unlink())
+        Funnel = type(self.env["ecom.report.funnel"])
+        changed = Funnel._ecom_changed_leads
+        deleted = []
+
+        def changed_then_delete_the_second(model, since):
+            found = changed(model, since)
+            if not deleted:  # the job's snapshot has begun
+                self.committed(lambda env: env["crm.lead"].browse(lead_ids[1]).unlink())
+                deleted.append(True)
+            return found
+
+        self.patch(Funnel, "_ecom_changed_leads", changed_then_delete_the_second)
+
+        def scheduled(env):  # the progress record Odoo 18's scheduler gives its run
+            cron, _progress = env.ref("ecom_crm.ir_cron_ecom_report_refresh")._add_progress()
+            return cron.env["ecom.report.funnel"]._cron_ecom_refresh_reports()
+
+        thread, outcome = self.in_thread(scheduled)
+        self.join(thread, outcome, 120)
+        self.assertNotIn("error", outcome)
+        self.assertTrue(outcome["result"])
+        self.assertTrue(self.report_rows(lead_ids[0])["ecom.report.funnel"][0], "the other request is refreshed")
+        self.assertFalse(any(count for count, _distinct in self.report_rows(lead_ids[1]).values()))
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -349,3 +509,91 @@ class TestSameNewCustomerConcurrency(ConcurrencyCase):
             return len(partners), len(leads), entry.lead_id == call.lead_id, entry.result, entry.new_customer
 
         self.assertEqual(self.committed(found), (1, 1, True, "updated", False))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestNotificationsOfDeletedRecords(ConcurrencyCase):
+    """The notifications' job (a commit per notification) while a request is deleted by another
+    session: the vanished request's notification is skipped, the others are sent."""
+
+    def setUp(self):
+        super().setUp()
+        if self.committed(lambda env: env["ecom.notification.log"].search_count([("done", "=", False)])):
+            self.skipTest("the database has notifications waiting: a real run would send them")
+
+        def requests(env):
+            partners = env["res.partner"].create([{"name": "Уведомляемый Первый"}, {"name": "Уведомляемый Второй"}])
+            leads = env["crm.lead"].create([{"name": f"Заявка {p.name}", "partner_id": p.id} for p in partners])
+            logs = env["ecom.notification.log"].create([
+                {"lead_id": lead.id, "stage_id": lead.stage_id.id, "partner_id": lead.partner_id.id}
+                for lead in leads])
+            return partners.ids, leads.ids, logs.ids
+
+        self.partner_ids, self.lead_ids, self.log_ids = self.committed(requests)
+        self.addCleanup(self.committed, lambda env: (
+            env["crm.lead"].with_context(active_test=False).browse(self.lead_ids).exists().unlink(),
+            env["res.partner"].browse(self.partner_ids).exists().unlink()))
+
+    def test_a_request_deleted_during_the_run_is_skipped(self):
+        Log = type(self.env["ecom.notification.log"])
+        send = Log._ecom_send
+        deleted = []
+
+        def send_then_delete_the_next(log):
+            if not deleted:  # another session deletes the second request, committed
+                self.committed(lambda env: env["crm.lead"].browse(self.lead_ids[1]).unlink())
+                deleted.append(True)
+            return send(log)
+
+        self.patch(Log, "_ecom_send", send_then_delete_the_next)
+        thread, outcome = self.in_thread(lambda env: env["ecom.notification.log"]._cron_ecom_send_notifications().ids)
+        self.join(thread, outcome)
+        self.assertNotIn("error", outcome)
+        left = self.committed(lambda env: [(log.id, log.done) for log in
+                                           env["ecom.notification.log"].browse(self.log_ids).exists()])
+        self.assertEqual(left, [(self.log_ids[0], True)], "the first sent, the second gone with its request")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestWinbackOfDeletedRequests(ConcurrencyCase):
+    """The win-back job (one transaction) while another session deletes a request it is about to
+    follow up: that follow-up is skipped, the others fire."""
+
+    def setUp(self):
+        super().setUp()
+        if self.committed(lambda env: env["ecom.winback"].search_count([("state", "=", "waiting")])):
+            self.skipTest("the database has follow-ups waiting: a real run would fire them")
+
+        def lost_requests(env):
+            reason = env.ref("ecom_crm.lost_reason_no_answer")
+            partners = env["res.partner"].create([{"name": "Ушедший Первый"}, {"name": "Ушедший Второй"}])
+            leads = env["crm.lead"].create([{"name": f"Заявка {p.name}", "partner_id": p.id} for p in partners])
+            leads.action_set_lost(lost_reason_id=reason.id)
+            winbacks = env["ecom.winback"].search([("lead_id", "in", leads.ids)])
+            env.cr.execute("UPDATE ecom_winback SET next_date = now() AT TIME ZONE 'UTC' - interval '1 day' "
+                           "WHERE id = ANY(%s)", [winbacks.ids])
+            return partners.ids, leads.ids, [winbacks.filtered(lambda w, lead=lead: w.lead_id.id == lead).id
+                                             for lead in leads.ids]
+
+        self.partner_ids, self.lead_ids, self.winback_ids = self.committed(lost_requests)
+        self.addCleanup(self.committed, lambda env: (
+            env["crm.lead"].with_context(active_test=False).browse(self.lead_ids).exists().unlink(),
+            env["res.partner"].browse(self.partner_ids).exists().unlink()))
+
+    def test_a_request_deleted_during_the_run_is_skipped(self):
+        Winback = type(self.env["ecom.winback"])
+        due = Winback._ecom_due
+
+        def due_then_delete_the_second(model):
+            found = due(model)  # the run's snapshot has begun; another session deletes a request
+            self.committed(lambda env: env["crm.lead"].with_context(active_test=False).browse(
+                self.lead_ids[1]).unlink())
+            return found
+
+        self.patch(Winback, "_ecom_due", due_then_delete_the_second)
+        thread, outcome = self.in_thread(lambda env: env["ecom.winback"]._cron_evaluate().ids)
+        self.join(thread, outcome)
+        self.assertNotIn("error", outcome)
+        left = self.committed(lambda env: [(w.id, w.attempts) for w in
+                                           env["ecom.winback"].browse(self.winback_ids).exists()])
+        self.assertEqual(left, [(self.winback_ids[0], 1)], "the first fired, the second gone with its request")

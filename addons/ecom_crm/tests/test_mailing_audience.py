@@ -231,11 +231,12 @@ class TestAudienceMailings(AudienceCase):
         self.assertEqual(contacts[mobile_as_phone].mobile, "+79165554433")
 
     def test_sms_numbers_of_other_ranges(self):
-        """Only Russia's landlines (+7 3xx, 4xx, 8xx: a city's number, a toll-free 8 800) are left out of
-        SMS: a Russian mobile (+7 9xx), a Kazakh one (+7 7xx) and a foreign one take them."""
+        """Landlines (Russia's +7 3xx, 4xx, 8xx: a city's number, a toll-free 8 800; a foreign office's)
+        are left out of SMS: a Russian mobile (+7 9xx), a Kazakh one (+7 7xx) and a foreign mobile take
+        them (libphonenumber's number type)."""
         numbers = {"+7 800 555-35-35": False, "8 (812) 123-45-67": False, "+7 (3452) 12-34-56": False,
                    "+7 916 123-45-67": True, "+7 701 123 45 67": True, "+375 29 123-45-67": True,
-                   "+44 20 7946 0958": True}
+                   "+44 20 7946 0958": False, "+44 7911 123456": True}
         partners = self.Partner.create([{"name": f"Номер {number}", "mobile": number} for number in numbers])
         partners.ecom_customer_status = "vip"
         self.assertTrue(all(partners.mapped("phone_sanitized")), "valid numbers all")
@@ -243,6 +244,69 @@ class TestAudienceMailings(AudienceCase):
         vip = self.audience(kind="status", customer_status="vip")
         self.assertEqual(vip._ecom_partners("sms") & partners,
                          partners.filtered(lambda partner: numbers[partner.name.removeprefix("Номер ")]))
+
+    def test_a_landline_in_mobile_and_a_mobile_in_phone(self):
+        """A customer whose «Mobile» holds an office's landline and «Phone» a mobile: the SMS audience,
+        its count, a mailing to it and the audience's list all take the mobile (Odoo alone would pick
+        the landline, first in «Mobile»); its blacklisting holds, the landline's does not matter."""
+        both = self.Partner.create({"name": "Телефоны наоборот", "mobile": "+7 495 123-45-67",
+                                    "phone": "8 916 555-00-11"})
+        both.ecom_customer_status = "vip"
+        vip = self.audience(kind="status", customer_status="vip")
+        self.assertIn(both, vip._ecom_partners("sms"))
+        self.assertEqual(both.ecom_sms_number, "+79165550011")
+        self.assertEqual(vip.sms_count, 4)  # Анна, Пётр, Дарья and this customer
+        sms = self.mailing("sms", ecom_audience_id=vip.id)
+        self.assertEqual(sms.total, 4)
+        sms.action_send_mail()
+        self.assertIn(both, self.sent_to(sms))
+        trace = sms.mailing_trace_ids.filtered(lambda t: t.res_id == both.id)
+        self.assertEqual(trace.sms_number, "+79165550011")
+        vip.action_create_list()
+        contact = vip.list_id.subscription_ids.contact_id.filtered(lambda c: c.ecom_partner_id == both)
+        self.assertEqual(contact.mobile, "+79165550011")
+        # the landline blacklisted: still reached at the mobile; the mobile blacklisted: left out
+        self.env["phone.blacklist"]._add(["+74951234567"])
+        vip.invalidate_recordset()
+        self.assertIn(both, vip._ecom_partners("sms"))
+        self.assertEqual(vip.sms_count, 4)
+        self.env["phone.blacklist"]._add(["+79165550011"])
+        vip.invalidate_recordset()
+        self.assertNotIn(both, vip._ecom_partners("sms"))
+        self.assertEqual(vip.sms_count, 3)
+        self.assertTrue(both.ecom_sms_blacklisted)
+        self.assertEqual(self.Partner.search([("id", "=", both.id), ("ecom_sms_blacklisted", "=", True)]), both)
+
+    def test_an_sms_number_not_found_in_the_phones_leaves_odoo_s_choice(self):
+        """A stored SMS number that none of the phones gives any more (written in SQL, not yet
+        recomputed): the composer and the mailings keep Odoo's number instead of failing."""
+        partner = self.Partner.create({"name": "Устаревший номер", "mobile": "+79165550022"})
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE res_partner SET ecom_sms_number = '+79165550033' WHERE id = %s", [partner.id])
+        partner.invalidate_recordset()
+        info = partner._sms_get_recipients_info()[partner.id]
+        self.assertEqual((info["sanitized"], info["field_store"]), ("+79165550022", "mobile"))
+
+    def test_the_list_of_audiences_counts_them_all_at_once(self):
+        """The audiences' list view reads every audience's counts: a constant number of queries, not
+        some per audience."""
+        kinds = [{"kind": "status", "customer_status": status} for status in ("vip", "repeat", "new")] + [
+            {"kind": "refusal", "lost_reason_ids": [(6, 0, reason.ids)], "period_days": days}
+            for reason, days in ((self.reason_expensive, 30), (self.reason_delivery, 0), (self.reason_expensive, 0))]
+        audiences = self.Audience.create([{"name": f"Аудитория {i}", **vals} for i, vals in enumerate(kinds)])
+        self.env.flush_all()
+        expected = {}
+        for audience in audiences:
+            audience.invalidate_recordset()
+            expected[audience.id] = (audience.partner_count, audience.mail_count, audience.sms_count)
+        self.assertEqual(expected[audiences[0].id], (4, 2, 3))
+        fields_read = ["name", "partner_count", "mail_count", "sms_count"]
+        for some in (audiences[:2], audiences):
+            some.invalidate_recordset()
+            with self.assertQueryCount(3):  # the audiences, what their filters read, then all their counts
+                rows = some.read(fields_read)
+            self.assertEqual({row["id"]: (row["partner_count"], row["mail_count"], row["sms_count"]) for row in rows},
+                             {audience.id: expected[audience.id] for audience in some})
 
     def test_sms_to_a_phone_with_extension_goes_to_the_number(self):
         """A mobile kept with an extension («доб.»): the list's contact and the SMS take the number

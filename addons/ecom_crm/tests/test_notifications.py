@@ -215,6 +215,26 @@ class TestNotificationOptOuts(NotificationCase):
         self.assertRecordValues(log, [{"mail_state": "queued", "sms_state": "skipped"}])
         self.assertFalse(self._sms(order))
 
+    def test_sms_go_to_the_number_an_sms_reaches(self):
+        """An office's landline in «Mobile», the customer's mobile in «Phone»: the SMS goes to the
+        mobile (the customer's SMS number, as the audiences' SMS), and that number's blacklisting
+        is what keeps it from being sent."""
+        office = self.Partner.create({"name": "Офисная Ольга", "mobile": "+74951234567", "phone": "+79161112233"})
+        log, order = self._notify_confirmed(office)
+        self.assertRecordValues(log, [{"sms_state": "queued"}])
+        self.assertEqual(self._sms(order).mapped("number"), ["+79161112233"])
+        self.env["phone.blacklist"].create({"number": "+79161112233"})
+        self.env.invalidate_all()  # the next run's transaction
+        log, order = self._notify_confirmed(office)
+        self.assertRecordValues(log, [{"sms_state": "skipped"}])
+        self.assertFalse(self._sms(order))
+
+    def test_no_sms_to_a_landline(self):
+        landline = self.Partner.create({"name": "Городской Глеб", "mobile": "+74951234567"})
+        log, order = self._notify_confirmed(landline)
+        self.assertRecordValues(log, [{"sms_state": "skipped"}])
+        self.assertFalse(self._sms(order))
+
     def test_do_not_disturb(self):
         company = self.Partner.create({"name": "ООО Ромашка", "is_company": True, "ecom_do_not_disturb": True})
         self.customer.parent_id = company  # the company's wish covers its people

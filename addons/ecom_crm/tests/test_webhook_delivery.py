@@ -171,6 +171,56 @@ def closed_port():
         return sock.getsockname()[1]
 
 
+class SlowResolver:
+    """``socket.getaddrinfo`` for the tests' made-up hosts: a name ending in ``.slow-dns.test`` is
+    answered only when released (a DNS server that does not answer; 30 s at most), one of ``answers``
+    with its addresses; any other as the system answers it."""
+
+    def __init__(self, answers=None):
+        self.real, self.answers = socket.getaddrinfo, answers or {}
+        self.released, self.asked = threading.Event(), []
+
+    def __call__(self, host, port, *args, **kwargs):
+        if isinstance(host, bytes):
+            host = host.decode()
+        if host.endswith(".slow-dns.test"):
+            self.asked.append(host)
+            self.released.wait(30)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        if host in self.answers:
+            self.asked.append(host)
+            return [info for address in self.answers[host] for info in self.real(address, port, *args, **kwargs)]
+        return self.real(host, port, *args, **kwargs)
+
+    def release(self):
+        self.released.set()
+
+
+class Unanswering:
+    """A port of 127.0.0.1 that takes no connection: its backlog is full, a connection to it waits
+    (as to an address dropping the packets) until its timeout."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(0)
+        self.fillers = []
+        for _i in range(4):
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(self.sock.getsockname())
+            self.fillers.append(filler)
+        time.sleep(0.1)
+
+    @property
+    def port(self):
+        return self.sock.getsockname()[1]
+
+    def close(self):
+        for sock in (*self.fillers, self.sock):
+            sock.close()
+
+
 class WebhookCase(EcomCrmCase):
     """An API source whose shop listens on 127.0.0.1, and the helpers of its tests."""
 
@@ -575,6 +625,63 @@ class TestWebhookDelivery(WebhookCase):
             self.assertEqual((delivery.state, delivery.response_code), ("pending", 0), value)
             self.assertIn("private network", delivery.last_error)
         self.assertFalse(self.receiver.received)
+
+    def _slow_resolver(self, answers=None):
+        """A resolver for the tests' made-up hosts (released at the end), and the tests' guard
+        against external requests letting them through (they are ours)."""
+        resolver = SlowResolver(answers)
+        self.addCleanup(resolver.release)
+        self.patch(socket, "getaddrinfo", resolver)
+        self.patch(type(self), "_request_handler", classmethod(
+            lambda cls, session, request, **kw: test_common._super_send(session, request, **kw)))
+        return resolver
+
+    def test_a_dns_server_that_does_not_answer_ends_the_attempt_at_its_deadline(self):
+        """``getaddrinfo`` may wait far longer than the attempt's 10 s: the lookup counts in them.
+        The attempt ends at its deadline as a failed one, with the reason, retried later; whether
+        private addresses are allowed (the call resolves), refused (the check resolves) or the
+        deliveries go through a proxy (the proxy's host resolves)."""
+        resolver = self._slow_resolver()
+        ICP = self.env["ir.config_parameter"].sudo()
+        lead = self._api_lead()
+        lead.stage_id = self.stage_contact
+        delivery = self._deliveries(lead_id=lead.id)
+        port = self.receiver.server.server_address[1]
+        cases = [
+            ("1", None, f"http://shop.slow-dns.test:{port}/ecom-crm/webhook", "shop.slow-dns.test"),
+            ("0", None, "https://shop.slow-dns.test/ecom-crm/webhook", "shop.slow-dns.test"),
+            ("1", "http://proxy.slow-dns.test:3128", self.receiver.url, "proxy.slow-dns.test"),
+        ]
+        for allowed, proxy, url, host in cases:
+            ICP.set_param("ecom_crm.webhook_private_targets", allowed)
+            ICP.set_param("ecom_crm.webhook_proxy", proxy or False)
+            self.source.webhook_url = url
+            delivery.write({"state": "pending", "attempts": 0})
+            self._make_due(delivery)
+            started = time.monotonic()
+            with patch.object(webhook, "TIMEOUT", 1):
+                self._send()
+            self.assertLess(time.monotonic() - started, 2.5, f"the attempt stops at its deadline: {url} {proxy}")
+            self.assertIn(host, resolver.asked)
+            self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("pending", 1, 0))
+            self.assertGreater(delivery.next_attempt, fields.Datetime.now(), "retried later")
+            self.assertIn(f"The address of {host} was not found within 1 seconds", delivery.last_error)
+        self.assertFalse(self.receiver.received)
+
+    def test_the_addresses_of_a_host_share_the_attempt_s_deadline(self):
+        """A host (or a proxy) with several addresses none of which takes the connection: they are
+        tried in turn within the attempt's deadline, not each for the whole of it."""
+        shop = Unanswering()
+        self.addCleanup(shop.close)
+        self._slow_resolver({"many.shop.test": ["127.0.0.1"] * 3, "many.proxy.test": ["127.0.0.1"] * 3})
+        for proxy in (None, f"http://many.proxy.test:{shop.port}"):
+            started = time.monotonic()
+            with self.assertRaises(requests.RequestException) as caught:
+                webhook.post(f"http://many.shop.test:{shop.port}/hook", b"{}", {}, public_only=False, proxy=proxy,
+                             seconds=1)
+            self.assertLess(time.monotonic() - started, 1.8, proxy)
+            self.assertIn("timed out", str(caught.exception))
+
 
     def test_each_source_of_a_request_gets_its_own_ids(self):
         other = self.env["ecom.intake.source"].create({"name": "Приложение", "webhook_url": self.receiver.url})

@@ -4,7 +4,13 @@ checks it, the retry schedule, and which queued deliveries may go now."""
 import hashlib
 import hmac
 import json
+import socket
+import threading
+import time
 from datetime import datetime, timedelta
+from unittest.mock import patch
+
+from urllib3.exceptions import ConnectTimeoutError
 
 from odoo.tests import BaseCase, tagged
 
@@ -106,3 +112,52 @@ class TestWebhookOrder(BaseCase):
         self.assertFalse(webhook.is_success(301), "a redirect is not followed: not delivered")
         self.assertFalse(webhook.is_success(500))
         self.assertEqual(webhook.shorten("x" * 600), "x" * 499 + "…")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestWebhookResources(BaseCase):
+    """What an attempt takes from the process (lookup threads, sockets) is given back on every path."""
+
+    def test_a_lookup_thread_that_cannot_start_gives_its_place_back(self):
+        """No thread to spare (``RuntimeError: can't start new thread``): the attempt fails, and the
+        place it took among the :data:`~webhook.MAX_HANGING_LOOKUPS` is free again, not lost for the
+        life of the process (after eight such failures every lookup would have timed out)."""
+        def no_thread(_thread):
+            raise RuntimeError("can't start new thread")
+
+        with patch.object(threading.Thread, "start", no_thread):
+            for _i in range(webhook.MAX_HANGING_LOOKUPS + 1):
+                with self.assertRaises(RuntimeError):
+                    webhook.resolve("shop.example.test", 443, time.monotonic() + 5)
+        taken = [webhook._hanging_lookups.acquire(blocking=False) for _i in range(webhook.MAX_HANGING_LOOKUPS)]
+        for _i in range(sum(taken)):
+            webhook._hanging_lookups.release()
+        self.assertEqual(sum(taken), webhook.MAX_HANGING_LOOKUPS, "every place is free")
+
+    def test_the_socket_of_a_connection_past_its_deadline_is_closed(self):
+        """The deadline passes between the connection and the TLS handshake: the attempt is a
+        timeout, and the connected socket is closed, not left to the garbage collector."""
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        self.addCleanup(server.close)
+        made = []
+
+        class Recorded(socket.socket):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                made.append(self)
+
+        conn = webhook._DeadlineHTTPConnection("127.0.0.1", server.getsockname()[1])
+        conn.deadline = time.monotonic() + 5
+        real_connect = socket.socket.connect
+
+        def connect_slowly(sock, address):
+            real_connect(sock, address)
+            conn.deadline = time.monotonic() - 1  # the connection took the time left
+
+        with patch.object(webhook.socket, "socket", Recorded), patch.object(Recorded, "connect", connect_slowly):
+            with self.assertRaises(ConnectTimeoutError):
+                conn._new_conn()
+        self.assertEqual(len(made), 1)
+        self.assertEqual(made[0].fileno(), -1, "the socket is closed")

@@ -190,6 +190,25 @@ class TestWinbackRules(WinbackCase):
         self.assertEqual((sms.number, sms.body), ("+79161110001", "Цена снизилась, заходите!"))
 
 
+    def test_sms_to_the_number_an_sms_reaches(self):
+        """An office's landline in «Mobile», the customer's mobile in «Phone»: the SMS goes to the
+        mobile (the customer's SMS number, as the audiences' SMS); a landline alone takes none, and
+        the SMS number's blacklisting is what counts."""
+        self.reason_expensive.ecom_winback_sms_template_id = self.env["sms.template"].create({
+            "name": "Цена снизилась", "model_id": self.env["ir.model"]._get_id("crm.lead"),
+            "body": "Цена снизилась, заходите!"})
+        office = self.Partner.create({"name": "Офисная Ольга", "mobile": "+74951234567", "phone": "+79161112233"})
+        landline = self.Partner.create({"name": "Городской Глеб", "mobile": "+74951234568"})
+        blocked = self.Partner.create({"name": "Блокова Вера", "mobile": "+74951234569", "phone": "+79161112234"})
+        self.env["phone.blacklist"]._add(["+79161112234"])
+        with freeze_time(DAY0):
+            for partner in (office, landline, blocked):
+                self.lose(self.reason_expensive, partner=partner)
+        self.product.list_price = 50000
+        self.run_cron(DAY0 + timedelta(days=1))
+        sms = self.env["sms.sms"].search([("partner_id", "in", (office | landline | blocked).ids)])
+        self.assertEqual([(s.partner_id, s.number) for s in sms], [(office, "+79161112233")])
+
     def test_sms_waits_for_the_commit_a_crashed_run_sends_nothing(self):
         """The customer's SMS goes to the SMS queue: a run that dies before its commit (killed at
         its time limit, a serialization failure) has sent nothing, and the rerun sends it once."""

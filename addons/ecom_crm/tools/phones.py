@@ -74,14 +74,42 @@ def _extension_spelled(number):
 
 
 # Russia's geographic and 8xx numbers (+7 3xx, 4xx, 8xx): landlines, which take no SMS; its mobiles
-# are +7 9xx, and +7 6xx / 7xx are Kazakhstan's
+# are +7 9xx, and +7 6xx / 7xx are Kazakhstan's (what is read without the phonenumbers library)
 LANDLINE_PREFIXES = ("+73", "+74", "+78")
 
+# the kinds of numbers an SMS reaches (libphonenumber's number types): a mobile, or a number whose
+# plan does not tell a mobile from a landline (the USA's, Canada's)
+SMS_NUMBER_TYPES = () if phonenumbers is None else (
+    phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
+
+@functools.lru_cache(maxsize=8192)
 def takes_sms(value):
-    """Whether a stored phone may be sent an SMS: a number that is not a Russian landline."""
+    """Whether a stored phone may be sent an SMS: a valid number that libphonenumber reads as a
+    mobile (a Russian +7 9xx, a Kazakh +7 7xx, a foreign mobile); a landline (+7 495…, a toll-free
+    8 800, a foreign office's), a number kept as typed (invalid) take none."""
     number = phone_without_extension(value)
-    return bool(number) and not number.startswith(LANDLINE_PREFIXES)
+    if not number:
+        return False
+    if phonenumbers is None:
+        return not number.startswith(LANDLINE_PREFIXES)
+    try:
+        parsed = phonenumbers.parse(number, None)  # stored: E.164, its country in it
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in SMS_NUMBER_TYPES
+
+
+def sms_number(*values):
+    """The number (E.164, without its extension) an SMS to a contact goes to: the first of its stored
+    phones ``values`` (the mobile, then the phone) that takes SMS; False when none does. The same
+    for a mailing to customers, an audience's list contact and the counts."""
+    return next((phone_without_extension(value) for value in values if takes_sms(value)), False)
+
+
+def sms_phone(*values):
+    """The stored phone of ``values`` (its extension kept) whose number :func:`sms_number` gives, or False."""
+    return next((value for value in values if takes_sms(value)), False)
 
 
 def phone_without_extension(value):

@@ -14,6 +14,7 @@ import ipaddress
 import json
 import secrets
 import socket
+import threading
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ import requests
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util.connection import allowed_gai_family
 
 SIGNATURE_HEADER = "X-Ecom-Signature"
 TIMESTAMP_HEADER = "X-Ecom-Timestamp"
@@ -38,6 +40,10 @@ MAX_ATTEMPTS = 15
 # handshake, the request, the status line and headers, and what is read of the answer (a slow shop
 # is retried later)
 TIMEOUT = 10
+# at most this many DNS lookups of the shops' hosts hang at a time in a process (each in a thread of
+# its own, waited for until the attempt's deadline only): a resolver that never answers holds these
+# threads, not the sender, and no more of them pile up
+MAX_HANGING_LOOKUPS = 8
 # the system parameter naming the proxy deliveries go through (the environment's are never used)
 PROXY_PARAM = "ecom_crm.webhook_proxy"
 # how much of a shop's answer the log keeps
@@ -175,7 +181,7 @@ def is_public(address):
     return ip.is_global
 
 
-def private_target(url):
+def private_target(url, deadline=None):
     """The address of ``url``'s host that is not on the public internet (loopback, private
     network, link-local such as a cloud's metadata service...), or None when all are public.
 
@@ -183,7 +189,8 @@ def private_target(url):
     server post to (and log the answers of) services only reachable from inside its network.
     A host that does not resolve is left to the request (a network error, retried). This check
     gives the log a clear reason; :func:`session` (public only) is what holds when the host's address
-    changes between this check and the call."""
+    changes between this check and the call. ``deadline``: the lookup waits at most until then
+    (:class:`ResolveTimeout` past it, see :func:`resolve`)."""
     try:
         parts = urlsplit(url)
         host, port = parts.hostname, parts.port
@@ -192,13 +199,72 @@ def private_target(url):
     if not host:
         return url
     try:
-        infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
+        infos = resolve(host, port or 443, deadline)
+    except ResolveTimeout:
+        raise
     except (OSError, UnicodeError):
         return None
     for info in infos:
         if not is_public(info[4][0]):
             return info[4][0].split("%", 1)[0]
     return None
+
+
+class ResolveTimeout(ConnectTimeoutError):
+    """The DNS lookup of ``host`` had not answered by the attempt's deadline (``requests`` reports it
+    as a ``ConnectTimeout``, or a ``ProxyError`` for the proxy's host: see :func:`unresolved_host`)."""
+
+    def __init__(self, host):
+        super().__init__(f"DNS lookup of {host} timed out (the attempt's deadline has passed)")
+        self.host = host
+
+
+_hanging_lookups = threading.BoundedSemaphore(MAX_HANGING_LOOKUPS)
+
+
+def resolve(host, port, deadline=None, family=socket.AF_UNSPEC):
+    """``socket.getaddrinfo(host, port)`` (TCP) waiting at most until ``deadline``
+    (``time.monotonic()``; None: as long as the system's resolver takes).
+
+    ``getaddrinfo`` cannot be interrupted and a resolver may keep it for minutes: a name is looked up
+    in a daemon thread, waited for until the deadline, then left to finish on its own
+    (:data:`MAX_HANGING_LOOKUPS` at most at a time); an address is read without a lookup."""
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+        numeric = True
+    except ValueError:
+        numeric = False
+    if deadline is None or numeric:
+        return socket.getaddrinfo(host, port, family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    if not _hanging_lookups.acquire(timeout=max(deadline - time.monotonic(), 0)):
+        raise ResolveTimeout(host)
+    outcome, done = {}, threading.Event()
+
+    def lookup():
+        try:
+            outcome["infos"] = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        except BaseException as exc:  # handed to the waiting attempt
+            outcome["error"] = exc
+        finally:
+            _hanging_lookups.release()
+            done.set()
+
+    try:
+        threading.Thread(target=lookup, name=f"webhook-dns-{host}", daemon=True).start()
+    except BaseException:  # no thread to spare: its place is not lost for the life of the process
+        _hanging_lookups.release()
+        raise
+    if not done.wait(max(deadline - time.monotonic(), 0)):
+        raise ResolveTimeout(host)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["infos"]
+
+
+def unresolved_host(exc):
+    """The host of the :class:`ResolveTimeout` behind a ``requests`` error, or None."""
+    found = _cause(exc, ResolveTimeout)
+    return found.host if found is not None else None
 
 
 class PrivateTarget(OSError):
@@ -209,39 +275,24 @@ class PrivateTarget(OSError):
         self.address = address
 
 
-def refused_address(exc):
-    """The address of the :class:`PrivateTarget` behind a ``requests`` error (urllib3 wraps it), or None."""
+def _cause(exc, cls):
+    """The ``cls`` error behind ``exc`` (urllib3 and ``requests`` wrap errors in their arguments), or None."""
     seen, todo = set(), [exc]
     while todo:
         error = todo.pop()
         if id(error) in seen:
             continue
         seen.add(id(error))
-        if isinstance(error, PrivateTarget):
-            return error.address
+        if isinstance(error, cls):
+            return error
         todo += [arg for arg in (*error.args, error.__cause__, error.__context__) if isinstance(arg, BaseException)]
     return None
 
 
-class _PublicOnly:
-    """A connection made only to a public address of its host, the one checked: a host whose DNS
-    answer changes between :func:`private_target` and the call (DNS rebinding) cannot lead the
-    request into the server's own network."""
-
-    def _new_conn(self):
-        host = self._dns_host
-        try:
-            infos = socket.getaddrinfo(host, self.port, proto=socket.IPPROTO_TCP)
-        except OSError as exc:  # as urllib3 reports a host that does not resolve
-            raise NewConnectionError(self, f"Failed to establish a new connection: {exc}") from exc
-        for info in infos:
-            if not is_public(info[4][0]):
-                raise PrivateTarget(info[4][0].split("%", 1)[0])
-        self._dns_host = infos[0][4][0]  # connected to by address; TLS still checks the host's name
-        try:
-            return super()._new_conn()
-        finally:
-            self._dns_host = host
+def refused_address(exc):
+    """The address of the :class:`PrivateTarget` behind a ``requests`` error (urllib3 wraps it), or None."""
+    found = _cause(exc, PrivateTarget)
+    return found.address if found is not None else None
 
 
 class DeadlineSocket:
@@ -307,25 +358,67 @@ class DeadlineSocket:
 
 
 class _WithDeadline:
-    """A connection bounded by its pool's ``deadline``: the connection and TLS handshake wait at
-    most the time left, then every read and write (:class:`DeadlineSocket`)."""
+    """A connection bounded by its pool's ``deadline`` as a whole: the DNS lookup of its host (the
+    shop's, or the proxy's), the connection to each of its addresses in turn and the TLS handshake
+    share the time left, then every read and write waits at most what remains
+    (:class:`DeadlineSocket`).
+
+    ``public_only``: made only to a public address of its host, the one checked: a host whose DNS
+    answer changes between :func:`private_target` and the call (DNS rebinding) cannot lead the
+    request into the server's own network (TLS still checks the host's name)."""
 
     deadline = None
+    public_only = False
 
     def _time_left(self):
-        left = self.deadline - time.monotonic()
-        if left <= 0:
+        left = self.deadline - time.monotonic() if self.deadline is not None else None
+        if left is not None and left <= 0:
             raise ConnectTimeoutError(self, f"Connection to {self.host} timed out (the attempt's deadline has passed)")
         return left
 
     def _new_conn(self):
-        if self.deadline is None:
-            return super()._new_conn()
-        left = self._time_left()
-        self.timeout = min(self.timeout, left) if isinstance(self.timeout, (int, float)) else left
-        sock = super()._new_conn()
-        sock.settimeout(self._time_left())  # the TLS handshake (bounded as a whole by Python's ssl)
-        return sock
+        host = self._dns_host
+        if host.startswith("["):
+            host = host.strip("[]")
+        try:
+            infos = resolve(host, self.port, self.deadline, allowed_gai_family())
+        except ResolveTimeout:
+            raise
+        except (OSError, UnicodeError) as exc:  # as urllib3 reports a host that does not resolve
+            raise NewConnectionError(self, f"Failed to establish a new connection: {exc}") from exc
+        if self.public_only:
+            for info in infos:
+                if not is_public(info[4][0]):
+                    raise PrivateTarget(info[4][0].split("%", 1)[0])
+        error = OSError("getaddrinfo returns an empty list")
+        for family, socktype, proto, _name, address in infos:
+            left = self._time_left()  # each address gets what the ones before it left
+            if left is None:
+                left = self.timeout if isinstance(self.timeout, (int, float)) else None
+            sock = socket.socket(family, socktype, proto)
+            try:
+                for option in self.socket_options or ():
+                    sock.setsockopt(*option)
+                sock.settimeout(left)
+                if self.source_address:
+                    sock.bind(self.source_address)
+                sock.connect(address)
+            except OSError as exc:  # a timeout (TimeoutError) too: the next address gets what is left
+                sock.close()
+                error = exc
+            except BaseException:
+                sock.close()
+                raise
+            else:
+                try:
+                    sock.settimeout(self._time_left())  # the TLS handshake (bounded as a whole by Python's ssl)
+                except BaseException:  # the deadline passed while connecting: the socket is not left open
+                    sock.close()
+                    raise
+                return sock
+        if isinstance(error, TimeoutError):
+            raise ConnectTimeoutError(self, f"Connection to {self.host} timed out (the attempt's deadline has passed)")
+        raise NewConnectionError(self, f"Failed to establish a new connection: {error}")
 
     def connect(self):
         super().connect()
@@ -341,12 +434,12 @@ class _DeadlineHTTPSConnection(_WithDeadline, HTTPSConnection):
     pass
 
 
-class _PublicHTTPConnection(_PublicOnly, _WithDeadline, HTTPConnection):
-    pass
+class _PublicHTTPConnection(_WithDeadline, HTTPConnection):
+    public_only = True
 
 
-class _PublicHTTPSConnection(_PublicOnly, _WithDeadline, HTTPSConnection):
-    pass
+class _PublicHTTPSConnection(_WithDeadline, HTTPSConnection):
+    public_only = True
 
 
 class _PoolWithDeadline:
@@ -433,12 +526,21 @@ def post(url, body, sent_headers, public_only=True, proxy=None, seconds=None):
     """One attempt of a delivery: ``(status code, the beginning of the answer's body when it is no
     success, else None)``; ``requests`` errors are raised (a timeout, a refused address...).
 
-    The attempt as a whole (connection, TLS, request, status line, headers, the answer read) ends
-    within ``seconds`` (default :data:`TIMEOUT`): a shop answering a byte every few seconds, each
-    read well within a read timeout, is given up at the deadline (no thread per request: each read
-    of the socket waits at most the time left)."""
+    The attempt as a whole (the DNS lookups, connection, TLS, request, status line, headers, the
+    answer read) ends within ``seconds`` (default :data:`TIMEOUT`): a resolver that does not answer,
+    a host whose addresses do not take the connection one after the other, a shop answering a byte
+    every few seconds (each read well within a read timeout) are given up at the deadline (each
+    step waits at most the time left). ``public_only``: the host's addresses are checked first
+    (:func:`private_target`; the proxy, when there is one, is not asked for a private one)."""
     seconds = TIMEOUT if seconds is None else seconds
     deadline = time.monotonic() + seconds
+    if public_only:
+        try:
+            address = private_target(url, deadline)
+        except ResolveTimeout as exc:
+            raise requests.ConnectTimeout(exc) from exc
+        if address:
+            raise requests.ConnectionError(PrivateTarget(address))
     with session(public_only, proxy, deadline) as attempt, attempt.post(
             url, data=body, headers=sent_headers, timeout=seconds, allow_redirects=False, stream=True) as response:
         code = response.status_code
