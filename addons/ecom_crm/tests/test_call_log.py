@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -98,3 +101,14 @@ class TestCallLogWizard(EcomCrmCase):
         self.assertFalse(self.lead.activity_ids, "reached: done")
         self.assertIn("Дозвонились", str(self.lead.message_ids.filtered(
             lambda m: m.mail_activity_type_id == self.env.ref("mail.mail_activity_data_call"))[:1].body))
+
+    def test_a_call_logged_later_keeps_its_time(self):
+        """A call logged after the fact (in the evening, of the morning's) keeps the time it took
+        place; one left without a time just ended; one in the future is refused in words."""
+        morning = fields.Datetime.now().replace(microsecond=0) - timedelta(hours=6)
+        self.assertEqual(self.log(called_at=morning, duration_minutes=3).started_at, morning)
+        just = self.log(duration_minutes=2)
+        self.assertAlmostEqual(just.started_at, fields.Datetime.now() - timedelta(minutes=2),
+                               delta=timedelta(seconds=30))
+        with self.assertRaisesRegex(UserError, "будущем"):
+            self.log(called_at=fields.Datetime.now() + timedelta(days=1))

@@ -25,6 +25,7 @@ class EcomCallLogWizard(models.TransientModel):
     phone = fields.Char("Number", required=True)
     duration_minutes = fields.Integer("Duration (min)", help="How long you talked, in whole minutes.")
     note = fields.Text("What was said")
+    called_at = fields.Datetime("When", help="When the call began; empty: a call that has just ended.")
 
     @api.model
     def default_get(self, fields_list):
@@ -50,11 +51,14 @@ class EcomCallLogWizard(models.TransientModel):
         if duration > MAX_CALL_SECONDS:
             raise UserError(self.env._("The duration of a call cannot be over %(minutes)s minutes: type it in "
                                        "minutes.", minutes=MAX_CALL_SECONDS // 60))
+        now = fields.Datetime.now()
+        if self.called_at and self.called_at > now + timedelta(minutes=5):
+            raise UserError(self.env._("A call is logged once it took place: its time cannot be in the future."))
         call = self.env["ecom.call"].sudo().create({
             "call_id": f"manual-{uuid.uuid4()}", "direction": self.direction,
             "state": "finished" if answered else "missed",
             "caller": self.env["ecom.call"]._ecom_caller({"caller": self.phone}, lead.partner_id),
-            "started_at": fields.Datetime.now() - timedelta(seconds=duration), "duration": duration,
+            "started_at": self.called_at or now - timedelta(seconds=duration), "duration": duration,
             "lead_id": lead.id, "partner_id": lead.partner_id.id, "user_id": self.env.uid,
             "company_id": (lead.company_id or self.env.company).id,
         })
