@@ -263,3 +263,15 @@ def upload_complete(path, part_size):
     if is_zip(path) or _head(path, 64).lstrip(UTF8_BOM + b" \t\r\n").startswith(b"<"):
         return is_whole(path)
     return size % part_size != 0
+
+
+def starts_with(path, data, block=1024 * 1024):
+    """Whether the file at ``path`` begins with the bytes ``data`` (read a block at a time: a part of
+    ``file_limit`` bytes is not held twice in memory)."""
+    view = memoryview(data)
+    with open(path, "rb") as f:
+        for offset in range(0, len(view), block):
+            expected = view[offset:offset + block]
+            if f.read(len(expected)) != expected:
+                return False
+    return True

@@ -31,6 +31,7 @@ from ..commerceml import (
     remove_added,
     safe_relative_path,
     sniff,
+    starts_with,
     upload_complete,
 )
 from ..commerceml.mapper import DELIVERY_ID
@@ -75,6 +76,9 @@ class ExchangeController(http.Controller):
             handler = getattr(self, f"_mode_{mode}", None)
             if handler is None:
                 return self._fail(session.exchange_id, None, env._("unknown mode %r", mode))
+            if mode != "file" and session.last_file:
+                # 1C sends the next file or asks for something else once a file's parts are all sent
+                session.last_file = False
             return handler(env, session, type, filename)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             # another request of the session was first (mode=file: its row lock): Odoo runs this one
@@ -229,6 +233,11 @@ class ExchangeController(http.Controller):
             return self._fail(session.exchange_id, relative, env._(
                 "%(received)s of the %(sent)s bytes sent were received: nothing stored", received=len(body),
                 sent=length))
+        if not again and size and len(body) == request_limit and starts_with(target, body):
+            # a part of file_limit bytes the stored file begins with: 1C sends the file again from its start
+            # (1C's next part never repeats its first: an XML declaration, a zip's first entry, an image's
+            # header), without another request between (it heard no answer to the last part in time)
+            again, uploaded, size = True, max(uploaded - size, 0), 0
         if again and not body.strip(b" \t\r\n"):
             # the line break after a document's root that 1C's last part of file_limit bytes left over: its tail
             again, (uploaded, size) = False, stored
@@ -243,7 +252,7 @@ class ExchangeController(http.Controller):
             uploaded = max(uploaded - self._start_anew(session, relative, target), 0)
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
-        session.upload_size = uploaded + len(body)
+        session.write({"upload_size": uploaded + len(body), "last_file": relative})
         env.flush_all()
         with open(target, "ab") as out:  # several requests of the same name append
             try:
@@ -260,20 +269,27 @@ class ExchangeController(http.Controller):
         # A document of exactly n × file_limit bytes ends with a part as long as the others and 1C sends
         # nothing more: the bytes stored tell it (a closed root, well-formed; a zip's closing record)
         if type_ == "sale" and (len(body) < request_limit or is_whole(target)):
+            # its upload is over, whatever its import makes of it: 1C sending it again starts it anew
+            session.last_file = False
             return self._import_stored(env, session, relative, filename)
         return answer("success")
 
     def _sent_again(self, session, relative, target, request_limit):
         """Whether the request of ``relative``, stored at ``target`` already, is 1C sending the file again
-        from its start rather than its next part: 1C sends a bigger file in parts that append, and
-        a new exchange begins with ``init``, which empties the upload area; yet 1C sends a file
-        again under its name without init after a request it heard no answer to, and in a new
-        exchange of configurations that send none. So a file whose import began in this exchange
-        (the file's, or its archive's: done or in progress) starts anew, and so does one stored whole
-        (:func:`..commerceml.upload_complete`): nothing may follow a whole document or archive,
-        and 1C's parts are all ``file_limit`` bytes but the last. A file only failed in the log is
-        not taken for sent again by that alone: a part refused, or that 1C was told to send again,
-        records its file failed with the parts stored before, and the next part appends to them."""
+        from its start rather than its next part. 1C sends a bigger file in parts of ``file_limit`` bytes
+        that append, one after another, then the next file or ``mode=import``; a new exchange begins
+        with ``init``, which empties the upload area; yet 1C sends a file again under its name without
+        init after a request it heard no answer to, and in a new exchange of configurations that send
+        none. So a file starts anew when the session's last stored request was not its part (another
+        file, or any other request came between: its parts were all sent), when its import began in
+        this exchange (the file's, or its archive's: done or in progress), and when it is stored whole
+        (:func:`..commerceml.upload_complete`: a last part shorter than ``file_limit``, a whole document
+        or archive); :meth:`_mode_file` also takes a part of ``file_limit`` bytes the stored file
+        begins with for the file again. A file only failed in the log is not taken for sent again by
+        that alone: a part refused, or that 1C was told to send again, records its file failed with
+        the parts stored before, and the next part appends to them."""
+        if session.last_file != relative:
+            return True
         exchange = session.exchange_id
         began = exchange and exchange.file_ids.filtered(lambda f: f.name == relative and f.state != "failed")
         return bool(began) or upload_complete(target, request_limit)

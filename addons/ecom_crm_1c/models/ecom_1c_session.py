@@ -23,6 +23,9 @@ class Ecom1cSession(models.Model):
     remote_addr = fields.Char()
     upload_size = fields.Float("Uploaded (bytes)", digits=(16, 0),
                                help="All the files 1C uploaded in this session, against the largest exchange.")
+    last_file = fields.Char(help="The file the session's last stored request appended to: 1C sends a file's parts "
+                                 "one after another, so a file another request came between is whole, and one "
+                                 "more request of its name is the file sent again from its start.")
     export_until = fields.Char(help="Orders sent by the last query (database clock, to the microsecond), "
                                     "committed when 1C answers success.")
 
@@ -55,4 +58,4 @@ class Ecom1cSession(models.Model):
     def _clear_uploads(self):
         for session in self:
             shutil.rmtree(session._upload_dir(), ignore_errors=True)
-        self.upload_size = 0
+        self.write({"upload_size": 0, "last_file": False})

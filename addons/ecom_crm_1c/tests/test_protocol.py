@@ -406,6 +406,49 @@ class TestUploads(ProtocolCase):
         self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
         self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "=like", "hm-%")]), 4)
 
+    def test_an_image_of_exactly_n_times_file_limit_sent_again_starts_anew(self):
+        """1C sends a file in parts of file_limit bytes, one after another, then the next file or
+        mode=import: an image of exactly 2 × file_limit ends with a part as long as the others, and
+        nothing in its bytes says it is whole. Sent again (a new exchange of the session without init,
+        another picture under the same name; or at once, 1C having heard no answer) it starts anew,
+        never appended to the copy stored, and the product gets the new picture."""
+        import hashlib
+
+        from .test_import_steps import jpeg
+
+        limit = 1024
+
+        def picture(color):  # a JPEG padded to 2 × file_limit (viewers stop at its end marker)
+            data = jpeg(color)
+            return data + bytes((i * 7 + 3) % 251 for i in range(2 * limit - len(data)))
+
+        catalog = big_catalog(1, description=None).decode().replace(
+            "<Группы><Ид>g1</Ид></Группы>",
+            "<Картинка>import_files/9d/photo.jpg</Картинка><Группы><Ид>g1</Ид></Группы>").encode()
+        self.assertLess(len(catalog), limit)
+        red, green = picture("red"), picture("green")
+        template = self.env["product.template"].with_context(active_test=False)
+        with patch.object(ExchangeController, "_file_limit", lambda controller, env: limit):
+            cookie = self.login()
+            self.call("init", cookie=cookie)
+            for data in (red, green):  # the first exchange, then a new one of the session without init
+                self.assertEqual(self.call("file", data=catalog, cookie=cookie, filename="import.xml"), ["success"])
+                for part in (data[:limit], data[limit:]):
+                    self.assertEqual(self.call("file", data=part, cookie=cookie,
+                                               filename="import_files/9d/photo.jpg"), ["success"])
+                self.assertEqual(self.stored(cookie, "import_files/9d/photo.jpg"), data)
+                self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
+                self.assertEqual(template.search([("ecom_1c_id", "=", big_catalog_id(0))]).ecom_1c_image_checksum,
+                                 hashlib.sha1(data).hexdigest())
+            # sent again at once, its first part then its second: the picture once
+            for part in (green[:limit], green[limit:]):
+                self.assertEqual(self.call("file", data=part, cookie=cookie, filename="import_files/9d/photo.jpg"),
+                                 ["success"])
+            self.assertEqual(self.stored(cookie, "import_files/9d/photo.jpg"), green)
+        self.env.invalidate_all()
+        self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(catalog) + len(green),
+                         "the old copies no longer count")
+
     def test_an_archive_sent_again_leaves_nothing_of_the_old_one(self):
         """An archive 1C sends again after its import began: the files the old one unpacked go with it
         and no longer count against the largest exchange (they counted once more at each sending),
