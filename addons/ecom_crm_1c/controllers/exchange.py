@@ -495,7 +495,7 @@ class ExchangeController(http.Controller):
         return answer("success", f"archived={archived}")
 
     def _unimported_full_catalogs(self, session, exchange):
-        """The first file of the session's upload area holding a whole catalog or offers package that was
+        """The first file of the session's upload area holding a whole catalog or list of offers that was
         not imported to its end (1C never asked, or it is still in progress), or None: its products
         or characteristics would be taken as no longer named."""
         folder = session._upload_dir()
@@ -507,7 +507,8 @@ class ExchangeController(http.Controller):
                 info = sniff(os.path.join(folder, relative))
             except UnsafeDocument:
                 continue
-            if info.kind in ("catalog", "offers") and info.only_changes is False:
+            if info.only_changes is False and (info.kind == "catalog" or (
+                    info.kind == "offers" and "names" in info.sections)):  # not prices or stock alone
                 return relative
         return None
 
