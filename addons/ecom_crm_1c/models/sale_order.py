@@ -24,8 +24,22 @@ class SaleOrder(models.Model):
 
     @api.model
     def _ecom_1c_export_clock(self):
-        """The database's clock, to the microsecond, as text: the bound of an export."""
-        self.env.cr.execute("SELECT (clock_timestamp() AT TIME ZONE 'UTC')::text")
+        """The bound of an export, to the microsecond, as text: the database's clock, or just before the
+        start of the oldest transaction in progress that wrote orders. Odoo dates what a transaction
+        writes by its start: a mass confirmation begun before 1C asks and committed after dates its
+        orders before the clock, where the next export (which begins at this bound, and reaches back
+        only a few minutes) would not look again; they are the next export's to send. Such a
+        transaction holds the exports back until it ends (they send nothing written after its start),
+        never makes them lose an order."""
+        self.env.cr.execute("""
+            SELECT (LEAST(clock_timestamp(), (
+                        SELECT min(activity.xact_start) - interval '1 microsecond'
+                          FROM pg_locks lock JOIN pg_stat_activity activity ON activity.pid = lock.pid
+                         WHERE lock.locktype = 'relation' AND lock.relation = 'sale_order'::regclass
+                           AND lock.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                           AND lock.mode = 'RowExclusiveLock' AND lock.pid <> pg_backend_pid()))
+                    AT TIME ZONE 'UTC')::text
+        """)
         return self.env.cr.fetchone()[0]
 
     @api.model
