@@ -315,6 +315,15 @@ class ExchangeController(http.Controller):
         ``mode=import`` of the file) unpacks the archive again, and no document it held is taken
         as done when none was applied."""
         folder = session._upload_dir()
+        try:
+            env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            if not env.cr.fetchone()[0]:
+                # 1C asks for them no more: this request waits for the import in progress (one time-boxed
+                # step) rather than leave them stored and never applied, and reads the orders and
+                # products as that step left them
+                self._wait_for_imports(env, anew=True)
+        except UserError as error:
+            return self._fail(session.exchange_id, relative, error.args[0])
         before, size = files_under(folder), session.upload_size
         try:
             with env.cr.savepoint():
@@ -323,6 +332,9 @@ class ExchangeController(http.Controller):
             _logger.exception("1C exchange: the import of %s failed", relative)
             remove_added(folder, before)
             session.upload_size = size  # what it unpacked is gone: it no longer counts
+            if isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):  # not run again: its bytes are stored
+                return self._fail(session.exchange_id, relative, env._(
+                    "someone changed the same orders meanwhile: nothing applied, send the file again"))
             return self._fail(session.exchange_id, relative, f"{error.__class__.__name__}: {error}")
         if response.get_data().startswith(b"failure"):  # refused: what it unpacked goes too
             remove_added(folder, before)
@@ -350,8 +362,7 @@ class ExchangeController(http.Controller):
         if not env.cr.fetchone()[0]:
             if time_boxed:
                 return answer("progress", "another exchange is importing; waiting for it")
-            # 1C's documents at mode=file: 1C asks for them no more, so this request waits for the
-            # import in progress (one time-boxed step) rather than leave them stored and never applied
+            # 1C's documents: :meth:`_import_stored` waited for the import in progress already
             self._wait_for_imports(env)
         exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog",
                                                                           "session_id": session.id})
@@ -386,12 +397,35 @@ class ExchangeController(http.Controller):
             return answer("progress", f"{relative}: {record.position} items imported, continuing")
         return self._file_done(record)
 
-    def _wait_for_imports(self, env):
+    def _wait_for_imports(self, env, anew=False):
         """Wait for the import step in progress (another exchange's) and hold the import lock to the end
         of the request's transaction; past twice a step, a UserError (the caller's savepoint or
-        rollback takes the time limit back with it)."""
-        env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
-                       [f"{2 * self._step_seconds(env) + 5}s"])
+        rollback takes the time limit back with it).
+
+        The request's transaction reads the database as it was at its first query, before the wait:
+        what the step committed meanwhile (the products 1C's new orders name) it does not see, and
+        only what it writes again fails to serialise. ``anew``: what the request did so far is
+        committed (1C's bytes stored and counted), the wait holds a lock of the connection's own
+        across the commit that ends it, and the request goes on in a transaction begun after the step
+        ended; on a UserError, the wait's transaction is rolled back alone."""
+        timeout = f"{2 * self._step_seconds(env) + 5}s"
+        if anew:
+            env.flush_all()
+            env.cr.commit()
+            env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
+            try:
+                env.cr.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
+            except OperationalError as error:
+                env.cr.rollback()
+                raise UserError(env._("another exchange is importing; it did not finish in time")) from error
+            try:
+                env.cr.commit()  # the lock stays the connection's: the next query's snapshot sees the step's work
+                env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])  # to the transaction's end
+            finally:
+                env.cr.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
+            env.invalidate_all()
+            return
+        env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)", [timeout])
         previous = env.cr.fetchone()[0]
         try:
             env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])

@@ -1,10 +1,13 @@
 """The exchange beside other sessions at the same moment, on real database connections of their
 own (Odoo's REPEATABLE READ): what they need is committed, and removed after the test."""
 
+import threading
+
 from odoo import SUPERUSER_ID, api
 from odoo.addons.ecom_crm.tests.test_concurrency import ConcurrencyCase
 from odoo.tests import tagged
 
+from ..controllers.exchange import IMPORT_LOCK, ExchangeController
 from ..models.sale_order import COMMITTED, OVERLAP
 
 
@@ -85,3 +88,36 @@ class TestOrdersExportConcurrency(ConcurrencyCase):
         order.unlink()
         env["product.product"].browse(product_id).product_tmpl_id.unlink()
         env["res.partner"].browse(partner_id).unlink()
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestImportWaitConcurrency(ConcurrencyCase):
+    """1C's documents arrive while another exchange's import step runs (the tests over HTTP share one
+    transaction: here the request and the step are connections of their own)."""
+
+    def test_after_waiting_for_an_import_step_a_document_sees_what_it_committed(self):
+        """The request waits for the step, then goes on seeing what the step committed (a product of
+        1C's catalog that 1C's new order names), not the database as it was when the request began:
+        it would find no such product and create the order without it."""
+        step = self.registry.cursor()
+        request = self.registry.cursor()
+        try:
+            step.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            product = api.Environment(step, SUPERUSER_ID, {})["product.product"].create(
+                {"name": "Новинка из 1С", "ecom_1c_id": "concurrency-new-product"})
+            product.env.flush_all()
+            product_id = product.id
+            self.addCleanup(self.committed, lambda env: env["product.product"].browse(product_id).exists()
+                            .product_tmpl_id.unlink())
+            env = api.Environment(request, SUPERUSER_ID, {})
+            Product = env["product.product"].with_context(active_test=False)
+            self.assertFalse(Product.search([("ecom_1c_id", "=", "concurrency-new-product")]), "the request began")
+            threading.Timer(1.0, step.commit).start()  # the step ends a second later
+            ExchangeController()._wait_for_imports(env, anew=True)
+            self.assertEqual(Product.search([("ecom_1c_id", "=", "concurrency-new-product")]).id, product_id)
+            request.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+            self.assertEqual(request.fetchone()[0], 1, "the import lock, held to the end of the transaction only")
+        finally:
+            request.rollback()
+            request.close()
+            step.close()

@@ -260,6 +260,26 @@ class TestStatusesOverHttp(ProtocolCase):
         self.assertEqual(self.call("import", type_="sale", cookie=cookie, filename="documents.xml")[0], "success")
         self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
 
+    def test_a_document_meeting_a_concurrent_change_is_refused_clearly_and_applied_later(self):
+        """Someone saves an order 1C's document changes at the same moment: the import fails to serialise.
+        The request is not run again (its bytes are stored: they would be appended twice): 1C hears
+        «failure» and why in words, nothing is applied, and the file stays stored for 1C to send again
+        or ask for."""
+        from .test_protocol import Conflict
+
+        importer = type(self.env["ecom.1c.importer"])
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        with patch.object(importer, "_import_documents", side_effect=Conflict("could not serialize access")):
+            lines = self.call("file", type_="sale", data=self.status(), cookie=cookie, filename="documents.xml")
+        self.assertEqual(lines[0], "failure")
+        self.assertTrue(any(text in lines[1] for text in ("send the file again", "передайте файл снова")), lines)
+        self.assertFalse(self.order.ecom_1c_number)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        self.assertEqual(session.upload_size, len(self.status()), "stored once")
+        self.assertEqual(self.call("import", type_="sale", cookie=cookie, filename="documents.xml")[0], "success")
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+
     def test_a_document_of_exactly_n_times_file_limit_bytes_is_applied(self):
         """1C sends parts of exactly file_limit bytes: a document of 2 × file_limit ends with a part as
         long as the first and nothing follows. Its second part applies it, zipped or not; its first
