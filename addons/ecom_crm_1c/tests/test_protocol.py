@@ -71,6 +71,41 @@ class TestProtocol(ProtocolCase):
         self.assertEqual(sum(int(answer[1].rsplit("=", 1)[1]) for answer in second), 1, second)
         self.assertEqual(Template.search([*ours, ("active", "=", False)]).ecom_1c_id, big_catalog_id(7))
 
+    def test_a_whole_offers_list_in_several_files_archives_what_none_names(self):
+        """1C of 2.x sends a big offers package in several files of one exchange, each whole with a
+        part of the offers: no part archives the characteristics another names, the last one imported
+        archives those none of them names."""
+        import re
+
+        offers = read("handmade", "characteristics-with-property-offers.xml").decode()
+
+        def without(text, offer_id):
+            return re.sub(rf"<Предложение>\s*<Ид>{re.escape(offer_id)}</Ид>.*?</Предложение>\s*", "", text,
+                          flags=re.DOTALL).encode()
+
+        Product = self.env["product.product"].with_context(active_test=False)
+
+        def active():
+            self.env.invalidate_all()
+            return sorted(Product.search([("ecom_1c_id", "=like", "hm-boots#%"), ("active", "=", True)])
+                          .mapped("ecom_1c_id"))
+
+        cookie = self.upload({"import.xml": read(*CATALOG), "offers.xml": offers.encode()})
+        for name in ("import.xml", "offers.xml"):
+            self.assertEqual(self.call("import", cookie=cookie, filename=name)[0], "success")
+        self.assertEqual(active(), ["hm-boots#size-40", "hm-boots#size-41"])
+        parts = {"offers0_2.xml": without(offers, "hm-boots#size-41"),
+                 "offers1_2.xml": without(offers, "hm-boots#size-40")}
+        cookie = self.upload(parts)
+        for name in parts:
+            self.assertEqual(self.call("import", cookie=cookie, filename=name),
+                             ["success", "created=0 updated=0 archived=0"], name)
+        self.assertEqual(active(), ["hm-boots#size-40", "hm-boots#size-41"])
+        cookie = self.upload({"offers0_1.xml": parts["offers0_2.xml"]})
+        self.assertEqual(self.call("import", cookie=cookie, filename="offers0_1.xml"),
+                         ["success", "created=0 updated=0 archived=1"])
+        self.assertEqual(active(), ["hm-boots#size-40"])
+
     def test_a_file_sent_again_starts_anew(self):
         """1C sends a file again under the same name without a new init (it heard no answer in time; a
         new exchange of a configuration that sends no init): a file stored whole, or whose import
