@@ -25,19 +25,25 @@ class SaleOrder(models.Model):
     @api.model
     def _ecom_1c_export_clock(self):
         """The bound of an export, to the microsecond, as text: the database's clock, or just before the
-        start of the oldest transaction in progress that wrote orders. Odoo dates what a transaction
-        writes by its start: a mass confirmation begun before 1C asks and committed after dates its
-        orders before the clock, where the next export (which begins at this bound, and reaches back
-        only a few minutes) would not look again; they are the next export's to send. Such a
-        transaction holds the exports back until it ends (they send nothing written after its start),
-        never makes them lose an order."""
+        start of the oldest transaction in progress that read or wrote orders. Odoo dates what a
+        transaction writes by its start: an order such a transaction writes and commits after 1C asks is
+        dated before the clock, where the next export (which begins at this bound, and reaches back
+        only a few minutes) would not look again; it is the next export's to send. That transaction
+        may write its orders only at its end (a job that looks for the orders it made before, fetches
+        for minutes, then makes the new ones; the ORM flushes late): having read orders is enough.
+        Such a transaction holds the exports back until it ends (they send again what was written after
+        its start), never makes them lose an order; one that touched no order yet and then writes
+        orders for longer than the window reaching back is not seen. ``pg_locks`` (any role may read it)
+        names the transactions, ``pg_stat_activity`` their start: of the database's own role (Odoo's
+        workers), no other privilege needed; the query runs on the primary (the exchange's route is
+        not read-only)."""
         self.env.cr.execute("""
             SELECT (LEAST(clock_timestamp(), (
                         SELECT min(activity.xact_start) - interval '1 microsecond'
                           FROM pg_locks lock JOIN pg_stat_activity activity ON activity.pid = lock.pid
                          WHERE lock.locktype = 'relation' AND lock.relation = 'sale_order'::regclass
                            AND lock.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                           AND lock.mode = 'RowExclusiveLock' AND lock.pid <> pg_backend_pid()))
+                           AND lock.pid <> pg_backend_pid()))
                     AT TIME ZONE 'UTC')::text
         """)
         return self.env.cr.fetchone()[0]

@@ -71,6 +71,22 @@ class TestOrdersExportConcurrency(ConcurrencyCase):
         self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
         self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
 
+    def test_an_order_a_transaction_begun_before_the_query_writes_after_it_goes_in_the_next_export(self):
+        """A job began before 1C asked for the orders and writes its orders only after 1C acknowledged
+        (it looked for the orders it made before, then fetched a marketplace's for minutes, then made
+        them): Odoo dates them by the job's start, before what 1C acknowledged. They go in the next
+        export, never lost."""
+        other = self.registry.cursor()
+        try:
+            other.execute("SELECT count(*) FROM sale_order")  # the job's transaction read orders; wrote none
+            self.committed(self.export)
+            ids = self.confirmed_order(api.Environment(other, SUPERUSER_ID, {}))
+            other.commit()
+        finally:
+            other.close()
+        self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
+        self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
+
     def test_an_order_confirmed_between_the_query_and_its_success_goes_in_the_next_export(self):
         """1C asks for the orders, an order is confirmed and committed, then 1C says success: that order
         was not in what 1C got, and the next export sends it."""
