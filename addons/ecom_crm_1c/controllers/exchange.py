@@ -71,6 +71,9 @@ class ExchangeController(http.Controller):
             session = env["ecom.1c.session"]._find(self._token())
             if not session:
                 return answer("failure", "unknown or expired session: call mode=checkauth first")
+            if session.company_id:  # a company's own 1C: its exchange runs in that company
+                env = env(context={**env.context, "allowed_company_ids": session.company_id.ids})
+                session = session.with_env(env)
             if type not in ("catalog", "sale"):
                 return self._fail(session.exchange_id, None, env._("unknown type %r", type))
             handler = getattr(self, f"_mode_{mode}", None)
@@ -136,10 +139,14 @@ class ExchangeController(http.Controller):
         login, password_hash = params.get_param("ecom_crm_1c.login"), params.get_param("ecom_crm_1c.password_hash")
         given_login, given_password = self._basic_auth()
         # a hash is verified even without a login configured, so that timing tells nothing
+        company = env["res.company"]
+        if given_login and given_login != login:  # a company's own 1C base: its login, its password
+            company = company.search([("ecom_1c_login", "=", given_login)], limit=1)
+            login, password_hash = company.ecom_1c_login, company.ecom_1c_password_hash
         valid = CRYPT.verify(given_password or "", password_hash or CRYPT.hash("-"))
         if not (login and password_hash and valid and given_login == login):
             return answer("failure", "wrong exchange login or password")
-        _session, token = env["ecom.1c.session"]._open(request.httprequest.remote_addr)
+        _session, token = env["ecom.1c.session"]._open(request.httprequest.remote_addr, company)
         return answer("success", COOKIE, token, f"sessid={token}", f"timestamp={int(time.time())}")
 
     def _basic_auth(self):
@@ -457,7 +464,7 @@ class ExchangeController(http.Controller):
         if type_ != "sale":
             return answer("failure", "mode=query is for type=sale")
         until = env["sale.order"]._ecom_1c_export_clock()
-        orders = env["sale.order"]._ecom_1c_orders_to_export(until)
+        orders = env["sale.order"]._ecom_1c_orders_to_export(until, session.company_id)
         session.export_until = until
         if session.exchange_id:
             session.exchange_id.updated_count = len(orders)
@@ -483,7 +490,7 @@ class ExchangeController(http.Controller):
 
     def _mode_success(self, env, session, type_, _filename):
         if type_ == "sale" and session.export_until:
-            env["sale.order"]._ecom_1c_commit_export(session.export_until)
+            env["sale.order"]._ecom_1c_commit_export(session.export_until, session.company_id)
             session.export_until = False
         if session.exchange_id and session.exchange_id.state == "running":
             exchange = session.exchange_id

@@ -54,3 +54,30 @@ class TestMigrations(ImporterCase):
         session.last_file = "import.xml"
         session._clear_uploads()
         self.assertFalse(session.last_file)
+
+    def test_upgrade_to_1_2_5(self):
+        """From 18.0.1.2.4: the companies' own 1C logins and positions are made empty (as many times as
+        the upgrade runs); Settings' exchange login keeps its position and every company's orders."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("ecom_crm_1c.orders_committed_until", "2026-01-02 03:04:05.000006")
+        self.env.flush_all()
+        made = [("ecom_1c_session", "company_id"), ("res_company", "ecom_1c_login"),
+                ("res_company", "ecom_1c_orders_committed_until"), ("res_company", "ecom_1c_password_hash")]
+        for table, column in made:
+            self.env.cr.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
+
+        def columns():
+            self.env.cr.execute("""
+                SELECT table_name, column_name FROM information_schema.columns
+                 WHERE (table_name, column_name) IN %s ORDER BY 1, 2""", [tuple(made)])
+            return self.env.cr.fetchall()
+
+        upgrade = migration("18.0.1.2.5")
+        upgrade.migrate(self.env.cr, None)
+        self.assertEqual(columns(), [])
+        for _run in range(2):
+            upgrade.migrate(self.env.cr, "18.0.1.2.4")
+        self.assertEqual(columns(), made)
+        self.env.invalidate_all()
+        self.assertFalse(self.env.company.sudo().ecom_1c_orders_committed_until)
+        self.assertEqual(self.env["sale.order"]._ecom_1c_committed_until(), "2026-01-02 03:04:05.000006")
