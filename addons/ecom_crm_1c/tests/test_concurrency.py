@@ -132,7 +132,10 @@ class TestImportWaitConcurrency(ConcurrencyCase):
             ExchangeController()._wait_for_imports(env, anew=True)
             self.assertEqual(Product.search([("ecom_1c_id", "=", "concurrency-new-product")]).id, product_id)
             request.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
-            self.assertEqual(request.fetchone()[0], 1, "the import lock, held to the end of the transaction only")
+            self.assertEqual(request.fetchone()[0], 1, "the import lock, held to the end of the transaction")
+            request.rollback()
+            request.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+            self.assertEqual(request.fetchone()[0], 0, "only: the connection's own lock of the wait was released")
         finally:
             request.rollback()
             request.close()
