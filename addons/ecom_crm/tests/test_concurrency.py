@@ -26,9 +26,14 @@ class ConcurrencyCase(EcomCrmCase):
 
     def committed(self, work):
         """``work(env)`` in a transaction of its own, committed; its result (ids, values: the
-        records' cursor is closed after)."""
+        records' cursor is closed after). What ``work`` wrote and left to the ORM's next flush is
+        flushed before the commit: the commit flushes through an environment of the transaction
+        still alive, and nothing need hold the work's once it returned."""
         with self.registry.cursor() as cr:
-            return work(api.Environment(cr, SUPERUSER_ID, {}))
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            result = work(env)
+            env.flush_all()
+            return result
 
     def in_thread(self, work):
         """Start ``work(env)`` on a thread with a connection of its own (committed when it returns);
@@ -100,6 +105,17 @@ class ConcurrencyCase(EcomCrmCase):
     def backend_pid(cr):
         cr.execute("SELECT pg_backend_pid()")
         return cr.fetchone()[0]
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestConcurrencyHelpers(ConcurrencyCase):
+    def test_committed_keeps_the_writes_its_work_left_pending(self):
+        """The ORM writes at its next flush: what ``work`` wrote and did not flush is committed with
+        it, even when nothing holds the work's environment any more."""
+        partner_id = self.committed(lambda env: env["res.partner"].create({"name": "Ожидающая Запись"}).id)
+        self.addCleanup(self.committed, lambda env: env["res.partner"].browse(partner_id).unlink())
+        self.committed(lambda env: env["res.partner"].browse(partner_id).write({"city": "Тверь"}))
+        self.assertEqual(self.committed(lambda env: env["res.partner"].browse(partner_id).city), "Тверь")
 
 
 @tagged("post_install", "-at_install", "ecom_crm")

@@ -11,5 +11,14 @@
 """
 from .archives import UnsafeArchive, files_under, is_zip, remove_added, unpack
 from .paths import UnsafePath, printable, safe_relative_path
-from .reader import read_catalog, read_catalog_id, read_documents, read_offers, read_product_ids
-from .sniff import DocumentInfo, UnsafeDocument, check_encoding, check_well_formed, is_whole, sniff, upload_complete
+from .reader import read_catalog, read_catalog_id, read_documents, read_offer_ids, read_offers, read_product_ids
+from .sniff import (
+    DocumentInfo,
+    UnsafeDocument,
+    check_encoding,
+    check_well_formed,
+    is_whole,
+    sniff,
+    starts_with,
+    upload_complete,
+)

@@ -193,6 +193,19 @@ def read_product_ids(source):
                 yield product_id
 
 
+def read_offer_ids(source):
+    """``(Ид, marked for deletion)`` of every offer of an offers package, streaming and cheap (what a
+    whole offers package keeps of the characteristics)."""
+    def free(path):
+        return path[-1] == "Предложение"
+
+    for _event, path, element in _events(source, {"end": {"Предложение"}}, free):
+        if "Предложения" in path[:-1]:
+            offer_id = text(element, "Ид")
+            if offer_id:
+                yield offer_id, flag(text(element, "ПометкаУдаления"))
+
+
 def read_catalog_id(source):
     """The Ид of the «Каталог» of a catalog file, or the «ИдКаталога» of an offers package (2.x offers,
     3.1's offers, prices and stock: the catalog whose products they offer); '' for none. Streaming

@@ -24,8 +24,10 @@ ROOT = "КоммерческаяИнформация"
 CATALOG_TAGS = {"Классификатор", "Каталог"}
 OFFERS_TAGS = {"ПакетПредложений", "ИзмененияПакетаПредложений"}
 DOCUMENT_TAGS = {"Документ", "Контейнер"}
-# children of an offer that say which data an offers package carries
-OFFER_SECTIONS = {"Цены": "prices", "Количество": "stock", "Остатки": "stock", "Склад": "stock"}
+# children of an offer that say which data an offers package carries: «names» for the list of the
+# offers (2.x offers, 3.1's offers___*.xml name each offer; 3.1's prices and stock files do not)
+OFFER_SECTIONS = {"Цены": "prices", "Количество": "stock", "Остатки": "stock", "Склад": "stock",
+                  "Наименование": "names"}
 UTF8_BOM = b"\xef\xbb\xbf"
 DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 # the root's closing tag (a namespace prefix allowed) and what may follow it, in the encodings 1C writes
@@ -45,7 +47,7 @@ class DocumentInfo:
     schema_version: str = ""
     namespace: str = ""
     only_changes: bool | None = None  # СодержитТолькоИзменения of the catalog or offers package
-    sections: set = field(default_factory=set)  # for offers: {"prices", "stock"}
+    sections: set = field(default_factory=set)  # for offers: {"names", "prices", "stock"}
     encoding: str = ""
 
 
@@ -263,3 +265,15 @@ def upload_complete(path, part_size):
     if is_zip(path) or _head(path, 64).lstrip(UTF8_BOM + b" \t\r\n").startswith(b"<"):
         return is_whole(path)
     return size % part_size != 0
+
+
+def starts_with(path, data, block=1024 * 1024):
+    """Whether the file at ``path`` begins with the bytes ``data`` (read a block at a time: a part of
+    ``file_limit`` bytes is not held twice in memory)."""
+    view = memoryview(data)
+    with open(path, "rb") as f:
+        for offset in range(0, len(view), block):
+            expected = view[offset:offset + block]
+            if f.read(len(expected)) != expected:
+                return False
+    return True

@@ -31,6 +31,7 @@ from ..commerceml import (
     remove_added,
     safe_relative_path,
     sniff,
+    starts_with,
     upload_complete,
 )
 from ..commerceml.mapper import DELIVERY_ID
@@ -70,11 +71,17 @@ class ExchangeController(http.Controller):
             session = env["ecom.1c.session"]._find(self._token())
             if not session:
                 return answer("failure", "unknown or expired session: call mode=checkauth first")
+            if session.company_id:  # a company's own 1C: its exchange runs in that company
+                env = env(context={**env.context, "allowed_company_ids": session.company_id.ids})
+                session = session.with_env(env)
             if type not in ("catalog", "sale"):
                 return self._fail(session.exchange_id, None, env._("unknown type %r", type))
             handler = getattr(self, f"_mode_{mode}", None)
             if handler is None:
                 return self._fail(session.exchange_id, None, env._("unknown mode %r", mode))
+            if mode != "file" and session.last_file:
+                # 1C sends the next file or asks for something else once a file's parts are all sent
+                session.last_file = False
             return handler(env, session, type, filename)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             # another request of the session was first (mode=file: its row lock): Odoo runs this one
@@ -132,10 +139,14 @@ class ExchangeController(http.Controller):
         login, password_hash = params.get_param("ecom_crm_1c.login"), params.get_param("ecom_crm_1c.password_hash")
         given_login, given_password = self._basic_auth()
         # a hash is verified even without a login configured, so that timing tells nothing
+        company = env["res.company"]
+        if given_login and given_login != login:  # a company's own 1C base: its login, its password
+            company = company.search([("ecom_1c_login", "=", given_login)], limit=1)
+            login, password_hash = company.ecom_1c_login, company.ecom_1c_password_hash
         valid = CRYPT.verify(given_password or "", password_hash or CRYPT.hash("-"))
         if not (login and password_hash and valid and given_login == login):
             return answer("failure", "wrong exchange login or password")
-        _session, token = env["ecom.1c.session"]._open(request.httprequest.remote_addr)
+        _session, token = env["ecom.1c.session"]._open(request.httprequest.remote_addr, company)
         return answer("success", COOKIE, token, f"sessid={token}", f"timestamp={int(time.time())}")
 
     def _basic_auth(self):
@@ -229,6 +240,11 @@ class ExchangeController(http.Controller):
             return self._fail(session.exchange_id, relative, env._(
                 "%(received)s of the %(sent)s bytes sent were received: nothing stored", received=len(body),
                 sent=length))
+        if not again and size and len(body) == request_limit and starts_with(target, body):
+            # a part of file_limit bytes the stored file begins with: 1C sends the file again from its start
+            # (1C's next part never repeats its first: an XML declaration, a zip's first entry, an image's
+            # header), without another request between (it heard no answer to the last part in time)
+            again, uploaded, size = True, max(uploaded - size, 0), 0
         if again and not body.strip(b" \t\r\n"):
             # the line break after a document's root that 1C's last part of file_limit bytes left over: its tail
             again, (uploaded, size) = False, stored
@@ -243,7 +259,7 @@ class ExchangeController(http.Controller):
             uploaded = max(uploaded - self._start_anew(session, relative, target), 0)
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
-        session.upload_size = uploaded + len(body)
+        session.write({"upload_size": uploaded + len(body), "last_file": relative})
         env.flush_all()
         with open(target, "ab") as out:  # several requests of the same name append
             try:
@@ -260,20 +276,27 @@ class ExchangeController(http.Controller):
         # A document of exactly n × file_limit bytes ends with a part as long as the others and 1C sends
         # nothing more: the bytes stored tell it (a closed root, well-formed; a zip's closing record)
         if type_ == "sale" and (len(body) < request_limit or is_whole(target)):
+            # its upload is over, whatever its import makes of it: 1C sending it again starts it anew
+            session.last_file = False
             return self._import_stored(env, session, relative, filename)
         return answer("success")
 
     def _sent_again(self, session, relative, target, request_limit):
         """Whether the request of ``relative``, stored at ``target`` already, is 1C sending the file again
-        from its start rather than its next part: 1C sends a bigger file in parts that append, and
-        a new exchange begins with ``init``, which empties the upload area; yet 1C sends a file
-        again under its name without init after a request it heard no answer to, and in a new
-        exchange of configurations that send none. So a file whose import began in this exchange
-        (the file's, or its archive's: done or in progress) starts anew, and so does one stored whole
-        (:func:`..commerceml.upload_complete`): nothing may follow a whole document or archive,
-        and 1C's parts are all ``file_limit`` bytes but the last. A file only failed in the log is
-        not taken for sent again by that alone: a part refused, or that 1C was told to send again,
-        records its file failed with the parts stored before, and the next part appends to them."""
+        from its start rather than its next part. 1C sends a bigger file in parts of ``file_limit`` bytes
+        that append, one after another, then the next file or ``mode=import``; a new exchange begins
+        with ``init``, which empties the upload area; yet 1C sends a file again under its name without
+        init after a request it heard no answer to, and in a new exchange of configurations that send
+        none. So a file starts anew when the session's last stored request was not its part (another
+        file, or any other request came between: its parts were all sent), when its import began in
+        this exchange (the file's, or its archive's: done or in progress), and when it is stored whole
+        (:func:`..commerceml.upload_complete`: a last part shorter than ``file_limit``, a whole document
+        or archive); :meth:`_mode_file` also takes a part of ``file_limit`` bytes the stored file
+        begins with for the file again. A file only failed in the log is not taken for sent again by
+        that alone: a part refused, or that 1C was told to send again, records its file failed with
+        the parts stored before, and the next part appends to them."""
+        if session.last_file != relative:
+            return True
         exchange = session.exchange_id
         began = exchange and exchange.file_ids.filtered(lambda f: f.name == relative and f.state != "failed")
         return bool(began) or upload_complete(target, request_limit)
@@ -299,6 +322,15 @@ class ExchangeController(http.Controller):
         ``mode=import`` of the file) unpacks the archive again, and no document it held is taken
         as done when none was applied."""
         folder = session._upload_dir()
+        try:
+            env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            if not env.cr.fetchone()[0]:
+                # 1C asks for them no more: this request waits for the import in progress (one time-boxed
+                # step) rather than leave them stored and never applied, and reads the orders and
+                # products as that step left them
+                self._wait_for_imports(env, anew=True)
+        except UserError as error:
+            return self._fail(session.exchange_id, relative, error.args[0])
         before, size = files_under(folder), session.upload_size
         try:
             with env.cr.savepoint():
@@ -307,6 +339,9 @@ class ExchangeController(http.Controller):
             _logger.exception("1C exchange: the import of %s failed", relative)
             remove_added(folder, before)
             session.upload_size = size  # what it unpacked is gone: it no longer counts
+            if isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):  # not run again: its bytes are stored
+                return self._fail(session.exchange_id, relative, env._(
+                    "someone changed the same orders meanwhile: nothing applied, send the file again"))
             return self._fail(session.exchange_id, relative, f"{error.__class__.__name__}: {error}")
         if response.get_data().startswith(b"failure"):  # refused: what it unpacked goes too
             remove_added(folder, before)
@@ -334,8 +369,7 @@ class ExchangeController(http.Controller):
         if not env.cr.fetchone()[0]:
             if time_boxed:
                 return answer("progress", "another exchange is importing; waiting for it")
-            # 1C's documents at mode=file: 1C asks for them no more, so this request waits for the
-            # import in progress (one time-boxed step) rather than leave them stored and never applied
+            # 1C's documents: :meth:`_import_stored` waited for the import in progress already
             self._wait_for_imports(env)
         exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog",
                                                                           "session_id": session.id})
@@ -370,12 +404,35 @@ class ExchangeController(http.Controller):
             return answer("progress", f"{relative}: {record.position} items imported, continuing")
         return self._file_done(record)
 
-    def _wait_for_imports(self, env):
+    def _wait_for_imports(self, env, anew=False):
         """Wait for the import step in progress (another exchange's) and hold the import lock to the end
         of the request's transaction; past twice a step, a UserError (the caller's savepoint or
-        rollback takes the time limit back with it)."""
-        env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
-                       [f"{2 * self._step_seconds(env) + 5}s"])
+        rollback takes the time limit back with it).
+
+        The request's transaction reads the database as it was at its first query, before the wait:
+        what the step committed meanwhile (the products 1C's new orders name) it does not see, and
+        only what it writes again fails to serialise. ``anew``: what the request did so far is
+        committed (1C's bytes stored and counted), the wait holds a lock of the connection's own
+        across the commit that ends it, and the request goes on in a transaction begun after the step
+        ended; on a UserError, the wait's transaction is rolled back alone."""
+        timeout = f"{2 * self._step_seconds(env) + 5}s"
+        if anew:
+            env.flush_all()
+            env.cr.commit()
+            env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
+            try:
+                env.cr.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
+            except OperationalError as error:
+                env.cr.rollback()
+                raise UserError(env._("another exchange is importing; it did not finish in time")) from error
+            try:
+                env.cr.commit()  # the lock stays the connection's: the next query's snapshot sees the step's work
+                env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])  # to the transaction's end
+            finally:
+                env.cr.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
+            env.invalidate_all()
+            return
+        env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)", [timeout])
         previous = env.cr.fetchone()[0]
         try:
             env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
@@ -407,7 +464,7 @@ class ExchangeController(http.Controller):
         if type_ != "sale":
             return answer("failure", "mode=query is for type=sale")
         until = env["sale.order"]._ecom_1c_export_clock()
-        orders = env["sale.order"]._ecom_1c_orders_to_export(until)
+        orders = env["sale.order"]._ecom_1c_orders_to_export(until, session.company_id)
         session.export_until = until
         if session.exchange_id:
             session.exchange_id.updated_count = len(orders)
@@ -433,7 +490,7 @@ class ExchangeController(http.Controller):
 
     def _mode_success(self, env, session, type_, _filename):
         if type_ == "sale" and session.export_until:
-            env["sale.order"]._ecom_1c_commit_export(session.export_until)
+            env["sale.order"]._ecom_1c_commit_export(session.export_until, session.company_id)
             session.export_until = False
         if session.exchange_id and session.exchange_id.state == "running":
             exchange = session.exchange_id
@@ -479,7 +536,7 @@ class ExchangeController(http.Controller):
         return answer("success", f"archived={archived}")
 
     def _unimported_full_catalogs(self, session, exchange):
-        """The first file of the session's upload area holding a whole catalog or offers package that was
+        """The first file of the session's upload area holding a whole catalog or list of offers that was
         not imported to its end (1C never asked, or it is still in progress), or None: its products
         or characteristics would be taken as no longer named."""
         folder = session._upload_dir()
@@ -491,7 +548,8 @@ class ExchangeController(http.Controller):
                 info = sniff(os.path.join(folder, relative))
             except UnsafeDocument:
                 continue
-            if info.kind in ("catalog", "offers") and info.only_changes is False:
+            if info.only_changes is False and (info.kind == "catalog" or (
+                    info.kind == "offers" and "names" in info.sections)):  # not prices or stock alone
                 return relative
         return None
 

@@ -14,6 +14,7 @@ from . import product_product
 from . import product_attribute
 from . import product_attribute_value
 from . import ecom_1c_session
+from . import res_company
 from . import res_config_settings
 from . import sale_order
 from . import res_partner

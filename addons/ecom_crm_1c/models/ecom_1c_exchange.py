@@ -116,7 +116,7 @@ class Ecom1cExchange(models.Model):
         own = exchanges.filtered(lambda exchange: exchange.session_id == session) if session else exchanges
         whole = own.file_ids.filtered("full_catalog")
         catalogs = sorted(set(whole.filtered(lambda file: file.kind == "catalog").mapped("catalog_id")) - {False})
-        # 1C of 3.1 lists characteristics in its offers: those of the catalogs whose offers it unloaded whole
+        # 1C of 3.1 lists characteristics in its offers: those of the catalogs whose offers list it unloaded whole
         offered = sorted(set(whole.filtered(lambda file: file.kind == "offers").mapped("catalog_id")) - {False})
         files = exchanges.file_ids.filtered(
             lambda file: file.full_catalog and file.catalog_id in catalogs + offered)
@@ -226,8 +226,11 @@ class Ecom1cExchange(models.Model):
                 check_well_formed(path)
             except UnsafeDocument as error:
                 return self._fail(error, name, {"size": os.path.getsize(path)}), error
-            # the catalog a catalog file holds, or whose products an offers package offers, and whether whole
-            catalog = {"catalog_id": read_catalog_id(path) or False, "full_catalog": info.only_changes is False} \
+            # the catalog a catalog file holds, or whose products an offers package offers, and whether it is
+            # whole: a catalog, or the list of its offers (a whole package of prices or stock alone says
+            # nothing of which characteristics exist)
+            whole = info.only_changes is False and (info.kind == "catalog" or "names" in info.sections)
+            catalog = {"catalog_id": read_catalog_id(path) or False, "full_catalog": whole} \
                 if info.kind in ("catalog", "offers") else {}
             record = self.env["ecom.1c.exchange.file"].create({
                 "exchange_id": self.id, "name": name, "size": os.path.getsize(path), "kind": info.kind,

@@ -22,8 +22,9 @@ class Ecom1cExchangeFile(models.Model):
     schema_version = fields.Char("CommerceML version")
     catalog_id = fields.Char("1C catalog", help="The Ид of the catalog a catalog file holds, or whose products "
                                                  "an offers package offers (ИдКаталога).")
-    full_catalog = fields.Boolean("Full catalog", help="The file holds its catalog or offers package whole "
-                                                       "(СодержитТолькоИзменения=false).")
+    full_catalog = fields.Boolean("Full catalog", help="The file holds its catalog, or the list of its offers, whole "
+                                                       "(СодержитТолькоИзменения=false); not a package of prices "
+                                                       "or stock alone.")
     state = fields.Selection(
         [("running", "In progress"), ("done", "Done"), ("failed", "Failed")], default="running", required=True)
     position = fields.Integer("Items done", help="Items imported so far: the next step goes on from there.")

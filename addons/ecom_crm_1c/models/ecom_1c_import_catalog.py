@@ -12,6 +12,7 @@ from ..commerceml import (
     UnsafePath,
     read_catalog,
     read_catalog_id,
+    read_offer_ids,
     read_product_ids,
     safe_relative_path,
     sniff,
@@ -88,7 +89,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
             if needed:
                 self._import_groups([categories.pop(category_id) for category_id in sorted(needed)], counts)
             self._import_products(chunk, catalog["id"], counts)
-            self._mark_named(chunk)
+            self._mark_named(chunk, listed=is_full(catalog["only_changes"]))
             self._import_product_properties(chunk, properties, counts)
             if files_dir:
                 self._import_images(chunk, files_dir, counts)
@@ -123,33 +124,46 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 self._archive_missing(catalog["id"], set(read_product_ids(source)) | others, counts)
         return self._finish(exchange, counts)
 
-    def _mark_named(self, chunk):
+    def _mark_named(self, chunk, listed=False):
         """The products and characteristics a batch of a catalog names were named now: what 1C's
         deactivate archives is what no catalog named since its unload began (1C-Bitrix: not updated
         since then). A catalog of changes names them too: a product another exchange brought while
-        1C unloaded its catalog whole is in 1C, made after the unload read it. One UPDATE a table."""
+        1C unloaded its catalog whole is in 1C, made after the unload read it. A whole catalog
+        (``listed``) also lists its products' characteristics (:meth:`_mark_characteristics`). One
+        UPDATE a table."""
         ids = [p["id"] for p in chunk if p["id"]]
         if not ids:
             return
-        now = fields.Datetime.now()
         self.env.flush_all()
         self.env.cr.execute(SQL("UPDATE product_template SET ecom_1c_seen_at = %s WHERE ecom_1c_id = ANY(%s)",
-                                now, list({split_id(i)[0] for i in ids})))
-        characteristics = [i for i in ids if "#" in i]
-        if characteristics:
-            self.env.cr.execute(SQL("UPDATE product_product SET ecom_1c_seen_at = %s WHERE ecom_1c_id = ANY(%s)",
-                                    now, characteristics))
+                                fields.Datetime.now(), list({split_id(i)[0] for i in ids})))
         self.env["product.template"].invalidate_model(["ecom_1c_seen_at"])
-        self.env["product.product"].invalidate_model(["ecom_1c_seen_at"])
+        self._mark_characteristics([i for i in ids if "#" in i], listed)
+
+    def _mark_characteristics(self, ids, listed=False):
+        """The characteristics ``ids`` were named now (``ecom_1c_seen_at``): 1C's deactivate keeps them,
+        whatever named them (a package of changes of another exchange: made in 1C after the unload read
+        it). With ``listed``, by a whole list of the catalog's offers (or a whole catalog): their products'
+        characteristics are that list's to decide, and those it did not name go at deactivate
+        (``ecom_1c_listed_at``); a package of changes naming some characteristics of a product says
+        nothing of the others. One UPDATE."""
+        if not ids:
+            return
+        self.env.flush_all()
+        columns = SQL("ecom_1c_seen_at = %(now)s, ecom_1c_listed_at = %(now)s" if listed else
+                      "ecom_1c_seen_at = %(now)s", now=fields.Datetime.now())
+        self.env.cr.execute(SQL("UPDATE product_product SET %s WHERE ecom_1c_id = ANY(%s)", columns, list(ids)))
+        self.env["product.product"].invalidate_model(["ecom_1c_seen_at", "ecom_1c_listed_at"])
 
     @api.model
     def _archive_unnamed(self, catalog_ids, since, offered_ids=()):
         """1C's deactivate: the products of the catalogs ``catalog_ids`` (unloaded whole since ``since``)
-        that no full catalog named since then are archived, never deleted, and the characteristics no
+        that no exchange named since then are archived, never deleted, and the characteristics no
         longer named of the products it lists by characteristic; of the catalogs ``offered_ids``
-        (their offers unloaded whole since then: from 2.05 on 1C lists characteristics in offers only),
-        the characteristics no full offers package named since then, of the products it named some
-        of. Returns ``(templates, variants)`` archived."""
+        (their offers list unloaded whole since then: from 2.05 on 1C lists characteristics in offers
+        only), the characteristics no exchange named since then, of the products a whole list named
+        some of (``ecom_1c_listed_at``: a package of changes, or of prices or stock, names what it
+        names and says nothing of the others). Returns ``(templates, variants)`` archived."""
         self.env.flush_all()
         self.env.cr.execute(SQL("""
             SELECT id FROM product_template
@@ -164,17 +178,18 @@ class Ecom1cImportCatalog(models.AbstractModel):
              WHERE pt.ecom_1c_catalog_id = ANY(%s) AND pt.active AND pp.active
                AND (pp.ecom_1c_seen_at IS NULL OR pp.ecom_1c_seen_at < %s)
                AND EXISTS (SELECT FROM product_product named
-                            WHERE named.product_tmpl_id = pt.id AND named.ecom_1c_seen_at >= %s)
+                            WHERE named.product_tmpl_id = pt.id AND named.ecom_1c_listed_at >= %s)
         """, sorted(set(catalog_ids) | set(offered_ids)), since, since))
         variants = self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())
         variants.action_archive()
         return templates, variants
 
-    def _other_parts(self, source, catalog_id, exchange, files_dir):
-        """The products the other files of this exchange holding the full catalog ``catalog_id`` name
-        (1C may send a big catalog as several files, each «СодержитТолькоИзменения=false» with a part
-        of the products), or None while one of them is still to be imported: the last one imported
-        archives what none of them names."""
+    def _other_parts(self, source, catalog_id, exchange, files_dir, kind="catalog"):
+        """The ids the other files of this exchange holding the full catalog ``catalog_id`` name (1C may
+        send a big catalog as several files, each «СодержитТолькоИзменения=false» with a part of the
+        products), or None while one of them is still to be imported: the last one imported archives
+        what none of them names. ``kind="offers"``: the whole lists of its offers, their offers'
+        ``(id, marked for deletion)``."""
         if not (exchange and files_dir and isinstance(source, str)):
             return set()
         done = set(exchange.file_ids.filtered(lambda f: f.state == "done").mapped("name"))
@@ -185,15 +200,17 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 continue
             try:
                 info = sniff(path)
-                if info.kind != "catalog" or info.only_changes is not False or read_catalog_id(path) != catalog_id:
+                if info.kind != kind or info.only_changes is not False or read_catalog_id(path) != catalog_id \
+                        or (kind == "offers" and "names" not in info.sections):
                     continue
             except UnsafeDocument:
                 continue
             if name not in done:
                 return None
             parts.append(path)
-        # the parts' products are read (each whole file) only once every part is imported
-        return {product_id for path in parts for product_id in read_product_ids(path)}
+        # the parts' ids are read (each whole file) only once every part is imported
+        read = read_offer_ids if kind == "offers" else read_product_ids
+        return {item for path in parts for item in read(path)}
 
     def _archive_missing(self, catalog_id, seen, counts):
         """A full exchange of the catalog ``catalog_id`` named the products and characteristics

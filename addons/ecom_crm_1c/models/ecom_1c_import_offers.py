@@ -1,9 +1,10 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import _, api, models
 from odoo.tools import SQL
 
-from ..commerceml import read_offers
+from ..commerceml import read_catalog_id, read_offer_ids, read_offers
+from ..commerceml.characteristics import split_id
 from ..commerceml.mapper import sales_price_type, unit_price
 from ..tools.binder import bound
 from .ecom_1c_import_catalog import is_full
@@ -20,11 +21,15 @@ class Ecom1cImportOffers(models.AbstractModel):
     _inherit = "ecom.1c.importer"
 
     @api.model
-    def _import_offers(self, source, exchange=None, start=0, deadline=None):
+    def _import_offers(self, source, exchange=None, start=0, deadline=None, files_dir=None):
         """Import price types, prices and stock of an offers package from offer ``start`` on, until
-        done or the ``deadline``; returns counts with the position reached."""
+        done or the ``deadline``; returns counts with the position reached. A whole list of the offers
+        (2.x ``offers.xml``, 3.1's ``offers___*.xml``: each offer named) of an exchange that does not
+        deactivate archives the characteristics it no longer names once done (:meth:`_archive_unoffered`;
+        ``files_dir``: where the other parts of the list would be)."""
         counts = self._counts(start)
-        price_types, warehouses, package = {}, {}, {"full": False}
+        price_types, warehouses = {}, {}
+        package = {"full": False, "catalog_id": "", "lists": None}
 
         def offers():
             for kind, values in read_offers(source):
@@ -35,14 +40,17 @@ class Ecom1cImportOffers(models.AbstractModel):
                 elif kind == "warehouse":
                     warehouses[values["id"]] = values["name"]
                 elif kind == "offer":
+                    if package["lists"] is None:  # as the sniffer tells it: the list names its offers
+                        package["lists"] = bool(values["name"])
                     yield values
 
         def apply(chunk):
             if price_types:
                 self._import_price_types(price_types, counts)
             variants = self._offer_variants(chunk, counts)
-            if package["full"]:  # what 1C's deactivate keeps of the characteristics (3.1 lists them here)
-                self._mark_offered(chunk)
+            # named now: 1C's deactivate keeps them; by a whole list, their products' others go
+            self._mark_characteristics([o["id"] for o in chunk if o["characteristic_id"] and not o["deleted"]],
+                                       listed=package["full"] and package["lists"])
             self._import_offer_chunk(chunk, variants, counts)
             if "stock.quant" in self.env:  # Odoo's inventory is installed: 1C's stock goes there too
                 self._import_stock(chunk, variants, warehouses, counts)
@@ -50,18 +58,38 @@ class Ecom1cImportOffers(models.AbstractModel):
         self._apply_in_steps(offers(), counts, apply, deadline)
         if counts["done"] and price_types:
             self._import_price_types(price_types, counts)
+        if counts["done"] and package["full"] and package["lists"] and not (exchange and exchange._deactivates()):
+            self._archive_unoffered(source, exchange, files_dir, counts)
         return self._finish(exchange, counts)
 
-    def _mark_offered(self, chunk):
-        """The characteristics a batch of a whole offers package names were named now: 1C's deactivate
-        archives those of its catalog no whole package named since its unload began. A package of
-        changes marks none: that it names some characteristics of a product says nothing of the others."""
-        ids = [o["id"] for o in chunk if o["characteristic_id"] and not o["deleted"]]  # marked: not named
-        if ids:
-            self.env.flush_all()
-            self.env.cr.execute(SQL("UPDATE product_product SET ecom_1c_seen_at = %s WHERE ecom_1c_id = ANY(%s)",
-                                    fields.Datetime.now(), ids))
-            self.env["product.product"].invalidate_model(["ecom_1c_seen_at"])
+    def _archive_unoffered(self, source, exchange, files_dir, counts):
+        """A whole list of the offers of its catalog (2.x, or 3.1 without deactivate), imported to its end:
+        1C's full unload names every characteristic with its offer, so the characteristics of the
+        products it offers by characteristic that it no longer names (or names marked for deletion) are
+        archived, never deleted; the product and the other products stay. A list in several files of
+        one exchange: the last one imported archives what none of them names (:meth:`_other_parts`)."""
+        if hasattr(source, "seek"):
+            source.seek(0)
+        catalog_id = read_catalog_id(source)
+        if not catalog_id:
+            return
+        others = self._other_parts(source, catalog_id, exchange, files_dir, kind="offers")
+        if others is None:  # another part of the list is still to come: it archives
+            return
+        if hasattr(source, "seek"):
+            source.seek(0)
+        offered = set(read_offer_ids(source)) | others
+        named = [offer_id for offer_id, deleted in offered if not deleted]
+        products = list({split_id(offer_id)[0] for offer_id, _deleted in offered if "#" in offer_id})
+        self.env.flush_all()
+        self.env.cr.execute(SQL("""
+            SELECT pp.id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pt.ecom_1c_catalog_id = %s AND pt.active AND pp.active AND pt.ecom_1c_id = ANY(%s)
+               AND NOT EXISTS (SELECT FROM unnest(%s::varchar[]) AS named(id) WHERE named.id = pp.ecom_1c_id)
+        """, catalog_id, products, named))
+        gone = self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())
+        gone.action_archive()
+        counts["archived"] += len(gone)
 
     def _import_price_types(self, price_types, counts):
         """The price types 1C declares (2.x offers packages, schema 3's classifier), made on first sight

@@ -39,7 +39,7 @@ class Ecom1cImporter(models.AbstractModel):
         if kind == "catalog":
             return self._import_catalog(source, exchange, start, deadline, files_dir=files_dir)
         if kind == "offers":
-            return self._import_offers(source, exchange, start, deadline)
+            return self._import_offers(source, exchange, start, deadline, files_dir=files_dir)
         if kind == "documents":
             return self._import_documents(source, exchange, start, deadline)
         return {**self._counts(0), "done": True}

@@ -23,17 +23,26 @@ class Ecom1cSession(models.Model):
     remote_addr = fields.Char()
     upload_size = fields.Float("Uploaded (bytes)", digits=(16, 0),
                                help="All the files 1C uploaded in this session, against the largest exchange.")
+    last_file = fields.Char(help="The file the session's last stored request appended to: 1C sends a file's parts "
+                                 "one after another, so a file another request came between is whole, and one "
+                                 "more request of its name is the file sent again from its start.")
+    company_id = fields.Many2one(
+        "res.company", ondelete="cascade", readonly=True,
+        help="The company whose own 1C base logged in (its login): its exchanges run in that company and it gets "
+             "that company's orders only. Empty: Settings' exchange login, every company's orders.")
     export_until = fields.Char(help="Orders sent by the last query (database clock, to the microsecond), "
                                     "committed when 1C answers success.")
 
     @api.model
-    def _open(self, remote_addr=None):
-        """A new session; returns ``(session, token)``: the token goes to 1C once, as its cookie."""
+    def _open(self, remote_addr=None, company=None):
+        """A new session (of ``company``'s own 1C); returns ``(session, token)``: the token goes to 1C
+        once, as its cookie."""
         token = secrets.token_hex(24)
         session = self.sudo().create({
             "token_hash": hashlib.sha256(token.encode()).hexdigest(),
             "expires_at": fields.Datetime.now() + timedelta(hours=SESSION_HOURS),
             "remote_addr": remote_addr,
+            "company_id": company.id if company else False,
         })
         return session, token
 
@@ -55,4 +64,4 @@ class Ecom1cSession(models.Model):
     def _clear_uploads(self):
         for session in self:
             shutil.rmtree(session._upload_dir(), ignore_errors=True)
-        self.upload_size = 0
+        self.write({"upload_size": 0, "last_file": False})

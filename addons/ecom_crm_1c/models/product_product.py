@@ -9,7 +9,12 @@ class ProductProduct(models.Model):
                              help="Ид of the offer in 1C: the product's id, with «#characteristic» for a variant.")
     ecom_1c_seen_at = fields.Datetime(
         "Last named by a 1C catalog", copy=False, readonly=True,
-        help="When an exchange of its 1C catalog (whole or its changes) last named this characteristic.")
+        help="When an exchange of its 1C catalog or offers (whole or its changes) last named this characteristic.")
+    ecom_1c_listed_at = fields.Datetime(
+        "Last listed by a whole 1C unload", copy=False, readonly=True,
+        help="When a whole list of its 1C catalog's offers (or a whole catalog listing characteristics) last named "
+             "this characteristic: 1C's deactivate archives the characteristics of the products such a list named "
+             "some of since its unload began that no exchange named since then.")
     ecom_1c_qty = fields.Float("1C stock", readonly=True, digits="Product Unit of Measure",
                                help="Quantity 1C reported in its last offers exchange (all warehouses).")
     ecom_1c_price = fields.Float("1C sales price", readonly=True, digits="Product Price",

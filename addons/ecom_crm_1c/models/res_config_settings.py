@@ -1,6 +1,7 @@
 from passlib.context import CryptContext
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .ir_http import ROUTES
 
@@ -20,6 +21,14 @@ class ResConfigSettings(models.TransientModel):
     ecom_1c_login = fields.Char("1C exchange login", config_parameter="ecom_crm_1c.login", groups=ADMINS)
     ecom_1c_password = fields.Char(
         "1C exchange password", help="Stored only hashed; leave empty to keep the current one.", groups=ADMINS)
+    ecom_1c_company_login = fields.Char(
+        related="company_id.ecom_1c_login", readonly=False, groups=ADMINS,
+        help="Only for a 1C base of this company alone (one 1C per company): it logs in with this login, its "
+             "exchanges run in this company and it gets this company's orders only. The login above gets every "
+             "company's orders.")
+    ecom_1c_company_password = fields.Char(
+        "1C exchange password of the company", help="Stored only hashed; leave empty to keep the current one.",
+        groups=ADMINS)
     ecom_1c_file_limit = fields.Integer(
         "Largest request (MB)", config_parameter="ecom_crm_1c.file_limit_mb", default=200,
         help="1C's file_limit: 1C sends a bigger file in parts of at most this size, one request each.",
@@ -73,7 +82,14 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
+        if self.ecom_1c_login and self.env["res.company"].sudo().search_count(
+                [("ecom_1c_login", "=", self.ecom_1c_login)]):  # checked before anything is written
+            raise ValidationError(self.env._(
+                "The 1C exchange login %s is another exchange's already: each 1C base logs in with a login of "
+                "its own.", self.ecom_1c_login))
         super().set_values()
         if self.ecom_1c_password:
             self.env["ir.config_parameter"].sudo().set_param(
                 "ecom_crm_1c.password_hash", CRYPT.hash(self.ecom_1c_password))
+        if self.ecom_1c_company_password:
+            self.company_id.sudo().ecom_1c_password_hash = CRYPT.hash(self.ecom_1c_company_password)

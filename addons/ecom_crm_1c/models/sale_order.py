@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.addons.ecom_crm.tools import ru_requisites
-from odoo.tools import html2plaintext, is_html_empty
+from odoo.tools import SQL, html2plaintext, is_html_empty
 
 from ..commerceml.mapper import datetime_to_1c, order_document_id
 from ..commerceml.writer import write_orders
@@ -24,33 +24,67 @@ class SaleOrder(models.Model):
 
     @api.model
     def _ecom_1c_export_clock(self):
-        """The database's clock, to the microsecond, as text: the bound of an export."""
-        self.env.cr.execute("SELECT (clock_timestamp() AT TIME ZONE 'UTC')::text")
+        """The bound of an export, to the microsecond, as text: the database's clock, or just before the
+        start of the oldest transaction in progress that read or wrote orders. Odoo dates what a
+        transaction writes by its start: an order such a transaction writes and commits after 1C asks is
+        dated before the clock, where the next export (which begins at this bound, and reaches back
+        only a few minutes) would not look again; it is the next export's to send. That transaction
+        may write its orders only at its end (a job that looks for the orders it made before, fetches
+        for minutes, then makes the new ones; the ORM flushes late): having read orders is enough.
+        Such a transaction holds the exports back until it ends (they send again what was written after
+        its start), never makes them lose an order; one that touched no order yet and then writes
+        orders for longer than the window reaching back is not seen. ``pg_locks`` (any role may read it)
+        names the transactions, ``pg_stat_activity`` their start: of the database's own role (Odoo's
+        workers), no other privilege needed; the query runs on the primary (the exchange's route is
+        not read-only)."""
+        self.env.cr.execute("""
+            SELECT (LEAST(clock_timestamp(), (
+                        SELECT min(activity.xact_start) - interval '1 microsecond'
+                          FROM pg_locks lock JOIN pg_stat_activity activity ON activity.pid = lock.pid
+                         WHERE lock.locktype = 'relation' AND lock.relation = 'sale_order'::regclass
+                           AND lock.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                           AND lock.pid <> pg_backend_pid()))
+                    AT TIME ZONE 'UTC')::text
+        """)
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _ecom_1c_orders_to_export(self, until):
-        """Confirmed and cancelled orders changed after the last export 1C acknowledged, up to ``until``.
+    def _ecom_1c_orders_to_export(self, until, company=None):
+        """Confirmed and cancelled orders changed after the last export 1C acknowledged, up to ``until``:
+        of ``company`` alone for the 1C base of that company (its own login), from its own position;
+        else every company's, from the position of Settings' exchange login.
 
         A transaction that started before the last export but committed after it wrote an older
         write_date: the window reaches back a few minutes (setting, 300 s) so that such orders are
         never lost; sending an order twice is harmless, 1C updates it by its Ид.
         """
         params = self.env["ir.config_parameter"].sudo()
-        since = params.get_param(COMMITTED) or "1970-01-01 00:00:00"
+        since = self._ecom_1c_committed_until(company) or "1970-01-01 00:00:00"
         overlap = int(params.get_param(OVERLAP, 300))
-        self.flush_model(["state", "write_date"])
-        self.env.cr.execute("""
+        self.flush_model(["state", "write_date", "company_id"])
+        self.env.cr.execute(SQL("""
             SELECT id FROM sale_order
              WHERE state IN ('sale', 'cancel') AND write_date <= %s::timestamp
-               AND write_date > %s::timestamp - make_interval(secs => %s)
+               AND write_date > %s::timestamp - make_interval(secs => %s) AND %s
           ORDER BY id
-        """, [until, since, overlap])
+        """, until, since, overlap, SQL("company_id = %s", company.id) if company else SQL("TRUE")))
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
-    def _ecom_1c_commit_export(self, until):
-        self.env["ir.config_parameter"].sudo().set_param(COMMITTED, until)
+    def _ecom_1c_committed_until(self, company=None):
+        """How far the 1C of ``company`` (else of Settings' exchange login) acknowledged the orders."""
+        if company:
+            return company.sudo().ecom_1c_orders_committed_until
+        return self.env["ir.config_parameter"].sudo().get_param(COMMITTED)
+
+    @api.model
+    def _ecom_1c_commit_export(self, until, company=None):
+        """1C acknowledged the orders up to ``until``: the position of its exchange login alone moves
+        (another company's 1C goes on from its own)."""
+        if company:
+            company.sudo().ecom_1c_orders_committed_until = until
+        else:
+            self.env["ir.config_parameter"].sudo().set_param(COMMITTED, until)
 
     @api.model
     def _ecom_1c_tz(self, company=None):

@@ -22,3 +22,5 @@ from . import test_settings_url
 from . import test_statuses_notify
 from . import test_winback_stock
 from . import test_other_shops
+from . import test_migrations
+from . import test_concurrency

@@ -4,13 +4,15 @@ characteristics its offers name; one product that cannot have them never fails t
 On the hand-made catalog of tests/data/handmade/characteristics-import.xml: «Ботинки» (a brand
 property), «Кеды», «Футболка» and «Носки» (no characteristics)."""
 
+import io
+import re
 from unittest.mock import patch
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from ..models.ecom_1c_import_variants import Ecom1cImportVariants
-from .common import ImporterCase, path
+from .common import ImporterCase, path, read
 
 MISSING = "—"  # the documented value of a characteristic an offer does not name
 
@@ -98,6 +100,32 @@ class TestCharacteristics(ImporterCase):
         self.assertFalse([w for w in counts["warnings"] if "hm-tshirt" in w], counts["warnings"])
         again = self.import_offers("characteristics-without-values-offers.xml")
         self.assertEqual((again["created"], again["updated"]), (0, 0))
+
+    def test_a_whole_offers_package_archives_the_characteristics_it_no_longer_names(self):
+        """1C's full unload of 2.x names every characteristic with its offer: a whole offers package
+        archives (never deletes) the characteristics of the products it offers by characteristic that it
+        no longer names (deleted in 1C), not the product, nor another product's; a package of changes
+        archives none; a characteristic named again is sold again."""
+        full = read("handmade", "characteristics-with-property-offers.xml").decode()
+        self.import_offers("characteristics-with-property-offers.xml")
+        self.import_offers("characteristics-different-sets-offers.xml")
+        self.assertEqual(len(self.variants("hm-boots") | self.variants("hm-sneakers")), 4)
+        without_41 = re.sub(r"<Предложение>\s*<Ид>hm-boots#size-41</Ид>.*?</Предложение>\s*", "", full,
+                            flags=re.DOTALL)
+        changes = re.sub(r"<Предложение>\s*<Ид>hm-boots#size-40</Ид>.*?</Предложение>\s*", "", without_41,
+                         flags=re.DOTALL).replace('СодержитТолькоИзменения="false"', 'СодержитТолькоИзменения="true"')
+        counts = self.importer._import_offers(io.BytesIO(changes.encode()), self.exchange)
+        self.assertEqual(counts["archived"], 0, "a package of changes names what changed only")
+        counts = self.importer._import_offers(io.BytesIO(without_41.encode()), self.exchange)
+        self.assertEqual(counts["archived"], 1)
+        self.assertEqual({key: value[3] for key, value in self.described("hm-boots").items()},
+                         {"hm-boots#size-40": True, "hm-boots#size-41": False})
+        self.assertTrue(self.variants("hm-boots").product_tmpl_id.active)
+        self.assertEqual(self.variants("hm-sneakers").mapped("active"), [True, True], "another product's")
+        self.assert_socks_imported()
+        counts = self.importer._import_offers(io.BytesIO(full.encode()), self.exchange)
+        self.assertEqual(counts["archived"], 0)
+        self.assertTrue(all(value[3] for value in self.described("hm-boots").values()), "named again: sold again")
 
     def test_one_bad_product_does_not_fail_the_file(self):
         """A product whose variants cannot be made is skipped with a warning naming it; the rest imports,

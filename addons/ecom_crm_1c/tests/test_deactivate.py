@@ -80,7 +80,7 @@ class TestDeactivate(ProtocolCase):
         exchanges all fall within the same few."""
         self.env.flush_all()
         for table, column in (("product_template", "ecom_1c_seen_at"), ("product_product", "ecom_1c_seen_at"),
-                              ("ecom_1c_exchange", "date_start")):
+                              ("product_product", "ecom_1c_listed_at"), ("ecom_1c_exchange", "date_start")):
             self.env.cr.execute(f"UPDATE {table} SET {column} = {column} - interval '1 hour'")
         self.env.invalidate_all()
 
@@ -237,6 +237,40 @@ class TestDeactivate(ProtocolCase):
                          ["success", "archived=0"])
         self.env.invalidate_all()
         self.assertTrue(variant.active)
+
+    def test_a_whole_unload_of_prices_and_stock_alone_archives_no_characteristic(self):
+        """1C of 3.1 unloads its goods, prices and stock whole without the offers list (offers___*.xml): the
+        characteristics without a price or stock in them are still 1C's, only a whole offers list says
+        which exist. Its deactivate archives none of them."""
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, split_files(), version=None)
+        self.an_hour_ago()
+        files = split_files(without=["hm3-boots#size-41", "hm3-tshirt#red"])
+        cookie, stamp = self.checkauth()
+        self.exchange(cookie, {name: data for name, data in files.items() if not name.startswith("offers")})
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=0"])
+        self.env.invalidate_all()
+        self.assertEqual(self.env["product.product"].search_count([("ecom_1c_id", "=like", "hm3-%")]), 7)
+
+    def test_a_characteristic_a_package_of_changes_names_meanwhile_is_not_archived(self):
+        """While 1C unloads its catalog whole (3.1), an exchange of changes (another node) names a
+        characteristic made in 1C after the unload read its offers: it is in 1C, and the unload's
+        deactivate keeps it, as it keeps such a product. That package says nothing of the product's
+        other characteristics: those of a product the whole offers list did not name stay as they are."""
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, split_files(), version=None)
+        self.an_hour_ago()
+        cookie, stamp = self.checkauth()
+        self.exchange(cookie, split_files(without=["hm3-boots#size-41", "hm3-tshirt#red", "hm3-tshirt#blue"]))
+        other, _other_stamp = self.checkauth()
+        changes = split_files(only_changes=True, without=[
+            "hm3-boots#size-40", "hm3-sneakers#size-40", "hm3-sneakers#size-41", "hm3-tshirt#blue", "hm3-socks"])
+        self.exchange(other, {"offers___hm3.xml": changes["offers___hm3.xml"]})
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=0"])
+        self.env.invalidate_all()
+        self.assertEqual(self.env["product.product"].search_count([("ecom_1c_id", "=like", "hm3-%")]), 7)
 
     def test_packages_of_changes_only_archive_nothing_at_deactivate(self):
         """1C of protocol 3.1 marks its packages «СодержитТолькоИзменения=true» when it unloads changes

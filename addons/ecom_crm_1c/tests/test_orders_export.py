@@ -5,6 +5,7 @@ from datetime import datetime
 
 from lxml import etree
 
+from odoo.exceptions import ValidationError
 from odoo.tests import BaseCase, TransactionCase, tagged
 
 from ..commerceml import read_documents, sniff
@@ -104,6 +105,57 @@ class TestOrdersQuery(ProtocolCase):
         document = next(d for d in etree.fromstring(order._ecom_1c_xml()).iter("Документ"))
         self.assertEqual(document.findtext("Контрагенты/Контрагент/Отчество"), "Игоревич")
         self.assertEqual(document.findtext("Товары/Товар/Количество"), "2")
+
+    def test_the_1c_of_each_company_exports_its_orders_from_its_own_position(self):
+        """Two companies, each with a 1C base of its own (its login in Settings): each 1C gets its
+        company's orders, and its «success» moves its own position: the other 1C's orders, changed
+        before that, are not skipped. The exchange login of Settings gets every company's orders
+        from a position of its own."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("ecom_crm_1c.orders_committed_until", "2000-01-01 00:00:00")
+        params.set_param("ecom_crm_1c.orders_overlap_seconds", 0)
+        main = self.env.company
+        second = self.env["res.company"].create({"name": "Второй магазин"})
+        self.env.user.company_ids |= second
+        orders = {}
+        for company, login in ((main, "1c-main"), (second, "1c-second")):
+            self.env["res.config.settings"].with_company(company).create({
+                "ecom_1c_company_login": login, "ecom_1c_company_password": f"pw-{login}"}).execute()
+            env = self.env(context={"allowed_company_ids": [company.id]})
+            product = env["product.product"].create({"name": f"Услуга {company.name}", "type": "service"})
+            customer = env["res.partner"].create({"name": f"Покупатель {company.name}"})
+            order = env["sale.order"].create({"partner_id": customer.id, "company_id": company.id, "order_line": [
+                (0, 0, {"product_id": product.id, "price_unit": 100})]})
+            order.action_confirm()
+            orders[login] = order.name
+        self.assertEqual(self.call("checkauth", auth=("1c-main", "pw-1c-second"))[0], "failure", "its own password")
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            second.ecom_1c_login = "1c-main"  # a login names one exchange
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.env["res.config.settings"].create({"ecom_1c_login": "1c-second"}).execute()
+
+        def export(login):
+            lines = self.call("checkauth", auth=(login, f"pw-{login}"))
+            self.assertEqual(lines[0], "success", lines)
+            cookie = (lines[1], lines[2])
+            self.call("init", type_="sale", cookie=cookie)
+            numbers = [d.findtext("Номер") for d in self.query(cookie).iter("Документ")]
+            self.assertEqual(self.call("success", type_="sale", cookie=cookie), ["success"])
+            return numbers
+
+        numbers = export("1c-main")
+        self.assertIn(orders["1c-main"], numbers)
+        self.assertNotIn(orders["1c-second"], numbers, "the second company's orders are its 1C's")
+        numbers = export("1c-second")
+        self.assertIn(orders["1c-second"], numbers, "not skipped because the first 1C acknowledged its own")
+        self.assertNotIn(orders["1c-main"], numbers)
+        self.assertEqual(export("1c-second"), [], "acknowledged: not sent again")
+        self.assertTrue(self.env["ecom.1c.exchange"].search([("company_id", "=", second.id)]),
+                        "its exchanges are its company's")
+        cookie = self.login()  # Settings' exchange login: every company's, from its own position
+        self.call("init", type_="sale", cookie=cookie)
+        numbers = [d.findtext("Номер") for d in self.query(cookie).iter("Документ")]
+        self.assertLessEqual(set(orders.values()), set(numbers))
 
     def test_info_lists_statuses_payments_delivery(self):
         self.env["ecom.1c.status.map"].create({"name": "Отгружен", "action": "lock"})

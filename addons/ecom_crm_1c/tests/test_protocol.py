@@ -71,6 +71,41 @@ class TestProtocol(ProtocolCase):
         self.assertEqual(sum(int(answer[1].rsplit("=", 1)[1]) for answer in second), 1, second)
         self.assertEqual(Template.search([*ours, ("active", "=", False)]).ecom_1c_id, big_catalog_id(7))
 
+    def test_a_whole_offers_list_in_several_files_archives_what_none_names(self):
+        """1C of 2.x sends a big offers package in several files of one exchange, each whole with a
+        part of the offers: no part archives the characteristics another names, the last one imported
+        archives those none of them names."""
+        import re
+
+        offers = read("handmade", "characteristics-with-property-offers.xml").decode()
+
+        def without(text, offer_id):
+            return re.sub(rf"<Предложение>\s*<Ид>{re.escape(offer_id)}</Ид>.*?</Предложение>\s*", "", text,
+                          flags=re.DOTALL).encode()
+
+        Product = self.env["product.product"].with_context(active_test=False)
+
+        def active():
+            self.env.invalidate_all()
+            return sorted(Product.search([("ecom_1c_id", "=like", "hm-boots#%"), ("active", "=", True)])
+                          .mapped("ecom_1c_id"))
+
+        cookie = self.upload({"import.xml": read(*CATALOG), "offers.xml": offers.encode()})
+        for name in ("import.xml", "offers.xml"):
+            self.assertEqual(self.call("import", cookie=cookie, filename=name)[0], "success")
+        self.assertEqual(active(), ["hm-boots#size-40", "hm-boots#size-41"])
+        parts = {"offers0_2.xml": without(offers, "hm-boots#size-41"),
+                 "offers1_2.xml": without(offers, "hm-boots#size-40")}
+        cookie = self.upload(parts)
+        for name in parts:
+            self.assertEqual(self.call("import", cookie=cookie, filename=name),
+                             ["success", "created=0 updated=0 archived=0"], name)
+        self.assertEqual(active(), ["hm-boots#size-40", "hm-boots#size-41"])
+        cookie = self.upload({"offers0_1.xml": parts["offers0_2.xml"]})
+        self.assertEqual(self.call("import", cookie=cookie, filename="offers0_1.xml"),
+                         ["success", "created=0 updated=0 archived=1"])
+        self.assertEqual(active(), ["hm-boots#size-40"])
+
     def test_a_file_sent_again_starts_anew(self):
         """1C sends a file again under the same name without a new init (it heard no answer in time; a
         new exchange of a configuration that sends no init): a file stored whole, or whose import
@@ -405,6 +440,49 @@ class TestUploads(ProtocolCase):
         self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(content))
         self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
         self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "=like", "hm-%")]), 4)
+
+    def test_an_image_of_exactly_n_times_file_limit_sent_again_starts_anew(self):
+        """1C sends a file in parts of file_limit bytes, one after another, then the next file or
+        mode=import: an image of exactly 2 × file_limit ends with a part as long as the others, and
+        nothing in its bytes says it is whole. Sent again (a new exchange of the session without init,
+        another picture under the same name; or at once, 1C having heard no answer) it starts anew,
+        never appended to the copy stored, and the product gets the new picture."""
+        import hashlib
+
+        from .test_import_steps import jpeg
+
+        limit = 1024
+
+        def picture(color):  # a JPEG padded to 2 × file_limit (viewers stop at its end marker)
+            data = jpeg(color)
+            return data + bytes((i * 7 + 3) % 251 for i in range(2 * limit - len(data)))
+
+        catalog = big_catalog(1, description=None).decode().replace(
+            "<Группы><Ид>g1</Ид></Группы>",
+            "<Картинка>import_files/9d/photo.jpg</Картинка><Группы><Ид>g1</Ид></Группы>").encode()
+        self.assertLess(len(catalog), limit)
+        red, green = picture("red"), picture("green")
+        template = self.env["product.template"].with_context(active_test=False)
+        with patch.object(ExchangeController, "_file_limit", lambda controller, env: limit):
+            cookie = self.login()
+            self.call("init", cookie=cookie)
+            for data in (red, green):  # the first exchange, then a new one of the session without init
+                self.assertEqual(self.call("file", data=catalog, cookie=cookie, filename="import.xml"), ["success"])
+                for part in (data[:limit], data[limit:]):
+                    self.assertEqual(self.call("file", data=part, cookie=cookie,
+                                               filename="import_files/9d/photo.jpg"), ["success"])
+                self.assertEqual(self.stored(cookie, "import_files/9d/photo.jpg"), data)
+                self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
+                self.assertEqual(template.search([("ecom_1c_id", "=", big_catalog_id(0))]).ecom_1c_image_checksum,
+                                 hashlib.sha1(data).hexdigest())
+            # sent again at once, its first part then its second: the picture once
+            for part in (green[:limit], green[limit:]):
+                self.assertEqual(self.call("file", data=part, cookie=cookie, filename="import_files/9d/photo.jpg"),
+                                 ["success"])
+            self.assertEqual(self.stored(cookie, "import_files/9d/photo.jpg"), green)
+        self.env.invalidate_all()
+        self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(catalog) + len(green),
+                         "the old copies no longer count")
 
     def test_an_archive_sent_again_leaves_nothing_of_the_old_one(self):
         """An archive 1C sends again after its import began: the files the old one unpacked go with it

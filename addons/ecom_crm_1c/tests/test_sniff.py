@@ -31,12 +31,16 @@ class TestSniff(BaseCase):
     def test_real_files(self):
         expected = {
             ("ut11-2.07", "import0_1.xml"): ("catalog", "2.07", "urn:1C.ru:commerceml_2", set()),
-            ("ut11-2.07", "offers0_1.xml"): ("offers", "2.07", "urn:1C.ru:commerceml_2", {"prices", "stock"}),
+            ("ut11-2.07", "offers0_1.xml"): ("offers", "2.07", "urn:1C.ru:commerceml_2", {"names", "prices", "stock"}),
             ("demo-2.07", "import.xml"): ("catalog", "2.07", "urn:1C.ru:commerceml_2", set()),
-            ("demo-2.07", "offers.xml"): ("offers", "2.07", "urn:1C.ru:commerceml_2", {"prices", "stock"}),
+            ("demo-2.07", "offers.xml"): ("offers", "2.07", "urn:1C.ru:commerceml_2", {"names", "prices", "stock"}),
             ("demo-2.07", "orders.xml"): ("documents", "2.03", "", set()),
             ("official-2.04", "import.xml"): ("catalog", "2.04", "", set()),
-            ("official-2.04", "offers.xml"): ("offers", "2.04", "", {"prices", "stock"}),
+            ("official-2.04", "offers.xml"): ("offers", "2.04", "", {"names", "prices", "stock"}),
+            # 3.1 in files of their own: the offers list names its offers, prices and stock do not
+            ("demo-3.1", "offers.xml"): ("offers", "3.1", "urn:1C.ru:commerceml_3", {"names"}),
+            ("demo-3.1", "prices.xml"): ("offers", "3.1", "urn:1C.ru:commerceml_3", {"prices"}),
+            ("demo-3.1", "rests.xml"): ("offers", "3.1", "urn:1C.ru:commerceml_3", {"stock"}),
             ("official-2.04", "orders.xml"): ("documents", "2.03", "", set()),
             ("bitrix-query", "orders-full-2.05.xml"): ("documents", "2.05", "", set()),
             ("bitrix-query", "orders-empty-2.05.xml"): ("empty", "2.05", "", set()),

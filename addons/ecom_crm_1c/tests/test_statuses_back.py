@@ -260,6 +260,26 @@ class TestStatusesOverHttp(ProtocolCase):
         self.assertEqual(self.call("import", type_="sale", cookie=cookie, filename="documents.xml")[0], "success")
         self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
 
+    def test_a_document_meeting_a_concurrent_change_is_refused_clearly_and_applied_later(self):
+        """Someone saves an order 1C's document changes at the same moment: the import fails to serialise.
+        The request is not run again (its bytes are stored: they would be appended twice): 1C hears
+        «failure» and why in words, nothing is applied, and the file stays stored for 1C to send again
+        or ask for."""
+        from .test_protocol import Conflict
+
+        importer = type(self.env["ecom.1c.importer"])
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        with patch.object(importer, "_import_documents", side_effect=Conflict("could not serialize access")):
+            lines = self.call("file", type_="sale", data=self.status(), cookie=cookie, filename="documents.xml")
+        self.assertEqual(lines[0], "failure")
+        self.assertTrue(any(text in lines[1] for text in ("send the file again", "передайте файл снова")), lines)
+        self.assertFalse(self.order.ecom_1c_number)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        self.assertEqual(session.upload_size, len(self.status()), "stored once")
+        self.assertEqual(self.call("import", type_="sale", cookie=cookie, filename="documents.xml")[0], "success")
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+
     def test_a_document_of_exactly_n_times_file_limit_bytes_is_applied(self):
         """1C sends parts of exactly file_limit bytes: a document of 2 × file_limit ends with a part as
         long as the first and nothing follows. Its second part applies it, zipped or not; its first
@@ -293,6 +313,42 @@ class TestStatusesOverHttp(ProtocolCase):
             lines = self.call("file", type_="sale", data=archive, cookie=cookie, filename="exact.zip")
             self.assertEqual(lines, ["success", "created=0 updated=1 archived=0"])
             self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+
+    def test_a_document_whose_upload_failed_is_applied_when_sent_again_in_full(self):
+        """1C's documents in two parts of file_limit: the second part is refused (over the largest
+        exchange), and 1C sends the whole document again from its first part. It starts anew, never
+        appended to the first part stored before, and is applied. A document stored whole that could
+        not be read (cut by a proxy: malformed) starts anew too when 1C sends it again."""
+        from ..controllers.exchange import ExchangeController
+
+        limit = 1024
+        document = self.status(comment="x" * (limit + 300 - len(self.status())))
+        first, rest = document[:limit], document[limit:]
+        with patch.object(ExchangeController, "_file_limit", lambda controller, env: limit):
+            cookie = self.login()
+            self.call("init", type_="sale", cookie=cookie)
+            self.assertEqual(self.call("file", type_="sale", data=first, cookie=cookie, filename="orders.xml"),
+                             ["success"])
+            with patch.object(ExchangeController, "_exchange_limit", lambda controller, env: limit + 100):
+                lines = self.call("file", type_="sale", data=rest, cookie=cookie, filename="orders.xml")
+            self.assertEqual(lines[0], "failure", lines)
+            self.assertFalse(self.order.ecom_1c_number)
+            self.assertEqual(self.call("file", type_="sale", data=first, cookie=cookie, filename="orders.xml"),
+                             ["success"])
+            lines = self.call("file", type_="sale", data=rest, cookie=cookie, filename="orders.xml")
+            self.assertEqual(lines, ["success", "created=0 updated=1 archived=0"])
+            self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+            session = self.env["ecom.1c.session"]._find(cookie[1])
+            with open(os.path.join(session._upload_dir(), "orders.xml"), "rb") as f:
+                self.assertEqual(f.read(), document)
+        # one request, stored but cut short of its end (a proxy): refused; 1C sends it again in full: applied
+        self.order.ecom_1c_number = False
+        short = self.status()
+        lines = self.call("file", type_="sale", data=short[:-60], cookie=cookie, filename="short.xml")
+        self.assertEqual(lines[0], "failure", lines)
+        lines = self.call("file", type_="sale", data=short, cookie=cookie, filename="short.xml")
+        self.assertEqual(lines, ["success", "created=0 updated=1 archived=0"])
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
 
     def test_a_zipped_document_whose_import_failed_is_applied_when_asked_again(self):
         """The import of a zipped document fails at mode=file: what it unpacked goes with it (the

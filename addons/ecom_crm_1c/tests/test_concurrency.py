@@ -1,0 +1,142 @@
+"""The exchange beside other sessions at the same moment, on real database connections of their
+own (Odoo's REPEATABLE READ): what they need is committed, and removed after the test."""
+
+import threading
+
+from odoo import SUPERUSER_ID, api
+from odoo.addons.ecom_crm.tests.test_concurrency import ConcurrencyCase
+from odoo.tests import tagged
+
+from ..controllers.exchange import IMPORT_LOCK, ExchangeController
+from ..models.sale_order import COMMITTED, OVERLAP
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestOrdersExportConcurrency(ConcurrencyCase):
+    """1C's «выгрузка заказов» (``mode=query``, then ``mode=success``) while the store confirms orders."""
+
+    def setUp(self):
+        super().setUp()
+
+        def settings(env, values):
+            params = env["ir.config_parameter"].sudo()
+            before = {key: params.get_param(key) for key in values}
+            for key, value in values.items():
+                params.set_param(key, value)
+            env.flush_all()
+            return before
+
+        # no window reaching back: what the export takes itself is what is tested
+        before = self.committed(lambda env: settings(env, {OVERLAP: "0", COMMITTED: "2000-01-01 00:00:00"}))
+        self.addCleanup(self.committed, lambda env: settings(env, {k: v or False for k, v in before.items()}))
+
+    def export(self, env):
+        """1C's query and its success, on a connection of its own: the ids of the orders it got."""
+        until, ids = self.query(env)
+        self.success(env, until)
+        return ids
+
+    @staticmethod
+    def query(env):
+        orders = env["sale.order"]
+        until = orders._ecom_1c_export_clock()
+        return until, orders._ecom_1c_orders_to_export(until).ids
+
+    @staticmethod
+    def success(env, until):
+        env["sale.order"]._ecom_1c_commit_export(until)
+        env.flush_all()  # the environment may be gone when the helper commits: its writes with it
+
+    def confirmed_order(self, env):
+        """A confirmed order of a customer and a service of their own: ``(order, partner, product)`` ids."""
+        partner = env["res.partner"].create({"name": "Оптовиков Иван"})
+        product = env["product.product"].create({"name": "Подписка", "type": "service", "list_price": 100})
+        order = env["sale.order"].create({"partner_id": partner.id, "order_line": [
+            (0, 0, {"product_id": product.id, "product_uom_qty": 1})]})
+        order.action_confirm()
+        env.flush_all()
+        return order.id, partner.id, product.id
+
+    def test_an_order_confirmed_by_a_transaction_begun_before_the_query_goes_in_the_next_export(self):
+        """A mass confirmation (one transaction: every order's write date is its start) is under way when
+        1C asks for the orders and acknowledges them: its orders, committed after, go in the next
+        export, never lost behind the point 1C acknowledged."""
+        other = self.registry.cursor()
+        try:
+            ids = self.confirmed_order(api.Environment(other, SUPERUSER_ID, {}))
+            self.assertNotIn(ids[0], self.committed(self.export), "not committed yet: not seen")
+            other.commit()
+        finally:
+            other.close()
+        self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
+        self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
+
+    def test_an_order_a_transaction_begun_before_the_query_writes_after_it_goes_in_the_next_export(self):
+        """A job began before 1C asked for the orders and writes its orders only after 1C acknowledged
+        (it looked for the orders it made before, then fetched a marketplace's for minutes, then made
+        them): Odoo dates them by the job's start, before what 1C acknowledged. They go in the next
+        export, never lost."""
+        other = self.registry.cursor()
+        try:
+            other.execute("SELECT count(*) FROM sale_order")  # the job's transaction read orders; wrote none
+            self.committed(self.export)
+            ids = self.confirmed_order(api.Environment(other, SUPERUSER_ID, {}))
+            other.commit()
+        finally:
+            other.close()
+        self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
+        self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
+
+    def test_an_order_confirmed_between_the_query_and_its_success_goes_in_the_next_export(self):
+        """1C asks for the orders, an order is confirmed and committed, then 1C says success: that order
+        was not in what 1C got, and the next export sends it."""
+        until, first = self.committed(self.query)
+        ids = self.committed(self.confirmed_order)
+        self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
+        self.assertNotIn(ids[0], first)
+        self.committed(lambda env: self.success(env, until))
+        self.assertIn(ids[0], self.committed(self.export))
+
+    @staticmethod
+    def remove(env, order_id, partner_id, product_id):
+        order = env["sale.order"].browse(order_id)
+        order._action_cancel()
+        order.unlink()
+        env["product.product"].browse(product_id).product_tmpl_id.unlink()
+        env["res.partner"].browse(partner_id).unlink()
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestImportWaitConcurrency(ConcurrencyCase):
+    """1C's documents arrive while another exchange's import step runs (the tests over HTTP share one
+    transaction: here the request and the step are connections of their own)."""
+
+    def test_after_waiting_for_an_import_step_a_document_sees_what_it_committed(self):
+        """The request waits for the step, then goes on seeing what the step committed (a product of
+        1C's catalog that 1C's new order names), not the database as it was when the request began:
+        it would find no such product and create the order without it."""
+        step = self.registry.cursor()
+        request = self.registry.cursor()
+        try:
+            step.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            product = api.Environment(step, SUPERUSER_ID, {})["product.product"].create(
+                {"name": "Новинка из 1С", "ecom_1c_id": "concurrency-new-product"})
+            product.env.flush_all()
+            product_id = product.id
+            self.addCleanup(self.committed, lambda env: env["product.product"].browse(product_id).exists()
+                            .product_tmpl_id.unlink())
+            env = api.Environment(request, SUPERUSER_ID, {})
+            Product = env["product.product"].with_context(active_test=False)
+            self.assertFalse(Product.search([("ecom_1c_id", "=", "concurrency-new-product")]), "the request began")
+            threading.Timer(1.0, step.commit).start()  # the step ends a second later
+            ExchangeController()._wait_for_imports(env, anew=True)
+            self.assertEqual(Product.search([("ecom_1c_id", "=", "concurrency-new-product")]).id, product_id)
+            request.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+            self.assertEqual(request.fetchone()[0], 1, "the import lock, held to the end of the transaction")
+            request.rollback()
+            request.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+            self.assertEqual(request.fetchone()[0], 0, "only: the connection's own lock of the wait was released")
+        finally:
+            request.rollback()
+            request.close()
+            step.close()

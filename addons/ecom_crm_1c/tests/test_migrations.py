@@ -1,0 +1,83 @@
+"""The addon's upgrades, run on this database as Odoo runs them (the columns of the release before
+dropped first, in the test's transaction)."""
+
+import importlib.util
+
+from odoo.tests import tagged
+from odoo.tools.misc import file_path
+
+from .common import ImporterCase, path
+
+
+def migration(version, name="pre-migrate"):
+    spec = importlib.util.spec_from_file_location(
+        f"ecom_crm_1c_{name.replace('-', '_')}_{version.replace('.', '_')}",
+        file_path(f"ecom_crm_1c/migrations/{version}/{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestMigrations(ImporterCase):
+    def columns(self):
+        self.env.cr.execute("""
+            SELECT table_name, column_name, data_type FROM information_schema.columns
+             WHERE (table_name, column_name) IN (('ecom_1c_session', 'last_file'),
+                                                 ('product_product', 'ecom_1c_listed_at'))
+             ORDER BY 1""")
+        return self.env.cr.fetchall()
+
+    def test_upgrade_to_1_2_4(self):
+        """From 18.0.1.2.3: the session's last file and the characteristics' whole-list mark are made
+        empty (as many times as the upgrade runs); then a whole offers list marks what it names, and a
+        session stores its files' parts."""
+        self.importer._import_catalog(path("handmade", "characteristics-import.xml"))
+        self.env.flush_all()
+        self.env.cr.execute('ALTER TABLE ecom_1c_session DROP COLUMN last_file')
+        self.env.cr.execute('ALTER TABLE product_product DROP COLUMN ecom_1c_listed_at')
+        self.assertEqual(self.columns(), [])
+        upgrade = migration("18.0.1.2.4")
+        upgrade.migrate(self.env.cr, None)  # an installation: the ORM makes them
+        self.assertEqual(self.columns(), [])
+        for _run in range(2):
+            upgrade.migrate(self.env.cr, "18.0.1.2.3")
+        self.assertEqual(self.columns(), [("ecom_1c_session", "last_file", "character varying"),
+                                          ("product_product", "ecom_1c_listed_at",
+                                           "timestamp without time zone")])
+        self.env.invalidate_all()
+        self.importer._import_offers(path("handmade", "characteristics-with-property-offers.xml"))
+        boots = self.Product.search([("ecom_1c_id", "=like", "hm-boots#%")])
+        self.assertEqual(len(boots), 2)
+        self.assertTrue(all(boots.mapped("ecom_1c_listed_at")), "a whole list marks what it names")
+        session, _token = self.env["ecom.1c.session"]._open()
+        session.last_file = "import.xml"
+        session._clear_uploads()
+        self.assertFalse(session.last_file)
+
+    def test_upgrade_to_1_2_5(self):
+        """From 18.0.1.2.4: the companies' own 1C logins and positions are made empty (as many times as
+        the upgrade runs); Settings' exchange login keeps its position and every company's orders."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("ecom_crm_1c.orders_committed_until", "2026-01-02 03:04:05.000006")
+        self.env.flush_all()
+        made = [("ecom_1c_session", "company_id"), ("res_company", "ecom_1c_login"),
+                ("res_company", "ecom_1c_orders_committed_until"), ("res_company", "ecom_1c_password_hash")]
+        for table, column in made:
+            self.env.cr.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
+
+        def columns():
+            self.env.cr.execute("""
+                SELECT table_name, column_name FROM information_schema.columns
+                 WHERE (table_name, column_name) IN %s ORDER BY 1, 2""", [tuple(made)])
+            return self.env.cr.fetchall()
+
+        upgrade = migration("18.0.1.2.5")
+        upgrade.migrate(self.env.cr, None)
+        self.assertEqual(columns(), [])
+        for _run in range(2):
+            upgrade.migrate(self.env.cr, "18.0.1.2.4")
+        self.assertEqual(columns(), made)
+        self.env.invalidate_all()
+        self.assertFalse(self.env.company.sudo().ecom_1c_orders_committed_until)
+        self.assertEqual(self.env["sale.order"]._ecom_1c_committed_until(), "2026-01-02 03:04:05.000006")
