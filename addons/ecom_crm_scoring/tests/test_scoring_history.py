@@ -169,6 +169,31 @@ class TestPositions(BaseCase):
                          "first: 50, then 10 of 30); day 60: the day-50 order's 25, then 15 of the 20 left")
         self.assertEqual(credit_unlinked([], [], [], [0], [1], [5.0]).tolist(), [])
 
+    def test_credits_linked_to_no_order_as_a_plain_walk_gives_them(self):
+        """The skipping of the emptied orders (path halving) gives what walking every order back
+        from the credit's day gives: random stores of a few customers, orders of the same days,
+        empty and cancelled (0) orders, credits before any order, of nothing, of customers without
+        orders; another customer's orders (around the credited one's) never touched."""
+        rng = np.random.default_rng(7)
+
+        def walk(customer, day, capacity, customers, days, amounts):
+            left, taken = np.maximum(capacity, 0).astype(float), np.zeros(len(customer))
+            by = sorted(range(len(customer)), key=lambda i: (customer[i], day[i], i))
+            for j in sorted(range(len(customers)), key=lambda j: (customers[j], days[j], j)):
+                amount = amounts[j]
+                for i in reversed([i for i in by if customer[i] == customers[j] and day[i] <= days[j]]):
+                    if amount <= 0:
+                        break
+                    give = min(left[i], amount)
+                    left[i], taken[i], amount = left[i] - give, taken[i] + give, amount - give
+            return taken
+
+        for _trial in range(300):
+            n, m = rng.integers(0, 30), rng.integers(0, 15)
+            orders = (rng.integers(0, 4, n), rng.integers(0, 10, n), rng.choice([0.0, 5.0, 10.0, 20.0], n))
+            credits = (rng.integers(0, 5, m), rng.integers(-2, 12, m), rng.choice([-5.0, 0.0, 3.0, 7.0, 30.0], m))
+            np.testing.assert_allclose(credit_unlinked(*orders, *credits), walk(*orders, *credits))
+
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
 class TestScoringHistory(ScoringCase):
