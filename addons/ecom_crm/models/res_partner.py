@@ -342,8 +342,10 @@ class ResPartner(models.Model):
         only = SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         only_card = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         only_stats = SQL("AND s.partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
-        only_credits = (SQL("AND am.commercial_partner_id = ANY(%s)", list(partner_ids))
-                        if partner_ids is not None else SQL())
+        # the credit notes by their partner (indexed; their commercial partner is not): every
+        # credit note of the store read at each order confirmed and each batch of the daily refresh
+        only_credits = (SQL("AND am.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
+                            list(partner_ids)) if partner_ids is not None else SQL())
         # what their orders' credit notes gave back (returns), taken from the revenue as the reports do
         refunds = order_refunds(orders=SQL(
             "SELECT o.id FROM sale_order o JOIN res_partner op ON op.id = o.partner_id "

@@ -201,25 +201,32 @@ class EcomScoringHistory(models.AbstractModel):
         else:
             scope = SQL("sol.order_id = ANY(%s)", order_ids)
             refunds_scope = SQL("csol.order_id = ANY(%s)", order_ids)
-            credits_scope = SQL("am.commercial_partner_id = ANY(%s)", list(partner_ids or ()))
+            # by the credit notes' partners (indexed; their commercial partner is not): a scan of
+            # every credit note of the store at each hourly run otherwise
+            credits_scope = SQL("am.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
+                                list(partner_ids or ()))
             slices = [SQL("TRUE")]
         not_delivery = SQL("AND NOT COALESCE(sol.is_delivery, FALSE)") if "is_delivery" in Line._fields else SQL()
         return {
             # the orders with a posted credit note on their lines: what their posted credit notes
-            # and invoices say (untaxed, company currency), as the store's reports read them (a
-            # line linked to several order lines counts once; down payments are how an order is
-            # paid, not what it sold); see _orders for what was given back
+            # and invoices say (untaxed, in the company's currency at the order's rate, as its
+            # amount: a document in the order's currency at the order's rate, another at its own),
+            # as the store's reports read them (a line linked to several order lines counts once;
+            # down payments are how an order is paid, not what it sold); see _orders for what was
+            # given back. At the invoice's rate, a rate moved since the order made the invoicing
+            # beyond the order (or short of it): a correction taken from the returns.
             "refunds": (SQL("""
                 SELECT sol.order_id,
-                       COALESCE(SUM(aml.balance) FILTER (WHERE am.move_type = 'out_refund'), 0)::float8,
-                       COALESCE(-SUM(aml.balance) FILTER (WHERE am.move_type = 'out_invoice'), 0)::float8
+                       COALESCE(SUM(%(amount)s) FILTER (WHERE am.move_type = 'out_refund'), 0)::float8,
+                       COALESCE(-SUM(%(amount)s) FILTER (WHERE am.move_type = 'out_invoice'), 0)::float8
                   FROM (SELECT DISTINCT csol.order_id
                           FROM account_move cm
                           JOIN account_move_line caml ON caml.move_id = cm.id
                           JOIN sale_order_line_invoice_rel crel ON crel.invoice_line_id = caml.id
                           JOIN sale_order_line csol ON csol.id = crel.order_line_id
                          WHERE cm.move_type = 'out_refund' AND cm.state = 'posted'
-                           AND NOT COALESCE(csol.is_downpayment, FALSE) AND %s) credited
+                           AND NOT COALESCE(csol.is_downpayment, FALSE) AND %(scope)s) credited
+                  JOIN sale_order so ON so.id = credited.order_id
                   JOIN sale_order_line sol ON sol.order_id = credited.order_id
                   JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
                   JOIN account_move_line aml ON aml.id = rel.invoice_line_id
@@ -230,7 +237,11 @@ class EcomScoringHistory(models.AbstractModel):
                                     WHERE rel1.invoice_line_id = rel.invoice_line_id
                                       AND rel1.order_line_id < rel.order_line_id)
                  GROUP BY sol.order_id
-            """, refunds_scope), [("order_id", "int4"), ("credited", "float8"), ("invoiced", "float8")]),
+            """, scope=refunds_scope, amount=SQL("""
+                CASE WHEN am.currency_id = so.currency_id
+                     THEN aml.amount_currency / COALESCE(NULLIF(so.currency_rate, 0), 1)
+                     ELSE aml.balance END""")),
+                [("order_id", "int4"), ("credited", "float8"), ("invoiced", "float8")]),
             # the posted credit notes' lines linked to no order's line (typed in by hand: a manual
             # refund, a goodwill credit), each credit note's sum on its day (company currency)
             "credits": (SQL("""

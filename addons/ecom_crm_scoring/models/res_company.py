@@ -90,8 +90,10 @@ class ResCompany(models.Model):
     def _ecom_scoring_shared_takers(self):
         """The salespeople who take the customers without one (user ids): with the scheduled
         contacts as activities, the members of the default sales team who take new requests
-        (*Available*, active, of this company), as the activities' sync hands those customers out;
-        none without activities (the team leader hands out the shared list)."""
+        (*Available*, active, of this company, under their *Maximum open requests*), as the
+        activities' sync hands those customers out (ecom_crm's assignment by load gives a member
+        at their maximum none); none without activities (the team leader hands out the shared
+        list)."""
         self.ensure_one()
         if not self.ecom_scoring_activities:
             return ()
@@ -101,4 +103,6 @@ class ResCompany(models.Model):
         members = team.crm_team_member_ids.filtered(
             lambda m: m.ecom_available and m.user_id.active and not m.user_id.share
             and team._ecom_may_work_here(m.user_id) and self in m.user_id.company_ids)
+        loads = team._ecom_load_counts(members.user_id) if members else {}
+        members = members.filtered(lambda m: loads[m.user_id][0] < m.ecom_max_open_leads)
         return tuple(sorted(members.user_id.ids))

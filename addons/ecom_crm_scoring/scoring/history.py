@@ -410,9 +410,11 @@ def from_invoice_lines(customers, invoices, days, products, quantities, amounts,
     order's invoice), the customer's last order of that product placed before it (``times``: the
     lines' time of day, or any number that orders them within a day; without it a sale comes
     before a return of the same day), at most the order's amount in all, as the reader of the
-    database counts them. A credit note of something the customer did not order before (bought
-    before the history began, a manual refund, a discount granted afterwards) is linked to no
-    order there, and left out here. ``goods``: False for the rows that sell no product (postage,
+    database counts them. A credit note of something the customer did not order before (a manual
+    refund, a discount granted afterwards) is linked to no order there: it gives back from the
+    customer's orders placed on or before its day, the latest first (:func:`credit_unlinked`, as
+    the database's credit notes typed in by hand); one before any order of the customer (bought
+    before the history began) is left out. ``goods``: False for the rows that sell no product (postage,
     fees, manual adjustments): in the order's amount and returns, not among its lines (the
     offers are the products). Returns ``(history, customer keys, product keys)``: customer ``i``
     is ``customer_keys[i]`` (a customer with nothing but credit notes has no order), a line's
@@ -491,7 +493,6 @@ def credit_unlinked(order_customer, order_day, capacity, customers, days, amount
     something bought before the history began) is left out. Returns the amount each order gives
     back (orders in any order; their index as given)."""
     order_customer = np.asarray(order_customer, dtype=np.int64)
-    order_day = np.asarray(order_day, dtype=np.int64)
     taken = np.zeros(len(order_customer))
     amounts = np.asarray(amounts, dtype=np.float64)
     keep = amounts > 0
@@ -499,6 +500,14 @@ def credit_unlinked(order_customer, order_day, capacity, customers, days, amount
         return taken
     customers = np.asarray(customers, dtype=np.int64)[keep]
     days, amounts = np.asarray(days, dtype=np.int64)[keep], amounts[keep]
+    # the orders of the customers credited only: a few thousand credits of a store of three
+    # million orders sorted those millions (4 s)
+    mine = np.flatnonzero(np.isin(order_customer, customers))
+    if not len(mine):
+        return taken
+    order_customer = order_customer[mine]
+    order_day = np.asarray(order_day, dtype=np.int64)[mine]
+    capacity = np.maximum(np.asarray(capacity, dtype=np.float64)[mine], 0)
     # orders and credits by (customer, day): a credit's orders are a run of the sorted orders
     span = int(max(order_day.max(), days.max())) - int(min(order_day.min(), days.min())) + 2
     low = int(min(order_day.min(), days.min()))
@@ -507,7 +516,7 @@ def credit_unlinked(order_customer, order_day, capacity, customers, days, amount
     ckey = customers * span + (days - low)
     first = np.searchsorted(okey, customers * span, side="left")
     last = np.searchsorted(okey, ckey, side="right") - 1
-    left = np.maximum(np.asarray(capacity, dtype=np.float64)[by], 0).tolist()
+    left = capacity[by].tolist()
     # the nearest order at or before a position that can still give back (-1: none), kept short
     # by path halving: a customer's credits never walk the same emptied orders twice
     before = list(range(len(left)))
@@ -530,7 +539,7 @@ def credit_unlinked(order_customer, order_day, capacity, customers, days, amount
             if left[i] <= 0:
                 before[i] = i - 1
             i -= 1
-    taken[by] = np.maximum(np.asarray(capacity, dtype=np.float64)[by], 0) - np.asarray(left)
+    taken[mine[by]] = capacity[by] - np.asarray(left)
     return taken
 
 

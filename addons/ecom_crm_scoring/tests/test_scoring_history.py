@@ -169,6 +169,31 @@ class TestPositions(BaseCase):
                          "first: 50, then 10 of 30); day 60: the day-50 order's 25, then 15 of the 20 left")
         self.assertEqual(credit_unlinked([], [], [], [0], [1], [5.0]).tolist(), [])
 
+    def test_credits_linked_to_no_order_as_a_plain_walk_gives_them(self):
+        """The skipping of the emptied orders (path halving) gives what walking every order back
+        from the credit's day gives: random stores of a few customers, orders of the same days,
+        empty and cancelled (0) orders, credits before any order, of nothing, of customers without
+        orders; another customer's orders (around the credited one's) never touched."""
+        rng = np.random.default_rng(7)
+
+        def walk(customer, day, capacity, customers, days, amounts):
+            left, taken = np.maximum(capacity, 0).astype(float), np.zeros(len(customer))
+            by = sorted(range(len(customer)), key=lambda i: (customer[i], day[i], i))
+            for j in sorted(range(len(customers)), key=lambda j: (customers[j], days[j], j)):
+                amount = amounts[j]
+                for i in reversed([i for i in by if customer[i] == customers[j] and day[i] <= days[j]]):
+                    if amount <= 0:
+                        break
+                    give = min(left[i], amount)
+                    left[i], taken[i], amount = left[i] - give, taken[i] + give, amount - give
+            return taken
+
+        for _trial in range(300):
+            n, m = rng.integers(0, 30), rng.integers(0, 15)
+            orders = (rng.integers(0, 4, n), rng.integers(0, 10, n), rng.choice([0.0, 5.0, 10.0, 20.0], n))
+            credits = (rng.integers(0, 5, m), rng.integers(-2, 12, m), rng.choice([-5.0, 0.0, 3.0, 7.0, 30.0], m))
+            np.testing.assert_allclose(credit_unlinked(*orders, *credits), walk(*orders, *credits))
+
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
 class TestScoringHistory(ScoringCase):
@@ -318,7 +343,8 @@ class TestScoringHistory(ScoringCase):
         refunds[0].action_post()
         refunds[2].action_post()
         self.env.flush_all()
-        self.env.cr.execute("UPDATE account_move_line SET balance = NULL WHERE move_id = %s", [refunds[2].id])
+        self.env.cr.execute("UPDATE account_move_line SET balance = NULL, amount_currency = NULL WHERE move_id = %s",
+                            [refunds[2].id])
         history, index = self.read()
         mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
         self.assertEqual(len(mine), 3)
@@ -398,6 +424,51 @@ class TestScoringHistory(ScoringCase):
         partial, ids = self.env["ecom.scoring.history"]._read(self.env.company, [self.firm.id])
         self.assertEqual(partial.orders.returned.tolist(), [700, 500, 0], "an incremental run's read: the same")
         self.assertEqual(ids.tolist(), [self.firm.id])
+
+    def _credit_by_hand(self, partner, days_ago, amount):
+        """A credit note of ``partner`` typed in by hand (a line of no product and no order), posted."""
+        income = self.env["account.account"].search([("account_type", "=", "income"),
+                                                     ("company_ids", "in", self.env.company.id)], limit=1)
+        move = self.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": partner.id,
+            "invoice_date": (self.now - timedelta(days=days_ago)).date(),
+            "invoice_line_ids": [Command.create({"name": "Компенсация", "quantity": 1, "price_unit": amount,
+                                                 "account_id": income.id, "tax_ids": [Command.clear()]})],
+        })
+        move.action_post()
+        return move
+
+    def test_returns_of_an_order_in_another_currency(self):
+        """An order in another currency gives back what its credit notes gave back in its currency,
+        at the order's rate (as its amount is), as the store's reports count it: the rate moving
+        between the order and its invoice is no correction of the invoice."""
+        company = self.env.company
+        currency = self.env["res.currency"].with_context(active_test=False).search(
+            [("name", "in", ("EUR", "USD")), ("id", "!=", company.currency_id.id)], limit=1)
+        currency.active = True
+        currency.rate_ids.filtered(lambda rate: rate.company_id in (company, self.env["res.company"])).unlink()
+        self.env["res.currency.rate"].create([
+            {"currency_id": currency.id, "company_id": company.id, "name": "2026-01-01", "rate": 2.0},
+            {"currency_id": currency.id, "company_id": company.id, "name": "2026-11-15", "rate": 1.6}])
+        pricelist = self.env["product.pricelist"].create({"name": "Экспорт", "currency_id": currency.id})
+        sale = self.env["sale.order"].create({
+            "partner_id": self.firm.id, "pricelist_id": pricelist.id, "date_order": self.now - timedelta(days=30),
+            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 1000,
+                                           "tax_id": [Command.clear()]})]})
+        sale.action_confirm()
+        sale.date_order = self.now - timedelta(days=30)
+        self.assertAlmostEqual(sale.currency_rate, 2.0)
+        invoice = sale._create_invoices()
+        invoice.invoice_date = self.today
+        invoice.action_post()
+        self.assertAlmostEqual(invoice.amount_untaxed_signed, 625, msg="at the invoice's rate")
+        refund = invoice._reverse_moves([{"invoice_date": self.today}])
+        refund.invoice_line_ids.price_unit = 300
+        refund.action_post()
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertAlmostEqual(history.orders.amount[mine[0]], 500, msg="1,000 at the order's rate of 2")
+        self.assertAlmostEqual(history.orders.returned[mine[0]], 150, msg="300 of 1,000 given back: 150")
 
     def test_postage_and_fees_are_in_the_amount_not_among_the_products(self):
         """A store's postage, delivery charges and fees are service products: what the customer paid

@@ -149,6 +149,15 @@ class TestScoringRun(ScoringCase):
         self.run_scoring(mode="full")
         self.assertEqual(self.Score.search_count(shared), 2, "two idle salespeople: two lists")
         self.assertEqual(len(self.Score.search(shared).activity_user_id), 2, "one each, by load")
+        # a salesperson at their maximum of open requests is given none of them (ecom_crm's
+        # assignment by load): one list, the other's
+        self.env["crm.lead"].create({"name": "Заявка", "type": "opportunity", "user_id": idle[0].id,
+                                     "team_id": team.id})
+        team.crm_team_member_ids.filtered(lambda m: m.user_id == idle[0]).ecom_max_open_leads = 1
+        self.assertEqual(self.env.company._ecom_scoring_shared_takers(), (idle[1].id,))
+        self.run_scoring(mode="full")
+        self.assertEqual(self.Score.search_count(shared), 1, "one salesperson can take them: one list")
+        team.crm_team_member_ids.filtered(lambda m: m.user_id == idle[0]).ecom_max_open_leads = 50
         team.crm_team_member_ids.filtered(lambda m: m.user_id == idle[1]).ecom_available = False
         self.assertEqual(self.env.company._ecom_scoring_shared_takers(), (idle[0].id,))
 
