@@ -8,13 +8,15 @@ class ReportOfferCrmLead(models.AbstractModel):
 
     _name = "report.ecom_crm.report_offer_crm_lead"
     _description = "Commercial offer of a request"
+    _ecom_document_kind = "offer"
+    _ecom_document_model = "crm.lead"
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        leads = self.env["crm.lead"].browse(docids)
-        for lead in leads:
-            lead._ecom_document_source()  # raises the UserError that says what to add
-        return {"doc_ids": docids, "doc_model": "crm.lead", "docs": leads, "data": data}
+        docs = self.env[self._ecom_document_model].browse(docids)
+        for doc in docs:
+            doc._ecom_document_check(self._ecom_document_kind)  # raises the UserError that says what to add
+        return {"doc_ids": docids, "doc_model": self._ecom_document_model, "docs": docs, "data": data}
 
 
 class ReportContractCrmLead(models.AbstractModel):
@@ -23,3 +25,24 @@ class ReportContractCrmLead(models.AbstractModel):
     _name = "report.ecom_crm.report_contract_crm_lead"
     _inherit = "report.ecom_crm.report_offer_crm_lead"
     _description = "Contract of a request"
+    _ecom_document_kind = "contract"
+
+
+class ReportInvoiceCrmLead(models.AbstractModel):
+    """The invoice for payment printed from a request: its quotation, the store's ИНН and bank account
+    are checked first (see :class:`ReportOfferCrmLead`)."""
+
+    _name = "report.ecom_crm.report_invoice_crm_lead"
+    _inherit = "report.ecom_crm.report_offer_crm_lead"
+    _description = "Invoice for payment of a request"
+    _ecom_document_kind = "invoice"
+
+
+class ReportInvoiceSaleOrder(models.AbstractModel):
+    """The invoice for payment printed from a quotation (see :class:`ReportInvoiceCrmLead`)."""
+
+    _name = "report.ecom_crm.report_invoice_sale_order"
+    _inherit = "report.ecom_crm.report_offer_crm_lead"
+    _description = "Invoice for payment of a quotation"
+    _ecom_document_kind = "invoice"
+    _ecom_document_model = "sale.order"
