@@ -93,8 +93,7 @@ class EcomDocumentMixin(models.AbstractModel):
         self.ensure_one()
         if kind not in DOCUMENT_KINDS:
             raise ValueError(kind)
-        if kind == "invoice":
-            self._ecom_document_check(kind)
+        self._ecom_document_check(kind)  # what to add, in the user's language (the document is read in Russian)
         source = self.with_context(lang="ru_RU")._ecom_document_source()
         company, currency = source["company"], source["currency"]
         partner = source["partner"]

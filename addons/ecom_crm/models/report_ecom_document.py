@@ -4,7 +4,7 @@ from odoo import api, models
 class ReportOfferCrmLead(models.AbstractModel):
     """The commercial offer printed from a request: its lines are checked before the template is
     rendered, so that a request without a quotation or a product of interest gets its UserError
-    from Print as from Send, not a QWeb error dialog."""
+    from Print as from Send, not a QWeb error dialog (an error raised while rendering is one)."""
 
     _name = "report.ecom_crm.report_offer_crm_lead"
     _description = "Commercial offer of a request"
@@ -45,4 +45,24 @@ class ReportInvoiceSaleOrder(models.AbstractModel):
     _inherit = "report.ecom_crm.report_offer_crm_lead"
     _description = "Invoice for payment of a quotation"
     _ecom_document_kind = "invoice"
+    _ecom_document_model = "sale.order"
+
+
+class ReportOfferSaleOrder(models.AbstractModel):
+    """The commercial offer printed from a quotation: one without products says so (see
+    :class:`ReportOfferCrmLead`)."""
+
+    _name = "report.ecom_crm.report_offer_sale_order"
+    _inherit = "report.ecom_crm.report_offer_crm_lead"
+    _description = "Commercial offer of a quotation"
+    _ecom_document_model = "sale.order"
+
+
+class ReportContractSaleOrder(models.AbstractModel):
+    """The contract printed from a quotation (see :class:`ReportOfferSaleOrder`)."""
+
+    _name = "report.ecom_crm.report_contract_sale_order"
+    _inherit = "report.ecom_crm.report_offer_crm_lead"
+    _description = "Contract of a quotation"
+    _ecom_document_kind = "contract"
     _ecom_document_model = "sale.order"

@@ -88,9 +88,9 @@ class TestInvoiceForPayment(EcomCrmCase):
             ],
         })
 
-    def render(self, record, user=None):
+    def render(self, record, user=None, kind="invoice"):
         """The invoice's text as the salesman prints it (Print menu); its table rows in self.rows."""
-        report = self.env.ref(f"ecom_crm.action_report_invoice_{record._table}")
+        report = self.env.ref(f"ecom_crm.action_report_{kind}_{record._table}")
         content, report_type = self.env["ir.actions.report"].with_user(user or self.salesman)._render_qweb_html(
             report, record.ids)
         self.assertEqual(report_type, "html")
@@ -259,9 +259,12 @@ class TestInvoiceForPayment(EcomCrmCase):
                          "mail.compose.message")
 
     def test_an_order_without_products(self):
+        """Each document printed from a quotation's Print menu says what to add, not a QWeb error dialog."""
         self.order.order_line.product_uom_qty = 0
-        with self.assertRaisesRegex(UserError, f"The quotation {self.order.name} has no products"):
-            self.render(self.order)
+        for kind in ("invoice", "offer", "contract"):
+            with self.subTest(kind=kind), self.assertRaisesRegex(
+                    UserError, f"The quotation {self.order.name} has no products"):
+                self.render(self.order, kind=kind)
 
     def test_from_a_request_its_latest_quotation(self):
         lead = self._lead(partner_id=self.customer.id, ecom_product_id=self.stroller.id)
