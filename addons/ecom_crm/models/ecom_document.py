@@ -56,7 +56,7 @@ class EcomDocumentMixin(models.AbstractModel):
 
     def _ecom_document_source(self):
         """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total), and
-        of a quotation: order, due_date, payment_terms; a line: dict(name, code, quantity, uom, price,
+        of a quotation: order, tax_by_rate, due_date, payment_terms; a line: dict(name, code, quantity, uom, price,
         tax_included, price_excluded, discount, subtotal, total)."""
         raise NotImplementedError
 
@@ -160,7 +160,8 @@ class EcomDocumentMixin(models.AbstractModel):
             "customer_line": self._ecom_party_line(values["customer"]),
             "due_date": ru_words.format_date(source["due_date"]) if source.get("due_date") else "",
             "payment_terms": source.get("payment_terms") or "",
-            "tax_summary": self._ecom_tax_summary(values),
+            "vat_lines": self._ecom_vat_lines(source["tax_by_rate"], values["tax_included"]),
+            "tax_summary": self._ecom_tax_summary(source["tax_by_rate"], values["currency_label"]),
             "qr_payload": "",
             "qr_image": "",
         }
@@ -183,13 +184,33 @@ class EcomDocumentMixin(models.AbstractModel):
             f"КПП {r['kpp']}" if r["kpp"] else "", r["address"], f"тел.: {r['phone']}" if r["phone"] else "",
         ) if part)
 
-    def _ecom_tax_summary(self, values):
+    @staticmethod
+    def _ecom_vat_rates(tax_by_rate):
+        """The VAT rates of ``tax_by_rate`` (see ``SaleOrder._ecom_tax_by_rate``) with their amounts, the
+        highest rate first, a tax of no rate (a fixed amount) last: [(rate or None, amount)]."""
+        rated = sorted((rate, amount) for rate, amount in tax_by_rate.items() if isinstance(rate, float))
+        return [*reversed(rated), *((None, amount) for rate, amount in tax_by_rate.items() if rate == "other")]
+
+    def _ecom_vat_lines(self, tax_by_rate, tax_included):
+        """The invoice's VAT lines, one per rate as the accountant books them: [(label, amount)],
+        «В том числе НДС 20%» (prices with VAT) or «Сумма НДС 20%» (VAT on top); «Без налога (НДС)», «-»
+        for the lines without VAT (0% is a rate: an export's «НДС 0%», not goods exempt from it)."""
+        label = "В том числе НДС" if tax_included else "Сумма НДС"
+        lines = [(f"{label} {ru_words.format_quantity(rate)}%" if rate is not None else label,
+                  ru_words.format_amount(amount)) for rate, amount in self._ecom_vat_rates(tax_by_rate)]
+        if "none" in tax_by_rate or not lines:
+            lines.append(("Без налога (НДС)", "-"))
+        return lines
+
+    def _ecom_tax_summary(self, tax_by_rate, currency_label):
         """The VAT as a payment order names it (the Bank of Russia's rules: the VAT or its absence stated
-        in the purpose): «В т.ч. НДС (20%) 14 700,30 руб.», «Без налога (НДС)»."""
-        if not values["has_tax"]:
+        in the purpose): «В т.ч. НДС (20%) 14 700,30 руб., НДС (10%) 4 454,64 руб.», «Без налога (НДС)»."""
+        rates = self._ecom_vat_rates(tax_by_rate)
+        if not rates:
             return "Без налога (НДС)"
-        rate = f" ({values['tax_rate']})" if values["tax_rate"] else ""
-        return f"В т.ч. НДС{rate} {values['tax']} {values['currency_label']}"
+        return "В т.ч. " + ", ".join(
+            f"НДС{f' ({ru_words.format_quantity(rate)}%)' if rate is not None else ''} "
+            f"{ru_words.format_amount(amount)} {currency_label}" for rate, amount in rates)
 
     def _ecom_payment_qr_payload(self, source, values):
         """The ГОСТ Р 56042-2014 text of the invoice's payment QR code: the store's account, the sum in
@@ -286,9 +307,32 @@ class SaleOrder(models.Model):
             "untaxed": self.amount_untaxed,
             "tax": self.amount_tax,
             "total": self.amount_total,
+            "tax_by_rate": self._ecom_tax_by_rate(lines),
             "order": self,
             **self._ecom_payment_due(fields.Date.context_today(self, self.date_order)),
         }
+
+    def _ecom_tax_by_rate(self, lines):
+        """The VAT of the order ``lines`` by rate: {20.0: amount, 10.0: …, "none": 0.0 for lines without tax,
+        "other": a tax of a fixed amount}.  The amounts Odoo computes the order's tax with (its rounding, per
+        line or global, and its tax groups, which may hold several rates): they add up to ``amount_tax``,
+        where the lines' own VAT may not (rounded globally, 3 × 2,01 is 6,02)."""
+        AccountTax = self.env["account.tax"]
+        base_lines = [line._prepare_base_line_for_taxes_computation() for line in lines]
+        AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
+        AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
+
+        def rate(_base_line, tax_data):
+            if not tax_data:
+                return "none"
+            tax = tax_data["tax"]
+            return float(tax.amount) if tax.amount_type in ("percent", "division") else "other"
+
+        totals = {}
+        for _base_line, groups in AccountTax._aggregate_base_lines_tax_details(base_lines, rate):
+            for key, amounts in groups.items():
+                totals[key] = self.currency_id.round(totals.get(key, 0.0) + amounts["tax_amount_currency"])
+        return totals
 
     def _ecom_payment_due(self, day):
         """When an invoice for payment of this order dated ``day`` is to be paid: dict(due_date, payment_terms).

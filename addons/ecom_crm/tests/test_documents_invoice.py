@@ -174,6 +174,55 @@ class TestInvoiceForPayment(EcomCrmCase):
             self.assert_row(row)
         self.assertIn("В т.ч. НДС (20%) 7 350,15 руб.", self.values()["qr_payload"])
 
+    def vat(self, amount, included=True):
+        return self.env["account.tax"].create({
+            "name": f"НДС {amount}%", "amount": amount, "amount_type": "percent", "type_tax_use": "sale",
+            **({"price_include_override": "tax_included"} if included else {})})
+
+    def test_vat_line_per_rate(self):
+        """Lines at 20% and 10% (children's goods), 0% and without VAT: one VAT line per rate, as an
+        accountant books them, the rate-less lines «Без налога (НДС)»; the purpose states each rate."""
+        rattle = self.env["product.product"].create({"name": "Погремушка", "list_price": 500})
+        book = self.env["product.product"].create({"name": "Книжка", "list_price": 1000})
+        self.order.order_line[0].tax_id = self.vat(20)
+        self.order.order_line[1].tax_id = self.vat(10)
+        self.order.write({"order_line": [
+            Command.create({"product_id": rattle.id, "product_uom_qty": 1, "tax_id": [Command.set(self.vat(0).ids)]}),
+            Command.create({"product_id": book.id, "product_uom_qty": 1, "tax_id": [Command.clear()]}),
+        ]})
+        self.assertAlmostEqual(self.order.amount_tax, 14998.33 + 4454.64)
+        self.render(self.order)
+        for row in ("Итого: 140 491,00", "В том числе НДС 20%: 14 998,33", "В том числе НДС 10%: 4 454,64",
+                    "В том числе НДС 0%: 0,00", "Без налога (НДС) -", "Всего к оплате: 140 491,00"):
+            self.assert_row(row)
+        self.assertFalse([row for row in self.rows if "10%, 20%" in row], self.rows)
+        self.assertIn(". В т.ч. НДС (20%) 14 998,33 руб., НДС (10%) 4 454,64 руб., НДС (0%) 0,00 руб.|",
+                      self.values()["qr_payload"])
+
+    def test_vat_per_rate_adds_up_to_the_orders_tax(self):
+        """Rounded globally, the lines' VAT (2,01 × 3 + 1,01 × 3 = 9,06) is not the order's (6,02 + 3,02 =
+        9,04): the rates' amounts are the order's, so that they add up to what the customer pays."""
+        self.env.company.tax_calculation_rounding_method = "round_globally"
+        vat20, vat10 = self.vat(20, included=False), self.vat(10, included=False)
+        self.order.order_line = [Command.clear()] + [
+            Command.create({"product_id": self.stroller.id, "price_unit": 10.03, "tax_id": [Command.set(vat20.ids)]})
+            for _i in range(3)] + [
+            Command.create({"product_id": self.car_seat.id, "price_unit": 10.05, "tax_id": [Command.set(vat10.ids)]})
+            for _i in range(3)]
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (60.24, 9.04, 69.28))
+        self.render(self.order)
+        for row in ("Итого: 60,24", "Сумма НДС 20%: 6,02", "Сумма НДС 10%: 3,02", "Всего к оплате: 69,28"):
+            self.assert_row(row)
+
+    def test_vat_at_zero_is_not_without_vat(self):
+        """0% (an export) is a VAT rate the invoice states, not «Без налога (НДС)» (goods exempt from it)."""
+        self.order.order_line.tax_id = self.vat(0, included=False)
+        text = self.render(self.order)
+        self.assert_row("Сумма НДС 0%: 0,00")
+        self.assertNotIn("Без налога", text)
+        self.assertIn(". В т.ч. НДС (0%) 0,00 руб.|", self.values()["qr_payload"])
+
     def test_sections_notes_and_lines_taken_back_are_not_printed(self):
         self.order.write({"order_line": [
             Command.create({"display_type": "line_section", "name": "Коляски", "sequence": 0}),
