@@ -24,8 +24,12 @@ QR_BORDER = 4  # the modules of white around the code
 
 
 def expected_modules(payload):
-    """The dark (True) and light modules of ``payload``'s QR code, level M, as reportlab encodes it."""
+    """The dark (True) and light modules of ``payload``'s QR code, level M, as reportlab encodes it: one
+    segment in byte mode of its UTF-8 bytes, what «ST00012» announces (reportlab picks a mode by the text:
+    Kanji, Shift JIS, for a text all of Japanese characters, which Cyrillic letters are in Shift JIS)."""
     widget = QrCodeWidget(payload, barLevel="M")
+    [segment] = widget.qr.dataList
+    assert (segment.mode, segment.data) == (0b0100, payload.encode("utf-8")), (segment.mode, segment.data)
     widget.qr.make()
     return [[bool(module) for module in row] for row in widget.qr.modules]
 
