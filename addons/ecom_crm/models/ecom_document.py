@@ -56,7 +56,7 @@ class EcomDocumentMixin(models.AbstractModel):
 
     def _ecom_document_source(self):
         """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total), and
-        of a quotation: order, tax_by_rate, due_date, payment_terms; a line: dict(name, code, quantity, uom, price,
+        of a quotation: order, due_date, payment_terms; a line: dict(name, code, quantity, uom, price,
         tax_included, price_excluded, discount, subtotal, total)."""
         raise NotImplementedError
 
@@ -154,14 +154,15 @@ class EcomDocumentMixin(models.AbstractModel):
     def _ecom_invoice_values(self, source, values):
         """What the invoice for payment adds: the party lines, the payment term, the payment QR code."""
         seller = values["seller"]
+        tax_by_rate = source["order"]._ecom_tax_by_rate()
         extra = {
             "date_numeric": source["date"].strftime("%d.%m.%Y"),
             "seller_line": self._ecom_party_line(seller),
             "customer_line": self._ecom_party_line(values["customer"]),
             "due_date": ru_words.format_date(source["due_date"]) if source.get("due_date") else "",
             "payment_terms": source.get("payment_terms") or "",
-            "vat_lines": self._ecom_vat_lines(source["tax_by_rate"], values["tax_included"]),
-            "tax_summary": self._ecom_tax_summary(source["tax_by_rate"], values["currency_label"]),
+            "vat_lines": self._ecom_vat_lines(tax_by_rate, values["tax_included"]),
+            "tax_summary": self._ecom_tax_summary(tax_by_rate, values["currency_label"]),
             "qr_payload": "",
             "qr_image": "",
         }
@@ -279,9 +280,7 @@ class SaleOrder(models.Model):
 
     def _ecom_document_source(self):
         self.ensure_one()
-        # a line taken back (1C drops a line of a confirmed order by setting it to 0) sold nothing
-        lines = self.order_line.filtered(lambda line: not line.display_type and not float_is_zero(
-            line.product_uom_qty, precision_rounding=line.product_uom.rounding or 0.01))
+        lines = self._ecom_document_lines()
         if not lines:
             raise UserError(self.env._("The quotation %(name)s has no products: add them before printing a "
                                        "document.", name=self.name))
@@ -307,18 +306,24 @@ class SaleOrder(models.Model):
             "untaxed": self.amount_untaxed,
             "tax": self.amount_tax,
             "total": self.amount_total,
-            "tax_by_rate": self._ecom_tax_by_rate(lines),
             "order": self,
             **self._ecom_payment_due(fields.Date.context_today(self, self.date_order)),
         }
 
-    def _ecom_tax_by_rate(self, lines):
-        """The VAT of the order ``lines`` by rate: {20.0: amount, 10.0: …, "none": 0.0 for lines without tax,
+    def _ecom_document_lines(self):
+        """The lines a document prints: products, not sections or notes, nor a line taken back (1C drops a
+        line of a confirmed order by setting it to 0: it sold nothing)."""
+        return self.order_line.filtered(lambda line: not line.display_type and not float_is_zero(
+            line.product_uom_qty, precision_rounding=line.product_uom.rounding or 0.01))
+
+    def _ecom_tax_by_rate(self):
+        """The VAT of the document's lines by rate: {20.0: amount, 10.0: …, "none": 0.0 for lines without tax,
         "other": a tax of a fixed amount}.  The amounts Odoo computes the order's tax with (its rounding, per
         line or global, and its tax groups, which may hold several rates): they add up to ``amount_tax``,
         where the lines' own VAT may not (rounded globally, 3 × 2,01 is 6,02)."""
+        self.ensure_one()
         AccountTax = self.env["account.tax"]
-        base_lines = [line._prepare_base_line_for_taxes_computation() for line in lines]
+        base_lines = [line._prepare_base_line_for_taxes_computation() for line in self._ecom_document_lines()]
         AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
         AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
 
