@@ -157,6 +157,7 @@ class EcomDocumentMixin(models.AbstractModel):
         tax_by_rate = source["order"]._ecom_tax_by_rate()
         extra = {
             "date_numeric": source["date"].strftime("%d.%m.%Y"),
+            "bank_line": " ".join(part for part in (seller["bank"], ru_requisites.town(seller["bank_city"])) if part),
             "seller_line": self._ecom_party_line(seller),
             "customer_line": self._ecom_party_line(values["customer"]),
             "due_date": ru_words.format_date(source["due_date"]) if source.get("due_date") else "",

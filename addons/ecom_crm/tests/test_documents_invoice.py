@@ -140,6 +140,19 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.assert_row("Руководитель _______________ / Иванов И. И. / Бухгалтер _______________ / _______________ /")
         self.assertIn("Оплата по QR-коду", text)
 
+    def test_the_banks_town(self):
+        """«ПАО Сбербанк г. Москва» as 1C prints it; a town typed with its kind («г. Москва», «пос.
+        Развилка», «пгт Селятино») keeps it, not «г. г. Москва»."""
+        bank = self.env.company.partner_id.bank_ids.bank_id
+        for city, row in (("Москва", "ПАО Сбербанк г. Москва БИК 044525225"),
+                          ("г. Москва", "ПАО Сбербанк г. Москва БИК 044525225"),
+                          ("пос. Развилка", "ПАО Сбербанк пос. Развилка БИК 044525225"),
+                          ("пгт Селятино", "ПАО Сбербанк пгт Селятино БИК 044525225")):
+            with self.subTest(city=city):
+                bank.city = city
+                self.render(self.order)
+                self.assert_row(row)
+
     def test_qr_code_of_a_known_order(self):
         """The payment QR code: the store's account, the sum in kopecks, the purpose the accountant finds
         the order by with the VAT stated (the Bank of Russia's rules); the image encodes exactly it."""

@@ -121,6 +121,16 @@ def registration_label(inn):
     return "ОГРНИП" if len(compact(inn)) == 12 else "ОГРН"
 
 
+def town(city):
+    """A town as documents name it, «г. Москва» for «Москва»; one typed with its kind («г. Москва»,
+    «пос. Развилка», «пгт Селятино») as it is."""
+    city = " ".join((city or "").split())
+    if not city:
+        return ""
+    kind = city.split()[0]
+    return city if kind.endswith(".") or kind[0].islower() else f"г. {city}"
+
+
 # ГОСТ Р 56042-2014, the payment QR code a Russian bank's app reads: «ST0001» (the standard's version),
 # «2» (UTF-8), then «|» before each «Key=value»; the mandatory keys first, in this order
 PAYMENT_QR_HEADER = "ST00012"
