@@ -1,17 +1,26 @@
-"""Commercial offer and supply contract of a request (crm.lead) or a quotation (sale.order).
+"""Commercial offer, supply contract and invoice for payment of a request (crm.lead) or a quotation
+(sale.order).
 
 The QWeb templates (``report/ecom_document_templates.xml``) print ``_ecom_document_values(kind)``:
 one dict of plain values whatever the source, so that an admin editing a template sees the same
 names for a lead and an order.  «Send» buttons open the mail composer with the document's mail
 template, which attaches the PDF (``report_template_ids``), as sale's «Send by email» does.
+
+The invoice for payment («Счёт на оплату») carries the order's name as its number and the order's date,
+as the offer and the contract do: one number the customer's payment order quotes and the accountant
+finds the order by.  It is printed only of a quotation (a request prints its latest one), and only
+when the store's ИНН and bank account are filled in.
 """
+import base64
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
+from odoo.tools.image import image_data_uri
 
-from ..tools import ru_words
+from ..tools import ru_requisites, ru_words
 
-DOCUMENT_KINDS = ("offer", "contract")
+DOCUMENT_KINDS = ("offer", "contract", "invoice")
 # units as Russian documents abbreviate them (ОКЕИ), by Odoo's xmlid; others print their (Russian) name
 UOM_SHORT_NAMES = {
     "uom.product_uom_unit": "шт", "uom.product_uom_dozen": "дюжина", "uom.product_uom_kgm": "кг",
@@ -43,18 +52,48 @@ def _tax_inclusion(taxes, price, currency, product, partner):
 
 class EcomDocumentMixin(models.AbstractModel):
     _name = "ecom.document.mixin"
-    _description = "Commercial offer and supply contract"
+    _description = "Documents: commercial offer, supply contract, invoice for payment"
 
     def _ecom_document_source(self):
-        """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total); a
-        line: dict(name, code, quantity, uom, price, tax_included, price_excluded, discount, subtotal, total)."""
+        """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total), and
+        of a quotation: order, due_date, payment_terms; a line: dict(name, code, quantity, uom, price,
+        tax_included, price_excluded, discount, subtotal, total)."""
         raise NotImplementedError
+
+    def _ecom_document_check(self, kind):
+        """Raise the UserError (in the user's language) that says what to add before printing the document
+        ``kind``: products (every document); a quotation, the store's ИНН and bank account (an invoice for
+        payment, whose bank block and QR code are the point of it).  Return the document's source."""
+        self.ensure_one()
+        source = self._ecom_document_source()
+        if kind != "invoice":
+            return source
+        _ = self.env._
+        if not source.get("order"):
+            raise UserError(_("The request %(name)s has no quotation: an invoice for payment is made out for a "
+                              "quotation or an order. Create one before printing the invoice.",
+                              name=self.display_name))
+        company = source["company"]
+        seller = company.partner_id.with_company(company)._ecom_requisites()
+        if not seller["inn"]:
+            raise UserError(_("The company %(company)s has no INN: fill in its Tax ID in Settings > Companies "
+                              "before printing an invoice for payment.", company=company.name))
+        if not seller["account"]:
+            raise UserError(_("The company %(company)s has no bank account: add one to the company's contact (its "
+                              "bank accounts: the account number, the bank with its BIC) before printing an invoice "
+                              "for payment.", company=company.name))
+        if not (seller["bank"] and seller["bik"]):
+            raise UserError(_("The bank account %(account)s of the company %(company)s has no bank or its bank no "
+                              "BIC: set both (Contacts > Configuration > Banks) before printing an invoice for "
+                              "payment.", account=seller["account"], company=company.name))
+        return source
 
     def _ecom_document_values(self, kind):
         """The values the templates print; read in Russian (units, products' names): a Russian document."""
         self.ensure_one()
         if kind not in DOCUMENT_KINDS:
             raise ValueError(kind)
+        self._ecom_document_check(kind)  # what to add, in the user's language (the document is read in Russian)
         source = self.with_context(lang="ru_RU")._ecom_document_source()
         company, currency = source["company"], source["currency"]
         partner = source["partner"]
@@ -72,7 +111,7 @@ class EcomDocumentMixin(models.AbstractModel):
         lines = source["lines"]
         tax_included = not currency.is_zero(source["tax"]) and any(line["tax_included"] for line in lines) and all(
             line["tax_included"] or currency.is_zero(line["total"] - line["subtotal"]) for line in lines)
-        return {
+        values = {
             "kind": kind,
             "number": source["number"],
             "date": ru_words.format_date(source["date"]),
@@ -108,12 +147,92 @@ class EcomDocumentMixin(models.AbstractModel):
             "total_in_words": ru_words.capitalize(ru_words.amount_in_words(source["total"], currency.name)),
             "tax_in_words": ru_words.amount_in_words(source["tax"], currency.name),
         }
+        if kind == "invoice":
+            values.update(self._ecom_invoice_values(source, values))
+        return values
+
+    def _ecom_invoice_values(self, source, values):
+        """What the invoice for payment adds: the party lines, the payment term, the payment QR code."""
+        seller = values["seller"]
+        tax_by_rate = source["order"]._ecom_tax_by_rate()
+        extra = {
+            "date_numeric": source["date"].strftime("%d.%m.%Y"),
+            "bank_line": " ".join(part for part in (seller["bank"], ru_requisites.town(seller["bank_city"])) if part),
+            "seller_line": self._ecom_party_line(seller),
+            "customer_line": self._ecom_party_line(values["customer"]),
+            "due_date": ru_words.format_date(source["due_date"]) if source.get("due_date") else "",
+            "payment_terms": source.get("payment_terms") or "",
+            "vat_lines": self._ecom_vat_lines(tax_by_rate, values["tax_included"]),
+            "tax_summary": self._ecom_tax_summary(tax_by_rate, values["currency_label"]),
+            "qr_payload": "",
+            "qr_image": "",
+        }
+        # a bank's app pays roubles into a Russian account (a БИК, 20 digits): no code for dollars or an IBAN
+        if source["currency"].name == "RUB" and ru_requisites.is_bik(seller["bik"]) \
+                and not ru_requisites.digits_error(seller["account"], 20):
+            payload = self._ecom_payment_qr_payload(source, {**values, **extra})
+            # error correction M, as bank payment codes have it; the 4 modules of white around it that a
+            # reader needs kept in the image (quiet=0)
+            png = self.env["ir.actions.report"].barcode("QR", payload, width=300, height=300, barLevel="M",
+                                                        quiet=0)
+            extra.update(qr_payload=payload, qr_image=image_data_uri(base64.b64encode(png)))
+        return extra
+
+    def _ecom_party_line(self, requisites):
+        """«ООО «Яндекс», ИНН 7736207543, КПП 770401001, 119021, Москва, ул. Льва Толстого, д. 16, тел.: …»."""
+        r = requisites
+        return ", ".join(part for part in (
+            r["name"] or "_______________", f"{r['inn_label']} {r['inn']}" if r["inn"] else "",
+            f"КПП {r['kpp']}" if r["kpp"] else "", r["address"], f"тел.: {r['phone']}" if r["phone"] else "",
+        ) if part)
+
+    @staticmethod
+    def _ecom_vat_rates(tax_by_rate):
+        """The VAT rates of ``tax_by_rate`` (see ``SaleOrder._ecom_tax_by_rate``) with their amounts, the
+        highest rate first, a tax of no rate (a fixed amount) last: [(rate or None, amount)]."""
+        rated = sorted((rate, amount) for rate, amount in tax_by_rate.items() if isinstance(rate, float))
+        return [*reversed(rated), *((None, amount) for rate, amount in tax_by_rate.items() if rate == "other")]
+
+    def _ecom_vat_lines(self, tax_by_rate, tax_included):
+        """The invoice's VAT lines, one per rate as the accountant books them: [(label, amount)],
+        «В том числе НДС 20%» (prices with VAT) or «Сумма НДС 20%» (VAT on top); «Без налога (НДС)», «-»
+        for the lines without VAT (0% is a rate: an export's «НДС 0%», not goods exempt from it)."""
+        label = "В том числе НДС" if tax_included else "Сумма НДС"
+        lines = [(f"{label} {ru_words.format_quantity(rate)}%" if rate is not None else label,
+                  ru_words.format_amount(amount)) for rate, amount in self._ecom_vat_rates(tax_by_rate)]
+        if "none" in tax_by_rate or not lines:
+            lines.append(("Без налога (НДС)", "-"))
+        return lines
+
+    def _ecom_tax_summary(self, tax_by_rate, currency_label):
+        """The VAT as a payment order names it (the Bank of Russia's rules: the VAT or its absence stated
+        in the purpose): «В т.ч. НДС (20%) 14 700,30 руб., НДС (10%) 4 454,64 руб.», «Без налога (НДС)»."""
+        rates = self._ecom_vat_rates(tax_by_rate)
+        if not rates:
+            return "Без налога (НДС)"
+        return "В т.ч. " + ", ".join(
+            f"НДС{f' ({ru_words.format_quantity(rate)}%)' if rate is not None else ''} "
+            f"{ru_words.format_amount(amount)} {currency_label}" for rate, amount in rates)
+
+    def _ecom_payment_qr_payload(self, source, values):
+        """The ГОСТ Р 56042-2014 text of the invoice's payment QR code: the store's account, the sum in
+        kopecks and the purpose the store's accountant matches the payment by."""
+        seller = values["seller"]
+        kopecks = ru_words.to_hundredths(source["total"])
+        return ru_requisites.payment_qr_payload(
+            Name=seller["name"], PersonalAcc=ru_requisites.compact(seller["account"]), BankName=seller["bank"],
+            BIC=ru_requisites.compact(seller["bik"]), CorrespAcc=ru_requisites.compact(seller["corr_account"]),
+            Sum=kopecks if kopecks > 0 else None,
+            Purpose=f"Оплата по счёту № {values['number']} от {values['date_numeric']}. {values['tax_summary']}",
+            PayeeINN=seller["inn"], KPP=seller["kpp"])
 
     def _ecom_document_filename(self, kind):
         self.ensure_one()
         number = self._ecom_document_source_number()
         if kind == "contract":
             return self.env._("Supply contract %(number)s", number=number)
+        if kind == "invoice":
+            return self.env._("Invoice for payment %(number)s", number=number)
         return self.env._("Commercial offer %(number)s", number=number)
 
     def _ecom_document_source_number(self):
@@ -128,10 +247,13 @@ class EcomDocumentMixin(models.AbstractModel):
     def action_ecom_send_contract(self):
         return self._ecom_action_send("contract")
 
+    def action_ecom_send_invoice(self):
+        return self._ecom_action_send("invoice")
+
     def _ecom_action_send(self, kind):
         """The mail composer on this record with the document's template: its PDF attached, ready to send."""
         self.ensure_one()
-        self._ecom_document_source()  # a clear error now rather than a failed attachment in the composer
+        self._ecom_document_check(kind)  # a clear error now rather than a failed attachment in the composer
         template = self.env.ref(self._ecom_document_xmlid("mail_template", kind))
         return {
             "type": "ir.actions.act_window",
@@ -159,9 +281,7 @@ class SaleOrder(models.Model):
 
     def _ecom_document_source(self):
         self.ensure_one()
-        # a line taken back (1C drops a line of a confirmed order by setting it to 0) sold nothing
-        lines = self.order_line.filtered(lambda line: not line.display_type and not float_is_zero(
-            line.product_uom_qty, precision_rounding=line.product_uom.rounding or 0.01))
+        lines = self._ecom_document_lines()
         if not lines:
             raise UserError(self.env._("The quotation %(name)s has no products: add them before printing a "
                                        "document.", name=self.name))
@@ -187,7 +307,52 @@ class SaleOrder(models.Model):
             "untaxed": self.amount_untaxed,
             "tax": self.amount_tax,
             "total": self.amount_total,
+            "order": self,
+            **self._ecom_payment_due(fields.Date.context_today(self, self.date_order)),
         }
+
+    def _ecom_document_lines(self):
+        """The lines a document prints: products, not sections or notes, nor a line taken back (1C drops a
+        line of a confirmed order by setting it to 0: it sold nothing)."""
+        return self.order_line.filtered(lambda line: not line.display_type and not float_is_zero(
+            line.product_uom_qty, precision_rounding=line.product_uom.rounding or 0.01))
+
+    def _ecom_tax_by_rate(self):
+        """The VAT of the document's lines by rate: {20.0: amount, 10.0: …, "none": 0.0 for lines without tax,
+        "other": a tax of a fixed amount}.  The amounts Odoo computes the order's tax with (its rounding, per
+        line or global, and its tax groups, which may hold several rates): they add up to ``amount_tax``,
+        where the lines' own VAT may not (rounded globally, 3 × 2,01 is 6,02)."""
+        self.ensure_one()
+        AccountTax = self.env["account.tax"]
+        base_lines = [line._prepare_base_line_for_taxes_computation() for line in self._ecom_document_lines()]
+        AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
+        AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
+
+        def rate(_base_line, tax_data):
+            if not tax_data:
+                return "none"
+            tax = tax_data["tax"]
+            return float(tax.amount) if tax.amount_type in ("percent", "division") else "other"
+
+        totals = {}
+        for _base_line, groups in AccountTax._aggregate_base_lines_tax_details(base_lines, rate):
+            for key, amounts in groups.items():
+                totals[key] = self.currency_id.round(totals.get(key, 0.0) + amounts["tax_amount_currency"])
+        return totals
+
+    def _ecom_payment_due(self, day):
+        """When an invoice for payment of this order dated ``day`` is to be paid: dict(due_date, payment_terms).
+        The payment terms' due date (paid at once: ``day`` itself); terms paid in parts are named instead
+        («30% сейчас, остаток через 30 дней»: no one date); without terms, a quotation's validity date (its
+        prices hold till then); else neither."""
+        term = self.payment_term_id
+        if len(term.line_ids) == 1:
+            return {"due_date": term.line_ids._get_due_date(day), "payment_terms": ""}
+        if term:
+            return {"due_date": False, "payment_terms": term.name}
+        if self.state in ("draft", "sent") and self.validity_date:
+            return {"due_date": self.validity_date, "payment_terms": ""}
+        return {"due_date": False, "payment_terms": ""}
 
 
 class CrmLead(models.Model):

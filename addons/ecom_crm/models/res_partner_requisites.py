@@ -128,6 +128,7 @@ class ResPartner(models.Model):
             "phone": partner.phone or partner.mobile or "",
             "email": partner.email or "",
             "bank": bank_account.bank_id.name or "",
+            "bank_city": bank_account.bank_id.city or "",
             "bik": bank_account.bank_id.bic or "",
             "account": bank_account.acc_number or "",
             "corr_account": bank_account.bank_id.ecom_corr_account or "",

@@ -28,6 +28,7 @@ from . import test_webhook_delivery
 from . import test_ru_words
 from . import test_ru_requisites
 from . import test_documents
+from . import test_documents_invoice
 from . import test_sms_gateways
 from . import test_sms_gateway_queue
 from . import test_notifications

@@ -1,5 +1,6 @@
 """Commercial offer and supply contract: rendered to PDF by wkhtmltopdf, read back from the PDF's text."""
 import subprocess
+import tempfile
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -24,6 +25,39 @@ def pdf_text(pdf):
     return " ".join(pdf_lines(pdf))
 
 
+def document_parties(env):
+    """What the documents print: the store's requisites and bank account at Сбербанк, a customer company
+    (ООО «Яндекс», Russian-speaking) with its own at ВТБ, two products without VAT; returns (customer,
+    stroller, car seat)."""
+    russia = env.ref("base.ru")
+    company = env.company
+    company.write({
+        "name": "ООО «Детский мир у дома»", "country_id": russia.id, "city": "Москва", "zip": "101000",
+        "street": "ул. Мясницкая, д. 1", "vat": ORG_INN, "company_registry": ORG_OGRN, "ecom_kpp": ORG_KPP,
+        "ecom_signatory_title": "Генерального директора", "ecom_signatory_name": "Иванова Ивана Ивановича",
+        "ecom_signatory_basis": "Устава", "currency_id": env.ref("base.RUB").id,
+    })
+    Bank = env["res.bank"]
+    sber = Bank.create({"name": "ПАО Сбербанк", "bic": "044525225", "ecom_corr_account": "30101810400000000225"})
+    vtb = Bank.create({"name": "Банк ВТБ (ПАО)", "bic": "044525187", "ecom_corr_account": "30101810700000000187"})
+    env["res.partner.bank"].create({"partner_id": company.partner_id.id, "bank_id": sber.id,
+                                    "acc_number": "40702810938000000001"})
+    customer = env["res.partner"].create({
+        "name": "ООО «Яндекс»", "is_company": True, "country_id": russia.id, "city": "Москва",
+        "street": "ул. Льва Толстого, д. 16", "zip": "119021", "email": "zakupki@example.ru",
+        "vat": CUSTOMER_INN, "company_registry": CUSTOMER_OGRN, "ecom_kpp": CUSTOMER_KPP, "lang": "ru_RU",
+        "ecom_signatory_title": "Директора по закупкам", "ecom_signatory_name": "Петрова Анна Сергеевна",
+        "ecom_signatory_basis": "доверенности № 12 от 01.02.2026",
+        "bank_ids": [Command.create({"bank_id": vtb.id, "acc_number": "40702810700000012345"})],
+    })
+    Product = env["product.product"]
+    stroller = Product.create({"name": "Коляска Cybex Priam", "default_code": "CYB-PRIAM",
+                               "list_price": 89990, "taxes_id": [Command.clear()]})
+    car_seat = Product.create({"name": "Автокресло Britax Römer", "default_code": "BR-KID",
+                               "list_price": 24500.5, "taxes_id": [Command.clear()]})
+    return customer, stroller, car_seat
+
+
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestDocuments(HttpCase):
     """HttpCase: wkhtmltopdf loads the report's styles from the test server."""
@@ -33,32 +67,7 @@ class TestDocuments(HttpCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, lang="en_US",
                                        force_report_rendering=True))
-        russia = cls.env.ref("base.ru")
-        company = cls.env.company
-        company.write({
-            "name": "ООО «Детский мир у дома»", "country_id": russia.id, "city": "Москва", "zip": "101000",
-            "street": "ул. Мясницкая, д. 1", "vat": ORG_INN, "company_registry": ORG_OGRN, "ecom_kpp": ORG_KPP,
-            "ecom_signatory_title": "Генерального директора", "ecom_signatory_name": "Иванова Ивана Ивановича",
-            "ecom_signatory_basis": "Устава", "currency_id": cls.env.ref("base.RUB").id,
-        })
-        Bank = cls.env["res.bank"]
-        sber = Bank.create({"name": "ПАО Сбербанк", "bic": "044525225", "ecom_corr_account": "30101810400000000225"})
-        vtb = Bank.create({"name": "Банк ВТБ (ПАО)", "bic": "044525187", "ecom_corr_account": "30101810700000000187"})
-        cls.env["res.partner.bank"].create({"partner_id": company.partner_id.id, "bank_id": sber.id,
-                                            "acc_number": "40702810938000000001"})
-        cls.customer = cls.env["res.partner"].create({
-            "name": "ООО «Яндекс»", "is_company": True, "country_id": russia.id, "city": "Москва",
-            "street": "ул. Льва Толстого, д. 16", "zip": "119021", "email": "zakupki@example.ru",
-            "vat": CUSTOMER_INN, "company_registry": CUSTOMER_OGRN, "ecom_kpp": CUSTOMER_KPP, "lang": "ru_RU",
-            "ecom_signatory_title": "Директора по закупкам", "ecom_signatory_name": "Петрова Анна Сергеевна",
-            "ecom_signatory_basis": "доверенности № 12 от 01.02.2026",
-            "bank_ids": [Command.create({"bank_id": vtb.id, "acc_number": "40702810700000012345"})],
-        })
-        Product = cls.env["product.product"]
-        cls.stroller = Product.create({"name": "Коляска Cybex Priam", "default_code": "CYB-PRIAM",
-                                       "list_price": 89990, "taxes_id": [Command.clear()]})
-        cls.car_seat = Product.create({"name": "Автокресло Britax Römer", "default_code": "BR-KID",
-                                       "list_price": 24500.5, "taxes_id": [Command.clear()]})
+        cls.customer, cls.stroller, cls.car_seat = document_parties(cls.env)
         cls.salesman = new_test_user(cls.env, login="doc_salesman", groups="sales_team.group_sale_salesman",
                                      name="Анна Продавцова", email="anna@example.ru", lang="en_US")
         cls.order = cls.env["sale.order"].create({
@@ -324,3 +333,31 @@ class TestDocuments(HttpCase):
         self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Коммерческое предложение {lead.id}.pdf"])
         self.assertEqual(wizard.partner_ids, self.customer)
         self.assertIn("Коляска Cybex Priam", pdf_text(wizard.attachment_ids.raw))
+
+    def test_invoice_for_payment_pdf_with_its_qr_code(self):
+        """The invoice for payment as wkhtmltopdf prints it (test_documents_invoice reads its HTML in
+        detail): its bank block, rows and totals on their lines, the payment QR code an image in the PDF,
+        sent with the PDF attached."""
+        text = self.render(self.order, "invoice")
+        self.assertIn(f"Счёт на оплату № {self.order.name} от", text)
+        self.assert_row("ПАО Сбербанк БИК 044525225")
+        self.assert_row(f"ИНН {ORG_INN} КПП {ORG_KPP} Сч. № 40702810938000000001")
+        self.assert_row("1 Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
+        self.assert_row("Без налога (НДС) -")
+        self.assert_row("Всего к оплате: 138 991,00")
+        self.assertIn("Сто тридцать восемь тысяч девятьсот девяносто один рубль 00 копеек", text)
+        self.assertIn("Руководитель _______________ / Иванов И. И. /", text)
+        action = self.order.with_user(self.salesman).action_ecom_send_invoice()
+        composer = Form(self.env["mail.compose.message"].with_user(self.salesman).with_context(**action["context"]))
+        self.assertEqual(composer.subject, f"Счёт на оплату {self.order.name}")
+        wizard = composer.save()
+        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Счёт на оплату {self.order.name}.pdf"])
+        pdf = wizard.attachment_ids.raw
+        self.assertIn("Оплата по QR-коду", pdf_text(pdf))
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(pdf)
+            file.flush()
+            listing = subprocess.run(["pdfimages", "-list", file.name], capture_output=True, check=True).stdout
+        # its images (the lines after the two of the header): the QR code, no logo (the company has none)
+        images = [line.split() for line in listing.decode().splitlines()[2:]]
+        self.assertEqual([image[2] for image in images if image[2] == "image"], ["image"], images)

@@ -119,3 +119,48 @@ def tax_id_label(country_code, russian=True):
 def registration_label(inn):
     """«ОГРНИП» for a sole trader (12-digit ИНН), else «ОГРН»."""
     return "ОГРНИП" if len(compact(inn)) == 12 else "ОГРН"
+
+
+def town(city):
+    """A town as documents name it, «г. Москва» for «Москва»; one typed with its kind («г. Москва»,
+    «пос. Развилка», «пгт Селятино») as it is."""
+    city = " ".join((city or "").split())
+    if not city:
+        return ""
+    kind = city.split()[0]
+    return city if kind.endswith(".") or kind[0].islower() else f"г. {city}"
+
+
+# ГОСТ Р 56042-2014, the payment QR code a Russian bank's app reads: «ST0001» (the standard's version),
+# «2» (UTF-8), then «|» before each «Key=value»; the mandatory keys first, in this order
+PAYMENT_QR_HEADER = "ST00012"
+PAYMENT_QR_FIELDS = (  # key, the standard's maximum length
+    ("Name", 160), ("PersonalAcc", 20), ("BankName", 45), ("BIC", 9), ("CorrespAcc", 20),
+    ("Sum", 18), ("Purpose", 210), ("PayeeINN", 12), ("KPP", 9),
+)
+
+
+def payment_qr_value(value, limit):
+    """``value`` as a field of the payment QR code: no «|» (the separator: a value holding it would be cut
+    in two by the bank's app, «/» instead), no line break or control character, its spaces collapsed, at
+    most ``limit`` characters."""
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", str(value)).replace("|", "/")
+    return " ".join(text.split())[:limit].rstrip()
+
+
+def payment_qr_payload(**values):
+    """The text of a payment QR code by ГОСТ Р 56042-2014: Name, PersonalAcc, BankName, BIC and
+    CorrespAcc (mandatory; «0» for a bank without a к/с), then Sum (an integer: kopecks), Purpose,
+    PayeeINN, KPP when given; ``ValueError`` when a mandatory one is missing."""
+    values = dict(values, CorrespAcc=values.get("CorrespAcc") or "0")
+    unknown = set(values) - {key for key, _limit in PAYMENT_QR_FIELDS}
+    if unknown:
+        raise ValueError(f"not a field of the payment QR code: {', '.join(sorted(unknown))}")
+    parts = [PAYMENT_QR_HEADER]
+    for key, limit in PAYMENT_QR_FIELDS:
+        value = payment_qr_value(values.get(key) if values.get(key) is not None else "", limit)
+        if value:
+            parts.append(f"{key}={value}")
+        elif key in ("Name", "PersonalAcc", "BankName", "BIC"):
+            raise ValueError(f"the payment QR code needs {key}")
+    return "|".join(parts)

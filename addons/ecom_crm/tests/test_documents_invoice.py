@@ -1,0 +1,379 @@
+"""Invoice for payment («Счёт на оплату»): rendered as HTML and read back row by row (test_documents
+prints it once to PDF with wkhtmltopdf); its payment QR code by ГОСТ Р 56042-2014."""
+import base64
+import io
+
+from lxml import html
+from PIL import Image
+from reportlab.graphics.barcode.qr import QrCodeWidget
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import BaseCase, Form, new_test_user, tagged
+
+from ..tools import ru_requisites
+from .common import EcomCrmCase
+from .test_documents import CUSTOMER_INN, CUSTOMER_KPP, document_parties
+from .test_ru_requisites import ORG_INN, ORG_KPP, TRADER_INN, TRADER_OGRNIP
+
+STORE = "ООО «Детский мир у дома»"
+BANK_QR = ("Name=ООО «Детский мир у дома»|PersonalAcc=40702810938000000001|BankName=ПАО Сбербанк|BIC=044525225|"
+           "CorrespAcc=30101810400000000225")
+
+QR_BORDER = 4  # the modules of white around the code
+
+
+def expected_modules(payload):
+    """The dark (True) and light modules of ``payload``'s QR code, level M, as reportlab encodes it: one
+    segment in byte mode of its UTF-8 bytes, what «ST00012» announces (reportlab picks a mode by the text:
+    Kanji, Shift JIS, for a text all of Japanese characters, which Cyrillic letters are in Shift JIS)."""
+    widget = QrCodeWidget(payload, barLevel="M")
+    [segment] = widget.qr.dataList
+    assert (segment.mode, segment.data) == (0b0100, payload.encode("utf-8")), (segment.mode, segment.data)
+    widget.qr.make()
+    return [[bool(module) for module in row] for row in widget.qr.modules]
+
+
+def qr_modules(data_uri, count):
+    """The modules an image of a QR code of ``count`` × ``count`` modules shows, read at each module's
+    centre (the edges are anti-aliased, and differ from one rendering to the next): a reader's view."""
+    image = Image.open(io.BytesIO(base64.b64decode(data_uri.split(",", 1)[1]))).convert("L")
+    box = image.size[0] / (count + 2 * QR_BORDER)
+    return [[image.getpixel((int((QR_BORDER + column + 0.5) * box), int((QR_BORDER + row + 0.5) * box))) < 128
+             for column in range(count)] for row in range(count)]
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestPaymentQrPayload(BaseCase):
+    """The QR code's text, plain Python."""
+
+    def test_fields_in_the_standards_order(self):
+        self.assertEqual(
+            ru_requisites.payment_qr_payload(KPP="773601001", PayeeINN="7707083893", Purpose="Оплата", Sum=150,
+                                             Name="ООО «Ромашка»", PersonalAcc="40702810938000000001",
+                                             BankName="ПАО Сбербанк", BIC="044525225", CorrespAcc=""),
+            "ST00012|Name=ООО «Ромашка»|PersonalAcc=40702810938000000001|BankName=ПАО Сбербанк|BIC=044525225|"
+            "CorrespAcc=0|Sum=150|Purpose=Оплата|PayeeINN=7707083893|KPP=773601001")
+
+    def test_values_never_hold_the_separator(self):
+        """A «|» in a value would cut it in two in the bank's app, a line break end it: «/» and a space."""
+        payload = ru_requisites.payment_qr_payload(
+            Name="ООО «Дом | Сад»\r\nфилиал", PersonalAcc="40702810938000000001", BankName="Банк\t«Точка»",
+            BIC="044525225", Purpose="Оплата по счёту № S-1|2 от 02.12.2026", KPP="")
+        self.assertEqual(payload, "ST00012|Name=ООО «Дом / Сад» филиал|PersonalAcc=40702810938000000001|"
+                                  "BankName=Банк «Точка»|BIC=044525225|CorrespAcc=0|"
+                                  "Purpose=Оплата по счёту № S-1/2 от 02.12.2026")
+        self.assertEqual(len(payload.split("|")), 7)
+
+    def test_lengths_and_mandatory_fields(self):
+        payload = ru_requisites.payment_qr_payload(
+            Name="Я" * 200, PersonalAcc="40702810938000000001", BankName="Б" * 50, BIC="044525225",
+            Purpose="П" * 300)
+        fields = dict(part.split("=", 1) for part in payload.split("|")[1:])
+        self.assertEqual((len(fields["Name"]), len(fields["BankName"]), len(fields["Purpose"])), (160, 45, 210))
+        with self.assertRaisesRegex(ValueError, "BIC"):
+            ru_requisites.payment_qr_payload(Name="ООО", PersonalAcc="40702810938000000001", BankName="Банк", BIC="")
+        with self.assertRaisesRegex(ValueError, "Comment"):
+            ru_requisites.payment_qr_payload(Name="ООО", PersonalAcc="1", BankName="Банк", BIC="1", Comment="x")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestInvoiceForPayment(EcomCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer, cls.stroller, cls.car_seat = document_parties(cls.env)
+        cls.order = cls.env["sale.order"].create({
+            "partner_id": cls.customer.id, "user_id": cls.salesman.id,
+            "date_order": "2026-12-02 10:00:00", "validity_date": "2026-12-09",
+            "order_line": [
+                Command.create({"product_id": cls.stroller.id, "product_uom_qty": 1, "tax_id": [Command.clear()]}),
+                Command.create({"product_id": cls.car_seat.id, "product_uom_qty": 2, "tax_id": [Command.clear()]}),
+            ],
+        })
+
+    def render(self, record, user=None, kind="invoice"):
+        """The invoice's text as the salesman prints it (Print menu); its table rows in self.rows."""
+        report = self.env.ref(f"ecom_crm.action_report_{kind}_{record._table}")
+        content, report_type = self.env["ir.actions.report"].with_user(user or self.salesman)._render_qweb_html(
+            report, record.ids)
+        self.assertEqual(report_type, "html")
+        return self.read_html(content)
+
+    def read_html(self, content):
+        tree = html.fromstring(content)
+        for element in tree.xpath("//style|//script|//head"):
+            element.drop_tree()
+        for br in tree.iter("br"):
+            br.tail = " " + (br.tail or "")
+        self.images = tree.xpath("//img/@src")
+        self.rows = [" ".join(" ".join(cell.text_content() for cell in row).split()) for row in tree.iter("tr")]
+        return " ".join(tree.text_content().split())
+
+    def assert_row(self, row):
+        self.assertIn(row, self.rows)
+
+    def values(self, record=None):
+        return (record or self.order).with_user(self.salesman)._ecom_document_values("invoice")
+
+    def test_invoice_of_a_quotation(self):
+        name = self.order.name
+        text = self.render(self.order)
+        # the bank block: the bank, its БИК and к/с; the store's ИНН, КПП, р/с and name
+        for row in ("ПАО Сбербанк БИК 044525225", "Банк получателя Сч. № 30101810400000000225",
+                    f"ИНН {ORG_INN} КПП {ORG_KPP} Сч. № 40702810938000000001", STORE, "Получатель"):
+            self.assert_row(row)
+        self.assertIn(f"Счёт на оплату № {name} от 2 декабря 2026 г.", text)
+        self.assert_row(f"Поставщик (Исполнитель): {STORE}, ИНН {ORG_INN}, КПП {ORG_KPP}, 101000, Москва, "
+                        "ул. Мясницкая, д. 1")
+        self.assert_row(f"Покупатель (Заказчик): ООО «Яндекс», ИНН {CUSTOMER_INN}, КПП {CUSTOMER_KPP}, 119021, "
+                        "Москва, ул. Льва Толстого, д. 16")
+        self.assert_row("№ Товары (работы, услуги) Кол-во Ед. Цена Сумма")
+        self.assert_row("1 Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
+        self.assert_row("2 Автокресло Britax Römer 2 шт 24 500,50 49 001,00")
+        self.assertNotIn("CYB-PRIAM", text)  # no article column: the standard form's six
+        for row in ("Итого: 138 991,00", "Без налога (НДС) -", "Всего к оплате: 138 991,00"):
+            self.assert_row(row)
+        self.assertIn("Всего наименований 2, на сумму 138 991,00 руб. "
+                      "Сто тридцать восемь тысяч девятьсот девяносто один рубль 00 копеек", text)
+        self.assertIn("Оплатить не позднее 9 декабря 2026 г.", text)  # the quotation's validity
+        self.assert_row("Руководитель _______________ / Иванов И. И. / Бухгалтер _______________ / _______________ /")
+        self.assertIn("Оплата по QR-коду", text)
+
+    def test_the_banks_town(self):
+        """«ПАО Сбербанк г. Москва» as 1C prints it; a town typed with its kind («г. Москва», «пос.
+        Развилка», «пгт Селятино») keeps it, not «г. г. Москва»."""
+        bank = self.env.company.partner_id.bank_ids.bank_id
+        for city, row in (("Москва", "ПАО Сбербанк г. Москва БИК 044525225"),
+                          ("г. Москва", "ПАО Сбербанк г. Москва БИК 044525225"),
+                          ("пос. Развилка", "ПАО Сбербанк пос. Развилка БИК 044525225"),
+                          ("пгт Селятино", "ПАО Сбербанк пгт Селятино БИК 044525225")):
+            with self.subTest(city=city):
+                bank.city = city
+                self.render(self.order)
+                self.assert_row(row)
+
+    def test_qr_code_of_a_known_order(self):
+        """The payment QR code: the store's account, the sum in kopecks, the purpose the accountant finds
+        the order by with the VAT stated (the Bank of Russia's rules); the image encodes exactly it."""
+        self.order.name = "S00042"
+        self.render(self.order)
+        payload = (f"ST00012|{BANK_QR}|Sum=13899100|Purpose=Оплата по счёту № S00042 от 02.12.2026. Без налога "
+                   f"(НДС)|PayeeINN={ORG_INN}|KPP={ORG_KPP}")
+        self.assertEqual(self.values()["qr_payload"], payload)
+        self.assertEqual(len(self.images), 1)
+        modules = expected_modules(payload)
+        self.assertEqual(qr_modules(self.images[0], len(modules)), modules)
+        # a «|» in the order's number (one typed in 1C) stays inside the purpose
+        self.order.name = "S|42"
+        self.assertIn("|Purpose=Оплата по счёту № S/42 от 02.12.2026. Без налога (НДС)|",
+                      self.values()["qr_payload"])
+
+    def test_vat_on_top_and_included(self):
+        vat = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
+                                              "type_tax_use": "sale"})
+        self.order.order_line[1].write({"tax_id": [Command.set(vat.ids)], "product_uom_qty": 3})
+        text = self.render(self.order)
+        self.assert_row("2 Автокресло Britax Römer 3 шт 24 500,50 73 501,50")
+        for row in ("Итого: 163 491,50", "Сумма НДС 20%: 14 700,30", "Всего к оплате: 178 191,80"):
+            self.assert_row(row)
+        self.assertIn("на сумму 178 191,80 руб. Сто семьдесят восемь тысяч сто девяносто один рубль 80 копеек", text)
+        self.assertIn("|Sum=17819180|Purpose=Оплата по счёту № "
+                      f"{self.order.name} от 02.12.2026. В т.ч. НДС (20%) 14 700,30 руб.|", self.values()["qr_payload"])
+        # a Russian store's prices with VAT: the rows with it, «в том числе»; a discount has its column
+        included = self.env["account.tax"].create({"name": "НДС 20% (в цене)", "amount": 20, "amount_type": "percent",
+                                                   "type_tax_use": "sale", "price_include_override": "tax_included"})
+        self.order.order_line[1].write({"tax_id": [Command.set(included.ids)], "product_uom_qty": 2, "discount": 10})
+        self.render(self.order)
+        self.assert_row("№ Товары (работы, услуги) Кол-во Ед. Цена Скидка, % Сумма")
+        self.assert_row("2 Автокресло Britax Römer 2 шт 24 500,50 10 44 100,90")
+        for row in ("Итого: 134 090,90", "В том числе НДС 20%: 7 350,15", "Всего к оплате: 134 090,90"):
+            self.assert_row(row)
+        self.assertIn("В т.ч. НДС (20%) 7 350,15 руб.", self.values()["qr_payload"])
+
+    def vat(self, amount, included=True):
+        return self.env["account.tax"].create({
+            "name": f"НДС {amount}%", "amount": amount, "amount_type": "percent", "type_tax_use": "sale",
+            **({"price_include_override": "tax_included"} if included else {})})
+
+    def test_vat_line_per_rate(self):
+        """Lines at 20% and 10% (children's goods), 0% and without VAT: one VAT line per rate, as an
+        accountant books them, the rate-less lines «Без налога (НДС)»; the purpose states each rate."""
+        rattle = self.env["product.product"].create({"name": "Погремушка", "list_price": 500})
+        book = self.env["product.product"].create({"name": "Книжка", "list_price": 1000})
+        self.order.order_line[0].tax_id = self.vat(20)
+        self.order.order_line[1].tax_id = self.vat(10)
+        self.order.write({"order_line": [
+            Command.create({"product_id": rattle.id, "product_uom_qty": 1, "tax_id": [Command.set(self.vat(0).ids)]}),
+            Command.create({"product_id": book.id, "product_uom_qty": 1, "tax_id": [Command.clear()]}),
+        ]})
+        self.assertAlmostEqual(self.order.amount_tax, 14998.33 + 4454.64)
+        self.render(self.order)
+        for row in ("Итого: 140 491,00", "В том числе НДС 20%: 14 998,33", "В том числе НДС 10%: 4 454,64",
+                    "В том числе НДС 0%: 0,00", "Без налога (НДС) -", "Всего к оплате: 140 491,00"):
+            self.assert_row(row)
+        self.assertFalse([row for row in self.rows if "10%, 20%" in row], self.rows)
+        self.assertIn(". В т.ч. НДС (20%) 14 998,33 руб., НДС (10%) 4 454,64 руб., НДС (0%) 0,00 руб.|",
+                      self.values()["qr_payload"])
+
+    def test_vat_per_rate_adds_up_to_the_orders_tax(self):
+        """Rounded globally, the lines' VAT (2,01 × 3 + 1,01 × 3 = 9,06) is not the order's (6,02 + 3,02 =
+        9,04): the rates' amounts are the order's, so that they add up to what the customer pays."""
+        self.env.company.tax_calculation_rounding_method = "round_globally"
+        vat20, vat10 = self.vat(20, included=False), self.vat(10, included=False)
+        self.order.order_line = [Command.clear()] + [
+            Command.create({"product_id": self.stroller.id, "price_unit": 10.03, "tax_id": [Command.set(vat20.ids)]})
+            for _i in range(3)] + [
+            Command.create({"product_id": self.car_seat.id, "price_unit": 10.05, "tax_id": [Command.set(vat10.ids)]})
+            for _i in range(3)]
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (60.24, 9.04, 69.28))
+        self.render(self.order)
+        for row in ("Итого: 60,24", "Сумма НДС 20%: 6,02", "Сумма НДС 10%: 3,02", "Всего к оплате: 69,28"):
+            self.assert_row(row)
+
+    def test_vat_at_zero_is_not_without_vat(self):
+        """0% (an export) is a VAT rate the invoice states, not «Без налога (НДС)» (goods exempt from it)."""
+        self.order.order_line.tax_id = self.vat(0, included=False)
+        text = self.render(self.order)
+        self.assert_row("Сумма НДС 0%: 0,00")
+        self.assertNotIn("Без налога", text)
+        self.assertIn(". В т.ч. НДС (0%) 0,00 руб.|", self.values()["qr_payload"])
+
+    def test_sections_notes_and_lines_taken_back_are_not_printed(self):
+        self.order.write({"order_line": [
+            Command.create({"display_type": "line_section", "name": "Коляски", "sequence": 0}),
+            Command.create({"display_type": "line_note", "name": "Доставка за наш счёт", "sequence": 99}),
+        ]})
+        self.order.order_line.filtered(lambda line: line.product_id == self.car_seat).product_uom_qty = 0
+        text = self.render(self.order)
+        self.assertNotIn("Britax", text)
+        self.assertNotIn("Коляски", text)
+        self.assertNotIn("Доставка за наш счёт", text)
+        self.assert_row("1 Коляска Cybex Priam 1 шт 89 990,00 89 990,00")
+        self.assertIn("Всего наименований 1, на сумму 89 990,00 руб.", text)
+        self.assertIn("|Sum=8999000|", self.values()["qr_payload"])
+
+    def test_another_currency_in_words_and_no_qr_code(self):
+        """A bank's app pays roubles: an invoice in dollars has its amount in dollars, no QR code."""
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        self.order.pricelist_id = self.env["product.pricelist"].create({"name": "USD", "currency_id": usd.id})
+        self.assertEqual(self.order.currency_id, usd)
+        text = self.render(self.order)
+        self.assertIn("Всего наименований 2, на сумму 138 991,00 $ "
+                      "Сто тридцать восемь тысяч девятьсот девяносто один доллар США 00 центов", text)
+        self.assertNotIn("Оплата по QR-коду", text)
+        self.assertEqual(self.images, [])
+        self.assertEqual(self.values()["qr_payload"], "")
+
+    def test_payment_term_line(self):
+        Term = self.env["account.payment.term"]
+        net30 = Term.create({"name": "30 дней", "line_ids": [
+            Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})]})
+        self.order.payment_term_id = net30
+        self.assertIn("Оплатить не позднее 1 января 2027 г.", self.render(self.order))  # not the validity
+        self.order.payment_term_id = self.env.ref("account.account_payment_term_immediate")
+        self.assertIn("Оплатить не позднее 2 декабря 2026 г.", self.render(self.order))
+        parts = Term.create({"name": "30% сразу, 70% через 30 дней", "line_ids": [
+            Command.create({"value": "percent", "value_amount": 30, "nb_days": 0}),
+            Command.create({"value": "percent", "value_amount": 70, "nb_days": 30})]})
+        self.order.payment_term_id = parts
+        text = self.render(self.order)
+        self.assertIn("Условия оплаты: 30% сразу, 70% через 30 дней", text)
+        self.assertNotIn("Оплатить не позднее", text)
+        # a confirmed order without terms: its quotation's validity is no deadline any more
+        self.order.payment_term_id = False
+        self.order.action_confirm()
+        text = self.render(self.order)
+        self.assertNotIn("Оплатить не позднее", text)
+        self.assertNotIn("Условия оплаты", text)
+
+    def test_a_sole_trader_signs_alone(self):
+        self.env.company.name = "ИП Петров Пётр Петрович"
+        self.env.company.partner_id.write({"vat": TRADER_INN, "company_registry": TRADER_OGRNIP, "ecom_kpp": False,
+                                           "ecom_signatory_name": False})
+        text = self.render(self.order)
+        self.assert_row("Индивидуальный предприниматель _______________ / Петров П. П. /")
+        self.assertNotIn("Бухгалтер", text)
+        payload = self.values()["qr_payload"]
+        self.assertTrue(payload.startswith("ST00012|Name=ИП Петров Пётр Петрович|PersonalAcc="), payload)
+        self.assertTrue(payload.endswith(f"|PayeeINN={TRADER_INN}"), payload)  # no КПП
+
+    def test_missing_requisites_say_what_to_fill(self):
+        """Never a PDF without the bank block: Print and Send say what to fill in, in the user's language."""
+        company = self.env.company
+        account = company.partner_id.bank_ids
+        checks = [
+            (lambda: company.write({"vat": False}), lambda: company.write({"vat": ORG_INN}),
+             "has no INN: fill in its Tax ID"),
+            (lambda: account.write({"bank_id": False}), lambda: None, "has no bank or its bank no BIC"),
+            (lambda: account.unlink(), lambda: None, "has no bank account: add one"),
+        ]
+        for break_it, mend_it, message in checks:
+            with self.subTest(message=message):
+                break_it()
+                with self.assertRaisesRegex(UserError, message):
+                    self.render(self.order)
+                with self.assertRaisesRegex(UserError, message):
+                    self.order.with_user(self.salesman).action_ecom_send_invoice()
+                mend_it()
+        with self.assertRaisesRegex(UserError, "нет банковского счёта"):
+            self.order.with_user(self.salesman).with_context(lang="ru_RU").action_ecom_send_invoice()
+        # the other documents do not need the bank account
+        self.assertEqual(self.order.with_user(self.salesman).action_ecom_send_offer()["res_model"],
+                         "mail.compose.message")
+
+    def test_an_order_without_products(self):
+        """Each document printed from a quotation's Print menu says what to add, not a QWeb error dialog."""
+        self.order.order_line.product_uom_qty = 0
+        for kind in ("invoice", "offer", "contract"):
+            with self.subTest(kind=kind), self.assertRaisesRegex(
+                    UserError, f"The quotation {self.order.name} has no products"):
+                self.render(self.order, kind=kind)
+
+    def test_from_a_request_its_latest_quotation(self):
+        lead = self._lead(partner_id=self.customer.id, ecom_product_id=self.stroller.id)
+        with self.assertRaisesRegex(UserError, "has no quotation: an invoice for payment is made out for a "
+                                               "quotation"):
+            self.render(lead)
+        with self.assertRaisesRegex(UserError, "has no quotation"):
+            lead.with_user(self.salesman).action_ecom_send_invoice()
+        self.order.opportunity_id = lead
+        text = self.render(lead)
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 2 декабря 2026 г.", text)
+        self.assert_row("2 Автокресло Britax Römer 2 шт 24 500,50 49 001,00")
+        self.assertEqual(self.values(lead)["qr_payload"], self.values()["qr_payload"])
+        action = lead.with_user(self.salesman).action_ecom_send_invoice()
+        composer = Form(self.env["mail.compose.message"].with_user(self.salesman).with_context(**action["context"]))
+        self.assertEqual(composer.subject, f"Счёт на оплату {self.order.name}")
+        self.assertEqual(composer.save().partner_ids, self.customer)
+
+    def test_salesman_prints_their_own_orders_invoice_only(self):
+        self.assertIn(f"Счёт на оплату № {self.order.name}", self.render(self.order, user=self.salesman))
+        other = new_test_user(self.env, login="ecom_salesman_2", groups="sales_team.group_sale_salesman",
+                              name="Борис Другов", lang="en_US")
+        with self.assertRaises(AccessError):
+            self.render(self.order, user=other)
+
+    def test_send_invoice_by_email(self):
+        """«Send invoice for payment»: the composer in the customer's language (Russian), the invoice attached
+        (tests render reports as HTML: test_documents checks the PDF)."""
+        action = self.order.with_user(self.salesman).action_ecom_send_invoice()
+        self.assertEqual(action["context"]["default_template_id"],
+                         self.env.ref("ecom_crm.mail_template_invoice_sale_order").id)
+        composer = Form(self.env["mail.compose.message"].with_user(self.salesman).with_context(**action["context"]))
+        self.assertEqual(composer.subject, f"Счёт на оплату {self.order.name}")
+        self.assertIn("Направляем вам счёт на оплату", composer.body)
+        wizard = composer.save()
+        self.assertEqual(wizard.partner_ids, self.customer)
+        attachment = wizard.attachment_ids
+        self.assertEqual(len(attachment), 1)
+        self.assertTrue(attachment.name.startswith(f"Счёт на оплату {self.order.name}."), attachment.name)
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 2 декабря 2026 г.", self.read_html(attachment.raw))
+        wizard.action_send_mail()
+        message = self.order.message_ids[0]
+        self.assertEqual(message.partner_ids, self.customer)
+        self.assertEqual(message.attachment_ids.mapped("name"), attachment.mapped("name"))
+        self.assertEqual(message.attachment_ids.res_model, "sale.order")
+
