@@ -63,6 +63,7 @@ class ResCompany(models.Model):
     ecom_signatory_name = fields.Char(related="partner_id.ecom_signatory_name", readonly=False)
     ecom_signatory_title = fields.Char(related="partner_id.ecom_signatory_title", readonly=False)
     ecom_signatory_basis = fields.Char(related="partner_id.ecom_signatory_basis", readonly=False)
+    ecom_accountant_name = fields.Char(related="partner_id.ecom_accountant_name", readonly=False)
 
     # the SMS gateway of the company: Odoo IAP, or a Russian provider (tools/sms_gateways.py)
     ecom_sms_gateway = fields.Selection(

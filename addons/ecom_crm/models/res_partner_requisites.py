@@ -24,6 +24,9 @@ class ResPartner(models.Model):
         "Signatory's position", help="In the genitive case: «Генерального директора».")
     ecom_signatory_basis = fields.Char(
         "Acting on the basis of", help="In the genitive case: «Устава», «доверенности № 5 от 01.02.2026».")
+    ecom_accountant_name = fields.Char(
+        "Chief accountant", help="Who signs invoices for payment as the accountant, «Петрова Анна Сергеевна»: "
+                                 "printed as «Петрова А. С.»; empty, a line to fill in.")
 
     def _ecom_russian_requisites(self):
         """Whether the Russian checks apply: a Russian contact, or one without a country in a Russian company."""
@@ -137,4 +140,5 @@ class ResPartner(models.Model):
             "signatory_short": self._ecom_signer(partner, sole_trader),
             "signatory_title": partner.ecom_signatory_title or "",
             "signatory_basis": partner.ecom_signatory_basis or "",
+            "accountant_short": short_name(partner.ecom_accountant_name) if partner.ecom_accountant_name else "",
         }

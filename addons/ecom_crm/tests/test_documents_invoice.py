@@ -289,6 +289,13 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.assertNotIn("Оплатить не позднее", text)
         self.assertNotIn("Условия оплаты", text)
 
+    def test_the_chief_accountant_signs_as_the_accountant(self):
+        """The company's chief accountant, typed in the company's requisites, is printed under the
+        accountant's signature line, shortened as the signatory is."""
+        self.env.company.ecom_accountant_name = "Петрова Анна Сергеевна"
+        self.render(self.order)
+        self.assert_row("Руководитель _______________ / Иванов И. И. / Бухгалтер _______________ / Петрова А. С. /")
+
     def test_a_sole_trader_signs_alone(self):
         self.env.company.name = "ИП Петров Пётр Петрович"
         self.env.company.partner_id.write({"vat": TRADER_INN, "company_registry": TRADER_OGRNIP, "ecom_kpp": False,
