@@ -108,9 +108,9 @@ class EcomCall(models.Model):
         # an outgoing call «missed» is the salesperson's the customer did not pick up
         summary = record.env._("Call %(number)s again: not answered", number=self.caller) \
             if self.direction == "out" else record.env._("Call back %(number)s: missed call", number=self.caller)
-        if pending:
+        if pending:  # whom a new one would be for when its salesperson left (or it had nobody)
             pending.with_context(mail_activity_quick_update=True).write({
-                "summary": summary, "ecom_call_id": self.id,
+                "summary": summary, "ecom_call_id": self.id, "user_id": responsible.id,
                 "date_deadline": min(pending.date_deadline, fields.Date.context_today(pending))})
             return
         activity = record.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id, summary=summary)

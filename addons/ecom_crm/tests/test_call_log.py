@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from odoo import fields
@@ -112,3 +113,24 @@ class TestCallLogWizard(EcomCrmCase):
                                delta=timedelta(seconds=30))
         with self.assertRaisesRegex(UserError, "будущем"):
             self.log(called_at=fields.Datetime.now() + timedelta(days=1))
+
+    def _missed(self, **vals):
+        """A call of the customer's the telephony reported missed, on the request."""
+        call = self.env["ecom.call"].sudo().create({
+            "call_id": f"t-{uuid.uuid4()}", "caller": "+79161234567", "state": "missed", "lead_id": self.lead.id,
+            "partner_id": self.customer.id, **vals})
+        call._ecom_ask_to_call()
+        return call
+
+    def test_the_call_back_of_a_salesperson_who_left_goes_to_who_follows_up(self):
+        """A call missed again when the salesperson of the open call back has left: the call back goes
+        to whom a new one would (it stayed with the archived salesperson, nobody's to do)."""
+        self.log(answered="no")
+        pending = self.lead.activity_ids
+        self.salesman.active = False
+        self._missed()
+        self.assertEqual(self.lead.activity_ids, pending, "the same one")
+        follower = self.Lead._ecom_first_responsible((self.lead.user_id, self.lead.team_id.user_id),
+                                                     self.lead.company_id)
+        self.assertTrue(follower.active)
+        self.assertEqual(pending.user_id, follower)
