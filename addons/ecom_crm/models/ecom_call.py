@@ -117,13 +117,17 @@ class EcomCall(models.Model):
         activity.ecom_call_id = self
 
     def _ecom_call_backs(self, records):
-        """The open activities of ``records`` (requests, customers) that ask to return a call."""
+        """The open activities of ``records`` (requests, customers) that ask to return a call of this
+        call's company (a customer two shops know is called back by each)."""
+        self.ensure_one()
         records = [rec for rec in records if rec]
         if not records:
             return self.env["mail.activity"]
-        return self.env["mail.activity"].sudo().search(AND([
-            [("ecom_call_id", "!=", False)],
-            OR([[("res_model", "=", rec._name), ("res_id", "in", rec.ids)] for rec in records])]), order="id")
+        domain = AND([[("ecom_call_id", "!=", False)],
+                      OR([[("res_model", "=", rec._name), ("res_id", "in", rec.ids)] for rec in records])])
+        if self.company_id:
+            domain = AND([domain, [("ecom_call_id.company_id", "in", [self.company_id.id, False])]])
+        return self.env["mail.activity"].sudo().search(domain, order="id")
 
     def _ecom_close_call_backs(self):
         """The customer was reached (a call that was answered, either way): the activities asking to

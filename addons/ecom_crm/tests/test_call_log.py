@@ -134,3 +134,29 @@ class TestCallLogWizard(EcomCrmCase):
                                                      self.lead.company_id)
         self.assertTrue(follower.active)
         self.assertEqual(pending.user_id, follower)
+
+    def test_another_companys_call_back_is_not_done(self):
+        """A customer both shops know: reached by the first shop's salesperson, the second shop's call
+        back on the customer is still the second shop's to do."""
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        their_manager = new_test_user(self.env, login="ecom_call_other_manager", name="Павел Второй",
+                                      groups="sales_team.group_sale_manager", company_id=other.id,
+                                      company_ids=[(6, 0, other.ids)])
+        customer = self.Partner.create({"name": "Общая Ольга", "phone": "+79161230000"})
+        theirs = self.env["ecom.call"].sudo().create({
+            "call_id": "t-other", "caller": "+79161230000", "state": "missed", "direction": "out",
+            "partner_id": customer.id, "company_id": other.id})
+        theirs._ecom_ask_to_call()
+        pending = customer.activity_ids
+        self.assertEqual(pending.user_id, their_manager)
+        lead = self._lead(partner_id=customer.id)
+        self.env["ecom.call.log.wizard"].with_user(self.salesman).create(
+            {"lead_id": lead.id, "phone": "+79161230000", "duration_minutes": 2}).action_log()
+        self.assertTrue(pending.exists() and pending.active, "the second shop's to do")
+        # the first shop's missed call on the customer is its own call back, not the second shop's
+        ours = self.env["ecom.call"].sudo().create({
+            "call_id": "t-ours", "caller": "+79161230000", "state": "missed", "direction": "out",
+            "partner_id": customer.id, "company_id": self.env.company.id})
+        ours._ecom_ask_to_call()
+        self.assertEqual(len(customer.activity_ids), 2)
+        self.assertEqual(pending.ecom_call_id, theirs)
