@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
@@ -116,25 +118,35 @@ class EcomCall(models.Model):
         activity = record.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id, summary=summary)
         activity.ecom_call_id = self
 
-    def _ecom_call_backs(self, records):
-        """The open activities of ``records`` (requests, customers) that ask to return a call of this
-        call's company (a customer two shops know is called back by each)."""
+    def _ecom_call_backs(self, records, partner=None, until=None):
+        """The open activities of ``records`` (requests, customers), and those returning the calls of
+        ``partner`` wherever they are (another request of theirs), that ask to return a call of this
+        call's company (a customer two shops know is called back by each); ``until``: a call begun
+        by then."""
         self.ensure_one()
         records = [rec for rec in records if rec]
-        if not records:
+        where = [[("res_model", "=", rec._name), ("res_id", "in", rec.ids)] for rec in records]
+        if partner:
+            where.append([("ecom_call_id.partner_id", "=", partner.id)])
+        if not where:
             return self.env["mail.activity"]
-        domain = AND([[("ecom_call_id", "!=", False)],
-                      OR([[("res_model", "=", rec._name), ("res_id", "in", rec.ids)] for rec in records])])
+        domain = AND([[("ecom_call_id", "!=", False)], OR(where)])
         if self.company_id:
             domain = AND([domain, [("ecom_call_id.company_id", "in", [self.company_id.id, False])]])
+        if until:
+            domain = AND([domain, ["|", ("ecom_call_id.started_at", "=", False),
+                                   ("ecom_call_id.started_at", "<=", until)]])
         return self.env["mail.activity"].sudo().search(domain, order="id")
 
     def _ecom_close_call_backs(self):
         """The customer was reached (a call that was answered, either way): the activities asking to
-        return their earlier calls, on its request and on the customer, are done, the feedback in
-        the language and time zone of whom each was for."""
+        return their calls until then, on its request, on the customer and on the customer's other
+        requests, are done, the feedback in the language and time zone of whom each was for (a call
+        logged later with its earlier time leaves those of the calls missed after it)."""
         for call in self:
-            for user, pending in call._ecom_call_backs([call.lead_id, call.partner_id]).grouped("user_id").items():
+            ended = (call.started_at or fields.Datetime.now()) + timedelta(seconds=call.duration or 0)
+            reached = call._ecom_call_backs([call.lead_id, call.partner_id], call.partner_id, until=ended)
+            for user, pending in reached.grouped("user_id").items():
                 pending = pending.with_context(mail_activity_quick_update=True, lang=user.lang or self.env.lang,
                                                tz=user.tz or self.env.context.get("tz"))
                 when = fields.Datetime.context_timestamp(pending, call.started_at or fields.Datetime.now())

@@ -160,3 +160,13 @@ class TestCallLogWizard(EcomCrmCase):
         ours._ecom_ask_to_call()
         self.assertEqual(len(customer.activity_ids), 2)
         self.assertEqual(pending.ecom_call_id, theirs)
+
+    def test_a_call_logged_later_leaves_the_call_back_of_a_later_call(self):
+        """The morning's talk, logged in the evening, does not do the call back of the customer's call
+        missed at noon: they were not reached since; a talk after it does."""
+        now = fields.Datetime.now().replace(microsecond=0)
+        self._missed(started_at=now - timedelta(hours=2))
+        self.log(called_at=now - timedelta(hours=6), duration_minutes=3)
+        self.assertEqual(len(self.lead.activity_ids), 1, "the noon's call still to return")
+        self.log(called_at=now - timedelta(hours=1), duration_minutes=3)
+        self.assertFalse(self.lead.activity_ids, "reached after it: done")
