@@ -4,6 +4,7 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.osv.expression import AND, OR
+from odoo.tools import format_datetime
 
 from ..tools.phones import normalize_phone_vals, phone_without_extension
 
@@ -147,11 +148,12 @@ class EcomCall(models.Model):
             ended = (call.started_at or fields.Datetime.now()) + timedelta(seconds=call.duration or 0)
             reached = call._ecom_call_backs([call.lead_id, call.partner_id], call.partner_id, until=ended)
             for user, pending in reached.grouped("user_id").items():
-                pending = pending.with_context(mail_activity_quick_update=True, lang=user.lang or self.env.lang,
-                                               tz=user.tz or self.env.context.get("tz"))
-                when = fields.Datetime.context_timestamp(pending, call.started_at or fields.Datetime.now())
-                pending.action_feedback(feedback=pending.env._(
-                    "Reached: the call of %(when)s was answered.", when=when.strftime("%d.%m.%Y %H:%M")))
+                tz = user.tz or self.env.context.get("tz")
+                pending = pending.with_context(mail_activity_quick_update=True, lang=user.lang or self.env.lang, tz=tz)
+                # the time as their language writes it (an English one reads no «20.11.2026 14:30»)
+                when = format_datetime(pending.env, call.started_at or fields.Datetime.now(), tz=tz, dt_format="short")
+                pending.action_feedback(
+                    feedback=pending.env._("Reached: the call of %(when)s was answered.", when=when))
 
     @api.model
     def _ecom_create_outgoing(self, data, source):

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import format_datetime
 
 from .common import EcomCrmCase
 
@@ -170,3 +171,17 @@ class TestCallLogWizard(EcomCrmCase):
         self.assertEqual(len(self.lead.activity_ids), 1, "the noon's call still to return")
         self.log(called_at=now - timedelta(hours=1), duration_minutes=3)
         self.assertFalse(self.lead.activity_ids, "reached after it: done")
+
+    def test_the_feedback_tells_the_time_as_the_salespersons_language_writes_it(self):
+        """The note of the call back done by a call tells the call's time as the salesperson's
+        language writes it (an English one: not «20.11.2026 14:30»), in their time zone."""
+        self.env["res.lang"]._activate_lang("en_US")
+        self.salesman.tz = "Asia/Vladivostok"
+        at = fields.Datetime.now().replace(microsecond=0) - timedelta(hours=1)
+        self.log(answered="no", called_at=at - timedelta(hours=1))
+        self.log(called_at=at, duration_minutes=4)
+        self.assertFalse(self.lead.activity_ids)
+        done = self.lead.message_ids.filtered(
+            lambda m: m.mail_activity_type_id == self.env.ref("mail.mail_activity_data_call"))[:1]
+        when = format_datetime(self.env(context={"lang": "en_US"}), at, tz="Asia/Vladivostok", dt_format="short")
+        self.assertIn(f"Reached: the call of {when} was answered.", str(done.body))
