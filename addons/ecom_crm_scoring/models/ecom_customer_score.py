@@ -124,7 +124,7 @@ class EcomCustomerScore(models.Model):
                 if score.decision_code else False)
             lines = [self._ecom_sentence(texts.CRITERIA_TEMPLATES.get(name),
                                          self._ecom_amounts(params, texts.MONEY_PARAMS.get(name), score.company_id),
-                                         dates)
+                                         dates, horizon=score.company_id.ecom_scoring_horizon)
                      for name, params in (score.reasons_data or [])]
             score.reasons = "\n".join(line for line in lines if line) or False
             score.main_reason = next((line for line in lines if line), score.decision_reason)
@@ -146,13 +146,16 @@ class EcomCustomerScore(models.Model):
             params[name] = formatLang(self.env, amount, currency_obj=company.currency_id, rounding_unit="units")
         return params
 
-    def _ecom_sentence(self, template, params, dates=None):
+    def _ecom_sentence(self, template, params, dates=None, horizon=None):
         """``template`` (one of the engine's English sentences) in the reader's language, filled in.
-        ``dates``: a cache of the dates already formatted (``{iso: text}``, one language)."""
+        ``dates``: a cache of the dates already formatted (``{iso: text}``, one language);
+        ``horizon``: the days a row stored before the sentences said them looks ahead."""
         if not template:
             return ""
         text = self.env._(template)  # the engine's sentences, marked with _lt
         params = _Params(params or {})
+        if horizon and "%(days)s days" in template and "days" not in params:
+            params["days"] = horizon
         if params.get("date"):  # stored as ISO: shown as the reader's language writes dates
             params["date"] = self._ecom_date(params["date"], dates)
         try:

@@ -53,8 +53,8 @@ PARAMS = {
     "frequency_trend": {"recent": ("orders_recent", "int"), "prior": ("orders_prior", "int")},
     "orders_90": {"orders": ("orders_90", "int")},
     "p_alive": {"pct": ("p_alive", "pct")},
-    "expected_orders": {"orders": ("expected_orders", "dec")},
-    "rhythm_probability": {"pct": ("rhythm_probability", "pct")},
+    "expected_orders": {"orders": ("expected_orders", "dec"), "days": ("horizon", "int")},
+    "rhythm_probability": {"pct": ("rhythm_probability", "pct"), "days": ("horizon", "int")},
     "category_breadth": {"count": ("category_breadth", "int")},
     "product_breadth": {"count": ("product_breadth", "int")},
     "return_share": {"pct": ("return_share", "pct")},
@@ -92,6 +92,7 @@ class Criteria:
     extra: dict = field(default_factory=dict)
     bgnbd_params: "bgnbd.BgNbdParams | None" = None
     reason_texts: dict = field(default_factory=dict)
+    horizon: int = 90  # the days BG/NBD's expectations look ahead (the sentences say it)
 
     def column(self, name):
         return self.values[:, self.names.index(name)]
@@ -99,7 +100,7 @@ class Criteria:
     def subset(self, rows):
         """The criteria of ``rows`` only (no extras): what training keeps of a snapshot."""
         return Criteria(as_of=self.as_of, names=self.names, values=self.values[rows], has_orders=self.has_orders[rows],
-                        bgnbd_params=self.bgnbd_params, reason_texts=self.reason_texts)
+                        bgnbd_params=self.bgnbd_params, reason_texts=self.reason_texts, horizon=self.horizon)
 
     def available(self, rows=None):
         """Names of the criteria that have data (not all NaN, not constant) among ``rows``."""
@@ -339,7 +340,7 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     values = cols.by_rows()
     del cols
     return Criteria(as_of=as_of, names=names, values=values, has_orders=has, extra=extra, bgnbd_params=params,
-                    reason_texts=h.reason_texts)
+                    reason_texts=h.reason_texts, horizon=horizon)
 
 
 def _line_criteria(h, n, as_of, cols, extra):
@@ -535,7 +536,9 @@ def describe(criteria, customer, name):
     the English sentence; the ORM side translates the template first, then fills it in."""
     params = {}
     for placeholder, (source, kind) in PARAMS[name].items():
-        if source in criteria.names:
+        if source == "horizon":
+            value = criteria.horizon
+        elif source in criteria.names:
             value = criteria.values[customer, criteria.names.index(source)]
         else:
             value = criteria.extra[source][customer]

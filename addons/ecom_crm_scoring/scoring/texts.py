@@ -23,8 +23,9 @@ CRITERIA_TEMPLATES = {
     "orders_90": _lt("%(orders)s orders in the last 90 days"),
     # BG/NBD's figures, next to the score that weighs everything: said as the rhythm's alone
     "p_alive": _lt("by the rhythm of their orders, %(pct)s%% likely to still be a customer"),
-    "expected_orders": _lt("expected to place %(orders)s orders in the next 90 days"),
-    "rhythm_probability": _lt("by the rhythm of their orders alone, %(pct)s%% likely to order in the next 90 days"),
+    "expected_orders": _lt("expected to place %(orders)s orders in the next %(days)s days"),
+    "rhythm_probability": _lt("by the rhythm of their orders alone, %(pct)s%% likely to order in the next %(days)s "
+                                "days"),
     "category_breadth": _lt("buys in %(count)s categories"),
     "product_breadth": _lt("bought %(count)s different products"),
     "return_share": _lt("returned %(pct)s%% of what they bought"),

@@ -63,6 +63,17 @@ class TestCriteria(BaseCase):
     def assertNoData(self, name, customer):
         self.assertTrue(np.isnan(self.value(name, customer)), f"{name} of {customer} should be NaN")
 
+    def test_the_rhythms_sentences_say_the_horizon(self):
+        """BG/NBD's expectations look as far ahead as the store's horizon: their sentences say it
+        (they said 90 days whatever it was)."""
+        for horizon in (90, 30):
+            c = criteria.compute(store(), AS_OF, horizon=horizon)
+            for name in ("expected_orders", "rhythm_probability"):
+                template, params = criteria.describe(c, 0, name)
+                self.assertEqual(params["days"], str(horizon))
+                self.assertIn(f"next {horizon} days", template % params)
+            self.assertEqual(c.subset(np.array([0])).horizon, horizon)
+
     def test_every_criterion_has_a_sentence(self):
         self.assertGreaterEqual(len(criteria.NAMES), 17)
         self.assertEqual(set(criteria.NAMES), set(criteria.TEMPLATES))

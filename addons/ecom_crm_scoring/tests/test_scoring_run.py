@@ -230,6 +230,20 @@ class TestScoringRun(ScoringCase):
         self.assertIsNotNone(theirs._load_state(), "the other shop's last run")
         self.assertEqual(self.Run._ecom_last_state(self.env.company)[0], runs[10])
 
+    def test_a_row_stored_before_the_sentences_said_the_horizon(self):
+        """A row the night wrote before the rhythm's sentences said their days reads the company's
+        horizon, not an empty «in the next  days»."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env.company.ecom_scoring_horizon = 60
+        self.run_scoring()
+        score = self.Score.search([], limit=1)
+        score.reasons_data = [["expected_orders", {"orders": "1.5"}],
+                              ["rhythm_probability", {"pct": "40", "days": "90"}]]
+        self.assertEqual(score.with_context(lang="en_US").reasons.splitlines(),
+                         ["expected to place 1.5 orders in the next 60 days",
+                          "by the rhythm of their orders alone, 40% likely to order in the next 90 days"])
+        self.assertIn("ближайшие 60 дн.", score.with_context(lang="ru_RU").reasons)
+
     def test_amounts_in_the_reasons_are_in_the_stores_currency(self):
         """«spent 595760 in total» read as a phone number: amounts are written as the reader's
         language writes them, with the store's currency."""
