@@ -60,6 +60,26 @@ class TestScoringAccess(ScheduleCase):
             {"partner_id": self.shared_now.id, "outcome": "declined", "user_id": self.vera.id}])
         self.assertFalse(self._open_activities(self.boris_now) | self._open_activities(self.shared_now))
 
+    def test_a_contact_handed_to_a_colleague_is_on_their_list(self):
+        """A team leader gives Anna's scheduled contact to Boris: it is on Boris's «Today» list and
+        the customer's card shows him the score (the rules showed him only his own customers' and
+        the shared ones: the contact was his, the list and the card empty)."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        activity.with_user(self.director).user_id = self.boris
+        today = self.env["ir.actions.act_window"]._for_xml_id("ecom_crm_scoring.ecom_scoring_today_action")
+        mine = [("decision", "=", "now"), "|", ("user_id", "=", self.boris.id), ("activity_user_id", "=", self.boris.id)]
+        listed = self.Score.with_user(self.boris).search(mine)
+        self.assertIn(self.anna_now, listed.partner_id, today["name"])
+        self.assertEqual(self.anna_now.with_user(self.boris).ecom_score_id.partner_id, self.anna_now)
+        offer = self.env["ecom.customer.suggestion"].create({
+            "score_id": self.anna_now.ecom_score_ids.id, "kind": "rebuy", "product_id": self.product.id,
+            "probability": 0.5})
+        self.assertEqual(self.Score.with_user(self.boris).browse(offer.score_id.id).suggestion_ids, offer)
+        # Vera, to whom nothing was given, still sees neither Anna's customers nor Boris's
+        self.assertFalse(self.Score.with_user(self.vera).search([("partner_id", "in", (self.anna_now | self.boris_now).ids)]))
+
     def test_an_outcome_is_never_recorded_in_a_company_of_others(self):
         """The outcome is made as the scheduling salesperson's, but never in a company the one marking
         the contact done is not in: a contact whose company an RPC call set to another shop records
@@ -85,7 +105,10 @@ class TestScoringAccess(ScheduleCase):
                 # a date ten thousand years ahead: the nightly run failed on it every night
                 ("ecom_scoring_order_cooldown", 2_000_000_000, "Тихих дней"),
                 ("ecom_scoring_refusal_cooldown", 10_000, "Тихих дней"),
-                ("ecom_scoring_growth_min_probability", 25.0, "от 0 до 1"),
+                # shown as percentages in the settings: the message speaks of them
+                ("ecom_scoring_growth_min_probability", 25.0, "от 0 до 100 %"),
+                # a watch group above the growth points would be empty
+                ("ecom_scoring_watch_min_probability", 0.3, r"шанс \(30 %\) должен быть меньше, чем у них \(25 %\)"),
                 ("ecom_scoring_slipping_overdue", 0.0, "больше нуля")):
             with self.subTest(field=field, value=value), self.assertRaisesRegex(ValidationError, message), \
                     self.env.cr.savepoint():
