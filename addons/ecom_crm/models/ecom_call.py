@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.osv.expression import AND, OR
+from odoo.tools import format_datetime
 
 from ..tools.phones import normalize_phone_vals, phone_without_extension
 
@@ -108,34 +111,49 @@ class EcomCall(models.Model):
         # an outgoing call «missed» is the salesperson's the customer did not pick up
         summary = record.env._("Call %(number)s again: not answered", number=self.caller) \
             if self.direction == "out" else record.env._("Call back %(number)s: missed call", number=self.caller)
-        if pending:
+        if pending:  # whom a new one would be for when its salesperson left (or it had nobody)
             pending.with_context(mail_activity_quick_update=True).write({
-                "summary": summary, "ecom_call_id": self.id,
+                "summary": summary, "ecom_call_id": self.id, "user_id": responsible.id,
                 "date_deadline": min(pending.date_deadline, fields.Date.context_today(pending))})
             return
         activity = record.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id, summary=summary)
         activity.ecom_call_id = self
 
-    def _ecom_call_backs(self, records):
-        """The open activities of ``records`` (requests, customers) that ask to return a call."""
+    def _ecom_call_backs(self, records, partner=None, until=None):
+        """The open activities of ``records`` (requests, customers), and those returning the calls of
+        ``partner`` wherever they are (another request of theirs), that ask to return a call of this
+        call's company (a customer two shops know is called back by each); ``until``: a call begun
+        by then."""
+        self.ensure_one()
         records = [rec for rec in records if rec]
-        if not records:
+        where = [[("res_model", "=", rec._name), ("res_id", "in", rec.ids)] for rec in records]
+        if partner:
+            where.append([("ecom_call_id.partner_id", "=", partner.id)])
+        if not where:
             return self.env["mail.activity"]
-        return self.env["mail.activity"].sudo().search(AND([
-            [("ecom_call_id", "!=", False)],
-            OR([[("res_model", "=", rec._name), ("res_id", "in", rec.ids)] for rec in records])]), order="id")
+        domain = AND([[("ecom_call_id", "!=", False)], OR(where)])
+        if self.company_id:
+            domain = AND([domain, [("ecom_call_id.company_id", "in", [self.company_id.id, False])]])
+        if until:
+            domain = AND([domain, ["|", ("ecom_call_id.started_at", "=", False),
+                                   ("ecom_call_id.started_at", "<=", until)]])
+        return self.env["mail.activity"].sudo().search(domain, order="id")
 
     def _ecom_close_call_backs(self):
         """The customer was reached (a call that was answered, either way): the activities asking to
-        return their earlier calls, on its request and on the customer, are done, the feedback in
-        the language and time zone of whom each was for."""
+        return their calls until then, on its request, on the customer and on the customer's other
+        requests, are done, the feedback in the language and time zone of whom each was for (a call
+        logged later with its earlier time leaves those of the calls missed after it)."""
         for call in self:
-            for user, pending in call._ecom_call_backs([call.lead_id, call.partner_id]).grouped("user_id").items():
-                pending = pending.with_context(mail_activity_quick_update=True, lang=user.lang or self.env.lang,
-                                               tz=user.tz or self.env.context.get("tz"))
-                when = fields.Datetime.context_timestamp(pending, call.started_at or fields.Datetime.now())
-                pending.action_feedback(feedback=pending.env._(
-                    "Reached: the call of %(when)s was answered.", when=when.strftime("%d.%m.%Y %H:%M")))
+            ended = (call.started_at or fields.Datetime.now()) + timedelta(seconds=call.duration or 0)
+            reached = call._ecom_call_backs([call.lead_id, call.partner_id], call.partner_id, until=ended)
+            for user, pending in reached.grouped("user_id").items():
+                tz = user.tz or self.env.context.get("tz")
+                pending = pending.with_context(mail_activity_quick_update=True, lang=user.lang or self.env.lang, tz=tz)
+                # the time as their language writes it (an English one reads no «20.11.2026 14:30»)
+                when = format_datetime(pending.env, call.started_at or fields.Datetime.now(), tz=tz, dt_format="short")
+                pending.action_feedback(
+                    feedback=pending.env._("Reached: the call of %(when)s was answered.", when=when))
 
     @api.model
     def _ecom_create_outgoing(self, data, source):

@@ -30,6 +30,22 @@ def flush_order_refunds(env):
         env[model].flush_model()
 
 
+def credited_orders(condition=None):
+    """The SQL of a subquery: the ids (``order_id``) of the orders a posted customer credit note
+    takes something back from (its lines linked to theirs, down payments' apart). ``condition``:
+    more conditions on ``csol``, the credited order line (``AND ...``). The few orders whose
+    invoices the store's reports and the scoring read again to tell a return from a correction."""
+    return SQL("""
+        SELECT DISTINCT csol.order_id
+          FROM account_move cm
+          JOIN account_move_line caml ON caml.move_id = cm.id
+          JOIN sale_order_line_invoice_rel crel ON crel.invoice_line_id = caml.id
+          JOIN sale_order_line csol ON csol.id = crel.order_line_id
+         WHERE cm.move_type = 'out_refund' AND cm.state = 'posted'
+           AND NOT COALESCE(csol.is_downpayment, false) %s
+    """, condition or SQL())
+
+
 def order_refunds(where=None, orders=None):
     """The SQL of a subquery: per confirmed order with a posted customer credit note on its lines,
     ``refunded``, what the credit notes gave back in the order's currency; ``refunded_base`` and
@@ -74,13 +90,7 @@ def order_refunds(where=None, orders=None):
                                         FILTER (WHERE m.move_type = 'out_refund' AND %(cost)s > 0), 0) AS credited_base,
                                COALESCE(SUM(aml.quantity * %(cost)s)
                                         FILTER (WHERE m.move_type = 'out_refund' AND %(cost)s > 0), 0) AS credited_cost
-                          FROM (SELECT DISTINCT csol.order_id
-                                  FROM account_move cm
-                                  JOIN account_move_line caml ON caml.move_id = cm.id
-                                  JOIN sale_order_line_invoice_rel crel ON crel.invoice_line_id = caml.id
-                                  JOIN sale_order_line csol ON csol.id = crel.order_line_id
-                                 WHERE cm.move_type = 'out_refund' AND cm.state = 'posted'
-                                   AND NOT COALESCE(csol.is_downpayment, false) %(only)s) credited
+                          FROM (%(credited)s) credited
                           JOIN sale_order so ON so.id = credited.order_id
                           JOIN sale_order_line sol ON sol.order_id = so.id
                           JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
@@ -95,7 +105,7 @@ def order_refunds(where=None, orders=None):
                       GROUP BY so.id) i
                  WHERE i.credited > 0) x
     """, rate=rate, cost=cost, where=where or SQL(),
-               only=SQL("AND csol.order_id IN (%s)", orders) if orders is not None else SQL())
+               credited=credited_orders(SQL("AND csol.order_id IN (%s)", orders) if orders is not None else None))
 
 
 class EcomReportMixin(models.AbstractModel):

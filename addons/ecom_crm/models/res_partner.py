@@ -178,7 +178,7 @@ class ResPartner(models.Model):
             self.env.cr.execute(SQL("""
                 SELECT id, mobile, phone, ecom_sms_number FROM res_partner
                  WHERE id > %s AND (mobile IS NOT NULL OR phone IS NOT NULL OR ecom_sms_number IS NOT NULL)
-                   AND %s
+                   AND (%s)
                  ORDER BY id LIMIT %s
             """, last_id, only or SQL("TRUE"), batch))
             rows = self.env.cr.fetchall()

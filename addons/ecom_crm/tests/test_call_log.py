@@ -1,8 +1,10 @@
+import uuid
 from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import format_datetime
 
 from .common import EcomCrmCase
 
@@ -112,3 +114,74 @@ class TestCallLogWizard(EcomCrmCase):
                                delta=timedelta(seconds=30))
         with self.assertRaisesRegex(UserError, "будущем"):
             self.log(called_at=fields.Datetime.now() + timedelta(days=1))
+
+    def _missed(self, **vals):
+        """A call of the customer's the telephony reported missed, on the request."""
+        call = self.env["ecom.call"].sudo().create({
+            "call_id": f"t-{uuid.uuid4()}", "caller": "+79161234567", "state": "missed", "lead_id": self.lead.id,
+            "partner_id": self.customer.id, **vals})
+        call._ecom_ask_to_call()
+        return call
+
+    def test_the_call_back_of_a_salesperson_who_left_goes_to_who_follows_up(self):
+        """A call missed again when the salesperson of the open call back has left: the call back goes
+        to whom a new one would (it stayed with the archived salesperson, nobody's to do)."""
+        self.log(answered="no")
+        pending = self.lead.activity_ids
+        self.salesman.active = False
+        self._missed()
+        self.assertEqual(self.lead.activity_ids, pending, "the same one")
+        follower = self.Lead._ecom_first_responsible((self.lead.user_id, self.lead.team_id.user_id),
+                                                     self.lead.company_id)
+        self.assertTrue(follower.active)
+        self.assertEqual(pending.user_id, follower)
+
+    def test_another_companys_call_back_is_not_done(self):
+        """A customer both shops know: reached by the first shop's salesperson, the second shop's call
+        back on the customer is still the second shop's to do."""
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        their_manager = new_test_user(self.env, login="ecom_call_other_manager", name="Павел Второй",
+                                      groups="sales_team.group_sale_manager", company_id=other.id,
+                                      company_ids=[(6, 0, other.ids)])
+        customer = self.Partner.create({"name": "Общая Ольга", "phone": "+79161230000"})
+        theirs = self.env["ecom.call"].sudo().create({
+            "call_id": "t-other", "caller": "+79161230000", "state": "missed", "direction": "out",
+            "partner_id": customer.id, "company_id": other.id})
+        theirs._ecom_ask_to_call()
+        pending = customer.activity_ids
+        self.assertEqual(pending.user_id, their_manager)
+        lead = self._lead(partner_id=customer.id)
+        self.env["ecom.call.log.wizard"].with_user(self.salesman).create(
+            {"lead_id": lead.id, "phone": "+79161230000", "duration_minutes": 2}).action_log()
+        self.assertTrue(pending.exists() and pending.active, "the second shop's to do")
+        # the first shop's missed call on the customer is its own call back, not the second shop's
+        ours = self.env["ecom.call"].sudo().create({
+            "call_id": "t-ours", "caller": "+79161230000", "state": "missed", "direction": "out",
+            "partner_id": customer.id, "company_id": self.env.company.id})
+        ours._ecom_ask_to_call()
+        self.assertEqual(len(customer.activity_ids), 2)
+        self.assertEqual(pending.ecom_call_id, theirs)
+
+    def test_a_call_logged_later_leaves_the_call_back_of_a_later_call(self):
+        """The morning's talk, logged in the evening, does not do the call back of the customer's call
+        missed at noon: they were not reached since; a talk after it does."""
+        now = fields.Datetime.now().replace(microsecond=0)
+        self._missed(started_at=now - timedelta(hours=2))
+        self.log(called_at=now - timedelta(hours=6), duration_minutes=3)
+        self.assertEqual(len(self.lead.activity_ids), 1, "the noon's call still to return")
+        self.log(called_at=now - timedelta(hours=1), duration_minutes=3)
+        self.assertFalse(self.lead.activity_ids, "reached after it: done")
+
+    def test_the_feedback_tells_the_time_as_the_salespersons_language_writes_it(self):
+        """The note of the call back done by a call tells the call's time as the salesperson's
+        language writes it (an English one: not «20.11.2026 14:30»), in their time zone."""
+        self.env["res.lang"]._activate_lang("en_US")
+        self.salesman.tz = "Asia/Vladivostok"
+        at = fields.Datetime.now().replace(microsecond=0) - timedelta(hours=1)
+        self.log(answered="no", called_at=at - timedelta(hours=1))
+        self.log(called_at=at, duration_minutes=4)
+        self.assertFalse(self.lead.activity_ids)
+        done = self.lead.message_ids.filtered(
+            lambda m: m.mail_activity_type_id == self.env.ref("mail.mail_activity_data_call"))[:1]
+        when = format_datetime(self.env(context={"lang": "en_US"}), at, tz="Asia/Vladivostok", dt_format="short")
+        self.assertIn(f"Reached: the call of {when} was answered.", str(done.body))

@@ -144,6 +144,25 @@ class TestCallWebhook(IntakeCase):
         self.call({"event": "missed", "call_id": "c-nn-4", "caller": "+79037770011"})
         self.assertEqual(len(lead.activity_ids.filtered(lambda a: a.activity_type_id == call_type)), 1)
 
+    def test_reached_outside_the_request_the_call_back_is_done_too(self):
+        """The store's call that reaches the customer after their request's window (no request of its
+        own: its first event «finished») does the call back waiting on that request all the same."""
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        self.call({"event": "incoming", "call_id": "c-ow-1", "caller": "+79037770022"})
+        answer = self.call({"event": "missed", "call_id": "c-ow-1", "caller": "+79037770022"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        pending = lead.activity_ids.filtered(lambda a: a.activity_type_id == call_type)
+        self.assertEqual(len(pending), 1)
+        days = lead.company_id.ecom_repeat_window_days + 1
+        self.env.cr.execute("UPDATE crm_lead SET create_date = create_date - make_interval(days => %s) WHERE id = %s",
+                            [days, lead.id])
+        lead.invalidate_recordset(["create_date"])
+        answer = self.call({"event": "finished", "call_id": "c-ow-back", "caller": "+79037770022",
+                            "direction": "out", "duration": 60}).json()
+        self.assertEqual((answer["lead_id"], answer["partner_id"]), (None, lead.partner_id.id),
+                         "outside the request's window: the customer's call only")
+        self.assertFalse(pending.exists() and pending.active, "reached: done")
+
     def test_the_call_back_is_to_the_number_that_called(self):
         """A customer found by their mobile, or a company's contact, is called back on the number
         that called, not on the customer's (or the company's) main phone."""

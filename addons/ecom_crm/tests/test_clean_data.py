@@ -236,6 +236,29 @@ class TestPhoneExtensions(EcomCrmCase):
                 number = phones.phone_without_extension(value) or False
                 self.assertEqual((partner.ecom_phone_number, partner.ecom_mobile_number), (number, number))
 
+    def test_the_sms_numbers_fill_restricted_by_any_condition(self):
+        """The SMS numbers' fill restricted by a condition (the demo store's few numbers) takes it
+        whole: «a OR b» is not read as «the batch's ids and a, or b» (b's rows every batch: a fill
+        that never ended)."""
+        partners = self.Partner.create([{"name": f"Клиент {index}", "phone": "+79161234567"} for index in range(3)])
+        self.env.flush_all()
+        self.env.cr.execute(SQL("UPDATE res_partner SET ecom_sms_number = 'old' WHERE id = ANY(%s)", partners.ids))
+        queries = []
+        execute = type(self.env.cr).execute
+
+        def counted(cr, query, params=None, log_exceptions=True):
+            queries.append(query)
+            if len(queries) > 20:
+                raise AssertionError("the fill does not end")
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(type(self.env.cr), "execute", counted):
+            changed = self.Partner._ecom_fill_sms_numbers(
+                batch=1, only=SQL("id = %s OR id = %s", partners[0].id, partners[1].id))
+        self.assertEqual(changed, 2)
+        partners.invalidate_recordset()
+        self.assertEqual(partners.mapped("ecom_sms_number"), ["+79161234567", "+79161234567", "old"])
+
     def test_customer_matched_by_number_whatever_the_extension(self):
         """The same switchboard number is the same customer (a company), with or without an extension;
         a customer with that very extension comes first (companies sharing a business centre's

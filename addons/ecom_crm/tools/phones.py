@@ -91,8 +91,12 @@ def takes_sms(value):
     number = phone_without_extension(value)
     if not number:
         return False
+    if number.startswith(LANDLINE_PREFIXES):
+        # a Russian landline, toll-free or special number (+7 3…, 4…, 8…: libphonenumber knows none
+        # of them as a mobile): told without parsing it again, a request's phone is parsed once
+        return False
     if phonenumbers is None:
-        return not number.startswith(LANDLINE_PREFIXES)
+        return True
     try:
         parsed = phonenumbers.parse(number, None)  # stored: E.164, its country in it
     except phonenumbers.NumberParseException:

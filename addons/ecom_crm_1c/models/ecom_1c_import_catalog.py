@@ -225,13 +225,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
         missing.action_archive()
         # and the characteristics (variants) no longer named, of the products it lists by characteristic
         # (from 2.05 on, 1C lists characteristics in offers only: those are not the catalog's to archive)
-        self.env.cr.execute(SQL("""
-            SELECT pp.id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE pt.ecom_1c_catalog_id = %s AND pt.active AND pp.active AND pt.ecom_1c_id = ANY(%s)
-               AND NOT EXISTS (SELECT FROM unnest(%s::varchar[]) AS seen(id) WHERE seen.id = pp.ecom_1c_id)
-        """, catalog_id, list({split_id(i)[0] for i in seen if "#" in i}), list(seen)))
-        gone = self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())
-        gone.action_archive()
+        gone = self._archive_unnamed_characteristics(catalog_id, seen)
         counts["archived"] += len(missing) + len(gone)
 
     def _import_groups(self, groups, counts):

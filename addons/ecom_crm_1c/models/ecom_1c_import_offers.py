@@ -4,7 +4,6 @@ from odoo import _, api, models
 from odoo.tools import SQL
 
 from ..commerceml import read_catalog_id, read_offer_ids, read_offers
-from ..commerceml.characteristics import split_id
 from ..commerceml.mapper import sales_price_type, unit_price
 from ..tools.binder import bound
 from .ecom_1c_import_catalog import is_full
@@ -80,15 +79,10 @@ class Ecom1cImportOffers(models.AbstractModel):
             source.seek(0)
         offered = set(read_offer_ids(source)) | others
         named = [offer_id for offer_id, deleted in offered if not deleted]
-        products = list({split_id(offer_id)[0] for offer_id, _deleted in offered if "#" in offer_id})
         self.env.flush_all()
-        self.env.cr.execute(SQL("""
-            SELECT pp.id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE pt.ecom_1c_catalog_id = %s AND pt.active AND pp.active AND pt.ecom_1c_id = ANY(%s)
-               AND NOT EXISTS (SELECT FROM unnest(%s::varchar[]) AS named(id) WHERE named.id = pp.ecom_1c_id)
-        """, catalog_id, products, named))
-        gone = self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())
-        gone.action_archive()
+        # a product all of whose characteristics are marked deleted is still listed by characteristic
+        gone = self._archive_unnamed_characteristics(catalog_id, named,
+                                                     listed=[offer_id for offer_id, _deleted in offered])
         counts["archived"] += len(gone)
 
     def _import_price_types(self, price_types, counts):

@@ -2,6 +2,9 @@ import time
 from itertools import islice
 
 from odoo import api, models
+from odoo.tools import SQL
+
+from ..commerceml.characteristics import split_id
 
 BATCH = 500
 
@@ -31,6 +34,21 @@ class Ecom1cImporter(models.AbstractModel):
 
     _name = "ecom.1c.importer"
     _description = "CommerceML importer"
+
+    def _archive_unnamed_characteristics(self, catalog_id, named, listed=None):
+        """Archive (never delete) the characteristics (variants) of the catalog ``catalog_id``'s
+        products that a whole list names by characteristic (``listed``, default ``named``: the 1C ids
+        it lists, «product» or «product#characteristic») but that ``named`` does not name; returns
+        them."""
+        listed = named if listed is None else listed
+        self.env.cr.execute(SQL("""
+            SELECT pp.id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pt.ecom_1c_catalog_id = %s AND pt.active AND pp.active AND pt.ecom_1c_id = ANY(%s)
+               AND NOT EXISTS (SELECT FROM unnest(%s::varchar[]) AS named(id) WHERE named.id = pp.ecom_1c_id)
+        """, catalog_id, list({split_id(i)[0] for i in listed if "#" in i}), list(named)))
+        gone = self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())
+        gone.action_archive()
+        return gone
 
     @api.model
     def _import_file(self, kind, source, exchange=None, start=0, deadline=None, files_dir=None):

@@ -285,10 +285,9 @@ class EcomCustomerScore(models.Model):
         only = [("partner_id", "in", list(partner_ids))] if partner_ids is not None else []
         due = Score.search([("company_id", "=", company.id), ("decision", "=", "now"),
                             ("decision_date", "<=", today), *only])
-        open_domain = [("res_model", "=", "res.partner"), ("activity_type_id", "=", kind.id),
-                       ("ecom_scoring_company_id", "in", [company.id, False])]
-        if partner_ids is not None:
-            open_domain.append(("res_id", "in", list(partner_ids)))
+        ours = [("res_model", "=", "res.partner"), ("activity_type_id", "=", kind.id),
+                ("ecom_scoring_company_id", "in", [company.id, False])]
+        open_domain = ours if partner_ids is None else [*ours, ("res_id", "in", list(partner_ids))]
         existing = Activity.search(open_domain, order="id").grouped("res_id")
         scores = {score.partner_id.id: score for score in due}
         others = [partner_id for partner_id in existing if partner_id not in scores]
@@ -299,11 +298,25 @@ class EcomCustomerScore(models.Model):
             return bool(user) and user.active and not user.share and company in user.company_ids
 
         # the default team and its members' loads, read once per sync, and what each salesperson's
-        # daily list has room for once their own customers to call today are counted
+        # daily list has room for once what their day holds already is counted, in the whole company
+        # (an incremental run syncs a few customers: the others of today fill the day too), before
+        # any customer is handed out: their own customers to call today, and those of the shared
+        # list they keep
         team_state = {"room": Counter(), "cap": company.ecom_scoring_daily_cap}
-        for score in due:
+        day = due if partner_ids is None else Score.search([
+            ("company_id", "=", company.id), ("decision", "=", "now"), ("decision_date", "<=", today)])
+        shared = []
+        for score in day:
             if can_call(score.user_id):
                 team_state["room"][score.user_id] -= 1
+            else:
+                shared.append(score.partner_id.id)
+        held = existing if partner_ids is None or not shared else \
+            Activity.search([*ours, ("res_id", "in", shared)], order="id").grouped("res_id")
+        for partner_id in shared:
+            keeper = held.get(partner_id, Activity)[:1].user_id
+            if can_call(keeper):
+                team_state["room"][keeper] -= 1
         links, remove, moves, new = {}, Activity.browse(), [], []
         for partner_id, activities in existing.items():
             score = scores.get(partner_id)
@@ -314,10 +327,8 @@ class EcomCustomerScore(models.Model):
             remove |= activities[1:]
             if can_call(score.user_id):
                 user = score.user_id
-            elif can_call(keep.user_id):
+            elif can_call(keep.user_id):  # a customer of the shared list kept by who has it (counted above)
                 user = keep.user_id
-                if score.decision == "now":  # a customer of the shared list kept by who has it
-                    team_state["room"][user] -= 1
             elif score.decision == "now":
                 user = self._ecom_team_salesperson(company, score.partner_id, team_state)
             else:

@@ -12,6 +12,7 @@ import numpy as np
 from psycopg2.extensions import ISOLATION_LEVEL_REPEATABLE_READ, ISOLATION_LEVEL_SERIALIZABLE
 
 from odoo import api, models, sql_db
+from odoo.addons.ecom_crm.models.ecom_report_mixin import credited_orders
 from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
@@ -219,13 +220,7 @@ class EcomScoringHistory(models.AbstractModel):
                 SELECT sol.order_id,
                        COALESCE(SUM(%(amount)s) FILTER (WHERE am.move_type = 'out_refund'), 0)::float8,
                        COALESCE(-SUM(%(amount)s) FILTER (WHERE am.move_type = 'out_invoice'), 0)::float8
-                  FROM (SELECT DISTINCT csol.order_id
-                          FROM account_move cm
-                          JOIN account_move_line caml ON caml.move_id = cm.id
-                          JOIN sale_order_line_invoice_rel crel ON crel.invoice_line_id = caml.id
-                          JOIN sale_order_line csol ON csol.id = crel.order_line_id
-                         WHERE cm.move_type = 'out_refund' AND cm.state = 'posted'
-                           AND NOT COALESCE(csol.is_downpayment, FALSE) AND %(scope)s) credited
+                  FROM (%(credited)s) credited
                   JOIN sale_order so ON so.id = credited.order_id
                   JOIN sale_order_line sol ON sol.order_id = credited.order_id
                   JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
@@ -237,7 +232,7 @@ class EcomScoringHistory(models.AbstractModel):
                                     WHERE rel1.invoice_line_id = rel.invoice_line_id
                                       AND rel1.order_line_id < rel.order_line_id)
                  GROUP BY sol.order_id
-            """, scope=refunds_scope, amount=SQL("""
+            """, credited=credited_orders(SQL("AND %s", refunds_scope)), amount=SQL("""
                 CASE WHEN am.currency_id = so.currency_id
                      THEN aml.amount_currency / COALESCE(NULLIF(so.currency_rate, 0), 1)
                      ELSE aml.balance END""")),

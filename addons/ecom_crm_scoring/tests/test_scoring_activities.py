@@ -3,13 +3,16 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import format_date
 from odoo.tools.safe_eval import safe_eval
 
 from ..scoring.history import OUTCOME_REFUSED
 from .common_schedule import TODAY, ScheduleCase
+
+SALES = "sales_team.group_sale_salesman"
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
@@ -96,6 +99,55 @@ class TestScoringActivities(ScheduleCase):
             self.Score._ecom_sync_activities(self.company, self._run())
         self.assertEqual(self._open_activities(self.shared_now).user_id, self.vera, "kept, and counted in her day")
         self.assertEqual(self._open_activities(second_shared).user_id, self.vera)
+
+    def test_the_hourly_run_counts_the_whole_day_of_a_salesperson(self):
+        """An incremental run syncs a few customers only: the day of a salesperson it hands a shared
+        customer to is still the whole day (the morning's customers of the shared list she holds,
+        and her own): Vera, whose list of one holds the morning's shared customer, takes no other."""
+        self.company.ecom_scoring_daily_cap = 1
+        with freeze_time(TODAY):
+            self._morning()
+        self.assertEqual(self._open_activities(self.shared_now).user_id, self.vera)
+        newcomer = self._customer("Новенький без менеджера", None)
+        with freeze_time(TODAY):
+            self._score(newcomer, "now", TODAY, group="watch", priority=500.0)
+            self.Score._ecom_sync_activities(self.company, self._run(mode="incremental"), [newcomer.id])
+        self.assertFalse(self._open_activities(newcomer), "her day is full: on the shared list")
+        # her own customer to call today, not in the run either, fills her day too
+        self._open_activities(self.shared_now).unlink()
+        vera_now = self._customer("Свой клиент Веры", self.vera)
+        with freeze_time(TODAY):
+            self._score(vera_now, "now", TODAY, priority=50.0)
+            self.Score._ecom_sync_activities(self.company, self._run(mode="incremental"), [vera_now.id])
+            self.Score._ecom_sync_activities(self.company, self._run(mode="incremental"), [newcomer.id])
+        self.assertEqual(self._open_activities(vera_now).user_id, self.vera)
+        self.assertFalse(self._open_activities(newcomer))
+
+    def test_the_shared_customers_kept_fill_the_day_before_any_is_handed_out(self):
+        """The shared customers a salesperson keeps count in her day before any other is handed out,
+        whatever the order of the activities: Gleb leaves, his customer is not handed to Vera, whose
+        list of one holds another already (it goes back to the shared list)."""
+        self.company.ecom_scoring_daily_cap = 1
+        gleb = new_test_user(self.env, login="score_gleb", groups=SALES, name="Глеб Уходящий", lang="en_US")
+        second_shared = self._customer("Второй без менеджера", None)
+        self.team.crm_team_member_ids = [Command.create({"user_id": gleb.id})]
+        self.team.crm_team_member_ids.filtered(lambda m: m.user_id == self.vera).ecom_available = False
+        with freeze_time(TODAY):
+            self._score(second_shared, "now", TODAY, group="watch", priority=90.0)
+            self._morning()  # Gleb takes the best one: his list is full
+        gleb_activity = self._open_activities(self.shared_now)
+        self.assertEqual(gleb_activity.user_id, gleb)
+        self.team.crm_team_member_ids.filtered(lambda m: m.user_id == self.vera).ecom_available = True
+        with freeze_time(TODAY):
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(self._open_activities(second_shared).user_id, self.vera)
+        self.assertGreater(self._open_activities(second_shared).id, gleb_activity.id)
+        gleb.active = False
+        with freeze_time(TODAY):
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(self._open_activities(second_shared).user_id, self.vera, "kept")
+        self.assertFalse(self._open_activities(self.shared_now), "her day is full: back on the shared list")
+        self.assertEqual(len(self._open_activities().filtered(lambda a: a.user_id == self.vera)), 1)
 
     def test_next_run_moves_the_activity_instead_of_duplicating_it(self):
         with freeze_time(TODAY):
