@@ -82,6 +82,41 @@ class TestScoringAccess(ScheduleCase):
         others = (self.anna_now | self.boris_now).ids
         self.assertFalse(self.Score.with_user(self.vera).search([("partner_id", "in", others)]))
 
+    def test_a_salesperson_cannot_hand_themselves_a_colleagues_contact(self):
+        """The contact's salesperson sees the customer's score: a salesperson who reassigned a
+        colleague's scheduled contact to themselves from the customer's chatter (any salesperson may
+        write an activity of a contact they can edit) read the score and offers of a customer nobody
+        handed them. Only a team leader, or who already sees the score, hands a contact over."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.boris_now)
+        score = self.score_of(self.boris_now)
+        with self.assertRaisesRegex(AccessError, "Борис Продажин"), self.env.cr.savepoint():
+            activity.with_user(self.anna).with_context(lang="ru_RU").user_id = self.anna
+        self.assertEqual(activity.user_id, self.boris)
+        self.assertFalse(self.Score.with_user(self.anna).search([("id", "=", score.id)]))
+        # Boris may hand his own contact to Anna, and she on to Vera (she sees it then)
+        activity.with_user(self.boris).user_id = self.anna
+        self.assertEqual(self.Score.with_user(self.anna).search([("id", "=", score.id)]), score)
+        activity.with_user(self.anna).user_id = self.vera
+        self.assertEqual(score.activity_user_id, self.vera)
+
+    def test_a_contact_done_no_longer_shows_its_customer(self):
+        """A contact handed over and done (the activity deleted): the colleague no longer sees the
+        customer's score, the score's «Contact assigned to» is cleared with its activity."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        activity.with_user(self.director).user_id = self.boris
+        score = self.score_of(self.anna_now)
+        self.assertEqual(self.Score.with_user(self.boris).search([("id", "=", score.id)]), score)
+        activity.with_user(self.boris).action_done()
+        self.env.flush_all()
+        self.assertFalse(activity.exists())
+        score.invalidate_recordset()
+        self.assertFalse(score.activity_user_id)
+        self.assertFalse(self.Score.with_user(self.boris).search([("id", "=", score.id)]))
+
     def test_an_outcome_is_never_recorded_in_a_company_of_others(self):
         """The outcome is made as the scheduling salesperson's, but never in a company the one marking
         the contact done is not in: a contact whose company an RPC call set to another shop records
