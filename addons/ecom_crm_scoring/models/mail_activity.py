@@ -29,6 +29,30 @@ class MailActivity(models.Model):
         for activity in self:
             activity.ecom_is_scoring = bool(scoring) and activity.activity_type_id == scoring
 
+    def write(self, vals):
+        if "user_id" in vals and not self.env.su:
+            self._ecom_check_handover(vals["user_id"])
+        return super().write(vals)
+
+    def _ecom_check_handover(self, user_id):
+        """Who a scheduled contact is assigned to sees the customer's score (the score's rules):
+        only a team leader, or who sees the score already (the contact's salesperson, a shared
+        customer's), hands it over. Any salesperson may write the activities of a contact they can
+        edit: reassigning a colleague's contact to themselves showed them a score nobody handed them."""
+        if self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return
+        moved = self.filtered(lambda activity: activity.user_id.id != user_id)
+        if not moved:
+            return
+        scores = self.env["ecom.customer.score"].sudo().search([("activity_id", "in", moved.ids)])
+        hidden = scores - scores.with_env(self.env)._filtered_access("read")
+        if hidden:
+            score = hidden[0]
+            raise AccessError(self.env._(
+                "You cannot hand over the scheduled contact with %(customer)s: it is %(user)s's, and only a team "
+                "leader or who sees the customer's score hands it over.",
+                customer=score.partner_id.display_name, user=score.activity_id.user_id.name))
+
     def _to_store(self, store, **kwargs):
         """The chatter's «Mark Done» of a scheduled contact offers its outcomes, in the reader's
         language (static/src/activity)."""

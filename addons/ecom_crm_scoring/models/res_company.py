@@ -63,7 +63,15 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("Quiet days are between 0 and 3650 (ten years)."))
             if not (0 <= company.ecom_scoring_growth_min_probability <= 1
                     and 0 <= company.ecom_scoring_watch_min_probability <= 1):
-                raise ValidationError(self.env._("Chances are between 0 and 1."))
+                # the settings show them as percentages: «between 0 and 1» read as «1%» there
+                raise ValidationError(self.env._("Chances are between 0% and 100%."))
+            if company.ecom_scoring_watch_min_probability >= company.ecom_scoring_growth_min_probability:
+                # the watch group is the chances from its threshold up to the growth points'
+                raise ValidationError(self.env._(
+                    "The watch group starts below the growth points: its chance (%(watch)s%%) must be lower than "
+                    "theirs (%(growth)s%%).",
+                    watch=round(company.ecom_scoring_watch_min_probability * 100),
+                    growth=round(company.ecom_scoring_growth_min_probability * 100)))
             if company.ecom_scoring_slipping_overdue <= 0:
                 raise ValidationError(self.env._("The overdue factor must be positive."))
 

@@ -16,8 +16,8 @@ class ResPartner(models.Model):
                                     groups=SALES)
     ecom_score = fields.Integer(
         "Customer score", compute="_compute_ecom_score", search="_search_ecom_score", groups=SALES,
-        help="The chance (0-100) that the customer orders in the next 90 days, learned from the store's history "
-             "and recomputed every night.")
+        help="The chance (0-100) that the customer orders within the scoring's horizon (90 days unless the "
+             "settings say otherwise), learned from the store's history and recomputed every night.")
     ecom_group = fields.Selection(GROUPS, "Scoring group", compute="_compute_ecom_score",
                                   search="_search_ecom_group", groups=f"{SALES},{MAILING}")
     ecom_segment = fields.Selection(SEGMENTS, "RFM segment", compute="_compute_ecom_score",

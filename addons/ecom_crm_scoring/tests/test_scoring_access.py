@@ -60,6 +60,63 @@ class TestScoringAccess(ScheduleCase):
             {"partner_id": self.shared_now.id, "outcome": "declined", "user_id": self.vera.id}])
         self.assertFalse(self._open_activities(self.boris_now) | self._open_activities(self.shared_now))
 
+    def test_a_contact_handed_to_a_colleague_is_on_their_list(self):
+        """A team leader gives Anna's scheduled contact to Boris: it is on Boris's «Today» list and
+        the customer's card shows him the score (the rules showed him only his own customers' and
+        the shared ones: the contact was his, the list and the card empty)."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        activity.with_user(self.director).user_id = self.boris
+        # «Today»'s «My contacts», as Boris reads it
+        mine = [("decision", "=", "now"), "|", ("user_id", "=", self.boris.id),
+                ("activity_user_id", "=", self.boris.id)]
+        listed = self.Score.with_user(self.boris).search(mine)
+        self.assertEqual(listed.partner_id, self.anna_now | self.boris_now)
+        self.assertEqual(self.anna_now.with_user(self.boris).ecom_score_id.partner_id, self.anna_now)
+        offer = self.env["ecom.customer.suggestion"].create({
+            "score_id": self.anna_now.ecom_score_ids.id, "kind": "rebuy", "product_id": self.product.id,
+            "probability": 0.5})
+        self.assertEqual(self.Score.with_user(self.boris).browse(offer.score_id.id).suggestion_ids, offer)
+        # Vera, to whom nothing was given, still sees neither Anna's customers nor Boris's
+        others = (self.anna_now | self.boris_now).ids
+        self.assertFalse(self.Score.with_user(self.vera).search([("partner_id", "in", others)]))
+
+    def test_a_salesperson_cannot_hand_themselves_a_colleagues_contact(self):
+        """The contact's salesperson sees the customer's score: a salesperson who reassigned a
+        colleague's scheduled contact to themselves from the customer's chatter (any salesperson may
+        write an activity of a contact they can edit) read the score and offers of a customer nobody
+        handed them. Only a team leader, or who already sees the score, hands a contact over."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.boris_now)
+        score = self.score_of(self.boris_now)
+        with self.assertRaisesRegex(AccessError, "Борис Продажин"), self.env.cr.savepoint():
+            activity.with_user(self.anna).with_context(lang="ru_RU").user_id = self.anna
+        self.assertEqual(activity.user_id, self.boris)
+        self.assertFalse(self.Score.with_user(self.anna).search([("id", "=", score.id)]))
+        # Boris may hand his own contact to Anna, and she on to Vera (she sees it then)
+        activity.with_user(self.boris).user_id = self.anna
+        self.assertEqual(self.Score.with_user(self.anna).search([("id", "=", score.id)]), score)
+        activity.with_user(self.anna).user_id = self.vera
+        self.assertEqual(score.activity_user_id, self.vera)
+
+    def test_a_contact_done_no_longer_shows_its_customer(self):
+        """A contact handed over and done (the activity deleted): the colleague no longer sees the
+        customer's score, the score's «Contact assigned to» is cleared with its activity."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        activity.with_user(self.director).user_id = self.boris
+        score = self.score_of(self.anna_now)
+        self.assertEqual(self.Score.with_user(self.boris).search([("id", "=", score.id)]), score)
+        activity.with_user(self.boris).action_done()
+        self.env.flush_all()
+        self.assertFalse(activity.exists())
+        score.invalidate_recordset()
+        self.assertFalse(score.activity_user_id)
+        self.assertFalse(self.Score.with_user(self.boris).search([("id", "=", score.id)]))
+
     def test_an_outcome_is_never_recorded_in_a_company_of_others(self):
         """The outcome is made as the scheduling salesperson's, but never in a company the one marking
         the contact done is not in: a contact whose company an RPC call set to another shop records
@@ -85,7 +142,10 @@ class TestScoringAccess(ScheduleCase):
                 # a date ten thousand years ahead: the nightly run failed on it every night
                 ("ecom_scoring_order_cooldown", 2_000_000_000, "Тихих дней"),
                 ("ecom_scoring_refusal_cooldown", 10_000, "Тихих дней"),
-                ("ecom_scoring_growth_min_probability", 25.0, "от 0 до 1"),
+                # shown as percentages in the settings: the message speaks of them
+                ("ecom_scoring_growth_min_probability", 25.0, "от 0 до 100 %"),
+                # a watch group above the growth points would be empty
+                ("ecom_scoring_watch_min_probability", 0.3, r"шанс \(30 %\) должен быть меньше, чем у них \(25 %\)"),
                 ("ecom_scoring_slipping_overdue", 0.0, "больше нуля")):
             with self.subTest(field=field, value=value), self.assertRaisesRegex(ValidationError, message), \
                     self.env.cr.savepoint():
