@@ -1,6 +1,7 @@
 """Invoice for payment («Счёт на оплату»): rendered as HTML and read back row by row (test_documents
 prints it once to PDF with wkhtmltopdf); its payment QR code by ГОСТ Р 56042-2014."""
 import base64
+import importlib.util
 import io
 
 from lxml import html
@@ -10,6 +11,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, Form, new_test_user, tagged
+from odoo.tools.misc import file_path
 
 from ..tools import ru_requisites
 from .common import EcomCrmCase
@@ -292,6 +294,23 @@ class TestInvoiceForPayment(EcomCrmCase):
     def test_the_chief_accountant_signs_as_the_accountant(self):
         """The company's chief accountant, typed in the company's requisites, is printed under the
         accountant's signature line, shortened as the signatory is."""
+        self.env.company.ecom_accountant_name = "Петрова Анна Сергеевна"
+        self.render(self.order)
+        self.assert_row("Руководитель _______________ / Иванов И. И. / Бухгалтер _______________ / Петрова А. С. /")
+
+    def test_upgrade_adds_the_chief_accountant(self):
+        """A store on 18.0.1.5.6 has no column for the chief accountant: the upgrade (the version says
+        the schema changed) adds it, and the invoice prints it."""
+        self.assertEqual(self.env["ir.module.module"].get_module_info("ecom_crm")["version"], "18.0.1.5.7")
+        spec = importlib.util.spec_from_file_location(
+            "ecom_crm_pre_migrate_1_5_7", file_path("ecom_crm/migrations/18.0.1.5.7/pre-migrate.py"))
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE res_partner DROP COLUMN ecom_accountant_name")
+        for _run in range(2):
+            migration.migrate(self.env.cr, "18.0.1.5.6")
+        self.env.invalidate_all()
         self.env.company.ecom_accountant_name = "Петрова Анна Сергеевна"
         self.render(self.order)
         self.assert_row("Руководитель _______________ / Иванов И. И. / Бухгалтер _______________ / Петрова А. С. /")
