@@ -53,8 +53,8 @@ class EcomCustomerScore(models.Model):
     email = fields.Char(related="partner_id.email")
     probability = fields.Float(
         "Chance of an order", readonly=True, digits=(3, 3), aggregator="avg",
-        help="The calibrated probability that the customer orders in the next 90 days: of customers "
-             "shown 70%, about 7 in 10 order.")
+        help="The calibrated probability that the customer orders within the scoring's horizon (90 days "
+             "unless the settings say otherwise): of customers shown 70%, about 7 in 10 order.")
     score = fields.Integer(readonly=True, aggregator="avg", help="The chance of an order, 0-100.")
     recency = fields.Integer("R", readonly=True, aggregator="avg", help="Recency quintile: 5 = ordered most recently.")
     frequency = fields.Integer("F", readonly=True, aggregator="avg", help="Frequency quintile: 5 = orders most often.")

@@ -29,8 +29,8 @@ class EcomCustomerSuggestion(models.Model):
     kind = fields.Selection(KINDS, readonly=True, required=True)
     probability = fields.Float("Chance of buying", readonly=True, digits=(3, 2),
                                help="Calibrated on the store's history: of offers shown 40%, about 4 in 10 are bought "
-                                    "within 90 days. Kept between 10% and 90%, and never above the customer's "
-                                    "chance of an order.")
+                                    "within the scoring's horizon. Kept between 10% and 90%, and never above the "
+                                    "customer's chance of an order.")
     params = fields.Json(readonly=True)
     # Text: a list wraps them instead of cutting a long product name and its sentence short
     name = fields.Text("Offer", compute="_compute_name")
