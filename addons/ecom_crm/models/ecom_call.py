@@ -116,8 +116,8 @@ class EcomCall(models.Model):
                 "summary": summary, "ecom_call_id": self.id, "user_id": responsible.id,
                 "date_deadline": min(pending.date_deadline, fields.Date.context_today(pending))})
             return
-        activity = record.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id, summary=summary)
-        activity.ecom_call_id = self
+        record.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id, summary=summary,
+                                 ecom_call_id=self.id)
 
     def _ecom_call_backs(self, records, partner=None, until=None):
         """The open activities of ``records`` (requests, customers), and those returning the calls of
