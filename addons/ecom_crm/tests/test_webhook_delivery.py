@@ -113,14 +113,18 @@ class Receiver:
 
 
 class SlowShop:
-    """A shop's server on a raw socket that, once it has read the request, sends its status line
-    and headers a byte every ``pace`` seconds (for ``seconds`` at most, then it hangs up)."""
+    """A shop's (or a proxy's) server on a raw socket that, once it has read the request, sends its
+    status line and headers a byte every ``pace`` seconds (for ``seconds`` at most, then it hangs
+    up). ``answer``: what it sends instead, all at once after ``delay`` seconds with no ``pace``;
+    ``hold``: then it keeps the connection open, silent, until the other side hangs up (a proxy
+    that took a CONNECT and whose shop never starts the TLS handshake)."""
 
     ANSWER = b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-Pad-%d: %s\r\n" % (i, b"x" * 40) for i in range(20)) + \
         b"Content-Length: 2\r\n\r\nok"
 
-    def __init__(self, pace=0.3, seconds=12):
+    def __init__(self, pace=0.3, seconds=12, answer=None, delay=0, hold=False):
         self.pace, self.seconds, self.requests = pace, seconds, 0
+        self.answer, self.delay, self.hold = answer or self.ANSWER, delay, hold
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(4)
@@ -150,11 +154,16 @@ class SlowShop:
                         data += chunk
                     self.requests += 1
                     stop = time.monotonic() + self.seconds
-                    for byte in self.ANSWER:
+                    time.sleep(self.delay)
+                    for piece in ([self.answer] if not self.pace else
+                                  (bytes([byte]) for byte in self.answer)):
                         if self.stopped.is_set() or time.monotonic() > stop:
                             break
-                        conn.sendall(bytes([byte]))
+                        conn.sendall(piece)
                         time.sleep(self.pace)
+                    while self.hold and not self.stopped.is_set() and time.monotonic() < stop:
+                        if not conn.recv(4096):
+                            break
                 except OSError:
                     pass  # the sender hung up
 
@@ -682,6 +691,48 @@ class TestWebhookDelivery(WebhookCase):
             self.assertLess(time.monotonic() - started, 1.8, proxy)
             self.assertIn("timed out", str(caught.exception))
 
+
+    def test_a_proxy_dripping_its_answer_to_connect_is_given_up_at_the_deadline(self):
+        """Through a proxy, a shop's https URL is reached by a CONNECT: a proxy sending its answer a
+        byte every 0.3 s, then one that answers at once but whose shop never starts the TLS
+        handshake, then one answering late: the attempt ends at its deadline all the same."""
+        cases = [
+            ("dripping", SlowShop(pace=0.3)),
+            ("silent after CONNECT", SlowShop(pace=0, answer=b"HTTP/1.1 200 Connection established\r\n\r\n",
+                                             hold=True)),
+            ("late, then silent", SlowShop(pace=0, delay=1.4, hold=True,
+                                           answer=b"HTTP/1.1 200 Connection established\r\n\r\n")),
+        ]
+        self.patch(type(self), "_request_handler", classmethod(
+            lambda cls, session, request, **kw: test_common._super_send(session, request, **kw)))
+        for name, proxy in cases:
+            self.addCleanup(proxy.stop)
+            started = time.monotonic()
+            with self.assertRaises(requests.RequestException, msg=name) as caught:
+                webhook.post("https://shop.example.test/hook", b"{}", {}, public_only=False,
+                             proxy=proxy.url.rsplit("/", 2)[0], seconds=2)
+            self.assertLess(time.monotonic() - started, 2.8, name)
+            self.assertEqual(proxy.requests, 1, name)
+            self.assertIn("timed out", str(caught.exception), name)
+
+    def test_an_address_that_takes_no_connection_leaves_time_for_the_next(self):
+        """A host with two addresses, the first dropping connections (an IPv6 route that goes
+        nowhere, say), the second the shop: the first is given its share of the attempt's time, not
+        all of it, and the delivery reaches the shop through the second."""
+        blackhole = Unanswering()
+        self.addCleanup(blackhole.close)
+        shop_port = self.receiver.server.server_address[1]
+        self.patch(socket, "getaddrinfo", lambda host, port, *args, **kwargs: [
+            (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", blackhole.port)),
+            (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", shop_port))])
+        self.patch(type(self), "_request_handler", classmethod(
+            lambda cls, session, request, **kw: test_common._super_send(session, request, **kw)))
+        started = time.monotonic()
+        code, _answer = webhook.post(f"http://two.shop.test:{shop_port}/ecom-crm/webhook", b"{}", {},
+                                     public_only=False, seconds=2)
+        self.assertEqual(code, 200)
+        self.assertLess(time.monotonic() - started, 1.9)
+        self.assertEqual(len(self.receiver.received), 1)
 
     def test_each_source_of_a_request_gets_its_own_ids(self):
         other = self.env["ecom.intake.source"].create({"name": "Приложение", "webhook_url": self.receiver.url})

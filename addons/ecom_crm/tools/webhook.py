@@ -391,10 +391,14 @@ class _WithDeadline:
                 if not is_public(info[4][0]):
                     raise PrivateTarget(info[4][0].split("%", 1)[0])
         error = OSError("getaddrinfo returns an empty list")
-        for family, socktype, proto, _name, address in infos:
-            left = self._time_left()  # each address gets what the ones before it left
+        for index, (family, socktype, proto, _name, address) in enumerate(infos):
+            # each address gets an equal share of what the ones before it left: one that drops the
+            # connection (an IPv6 route going nowhere) does not take the time of those after it
+            left = self._time_left()
             if left is None:
                 left = self.timeout if isinstance(self.timeout, (int, float)) else None
+            elif index < len(infos) - 1:
+                left /= len(infos) - index
             sock = socket.socket(family, socktype, proto)
             try:
                 for option in self.socket_options or ():
@@ -415,10 +419,20 @@ class _WithDeadline:
                 except BaseException:  # the deadline passed while connecting: the socket is not left open
                     sock.close()
                     raise
+                if self.deadline is not None and self._is_using_tunnel():
+                    # the proxy's answer to CONNECT is read through it: bounded by the deadline as
+                    # a whole, not per read (TLS takes the socket over after it, see _tunnel)
+                    return DeadlineSocket(sock, self.deadline)
                 return sock
         if isinstance(error, TimeoutError):
             raise ConnectTimeoutError(self, f"Connection to {self.host} timed out (the attempt's deadline has passed)")
         raise NewConnectionError(self, f"Failed to establish a new connection: {error}")
+
+    def _tunnel(self):
+        super()._tunnel()
+        if isinstance(self.sock, DeadlineSocket):
+            # the TLS handshake with the shop, through the tunnel, waits at most the time left
+            self.sock._wait_at_most_the_time_left()
 
     def connect(self):
         super().connect()
