@@ -1,18 +1,19 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .ecom_report_channel import LOCAL_DAY, ORDER_REFUNDED, ORDER_REVENUE
+from .ecom_report_channel import LOCAL_DAY, ORDER_REFUNDED, ORDER_REVENUE, ORDER_SOLD
 from .ecom_report_mixin import net_revenue_fields, order_refunds
 
 # Each confirmed order (not refused at delivery) with its customer (the commercial partner: a contact's orders count for
 # the company), its day in the company's time zone (its month is the store's: an order of 00:30 on
 # the 1st in Moscow is 21:30 UTC of the month before), its revenue (net of its credit notes, which count
-# on the order: see ``order_refunds``) and its last touch: the channel
+# on the order: see ``order_refunds``), whether it is a sale (``sold``: not given back in full; a
+# returned order counts among no orders nor customers) and its last touch: the channel
 # of the request that led to it, else the order's own UTM (1C orders carry none: "no channel").
 ORDERS_CTE = SQL("""
     orders AS (
         SELECT so.id, p.commercial_partner_id AS partner_id, so.company_id, so.team_id, so.user_id,
-               so.date_order, %(day)s AS day, %(revenue)s AS revenue, %(refunded)s AS refunded,
+               so.date_order, %(day)s AS day, %(revenue)s AS revenue, %(refunded)s AS refunded, %(sold)s AS sold,
                COALESCE(l.source_id, so.source_id) AS lt_source_id,
                COALESCE(l.medium_id, so.medium_id) AS lt_medium_id,
                COALESCE(l.campaign_id, so.campaign_id) AS lt_campaign_id
@@ -24,7 +25,7 @@ ORDERS_CTE = SQL("""
           LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
          WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
     )""", day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE), refunded=SQL(ORDER_REFUNDED),
-    refunds=order_refunds())
+    sold=SQL(ORDER_SOLD), refunds=order_refunds())
 # Each customer's first touch in each company they bought from: the channel of their first request
 # (of that company, or of none) or order of that company, whichever came first (a request without a
 # channel still is the first touch: the customer came by no known channel). A customer is each
@@ -35,11 +36,12 @@ FIRST_TOUCH_CTE = SQL("""
         SELECT o.company_id, o.partner_id, o.date_order AS at, 1 AS kind, o.lt_source_id AS source_id,
                o.lt_medium_id AS medium_id, o.lt_campaign_id AS campaign_id
           FROM orders o
+         WHERE o.sold
         UNION ALL
         SELECT c.company_id, c.partner_id, l.create_date, 0, l.source_id, l.medium_id, l.campaign_id
           FROM crm_lead l
           JOIN res_partner p ON p.id = l.partner_id
-          JOIN (SELECT DISTINCT company_id, partner_id FROM orders) c
+          JOIN (SELECT DISTINCT company_id, partner_id FROM orders WHERE sold) c
             ON c.partner_id = p.commercial_partner_id AND (l.company_id IS NULL OR l.company_id = c.company_id)
     ), first_touch AS (
         SELECT DISTINCT ON (company_id, partner_id) company_id, partner_id, source_id, medium_id, campaign_id
@@ -88,14 +90,16 @@ class EcomReportAttribution(models.Model):
         return SQL("""
             WITH %(orders)s, %(first_touch)s, numbered AS (
                 SELECT o.*,
-                       row_number() OVER (PARTITION BY o.company_id, o.partner_id ORDER BY o.date_order, o.id) AS n
+                       row_number() OVER (PARTITION BY o.company_id, o.partner_id, o.sold
+                                          ORDER BY o.date_order, o.id) AS n
                   FROM orders o
             ), g AS (
                 SELECT date_trunc('month', o.day)::date AS date, o.company_id, o.team_id, o.user_id,
                        ft.source_id AS ft_source_id, ft.medium_id AS ft_medium_id, ft.campaign_id AS ft_campaign_id,
                        o.lt_source_id, o.lt_medium_id, o.lt_campaign_id,
-                       count(*)::int AS order_count, count(*) FILTER (WHERE o.n = 1)::int AS new_customer_count,
-                       count(*) FILTER (WHERE o.n > 1)::int AS repeat_order_count, SUM(o.revenue) AS revenue,
+                       count(*) FILTER (WHERE o.sold)::int AS order_count,
+                       count(*) FILTER (WHERE o.sold AND o.n = 1)::int AS new_customer_count,
+                       count(*) FILTER (WHERE o.sold AND o.n > 1)::int AS repeat_order_count, SUM(o.revenue) AS revenue,
                        SUM(o.refunded) AS refunded
                   FROM numbered o
                   LEFT JOIN first_touch ft ON ft.company_id = o.company_id AND ft.partner_id = o.partner_id

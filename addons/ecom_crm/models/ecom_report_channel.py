@@ -20,13 +20,18 @@ LOCAL_DAY = ("(%s AT TIME ZONE 'UTC' AT TIME ZONE CASE WHEN cp.id IS NULL THEN C
 ORDER_REVENUE = "(so.amount_total - COALESCE(rf.refunded, 0)) / COALESCE(NULLIF(so.currency_rate, 0), 1)"
 # what the order's credit notes gave back, in its company's currency at the order's rate
 ORDER_REFUNDED = "COALESCE(rf.refunded, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)"
+# whether the order is a sale: not given back in full (a returned order: no order in the counts of
+# orders, conversions and customers; its revenue nothing, what it gave back among the refunds)
+ORDER_SOLD = "NOT COALESCE(rf.returned, false)"
 
 
 class EcomReportChannel(models.Model):
     """«Сквозная аналитика»: per day, channel (UTM source, medium, campaign), team and salesperson,
     what was spent, how many requests came, how many orders were confirmed and for how much. Each
     measure counts on its own day: the spend on the day it was spent, a request on the day it came,
-    an order on its date (an order's channel is its own UTM, else its request's: last touch)."""
+    an order on its date (an order's channel is its own UTM, else its request's: last touch). An order
+    given back in full is a returned order: no order nor conversion, its revenue nothing, what it gave
+    back among the refunds."""
 
     _name = "ecom.report.channel"
     _inherit = ["ecom.report.matview"]
@@ -97,8 +102,8 @@ class EcomReportChannel(models.Model):
                 UNION ALL
                 SELECT %(order_day)s, so.company_id, so.team_id, so.user_id,
                        COALESCE(so.source_id, l.source_id), COALESCE(so.medium_id, l.medium_id),
-                       COALESCE(so.campaign_id, l.campaign_id), NULL, 0, 0, 0, 1, %(revenue)s,
-                       (so.opportunity_id IS NOT NULL)::int,
+                       COALESCE(so.campaign_id, l.campaign_id), NULL, 0, 0, 0, (%(sold)s)::int, %(revenue)s,
+                       (so.opportunity_id IS NOT NULL AND %(sold)s)::int,
                        CASE WHEN COALESCE(so.source_id, l.source_id) IS NOT NULL THEN %(revenue)s ELSE 0 END,
                        %(refunded)s
                   FROM sale_order so
@@ -117,4 +122,4 @@ class EcomReportChannel(models.Model):
               FROM t
           GROUP BY t.date, t.company_id, t.team_id, t.user_id, t.source_id, t.medium_id, t.campaign_id
         """, lead_day=SQL(LOCAL_DAY, SQL("l.create_date")), order_day=SQL(LOCAL_DAY, SQL("so.date_order")),
-            revenue=SQL(ORDER_REVENUE), refunded=SQL(ORDER_REFUNDED), refunds=order_refunds())
+            revenue=SQL(ORDER_REVENUE), refunded=SQL(ORDER_REFUNDED), sold=SQL(ORDER_SOLD), refunds=order_refunds())

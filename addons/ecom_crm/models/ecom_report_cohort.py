@@ -80,6 +80,7 @@ class EcomReportCohort(models.Model):
                 SELECT o.*,
                        row_number() OVER (PARTITION BY o.company_id, o.partner_id ORDER BY o.date_order, o.id) AS n
                   FROM orders o
+                 WHERE o.sold  -- an order given back in full acquired nobody
             ), customers AS (
                 -- a customer of each company they bought from (see FIRST_TOUCH_CTE)
                 SELECT o.partner_id, o.company_id,

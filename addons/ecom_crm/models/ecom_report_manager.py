@@ -106,7 +106,9 @@ class EcomReportManager(models.Model):
               GROUP BY lead_id
             ) resp ON resp.lead_id = l.id
             LEFT JOIN (
-                SELECT so.opportunity_id AS lead_id, count(*) AS orders,
+                SELECT so.opportunity_id AS lead_id,
+                       -- an order given back in full is a returned order: no order, its revenue nothing
+                       count(*) FILTER (WHERE NOT coalesce(rf.returned, false)) AS orders,
                        sum((so.amount_total - coalesce(rf.refunded, 0)) / coalesce(nullif(so.currency_rate, 0), 1))
                        AS amount,
                        sum(coalesce(rf.refunded, 0) / coalesce(nullif(so.currency_rate, 0), 1)) AS refunded

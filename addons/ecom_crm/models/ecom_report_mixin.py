@@ -47,21 +47,35 @@ def credited_orders(condition=None):
 
 
 def order_refunds(where=None, orders=None):
-    """The SQL of a subquery: per confirmed order with a posted customer credit note on its lines,
-    ``refunded``, what the credit notes gave back in the order's currency; ``refunded_base`` and
-    ``refunded_cost``, the untaxed amount (order's currency) and the cost (company's currency, the
-    product's cost price times the quantity credited) of the credited lines whose product has a cost.
+    """The SQL of a subquery: per confirmed order that gave something back, ``refunded``, what was
+    given back in the order's currency; ``refunded_base`` and ``refunded_cost``, the untaxed amount
+    (order's currency) and the cost (company's currency, the product's cost price times the quantity
+    credited) of the credited lines whose product has a cost; ``returned``, whether the order gave
+    back everything it was (a returned order, see below).
 
     An invoice's or credit note's line counts for the order of its sale line (the first one, when it
     is linked to several: never twice), in the order's currency (a document of another currency at
     its own rate to the company's, then the order's). Draft and cancelled documents do not count.
-    What the credit notes gave back is what the invoicing beyond the order did not make up: a credit
-    note followed by a new invoice (Odoo's «Full refund and new draft invoice», a correction) takes
-    nothing from the order, and an order never gives back more than it was::
+    What the credit notes gave back is what was credited beyond what was invoiced again: a credit
+    note followed by a new invoice of the same order line (Odoo's «Full refund and new draft
+    invoice», a correction, of a whole invoice or of a partial one) takes nothing from the order,
+    however little of the order is invoiced yet, nor does the invoicing beyond the order (a
+    correction made otherwise, a rate moved since the order); an order never gives back more than
+    it was::
 
-        refunded = min(ordered, max(0, credited - max(0, invoiced - ordered)))
+        reinvoiced = sum over the order's lines of min(line credited, line invoiced after its first credit note)
+        refunded = min(ordered, max(0, credited - max(reinvoiced, invoiced - ordered)))
 
-    The credited lines' base and cost are taken in that proportion (``refunded / credited``).
+    (a line's invoice «after» its first credit note is one made after it). The credited lines' base
+    and cost are taken in that proportion (``refunded / credited``).
+
+    A credit note typed in by hand (posted, none of its lines linked to an order's line: a manual
+    refund, a goodwill credit) gives back from its customer's confirmed orders (of its company, not
+    refused at delivery) placed on or before its day, the latest first, each up to what its own
+    credit notes left of it, as the scoring counts it (``credit_unlinked``): what no such order can
+    take (a credit of something bought before the store's records) is left out. Its amount is in
+    the company's currency at the credit note's rate, taken into the order's at the order's rate;
+    it takes no goods back (nothing of the base nor of the cost).
 
     The lines of down payments (theirs, and their deduction on the final invoice) do not count: a
     down payment is how the order is paid, not what it sold. A down payment given back (or corrected
@@ -70,42 +84,138 @@ def order_refunds(where=None, orders=None):
     ``where``: more conditions on ``so``, the order (``AND ...``). Only the orders with a posted credit
     note are aggregated (the few), not every invoiced one; ``orders``: a subquery of the only order ids
     to look at (a few customers' orders: their credit notes are found by their lines, not by a scan of
-    every credit note)."""
+    every credit note). Either way the rows may hold other orders of the same customers (those a
+    credit note typed in by hand may give back from): join them on the order."""
     rate = SQL("""CASE WHEN m.currency_id = so.currency_id THEN 1
                        ELSE COALESCE(NULLIF(so.currency_rate, 0), 1) / COALESCE(NULLIF(m.invoice_currency_rate, 0), 1)
                   END""")
     cost = SQL("(pp.standard_price ->> so.company_id::text)::numeric")
+    if orders is not None:
+        # the credit notes by their partner (indexed; their commercial partner is not)
+        hand_scope = SQL("""AND am.partner_id IN (
+            SELECT hp.id FROM res_partner hp
+             WHERE hp.commercial_partner_id IN (SELECT op.commercial_partner_id FROM sale_order o
+                                                  JOIN res_partner op ON op.id = o.partner_id
+                                                 WHERE o.id IN (%s)))""", orders)
+        linked_scope = SQL("AND (csol.order_id IN (%s) OR csol.order_id IN (SELECT order_id FROM hand_orders))",
+                           orders)
+    elif where:
+        hand_scope = SQL("""AND am.partner_id IN (
+            SELECT hp.id FROM res_partner hp
+             WHERE hp.commercial_partner_id IN (SELECT op.commercial_partner_id FROM sale_order so
+                                                  JOIN res_partner op ON op.id = so.partner_id
+                                                 WHERE so.state = 'sale' %s))""", where)
+        linked_scope = None
+    else:
+        hand_scope = linked_scope = None
+    scope = SQL("AND (TRUE %s OR so.id IN (SELECT order_id FROM hand_orders))", where) if where else SQL()
     return SQL("""
-        SELECT x.order_id, x.refunded,
-               COALESCE(x.refunded / NULLIF(x.credited, 0), 0) * x.credited_base AS refunded_base,
-               COALESCE(x.refunded / NULLIF(x.credited, 0), 0) * x.credited_cost AS refunded_cost
-          FROM (SELECT i.order_id, i.credited, i.credited_base, i.credited_cost,
-                       LEAST(i.ordered, GREATEST(0, i.credited - GREATEST(0, i.invoiced - i.ordered))) AS refunded
-                  FROM (SELECT so.id AS order_id, so.amount_total AS ordered,
-                               COALESCE(SUM(aml.price_total * %(rate)s)
-                                        FILTER (WHERE m.move_type = 'out_invoice'), 0) AS invoiced,
-                               COALESCE(SUM(aml.price_total * %(rate)s)
-                                        FILTER (WHERE m.move_type = 'out_refund'), 0) AS credited,
-                               COALESCE(SUM(aml.price_subtotal * %(rate)s)
-                                        FILTER (WHERE m.move_type = 'out_refund' AND %(cost)s > 0), 0) AS credited_base,
-                               COALESCE(SUM(aml.quantity * %(cost)s)
-                                        FILTER (WHERE m.move_type = 'out_refund' AND %(cost)s > 0), 0) AS credited_cost
-                          FROM (%(credited)s) credited
-                          JOIN sale_order so ON so.id = credited.order_id
-                          JOIN sale_order_line sol ON sol.order_id = so.id
-                          JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
-                          JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-                          JOIN account_move m ON m.id = aml.move_id
-                          LEFT JOIN product_product pp ON pp.id = aml.product_id
-                         WHERE so.state = 'sale' AND m.state = 'posted' AND NOT COALESCE(sol.is_downpayment, false)
-                           AND m.move_type IN ('out_invoice', 'out_refund') AND aml.display_type = 'product'
-                           AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel1
-                                            WHERE rel1.invoice_line_id = rel.invoice_line_id
-                                              AND rel1.order_line_id < rel.order_line_id) %(where)s
-                      GROUP BY so.id) i
-                 WHERE i.credited > 0) x
-    """, rate=rate, cost=cost, where=where or SQL(),
-               credited=credited_orders(SQL("AND csol.order_id IN (%s)", orders) if orders is not None else None))
+        WITH hand AS (  -- the credit notes typed in by hand, each its sum (company's currency) on its day
+            SELECT am.id, am.company_id, am.commercial_partner_id AS partner_id,
+                   COALESCE(am.invoice_date, am.date) AS day,
+                   SUM(aml.price_total / COALESCE(NULLIF(am.invoice_currency_rate, 0), 1)) AS amount
+              FROM account_move am
+              JOIN account_move_line aml ON aml.move_id = am.id
+             WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND aml.display_type = 'product'
+               AND am.commercial_partner_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel hrel WHERE hrel.invoice_line_id = aml.id)
+               %(hand_scope)s
+          GROUP BY am.id
+        ), hand_orders AS (  -- the orders those may give back from
+            SELECT so.id AS order_id, so.company_id, hp.commercial_partner_id AS partner_id, so.amount_total,
+                   so.currency_rate,
+                   (so.date_order AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date AS day
+              FROM sale_order so
+              JOIN res_partner hp ON hp.id = so.partner_id
+              JOIN res_company hc ON hc.id = so.company_id
+              LEFT JOIN res_partner cp ON cp.id = hc.partner_id
+             WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
+               AND (so.company_id, hp.commercial_partner_id) IN (SELECT company_id, partner_id FROM hand)
+        ), docs AS (  -- the documents' lines of the credited orders, each for the first order line it names
+            SELECT so.id AS order_id, so.amount_total AS ordered, sol.id AS line_id, m.id AS move_id, m.move_type,
+                   aml.price_total * %(rate)s AS amount,
+                   CASE WHEN %(cost)s > 0 THEN aml.price_subtotal * %(rate)s ELSE 0 END AS base,
+                   CASE WHEN %(cost)s > 0 THEN aml.quantity * %(cost)s ELSE 0 END AS cost
+              FROM (%(credited)s) credited
+              JOIN sale_order so ON so.id = credited.order_id
+              JOIN sale_order_line sol ON sol.order_id = so.id
+              JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+              JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+              JOIN account_move m ON m.id = aml.move_id
+              LEFT JOIN product_product pp ON pp.id = aml.product_id
+             WHERE so.state = 'sale' AND m.state = 'posted' AND NOT COALESCE(sol.is_downpayment, false)
+               AND m.move_type IN ('out_invoice', 'out_refund') AND aml.display_type = 'product'
+               AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel1
+                                WHERE rel1.invoice_line_id = rel.invoice_line_id
+                                  AND rel1.order_line_id < rel.order_line_id) %(scope)s
+        ), lines AS (  -- per order line: invoiced, credited, and invoiced again after its first credit note
+            SELECT d.order_id, d.ordered, d.line_id,
+                   COALESCE(SUM(d.amount) FILTER (WHERE d.move_type = 'out_invoice'), 0) AS invoiced,
+                   COALESCE(SUM(d.amount) FILTER (WHERE d.move_type = 'out_refund'), 0) AS credited,
+                   COALESCE(SUM(d.base) FILTER (WHERE d.move_type = 'out_refund'), 0) AS credited_base,
+                   COALESCE(SUM(d.cost) FILTER (WHERE d.move_type = 'out_refund'), 0) AS credited_cost,
+                   COALESCE(SUM(d.amount) FILTER (WHERE d.move_type = 'out_invoice'
+                                                    AND d.move_id > d.first_credit), 0) AS reinvoiced
+              FROM (SELECT docs.*, min(docs.move_id) FILTER (WHERE docs.move_type = 'out_refund')
+                                       OVER (PARTITION BY docs.line_id) AS first_credit
+                      FROM docs) d
+          GROUP BY d.order_id, d.ordered, d.line_id
+        ), linked AS (
+            SELECT x.order_id, x.refunded,
+                   COALESCE(x.refunded / NULLIF(x.credited, 0), 0) * x.credited_base AS refunded_base,
+                   COALESCE(x.refunded / NULLIF(x.credited, 0), 0) * x.credited_cost AS refunded_cost
+              FROM (SELECT i.order_id, i.credited, i.credited_base, i.credited_cost,
+                           LEAST(i.ordered, GREATEST(0, i.credited - GREATEST(i.reinvoiced, i.invoiced - i.ordered)))
+                           AS refunded
+                      FROM (SELECT order_id, max(ordered) AS ordered, SUM(invoiced) AS invoiced,
+                                   SUM(credited) AS credited, SUM(credited_base) AS credited_base,
+                                   SUM(credited_cost) AS credited_cost,
+                                   SUM(LEAST(credited, reinvoiced)) AS reinvoiced
+                              FROM lines
+                          GROUP BY order_id) i
+                     WHERE i.credited > 0) x
+        ), events AS (
+            -- the customers' orders (what their own credit notes left of them, company's currency) and
+            -- their credit notes typed in by hand, by day (a day's orders before its credit notes)
+            SELECT ho.company_id, ho.partner_id, ho.day, 0 AS kind, ho.order_id AS id, ho.order_id,
+                   GREATEST(0, ho.amount_total - COALESCE(lk.refunded, 0))
+                   / COALESCE(NULLIF(ho.currency_rate, 0), 1) AS capacity, 0 AS amount
+              FROM hand_orders ho
+              LEFT JOIN linked lk ON lk.order_id = ho.order_id
+            UNION ALL
+            SELECT h.company_id, h.partner_id, h.day, 1, h.id, NULL, 0, h.amount
+              FROM hand h
+        ), running AS (
+            SELECT e.*,
+                   SUM(e.amount) OVER w AS ra, SUM(e.capacity) OVER w AS rb
+              FROM events e
+            WINDOW w AS (PARTITION BY e.company_id, e.partner_id ORDER BY e.day, e.kind, e.id
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        ), taken AS (
+            -- latest first: what reaches an order is the most the credit notes after it ever exceeded
+            -- what the orders placed after it could still give back (taken in the order of days)
+            SELECT r.order_id,
+                   LEAST(r.capacity, GREATEST(0, r.later - r.ra + r.rb)) AS amount
+              FROM (SELECT running.*,
+                           max(CASE WHEN running.kind = 1 THEN running.ra - running.rb END)
+                               OVER (PARTITION BY running.company_id, running.partner_id
+                                     ORDER BY running.day, running.kind, running.id
+                                     ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS later
+                      FROM running) r
+             WHERE r.kind = 0 AND r.later IS NOT NULL
+        )
+        SELECT so.id AS order_id,
+               COALESCE(lk.refunded, 0) + COALESCE(t.amount, 0) * COALESCE(NULLIF(so.currency_rate, 0), 1)
+               AS refunded,
+               COALESCE(lk.refunded_base, 0) AS refunded_base, COALESCE(lk.refunded_cost, 0) AS refunded_cost,
+               (so.amount_total > 0 AND COALESCE(lk.refunded, 0)
+                + COALESCE(t.amount, 0) * COALESCE(NULLIF(so.currency_rate, 0), 1) >= so.amount_total - 0.005)
+               AS returned
+          FROM linked lk
+          FULL JOIN (SELECT * FROM taken WHERE amount > 0) t ON t.order_id = lk.order_id
+          JOIN sale_order so ON so.id = COALESCE(lk.order_id, t.order_id)
+    """, rate=rate, cost=cost, scope=scope, hand_scope=hand_scope or SQL(),
+               credited=credited_orders(linked_scope))
 
 
 class EcomReportMixin(models.AbstractModel):

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .ecom_report_channel import LOCAL_DAY, ORDER_REFUNDED, ORDER_REVENUE
+from .ecom_report_channel import LOCAL_DAY, ORDER_REFUNDED, ORDER_REVENUE, ORDER_SOLD
 from .ecom_report_mixin import net_revenue_fields, order_refunds
 
 
@@ -62,12 +62,13 @@ class EcomReportSales(models.Model):
               GROUP BY sol.order_id
             ), orders AS (
                 SELECT so.id, so.company_id, so.team_id, so.user_id, %(day)s AS date, %(revenue)s AS revenue,
-                       %(refunded)s AS refunded,
+                       %(refunded)s AS refunded, %(sold)s AS sold,
                        (COALESCE(ln.base, 0) - COALESCE(rf.refunded_base, 0))
                        / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin_base,
                        COALESCE(ln.cost, 0) - COALESCE(rf.refunded_cost, 0) AS cost,
-                       -- new or returning customer of the order's company (see ecom_report_attribution)
-                       row_number() OVER (PARTITION BY so.company_id, p.commercial_partner_id
+                       -- new or returning customer of the order's company (see ecom_report_attribution):
+                       -- among the orders sold (an order given back in full acquired nobody)
+                       row_number() OVER (PARTITION BY so.company_id, p.commercial_partner_id, %(sold)s
                                           ORDER BY so.date_order, so.id) AS n
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
@@ -79,8 +80,9 @@ class EcomReportSales(models.Model):
             ), g AS (
                 SELECT o.date, o.company_id, o.team_id, o.user_id,
                        CASE WHEN o.n = 1 THEN 'new' ELSE 'returning' END AS customer_kind,
-                       count(*)::int AS order_count, count(*) FILTER (WHERE o.n = 1)::int AS new_customer_count,
-                       count(*) FILTER (WHERE o.n > 1)::int AS returning_order_count,
+                       count(*) FILTER (WHERE o.sold)::int AS order_count,
+                       count(*) FILTER (WHERE o.sold AND o.n = 1)::int AS new_customer_count,
+                       count(*) FILTER (WHERE o.sold AND o.n > 1)::int AS returning_order_count,
                        SUM(o.revenue) AS revenue, SUM(o.refunded) AS refunded, SUM(o.margin_base) AS margin_base,
                        SUM(o.cost) AS cost,
                        SUM(o.margin_base - o.cost) AS margin
@@ -90,4 +92,4 @@ class EcomReportSales(models.Model):
             SELECT row_number() OVER () AS id, g.*
               FROM g
         """, day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE), refunded=SQL(ORDER_REFUNDED),
-            refunds=order_refunds())
+            sold=SQL(ORDER_SOLD), refunds=order_refunds())

@@ -252,7 +252,8 @@ class EcomReportTable(models.AbstractModel):
     def _ecom_changed_leads(self, since):
         """Requests whose report rows may have changed since ``since``: the request written (a stage,
         a salesperson, a loss), its orders, an invoice or credit note of its orders (posted, cancelled:
-        the revenue is net of refunds), its chatter (a done activity, a message), its calls, or
+        the revenue is net of refunds), a credit note of its customer (one typed in by hand gives back
+        from the customer's orders), its chatter (a done activity, a message), its calls, or
         an activity of it planned, or falling due since (overdue activities change with the clock), or
         overdue at the previous run (it may be done or cancelled since)."""
         self.env.flush_all()
@@ -269,6 +270,14 @@ class EcomReportTable(models.AbstractModel):
               JOIN sale_order so ON so.id = sol.order_id
              WHERE m.write_date >= %(since)s AND m.move_type IN ('out_invoice', 'out_refund')
                AND so.opportunity_id IS NOT NULL
+             UNION
+            -- a credit note typed in by hand gives back from its customer's orders (see order_refunds),
+            -- and one of an order changes what the customer's other orders are left to give back
+            SELECT so.opportunity_id
+              FROM account_move m
+              JOIN res_partner p ON p.commercial_partner_id = m.commercial_partner_id
+              JOIN sale_order so ON so.partner_id = p.id AND so.company_id = m.company_id
+             WHERE m.write_date >= %(since)s AND m.move_type = 'out_refund' AND so.opportunity_id IS NOT NULL
              UNION
             SELECT res_id FROM mail_message WHERE model = 'crm.lead' AND date >= %(since)s
              UNION

@@ -329,8 +329,9 @@ class ResPartner(models.Model):
         who has orders, requests or a card (the daily job, since days since the last order move).
         Each company counts its own confirmed orders (placed by the customer or any of its contacts
         and addresses), converted into its currency at the order's rate, less what its posted credit
-        notes gave back (those of the orders, as the reports count them, and those typed in by hand
-        for the customer: a manual refund, a goodwill credit; never below nothing), and applies its own
+        notes gave back, as the reports count it (``order_refunds``: those of the orders, and those typed
+        in by hand for the customer, a manual refund or a goodwill credit, from the customer's orders
+        placed on or before them, the latest first; never below nothing), and applies its own
         thresholds; the card fields hold one value per company. Its days are the company's (its time
         zone, as the reports and the scoring count them; UTC for a company without one): an order of
         01:30 in Moscow is that day's, and the days since it turn at the store's midnight.
@@ -344,11 +345,8 @@ class ResPartner(models.Model):
         only = SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         only_card = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         only_stats = SQL("AND s.partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
-        # the credit notes by their partner (indexed; their commercial partner is not): every
-        # credit note of the store read at each order confirmed and each batch of the daily refresh
-        only_credits = (SQL("AND am.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
-                            list(partner_ids)) if partner_ids is not None else SQL())
-        # what their orders' credit notes gave back (returns), taken from the revenue as the reports do
+        # what their orders' credit notes and those typed in by hand gave back, taken from the revenue
+        # as the reports do (the sum of the reports' rows of the customer)
         refunds = order_refunds(orders=SQL(
             "SELECT o.id FROM sale_order o JOIN res_partner op ON op.id = o.partner_id "
             "WHERE op.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else None)
@@ -366,24 +364,14 @@ class ResPartner(models.Model):
                   JOIN res_partner rp ON rp.id = rso.partner_id
                  WHERE rso.ecom_status IS DISTINCT FROM 'returned'  -- refused at delivery: counted nowhere
               GROUP BY 1, 2
-            ), credits AS (  -- credit notes typed in by hand (no line from an order's): money given back
-                SELECT am.commercial_partner_id AS partner_id, am.company_id,
-                       sum(aml.price_total / coalesce(nullif(am.invoice_currency_rate, 0), 1)) AS credited
-                  FROM account_move am
-                  JOIN account_move_line aml ON aml.move_id = am.id
-                 WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND aml.display_type = 'product'
-                   AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel crel
-                                    WHERE crel.invoice_line_id = aml.id) %(only_credits)s
-              GROUP BY 1, 2
             ), stats AS (
                 SELECT s.partner_id, s.company_id, s.order_count AS orders,
-                       greatest(0, s.revenue - coalesce(r.refunded, 0) - coalesce(cr.credited, 0)) AS revenue,
+                       greatest(0, s.revenue - coalesce(r.refunded, 0)) AS revenue,
                        (s.first_order AT TIME ZONE 'UTC' AT TIME ZONE z.tz)::date AS first_order,
                        (s.last_order AT TIME ZONE 'UTC' AT TIME ZONE z.tz)::date AS last_order
                   FROM ecom_customer_order_stats s
                   JOIN zones z ON z.company_id = s.company_id
                   LEFT JOIN refunds r ON r.partner_id = s.partner_id AND r.company_id = s.company_id
-                  LEFT JOIN credits cr ON cr.partner_id = s.partner_id AND cr.company_id = s.company_id
                  WHERE true %(only_stats)s
             ), leads AS (
                 SELECT p.commercial_partner_id AS partner_id, l.company_id, bool_or(l.active) AS has_open,
@@ -443,7 +431,7 @@ class ResPartner(models.Model):
                AND (p.ecom_order_count, p.ecom_revenue, p.ecom_first_order_date, p.ecom_last_order_date,
                     p.ecom_days_since_order, p.ecom_customer_status)
                    IS DISTINCT FROM (c.orders, c.revenue, c.first_order, c.last_order, c.days, c.status)
-        """, only=only, only_card=only_card, only_stats=only_stats, only_credits=only_credits,
+        """, only=only, only_card=only_card, only_stats=only_stats,
             now=fields.Datetime.now(), refunds=refunds))
         updated = self.env.cr.rowcount
         self.invalidate_model(["ecom_order_count", "ecom_revenue", "ecom_avg_order", "ecom_first_order_date",
