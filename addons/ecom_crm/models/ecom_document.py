@@ -58,8 +58,8 @@ class EcomDocumentMixin(models.AbstractModel):
 
     def _ecom_document_source(self):
         """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total), and
-        of a quotation: order, due_date, payment_terms, basis (the invoice's «Основание»); a line: dict(name, code, quantity, uom, price,
-        tax_included, price_excluded, discount, subtotal, total)."""
+        of a quotation: order, due_date, payment_terms, basis (the invoice's «Основание»); a line: dict(name,
+        code, quantity, uom, price, tax_included, price_excluded, discount, subtotal, total)."""
         raise NotImplementedError
 
     def _ecom_document_check(self, kind):
@@ -169,16 +169,16 @@ class EcomDocumentMixin(models.AbstractModel):
             "tax_summary": self._ecom_tax_summary(tax_by_rate, values["currency_label"]),
             "qr_payload": "",
             "qr_image": "",
+            "qr_size": "",
         }
         # a bank's app pays roubles into a Russian account (a БИК, 20 digits): no code for dollars or an IBAN
         if source["currency"].name == "RUB" and ru_requisites.is_bik(seller["bik"]) \
                 and not ru_requisites.digits_error(seller["account"], 20):
             payload = self._ecom_payment_qr_payload(source, {**values, **extra})
-            # error correction M, as bank payment codes have it; the 4 modules of white around it that a
-            # reader needs kept in the image (quiet=0)
-            png = self.env["ir.actions.report"].barcode("QR", payload, width=300, height=300, barLevel="M",
-                                                        quiet=0)
-            extra.update(qr_payload=payload, qr_image=image_data_uri(base64.b64encode(png)))
+            # printed at 0.5 mm a module whatever its payload (a long one is larger, not denser)
+            png, size_mm = ru_requisites.payment_qr_png(payload)
+            extra.update(qr_payload=payload, qr_image=image_data_uri(base64.b64encode(png)),
+                         qr_size=f"{size_mm * ru_requisites.PAYMENT_QR_CSS_PER_MM:.1f}mm")
         return extra
 
     def _ecom_party_line(self, requisites):
