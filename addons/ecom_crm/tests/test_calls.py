@@ -2,7 +2,7 @@ import json
 
 from odoo.tests import new_test_user, tagged
 
-from .common import IntakeCase
+from .common import IntakeCase, load_migration
 
 URL = "/ecom_crm/api/v1/calls"
 
@@ -161,6 +161,57 @@ class TestCallWebhook(IntakeCase):
                             "direction": "out", "duration": 60}).json()
         self.assertEqual((answer["lead_id"], answer["partner_id"]), (None, lead.partner_id.id),
                          "outside the request's window: the customer's call only")
+        self.assertFalse(pending.exists() and pending.active, "reached: done")
+
+    def test_a_deleted_call_leaves_its_call_back_working(self):
+        """A sales manager deletes a missed call (a duplicate the telephony sent under two ids, a test call):
+        the call back it asked for stays on the list and is still done by itself once the customer is
+        reached, on the request and from the customer's other request alike."""
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        manager = new_test_user(self.env, login="ecom_call_manager", groups="sales_team.group_sale_manager",
+                                name="Мария Главная")
+        self.call({"event": "incoming", "call_id": "c-del-1", "caller": "+79037770033"})
+        answer = self.call({"event": "missed", "call_id": "c-del-1", "caller": "+79037770033"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        pending = lead.activity_ids.filtered(lambda a: a.activity_type_id == call_type)
+        self.assertEqual(len(pending), 1)
+        self.env["ecom.call"].browse(answer["call"]).with_user(manager).unlink()
+        self.assertTrue(pending.exists() and pending.active, "still to do")
+        self.assertFalse(pending.ecom_call_id)
+        # another missed call brings the same call back up, not a second one
+        self.call({"event": "missed", "call_id": "c-del-2", "caller": "+79037770033"})
+        self.assertEqual(lead.activity_ids.filtered(lambda a: a.activity_type_id == call_type), pending)
+        self.assertEqual(pending.ecom_call_id.call_id, "c-del-2")
+        self.env["ecom.call"].search([("call_id", "=", "c-del-2")]).with_user(manager).unlink()
+        # the customer reached by the store's call outside the request: done
+        days = lead.company_id.ecom_repeat_window_days + 1
+        self.env.cr.execute("UPDATE crm_lead SET create_date = create_date - make_interval(days => %s) WHERE id = %s",
+                            [days, lead.id])
+        lead.invalidate_recordset(["create_date"])
+        answer = self.call({"event": "finished", "call_id": "c-del-back", "caller": "+79037770033",
+                            "direction": "out", "duration": 60}).json()
+        self.assertEqual(answer["lead_id"], None)
+        self.assertFalse(pending.exists() and pending.active, "reached: done")
+
+    def test_upgrade_keeps_the_open_call_backs_on_them(self):
+        """18.0.1.5.9: the call backs open before the upgrade get their call's customer, company and time,
+        and outlive their call as new ones do."""
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        self.call({"event": "incoming", "call_id": "c-up-1", "caller": "+79037770044"})
+        answer = self.call({"event": "missed", "call_id": "c-up-1", "caller": "+79037770044"}).json()
+        call = self.env["ecom.call"].browse(answer["call"])
+        pending = call.lead_id.activity_ids.filtered(lambda a: a.activity_type_id == call_type)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE mail_activity SET ecom_call_at = NULL, ecom_call_partner_id = NULL, "
+                            "ecom_call_company_id = NULL WHERE id = %s", [pending.id])
+        for _run in range(2):
+            load_migration("18.0.1.5.9").migrate(self.env.cr, "18.0.1.5.7")
+        self.env.invalidate_all()
+        self.assertEqual((pending.ecom_call_at, pending.ecom_call_partner_id, pending.ecom_call_company_id),
+                         (call.started_at, call.partner_id, call.company_id))
+        call.unlink()
+        self.call({"event": "finished", "call_id": "c-up-back", "caller": "+79037770044", "direction": "out",
+                   "duration": 30})
         self.assertFalse(pending.exists() and pending.active, "reached: done")
 
     def test_the_call_back_is_to_the_number_that_called(self):

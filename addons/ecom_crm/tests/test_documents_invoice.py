@@ -1,7 +1,6 @@
 """Invoice for payment («Счёт на оплату»): rendered as HTML and read back row by row (test_documents
 prints it once to PDF with wkhtmltopdf); its payment QR code by ГОСТ Р 56042-2014."""
 import base64
-import importlib.util
 import io
 
 from lxml import html
@@ -11,11 +10,10 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, Form, new_test_user, tagged
-from odoo.tools.misc import file_path
 from odoo.tools.parse_version import parse_version
 
 from ..tools import ru_requisites
-from .common import EcomCrmCase
+from .common import EcomCrmCase, load_migration
 from .test_documents import CUSTOMER_INN, CUSTOMER_KPP, document_parties
 from .test_ru_requisites import ORG_INN, ORG_KPP, TRADER_INN, TRADER_OGRNIP
 
@@ -44,15 +42,6 @@ def qr_modules(data_uri, count):
     box = image.size[0] / (count + 2 * QR_BORDER)
     return [[image.getpixel((int((QR_BORDER + column + 0.5) * box), int((QR_BORDER + row + 0.5) * box))) < 128
              for column in range(count)] for row in range(count)]
-
-
-def load_migration(version):
-    """The module of ecom_crm's pre-migrate script of ``version``."""
-    spec = importlib.util.spec_from_file_location(
-        f"ecom_crm_pre_migrate_{version.replace('.', '_')}", file_path(f"ecom_crm/migrations/{version}/pre-migrate.py"))
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    return migration
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
