@@ -247,6 +247,33 @@ class TestCallWebhook(IntakeCase):
         answer = self.call({"event": "incoming", "call_id": "c-32", "caller": "8 495 123-45-68"}).json()
         self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+74951234568")
 
+    def test_a_shared_switchboard_call_joins_the_company_in_talks(self):
+        """Two companies of a business centre share a switchboard; a caller id has no extension. The call
+        went to the first of them (the last to buy, else the oldest) even when the other had an open
+        request: a second request for the wrong company, the open one never hearing of the call. It joins
+        the company whose request is open; with none open or both, the first as before; an extension
+        given (a form) still decides."""
+        vector = self.env["res.partner"].create({"name": "ООО «Вектор»", "is_company": True,
+                                                 "phone": "+7 (495) 123-45-67 доб. 1"})
+        orbita = self.env["res.partner"].create({"name": "ООО «Орбита»", "is_company": True,
+                                                 "phone": "+7 (495) 123-45-67 доб. 2"})
+        Partner = self.env["res.partner"]
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67"), vector, "nobody in talks: the first")
+        talks = self.post({"name": "Орлов Олег", "phone": "8 495 123-45-67 доб. 2", "message": "Счёт на 10 колясок"})
+        lead = self.env["crm.lead"].browse(talks.json()["lead_id"])
+        self.assertEqual(lead.partner_id, orbita)
+        answer = self.call({"event": "finished", "call_id": "c-sw-1", "caller": "8 495 123-45-67",
+                            "duration": 40}).json()
+        self.assertEqual((answer["partner_id"], answer["lead_id"]), (orbita.id, lead.id), "the request in talks")
+        self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+74951234567 доб. 2")
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67 доб. 1"), vector, "an extension decides")
+        # both in talks: the first again
+        self.post({"name": "Волков Виктор", "phone": "8 495 123-45-67 доб. 1", "message": "Прайс"})
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67"), vector)
+        # the contacts of one company are no two companies: the company
+        self.env["res.partner"].create({"name": "Орлов Олег", "parent_id": orbita.id, "phone": "+74951234567 доб. 7"})
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67 доб. 7"), orbita)
+
     def test_bad_events(self):
         response = self.call({"event": "exploded", "caller": "", "duration": -1,
                               "recording_url": "javascript:alert(1)"})
