@@ -34,7 +34,7 @@ MSG
 # System packages the Python requirements build against (psycopg2, python-ldap), and what the
 # callers name: the browser the tours drive, wkhtmltopdf that prints Odoo's PDF reports (the
 # commercial offer and supply contract of ecom_crm), poppler-utils whose pdftotext reads them
-# back in the tests.  Installed only when missing and only when we are root.
+# back in the tests, zbar-tools whose zbarimg reads the invoice's payment QR code from them.  Installed only when missing and only when we are root.
 ensure_system_packages() {
     local missing=()
     for pkg in libldap2-dev libsasl2-dev libpq-dev "$@"; do

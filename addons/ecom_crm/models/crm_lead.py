@@ -8,7 +8,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools import email_normalize as tools_email_normalize
 
 from ..tools.intake import CLICK_ID_TYPES
-from ..tools.phones import normalize_phone_vals, phone_extension, phone_quality
+from ..tools.phones import normalize_phone_vals, phone_extension, phone_quality, phone_without_extension
 from .res_partner import normalize_stored_phones
 
 PHONE_FIELDS = ("phone", "mobile")
@@ -140,6 +140,17 @@ class CrmLead(models.Model):
         extension = phone_extension(self.phone, country.code, country.phone_code)
         return bool(extension) and extension != phone_extension(self.partner_id.phone, country.code,
                                                                  country.phone_code)
+
+    def _compute_phone(self):
+        """crm's, and a request with its customer's number bare (the switchboard's, as a call gives it)
+        takes the extension the customer's phone has now: «Call» on the request reaches the person, as
+        the intake spells a new request's bare number (``_ecom_phone_spelled``). Not the other way: a
+        bare number typed on the request leaves the customer's extension (``_get_partner_phone_update``)."""
+        super()._compute_phone()
+        for lead in self:
+            own = lead.partner_id.phone
+            if own and lead.phone and lead.phone != own and lead.phone == phone_without_extension(own):
+                lead.phone = own
 
     def _compute_phone_state(self):
         # crm's own rule (the number read with the lead's country, if any), each number parsed once

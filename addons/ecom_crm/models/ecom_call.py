@@ -113,11 +113,19 @@ class EcomCall(models.Model):
             if self.direction == "out" else record.env._("Call back %(number)s: missed call", number=self.caller)
         if pending:  # whom a new one would be for when its salesperson left (or it had nobody)
             pending.with_context(mail_activity_quick_update=True).write({
-                "summary": summary, "ecom_call_id": self.id, "user_id": responsible.id,
+                "summary": summary, "user_id": responsible.id, **self._ecom_call_back_vals(),
                 "date_deadline": min(pending.date_deadline, fields.Date.context_today(pending))})
             return
         record.activity_schedule("mail.mail_activity_data_call", user_id=responsible.id, summary=summary,
-                                 ecom_call_id=self.id)
+                                 **self._ecom_call_back_vals())
+
+    def _ecom_call_back_vals(self):
+        """The values of the activity returning this call: the call, and what the activity is found and done
+        by kept on it (the customer, the company, the call's time), so that deleting the call changes
+        nothing of it."""
+        self.ensure_one()
+        return {"ecom_call_id": self.id, "ecom_call_at": self.started_at or fields.Datetime.now(),
+                "ecom_call_partner_id": self.partner_id.id, "ecom_call_company_id": self.company_id.id}
 
     def _ecom_call_backs(self, records, partner=None, until=None):
         """The open activities of ``records`` (requests, customers), and those returning the calls of
@@ -128,15 +136,15 @@ class EcomCall(models.Model):
         records = [rec for rec in records if rec]
         where = [[("res_model", "=", rec._name), ("res_id", "in", rec.ids)] for rec in records]
         if partner:
-            where.append([("ecom_call_id.partner_id", "=", partner.id)])
+            where.append([("ecom_call_partner_id", "=", partner.id)])
         if not where:
             return self.env["mail.activity"]
-        domain = AND([[("ecom_call_id", "!=", False)], OR(where)])
+        # the call back's own fields, not its call's: a call deleted leaves them (see mail_activity.py)
+        domain = AND([[("ecom_call_at", "!=", False)], OR(where)])
         if self.company_id:
-            domain = AND([domain, [("ecom_call_id.company_id", "in", [self.company_id.id, False])]])
+            domain = AND([domain, [("ecom_call_company_id", "in", [self.company_id.id, False])]])
         if until:
-            domain = AND([domain, ["|", ("ecom_call_id.started_at", "=", False),
-                                   ("ecom_call_id.started_at", "<=", until)]])
+            domain = AND([domain, [("ecom_call_at", "<=", until)]])
         return self.env["mail.activity"].sudo().search(domain, order="id")
 
     def _ecom_close_call_backs(self):

@@ -6,9 +6,11 @@ one dict of plain values whatever the source, so that an admin editing a templat
 names for a lead and an order.  «Send» buttons open the mail composer with the document's mail
 template, which attaches the PDF (``report_template_ids``), as sale's «Send by email» does.
 
-The invoice for payment («Счёт на оплату») carries the order's name as its number and the order's date,
-as the offer and the contract do: one number the customer's payment order quotes and the accountant
-finds the order by.  It is printed only of a quotation (a request prints its latest one), and only
+The invoice for payment («Счёт на оплату») carries the order's name as its number and the quotation's
+date, as the offer and the contract do: one number the customer's payment order quotes and the accountant
+finds the order by; the quotation's date is kept when it is confirmed (``ecom_quotation_date``), so the
+invoice printed again is the one the customer got.  Its «Основание» is the contract the order names, else
+the order itself.  It is printed only of a quotation (a request prints its latest one), and only
 when the store's ИНН and bank account are filled in.
 """
 import base64
@@ -56,8 +58,8 @@ class EcomDocumentMixin(models.AbstractModel):
 
     def _ecom_document_source(self):
         """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total), and
-        of a quotation: order, due_date, payment_terms; a line: dict(name, code, quantity, uom, price,
-        tax_included, price_excluded, discount, subtotal, total)."""
+        of a quotation: order, due_date, payment_terms, basis (the invoice's «Основание»); a line: dict(name,
+        code, quantity, uom, price, tax_included, price_excluded, discount, subtotal, total)."""
         raise NotImplementedError
 
     def _ecom_document_check(self, kind):
@@ -160,22 +162,23 @@ class EcomDocumentMixin(models.AbstractModel):
             "bank_line": " ".join(part for part in (seller["bank"], ru_requisites.town(seller["bank_city"])) if part),
             "seller_line": self._ecom_party_line(seller),
             "customer_line": self._ecom_party_line(values["customer"]),
+            "basis": source.get("basis") or "",
             "due_date": ru_words.format_date(source["due_date"]) if source.get("due_date") else "",
             "payment_terms": source.get("payment_terms") or "",
             "vat_lines": self._ecom_vat_lines(tax_by_rate, values["tax_included"]),
             "tax_summary": self._ecom_tax_summary(tax_by_rate, values["currency_label"]),
             "qr_payload": "",
             "qr_image": "",
+            "qr_size": "",
         }
         # a bank's app pays roubles into a Russian account (a БИК, 20 digits): no code for dollars or an IBAN
         if source["currency"].name == "RUB" and ru_requisites.is_bik(seller["bik"]) \
                 and not ru_requisites.digits_error(seller["account"], 20):
             payload = self._ecom_payment_qr_payload(source, {**values, **extra})
-            # error correction M, as bank payment codes have it; the 4 modules of white around it that a
-            # reader needs kept in the image (quiet=0)
-            png = self.env["ir.actions.report"].barcode("QR", payload, width=300, height=300, barLevel="M",
-                                                        quiet=0)
-            extra.update(qr_payload=payload, qr_image=image_data_uri(base64.b64encode(png)))
+            # printed at 0.5 mm a module whatever its payload (a long one is larger, not denser)
+            png, size_mm = ru_requisites.payment_qr_png(payload)
+            extra.update(qr_payload=payload, qr_image=image_data_uri(base64.b64encode(png)),
+                         qr_size=f"{size_mm * ru_requisites.PAYMENT_QR_CSS_PER_MM:.1f}mm")
         return extra
 
     def _ecom_party_line(self, requisites):
@@ -276,6 +279,35 @@ class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "ecom.document.mixin"]
 
+    ecom_quotation_date = fields.Date(
+        "Quotation date", copy=False, readonly=True,
+        help="The quotation's date, kept when it is confirmed (confirming dates an order that day): the date "
+             "of its invoice for payment, printed again after the confirmation.")
+    ecom_contract_number = fields.Char(
+        "Contract No.", help="The contract with the customer this order is supplied under, «15/2026»: the "
+                             "invoice for payment's «Основание» (else the order itself).")
+    ecom_contract_date = fields.Date("Contract date")
+
+    def action_confirm(self):
+        # the quotation's date, before confirming sets it to today (in the confirming user's time zone, as
+        # the invoice is printed); kept through a cancellation and a second confirmation
+        for order in self.filtered(lambda order: not order.ecom_quotation_date):
+            order.ecom_quotation_date = fields.Date.context_today(order, order.date_order)
+        return super().action_confirm()
+
+    def _ecom_document_date(self):
+        """The documents' date: the quotation's, whether confirmed since or not."""
+        return self.ecom_quotation_date or fields.Date.context_today(self, self.date_order)
+
+    def _ecom_document_basis(self, date):
+        """The invoice's «Основание»: the contract the order is under, else the order, with its date (the
+        invoice's) and the customer's own reference of it."""
+        if self.ecom_contract_number:
+            when = f" от {self.ecom_contract_date.strftime('%d.%m.%Y')}" if self.ecom_contract_date else ""
+            return f"Договор № {self.ecom_contract_number}{when}"
+        basis = f"Заказ № {self.name} от {date.strftime('%d.%m.%Y')}"
+        return f"{basis} (заказ покупателя № {self.client_order_ref})" if self.client_order_ref else basis
+
     def _ecom_document_source_number(self):
         return self.name
 
@@ -285,12 +317,14 @@ class SaleOrder(models.Model):
         if not lines:
             raise UserError(self.env._("The quotation %(name)s has no products: add them before printing a "
                                        "document.", name=self.name))
+        date = self._ecom_document_date()
         return {
             "partner": self.partner_id,
             "company": self.company_id,
             "currency": self.currency_id,
             "number": self.name,
-            "date": fields.Date.context_today(self, self.date_order),
+            "date": date,
+            "basis": self._ecom_document_basis(date),
             "validity_date": self.validity_date,
             "user": self.user_id,
             "lines": [{
@@ -308,7 +342,7 @@ class SaleOrder(models.Model):
             "tax": self.amount_tax,
             "total": self.amount_total,
             "order": self,
-            **self._ecom_payment_due(fields.Date.context_today(self, self.date_order)),
+            **self._ecom_payment_due(date),
         }
 
     def _ecom_document_lines(self):

@@ -256,16 +256,18 @@ class ResPartner(models.Model):
         A phone finds the customers with the same number, whatever the extension kept with it («доб.»)
         on either side: a company's switchboard is the company's. Among several matches (duplicates
         not merged yet): an active one (a duplicate put away is archived), then, among those, one
-        with that very extension (two companies of a business centre may share a switchboard), then
-        the one who bought last, then the oldest record, so that the history stays in one place. An
-        archived customer is matched only when nobody active is.
+        with that very extension (two companies of a business centre may share a switchboard), then,
+        when they are several companies (a caller id, which has no extension, from the shared
+        switchboard), the one with an open request in the repeat window (the company in talks with
+        the store calls about it), then the one who bought last, then the oldest record, so that the
+        history stays in one place. An archived customer is matched only when nobody active is.
         """
         Partner = self.with_context(active_test=False)
         order = "active desc, ecom_last_order_date desc nulls last, id"
         by_phone, by_email = {}, {}
         if phones:
             numbers = list({phone_without_extension(phone) for phone in phones})
-            exact, by_number = {}, {}
+            exact, by_number, companies = {}, {}, {}
             for found in Partner.search(["|", ("ecom_phone_number", "in", numbers),
                                          ("ecom_mobile_number", "in", numbers)], order=order):
                 for stored, number in ((found.phone, found.ecom_phone_number),
@@ -273,10 +275,22 @@ class ResPartner(models.Model):
                     if number:
                         exact.setdefault(stored, found)
                         by_number.setdefault(number, found)
+                        if found.active == by_number[number].active:  # the active, else the archived
+                            companies.setdefault(number, Partner)
+                            companies[number] |= found.commercial_partner_id  # in the search's order
+            shared = {number: partners for number, partners in companies.items() if len(partners) > 1}
+            # (a request opened by hand on one of the company's contacts is the company's too)
+            in_talks = {partner.commercial_partner_id for partner in self.env["crm.lead"]._ecom_open_leads_in_window(
+                Partner.search([("commercial_partner_id", "in", Partner.union(*shared.values()).ids)]))} \
+                if shared else set()
             for phone in phones:
                 # the active come first (the search's order): the very extension only among equals
-                same, first = exact.get(phone), by_number.get(phone_without_extension(phone))
-                found = same if same and (same.active or not first.active) else first
+                number = phone_without_extension(phone)
+                same, first = exact.get(phone), by_number.get(number)
+                if same and (same.active or not first.active):
+                    found = same
+                else:
+                    found = next((partner for partner in shared.get(number, ()) if partner in in_talks), first)
                 if found:
                     by_phone[phone] = found.commercial_partner_id
         if emails:

@@ -1,3 +1,4 @@
+import importlib.util
 import io
 import json
 from contextlib import contextmanager
@@ -118,6 +119,15 @@ class IntakeCase(HttpCase):
         finally:
             other.close()
             journal_module.BUSY.forget(dbname)
+
+
+def load_migration(version):
+    """The module of ecom_crm's pre-migrate script of ``version``."""
+    spec = importlib.util.spec_from_file_location(
+        f"ecom_crm_pre_migrate_{version.replace('.', '_')}", file_path(f"ecom_crm/migrations/{version}/pre-migrate.py"))
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    return migration
 
 
 def untranslated_terms(env, module, lang="ru_RU"):

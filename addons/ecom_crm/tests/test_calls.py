@@ -2,7 +2,7 @@ import json
 
 from odoo.tests import new_test_user, tagged
 
-from .common import IntakeCase
+from .common import IntakeCase, load_migration
 
 URL = "/ecom_crm/api/v1/calls"
 
@@ -163,6 +163,57 @@ class TestCallWebhook(IntakeCase):
                          "outside the request's window: the customer's call only")
         self.assertFalse(pending.exists() and pending.active, "reached: done")
 
+    def test_a_deleted_call_leaves_its_call_back_working(self):
+        """A sales manager deletes a missed call (a duplicate the telephony sent under two ids, a test call):
+        the call back it asked for stays on the list and is still done by itself once the customer is
+        reached, on the request and from the customer's other request alike."""
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        manager = new_test_user(self.env, login="ecom_call_manager", groups="sales_team.group_sale_manager",
+                                name="Мария Главная")
+        self.call({"event": "incoming", "call_id": "c-del-1", "caller": "+79037770033"})
+        answer = self.call({"event": "missed", "call_id": "c-del-1", "caller": "+79037770033"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        pending = lead.activity_ids.filtered(lambda a: a.activity_type_id == call_type)
+        self.assertEqual(len(pending), 1)
+        self.env["ecom.call"].browse(answer["call"]).with_user(manager).unlink()
+        self.assertTrue(pending.exists() and pending.active, "still to do")
+        self.assertFalse(pending.ecom_call_id)
+        # another missed call brings the same call back up, not a second one
+        self.call({"event": "missed", "call_id": "c-del-2", "caller": "+79037770033"})
+        self.assertEqual(lead.activity_ids.filtered(lambda a: a.activity_type_id == call_type), pending)
+        self.assertEqual(pending.ecom_call_id.call_id, "c-del-2")
+        self.env["ecom.call"].search([("call_id", "=", "c-del-2")]).with_user(manager).unlink()
+        # the customer reached by the store's call outside the request: done
+        days = lead.company_id.ecom_repeat_window_days + 1
+        self.env.cr.execute("UPDATE crm_lead SET create_date = create_date - make_interval(days => %s) WHERE id = %s",
+                            [days, lead.id])
+        lead.invalidate_recordset(["create_date"])
+        answer = self.call({"event": "finished", "call_id": "c-del-back", "caller": "+79037770033",
+                            "direction": "out", "duration": 60}).json()
+        self.assertEqual(answer["lead_id"], None)
+        self.assertFalse(pending.exists() and pending.active, "reached: done")
+
+    def test_upgrade_keeps_the_open_call_backs_on_them(self):
+        """18.0.1.5.9: the call backs open before the upgrade get their call's customer, company and time,
+        and outlive their call as new ones do."""
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        self.call({"event": "incoming", "call_id": "c-up-1", "caller": "+79037770044"})
+        answer = self.call({"event": "missed", "call_id": "c-up-1", "caller": "+79037770044"}).json()
+        call = self.env["ecom.call"].browse(answer["call"])
+        pending = call.lead_id.activity_ids.filtered(lambda a: a.activity_type_id == call_type)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE mail_activity SET ecom_call_at = NULL, ecom_call_partner_id = NULL, "
+                            "ecom_call_company_id = NULL WHERE id = %s", [pending.id])
+        for _run in range(2):
+            load_migration("18.0.1.5.9").migrate(self.env.cr, "18.0.1.5.7")
+        self.env.invalidate_all()
+        self.assertEqual((pending.ecom_call_at, pending.ecom_call_partner_id, pending.ecom_call_company_id),
+                         (call.started_at, call.partner_id, call.company_id))
+        call.unlink()
+        self.call({"event": "finished", "call_id": "c-up-back", "caller": "+79037770044", "direction": "out",
+                   "duration": 30})
+        self.assertFalse(pending.exists() and pending.active, "reached: done")
+
     def test_the_call_back_is_to_the_number_that_called(self):
         """A customer found by their mobile, or a company's contact, is called back on the number
         that called, not on the customer's (or the company's) main phone."""
@@ -195,6 +246,33 @@ class TestCallWebhook(IntakeCase):
         # another number: the caller's own, normalised
         answer = self.call({"event": "incoming", "call_id": "c-32", "caller": "8 495 123-45-68"}).json()
         self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+74951234568")
+
+    def test_a_shared_switchboard_call_joins_the_company_in_talks(self):
+        """Two companies of a business centre share a switchboard; a caller id has no extension. The call
+        went to the first of them (the last to buy, else the oldest) even when the other had an open
+        request: a second request for the wrong company, the open one never hearing of the call. It joins
+        the company whose request is open; with none open or both, the first as before; an extension
+        given (a form) still decides."""
+        vector = self.env["res.partner"].create({"name": "ООО «Вектор»", "is_company": True,
+                                                 "phone": "+7 (495) 123-45-67 доб. 1"})
+        orbita = self.env["res.partner"].create({"name": "ООО «Орбита»", "is_company": True,
+                                                 "phone": "+7 (495) 123-45-67 доб. 2"})
+        Partner = self.env["res.partner"]
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67"), vector, "nobody in talks: the first")
+        talks = self.post({"name": "Орлов Олег", "phone": "8 495 123-45-67 доб. 2", "message": "Счёт на 10 колясок"})
+        lead = self.env["crm.lead"].browse(talks.json()["lead_id"])
+        self.assertEqual(lead.partner_id, orbita)
+        answer = self.call({"event": "finished", "call_id": "c-sw-1", "caller": "8 495 123-45-67",
+                            "duration": 40}).json()
+        self.assertEqual((answer["partner_id"], answer["lead_id"]), (orbita.id, lead.id), "the request in talks")
+        self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+74951234567 доб. 2")
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67 доб. 1"), vector, "an extension decides")
+        # both in talks: the first again
+        self.post({"name": "Волков Виктор", "phone": "8 495 123-45-67 доб. 1", "message": "Прайс"})
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67"), vector)
+        # the contacts of one company are no two companies: the company
+        self.env["res.partner"].create({"name": "Орлов Олег", "parent_id": orbita.id, "phone": "+74951234567 доб. 7"})
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67 доб. 7"), orbita)
 
     def test_bad_events(self):
         response = self.call({"event": "exploded", "caller": "", "duration": -1,

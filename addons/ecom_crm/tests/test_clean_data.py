@@ -216,6 +216,21 @@ class TestPhoneExtensions(EcomCrmCase):
         lead.phone = "+7 495 765-43-21 доб. 14"  # another number: Odoo's own rule, unchanged
         self.assertEqual(partner.phone, "+74957654321 доб. 14")
 
+    def test_a_bare_number_on_the_request_takes_the_customers_new_extension(self):
+        """A request with the switchboard's bare number (a call, or a customer without an extension then)
+        takes the extension typed on its customer later, as a request with another extension did: «Call»
+        on it reaches the person. Typed bare again on the request, it wipes nothing of the customer's."""
+        partner = self.Partner.create({"name": "ООО «Вектор»", "is_company": True, "phone": "+7 495 123-45-67"})
+        lead = self._lead(partner_id=partner.id)
+        self.assertEqual(lead.phone, "+74951234567")
+        partner.phone = "+7 495 123-45-67 доб. 12"
+        self.assertEqual(lead.phone, "+74951234567 доб. 12", "the bare number takes the customer's extension")
+        lead.phone = "+7 495 123-45-67"
+        self.assertEqual(partner.phone, "+74951234567 доб. 12")
+        partner.phone = "+7 495 123-45-67 доб. 14"
+        self.assertEqual(lead.phone, "+74951234567 доб. 14")
+        self.assertFalse(lead.partner_phone_update)
+
     def test_upgrade_fills_the_numbers_as_the_compute_does(self):
         """The 18.0.1.5.4 upgrade fills the number columns in SQL, as the compute would (invalid phones,
         «ext.» spelled by Odoo before the addon, empty values), run twice or on columns there already."""

@@ -1,4 +1,5 @@
 """Commercial offer and supply contract: rendered to PDF by wkhtmltopdf, read back from the PDF's text."""
+import glob
 import subprocess
 import tempfile
 
@@ -23,6 +24,34 @@ def pdf_lines(pdf):
 def pdf_text(pdf):
     """The PDF's text with its whitespace collapsed: wrapped lines joined by one space."""
     return " ".join(pdf_lines(pdf))
+
+
+def pdf_qr_codes(pdf, dpi):
+    """The QR codes zbar reads in the PDF's first page rasterised at ``dpi`` (a scan, a phone's photo of
+    the printout): their texts, as UTF-8 (zbar reads the bytes as they are encoded: binary output)."""
+    with tempfile.TemporaryDirectory() as folder:
+        with open(f"{folder}/doc.pdf", "wb") as file:
+            file.write(pdf)
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", "-png", f"{folder}/doc.pdf",
+                        f"{folder}/page"], check=True)
+        [page] = glob.glob(f"{folder}/page*.png")
+        result = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sbinary", "-Sqrcode.enable", page],
+                                capture_output=True)
+    # zbarimg: 0 read, 4 nothing found
+    if result.returncode not in (0, 4):
+        raise AssertionError(result.stderr.decode())
+    return [result.stdout.decode().rstrip("\n")] if result.stdout else []
+
+
+def printed_module_mm(pdf, box_size=8):
+    """The width on paper of a module of the PDF's one image, a QR code of ``box_size`` pixels a module."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        listing = subprocess.run(["pdfimages", "-list", file.name], capture_output=True, check=True).stdout
+    [image] = [line.split() for line in listing.decode().splitlines()[2:]]
+    width, x_ppi = int(image[3]), int(image[12])
+    return width / x_ppi * 25.4 / (width / box_size)
 
 
 def document_parties(env):
@@ -100,6 +129,38 @@ class TestDocuments(HttpCase):
                           "Р/с 40702810700000012345", "Банк: Банк ВТБ (ПАО)", "БИК 044525187, к/с 30101810700000000187"]
         for fragment in fragments:
             self.assertIn(fragment, text)
+
+    def test_invoice_qr_code_of_a_maximal_payload_reads_at_150_dpi(self):
+        """The payment QR code of the longest payload the standard allows (the store's name at its 160
+        characters, the bank's at 45, a purpose cut at 210, in Cyrillic: 2 bytes a letter) is read by zbar
+        from the PDF printed and scanned at 150 dpi, whole: its modules are large enough for a phone's
+        camera, its quiet zone kept."""
+        company = self.env.company
+        company.name = ("Общество с ограниченной ответственностью «Торговый дом детских колясок, автокресел, кроваток, "
+                        "игрушек и всех товаров для новорождённых и их родителей Северо-Западного федерального округа»")
+        company.partner_id.bank_ids.bank_id.name = "Публичное акционерное общество «Сбербанк России»"
+        taxes = [self.env["account.tax"].create({"name": f"НДС {rate}%", "amount": rate, "amount_type": "percent",
+                                                 "type_tax_use": "sale"}) for rate in (20, 10, 0)]
+        self.order.write({
+            "name": "Заказ интернет-магазина детских товаров с доставкой курьером по Санкт-Петербургу и области",
+            "order_line": [Command.create({"product_id": self.stroller.id, "price_unit": 9999999.99,
+                                           "tax_id": [Command.set(tax.ids)]}) for tax in taxes],
+        })
+        payload = self.order.with_user(self.salesman)._ecom_document_values("invoice")["qr_payload"]
+        fields = dict(part.split("=", 1) for part in payload.split("|")[1:])
+        self.assertEqual((len(fields["Name"]), len(fields["BankName"])), (160, 45))
+        self.assertGreater(len(fields["Purpose"]), 200)  # cut at 210, at a word
+        self.assertGreater(len(payload.encode()), 850)  # 984 at most: every character a Cyrillic letter
+        report = self.env.ref("ecom_crm.action_report_invoice_sale_order")
+        pdf, _type = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_pdf(report, self.order.ids)
+        self.assertEqual(pdf_qr_codes(pdf, 150), [payload])
+        self.assertAlmostEqual(printed_module_mm(pdf), 0.5, delta=0.05)
+        # a usual invoice's: as large a module, a smaller code (38 mm)
+        self.order.write({"name": "S00042", "order_line": [Command.unlink(self.order.order_line[-1].id)]})
+        pdf, _type = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_pdf(report, self.order.ids)
+        self.assertEqual(pdf_qr_codes(pdf, 150),
+                         [self.order.with_user(self.salesman)._ecom_document_values("invoice")["qr_payload"]])
+        self.assertAlmostEqual(printed_module_mm(pdf), 0.5, delta=0.05)
 
     def test_offer_of_a_quotation(self):
         self.assertEqual(self.order.amount_total, 138991)

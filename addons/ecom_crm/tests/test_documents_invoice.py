@@ -1,7 +1,6 @@
 """Invoice for payment («Счёт на оплату»): rendered as HTML and read back row by row (test_documents
 prints it once to PDF with wkhtmltopdf); its payment QR code by ГОСТ Р 56042-2014."""
 import base64
-import importlib.util
 import io
 
 from lxml import html
@@ -11,10 +10,10 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, Form, new_test_user, tagged
-from odoo.tools.misc import file_path
+from odoo.tools.parse_version import parse_version
 
 from ..tools import ru_requisites
-from .common import EcomCrmCase
+from .common import EcomCrmCase, load_migration
 from .test_documents import CUSTOMER_INN, CUSTOMER_KPP, document_parties
 from .test_ru_requisites import ORG_INN, ORG_KPP, TRADER_INN, TRADER_OGRNIP
 
@@ -141,6 +140,51 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.assertIn("Оплатить не позднее 9 декабря 2026 г.", text)  # the quotation's validity
         self.assert_row("Руководитель _______________ / Иванов И. И. / Бухгалтер _______________ / _______________ /")
         self.assertIn("Оплата по QR-коду", text)
+
+    def test_date_stays_the_quotations_after_confirmation(self):
+        """Confirming sets the order's date to that day: the invoice printed again after it keeps its
+        number and the quotation's date (its QR code's purpose and its due date with it), also when the
+        order goes back to a quotation and is confirmed again. 1C's orders keep 1C's date."""
+        self.order.payment_term_id = self.env.ref("account.account_payment_term_immediate")
+        before = self.render(self.order)
+        payload = self.values()["qr_payload"]
+        self.order.action_confirm()
+        self.assertNotEqual(self.order.date_order.date().isoformat(), "2026-12-02")
+        for _round in range(2):
+            text = self.render(self.order)
+            self.assertIn(f"Счёт на оплату № {self.order.name} от 2 декабря 2026 г.", text)
+            self.assertIn("Оплатить не позднее 2 декабря 2026 г.", text)
+            self.assertEqual(text, before)
+            self.assertEqual(self.values()["qr_payload"], payload)
+            self.order._action_cancel()
+            self.order.action_draft()
+            self.order.action_confirm()
+        # a copy is a new quotation: its own date
+        copy = self.order.copy({"date_order": "2026-12-05 10:00:00"})
+        self.assertIn(f"Счёт на оплату № {copy.name} от 5 декабря 2026 г.", self.render(copy))
+
+    def test_basis_the_order_or_the_contract(self):
+        """«Основание»: the order with its date (the quotation's), the customer's own reference with it,
+        or the contract the order is under when it names one."""
+        self.order.action_confirm()
+        self.render(self.order)
+        self.assert_row(f"Основание: Заказ № {self.order.name} от 02.12.2026")
+        self.order.client_order_ref = "ЗК-77"
+        self.render(self.order)
+        self.assert_row(f"Основание: Заказ № {self.order.name} от 02.12.2026 (заказ покупателя № ЗК-77)")
+        self.order.write({"ecom_contract_number": "15/2026", "ecom_contract_date": "2026-01-20"})
+        self.render(self.order)
+        self.assert_row("Основание: Договор № 15/2026 от 20.01.2026")
+        self.assertFalse([row for row in self.rows if "Заказ №" in row], self.rows)
+        self.order.ecom_contract_date = False
+        self.render(self.order)
+        self.assert_row("Основание: Договор № 15/2026")
+        # a request prints its quotation's; a repeat order is under the same contract
+        lead = self._lead(partner_id=self.customer.id)
+        self.order.opportunity_id = lead
+        self.render(lead)
+        self.assert_row("Основание: Договор № 15/2026")
+        self.assertEqual(self.order.copy().ecom_contract_number, "15/2026")
 
     def test_the_banks_town(self):
         """«ПАО Сбербанк г. Москва» as 1C prints it; a town typed with its kind («г. Москва», «пос.
@@ -301,11 +345,9 @@ class TestInvoiceForPayment(EcomCrmCase):
     def test_upgrade_adds_the_chief_accountant(self):
         """A store on 18.0.1.5.6 has no column for the chief accountant: the upgrade (the version says
         the schema changed) adds it, and the invoice prints it."""
-        self.assertEqual(self.env["ir.module.module"].get_module_info("ecom_crm")["version"], "18.0.1.5.7")
-        spec = importlib.util.spec_from_file_location(
-            "ecom_crm_pre_migrate_1_5_7", file_path("ecom_crm/migrations/18.0.1.5.7/pre-migrate.py"))
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
+        self.assertGreaterEqual(parse_version(self.env["ir.module.module"].get_module_info("ecom_crm")["version"]),
+                                parse_version("18.0.1.5.7"))
+        migration = load_migration("18.0.1.5.7")
         self.env.flush_all()
         self.env.cr.execute("ALTER TABLE res_partner DROP COLUMN ecom_accountant_name")
         for _run in range(2):
@@ -314,6 +356,26 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.env.company.ecom_accountant_name = "Петрова Анна Сергеевна"
         self.render(self.order)
         self.assert_row("Руководитель _______________ / Иванов И. И. / Бухгалтер _______________ / Петрова А. С. /")
+
+    def test_upgrade_adds_the_quotation_date_and_the_contract(self):
+        """A store on 18.0.1.5.7 has no columns for the quotation's date and the contract: the upgrade
+        (18.0.1.5.9) adds them; an order confirmed before keeps printing its order's date."""
+        self.assertGreaterEqual(parse_version(self.env["ir.module.module"].get_module_info("ecom_crm")["version"]),
+                                parse_version("18.0.1.5.9"))
+        migration = load_migration("18.0.1.5.9")
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE sale_order DROP COLUMN ecom_quotation_date, DROP COLUMN ecom_contract_number,"
+                            " DROP COLUMN ecom_contract_date")
+        for _run in range(2):
+            migration.migrate(self.env.cr, "18.0.1.5.7")
+        self.env.invalidate_all()
+        self.assertFalse(self.order.ecom_quotation_date)
+        self.order.date_order = "2026-12-04 10:00:00"  # as confirmed before the upgrade
+        self.render(self.order)
+        self.assert_row(f"Основание: Заказ № {self.order.name} от 04.12.2026")
+        self.order.ecom_contract_number = "15/2026"
+        self.render(self.order)
+        self.assert_row("Основание: Договор № 15/2026")
 
     def test_a_sole_trader_signs_alone(self):
         self.env.company.name = "ИП Петров Пётр Петрович"
