@@ -200,6 +200,60 @@ class TestScoringActivities(ScheduleCase):
         self.assertEqual(activity.user_id, self.boris)
         self.assertEqual(self.shared_now.ecom_score_ids.activity_user_id, self.boris)
 
+    def test_a_contact_handed_over_on_purpose_survives_the_night(self):
+        """A team leader hands Anna's scheduled contact to Boris: the next nights leave it with him
+        (the sync gave it back to the customer's salesperson every night) until it is done; the
+        next contact is Anna's again."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        self.assertEqual(activity.ecom_scoring_user_id, self.anna, "the sync's own choice, recorded")
+        activity.with_user(self.director).user_id = self.boris
+        for day in (TODAY, TODAY + timedelta(days=1), TODAY + timedelta(days=2)):
+            with freeze_time(day):
+                self._score(self.anna_now, "now", day)
+                self.Score._ecom_sync_activities(self.company, self._run(day))
+            self.assertEqual(self._open_activities(self.anna_now), activity, "moved, not duplicated")
+            self.assertEqual(activity.user_id, self.boris, f"still Boris's on {day}")
+            self.assertEqual(activity.date_deadline, day, "its date still the scoring's")
+        score = self.score_of(self.anna_now)
+        self.assertEqual(score.activity_user_id, self.boris)
+        self.assertEqual(self.Score.with_user(self.boris).search([("id", "=", score.id)]), score,
+                         "on Boris's list, the card shows him the score")
+        # a contact Boris was given and handed on himself, and one moved back to Anna, are as anyone left them
+        activity.with_user(self.boris).user_id = self.anna
+        day = TODAY + timedelta(days=3)
+        with freeze_time(day):
+            self._score(self.anna_now, "now", day)
+            self.Score._ecom_sync_activities(self.company, self._run(day))
+        self.assertEqual(activity.user_id, self.anna)
+        activity.with_user(self.director).user_id = self.boris
+        # done: the next contact is the customer's salesperson's
+        with freeze_time(day):
+            activity.with_user(self.boris).action_done()
+        day += timedelta(days=1)
+        with freeze_time(day):
+            self._score(self.anna_now, "now", day)
+            self.Score._ecom_sync_activities(self.company, self._run(day))
+        self.assertEqual(self._open_activities(self.anna_now).user_id, self.anna)
+
+    def test_a_handed_contact_follows_a_new_salesperson_of_the_customer(self):
+        """The hand-over holds while the customer's salesperson is the one it was handed from: a
+        customer given to another salesperson has their contacts from the next night on."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        activity.with_user(self.director).user_id = self.boris
+        self.anna_now.user_id = self.vera
+        tomorrow = TODAY + timedelta(days=1)
+        with freeze_time(tomorrow):
+            self._score(self.anna_now, "now", tomorrow)
+            self.Score._ecom_sync_activities(self.company, self._run(tomorrow))
+        self.assertEqual(self._open_activities(self.anna_now), activity)
+        self.assertEqual(activity.user_id, self.vera)
+        self.assertEqual(activity.ecom_scoring_user_id, self.vera)
+        self.assertIn("Why", str(activity.note), "in Vera's language")
+
     def test_confirmed_order_closes_the_activity_as_ordered(self):
         suggestion_product = self.env["product.product"].create({"name": "Фильтр для чайника"})
         with freeze_time(TODAY):
