@@ -487,7 +487,20 @@ class TestScoringHistory(ScoringCase):
         history, index = self.read()
         mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
         self.assertEqual(history.orders.returned[mine].tolist(), [400], "the reversal still a draft")
+        self.env.flush_all()
+        # an hour later (what this transaction wrote before is dated by its start): the reversal
+        # posted, nothing else of the customer written; an incremental run sees them changed
+        self.env.cr.execute("UPDATE account_move SET write_date = write_date - interval '1 hour' WHERE id = ANY(%s)",
+                            [(refund | reversal).ids])
+        self.env.cr.execute("UPDATE sale_order SET write_date = write_date - interval '1 hour'")
+        self.env.invalidate_all()
+        since = self.env.cr.now() - timedelta(minutes=1)
+        self.assertNotIn(self.firm.id, self.env["ecom.scoring.run"]._changed_partners(self.env.company, since))
         reversal.action_post()
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE account_move SET write_date = write_date - interval '1 hour' WHERE id = %s",
+                            [refund.id])
+        self.assertIn(self.firm.id, self.env["ecom.scoring.run"]._changed_partners(self.env.company, since))
         history, index = self.read()
         mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
         self.assertEqual(history.orders.returned[mine].tolist(), [0], "cancelled by its reversal")
