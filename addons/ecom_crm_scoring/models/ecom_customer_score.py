@@ -273,7 +273,9 @@ class EcomCustomerScore(models.Model):
           for a member of the company's default sales team picked by ecom_crm's assignment by load
           (none when nobody can take it: the customer stays on the team's shared list); an open
           one is moved (date, salesperson, note) rather than duplicated, and a date its salesperson
-          set themselves is kept;
+          set themselves is kept, and so is a hand-over (a team leader, or its salesperson, gave it
+          to a colleague: its user is not whom the sync gave it to, ``ecom_scoring_user_id``) until
+          the contact is done or the customer's salesperson is no longer the one it was handed from;
         * «call later»: an open activity is moved to the decision's date (none is created);
         * «do not disturb», or no decision or score any more: an open activity is removed.
 
@@ -328,19 +330,26 @@ class EcomCustomerScore(models.Model):
                 continue
             keep = activities[:1]
             remove |= activities[1:]
+            # a contact handed over on purpose (its user is not whom the sync gave it to) stays with
+            # who has it while the customer's salesperson is the one it was handed from
+            handed = keep._ecom_handed_over()
+            given = keep.ecom_scoring_user_id  # whom the sync gave it to, kept for a hand-over
             if can_call(score.user_id):
-                user = score.user_id
+                user = keep.user_id if handed and given == score.user_id and can_call(keep.user_id) \
+                    else score.user_id
+                given = score.user_id
             elif can_call(keep.user_id):  # a customer of the shared list kept by who has it (counted above)
                 user = keep.user_id
+                given = given if handed else user
             elif score.decision == "now":
-                user = self._ecom_team_salesperson(company, score.partner_id, team_state)
+                user = given = self._ecom_team_salesperson(company, score.partner_id, team_state)
             else:
-                user = self.env["res.users"]
+                user = given = self.env["res.users"]
             if score.decision not in ("now", "later") or not score.decision_date or not user:
                 remove |= keep
                 links[score] = False
                 continue
-            moves.append((keep, score, user, max(score.decision_date, today)))
+            moves.append((keep, score, user, max(score.decision_date, today), given))
             links[score] = keep
         for score in due:  # in priority order: the team's least loaded members go to the best chances
             if score in links or score.partner_id.id in existing:
@@ -354,14 +363,17 @@ class EcomCustomerScore(models.Model):
         # what the loop compares, read for all at once (after unlink, each activity's first field
         # read its own row: 600 queries)
         Activity.browse([move[0].id for move in moves]).fetch(
-            ["user_id", "ecom_scoring_company_id", "date_deadline", "ecom_scoring_date", "summary", "note"])
+            ["user_id", "ecom_scoring_user_id", "ecom_scoring_company_id", "date_deadline", "ecom_scoring_date",
+             "summary", "note"])
         dates, moved, texts_ = {}, defaultdict(list), []
         note_field = Activity._fields["note"]
-        for activity, score, user, day in moves:
+        for activity, score, user, day, given in moves:
             manual = activity.ecom_scoring_date and activity.date_deadline != activity.ecom_scoring_date
             changed = {}
             if activity.user_id != user:
                 changed["user_id"] = user.id
+            if activity.ecom_scoring_user_id != given:
+                changed["ecom_scoring_user_id"] = given.id
             if activity.ecom_scoring_company_id != company:
                 changed["ecom_scoring_company_id"] = company.id
             if not manual and (activity.date_deadline != day or activity.ecom_scoring_date != day):
@@ -398,7 +410,7 @@ class EcomCustomerScore(models.Model):
             vals_list.append({
                 "res_model_id": partner_model, "res_id": score.partner_id.id, "activity_type_id": kind.id,
                 "user_id": user.id, "date_deadline": today, "summary": summary, "note": note,
-                "ecom_scoring_company_id": company.id, "ecom_scoring_date": today})
+                "ecom_scoring_company_id": company.id, "ecom_scoring_date": today, "ecom_scoring_user_id": user.id})
         created = Activity.create(vals_list) if vals_list else Activity
         links.update({score: activity for (score, _user), activity in zip(new, created, strict=True)})
 

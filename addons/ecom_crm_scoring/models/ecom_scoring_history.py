@@ -28,7 +28,7 @@ from ..scoring.history import (
     OUTCOME_REFUSED,
     OUTCOME_SUCCESS,
     History,
-    credit_unlinked,
+    given_back,
     lookup,
     positions,
     sort_order,
@@ -215,9 +215,10 @@ class EcomScoringHistory(models.AbstractModel):
             # as the store's reports read them (a line linked to several order lines counts once;
             # down payments are how an order is paid, not what it sold); see _orders for what was
             # given back. At the invoice's rate, a rate moved since the order made the invoicing
-            # beyond the order (or short of it): a correction taken from the returns.
+            # beyond the order (or short of it): a correction taken from the returns. By the
+            # documents' own days: a backtest as of a day knows the returns made before it only.
             "refunds": (SQL("""
-                SELECT sol.order_id,
+                SELECT sol.order_id, (COALESCE(am.invoice_date, am.date) %(ordinal)s)::int4,
                        COALESCE(SUM(%(amount)s) FILTER (WHERE am.move_type = 'out_refund'), 0)::float8,
                        COALESCE(-SUM(%(amount)s) FILTER (WHERE am.move_type = 'out_invoice'), 0)::float8
                   FROM (%(credited)s) credited
@@ -231,27 +232,45 @@ class EcomScoringHistory(models.AbstractModel):
                    AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel1
                                     WHERE rel1.invoice_line_id = rel.invoice_line_id
                                       AND rel1.order_line_id < rel.order_line_id)
-                 GROUP BY sol.order_id
-            """, credited=credited_orders(SQL("AND %s", refunds_scope)), amount=SQL("""
+                   AND COALESCE(am.invoice_date, am.date) IS NOT NULL
+                 GROUP BY sol.order_id, 2
+            """, credited=credited_orders(SQL("AND %s", refunds_scope)), ordinal=ORDINAL, amount=SQL("""
                 CASE WHEN am.currency_id = so.currency_id
                      THEN aml.amount_currency / COALESCE(NULLIF(so.currency_rate, 0), 1)
                      ELSE aml.balance END""")),
-                [("order_id", "int4"), ("credited", "float8"), ("invoiced", "float8")]),
+                [("order_id", "int4"), ("day", "int4"), ("credited", "float8"), ("invoiced", "float8")]),
             # the posted credit notes' lines linked to no order's line (typed in by hand: a manual
-            # refund, a goodwill credit), each credit note's sum on its day (company currency)
+            # refund, a goodwill credit), each credit note's sum on its day (company currency), and
+            # what the posted invoices reversing it (Odoo's «Reverse» of the credit note: their
+            # reversed entry is it) took back of those lines, on the day of the last of them
             "credits": (SQL("""
-                SELECT am.commercial_partner_id, (COALESCE(am.invoice_date, am.date) %s)::int4,
-                       COALESCE(SUM(aml.balance), 0)::float8
-                  FROM account_move am
-                  JOIN account_move_line aml ON aml.move_id = am.id
-                 WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND am.company_id = %s
-                   AND aml.display_type = 'product' AND am.commercial_partner_id IS NOT NULL
-                   AND COALESCE(am.invoice_date, am.date) IS NOT NULL
-                   AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel WHERE rel.invoice_line_id = aml.id)
-                   AND %s
-                 GROUP BY am.id
-            """, ORDINAL, self.env.company.id, credits_scope),
-                [("partner", "int4"), ("day", "int4"), ("amount", "float8")]),
+                SELECT c.partner, c.day, c.amount, COALESCE(r.amount, 0)::float8,
+                       COALESCE(r.day, %(never)s)::int4
+                  FROM (SELECT am.id, am.commercial_partner_id AS partner,
+                               (COALESCE(am.invoice_date, am.date) %(ordinal)s)::int4 AS day,
+                               COALESCE(SUM(aml.balance), 0)::float8 AS amount
+                          FROM account_move am
+                          JOIN account_move_line aml ON aml.move_id = am.id
+                         WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND am.company_id = %(company)s
+                           AND aml.display_type = 'product' AND am.commercial_partner_id IS NOT NULL
+                           AND COALESCE(am.invoice_date, am.date) IS NOT NULL
+                           AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel
+                                            WHERE rel.invoice_line_id = aml.id)
+                           AND %(scope)s
+                         GROUP BY am.id) c
+                  LEFT JOIN LATERAL (
+                        SELECT -SUM(rl.balance) AS amount,
+                               MAX((COALESCE(rm.invoice_date, rm.date) %(ordinal)s)::int4) AS day
+                          FROM account_move rm
+                          JOIN account_move_line rl ON rl.move_id = rm.id
+                         WHERE rm.reversed_entry_id = c.id AND rm.move_type = 'out_invoice' AND rm.state = 'posted'
+                           AND rl.display_type = 'product' AND COALESCE(rm.invoice_date, rm.date) IS NOT NULL
+                           AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel
+                                            WHERE rel.invoice_line_id = rl.id)
+                       ) r ON TRUE
+            """, ordinal=ORDINAL, company=self.env.company.id, scope=credits_scope, never=NEVER),
+                [("partner", "int4"), ("day", "int4"), ("amount", "float8"), ("undone", "float8"),
+                 ("undone_day", "int4")]),
             # the discount's numeric arithmetic costs more than reading the rest of the line:
             # computed only for the lines that have one
             "lines": ([SQL("""
@@ -295,7 +314,10 @@ class EcomScoringHistory(models.AbstractModel):
         A credit note typed in by hand (no line from an order's line) gives back from the
         customer's orders placed on or before its day, the latest first
         (:func:`~..scoring.history.credit_unlinked`): a manual refund of a cancelled order, a
-        goodwill credit; money given back all the same."""
+        goodwill credit; money given back all the same, less what invoices reversing it took back
+        (a credit note cancelled by its reversal gives nothing back). The returns and credits go
+        to the history dated (``refunds``, ``credits``): as of a past day (a backtest, the
+        training's snapshots) an order has given back only what was credited before it."""
         order = sort_order(orders["customer"], orders["day"], orders["id"])
         orders = {name: column[order] for name, column in orders.items()}
         ids, rate = orders.pop("id"), orders.pop("rate")
@@ -308,22 +330,20 @@ class EcomScoringHistory(models.AbstractModel):
             read = lines()
         refunds, lines, products = read["refunds"], read["lines"], read["products"]
         # the lines of other companies' or draft orders are dropped here
-        at = positions(ids, refunds["order_id"])
-        ordered = np.maximum(orders["amount"], 0)
-        credited = np.bincount(at[at >= 0], weights=refunds["credited"][at >= 0], minlength=n_orders)
-        invoiced = np.bincount(at[at >= 0], weights=refunds["invoiced"][at >= 0], minlength=n_orders)
+        at = positions(ids, refunds.pop("order_id"))
+        refunds = {name: column[at >= 0] for name, column in refunds.items()}
+        refunds["order"] = at[at >= 0].astype(np.int32)
+        credits = read["credits"]
+        if customer_ids is not None:
+            who = positions(customer_ids, credits.pop("partner"))
+            credits = {name: column[who >= 0] for name, column in credits.items()}
+            credits["customer"] = who[who >= 0].astype(np.int32)
+        else:
+            credits = None
         # an order gives back at most what it was: goods sent back at once from two orders and
         # credited against the last one are not 300% of it
-        orders["returned"] = np.minimum(ordered, np.maximum(0, credited - np.maximum(0, invoiced - ordered)))
-        del credited, invoiced
-        credits = read["credits"]
-        if len(credits["amount"]) and customer_ids is not None:
-            who = positions(customer_ids, credits["partner"])
-            mine = who >= 0
-            orders["returned"] += credit_unlinked(
-                orders["customer"], orders["day"],
-                np.where(orders["confirmed"], ordered - orders["returned"], 0),
-                who[mine], credits["day"][mine], credits["amount"][mine])
+        orders["returned"] = given_back(orders["customer"], orders["day"], orders["amount"], orders["confirmed"],
+                                        refunds, credits)
         at = positions(ids, lines.pop("order_id"))
         if not (at >= 0).all():
             keep = at >= 0
@@ -354,7 +374,7 @@ class EcomScoringHistory(models.AbstractModel):
         category = lines["category"]
         if not (category != category[:1]).any():  # one category for everything: the store has none
             category[:] = -1
-        return {"orders": orders, "lines": lines}
+        return {"orders": orders, "lines": lines, "refunds": refunds, "credits": credits}
 
     @api.model
     def _offer_outcomes(self, company):

@@ -16,6 +16,10 @@ class MailActivity(models.Model):
     ecom_scoring_date = fields.Date(
         "Date set by the scoring", readonly=True,
         help="The due date the scoring gave the contact: a date the salesperson set themselves is kept.")
+    ecom_scoring_user_id = fields.Many2one(
+        "res.users", "Salesperson set by the scoring", readonly=True, ondelete="set null",
+        help="Who the scoring gave the contact to: a contact assigned to someone else since was handed over on "
+             "purpose, and the scoring leaves it with them until it is done or the customer's salesperson changes.")
 
     @api.model
     def _ecom_scoring_activity_type(self):
@@ -28,6 +32,12 @@ class MailActivity(models.Model):
         scoring = self._ecom_scoring_activity_type()
         for activity in self:
             activity.ecom_is_scoring = bool(scoring) and activity.activity_type_id == scoring
+
+    def _ecom_handed_over(self):
+        """Whether this scheduled contact was handed over on purpose: assigned to someone else than
+        the scoring gave it to (a team leader's hand-over, or its salesperson's to a colleague)."""
+        self.ensure_one()
+        return bool(self.ecom_scoring_user_id) and self.user_id != self.ecom_scoring_user_id
 
     def write(self, vals):
         if "user_id" in vals and not self.env.su:

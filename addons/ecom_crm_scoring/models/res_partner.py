@@ -1,5 +1,8 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .ecom_customer_score import DECISIONS, GROUPS, SEGMENTS
 
@@ -81,6 +84,66 @@ class ResPartner(models.Model):
 
     def _search_ecom_contact(self, operator, value):
         return self._ecom_search_score("decision", operator, value)
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "user_id" in vals:
+            self._ecom_scoring_salesperson_changed()
+        return res
+
+    def _ecom_scoring_salesperson_changed(self):
+        """The customers' salesperson changed: their scores (in every company) and their open
+        scheduled contacts follow at once, not at the next run. The scores' salesperson as the run
+        writes it (an active internal user, else none), in one statement for all the customers; a
+        scheduled contact goes to the new salesperson, without an «assigned to you» mail, when they
+        work in its company, unless it was handed over on purpose (it stays with who has it today:
+        the next run gives it to the new salesperson). A contact person's salesperson is not the
+        customer's (the run reads the commercial partner's)."""
+        if not self:
+            return
+        self.flush_recordset(["user_id"])
+        Score = self.env["ecom.customer.score"].sudo()
+        Score.flush_model(["user_id"])
+        self.env.cr.execute(SQL("""
+            UPDATE ecom_customer_score s
+               SET user_id = u.id, row_hash = NULL, write_uid = %(uid)s, write_date = now() at time zone 'UTC'
+              FROM res_partner p
+              LEFT JOIN res_users u ON u.id = p.user_id AND u.active AND NOT COALESCE(u.share, FALSE)
+             WHERE p.id = ANY(%(ids)s) AND p.commercial_partner_id = p.id AND s.partner_id = p.id
+               AND s.user_id IS DISTINCT FROM u.id
+         RETURNING s.id, s.partner_id
+        """, uid=self.env.uid, ids=self.ids))
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        Score.invalidate_model(["user_id", "write_uid", "write_date"])
+        Score.browse([row[0] for row in rows]).modified(["user_id"])
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        kind = Activity._ecom_scoring_activity_type()
+        if not kind:
+            return
+        partners = self.browse({row[1] for row in rows}).sudo()
+        activities = Activity.search([("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
+                                      ("activity_type_id", "=", kind.id)])
+        salesperson = {partner.id: partner.user_id for partner in partners}
+        moves = defaultdict(lambda: Activity)
+        for activity in activities:
+            user = salesperson[activity.res_id]
+            company = activity.ecom_scoring_company_id or self.env.company
+            if (activity._ecom_handed_over() or activity.user_id == user or not user.active or user.share
+                    or company not in user.company_ids):
+                continue
+            moves[user] |= activity
+        for user, moved in moves.items():
+            langs = {activity.id: activity.user_id.lang for activity in moved}
+            moved.write({"user_id": user.id, "ecom_scoring_user_id": user.id})
+            # the note in the new salesperson's language (as the run writes it)
+            for activity in moved.filtered(lambda a, u=user, before=langs: before[a.id] != u.lang):
+                score = Score.search([("partner_id", "=", activity.res_id),
+                                      ("company_id", "=", (activity.ecom_scoring_company_id or self.env.company).id)])
+                if score:
+                    summary, note = score._ecom_activity_texts(user)
+                    activity.write({"summary": summary, "note": note})
 
     def action_ecom_explain_score(self):
         """The card's «Why this score?»: reasons for a customer the night's lists left out."""

@@ -9,10 +9,12 @@ Layout and interfaces
 ---------------------
 ``history``
     ``History.build(n_customers, orders, lines=None, leads=None, activities=None, calls=None,
-    mailings=None, complaints=None, opt_out_day=None, manager=None, reason_texts=None)``
+    mailings=None, complaints=None, opt_out_day=None, manager=None, reason_texts=None,
+    refunds=None, credits=None)``
     from dicts of column arrays (see the module docstring for every column; days are integer
     day numbers such as ``date.toordinal()``, no order day negative; ``NEVER`` closes nothing).
-    ``history.as_of(day)`` -> the history known at the start of ``day``;
+    ``history.as_of(day)`` -> the history known at the start of ``day`` (the orders' returns
+    recomputed from the dated ``refunds`` and ``credits`` made before it: ``given_back``);
     ``history.ordered_between(start, end)`` -> bool per customer.  ``from_lists(...)`` builds one
     from plain rows (tests); ``from_transactions(customers, days, amounts) -> (history, keys)``
     from a bare store's order log (``bench/scoring_real.py``); ``from_invoice_lines(customers,

@@ -232,7 +232,9 @@ def compute(history, as_of, bgnbd_params=None, horizon=90, fit_bgnbd=True, seed=
     net = gross - _count(cust, n, weights=returned)
     cols["monetary"] = where_has(net)
     with np.errstate(invalid="ignore", divide="ignore"):
-        cols["avg_order"] = where_has(gross / n_orders)
+        # the average order the customer kept: what they ordered less what they sent back or were
+        # credited (an order returned whole is worth nothing), the model's value and the sentence's
+        cols["avg_order"] = where_has(np.maximum(net, 0) / n_orders)
     cols["tenure"] = where_has(as_of - first)
     extra["first_order"] = np.where(has, first, -1)
     extra["last_order"] = np.where(has, last, -1)

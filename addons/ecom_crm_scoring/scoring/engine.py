@@ -440,7 +440,8 @@ def _score(history, today, c, om, settings, explain=True, plan=True, rfm_bounds=
     grp = segments.assign_groups(probability, r, f, m, c.column("overdue"), c.column("p_alive"), settings.rules,
                                  threshold=threshold)
     # what an order of theirs is worth: what they kept of their orders, an order at a time (an
-    # order sent back whole is worth no call; ``avg_order``, the model's, is what they ordered)
+    # order sent back whole is worth no call): the criterion ``avg_order``, which the model weighs
+    # and the reasons tell, computed in float64 from the same net spending
     with np.errstate(invalid="ignore", divide="ignore"):
         expected_value = np.maximum(c.column("monetary").astype(np.float64), 0) / c.column("frequency")
     # a year of their spending at the pace they bought, from their first order to their last (at

@@ -21,6 +21,17 @@ Tables (every array of a table has the same length; optional tables may be empty
 ``confirmed`` (bool: a confirmed/done sale order; False = cancelled), ``returned``
 (float, amount refunded or returned, 0 if none), ``discount`` (float, discount granted).
 
+``refunds`` (optional): what gave an order back, dated, so that a history as of a day knows
+only the returns made before it: ``order`` (int32 index into the orders), ``day`` (the credit
+note's or invoice's own day, not the order's), ``credited`` (what the order's credit notes of that
+day gave back), ``invoiced`` (what its invoices of that day invoiced: invoicing beyond the order
+makes up for a credit, a correction rather than a return). ``credits`` (optional): the credit
+notes linked to no order (typed in by hand): ``customer``, ``day``, ``amount``, ``undone`` (what
+invoices reversing it took back) and ``undone_day`` (the day of that reversal, ``NEVER`` if
+none). With them, ``orders.returned`` is :func:`given_back` of everything, and :meth:`History.as_of`
+recomputes it from the events dated before its day; without them (a history that only knows each
+order's ``returned``), the returns are known from the order's day on.
+
 ``lines``: ``order`` (int32 index into the orders), ``product`` (int32 product id),
 ``category`` (int32 category id, -1 when the store has none), ``qty`` (float),
 ``amount`` (float).  A line's customer and day are its order's.
@@ -63,6 +74,9 @@ SCHEMA = {
                "returned": np.float64, "discount": np.float64},
     "lines": {"order": np.int32, "product": np.int32, "category": np.int32, "qty": np.float32,
               "amount": np.float64},
+    "refunds": {"order": np.int32, "day": np.int32, "credited": np.float64, "invoiced": np.float64},
+    "credits": {"customer": np.int32, "day": np.int32, "amount": np.float64, "undone": np.float64,
+                "undone_day": np.int32},
     "leads": {"customer": np.int32, "day": np.int32, "closed": np.int32, "status": np.int8,
               "reason": np.int32, "stage": np.int32},
     "activities": {"customer": np.int32, "day": np.int32, "done": np.int32, "outcome": np.int8},
@@ -74,6 +88,7 @@ SCHEMA = {
 DEFAULTS = {
     ("orders", "confirmed"): True, ("orders", "returned"): 0.0, ("orders", "discount"): 0.0,
     ("lines", "category"): -1, ("lines", "qty"): 1.0,
+    ("refunds", "invoiced"): 0.0, ("credits", "undone"): 0.0, ("credits", "undone_day"): NEVER,
     ("leads", "closed"): NEVER, ("leads", "status"): LEAD_OPEN, ("leads", "reason"): -1, ("leads", "stage"): -1,
     ("activities", "done"): NEVER, ("activities", "outcome"): OUTCOME_NONE,
     ("mailings", "kind"): MAIL_OPEN, ("complaints", "closed"): NEVER,
@@ -146,10 +161,13 @@ class History:
     opt_out_day: np.ndarray | None = None
     manager: np.ndarray | None = None
     reason_texts: dict = field(default_factory=dict)
+    refunds: Table | None = None
+    credits: Table | None = None
 
     @classmethod
     def build(cls, n_customers, orders, lines=None, leads=None, activities=None, calls=None,
-              mailings=None, complaints=None, opt_out_day=None, manager=None, reason_texts=None):
+              mailings=None, complaints=None, opt_out_day=None, manager=None, reason_texts=None,
+              refunds=None, credits=None):
         """A History from dicts of columns (``{"customer": array, "day": array, ...}``).
 
         Orders are re-sorted by (customer, day) unless they already are (``ORDER BY`` in SQL
@@ -176,7 +194,15 @@ class History:
             cols["order"] = new_index[lines.order]
             lines = Table("lines", cols)
             lines = lines.take(np.argsort(lines.order, kind="stable"))
-        tables = {}
+        if refunds is not None:
+            refunds = Table("refunds", refunds)
+            if order_perm is not None:
+                new_index = np.empty(len(order_perm), dtype=np.int32)
+                new_index[order_perm] = np.arange(len(order_perm), dtype=np.int32)
+                cols = refunds.columns
+                cols["order"] = new_index[refunds.order]
+                refunds = Table("refunds", cols)
+        tables = {"refunds": refunds, "credits": None if credits is None else Table("credits", credits)}
         for name, data in (("leads", leads), ("activities", activities), ("calls", calls),
                            ("mailings", mailings), ("complaints", complaints)):
             tables[name] = None if data is None else Table(name, data)
@@ -197,14 +223,51 @@ class History:
 
         Cheap (one boolean mask per table).  Things closed on or after ``day`` (a lead lost
         later, an activity done later) are seen as still open; an opt-out dated later is
-        unknown yet.  Customers keep their numbering.
+        unknown yet.  What the orders gave back is what the returns and credit notes dated
+        before ``day`` gave back (``refunds``, ``credits``: a return made later, of an order
+        placed before, is unknown yet; a reversal made later has not cancelled its credit note
+        yet).  Customers keep their numbering.
         """
         day = int(day)
         keep = self.orders.day < day
-        if keep.all():  # the nightly job's "today": nothing to cut, nothing to copy
-            return self._as_of_rest(day, self.orders, self.lines)
+        later = self._returns_after(day)
+        if keep.all() and not later:  # the nightly job's "today": nothing to cut, nothing to copy
+            return self._as_of_rest(day, self.orders, self.lines, self.refunds, self.credits)
         orders, lines = self._keep_orders(keep)
-        return self._as_of_rest(day, orders, lines)
+        refunds, credits = self._keep_refunds(keep), self.credits
+        if later:
+            if refunds is not None:
+                refunds = refunds.take(refunds.day < day)
+            if credits is not None:
+                cols = credits.take(credits.day < day).columns
+                undone = cols["undone_day"] < day
+                cols["undone"] = np.where(undone, cols["undone"], 0.0)
+                cols["undone_day"] = np.where(undone, cols["undone_day"], NEVER).astype(np.int32)
+                credits = Table("credits", cols)
+            cols = orders.columns
+            cols["returned"] = given_back(cols["customer"], cols["day"], cols["amount"], cols["confirmed"],
+                                          refunds, credits)
+            orders = Table("orders", cols)
+        return self._as_of_rest(day, orders, lines, refunds, credits)
+
+    def _returns_after(self, day):
+        """Whether a return, a credit note or a credit note's reversal is dated on or after ``day``."""
+        if self.refunds is not None and len(self.refunds) and (self.refunds.day >= day).any():
+            return True
+        c = self.credits
+        return c is not None and len(c) > 0 and bool(
+            (c.day >= day).any() or ((c.undone_day != NEVER) & (c.undone_day >= day)).any())
+
+    def _keep_refunds(self, keep):
+        """The returns of the orders selected by the bool mask ``keep``, renumbered to follow."""
+        if self.refunds is None:
+            return None
+        if keep.all():
+            return self.refunds
+        new_index = np.cumsum(keep, dtype=np.int64).astype(np.int32) - 1
+        cols = self.refunds.take(keep[self.refunds.order]).columns
+        cols["order"] = new_index[cols["order"]]
+        return Table("refunds", cols)
 
     def _keep_orders(self, keep):
         """``(orders, lines)`` of the orders selected by the bool mask ``keep``, the lines'
@@ -218,7 +281,7 @@ class History:
         cols["order"] = new_index[cols["order"]]
         return orders, Table("lines", cols)
 
-    def _as_of_rest(self, day, orders, lines):
+    def _as_of_rest(self, day, orders, lines, refunds=None, credits=None):
         def cut(table, closing=None):
             if table is None:
                 return None
@@ -242,7 +305,8 @@ class History:
             n_customers=self.n_customers, orders=orders, lines=lines,
             leads=cut(self.leads, "closed"), activities=cut(self.activities, "done"),
             calls=cut(self.calls), mailings=cut(self.mailings), complaints=cut(self.complaints, "closed"),
-            opt_out_day=opt_out, manager=self.manager, reason_texts=self.reason_texts)
+            opt_out_day=opt_out, manager=self.manager, reason_texts=self.reason_texts, refunds=refunds,
+            credits=credits)
 
     def restrict(self, customers):
         """The history of some customers only (a bool mask or indexes), numbering kept.
@@ -262,7 +326,7 @@ class History:
             n_customers=self.n_customers, orders=orders, lines=lines, leads=cut(self.leads),
             activities=cut(self.activities), calls=cut(self.calls), mailings=cut(self.mailings),
             complaints=cut(self.complaints), opt_out_day=self.opt_out_day, manager=self.manager,
-            reason_texts=self.reason_texts)
+            reason_texts=self.reason_texts, refunds=self._keep_refunds(keep), credits=cut(self.credits))
 
     def compact(self, customers):
         """The history of the customers ``customers`` (sorted indexes) only, numbered ``0 ..
@@ -289,7 +353,8 @@ class History:
             activities=cut(self.activities), calls=cut(self.calls), mailings=cut(self.mailings),
             complaints=cut(self.complaints),
             opt_out_day=None if self.opt_out_day is None else self.opt_out_day[customers],
-            manager=None if self.manager is None else self.manager[customers], reason_texts=self.reason_texts)
+            manager=None if self.manager is None else self.manager[customers], reason_texts=self.reason_texts,
+            refunds=self._keep_refunds(keep), credits=cut(self.credits))
 
     def first_order_day(self):
         """Day of each customer's first confirmed order (``NEVER`` if none)."""
@@ -410,11 +475,14 @@ def from_invoice_lines(customers, invoices, days, products, quantities, amounts,
     order's invoice), the customer's last order of that product placed before it (``times``: the
     lines' time of day, or any number that orders them within a day; without it a sale comes
     before a return of the same day), at most the order's amount in all, as the reader of the
-    database counts them. A credit note of something the customer did not order before (a manual
+    database counts them, each on its own day (``refunds``: a history as of a day before the return
+    has not had it back yet). A credit note of something the customer did not order before (a manual
     refund, a discount granted afterwards) is linked to no order there: it gives back from the
     customer's orders placed on or before its day, the latest first (:func:`credit_unlinked`, as
     the database's credit notes typed in by hand); one before any order of the customer (bought
-    before the history began) is left out. ``goods``: False for the rows that sell no product (postage,
+    before the history began) is left out. (A file of invoice lines does not say which invoice
+    reverses which credit note: the database's reversals of credit notes typed in by hand have no
+    counterpart here.) ``goods``: False for the rows that sell no product (postage,
     fees, manual adjustments): in the order's amount and returns, not among its lines (the
     offers are the products). Returns ``(history, customer keys, product keys)``: customer ``i``
     is ``customer_keys[i]`` (a customer with nothing but credit notes has no order), a line's
@@ -444,7 +512,7 @@ def from_invoice_lines(customers, invoices, days, products, quantities, amounts,
     product_keys, product = np.unique(np.asarray(products)[sold & goods], return_inverse=True)
     product_of_sold = np.full(int(sold.sum()), -1, dtype=np.int64)
     product_of_sold[goods[sold]] = product.reshape(-1)
-    returned = np.zeros(n_orders)
+    refunds = credits = None
     if back.any():
         # every row's product (goods or not: postage given back is the postage's order's)
         _, item = np.unique(np.asarray(products), return_inverse=True)
@@ -465,21 +533,51 @@ def from_invoice_lines(customers, invoices, days, products, quantities, amounts,
         same[found] = (c[order][last[found]] == c[order][found]) & (k[order][last[found]] == k[order][found])
         hit = same & is_ret[order]
         target = order[last[hit]]  # the sale's row among the sold ones
-        ret_amount = -amounts[back][order[hit] - n_s]
-        returned = np.minimum(np.bincount(line_order[target], weights=ret_amount, minlength=n_orders),
-                              np.maximum(order_amount, 0))
-    if back.any():
+        # each return on its own day (a history as of a day before it does not know it yet)
+        refunds = {"order": line_order[target], "day": days[back][order[hit] - n_s],
+                   "credited": -amounts[back][order[hit] - n_s]}
         # the rest (a credit of nothing the customer ordered before it): money given back all the
         # same, as the database's credit notes linked to no order are read
         rest = np.ones(int(back.sum()), dtype=bool)
         rest[order[hit] - n_s] = False
-        returned += credit_unlinked(order_customer, order_day, np.maximum(order_amount, 0) - returned,
-                                    customer[back][rest], days[back][rest], -amounts[back][rest])
+        credits = {"customer": customer[back][rest], "day": days[back][rest], "amount": -amounts[back][rest]}
+    returned = given_back(order_customer, order_day, order_amount, np.ones(n_orders, dtype=bool), refunds, credits)
     orders = {"customer": order_customer, "day": order_day, "amount": order_amount, "returned": returned}
     line = goods[sold]
     lines = {"order": line_order[line], "product": product_of_sold[line], "qty": quantities[sold][line],
              "amount": amounts[sold][line]}
-    return History.build(len(keys), orders, lines=lines), keys, product_keys
+    return (History.build(len(keys), orders, lines=lines, refunds=refunds, credits=credits), keys,
+            product_keys)
+
+
+def given_back(order_customer, order_day, amount, confirmed, refunds=None, credits=None):
+    """What each order gave back (``orders.returned``) from its dated returns: ``refunds`` and
+    ``credits`` as :class:`History` holds them (tables or dicts of columns; None: none), all of
+    them (the caller cuts them to a day). What an order's credit notes gave back less what its
+    invoicing beyond the order made up for (a correction, not a return), at most the order::
+
+        returned = min(ordered, max(0, credited - max(0, invoiced - ordered)))
+
+    then the credit notes linked to no order, less what their reversals took back, from the
+    customer's orders placed on or before their day, the latest first (:func:`credit_unlinked`;
+    a cancelled order gives nothing back). The database's reader and :func:`from_invoice_lines`
+    count returns with it, and :meth:`History.as_of` as of a past day."""
+    ordered = np.maximum(np.asarray(amount, dtype=np.float64), 0)
+    n = len(ordered)
+    returned = np.zeros(n)
+    if isinstance(refunds, dict):
+        refunds = Table("refunds", refunds)
+    if isinstance(credits, dict):
+        credits = Table("credits", credits)
+    if refunds is not None and len(refunds):
+        credited = np.bincount(refunds.order, weights=refunds.credited, minlength=n)
+        invoiced = np.bincount(refunds.order, weights=refunds.invoiced, minlength=n)
+        returned = np.minimum(ordered, np.maximum(0, credited - np.maximum(0, invoiced - ordered)))
+    if credits is not None and len(credits):
+        returned = returned + credit_unlinked(
+            order_customer, order_day, np.where(confirmed, ordered - returned, 0), credits.customer, credits.day,
+            np.maximum(credits.amount - credits.undone, 0))
+    return returned
 
 
 def credit_unlinked(order_customer, order_day, capacity, customers, days, amounts):

@@ -200,6 +200,108 @@ class TestScoringActivities(ScheduleCase):
         self.assertEqual(activity.user_id, self.boris)
         self.assertEqual(self.shared_now.ecom_score_ids.activity_user_id, self.boris)
 
+    def test_a_contact_handed_over_on_purpose_survives_the_night(self):
+        """A team leader hands Anna's scheduled contact to Boris: the next nights leave it with him
+        (the sync gave it back to the customer's salesperson every night) until it is done; the
+        next contact is Anna's again."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        self.assertEqual(activity.ecom_scoring_user_id, self.anna, "the sync's own choice, recorded")
+        activity.with_user(self.director).user_id = self.boris
+        for day in (TODAY, TODAY + timedelta(days=1), TODAY + timedelta(days=2)):
+            with freeze_time(day):
+                self._score(self.anna_now, "now", day)
+                self.Score._ecom_sync_activities(self.company, self._run(day))
+            self.assertEqual(self._open_activities(self.anna_now), activity, "moved, not duplicated")
+            self.assertEqual(activity.user_id, self.boris, f"still Boris's on {day}")
+            self.assertEqual(activity.date_deadline, day, "its date still the scoring's")
+        score = self.score_of(self.anna_now)
+        self.assertEqual(score.activity_user_id, self.boris)
+        self.assertEqual(self.Score.with_user(self.boris).search([("id", "=", score.id)]), score,
+                         "on Boris's list, the card shows him the score")
+        # a contact Boris was given and handed on himself, and one moved back to Anna, are as anyone left them
+        activity.with_user(self.boris).user_id = self.anna
+        day = TODAY + timedelta(days=3)
+        with freeze_time(day):
+            self._score(self.anna_now, "now", day)
+            self.Score._ecom_sync_activities(self.company, self._run(day))
+        self.assertEqual(activity.user_id, self.anna)
+        activity.with_user(self.director).user_id = self.boris
+        # done: the next contact is the customer's salesperson's
+        with freeze_time(day):
+            activity.with_user(self.boris).action_done()
+        day += timedelta(days=1)
+        with freeze_time(day):
+            self._score(self.anna_now, "now", day)
+            self.Score._ecom_sync_activities(self.company, self._run(day))
+        self.assertEqual(self._open_activities(self.anna_now).user_id, self.anna)
+
+    def test_a_handed_contact_follows_a_new_salesperson_of_the_customer(self):
+        """The hand-over holds while the customer's salesperson is the one it was handed from: a
+        customer given to another salesperson has their contacts from the next night on."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        activity.with_user(self.director).user_id = self.boris
+        self.anna_now.user_id = self.vera
+        tomorrow = TODAY + timedelta(days=1)
+        with freeze_time(tomorrow):
+            self._score(self.anna_now, "now", tomorrow)
+            self.Score._ecom_sync_activities(self.company, self._run(tomorrow))
+        self.assertEqual(self._open_activities(self.anna_now), activity)
+        self.assertEqual(activity.user_id, self.vera)
+        self.assertEqual(activity.ecom_scoring_user_id, self.vera)
+        self.assertIn("Why", str(activity.note), "in Vera's language")
+
+    def test_a_new_salesperson_of_the_customer_takes_score_and_contact_at_once(self):
+        """The customer's salesperson changed on the card: the score's salesperson and the open
+        scheduled contact move at once (they waited for the next run), without an «assigned to
+        you» mail; a contact handed over on purpose stays with who has it today."""
+        with freeze_time(TODAY):
+            self._morning()
+        now_activity, later = self._open_activities(self.anna_now), self.score_of(self.anna_later)
+        handed = self._open_activities(self.boris_now)
+        handed.with_user(self.director).user_id = self.vera
+        customers = self.anna_now | self.anna_later | self.boris_now
+        notify = type(self.Activity).action_notify
+        with freeze_time(TODAY), patch.object(type(self.Activity), "action_notify", autospec=True,
+                                              side_effect=notify) as notified:
+            customers.with_user(self.director).write({"user_id": self.boris.id})
+        self.assertFalse(notified.called, "no «assigned to you» mail for the contact")
+        self.assertEqual((self.score_of(self.anna_now) | later | self.score_of(self.boris_now)).user_id, self.boris)
+        self.assertEqual(now_activity.user_id, self.boris)
+        self.assertEqual(now_activity.ecom_scoring_user_id, self.boris, "Boris's as the scoring's own")
+        self.assertIn("Why", str(now_activity.note), "in Boris's language")
+        self.assertEqual(self.score_of(self.anna_now).activity_user_id, self.boris)
+        self.assertEqual(handed.user_id, self.vera, "handed over on purpose: still Vera's")
+        # Boris sees them at once, Anna no longer
+        scores = self.score_of(self.anna_now) | later
+        self.assertEqual(self.Score.with_user(self.boris).search([("id", "in", scores.ids)]), scores)
+        self.assertFalse(self.Score.with_user(self.anna).search([("id", "in", scores.ids)]))
+        # the run writes the same: nothing moves back
+        with freeze_time(TODAY):
+            self._score(self.anna_now, "now", priority=300.0)
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(now_activity.user_id, self.boris)
+
+    def test_a_salesperson_removed_or_of_a_contact_person(self):
+        """A contact person's salesperson is not the customer's; a salesperson removed leaves the
+        customer to the team (the contact stays with who has it until the next run decides)."""
+        with freeze_time(TODAY):
+            self._morning()
+        person = self.env["res.partner"].create({"name": "Мария (доставка)", "parent_id": self.anna_now.id,
+                                                 "type": "delivery"})
+        person.user_id = self.boris
+        self.assertEqual(self.score_of(self.anna_now).user_id, self.anna)
+        self.anna_now.user_id = False
+        self.assertFalse(self.score_of(self.anna_now).user_id)
+        self.assertEqual(self._open_activities(self.anna_now).user_id, self.anna)
+        # a portal user is no salesperson (the run's rule): no one's
+        portal = new_test_user(self.env, login="score_portal", groups="base.group_portal")
+        self.anna_later.user_id = portal
+        self.assertFalse(self.score_of(self.anna_later).user_id)
+
     def test_confirmed_order_closes_the_activity_as_ordered(self):
         suggestion_product = self.env["product.product"].create({"name": "Фильтр для чайника"})
         with freeze_time(TODAY):

@@ -93,7 +93,10 @@ class TestCriteria(BaseCase):
         self.assertEqual(self.value("recency", 1), 10)
         self.assertEqual(self.value("frequency", 0), 5, "the cancelled order does not count")
         self.assertEqual(self.value("monetary", 0), 6000 - 500, "net of the returned amount")
-        self.assertEqual(self.value("avg_order", 0), 1200)
+        # the average order the customer kept (what the model weighs and the sentence says alike):
+        # 6,000 ordered in 5 orders, 500 of it sent back
+        self.assertEqual(self.value("avg_order", 0), 1100)
+        self.assertEqual(criteria.describe(self.c, 0, "avg_order")[1], {"amount": "1100"})
         self.assertEqual(self.value("tenure", 0), 160)
         # told from the last day counted (as_of - 1), as the customer card counts: 39 and 159 days
         self.assertEqual(criteria.describe(self.c, 0, "recency")[1], {"days": "39"})

@@ -10,6 +10,7 @@ from odoo import SUPERUSER_ID, Command, api, sql_db
 from odoo.modules import module as odoo_module
 from odoo.tests import BaseCase, tagged
 
+from ..scoring import criteria
 from ..scoring.history import (
     LEAD_LOST,
     LEAD_OPEN,
@@ -17,6 +18,7 @@ from ..scoring.history import (
     MAIL_CLICK,
     NEVER,
     OUTCOME_REFUSED,
+    History,
     credit_unlinked,
     from_invoice_lines,
     from_transactions,
@@ -140,6 +142,40 @@ class TestPositions(BaseCase):
         np.testing.assert_allclose(h.lines.amount, [12.60, 2.10, 9.00, 15.30, 20.34, 40.68, 5.00])
         with self.assertRaisesRegex(ValueError, "every column"):
             from_invoice_lines([1], ["a", "b"], [1], ["p"], [1], [1.0])
+
+    def test_returns_are_known_from_their_own_day(self):
+        """A backtest as of a day sees the returns and credit notes dated before it only: an order
+        placed before the day and sent back after it has given nothing back yet (it had, in every
+        past view, from the order's day on), nor has a credit note typed in by hand later; a credit
+        note's reversal counts from its own day. The views of some customers keep the dates."""
+        rows = [  # customer, invoice, day, product, quantity, amount
+            (1, "A1", 100, "kettle", 2, 100.0),
+            (1, "A2", 110, "filter", 1, 30.0),
+            (1, "CA1", 120, "kettle", -1, -50.0),  # a kettle sent back on day 120
+            (1, "CM", 130, "M", -1, -20.0),  # a goodwill credit on day 130 (of no product ordered)
+            (2, "B1", 105, "kettle", 1, 50.0),
+            (2, "CB1", 108, "kettle", -1, -50.0),  # sent back at once
+        ]
+        cust, inv, day, prod, qty, amount = (list(col) for col in zip(*rows, strict=True))
+        h = from_invoice_lines(cust, inv, day, prod, qty, amount)[0]
+        np.testing.assert_allclose(h.orders.returned, [50.0, 20.0, 50.0], err_msg="everything, as of today")
+        for as_of, returned in ((112, [0.0, 0.0, 50.0]), (121, [50.0, 0.0, 50.0]), (131, [50.0, 20.0, 50.0])):
+            with self.subTest(as_of=as_of):
+                np.testing.assert_allclose(h.as_of(as_of).orders.returned, returned)
+                np.testing.assert_allclose(h.as_of(as_of).as_of(as_of).orders.returned, returned)
+        c = criteria.compute(h, 112, fit_bgnbd=False)
+        self.assertEqual(float(c.column("monetary")[0]), 130.0, "what they spent, as known on day 112")
+        self.assertEqual(float(c.column("monetary")[1]), 0.0)
+        self.assertEqual(float(c.column("return_share")[0]), 0.0)
+        np.testing.assert_allclose(h.restrict([0]).as_of(121).orders.returned, [50.0, 0.0])
+        np.testing.assert_allclose(h.compact(np.array([1])).as_of(107).orders.returned, [0.0])
+        # a credit note typed in by hand and reversed (the database's credit notes) on day 140
+        credited = History.build(1, {"customer": [0, 0], "day": [100, 110], "amount": [100.0, 30.0]},
+                                 credits={"customer": [0], "day": [130], "amount": [20.0], "undone": [20.0],
+                                          "undone_day": [140]})
+        for as_of, returned in ((125, [0.0, 0.0]), (135, [0.0, 20.0]), (141, [0.0, 0.0])):
+            with self.subTest(as_of=as_of):
+                np.testing.assert_allclose(credited.as_of(as_of).orders.returned, returned)
 
     def test_credits_linked_to_no_order(self):
         """A credit note typed in by hand gives back from the customer's orders placed on or before
@@ -437,6 +473,47 @@ class TestScoringHistory(ScoringCase):
         })
         move.action_post()
         return move
+
+    def test_a_credit_note_typed_in_by_hand_then_reversed(self):
+        """A credit note typed in by hand, then cancelled by its reversal (Odoo's «Reverse» on the
+        credit note: an invoice whose reversed entry is the credit note) gives nothing back any
+        more; a draft reversal cancels nothing yet; a reversal of part of it, that part."""
+        self._order(self.firm, 30, amount=1000)
+        self._order(self.other, 40, amount=800)
+        refund = self._credit_by_hand(self.firm, 20, 400)
+        reversal = refund._reverse_moves(default_values_list=[{
+            "invoice_date": (self.now - timedelta(days=10)).date(), "date": (self.now - timedelta(days=10)).date()}])
+        self.assertEqual((reversal.move_type, reversal.reversed_entry_id), ("out_invoice", refund))
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertEqual(history.orders.returned[mine].tolist(), [400], "the reversal still a draft")
+        self.env.flush_all()
+        # an hour later (what this transaction wrote before is dated by its start): the reversal
+        # posted, nothing else of the customer written; an incremental run sees them changed
+        self.env.cr.execute("UPDATE account_move SET write_date = write_date - interval '1 hour' WHERE id = ANY(%s)",
+                            [(refund | reversal).ids])
+        self.env.cr.execute("UPDATE sale_order SET write_date = write_date - interval '1 hour'")
+        self.env.invalidate_all()
+        since = self.env.cr.now() - timedelta(minutes=1)
+        self.assertNotIn(self.firm.id, self.env["ecom.scoring.run"]._changed_partners(self.env.company, since))
+        reversal.action_post()
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE account_move SET write_date = write_date - interval '1 hour' WHERE id = %s",
+                            [refund.id])
+        self.assertIn(self.firm.id, self.env["ecom.scoring.run"]._changed_partners(self.env.company, since))
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertEqual(history.orders.returned[mine].tolist(), [0], "cancelled by its reversal")
+        partial, _ids = self.env["ecom.scoring.history"]._read(self.env.company, [self.firm.id])
+        self.assertEqual(partial.orders.returned.tolist(), [0], "an incremental run's read: the same")
+        # a goodwill credit of 300 of which 100 was taken back
+        refund = self._credit_by_hand(self.other, 20, 300)
+        reversal = refund._reverse_moves()
+        reversal.invoice_line_ids.price_unit = 100
+        reversal.action_post()
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.other.id])
+        self.assertEqual(history.orders.returned[mine].tolist(), [200, 0], "of the order placed before it")
 
     def test_returns_of_an_order_in_another_currency(self):
         """An order in another currency gives back what its credit notes gave back in its currency,
