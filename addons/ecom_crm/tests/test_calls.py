@@ -1,6 +1,7 @@
 import json
 
 from odoo.tests import new_test_user, tagged
+from odoo.tools.sql import column_exists
 
 from .common import IntakeCase, load_migration
 
@@ -213,6 +214,18 @@ class TestCallWebhook(IntakeCase):
         self.call({"event": "finished", "call_id": "c-up-back", "caller": "+79037770044", "direction": "out",
                    "duration": 30})
         self.assertFalse(pending.exists() and pending.active, "reached: done")
+
+    def test_upgrade_from_before_the_call_backs_named_their_call(self):
+        """A store upgrading from a release whose call backs did not name their call (18.0.1.2.0: no
+        mail_activity.ecom_call_id) gets the columns, with no call back to fill: the upgrade ran into
+        the missing column and stopped."""
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE mail_activity DROP COLUMN ecom_call_id, DROP COLUMN ecom_call_at, "
+                            "DROP COLUMN ecom_call_partner_id, DROP COLUMN ecom_call_company_id")
+        for _run in range(2):
+            load_migration("18.0.1.5.9").migrate(self.env.cr, "18.0.1.2.0")
+        self.assertTrue(all(column_exists(self.env.cr, "mail_activity", column) for column in (
+            "ecom_call_at", "ecom_call_partner_id", "ecom_call_company_id")))
 
     def test_the_call_back_is_to_the_number_that_called(self):
         """A customer found by their mobile, or a company's contact, is called back on the number
