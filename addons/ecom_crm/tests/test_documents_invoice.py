@@ -163,6 +163,30 @@ class TestInvoiceForPayment(EcomCrmCase):
         copy = self.order.copy({"date_order": "2026-12-05 10:00:00"})
         self.assertIn(f"Счёт на оплату № {copy.name} от 5 декабря 2026 г.", self.render(copy))
 
+    def test_quotation_date_of_the_stores_day_when_nobody_confirms(self):
+        """A quotation paid on the site is confirmed by the payment (the public user, the superuser: no time
+        zone), one made in 1C by the exchange: its date is the store's day, as its salesperson printed it. A
+        quotation made at 01:30 in Moscow, 3 December, was dated 2 December (UTC's) after such a
+        confirmation. Several orders confirmed at once keep each its own date."""
+        self.env.company.partner_id.tz = "Europe/Moscow"
+        self.salesman.tz = "Europe/Moscow"
+        self.order.date_order = "2026-12-02 22:30:00"
+        other = self.order.copy({"date_order": "2026-12-01 10:00:00"})
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 3 декабря 2026 г.", self.render(self.order))
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 3 декабря 2026 г.",
+                      self.render(self.order, user=self.sales_manager), "a user without a zone: the store's day")
+        nobody = self.order.with_context(tz=False) | other.with_context(tz=False)
+        self.assertFalse(nobody.env.user.tz)
+        nobody.action_confirm()
+        self.assertEqual([str(date) for date in nobody.mapped("ecom_quotation_date")], ["2026-12-03", "2026-12-01"])
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 3 декабря 2026 г.", self.render(self.order))
+        # a cancelled order is not confirmed (sale refuses it): no quotation's date is made up for it
+        cancelled = other.copy()
+        cancelled._action_cancel()
+        with self.assertRaises(UserError):
+            cancelled.action_confirm()
+        self.assertFalse(cancelled.ecom_quotation_date)
+
     def test_basis_the_order_or_the_contract(self):
         """«Основание»: the order with its date (the quotation's), the customer's own reference with it,
         or the contract the order is under when it names one."""
