@@ -297,6 +297,19 @@ class SaleOrder(models.Model):
             orders.ecom_quotation_date = date
         return super().action_confirm()
 
+    def write(self, vals):
+        # a quotation dated again by hand (back to a quotation after a cancellation, sent anew) is of that
+        # date: its invoice no longer prints the one kept at its first confirmation (nor its due date)
+        redated = self.browse()
+        if vals.get("date_order") and not {"state", "ecom_quotation_date"} & vals.keys():
+            moment = fields.Datetime.to_datetime(vals["date_order"])
+            redated = self.filtered(lambda order: order.state in ("draft", "sent") and order.ecom_quotation_date
+                                    and order.date_order != moment)
+        result = super().write(vals)
+        if redated:
+            super(SaleOrder, redated).write({"ecom_quotation_date": False})
+        return result
+
     def _ecom_local_date(self, moment):
         """The day of ``moment`` where the order is worked on: the user's time zone, as Odoo shows them the
         order's date; for whoever has none (the site's payment, an exchange: the public user, the superuser),

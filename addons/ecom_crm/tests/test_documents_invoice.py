@@ -163,6 +163,24 @@ class TestInvoiceForPayment(EcomCrmCase):
         copy = self.order.copy({"date_order": "2026-12-05 10:00:00"})
         self.assertIn(f"Счёт на оплату № {copy.name} от 5 декабря 2026 г.", self.render(copy))
 
+    def test_a_quotation_dated_again_by_hand_takes_its_new_date(self):
+        """Back to a quotation after a cancellation, the salesperson dates it again to send it anew: its
+        invoice takes that date and its due date, not the ones kept at the first confirmation (an invoice
+        due a month ago). Back to a quotation and confirmed again without a new date: the first one kept."""
+        self.order.payment_term_id = self.env.ref("account.account_payment_term_immediate")
+        self.order.action_confirm()
+        self.order._action_cancel()
+        self.order.action_draft()
+        self.order.date_order = self.order.date_order  # saved as it is: nothing dated again
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 2 декабря 2026 г.", self.render(self.order))
+        self.order.date_order = "2027-01-11 09:00:00"
+        text = self.render(self.order)
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 11 января 2027 г.", text)
+        self.assertIn("Оплатить не позднее 11 января 2027 г.", text)
+        self.order.action_confirm()
+        self.assertEqual(str(self.order.ecom_quotation_date), "2027-01-11")
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 11 января 2027 г.", self.render(self.order))
+
     def test_quotation_date_of_the_stores_day_when_nobody_confirms(self):
         """A quotation paid on the site is confirmed by the payment (the public user, the superuser: no time
         zone), one made in 1C by the exchange: its date is the store's day, as its salesperson printed it. A
