@@ -214,7 +214,9 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.order.client_order_ref = "ЗК-77"
         self.render(self.order)
         self.assert_row(f"Основание: Заказ № {self.order.name} от 02.12.2026 (заказ покупателя № ЗК-77)")
-        self.order.write({"ecom_contract_number": "15/2026", "ecom_contract_date": "2026-01-20"})
+        with Form(self.order.with_user(self.salesman)) as form:  # its salesperson types it on the order
+            form.ecom_contract_number = "15/2026"
+            form.ecom_contract_date = "2026-01-20"
         self.render(self.order)
         self.assert_row("Основание: Договор № 15/2026 от 20.01.2026")
         self.assertFalse([row for row in self.rows if "Заказ №" in row], self.rows)
