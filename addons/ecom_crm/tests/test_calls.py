@@ -280,6 +280,15 @@ class TestCallWebhook(IntakeCase):
         self.assertEqual((answer["partner_id"], answer["lead_id"]), (orbita.id, lead.id), "the request in talks")
         self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+74951234567 доб. 2")
         self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67 доб. 1"), vector, "an extension decides")
+        # the very extension decides without looking for requests: no query more than a number one customer has
+        self.env["res.partner"].create({"name": "ООО «Сириус»", "is_company": True, "phone": "+7 (499) 000-00-01"})
+        def queries(phone):
+            self.env.invalidate_all()
+            count = self.env.cr.sql_log_count
+            Partner._ecom_match_customer(phone=phone)
+            return self.env.cr.sql_log_count - count
+        self.assertEqual(queries("8 495 123-45-67 доб. 1"), queries("8 499 000-00-01"))
+        self.assertGreater(queries("8 495 123-45-67"), queries("8 499 000-00-01"), "the shared number looks")
         # both in talks: the first again
         self.post({"name": "Волков Виктор", "phone": "8 495 123-45-67 доб. 1", "message": "Прайс"})
         self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67"), vector)
