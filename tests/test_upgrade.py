@@ -1,7 +1,8 @@
 """Upgrading a store that runs the previous release (18.0.1.2.0, commit d2f6bd0): the migrations
 turn the customer card into per-company values computed from the orders, move the intake's
-scheduled action to its technical user, and drop the indexes no query uses (18.0.1.5.0: those of
-18.0.1.4.0's refusals view, made here by hand)."""
+scheduled action to its technical user, drop the indexes no query uses (18.0.1.5.0: those of
+18.0.1.4.0's refusals view, made here by hand), and add the columns of the later releases (18.0.1.5.9: from
+a release whose call backs did not name their call)."""
 
 import os
 import subprocess
@@ -82,5 +83,15 @@ def test_upgrade_from_the_previous_release(previous_addons, odoo_cmd, psql_on):
                              "AND indexdef LIKE '%(ecom_sms_number)%'") == "1", "the column's index is made"
         assert psql_on(name, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'res_partner' "
                              "AND column_name LIKE 'ecom_%moved%'") == "0", "no column left behind"
+        # 18.0.1.5.9: the quotation's date and the contract, the call backs' own customer, company and time
+        # (from a release whose call backs did not name their call); the orders confirmed before have no
+        # quotation's date left: their invoice prints the order's date, as it did
+        assert psql_on(name, "SELECT count(*) FROM information_schema.columns WHERE (table_name, column_name) IN ("
+                             "('sale_order', 'ecom_quotation_date'), ('sale_order', 'ecom_contract_number'), "
+                             "('sale_order', 'ecom_contract_date'), ('mail_activity', 'ecom_call_at'), "
+                             "('mail_activity', 'ecom_call_partner_id'), ('mail_activity', 'ecom_call_company_id'))"
+                       ) == "6"
+        assert psql_on(name, "SELECT count(*), count(ecom_quotation_date) FROM sale_order WHERE state = 'sale'") \
+            == "2|0"
     finally:
         subprocess.run(["dropdb", "--if-exists", "--force", name], check=False)

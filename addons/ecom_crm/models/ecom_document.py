@@ -289,15 +289,37 @@ class SaleOrder(models.Model):
     ecom_contract_date = fields.Date("Contract date")
 
     def action_confirm(self):
-        # the quotation's date, before confirming sets it to today (in the confirming user's time zone, as
-        # the invoice is printed); kept through a cancellation and a second confirmation
-        for order in self.filtered(lambda order: not order.ecom_quotation_date):
-            order.ecom_quotation_date = fields.Date.context_today(order, order.date_order)
+        # the quotation's date, before confirming sets the order's to today (the day its invoice was printed
+        # with); kept through a cancellation and a second confirmation. Only of the quotations sale confirms
+        # (it refuses a cancelled one), one write a day whatever the number of orders
+        quotations = self.filtered(lambda order: order.state in ("draft", "sent") and not order.ecom_quotation_date)
+        for date, orders in quotations.grouped(lambda order: order._ecom_local_date(order.date_order)).items():
+            orders.ecom_quotation_date = date
         return super().action_confirm()
+
+    def write(self, vals):
+        # a quotation dated again by hand (back to a quotation after a cancellation, sent anew) is of that
+        # date: its invoice no longer prints the one kept at its first confirmation (nor its due date)
+        redated = self.browse()
+        if vals.get("date_order") and not {"state", "ecom_quotation_date"} & vals.keys():
+            moment = fields.Datetime.to_datetime(vals["date_order"])
+            redated = self.filtered(lambda order: order.state in ("draft", "sent") and order.ecom_quotation_date
+                                    and order.date_order != moment)
+        result = super().write(vals)
+        if redated:
+            super(SaleOrder, redated).write({"ecom_quotation_date": False})
+        return result
+
+    def _ecom_local_date(self, moment):
+        """The day of ``moment`` where the order is worked on: the user's time zone, as Odoo shows them the
+        order's date; for whoever has none (the site's payment, an exchange: the public user, the superuser),
+        the store's (its company's), not UTC's, where 01:30 in Moscow is the day before."""
+        zone = self.env.context.get("tz") or self.env.user.tz or self.company_id.partner_id.tz
+        return fields.Date.context_today(self.with_context(tz=zone), moment)
 
     def _ecom_document_date(self):
         """The documents' date: the quotation's, whether confirmed since or not."""
-        return self.ecom_quotation_date or fields.Date.context_today(self, self.date_order)
+        return self.ecom_quotation_date or self._ecom_local_date(self.date_order)
 
     def _ecom_document_basis(self, date):
         """The invoice's «Основание»: the contract the order is under, else the order, with its date (the

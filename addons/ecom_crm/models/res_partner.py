@@ -278,19 +278,21 @@ class ResPartner(models.Model):
                         if found.active == by_number[number].active:  # the active, else the archived
                             companies.setdefault(number, Partner)
                             companies[number] |= found.commercial_partner_id  # in the search's order
-            shared = {number: partners for number, partners in companies.items() if len(partners) > 1}
+            # the active come first (the search's order): the very extension only among equals
+            very = {phone: same for phone in phones if (same := exact.get(phone))
+                    and (same.active or not by_number[phone_without_extension(phone)].active)}
+            # the requests are looked for only when no extension decided (a form's with one costs nothing more)
+            undecided = {phone_without_extension(phone) for phone in phones if phone not in very}
+            shared = {number: partners for number, partners in companies.items()
+                      if len(partners) > 1 and number in undecided}
             # (a request opened by hand on one of the company's contacts is the company's too)
             in_talks = {partner.commercial_partner_id for partner in self.env["crm.lead"]._ecom_open_leads_in_window(
                 Partner.search([("commercial_partner_id", "in", Partner.union(*shared.values()).ids)]))} \
                 if shared else set()
             for phone in phones:
-                # the active come first (the search's order): the very extension only among equals
                 number = phone_without_extension(phone)
-                same, first = exact.get(phone), by_number.get(number)
-                if same and (same.active or not first.active):
-                    found = same
-                else:
-                    found = next((partner for partner in shared.get(number, ()) if partner in in_talks), first)
+                found = very.get(phone) or next(
+                    (partner for partner in shared.get(number, ()) if partner in in_talks), by_number.get(number))
                 if found:
                     by_phone[phone] = found.commercial_partner_id
         if emails:

@@ -1,6 +1,7 @@
 import json
 
 from odoo.tests import new_test_user, tagged
+from odoo.tools.sql import column_exists
 
 from .common import IntakeCase, load_migration
 
@@ -214,6 +215,18 @@ class TestCallWebhook(IntakeCase):
                    "duration": 30})
         self.assertFalse(pending.exists() and pending.active, "reached: done")
 
+    def test_upgrade_from_before_the_call_backs_named_their_call(self):
+        """A store upgrading from a release whose call backs did not name their call (18.0.1.2.0: no
+        mail_activity.ecom_call_id) gets the columns, with no call back to fill: the upgrade ran into
+        the missing column and stopped."""
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE mail_activity DROP COLUMN ecom_call_id, DROP COLUMN ecom_call_at, "
+                            "DROP COLUMN ecom_call_partner_id, DROP COLUMN ecom_call_company_id")
+        for _run in range(2):
+            load_migration("18.0.1.5.9").migrate(self.env.cr, "18.0.1.2.0")
+        self.assertTrue(all(column_exists(self.env.cr, "mail_activity", column) for column in (
+            "ecom_call_at", "ecom_call_partner_id", "ecom_call_company_id")))
+
     def test_the_call_back_is_to_the_number_that_called(self):
         """A customer found by their mobile, or a company's contact, is called back on the number
         that called, not on the customer's (or the company's) main phone."""
@@ -267,6 +280,15 @@ class TestCallWebhook(IntakeCase):
         self.assertEqual((answer["partner_id"], answer["lead_id"]), (orbita.id, lead.id), "the request in talks")
         self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+74951234567 доб. 2")
         self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67 доб. 1"), vector, "an extension decides")
+        # the very extension decides without looking for requests: no query more than a number one customer has
+        self.env["res.partner"].create({"name": "ООО «Сириус»", "is_company": True, "phone": "+7 (499) 000-00-01"})
+        def queries(phone):
+            self.env.invalidate_all()
+            count = self.env.cr.sql_log_count
+            Partner._ecom_match_customer(phone=phone)
+            return self.env.cr.sql_log_count - count
+        self.assertEqual(queries("8 495 123-45-67 доб. 1"), queries("8 499 000-00-01"))
+        self.assertGreater(queries("8 495 123-45-67"), queries("8 499 000-00-01"), "the shared number looks")
         # both in talks: the first again
         self.post({"name": "Волков Виктор", "phone": "8 495 123-45-67 доб. 1", "message": "Прайс"})
         self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67"), vector)

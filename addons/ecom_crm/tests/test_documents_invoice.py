@@ -163,6 +163,48 @@ class TestInvoiceForPayment(EcomCrmCase):
         copy = self.order.copy({"date_order": "2026-12-05 10:00:00"})
         self.assertIn(f"Счёт на оплату № {copy.name} от 5 декабря 2026 г.", self.render(copy))
 
+    def test_a_quotation_dated_again_by_hand_takes_its_new_date(self):
+        """Back to a quotation after a cancellation, the salesperson dates it again to send it anew: its
+        invoice takes that date and its due date, not the ones kept at the first confirmation (an invoice
+        due a month ago). Back to a quotation and confirmed again without a new date: the first one kept."""
+        self.order.payment_term_id = self.env.ref("account.account_payment_term_immediate")
+        self.order.action_confirm()
+        self.order._action_cancel()
+        self.order.action_draft()
+        self.order.date_order = self.order.date_order  # saved as it is: nothing dated again
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 2 декабря 2026 г.", self.render(self.order))
+        self.order.date_order = "2027-01-11 09:00:00"
+        text = self.render(self.order)
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 11 января 2027 г.", text)
+        self.assertIn("Оплатить не позднее 11 января 2027 г.", text)
+        self.order.action_confirm()
+        self.assertEqual(str(self.order.ecom_quotation_date), "2027-01-11")
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 11 января 2027 г.", self.render(self.order))
+
+    def test_quotation_date_of_the_stores_day_when_nobody_confirms(self):
+        """A quotation paid on the site is confirmed by the payment (the public user, the superuser: no time
+        zone), one made in 1C by the exchange: its date is the store's day, as its salesperson printed it. A
+        quotation made at 01:30 in Moscow, 3 December, was dated 2 December (UTC's) after such a
+        confirmation. Several orders confirmed at once keep each its own date."""
+        self.env.company.partner_id.tz = "Europe/Moscow"
+        self.salesman.tz = "Europe/Moscow"
+        self.order.date_order = "2026-12-02 22:30:00"
+        other = self.order.copy({"date_order": "2026-12-01 10:00:00"})
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 3 декабря 2026 г.", self.render(self.order))
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 3 декабря 2026 г.",
+                      self.render(self.order, user=self.sales_manager), "a user without a zone: the store's day")
+        nobody = self.order.with_context(tz=False) | other.with_context(tz=False)
+        self.assertFalse(nobody.env.user.tz)
+        nobody.action_confirm()
+        self.assertEqual([str(date) for date in nobody.mapped("ecom_quotation_date")], ["2026-12-03", "2026-12-01"])
+        self.assertIn(f"Счёт на оплату № {self.order.name} от 3 декабря 2026 г.", self.render(self.order))
+        # a cancelled order is not confirmed (sale refuses it): no quotation's date is made up for it
+        cancelled = other.copy()
+        cancelled._action_cancel()
+        with self.assertRaises(UserError):
+            cancelled.action_confirm()
+        self.assertFalse(cancelled.ecom_quotation_date)
+
     def test_basis_the_order_or_the_contract(self):
         """«Основание»: the order with its date (the quotation's), the customer's own reference with it,
         or the contract the order is under when it names one."""
@@ -172,7 +214,9 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.order.client_order_ref = "ЗК-77"
         self.render(self.order)
         self.assert_row(f"Основание: Заказ № {self.order.name} от 02.12.2026 (заказ покупателя № ЗК-77)")
-        self.order.write({"ecom_contract_number": "15/2026", "ecom_contract_date": "2026-01-20"})
+        with Form(self.order.with_user(self.salesman)) as form:  # its salesperson types it on the order
+            form.ecom_contract_number = "15/2026"
+            form.ecom_contract_date = "2026-01-20"
         self.render(self.order)
         self.assert_row("Основание: Договор № 15/2026 от 20.01.2026")
         self.assertFalse([row for row in self.rows if "Заказ №" in row], self.rows)

@@ -109,6 +109,9 @@ class Ecom1cImportDocuments(models.AbstractModel):
             "ecom_1c_number": document["number_1c"] or document["number"] or False,
             "client_order_ref": document["number"] or False, "origin": _("1C"),
             "date_order": date_order or fields.Datetime.now(),
+            # the invoice for payment's date: 1C's own day (confirming dates the order today, and the
+            # exchange's superuser has no zone to take 1C's time in)
+            "ecom_quotation_date": document["date"][:10] if date_order else False,
             "note": document["comment"] or False,
             "order_line": [Command.create(vals) for vals in lines],
         })

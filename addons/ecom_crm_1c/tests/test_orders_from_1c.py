@@ -68,6 +68,18 @@ class TestOrdersFrom1C(ImporterCase):
         self.assertEqual((again["created"], again["updated"]), (0, 0))
         self.assertEqual(self.env["sale.order"].search_count([("ecom_1c_id", "=", "1c-order-guid-1")]), 1)
 
+    def test_an_order_of_1c_keeps_1cs_date_on_its_invoice(self):
+        """The exchange (the superuser, whose zone nobody sets) confirms 1C's posted order: its quotation's
+        date, the invoice for payment's, is 1C's «Дата», not the UTC day of 1C's time (an order taken at 01:30
+        in Moscow was dated the day before)."""
+        self.env.user.tz = False
+        document = self.document([(MAT, "Коврик", 2500, 1)]).getvalue().replace(b"15:30:00", b"01:30:00")
+        self.importer._import_documents(io.BytesIO(document))
+        order = self.env["sale.order"].search([("ecom_1c_id", "=", "1c-order-guid-1")])
+        self.assertEqual((order.state, str(order.date_order)), ("sale", "2026-11-19 22:30:00"))
+        self.assertEqual(str(order.ecom_quotation_date), "2026-11-20")
+        self.assertEqual(order._ecom_document_source()["date"], order.ecom_quotation_date)
+
     def test_known_customer_is_found_by_phone(self):
         known = self.env["res.partner"].create({"name": "Ольга Лебедева", "phone": "+7 916 555 44 33"})
         self.importer._import_documents(self.document([(MAT, "Коврик", 2500, 1)], customer="other-guid"))
