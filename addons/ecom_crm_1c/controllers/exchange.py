@@ -7,6 +7,7 @@ no HTML error page ever reaches 1C, whatever goes wrong.
 import base64
 import binascii
 import errno
+import hashlib
 import logging
 import os
 import time
@@ -49,6 +50,14 @@ MB = 1024 * 1024
 FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
 
 
+def part_digest(relative, body):
+    """What identifies a stored request of the file ``relative``: its length and the SHA-256 of its bytes
+    with the file's name (:attr:`ecom.1c.session.last_part`)."""
+    digest = hashlib.sha256(relative.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(body)
+    return f"{len(body)}:{digest.hexdigest()}"
+
+
 def answer(*lines):
     return request.make_response("\n".join(lines) + "\n",
                                  headers=[("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")])
@@ -79,9 +88,9 @@ class ExchangeController(http.Controller):
             handler = getattr(self, f"_mode_{mode}", None)
             if handler is None:
                 return self._fail(session.exchange_id, None, env._("unknown mode %r", mode))
-            if mode != "file" and session.last_file:
+            if mode != "file" and (session.last_file or session.last_part):
                 # 1C sends the next file or asks for something else once a file's parts are all sent
-                session.last_file = False
+                session.write({"last_file": False, "last_part": False})
             return handler(env, session, type, filename)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             # another request of the session was first (mode=file: its row lock): Odoo runs this one
@@ -205,8 +214,9 @@ class ExchangeController(http.Controller):
         # requests of one session are stored one at a time: the row lock is taken before the file's size
         # is read and held until the request's bytes and count are committed. A request that waited
         # for another fails to serialise: Odoo runs it again (its body kept, below), nothing appended.
-        env.cr.execute("SELECT upload_size FROM ecom_1c_session WHERE id = %s FOR UPDATE", [session.id])
-        uploaded = env.cr.fetchone()[0] or 0
+        env.cr.execute("SELECT upload_size, last_part FROM ecom_1c_session WHERE id = %s FOR UPDATE", [session.id])
+        uploaded, last_part = env.cr.fetchone()
+        uploaded = uploaded or 0
         size = os.path.getsize(target) if os.path.exists(target) else 0
         request_limit, file_limit = self._file_limit(env), self._whole_file_limit(env)
         exchange_limit = self._exchange_limit(env)
@@ -240,6 +250,18 @@ class ExchangeController(http.Controller):
             return self._fail(session.exchange_id, relative, env._(
                 "%(received)s of the %(sent)s bytes sent were received: nothing stored", received=len(body),
                 sent=length))
+        part = part_digest(relative, body)
+        if last_part == part and os.path.exists(target):
+            # the part stored last, again, nothing between: 1C heard no answer to it in time and sends it
+            # again. It was stored: appended twice it would corrupt the file (a middle part), or start it
+            # anew with its last part alone (the last one). 1C's next part is never the same bytes as the
+            # last (an XML document's text moves on; two identical parts of file_limit bytes in a row, at
+            # least 1 MB each, only in a file of one byte pattern repeated): answered as the first time
+            _logger.info("1C exchange: %s, the part of %s bytes stored last sent again: not appended",
+                         relative, len(body))
+            if type_ == "sale" and (len(body) < request_limit or is_whole(target)):
+                return self._import_stored(env, session, relative, filename)  # as it answered the first time
+            return answer("success")
         if not again and size and len(body) == request_limit and starts_with(target, body):
             # a part of file_limit bytes the stored file begins with: 1C sends the file again from its start
             # (1C's next part never repeats its first: an XML declaration, a zip's first entry, an image's
@@ -259,7 +281,7 @@ class ExchangeController(http.Controller):
             uploaded = max(uploaded - self._start_anew(session, relative, target), 0)
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
-        session.write({"upload_size": uploaded + len(body), "last_file": relative})
+        session.write({"upload_size": uploaded + len(body), "last_file": relative, "last_part": part})
         env.flush_all()
         with open(target, "ab") as out:  # several requests of the same name append
             try:

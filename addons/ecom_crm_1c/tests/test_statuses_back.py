@@ -237,6 +237,29 @@ class TestStatusesOverHttp(ProtocolCase):
         self.assertEqual(self.call("file", type_="sale", data=rest, cookie=cookie, filename="big.xml")[0], "success")
         self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
 
+    def test_the_last_part_of_a_document_sent_again_is_answered_as_the_first_time(self):
+        """1C heard no answer to the last part of its document (applied with it) and sends that part
+        again: nothing is appended and nothing applied twice, 1C hears «success» with what the import
+        did."""
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", 1)
+        data = self.status(comment="я" * 600_000)  # two requests of at most 1 MB
+        first, rest = data[:1024 * 1024], data[1024 * 1024:]
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        self.assertEqual(self.call("file", type_="sale", data=first, cookie=cookie, filename="big.xml"), ["success"])
+        self.assertEqual(self.call("file", type_="sale", data=first, cookie=cookie, filename="big.xml"), ["success"],
+                         "its first part again: not appended")
+        applied = self.call("file", type_="sale", data=rest, cookie=cookie, filename="big.xml")
+        self.assertEqual(applied[0], "success", applied)
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+        events = len(self.order.ecom_status_event_ids)
+        self.assertEqual(self.call("file", type_="sale", data=rest, cookie=cookie, filename="big.xml"), applied)
+        self.assertEqual(len(self.order.ecom_status_event_ids), events, "applied once")
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        with open(os.path.join(session._upload_dir(), "big.xml"), "rb") as f:
+            self.assertEqual(f.read(), data)
+        self.assertEqual(self.env["ecom.1c.exchange"].search([], limit=1).file_ids.mapped("state"), ["done"])
+
     def test_a_broken_document_is_refused_at_once_and_applies_nothing(self):
         cookie = self.login()
         self.call("init", type_="sale", cookie=cookie)
