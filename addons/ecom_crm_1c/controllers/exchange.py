@@ -45,6 +45,9 @@ from ..models.res_config_settings import CRYPT
 _logger = logging.getLogger(__name__)
 COOKIE = "ecom_1c_session"
 IMPORT_LOCK = 7_510_001  # advisory lock key: one import at a time per database
+# the first key of the advisory lock of one file's import (the second: the hash of its session and name):
+# the request importing it holds it, so that 1C asking again meanwhile hears «progress»
+FILE_LOCK = 7_510_002
 MB = 1024 * 1024
 # megabytes by default: 1C's file_limit (one request), one whole file, all the files of an exchange
 FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
@@ -88,6 +91,10 @@ class ExchangeController(http.Controller):
             handler = getattr(self, f"_mode_{mode}", None)
             if handler is None:
                 return self._fail(session.exchange_id, None, env._("unknown mode %r", mode))
+            if mode == "import" and filename and not self._hold_file(env, session, filename):
+                # 1C's timeout fired while the file's import runs in another request, and it asks again:
+                # that request applies it; 1C hears «progress» and asks again until it is over
+                return answer("progress", f"{printable(filename)}: its import is running in another request")
             if mode != "file" and (session.last_file or session.last_part):
                 # 1C sends the next file or asks for something else once a file's parts are all sent
                 session.write({"last_file": False, "last_part": False})
@@ -211,6 +218,13 @@ class ExchangeController(http.Controller):
             os.makedirs(os.path.dirname(target), exist_ok=True)
         except OSError as error:  # a folder of the name is a file already: said without the server's paths
             return self._fail(session.exchange_id, relative, env._("refused file name: %s", error.strerror))
+        if type_ == "sale":
+            # 1C's document is imported by this request once stored: held from now on (1C asking for its
+            # import meanwhile hears «progress»); sent while its import runs in another request, it waits
+            try:
+                self._hold_file(env, session, relative, wait=True)
+            except UserError as error:
+                return self._fail(session.exchange_id, relative, error.args[0])
         # requests of one session are stored one at a time: the row lock is taken before the file's size
         # is read and held until the request's bytes and count are committed. A request that waited
         # for another fails to serialise: Odoo runs it again (its body kept, below), nothing appended.
@@ -336,7 +350,7 @@ class ExchangeController(http.Controller):
             pass
         return freed
 
-    def _import_stored(self, env, session, relative, filename):
+    def _import_stored(self, env, session, relative, filename, asked=False):
         """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go.
         The bytes are on disk and counted: whatever becomes of the import, rolled back to its
         savepoint alone, they stay so (Odoo running the request again would append them twice);
@@ -347,9 +361,11 @@ class ExchangeController(http.Controller):
         try:
             env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
             if not env.cr.fetchone()[0]:
-                # 1C asks for them no more: this request waits for the import in progress (one time-boxed
-                # step) rather than leave them stored and never applied, and reads the orders and
-                # products as that step left them
+                if asked:  # 1C's mode=import: it asks again while it hears «progress»
+                    return answer("progress", "another exchange is importing; waiting for it")
+                # at mode=file 1C asks for them no more: this request waits for the import in progress (one
+                # time-boxed step) rather than leave them stored and never applied, and reads the orders
+                # and products as that step left them
                 self._wait_for_imports(env, anew=True)
         except UserError as error:
             return self._fail(session.exchange_id, relative, error.args[0])
@@ -385,7 +401,7 @@ class ExchangeController(http.Controller):
             return self._fail(session.exchange_id, printable(filename), env._("refused file name: %s",
                                                                              errors.reason(error, env._)))
         if type_ == "sale" and time_boxed:
-            return self._import_stored(env, session, relative, filename)
+            return self._import_stored(env, session, relative, filename, asked=True)
         # two exchanges at once are serialised: the second is told «progress» and 1C calls again
         env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not env.cr.fetchone()[0]:
@@ -425,6 +441,46 @@ class ExchangeController(http.Controller):
         if record.state == "running":
             return answer("progress", f"{relative}: {record.position} items imported, continuing")
         return self._file_done(record)
+
+    def _hold_file(self, env, session, filename, wait=False):
+        """Hold the lock of the import of ``filename`` in ``session`` (1C's same file asked for again by the
+        same cookie) to the end of the request's transaction, which then reads the database as it is
+        once another request importing that file ended: what it committed (the file's import done, or
+        failed and why) is seen, not imported twice over it. False when another request holds it
+        (``wait``: waited for, up to twice an import step, then a UserError). A name refused here is
+        refused by the mode itself: True.
+
+        Nothing is written yet when it is called: the request's transaction, begun before the other
+        request ended, is committed with nothing in it, the lock held by the connection across that
+        commit, and the request goes on in a transaction begun after (as :meth:`_wait_for_imports`)."""
+        try:
+            key = [FILE_LOCK, f"{session.id}/{safe_relative_path(filename)}"]
+        except UnsafePath:
+            return True
+        if wait:
+            env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                           [f"{2 * self._step_seconds(env) + 5}s"])
+            previous = env.cr.fetchone()[0]
+            try:
+                env.cr.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
+            except OperationalError as error:
+                env.cr.rollback()
+                env.invalidate_all()
+                raise UserError(env._("its import is running in another request; it did not finish in time: "
+                                      "send the file again")) from error
+            env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        else:
+            env.cr.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", key)
+            if not env.cr.fetchone()[0]:
+                return False
+        try:
+            env.flush_all()
+            env.cr.commit()  # the next query's snapshot sees what the other request committed
+            env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)  # to the transaction's end
+        finally:
+            env.cr.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)
+        env.invalidate_all()
+        return True
 
     def _wait_for_imports(self, env, anew=False):
         """Wait for the import step in progress (another exchange's) and hold the import lock to the end

@@ -7,7 +7,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.addons.ecom_crm.tests.test_concurrency import ConcurrencyCase
 from odoo.tests import tagged
 
-from ..controllers.exchange import IMPORT_LOCK, ExchangeController
+from ..controllers.exchange import FILE_LOCK, IMPORT_LOCK, ExchangeController
 from ..models.sale_order import COMMITTED, OVERLAP
 
 
@@ -140,3 +140,42 @@ class TestImportWaitConcurrency(ConcurrencyCase):
             request.rollback()
             request.close()
             step.close()
+
+    def test_a_file_asked_for_again_sees_what_its_import_committed(self):
+        """1C asks for a file's import again (its timeout fired) while another request imports it: the
+        request hears it is busy; once that request committed, the request asking again reads the file's
+        import as it ended (done: answered «success», nothing imported twice), not the database as it was
+        when it began; waiting for it (a document sent again), the same."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        controller = ExchangeController()
+        for wait in (False, True):
+            first, request = self.registry.cursor(), self.registry.cursor()
+            try:
+                first.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [FILE_LOCK, f"{session_id}/a.xml"])
+                first_env = api.Environment(first, SUPERUSER_ID, {})
+                exchange = first_env["ecom.1c.exchange"].create({"exchange_type": "sale", "session_id": session_id})
+                first_env["ecom.1c.exchange.file"].create({"exchange_id": exchange.id, "name": "a.xml",
+                                                          "kind": "documents", "state": "done"})
+                first_env.flush_all()
+                exchange_id = exchange.id
+                self.addCleanup(self.committed, lambda env, i=exchange_id: env["ecom.1c.exchange"].browse(i).unlink())
+                env = api.Environment(request, SUPERUSER_ID, {})
+                session = env["ecom.1c.session"].browse(session_id)
+                files = env["ecom.1c.exchange.file"]
+                self.assertFalse(files.search([("exchange_id", "=", exchange_id)]), "the request began before")
+                if wait:
+                    threading.Timer(1.0, first.commit).start()  # the import ends a second later
+                else:
+                    self.assertFalse(controller._hold_file(env, session, "a.xml"), "another request imports it")
+                    self.assertTrue(controller._hold_file(env, session, "b.xml"), "another file is not held")
+                    first.commit()
+                self.assertTrue(controller._hold_file(env, session, "a.xml", wait=wait))
+                self.assertEqual(files.search([("exchange_id", "=", exchange_id)]).state, "done")
+                request.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+                                " AND classid = %s", [FILE_LOCK])
+                self.assertEqual(request.fetchone()[0], 1, "held to the end of the transaction, once")
+            finally:
+                request.rollback()
+                request.close()
+                first.close()
