@@ -567,6 +567,15 @@ class ExchangeController(http.Controller):
             ("Content-Type", "application/xml; charset=utf-8"), ("Cache-Control", "no-store")])
 
     def _mode_success(self, env, session, type_, _filename):
+        """1C's end of its exchange: the orders it got committed (``type=sale``); the whole offers lists of
+        CommerceML 3 that came in packages are complete (``type=catalog``,
+        :meth:`ecom.1c.exchange._archive_unoffered`)."""
+        if type_ == "catalog" and session.exchange_id:
+            try:
+                self._wait_for_imports(env)  # no import step of another exchange runs meanwhile
+            except UserError as error:
+                return answer("failure", error.args[0])
+            session.exchange_id._archive_unoffered(session)
         if type_ == "sale" and session.export_until:
             env["sale.order"]._ecom_1c_commit_export(session.export_until, session.company_id)
             session.export_until = False
