@@ -543,7 +543,7 @@ class ExchangeController(http.Controller):
             return answer("failure", "mode=query is for type=sale")
         until = env["sale.order"]._ecom_1c_export_clock()
         orders = env["sale.order"]._ecom_1c_orders_to_export(until, session.company_id)
-        session.export_until = until
+        session.write({"export_until": until, "export_snapshot": env["sale.order"]._ecom_1c_export_snapshot()})
         if session.exchange_id:
             session.exchange_id.updated_count = len(orders)
         # 1C of schema 3 asks with version=3.1 (or Settings say so): documents go inside «Контейнер»
@@ -577,8 +577,9 @@ class ExchangeController(http.Controller):
                 return answer("failure", error.args[0])
             session.exchange_id._archive_unoffered(session)
         if type_ == "sale" and session.export_until:
-            env["sale.order"]._ecom_1c_commit_export(session.export_until, session.company_id)
-            session.export_until = False
+            env["sale.order"]._ecom_1c_commit_export(session.export_until, session.company_id,
+                                                     session.export_snapshot)
+            session.write({"export_until": False, "export_snapshot": False})
         if session.exchange_id and session.exchange_id.state == "running":
             exchange = session.exchange_id
             exchange._finish(created=exchange.created_count, updated=exchange.updated_count,

@@ -35,6 +35,8 @@ class Ecom1cSession(models.Model):
              "that company's orders only. Empty: Settings' exchange login, every company's orders.")
     export_until = fields.Char(help="Orders sent by the last query (database clock, to the microsecond), "
                                     "committed when 1C answers success.")
+    export_snapshot = fields.Char(help="The database snapshot the last query read the orders in: the next export "
+                                       "also sends what was written by transactions it did not see.")
 
     @api.model
     def _open(self, remote_addr=None, company=None):

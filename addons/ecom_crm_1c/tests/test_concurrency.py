@@ -8,7 +8,7 @@ from odoo.addons.ecom_crm.tests.test_concurrency import ConcurrencyCase
 from odoo.tests import tagged
 
 from ..controllers.exchange import FILE_LOCK, IMPORT_LOCK, ExchangeController
-from ..models.sale_order import COMMITTED, OVERLAP
+from ..models.sale_order import COMMITTED, COMMITTED_SNAPSHOT, OVERLAP
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -27,24 +27,28 @@ class TestOrdersExportConcurrency(ConcurrencyCase):
             return before
 
         # no window reaching back: what the export takes itself is what is tested
-        before = self.committed(lambda env: settings(env, {OVERLAP: "0", COMMITTED: "2000-01-01 00:00:00"}))
+        before = self.committed(lambda env: settings(env, {OVERLAP: "0", COMMITTED: "2000-01-01 00:00:00",
+                                                           COMMITTED_SNAPSHOT: False}))
         self.addCleanup(self.committed, lambda env: settings(env, {k: v or False for k, v in before.items()}))
 
     def export(self, env):
         """1C's query and its success, on a connection of its own: the ids of the orders it got."""
-        until, ids = self.query(env)
-        self.success(env, until)
+        position, ids = self.query(env)
+        self.success(env, position)
         return ids
 
     @staticmethod
     def query(env):
+        """As ``mode=query``: ``((its bound, its snapshot), the ids of the orders it sends)``."""
         orders = env["sale.order"]
         until = orders._ecom_1c_export_clock()
-        return until, orders._ecom_1c_orders_to_export(until).ids
+        ids = orders._ecom_1c_orders_to_export(until).ids
+        return (until, orders._ecom_1c_export_snapshot()), ids
 
     @staticmethod
-    def success(env, until):
-        env["sale.order"]._ecom_1c_commit_export(until)
+    def success(env, position):
+        until, snapshot = position
+        env["sale.order"]._ecom_1c_commit_export(until, snapshot=snapshot)
         env.flush_all()  # the environment may be gone when the helper commits: its writes with it
 
     def confirmed_order(self, env):
@@ -87,14 +91,33 @@ class TestOrdersExportConcurrency(ConcurrencyCase):
         self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
         self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
 
+    def test_an_order_a_transaction_that_touched_no_order_writes_after_the_window_goes_in_the_next_export(self):
+        """A job began before 1C asked for the orders, touched no order then (it fetched a marketplace's for
+        longer than the window reaching back: here none), and writes its orders after 1C acknowledged:
+        Odoo dates them by the job's start, before what 1C acknowledged and out of the window. The next
+        export sends them, as written by a transaction the acknowledged export did not see."""
+        other = self.registry.cursor()
+        try:
+            env = api.Environment(other, SUPERUSER_ID, {})
+            env["res.partner"].create({"name": "Маркетплейс: загрузка"})  # the job began, wrote no order
+            env.flush_all()
+            self.committed(self.export)
+            ids = self.confirmed_order(env)
+            other.commit()
+        finally:
+            other.close()
+        self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
+        self.committed(lambda env: env["res.partner"].search([("name", "=", "Маркетплейс: загрузка")]).unlink())
+        self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
+
     def test_an_order_confirmed_between_the_query_and_its_success_goes_in_the_next_export(self):
         """1C asks for the orders, an order is confirmed and committed, then 1C says success: that order
         was not in what 1C got, and the next export sends it."""
-        until, first = self.committed(self.query)
+        position, first = self.committed(self.query)
         ids = self.committed(self.confirmed_order)
         self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
         self.assertNotIn(ids[0], first)
-        self.committed(lambda env: self.success(env, until))
+        self.committed(lambda env: self.success(env, position))
         self.assertIn(ids[0], self.committed(self.export))
 
     @staticmethod
