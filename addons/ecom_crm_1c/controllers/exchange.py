@@ -7,6 +7,7 @@ no HTML error page ever reaches 1C, whatever goes wrong.
 import base64
 import binascii
 import errno
+import hashlib
 import logging
 import os
 import time
@@ -44,9 +45,20 @@ from ..models.res_config_settings import CRYPT
 _logger = logging.getLogger(__name__)
 COOKIE = "ecom_1c_session"
 IMPORT_LOCK = 7_510_001  # advisory lock key: one import at a time per database
+# the first key of the advisory lock of one file's import (the second: the hash of its session and name):
+# the request importing it holds it, so that 1C asking again meanwhile hears «progress»
+FILE_LOCK = 7_510_002
 MB = 1024 * 1024
 # megabytes by default: 1C's file_limit (one request), one whole file, all the files of an exchange
 FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
+
+
+def part_digest(relative, body):
+    """What identifies a stored request of the file ``relative``: its length and the SHA-256 of its bytes
+    with the file's name (:attr:`ecom.1c.session.last_part`)."""
+    digest = hashlib.sha256(relative.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(body)
+    return f"{len(body)}:{digest.hexdigest()}"
 
 
 def answer(*lines):
@@ -79,9 +91,13 @@ class ExchangeController(http.Controller):
             handler = getattr(self, f"_mode_{mode}", None)
             if handler is None:
                 return self._fail(session.exchange_id, None, env._("unknown mode %r", mode))
-            if mode != "file" and session.last_file:
+            if mode == "import" and filename and not self._hold_file(env, session, filename):
+                # 1C's timeout fired while the file's import runs in another request, and it asks again:
+                # that request applies it; 1C hears «progress» and asks again until it is over
+                return answer("progress", f"{printable(filename)}: its import is running in another request")
+            if mode != "file" and (session.last_file or session.last_part):
                 # 1C sends the next file or asks for something else once a file's parts are all sent
-                session.last_file = False
+                session.write({"last_file": False, "last_part": False})
             return handler(env, session, type, filename)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             # another request of the session was first (mode=file: its row lock): Odoo runs this one
@@ -202,11 +218,19 @@ class ExchangeController(http.Controller):
             os.makedirs(os.path.dirname(target), exist_ok=True)
         except OSError as error:  # a folder of the name is a file already: said without the server's paths
             return self._fail(session.exchange_id, relative, env._("refused file name: %s", error.strerror))
+        if type_ == "sale":
+            # 1C's document is imported by this request once stored: held from now on (1C asking for its
+            # import meanwhile hears «progress»); sent while its import runs in another request, it waits
+            try:
+                self._hold_file(env, session, relative, wait=True)
+            except UserError as error:
+                return self._fail(session.exchange_id, relative, error.args[0])
         # requests of one session are stored one at a time: the row lock is taken before the file's size
         # is read and held until the request's bytes and count are committed. A request that waited
         # for another fails to serialise: Odoo runs it again (its body kept, below), nothing appended.
-        env.cr.execute("SELECT upload_size FROM ecom_1c_session WHERE id = %s FOR UPDATE", [session.id])
-        uploaded = env.cr.fetchone()[0] or 0
+        env.cr.execute("SELECT upload_size, last_part FROM ecom_1c_session WHERE id = %s FOR UPDATE", [session.id])
+        uploaded, last_part = env.cr.fetchone()
+        uploaded = uploaded or 0
         size = os.path.getsize(target) if os.path.exists(target) else 0
         request_limit, file_limit = self._file_limit(env), self._whole_file_limit(env)
         exchange_limit = self._exchange_limit(env)
@@ -240,6 +264,18 @@ class ExchangeController(http.Controller):
             return self._fail(session.exchange_id, relative, env._(
                 "%(received)s of the %(sent)s bytes sent were received: nothing stored", received=len(body),
                 sent=length))
+        part = part_digest(relative, body)
+        if last_part == part and os.path.exists(target):
+            # the part stored last, again, nothing between: 1C heard no answer to it in time and sends it
+            # again. It was stored: appended twice it would corrupt the file (a middle part), or start it
+            # anew with its last part alone (the last one). 1C's next part is never the same bytes as the
+            # last (an XML document's text moves on; two identical parts of file_limit bytes in a row, at
+            # least 1 MB each, only in a file of one byte pattern repeated): answered as the first time
+            _logger.info("1C exchange: %s, the part of %s bytes stored last sent again: not appended",
+                         relative, len(body))
+            if type_ == "sale" and (len(body) < request_limit or is_whole(target)):
+                return self._import_stored(env, session, relative, filename)  # as it answered the first time
+            return answer("success")
         if not again and size and len(body) == request_limit and starts_with(target, body):
             # a part of file_limit bytes the stored file begins with: 1C sends the file again from its start
             # (1C's next part never repeats its first: an XML declaration, a zip's first entry, an image's
@@ -259,7 +295,7 @@ class ExchangeController(http.Controller):
             uploaded = max(uploaded - self._start_anew(session, relative, target), 0)
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
-        session.write({"upload_size": uploaded + len(body), "last_file": relative})
+        session.write({"upload_size": uploaded + len(body), "last_file": relative, "last_part": part})
         env.flush_all()
         with open(target, "ab") as out:  # several requests of the same name append
             try:
@@ -314,7 +350,7 @@ class ExchangeController(http.Controller):
             pass
         return freed
 
-    def _import_stored(self, env, session, relative, filename):
+    def _import_stored(self, env, session, relative, filename, asked=False):
         """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go.
         The bytes are on disk and counted: whatever becomes of the import, rolled back to its
         savepoint alone, they stay so (Odoo running the request again would append them twice);
@@ -325,9 +361,11 @@ class ExchangeController(http.Controller):
         try:
             env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
             if not env.cr.fetchone()[0]:
-                # 1C asks for them no more: this request waits for the import in progress (one time-boxed
-                # step) rather than leave them stored and never applied, and reads the orders and
-                # products as that step left them
+                if asked:  # 1C's mode=import: it asks again while it hears «progress»
+                    return answer("progress", "another exchange is importing; waiting for it")
+                # at mode=file 1C asks for them no more: this request waits for the import in progress (one
+                # time-boxed step) rather than leave them stored and never applied, and reads the orders
+                # and products as that step left them
                 self._wait_for_imports(env, anew=True)
         except UserError as error:
             return self._fail(session.exchange_id, relative, error.args[0])
@@ -363,7 +401,7 @@ class ExchangeController(http.Controller):
             return self._fail(session.exchange_id, printable(filename), env._("refused file name: %s",
                                                                              errors.reason(error, env._)))
         if type_ == "sale" and time_boxed:
-            return self._import_stored(env, session, relative, filename)
+            return self._import_stored(env, session, relative, filename, asked=True)
         # two exchanges at once are serialised: the second is told «progress» and 1C calls again
         env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not env.cr.fetchone()[0]:
@@ -403,6 +441,46 @@ class ExchangeController(http.Controller):
         if record.state == "running":
             return answer("progress", f"{relative}: {record.position} items imported, continuing")
         return self._file_done(record)
+
+    def _hold_file(self, env, session, filename, wait=False):
+        """Hold the lock of the import of ``filename`` in ``session`` (1C's same file asked for again by the
+        same cookie) to the end of the request's transaction, which then reads the database as it is
+        once another request importing that file ended: what it committed (the file's import done, or
+        failed and why) is seen, not imported twice over it. False when another request holds it
+        (``wait``: waited for, up to twice an import step, then a UserError). A name refused here is
+        refused by the mode itself: True.
+
+        Nothing is written yet when it is called: the request's transaction, begun before the other
+        request ended, is committed with nothing in it, the lock held by the connection across that
+        commit, and the request goes on in a transaction begun after (as :meth:`_wait_for_imports`)."""
+        try:
+            key = [FILE_LOCK, f"{session.id}/{safe_relative_path(filename)}"]
+        except UnsafePath:
+            return True
+        if wait:
+            env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                           [f"{2 * self._step_seconds(env) + 5}s"])
+            previous = env.cr.fetchone()[0]
+            try:
+                env.cr.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
+            except OperationalError as error:
+                env.cr.rollback()
+                env.invalidate_all()
+                raise UserError(env._("its import is running in another request; it did not finish in time: "
+                                      "send the file again")) from error
+            env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        else:
+            env.cr.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", key)
+            if not env.cr.fetchone()[0]:
+                return False
+        try:
+            env.flush_all()
+            env.cr.commit()  # the next query's snapshot sees what the other request committed
+            env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)  # to the transaction's end
+        finally:
+            env.cr.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)
+        env.invalidate_all()
+        return True
 
     def _wait_for_imports(self, env, anew=False):
         """Wait for the import step in progress (another exchange's) and hold the import lock to the end
@@ -465,7 +543,7 @@ class ExchangeController(http.Controller):
             return answer("failure", "mode=query is for type=sale")
         until = env["sale.order"]._ecom_1c_export_clock()
         orders = env["sale.order"]._ecom_1c_orders_to_export(until, session.company_id)
-        session.export_until = until
+        session.write({"export_until": until, "export_snapshot": env["sale.order"]._ecom_1c_export_snapshot()})
         if session.exchange_id:
             session.exchange_id.updated_count = len(orders)
         # 1C of schema 3 asks with version=3.1 (or Settings say so): documents go inside «Контейнер»
@@ -489,9 +567,19 @@ class ExchangeController(http.Controller):
             ("Content-Type", "application/xml; charset=utf-8"), ("Cache-Control", "no-store")])
 
     def _mode_success(self, env, session, type_, _filename):
+        """1C's end of its exchange: the orders it got committed (``type=sale``); the whole offers lists of
+        CommerceML 3 that came in packages are complete (``type=catalog``,
+        :meth:`ecom.1c.exchange._archive_unoffered`)."""
+        if type_ == "catalog" and session.exchange_id:
+            try:
+                self._wait_for_imports(env)  # no import step of another exchange runs meanwhile
+            except UserError as error:
+                return answer("failure", error.args[0])
+            session.exchange_id._archive_unoffered(session)
         if type_ == "sale" and session.export_until:
-            env["sale.order"]._ecom_1c_commit_export(session.export_until, session.company_id)
-            session.export_until = False
+            env["sale.order"]._ecom_1c_commit_export(session.export_until, session.company_id,
+                                                     session.export_snapshot)
+            session.write({"export_until": False, "export_snapshot": False})
         if session.exchange_id and session.exchange_id.state == "running":
             exchange = session.exchange_id
             exchange._finish(created=exchange.created_count, updated=exchange.updated_count,

@@ -15,7 +15,7 @@ from ..commerceml import (
     sniff,
     unpack,
 )
-from ..commerceml.protocol import announces_deactivate
+from ..commerceml.protocol import announces_deactivate, parse_version
 
 NAMES_LOGGED = 20  # the products a deactivate logs by name
 
@@ -139,6 +139,40 @@ class Ecom1cExchange(models.Model):
         for exchange in self:
             exchange.archived_count += len(templates) + len(variants)
         return len(templates) + len(variants)
+
+    def _archive_unoffered(self, session):
+        """1C ends its session (``mode=complete``/``success``) without deactivating (it named no version 3 at
+        init): the whole lists of offers of CommerceML 3 its catalog exchanges imported, in as many
+        packages and exchanges as 1C sent them, are complete. The characteristics no exchange named since
+        the session began, of the products such a list named some of, are archived, never deleted
+        (:meth:`ecom.1c.importer._archive_unnamed`); logged in this exchange, which counts them. Nothing
+        is archived, with a warning, when one of those exchanges failed or a part of such a list is not
+        imported to its end. Asked again, nothing more. Returns the number archived."""
+        self.ensure_one()
+        exchanges = self.search([("session_id", "=", session.id), ("exchange_type", "=", "catalog")]).filtered(
+            lambda exchange: not exchange._deactivates())
+        lists = exchanges.file_ids.filtered(
+            lambda file: file.kind == "offers" and file.full_catalog and file.catalog_id
+            and (parse_version(file.schema_version) or (0,)) >= (3,))
+        if not lists:
+            return 0
+        catalogs = sorted(set(lists.mapped("catalog_id")))
+        if failed := exchanges.filtered(lambda exchange: exchange.state == "failed"):
+            self._log(_("The exchange «%s» failed: no characteristic archived", failed[0].display_name))
+            return 0
+        if unfinished := lists.filtered(lambda file: file.state != "done"):
+            self._log(_("%s is not imported to its end: no characteristic archived", unfinished[0].name))
+            return 0
+        # the marks are to the second (fields.Datetime.now()), as 1C's timestamp of its checkauth
+        since = session.create_date.replace(microsecond=0)
+        _templates, variants = self.env["ecom.1c.importer"]._archive_unnamed([], since, catalogs)
+        names = ", ".join(variants[:NAMES_LOGGED].mapped("display_name")) + (
+            _(" and %s more", len(variants) - NAMES_LOGGED) if len(variants) > NAMES_LOGGED else "")
+        self._log(_("Offers of catalog %(catalogs)s listed whole in this session: %(variants)s characteristics no "
+                    "part named archived%(names)s", catalogs=", ".join(catalogs), variants=len(variants),
+                    names=": " + names if variants else ""), warning=False)
+        self.archived_count += len(variants)
+        return len(variants)
 
     def _finish(self, state="done", created=0, updated=0, archived=0):
         self.write({

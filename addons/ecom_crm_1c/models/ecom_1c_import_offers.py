@@ -3,13 +3,25 @@ from collections import defaultdict
 from odoo import _, api, models
 from odoo.tools import SQL
 
-from ..commerceml import read_catalog_id, read_offer_ids, read_offers
+from ..commerceml import read_catalog_id, read_offer_ids, read_offers, sniff
 from ..commerceml.mapper import sales_price_type, unit_price
+from ..commerceml.protocol import parse_version
 from ..tools.binder import bound
 from .ecom_1c_import_catalog import is_full
 
 # what 1C writes in «Валюта» for the rouble, upper-cased (RUR: the code before 1998)
 RUBLE_NAMES = {"RUB", "RUR", "643", "РУБ", "РУБЛЬ", "РУБЛИ"}
+
+
+def split_by_packages(source):
+    """Whether the offers ``source`` (a path or a file object) are of CommerceML 3, which 1C sends in
+    packages of their own, each uploaded and imported before the next one is sent."""
+    if hasattr(source, "seek"):
+        source.seek(0)
+    version = parse_version(sniff(source).schema_version)
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return bool(version) and version >= (3,)
 
 
 class Ecom1cImportOffers(models.AbstractModel):
@@ -71,6 +83,13 @@ class Ecom1cImportOffers(models.AbstractModel):
             source.seek(0)
         catalog_id = read_catalog_id(source)
         if not catalog_id:
+            return
+        if exchange and exchange.session_id and split_by_packages(source):
+            # CommerceML 3: 1C sends a big list in packages, each uploaded and imported before the next, in
+            # exchanges of their own: a later part may still come. Archived at the session's end
+            # (mode=complete, :meth:`ecom.1c.exchange._archive_unoffered`), never by an early part
+            exchange._log(_("Offers of catalog %s listed whole: the characteristics no part of the list names are "
+                            "archived when 1C ends its session (mode=complete)", catalog_id), warning=False)
             return
         others = self._other_parts(source, catalog_id, exchange, files_dir, kind="offers")
         if others is None:  # another part of the list is still to come: it archives

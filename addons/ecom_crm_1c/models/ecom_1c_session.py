@@ -26,12 +26,17 @@ class Ecom1cSession(models.Model):
     last_file = fields.Char(help="The file the session's last stored request appended to: 1C sends a file's parts "
                                  "one after another, so a file another request came between is whole, and one "
                                  "more request of its name is the file sent again from its start.")
+    last_part = fields.Char(help="The length and SHA-256 of the session's last stored request, with its file's name: "
+                                 "the same bytes of the same file again, nothing between, are that part sent again "
+                                 "(1C heard no answer in time), not a part to append.")
     company_id = fields.Many2one(
         "res.company", ondelete="cascade", readonly=True,
         help="The company whose own 1C base logged in (its login): its exchanges run in that company and it gets "
              "that company's orders only. Empty: Settings' exchange login, every company's orders.")
     export_until = fields.Char(help="Orders sent by the last query (database clock, to the microsecond), "
                                     "committed when 1C answers success.")
+    export_snapshot = fields.Char(help="The database snapshot the last query read the orders in: the next export "
+                                       "also sends what was written by transactions it did not see.")
 
     @api.model
     def _open(self, remote_addr=None, company=None):
@@ -64,4 +69,4 @@ class Ecom1cSession(models.Model):
     def _clear_uploads(self):
         for session in self:
             shutil.rmtree(session._upload_dir(), ignore_errors=True)
-        self.write({"upload_size": 0, "last_file": False})
+        self.write({"upload_size": 0, "last_file": False, "last_part": False})

@@ -6,6 +6,9 @@ from ..commerceml.mapper import datetime_to_1c, order_document_id
 from ..commerceml.writer import write_orders
 
 COMMITTED = "ecom_crm_1c.orders_committed_until"
+# the snapshot of the last export 1C acknowledged (PostgreSQL's pg_snapshot, as text); a company's own 1C:
+# this key and «.<company id>»
+COMMITTED_SNAPSHOT = "ecom_crm_1c.orders_committed_snapshot"
 OVERLAP = "ecom_crm_1c.orders_overlap_seconds"
 
 
@@ -49,26 +52,59 @@ class SaleOrder(models.Model):
         return self.env.cr.fetchone()[0]
 
     @api.model
+    def _ecom_1c_export_snapshot(self):
+        """The snapshot the export reads the orders in (the request's transaction's, PostgreSQL's
+        ``pg_snapshot`` as text): which transactions' writes it saw. 1C acknowledging the export keeps
+        it (:meth:`_ecom_1c_commit_export`) for the next export to catch what it did not see."""
+        self.env.cr.execute("SELECT pg_current_snapshot()::text")
+        return self.env.cr.fetchone()[0]
+
+    @api.model
     def _ecom_1c_orders_to_export(self, until, company=None):
         """Confirmed and cancelled orders changed after the last export 1C acknowledged, up to ``until``:
         of ``company`` alone for the 1C base of that company (its own login), from its own position;
         else every company's, from the position of Settings' exchange login.
 
         A transaction that started before the last export but committed after it wrote an older
-        write_date: the window reaches back a few minutes (setting, 300 s) so that such orders are
-        never lost; sending an order twice is harmless, 1C updates it by its Ид.
+        write_date (Odoo dates what a transaction writes by its start). The window reaches back a few
+        minutes (setting, 300 s); and whatever its write_date, an order written by a transaction the
+        last acknowledged export may not have seen (its row's ``xmin`` no older than the oldest
+        transaction in progress in that export's snapshot) is sent now: a transaction that touched no
+        order before the export and wrote orders for longer than the window loses none; while a
+        transaction older than the acknowledged export runs (anywhere on the server: transaction ids
+        are the cluster's), what was written since it began goes again at each export. Sending an
+        order twice is harmless, 1C updates it by its Ид.
         """
         params = self.env["ir.config_parameter"].sudo()
         since = self._ecom_1c_committed_until(company) or "1970-01-01 00:00:00"
+        seen = params.get_param(self._ecom_1c_snapshot_key(company)) if since != "1970-01-01 00:00:00" else None
         overlap = int(params.get_param(OVERLAP, 300))
         self.flush_model(["state", "write_date", "company_id"])
+        # a row's xmin (32 bits) as the 64-bit transaction id a pg_snapshot names: the epoch of the snapshot's
+        # newest transaction, one less (more) for an id more than 2^31 above (below) its low 32 bits
+        # A snapshot names its transactions in progress, not their savepoints' (Odoo writes in savepoints):
+        # what a transaction in progress wrote has an id at least the snapshot's oldest in progress, so
+        # every row of such an id is sent again (some committed then go twice, harmless). Not the rows
+        # the reading transaction wrote itself (in progress: the only writer in progress whose rows it sees)
+        unseen = SQL("""OR CASE WHEN writer.xid >= pg_snapshot_xmin(%s::pg_snapshot)
+                                THEN pg_xact_status(writer.xid) IS DISTINCT FROM 'in progress' END""", seen) \
+            if seen else SQL("")
         self.env.cr.execute(SQL("""
-            SELECT id FROM sale_order
-             WHERE state IN ('sale', 'cancel') AND write_date <= %s::timestamp
-               AND write_date > %s::timestamp - make_interval(secs => %s) AND %s
-          ORDER BY id
-        """, until, since, overlap, SQL("company_id = %s", company.id) if company else SQL("TRUE")))
+            SELECT so.id FROM sale_order so,
+                   (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xid) top,
+                   LATERAL (SELECT ((((top.xid >> 32) - CASE
+                                WHEN so.xmin::text::bigint > (top.xid & 4294967295) + 2147483648 THEN 1
+                                WHEN so.xmin::text::bigint + 2147483648 < (top.xid & 4294967295) THEN -1
+                                ELSE 0 END) << 32) | so.xmin::text::bigint)::text::xid8 AS xid) writer
+             WHERE so.state IN ('sale', 'cancel') AND so.write_date <= %s::timestamp
+               AND (so.write_date > %s::timestamp - make_interval(secs => %s) %s) AND %s
+          ORDER BY so.id
+        """, until, since, overlap, unseen, SQL("so.company_id = %s", company.id) if company else SQL("TRUE")))
         return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _ecom_1c_snapshot_key(self, company=None):
+        return f"{COMMITTED_SNAPSHOT}.{company.id}" if company else COMMITTED_SNAPSHOT
 
     @api.model
     def _ecom_1c_committed_until(self, company=None):
@@ -78,13 +114,16 @@ class SaleOrder(models.Model):
         return self.env["ir.config_parameter"].sudo().get_param(COMMITTED)
 
     @api.model
-    def _ecom_1c_commit_export(self, until, company=None):
-        """1C acknowledged the orders up to ``until``: the position of its exchange login alone moves
-        (another company's 1C goes on from its own)."""
+    def _ecom_1c_commit_export(self, until, company=None, snapshot=None):
+        """1C acknowledged the orders up to ``until``, read in ``snapshot``
+        (:meth:`_ecom_1c_export_snapshot`): the position of its exchange login alone moves (another
+        company's 1C goes on from its own)."""
+        params = self.env["ir.config_parameter"].sudo()
         if company:
             company.sudo().ecom_1c_orders_committed_until = until
         else:
-            self.env["ir.config_parameter"].sudo().set_param(COMMITTED, until)
+            params.set_param(COMMITTED, until)
+        params.set_param(self._ecom_1c_snapshot_key(company), snapshot or False)
 
     @api.model
     def _ecom_1c_tz(self, company=None):

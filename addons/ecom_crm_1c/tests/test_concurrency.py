@@ -7,8 +7,8 @@ from odoo import SUPERUSER_ID, api
 from odoo.addons.ecom_crm.tests.test_concurrency import ConcurrencyCase
 from odoo.tests import tagged
 
-from ..controllers.exchange import IMPORT_LOCK, ExchangeController
-from ..models.sale_order import COMMITTED, OVERLAP
+from ..controllers.exchange import FILE_LOCK, IMPORT_LOCK, ExchangeController
+from ..models.sale_order import COMMITTED, COMMITTED_SNAPSHOT, OVERLAP
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -27,24 +27,28 @@ class TestOrdersExportConcurrency(ConcurrencyCase):
             return before
 
         # no window reaching back: what the export takes itself is what is tested
-        before = self.committed(lambda env: settings(env, {OVERLAP: "0", COMMITTED: "2000-01-01 00:00:00"}))
+        before = self.committed(lambda env: settings(env, {OVERLAP: "0", COMMITTED: "2000-01-01 00:00:00",
+                                                           COMMITTED_SNAPSHOT: False}))
         self.addCleanup(self.committed, lambda env: settings(env, {k: v or False for k, v in before.items()}))
 
     def export(self, env):
         """1C's query and its success, on a connection of its own: the ids of the orders it got."""
-        until, ids = self.query(env)
-        self.success(env, until)
+        position, ids = self.query(env)
+        self.success(env, position)
         return ids
 
     @staticmethod
     def query(env):
+        """As ``mode=query``: ``((its bound, its snapshot), the ids of the orders it sends)``."""
         orders = env["sale.order"]
         until = orders._ecom_1c_export_clock()
-        return until, orders._ecom_1c_orders_to_export(until).ids
+        ids = orders._ecom_1c_orders_to_export(until).ids
+        return (until, orders._ecom_1c_export_snapshot()), ids
 
     @staticmethod
-    def success(env, until):
-        env["sale.order"]._ecom_1c_commit_export(until)
+    def success(env, position):
+        until, snapshot = position
+        env["sale.order"]._ecom_1c_commit_export(until, snapshot=snapshot)
         env.flush_all()  # the environment may be gone when the helper commits: its writes with it
 
     def confirmed_order(self, env):
@@ -87,14 +91,33 @@ class TestOrdersExportConcurrency(ConcurrencyCase):
         self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
         self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
 
+    def test_an_order_a_transaction_that_touched_no_order_writes_after_the_window_goes_in_the_next_export(self):
+        """A job began before 1C asked for the orders, touched no order then (it fetched a marketplace's for
+        longer than the window reaching back: here none), and writes its orders after 1C acknowledged:
+        Odoo dates them by the job's start, before what 1C acknowledged and out of the window. The next
+        export sends them, as written by a transaction the acknowledged export did not see."""
+        other = self.registry.cursor()
+        try:
+            env = api.Environment(other, SUPERUSER_ID, {})
+            env["res.partner"].create({"name": "Маркетплейс: загрузка"})  # the job began, wrote no order
+            env.flush_all()
+            self.committed(self.export)
+            ids = self.confirmed_order(env)
+            other.commit()
+        finally:
+            other.close()
+        self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
+        self.committed(lambda env: env["res.partner"].search([("name", "=", "Маркетплейс: загрузка")]).unlink())
+        self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
+
     def test_an_order_confirmed_between_the_query_and_its_success_goes_in_the_next_export(self):
         """1C asks for the orders, an order is confirmed and committed, then 1C says success: that order
         was not in what 1C got, and the next export sends it."""
-        until, first = self.committed(self.query)
+        position, first = self.committed(self.query)
         ids = self.committed(self.confirmed_order)
         self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
         self.assertNotIn(ids[0], first)
-        self.committed(lambda env: self.success(env, until))
+        self.committed(lambda env: self.success(env, position))
         self.assertIn(ids[0], self.committed(self.export))
 
     @staticmethod
@@ -140,3 +163,42 @@ class TestImportWaitConcurrency(ConcurrencyCase):
             request.rollback()
             request.close()
             step.close()
+
+    def test_a_file_asked_for_again_sees_what_its_import_committed(self):
+        """1C asks for a file's import again (its timeout fired) while another request imports it: the
+        request hears it is busy; once that request committed, the request asking again reads the file's
+        import as it ended (done: answered «success», nothing imported twice), not the database as it was
+        when it began; waiting for it (a document sent again), the same."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        controller = ExchangeController()
+        for wait in (False, True):
+            first, request = self.registry.cursor(), self.registry.cursor()
+            try:
+                first.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [FILE_LOCK, f"{session_id}/a.xml"])
+                first_env = api.Environment(first, SUPERUSER_ID, {})
+                exchange = first_env["ecom.1c.exchange"].create({"exchange_type": "sale", "session_id": session_id})
+                first_env["ecom.1c.exchange.file"].create({"exchange_id": exchange.id, "name": "a.xml",
+                                                          "kind": "documents", "state": "done"})
+                first_env.flush_all()
+                exchange_id = exchange.id
+                self.addCleanup(self.committed, lambda env, i=exchange_id: env["ecom.1c.exchange"].browse(i).unlink())
+                env = api.Environment(request, SUPERUSER_ID, {})
+                session = env["ecom.1c.session"].browse(session_id)
+                files = env["ecom.1c.exchange.file"]
+                self.assertFalse(files.search([("exchange_id", "=", exchange_id)]), "the request began before")
+                if wait:
+                    threading.Timer(1.0, first.commit).start()  # the import ends a second later
+                else:
+                    self.assertFalse(controller._hold_file(env, session, "a.xml"), "another request imports it")
+                    self.assertTrue(controller._hold_file(env, session, "b.xml"), "another file is not held")
+                    first.commit()
+                self.assertTrue(controller._hold_file(env, session, "a.xml", wait=wait))
+                self.assertEqual(files.search([("exchange_id", "=", exchange_id)]).state, "done")
+                request.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+                                " AND classid = %s", [FILE_LOCK])
+                self.assertEqual(request.fetchone()[0], 1, "held to the end of the transaction, once")
+            finally:
+                request.rollback()
+                request.close()
+                first.close()

@@ -238,6 +238,46 @@ class TestDeactivate(ProtocolCase):
         self.env.invalidate_all()
         self.assertTrue(variant.active)
 
+    def test_a_whole_offers_list_in_packages_without_deactivate_archives_at_the_sessions_end(self):
+        """1C of CommerceML 3.1 that does not deactivate (no version at init) sends its whole offers list in
+        packages, each uploaded and imported in an exchange of its own: no package archives a characteristic
+        a later one names (archived, then sold again); 1C's end of the session (mode=complete) archives those
+        no package named, and asked again nothing more."""
+        Product = self.env["product.product"].with_context(active_test=False)
+
+        def active():
+            self.env.invalidate_all()
+            return sorted(Product.search([("ecom_1c_id", "=like", "hm3-%#%"), ("active", "=", True)])
+                          .mapped("ecom_1c_id"))
+
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, split_files(), version=None)
+        self.an_hour_ago()
+        everything = active()
+        self.assertEqual(len(everything), 6)
+        first = split_files(without=["hm3-boots#size-41", "hm3-tshirt#red"])["offers___hm3.xml"]
+        second = split_files(without=[i for i in everything if i != "hm3-boots#size-41"] + ["hm3-socks"])
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, {"offers___p1.xml": first}, version=None)
+        self.assertEqual(active(), everything, "the first package archives nothing a later one may name")
+        archived = []
+        original = type(Product).action_archive
+
+        def recording(records):
+            archived.extend(records.mapped("ecom_1c_id"))
+            return original(records)
+
+        with patch.object(type(Product), "action_archive", recording):
+            self.exchange(cookie, {"offers___p2.xml": second["offers___hm3.xml"]}, version=None)
+            self.assertEqual(active(), everything, "nor the last one, before 1C ends its session")
+            self.assertEqual(self.call("complete", cookie=cookie), ["success"])
+        self.assertEqual(archived, ["hm3-tshirt#red"], "only what no package named, once")
+        self.assertEqual(active(), [i for i in everything if i != "hm3-tshirt#red"])
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual((exchange.state, exchange.archived_count), ("done", 1))
+        self.assertEqual(self.call("complete", cookie=cookie), ["success"])
+        self.assertEqual(active(), [i for i in everything if i != "hm3-tshirt#red"], "asked again: nothing more")
+
     def test_a_whole_unload_of_prices_and_stock_alone_archives_no_characteristic(self):
         """1C of 3.1 unloads its goods, prices and stock whole without the offers list (offers___*.xml): the
         characteristics without a price or stock in them are still 1C's, only a whole offers list says

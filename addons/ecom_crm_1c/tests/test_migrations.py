@@ -81,3 +81,27 @@ class TestMigrations(ImporterCase):
         self.env.invalidate_all()
         self.assertFalse(self.env.company.sudo().ecom_1c_orders_committed_until)
         self.assertEqual(self.env["sale.order"]._ecom_1c_committed_until(), "2026-01-02 03:04:05.000006")
+
+    def test_upgrade_to_1_2_6(self):
+        """From 18.0.1.2.5: the session's last part and export snapshot are made empty (as many times as the
+        upgrade runs); a session then remembers its last part and forgets it at init."""
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE ecom_1c_session DROP COLUMN last_part, DROP COLUMN export_snapshot")
+
+        def columns():
+            self.env.cr.execute("""SELECT count(*) FROM information_schema.columns
+                                    WHERE table_name = 'ecom_1c_session'
+                                      AND column_name IN ('last_part', 'export_snapshot')""")
+            return self.env.cr.fetchone()[0]
+
+        upgrade = migration("18.0.1.2.6")
+        upgrade.migrate(self.env.cr, None)
+        self.assertEqual(columns(), 0)
+        for _run in range(2):
+            upgrade.migrate(self.env.cr, "18.0.1.2.5")
+        self.assertEqual(columns(), 2)
+        self.env.invalidate_all()
+        session, _token = self.env["ecom.1c.session"]._open()
+        session.write({"last_file": "import.xml", "last_part": "5:abc"})
+        session._clear_uploads()
+        self.assertFalse(session.last_part)

@@ -441,6 +441,33 @@ class TestUploads(ProtocolCase):
         self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
         self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "=like", "hm-%")]), 4)
 
+    def test_a_part_sent_again_after_a_timeout_is_stored_once(self):
+        """1C heard no answer to a part in time and sends the same part again: a middle part is not
+        appended twice (the document would be corrupt), the last part does not start the file anew with
+        itself alone; 1C hears «success» as the first time and the file imports whole. The next part,
+        a part of another file between, or another request between, append as always."""
+        content = read(*CATALOG)
+        cookie = self.login()
+        with patch.object(ExchangeController, "_file_limit", lambda controller, env: 1024):
+            self.call("init", cookie=cookie)
+            fragments = [content[i:i + 1024] for i in range(0, len(content), 1024)]
+            self.assertGreaterEqual(len(fragments), 4)
+            for index, fragment in enumerate(fragments):
+                times = 2 if index in (1, len(fragments) - 1) else 1  # a middle part and the last one, twice
+                for _time in range(times):
+                    self.assertEqual(self.call("file", data=fragment, cookie=cookie, filename="import.xml"),
+                                     ["success"])
+            self.assertEqual(self.stored(cookie, "import.xml"), content)
+            self.env.invalidate_all()
+            session = self.env["ecom.1c.session"]._find(cookie[1])
+            self.assertEqual(session.upload_size, len(content), "counted once")
+            # the same bytes as another file's part are that file's: stored
+            for name in ("a.bin", "b.bin"):
+                self.assertEqual(self.call("file", data=b"x" * 1024, cookie=cookie, filename=name), ["success"])
+            self.assertEqual((self.stored(cookie, "a.bin"), self.stored(cookie, "b.bin")), (b"x" * 1024, b"x" * 1024))
+        self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "success")
+        self.assertEqual(self.env["product.template"].search_count([("ecom_1c_id", "=like", "hm-%")]), 4)
+
     def test_an_image_of_exactly_n_times_file_limit_sent_again_starts_anew(self):
         """1C sends a file in parts of file_limit bytes, one after another, then the next file or
         mode=import: an image of exactly 2 × file_limit ends with a part as long as the others, and
@@ -519,9 +546,11 @@ class TestUploads(ProtocolCase):
         cookie = self.upload({"import0_1.xml": content})
         # its import began and goes on in steps (the record its first step leaves; the step itself is not
         # run here: the tests' requests share one transaction, which would hold the import lock)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
         self.env["ecom.1c.exchange.file"].create({
-            "exchange_id": self.env["ecom.1c.session"]._find(cookie[1]).exchange_id.id, "name": "import0_1.xml",
+            "exchange_id": session.exchange_id.id, "name": "import0_1.xml",
             "kind": "catalog", "state": "running", "position": 10, "steps": 1})
+        session.write({"last_file": False, "last_part": False})  # as 1C's mode=import of that step left it
         self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.step_seconds", "1")
         other = sql_db.db_connect(self.env.cr.dbname).cursor()  # the step in progress, on its own connection
         try:

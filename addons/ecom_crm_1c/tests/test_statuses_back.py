@@ -226,6 +226,44 @@ class TestStatusesOverHttp(ProtocolCase):
         self.assertEqual(self.call("import", type_="sale", cookie=cookie, filename="documents.xml")[0], "success")
         self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
 
+    def test_a_document_asked_for_again_while_its_import_runs_hears_progress(self):
+        """1C's timeout fired while its document was being imported and it asks for its import again:
+        while that import (or another exchange's) runs in another request, 1C hears «progress» and asks
+        again, never a false «failure»; once it is over, «success» with what it did, applied once."""
+        from ..controllers.exchange import FILE_LOCK, IMPORT_LOCK
+
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.step_seconds", 1)
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        # the first request stored the document and is importing it (its bytes are on disk)
+        with open(os.path.join(session._upload_dir(), "documents.xml"), "wb") as f:
+            f.write(self.status())
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()  # the other request, on its own connection
+        try:
+            # the request 1C heard no answer from is importing this document: «progress», nothing imported here
+            # (first: the tests' requests share one transaction, which keeps the locks a request took)
+            other.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [FILE_LOCK, f"{session.id}/documents.xml"])
+            lines = self.call("import", type_="sale", cookie=cookie, filename="documents.xml")
+            self.assertEqual(lines[0], "progress", lines)
+            self.assertIn("another request", lines[1])
+            other.rollback()
+            # another exchange's import step runs: 1C hears «progress» at once, not «failure» past two steps
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            lines = self.call("import", type_="sale", cookie=cookie, filename="documents.xml")
+            self.assertEqual(lines[0], "progress", lines)
+        finally:
+            other.rollback()
+            other.close()
+        self.assertFalse(self.order.ecom_1c_number, "applied by the request importing it, not by 1C's asking")
+        self.assertFalse(self.env["ecom.1c.exchange"].search([], limit=1).state == "failed")
+        lines = self.call("import", type_="sale", cookie=cookie, filename="documents.xml")
+        self.assertEqual(lines, ["success", "created=0 updated=1 archived=0"])
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+        events = len(self.order.ecom_status_event_ids)
+        self.assertEqual(self.call("import", type_="sale", cookie=cookie, filename="documents.xml"), lines)
+        self.assertEqual(len(self.order.ecom_status_event_ids), events, "applied once")
+
     def test_a_document_in_parts_is_applied_with_its_last_part(self):
         self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", 1)
         data = self.status(comment="я" * 600_000)  # 1.2 MB of comment: two requests of at most 1 MB
@@ -236,6 +274,29 @@ class TestStatusesOverHttp(ProtocolCase):
         self.assertFalse(self.order.ecom_1c_number, "a part of file_limit bytes: more of the file follows")
         self.assertEqual(self.call("file", type_="sale", data=rest, cookie=cookie, filename="big.xml")[0], "success")
         self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+
+    def test_the_last_part_of_a_document_sent_again_is_answered_as_the_first_time(self):
+        """1C heard no answer to the last part of its document (applied with it) and sends that part
+        again: nothing is appended and nothing applied twice, 1C hears «success» with what the import
+        did."""
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", 1)
+        data = self.status(comment="я" * 600_000)  # two requests of at most 1 MB
+        first, rest = data[:1024 * 1024], data[1024 * 1024:]
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        self.assertEqual(self.call("file", type_="sale", data=first, cookie=cookie, filename="big.xml"), ["success"])
+        self.assertEqual(self.call("file", type_="sale", data=first, cookie=cookie, filename="big.xml"), ["success"],
+                         "its first part again: not appended")
+        applied = self.call("file", type_="sale", data=rest, cookie=cookie, filename="big.xml")
+        self.assertEqual(applied[0], "success", applied)
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+        events = len(self.order.ecom_status_event_ids)
+        self.assertEqual(self.call("file", type_="sale", data=rest, cookie=cookie, filename="big.xml"), applied)
+        self.assertEqual(len(self.order.ecom_status_event_ids), events, "applied once")
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        with open(os.path.join(session._upload_dir(), "big.xml"), "rb") as f:
+            self.assertEqual(f.read(), data)
+        self.assertEqual(self.env["ecom.1c.exchange"].search([], limit=1).file_ids.mapped("state"), ["done"])
 
     def test_a_broken_document_is_refused_at_once_and_applies_nothing(self):
         cookie = self.login()
