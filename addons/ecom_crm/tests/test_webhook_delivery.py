@@ -2,11 +2,17 @@
 127.0.0.1 (a thread running http.server): what is queued when, what the shop receives, the
 signature it can check, retries, and the order of a record's events."""
 
+import datetime as dt
+import gc
 import hashlib
 import hmac
+import ipaddress
 import json
 import os
+import select
 import socket
+import ssl
+import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -14,6 +20,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import patch
 
 import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from odoo import SUPERUSER_ID, Command, api, fields, sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -28,7 +38,7 @@ class Receiver:
     """A shop's webhook endpoint: records each POST (headers, body) and answers with the codes
     of ``codes`` in turn, then 200."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.received = []
         self.paths = []  # the request's target as sent (a proxy gets the absolute URL)
         self.codes = []
@@ -91,8 +101,9 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = (TlsHTTPServer if tls else ThreadingHTTPServer)(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.server.tls = tls
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -171,6 +182,142 @@ class SlowShop:
         self.stopped.set()
         self.thread.join(5)
         self.sock.close()
+
+
+class TlsHTTPServer(ThreadingHTTPServer):
+    """An https server: each connection's TLS handshake (with ``tls``, a server's context) in the
+    thread that serves it, so that a client that never finishes it holds no one else."""
+
+    tls = None
+
+    def finish_request(self, request, client_address):
+        request.settimeout(5)
+        try:
+            request = self.tls.wrap_socket(request, server_side=True)
+        except OSError:
+            return  # the client did not trust us, or gave up
+        super().finish_request(request, client_address)
+
+
+class Certificates:
+    """A certificate authority of the test's own (``ca``: the file a client trusts) and a server's
+    context (``context()``) with a certificate it signed for ``shop.example.test`` and 127.0.0.1
+    (the shop's made-up host, and a proxy's address)."""
+
+    def __init__(self):
+        self.dir = tempfile.TemporaryDirectory()
+        now = dt.datetime.now(dt.UTC)
+        ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+        ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ecom_crm test CA")])
+
+        def certificate(subject, public_key):
+            return x509.CertificateBuilder().subject_name(subject).issuer_name(ca_name).public_key(
+                public_key).serial_number(x509.random_serial_number()).not_valid_before(
+                now - timedelta(days=1)).not_valid_after(now + timedelta(days=1))
+
+        ca = certificate(ca_name, ca_key.public_key()).add_extension(
+            x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(ca_key, hashes.SHA256())
+        cert = certificate(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "shop.example.test")]),
+                           key.public_key()).add_extension(x509.SubjectAlternativeName([
+                               x509.DNSName("shop.example.test"),
+                               x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False).sign(
+            ca_key, hashes.SHA256())
+        self.ca, self.cert, self.key = (os.path.join(self.dir.name, name) for name in ("ca.pem", "cert.pem", "key.pem"))
+        for path, data in ((self.ca, ca.public_bytes(serialization.Encoding.PEM)),
+                           (self.cert, cert.public_bytes(serialization.Encoding.PEM)),
+                           (self.key, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                        serialization.NoEncryption()))):
+            with open(path, "wb") as file:
+                file.write(data)
+
+    def context(self):
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.cert, self.key)
+        return context
+
+    def close(self):
+        self.dir.cleanup()
+
+
+class ConnectProxy:
+    """An administrator's proxy taking CONNECT (on TLS of its own with ``tls``, an https:// proxy)
+    and tunnelling each connection to ``target`` (host, port), whatever host it names (the proxy
+    resolves the shop's host: here it is the test's). ``answer``: its answer to CONNECT, a byte
+    every ``pace`` seconds when given; anything but a 200 and it hangs up. ``requests``: the
+    request lines it got."""
+
+    ESTABLISHED = b"HTTP/1.1 200 Connection established\r\n\r\n"
+
+    def __init__(self, target, tls=None, answer=ESTABLISHED, pace=0):
+        self.target, self.tls, self.answer, self.pace = target, tls, answer, pace
+        self.requests, self.threads = [], []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self):
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def _serve(self):
+        while not self.stopped.is_set():
+            try:
+                conn, _address = self.sock.accept()
+            except OSError:
+                return
+            thread = threading.Thread(target=self._tunnel, args=(conn,), daemon=True)
+            self.threads.append(thread)
+            thread.start()
+
+    def _tunnel(self, conn):
+        upstream = None
+        try:
+            conn.settimeout(10)
+            if self.tls:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                data += chunk
+            self.requests.append(data.split(b"\r\n", 1)[0].decode())
+            if not self.answer.startswith(b"HTTP/1.1 200"):
+                conn.sendall(self.answer)
+                return
+            upstream = socket.create_connection(self.target, timeout=10)
+            for piece in ((bytes([byte]) for byte in self.answer) if self.pace else [self.answer]):
+                conn.sendall(piece)
+                time.sleep(self.pace)
+            stop = time.monotonic() + 10
+            while not self.stopped.is_set() and time.monotonic() < stop:
+                ready = [conn] if getattr(conn, "pending", lambda: 0)() else \
+                    select.select([conn, upstream], [], [], 0.2)[0]
+                for side in ready:
+                    data = side.recv(65536)
+                    if not data:
+                        return
+                    (upstream if side is conn else conn).sendall(data)
+        except OSError:
+            pass  # the sender hung up, or did not trust the proxy
+        finally:
+            conn.close()
+            if upstream is not None:
+                upstream.close()
+
+    def settle(self):
+        """Wait for the connections it took to be over (their sockets closed)."""
+        for thread in self.threads:
+            thread.join(10)
+
+    def stop(self):
+        self.stopped.set()
+        self.sock.close()
+        self.thread.join(5)
+        self.settle()
 
 
 def closed_port():
@@ -733,6 +880,145 @@ class TestWebhookDelivery(WebhookCase):
         self.assertEqual(code, 200)
         self.assertLess(time.monotonic() - started, 1.9)
         self.assertEqual(len(self.receiver.received), 1)
+
+    def _tls_shop(self):
+        """An https shop at ``shop.example.test`` (127.0.0.1) whose certificate is signed by a CA of
+        the test's own, trusted as the system's CAs are (``requests``' bundle); the shop's ``url``."""
+        certificates = Certificates()
+        self.addCleanup(certificates.close)
+        shop = Receiver(tls=certificates.context())
+        self.addCleanup(shop.stop)
+        self._slow_resolver({"shop.example.test": ["127.0.0.1"]})
+        self.patch(requests.adapters, "DEFAULT_CA_BUNDLE_PATH", certificates.ca)
+        return certificates, shop, f"https://shop.example.test:{shop.server.server_address[1]}/ecom-crm/webhook"
+
+    def test_an_https_shop_gets_its_delivery_direct_and_through_a_proxy(self):
+        """A shop's https URL, its certificate checked: reached direct, through an http:// proxy
+        (CONNECT, then TLS with the shop through the tunnel) and through an https:// proxy (TLS with
+        the proxy, CONNECT, then TLS with the shop inside it); signed as the shop checks it."""
+        certificates, shop, url = self._tls_shop()
+        port = shop.server.server_address[1]
+        self.source.webhook_url = url
+        ICP = self.env["ir.config_parameter"].sudo()
+        lead = self._api_lead()
+        for tls in (None, False, certificates.context()):
+            proxy = None
+            if tls is not None:
+                proxy = ConnectProxy(("127.0.0.1", port), tls=tls or None)
+                self.addCleanup(proxy.stop)
+            ICP.set_param("ecom_crm.webhook_proxy", proxy.url if proxy else False)
+            shop.received.clear()
+            lead.stage_id = self.stage_contact if lead.stage_id != self.stage_contact else self.stage_deciding
+            delivery = self._deliveries(lead_id=lead.id, state="pending")
+            self._send()
+            how = proxy.url if proxy else "direct"
+            self.assertEqual((delivery.state, delivery.response_code, delivery.last_error), ("done", 200, False), how)
+            self.assertEqual(len(shop.received), 1, how)
+            sent_headers, body = shop.received[0]
+            self.assertTrue(webhook.verify(self.secret, sent_headers["x-ecom-timestamp"], body,
+                                           sent_headers["x-ecom-signature"]), how)
+            if proxy:
+                self.assertEqual(proxy.requests, [f"CONNECT shop.example.test:{port} HTTP/1.0"], how)
+        self.assertFalse(self.receiver.received)
+
+    def test_an_https_shop_s_certificate_is_checked_through_a_proxy(self):
+        """The tunnel changes nothing to the shop's certificate check: one the CA does not sign is
+        refused (a proxy in the middle cannot pass itself off as the shop)."""
+        _certificates, _shop, url = self._tls_shop()
+        impostor = Receiver(tls=Certificates().context())
+        self.addCleanup(impostor.stop)
+        for tls in (None, Certificates().context()):
+            proxy = ConnectProxy(("127.0.0.1", impostor.server.server_address[1]), tls=tls)
+            self.addCleanup(proxy.stop)
+            with self.assertRaises(requests.exceptions.SSLError, msg=proxy.url) as caught:
+                webhook.post(url, b"{}", {}, public_only=False, proxy=proxy.url, seconds=2)
+            # the https:// proxy's own certificate is not trusted either
+            self.assertIn("CERTIFICATE_VERIFY_FAILED", str(caught.exception))
+        self.assertFalse(impostor.received)
+
+    def test_a_tls_proxy_dripping_its_answer_to_connect_is_given_up_at_the_deadline(self):
+        """An https:// proxy (TLS with the proxy, then CONNECT in it) sending its answer to CONNECT a
+        byte every 0.1 s: the attempt ends at its deadline, as through an http:// one."""
+        certificates, shop, url = self._tls_shop()
+        answer = b"HTTP/1.1 200 Connection established\r\nX-Pad: " + b"x" * 40 + b"\r\n\r\n"
+        for tls in (None, certificates.context()):
+            proxy = ConnectProxy(("127.0.0.1", shop.server.server_address[1]), tls=tls, answer=answer, pace=0.1)
+            self.addCleanup(proxy.stop)
+            started = time.monotonic()
+            with self.assertRaises(requests.RequestException, msg=proxy.url) as caught:
+                webhook.post(url, b"{}", {}, public_only=False, proxy=proxy.url, seconds=1)
+            self.assertLess(time.monotonic() - started, 1.8, proxy.url)
+            self.assertIn("timed out", str(caught.exception), proxy.url)
+            self.assertEqual(len(proxy.requests), 1, proxy.url)
+        self.assertFalse(shop.received)
+
+    def test_failed_attempts_through_a_proxy_leave_no_socket_open(self):
+        """Every way an attempt through a proxy fails (CONNECT refused, the shop not trusted, the
+        shop silent after CONNECT, an https:// proxy not trusted) closes its sockets then and there,
+        not when the garbage collector comes by: a loop of them leaves the process's descriptors as
+        they were."""
+        certificates, shop, url = self._tls_shop()
+        impostor = Receiver(tls=Certificates().context())
+        self.addCleanup(impostor.stop)
+        silent = socket.socket()  # takes the connection, never starts the TLS handshake
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        self.addCleanup(silent.close)
+        port, forbidden = shop.server.server_address[1], b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"
+        proxies = []
+        for tls in (None, certificates.context()):
+            proxies += [ConnectProxy(("127.0.0.1", port), tls=tls, answer=forbidden),
+                        ConnectProxy(("127.0.0.1", impostor.server.server_address[1]), tls=tls),
+                        ConnectProxy(("127.0.0.1", silent.getsockname()[1]), tls=tls)]
+        proxies.append(ConnectProxy(("127.0.0.1", port), tls=Certificates().context()))
+        for proxy in proxies:
+            self.addCleanup(proxy.stop)
+
+        def descriptors():
+            for proxy in proxies:
+                proxy.settle()
+            return len(os.listdir("/proc/self/fd"))
+
+        gc.collect()
+        gc.disable()
+        try:
+            for proxy in proxies:
+                before = descriptors()
+                for _i in range(3):
+                    with self.assertRaises(requests.RequestException, msg=proxy.url):
+                        webhook.post(url, b"{}", {}, public_only=False, proxy=proxy.url, seconds=0.3)
+                self.assertEqual(descriptors(), before, f"{proxy.url} {proxy.target} {proxy.answer}")
+        finally:
+            gc.enable()
+        self.assertFalse(shop.received)
+
+    def test_an_address_refusing_at_once_leaves_its_share_to_the_next(self):
+        """A host's addresses: the first refusing the connection at once, the second dropping it, the
+        third the shop: the second is given half the attempt's time (the time left shared by the two
+        left), not a third, and the shop, last, what remains."""
+        blackhole = Unanswering()
+        self.addCleanup(blackhole.close)
+        shop_port = self.receiver.server.server_address[1]
+        ports = [closed_port(), blackhole.port, shop_port]
+        self.patch(socket, "getaddrinfo", lambda host, port, *args, **kwargs: [
+            (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", each)) for each in ports])
+        self.patch(type(self), "_request_handler", classmethod(
+            lambda cls, session, request, **kw: test_common._super_send(session, request, **kw)))
+        given = []
+        real_connect = socket.socket.connect
+
+        def connect(sock, address):
+            given.append((address[1], sock.gettimeout()))
+            return real_connect(sock, address)
+
+        with patch.object(socket.socket, "connect", connect):
+            code, _answer = webhook.post(f"http://three.shop.test:{shop_port}/ecom-crm/webhook", b"{}", {},
+                                         public_only=False, seconds=2)
+        self.assertEqual(code, 200)
+        self.assertEqual([port for port, _timeout in given], ports)
+        self.assertAlmostEqual(given[0][1], 2 / 3, delta=0.1)
+        self.assertAlmostEqual(given[1][1], 1, delta=0.1, msg="half of what the refusing address left")
+        self.assertAlmostEqual(given[2][1], 1, delta=0.15, msg="the last has all that remains")
 
     def test_each_source_of_a_request_gets_its_own_ids(self):
         other = self.env["ecom.intake.source"].create({"name": "Приложение", "webhook_url": self.receiver.url})

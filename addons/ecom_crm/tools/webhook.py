@@ -24,6 +24,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.connection import allowed_gai_family
+from urllib3.util.proxy import create_proxy_ssl_context
 
 SIGNATURE_HEADER = "X-Ecom-Signature"
 TIMESTAMP_HEADER = "X-Ecom-Timestamp"
@@ -427,6 +428,27 @@ class _WithDeadline:
         if isinstance(error, TimeoutError):
             raise ConnectTimeoutError(self, f"Connection to {self.host} timed out (the attempt's deadline has passed)")
         raise NewConnectionError(self, f"Failed to establish a new connection: {error}")
+
+    def _connect_tls_proxy(self, hostname, conn):
+        """TLS with an https:// proxy, before CONNECT is sent in it: its answer to CONNECT and the
+        TLS with the shop inside the tunnel are read through a :class:`DeadlineSocket` too (urllib3
+        gives the tunnel a plain TLS socket, each read waiting its own timeout). The proxy's
+        certificate is checked as urllib3 does, its name or address given to TLS: urllib3 1.26.5
+        gives none for an address (``ValueError: check_hostname requires server_hostname``)."""
+        if self.proxy_config.ssl_context is not None:
+            tls = super()._connect_tls_proxy(hostname, conn)
+        else:
+            try:
+                context = create_proxy_ssl_context(self.ssl_version, self.cert_reqs, self.ca_certs,
+                                                   self.ca_cert_dir, self.ca_cert_data)
+                context.check_hostname = True
+                if self.ca_certs or self.ca_cert_dir or self.ca_cert_data:
+                    context.load_verify_locations(self.ca_certs, self.ca_cert_dir, self.ca_cert_data)
+                tls = context.wrap_socket(conn, server_hostname=hostname)
+            except BaseException:
+                conn.close()  # TLS closes what it took over; what it did not is not left open
+                raise
+        return DeadlineSocket(tls, self.deadline) if self.deadline is not None else tls
 
     def _tunnel(self):
         super()._tunnel()
