@@ -330,6 +330,16 @@ class EcomWebhookDelivery(models.Model):
                 refused = webhook.refused_address(exc)
                 unresolved = webhook.unresolved_host(exc)
                 error = webhook.shorten(f"{type(exc).__name__}: {exc}")
+                if webhook.timed_out(exc) and not refused and not unresolved:
+                    # what happened first, in the reader's words; urllib3's account after it
+                    error = webhook.shorten(_(
+                        "No answer within %(seconds)s seconds (from the shop or its proxy): tried again later. "
+                        "%(detail)s", seconds=webhook.TIMEOUT, detail=error))
+            except Exception as exc:
+                # any other failure of the network stack (ssl, a library's own error) fails this
+                # attempt only: the other deliveries due still go
+                _logger.exception("webhook delivery %s: the attempt failed", self.id)
+                error = webhook.shorten(_("The attempt failed: %(error)s", error=f"{type(exc).__name__}: {exc}"))
         if refused:
             error = _("The webhook URL leads to %(address)s, an address of a private network: not called. An "
                       "administrator may allow such addresses (system parameter "

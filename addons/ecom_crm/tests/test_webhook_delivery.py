@@ -572,6 +572,33 @@ class TestWebhookDelivery(WebhookCase):
         self.assertEqual(shop.requests, 1)
         self.assertEqual((delivery.state, delivery.attempts, delivery.response_code), ("pending", 1, 0))
         self.assertIn("timed out", delivery.last_error)
+        self.assertTrue(delivery.last_error.startswith("No answer within 2 seconds (from the shop or its proxy)"),
+                        delivery.last_error)
+
+    def test_an_unexpected_failure_of_one_attempt_does_not_stop_the_others(self):
+        """An error of the network stack that is no ``requests`` error (ssl's, a library's own) fails
+        its attempt, with the reason in the log, and the run goes on with the other deliveries."""
+        first, second = self._api_lead("shop-order-2001"), self._api_lead("shop-order-2002")
+        first.stage_id = second.stage_id = self.stage_contact
+        real_post, calls = webhook.post, []
+
+        def post(url, *args, **kwargs):
+            calls.append(url)
+            if len(calls) == 1:
+                raise ValueError("check_hostname requires server_hostname")
+            return real_post(url, *args, **kwargs)
+
+        with patch.object(webhook, "post", post), self.assertLogs(
+                "odoo.addons.ecom_crm.models.ecom_webhook_delivery", "ERROR"):
+            self._send()
+        failed, sent = self._deliveries(lead_id=first.id), self._deliveries(lead_id=second.id)
+        self.assertEqual(len(calls), 2)
+        self.assertEqual((failed.state, failed.attempts, failed.response_code), ("pending", 1, 0))
+        self.assertEqual(failed.last_error,
+                         "The attempt failed: ValueError: check_hostname requires server_hostname")
+        self.assertGreater(failed.next_attempt, fields.Datetime.now(), "retried later")
+        self.assertEqual(sent.state, "done")
+        self.assertEqual(len(self.receiver.received), 1)
 
     def test_the_environment_s_proxy_is_not_used(self):
         """HTTP_PROXY / HTTPS_PROXY of the server's environment would make the proxy resolve and call

@@ -290,6 +290,12 @@ def _cause(exc, cls):
     return None
 
 
+def timed_out(exc):
+    """Whether a ``requests`` error is a timeout: the shop's, or its proxy's, or the deadline of the
+    attempt (urllib3 reports some, through a proxy, as a ``ProxyError`` that only wraps one)."""
+    return isinstance(exc, requests.Timeout) or _cause(exc, TimeoutError) is not None
+
+
 def refused_address(exc):
     """The address of the :class:`PrivateTarget` behind a ``requests`` error (urllib3 wraps it), or None."""
     found = _cause(exc, PrivateTarget)
