@@ -12,7 +12,7 @@ from odoo.tools import SQL
 from ..commerceml import read_documents, sniff
 from ..commerceml.mapper import customer_contacts
 from ..commerceml.writer import write_orders
-from ..models.sale_order import COMMITTED_HORIZON, EXPORT_INDEX
+from ..models.sale_order import COMMITTED, COMMITTED_HORIZON, COMMITTED_SNAPSHOT, EXPORT_INDEX
 from .common import ProtocolCase
 
 ORDER = {
@@ -97,6 +97,9 @@ class TestOrdersQuery(ProtocolCase):
         # 1C did not say success: the same orders go again
         self.assertIn(order.name, [d.findtext("Номер") for d in self.query(cookie).iter("Документ")])
         self.assertEqual(self.call("success", type_="sale", cookie=cookie), ["success"])
+        # with its snapshot and the start of the oldest transaction in progress before it: how far the next looks back
+        self.assertTrue(params.get_param(COMMITTED_SNAPSHOT))
+        self.assertLessEqual(params.get_param(COMMITTED_HORIZON), params.get_param(COMMITTED))
         self.assertNotIn(order.name, [d.findtext("Номер") for d in self.query(cookie).iter("Документ")])
         # a later change (another transaction: a later write_date) sends it again
         order.write({"note": "<p>Позвонить заранее</p>"})
