@@ -541,9 +541,14 @@ class ExchangeController(http.Controller):
         """Orders changed since the last export 1C acknowledged: sent again until it says success."""
         if type_ != "sale":
             return answer("failure", "mode=query is for type=sale")
+        # the oldest transaction in progress in the database, then the orders in a snapshot begun after: any
+        # transaction that snapshot does not see began no earlier (the next export looks back so far)
+        horizon = env["sale.order"]._ecom_1c_export_horizon()
+        env.cr.commit()
         until = env["sale.order"]._ecom_1c_export_clock()
         orders = env["sale.order"]._ecom_1c_orders_to_export(until, session.company_id)
-        session.write({"export_until": until, "export_snapshot": env["sale.order"]._ecom_1c_export_snapshot()})
+        session.write({"export_until": until, "export_snapshot": env["sale.order"]._ecom_1c_export_snapshot(),
+                       "export_horizon": horizon})
         if session.exchange_id:
             session.exchange_id.updated_count = len(orders)
         # 1C of schema 3 asks with version=3.1 (or Settings say so): documents go inside «Контейнер»
@@ -578,8 +583,8 @@ class ExchangeController(http.Controller):
             session.exchange_id._archive_unoffered(session)
         if type_ == "sale" and session.export_until:
             env["sale.order"]._ecom_1c_commit_export(session.export_until, session.company_id,
-                                                     session.export_snapshot)
-            session.write({"export_until": False, "export_snapshot": False})
+                                                     session.export_snapshot, session.export_horizon)
+            session.write({"export_until": False, "export_snapshot": False, "export_horizon": False})
         if session.exchange_id and session.exchange_id.state == "running":
             exchange = session.exchange_id
             exchange._finish(created=exchange.created_count, updated=exchange.updated_count,

@@ -37,6 +37,8 @@ class Ecom1cSession(models.Model):
                                     "committed when 1C answers success.")
     export_snapshot = fields.Char(help="The database snapshot the last query read the orders in: the next export "
                                        "also sends what was written by transactions it did not see.")
+    export_horizon = fields.Char(help="The start of the oldest transaction in progress in the database before the last "
+                                      "query's snapshot was taken: what that snapshot did not see is dated no earlier.")
 
     @api.model
     def _open(self, remote_addr=None, company=None):

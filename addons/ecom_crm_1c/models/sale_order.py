@@ -9,6 +9,11 @@ COMMITTED = "ecom_crm_1c.orders_committed_until"
 # the snapshot of the last export 1C acknowledged (PostgreSQL's pg_snapshot, as text); a company's own 1C:
 # this key and «.<company id>»
 COMMITTED_SNAPSHOT = "ecom_crm_1c.orders_committed_snapshot"
+# the start of the oldest transaction in progress in the database before that export's snapshot was taken
+# (the database's clock, UTC, as text): no order that snapshot missed is dated before it; the same keys
+COMMITTED_HORIZON = "ecom_crm_1c.orders_committed_horizon"
+# the export reads the confirmed and cancelled orders by their write date (1C polls every few minutes)
+EXPORT_INDEX = "sale_order_ecom_1c_export_idx"
 OVERLAP = "ecom_crm_1c.orders_overlap_seconds"
 
 
@@ -24,6 +29,33 @@ class SaleOrder(models.Model):
     ecom_1c_status = fields.Char("1C status", readonly=True, copy=False)
     ecom_1c_id = fields.Char("1C id", readonly=True, copy=False, index="btree_not_null",
                              help="Ид of an order created in 1C: later exchanges find it by this id.")
+
+    def init(self):
+        super().init()
+        # the export reads a few minutes of write dates among millions of orders, every few minutes
+        self.env.cr.execute(f"""
+            CREATE INDEX IF NOT EXISTS {EXPORT_INDEX}
+                ON sale_order (write_date) WHERE state IN ('sale', 'cancel')
+        """)
+
+    @api.model
+    def _ecom_1c_export_horizon(self):
+        """The start of the oldest transaction in progress in this database (the database's clock when
+        none), UTC, to the microsecond, as text. Odoo dates what a transaction writes by its start: no
+        transaction in progress now, nor one begun later, writes an order dated before it. Measured
+        before the export's snapshot is taken (the exchange commits in between): the orders that
+        snapshot does not see are dated no earlier, and the next export looks back no further
+        (:meth:`_ecom_1c_orders_to_export`). Transactions of other databases of the server write no
+        order of this one: they hold nothing back. ``pg_stat_activity`` tells the start of the
+        transactions of the database's own role (Odoo's workers), no other privilege needed."""
+        self.env.cr.execute("""
+            SELECT (LEAST(clock_timestamp(), (
+                        SELECT min(xact_start) FROM pg_stat_activity
+                         WHERE datname = current_database() AND backend_type = 'client backend'
+                           AND pid <> pg_backend_pid()))
+                    AT TIME ZONE 'UTC')::text
+        """)
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _ecom_1c_export_clock(self):
@@ -67,44 +99,66 @@ class SaleOrder(models.Model):
 
         A transaction that started before the last export but committed after it wrote an older
         write_date (Odoo dates what a transaction writes by its start). The window reaches back a few
-        minutes (setting, 300 s); and whatever its write_date, an order written by a transaction the
-        last acknowledged export may not have seen (its row's ``xmin`` no older than the oldest
-        transaction in progress in that export's snapshot) is sent now: a transaction that touched no
-        order before the export and wrote orders for longer than the window loses none; while a
-        transaction older than the acknowledged export runs (anywhere on the server: transaction ids
-        are the cluster's), what was written since it began goes again at each export. Sending an
-        order twice is harmless, 1C updates it by its Ид.
+        minutes (setting, 300 s); and an order written by a transaction the last acknowledged export may
+        not have seen (its row's ``xmin`` no older than the oldest transaction in progress in that
+        export's snapshot) is sent now when it is dated after the start of the oldest transaction then in
+        progress in the database (:meth:`_ecom_1c_export_horizon`), however long ago: a transaction
+        that touched no order before the export and wrote orders for longer than the window loses none.
+        The orders are read by their write date (an index): a few minutes' orders, not the whole table.
+        Only while a transaction older than the window runs in this database and a transaction older
+        than the last export (one that took a transaction id: in any database of the server) also runs,
+        orders written since go again (1C updates a document by its Ид); no longer once they are over.
         """
+        return self.browse([row[0] for row in self._ecom_1c_export_rows(until, company)])
+
+    @api.model
+    def _ecom_1c_export_query(self, until, company=None):
+        """The query of :meth:`_ecom_1c_orders_to_export` (``SQL``)."""
         params = self.env["ir.config_parameter"].sudo()
         since = self._ecom_1c_committed_until(company) or "1970-01-01 00:00:00"
-        seen = params.get_param(self._ecom_1c_snapshot_key(company)) if since != "1970-01-01 00:00:00" else None
+        seen = horizon = None
+        if since != "1970-01-01 00:00:00":
+            seen = params.get_param(self._ecom_1c_snapshot_key(company))
+            horizon = params.get_param(self._ecom_1c_snapshot_key(company, COMMITTED_HORIZON))
         overlap = int(params.get_param(OVERLAP, 300))
-        self.flush_model(["state", "write_date", "company_id"])
-        # a row's xmin (32 bits) as the 64-bit transaction id a pg_snapshot names: the epoch of the snapshot's
-        # newest transaction, one less (more) for an id more than 2^31 above (below) its low 32 bits
-        # A snapshot names its transactions in progress, not their savepoints' (Odoo writes in savepoints):
-        # what a transaction in progress wrote has an id at least the snapshot's oldest in progress, so
-        # every row of such an id is sent again (some committed then go twice, harmless). Not the rows
-        # the reading transaction wrote itself (in progress: the only writer in progress whose rows it sees)
-        unseen = SQL("""OR CASE WHEN writer.xid >= pg_snapshot_xmin(%s::pg_snapshot)
-                                THEN pg_xact_status(writer.xid) IS DISTINCT FROM 'in progress' END""", seen) \
-            if seen else SQL("")
-        self.env.cr.execute(SQL("""
+        window = SQL("so.write_date > %s::timestamp - make_interval(secs => %s)", since, overlap)
+        if seen and horizon:
+            # a row's xmin (32 bits) as the 64-bit transaction id a pg_snapshot names: the epoch of the
+            # snapshot's newest transaction, one less (more) for an id more than 2^31 above (below) its low
+            # 32 bits (a row dated after the horizon is recent: far from 2^31 transactions old).
+            # A snapshot names its transactions in progress, not their savepoints' (Odoo writes in
+            # savepoints): what a transaction in progress wrote has an id at least the snapshot's oldest in
+            # progress, so every such row is sent again (some committed then go twice). Not the rows the
+            # reading transaction wrote itself (in progress: the only writer in progress whose rows it sees)
+            dates = SQL("""so.write_date >= LEAST(%s::timestamp, %s::timestamp - make_interval(secs => %s))
+                           AND (%s OR CASE
+                               WHEN writer.xid >= pg_snapshot_xmin(%s::pg_snapshot)
+                               THEN pg_xact_status(writer.xid) IS DISTINCT FROM 'in progress' END)""",
+                        horizon, since, overlap, window, seen)
+        else:
+            dates = window
+        # the index's condition (state) and a range of its column: an index range scan, whatever the table's
+        # size (the window, or back to the horizon while a transaction older than the window runs)
+        return SQL("""
             SELECT so.id FROM sale_order so,
                    (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xid) top,
                    LATERAL (SELECT ((((top.xid >> 32) - CASE
                                 WHEN so.xmin::text::bigint > (top.xid & 4294967295) + 2147483648 THEN 1
                                 WHEN so.xmin::text::bigint + 2147483648 < (top.xid & 4294967295) THEN -1
                                 ELSE 0 END) << 32) | so.xmin::text::bigint)::text::xid8 AS xid) writer
-             WHERE so.state IN ('sale', 'cancel') AND so.write_date <= %s::timestamp
-               AND (so.write_date > %s::timestamp - make_interval(secs => %s) %s) AND %s
+             WHERE so.state IN ('sale', 'cancel') AND so.write_date <= %s::timestamp AND %s AND %s
           ORDER BY so.id
-        """, until, since, overlap, unseen, SQL("so.company_id = %s", company.id) if company else SQL("TRUE")))
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        """, until, dates, SQL("so.company_id = %s", company.id) if company else SQL("TRUE"))
 
     @api.model
-    def _ecom_1c_snapshot_key(self, company=None):
-        return f"{COMMITTED_SNAPSHOT}.{company.id}" if company else COMMITTED_SNAPSHOT
+    def _ecom_1c_export_rows(self, until, company=None):
+        self.flush_model(["state", "write_date", "company_id"])
+        self.env.cr.execute(self._ecom_1c_export_query(until, company))
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _ecom_1c_snapshot_key(self, company=None, key=COMMITTED_SNAPSHOT):
+        return f"{key}.{company.id}" if company else key
 
     @api.model
     def _ecom_1c_committed_until(self, company=None):
@@ -114,16 +168,17 @@ class SaleOrder(models.Model):
         return self.env["ir.config_parameter"].sudo().get_param(COMMITTED)
 
     @api.model
-    def _ecom_1c_commit_export(self, until, company=None, snapshot=None):
+    def _ecom_1c_commit_export(self, until, company=None, snapshot=None, horizon=None):
         """1C acknowledged the orders up to ``until``, read in ``snapshot``
-        (:meth:`_ecom_1c_export_snapshot`): the position of its exchange login alone moves (another
-        company's 1C goes on from its own)."""
+        (:meth:`_ecom_1c_export_snapshot`) taken after ``horizon`` (:meth:`_ecom_1c_export_horizon`): the
+        position of its exchange login alone moves (another company's 1C goes on from its own)."""
         params = self.env["ir.config_parameter"].sudo()
         if company:
             company.sudo().ecom_1c_orders_committed_until = until
         else:
             params.set_param(COMMITTED, until)
         params.set_param(self._ecom_1c_snapshot_key(company), snapshot or False)
+        params.set_param(self._ecom_1c_snapshot_key(company, COMMITTED_HORIZON), horizon or False)
 
     @api.model
     def _ecom_1c_tz(self, company=None):

@@ -3,17 +3,19 @@ own (Odoo's REPEATABLE READ): what they need is committed, and removed after the
 
 import threading
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.addons.ecom_crm.tests.test_concurrency import ConcurrencyCase
-from odoo.tests import tagged
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, tagged
+from odoo.tests.common import get_db_name
 
 from ..controllers.exchange import FILE_LOCK, IMPORT_LOCK, ExchangeController
-from ..models.sale_order import COMMITTED, COMMITTED_SNAPSHOT, OVERLAP
+from ..models.sale_order import COMMITTED, COMMITTED_HORIZON, COMMITTED_SNAPSHOT, OVERLAP
 
 
-@tagged("post_install", "-at_install", "ecom_crm_1c")
-class TestOrdersExportConcurrency(ConcurrencyCase):
-    """1C's «выгрузка заказов» (``mode=query``, then ``mode=success``) while the store confirms orders."""
+class Exports:
+    """1C's «выгрузка заказов» (``mode=query``, then ``mode=success``) on connections of their own, with
+    no window reaching back (``committed``: a transaction of its own, committed)."""
 
     def setUp(self):
         super().setUp()
@@ -28,7 +30,7 @@ class TestOrdersExportConcurrency(ConcurrencyCase):
 
         # no window reaching back: what the export takes itself is what is tested
         before = self.committed(lambda env: settings(env, {OVERLAP: "0", COMMITTED: "2000-01-01 00:00:00",
-                                                           COMMITTED_SNAPSHOT: False}))
+                                                           COMMITTED_SNAPSHOT: False, COMMITTED_HORIZON: False}))
         self.addCleanup(self.committed, lambda env: settings(env, {k: v or False for k, v in before.items()}))
 
     def export(self, env):
@@ -39,16 +41,19 @@ class TestOrdersExportConcurrency(ConcurrencyCase):
 
     @staticmethod
     def query(env):
-        """As ``mode=query``: ``((its bound, its snapshot), the ids of the orders it sends)``."""
+        """As ``mode=query``: ``((its bound, its snapshot, its horizon), the ids of the orders it sends)``;
+        the orders read in a transaction begun after the horizon was measured, as the exchange does."""
         orders = env["sale.order"]
+        horizon = orders._ecom_1c_export_horizon()
+        env.cr.commit()
         until = orders._ecom_1c_export_clock()
         ids = orders._ecom_1c_orders_to_export(until).ids
-        return (until, orders._ecom_1c_export_snapshot()), ids
+        return (until, orders._ecom_1c_export_snapshot(), horizon), ids
 
     @staticmethod
     def success(env, position):
-        until, snapshot = position
-        env["sale.order"]._ecom_1c_commit_export(until, snapshot=snapshot)
+        until, snapshot, horizon = position
+        env["sale.order"]._ecom_1c_commit_export(until, snapshot=snapshot, horizon=horizon)
         env.flush_all()  # the environment may be gone when the helper commits: its writes with it
 
     def confirmed_order(self, env):
@@ -60,6 +65,19 @@ class TestOrdersExportConcurrency(ConcurrencyCase):
         order.action_confirm()
         env.flush_all()
         return order.id, partner.id, product.id
+
+    @staticmethod
+    def remove(env, order_id, partner_id, product_id):
+        order = env["sale.order"].browse(order_id)
+        order._action_cancel()
+        order.unlink()
+        env["product.product"].browse(product_id).product_tmpl_id.unlink()
+        env["res.partner"].browse(partner_id).unlink()
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestOrdersExportConcurrency(Exports, ConcurrencyCase):
+    """1C's «выгрузка заказов» (``mode=query``, then ``mode=success``) while the store confirms orders."""
 
     def test_an_order_confirmed_by_a_transaction_begun_before_the_query_goes_in_the_next_export(self):
         """A mass confirmation (one transaction: every order's write date is its start) is under way when
@@ -120,13 +138,78 @@ class TestOrdersExportConcurrency(ConcurrencyCase):
         self.committed(lambda env: self.success(env, position))
         self.assertIn(ids[0], self.committed(self.export))
 
-    @staticmethod
-    def remove(env, order_id, partner_id, product_id):
-        order = env["sale.order"].browse(order_id)
-        order._action_cancel()
-        order.unlink()
-        env["product.product"].browse(product_id).product_tmpl_id.unlink()
-        env["res.partner"].browse(partner_id).unlink()
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestOrdersExportOnce(Exports, BaseCase):
+    """The export beside old transactions, with no transaction of the test itself left open in the
+    database (a test's own transaction would be an old transaction of the database, throughout)."""
+
+    committed = ConcurrencyCase.committed
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            cr.execute("""SELECT count(*) FROM pg_stat_activity
+                           WHERE datname = current_database() AND backend_type = 'client backend'
+                             AND pid <> pg_backend_pid() AND xact_start IS NOT NULL""")
+            if cr.fetchone()[0]:
+                self.skipTest("another transaction of the database is in progress")
+
+    def test_an_order_is_not_sent_at_every_export_once_an_old_transaction_is_over(self):
+        """A transaction of the database, older than 1C's export, is in progress (a report, a job): what
+        was written since it began may be sent again (what the export's snapshot saw is not told apart
+        from what it did not); once it is over, the order goes no more, export after export."""
+        old = self.registry.cursor()
+        try:
+            old.execute("SELECT pg_current_xact_id()")  # began, took its transaction id, goes on for minutes
+            ids = self.committed(self.confirmed_order)
+            self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
+            self.assertIn(ids[0], self.committed(self.export))
+            self.committed(self.export)  # maybe sent again: the old transaction runs
+        finally:
+            old.rollback()
+            old.close()
+        self.committed(self.export)  # its snapshot was taken with the old transaction over
+        for _export in range(3):
+            self.assertNotIn(ids[0], self.committed(self.export), "sent once more, then no more")
+
+    def test_an_old_transaction_of_another_database_sends_no_order_again(self):
+        """Transaction ids are the server's: a transaction of another database of the server (a long report
+        there) is in progress at every export. It writes no order of this store: an order 1C got goes no
+        more."""
+        elsewhere = sql_db.db_connect("postgres").cursor()
+        try:
+            elsewhere.execute("SELECT pg_current_xact_id()")  # an id older than the store's next transactions
+            ids = self.committed(self.confirmed_order)
+            self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
+            self.assertIn(ids[0], self.committed(self.export))
+            for _export in range(2):
+                self.assertNotIn(ids[0], self.committed(self.export), "not sent again")
+        finally:
+            elsewhere.rollback()
+            elsewhere.close()
+
+    def test_an_order_a_transaction_that_took_no_id_writes_after_the_window_goes_in_the_next_export(self):
+        """A job began before 1C asked for the orders, read no order and wrote nothing then (it has no
+        transaction id yet: the export's snapshot names it nowhere), and writes its orders after 1C
+        acknowledged, dated by its start out of the window. The next export sends them."""
+        other = self.registry.cursor()
+        try:
+            other.execute("SELECT count(*) FROM res_partner")  # the job began: it read, wrote nothing
+            self.committed(self.export)
+            ids = self.confirmed_order(api.Environment(other, SUPERUSER_ID, {}))
+            other.commit()
+        finally:
+            other.close()
+        self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
+        self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
+        self.assertNotIn(ids[0], self.committed(self.export), "and that one alone")
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")

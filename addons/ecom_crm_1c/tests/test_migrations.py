@@ -6,6 +6,7 @@ import importlib.util
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
+from ..models.sale_order import COMMITTED_HORIZON, EXPORT_INDEX
 from .common import ImporterCase, path
 
 
@@ -105,3 +106,27 @@ class TestMigrations(ImporterCase):
         session.write({"last_file": "import.xml", "last_part": "5:abc"})
         session._clear_uploads()
         self.assertFalse(session.last_part)
+
+    def test_upgrade_to_1_2_7(self):
+        """From 18.0.1.2.6: the session's export horizon is made empty and the export's index built (as many
+        times as the upgrade runs); an export then acknowledged keeps its horizon."""
+        self.env.flush_all()
+        self.env.cr.execute(f"ALTER TABLE ecom_1c_session DROP COLUMN export_horizon; DROP INDEX {EXPORT_INDEX}")
+
+        def schema():
+            self.env.cr.execute("""SELECT (SELECT count(*) FROM information_schema.columns
+                                            WHERE table_name = 'ecom_1c_session' AND column_name = 'export_horizon'),
+                                          (SELECT count(*) FROM pg_indexes
+                                            WHERE tablename = 'sale_order' AND indexname = %s)""", [EXPORT_INDEX])
+            return self.env.cr.fetchone()
+
+        upgrade = migration("18.0.1.2.7")
+        upgrade.migrate(self.env.cr, None)
+        self.assertEqual(schema(), (0, 0))
+        for _run in range(2):
+            upgrade.migrate(self.env.cr, "18.0.1.2.6")
+        self.assertEqual(schema(), (1, 1))
+        self.env.invalidate_all()
+        orders = self.env["sale.order"]
+        orders._ecom_1c_commit_export("2026-12-06 10:00:00", snapshot="10:10:", horizon="2026-12-06 09:00:00")
+        self.assertEqual(self.env["ir.config_parameter"].sudo().get_param(COMMITTED_HORIZON), "2026-12-06 09:00:00")

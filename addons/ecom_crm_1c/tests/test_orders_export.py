@@ -7,10 +7,12 @@ from lxml import etree
 
 from odoo.exceptions import ValidationError
 from odoo.tests import BaseCase, TransactionCase, tagged
+from odoo.tools import SQL
 
 from ..commerceml import read_documents, sniff
 from ..commerceml.mapper import customer_contacts
 from ..commerceml.writer import write_orders
+from ..models.sale_order import COMMITTED, COMMITTED_HORIZON, COMMITTED_SNAPSHOT, EXPORT_INDEX
 from .common import ProtocolCase
 
 ORDER = {
@@ -95,6 +97,9 @@ class TestOrdersQuery(ProtocolCase):
         # 1C did not say success: the same orders go again
         self.assertIn(order.name, [d.findtext("Номер") for d in self.query(cookie).iter("Документ")])
         self.assertEqual(self.call("success", type_="sale", cookie=cookie), ["success"])
+        # with its snapshot and the start of the oldest transaction in progress before it: how far the next looks back
+        self.assertTrue(params.get_param(COMMITTED_SNAPSHOT))
+        self.assertLessEqual(params.get_param(COMMITTED_HORIZON), params.get_param(COMMITTED))
         self.assertNotIn(order.name, [d.findtext("Номер") for d in self.query(cookie).iter("Документ")])
         # a later change (another transaction: a later write_date) sends it again
         order.write({"note": "<p>Позвонить заранее</p>"})
@@ -170,6 +175,38 @@ class TestOrdersQuery(ProtocolCase):
         self.assertEqual([e.findtext("Ид") for e in root.findall("СлужбыДоставки/Элемент")], ["ORDER_DELIVERY"])
         self.assertEqual(self.call("info", type_="catalog", cookie=cookie)[0], "failure")
 
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestOrdersQueryPlan(TransactionCase):
+    def test_the_export_reads_a_range_of_the_write_date_index(self):
+        """1C asks for the orders every few minutes, the store has millions: the export reads a range of write
+        dates through an index, never the whole table, also when it looks back for what the last
+        acknowledged export's snapshot did not see (to its horizon, kept for each 1C of its own)."""
+        orders, params = self.env["sale.order"], self.env["ir.config_parameter"].sudo()
+        self.env.cr.execute("SELECT pg_current_snapshot()::text")
+        snapshot = self.env.cr.fetchone()[0]
+        company = self.env.company  # its own 1C: its position and horizon of its own
+        orders._ecom_1c_commit_export("2026-12-05 10:00:00", company, snapshot, "2026-12-05 08:00:00")
+        orders._ecom_1c_commit_export("2026-12-06 10:00:00", None, snapshot, "2026-12-06 08:00:00")
+        self.assertEqual(params.get_param(orders._ecom_1c_snapshot_key(company, COMMITTED_HORIZON)),
+                         "2026-12-05 08:00:00")
+        self.assertEqual(params.get_param(COMMITTED_HORIZON), "2026-12-06 08:00:00")
+        self.env.flush_all()
+        # as on a big table, where the whole table is no option (nor, here, the few rows in their ids' order);
+        # a company's 1C reads the same range, of its company alone
+        self.env.cr.execute("SELECT set_config('enable_seqscan', 'off', true), "
+                            "set_config('enable_indexscan', 'off', true)")
+        try:
+            self.env.cr.execute(SQL("EXPLAIN %s", orders._ecom_1c_export_query("2026-12-06 10:05:00")))
+            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        finally:
+            self.env.cr.execute("SELECT set_config('enable_seqscan', 'on', true), "
+                                "set_config('enable_indexscan', 'on', true)")
+        self.assertIn(f"Bitmap Index Scan on {EXPORT_INDEX}", plan)
+        self.assertRegex(plan, r"Index Cond: \(\(write_date <= '2026-12-06 10:05:00'::timestamp without time zone\) "
+                               r"AND \(write_date >= '2026-12-06 08:00:00'")
+        self.assertNotIn("Seq Scan", plan)
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
