@@ -534,6 +534,31 @@ class TestScoringHistory(ScoringCase):
         self.assertEqual(returned(), [1000], "the machine sent back: its 900 too")
         self.assertEqual(store(), 1000)
 
+    def test_an_hourly_run_sees_a_correcting_invoice_posted_later(self):
+        """The new invoice of a correction posted an hour after its credit note (nothing else of the
+        customer written, the order's invoicing status unchanged: a partial invoice corrected) makes
+        the credit note no return: an incremental run rescores the customer (it looked at credit
+        notes and reversals only, and kept the return until the night)."""
+        sale = self._order(self.firm, 30, amount=1000)
+        sale.order_line.write({"product_uom_qty": 2, "price_unit": 1000})
+        invoice = sale._create_invoices()
+        invoice.invoice_line_ids.quantity = 1
+        invoice.action_post()
+        wizard = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=invoice.ids).create({"journal_id": invoice.journal_id.id})
+        new = self.env["account.move"].browse(wizard.modify_moves()["res_id"])
+        self.env.flush_all()
+        for table in ("account_move", "sale_order", "sale_order_line", "res_partner"):
+            self.env.cr.execute(SQL("UPDATE %s SET write_date = write_date - interval '1 hour'", SQL.identifier(table)))
+        self.env.invalidate_all()
+        since = self.env.cr.now() - timedelta(minutes=1)
+        Run = self.env["ecom.scoring.run"]
+        self.assertNotIn(self.firm.id, Run._changed_partners(self.env.company, since))
+        new.action_post()
+        self.assertIn(self.firm.id, Run._changed_partners(self.env.company, since))
+        partial, _ids = self.env["ecom.scoring.history"]._read(self.env.company, [self.firm.id])
+        self.assertEqual(partial.orders.returned.tolist(), [0], "an incremental run's read: a correction")
+
     def test_a_credit_note_typed_in_by_hand(self):
         """A credit note of the customer typed in by hand (no line from an order: a manual refund
         of a cancelled order, a goodwill credit) gives back from the customer's orders placed on
