@@ -6,7 +6,10 @@ added at once whatever the table's size; the fill touches the call backs only.
 
 The orders confirmed before are left without a quotation date: their quotation's date was overwritten by
 the confirmation (Odoo keeps it nowhere else), and their invoice prints the order's date, as it did. A call
-back whose call was deleted before has nothing left to say it is one: it stays an ordinary call activity."""
+back whose call was deleted before has nothing left to say it is one: it stays an ordinary call activity.
+A store upgraded from a release before the call backs (no mail_activity.ecom_call_id yet) has none to fill."""
+
+from odoo.tools.sql import column_exists
 
 
 def migrate(cr, version):
@@ -24,6 +27,8 @@ def migrate(cr, version):
             ADD COLUMN IF NOT EXISTS ecom_call_partner_id int4,
             ADD COLUMN IF NOT EXISTS ecom_call_company_id int4
     """)
+    if not column_exists(cr, "mail_activity", "ecom_call_id"):
+        return
     cr.execute("""
         UPDATE mail_activity a
            SET ecom_call_at = COALESCE(c.started_at, a.create_date, now() AT TIME ZONE 'UTC'),
