@@ -1,7 +1,7 @@
 """Timings and peak memory of the scoring engine at the nightly job's scale.
 
     python bench/scoring_engine.py [--customers 1000000] [--full [--lines-per-order 2.15]]
-                                   [--backtest 20000]
+                                   [--dated-returns [--credit-ahead]] [--backtest 20000]
 
 1. generates a synthetic store (orders only with one line each, or --full for lines,
    categories and interactions) and saves its arrays to a temporary .npz: what the ORM side
@@ -10,6 +10,11 @@
    builds the History and runs the whole nightly job (``engine.run``), printing the time of
    each step and the process's peak resident memory;
 3. optionally (--backtest N) a backtest on a store of N customers, printed as a table.
+
+``--dated-returns``: each order's return also as a dated return (``refunds``, up to 60 days after
+the order, as the database's reader gives them), so that every past view (the training's snapshots)
+recomputes what the orders gave back as of its day; ``--credit-ahead`` adds a credit note dated
+after the run's day (typed in ahead), which the run's own view leaves out.
 
 Run it with the project's virtualenv (numpy, scipy, scikit-learn) from the repository root.
 """
@@ -29,6 +34,8 @@ import numpy as np  # noqa: E402
 from scoring import backtest, criteria, crosssell, engine, synthetic  # noqa: E402
 from scoring.history import History  # noqa: E402
 
+TODAY = 1095  # the run's day (the synthetic store's orders are before it)
+
 
 def peak_mb():
     """This process's peak resident memory (VmHWM: unlike ru_maxrss it does not inherit the
@@ -43,10 +50,20 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def generate(path, customers, full, seed, lines_per_order):
+def generate(path, customers, full, seed, lines_per_order, dated_returns=False, credit_ahead=False):
     start = time.perf_counter()
     h = synthetic.generate(customers, seed=seed, orders_only=not full, lines_per_order=lines_per_order)
     arrays = {f"orders_{k}": v for k, v in h.orders.columns.items()}
+    if dated_returns:
+        rng = np.random.default_rng(seed)
+        back = np.flatnonzero(h.orders.returned > 0)
+        arrays.update(refunds_order=back.astype(np.int32), refunds_credited=h.orders.returned[back],
+                      refunds_day=np.minimum(h.orders.day[back] + rng.integers(0, 60, len(back)),
+                                             TODAY - 1).astype(np.int32))
+        print(f"{len(back):,} dated returns")
+    if credit_ahead:
+        arrays.update(credits_customer=np.array([0], np.int32), credits_day=np.array([TODAY + 10], np.int32),
+                      credits_amount=np.array([1.0]))
     arrays.update({f"lines_{k}": v for k, v in h.lines.columns.items()})
     for table in ("leads", "activities", "calls", "mailings", "complaints"):
         t = getattr(h, table)
@@ -67,7 +84,7 @@ def run(path, today):
     tables = {}
     for key in data.files:
         if "_" in key and key.split("_", 1)[0] in ("orders", "lines", "leads", "activities", "calls", "mailings",
-                                                   "complaints"):
+                                                   "complaints", "refunds", "credits"):
             table, col = key.split("_", 1)
             tables.setdefault(table, {})[col] = data[key]
     h = History.build(int(data["n_customers"]), tables.pop("orders"), lines=tables.pop("lines", None),
@@ -107,21 +124,25 @@ def main():
     parser.add_argument("--backtest", type=int, default=0, help="customers of a backtest store (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--lines-per-order", type=float, default=1.6, help="with --full; 2.15 gives 10M lines")
+    parser.add_argument("--dated-returns", action="store_true", help="the returns dated (refunds)")
+    parser.add_argument("--credit-ahead", action="store_true", help="a credit note dated after the run's day")
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--generate", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
-        run(args.run, 1095)
+        run(args.run, TODAY)
         return
     if args.generate:
-        generate(args.generate, args.customers, args.full, args.seed, args.lines_per_order)
+        generate(args.generate, args.customers, args.full, args.seed, args.lines_per_order, args.dated_returns,
+                 args.credit_ahead)
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "store.npz")
         # each step in a process of its own: the job's peak memory is its own
         subprocess.run([sys.executable, __file__, "--generate", path, "--customers", str(args.customers),
                         "--seed", str(args.seed), "--lines-per-order", str(args.lines_per_order)]
-                       + (["--full"] if args.full else []), check=True)
+                       + (["--full"] if args.full else []) + (["--dated-returns"] if args.dated_returns else [])
+                       + (["--credit-ahead"] if args.credit_ahead else []), check=True)
         subprocess.run([sys.executable, __file__, "--run", path], check=True)
     if args.backtest:
         h = synthetic.generate(args.backtest, seed=args.seed, orders_only=not args.full)

@@ -366,7 +366,6 @@ class EcomCustomerScore(models.Model):
             ["user_id", "ecom_scoring_user_id", "ecom_scoring_company_id", "date_deadline", "ecom_scoring_date",
              "summary", "note"])
         dates, moved, texts_ = {}, defaultdict(list), []
-        note_field = Activity._fields["note"]
         for activity, score, user, day, given in moves:
             manual = activity.ecom_scoring_date and activity.date_deadline != activity.ecom_scoring_date
             changed = {}
@@ -380,29 +379,10 @@ class EcomCustomerScore(models.Model):
                 changed.update(date_deadline=day, ecom_scoring_date=day)
             if changed:  # the same move for many: one write each (the ORM's triggers run per write)
                 moved[tuple(sorted(changed.items()))].append(activity.id)
-            summary, note = score._ecom_activity_texts(user, dates)
-            # a note stored as rendered needs no sanitizing to compare (it costs a millisecond)
-            stored = str(activity.note or "")
-            if stored != str(note):
-                note = str(note_field.convert_to_cache(note, activity) or "")
-            if (activity.summary or "") != summary or stored != note:
-                texts_.append((activity.id, summary, note))
+            texts_.append((activity, score, user))
         for changes, ids in moved.items():
             Activity.browse(ids).write(dict(changes))
-        if texts_:
-            # the summaries and the notes (sanitized above as the field does) of the activities
-            # whose text changed, in one statement: a write per note sanitized it twice more and
-            # ran the ORM's triggers for each
-            Activity.flush_model()
-            ids, summaries, notes = (list(column) for column in zip(*texts_, strict=True))
-            self.env.cr.execute(SQL("""
-                UPDATE mail_activity a
-                   SET summary = v.summary, note = v.note, write_uid = %s, write_date = now() at time zone 'UTC'
-                  FROM unnest(%s::int[], %s::varchar[], %s::text[]) AS v(id, summary, note)
-                 WHERE a.id = v.id
-            """, self.env.uid, ids, summaries, notes))
-            Activity.invalidate_model(["summary", "note", "write_uid", "write_date"])
-            Activity.browse(ids).modified(["summary", "note"])  # what is computed from them (names)
+        self._ecom_write_activity_texts(texts_, dates)
         partner_model = self.env["ir.model"]._get_id("res.partner")
         vals_list = []
         for score, user in new:
@@ -428,6 +408,37 @@ class EcomCustomerScore(models.Model):
                        IS DISTINCT FROM (v.activity_id, a.date_deadline, a.user_id)
             """, [p[0] for p in pairs], [p[1] for p in pairs]))
             self.invalidate_model(["activity_id", "activity_date", "activity_user_id"])
+
+    @api.model
+    def _ecom_write_activity_texts(self, rows, dates=None):
+        """Each scheduled contact's summary and note as its score tells them in its salesperson's
+        language (``rows``: ``(activity, score, user)``, their fields read beforehand), those whose
+        text changed in one statement: a write per note sanitized it twice more and ran the ORM's
+        triggers for each. ``dates``: as :meth:`_ecom_activity_texts`."""
+        dates = {} if dates is None else dates
+        changed = []
+        Activity = self.env["mail.activity"].sudo()
+        note_field = Activity._fields["note"]
+        for activity, score, user in rows:
+            summary, note = score._ecom_activity_texts(user, dates)
+            # a note stored as rendered needs no sanitizing to compare (it costs a millisecond)
+            stored = str(activity.note or "")
+            if stored != str(note):
+                note = str(note_field.convert_to_cache(note, activity) or "")
+            if (activity.summary or "") != summary or stored != note:
+                changed.append((activity.id, summary, note))
+        if not changed:
+            return
+        Activity.flush_model()
+        ids, summaries, notes = (list(column) for column in zip(*changed, strict=True))
+        self.env.cr.execute(SQL("""
+            UPDATE mail_activity a
+               SET summary = v.summary, note = v.note, write_uid = %s, write_date = now() at time zone 'UTC'
+              FROM unnest(%s::int[], %s::varchar[], %s::text[]) AS v(id, summary, note)
+             WHERE a.id = v.id
+        """, self.env.uid, ids, summaries, notes))
+        Activity.invalidate_model(["summary", "note", "write_uid", "write_date"])
+        Activity.browse(ids).modified(["summary", "note"])  # what is computed from them (names)
 
     def _ecom_team_salesperson(self, company, partner, state):
         """A member of ``company``'s default sales team for ``partner``, by ecom_crm's assignment

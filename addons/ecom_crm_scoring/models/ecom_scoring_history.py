@@ -215,30 +215,55 @@ class EcomScoringHistory(models.AbstractModel):
             # as the store's reports read them (a line linked to several order lines counts once;
             # down payments are how an order is paid, not what it sold); see _orders for what was
             # given back. At the invoice's rate, a rate moved since the order made the invoicing
-            # beyond the order (or short of it): a correction taken from the returns. By the
-            # documents' own days: a backtest as of a day knows the returns made before it only.
+            # beyond the order (or short of it): a correction taken from the returns. A line
+            # invoiced again after its first credit note (a later document: Odoo's «Full refund and
+            # new draft invoice», of a whole or a partial invoice) makes up for what it was credited,
+            # as the store's reports count it (``order_refunds``). By the documents' own days, an
+            # order and a day a row: a backtest as of a day knows the returns made before it only;
+            # ``reinvoiced`` is what the day added to the sum over the order's lines of
+            # min(credited, invoiced again) as of its end (each line's running sums by day).
             "refunds": (SQL("""
-                SELECT sol.order_id, (COALESCE(am.invoice_date, am.date) %(ordinal)s)::int4,
-                       COALESCE(SUM(%(amount)s) FILTER (WHERE am.move_type = 'out_refund'), 0)::float8,
-                       COALESCE(-SUM(%(amount)s) FILTER (WHERE am.move_type = 'out_invoice'), 0)::float8
-                  FROM (%(credited)s) credited
-                  JOIN sale_order so ON so.id = credited.order_id
-                  JOIN sale_order_line sol ON sol.order_id = credited.order_id
-                  JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
-                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-                  JOIN account_move am ON am.id = aml.move_id
-                 WHERE am.move_type IN ('out_invoice', 'out_refund') AND am.state = 'posted'
-                   AND aml.display_type = 'product' AND NOT COALESCE(sol.is_downpayment, FALSE)
-                   AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel1
-                                    WHERE rel1.invoice_line_id = rel.invoice_line_id
-                                      AND rel1.order_line_id < rel.order_line_id)
-                   AND COALESCE(am.invoice_date, am.date) IS NOT NULL
-                 GROUP BY sol.order_id, 2
+                WITH docs AS (
+                    SELECT sol.order_id, sol.id AS line_id, am.id AS move_id,
+                           (COALESCE(am.invoice_date, am.date) %(ordinal)s)::int4 AS day,
+                           CASE WHEN am.move_type = 'out_refund' THEN %(amount)s ELSE 0 END AS credited,
+                           CASE WHEN am.move_type = 'out_invoice' THEN -%(amount)s ELSE 0 END AS invoiced,
+                           MIN(am.id) FILTER (WHERE am.move_type = 'out_refund') OVER (PARTITION BY sol.id)
+                               AS first_credit
+                      FROM (%(credited)s) credited
+                      JOIN sale_order so ON so.id = credited.order_id
+                      JOIN sale_order_line sol ON sol.order_id = credited.order_id
+                      JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+                      JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                      JOIN account_move am ON am.id = aml.move_id
+                     WHERE am.move_type IN ('out_invoice', 'out_refund') AND am.state = 'posted'
+                       AND aml.display_type = 'product' AND NOT COALESCE(sol.is_downpayment, FALSE)
+                       AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel1
+                                        WHERE rel1.invoice_line_id = rel.invoice_line_id
+                                          AND rel1.order_line_id < rel.order_line_id)
+                       AND COALESCE(am.invoice_date, am.date) IS NOT NULL
+                ), line_days AS (  -- per order line and day
+                    SELECT order_id, line_id, day, SUM(credited) AS credited, SUM(invoiced) AS invoiced,
+                           SUM(invoiced) FILTER (WHERE move_id > first_credit) AS again
+                      FROM docs
+                  GROUP BY order_id, line_id, day
+                ), running AS (  -- each line's min(credited, invoiced again) as of the end of each day
+                    SELECT order_id, line_id, day, credited, invoiced,
+                           LEAST(SUM(credited) OVER w, COALESCE(SUM(again) OVER w, 0)) AS made_up
+                      FROM line_days
+                    WINDOW w AS (PARTITION BY line_id ORDER BY day)
+                )
+                SELECT order_id, day, COALESCE(SUM(credited), 0)::float8, COALESCE(SUM(invoiced), 0)::float8,
+                       COALESCE(SUM(made_up - COALESCE(prev, 0)), 0)::float8
+                  FROM (SELECT running.*, LAG(made_up) OVER (PARTITION BY line_id ORDER BY day) AS prev
+                          FROM running) r
+              GROUP BY order_id, day
             """, credited=credited_orders(SQL("AND %s", refunds_scope)), ordinal=ORDINAL, amount=SQL("""
-                CASE WHEN am.currency_id = so.currency_id
-                     THEN aml.amount_currency / COALESCE(NULLIF(so.currency_rate, 0), 1)
-                     ELSE aml.balance END""")),
-                [("order_id", "int4"), ("day", "int4"), ("credited", "float8"), ("invoiced", "float8")]),
+                (CASE WHEN am.currency_id = so.currency_id
+                      THEN aml.amount_currency / COALESCE(NULLIF(so.currency_rate, 0), 1)
+                      ELSE aml.balance END)""")),
+                [("order_id", "int4"), ("day", "int4"), ("credited", "float8"), ("invoiced", "float8"),
+                 ("reinvoiced", "float8")]),
             # the posted credit notes' lines linked to no order's line (typed in by hand: a manual
             # refund, a goodwill credit), each credit note's sum on its day (company currency), and
             # what the posted invoices reversing it (Odoo's «Reverse» of the credit note: their
@@ -305,11 +330,14 @@ class EcomScoringHistory(models.AbstractModel):
         lines' order index. ``customer_ids``: each customer number's partner id (for the credit
         notes linked to no order).
 
-        What an order gave back is what its credit notes gave back less what its invoicing beyond
-        the order made up for (Odoo's «Full refund and new draft invoice»: a correction, not a
-        return), at most the order's amount, as the store's reports count it::
+        What an order gave back is what its credit notes gave back less what its lines were
+        invoiced again after their first credit note (Odoo's «Full refund and new draft invoice»:
+        a correction, not a return, even of a partial invoice), or, if more, what its invoicing
+        beyond the order made up for, at most the order's amount, as the store's reports count it
+        (``order_refunds``)::
 
-            returned = min(ordered, max(0, credited - max(0, invoiced - ordered)))
+            reinvoiced = sum over the order's lines of min(line credited, line invoiced after its first credit note)
+            returned = min(ordered, max(0, credited - max(reinvoiced, invoiced - ordered)))
 
         A credit note typed in by hand (no line from an order's line) gives back from the
         customer's orders placed on or before its day, the latest first

@@ -555,7 +555,9 @@ class EcomScoringRun(models.Model):
         return self
 
     def _changed_partners(self, company, since):
-        """Commercial partners whose orders, credit notes (or the invoices reversing one), requests,
+        """Commercial partners whose orders, credit notes or invoices (one reversing a credit note, or
+        correcting one: a new invoice of a credited order line makes its credit note no return, and
+        a partial invoice corrected leaves its order's invoicing status as it was), requests,
         activities, calls or contact outcomes were written since ``since`` (one query; the tables
         have no index on write_date, which would make every write of an order or a request a
         non-HOT update: a scan of 3.3 million orders takes 0.6 s)."""
@@ -566,8 +568,8 @@ class EcomScoringRun(models.Model):
             SELECT DISTINCT p.commercial_partner_id FROM (
                 SELECT partner_id FROM sale_order WHERE company_id = %(company)s AND write_date >= %(since)s
                 UNION ALL
-                SELECT partner_id FROM account_move  -- credit notes, and the invoices reversing one
-                 WHERE (move_type = 'out_refund' OR (move_type = 'out_invoice' AND reversed_entry_id IS NOT NULL))
+                SELECT partner_id FROM account_move  -- credit notes, and the invoices reversing or correcting one
+                 WHERE move_type IN ('out_refund', 'out_invoice')
                    AND company_id = %(company)s AND write_date >= %(since)s AND partner_id IS NOT NULL
                 UNION ALL
                 SELECT partner_id FROM crm_lead WHERE write_date >= %(since)s AND partner_id IS NOT NULL

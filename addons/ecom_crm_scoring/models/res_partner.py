@@ -98,21 +98,33 @@ class ResPartner(models.Model):
         scheduled contact goes to the new salesperson, without an «assigned to you» mail, when they
         work in its company, unless it was handed over on purpose (it stays with who has it today:
         the next run gives it to the new salesperson). A contact person's salesperson is not the
-        customer's (the run reads the commercial partner's)."""
+        customer's (the run reads the commercial partner's).
+
+        At once only for a team leader, or the scores the writer sees already (their own customers,
+        the shared list's): any salesperson may edit a customer's card, and one who names themselves
+        on a colleague's customer is not handed its score and contact by that (as a contact's own
+        hand-over is refused them); those wait for the next run."""
         if not self:
             return
         self.flush_recordset(["user_id"])
         Score = self.env["ecom.customer.score"].sudo()
-        Score.flush_model(["user_id"])
+        Score.flush_model(["user_id", "activity_user_id", "company_id"])
+        visible = SQL()
+        if not self.env.su and not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            # the scores the writer reads by the rules, in all of their companies (one query)
+            seen = self.env["ecom.customer.score"].with_context(
+                allowed_company_ids=self.env.user.company_ids.ids, active_test=False)._search(
+                [("partner_id", "in", self.ids)])
+            visible = SQL("AND s.id IN %s", seen.subselect())
         self.env.cr.execute(SQL("""
             UPDATE ecom_customer_score s
                SET user_id = u.id, row_hash = NULL, write_uid = %(uid)s, write_date = now() at time zone 'UTC'
               FROM res_partner p
               LEFT JOIN res_users u ON u.id = p.user_id AND u.active AND NOT COALESCE(u.share, FALSE)
              WHERE p.id = ANY(%(ids)s) AND p.commercial_partner_id = p.id AND s.partner_id = p.id
-               AND s.user_id IS DISTINCT FROM u.id
-         RETURNING s.id, s.partner_id
-        """, uid=self.env.uid, ids=self.ids))
+               AND s.user_id IS DISTINCT FROM u.id %(visible)s
+         RETURNING s.id, s.partner_id, s.company_id
+        """, uid=self.env.uid, ids=self.ids, visible=visible))
         rows = self.env.cr.fetchall()
         if not rows:
             return
@@ -122,28 +134,32 @@ class ResPartner(models.Model):
         kind = Activity._ecom_scoring_activity_type()
         if not kind:
             return
+        # everything read for all the customers at once (10,000 customers handed over: a few
+        # queries, not a few per contact)
         partners = self.browse({row[1] for row in rows}).sudo()
         activities = Activity.search([("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
                                       ("activity_type_id", "=", kind.id)])
+        activities.fetch(["res_id", "user_id", "ecom_scoring_user_id", "ecom_scoring_company_id", "summary", "note"])
         salesperson = {partner.id: partner.user_id for partner in partners}
-        moves = defaultdict(lambda: Activity)
+        # the scores moved (those of the others' companies, or that the writer does not see, are not)
+        scores = {(row[1], row[2]): score
+                  for row, score in zip(rows, Score.browse([row[0] for row in rows]), strict=True)}
+        moves, texts = defaultdict(list), []
         for activity in activities:
             user = salesperson[activity.res_id]
             company = activity.ecom_scoring_company_id or self.env.company
             if (activity._ecom_handed_over() or activity.user_id == user or not user.active or user.share
                     or company not in user.company_ids):
                 continue
-            moves[user] |= activity
-        for user, moved in moves.items():
-            langs = {activity.id: activity.user_id.lang for activity in moved}
-            moved.write({"user_id": user.id, "ecom_scoring_user_id": user.id})
-            # the note in the new salesperson's language (as the run writes it)
-            for activity in moved.filtered(lambda a, u=user, before=langs: before[a.id] != u.lang):
-                score = Score.search([("partner_id", "=", activity.res_id),
-                                      ("company_id", "=", (activity.ecom_scoring_company_id or self.env.company).id)])
-                if score:
-                    summary, note = score._ecom_activity_texts(user)
-                    activity.write({"summary": summary, "note": note})
+            score = scores.get((activity.res_id, company.id))
+            if not score:  # its company's score did not move (not seen by the writer): nor does it
+                continue
+            moves[user].append(activity.id)
+            texts.append((activity, score, user))
+        for user, ids in moves.items():
+            Activity.browse(ids).write({"user_id": user.id, "ecom_scoring_user_id": user.id})
+        # the note in the new salesperson's language (as the run writes it), in one statement
+        Score._ecom_write_activity_texts(texts)
 
     def action_ecom_explain_score(self):
         """The card's «Why this score?»: reasons for a customer the night's lists left out."""

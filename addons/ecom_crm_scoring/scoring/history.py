@@ -25,10 +25,14 @@ Tables (every array of a table has the same length; optional tables may be empty
 only the returns made before it: ``order`` (int32 index into the orders), ``day`` (the credit
 note's or invoice's own day, not the order's), ``credited`` (what the order's credit notes of that
 day gave back), ``invoiced`` (what its invoices of that day invoiced: invoicing beyond the order
-makes up for a credit, a correction rather than a return). ``credits`` (optional): the credit
+makes up for a credit, a correction rather than a return), ``reinvoiced`` (what that day added to
+what its lines were invoiced again after their first credit note, each line at most what it was
+credited: a correction of an invoice, even of a partial one, is no return). An order and a day a
+row, whatever the number of lines. ``credits`` (optional): the credit
 notes linked to no order (typed in by hand): ``customer``, ``day``, ``amount``, ``undone`` (what
 invoices reversing it took back) and ``undone_day`` (the day of that reversal, ``NEVER`` if
-none). With them, ``orders.returned`` is :func:`given_back` of everything, and :meth:`History.as_of`
+none). With them, ``orders.returned`` is :func:`given_back` of everything (computed by
+:meth:`History.build` when the orders do not give it), and :meth:`History.as_of`
 recomputes it from the events dated before its day; without them (a history that only knows each
 order's ``returned``), the returns are known from the order's day on.
 
@@ -74,7 +78,8 @@ SCHEMA = {
                "returned": np.float64, "discount": np.float64},
     "lines": {"order": np.int32, "product": np.int32, "category": np.int32, "qty": np.float32,
               "amount": np.float64},
-    "refunds": {"order": np.int32, "day": np.int32, "credited": np.float64, "invoiced": np.float64},
+    "refunds": {"order": np.int32, "day": np.int32, "credited": np.float64, "invoiced": np.float64,
+                "reinvoiced": np.float64},
     "credits": {"customer": np.int32, "day": np.int32, "amount": np.float64, "undone": np.float64,
                 "undone_day": np.int32},
     "leads": {"customer": np.int32, "day": np.int32, "closed": np.int32, "status": np.int8,
@@ -88,7 +93,8 @@ SCHEMA = {
 DEFAULTS = {
     ("orders", "confirmed"): True, ("orders", "returned"): 0.0, ("orders", "discount"): 0.0,
     ("lines", "category"): -1, ("lines", "qty"): 1.0,
-    ("refunds", "invoiced"): 0.0, ("credits", "undone"): 0.0, ("credits", "undone_day"): NEVER,
+    ("refunds", "invoiced"): 0.0, ("refunds", "reinvoiced"): 0.0, ("credits", "undone"): 0.0,
+    ("credits", "undone_day"): NEVER,
     ("leads", "closed"): NEVER, ("leads", "status"): LEAD_OPEN, ("leads", "reason"): -1, ("leads", "stage"): -1,
     ("activities", "done"): NEVER, ("activities", "outcome"): OUTCOME_NONE,
     ("mailings", "kind"): MAIL_OPEN, ("complaints", "closed"): NEVER,
@@ -174,6 +180,12 @@ class History:
         saves a copy); lines' ``order`` indexes are remapped to follow.  Optional tables given
         as ``None`` mean "the store has no such data".
         """
+        if (refunds is not None or credits is not None) and orders.get("returned") is None:
+            # what the orders gave back, from their dated returns (the caller gave none)
+            orders = dict(orders)
+            orders["returned"] = given_back(orders["customer"], orders["day"], orders["amount"],
+                                            orders.get("confirmed", np.ones(len(orders["amount"]), dtype=bool)),
+                                            refunds, credits)
         orders = Table("orders", orders)
         c, d = orders.customer, orders.day
         in_order = len(c) < 2 or bool(((c[1:] > c[:-1]) | ((c[1:] == c[:-1]) & (d[1:] >= d[:-1]))).all())
@@ -233,7 +245,9 @@ class History:
         later = self._returns_after(day)
         if keep.all() and not later:  # the nightly job's "today": nothing to cut, nothing to copy
             return self._as_of_rest(day, self.orders, self.lines, self.refunds, self.credits)
-        orders, lines = self._keep_orders(keep)
+        # every order before the day (the nightly job's, a credit note dated ahead): the orders'
+        # columns and the lines are the history's own, only what the orders gave back is new
+        orders, lines = (self.orders, self.lines) if keep.all() else self._keep_orders(keep)
         refunds, credits = self._keep_refunds(keep), self.credits
         if later:
             if refunds is not None:
@@ -534,8 +548,8 @@ def from_invoice_lines(customers, invoices, days, products, quantities, amounts,
         hit = same & is_ret[order]
         target = order[last[hit]]  # the sale's row among the sold ones
         # each return on its own day (a history as of a day before it does not know it yet)
-        refunds = {"order": line_order[target], "day": days[back][order[hit] - n_s],
-                   "credited": -amounts[back][order[hit] - n_s]}
+        refunds = _by_order_and_day(line_order[target], days[back][order[hit] - n_s],
+                                    -amounts[back][order[hit] - n_s])
         # the rest (a credit of nothing the customer ordered before it): money given back all the
         # same, as the database's credit notes linked to no order are read
         rest = np.ones(int(back.sum()), dtype=bool)
@@ -550,13 +564,31 @@ def from_invoice_lines(customers, invoices, days, products, quantities, amounts,
             product_keys)
 
 
+def _by_order_and_day(order, day, credited):
+    """The returns ``{"order", "day", "credited"}`` summed an order and a day a row (a credit note
+    of a whole basket is one row, not one a line)."""
+    order, day = np.asarray(order, dtype=np.int64), np.asarray(day, dtype=np.int64)
+    credited = np.asarray(credited, dtype=np.float64)
+    if not len(order):
+        return {"order": order, "day": day, "credited": credited}
+    low = int(day.min())
+    keys, first, at = np.unique(order * (int(day.max()) - low + 1) + (day - low), return_index=True,
+                                return_inverse=True)
+    return {"order": order[first], "day": day[first],
+            "credited": np.bincount(at.reshape(-1), weights=credited, minlength=len(keys))}
+
+
 def given_back(order_customer, order_day, amount, confirmed, refunds=None, credits=None):
     """What each order gave back (``orders.returned``) from its dated returns: ``refunds`` and
     ``credits`` as :class:`History` holds them (tables or dicts of columns; None: none), all of
-    them (the caller cuts them to a day). What an order's credit notes gave back less what its
-    invoicing beyond the order made up for (a correction, not a return), at most the order::
+    them (the caller cuts them to a day). What an order's credit notes gave back less what was
+    invoiced again of the same lines after their first credit note (``reinvoiced``: each line's at
+    most what it was credited; Odoo's «Full refund and new draft invoice», a correction even of a
+    partial invoice) or, if more, what its invoicing beyond the order made up for (a correction
+    made otherwise, a rate moved since the order), at most the order, as the store's reports count
+    it (``ecom_crm``'s ``order_refunds``)::
 
-        returned = min(ordered, max(0, credited - max(0, invoiced - ordered)))
+        returned = min(ordered, max(0, credited - max(reinvoiced, invoiced - ordered)))
 
     then the credit notes linked to no order, less what their reversals took back, from the
     customer's orders placed on or before their day, the latest first (:func:`credit_unlinked`;
@@ -572,7 +604,8 @@ def given_back(order_customer, order_day, amount, confirmed, refunds=None, credi
     if refunds is not None and len(refunds):
         credited = np.bincount(refunds.order, weights=refunds.credited, minlength=n)
         invoiced = np.bincount(refunds.order, weights=refunds.invoiced, minlength=n)
-        returned = np.minimum(ordered, np.maximum(0, credited - np.maximum(0, invoiced - ordered)))
+        reinvoiced = np.bincount(refunds.order, weights=refunds.reinvoiced, minlength=n)
+        returned = np.minimum(ordered, np.maximum(0, credited - np.maximum(reinvoiced, invoiced - ordered)))
     if credits is not None and len(credits):
         returned = returned + credit_unlinked(
             order_customer, order_day, np.where(confirmed, ordered - returned, 0), credits.customer, credits.day,

@@ -101,6 +101,26 @@ class TestScoringAccess(ScheduleCase):
         activity.with_user(self.anna).user_id = self.vera
         self.assertEqual(score.activity_user_id, self.vera)
 
+    def test_a_salesperson_naming_themselves_on_a_colleagues_customer_gains_no_score_at_once(self):
+        """A salesperson who writes themselves as the salesperson of a colleague's customer (any
+        salesperson may edit the card) took the customer's score and scheduled contact at once, out
+        of the colleague's hands: what the contact's own hand-over refuses them. The score and the
+        contact follow at once only who sees the score already or a team leader; the others' wait
+        for the next run. Anna giving her own customer to Boris moves it at once."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity, score = self._open_activities(self.boris_now), self.score_of(self.boris_now)
+        self.boris_now.with_user(self.anna).user_id = self.anna
+        self.assertEqual(self.boris_now.user_id, self.anna, "the card says so")
+        self.assertFalse(self.Score.with_user(self.anna).search([("id", "=", score.id)]), "no score at once")
+        self.assertEqual(score.user_id, self.boris)
+        self.assertEqual(activity.user_id, self.boris, "nor the contact")
+        # her own customer given to Boris: at once
+        mine = self._open_activities(self.anna_now)
+        self.anna_now.with_user(self.anna).user_id = self.boris
+        self.assertEqual(self.score_of(self.anna_now).user_id, self.boris)
+        self.assertEqual(mine.user_id, self.boris)
+
     def test_a_contact_done_no_longer_shows_its_customer(self):
         """A contact handed over and done (the activity deleted): the colleague no longer sees the
         customer's score, the score's «Contact assigned to» is cleared with its activity."""

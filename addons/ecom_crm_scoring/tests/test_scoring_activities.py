@@ -285,6 +285,34 @@ class TestScoringActivities(ScheduleCase):
             self.Score._ecom_sync_activities(self.company, self._run())
         self.assertEqual(now_activity.user_id, self.boris)
 
+    def test_a_new_salesperson_of_many_customers_costs_a_few_queries(self):
+        """Customers handed to another salesperson at once (a leaving colleague's 10,000): their
+        scores and open contacts move, the notes rewritten in the new salesperson's language, in
+        as many queries for twelve customers as for three (it searched and wrote each contact's
+        score and note on its own)."""
+        partners = self.env["res.partner"].create([{"name": f"Покупатель {i}", "user_id": self.anna.id}
+                                                   for i in range(15)])
+        with freeze_time(TODAY):
+            for partner in partners:
+                self._score(partner, "now")
+            self.Score._ecom_sync_activities(self.company, self._run())
+        activities = self._open_activities().filtered(lambda a: a.res_id in partners.ids)
+        self.assertEqual(len(activities), 15)
+        self.assertTrue(all("Почему" in str(note) for note in activities.mapped("note")))
+        # mail's own tracking of the field and its «you were assigned» message, a post each
+        # customer, are Odoo's: left out of the count (a mass reassignment switches them off)
+        director = self.env(user=self.director, context={"tracking_disable": True})
+        for customers, queries in ((partners[:1], 100), (partners[1:4], 30), (partners[4:], 30)):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with freeze_time(TODAY), self.assertQueryCount(queries):  # the first warms the caches
+                customers.with_env(director).write({"user_id": self.boris.id})
+        self.env.invalidate_all()
+        self.assertEqual(activities.user_id, self.boris)
+        self.assertEqual(set(activities.mapped("ecom_scoring_user_id")), {self.boris})
+        self.assertTrue(all("Why" in str(note) for note in activities.mapped("note")), "in Boris's language")
+        self.assertEqual(self.Score.search([("partner_id", "in", partners.ids)]).user_id, self.boris)
+
     def test_a_salesperson_removed_or_of_a_contact_person(self):
         """A contact person's salesperson is not the customer's; a salesperson removed leaves the
         customer to the team (the contact stays with who has it until the next run decides)."""

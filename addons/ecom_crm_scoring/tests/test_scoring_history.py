@@ -7,8 +7,10 @@ from unittest.mock import patch
 import numpy as np
 
 from odoo import SUPERUSER_ID, Command, api, sql_db
+from odoo.addons.ecom_crm.models.ecom_report_mixin import order_refunds
 from odoo.modules import module as odoo_module
 from odoo.tests import BaseCase, tagged
+from odoo.tools import SQL
 
 from ..scoring import criteria
 from ..scoring.history import (
@@ -22,6 +24,7 @@ from ..scoring.history import (
     credit_unlinked,
     from_invoice_lines,
     from_transactions,
+    given_back,
     lookup,
     positions,
     sort_order,
@@ -176,6 +179,58 @@ class TestPositions(BaseCase):
         for as_of, returned in ((125, [0.0, 0.0]), (135, [0.0, 20.0]), (141, [0.0, 0.0])):
             with self.subTest(as_of=as_of):
                 np.testing.assert_allclose(credited.as_of(as_of).orders.returned, returned)
+
+    def test_a_return_dated_after_the_day_copies_no_line(self):
+        """The nightly job's history as of tomorrow when a credit note is dated later (typed in
+        ahead, for next week): the returns are recomputed without it, but every order is before
+        the day, so the orders' other columns and the ten million lines are the history's own,
+        not copies (a copy of the lines doubled the run's memory)."""
+        h = History.build(2, {"customer": [0, 0, 1], "day": [100, 110, 105], "amount": [100.0, 30.0, 50.0]},
+                          lines={"order": [0, 1, 2], "product": [1, 2, 1], "amount": [100.0, 30.0, 50.0]},
+                          refunds={"order": [0, 2], "day": [108, 200], "credited": [40.0, 50.0]},
+                          credits={"customer": [0], "day": [210], "amount": [10.0]})
+        np.testing.assert_allclose(h.orders.returned, [40.0, 10.0, 50.0])
+        seen = h.as_of(150)
+        np.testing.assert_allclose(seen.orders.returned, [40.0, 0.0, 0.0], err_msg="the later returns unknown")
+        self.assertIs(seen.lines, h.lines, "the lines not copied")
+        self.assertIs(seen.orders.amount, h.orders.amount, "nor the orders' columns but what they gave back")
+        np.testing.assert_allclose(h.orders.returned, [40.0, 10.0, 50.0], err_msg="the history itself unchanged")
+
+    def test_a_files_returns_are_kept_by_order_and_day(self):
+        """The returns of a file are kept an order and a day a row, however many lines a credit note
+        has (a return of a whole basket): they grew a row per returned line."""
+        rows = [(1, "A1", 100, f"p{i}", 1, 10.0) for i in range(6)] + \
+               [(1, "C1", 120, f"p{i}", -1, -10.0) for i in range(6)] + \
+               [(1, "C2", 121, "p0", -1, -10.0), (1, "C3", 121, "p1", -1, -10.0)]
+        cust, inv, day, prod, qty, amount = (list(col) for col in zip(*rows, strict=True))
+        h = from_invoice_lines(cust, inv, day, prod, qty, amount)[0]
+        self.assertEqual(len(h.refunds), 2, "one order, two days")
+        self.assertEqual(sorted(h.refunds.day.tolist()), [120, 121])
+        np.testing.assert_allclose(sorted(h.refunds.credited.tolist()), [20.0, 60.0])
+        np.testing.assert_allclose(h.orders.returned, [60.0], err_msg="at most the order")
+        np.testing.assert_allclose(h.as_of(121).orders.returned, [60.0])
+
+    def test_a_credit_set_against_the_lines_invoicing_after_it(self):
+        """What an order's credit notes gave back, as the store's reports count it: less what was
+        invoiced again of the same lines after the first credit note (a correction, even of a partial
+        invoice: ``reinvoiced``, dated as the new invoice), or the invoicing beyond the order::
+
+            returned = min(ordered, max(0, credited - max(reinvoiced, invoiced - ordered)))"""
+        orders = {"customer": [0, 0, 0], "day": [100, 100, 100], "amount": [2000.0, 1000.0, 1000.0]}
+        refunds = {"order": [0, 0, 0, 1, 2, 2],
+                   "day": [101, 105, 108, 101, 101, 103],
+                   # a partial invoice corrected on day 105 (at 900 on day 108), the other order
+                   # invoiced twice in full and credited once, the last sent back and invoiced
+                   # again (another line's invoice, no correction of the credited line)
+                   "credited": [0.0, 1000.0, 0.0, 1000.0, 1000.0, 0.0],
+                   "invoiced": [1000.0, 0.0, 900.0, 2000.0, 1000.0, 0.0],
+                   "reinvoiced": [0.0, 0.0, 900.0, 0.0, 0.0, 0.0]}
+        h = History.build(1, orders, refunds=refunds)
+        np.testing.assert_allclose(h.orders.returned, [100.0, 0.0, 1000.0])
+        np.testing.assert_allclose(given_back([0, 0, 0], [100] * 3, orders["amount"], [True] * 3, refunds),
+                                   [100.0, 0.0, 1000.0])
+        np.testing.assert_allclose(h.as_of(106).orders.returned, [1000.0, 0.0, 1000.0],
+                                   err_msg="credited, not invoiced again yet")
 
     def test_credits_linked_to_no_order(self):
         """A credit note typed in by hand gives back from the customer's orders placed on or before
@@ -424,6 +479,85 @@ class TestScoringHistory(ScoringCase):
         history, index = self.read()
         mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
         self.assertEqual(history.orders.returned[mine].tolist(), [0], "invoiced again: a correction")
+
+    def test_a_corrected_partial_invoice_is_no_return(self):
+        """Two machines ordered, one invoiced, that invoice corrected (its credit note and a new
+        invoice of the same line): nothing given back, though the order is not invoiced in full yet,
+        as the store's reports count it (``order_refunds``); corrected again at 900: 100 given back;
+        the machine sent back afterwards: its 900. As of a day between the credit note and the new
+        invoice, the credit note is a return still (the correction unknown yet)."""
+        sale = self._order(self.firm, 30, amount=1000)
+        sale.order_line.write({"product_uom_qty": 2, "price_unit": 1000})
+        self.assertAlmostEqual(sale.amount_untaxed, 2000)
+        invoice = sale._create_invoices()
+        invoice.invoice_line_ids.quantity = 1
+        invoice.action_post()
+
+        def correct(invoice, price=None):
+            wizard = self.env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=invoice.ids).create({"journal_id": invoice.journal_id.id})
+            new = self.env["account.move"].browse(wizard.modify_moves()["res_id"])
+            if price is not None:
+                new.invoice_line_ids.price_unit = price
+            new.action_post()
+            return new
+
+        def returned(as_of=None):
+            history, index = self.read()
+            if as_of is not None:
+                history = history.as_of(as_of.toordinal())
+            return history.orders.returned[history.orders.customer == index[self.firm.id]].tolist()
+
+        def store():  # what the store's reports count as given back, untaxed as the scoring's
+            self.env.flush_all()
+            self.env.cr.execute(SQL("SELECT COALESCE(SUM(refunded), 0) FROM (%s) r WHERE r.order_id = %s",
+                                    order_refunds(orders=SQL("SELECT %s", sale.id)), sale.id))
+            return round(self.env.cr.fetchone()[0] * sale.amount_untaxed / sale.amount_total, 2)
+
+        new = correct(invoice)
+        self.assertEqual(returned(), [0], "a correction of a partial invoice")
+        self.assertEqual(store(), 0)
+        # dated: the credit note 20 days ago, the new invoice 10 days ago
+        self.env.flush_all()
+        credit = invoice.reversal_move_ids
+        self.env.cr.execute("UPDATE account_move SET invoice_date = %s, date = %s WHERE id = %s",
+                            [self.today - timedelta(days=20), self.today - timedelta(days=20), credit.id])
+        self.env.cr.execute("UPDATE account_move SET invoice_date = %s, date = %s WHERE id = %s",
+                            [self.today - timedelta(days=10), self.today - timedelta(days=10), new.id])
+        self.env.invalidate_all()
+        self.assertEqual(returned(self.today - timedelta(days=15)), [1000], "credited, not invoiced again yet")
+        self.assertEqual(returned(self.today + timedelta(days=1)), [0])
+        second = correct(new, price=900)
+        self.assertEqual(returned(), [100], "corrected at 900")
+        self.assertEqual(store(), 100)
+        second._reverse_moves().action_post()
+        self.assertEqual(returned(), [1000], "the machine sent back: its 900 too")
+        self.assertEqual(store(), 1000)
+
+    def test_an_hourly_run_sees_a_correcting_invoice_posted_later(self):
+        """The new invoice of a correction posted an hour after its credit note (nothing else of the
+        customer written, the order's invoicing status unchanged: a partial invoice corrected) makes
+        the credit note no return: an incremental run rescores the customer (it looked at credit
+        notes and reversals only, and kept the return until the night)."""
+        sale = self._order(self.firm, 30, amount=1000)
+        sale.order_line.write({"product_uom_qty": 2, "price_unit": 1000})
+        invoice = sale._create_invoices()
+        invoice.invoice_line_ids.quantity = 1
+        invoice.action_post()
+        wizard = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=invoice.ids).create({"journal_id": invoice.journal_id.id})
+        new = self.env["account.move"].browse(wizard.modify_moves()["res_id"])
+        self.env.flush_all()
+        for table in ("account_move", "sale_order", "sale_order_line", "res_partner"):
+            self.env.cr.execute(SQL("UPDATE %s SET write_date = write_date - interval '1 hour'", SQL.identifier(table)))
+        self.env.invalidate_all()
+        since = self.env.cr.now() - timedelta(minutes=1)
+        Run = self.env["ecom.scoring.run"]
+        self.assertNotIn(self.firm.id, Run._changed_partners(self.env.company, since))
+        new.action_post()
+        self.assertIn(self.firm.id, Run._changed_partners(self.env.company, since))
+        partial, _ids = self.env["ecom.scoring.history"]._read(self.env.company, [self.firm.id])
+        self.assertEqual(partial.orders.returned.tolist(), [0], "an incremental run's read: a correction")
 
     def test_a_credit_note_typed_in_by_hand(self):
         """A credit note of the customer typed in by hand (no line from an order: a manual refund
