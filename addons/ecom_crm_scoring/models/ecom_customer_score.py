@@ -305,23 +305,14 @@ class EcomCustomerScore(models.Model):
         # the default team and its members' loads, read once per sync, and what each salesperson's
         # daily list has room for once what their day holds already is counted, in the whole company
         # (an incremental run syncs a few customers: the others of today fill the day too), before
-        # any customer is handed out: their own customers to call today, and those of the shared
-        # list they keep
+        # any customer is handed out: their own customers to call today but those handed over to a
+        # colleague, the contacts handed over to them, and those of the shared list they keep
+        # (:meth:`_ecom_day_loads`)
         team_state = {"room": Counter(), "cap": company.ecom_scoring_daily_cap}
-        day = due if partner_ids is None else Score.search([
-            ("company_id", "=", company.id), ("decision", "=", "now"), ("decision_date", "<=", today)])
-        shared = []
-        for score in day:
-            if can_call(score.user_id):
-                team_state["room"][score.user_id] -= 1
-            else:
-                shared.append(score.partner_id.id)
-        held = existing if partner_ids is None or not shared else \
-            Activity.search([*ours, ("res_id", "in", shared)], order="id").grouped("res_id")
-        for partner_id in shared:
-            keeper = held.get(partner_id, Activity)[:1].user_id
-            if can_call(keeper):
-                team_state["room"][keeper] -= 1
+        Users = self.env["res.users"]
+        for _list, caller, count in self._ecom_day_loads(company, today):
+            if caller:
+                team_state["room"][Users.browse(caller)] -= count
         links, remove, moves, new = {}, Activity.browse(), [], []
         for partner_id, activities in existing.items():
             score = scores.get(partner_id)
@@ -408,6 +399,48 @@ class EcomCustomerScore(models.Model):
                        IS DISTINCT FROM (v.activity_id, a.date_deadline, a.user_id)
             """, [p[0] for p in pairs], [p[1] for p in pairs]))
             self.invalidate_model(["activity_id", "activity_date", "activity_user_id"])
+
+    @api.model
+    def _ecom_day_loads(self, company, today, skip=()):
+        """The day's loads of ``company``'s lists (its customers to call now on ``today``, but
+        those of ``skip``), in one query: ``[(list, caller, count)]``. Each customer's contact is
+        made by its *caller* (a user id, ``None`` for nobody yet): a contact handed over on purpose
+        (:meth:`_ecom_sync_activities` leaves it with who has it) by who took it, else by the
+        customer's salesperson while they can call, else (a customer of the shared list) by who
+        holds its open contact, if they can. It fills the *list* of its caller when it was handed
+        over, else of the customer's salesperson (``-1``: the shared list, whoever holds it), as
+        the run caps each salesperson's own list."""
+        kind = self.env["mail.activity"]._ecom_scoring_activity_type()
+        self.env.flush_all()
+        self.env.cr.execute(SQL("""
+            WITH callable AS (  -- who can call a customer of the company (can_call of the sync)
+                SELECT u.id FROM res_users u
+                  JOIN res_company_users_rel r ON r.user_id = u.id AND r.cid = %(company)s
+                 WHERE u.active AND NOT u.share
+            ), day AS (
+                SELECT s.user_id AS owner, a.user_id AS holder, a.ecom_scoring_user_id AS given
+                  FROM ecom_customer_score s
+                  LEFT JOIN LATERAL (  -- the customer's open contact the sync keeps: the first
+                        SELECT a.user_id, a.ecom_scoring_user_id FROM mail_activity a
+                         WHERE a.res_model = 'res.partner' AND a.res_id = s.partner_id AND a.active
+                           AND a.activity_type_id = %(kind)s
+                           AND (a.ecom_scoring_company_id = %(company)s OR a.ecom_scoring_company_id IS NULL)
+                         ORDER BY a.id LIMIT 1) a ON TRUE
+                 WHERE s.company_id = %(company)s AND s.decision = 'now' AND s.decision_date <= %(today)s
+                   AND NOT s.partner_id = ANY(%(skip)s)
+            ), day_handed AS (
+                SELECT d.owner, d.holder, o.id AS owner_ok, h.id AS holder_ok,
+                       o.id IS NOT NULL AND h.id IS NOT NULL AND d.given = d.owner AND d.holder <> d.owner AS handed
+                  FROM day d
+                  LEFT JOIN callable o ON o.id = d.owner
+                  LEFT JOIN callable h ON h.id = d.holder
+            )
+            SELECT CASE WHEN handed THEN holder ELSE COALESCE(owner, -1) END,
+                   CASE WHEN handed THEN holder ELSE COALESCE(owner_ok, holder_ok) END,
+                   count(*)
+              FROM day_handed GROUP BY 1, 2
+        """, company=company.id, kind=kind.id or 0, today=today, skip=list(skip)))
+        return self.env.cr.fetchall()
 
     @api.model
     def _ecom_write_activity_texts(self, rows, dates=None):

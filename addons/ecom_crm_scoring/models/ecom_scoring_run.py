@@ -5,6 +5,7 @@ import logging
 import pickle
 import time
 import traceback
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -598,13 +599,14 @@ class EcomScoringRun(models.Model):
         now = np.flatnonzero(result.schedule.decision == NOW)
         if not len(now):
             return
-        self.env.cr.execute(SQL("""
-            SELECT COALESCE(user_id, -1), count(*) FROM ecom_customer_score
-             WHERE company_id = %s AND decision = 'now' AND NOT partner_id = ANY(%s) GROUP BY 1
-        """, company.id, partner_ids.tolist()))
         from ..scoring.schedule import shared_per_day
 
-        taken = dict(self.env.cr.fetchall())
+        # the day's lists as the night's sync counts them: a contact handed over on purpose in its
+        # taker's (room in the list of the customer's salesperson, less for the shared customers)
+        taken = Counter()
+        for list_, _caller, count in self.env["ecom.customer.score"]._ecom_day_loads(
+                company, self.day, partner_ids.tolist()):
+            taken[list_] += count
         cap = company.ecom_scoring_daily_cap
         takers = company._ecom_scoring_shared_takers()
 

@@ -1,6 +1,8 @@
 from datetime import timedelta
+from types import SimpleNamespace
 from unittest.mock import patch
 
+import numpy as np
 from freezegun import freeze_time
 
 from odoo import Command
@@ -9,6 +11,7 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import format_date
 from odoo.tools.safe_eval import safe_eval
 
+from ..scoring import schedule
 from ..scoring.history import OUTCOME_REFUSED
 from .common_schedule import TODAY, ScheduleCase
 
@@ -253,6 +256,68 @@ class TestScoringActivities(ScheduleCase):
         self.assertEqual(activity.user_id, self.vera)
         self.assertEqual(activity.ecom_scoring_user_id, self.vera)
         self.assertIn("Why", str(activity.note), "in Vera's language")
+
+    def test_a_handed_contact_fills_the_day_of_who_took_it(self):
+        """A contact handed over counts in the day of who took it, not of the customer's salesperson
+        (who no longer makes it): Vera, with a list of two, her own customer to call and Anna's
+        contact handed to her, takes no customer of the shared list; Boris, who took Anna's other
+        contact, neither, and the next one goes to Anna's colleague Gleb, whose day has room."""
+        self.company.ecom_scoring_daily_cap = 2
+        vera_now = self._customer("Свой клиент Веры", self.vera)
+        gleb = new_test_user(self.env, login="score_gleb", groups=SALES, name="Глеб Свободный", lang="en_US")
+        second_now, second_shared = self._customer("Второй клиент Анны", self.anna), \
+            self._customer("Второй без менеджера", None)
+        with freeze_time(TODAY):
+            self._score(vera_now, "now", priority=400.0)
+            self._score(self.anna_now, "now", priority=300.0)
+            self._score(second_now, "now", priority=250.0)
+            self._score(self.boris_now, "now", priority=200.0)
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self._open_activities(self.anna_now).with_user(self.director).user_id = self.vera
+        self.team.crm_team_member_ids = [Command.create({"user_id": self.boris.id})]
+        self._open_activities(second_now).with_user(self.director).user_id = self.boris
+        with freeze_time(TODAY):
+            self._score(self.shared_now, "now", group="watch", priority=100.0)
+            self.Score._ecom_sync_activities(self.company, self._run(mode="incremental"), [self.shared_now.id])
+        self.assertEqual(self._open_activities(self.anna_now).user_id, self.vera, "handed: still Vera's")
+        self.assertFalse(self._open_activities(self.shared_now),
+                         "Vera's and Boris's days are full (their own and the contact handed to each)")
+        self.team.crm_team_member_ids = [Command.create({"user_id": gleb.id})]
+        with freeze_time(TODAY):
+            self._score(second_shared, "now", group="watch", priority=90.0)
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(self._open_activities(self.shared_now).user_id, gleb)
+        self.assertEqual(self._open_activities(second_shared).user_id, gleb, "his day has room for both")
+        self.assertEqual(self._open_activities(second_now).user_id, self.boris)
+
+    def test_the_hourly_run_counts_a_handed_contact_in_its_takers_list(self):
+        """The hourly run adds to the morning's lists what their cap allows, a handed contact in the
+        list of who took it: Anna, whose only contact of the day Vera took, has room for another
+        customer of hers; the shared list, which Vera and Gleb take, holds one customer (Gleb's
+        room), not two."""
+        self.company.ecom_scoring_daily_cap = 1
+        gleb = new_test_user(self.env, login="score_gleb", groups=SALES, name="Глеб Свободный", lang="en_US")
+        self.team.crm_team_member_ids = [Command.create({"user_id": gleb.id})]
+        second_shared = self._customer("Второй без менеджера", None)
+        with freeze_time(TODAY):
+            self._score(self.anna_now, "now", priority=300.0)
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self._open_activities(self.anna_now).with_user(self.director).user_id = self.vera
+        self.assertEqual(self.company._ecom_scoring_shared_takers(), tuple(sorted((self.vera | gleb).ids)))
+        # the hourly run rescored three customers the model puts on today's list
+        rescored = self.anna_later | self.shared_now | second_shared
+        partner_ids = np.array(rescored.ids, dtype=np.int64)
+        plan = schedule.Schedule(decision=np.full(3, schedule.NOW, np.int8), reason=np.zeros(3, np.int8),
+                                 date=np.full(3, TODAY.toordinal(), np.int64),
+                                 priority=np.array([200.0, 100.0, 90.0]))
+        history = SimpleNamespace(manager=np.array([self.anna.id, -1, -1], dtype=np.int32))
+        with freeze_time(TODAY):
+            self._run(mode="incremental")._cap_with_todays_list(self.company, SimpleNamespace(schedule=plan),
+                                                                history, partner_ids)
+        self.assertEqual(plan.decision[0], schedule.NOW, "Anna's list has room: Vera makes her contact")
+        self.assertEqual(plan.decision.tolist()[1:], [schedule.NOW, schedule.LATER],
+                         "Vera's day is full with Anna's contact: the shared list is Gleb's room")
+        self.assertEqual(plan.date[2], TODAY.toordinal() + 1)
 
     def test_a_new_salesperson_of_the_customer_takes_score_and_contact_at_once(self):
         """The customer's salesperson changed on the card: the score's salesperson and the open
