@@ -75,7 +75,9 @@ def order_refunds(where=None, orders=None):
     credit notes left of it, as the scoring counts it (``credit_unlinked``): what no such order can
     take (a credit of something bought before the store's records) is left out. Its amount is in
     the company's currency at the credit note's rate, taken into the order's at the order's rate;
-    it takes no goods back (nothing of the base nor of the cost).
+    it takes no goods back (nothing of the base nor of the cost). A posted reversal of it (Odoo's
+    «Reverse» of the credit note: an invoice) takes its amount back; the lines typed beside those
+    of an order's that come to nothing or less (a deduction on a return) give nothing back.
 
     The lines of down payments (theirs, and their deduction on the final invoice) do not count: a
     down payment is how the order is paid, not what it sold. A down payment given back (or corrected
@@ -110,17 +112,28 @@ def order_refunds(where=None, orders=None):
         hand_scope = linked_scope = None
     scope = SQL("AND (TRUE %s OR so.id IN (SELECT order_id FROM hand_orders))", where) if where else SQL()
     return SQL("""
-        WITH hand AS (  -- the credit notes typed in by hand, each its sum (company's currency) on its day
-            SELECT am.id, am.company_id, am.commercial_partner_id AS partner_id,
-                   COALESCE(am.invoice_date, am.date) AS day,
-                   SUM(aml.price_total / COALESCE(NULLIF(am.invoice_currency_rate, 0), 1)) AS amount
-              FROM account_move am
-              JOIN account_move_line aml ON aml.move_id = am.id
-             WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND aml.display_type = 'product'
-               AND am.commercial_partner_id IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel hrel WHERE hrel.invoice_line_id = aml.id)
-               %(hand_scope)s
-          GROUP BY am.id
+        WITH hand AS (
+            -- the credit notes typed in by hand, each its sum (company's currency) on its day, less
+            -- what their posted reversals (an invoice «reversing» it) took back; those of nothing apart
+            SELECT h.id, h.company_id, h.partner_id, h.day, SUM(h.amount) AS amount
+              FROM (SELECT am.id, am.company_id, am.commercial_partner_id AS partner_id,
+                           COALESCE(am.invoice_date, am.date) AS day,
+                           d.sign * aml.price_total / COALESCE(NULLIF(d.rate, 0), 1) AS amount
+                      FROM account_move am
+                      JOIN LATERAL (SELECT am.id AS move_id, 1 AS sign, am.invoice_currency_rate AS rate
+                                     UNION ALL
+                                    SELECT rm.id, -1, rm.invoice_currency_rate
+                                      FROM account_move rm
+                                     WHERE rm.reversed_entry_id = am.id AND rm.state = 'posted'
+                                       AND rm.move_type = 'out_invoice') d ON true
+                      JOIN account_move_line aml ON aml.move_id = d.move_id
+                     WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND aml.display_type = 'product'
+                       AND am.commercial_partner_id IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel hrel
+                                        WHERE hrel.invoice_line_id = aml.id)
+                       %(hand_scope)s) h
+          GROUP BY h.id, h.company_id, h.partner_id, h.day
+            HAVING SUM(h.amount) > 0
         ), hand_orders AS (  -- the orders those may give back from
             SELECT so.id AS order_id, so.company_id, hp.commercial_partner_id AS partner_id, so.amount_total,
                    so.currency_rate,
