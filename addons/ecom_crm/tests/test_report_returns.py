@@ -196,3 +196,33 @@ class TestCreditsByHand(ReturnsCase):
         Funnel._cron_ecom_refresh_reports()
         row = Manager.search([("lead_id", "=", lead.id)])
         self.assertEqual((row.revenue, row.refunded), (700, 300))
+
+
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
+class TestCardOfReturnedOrders(ReturnsCase):
+    def test_the_card_counts_no_returned_order(self):
+        """3000 on the 10th given back in full, 1000 on the 12th kept, 500 on the 15th credited by
+        hand in full that day: one order, as the reports count it, the 12th its first and last."""
+        buyer = self.Partner.create({"name": "Возвращает заказы"})
+        credit_note(self._invoice(self._order(buyer, 3000, NOON)))
+        self._order(buyer, 1000, NOON + timedelta(days=2))
+        self._order(buyer, 500, NOON + timedelta(days=5))
+        self._credit_by_hand(buyer, 500, date(2025, 11, 15))
+        self.env["res.partner"]._ecom_refresh_customer_card([buyer.id])
+        card = (buyer.ecom_order_count, buyer.ecom_revenue, buyer.ecom_avg_order, buyer.ecom_first_order_date,
+                buyer.ecom_last_order_date)
+        self.assertEqual(card, (1, 1000, 1000, date(2025, 11, 12), date(2025, 11, 12)))
+        self.refresh()
+        self.assertEqual(self.sales(), {"order_count": 1, "revenue": 1000, "refunded": 3500})
+        # the daily refresh of every card says the same
+        buyer.invalidate_recordset()
+        self.env["res.partner"]._ecom_refresh_customer_card()
+        self.assertEqual((buyer.ecom_order_count, buyer.ecom_first_order_date), (1, date(2025, 11, 12)))
+
+    def test_a_customer_who_gave_back_their_only_order_has_bought_nothing(self):
+        buyer = self.Partner.create({"name": "Вернул единственный заказ"})
+        credit_note(self._invoice(self._order(buyer, 3000, NOON)))
+        self.env["res.partner"]._ecom_refresh_customer_card([buyer.id])
+        self.assertEqual((buyer.ecom_order_count, buyer.ecom_revenue, buyer.ecom_avg_order, buyer.ecom_first_order_date,
+                          buyer.ecom_last_order_date, buyer.ecom_days_since_order, buyer.ecom_customer_status),
+                         (0, 0, 0, False, False, 0, "new"))
