@@ -92,27 +92,40 @@ def order_refunds(where=None, orders=None):
                        ELSE COALESCE(NULLIF(so.currency_rate, 0), 1) / COALESCE(NULLIF(m.invoice_currency_rate, 0), 1)
                   END""")
     cost = SQL("(pp.standard_price ->> so.company_id::text)::numeric")
+    # ``= ANY(ARRAY(...))`` below: a few ids looked up by their index (the planner cannot count the
+    # rows of a subquery of a subquery, and took every order line or partner of the store instead)
     if orders is not None:
-        # the credit notes by their partner (indexed; their commercial partner is not)
-        hand_scope = SQL("""AND am.partner_id IN (
-            SELECT hp.id FROM res_partner hp
-             WHERE hp.commercial_partner_id IN (SELECT op.commercial_partner_id FROM sale_order o
-                                                  JOIN res_partner op ON op.id = o.partner_id
-                                                 WHERE o.id IN (%s)))""", orders)
-        linked_scope = SQL("AND (csol.order_id IN (%s) OR csol.order_id IN (SELECT order_id FROM hand_orders))",
-                           orders)
+        # the orders given (a few customers'), and those of their customers the credit notes typed
+        # by hand may give back from: their credit notes' lines found from their order lines
+        scoped = SQL("""
+            given AS MATERIALIZED (SELECT * FROM (%s) AS given (id)),
+            customers AS MATERIALIZED (
+                SELECT DISTINCT op.commercial_partner_id AS partner_id
+                  FROM sale_order so
+                  JOIN res_partner op ON op.id = so.partner_id
+                 WHERE so.id = ANY(ARRAY(SELECT id FROM given))
+            ),""", orders)
+        linked_scope = SQL("AND csol.order_id = ANY(ARRAY(SELECT id FROM given "
+                           "UNION SELECT order_id FROM hand_orders))")
     elif where:
-        hand_scope = SQL("""AND am.partner_id IN (
-            SELECT hp.id FROM res_partner hp
-             WHERE hp.commercial_partner_id IN (SELECT op.commercial_partner_id FROM sale_order so
-                                                  JOIN res_partner op ON op.id = so.partner_id
-                                                 WHERE so.state = 'sale' %s))""", where)
+        scoped = SQL("""
+            customers AS MATERIALIZED (
+                SELECT DISTINCT op.commercial_partner_id AS partner_id
+                  FROM sale_order so
+                  JOIN res_partner op ON op.id = so.partner_id
+                 WHERE so.state = 'sale' %s
+            ),""", where)
         linked_scope = None
     else:
-        hand_scope = linked_scope = None
+        scoped, linked_scope = SQL(), None
+    # the credit notes of those customers found by their partner (indexed; their commercial partner
+    # is not), rather than each credit note of the store read and matched against them
+    hand_scope = SQL("""AND am.partner_id = ANY(ARRAY(
+        SELECT hp.id FROM res_partner hp WHERE hp.commercial_partner_id = ANY(ARRAY(SELECT partner_id FROM customers))))
+    """) if orders is not None or where else SQL()
     scope = SQL("AND (TRUE %s OR so.id IN (SELECT order_id FROM hand_orders))", where) if where else SQL()
     return SQL("""
-        WITH hand AS (
+        WITH %(scoped)s hand AS (
             -- the credit notes typed in by hand, each its sum (company's currency) on its day, less
             -- what their posted reversals (an invoice «reversing» it) took back; those of nothing apart
             SELECT h.id, h.company_id, h.partner_id, h.day, SUM(h.amount) AS amount
@@ -130,8 +143,7 @@ def order_refunds(where=None, orders=None):
                      WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND aml.display_type = 'product'
                        AND am.commercial_partner_id IS NOT NULL
                        AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel hrel
-                                        WHERE hrel.invoice_line_id = aml.id)
-                       %(hand_scope)s) h
+                                        WHERE hrel.invoice_line_id = aml.id) %(hand_scope)s) h
           GROUP BY h.id, h.company_id, h.partner_id, h.day
             HAVING SUM(h.amount) > 0
         ), hand_orders AS (  -- the orders those may give back from
@@ -227,7 +239,7 @@ def order_refunds(where=None, orders=None):
           FROM linked lk
           FULL JOIN (SELECT * FROM taken WHERE amount > 0) t ON t.order_id = lk.order_id
           JOIN sale_order so ON so.id = COALESCE(lk.order_id, t.order_id)
-    """, rate=rate, cost=cost, scope=scope, hand_scope=hand_scope or SQL(),
+    """, rate=rate, cost=cost, scope=scope, scoped=scoped, hand_scope=hand_scope,
                credited=credited_orders(linked_scope))
 
 
