@@ -131,16 +131,21 @@ def order_refunds(where=None, orders=None):
             SELECT h.id, h.company_id, h.partner_id, h.day, SUM(h.amount) AS amount
               FROM (SELECT am.id, am.company_id, am.commercial_partner_id AS partner_id,
                            COALESCE(am.invoice_date, am.date) AS day,
-                           d.sign * aml.price_total / COALESCE(NULLIF(d.rate, 0), 1) AS amount
+                           aml.price_total / COALESCE(NULLIF(am.invoice_currency_rate, 0), 1) AS amount
                       FROM account_move am
-                      JOIN LATERAL (SELECT am.id AS move_id, 1 AS sign, am.invoice_currency_rate AS rate
-                                     UNION ALL
-                                    SELECT rm.id, -1, rm.invoice_currency_rate
-                                      FROM account_move rm
-                                     WHERE rm.reversed_entry_id = am.id AND rm.state = 'posted'
-                                       AND rm.move_type = 'out_invoice') d ON true
-                      JOIN account_move_line aml ON aml.move_id = d.move_id
+                      JOIN account_move_line aml ON aml.move_id = am.id
                      WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND aml.display_type = 'product'
+                       AND am.commercial_partner_id IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel hrel
+                                        WHERE hrel.invoice_line_id = aml.id) %(hand_scope)s
+                     UNION ALL
+                    SELECT am.id, am.company_id, am.commercial_partner_id, COALESCE(am.invoice_date, am.date),
+                           -aml.price_total / COALESCE(NULLIF(rm.invoice_currency_rate, 0), 1)
+                      FROM account_move rm
+                      JOIN account_move am ON am.id = rm.reversed_entry_id
+                      JOIN account_move_line aml ON aml.move_id = rm.id
+                     WHERE rm.reversed_entry_id IS NOT NULL AND rm.move_type = 'out_invoice' AND rm.state = 'posted'
+                       AND am.move_type = 'out_refund' AND am.state = 'posted' AND aml.display_type = 'product'
                        AND am.commercial_partner_id IS NOT NULL
                        AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel hrel
                                         WHERE hrel.invoice_line_id = aml.id) %(hand_scope)s) h
