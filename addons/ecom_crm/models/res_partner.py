@@ -352,6 +352,11 @@ class ResPartner(models.Model):
         refunds = order_refunds(orders=SQL(
             "SELECT o.id FROM sale_order o JOIN res_partner op ON op.id = o.partner_id "
             "WHERE op.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else None)
+        # no JIT for this statement: PostgreSQL compiled its hundreds of expressions for every
+        # customer's card at once (its estimate is high), 2 s of the 3.5 s of every card of a store of
+        # 60,000 customers, 4 s of 6 with the returns' SQL; its rows need no compiled code
+        self.env.cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        jit = self.env.cr.fetchone()[0]
         self.env.cr.execute(SQL("""
             WITH zones AS (  -- each company's time zone and its today there
                 SELECT c.id AS company_id, COALESCE(cp.tz, 'UTC') AS tz,
@@ -455,6 +460,7 @@ class ResPartner(models.Model):
         """, only=only, only_card=only_card, only_stats=only_stats,
             now=fields.Datetime.now(), refunds=refunds))
         updated = self.env.cr.rowcount
+        self.env.cr.execute("SELECT set_config('jit', %s, true)", [jit])
         self.invalidate_model(["ecom_order_count", "ecom_revenue", "ecom_avg_order", "ecom_first_order_date",
                                "ecom_last_order_date", "ecom_days_since_order", "ecom_customer_status"])
         return updated
