@@ -75,7 +75,9 @@ def order_refunds(where=None, orders=None):
     credit notes left of it, as the scoring counts it (``credit_unlinked``): what no such order can
     take (a credit of something bought before the store's records) is left out. Its amount is in
     the company's currency at the credit note's rate, taken into the order's at the order's rate;
-    it takes no goods back (nothing of the base nor of the cost).
+    it takes no goods back (nothing of the base nor of the cost). A posted reversal of it (Odoo's
+    «Reverse» of the credit note: an invoice) takes its amount back; the lines typed beside those
+    of an order's that come to nothing or less (a deduction on a return) give nothing back.
 
     The lines of down payments (theirs, and their deduction on the final invoice) do not count: a
     down payment is how the order is paid, not what it sold. A down payment given back (or corrected
@@ -90,37 +92,65 @@ def order_refunds(where=None, orders=None):
                        ELSE COALESCE(NULLIF(so.currency_rate, 0), 1) / COALESCE(NULLIF(m.invoice_currency_rate, 0), 1)
                   END""")
     cost = SQL("(pp.standard_price ->> so.company_id::text)::numeric")
+    # ``= ANY(ARRAY(...))`` below: a few ids looked up by their index (the planner cannot count the
+    # rows of a subquery of a subquery, and took every order line or partner of the store instead)
     if orders is not None:
-        # the credit notes by their partner (indexed; their commercial partner is not)
-        hand_scope = SQL("""AND am.partner_id IN (
-            SELECT hp.id FROM res_partner hp
-             WHERE hp.commercial_partner_id IN (SELECT op.commercial_partner_id FROM sale_order o
-                                                  JOIN res_partner op ON op.id = o.partner_id
-                                                 WHERE o.id IN (%s)))""", orders)
-        linked_scope = SQL("AND (csol.order_id IN (%s) OR csol.order_id IN (SELECT order_id FROM hand_orders))",
-                           orders)
+        # the orders given (a few customers'), and those of their customers the credit notes typed
+        # by hand may give back from: their credit notes' lines found from their order lines
+        scoped = SQL("""
+            given AS MATERIALIZED (SELECT * FROM (%s) AS given (id)),
+            customers AS MATERIALIZED (
+                SELECT DISTINCT op.commercial_partner_id AS partner_id
+                  FROM sale_order so
+                  JOIN res_partner op ON op.id = so.partner_id
+                 WHERE so.id = ANY(ARRAY(SELECT id FROM given))
+            ),""", orders)
+        linked_scope = SQL("AND csol.order_id = ANY(ARRAY(SELECT id FROM given "
+                           "UNION SELECT order_id FROM hand_orders))")
     elif where:
-        hand_scope = SQL("""AND am.partner_id IN (
-            SELECT hp.id FROM res_partner hp
-             WHERE hp.commercial_partner_id IN (SELECT op.commercial_partner_id FROM sale_order so
-                                                  JOIN res_partner op ON op.id = so.partner_id
-                                                 WHERE so.state = 'sale' %s))""", where)
+        scoped = SQL("""
+            customers AS MATERIALIZED (
+                SELECT DISTINCT op.commercial_partner_id AS partner_id
+                  FROM sale_order so
+                  JOIN res_partner op ON op.id = so.partner_id
+                 WHERE so.state = 'sale' %s
+            ),""", where)
         linked_scope = None
     else:
-        hand_scope = linked_scope = None
+        scoped, linked_scope = SQL(), None
+    # the credit notes of those customers found by their partner (indexed; their commercial partner
+    # is not), rather than each credit note of the store read and matched against them
+    hand_scope = SQL("""AND am.partner_id = ANY(ARRAY(
+        SELECT hp.id FROM res_partner hp WHERE hp.commercial_partner_id = ANY(ARRAY(SELECT partner_id FROM customers))))
+    """) if orders is not None or where else SQL()
     scope = SQL("AND (TRUE %s OR so.id IN (SELECT order_id FROM hand_orders))", where) if where else SQL()
     return SQL("""
-        WITH hand AS (  -- the credit notes typed in by hand, each its sum (company's currency) on its day
-            SELECT am.id, am.company_id, am.commercial_partner_id AS partner_id,
-                   COALESCE(am.invoice_date, am.date) AS day,
-                   SUM(aml.price_total / COALESCE(NULLIF(am.invoice_currency_rate, 0), 1)) AS amount
-              FROM account_move am
-              JOIN account_move_line aml ON aml.move_id = am.id
-             WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND aml.display_type = 'product'
-               AND am.commercial_partner_id IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel hrel WHERE hrel.invoice_line_id = aml.id)
-               %(hand_scope)s
-          GROUP BY am.id
+        WITH %(scoped)s hand AS (
+            -- the credit notes typed in by hand, each its sum (company's currency) on its day, less
+            -- what their posted reversals (an invoice «reversing» it) took back; those of nothing apart
+            SELECT h.id, h.company_id, h.partner_id, h.day, SUM(h.amount) AS amount
+              FROM (SELECT am.id, am.company_id, am.commercial_partner_id AS partner_id,
+                           COALESCE(am.invoice_date, am.date) AS day,
+                           aml.price_total / COALESCE(NULLIF(am.invoice_currency_rate, 0), 1) AS amount
+                      FROM account_move am
+                      JOIN account_move_line aml ON aml.move_id = am.id
+                     WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND aml.display_type = 'product'
+                       AND am.commercial_partner_id IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel hrel
+                                        WHERE hrel.invoice_line_id = aml.id) %(hand_scope)s
+                     UNION ALL
+                    SELECT am.id, am.company_id, am.commercial_partner_id, COALESCE(am.invoice_date, am.date),
+                           -aml.price_total / COALESCE(NULLIF(rm.invoice_currency_rate, 0), 1)
+                      FROM account_move rm
+                      JOIN account_move am ON am.id = rm.reversed_entry_id
+                      JOIN account_move_line aml ON aml.move_id = rm.id
+                     WHERE rm.reversed_entry_id IS NOT NULL AND rm.move_type = 'out_invoice' AND rm.state = 'posted'
+                       AND am.move_type = 'out_refund' AND am.state = 'posted' AND aml.display_type = 'product'
+                       AND am.commercial_partner_id IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel hrel
+                                        WHERE hrel.invoice_line_id = aml.id) %(hand_scope)s) h
+          GROUP BY h.id, h.company_id, h.partner_id, h.day
+            HAVING SUM(h.amount) > 0
         ), hand_orders AS (  -- the orders those may give back from
             SELECT so.id AS order_id, so.company_id, hp.commercial_partner_id AS partner_id, so.amount_total,
                    so.currency_rate,
@@ -214,7 +244,7 @@ def order_refunds(where=None, orders=None):
           FROM linked lk
           FULL JOIN (SELECT * FROM taken WHERE amount > 0) t ON t.order_id = lk.order_id
           JOIN sale_order so ON so.id = COALESCE(lk.order_id, t.order_id)
-    """, rate=rate, cost=cost, scope=scope, hand_scope=hand_scope or SQL(),
+    """, rate=rate, cost=cost, scope=scope, scoped=scoped, hand_scope=hand_scope,
                credited=credited_orders(linked_scope))
 
 

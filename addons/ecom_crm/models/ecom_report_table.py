@@ -253,9 +253,11 @@ class EcomReportTable(models.AbstractModel):
         """Requests whose report rows may have changed since ``since``: the request written (a stage,
         a salesperson, a loss), its orders, an invoice or credit note of its orders (posted, cancelled:
         the revenue is net of refunds), a credit note of its customer (one typed in by hand gives back
-        from the customer's orders), its chatter (a done activity, a message), its calls, or
-        an activity of it planned, or falling due since (overdue activities change with the clock), or
-        overdue at the previous run (it may be done or cancelled since)."""
+        from the customer's orders), an order, invoice or credit note of a customer who has credit
+        notes (what each of the customer's orders gives back of one typed in by hand moves), its
+        chatter (a done activity, a message), its calls, or an activity of it planned, or falling due
+        since (overdue activities change with the clock), or overdue at the previous run (it may be
+        done or cancelled since)."""
         self.env.flush_all()
         self.env.cr.execute(SQL("""
             SELECT id FROM crm_lead WHERE write_date >= %(since)s
@@ -271,13 +273,31 @@ class EcomReportTable(models.AbstractModel):
              WHERE m.write_date >= %(since)s AND m.move_type IN ('out_invoice', 'out_refund')
                AND so.opportunity_id IS NOT NULL
              UNION
-            -- a credit note typed in by hand gives back from its customer's orders (see order_refunds),
-            -- and one of an order changes what the customer's other orders are left to give back
+            -- a credit note typed in by hand gives back from its customer's orders, the latest first
+            -- (see order_refunds): one written, or an order of a customer who has credit notes, or
+            -- its invoice or credit note (what it can still give back), moves what the customer's
+            -- other orders give back of it: the requests of all their orders of that company
             SELECT so.opportunity_id
-              FROM account_move m
-              JOIN res_partner p ON p.commercial_partner_id = m.commercial_partner_id
-              JOIN sale_order so ON so.partner_id = p.id AND so.company_id = m.company_id
-             WHERE m.write_date >= %(since)s AND m.move_type = 'out_refund' AND so.opportunity_id IS NOT NULL
+              FROM (SELECT m.commercial_partner_id AS partner_id, m.company_id
+                      FROM account_move m
+                     WHERE m.write_date >= %(since)s AND m.move_type = 'out_refund'
+                     UNION
+                    SELECT c.partner_id, c.company_id
+                      FROM (SELECT cp.commercial_partner_id AS partner_id, cso.company_id
+                              FROM sale_order cso
+                              JOIN res_partner cp ON cp.id = cso.partner_id
+                             WHERE cso.write_date >= %(since)s
+                             UNION
+                            SELECT m.commercial_partner_id, m.company_id
+                              FROM account_move m
+                             WHERE m.write_date >= %(since)s AND m.move_type = 'out_invoice') c
+                     WHERE EXISTS (SELECT 1 FROM res_partner hp
+                                     JOIN account_move h ON h.partner_id = hp.id
+                                    WHERE hp.commercial_partner_id = c.partner_id AND h.company_id = c.company_id
+                                      AND h.move_type = 'out_refund' AND h.state = 'posted')) touched
+              JOIN res_partner p ON p.commercial_partner_id = touched.partner_id
+              JOIN sale_order so ON so.partner_id = p.id AND so.company_id = touched.company_id
+             WHERE so.opportunity_id IS NOT NULL
              UNION
             SELECT res_id FROM mail_message WHERE model = 'crm.lead' AND date >= %(since)s
              UNION
