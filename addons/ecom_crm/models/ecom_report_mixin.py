@@ -74,8 +74,10 @@ def order_refunds(where=None, orders=None):
     refused at delivery) placed on or before its day, the latest first, each up to what its own
     credit notes left of it, as the scoring counts it (``credit_unlinked``): what no such order can
     take (a credit of something bought before the store's records) is left out. Its amount is in
-    the company's currency at the credit note's rate, taken into the order's at the order's rate;
-    it takes no goods back (nothing of the base nor of the cost).
+    the company's currency at the credit note's rate, taken into the order's at the order's rate,
+    less what the posted invoices reversing it took back (Odoo's *Reverse* of the credit note: a
+    credit note cancelled so gives nothing back, as in the scoring); it takes no goods back (nothing
+    of the base nor of the cost).
 
     The lines of down payments (theirs, and their deduction on the final invoice) do not count: a
     down payment is how the order is paid, not what it sold. A down payment given back (or corrected
@@ -110,17 +112,31 @@ def order_refunds(where=None, orders=None):
         hand_scope = linked_scope = None
     scope = SQL("AND (TRUE %s OR so.id IN (SELECT order_id FROM hand_orders))", where) if where else SQL()
     return SQL("""
-        WITH hand AS (  -- the credit notes typed in by hand, each its sum (company's currency) on its day
-            SELECT am.id, am.company_id, am.commercial_partner_id AS partner_id,
-                   COALESCE(am.invoice_date, am.date) AS day,
-                   SUM(aml.price_total / COALESCE(NULLIF(am.invoice_currency_rate, 0), 1)) AS amount
-              FROM account_move am
-              JOIN account_move_line aml ON aml.move_id = am.id
-             WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND aml.display_type = 'product'
-               AND am.commercial_partner_id IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel hrel WHERE hrel.invoice_line_id = aml.id)
-               %(hand_scope)s
-          GROUP BY am.id
+        WITH hand AS (
+            -- the credit notes typed in by hand, each its sum (company's currency) on its day less what
+            -- the posted invoices reversing it (Odoo's «Reverse» of the credit note) took back
+            SELECT c.id, c.company_id, c.partner_id, c.day, c.amount - COALESCE(r.amount, 0) AS amount
+              FROM (SELECT am.id, am.company_id, am.commercial_partner_id AS partner_id,
+                           COALESCE(am.invoice_date, am.date) AS day,
+                           SUM(aml.price_total / COALESCE(NULLIF(am.invoice_currency_rate, 0), 1)) AS amount
+                      FROM account_move am
+                      JOIN account_move_line aml ON aml.move_id = am.id
+                     WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND aml.display_type = 'product'
+                       AND am.commercial_partner_id IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel hrel
+                                        WHERE hrel.invoice_line_id = aml.id)
+                       %(hand_scope)s
+                  GROUP BY am.id) c
+              LEFT JOIN LATERAL (
+                    SELECT SUM(rl.price_total / COALESCE(NULLIF(rm.invoice_currency_rate, 0), 1)) AS amount
+                      FROM account_move rm
+                      JOIN account_move_line rl ON rl.move_id = rm.id
+                     WHERE rm.reversed_entry_id = c.id AND rm.move_type = 'out_invoice' AND rm.state = 'posted'
+                       AND rl.display_type = 'product'
+                       AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rrel
+                                        WHERE rrel.invoice_line_id = rl.id)
+                   ) r ON TRUE
+             WHERE c.amount > COALESCE(r.amount, 0)
         ), hand_orders AS (  -- the orders those may give back from
             SELECT so.id AS order_id, so.company_id, hp.commercial_partner_id AS partner_id, so.amount_total,
                    so.currency_rate,
