@@ -347,7 +347,7 @@ class EcomWinback(models.Model):
                   JOIN sale_order so ON so.partner_id = p.id AND so.company_id = w.company_id AND so.state = 'sale'
                   LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
                  WHERE w.date_fired IS NOT NULL AND so.date_order >= w.date_fired
-                   AND (rf.refunded IS NULL OR rf.refunded < so.amount_total)  -- returned whole: not won back
+                   AND NOT coalesce(rf.returned, false)  -- a returned order (as the reports): not won back
                    AND so.ecom_status IS DISTINCT FROM 'returned'  -- refused at delivery: not won back
                    AND so.date_order < w.date_fired + make_interval(days => coalesce(r.ecom_winback_window_days, 90))
               GROUP BY w.id

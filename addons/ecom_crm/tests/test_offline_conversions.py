@@ -8,7 +8,9 @@ from datetime import datetime
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import SQL
 
+from ..models.ecom_report_mixin import order_refunds
 from ..tools import offline_conversions
 from ..tools.intake import validate_request
 from .common import IntakeCase, credit_note, invoice_order
@@ -99,6 +101,29 @@ class TestOfflineConversions(IntakeCase):
         self.assertEqual(wizard.conversion_count, 1)
         self.assertEqual(text.splitlines()[2:], [f"Cj0-partly,Покупка,2025-11-03 13:00:00,2000.00,"
                                                  f"{self.env.company.currency_id.name}"])
+
+    def test_an_order_the_reports_take_for_returned_is_no_conversion(self):
+        """An order of another currency (3 to the company's) credited in full by a credit note typed in by
+        hand (in the company's currency): the reports take it for a returned order, and so does the export,
+        though the conversion between the currencies leaves a fraction of a kopeck uncredited."""
+        day = datetime(2025, 11, 3, 10, 0)
+        _lead, order = self._sale({"phone": "+79160001040", "gclid": "Cj0-credited"}, 1000, day)
+        order.flush_recordset()
+        self.env.cr.execute("UPDATE sale_order SET currency_rate = 3 WHERE id = %s", [order.id])
+        order.invalidate_recordset()
+        credit = self.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": order.partner_id.id, "invoice_date": "2025-11-05",
+            "invoice_line_ids": [Command.create({"product_id": self.product.id, "price_unit": 400,
+                                                 "tax_ids": [Command.clear()]})]})
+        credit.action_post()
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT refunded, returned FROM (%s) rf WHERE rf.order_id = %s",
+                                order_refunds(orders=SQL("SELECT %s", order.id)), order.id))
+        [(refunded, returned)] = self.env.cr.fetchall()
+        self.assertTrue(returned, "a returned order in the reports")
+        self.assertAlmostEqual(float(refunded), 1000, places=2)
+        with self.assertRaisesRegex(UserError, "No confirmed order of this period"):
+            self._export(system="google_ads", goal="Покупка")
 
     def test_ids_a_browser_was_made_to_send_are_left_out(self):
         """Click ids come from the visitors' browsers through the public API: one that a spreadsheet

@@ -179,6 +179,30 @@ class TestCreditsByHand(ReturnsCase):
         self.assertEqual(buyer.ecom_revenue, 800)
         self.assertEqual(self.sales()["revenue"], buyer.ecom_revenue, "the reports' total is the card's")
 
+    def test_a_credit_note_typed_by_hand_and_reversed_gives_nothing_back(self):
+        """A goodwill credit of 700 typed in by mistake and cancelled by its reversal (Odoo's
+        *Reverse* of the credit note: an invoice whose reversed entry is it) gives nothing back, as
+        the scoring counts it; one reversed in part gives back the rest. The card agrees."""
+        buyer = self.Partner.create({"name": "Компенсация отменена"})
+        self._order(buyer, 1000, NOON)
+        credit = self._credit_by_hand(buyer, 700, date(2025, 11, 13))
+        wizard = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=credit.ids).create({"journal_id": credit.journal_id.id})
+        wizard.refund_moves()
+        reversal = credit.reversal_move_ids
+        reversal.filtered(lambda m: m.state == "draft").action_post()
+        self.assertEqual((reversal.move_type, reversal.state), ("out_invoice", "posted"))
+        self.refresh()
+        self.assertEqual(self.sales(), {"order_count": 1, "revenue": 1000, "refunded": 0})
+        self.env["res.partner"]._ecom_refresh_customer_card([buyer.id])
+        self.assertEqual(buyer.ecom_revenue, 1000)
+        # the reversal put back to draft and posted at 500 instead: 200 given back
+        reversal.button_draft()
+        reversal.invoice_line_ids.price_unit = 500
+        reversal.action_post()
+        self.refresh()
+        self.assertEqual(self.sales(), {"order_count": 1, "revenue": 800, "refunded": 200})
+
     def _refreshed_long_ago(self):
         """The report tables rebuilt, and everything written before their last refresh."""
         Funnel = self.env["ecom.report.funnel"]

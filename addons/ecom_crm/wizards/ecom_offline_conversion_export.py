@@ -77,8 +77,8 @@ class EcomOfflineConversionExport(models.TransientModel):
             ("state", "=", "sale"), ("ecom_status", "!=", "returned"), ("company_id", "=", self.company_id.id),
             ("date_order", ">=", start), ("date_order", "<", stop), ("opportunity_id", "!=", False)])
         flush_order_refunds(self.env)
-        # the value is what the customer kept: less what the order's credit notes gave back; an order
-        # returned whole is no conversion (as a parcel refused at delivery)
+        # the value is what the customer kept: less what the order's credit notes gave back; a returned
+        # order (given back in full, as the reports tell it) is no conversion (as a parcel refused at delivery)
         self.env.cr.execute(SQL("""
             SELECT %(id)s, so.date_order, so.amount_total - COALESCE(rf.refunded, 0), cur.name
               FROM sale_order so
@@ -86,7 +86,7 @@ class EcomOfflineConversionExport(models.TransientModel):
               JOIN res_currency cur ON cur.id = so.currency_id
               LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
              WHERE so.id IN %(orders)s AND %(id)s IS NOT NULL AND %(id)s <> ''
-               AND (rf.refunded IS NULL OR rf.refunded < so.amount_total)
+               AND NOT COALESCE(rf.returned, false)
           ORDER BY so.date_order, so.id
         """, id=id_sql, orders=query.subselect(), refunds=order_refunds(orders=query.subselect())))
         return [{"id": row[0], "time": row[1], "value": float(row[2]), "currency": row[3]}
