@@ -46,6 +46,29 @@ def credited_orders(condition=None):
     """, condition or SQL())
 
 
+def credited_documents(credited, joins=None, where=None):
+    """The SQL of a FROM clause: the product lines of the posted invoices and credit notes of the
+    orders ``credited`` (a subquery of their ``order_id``: :func:`credited_orders`), each document's
+    line for the first order line it names (a line linked to several never counts twice), the down
+    payments' apart (a down payment is how an order is paid, not what it sold). Aliases: ``so`` the
+    order, ``sol`` its line, ``aml`` the document's line, ``m`` the document. ``joins``: more joins;
+    ``where``: more conditions (``AND ...``). What the store's reports (:func:`order_refunds`) and
+    the scoring read of an order's documents to tell a return from a correction."""
+    return SQL("""
+          FROM (%(credited)s) credited
+          JOIN sale_order so ON so.id = credited.order_id
+          JOIN sale_order_line sol ON sol.order_id = so.id
+          JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+          JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+          JOIN account_move m ON m.id = aml.move_id %(joins)s
+         WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') AND aml.display_type = 'product'
+           AND NOT COALESCE(sol.is_downpayment, false)
+           AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel1
+                            WHERE rel1.invoice_line_id = rel.invoice_line_id
+                              AND rel1.order_line_id < rel.order_line_id) %(where)s
+    """, credited=credited, joins=joins or SQL(), where=where or SQL())
+
+
 def order_refunds(where=None, orders=None):
     """The SQL of a subquery: per confirmed order that gave something back, ``refunded``, what was
     given back in the order's currency; ``refunded_base`` and ``refunded_cost``, the untaxed amount
@@ -166,18 +189,7 @@ def order_refunds(where=None, orders=None):
                    aml.price_total * %(rate)s AS amount,
                    CASE WHEN %(cost)s > 0 THEN aml.price_subtotal * %(rate)s ELSE 0 END AS base,
                    CASE WHEN %(cost)s > 0 THEN aml.quantity * %(cost)s ELSE 0 END AS cost
-              FROM (%(credited)s) credited
-              JOIN sale_order so ON so.id = credited.order_id
-              JOIN sale_order_line sol ON sol.order_id = so.id
-              JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
-              JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-              JOIN account_move m ON m.id = aml.move_id
-              LEFT JOIN product_product pp ON pp.id = aml.product_id
-             WHERE so.state = 'sale' AND m.state = 'posted' AND NOT COALESCE(sol.is_downpayment, false)
-               AND m.move_type IN ('out_invoice', 'out_refund') AND aml.display_type = 'product'
-               AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel1
-                                WHERE rel1.invoice_line_id = rel.invoice_line_id
-                                  AND rel1.order_line_id < rel.order_line_id) %(scope)s
+            %(documents)s
         ), lines AS (  -- per order line: invoiced, credited, and invoiced again after its first credit note
             SELECT d.order_id, d.ordered, d.line_id,
                    COALESCE(SUM(d.amount) FILTER (WHERE d.move_type = 'out_invoice'), 0) AS invoiced,
@@ -244,8 +256,9 @@ def order_refunds(where=None, orders=None):
           FROM linked lk
           FULL JOIN (SELECT * FROM taken WHERE amount > 0) t ON t.order_id = lk.order_id
           JOIN sale_order so ON so.id = COALESCE(lk.order_id, t.order_id)
-    """, rate=rate, cost=cost, scope=scope, scoped=scoped, hand_scope=hand_scope,
-               credited=credited_orders(linked_scope))
+    """, rate=rate, cost=cost, scoped=scoped, hand_scope=hand_scope, documents=credited_documents(
+        credited_orders(linked_scope), joins=SQL("LEFT JOIN product_product pp ON pp.id = aml.product_id"),
+        where=SQL("AND so.state = 'sale' %s", scope)))
 
 
 class EcomReportMixin(models.AbstractModel):

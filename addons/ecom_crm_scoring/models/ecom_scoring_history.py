@@ -12,7 +12,7 @@ import numpy as np
 from psycopg2.extensions import ISOLATION_LEVEL_REPEATABLE_READ, ISOLATION_LEVEL_SERIALIZABLE
 
 from odoo import api, models, sql_db
-from odoo.addons.ecom_crm.models.ecom_report_mixin import credited_orders
+from odoo.addons.ecom_crm.models.ecom_report_mixin import credited_documents, credited_orders
 from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
@@ -224,24 +224,13 @@ class EcomScoringHistory(models.AbstractModel):
             # min(credited, invoiced again) as of its end (each line's running sums by day).
             "refunds": (SQL("""
                 WITH docs AS (
-                    SELECT sol.order_id, sol.id AS line_id, am.id AS move_id,
-                           (COALESCE(am.invoice_date, am.date) %(ordinal)s)::int4 AS day,
-                           CASE WHEN am.move_type = 'out_refund' THEN %(amount)s ELSE 0 END AS credited,
-                           CASE WHEN am.move_type = 'out_invoice' THEN -%(amount)s ELSE 0 END AS invoiced,
-                           MIN(am.id) FILTER (WHERE am.move_type = 'out_refund') OVER (PARTITION BY sol.id)
+                    SELECT sol.order_id, sol.id AS line_id, m.id AS move_id,
+                           (COALESCE(m.invoice_date, m.date) %(ordinal)s)::int4 AS day,
+                           CASE WHEN m.move_type = 'out_refund' THEN %(amount)s ELSE 0 END AS credited,
+                           CASE WHEN m.move_type = 'out_invoice' THEN -%(amount)s ELSE 0 END AS invoiced,
+                           MIN(m.id) FILTER (WHERE m.move_type = 'out_refund') OVER (PARTITION BY sol.id)
                                AS first_credit
-                      FROM (%(credited)s) credited
-                      JOIN sale_order so ON so.id = credited.order_id
-                      JOIN sale_order_line sol ON sol.order_id = credited.order_id
-                      JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
-                      JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-                      JOIN account_move am ON am.id = aml.move_id
-                     WHERE am.move_type IN ('out_invoice', 'out_refund') AND am.state = 'posted'
-                       AND aml.display_type = 'product' AND NOT COALESCE(sol.is_downpayment, FALSE)
-                       AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel1
-                                        WHERE rel1.invoice_line_id = rel.invoice_line_id
-                                          AND rel1.order_line_id < rel.order_line_id)
-                       AND COALESCE(am.invoice_date, am.date) IS NOT NULL
+                    %(documents)s
                 ), line_days AS (  -- per order line and day
                     SELECT order_id, line_id, day, SUM(credited) AS credited, SUM(invoiced) AS invoiced,
                            SUM(invoiced) FILTER (WHERE move_id > first_credit) AS again
@@ -258,8 +247,10 @@ class EcomScoringHistory(models.AbstractModel):
                   FROM (SELECT running.*, LAG(made_up) OVER (PARTITION BY line_id ORDER BY day) AS prev
                           FROM running) r
               GROUP BY order_id, day
-            """, credited=credited_orders(SQL("AND %s", refunds_scope)), ordinal=ORDINAL, amount=SQL("""
-                (CASE WHEN am.currency_id = so.currency_id
+            """, documents=credited_documents(credited_orders(SQL("AND %s", refunds_scope)),
+                                              where=SQL("AND COALESCE(m.invoice_date, m.date) IS NOT NULL")),
+                ordinal=ORDINAL, amount=SQL("""
+                (CASE WHEN m.currency_id = so.currency_id
                       THEN aml.amount_currency / COALESCE(NULLIF(so.currency_rate, 0), 1)
                       ELSE aml.balance END)""")),
                 [("order_id", "int4"), ("day", "int4"), ("credited", "float8"), ("invoiced", "float8"),
