@@ -365,8 +365,9 @@ class ExchangeController(http.Controller):
                     return answer("progress", "another exchange is importing; waiting for it")
                 # at mode=file 1C asks for them no more: this request waits for the import in progress (one
                 # time-boxed step) rather than leave them stored and never applied, and reads the orders
-                # and products as that step left them
-                self._wait_for_imports(env, anew=True)
+                # and products as that step left them. The file stays held across the wait's commits: 1C
+                # sending it again meanwhile would otherwise start it anew under the import to come
+                self._wait_for_imports(env, anew=True, keep=self._file_key(session, relative))
         except UserError as error:
             return self._fail(session.exchange_id, relative, error.args[0])
         before, size = files_under(folder), session.upload_size
@@ -453,9 +454,8 @@ class ExchangeController(http.Controller):
         Nothing is written yet when it is called: the request's transaction, begun before the other
         request ended, is committed with nothing in it, the lock held by the connection across that
         commit, and the request goes on in a transaction begun after (as :meth:`_wait_for_imports`)."""
-        try:
-            key = [FILE_LOCK, f"{session.id}/{safe_relative_path(filename)}"]
-        except UnsafePath:
+        key = self._file_key(session, filename)
+        if key is None:
             return True
         if wait:
             env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
@@ -482,7 +482,16 @@ class ExchangeController(http.Controller):
         env.invalidate_all()
         return True
 
-    def _wait_for_imports(self, env, anew=False):
+    @staticmethod
+    def _file_key(session, filename):
+        """The advisory lock of the import of ``filename`` in ``session`` (:meth:`_hold_file`): ``[key, text]``,
+        the text hashed by ``hashtext``; None for a name refused."""
+        try:
+            return [FILE_LOCK, f"{session.id}/{safe_relative_path(filename)}"]
+        except UnsafePath:
+            return None
+
+    def _wait_for_imports(self, env, anew=False, keep=None):
         """Wait for the import step in progress (another exchange's) and hold the import lock to the end
         of the request's transaction; past twice a step, a UserError (the caller's savepoint or
         rollback takes the time limit back with it).
@@ -492,22 +501,33 @@ class ExchangeController(http.Controller):
         only what it writes again fails to serialise. ``anew``: what the request did so far is
         committed (1C's bytes stored and counted), the wait holds a lock of the connection's own
         across the commit that ends it, and the request goes on in a transaction begun after the step
-        ended; on a UserError, the wait's transaction is rolled back alone."""
+        ended; on a UserError, the wait's transaction is rolled back alone. ``keep``: the lock of the
+        file the request imports (:meth:`_file_key`, held by its transaction: :meth:`_hold_file`) stays
+        held throughout, across those commits, and to the end of the transaction after: the file's
+        bytes are not replaced by 1C sending it again, nor imported by another request, before this
+        request imported them."""
         timeout = f"{2 * self._step_seconds(env) + 5}s"
         if anew:
-            env.flush_all()
-            env.cr.commit()
-            env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
+            if keep:  # held by the transaction already: the connection's own at once, until the last commit
+                env.cr.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", keep)
             try:
-                env.cr.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
-            except OperationalError as error:
-                env.cr.rollback()
-                raise UserError(env._("another exchange is importing; it did not finish in time")) from error
-            try:
-                env.cr.commit()  # the lock stays the connection's: the next query's snapshot sees the step's work
-                env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])  # to the transaction's end
+                env.flush_all()
+                env.cr.commit()
+                env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
+                try:
+                    env.cr.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
+                except OperationalError as error:
+                    env.cr.rollback()
+                    raise UserError(env._("another exchange is importing; it did not finish in time")) from error
+                try:
+                    env.cr.commit()  # the lock stays the connection's: the next query's snapshot sees the step's work
+                    env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])  # to the transaction's end
+                finally:
+                    env.cr.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
             finally:
-                env.cr.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
+                if keep:  # the transaction's again (its failure logged and answered holding it too)
+                    env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", keep)
+                    env.cr.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", keep)
             env.invalidate_all()
             return
         env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)", [timeout])

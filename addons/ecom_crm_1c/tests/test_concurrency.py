@@ -2,6 +2,9 @@
 own (Odoo's REPEATABLE READ): what they need is committed, and removed after the test."""
 
 import threading
+from unittest.mock import patch
+
+from werkzeug.wrappers import Response
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.addons.ecom_crm.tests.test_concurrency import ConcurrencyCase
@@ -285,3 +288,55 @@ class TestImportWaitConcurrency(ConcurrencyCase):
                 request.rollback()
                 request.close()
                 first.close()
+
+    def test_a_document_waiting_for_an_import_step_keeps_its_file_held(self):
+        """1C's document is stored (``mode=file``) while another exchange's import step runs: the request
+        commits 1C's bytes and waits for the step. The file stays held by the request meanwhile, while
+        it imports it and to its end: 1C sending the file again (its timeout fired) waits rather than
+        start it anew under the import to come, and 1C asking for its import hears «progress». The
+        wait's commits dropped it: another request found the file free while it waited."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id)._clear_uploads())
+        controller = ExchangeController()
+        free = []  # whether another request could take the file's lock, at each moment
+
+        def another_request():
+            return self.committed(lambda env: controller._hold_file(
+                env, env["ecom.1c.session"].browse(session_id), "a.xml"))
+
+        def import_file(*_args, **_kwargs):
+            free.append(another_request())
+            return Response("success\n")
+
+        step, request = self.registry.cursor(), self.registry.cursor()
+        thread, outcome = None, {}
+        try:
+            step.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            env = api.Environment(request, SUPERUSER_ID, {})
+            session = env["ecom.1c.session"].browse(session_id)
+            self.assertTrue(controller._hold_file(env, session, "a.xml", wait=True), "mode=file holds its document")
+            with patch.object(ExchangeController, "_mode_import", import_file):
+                thread = threading.Thread(target=lambda: outcome.update(
+                    response=controller._import_stored(env, session, "a.xml", "a.xml")), daemon=True)
+                thread.start()
+                self.assertTrue(self.wait_for_lock_or_end(self.backend_pid(step), thread), "it waits for the step")
+                free.append(another_request())  # while it waits
+                step.commit()  # the step ends
+                thread.join(60)
+                self.assertFalse(thread.is_alive())
+            self.assertEqual(outcome["response"].get_data(), b"success\n")
+            free.append(another_request())  # imported, the request not over
+            request.rollback()  # the request's end
+            free.append(another_request())
+            self.assertEqual(free, [False, False, False, True], "held from the upload to the request's end alone")
+            request.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+            self.assertEqual(request.fetchone()[0], 0, "no lock of the connection's own left behind")
+        finally:
+            if thread and thread.is_alive():
+                request._cnx.cancel()
+                thread.join(10)
+            request.rollback()
+            request.close()
+            step.rollback()
+            step.close()
