@@ -563,7 +563,7 @@ class ExchangeController(http.Controller):
             return answer("failure", "mode=query is for type=sale")
         # the oldest transaction in progress in the database, then the orders in a snapshot begun after: any
         # transaction that snapshot does not see began no earlier (the next export looks back so far)
-        horizon = env["sale.order"]._ecom_1c_export_horizon()
+        horizon = env["sale.order"]._ecom_1c_export_horizon(session.company_id)
         env.cr.commit()
         until = env["sale.order"]._ecom_1c_export_clock()
         orders = env["sale.order"]._ecom_1c_orders_to_export(until, session.company_id)

@@ -39,22 +39,42 @@ class SaleOrder(models.Model):
         """)
 
     @api.model
-    def _ecom_1c_export_horizon(self):
-        """The start of the oldest transaction in progress in this database (the database's clock when
-        none), UTC, to the microsecond, as text. Odoo dates what a transaction writes by its start: no
-        transaction in progress now, nor one begun later, writes an order dated before it. Measured
-        before the export's snapshot is taken (the exchange commits in between): the orders that
-        snapshot does not see are dated no earlier, and the next export looks back no further
-        (:meth:`_ecom_1c_orders_to_export`). Transactions of other databases of the server write no
-        order of this one: they hold nothing back. ``pg_stat_activity`` tells the start of the
-        transactions of the database's own role (Odoo's workers), no other privilege needed."""
+    def _ecom_1c_export_horizon(self, company=None):
+        """The start of the oldest transaction in progress in this database (the start of the request's own
+        transaction when none is older), UTC, to the microsecond, as text. Odoo dates what a transaction
+        writes by its start: no transaction in progress now, nor one begun later, writes an order dated
+        before it. Measured before the export's snapshot is taken (the exchange commits in between): the
+        orders that snapshot does not see are dated no earlier, and the next export looks back no further
+        (:meth:`_ecom_1c_orders_to_export`). Transactions of other databases of the server write no order
+        of this one: they hold nothing back.
+
+        ``pg_stat_activity`` tells the start of the transactions of Odoo's own role (its workers) and, to a
+        superuser or a member of ``pg_read_all_stats``, of every role. Of another role's (a script run as
+        ``postgres``, a second application writing the orders) a role without that privilege sees no
+        start: ``pg_locks``, which any role reads, still tells such a transaction is in progress. When one
+        is, and its role may write the orders, the horizon is no later than the last acknowledged export's
+        of the same 1C (``company``'s, else Settings' login): that transaction began after that export
+        measured it, or was in progress then and held it back the same way, so no order it writes is dated
+        before it. It then stays until such transactions are over (as an old transaction of Odoo's holds
+        it); with no horizon acknowledged yet, the next export looks back over every order. Roles that may
+        not write the orders (a read-only report's, autovacuum) hold nothing back."""
+        previous = self.env["ir.config_parameter"].sudo().get_param(
+            self._ecom_1c_snapshot_key(company, COMMITTED_HORIZON))
         self.env.cr.execute("""
-            SELECT (LEAST(clock_timestamp(), (
-                        SELECT min(xact_start) FROM pg_stat_activity
-                         WHERE datname = current_database() AND backend_type = 'client backend'
-                           AND pid <> pg_backend_pid()))
-                    AT TIME ZONE 'UTC')::text
-        """)
+            WITH activity AS (
+                SELECT pid, usesysid, backend_type, xact_start FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()
+            )
+            SELECT (LEAST(transaction_timestamp() AT TIME ZONE 'UTC',
+                          (SELECT min(xact_start) FROM activity WHERE backend_type = 'client backend')
+                           AT TIME ZONE 'UTC',
+                          -- a transaction whose start this role may not read, of a role that may write orders
+                          CASE WHEN EXISTS (
+                              SELECT FROM activity JOIN pg_locks lock ON lock.pid = activity.pid
+                               WHERE lock.locktype = 'virtualxid' AND lock.granted AND activity.xact_start IS NULL
+                                 AND has_table_privilege(activity.usesysid, 'sale_order', 'INSERT, UPDATE'))
+                          THEN COALESCE(%s::timestamp, '-infinity') END))::text
+        """, [previous or None])
         return self.env.cr.fetchone()[0]
 
     @api.model

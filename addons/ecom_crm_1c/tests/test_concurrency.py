@@ -4,6 +4,7 @@ own (Odoo's REPEATABLE READ): what they need is committed, and removed after the
 import threading
 from unittest.mock import patch
 
+import psycopg2
 from werkzeug.wrappers import Response
 
 from odoo import SUPERUSER_ID, api, sql_db
@@ -36,18 +37,25 @@ class Exports:
                                                            COMMITTED_SNAPSHOT: False, COMMITTED_HORIZON: False}))
         self.addCleanup(self.committed, lambda env: settings(env, {k: v or False for k, v in before.items()}))
 
-    def export(self, env):
+    def export(self, env, blind=False):
         """1C's query and its success, on a connection of its own: the ids of the orders it got."""
-        position, ids = self.query(env)
+        position, ids = self.query(env, blind)
         self.success(env, position)
         return ids
 
     @staticmethod
-    def query(env):
+    def query(env, blind=False):
         """As ``mode=query``: ``((its bound, its snapshot, its horizon), the ids of the orders it sends)``;
-        the orders read in a transaction begun after the horizon was measured, as the exchange does."""
+        the orders read in a transaction begun after the horizon was measured, as the exchange does.
+        ``blind``: the horizon measured as a role that may not read the start of other roles' transactions
+        (Odoo's role no superuser, the others another role's)."""
         orders = env["sale.order"]
+        if blind:
+            env["ir.config_parameter"].sudo().get_param(COMMITTED_HORIZON)  # read (and cached) as Odoo's role
+            env.cr.execute("SET LOCAL ROLE pg_signal_backend")  # no superuser, no pg_read_all_stats
         horizon = orders._ecom_1c_export_horizon()
+        if blind:
+            env.cr.execute("RESET ROLE")
         env.cr.commit()
         until = orders._ecom_1c_export_clock()
         ids = orders._ecom_1c_orders_to_export(until).ids
@@ -213,6 +221,33 @@ class TestOrdersExportOnce(Exports, BaseCase):
         self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
         self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
         self.assertNotIn(ids[0], self.committed(self.export), "and that one alone")
+
+    def test_an_order_of_a_transaction_whose_start_the_export_cannot_read_goes_in_the_next_export(self):
+        """Odoo's role is no superuser: another role's transaction (a script run as ``postgres``) shows the
+        export no start. It began before 1C asked, touched no order then, and writes its orders after
+        1C acknowledged, dated by its start: the next export sends them, looking back as far as the last
+        acknowledged one did (here: over every order, none acknowledged yet). They were lost: the export
+        took the start of its own request for the oldest."""
+        with self.registry.cursor() as cr:
+            try:
+                cr.execute("SET LOCAL ROLE pg_signal_backend")
+            except psycopg2.Error:  # a role that may not act as another: the case cannot be made here
+                self.skipTest("the test's role may not act as a role that reads no other role's activity")
+        for acknowledged in (True, False):
+            with self.subTest(acknowledged=acknowledged):
+                if acknowledged:
+                    self.committed(self.export)  # with nothing in progress: its horizon
+                other = self.registry.cursor()
+                try:
+                    other.execute("SELECT count(*) FROM res_partner")  # the job began: it read, wrote nothing
+                    self.committed(lambda env: self.export(env, blind=True))
+                    ids = self.confirmed_order(api.Environment(other, SUPERUSER_ID, {}))
+                    other.commit()
+                finally:
+                    other.close()
+                self.addCleanup(self.committed, lambda env, ids=ids: self.remove(env, *ids))
+                self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
+                self.committed(lambda env: env["ir.config_parameter"].set_param(COMMITTED_HORIZON, False))
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")

@@ -210,6 +210,66 @@ class TestOrdersQueryPlan(TransactionCase):
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestExportHorizon(TransactionCase):
+    """How far the next export looks back, from what ``pg_stat_activity`` and ``pg_locks`` show: here tables
+    of the test's own transaction named so (a session's temporary tables come before the catalog's), as
+    a role that may not read other roles' activity sees them (the start of their transactions hidden)."""
+
+    def activity(self, *backends):
+        """The database's other backends as ``(usesysid, backend_type, xact_start, in a transaction)``."""
+        self.env.cr.execute("""
+            CREATE TEMP TABLE pg_stat_activity (datname name, pid int, usesysid oid, backend_type text,
+                                                xact_start timestamptz);
+            CREATE TEMP TABLE pg_locks (pid int, locktype text, granted bool)
+        """)
+        for pid, (usesysid, backend_type, xact_start, in_transaction) in enumerate(backends, 100_001):
+            self.env.cr.execute("INSERT INTO pg_stat_activity VALUES (current_database(), %s, %s, %s, %s)",
+                                [pid, usesysid, backend_type, xact_start])
+            if in_transaction:
+                self.env.cr.execute("INSERT INTO pg_locks VALUES (%s, 'virtualxid', true)", [pid])
+
+    def horizon(self, company=None):
+        return self.env["sale.order"]._ecom_1c_export_horizon(company)
+
+    def now(self):
+        self.env.cr.execute("SELECT (transaction_timestamp() AT TIME ZONE 'UTC')::text")
+        return self.env.cr.fetchone()[0]
+
+    def test_a_transaction_whose_start_is_hidden_holds_the_horizon_at_the_last_acknowledged_one(self):
+        """Odoo's role is no superuser: another role's transaction (a script run as ``postgres``) shows no
+        start. The export cannot tell when it began: it looks back as far as the last export 1C
+        acknowledged did (the transaction began after that export measured, or held it back then the same
+        way), that 1C's own; with none acknowledged, over every order. No order it writes is lost."""
+        self.env.cr.execute("SELECT oid FROM pg_roles WHERE rolname = current_user")
+        odoo_role = self.env.cr.fetchone()[0]
+        self.activity((odoo_role, None, None, True))
+        orders, company = self.env["sale.order"], self.env.company
+        orders._ecom_1c_commit_export("2026-12-06 10:00:00", None, "10:10:", "2026-12-06 08:00:00")
+        orders._ecom_1c_commit_export("2026-12-05 10:00:00", company, "10:10:", "2026-12-05 08:00:00")
+        self.assertEqual(self.horizon(), "2026-12-06 08:00:00")
+        self.assertEqual(self.horizon(company), "2026-12-05 08:00:00", "a company's 1C: its own")
+        orders._ecom_1c_commit_export("2026-12-06 10:00:00", None, "10:10:", None)
+        self.assertEqual(self.horizon(), "-infinity", "none acknowledged: every order")
+
+    def test_what_holds_the_horizon_back(self):
+        """A visible transaction holds the horizon at its start; a role that may not write orders (a read-only
+        report's, autovacuum's), or a backend of a hidden role not in a transaction, hold nothing back."""
+        self.env["sale.order"]._ecom_1c_commit_export("2026-12-06 10:00:00", None, "10:10:", "2026-12-06 08:00:00")
+        self.env.cr.execute("SELECT oid FROM pg_roles WHERE rolname = current_user")
+        odoo_role = self.env.cr.fetchone()[0]
+        # a role granted no right on the orders (pg_read_all_stats: any role but Odoo's)
+        self.env.cr.execute("SELECT oid FROM pg_roles WHERE rolname = 'pg_read_all_stats'")
+        read_only = self.env.cr.fetchone()[0]
+        self.activity((odoo_role, "client backend", "2026-12-06 09:30:00+00", True),  # Odoo's worker
+                      (None, None, None, True),  # autovacuum
+                      (read_only, None, None, True),  # a read-only report's role, its start hidden
+                      (odoo_role, None, None, False))  # another role's session, idle
+        self.assertEqual(self.horizon(), "2026-12-06 09:30:00")
+        self.env.cr.execute("DELETE FROM pg_stat_activity WHERE backend_type = 'client backend'")
+        self.assertEqual(self.horizon(), self.now(), "nothing older than the request's own transaction")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestOrderDocument(TransactionCase):
     """What a sale order is in the document 1C reads."""
 
