@@ -66,6 +66,12 @@ def answer(*lines):
                                  headers=[("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")])
 
 
+def failure(reason):
+    """«failure» and ``reason`` on its one line: 1C reads the answer's second line as the reason, and an
+    XML parser's or PostgreSQL's message may hold line breaks."""
+    return answer("failure", " ".join(str(reason).split()))
+
+
 class ExchangeController(http.Controller):
     # any method is routed here (not only 1C's GET and POST): another one is answered in the protocol's
     # words rather than by Odoo's «405» HTML page
@@ -77,12 +83,12 @@ class ExchangeController(http.Controller):
         try:
             method = request.httprequest.method
             if method not in ("GET", "POST", "HEAD"):
-                return answer("failure", env._("method %s is not part of 1C's exchange: GET or POST", method))
+                return failure(env._("method %s is not part of 1C's exchange: GET or POST", method))
             if mode == "checkauth":
                 return self._checkauth(env)
             session = env["ecom.1c.session"]._find(self._token())
             if not session:
-                return answer("failure", "unknown or expired session: call mode=checkauth first")
+                return failure(env._("unknown or expired session: call mode=checkauth first"))
             if session.company_id:  # a company's own 1C: its exchange runs in that company
                 env = env(context={**env.context, "allowed_company_ids": session.company_id.ids})
                 session = session.with_env(env)
@@ -94,7 +100,7 @@ class ExchangeController(http.Controller):
             if mode == "import" and filename and not self._hold_file(env, session, filename):
                 # 1C's timeout fired while the file's import runs in another request, and it asks again:
                 # that request applies it; 1C hears «progress» and asks again until it is over
-                return answer("progress", f"{printable(filename)}: its import is running in another request")
+                return answer("progress", env._("%s: its import is running in another request", printable(filename)))
             if mode != "file" and (session.last_file or session.last_part):
                 # 1C sends the next file or asks for something else once a file's parts are all sent
                 session.write({"last_file": False, "last_part": False})
@@ -117,7 +123,7 @@ class ExchangeController(http.Controller):
         told in one of its own (:meth:`_log_failure`)."""
         env.cr.rollback()  # the failed step leaves nothing half done
         self._log_failure(env, type_, mode, filename, message)
-        return answer("failure", message)
+        return failure(message)
 
     def _log_failure(self, env, type_, mode, filename, reason):
         """The exchange failed: the log says so, with the file and the reason, in a transaction of its own
@@ -161,7 +167,7 @@ class ExchangeController(http.Controller):
             login, password_hash = company.ecom_1c_login, company.ecom_1c_password_hash
         valid = CRYPT.verify(given_password or "", password_hash or CRYPT.hash("-"))
         if not (login and password_hash and valid and given_login == login):
-            return answer("failure", "wrong exchange login or password")
+            return failure(env._("wrong exchange login or password"))
         _session, token = env["ecom.1c.session"]._open(request.httprequest.remote_addr, company)
         return answer("success", COOKIE, token, f"sessid={token}", f"timestamp={int(time.time())}")
 
@@ -362,7 +368,7 @@ class ExchangeController(http.Controller):
             env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
             if not env.cr.fetchone()[0]:
                 if asked:  # 1C's mode=import: it asks again while it hears «progress»
-                    return answer("progress", "another exchange is importing; waiting for it")
+                    return answer("progress", env._("another exchange is importing; waiting for it"))
                 # at mode=file 1C asks for them no more: this request waits for the import in progress (one
                 # time-boxed step) rather than leave them stored and never applied, and reads the orders
                 # and products as that step left them. The file stays held across the wait's commits: 1C
@@ -407,7 +413,7 @@ class ExchangeController(http.Controller):
         env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not env.cr.fetchone()[0]:
             if time_boxed:
-                return answer("progress", "another exchange is importing; waiting for it")
+                return answer("progress", env._("another exchange is importing; waiting for it"))
             # 1C's documents: :meth:`_import_stored` waited for the import in progress already
             self._wait_for_imports(env)
         exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog",
@@ -440,7 +446,8 @@ class ExchangeController(http.Controller):
         if refusal:  # not a file to import: the log says why
             return self._refused(relative, refusal)
         if record.state == "running":
-            return answer("progress", f"{relative}: {record.position} items imported, continuing")
+            return answer("progress", env._("%(file)s: %(count)s items imported, continuing", file=relative,
+                                            count=record.position))
         return self._file_done(record)
 
     def _hold_file(self, env, session, filename, wait=False):
@@ -547,7 +554,7 @@ class ExchangeController(http.Controller):
     def _refused(self, relative, refusal):
         """1C hears why its file or archive ``relative`` was refused (in English: the log has it in
         its own language)."""
-        return answer("failure", f"{relative}: {errors.reason(refusal)}")
+        return failure(f"{relative}: {errors.reason(refusal)}")
 
     def _fail(self, exchange, relative, reason, values=None):
         """Refuse bad input: 1C hears «failure» with the reason, and the exchange log marks the exchange
@@ -555,12 +562,12 @@ class ExchangeController(http.Controller):
         written)."""
         if exchange:
             exchange._fail(reason, relative, values)
-        return answer("failure", f"{relative}: {reason}" if relative else reason)
+        return failure(f"{relative}: {reason}" if relative else reason)
 
     def _mode_query(self, env, session, type_, _filename):
         """Orders changed since the last export 1C acknowledged: sent again until it says success."""
         if type_ != "sale":
-            return answer("failure", "mode=query is for type=sale")
+            return failure(env._("mode=query is for type=sale"))
         # the oldest transaction in progress in the database, then the orders in a snapshot begun after: any
         # transaction that snapshot does not see began no earlier (the next export looks back so far)
         horizon = env["sale.order"]._ecom_1c_export_horizon(session.company_id)
@@ -581,7 +588,7 @@ class ExchangeController(http.Controller):
         sale order states and the 1C status names of the status table), payment methods (payment
         terms) and delivery services (the delivery product)."""
         if type_ != "sale":
-            return answer("failure", "mode=info is for type=sale")
+            return failure(env._("mode=info is for type=sale"))
         states = env["sale.order"]._fields["state"]._description_selection(env)
         statuses = [(code, label) for code, label in states] + [
             (f"1c-{m.id}", m.name) for m in env["ecom.1c.status.map"].search([])]
@@ -599,7 +606,7 @@ class ExchangeController(http.Controller):
             try:
                 self._wait_for_imports(env)  # no import step of another exchange runs meanwhile
             except UserError as error:
-                return answer("failure", error.args[0])
+                return failure(error.args[0])
             session.exchange_id._archive_unoffered(session)
         if type_ == "sale" and session.export_until:
             env["sale.order"]._ecom_1c_commit_export(session.export_until, session.company_id,
