@@ -202,6 +202,11 @@ class Ecom1cExchange(models.Model):
                 return (name, error), unpacked, members
             unpacked += sum(os.path.getsize(os.path.join(folder, relative)) for relative in names)
             members[name] = names
+            # a member of the name of a file this exchange imported (another archive's, or 1C's upload) replaced
+            # it: imported anew, not taken for done already
+            for again in sorted(set(self.file_ids.mapped("name")) & set(names)):
+                self._forget_import(again)
+                self._log(self.env._("%s sent again: imported anew", again), warning=False)
             record.write({"state": "done", "position": len(names)})
             with open(marker, "w", encoding="utf-8") as f:  # what it held: imported anew if 1C sends it again
                 f.write("\n".join(names))
@@ -228,14 +233,20 @@ class Ecom1cExchange(models.Model):
                     continue
             names |= members
             os.remove(marker)
+        self._forget_import(*names)
+        self._log(self.env._("%s sent again: imported anew", name), warning=False)
+        return freed
+
+    def _forget_import(self, *names):
+        """The files ``names`` came again (:meth:`_sent_again`, or a member of another archive replaced one):
+        what their import did stays in the log under a name of its own, no longer theirs (imported anew,
+        never «done» already; an import left unfinished is given up and waits no more)."""
         for record in self.file_ids.filtered(lambda f: f.name in names):
             values = {"name": self.env._("%s (sent again)", record.name)}
             if record.state != "done":
                 values.update(state="failed", full_catalog=False,
                               error=self.env._("sent again before its import ended: imported anew"))
             record.write(values)
-        self._log(self.env._("%s sent again: imported anew", name), warning=False)
-        return freed
 
     def _import_file(self, name, path, deadline=None, files_dir=None):
         """One time-boxed step of the import of the uploaded file ``name`` (at ``path``), until done or

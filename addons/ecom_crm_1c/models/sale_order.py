@@ -90,8 +90,9 @@ class SaleOrder(models.Model):
         its start), never makes them lose an order; one that touched no order yet and then writes
         orders for longer than the window reaching back is not seen. ``pg_locks`` (any role may read it)
         names the transactions, ``pg_stat_activity`` their start: of the database's own role (Odoo's
-        workers), no other privilege needed; the query runs on the primary (the exchange's route is
-        not read-only)."""
+        workers) to a role that is no superuser; another role's transaction holds nothing back here (its
+        orders go in the next export by the snapshot and the horizon: :meth:`_ecom_1c_export_horizon`).
+        The query runs on the primary (the exchange's route is not read-only)."""
         self.env.cr.execute("""
             SELECT (LEAST(clock_timestamp(), (
                         SELECT min(activity.xact_start) - interval '1 microsecond'

@@ -9,7 +9,7 @@ from odoo.tests import tagged
 
 from ..controllers.exchange import ExchangeController
 from ..models.ecom_1c_exchange import Ecom1cExchange
-from .common import ProtocolCase
+from .common import ProtocolCase, big_catalog, big_catalog_id, read
 from .test_archives import make_zip
 from .test_orders_from_1c import LINE, MAT, ORDER
 
@@ -122,3 +122,23 @@ class TestHostileInput(ProtocolCase):
                          ["success"])
         with patch.object(Ecom1cExchange, "_import_file", side_effect=ValueError("first line\nDETAIL:  second")):
             self.assertEqual(self.refused("import", "catalog", "c.xml"), "ValueError: first line DETAIL: second")
+
+    def test_an_archive_member_replacing_an_imported_file_is_imported_anew(self):
+        """Two archives of one exchange hold a file of the same name: the second's replaces the first's,
+        imported already. It is imported (it was answered «success» with the first one's counts, and
+        its products never made); the log keeps the first import under a name of its own."""
+        self.call("init", cookie=self.cookie)
+        first = make_zip({"import.xml": read("handmade", "characteristics-import.xml")})
+        self.assertEqual(self.call("file", data=first, cookie=self.cookie, filename="a.zip"), ["success"])
+        self.assertEqual(self.import_until_done(self.cookie, "import.xml")[1],
+                         ["success", "created=5 updated=0 archived=0"])
+        self.assertEqual(self.call("file", data=make_zip({"import.xml": big_catalog(2)}), cookie=self.cookie,
+                                   filename="b.zip"), ["success"])
+        self.assertEqual(self.import_until_done(self.cookie, "import.xml")[1],
+                         ["success", "created=3 updated=0 archived=0"], "its group and two products")
+        products = self.env["product.product"].search([("ecom_1c_id", "in", [big_catalog_id(0), big_catalog_id(1)])])
+        self.assertEqual(len(products), 2, "the second archive's catalog imported")
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        names = exchange.file_ids.filtered(lambda f: f.kind == "catalog").mapped("name")
+        self.assertEqual(names[1:], ["import.xml"], "the second, imported under its name")
+        self.assertRegex(names[0], r"^import\.xml \(.+\)$", "the first under a name of its own")
