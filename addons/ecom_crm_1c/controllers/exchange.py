@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 
 from psycopg2 import OperationalError
+from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import SUPERUSER_ID, api, fields, http
 from odoo.addons.ecom_crm.tools.json_http import discard_body, read_body
@@ -533,6 +534,8 @@ class ExchangeController(http.Controller):
                     env.cr.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
             finally:
                 if keep:  # the transaction's again (its failure logged and answered holding it too)
+                    if env.cr._cnx.get_transaction_status() == TRANSACTION_STATUS_INERROR:
+                        env.cr.rollback()  # an error broke it (its request fails or runs again): never left held
                     env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", keep)
                     env.cr.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", keep)
             env.invalidate_all()

@@ -375,3 +375,27 @@ class TestImportWaitConcurrency(ConcurrencyCase):
             request.close()
             step.rollback()
             step.close()
+
+    def test_a_wait_broken_by_an_error_leaves_its_file_held_by_no_connection(self):
+        """What the request wrote fails to be stored before the wait (its transaction broken): the error
+        goes up (the request fails, or Odoo runs it again), and the connection, back in Odoo's pool, holds
+        no lock of the file of its own: the next request of the file is not refused for ever."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        controller = ExchangeController()
+        request = self.registry.cursor()
+        try:
+            env = api.Environment(request, SUPERUSER_ID, {})
+            session = env["ecom.1c.session"].browse(session_id)
+            self.assertTrue(controller._hold_file(env, session, "a.xml", wait=True))
+            with patch.object(env, "flush_all", lambda: request.execute("SELECT 1 / 0")), \
+                    self.assertRaises(psycopg2.errors.DivisionByZero):
+                controller._wait_for_imports(env, anew=True, keep=controller._file_key(session, "a.xml"))
+            request.rollback()
+            request.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+            self.assertEqual(request.fetchone()[0], 0)
+            self.assertTrue(self.committed(lambda env: controller._hold_file(
+                env, env["ecom.1c.session"].browse(session_id), "a.xml")), "another request takes the file")
+        finally:
+            request.rollback()
+            request.close()
