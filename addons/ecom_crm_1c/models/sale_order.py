@@ -56,24 +56,48 @@ class SaleOrder(models.Model):
         of the same 1C (``company``'s, else Settings' login): that transaction began after that export
         measured it, or was in progress then and held it back the same way, so no order it writes is dated
         before it. It then stays until such transactions are over (as an old transaction of Odoo's holds
-        it); with no horizon acknowledged yet, the next export looks back over every order. Roles that may
-        not write the orders (a read-only report's, autovacuum) hold nothing back."""
+        it); with no horizon acknowledged yet, the next export looks back over every order.
+
+        Only a role that may write the orders holds the horizon back, seen or not (a read-only report's, a
+        backup's as a role granted no more, autovacuum's: nothing), and of the backends whose start is
+        hidden, not a logical replication's sender (``pg_stat_replication``: it decodes, in transactions of
+        its own, what others wrote). A prepared transaction (two-phase commit) is no backend, and the start
+        of what it wrote is hidden to all: while one that wrote orders (its lock on them stays until it is
+        committed) waits, the horizon is held as for a hidden one; one that wrote none writes none any more
+        (a forgotten one, of another application, holds nothing back). ``pg_locks`` is read
+        only when a backend hides its start or a transaction is prepared: each export (every few minutes)
+        on a cluster with no other role in the database reads no lock table."""
         previous = self.env["ir.config_parameter"].sudo().get_param(
             self._ecom_1c_snapshot_key(company, COMMITTED_HORIZON))
         self.env.cr.execute("""
-            WITH activity AS (
-                SELECT pid, usesysid, backend_type, xact_start FROM pg_stat_activity
+            WITH activity AS MATERIALIZED (
+                SELECT pid, backend_type, xact_start FROM pg_stat_activity
                  WHERE datname = current_database() AND pid <> pg_backend_pid()
+                   AND has_table_privilege(usesysid, 'sale_order', 'INSERT, UPDATE')
             )
             SELECT (LEAST(transaction_timestamp() AT TIME ZONE 'UTC',
                           (SELECT min(xact_start) FROM activity WHERE backend_type = 'client backend')
                            AT TIME ZONE 'UTC',
-                          -- a transaction whose start this role may not read, of a role that may write orders
-                          CASE WHEN EXISTS (
-                              SELECT FROM activity JOIN pg_locks lock ON lock.pid = activity.pid
-                               WHERE lock.locktype = 'virtualxid' AND lock.granted AND activity.xact_start IS NULL
-                                 AND has_table_privilege(activity.usesysid, 'sale_order', 'INSERT, UPDATE'))
-                          THEN COALESCE(%s::timestamp, '-infinity') END))::text
+                          CASE WHEN (
+                              -- a prepared transaction of the database that wrote orders
+                              EXISTS (SELECT FROM pg_prepared_xacts WHERE database = current_database())
+                              AND EXISTS (
+                                  SELECT FROM pg_locks lock
+                                   WHERE lock.pid IS NULL AND lock.locktype = 'relation'
+                                     AND lock.mode = 'RowExclusiveLock' AND lock.relation = 'sale_order'::regclass
+                                     AND lock.database = (SELECT oid FROM pg_database
+                                                           WHERE datname = current_database()))
+                          ) OR (
+                              -- a transaction whose start this role may not read (its backend_type hidden too)
+                              EXISTS (SELECT FROM activity
+                                       WHERE backend_type IS NULL AND NOT EXISTS (
+                                             SELECT FROM pg_stat_replication sender WHERE sender.pid = activity.pid))
+                              AND EXISTS (
+                                  SELECT FROM activity JOIN pg_locks lock ON lock.pid = activity.pid
+                                   WHERE activity.backend_type IS NULL AND lock.locktype = 'virtualxid'
+                                     AND lock.granted AND NOT EXISTS (
+                                         SELECT FROM pg_stat_replication sender WHERE sender.pid = activity.pid))
+                          ) THEN COALESCE(%s::timestamp, '-infinity') END))::text
         """, [previous or None])
         return self.env.cr.fetchone()[0]
 
