@@ -486,9 +486,21 @@ class ExchangeController(http.Controller):
             env.cr.commit()  # the next query's snapshot sees what the other request committed
             env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)  # to the transaction's end
         finally:
-            env.cr.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)
+            self._unlock(env, key)
         env.invalidate_all()
         return True
+
+    @staticmethod
+    def _unlock(env, key):
+        """Release the connection's own advisory lock ``key`` (``[IMPORT_LOCK]``, or a file's: :meth:`_file_key`),
+        also when an error broke the transaction (rolled back first: the request fails or runs again): a
+        connection goes back to Odoo's pool holding none, which no request would ever release."""
+        if env.cr._cnx.get_transaction_status() == TRANSACTION_STATUS_INERROR:
+            env.cr.rollback()
+        if len(key) == 1:
+            env.cr.execute("SELECT pg_advisory_unlock(%s)", key)
+        else:
+            env.cr.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)
 
     @staticmethod
     def _file_key(session, filename):
@@ -531,13 +543,13 @@ class ExchangeController(http.Controller):
                     env.cr.commit()  # the lock stays the connection's: the next query's snapshot sees the step's work
                     env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])  # to the transaction's end
                 finally:
-                    env.cr.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
+                    self._unlock(env, [IMPORT_LOCK])
             finally:
                 if keep:  # the transaction's again (its failure logged and answered holding it too)
                     if env.cr._cnx.get_transaction_status() == TRANSACTION_STATUS_INERROR:
                         env.cr.rollback()  # an error broke it (its request fails or runs again): never left held
                     env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", keep)
-                    env.cr.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", keep)
+                    self._unlock(env, keep)
             env.invalidate_all()
             return
         env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)", [timeout])

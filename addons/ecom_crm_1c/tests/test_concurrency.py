@@ -399,3 +399,66 @@ class TestImportWaitConcurrency(ConcurrencyCase):
         finally:
             request.rollback()
             request.close()
+
+    def assertHoldsNoLock(self, cursor):
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+        self.assertEqual(cursor.fetchone()[0], 0, "no advisory lock left to the connection (back in Odoo's pool)")
+
+    def test_a_file_held_by_a_broken_transaction_is_held_by_no_connection(self):
+        """The file's lock is the connection's own across the commit that ends the wait for another request
+        of it (:meth:`_hold_file`): an error breaking the transaction there made its release fail too
+        («current transaction is aborted» raised over the error), and the connection, back in Odoo's pool,
+        kept the file held: 1C heard «progress» for it, or its document waited and failed, until the worker
+        restarted."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        controller = ExchangeController()
+        request = self.registry.cursor()
+        try:
+            env = api.Environment(request, SUPERUSER_ID, {})
+            session = env["ecom.1c.session"].browse(session_id)
+            for wait in (False, True):
+                with self.subTest(wait=wait), \
+                        patch.object(env, "flush_all", lambda: request.execute("SELECT 1 / 0")), \
+                        self.assertRaises(psycopg2.errors.DivisionByZero):
+                    controller._hold_file(env, session, "a.xml", wait=wait)
+                request.rollback()
+                self.assertHoldsNoLock(request)
+            self.assertTrue(self.committed(lambda env: controller._hold_file(
+                env, env["ecom.1c.session"].browse(session_id), "a.xml")), "another request takes the file")
+        finally:
+            request.rollback()
+            request.close()
+
+    def test_the_import_lock_taken_after_a_wait_is_held_by_no_connection_after_an_error(self):
+        """1C's document waited for another exchange's import step (``mode=file``): the import lock is the
+        connection's own across the commit that ends the wait. An error breaking that commit left it so
+        (its release failed too): no exchange of the database could import again until the worker
+        restarted."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        controller = ExchangeController()
+        request = self.registry.cursor()
+        commit, commits = request.commit, []
+
+        def failing_second_commit():
+            commits.append(1)
+            if len(commits) == 2:  # the one that ends the wait, the import lock the connection's
+                request.execute("SELECT 1 / 0")
+            return commit()
+
+        try:
+            env = api.Environment(request, SUPERUSER_ID, {})
+            session = env["ecom.1c.session"].browse(session_id)
+            self.assertTrue(controller._hold_file(env, session, "a.xml", wait=True))
+            with patch.object(request, "commit", failing_second_commit), \
+                    self.assertRaises(psycopg2.errors.DivisionByZero):
+                controller._wait_for_imports(env, anew=True, keep=controller._file_key(session, "a.xml"))
+            request.rollback()
+            self.assertHoldsNoLock(request)
+            with self.registry.cursor() as other:
+                other.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+                self.assertTrue(other.fetchone()[0], "another exchange imports")
+        finally:
+            request.rollback()
+            request.close()
