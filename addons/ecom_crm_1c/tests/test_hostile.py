@@ -141,4 +141,12 @@ class TestHostileInput(ProtocolCase):
         exchange = self.env["ecom.1c.exchange"].search([], limit=1)
         names = exchange.file_ids.filtered(lambda f: f.kind == "catalog").mapped("name")
         self.assertEqual(names[1:], ["import.xml"], "the second, imported under its name")
-        self.assertRegex(names[0], r"^import\.xml \(.+\)$", "the first under a name of its own")
+        # the first under a name of its own, saying what replaced it: no file was sent again (it said «sent again»)
+        self.assertIn(names[0], ("import.xml (replaced by b.zip)", "import.xml (заменён файлом из архива b.zip)"))
+        self.assertSays(exchange.messages, "import.xml of the archive b.zip replaced",
+                        "import.xml из архива b.zip заменил")
+        # what the exchange holds counts once: the first import.xml's bytes are gone (they counted still)
+        session = self.env["ecom.1c.session"]._find(self.cookie[1])
+        session.invalidate_recordset(["upload_size"])
+        self.assertEqual(session.upload_size, sum(os.path.getsize(os.path.join(self.folder, name))
+                                                  for name in ("a.zip", "b.zip", "import.xml")))
