@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 
 from psycopg2 import OperationalError
+from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import SUPERUSER_ID, api, fields, http
 from odoo.addons.ecom_crm.tools.json_http import discard_body, read_body
@@ -66,6 +67,12 @@ def answer(*lines):
                                  headers=[("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")])
 
 
+def failure(reason):
+    """«failure» and ``reason`` on its one line: 1C reads the answer's second line as the reason, and an
+    XML parser's or PostgreSQL's message may hold line breaks."""
+    return answer("failure", " ".join(str(reason).split()))
+
+
 class ExchangeController(http.Controller):
     # any method is routed here (not only 1C's GET and POST): another one is answered in the protocol's
     # words rather than by Odoo's «405» HTML page
@@ -77,12 +84,12 @@ class ExchangeController(http.Controller):
         try:
             method = request.httprequest.method
             if method not in ("GET", "POST", "HEAD"):
-                return answer("failure", env._("method %s is not part of 1C's exchange: GET or POST", method))
+                return failure(env._("method %s is not part of 1C's exchange: GET or POST", method))
             if mode == "checkauth":
                 return self._checkauth(env)
             session = env["ecom.1c.session"]._find(self._token())
             if not session:
-                return answer("failure", "unknown or expired session: call mode=checkauth first")
+                return failure(env._("unknown or expired session: call mode=checkauth first"))
             if session.company_id:  # a company's own 1C: its exchange runs in that company
                 env = env(context={**env.context, "allowed_company_ids": session.company_id.ids})
                 session = session.with_env(env)
@@ -94,7 +101,7 @@ class ExchangeController(http.Controller):
             if mode == "import" and filename and not self._hold_file(env, session, filename):
                 # 1C's timeout fired while the file's import runs in another request, and it asks again:
                 # that request applies it; 1C hears «progress» and asks again until it is over
-                return answer("progress", f"{printable(filename)}: its import is running in another request")
+                return answer("progress", env._("%s: its import is running in another request", printable(filename)))
             if mode != "file" and (session.last_file or session.last_part):
                 # 1C sends the next file or asks for something else once a file's parts are all sent
                 session.write({"last_file": False, "last_part": False})
@@ -117,7 +124,7 @@ class ExchangeController(http.Controller):
         told in one of its own (:meth:`_log_failure`)."""
         env.cr.rollback()  # the failed step leaves nothing half done
         self._log_failure(env, type_, mode, filename, message)
-        return answer("failure", message)
+        return failure(message)
 
     def _log_failure(self, env, type_, mode, filename, reason):
         """The exchange failed: the log says so, with the file and the reason, in a transaction of its own
@@ -161,7 +168,7 @@ class ExchangeController(http.Controller):
             login, password_hash = company.ecom_1c_login, company.ecom_1c_password_hash
         valid = CRYPT.verify(given_password or "", password_hash or CRYPT.hash("-"))
         if not (login and password_hash and valid and given_login == login):
-            return answer("failure", "wrong exchange login or password")
+            return failure(env._("wrong exchange login or password"))
         _session, token = env["ecom.1c.session"]._open(request.httprequest.remote_addr, company)
         return answer("success", COOKIE, token, f"sessid={token}", f"timestamp={int(time.time())}")
 
@@ -362,11 +369,12 @@ class ExchangeController(http.Controller):
             env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
             if not env.cr.fetchone()[0]:
                 if asked:  # 1C's mode=import: it asks again while it hears «progress»
-                    return answer("progress", "another exchange is importing; waiting for it")
+                    return answer("progress", env._("another exchange is importing; waiting for it"))
                 # at mode=file 1C asks for them no more: this request waits for the import in progress (one
                 # time-boxed step) rather than leave them stored and never applied, and reads the orders
-                # and products as that step left them
-                self._wait_for_imports(env, anew=True)
+                # and products as that step left them. The file stays held across the wait's commits: 1C
+                # sending it again meanwhile would otherwise start it anew under the import to come
+                self._wait_for_imports(env, anew=True, keep=self._file_key(session, relative))
         except UserError as error:
             return self._fail(session.exchange_id, relative, error.args[0])
         before, size = files_under(folder), session.upload_size
@@ -406,7 +414,7 @@ class ExchangeController(http.Controller):
         env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not env.cr.fetchone()[0]:
             if time_boxed:
-                return answer("progress", "another exchange is importing; waiting for it")
+                return answer("progress", env._("another exchange is importing; waiting for it"))
             # 1C's documents: :meth:`_import_stored` waited for the import in progress already
             self._wait_for_imports(env)
         exchange = session.exchange_id or env["ecom.1c.exchange"].create({"exchange_type": "catalog",
@@ -439,7 +447,8 @@ class ExchangeController(http.Controller):
         if refusal:  # not a file to import: the log says why
             return self._refused(relative, refusal)
         if record.state == "running":
-            return answer("progress", f"{relative}: {record.position} items imported, continuing")
+            return answer("progress", env._("%(file)s: %(count)s items imported, continuing", file=relative,
+                                            count=record.position))
         return self._file_done(record)
 
     def _hold_file(self, env, session, filename, wait=False):
@@ -453,9 +462,8 @@ class ExchangeController(http.Controller):
         Nothing is written yet when it is called: the request's transaction, begun before the other
         request ended, is committed with nothing in it, the lock held by the connection across that
         commit, and the request goes on in a transaction begun after (as :meth:`_wait_for_imports`)."""
-        try:
-            key = [FILE_LOCK, f"{session.id}/{safe_relative_path(filename)}"]
-        except UnsafePath:
+        key = self._file_key(session, filename)
+        if key is None:
             return True
         if wait:
             env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
@@ -478,11 +486,32 @@ class ExchangeController(http.Controller):
             env.cr.commit()  # the next query's snapshot sees what the other request committed
             env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)  # to the transaction's end
         finally:
-            env.cr.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)
+            self._unlock(env, key)
         env.invalidate_all()
         return True
 
-    def _wait_for_imports(self, env, anew=False):
+    @staticmethod
+    def _unlock(env, key):
+        """Release the connection's own advisory lock ``key`` (``[IMPORT_LOCK]``, or a file's: :meth:`_file_key`),
+        also when an error broke the transaction (rolled back first: the request fails or runs again): a
+        connection goes back to Odoo's pool holding none, which no request would ever release."""
+        if env.cr._cnx.get_transaction_status() == TRANSACTION_STATUS_INERROR:
+            env.cr.rollback()
+        if len(key) == 1:
+            env.cr.execute("SELECT pg_advisory_unlock(%s)", key)
+        else:
+            env.cr.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)
+
+    @staticmethod
+    def _file_key(session, filename):
+        """The advisory lock of the import of ``filename`` in ``session`` (:meth:`_hold_file`): ``[key, text]``,
+        the text hashed by ``hashtext``; None for a name refused."""
+        try:
+            return [FILE_LOCK, f"{session.id}/{safe_relative_path(filename)}"]
+        except UnsafePath:
+            return None
+
+    def _wait_for_imports(self, env, anew=False, keep=None):
         """Wait for the import step in progress (another exchange's) and hold the import lock to the end
         of the request's transaction; past twice a step, a UserError (the caller's savepoint or
         rollback takes the time limit back with it).
@@ -492,22 +521,35 @@ class ExchangeController(http.Controller):
         only what it writes again fails to serialise. ``anew``: what the request did so far is
         committed (1C's bytes stored and counted), the wait holds a lock of the connection's own
         across the commit that ends it, and the request goes on in a transaction begun after the step
-        ended; on a UserError, the wait's transaction is rolled back alone."""
+        ended; on a UserError, the wait's transaction is rolled back alone. ``keep``: the lock of the
+        file the request imports (:meth:`_file_key`, held by its transaction: :meth:`_hold_file`) stays
+        held throughout, across those commits, and to the end of the transaction after: the file's
+        bytes are not replaced by 1C sending it again, nor imported by another request, before this
+        request imported them."""
         timeout = f"{2 * self._step_seconds(env) + 5}s"
         if anew:
-            env.flush_all()
-            env.cr.commit()
-            env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
+            if keep:  # held by the transaction already: the connection's own at once, until the last commit
+                env.cr.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", keep)
             try:
-                env.cr.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
-            except OperationalError as error:
-                env.cr.rollback()
-                raise UserError(env._("another exchange is importing; it did not finish in time")) from error
-            try:
-                env.cr.commit()  # the lock stays the connection's: the next query's snapshot sees the step's work
-                env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])  # to the transaction's end
+                env.flush_all()
+                env.cr.commit()
+                env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
+                try:
+                    env.cr.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
+                except OperationalError as error:
+                    env.cr.rollback()
+                    raise UserError(env._("another exchange is importing; it did not finish in time")) from error
+                try:
+                    env.cr.commit()  # the lock stays the connection's: the next query's snapshot sees the step's work
+                    env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])  # to the transaction's end
+                finally:
+                    self._unlock(env, [IMPORT_LOCK])
             finally:
-                env.cr.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
+                if keep:  # the transaction's again (its failure logged and answered holding it too)
+                    if env.cr._cnx.get_transaction_status() == TRANSACTION_STATUS_INERROR:
+                        env.cr.rollback()  # an error broke it (its request fails or runs again): never left held
+                    env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", keep)
+                    self._unlock(env, keep)
             env.invalidate_all()
             return
         env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)", [timeout])
@@ -527,7 +569,7 @@ class ExchangeController(http.Controller):
     def _refused(self, relative, refusal):
         """1C hears why its file or archive ``relative`` was refused (in English: the log has it in
         its own language)."""
-        return answer("failure", f"{relative}: {errors.reason(refusal)}")
+        return failure(f"{relative}: {errors.reason(refusal)}")
 
     def _fail(self, exchange, relative, reason, values=None):
         """Refuse bad input: 1C hears «failure» with the reason, and the exchange log marks the exchange
@@ -535,15 +577,15 @@ class ExchangeController(http.Controller):
         written)."""
         if exchange:
             exchange._fail(reason, relative, values)
-        return answer("failure", f"{relative}: {reason}" if relative else reason)
+        return failure(f"{relative}: {reason}" if relative else reason)
 
     def _mode_query(self, env, session, type_, _filename):
         """Orders changed since the last export 1C acknowledged: sent again until it says success."""
         if type_ != "sale":
-            return answer("failure", "mode=query is for type=sale")
+            return failure(env._("mode=query is for type=sale"))
         # the oldest transaction in progress in the database, then the orders in a snapshot begun after: any
         # transaction that snapshot does not see began no earlier (the next export looks back so far)
-        horizon = env["sale.order"]._ecom_1c_export_horizon()
+        horizon = env["sale.order"]._ecom_1c_export_horizon(session.company_id)
         env.cr.commit()
         until = env["sale.order"]._ecom_1c_export_clock()
         orders = env["sale.order"]._ecom_1c_orders_to_export(until, session.company_id)
@@ -561,7 +603,7 @@ class ExchangeController(http.Controller):
         sale order states and the 1C status names of the status table), payment methods (payment
         terms) and delivery services (the delivery product)."""
         if type_ != "sale":
-            return answer("failure", "mode=info is for type=sale")
+            return failure(env._("mode=info is for type=sale"))
         states = env["sale.order"]._fields["state"]._description_selection(env)
         statuses = [(code, label) for code, label in states] + [
             (f"1c-{m.id}", m.name) for m in env["ecom.1c.status.map"].search([])]
@@ -579,7 +621,7 @@ class ExchangeController(http.Controller):
             try:
                 self._wait_for_imports(env)  # no import step of another exchange runs meanwhile
             except UserError as error:
-                return answer("failure", error.args[0])
+                return failure(error.args[0])
             session.exchange_id._archive_unoffered(session)
         if type_ == "sale" and session.export_until:
             env["sale.order"]._ecom_1c_commit_export(session.export_until, session.company_id,

@@ -9,6 +9,7 @@ from ..commerceml import (
     UnsafePath,
     check_well_formed,
     errors,
+    files_under,
     is_zip,
     read_catalog_id,
     safe_relative_path,
@@ -195,13 +196,22 @@ class Ecom1cExchange(models.Model):
                 continue
             record = self.env["ecom.1c.exchange.file"].create({
                 "exchange_id": self.id, "name": name, "size": os.path.getsize(path), "kind": "archive"})
+            # the files a member may replace (another archive's, 1C's upload): counted already, their bytes go
+            present = {relative: os.lstat(os.path.join(folder, relative)).st_size for relative in files_under(folder)}
             try:
                 names = unpack(path, folder, max_total=max(0, max_total - unpacked))
             except UnsafeArchive as error:
                 self._fail(error, name)
                 return (name, error), unpacked, members
-            unpacked += sum(os.path.getsize(os.path.join(folder, relative)) for relative in names)
+            unpacked += sum(os.path.getsize(os.path.join(folder, relative)) - present.get(relative, 0)
+                            for relative in names)
             members[name] = names
+            # a member of the name of a file this exchange imported (another archive's, or 1C's upload) replaced
+            # it: imported anew, not taken for done already; the log names the archive it came in
+            for again in sorted(set(self.file_ids.mapped("name")) & set(names)):
+                self._forget_import(again, replaced_by=name)
+                self._log(self.env._("%(file)s of the archive %(archive)s replaced the file imported under its "
+                                     "name: imported anew", file=again, archive=name), warning=False)
             record.write({"state": "done", "position": len(names)})
             with open(marker, "w", encoding="utf-8") as f:  # what it held: imported anew if 1C sends it again
                 f.write("\n".join(names))
@@ -228,14 +238,27 @@ class Ecom1cExchange(models.Model):
                     continue
             names |= members
             os.remove(marker)
-        for record in self.file_ids.filtered(lambda f: f.name in names):
-            values = {"name": self.env._("%s (sent again)", record.name)}
-            if record.state != "done":
-                values.update(state="failed", full_catalog=False,
-                              error=self.env._("sent again before its import ended: imported anew"))
-            record.write(values)
+        self._forget_import(*names)
         self._log(self.env._("%s sent again: imported anew", name), warning=False)
         return freed
+
+    def _forget_import(self, *names, replaced_by=None):
+        """The files ``names`` came again (:meth:`_sent_again`, or a member of the archive ``replaced_by``
+        replaced one): what their import did stays in the log under a name of its own, no longer theirs
+        (imported anew, never «done» already; an import left unfinished is given up and waits no more).
+        The record of the import replaced says what replaced it: 1C sending the file again, or the
+        archive (1C sent no file again: another archive held one of the same name)."""
+        for record in self.file_ids.filtered(lambda f: f.name in names):
+            if replaced_by:
+                values = {"name": self.env._("%(file)s (replaced by %(archive)s)", file=record.name,
+                                             archive=replaced_by)}
+                error = self.env._("replaced by %s before its import ended: imported anew", replaced_by)
+            else:
+                values = {"name": self.env._("%s (sent again)", record.name)}
+                error = self.env._("sent again before its import ended: imported anew")
+            if record.state != "done":
+                values.update(state="failed", full_catalog=False, error=error)
+            record.write(values)
 
     def _import_file(self, name, path, deadline=None, files_dir=None):
         """One time-boxed step of the import of the uploaded file ``name`` (at ``path``), until done or

@@ -39,22 +39,66 @@ class SaleOrder(models.Model):
         """)
 
     @api.model
-    def _ecom_1c_export_horizon(self):
-        """The start of the oldest transaction in progress in this database (the database's clock when
-        none), UTC, to the microsecond, as text. Odoo dates what a transaction writes by its start: no
-        transaction in progress now, nor one begun later, writes an order dated before it. Measured
-        before the export's snapshot is taken (the exchange commits in between): the orders that
-        snapshot does not see are dated no earlier, and the next export looks back no further
-        (:meth:`_ecom_1c_orders_to_export`). Transactions of other databases of the server write no
-        order of this one: they hold nothing back. ``pg_stat_activity`` tells the start of the
-        transactions of the database's own role (Odoo's workers), no other privilege needed."""
+    def _ecom_1c_export_horizon(self, company=None):
+        """The start of the oldest transaction in progress in this database (the start of the request's own
+        transaction when none is older), UTC, to the microsecond, as text. Odoo dates what a transaction
+        writes by its start: no transaction in progress now, nor one begun later, writes an order dated
+        before it. Measured before the export's snapshot is taken (the exchange commits in between): the
+        orders that snapshot does not see are dated no earlier, and the next export looks back no further
+        (:meth:`_ecom_1c_orders_to_export`). Transactions of other databases of the server write no order
+        of this one: they hold nothing back.
+
+        ``pg_stat_activity`` tells the start of the transactions of Odoo's own role (its workers) and, to a
+        superuser or a member of ``pg_read_all_stats``, of every role. Of another role's (a script run as
+        ``postgres``, a second application writing the orders) a role without that privilege sees no
+        start: ``pg_locks``, which any role reads, still tells such a transaction is in progress. When one
+        is, and its role may write the orders, the horizon is no later than the last acknowledged export's
+        of the same 1C (``company``'s, else Settings' login): that transaction began after that export
+        measured it, or was in progress then and held it back the same way, so no order it writes is dated
+        before it. It then stays until such transactions are over (as an old transaction of Odoo's holds
+        it); with no horizon acknowledged yet, the next export looks back over every order.
+
+        Only a role that may write the orders holds the horizon back, seen or not (a read-only report's, a
+        backup's as a role granted no more, autovacuum's: nothing), and of the backends whose start is
+        hidden, not a logical replication's sender (``pg_stat_replication``: it decodes, in transactions of
+        its own, what others wrote). A prepared transaction (two-phase commit) is no backend, and the start
+        of what it wrote is hidden to all: while one that wrote orders (its lock on them stays until it is
+        committed) waits, the horizon is held as for a hidden one; one that wrote none writes none any more
+        (a forgotten one, of another application, holds nothing back). ``pg_locks`` is read
+        only when a backend hides its start or a transaction is prepared: each export (every few minutes)
+        on a cluster with no other role in the database reads no lock table."""
+        previous = self.env["ir.config_parameter"].sudo().get_param(
+            self._ecom_1c_snapshot_key(company, COMMITTED_HORIZON))
         self.env.cr.execute("""
-            SELECT (LEAST(clock_timestamp(), (
-                        SELECT min(xact_start) FROM pg_stat_activity
-                         WHERE datname = current_database() AND backend_type = 'client backend'
-                           AND pid <> pg_backend_pid()))
-                    AT TIME ZONE 'UTC')::text
-        """)
+            WITH activity AS MATERIALIZED (
+                SELECT pid, backend_type, xact_start FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()
+                   AND has_table_privilege(usesysid, 'sale_order', 'INSERT, UPDATE')
+            )
+            SELECT (LEAST(transaction_timestamp() AT TIME ZONE 'UTC',
+                          (SELECT min(xact_start) FROM activity WHERE backend_type = 'client backend')
+                           AT TIME ZONE 'UTC',
+                          CASE WHEN (
+                              -- a prepared transaction of the database that wrote orders
+                              EXISTS (SELECT FROM pg_prepared_xacts WHERE database = current_database())
+                              AND EXISTS (
+                                  SELECT FROM pg_locks lock
+                                   WHERE lock.pid IS NULL AND lock.locktype = 'relation'
+                                     AND lock.mode = 'RowExclusiveLock' AND lock.relation = 'sale_order'::regclass
+                                     AND lock.database = (SELECT oid FROM pg_database
+                                                           WHERE datname = current_database()))
+                          ) OR (
+                              -- a transaction whose start this role may not read (its backend_type hidden too)
+                              EXISTS (SELECT FROM activity
+                                       WHERE backend_type IS NULL AND NOT EXISTS (
+                                             SELECT FROM pg_stat_replication sender WHERE sender.pid = activity.pid))
+                              AND EXISTS (
+                                  SELECT FROM activity JOIN pg_locks lock ON lock.pid = activity.pid
+                                   WHERE activity.backend_type IS NULL AND lock.locktype = 'virtualxid'
+                                     AND lock.granted AND NOT EXISTS (
+                                         SELECT FROM pg_stat_replication sender WHERE sender.pid = activity.pid))
+                          ) THEN COALESCE(%s::timestamp, '-infinity') END))::text
+        """, [previous or None])
         return self.env.cr.fetchone()[0]
 
     @api.model
@@ -70,8 +114,9 @@ class SaleOrder(models.Model):
         its start), never makes them lose an order; one that touched no order yet and then writes
         orders for longer than the window reaching back is not seen. ``pg_locks`` (any role may read it)
         names the transactions, ``pg_stat_activity`` their start: of the database's own role (Odoo's
-        workers), no other privilege needed; the query runs on the primary (the exchange's route is
-        not read-only)."""
+        workers) to a role that is no superuser; another role's transaction holds nothing back here (its
+        orders go in the next export by the snapshot and the horizon: :meth:`_ecom_1c_export_horizon`).
+        The query runs on the primary (the exchange's route is not read-only)."""
         self.env.cr.execute("""
             SELECT (LEAST(clock_timestamp(), (
                         SELECT min(activity.xact_start) - interval '1 microsecond'

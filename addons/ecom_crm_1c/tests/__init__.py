@@ -24,3 +24,4 @@ from . import test_winback_stock
 from . import test_other_shops
 from . import test_migrations
 from . import test_concurrency
+from . import test_hostile

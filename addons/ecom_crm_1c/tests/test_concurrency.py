@@ -2,6 +2,10 @@
 own (Odoo's REPEATABLE READ): what they need is committed, and removed after the test."""
 
 import threading
+from unittest.mock import patch
+
+import psycopg2
+from werkzeug.wrappers import Response
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.addons.ecom_crm.tests.test_concurrency import ConcurrencyCase
@@ -33,18 +37,25 @@ class Exports:
                                                            COMMITTED_SNAPSHOT: False, COMMITTED_HORIZON: False}))
         self.addCleanup(self.committed, lambda env: settings(env, {k: v or False for k, v in before.items()}))
 
-    def export(self, env):
+    def export(self, env, blind=False):
         """1C's query and its success, on a connection of its own: the ids of the orders it got."""
-        position, ids = self.query(env)
+        position, ids = self.query(env, blind)
         self.success(env, position)
         return ids
 
     @staticmethod
-    def query(env):
+    def query(env, blind=False):
         """As ``mode=query``: ``((its bound, its snapshot, its horizon), the ids of the orders it sends)``;
-        the orders read in a transaction begun after the horizon was measured, as the exchange does."""
+        the orders read in a transaction begun after the horizon was measured, as the exchange does.
+        ``blind``: the horizon measured as a role that may not read the start of other roles' transactions
+        (Odoo's role no superuser, the others another role's)."""
         orders = env["sale.order"]
+        if blind:
+            env["ir.config_parameter"].sudo().get_param(COMMITTED_HORIZON)  # read (and cached) as Odoo's role
+            env.cr.execute("SET LOCAL ROLE pg_signal_backend")  # no superuser, no pg_read_all_stats
         horizon = orders._ecom_1c_export_horizon()
+        if blind:
+            env.cr.execute("RESET ROLE")
         env.cr.commit()
         until = orders._ecom_1c_export_clock()
         ids = orders._ecom_1c_orders_to_export(until).ids
@@ -211,6 +222,33 @@ class TestOrdersExportOnce(Exports, BaseCase):
         self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
         self.assertNotIn(ids[0], self.committed(self.export), "and that one alone")
 
+    def test_an_order_of_a_transaction_whose_start_the_export_cannot_read_goes_in_the_next_export(self):
+        """Odoo's role is no superuser: another role's transaction (a script run as ``postgres``) shows the
+        export no start. It began before 1C asked, touched no order then, and writes its orders after
+        1C acknowledged, dated by its start: the next export sends them, looking back as far as the last
+        acknowledged one did (here: over every order, none acknowledged yet). They were lost: the export
+        took the start of its own request for the oldest."""
+        with self.registry.cursor() as cr:
+            try:
+                cr.execute("SET LOCAL ROLE pg_signal_backend")
+            except psycopg2.Error:  # a role that may not act as another: the case cannot be made here
+                self.skipTest("the test's role may not act as a role that reads no other role's activity")
+        for acknowledged in (True, False):
+            with self.subTest(acknowledged=acknowledged):
+                if acknowledged:
+                    self.committed(self.export)  # with nothing in progress: its horizon
+                other = self.registry.cursor()
+                try:
+                    other.execute("SELECT count(*) FROM res_partner")  # the job began: it read, wrote nothing
+                    self.committed(lambda env: self.export(env, blind=True))
+                    ids = self.confirmed_order(api.Environment(other, SUPERUSER_ID, {}))
+                    other.commit()
+                finally:
+                    other.close()
+                self.addCleanup(self.committed, lambda env, ids=ids: self.remove(env, *ids))
+                self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
+                self.committed(lambda env: env["ir.config_parameter"].set_param(COMMITTED_HORIZON, False))
+
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestImportWaitConcurrency(ConcurrencyCase):
@@ -285,3 +323,142 @@ class TestImportWaitConcurrency(ConcurrencyCase):
                 request.rollback()
                 request.close()
                 first.close()
+
+    def test_a_document_waiting_for_an_import_step_keeps_its_file_held(self):
+        """1C's document is stored (``mode=file``) while another exchange's import step runs: the request
+        commits 1C's bytes and waits for the step. The file stays held by the request meanwhile, while
+        it imports it and to its end: 1C sending the file again (its timeout fired) waits rather than
+        start it anew under the import to come, and 1C asking for its import hears «progress». The
+        wait's commits dropped it: another request found the file free while it waited."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id)._clear_uploads())
+        controller = ExchangeController()
+        free = []  # whether another request could take the file's lock, at each moment
+
+        def another_request():
+            return self.committed(lambda env: controller._hold_file(
+                env, env["ecom.1c.session"].browse(session_id), "a.xml"))
+
+        def import_file(*_args, **_kwargs):
+            free.append(another_request())
+            return Response("success\n")
+
+        step, request = self.registry.cursor(), self.registry.cursor()
+        thread, outcome = None, {}
+        try:
+            step.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            env = api.Environment(request, SUPERUSER_ID, {})
+            session = env["ecom.1c.session"].browse(session_id)
+            self.assertTrue(controller._hold_file(env, session, "a.xml", wait=True), "mode=file holds its document")
+            with patch.object(ExchangeController, "_mode_import", import_file):
+                thread = threading.Thread(target=lambda: outcome.update(
+                    response=controller._import_stored(env, session, "a.xml", "a.xml")), daemon=True)
+                thread.start()
+                self.assertTrue(self.wait_for_lock_or_end(self.backend_pid(step), thread), "it waits for the step")
+                free.append(another_request())  # while it waits
+                step.commit()  # the step ends
+                thread.join(60)
+                self.assertFalse(thread.is_alive())
+            self.assertEqual(outcome["response"].get_data(), b"success\n")
+            free.append(another_request())  # imported, the request not over
+            request.rollback()  # the request's end
+            free.append(another_request())
+            self.assertEqual(free, [False, False, False, True], "held from the upload to the request's end alone")
+            request.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+            self.assertEqual(request.fetchone()[0], 0, "no lock of the connection's own left behind")
+        finally:
+            if thread and thread.is_alive():
+                request._cnx.cancel()
+                thread.join(10)
+            request.rollback()
+            request.close()
+            step.rollback()
+            step.close()
+
+    def test_a_wait_broken_by_an_error_leaves_its_file_held_by_no_connection(self):
+        """What the request wrote fails to be stored before the wait (its transaction broken): the error
+        goes up (the request fails, or Odoo runs it again), and the connection, back in Odoo's pool, holds
+        no lock of the file of its own: the next request of the file is not refused for ever."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        controller = ExchangeController()
+        request = self.registry.cursor()
+        try:
+            env = api.Environment(request, SUPERUSER_ID, {})
+            session = env["ecom.1c.session"].browse(session_id)
+            self.assertTrue(controller._hold_file(env, session, "a.xml", wait=True))
+            with patch.object(env, "flush_all", lambda: request.execute("SELECT 1 / 0")), \
+                    self.assertRaises(psycopg2.errors.DivisionByZero):
+                controller._wait_for_imports(env, anew=True, keep=controller._file_key(session, "a.xml"))
+            request.rollback()
+            request.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+            self.assertEqual(request.fetchone()[0], 0)
+            self.assertTrue(self.committed(lambda env: controller._hold_file(
+                env, env["ecom.1c.session"].browse(session_id), "a.xml")), "another request takes the file")
+        finally:
+            request.rollback()
+            request.close()
+
+    def assertHoldsNoLock(self, cursor):
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+        self.assertEqual(cursor.fetchone()[0], 0, "no advisory lock left to the connection (back in Odoo's pool)")
+
+    def test_a_file_held_by_a_broken_transaction_is_held_by_no_connection(self):
+        """The file's lock is the connection's own across the commit that ends the wait for another request
+        of it (:meth:`_hold_file`): an error breaking the transaction there made its release fail too
+        («current transaction is aborted» raised over the error), and the connection, back in Odoo's pool,
+        kept the file held: 1C heard «progress» for it, or its document waited and failed, until the worker
+        restarted."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        controller = ExchangeController()
+        request = self.registry.cursor()
+        try:
+            env = api.Environment(request, SUPERUSER_ID, {})
+            session = env["ecom.1c.session"].browse(session_id)
+            for wait in (False, True):
+                with self.subTest(wait=wait), \
+                        patch.object(env, "flush_all", lambda: request.execute("SELECT 1 / 0")), \
+                        self.assertRaises(psycopg2.errors.DivisionByZero):
+                    controller._hold_file(env, session, "a.xml", wait=wait)
+                request.rollback()
+                self.assertHoldsNoLock(request)
+            self.assertTrue(self.committed(lambda env: controller._hold_file(
+                env, env["ecom.1c.session"].browse(session_id), "a.xml")), "another request takes the file")
+        finally:
+            request.rollback()
+            request.close()
+
+    def test_the_import_lock_taken_after_a_wait_is_held_by_no_connection_after_an_error(self):
+        """1C's document waited for another exchange's import step (``mode=file``): the import lock is the
+        connection's own across the commit that ends the wait. An error breaking that commit left it so
+        (its release failed too): no exchange of the database could import again until the worker
+        restarted."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        controller = ExchangeController()
+        request = self.registry.cursor()
+        commit, commits = request.commit, []
+
+        def failing_second_commit():
+            commits.append(1)
+            if len(commits) == 2:  # the one that ends the wait, the import lock the connection's
+                request.execute("SELECT 1 / 0")
+            return commit()
+
+        try:
+            env = api.Environment(request, SUPERUSER_ID, {})
+            session = env["ecom.1c.session"].browse(session_id)
+            self.assertTrue(controller._hold_file(env, session, "a.xml", wait=True))
+            with patch.object(request, "commit", failing_second_commit), \
+                    self.assertRaises(psycopg2.errors.DivisionByZero):
+                controller._wait_for_imports(env, anew=True, keep=controller._file_key(session, "a.xml"))
+            request.rollback()
+            self.assertHoldsNoLock(request)
+            with self.registry.cursor() as other:
+                other.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+                self.assertTrue(other.fetchone()[0], "another exchange imports")
+        finally:
+            request.rollback()
+            request.close()

@@ -210,6 +210,142 @@ class TestOrdersQueryPlan(TransactionCase):
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestExportHorizon(TransactionCase):
+    """How far the next export looks back, from what ``pg_stat_activity`` and ``pg_locks`` show: here tables
+    of the test's own transaction named so (a session's temporary tables come before the catalog's), as
+    a role that may not read other roles' activity sees them (the start of their transactions hidden)."""
+
+    def activity(self, *backends, senders=(), prepared=()):
+        """The database's other backends as ``(usesysid, backend_type, xact_start, in a transaction)`` (their
+        pids from 100001 on); ``senders``: the pids of logical replication's senders among them;
+        ``prepared``: the prepared transactions as ``(database, the tables they wrote)``."""
+        self.env.cr.execute("""
+            CREATE TEMP TABLE pg_stat_activity (datname name, pid int, usesysid oid, backend_type text,
+                                                xact_start timestamptz);
+            CREATE TEMP TABLE pg_locks (pid int, locktype text, granted bool, database oid, relation oid, mode text);
+            CREATE TEMP TABLE pg_stat_replication (pid int);
+            CREATE TEMP TABLE pg_prepared_xacts (transaction xid, database name)
+        """)
+        for pid, (usesysid, backend_type, xact_start, in_transaction) in enumerate(backends, 100_001):
+            self.env.cr.execute("INSERT INTO pg_stat_activity VALUES (current_database(), %s, %s, %s, %s)",
+                                [pid, usesysid, backend_type, xact_start])
+            if in_transaction:
+                self.env.cr.execute("INSERT INTO pg_locks (pid, locktype, granted) VALUES (%s, 'virtualxid', true)",
+                                    [pid])
+        for pid in senders:
+            self.env.cr.execute("INSERT INTO pg_stat_replication VALUES (%s)", [pid])
+        for xid, (database, tables) in enumerate(prepared, 900):
+            self.env.cr.execute("INSERT INTO pg_prepared_xacts VALUES (%s::text::xid, %s)", [xid, database])
+            for table in tables:  # its locks: no backend's (pid NULL), of its database
+                self.env.cr.execute("""
+                    INSERT INTO pg_locks
+                    SELECT NULL, 'relation', true, (SELECT oid FROM pg_database WHERE datname = %s), %s::regclass,
+                           'RowExclusiveLock'
+                """, [database, table])
+
+    def lock_table_reads(self):
+        """How many times this transaction read the (test's) lock table."""
+        self.env.cr.execute("SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = 'pg_temp.pg_locks'::regclass")
+        return self.env.cr.fetchone()[0]
+
+    def horizon(self, company=None):
+        return self.env["sale.order"]._ecom_1c_export_horizon(company)
+
+    def now(self):
+        self.env.cr.execute("SELECT (transaction_timestamp() AT TIME ZONE 'UTC')::text")
+        return self.env.cr.fetchone()[0]
+
+    def test_a_transaction_whose_start_is_hidden_holds_the_horizon_at_the_last_acknowledged_one(self):
+        """Odoo's role is no superuser: another role's transaction (a script run as ``postgres``) shows no
+        start. The export cannot tell when it began: it looks back as far as the last export 1C
+        acknowledged did (the transaction began after that export measured, or held it back then the same
+        way), that 1C's own; with none acknowledged, over every order. No order it writes is lost."""
+        self.env.cr.execute("SELECT oid FROM pg_roles WHERE rolname = current_user")
+        odoo_role = self.env.cr.fetchone()[0]
+        self.activity((odoo_role, None, None, True))
+        orders, company = self.env["sale.order"], self.env.company
+        orders._ecom_1c_commit_export("2026-12-06 10:00:00", None, "10:10:", "2026-12-06 08:00:00")
+        orders._ecom_1c_commit_export("2026-12-05 10:00:00", company, "10:10:", "2026-12-05 08:00:00")
+        self.assertEqual(self.horizon(), "2026-12-06 08:00:00")
+        self.assertEqual(self.horizon(company), "2026-12-05 08:00:00", "a company's 1C: its own")
+        orders._ecom_1c_commit_export("2026-12-06 10:00:00", None, "10:10:", None)
+        self.assertEqual(self.horizon(), "-infinity", "none acknowledged: every order")
+
+    def test_what_holds_the_horizon_back(self):
+        """A visible transaction holds the horizon at its start; a role that may not write orders (a read-only
+        report's, autovacuum's), or a backend of a hidden role not in a transaction, hold nothing back."""
+        self.env["sale.order"]._ecom_1c_commit_export("2026-12-06 10:00:00", None, "10:10:", "2026-12-06 08:00:00")
+        self.env.cr.execute("SELECT oid FROM pg_roles WHERE rolname = current_user")
+        odoo_role = self.env.cr.fetchone()[0]
+        # a role granted no right on the orders (pg_read_all_stats: any role but Odoo's)
+        self.env.cr.execute("SELECT oid FROM pg_roles WHERE rolname = 'pg_read_all_stats'")
+        read_only = self.env.cr.fetchone()[0]
+        self.activity((odoo_role, "client backend", "2026-12-06 09:30:00+00", True),  # Odoo's worker
+                      (None, None, None, True),  # autovacuum
+                      (read_only, None, None, True),  # a read-only report's role, its start hidden
+                      (odoo_role, None, None, False))  # another role's session, idle
+        self.assertEqual(self.horizon(), "2026-12-06 09:30:00")
+        self.env.cr.execute("DELETE FROM pg_stat_activity WHERE backend_type = 'client backend'")
+        self.assertEqual(self.horizon(), self.now(), "nothing older than the request's own transaction")
+
+    def test_a_visible_transaction_of_a_role_that_may_not_write_orders_holds_nothing_back(self):
+        """Odoo's role a superuser (or of ``pg_read_all_stats``): another role's transaction shows its start. One
+        of a role granted no right to write the orders (a report's, a backup's) writes none: its start held
+        the horizon back as far (a nightly backup of hours: every export looked back hours, and further)."""
+        self.env.cr.execute("SELECT oid FROM pg_roles WHERE rolname = current_user")
+        odoo_role = self.env.cr.fetchone()[0]
+        self.env.cr.execute("SELECT oid FROM pg_roles WHERE rolname = 'pg_read_all_stats'")
+        read_only = self.env.cr.fetchone()[0]
+        self.activity((read_only, "client backend", "2026-12-06 02:00:00+00", True),
+                      (odoo_role, "client backend", "2026-12-06 09:30:00+00", True))
+        self.assertEqual(self.horizon(), "2026-12-06 09:30:00")
+
+    def test_a_logical_replication_sender_holds_nothing_back(self):
+        """A logical replication's sender (a superuser's: it may write anything) connected to the database
+        decodes what others wrote, in short transactions of its own, all day: its start hidden, it held the
+        horizon at the last acknowledged one at every export that met one."""
+        self.env["sale.order"]._ecom_1c_commit_export("2026-12-06 10:00:00", None, "10:10:", "2026-12-06 08:00:00")
+        self.env.cr.execute("SELECT oid FROM pg_roles WHERE rolname = current_user")
+        odoo_role = self.env.cr.fetchone()[0]
+        self.activity((odoo_role, None, None, True), senders=[100_001])
+        self.assertEqual(self.horizon(), self.now())
+        self.env.cr.execute("DELETE FROM pg_stat_replication")
+        self.assertEqual(self.horizon(), "2026-12-06 08:00:00", "another role's transaction, no sender: held")
+
+    def test_a_prepared_transaction_that_wrote_orders_holds_the_horizon(self):
+        """A prepared transaction (two-phase commit: another application's) is no backend: the export saw
+        nothing of it, and the orders it wrote, dated by its start, committed after 1C acknowledged were
+        lost. While one of the database that wrote orders waits, the horizon is held at the last
+        acknowledged one; one that wrote none (it writes nothing more), or another database's, holds nothing."""
+        self.env["sale.order"]._ecom_1c_commit_export("2026-12-06 10:00:00", None, "10:10:", "2026-12-06 08:00:00")
+        self.env.cr.execute("SELECT current_database()")
+        database = self.env.cr.fetchone()[0]
+        self.activity(prepared=[(database, ["res_partner"]), ("postgres", ["pg_class"])])
+        self.assertEqual(self.horizon(), self.now())
+        self.env.cr.execute("""
+            INSERT INTO pg_locks SELECT NULL, 'relation', true, oid, 'sale_order'::regclass, 'RowExclusiveLock'
+              FROM pg_database WHERE datname = current_database()
+        """)
+        self.assertEqual(self.horizon(), "2026-12-06 08:00:00")
+
+    def test_the_lock_table_is_read_only_for_a_hidden_start(self):
+        """Every export (each 1C polls every few minutes) read the whole lock table of the server, a busy one
+        too, whenever one of Odoo's workers was idle (no transaction: no start either, taken for a hidden
+        one): it is read only while a backend of the database hides its start, or a transaction is prepared."""
+        self.env.cr.execute("SELECT oid FROM pg_roles WHERE rolname = current_user")
+        odoo_role = self.env.cr.fetchone()[0]
+        self.activity((odoo_role, "client backend", "2026-12-06 09:30:00+00", True),
+                      (odoo_role, "client backend", None, False),  # an idle worker of Odoo's
+                      (None, None, None, True))  # autovacuum
+        self.assertEqual(self.horizon(), "2026-12-06 09:30:00")
+        self.assertEqual(self.lock_table_reads(), 0)
+        self.env.cr.execute("INSERT INTO pg_stat_activity VALUES (current_database(), 100004, %s, NULL, NULL)",
+                            [odoo_role])
+        self.horizon()
+        self.assertGreater(self.lock_table_reads(), 0, "a hidden start: read")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestOrderDocument(TransactionCase):
     """What a sale order is in the document 1C reads."""
 

@@ -1,0 +1,152 @@
+"""Hostile and broken input over HTTP, as an attacker or a misconfigured 1C sends it: every answer is the
+protocol's («failure» and its reason on one line, or «success»), never an HTML page, and nothing is lost
+(the bytes stored stay, a refused import applies nothing and is logged)."""
+
+import os
+from unittest.mock import patch
+
+from odoo.tests import tagged
+
+from ..controllers.exchange import ExchangeController
+from ..models.ecom_1c_exchange import Ecom1cExchange
+from .common import ProtocolCase, big_catalog, big_catalog_id, read
+from .test_archives import make_zip
+from .test_orders_from_1c import LINE, MAT, ORDER
+
+BOMB = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        + '<КоммерческаяИнформация ВерсияСхемы="2.05"><Документ><Ид>&lol3;</Ид></Документ>'
+          '</КоммерческаяИнформация>'.encode())
+EXTERNAL = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+            + '<КоммерческаяИнформация ВерсияСхемы="2.05"><Документ><Ид>&xxe;</Ид></Документ>'
+              '</КоммерческаяИнформация>'.encode())
+
+
+def document(order_id, encoding="UTF-8", declared=True):
+    """1C's order ``order_id`` (a line of the product of 1C id MAT), in ``encoding`` (its declaration
+    left out unless ``declared``)."""
+    text = ORDER.format(id=order_id, number=order_id, total=2500, customer="hostile-customer",
+                        phone="+79165554433", posted="false",
+                        lines=LINE.format(id=MAT, name="Коврик", price=2500, qty=1, amount=2500))
+    text = text.replace('encoding="UTF-8"', f'encoding="{encoding}"') if declared else text.split("?>", 1)[1]
+    return text.encode("utf-8" if encoding == "UTF-8" and declared else "cp1251")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestHostileInput(ProtocolCase):
+    def setUp(self):
+        super().setUp()
+        self.env["product.product"].create({"name": "Коврик", "ecom_1c_id": MAT})
+        self.cookie = self.login()
+        self.call("init", type_="sale", cookie=self.cookie)
+        self.folder = self.env["ecom.1c.session"]._find(self.cookie[1])._upload_dir()
+
+    def refused(self, mode, type_="sale", filename=None, data=None, cookie=None, extra=""):
+        """The answer's reason, once checked to be «failure» and one line of reason, naming no server path."""
+        lines = self.call(mode, type_=type_, data=data, cookie=cookie or self.cookie, filename=filename,
+                          extra=extra)
+        self.assertEqual((len(lines), lines[0]), (2, "failure"), lines)
+        self.assertNotIn(os.path.dirname(self.folder), lines[1])
+        return lines[1]
+
+    def assertSays(self, reason, *words):
+        """``reason`` says one of ``words`` (English, Russian: the answer is in the store's language)."""
+        self.assertTrue(any(word in reason for word in words), reason)
+
+    def orders(self, order_id):
+        return self.env["sale.order"].search([("ecom_1c_id", "=", order_id)])
+
+    def test_a_wrong_session_is_refused(self):
+        for cookie, extra in ((("ecom_1c_session", "forged"), ""), (("other", "x"), "&sessid=forged")):
+            lines = self.call("file", data=document("hostile-0"), cookie=cookie, filename="orders.xml", extra=extra)
+            self.assertEqual((len(lines), lines[0]), (2, "failure"), lines)
+            self.assertIn("checkauth", lines[1])
+        self.assertFalse(self.orders("hostile-0"))
+        self.assertFalse(os.path.exists(os.path.join(self.folder, "orders.xml")))
+
+    def test_names_outside_the_upload_area_and_files_never_uploaded(self):
+        for type_ in ("catalog", "sale"):
+            for name in ("../../etc/passwd", "/etc/passwd", "C:\\Windows\\win.ini", "a/../../b.xml"):
+                for mode in ("file", "import"):
+                    self.assertSays(self.refused(mode, type_, name, data=b"<x/>" if mode == "file" else None),
+                                    "refused file name", "имя файла отклонено")
+            self.assertSays(self.refused("import", type_, "never.xml"), "not uploaded", "не передан")
+        self.assertEqual(os.listdir(self.folder), [], "nothing stored anywhere")
+
+    def test_dtds_and_entities_are_refused(self):
+        """A billion laughs and an external entity, as 1C's orders (imported at once) and as a catalog
+        (at its import): refused, nothing of /etc/passwd read, the log saying why; the bytes stay
+        stored (the log's evidence), and nothing applied."""
+        for name, data in (("bomb.xml", BOMB), ("external.xml", EXTERNAL)):
+            self.assertIn("DTD", self.refused("file", "sale", name, data))
+            self.assertEqual(self.call("file", data=data, cookie=self.cookie, filename=f"c-{name}"), ["success"])
+            self.assertIn("DTD", self.refused("import", "catalog", f"c-{name}"))
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual(exchange.state, "failed")
+        self.assertNotIn("root:", exchange.messages)
+        self.assertEqual(sorted(exchange.file_ids.mapped("name")),
+                         ["bomb.xml", "c-bomb.xml", "c-external.xml", "external.xml"])
+
+    def test_windows_1251_declared_or_not(self):
+        """1C writes windows-1251 and says so: imported. The same bytes declaring no encoding (or UTF-8),
+        or an encoding nobody knows: refused with the parser's reason on one line (its message has two),
+        nothing applied, and the same document sent again declared right is imported."""
+        self.assertEqual(self.call("file", type_="sale", data=document("hostile-1", "windows-1251"),
+                                   cookie=self.cookie, filename="orders-1251.xml")[0], "success")
+        self.assertTrue(self.orders("hostile-1"), "imported")
+        undeclared = document("hostile-2", declared=False)
+        for data in (undeclared, undeclared.replace(b"<\xca", b'<?xml version="1.0" encoding="UTF-8"?><\xca', 1),
+                     document("hostile-2", "x-unknown-42")):
+            self.assertSays(self.refused("file", "sale", "orders.xml", data), "malformed XML", "ошибка в XML")
+        self.assertFalse(self.orders("hostile-2"))
+        self.assertEqual(self.call("file", type_="sale", data=document("hostile-2", "windows-1251"),
+                                   cookie=self.cookie, filename="orders.xml")[0], "success", "sent again, right")
+        self.assertTrue(self.orders("hostile-2"))
+
+    def test_a_zip_bomb_of_orders_unpacks_nothing(self):
+        """1C's orders zipped (imported at mode=file): an archive unpacking past the largest exchange is
+        refused as it unpacks, nothing of it left on disk nor applied."""
+        archive = make_zip({"orders.xml": document("hostile-3") + b" " * 5_000_000})
+        self.assertLess(len(archive), 100_000)
+        with patch.object(ExchangeController, "_exchange_limit", lambda controller, env: 2_000_000):
+            reason = self.refused("file", "sale", "orders.zip", archive)
+        self.assertIn("unpacks to more than", reason)
+        self.assertEqual(os.listdir(self.folder), ["orders.zip"])
+        self.assertFalse(self.orders("hostile-3"))
+
+    def test_an_error_of_several_lines_is_answered_on_one(self):
+        """An error whose message holds line breaks (PostgreSQL's, a parser's): 1C reads the answer's second
+        line as the reason, the whole of it."""
+        self.assertEqual(self.call("file", data=document("hostile-4"), cookie=self.cookie, filename="c.xml"),
+                         ["success"])
+        with patch.object(Ecom1cExchange, "_import_file", side_effect=ValueError("first line\nDETAIL:  second")):
+            self.assertEqual(self.refused("import", "catalog", "c.xml"), "ValueError: first line DETAIL: second")
+
+    def test_an_archive_member_replacing_an_imported_file_is_imported_anew(self):
+        """Two archives of one exchange hold a file of the same name: the second's replaces the first's,
+        imported already. It is imported (it was answered «success» with the first one's counts, and
+        its products never made); the log keeps the first import under a name of its own."""
+        self.call("init", cookie=self.cookie)
+        first = make_zip({"import.xml": read("handmade", "characteristics-import.xml")})
+        self.assertEqual(self.call("file", data=first, cookie=self.cookie, filename="a.zip"), ["success"])
+        self.assertEqual(self.import_until_done(self.cookie, "import.xml")[1],
+                         ["success", "created=5 updated=0 archived=0"])
+        self.assertEqual(self.call("file", data=make_zip({"import.xml": big_catalog(2)}), cookie=self.cookie,
+                                   filename="b.zip"), ["success"])
+        self.assertEqual(self.import_until_done(self.cookie, "import.xml")[1],
+                         ["success", "created=3 updated=0 archived=0"], "its group and two products")
+        products = self.env["product.product"].search([("ecom_1c_id", "in", [big_catalog_id(0), big_catalog_id(1)])])
+        self.assertEqual(len(products), 2, "the second archive's catalog imported")
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        names = exchange.file_ids.filtered(lambda f: f.kind == "catalog").mapped("name")
+        self.assertEqual(names[1:], ["import.xml"], "the second, imported under its name")
+        # the first under a name of its own, saying what replaced it: no file was sent again (it said «sent again»)
+        self.assertIn(names[0], ("import.xml (replaced by b.zip)", "import.xml (заменён файлом из архива b.zip)"))
+        self.assertSays(exchange.messages, "import.xml of the archive b.zip replaced",
+                        "import.xml из архива b.zip заменил")
+        # what the exchange holds counts once: the first import.xml's bytes are gone (they counted still)
+        session = self.env["ecom.1c.session"]._find(self.cookie[1])
+        session.invalidate_recordset(["upload_size"])
+        self.assertEqual(session.upload_size, sum(os.path.getsize(os.path.join(self.folder, name))
+                                                  for name in ("a.zip", "b.zip", "import.xml")))
