@@ -230,6 +230,35 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.assert_row("Основание: Договор № 15/2026")
         self.assertEqual(self.order.copy().ecom_contract_number, "15/2026")
 
+    def test_supply_contract_of_the_orders_contract(self):
+        """The supply contract printed of an order under a contract is that contract, the one its invoice's
+        «Основание» names: its number and date in the title and in its specification's; without a date typed,
+        the quotation's; without a contract, the order's name and date, as before. The offer and the invoice
+        keep the order's number."""
+        self.order.action_confirm()  # the order's date now the confirmation's: the quotation's printed
+        name = self.order.name
+        text = self.render(self.order, kind="contract")
+        self.assertIn(f"ДОГОВОР ПОСТАВКИ № {name}", text)
+        self.assert_row("г. Москва 2 декабря 2026 г.")
+        self.assertIn(f"Приложение № 1 к договору поставки № {name} от 2 декабря 2026 г.", text)
+        self.order.write({"ecom_contract_number": "15/2026", "ecom_contract_date": "2026-01-20"})
+        text = self.render(self.order, kind="contract")
+        self.assertIn("ДОГОВОР ПОСТАВКИ № 15/2026", text)
+        self.assert_row("г. Москва 20 января 2026 г.")
+        self.assertIn("Приложение № 1 к договору поставки № 15/2026 от 20 января 2026 г.", text)
+        self.assertNotIn(name, text)
+        self.assertIn("Основание: Договор № 15/2026 от 20.01.2026", self.render(self.order))
+        self.assertIn(f"Счёт на оплату № {name} от 2 декабря 2026 г.", self.render(self.order))
+        self.assertIn(f"Коммерческое предложение № {name}", self.render(self.order, kind="offer"))
+        self.order.ecom_contract_date = False
+        text = self.render(self.order, kind="contract")
+        self.assertIn("ДОГОВОР ПОСТАВКИ № 15/2026", text)
+        self.assert_row("г. Москва 2 декабря 2026 г.")
+        self.assertIn("Приложение № 1 к договору поставки № 15/2026 от 2 декабря 2026 г.", text)
+        # a request prints its quotation's contract
+        self.order.opportunity_id = self._lead(partner_id=self.customer.id)
+        self.assertIn("ДОГОВОР ПОСТАВКИ № 15/2026", self.render(self.order.opportunity_id, kind="contract"))
+
     def test_the_banks_town(self):
         """«ПАО Сбербанк г. Москва» as 1C prints it; a town typed with its kind («г. Москва», «пос.
         Развилка», «пгт Селятино») keeps it, not «г. г. Москва»."""
