@@ -231,6 +231,25 @@ class TestDocuments(HttpCase):
                     self.assertTrue(wrapped_pieces(printed, word), f"{word} printed whole")
                 self.assertGreater(len(wrapped_pieces(printed, name)), 1, "the product's name wrapped in its cell")
 
+    def test_a_description_over_several_lines_keeps_its_lines(self):
+        """A line's description over several lines (a product's sales description under its name, as sale
+        writes it) prints its lines one under the other in its cell, not run together in one paragraph."""
+        self.order.order_line[0].name = "Коляска Cybex Priam 4 в 1\nШасси: алюминий, Rose Gold\nЛюлька: до 9 кг"
+        for kind in ("offer", "contract", "invoice"):
+            with self.subTest(kind=kind):
+                report = self.env.ref(f"ecom_crm.action_report_{kind}_sale_order")
+                pdf, _type = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_pdf(
+                    report, self.order.ids)
+                _width, printed = pdf_words(pdf)
+                starts = {word[5]: word for word in printed if word[5] in ("Коляска", "Шасси:", "Люлька:")}
+                self.assertEqual(len(starts), 3)
+                name, chassis, cot = starts["Коляска"], starts["Шасси:"], starts["Люлька:"]
+                self.assertEqual({name[0], chassis[0], cot[0]}, {name[0]}, "on one page")
+                self.assertAlmostEqual(chassis[1], name[1], delta=0.5, msg="its own line, at the cell's start")
+                self.assertAlmostEqual(cot[1], name[1], delta=0.5)
+                self.assertLess(name[2], chassis[2])
+                self.assertLess(chassis[2], cot[2])
+
     def test_offer_of_a_quotation(self):
         self.assertEqual(self.order.amount_total, 138991)
         text = self.render(self.order, "offer")
