@@ -232,10 +232,11 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.assertEqual(self.order.copy().ecom_contract_number, "15/2026")
 
     def test_supply_contract_of_the_orders_contract(self):
-        """The supply contract printed of an order under a contract is that contract, the one its invoice's
-        «Основание» names: its number and date in the title and in its specification's; without a date typed,
-        the quotation's; without a contract, the order's name and date, as before. The offer and the invoice
-        keep the order's number."""
+        """The supply contract printed of an order under a contract (the one its invoice's «Основание» names,
+        signed already) is the specification to that contract: numbered and dated as the order, naming the
+        contract with its date when typed; not a contract of that number restating its date, its sum and its
+        terms with this order's. Without a contract, the order's contract with its specification, as before.
+        The offer and the invoice keep the order's number; the contract's number is printed as typed."""
         self.order.action_confirm()  # the order's date now the confirmation's: the quotation's printed
         name = self.order.name
         text = self.render(self.order, kind="contract")
@@ -244,21 +245,32 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.assertIn(f"Приложение № 1 к договору поставки № {name} от 2 декабря 2026 г.", text)
         self.order.write({"ecom_contract_number": "15/2026", "ecom_contract_date": "2026-01-20"})
         text = self.render(self.order, kind="contract")
-        self.assertIn("ДОГОВОР ПОСТАВКИ № 15/2026", text)
-        self.assert_row("г. Москва 20 января 2026 г.")
-        self.assertIn("Приложение № 1 к договору поставки № 15/2026 от 20 января 2026 г.", text)
-        self.assertNotIn(name, text)
+        self.assertIn(f"Приложение к договору поставки № 15/2026 от 20 января 2026 г. СПЕЦИФИКАЦИЯ № {name}", text)
+        self.assert_row("г. Москва 2 декабря 2026 г.")
+        self.assertIn("с другой стороны, согласовали поставку по договору поставки № 15/2026 от 20 января 2026 г. "
+                      "следующего товара.", text)
+        self.assertIn("Порядок оплаты и поставки товара — в соответствии с договором.", text)
+        self.assert_row("Всего к оплате: 138 991,00")
+        self.assertIn("Поставщик: ООО «Детский мир у дома»", text)
+        self.assertNotIn("ДОГОВОР ПОСТАВКИ", text)
+        self.assertNotIn("Предмет договора", text)
+        self.assertNotIn("банковских дней с даты подписания договора", text)
         self.assertIn("Основание: Договор № 15/2026 от 20.01.2026", self.render(self.order))
         self.assertIn(f"Счёт на оплату № {name} от 2 декабря 2026 г.", self.render(self.order))
         self.assertIn(f"Коммерческое предложение № {name}", self.render(self.order, kind="offer"))
-        self.order.ecom_contract_date = False
-        text = self.render(self.order, kind="contract")
-        self.assertIn("ДОГОВОР ПОСТАВКИ № 15/2026", text)
+        # no date typed: none made up for the contract
+        self.order.write({"ecom_contract_number": "15/2026-<b>П</b>", "ecom_contract_date": False})
+        report = self.env.ref("ecom_crm.action_report_contract_sale_order")
+        content, _type = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_html(
+            report, self.order.ids)
+        self.assertIn("№ 15/2026-&lt;b&gt;П&lt;/b&gt;".encode(), content, "escaped, not markup")
+        text = self.read_html(content)
+        self.assertIn(f"Приложение к договору поставки № 15/2026-<b>П</b> СПЕЦИФИКАЦИЯ № {name}", text)
+        self.assertIn("по договору поставки № 15/2026-<b>П</b> следующего товара.", text)
         self.assert_row("г. Москва 2 декабря 2026 г.")
-        self.assertIn("Приложение № 1 к договору поставки № 15/2026 от 2 декабря 2026 г.", text)
-        # a request prints its quotation's contract
+        # a request prints its quotation's
         self.order.opportunity_id = self._lead(partner_id=self.customer.id)
-        self.assertIn("ДОГОВОР ПОСТАВКИ № 15/2026", self.render(self.order.opportunity_id, kind="contract"))
+        self.assertIn("СПЕЦИФИКАЦИЯ № " + name, self.render(self.order.opportunity_id, kind="contract"))
 
     def test_the_banks_town(self):
         """«ПАО Сбербанк г. Москва» as 1C prints it; a town typed with its kind («г. Москва», «пос.
