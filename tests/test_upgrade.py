@@ -64,6 +64,9 @@ def test_upgrade_from_the_previous_release(previous_addons, odoo_cmd, psql_on):
         # what 18.0.1.4.0 (commit e725334) left: the indexes of its refusals' view
         psql_on(name, "CREATE INDEX crm_lead_ecom_refusal_date_idx ON crm_lead (date_closed); "
                       "CREATE INDEX sale_order_ecom_returned_date_idx ON sale_order (date_order)")
+        # an order quoted three days before its confirmation (which dated it, its quotation's date lost)
+        psql_on(name, "UPDATE sale_order SET create_date = create_date - interval '3 days' "
+                      "WHERE id = (SELECT min(id) FROM sale_order)")
         odoo("-u", ADDONS, "--stop-after-init")
         company = psql_on(name, "SELECT min(id) FROM res_company")
         card = psql_on(name, f"""SELECT ecom_order_count->>'{company}', ecom_customer_status->>'{company}'
@@ -85,13 +88,15 @@ def test_upgrade_from_the_previous_release(previous_addons, odoo_cmd, psql_on):
                              "AND column_name LIKE 'ecom_%moved%'") == "0", "no column left behind"
         # 18.0.1.5.9: the quotation's date and the contract, the call backs' own customer, company and time
         # (from a release whose call backs did not name their call); the orders confirmed before have no
-        # quotation's date left: their invoice prints the order's date, as it did
+        # quotation's date left: 18.0.1.6.0 dates the one confirmed days after it was made by its creation,
+        # the one confirmed the day it was made prints the order's date, as it did
         assert psql_on(name, "SELECT count(*) FROM information_schema.columns WHERE (table_name, column_name) IN ("
                              "('sale_order', 'ecom_quotation_date'), ('sale_order', 'ecom_contract_number'), "
                              "('sale_order', 'ecom_contract_date'), ('mail_activity', 'ecom_call_at'), "
                              "('mail_activity', 'ecom_call_partner_id'), ('mail_activity', 'ecom_call_company_id'))"
                        ) == "6"
-        assert psql_on(name, "SELECT count(*), count(ecom_quotation_date) FROM sale_order WHERE state = 'sale'") \
-            == "2|0"
+        assert psql_on(name, "SELECT count(*), count(ecom_quotation_date), count(*) FILTER (WHERE ecom_quotation_date "
+                             "<= date_order::date - 2) "
+                             "FROM sale_order WHERE state = 'sale'") == "2|1|1"
     finally:
         subprocess.run(["dropdb", "--if-exists", "--force", name], check=False)

@@ -58,8 +58,10 @@ class EcomDocumentMixin(models.AbstractModel):
 
     def _ecom_document_source(self):
         """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total), and
-        of a quotation: order, due_date, payment_terms, basis (the invoice's «Основание»); a line: dict(name,
-        code, quantity, uom, price, tax_included, price_excluded, discount, subtotal, total)."""
+        of a quotation: order, due_date, payment_terms, basis (the invoice's «Основание»), contract_number and
+        contract_date (the contract the order is under: the invoice's «Основание», the specification's
+        contract); a line: dict(name, code, quantity, uom, price, tax_included, price_excluded, discount,
+        subtotal, total)."""
         raise NotImplementedError
 
     def _ecom_document_check(self, kind):
@@ -91,7 +93,10 @@ class EcomDocumentMixin(models.AbstractModel):
         return source
 
     def _ecom_document_values(self, kind):
-        """The values the templates print; read in Russian (units, products' names): a Russian document."""
+        """The values the templates print; read in Russian (units, products' names): a Russian document.
+        ``number`` and ``date`` are the order's (its name, the quotation's date); ``contract_number`` and
+        ``contract_date`` (the supply contract's only) the contract the order is under, when it names one
+        (``ecom_contract_number``, ``ecom_contract_date``): its specification is printed then, not a contract."""
         self.ensure_one()
         if kind not in DOCUMENT_KINDS:
             raise ValueError(kind)
@@ -113,10 +118,16 @@ class EcomDocumentMixin(models.AbstractModel):
         lines = source["lines"]
         tax_included = not currency.is_zero(source["tax"]) and any(line["tax_included"] for line in lines) and all(
             line["tax_included"] or currency.is_zero(line["total"] - line["subtotal"]) for line in lines)
+        # an order under a contract already signed (the invoice's «Основание») is supplied by a specification
+        # to it: a new contract of that number would restate its date, sum and terms with this order's
+        contract = (kind == "contract" and source.get("contract_number")) or ""
         values = {
             "kind": kind,
             "number": source["number"],
             "date": ru_words.format_date(source["date"]),
+            "contract_number": contract,
+            "contract_date": ru_words.format_date(source["contract_date"])
+            if contract and source.get("contract_date") else "",
             "validity_date": ru_words.format_date(source["validity_date"]) if source["validity_date"] else "",
             "company": company,
             "seller": company.partner_id.with_company(company)._ecom_requisites(),
@@ -285,8 +296,11 @@ class SaleOrder(models.Model):
              "of its invoice for payment, printed again after the confirmation.")
     ecom_contract_number = fields.Char(
         "Contract No.", help="The contract with the customer this order is supplied under, «15/2026»: the "
-                             "invoice for payment's «Основание» (else the order itself).")
-    ecom_contract_date = fields.Date("Contract date")
+                             "invoice for payment's «Основание» (else the order itself); the supply contract "
+                             "printed of the order is then its specification to that contract.")
+    ecom_contract_date = fields.Date(
+        "Contract date", help="The date of the contract the order is under, printed with its number (the "
+                              "invoice's «Основание», the specification's contract).")
 
     def action_confirm(self):
         # the quotation's date, before confirming sets the order's to today (the day its invoice was printed
@@ -346,6 +360,8 @@ class SaleOrder(models.Model):
             "currency": self.currency_id,
             "number": self.name,
             "date": date,
+            "contract_number": self.ecom_contract_number,
+            "contract_date": self.ecom_contract_date,
             "basis": self._ecom_document_basis(date),
             "validity_date": self.validity_date,
             "user": self.user_id,

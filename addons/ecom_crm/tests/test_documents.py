@@ -1,5 +1,8 @@
 """Commercial offer and supply contract: rendered to PDF by wkhtmltopdf, read back from the PDF's text."""
+import collections
 import glob
+import html
+import re
 import subprocess
 import tempfile
 
@@ -24,6 +27,41 @@ def pdf_lines(pdf):
 def pdf_text(pdf):
     """The PDF's text with its whitespace collapsed: wrapped lines joined by one space."""
     return " ".join(pdf_lines(pdf))
+
+
+def pdf_words(pdf):
+    """The pages' width and their words as poppler places them: [(page, x_min, y_min, x_max, y_max, text)], in
+    points; a word's height is its font's size (its ascent and descent), whatever its length."""
+    document = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True,
+                              check=True).stdout.decode()
+    width = float(re.search(r'<page width="([\d.]+)"', document).group(1))
+    words = [(page, float(x_min), float(y_min), float(x_max), float(y_max), html.unescape(text))
+             for page, content in enumerate(document.split("<page ")[1:], start=1)
+             for x_min, y_min, x_max, y_max, text in re.findall(
+                 r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', content)]
+    return width, words
+
+
+def wrapped_pieces(words, value):
+    """The pieces ``value`` is printed in, its cell's lines one under the other from where it starts (``words``
+    of :func:`pdf_words`); none if it is not printed whole."""
+    for page, x_min, y_min, _x_max, _y_max, text in words:
+        if len(text) < 3 or not value.startswith(text):
+            continue
+        pieces = [text]
+        for word in sorted((word for word in words if word[0] == page and abs(word[1] - x_min) < 1
+                            and word[2] > y_min), key=lambda word: word[2]):
+            if "".join(pieces) == value or not value.startswith("".join(pieces) + word[5]):
+                break
+            pieces.append(word[5])
+        if "".join(pieces) == value:
+            return pieces
+    return []
+
+
+def text_height(words):
+    """The height of most words of a document: its body text's size."""
+    return collections.Counter(round(word[4] - word[2], 2) for word in words).most_common(1)[0][0]
 
 
 def pdf_qr_codes(pdf, dpi):
@@ -161,6 +199,56 @@ class TestDocuments(HttpCase):
         self.assertEqual(pdf_qr_codes(pdf, 150),
                          [self.order.with_user(self.salesman)._ecom_document_values("invoice")["qr_payload"]])
         self.assertAlmostEqual(printed_module_mm(pdf), 0.5, delta=0.05)
+
+    def test_long_words_wrap_in_their_cells_the_page_keeps_its_size(self):
+        """A word longer than its column (an article code, a product's name with no space, an e-mail, a bank's
+        name) wraps within its cell: the table keeps the page's width, where wkhtmltopdf would shrink the whole
+        page, its text smaller, to fit the table it widened. Each document is printed at the usual size (the
+        size of the text of a usual one), nothing beyond the right margin, the long words whole."""
+        report = self.env.ref("ecom_crm.action_report_offer_sale_order")
+        pdf, _type = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_pdf(report, self.order.ids)
+        usual = text_height(pdf_words(pdf)[1])
+        code = "АРТ-1234567890-ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        name = ("Cybex" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" * 3)[:80]
+        email = "zakupki.otdel.snabzheniya.tsentralnogo.sklada@example-long-domain.ru"
+        bank = "ПАО" + "Сбербанк" * 8
+        self.stroller.default_code = code
+        self.order.order_line[0].name = f"Коляска {name}"
+        self.customer.email = email
+        self.env.company.partner_id.bank_ids.bank_id.name = bank
+        paper = self.env.ref("ecom_crm.paperformat_ecom_document")
+        for kind, words in (("offer", (code, name, bank)), ("contract", (code, name, bank, email)),
+                            ("invoice", (name, bank))):
+            with self.subTest(kind=kind):
+                report = self.env.ref(f"ecom_crm.action_report_{kind}_sale_order")
+                pdf, _type = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_pdf(
+                    report, self.order.ids)
+                width, printed = pdf_words(pdf)
+                self.assertEqual(text_height(printed), usual, "the page printed at its usual size")
+                right_edge = width - paper.margin_right / 25.4 * 72
+                self.assertLessEqual(max(word[3] for word in printed), right_edge + 0.5, "nothing beyond the margin")
+                for word in words:
+                    self.assertTrue(wrapped_pieces(printed, word), f"{word} printed whole")
+                self.assertGreater(len(wrapped_pieces(printed, name)), 1, "the product's name wrapped in its cell")
+
+    def test_a_description_over_several_lines_keeps_its_lines(self):
+        """A line's description over several lines (a product's sales description under its name, as sale
+        writes it) prints its lines one under the other in its cell, not run together in one paragraph."""
+        self.order.order_line[0].name = "Коляска Cybex Priam 4 в 1\nШасси: алюминий, Rose Gold\nЛюлька: до 9 кг"
+        for kind in ("offer", "contract", "invoice"):
+            with self.subTest(kind=kind):
+                report = self.env.ref(f"ecom_crm.action_report_{kind}_sale_order")
+                pdf, _type = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_pdf(
+                    report, self.order.ids)
+                _width, printed = pdf_words(pdf)
+                starts = {word[5]: word for word in printed if word[5] in ("Коляска", "Шасси:", "Люлька:")}
+                self.assertEqual(len(starts), 3)
+                name, chassis, cot = starts["Коляска"], starts["Шасси:"], starts["Люлька:"]
+                self.assertEqual({name[0], chassis[0], cot[0]}, {name[0]}, "on one page")
+                self.assertAlmostEqual(chassis[1], name[1], delta=0.5, msg="its own line, at the cell's start")
+                self.assertAlmostEqual(cot[1], name[1], delta=0.5)
+                self.assertLess(name[2], chassis[2])
+                self.assertLess(chassis[2], cot[2])
 
     def test_offer_of_a_quotation(self):
         self.assertEqual(self.order.amount_total, 138991)

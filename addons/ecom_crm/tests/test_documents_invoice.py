@@ -9,6 +9,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.migration import load_script
 from odoo.tests import BaseCase, Form, new_test_user, tagged
 from odoo.tools.parse_version import parse_version
 
@@ -230,6 +231,47 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.assert_row("Основание: Договор № 15/2026")
         self.assertEqual(self.order.copy().ecom_contract_number, "15/2026")
 
+    def test_supply_contract_of_the_orders_contract(self):
+        """The supply contract printed of an order under a contract (the one its invoice's «Основание» names,
+        signed already) is the specification to that contract: numbered and dated as the order, naming the
+        contract with its date when typed; not a contract of that number restating its date, its sum and its
+        terms with this order's. Without a contract, the order's contract with its specification, as before.
+        The offer and the invoice keep the order's number; the contract's number is printed as typed."""
+        self.order.action_confirm()  # the order's date now the confirmation's: the quotation's printed
+        name = self.order.name
+        text = self.render(self.order, kind="contract")
+        self.assertIn(f"ДОГОВОР ПОСТАВКИ № {name}", text)
+        self.assert_row("г. Москва 2 декабря 2026 г.")
+        self.assertIn(f"Приложение № 1 к договору поставки № {name} от 2 декабря 2026 г.", text)
+        self.order.write({"ecom_contract_number": "15/2026", "ecom_contract_date": "2026-01-20"})
+        text = self.render(self.order, kind="contract")
+        self.assertIn(f"Приложение к договору поставки № 15/2026 от 20 января 2026 г. СПЕЦИФИКАЦИЯ № {name}", text)
+        self.assert_row("г. Москва 2 декабря 2026 г.")
+        self.assertIn("с другой стороны, согласовали поставку по договору поставки № 15/2026 от 20 января 2026 г. "
+                      "следующего товара.", text)
+        self.assertIn("Порядок оплаты и поставки товара — в соответствии с договором.", text)
+        self.assert_row("Всего к оплате: 138 991,00")
+        self.assertIn("Поставщик: ООО «Детский мир у дома»", text)
+        self.assertNotIn("ДОГОВОР ПОСТАВКИ", text)
+        self.assertNotIn("Предмет договора", text)
+        self.assertNotIn("банковских дней с даты подписания договора", text)
+        self.assertIn("Основание: Договор № 15/2026 от 20.01.2026", self.render(self.order))
+        self.assertIn(f"Счёт на оплату № {name} от 2 декабря 2026 г.", self.render(self.order))
+        self.assertIn(f"Коммерческое предложение № {name}", self.render(self.order, kind="offer"))
+        # no date typed: none made up for the contract
+        self.order.write({"ecom_contract_number": "15/2026-<b>П</b>", "ecom_contract_date": False})
+        report = self.env.ref("ecom_crm.action_report_contract_sale_order")
+        content, _type = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_html(
+            report, self.order.ids)
+        self.assertIn("№ 15/2026-&lt;b&gt;П&lt;/b&gt;".encode(), content, "escaped, not markup")
+        text = self.read_html(content)
+        self.assertIn(f"Приложение к договору поставки № 15/2026-<b>П</b> СПЕЦИФИКАЦИЯ № {name}", text)
+        self.assertIn("по договору поставки № 15/2026-<b>П</b> следующего товара.", text)
+        self.assert_row("г. Москва 2 декабря 2026 г.")
+        # a request prints its quotation's
+        self.order.opportunity_id = self._lead(partner_id=self.customer.id)
+        self.assertIn("СПЕЦИФИКАЦИЯ № " + name, self.render(self.order.opportunity_id, kind="contract"))
+
     def test_the_banks_town(self):
         """«ПАО Сбербанк г. Москва» as 1C prints it; a town typed with its kind («г. Москва», «пос.
         Развилка», «пгт Селятино») keeps it, not «г. г. Москва»."""
@@ -420,6 +462,60 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.order.ecom_contract_number = "15/2026"
         self.render(self.order)
         self.assert_row("Основание: Договор № 15/2026")
+
+    def test_upgrade_dates_the_orders_confirmed_before_by_their_creation(self):
+        """Orders confirmed before 18.0.1.5.9 kept no quotation's date: their invoice printed the day they were
+        confirmed. 18.0.1.6.0 dates those confirmed a day after they were made by their creation, in the time
+        zone the invoice printed its date in (the salesperson's, else the store's); it leaves the others
+        alone: an order confirmed the day it was quoted, one whose quotation's date was kept, one an import
+        dated before its creation, a quotation, a cancelled order. Run again, it changes nothing."""
+        self.env.company.partner_id.tz = "Europe/Moscow"
+        self.salesman.tz = False
+        novosibirsk = new_test_user(self.env, login="ecom_doc_nsk", groups="sales_team.group_sale_salesman",
+                                    tz="Asia/Novosibirsk")
+        nowhere = new_test_user(self.env, login="ecom_doc_nowhere", groups="sales_team.group_sale_salesman")
+        orders = {}
+        # (created, dated: the confirmation's, state, quotation's date, salesperson), in UTC
+        for key, created, dated, state, kept, user in (
+                ("store", "2026-11-27 21:30:00", "2026-12-04 10:00:00", "sale", None, self.salesman),
+                ("salesperson", "2026-11-27 18:30:00", "2026-12-04 10:00:00", "sale", None, novosibirsk),
+                ("no zone", "2026-11-27 22:00:00", "2026-12-04 10:00:00", "sale", None, nowhere),
+                ("same day", "2026-12-04 06:00:00", "2026-12-04 10:00:00", "sale", None, self.salesman),
+                ("kept", "2026-11-20 10:00:00", "2026-12-04 10:00:00", "sale", "2026-12-01", self.salesman),
+                ("imported", "2026-12-05 10:00:00", "2026-11-15 10:00:00", "sale", None, self.salesman),
+                ("quotation", "2026-11-20 10:00:00", "2026-12-04 10:00:00", "draft", None, self.salesman),
+                ("cancelled", "2026-11-20 10:00:00", "2026-12-04 10:00:00", "cancel", None, self.salesman)):
+            order = orders[key] = self.order.copy({"user_id": user.id})
+            self.env.flush_all()
+            self.env.cr.execute("UPDATE sale_order SET create_date = %s, date_order = %s, state = %s, "
+                                "ecom_quotation_date = %s WHERE id = %s", [created, dated, state, kept, order.id])
+        # a time zone PostgreSQL does not know (Odoo's list is pytz's) is no zone: the store's
+        self.env.cr.execute("UPDATE res_partner SET tz = 'Mars/Olympus_Mons' WHERE id = %s", [nowhere.partner_id.id])
+        self.env.invalidate_all()
+        self.assertIn(f"Счёт на оплату № {orders['store'].name} от 4 декабря 2026 г.",
+                      self.render(orders["store"], user=self.sales_manager), "before: the confirmation's day")
+        migration = load_script("ecom_crm/migrations/18.0.1.6.0/post-migrate.py",
+                                "ecom_crm_post_migrate_18_0_1_6_0")
+        self.assertEqual(migration.date_confirmed_orders_by_their_creation(self.env.cr), 3)
+        migration.migrate(self.env.cr, "18.0.1.5.9")  # again: nothing left to date
+        self.assertEqual(migration.date_confirmed_orders_by_their_creation(self.env.cr), 0)
+        self.env.invalidate_all()
+        dates = {key: order.ecom_quotation_date and str(order.ecom_quotation_date) for key, order in orders.items()}
+        self.assertEqual(dates, {
+            "store": "2026-11-28",  # 00:30 in Moscow (27 November in UTC)
+            "salesperson": "2026-11-28",  # 01:30 in Novosibirsk, 21:30 in Moscow
+            "no zone": "2026-11-28",  # a zone PostgreSQL does not know: the store's, 01:00 in Moscow
+            "same day": False, "kept": "2026-12-01", "imported": False, "quotation": False, "cancelled": False})
+        self.salesman.tz = "Europe/Moscow"
+        orders["store"].payment_term_id = self.env.ref("account.account_payment_term_immediate")
+        text = self.render(orders["store"])
+        self.assertIn(f"Счёт на оплату № {orders['store'].name} от 28 ноября 2026 г.", text)
+        self.assertIn("Оплатить не позднее 28 ноября 2026 г.", text)
+        self.assert_row(f"Основание: Заказ № {orders['store'].name} от 28.11.2026")
+        self.assertIn(f"Оплата по счёту № {orders['store'].name} от 28.11.2026.",
+                      self.values(orders["store"])["qr_payload"])
+        self.assertIn(f"Счёт на оплату № {orders['same day'].name} от 4 декабря 2026 г.",
+                      self.render(orders["same day"]))
 
     def test_a_sole_trader_signs_alone(self):
         self.env.company.name = "ИП Петров Пётр Петрович"

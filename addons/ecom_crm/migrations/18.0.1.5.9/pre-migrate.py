@@ -5,8 +5,9 @@ call is deleted), filled from the calls the open call backs return. Nullable col
 added at once whatever the table's size; the fill touches the call backs only.
 
 The orders confirmed before are left without a quotation date: their quotation's date was overwritten by
-the confirmation (Odoo keeps it nowhere else), and their invoice prints the order's date, as it did. A call
-back whose call was deleted before has nothing left to say it is one: it stays an ordinary call activity.
+the confirmation (Odoo keeps it nowhere else), and their invoice prints the order's date, as it did
+(18.0.1.6.0 dates those confirmed after the day they were made by their creation). A call back whose
+call was deleted before has nothing left to say it is one: it stays an ordinary call activity.
 A store upgrading from before the call backs named their call (18.0.1.2.0, no mail_activity.ecom_call_id)
 has none to fill."""
 from odoo.tools.sql import column_exists
