@@ -296,6 +296,56 @@ class TestCallWebhook(IntakeCase):
         self.env["res.partner"].create({"name": "Орлов Олег", "parent_id": orbita.id, "phone": "+74951234567 доб. 7"})
         self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67 доб. 7"), orbita)
 
+    def test_a_private_person_is_no_company_of_a_switchboard(self):
+        """Someone of an office gave its switchboard as their own number, buying for themselves: a private
+        customer (no company, not the company's contact). They counted among the switchboard's companies:
+        a call from it went to them whenever they had bought last, or had the bare number (a request of
+        the company's on a private customer's card, the company's open request never hearing of it). The
+        switchboard is the company's; a private customer gets its calls by their open request (someone
+        in talks calls from the office about their purchase) or by the very extension they gave."""
+        Partner = self.env["res.partner"]
+        vector = Partner.create({"name": "ООО «Вектор»", "is_company": True, "phone": "+7 (495) 123-45-67 доб. 1"})
+        ivan = Partner.create({"name": "Иванов Иван", "phone": "+7 (495) 123-45-67"})  # the bare switchboard
+        petr = Partner.create({"name": "Петров Пётр", "phone": "+7 (495) 123-45-67 доб. 3"})
+        (ivan | petr).ecom_last_order_date = "2026-11-30"  # they bought last: they came first
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67"), vector,
+                         "the switchboard's bare number is the company's, whoever spelled it so")
+        ivan.active = False
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67"), vector, "nor the last to buy")
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67 доб. 3"), petr, "their very extension")
+        # in talks: a private customer's call from the office joins their request, not a new one of the company
+        talks = self.post({"name": "Петров Пётр", "phone": "8 495 123-45-67 доб. 3", "message": "Коляска для дочки"})
+        lead = self.env["crm.lead"].browse(talks.json()["lead_id"])
+        self.assertEqual(lead.partner_id, petr)
+        answer = self.call({"event": "missed", "call_id": "c-pp-1", "caller": "8 495 123-45-67"}).json()
+        self.assertEqual((answer["partner_id"], answer["lead_id"]), (petr.id, lead.id))
+        self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+74951234567 доб. 3")
+        # the company in talks too: the switchboard is the company's
+        talks = self.post({"name": "Смирнова Анна", "phone": "8 495 123-45-67 доб. 1", "message": "Счёт на 5 колясок"})
+        company_lead = self.env["crm.lead"].browse(talks.json()["lead_id"])
+        self.assertEqual(company_lead.partner_id, vector)
+        answer = self.call({"event": "missed", "call_id": "c-pp-2", "caller": "8 495 123-45-67"}).json()
+        self.assertEqual((answer["partner_id"], answer["lead_id"]), (vector.id, company_lead.id))
+        self.assertEqual(self.env["crm.lead"].search_count([("partner_id", "in", (vector | petr).ids)]), 2,
+                         "no request more")
+
+    def test_private_persons_sharing_a_number_are_no_switchboard(self):
+        """A number only private persons have (a family's landline, a duplicate not merged yet), each with
+        it bare: a caller id was theirs exactly, and went to the last to buy even while the other had an
+        open request (a second request beside it). The one in talks, else the last to buy; no company
+        to prefer."""
+        Partner = self.env["res.partner"]
+        wife = Partner.create({"name": "Орлова Вера", "phone": "+7 (495) 700-11-22"})
+        husband = Partner.create({"name": "Орлов Олег", "phone": "8 495 700 11 22"})
+        husband.ecom_last_order_date = "2026-11-30"
+        self.assertEqual(Partner._ecom_match_customer(phone="+74957001122"), husband)
+        talks = self.post({"name": "Орлова Вера", "phone": "+7 (495) 700-11-22", "email": "vera@example.com",
+                           "message": "Кроватка"}).json()
+        self.assertEqual(talks["partner_id"], husband.id, "the phone first: the last to buy")
+        self.env["crm.lead"].browse(talks["lead_id"]).partner_id = wife
+        answer = self.call({"event": "missed", "call_id": "c-fam-1", "caller": "8 495 700-11-22"}).json()
+        self.assertEqual((answer["partner_id"], answer["lead_id"]), (wife.id, talks["lead_id"]), "the one in talks")
+
     def test_bad_events(self):
         response = self.call({"event": "exploded", "caller": "", "duration": -1,
                               "recording_url": "javascript:alert(1)"})
