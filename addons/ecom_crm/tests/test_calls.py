@@ -3,6 +3,7 @@ import json
 from odoo.tests import new_test_user, tagged
 from odoo.tools.sql import column_exists
 
+from ..tools.intake import validate_call
 from .common import IntakeCase, load_migration
 
 URL = "/ecom_crm/api/v1/calls"
@@ -345,6 +346,40 @@ class TestCallWebhook(IntakeCase):
         self.env["crm.lead"].browse(talks["lead_id"]).partner_id = wife
         answer = self.call({"event": "missed", "call_id": "c-fam-1", "caller": "8 495 700-11-22"}).json()
         self.assertEqual((answer["partner_id"], answer["lead_id"]), (wife.id, talks["lead_id"]), "the one in talks")
+
+    def test_an_event_costs_the_same_queries_every_time(self):
+        """The telephony's hot path, pinned: a call's first event from an unknown caller (a customer and a
+        request made), from a known one (a request made), from a known one in talks (the call joins the
+        open request), the call's end not answered (notes, a call back), and an event sent again."""
+        def event(**values):
+            data, errors = validate_call(values)
+            self.assertFalse(errors)
+            return self.env["ecom.call"]._ecom_process_event(data, self.source)
+
+        def pinned(count, **values):
+            self.env.invalidate_all()
+            with self.assertQueryCount(count):
+                return event(**values)
+
+        self.env["res.partner"].create({"name": "Известная Анна", "phone": "+79035550001"})
+        # the first call of a process reads what the later ones keep (xmlids, defaults, the stages)
+        event(event="incoming", call_id="q-warm", caller="+79035550099")
+        event(event="missed", call_id="q-warm", caller="+79035550099")
+        # the lock, the call, the journal, the customer's match and creation, the request and its
+        # history, the call
+        unknown = pinned(45, event="incoming", call_id="q-1", caller="+79035550002")
+        self.assertEqual((unknown.state, unknown.partner_id.phone), ("ringing", "+79035550002"))
+        known = pinned(41, event="incoming", call_id="q-2", caller="8 903 555-00-01")
+        self.assertEqual(known.partner_id.name, "Известная Анна")
+        # not answered: the state, a note on the request and on the customer, the call back
+        pinned(26, event="missed", call_id="q-2", caller="+79035550001")
+        self.assertEqual(known.state, "missed")
+        self.assertEqual(len(known.lead_id.activity_ids), 1)
+        # the customer calls again: the open request, no new one
+        again = pinned(23, event="incoming", call_id="q-3", caller="+79035550001")
+        self.assertEqual(again.lead_id, known.lead_id)
+        # sent again: the lock, the call, its state
+        pinned(3, event="incoming", call_id="q-3", caller="+79035550001")
 
     def test_bad_events(self):
         response = self.call({"event": "exploded", "caller": "", "duration": -1,
