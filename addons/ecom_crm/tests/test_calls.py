@@ -388,6 +388,43 @@ class TestCallWebhook(IntakeCase):
         self.assertEqual(set(response.json()["fields"]), {"event", "call_id", "caller", "duration", "recording_url"})
         self.assertEqual(self.call({"event": "incoming", "call_id": "x", "caller": "1"}, key="nope").status_code, 401)
 
+    def test_a_caller_id_that_is_no_number_is_refused(self):
+        """Letters before the digits («tel:», «abc12345») or thirty digits are no number anyone calls back:
+        they were kept as typed on a new customer (beside the one who has the number, for «tel:+7…»).
+        A JSON 400 naming the caller; no call, no request, no customer."""
+        counts = [self.env[model].search_count([]) for model in ("ecom.call", "crm.lead", "res.partner")]
+        for caller in ("abc12345", "tel:+79161234567", "1" * 30, "+7" + "9" * 28):
+            with self.subTest(caller=caller):
+                response = self.call({"event": "incoming", "call_id": f"c-bad-{caller}", "caller": caller})
+                self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"))
+                self.assertEqual(set(response.json()["fields"]), {"caller"})
+        self.assertEqual([self.env[model].search_count([]) for model in ("ecom.call", "crm.lead", "res.partner")],
+                         counts)
+
+    def test_foreign_and_national_caller_ids_find_their_customer(self):
+        """Telephony gives numbers in international digits without their «+»: a Belarusian or Uzbek caller
+        («375291234567») was kept as typed, flagged invalid, a new customer beside the one with
+        «+375 29 …» and another request with each spelling. They are read as international; a Russian
+        number with its 8 is the +7 one; a short number that cannot be valid is kept as typed, once."""
+        Partner = self.env["res.partner"]
+        olesya = Partner.create({"name": "Ковальчук Олеся", "phone": "+375 29 123-45-67"})
+        for call_id, caller in (("c-by-1", "375291234567"), ("c-by-2", "+375 (29) 123-45-67"),
+                                ("c-by-3", "00375291234567")):
+            answer = self.call({"event": "missed", "call_id": call_id, "caller": caller}).json()
+            self.assertEqual(answer["partner_id"], olesya.id, caller)
+            self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+375291234567")
+        self.assertEqual(self.env["crm.lead"].search_count([("partner_id", "=", olesya.id)]), 1)
+        calls = self.env["ecom.call"]
+        for call_id, caller in (("c-uz-1", "998901234567"), ("c-uz-2", "+998 90 123-45-67"),
+                                ("c-ru-1", "8 (916) 700-11-22"), ("c-ru-2", "79167001122"),
+                                ("c-short-1", "+7 (999) 12"), ("c-short-2", "+7 (999) 12")):
+            calls |= self.env["ecom.call"].browse(self.call({"event": "incoming", "call_id": call_id,
+                                                             "caller": caller}).json()["call"])
+        self.assertEqual(calls.mapped("caller"), ["+998901234567"] * 2 + ["+79167001122"] * 2 + ["+7 (999) 12"] * 2)
+        for pair in (calls[0:2], calls[2:4], calls[4:6]):
+            self.assertEqual((len(pair.partner_id), len(pair.lead_id)), (1, 1), pair.mapped("caller"))
+        self.assertEqual(calls.partner_id.mapped("ecom_phone_invalid"), [False, False, True])
+
     def test_an_unknown_direction_is_refused(self):
         """A direction misspelt («outgoing», «OUT») was read as incoming: the store's call made the
         customer a request. It is refused, as the OpenAPI's enum says."""

@@ -34,6 +34,12 @@ MAX_CALL_SECONDS = 7 * 24 * 3600
 # a phone number has at least this many digits (a town's short number has five): "abc", "+" or
 # "-" name nobody, and a customer stored under them would take every such request
 MIN_PHONE_DIGITS = 5
+# a caller id is a number: digits and their separators, an extension maybe after them («доб. 12», «x12»,
+# «#12»); its number has at most E.164's fifteen digits. Letters before the digits («tel:», «sip:»,
+# «abc12345») or thirty digits are no number a salesperson can call back, and as a customer's phone
+# (kept as typed, unmatched to the customer who has the number) they would make a duplicate customer
+CALLER_NUMBER = re.compile(r"[\s\d+\-\u2010-\u2015().]*")
+MAX_PHONE_DIGITS = 15
 # what Odoo's email_normalize gives for one address: a local part, "@", a domain
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 YEARS = (1900, 9000)  # the dates a request may carry, before and after the move to UTC
@@ -266,6 +272,12 @@ def validate_call(data, tz=None):
         # a hidden number ("anonymous") cannot be called back, and as a customer's phone it
         # would join every hidden caller into one customer
         errors["caller"] = f"not a phone number (fewer than {MIN_PHONE_DIGITS} digits)"
+    elif clean.get("caller"):
+        digits = sum(char.isdigit() for char in CALLER_NUMBER.match(clean["caller"]).group())
+        if digits < MIN_PHONE_DIGITS:
+            errors["caller"] = "not a phone number (it must begin with its digits, not letters)"
+        elif digits > MAX_PHONE_DIGITS:
+            errors["caller"] = f"not a phone number (more than {MAX_PHONE_DIGITS} digits)"
     if clean.get("recording_url") and not clean["recording_url"].startswith(("https://", "http://")):
         errors["recording_url"] = "an http(s) URL"
     if data.get("duration") is not None:

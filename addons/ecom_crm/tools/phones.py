@@ -10,6 +10,7 @@ is the number without its extension (:func:`phone_without_extension`).
 """
 
 import functools
+import re
 
 from odoo.addons.phone_validation.tools.phone_validation import phone_format, phone_parse
 from odoo.exceptions import UserError
@@ -60,6 +61,24 @@ def normalize_phone(number, country_code="RU", country_phone_code=7):
         _VALID_E164.clear()
     _VALID_E164[stored] = e164
     return stored, True
+
+
+# the separators a caller id's digits may come with
+SEPARATORS = re.compile(r"[\s\-().]")
+
+
+def caller_id_number(number, country_code="RU", country_phone_code=7):
+    """A telephony's caller id stored as :func:`normalize_phone` stores a typed number. Telephony gives
+    numbers in international digits without their «+» («79161234567», «375291234567», «00998901234567»):
+    one the country cannot read is read as international, else a Belarusian or Uzbek caller is kept
+    as typed, flagged invalid and matched to nobody (a duplicate of the customer with «+375…»)."""
+    stored, valid = normalize_phone(number, country_code, country_phone_code)
+    digits = SEPARATORS.sub("", stored) if stored and not valid else ""
+    if digits.isascii() and digits.isdigit():
+        international, valid = normalize_phone(f"+{digits.removeprefix('00')}", country_code, country_phone_code)
+        if valid:
+            return international
+    return stored
 
 
 def _extension_spelled(number):
