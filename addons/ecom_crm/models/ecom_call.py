@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.osv.expression import AND, OR
 from odoo.tools import format_datetime
 
-from ..tools.phones import caller_id_number, normalize_phone_vals, phone_without_extension
+from ..tools.phones import caller_id_number, phone_without_extension
 
 # how far a call has gone: an event never takes it back
 CALL_STATE_RANK = {"ringing": 0, "answered": 1, "missed": 2, "finished": 2}
@@ -193,7 +193,7 @@ class EcomCall(models.Model):
     def _ecom_caller(self, data, partner):
         """The number to call back: the caller's, normalised; the customer's own spelling of it when it
         is one of theirs, so that the extension kept with it comes along (a company's office)."""
-        caller = normalize_phone_vals(self.env, {"phone": data["caller"]})["phone"]
+        caller = self._ecom_caller_number(data["caller"])
         number = phone_without_extension(caller)
         return next((phone for phone in (partner.phone, partner.mobile)
                      if phone and phone_without_extension(phone) == number), caller)

@@ -393,6 +393,29 @@ class TestTelephonyAdapters(AdapterCase):
         self.assertEqual(response.status_code, 400)
         self.assert_failed(source, "unknown event 'sms'", count=2)
 
+    def test_an_extension_nobody_has_is_taken_as_any(self):
+        """The managers' extensions (Mango's «extension», Zadarma's «internal») name nobody in Odoo: a call
+        from or to one nobody has is taken as any other, logged with nobody as who answered."""
+        mango = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+        appeared = dict(fixture("mango")["appeared"], entry_id="ext-in-1")
+        connected = dict(fixture("mango")["connected"], entry_id="ext-in-1",
+                         to={"extension": "777", "line_number": "74951234567"})
+        out = {"entry_id": "ext-out-1", "call_state": "Appeared", "from": {"extension": "999"},
+               "to": {"number": "79261239999"}}
+        for event in (appeared, connected, out):
+            self.assertEqual(self.mango(mango, "call", event).status_code, 200)
+        calls = self.calls(mango).sorted("call_id")
+        self.assertEqual([(c.call_id, c.direction, c.state, c.caller) for c in calls],
+                         [("ext-in-1", "in", "answered", "+79165551234"),
+                          ("ext-out-1", "out", "ringing", "+79261239999")])
+        zadarma = self._source("zadarma", kind="calls", provider_secret="zd-secret")
+        start = {"event": "NOTIFY_OUT_START", "call_start": "2026-12-02 11:00:00", "pbx_call_id": "out_ext_999",
+                 "caller_id": "74951234567", "destination": "79261238888", "internal": "999"}
+        self.assertEqual(self.zadarma(zadarma, start).status_code, 200)
+        self.assertEqual([(c.direction, c.caller) for c in self.calls(zadarma)], [("out", "+79261238888")])
+        self.assertFalse((self.calls(mango) | self.calls(zadarma)).user_id)
+        self.assertFalse((self.entries(mango) | self.entries(zadarma)).filtered(lambda e: e.state == "failed"))
+
     def test_objects_and_lists_are_no_call_id_or_number(self):
         """An object or a list where a call's id or a phone number is expected is refused with the
         field's name and journaled: it was written as its Python text («['79161230011']»), a

@@ -31,11 +31,18 @@ class TestCallLogWizard(EcomCrmCase):
         """«с мобильного» or «-» is no number: the call would be told as «Исходящий звонок на номер
         с мобильного» and the call-again activity would ask to call it (the telephony's webhook
         refuses such a caller)."""
-        for phone in ("с мобильного", "-", "12"):
+        for phone in ("с мобильного", "-", "12", "tel:+79161234567", "1" * 30):
             with self.subTest(phone=phone), self.assertRaisesRegex(UserError, "номер"):
                 self.log(phone=phone, answered="no")
         self.assertFalse(self.env["ecom.call"].search([("lead_id", "=", self.lead.id)]))
         self.assertFalse(self.lead.activity_ids)
+
+    def test_a_foreign_number_typed_without_its_plus_is_read_as_international(self):
+        """A Belarusian number typed as the telephony gives it, «375291234567», was kept as typed: the
+        call again asked to call a number nobody can dial from Odoo. It is read as international."""
+        call = self.log(phone="375291234567", answered="no")
+        self.assertEqual(call.caller, "+375291234567")
+        self.assertIn("+375291234567", self.lead.activity_ids.summary)
 
     def test_a_duration_beyond_any_call_is_refused(self):
         """A mistyped duration (minutes typed as seconds, a phone number in the wrong field) is told

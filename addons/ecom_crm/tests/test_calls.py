@@ -425,6 +425,29 @@ class TestCallWebhook(IntakeCase):
             self.assertEqual((len(pair.partner_id), len(pair.lead_id)), (1, 1), pair.mapped("caller"))
         self.assertEqual(calls.partner_id.mapped("ecom_phone_invalid"), [False, False, True])
 
+    def test_an_end_before_its_ring_is_the_call(self):
+        """The telephony lost a call's first events, or sends them late: its end, for a call id never seen
+        (the caller hung up before it rang), is the call, its request made and a call back asked when it was
+        missed; the ring and the answer arriving afterwards change nothing, make no second call nor request."""
+        answer = self.call({"event": "missed", "call_id": "c-late-1", "caller": "+79035550111"}).json()
+        call = self.env["ecom.call"].browse(answer["call"])
+        self.assertEqual((call.state, call.direction, call.partner_id.phone), ("missed", "in", "+79035550111"))
+        call_back = self.env.ref("mail.mail_activity_data_call")
+        self.assertEqual(len(call.lead_id.activity_ids.filtered(lambda a: a.activity_type_id == call_back)), 1)
+        for event in ("incoming", "answered", "missed"):
+            answer = self.call({"event": event, "call_id": "c-late-1", "caller": "+79035550111"}).json()
+            self.assertEqual((answer["call"], answer["state"]), (call.id, "missed"), event)
+        self.assertEqual(self.env["crm.lead"].search_count([("partner_id", "=", call.partner_id.id)]), 1)
+        self.assertEqual(len(call.lead_id.activity_ids.filtered(lambda a: a.activity_type_id == call_back)), 1)
+        # answered, its end first: finished with its duration, nobody asked to call back
+        answer = self.call({"event": "finished", "call_id": "c-late-2", "caller": "+79035550112",
+                            "duration": 42}).json()
+        self.call({"event": "incoming", "call_id": "c-late-2", "caller": "+79035550112"})
+        finished = self.env["ecom.call"].browse(answer["call"])
+        self.assertEqual((finished.state, finished.duration), ("finished", 42))
+        self.assertFalse(finished.lead_id.activity_ids.filtered(lambda a: a.activity_type_id == call_back))
+        self.assertEqual(self.env["ecom.call"].search_count([("call_id", "in", ("c-late-1", "c-late-2"))]), 2)
+
     def test_an_unknown_direction_is_refused(self):
         """A direction misspelt («outgoing», «OUT») was read as incoming: the store's call made the
         customer a request. It is refused, as the OpenAPI's enum says."""

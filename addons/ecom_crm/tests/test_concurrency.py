@@ -532,6 +532,52 @@ class TestSameNewCustomerConcurrency(ConcurrencyCase):
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
+class TestSameCallEventTwiceConcurrency(ConcurrencyCase):
+    """The telephony delivers a call's event twice at the same instant (it sends it again when our
+    answer is late)."""
+
+    PHONE = "+79167770202"
+    CALL_ID = "twice-at-once-1"
+
+    def setUp(self):
+        super().setUp()
+        self.source_id = self.committed(lambda env: env["ecom.intake.source"].create({
+            "name": "Телефония (дважды)", "kind": "calls", "rate_limit": 1000,
+            "company_id": env.ref("base.main_company").id}).id)
+        self.addCleanup(self.committed, self.forget)
+
+    def forget(self, env):
+        partners = env["res.partner"].with_context(active_test=False).search([("phone", "=", self.PHONE)])
+        env["ecom.call"].search([("source_id", "=", self.source_id)]).unlink()
+        env["ecom.intake.request"].search([("source_id", "=", self.source_id)]).unlink()
+        env["crm.lead"].with_context(active_test=False).search([("partner_id", "in", partners.ids)]).unlink()
+        partners.unlink()
+        env["ecom.intake.source"].browse(self.source_id).unlink()
+
+    def missed(self, env):
+        data, errors = validate_call({"call_id": self.CALL_ID, "event": "missed", "caller": self.PHONE})
+        assert not errors, errors
+        return env["ecom.call"]._ecom_process_event(data, env["ecom.intake.source"].browse(self.source_id)).id
+
+    def test_the_same_event_twice_at_once_is_one_call(self):
+        """The first delivery is being taken (its call, customer and request not committed) when the second
+        arrives: the second waits, then is refused for Odoo to run it again, and run again finds the call:
+        one call, one customer, one request, one call back."""
+        outcome = self.beside_uncommitted(self.missed, self.missed)
+        self.assertIsInstance(outcome.get("error"), PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, "retried, not failed")
+        call_id = self.committed(self.missed)  # as Odoo's retry runs it again
+
+        def found(env):
+            partners = env["res.partner"].search([("phone", "=", self.PHONE)])
+            return (env["ecom.call"].search([("source_id", "=", self.source_id)]).ids, len(partners),
+                    env["crm.lead"].search_count([("partner_id", "in", partners.ids)]),
+                    env["ecom.intake.request"].search_count([("source_id", "=", self.source_id)]),
+                    env["mail.activity"].search_count([("ecom_call_partner_id", "in", partners.ids)]))
+
+        self.assertEqual(self.committed(found), ([call_id], 1, 1, 1, 1))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
 class TestNotificationsOfDeletedRecords(ConcurrencyCase):
     """The notifications' job (a commit per notification) while a request is deleted by another
     session: the vanished request's notification is skipped, the others are sent."""

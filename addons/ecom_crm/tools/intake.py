@@ -141,6 +141,20 @@ def is_phone(value):
     return sum(char.isdigit() for char in value) >= MIN_PHONE_DIGITS
 
 
+def caller_error(value):
+    """Why a call's number is no phone number (the API's English message), or None."""
+    if not is_phone(value):
+        # a hidden number ("anonymous") cannot be called back, and as a customer's phone it
+        # would join every hidden caller into one customer
+        return f"not a phone number (fewer than {MIN_PHONE_DIGITS} digits)"
+    digits = sum(char.isdigit() for char in CALLER_NUMBER.match(value).group())
+    if digits < MIN_PHONE_DIGITS:
+        return "not a phone number (it must begin with its digits, not letters)"
+    if digits > MAX_PHONE_DIGITS:
+        return f"not a phone number (more than {MAX_PHONE_DIGITS} digits)"
+    return None
+
+
 def _bad_text(value):
     if not isinstance(value, str):
         return None
@@ -268,16 +282,8 @@ def validate_call(data, tz=None):
     for key in ("call_id", "caller"):
         if not clean.get(key):
             errors.setdefault(key, "required")
-    if clean.get("caller") and not is_phone(clean["caller"]):
-        # a hidden number ("anonymous") cannot be called back, and as a customer's phone it
-        # would join every hidden caller into one customer
-        errors["caller"] = f"not a phone number (fewer than {MIN_PHONE_DIGITS} digits)"
-    elif clean.get("caller"):
-        digits = sum(char.isdigit() for char in CALLER_NUMBER.match(clean["caller"]).group())
-        if digits < MIN_PHONE_DIGITS:
-            errors["caller"] = "not a phone number (it must begin with its digits, not letters)"
-        elif digits > MAX_PHONE_DIGITS:
-            errors["caller"] = f"not a phone number (more than {MAX_PHONE_DIGITS} digits)"
+    if clean.get("caller") and (error := caller_error(clean["caller"])):
+        errors["caller"] = error
     if clean.get("recording_url") and not clean["recording_url"].startswith(("https://", "http://")):
         errors["recording_url"] = "an http(s) URL"
     if data.get("duration") is not None:

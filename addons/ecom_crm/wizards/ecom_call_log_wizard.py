@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.intake import MAX_CALL_SECONDS, is_phone
+from ..tools.intake import MAX_CALL_SECONDS, caller_error
 
 
 class EcomCallLogWizard(models.TransientModel):
@@ -41,7 +41,7 @@ class EcomCallLogWizard(models.TransientModel):
         # the calls are written by the telephony only: a salesperson logs on a request they may edit
         lead.check_access("write")
         # checked as the telephony's events are: the number is called again, the duration is summed
-        if not is_phone(self.phone) or len(self.phone) > 64:
+        if caller_error(self.phone) or len(self.phone) > 64:
             raise UserError(self.env._("«%(phone)s» is not a phone number: type the number you called or that "
                                        "called you.", phone=self.phone))
         answered = self.answered == "yes"
