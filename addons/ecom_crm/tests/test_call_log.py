@@ -43,6 +43,8 @@ class TestCallLogWizard(EcomCrmCase):
         call = self.log(phone="375291234567", answered="no")
         self.assertEqual(call.caller, "+375291234567")
         self.assertIn("+375291234567", self.lead.activity_ids.summary)
+        # copied from a phone's contacts, between its invisible direction marks
+        self.assertEqual(self.log(phone="\u202a+375 29 123-45-67\u202c").caller, "+375291234567")
 
     def test_a_duration_beyond_any_call_is_refused(self):
         """A mistyped duration (minutes typed as seconds, a phone number in the wrong field) is told

@@ -405,11 +405,12 @@ class TestCallWebhook(IntakeCase):
         """Telephony gives numbers in international digits without their «+»: a Belarusian or Uzbek caller
         («375291234567») was kept as typed, flagged invalid, a new customer beside the one with
         «+375 29 …» and another request with each spelling. They are read as international; a Russian
-        number with its 8 is the +7 one; a short number that cannot be valid is kept as typed, once."""
+        number with its 8 is the +7 one; a short number that cannot be valid is kept as typed, once. The
+        invisible marks a phone's app copies a number between are no letters."""
         Partner = self.env["res.partner"]
         olesya = Partner.create({"name": "Ковальчук Олеся", "phone": "+375 29 123-45-67"})
         for call_id, caller in (("c-by-1", "375291234567"), ("c-by-2", "+375 (29) 123-45-67"),
-                                ("c-by-3", "00375291234567")):
+                                ("c-by-3", "00375291234567"), ("c-by-4", "\u202a375291234567\u202c")):
             answer = self.call({"event": "missed", "call_id": call_id, "caller": caller}).json()
             self.assertEqual(answer["partner_id"], olesya.id, caller)
             self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+375291234567")

@@ -37,8 +37,9 @@ MIN_PHONE_DIGITS = 5
 # a caller id is a number: digits and their separators, an extension maybe after them («доб. 12», «x12»,
 # «#12»); its number has at most E.164's fifteen digits. Letters before the digits («tel:», «sip:»,
 # «abc12345») or thirty digits are no number a salesperson can call back, and as a customer's phone
-# (kept as typed, unmatched to the customer who has the number) they would make a duplicate customer
-CALLER_NUMBER = re.compile(r"[\s\d+\-\u2010-\u2015().]*")
+# (kept as typed, unmatched to the customer who has the number) they would make a duplicate customer.
+# Invisible marks are no letters: a phone's app copies a number between direction marks («\u202a+7…\u202c»)
+CALLER_NUMBER = re.compile(r"[\s\d+\-\u2010-\u2015().\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]*")
 MAX_PHONE_DIGITS = 15
 # what Odoo's email_normalize gives for one address: a local part, "@", a domain
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
