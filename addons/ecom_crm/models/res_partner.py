@@ -285,9 +285,9 @@ class ResPartner(models.Model):
             # the active come first (the search's order): the same spelling only among equals
             same = {phone: found for phone in phones if (found := exact.get(phone))
                     and (found.active or not by_number[phone_without_extension(phone)].active)}
-            # the very extension decides; a bare number (a caller id) decides nothing on a shared number: the
-            # switchboard's own spelling. The requests are looked for only when no extension decided (a
-            # form's with one costs nothing more)
+            # the very extension decides; a bare number spelled as someone's does not (a caller id is bare
+            # whoever calls from the switchboard): see _ecom_switchboard_customer. The requests are looked
+            # for only when no extension decided (a form's with one costs nothing more)
             very = {phone: found for phone, found in same.items() if phone != phone_without_extension(phone)}
             undecided = {phone_without_extension(phone) for phone in phones if phone not in very}
             shared = {number: partners for number, partners in holders.items()
