@@ -393,17 +393,35 @@ class TestCallWebhook(IntakeCase):
         self.assertEqual(self.call({"event": "incoming", "call_id": "x", "caller": "1"}, key="nope").status_code, 401)
 
     def test_a_caller_id_that_is_no_number_is_refused(self):
-        """Letters before the digits («tel:», «abc12345») or thirty digits are no number anyone calls back:
-        they were kept as typed on a new customer (beside the one who has the number, for «tel:+7…»).
-        A JSON 400 naming the caller; no call, no request, no customer."""
+        """Letters before the digits («abc12345») or thirty digits are no number anyone calls back: they
+        were kept as typed on a new customer. A JSON 400 naming the caller; no call, no request, no
+        customer. A URI with no number in it (a SIP extension, a hidden caller) is none either."""
         counts = [self.env[model].search_count([]) for model in ("ecom.call", "crm.lead", "res.partner")]
-        for caller in ("abc12345", "tel:+79161234567", "1" * 30, "+7" + "9" * 28):
+        for caller in ("abc12345", "1" * 30, "+7" + "9" * 28, "sip:101@pbx.example", "tel:",
+                       "sip:anonymous@anonymous.invalid", "anonymous"):
             with self.subTest(caller=caller):
                 response = self.call({"event": "incoming", "call_id": f"c-bad-{caller}", "caller": caller})
                 self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"))
                 self.assertEqual(set(response.json()["fields"]), {"caller"})
         self.assertEqual([self.env[model].search_count([]) for model in ("ecom.call", "crm.lead", "res.partner")],
                          counts)
+
+    def test_a_caller_id_given_as_a_uri_is_its_number(self):
+        """SIP telephony and RFC 3966 give a caller as a URI: «tel:+7…» (libphonenumber reads it: the
+        customer who has the number) was refused with a 400, «sip:+7…@pbx» made a customer of the URI.
+        Each is read by its number, its extension («;ext=12») kept as a typed one is."""
+        Partner = self.env["res.partner"]
+        anna = Partner.create({"name": "Сипова Анна", "phone": "+7 916 555-12-34"})
+        for call_id, caller in (("c-uri-1", "tel:+7-916-555-12-34"),
+                                ("c-uri-2", "sip:+79165551234@pbx.example;user=phone"),
+                                ("c-uri-3", "SIP:79165551234@10.0.0.1")):
+            response = self.call({"event": "missed", "call_id": call_id, "caller": caller})
+            self.assertEqual(response.status_code, 200, response.text)
+            call = self.env["ecom.call"].browse(response.json()["call"])
+            self.assertEqual((call.partner_id, call.caller), (anna, "+79165551234"), caller)
+        answer = self.call({"event": "missed", "call_id": "c-uri-4", "caller": "tel:+74955559876;ext=12"}).json()
+        self.assertEqual(self.env["ecom.call"].browse(answer["call"]).partner_id.phone, "+74955559876 доб. 12")
+        self.assertEqual(Partner.search_count([("phone", "like", "%:%")]), 0, "no customer made of a URI")
 
     def test_foreign_and_national_caller_ids_find_their_customer(self):
         """Telephony gives numbers in international digits without their «+»: a Belarusian or Uzbek caller
