@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.osv.expression import AND, OR
 from odoo.tools import format_datetime
 
-from ..tools.phones import normalize_phone_vals, phone_without_extension
+from ..tools.phones import caller_id_number, phone_without_extension
 
 # how far a call has gone: an event never takes it back
 CALL_STATE_RANK = {"ringing": 0, "answered": 1, "missed": 2, "finished": 2}
@@ -50,6 +50,8 @@ class EcomCall(models.Model):
         # the events of one call may arrive at the same instant: one creates the call, the others update it
         self.env["res.partner"]._ecom_lock_customer_keys([f"call:{source.id}:{data['call_id']}"])
         call = self.search([("source_id", "=", source.id), ("call_id", "=", data["call_id"])], limit=1)
+        if not call:  # the customer's number, read once for the call: later events need none
+            data = dict(data, caller=self._ecom_caller_number(data["caller"]))
         if not call and data.get("direction") == "out":
             call = self._ecom_create_outgoing(data, source)
         elif not call:
@@ -181,10 +183,17 @@ class EcomCall(models.Model):
         })
 
     @api.model
+    def _ecom_caller_number(self, caller):
+        """The caller id as stored, in the setting's country; international digits without their «+»
+        (as telephony gives them) read as international when the country cannot read them."""
+        country = self.env.company._ecom_phone_country()
+        return caller_id_number(caller, country.code, country.phone_code)
+
+    @api.model
     def _ecom_caller(self, data, partner):
         """The number to call back: the caller's, normalised; the customer's own spelling of it when it
         is one of theirs, so that the extension kept with it comes along (a company's office)."""
-        caller = normalize_phone_vals(self.env, {"phone": data["caller"]})["phone"]
+        caller = self._ecom_caller_number(data["caller"])
         number = phone_without_extension(caller)
         return next((phone for phone in (partner.phone, partner.mobile)
                      if phone and phone_without_extension(phone) == number), caller)

@@ -257,17 +257,21 @@ class ResPartner(models.Model):
         on either side: a company's switchboard is the company's. Among several matches (duplicates
         not merged yet): an active one (a duplicate put away is archived), then, among those, one
         with that very extension (two companies of a business centre may share a switchboard), then,
-        when they are several companies (a caller id, which has no extension, from the shared
-        switchboard), the one with an open request in the repeat window (the company in talks with
-        the store calls about it), then the one who bought last, then the oldest record, so that the
-        history stays in one place. An archived customer is matched only when nobody active is.
+        when the number is several customers' (a caller id, which has no extension, from a shared
+        switchboard), the one with an open request in the repeat window (the customer in talks with
+        the store calls about it), a company before a private person; with nobody in talks, a
+        switchboard is a company's: a private person who gave the number as theirs (someone of the
+        office, buying for themselves) is no company of it, and gets the call only by their open
+        request or the very extension they gave; then the one who bought last, then the oldest
+        record, so that the history stays in one place. An archived customer is matched only when
+        nobody active is.
         """
         Partner = self.with_context(active_test=False)
         order = "active desc, ecom_last_order_date desc nulls last, id"
         by_phone, by_email = {}, {}
         if phones:
             numbers = list({phone_without_extension(phone) for phone in phones})
-            exact, by_number, companies = {}, {}, {}
+            exact, by_number, holders = {}, {}, {}
             for found in Partner.search(["|", ("ecom_phone_number", "in", numbers),
                                          ("ecom_mobile_number", "in", numbers)], order=order):
                 for stored, number in ((found.phone, found.ecom_phone_number),
@@ -276,14 +280,17 @@ class ResPartner(models.Model):
                         exact.setdefault(stored, found)
                         by_number.setdefault(number, found)
                         if found.active == by_number[number].active:  # the active, else the archived
-                            companies.setdefault(number, Partner)
-                            companies[number] |= found.commercial_partner_id  # in the search's order
-            # the active come first (the search's order): the very extension only among equals
-            very = {phone: same for phone in phones if (same := exact.get(phone))
-                    and (same.active or not by_number[phone_without_extension(phone)].active)}
-            # the requests are looked for only when no extension decided (a form's with one costs nothing more)
+                            holders.setdefault(number, Partner)
+                            holders[number] |= found.commercial_partner_id  # in the search's order
+            # the active come first (the search's order): the same spelling only among equals
+            same = {phone: found for phone in phones if (found := exact.get(phone))
+                    and (found.active or not by_number[phone_without_extension(phone)].active)}
+            # the very extension decides; a bare number spelled as someone's does not (a caller id is bare
+            # whoever calls from the switchboard): see _ecom_switchboard_customer. The requests are looked
+            # for only when no extension decided (a form's with one costs nothing more)
+            very = {phone: found for phone, found in same.items() if phone != phone_without_extension(phone)}
             undecided = {phone_without_extension(phone) for phone in phones if phone not in very}
-            shared = {number: partners for number, partners in companies.items()
+            shared = {number: partners for number, partners in holders.items()
                       if len(partners) > 1 and number in undecided}
             # (a request opened by hand on one of the company's contacts is the company's too)
             in_talks = {partner.commercial_partner_id for partner in self.env["crm.lead"]._ecom_open_leads_in_window(
@@ -291,14 +298,34 @@ class ResPartner(models.Model):
                 if shared else set()
             for phone in phones:
                 number = phone_without_extension(phone)
-                found = very.get(phone) or next(
-                    (partner for partner in shared.get(number, ()) if partner in in_talks), by_number.get(number))
+                found = very.get(phone)
+                if not found and number in shared:
+                    found = self._ecom_switchboard_customer(shared[number], in_talks, same.get(phone))
+                found = found or same.get(phone) or by_number.get(number)
                 if found:
                     by_phone[phone] = found.commercial_partner_id
         if emails:
             for found in Partner.search([("email_normalized", "in", list(emails))], order=order):
                 by_email.setdefault(found.email_normalized, found.commercial_partner_id)
         return by_phone, by_email
+
+    @api.model
+    def _ecom_switchboard_customer(self, holders, in_talks, spelled):
+        """The customer a number several customers have is matched to, when no extension decided
+        (``holders``: their commercial partners, in the matching's order; ``in_talks``: those with an
+        open request; ``spelled``: whose phone is spelled as it came, if anyone's).
+
+        The one in talks, a company before a private person (a company's contact is the company's);
+        nobody in talks, a company: the switchboard is the company's, the one spelled so first. A
+        private person (no company, no company's contact) is no company of a switchboard: the call
+        is theirs by their open request or by the very extension they gave. None when only private
+        persons have the number and none is in talks (the matching's first then)."""
+        talking = holders.filtered(lambda partner: partner in in_talks)
+        companies = holders.filtered("is_company")
+        if talking:
+            return (talking & companies)[:1] or talking[:1]
+        spelled = spelled.commercial_partner_id if spelled else spelled
+        return (spelled if spelled and spelled in companies else companies[:1]) or None
 
     def _ecom_phone_spelled(self, phone):
         """A normalised ``phone`` as this customer keeps it: without an extension (a caller id, a form

@@ -393,6 +393,60 @@ class TestTelephonyAdapters(AdapterCase):
         self.assertEqual(response.status_code, 400)
         self.assert_failed(source, "unknown event 'sms'", count=2)
 
+    def test_an_extension_nobody_has_is_taken_as_any(self):
+        """The managers' extensions (Mango's «extension», Zadarma's «internal») name nobody in Odoo: a call
+        from or to one nobody has is taken as any other, logged with nobody as who answered."""
+        mango = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+        appeared = dict(fixture("mango")["appeared"], entry_id="ext-in-1")
+        connected = dict(fixture("mango")["connected"], entry_id="ext-in-1",
+                         to={"extension": "777", "line_number": "74951234567"})
+        out = {"entry_id": "ext-out-1", "call_state": "Appeared", "from": {"extension": "999"},
+               "to": {"number": "79261239999"}}
+        for event in (appeared, connected, out):
+            self.assertEqual(self.mango(mango, "call", event).status_code, 200)
+        calls = self.calls(mango).sorted("call_id")
+        self.assertEqual([(c.call_id, c.direction, c.state, c.caller) for c in calls],
+                         [("ext-in-1", "in", "answered", "+79165551234"),
+                          ("ext-out-1", "out", "ringing", "+79261239999")])
+        zadarma = self._source("zadarma", kind="calls", provider_secret="zd-secret")
+        start = {"event": "NOTIFY_OUT_START", "call_start": "2026-12-02 11:00:00", "pbx_call_id": "out_ext_999",
+                 "caller_id": "74951234567", "destination": "79261238888", "internal": "999"}
+        self.assertEqual(self.zadarma(zadarma, start).status_code, 200)
+        self.assertEqual([(c.direction, c.caller) for c in self.calls(zadarma)], [("out", "+79261238888")])
+        self.assertFalse((self.calls(mango) | self.calls(zadarma)).user_id)
+        self.assertFalse((self.entries(mango) | self.entries(zadarma)).filtered(lambda e: e.state == "failed"))
+
+    def test_hidden_callers_and_sip_uris(self):
+        """What the providers give for a caller: a hidden number («anonymous», «Unknown», «0») or an
+        extension's SIP URI names nobody: answered as the provider expects (Mango and Zadarma 200, so that
+        they do not send it again; UIS a JSON 400), journaled as failed, no customer made of it. A SIP URI
+        with a number in it («sip:+7…@pbx», as SIP trunks give a caller) is that number's customer."""
+        anna = self.env["res.partner"].create({"name": "Скрытая Анна", "phone": "+79165551234"})
+        mango = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+        appeared = fixture("mango")["appeared"]
+        for index, number in enumerate(("anonymous", "Unknown", "sip:101@vpbx.example")):
+            event = dict(appeared, entry_id=f"hidden-{index}", **{"from": {"number": number}})
+            self.assertEqual(self.mango(mango, "call", event).status_code, 200, number)
+            self.assert_failed(mango, "caller: not a phone number", count=index + 1)
+        event = dict(appeared, entry_id="sip-1", **{"from": {"number": "sip:+79165551234@trunk.example"}})
+        self.assertEqual(self.mango(mango, "call", event).status_code, 200)
+        self.assertEqual(self.calls(mango).mapped(lambda c: (c.caller, c.partner_id)), [("+79165551234", anna)])
+        zadarma = self._source("zadarma", kind="calls", provider_secret="zd-secret")
+        start = fixture("zadarma")["start"]
+        for index, number in enumerate(("anonymous", "0")):
+            self.assertEqual(self.zadarma(zadarma, dict(start, pbx_call_id=f"hidden-{index}", caller_id=number))
+                             .status_code, 200, number)
+        self.assert_failed(zadarma, "caller: not a phone number", count=2)
+        sip = dict(start, pbx_call_id="sip-1", caller_id="sip:79165551234@sip.example")
+        self.assertEqual(self.zadarma(zadarma, sip).status_code, 200)
+        self.assertEqual(self.calls(zadarma).partner_id, anna)
+        uis = self._source("uis", kind="calls", provider_secret="uis-key-42")
+        response = self.post_json(uis, dict(fixture("uis")["incoming"], contact_phone_number="anonymous"))
+        self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"))
+        self.assert_failed(uis, "caller: not a phone number")
+        self.assertFalse(self.calls(uis))
+        self.assertEqual(self.env["res.partner"].search_count([("phone", "in", ("anonymous", "Unknown", "0"))]), 0)
+
     def test_objects_and_lists_are_no_call_id_or_number(self):
         """An object or a list where a call's id or a phone number is expected is refused with the
         field's name and journaled: it was written as its Python text («['79161230011']»), a

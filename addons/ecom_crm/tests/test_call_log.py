@@ -31,11 +31,38 @@ class TestCallLogWizard(EcomCrmCase):
         """«с мобильного» or «-» is no number: the call would be told as «Исходящий звонок на номер
         с мобильного» and the call-again activity would ask to call it (the telephony's webhook
         refuses such a caller)."""
-        for phone in ("с мобильного", "-", "12"):
+        for phone in ("с мобильного", "-", "12", "sip:101@pbx", "1" * 30):
             with self.subTest(phone=phone), self.assertRaisesRegex(UserError, "номер"):
                 self.log(phone=phone, answered="no")
         self.assertFalse(self.env["ecom.call"].search([("lead_id", "=", self.lead.id)]))
         self.assertFalse(self.lead.activity_ids)
+
+    def test_a_foreign_number_typed_without_its_plus_is_read_as_international(self):
+        """A Belarusian number typed as the telephony gives it, «375291234567», was kept as typed: the
+        call again asked to call a number nobody can dial from Odoo. It is read as international."""
+        call = self.log(phone="375291234567", answered="no")
+        self.assertEqual(call.caller, "+375291234567")
+        self.assertIn("+375291234567", self.lead.activity_ids.summary)
+        # copied from a phone's contacts, between its invisible direction marks
+        self.assertEqual(self.log(phone="\u202a+375 29 123-45-67\u202c").caller, "+375291234567")
+        # copied from a site's «tel:» link: its number, as the telephony's webhook reads it
+        self.assertEqual(self.log(phone="tel:+375-29-123-45-67").caller, "+375291234567")
+        # a Russian number mistyped (no such code) is kept as typed, not made a Japanese one (+81…)
+        self.assertEqual(self.log(phone="8 (123) 456-78-90").caller, "8 (123) 456-78-90")
+
+    def test_the_number_is_read_in_the_country_of_the_requests_shop(self):
+        """A salesperson of two shops logs a call on the Belarusian shop's request while the Russian one is
+        their current company: «29 123-45-67» was read in Russia's plan and kept as typed (a call back
+        nobody can dial); it is read in the request's shop's country, as its telephony's calls are."""
+        belarus = self.env["res.company"].create({"name": "Магазин в Минске", "country_id": self.env.ref("base.by").id})
+        self.salesman.company_ids |= belarus
+        lead = self._lead(partner_id=self.customer.id, company_id=belarus.id)
+        wizard = self.env["ecom.call.log.wizard"].with_user(self.salesman).with_context(
+            allowed_company_ids=[self.salesman.company_id.id, belarus.id]).create(
+            {"lead_id": lead.id, "phone": "29 123-45-67", "answered": "no"})
+        wizard.action_log()
+        call = self.env["ecom.call"].search([("lead_id", "=", lead.id)])
+        self.assertEqual((call.caller, call.company_id), ("+375291234567", belarus))
 
     def test_a_duration_beyond_any_call_is_refused(self):
         """A mistyped duration (minutes typed as seconds, a phone number in the wrong field) is told

@@ -3,6 +3,7 @@ import json
 from odoo.tests import new_test_user, tagged
 from odoo.tools.sql import column_exists
 
+from ..tools.intake import validate_call
 from .common import IntakeCase, load_migration
 
 URL = "/ecom_crm/api/v1/calls"
@@ -296,12 +297,179 @@ class TestCallWebhook(IntakeCase):
         self.env["res.partner"].create({"name": "Орлов Олег", "parent_id": orbita.id, "phone": "+74951234567 доб. 7"})
         self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67 доб. 7"), orbita)
 
+    def test_a_private_person_is_no_company_of_a_switchboard(self):
+        """Someone of an office gave its switchboard as their own number, buying for themselves: a private
+        customer (no company, not the company's contact). They counted among the switchboard's companies:
+        a call from it went to them whenever they had bought last, or had the bare number (a request of
+        the company's on a private customer's card, the company's open request never hearing of it). The
+        switchboard is the company's; a private customer gets its calls by their open request (someone
+        in talks calls from the office about their purchase) or by the very extension they gave."""
+        Partner = self.env["res.partner"]
+        vector = Partner.create({"name": "ООО «Вектор»", "is_company": True, "phone": "+7 (495) 123-45-67 доб. 1"})
+        ivan = Partner.create({"name": "Иванов Иван", "phone": "+7 (495) 123-45-67"})  # the bare switchboard
+        petr = Partner.create({"name": "Петров Пётр", "phone": "+7 (495) 123-45-67 доб. 3"})
+        (ivan | petr).ecom_last_order_date = "2026-11-30"  # they bought last: they came first
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67"), vector,
+                         "the switchboard's bare number is the company's, whoever spelled it so")
+        ivan.active = False
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67"), vector, "nor the last to buy")
+        self.assertEqual(Partner._ecom_match_customer(phone="8 495 123-45-67 доб. 3"), petr, "their very extension")
+        # in talks: a private customer's call from the office joins their request, not a new one of the company
+        talks = self.post({"name": "Петров Пётр", "phone": "8 495 123-45-67 доб. 3", "message": "Коляска для дочки"})
+        lead = self.env["crm.lead"].browse(talks.json()["lead_id"])
+        self.assertEqual(lead.partner_id, petr)
+        answer = self.call({"event": "missed", "call_id": "c-pp-1", "caller": "8 495 123-45-67"}).json()
+        self.assertEqual((answer["partner_id"], answer["lead_id"]), (petr.id, lead.id))
+        self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+74951234567 доб. 3")
+        # the company in talks too: the switchboard is the company's
+        talks = self.post({"name": "Смирнова Анна", "phone": "8 495 123-45-67 доб. 1", "message": "Счёт на 5 колясок"})
+        company_lead = self.env["crm.lead"].browse(talks.json()["lead_id"])
+        self.assertEqual(company_lead.partner_id, vector)
+        answer = self.call({"event": "missed", "call_id": "c-pp-2", "caller": "8 495 123-45-67"}).json()
+        self.assertEqual((answer["partner_id"], answer["lead_id"]), (vector.id, company_lead.id))
+        self.assertEqual(self.env["crm.lead"].search_count([("partner_id", "in", (vector | petr).ids)]), 2,
+                         "no request more")
+
+    def test_private_persons_sharing_a_number_are_no_switchboard(self):
+        """A number only private persons have (a family's landline, a duplicate not merged yet), each with
+        it bare: a caller id was theirs exactly, and went to the last to buy even while the other had an
+        open request (a second request beside it). The one in talks, else the last to buy; no company
+        to prefer."""
+        Partner = self.env["res.partner"]
+        wife = Partner.create({"name": "Орлова Вера", "phone": "+7 (495) 700-11-22"})
+        husband = Partner.create({"name": "Орлов Олег", "phone": "8 495 700 11 22"})
+        husband.ecom_last_order_date = "2026-11-30"
+        self.assertEqual(Partner._ecom_match_customer(phone="+74957001122"), husband)
+        talks = self.post({"name": "Орлова Вера", "phone": "+7 (495) 700-11-22", "email": "vera@example.com",
+                           "message": "Кроватка"}).json()
+        self.assertEqual(talks["partner_id"], husband.id, "the phone first: the last to buy")
+        self.env["crm.lead"].browse(talks["lead_id"]).partner_id = wife
+        answer = self.call({"event": "missed", "call_id": "c-fam-1", "caller": "8 495 700-11-22"}).json()
+        self.assertEqual((answer["partner_id"], answer["lead_id"]), (wife.id, talks["lead_id"]), "the one in talks")
+
+    def test_an_event_costs_the_same_queries_every_time(self):
+        """The telephony's hot path, pinned: a call's first event from an unknown caller (a customer and a
+        request made), from a known one (a request made), from a known one in talks (the call joins the
+        open request), the call's end not answered (notes, a call back), and an event sent again."""
+        def event(**values):
+            data, errors = validate_call(values)
+            self.assertFalse(errors)
+            return self.env["ecom.call"]._ecom_process_event(data, self.source)
+
+        def pinned(count, **values):
+            self.env.invalidate_all()
+            with self.assertQueryCount(count):
+                return event(**values)
+
+        self.env["res.partner"].create({"name": "Известная Анна", "phone": "+79035550001"})
+        # crm's predictive scoring reads its frequencies once there are any (a store that won or lost
+        # requests has them; a database's other tests may have left some): there are, whatever the database
+        self.env["crm.lead.scoring.frequency"].create({"variable": "stage_id", "value": "0", "won_count": 0.1,
+                                                       "lost_count": 0.1, "team_id": self.team.id})
+        # the first call of a process reads what the later ones keep (xmlids, defaults, the stages)
+        event(event="incoming", call_id="q-warm", caller="+79035550099")
+        event(event="missed", call_id="q-warm", caller="+79035550099")
+        # the lock, the call, the journal, the customer's match and creation, the request and its
+        # history, the call
+        unknown = pinned(46, event="incoming", call_id="q-1", caller="+79035550002")
+        self.assertEqual((unknown.state, unknown.partner_id.phone), ("ringing", "+79035550002"))
+        known = pinned(43, event="incoming", call_id="q-2", caller="8 903 555-00-01")
+        self.assertEqual(known.partner_id.name, "Известная Анна")
+        # not answered: the state, a note on the request and on the customer, the call back
+        pinned(26, event="missed", call_id="q-2", caller="+79035550001")
+        self.assertEqual(known.state, "missed")
+        self.assertEqual(len(known.lead_id.activity_ids), 1)
+        # the customer calls again: the open request, no new one
+        again = pinned(23, event="incoming", call_id="q-3", caller="+79035550001")
+        self.assertEqual(again.lead_id, known.lead_id)
+        # sent again: the lock, the call, its state
+        pinned(3, event="incoming", call_id="q-3", caller="+79035550001")
+
     def test_bad_events(self):
         response = self.call({"event": "exploded", "caller": "", "duration": -1,
                               "recording_url": "javascript:alert(1)"})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(set(response.json()["fields"]), {"event", "call_id", "caller", "duration", "recording_url"})
         self.assertEqual(self.call({"event": "incoming", "call_id": "x", "caller": "1"}, key="nope").status_code, 401)
+
+    def test_a_caller_id_that_is_no_number_is_refused(self):
+        """Letters before the digits («abc12345») or thirty digits are no number anyone calls back: they
+        were kept as typed on a new customer. A JSON 400 naming the caller; no call, no request, no
+        customer. A URI with no number in it (a SIP extension, a hidden caller) is none either."""
+        counts = [self.env[model].search_count([]) for model in ("ecom.call", "crm.lead", "res.partner")]
+        for caller in ("abc12345", "1" * 30, "+7" + "9" * 28, "sip:101@pbx.example", "tel:",
+                       "sip:anonymous@anonymous.invalid", "anonymous"):
+            with self.subTest(caller=caller):
+                response = self.call({"event": "incoming", "call_id": f"c-bad-{caller}", "caller": caller})
+                self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"))
+                self.assertEqual(set(response.json()["fields"]), {"caller"})
+        self.assertEqual([self.env[model].search_count([]) for model in ("ecom.call", "crm.lead", "res.partner")],
+                         counts)
+
+    def test_a_caller_id_given_as_a_uri_is_its_number(self):
+        """SIP telephony and RFC 3966 give a caller as a URI: «tel:+7…» (libphonenumber reads it: the
+        customer who has the number) was refused with a 400, «sip:+7…@pbx» made a customer of the URI.
+        Each is read by its number, its extension («;ext=12») kept as a typed one is."""
+        Partner = self.env["res.partner"]
+        anna = Partner.create({"name": "Сипова Анна", "phone": "+7 916 555-12-34"})
+        for call_id, caller in (("c-uri-1", "tel:+7-916-555-12-34"),
+                                ("c-uri-2", "sip:+79165551234@pbx.example;user=phone"),
+                                ("c-uri-3", "SIP:79165551234@10.0.0.1")):
+            response = self.call({"event": "missed", "call_id": call_id, "caller": caller})
+            self.assertEqual(response.status_code, 200, response.text)
+            call = self.env["ecom.call"].browse(response.json()["call"])
+            self.assertEqual((call.partner_id, call.caller), (anna, "+79165551234"), caller)
+        answer = self.call({"event": "missed", "call_id": "c-uri-4", "caller": "tel:+74955559876;ext=12"}).json()
+        self.assertEqual(self.env["ecom.call"].browse(answer["call"]).partner_id.phone, "+74955559876 доб. 12")
+        self.assertEqual(Partner.search_count([("phone", "like", "%:%")]), 0, "no customer made of a URI")
+
+    def test_foreign_and_national_caller_ids_find_their_customer(self):
+        """Telephony gives numbers in international digits without their «+»: a Belarusian or Uzbek caller
+        («375291234567») was kept as typed, flagged invalid, a new customer beside the one with
+        «+375 29 …» and another request with each spelling. They are read as international; a Russian
+        number with its 8 is the +7 one; a short number that cannot be valid is kept as typed, once. The
+        invisible marks a phone's app copies a number between are no letters."""
+        Partner = self.env["res.partner"]
+        olesya = Partner.create({"name": "Ковальчук Олеся", "phone": "+375 29 123-45-67"})
+        for call_id, caller in (("c-by-1", "375291234567"), ("c-by-2", "+375 (29) 123-45-67"),
+                                ("c-by-3", "00375291234567"), ("c-by-4", "\u202a375291234567\u202c")):
+            answer = self.call({"event": "missed", "call_id": call_id, "caller": caller}).json()
+            self.assertEqual(answer["partner_id"], olesya.id, caller)
+            self.assertEqual(self.env["ecom.call"].browse(answer["call"]).caller, "+375291234567")
+        self.assertEqual(self.env["crm.lead"].search_count([("partner_id", "=", olesya.id)]), 1)
+        calls = self.env["ecom.call"]
+        for call_id, caller in (("c-uz-1", "998901234567"), ("c-uz-2", "+998 90 123-45-67"),
+                                ("c-ru-1", "8 (916) 700-11-22"), ("c-ru-2", "79167001122"),
+                                ("c-short-1", "+7 (999) 12"), ("c-short-2", "+7 (999) 12")):
+            calls |= self.env["ecom.call"].browse(self.call({"event": "incoming", "call_id": call_id,
+                                                             "caller": caller}).json()["call"])
+        self.assertEqual(calls.mapped("caller"), ["+998901234567"] * 2 + ["+79167001122"] * 2 + ["+7 (999) 12"] * 2)
+        for pair in (calls[0:2], calls[2:4], calls[4:6]):
+            self.assertEqual((len(pair.partner_id), len(pair.lead_id)), (1, 1), pair.mapped("caller"))
+        self.assertEqual(calls.partner_id.mapped("ecom_phone_invalid"), [False, False, True])
+
+    def test_an_end_before_its_ring_is_the_call(self):
+        """The telephony lost a call's first events, or sends them late: its end, for a call id never seen
+        (the caller hung up before it rang), is the call, its request made and a call back asked when it was
+        missed; the ring and the answer arriving afterwards change nothing, make no second call nor request."""
+        answer = self.call({"event": "missed", "call_id": "c-late-1", "caller": "+79035550111"}).json()
+        call = self.env["ecom.call"].browse(answer["call"])
+        self.assertEqual((call.state, call.direction, call.partner_id.phone), ("missed", "in", "+79035550111"))
+        call_back = self.env.ref("mail.mail_activity_data_call")
+        self.assertEqual(len(call.lead_id.activity_ids.filtered(lambda a: a.activity_type_id == call_back)), 1)
+        for event in ("incoming", "answered", "missed"):
+            answer = self.call({"event": event, "call_id": "c-late-1", "caller": "+79035550111"}).json()
+            self.assertEqual((answer["call"], answer["state"]), (call.id, "missed"), event)
+        self.assertEqual(self.env["crm.lead"].search_count([("partner_id", "=", call.partner_id.id)]), 1)
+        self.assertEqual(len(call.lead_id.activity_ids.filtered(lambda a: a.activity_type_id == call_back)), 1)
+        # answered, its end first: finished with its duration, nobody asked to call back
+        answer = self.call({"event": "finished", "call_id": "c-late-2", "caller": "+79035550112",
+                            "duration": 42}).json()
+        self.call({"event": "incoming", "call_id": "c-late-2", "caller": "+79035550112"})
+        finished = self.env["ecom.call"].browse(answer["call"])
+        self.assertEqual((finished.state, finished.duration), ("finished", 42))
+        self.assertFalse(finished.lead_id.activity_ids.filtered(lambda a: a.activity_type_id == call_back))
+        self.assertEqual(self.env["ecom.call"].search_count([("call_id", "in", ("c-late-1", "c-late-2"))]), 2)
 
     def test_an_unknown_direction_is_refused(self):
         """A direction misspelt («outgoing», «OUT») was read as incoming: the store's call made the

@@ -22,7 +22,43 @@ from .common import EcomCrmCase
 
 
 class ConcurrencyCase(EcomCrmCase):
-    """Helpers: committed data, work on a thread of its own, waiting for a lock."""
+    """Helpers: committed data, work on a thread of its own, waiting for a lock. What a test commits
+    besides its own records is put back after it (see :meth:`left_as_found`)."""
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(self.committed, self.left_as_found(self.committed(self.leftovers)))
+
+    @staticmethod
+    def leftovers(env):
+        """What committed requests change beside themselves, that deleting them does not undo: crm's
+        predictive scoring counts each request lost or won in its frequencies (a row per team and
+        value, made or counted up, never counted down by the deletion); a request's creation wakes
+        crm's enrichment job (a trigger), a job run on a thread notes its progress."""
+        env.cr.execute("SELECT id, won_count, lost_count FROM crm_lead_scoring_frequency ORDER BY id")
+        frequencies = env.cr.fetchall()
+        env.cr.execute("SELECT (SELECT COALESCE(max(id), 0) FROM ir_cron_trigger), "
+                       "(SELECT COALESCE(max(id), 0) FROM ir_cron_progress)")
+        return frequencies, *env.cr.fetchone()
+
+    @staticmethod
+    def left_as_found(found):
+        """The work putting back what :meth:`leftovers` found: the frequencies made since removed, the
+        others counted as they were, the jobs' triggers and progress added since removed (nobody's but
+        the test's: a test database runs no job meanwhile)."""
+        frequencies, last_trigger, last_progress = found
+
+        def put_back(env):
+            ids = [row[0] for row in frequencies]
+            env.cr.execute("DELETE FROM crm_lead_scoring_frequency WHERE id != ALL(%s::int[])", [ids])
+            env.cr.execute("""
+                UPDATE crm_lead_scoring_frequency f SET won_count = v.won, lost_count = v.lost
+                  FROM unnest(%s::int[], %s::numeric[], %s::numeric[]) AS v(id, won, lost)
+                 WHERE f.id = v.id AND (f.won_count, f.lost_count) IS DISTINCT FROM (v.won, v.lost)
+            """, [ids, [row[1] for row in frequencies], [row[2] for row in frequencies]])
+            env.cr.execute("DELETE FROM ir_cron_trigger WHERE id > %s", [last_trigger])
+            env.cr.execute("DELETE FROM ir_cron_progress WHERE id > %s", [last_progress])
+        return put_back
 
     def committed(self, work):
         """``work(env)`` in a transaction of its own, committed; its result (ids, values: the
@@ -109,6 +145,24 @@ class ConcurrencyCase(EcomCrmCase):
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestConcurrencyHelpers(ConcurrencyCase):
+    def test_a_request_lost_and_deleted_leaves_the_scoring_as_found(self):
+        """A request lost (committed) counts in crm's scoring frequencies and deleting it counts nothing
+        back: each run of the win-back test left rows there, or counted them up (they change what the
+        predictive scoring says, and what a query pin reads). The test's leftovers are put back."""
+        found = self.committed(self.leftovers)
+
+        def lost_and_deleted(env):
+            partner = env["res.partner"].create({"name": "Проигранный Временный"})
+            lead = env["crm.lead"].create({"name": "Заявка на удаление", "partner_id": partner.id})
+            lead.action_set_lost(lost_reason_id=env.ref("ecom_crm.lost_reason_no_answer").id)
+            lead.unlink()
+            partner.unlink()
+
+        self.committed(lost_and_deleted)
+        self.assertNotEqual(self.committed(self.leftovers), found, "the scoring counted it, the deletion did not undo")
+        self.committed(self.left_as_found(found))
+        self.assertEqual(self.committed(self.leftovers), found)
+
     def test_committed_keeps_the_writes_its_work_left_pending(self):
         """The ORM writes at its next flush: what ``work`` wrote and did not flush is committed with
         it, even when nothing holds the work's environment any more."""
@@ -529,6 +583,52 @@ class TestSameNewCustomerConcurrency(ConcurrencyCase):
             return len(partners), len(leads), entry.lead_id == call.lead_id, entry.result, entry.new_customer
 
         self.assertEqual(self.committed(found), (1, 1, True, "updated", False))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestSameCallEventTwiceConcurrency(ConcurrencyCase):
+    """The telephony delivers a call's event twice at the same instant (it sends it again when our
+    answer is late)."""
+
+    PHONE = "+79167770202"
+    CALL_ID = "twice-at-once-1"
+
+    def setUp(self):
+        super().setUp()
+        self.source_id = self.committed(lambda env: env["ecom.intake.source"].create({
+            "name": "Телефония (дважды)", "kind": "calls", "rate_limit": 1000,
+            "company_id": env.ref("base.main_company").id}).id)
+        self.addCleanup(self.committed, self.forget)
+
+    def forget(self, env):
+        partners = env["res.partner"].with_context(active_test=False).search([("phone", "=", self.PHONE)])
+        env["ecom.call"].search([("source_id", "=", self.source_id)]).unlink()
+        env["ecom.intake.request"].search([("source_id", "=", self.source_id)]).unlink()
+        env["crm.lead"].with_context(active_test=False).search([("partner_id", "in", partners.ids)]).unlink()
+        partners.unlink()
+        env["ecom.intake.source"].browse(self.source_id).unlink()
+
+    def missed(self, env):
+        data, errors = validate_call({"call_id": self.CALL_ID, "event": "missed", "caller": self.PHONE})
+        assert not errors, errors
+        return env["ecom.call"]._ecom_process_event(data, env["ecom.intake.source"].browse(self.source_id)).id
+
+    def test_the_same_event_twice_at_once_is_one_call(self):
+        """The first delivery is being taken (its call, customer and request not committed) when the second
+        arrives: the second waits, then is refused for Odoo to run it again, and run again finds the call:
+        one call, one customer, one request, one call back."""
+        outcome = self.beside_uncommitted(self.missed, self.missed)
+        self.assertIsInstance(outcome.get("error"), PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, "retried, not failed")
+        call_id = self.committed(self.missed)  # as Odoo's retry runs it again
+
+        def found(env):
+            partners = env["res.partner"].search([("phone", "=", self.PHONE)])
+            return (env["ecom.call"].search([("source_id", "=", self.source_id)]).ids, len(partners),
+                    env["crm.lead"].search_count([("partner_id", "in", partners.ids)]),
+                    env["ecom.intake.request"].search_count([("source_id", "=", self.source_id)]),
+                    env["mail.activity"].search_count([("ecom_call_partner_id", "in", partners.ids)]))
+
+        self.assertEqual(self.committed(found), ([call_id], 1, 1, 1, 1))
 
 
 @tagged("post_install", "-at_install", "ecom_crm")

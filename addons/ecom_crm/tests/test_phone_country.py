@@ -35,6 +35,31 @@ class TestPhoneCountry(EcomCrmCase):
         foreign = self.Partner.create({"name": "Иностранец", "phone": "29 123 45 67", "country_id": belarus.id})
         self.assertEqual(foreign.phone, "+375291234567")
 
+    def test_a_caller_id_reads_as_international_only_what_the_country_cannot_write(self):
+        """A caller id without its «+» is read as international only when it is not written as the
+        store's country writes its own numbers: «8 (123) 456-78-90» (no such Russian code) became the
+        Japanese +81 234 567 890 and «490 382 66 62» a German number, nobody's, and «valid». A Russian
+        caller's «79991234567» stays +7 in Kazakhstan and in Belarus; «810…» is Russia's way out."""
+        Call = self.env["ecom.call"]
+        cases = {
+            "base.ru": {"8 (123) 456-78-90": "8 (123) 456-78-90", "490 382 66 62": "490 382 66 62",
+                        "9991234567": "+79991234567", "79991234567": "+79991234567", "89991234567": "+79991234567",
+                        "810375291234567": "+375291234567", "375291234567": "+375291234567",
+                        "00998901234567": "+998901234567", "8613912345678": "+8613912345678",
+                        "7001234567": "+77001234567"},
+            "base.kz": {"7011234567": "+77011234567", "87011234567": "+77011234567", "77011234567": "+77011234567",
+                        "79991234567": "+79991234567", "8 (123) 456-78-90": "8 (123) 456-78-90",
+                        "810375291234567": "+375291234567"},
+            "base.by": {"80291234567": "+375291234567", "291234567": "+375291234567", "375291234567": "+375291234567",
+                        "79991234567": "+79991234567", "77011234567": "+77011234567",
+                        "998901234567": "+998901234567"},
+        }
+        for xmlid, numbers in cases.items():
+            self.env.company.ecom_phone_country_id = self.env.ref(xmlid)
+            for caller, stored in numbers.items():
+                with self.subTest(country=xmlid, caller=caller):
+                    self.assertEqual(Call._ecom_caller_number(caller), stored)
+
     def test_new_companies_default_to_their_country_else_russia(self):
         Company = self.env["res.company"]
         self.assertEqual(Company.create({"name": "Без страны"}).ecom_phone_country_id, self.env.ref("base.ru"))

@@ -34,6 +34,17 @@ MAX_CALL_SECONDS = 7 * 24 * 3600
 # a phone number has at least this many digits (a town's short number has five): "abc", "+" or
 # "-" name nobody, and a customer stored under them would take every such request
 MIN_PHONE_DIGITS = 5
+# a caller id is a number: digits and their separators, an extension maybe after them («доб. 12», «x12»,
+# «#12»); its number has at most E.164's fifteen digits. Letters before the digits («abc12345», «ext12345»)
+# or thirty digits are no number a salesperson can call back, and as a customer's phone (kept as typed,
+# unmatched to the customer who has the number) they would make a duplicate customer. A URI's scheme
+# is no such letters: a «tel:» or «sip:» caller id is read by its number (see caller_number).
+# Invisible marks are no letters: a phone's app copies a number between direction marks («\u202a+7…\u202c»)
+CALLER_NUMBER = re.compile(r"[\s\d+\-\u2010-\u2015().\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]*")
+MAX_PHONE_DIGITS = 15
+# a caller id given as a URI, as SIP telephony and RFC 3966 write it: «tel:+74951234567;ext=12»,
+# «sip:+74951234567@pbx.example;user=phone»: its number, then its parameters, before any «@host»
+CALLER_URI = re.compile(r"(?:tel|sips?):([^@;]*)((?:;[^@;]*)*)", re.IGNORECASE)
 # what Odoo's email_normalize gives for one address: a local part, "@", a domain
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 YEARS = (1900, 9000)  # the dates a request may carry, before and after the move to UTC
@@ -133,6 +144,33 @@ def is_email(value):
 def is_phone(value):
     """Whether ``value`` may be a phone number: at least MIN_PHONE_DIGITS digits."""
     return sum(char.isdigit() for char in value) >= MIN_PHONE_DIGITS
+
+
+def caller_number(value):
+    """A caller id's number: the user part of a ``tel:`` or ``sip:`` URI («sip:+7495…@pbx» → «+7495…»,
+    its extension «;ext=12» kept), else the caller id itself. Read by its number, «tel:+7916…» is the
+    customer with +7916… (libphonenumber read it so before the caller id was checked); a SIP
+    extension, «sip:101@pbx», is still no number."""
+    uri = CALLER_URI.fullmatch(value.strip().split("@", 1)[0])
+    if not uri:
+        return value
+    number, parameters = uri.group(1).strip(), uri.group(2).split(";")
+    extension = next((item[4:] for item in parameters if item.lower().startswith("ext=")), "")
+    return f"{number};ext={extension}" if extension else number  # «;ext=» read as libphonenumber reads it
+
+
+def caller_error(value):
+    """Why a call's number is no phone number (the API's English message), or None."""
+    if not is_phone(value):
+        # a hidden number ("anonymous") cannot be called back, and as a customer's phone it
+        # would join every hidden caller into one customer
+        return f"not a phone number (fewer than {MIN_PHONE_DIGITS} digits)"
+    digits = sum(char.isdigit() for char in CALLER_NUMBER.match(value).group())
+    if digits < MIN_PHONE_DIGITS:
+        return "not a phone number (it must begin with its digits, not letters)"
+    if digits > MAX_PHONE_DIGITS:
+        return f"not a phone number (more than {MAX_PHONE_DIGITS} digits)"
+    return None
 
 
 def _bad_text(value):
@@ -262,10 +300,10 @@ def validate_call(data, tz=None):
     for key in ("call_id", "caller"):
         if not clean.get(key):
             errors.setdefault(key, "required")
-    if clean.get("caller") and not is_phone(clean["caller"]):
-        # a hidden number ("anonymous") cannot be called back, and as a customer's phone it
-        # would join every hidden caller into one customer
-        errors["caller"] = f"not a phone number (fewer than {MIN_PHONE_DIGITS} digits)"
+    if clean.get("caller"):
+        clean["caller"] = caller_number(clean["caller"])
+        if error := caller_error(clean["caller"]):
+            errors["caller"] = error
     if clean.get("recording_url") and not clean["recording_url"].startswith(("https://", "http://")):
         errors["recording_url"] = "an http(s) URL"
     if data.get("duration") is not None:

@@ -10,6 +10,7 @@ is the number without its extension (:func:`phone_without_extension`).
 """
 
 import functools
+import re
 
 from odoo.addons.phone_validation.tools.phone_validation import phone_format, phone_parse
 from odoo.exceptions import UserError
@@ -60,6 +61,49 @@ def normalize_phone(number, country_code="RU", country_phone_code=7):
         _VALID_E164.clear()
     _VALID_E164[stored] = e164
     return stored, True
+
+
+# the separators a caller id's digits may come with, and the invisible marks around a number copied
+SEPARATORS = re.compile(r"[\s\-\u2010-\u2015().\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def caller_id_number(number, country_code="RU", country_phone_code=7):
+    """A telephony's caller id stored as :func:`normalize_phone` stores a typed number. Telephony gives
+    numbers in international digits without their «+» («79161234567», «375291234567», «00998901234567»):
+    one the country cannot read is read as international, else a Belarusian or Uzbek caller is kept
+    as typed, flagged invalid and matched to nobody (a duplicate of the customer with «+375…»).
+
+    Not a number written as the country writes its own («8 495 123 456», a digit short; «8 1xx…»): the
+    country's, invalid, it stays as typed, flagged, rather than become a Vietnamese or Japanese one
+    (+84…, +81…) nobody gave (see :func:`_national_shape`)."""
+    stored, valid = normalize_phone(number, country_code, country_phone_code)
+    digits = SEPARATORS.sub("", stored) if stored and not valid else ""
+    if digits.isascii() and digits.isdigit() and not _national_shape(digits, country_code or "RU"):
+        international, valid = normalize_phone(f"+{digits.removeprefix('00')}", country_code, country_phone_code)
+        if valid:
+            return international
+    return stored
+
+
+def _national_shape(digits, country_code):
+    """Whether ``digits`` are written as ``country_code``'s own numbers are: read in that country (its
+    trunk prefix, «8» in Russia, taken off, no country code of its own before them), as long as its
+    mobiles' or landlines' numbers. Such a number the country cannot read is one of its own, mistyped
+    or of a range libphonenumber does not know yet, not a foreign one: «84951234567»-like digits are
+    a Russian number there, whatever +84 would make of them. A Russian caller («79161234567») in
+    Kazakhstan keeps its +7 (the same country code, read off the digits); in Belarus it has eleven
+    digits, none of its numbers' lengths."""
+    if phonenumbers is None:
+        return False
+    try:
+        parsed = phonenumbers.parse(digits, country_code, keep_raw_input=True)
+    except phonenumbers.NumberParseException:
+        return False
+    if parsed.country_code_source != phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY:
+        return False
+    return any(phonenumbers.is_possible_number_for_type_with_reason(parsed, kind) in (
+        phonenumbers.ValidationResult.IS_POSSIBLE, phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
+        for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE))
 
 
 def _extension_spelled(number):

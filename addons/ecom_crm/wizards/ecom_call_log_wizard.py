@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.intake import MAX_CALL_SECONDS, is_phone
+from ..tools.intake import MAX_CALL_SECONDS, caller_error, caller_number
 
 
 class EcomCallLogWizard(models.TransientModel):
@@ -41,7 +41,8 @@ class EcomCallLogWizard(models.TransientModel):
         # the calls are written by the telephony only: a salesperson logs on a request they may edit
         lead.check_access("write")
         # checked as the telephony's events are: the number is called again, the duration is summed
-        if not is_phone(self.phone) or len(self.phone) > 64:
+        number = caller_number(self.phone)
+        if caller_error(number) or len(self.phone) > 64:
             raise UserError(self.env._("«%(phone)s» is not a phone number: type the number you called or that "
                                        "called you.", phone=self.phone))
         answered = self.answered == "yes"
@@ -57,7 +58,9 @@ class EcomCallLogWizard(models.TransientModel):
         call = self.env["ecom.call"].sudo().create({
             "call_id": f"manual-{uuid.uuid4()}", "direction": self.direction,
             "state": "finished" if answered else "missed",
-            "caller": self.env["ecom.call"]._ecom_caller({"caller": self.phone}, lead.partner_id),
+            # read in the country of the request's shop, as its telephony's calls are, not the user's current one
+            "caller": self.env["ecom.call"].with_company(lead.company_id or self.env.company)._ecom_caller(
+                {"caller": number}, lead.partner_id),
             "started_at": self.called_at or now - timedelta(seconds=duration), "duration": duration,
             "lead_id": lead.id, "partner_id": lead.partner_id.id, "user_id": self.env.uid,
             "company_id": (lead.company_id or self.env.company).id,
