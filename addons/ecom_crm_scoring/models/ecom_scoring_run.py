@@ -595,7 +595,8 @@ class EcomScoringRun(models.Model):
         """An incremental run adds to the morning's list only what each salesperson's daily cap
         still allows (the shared list of the customers without one: what the salespeople who take
         them have left today, see :func:`..scoring.schedule.shared_per_day`); the others are moved
-        to tomorrow, as the full run does."""
+        to tomorrow, as the full run does. A rescored customer whose contact was handed over is
+        counted in the list of who took it (``History.list_of``), as the night ranks them."""
         now = np.flatnonzero(result.schedule.decision == NOW)
         if not len(now):
             return
@@ -615,8 +616,9 @@ class EcomScoringRun(models.Model):
                 return cap
             return int(shared_per_day([taken.get(user, 0) for user in takers], cap, 1)[0])
 
+        lists = history.list_of()
         for i in now[np.argsort(-result.schedule.priority[now], kind="stable")]:
-            manager = int(history.manager[i]) if history.manager is not None else -1
+            manager = int(lists[i]) if lists is not None else -1
             manager = manager if manager > 0 else -1
             if taken.get(manager, 0) >= cap_of(manager):
                 result.schedule.decision[i] = LATER

@@ -9,7 +9,8 @@ Steps (each in its own module, all vectorised over customers):
 2. criteria as of today (:mod:`.criteria`), the calibrated probability of an order in the
    next ``horizon`` days, shown as 0-100;
 3. RFM segments and the growth / risk / watch groups (:mod:`.segments`);
-4. the contact schedule with the daily cap per manager (:mod:`.schedule`);
+4. the contact schedule with the daily cap per manager (:mod:`.schedule`), a customer whose
+   scheduled contact was handed to another salesperson in that one's list (``History.list_of``);
 5. the reasons in words for scheduled customers (criteria contributions) and up to three
    cross-sell suggestions for those to call now (:mod:`.crosssell`).
 
@@ -136,9 +137,11 @@ def learn_order_model(history, today, settings=Settings(), bgnbd=None):
     with as soon as they are fitted, on the latest snapshot, a few percent of the way in: today's
     criteria are computed with them (:func:`todays_criteria`) while the rest is learned
     (:func:`prepare`). Given :data:`LEARN` when the model learns with none, the learning's error
-    when it fails before them (today's criteria are not computed for nothing)."""
+    when it fails before them (today's criteria are not computed for nothing). The labels are
+    the orders as known on ``today`` (an order refused at delivery since is none:
+    :meth:`.history.History.known`)."""
     try:
-        om = _learn_order_model(history, today, settings, bgnbd)
+        om = _learn_order_model(history.known(today), today, settings, bgnbd)
     except BaseException as exc:
         if bgnbd is not None and not bgnbd.done():
             bgnbd.set_exception(exc)
@@ -455,7 +458,7 @@ def _score(history, today, c, om, settings, explain=True, plan=True, rfm_bounds=
     if plan:
         ex = c.extra
         sched = schedule.plan(
-            today, grp, probability, expected_value, stake, history.manager,
+            today, grp, probability, expected_value, stake, history.list_of(),
             opted_out=ex.get("opted_out"), last_contact=ex["last_contact"], last_order=ex["last_order"],
             open_complaint=ex["open_complaint"], last_refusal=ex["last_refusal"],
             open_activities=np.nan_to_num(c.column("open_activities")), usual_gap=c.column("usual_gap"),

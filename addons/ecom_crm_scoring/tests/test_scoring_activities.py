@@ -12,7 +12,7 @@ from odoo.tools import format_date
 from odoo.tools.safe_eval import safe_eval
 
 from ..scoring import schedule
-from ..scoring.history import OUTCOME_REFUSED
+from ..scoring.history import OUTCOME_REFUSED, History
 from .common_schedule import TODAY, ScheduleCase
 
 SALES = "sales_team.group_sale_salesman"
@@ -310,7 +310,7 @@ class TestScoringActivities(ScheduleCase):
         plan = schedule.Schedule(decision=np.full(3, schedule.NOW, np.int8), reason=np.zeros(3, np.int8),
                                  date=np.full(3, TODAY.toordinal(), np.int64),
                                  priority=np.array([200.0, 100.0, 90.0]))
-        history = SimpleNamespace(manager=np.array([self.anna.id, -1, -1], dtype=np.int32))
+        history = History.build(3, {"customer": [], "day": [], "amount": []}, manager=[self.anna.id, -1, -1])
         with freeze_time(TODAY):
             self._run(mode="incremental")._cap_with_todays_list(self.company, SimpleNamespace(schedule=plan),
                                                                 history, partner_ids)
