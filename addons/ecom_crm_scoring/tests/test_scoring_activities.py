@@ -319,6 +319,56 @@ class TestScoringActivities(ScheduleCase):
                          "Vera's day is full with Anna's contact: the shared list is Gleb's room")
         self.assertEqual(plan.date[2], TODAY.toordinal() + 1)
 
+    def test_the_night_ranks_a_handed_customer_in_its_takers_list(self):
+        """The nightly plan ranks a customer whose contact a team leader handed over in the list of
+        who took it, against their daily cap, as the sync and the hourly runs count it: one contact
+        a day each; Anna's best customer handed to Vera, Vera's list holds it (it comes before her
+        own, who waits for tomorrow) and Anna's list takes her next customer. The hourly run after
+        it keeps the lists so; the hand-over ends when the contact goes back to Anna."""
+        self.company.ecom_scoring_daily_cap = 1
+        # five customers past their usual gap, to call, the best first (by the priorities they get)
+        best, vera_own, anna_next, boris_1, boris_2 = (
+            self._customer_with_orders(f"Покупатель {i}", [10 * i + 20, 10 * i + 60, 10 * i + 200])
+            for i in range(7, 12))
+        (best | anna_next).user_id = self.anna
+        vera_own.user_id = self.vera
+        (boris_1 | boris_2).user_id = self.boris
+        customers = best | vera_own | anna_next | boris_1 | boris_2
+
+        def lists():
+            scores = self.Score.search([("partner_id", "in", customers.ids), ("company_id", "=", self.company.id)])
+            return {score.partner_id: (score.decision, score.decision_code, score.user_id,
+                                       self._open_activities(score.partner_id).user_id) for score in scores}
+
+        nobody = self.env["res.users"]
+        self.Run._score_customers(self.company, today=TODAY)
+        self.assertEqual(lists(), {
+            best: ("now", "watch", self.anna, self.anna), anna_next: ("later", "over_cap", self.anna, nobody),
+            vera_own: ("now", "watch", self.vera, self.vera),
+            boris_1: ("now", "watch", self.boris, self.boris), boris_2: ("later", "over_cap", self.boris, nobody),
+        })
+        self._open_activities(best).with_user(self.director).user_id = self.vera
+        handed = {
+            best: ("now", "watch", self.anna, self.vera), anna_next: ("now", "watch", self.anna, self.anna),
+            vera_own: ("later", "over_cap", self.vera, self.vera),
+            boris_1: ("now", "watch", self.boris, self.boris), boris_2: ("later", "over_cap", self.boris, nobody),
+        }
+        run = self.Run._score_customers(self.company, mode="full", today=TODAY)
+        self.assertEqual((run.mode, run.state), ("full", "done"), run.error)
+        self.assertEqual(lists(), handed, "Vera's list: Anna's customer handed to her; Anna's: her next one")
+        self.assertGreater(self._open_activities(vera_own).date_deadline, TODAY, "Vera's own: a later day")
+        loads = {list_: count for list_, _caller, count in self.Score._ecom_day_loads(self.company, TODAY)}
+        self.assertEqual(loads, {self.anna.id: 1, self.vera.id: 1, self.boris.id: 1}, "each at the cap")
+        run = self.Run._score_customers(self.company, today=TODAY)
+        self.assertEqual((run.mode, run.state), ("incremental", "done"), run.error)
+        self.assertEqual(lists(), handed, "the hourly run counts it in Vera's list too")
+        # given back to Anna: the hand-over ends, the night ranks it in her list again
+        self._open_activities(best).with_user(self.director).user_id = self.anna
+        self.Run._score_customers(self.company, mode="full", today=TODAY)
+        self.assertEqual(lists()[best][:2], ("now", "watch"))
+        self.assertEqual(lists()[anna_next][:2], ("later", "over_cap"))
+        self.assertEqual(lists()[vera_own][:2], ("now", "watch"))
+
     def test_a_new_salesperson_of_the_customer_takes_score_and_contact_at_once(self):
         """The customer's salesperson changed on the card: the score's salesperson and the open
         scheduled contact move at once (they waited for the next run), without an «assigned to
