@@ -260,8 +260,10 @@ class EcomScoringRun(models.Model):
                     self.env.cr.commit()
                 steps["learn" if kept is None or offers is None or due else "criteria"] = time.perf_counter() - step
                 step = time.perf_counter()
-            result = engine.score(history, as_of, criteria, order_model, settings=settings)
-            result.schedule.date[result.schedule.decision == NOW] = self.day.toordinal()
+            # the day's list: its quiet days and the days its waiting customers reach a list count
+            # from the run's day, as the hourly runs' (not from the day after the data it counts)
+            result = engine.score(history, as_of, criteria, order_model, settings=settings,
+                                  list_day=self.day.toordinal())
             steps["score"] = time.perf_counter() - step
             longest = max(steps.values())
         except Exception as exc:
@@ -522,8 +524,7 @@ class EcomScoringRun(models.Model):
                     engine.release_memory()
             history, partner_ids = self.env["ecom.scoring.history"]._read(company, changed_partners)
             # as of tomorrow, as the full run: today's orders and contacts count
-            result = engine.rescore(history, self.day.toordinal() + 1, state, settings)
-            result.schedule.date[result.schedule.decision == NOW] = self.day.toordinal()
+            result = engine.rescore(history, self.day.toordinal() + 1, state, settings, list_day=self.day.toordinal())
         except Exception as exc:
             return self._failed(exc, auto_commit)
         self._cap_with_todays_list(company, result, history, partner_ids)

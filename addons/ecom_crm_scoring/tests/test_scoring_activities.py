@@ -319,6 +319,35 @@ class TestScoringActivities(ScheduleCase):
                          "Vera's day is full with Anna's contact: the shared list is Gleb's room")
         self.assertEqual(plan.date[2], TODAY.toordinal() + 1)
 
+    def test_the_night_and_the_hourly_run_give_a_waiting_customer_the_same_day(self):
+        """A customer the daily cap leaves for tomorrow is due tomorrow in the night's plan as in the
+        hourly run's: the night counts the day's orders and contacts (its data as of the day after)
+        but plans the day's list, and its first waiting day is the day after it (it was the day
+        after that: the contact's deadline moved from the 22nd to the 21st and back between runs)."""
+        self.company.ecom_scoring_daily_cap = 2
+        best, second = (self._customer_with_orders(f"Покупатель {i}", [10 * i + 20, 10 * i + 60, 10 * i + 200],
+                                                   user=self.anna) for i in (7, 8))
+        tomorrow = TODAY + timedelta(days=1)
+
+        def plan(partner):
+            score = self.Score.search([("partner_id", "=", partner.id), ("company_id", "=", self.company.id)])
+            code = score.decision_code if score.decision == "later" else "list"
+            return score.decision, code, score.decision_date, self._open_activities(partner).date_deadline
+
+        self.Run._score_customers(self.company, today=TODAY)
+        self.assertEqual((plan(best)[0], plan(second)[0]), ("now", "now"), "both on Anna's list of two")
+        self.company.ecom_scoring_daily_cap = 1
+        run = self.Run._score_customers(self.company, mode="full", today=TODAY)
+        self.assertEqual((run.mode, run.state), ("full", "done"), run.error)
+        self.assertEqual(plan(best), ("now", "list", TODAY, TODAY))
+        self.assertEqual(plan(second), ("later", "over_cap", tomorrow, tomorrow), "the night: tomorrow")
+        # something of the second customer changed: the hourly run rescores them, the list is full
+        second.sale_order_ids[:1].client_order_ref = "A-2"
+        run = self.Run._score_customers(self.company, today=TODAY)
+        self.assertEqual((run.mode, run.state), ("incremental", "done"), run.error)
+        self.assertEqual(plan(second), ("later", "over_cap", tomorrow, tomorrow), "the hourly run: tomorrow too")
+        self.assertEqual(plan(best), ("now", "list", TODAY, TODAY))
+
     def test_the_night_ranks_a_handed_customer_in_its_takers_list(self):
         """The nightly plan ranks a customer whose contact a team leader handed over in the list of
         who took it, against their daily cap, as the sync and the hourly runs count it: one contact

@@ -71,6 +71,27 @@ class TestEngine(BaseCase):
         risk = np.flatnonzero(np.isin(r.reason_rows, np.flatnonzero(now & (r.group == segments.RISK))))
         self.assertTrue(risk.size == 0 or (np.nan_to_num(r.reason_values[risk], nan=-1) <= 0).all())
 
+    def test_the_plan_counts_its_days_from_the_day_of_its_list(self):
+        """The nightly job scores with the day's data (as of the day after) the day's list
+        (``list_day``): a waiting customer's first day is the day after the list's, and the quiet
+        days after an order end on the day they say, as a plan made as of the list's day has them;
+        the day after the data, one day later each (a customer called the day before their quiet
+        days end)."""
+        c = criteria.compute(self.h, 1096, horizon=self.settings.horizon, bgnbd_params=self.r.criteria.bgnbd_params)
+        ours = engine.score(self.h, 1096, c, self.r.order_model, self.settings, list_day=1095).schedule
+        then = engine.score(self.h, 1096, c, self.r.order_model, self.settings).schedule
+        over = ours.reason == schedule.REASON_CODES.index("over_cap")
+        self.assertEqual(int(ours.date[over].min()), 1096, "the day after the list's")
+        self.assertEqual(int(then.date[then.reason == schedule.REASON_CODES.index("over_cap")].min()), 1097)
+        np.testing.assert_array_equal(ours.date[ours.decision == schedule.NOW], 1095)
+        last_order = c.extra["last_order"]
+        quiet = (last_order == 1089) & (ours.decision != schedule.NONE)
+        self.assertGreater(quiet.sum(), 0, "customers who ordered six days before the list's day")
+        recent = schedule.REASON_CODES.index("ordered_recently")
+        self.assertTrue((ours.reason[quiet] == recent).all(), "quiet until the day after the list's")
+        np.testing.assert_array_equal(ours.date[quiet], 1096)
+        self.assertFalse((then.reason[quiet] == recent).any(), "a day later: on a list the day before")
+
     def test_a_handed_customer_fills_the_list_of_who_took_it(self):
         """A customer whose scheduled contact a team leader handed from their salesperson (0) to
         another (1) is ranked in the taker's list, against the taker's cap: the salesperson's list
