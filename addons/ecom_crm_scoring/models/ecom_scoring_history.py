@@ -27,6 +27,7 @@ from ..scoring.history import (
     OUTCOME_NONE,
     OUTCOME_REFUSED,
     OUTCOME_SUCCESS,
+    SHARED_LIST,
     History,
     given_back,
     lookup,
@@ -562,10 +563,15 @@ class EcomScoringHistory(models.AbstractModel):
         customer's salesperson (``manager``), and both can call the company's customers (active
         internal users of the company). The hand-over ends when the contact is done, the customer
         gets another salesperson, it goes back to the salesperson, or either can call no more.
+        A customer whose salesperson cannot call the company's customers (not in the company) is
+        on the shared list (``SHARED_LIST``), as the sync hands their contact out to the default
+        team's members and the day's loads count it there, unless handed over.
         One read of the scoring's open contacts (a few per salesperson and day), joined to the
         customers' temporary table."""
+        can_call = users["internal"] & users["in_company"]
+        handed = np.where((manager > 0) & ~lookup(can_call, positions(users["id"], manager), False),
+                          SHARED_LIST, -1).astype(np.int32)
         kind = self.env["mail.activity"]._ecom_scoring_activity_type()
-        handed = np.full(n, -1, dtype=np.int32)
         if not kind:
             return handed
         self.env["mail.activity"].flush_model()
@@ -579,7 +585,6 @@ class EcomScoringHistory(models.AbstractModel):
         """, kind=kind.id, company=company.id), [("customer", "int4"), ("holder", "int4"), ("given", "int4")])
         customer, holder = contacts["customer"], contacts["holder"]
         owner = manager[customer]
-        can_call = users["internal"] & users["in_company"]
         holds = ((contacts["given"] == owner) & (owner > 0) & (holder > 0) & (holder != owner)
                  & lookup(can_call, positions(users["id"], owner), False)
                  & lookup(can_call, positions(users["id"], holder), False))

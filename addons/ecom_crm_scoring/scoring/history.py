@@ -60,8 +60,10 @@ is only used for leads still open).  ``reason_texts`` maps a reason id to the re
 
 Per customer: ``opt_out_day`` (int32, day the customer opted out, ``NEVER`` if not),
 ``manager`` (int32 salesperson id, -1 if none), ``handed_to`` (optional, int32: the salesperson a
-team leader handed the customer's open scheduled contact to, while that hand-over holds; -1 if
-none): the customer fills their daily list, not the salesperson's (:meth:`History.list_of`).
+team leader handed the customer's open scheduled contact to, while that hand-over holds, whose
+daily list the customer fills, not the salesperson's; ``SHARED_LIST`` when the salesperson cannot
+call the company's customers (not in the company): the customer is on the shared list, as the
+customers without one; -1 if neither): see :meth:`History.list_of`.
 
 A table that the store does not have at all is passed as ``None`` (or left out of
 :func:`from_lists`): criteria that need it become "no data" (NaN) and drop out of the model.
@@ -72,6 +74,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 NEVER = np.iinfo(np.int32).max  # closing day of something still open
+SHARED_LIST = 0  # ``handed_to`` of a customer on the shared list though they have a salesperson
 UNPACK_BLOCK = 1 << 20  # keys unpacked at a time (:func:`distinct_purchases`)
 
 LEAD_OPEN, LEAD_WON, LEAD_LOST = 0, 1, 2
@@ -252,10 +255,12 @@ class History:
     def list_of(self):
         """The salesperson whose daily list each customer fills (int32 ids, -1: the shared list):
         the one their open scheduled contact was handed to while the hand-over holds
-        (``handed_to``), else their own salesperson (``manager``); None without salespeople."""
+        (``handed_to``), the shared list if their salesperson cannot call the company's customers
+        (``SHARED_LIST``), else their own salesperson (``manager``); None without salespeople."""
         if self.manager is None or self.handed_to is None:
             return self.manager
-        return np.where(self.handed_to > 0, self.handed_to, self.manager).astype(np.int32)
+        return np.where(self.handed_to > 0, self.handed_to,
+                        np.where(self.handed_to == SHARED_LIST, -1, self.manager)).astype(np.int32)
 
     # -- slicing ---------------------------------------------------------------------------------
     def as_of(self, day):

@@ -348,6 +348,34 @@ class TestScoringActivities(ScheduleCase):
         self.assertEqual(plan(second), ("later", "over_cap", tomorrow, tomorrow), "the hourly run: tomorrow too")
         self.assertEqual(plan(best), ("now", "list", TODAY, TODAY))
 
+    def test_the_customers_of_a_salesperson_of_another_company_are_on_the_shared_list(self):
+        """A customer whose salesperson works in another company only is on the shared list in the
+        night's plan, as the sync hands their contact out to the default team and the day's loads
+        count it: one contact a day, Vera (the team) with none of her own, a customer without a
+        salesperson and one of Dmitry's (of the other company): one of them today, the other
+        tomorrow (Dmitry's list held one and the shared list the other: Vera was given both)."""
+        self.company.ecom_scoring_daily_cap = 1
+        other = self.env["res.company"].create({"name": "Другой магазин"})
+        dmitry = new_test_user(self.env, login="score_dmitry", groups=SALES, name="Дмитрий Другой",
+                               company_id=other.id, company_ids=[Command.set(other.ids)])
+        self.shared_now.user_id = self.boris  # the class's customer without one: the only two shared
+        dmitrys, nobodys = (self._customer_with_orders(f"Покупатель {i}", [10 * i + 20, 10 * i + 60, 10 * i + 200])
+                            for i in (7, 8))
+        dmitrys.user_id = dmitry
+        both = dmitrys | nobodys
+        self.Run._score_customers(self.company, today=TODAY)
+        scores = self.Score.search([("partner_id", "in", both.ids), ("company_id", "=", self.company.id)])
+        self.assertEqual(sorted(scores.mapped("decision")), ["later", "now"], "the shared list holds one a day")
+        self.assertEqual(scores.filtered(lambda s: s.decision == "later").decision_date, TODAY + timedelta(days=1))
+        self.assertEqual(scores.filtered(lambda s: s.partner_id == dmitrys).user_id, dmitry, "still their salesperson")
+        contacts = self.Activity.search([("res_model", "=", "res.partner"), ("res_id", "in", both.ids),
+                                         ("activity_type_id", "=", self.kind.id)])
+        self.assertEqual(len(contacts), 1)
+        self.assertEqual(contacts.user_id, self.vera)
+        veras = {list_: count for list_, caller, count in self.Score._ecom_day_loads(self.company, TODAY)
+                 if caller == self.vera.id}
+        self.assertEqual(veras, {-1: 1}, "Vera's contact counted in the shared list, not in Dmitry's")
+
     def test_the_night_ranks_a_handed_customer_in_its_takers_list(self):
         """The nightly plan ranks a customer whose contact a team leader handed over in the list of
         who took it, against their daily cap, as the sync and the hourly runs count it: one contact
