@@ -408,8 +408,10 @@ class EcomCustomerScore(models.Model):
         (:meth:`_ecom_sync_activities` leaves it with who has it) by who took it, else by the
         customer's salesperson while they can call, else (a customer of the shared list) by who
         holds its open contact, if they can. It fills the *list* of its caller when it was handed
-        over, else of the customer's salesperson (``-1``: the shared list, whoever holds it), as
-        the run caps each salesperson's own list."""
+        over, else of the customer's salesperson if they can call the company's customers (``-1``:
+        the shared list, whoever holds it: a customer without a salesperson, or whose salesperson
+        left the company, whose contact the sync hands out to the default team), as the run caps
+        each salesperson's own list (``History.list_of``)."""
         kind = self.env["mail.activity"]._ecom_scoring_activity_type()
         self.env.flush_all()
         self.env.cr.execute(SQL("""
@@ -435,7 +437,7 @@ class EcomCustomerScore(models.Model):
                   LEFT JOIN callable o ON o.id = d.owner
                   LEFT JOIN callable h ON h.id = d.holder
             )
-            SELECT CASE WHEN handed THEN holder ELSE COALESCE(owner, -1) END,
+            SELECT CASE WHEN handed THEN holder WHEN owner_ok IS NOT NULL THEN owner ELSE -1 END,
                    CASE WHEN handed THEN holder ELSE COALESCE(owner_ok, holder_ok) END,
                    count(*)
               FROM day_handed GROUP BY 1, 2

@@ -27,6 +27,7 @@ from ..scoring.history import (
     OUTCOME_NONE,
     OUTCOME_REFUSED,
     OUTCOME_SUCCESS,
+    SHARED_LIST,
     History,
     given_back,
     lookup,
@@ -132,7 +133,11 @@ class EcomScoringHistory(models.AbstractModel):
 
     def _customer_orders(self, company, partner_ids=None):
         """The confirmed and cancelled orders of ``company`` (of the commercial partners
-        ``partner_ids`` only, if given) with their customer number, the customers' partner ids
+        ``partner_ids`` only, if given) with their customer number and the day each order refused
+        at delivery was refused (``refused``, ``NEVER`` if not; ecom_crm's store status «Refused at
+        delivery», dated as the store's refusals report dates it: the day of that status, else of the
+        order's last change; a refused order is no purchase, as the store's reports count it, from
+        that day on), the customers' partner ids
         (sorted: customer ``i`` is ``ids[i]``), and each customer's salesperson (``user``, -1 if
         none) and the day their address was blacklisted (``opt_out``, ``NEVER`` if not).
 
@@ -152,15 +157,19 @@ class EcomScoringHistory(models.AbstractModel):
             partners_scope = SQL("TRUE")
             order_slices = [SQL(condition) for condition in table_slices(cr, "sale_order", "so")]
             partner_slices = [SQL(condition) for condition in table_slices(cr, "res_partner", "p")]
+        # the refusals' days in the store's time zone by PostgreSQL: the few refused orders only
         orders = copy_columns(cr, [SQL("""
             SELECT so.id, so.partner_id, so.date_order, so.state = 'sale',
-                   COALESCE(NULLIF(so.currency_rate, 0), 1)::float8, COALESCE(so.amount_untaxed, 0)::float8
+                   COALESCE(NULLIF(so.currency_rate, 0), 1)::float8, COALESCE(so.amount_untaxed, 0)::float8,
+                   CASE WHEN so.ecom_status = 'returned' THEN %(refused)s ELSE %(never)s END
               FROM sale_order so
              WHERE so.company_id = %(company)s AND so.state IN ('sale', 'cancel')
                AND so.partner_id IS NOT NULL AND so.date_order IS NOT NULL AND %(part)s %(only)s
-        """, company=company.id, only=only, part=part) for part in order_slices],
+        """, company=company.id, only=only, part=part, never=NEVER,
+            refused=self._day(SQL("COALESCE(so.ecom_status_date, so.write_date, so.date_order)")))
+            for part in order_slices],
             [("id", "int4"), ("partner", "int4"), ("date", "timestamp"), ("confirmed", "bool"), ("rate", "float8"),
-             ("amount", "float8")])
+             ("amount", "float8"), ("refused", "int4")])
         # a blacklisted address is unique (mail_blacklist's constraint): one row a partner
         partners = copy_columns(cr, [SQL("""
             SELECT p.id, COALESCE(p.commercial_partner_id, p.id), COALESCE(p.user_id, -1),
@@ -179,6 +188,11 @@ class EcomScoringHistory(models.AbstractModel):
         ids = unique_int(commercial)
         orders["customer"] = np.searchsorted(ids, commercial).astype(np.int32)
         orders["day"] = local_days(orders.pop("date"), self._tz())
+        # refused at delivery: no purchase (not confirmed) from the day it was refused, never before the order
+        refused = orders["refused"] != NEVER
+        if refused.any():
+            orders["refused"] = np.where(refused, np.maximum(orders["refused"], orders["day"]), NEVER).astype(np.int32)
+            orders["confirmed"] &= ~refused
         orders["amount"] /= orders["rate"]
         at = positions(partners["id"], ids)  # each customer's own row (a commercial partner)
         customers = {"user": lookup(partners["user"], at, -1).astype(np.int32),
@@ -459,7 +473,8 @@ class EcomScoringHistory(models.AbstractModel):
     def _tables(self, company, n, customers):
         """Leads, activities, calls, mailings, opt-outs and salespeople of the customers (the last
         two from ``customers``, as :meth:`_customer_orders` read them: the salesperson kept if an
-        active internal user); a table the store does not have (no mass mailing installed) is
+        active internal user), and whom a customer's scheduled contact was handed to
+        (:meth:`_handed_to`); a table the store does not have (no mass mailing installed) is
         None, so its criteria drop out."""
         cr = self.env.cr
         lead_table = self._leads(company, customers)
@@ -526,12 +541,52 @@ class EcomScoringHistory(models.AbstractModel):
                  open=MAIL_OPEN, click=MAIL_CLICK), [("customer", "int4"), ("day", "int4"),
                                                                     ("kind", "int2")])
         users = copy_columns(cr, SQL("""
-            SELECT id, COALESCE(active, FALSE) AND NOT COALESCE(share, FALSE) FROM res_users
-        """), [("id", "int4"), ("internal", "bool")])
+            SELECT u.id, COALESCE(u.active, FALSE) AND NOT COALESCE(u.share, FALSE),
+                   EXISTS (SELECT 1 FROM res_company_users_rel r WHERE r.user_id = u.id AND r.cid = %s)
+              FROM res_users u
+        """, company.id), [("id", "int4"), ("internal", "bool"), ("in_company", "bool")])
         at = positions(users["id"], customers["user"])
         manager = np.where(lookup(users["internal"], at, False), customers["user"], -1).astype(np.int32)
         return {
             "leads": lead_table, "activities": activities, "calls": calls, "mailings": mailings,
             "opt_out_day": customers["opt_out"], "manager": manager,
             "reason_texts": {r["id"]: r["name"] for r in reasons},
+            "handed_to": self._handed_to(company, n, manager, users),
         }
+
+    def _handed_to(self, company, n, manager, users):
+        """Per customer, the salesperson their open scheduled contact was handed to while the
+        hand-over holds (-1 if none), as the sync keeps it with them and the day's loads count it
+        for them (``ecom.customer.score``'s ``_ecom_sync_activities`` and ``_ecom_day_loads``): the
+        customer's first open contact of the scoring's type (of this company's scoring, or of
+        none) is assigned to someone else than the scoring gave it to, the scoring gave it to the
+        customer's salesperson (``manager``), and both can call the company's customers (active
+        internal users of the company). The hand-over ends when the contact is done, the customer
+        gets another salesperson, it goes back to the salesperson, or either can call no more.
+        A customer whose salesperson cannot call the company's customers (not in the company) is
+        on the shared list (``SHARED_LIST``), as the sync hands their contact out to the default
+        team's members and the day's loads count it there, unless handed over.
+        One read of the scoring's open contacts (a few per salesperson and day), joined to the
+        customers' temporary table."""
+        can_call = users["internal"] & users["in_company"]
+        handed = np.where((manager > 0) & ~lookup(can_call, positions(users["id"], manager), False),
+                          SHARED_LIST, -1).astype(np.int32)
+        kind = self.env["mail.activity"]._ecom_scoring_activity_type()
+        if not kind:
+            return handed
+        self.env["mail.activity"].flush_model()
+        contacts = copy_columns(self.env.cr, SQL("""
+            SELECT DISTINCT ON (c.idx) c.idx, COALESCE(a.user_id, -1), COALESCE(a.ecom_scoring_user_id, -1)
+              FROM mail_activity a
+              JOIN ecom_scoring_customers c ON c.partner_id = a.res_id
+             WHERE a.res_model = 'res.partner' AND a.active AND a.activity_type_id = %(kind)s
+               AND (a.ecom_scoring_company_id = %(company)s OR a.ecom_scoring_company_id IS NULL)
+          ORDER BY c.idx, a.id
+        """, kind=kind.id, company=company.id), [("customer", "int4"), ("holder", "int4"), ("given", "int4")])
+        customer, holder = contacts["customer"], contacts["holder"]
+        owner = manager[customer]
+        holds = ((contacts["given"] == owner) & (owner > 0) & (holder > 0) & (holder != owner)
+                 & lookup(can_call, positions(users["id"], owner), False)
+                 & lookup(can_call, positions(users["id"], holder), False))
+        handed[customer[holds]] = holder[holds]
+        return handed

@@ -260,8 +260,10 @@ class EcomScoringRun(models.Model):
                     self.env.cr.commit()
                 steps["learn" if kept is None or offers is None or due else "criteria"] = time.perf_counter() - step
                 step = time.perf_counter()
-            result = engine.score(history, as_of, criteria, order_model, settings=settings)
-            result.schedule.date[result.schedule.decision == NOW] = self.day.toordinal()
+            # the day's list: its quiet days and the days its waiting customers reach a list count
+            # from the run's day, as the hourly runs' (not from the day after the data it counts)
+            result = engine.score(history, as_of, criteria, order_model, settings=settings,
+                                  list_day=self.day.toordinal())
             steps["score"] = time.perf_counter() - step
             longest = max(steps.values())
         except Exception as exc:
@@ -522,8 +524,7 @@ class EcomScoringRun(models.Model):
                     engine.release_memory()
             history, partner_ids = self.env["ecom.scoring.history"]._read(company, changed_partners)
             # as of tomorrow, as the full run: today's orders and contacts count
-            result = engine.rescore(history, self.day.toordinal() + 1, state, settings)
-            result.schedule.date[result.schedule.decision == NOW] = self.day.toordinal()
+            result = engine.rescore(history, self.day.toordinal() + 1, state, settings, list_day=self.day.toordinal())
         except Exception as exc:
             return self._failed(exc, auto_commit)
         self._cap_with_todays_list(company, result, history, partner_ids)
@@ -595,7 +596,8 @@ class EcomScoringRun(models.Model):
         """An incremental run adds to the morning's list only what each salesperson's daily cap
         still allows (the shared list of the customers without one: what the salespeople who take
         them have left today, see :func:`..scoring.schedule.shared_per_day`); the others are moved
-        to tomorrow, as the full run does."""
+        to tomorrow, as the full run does. A rescored customer whose contact was handed over is
+        counted in the list of who took it (``History.list_of``), as the night ranks them."""
         now = np.flatnonzero(result.schedule.decision == NOW)
         if not len(now):
             return
@@ -615,8 +617,9 @@ class EcomScoringRun(models.Model):
                 return cap
             return int(shared_per_day([taken.get(user, 0) for user in takers], cap, 1)[0])
 
+        lists = history.list_of()
         for i in now[np.argsort(-result.schedule.priority[now], kind="stable")]:
-            manager = int(history.manager[i]) if history.manager is not None else -1
+            manager = int(lists[i]) if lists is not None else -1
             manager = manager if manager > 0 else -1
             if taken.get(manager, 0) >= cap_of(manager):
                 result.schedule.decision[i] = LATER

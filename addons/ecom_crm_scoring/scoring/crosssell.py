@@ -380,8 +380,10 @@ def fit(history, as_of, horizon=90, level=None, max_customers=30_000, seed=0, ou
     ``outcomes``: optional recorded offers, a dict of arrays ``kind`` (KINDS index),
     ``predicted`` (probability shown) and ``accepted`` (bool).  Returns a model of kind
     :data:`ORDER` when the customers who ordered bought (nearly) every offer (see the module
-    docstring), else None when the store has no order lines or no positive example.
+    docstring), else None when the store has no order lines or no positive example. The orders
+    as known on ``as_of`` (one refused at delivery since is no purchase: ``History.known``).
     """
+    history = history.known(as_of)
     level = level or default_level(history)
     starts = training_windows(history, as_of, horizon) if year_back else [as_of - horizon]
     parts = []
@@ -539,7 +541,8 @@ def suggest(xs_model, history, as_of, customers, k=3, min_probability=MIN_PROBAB
     Two models learned apart disagreed there: on the 20,000-customer synthetic store 11% of the
     offers were above their customer's order chance (37% against 30% on average), and 23% of those
     were bought; capped, the same offers' Brier score went down on 8 of 9 backtests (CDNOW, the
-    synthetic stores)."""
+    synthetic stores). The purchases as known on ``as_of`` (``History.known``)."""
+    history = history.known(as_of)
     level = xs_model.level if xs_model is not None else (level or default_level(history))
     empty = Suggestions(*(np.zeros(0, t) for t in (np.int64, np.int64, np.int8, float, float, np.int64,
                                                     float, float, float)))

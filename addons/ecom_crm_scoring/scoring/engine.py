@@ -9,7 +9,8 @@ Steps (each in its own module, all vectorised over customers):
 2. criteria as of today (:mod:`.criteria`), the calibrated probability of an order in the
    next ``horizon`` days, shown as 0-100;
 3. RFM segments and the growth / risk / watch groups (:mod:`.segments`);
-4. the contact schedule with the daily cap per manager (:mod:`.schedule`);
+4. the contact schedule with the daily cap per manager (:mod:`.schedule`), a customer whose
+   scheduled contact was handed to another salesperson in that one's list (``History.list_of``);
 5. the reasons in words for scheduled customers (criteria contributions) and up to three
    cross-sell suggestions for those to call now (:mod:`.crosssell`).
 
@@ -136,9 +137,11 @@ def learn_order_model(history, today, settings=Settings(), bgnbd=None):
     with as soon as they are fitted, on the latest snapshot, a few percent of the way in: today's
     criteria are computed with them (:func:`todays_criteria`) while the rest is learned
     (:func:`prepare`). Given :data:`LEARN` when the model learns with none, the learning's error
-    when it fails before them (today's criteria are not computed for nothing)."""
+    when it fails before them (today's criteria are not computed for nothing). The labels are
+    the orders as known on ``today`` (an order refused at delivery since is none:
+    :meth:`.history.History.known`)."""
     try:
-        om = _learn_order_model(history, today, settings, bgnbd)
+        om = _learn_order_model(history.known(today), today, settings, bgnbd)
     except BaseException as exc:
         if bgnbd is not None and not bgnbd.done():
             bgnbd.set_exception(exc)
@@ -380,10 +383,13 @@ def release_memory():
         pass
 
 
-def score(history, today, c, om, settings=Settings()):
+def score(history, today, c, om, settings=Settings(), list_day=None):
     """Score every customer from the criteria and order model :func:`prepare` gave, as :func:`run`
-    does (without cross-sell: :func:`suggest`)."""
-    return _score(history, int(today), c, om, settings)
+    does (without cross-sell: :func:`suggest`). ``list_day``: the day whose list the plan makes
+    (default ``today``), for a run on a day's data that plans that day's list: the nightly job
+    counts the day's orders and contacts (``today`` the day after) and plans the day's list, and
+    the quiet days and the days a waiting customer's rank reaches a list count from the list's day."""
+    return _score(history, int(today), c, om, settings, list_day=list_day)
 
 
 def suggest(result, history, xs_model):
@@ -398,23 +404,25 @@ def suggest(result, history, xs_model):
     return result
 
 
-def rescore(history, today, state, settings=Settings(), explain=True):
+def rescore(history, today, state, settings=Settings(), explain=True, list_day=None):
     """Score the customers of ``history`` (a few whose orders, leads or activities changed since
     the full run of ``state``) the way that run scored the whole store: its model, its BG/NBD
     parameters, its RFM boundaries and growth threshold; nothing is learned again.  The daily
     cap applies within these customers only (the ORM side counts the list already made).  No
-    cross-sell: suggestions come from the whole store's co-purchases, kept from the full run."""
+    cross-sell: suggestions come from the whole store's co-purchases, kept from the full run.
+    ``list_day``: as :func:`score`."""
     today = int(today)
     c = crit.compute(history, today, bgnbd_params=state.bgnbd_params, horizon=settings.horizon,
                      fit_bgnbd=False, seed=settings.seed)
     # whether the model is used at all was the full run's decision, on the whole store (its state
     # holds no model when it was dropped): a few customers rescored must not decide it again
     return _score(history, today, c, state.order_model, settings, explain=explain,
-                  rfm_bounds=state.rfm_bounds, threshold=state.growth_threshold, store_wide=False)
+                  rfm_bounds=state.rfm_bounds, threshold=state.growth_threshold, store_wide=False,
+                  list_day=list_day)
 
 
 def _score(history, today, c, om, settings, explain=True, plan=True, rfm_bounds=None, threshold=None,
-           store_wide=True):
+           store_wide=True, list_day=None):
     """Probability, RFM, segment, group, schedule and reasons from criteria ``c`` and model ``om``;
     the store-wide boundaries and growth threshold are this population's unless given (a rescore
     takes the full run's). ``store_wide``: ``c`` holds the whole store (not a rescore's few), which
@@ -455,7 +463,7 @@ def _score(history, today, c, om, settings, explain=True, plan=True, rfm_bounds=
     if plan:
         ex = c.extra
         sched = schedule.plan(
-            today, grp, probability, expected_value, stake, history.manager,
+            today if list_day is None else int(list_day), grp, probability, expected_value, stake, history.list_of(),
             opted_out=ex.get("opted_out"), last_contact=ex["last_contact"], last_order=ex["last_order"],
             open_complaint=ex["open_complaint"], last_refusal=ex["last_refusal"],
             open_activities=np.nan_to_num(c.column("open_activities")), usual_gap=c.column("usual_gap"),

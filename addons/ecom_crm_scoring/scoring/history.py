@@ -19,7 +19,12 @@ Tables (every array of a table has the same length; optional tables may be empty
 
 ``orders``: ``customer`` (int32), ``day`` (int32), ``amount`` (float, untaxed total),
 ``confirmed`` (bool: a confirmed/done sale order; False = cancelled), ``returned``
-(float, amount refunded or returned, 0 if none), ``discount`` (float, discount granted).
+(float, amount refunded or returned, 0 if none), ``discount`` (float, discount granted),
+``refused`` (int32: the day the customer refused the order at delivery, ``NEVER`` if they did
+not). An order refused at delivery is no purchase, as the store's reports count it (no order, no
+revenue, nothing a credit note typed in by hand gives back): from the day it was refused, it is a
+cancelled one (``confirmed`` False: :meth:`History.build` takes it so); before it, a confirmed one
+(a history as of an earlier day, :meth:`History.as_of`, does not know the refusal yet).
 
 ``refunds`` (optional): what gave an order back, dated, so that a history as of a day knows
 only the returns made before it: ``order`` (int32 index into the orders), ``day`` (the credit
@@ -54,7 +59,11 @@ is only used for leads still open).  ``reason_texts`` maps a reason id to the re
 (``MAIL_OPEN``/``MAIL_CLICK``).  ``complaints``: ``customer``, ``day``, ``closed``.
 
 Per customer: ``opt_out_day`` (int32, day the customer opted out, ``NEVER`` if not),
-``manager`` (int32 salesperson id, -1 if none).
+``manager`` (int32 salesperson id, -1 if none), ``handed_to`` (optional, int32: the salesperson a
+team leader handed the customer's open scheduled contact to, while that hand-over holds, whose
+daily list the customer fills, not the salesperson's; ``SHARED_LIST`` when the salesperson cannot
+call the company's customers (not in the company): the customer is on the shared list, as the
+customers without one; -1 if neither): see :meth:`History.list_of`.
 
 A table that the store does not have at all is passed as ``None`` (or left out of
 :func:`from_lists`): criteria that need it become "no data" (NaN) and drop out of the model.
@@ -65,6 +74,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 NEVER = np.iinfo(np.int32).max  # closing day of something still open
+SHARED_LIST = 0  # ``handed_to`` of a customer on the shared list though they have a salesperson
 UNPACK_BLOCK = 1 << 20  # keys unpacked at a time (:func:`distinct_purchases`)
 
 LEAD_OPEN, LEAD_WON, LEAD_LOST = 0, 1, 2
@@ -75,7 +85,7 @@ MAIL_OPEN, MAIL_CLICK = 1, 2
 # for lines (which hang on orders).
 SCHEMA = {
     "orders": {"customer": np.int32, "day": np.int32, "amount": np.float64, "confirmed": np.bool_,
-               "returned": np.float64, "discount": np.float64},
+               "returned": np.float64, "discount": np.float64, "refused": np.int32},
     "lines": {"order": np.int32, "product": np.int32, "category": np.int32, "qty": np.float32,
               "amount": np.float64},
     "refunds": {"order": np.int32, "day": np.int32, "credited": np.float64, "invoiced": np.float64,
@@ -92,6 +102,7 @@ SCHEMA = {
 # Default values for columns a caller may leave out.
 DEFAULTS = {
     ("orders", "confirmed"): True, ("orders", "returned"): 0.0, ("orders", "discount"): 0.0,
+    ("orders", "refused"): NEVER,
     ("lines", "category"): -1, ("lines", "qty"): 1.0,
     ("refunds", "invoiced"): 0.0, ("refunds", "reinvoiced"): 0.0, ("credits", "undone"): 0.0,
     ("credits", "undone_day"): NEVER,
@@ -169,17 +180,27 @@ class History:
     reason_texts: dict = field(default_factory=dict)
     refunds: Table | None = None
     credits: Table | None = None
+    handed_to: np.ndarray | None = None
 
     @classmethod
     def build(cls, n_customers, orders, lines=None, leads=None, activities=None, calls=None,
               mailings=None, complaints=None, opt_out_day=None, manager=None, reason_texts=None,
-              refunds=None, credits=None):
+              refunds=None, credits=None, handed_to=None):
         """A History from dicts of columns (``{"customer": array, "day": array, ...}``).
 
         Orders are re-sorted by (customer, day) unless they already are (``ORDER BY`` in SQL
         saves a copy); lines' ``order`` indexes are remapped to follow.  Optional tables given
-        as ``None`` mean "the store has no such data".
+        as ``None`` mean "the store has no such data". An order refused at delivery
+        (``refused``) is not confirmed (its refusal no earlier than its own day).
         """
+        if orders.get("refused") is not None:
+            orders = dict(orders)
+            day = np.asarray(orders["day"])
+            refused = np.asarray(orders["refused"], dtype=np.int64)
+            orders["refused"] = np.where(refused != NEVER, np.maximum(refused, day), NEVER).astype(np.int32)
+            confirmed = orders.get("confirmed")
+            confirmed = np.ones(len(day), dtype=bool) if confirmed is None else np.asarray(confirmed, dtype=bool)
+            orders["confirmed"] = confirmed & (orders["refused"] == NEVER)
         if (refunds is not None or credits is not None) and orders.get("returned") is None:
             # what the orders gave back, from their dated returns (the caller gave none)
             orders = dict(orders)
@@ -226,8 +247,20 @@ class History:
             opt_out_day = np.asarray(opt_out_day, dtype=np.int32)
         if manager is not None:
             manager = np.asarray(manager, dtype=np.int32)
+        if handed_to is not None:
+            handed_to = np.asarray(handed_to, dtype=np.int32)
         return cls(n_customers=int(n_customers), orders=orders, lines=lines, opt_out_day=opt_out_day,
-                   manager=manager, reason_texts=dict(reason_texts or {}), **tables)
+                   manager=manager, reason_texts=dict(reason_texts or {}), handed_to=handed_to, **tables)
+
+    def list_of(self):
+        """The salesperson whose daily list each customer fills (int32 ids, -1: the shared list):
+        the one their open scheduled contact was handed to while the hand-over holds
+        (``handed_to``), the shared list if their salesperson cannot call the company's customers
+        (``SHARED_LIST``), else their own salesperson (``manager``); None without salespeople."""
+        if self.manager is None or self.handed_to is None:
+            return self.manager
+        return np.where(self.handed_to > 0, self.handed_to,
+                        np.where(self.handed_to == SHARED_LIST, -1, self.manager)).astype(np.int32)
 
     # -- slicing ---------------------------------------------------------------------------------
     def as_of(self, day):
@@ -238,12 +271,15 @@ class History:
         unknown yet.  What the orders gave back is what the returns and credit notes dated
         before ``day`` gave back (``refunds``, ``credits``: a return made later, of an order
         placed before, is unknown yet; a reversal made later has not cancelled its credit note
-        yet).  Customers keep their numbering.
+        yet).  An order refused at delivery on or after ``day`` is still a confirmed order (a
+        purchase, which a credit note typed in by hand may give back from).  Customers keep their
+        numbering.
         """
         day = int(day)
         keep = self.orders.day < day
         later = self._returns_after(day)
-        if keep.all() and not later:  # the nightly job's "today": nothing to cut, nothing to copy
+        refused = self._refused_after(day, keep)
+        if keep.all() and not later and not refused:  # the nightly job's "today": nothing to cut, nothing to copy
             return self._as_of_rest(day, self.orders, self.lines, self.refunds, self.credits)
         # every order before the day (the nightly job's, a credit note dated ahead): the orders'
         # columns and the lines are the history's own, only what the orders gave back is new
@@ -258,11 +294,30 @@ class History:
                 cols["undone"] = np.where(undone, cols["undone"], 0.0)
                 cols["undone_day"] = np.where(undone, cols["undone_day"], NEVER).astype(np.int32)
                 credits = Table("credits", cols)
+        if later or refused:
             cols = orders.columns
-            cols["returned"] = given_back(cols["customer"], cols["day"], cols["amount"], cols["confirmed"],
-                                          refunds, credits)
+            if refused:  # refused later: still an order, and what a credit note may give back from
+                back = (cols["refused"] >= day) & (cols["refused"] != NEVER)
+                cols["confirmed"] = cols["confirmed"] | back
+                cols["refused"] = np.where(back, NEVER, cols["refused"]).astype(np.int32)
+            if later or (credits is not None and len(credits)):
+                cols["returned"] = given_back(cols["customer"], cols["day"], cols["amount"], cols["confirmed"],
+                                              refunds, credits)
             orders = Table("orders", cols)
         return self._as_of_rest(day, orders, lines, refunds, credits)
+
+    def known(self, day):
+        """The history as its orders' refusals at delivery were known at the start of ``day``:
+        itself when none is dated on or after it (the nightly job's), else :meth:`as_of` ``day``.
+        What learns from the orders after a day (the labels «ordered within the horizon») or reads
+        them with a day of its own (the offers' purchases) takes it, so that a past day's run on a
+        whole history (a backtest) does not know that an order placed before it was refused after."""
+        return self.as_of(day) if self._refused_after(day, self.orders.day < day) else self
+
+    def _refused_after(self, day, keep):
+        """Whether an order of the bool mask ``keep`` was refused at delivery on or after ``day``."""
+        refused = self.orders.refused
+        return bool(((refused >= day) & (refused != NEVER) & keep).any())
 
     def _returns_after(self, day):
         """Whether a return, a credit note or a credit note's reversal is dated on or after ``day``."""
@@ -320,7 +375,7 @@ class History:
             leads=cut(self.leads, "closed"), activities=cut(self.activities, "done"),
             calls=cut(self.calls), mailings=cut(self.mailings), complaints=cut(self.complaints, "closed"),
             opt_out_day=opt_out, manager=self.manager, reason_texts=self.reason_texts, refunds=refunds,
-            credits=credits)
+            credits=credits, handed_to=self.handed_to)
 
     def restrict(self, customers):
         """The history of some customers only (a bool mask or indexes), numbering kept.
@@ -340,7 +395,8 @@ class History:
             n_customers=self.n_customers, orders=orders, lines=lines, leads=cut(self.leads),
             activities=cut(self.activities), calls=cut(self.calls), mailings=cut(self.mailings),
             complaints=cut(self.complaints), opt_out_day=self.opt_out_day, manager=self.manager,
-            reason_texts=self.reason_texts, refunds=self._keep_refunds(keep), credits=cut(self.credits))
+            reason_texts=self.reason_texts, refunds=self._keep_refunds(keep), credits=cut(self.credits),
+            handed_to=self.handed_to)
 
     def compact(self, customers):
         """The history of the customers ``customers`` (sorted indexes) only, numbered ``0 ..
@@ -368,7 +424,8 @@ class History:
             complaints=cut(self.complaints),
             opt_out_day=None if self.opt_out_day is None else self.opt_out_day[customers],
             manager=None if self.manager is None else self.manager[customers], reason_texts=self.reason_texts,
-            refunds=self._keep_refunds(keep), credits=cut(self.credits))
+            refunds=self._keep_refunds(keep), credits=cut(self.credits),
+            handed_to=None if self.handed_to is None else self.handed_to[customers])
 
     def first_order_day(self):
         """Day of each customer's first confirmed order (``NEVER`` if none)."""
@@ -410,16 +467,16 @@ class History:
 
 
 def from_lists(n_customers=None, orders=(), lines=(), leads=None, activities=None, calls=None,
-               mailings=None, complaints=None, opt_out=None, manager=None, reason_texts=None):
+               mailings=None, complaints=None, opt_out=None, manager=None, reason_texts=None, handed_to=None):
     """A History from plain Python rows, for tests and examples.
 
-    ``orders``: tuples ``(customer, day, amount[, confirmed[, returned[, discount]]])``;
+    ``orders``: tuples ``(customer, day, amount[, confirmed[, returned[, discount[, refused]]]])``;
     ``lines``: ``(order_index, product[, category[, qty[, amount]]])`` where ``order_index``
     is the position in ``orders`` as given; ``leads``: ``(customer, day, closed, status,
     reason[, stage])``; ``activities``: ``(customer, day, done, outcome)``; ``calls``:
     ``(customer, day)``; ``mailings``: ``(customer, day, kind)``; ``complaints``:
-    ``(customer, day, closed)``; ``opt_out``: ``{customer: day}``; ``manager``:
-    ``{customer: manager_id}``.  Optional tables left as ``None`` mean "the store has none".
+    ``(customer, day, closed)``; ``opt_out``: ``{customer: day}``; ``manager``, ``handed_to``:
+    ``{customer: user_id}``.  Optional tables left as ``None`` mean "the store has none".
     """
 
     def columns(name, rows):
@@ -445,11 +502,15 @@ def from_lists(n_customers=None, orders=(), lines=(), leads=None, activities=Non
         opt = np.full(n_customers, NEVER, dtype=np.int32)
         for c, d in opt_out.items():
             opt[c] = d
-    mgr = None
-    if manager is not None:
-        mgr = np.full(n_customers, -1, dtype=np.int32)
-        for c, m in manager.items():
-            mgr[c] = m
+
+    def per_customer(users):
+        if users is None:
+            return None
+        out = np.full(n_customers, -1, dtype=np.int32)
+        for c, user in users.items():
+            out[c] = user
+        return out
+
     lines_cols = columns("lines", lines) if lines else None
     if lines_cols is not None and "amount" not in lines_cols:
         # a line without amount: the order's amount spread over its lines
@@ -460,7 +521,8 @@ def from_lists(n_customers=None, orders=(), lines=(), leads=None, activities=Non
         n_customers, columns("orders", orders), lines=lines_cols, leads=columns("leads", leads),
         activities=columns("activities", activities), calls=columns("calls", calls),
         mailings=columns("mailings", mailings), complaints=columns("complaints", complaints),
-        opt_out_day=opt, manager=mgr, reason_texts=reason_texts)
+        opt_out_day=opt, manager=per_customer(manager), reason_texts=reason_texts,
+        handed_to=per_customer(handed_to))
 
 
 def from_transactions(customers, days, amounts):

@@ -12,7 +12,7 @@ from odoo.tools import format_date
 from odoo.tools.safe_eval import safe_eval
 
 from ..scoring import schedule
-from ..scoring.history import OUTCOME_REFUSED
+from ..scoring.history import OUTCOME_REFUSED, History
 from .common_schedule import TODAY, ScheduleCase
 
 SALES = "sales_team.group_sale_salesman"
@@ -310,7 +310,7 @@ class TestScoringActivities(ScheduleCase):
         plan = schedule.Schedule(decision=np.full(3, schedule.NOW, np.int8), reason=np.zeros(3, np.int8),
                                  date=np.full(3, TODAY.toordinal(), np.int64),
                                  priority=np.array([200.0, 100.0, 90.0]))
-        history = SimpleNamespace(manager=np.array([self.anna.id, -1, -1], dtype=np.int32))
+        history = History.build(3, {"customer": [], "day": [], "amount": []}, manager=[self.anna.id, -1, -1])
         with freeze_time(TODAY):
             self._run(mode="incremental")._cap_with_todays_list(self.company, SimpleNamespace(schedule=plan),
                                                                 history, partner_ids)
@@ -318,6 +318,113 @@ class TestScoringActivities(ScheduleCase):
         self.assertEqual(plan.decision.tolist()[1:], [schedule.NOW, schedule.LATER],
                          "Vera's day is full with Anna's contact: the shared list is Gleb's room")
         self.assertEqual(plan.date[2], TODAY.toordinal() + 1)
+
+    def test_the_night_and_the_hourly_run_give_a_waiting_customer_the_same_day(self):
+        """A customer the daily cap leaves for tomorrow is due tomorrow in the night's plan as in the
+        hourly run's: the night counts the day's orders and contacts (its data as of the day after)
+        but plans the day's list, and its first waiting day is the day after it (it was the day
+        after that: the contact's deadline moved from the 22nd to the 21st and back between runs)."""
+        self.company.ecom_scoring_daily_cap = 2
+        best, second = (self._customer_with_orders(f"Покупатель {i}", [10 * i + 20, 10 * i + 60, 10 * i + 200],
+                                                   user=self.anna) for i in (7, 8))
+        tomorrow = TODAY + timedelta(days=1)
+
+        def plan(partner):
+            score = self.Score.search([("partner_id", "=", partner.id), ("company_id", "=", self.company.id)])
+            code = score.decision_code if score.decision == "later" else "list"
+            return score.decision, code, score.decision_date, self._open_activities(partner).date_deadline
+
+        self.Run._score_customers(self.company, today=TODAY)
+        self.assertEqual((plan(best)[0], plan(second)[0]), ("now", "now"), "both on Anna's list of two")
+        self.company.ecom_scoring_daily_cap = 1
+        run = self.Run._score_customers(self.company, mode="full", today=TODAY)
+        self.assertEqual((run.mode, run.state), ("full", "done"), run.error)
+        self.assertEqual(plan(best), ("now", "list", TODAY, TODAY))
+        self.assertEqual(plan(second), ("later", "over_cap", tomorrow, tomorrow), "the night: tomorrow")
+        # something of the second customer changed: the hourly run rescores them, the list is full
+        second.sale_order_ids[:1].client_order_ref = "A-2"
+        run = self.Run._score_customers(self.company, today=TODAY)
+        self.assertEqual((run.mode, run.state), ("incremental", "done"), run.error)
+        self.assertEqual(plan(second), ("later", "over_cap", tomorrow, tomorrow), "the hourly run: tomorrow too")
+        self.assertEqual(plan(best), ("now", "list", TODAY, TODAY))
+
+    def test_the_customers_of_a_salesperson_of_another_company_are_on_the_shared_list(self):
+        """A customer whose salesperson works in another company only is on the shared list in the
+        night's plan, as the sync hands their contact out to the default team and the day's loads
+        count it: one contact a day, Vera (the team) with none of her own, a customer without a
+        salesperson and one of Dmitry's (of the other company): one of them today, the other
+        tomorrow (Dmitry's list held one and the shared list the other: Vera was given both)."""
+        self.company.ecom_scoring_daily_cap = 1
+        other = self.env["res.company"].create({"name": "Другой магазин"})
+        dmitry = new_test_user(self.env, login="score_dmitry", groups=SALES, name="Дмитрий Другой",
+                               company_id=other.id, company_ids=[Command.set(other.ids)])
+        self.shared_now.user_id = self.boris  # the class's customer without one: the only two shared
+        dmitrys, nobodys = (self._customer_with_orders(f"Покупатель {i}", [10 * i + 20, 10 * i + 60, 10 * i + 200])
+                            for i in (7, 8))
+        dmitrys.user_id = dmitry
+        both = dmitrys | nobodys
+        self.Run._score_customers(self.company, today=TODAY)
+        scores = self.Score.search([("partner_id", "in", both.ids), ("company_id", "=", self.company.id)])
+        self.assertEqual(sorted(scores.mapped("decision")), ["later", "now"], "the shared list holds one a day")
+        self.assertEqual(scores.filtered(lambda s: s.decision == "later").decision_date, TODAY + timedelta(days=1))
+        self.assertEqual(scores.filtered(lambda s: s.partner_id == dmitrys).user_id, dmitry, "still their salesperson")
+        contacts = self.Activity.search([("res_model", "=", "res.partner"), ("res_id", "in", both.ids),
+                                         ("activity_type_id", "=", self.kind.id)])
+        self.assertEqual(len(contacts), 1)
+        self.assertEqual(contacts.user_id, self.vera)
+        veras = {list_: count for list_, caller, count in self.Score._ecom_day_loads(self.company, TODAY)
+                 if caller == self.vera.id}
+        self.assertEqual(veras, {-1: 1}, "Vera's contact counted in the shared list, not in Dmitry's")
+
+    def test_the_night_ranks_a_handed_customer_in_its_takers_list(self):
+        """The nightly plan ranks a customer whose contact a team leader handed over in the list of
+        who took it, against their daily cap, as the sync and the hourly runs count it: one contact
+        a day each; Anna's best customer handed to Vera, Vera's list holds it (it comes before her
+        own, who waits for tomorrow) and Anna's list takes her next customer. The hourly run after
+        it keeps the lists so; the hand-over ends when the contact goes back to Anna."""
+        self.company.ecom_scoring_daily_cap = 1
+        # five customers past their usual gap, to call, the best first (by the priorities they get)
+        best, vera_own, anna_next, boris_1, boris_2 = (
+            self._customer_with_orders(f"Покупатель {i}", [10 * i + 20, 10 * i + 60, 10 * i + 200])
+            for i in range(7, 12))
+        (best | anna_next).user_id = self.anna
+        vera_own.user_id = self.vera
+        (boris_1 | boris_2).user_id = self.boris
+        customers = best | vera_own | anna_next | boris_1 | boris_2
+
+        def lists():
+            scores = self.Score.search([("partner_id", "in", customers.ids), ("company_id", "=", self.company.id)])
+            return {score.partner_id: (score.decision, score.decision_code, score.user_id,
+                                       self._open_activities(score.partner_id).user_id) for score in scores}
+
+        nobody = self.env["res.users"]
+        self.Run._score_customers(self.company, today=TODAY)
+        self.assertEqual(lists(), {
+            best: ("now", "watch", self.anna, self.anna), anna_next: ("later", "over_cap", self.anna, nobody),
+            vera_own: ("now", "watch", self.vera, self.vera),
+            boris_1: ("now", "watch", self.boris, self.boris), boris_2: ("later", "over_cap", self.boris, nobody),
+        })
+        self._open_activities(best).with_user(self.director).user_id = self.vera
+        handed = {
+            best: ("now", "watch", self.anna, self.vera), anna_next: ("now", "watch", self.anna, self.anna),
+            vera_own: ("later", "over_cap", self.vera, self.vera),
+            boris_1: ("now", "watch", self.boris, self.boris), boris_2: ("later", "over_cap", self.boris, nobody),
+        }
+        run = self.Run._score_customers(self.company, mode="full", today=TODAY)
+        self.assertEqual((run.mode, run.state), ("full", "done"), run.error)
+        self.assertEqual(lists(), handed, "Vera's list: Anna's customer handed to her; Anna's: her next one")
+        self.assertGreater(self._open_activities(vera_own).date_deadline, TODAY, "Vera's own: a later day")
+        loads = {list_: count for list_, _caller, count in self.Score._ecom_day_loads(self.company, TODAY)}
+        self.assertEqual(loads, {self.anna.id: 1, self.vera.id: 1, self.boris.id: 1}, "each at the cap")
+        run = self.Run._score_customers(self.company, today=TODAY)
+        self.assertEqual((run.mode, run.state), ("incremental", "done"), run.error)
+        self.assertEqual(lists(), handed, "the hourly run counts it in Vera's list too")
+        # given back to Anna: the hand-over ends, the night ranks it in her list again
+        self._open_activities(best).with_user(self.director).user_id = self.anna
+        self.Run._score_customers(self.company, mode="full", today=TODAY)
+        self.assertEqual(lists()[best][:2], ("now", "watch"))
+        self.assertEqual(lists()[anna_next][:2], ("later", "over_cap"))
+        self.assertEqual(lists()[vera_own][:2], ("now", "watch"))
 
     def test_a_new_salesperson_of_the_customer_takes_score_and_contact_at_once(self):
         """The customer's salesperson changed on the card: the score's salesperson and the open

@@ -14,7 +14,7 @@ import numpy as np
 from odoo.tests import BaseCase, tagged
 
 from ..scoring import criteria, crosssell, engine, model, schedule, segments, synthetic
-from ..scoring.history import from_lists
+from ..scoring.history import NEVER, Table, from_lists
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
@@ -70,6 +70,118 @@ class TestEngine(BaseCase):
         # the risk group's reasons say why they slip away (contributions lowering the chance)
         risk = np.flatnonzero(np.isin(r.reason_rows, np.flatnonzero(now & (r.group == segments.RISK))))
         self.assertTrue(risk.size == 0 or (np.nan_to_num(r.reason_values[risk], nan=-1) <= 0).all())
+
+    def test_the_plan_counts_its_days_from_the_day_of_its_list(self):
+        """The nightly job scores with the day's data (as of the day after) the day's list
+        (``list_day``): a waiting customer's first day is the day after the list's, and the quiet
+        days after an order end on the day they say, as a plan made as of the list's day has them;
+        the day after the data, one day later each (a customer called the day before their quiet
+        days end)."""
+        c = criteria.compute(self.h, 1096, horizon=self.settings.horizon, bgnbd_params=self.r.criteria.bgnbd_params)
+        ours = engine.score(self.h, 1096, c, self.r.order_model, self.settings, list_day=1095).schedule
+        then = engine.score(self.h, 1096, c, self.r.order_model, self.settings).schedule
+        over = ours.reason == schedule.REASON_CODES.index("over_cap")
+        self.assertEqual(int(ours.date[over].min()), 1096, "the day after the list's")
+        self.assertEqual(int(then.date[then.reason == schedule.REASON_CODES.index("over_cap")].min()), 1097)
+        np.testing.assert_array_equal(ours.date[ours.decision == schedule.NOW], 1095)
+        last_order = c.extra["last_order"]
+        quiet = (last_order == 1089) & (ours.decision != schedule.NONE)
+        self.assertGreater(quiet.sum(), 0, "customers who ordered six days before the list's day")
+        recent = schedule.REASON_CODES.index("ordered_recently")
+        self.assertTrue((ours.reason[quiet] == recent).all(), "quiet until the day after the list's")
+        np.testing.assert_array_equal(ours.date[quiet], 1096)
+        self.assertFalse((then.reason[quiet] == recent).any(), "a day later: on a list the day before")
+
+    def test_a_handed_customer_fills_the_list_of_who_took_it(self):
+        """A customer whose scheduled contact a team leader handed from their salesperson (0) to
+        another (1) is ranked in the taker's list, against the taker's cap: the salesperson's list
+        takes the next customer of theirs, the taker's holds the best of theirs and the handed one
+        up to the cap; the third salesperson's list does not move."""
+        r, n = self.r, self.h.n_customers
+        before = r.schedule
+        candidates = (before.decision == schedule.NOW) | np.isin(
+            before.reason, [schedule.REASON_CODES.index("over_cap"), schedule.REASON_CODES.index("beyond_plan")])
+        own = np.flatnonzero((before.decision == schedule.NOW) & (self.h.manager == 0))
+        self.assertEqual(len(own), 10, "salesperson 0's list is full")
+        handed = own[np.argmax(before.priority[own])]  # the best of their list
+        handed_to = np.full(n, -1, dtype=np.int32)
+        handed_to[handed] = 1
+        history = dataclasses.replace(self.h, handed_to=handed_to)
+        self.assertEqual(history.list_of()[handed], 1)
+        self.assertEqual(history.list_of()[handed + 1], self.h.manager[handed + 1])
+        after = engine.score(history, 1095, r.criteria, r.order_model, self.settings).schedule
+        now = after.decision == schedule.NOW
+        lists = history.list_of()
+        np.testing.assert_array_equal(np.bincount(lists[now]), [10, 10, 10], "every list at its cap")
+        for user in (0, 1):
+            ranked = np.flatnonzero(candidates & (lists == user))
+            best = ranked[np.argsort(-before.priority[ranked], kind="stable")][:10]
+            self.assertEqual(set(np.flatnonzero(now & (lists == user))), set(best), f"list {user}: its best ten")
+        self.assertIn(handed, np.flatnonzero(now & (lists == 1)), "the best of 0's is among 1's best ten")
+        newcomer = np.setdiff1d(np.flatnonzero(now & (self.h.manager == 0)), own)
+        self.assertEqual(len(newcomer), 1, "salesperson 0 calls another customer of theirs")
+        self.assertEqual(before.reason_code(newcomer[0]), "over_cap", "the first waiting one")
+        dropped = np.setdiff1d(np.flatnonzero(before.decision == schedule.NOW), np.flatnonzero(now))
+        self.assertEqual(self.h.manager[dropped].tolist(), [1], "the taker's last one waits for tomorrow")
+        self.assertEqual(after.reason_code(dropped[0]), "over_cap")
+        self.assertEqual(after.date[dropped[0]], 1096)
+        third = self.h.manager == 2
+        np.testing.assert_array_equal(after.decision[third], before.decision[third])
+
+    def test_an_order_refused_at_delivery_is_no_purchase(self):
+        """An order the customer refused at delivery is no purchase from the day it was refused (the
+        store's reports count none): not in their orders, spending or last order, among their
+        cancelled ones; as of a day before the refusal it still was one."""
+        orders = [(0, 900, 100.0), (0, 1000, 100.0), (0, 1080, 300.0, True, 0.0, 0.0, 1085),
+                  (1, 900, 100.0), (1, 1000, 100.0), (1, 1080, 300.0)]
+        h = from_lists(2, orders)
+        c = criteria.compute(h, 1095, fit_bgnbd=False)
+        self.assertEqual(c.column("frequency").tolist(), [2, 3])
+        self.assertEqual(c.column("monetary").tolist(), [200, 500])
+        self.assertEqual(c.column("recency").tolist(), [95, 15])
+        self.assertAlmostEqual(float(c.column("cancel_share")[0]), 1 / 3, places=6)
+        self.assertEqual(c.extra["last_order"].tolist(), [1000, 1080])
+        before = criteria.compute(h, 1083, fit_bgnbd=False)
+        self.assertEqual(before.column("frequency").tolist(), [3, 3], "not refused yet on day 1083")
+        self.assertEqual(before.column("monetary").tolist(), [500, 500])
+        self.assertEqual(h.ordered_between(1050, 1095).tolist(), [False, True], "no order in the window")
+        self.assertEqual(h.known(1083).ordered_between(1050, 1083).tolist(), [True, True])
+
+    def test_a_past_day_does_not_know_the_refusals_made_after_it(self):
+        """A run as of a past day on the whole history is the run on the history as of that day,
+        refusals at delivery made after it included: the labels it learns from (an order in the
+        training window refused after the day still counts), the criteria and the offers'
+        purchases know them as that day did."""
+        h = synthetic.generate(1500, seed=5, n_managers=2)
+        day = 1000
+        cols = h.orders.columns
+        rng = np.random.default_rng(1)
+        refused = cols["confirmed"] & (cols["day"] >= day - 150) & (rng.random(len(h.orders)) < 0.3)
+        cols["refused"] = np.where(refused, np.where(rng.random(len(h.orders)) < 0.5, day + 3, cols["day"] + 2),
+                                   NEVER).astype(np.int32)
+        cols["confirmed"] = cols["confirmed"] & ~refused
+        full = dataclasses.replace(h, orders=Table("orders", cols))
+        self.assertGreater(int(((cols["refused"] >= day) & refused & (cols["day"] < day)).sum()), 50,
+                           "orders placed before the day and refused after it")
+        settings = engine.Settings(snapshots=2, contact=schedule.ScheduleSettings(daily_cap=10))
+        r_full = engine.run(full, day, settings)
+        r_then = engine.run(full.as_of(day), day, settings)
+        np.testing.assert_array_equal(r_full.probability, r_then.probability)
+        np.testing.assert_array_equal(r_full.schedule.decision, r_then.schedule.decision)
+        self.assertEqual(r_full.order_model.n_train, r_then.order_model.n_train)
+        np.testing.assert_array_equal(r_full.suggestions.item, r_then.suggestions.item)
+        np.testing.assert_array_equal(r_full.suggestions.probability, r_then.suggestions.probability)
+        # the refusals made before the day are known: the same orders are no purchases
+        r_known = engine.run(full.as_of(day + 30), day, settings)
+        np.testing.assert_array_equal(r_known.probability, r_full.probability)
+        without = engine.run(dataclasses.replace(h, orders=Table("orders", {**cols, "refused": np.full(
+            len(cols["day"]), NEVER, np.int32), "confirmed": h.orders.confirmed})), day, settings)
+        self.assertFalse(np.array_equal(np.nan_to_num(without.probability), np.nan_to_num(r_full.probability)),
+                         "the refusals known by then change the scores")
+        bought = crosssell.purchases(full, day + 30)
+        bought_then = crosssell.purchases(full.known(day), day)
+        self.assertLess(len(bought[0][bought[2] < day]), len(bought_then[0]),
+                        "what was refused since is no purchase of the offers")
 
     def test_a_risk_customer_whose_criteria_all_raise_the_chance_gets_the_facts_of_the_group(self):
         """On the demo store the model learned was one of rhythm and frequency: for 103 of the 140

@@ -649,6 +649,42 @@ class TestScoringHistory(ScoringCase):
         mine = np.flatnonzero(history.orders.customer == index[self.other.id])
         self.assertEqual(history.orders.returned[mine].tolist(), [200, 0], "of the order placed before it")
 
+    def test_an_order_refused_at_delivery_is_no_purchase(self):
+        """An order the customer refused at delivery (ecom_crm's store status «Refused at delivery»)
+        is no purchase, as the store's reports count it: not a confirmed order, and a credit note
+        typed in by hand gives back from the customer's other orders, as the reports' order_refunds
+        does. It is refused from its status's day: as of a day before it (a backtest) it is still an
+        order, and the credit note typed in before the refusal gave back from it. An hourly run sees
+        the customer changed and reads the same."""
+        first = self._order(self.firm, 40, amount=1000)
+        parcel = self._order(self.firm, 20, amount=600)
+        since = self.env.cr.now()
+        self._credit_by_hand(self.firm, 15, 300)
+        parcel._ecom_set_status("returned", reason=self.env.ref("ecom_crm.lost_reason_refused_at_delivery"))
+        parcel.ecom_status_date = self.now - timedelta(days=12)
+        refused_on = (self.today - timedelta(days=12)).toordinal()
+        history, index = self.read()
+        mine = np.flatnonzero(history.orders.customer == index[self.firm.id])
+        self.assertEqual(history.orders.confirmed[mine].tolist(), [True, False])
+        self.assertEqual(history.orders.refused[mine].tolist(), [NEVER, refused_on])
+        self.assertEqual(history.orders.returned[mine].tolist(), [300, 0], "given back from the order kept")
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT order_id, refunded FROM (%s) r WHERE r.order_id = ANY(%s)",
+                                order_refunds(orders=SQL("SELECT %s", first.id)), (first | parcel).ids))
+        self.assertEqual({order: round(amount, 2) for order, amount in self.env.cr.fetchall()}, {first.id: 300},
+                         "the store's reports: the same (the credit note has no taxes)")
+        c = criteria.compute(history, self.today.toordinal() + 1, fit_bgnbd=False)
+        customer = index[self.firm.id]
+        self.assertEqual((c.column("frequency")[customer], c.column("monetary")[customer]), (1, 700))
+        self.assertEqual(c.extra["last_order"][customer], (self.today - timedelta(days=40)).toordinal())
+        then = history.as_of(refused_on)
+        self.assertEqual(then.orders.confirmed[mine].tolist(), [True, True], "not refused yet")
+        self.assertEqual(then.orders.returned[mine].tolist(), [0, 300], "the latest order first")
+        self.assertIn(self.firm.id, self.env["ecom.scoring.run"]._changed_partners(self.env.company, since))
+        partial, _ids = self.env["ecom.scoring.history"]._read(self.env.company, [self.firm.id])
+        self.assertEqual(partial.orders.confirmed.tolist(), [True, False], "an incremental run's read: the same")
+        self.assertEqual(partial.orders.returned.tolist(), [300, 0])
+
     def test_returns_of_an_order_in_another_currency(self):
         """An order in another currency gives back what its credit notes gave back in its currency,
         at the order's rate (as its amount is), as the store's reports count it: the rate moving
