@@ -1,6 +1,7 @@
 """The exchange beside other sessions at the same moment, on real database connections of their
 own (Odoo's REPEATABLE READ): what they need is committed, and removed after the test."""
 
+import contextlib
 import threading
 from unittest.mock import patch
 
@@ -380,25 +381,33 @@ class TestImportWaitConcurrency(ConcurrencyCase):
         """What the request wrote fails to be stored before the wait (its transaction broken): the error
         goes up (the request fails, or Odoo runs it again), and the connection, back in Odoo's pool, holds
         no lock of the file of its own: the next request of the file is not refused for ever."""
-        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
-        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
-        controller = ExchangeController()
-        request = self.registry.cursor()
-        try:
-            env = api.Environment(request, SUPERUSER_ID, {})
-            session = env["ecom.1c.session"].browse(session_id)
+        with self.request_of_a_session() as (controller, request, session):
+            env = session.env
             self.assertTrue(controller._hold_file(env, session, "a.xml", wait=True))
             with patch.object(env, "flush_all", lambda: request.execute("SELECT 1 / 0")), \
                     self.assertRaises(psycopg2.errors.DivisionByZero):
                 controller._wait_for_imports(env, anew=True, keep=controller._file_key(session, "a.xml"))
             request.rollback()
-            request.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
-            self.assertEqual(request.fetchone()[0], 0)
-            self.assertTrue(self.committed(lambda env: controller._hold_file(
-                env, env["ecom.1c.session"].browse(session_id), "a.xml")), "another request takes the file")
+            self.assertHoldsNoLock(request)
+            self.assertAnotherRequestTakesTheFile(controller, session.id)
+
+    @contextlib.contextmanager
+    def request_of_a_session(self):
+        """An exchange's request on a connection of its own, as Odoo's worker has it: the controller, the
+        connection (rolled back and closed at the end) and a session of 1C committed (removed after)."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        request = self.registry.cursor()
+        try:
+            env = api.Environment(request, SUPERUSER_ID, {})
+            yield ExchangeController(), request, env["ecom.1c.session"].browse(session_id)
         finally:
             request.rollback()
             request.close()
+
+    def assertAnotherRequestTakesTheFile(self, controller, session_id):
+        self.assertTrue(self.committed(lambda env: controller._hold_file(
+            env, env["ecom.1c.session"].browse(session_id), "a.xml")), "another request takes the file")
 
     def assertHoldsNoLock(self, cursor):
         cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
@@ -410,13 +419,8 @@ class TestImportWaitConcurrency(ConcurrencyCase):
         («current transaction is aborted» raised over the error), and the connection, back in Odoo's pool,
         kept the file held: 1C heard «progress» for it, or its document waited and failed, until the worker
         restarted."""
-        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
-        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
-        controller = ExchangeController()
-        request = self.registry.cursor()
-        try:
-            env = api.Environment(request, SUPERUSER_ID, {})
-            session = env["ecom.1c.session"].browse(session_id)
+        with self.request_of_a_session() as (controller, request, session):
+            env = session.env
             for wait in (False, True):
                 with self.subTest(wait=wait), \
                         patch.object(env, "flush_all", lambda: request.execute("SELECT 1 / 0")), \
@@ -424,32 +428,23 @@ class TestImportWaitConcurrency(ConcurrencyCase):
                     controller._hold_file(env, session, "a.xml", wait=wait)
                 request.rollback()
                 self.assertHoldsNoLock(request)
-            self.assertTrue(self.committed(lambda env: controller._hold_file(
-                env, env["ecom.1c.session"].browse(session_id), "a.xml")), "another request takes the file")
-        finally:
-            request.rollback()
-            request.close()
+            self.assertAnotherRequestTakesTheFile(controller, session.id)
 
     def test_the_import_lock_taken_after_a_wait_is_held_by_no_connection_after_an_error(self):
         """1C's document waited for another exchange's import step (``mode=file``): the import lock is the
         connection's own across the commit that ends the wait. An error breaking that commit left it so
         (its release failed too): no exchange of the database could import again until the worker
         restarted."""
-        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
-        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
-        controller = ExchangeController()
-        request = self.registry.cursor()
-        commit, commits = request.commit, []
+        with self.request_of_a_session() as (controller, request, session):
+            env = session.env
+            commit, commits = request.commit, []
 
-        def failing_second_commit():
-            commits.append(1)
-            if len(commits) == 2:  # the one that ends the wait, the import lock the connection's
-                request.execute("SELECT 1 / 0")
-            return commit()
+            def failing_second_commit():
+                commits.append(1)
+                if len(commits) == 2:  # the one that ends the wait, the import lock the connection's
+                    request.execute("SELECT 1 / 0")
+                return commit()
 
-        try:
-            env = api.Environment(request, SUPERUSER_ID, {})
-            session = env["ecom.1c.session"].browse(session_id)
             self.assertTrue(controller._hold_file(env, session, "a.xml", wait=True))
             with patch.object(request, "commit", failing_second_commit), \
                     self.assertRaises(psycopg2.errors.DivisionByZero):
@@ -459,6 +454,3 @@ class TestImportWaitConcurrency(ConcurrencyCase):
             with self.registry.cursor() as other:
                 other.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
                 self.assertTrue(other.fetchone()[0], "another exchange imports")
-        finally:
-            request.rollback()
-            request.close()
