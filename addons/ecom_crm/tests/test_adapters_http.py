@@ -412,7 +412,8 @@ class TestTelephonyAdapters(AdapterCase):
         start = {"event": "NOTIFY_OUT_START", "call_start": "2026-12-02 11:00:00", "pbx_call_id": "out_ext_999",
                  "caller_id": "74951234567", "destination": "79261238888", "internal": "999"}
         self.assertEqual(self.zadarma(zadarma, start).status_code, 200)
-        self.assertEqual([(c.direction, c.caller) for c in self.calls(zadarma)], [("out", "+79261238888")])
+        self.assertEqual([(c.direction, c.caller, c.called) for c in self.calls(zadarma)],
+                         [("out", "+79261238888", "74951234567")])
         self.assertFalse((self.calls(mango) | self.calls(zadarma)).user_id)
         self.assertFalse((self.entries(mango) | self.entries(zadarma)).filtered(lambda e: e.state == "failed"))
 

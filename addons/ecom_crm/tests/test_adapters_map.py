@@ -205,7 +205,8 @@ class TestTelephonyMappers(BaseCase):
         end = adapters.map_zadarma(sample["end"])
         self.assertEqual((end["event"], end["duration"]), ("finished", 185))
         out = adapters.map_zadarma(sample["out_end"])
-        self.assertEqual((out["event"], out["caller"], out["direction"]), ("missed", "79261230000", "out"))
+        self.assertEqual((out["event"], out["caller"], out["called"], out["direction"]),
+                         ("missed", "79261230000", "74951234567", "out"), "called: the store's line, not extension 101")
         self.assertIsNone(adapters.map_zadarma({"event": "NOTIFY_RECORD", "pbx_call_id": "x"}))
         with self.assertRaises(adapters.Malformed):
             adapters.map_zadarma({"event": "NOTIFY_WHATEVER"})

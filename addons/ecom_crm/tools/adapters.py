@@ -489,7 +489,9 @@ def map_zadarma(fields):
     else:
         generic = "finished" if str(fields.get("disposition", "")).lower() == "answered" else "missed"
     data = {"event": generic, "call_id": fields["pbx_call_id"], "caller": customer,
-            "called": fields.get("internal") if outgoing else fields.get("called_did"),
+            # the store's line: the number the customer is called from (``caller_id`` of an outgoing call,
+            # ``internal`` being the salesperson's extension) or the one they dialled
+            "called": fields.get("caller_id") if outgoing else fields.get("called_did"),
             "direction": "out" if outgoing else "in"}
     if generic == "finished":
         data["duration"] = _int(fields.get("duration"), 0)
