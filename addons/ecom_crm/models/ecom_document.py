@@ -26,6 +26,9 @@ from ..tools import ru_requisites, ru_words
 DOCUMENT_KINDS = ("offer", "contract", "invoice")
 # what Windows, a browser or a mail client does not take in a file's name (a "/" is a folder)
 FILENAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+# a file's name at most (its extension aside): 255 bytes is the most a file system or a mail client's saving
+# takes, a Cyrillic letter two of them in UTF-8
+FILENAME_LENGTH = 120
 # units as Russian documents abbreviate them (ОКЕИ), by Odoo's xmlid; others print their (Russian) name
 UOM_SHORT_NAMES = {
     "uom.product_uom_unit": "шт", "uom.product_uom_dozen": "дюжина", "uom.product_uom_kgm": "кг",
@@ -263,8 +266,13 @@ class EcomDocumentMixin(models.AbstractModel):
         """The PDF's name (the report's download, the e-mail's attachment), without its extension: the title with
         a dash for what a file's name may not hold («15-2026»). Odoo passes a contract «15/2026» on as it is (the
         download's header, the attachment's name): browsers replace the slash each their own way, a mail client may
-        take «2026.pdf» for the name (the rest a folder) or refuse the file."""
-        return FILENAME_UNSAFE.sub("-", self._ecom_document_title(kind)).strip()
+        take «2026.pdf» for the name (the rest a folder) or refuse the file. A name longer than FILENAME_LENGTH (a
+        contract's number pasted with its whole title) is cut there, with an ellipsis: whole, it could not be
+        saved."""
+        name = " ".join(FILENAME_UNSAFE.sub("-", self._ecom_document_title(kind)).split())
+        if len(name) > FILENAME_LENGTH:
+            name = name[:FILENAME_LENGTH - 1].rstrip(" .-") + "…"
+        return name
 
     def _ecom_document_source_number(self):
         raise NotImplementedError

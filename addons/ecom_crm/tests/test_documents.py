@@ -512,6 +512,32 @@ class TestDocuments(HttpCase):
                                             "user_id": self.salesman.id, "order_ids": [Command.link(self.order.id)]})
         self.assertEqual(lead.with_context(lang="ru_RU")._ecom_document_title("contract"),
                          f"Спецификация № {name} к договору № 15/2026")
+        wizard = self.compose_contract(lead)  # the request's own template, its body alike
+        self.assertEqual(wizard.subject, f"Specification {name} to contract 15/2026")
+        self.assertIn("please find attached the specification to our supply contract No. 15/2026.", wizard.body)
+        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Specification {name} to contract 15-2026.pdf"])
+
+    def test_a_specifications_file_name_holds_no_character_a_file_system_refuses_nor_too_many(self):
+        """A contract's number typed with what Windows or a mail client refuses in a file's name: each a dash;
+        pasted with its whole title, the name is cut with an ellipsis, short enough to be saved (255 bytes, a
+        Cyrillic letter two), the e-mail's subject whole."""
+        name = self.order.name
+        order = self.order.with_context(lang="ru_RU")
+        order.ecom_contract_number = 'ДП:15\\2026*"А"?<1>|\tот 20.01.2026'
+        self.assertEqual(order._ecom_document_filename("contract"),
+                         f"Спецификация № {name} к договору № ДП-15-2026--А---1---от 20.01.2026")
+        order.ecom_contract_number = "15/2026 " + " ".join(["на поставку детских товаров и принадлежностей"] * 5)
+        filename = order._ecom_document_filename("contract")
+        self.assertLessEqual(len(filename), 120)
+        self.assertLessEqual(len(f"{filename}.pdf".encode()), 255)
+        self.assertTrue(filename.startswith(f"Спецификация № {name} к договору № 15-2026 на поставку детских"))
+        self.assertTrue(filename.endswith("…"))
+        self.assertNotIn(" …", filename)
+        self.assertEqual(order._ecom_document_title("contract"),
+                         f"Спецификация № {name} к договору № {order.ecom_contract_number}")
+        wizard = self.compose_contract(self.order)
+        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"{filename}.pdf"])
+        self.assertEqual(wizard.subject, order._ecom_document_title("contract"))
 
     def test_a_contract_without_one_keeps_its_name_in_english(self):
         """An order under no contract: its supply contract, named so (in Russian:
