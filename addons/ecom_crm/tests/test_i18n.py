@@ -74,3 +74,7 @@ class TestI18n(TransactionCase):
         self.assertEqual(rows[order_template.id], shipped)
         self.assertEqual(rows[lead_template.id], (shipped[0], edited_body))
         self.assertEqual(migration.name_the_specification_in_its_mail(self.env.cr), {})  # nothing left
+        # a later version's data file without the template (this step runs with its code): left, no failure
+        self.assertIsNone(migration._shipped_now("mail_template_no_such"))
+        self.assertEqual(migration._shipped_now("mail_template_contract_sale_order")["subject"],
+                         "{{ object._ecom_document_title('contract') }}")

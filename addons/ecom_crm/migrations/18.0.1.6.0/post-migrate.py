@@ -19,12 +19,15 @@ text shipped before (its whitespace aside), English in a language it has no tran
 body are translated whole (jsonb by language): this version's come from the data file and the shipped
 translations, as on a new database. A subject or body edited in any language is left as the store has it."""
 
+import logging
+
 from lxml import etree
 
 from odoo import SUPERUSER_ID, api
 from odoo.tools import file_path
 from odoo.tools.translate import TranslationImporter, get_po_paths
 
+_logger = logging.getLogger(__name__)
 SPECIFICATION_TEMPLATES = ("mail_template_contract_sale_order", "mail_template_contract_crm_lead")
 # what 18.0.1.3.0 to 18.0.1.5.9 shipped for both, by language (compared with their whitespace collapsed)
 SHIPPED_BEFORE = {
@@ -83,13 +86,22 @@ def _as_shipped(values, field):
 
 
 def _shipped_now(name):
-    """The subject and body of the template ``name`` in this version's data file, as Odoo loads them."""
-    tree = etree.parse(file_path("ecom_crm/data/ecom_document_mail_templates.xml"))
-    [record] = tree.xpath("//record[@id=$name]", name=name)
-    [subject] = record.xpath("field[@name='subject']")
-    [body] = record.xpath("field[@name='body_html']")
-    return {"subject": subject.text,
-            "body_html": "".join(etree.tostring(node, method="html", encoding="unicode") for node in body)}
+    """The subject and body of the template ``name`` in the data file of the version upgraded to, as Odoo loads
+    them; None when that version ships it otherwise (this step runs with a later version's code when a store
+    upgrades from 18.0.1.5.9 to it: another file, a subject computed, the template gone): it is then left as it
+    is, an upgrade that does not fail."""
+    try:
+        tree = etree.parse(file_path("ecom_crm/data/ecom_document_mail_templates.xml"))
+    except (OSError, etree.XMLSyntaxError):
+        tree = None
+    record = tree.xpath("//record[@id=$name]", name=name) if tree is not None else []
+    subject = record[0].xpath("field[@name='subject'][not(@eval)]") if record else []
+    body = record[0].xpath("field[@name='body_html'][@type='html']") if record else []
+    if not (subject and subject[0].text and body and len(body[0])):
+        _logger.warning("ecom_crm: %s is not in the data file as this step knows it: its texts are left", name)
+        return None
+    return {"subject": subject[0].text,
+            "body_html": "".join(etree.tostring(node, method="html", encoding="unicode") for node in body[0])}
 
 
 def name_the_specification_in_its_mail(cr):
@@ -104,9 +116,9 @@ def name_the_specification_in_its_mail(cr):
         cr.execute("SELECT subject, body_html FROM mail_template WHERE id = %s", [template.id])
         [stored] = cr.dictfetchall()
         fields = [field for field in ("subject", "body_html") if _as_shipped(stored[field], field)]
-        if not fields:
+        new = fields and _shipped_now(name)
+        if not new:
             continue
-        new = _shipped_now(name)
         # written as loading the data file writes them (the body sanitized alike), then their translations
         # dropped: the shipped ones are loaded below for the languages that have some
         template.with_context(lang="en_US").write({field: new[field] for field in fields})
