@@ -14,6 +14,7 @@ the order itself.  It is printed only of a quotation (a request prints its lates
 when the store's ИНН and bank account are filled in.
 """
 import base64
+import re
 
 from odoo import fields, models
 from odoo.exceptions import UserError
@@ -23,6 +24,11 @@ from odoo.tools.image import image_data_uri
 from ..tools import ru_requisites, ru_words
 
 DOCUMENT_KINDS = ("offer", "contract", "invoice")
+# what Windows, a browser or a mail client does not take in a file's name (a "/" is a folder)
+FILENAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+# a file's name at most (its extension aside): 255 bytes is the most a file system or a mail client's saving
+# takes, a Cyrillic letter two of them in UTF-8
+FILENAME_LENGTH = 120
 # units as Russian documents abbreviate them (ОКЕИ), by Odoo's xmlid; others print their (Russian) name
 UOM_SHORT_NAMES = {
     "uom.product_uom_unit": "шт", "uom.product_uom_dozen": "дюжина", "uom.product_uom_kgm": "кг",
@@ -240,16 +246,40 @@ class EcomDocumentMixin(models.AbstractModel):
             Purpose=f"Оплата по счёту № {values['number']} от {values['date_numeric']}. {values['tax_summary']}",
             PayeeINN=seller["inn"], KPP=seller["kpp"])
 
-    def _ecom_document_filename(self, kind):
+    def _ecom_document_title(self, kind):
+        """The document's name in the user's language (the customer's in its e-mail): its PDF's file name, its
+        e-mail's subject. The supply contract of an order under a contract is its specification to it: «Спецификация
+        № S00042 к договору № 15/2026»."""
         self.ensure_one()
+        _ = self.env._
         number = self._ecom_document_source_number()
+        contract = kind == "contract" and self._ecom_document_contract()
+        if contract:
+            return _("Specification %(number)s to contract %(contract)s", number=number, contract=contract)
         if kind == "contract":
-            return self.env._("Supply contract %(number)s", number=number)
+            return _("Supply contract %(number)s", number=number)
         if kind == "invoice":
-            return self.env._("Invoice for payment %(number)s", number=number)
-        return self.env._("Commercial offer %(number)s", number=number)
+            return _("Invoice for payment %(number)s", number=number)
+        return _("Commercial offer %(number)s", number=number)
+
+    def _ecom_document_filename(self, kind):
+        """The PDF's name (the report's download, the e-mail's attachment), without its extension: the title with
+        a dash for what a file's name may not hold («15-2026»). Odoo passes a contract «15/2026» on as it is (the
+        download's header, the attachment's name): browsers replace the slash each their own way, a mail client may
+        take «2026.pdf» for the name (the rest a folder) or refuse the file. A name longer than FILENAME_LENGTH (a
+        contract's number pasted with its whole title) is cut there, with an ellipsis: whole, it could not be
+        saved."""
+        name = " ".join(FILENAME_UNSAFE.sub("-", self._ecom_document_title(kind)).split())
+        if len(name) > FILENAME_LENGTH:
+            name = name[:FILENAME_LENGTH - 1].rstrip(" .-") + "…"
+        return name
 
     def _ecom_document_source_number(self):
+        raise NotImplementedError
+
+    def _ecom_document_contract(self):
+        """The number of the contract the documents' order is under, "" when none: its supply contract is then the
+        specification to that contract (the e-mail's template asks for it to be signed)."""
         raise NotImplementedError
 
     def _ecom_document_xmlid(self, prefix, kind):
@@ -347,6 +377,9 @@ class SaleOrder(models.Model):
     def _ecom_document_source_number(self):
         return self.name
 
+    def _ecom_document_contract(self):
+        return self.ecom_contract_number or ""
+
     def _ecom_document_source(self):
         self.ensure_one()
         lines = self._ecom_document_lines()
@@ -438,6 +471,9 @@ class CrmLead(models.Model):
     def _ecom_document_source_number(self):
         order = self._ecom_document_order()
         return order.name if order else str(self.id)
+
+    def _ecom_document_contract(self):
+        return self._ecom_document_order().ecom_contract_number or ""
 
     def _ecom_document_source(self):
         """The request's latest quotation, else its product of interest (one piece at its sales price)."""

@@ -465,12 +465,91 @@ class TestDocuments(HttpCase):
         wizard = composer.save()
         self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Договор поставки {self.order.name}.pdf"])
         self.assertEqual(wizard.partner_ids, self.customer)
+        self.assertIn("Направляем вам договор поставки со спецификацией. Пожалуйста, подпишите его и пришлите нам "
+                      "скан; оригинал можно отправить почтой или передать вместе с товаром.", wizard.body)
+        self.assertNotIn("к договору поставки №", wizard.body)
         self.assertIn("Петровой Анны Сергеевны", pdf_text(wizard.attachment_ids.raw))
         wizard.action_send_mail()
         message = self.order.message_ids[0]
         self.assertEqual(message.attachment_ids.mapped("name"), [f"Договор поставки {self.order.name}.pdf"])
         self.assertEqual(message.partner_ids, self.customer)
         self.assertEqual(message.attachment_ids.res_model, "sale.order")
+
+    def compose_contract(self, record):
+        """The mail composer of the record's «Supply contract» as the salesman opens it, saved: its subject and
+        body rendered in the customer's language, the PDF attached."""
+        action = record.with_user(self.salesman).action_ecom_send_contract()
+        return Form(self.env["mail.compose.message"].with_user(self.salesman).with_context(**action["context"])).save()
+
+    def test_the_specification_to_a_contract_is_named_so_in_its_file_and_email(self):
+        """An order under a contract prints its specification to it: the PDF's name and the e-mail say so, in
+        the customer's language; the contract's «/» is a dash in the file's name (a folder to a mail client)."""
+        self.env["res.lang"]._activate_lang("en_US")
+        name = self.order.name
+        self.order.write({"ecom_contract_number": "15/2026", "ecom_contract_date": "2026-01-20"})
+        order = self.order.with_context(lang="ru_RU")
+        self.assertEqual(order._ecom_document_title("contract"), f"Спецификация № {name} к договору № 15/2026")
+        self.assertEqual(order._ecom_document_filename("contract"), f"Спецификация № {name} к договору № 15-2026")
+        self.assertEqual(order._ecom_document_filename("invoice"), f"Счёт на оплату {name}")  # its own number
+        self.assertEqual(self.order.with_context(lang="en_US")._ecom_document_filename("contract"),
+                         f"Specification {name} to contract 15-2026")
+        wizard = self.compose_contract(self.order)
+        self.assertEqual(wizard.subject, f"Спецификация № {name} к договору № 15/2026")
+        self.assertIn("Направляем вам спецификацию к договору поставки № 15/2026. Пожалуйста, подпишите её и "
+                      "пришлите нам скан", wizard.body)
+        self.assertNotIn("договор поставки со спецификацией", wizard.body)
+        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Спецификация № {name} к договору № 15-2026.pdf"])
+        self.assertIn(f"СПЕЦИФИКАЦИЯ № {name}", pdf_text(wizard.attachment_ids.raw))
+        # a customer writing in English gets it in English; a request prints its quotation's specification
+        self.customer.lang = "en_US"
+        wizard = self.compose_contract(self.order)
+        self.assertEqual(wizard.subject, f"Specification {name} to contract 15/2026")
+        self.assertIn("please find attached the specification to our supply contract No. 15/2026. Please sign it "
+                      "and send us a scanned copy", wizard.body)
+        self.assertNotIn("supply contract with its specification", wizard.body)
+        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Specification {name} to contract 15-2026.pdf"])
+        lead = self.env["crm.lead"].create({"name": "Коляска", "type": "opportunity", "partner_id": self.customer.id,
+                                            "user_id": self.salesman.id, "order_ids": [Command.link(self.order.id)]})
+        self.assertEqual(lead.with_context(lang="ru_RU")._ecom_document_title("contract"),
+                         f"Спецификация № {name} к договору № 15/2026")
+        wizard = self.compose_contract(lead)  # the request's own template, its body alike
+        self.assertEqual(wizard.subject, f"Specification {name} to contract 15/2026")
+        self.assertIn("please find attached the specification to our supply contract No. 15/2026.", wizard.body)
+        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Specification {name} to contract 15-2026.pdf"])
+
+    def test_a_specifications_file_name_holds_no_character_a_file_system_refuses_nor_too_many(self):
+        """A contract's number typed with what Windows or a mail client refuses in a file's name: each a dash;
+        pasted with its whole title, the name is cut with an ellipsis, short enough to be saved (255 bytes, a
+        Cyrillic letter two), the e-mail's subject whole."""
+        name = self.order.name
+        order = self.order.with_context(lang="ru_RU")
+        order.ecom_contract_number = 'ДП:15\\2026*"А"?<1>|\tот 20.01.2026'
+        self.assertEqual(order._ecom_document_filename("contract"),
+                         f"Спецификация № {name} к договору № ДП-15-2026--А---1---от 20.01.2026")
+        order.ecom_contract_number = "15/2026 " + " ".join(["на поставку детских товаров и принадлежностей"] * 5)
+        filename = order._ecom_document_filename("contract")
+        self.assertLessEqual(len(filename), 120)
+        self.assertLessEqual(len(f"{filename}.pdf".encode()), 255)
+        self.assertTrue(filename.startswith(f"Спецификация № {name} к договору № 15-2026 на поставку детских"))
+        self.assertTrue(filename.endswith("…"))
+        self.assertNotIn(" …", filename)
+        self.assertEqual(order._ecom_document_title("contract"),
+                         f"Спецификация № {name} к договору № {order.ecom_contract_number}")
+        wizard = self.compose_contract(self.order)
+        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"{filename}.pdf"])
+        self.assertEqual(wizard.subject, order._ecom_document_title("contract"))
+
+    def test_a_contract_without_one_keeps_its_name_in_english(self):
+        """An order under no contract: its supply contract, named so (in Russian:
+        test_send_by_email_attaches_the_pdf)."""
+        self.env["res.lang"]._activate_lang("en_US")
+        self.customer.lang = "en_US"
+        wizard = self.compose_contract(self.order)
+        self.assertEqual(wizard.subject, f"Supply contract {self.order.name}")
+        self.assertIn("please find attached the supply contract with its specification. Please sign it and send us "
+                      "a scanned copy; the original can be sent by post or handed over with the goods.", wizard.body)
+        self.assertNotIn("to our supply contract No.", wizard.body)
+        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Supply contract {self.order.name}.pdf"])
 
     def test_send_from_a_lead_in_the_customers_language(self):
         lead = self.env["crm.lead"].create({"name": "Коляска", "type": "opportunity", "partner_id": self.customer.id,

@@ -1,3 +1,5 @@
+from psycopg2.extras import Json
+
 from odoo.addons.ecom_crm.tests.common import untranslated_terms
 from odoo.modules.migration import load_script
 from odoo.tests import TransactionCase, tagged
@@ -28,3 +30,51 @@ class TestI18n(TransactionCase):
         self.assertEqual(label.with_context(lang="en_US").field_description, "Salesperson")
         self.assertEqual((kind.name, kind.summary), ("Нет свободного менеджера", "Распределите сами"))
         self.assertEqual(kind.with_context(lang="en_US").name, "No salesperson available")
+
+    def test_an_upgrade_names_the_specification_in_the_templates_not_edited(self):
+        """18.0.1.6.0's migration: the supply contract's e-mail templates as 18.0.1.5.9 shipped them (created
+        once: an upgrade leaves them) get the subject and body naming the specification to a contract, in
+        English and Russian as a new database has them; a text the store edited in a language is kept."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        order_template = self.env.ref("ecom_crm.mail_template_contract_sale_order")
+        lead_template = self.env.ref("ecom_crm.mail_template_contract_crm_lead")
+        self.env.flush_all()
+        self.env.cr.execute("SELECT subject, body_html FROM mail_template WHERE id = %s", [order_template.id])
+        shipped = self.env.cr.fetchone()
+        self.assertIn("_ecom_document_title('contract')", shipped[0]["ru_RU"])
+        self.assertIn("Направляем вам спецификацию к договору поставки №", shipped[1]["ru_RU"])
+
+        def body(text, regards, manager):
+            return (f'<div style="margin: 0px; padding: 0px;">\n    <p style="margin: 0px; padding: 0px; font-size: '
+                    f'13px;">\n        {text}<br/><br/>\n        {regards}<br/>\n        <t t-out="object.user_id.name '
+                    f"or user.name or ''\">{manager}</t>\n    </p>\n</div>\n        ")
+        old_subject = {"en_US": "Supply contract {{ object._ecom_document_source_number() }}",
+                       "ru_RU": "Договор поставки {{ object._ecom_document_source_number() }}"}
+        old_body = {
+            "en_US": body("Hello,<br/><br/>\n        please find attached the supply contract with its specification. "
+                          "Please sign it and send us a scanned copy; the original can be sent by post or handed "
+                          "over with the goods.", "Best regards,", "Manager"),
+            "ru_RU": body("Здравствуйте!<br/><br/>\n        Направляем вам договор поставки со спецификацией. "
+                          "Пожалуйста, подпишите его и пришлите нам скан; оригинал можно отправить почтой или "
+                          "передать вместе с товаром.", "С уважением,", "Менеджер"),
+        }
+        edited_body = {**old_body, "ru_RU": old_body["ru_RU"].replace("Здравствуйте!", "Добрый день!")}
+        self.env.cr.execute("UPDATE mail_template SET subject = %s, body_html = %s WHERE id = %s",
+                            [Json(old_subject), Json(old_body), order_template.id])
+        self.env.cr.execute("UPDATE mail_template SET subject = %s, body_html = %s WHERE id = %s",
+                            [Json(old_subject), Json(edited_body), lead_template.id])
+        self.env.invalidate_all()
+        migration = load_script("ecom_crm/migrations/18.0.1.6.0/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_0")
+        self.assertEqual(migration.name_the_specification_in_its_mail(self.env.cr), {
+            "ecom_crm.mail_template_contract_sale_order": ["subject", "body_html"],
+            "ecom_crm.mail_template_contract_crm_lead": ["subject"]})
+        self.env.cr.execute("SELECT id, subject, body_html FROM mail_template WHERE id IN %s",
+                            [(order_template.id, lead_template.id)])
+        rows = {id_: (subject, body_html) for id_, subject, body_html in self.env.cr.fetchall()}
+        self.assertEqual(rows[order_template.id], shipped)
+        self.assertEqual(rows[lead_template.id], (shipped[0], edited_body))
+        self.assertEqual(migration.name_the_specification_in_its_mail(self.env.cr), {})  # nothing left
+        # a later version's data file without the template (this step runs with its code): left, no failure
+        self.assertIsNone(migration._shipped_now("mail_template_no_such"))
+        self.assertEqual(migration._shipped_now("mail_template_contract_sale_order")["subject"],
+                         "{{ object._ecom_document_title('contract') }}")
