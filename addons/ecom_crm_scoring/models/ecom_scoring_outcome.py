@@ -52,17 +52,17 @@ class EcomScoringOutcome(models.Model):
         delivery: «ordered» becomes «ordered, refused at delivery» for an order refused, and back
         for one that left that status. One statement for any number of orders (a 1C exchange
         refusing a thousand parcels at once)."""
-        refused = orders.filtered(lambda order: order.ecom_status == "returned").ids
-        others = (orders - orders.browse(refused)).ids
+        orders.flush_recordset(["ecom_status"])
         self.flush_model(["outcome", "order_id"])
         self.env.cr.execute(SQL("""
-            UPDATE ecom_scoring_outcome
-               SET outcome = CASE WHEN outcome = 'ordered' THEN %(refused_outcome)s ELSE 'ordered' END,
+            UPDATE ecom_scoring_outcome o
+               SET outcome = CASE WHEN so.ecom_status = 'returned' THEN %(refused)s ELSE 'ordered' END,
                    write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
-             WHERE (order_id = ANY(%(refused)s) AND outcome = 'ordered')
-                OR (order_id = ANY(%(others)s) AND outcome = %(refused_outcome)s)
-         RETURNING id
-        """, refused=refused, others=others, refused_outcome=ORDERED_REFUSED, uid=self.env.uid))
+              FROM sale_order so
+             WHERE so.id = ANY(%(orders)s) AND o.order_id = so.id
+               AND o.outcome = CASE WHEN so.ecom_status = 'returned' THEN 'ordered' ELSE %(refused)s END
+         RETURNING o.id
+        """, orders=orders.ids, refused=ORDERED_REFUSED, uid=self.env.uid))
         changed = [row[0] for row in self.env.cr.fetchall()]
         if changed:
             self.browse(changed).invalidate_recordset(["outcome", "write_uid", "write_date"])
