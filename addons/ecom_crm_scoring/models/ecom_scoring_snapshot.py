@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .ecom_customer_score import GROUPS, SEGMENTS
-from .ecom_scoring_outcome import RECORDED_OUTCOMES
+from .ecom_scoring_outcome import ORDERED_REFUSED, RECORDED_OUTCOMES
 
 # the customers in none of the three groups have a group of their own here: a chart's line or a
 # pivot's row named by the client's word for an empty value («Нет») read as "no customers"
@@ -42,18 +42,31 @@ class EcomScoringSnapshot(models.Model):
     def _ecom_take(self, company, day):
         """The snapshot of ``company`` on ``day`` (its full run has just written the scores): the
         day's rows replaced, and the outcomes of the days since the previous snapshot counted again
-        into their own day's rows (those days are complete now), and so are the days of outcomes
-        changed since the previous snapshot (an order refused at delivery after its day's snapshot:
-        its contact moves from «ordered» to «ordered, refused at delivery» there)."""
+        into their own day's rows (those days are complete now), and so are the earlier days whose
+        contacts «ordered, refused at delivery» are not the ones their rows count (an order refused
+        at delivery after its day's snapshot, or back from that status: its contact moves between
+        «ordered» and «ordered, refused at delivery» there)."""
         for model in ("ecom.customer.score", "ecom.scoring.outcome", "ecom.scoring.snapshot", "res.partner"):
             self.env[model].flush_model()
         cr = self.env.cr
+        # the earlier days whose refused contacts are not those their rows count: the outcomes' own
+        # counts, not their write dates (a refusal whose transaction began before the previous
+        # snapshot's and was committed after it carries an earlier write date, and the order moved
+        # around the ORM none); the days before the first snapshot were never counted, nor are now
         cr.execute(SQL("""
-            SELECT LEAST(s.date, (SELECT min(o.date) FROM ecom_scoring_outcome o
-                                   WHERE o.company_id = %(company)s AND o.write_date >= s.taken))
-              FROM (SELECT max(date) AS date, max(create_date) AS taken FROM ecom_scoring_snapshot
+            SELECT LEAST(s.date, (
+                       SELECT min(date)
+                         FROM (SELECT date, count(*) AS n FROM ecom_scoring_outcome
+                                WHERE company_id = %(company)s AND outcome = %(refused)s
+                                  AND date >= s.first AND date < s.date
+                                GROUP BY date) o
+                         FULL JOIN (SELECT date, sum(ordered_refused_count) AS n FROM ecom_scoring_snapshot
+                                     WHERE company_id = %(company)s AND date < s.date AND ordered_refused_count > 0
+                                     GROUP BY date) k USING (date)
+                        WHERE COALESCE(o.n, 0) != COALESCE(k.n, 0)))
+              FROM (SELECT max(date) AS date, min(date) AS first FROM ecom_scoring_snapshot
                      WHERE company_id = %(company)s AND date < %(day)s) s
-        """, company=company.id, day=day))
+        """, company=company.id, day=day, refused=ORDERED_REFUSED))
         since = cr.fetchone()[0] or day
         per_outcome = SQL(", ").join(
             SQL("count(*) FILTER (WHERE outcome = %s)", code) for code, _label in RECORDED_OUTCOMES)

@@ -133,6 +133,36 @@ class TestScoringDashboard(ScoringCase):
         views = Snapshot.get_views([(self.env.ref("ecom_crm_scoring.ecom_scoring_snapshot_view_pivot").id, "pivot")])
         self.assertIn('name="ordered_refused_count" type="measure"', views["views"]["pivot"]["arch"])
 
+    def test_a_refusal_committed_across_a_snapshot_still_moves_its_day(self):
+        """A refusal whose transaction began before a night's snapshot and was committed after it
+        (a long 1C exchange) leaves its outcome with a write date before that snapshot: the next
+        snapshot still counts its day again, as it does when the order leaves that status."""
+        customer = self.customers[4]
+        order = customer.sale_order_ids[:1]
+        Outcome, Snapshot = self.env["ecom.scoring.outcome"], self.env["ecom.scoring.snapshot"]
+        self._full_run(DAY)
+        outcome = Outcome.create({"partner_id": customer.id, "date": DAY.date(), "outcome": "ordered",
+                                  "group": "risk", "order_id": order.id})
+        self._full_run(DAY + timedelta(days=1))
+        order._ecom_set_status("returned", reason=self.env.ref("ecom_crm.lost_reason_refused_at_delivery"))
+        self.assertEqual(outcome.outcome, "ordered_refused")
+        self.env.cr.execute("UPDATE ecom_scoring_outcome SET write_date = write_date - interval '1 hour' "
+                            "WHERE id = %s", [outcome.id])
+        self.env.cr.execute("UPDATE ecom_scoring_snapshot SET create_date = create_date - interval '1 minute' "
+                            "WHERE company_id = %s", [self.company.id])
+
+        def counts():
+            rows = Snapshot.search([("company_id", "=", self.company.id), ("date", "=", DAY.date())])
+            return sum(rows.mapped("contact_count")), sum(rows.mapped("ordered_count")), \
+                sum(rows.mapped("ordered_refused_count"))
+
+        self._full_run(DAY + timedelta(days=2))
+        self.assertEqual(counts(), (1, 0, 1))
+        order._ecom_set_status("delivered")
+        self.assertEqual(outcome.outcome, "ordered")
+        self._full_run(DAY + timedelta(days=3))
+        self.assertEqual(counts(), (1, 1, 0), "back from the refusal: ordered again in its day's row")
+
     def test_the_snapshots_of_earlier_versions_get_the_no_group_group(self):
         """Rows written before 18.0.2.3.5 kept the customers in no group without a group; the
         migration names them, so that a chart over old and new days has one line for them."""
