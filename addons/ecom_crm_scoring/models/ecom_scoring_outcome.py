@@ -50,8 +50,9 @@ class EcomScoringOutcome(models.Model):
     def _ecom_order_refusals(self, orders):
         """The outcomes of ``orders`` (whose store status just changed) follow their refusal at
         delivery: «ordered» becomes «ordered, refused at delivery» for an order refused, and back
-        for one that left that status. One statement for any number of orders (a 1C exchange
-        refusing a thousand parcels at once)."""
+        for one that left that status. One statement for any number of orders (the «Refused at
+        delivery» dialog over many orders; a 1C exchange moves its orders' statuses one by one, so
+        one statement each)."""
         orders.flush_recordset(["ecom_status"])
         self.flush_model(["outcome", "order_id"])
         self.env.cr.execute(SQL("""
