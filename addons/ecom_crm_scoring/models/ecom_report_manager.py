@@ -1,8 +1,11 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-# outcomes where the salesperson spoke with the customer, and those that sold
-REACHED = ("reached", "ordered", "accepted", "declined")
+from .ecom_scoring_outcome import ORDERED_REFUSED
+
+# outcomes where the salesperson spoke with the customer, and those that sold (an order refused at
+# delivery sold nothing: its contact was made, no sale)
+REACHED = ("reached", "ordered", "accepted", "declined", ORDERED_REFUSED)
 SOLD = ("ordered", "accepted")
 
 
@@ -17,7 +20,8 @@ class EcomReportManager(models.Model):
                                       help="Contacts of the scoring's daily lists done (an outcome recorded).")
     scoring_reached = fields.Integer("Customers reached", readonly=True)
     scoring_sold = fields.Integer("Contacts that sold", readonly=True,
-                                  help="The customer ordered or accepted the offer.")
+                                  help="The customer ordered or accepted the offer (an order refused at "
+                                       "delivery sold nothing).")
     scoring_reach_rate = fields.Float("Reached (%)", readonly=True, aggregator="ecom_ratio",
                                       ecom_ratio=("scoring_reached", "scoring_contacts", 100))
     scoring_sale_rate = fields.Float("Contacts that sold (%)", readonly=True, aggregator="ecom_ratio",

@@ -36,6 +36,7 @@ from ..scoring.history import (
     unique_int,
 )
 from ..tools.pgcopy import SharedSlices, copy_columns, copy_in, local_days, table_slices
+from .ecom_scoring_outcome import ORDERED_REFUSED
 
 # day numbers are date.toordinal(): days since 0001-01-01, plus one
 ORDINAL = SQL("- DATE '0001-01-01' + 1")
@@ -410,15 +411,25 @@ class EcomScoringHistory(models.AbstractModel):
         return {"orders": orders, "lines": lines, "refunds": refunds, "credits": credits}
 
     @api.model
-    def _offer_outcomes(self, company):
+    def _offer_outcomes(self, company, day=None):
         """The offers managers recorded an answer to (accepted or declined), as the cross-sell's
-        ``outcomes``: kind, the chance given, accepted or not (None when there are none)."""
+        ``outcomes``: kind, the chance given, accepted or not (None when there are none). As of
+        ``day`` (the run's; None: all): the answers recorded until then, and an offer whose
+        customer ordered counts as accepted unless the order was refused at delivery by then (the
+        refusal's day, as the orders' read dates it: a run of an earlier day does not know it)."""
         self.env["ecom.scoring.outcome"].flush_model()
+        self.env["sale.order"].flush_model(["ecom_status", "ecom_status_date"])
+        until = SQL("AND o.date <= %s", day) if day else SQL()
+        refused_by = SQL("(%s) <= %s", self._day(SQL("COALESCE(so.ecom_status_date, so.write_date, so.date_order)")),
+                         day.toordinal()) if day else SQL("TRUE")
         self.env.cr.execute(SQL("""
-            SELECT offer_kind, COALESCE(offer_probability, 0), outcome IN ('accepted', 'ordered')
-              FROM ecom_scoring_outcome
-             WHERE company_id = %s AND offer_kind IS NOT NULL AND outcome IN ('accepted', 'ordered', 'declined')
-        """, company.id))
+            SELECT o.offer_kind, COALESCE(o.offer_probability, 0),
+                   o.outcome IN ('accepted', 'ordered') OR (o.outcome = %(refused)s AND NOT %(refused_by)s)
+              FROM ecom_scoring_outcome o
+              LEFT JOIN sale_order so ON o.outcome = %(refused)s AND so.id = o.order_id
+             WHERE o.company_id = %(company)s AND o.offer_kind IS NOT NULL
+               AND o.outcome IN ('accepted', 'ordered', 'declined', %(refused)s) %(until)s
+        """, company=company.id, refused=ORDERED_REFUSED, refused_by=refused_by, until=until))
         rows = self.env.cr.fetchall()
         if not rows:
             return None
@@ -501,7 +512,10 @@ class EcomScoringHistory(models.AbstractModel):
                AND m.mail_activity_type_id != %(scoring_type)s AND m.date IS NOT NULL
             UNION ALL
             SELECT c.idx, %(outcome_day)s, %(outcome_day)s,
+                   -- a contact whose order was refused at delivery ordered on its day: the refusal is
+                   -- the order's, dated in the orders' read (a past day's learning does not know it)
                    (CASE o.outcome WHEN 'ordered' THEN %(success)s WHEN 'accepted' THEN %(success)s
+                                   WHEN %(ordered_refused)s THEN %(success)s
                                    WHEN 'declined' THEN %(refused)s ELSE %(none)s END)::int2
               FROM ecom_scoring_outcome o
               JOIN res_partner p ON p.id = o.partner_id
@@ -511,6 +525,7 @@ class EcomScoringHistory(models.AbstractModel):
                          self._day(SQL("a.create_date")), self._day(SQL("a.write_date")), self._tz(), ORDINAL),
              done=self._day(SQL("m.date")), never=NEVER,
              none=OUTCOME_NONE, success=OUTCOME_SUCCESS, refused=OUTCOME_REFUSED, company=company.id,
+             ordered_refused=ORDERED_REFUSED,
              outcome_day=SQL("(o.date %s)::int4", ORDINAL),
              scoring_type=self.env["mail.activity"]._ecom_scoring_activity_type().id or 0),
             [("customer", "int4"), ("day", "int4"), ("done", "int4"), ("outcome", "int2")])

@@ -198,7 +198,7 @@ class EcomScoringRun(models.Model):
         try:
             step = time.perf_counter()
             history, partner_ids = self.env["ecom.scoring.history"]._read(company)
-            outcomes = self.env["ecom.scoring.history"]._offer_outcomes(company)
+            outcomes = self.env["ecom.scoring.history"]._offer_outcomes(company, self.day)
             engine.release_memory()  # the read's buffers
             steps["read"] = time.perf_counter() - step
             if not len(partner_ids):  # a store without orders yet: nothing to learn, nobody to score

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .ecom_customer_score import GROUPS, SEGMENTS
-from .ecom_scoring_outcome import OUTCOMES
+from .ecom_scoring_outcome import ORDERED_REFUSED, RECORDED_OUTCOMES
 
 # the customers in none of the three groups have a group of their own here: a chart's line or a
 # pivot's row named by the client's word for an empty value («Нет») read as "no customers"
@@ -33,20 +33,43 @@ class EcomScoringSnapshot(models.Model):
     accepted_count = fields.Integer("Offer accepted", readonly=True)
     declined_count = fields.Integer("Declined", readonly=True)
     not_reached_count = fields.Integer("Not reached", readonly=True)
+    ordered_refused_count = fields.Integer(
+        "Ordered, refused at delivery", readonly=True,
+        help="Contacts closed by an order the customer then refused at delivery: made, but nothing sold "
+             "(not among «Ordered»).")
 
     @api.model
     def _ecom_take(self, company, day):
         """The snapshot of ``company`` on ``day`` (its full run has just written the scores): the
         day's rows replaced, and the outcomes of the days since the previous snapshot counted again
-        into their own day's rows (those days are complete now)."""
+        into their own day's rows (those days are complete now), and so are the earlier days whose
+        contacts «ordered, refused at delivery» are not the ones their rows count (an order refused
+        at delivery after its day's snapshot, or back from that status: its contact moves between
+        «ordered» and «ordered, refused at delivery» there)."""
         for model in ("ecom.customer.score", "ecom.scoring.outcome", "ecom.scoring.snapshot", "res.partner"):
             self.env[model].flush_model()
         cr = self.env.cr
-        cr.execute(SQL("SELECT max(date) FROM ecom_scoring_snapshot WHERE company_id = %s AND date < %s",
-                       company.id, day))
+        # the earlier days whose refused contacts are not those their rows count: the outcomes' own
+        # counts, not their write dates (a refusal whose transaction began before the previous
+        # snapshot's and was committed after it carries an earlier write date, and the order moved
+        # around the ORM none); the days before the first snapshot were never counted, nor are now
+        cr.execute(SQL("""
+            SELECT LEAST(s.date, (
+                       SELECT min(date)
+                         FROM (SELECT date, count(*) AS n FROM ecom_scoring_outcome
+                                WHERE company_id = %(company)s AND outcome = %(refused)s
+                                  AND date >= s.first AND date < s.date
+                                GROUP BY date) o
+                         FULL JOIN (SELECT date, sum(ordered_refused_count) AS n FROM ecom_scoring_snapshot
+                                     WHERE company_id = %(company)s AND date < s.date AND ordered_refused_count > 0
+                                     GROUP BY date) k USING (date)
+                        WHERE COALESCE(o.n, 0) != COALESCE(k.n, 0)))
+              FROM (SELECT max(date) AS date, min(date) AS first FROM ecom_scoring_snapshot
+                     WHERE company_id = %(company)s AND date < %(day)s) s
+        """, company=company.id, day=day, refused=ORDERED_REFUSED))
         since = cr.fetchone()[0] or day
         per_outcome = SQL(", ").join(
-            SQL("count(*) FILTER (WHERE outcome = %s)", code) for code, _label in OUTCOMES)
+            SQL("count(*) FILTER (WHERE outcome = %s)", code) for code, _label in RECORDED_OUTCOMES)
         cr.execute(SQL("""
             WITH old AS (
                 DELETE FROM ecom_scoring_snapshot WHERE company_id = %(company)s AND date >= %(since)s
@@ -70,7 +93,7 @@ class EcomScoringSnapshot(models.Model):
             )
             INSERT INTO ecom_scoring_snapshot (date, company_id, segment, "group", customer_count, scheduled_count,
                                                contact_count, reached_count, ordered_count, accepted_count,
-                                               declined_count, not_reached_count,
+                                               declined_count, not_reached_count, ordered_refused_count,
                                                create_uid, create_date, write_uid, write_date)
             SELECT date, %(company)s, segment, "group", sum(customers), sum(scheduled), count(outcome), %(per_outcome)s,
                    %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'

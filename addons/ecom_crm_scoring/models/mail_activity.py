@@ -1,7 +1,7 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError
 
-from .ecom_scoring_outcome import OUTCOMES
+from .ecom_scoring_outcome import ORDERED_REFUSED, OUTCOMES
 
 
 class MailActivity(models.Model):
@@ -104,7 +104,9 @@ class MailActivity(models.Model):
     def _ecom_outcome_values(self, feedback=False):
         """The outcome rows of these scheduled contacts: the customer, who made the contact, what
         was offered (the score's first suggestion, its kind and chance: the cross-sell learns from
-        the answers), the customer's group and the feedback."""
+        the answers), the customer's group and the feedback; closed by an order (the context's
+        ``ecom_scoring_order_id``), that order, and «ordered, refused at delivery» if it is so
+        already (an order a 1C exchange brings refused)."""
         partners = self.env["res.partner"].browse(self.mapped("res_id")).sudo().exists()
         # the score that scheduled the contact, else the customer's score in the current company
         scores = self.env["ecom.customer.score"].sudo().search([
@@ -113,6 +115,7 @@ class MailActivity(models.Model):
         by_key = {(score.partner_id.id, score.company_id.id): score for score in scores}
         today = fields.Date.context_today(self)
         commercial = {partner.id: partner.commercial_partner_id for partner in partners}
+        order = self.env["sale.order"].sudo().browse(self.env.context.get("ecom_scoring_order_id"))
         values = []
         for activity in self:
             partner = commercial.get(activity.res_id)
@@ -124,7 +127,9 @@ class MailActivity(models.Model):
             values.append({
                 "partner_id": partner.id, "company_id": company.id,
                 "user_id": (activity.user_id or self.env.user).id, "date": today,
-                "outcome": activity.ecom_scoring_outcome or "reached",
+                "outcome": ORDERED_REFUSED if order and order.ecom_status == "returned"
+                and activity.ecom_scoring_outcome == "ordered" else activity.ecom_scoring_outcome or "reached",
+                "order_id": order.id,
                 "product_id": offer.product_id.id, "categ_id": offer.categ_id.id,
                 "offer_kind": offer.kind or False, "offer_probability": offer.probability if offer else False,
                 "group": score.group or False, "note": feedback or False,
@@ -134,7 +139,8 @@ class MailActivity(models.Model):
     @api.model
     def _ecom_close_ordered(self, orders):
         """Close the open scheduled contacts of the customers of ``orders`` (just confirmed): the
-        outcome is «ordered», the chatter says which order."""
+        outcome is «ordered» (of that order: «ordered, refused at delivery» while it is refused), the
+        chatter says which order."""
         scoring = self._ecom_scoring_activity_type()
         partners = orders.partner_id.commercial_partner_id
         if not scoring or not partners:
@@ -155,4 +161,5 @@ class MailActivity(models.Model):
             mine.ecom_scoring_company_id = order.company_id
             mine.ecom_scoring_outcome = "ordered"
             lang = mine[:1].user_id.lang or self.env.lang
-            mine._action_done(feedback=mine.with_context(lang=lang).env._("Ordered: %(order)s", order=order.name))
+            feedback = mine.with_context(lang=lang).env._("Ordered: %(order)s", order=order.name)
+            mine.with_context(ecom_scoring_order_id=order.id)._action_done(feedback=feedback)

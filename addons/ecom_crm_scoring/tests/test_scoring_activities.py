@@ -535,6 +535,103 @@ class TestScoringActivities(ScheduleCase):
         done = self.anna_now.message_ids.filtered(lambda m: m.mail_activity_type_id == self.kind)
         self.assertIn(order.name, str(done.body))
 
+    def _refuse(self, orders, day):
+        """The parcels of ``orders`` refused at delivery on ``day`` (as a 1C exchange marks them, at once)."""
+        reason = self.env.ref("ecom_crm.lost_reason_refused_at_delivery")
+        with freeze_time(day):
+            orders._ecom_set_status("returned", reason=reason)
+
+    def _sold_by_the_report(self, user):
+        self.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
+        [(contacts, reached, sold)] = self.env["ecom.report.manager"]._read_group(
+            [("kind", "=", "scoring"), ("user_id", "=", user.id)], [],
+            ["scoring_contacts:sum", "scoring_reached:sum", "scoring_sold:sum"])
+        return contacts, reached, sold
+
+    def test_a_contacts_order_refused_at_delivery_sold_nothing(self):
+        """The contact closed by an order knows it; the parcel refused at delivery, the contact was
+        made (reached) but sold nothing: not in the report's contacts that sold, the offer not
+        accepted for the cross-sell's correction from the refusal's day on (a run of an earlier day
+        still takes it as accepted). The order delivered after all: «ordered» again."""
+        product = self.env["product.product"].create({"name": "Фильтр для чайника"})
+        with freeze_time(TODAY):
+            self._morning()
+            self.env["ecom.customer.suggestion"].create({"score_id": self.anna_now.ecom_score_ids.id,
+                                                         "kind": "copurchase", "product_id": product.id,
+                                                         "probability": 0.4})
+            order = self._order(self.anna_now, 0, product=product)
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        self.assertEqual((outcome.outcome, outcome.order_id), ("ordered", order))
+        self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1))
+
+        self._refuse(order, TODAY + timedelta(days=3))
+        self.assertEqual((outcome.outcome, outcome.order_id), ("ordered_refused", order))
+        self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 0), "made, reached, nothing sold")
+        History = self.env["ecom.scoring.history"]
+        accepted = {day: History._offer_outcomes(self.company, day)["accepted"].tolist()
+                    for day in (TODAY, TODAY + timedelta(days=2), TODAY + timedelta(days=3), None)}
+        self.assertEqual(accepted, {TODAY: [1.0], TODAY + timedelta(days=2): [1.0],
+                                    TODAY + timedelta(days=3): [0.0], None: [0.0]},
+                         "accepted until the refusal's day, not after; nor for today's run")
+        self.assertIsNone(History._offer_outcomes(self.company, TODAY - timedelta(days=1)),
+                          "an earlier day's run knows no answer recorded after it")
+        # the sales director reads it by its name, in Russian too
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_scoring"], ["ru_RU"], overwrite=True)
+        labels = dict(outcome.with_context(lang="ru_RU")._fields["outcome"]._description_selection(
+            outcome.with_context(lang="ru_RU").env))
+        self.assertEqual(labels["ordered_refused"], "Заказ сделан, отказ при получении")
+        # never offered to a salesperson marking a contact done
+        self.assertNotIn("ordered_refused", dict(self.Activity._fields["ecom_scoring_outcome"].selection))
+
+        with freeze_time(TODAY + timedelta(days=4)):
+            order._ecom_set_status("delivered")
+        self.assertEqual(outcome.outcome, "ordered", "delivered after all: it sold")
+        self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1))
+
+    def test_refusals_of_many_orders_at_once_in_one_query(self):
+        """A 1C exchange creates orders and marks them refused at delivery in the same step (the
+        order confirmed, then its status): the contacts they closed are «ordered, refused at
+        delivery», moved in one statement for any number of orders; other statuses cost nothing."""
+        with freeze_time(TODAY):
+            self._morning()
+            orders = self.env["sale.order"]
+            for partner in (self.anna_now, self.boris_now, self.shared_now):
+                orders |= self._order(partner, 0)
+        Outcome = self.env["ecom.scoring.outcome"]
+        outcomes = Outcome.search([("order_id", "in", orders.ids)])
+        self.assertEqual(len(outcomes), 3)
+        self.assertEqual(set(outcomes.mapped("outcome")), {"ordered"})
+        self.env.flush_all()
+        with self.assertQueryCount(1):
+            Outcome._ecom_order_refusals(orders[:1])
+        self.assertEqual(outcomes.mapped("outcome"), ["ordered"] * 3, "not refused: nothing moves")
+        orders.ecom_status = "returned"
+        self.env.flush_all()
+        with self.assertQueryCount(1):
+            Outcome._ecom_order_refusals(orders)
+        self.assertEqual(set(outcomes.mapped("outcome")), {"ordered_refused"})
+        orders.ecom_status = "confirmed"
+        self._refuse(orders, TODAY)  # the way 1C's statuses go: the hook of the status moves them
+        self.assertEqual(set(outcomes.mapped("outcome")), {"ordered_refused"})
+        with patch.object(type(Outcome), "_ecom_order_refusals", autospec=True) as moved:
+            self._order(self.anna_later, 0)._ecom_set_status("paid")
+        self.assertFalse(moved.called, "a status other than a refusal's, to or from: no query")
+
+    def test_an_order_refused_already_closes_the_contact_refused(self):
+        """An order a 1C exchange brings already refused at delivery closes the customer's contact:
+        they did order (the contact was not wasted), but nothing was sold."""
+        with freeze_time(TODAY):
+            self._morning()
+            order = self.env["sale.order"].create({
+                "partner_id": self.anna_now.id,
+                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})]})
+            order.write({"state": "sale", "ecom_status": "returned"})
+            self.Activity._ecom_close_ordered(order)
+        self.assertFalse(self._open_activities(self.anna_now))
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        self.assertEqual((outcome.outcome, outcome.order_id), ("ordered_refused", order))
+        self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 0))
+
     def test_salesperson_records_the_outcome_when_marking_done(self):
         with freeze_time(TODAY):
             self._morning()

@@ -107,6 +107,62 @@ class TestScoringDashboard(ScoringCase):
         self.assertEqual(sum(again.mapped("customer_count")), len(scores))
         self.assertEqual(sum(Snapshot.search([("date", "=", DAY.date())]).mapped("contact_count")), 2)
 
+    def test_a_contact_whose_order_is_refused_later_leaves_the_ordered_of_its_day(self):
+        """The sales director's dashboard: a contact closed by an order counts as «ordered» in its
+        day's row; the parcel refused at delivery days later, the next snapshot counts that day
+        again: «ordered, refused at delivery», no more «ordered» (the days' customers kept)."""
+        customer = self.customers[3]
+        order = customer.sale_order_ids[:1]
+        Outcome, Snapshot = self.env["ecom.scoring.outcome"], self.env["ecom.scoring.snapshot"]
+        self._full_run(DAY)
+        Outcome.create({"partner_id": customer.id, "date": DAY.date(), "outcome": "ordered", "group": "risk",
+                        "order_id": order.id})
+        self._full_run(DAY + timedelta(days=1))
+
+        def counts():
+            rows = Snapshot.search([("company_id", "=", self.company.id), ("date", "=", DAY.date())])
+            return (sum(rows.mapped("customer_count")), sum(rows.mapped("contact_count")),
+                    sum(rows.mapped("ordered_count")), sum(rows.mapped("ordered_refused_count")))
+
+        customers, contacts, ordered, refused = counts()
+        self.assertEqual((contacts, ordered, refused), (1, 1, 0))
+        with freeze_time(DAY + timedelta(days=2)):
+            order._ecom_set_status("returned", reason=self.env.ref("ecom_crm.lost_reason_refused_at_delivery"))
+        self._full_run(DAY + timedelta(days=3))
+        self.assertEqual(counts(), (customers, 1, 0, 1), "the contact made, nothing sold")
+        views = Snapshot.get_views([(self.env.ref("ecom_crm_scoring.ecom_scoring_snapshot_view_pivot").id, "pivot")])
+        self.assertIn('name="ordered_refused_count" type="measure"', views["views"]["pivot"]["arch"])
+
+    def test_a_refusal_committed_across_a_snapshot_still_moves_its_day(self):
+        """A refusal whose transaction began before a night's snapshot and was committed after it
+        (a long 1C exchange) leaves its outcome with a write date before that snapshot: the next
+        snapshot still counts its day again, as it does when the order leaves that status."""
+        customer = self.customers[4]
+        order = customer.sale_order_ids[:1]
+        Outcome, Snapshot = self.env["ecom.scoring.outcome"], self.env["ecom.scoring.snapshot"]
+        self._full_run(DAY)
+        outcome = Outcome.create({"partner_id": customer.id, "date": DAY.date(), "outcome": "ordered",
+                                  "group": "risk", "order_id": order.id})
+        self._full_run(DAY + timedelta(days=1))
+        order._ecom_set_status("returned", reason=self.env.ref("ecom_crm.lost_reason_refused_at_delivery"))
+        self.assertEqual(outcome.outcome, "ordered_refused")
+        self.env.cr.execute("UPDATE ecom_scoring_outcome SET write_date = write_date - interval '1 hour' "
+                            "WHERE id = %s", [outcome.id])
+        self.env.cr.execute("UPDATE ecom_scoring_snapshot SET create_date = create_date - interval '1 minute' "
+                            "WHERE company_id = %s", [self.company.id])
+
+        def counts():
+            rows = Snapshot.search([("company_id", "=", self.company.id), ("date", "=", DAY.date())])
+            return sum(rows.mapped("contact_count")), sum(rows.mapped("ordered_count")), \
+                sum(rows.mapped("ordered_refused_count"))
+
+        self._full_run(DAY + timedelta(days=2))
+        self.assertEqual(counts(), (1, 0, 1))
+        order._ecom_set_status("delivered")
+        self.assertEqual(outcome.outcome, "ordered")
+        self._full_run(DAY + timedelta(days=3))
+        self.assertEqual(counts(), (1, 1, 0), "back from the refusal: ordered again in its day's row")
+
     def test_the_snapshots_of_earlier_versions_get_the_no_group_group(self):
         """Rows written before 18.0.2.3.5 kept the customers in no group without a group; the
         migration names them, so that a chart over old and new days has one line for them."""
@@ -120,6 +176,30 @@ class TestScoringDashboard(ScoringCase):
         Snapshot.invalidate_model()
         self.assertEqual(set(rows.mapped("group")), {"none"})
         self.assertFalse(Snapshot.search_count([("group", "=", False)]))
+
+    def test_the_outcomes_of_earlier_versions_find_their_order(self):
+        """18.0.2.3.7: an «ordered» outcome recorded before finds its order by the name its note
+        gives (in the salesperson's language), of its customer and company; refused at delivery
+        since, it is «ordered, refused at delivery». A note naming no order of the customer, or
+        another outcome, is left alone."""
+        first, second = self.customers[:2]
+        refused, kept = first.sale_order_ids[:2]
+        refused.write({"ecom_status": "returned"})
+        Outcome = self.env["ecom.scoring.outcome"]
+        outcomes = Outcome.create([
+            {"partner_id": first.id, "outcome": "ordered", "note": f"Заказ: {refused.name}"},
+            {"partner_id": first.id, "outcome": "ordered", "note": f"Ordered: {kept.name}"},
+            {"partner_id": second.id, "outcome": "ordered", "note": f"Ordered: {kept.name}"},  # not theirs
+            {"partner_id": first.id, "outcome": "declined", "note": f"Ordered: {kept.name}"},
+            {"partner_id": first.id, "outcome": "ordered", "note": False},
+        ])
+        self.env.flush_all()
+        load_script("ecom_crm_scoring/migrations/18.0.2.3.7/post-migrate.py",
+                    "ecom_crm_scoring_post_migrate_18_0_2_3_7").migrate(self.env.cr, "18.0.2.3.6")
+        outcomes.invalidate_recordset()
+        self.assertEqual([(o.outcome, o.order_id) for o in outcomes], [
+            ("ordered_refused", refused), ("ordered", kept), ("ordered", Outcome.order_id),
+            ("declined", Outcome.order_id), ("ordered", Outcome.order_id)])
 
     def test_settings(self):
         settings = Form(self.env["res.config.settings"])
