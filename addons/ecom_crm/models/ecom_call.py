@@ -38,6 +38,9 @@ class EcomCall(models.Model):
         "extension (their preferences); a call logged by hand, whoever logged it.")
     # the call's first event made its request: the salesperson who talks takes it (see _ecom_hand_request)
     made_lead = fields.Boolean("Made its request", readonly=True)
+    # whom the request had from the call (the load's pick, then who talked): a request whose salesperson is
+    # somebody else since (a manager chose) is not taken from them
+    lead_user_id = fields.Many2one("res.users", "Request's salesperson by the call", readonly=True)
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
 
     _sql_constraints = [
@@ -70,7 +73,7 @@ class EcomCall(models.Model):
                 "called": data.get("called"), "direction": "in",
                 "started_at": data.get("started_at") or fields.Datetime.now(), "lead_id": entry.lead_id.id,
                 "partner_id": entry.partner_id.id, "company_id": source.company_id.id,
-                "made_lead": entry.result == "created",
+                "made_lead": entry.result == "created", "lead_user_id": entry.lead_id.user_id.id,
             })
         event = data["event"]
         state = {"incoming": "ringing", "answered": "answered", "missed": "missed", "finished": "finished"}[event]
@@ -104,17 +107,24 @@ class EcomCall(models.Model):
 
     def _ecom_hand_request(self):
         """The salesperson who talked (the call's ``user_id``) takes its request when the call made it
-        (instead of whom the assignment by load gave it: they already spoke to the customer) or when it
-        has nobody; an open request of the customer keeps its own salesperson. They follow it, without
-        the "assigned to you" mail, and the «no salesperson available» activity is gone."""
+        and its salesperson is still whom the call gave it (the load's pick while it rang, or who talked
+        before a transfer: they already spoke to the customer; a salesperson a manager chose meanwhile
+        keeps it), or when it has nobody; an open request of the customer keeps its own salesperson.
+        They follow it, without the "assigned to you" mail, the call backs the other had on it are
+        theirs, and the «no salesperson available» activity is gone."""
         self.ensure_one()
         lead = self.lead_id
-        if not lead or lead.user_id == self.user_id or (lead.user_id and not self.made_lead):
+        if not lead or lead.user_id == self.user_id:
+            return
+        if lead.user_id and not (self.made_lead and lead.user_id == self.lead_user_id):
             return
         previous = lead.user_id
         lead.with_context(mail_auto_subscribe_no_notify=True).write({"user_id": self.user_id.id})
-        if previous:  # the request the assignment gave them is not theirs any more
+        self.lead_user_id = self.user_id
+        if previous:  # the request the assignment gave them is not theirs any more, nor its call backs
             lead.message_unsubscribe(partner_ids=previous.partner_id.ids)
+            call_backs = self._ecom_call_backs([lead]).filtered(lambda activity: activity.user_id == previous)
+            call_backs.with_context(mail_activity_quick_update=True).write({"user_id": self.user_id.id})
         lead.activity_unlink(["ecom_crm.mail_activity_type_unassigned"])
 
     def _ecom_ask_to_call(self):

@@ -19,6 +19,9 @@ class ResUsers(models.Model):
 
     @property
     def SELF_WRITEABLE_FIELDS(self):
+        # a salesperson types theirs in their preferences; a portal user has no phone on the PBX
+        if self.env.user.share:
+            return super().SELF_WRITEABLE_FIELDS
         return [*super().SELF_WRITEABLE_FIELDS, "ecom_pbx_extension"]
 
     @api.model_create_multi
@@ -57,8 +60,10 @@ class ResUsers(models.Model):
 
     @api.model
     def _ecom_by_pbx_extension(self, extension, company):
-        """The active internal user of ``company`` whose PBX extension is ``extension``, or nobody."""
+        """The active internal user of ``company`` whose PBX extension is ``extension``, or nobody (also
+        when two have it: two administrators gave it at the same instant, which the check cannot see)."""
         if not extension or not company:
             return self.browse()
-        return self.sudo().search([("ecom_pbx_extension", "=", extension), ("share", "=", False),
-                                   ("company_ids", "in", company.ids)], limit=1).sudo(False)
+        users = self.sudo().search([("ecom_pbx_extension", "=", extension), ("share", "=", False),
+                                    ("company_ids", "in", company.ids)], limit=2)
+        return users.sudo(False) if len(users) == 1 else self.browse()

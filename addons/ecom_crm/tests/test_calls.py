@@ -1,6 +1,6 @@
 import json
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.sql import column_exists
 
@@ -630,11 +630,11 @@ class TestCallWebhook(IntakeCase):
         user.ecom_pbx_extension = "101"  # their own preferences
         self.assertEqual(self.salesman.ecom_pbx_extension, "101")
         for bad in ("10a", "доб. 12", "+101"):
-            with self.assertRaisesRegex(ValidationError, "Внутренний номер АТС — только цифры"), self.cr.savepoint():
+            with self.assertRaisesRegex(ValidationError, "АТС состоит только из цифр"), self.cr.savepoint():
                 user.ecom_pbx_extension = bad
         colleague = new_test_user(self.env, login="ecom_colleague", groups="sales_team.group_sale_salesman",
                                   name="Иван Соседов")
-        with self.assertRaisesRegex(ValidationError, "уже у Ольга Звонкова"), self.cr.savepoint():
+        with self.assertRaisesRegex(ValidationError, "уже назначен пользователю «Ольга Звонкова»"), self.cr.savepoint():
             colleague.with_context(lang="ru_RU").ecom_pbx_extension = "101"
         company = self.env["res.company"].create({"name": "Другой магазин"})
         elsewhere = new_test_user(self.env, login="ecom_elsewhere", groups="sales_team.group_sale_salesman",
@@ -646,3 +646,57 @@ class TestCallWebhook(IntakeCase):
         colleague.ecom_pbx_extension = "101"
         with self.assertRaises(ValidationError), self.cr.savepoint():
             self.salesman.active = True
+
+    def test_a_salesperson_chosen_while_it_rings_keeps_the_request(self):
+        """A sales manager gives the request to somebody while the call rings: the one who answers has
+        the call, not the request (the manager's choice wins over the load's pick, not over theirs)."""
+        self._by_load()
+        chosen = new_test_user(self.env, login="ecom_chosen", groups="sales_team.group_sale_salesman",
+                               name="Нина Выбранная")
+        call = self.env["ecom.call"].browse(self.call({"event": "incoming", "call_id": "c-y1",
+                                                       "caller": "+79035551301"}).json()["call"])
+        call.lead_id.user_id = chosen
+        self.call({"event": "answered", "call_id": "c-y1", "caller": "+79035551301", "extension": "101"})
+        self.assertEqual((call.user_id, call.lead_id.user_id), (self.salesman, chosen))
+
+    def test_a_transferred_call_hands_the_request_on_with_its_call_backs(self):
+        """The customer called twice at once (one call missed while the other rang): the call back is of
+        the load's pick; the salesperson who answers takes the request and the call back, and one they
+        transfer the call to takes both in turn."""
+        other = self._by_load()
+        colleague = new_test_user(self.env, login="ecom_transfer", groups="sales_team.group_sale_salesman",
+                                  name="Семён Переводов")
+        colleague.ecom_pbx_extension = "102"
+        call = self.env["ecom.call"].browse(self.call({"event": "incoming", "call_id": "c-y2",
+                                                       "caller": "+79035551302"}).json()["call"])
+        lead = call.lead_id
+        self.call({"event": "incoming", "call_id": "c-y3", "caller": "+79035551302"})
+        self.call({"event": "missed", "call_id": "c-y3", "caller": "+79035551302"})
+        self.assertEqual(lead.activity_ids.user_id, other)
+        self.call({"event": "answered", "call_id": "c-y2", "caller": "+79035551302", "extension": "101"})
+        self.assertEqual((lead.user_id, lead.activity_ids.user_id), (self.salesman, self.salesman))
+        self.call({"event": "answered", "call_id": "c-y2", "caller": "+79035551302", "extension": "102"})
+        self.assertEqual((call.user_id, lead.user_id, lead.activity_ids.user_id), (colleague, colleague, colleague))
+        self.assertNotIn(self.salesman.partner_id, lead.message_partner_ids)
+
+    def test_an_extension_two_salespeople_have_names_nobody(self):
+        """Two administrators gave one extension at the same instant (the check saw neither): a call at it
+        is nobody's rather than either's."""
+        self._by_load()
+        twin = new_test_user(self.env, login="ecom_twin", groups="sales_team.group_sale_salesman")
+        self.env.cr.execute("UPDATE res_users SET ecom_pbx_extension = '101' WHERE id = %s", [twin.id])
+        call = self.env["ecom.call"].browse(self.call({"event": "incoming", "call_id": "c-y4",
+                                                       "caller": "+79035551304"}).json()["call"])
+        by_load = call.lead_id.user_id
+        self.call({"event": "answered", "call_id": "c-y4", "caller": "+79035551304", "extension": "101"})
+        self.assertEqual((call.user_id, call.lead_id.user_id), (self.env["res.users"], by_load))
+
+    def test_a_portal_user_cannot_set_an_extension(self):
+        """The extension is in an internal user's own preferences; a portal user cannot write it on
+        themselves."""
+        portal = new_test_user(self.env, login="ecom_portal_self", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            portal.with_user(portal).write({"ecom_pbx_extension": "105"})
+        self.assertFalse(portal.ecom_pbx_extension)
+        self.salesman.with_user(self.salesman).write({"ecom_pbx_extension": "105"})
+        self.assertEqual(self.salesman.ecom_pbx_extension, "105")
