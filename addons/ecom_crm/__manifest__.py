@@ -35,6 +35,7 @@
         "wizards/ecom_intake_key_wizard_views.xml",
         "wizards/ecom_call_log_wizard_views.xml",
         "views/res_partner_views.xml",
+        "views/res_users_views.xml",
         "views/crm_stage_views.xml",
         "views/crm_lead_views.xml",
         "views/crm_lost_reason_views.xml",

@@ -33,7 +33,14 @@ class EcomCall(models.Model):
     recording_url = fields.Char("Recording")
     lead_id = fields.Many2one("crm.lead", "Request", index="btree_not_null", ondelete="set null")
     partner_id = fields.Many2one("res.partner", "Customer", index="btree_not_null", ondelete="set null")
-    user_id = fields.Many2one("res.users", "Answered by")
+    user_id = fields.Many2one(
+        "res.users", "Answered by", help="Who took the call, or made it: the telephony names them by their PBX "
+        "extension (their preferences); a call logged by hand, whoever logged it.")
+    # the call's first event made its request: the salesperson who talks takes it (see _ecom_hand_request)
+    made_lead = fields.Boolean("Made its request", readonly=True)
+    # whom the request had from the call (the load's pick, then who talked): a request whose salesperson is
+    # somebody else since (a manager chose) is not taken from them
+    lead_user_id = fields.Many2one("res.users", "Request's salesperson by the call", readonly=True)
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
 
     _sql_constraints = [
@@ -66,6 +73,7 @@ class EcomCall(models.Model):
                 "called": data.get("called"), "direction": "in",
                 "started_at": data.get("started_at") or fields.Datetime.now(), "lead_id": entry.lead_id.id,
                 "partner_id": entry.partner_id.id, "company_id": source.company_id.id,
+                "made_lead": entry.result == "created", "lead_user_id": entry.lead_id.user_id.id,
             })
         event = data["event"]
         state = {"incoming": "ringing", "answered": "answered", "missed": "missed", "finished": "finished"}[event]
@@ -75,12 +83,20 @@ class EcomCall(models.Model):
             state = call.state  # late or repeated: the call has gone further
         vals = {key: data[key] for key in ("duration", "recording_url")
                 if data.get(key) is not None and data[key] != call[key]}
+        # who talked: whoever made an outgoing call, whoever answered an incoming one (not whose phone rang)
+        if data.get("extension") and (call.direction == "out" or state in ("answered", "finished")):
+            talker = self.env["res.users"]._ecom_by_pbx_extension(
+                data["extension"], call.company_id or source.company_id or self.env.company)
+            if talker and talker != call.user_id:
+                vals["user_id"] = talker.id
         if state == call.state and not vals:
             return call  # the same event again
         vals["state"] = state
         ended = state in ("missed", "finished")
         newly_ended = ended and call.state not in ("missed", "finished")
         call.write(vals)
+        if vals.get("user_id"):
+            call._ecom_hand_request()
         if ended:
             call._ecom_log()
         if state == "missed" and newly_ended:
@@ -89,18 +105,40 @@ class EcomCall(models.Model):
             call._ecom_close_call_backs()
         return call
 
+    def _ecom_hand_request(self):
+        """The salesperson who talked (the call's ``user_id``) takes its request when the call made it
+        and its salesperson is still whom the call gave it (the load's pick while it rang, or who talked
+        before a transfer: they already spoke to the customer; a salesperson a manager chose meanwhile
+        keeps it), or when it has nobody; an open request of the customer keeps its own salesperson.
+        They follow it, without the "assigned to you" mail, the call backs the other had on it are
+        theirs, and the «no salesperson available» activity is gone."""
+        self.ensure_one()
+        lead = self.lead_id
+        if not lead or lead.user_id == self.user_id:
+            return
+        if lead.user_id and not (self.made_lead and lead.user_id == self.lead_user_id):
+            return
+        previous = lead.user_id
+        lead.with_context(mail_auto_subscribe_no_notify=True).write({"user_id": self.user_id.id})
+        self.lead_user_id = self.user_id
+        if previous:  # the request the assignment gave them is not theirs any more, nor its call backs
+            lead.message_unsubscribe(partner_ids=previous.partner_id.ids)
+            call_backs = self._ecom_call_backs([lead]).filtered(lambda activity: activity.user_id == previous)
+            call_backs.with_context(mail_activity_quick_update=True).write({"user_id": self.user_id.id})
+        lead.activity_unlink(["ecom_crm.mail_activity_type_unassigned"])
+
     def _ecom_ask_to_call(self):
         """A call activity for whoever follows the call up: the request's salesperson, else who made
         or took the call (one logged by hand), else the request's team leader, else a sales manager;
-        for an outgoing call outside any request, on the customer, for their salesperson, else the
-        line's sales team leader, else a sales manager (somebody calls again)."""
+        for an outgoing call outside any request, on the customer, for their salesperson, else who made
+        the call, else the line's sales team leader, else a sales manager (somebody calls again)."""
         self.ensure_one()
         record = self.lead_id or self.partner_id
         lead = self.lead_id
         responsible = self.env["crm.lead"]._ecom_first_responsible(
             (lead.user_id, self.user_id, lead.team_id.user_id), lead.company_id) if lead else \
             self.env["crm.lead"]._ecom_first_responsible(
-                (self.partner_id.user_id, self.source_id.team_id.user_id), self.company_id)
+                (self.partner_id.user_id, self.user_id, self.source_id.team_id.user_id), self.company_id)
         if not record or not responsible:
             return
         # an open one already (the customer called three times, or was called twice): the same

@@ -339,7 +339,10 @@ class EcomWebhookDelivery(models.Model):
                 # any other failure of the network stack (ssl, a library's own error) fails this
                 # attempt only: the other deliveries due still go
                 _logger.exception("webhook delivery %s: the attempt failed", self.id)
-                error = webhook.shorten(_("The attempt failed: %(error)s", error=f"{type(exc).__name__}: {exc}"))
+                # the detail composed outside the call: Odoo's export of terms (Babel) reads the arguments
+                # of _() as literals, and an f-string there hid this file's later terms from the export
+                detail = f"{type(exc).__name__}: {exc}"
+                error = webhook.shorten(_("The attempt failed: %(error)s", error=detail))
         if refused:
             error = _("The webhook URL leads to %(address)s, an address of a private network: not called. An "
                       "administrator may allow such addresses (system parameter "

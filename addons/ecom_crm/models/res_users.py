@@ -1,8 +1,28 @@
-from odoo import api, models
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    # the telephony's events name the salesperson who took or made a call by it (see ecom.call)
+    ecom_pbx_extension = fields.Char(
+        "PBX extension", index="btree_not_null", copy=False,
+        help="The salesperson's internal number in the company's telephony (e.g. 101): the calls they "
+             "answer or make are theirs, and a request such a call brings is theirs too.")
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return [*super().SELF_READABLE_FIELDS, "ecom_pbx_extension"]
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        # a salesperson types theirs in their preferences; a portal user has no phone on the PBX
+        if self.env.user.share:
+            return super().SELF_WRITEABLE_FIELDS
+        return [*super().SELF_WRITEABLE_FIELDS, "ecom_pbx_extension"]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -16,3 +36,34 @@ class ResUsers(models.Model):
             if sellers:
                 sellers.sudo().action_id = pipeline.id
         return users
+
+    @api.constrains("ecom_pbx_extension", "company_ids", "active")
+    def _check_ecom_pbx_extension(self):
+        """Digits, as the PBX numbers its phones; one salesperson's in each of their companies (a call
+        names one person)."""
+        for user in self.filtered("ecom_pbx_extension"):
+            extension = user.ecom_pbx_extension
+            if not re.fullmatch(r"\d{1,16}", extension):
+                raise ValidationError(self.env._(
+                    "A PBX extension is digits only, as the telephony numbers its phones (e.g. 101): "
+                    "«%(extension)s» of %(user)s is not one.", extension=extension, user=user.name))
+            if not user.active or user.share:
+                continue
+            other = self.sudo().search([
+                ("ecom_pbx_extension", "=", extension), ("id", "!=", user.id), ("share", "=", False),
+                ("company_ids", "in", user.company_ids.ids)], limit=1)
+            if other:
+                raise ValidationError(self.env._(
+                    "The PBX extension %(extension)s is already %(other)s's: two salespeople of one company "
+                    "cannot share it (a call names who took it). Give %(user)s another one.",
+                    extension=extension, other=other.name, user=user.name))
+
+    @api.model
+    def _ecom_by_pbx_extension(self, extension, company):
+        """The active internal user of ``company`` whose PBX extension is ``extension``, or nobody (also
+        when two have it: two administrators gave it at the same instant, which the check cannot see)."""
+        if not extension or not company:
+            return self.browse()
+        users = self.sudo().search([("ecom_pbx_extension", "=", extension), ("share", "=", False),
+                                    ("company_ids", "in", company.ids)], limit=2)
+        return users.sudo(False) if len(users) == 1 else self.browse()

@@ -5,7 +5,7 @@ Payloads are the hand-made fixtures of tests/data/adapters/ (see test_adapters_m
 
 import json
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import html2plaintext
 
 from ..tools import adapters
@@ -416,6 +416,42 @@ class TestTelephonyAdapters(AdapterCase):
                          [("out", "+79261238888", "74951234567")])
         self.assertFalse((self.calls(mango) | self.calls(zadarma)).user_id)
         self.assertFalse((self.entries(mango) | self.entries(zadarma)).filtered(lambda e: e.state == "failed"))
+
+    def test_the_salesperson_by_their_extension(self):
+        """Each provider's extension of who answered or dialled makes the call theirs, and the request
+        the incoming call made; an extension that is an object or a list is refused as the provider
+        expects, journaled, no call made of it."""
+        anna, boris, vera = (new_test_user(self.env, login=login, groups="sales_team.group_sale_salesman", name=name)
+                             for login, name in (("ext_anna", "Анна Мангова"), ("ext_boris", "Борис Задармов"),
+                                                 ("ext_vera", "Вера Уисова")))
+        anna.ecom_pbx_extension, boris.ecom_pbx_extension, vera.ecom_pbx_extension = "101", "100", "103"
+        mango = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+        sample = fixture("mango")
+        for kind, name in (("call", "appeared"), ("call", "connected"), ("call", "out_appeared")):
+            self.assertEqual(self.mango(mango, kind, sample[name]).status_code, 200, name)
+        incoming, out = self.calls(mango).sorted(lambda c: c.direction)
+        self.assertEqual((incoming.user_id, incoming.lead_id.user_id), (anna, anna))
+        self.assertEqual((out.direction, out.user_id), ("out", self.env["res.users"]), "102: nobody's")
+        zadarma = self._source("zadarma", kind="calls", provider_secret="zd-secret")
+        sample = fixture("zadarma")
+        for name in ("start", "answer", "out_start"):
+            self.assertEqual(self.zadarma(zadarma, sample[name]).status_code, 200, name)
+        incoming, out = self.calls(zadarma).sorted(lambda c: c.direction)
+        self.assertEqual((incoming.user_id, incoming.lead_id.user_id), (boris, boris))
+        self.assertEqual((out.direction, out.user_id), ("out", anna), "NOTIFY_OUT_START's internal 101")
+        uis = self._source("uis", kind="calls", provider_secret="uis-key-42")
+        sample = fixture("uis")
+        for name in ("incoming", "answered"):
+            self.assertEqual(self.post_json(uis, sample[name]).status_code, 200, name)
+        call = self.calls(uis)
+        self.assertEqual((call.state, call.user_id, call.lead_id.user_id), ("answered", vera, vera))
+        response = self.post_json(uis, dict(sample["answered"], call_session_id=1, employee_extension={"ext": 103}))
+        self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"))
+        self.assert_failed(uis, "employee_extension is not a string or a number")
+        connected = dict(fixture("mango")["connected"], entry_id="bad-ext", to={"extension": ["101"]})
+        self.assertEqual(self.mango(mango, "call", connected).status_code, 200)
+        self.assert_failed(mango, "the extension is not a string or a number")
+        self.assertEqual(len(self.calls(uis) | self.calls(mango)), 3)
 
     def test_hidden_callers_and_sip_uris(self):
         """What the providers give for a caller: a hidden number («anonymous», «Unknown», «0») or an

@@ -231,3 +231,41 @@ class TestTelephonyMappers(BaseCase):
             out = adapters.map_uis({"notification_mnemonic": name, "call_session_id": 2,
                                     "contact_phone_number": "79161230013"})
             self.assertEqual((out["event"], out["direction"]), ("incoming", "out"), name)
+
+    def test_the_salesperson_extension(self):
+        """Who took or made the call, as each provider names them: passed on as ``extension``, only
+        for whoever talked (not an incoming call's phone that only rang)."""
+        mango, zadarma, uis = fixture("mango"), fixture("zadarma"), fixture("uis")
+        self.assertNotIn("extension", adapters.map_mango("events/call", mango["appeared"]), "ringing: nobody yet")
+        self.assertEqual(adapters.map_mango("events/call", mango["connected"])["extension"], "101")
+        self.assertEqual(adapters.map_mango("events/summary", mango["summary"])["extension"], "101")
+        self.assertNotIn("extension", adapters.map_mango("events/summary", mango["missed_summary"]))
+        out = adapters.map_mango("events/call", mango["out_appeared"])
+        self.assertEqual((out["direction"], out["caller"], out["extension"]), ("out", "79261230000", "102"))
+        self.assertNotIn("extension", adapters.map_zadarma(zadarma["start"]))
+        self.assertEqual(adapters.map_zadarma(zadarma["answer"])["extension"], "100")
+        self.assertEqual(adapters.map_zadarma(zadarma["end"])["extension"], "100")
+        for name in ("out_start", "out_end"):  # the salesperson's call, answered or not
+            self.assertEqual(adapters.map_zadarma(zadarma[name])["extension"], "101", name)
+        unanswered = dict(zadarma["end"], disposition="no answer")
+        self.assertNotIn("extension", adapters.map_zadarma(unanswered), "the phone that rang took nothing")
+        self.assertEqual(adapters.map_uis(uis["answered"])["extension"], "103")
+        self.assertEqual(adapters.map_uis(dict(uis["answered"], employee_extension=None, extension=104))["extension"],
+                         "104", "the shorter name, a JSON number as the template may give it")
+        self.assertNotIn("extension", adapters.map_uis(uis["finished"]))
+        for event in (out, adapters.map_zadarma(zadarma["answer"]), adapters.map_uis(uis["answered"])):
+            self.assertFalse(validate_call(event)[1])
+
+    def test_an_extension_that_is_no_text_is_malformed(self):
+        """An object or a list where the extension goes would become a salesperson's number as its
+        Python text: refused, as the other fields are."""
+        mango, uis = fixture("mango"), fixture("uis")
+        for bad in ({"id": 101}, ["101"], True):
+            connected = dict(mango["connected"], to=dict(mango["connected"]["to"], extension=bad))
+            with self.assertRaises(adapters.Malformed, msg=repr(bad)):
+                adapters.map_mango("events/call", connected)
+            with self.assertRaises(adapters.Malformed, msg=repr(bad)):
+                adapters.map_uis(dict(uis["answered"], employee_extension=bad))
+        for bad in ({"id": 101}, ["101"]):
+            self.assertIn("extension", validate_call({"event": "answered", "call_id": "c", "caller": "+79161230011",
+                                                      "extension": bad})[1])

@@ -1,5 +1,6 @@
 import json
 
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.sql import column_exists
 
@@ -369,6 +370,9 @@ class TestCallWebhook(IntakeCase):
         # the first call of a process reads what the later ones keep (xmlids, defaults, the stages)
         event(event="incoming", call_id="q-warm", caller="+79035550099")
         event(event="missed", call_id="q-warm", caller="+79035550099")
+        self.salesman.ecom_pbx_extension = "101"  # and what a salesperson's taking a request reads once
+        event(event="incoming", call_id="q-warm-2", caller="+79035550098")
+        event(event="answered", call_id="q-warm-2", caller="+79035550098", extension="101")
         # the lock, the call, the journal, the customer's match and creation, the request and its
         # history, the call
         unknown = pinned(46, event="incoming", call_id="q-1", caller="+79035550002")
@@ -384,6 +388,14 @@ class TestCallWebhook(IntakeCase):
         self.assertEqual(again.lead_id, known.lead_id)
         # sent again: the lock, the call, its state
         pinned(3, event="incoming", call_id="q-3", caller="+79035550001")
+        # answered at an extension nobody has: the lock, the call, who has it (the one query an extension
+        # adds), the state
+        pinned(5, event="answered", call_id="q-3", caller="+79035550001", extension="999")
+        self.assertFalse(again.user_id)
+        # answered by a salesperson: who has the extension, the call theirs, the request it made theirs
+        # (crm's own write of a salesperson: the team's check, their following, no mail), once a call
+        pinned(32, event="answered", call_id="q-1", caller="+79035550002", extension="101")
+        self.assertEqual((unknown.user_id, unknown.lead_id.user_id), (self.salesman, self.salesman))
 
     def test_bad_events(self):
         response = self.call({"event": "exploded", "caller": "", "duration": -1,
@@ -519,3 +531,172 @@ class TestCallWebhook(IntakeCase):
                    "recording_url": "https://telephony.example/rec/c-9.mp3"})
         self.assertEqual(call.recording_url, "https://telephony.example/rec/c-9.mp3", "news is still taken")
         self.assertIn("c-9.mp3", call.lead_id.message_ids[0].body)
+
+    # --- the salesperson who talked, by their PBX extension -------------------------------------
+    def _by_load(self):
+        """The source's team assigns by load between the salesman (extension 101, one open request
+        already) and another, free: the load gives a new request to the other."""
+        other = new_test_user(self.env, login="ecom_loaded", groups="sales_team.group_sale_salesman",
+                              name="Пётр Грузов")
+        self.team.ecom_assign_by_load = True
+        self.env["crm.team.member"].create([{"crm_team_id": self.team.id, "user_id": user.id}
+                                            for user in (self.salesman, other)])
+        self.env["crm.lead"].create({"name": "Занята", "type": "opportunity", "team_id": self.team.id,
+                                     "user_id": self.salesman.id})
+        self.salesman.ecom_pbx_extension = "101"
+        return other
+
+    def test_who_answers_a_call_takes_the_request_it_made(self):
+        """The request an incoming call made goes to whom the load picked while it rings, then to the
+        salesperson who answered it (their extension): they already spoke to the customer. They follow
+        it, the other does not any more; the call is theirs («Answered by»)."""
+        other = self._by_load()
+        call = self.env["ecom.call"].browse(self.call({"event": "incoming", "call_id": "c-x1",
+                                                       "caller": "+79035551101"}).json()["call"])
+        lead = call.lead_id
+        self.assertEqual((lead.user_id, call.user_id), (other, self.env["res.users"]), "ringing: the load's")
+        answer = self.call({"event": "answered", "call_id": "c-x1", "caller": "+79035551101", "extension": "101"})
+        self.assertEqual(answer.status_code, 200, answer.text)
+        self.assertEqual((call.user_id, lead.user_id), (self.salesman, self.salesman))
+        self.assertIn(self.salesman.partner_id, lead.message_partner_ids)
+        self.assertNotIn(other.partner_id, lead.message_partner_ids)
+        self.call({"event": "finished", "call_id": "c-x1", "caller": "+79035551101", "duration": 40,
+                   "extension": "101"})
+        self.assertEqual((call.state, call.user_id, lead.user_id), ("finished", self.salesman, self.salesman))
+        self.assertIn(self.salesman, self.env["ecom.call"].search([("user_id", "=", self.salesman.id)]).user_id)
+
+    def test_an_open_request_keeps_its_salesperson(self):
+        """A customer in talks calls again and another salesperson answers: the call is theirs, the
+        request stays with its own; the extension of a phone that only rang names nobody."""
+        other = self._by_load()
+        first = self.call({"event": "incoming", "call_id": "c-x2", "caller": "+79035551102"}).json()
+        lead = self.env["crm.lead"].browse(first["lead_id"])
+        self.assertEqual(lead.user_id, other)
+        again = self.env["ecom.call"].browse(self.call({
+            "event": "incoming", "call_id": "c-x3", "caller": "+79035551102", "extension": "101"}).json()["call"])
+        self.assertEqual((again.lead_id, again.user_id), (lead, self.env["res.users"]), "ringing at 101: not answered")
+        self.call({"event": "answered", "call_id": "c-x3", "caller": "+79035551102", "extension": "101"})
+        self.assertEqual((again.user_id, lead.user_id), (self.salesman, other))
+
+    def test_an_outgoing_call_is_of_whom_made_it(self):
+        """The store's call is of the salesperson who dialled, from its first event, answered or not; an
+        open request of the customer without a salesperson becomes theirs; a call not answered outside
+        any request asks them to call again (the customer has no salesperson)."""
+        nobody = self.call({"event": "incoming", "call_id": "c-x4", "caller": "+79035551104"}).json()
+        lead = self.env["crm.lead"].browse(nobody["lead_id"])
+        self.assertFalse(lead.user_id, "the team does not assign by load")
+        self.salesman.ecom_pbx_extension = "101"
+        out = self.env["ecom.call"].browse(self.call({
+            "event": "incoming", "call_id": "c-x5", "caller": "+79035551104", "direction": "out",
+            "extension": "101"}).json()["call"])
+        self.assertEqual((out.lead_id, out.user_id, lead.user_id), (lead, self.salesman, self.salesman))
+        known = self.env["res.partner"].create({"name": "Знакомая Вера", "phone": "+79035551106"})
+        stranger = self.env["ecom.call"].browse(self.call({
+            "event": "missed", "call_id": "c-x6", "caller": "+79035551106", "direction": "out",
+            "extension": "101"}).json()["call"])
+        self.assertEqual((stranger.user_id, stranger.lead_id, stranger.partner_id),
+                         (self.salesman, self.env["crm.lead"], known))
+        self.assertEqual(known.activity_ids.user_id, self.salesman, "who dialled calls again")
+
+    def test_an_extension_nobody_of_the_company_has_changes_nothing(self):
+        """An extension nobody has, an archived salesperson's, another company's salesperson's or a
+        portal user's: the call is nobody's, the request the load's."""
+        self._by_load()
+        company = self.env["res.company"].create({"name": "Другой магазин"})
+        new_test_user(self.env, login="ecom_other_shop", groups="sales_team.group_sale_salesman",
+                      company_id=company.id, company_ids=[(6, 0, company.ids)]).ecom_pbx_extension = "102"
+        new_test_user(self.env, login="ecom_gone", groups="sales_team.group_sale_salesman").write(
+            {"ecom_pbx_extension": "103", "active": False})
+        new_test_user(self.env, login="ecom_portal", groups="base.group_portal").ecom_pbx_extension = "104"
+        for index, extension in enumerate(("999", "102", "103", "104", "10 1")):
+            call_id = f"c-x7-{index}"
+            call = self.env["ecom.call"].browse(self.call({"event": "incoming", "call_id": call_id,
+                                                           "caller": f"+7903555120{index}"}).json()["call"])
+            by_load = call.lead_id.user_id
+            self.assertTrue(by_load)
+            self.assertEqual(self.call({"event": "answered", "call_id": call_id, "caller": f"+7903555120{index}",
+                                        "extension": extension}).status_code, 200, extension)
+            self.assertEqual((call.state, call.user_id, call.lead_id.user_id),
+                             ("answered", self.env["res.users"], by_load), extension)
+        response = self.call({"event": "answered", "call_id": "c-x7-0", "caller": "+79035551200",
+                              "extension": {"number": "101"}})
+        self.assertEqual((response.status_code, list(response.json()["fields"])), (400, ["extension"]))
+
+    def test_a_pbx_extension_is_digits_and_one_salespersons_per_company(self):
+        """Checked in the user's language: digits only, and not another active salesperson's of the same
+        company (an archived one's, another company's or a portal user's is free)."""
+        self.salesman.lang = "ru_RU"
+        user = self.salesman.with_user(self.salesman).with_context(lang="ru_RU")
+        user.ecom_pbx_extension = "101"  # their own preferences
+        self.assertEqual(self.salesman.ecom_pbx_extension, "101")
+        for bad in ("10a", "доб. 12", "+101"):
+            with self.assertRaisesRegex(ValidationError, "АТС состоит только из цифр"), self.cr.savepoint():
+                user.ecom_pbx_extension = bad
+        colleague = new_test_user(self.env, login="ecom_colleague", groups="sales_team.group_sale_salesman",
+                                  name="Иван Соседов")
+        with self.assertRaisesRegex(ValidationError, "уже назначен пользователю «Ольга Звонкова»"), self.cr.savepoint():
+            colleague.with_context(lang="ru_RU").ecom_pbx_extension = "101"
+        company = self.env["res.company"].create({"name": "Другой магазин"})
+        elsewhere = new_test_user(self.env, login="ecom_elsewhere", groups="sales_team.group_sale_salesman",
+                                  company_id=company.id, company_ids=[(6, 0, company.ids)])
+        elsewhere.ecom_pbx_extension = "101"
+        with self.assertRaisesRegex(ValidationError, "101"), self.cr.savepoint():
+            elsewhere.company_ids = [(4, self.env.company.id)]
+        self.salesman.active = False
+        colleague.ecom_pbx_extension = "101"
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.salesman.active = True
+
+    def test_a_salesperson_chosen_while_it_rings_keeps_the_request(self):
+        """A sales manager gives the request to somebody while the call rings: the one who answers has
+        the call, not the request (the manager's choice wins over the load's pick, not over theirs)."""
+        self._by_load()
+        chosen = new_test_user(self.env, login="ecom_chosen", groups="sales_team.group_sale_salesman",
+                               name="Нина Выбранная")
+        call = self.env["ecom.call"].browse(self.call({"event": "incoming", "call_id": "c-y1",
+                                                       "caller": "+79035551301"}).json()["call"])
+        call.lead_id.user_id = chosen
+        self.call({"event": "answered", "call_id": "c-y1", "caller": "+79035551301", "extension": "101"})
+        self.assertEqual((call.user_id, call.lead_id.user_id), (self.salesman, chosen))
+
+    def test_a_transferred_call_hands_the_request_on_with_its_call_backs(self):
+        """The customer called twice at once (one call missed while the other rang): the call back is of
+        the load's pick; the salesperson who answers takes the request and the call back, and one they
+        transfer the call to takes both in turn."""
+        other = self._by_load()
+        colleague = new_test_user(self.env, login="ecom_transfer", groups="sales_team.group_sale_salesman",
+                                  name="Семён Переводов")
+        colleague.ecom_pbx_extension = "102"
+        call = self.env["ecom.call"].browse(self.call({"event": "incoming", "call_id": "c-y2",
+                                                       "caller": "+79035551302"}).json()["call"])
+        lead = call.lead_id
+        self.call({"event": "incoming", "call_id": "c-y3", "caller": "+79035551302"})
+        self.call({"event": "missed", "call_id": "c-y3", "caller": "+79035551302"})
+        self.assertEqual(lead.activity_ids.user_id, other)
+        self.call({"event": "answered", "call_id": "c-y2", "caller": "+79035551302", "extension": "101"})
+        self.assertEqual((lead.user_id, lead.activity_ids.user_id), (self.salesman, self.salesman))
+        self.call({"event": "answered", "call_id": "c-y2", "caller": "+79035551302", "extension": "102"})
+        self.assertEqual((call.user_id, lead.user_id, lead.activity_ids.user_id), (colleague, colleague, colleague))
+        self.assertNotIn(self.salesman.partner_id, lead.message_partner_ids)
+
+    def test_an_extension_two_salespeople_have_names_nobody(self):
+        """Two administrators gave one extension at the same instant (the check saw neither): a call at it
+        is nobody's rather than either's."""
+        self._by_load()
+        twin = new_test_user(self.env, login="ecom_twin", groups="sales_team.group_sale_salesman")
+        self.env.cr.execute("UPDATE res_users SET ecom_pbx_extension = '101' WHERE id = %s", [twin.id])
+        call = self.env["ecom.call"].browse(self.call({"event": "incoming", "call_id": "c-y4",
+                                                       "caller": "+79035551304"}).json()["call"])
+        by_load = call.lead_id.user_id
+        self.call({"event": "answered", "call_id": "c-y4", "caller": "+79035551304", "extension": "101"})
+        self.assertEqual((call.user_id, call.lead_id.user_id), (self.env["res.users"], by_load))
+
+    def test_a_portal_user_cannot_set_an_extension(self):
+        """The extension is in an internal user's own preferences; a portal user cannot write it on
+        themselves."""
+        portal = new_test_user(self.env, login="ecom_portal_self", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            portal.with_user(portal).write({"ecom_pbx_extension": "105"})
+        self.assertFalse(portal.ecom_pbx_extension)
+        self.salesman.with_user(self.salesman).write({"ecom_pbx_extension": "105"})
+        self.assertEqual(self.salesman.ecom_pbx_extension, "105")

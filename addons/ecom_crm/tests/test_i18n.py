@@ -1,14 +1,23 @@
+import io
+
 from psycopg2.extras import Json
 
 from odoo.addons.ecom_crm.tests.common import untranslated_terms
 from odoo.modules.migration import load_script
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.translate import trans_export
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestI18n(TransactionCase):
     def test_everything_is_translated_into_russian(self):
         self.assertEqual(untranslated_terms(self.env, "ecom_crm"), [], "add these terms to i18n/ru.po")
+
+    def test_every_file_gives_its_terms_to_the_export(self):
+        """Odoo's export reads the arguments of ``_()`` as literals: an f-string there (a name in it) stops
+        the reading of its file, whose later terms leave the export without a word but a logged error."""
+        with self.assertNoLogs("odoo.tools.translate", "ERROR"):
+            trans_export("ru_RU", ["ecom_crm"], io.BytesIO(), "po", self.env.cr)
 
     def test_an_upgrade_brings_the_translations_that_changed(self):
         """A database upgraded from 18.0.1.5.1 held «Продавец» for the reports' salesperson, which

@@ -425,6 +425,9 @@ def map_mango(path, event):
     - ``events/summary`` (``entry_id``, ``call_direction`` 1 in / 2 out / 0 internal,
       ``entry_result`` 1 answered / 0 not, ``talk_time`` and ``end_time`` as Unix times): finished
       with its duration, or missed;
+    - the salesperson's ``extension``: ``to.extension`` of an incoming call once answered (Connected,
+      an answered summary: who took it, not whose phone rang), ``from.extension`` of an outgoing one
+      (who dialled);
     - other events (recordings, DTMF, SMS…) need nothing: Mango's recordings are fetched by its API.
     Mango Office VPBX API (events, sign; as public clients implement it)"""
     kind = path.strip("/").removeprefix("events/")
@@ -461,6 +464,8 @@ def map_mango(path, event):
             "called": _scalar(line, "the line's number"), "direction": "out" if outgoing else "in"}
     if kind == "summary" and generic == "finished":
         data["duration"] = max(end - talk, 0) if talk and end else 0
+    if outgoing or generic in ("answered", "finished"):
+        data["extension"] = _scalar((origin if outgoing else target).get("extension"), "the extension")
     return {k: v for k, v in data.items() if v not in (None, "")}
 
 
@@ -468,7 +473,9 @@ def map_zadarma(fields):
     """A Zadarma PBX notification (form-encoded): NOTIFY_START → incoming, NOTIFY_ANSWER →
     answered, NOTIFY_END (``disposition`` answered → finished with ``duration``, else missed),
     NOTIFY_OUT_START / NOTIFY_OUT_END the same for outgoing calls (the customer is
-    ``destination``); ``pbx_call_id`` is the call. NOTIFY_INTERNAL, NOTIFY_RECORD (a recording is
+    ``destination``); ``pbx_call_id`` is the call; ``internal``, the salesperson's extension, is who
+    dialled an outgoing call and who answered an incoming one (NOTIFY_ANSWER, an answered NOTIFY_END;
+    optional there: not the phone that only rang). NOTIFY_INTERNAL, NOTIFY_RECORD (a recording is
     fetched by Zadarma's API, no link is sent) and NOTIFY_IVR need nothing.
     https://zadarma.com/ru/support/api/#api_webhooks"""
     event = fields.get("event")
@@ -495,6 +502,8 @@ def map_zadarma(fields):
             "direction": "out" if outgoing else "in"}
     if generic == "finished":
         data["duration"] = _int(fields.get("duration"), 0)
+    if outgoing or generic in ("answered", "finished"):
+        data["extension"] = _scalar(fields.get("internal"), "internal")
     return {k: v for k, v in data.items() if v not in (None, "")}
 
 
@@ -512,7 +521,8 @@ def map_uis(event):
     variables (see CONFIGURE.md): ``event`` (incoming, answered, finished, missed — or UIS's
     ``notification_mnemonic``), ``call_session_id``, ``contact_phone_number``,
     ``virtual_phone_number``, ``direction`` (in/out), ``talk_time_duration``,
-    ``full_record_file_link``, ``is_lost``. https://www.uiscom.ru/academiya/spravochnyj-centr/
+    ``full_record_file_link``, ``is_lost``, and ``employee_extension`` (or ``extension``): the
+    extension of the employee who answered or made the call. https://www.uiscom.ru/academiya/spravochnyj-centr/
     uvedomleniya/uvedomleniya-o-sobytiyakh"""
     if not isinstance(event, dict):
         raise Malformed("the body is not a JSON object")
@@ -535,6 +545,9 @@ def map_uis(event):
             "direction": "out" if outgoing else "in"}
     if generic == "finished":
         data["duration"] = _int(event.get("talk_time_duration"), 0)
+    extension = next((event[key] for key in ("employee_extension", "extension") if event.get(key) not in (None, "")),
+                     None)
+    data["extension"] = _scalar(extension, "employee_extension")
     link = str(event.get("full_record_file_link") or "").strip()
     if link.startswith(("https://", "http://")):
         data["recording_url"] = link

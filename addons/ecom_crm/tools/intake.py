@@ -289,7 +289,7 @@ def validate_call(data, tz=None):
     if data.get("event") not in CALL_EVENTS:
         errors["event"] = f"one of {', '.join(CALL_EVENTS)}"
     for key, limit in (("call_id", 128), ("caller", 64), ("called", 64), ("caller_name", 256),
-                       ("recording_url", 2048)):
+                       ("recording_url", 2048), ("extension", 32)):
         value = data.get(key)
         if value in (None, ""):
             continue
