@@ -242,6 +242,15 @@ class TestTelephonyMappers(BaseCase):
         self.assertNotIn("extension", adapters.map_mango("events/summary", mango["missed_summary"]))
         out = adapters.map_mango("events/call", mango["out_appeared"])
         self.assertEqual((out["direction"], out["caller"], out["extension"]), ("out", "79261230000", "102"))
+        self.assertEqual(out["called"], "74951234567", "the line the salesperson calls from")
+        # the store's line as Mango names it (``line_number``), not the salesperson's SIP address
+        softphone = dict(mango["out_appeared"], **{"from": {"extension": "102", "number": "sip:olga@vpbx.mangosip.ru"},
+                                                   "to": {"number": "79261230000", "line_number": "74957654321"}})
+        self.assertEqual(adapters.map_mango("events/call", softphone)["called"], "74957654321")
+        softphone["to"] = {"number": "79261230000"}
+        self.assertNotIn("called", adapters.map_mango("events/call", softphone), "no line named: none made up")
+        connected = dict(mango["connected"], to={"extension": "101", "number": "sip:anna@vpbx.mangosip.ru"})
+        self.assertNotIn("called", adapters.map_mango("events/call", connected), "an employee's address is no line")
         self.assertNotIn("extension", adapters.map_zadarma(zadarma["start"]))
         self.assertEqual(adapters.map_zadarma(zadarma["answer"])["extension"], "100")
         self.assertEqual(adapters.map_zadarma(zadarma["end"])["extension"], "100")

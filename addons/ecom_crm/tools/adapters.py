@@ -456,8 +456,13 @@ def map_mango(path, event):
         answered = _int(event.get("entry_result")) == 1
         generic = "finished" if answered else "missed"
     customer = _scalar((target if outgoing else origin).get("number"), "the customer's number")
-    line = (origin.get("number") if outgoing else target.get("line_number") or event.get("line_number")
-            or target.get("number"))
+    # the store's line: the number the customer dialled or is called from (``line_number``, of ``to`` or of
+    # the summary); the employee's own number of an outgoing call only when no line is named and it is
+    # a number, not their SIP address
+    line = target.get("line_number") or event.get("line_number") or origin.get("line_number")
+    if not line:
+        own = origin.get("number") if outgoing else target.get("number")
+        line = None if isinstance(own, str) and ("@" in own or own.lower().startswith("sip")) else own
     if not customer:
         raise Malformed("no customer number in from/to")
     data = {"event": generic, "call_id": _scalar(event["entry_id"], "entry_id"), "caller": customer,
