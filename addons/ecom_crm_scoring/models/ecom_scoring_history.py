@@ -40,7 +40,6 @@ from .ecom_scoring_outcome import ORDERED_REFUSED
 
 # day numbers are date.toordinal(): days since 0001-01-01, plus one
 ORDINAL = SQL("- DATE '0001-01-01' + 1")
-OUTCOME_CODES = {"ordered": OUTCOME_SUCCESS, "accepted": OUTCOME_SUCCESS, "declined": OUTCOME_REFUSED}
 
 
 class EcomScoringHistory(models.AbstractModel):

@@ -140,5 +140,7 @@ def name_the_specification_in_its_mail(cr):
 def migrate(cr, version):
     if not version:
         return
-    date_confirmed_orders_by_their_creation(cr)
-    name_the_specification_in_its_mail(cr)
+    dated = date_confirmed_orders_by_their_creation(cr)
+    changed = name_the_specification_in_its_mail(cr)
+    _logger.info("ecom_crm 18.0.1.6.0: %s orders dated by their creation; the specification's texts given to %s",
+                 dated, ", ".join(f"{name} ({', '.join(fields)})" for name, fields in changed.items()) or "no template")

@@ -4,8 +4,8 @@ whose order was refused at delivery is «ordered, refused at delivery» (nothing
 The order of an outcome recorded before is the one its note names («Ordered: S00042», in the
 salesperson's language: the order's name after the last «: »), an order of the outcome's company
 and customer; a note naming none or several (a name typed again by hand) leaves it without one,
-counted as before. The outcomes of orders refused since are then moved, and written now: the next
-snapshot counts their days again."""
+counted as before. The outcomes of orders refused since are then moved: the next snapshot counts
+their days again (their refused contacts no longer match the days' rows)."""
 
 
 def migrate(cr, version):
