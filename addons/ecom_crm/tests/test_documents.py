@@ -481,6 +481,15 @@ class TestDocuments(HttpCase):
         action = record.with_user(self.salesman).action_ecom_send_contract()
         return Form(self.env["mail.compose.message"].with_user(self.salesman).with_context(**action["context"])).save()
 
+    def assertContractMail(self, record, subject, sentence, attachment):
+        """The supply contract's e-mail of ``record`` as composed: its subject, a sentence of its body, its
+        attachment's name; the composer returned."""
+        wizard = self.compose_contract(record)
+        self.assertEqual(wizard.subject, subject)
+        self.assertIn(sentence, wizard.body)
+        self.assertEqual(wizard.attachment_ids.mapped("name"), [attachment])
+        return wizard
+
     def test_the_specification_to_a_contract_is_named_so_in_its_file_and_email(self):
         """An order under a contract prints its specification to it: the PDF's name and the e-mail say so, in
         the customer's language; the contract's «/» is a dash in the file's name (a folder to a mail client)."""
@@ -493,29 +502,27 @@ class TestDocuments(HttpCase):
         self.assertEqual(order._ecom_document_filename("invoice"), f"Счёт на оплату {name}")  # its own number
         self.assertEqual(self.order.with_context(lang="en_US")._ecom_document_filename("contract"),
                          f"Specification {name} to contract 15-2026")
-        wizard = self.compose_contract(self.order)
-        self.assertEqual(wizard.subject, f"Спецификация № {name} к договору № 15/2026")
-        self.assertIn("Направляем вам спецификацию к договору поставки № 15/2026. Пожалуйста, подпишите её и "
-                      "пришлите нам скан", wizard.body)
+        wizard = self.assertContractMail(
+            self.order, f"Спецификация № {name} к договору № 15/2026",
+            "Направляем вам спецификацию к договору поставки № 15/2026. Пожалуйста, подпишите её и пришлите нам скан",
+            f"Спецификация № {name} к договору № 15-2026.pdf")
         self.assertNotIn("договор поставки со спецификацией", wizard.body)
-        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Спецификация № {name} к договору № 15-2026.pdf"])
         self.assertIn(f"СПЕЦИФИКАЦИЯ № {name}", pdf_text(wizard.attachment_ids.raw))
         # a customer writing in English gets it in English; a request prints its quotation's specification
         self.customer.lang = "en_US"
-        wizard = self.compose_contract(self.order)
-        self.assertEqual(wizard.subject, f"Specification {name} to contract 15/2026")
-        self.assertIn("please find attached the specification to our supply contract No. 15/2026. Please sign it "
-                      "and send us a scanned copy", wizard.body)
+        wizard = self.assertContractMail(
+            self.order, f"Specification {name} to contract 15/2026",
+            "please find attached the specification to our supply contract No. 15/2026. Please sign it and send us "
+            "a scanned copy", f"Specification {name} to contract 15-2026.pdf")
         self.assertNotIn("supply contract with its specification", wizard.body)
-        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Specification {name} to contract 15-2026.pdf"])
         lead = self.env["crm.lead"].create({"name": "Коляска", "type": "opportunity", "partner_id": self.customer.id,
                                             "user_id": self.salesman.id, "order_ids": [Command.link(self.order.id)]})
         self.assertEqual(lead.with_context(lang="ru_RU")._ecom_document_title("contract"),
                          f"Спецификация № {name} к договору № 15/2026")
-        wizard = self.compose_contract(lead)  # the request's own template, its body alike
-        self.assertEqual(wizard.subject, f"Specification {name} to contract 15/2026")
-        self.assertIn("please find attached the specification to our supply contract No. 15/2026.", wizard.body)
-        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Specification {name} to contract 15-2026.pdf"])
+        self.assertContractMail(  # the request's own template, its body alike
+            lead, f"Specification {name} to contract 15/2026",
+            "please find attached the specification to our supply contract No. 15/2026.",
+            f"Specification {name} to contract 15-2026.pdf")
 
     def test_a_specifications_file_name_holds_no_character_a_file_system_refuses_nor_too_many(self):
         """A contract's number typed with what Windows or a mail client refuses in a file's name: each a dash;
@@ -544,12 +551,12 @@ class TestDocuments(HttpCase):
         test_send_by_email_attaches_the_pdf)."""
         self.env["res.lang"]._activate_lang("en_US")
         self.customer.lang = "en_US"
-        wizard = self.compose_contract(self.order)
-        self.assertEqual(wizard.subject, f"Supply contract {self.order.name}")
-        self.assertIn("please find attached the supply contract with its specification. Please sign it and send us "
-                      "a scanned copy; the original can be sent by post or handed over with the goods.", wizard.body)
+        wizard = self.assertContractMail(
+            self.order, f"Supply contract {self.order.name}",
+            "please find attached the supply contract with its specification. Please sign it and send us a scanned "
+            "copy; the original can be sent by post or handed over with the goods.",
+            f"Supply contract {self.order.name}.pdf")
         self.assertNotIn("to our supply contract No.", wizard.body)
-        self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Supply contract {self.order.name}.pdf"])
 
     def test_send_from_a_lead_in_the_customers_language(self):
         lead = self.env["crm.lead"].create({"name": "Коляска", "type": "opportunity", "partner_id": self.customer.id,
