@@ -123,7 +123,26 @@ class Receiver:
         return [json.loads(body) for _headers, body in self.received]
 
 
-class SlowShop:
+class LocalServer:
+    """A server of the test's on a free port of 127.0.0.1, taking its connections (``_serve``) in a
+    thread of its own until ``stopped``."""
+
+    def _listen(self, backlog, timeout=None):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(backlog)
+        if timeout:
+            self.sock.settimeout(timeout)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self):
+        return self.sock.getsockname()[1]
+
+
+class SlowShop(LocalServer):
     """A shop's (or a proxy's) server on a raw socket that, once it has read the request, sends its
     status line and headers a byte every ``pace`` seconds (for ``seconds`` at most, then it hangs
     up). ``answer``: what it sends instead, all at once after ``delay`` seconds with no ``pace``;
@@ -136,17 +155,11 @@ class SlowShop:
     def __init__(self, pace=0.3, seconds=12, answer=None, delay=0, hold=False):
         self.pace, self.seconds, self.requests = pace, seconds, 0
         self.answer, self.delay, self.hold = answer or self.ANSWER, delay, hold
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(4)
-        self.sock.settimeout(0.2)
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        self._listen(4, timeout=0.2)
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/ecom-crm/webhook"
+        return f"http://127.0.0.1:{self.port}/ecom-crm/webhook"
 
     def _serve(self):
         while not self.stopped.is_set():
@@ -239,7 +252,7 @@ class Certificates:
         self.dir.cleanup()
 
 
-class ConnectProxy:
+class ConnectProxy(LocalServer):
     """An administrator's proxy taking CONNECT (on TLS of its own with ``tls``, an https:// proxy)
     and tunnelling each connection to ``target`` (host, port), whatever host it names (the proxy
     resolves the shop's host: here it is the test's). ``answer``: its answer to CONNECT, a byte
@@ -251,16 +264,11 @@ class ConnectProxy:
     def __init__(self, target, tls=None, answer=ESTABLISHED, pace=0):
         self.target, self.tls, self.answer, self.pace = target, tls, answer, pace
         self.requests, self.threads = [], []
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        self._listen(8)
 
     @property
     def url(self):
-        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.sock.getsockname()[1]}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def _serve(self):
         while not self.stopped.is_set():

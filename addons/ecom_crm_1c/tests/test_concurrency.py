@@ -78,6 +78,21 @@ class Exports:
         env.flush_all()
         return order.id, partner.id, product.id
 
+    def order_of_a_job_begun_before_an_export(self, begin):
+        """A job's transaction begins (``begin``: what it does first, on its environment), an export runs
+        meanwhile, then the job confirms an order and commits: the order's ids (removed after the test)."""
+        other = self.registry.cursor()
+        try:
+            env = api.Environment(other, SUPERUSER_ID, {})
+            begin(env)
+            self.committed(self.export)
+            ids = self.confirmed_order(env)
+            other.commit()
+        finally:
+            other.close()
+        self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
+        return ids
+
     @staticmethod
     def remove(env, order_id, partner_id, product_id):
         order = env["sale.order"].browse(order_id)
@@ -110,15 +125,8 @@ class TestOrdersExportConcurrency(Exports, ConcurrencyCase):
         (it looked for the orders it made before, then fetched a marketplace's for minutes, then made
         them): Odoo dates them by the job's start, before what 1C acknowledged. They go in the next
         export, never lost."""
-        other = self.registry.cursor()
-        try:
-            other.execute("SELECT count(*) FROM sale_order")  # the job's transaction read orders; wrote none
-            self.committed(self.export)
-            ids = self.confirmed_order(api.Environment(other, SUPERUSER_ID, {}))
-            other.commit()
-        finally:
-            other.close()
-        self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
+        # the job's transaction read orders; wrote none
+        ids = self.order_of_a_job_begun_before_an_export(lambda env: env.cr.execute("SELECT count(*) FROM sale_order"))
         self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
 
     def test_an_order_a_transaction_that_touched_no_order_writes_after_the_window_goes_in_the_next_export(self):
@@ -126,17 +134,11 @@ class TestOrdersExportConcurrency(Exports, ConcurrencyCase):
         longer than the window reaching back: here none), and writes its orders after 1C acknowledged:
         Odoo dates them by the job's start, before what 1C acknowledged and out of the window. The next
         export sends them, as written by a transaction the acknowledged export did not see."""
-        other = self.registry.cursor()
-        try:
-            env = api.Environment(other, SUPERUSER_ID, {})
-            env["res.partner"].create({"name": "Маркетплейс: загрузка"})  # the job began, wrote no order
+        def begin(env):  # the job began, wrote no order
+            env["res.partner"].create({"name": "Маркетплейс: загрузка"})
             env.flush_all()
-            self.committed(self.export)
-            ids = self.confirmed_order(env)
-            other.commit()
-        finally:
-            other.close()
-        self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
+
+        ids = self.order_of_a_job_begun_before_an_export(begin)
         self.committed(lambda env: env["res.partner"].search([("name", "=", "Маркетплейс: загрузка")]).unlink())
         self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
 
@@ -211,15 +213,8 @@ class TestOrdersExportOnce(Exports, BaseCase):
         """A job began before 1C asked for the orders, read no order and wrote nothing then (it has no
         transaction id yet: the export's snapshot names it nowhere), and writes its orders after 1C
         acknowledged, dated by its start out of the window. The next export sends them."""
-        other = self.registry.cursor()
-        try:
-            other.execute("SELECT count(*) FROM res_partner")  # the job began: it read, wrote nothing
-            self.committed(self.export)
-            ids = self.confirmed_order(api.Environment(other, SUPERUSER_ID, {}))
-            other.commit()
-        finally:
-            other.close()
-        self.addCleanup(self.committed, lambda env: self.remove(env, *ids))
+        # the job began: it read, wrote nothing
+        ids = self.order_of_a_job_begun_before_an_export(lambda env: env.cr.execute("SELECT count(*) FROM res_partner"))
         self.assertIn(ids[0], self.committed(self.export), "the next export sends it")
         self.assertNotIn(ids[0], self.committed(self.export), "and that one alone")
 
