@@ -29,7 +29,6 @@ from ..scoring.history import (
     OUTCOME_SUCCESS,
     SHARED_LIST,
     History,
-    given_back,
     lookup,
     positions,
     sort_order,
@@ -49,6 +48,11 @@ class EcomScoringHistory(models.AbstractModel):
     def _day(self, column):
         """SQL of a timestamp column's day number in the store's time zone."""
         return SQL("((%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date %s)::int4", column, self._tz(), ORDINAL)
+
+    def _refusal_day(self):
+        """SQL of the day an order (``so``) was refused at delivery, as the store's refusals report dates
+        it: its status's day, else its last change's (the orders' read and the offers' answers alike)."""
+        return self._day(SQL("COALESCE(so.ecom_status_date, so.write_date, so.date_order)"))
 
     def _tz(self):
         return self.env.company.partner_id.tz or self.env.user.tz or "UTC"
@@ -166,7 +170,7 @@ class EcomScoringHistory(models.AbstractModel):
              WHERE so.company_id = %(company)s AND so.state IN ('sale', 'cancel')
                AND so.partner_id IS NOT NULL AND so.date_order IS NOT NULL AND %(part)s %(only)s
         """, company=company.id, only=only, part=part, never=NEVER,
-            refused=self._day(SQL("COALESCE(so.ecom_status_date, so.write_date, so.date_order)")))
+            refused=self._refusal_day())
             for part in order_slices],
             [("id", "int4"), ("partner", "int4"), ("date", "timestamp"), ("confirmed", "bool"), ("rate", "float8"),
              ("amount", "float8"), ("refused", "int4")])
@@ -187,12 +191,8 @@ class EcomScoringHistory(models.AbstractModel):
         commercial = partners["commercial"][at]
         ids = unique_int(commercial)
         orders["customer"] = np.searchsorted(ids, commercial).astype(np.int32)
+        # refused at delivery (``refused``): no purchase from that day, History.build unconfirms it
         orders["day"] = local_days(orders.pop("date"), self._tz())
-        # refused at delivery: no purchase (not confirmed) from the day it was refused, never before the order
-        refused = orders["refused"] != NEVER
-        if refused.any():
-            orders["refused"] = np.where(refused, np.maximum(orders["refused"], orders["day"]), NEVER).astype(np.int32)
-            orders["confirmed"] &= ~refused
         orders["amount"] /= orders["rate"]
         at = positions(partners["id"], ids)  # each customer's own row (a commercial partner)
         customers = {"user": lookup(partners["user"], at, -1).astype(np.int32),
@@ -373,10 +373,7 @@ class EcomScoringHistory(models.AbstractModel):
             credits["customer"] = who[who >= 0].astype(np.int32)
         else:
             credits = None
-        # an order gives back at most what it was: goods sent back at once from two orders and
-        # credited against the last one are not 300% of it
-        orders["returned"] = given_back(orders["customer"], orders["day"], orders["amount"], orders["confirmed"],
-                                        refunds, credits)
+        # what each order gave back (at most what it was) History.build counts from these dated returns
         at = positions(ids, lines.pop("order_id"))
         if not (at >= 0).all():
             keep = at >= 0
@@ -419,8 +416,7 @@ class EcomScoringHistory(models.AbstractModel):
         self.env["ecom.scoring.outcome"].flush_model()
         self.env["sale.order"].flush_model(["ecom_status", "ecom_status_date"])
         until = SQL("AND o.date <= %s", day) if day else SQL()
-        refused_by = SQL("(%s) <= %s", self._day(SQL("COALESCE(so.ecom_status_date, so.write_date, so.date_order)")),
-                         day.toordinal()) if day else SQL("TRUE")
+        refused_by = SQL("(%s) <= %s", self._refusal_day(), day.toordinal()) if day else SQL("TRUE")
         self.env.cr.execute(SQL("""
             SELECT o.offer_kind, COALESCE(o.offer_probability, 0),
                    o.outcome IN ('accepted', 'ordered') OR (o.outcome = %(refused)s AND NOT %(refused_by)s)
@@ -565,10 +561,10 @@ class EcomScoringHistory(models.AbstractModel):
             "leads": lead_table, "activities": activities, "calls": calls, "mailings": mailings,
             "opt_out_day": customers["opt_out"], "manager": manager,
             "reason_texts": {r["id"]: r["name"] for r in reasons},
-            "handed_to": self._handed_to(company, n, manager, users),
+            "handed_to": self._handed_to(company, manager, users),
         }
 
-    def _handed_to(self, company, n, manager, users):
+    def _handed_to(self, company, manager, users):
         """Per customer, the salesperson their open scheduled contact was handed to while the
         hand-over holds (-1 if none), as the sync keeps it with them and the day's loads count it
         for them (``ecom.customer.score``'s ``_ecom_sync_activities`` and ``_ecom_day_loads``): the
