@@ -69,7 +69,8 @@ class EcomCall(models.Model):
                 request["_raw"] = raw
             entry = self.env["ecom.intake.processor"]._process_one(request, source=source, channel="call")
             call = self.create({
-                "source_id": source.id, "call_id": data["call_id"], "caller": self._ecom_caller(data, entry.partner_id),
+                "source_id": source.id, "call_id": data["call_id"],
+                "caller": self._ecom_caller(data["caller"], entry.partner_id),
                 "called": data.get("called"), "direction": "in",
                 "started_at": data.get("started_at") or fields.Datetime.now(), "lead_id": entry.lead_id.id,
                 "partner_id": entry.partner_id.id, "company_id": source.company_id.id,
@@ -214,7 +215,7 @@ class EcomCall(models.Model):
         lead = self.env["crm.lead"].with_company(company)._ecom_open_leads_in_window(partner).get(partner) \
             if partner else None
         return self.create({
-            "source_id": source.id, "call_id": data["call_id"], "caller": self._ecom_caller(data, partner),
+            "source_id": source.id, "call_id": data["call_id"], "caller": self._ecom_caller(data["caller"], partner),
             "called": data.get("called"), "direction": "out",
             "started_at": data.get("started_at") or fields.Datetime.now(), "lead_id": lead.id if lead else False,
             "partner_id": partner.id, "company_id": company.id,
@@ -228,10 +229,10 @@ class EcomCall(models.Model):
         return caller_id_number(caller, country.code, country.phone_code)
 
     @api.model
-    def _ecom_caller(self, data, partner):
-        """The number to call back: the caller's, normalised; the customer's own spelling of it when it
-        is one of theirs, so that the extension kept with it comes along (a company's office)."""
-        caller = self._ecom_caller_number(data["caller"])
+    def _ecom_caller(self, caller, partner):
+        """The number to call back: the caller's (as :meth:`_ecom_caller_number` stores it); the customer's
+        own spelling of it when it is one of theirs, so that the extension kept with it comes along (a
+        company's office)."""
         number = phone_without_extension(caller)
         return next((phone for phone in (partner.phone, partner.mobile)
                      if phone and phone_without_extension(phone) == number), caller)

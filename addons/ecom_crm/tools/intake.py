@@ -13,6 +13,8 @@ import pytz
 
 from odoo.tools.mail import email_normalize
 
+from .phones import SEPARATOR_CHARS
+
 MAX_TEXT = 10_000
 MAX_SHORT = 256
 MAX_LINES = 200
@@ -40,7 +42,7 @@ MIN_PHONE_DIGITS = 5
 # unmatched to the customer who has the number) they would make a duplicate customer. A URI's scheme
 # is no such letters: a «tel:» or «sip:» caller id is read by its number (see caller_number).
 # Invisible marks are no letters: a phone's app copies a number between direction marks («\u202a+7…\u202c»)
-CALLER_NUMBER = re.compile(r"[\s\d+\-\u2010-\u2015().\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]*")
+CALLER_NUMBER = re.compile(rf"[\d+{SEPARATOR_CHARS}]*")
 MAX_PHONE_DIGITS = 15
 # a caller id given as a URI, as SIP telephony and RFC 3966 write it: «tel:+74951234567;ext=12»,
 # «sip:+74951234567@pbx.example;user=phone»: its number, then its parameters, before any «@host»

@@ -64,7 +64,8 @@ def normalize_phone(number, country_code="RU", country_phone_code=7):
 
 
 # the separators a caller id's digits may come with, and the invisible marks around a number copied
-SEPARATORS = re.compile(r"[\s\-\u2010-\u2015().\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+SEPARATOR_CHARS = r"\s\-\u2010-\u2015().\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+SEPARATORS = re.compile(f"[{SEPARATOR_CHARS}]")
 
 
 def caller_id_number(number, country_code="RU", country_phone_code=7):

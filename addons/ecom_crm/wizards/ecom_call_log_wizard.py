@@ -55,12 +55,12 @@ class EcomCallLogWizard(models.TransientModel):
         now = fields.Datetime.now()
         if self.called_at and self.called_at > now + timedelta(minutes=5):
             raise UserError(self.env._("A call is logged once it took place: its time cannot be in the future."))
+        calls = self.env["ecom.call"].with_company(lead.company_id or self.env.company)
         call = self.env["ecom.call"].sudo().create({
             "call_id": f"manual-{uuid.uuid4()}", "direction": self.direction,
             "state": "finished" if answered else "missed",
             # read in the country of the request's shop, as its telephony's calls are, not the user's current one
-            "caller": self.env["ecom.call"].with_company(lead.company_id or self.env.company)._ecom_caller(
-                {"caller": number}, lead.partner_id),
+            "caller": calls._ecom_caller(calls._ecom_caller_number(number), lead.partner_id),
             "started_at": self.called_at or now - timedelta(seconds=duration), "duration": duration,
             "lead_id": lead.id, "partner_id": lead.partner_id.id, "user_id": self.env.uid,
             "company_id": (lead.company_id or self.env.company).id,
