@@ -407,16 +407,61 @@ class TestCallWebhook(IntakeCase):
     def test_a_caller_id_that_is_no_number_is_refused(self):
         """Letters before the digits («abc12345») or thirty digits are no number anyone calls back: they
         were kept as typed on a new customer. A JSON 400 naming the caller; no call, no request, no
-        customer. A URI with no number in it (a SIP extension, a hidden caller) is none either."""
+        customer. A URI with no number in it (a SIP extension, «tel:») is none either; a hidden number is a
+        call (see test_a_hidden_number_is_a_call_without_a_request)."""
         counts = [self.env[model].search_count([]) for model in ("ecom.call", "crm.lead", "res.partner")]
-        for caller in ("abc12345", "1" * 30, "+7" + "9" * 28, "sip:101@pbx.example", "tel:",
-                       "sip:anonymous@anonymous.invalid", "anonymous"):
+        for caller in ("abc12345", "1" * 30, "+7" + "9" * 28, "sip:101@pbx.example", "tel:", "101"):
             with self.subTest(caller=caller):
                 response = self.call({"event": "incoming", "call_id": f"c-bad-{caller}", "caller": caller})
                 self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"))
                 self.assertEqual(set(response.json()["fields"]), {"caller"})
         self.assertEqual([self.env[model].search_count([]) for model in ("ecom.call", "crm.lead", "res.partner")],
                          counts)
+
+    def test_a_hidden_number_is_a_call_without_a_request(self):
+        """A call from a hidden number was refused (400): the store got it all the same. It is logged as a
+        call with no number («Hidden number», «Скрытый номер»), no customer and no request (nothing to match
+        nor to call back), journaled done; whoever answered it took it; missed, it asks nobody to call back."""
+        self.salesman.ecom_pbx_extension = "101"
+        counts = [self.env[model].search_count([]) for model in ("crm.lead", "res.partner", "mail.activity")]
+        Journal = self.env["ecom.intake.request"]
+        before = Journal.search([], order="id desc", limit=1).id or 0
+        for index, caller in enumerate(("anonymous", "Unknown", "0", "+", "private", "RESTRICTED",
+                                        "sip:anonymous@anonymous.invalid", "Скрытый номер")):
+            with self.subTest(caller=caller):
+                response = self.call({"event": "incoming", "call_id": f"h-{index}", "caller": caller,
+                                      "called": "+74951234567"})
+                self.assertEqual(response.status_code, 200, response.text)
+                self.assertEqual(response.json() | {"call": 0},
+                                 {"call": 0, "state": "ringing", "lead_id": None, "partner_id": None})
+        self.call({"event": "answered", "call_id": "h-0", "caller": "anonymous", "extension": "101"})
+        self.call({"event": "finished", "call_id": "h-0", "caller": "anonymous", "extension": "101", "duration": 42})
+        self.call({"event": "missed", "call_id": "h-1", "caller": "Unknown"})
+        calls = self.env["ecom.call"].search([("call_id", "like", "h-")])
+        self.assertEqual(len(calls), 8)
+        self.assertEqual(set(calls.mapped(lambda c: (c.caller, c.hidden_caller, c.partner_id.id, c.lead_id.id))),
+                         {(False, True, False, False)})
+        talked, lost = calls.filtered(lambda c: c.call_id == "h-0"), calls.filtered(lambda c: c.call_id == "h-1")
+        self.assertEqual((talked.state, talked.duration, talked.user_id), ("finished", 42, self.salesman))
+        self.assertEqual(lost.state, "missed")
+        self.assertEqual(talked.with_context(lang="en_US").display_name, "Hidden number")
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.assertEqual(talked.with_context(lang="ru_RU").display_name, "Скрытый номер")
+        self.assertEqual(self.env["ecom.call"].search([("hidden_caller", "=", True)]), calls)
+        self.assertEqual([self.env[model].search_count([]) for model in ("crm.lead", "res.partner", "mail.activity")],
+                         counts, "no request, no customer, nobody to call back")
+        entries = Journal.search([("id", ">", before)])
+        self.assertEqual((len(entries), set(entries.mapped("state")), set(entries.mapped("channel"))),
+                         (8, {"done"}, {"call"}), "journaled done, one entry per call")
+        self.assertFalse(entries.lead_id or entries.partner_id)
+        self.assertIn(entries[0].message, ("Incoming call from a hidden number to +74951234567",  # the API's language
+                                           "Входящий звонок со скрытого номера на +74951234567"))
+        # a hidden number is no number the store dialled
+        response = self.call({"event": "incoming", "call_id": "h-out", "caller": "anonymous", "direction": "out"})
+        self.assertEqual((response.status_code, set(response.json()["fields"])), (400, {"caller"}))
+        # the calls list shows it as such
+        self.assertIn("Hidden number", str(calls.with_context(lang="en_US").web_search_read(
+            [("id", "in", calls.ids)], {"display_name": {}})))
 
     def test_a_caller_id_given_as_a_uri_is_its_number(self):
         """SIP telephony and RFC 3966 give a caller as a URI: «tel:+7…» (libphonenumber reads it: the
