@@ -2,6 +2,7 @@ import json
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 from odoo.tools.sql import column_exists
 
 from ..tools.intake import validate_call
@@ -691,6 +692,50 @@ class TestCallWebhook(IntakeCase):
         colleague.ecom_pbx_extension = "101"
         with self.assertRaises(ValidationError), self.cr.savepoint():
             self.salesman.active = True
+
+    def test_a_sales_manager_sets_the_salespeoples_extensions(self):
+        """The user form is the administrator's: a sales manager gives the salespeople their PBX extensions in
+        CRM > Configuration > Salespeople's extensions, the only field of a user they can write (of internal
+        users of their companies), checked as anywhere else. A salesperson cannot set a colleague's."""
+        manager = new_test_user(self.env, login="ecom_ext_manager", groups="sales_team.group_sale_manager")
+        colleague = new_test_user(self.env, login="ecom_ext_colleague", groups="sales_team.group_sale_salesman")
+        portal = new_test_user(self.env, login="ecom_ext_portal", groups="base.group_portal")
+        company = self.env["res.company"].create({"name": "Другой магазин"})
+        elsewhere = new_test_user(self.env, login="ecom_ext_elsewhere", groups="sales_team.group_sale_salesman",
+                                  company_id=company.id, company_ids=[(6, 0, company.ids)])
+        menu = self.env.ref("ecom_crm.menu_ecom_crm_pbx_extensions")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(manager)._visible_menu_ids())
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids())
+        action = self.env.ref("ecom_crm.res_users_action_ecom_pbx_extension")
+        listed = self.env["res.users"].with_user(manager).search(safe_eval(action.domain))
+        self.assertLessEqual(self.salesman | colleague, listed)
+        self.assertNotIn(portal, listed)
+        # the list's save, as the web client sends it
+        self.salesman.with_user(manager).web_save({"ecom_pbx_extension": "201"}, {"ecom_pbx_extension": {}})
+        self.assertEqual(self.salesman.ecom_pbx_extension, "201")
+        colleague.with_user(manager).ecom_pbx_extension = "202"
+        colleague.with_user(manager).ecom_pbx_extension = False
+        self.assertFalse(colleague.ecom_pbx_extension)
+        for bad in ("201", "2O1"):  # the same as a colleague's, a letter O
+            with self.subTest(bad=bad), self.assertRaises(ValidationError), self.cr.savepoint():
+                colleague.with_user(manager).ecom_pbx_extension = bad
+        # nothing else of a user, nor anybody but an internal user of their companies
+        name = colleague.name
+        for user, vals in ((colleague, {"name": "Другое имя"}),
+                           (colleague, {"ecom_pbx_extension": "203", "login": "x"}),
+                           (colleague, {"groups_id": [(4, self.env.ref("base.group_system").id)]}),
+                           (portal, {"ecom_pbx_extension": "204"}), (elsewhere, {"ecom_pbx_extension": "205"})):
+            with self.subTest(user=user.login, vals=vals), self.assertRaises(AccessError), self.cr.savepoint():
+                user.with_user(manager).write(vals)
+        self.assertEqual((colleague.name, colleague.login, portal.ecom_pbx_extension, elsewhere.ecom_pbx_extension),
+                         (name, "ecom_ext_colleague", False, False))
+        self.assertFalse(colleague.has_group("base.group_system"))
+        # a salesperson sets their own (their preferences), not a colleague's
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            colleague.with_user(self.salesman).ecom_pbx_extension = "206"
+        self.assertFalse(colleague.ecom_pbx_extension)
+        self.salesman.with_user(self.salesman).ecom_pbx_extension = "207"
+        self.assertEqual(self.salesman.ecom_pbx_extension, "207")
 
     def test_a_salesperson_chosen_while_it_rings_keeps_the_request(self):
         """A sales manager gives the request to somebody while the call rings: the one who answers has
