@@ -35,7 +35,9 @@ class ResUsers(models.Model):
 
     def _ecom_extensions_by_manager(self):
         """Whether the current user may set these users' PBX extensions as a sales manager: they are one,
-        could not write the users otherwise, and each user is an internal user of one of their companies."""
+        could not write the users otherwise, and each user is an internal user of one of their companies who
+        is no administrator (the superuser, an administrator of users or of settings: their record is theirs
+        and their administrators', they set their own extension in their preferences)."""
         if self.env.su or not self or self.env.user.share:
             return False
         if not self.env.user.has_group("sales_team.group_sale_manager"):
@@ -43,7 +45,8 @@ class ResUsers(models.Model):
         if self.env["res.users"].has_access("write"):
             return False  # an administrator of users: Odoo's own rights apply
         companies = self.env.user.company_ids
-        return all(not user.share and user.company_ids & companies for user in self.sudo())
+        # _is_admin: the superuser, or an administrator of access rights (settings' administrators are)
+        return all(not user.share and user.company_ids & companies and not user._is_admin() for user in self.sudo())
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -730,6 +730,24 @@ class TestCallWebhook(IntakeCase):
         self.assertEqual((colleague.name, colleague.login, portal.ecom_pbx_extension, elsewhere.ecom_pbx_extension),
                          (name, "ecom_ext_colleague", False, False))
         self.assertFalse(colleague.has_group("base.group_system"))
+        # nor an administrator's (theirs is set by them or their administrators), nor the superuser's; a list's
+        # save with another field is refused whole
+        admin = self.env.ref("base.user_admin")
+        admin_extension = admin.ecom_pbx_extension
+        for user in (admin, self.env.ref("base.user_root")):
+            with self.subTest(user=user.login), self.assertRaises(AccessError), self.cr.savepoint():
+                user.with_user(manager).write({"ecom_pbx_extension": "209"})
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            (colleague | admin).with_user(manager).write({"ecom_pbx_extension": "210"})
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            colleague.with_user(manager).web_save({"ecom_pbx_extension": "211", "name": "Другое имя"}, {})
+        # an import writes the record's id along: refused, whatever it holds (the list offers none)
+        for fields_, row in (([".id", "ecom_pbx_extension", "name"], [str(colleague.id), "212", "Другое имя"]),
+                             ([".id", "ecom_pbx_extension"], [str(colleague.id), "213"])):
+            result = self.env["res.users"].with_user(manager).load(fields_, [row])
+            self.assertFalse(result["ids"], result["messages"])
+        self.assertEqual((colleague.name, colleague.ecom_pbx_extension, admin.ecom_pbx_extension),
+                         (name, False, admin_extension))
         # a salesperson sets their own (their preferences), not a colleague's
         with self.assertRaises(AccessError), self.cr.savepoint():
             colleague.with_user(self.salesman).ecom_pbx_extension = "206"
