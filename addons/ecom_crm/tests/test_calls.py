@@ -5,7 +5,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.sql import column_exists
 
-from ..tools.intake import validate_call
+from ..tools.intake import is_hidden_caller, validate_call
 from .common import IntakeCase, load_migration
 
 URL = "/ecom_crm/api/v1/calls"
@@ -411,7 +411,9 @@ class TestCallWebhook(IntakeCase):
         customer. A URI with no number in it (a SIP extension, «tel:») is none either; a hidden number is a
         call (see test_a_hidden_number_is_a_call_without_a_request)."""
         counts = [self.env[model].search_count([]) for model in ("ecom.call", "crm.lead", "res.partner")]
-        for caller in ("abc12345", "1" * 30, "+7" + "9" * 28, "sip:101@pbx.example", "tel:", "101"):
+        # a program's placeholder for a number it lost is no hidden number: each call would make no request
+        for caller in ("abc12345", "1" * 30, "+7" + "9" * 28, "sip:101@pbx.example", "tel:", "101",
+                       "None", "null", "undefined", "n/a"):
             with self.subTest(caller=caller):
                 response = self.call({"event": "incoming", "call_id": f"c-bad-{caller}", "caller": caller})
                 self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"))
@@ -463,6 +465,37 @@ class TestCallWebhook(IntakeCase):
         # the calls list shows it as such
         self.assertIn("Hidden number", str(calls.with_context(lang="en_US").web_search_read(
             [("id", "in", calls.ids)], {"display_name": {}})))
+
+    def test_what_is_a_hidden_number(self):
+        """A hidden number is what telephony writes for a withheld one, nothing that could be a real number, an
+        extension, a customer's name or a program's lost value (those are refused or taken as they are)."""
+        for caller in ("anonymous", "ANONYMOUS", " Unknown ", "0", "000", "+", "", "sip:anonymous@anonymous.invalid",
+                       "tel:0", "Скрытый номер", "скрыт", "Withheld"):
+            with self.subTest(caller=caller):
+                self.assertTrue(is_hidden_caller(caller))
+        for caller in ("+7 000 000-00-00", "8 000 000 00 00", "0800", "101", "sip:101@pbx.example", "tel:",
+                       "sip:@pbx", "Скрытая Анна", "неизвестный клиент", "None", "null", "undefined", "n/a",
+                       "+79161234567"):
+            with self.subTest(caller=caller):
+                self.assertFalse(is_hidden_caller(caller))
+
+    def test_upgrade_lets_a_call_have_no_number(self):
+        """18.0.1.6.1: ``caller`` loses its NOT NULL and ``hidden_caller`` is there, run twice as an upgrade
+        interrupted and started again would; a hidden call is logged after it."""
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE ecom_call DROP COLUMN hidden_caller")
+        self.env.cr.execute("UPDATE ecom_call SET caller = '+70000000001' WHERE caller IS NULL")
+        self.env.cr.execute("ALTER TABLE ecom_call ALTER COLUMN caller SET NOT NULL")
+        for _run in range(2):
+            load_migration("18.0.1.6.1").migrate(self.env.cr, "18.0.1.6.0")
+        self.env.cr.execute("SELECT is_nullable FROM information_schema.columns "
+                            "WHERE table_name = 'ecom_call' AND column_name = 'caller'")
+        self.assertEqual(self.env.cr.fetchone(), ("YES",))
+        self.assertTrue(column_exists(self.env.cr, "ecom_call", "hidden_caller"))
+        response = self.call({"event": "incoming", "call_id": "h-up", "caller": "anonymous"})
+        self.assertEqual(response.status_code, 200, response.text)
+        call = self.env["ecom.call"].browse(response.json()["call"])
+        self.assertEqual((call.caller, call.hidden_caller), (False, True))
 
     def test_a_caller_id_given_as_a_uri_is_its_number(self):
         """SIP telephony and RFC 3966 give a caller as a URI: «tel:+7…» (libphonenumber reads it: the

@@ -50,10 +50,12 @@ CALLER_URI = re.compile(r"(?:tel|sips?):([^@;]*)((?:;[^@;]*)*)", re.IGNORECASE)
 # a hidden number, as telephony gives a caller who withheld theirs: a word (Asterisk's and SIP's «anonymous»,
 # «Unknown», «private», «restricted», «withheld»… in either case, a Russian PBX's «скрыт»), nothing but zeros
 # («0», Zadarma's), a lone «+», or nothing at all (Mango's and UIS's empty number); «sip:anonymous@anonymous.invalid»
-# (RFC 3323) by its user part. Not a short number or an extension («101», «sip:101@pbx»): those are refused.
+# (RFC 3323) by its user part. Not a short number or an extension («101», «sip:101@pbx»): those are refused;
+# nor a program's placeholder for a value it lost («None», «null», «undefined», «n/a»): a broken integration
+# sending it for every caller would turn each of its calls into one from nobody, no request made, and not be seen.
 HIDDEN_CALLER_WORDS = frozenset({
     "anonymous", "anonym", "unknown", "private", "restricted", "withheld", "hidden", "blocked", "unavailable",
-    "not available", "n/a", "none", "null", "undefined", "no caller id", "caller id withheld", "private number",
+    "not available", "no caller id", "caller id withheld", "private number",
     "unknown number", "hidden number", "anonymous caller", "скрыт", "скрытый", "скрытый номер", "номер скрыт",
     "неизвестен", "неизвестный", "неизвестный номер", "аноним", "анонимный",
 })
