@@ -533,6 +533,11 @@ class TestTelephonyAdapters(AdapterCase):
         self.assertEqual(by_id["hidden-1"].state, "missed")
         self.assertFalse(self.env["mail.activity"].search([("ecom_call_id", "in", calls.ids)]))
         self.assert_nobody_hidden()
+        # a notification without caller_id at all is no Zadarma's (it sends and signs it, «0» when hidden)
+        nobody = {k: v for k, v in sample["start"].items() if k != "caller_id"}
+        self.assertEqual(self.zadarma(zadarma, dict(nobody, pbx_call_id="no-caller")).status_code, 200)
+        self.assert_failed(zadarma, "no caller_id")
+        self.assertEqual(len(self.calls(zadarma)), 3)
 
     def test_uis_hidden_numbers_are_calls(self):
         """UIS gives a hidden caller's ``contact_phone_number`` empty (null, "") or as a word: answered with its
@@ -562,6 +567,12 @@ class TestTelephonyAdapters(AdapterCase):
                                             contact_phone_number=""))
         self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"))
         self.assert_failed(uis, "no contact_phone_number")
+        # a template without the number's variable is the store's mistake, not a hidden caller: refused, no call
+        body = {k: v for k, v in sample["incoming"].items() if k != "contact_phone_number"}
+        response = self.post_json(uis, dict(body, call_session_id=960))
+        self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"))
+        self.assert_failed(uis, "no contact_phone_number", count=2)
+        self.assertEqual(len(self.calls(uis)), 4)
 
     def test_objects_and_lists_are_no_call_id_or_number(self):
         """An object or a list where a call's id or a phone number is expected is refused with the

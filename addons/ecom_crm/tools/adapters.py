@@ -497,6 +497,8 @@ def map_zadarma(fields):
     customer = fields.get("destination") if outgoing else fields.get("caller_id")
     if not customer and outgoing:
         raise Malformed("no destination")
+    if "caller_id" not in fields and not outgoing:  # Zadarma sends (and signs) it, empty or «0» when hidden
+        raise Malformed("no caller_id")
     customer = customer or HIDDEN_CALLER  # an incoming call's empty caller_id: a hidden number
     if event in ("NOTIFY_START", "NOTIFY_OUT_START"):
         generic = "incoming"
@@ -559,6 +561,9 @@ def map_uis(event):
     # an outgoing call's own notification says so by its name, whatever the body gives
     outgoing = name in ("outgoing", "outgoing_call") or str(event.get("direction", "")).lower() in ("out", "outgoing")
     if not customer and outgoing:
+        raise Malformed("no contact_phone_number")
+    if "contact_phone_number" not in event:
+        # the store's template lacks the variable: every call would be one from a hidden number, no request made
         raise Malformed("no contact_phone_number")
     data = {"event": generic, "call_id": call_id, "caller": customer or HIDDEN_CALLER, "called": line,
             "direction": "out" if outgoing else "in"}
