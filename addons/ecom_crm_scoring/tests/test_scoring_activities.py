@@ -603,19 +603,105 @@ class TestScoringActivities(ScheduleCase):
         self.assertEqual(set(outcomes.mapped("outcome")), {"ordered"})
         self.env.flush_all()
         with self.assertQueryCount(1):
-            Outcome._ecom_order_refusals(orders[:1])
+            Outcome._ecom_follow_orders(orders[:1])
         self.assertEqual(outcomes.mapped("outcome"), ["ordered"] * 3, "not refused: nothing moves")
         orders.ecom_status = "returned"
         self.env.flush_all()
         with self.assertQueryCount(1):
-            Outcome._ecom_order_refusals(orders)
+            Outcome._ecom_follow_orders(orders)
         self.assertEqual(set(outcomes.mapped("outcome")), {"ordered_refused"})
         orders.ecom_status = "confirmed"
         self._refuse(orders, TODAY)  # the way 1C's statuses go: the hook of the status moves them
         self.assertEqual(set(outcomes.mapped("outcome")), {"ordered_refused"})
-        with patch.object(type(Outcome), "_ecom_order_refusals", autospec=True) as moved:
-            self._order(self.anna_later, 0)._ecom_set_status("paid")
+        order = self._order(self.anna_later, 0)
+        with patch.object(type(Outcome), "_ecom_follow_orders", autospec=True) as moved:
+            order._ecom_set_status("paid")
         self.assertFalse(moved.called, "a status other than a refusal's, to or from: no query")
+
+    def test_a_contacts_order_cancelled_sold_nothing_until_confirmed_again(self):
+        """The customer calls the order off, cancelled through the form's «Cancel» and its dialog:
+        the contact was made (reached) but sold nothing: «ordered, cancelled» (the dashboard tells
+        it from a parcel refused), not in the report's contacts that sold, the offer not accepted
+        for the cross-sell, and the order no purchase for the nightly run's history. Set back to
+        a quotation, still nothing sold; confirmed again, «ordered» again."""
+        product = self.env["product.product"].create({"name": "Фильтр для чайника"})
+        with freeze_time(TODAY):
+            self._morning()
+            self.env["ecom.customer.suggestion"].create({"score_id": self.anna_now.ecom_score_ids.id,
+                                                         "kind": "copurchase", "product_id": product.id,
+                                                         "probability": 0.4})
+            order = self._order(self.anna_now, 0, product=product)
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        self.assertEqual((outcome.outcome, outcome.order_id, outcome.segment), ("ordered", order, "loyal"))
+        self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1))
+
+        with freeze_time(TODAY + timedelta(days=1)):
+            action = order.action_cancel()
+            self.assertEqual(action["res_model"], "sale.order.cancel", "Odoo asks first (a confirmed order)")
+            self.assertEqual(order.state, "sale", "not cancelled by the question")
+            dialog = self.env["sale.order.cancel"].with_context(action["context"]).create({"order_id": order.id})
+            dialog.action_cancel()
+        self.assertEqual((order.state, order.ecom_status), ("cancel", "cancelled"))
+        self.assertEqual((outcome.outcome, outcome.order_id), ("ordered_cancelled", order))
+        self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 0), "made, reached, nothing sold")
+        History = self.env["ecom.scoring.history"]
+        accepted = {day: History._offer_outcomes(self.company, day)["accepted"].tolist()
+                    for day in (TODAY, TODAY + timedelta(days=1), None)}
+        self.assertEqual(accepted, {TODAY: [0.0], TODAY + timedelta(days=1): [0.0], None: [0.0]},
+                         "a cancelled order is no purchase on any day, as the orders' read takes it")
+        history, ids = History._read(self.company, [self.anna_now.id])
+        self.assertEqual(ids.tolist(), [self.anna_now.id])
+        self.assertEqual((len(history.orders.customer), int(history.orders.confirmed.sum())), (3, 2),
+                         "the nightly run reads the cancelled order as no purchase")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_scoring"], ["ru_RU"], overwrite=True)
+        labels = dict(outcome.with_context(lang="ru_RU")._fields["outcome"]._description_selection(
+            outcome.with_context(lang="ru_RU").env))
+        self.assertEqual(labels["ordered_cancelled"], "Заказ сделан, отменён")
+        self.assertNotIn("ordered_cancelled", dict(self.Activity._fields["ecom_scoring_outcome"].selection))
+
+        order.action_draft()
+        self.assertEqual(outcome.outcome, "ordered_cancelled", "a quotation again: nothing sold yet")
+        with freeze_time(TODAY + timedelta(days=2)):
+            order.action_confirm()
+        self.assertEqual(outcome.outcome, "ordered", "confirmed again: it sold")
+        self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1))
+        self.assertEqual(History._offer_outcomes(self.company)["accepted"].tolist(), [1.0])
+
+    def test_cancelling_many_orders_at_once_moves_their_contacts_in_one_statement(self):
+        """Many orders cancelled at once (a list's «Cancel», no dialog asked): one statement moves
+        the contacts of all; a parcel refused at delivery, cancelled in Odoo all the same, stays
+        «ordered, refused at delivery»; and an order 1C brings cancelled closes its contact so."""
+        with freeze_time(TODAY):
+            self._morning()
+            orders = self.env["sale.order"]
+            for partner in (self.anna_now, self.boris_now, self.shared_now):
+                orders |= self._order(partner, 0)
+        Outcome = self.env["ecom.scoring.outcome"]
+        outcomes = Outcome.search([("order_id", "in", orders.ids)], order="id")
+        self.assertEqual(outcomes.mapped("order_id"), orders)
+        self._refuse(orders[2], TODAY)
+        follow = type(Outcome)._ecom_follow_orders
+        with patch.object(type(Outcome), "_ecom_follow_orders", autospec=True, side_effect=follow) as moved:
+            orders.with_context(disable_cancel_warning=True).action_cancel()
+        self.assertEqual(moved.call_count, 1)
+        self.assertEqual(moved.call_args.args[1], orders)
+        self.assertEqual(orders.mapped("state"), ["cancel"] * 3)
+        self.assertEqual(outcomes.mapped("outcome"), ["ordered_cancelled", "ordered_cancelled", "ordered_refused"])
+        self.env.flush_all()
+        with self.assertQueryCount(1):
+            Outcome._ecom_follow_orders(orders)
+        self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 0))
+
+        with freeze_time(TODAY):
+            self._score(self.anna_later, "now", TODAY)
+            self.Score._ecom_sync_activities(self.company, self._run(TODAY))
+            brought = self.env["sale.order"].create({
+                "partner_id": self.anna_later.id,
+                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})]})
+            brought.write({"state": "cancel", "ecom_status": "cancelled"})
+            self.Activity._ecom_close_ordered(brought)
+        outcome = Outcome.search([("partner_id", "=", self.anna_later.id)])
+        self.assertEqual((outcome.outcome, outcome.order_id), ("ordered_cancelled", brought))
 
     def test_an_order_refused_already_closes_the_contact_refused(self):
         """An order a 1C exchange brings already refused at delivery closes the customer's contact:
