@@ -17,6 +17,7 @@ from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
 from ..scoring import texts
+from ..scoring.handover import handed_over
 from ..scoring.history import (
     LEAD_LOST,
     LEAD_OPEN,
@@ -36,6 +37,7 @@ from ..scoring.history import (
 )
 from ..tools.pgcopy import SharedSlices, copy_columns, copy_in, local_days, table_slices
 from .ecom_scoring_outcome import ORDERED_CANCELLED, ORDERED_REFUSED, UNSOLD_ORDERED
+from .res_company import scoring_callers
 
 # day numbers are date.toordinal(): days since 0001-01-01, plus one
 ORDINAL = SQL("- DATE '0001-01-01' + 1")
@@ -554,10 +556,9 @@ class EcomScoringHistory(models.AbstractModel):
                  open=MAIL_OPEN, click=MAIL_CLICK), [("customer", "int4"), ("day", "int4"),
                                                                     ("kind", "int2")])
         users = copy_columns(cr, SQL("""
-            SELECT u.id, COALESCE(u.active, FALSE) AND NOT COALESCE(u.share, FALSE),
-                   EXISTS (SELECT 1 FROM res_company_users_rel r WHERE r.user_id = u.id AND r.cid = %s)
+            SELECT u.id, COALESCE(u.active, FALSE) AND NOT COALESCE(u.share, FALSE), u.id IN (%s)
               FROM res_users u
-        """, company.id), [("id", "int4"), ("internal", "bool"), ("in_company", "bool")])
+        """, scoring_callers(company.id)), [("id", "int4"), ("internal", "bool"), ("can_call", "bool")])
         at = positions(users["id"], customers["user"])
         manager = np.where(lookup(users["internal"], at, False), customers["user"], -1).astype(np.int32)
         return {
@@ -574,14 +575,13 @@ class EcomScoringHistory(models.AbstractModel):
         customer's first open contact of the scoring's type (of this company's scoring, or of
         none) is assigned to someone else than the scoring gave it to, the scoring gave it to the
         customer's salesperson (``manager``), and both can call the company's customers (active
-        internal users of the company). The hand-over ends when the contact is done, the customer
-        gets another salesperson, it goes back to the salesperson, or either can call no more.
+        internal users of the company): :func:`..scoring.handover.handed_over`.
         A customer whose salesperson cannot call the company's customers (not in the company) is
         on the shared list (``SHARED_LIST``), as the sync hands their contact out to the default
         team's members and the day's loads count it there, unless handed over.
         One read of the scoring's open contacts (a few per salesperson and day), joined to the
         customers' temporary table."""
-        can_call = users["internal"] & users["in_company"]
+        can_call = users["can_call"]
         handed = np.where((manager > 0) & ~lookup(can_call, positions(users["id"], manager), False),
                           SHARED_LIST, -1).astype(np.int32)
         kind = self.env["mail.activity"]._ecom_scoring_activity_type()
@@ -598,8 +598,7 @@ class EcomScoringHistory(models.AbstractModel):
         """, kind=kind.id, company=company.id), [("customer", "int4"), ("holder", "int4"), ("given", "int4")])
         customer, holder = contacts["customer"], contacts["holder"]
         owner = manager[customer]
-        holds = ((contacts["given"] == owner) & (owner > 0) & (holder > 0) & (holder != owner)
-                 & lookup(can_call, positions(users["id"], owner), False)
-                 & lookup(can_call, positions(users["id"], holder), False))
+        holds = handed_over(owner, holder, contacts["given"], lookup(can_call, positions(users["id"], owner), False),
+                            lookup(can_call, positions(users["id"], holder), False))
         handed[customer[holds]] = holder[holds]
         return handed

@@ -1,6 +1,7 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError
 
+from ..scoring.handover import moved_on_purpose
 from .ecom_scoring_outcome import OUTCOMES
 
 
@@ -37,7 +38,7 @@ class MailActivity(models.Model):
         """Whether this scheduled contact was handed over on purpose: assigned to someone else than
         the scoring gave it to (a team leader's hand-over, or its salesperson's to a colleague)."""
         self.ensure_one()
-        return bool(self.ecom_scoring_user_id) and self.user_id != self.ecom_scoring_user_id
+        return bool(moved_on_purpose(self.user_id.id, self.ecom_scoring_user_id.id))
 
     def write(self, vals):
         if "user_id" in vals and not self.env.su:

@@ -11,7 +11,7 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import format_date
 from odoo.tools.safe_eval import safe_eval
 
-from ..scoring import schedule
+from ..scoring import handover, schedule
 from ..scoring.history import OUTCOME_REFUSED, History
 from .common_schedule import TODAY, ScheduleCase
 
@@ -375,6 +375,29 @@ class TestScoringActivities(ScheduleCase):
         veras = {list_: count for list_, caller, count in self.Score._ecom_day_loads(self.company, TODAY)
                  if caller == self.vera.id}
         self.assertEqual(veras, {-1: 1}, "Vera's contact counted in the shared list, not in Dmitry's")
+
+    def test_the_hand_over_rule_reads_the_same_over_ids_and_columns(self):
+        """The one hand-over rule (scoring/handover.py) the sync applies to a contact's ids, the
+        day's loads to a query's rows and the nightly read to numpy columns: the same answer for
+        every case, an empty record's id (False) as nobody."""
+        cases = [  # owner, holder, given, owner calls, holder calls -> holds
+            (5, 6, 5, True, True, True),      # handed over by (or from) the salesperson: holds
+            (5, 6, 5, True, False, False),    # the colleague left the company
+            (5, 6, 5, False, True, False),    # the salesperson left the company
+            (7, 6, 5, True, True, False),     # the customer has another salesperson since
+            (5, 5, 5, True, True, False),     # given back
+            (5, False, 5, True, True, False),  # nobody holds it
+            (5, 6, False, True, True, False),  # the scoring gave it nobody (written before it kept whom)
+            (False, 6, False, False, True, False),  # a customer of the shared list: no hand-over
+        ]
+        for owner, holder, given, owner_calls, holder_calls, holds in cases:
+            with self.subTest(owner=owner, holder=holder, given=given):
+                self.assertIs(bool(handover.handed_over(owner, holder, given, owner_calls, holder_calls)), holds)
+        columns = [np.array([case[i] or -1 for case in cases]) for i in range(3)] + \
+                  [np.array([case[i] for case in cases]) for i in (3, 4)]
+        self.assertEqual(handover.handed_over(*columns).tolist(), [case[5] for case in cases])
+        self.assertEqual([bool(handover.moved_on_purpose(holder, given)) for _o, holder, given, *_rest in cases],
+                         [True, True, True, True, False, True, False, False])
 
     def test_the_night_ranks_a_handed_customer_in_its_takers_list(self):
         """The nightly plan ranks a customer whose contact a team leader handed over in the list of
