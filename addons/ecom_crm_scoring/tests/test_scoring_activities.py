@@ -805,7 +805,7 @@ class TestScoringActivities(ScheduleCase):
         outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
         self.assertRecordValues(outcome, [{"outcome": "not_reached", "user_id": self.anna.id, "date": TODAY,
                                            "product_id": self.product.id, "offer_kind": "rebuy",
-                                           "offer_probability": 0.55}])
+                                           "offer_probability": 0.55, "group": "growth", "segment": "loyal"}])
         self.assertEqual(self.anna_now.ecom_score_ids.contacted_on, TODAY)
         self.assertIn("Не дозвонились", str(self.anna_now.message_ids[0].body))
 
