@@ -676,6 +676,10 @@ class TestScoringActivities(ScheduleCase):
         self.assertEqual(ids.tolist(), [self.anna_now.id])
         self.assertEqual((len(history.orders.customer), int(history.orders.confirmed.sum())), (3, 2),
                          "the nightly run reads the cancelled order as no purchase")
+        run = self.Run._score_customers(self.company, mode="full", today=TODAY + timedelta(days=1))
+        self.assertEqual(run.state, "done", run.error)
+        self.assertEqual((self.score_of(self.anna_now).order_count, self.score_of(self.anna_now).last_order),
+                         (2, TODAY - timedelta(days=30)), "the night after: two orders, the last a month ago")
         self.env["ir.module.module"]._load_module_terms(["ecom_crm_scoring"], ["ru_RU"], overwrite=True)
         labels = dict(outcome.with_context(lang="ru_RU")._fields["outcome"]._description_selection(
             outcome.with_context(lang="ru_RU").env))
