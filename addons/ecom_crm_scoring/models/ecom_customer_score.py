@@ -304,7 +304,7 @@ class EcomCustomerScore(models.Model):
         callers = company._ecom_scoring_callers()
 
         def can_call(user):  # a salesperson who left the company (or was archived) calls nobody of it
-            return bool(user) and user in callers
+            return bool(user) and user.id in callers
 
         # the default team and its members' loads, read once per sync, and what each salesperson's
         # daily list has room for once what their day holds already is counted, in the whole company

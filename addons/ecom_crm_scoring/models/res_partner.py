@@ -150,7 +150,7 @@ class ResPartner(models.Model):
             company = activity.ecom_scoring_company_id or self.env.company
             if company not in callers:  # who can call its customers: one query a company
                 callers[company] = company._ecom_scoring_callers()
-            if activity._ecom_handed_over() or activity.user_id == user or user not in callers[company]:
+            if activity._ecom_handed_over() or activity.user_id == user or user.id not in callers[company]:
                 continue
             score = scores.get((activity.res_id, company.id))
             if not score:  # its company's score did not move (not seen by the writer): nor does it

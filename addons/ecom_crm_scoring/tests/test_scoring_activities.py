@@ -399,6 +399,29 @@ class TestScoringActivities(ScheduleCase):
         self.assertEqual([bool(handover.moved_on_purpose(holder, given)) for _o, holder, given, *_rest in cases],
                          [True, True, True, True, False, True, False, False])
 
+    def test_who_can_call_a_companys_customers_is_one_set_of_ids(self):
+        """Who can call the company's customers (res_company.scoring_callers): its active internal
+        users, as ids (the sync asks once per contact); an archived salesperson, a portal user and
+        a salesperson of another company only are not among them, and the sync gives none of them
+        a contact (Gleb archived: his customer goes to the team)."""
+        other = self.env["res.company"].create({"name": "Другая фирма"})
+        gleb = new_test_user(self.env, login="score_gleb_left", groups=SALES, name="Глеб Уволенный")
+        portal = new_test_user(self.env, login="score_portal_caller", groups="base.group_portal")
+        elsewhere = new_test_user(self.env, login="score_elsewhere", groups=SALES, company_id=other.id,
+                                  company_ids=[Command.set(other.ids)])
+        callers = self.company._ecom_scoring_callers()
+        self.assertIsInstance(callers, frozenset)
+        self.assertLessEqual({self.anna.id, self.boris.id, self.vera.id, gleb.id}, callers)
+        self.assertFalse({portal.id, elsewhere.id} & callers)
+        self.anna_later.user_id = gleb
+        gleb.active = False
+        self.assertNotIn(gleb.id, self.company._ecom_scoring_callers(), "archived: calls nobody")
+        self.assertEqual(other._ecom_scoring_callers() & {elsewhere.id, self.anna.id}, {elsewhere.id})
+        with freeze_time(TODAY):
+            self.assertEqual(self._score(self.anna_later, "now", TODAY, group="watch").user_id, gleb)
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(self._open_activities(self.anna_later).user_id, self.vera, "the team's, not Gleb's")
+
     def test_the_night_ranks_a_handed_customer_in_its_takers_list(self):
         """The nightly plan ranks a customer whose contact a team leader handed over in the list of
         who took it, against their daily cap, as the sync and the hourly runs count it: one contact
