@@ -196,6 +196,16 @@ class TestScoringDashboard(ScoringCase):
         self.assertEqual(counts(), (customers, 1, 1, 0, 0), "a sale again in its day's row")
         views = Snapshot.get_views([(self.env.ref("ecom_crm_scoring.ecom_scoring_snapshot_view_pivot").id, "pivot")])
         self.assertIn('name="ordered_cancelled_count" type="measure"', views["views"]["pivot"]["arch"])
+        # the director reads the column, and filters the outcomes, in Russian
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_scoring"], ["ru_RU"], overwrite=True)
+        ru = Snapshot.with_context(lang="ru_RU")
+        views = ru.get_views([(self.env.ref("ecom_crm_scoring.ecom_scoring_snapshot_view_list").id, "list")])
+        self.assertIn('name="ordered_cancelled_count"', views["views"]["list"]["arch"])
+        self.assertEqual(views["models"]["ecom.scoring.snapshot"]["fields"]["ordered_cancelled_count"]["string"],
+                         "Заказ сделан, отменён")
+        search = Outcome.with_context(lang="ru_RU").get_views(
+            [(self.env.ref("ecom_crm_scoring.ecom_scoring_outcome_view_search").id, "search")])
+        self.assertIn('string="Заказ сделан, отменён"', search["views"]["search"]["arch"])
 
     def test_a_recounted_day_files_its_contacts_under_the_segment_they_were_scheduled_in(self):
         """A day counted again (a refusal since) files its contacts under the RFM segment the
@@ -243,22 +253,30 @@ class TestScoringDashboard(ScoringCase):
         self.env.cr.execute("UPDATE sale_order SET ecom_status = 'returned' WHERE id = %s", [refused.id])
         stranger = self.env["res.partner"].create({"name": "Без оценки"})
         Outcome = self.env["ecom.scoring.outcome"]
+        segments = [self.score_of(partner).segment for partner in (first, second, third, first)]
+        self.assertTrue(all(segments))
+        kept = "champions" if segments[0] != "champions" else "lost"
         outcomes = Outcome.create([
             {"partner_id": first.id, "outcome": "ordered", "order_id": cancelled.id},
-            {"partner_id": second.id, "outcome": "ordered", "order_id": refused.id},
+            # refused at delivery (18.0.2.3.7 moved it), then cancelled in Odoo: stays refused
+            {"partner_id": second.id, "outcome": "ordered_refused", "order_id": refused.id},
             {"partner_id": third.id, "outcome": "ordered", "order_id": sold.id},
             {"partner_id": first.id, "outcome": "declined"},
             {"partner_id": stranger.id, "outcome": "reached"},
+            {"partner_id": first.id, "outcome": "reached", "segment": kept},  # recorded since: kept
         ])
         self.env.flush_all()
-        load_script("ecom_crm_scoring/migrations/18.0.2.3.8/post-migrate.py",
-                    "ecom_crm_scoring_post_migrate_18_0_2_3_8").migrate(self.env.cr, "18.0.2.3.7")
+        expected = [("ordered_cancelled", segments[0]), ("ordered_refused", segments[1]), ("ordered", segments[2]),
+                    ("declined", segments[3]), ("reached", False), ("reached", kept)]
+        migration = load_script("ecom_crm_scoring/migrations/18.0.2.3.8/post-migrate.py",
+                                "ecom_crm_scoring_post_migrate_18_0_2_3_8")
+        migration.migrate(self.env.cr, "18.0.2.3.7")
         outcomes.invalidate_recordset()
-        segments = [self.score_of(partner).segment for partner in (first, second, third, first)]
-        self.assertTrue(all(segments))
-        self.assertEqual([(o.outcome, o.segment) for o in outcomes], [
-            ("ordered_cancelled", segments[0]), ("ordered", segments[1]), ("ordered", segments[2]),
-            ("declined", segments[3]), ("reached", False)])
+        self.assertEqual([(o.outcome, o.segment) for o in outcomes], expected)
+        migration.migrate(self.env.cr, "18.0.2.3.7")  # run again (an upgrade interrupted): nothing moves
+        outcomes.invalidate_recordset()
+        self.assertEqual([(o.outcome, o.segment) for o in outcomes], expected)
+        migration.migrate(self.env.cr, None)  # a new install: nothing to do
 
     def test_the_snapshots_of_earlier_versions_get_the_no_group_group(self):
         """Rows written before 18.0.2.3.5 kept the customers in no group without a group; the
