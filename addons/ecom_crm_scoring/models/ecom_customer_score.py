@@ -9,7 +9,9 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date, formatLang
 
 from ..scoring import texts
+from ..scoring.handover import handed_over, moved_on_purpose
 from ..tools.pgcopy import copy_text
+from .res_company import scoring_callers
 
 SALES = "sales_team.group_sale_salesman"
 # a salesperson's load in a sync of the scheduled contacts once their day's list is full: above
@@ -299,8 +301,10 @@ class EcomCustomerScore(models.Model):
         for score in Score.search([("company_id", "=", company.id), ("partner_id", "in", others)]) if others else ():
             scores[score.partner_id.id] = score
 
+        callers = company._ecom_scoring_callers()
+
         def can_call(user):  # a salesperson who left the company (or was archived) calls nobody of it
-            return bool(user) and user.active and not user.share and company in user.company_ids
+            return bool(user) and user.id in callers
 
         # the default team and its members' loads, read once per sync, and what each salesperson's
         # daily list has room for once what their day holds already is counted, in the whole company
@@ -323,15 +327,14 @@ class EcomCustomerScore(models.Model):
             remove |= activities[1:]
             # a contact handed over on purpose (its user is not whom the sync gave it to) stays with
             # who has it while the customer's salesperson is the one it was handed from
-            handed = keep._ecom_handed_over()
             given = keep.ecom_scoring_user_id  # whom the sync gave it to, kept for a hand-over
-            if can_call(score.user_id):
-                user = keep.user_id if handed and given == score.user_id and can_call(keep.user_id) \
-                    else score.user_id
+            if owner_calls := can_call(score.user_id):
+                user = keep.user_id if handed_over(score.user_id.id, keep.user_id.id, given.id, owner_calls,
+                                                   can_call(keep.user_id)) else score.user_id
                 given = score.user_id
             elif can_call(keep.user_id):  # a customer of the shared list kept by who has it (counted above)
                 user = keep.user_id
-                given = given if handed else user
+                given = given if moved_on_purpose(keep.user_id.id, given.id) else user
             elif score.decision == "now":
                 user = given = self._ecom_team_salesperson(company, score.partner_id, team_state)
             else:
@@ -411,14 +414,14 @@ class EcomCustomerScore(models.Model):
         over, else of the customer's salesperson if they can call the company's customers (``-1``:
         the shared list, whoever holds it: a customer without a salesperson, or whose salesperson
         left the company, whose contact the sync hands out to the default team), as the run caps
-        each salesperson's own list (``History.list_of``)."""
+        each salesperson's own list (``History.list_of``). The hand-over is :func:`handed_over`'s,
+        on the day's customers counted by their salesperson, holder and whom the scoring gave the
+        contact to (a few rows a salesperson)."""
         kind = self.env["mail.activity"]._ecom_scoring_activity_type()
         self.env.flush_all()
         self.env.cr.execute(SQL("""
-            WITH callable AS (  -- who can call a customer of the company (can_call of the sync)
-                SELECT u.id FROM res_users u
-                  JOIN res_company_users_rel r ON r.user_id = u.id AND r.cid = %(company)s
-                 WHERE u.active AND NOT u.share
+            WITH callable AS (  -- who can call a customer of the company (the sync's can_call)
+                %(callers)s
             ), day AS (
                 SELECT s.user_id AS owner, a.user_id AS holder, a.ecom_scoring_user_id AS given
                   FROM ecom_customer_score s
@@ -430,19 +433,22 @@ class EcomCustomerScore(models.Model):
                          ORDER BY a.id LIMIT 1) a ON TRUE
                  WHERE s.company_id = %(company)s AND s.decision = 'now' AND s.decision_date <= %(today)s
                    AND NOT s.partner_id = ANY(%(skip)s)
-            ), day_handed AS (
-                SELECT d.owner, d.holder, o.id AS owner_ok, h.id AS holder_ok,
-                       o.id IS NOT NULL AND h.id IS NOT NULL AND d.given = d.owner AND d.holder <> d.owner AS handed
-                  FROM day d
-                  LEFT JOIN callable o ON o.id = d.owner
-                  LEFT JOIN callable h ON h.id = d.holder
             )
-            SELECT CASE WHEN handed THEN holder WHEN owner_ok IS NOT NULL THEN owner ELSE -1 END,
-                   CASE WHEN handed THEN holder ELSE COALESCE(owner_ok, holder_ok) END,
-                   count(*)
-              FROM day_handed GROUP BY 1, 2
-        """, company=company.id, kind=kind.id or 0, today=today, skip=list(skip)))
-        return self.env.cr.fetchall()
+            SELECT COALESCE(d.owner, 0), COALESCE(d.holder, 0), COALESCE(d.given, 0),
+                   o.id IS NOT NULL, h.id IS NOT NULL, count(*)
+              FROM day d
+              LEFT JOIN callable o ON o.id = d.owner
+              LEFT JOIN callable h ON h.id = d.holder
+             GROUP BY 1, 2, 3, 4, 5
+        """, callers=scoring_callers(company.id), company=company.id, kind=kind.id or 0, today=today,
+           skip=list(skip)))
+        loads = Counter()
+        for owner, holder, given, owner_calls, holder_calls, count in self.env.cr.fetchall():
+            if handed_over(owner, holder, given, owner_calls, holder_calls):
+                loads[holder, holder] += count
+            else:
+                loads[owner if owner_calls else -1, owner if owner_calls else holder if holder_calls else None] += count
+        return [(list_, caller, count) for (list_, caller), count in loads.items()]
 
     @api.model
     def _ecom_write_activity_texts(self, rows, dates=None):

@@ -1,11 +1,11 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .ecom_scoring_outcome import ORDERED_REFUSED
+from .ecom_scoring_outcome import UNSOLD_ORDERED
 
 # outcomes where the salesperson spoke with the customer, and those that sold (an order refused at
-# delivery sold nothing: its contact was made, no sale)
-REACHED = ("reached", "ordered", "accepted", "declined", ORDERED_REFUSED)
+# delivery or cancelled sold nothing: its contact was made, no sale)
+REACHED = ("reached", "ordered", "accepted", "declined", *UNSOLD_ORDERED)
 SOLD = ("ordered", "accepted")
 
 
@@ -21,7 +21,7 @@ class EcomReportManager(models.Model):
     scoring_reached = fields.Integer("Customers reached", readonly=True)
     scoring_sold = fields.Integer("Contacts that sold", readonly=True,
                                   help="The customer ordered or accepted the offer (an order refused at "
-                                       "delivery sold nothing).")
+                                       "delivery or cancelled sold nothing).")
     scoring_reach_rate = fields.Float("Reached (%)", readonly=True, aggregator="ecom_ratio",
                                       ecom_ratio=("scoring_reached", "scoring_contacts", 100))
     scoring_sale_rate = fields.Float("Contacts that sold (%)", readonly=True, aggregator="ecom_ratio",

@@ -17,6 +17,7 @@ from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
 from ..scoring import texts
+from ..scoring.handover import handed_over
 from ..scoring.history import (
     LEAD_LOST,
     LEAD_OPEN,
@@ -35,7 +36,8 @@ from ..scoring.history import (
     unique_int,
 )
 from ..tools.pgcopy import SharedSlices, copy_columns, copy_in, local_days, table_slices
-from .ecom_scoring_outcome import ORDERED_REFUSED
+from .ecom_scoring_outcome import ORDERED_CANCELLED, ORDERED_REFUSED, UNSOLD_ORDERED
+from .res_company import scoring_callers
 
 # day numbers are date.toordinal(): days since 0001-01-01, plus one
 ORDINAL = SQL("- DATE '0001-01-01' + 1")
@@ -412,7 +414,9 @@ class EcomScoringHistory(models.AbstractModel):
         ``outcomes``: kind, the chance given, accepted or not (None when there are none). As of
         ``day`` (the run's; None: all): the answers recorded until then, and an offer whose
         customer ordered counts as accepted unless the order was refused at delivery by then (the
-        refusal's day, as the orders' read dates it: a run of an earlier day does not know it)."""
+        refusal's day, as the orders' read dates it: a run of an earlier day does not know it), or
+        was cancelled (on no day: the orders' read takes a cancelled order for no purchase on any
+        day, Odoo keeping no day of the cancellation)."""
         self.env["ecom.scoring.outcome"].flush_model()
         self.env["sale.order"].flush_model(["ecom_status", "ecom_status_date"])
         until = SQL("AND o.date <= %s", day) if day else SQL()
@@ -423,8 +427,9 @@ class EcomScoringHistory(models.AbstractModel):
               FROM ecom_scoring_outcome o
               LEFT JOIN sale_order so ON o.outcome = %(refused)s AND so.id = o.order_id
              WHERE o.company_id = %(company)s AND o.offer_kind IS NOT NULL
-               AND o.outcome IN ('accepted', 'ordered', 'declined', %(refused)s) %(until)s
-        """, company=company.id, refused=ORDERED_REFUSED, refused_by=refused_by, until=until))
+               AND o.outcome IN ('accepted', 'ordered', 'declined', %(refused)s, %(cancelled)s) %(until)s
+        """, company=company.id, refused=ORDERED_REFUSED, cancelled=ORDERED_CANCELLED, refused_by=refused_by,
+           until=until))
         rows = self.env.cr.fetchall()
         if not rows:
             return None
@@ -507,11 +512,11 @@ class EcomScoringHistory(models.AbstractModel):
                AND m.mail_activity_type_id != %(scoring_type)s AND m.date IS NOT NULL
             UNION ALL
             SELECT c.idx, %(outcome_day)s, %(outcome_day)s,
-                   -- a contact whose order was refused at delivery ordered on its day: the refusal is
-                   -- the order's, dated in the orders' read (a past day's learning does not know it)
-                   (CASE o.outcome WHEN 'ordered' THEN %(success)s WHEN 'accepted' THEN %(success)s
-                                   WHEN %(ordered_refused)s THEN %(success)s
-                                   WHEN 'declined' THEN %(refused)s ELSE %(none)s END)::int2
+                   -- a contact whose order was refused at delivery or cancelled ordered on its day:
+                   -- the refusal or cancellation is the order's, in the orders' read (a past day's
+                   -- learning does not know a refusal dated after it)
+                   (CASE WHEN o.outcome IN ('ordered', 'accepted') OR o.outcome IN %(unsold)s THEN %(success)s
+                         WHEN o.outcome = 'declined' THEN %(refused)s ELSE %(none)s END)::int2
               FROM ecom_scoring_outcome o
               JOIN res_partner p ON p.id = o.partner_id
               JOIN ecom_scoring_customers c ON c.partner_id = p.commercial_partner_id
@@ -520,7 +525,7 @@ class EcomScoringHistory(models.AbstractModel):
                          self._day(SQL("a.create_date")), self._day(SQL("a.write_date")), self._tz(), ORDINAL),
              done=self._day(SQL("m.date")), never=NEVER,
              none=OUTCOME_NONE, success=OUTCOME_SUCCESS, refused=OUTCOME_REFUSED, company=company.id,
-             ordered_refused=ORDERED_REFUSED,
+             unsold=UNSOLD_ORDERED,
              outcome_day=SQL("(o.date %s)::int4", ORDINAL),
              scoring_type=self.env["mail.activity"]._ecom_scoring_activity_type().id or 0),
             [("customer", "int4"), ("day", "int4"), ("done", "int4"), ("outcome", "int2")])
@@ -551,10 +556,9 @@ class EcomScoringHistory(models.AbstractModel):
                  open=MAIL_OPEN, click=MAIL_CLICK), [("customer", "int4"), ("day", "int4"),
                                                                     ("kind", "int2")])
         users = copy_columns(cr, SQL("""
-            SELECT u.id, COALESCE(u.active, FALSE) AND NOT COALESCE(u.share, FALSE),
-                   EXISTS (SELECT 1 FROM res_company_users_rel r WHERE r.user_id = u.id AND r.cid = %s)
+            SELECT u.id, COALESCE(u.active, FALSE) AND NOT COALESCE(u.share, FALSE), u.id IN (%s)
               FROM res_users u
-        """, company.id), [("id", "int4"), ("internal", "bool"), ("in_company", "bool")])
+        """, scoring_callers(company.id)), [("id", "int4"), ("internal", "bool"), ("can_call", "bool")])
         at = positions(users["id"], customers["user"])
         manager = np.where(lookup(users["internal"], at, False), customers["user"], -1).astype(np.int32)
         return {
@@ -571,14 +575,13 @@ class EcomScoringHistory(models.AbstractModel):
         customer's first open contact of the scoring's type (of this company's scoring, or of
         none) is assigned to someone else than the scoring gave it to, the scoring gave it to the
         customer's salesperson (``manager``), and both can call the company's customers (active
-        internal users of the company). The hand-over ends when the contact is done, the customer
-        gets another salesperson, it goes back to the salesperson, or either can call no more.
+        internal users of the company): :func:`..scoring.handover.handed_over`.
         A customer whose salesperson cannot call the company's customers (not in the company) is
         on the shared list (``SHARED_LIST``), as the sync hands their contact out to the default
         team's members and the day's loads count it there, unless handed over.
         One read of the scoring's open contacts (a few per salesperson and day), joined to the
         customers' temporary table."""
-        can_call = users["internal"] & users["in_company"]
+        can_call = users["can_call"]
         handed = np.where((manager > 0) & ~lookup(can_call, positions(users["id"], manager), False),
                           SHARED_LIST, -1).astype(np.int32)
         kind = self.env["mail.activity"]._ecom_scoring_activity_type()
@@ -595,8 +598,7 @@ class EcomScoringHistory(models.AbstractModel):
         """, kind=kind.id, company=company.id), [("customer", "int4"), ("holder", "int4"), ("given", "int4")])
         customer, holder = contacts["customer"], contacts["holder"]
         owner = manager[customer]
-        holds = ((contacts["given"] == owner) & (owner > 0) & (holder > 0) & (holder != owner)
-                 & lookup(can_call, positions(users["id"], owner), False)
-                 & lookup(can_call, positions(users["id"], holder), False))
+        holds = handed_over(owner, holder, contacts["given"], lookup(can_call, positions(users["id"], owner), False),
+                            lookup(can_call, positions(users["id"], holder), False))
         handed[customer[holds]] = holder[holds]
         return handed

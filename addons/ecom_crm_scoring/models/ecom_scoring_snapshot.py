@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .ecom_customer_score import GROUPS, SEGMENTS
-from .ecom_scoring_outcome import ORDERED_REFUSED, RECORDED_OUTCOMES
+from .ecom_scoring_outcome import ORDERED_CANCELLED, ORDERED_REFUSED, RECORDED_OUTCOMES
 
 # the customers in none of the three groups have a group of their own here: a chart's line or a
 # pivot's row named by the client's word for an empty value («Нет») read as "no customers"
@@ -37,36 +37,47 @@ class EcomScoringSnapshot(models.Model):
         "Ordered, refused at delivery", readonly=True,
         help="Contacts closed by an order the customer then refused at delivery: made, but nothing sold "
              "(not among «Ordered»).")
+    ordered_cancelled_count = fields.Integer(
+        "Ordered, cancelled", readonly=True,
+        help="Contacts closed by an order cancelled since (the customer called it off, or 1C cancelled it): made, "
+             "but nothing sold (not among «Ordered»).")
 
     @api.model
     def _ecom_take(self, company, day):
         """The snapshot of ``company`` on ``day`` (its full run has just written the scores): the
         day's rows replaced, and the outcomes of the days since the previous snapshot counted again
         into their own day's rows (those days are complete now), and so are the earlier days whose
-        contacts «ordered, refused at delivery» are not the ones their rows count (an order refused
-        at delivery after its day's snapshot, or back from that status: its contact moves between
-        «ordered» and «ordered, refused at delivery» there)."""
+        contacts «ordered, refused at delivery» or «ordered, cancelled» are not the ones their rows
+        count (an order refused at delivery or cancelled after its day's snapshot, or a sale again
+        since: its contact moves between «ordered» and those there). A day's contacts are counted
+        under the segment and group the customer was in when they were scheduled (the outcome's)."""
         for model in ("ecom.customer.score", "ecom.scoring.outcome", "ecom.scoring.snapshot", "res.partner"):
             self.env[model].flush_model()
         cr = self.env.cr
-        # the earlier days whose refused contacts are not those their rows count: the outcomes' own
-        # counts, not their write dates (a refusal whose transaction began before the previous
-        # snapshot's and was committed after it carries an earlier write date, and the order moved
-        # around the ORM none); the days before the first snapshot were never counted, nor are now
+        # the earlier days whose refused or cancelled contacts are not those their rows count: the
+        # outcomes' own counts, not their write dates (a refusal whose transaction began before the
+        # previous snapshot's and was committed after it carries an earlier write date, and the order
+        # moved around the ORM none); the days before the first snapshot were never counted, nor are now
         cr.execute(SQL("""
             SELECT LEAST(s.date, (
                        SELECT min(date)
-                         FROM (SELECT date, count(*) AS n FROM ecom_scoring_outcome
-                                WHERE company_id = %(company)s AND outcome = %(refused)s
+                         FROM (SELECT date, count(*) FILTER (WHERE outcome = %(refused)s) AS refused,
+                                      count(*) FILTER (WHERE outcome = %(cancelled)s) AS cancelled
+                                 FROM ecom_scoring_outcome
+                                WHERE company_id = %(company)s AND outcome IN (%(refused)s, %(cancelled)s)
                                   AND date >= s.first AND date < s.date
                                 GROUP BY date) o
-                         FULL JOIN (SELECT date, sum(ordered_refused_count) AS n FROM ecom_scoring_snapshot
-                                     WHERE company_id = %(company)s AND date < s.date AND ordered_refused_count > 0
+                         FULL JOIN (SELECT date, sum(COALESCE(ordered_refused_count, 0)) AS refused,
+                                           sum(COALESCE(ordered_cancelled_count, 0)) AS cancelled
+                                      FROM ecom_scoring_snapshot
+                                     WHERE company_id = %(company)s AND date < s.date
+                                       AND (ordered_refused_count > 0 OR ordered_cancelled_count > 0)
                                      GROUP BY date) k USING (date)
-                        WHERE COALESCE(o.n, 0) != COALESCE(k.n, 0)))
+                        WHERE COALESCE(o.refused, 0) != COALESCE(k.refused, 0)
+                           OR COALESCE(o.cancelled, 0) != COALESCE(k.cancelled, 0)))
               FROM (SELECT max(date) AS date, min(date) AS first FROM ecom_scoring_snapshot
                      WHERE company_id = %(company)s AND date < %(day)s) s
-        """, company=company.id, day=day, refused=ORDERED_REFUSED))
+        """, company=company.id, day=day, refused=ORDERED_REFUSED, cancelled=ORDERED_CANCELLED))
         since = cr.fetchone()[0] or day
         per_outcome = SQL(", ").join(
             SQL("count(*) FILTER (WHERE outcome = %s)", code) for code, _label in RECORDED_OUTCOMES)
@@ -83,8 +94,10 @@ class EcomScoringSnapshot(models.Model):
                 SELECT date, segment, "group", customer_count, scheduled_count, NULL
                   FROM old
                  WHERE date < %(day)s
-                UNION ALL  -- the outcomes, under the group the customer was in when scheduled
-                SELECT o.date, s.segment, COALESCE(o."group", s."group", %(none)s), 0, 0, o.outcome
+                UNION ALL  -- the outcomes, under the segment and group the customer was in when scheduled
+                           -- (an outcome that does not say: the customer's current ones)
+                SELECT o.date, COALESCE(o.segment, s.segment), COALESCE(o."group", s."group", %(none)s), 0, 0,
+                       o.outcome
                   FROM ecom_scoring_outcome o
                   JOIN res_partner p ON p.id = o.partner_id
                   LEFT JOIN ecom_customer_score s
@@ -94,6 +107,7 @@ class EcomScoringSnapshot(models.Model):
             INSERT INTO ecom_scoring_snapshot (date, company_id, segment, "group", customer_count, scheduled_count,
                                                contact_count, reached_count, ordered_count, accepted_count,
                                                declined_count, not_reached_count, ordered_refused_count,
+                                               ordered_cancelled_count,
                                                create_uid, create_date, write_uid, write_date)
             SELECT date, %(company)s, segment, "group", sum(customers), sum(scheduled), count(outcome), %(per_outcome)s,
                    %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'

@@ -1,7 +1,8 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError
 
-from .ecom_scoring_outcome import ORDERED_REFUSED, OUTCOMES
+from ..scoring.handover import moved_on_purpose
+from .ecom_scoring_outcome import OUTCOMES
 
 
 class MailActivity(models.Model):
@@ -37,7 +38,7 @@ class MailActivity(models.Model):
         """Whether this scheduled contact was handed over on purpose: assigned to someone else than
         the scoring gave it to (a team leader's hand-over, or its salesperson's to a colleague)."""
         self.ensure_one()
-        return bool(self.ecom_scoring_user_id) and self.user_id != self.ecom_scoring_user_id
+        return bool(moved_on_purpose(self.user_id.id, self.ecom_scoring_user_id.id))
 
     def write(self, vals):
         if "user_id" in vals and not self.env.su:
@@ -89,6 +90,8 @@ class MailActivity(models.Model):
             raise AccessError(self.env._("You cannot record the outcome of a contact scheduled by the scoring "
                                          "of a company you do not work in."))
         outcomes = self.env["ecom.scoring.outcome"].sudo().create(values)
+        if outcomes.order_id:  # an order refused or cancelled already (a 1C exchange brings it so)
+            outcomes._ecom_follow_orders(outcomes.order_id)
         self.env["ecom.customer.score"]._ecom_mark_contacted(outcomes)
         messages, next_activities = self.env["mail.message"], self.env["mail.activity"]
         if self - scoring:
@@ -104,9 +107,9 @@ class MailActivity(models.Model):
     def _ecom_outcome_values(self, feedback=False):
         """The outcome rows of these scheduled contacts: the customer, who made the contact, what
         was offered (the score's first suggestion, its kind and chance: the cross-sell learns from
-        the answers), the customer's group and the feedback; closed by an order (the context's
-        ``ecom_scoring_order_id``), that order, and «ordered, refused at delivery» if it is so
-        already (an order a 1C exchange brings refused)."""
+        the answers), the customer's group and RFM segment and the feedback; closed by an order (the
+        context's ``ecom_scoring_order_id``), that order (``_action_done`` then moves the outcome of an
+        order refused at delivery or cancelled already: ``_ecom_follow_orders``)."""
         partners = self.env["res.partner"].browse(self.mapped("res_id")).sudo().exists()
         # the score that scheduled the contact, else the customer's score in the current company
         scores = self.env["ecom.customer.score"].sudo().search([
@@ -127,20 +130,19 @@ class MailActivity(models.Model):
             values.append({
                 "partner_id": partner.id, "company_id": company.id,
                 "user_id": (activity.user_id or self.env.user).id, "date": today,
-                "outcome": ORDERED_REFUSED if order and order.ecom_status == "returned"
-                and activity.ecom_scoring_outcome == "ordered" else activity.ecom_scoring_outcome or "reached",
+                "outcome": activity.ecom_scoring_outcome or "reached",
                 "order_id": order.id,
                 "product_id": offer.product_id.id, "categ_id": offer.categ_id.id,
                 "offer_kind": offer.kind or False, "offer_probability": offer.probability if offer else False,
-                "group": score.group or False, "note": feedback or False,
+                "group": score.group or False, "segment": score.segment or False, "note": feedback or False,
             })
         return values
 
     @api.model
     def _ecom_close_ordered(self, orders):
         """Close the open scheduled contacts of the customers of ``orders`` (just confirmed): the
-        outcome is «ordered» (of that order: «ordered, refused at delivery» while it is refused), the
-        chatter says which order."""
+        outcome is «ordered» (of that order: «ordered, refused at delivery» while it is refused,
+        «ordered, cancelled» while it is cancelled), the chatter says which order."""
         scoring = self._ecom_scoring_activity_type()
         partners = orders.partner_id.commercial_partner_id
         if not scoring or not partners:

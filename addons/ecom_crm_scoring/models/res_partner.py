@@ -144,12 +144,13 @@ class ResPartner(models.Model):
         # the scores moved (those of the others' companies, or that the writer does not see, are not)
         scores = {(row[1], row[2]): score
                   for row, score in zip(rows, Score.browse([row[0] for row in rows]), strict=True)}
-        moves, texts = defaultdict(list), []
+        moves, texts, callers = defaultdict(list), [], {}
         for activity in activities:
             user = salesperson[activity.res_id]
             company = activity.ecom_scoring_company_id or self.env.company
-            if (activity._ecom_handed_over() or activity.user_id == user or not user.active or user.share
-                    or company not in user.company_ids):
+            if company not in callers:  # who can call its customers: one query a company
+                callers[company] = company._ecom_scoring_callers()
+            if activity._ecom_handed_over() or activity.user_id == user or user.id not in callers[company]:
                 continue
             score = scores.get((activity.res_id, company.id))
             if not score:  # its company's score did not move (not seen by the writer): nor does it

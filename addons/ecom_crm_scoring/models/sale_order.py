@@ -6,9 +6,18 @@ class SaleOrder(models.Model):
 
     def _action_confirm(self):
         """A customer who orders has no contact to wait for: their open scheduled contact is
-        closed with the outcome «ordered»."""
+        closed with the outcome «ordered». An order confirmed again after its cancellation sold
+        after all: the contact it closed is «ordered» again."""
         result = super()._action_confirm()
+        self.env["ecom.scoring.outcome"].sudo()._ecom_follow_orders(self)
         self.env["mail.activity"]._ecom_close_ordered(self)
+        return result
+
+    def _action_cancel(self):
+        """An order cancelled (the form's «Cancel», its dialog, many orders at once, a 1C exchange)
+        sold nothing: the contact it closed is «ordered, cancelled»."""
+        result = super()._action_cancel()
+        self.env["ecom.scoring.outcome"].sudo()._ecom_follow_orders(self)
         return result
 
     def _ecom_status_changed(self, events):
@@ -18,5 +27,5 @@ class SaleOrder(models.Model):
         res = super()._ecom_status_changed(events)
         moved = events.filtered(lambda e: "returned" in (e.status, e.previous_status)).order_id
         if moved:
-            self.env["ecom.scoring.outcome"].sudo()._ecom_order_refusals(moved)
+            self.env["ecom.scoring.outcome"].sudo()._ecom_follow_orders(moved)
         return res

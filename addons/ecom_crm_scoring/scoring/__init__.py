@@ -45,6 +45,10 @@ Layout and interfaces
     last_order, open_complaint, last_refusal, open_activities, usual_gap, settings) ->
     Schedule`` (``decision`` NONE/NOW/LATER/DND, ``reason`` into ``REASON_CODES``, ``date``,
     ``priority``); ``REASONS``: the English sentences.
+``handover``
+    ``moved_on_purpose(holder, given)``, ``handed_over(owner, holder, given, owner_calls,
+    holder_calls)``: the hand-over rule of a scheduled contact, over ids and booleans (scalars or
+    arrays), for the activities' sync, the day's loads and the nightly read.
 ``crosssell``
     ``fit(history, as_of, horizon, outcomes=None) -> CrossSellModel | None``;
     ``suggest(model, history, as_of, customers, k=3, order_probability=None) -> Suggestions``

@@ -11,7 +11,7 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import format_date
 from odoo.tools.safe_eval import safe_eval
 
-from ..scoring import schedule
+from ..scoring import handover, schedule
 from ..scoring.history import OUTCOME_REFUSED, History
 from .common_schedule import TODAY, ScheduleCase
 
@@ -376,6 +376,52 @@ class TestScoringActivities(ScheduleCase):
                  if caller == self.vera.id}
         self.assertEqual(veras, {-1: 1}, "Vera's contact counted in the shared list, not in Dmitry's")
 
+    def test_the_hand_over_rule_reads_the_same_over_ids_and_columns(self):
+        """The one hand-over rule (scoring/handover.py) the sync applies to a contact's ids, the
+        day's loads to a query's rows and the nightly read to numpy columns: the same answer for
+        every case, an empty record's id (False) as nobody."""
+        cases = [  # owner, holder, given, owner calls, holder calls -> holds
+            (5, 6, 5, True, True, True),      # handed over by (or from) the salesperson: holds
+            (5, 6, 5, True, False, False),    # the colleague left the company
+            (5, 6, 5, False, True, False),    # the salesperson left the company
+            (7, 6, 5, True, True, False),     # the customer has another salesperson since
+            (5, 5, 5, True, True, False),     # given back
+            (5, False, 5, True, True, False),  # nobody holds it
+            (5, 6, False, True, True, False),  # the scoring gave it nobody (written before it kept whom)
+            (False, 6, False, False, True, False),  # a customer of the shared list: no hand-over
+        ]
+        for owner, holder, given, owner_calls, holder_calls, holds in cases:
+            with self.subTest(owner=owner, holder=holder, given=given):
+                self.assertIs(bool(handover.handed_over(owner, holder, given, owner_calls, holder_calls)), holds)
+        columns = [np.array([case[i] or -1 for case in cases]) for i in range(3)] + \
+                  [np.array([case[i] for case in cases]) for i in (3, 4)]
+        self.assertEqual(handover.handed_over(*columns).tolist(), [case[5] for case in cases])
+        self.assertEqual([bool(handover.moved_on_purpose(holder, given)) for _o, holder, given, *_rest in cases],
+                         [True, True, True, True, False, True, False, False])
+
+    def test_who_can_call_a_companys_customers_is_one_set_of_ids(self):
+        """Who can call the company's customers (res_company.scoring_callers): its active internal
+        users, as ids (the sync asks once per contact); an archived salesperson, a portal user and
+        a salesperson of another company only are not among them, and the sync gives none of them
+        a contact (Gleb archived: his customer goes to the team)."""
+        other = self.env["res.company"].create({"name": "Другая фирма"})
+        gleb = new_test_user(self.env, login="score_gleb_left", groups=SALES, name="Глеб Уволенный")
+        portal = new_test_user(self.env, login="score_portal_caller", groups="base.group_portal")
+        elsewhere = new_test_user(self.env, login="score_elsewhere", groups=SALES, company_id=other.id,
+                                  company_ids=[Command.set(other.ids)])
+        callers = self.company._ecom_scoring_callers()
+        self.assertIsInstance(callers, frozenset)
+        self.assertLessEqual({self.anna.id, self.boris.id, self.vera.id, gleb.id}, callers)
+        self.assertFalse({portal.id, elsewhere.id} & callers)
+        self.anna_later.user_id = gleb
+        gleb.active = False
+        self.assertNotIn(gleb.id, self.company._ecom_scoring_callers(), "archived: calls nobody")
+        self.assertEqual(other._ecom_scoring_callers() & {elsewhere.id, self.anna.id}, {elsewhere.id})
+        with freeze_time(TODAY):
+            self.assertEqual(self._score(self.anna_later, "now", TODAY, group="watch").user_id, gleb)
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(self._open_activities(self.anna_later).user_id, self.vera, "the team's, not Gleb's")
+
     def test_the_night_ranks_a_handed_customer_in_its_takers_list(self):
         """The nightly plan ranks a customer whose contact a team leader handed over in the list of
         who took it, against their daily cap, as the sync and the hourly runs count it: one contact
@@ -603,19 +649,109 @@ class TestScoringActivities(ScheduleCase):
         self.assertEqual(set(outcomes.mapped("outcome")), {"ordered"})
         self.env.flush_all()
         with self.assertQueryCount(1):
-            Outcome._ecom_order_refusals(orders[:1])
+            Outcome._ecom_follow_orders(orders[:1])
         self.assertEqual(outcomes.mapped("outcome"), ["ordered"] * 3, "not refused: nothing moves")
         orders.ecom_status = "returned"
         self.env.flush_all()
         with self.assertQueryCount(1):
-            Outcome._ecom_order_refusals(orders)
+            Outcome._ecom_follow_orders(orders)
         self.assertEqual(set(outcomes.mapped("outcome")), {"ordered_refused"})
         orders.ecom_status = "confirmed"
         self._refuse(orders, TODAY)  # the way 1C's statuses go: the hook of the status moves them
         self.assertEqual(set(outcomes.mapped("outcome")), {"ordered_refused"})
-        with patch.object(type(Outcome), "_ecom_order_refusals", autospec=True) as moved:
-            self._order(self.anna_later, 0)._ecom_set_status("paid")
+        order = self._order(self.anna_later, 0)
+        with patch.object(type(Outcome), "_ecom_follow_orders", autospec=True) as moved:
+            order._ecom_set_status("paid")
         self.assertFalse(moved.called, "a status other than a refusal's, to or from: no query")
+
+    def test_a_contacts_order_cancelled_sold_nothing_until_confirmed_again(self):
+        """The customer calls the order off, cancelled through the form's «Cancel» and its dialog:
+        the contact was made (reached) but sold nothing: «ordered, cancelled» (the dashboard tells
+        it from a parcel refused), not in the report's contacts that sold, the offer not accepted
+        for the cross-sell, and the order no purchase for the nightly run's history. Set back to
+        a quotation, still nothing sold; confirmed again, «ordered» again."""
+        product = self.env["product.product"].create({"name": "Фильтр для чайника"})
+        with freeze_time(TODAY):
+            self._morning()
+            self.env["ecom.customer.suggestion"].create({"score_id": self.anna_now.ecom_score_ids.id,
+                                                         "kind": "copurchase", "product_id": product.id,
+                                                         "probability": 0.4})
+            order = self._order(self.anna_now, 0, product=product)
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        self.assertEqual((outcome.outcome, outcome.order_id, outcome.segment), ("ordered", order, "loyal"))
+        self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1))
+
+        with freeze_time(TODAY + timedelta(days=1)):
+            action = order.action_cancel()
+            self.assertEqual(action["res_model"], "sale.order.cancel", "Odoo asks first (a confirmed order)")
+            self.assertEqual(order.state, "sale", "not cancelled by the question")
+            dialog = self.env["sale.order.cancel"].with_context(action["context"]).create({"order_id": order.id})
+            dialog.action_cancel()
+        self.assertEqual((order.state, order.ecom_status), ("cancel", "cancelled"))
+        self.assertEqual((outcome.outcome, outcome.order_id), ("ordered_cancelled", order))
+        self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 0), "made, reached, nothing sold")
+        History = self.env["ecom.scoring.history"]
+        accepted = {day: History._offer_outcomes(self.company, day)["accepted"].tolist()
+                    for day in (TODAY, TODAY + timedelta(days=1), None)}
+        self.assertEqual(accepted, {TODAY: [0.0], TODAY + timedelta(days=1): [0.0], None: [0.0]},
+                         "a cancelled order is no purchase on any day, as the orders' read takes it")
+        history, ids = History._read(self.company, [self.anna_now.id])
+        self.assertEqual(ids.tolist(), [self.anna_now.id])
+        self.assertEqual((len(history.orders.customer), int(history.orders.confirmed.sum())), (3, 2),
+                         "the nightly run reads the cancelled order as no purchase")
+        run = self.Run._score_customers(self.company, mode="full", today=TODAY + timedelta(days=1))
+        self.assertEqual(run.state, "done", run.error)
+        self.assertEqual((self.score_of(self.anna_now).order_count, self.score_of(self.anna_now).last_order),
+                         (2, TODAY - timedelta(days=30)), "the night after: two orders, the last a month ago")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_scoring"], ["ru_RU"], overwrite=True)
+        labels = dict(outcome.with_context(lang="ru_RU")._fields["outcome"]._description_selection(
+            outcome.with_context(lang="ru_RU").env))
+        self.assertEqual(labels["ordered_cancelled"], "Заказ сделан, отменён")
+        self.assertNotIn("ordered_cancelled", dict(self.Activity._fields["ecom_scoring_outcome"].selection))
+
+        order.action_draft()
+        self.assertEqual(outcome.outcome, "ordered_cancelled", "a quotation again: nothing sold yet")
+        with freeze_time(TODAY + timedelta(days=2)):
+            order.action_confirm()
+        self.assertEqual(outcome.outcome, "ordered", "confirmed again: it sold")
+        self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1))
+        self.assertEqual(History._offer_outcomes(self.company)["accepted"].tolist(), [1.0])
+
+    def test_cancelling_many_orders_at_once_moves_their_contacts_in_one_statement(self):
+        """Many orders cancelled at once (a list's «Cancel», no dialog asked): one statement moves
+        the contacts of all; a parcel refused at delivery, cancelled in Odoo all the same, stays
+        «ordered, refused at delivery»; and an order 1C brings cancelled closes its contact so."""
+        with freeze_time(TODAY):
+            self._morning()
+            orders = self.env["sale.order"]
+            for partner in (self.anna_now, self.boris_now, self.shared_now):
+                orders |= self._order(partner, 0)
+        Outcome = self.env["ecom.scoring.outcome"]
+        outcomes = Outcome.search([("order_id", "in", orders.ids)], order="id")
+        self.assertEqual(outcomes.mapped("order_id"), orders)
+        self._refuse(orders[2], TODAY)
+        follow = type(Outcome)._ecom_follow_orders
+        with patch.object(type(Outcome), "_ecom_follow_orders", autospec=True, side_effect=follow) as moved:
+            orders.with_context(disable_cancel_warning=True).action_cancel()
+        self.assertEqual(moved.call_count, 1)
+        self.assertEqual(moved.call_args.args[1], orders)
+        self.assertEqual(orders.mapped("state"), ["cancel"] * 3)
+        self.assertEqual(outcomes.mapped("outcome"), ["ordered_cancelled", "ordered_cancelled", "ordered_refused"])
+        self.env.flush_all()
+        with self.assertQueryCount(1):
+            Outcome._ecom_follow_orders(orders)
+        self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 0))
+
+        with freeze_time(TODAY):
+            self._score(self.anna_later, "now", TODAY)
+            self.Score._ecom_sync_activities(self.company, self._run(TODAY))
+            brought = self.env["sale.order"].create({
+                "partner_id": self.anna_later.id,
+                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})]})
+            brought.write({"state": "cancel", "ecom_status": "cancelled"})
+            self.Activity._ecom_close_ordered(brought)
+        outcome = Outcome.search([("partner_id", "=", self.anna_later.id)])
+        self.assertEqual((outcome.outcome, outcome.order_id), ("ordered_cancelled", brought))
 
     def test_an_order_refused_already_closes_the_contact_refused(self):
         """An order a 1C exchange brings already refused at delivery closes the customer's contact:
@@ -696,7 +832,7 @@ class TestScoringActivities(ScheduleCase):
         outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
         self.assertRecordValues(outcome, [{"outcome": "not_reached", "user_id": self.anna.id, "date": TODAY,
                                            "product_id": self.product.id, "offer_kind": "rebuy",
-                                           "offer_probability": 0.55}])
+                                           "offer_probability": 0.55, "group": "growth", "segment": "loyal"}])
         self.assertEqual(self.anna_now.ecom_score_ids.contacted_on, TODAY)
         self.assertIn("Не дозвонились", str(self.anna_now.message_ids[0].body))
 

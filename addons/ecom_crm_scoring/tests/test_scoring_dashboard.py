@@ -163,6 +163,121 @@ class TestScoringDashboard(ScoringCase):
         self._full_run(DAY + timedelta(days=3))
         self.assertEqual(counts(), (1, 1, 0), "back from the refusal: ordered again in its day's row")
 
+    def test_a_contact_whose_order_is_cancelled_later_leaves_the_ordered_of_its_day(self):
+        """An order cancelled days after its contact's day: the next snapshot counts that day again,
+        «ordered, cancelled» (a column of its own, apart from the parcels refused), no more
+        «ordered»; confirmed again, the day after counts it «ordered» again. The days' customers
+        are kept as their own runs counted them."""
+        customer = self.customers[5]
+        order = customer.sale_order_ids[:1]
+        Outcome, Snapshot = self.env["ecom.scoring.outcome"], self.env["ecom.scoring.snapshot"]
+        self._full_run(DAY)
+        outcome = Outcome.create({"partner_id": customer.id, "date": DAY.date(), "outcome": "ordered",
+                                  "group": "risk", "segment": "at_risk", "order_id": order.id})
+        self._full_run(DAY + timedelta(days=1))
+
+        def counts():
+            rows = Snapshot.search([("company_id", "=", self.company.id), ("date", "=", DAY.date())])
+            return tuple(sum(rows.mapped(name)) for name in (
+                "customer_count", "contact_count", "ordered_count", "ordered_refused_count",
+                "ordered_cancelled_count"))
+
+        customers, *contacts = counts()
+        self.assertEqual(contacts, [1, 1, 0, 0])
+        with freeze_time(DAY + timedelta(days=2)):
+            order.with_context(disable_cancel_warning=True).action_cancel()
+        self.assertEqual(outcome.outcome, "ordered_cancelled")
+        self._full_run(DAY + timedelta(days=3))
+        self.assertEqual(counts(), (customers, 1, 0, 0, 1), "the contact made, nothing sold, not a refusal")
+        order.action_draft()
+        order.action_confirm()
+        self.assertEqual(outcome.outcome, "ordered")
+        self._full_run(DAY + timedelta(days=4))
+        self.assertEqual(counts(), (customers, 1, 1, 0, 0), "a sale again in its day's row")
+        views = Snapshot.get_views([(self.env.ref("ecom_crm_scoring.ecom_scoring_snapshot_view_pivot").id, "pivot")])
+        self.assertIn('name="ordered_cancelled_count" type="measure"', views["views"]["pivot"]["arch"])
+        # the director reads the column, and filters the outcomes, in Russian
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_scoring"], ["ru_RU"], overwrite=True)
+        ru = Snapshot.with_context(lang="ru_RU")
+        views = ru.get_views([(self.env.ref("ecom_crm_scoring.ecom_scoring_snapshot_view_list").id, "list")])
+        self.assertIn('name="ordered_cancelled_count"', views["views"]["list"]["arch"])
+        self.assertEqual(views["models"]["ecom.scoring.snapshot"]["fields"]["ordered_cancelled_count"]["string"],
+                         "Заказ сделан, отменён")
+        search = Outcome.with_context(lang="ru_RU").get_views(
+            [(self.env.ref("ecom_crm_scoring.ecom_scoring_outcome_view_search").id, "search")])
+        self.assertIn('string="Заказ сделан, отменён"', search["views"]["search"]["arch"])
+
+    def test_a_recounted_day_files_its_contacts_under_the_segment_they_were_scheduled_in(self):
+        """A day counted again (a refusal since) files its contacts under the RFM segment the
+        customer was in when the contact was scheduled, kept on the outcome, not the one the
+        customer has since; the outcome of a contact marked done keeps it."""
+        customer = self.customers[6]
+        order = customer.sale_order_ids[:1]
+        Outcome, Snapshot = self.env["ecom.scoring.outcome"], self.env["ecom.scoring.snapshot"]
+        self._full_run(DAY)
+        score = self.score_of(customer)
+        then = score.segment
+        self.assertTrue(then)
+        since = "hibernating" if then != "hibernating" else "lost"
+        Outcome.create({"partner_id": customer.id, "date": DAY.date(), "outcome": "ordered", "group": "risk",
+                        "segment": then, "order_id": order.id})
+        self._full_run(DAY + timedelta(days=1))
+        self.env.cr.execute("UPDATE ecom_customer_score SET segment = %s WHERE id = %s", [since, score.id])
+        with freeze_time(DAY + timedelta(days=2)):
+            order._ecom_set_status("returned", reason=self.env.ref("ecom_crm.lost_reason_refused_at_delivery"))
+        Snapshot.invalidate_model()
+        # the snapshot alone (a full run would score the customer again, from their orders)
+        Snapshot._ecom_take(self.company, (DAY + timedelta(days=3)).date())
+        rows = Snapshot.search([("company_id", "=", self.company.id), ("date", "=", DAY.date()),
+                                ("ordered_refused_count", ">", 0)])
+        self.assertEqual([(row.segment, row.ordered_refused_count) for row in rows], [(then, 1)])
+
+        activity_score = self.score_of(self.customers[7])
+        self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.customers[7].id,
+            "activity_type_id": self.env["mail.activity"]._ecom_scoring_activity_type().id,
+            "ecom_scoring_company_id": self.company.id, "ecom_scoring_outcome": "declined",
+        }).action_feedback(feedback="Не сейчас")
+        done = Outcome.search([("partner_id", "=", self.customers[7].id)])
+        self.assertEqual((done.outcome, done.segment, done.group),
+                         ("declined", activity_score.segment, activity_score.group))
+
+    def test_the_outcomes_of_earlier_versions_get_their_cancellation_and_segment(self):
+        """18.0.2.3.8: an «ordered» outcome whose order is cancelled is «ordered, cancelled» (one
+        refused at delivery and cancelled stays refused); an outcome without a segment gets its
+        customer's segment as the scores have it (none without a score)."""
+        self._full_run(DAY)
+        first, second, third = self.customers[8:11]
+        cancelled, refused, sold = first.sale_order_ids[0], second.sale_order_ids[0], third.sale_order_ids[0]
+        self.env.cr.execute("UPDATE sale_order SET state = 'cancel' WHERE id = ANY(%s)", [[cancelled.id, refused.id]])
+        self.env.cr.execute("UPDATE sale_order SET ecom_status = 'returned' WHERE id = %s", [refused.id])
+        stranger = self.env["res.partner"].create({"name": "Без оценки"})
+        Outcome = self.env["ecom.scoring.outcome"]
+        segments = [self.score_of(partner).segment for partner in (first, second, third, first)]
+        self.assertTrue(all(segments))
+        kept = "champions" if segments[0] != "champions" else "lost"
+        outcomes = Outcome.create([
+            {"partner_id": first.id, "outcome": "ordered", "order_id": cancelled.id},
+            # refused at delivery (18.0.2.3.7 moved it), then cancelled in Odoo: stays refused
+            {"partner_id": second.id, "outcome": "ordered_refused", "order_id": refused.id},
+            {"partner_id": third.id, "outcome": "ordered", "order_id": sold.id},
+            {"partner_id": first.id, "outcome": "declined"},
+            {"partner_id": stranger.id, "outcome": "reached"},
+            {"partner_id": first.id, "outcome": "reached", "segment": kept},  # recorded since: kept
+        ])
+        self.env.flush_all()
+        expected = [("ordered_cancelled", segments[0]), ("ordered_refused", segments[1]), ("ordered", segments[2]),
+                    ("declined", segments[3]), ("reached", False), ("reached", kept)]
+        migration = load_script("ecom_crm_scoring/migrations/18.0.2.3.8/post-migrate.py",
+                                "ecom_crm_scoring_post_migrate_18_0_2_3_8")
+        migration.migrate(self.env.cr, "18.0.2.3.7")
+        outcomes.invalidate_recordset()
+        self.assertEqual([(o.outcome, o.segment) for o in outcomes], expected)
+        migration.migrate(self.env.cr, "18.0.2.3.7")  # run again (an upgrade interrupted): nothing moves
+        outcomes.invalidate_recordset()
+        self.assertEqual([(o.outcome, o.segment) for o in outcomes], expected)
+        migration.migrate(self.env.cr, None)  # a new install: nothing to do
+
     def test_the_snapshots_of_earlier_versions_get_the_no_group_group(self):
         """Rows written before 18.0.2.3.5 kept the customers in no group without a group; the
         migration names them, so that a chart over old and new days has one line for them."""

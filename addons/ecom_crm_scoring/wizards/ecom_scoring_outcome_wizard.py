@@ -33,7 +33,7 @@ class EcomScoringOutcomeWizard(models.TransientModel):
             "partner_id": score.partner_id.id, "company_id": score.company_id.id, "user_id": self.env.uid,
             "outcome": self.outcome, "product_id": offer.product_id.id, "categ_id": offer.categ_id.id,
             "offer_kind": offer.kind or False, "offer_probability": offer.probability if offer else False,
-            "group": score.group or False, "note": self.note or False,
+            "group": score.group or False, "segment": score.segment or False, "note": self.note or False,
         })
         score._ecom_mark_contacted(outcome)
         label = dict(self._fields["outcome"]._description_selection(self.env))[self.outcome]
