@@ -225,13 +225,13 @@ class ExchangeController(http.Controller):
             os.makedirs(os.path.dirname(target), exist_ok=True)
         except OSError as error:  # a folder of the name is a file already: said without the server's paths
             return self._fail(session.exchange_id, relative, env._("refused file name: %s", error.strerror))
-        if type_ == "sale":
+        if type_ == "sale" and not self._hold_file(env, session, relative, wait=True):
             # 1C's document is imported by this request once stored: held from now on (1C asking for its
-            # import meanwhile hears «progress»); sent while its import runs in another request, it waits
-            try:
-                self._hold_file(env, session, relative, wait=True)
-            except UserError as error:
-                return self._fail(session.exchange_id, relative, error.args[0])
+            # import meanwhile hears «progress»). Sent again while its import runs in another request, it
+            # waits for that request; past twice a step nothing is wrong: that request imports it (its
+            # bytes stored once), nothing of this one is stored, and 1C hears «progress», the protocol's
+            # «busy, ask again» (as at mode=import), not «failure»: the exchange goes on
+            return self._busy(env, session, relative)
         # requests of one session are stored one at a time: the row lock is taken before the file's size
         # is read and held until the request's bytes and count are committed. A request that waited
         # for another fails to serialise: Odoo runs it again (its body kept, below), nothing appended.
@@ -456,8 +456,8 @@ class ExchangeController(http.Controller):
         same cookie) to the end of the request's transaction, which then reads the database as it is
         once another request importing that file ended: what it committed (the file's import done, or
         failed and why) is seen, not imported twice over it. False when another request holds it
-        (``wait``: waited for, up to twice an import step, then a UserError). A name refused here is
-        refused by the mode itself: True.
+        (``wait``: waited for, up to twice an import step; then False, the request's transaction rolled
+        back). A name refused here is refused by the mode itself: True.
 
         Nothing is written yet when it is called: the request's transaction, begun before the other
         request ended, is committed with nothing in it, the lock held by the connection across that
@@ -471,11 +471,10 @@ class ExchangeController(http.Controller):
             previous = env.cr.fetchone()[0]
             try:
                 env.cr.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
-            except OperationalError as error:
+            except OperationalError:  # the time limit goes with the rollback
                 env.cr.rollback()
                 env.invalidate_all()
-                raise UserError(env._("its import is running in another request; it did not finish in time: "
-                                      "send the file again")) from error
+                return False
             env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
         else:
             env.cr.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", key)
@@ -578,6 +577,30 @@ class ExchangeController(http.Controller):
         if exchange:
             exchange._fail(reason, relative, values)
         return failure(f"{relative}: {reason}" if relative else reason)
+
+    def _busy(self, env, session, relative):
+        """1C sent its document ``relative`` again (``mode=file``) while another request imports it, for
+        longer than the wait (:meth:`_hold_file`): nothing failed. That request imports the bytes 1C sent
+        first, nothing of this request is stored, and 1C hears «progress», the protocol's «busy: ask again»
+        (1C-Bitrix answers a step not over so), not «failure», which would end its exchange and mark it
+        failed. The exchange log says so in one line, written only if its exchange is free at once (the
+        request importing the file may hold its row, its counts and warnings, to its end: this request
+        waits no longer); the server's log has it anyway."""
+        _logger.info("1C exchange: %s sent again while its import runs in another request: not stored, "
+                     "answered «progress»", relative)
+        exchange = session.exchange_id
+        if exchange:
+            try:
+                with env.cr.savepoint():
+                    # held by the importing request, or changed since this transaction began: no line rather than a wait
+                    env.cr.execute("SELECT 1 FROM ecom_1c_exchange WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                                   [exchange.id])
+                    exchange._log(env._("%s sent again while its import ran in another request: the copy was not "
+                                        "stored, 1C was asked to send it again", relative), warning=False)
+            except OperationalError:
+                pass
+        return answer("progress", env._("%s: its import is running in another request: this copy was not stored, "
+                                        "send the file again", relative))
 
     def _mode_query(self, env, session, type_, _filename):
         """Orders changed since the last export 1C acknowledged: sent again until it says success."""

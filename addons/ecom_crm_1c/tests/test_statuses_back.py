@@ -264,6 +264,52 @@ class TestStatusesOverHttp(ProtocolCase):
         self.assertEqual(self.call("import", type_="sale", cookie=cookie, filename="documents.xml"), lines)
         self.assertEqual(len(self.order.ecom_status_event_ids), events, "applied once")
 
+    def test_a_document_sent_again_while_its_import_runs_hears_progress(self):
+        """1C's timeout fired while the request storing its document imports it, and 1C sends the document
+        again (``mode=file``): the request waits for that import, and past twice a step hears «progress»,
+        the protocol's «busy: ask again», not «failure»: nothing is wrong (that request imports the bytes
+        sent first), nothing of the copy is stored, and the exchange is not marked failed; its log says
+        so in one line. Sent again once that import is over, it is answered as the first time."""
+        from ..controllers.exchange import FILE_LOCK, part_digest
+
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.step_seconds", 1)
+        russian = {"Accept-Language": "ru-RU"}
+        cookie = self.login()
+        self.call("init", type_="sale", cookie=cookie)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        data = self.status()
+        # the first request stored the document (its bytes on disk, counted) and is importing it
+        target = os.path.join(session._upload_dir(), "documents.xml")
+        with open(target, "wb") as f:
+            f.write(data)
+        session.write({"upload_size": len(data), "last_part": part_digest("documents.xml", data)})
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()  # the first request, on its own connection
+        try:
+            other.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [FILE_LOCK, f"{session.id}/documents.xml"])
+            lines = self.call("file", type_="sale", data=data, cookie=cookie, filename="documents.xml",
+                              headers=russian)
+        finally:
+            other.rollback()
+            other.close()
+        self.assertEqual(lines, ["progress", "documents.xml: его загрузка идёт в другом запросе: эта копия не "
+                                             "сохранена, отправьте файл снова"])
+        exchange = session.exchange_id
+        self.assertEqual(exchange.state, "running", "the exchange goes on")
+        self.assertEqual(exchange.messages, "documents.xml передан снова, пока его загрузка шла в другом запросе: "
+                                            "копия не сохранена, 1С попросили передать его снова")
+        self.assertFalse(exchange.file_ids, "no file failed")
+        with open(target, "rb") as f:
+            self.assertEqual(f.read(), data, "nothing of the copy stored")
+        self.assertEqual(session.upload_size, len(data))
+        self.assertFalse(self.order.ecom_1c_number, "applied by the request importing it, not by the copy")
+        # that import over, 1C's copy is answered as the first time, applied once
+        lines = self.call("file", type_="sale", data=data, cookie=cookie, filename="documents.xml")
+        self.assertEqual(lines, ["success", "created=0 updated=1 archived=0"])
+        self.assertEqual(self.order.ecom_1c_number, f"ИМ-000{self.order.id}")
+        events = len(self.order.ecom_status_event_ids)
+        self.assertEqual(self.call("file", type_="sale", data=data, cookie=cookie, filename="documents.xml"), lines)
+        self.assertEqual(len(self.order.ecom_status_event_ids), events, "applied once")
+
     def test_a_document_in_parts_is_applied_with_its_last_part(self):
         self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", 1)
         data = self.status(comment="я" * 600_000)  # 1.2 MB of comment: two requests of at most 1 MB
