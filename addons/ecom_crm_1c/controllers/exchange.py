@@ -426,7 +426,7 @@ class ExchangeController(http.Controller):
             folder, max_total=self._exchange_limit(env) - int(session.upload_size))
         session.upload_size += unpacked
         if failed:  # a corrupt or hostile archive: nothing of it was unpacked, the log says why
-            return self._refused(*failed)
+            return self._refused(env, *failed)
         if not os.path.isfile(path):
             return self._fail(exchange, relative, env._("not uploaded in this session"))
         if is_zip(path):  # some 1C versions name the archive itself: it is unpacked above
@@ -439,13 +439,13 @@ class ExchangeController(http.Controller):
                     continue
                 record, refusal = exchange._import_file(inner, os.path.join(folder, inner), files_dir=folder)
                 if refusal:
-                    return self._refused(inner, refusal)
+                    return self._refused(env, inner, refusal)
                 records |= record
             return self._file_done(records)
         deadline = time.monotonic() + self._step_seconds(env) if time_boxed else None
         record, refusal = exchange._import_file(relative, path, deadline, files_dir=folder)
         if refusal:  # not a file to import: the log says why
-            return self._refused(relative, refusal)
+            return self._refused(env, relative, refusal)
         if record.state == "running":
             return answer("progress", env._("%(file)s: %(count)s items imported, continuing", file=relative,
                                             count=record.position))
@@ -565,10 +565,11 @@ class ExchangeController(http.Controller):
                                  f"updated={sum(records.mapped('updated_count'))} "
                                  f"archived={sum(records.mapped('archived_count'))}")
 
-    def _refused(self, relative, refusal):
-        """1C hears why its file or archive ``relative`` was refused (in English: the log has it in
-        its own language)."""
-        return failure(f"{relative}: {errors.reason(refusal)}")
+    def _refused(self, env, relative, refusal):
+        """1C hears why its file or archive ``relative`` was refused, in the store's language as its other
+        answers (1C shows it to the accountant); the log has it as it writes its lines
+        (:meth:`ecom.1c.exchange._fail`)."""
+        return failure(f"{relative}: {errors.reason(refusal, env._)}")
 
     def _fail(self, exchange, relative, reason, values=None):
         """Refuse bad input: 1C hears «failure» with the reason, and the exchange log marks the exchange
