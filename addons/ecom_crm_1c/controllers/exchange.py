@@ -480,14 +480,25 @@ class ExchangeController(http.Controller):
             env.cr.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", key)
             if not env.cr.fetchone()[0]:
                 return False
-        try:
-            env.flush_all()
-            env.cr.commit()  # the next query's snapshot sees what the other request committed
-            env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)  # to the transaction's end
-        finally:
-            self._unlock(env, key)
+        self._commit_holding(env, key)  # the next query's snapshot sees what the other request committed
         env.invalidate_all()
         return True
+
+    def _commit_holding(self, env, key):
+        """Commit what the request did so far while its connection holds the advisory lock ``key`` (taken by
+        the caller as the connection's own: :meth:`_file_key`, or ``[IMPORT_LOCK]``), then hold it by the
+        transaction begun after, to its end: no other request takes it between the two, and the next
+        query's snapshot sees what was committed meanwhile. The connection's own lock is released
+        whatever happens (:meth:`_unlock`)."""
+        try:
+            env.flush_all()
+            env.cr.commit()
+            if len(key) == 1:
+                env.cr.execute("SELECT pg_advisory_xact_lock(%s)", key)  # to the transaction's end
+            else:
+                env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)
+        finally:
+            self._unlock(env, key)
 
     @staticmethod
     def _unlock(env, key):
@@ -538,11 +549,7 @@ class ExchangeController(http.Controller):
                 except OperationalError as error:
                     env.cr.rollback()
                     raise UserError(env._("another exchange is importing; it did not finish in time")) from error
-                try:
-                    env.cr.commit()  # the lock stays the connection's: the next query's snapshot sees the step's work
-                    env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])  # to the transaction's end
-                finally:
-                    self._unlock(env, [IMPORT_LOCK])
+                self._commit_holding(env, [IMPORT_LOCK])  # the next query's snapshot sees the step's work
             finally:
                 if keep:  # the transaction's again (its failure logged and answered holding it too)
                     if env.cr._cnx.get_transaction_status() == TRANSACTION_STATUS_INERROR:
