@@ -647,11 +647,15 @@ class ExchangeController(http.Controller):
     def _mode_success(self, env, session, type_, _filename):
         """1C's end of its exchange: the orders it got committed (``type=sale``); the whole offers lists of
         CommerceML 3 that came in packages are complete (``type=catalog``,
-        :meth:`ecom.1c.exchange._archive_unoffered`)."""
-        if type_ == "catalog" and session.exchange_id:
+        :meth:`ecom.1c.exchange._archive_unoffered`). Archiving, it waits for an import step of another
+        exchange in progress (which may name the characteristics it would archive), and past twice a step
+        1C hears «failure»; with no such list (most exchanges) it archives nothing and waits for none:
+        another exchange's slow step made 1C hear «failure» at the end of an exchange that was fine."""
+        if type_ == "catalog" and session.exchange_id and session.exchange_id._offers_lists(session)[1]:
             try:
                 self._wait_for_imports(env)  # no import step of another exchange runs meanwhile
             except UserError as error:
+                env.cr.rollback()  # the wait's time-out broke the transaction: nothing of it left to commit
                 return failure(error.args[0])
             session.exchange_id._archive_unoffered(session)
         if type_ == "sale" and session.export_until:

@@ -144,11 +144,7 @@ class Ecom1cExchange(models.Model):
         is archived, with a warning, when one of those exchanges failed or a part of such a list is not
         imported to its end. Asked again, nothing more. Returns the number archived."""
         self.ensure_one()
-        exchanges = self.search([("session_id", "=", session.id), ("exchange_type", "=", "catalog")]).filtered(
-            lambda exchange: not exchange._deactivates())
-        lists = exchanges.file_ids.filtered(
-            lambda file: file.kind == "offers" and file.full_catalog and file.catalog_id
-            and (parse_version(file.schema_version) or (0,)) >= (3,))
+        exchanges, lists = self._offers_lists(session)
         if not lists:
             return 0
         catalogs = sorted(set(lists.mapped("catalog_id")))
@@ -164,6 +160,16 @@ class Ecom1cExchange(models.Model):
         return self._archive_logged([], since, catalogs, lambda _templates, variants: self.env._(
             "Offers of catalog %(catalogs)s listed whole in this session: %(variants)s characteristics no part named "
             "archived%(names)s", catalogs=", ".join(catalogs), variants=len(variants), names=self._names(variants)))
+
+    def _offers_lists(self, session):
+        """The catalog exchanges of ``session`` (1C's checkauth) that do not deactivate themselves and the
+        whole lists of offers of CommerceML 3 they uploaded (:meth:`_archive_unoffered`): ``(exchanges,
+        files)``, no files when the session's end archives nothing."""
+        exchanges = self.search([("session_id", "=", session.id), ("exchange_type", "=", "catalog")]).filtered(
+            lambda exchange: not exchange._deactivates())
+        return exchanges, exchanges.file_ids.filtered(
+            lambda file: file.kind == "offers" and file.full_catalog and file.catalog_id
+            and (parse_version(file.schema_version) or (0,)) >= (3,))
 
     @staticmethod
     def _unsettled(exchanges, files):

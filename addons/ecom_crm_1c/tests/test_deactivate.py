@@ -2,10 +2,11 @@
 archives what it did not name only when 1C asks, and only then."""
 
 import re
+import time
 from datetime import datetime
 from unittest.mock import patch
 
-from odoo import fields
+from odoo import fields, sql_db
 from odoo.exceptions import UserError
 from odoo.tests import BaseCase, TransactionCase, tagged
 
@@ -320,6 +321,41 @@ class TestDeactivate(ProtocolCase):
         self.assertEqual((exchange.state, exchange.archived_count), ("done", 1))
         self.assertEqual(self.call("complete", cookie=cookie), ["success"])
         self.assertEqual(active(), [i for i in everything if i != "hm3-tshirt#red"], "asked again: nothing more")
+
+    def test_the_sessions_end_waits_for_another_import_only_to_archive(self):
+        """1C ends its catalog session (``mode=success``/``complete``) while another exchange's import step runs:
+        with no whole offers list of CommerceML 3 in the session it archives nothing and waits for nothing,
+        «success» at once and the exchange done (it waited, and past twice a step 1C heard «failure» at the
+        end of an exchange that was fine). With such a list it still waits for the step, which may name
+        the characteristics it would archive."""
+        from ..controllers.exchange import IMPORT_LOCK
+
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.step_seconds", 1)
+        plain, _stamp = self.checkauth()
+        self.call("init", cookie=plain)
+        listing, _stamp = self.checkauth()
+        self.call("init", cookie=listing)
+        # its whole offers list imported (the records its import leaves: the tests' requests share one
+        # transaction, which would hold the import lock the other exchange holds here)
+        exchange = self.env["ecom.1c.session"]._find(listing[1]).exchange_id
+        self.env["ecom.1c.exchange.file"].create({
+            "exchange_id": exchange.id, "name": "offers.xml", "kind": "offers", "full_catalog": True,
+            "catalog_id": "c", "schema_version": "3.1", "state": "done"})
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()  # another exchange's step, on its own connection
+        try:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            started = time.monotonic()
+            self.assertEqual(self.call("success", cookie=plain), ["success"])
+            self.assertLess(time.monotonic() - started, 5, "no wait for the other exchange's step")
+            lines = self.call("complete", cookie=listing)
+        finally:
+            other.rollback()
+            other.close()
+        self.assertEqual(self.env["ecom.1c.session"]._find(plain[1]).exchange_id.state, "done")
+        self.assertEqual(lines[0], "failure", "it waited for the step, as long as before")
+        self.assertEqual(exchange.state, "running")
+        self.assertEqual(self.call("complete", cookie=listing), ["success"], "the step over")
+        self.assertEqual(exchange.state, "done")
 
     def test_a_whole_unload_of_prices_and_stock_alone_archives_no_characteristic(self):
         """1C of 3.1 unloads its goods, prices and stock whole without the offers list (offers___*.xml): the
