@@ -21,6 +21,7 @@ from odoo.addons.ecom_crm.tools.json_http import discard_body, read_body
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools.misc import get_lang
 
 from ..commerceml import (
     UnsafeDocument,
@@ -78,7 +79,7 @@ class ExchangeController(http.Controller):
     # words rather than by Odoo's «405» HTML page
     @http.route(ROUTES, type="http", auth="none", csrf=False, save_session=False, readonly=False)
     def exchange(self, type=None, mode=None, filename=None, **_kwargs):
-        env = request.env(user=SUPERUSER_ID, su=True)
+        env = self._in_store_language(request.env(user=SUPERUSER_ID, su=True))
         environ = request.httprequest.environ  # the same for each time Odoo runs the request again
         environ["ecom_1c.tries"] = environ.get("ecom_1c.tries", 0) + 1
         try:
@@ -91,7 +92,8 @@ class ExchangeController(http.Controller):
             if not session:
                 return failure(env._("unknown or expired session: call mode=checkauth first"))
             if session.company_id:  # a company's own 1C: its exchange runs in that company
-                env = env(context={**env.context, "allowed_company_ids": session.company_id.ids})
+                env = self._in_store_language(env(context={**env.context,
+                                                           "allowed_company_ids": session.company_id.ids}))
                 session = session.with_env(env)
             if type not in ("catalog", "sale"):
                 return self._fail(session.exchange_id, None, env._("unknown type %r", type))
@@ -119,6 +121,14 @@ class ExchangeController(http.Controller):
             detail = error.strerror if isinstance(error, OSError) and error.strerror else error
             return self._failed(env, type, mode, filename, f"{error.__class__.__name__}: {detail}")
 
+    @staticmethod
+    def _in_store_language(env):
+        """``env`` in the store's language: its company's (a company's own 1C: that company's), else the
+        main company's, whatever the request's Accept-Language says (1C sends none: Odoo would take
+        English). 1C shows its answers to the accountant, and the exchange log is the store's."""
+        return env(context={**env.context, "lang": get_lang(env(context={**env.context, "lang": None}),
+                                                              env.company.partner_id.lang).code})
+
     def _failed(self, env, type_, mode, filename, message):
         """1C hears «failure» and ``message``; the request's transaction is rolled back and the log
         told in one of its own (:meth:`_log_failure`)."""
@@ -132,7 +142,7 @@ class ExchangeController(http.Controller):
         finished step if 1C asks again."""
         try:
             with env.registry.cursor() as cr:
-                own = api.Environment(cr, SUPERUSER_ID, {})
+                own = api.Environment(cr, SUPERUSER_ID, {"lang": env.lang})  # the store's, as the answers
                 session = own["ecom.1c.session"]._find(self._token())
                 if not session:
                     return

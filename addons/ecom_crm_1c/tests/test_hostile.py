@@ -169,3 +169,21 @@ class TestHostileInput(ProtocolCase):
         self.assertEqual(lines[0], "failure", lines)
         self.assertTrue(lines[1].startswith("exchange.zip: zip-архив повреждён"), lines)
         self.assertEqual(exchange.messages.splitlines()[-1], f"Файл {lines[1]}", "the log's line, as it was")
+
+    def test_answers_are_in_the_stores_language_whatever_the_request_says(self):
+        """1C sends no Accept-Language: Odoo takes English then when the database has it. The exchange answers
+        in the store's language (its company's), as the exchange log writes: a refusal, a wrong password and
+        a busy answer alike; a request naming another language hears the store's too."""
+        self.env["res.lang"]._activate_lang("en_US")  # both languages, as most databases hold them
+        self.env.company.partner_id.lang = "ru_RU"
+        for headers in ({}, {"Accept-Language": "en-US,en;q=0.9"}):
+            lines = self.call("checkauth", auth=("exchange", "wrong"), headers=headers)
+            self.assertEqual(lines, ["failure", "неверный логин или пароль обмена"], headers)
+            lines = self.call("import", type_="catalog", cookie=self.cookie, filename="never.xml", headers=headers)
+            self.assertEqual(lines, ["failure", "never.xml: не передан в этом сеансе"], headers)
+        self.assertEqual(self.call("file", data=BOMB, cookie=self.cookie, filename="c.xml"), ["success"])
+        self.assertEqual(self.call("import", type_="catalog", cookie=self.cookie, filename="c.xml"),
+                         ["failure", "c.xml: DTD в файле обмена недопустим"])
+        self.env.company.partner_id.lang = "en_US"  # an English store hears English
+        self.assertEqual(self.call("checkauth", auth=("exchange", "wrong"), headers={"Accept-Language": "ru-RU"}),
+                         ["failure", "wrong exchange login or password"])
