@@ -238,9 +238,10 @@ class ExchangeController(http.Controller):
         if type_ == "sale" and not self._hold_file(env, session, relative, wait=True):
             # 1C's document is imported by this request once stored: held from now on (1C asking for its
             # import meanwhile hears «progress»). Sent again while its import runs in another request, it
-            # waits for that request; past twice a step nothing is wrong: that request imports it (its
-            # bytes stored once), nothing of this one is stored, and 1C hears «progress», the protocol's
-            # «busy, ask again» (as at mode=import), not «failure»: the exchange goes on
+            # waits for that request; past twice a step the copy is refused, nothing of it stored
+            # (:meth:`_busy`), its body read all the same: 1C hears the answer rather than a reset
+            length = request.httprequest.content_length
+            discard_body(length if length is not None else self._file_limit(env))
             return self._busy(env, session, relative)
         # requests of one session are stored one at a time: the row lock is taken before the file's size
         # is read and held until the request's bytes and count are committed. A request that waited
@@ -598,27 +599,17 @@ class ExchangeController(http.Controller):
 
     def _busy(self, env, session, relative):
         """1C sent its document ``relative`` again (``mode=file``) while another request imports it, for
-        longer than the wait (:meth:`_hold_file`): nothing failed. That request imports the bytes 1C sent
-        first, nothing of this request is stored, and 1C hears «progress», the protocol's «busy: ask again»
-        (1C-Bitrix answers a step not over so), not «failure», which would end its exchange and mark it
-        failed. The exchange log says so in one line, written only if its exchange is free at once (the
-        request importing the file may hold its row, its counts and warnings, to its end: this request
-        waits no longer); the server's log has it anyway."""
-        _logger.info("1C exchange: %s sent again while its import runs in another request: not stored, "
-                     "answered «progress»", relative)
-        exchange = session.exchange_id
-        if exchange:
-            try:
-                with env.cr.savepoint():
-                    # held by the importing request, or changed since this transaction began: no line rather than a wait
-                    env.cr.execute("SELECT 1 FROM ecom_1c_exchange WHERE id = %s FOR NO KEY UPDATE NOWAIT",
-                                   [exchange.id])
-                    exchange._log(env._("%s sent again while its import ran in another request: the copy was not "
-                                        "stored, 1C was asked to send it again", relative), warning=False)
-            except OperationalError:
-                pass
-        return answer("progress", env._("%s: its import is running in another request: this copy was not stored, "
-                                        "send the file again", relative))
+        longer than the wait (:meth:`_hold_file`): nothing of this copy is stored, and 1C hears «failure»
+        with why, the answer the protocol has for a file not taken (its «progress» is ``mode=import``'s):
+        1C stops and sends its documents again, never takes them for delivered while the import of the
+        bytes it sent first may still fail. Nothing failed here: the exchange is not marked failed, and
+        nothing of it is written: the importing request, begun before, writes its exchange's row at its
+        end, and a line committed meanwhile would make that write fail to serialise (the import undone
+        and run again). The server's log has the line."""
+        _logger.info("1C exchange: %s sent again while its import runs in another request (session %s): "
+                     "not stored, answered «failure»", relative, session.id)
+        return failure(env._("%s: its import is running in another request: this copy was not stored, "
+                             "send the file again", relative))
 
     def _mode_query(self, env, session, type_, _filename):
         """Orders changed since the last export 1C acknowledged: sent again until it says success."""
