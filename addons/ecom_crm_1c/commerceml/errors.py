@@ -2,7 +2,7 @@
 
 The sniffer, the readers and the archive and path checks raise ``ValueError`` subclasses whose
 message is a lazy translation (:data:`_lt`, plain Python: no database needed): :func:`reason`
-says it in English (what 1C is answered) or in the exchange log's language.
+says it in English, or translated (what 1C is answered and the exchange log writes: their language's).
 """
 
 from odoo.tools.translate import LazyGettext, LazyTranslate
@@ -11,8 +11,8 @@ _lt = LazyTranslate(__name__, default_lang="en_US")
 
 
 def reason(error, translate=None):
-    """What ``error`` says: a refusal of this package in English, or translated by ``translate``
-    (``env._``); any other error as it says it."""
+    """What ``error`` says: a refusal of this package translated by ``translate`` (``env._``), in English
+    without; any other error as it says it."""
     message = error.args[0] if len(error.args) == 1 else None
     if not isinstance(message, LazyGettext):
         return str(error)

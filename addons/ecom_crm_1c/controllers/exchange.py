@@ -21,6 +21,7 @@ from odoo.addons.ecom_crm.tools.json_http import discard_body, read_body
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools.misc import get_lang
 
 from ..commerceml import (
     UnsafeDocument,
@@ -78,7 +79,7 @@ class ExchangeController(http.Controller):
     # words rather than by Odoo's «405» HTML page
     @http.route(ROUTES, type="http", auth="none", csrf=False, save_session=False, readonly=False)
     def exchange(self, type=None, mode=None, filename=None, **_kwargs):
-        env = request.env(user=SUPERUSER_ID, su=True)
+        env = self._in_store_language(request.env(user=SUPERUSER_ID, su=True))
         environ = request.httprequest.environ  # the same for each time Odoo runs the request again
         environ["ecom_1c.tries"] = environ.get("ecom_1c.tries", 0) + 1
         try:
@@ -91,7 +92,8 @@ class ExchangeController(http.Controller):
             if not session:
                 return failure(env._("unknown or expired session: call mode=checkauth first"))
             if session.company_id:  # a company's own 1C: its exchange runs in that company
-                env = env(context={**env.context, "allowed_company_ids": session.company_id.ids})
+                env = self._in_store_language(env(context={**env.context,
+                                                           "allowed_company_ids": session.company_id.ids}))
                 session = session.with_env(env)
             if type not in ("catalog", "sale"):
                 return self._fail(session.exchange_id, None, env._("unknown type %r", type))
@@ -119,6 +121,14 @@ class ExchangeController(http.Controller):
             detail = error.strerror if isinstance(error, OSError) and error.strerror else error
             return self._failed(env, type, mode, filename, f"{error.__class__.__name__}: {detail}")
 
+    @staticmethod
+    def _in_store_language(env):
+        """``env`` in the store's language: its company's (a company's own 1C: that company's), else the
+        main company's, whatever the request's Accept-Language says (1C sends none: Odoo would take
+        English). 1C shows its answers to the accountant, and the exchange log is the store's."""
+        return env(context={**env.context, "lang": get_lang(env(context={**env.context, "lang": None}),
+                                                              env.company.partner_id.lang).code})
+
     def _failed(self, env, type_, mode, filename, message):
         """1C hears «failure» and ``message``; the request's transaction is rolled back and the log
         told in one of its own (:meth:`_log_failure`)."""
@@ -132,7 +142,7 @@ class ExchangeController(http.Controller):
         finished step if 1C asks again."""
         try:
             with env.registry.cursor() as cr:
-                own = api.Environment(cr, SUPERUSER_ID, {})
+                own = api.Environment(cr, SUPERUSER_ID, {"lang": env.lang})  # the store's, as the answers
                 session = own["ecom.1c.session"]._find(self._token())
                 if not session:
                     return
@@ -225,13 +235,14 @@ class ExchangeController(http.Controller):
             os.makedirs(os.path.dirname(target), exist_ok=True)
         except OSError as error:  # a folder of the name is a file already: said without the server's paths
             return self._fail(session.exchange_id, relative, env._("refused file name: %s", error.strerror))
-        if type_ == "sale":
+        if type_ == "sale" and not self._hold_file(env, session, relative, wait=True):
             # 1C's document is imported by this request once stored: held from now on (1C asking for its
-            # import meanwhile hears «progress»); sent while its import runs in another request, it waits
-            try:
-                self._hold_file(env, session, relative, wait=True)
-            except UserError as error:
-                return self._fail(session.exchange_id, relative, error.args[0])
+            # import meanwhile hears «progress»). Sent again while its import runs in another request, it
+            # waits for that request; past twice a step the copy is refused, nothing of it stored
+            # (:meth:`_busy`), its body read all the same: 1C hears the answer rather than a reset
+            length = request.httprequest.content_length
+            discard_body(length if length is not None else self._file_limit(env))
+            return self._busy(env, session, relative)
         # requests of one session are stored one at a time: the row lock is taken before the file's size
         # is read and held until the request's bytes and count are committed. A request that waited
         # for another fails to serialise: Odoo runs it again (its body kept, below), nothing appended.
@@ -426,7 +437,7 @@ class ExchangeController(http.Controller):
             folder, max_total=self._exchange_limit(env) - int(session.upload_size))
         session.upload_size += unpacked
         if failed:  # a corrupt or hostile archive: nothing of it was unpacked, the log says why
-            return self._refused(*failed)
+            return self._refused(env, *failed)
         if not os.path.isfile(path):
             return self._fail(exchange, relative, env._("not uploaded in this session"))
         if is_zip(path):  # some 1C versions name the archive itself: it is unpacked above
@@ -439,13 +450,13 @@ class ExchangeController(http.Controller):
                     continue
                 record, refusal = exchange._import_file(inner, os.path.join(folder, inner), files_dir=folder)
                 if refusal:
-                    return self._refused(inner, refusal)
+                    return self._refused(env, inner, refusal)
                 records |= record
             return self._file_done(records)
         deadline = time.monotonic() + self._step_seconds(env) if time_boxed else None
         record, refusal = exchange._import_file(relative, path, deadline, files_dir=folder)
         if refusal:  # not a file to import: the log says why
-            return self._refused(relative, refusal)
+            return self._refused(env, relative, refusal)
         if record.state == "running":
             return answer("progress", env._("%(file)s: %(count)s items imported, continuing", file=relative,
                                             count=record.position))
@@ -456,8 +467,8 @@ class ExchangeController(http.Controller):
         same cookie) to the end of the request's transaction, which then reads the database as it is
         once another request importing that file ended: what it committed (the file's import done, or
         failed and why) is seen, not imported twice over it. False when another request holds it
-        (``wait``: waited for, up to twice an import step, then a UserError). A name refused here is
-        refused by the mode itself: True.
+        (``wait``: waited for, up to twice an import step; then False, the request's transaction rolled
+        back). A name refused here is refused by the mode itself: True.
 
         Nothing is written yet when it is called: the request's transaction, begun before the other
         request ended, is committed with nothing in it, the lock held by the connection across that
@@ -471,24 +482,34 @@ class ExchangeController(http.Controller):
             previous = env.cr.fetchone()[0]
             try:
                 env.cr.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
-            except OperationalError as error:
+            except OperationalError:  # the time limit goes with the rollback
                 env.cr.rollback()
                 env.invalidate_all()
-                raise UserError(env._("its import is running in another request; it did not finish in time: "
-                                      "send the file again")) from error
+                return False
             env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
         else:
             env.cr.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", key)
             if not env.cr.fetchone()[0]:
                 return False
-        try:
-            env.flush_all()
-            env.cr.commit()  # the next query's snapshot sees what the other request committed
-            env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)  # to the transaction's end
-        finally:
-            self._unlock(env, key)
+        self._commit_holding(env, key)  # the next query's snapshot sees what the other request committed
         env.invalidate_all()
         return True
+
+    def _commit_holding(self, env, key):
+        """Commit what the request did so far while its connection holds the advisory lock ``key`` (taken by
+        the caller as the connection's own: :meth:`_file_key`, or ``[IMPORT_LOCK]``), then hold it by the
+        transaction begun after, to its end: no other request takes it between the two, and the next
+        query's snapshot sees what was committed meanwhile. The connection's own lock is released
+        whatever happens (:meth:`_unlock`)."""
+        try:
+            env.flush_all()
+            env.cr.commit()
+            if len(key) == 1:
+                env.cr.execute("SELECT pg_advisory_xact_lock(%s)", key)  # to the transaction's end
+            else:
+                env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)
+        finally:
+            self._unlock(env, key)
 
     @staticmethod
     def _unlock(env, key):
@@ -539,11 +560,7 @@ class ExchangeController(http.Controller):
                 except OperationalError as error:
                     env.cr.rollback()
                     raise UserError(env._("another exchange is importing; it did not finish in time")) from error
-                try:
-                    env.cr.commit()  # the lock stays the connection's: the next query's snapshot sees the step's work
-                    env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])  # to the transaction's end
-                finally:
-                    self._unlock(env, [IMPORT_LOCK])
+                self._commit_holding(env, [IMPORT_LOCK])  # the next query's snapshot sees the step's work
             finally:
                 if keep:  # the transaction's again (its failure logged and answered holding it too)
                     if env.cr._cnx.get_transaction_status() == TRANSACTION_STATUS_INERROR:
@@ -566,10 +583,11 @@ class ExchangeController(http.Controller):
                                  f"updated={sum(records.mapped('updated_count'))} "
                                  f"archived={sum(records.mapped('archived_count'))}")
 
-    def _refused(self, relative, refusal):
-        """1C hears why its file or archive ``relative`` was refused (in English: the log has it in
-        its own language)."""
-        return failure(f"{relative}: {errors.reason(refusal)}")
+    def _refused(self, env, relative, refusal):
+        """1C hears why its file or archive ``relative`` was refused, in the store's language as its other
+        answers (1C shows it to the accountant); the log has it as it writes its lines
+        (:meth:`ecom.1c.exchange._fail`)."""
+        return failure(f"{relative}: {errors.reason(refusal, env._)}")
 
     def _fail(self, exchange, relative, reason, values=None):
         """Refuse bad input: 1C hears «failure» with the reason, and the exchange log marks the exchange
@@ -578,6 +596,20 @@ class ExchangeController(http.Controller):
         if exchange:
             exchange._fail(reason, relative, values)
         return failure(f"{relative}: {reason}" if relative else reason)
+
+    def _busy(self, env, session, relative):
+        """1C sent its document ``relative`` again (``mode=file``) while another request imports it, for
+        longer than the wait (:meth:`_hold_file`): nothing of this copy is stored, and 1C hears «failure»
+        with why, the answer the protocol has for a file not taken (its «progress» is ``mode=import``'s):
+        1C stops and sends its documents again, never takes them for delivered while the import of the
+        bytes it sent first may still fail. Nothing failed here: the exchange is not marked failed, and
+        nothing of it is written: the importing request, begun before, writes its exchange's row at its
+        end, and a line committed meanwhile would make that write fail to serialise (the import undone
+        and run again). The server's log has the line."""
+        _logger.info("1C exchange: %s sent again while its import runs in another request (session %s): "
+                     "not stored, answered «failure»", relative, session.id)
+        return failure(env._("%s: its import is running in another request: this copy was not stored, "
+                             "send the file again", relative))
 
     def _mode_query(self, env, session, type_, _filename):
         """Orders changed since the last export 1C acknowledged: sent again until it says success."""
@@ -616,11 +648,15 @@ class ExchangeController(http.Controller):
     def _mode_success(self, env, session, type_, _filename):
         """1C's end of its exchange: the orders it got committed (``type=sale``); the whole offers lists of
         CommerceML 3 that came in packages are complete (``type=catalog``,
-        :meth:`ecom.1c.exchange._archive_unoffered`)."""
-        if type_ == "catalog" and session.exchange_id:
+        :meth:`ecom.1c.exchange._archive_unoffered`). Archiving, it waits for an import step of another
+        exchange in progress (which may name the characteristics it would archive), and past twice a step
+        1C hears «failure»; with no such list (most exchanges) it archives nothing and waits for none:
+        another exchange's slow step made 1C hear «failure» at the end of an exchange that was fine."""
+        if type_ == "catalog" and session.exchange_id and session.exchange_id._offers_lists(session)[1]:
             try:
                 self._wait_for_imports(env)  # no import step of another exchange runs meanwhile
             except UserError as error:
+                env.cr.rollback()  # the wait's time-out broke the transaction: nothing of it left to commit
                 return failure(error.args[0])
             session.exchange_id._archive_unoffered(session)
         if type_ == "sale" and session.export_until:

@@ -112,8 +112,6 @@ class Ecom1cExchange(models.Model):
         failed or a file of those catalogs is not imported to its end. Asked again, it archives
         nothing more. Returns the number archived."""
         exchanges = self.search([("exchange_type", "=", "catalog"), ("date_start", ">=", since)])
-        if failed := exchanges.filtered(lambda exchange: exchange.state == "failed"):
-            raise UserError(_("the exchange «%s» failed: nothing archived", failed[0].display_name))
         own = exchanges.filtered(lambda exchange: exchange.session_id == session) if session else exchanges
         whole = own.file_ids.filtered("full_catalog")
         catalogs = sorted(set(whole.filtered(lambda file: file.kind == "catalog").mapped("catalog_id")) - {False})
@@ -121,25 +119,21 @@ class Ecom1cExchange(models.Model):
         offered = sorted(set(whole.filtered(lambda file: file.kind == "offers").mapped("catalog_id")) - {False})
         files = exchanges.file_ids.filtered(
             lambda file: file.full_catalog and file.catalog_id in catalogs + offered)
-        if unfinished := files.filtered(lambda file: file.state != "done"):
-            raise UserError(_("%s is not imported to its end: nothing archived", unfinished[0].name))
+        failed, unfinished = self._unsettled(exchanges, files)
+        if failed:
+            raise UserError(_("the exchange «%s» failed: nothing archived", failed.display_name))
+        if unfinished:
+            raise UserError(_("%s is not imported to its end: nothing archived", unfinished.name))
         start = fields.Datetime.to_string(since)
         if not catalogs and not offered:
             self._log(_("1C's deactivate: no catalog was unloaded whole since %s, nothing archived", start),
                       warning=False)
             return 0
-        templates, variants = self.env["ecom.1c.importer"]._archive_unnamed(catalogs, since, offered)
-        archived = templates | variants.product_tmpl_id
-        names = ", ".join(archived[:NAMES_LOGGED].mapped("display_name")) + (
-            _(" and %s more", len(archived) - NAMES_LOGGED) if len(archived) > NAMES_LOGGED else "")
-        named = ": " + names if archived else ""
-        self._log(_("1C's deactivate (catalog %(catalogs)s unloaded whole since %(start)s): %(products)s products "
-                    "and %(variants)s characteristics no longer named archived%(names)s",
-                    catalogs=", ".join(sorted(set(catalogs + offered))), start=start, products=len(templates),
-                    variants=len(variants), names=named), warning=False)
-        for exchange in self:
-            exchange.archived_count += len(templates) + len(variants)
-        return len(templates) + len(variants)
+        return self._archive_logged(catalogs, since, offered, lambda templates, variants: self.env._(
+            "1C's deactivate (catalog %(catalogs)s unloaded whole since %(start)s): %(products)s products and "
+            "%(variants)s characteristics no longer named archived%(names)s",
+            catalogs=", ".join(sorted(set(catalogs + offered))), start=start, products=len(templates),
+            variants=len(variants), names=self._names(templates | variants.product_tmpl_id)))
 
     def _archive_unoffered(self, session):
         """1C ends its session (``mode=complete``/``success``) without deactivating (it named no version 3 at
@@ -150,30 +144,60 @@ class Ecom1cExchange(models.Model):
         is archived, with a warning, when one of those exchanges failed or a part of such a list is not
         imported to its end. Asked again, nothing more. Returns the number archived."""
         self.ensure_one()
-        exchanges = self.search([("session_id", "=", session.id), ("exchange_type", "=", "catalog")]).filtered(
-            lambda exchange: not exchange._deactivates())
-        lists = exchanges.file_ids.filtered(
-            lambda file: file.kind == "offers" and file.full_catalog and file.catalog_id
-            and (parse_version(file.schema_version) or (0,)) >= (3,))
+        exchanges, lists = self._offers_lists(session)
         if not lists:
             return 0
         catalogs = sorted(set(lists.mapped("catalog_id")))
-        if failed := exchanges.filtered(lambda exchange: exchange.state == "failed"):
-            self._log(_("The exchange «%s» failed: no characteristic archived", failed[0].display_name))
+        failed, unfinished = self._unsettled(exchanges, lists)
+        if failed:
+            self._log(_("The exchange «%s» failed: no characteristic archived", failed.display_name))
             return 0
-        if unfinished := lists.filtered(lambda file: file.state != "done"):
-            self._log(_("%s is not imported to its end: no characteristic archived", unfinished[0].name))
+        if unfinished:
+            self._log(_("%s is not imported to its end: no characteristic archived", unfinished.name))
             return 0
         # the marks are to the second (fields.Datetime.now()), as 1C's timestamp of its checkauth
         since = session.create_date.replace(microsecond=0)
-        _templates, variants = self.env["ecom.1c.importer"]._archive_unnamed([], since, catalogs)
-        names = ", ".join(variants[:NAMES_LOGGED].mapped("display_name")) + (
-            _(" and %s more", len(variants) - NAMES_LOGGED) if len(variants) > NAMES_LOGGED else "")
-        self._log(_("Offers of catalog %(catalogs)s listed whole in this session: %(variants)s characteristics no "
-                    "part named archived%(names)s", catalogs=", ".join(catalogs), variants=len(variants),
-                    names=": " + names if variants else ""), warning=False)
-        self.archived_count += len(variants)
-        return len(variants)
+        return self._archive_logged([], since, catalogs, lambda _templates, variants: self.env._(
+            "Offers of catalog %(catalogs)s listed whole in this session: %(variants)s characteristics no part named "
+            "archived%(names)s", catalogs=", ".join(catalogs), variants=len(variants), names=self._names(variants)))
+
+    def _offers_lists(self, session):
+        """The catalog exchanges of ``session`` (1C's checkauth) that do not deactivate themselves and the
+        whole lists of offers of CommerceML 3 they uploaded (:meth:`_archive_unoffered`): ``(exchanges,
+        files)``, no files when the session's end archives nothing."""
+        exchanges = self.search([("session_id", "=", session.id), ("exchange_type", "=", "catalog")]).filtered(
+            lambda exchange: not exchange._deactivates())
+        return exchanges, exchanges.file_ids.filtered(
+            lambda file: file.kind == "offers" and file.full_catalog and file.catalog_id
+            and (parse_version(file.schema_version) or (0,)) >= (3,))
+
+    @staticmethod
+    def _unsettled(exchanges, files):
+        """What keeps the archiving of what ``exchanges`` no longer named from being sure of it: the first of
+        them that failed, else the first of their whole catalogs or offers lists ``files`` not imported to its
+        end (what they would have named is not known), as ``(exchange, file)``, empty when none."""
+        failed = exchanges.filtered(lambda exchange: exchange.state == "failed")[:1]
+        return failed, files.browse() if failed else files.filtered(lambda file: file.state != "done")[:1]
+
+    def _archive_logged(self, catalogs, since, offered, line):
+        """Archive, never delete, what no exchange named since ``since`` of the catalogs ``catalogs`` unloaded
+        whole and the characteristics of the catalogs ``offered`` whose offers list was
+        (:meth:`ecom.1c.importer._archive_unnamed`); logged in this exchange by the line
+        ``line(templates, variants)`` says of them, and counted. Returns the number archived."""
+        templates, variants = self.env["ecom.1c.importer"]._archive_unnamed(catalogs, since, offered)
+        self._log(line(templates, variants), warning=False)
+        for exchange in self:
+            exchange.archived_count += len(templates) + len(variants)
+        return len(templates) + len(variants)
+
+    def _names(self, records):
+        """What the log names of ``records`` archived: «: » and the names of the first NAMES_LOGGED, and how
+        many more; nothing for none."""
+        if not records:
+            return ""
+        more = len(records) - NAMES_LOGGED
+        return ": " + ", ".join(records[:NAMES_LOGGED].mapped("display_name")) + (
+            self.env._(" and %s more", more) if more > 0 else "")
 
     def _finish(self, state="done", created=0, updated=0, archived=0):
         self.write({

@@ -320,6 +320,41 @@ class TestImportWaitConcurrency(ConcurrencyCase):
                 request.close()
                 first.close()
 
+    def test_a_copy_answered_busy_leaves_the_exchange_to_the_import(self):
+        """1C's document sent again while another request imports it is refused (:meth:`_busy`) and writes
+        nothing of the exchange: that request, which began before, writes its exchange's counts once its
+        import is over (:meth:`ecom.1c.exchange.file._add_step`). A line the copy committed to the
+        exchange's log meanwhile made that write fail to serialise: the import undone and run again, by
+        each copy 1C sent (a livelock, once past Odoo's tries a failure)."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        exchange_id = self.committed(lambda env: env["ecom.1c.exchange"].create(
+            {"exchange_type": "sale", "session_id": session_id}).id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.exchange"].browse(exchange_id).unlink())
+        self.committed(lambda env: env["ecom.1c.session"].browse(session_id).write({"exchange_id": exchange_id}))
+        controller = ExchangeController()
+        first, copy = self.registry.cursor(), self.registry.cursor()
+        try:
+            # the importing request: its transaction began (its snapshot taken), its exchange's row not yet written
+            first.execute("SET LOCAL lock_timeout = '5s'")  # a wait fails the test rather than hang it
+            first.execute("SELECT created_count FROM ecom_1c_exchange WHERE id = %s", [exchange_id])
+            env = api.Environment(copy, SUPERUSER_ID, {})
+            with patch("odoo.addons.ecom_crm_1c.controllers.exchange.failure", lambda reason: reason):
+                reason = controller._busy(env, env["ecom.1c.session"].browse(session_id), "a.xml")
+            self.assertRegex(reason, r"^a\.xml: its import is running in another request")
+            env.flush_all()
+            copy.commit()
+            # the import over, its counts: written, not refused for a concurrent update
+            first.execute("UPDATE ecom_1c_exchange SET created_count = 1 WHERE id = %s",
+                          [exchange_id])
+            first.commit()
+            copy.execute("SELECT state, messages, created_count FROM ecom_1c_exchange WHERE id = %s", [exchange_id])
+            self.assertEqual(copy.fetchone(), ("running", None, 1), "the exchange goes on, its log untouched")
+        finally:
+            for cr in (first, copy):
+                cr.rollback()
+                cr.close()
+
     def test_a_document_waiting_for_an_import_step_keeps_its_file_held(self):
         """1C's document is stored (``mode=file``) while another exchange's import step runs: the request
         commits 1C's bytes and waits for the step. The file stays held by the request meanwhile, while

@@ -2,10 +2,13 @@
 archives what it did not name only when 1C asks, and only then."""
 
 import re
+import time
 from datetime import datetime
 from unittest.mock import patch
 
-from odoo.tests import BaseCase, tagged
+from odoo import fields, sql_db
+from odoo.exceptions import UserError
+from odoo.tests import BaseCase, TransactionCase, tagged
 
 from ..commerceml.protocol import announces_deactivate, answered_version, parse_timestamp, parse_version
 from ..models.ecom_1c_import_catalog import Ecom1cImportCatalog
@@ -48,6 +51,47 @@ class TestProtocolWords(BaseCase):
         self.assertEqual(parse_timestamp("1764900000"), datetime(2025, 12, 5, 2, 0))
         for raw in (None, "", "0", "-5", "1.5", "soon", "9" * 30):
             self.assertIsNone(parse_timestamp(raw), raw)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestWhatTheArchivingLogs(TransactionCase):
+    """What 1C's deactivate and the end of a session archiving characteristics say, in the log or to 1C,
+    when an exchange since then failed or a whole list is not imported to its end, and how the log names
+    what was archived."""
+
+    def setUp(self):
+        super().setUp()
+        self.env = self.env(context=dict(self.env.context, lang="en_US"))  # the log's words, as written
+        self.session = self.env["ecom.1c.session"]._open()[0]
+        self.exchange = self.env["ecom.1c.exchange"].create({"exchange_type": "catalog",
+                                                            "session_id": self.session.id})
+        self.since = fields.Datetime.now().replace(microsecond=0)
+        self.env["ecom.1c.exchange"].search([("id", "!=", self.exchange.id), ("date_start", ">=", self.since)]).unlink()
+        for name, kind in (("import.xml", "catalog"), ("offers.xml", "offers")):
+            self.env["ecom.1c.exchange.file"].create({
+                "exchange_id": self.exchange.id, "name": name, "kind": kind, "full_catalog": True, "catalog_id": "c",
+                "schema_version": "3.1", "state": "done" if kind == "catalog" else "running"})
+
+    def test_a_list_not_imported_to_its_end_or_a_failed_exchange_archives_nothing(self):
+        self.assertEqual(self.exchange._archive_unoffered(self.session), 0)
+        self.assertEqual(self.exchange.messages, "offers.xml is not imported to its end: no characteristic archived")
+        with self.assertRaisesRegex(UserError, "^offers.xml is not imported to its end: nothing archived$"):
+            self.exchange._deactivate(self.since, self.session)
+        failed = self.exchange.copy({"session_id": self.session.id, "state": "failed"})
+        self.assertEqual(self.exchange._archive_unoffered(self.session), 0)
+        self.assertEqual(self.exchange.messages.splitlines()[-1],
+                         f"The exchange «{failed.display_name}» failed: no characteristic archived",
+                         "the failed exchange first")
+        with self.assertRaisesRegex(UserError, "failed: nothing archived$"):
+            self.exchange._deactivate(self.since, self.session)
+        self.assertEqual(self.exchange.archived_count, 0)
+
+    def test_the_log_names_the_first_twenty_archived(self):
+        templates = self.env["product.template"].create([{"name": f"Товар {i:02d}"} for i in range(25)])
+        self.assertEqual(self.exchange._names(templates),
+                         ": " + ", ".join(f"Товар {i:02d}" for i in range(20)) + " and 5 more")
+        self.assertEqual(self.exchange._names(templates[:2]), ": Товар 00, Товар 01")
+        self.assertEqual(self.exchange._names(templates.browse()), "")
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -277,6 +321,41 @@ class TestDeactivate(ProtocolCase):
         self.assertEqual((exchange.state, exchange.archived_count), ("done", 1))
         self.assertEqual(self.call("complete", cookie=cookie), ["success"])
         self.assertEqual(active(), [i for i in everything if i != "hm3-tshirt#red"], "asked again: nothing more")
+
+    def test_the_sessions_end_waits_for_another_import_only_to_archive(self):
+        """1C ends its catalog session (``mode=success``/``complete``) while another exchange's import step runs:
+        with no whole offers list of CommerceML 3 in the session it archives nothing and waits for nothing,
+        «success» at once and the exchange done (it waited, and past twice a step 1C heard «failure» at the
+        end of an exchange that was fine). With such a list it still waits for the step, which may name
+        the characteristics it would archive."""
+        from ..controllers.exchange import IMPORT_LOCK
+
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.step_seconds", 1)
+        plain, _stamp = self.checkauth()
+        self.call("init", cookie=plain)
+        listing, _stamp = self.checkauth()
+        self.call("init", cookie=listing)
+        # its whole offers list imported (the records its import leaves: the tests' requests share one
+        # transaction, which would hold the import lock the other exchange holds here)
+        exchange = self.env["ecom.1c.session"]._find(listing[1]).exchange_id
+        self.env["ecom.1c.exchange.file"].create({
+            "exchange_id": exchange.id, "name": "offers.xml", "kind": "offers", "full_catalog": True,
+            "catalog_id": "c", "schema_version": "3.1", "state": "done"})
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()  # another exchange's step, on its own connection
+        try:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            started = time.monotonic()
+            self.assertEqual(self.call("success", cookie=plain), ["success"])
+            self.assertLess(time.monotonic() - started, 5, "no wait for the other exchange's step")
+            lines = self.call("complete", cookie=listing)
+        finally:
+            other.rollback()
+            other.close()
+        self.assertEqual(self.env["ecom.1c.session"]._find(plain[1]).exchange_id.state, "done")
+        self.assertEqual(lines[0], "failure", "it waited for the step, as long as before")
+        self.assertEqual(exchange.state, "running")
+        self.assertEqual(self.call("complete", cookie=listing), ["success"], "the step over")
+        self.assertEqual(exchange.state, "done")
 
     def test_a_whole_unload_of_prices_and_stock_alone_archives_no_characteristic(self):
         """1C of 3.1 unloads its goods, prices and stock whole without the offers list (offers___*.xml): the

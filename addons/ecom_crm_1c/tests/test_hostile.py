@@ -111,7 +111,7 @@ class TestHostileInput(ProtocolCase):
         self.assertLess(len(archive), 100_000)
         with patch.object(ExchangeController, "_exchange_limit", lambda controller, env: 2_000_000):
             reason = self.refused("file", "sale", "orders.zip", archive)
-        self.assertIn("unpacks to more than", reason)
+        self.assertSays(reason, "unpacks to more than", "распаковывается в большее")
         self.assertEqual(os.listdir(self.folder), ["orders.zip"])
         self.assertFalse(self.orders("hostile-3"))
 
@@ -150,3 +150,39 @@ class TestHostileInput(ProtocolCase):
         session.invalidate_recordset(["upload_size"])
         self.assertEqual(session.upload_size, sum(os.path.getsize(os.path.join(self.folder, name))
                                                   for name in ("a.zip", "b.zip", "import.xml")))
+
+    def test_a_refusal_is_answered_in_the_stores_language(self):
+        """A file or an archive refused at its import: 1C hears why in the store's language, as its other
+        answers (1C shows it to the accountant), not in English; the exchange log has it as it writes its
+        lines. No Accept-Language: the store's language is its company's (Russian here)."""
+        self.call("init", cookie=self.cookie)
+        self.assertEqual(self.call("file", data=BOMB, cookie=self.cookie, filename="c.xml"), ["success"])
+        lines = self.call("import", cookie=self.cookie, filename="c.xml")
+        self.assertEqual(lines, ["failure", "c.xml: DTD в файле обмена недопустим"])
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual(exchange.state, "failed")
+        self.assertEqual(exchange.messages, "Файл c.xml: DTD в файле обмена недопустим", "the log's line, as it was")
+        damaged = make_zip({"import.xml": b"<x/>"})[:-30]
+        self.assertEqual(self.call("file", data=damaged, cookie=self.cookie, filename="exchange.zip"), ["success"])
+        lines = self.call("import", cookie=self.cookie, filename="import.xml")
+        self.assertEqual(lines[0], "failure", lines)
+        self.assertTrue(lines[1].startswith("exchange.zip: zip-архив повреждён"), lines)
+        self.assertEqual(exchange.messages.splitlines()[-1], f"Файл {lines[1]}", "the log's line, as it was")
+
+    def test_answers_are_in_the_stores_language_whatever_the_request_says(self):
+        """1C sends no Accept-Language: Odoo takes English then when the database has it. The exchange answers
+        in the store's language (its company's), as the exchange log writes: a refusal, a wrong password and
+        a busy answer alike; a request naming another language hears the store's too."""
+        self.env["res.lang"]._activate_lang("en_US")  # both languages, as most databases hold them
+        self.env.company.partner_id.lang = "ru_RU"
+        for headers in ({}, {"Accept-Language": "en-US,en;q=0.9"}):
+            lines = self.call("checkauth", auth=("exchange", "wrong"), headers=headers)
+            self.assertEqual(lines, ["failure", "неверный логин или пароль обмена"], headers)
+            lines = self.call("import", type_="catalog", cookie=self.cookie, filename="never.xml", headers=headers)
+            self.assertEqual(lines, ["failure", "never.xml: не передан в этом сеансе"], headers)
+        self.assertEqual(self.call("file", data=BOMB, cookie=self.cookie, filename="c.xml"), ["success"])
+        self.assertEqual(self.call("import", type_="catalog", cookie=self.cookie, filename="c.xml"),
+                         ["failure", "c.xml: DTD в файле обмена недопустим"])
+        self.env.company.partner_id.lang = "en_US"  # an English store hears English
+        self.assertEqual(self.call("checkauth", auth=("exchange", "wrong"), headers={"Accept-Language": "ru-RU"}),
+                         ["failure", "wrong exchange login or password"])
