@@ -9,6 +9,7 @@
     "depends": [
         "crm",
         "sale_crm",
+        "sale_margin",
         "utm",
         "phone_validation",
         "sms",

@@ -72,9 +72,10 @@ def credited_documents(credited, joins=None, where=None):
 def order_refunds(where=None, orders=None):
     """The SQL of a subquery: per confirmed order that gave something back, ``refunded``, what was
     given back in the order's currency; ``refunded_base`` and ``refunded_cost``, the untaxed amount
-    (order's currency) and the cost (company's currency, the product's cost price times the quantity
-    credited) of the credited lines whose product has a cost; ``returned``, whether the order gave
-    back everything it was (a returned order, see below).
+    and the cost (both in the order's currency; the cost is the order line's cost at the time of the
+    sale, sale_margin's ``purchase_price``, times the quantity credited in the line's unit) of the
+    credited lines that have a cost; ``returned``, whether the order gave back everything it was (a
+    returned order, see below).
 
     An invoice's or credit note's line counts for the order of its sale line (the first one, when it
     is linked to several: never twice), in the order's currency (a document of another currency at
@@ -114,7 +115,11 @@ def order_refunds(where=None, orders=None):
     rate = SQL("""CASE WHEN m.currency_id = so.currency_id THEN 1
                        ELSE COALESCE(NULLIF(so.currency_rate, 0), 1) / COALESCE(NULLIF(m.invoice_currency_rate, 0), 1)
                   END""")
-    cost = SQL("(pp.standard_price ->> so.company_id::text)::numeric")
+    # the order line's cost per unit of the line at the time of the sale (sale_margin's, in the order's
+    # currency), and the credited quantity in the line's unit (``au``, ``su``: the units of the
+    # document's line and of the order's)
+    cost = SQL("sol.purchase_price")
+    credited_qty = SQL("aml.quantity * COALESCE(su.factor / NULLIF(au.factor, 0), 1)")
     # ``= ANY(ARRAY(...))`` below: a few ids looked up by their index (the planner cannot count the
     # rows of a subquery of a subquery, and took every order line or partner of the store instead)
     if orders is not None:
@@ -188,7 +193,7 @@ def order_refunds(where=None, orders=None):
             SELECT so.id AS order_id, so.amount_total AS ordered, sol.id AS line_id, m.id AS move_id, m.move_type,
                    aml.price_total * %(rate)s AS amount,
                    CASE WHEN %(cost)s > 0 THEN aml.price_subtotal * %(rate)s ELSE 0 END AS base,
-                   CASE WHEN %(cost)s > 0 THEN aml.quantity * %(cost)s ELSE 0 END AS cost
+                   CASE WHEN %(cost)s > 0 THEN %(credited_qty)s * %(cost)s ELSE 0 END AS cost
             %(documents)s
         ), lines AS (  -- per order line: invoiced, credited, and invoiced again after its first credit note
             SELECT d.order_id, d.ordered, d.line_id,
@@ -256,9 +261,11 @@ def order_refunds(where=None, orders=None):
           FROM linked lk
           FULL JOIN (SELECT * FROM taken WHERE amount > 0) t ON t.order_id = lk.order_id
           JOIN sale_order so ON so.id = COALESCE(lk.order_id, t.order_id)
-    """, rate=rate, cost=cost, scoped=scoped, hand_scope=hand_scope, documents=credited_documents(
-        credited_orders(linked_scope), joins=SQL("LEFT JOIN product_product pp ON pp.id = aml.product_id"),
-        where=SQL("AND so.state = 'sale' %s", scope)))
+    """, rate=rate, cost=cost, credited_qty=credited_qty, scoped=scoped, hand_scope=hand_scope,
+        documents=credited_documents(
+            credited_orders(linked_scope), joins=SQL("LEFT JOIN uom_uom au ON au.id = aml.product_uom_id "
+                                                     "LEFT JOIN uom_uom su ON su.id = sol.product_uom"),
+            where=SQL("AND so.state = 'sale' %s", scope)))
 
 
 class EcomReportMixin(models.AbstractModel):

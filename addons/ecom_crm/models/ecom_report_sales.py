@@ -9,8 +9,10 @@ class EcomReportSales(models.Model):
     """Sales per day, team, salesperson and kind of customer (new: the order is the customer's
     first from the order's company; returning: they had bought from it before): orders, revenue,
     average order, repeat-purchase rate (the share of orders from returning customers) and the
-    gross margin of the lines whose product has a cost (its current cost price, «standard_price»,
-    in the order's company).
+    gross margin of the lines that have a cost: the order line's cost at the time of the sale
+    (sale_margin's «Cost», ``purchase_price``: the product's cost price when the line was made, per
+    unit of the line, in the order's currency), so that a cost price changed since moves no past
+    margin. Every amount is in the company's currency at the order's rate.
 
     Revenue is what the customer pays (taxes included, as on the customer card) less what the
     order's credit notes gave back (on the order's day: see ``order_refunds``); the margin is
@@ -38,8 +40,11 @@ class EcomReportSales(models.Model):
     revenue, refunded = net_revenue_fields()
     margin_base = fields.Monetary(
         "Margin base", readonly=True, aggregator="sum",
-        help="Untaxed amount of the lines whose product has a cost price.")
-    cost = fields.Monetary("Cost of goods", readonly=True, aggregator="sum")
+        help="Untaxed amount of the lines that have a cost.")
+    cost = fields.Monetary(
+        "Cost of goods", readonly=True, aggregator="sum",
+        help="The lines' cost at the time of the sale (the «Cost» of the order line: the product's cost price when "
+             "the line was made), less that of the quantities credited.")
     margin = fields.Monetary("Gross margin", readonly=True, aggregator="sum")
     # ratios of the group's sums (no columns: see ecom.report.mixin)
     average_order = fields.Monetary("Average order", readonly=True, aggregator="ecom_ratio",
@@ -54,18 +59,17 @@ class EcomReportSales(models.Model):
             WITH lines AS (
                 SELECT sol.order_id,
                        SUM(sol.price_subtotal) AS base,
-                       SUM(sol.product_uom_qty * (pp.standard_price ->> sol.company_id::text)::numeric) AS cost
+                       SUM(sol.product_uom_qty * sol.purchase_price) AS cost
                   FROM sale_order_line sol
-                  JOIN product_product pp ON pp.id = sol.product_id
-                 WHERE sol.state = 'sale' AND sol.display_type IS NULL
-                   AND (pp.standard_price ->> sol.company_id::text)::numeric > 0
+                 WHERE sol.state = 'sale' AND sol.display_type IS NULL AND sol.purchase_price > 0
               GROUP BY sol.order_id
             ), orders AS (
                 SELECT so.id, so.company_id, so.team_id, so.user_id, %(day)s AS date, %(revenue)s AS revenue,
                        %(refunded)s AS refunded, %(sold)s AS sold,
                        (COALESCE(ln.base, 0) - COALESCE(rf.refunded_base, 0))
                        / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin_base,
-                       COALESCE(ln.cost, 0) - COALESCE(rf.refunded_cost, 0) AS cost,
+                       (COALESCE(ln.cost, 0) - COALESCE(rf.refunded_cost, 0))
+                       / COALESCE(NULLIF(so.currency_rate, 0), 1) AS cost,
                        -- new or returning customer of the order's company (see ecom_report_attribution):
                        -- among the orders sold (an order given back in full acquired nobody)
                        row_number() OVER (PARTITION BY so.company_id, p.commercial_partner_id, %(sold)s

@@ -1,0 +1,92 @@
+"""The sales report's gross margin takes each order line's cost at the time of the sale (sale_margin's
+``purchase_price``: the product's cost price when the line was made, per unit of the line, in the
+order's currency), not the product's cost price of today: a cost price changed after the sale moves
+no past margin, nor the cost of the quantities credited since; a line sold by the dozen costs twelve
+units; an order in another currency counts at the order's rate, as its revenue does."""
+
+from datetime import datetime
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import credit_note
+from .test_reports_channels import ReportCase
+
+NOON = datetime(2025, 11, 10, 9, 0)  # 12:00 in Moscow
+FIELDS = ["order_count", "revenue", "margin_base", "cost", "margin", "margin_percent"]
+
+
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
+class TestMarginAtTheTimeOfTheSale(ReportCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.seat = cls.env["product.product"].create(
+            {"name": "Автокресло", "list_price": 1000, "taxes_id": [Command.clear()], "invoice_policy": "order"})
+        cls.seat.with_company(cls.env.company).standard_price = 600
+        cls.buyer = cls.Partner.create({"name": "Покупатель автокресел"})
+
+    def sales(self, domain=()):
+        self.refresh()
+        return self.groups("ecom.report.sales", None, FIELDS, domain)[None]
+
+    def _invoice(self, order):
+        invoice = order._create_invoices()
+        invoice.action_post()
+        return invoice
+
+    def test_a_cost_price_changed_after_the_sale_moves_no_margin(self):
+        order = self._order(self.buyer, 1000, NOON, product=self.seat)
+        order.order_line.product_uom_qty = 2
+        self._order(self.buyer, 500, NOON)  # a product without a cost: no margin base, no cost
+        self.assertEqual(order.order_line.purchase_price, 600)
+        before = self.sales()
+        self.assertEqual((before["order_count"], before["revenue"]), (2, 2500))
+        self.assertEqual((before["margin_base"], before["cost"], before["margin"]), (2000, 1200, 800))
+        self.assertAlmostEqual(before["margin_percent"], 40)
+        # the supplier raised the price: today's cost price is 900, last month's sale cost 600 a seat
+        self.seat.with_company(self.env.company).standard_price = 900
+        after = self.sales()
+        self.assertEqual((after["margin_base"], after["cost"], after["margin"]), (2000, 1200, 800))
+        # one seat comes back after the change: what it takes from the cost is what it cost then
+        credit_note(self._invoice(order), quantity=1)
+        returned = self.sales()
+        self.assertEqual((returned["revenue"], returned["margin_base"], returned["cost"], returned["margin"]),
+                         (1500, 1000, 600, 400))
+        # a sale made after the change costs the new price
+        self._order(self.Partner.create({"name": "Новый покупатель"}), 1000, datetime(2025, 12, 1, 9, 0),
+                    product=self.seat)
+        december = self.sales([("date", ">=", "2025-12-01")])
+        self.assertEqual((december["margin_base"], december["cost"], december["margin"]), (1000, 900, 100))
+
+    def test_a_line_sold_by_the_dozen_costs_twelve_units(self):
+        self.seat.with_company(self.env.company).standard_price = 10
+        order = self._order(self.buyer, 150, NOON, product=self.seat)
+        order.order_line.write({"product_uom": self.env.ref("uom.product_uom_dozen").id, "price_unit": 150,
+                                "product_uom_qty": 2})
+        self.assertEqual(order.order_line.purchase_price, 120)  # per dozen
+        sales = self.sales()
+        self.assertEqual((sales["margin_base"], sales["cost"], sales["margin"]), (300, 240, 60))
+        # a dozen comes back: the credit note's line is in dozens too
+        credit_note(self._invoice(order), quantity=1)
+        sales = self.sales()
+        self.assertEqual((sales["margin_base"], sales["cost"], sales["margin"]), (150, 120, 30))
+
+    def test_an_order_in_another_currency_at_the_orders_rate(self):
+        company_currency = self.env.company.currency_id
+        other = self.env["res.currency"].with_context(active_test=False).search(
+            [("name", "in", ("EUR", "USD", "RUB")), ("id", "!=", company_currency.id)], limit=1)
+        other.active = True
+        self.env["res.currency.rate"].search([("currency_id", "=", other.id)]).unlink()
+        self.env["res.currency.rate"].create({"currency_id": other.id, "rate": 2.0, "name": "2000-01-01"})
+        pricelist = self.env["product.pricelist"].create({"name": "В валюте", "currency_id": other.id})
+        order = self.env["sale.order"].create({
+            "partner_id": self.buyer.id, "user_id": self.salesman.id, "pricelist_id": pricelist.id,
+            "order_line": [Command.create({"product_id": self.seat.id, "product_uom_qty": 1, "price_unit": 2000,
+                                           "tax_id": [Command.clear()]})]})
+        order.action_confirm()
+        # the cost of 600 in the company's currency is 1200 in the order's, at the order's rate
+        self.assertEqual((order.currency_rate, order.order_line.purchase_price), (2.0, 1200))
+        sales = self.sales()
+        self.assertEqual((sales["revenue"], sales["margin_base"], sales["cost"], sales["margin"]),
+                         (1000, 1000, 600, 400))
