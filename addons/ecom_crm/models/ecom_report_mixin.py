@@ -12,14 +12,16 @@ RAW_AGGREGATES = ("count", "count_distinct", "array_agg", "recordset")
 
 def net_revenue_fields():
     """``(revenue, refunded)``: the measures of a report of orders, the revenue net of the credit
-    notes and what they gave back (one definition for the channel, attribution and sales reports)."""
+    notes and what they gave back (one definition for the channel, attribution and sales reports),
+    VAT included: what the customers pay, as the customer card, the funnel and the ad systems' spend
+    (ROMI, ДРР) count it; the sales report's margin is without VAT."""
     return (
-        fields.Monetary(readonly=True, aggregator="sum",
-                        help="What the confirmed orders came to, taxes included, less what their credit notes "
-                             "gave back."),
+        fields.Monetary("Revenue (VAT incl.)", readonly=True, aggregator="sum",
+                        help="What the confirmed orders came to with VAT, as the customers pay, less what their "
+                             "credit notes gave back."),
         fields.Monetary("Refunds", readonly=True, aggregator="sum",
-                        help="What the posted credit notes of the orders gave back (already taken from the "
-                             "revenue)."),
+                        help="What the posted credit notes of the orders gave back, VAT included (already taken "
+                             "from the revenue)."),
     )
 
 

@@ -39,13 +39,14 @@ class EcomReportSales(models.Model):
     returning_order_count = fields.Integer("Orders of returning customers", readonly=True, aggregator="sum")
     revenue, refunded = net_revenue_fields()
     margin_base = fields.Monetary(
-        "Margin base", readonly=True, aggregator="sum",
-        help="Untaxed amount of the lines that have a cost.")
+        "Margin base (without VAT)", readonly=True, aggregator="sum",
+        help="Untaxed amount of the lines that have a cost: VAT is no margin.")
     cost = fields.Monetary(
         "Cost of goods", readonly=True, aggregator="sum",
         help="The lines' cost at the time of the sale (the «Cost» of the order line: the product's cost price when "
              "the line was made), less that of the quantities credited.")
-    margin = fields.Monetary("Gross margin", readonly=True, aggregator="sum")
+    margin = fields.Monetary("Gross margin (without VAT)", readonly=True, aggregator="sum",
+                             help="The margin base less the cost of goods.")
     # ratios of the group's sums (no columns: see ecom.report.mixin)
     average_order = fields.Monetary("Average order", readonly=True, aggregator="ecom_ratio",
                                     ecom_ratio=("revenue", "order_count", 1))

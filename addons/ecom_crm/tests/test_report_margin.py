@@ -90,3 +90,29 @@ class TestMarginAtTheTimeOfTheSale(ReportCase):
         sales = self.sales()
         self.assertEqual((sales["revenue"], sales["margin_base"], sales["cost"], sales["margin"]),
                          (1000, 1000, 600, 400))
+
+    def test_revenue_with_vat_margin_without(self):
+        """Revenue is what the customer pays, VAT included; the margin is without VAT (the state's, not the
+        store's): a seat at 1000 + 20% VAT bought for 600 is 1200 of revenue and 400 of margin on 1000, 40%.
+        The labels say so, in Russian too."""
+        vat = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
+                                              "type_tax_use": "sale", "price_include_override": "tax_excluded"})
+        order = self.env["sale.order"].create({
+            "partner_id": self.buyer.id, "user_id": self.salesman.id,
+            "order_line": [Command.create({"product_id": self.seat.id, "product_uom_qty": 1, "price_unit": 1000,
+                                           "tax_id": [Command.set(vat.ids)]})]})
+        order.action_confirm()
+        self.assertEqual((order.amount_untaxed, order.amount_total), (1000, 1200))
+        sales = self.sales()
+        self.assertEqual((sales["revenue"], sales["margin_base"], sales["cost"], sales["margin"]),
+                         (1200, 1000, 600, 400))
+        self.assertAlmostEqual(sales["margin_percent"], 40)
+        channel = self.groups("ecom.report.channel", None, ["revenue"])[None]
+        self.assertEqual(channel["revenue"], 1200)
+        labels = {fname: self.env["ir.model.fields"]._get("ecom.report.sales", fname).with_context(lang="ru_RU")
+                  for fname in ("revenue", "margin_base", "margin")}
+        self.assertEqual({fname: (label.with_context(lang="en_US").field_description, label.field_description)
+                          for fname, label in labels.items()},
+                         {"revenue": ("Revenue (VAT incl.)", "Выручка с НДС"),
+                          "margin_base": ("Margin base (without VAT)", "База маржи (без НДС)"),
+                          "margin": ("Gross margin (without VAT)", "Валовая прибыль (без НДС)")})
