@@ -73,7 +73,9 @@ def credited_documents(credited, joins=None, where=None):
 
 def order_refunds(where=None, orders=None):
     """The SQL of a subquery: per confirmed order that gave something back, ``refunded``, what was
-    given back in the order's currency; ``refunded_base`` and ``refunded_cost``, the untaxed amount
+    given back in the order's currency (VAT included); ``refunded_untaxed``, its part without VAT (the
+    credited lines' untaxed amounts in the same proportion; of a credit note typed in by hand, the
+    order's own share of VAT taken out); ``refunded_base`` and ``refunded_cost``, the untaxed amount
     and the cost (both in the order's currency; the cost is the order line's cost at the time of the
     sale, sale_margin's ``purchase_price``, times the quantity credited in the line's unit) of the
     credited lines that have a cost; ``returned``, whether the order gave back everything it was (a
@@ -193,7 +195,7 @@ def order_refunds(where=None, orders=None):
                AND (so.company_id, hp.commercial_partner_id) IN (SELECT company_id, partner_id FROM hand)
         ), docs AS (  -- the documents' lines of the credited orders, each for the first order line it names
             SELECT so.id AS order_id, so.amount_total AS ordered, sol.id AS line_id, m.id AS move_id, m.move_type,
-                   aml.price_total * %(rate)s AS amount,
+                   aml.price_total * %(rate)s AS amount, aml.price_subtotal * %(rate)s AS untaxed,
                    CASE WHEN %(cost)s > 0 THEN aml.price_subtotal * %(rate)s ELSE 0 END AS base,
                    CASE WHEN %(cost)s > 0 THEN %(credited_qty)s * %(cost)s ELSE 0 END AS cost
             %(documents)s
@@ -201,6 +203,7 @@ def order_refunds(where=None, orders=None):
             SELECT d.order_id, d.ordered, d.line_id,
                    COALESCE(SUM(d.amount) FILTER (WHERE d.move_type = 'out_invoice'), 0) AS invoiced,
                    COALESCE(SUM(d.amount) FILTER (WHERE d.move_type = 'out_refund'), 0) AS credited,
+                   COALESCE(SUM(d.untaxed) FILTER (WHERE d.move_type = 'out_refund'), 0) AS credited_untaxed,
                    COALESCE(SUM(d.base) FILTER (WHERE d.move_type = 'out_refund'), 0) AS credited_base,
                    COALESCE(SUM(d.cost) FILTER (WHERE d.move_type = 'out_refund'), 0) AS credited_cost,
                    COALESCE(SUM(d.amount) FILTER (WHERE d.move_type = 'out_invoice'
@@ -211,13 +214,15 @@ def order_refunds(where=None, orders=None):
           GROUP BY d.order_id, d.ordered, d.line_id
         ), linked AS (
             SELECT x.order_id, x.refunded,
+                   COALESCE(x.refunded / NULLIF(x.credited, 0), 0) * x.credited_untaxed AS refunded_untaxed,
                    COALESCE(x.refunded / NULLIF(x.credited, 0), 0) * x.credited_base AS refunded_base,
                    COALESCE(x.refunded / NULLIF(x.credited, 0), 0) * x.credited_cost AS refunded_cost
-              FROM (SELECT i.order_id, i.credited, i.credited_base, i.credited_cost,
+              FROM (SELECT i.order_id, i.credited, i.credited_untaxed, i.credited_base, i.credited_cost,
                            LEAST(i.ordered, GREATEST(0, i.credited - GREATEST(i.reinvoiced, i.invoiced - i.ordered)))
                            AS refunded
                       FROM (SELECT order_id, max(ordered) AS ordered, SUM(invoiced) AS invoiced,
-                                   SUM(credited) AS credited, SUM(credited_base) AS credited_base,
+                                   SUM(credited) AS credited, SUM(credited_untaxed) AS credited_untaxed,
+                                   SUM(credited_base) AS credited_base,
                                    SUM(credited_cost) AS credited_cost,
                                    SUM(LEAST(credited, reinvoiced)) AS reinvoiced
                               FROM lines
@@ -256,6 +261,8 @@ def order_refunds(where=None, orders=None):
         SELECT so.id AS order_id,
                COALESCE(lk.refunded, 0) + COALESCE(t.amount, 0) * COALESCE(NULLIF(so.currency_rate, 0), 1)
                AS refunded,
+               COALESCE(lk.refunded_untaxed, 0) + COALESCE(t.amount, 0) * COALESCE(NULLIF(so.currency_rate, 0), 1)
+               * COALESCE(so.amount_untaxed / NULLIF(so.amount_total, 0), 1) AS refunded_untaxed,
                COALESCE(lk.refunded_base, 0) AS refunded_base, COALESCE(lk.refunded_cost, 0) AS refunded_cost,
                (so.amount_total > 0 AND COALESCE(lk.refunded, 0)
                 + COALESCE(t.amount, 0) * COALESCE(NULLIF(so.currency_rate, 0), 1) >= so.amount_total - 0.005)

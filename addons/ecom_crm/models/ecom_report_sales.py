@@ -14,8 +14,9 @@ class EcomReportSales(models.Model):
     unit of the line, in the order's currency), so that a cost price changed since moves no past
     margin. Every amount is in the company's currency at the order's rate.
 
-    Revenue is what the customer pays (taxes included, as on the customer card) less what the
-    order's credit notes gave back (on the order's day: see ``order_refunds``); the margin is
+    Revenue is what the customer pays (VAT included, as on the customer card) less what the
+    order's credit notes gave back (on the order's day: see ``order_refunds``); *Revenue (without
+    VAT)* the same without VAT, the accountant's «выручка без НДС»; the margin is
     computed on the lines' untaxed amounts («Margin base»), so that taxes are not margin, less the
     credited lines' untaxed amount and the cost of the quantities credited (the goods came back)."""
 
@@ -38,6 +39,10 @@ class EcomReportSales(models.Model):
     new_customer_count = fields.Integer("New customers", readonly=True, aggregator="sum")
     returning_order_count = fields.Integer("Orders of returning customers", readonly=True, aggregator="sum")
     revenue, refunded = net_revenue_fields()
+    revenue_untaxed = fields.Monetary(
+        "Revenue (without VAT)", readonly=True, aggregator="sum",
+        help="What the confirmed orders came to without VAT («выручка без НДС», the accountant's figure), less the "
+             "untaxed part of what their credit notes gave back.")
     margin_base = fields.Monetary(
         "Margin base (without VAT)", readonly=True, aggregator="sum",
         help="Untaxed amount of the lines that have a cost: VAT is no margin.")
@@ -66,6 +71,8 @@ class EcomReportSales(models.Model):
               GROUP BY sol.order_id
             ), orders AS (
                 SELECT so.id, so.company_id, so.team_id, so.user_id, %(day)s AS date, %(revenue)s AS revenue,
+                       (so.amount_untaxed - COALESCE(rf.refunded_untaxed, 0))
+                       / COALESCE(NULLIF(so.currency_rate, 0), 1) AS revenue_untaxed,
                        %(refunded)s AS refunded, %(sold)s AS sold,
                        (COALESCE(ln.base, 0) - COALESCE(rf.refunded_base, 0))
                        / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin_base,
@@ -88,7 +95,8 @@ class EcomReportSales(models.Model):
                        count(*) FILTER (WHERE o.sold)::int AS order_count,
                        count(*) FILTER (WHERE o.sold AND o.n = 1)::int AS new_customer_count,
                        count(*) FILTER (WHERE o.sold AND o.n > 1)::int AS returning_order_count,
-                       SUM(o.revenue) AS revenue, SUM(o.refunded) AS refunded, SUM(o.margin_base) AS margin_base,
+                       SUM(o.revenue) AS revenue, SUM(o.revenue_untaxed) AS revenue_untaxed,
+                       SUM(o.refunded) AS refunded, SUM(o.margin_base) AS margin_base,
                        SUM(o.cost) AS cost,
                        SUM(o.margin_base - o.cost) AS margin
                   FROM orders o

@@ -92,27 +92,43 @@ class TestMarginAtTheTimeOfTheSale(ReportCase):
                          (1000, 1000, 600, 400))
 
     def test_revenue_with_vat_margin_without(self):
-        """Revenue is what the customer pays, VAT included; the margin is without VAT (the state's, not the
-        store's): a seat at 1000 + 20% VAT bought for 600 is 1200 of revenue and 400 of margin on 1000, 40%.
-        The labels say so, in Russian too."""
+        """Revenue is what the customer pays, VAT included; *Revenue (without VAT)* the accountant's figure; the
+        margin is without VAT (the state's, not the store's): two seats at 1000 + 20% VAT bought for 600 are
+        2400 of revenue, 2000 without VAT, and 800 of margin on 2000, 40%. One comes back: 1200 and 1000 less; a
+        goodwill credit of 120 typed in by hand takes 120 from the revenue, 100 from the revenue without VAT
+        (the order's share of VAT), nothing from the margin. The labels say so, in Russian too."""
         vat = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
                                               "type_tax_use": "sale", "price_include_override": "tax_excluded"})
         order = self.env["sale.order"].create({
             "partner_id": self.buyer.id, "user_id": self.salesman.id,
-            "order_line": [Command.create({"product_id": self.seat.id, "product_uom_qty": 1, "price_unit": 1000,
+            "order_line": [Command.create({"product_id": self.seat.id, "product_uom_qty": 2, "price_unit": 1000,
                                            "tax_id": [Command.set(vat.ids)]})]})
         order.action_confirm()
-        self.assertEqual((order.amount_untaxed, order.amount_total), (1000, 1200))
-        sales = self.sales()
-        self.assertEqual((sales["revenue"], sales["margin_base"], sales["cost"], sales["margin"]),
-                         (1200, 1000, 600, 400))
+        self.assertEqual((order.amount_untaxed, order.amount_total), (2000, 2400))
+        fields = ["revenue", "revenue_untaxed", "margin_base", "cost", "margin"]
+        self.refresh()
+        sales = self.groups("ecom.report.sales", None, [*fields, "margin_percent"])[None]
+        self.assertEqual([sales[name] for name in fields], [2400, 2000, 2000, 1200, 800])
         self.assertAlmostEqual(sales["margin_percent"], 40)
         channel = self.groups("ecom.report.channel", None, ["revenue"])[None]
-        self.assertEqual(channel["revenue"], 1200)
+        self.assertEqual(channel["revenue"], 2400)
+        credit_note(self._invoice(order), quantity=1)
+        self.refresh()
+        sales = self.groups("ecom.report.sales", None, fields)[None]
+        self.assertEqual([sales[name] for name in fields], [1200, 1000, 1000, 600, 400])
+        goodwill = self.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": self.buyer.id,
+            "invoice_line_ids": [Command.create({"name": "Компенсация за задержку", "quantity": 1, "price_unit": 120,
+                                                 "tax_ids": [Command.clear()]})]})
+        goodwill.action_post()
+        self.refresh()
+        sales = self.groups("ecom.report.sales", None, fields)[None]
+        self.assertEqual([round(sales[name], 2) for name in fields], [1080, 900, 1000, 600, 400])
         labels = {fname: self.env["ir.model.fields"]._get("ecom.report.sales", fname).with_context(lang="ru_RU")
-                  for fname in ("revenue", "margin_base", "margin")}
+                  for fname in ("revenue", "revenue_untaxed", "margin_base", "margin")}
         self.assertEqual({fname: (label.with_context(lang="en_US").field_description, label.field_description)
                           for fname, label in labels.items()},
                          {"revenue": ("Revenue (VAT incl.)", "Выручка с НДС"),
+                          "revenue_untaxed": ("Revenue (without VAT)", "Выручка без НДС"),
                           "margin_base": ("Margin base (without VAT)", "База маржи (без НДС)"),
                           "margin": ("Gross margin (without VAT)", "Валовая прибыль (без НДС)")})
