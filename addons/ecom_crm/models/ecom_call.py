@@ -26,7 +26,12 @@ class EcomCall(models.Model):
     state = fields.Selection(
         [("ringing", "Ringing"), ("answered", "Answered"), ("missed", "Missed"), ("finished", "Finished")],
         default="ringing", required=True)
-    caller = fields.Char("Caller number", required=True)
+    # empty for a hidden number (see hidden_caller): the customer's number otherwise, whichever way the call went
+    caller = fields.Char("Caller number")
+    hidden_caller = fields.Boolean(
+        "Hidden number", readonly=True,
+        help="The caller withheld their number: the call is logged, with whoever answered it, but nobody can be "
+             "matched to it nor called back, so it makes no request.")
     called = fields.Char("Called number")
     started_at = fields.Datetime(default=fields.Datetime.now)
     duration = fields.Integer("Duration (s)")
@@ -47,6 +52,12 @@ class EcomCall(models.Model):
         ("call_unique", "UNIQUE(source_id, call_id)", "A call is reported once per telephony source."),
     ]
 
+    @api.depends("caller", "hidden_caller")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for call in self:
+            call.display_name = call.caller or (self.env._("Hidden number") if call.hidden_caller else "")
+
     @api.model
     def _ecom_process_event(self, data, source, raw=None):
         """Apply one webhook event (validated ``data``); the first event of a call finds or
@@ -57,9 +68,11 @@ class EcomCall(models.Model):
         # the events of one call may arrive at the same instant: one creates the call, the others update it
         self.env["res.partner"]._ecom_lock_customer_keys([f"call:{source.id}:{data['call_id']}"])
         call = self.search([("source_id", "=", source.id), ("call_id", "=", data["call_id"])], limit=1)
-        if not call:  # the customer's number, read once for the call: later events need none
+        if not call and not data.get("hidden"):  # the customer's number, read once for the call: later events need none
             data = dict(data, caller=self._ecom_caller_number(data["caller"]))
-        if not call and data.get("direction") == "out":
+        if not call and data.get("hidden"):
+            call = self._ecom_create_hidden(data, source, raw)
+        elif not call and data.get("direction") == "out":
             call = self._ecom_create_outgoing(data, source)
         elif not call:
             # «caller» is always the customer's number, «called» the store's line, whichever way it went
@@ -222,6 +235,25 @@ class EcomCall(models.Model):
         })
 
     @api.model
+    def _ecom_create_hidden(self, data, source, raw=None):
+        """The first event of an incoming call from a hidden number: the call, with no customer and no request
+        (no number to match, none to call back: a request without a phone nor an email is refused everywhere
+        else too), journaled done as the store's other calls are; whoever answers it is set as for any call."""
+        message = _("Incoming call from a hidden number to %(called)s", called=data.get("called") or "")
+        request = {"message": message, "name": data.get("caller_name")}
+        if raw is not None:
+            request["_raw"] = raw
+        Journal = self.env["ecom.intake.request"]
+        Journal.create({**Journal._vals_from_data(request, source, "call"), "state": "done",
+                        "data": Journal._stored_data({**request, "call_id": data["call_id"], "hidden": True})})
+        return self.create({
+            "source_id": source.id, "call_id": data["call_id"], "caller": False, "hidden_caller": True,
+            "called": data.get("called"), "direction": "in",
+            "started_at": data.get("started_at") or fields.Datetime.now(),
+            "company_id": source.company_id.id,
+        })
+
+    @api.model
     def _ecom_caller_number(self, caller):
         """The caller id as stored, in the setting's country; international digits without their «+»
         (as telephony gives them) read as international when the country cannot read them."""
@@ -242,9 +274,9 @@ class EcomCall(models.Model):
         salesperson logs it by hand)."""
         for call in self:
             state = dict(self._fields["state"]._description_selection(self.env))[call.state]
-            parts = [_("Outgoing call to %(number)s: %(state)s", number=call.caller, state=state)
+            parts = [_("Outgoing call to %(number)s: %(state)s", number=call.display_name, state=state)
                      if call.direction == "out" else
-                     _("Incoming call from %(number)s: %(state)s", number=call.caller, state=state)]
+                     _("Incoming call from %(number)s: %(state)s", number=call.display_name, state=state)]
             if call.duration:
                 parts.append(_("duration %(minutes)s min %(seconds)s s", minutes=call.duration // 60,
                                seconds=call.duration % 60))

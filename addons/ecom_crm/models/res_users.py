@@ -24,6 +24,30 @@ class ResUsers(models.Model):
             return super().SELF_WRITEABLE_FIELDS
         return [*super().SELF_WRITEABLE_FIELDS, "ecom_pbx_extension"]
 
+    def write(self, vals):
+        """A sales manager sets the salespeople's PBX extensions (CRM > Configuration > Salespeople's
+        extensions) without the right to write users: that one field, of internal users of their own
+        companies, is written as the superuser would (the check of the extensions runs all the same).
+        Anything else, or anybody else, goes through Odoo's rights as before."""
+        if set(vals) == {"ecom_pbx_extension"} and self._ecom_extensions_by_manager():
+            return super(ResUsers, self.sudo()).write(vals)
+        return super().write(vals)
+
+    def _ecom_extensions_by_manager(self):
+        """Whether the current user may set these users' PBX extensions as a sales manager: they are one,
+        could not write the users otherwise, and each user is an internal user of one of their companies who
+        is no administrator (the superuser, an administrator of users or of settings: their record is theirs
+        and their administrators', they set their own extension in their preferences)."""
+        if self.env.su or not self or self.env.user.share:
+            return False
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            return False
+        if self.env["res.users"].has_access("write"):
+            return False  # an administrator of users: Odoo's own rights apply
+        companies = self.env.user.company_ids
+        # _is_admin: the superuser, or an administrator of access rights (settings' administrators are)
+        return all(not user.share and user.company_ids & companies and not user._is_admin() for user in self.sudo())
+
     @api.model_create_multi
     def create(self, vals_list):
         """A new salesperson lands on their pipeline, not on Discuss (Odoo's first app), unless a home

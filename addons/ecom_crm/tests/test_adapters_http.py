@@ -453,36 +453,126 @@ class TestTelephonyAdapters(AdapterCase):
         self.assert_failed(mango, "the extension is not a string or a number")
         self.assertEqual(len(self.calls(uis) | self.calls(mango)), 3)
 
-    def test_hidden_callers_and_sip_uris(self):
-        """What the providers give for a caller: a hidden number («anonymous», «Unknown», «0») or an
-        extension's SIP URI names nobody: answered as the provider expects (Mango and Zadarma 200, so that
-        they do not send it again; UIS a JSON 400), journaled as failed, no customer made of it. A SIP URI
-        with a number in it («sip:+7…@pbx», as SIP trunks give a caller) is that number's customer."""
-        anna = self.env["res.partner"].create({"name": "Скрытая Анна", "phone": "+79165551234"})
+    def assert_hidden_calls(self, source, count, journaled=None):
+        """``count`` calls of ``source`` from hidden numbers, each logged without a number, a customer or a
+        request, and journaled done (``journaled``: how many entries, one per call unless said), nothing failed."""
+        calls = self.calls(source).filtered("hidden_caller")
+        self.assertEqual(len(calls), count)
+        self.assertEqual(set(calls.mapped(lambda c: (c.caller, c.partner_id.id, c.lead_id.id, c.direction))),
+                         {(False, False, False, "in")})
+        self.assertEqual(set(calls.mapped("display_name")), {"Hidden number"})
+        entries = self.entries(source)
+        self.assertEqual(entries.mapped("state"), ["done"] * (count if journaled is None else journaled),
+                         entries.mapped("error"))
+        self.assertFalse(entries.lead_id or entries.partner_id)
+        return calls
+
+    def assert_nobody_hidden(self):
+        """No customer, request or call back was made of a hidden number (every hidden caller would be one)."""
+        self.assertFalse(self.env["res.partner"].search([("phone", "in", ("anonymous", "Unknown", "0", "+"))]))
+        self.assertFalse(self.env["crm.lead"].search([("phone", "in", ("anonymous", "Unknown", "0", "+"))]))
+
+    def test_mango_hidden_numbers_are_calls(self):
+        """Mango gives a hidden caller as «anonymous», «Unknown», or no number at all: before, the call was
+        journaled as failed and not logged. It is a call without a number, answered 200, journaled done; the
+        salesperson who answered it (``to.extension``) is who took it; missed, it asks nobody to call back."""
+        anna = new_test_user(self.env, login="ecom_mango_hidden", groups="sales_team.group_sale_salesman")
+        anna.ecom_pbx_extension = "101"
         mango = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
-        appeared = fixture("mango")["appeared"]
-        for index, number in enumerate(("anonymous", "Unknown", "sip:101@vpbx.example")):
-            event = dict(appeared, entry_id=f"hidden-{index}", **{"from": {"number": number}})
-            self.assertEqual(self.mango(mango, "call", event).status_code, 200, number)
-            self.assert_failed(mango, "caller: not a phone number", count=index + 1)
-        event = dict(appeared, entry_id="sip-1", **{"from": {"number": "sip:+79165551234@trunk.example"}})
+        sample = fixture("mango")
+        for index, origin in enumerate(({"number": "anonymous"}, {"number": "Unknown"}, {"number": ""}, {})):
+            event = dict(sample["appeared"], entry_id=f"hidden-{index}", **{"from": origin})
+            self.assertEqual(self.mango(mango, "call", event).status_code, 200, origin)
+        answered = dict(sample["connected"], entry_id="hidden-0", **{"from": {"number": "anonymous"}})
+        self.assertEqual(self.mango(mango, "call", answered).status_code, 200)
+        summary = dict(sample["summary"], entry_id="hidden-0", **{"from": {"number": "anonymous"}})
+        self.assertEqual(self.mango(mango, "summary", summary).status_code, 200)
+        missed = dict(sample["missed_summary"], entry_id="hidden-1", **{"from": {}})
+        self.assertEqual(self.mango(mango, "summary", missed).status_code, 200)
+        calls = self.assert_hidden_calls(mango, 4)
+        by_id = {call.call_id: call for call in calls}
+        talked, lost = by_id["hidden-0"], by_id["hidden-1"]
+        self.assertEqual((talked.state, talked.duration, talked.user_id), ("finished", 185, anna))
+        self.assertEqual((lost.state, lost.user_id), ("missed", self.env["res.users"]))
+        self.assertFalse(self.env["mail.activity"].search([("ecom_call_id", "in", calls.ids)]), "nobody to call back")
+        self.assert_nobody_hidden()
+        # an extension's SIP address is no hidden number: refused as before; a SIP URI with a number is that number
+        event = dict(sample["appeared"], entry_id="sip-ext", **{"from": {"number": "sip:101@vpbx.example"}})
         self.assertEqual(self.mango(mango, "call", event).status_code, 200)
-        self.assertEqual(self.calls(mango).mapped(lambda c: (c.caller, c.partner_id)), [("+79165551234", anna)])
+        self.assert_failed(mango, "caller: not a phone number")
+        customer = self.env["res.partner"].create({"name": "Скрытая Анна", "phone": "+79165551234"})
+        event = dict(sample["appeared"], entry_id="sip-1", **{"from": {"number": "sip:+79165551234@trunk.example"}})
+        self.assertEqual(self.mango(mango, "call", event).status_code, 200)
+        self.assertEqual(self.calls(mango).filtered(lambda c: c.call_id == "sip-1").partner_id, customer)
+        # an outgoing call needs the number dialled
+        out = dict(sample["out_appeared"], entry_id="out-nobody", to={})
+        self.assertEqual(self.mango(mango, "call", out).status_code, 200)
+        self.assert_failed(mango, "no customer number", count=2)
+
+    def test_zadarma_hidden_numbers_are_calls(self):
+        """Zadarma gives a hidden caller as «0» (or «anonymous», or an empty caller_id): a call without a number,
+        answered 200, journaled done; ``internal`` of its NOTIFY_ANSWER and NOTIFY_END is who took it."""
+        boris = new_test_user(self.env, login="ecom_zd_hidden", groups="sales_team.group_sale_salesman")
+        boris.ecom_pbx_extension = "100"
         zadarma = self._source("zadarma", kind="calls", provider_secret="zd-secret")
-        start = fixture("zadarma")["start"]
-        for index, number in enumerate(("anonymous", "0")):
-            self.assertEqual(self.zadarma(zadarma, dict(start, pbx_call_id=f"hidden-{index}", caller_id=number))
-                             .status_code, 200, number)
-        self.assert_failed(zadarma, "caller: not a phone number", count=2)
-        sip = dict(start, pbx_call_id="sip-1", caller_id="sip:79165551234@sip.example")
-        self.assertEqual(self.zadarma(zadarma, sip).status_code, 200)
-        self.assertEqual(self.calls(zadarma).partner_id, anna)
+        sample = fixture("zadarma")
+        for index, number in enumerate(("0", "anonymous", "")):
+            response = self.zadarma(zadarma, dict(sample["start"], pbx_call_id=f"hidden-{index}", caller_id=number))
+            self.assertEqual(response.status_code, 200, number)
+        self.assertEqual(self.zadarma(zadarma, dict(sample["answer"], pbx_call_id="hidden-0", caller_id="0"))
+                         .status_code, 200)
+        self.assertEqual(self.zadarma(zadarma, dict(sample["end"], pbx_call_id="hidden-0", caller_id="0"))
+                         .status_code, 200)
+        lost = dict(sample["end"], pbx_call_id="hidden-1", caller_id="anonymous", disposition="no answer",
+                    duration="0", internal="")
+        self.assertEqual(self.zadarma(zadarma, lost).status_code, 200)
+        calls = self.assert_hidden_calls(zadarma, 3)
+        by_id = {call.call_id: call for call in calls}
+        self.assertEqual((by_id["hidden-0"].state, by_id["hidden-0"].duration, by_id["hidden-0"].user_id),
+                         ("finished", 185, boris))
+        self.assertEqual(by_id["hidden-1"].state, "missed")
+        self.assertFalse(self.env["mail.activity"].search([("ecom_call_id", "in", calls.ids)]))
+        self.assert_nobody_hidden()
+        # a notification without caller_id at all is no Zadarma's (it sends and signs it, «0» when hidden)
+        nobody = {k: v for k, v in sample["start"].items() if k != "caller_id"}
+        self.assertEqual(self.zadarma(zadarma, dict(nobody, pbx_call_id="no-caller")).status_code, 200)
+        self.assert_failed(zadarma, "no caller_id")
+        self.assertEqual(len(self.calls(zadarma)), 3)
+
+    def test_uis_hidden_numbers_are_calls(self):
+        """UIS gives a hidden caller's ``contact_phone_number`` empty (null, "") or as a word: answered with its
+        usual JSON 200 (it was a 400), journaled done; the employee's extension, also as UIS's own variable
+        ``extension_phone_number``, is who took it."""
+        vera = new_test_user(self.env, login="ecom_uis_hidden", groups="sales_team.group_sale_salesman")
+        vera.ecom_pbx_extension = "103"
         uis = self._source("uis", kind="calls", provider_secret="uis-key-42")
-        response = self.post_json(uis, dict(fixture("uis")["incoming"], contact_phone_number="anonymous"))
+        sample = fixture("uis")
+        for index, number in enumerate((None, "", "anonymous", "Private")):
+            response = self.post_json(uis, dict(sample["incoming"], call_session_id=900 + index,
+                                                contact_phone_number=number))
+            self.assertEqual((response.status_code, response.json()["ok"]), (200, True), number)
+        answered = {k: v for k, v in sample["answered"].items() if k != "employee_extension"}
+        response = self.post_json(uis, dict(answered, call_session_id=900, contact_phone_number=None,
+                                            extension_phone_number="103"))
+        self.assertEqual(response.status_code, 200, response.text)
+        response = self.post_json(uis, dict(sample["lost"], call_session_id=901, contact_phone_number=""))
+        self.assertEqual(response.status_code, 200, response.text)
+        calls = self.assert_hidden_calls(uis, 4)
+        by_id = {call.call_id: call for call in calls}
+        self.assertEqual((by_id["900"].state, by_id["900"].user_id), ("answered", vera))
+        self.assertEqual(by_id["901"].state, "missed")
+        self.assert_nobody_hidden()
+        # an outgoing call without the number dialled is still refused
+        response = self.post_json(uis, dict(sample["incoming"], call_session_id=950, direction="out",
+                                            contact_phone_number=""))
         self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"))
-        self.assert_failed(uis, "caller: not a phone number")
-        self.assertFalse(self.calls(uis))
-        self.assertEqual(self.env["res.partner"].search_count([("phone", "in", ("anonymous", "Unknown", "0"))]), 0)
+        self.assert_failed(uis, "no contact_phone_number")
+        # a template without the number's variable is the store's mistake, not a hidden caller: refused, no call
+        body = {k: v for k, v in sample["incoming"].items() if k != "contact_phone_number"}
+        response = self.post_json(uis, dict(body, call_session_id=960))
+        self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"))
+        self.assert_failed(uis, "no contact_phone_number", count=2)
+        self.assertEqual(len(self.calls(uis)), 4)
 
     def test_objects_and_lists_are_no_call_id_or_number(self):
         """An object or a list where a call's id or a phone number is expected is refused with the

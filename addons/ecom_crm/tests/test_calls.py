@@ -2,9 +2,10 @@ import json
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 from odoo.tools.sql import column_exists
 
-from ..tools.intake import validate_call
+from ..tools.intake import is_hidden_caller, validate_call
 from .common import IntakeCase, load_migration
 
 URL = "/ecom_crm/api/v1/calls"
@@ -407,16 +408,94 @@ class TestCallWebhook(IntakeCase):
     def test_a_caller_id_that_is_no_number_is_refused(self):
         """Letters before the digits («abc12345») or thirty digits are no number anyone calls back: they
         were kept as typed on a new customer. A JSON 400 naming the caller; no call, no request, no
-        customer. A URI with no number in it (a SIP extension, a hidden caller) is none either."""
+        customer. A URI with no number in it (a SIP extension, «tel:») is none either; a hidden number is a
+        call (see test_a_hidden_number_is_a_call_without_a_request)."""
         counts = [self.env[model].search_count([]) for model in ("ecom.call", "crm.lead", "res.partner")]
-        for caller in ("abc12345", "1" * 30, "+7" + "9" * 28, "sip:101@pbx.example", "tel:",
-                       "sip:anonymous@anonymous.invalid", "anonymous"):
+        # a program's placeholder for a number it lost is no hidden number: each call would make no request
+        for caller in ("abc12345", "1" * 30, "+7" + "9" * 28, "sip:101@pbx.example", "tel:", "101",
+                       "None", "null", "undefined", "n/a"):
             with self.subTest(caller=caller):
                 response = self.call({"event": "incoming", "call_id": f"c-bad-{caller}", "caller": caller})
                 self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"))
                 self.assertEqual(set(response.json()["fields"]), {"caller"})
         self.assertEqual([self.env[model].search_count([]) for model in ("ecom.call", "crm.lead", "res.partner")],
                          counts)
+
+    def test_a_hidden_number_is_a_call_without_a_request(self):
+        """A call from a hidden number was refused (400): the store got it all the same. It is logged as a
+        call with no number («Hidden number», «Скрытый номер»), no customer and no request (nothing to match
+        nor to call back), journaled done; whoever answered it took it; missed, it asks nobody to call back."""
+        self.salesman.ecom_pbx_extension = "101"
+        counts = [self.env[model].search_count([]) for model in ("crm.lead", "res.partner", "mail.activity")]
+        Journal = self.env["ecom.intake.request"]
+        before = Journal.search([], order="id desc", limit=1).id or 0
+        for index, caller in enumerate(("anonymous", "Unknown", "0", "+", "private", "RESTRICTED",
+                                        "sip:anonymous@anonymous.invalid", "Скрытый номер")):
+            with self.subTest(caller=caller):
+                response = self.call({"event": "incoming", "call_id": f"h-{index}", "caller": caller,
+                                      "called": "+74951234567"})
+                self.assertEqual(response.status_code, 200, response.text)
+                self.assertEqual(response.json() | {"call": 0},
+                                 {"call": 0, "state": "ringing", "lead_id": None, "partner_id": None})
+        self.call({"event": "answered", "call_id": "h-0", "caller": "anonymous", "extension": "101"})
+        self.call({"event": "finished", "call_id": "h-0", "caller": "anonymous", "extension": "101", "duration": 42})
+        self.call({"event": "missed", "call_id": "h-1", "caller": "Unknown"})
+        calls = self.env["ecom.call"].search([("call_id", "like", "h-")])
+        self.assertEqual(len(calls), 8)
+        self.assertEqual(set(calls.mapped(lambda c: (c.caller, c.hidden_caller, c.partner_id.id, c.lead_id.id))),
+                         {(False, True, False, False)})
+        talked, lost = calls.filtered(lambda c: c.call_id == "h-0"), calls.filtered(lambda c: c.call_id == "h-1")
+        self.assertEqual((talked.state, talked.duration, talked.user_id), ("finished", 42, self.salesman))
+        self.assertEqual(lost.state, "missed")
+        self.assertEqual(talked.with_context(lang="en_US").display_name, "Hidden number")
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.assertEqual(talked.with_context(lang="ru_RU").display_name, "Скрытый номер")
+        self.assertEqual(self.env["ecom.call"].search([("hidden_caller", "=", True)]), calls)
+        self.assertEqual([self.env[model].search_count([]) for model in ("crm.lead", "res.partner", "mail.activity")],
+                         counts, "no request, no customer, nobody to call back")
+        entries = Journal.search([("id", ">", before)])
+        self.assertEqual((len(entries), set(entries.mapped("state")), set(entries.mapped("channel"))),
+                         (8, {"done"}, {"call"}), "journaled done, one entry per call")
+        self.assertFalse(entries.lead_id or entries.partner_id)
+        self.assertIn(entries[0].message, ("Incoming call from a hidden number to +74951234567",  # the API's language
+                                           "Входящий звонок со скрытого номера на +74951234567"))
+        # a hidden number is no number the store dialled
+        response = self.call({"event": "incoming", "call_id": "h-out", "caller": "anonymous", "direction": "out"})
+        self.assertEqual((response.status_code, set(response.json()["fields"])), (400, {"caller"}))
+        # the calls list shows it as such
+        self.assertIn("Hidden number", str(calls.with_context(lang="en_US").web_search_read(
+            [("id", "in", calls.ids)], {"display_name": {}})))
+
+    def test_what_is_a_hidden_number(self):
+        """A hidden number is what telephony writes for a withheld one, nothing that could be a real number, an
+        extension, a customer's name or a program's lost value (those are refused or taken as they are)."""
+        for caller in ("anonymous", "ANONYMOUS", " Unknown ", "0", "000", "+", "", "sip:anonymous@anonymous.invalid",
+                       "tel:0", "Скрытый номер", "скрыт", "Withheld"):
+            with self.subTest(caller=caller):
+                self.assertTrue(is_hidden_caller(caller))
+        for caller in ("+7 000 000-00-00", "8 000 000 00 00", "0800", "101", "sip:101@pbx.example", "tel:",
+                       "sip:@pbx", "Скрытая Анна", "неизвестный клиент", "None", "null", "undefined", "n/a",
+                       "+79161234567"):
+            with self.subTest(caller=caller):
+                self.assertFalse(is_hidden_caller(caller))
+
+    def test_upgrade_lets_a_call_have_no_number(self):
+        """18.0.1.6.1: ``caller`` loses its NOT NULL and ``hidden_caller`` is there, run twice as an upgrade
+        interrupted and started again would; a hidden call is logged after it."""
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE ecom_call DROP COLUMN hidden_caller")
+        self.env.cr.execute("UPDATE ecom_call SET caller = '+70000000001' WHERE caller IS NULL")
+        self.env.cr.execute("ALTER TABLE ecom_call ALTER COLUMN caller SET NOT NULL")
+        for _run in range(2):
+            load_migration("18.0.1.6.1").migrate(self.env.cr, "18.0.1.6.0")
+        self.env.cr.execute("SELECT is_nullable FROM information_schema.columns "
+                            "WHERE table_name = 'ecom_call' AND column_name = 'caller'")
+        self.assertEqual(self.env.cr.fetchone(), ("YES",))
+        self.assertTrue(column_exists(self.env.cr, "ecom_call", "hidden_caller"))
+        response = self.call({"event": "incoming", "call_id": "h-up", "caller": "anonymous"})
+        self.assertEqual(response.status_code, 200, response.text)
+        call = self.env["ecom.call"].browse(response.json()["call"])
+        self.assertEqual((call.caller, call.hidden_caller), (False, True))
 
     def test_a_caller_id_given_as_a_uri_is_its_number(self):
         """SIP telephony and RFC 3966 give a caller as a URI: «tel:+7…» (libphonenumber reads it: the
@@ -646,6 +725,68 @@ class TestCallWebhook(IntakeCase):
         colleague.ecom_pbx_extension = "101"
         with self.assertRaises(ValidationError), self.cr.savepoint():
             self.salesman.active = True
+
+    def test_a_sales_manager_sets_the_salespeoples_extensions(self):
+        """The user form is the administrator's: a sales manager gives the salespeople their PBX extensions in
+        CRM > Configuration > Salespeople's extensions, the only field of a user they can write (of internal
+        users of their companies), checked as anywhere else. A salesperson cannot set a colleague's."""
+        manager = new_test_user(self.env, login="ecom_ext_manager", groups="sales_team.group_sale_manager")
+        colleague = new_test_user(self.env, login="ecom_ext_colleague", groups="sales_team.group_sale_salesman")
+        portal = new_test_user(self.env, login="ecom_ext_portal", groups="base.group_portal")
+        company = self.env["res.company"].create({"name": "Другой магазин"})
+        elsewhere = new_test_user(self.env, login="ecom_ext_elsewhere", groups="sales_team.group_sale_salesman",
+                                  company_id=company.id, company_ids=[(6, 0, company.ids)])
+        menu = self.env.ref("ecom_crm.menu_ecom_crm_pbx_extensions")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(manager)._visible_menu_ids())
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids())
+        action = self.env.ref("ecom_crm.res_users_action_ecom_pbx_extension")
+        listed = self.env["res.users"].with_user(manager).search(safe_eval(action.domain))
+        self.assertLessEqual(self.salesman | colleague, listed)
+        self.assertNotIn(portal, listed)
+        # the list's save, as the web client sends it
+        self.salesman.with_user(manager).web_save({"ecom_pbx_extension": "201"}, {"ecom_pbx_extension": {}})
+        self.assertEqual(self.salesman.ecom_pbx_extension, "201")
+        colleague.with_user(manager).ecom_pbx_extension = "202"
+        colleague.with_user(manager).ecom_pbx_extension = False
+        self.assertFalse(colleague.ecom_pbx_extension)
+        for bad in ("201", "2O1"):  # the same as a colleague's, a letter O
+            with self.subTest(bad=bad), self.assertRaises(ValidationError), self.cr.savepoint():
+                colleague.with_user(manager).ecom_pbx_extension = bad
+        # nothing else of a user, nor anybody but an internal user of their companies
+        name = colleague.name
+        for user, vals in ((colleague, {"name": "Другое имя"}),
+                           (colleague, {"ecom_pbx_extension": "203", "login": "x"}),
+                           (colleague, {"groups_id": [(4, self.env.ref("base.group_system").id)]}),
+                           (portal, {"ecom_pbx_extension": "204"}), (elsewhere, {"ecom_pbx_extension": "205"})):
+            with self.subTest(user=user.login, vals=vals), self.assertRaises(AccessError), self.cr.savepoint():
+                user.with_user(manager).write(vals)
+        self.assertEqual((colleague.name, colleague.login, portal.ecom_pbx_extension, elsewhere.ecom_pbx_extension),
+                         (name, "ecom_ext_colleague", False, False))
+        self.assertFalse(colleague.has_group("base.group_system"))
+        # nor an administrator's (theirs is set by them or their administrators), nor the superuser's; a list's
+        # save with another field is refused whole
+        admin = self.env.ref("base.user_admin")
+        admin_extension = admin.ecom_pbx_extension
+        for user in (admin, self.env.ref("base.user_root")):
+            with self.subTest(user=user.login), self.assertRaises(AccessError), self.cr.savepoint():
+                user.with_user(manager).write({"ecom_pbx_extension": "209"})
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            (colleague | admin).with_user(manager).write({"ecom_pbx_extension": "210"})
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            colleague.with_user(manager).web_save({"ecom_pbx_extension": "211", "name": "Другое имя"}, {})
+        # an import writes the record's id along: refused, whatever it holds (the list offers none)
+        for fields_, row in (([".id", "ecom_pbx_extension", "name"], [str(colleague.id), "212", "Другое имя"]),
+                             ([".id", "ecom_pbx_extension"], [str(colleague.id), "213"])):
+            result = self.env["res.users"].with_user(manager).load(fields_, [row])
+            self.assertFalse(result["ids"], result["messages"])
+        self.assertEqual((colleague.name, colleague.ecom_pbx_extension, admin.ecom_pbx_extension),
+                         (name, False, admin_extension))
+        # a salesperson sets their own (their preferences), not a colleague's
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            colleague.with_user(self.salesman).ecom_pbx_extension = "206"
+        self.assertFalse(colleague.ecom_pbx_extension)
+        self.salesman.with_user(self.salesman).ecom_pbx_extension = "207"
+        self.assertEqual(self.salesman.ecom_pbx_extension, "207")
 
     def test_a_salesperson_chosen_while_it_rings_keeps_the_request(self):
         """A sales manager gives the request to somebody while the call rings: the one who answers has

@@ -20,6 +20,8 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import unquote_plus
 
+from .intake import HIDDEN_CALLER
+
 PROVIDERS = ("tilda", "form", "yandex_forms", "vk_leads", "yandex_direct", "mango", "zadarma", "uis")
 LEAD_PROVIDERS = ("tilda", "form", "yandex_forms", "vk_leads", "yandex_direct")
 CALL_PROVIDERS = ("mango", "zadarma", "uis")
@@ -463,8 +465,9 @@ def map_mango(path, event):
     if not line:
         own = origin.get("number") if outgoing else target.get("number")
         line = None if isinstance(own, str) and ("@" in own or own.lower().startswith("sip")) else own
-    if not customer:
+    if not customer and outgoing:
         raise Malformed("no customer number in from/to")
+    customer = customer or HIDDEN_CALLER  # an incoming call's empty number: a hidden one
     data = {"event": generic, "call_id": _scalar(event["entry_id"], "entry_id"), "caller": customer,
             "called": _scalar(line, "the line's number"), "direction": "out" if outgoing else "in"}
     if kind == "summary" and generic == "finished":
@@ -492,8 +495,11 @@ def map_zadarma(fields):
         raise Malformed("no pbx_call_id")
     outgoing = event.startswith("NOTIFY_OUT")
     customer = fields.get("destination") if outgoing else fields.get("caller_id")
-    if not customer:
-        raise Malformed("no caller_id" if not outgoing else "no destination")
+    if not customer and outgoing:
+        raise Malformed("no destination")
+    if "caller_id" not in fields and not outgoing:  # Zadarma sends (and signs) it, empty or «0» when hidden
+        raise Malformed("no caller_id")
+    customer = customer or HIDDEN_CALLER  # an incoming call's empty caller_id: a hidden number
     if event in ("NOTIFY_START", "NOTIFY_OUT_START"):
         generic = "incoming"
     elif event == "NOTIFY_ANSWER":
@@ -521,6 +527,16 @@ UIS_EVENTS = {  # our event per UIS notification (its mnemonic, or the event the
 }
 
 
+# the employee's extension, as the store's template names it: ``employee_extension`` (this addon's name, see
+# CONFIGURE.md), ``extension``, or UIS's own variable ``extension_phone_number`` («внутренний номер оператора»)
+# under its own name. UIS's notification help (uiscom.ru, «Уведомления о событиях») lists no variables in the
+# copy found; ``{{extension_phone_number}}`` is what a working integration's UIS templates send for the
+# operator's extension (github.com/yarsergo/UIScomToCentrifugo, src/CommonTemplates/UIScomУведомления/Ext/
+# Template.txt: «Начало разговора», «Исходящий звонок», «Завершение звонка»). Not ``employee_phone_number``:
+# the employee's phone, a full number.
+UIS_EXTENSION_KEYS = ("employee_extension", "extension", "extension_phone_number")
+
+
 def map_uis(event):
     """A UIS HTTP notification: a JSON body whose template the store writes in UIS from its
     variables (see CONFIGURE.md): ``event`` (incoming, answered, finished, missed — or UIS's
@@ -539,19 +555,21 @@ def map_uis(event):
         "call_session_id", "contact_phone_number", "virtual_phone_number"))
     if not call_id:
         raise Malformed("no call_session_id")
-    if not customer:
-        raise Malformed("no contact_phone_number")
     lost = str(event.get("is_lost", "")).lower() in ("1", "true", "yes")
     if generic == "finished" and lost:
         generic = "missed"
     # an outgoing call's own notification says so by its name, whatever the body gives
     outgoing = name in ("outgoing", "outgoing_call") or str(event.get("direction", "")).lower() in ("out", "outgoing")
-    data = {"event": generic, "call_id": call_id, "caller": customer, "called": line,
+    if not customer and outgoing:
+        raise Malformed("no contact_phone_number")
+    if "contact_phone_number" not in event:
+        # the store's template lacks the variable: every call would be one from a hidden number, no request made
+        raise Malformed("no contact_phone_number")
+    data = {"event": generic, "call_id": call_id, "caller": customer or HIDDEN_CALLER, "called": line,
             "direction": "out" if outgoing else "in"}
     if generic == "finished":
         data["duration"] = _int(event.get("talk_time_duration"), 0)
-    extension = next((event[key] for key in ("employee_extension", "extension") if event.get(key) not in (None, "")),
-                     None)
+    extension = next((event[key] for key in UIS_EXTENSION_KEYS if event.get(key) not in (None, "")), None)
     data["extension"] = _scalar(extension, "employee_extension")
     link = str(event.get("full_record_file_link") or "").strip()
     if link.startswith(("https://", "http://")):

@@ -47,6 +47,20 @@ MAX_PHONE_DIGITS = 15
 # a caller id given as a URI, as SIP telephony and RFC 3966 write it: «tel:+74951234567;ext=12»,
 # «sip:+74951234567@pbx.example;user=phone»: its number, then its parameters, before any «@host»
 CALLER_URI = re.compile(r"(?:tel|sips?):([^@;]*)((?:;[^@;]*)*)", re.IGNORECASE)
+# a hidden number, as telephony gives a caller who withheld theirs: a word (Asterisk's and SIP's «anonymous»,
+# «Unknown», «private», «restricted», «withheld»… in either case, a Russian PBX's «скрыт»), nothing but zeros
+# («0», Zadarma's), a lone «+», or nothing at all (Mango's and UIS's empty number); «sip:anonymous@anonymous.invalid»
+# (RFC 3323) by its user part. Not a short number or an extension («101», «sip:101@pbx»): those are refused;
+# nor a program's placeholder for a value it lost («None», «null», «undefined», «n/a»): a broken integration
+# sending it for every caller would turn each of its calls into one from nobody, no request made, and not be seen.
+HIDDEN_CALLER_WORDS = frozenset({
+    "anonymous", "anonym", "unknown", "private", "restricted", "withheld", "hidden", "blocked", "unavailable",
+    "not available", "no caller id", "caller id withheld", "private number",
+    "unknown number", "hidden number", "anonymous caller", "скрыт", "скрытый", "скрытый номер", "номер скрыт",
+    "неизвестен", "неизвестный", "неизвестный номер", "аноним", "анонимный",
+})
+# the caller a provider's adapter gives for an incoming call whose number the PBX left empty
+HIDDEN_CALLER = "anonymous"
 # what Odoo's email_normalize gives for one address: a local part, "@", a domain
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 YEARS = (1900, 9000)  # the dates a request may carry, before and after the move to UTC
@@ -159,6 +173,19 @@ def caller_number(value):
     number, parameters = uri.group(1).strip(), uri.group(2).split(";")
     extension = next((item[4:] for item in parameters if item.lower().startswith("ext=")), "")
     return f"{number};ext={extension}" if extension else number  # «;ext=» read as libphonenumber reads it
+
+
+def is_hidden_caller(value):
+    """Whether a caller id says the number is hidden (see HIDDEN_CALLER_WORDS), not that it is a bad one."""
+    text = str(value or "").strip()
+    if uri := CALLER_URI.fullmatch(text.split("@", 1)[0]):
+        text = uri.group(1).strip()
+        if not text:  # «tel:», «sip:@pbx»: a broken URI, not a hidden number
+            return False
+    bare = re.sub(rf"[{SEPARATOR_CHARS}]", "", text)
+    if not bare.strip("+0"):  # nothing, «+», «0», «000»
+        return True
+    return " ".join(text.lower().split()) in HIDDEN_CALLER_WORDS
 
 
 def caller_error(value):
@@ -302,7 +329,12 @@ def validate_call(data, tz=None):
     for key in ("call_id", "caller"):
         if not clean.get(key):
             errors.setdefault(key, "required")
-    if clean.get("caller"):
+    if clean.get("caller") and is_hidden_caller(clean["caller"]) and data.get("direction") != "out":
+        # a hidden number: still a call the store got, logged without a number (nobody to match nor call back)
+        del clean["caller"]
+        clean["hidden"] = True
+        errors.pop("caller", None)
+    elif clean.get("caller"):
         clean["caller"] = caller_number(clean["caller"])
         if error := caller_error(clean["caller"]):
             errors["caller"] = error
