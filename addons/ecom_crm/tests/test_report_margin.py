@@ -72,6 +72,21 @@ class TestMarginAtTheTimeOfTheSale(ReportCase):
         sales = self.sales()
         self.assertEqual((sales["margin_base"], sales["cost"], sales["margin"]), (150, 120, 30))
 
+    def test_a_credit_note_in_units_of_a_line_sold_by_the_dozen(self):
+        """The credited quantity is read in the credit note line's unit and counted in the order line's: six
+        units of a line sold by the dozen (its cost per dozen) take half a dozen's cost, not six dozens'."""
+        self.seat.with_company(self.env.company).standard_price = 10
+        order = self._order(self.buyer, 150, NOON, product=self.seat)
+        order.order_line.write({"product_uom": self.env.ref("uom.product_uom_dozen").id, "price_unit": 150,
+                                "product_uom_qty": 2})
+        note = credit_note(self._invoice(order), post=False)
+        note.invoice_line_ids[0].write({"product_uom_id": self.env.ref("uom.product_uom_unit").id,
+                                        "quantity": 6, "price_unit": 12.5})
+        note.action_post()
+        sales = self.sales()
+        # 300 less 75 credited; the cost 240 less half a dozen's 60
+        self.assertEqual((sales["margin_base"], sales["cost"], sales["margin"]), (225, 180, 45))
+
     def test_an_order_in_another_currency_at_the_orders_rate(self):
         company_currency = self.env.company.currency_id
         other = self.env["res.currency"].with_context(active_test=False).search(
