@@ -122,3 +122,24 @@ class TestI18n(TransactionCase):
         order.ecom_contract_number = False
         subject = order_template._render_field("subject", order.ids, compute_lang=True)[order.id]
         self.assertEqual(subject, f"Договор поставки {order.name} — «Детский мир у дома»")
+
+    def test_the_1_6_2_upgrade_runs_twice_and_without_the_contract_templates(self):
+        """18.0.1.6.2's migration run again changes nothing more (the renamed labels' Russian loaded, the subjects
+        already named), and a store that deleted the supply contract's e-mail templates upgrades all the same."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        label = self.env["ir.model.fields"]._get("ecom.report.sales", "revenue").with_context(lang="ru_RU")
+        self.env.cr.execute("UPDATE ir_model_fields SET field_description = field_description || %s WHERE id = %s",
+                            ['{"ru_RU": "Выручка"}', label.id])  # as 18.0.1.6.1 had it: -u keeps it
+        self.env.invalidate_all()
+        migration = load_script("ecom_crm/migrations/18.0.1.6.2/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_2")
+        for _run in range(2):
+            migration.migrate(self.env.cr, "18.0.1.6.1")
+            self.env.invalidate_all()
+            self.assertEqual(label.field_description, "Выручка с НДС")
+            self.assertEqual(self.env.ref("ecom_crm.mail_template_contract_sale_order").subject,
+                             "{{ object._ecom_document_title('contract') }}")
+        self.env.ref("ecom_crm.mail_template_contract_sale_order").unlink()
+        self.env.ref("ecom_crm.mail_template_contract_crm_lead").unlink()
+        self.env.flush_all()
+        self.assertEqual(migration.name_the_document_in_edited_subjects(self.env.cr), {})
+        migration.migrate(self.env.cr, "18.0.1.6.1")
