@@ -6,8 +6,12 @@ units; an order in another currency counts at the order's rate, as its revenue d
 
 from datetime import datetime
 
+from lxml import etree
+from PIL import ImageFont
+
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools.misc import file_path
 
 from .common import credit_note
 from .test_reports_channels import ReportCase
@@ -145,5 +149,23 @@ class TestMarginAtTheTimeOfTheSale(ReportCase):
                           for fname, label in labels.items()},
                          {"revenue": ("Revenue (VAT incl.)", "Выручка с НДС"),
                           "revenue_untaxed": ("Revenue (without VAT)", "Выручка без НДС"),
-                          "margin_base": ("Margin base (without VAT)", "База маржи (без НДС)"),
-                          "margin": ("Gross margin (without VAT)", "Валовая прибыль (без НДС)")})
+                          "margin_base": ("Margin base (without VAT)", "База маржи без НДС"),
+                          "margin": ("Gross margin (without VAT)", "Маржа без НДС")})
+
+    def test_the_russian_labels_that_say_vat_fit_their_columns(self):
+        """A list cuts a header longer than its column («Валовая прибыль (без…»): the money columns whose label
+        says whether VAT is in (Odoo gives a money column 105 px, a number's 93, unless the view sets its width)
+        show their whole Russian label, measured in the list's header font (Roboto, bold, 14 px)."""
+        font = ImageFont.truetype(file_path("web/static/fonts/google/Roboto/Roboto-Bold.ttf"), 14)
+        lists = {"ecom.report.sales": ("revenue", "revenue_untaxed", "margin_base", "margin"),
+                 "ecom.report.cohort": ("revenue",), "ecom.report.channel": ("revenue",)}
+        for model, names in lists.items():
+            arch = etree.fromstring(self.env[model].with_context(lang="ru_RU").get_views([(False, "list")])
+                                    ["views"]["list"]["arch"])
+            for name in names:
+                with self.subTest(model=model, field=name):
+                    [node] = arch.xpath(f"//field[@name='{name}']")
+                    width = int(node.get("width", "105px").removesuffix("px"))
+                    label = self.env["ir.model.fields"]._get(model, name).with_context(lang="ru_RU").field_description
+                    self.assertIn("НДС", label)
+                    self.assertLessEqual(font.getlength(label), width, f"«{label}» fits {width} px")

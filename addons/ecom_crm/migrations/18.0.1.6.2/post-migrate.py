@@ -1,5 +1,5 @@
 """18.0.1.6.2: the owner's reports say which of their amounts include VAT («Выручка с НДС», «База маржи
-(без НДС)», «Валовая прибыль (без НДС)»): the database's translations of the renamed labels are
+без НДС», «Маржа без НДС»): the database's translations of the renamed labels are
 replaced by the shipped ones (an upgrade keeps those it has: the Russian pivot would still say
 «Выручка»). The dependency on sale_margin (the order lines' cost at the time of the sale) is
 installed by the upgrade itself; the reports' views are made again as their SQL changed.
