@@ -2,13 +2,14 @@
     "name": "E-commerce CRM",
     "summary": "CRM for an online store: store pipeline, refusal reasons, request channels, "
     "Russian customer names and a demo store generator",
-    "version": "18.0.1.6.1",
+    "version": "18.0.1.6.2",
     "category": "Sales/CRM",
     "author": "ecom_crm",
     "license": "LGPL-3",
     "depends": [
         "crm",
         "sale_crm",
+        "sale_margin",
         "utm",
         "phone_validation",
         "sms",

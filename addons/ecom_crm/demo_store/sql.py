@@ -255,13 +255,14 @@ def orders(p):
         INSERT INTO sale_order (id, name, partner_id, partner_invoice_id, partner_shipping_id, date_order,
                state, company_id, currency_id, currency_rate, user_id, team_id, amount_untaxed, amount_tax,
                amount_total, invoice_status, require_signature, require_payment, prepayment_percent,
-               locked, ecom_status, ecom_status_date, ecom_return_reason_id,
+               locked, ecom_status, ecom_status_date, ecom_return_reason_id, margin, margin_percent,
                create_date, write_date, create_uid, write_uid)
         SELECT o.id, 'S' || lpad(o.id::text, 5, '0'), o.partner_id, o.partner_id, o.partner_id, o.date_order,
                o.state, %(company)s, %(currency)s, 1.0, o.user_id, %(team)s, t.total, 0, t.total,
                CASE WHEN o.state = 'sale' THEN 'to invoice' ELSE 'no' END, false, false, 1.0,
                false, s.status, o.date_order + s.days * interval '1 day',
                CASE WHEN s.status = 'returned' THEN %(returned_reason)s END,
+               t.total, CASE WHEN t.total <> 0 THEN 1 ELSE 0 END,
                o.date_order, o.date_order, %(uid)s, %(uid)s
           FROM demo_order o
           JOIN (SELECT order_id, sum(price * qty) AS total FROM demo_line GROUP BY order_id) t
@@ -279,13 +280,15 @@ def orders(p):
 
 
 def order_lines(p):
-    """The ``sale_order_line`` rows, to invoice when their order is confirmed."""
+    """The ``sale_order_line`` rows, to invoice when their order is confirmed; the demo's products
+    have no cost price (sale_margin's cost of a line 0, its margin all of it)."""
     return SQL("""
         INSERT INTO sale_order_line (order_id, sequence, product_id, name, product_uom_qty, product_uom,
                price_unit, discount, price_subtotal, price_tax, price_total, price_reduce_taxexcl,
                price_reduce_taxinc, qty_delivered, qty_delivered_method, qty_invoiced, qty_to_invoice,
                untaxed_amount_invoiced, untaxed_amount_to_invoice, invoice_status, customer_lead,
                state, company_id, currency_id, order_partner_id, salesman_id, product_packaging_qty,
+               purchase_price, margin, margin_percent,
                create_date, write_date, create_uid, write_uid)
         SELECT l.order_id, 10 * l.seq, l.product_id, l.name, l.qty, %(uom)s, l.price, 0, l.price * l.qty, 0,
                l.price * l.qty, l.price, l.price, 0, %(delivered_method)s, 0,
@@ -293,6 +296,7 @@ def order_lines(p):
                CASE WHEN o.state = 'sale' THEN l.price * l.qty ELSE 0 END,
                CASE WHEN o.state = 'sale' THEN 'to invoice' ELSE 'no' END, 0,
                o.state, %(company)s, %(currency)s, o.partner_id, o.user_id, 0,
+               0, l.price * l.qty, CASE WHEN l.price * l.qty <> 0 THEN 1 ELSE 0 END,
                o.date_order, o.date_order, %(uid)s, %(uid)s
           FROM demo_line l JOIN demo_order o ON o.id = l.order_id
     """, **p)

@@ -14,6 +14,7 @@ the order itself.  It is printed only of a quotation (a request prints its lates
 when the store's ИНН and bank account are filled in.
 """
 import base64
+import math
 import re
 
 from odoo import fields, models
@@ -29,6 +30,13 @@ FILENAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 # a file's name at most (its extension aside): 255 bytes is the most a file system or a mail client's saving
 # takes, a Cyrillic letter two of them in UTF-8
 FILENAME_LENGTH = 120
+# the widths of a sum of money in the products' table (DejaVu Sans at the documents' 13px, wkhtmltopdf's A4 at
+# 90 dpi less the margins: a table of MONEY_TABLE_PX), to widen its columns for the longest sum of a document
+MONEY_CHAR_PX = {**dict.fromkeys("0123456789", 8.27), "-": 10.9}  # a space, a comma: 4.13
+MONEY_TABLE_PX = 910
+MONEY_CELL_PX = 14  # the cell's padding and borders, and some air
+MONEY_COLUMN_PERCENT = 13  # the narrower of the columns as the style sets them (a price's; an amount's: 14)
+MONEY_COLUMN_MAX_PERCENT = 25
 # units as Russian documents abbreviate them (ОКЕИ), by Odoo's xmlid; others print their (Russian) name
 UOM_SHORT_NAMES = {
     "uom.product_uom_unit": "шт", "uom.product_uom_dozen": "дюжина", "uom.product_uom_kgm": "кг",
@@ -154,6 +162,7 @@ class EcomDocumentMixin(models.AbstractModel):
                 "subtotal": money(line["total"] if tax_included else line["subtotal"]),
             } for index, line in enumerate(source["lines"], start=1)],
             "has_discount": any(line.get("discount") for line in source["lines"]),
+            "money_width": 0,  # below: as wide as the longest sum needs
             "count": len(source["lines"]),
             "untaxed": money(source["untaxed"]),
             "tax": money(source["tax"]),
@@ -166,9 +175,21 @@ class EcomDocumentMixin(models.AbstractModel):
             "total_in_words": ru_words.capitalize(ru_words.amount_in_words(source["total"], currency.name)),
             "tax_in_words": ru_words.amount_in_words(source["tax"], currency.name),
         }
+        values["money_width"] = self._ecom_money_width(
+            [line[key] for line in values["lines"] for key in ("price", "subtotal")])
         if kind == "invoice":
             values.update(self._ecom_invoice_values(source, values))
         return values
+
+    @staticmethod
+    def _ecom_money_width(sums):
+        """The width (percent of the table) of the products' table's price and amount columns, so that the
+        longest of ``sums`` (as printed: «1 234 567 890,12») fits on one line: a sum never breaks at a
+        thousands' space. 0 when the style's widths hold it (up to tens of millions), else at most
+        MONEY_COLUMN_MAX_PERCENT (the product's name keeps the rest of the table)."""
+        needed = max((sum(MONEY_CHAR_PX.get(char, 4.13) for char in text) for text in sums), default=0)
+        percent = math.ceil((needed + MONEY_CELL_PX) * 100 / MONEY_TABLE_PX)
+        return min(percent, MONEY_COLUMN_MAX_PERCENT) if percent > MONEY_COLUMN_PERCENT else 0
 
     def _ecom_invoice_values(self, source, values):
         """What the invoice for payment adds: the party lines, the payment term, the payment QR code."""

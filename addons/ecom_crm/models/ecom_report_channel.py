@@ -65,8 +65,8 @@ class EcomReportChannel(models.Model):
         help="Orders confirmed from a request: the numerator of the request to order conversion.")
     channel_revenue = fields.Monetary(
         "Revenue of known channels", readonly=True, aggregator="sum",
-        help="Revenue of the orders whose channel is known (their own UTM or their request's): what ROMI "
-             "sets against the ad spend.")
+        help="Revenue of the orders whose channel is known (their own UTM or their request's), VAT included: "
+             "what ROMI sets against the ad spend.")
     # ratios of the group's sums (no columns: see ecom.report.mixin)
     cpl = fields.Monetary("Cost per request (CPL)", readonly=True, aggregator="ecom_ratio",
                           ecom_ratio=("spend", "request_count", 1))

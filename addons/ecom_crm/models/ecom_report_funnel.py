@@ -67,9 +67,9 @@ class EcomReportFunnel(models.Model):
     # money
     expected_revenue = fields.Monetary("Expected revenue", readonly=True, currency_field="currency_id")
     amount_realised = fields.Monetary("Realised", readonly=True, currency_field="currency_id",
-                                      help="Orders of the requests won (their expected revenue when no order "
-                                           "is linked), less what their credit notes gave back; parcels "
-                                           "refused at delivery are not realised.")
+                                      help="Orders of the requests won, VAT included (their expected revenue "
+                                           "when no order is linked), less what their credit notes gave back; "
+                                           "parcels refused at delivery are not realised.")
     amount_lost = fields.Monetary("Not realised", readonly=True, currency_field="currency_id",
                                   help="Expected revenue of the requests that dropped out.")
 

@@ -52,9 +52,9 @@ class EcomReportManager(models.Model):
     conversion = fields.Float("Conversion (%)", readonly=True, aggregator="ecom_ratio",
                               ecom_ratio=("won", "requests", 100))
     orders = fields.Integer("Orders", readonly=True)
-    revenue = fields.Monetary("Revenue", readonly=True, currency_field="currency_id",
-                              help="What the request's confirmed orders came to, less what their credit notes gave "
-                                   "back.")
+    revenue = fields.Monetary("Revenue (VAT incl.)", readonly=True, currency_field="currency_id",
+                              help="What the request's confirmed orders came to with VAT, less what their credit "
+                                   "notes gave back.")
     refunded = fields.Monetary("Refunds", readonly=True, currency_field="currency_id",
                                help="What the posted credit notes of the request's orders gave back (already taken "
                                     "from the revenue).")

@@ -12,14 +12,16 @@ RAW_AGGREGATES = ("count", "count_distinct", "array_agg", "recordset")
 
 def net_revenue_fields():
     """``(revenue, refunded)``: the measures of a report of orders, the revenue net of the credit
-    notes and what they gave back (one definition for the channel, attribution and sales reports)."""
+    notes and what they gave back (one definition for the channel, attribution and sales reports),
+    VAT included: what the customers pay, as the customer card, the funnel and the ad systems' spend
+    (ROMI, ДРР) count it; the sales report's margin is without VAT."""
     return (
-        fields.Monetary(readonly=True, aggregator="sum",
-                        help="What the confirmed orders came to, taxes included, less what their credit notes "
-                             "gave back."),
+        fields.Monetary("Revenue (VAT incl.)", readonly=True, aggregator="sum",
+                        help="What the confirmed orders came to with VAT, as the customers pay, less what their "
+                             "credit notes gave back."),
         fields.Monetary("Refunds", readonly=True, aggregator="sum",
-                        help="What the posted credit notes of the orders gave back (already taken from the "
-                             "revenue)."),
+                        help="What the posted credit notes of the orders gave back, VAT included (already taken "
+                             "from the revenue)."),
     )
 
 
@@ -71,10 +73,13 @@ def credited_documents(credited, joins=None, where=None):
 
 def order_refunds(where=None, orders=None):
     """The SQL of a subquery: per confirmed order that gave something back, ``refunded``, what was
-    given back in the order's currency; ``refunded_base`` and ``refunded_cost``, the untaxed amount
-    (order's currency) and the cost (company's currency, the product's cost price times the quantity
-    credited) of the credited lines whose product has a cost; ``returned``, whether the order gave
-    back everything it was (a returned order, see below).
+    given back in the order's currency (VAT included); ``refunded_untaxed``, its part without VAT (the
+    credited lines' untaxed amounts in the same proportion; of a credit note typed in by hand, the
+    order's own share of VAT taken out); ``refunded_base`` and ``refunded_cost``, the untaxed amount
+    and the cost (both in the order's currency; the cost is the order line's cost at the time of the
+    sale, sale_margin's ``purchase_price``, times the quantity credited in the line's unit) of the
+    credited lines that have a cost; ``returned``, whether the order gave back everything it was (a
+    returned order, see below).
 
     An invoice's or credit note's line counts for the order of its sale line (the first one, when it
     is linked to several: never twice), in the order's currency (a document of another currency at
@@ -114,7 +119,11 @@ def order_refunds(where=None, orders=None):
     rate = SQL("""CASE WHEN m.currency_id = so.currency_id THEN 1
                        ELSE COALESCE(NULLIF(so.currency_rate, 0), 1) / COALESCE(NULLIF(m.invoice_currency_rate, 0), 1)
                   END""")
-    cost = SQL("(pp.standard_price ->> so.company_id::text)::numeric")
+    # the order line's cost per unit of the line at the time of the sale (sale_margin's, in the order's
+    # currency), and the credited quantity in the line's unit (``au``, ``su``: the units of the
+    # document's line and of the order's)
+    cost = SQL("sol.purchase_price")
+    credited_qty = SQL("aml.quantity * COALESCE(su.factor / NULLIF(au.factor, 0), 1)")
     # ``= ANY(ARRAY(...))`` below: a few ids looked up by their index (the planner cannot count the
     # rows of a subquery of a subquery, and took every order line or partner of the store instead)
     if orders is not None:
@@ -186,14 +195,15 @@ def order_refunds(where=None, orders=None):
                AND (so.company_id, hp.commercial_partner_id) IN (SELECT company_id, partner_id FROM hand)
         ), docs AS (  -- the documents' lines of the credited orders, each for the first order line it names
             SELECT so.id AS order_id, so.amount_total AS ordered, sol.id AS line_id, m.id AS move_id, m.move_type,
-                   aml.price_total * %(rate)s AS amount,
+                   aml.price_total * %(rate)s AS amount, aml.price_subtotal * %(rate)s AS untaxed,
                    CASE WHEN %(cost)s > 0 THEN aml.price_subtotal * %(rate)s ELSE 0 END AS base,
-                   CASE WHEN %(cost)s > 0 THEN aml.quantity * %(cost)s ELSE 0 END AS cost
+                   CASE WHEN %(cost)s > 0 THEN %(credited_qty)s * %(cost)s ELSE 0 END AS cost
             %(documents)s
         ), lines AS (  -- per order line: invoiced, credited, and invoiced again after its first credit note
             SELECT d.order_id, d.ordered, d.line_id,
                    COALESCE(SUM(d.amount) FILTER (WHERE d.move_type = 'out_invoice'), 0) AS invoiced,
                    COALESCE(SUM(d.amount) FILTER (WHERE d.move_type = 'out_refund'), 0) AS credited,
+                   COALESCE(SUM(d.untaxed) FILTER (WHERE d.move_type = 'out_refund'), 0) AS credited_untaxed,
                    COALESCE(SUM(d.base) FILTER (WHERE d.move_type = 'out_refund'), 0) AS credited_base,
                    COALESCE(SUM(d.cost) FILTER (WHERE d.move_type = 'out_refund'), 0) AS credited_cost,
                    COALESCE(SUM(d.amount) FILTER (WHERE d.move_type = 'out_invoice'
@@ -204,13 +214,15 @@ def order_refunds(where=None, orders=None):
           GROUP BY d.order_id, d.ordered, d.line_id
         ), linked AS (
             SELECT x.order_id, x.refunded,
+                   COALESCE(x.refunded / NULLIF(x.credited, 0), 0) * x.credited_untaxed AS refunded_untaxed,
                    COALESCE(x.refunded / NULLIF(x.credited, 0), 0) * x.credited_base AS refunded_base,
                    COALESCE(x.refunded / NULLIF(x.credited, 0), 0) * x.credited_cost AS refunded_cost
-              FROM (SELECT i.order_id, i.credited, i.credited_base, i.credited_cost,
+              FROM (SELECT i.order_id, i.credited, i.credited_untaxed, i.credited_base, i.credited_cost,
                            LEAST(i.ordered, GREATEST(0, i.credited - GREATEST(i.reinvoiced, i.invoiced - i.ordered)))
                            AS refunded
                       FROM (SELECT order_id, max(ordered) AS ordered, SUM(invoiced) AS invoiced,
-                                   SUM(credited) AS credited, SUM(credited_base) AS credited_base,
+                                   SUM(credited) AS credited, SUM(credited_untaxed) AS credited_untaxed,
+                                   SUM(credited_base) AS credited_base,
                                    SUM(credited_cost) AS credited_cost,
                                    SUM(LEAST(credited, reinvoiced)) AS reinvoiced
                               FROM lines
@@ -249,6 +261,8 @@ def order_refunds(where=None, orders=None):
         SELECT so.id AS order_id,
                COALESCE(lk.refunded, 0) + COALESCE(t.amount, 0) * COALESCE(NULLIF(so.currency_rate, 0), 1)
                AS refunded,
+               COALESCE(lk.refunded_untaxed, 0) + COALESCE(t.amount, 0) * COALESCE(NULLIF(so.currency_rate, 0), 1)
+               * COALESCE(so.amount_untaxed / NULLIF(so.amount_total, 0), 1) AS refunded_untaxed,
                COALESCE(lk.refunded_base, 0) AS refunded_base, COALESCE(lk.refunded_cost, 0) AS refunded_cost,
                (so.amount_total > 0 AND COALESCE(lk.refunded, 0)
                 + COALESCE(t.amount, 0) * COALESCE(NULLIF(so.currency_rate, 0), 1) >= so.amount_total - 0.005)
@@ -256,9 +270,11 @@ def order_refunds(where=None, orders=None):
           FROM linked lk
           FULL JOIN (SELECT * FROM taken WHERE amount > 0) t ON t.order_id = lk.order_id
           JOIN sale_order so ON so.id = COALESCE(lk.order_id, t.order_id)
-    """, rate=rate, cost=cost, scoped=scoped, hand_scope=hand_scope, documents=credited_documents(
-        credited_orders(linked_scope), joins=SQL("LEFT JOIN product_product pp ON pp.id = aml.product_id"),
-        where=SQL("AND so.state = 'sale' %s", scope)))
+    """, rate=rate, cost=cost, credited_qty=credited_qty, scoped=scoped, hand_scope=hand_scope,
+        documents=credited_documents(
+            credited_orders(linked_scope), joins=SQL("LEFT JOIN uom_uom au ON au.id = aml.product_uom_id "
+                                                     "LEFT JOIN uom_uom su ON su.id = sol.product_uom"),
+            where=SQL("AND so.state = 'sale' %s", scope)))
 
 
 class EcomReportMixin(models.AbstractModel):

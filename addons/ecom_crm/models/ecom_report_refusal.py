@@ -41,7 +41,7 @@ class EcomReportRefusal(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     refusals = fields.Integer("Refusals", readonly=True)
     amount = fields.Monetary("Money lost", readonly=True, currency_field="currency_id",
-                             help="A lost request's expected revenue; a returned order's amount.")
+                             help="A lost request's expected revenue; a returned order's amount, VAT included.")
 
     @api.model
     def _ecom_columns(self):

@@ -9,11 +9,14 @@ class EcomReportSales(models.Model):
     """Sales per day, team, salesperson and kind of customer (new: the order is the customer's
     first from the order's company; returning: they had bought from it before): orders, revenue,
     average order, repeat-purchase rate (the share of orders from returning customers) and the
-    gross margin of the lines whose product has a cost (its current cost price, «standard_price»,
-    in the order's company).
+    gross margin of the lines that have a cost: the order line's cost at the time of the sale
+    (sale_margin's «Cost», ``purchase_price``: the product's cost price when the line was made, per
+    unit of the line, in the order's currency), so that a cost price changed since moves no past
+    margin. Every amount is in the company's currency at the order's rate.
 
-    Revenue is what the customer pays (taxes included, as on the customer card) less what the
-    order's credit notes gave back (on the order's day: see ``order_refunds``); the margin is
+    Revenue is what the customer pays (VAT included, as on the customer card) less what the
+    order's credit notes gave back (on the order's day: see ``order_refunds``); *Revenue (without
+    VAT)* the same without VAT, the accountant's «выручка без НДС»; the margin is
     computed on the lines' untaxed amounts («Margin base»), so that taxes are not margin, less the
     credited lines' untaxed amount and the cost of the quantities credited (the goods came back)."""
 
@@ -36,11 +39,19 @@ class EcomReportSales(models.Model):
     new_customer_count = fields.Integer("New customers", readonly=True, aggregator="sum")
     returning_order_count = fields.Integer("Orders of returning customers", readonly=True, aggregator="sum")
     revenue, refunded = net_revenue_fields()
+    revenue_untaxed = fields.Monetary(
+        "Revenue (without VAT)", readonly=True, aggregator="sum",
+        help="What the confirmed orders came to without VAT («выручка без НДС», the accountant's figure), less the "
+             "untaxed part of what their credit notes gave back.")
     margin_base = fields.Monetary(
-        "Margin base", readonly=True, aggregator="sum",
-        help="Untaxed amount of the lines whose product has a cost price.")
-    cost = fields.Monetary("Cost of goods", readonly=True, aggregator="sum")
-    margin = fields.Monetary("Gross margin", readonly=True, aggregator="sum")
+        "Margin base (without VAT)", readonly=True, aggregator="sum",
+        help="Untaxed amount of the lines that have a cost: VAT is no margin.")
+    cost = fields.Monetary(
+        "Cost of goods", readonly=True, aggregator="sum",
+        help="The lines' cost at the time of the sale (the «Cost» of the order line: the product's cost price when "
+             "the line was made), less that of the quantities credited.")
+    margin = fields.Monetary("Gross margin (without VAT)", readonly=True, aggregator="sum",
+                             help="The margin base less the cost of goods.")
     # ratios of the group's sums (no columns: see ecom.report.mixin)
     average_order = fields.Monetary("Average order", readonly=True, aggregator="ecom_ratio",
                                     ecom_ratio=("revenue", "order_count", 1))
@@ -54,18 +65,19 @@ class EcomReportSales(models.Model):
             WITH lines AS (
                 SELECT sol.order_id,
                        SUM(sol.price_subtotal) AS base,
-                       SUM(sol.product_uom_qty * (pp.standard_price ->> sol.company_id::text)::numeric) AS cost
+                       SUM(sol.product_uom_qty * sol.purchase_price) AS cost
                   FROM sale_order_line sol
-                  JOIN product_product pp ON pp.id = sol.product_id
-                 WHERE sol.state = 'sale' AND sol.display_type IS NULL
-                   AND (pp.standard_price ->> sol.company_id::text)::numeric > 0
+                 WHERE sol.state = 'sale' AND sol.display_type IS NULL AND sol.purchase_price > 0
               GROUP BY sol.order_id
             ), orders AS (
                 SELECT so.id, so.company_id, so.team_id, so.user_id, %(day)s AS date, %(revenue)s AS revenue,
+                       (so.amount_untaxed - COALESCE(rf.refunded_untaxed, 0))
+                       / COALESCE(NULLIF(so.currency_rate, 0), 1) AS revenue_untaxed,
                        %(refunded)s AS refunded, %(sold)s AS sold,
                        (COALESCE(ln.base, 0) - COALESCE(rf.refunded_base, 0))
                        / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin_base,
-                       COALESCE(ln.cost, 0) - COALESCE(rf.refunded_cost, 0) AS cost,
+                       (COALESCE(ln.cost, 0) - COALESCE(rf.refunded_cost, 0))
+                       / COALESCE(NULLIF(so.currency_rate, 0), 1) AS cost,
                        -- new or returning customer of the order's company (see ecom_report_attribution):
                        -- among the orders sold (an order given back in full acquired nobody)
                        row_number() OVER (PARTITION BY so.company_id, p.commercial_partner_id, %(sold)s
@@ -83,7 +95,8 @@ class EcomReportSales(models.Model):
                        count(*) FILTER (WHERE o.sold)::int AS order_count,
                        count(*) FILTER (WHERE o.sold AND o.n = 1)::int AS new_customer_count,
                        count(*) FILTER (WHERE o.sold AND o.n > 1)::int AS returning_order_count,
-                       SUM(o.revenue) AS revenue, SUM(o.refunded) AS refunded, SUM(o.margin_base) AS margin_base,
+                       SUM(o.revenue) AS revenue, SUM(o.revenue_untaxed) AS revenue_untaxed,
+                       SUM(o.refunded) AS refunded, SUM(o.margin_base) AS margin_base,
                        SUM(o.cost) AS cost,
                        SUM(o.margin_base - o.cost) AS margin
                   FROM orders o

@@ -50,6 +50,7 @@ from . import test_report_dashboard
 from . import test_report_cohort_maturity
 from . import test_report_real_data
 from . import test_report_refunds
+from . import test_report_margin
 from . import test_report_returns
 from . import test_report_hand_credits
 from . import test_phone_tour

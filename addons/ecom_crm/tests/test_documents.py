@@ -231,6 +231,52 @@ class TestDocuments(HttpCase):
                     self.assertTrue(wrapped_pieces(printed, word), f"{word} printed whole")
                 self.assertGreater(len(wrapped_pieces(printed, name)), 1, "the product's name wrapped in its cell")
 
+    def test_amounts_over_a_billion_print_whole_on_one_line(self):
+        """A price and a line's amount over a billion (a builder's order: 1 234 567 890,12) print on one line in
+        their cells, not broken at a thousands' space: the money columns widen for them (the name's column gives
+        the room), neither runs over the next cell nor beyond the margin; the name still wraps in its cell. A
+        usual document keeps the usual widths."""
+        usual = self.env["ir.actions.report"]._render_qweb_html(
+            "ecom_crm.action_report_invoice_sale_order", self.order.ids)[0].decode()
+        self.assertIn('<th class="ecom-w-price">Цена</th>', usual)
+        self.assertIn('<th class="ecom-w-amount">Сумма</th>', usual)
+        self.assertEqual(usual.count('<td class="ecom-num ecom-money">89 990,00</td>'), 2)
+        # up to a billion the style's widths hold a sum (a price's column 13%, an amount's 14%): no width set
+        width = self.env["sale.order"]._ecom_money_width
+        self.assertEqual(width(["89 990,00", "99 999 999,99", "999 999 999,99"]), 0)
+        self.assertEqual(width([]), 0)
+        self.assertEqual(width(["999 999 999,99", "1 234 567 890,12"]), 15)
+        self.assertEqual(width(["123 456 789 012 345 678 901,00"]), 25, "at most a quarter of the table")
+        self.order.order_line[0].write({"price_unit": 1234567890.12, "name": "Коляска " + "Cybex Priam " * 8})
+        paper = self.env.ref("ecom_crm.paperformat_ecom_document")
+        amount = ["1", "234", "567", "890,12"]
+        for kind in ("offer", "contract", "invoice"):
+            with self.subTest(kind=kind):
+                html = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_html(
+                    f"ecom_crm.action_report_{kind}_sale_order", self.order.ids)[0].decode()
+                self.assertEqual(html.count('<td class="ecom-num ecom-money">1 234 567 890,12</td>'), 2,
+                                 "the price and the amount, each in a cell that does not wrap")
+                self.assertEqual(len(re.findall(r'<th class="ecom-w-(?:price|amount)" style="width: 15%">', html)),
+                                 2, "both money columns widened")
+                report = self.env.ref(f"ecom_crm.action_report_{kind}_sale_order")
+                pdf, _type = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_pdf(
+                    report, self.order.ids)
+                width, printed = pdf_words(pdf)
+                # the row of the sums: the words of both on one line, the price's before the amount's
+                rows = [[word for word in printed if word[0] == page and abs(word[2] - y) < 1]
+                        for page, _x, y, *_rest in printed if _rest[-1] == "890,12"]
+                self.assertTrue(rows, "the sums printed whole")
+                row = sorted(rows[0], key=lambda word: word[1])
+                texts = [word[5] for word in row]
+                at = [i for i in range(len(texts)) if texts[i:i + 4] == amount]
+                self.assertEqual(len(at), 2, f"the price and the amount on one line each: {texts}")
+                price, line_amount = row[at[0]:at[0] + 4], row[at[1]:at[1] + 4]
+                self.assertLess(price[-1][3] + 2, line_amount[0][1], "the price ends before the amount's cell")
+                self.assertLessEqual(line_amount[-1][3], width - paper.margin_right / 25.4 * 72 + 0.5,
+                                     "nothing beyond the margin")
+                self.assertGreater(len(wrapped_pieces(printed, "Коляска")) + len(
+                    {word[2] for word in printed if word[5] == "Priam"}), 2, "the product's name wraps in its cell")
+
     def test_a_description_over_several_lines_keeps_its_lines(self):
         """A line's description over several lines (a product's sales description under its name, as sale
         writes it) prints its lines one under the other in its cell, not run together in one paragraph."""

@@ -87,3 +87,59 @@ class TestI18n(TransactionCase):
         self.assertIsNone(migration._shipped_now("mail_template_no_such"))
         self.assertEqual(migration._shipped_now("mail_template_contract_sale_order")["subject"],
                          "{{ object._ecom_document_title('contract') }}")
+
+    def test_an_upgrade_names_the_specification_in_a_subject_the_store_edited_around_the_title(self):
+        """18.0.1.6.2's migration: a subject the store edited around the title shipped before («Договор поставки
+        {{ number }} — магазин») left «Договор поставки» on a specification's e-mail. The title alone becomes the
+        placeholder that names the document; the store's words around it are kept; a subject in the store's own
+        words is left as it is (only the store can say it otherwise)."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        order_template = self.env.ref("ecom_crm.mail_template_contract_sale_order")
+        lead_template = self.env.ref("ecom_crm.mail_template_contract_crm_lead")
+        edited = {"en_US": "Supply contract {{ object._ecom_document_source_number() }} from Kids' World",
+                  "ru_RU": "Договор поставки  {{object._ecom_document_source_number()}} — «Детский мир у дома»"}
+        own = {"en_US": "Our contract", "ru_RU": "Договор поставки для {{ object.partner_id.name }}"}
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE mail_template SET subject = %s WHERE id = %s", [Json(edited), order_template.id])
+        self.env.cr.execute("UPDATE mail_template SET subject = %s WHERE id = %s", [Json(own), lead_template.id])
+        self.env.invalidate_all()
+        migration = load_script("ecom_crm/migrations/18.0.1.6.2/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_2")
+        self.assertEqual(migration.name_the_document_in_edited_subjects(self.env.cr),
+                         {"ecom_crm.mail_template_contract_sale_order": ["en_US", "ru_RU"]})
+        self.assertEqual(migration.name_the_document_in_edited_subjects(self.env.cr), {})  # nothing left
+        self.env.cr.execute("SELECT id, subject FROM mail_template WHERE id IN %s",
+                            [(order_template.id, lead_template.id)])
+        rows = dict(self.env.cr.fetchall())
+        self.assertEqual(rows[order_template.id], {
+            "en_US": "{{ object._ecom_document_title('contract') }} from Kids' World",
+            "ru_RU": "{{ object._ecom_document_title('contract') }} — «Детский мир у дома»"})
+        self.assertEqual(rows[lead_template.id], own)
+        # the e-mail of an order under a contract names its specification, in the store's subject
+        customer = self.env["res.partner"].create({"name": "ООО «Покупатель»", "lang": "ru_RU"})
+        order = self.env["sale.order"].create({"partner_id": customer.id, "ecom_contract_number": "15/2026"})
+        subject = order_template._render_field("subject", order.ids, compute_lang=True)[order.id]
+        self.assertEqual(subject, f"Спецификация № {order.name} к договору № 15/2026 — «Детский мир у дома»")
+        order.ecom_contract_number = False
+        subject = order_template._render_field("subject", order.ids, compute_lang=True)[order.id]
+        self.assertEqual(subject, f"Договор поставки {order.name} — «Детский мир у дома»")
+
+    def test_the_1_6_2_upgrade_runs_twice_and_without_the_contract_templates(self):
+        """18.0.1.6.2's migration run again changes nothing more (the renamed labels' Russian loaded, the subjects
+        already named), and a store that deleted the supply contract's e-mail templates upgrades all the same."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        label = self.env["ir.model.fields"]._get("ecom.report.sales", "revenue").with_context(lang="ru_RU")
+        self.env.cr.execute("UPDATE ir_model_fields SET field_description = field_description || %s WHERE id = %s",
+                            ['{"ru_RU": "Выручка"}', label.id])  # as 18.0.1.6.1 had it: -u keeps it
+        self.env.invalidate_all()
+        migration = load_script("ecom_crm/migrations/18.0.1.6.2/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_2")
+        for _run in range(2):
+            migration.migrate(self.env.cr, "18.0.1.6.1")
+            self.env.invalidate_all()
+            self.assertEqual(label.field_description, "Выручка с НДС")
+            self.assertEqual(self.env.ref("ecom_crm.mail_template_contract_sale_order").subject,
+                             "{{ object._ecom_document_title('contract') }}")
+        self.env.ref("ecom_crm.mail_template_contract_sale_order").unlink()
+        self.env.ref("ecom_crm.mail_template_contract_crm_lead").unlink()
+        self.env.flush_all()
+        self.assertEqual(migration.name_the_document_in_edited_subjects(self.env.cr), {})
+        migration.migrate(self.env.cr, "18.0.1.6.1")

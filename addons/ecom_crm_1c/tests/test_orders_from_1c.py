@@ -68,6 +68,20 @@ class TestOrdersFrom1C(ImporterCase):
         self.assertEqual((again["created"], again["updated"]), (0, 0))
         self.assertEqual(self.env["sale.order"].search_count([("ecom_1c_id", "=", "1c-order-guid-1")]), 1)
 
+    def test_an_order_of_1c_costs_what_its_products_cost_when_it_came(self):
+        """1C sends no cost: an order line made by the exchange takes the product's cost price of the
+        moment it is made (sale_margin's cost, what the store's sales report counts the margin
+        with); a cost price changed later, or a quantity 1C changes, moves it no more."""
+        self.mat.with_company(self.env.company).standard_price = 1500
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.order_direction", "two_way")
+        self.importer._import_documents(self.document([(MAT, "Коврик", 2500, 2)]))
+        order = self.env["sale.order"].search([("ecom_1c_id", "=", "1c-order-guid-1")])
+        self.assertEqual(order.order_line.purchase_price, 1500)
+        self.mat.with_company(self.env.company).standard_price = 2000
+        self.importer._import_documents(self.document([(MAT, "Коврик", 2400, 3)], id_=f"odoo-order-{order.id}",
+                                                      number=order.name))
+        self.assertEqual((order.order_line.product_uom_qty, order.order_line.purchase_price), (3, 1500))
+
     def test_an_order_of_1c_keeps_1cs_date_on_its_invoice(self):
         """The exchange (the superuser, whose zone nobody sets) confirms 1C's posted order: its quotation's
         date, the invoice for payment's, is 1C's «Дата», not the UTC day of 1C's time (an order taken at 01:30
