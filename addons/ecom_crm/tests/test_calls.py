@@ -788,6 +788,80 @@ class TestCallWebhook(IntakeCase):
         self.salesman.with_user(self.salesman).ecom_pbx_extension = "207"
         self.assertEqual(self.salesman.ecom_pbx_extension, "207")
 
+    def test_an_administrators_extension_is_read_only_for_a_sales_manager(self):
+        """Salespeople's extensions showed an administrator's (and the superuser's) row editable to a sales
+        manager, whose save then met Odoo's message about users' rights: the row is read-only for them, and a
+        save reached anyway (an old tab) says why, in their language. An administrator edits every row; a
+        salesperson their own."""
+        manager = new_test_user(self.env, login="ecom_ro_manager", groups="sales_team.group_sale_manager",
+                                lang="ru_RU")
+        colleague = new_test_user(self.env, login="ecom_ro_colleague", groups="sales_team.group_sale_salesman")
+        portal = new_test_user(self.env, login="ecom_ro_portal", groups="base.group_portal")
+        admin, root = self.env.ref("base.user_admin"), self.env.ref("base.user_root")
+        company = self.env["res.company"].create({"name": "Другой магазин"})
+        elsewhere = new_test_user(self.env, login="ecom_ro_elsewhere", groups="sales_team.group_sale_salesman",
+                                  company_id=company.id, company_ids=[(6, 0, company.ids)])
+        users = manager | colleague | self.salesman | admin | root | portal | elsewhere
+
+        def readonly(viewer):
+            return {user.login for user in users.with_user(viewer) if user.ecom_pbx_extension_readonly}
+
+        self.assertEqual(readonly(manager), {admin.login, root.login, portal.login, elsewhere.login})
+        self.assertEqual(readonly(admin), set())
+        self.assertEqual(readonly(self.salesman), set(users.mapped("login")) - {self.salesman.login})
+        # the list reads it for each row and makes the extension read-only by it
+        view = self.env.ref("ecom_crm.res_users_view_list_ecom_pbx_extension")
+        arch = self.env["res.users"].with_user(manager).get_views([(view.id, "list")])["views"]["list"]["arch"]
+        self.assertIn('readonly="ecom_pbx_extension_readonly"', arch)
+        rows = self.env["res.users"].with_user(manager).web_search_read(
+            [("id", "in", (admin | colleague).ids)], {"ecom_pbx_extension_readonly": {}})["records"]
+        self.assertEqual({row["id"]: row["ecom_pbx_extension_readonly"] for row in rows},
+                         {admin.id: True, colleague.id: False})
+        # a save reached anyway: why, in the manager's language, and nothing written
+        admin_extension = admin.ecom_pbx_extension
+        self.env["res.lang"]._activate_lang("ru_RU")
+        as_manager = admin.with_user(manager).with_context(lang="ru_RU")
+        with self.assertRaisesRegex(AccessError, f"внутренний номер АТС пользователям: {admin.name}\\. "
+                                                 "Менеджер по продажам"), self.cr.savepoint():
+            as_manager.web_save({"ecom_pbx_extension": "219"}, {})
+        with self.assertRaisesRegex(AccessError, f"of {root.name}: a sales manager sets"), self.cr.savepoint():
+            (colleague | root).with_user(manager).with_context(lang="en_US").write({"ecom_pbx_extension": "218"})
+        self.assertEqual((admin.ecom_pbx_extension, colleague.ecom_pbx_extension), (admin_extension, False))
+        # the others as before: the manager's own, a salesperson's
+        (manager | colleague).with_user(manager).write({"ecom_pbx_extension": False})
+        manager.with_user(manager).ecom_pbx_extension = "221"
+        colleague.with_user(manager).ecom_pbx_extension = "222"
+        self.assertEqual((manager.ecom_pbx_extension, colleague.ecom_pbx_extension), ("221", "222"))
+
+    def test_a_taken_extension_names_only_a_colleague(self):
+        """An extension taken by a salesperson of a company the current user is not in: the message named
+        them all the same (Odoo lets any internal user read any internal user); it says the company now, not
+        who. A colleague of theirs is named as before."""
+        company = self.env["res.company"].create({"name": "Другой магазин"})
+        rival = new_test_user(self.env, login="ecom_tk_rival", groups="sales_team.group_sale_salesman",
+                              name="Секретная Соперница", company_id=company.id, company_ids=[(6, 0, company.ids)])
+        rival.ecom_pbx_extension = "301"
+        # a salesperson of both shops, given an extension by a sales manager of this one only
+        both = new_test_user(self.env, login="ecom_tk_both", groups="sales_team.group_sale_salesman",
+                             name="Пётр Двух", company_id=self.env.company.id,
+                             company_ids=[(6, 0, (self.env.company | company).ids)])
+        manager = new_test_user(self.env, login="ecom_tk_manager", groups="sales_team.group_sale_manager")
+        with self.assertRaises(ValidationError) as caught, self.cr.savepoint():
+            both.with_user(manager).with_context(lang="en_US").ecom_pbx_extension = "301"
+        message = str(caught.exception)
+        self.assertNotIn(rival.name, message)
+        self.assertIn("already another salesperson's in Другой магазин", message)
+        self.assertIn("Give Пётр Двух another one", message)
+        self.env["res.lang"]._activate_lang("ru_RU")
+        with self.assertRaisesRegex(ValidationError, "уже назначен другому продавцу компании «Другой магазин»"), \
+                self.cr.savepoint():
+            both.with_user(manager).with_context(lang="ru_RU").ecom_pbx_extension = "301"
+        # a manager of both shops knows her: named
+        manager.company_ids = [(4, company.id)]
+        with self.assertRaisesRegex(ValidationError, "already Секретная Соперница's"), self.cr.savepoint():
+            both.with_user(manager).with_context(lang="en_US").ecom_pbx_extension = "301"
+        self.assertFalse(both.ecom_pbx_extension)
+
     def test_a_salesperson_chosen_while_it_rings_keeps_the_request(self):
         """A sales manager gives the request to somebody while the call rings: the one who answers has
         the call, not the request (the manager's choice wins over the load's pick, not over theirs)."""
