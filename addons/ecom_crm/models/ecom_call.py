@@ -58,6 +58,14 @@ class EcomCall(models.Model):
         for call in self:
             call.display_name = call.caller or (self.env._("Hidden number") if call.hidden_caller else "")
 
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        """The calls list shows the number as display_name («Hidden number» for a withheld one): sorting that
+        column sorts by the number (the hidden ones together, after the numbers going up), not refused as a
+        field not in the database."""
+        if field_name == "display_name":
+            field_name = "caller"
+        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+
     @api.model
     def _ecom_process_event(self, data, source, raw=None):
         """Apply one webhook event (validated ``data``); the first event of a call finds or
@@ -76,7 +84,9 @@ class EcomCall(models.Model):
             call = self._ecom_create_outgoing(data, source)
         elif not call:
             # «caller» is always the customer's number, «called» the store's line, whichever way it went
-            message = _("Incoming call to %(called)s", called=data.get("called") or "")
+            # no line (the PBX sent none): no «to» and nothing after it
+            message = _("Incoming call to %(called)s", called=data["called"]) if data.get("called") \
+                else _("Incoming call")
             request = {"phone": data["caller"], "name": data.get("caller_name"), "message": message}
             if raw is not None:
                 request["_raw"] = raw
@@ -239,7 +249,8 @@ class EcomCall(models.Model):
         """The first event of an incoming call from a hidden number: the call, with no customer and no request
         (no number to match, none to call back: a request without a phone nor an email is refused everywhere
         else too), journaled done as the store's other calls are; whoever answers it is set as for any call."""
-        message = _("Incoming call from a hidden number to %(called)s", called=data.get("called") or "")
+        message = _("Incoming call from a hidden number to %(called)s", called=data["called"]) if data.get("called") \
+            else _("Incoming call from a hidden number")
         request = {"message": message, "name": data.get("caller_name")}
         if raw is not None:
             request["_raw"] = raw

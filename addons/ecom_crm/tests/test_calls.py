@@ -470,14 +470,85 @@ class TestCallWebhook(IntakeCase):
         """A hidden number is what telephony writes for a withheld one, nothing that could be a real number, an
         extension, a customer's name or a program's lost value (those are refused or taken as they are)."""
         for caller in ("anonymous", "ANONYMOUS", " Unknown ", "0", "000", "+", "", "sip:anonymous@anonymous.invalid",
-                       "tel:0", "Скрытый номер", "скрыт", "Withheld"):
+                       "tel:0", "Скрытый номер", "скрыт", "Withheld",
+                       # RFC 3323's address without its «sip:», and with a display name (a SIP From header)
+                       "anonymous@anonymous.invalid", '"Anonymous" <sip:anonymous@anonymous.invalid>',
+                       "Anonymous <sip:anonymous@anonymous.invalid>", "<sip:anonymous@anonymous.invalid>",
+                       "Unknown Caller", "Private Number", "Number withheld", "Нет номера", "Номер скрыт"):
             with self.subTest(caller=caller):
                 self.assertTrue(is_hidden_caller(caller))
         for caller in ("+7 000 000-00-00", "8 000 000 00 00", "0800", "101", "sip:101@pbx.example", "tel:",
                        "sip:@pbx", "Скрытая Анна", "неизвестный клиент", "None", "null", "undefined", "n/a",
-                       "+79161234567"):
+                       "+79161234567", "None@pbx", "@pbx", "anna@example.com", '"Anonymous" <sip:101@pbx>',
+                       '"Anonymous" <>', '"Anna" <sip:+79161234567@pbx>', "Номер Анны"):
             with self.subTest(caller=caller):
                 self.assertFalse(is_hidden_caller(caller))
+
+    def test_the_forms_of_a_hidden_number_telephony_sends(self):
+        """RFC 3323's anonymous address without its «sip:» or with a display name, and the words PBXes write
+        («Unknown Caller», «Number withheld», «Нет номера»…) were refused (400, a failed journal entry): each is
+        a call from a hidden number. A display name before a number's URI is no part of the number."""
+        Journal = self.env["ecom.intake.request"]
+        before = Journal.search([], order="id desc", limit=1).id or 0
+        forms = ("anonymous@anonymous.invalid", '"Anonymous" <sip:anonymous@anonymous.invalid>', "Unknown Caller",
+                 "Private Number", "Number withheld", "Нет номера", "Номер скрыт")
+        for index, caller in enumerate(forms):
+            with self.subTest(caller=caller):
+                response = self.call({"event": "incoming", "call_id": f"hf-{index}", "caller": caller,
+                                      "called": "+74951234567"})
+                self.assertEqual(response.status_code, 200, response.text)
+                call = self.env["ecom.call"].browse(response.json()["call"])
+                self.assertEqual((call.caller, call.hidden_caller, call.lead_id.id), (False, True, False))
+        entries = Journal.search([("id", ">", before)])
+        self.assertEqual((len(entries), set(entries.mapped("state"))), (len(forms), {"done"}))
+        response = self.call({"event": "incoming", "call_id": "hf-named", "caller": '"Анна" <sip:+79035551470@pbx>'})
+        self.assertEqual(response.status_code, 200, response.text)
+        call = self.env["ecom.call"].browse(response.json()["call"])
+        self.assertEqual((call.caller, call.hidden_caller, call.partner_id.phone_sanitized),
+                         ("+79035551470", False, "+79035551470"))
+        # a lost value stays refused, in any of these forms
+        for caller in ("None", "null", "undefined", "n/a", "None@pbx", '"Anonymous" <sip:101@pbx>'):
+            with self.subTest(caller=caller):
+                response = self.call({"event": "incoming", "call_id": f"hf-bad-{caller}", "caller": caller})
+                self.assertEqual((response.status_code, set(response.json()["fields"])), (400, {"caller"}))
+
+    def test_a_call_without_its_line_has_no_to_in_its_journal(self):
+        """A PBX that sends no line (``called``) journaled «Incoming call to » with nothing after «to»: the call
+        is «Incoming call» then, hidden or not; with a line, «… to <line>» as before."""
+        Journal = self.env["ecom.intake.request"]
+        messages = {}
+        for call_id, caller, called in (("nl-1", "+79035551480", None), ("nl-2", "anonymous", None),
+                                        ("nl-3", "+79035551481", ""), ("nl-4", "anonymous", "+74951234567")):
+            before = Journal.search([], order="id desc", limit=1).id or 0
+            payload = {"event": "incoming", "call_id": call_id, "caller": caller}
+            if called is not None:
+                payload["called"] = called
+            self.assertEqual(self.call(payload).status_code, 200)
+            messages[call_id] = Journal.search([("id", ">", before)]).message
+        self.assertIn(messages["nl-1"], ("Incoming call", "Входящий звонок"))  # the API's language
+        self.assertIn(messages["nl-3"], ("Incoming call", "Входящий звонок"))
+        self.assertIn(messages["nl-2"], ("Incoming call from a hidden number", "Входящий звонок со скрытого номера"))
+        self.assertIn(messages["nl-4"], ("Incoming call from a hidden number to +74951234567",
+                                         "Входящий звонок со скрытого номера на +74951234567"))
+
+    def test_the_calls_list_sorts_by_the_number(self):
+        """The number column shows display_name («Hidden number» for a withheld one), which the list could not
+        sort: sorting it sorts by the number, the hidden calls together after the numbers (before, going down)."""
+        for call_id, caller in (("s-1", "+79035551492"), ("s-2", "anonymous"), ("s-3", "+79035551490"),
+                                ("s-4", "+79035551491")):
+            self.assertEqual(self.call({"event": "incoming", "call_id": call_id, "caller": caller}).status_code, 200)
+        Call = self.env["ecom.call"].with_user(self.salesman).with_context(lang="en_US")
+        self.assertTrue(Call.fields_get(["display_name"], ["sortable"])["display_name"]["sortable"])
+        domain = [("call_id", "in", ["s-1", "s-2", "s-3", "s-4"])]
+        for order, expected in (("display_name asc", ["+79035551490", "+79035551491", "+79035551492",
+                                                      "Hidden number"]),
+                                ("display_name desc", ["Hidden number", "+79035551492", "+79035551491",
+                                                       "+79035551490"])):
+            with self.subTest(order=order):
+                rows = Call.web_search_read(domain, {"display_name": {}}, order=order)["records"]
+                self.assertEqual([row["display_name"] for row in rows], expected)
+        arch = self.env.ref("ecom_crm.ecom_call_view_list").arch
+        self.assertIn('name="display_name"', arch)
 
     def test_upgrade_lets_a_call_have_no_number(self):
         """18.0.1.6.1: ``caller`` loses its NOT NULL and ``hidden_caller`` is there, run twice as an upgrade
@@ -787,6 +858,80 @@ class TestCallWebhook(IntakeCase):
         self.assertFalse(colleague.ecom_pbx_extension)
         self.salesman.with_user(self.salesman).ecom_pbx_extension = "207"
         self.assertEqual(self.salesman.ecom_pbx_extension, "207")
+
+    def test_an_administrators_extension_is_read_only_for_a_sales_manager(self):
+        """Salespeople's extensions showed an administrator's (and the superuser's) row editable to a sales
+        manager, whose save then met Odoo's message about users' rights: the row is read-only for them, and a
+        save reached anyway (an old tab) says why, in their language. An administrator edits every row; a
+        salesperson their own."""
+        manager = new_test_user(self.env, login="ecom_ro_manager", groups="sales_team.group_sale_manager",
+                                lang="ru_RU")
+        colleague = new_test_user(self.env, login="ecom_ro_colleague", groups="sales_team.group_sale_salesman")
+        portal = new_test_user(self.env, login="ecom_ro_portal", groups="base.group_portal")
+        admin, root = self.env.ref("base.user_admin"), self.env.ref("base.user_root")
+        company = self.env["res.company"].create({"name": "Другой магазин"})
+        elsewhere = new_test_user(self.env, login="ecom_ro_elsewhere", groups="sales_team.group_sale_salesman",
+                                  company_id=company.id, company_ids=[(6, 0, company.ids)])
+        users = manager | colleague | self.salesman | admin | root | portal | elsewhere
+
+        def readonly(viewer):
+            return {user.login for user in users.with_user(viewer) if user.ecom_pbx_extension_readonly}
+
+        self.assertEqual(readonly(manager), {admin.login, root.login, portal.login, elsewhere.login})
+        self.assertEqual(readonly(admin), set())
+        self.assertEqual(readonly(self.salesman), set(users.mapped("login")) - {self.salesman.login})
+        # the list reads it for each row and makes the extension read-only by it
+        view = self.env.ref("ecom_crm.res_users_view_list_ecom_pbx_extension")
+        arch = self.env["res.users"].with_user(manager).get_views([(view.id, "list")])["views"]["list"]["arch"]
+        self.assertIn('readonly="ecom_pbx_extension_readonly"', arch)
+        rows = self.env["res.users"].with_user(manager).web_search_read(
+            [("id", "in", (admin | colleague).ids)], {"ecom_pbx_extension_readonly": {}})["records"]
+        self.assertEqual({row["id"]: row["ecom_pbx_extension_readonly"] for row in rows},
+                         {admin.id: True, colleague.id: False})
+        # a save reached anyway: why, in the manager's language, and nothing written
+        admin_extension = admin.ecom_pbx_extension
+        self.env["res.lang"]._activate_lang("ru_RU")
+        as_manager = admin.with_user(manager).with_context(lang="ru_RU")
+        with self.assertRaisesRegex(AccessError, f"внутренний номер АТС пользователям: {admin.name}\\. "
+                                                 "Менеджер по продажам"), self.cr.savepoint():
+            as_manager.web_save({"ecom_pbx_extension": "219"}, {})
+        with self.assertRaisesRegex(AccessError, f"of {root.name}: a sales manager sets"), self.cr.savepoint():
+            (colleague | root).with_user(manager).with_context(lang="en_US").write({"ecom_pbx_extension": "218"})
+        self.assertEqual((admin.ecom_pbx_extension, colleague.ecom_pbx_extension), (admin_extension, False))
+        # the others as before: the manager's own, a salesperson's
+        (manager | colleague).with_user(manager).write({"ecom_pbx_extension": False})
+        manager.with_user(manager).ecom_pbx_extension = "221"
+        colleague.with_user(manager).ecom_pbx_extension = "222"
+        self.assertEqual((manager.ecom_pbx_extension, colleague.ecom_pbx_extension), ("221", "222"))
+
+    def test_a_taken_extension_names_only_a_colleague(self):
+        """An extension taken by a salesperson of a company the current user is not in: the message named
+        them all the same (Odoo lets any internal user read any internal user); it says the company now, not
+        who. A colleague of theirs is named as before."""
+        company = self.env["res.company"].create({"name": "Другой магазин"})
+        rival = new_test_user(self.env, login="ecom_tk_rival", groups="sales_team.group_sale_salesman",
+                              name="Секретная Соперница", company_id=company.id, company_ids=[(6, 0, company.ids)])
+        rival.ecom_pbx_extension = "301"
+        # a salesperson of both shops, given an extension by a sales manager of this one only
+        both = new_test_user(self.env, login="ecom_tk_both", groups="sales_team.group_sale_salesman",
+                             name="Пётр Двух", company_id=self.env.company.id,
+                             company_ids=[(6, 0, (self.env.company | company).ids)])
+        manager = new_test_user(self.env, login="ecom_tk_manager", groups="sales_team.group_sale_manager")
+        with self.assertRaises(ValidationError) as caught, self.cr.savepoint():
+            both.with_user(manager).with_context(lang="en_US").ecom_pbx_extension = "301"
+        message = str(caught.exception)
+        self.assertNotIn(rival.name, message)
+        self.assertIn("already another salesperson's in Другой магазин", message)
+        self.assertIn("Give Пётр Двух another one", message)
+        self.env["res.lang"]._activate_lang("ru_RU")
+        with self.assertRaisesRegex(ValidationError, "уже назначен другому продавцу компании «Другой магазин»"), \
+                self.cr.savepoint():
+            both.with_user(manager).with_context(lang="ru_RU").ecom_pbx_extension = "301"
+        # a manager of both shops knows her: named
+        manager.company_ids = [(4, company.id)]
+        with self.assertRaisesRegex(ValidationError, "already Секретная Соперница's"), self.cr.savepoint():
+            both.with_user(manager).with_context(lang="en_US").ecom_pbx_extension = "301"
+        self.assertFalse(both.ecom_pbx_extension)
 
     def test_a_salesperson_chosen_while_it_rings_keeps_the_request(self):
         """A sales manager gives the request to somebody while the call rings: the one who answers has

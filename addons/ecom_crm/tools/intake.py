@@ -47,17 +47,22 @@ MAX_PHONE_DIGITS = 15
 # a caller id given as a URI, as SIP telephony and RFC 3966 write it: «tel:+74951234567;ext=12»,
 # «sip:+74951234567@pbx.example;user=phone»: its number, then its parameters, before any «@host»
 CALLER_URI = re.compile(r"(?:tel|sips?):([^@;]*)((?:;[^@;]*)*)", re.IGNORECASE)
+# a caller id with its display name, as a SIP From header writes it (RFC 3261's name-addr):
+# «"Anonymous" <sip:anonymous@anonymous.invalid>», «Anna <sip:+7916…@pbx>»: read by the URI in the brackets
+CALLER_NAME_ADDR = re.compile(r'\s*(?:"(?:[^"\\]|\\.)*"|[^"<>]*)\s*<([^<>]*)>\s*')
 # a hidden number, as telephony gives a caller who withheld theirs: a word (Asterisk's and SIP's «anonymous»,
 # «Unknown», «private», «restricted», «withheld»… in either case, a Russian PBX's «скрыт»), nothing but zeros
 # («0», Zadarma's), a lone «+», or nothing at all (Mango's and UIS's empty number); «sip:anonymous@anonymous.invalid»
-# (RFC 3323) by its user part. Not a short number or an extension («101», «sip:101@pbx»): those are refused;
+# (RFC 3323) by its user part, with or without its «sip:» or a display name («Unknown Caller», «Нет номера»…
+# as PBXes word it). Not a short number or an extension («101», «sip:101@pbx»): those are refused;
 # nor a program's placeholder for a value it lost («None», «null», «undefined», «n/a»): a broken integration
 # sending it for every caller would turn each of its calls into one from nobody, no request made, and not be seen.
 HIDDEN_CALLER_WORDS = frozenset({
     "anonymous", "anonym", "unknown", "private", "restricted", "withheld", "hidden", "blocked", "unavailable",
-    "not available", "no caller id", "caller id withheld", "private number",
-    "unknown number", "hidden number", "anonymous caller", "скрыт", "скрытый", "скрытый номер", "номер скрыт",
-    "неизвестен", "неизвестный", "неизвестный номер", "аноним", "анонимный",
+    "not available", "no caller id", "caller id withheld", "private number", "private caller", "unknown caller",
+    "unknown number", "hidden number", "anonymous caller", "number withheld", "withheld number", "no number",
+    "скрыт", "скрытый", "скрытый номер", "номер скрыт", "нет номера", "номер не определен", "номер не определён",
+    "номер неизвестен", "неизвестен", "неизвестный", "неизвестный номер", "аноним", "анонимный",
 })
 # the caller a provider's adapter gives for an incoming call whose number the PBX left empty
 HIDDEN_CALLER = "anonymous"
@@ -166,7 +171,9 @@ def caller_number(value):
     """A caller id's number: the user part of a ``tel:`` or ``sip:`` URI («sip:+7495…@pbx» → «+7495…»,
     its extension «;ext=12» kept), else the caller id itself. Read by its number, «tel:+7916…» is the
     customer with +7916… (libphonenumber read it so before the caller id was checked); a SIP
-    extension, «sip:101@pbx», is still no number."""
+    extension, «sip:101@pbx», is still no number. A display name before the URI is no part of it."""
+    if name_addr := CALLER_NAME_ADDR.fullmatch(value):
+        value = name_addr.group(1)
     uri = CALLER_URI.fullmatch(value.strip().split("@", 1)[0])
     if not uri:
         return value
@@ -178,9 +185,17 @@ def caller_number(value):
 def is_hidden_caller(value):
     """Whether a caller id says the number is hidden (see HIDDEN_CALLER_WORDS), not that it is a bad one."""
     text = str(value or "").strip()
+    if name_addr := CALLER_NAME_ADDR.fullmatch(text):
+        text = name_addr.group(1).strip()  # the display name is anybody's: the URI says whether it is hidden
+        if not text:  # «"Anonymous" <>»: a broken address, not a hidden number
+            return False
     if uri := CALLER_URI.fullmatch(text.split("@", 1)[0]):
         text = uri.group(1).strip()
         if not text:  # «tel:», «sip:@pbx»: a broken URI, not a hidden number
+            return False
+    elif "@" in text:  # a SIP address without its «sip:» («anonymous@anonymous.invalid»): its user part
+        text = text.split("@", 1)[0].strip()
+        if not text:  # «@pbx»: as broken
             return False
     bare = re.sub(rf"[{SEPARATOR_CHARS}]", "", text)
     if not bare.strip("+0"):  # nothing, «+», «0», «000»
