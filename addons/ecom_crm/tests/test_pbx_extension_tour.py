@@ -55,8 +55,9 @@ class TestPbxExtensionTour(HttpCase):
         self.start_tour("/odoo/crm", "ecom_crm_hidden_calls", login="ecom_ext_seller")
 
     def test_the_calls_columns_fit_their_russian_labels(self):
-        """«Длительность (с)» was cut to «Длитель…» (a number's column is 93 px): measured in the list's
-        header font (Roboto, bold, 14 px); likewise the sales report's «Новые клиенты», «Повторные покупки (%)»."""
+        """«Длительность (с)» was cut to «Длитель…» (a number's column shows 71 px of its header): measured in the
+        list's header font (Roboto, bold, 14 px); likewise the sales report's «Новые клиенты», «Повторные
+        покупки (%)»."""
         font = ImageFont.truetype(file_path("web/static/fonts/google/Roboto/Roboto-Bold.ttf"), 14)
         for model, names in {"ecom.call": ("duration",),
                              "ecom.report.sales": ("new_customer_count", "repeat_rate")}.items():
@@ -65,7 +66,7 @@ class TestPbxExtensionTour(HttpCase):
             for name in names:
                 with self.subTest(model=model, field=name):
                     [node] = arch.xpath(f"//field[@name='{name}']")
-                    width = int(node.get("width", "93px").removesuffix("px"))
+                    width = int(node.get("width", "71px").removesuffix("px"))
                     label = self.env["ir.model.fields"]._get(model, name).with_context(
                         lang="ru_RU").field_description
                     self.assertLessEqual(font.getlength(label) + 8, width, f"«{label}» fits {width} px")

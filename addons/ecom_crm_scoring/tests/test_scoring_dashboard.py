@@ -355,7 +355,7 @@ class TestScoringDashboard(ScoringCase):
         self.assertIn('stacked="0"', graph, "each group's own line: stacked, a group's dot stood on the others'")
 
     def test_the_lists_russian_headers_fit_their_columns(self):
-        """The dashboard's list cut its Russian headers at a number's 93 px: «Заказ сд…» three times (ordered,
+        """The dashboard's list cut its Russian headers at a number's 71 px: «Заказ сд…» three times (ordered,
         refused at delivery, cancelled), «Заплани…», «Не дозв…». Each header shows whole, measured in the
         list's header font (Roboto, bold, 14 px); the three orders' columns read apart."""
         self.env["ir.module.module"]._load_module_terms(["ecom_crm_scoring"], ["ru_RU"], overwrite=True)
@@ -369,7 +369,7 @@ class TestScoringDashboard(ScoringCase):
             if fields_[name]["type"] != "integer":
                 continue
             headers[name] = label = node.get("string") or fields_[name]["string"]
-            width = int(node.get("width", "93px").removesuffix("px"))
+            width = int(node.get("width", "71px").removesuffix("px"))
             with self.subTest(field=name):
                 self.assertLessEqual(font.getlength(label) + 8, width, f"«{label}» fits {width} px")
         self.assertEqual([headers[name] for name in ("ordered_count", "ordered_refused_count",
