@@ -2,9 +2,12 @@ from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from lxml import etree
+from PIL import ImageFont
 
 from odoo.modules.migration import load_script
 from odoo.tests import Form, tagged
+from odoo.tools.misc import file_path
 
 from .common import ScoringCase
 
@@ -350,3 +353,25 @@ class TestScoringDashboard(ScoringCase):
         self.assertIn('name="customer_count" type="measure"', graph)
         self.assertIn('interval="day"', graph)
         self.assertIn('stacked="0"', graph, "each group's own line: stacked, a group's dot stood on the others'")
+
+    def test_the_lists_russian_headers_fit_their_columns(self):
+        """The dashboard's list cut its Russian headers at a number's 71 px: «Заказ сд…» three times (ordered,
+        refused at delivery, cancelled), «Заплани…», «Не дозв…». Each header shows whole, measured in the
+        list's header font (Roboto, bold, 14 px); the three orders' columns read apart."""
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_scoring"], ["ru_RU"], overwrite=True)
+        font = ImageFont.truetype(file_path("web/static/fonts/google/Roboto/Roboto-Bold.ttf"), 14)
+        view = self.env.ref("ecom_crm_scoring.ecom_scoring_snapshot_view_list")
+        views = self.env["ecom.scoring.snapshot"].with_context(lang="ru_RU").get_views([(view.id, "list")])
+        fields_ = views["models"]["ecom.scoring.snapshot"]["fields"]
+        headers = {}
+        for node in etree.fromstring(views["views"]["list"]["arch"]).xpath("//field[@name][not(@column_invisible)]"):
+            name = node.get("name")
+            if fields_[name]["type"] != "integer":
+                continue
+            headers[name] = label = node.get("string") or fields_[name]["string"]
+            width = int(node.get("width", "71px").removesuffix("px"))
+            with self.subTest(field=name):
+                self.assertLessEqual(font.getlength(label) + 8, width, f"«{label}» fits {width} px")
+        self.assertEqual([headers[name] for name in ("ordered_count", "ordered_refused_count",
+                                                     "ordered_cancelled_count")],
+                         ["Заказ сделан", "Отказ при получении", "Заказ отменён"])
