@@ -43,6 +43,10 @@ UOM_BY_1C = {
     "356": "uom.product_uom_hour", "HUR": "uom.product_uom_hour", "ч": "uom.product_uom_hour",
     "359": "uom.product_uom_day", "DAY": "uom.product_uom_day", "сут": "uom.product_uom_day",
     "дн": "uom.product_uom_day",
+    # a pack («Упаковка», 1C:УТ's own unit for goods sold in packs) is sold whole: one unit of its
+    # product, Odoo having no unit of packs
+    "778": "uom.product_uom_unit", "NMP": "uom.product_uom_unit", "упак": "uom.product_uom_unit",
+    "уп": "uom.product_uom_unit", "упаковка": "uom.product_uom_unit",
 }
 VAT_NAMES = {"НДС", "VAT", ""}  # «СтавкаНалога» names of the VAT
 WITHOUT_VAT = ("безндс", "без", "none")  # a VAT rate that is no VAT, spaces left out
@@ -109,23 +113,29 @@ def template_values(product, catalog_id, categories, default_category_id):
 # ------------------------------------------------------------------- offers
 # what names a retail price type, and a price type of costs or purchases, lower case
 RETAIL_PRICE_WORDS = ("розн", "retail")
-COST_PRICE_WORDS = ("себестоим", "закуп", "поставщ", "входящ", "учетн", "cost", "purchase")
+# 1C:УТ's «Отпускная цена»: the price it sells at, when no price type is a retail one
+SELLING_PRICE_WORDS = ("отпускн", "selling")
+COST_PRICE_WORDS = ("себестоим", "закуп", "приобрет", "поставщ", "входящ", "учетн", "cost", "purchase")
 
 
 def sales_price_type(price_types, currencies):
     """The index in ``price_types`` (1C's declarations ``{name, currency}``, in its order) of the one
     that is the shop's sales price: among those in the store's currency (1C names it by its code,
-    its number or «руб»: ``currencies``, upper case), else among all, a retail one, else the first
-    that is no cost or purchase price, else the first. 1C lists its price types as they were made:
-    a classifier of 3.x declares them all, the cost of sales and purchase prices often first."""
+    its number or «руб»: ``currencies``, upper case), else among all, a retail one, else a selling one
+    («Отпускная цена»), else the first that is no cost or purchase price, else the first. 1C lists its
+    price types as they were made: a classifier of 3.x declares them all, the cost of sales and
+    purchase prices often first, 1C:УТ's «Основная цена» before the «Отпускная цена» it sells at."""
     def named(index, words):
         return any(word in (price_types[index].get("name") or "").lower() for word in words)
 
     indexes = [i for i, price_type in enumerate(price_types)
                if (price_type.get("currency") or "").strip().rstrip(".").upper() in currencies]
     indexes = indexes or list(range(len(price_types)))
-    return next((i for i in indexes if named(i, RETAIL_PRICE_WORDS)),
-                next((i for i in indexes if not named(i, COST_PRICE_WORDS)), indexes[0] if indexes else 0))
+    for words in (RETAIL_PRICE_WORDS, SELLING_PRICE_WORDS):
+        found = next((i for i in indexes if named(i, words) and not named(i, COST_PRICE_WORDS)), None)
+        if found is not None:
+            return found
+    return next((i for i in indexes if not named(i, COST_PRICE_WORDS)), indexes[0] if indexes else 0)
 
 
 def unit_price(price):

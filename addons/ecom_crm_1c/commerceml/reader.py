@@ -5,9 +5,10 @@ flat whatever the file size; both refuse DTDs and entities like :func:`sniff`. T
 ``(kind, dict)`` events in document order:
 
 * :func:`read_catalog` (``import*.xml``): ``catalog``, ``group``, ``category`` (1C:УНФ's groups),
-  ``property``, ``price_type`` and ``unit`` (schema 3 declares them in the classifier), ``product``;
+  ``property``, ``price_type``, ``warehouse`` and ``unit`` (schema 3 declares them in the
+  classifier), ``product``;
 * :func:`read_offers` (``offers*.xml``, ``prices*.xml``, ``rests*.xml``): ``package``,
-  ``price_type``, ``warehouse``, ``offer``.
+  ``price_type``, ``warehouse``, ``property`` (3.1's characteristics'), ``offer``.
 
 Values are cleaned the way 1C writes them: trailing spaces (``Код="796 "``), decimal commas
 (``1,4``), empty dates and elements; namespaces are ignored; encodings come from the XML
@@ -130,14 +131,15 @@ def _requisites(element):
 
 
 def read_catalog(source):
-    """Groups, properties, price types and products of a catalog file, streaming."""
+    """Groups, properties, price types, warehouses, units and products of a catalog file, streaming."""
     group_ids = []
     tags = {"start": {"Каталог", "Группа"},
-            "end": {"Группа", "Категория", "Свойство", "ТипЦены", "ЕдиницаИзмерения", "Товар", "Ид",
+            "end": {"Группа", "Категория", "Свойство", "ТипЦены", "Склад", "ЕдиницаИзмерения", "Товар", "Ид",
                     "ИдКлассификатора"}}
     def free(path):
         return path[-1] in ("Группа", "Товар", "ТипЦены") or (path[-1] == "Свойство" and "Свойства" in path[:-1]) \
-            or path[-2:] in (["Категории", "Категория"], ["ЕдиницыИзмерения", "ЕдиницаИзмерения"])
+            or path[-2:] in (["Категории", "Категория"], ["ЕдиницыИзмерения", "ЕдиницаИзмерения"],
+                             ["Склады", "Склад"])
 
     for event, path, element in _events(source, tags, free):
         name = path[-1]
@@ -165,13 +167,12 @@ def read_catalog(source):
             # 1C:УТ 11 writes them too, its kinds of items, beside the groups its products are in
             yield "category", {"id": text(element, "Ид"), "name": text(element, "Наименование"), "parent_id": None}
         elif name == "Свойство" and "Свойства" in path[:-1]:
-            values = {}
-            for option in children(child(element, "ВариантыЗначений"), "Справочник"):
-                values[text(option, "ИдЗначения")] = text(option, "Значение")
-            yield "property", {"id": text(element, "Ид"), "name": text(element, "Наименование"),
-                               "type": text(element, "ТипЗначений"), "values": values}
+            yield "property", _property(element)
         elif name == "ТипЦены" and parent == "ТипыЦен":
             yield "price_type", _price_type(element)
+        elif name == "Склад" and parent == "Склады":
+            # schema 3: the warehouses its stock files («Остатки») name by their «Ид» alone
+            yield "warehouse", {"id": text(element, "Ид"), "name": text(element, "Наименование")}
         elif name == "ЕдиницаИзмерения" and parent == "ЕдиницыИзмерения":
             # schema 3: the units its products name by this «Ид» alone
             yield "unit", {"id": text(element, "Ид"), "code": text(element, "Код"),
@@ -237,8 +238,7 @@ def _product(element):
         # its groups, else (1C:УНФ) its category
         "group_ids": [text(g) for g in children(child(element, "Группы"), "Ид") if text(g)]
         or [category for category in [text(element, "Категория")] if category],
-        "properties": {text(p, "Ид"): text(p, "Значение")
-                       for p in children(child(element, "ЗначенияСвойств"), "ЗначенияСвойства")},
+        "properties": _property_values(element),
         "taxes": taxes,
         "images": [text(img) for img in children(element, "Картинка") if text(img)],
         "characteristics": _characteristics(element),
@@ -248,17 +248,37 @@ def _product(element):
     }
 
 
+def _property(element):
+    """A «Свойство» a classifier declares (a catalog's, or 3.1's offers' for their characteristics),
+    with its reference list ``values`` {ИдЗначения: Значение}."""
+    values = {}
+    for option in children(child(element, "ВариантыЗначений"), "Справочник"):
+        values[text(option, "ИдЗначения")] = text(option, "Значение")
+    return {"id": text(element, "Ид"), "name": text(element, "Наименование"),
+            "type": text(element, "ТипЗначений"), "values": values}
+
+
+def _property_values(element):
+    """{property Ид: value} of a product's or an offer's «ЗначенияСвойств» (a reference list's value
+    by its «ИдЗначения»)."""
+    return {text(p, "Ид"): text(p, "Значение")
+            for p in children(child(element, "ЗначенияСвойств"), "ЗначенияСвойства")}
+
+
 def _characteristics(element):
     return {text(c, "Наименование"): text(c, "Значение")
             for c in children(child(element, "ХарактеристикиТовара"), "ХарактеристикаТовара")}
 
 
 def read_offers(source):
-    """Price types, warehouses and offers (prices, stock) of an offers package, streaming."""
+    """Price types, warehouses, properties and offers (prices, stock) of an offers package,
+    streaming. 3.1 declares the properties of the characteristics in a classifier of an offers file
+    of their own (``offers___*.xml`` without offers); its offers give their values in
+    «ЗначенияСвойств», their «ХарактеристикиТовара» empty."""
     tags = {"start": {"ПакетПредложений", "ИзмененияПакетаПредложений"},
-            "end": {"ТипЦены", "Склад", "Предложение"}}
+            "end": {"ТипЦены", "Склад", "Свойство", "Предложение"}}
     def free(path):
-        return path[-1] in ("Предложение", "ТипЦены") or path[-2:] == ["Склады", "Склад"]
+        return path[-1] in ("Предложение", "ТипЦены") or path[-2:] in (["Склады", "Склад"], ["Свойства", "Свойство"])
 
     for event, path, element in _events(source, tags, free):
         name = path[-1]
@@ -270,6 +290,8 @@ def read_offers(source):
             yield "price_type", _price_type(element)
         elif name == "Склад" and parent == "Склады":
             yield "warehouse", {"id": text(element, "Ид"), "name": text(element, "Наименование")}
+        elif name == "Свойство" and parent == "Свойства":
+            yield "property", _property(element)
         elif name == "Предложение":
             yield "offer", _offer(element)
 
@@ -315,6 +337,7 @@ def _offer(element):
         "barcode": text(element, "Штрихкод"), "unit": _unit(element), "prices": prices,
         "quantity": quantity, "stock": stock, "quantity_not_a_number": not_numbers,
         "characteristics": _characteristics(element),
+        "properties": _property_values(element),  # 3.1: a characteristic's values, by its properties' ids
         "deleted": flag(text(element, "ПометкаУдаления")),
     }
 
@@ -372,10 +395,12 @@ def _contractor(element):
 
 
 def _document_line(element):
-    written = {tag: text(element, tag) for tag in ("ЦенаЗаЕдиницу", "Количество", "Сумма")}
+    # the price of a unit: «ЦенаЗаЕдиницу» in 2.x, «Цена» in 3.1's documents
+    price_tag = "ЦенаЗаЕдиницу" if child(element, "ЦенаЗаЕдиницу") is not None else "Цена"
+    written = {tag: text(element, tag) for tag in (price_tag, "Количество", "Сумма")}
     return {
         "id": text(element, "Ид"), "name": text(element, "Наименование"), "article": text(element, "Артикул"),
-        "price": number(written["ЦенаЗаЕдиницу"]), "qty": number(written["Количество"]),
+        "price": number(written[price_tag]), "qty": number(written["Количество"]),
         "amount": number(written["Сумма"]), "service": is_service(_requisites(element)),
         "discount": number(text(child(child(element, "Скидки"), "Скидка"), "Сумма")),
         # what is written and is no number («abc», NaN, 1e400): the line cannot be taken as it is

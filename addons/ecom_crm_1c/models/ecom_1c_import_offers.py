@@ -7,10 +7,23 @@ from ..commerceml import read_catalog_id, read_offer_ids, read_offers, sniff
 from ..commerceml.mapper import sales_price_type, unit_price
 from ..commerceml.protocol import parse_version
 from ..tools.binder import bound
-from .ecom_1c_import_catalog import is_full
+from .ecom_1c_import_catalog import EMPTY_REF, is_full
 
 # what 1C writes in «Валюта» for the rouble, upper-cased (RUR: the code before 1998)
 RUBLE_NAMES = {"RUB", "RUR", "643", "РУБ", "РУБЛЬ", "РУБЛИ"}
+# other currencies 1C names in the language of its base (its demo base's hryvnias: «грн»)
+LOCAL_NAMES = {"RUB": RUBLE_NAMES, "UAH": {"UAH", "980", "ГРН"}}
+
+
+def currency_key(name):
+    """1C's «Валюта» as :meth:`Ecom1cImportOffers._currency_names` lists them: upper case, no final dot."""
+    return (name or "").strip().rstrip(".").upper()
+
+
+def same_currency(first, second):
+    """Whether two of 1C's spellings of a currency («руб», «RUB», «643», «USD») are one currency."""
+    first, second = currency_key(first), currency_key(second)
+    return first == second or any({first, second} <= names for names in LOCAL_NAMES.values())
 
 
 def split_by_packages(source):
@@ -39,7 +52,7 @@ class Ecom1cImportOffers(models.AbstractModel):
         deactivate archives the characteristics it no longer names once done (:meth:`_archive_unoffered`;
         ``files_dir``: where the other parts of the list would be)."""
         counts = self._counts(start)
-        price_types, warehouses = {}, {}
+        price_types, warehouses, properties = {}, {}, {}
         package = {"full": False, "catalog_id": "", "lists": None}
 
         def offers():
@@ -50,6 +63,8 @@ class Ecom1cImportOffers(models.AbstractModel):
                     price_types[values["id"]] = values
                 elif kind == "warehouse":
                     warehouses[values["id"]] = values["name"]
+                elif kind == "property":  # 3.1: the characteristics' properties, in an offers file
+                    properties[values["id"]] = values
                 elif kind == "offer":
                     if package["lists"] is None:  # as the sniffer tells it: the list names its offers
                         package["lists"] = bool(values["name"])
@@ -58,6 +73,8 @@ class Ecom1cImportOffers(models.AbstractModel):
         def apply(chunk):
             if price_types:
                 self._import_price_types(price_types, counts)
+            if properties:
+                self._property_attributes(properties)
             variants = self._offer_variants(chunk, counts)
             # named now: 1C's deactivate keeps them; by a whole list, their products' others go
             self._mark_characteristics([o["id"] for o in chunk if o["characteristic_id"] and not o["deleted"]],
@@ -69,6 +86,8 @@ class Ecom1cImportOffers(models.AbstractModel):
         self._apply_in_steps(offers(), counts, apply, deadline)
         if counts["done"] and price_types:
             self._import_price_types(price_types, counts)
+        if counts["done"] and properties:  # a file of the properties alone (3.1 sends them so)
+            self._property_attributes(properties)
         if counts["done"] and package["full"] and package["lists"] and not (exchange and exchange._deactivates()):
             self._archive_unoffered(source, exchange, files_dir, counts)
         return self._finish(exchange, counts)
@@ -123,11 +142,14 @@ class Ecom1cImportOffers(models.AbstractModel):
         """The index in ``price_types`` (1C's declarations, in its order) of the sales price
         (:func:`..commerceml.mapper.sales_price_type`). The standard's own example declares wholesale
         in dollars first and retail in roubles: a dollar price stored as roubles would be the store's."""
-        currency = self.env.company.currency_id
+        return sales_price_type(price_types, self._currency_names(self.env.company.currency_id))
+
+    @api.model
+    def _currency_names(self, currency):
+        """What 1C may write in «Валюта» for the Odoo ``currency``, upper case: its code, its number,
+        and for the rouble «руб» and its other spellings (hryvnias: «грн»)."""
         names = {currency.name.upper(), str(currency.iso_numeric or "")} - {""}
-        if currency.name == "RUB":
-            names |= RUBLE_NAMES
-        return sales_price_type(price_types, names)
+        return names | LOCAL_NAMES.get(currency.name, set())
 
     def _offer_variants(self, chunk, counts):
         """{1C id: variant} for the offers of ``chunk``: an offer «guid#characteristic» is its own
@@ -135,8 +157,11 @@ class Ecom1cImportOffers(models.AbstractModel):
         Product = self.env["product.product"].with_context(active_test=False)
         ids = list({o["id"] for o in chunk})
         variants = bound(Product, ids)
-        characteristics = [(o["id"], o["product_id"], o["characteristics"], o["name"]) for o in chunk
-                           if o["characteristic_id"] and o["id"] not in variants]
+        new = [o for o in chunk if o["characteristic_id"] and o["id"] not in variants]
+        # 3.1 gives a characteristic's values as its offer's property values, «ХарактеристикиТовара» empty
+        by_properties = iter(self._characteristic_values([o["properties"] for o in new if not o["characteristics"]]))
+        characteristics = [(o["id"], o["product_id"], o["characteristics"] or next(by_properties), o["name"])
+                           for o in new]
         if characteristics:
             self._ensure_variants(characteristics, counts)
             # a product's own variant goes when its characteristics become variants: look them up again
@@ -151,6 +176,25 @@ class Ecom1cImportOffers(models.AbstractModel):
                 variant.product_template_attribute_value_ids, ignore_no_variant=True))).action_unarchive()
         return variants
 
+    def _characteristic_values(self, offers_properties):
+        """The characteristics {name: value} of offers whose «ХарактеристикиТовара» are empty, from
+        their «ЗначенияСвойств» ``offers_properties`` [{property id: value}] (3.1): each property by the
+        name of its attribute (:meth:`_property_attributes`, from the properties file 1C sends before),
+        a reference list's value by its name; a property no file declared is left out."""
+        wanted = [values for values in offers_properties if values]
+        if not wanted:
+            return [{} for _values in offers_properties]
+        attributes = bound(self.env["product.attribute"].with_context(active_test=False),
+                           {property_id for values in wanted for property_id in values})
+        names = {}  # (attribute id, 1C value id) -> the value's name
+        for value in self.env["product.attribute.value"].with_context(active_test=False).search([
+                ("attribute_id", "in", [attribute.id for attribute in attributes.values()]),
+                ("ecom_1c_id", "in", list({raw for values in wanted for raw in values.values() if raw}))]):
+            names.setdefault((value.attribute_id.id, value.ecom_1c_id), value.name)
+        return [{attributes[property_id].name: names.get((attributes[property_id].id, raw), raw)
+                 for property_id, raw in values.items()
+                 if property_id in attributes and raw and raw != EMPTY_REF} for values in offers_properties]
+
     def _import_offer_chunk(self, chunk, variants, counts):
         """Stock and prices of a batch of offers, ``variants`` {1C id: variant} being their variants
         (:meth:`_offer_variants`): 1C's stock and sales prices on the variants, the prices of price
@@ -158,6 +202,8 @@ class Ecom1cImportOffers(models.AbstractModel):
         types = bound(self.env["ecom.1c.price.type"], {p["type_id"] for o in chunk for p in o["prices"]})
         quantities, sales_prices, pricelist_prices, changed_ids = {}, {}, {}, set()
         undeclared, unmapped, not_numbers, bad_quantities = set(), set(), [], []
+        other_currency = defaultdict(list)  # (currency, price type, currency taken) -> offers priced so
+        names = {}  # Odoo currency -> what 1C may write for it
         for offer in chunk:
             variant = variants.get(offer["id"])
             if not variant:
@@ -181,6 +227,18 @@ class Ecom1cImportOffers(models.AbstractModel):
                 if price["price"] is None:
                     not_numbers.append(offer["id"])
                     continue
+                # a price is in its «Валюта»: 1C:УТ's «Отпускная цена» in roubles prices some goods in
+                # dollars, the demo base's price type in dollars writes hryvnias. One in neither its price
+                # type's currency nor that of where it goes (the store's, the pricelist's) is not taken
+                written = currency_key(price["currency"])
+                if written and price_type.currency_name and not same_currency(written, price_type.currency_name):
+                    currency = self.env.company.currency_id if price_type.target == "list_price" else \
+                        price_type.pricelist_id.currency_id or self.env.company.currency_id
+                    if currency not in names:
+                        names[currency] = self._currency_names(currency)
+                    if written not in names[currency]:
+                        other_currency[written, price_type.name, currency.name].append(offer["id"])
+                        continue
                 amount = unit_price(price)
                 characteristic = "#" in (variant.ecom_1c_id or "")
                 if price_type.target == "list_price":
@@ -196,6 +254,11 @@ class Ecom1cImportOffers(models.AbstractModel):
                                              "price type (ТипыЦен)", type_id) for type_id in sorted(undeclared))
         counts["warnings"].extend(self.env._("Prices of 1C price type «%s» were skipped: choose its pricelist in 1C "
                                              "exchange > Price types", name) for name in sorted(unmapped))
+        counts["warnings"].extend(
+            self.env._("Offers %(offers)s: a price of 1C price type «%(price_type)s» in %(currency)s was skipped: it "
+                       "goes to a price in %(target)s", offers=", ".join(offers), currency=currency,
+                       price_type=price_type, target=target)
+            for (currency, price_type, target), offers in sorted(other_currency.items()))
         if not_numbers:
             counts["warnings"].append(_("Offers %s: a price that is not a number (or is over 10^15) was skipped",
                                         ", ".join(not_numbers)))
@@ -302,18 +365,24 @@ class Ecom1cImportOffers(models.AbstractModel):
 
         A product sells at the lowest price of its variants that 1C has priced, whichever exchange
         priced them: 1C sends only what changed by default, and a product's characteristics may fall
-        in two batches. Each value of a one-characteristic product adds its variant's difference
-        (Odoo's «price extra»); with several characteristics the differences cannot be told apart:
-        the lowest price is kept, with a warning."""
+        in two batches. A variant 1C never priced (no price sent, or only prices skipped: another
+        currency, no number) takes no part: every variant with a 1C id is made by the exchange, and
+        its price in Odoo is the default one (1.0) until 1C prices it; a difference an administrator
+        gave its value stays. A variant's difference from that lowest price is the «price extra»
+        (Odoo's) of a value of its that no other variant of the product has: the value of a
+        one-characteristic product, 3.1's «Артикул» of a characteristic given by its properties;
+        the values it shares keep theirs. A variant with none of its own (several characteristics,
+        each value shared) sells at the product's lowest price, with a warning."""
         Product = self.env["product.product"]
         templates = Product.browse([variant.id for variant in prices]).product_tmpl_id
-        # the price of each sold variant of these products: this batch's, else the one 1C gave last
-        # (variants priced before 1C's prices were kept: the price they sell at, taken before it moves)
+        # the price of each sold variant of these products: this batch's, else the one 1C gave last;
+        # one 1C never priced is left out (it would sell the product at Odoo's default 1.0)
         self.env.cr.execute(SQL(
             "SELECT id, ecom_1c_price FROM product_product"
-            " WHERE product_tmpl_id = ANY(%s) AND active AND ecom_1c_id IS NOT NULL", templates.ids))
+            " WHERE product_tmpl_id = ANY(%s) AND active AND ecom_1c_id IS NOT NULL"
+            " AND ecom_1c_price IS NOT NULL", templates.ids))
         stored = dict(self.env.cr.fetchall())
-        known = {variant: variant.lst_price if stored[variant.id] is None else float(stored[variant.id])
+        known = {variant: float(stored[variant.id])
                  for variant in Product.browse(list(stored)) if variant not in prices} | prices
         lowest = {}
         for variant, price in known.items():
@@ -330,9 +399,13 @@ class Ecom1cImportOffers(models.AbstractModel):
                 continue  # the product itself: its price is the template's
             extra = round(price - lowest[variant.product_tmpl_id.id], 2)
             values = variant.product_template_attribute_value_ids
-            if len(values) == 1:
-                if values.price_extra != extra:
-                    values.price_extra = extra
+            # its own value (the first, in the attributes' order): no other variant's price moves with it
+            own = values[:1] if len(values) == 1 else values.filtered(
+                lambda value, variant=variant: value.ptav_product_variant_ids == variant)[:1]
+            if own:
+                extra = round(extra - sum((values - own).mapped("price_extra")), 2)
+                if own.price_extra != extra:
+                    own.price_extra = extra
                     changed.add(variant.id)
             elif extra and variant in prices:
                 counts["warnings"].append(_("%(variant)s: 1C prices it at %(price)s, but a price per combination of "

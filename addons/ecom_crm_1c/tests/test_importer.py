@@ -187,12 +187,15 @@ class TestImporter(ImporterCase):
         # the same prices again change nothing
         counts = self.importer._import_offers(self.offers_package([(white.ecom_1c_id, 90), (red.ecom_1c_id, 110)]))
         self.assertEqual(counts["updated"], 0)
-        # a variant priced before its 1C price was kept (an earlier version's database): the price it
-        # sells at counts
+        # a variant 1C never priced (an offer without a price, or its price skipped) is no part of the
+        # product's price: it sold the product at Odoo's default 1.0; a difference an administrator gave
+        # its value by hand stays
         self.env.cr.execute("UPDATE product_product SET ecom_1c_price = NULL WHERE id = %s", [white.id])
         self.env.invalidate_all()
+        white.product_template_attribute_value_ids.price_extra = 7
         self.importer._import_offers(self.offers_package([(red.ecom_1c_id, 115)]))
-        self.assertEqual(prices(), (90, 90, 115))
+        self.assertEqual(prices(), (115, 122, 115))
+        self.assertFalse(white.ecom_1c_price)
 
     def test_numbers_no_float_holds_are_skipped_and_warned_per_offer(self):
         """NaN, Infinity, 1e400 for a price or a quantity are no numbers, like «abc»: skipped, the offer

@@ -2,11 +2,13 @@
 files of the first samples did not. Readers without a database, then the importer."""
 
 from collections import Counter
+from decimal import Decimal
 
 from odoo.tests import BaseCase, tagged
 
-from ..commerceml import read_catalog
+from ..commerceml import read_catalog, read_documents, read_offers
 from ..commerceml.mapper import referenced_unit, sales_price_type, uom_xmlids
+from ..models.ecom_1c_import_offers import same_currency
 from .common import ImporterCase, ProtocolCase, path, read
 
 UNF_CATEGORY = "393bc297-85e4-11e7-80c3-0cc47ab4062f"  # «Vapor Tights» of the УНФ catalog
@@ -96,6 +98,15 @@ class TestSalesPriceType(BaseCase):
         self.assertEqual(sales_price_type([{"name": "Цена поставщика", "currency": "руб"}], {"РУБ"}), 0,
                          "the only one")
 
+    def test_currencies_as_1c_writes_them(self):
+        """A price type declared in «руб.» and its prices in «RUB» or «643» are in one currency; so are
+        the demo base's «грн» and «UAH»; a dollar is no rouble."""
+        for first, second, same in (("руб.", "RUB", True), ("руб", "643", True), ("RUR", "рубль", True),
+                                    ("грн", "UAH", True), ("USD", "USD", True), ("USD", "руб", False),
+                                    ("EUR", "USD", False), ("UAH", "RUB", False)):
+            with self.subTest(first=first, second=second):
+                self.assertEqual(same_currency(first, second), same)
+
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestSchema31Import(ImporterCase):
@@ -116,6 +127,27 @@ class TestSchema31Import(ImporterCase):
         self.assertEqual(drill.product_variant_id.ecom_1c_qty, 19)
         self.assertEqual(self.Product.search_count([("ecom_1c_id", "=like", "%#%")]), 2, "two characteristics")
 
+    def test_price_in_its_own_currency(self):
+        """A price's «Валюта» is its currency, whatever its price type declares: the demo base writes
+        the prices of «Плановая себестоимость», declared in dollars, in hryvnias. A hryvnia pricelist
+        takes them; a dollar one does not (a hryvnia is no dollar), said in the exchange log."""
+        self.importer._import_catalog(path("demo-3.1", "classifier.xml"))
+        self.importer._import_catalog(path("demo-3.1", "import.xml"))
+        planned = self.env["ecom.1c.price.type"].search([("name", "=", "Плановая себестоимость")])
+        self.assertEqual(planned.currency_name, "USD")
+        drill = self.Template.search([("ecom_1c_id", "=", "5f05b691-34bc-11de-9e69-00804829546f")])
+        for code, taken in (("UAH", True), ("USD", False)):
+            with self.subTest(code):
+                currency = self.env.ref(f"base.{code}")
+                currency.active = True
+                pricelist = self.env["product.pricelist"].create({"name": f"Себестоимость {code}",
+                                                                  "currency_id": currency.id})
+                planned.write({"target": "pricelist", "pricelist_id": pricelist.id})
+                warnings = self.importer._import_offers(path("demo-3.1", "prices.xml"))["warnings"]
+                item = pricelist.item_ids.filtered(lambda i, drill=drill: i.product_tmpl_id == drill)
+                self.assertEqual(item.fixed_price if taken else bool(item), 420 if taken else False)
+                self.assertEqual(bool([w for w in warnings if "UAH" in w]), not taken, warnings)
+
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestSchema31OverHttp(ProtocolCase):
@@ -132,3 +164,253 @@ class TestSchema31OverHttp(ProtocolCase):
         exchange = self.env["ecom.1c.exchange"].search([], limit=1)
         self.assertEqual(exchange.state, "done")
         self.assertNotIn("2009", exchange.messages or "")
+
+
+# a 3.1 exchange of a software reseller's 1C (1C's exchange with a site, «Битрикс» module 6.5):
+# classifier, properties, goods, offers, prices and stock each in its file, and its orders back
+B6 = "bitrix6-3.1"
+B6_PRODUCT = "56ece96f-ae16-11e5-9468-00155d020201"  # «Windows 10 Pro Lic», 13 characteristics
+B6_STORE = "188b135e-a5a8-11e6-9480-00155d020201"  # «И-М olof.ru», the online shop's warehouse
+B6_MAIN_PRICE = "a8aa0577-1862-11de-9d9d-001a4d4b12d9"  # «Основная цена», declared first, never priced
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestBitrixModule31Reader(BaseCase):
+    def test_classifier_goods_and_stock_by_warehouse(self):
+        classifier = list(read_catalog(path(B6, "import.xml")))
+        self.assertEqual([v["name"] for kind, v in classifier if kind == "group"], ["OSki"])
+        self.assertEqual([v for kind, v in classifier if kind == "unit"],
+                         [{"id": "796", "code": "796", "short": "", "name": "штука"}], "«796 » with 1C's spaces")
+        properties = [v for kind, v in read_catalog(path(B6, "properties", "import.xml")) if kind == "property"]
+        self.assertEqual(len(properties), 25)
+        self.assertEqual(next(p for p in properties if p["name"] == "Для дома")["values"],
+                         {"true": "Да", "false": "Нет"})
+        products = [v for kind, v in read_catalog(path(B6, "goods", "import.xml")) if kind == "product"]
+        self.assertEqual(len(products), 21)
+        windows = next(p for p in products if p["id"] == B6_PRODUCT)
+        self.assertEqual((windows["name"], windows["requisites"]["Код"], windows["unit"]["short"], windows["taxes"]),
+                         ("Windows 10 Pro Lic", "С0005597", "796", [{"name": "НДС", "rate": "Без налога"}]))
+        # the characteristics' properties, in an offers file of their own; the offers give their values
+        declared = [v for kind, v in read_offers(path(B6, "properties", "offers.xml")) if kind == "property"]
+        self.assertEqual(len(declared), 12)
+        term = next(p for p in declared if p["id"] == "50714784-efbf-11e3-9438-00155d020201")
+        self.assertEqual((term["name"], term["type"], len(term["values"])), ("Срок лицензии", "Справочник", 6))
+        offer = next(v for kind, v in read_offers(path(B6, "goods", "offers.xml")) if kind == "offer")
+        self.assertEqual((offer["characteristics"], offer["properties"]), ({}, {
+            "7e688b4f-ebaf-11e3-9437-00155d020201": "RL 00610",
+            "50714784-efbf-11e3-9438-00155d020201": "304631b8-0d79-11e4-943a-00155d020201",
+            "206bdfa8-efb8-11e3-9438-00155d020201": "fec44262-26d3-11e6-9472-00155d020201"}))
+        self.assertEqual(term["values"][offer["properties"][term["id"]]], "бессрочная")
+        rests = [v for kind, v in read_offers(path(B6, "goods", "rests.xml")) if kind == "offer"]
+        self.assertEqual(len(rests), 86)
+        self.assertEqual({len(o["stock"]) for o in rests}, {12}, "twelve warehouses in each offer")
+        self.assertEqual(sum(o["quantity"] for o in rests), 0, "all sold out that day")
+        self.assertIn(B6_STORE, rests[0]["stock"])
+        # 3.1 declares the warehouses in the classifier, its stock file names them by «Ид» only: the
+        # classifier's reader gives their names, for the warehouses' mapping
+        stores = {v["id"]: v["name"] for kind, v in classifier if kind == "warehouse"}
+        self.assertEqual(len(stores), 12)
+        self.assertEqual(set(stores), set(rests[0]["stock"]))
+        self.assertEqual((stores[B6_STORE], stores["a2975786-af00-11de-9055-00155d3ebc00"]),
+                         ("И-М olof.ru", "Офис Тюмень"))
+        self.assertFalse([kind for kind, _v in read_offers(path(B6, "goods", "rests.xml")) if kind == "warehouse"])
+
+    def test_sales_price_type_is_the_selling_price(self):
+        """1C:УТ's classifier declares every price type of the base, in roubles: «Основная цена» first,
+        then the purchase price («Основная цена приобретени»), 1C's accounting ones, «Отпускная цена»
+        (the selling price, the only one its prices file carries), and selling prices in euros and
+        dollars. The selling price in roubles is the sales price."""
+        declared = [v for kind, v in read_catalog(path(B6, "import.xml")) if kind == "price_type"]
+        self.assertEqual(len(declared), 8)
+        self.assertEqual(declared[sales_price_type(declared, {"RUB", "РУБ"})]["name"], "Отпускная цена")
+        self.assertEqual(declared[sales_price_type(declared, {"USD"})]["name"], "Отпускная, вал")
+        priced = {p["type_id"] for kind, v in read_offers(path(B6, "goods", "prices.xml")) if kind == "offer"
+                  for p in v["prices"]}
+        self.assertEqual(priced, {declared[sales_price_type(declared, {"RUB", "РУБ"})]["id"]})
+
+    def test_orders_back_with_3_1_lines(self):
+        """3.1's documents price their lines in «Цена» (2.x: «ЦенаЗаЕдиницу»)."""
+        documents = [v for _kind, v in read_documents(path(B6, "documents", "documents-1.xml"))]
+        self.assertEqual(len(documents), 20)
+        first = documents[0]
+        self.assertEqual((first["id"], first["number_1c"], first["date_1c"], first["posted"], first["shipped"]),
+                         ("320", "L320", "2017-08-03", True, True), "«Номер1С» «L320       » stripped")
+        self.assertEqual((first["lines"][0]["price"], first["lines"][0]["qty"]), (Decimal("1320"), Decimal("1")))
+        two = next(d for d in documents if d["number"] == "321")
+        self.assertEqual((two["lines"][0]["price"], two["lines"][0]["qty"], two["lines"][0]["amount"]),
+                         (Decimal("30129.78"), Decimal("2"), Decimal("60259.56")))
+        paid = [d["number"] for d in documents if d["paid"]]
+        self.assertEqual(paid, ["490"], "«Дата оплаты по 1С»")
+        self.assertEqual(sum(d["shipped"] for d in documents), 7)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestBitrixModule31Import(ImporterCase):
+    def import_goods(self):
+        for name in ("import.xml", "properties/import.xml", "goods/import.xml"):
+            counts = self.importer._import_catalog(path(B6, *name.split("/")))
+            self.assertFalse([w for w in counts["warnings"] if "796" in w], name)
+        warnings = []
+        for name in ("properties/offers.xml", "goods/offers.xml", "goods/prices.xml", "goods/rests.xml"):
+            warnings += self.importer._import_offers(path(B6, *name.split("/")))["warnings"]
+        return warnings
+
+    def test_exchange(self):
+        """The whole exchange of a rouble shop: 21 products in the group «OSki», their 86
+        characteristics as variants, priced in roubles by the selling price; a price 1C writes in
+        dollars is no rouble price."""
+        rub = self.env.ref("base.RUB")
+        rub.active = True
+        self.env.company.currency_id = rub
+        warnings = self.import_goods()
+        self.assertEqual([w.split(": ", 1)[1] for w in warnings if "USD" in w],
+                         ["a price of 1C price type «Отпускная цена» in USD was skipped: it goes to a price in RUB"],
+                         "8 offers, said once")
+        self.assertEqual(len(warnings[0].split(":")[0].split(", ")), 8)
+        templates = self.Template.search([("ecom_1c_id", "!=", False)])
+        self.assertEqual(len(templates), 21)
+        self.assertEqual(set(templates.categ_id.mapped("name")), {"OSki"})
+        self.assertEqual(self.Product.search_count([("ecom_1c_id", "=like", "%#%")]), 86)
+        sales = self.env["ecom.1c.price.type"].search([("target", "=", "list_price")])
+        self.assertEqual(sales.name, "Отпускная цена")
+        windows = self.Template.search([("ecom_1c_id", "=", B6_PRODUCT)])
+        self.assertEqual((windows.name, windows.uom_id), ("Windows 10 Pro Lic", self.env.ref("uom.product_uom_unit")))
+        self.assertEqual(len(windows.product_variant_ids), 13)
+        # each characteristic at its price in roubles; 155 and 193 are dollars, no rouble price
+        self.assertEqual(sorted(windows.product_variant_ids.mapped("ecom_1c_price"))[4:6], [3526.15, 5956.85])
+        dollars = self.Product.search([("ecom_1c_id", "=", f"{B6_PRODUCT}#d708d384-168c-11e6-946e-00155d020201")])
+        self.assertFalse(dollars.ecom_1c_price, "155 USD: no price in roubles")
+        # the variants 1C priced in roubles make the product's price, not those it never priced (1.0)
+        self.assertEqual(windows.list_price, 3526.15)
+        self.assertEqual(dollars.lst_price, 3526.15, "no price of its own: the product's")
+        self.assertEqual(sorted(windows.product_variant_ids.mapped("lst_price"))[:3], [3526.15] * 3)
+        # a product priced in roubles only sells at its cheapest characteristic's price
+        enterprise = self.Template.search([("ecom_1c_id", "=", "56ece971-ae16-11e5-9468-00155d020201")])
+        self.assertEqual((enterprise.name, enterprise.list_price), ("Windows 10 Enterprise Lic", 5757.38))
+        self.assertEqual(sum(windows.product_variant_ids.mapped("ecom_1c_qty")), 0)
+        # 3.1 gives a characteristic's values as its offer's «ЗначенияСвойств» of the properties of
+        # properties/offers.xml («ХарактеристикиТовара» empty): the variant's values, by their names
+        rosa = self.Product.search([("ecom_1c_id", "=", "73bde82a-26e6-11e6-9472-00155d020201"
+                                                          "#daccfacb-26e6-11e6-9472-00155d020201")])
+        self.assertEqual({v.attribute_id.name: v.name for v in rosa.product_template_attribute_value_ids},
+                         {"Артикул": "RL 00610", "Срок лицензии": "бессрочная",
+                          "Тип лицензии": "лицензия + базовая техподдержка 1 год"})
+        self.assertEqual(rosa.product_template_attribute_value_ids.attribute_id.mapped("create_variant"),
+                         ["dynamic"] * 3, "characteristics, not the properties' no-variant attributes")
+        # each characteristic sells at its own 1C price: its «Артикул», a value no other has, holds
+        # the difference from the product's lowest (the values it shares with others hold none)
+        priced = windows.product_variant_ids.filtered("ecom_1c_price")
+        self.assertEqual(len(priced), 9)
+        self.assertEqual(priced.mapped("lst_price"), priced.mapped("ecom_1c_price"))
+        self.assertEqual(len(warnings), 1, "no «price per combination not kept»")
+        self.assertFalse(self.Product.search_count([("ecom_1c_id", "=like", "%#%"), (
+            "product_template_attribute_value_ids.attribute_id.ecom_1c_id", "=", "characteristic")]),
+            "none told apart by its name alone")
+
+    def test_price_types_an_administrator_mapped_stay(self):
+        """A store that mapped its 1C price types before (its sales price «Основная цена»): the
+        classifier declaring all eight makes the new ones await a pricelist, never moving the sales
+        price to the selling one."""
+        PriceType = self.env["ecom.1c.price.type"]
+        main = PriceType.create({"name": "Основная цена", "ecom_1c_id": B6_MAIN_PRICE, "currency_name": "руб",
+                                 "target": "list_price"})
+        counts = self.importer._import_catalog(path(B6, "import.xml"))
+        self.assertFalse(counts["warnings"])
+        self.assertEqual(PriceType.search([("target", "=", "list_price")]), main)
+        self.assertEqual(PriceType.search([("name", "=", "Отпускная цена")]).target, "pricelist")
+        self.assertEqual(PriceType.search_count([]), 8)
+
+    def test_orders_back(self):
+        """1C's documents for the site's orders, found by their number: 1C's number, posting, shipping
+        and payment; those of orders the site does not have create nothing (unknown products)."""
+        partner = self.env["res.partner"].create({"name": "Покупатель"})
+        orders = {number: self.env["sale.order"].create({"partner_id": partner.id, "name": number})
+                  for number in ("320", "483", "490")}
+        counts = self.importer._import_documents(path(B6, "documents", "documents-1.xml"))
+        self.assertEqual((orders["320"].ecom_1c_number, orders["320"].ecom_1c_posted, orders["320"].ecom_1c_shipped,
+                          orders["320"].ecom_1c_paid), ("L320", True, True, False))
+        self.assertEqual(str(orders["320"].ecom_1c_date), "2017-08-03")
+        self.assertEqual((orders["483"].ecom_1c_number, orders["483"].ecom_1c_posted, orders["483"].ecom_1c_shipped),
+                         ("K483", False, False))
+        self.assertEqual((orders["490"].ecom_1c_paid, orders["490"].ecom_1c_shipped), (True, True))
+        self.assertEqual(self.env["sale.order"].search_count([("ecom_1c_id", "!=", False)]), 0)
+        self.assertEqual(len([w for w in counts["warnings"] if "unknown products" in w or "неизвестн" in w]), 17)
+
+
+# 1C:УТ 11 in schema 2.09 writing its exchange in split files (import___, offers___, prices___, rests___),
+# a cosmetics shop's: trimmed (tests/data/SOURCES.md)
+UT209 = "ut11-2.09-split"
+UT209_FILES = {"classifier": "import___b815e2db-7a65-4265-9241-5f0c4f0565a7.xml",
+               "names": "offers___7f304edc-2527-4d3d-b058-6e4ee53de2e0.xml",
+               "properties": "offers___f0bab95c-14a6-4141-9746-6650b65f1191.xml",
+               "prices": "prices___d66a6b51-ce9c-4e7a-8c7c-25079721107f.xml",
+               "stock": "rests___1af6e7b8-a026-4690-9752-1c9d64cb914d.xml"}
+UT209_STORE = "5d1caeb1-44b2-11e4-a628-003048c64779"  # «Оптовый»
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestSplit209Reader(BaseCase):
+    def test_classifier(self):
+        """Schema 2.09 (xmlns commerceml_2) declares its units by a GUID in the classifier, as 3.1
+        does, and its groups nested under one «Косметика и гигиена»."""
+        events = list(read_catalog(path(UT209, UT209_FILES["classifier"])))
+        groups = {v["id"]: v for kind, v in events if kind == "group"}
+        self.assertEqual(len(groups), 97)
+        roots = [g["name"] for g in groups.values() if not g["parent_id"]]
+        self.assertEqual(roots, ["Косметика и гигиена"])
+        self.assertEqual(groups["392672ee-31d7-11e4-a628-003048c64779"]["parent_id"],
+                         "dadf39b8-00f8-11e4-81ce-00155d003d0f", "«Гель для бритья» in «Бритвенные принадлежности»")
+        units = {v["id"]: v for kind, v in events if kind == "unit"}
+        piece = units["0cb615ec-0e44-11e4-ae1d-00155d003d10"]
+        self.assertEqual((piece["code"], piece["short"], piece["name"]), ("796", "PCE", "Штука"))
+        self.assertEqual(set(uom_xmlids(referenced_unit({"code": "", "name": "", "short": piece["id"]}, units))),
+                         {"uom.product_uom_unit"}, "a unit named by its GUID")
+        # «Упаковка» (OKEI 778): a pack sold whole, one unit of the product, as Odoo has no pack unit
+        pack = units["e4e03baa-75a1-11e2-941b-0025906853c3"]
+        self.assertEqual((pack["code"], pack["name"]), ("778", "Упаковка"))
+        self.assertEqual(uom_xmlids(pack), ["uom.product_uom_unit", "uom.product_uom_unit"])
+        self.assertEqual([v["name"] for kind, v in events if kind == "price_type"], ["Типовое соглашение Интернет-МХТ"])
+
+    def test_offers_prices_and_stock_by_warehouse(self):
+        """Names, prices and stock of the same 12 offers, each in its file; stock as 3.1 writes it
+        («Остатки»), in a 2.x namespace."""
+        named = [v for kind, v in read_offers(path(UT209, UT209_FILES["names"])) if kind == "offer"]
+        self.assertEqual(named[0]["name"], "Дезодорант для мужчин Чистая линия Фито защита без белых следов 150мл",
+                         "1C's trailing space left out")
+        properties = [(k, v["name"]) for k, v in read_offers(path(UT209, UT209_FILES["properties"])) if k != "package"]
+        self.assertEqual(properties, [("property", "Бумага"), ("property", "Тип лампы"), ("property", "Мощность"),
+                                      ("property", "Тип патрона"), ("property", "Венчики")],
+                         "an offers package of the characteristics' properties only: nothing to offer")
+        prices = {v["id"]: v["prices"] for kind, v in read_offers(path(UT209, UT209_FILES["prices"]))
+                  if kind == "offer"}
+        self.assertEqual(prices[named[0]["id"]], [{"type_id": "4d968229-47ba-11e4-a628-003048c64779",
+                                                   "price": Decimal("181"), "currency": "RUB", "unit": "",
+                                                   "ratio": Decimal("1")}])
+        stock = [v for kind, v in read_offers(path(UT209, UT209_FILES["stock"])) if kind == "offer"]
+        self.assertEqual([o["id"] for o in stock], [o["id"] for o in named])
+        self.assertEqual([float(o["quantity"]) for o in stock], [1, 0, 0, 0, 0, 0, 0, 9, 0, 1, 3, 0])
+        self.assertEqual({store for o in stock for store in o["stock"]}, {UT209_STORE})
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestSplit209Import(ImporterCase):
+    def test_exchange_of_products_1c_sent_before(self):
+        """The catalog of the products (a file of its own, 1C sent it before) is not among the files:
+        the 12 products are made here with their 1C ids, then the exchange's files are imported."""
+        counts = self.importer._import_catalog(path(UT209, UT209_FILES["classifier"]))
+        self.assertFalse(counts["warnings"])
+        # a product in packs («Упаковка», OKEI 778) is counted in Units, with no «unknown unit» warning
+        pack = self.env["ecom.1c.unit"].search([("ecom_1c_id", "=", "e4e03baa-75a1-11e2-941b-0025906853c3")])
+        self.assertEqual(self.importer._uom_for(pack._as_1c_unit(), counts), self.env.ref("uom.product_uom_unit"))
+        self.assertFalse(counts["warnings"])
+        sales = self.env["ecom.1c.price.type"].search([("target", "=", "list_price")])
+        self.assertEqual(sales.name, "Типовое соглашение Интернет-МХТ", "the only one is the sales price")
+        ids = [v["id"] for kind, v in read_offers(path(UT209, UT209_FILES["names"])) if kind == "offer"]
+        products = self.Product.create([{"name": f"Товар {i}", "ecom_1c_id": offer_id}
+                                        for i, offer_id in enumerate(ids)])
+        warnings = []
+        for kind in ("names", "properties", "prices", "stock"):
+            warnings += self.importer._import_offers(path(UT209, UT209_FILES[kind]))["warnings"]
+        self.assertFalse(warnings)
+        self.assertEqual(products.mapped("lst_price"), [181, 138, 141, 307, 219, 169, 179, 298, 254, 247, 327, 328])
+        self.assertEqual(products.mapped("ecom_1c_qty"), [1, 0, 0, 0, 0, 0, 0, 9, 0, 1, 3, 0])
