@@ -678,7 +678,8 @@ class ExchangeController(http.Controller):
         the exchange log says which. «failure» and why, nothing archived, for a timestamp that is no
         start of this exchange, a failed exchange, a full catalog uploaded but not imported to its
         end; «success» archiving nothing when no catalog was unloaded whole. Asked again, nothing
-        more is archived."""
+        more is archived. Another exchange's import step running past twice a step: «failure» and why,
+        nothing archived and the exchange not marked failed (nothing of it failed)."""
         exchange = session.exchange_id
         if type_ != "catalog":
             return self._fail(exchange, None, env._("mode=deactivate is for type=catalog"))
@@ -691,7 +692,13 @@ class ExchangeController(http.Controller):
         if not now - timedelta(hours=SESSION_HOURS) <= since <= now + timedelta(minutes=5):
             return self._fail(exchange, None, env._(
                 "timestamp=%s is not the start of a current exchange: nothing archived", printable(raw)))
-        self._wait_for_imports(env)  # no import step of another exchange runs meanwhile
+        try:
+            self._wait_for_imports(env)  # no import step of another exchange runs meanwhile
+        except UserError as error:
+            # busy, not failed (as the end of a session archiving): 1C hears why and asks again later;
+            # the wait's time-out broke the transaction, which holds nothing else yet
+            env.cr.rollback()
+            return failure(error.args[0])
         if exchange.state == "failed":  # the session's exchange; the others since then are checked below
             return self._fail(exchange, None, env._("the exchange «%s» failed: nothing archived",
                                                     exchange.display_name))
