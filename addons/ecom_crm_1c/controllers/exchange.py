@@ -40,16 +40,13 @@ from ..commerceml import (
 from ..commerceml.mapper import DELIVERY_ID
 from ..commerceml.protocol import answered_version, parse_timestamp
 from ..commerceml.writer import write_reference_lists
+from ..models.ecom_1c_exchange import FILE_LOCK, IMPORT_LOCK
 from ..models.ecom_1c_session import SESSION_HOURS
 from ..models.ir_http import ROUTES
 from ..models.res_config_settings import CRYPT
 
 _logger = logging.getLogger(__name__)
 COOKIE = "ecom_1c_session"
-IMPORT_LOCK = 7_510_001  # advisory lock key: one import at a time per database
-# the first key of the advisory lock of one file's import (the second: the hash of its session and name):
-# the request importing it holds it, so that 1C asking again meanwhile hears «progress»
-FILE_LOCK = 7_510_002
 MB = 1024 * 1024
 # megabytes by default: 1C's file_limit (one request), one whole file, all the files of an exchange
 FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
@@ -107,7 +104,15 @@ class ExchangeController(http.Controller):
             if mode != "file" and (session.last_file or session.last_part):
                 # 1C sends the next file or asks for something else once a file's parts are all sent
                 session.write({"last_file": False, "last_part": False})
-            return handler(env, session, type, filename)
+            if mode != "init" and session.exchange_id.state == "interrupted":
+                session.exchange_id._resume()  # closed for 1C's silence, and 1C comes back to it
+            response = handler(env, session, type, filename)
+            if mode != "file":
+                # when 1C's last request came (mode=file's is written with its bytes): an exchange 1C sends none
+                # to for an hour is closed. Written last, once any wait is over, by a request that reached its
+                # mode: 1C asking again for a file another request imports writes nothing (that request does)
+                session.last_request = fields.Datetime.now()
+            return response
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             # another request of the session was first (mode=file: its row lock): Odoo runs this one
             # again from the start, in a transaction of its own; the last time, 1C hears «failure»
@@ -199,6 +204,9 @@ class ExchangeController(http.Controller):
         (``version=3.1``), ``sessid=`` (the session's, which 1C of protocol 3.x passes on in the next
         requests) and the version the site speaks with it: 1C of 3.x then sends ``mode=deactivate``
         after a full unload. Older 1C, which names no version, hears the two lines it always heard."""
+        # the exchanges 1C abandoned close: the session's last one at once (1C starts anew; what its upload
+        # area holds still tells what it left unimported), and any other 1C sent nothing to for an hour
+        env["ecom.1c.exchange"]._close_abandoned(ending=session.exchange_id)
         session._clear_uploads()
         spoken = answered_version(request.httprequest.args.get("version")) or False
         exchange = env["ecom.1c.exchange"].create({
@@ -313,7 +321,8 @@ class ExchangeController(http.Controller):
             uploaded = max(uploaded - self._start_anew(session, relative, target), 0)
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
-        session.write({"upload_size": uploaded + len(body), "last_file": relative, "last_part": part})
+        session.write({"upload_size": uploaded + len(body), "last_file": relative, "last_part": part,
+                       "last_request": fields.Datetime.now()})
         env.flush_all()
         with open(target, "ab") as out:  # several requests of the same name append
             try:
