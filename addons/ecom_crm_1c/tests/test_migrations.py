@@ -130,3 +130,17 @@ class TestMigrations(ImporterCase):
         orders = self.env["sale.order"]
         orders._ecom_1c_commit_export("2026-12-06 10:00:00", snapshot="10:10:", horizon="2026-12-06 09:00:00")
         self.assertEqual(self.env["ir.config_parameter"].sudo().get_param(COMMITTED_HORIZON), "2026-12-06 09:00:00")
+
+    def test_upgrade_to_1_2_8(self):
+        """From 18.0.1.2.7: the sessions get their last write as their last request (as many times as the
+        upgrade runs), so that the exchanges left running for ever before are closed at it."""
+        session = self.env["ecom.1c.session"]._open("10.0.0.1")[0]
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE ecom_1c_session SET write_date = '2026-11-20 10:00:00' WHERE id = %s",
+                            [session.id])
+        self.env.cr.execute("ALTER TABLE ecom_1c_session DROP COLUMN last_request")
+        upgrade = migration("18.0.1.2.8")
+        for _run in range(2):
+            upgrade.migrate(self.env.cr, "18.0.1.2.7")
+            self.env.cr.execute("SELECT last_request FROM ecom_1c_session WHERE id = %s", [session.id])
+            self.assertEqual(str(self.env.cr.fetchone()[0]), "2026-11-20 10:00:00")
