@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import get_lang
 
 from ..commerceml import (
     UnsafeArchive,
@@ -272,18 +273,21 @@ class Ecom1cExchange(models.Model):
         return max(filter(None, [self.date_start, self.write_date, *self.file_ids.mapped("write_date")]))
 
     def _close_idle(self, last):
-        """Close this running exchange, abandoned by 1C since ``last`` (:meth:`_close_abandoned`)."""
+        """Close this running exchange, abandoned by 1C since ``last`` (:meth:`_close_abandoned`); its line in
+        the store's language, as the exchange's others (the cron's environment has none: English)."""
         self.ensure_one()
+        exchange = self.with_context(lang=get_lang(self.env, self.company_id.partner_id.lang).code)
         session = self.session_id if self.session_id.exchange_id == self else self.session_id.browse()
         when = fields.Datetime.to_string(last)
         if self._left_unfinished(session):
-            self._log(self.env._("1C's last request came at %s UTC and none since: the exchange was interrupted "
-                                 "before its end (1C stopped, or the connection was lost)", when))
-            self.write({"state": "interrupted", "date_end": last})
+            exchange._log(exchange.env._(
+                "1C's last request came at %s UTC and none since: the exchange was interrupted before its end "
+                "(1C stopped, or the connection was lost)", when))
+            exchange.write({"state": "interrupted", "date_end": last})
         else:
-            self._log(self.env._("1C's last request came at %s UTC and none since, its files all imported: "
-                                 "the exchange is closed as done", when), warning=False)
-            self.write({"state": "done", "date_end": last})
+            exchange._log(exchange.env._("1C's last request came at %s UTC and none since, its files all imported: "
+                                         "the exchange is closed as done", when), warning=False)
+            exchange.write({"state": "done", "date_end": last})
 
     def _left_unfinished(self, session):
         """Whether this exchange left something unfinished: no file, a file not imported to its end, a document

@@ -65,13 +65,18 @@ class TestAbandonedExchanges(Ecom1cCase):
         self.close("2026-11-20 11:00:01")
         self.assertEqual((stopped.state, stopped.date_end), ("interrupted", datetime(2026, 11, 20, 10, 0)))
         self.assertEqual(stopped.warning_count, 1)
-        self.assertIn("1C's last request came at 2026-11-20 10:00:00 UTC and none since: the exchange was "
-                      "interrupted", stopped.messages)
+        # in the store's language, as the exchange's other lines (the cron's environment has none)
+        store = self.env(context={**self.env.context, "lang": self.env.company.partner_id.lang})
+        self.assertEqual(stopped.messages, store._(
+            "1C's last request came at %s UTC and none since: the exchange was interrupted before its end (1C "
+            "stopped, or the connection was lost)", "2026-11-20 10:00:00"))
         self.assertEqual(empty.state, "interrupted", "init and nothing more: 1C stopped")
         # 1C of the classic protocol ends a catalog exchange with its last import, saying nothing more
         self.assertEqual((ended.state, ended.date_end, ended.warning_count),
                          ("done", datetime(2026, 11, 20, 10, 0), 0))
-        self.assertIn("its files all imported: the exchange is closed as done", ended.messages)
+        self.assertEqual(ended.messages, store._(
+            "1C's last request came at %s UTC and none since, its files all imported: the exchange is closed as "
+            "done", "2026-11-20 10:00:00"))
         messages = stopped.messages
         self.close("2026-11-20 12:00:00")
         self.assertEqual(stopped.messages, messages, "closed once")
@@ -135,6 +140,15 @@ class TestAbandonedExchanges(Ecom1cCase):
         self.assertEqual(old.state, "running")
         self.close("2026-11-20 11:20:01")
         self.assertEqual((old.state, old.date_end), ("interrupted", datetime(2026, 11, 20, 10, 20)))
+
+    def test_the_line_is_in_the_store_language(self):
+        if "ru_RU" not in self.env["res.lang"].get_installed():
+            self.skipTest("Russian is not loaded")
+        self.env.company.partner_id.lang = "ru_RU"
+        exchange = self.exchange()
+        with freeze_time("2026-11-20 11:00:01"):  # the cron's environment names no language
+            self.env["ecom.1c.exchange"].with_context(lang="en_US")._cron_close_abandoned()
+        self.assertIn("Последний запрос 1С пришёл в 2026-11-20 10:00:00 UTC", exchange.messages)
 
     def test_the_cron_is_scheduled(self):
         cron = self.env.ref("ecom_crm_1c.ir_cron_close_abandoned_exchanges")
