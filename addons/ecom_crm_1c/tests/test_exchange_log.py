@@ -142,7 +142,7 @@ class TestAbandonedExchanges(Ecom1cCase):
         self.assertEqual((old.state, old.date_end), ("interrupted", datetime(2026, 11, 20, 10, 20)))
 
     def test_the_line_is_in_the_store_language(self):
-        if "ru_RU" not in self.env["res.lang"].get_installed():
+        if "ru_RU" not in dict(self.env["res.lang"].get_installed()):
             self.skipTest("Russian is not loaded")
         self.env.company.partner_id.lang = "ru_RU"
         exchange = self.exchange()
