@@ -251,6 +251,14 @@ class ExchangeController(http.Controller):
             length = request.httprequest.content_length
             discard_body(length if length is not None else self._file_limit(env))
             return self._busy(env, session, relative)
+        if session.exchange_id.file_ids.filtered(lambda f: f.name == relative):
+            # 1C sends again a file whose import began in this exchange (or the next part of one that failed:
+            # waited for all the same): a step of its import may be running in another request (1C heard no
+            # answer in time), and its bytes are not replaced under that step's reading: the step is waited
+            # for. Waited for before the session's row is locked, in the importer's order (the import lock,
+            # then the session's row, which the step writes at its end): the row locked first, the step and
+            # this request each waited for the other (a deadlock, one of them undone and run again)
+            self._wait_for_imports(env)
         # requests of one session are stored one at a time: the row lock is taken before the file's size
         # is read and held until the request's bytes and count are committed. A request that waited
         # for another fails to serialise: Odoo runs it again (its body kept, below), nothing appended.
@@ -313,10 +321,6 @@ class ExchangeController(http.Controller):
             if size + len(body) > file_limit or uploaded + len(body) > exchange_limit:
                 return self._fail(session.exchange_id, relative, env._(
                     "the file would be over the largest file, %s bytes (Settings)", file_limit))
-        if again and session.exchange_id.file_ids.filtered(lambda f: f.name == relative):
-            # a step of its import may be running in another request (1C heard no answer in time): its
-            # bytes are not replaced under that step's reading, the step is waited for
-            self._wait_for_imports(env)
         if again:  # what its archive unpacked goes with it, and no longer counts
             uploaded = max(uploaded - self._start_anew(session, relative, target), 0)
         # the body fits the file's and the exchange's room (it was read no further); the count first:

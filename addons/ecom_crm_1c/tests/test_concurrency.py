@@ -2,7 +2,9 @@
 own (Odoo's REPEATABLE READ): what they need is committed, and removed after the test."""
 
 import contextlib
+import os
 import threading
+from types import SimpleNamespace
 from unittest.mock import patch
 
 import psycopg2
@@ -14,6 +16,7 @@ from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
 
+from ..controllers import exchange as exchange_module
 from ..controllers.exchange import FILE_LOCK, IMPORT_LOCK, ExchangeController
 from ..models.sale_order import COMMITTED, COMMITTED_HORIZON, COMMITTED_SNAPSHOT, OVERLAP
 
@@ -484,3 +487,75 @@ class TestImportWaitConcurrency(ConcurrencyCase):
             with self.registry.cursor() as other:
                 other.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
                 self.assertTrue(other.fetchone()[0], "another exchange imports")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestSessionRowConcurrency(ConcurrencyCase):
+    """The session's row beside an import step of the same session, on connections of their own: the step
+    holds the import lock and writes the session's row at its end."""
+
+    def session_importing(self):
+        """A session of 1C whose catalog exchange began importing ``import.xml`` (stored in its upload area),
+        committed (removed after): its id."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id)._clear_uploads())
+
+        def exchange(env):
+            session = env["ecom.1c.session"].browse(session_id)
+            exchange = env["ecom.1c.exchange"].create({"exchange_type": "catalog", "session_id": session_id})
+            env["ecom.1c.exchange.file"].create({"exchange_id": exchange.id, "name": "import.xml",
+                                                 "kind": "catalog", "state": "running", "position": 10})
+            session.write({"exchange_id": exchange.id})
+            with open(os.path.join(session._upload_dir(), "import.xml"), "wb") as f:
+                f.write(b"<old/>")
+            return exchange.id
+
+        exchange_id = self.committed(exchange)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.exchange"].browse(exchange_id).unlink())
+        return session_id
+
+    def test_a_catalog_file_sent_again_waits_for_its_import_before_locking_the_session(self):
+        """1C sends a catalog file again while a step of its import runs in another request (1C heard no
+        answer in time). The request locked the session's row, then waited for the import lock the step
+        holds; the step, writing the session's row at its end, waited for the request: a deadlock,
+        PostgreSQL undid one of them (the import step, run again). The request waits first, in the
+        importer's order; the step ends, and the request, run again by Odoo (the row changed since it
+        began), stores the file anew."""
+        session_id = self.session_importing()
+        body = b"<new/>"
+        fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(body)),
+                               make_response=lambda data, headers=None: data)
+
+        def send_again(env):
+            return ExchangeController()._mode_file(env, env["ecom.1c.session"].browse(session_id), "catalog",
+                                                   "import.xml")
+
+        step = self.registry.cursor()
+        thread, outcome = None, {}
+        try:
+            with patch.object(exchange_module, "request", fake), \
+                    patch.object(exchange_module, "read_body", lambda limit: body):
+                step.execute("SET LOCAL lock_timeout = '10s'")  # a wait fails the test rather than hang it
+                step.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+                step.execute("SELECT last_request FROM ecom_1c_session WHERE id = %s", [session_id])
+                thread, outcome = self.in_thread(send_again)
+                self.assertTrue(self.wait_for_lock_or_end(self.backend_pid(step), thread), "it waits for the step")
+                try:  # the step's end: it writes the session's row
+                    step.execute("UPDATE ecom_1c_session SET last_request = now() AT TIME ZONE 'UTC' WHERE id = %s",
+                                 [session_id])
+                except psycopg2.errors.DeadlockDetected:
+                    self.fail("the step and the request waited for each other: the step undone")
+                step.commit()
+                self.join(thread, outcome)
+                self.assertIsInstance(outcome.get("error"), psycopg2.errors.SerializationFailure,
+                                      "the row changed since it began: Odoo runs it again")
+                self.assertEqual(self.committed(send_again), "success\n")
+            folder = self.committed(lambda env: env["ecom.1c.session"].browse(session_id)._upload_dir())
+            with open(os.path.join(folder, "import.xml"), "rb") as stored:
+                self.assertEqual(stored.read(), body, "stored anew")
+        finally:
+            if thread and thread.is_alive():
+                self.join(thread, outcome)
+            step.rollback()
+            step.close()
