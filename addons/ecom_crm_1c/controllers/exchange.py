@@ -111,7 +111,7 @@ class ExchangeController(http.Controller):
                 # when 1C's last request came (mode=file's is written with its bytes): an exchange 1C sends none
                 # to for an hour is closed. Written last, once any wait is over, by a request that reached its
                 # mode: 1C asking again for a file another request imports writes nothing (that request does)
-                session.last_request = fields.Datetime.now()
+                self._note_request(env, session)
             return response
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             # another request of the session was first (mode=file: its row lock): Odoo runs this one
@@ -125,6 +125,25 @@ class ExchangeController(http.Controller):
             # an OSError's text names the server's paths: 1C and the log hear its reason alone
             detail = error.strerror if isinstance(error, OSError) and error.strerror else error
             return self._failed(env, type, mode, filename, f"{error.__class__.__name__}: {detail}")
+
+    @staticmethod
+    def _note_request(env, session):
+        """Write when 1C's request of ``session`` came (:attr:`ecom.1c.session.last_request`), unless another
+        request of the session wrote its row meanwhile (locked, or committed since this transaction began):
+        that one came as late, to the minute. Written anyway, the two failed to serialise, and Odoo ran one
+        of them again from its start: an import step of the session undone and run again (or, once past
+        Odoo's tries, failed) for the sake of a timestamp."""
+        env.flush_all()  # the request's own writes fail or pass as they would at its commit
+        try:
+            with env.cr.savepoint(flush=False):
+                env.cr.execute("SELECT id FROM ecom_1c_session WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                               [session.id])
+                if env.cr.fetchone():
+                    env.cr.execute("UPDATE ecom_1c_session SET last_request = %s WHERE id = %s",
+                                   [fields.Datetime.now(), session.id])
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            pass  # rolled back to the savepoint: the request's transaction goes on
+        session.invalidate_recordset(["last_request"])
 
     @staticmethod
     def _in_store_language(env):

@@ -4,10 +4,13 @@ own (Odoo's REPEATABLE READ): what they need is committed, and removed after the
 import contextlib
 import os
 import threading
+import time
+from datetime import datetime
 from types import SimpleNamespace
 from unittest.mock import patch
 
 import psycopg2
+from freezegun import freeze_time
 from werkzeug.wrappers import Response
 
 from odoo import SUPERUSER_ID, api, sql_db
@@ -559,3 +562,49 @@ class TestSessionRowConcurrency(ConcurrencyCase):
                 self.join(thread, outcome)
             step.rollback()
             step.close()
+
+    def test_a_request_beside_an_import_step_of_its_session_leaves_the_step_alone(self):
+        """1C's request notes when it came (:meth:`ExchangeController._note_request`) while an import step of
+        the same session runs, and the step notes its end too. Both writing the row, one failed to serialise:
+        the step, undone and run again by Odoo (past its tries, failed) for the sake of a timestamp, or the
+        request waiting for the step's end. Each leaves the row to the other."""
+        session_id = self.session_importing()
+        note = ExchangeController()._note_request
+
+        def last_request():
+            return self.committed(lambda env: env["ecom.1c.session"].browse(session_id).last_request)
+
+        step, other = self.registry.cursor(), self.registry.cursor()
+        try:
+            step_env, other_env = (api.Environment(cr, SUPERUSER_ID, {}) for cr in (step, other))
+            for cr in (step, other):
+                cr.execute("SET LOCAL lock_timeout = '5s'")  # a wait fails the test rather than hang it
+            step_session = step_env["ecom.1c.session"].browse(session_id)
+            self.assertTrue(step_session.exchange_id, "the step's transaction began")
+            with freeze_time("2026-11-20 10:00:00"):  # another request of the session, answered meanwhile
+                note(other_env, other_env["ecom.1c.session"].browse(session_id))
+            other.commit()
+            with freeze_time("2026-11-20 10:00:25"):  # the step's end
+                note(step_env, step_session)
+            step.commit()  # not refused for a concurrent update
+            self.assertEqual(last_request(), datetime(2026, 11, 20, 10, 0), "the other request's, as late")
+            # the step's row locked (its end noted, not yet committed): the other request does not wait for it
+            for cr in (step, other):
+                cr.execute("SET LOCAL lock_timeout = '5s'")
+            with freeze_time("2026-11-20 10:01:00"):
+                note(step_env, step_session)
+            started = time.monotonic()
+            with freeze_time("2026-11-20 10:01:05"):
+                note(other_env, other_env["ecom.1c.session"].browse(session_id))
+            self.assertLess(time.monotonic() - started, 2, "no wait for the step")
+            other.commit()
+            step.commit()
+            self.assertEqual(last_request(), datetime(2026, 11, 20, 10, 1))
+            with freeze_time("2026-11-20 10:02:00"):  # alone, it is written
+                note(other_env, other_env["ecom.1c.session"].browse(session_id))
+            other.commit()
+            self.assertEqual(last_request(), datetime(2026, 11, 20, 10, 2))
+        finally:
+            for cr in (step, other):
+                cr.rollback()
+                cr.close()
