@@ -237,30 +237,50 @@ class Ecom1cExchange(models.Model):
         commits (its row is locked till then) and Odoo runs it again: its exchange, interrupted, goes on
         (:meth:`_resume`). The files still in the upload area stay until the session's next ``init``
         empties it, as always. Returns those closed."""
-        if self._importing():
+        ending = (ending or self.browse()).filtered(lambda exchange: exchange.state == "running")
+        importing = self._importing()
+        if importing and not ending:
             return self.browse()
         cutoff = fields.Datetime.now() - timedelta(minutes=IDLE_MINUTES)
         closed = self.browse()
         for exchange in self.sudo().search([("state", "=", "running")], order="id"):
-            current = exchange.session_id.exchange_id == exchange
-            last = exchange._last_request()
-            if current and last > cutoff and exchange not in (ending or self.browse()):
+            if exchange in ending:
+                # judged now, before its session's next init empties its upload area (what it left unimported
+                # would be known no more: a file uploaded and never imported taken for done), unless a request
+                # of its session imports (1C began anew while its last step still ran)
+                if importing and self._importing(exchange.session_id):
+                    continue
+            elif importing or (exchange.session_id.exchange_id == exchange and exchange._last_request() > cutoff):
                 continue
-            exchange._close_idle(last)
+            exchange._close_idle(exchange._last_request())
             closed |= exchange
         return closed
 
     @api.model
-    def _importing(self):
+    def _importing(self, session=None):
         """Whether a request imports, or holds a file to import it: another connection than this one holds the
         import lock or a file's (the controller's, :data:`IMPORT_LOCK`, :data:`FILE_LOCK`), whatever its
-        import's length. None is taken: 1C's import waits for no closing."""
+        import's length; ``session``: a file of that session's (its upload area's, its exchange's), which
+        every request importing for it holds. None is taken: 1C's import waits for no closing."""
+        if session is None:
+            self.env.cr.execute("""
+                SELECT 1 FROM pg_locks
+                 WHERE locktype = 'advisory' AND granted AND pid != pg_backend_pid()
+                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                   AND ((classid = 0 AND objid = %s AND objsubid = 1) OR (classid = %s AND objsubid = 2))
+                 LIMIT 1""", [IMPORT_LOCK, FILE_LOCK])
+            return bool(self.env.cr.fetchone())
+        names = set(files_under(session._upload_dir())) | set(session.exchange_id.file_ids.mapped("name"))
+        if not names:
+            return False
+        # the key's second half: hashtext of «session id/name», an int4 that pg_locks shows as an oid
         self.env.cr.execute("""
             SELECT 1 FROM pg_locks
              WHERE locktype = 'advisory' AND granted AND pid != pg_backend_pid()
                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-               AND ((classid = 0 AND objid = %s AND objsubid = 1) OR (classid = %s AND objsubid = 2))
-             LIMIT 1""", [IMPORT_LOCK, FILE_LOCK])
+               AND classid = %s AND objsubid = 2
+               AND objid = ANY(ARRAY(SELECT (hashtext(name)::bigint & 4294967295)::oid FROM unnest(%s::text[]) name))
+             LIMIT 1""", [FILE_LOCK, [f"{session.id}/{name}" for name in sorted(names)]])
         return bool(self.env.cr.fetchone())
 
     def _last_request(self):
@@ -291,16 +311,19 @@ class Ecom1cExchange(models.Model):
 
     def _left_unfinished(self, session):
         """Whether this exchange left something unfinished: no file, a file not imported to its end, a document
-        waiting in the upload area of ``session`` (its session, while this is its exchange) for its import, or
-        orders 1C got and never confirmed."""
+        or an archive waiting in the upload area of ``session`` (its session, while this is its exchange) for
+        its import (an archive is unpacked by the next import), orders 1C got and never confirmed, or whole
+        offers lists whose characteristics no longer offered the session's end archives
+        (:meth:`_archive_unoffered`, at ``mode=success``, which never came)."""
         if not self.file_ids or any(file.state != "done" for file in self.file_ids):
             return True
         if not session:
             return False
-        if session.export_until:
+        if session.export_until or self._offers_lists(session)[1]:
             return True
         done = set(self.file_ids.filtered(lambda f: f.state == "done").mapped("name"))
-        return any(relative.lower().endswith(".xml") and relative not in done and not relative.startswith(".")
+        return any(relative.lower().endswith((".xml", ".zip")) and relative not in done
+                   and not os.path.basename(relative).startswith(".")
                    for relative in files_under(session._upload_dir()))
 
     def _resume(self):

@@ -101,6 +101,46 @@ class TestAbandonedExchanges(Ecom1cCase):
         self.assertTrue(os.path.exists(os.path.join(waiting.session_id._upload_dir(), "offers0_1.xml")),
                         "kept until the session's next init empties its upload area, as always")
 
+    def test_an_archive_left_unpacked_or_offers_listed_whole_without_the_end_interrupt(self):
+        """A file uploaded and never imported is never taken for done: an archive 1C uploaded after its last
+        import (the next import unpacks it) too. Whole offers lists of CommerceML 3 leave the archiving of
+        the characteristics no longer offered to 1C's end of session (``mode=success``), which never came."""
+        zipped = self.exchange({"import0_1.xml": "done"})
+        with open(os.path.join(zipped.session_id._upload_dir(), "offers.zip"), "wb") as f:
+            f.write(b"PK\x05\x06" + b"\x00" * 18)
+        unpacked = self.exchange({"import.zip": "done", "import0_1.xml": "done"})
+        for name in ("import.zip", "import0_1.xml", ".unpacked-import.zip"):
+            with open(os.path.join(unpacked.session_id._upload_dir(), name), "wb") as f:
+                f.write(b"x")
+        listed = self.exchange({"offers0_1.xml": "done"})
+        listed.file_ids.write({"kind": "offers", "full_catalog": True, "catalog_id": "cat-1", "schema_version": "3.1"})
+        self.close("2026-11-20 11:00:01")
+        self.assertEqual((zipped.state, unpacked.state, listed.state), ("interrupted", "done", "interrupted"))
+
+    def test_the_exchange_its_session_ends_is_judged_before_its_uploads_go_unless_it_imports(self):
+        """1C's next init of the session empties its upload area: the exchange it ends is judged then, while
+        what it left unimported is still there, also while another exchange imports; not while a request of
+        its own session imports (1C began anew while its last step ran): the next time closes it."""
+        exchange = self.exchange({"import0_1.xml": "done"})
+        with open(os.path.join(exchange.session_id._upload_dir(), "offers0_1.xml"), "wb") as f:
+            f.write(b"<x/>")
+        session = exchange.session_id
+        exchanges = self.env["ecom.1c.exchange"]
+        for key, closed in (([FILE_LOCK, f"{session.id}/offers0_1.xml"], False), ([IMPORT_LOCK], True)):
+            other = sql_db.db_connect(self.env.cr.dbname).cursor()  # the request importing, on its own connection
+            try:
+                if len(key) == 1:
+                    other.execute("SELECT pg_advisory_xact_lock(%s)", key)
+                else:
+                    other.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)
+                with freeze_time("2026-11-20 10:05:00"):
+                    self.assertEqual(exchanges._close_abandoned(ending=exchange), exchange if closed else exchanges)
+            finally:
+                other.rollback()
+                other.close()
+        self.assertEqual((exchange.state, exchange.date_end), ("interrupted", datetime(2026, 11, 20, 10, 0)),
+                         "its file left unimported")
+
     def test_nothing_is_closed_while_an_import_runs_in_some_request(self):
         """An import step holds its request open as long as it takes: the controller's locks tell, the import
         lock or a file's (held by a request that imports it, or waits for the import lock to)."""
