@@ -1,6 +1,8 @@
 import os
 from datetime import timedelta
 
+import pytz
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import get_lang
@@ -298,14 +300,17 @@ class Ecom1cExchange(models.Model):
         self.ensure_one()
         exchange = self.with_context(lang=get_lang(self.env, self.company_id.partner_id.lang).code)
         session = self.session_id if self.session_id.exchange_id == self else self.session_id.browse()
-        when = fields.Datetime.to_string(last)
+        # the store's time, its zone named (the accountant reads it beside the form's times, which are shown in
+        # the reader's zone): the line says when, whoever reads it
+        zone = self.company_id.partner_id.tz or "UTC"
+        when = f"{pytz.utc.localize(last).astimezone(pytz.timezone(zone)):%Y-%m-%d %H:%M:%S} {zone}"
         if self._left_unfinished(session):
             exchange._log(exchange.env._(
-                "1C's last request came at %s UTC and none since: the exchange was interrupted before its end "
+                "1C's last request came at %s and none since: the exchange was interrupted before its end "
                 "(1C stopped, or the connection was lost)", when))
             exchange.write({"state": "interrupted", "date_end": last})
         else:
-            exchange._log(exchange.env._("1C's last request came at %s UTC and none since, its files all imported: "
+            exchange._log(exchange.env._("1C's last request came at %s and none since, its files all imported: "
                                          "the exchange is closed as done", when), warning=False)
             exchange.write({"state": "done", "date_end": last})
 

@@ -57,6 +57,7 @@ class TestAbandonedExchanges(Ecom1cCase):
             return self.env["ecom.1c.exchange"]._cron_close_abandoned()
 
     def test_an_exchange_1c_abandoned_is_interrupted_at_its_last_request(self):
+        self.env.company.partner_id.tz = "Europe/Moscow"  # the line says when in the store's time, its zone named
         stopped = self.exchange({"import0_1.xml": "running"})
         ended = self.exchange({"import0_1.xml": "done", "offers0_1.xml": "done"})
         empty = self.exchange()
@@ -68,15 +69,15 @@ class TestAbandonedExchanges(Ecom1cCase):
         # in the store's language, as the exchange's other lines (the cron's environment has none)
         store = self.env(context={**self.env.context, "lang": self.env.company.partner_id.lang})
         self.assertEqual(stopped.messages, store._(
-            "1C's last request came at %s UTC and none since: the exchange was interrupted before its end (1C "
-            "stopped, or the connection was lost)", "2026-11-20 10:00:00"))
+            "1C's last request came at %s and none since: the exchange was interrupted before its end (1C "
+            "stopped, or the connection was lost)", "2026-11-20 13:00:00 Europe/Moscow"))
         self.assertEqual(empty.state, "interrupted", "init and nothing more: 1C stopped")
         # 1C of the classic protocol ends a catalog exchange with its last import, saying nothing more
         self.assertEqual((ended.state, ended.date_end, ended.warning_count),
                          ("done", datetime(2026, 11, 20, 10, 0), 0))
         self.assertEqual(ended.messages, store._(
-            "1C's last request came at %s UTC and none since, its files all imported: the exchange is closed as "
-            "done", "2026-11-20 10:00:00"))
+            "1C's last request came at %s and none since, its files all imported: the exchange is closed as "
+            "done", "2026-11-20 13:00:00 Europe/Moscow"))
         messages = stopped.messages
         self.close("2026-11-20 12:00:00")
         self.assertEqual(stopped.messages, messages, "closed once")
@@ -184,7 +185,7 @@ class TestAbandonedExchanges(Ecom1cCase):
     def test_the_line_is_in_the_store_language(self):
         if "ru_RU" not in dict(self.env["res.lang"].get_installed()):
             self.skipTest("Russian is not loaded")
-        self.env.company.partner_id.lang = "ru_RU"
+        self.env.company.partner_id.write({"lang": "ru_RU", "tz": False})  # no zone of its own: UTC, named
         exchange = self.exchange()
         with freeze_time("2026-11-20 11:00:01"):  # the cron's environment names no language
             self.env["ecom.1c.exchange"].with_context(lang="en_US")._cron_close_abandoned()

@@ -647,12 +647,13 @@ class TestAbandonedExchangeProtocol(ProtocolCase):
         self.assertTrue(session.last_request, "each request of 1C says when it came")
         # an hour and more later (1C's requests of an exchange follow each other within seconds or minutes)
         session.last_request = fields.Datetime.subtract(session.last_request, hours=2)
-        last = fields.Datetime.to_string(session.last_request)
+        self.env.company.partner_id.tz = "Asia/Yekaterinburg"  # the line says when in the store's time
+        last = f"{fields.Datetime.add(session.last_request, hours=5):%Y-%m-%d %H:%M:%S} Asia/Yekaterinburg"
         other = self.login()
         self.call("init", cookie=other)  # the next exchange, another session of 1C
         self.assertEqual((exchange.state, exchange.date_end), ("interrupted", session.last_request))
         store = self.env(context={**self.env.context, "lang": self.env.company.partner_id.lang})  # the log's language
-        self.assertIn(store._("1C's last request came at %s UTC and none since: the exchange was interrupted before "
+        self.assertIn(store._("1C's last request came at %s and none since: the exchange was interrupted before "
                               "its end (1C stopped, or the connection was lost)", last), exchange.messages)
         self.assertTrue(os.path.isfile(os.path.join(session._upload_dir(), "import.xml")), "its file kept")
         # 1C comes back to it after all: it goes on
