@@ -291,7 +291,9 @@ class Ecom1cExchange(models.Model):
         session began another since) its last write or its files'."""
         self.ensure_one()
         if self.session_id.exchange_id == self and self.session_id.last_request:
-            return self.session_id.last_request
+            # never before it began: a request noting when it came leaves the row to another request of the
+            # session that holds it (:meth:`ExchangeController._note_request`), the init of this one too
+            return max(self.session_id.last_request, self.date_start)
         return max(filter(None, [self.date_start, self.write_date, *self.file_ids.mapped("write_date")]))
 
     def _close_idle(self, last):

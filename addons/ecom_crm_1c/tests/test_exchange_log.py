@@ -91,6 +91,15 @@ class TestAbandonedExchanges(Ecom1cCase):
         self.close("2026-11-20 11:50:01")
         self.assertEqual((exchange.state, exchange.date_end), ("interrupted", datetime(2026, 11, 20, 10, 50)))
 
+    def test_an_exchange_ends_no_earlier_than_it_began(self):
+        """The init that began it noted nothing (another request of the session held its row): the session's
+        last request is the one before, of its last exchange; the exchange ends when it began."""
+        exchange = self.exchange()
+        exchange.session_id.last_request = "2026-11-20 09:30:00"
+        self.close("2026-11-20 11:00:01")
+        self.assertEqual((exchange.state, exchange.date_end, exchange.duration),
+                         ("interrupted", datetime(2026, 11, 20, 10, 0), 0.0))
+
     def test_a_document_left_waiting_in_the_upload_area_or_orders_unconfirmed_interrupt(self):
         waiting = self.exchange({"import0_1.xml": "done"})
         with open(os.path.join(waiting.session_id._upload_dir(), "offers0_1.xml"), "wb") as f:
