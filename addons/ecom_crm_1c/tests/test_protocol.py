@@ -647,6 +647,7 @@ class TestAbandonedExchangeProtocol(ProtocolCase):
         self.assertTrue(session.last_request, "each request of 1C says when it came")
         # an hour and more later (1C's requests of an exchange follow each other within seconds or minutes)
         session.last_request = fields.Datetime.subtract(session.last_request, hours=2)
+        exchange.date_start = fields.Datetime.subtract(exchange.date_start, hours=2)
         self.env.company.partner_id.tz = "Asia/Yekaterinburg"  # the line says when in the store's time
         last = f"{fields.Datetime.add(session.last_request, hours=5):%Y-%m-%d %H:%M:%S} Asia/Yekaterinburg"
         other = self.login()
