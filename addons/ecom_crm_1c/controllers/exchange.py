@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 
 from psycopg2 import OperationalError
+from psycopg2 import errors as pg_errors
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import SUPERUSER_ID, api, fields, http
@@ -589,7 +590,7 @@ class ExchangeController(http.Controller):
                 env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
                 try:
                     env.cr.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
-                except OperationalError as error:
+                except pg_errors.LockNotAvailable as error:  # its time-out; a deadlock: run again
                     env.cr.rollback()
                     raise UserError(env._("another exchange is importing; it did not finish in time")) from error
                 self._commit_holding(env, [IMPORT_LOCK])  # the next query's snapshot sees the step's work
@@ -605,7 +606,7 @@ class ExchangeController(http.Controller):
         previous = env.cr.fetchone()[0]
         try:
             env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
-        except OperationalError as error:
+        except pg_errors.LockNotAvailable as error:  # its time-out; a deadlock: run again
             raise UserError(env._("another exchange is importing; it did not finish in time")) from error
         env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 

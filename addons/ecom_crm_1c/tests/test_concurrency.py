@@ -608,3 +608,32 @@ class TestSessionRowConcurrency(ConcurrencyCase):
             for cr in (step, other):
                 cr.rollback()
                 cr.close()
+
+    def test_a_deadlock_in_the_wait_for_an_import_is_run_again_not_taken_for_a_time_out(self):
+        """A request waiting for the import lock while the step holding it waits for a row the request locked:
+        PostgreSQL breaks the deadlock by failing one of them. The wait took any failure for its time-out
+        («another exchange is importing; it did not finish in time»: 1C's file failed, the exchange with it);
+        a deadlock is Odoo's to run the request again."""
+        session_id = self.session_importing()
+
+        def wait(env):
+            env.cr.execute("UPDATE ecom_1c_session SET upload_size = 1 WHERE id = %s", [session_id])
+            ExchangeController()._wait_for_imports(env)
+
+        step = self.registry.cursor()
+        thread, outcome = None, {}
+        try:
+            step.execute("SET LOCAL lock_timeout = '10s'")  # a wait fails the test rather than hang it
+            step.execute("SET LOCAL deadlock_timeout = '30s'")  # the request is the one PostgreSQL fails
+            step.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            thread, outcome = self.in_thread(wait)
+            self.assertTrue(self.wait_for_lock_or_end(self.backend_pid(step), thread), "it waits for the step")
+            step.execute("UPDATE ecom_1c_session SET upload_size = 2 WHERE id = %s", [session_id])
+            self.join(thread, outcome)
+            self.assertIsInstance(outcome.get("error"), psycopg2.errors.DeadlockDetected)
+            step.commit()
+        finally:
+            if thread and thread.is_alive():
+                self.join(thread, outcome)
+            step.rollback()
+            step.close()
