@@ -204,3 +204,13 @@ class TestAbandonedExchanges(Ecom1cCase):
         cron = self.env.ref("ecom_crm_1c.ir_cron_close_abandoned_exchanges")
         self.assertTrue(cron.active)
         self.assertEqual((cron.interval_number, cron.interval_type), (15, "minutes"))
+
+    def test_the_state_in_the_views(self):
+        """The form's status bar shows the way an exchange goes (in progress, done): interrupted or failed only
+        when it is so, not as steps still ahead of every exchange done. Russian: «Прерван»."""
+        arch = self.env["ecom.1c.exchange"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('statusbar_visible="running,done"', arch)
+        if "ru_RU" in dict(self.env["res.lang"].get_installed()):
+            russian = self.env(context={**self.env.context, "lang": "ru_RU"})
+            labels = dict(russian["ecom.1c.exchange"]._fields["state"]._description_selection(russian))
+            self.assertEqual(labels["interrupted"], "Прерван")
