@@ -170,6 +170,20 @@ class TestAbandonedExchanges(Ecom1cCase):
         self.assertIn(exchange, self.close("2026-11-20 15:00:00"), "the import over, it is closed")
         self.assertEqual(exchange.state, "interrupted")
 
+    def test_an_import_of_another_database_closes_nothing_less(self):
+        """Advisory locks are the server's: another database of it (another store, its 1C importing) holds the
+        same keys. Its import keeps nothing of this store from closing."""
+        exchange = self.exchange({"import0_1.xml": "running"})
+        elsewhere = sql_db.db_connect("postgres").cursor()
+        try:
+            elsewhere.execute("SELECT pg_advisory_xact_lock(%s), pg_advisory_xact_lock(%s, hashtext(%s))",
+                              [IMPORT_LOCK, FILE_LOCK, f"{exchange.session_id.id}/import0_1.xml"])
+            self.assertIn(exchange, self.close("2026-11-20 15:00:00"))
+        finally:
+            elsewhere.rollback()
+            elsewhere.close()
+        self.assertEqual(exchange.state, "interrupted")
+
     def test_a_replaced_exchange_and_one_of_before_the_upgrade_close_by_their_last_write(self):
         """An exchange whose session began another since, or of a session of before 18.0.1.2.8 (no last request):
         its last write, or its files', is its last request."""
