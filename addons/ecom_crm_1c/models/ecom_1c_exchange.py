@@ -235,10 +235,11 @@ class Ecom1cExchange(models.Model):
         their last request (their session begins another).
 
         Nothing is closed while an import runs in some request (:meth:`_importing`): the next time closes what
-        is still abandoned then. An import 1C begins meanwhile writes its exchange after this transaction
-        commits (its row is locked till then) and Odoo runs it again: its exchange, interrupted, goes on
-        (:meth:`_resume`). The files still in the upload area stay until the session's next ``init``
-        empties it, as always. Returns those closed."""
+        is still abandoned then; but ``ending``, judged before its session's ``init`` empties its upload area,
+        waits only for a request of its own session importing. An import 1C begins meanwhile writes its
+        exchange after this transaction commits (its row is locked till then) and Odoo runs it again: its
+        exchange, interrupted, goes on (:meth:`_resume`). The files still in the upload area stay until the
+        session's next ``init`` empties it, as always. Returns those closed."""
         ending = (ending or self.browse()).filtered(lambda exchange: exchange.state == "running")
         importing = self._importing()
         if importing and not ending:
