@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 
 from psycopg2 import OperationalError
+from psycopg2 import errors as pg_errors
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import SUPERUSER_ID, api, fields, http
@@ -40,16 +41,13 @@ from ..commerceml import (
 from ..commerceml.mapper import DELIVERY_ID
 from ..commerceml.protocol import answered_version, parse_timestamp
 from ..commerceml.writer import write_reference_lists
+from ..models.ecom_1c_exchange import FILE_LOCK, IMPORT_LOCK
 from ..models.ecom_1c_session import SESSION_HOURS
 from ..models.ir_http import ROUTES
 from ..models.res_config_settings import CRYPT
 
 _logger = logging.getLogger(__name__)
 COOKIE = "ecom_1c_session"
-IMPORT_LOCK = 7_510_001  # advisory lock key: one import at a time per database
-# the first key of the advisory lock of one file's import (the second: the hash of its session and name):
-# the request importing it holds it, so that 1C asking again meanwhile hears «progress»
-FILE_LOCK = 7_510_002
 MB = 1024 * 1024
 # megabytes by default: 1C's file_limit (one request), one whole file, all the files of an exchange
 FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
@@ -107,7 +105,15 @@ class ExchangeController(http.Controller):
             if mode != "file" and (session.last_file or session.last_part):
                 # 1C sends the next file or asks for something else once a file's parts are all sent
                 session.write({"last_file": False, "last_part": False})
-            return handler(env, session, type, filename)
+            if mode != "init" and session.exchange_id.state == "interrupted":
+                session.exchange_id._resume()  # closed for 1C's silence, and 1C comes back to it
+            response = handler(env, session, type, filename)
+            if mode != "file":
+                # when 1C's last request came (mode=file's is written with its bytes): an exchange 1C sends none
+                # to for an hour is closed. Written last, once any wait is over, by a request that reached its
+                # mode: 1C asking again for a file another request imports writes nothing (that request does)
+                self._note_request(env, session)
+            return response
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             # another request of the session was first (mode=file: its row lock): Odoo runs this one
             # again from the start, in a transaction of its own; the last time, 1C hears «failure»
@@ -120,6 +126,25 @@ class ExchangeController(http.Controller):
             # an OSError's text names the server's paths: 1C and the log hear its reason alone
             detail = error.strerror if isinstance(error, OSError) and error.strerror else error
             return self._failed(env, type, mode, filename, f"{error.__class__.__name__}: {detail}")
+
+    @staticmethod
+    def _note_request(env, session):
+        """Write when 1C's request of ``session`` came (:attr:`ecom.1c.session.last_request`), unless another
+        request of the session wrote its row meanwhile (locked, or committed since this transaction began):
+        that one came as late, to the minute. Written anyway, the two failed to serialise, and Odoo ran one
+        of them again from its start: an import step of the session undone and run again (or, once past
+        Odoo's tries, failed) for the sake of a timestamp."""
+        env.flush_all()  # the request's own writes fail or pass as they would at its commit
+        try:
+            with env.cr.savepoint(flush=False):
+                env.cr.execute("SELECT id FROM ecom_1c_session WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                               [session.id])
+                if env.cr.fetchone():
+                    env.cr.execute("UPDATE ecom_1c_session SET last_request = %s WHERE id = %s",
+                                   [fields.Datetime.now(), session.id])
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            pass  # rolled back to the savepoint: the request's transaction goes on
+        session.invalidate_recordset(["last_request"])
 
     @staticmethod
     def _in_store_language(env):
@@ -199,6 +224,9 @@ class ExchangeController(http.Controller):
         (``version=3.1``), ``sessid=`` (the session's, which 1C of protocol 3.x passes on in the next
         requests) and the version the site speaks with it: 1C of 3.x then sends ``mode=deactivate``
         after a full unload. Older 1C, which names no version, hears the two lines it always heard."""
+        # the exchanges 1C abandoned close: the session's last one at once (1C starts anew; what its upload
+        # area holds still tells what it left unimported), and any other 1C sent nothing to for an hour
+        env["ecom.1c.exchange"]._close_abandoned(ending=session.exchange_id)
         session._clear_uploads()
         spoken = answered_version(request.httprequest.args.get("version")) or False
         exchange = env["ecom.1c.exchange"].create({
@@ -243,6 +271,14 @@ class ExchangeController(http.Controller):
             length = request.httprequest.content_length
             discard_body(length if length is not None else self._file_limit(env))
             return self._busy(env, session, relative)
+        if session.exchange_id.file_ids.filtered(lambda f: f.name == relative):
+            # 1C sends again a file whose import began in this exchange (or the next part of one that failed:
+            # waited for all the same): a step of its import may be running in another request (1C heard no
+            # answer in time), and its bytes are not replaced under that step's reading: the step is waited
+            # for. Waited for before the session's row is locked, in the importer's order (the import lock,
+            # then the session's row, which the step writes at its end): the row locked first, the step and
+            # this request each waited for the other (a deadlock, one of them undone and run again)
+            self._wait_for_imports(env)
         # requests of one session are stored one at a time: the row lock is taken before the file's size
         # is read and held until the request's bytes and count are committed. A request that waited
         # for another fails to serialise: Odoo runs it again (its body kept, below), nothing appended.
@@ -305,15 +341,12 @@ class ExchangeController(http.Controller):
             if size + len(body) > file_limit or uploaded + len(body) > exchange_limit:
                 return self._fail(session.exchange_id, relative, env._(
                     "the file would be over the largest file, %s bytes (Settings)", file_limit))
-        if again and session.exchange_id.file_ids.filtered(lambda f: f.name == relative):
-            # a step of its import may be running in another request (1C heard no answer in time): its
-            # bytes are not replaced under that step's reading, the step is waited for
-            self._wait_for_imports(env)
         if again:  # what its archive unpacked goes with it, and no longer counts
             uploaded = max(uploaded - self._start_anew(session, relative, target), 0)
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
-        session.write({"upload_size": uploaded + len(body), "last_file": relative, "last_part": part})
+        session.write({"upload_size": uploaded + len(body), "last_file": relative, "last_part": part,
+                       "last_request": fields.Datetime.now()})
         env.flush_all()
         with open(target, "ab") as out:  # several requests of the same name append
             try:
@@ -557,7 +590,7 @@ class ExchangeController(http.Controller):
                 env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
                 try:
                     env.cr.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
-                except OperationalError as error:
+                except pg_errors.LockNotAvailable as error:  # its time-out; a deadlock: run again
                     env.cr.rollback()
                     raise UserError(env._("another exchange is importing; it did not finish in time")) from error
                 self._commit_holding(env, [IMPORT_LOCK])  # the next query's snapshot sees the step's work
@@ -573,7 +606,7 @@ class ExchangeController(http.Controller):
         previous = env.cr.fetchone()[0]
         try:
             env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
-        except OperationalError as error:
+        except pg_errors.LockNotAvailable as error:  # its time-out; a deadlock: run again
             raise UserError(env._("another exchange is importing; it did not finish in time")) from error
         env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
@@ -678,7 +711,8 @@ class ExchangeController(http.Controller):
         the exchange log says which. «failure» and why, nothing archived, for a timestamp that is no
         start of this exchange, a failed exchange, a full catalog uploaded but not imported to its
         end; «success» archiving nothing when no catalog was unloaded whole. Asked again, nothing
-        more is archived."""
+        more is archived. Another exchange's import step running past twice a step: «failure» and why,
+        nothing archived and the exchange not marked failed (nothing of it failed)."""
         exchange = session.exchange_id
         if type_ != "catalog":
             return self._fail(exchange, None, env._("mode=deactivate is for type=catalog"))
@@ -691,7 +725,13 @@ class ExchangeController(http.Controller):
         if not now - timedelta(hours=SESSION_HOURS) <= since <= now + timedelta(minutes=5):
             return self._fail(exchange, None, env._(
                 "timestamp=%s is not the start of a current exchange: nothing archived", printable(raw)))
-        self._wait_for_imports(env)  # no import step of another exchange runs meanwhile
+        try:
+            self._wait_for_imports(env)  # no import step of another exchange runs meanwhile
+        except UserError as error:
+            # busy, not failed (as the end of a session archiving): 1C hears why and asks again later;
+            # the wait's time-out broke the transaction, which holds nothing else yet
+            env.cr.rollback()
+            return failure(error.args[0])
         if exchange.state == "failed":  # the session's exchange; the others since then are checked below
             return self._fail(exchange, None, env._("the exchange «%s» failed: nothing archived",
                                                     exchange.display_name))

@@ -1,7 +1,11 @@
 import os
+from datetime import timedelta
+
+import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import get_lang
 
 from ..commerceml import (
     UnsafeArchive,
@@ -19,6 +23,14 @@ from ..commerceml import (
 from ..commerceml.protocol import announces_deactivate, parse_version
 
 NAMES_LOGGED = 20  # the products a deactivate logs by name
+IMPORT_LOCK = 7_510_001  # advisory lock key: one import at a time per database
+# the first key of the advisory lock of one file's import (the second: the hash of its session and name):
+# the request importing it holds it, so that 1C asking again meanwhile hears «progress»
+FILE_LOCK = 7_510_002
+# 1C's requests of an exchange follow each other within seconds (a minute or two when it writes or reads a
+# big file between them); an import step holds its request open (its locks tell, whatever its length). An
+# exchange with no request for an hour was abandoned by 1C: closed (:meth:`Ecom1cExchange._close_abandoned`)
+IDLE_MINUTES = 60
 
 
 class Ecom1cExchange(models.Model):
@@ -32,8 +44,10 @@ class Ecom1cExchange(models.Model):
     exchange_type = fields.Selection(
         [("catalog", "Catalog, prices and stock"), ("sale", "Orders")], string="Type", required=True)
     state = fields.Selection(
-        [("running", "In progress"), ("done", "Done"), ("failed", "Failed")],
-        default="running", required=True, index=True)
+        [("running", "In progress"), ("done", "Done"), ("interrupted", "Interrupted"), ("failed", "Failed")],
+        default="running", required=True, index=True,
+        help="Interrupted: 1C stopped sending requests before the exchange's end (closed, to its last request, an "
+             "hour after it).")
     date_start = fields.Datetime("Started", default=fields.Datetime.now, required=True, readonly=True)
     date_end = fields.Datetime("Finished", readonly=True)
     duration = fields.Float("Duration (s)", compute="_compute_duration", store=True)
@@ -204,6 +218,127 @@ class Ecom1cExchange(models.Model):
             "state": state, "date_end": fields.Datetime.now(),
             "created_count": created, "updated_count": updated, "archived_count": archived,
         })
+
+    @api.model
+    def _cron_close_abandoned(self):
+        """Scheduled: close the exchanges 1C abandoned (:meth:`_close_abandoned`); returns them."""
+        return self._close_abandoned()
+
+    @api.model
+    def _close_abandoned(self, ending=None):
+        """Close the exchanges 1C abandoned: running with no request for IDLE_MINUTES, or whose session began
+        another exchange since (1C's ``init``: no request reaches them any more). One whose files were all
+        imported, none left waiting, is done (1C ends a catalog exchange of the classic protocol with its last
+        import, saying nothing more; 1C of 3.1 unloads its packages an ``init`` each); any other is
+        interrupted: 1C stopped before its end (closed, the network, its own timeout). Either ends at its
+        last request, with a line saying when it came. ``ending``: exchanges closed now if running, whatever
+        their last request (their session begins another).
+
+        Nothing is closed while an import runs in some request (:meth:`_importing`): the next time closes what
+        is still abandoned then; but ``ending``, judged before its session's ``init`` empties its upload area,
+        waits only for a request of its own session importing. An import 1C begins meanwhile writes its
+        exchange after this transaction commits (its row is locked till then) and Odoo runs it again: its
+        exchange, interrupted, goes on (:meth:`_resume`). The files still in the upload area stay until the
+        session's next ``init`` empties it, as always. Returns those closed."""
+        ending = (ending or self.browse()).filtered(lambda exchange: exchange.state == "running")
+        importing = self._importing()
+        if importing and not ending:
+            return self.browse()
+        cutoff = fields.Datetime.now() - timedelta(minutes=IDLE_MINUTES)
+        closed = self.browse()
+        for exchange in self.sudo().search([("state", "=", "running")], order="id"):
+            if exchange in ending:
+                # judged now, before its session's next init empties its upload area (what it left unimported
+                # would be known no more: a file uploaded and never imported taken for done), unless a request
+                # of its session imports (1C began anew while its last step still ran)
+                if importing and self._importing(exchange.session_id):
+                    continue
+            elif importing or (exchange.session_id.exchange_id == exchange and exchange._last_request() > cutoff):
+                continue
+            exchange._close_idle(exchange._last_request())
+            closed |= exchange
+        return closed
+
+    @api.model
+    def _importing(self, session=None):
+        """Whether a request imports, or holds a file to import it: another connection than this one holds the
+        import lock or a file's (the controller's, :data:`IMPORT_LOCK`, :data:`FILE_LOCK`), whatever its
+        import's length; ``session``: a file of that session's (its upload area's, its exchange's), which
+        every request importing for it holds. None is taken: 1C's import waits for no closing."""
+        if session is None:
+            self.env.cr.execute("""
+                SELECT 1 FROM pg_locks
+                 WHERE locktype = 'advisory' AND granted AND pid != pg_backend_pid()
+                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                   AND ((classid = 0 AND objid = %s AND objsubid = 1) OR (classid = %s AND objsubid = 2))
+                 LIMIT 1""", [IMPORT_LOCK, FILE_LOCK])
+            return bool(self.env.cr.fetchone())
+        names = set(files_under(session._upload_dir())) | set(session.exchange_id.file_ids.mapped("name"))
+        if not names:
+            return False
+        # the key's second half: hashtext of «session id/name», an int4 that pg_locks shows as an oid
+        self.env.cr.execute("""
+            SELECT 1 FROM pg_locks
+             WHERE locktype = 'advisory' AND granted AND pid != pg_backend_pid()
+               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND classid = %s AND objsubid = 2
+               AND objid = ANY(ARRAY(SELECT (hashtext(name)::bigint & 4294967295)::oid FROM unnest(%s::text[]) name))
+             LIMIT 1""", [FILE_LOCK, [f"{session.id}/{name}" for name in sorted(names)]])
+        return bool(self.env.cr.fetchone())
+
+    def _last_request(self):
+        """When 1C's last request of this exchange came: its session's last request while it is the session's
+        exchange (every request of 1C writes it), else (an exchange of before 18.0.1.2.8, or one whose
+        session began another since) its last write or its files'."""
+        self.ensure_one()
+        if self.session_id.exchange_id == self and self.session_id.last_request:
+            # never before it began: a request noting when it came leaves the row to another request of the
+            # session that holds it (:meth:`ExchangeController._note_request`), the init of this one too
+            return max(self.session_id.last_request, self.date_start)
+        return max(filter(None, [self.date_start, self.write_date, *self.file_ids.mapped("write_date")]))
+
+    def _close_idle(self, last):
+        """Close this running exchange, abandoned by 1C since ``last`` (:meth:`_close_abandoned`); its line in
+        the store's language, as the exchange's others (the cron's environment has none: English)."""
+        self.ensure_one()
+        exchange = self.with_context(lang=get_lang(self.env, self.company_id.partner_id.lang).code)
+        session = self.session_id if self.session_id.exchange_id == self else self.session_id.browse()
+        # the store's time, its zone named (the accountant reads it beside the form's times, which are shown in
+        # the reader's zone): the line says when, whoever reads it
+        zone = self.company_id.partner_id.tz or "UTC"
+        when = f"{pytz.utc.localize(last).astimezone(pytz.timezone(zone)):%Y-%m-%d %H:%M:%S} {zone}"
+        if self._left_unfinished(session):
+            exchange._log(exchange.env._(
+                "1C's last request came at %s and none since: the exchange was interrupted before its end "
+                "(1C stopped, or the connection was lost)", when))
+            exchange.write({"state": "interrupted", "date_end": last})
+        else:
+            exchange._log(exchange.env._("1C's last request came at %s and none since, its files all imported: "
+                                         "the exchange is closed as done", when), warning=False)
+            exchange.write({"state": "done", "date_end": last})
+
+    def _left_unfinished(self, session):
+        """Whether this exchange left something unfinished: no file, a file not imported to its end, a document
+        or an archive waiting in the upload area of ``session`` (its session, while this is its exchange) for
+        its import (an archive is unpacked by the next import), orders 1C got and never confirmed, or whole
+        offers lists whose characteristics no longer offered the session's end archives
+        (:meth:`_archive_unoffered`, at ``mode=success``, which never came)."""
+        if not self.file_ids or any(file.state != "done" for file in self.file_ids):
+            return True
+        if not session:
+            return False
+        if session.export_until or self._offers_lists(session)[1]:
+            return True
+        done = set(self.file_ids.filtered(lambda f: f.state == "done").mapped("name"))
+        return any(relative.lower().endswith((".xml", ".zip")) and relative not in done
+                   and not os.path.basename(relative).startswith(".")
+                   for relative in files_under(session._upload_dir()))
+
+    def _resume(self):
+        """1C comes back to an exchange closed as interrupted (:meth:`_close_abandoned`): it goes on, running."""
+        for exchange in self.filtered(lambda exchange: exchange.state == "interrupted"):
+            exchange._log(self.env._("1C came back: the exchange goes on"), warning=False)
+            exchange.write({"state": "running", "date_end": False})
 
     def _unpack_archives(self, folder, max_total):
         """Unpack the zips 1C uploaded to ``folder`` (once each) next to them, each logged as a file of

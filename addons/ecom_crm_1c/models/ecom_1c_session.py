@@ -29,6 +29,10 @@ class Ecom1cSession(models.Model):
     last_part = fields.Char(help="The length and SHA-256 of the session's last stored request, with its file's name: "
                                  "the same bytes of the same file again, nothing between, are that part sent again "
                                  "(1C heard no answer in time), not a part to append.")
+    last_request = fields.Datetime(
+        "1C's last request", readonly=True,
+        help="When 1C's last request of the session came (answered «progress» or not): an exchange 1C sends none "
+             "to for an hour is closed.")
     company_id = fields.Many2one(
         "res.company", ondelete="cascade", readonly=True,
         help="The company whose own 1C base logged in (its login): its exchanges run in that company and it gets "

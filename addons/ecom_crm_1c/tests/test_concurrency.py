@@ -2,10 +2,15 @@
 own (Odoo's REPEATABLE READ): what they need is committed, and removed after the test."""
 
 import contextlib
+import os
 import threading
+import time
+from datetime import datetime
+from types import SimpleNamespace
 from unittest.mock import patch
 
 import psycopg2
+from freezegun import freeze_time
 from werkzeug.wrappers import Response
 
 from odoo import SUPERUSER_ID, api, sql_db
@@ -14,6 +19,7 @@ from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
 
+from ..controllers import exchange as exchange_module
 from ..controllers.exchange import FILE_LOCK, IMPORT_LOCK, ExchangeController
 from ..models.sale_order import COMMITTED, COMMITTED_HORIZON, COMMITTED_SNAPSHOT, OVERLAP
 
@@ -484,3 +490,150 @@ class TestImportWaitConcurrency(ConcurrencyCase):
             with self.registry.cursor() as other:
                 other.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
                 self.assertTrue(other.fetchone()[0], "another exchange imports")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestSessionRowConcurrency(ConcurrencyCase):
+    """The session's row beside an import step of the same session, on connections of their own: the step
+    holds the import lock and writes the session's row at its end."""
+
+    def session_importing(self):
+        """A session of 1C whose catalog exchange began importing ``import.xml`` (stored in its upload area),
+        committed (removed after): its id."""
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id)._clear_uploads())
+
+        def exchange(env):
+            session = env["ecom.1c.session"].browse(session_id)
+            exchange = env["ecom.1c.exchange"].create({"exchange_type": "catalog", "session_id": session_id})
+            env["ecom.1c.exchange.file"].create({"exchange_id": exchange.id, "name": "import.xml",
+                                                 "kind": "catalog", "state": "running", "position": 10})
+            session.write({"exchange_id": exchange.id})
+            with open(os.path.join(session._upload_dir(), "import.xml"), "wb") as f:
+                f.write(b"<old/>")
+            return exchange.id
+
+        exchange_id = self.committed(exchange)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.exchange"].browse(exchange_id).unlink())
+        return session_id
+
+    def test_a_catalog_file_sent_again_waits_for_its_import_before_locking_the_session(self):
+        """1C sends a catalog file again while a step of its import runs in another request (1C heard no
+        answer in time). The request locked the session's row, then waited for the import lock the step
+        holds; the step, writing the session's row at its end, waited for the request: a deadlock,
+        PostgreSQL undid one of them (the import step, run again). The request waits first, in the
+        importer's order; the step ends, and the request, run again by Odoo (the row changed since it
+        began), stores the file anew."""
+        session_id = self.session_importing()
+        body = b"<new/>"
+        fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(body)),
+                               make_response=lambda data, headers=None: data)
+
+        def send_again(env):
+            return ExchangeController()._mode_file(env, env["ecom.1c.session"].browse(session_id), "catalog",
+                                                   "import.xml")
+
+        step = self.registry.cursor()
+        thread, outcome = None, {}
+        try:
+            with patch.object(exchange_module, "request", fake), \
+                    patch.object(exchange_module, "read_body", lambda limit: body):
+                step.execute("SET LOCAL lock_timeout = '10s'")  # a wait fails the test rather than hang it
+                step.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+                step.execute("SELECT last_request FROM ecom_1c_session WHERE id = %s", [session_id])
+                thread, outcome = self.in_thread(send_again)
+                self.assertTrue(self.wait_for_lock_or_end(self.backend_pid(step), thread), "it waits for the step")
+                try:  # the step's end: it writes the session's row
+                    step.execute("UPDATE ecom_1c_session SET last_request = now() AT TIME ZONE 'UTC' WHERE id = %s",
+                                 [session_id])
+                except psycopg2.errors.DeadlockDetected:
+                    self.fail("the step and the request waited for each other: the step undone")
+                step.commit()
+                self.join(thread, outcome)
+                self.assertIsInstance(outcome.get("error"), psycopg2.errors.SerializationFailure,
+                                      "the row changed since it began: Odoo runs it again")
+                self.assertEqual(self.committed(send_again), "success\n")
+            folder = self.committed(lambda env: env["ecom.1c.session"].browse(session_id)._upload_dir())
+            with open(os.path.join(folder, "import.xml"), "rb") as stored:
+                self.assertEqual(stored.read(), body, "stored anew")
+        finally:
+            if thread and thread.is_alive():
+                self.join(thread, outcome)
+            step.rollback()
+            step.close()
+
+    def test_a_request_beside_an_import_step_of_its_session_leaves_the_step_alone(self):
+        """1C's request notes when it came (:meth:`ExchangeController._note_request`) while an import step of
+        the same session runs, and the step notes its end too. Both writing the row, one failed to serialise:
+        the step, undone and run again by Odoo (past its tries, failed) for the sake of a timestamp, or the
+        request waiting for the step's end. Each leaves the row to the other."""
+        session_id = self.session_importing()
+        note = ExchangeController()._note_request
+
+        def last_request():
+            return self.committed(lambda env: env["ecom.1c.session"].browse(session_id).last_request)
+
+        step, other = self.registry.cursor(), self.registry.cursor()
+        try:
+            step_env, other_env = (api.Environment(cr, SUPERUSER_ID, {}) for cr in (step, other))
+            for cr in (step, other):
+                cr.execute("SET LOCAL lock_timeout = '5s'")  # a wait fails the test rather than hang it
+            step_session = step_env["ecom.1c.session"].browse(session_id)
+            self.assertTrue(step_session.exchange_id, "the step's transaction began")
+            with freeze_time("2026-11-20 10:00:00"):  # another request of the session, answered meanwhile
+                note(other_env, other_env["ecom.1c.session"].browse(session_id))
+            other.commit()
+            with freeze_time("2026-11-20 10:00:25"):  # the step's end
+                note(step_env, step_session)
+            step.commit()  # not refused for a concurrent update
+            self.assertEqual(last_request(), datetime(2026, 11, 20, 10, 0), "the other request's, as late")
+            # the step's row locked (its end noted, not yet committed): the other request does not wait for it
+            for cr in (step, other):
+                cr.execute("SET LOCAL lock_timeout = '5s'")
+            with freeze_time("2026-11-20 10:01:00"):
+                note(step_env, step_session)
+            started = time.monotonic()
+            with freeze_time("2026-11-20 10:01:05"):
+                note(other_env, other_env["ecom.1c.session"].browse(session_id))
+            self.assertLess(time.monotonic() - started, 2, "no wait for the step")
+            other.commit()
+            step.commit()
+            self.assertEqual(last_request(), datetime(2026, 11, 20, 10, 1))
+            with freeze_time("2026-11-20 10:02:00"):  # alone, it is written
+                note(other_env, other_env["ecom.1c.session"].browse(session_id))
+            other.commit()
+            self.assertEqual(last_request(), datetime(2026, 11, 20, 10, 2))
+        finally:
+            for cr in (step, other):
+                cr.rollback()
+                cr.close()
+
+    def test_a_deadlock_in_the_wait_for_an_import_is_run_again_not_taken_for_a_time_out(self):
+        """A request waiting for the import lock while the step holding it waits for a row the request locked:
+        PostgreSQL breaks the deadlock by failing one of them. The wait took any failure for its time-out
+        («another exchange is importing; it did not finish in time»: 1C's file failed, the exchange with it);
+        a deadlock is Odoo's to run the request again."""
+        session_id = self.session_importing()
+
+        def wait(env):
+            env.cr.execute("UPDATE ecom_1c_session SET upload_size = 1 WHERE id = %s", [session_id])
+            ExchangeController()._wait_for_imports(env)
+
+        step = self.registry.cursor()
+        thread, outcome = None, {}
+        try:
+            step.execute("SET LOCAL lock_timeout = '10s'")  # a wait fails the test rather than hang it
+            step.execute("SET LOCAL deadlock_timeout = '30s'")  # the request is the one PostgreSQL fails
+            step.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            thread, outcome = self.in_thread(wait)
+            self.assertTrue(self.wait_for_lock_or_end(self.backend_pid(step), thread), "it waits for the step")
+            step.execute("UPDATE ecom_1c_session SET upload_size = 2 WHERE id = %s", [session_id])
+            self.join(thread, outcome)
+            self.assertIsInstance(outcome.get("error"), psycopg2.errors.DeadlockDetected)
+            step.commit()
+        finally:
+            if thread and thread.is_alive():
+                self.join(thread, outcome)
+            step.rollback()
+            step.close()

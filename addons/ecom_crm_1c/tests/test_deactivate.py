@@ -357,6 +357,38 @@ class TestDeactivate(ProtocolCase):
         self.assertEqual(self.call("complete", cookie=listing), ["success"], "the step over")
         self.assertEqual(exchange.state, "done")
 
+    def test_deactivate_waiting_too_long_for_another_import_is_busy_not_failed(self):
+        """1C's deactivate while another exchange's import step runs past twice a step: 1C hears «failure»
+        and why on one line, nothing is archived, the server logs no traceback and the exchange is not
+        marked failed (nothing of it failed); asked again once the step is over, it is answered."""
+        from ..controllers.exchange import IMPORT_LOCK
+
+        # nothing imported here: the tests' requests share one transaction, which would hold the import lock
+        cookie, stamp = self.checkauth()
+        self.call("init", cookie=cookie, extra="&version=3.1")
+        exchange = self.env["ecom.1c.session"]._find(cookie[1]).exchange_id
+        exchange._log("a line of its own", warning=False)
+        messages = exchange.messages
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.step_seconds", 1)
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()  # another exchange's step, on its own connection
+        try:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            with self.assertNoLogs("odoo.addons.ecom_crm_1c.controllers.exchange", "ERROR"):
+                lines = self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}")
+        finally:
+            other.rollback()
+            other.close()
+        self.assertEqual(len(lines), 2)
+        self.assertEqual(lines[0], "failure")
+        self.assertEqual(lines[1], exchange.with_context(lang=self.env.company.partner_id.lang).env._(
+            "another exchange is importing; it did not finish in time"))
+        self.env.invalidate_all()
+        self.assertEqual((exchange.state, exchange.archived_count, exchange.warning_count), ("running", 0, 0))
+        self.assertEqual(exchange.messages, messages, "no line: nothing of it failed")
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=0"], "the step over, 1C asking again is answered")
+        self.assertEqual(exchange.state, "running")
+
     def test_a_whole_unload_of_prices_and_stock_alone_archives_no_characteristic(self):
         """1C of 3.1 unloads its goods, prices and stock whole without the offers list (offers___*.xml): the
         characteristics without a price or stock in them are still 1C's, only a whole offers list says

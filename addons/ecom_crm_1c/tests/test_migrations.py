@@ -130,3 +130,32 @@ class TestMigrations(ImporterCase):
         orders = self.env["sale.order"]
         orders._ecom_1c_commit_export("2026-12-06 10:00:00", snapshot="10:10:", horizon="2026-12-06 09:00:00")
         self.assertEqual(self.env["ir.config_parameter"].sudo().get_param(COMMITTED_HORIZON), "2026-12-06 09:00:00")
+
+    def test_upgrade_to_1_2_8(self):
+        """From 18.0.1.2.7: the sessions get the last write of what 1C's requests wrote as their last request:
+        the session's (its uploads), its exchange's, its files' (an import step writes its file alone); as many
+        times as the upgrade runs. The exchanges left running for ever before are closed at it."""
+        sessions = self.env["ecom.1c.session"]
+        uploading, importing, idle = (sessions._open("10.0.0.1")[0] for _i in range(3))
+        for session in (uploading, importing):
+            exchange = self.env["ecom.1c.exchange"].create({"exchange_type": "catalog", "session_id": session.id})
+            exchange.file_ids = [(0, 0, {"name": "import.xml", "kind": "catalog", "state": "running"})]
+            session.exchange_id = exchange
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE ecom_1c_session SET write_date = '2026-11-20 10:00:00' WHERE id IN %s",
+                            [(uploading.id, importing.id, idle.id)])
+        self.env.cr.execute("UPDATE ecom_1c_exchange SET write_date = '2026-11-20 09:00:00' WHERE id IN %s",
+                            [(uploading.exchange_id.id, importing.exchange_id.id)])
+        self.env.cr.execute("UPDATE ecom_1c_exchange_file SET write_date = CASE exchange_id WHEN %s THEN "
+                            "timestamp '2026-11-20 09:30:00' ELSE timestamp '2026-11-20 10:40:00' END "
+                            "WHERE exchange_id IN %s",
+                            [uploading.exchange_id.id, (uploading.exchange_id.id, importing.exchange_id.id)])
+        self.env.cr.execute("ALTER TABLE ecom_1c_session DROP COLUMN last_request")
+        upgrade = migration("18.0.1.2.8")
+        for _run in range(2):
+            upgrade.migrate(self.env.cr, "18.0.1.2.7")
+            self.env.cr.execute("SELECT id, last_request::text FROM ecom_1c_session WHERE id IN %s",
+                                [(uploading.id, importing.id, idle.id)])
+            self.assertEqual(dict(self.env.cr.fetchall()), {
+                uploading.id: "2026-11-20 10:00:00", importing.id: "2026-11-20 10:40:00",
+                idle.id: "2026-11-20 10:00:00"})

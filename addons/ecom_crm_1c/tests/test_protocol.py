@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import psycopg2.errorcodes
 import psycopg2.errors
 
-from odoo import sql_db
+from odoo import fields, sql_db
 from odoo.exceptions import MissingError
 from odoo.tests import tagged
 
@@ -633,3 +633,36 @@ class TestUploads(ProtocolCase):
         self.assertIn("MissingError", record.error)
         self.assertFalse(self.env["product.template"].search([("ecom_1c_id", "=like", "hm-%")]),
                          "the failed step left nothing")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestAbandonedExchangeProtocol(ProtocolCase):
+    """1C stops mid-exchange: the next exchange's init closes it (the cron does too: test_exchange_log)."""
+
+    def test_the_next_exchange_closes_the_one_1c_abandoned_and_1c_coming_back_resumes_it(self):
+        content = read(*CATALOG)
+        abandoned = self.upload({"import.xml": content})  # uploaded, never imported: 1C stopped
+        session = self.env["ecom.1c.session"]._find(abandoned[1])
+        exchange = session.exchange_id
+        self.assertTrue(session.last_request, "each request of 1C says when it came")
+        # an hour and more later (1C's requests of an exchange follow each other within seconds or minutes)
+        session.last_request = fields.Datetime.subtract(session.last_request, hours=2)
+        exchange.date_start = fields.Datetime.subtract(exchange.date_start, hours=2)
+        self.env.company.partner_id.tz = "Asia/Yekaterinburg"  # the line says when in the store's time
+        last = f"{fields.Datetime.add(session.last_request, hours=5):%Y-%m-%d %H:%M:%S} Asia/Yekaterinburg"
+        other = self.login()
+        self.call("init", cookie=other)  # the next exchange, another session of 1C
+        self.assertEqual((exchange.state, exchange.date_end), ("interrupted", session.last_request))
+        store = self.env(context={**self.env.context, "lang": self.env.company.partner_id.lang})  # the log's language
+        self.assertIn(store._("1C's last request came at %s and none since: the exchange was interrupted before "
+                              "its end (1C stopped, or the connection was lost)", last), exchange.messages)
+        self.assertTrue(os.path.isfile(os.path.join(session._upload_dir(), "import.xml")), "its file kept")
+        # 1C comes back to it after all: it goes on
+        self.assertEqual(self.import_until_done(abandoned, "import.xml")[1][0], "success")
+        self.assertEqual(exchange.state, "running")
+        self.assertIn(store._("1C came back: the exchange goes on"), exchange.messages)
+        # the same session begins another exchange: its last one closes at once, its file imported: done
+        first = self.env["ecom.1c.session"]._find(other[1]).exchange_id
+        self.call("init", cookie=abandoned)
+        self.assertEqual(exchange.state, "done")
+        self.assertEqual(first.state, "running", "another session's, a moment ago: 1C may still send to it")
