@@ -307,12 +307,19 @@ class Ecom1cExchange(models.Model):
             return max(self.session_id.last_request, self.date_start)
         return max(filter(None, [self.date_start, self.write_date, *self.file_ids.mapped("write_date")]))
 
+    @api.model
+    def _store_language(self, company):
+        """The language of ``company``'s store (its partner's, else the main company's, else English), whatever
+        the environment's: 1C's answers and the exchange log are the store's (1C sends no Accept-Language, and
+        the cron's environment names none), for the controller and the closing of abandoned exchanges alike."""
+        return get_lang(self.env(context={**self.env.context, "lang": None}), company.partner_id.lang).code
+
     def _close_idle(self, last, ended=False):
         """Close this running exchange, abandoned by 1C since ``last`` (:meth:`_close_abandoned`); its line in
         the store's language, as the exchange's others (the cron's environment has none: English).
         ``ended``: its session's next ``init`` ends it (the session goes on: see :meth:`_left_unfinished`)."""
         self.ensure_one()
-        exchange = self.with_context(lang=get_lang(self.env, self.company_id.partner_id.lang).code)
+        exchange = self.with_context(lang=self._store_language(self.company_id))
         session = self.session_id if self.session_id.exchange_id == self else self.session_id.browse()
         # the store's time, its zone named (the accountant reads it beside the form's times, which are shown in
         # the reader's zone): the line says when, whoever reads it
