@@ -123,8 +123,8 @@ class Ecom1cExchange(models.Model):
         counts them. Another 1C unloading its own catalog meanwhile (another company, the same
         login) loses nothing: its catalog is its own deactivate's. Nothing is archived when none of
         them held a whole catalog, and a UserError says why nothing is when an exchange since then
-        failed or was interrupted (:meth:`_unsettled`) or a file of those catalogs is not imported to
-        its end. Asked again, it archives nothing more. Returns the number archived."""
+        failed, one of ``session``'s was interrupted (:meth:`_unsettled`) or a file of those catalogs is
+        not imported to its end. Asked again, it archives nothing more. Returns the number archived."""
         exchanges = self.search([("exchange_type", "=", "catalog"), ("date_start", ">=", since)])
         own = exchanges.filtered(lambda exchange: exchange.session_id == session) if session else exchanges
         whole = own.file_ids.filtered("full_catalog")
@@ -133,7 +133,7 @@ class Ecom1cExchange(models.Model):
         offered = sorted(set(whole.filtered(lambda file: file.kind == "offers").mapped("catalog_id")) - {False})
         files = exchanges.file_ids.filtered(
             lambda file: file.full_catalog and file.catalog_id in catalogs + offered)
-        failed, unfinished = self._unsettled(exchanges, files)
+        failed, unfinished = self._unsettled(exchanges, files, own)
         if failed.state == "interrupted":
             raise UserError(self.env._("the exchange «%s» was interrupted before its end: nothing archived",
                                        failed.display_name))
@@ -193,14 +193,17 @@ class Ecom1cExchange(models.Model):
             and (parse_version(file.schema_version) or (0,)) >= (3,))
 
     @staticmethod
-    def _unsettled(exchanges, files):
+    def _unsettled(exchanges, files, own=None):
         """What keeps the archiving of what ``exchanges`` no longer named from being sure of it: the first of
-        them that failed, else the first 1C abandoned before its end (interrupted: what it left unimported,
-        a package whose upload area its session's next init emptied, is known no more), else the first of
-        their whole catalogs or offers lists ``files`` not imported to its end (what they would have named is
-        not known), as ``(exchange, file)``, empty when none."""
+        them that failed, else the first of ``own`` (the archiving session's among them; all of them by
+        default) 1C abandoned before its end (interrupted: what it left unimported, a package whose upload
+        area its session's next init emptied, is known no more; another 1C's abandoned exchange tells
+        nothing of this one's unload), else the first of their whole catalogs or offers lists ``files`` not
+        imported to its end (what they would have named is not known), as ``(exchange, file)``, empty when
+        none."""
+        own = exchanges if own is None else own
         failed = (exchanges.filtered(lambda exchange: exchange.state == "failed")
-                  or exchanges.filtered(lambda exchange: exchange.state == "interrupted"))[:1]
+                  or own.filtered(lambda exchange: exchange.state == "interrupted"))[:1]
         return failed, files.browse() if failed else files.filtered(lambda file: file.state != "done")[:1]
 
     def _archive_logged(self, catalogs, since, offered, line):

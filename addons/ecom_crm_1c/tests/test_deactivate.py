@@ -101,6 +101,17 @@ class TestWhatTheArchivingLogs(TransactionCase):
             self.exchange._deactivate(self.since, self.session)
         self.assertEqual(self.exchange.archived_count, 0)
 
+    def test_another_1cs_interrupted_exchange_keeps_nothing_from_deactivating(self):
+        """Another 1C (another company's base) abandoned an exchange meanwhile: that tells nothing of this
+        session's unload, whose deactivate archives what it did not name."""
+        self.exchange.file_ids.state = "done"
+        other = self.env["ecom.1c.session"]._open()[0]
+        self.exchange.copy({"session_id": other.id, "state": "interrupted"})
+        product = self.env["product.template"].create({"name": "Снят с продажи", "ecom_1c_id": "gone-1",
+                                                       "ecom_1c_catalog_id": "c"})
+        self.assertEqual(self.exchange._deactivate(self.since, self.session), 1)
+        self.assertFalse(product.active)
+
     def test_the_log_names_the_first_twenty_archived(self):
         templates = self.env["product.template"].create([{"name": f"Товар {i:02d}"} for i in range(25)])
         self.assertEqual(self.exchange._names(templates),
