@@ -22,7 +22,6 @@ from odoo.addons.ecom_crm.tools.json_http import discard_body, read_body
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools.misc import get_lang
 
 from ..commerceml import (
     UnsafeDocument,
@@ -151,8 +150,7 @@ class ExchangeController(http.Controller):
         """``env`` in the store's language: its company's (a company's own 1C: that company's), else the
         main company's, whatever the request's Accept-Language says (1C sends none: Odoo would take
         English). 1C shows its answers to the accountant, and the exchange log is the store's."""
-        return env(context={**env.context, "lang": get_lang(env(context={**env.context, "lang": None}),
-                                                              env.company.partner_id.lang).code})
+        return env(context={**env.context, "lang": env["ecom.1c.exchange"]._store_language(env.company)})
 
     def _failed(self, env, type_, mode, filename, message):
         """1C hears «failure» and ``message``; the request's transaction is rolled back and the log

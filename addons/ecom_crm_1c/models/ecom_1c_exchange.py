@@ -123,8 +123,8 @@ class Ecom1cExchange(models.Model):
         counts them. Another 1C unloading its own catalog meanwhile (another company, the same
         login) loses nothing: its catalog is its own deactivate's. Nothing is archived when none of
         them held a whole catalog, and a UserError says why nothing is when an exchange since then
-        failed or a file of those catalogs is not imported to its end. Asked again, it archives
-        nothing more. Returns the number archived."""
+        failed, one of ``session``'s was interrupted (:meth:`_unsettled`) or a file of those catalogs is
+        not imported to its end. Asked again, it archives nothing more. Returns the number archived."""
         exchanges = self.search([("exchange_type", "=", "catalog"), ("date_start", ">=", since)])
         own = exchanges.filtered(lambda exchange: exchange.session_id == session) if session else exchanges
         whole = own.file_ids.filtered("full_catalog")
@@ -133,7 +133,10 @@ class Ecom1cExchange(models.Model):
         offered = sorted(set(whole.filtered(lambda file: file.kind == "offers").mapped("catalog_id")) - {False})
         files = exchanges.file_ids.filtered(
             lambda file: file.full_catalog and file.catalog_id in catalogs + offered)
-        failed, unfinished = self._unsettled(exchanges, files)
+        failed, unfinished = self._unsettled(exchanges, files, own)
+        if failed.state == "interrupted":
+            raise UserError(self.env._("the exchange «%s» was interrupted before its end: nothing archived",
+                                       failed.display_name))
         if failed:
             raise UserError(_("the exchange «%s» failed: nothing archived", failed.display_name))
         if unfinished:
@@ -155,14 +158,18 @@ class Ecom1cExchange(models.Model):
         packages and exchanges as 1C sent them, are complete. The characteristics no exchange named since
         the session began, of the products such a list named some of, are archived, never deleted
         (:meth:`ecom.1c.importer._archive_unnamed`); logged in this exchange, which counts them. Nothing
-        is archived, with a warning, when one of those exchanges failed or a part of such a list is not
-        imported to its end. Asked again, nothing more. Returns the number archived."""
+        is archived, with a warning, when one of those exchanges failed or was interrupted or a part of
+        such a list is not imported to its end. Asked again, nothing more. Returns the number archived."""
         self.ensure_one()
         exchanges, lists = self._offers_lists(session)
         if not lists:
             return 0
         catalogs = sorted(set(lists.mapped("catalog_id")))
         failed, unfinished = self._unsettled(exchanges, lists)
+        if failed.state == "interrupted":
+            self._log(self.env._("The exchange «%s» was interrupted before its end: no characteristic archived",
+                                 failed.display_name))
+            return 0
         if failed:
             self._log(_("The exchange «%s» failed: no characteristic archived", failed.display_name))
             return 0
@@ -186,11 +193,17 @@ class Ecom1cExchange(models.Model):
             and (parse_version(file.schema_version) or (0,)) >= (3,))
 
     @staticmethod
-    def _unsettled(exchanges, files):
+    def _unsettled(exchanges, files, own=None):
         """What keeps the archiving of what ``exchanges`` no longer named from being sure of it: the first of
-        them that failed, else the first of their whole catalogs or offers lists ``files`` not imported to its
-        end (what they would have named is not known), as ``(exchange, file)``, empty when none."""
-        failed = exchanges.filtered(lambda exchange: exchange.state == "failed")[:1]
+        them that failed, else the first of ``own`` (the archiving session's among them; all of them by
+        default) 1C abandoned before its end (interrupted: what it left unimported, a package whose upload
+        area its session's next init emptied, is known no more; another 1C's abandoned exchange tells
+        nothing of this one's unload), else the first of their whole catalogs or offers lists ``files`` not
+        imported to its end (what they would have named is not known), as ``(exchange, file)``, empty when
+        none."""
+        own = exchanges if own is None else own
+        failed = (exchanges.filtered(lambda exchange: exchange.state == "failed")
+                  or own.filtered(lambda exchange: exchange.state == "interrupted"))[:1]
         return failed, files.browse() if failed else files.filtered(lambda file: file.state != "done")[:1]
 
     def _archive_logged(self, catalogs, since, offered, line):
@@ -255,7 +268,7 @@ class Ecom1cExchange(models.Model):
                     continue
             elif importing or (exchange.session_id.exchange_id == exchange and exchange._last_request() > cutoff):
                 continue
-            exchange._close_idle(exchange._last_request())
+            exchange._close_idle(exchange._last_request(), ended=exchange in ending)
             closed |= exchange
         return closed
 
@@ -297,17 +310,25 @@ class Ecom1cExchange(models.Model):
             return max(self.session_id.last_request, self.date_start)
         return max(filter(None, [self.date_start, self.write_date, *self.file_ids.mapped("write_date")]))
 
-    def _close_idle(self, last):
+    @api.model
+    def _store_language(self, company):
+        """The language of ``company``'s store (its partner's, else the main company's, else English), whatever
+        the environment's: 1C's answers and the exchange log are the store's (1C sends no Accept-Language, and
+        the cron's environment names none), for the controller and the closing of abandoned exchanges alike."""
+        return get_lang(self.env(context={**self.env.context, "lang": None}), company.partner_id.lang).code
+
+    def _close_idle(self, last, ended=False):
         """Close this running exchange, abandoned by 1C since ``last`` (:meth:`_close_abandoned`); its line in
-        the store's language, as the exchange's others (the cron's environment has none: English)."""
+        the store's language, as the exchange's others (the cron's environment has none: English).
+        ``ended``: its session's next ``init`` ends it (the session goes on: see :meth:`_left_unfinished`)."""
         self.ensure_one()
-        exchange = self.with_context(lang=get_lang(self.env, self.company_id.partner_id.lang).code)
+        exchange = self.with_context(lang=self._store_language(self.company_id))
         session = self.session_id if self.session_id.exchange_id == self else self.session_id.browse()
         # the store's time, its zone named (the accountant reads it beside the form's times, which are shown in
         # the reader's zone): the line says when, whoever reads it
         zone = self.company_id.partner_id.tz or "UTC"
         when = f"{pytz.utc.localize(last).astimezone(pytz.timezone(zone)):%Y-%m-%d %H:%M:%S} {zone}"
-        if self._left_unfinished(session):
+        if self._left_unfinished(session, ended):
             exchange._log(exchange.env._(
                 "1C's last request came at %s and none since: the exchange was interrupted before its end "
                 "(1C stopped, or the connection was lost)", when))
@@ -317,17 +338,20 @@ class Ecom1cExchange(models.Model):
                                          "the exchange is closed as done", when), warning=False)
             exchange.write({"state": "done", "date_end": last})
 
-    def _left_unfinished(self, session):
+    def _left_unfinished(self, session, ended=False):
         """Whether this exchange left something unfinished: no file, a file not imported to its end, a document
         or an archive waiting in the upload area of ``session`` (its session, while this is its exchange) for
         its import (an archive is unpacked by the next import), orders 1C got and never confirmed, or whole
         offers lists whose characteristics no longer offered the session's end archives
-        (:meth:`_archive_unoffered`, at ``mode=success``, which never came)."""
+        (:meth:`_archive_unoffered`, at ``mode=success``, which never came). Not those lists when the
+        session's next ``init`` ends it (``ended``): the session goes on, 1C of CommerceML 3 sending its
+        packages an ``init`` each, and its end archives for them all (the session's last exchange is judged
+        by them if 1C never ends it)."""
         if not self.file_ids or any(file.state != "done" for file in self.file_ids):
             return True
         if not session:
             return False
-        if session.export_until or self._offers_lists(session)[1]:
+        if session.export_until or (not ended and self._offers_lists(session)[1]):
             return True
         done = set(self.file_ids.filtered(lambda f: f.state == "done").mapped("name"))
         return any(relative.lower().endswith((".xml", ".zip")) and relative not in done

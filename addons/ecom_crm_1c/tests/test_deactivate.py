@@ -86,6 +86,32 @@ class TestWhatTheArchivingLogs(TransactionCase):
             self.exchange._deactivate(self.since, self.session)
         self.assertEqual(self.exchange.archived_count, 0)
 
+    def test_an_exchange_interrupted_archives_nothing(self):
+        """An exchange 1C abandoned before its end (interrupted) left something unimported that no file record
+        may tell any more: nothing archived, as after a failed one, which is named first."""
+        self.exchange.file_ids.state = "done"
+        interrupted = self.exchange.copy({"session_id": self.session.id, "state": "interrupted"})
+        self.assertEqual(self.exchange._archive_unoffered(self.session), 0)
+        self.assertEqual(self.exchange.messages, f"The exchange «{interrupted.display_name}» was interrupted before "
+                                                 "its end: no characteristic archived")
+        with self.assertRaisesRegex(UserError, "^the exchange «.*» was interrupted before its end: nothing archived$"):
+            self.exchange._deactivate(self.since, self.session)
+        self.exchange.copy({"session_id": self.session.id, "state": "failed"})
+        with self.assertRaisesRegex(UserError, "failed: nothing archived$"):
+            self.exchange._deactivate(self.since, self.session)
+        self.assertEqual(self.exchange.archived_count, 0)
+
+    def test_another_1cs_interrupted_exchange_keeps_nothing_from_deactivating(self):
+        """Another 1C (another company's base) abandoned an exchange meanwhile: that tells nothing of this
+        session's unload, whose deactivate archives what it did not name."""
+        self.exchange.file_ids.state = "done"
+        other = self.env["ecom.1c.session"]._open()[0]
+        self.exchange.copy({"session_id": other.id, "state": "interrupted"})
+        product = self.env["product.template"].create({"name": "Снят с продажи", "ecom_1c_id": "gone-1",
+                                                       "ecom_1c_catalog_id": "c"})
+        self.assertEqual(self.exchange._deactivate(self.since, self.session), 1)
+        self.assertFalse(product.active)
+
     def test_the_log_names_the_first_twenty_archived(self):
         templates = self.env["product.template"].create([{"name": f"Товар {i:02d}"} for i in range(25)])
         self.assertEqual(self.exchange._names(templates),
@@ -304,6 +330,7 @@ class TestDeactivate(ProtocolCase):
         cookie, _stamp = self.checkauth()
         self.exchange(cookie, {"offers___p1.xml": first}, version=None)
         self.assertEqual(active(), everything, "the first package archives nothing a later one may name")
+        package = self.env["ecom.1c.session"]._find(cookie[1]).exchange_id
         archived = []
         original = type(Product).action_archive
 
@@ -313,6 +340,9 @@ class TestDeactivate(ProtocolCase):
 
         with patch.object(type(Product), "action_archive", recording):
             self.exchange(cookie, {"offers___p2.xml": second["offers___hm3.xml"]}, version=None)
+            # the next package's init ended it, its file imported: done, not taken for abandoned (the session
+            # goes on, its end archives for every package)
+            self.assertEqual(package.state, "done")
             self.assertEqual(active(), everything, "nor the last one, before 1C ends its session")
             self.assertEqual(self.call("complete", cookie=cookie), ["success"])
         self.assertEqual(archived, ["hm3-tshirt#red"], "only what no package named, once")
@@ -388,6 +418,29 @@ class TestDeactivate(ProtocolCase):
         self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
                          ["success", "archived=0"], "the step over, 1C asking again is answered")
         self.assertEqual(exchange.state, "running")
+
+    def test_deactivate_after_a_package_left_unimported_archives_nothing(self):
+        """1C uploads a package of its whole unload and begins the next without importing it: the next init
+        ends that package's exchange, interrupted (its file never imported), and empties the upload area,
+        where deactivate looked for a whole catalog not imported. The products only that package named
+        would look unnamed: deactivate archives nothing and says why, as after a failed exchange."""
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, {"import.xml": big_catalog(10)}, version=None)
+        self.an_hour_ago()
+        everything = self.active()
+        cookie, stamp = self.checkauth()
+        self.call("init", cookie=cookie, extra="&version=3.1")
+        self.assertEqual(self.call("file", data=big_catalog(5, start=5), cookie=cookie, filename="import0_1.xml"),
+                         ["success"])
+        left = self.env["ecom.1c.session"]._find(cookie[1]).exchange_id
+        self.exchange(cookie, {"import1_1.xml": big_catalog(5)})
+        self.assertEqual(left.state, "interrupted")
+        lines = self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}")
+        self.assertEqual((len(lines), lines[0]), (2, "failure"))
+        store = self.env(context={**self.env.context, "lang": self.env.company.partner_id.lang})
+        self.assertEqual(lines[1], store._("the exchange «%s» was interrupted before its end: nothing archived",
+                                           left.with_env(store).display_name))
+        self.assertEqual(self.active(), everything, "products 5 to 9, named by the package left, kept")
 
     def test_a_whole_unload_of_prices_and_stock_alone_archives_no_characteristic(self):
         """1C of 3.1 unloads its goods, prices and stock whole without the offers list (offers___*.xml): the
