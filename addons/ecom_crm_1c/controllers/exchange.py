@@ -169,9 +169,15 @@ class ExchangeController(http.Controller):
                 session = own["ecom.1c.session"]._find(self._token())
                 if not session:
                     return
+                if session.company_id:
+                    # a company's own 1C: its exchange is that company's (seen by its users), in its store's
+                    # language, as those its init begins (the request may have failed before it ran there)
+                    own = self._in_store_language(own(context={**own.context,
+                                                               "allowed_company_ids": session.company_id.ids}))
+                    session = session.with_env(own)
                 if not session.exchange_id:
                     session.exchange_id = own["ecom.1c.exchange"].create({
-                        "exchange_type": "sale" if type_ == "sale" else "catalog",
+                        "exchange_type": "sale" if type_ == "sale" else "catalog", "company_id": own.company.id,
                         "remote_addr": request.httprequest.remote_addr, "session_id": session.id})
                 relative, values = None, {}
                 if filename and mode in ("file", "import"):

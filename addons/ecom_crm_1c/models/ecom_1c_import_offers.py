@@ -229,9 +229,11 @@ class Ecom1cImportOffers(models.AbstractModel):
                     continue
                 # a price is in its «Валюта»: 1C:УТ's «Отпускная цена» in roubles prices some goods in
                 # dollars, the demo base's price type in dollars writes hryvnias. One in neither its price
-                # type's currency nor that of where it goes (the store's, the pricelist's) is not taken
+                # type's currency (when it declares one) nor that of where it goes (the store's, the pricelist's)
+                # is not taken: a price type of no currency takes no dollars for roubles. A price of no currency
+                # is taken
                 written = currency_key(price["currency"])
-                if written and price_type.currency_name and not same_currency(written, price_type.currency_name):
+                if written and not (price_type.currency_name and same_currency(written, price_type.currency_name)):
                     currency = self.env.company.currency_id if price_type.target == "list_price" else \
                         price_type.pricelist_id.currency_id or self.env.company.currency_id
                     if currency not in names:

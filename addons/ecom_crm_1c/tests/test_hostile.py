@@ -5,7 +5,7 @@ protocol's («failure» and its reason on one line, or «success»), never an HT
 import os
 from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from ..controllers.exchange import ExchangeController
 from ..models.ecom_1c_exchange import Ecom1cExchange
@@ -122,6 +122,26 @@ class TestHostileInput(ProtocolCase):
                          ["success"])
         with patch.object(Ecom1cExchange, "_import_file", side_effect=ValueError("first line\nDETAIL:  second")):
             self.assertEqual(self.refused("import", "catalog", "c.xml"), "ValueError: first line DETAIL: second")
+
+    def test_a_failure_before_any_init_of_a_companys_own_1c_is_that_companys(self):
+        """A company's own 1C (its login) fails before any init: the exchange the log makes for the failure is
+        that company's (its users see it; the main company's do not), as those its inits begin."""
+        second = self.env["res.company"].create({"name": "Второй магазин"})
+        self.env.user.company_ids |= second
+        self.env["res.config.settings"].with_company(second).create({
+            "ecom_1c_company_login": "1c-second", "ecom_1c_company_password": "pw-second"}).execute()
+        lines = self.call("checkauth", auth=("1c-second", "pw-second"))
+        self.assertEqual(lines[0], "success", lines)
+        cookie = (lines[1], lines[2])
+        with patch.object(ExchangeController, "_mode_query", side_effect=ValueError("the export broke")):
+            self.assertEqual(self.refused("query", "sale", cookie=cookie), "ValueError: the export broke")
+        exchange = self.env["ecom.1c.session"]._find(cookie[1]).exchange_id
+        self.assertEqual((exchange.state, exchange.company_id), ("failed", second))
+        self.assertIn("the export broke", exchange.messages)
+        manager = new_test_user(self.env, login="1c_second_manager", groups="ecom_crm_1c.group_exchange_manager",
+                                company_id=second.id, company_ids=[second.id])
+        self.assertEqual(self.env["ecom.1c.exchange"].with_user(manager).search([("id", "=", exchange.id)]),
+                         exchange.with_user(manager), "seen by the company's users")
 
     def test_an_archive_member_replacing_an_imported_file_is_imported_anew(self):
         """Two archives of one exchange hold a file of the same name: the second's replaces the first's,

@@ -1,6 +1,7 @@
 """Real 1C files of other shops (tests/data/SOURCES.md): what their configurations write that the
 files of the first samples did not. Readers without a database, then the importer."""
 
+import io
 from collections import Counter
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from odoo.tests import BaseCase, tagged
 from ..commerceml import read_catalog, read_documents, read_offers
 from ..commerceml.mapper import referenced_unit, sales_price_type, uom_xmlids
 from ..models.ecom_1c_import_offers import same_currency
-from .common import ImporterCase, ProtocolCase, path, read
+from .common import ImporterCase, ProtocolCase, big_catalog, big_catalog_id, path, read
 
 UNF_CATEGORY = "393bc297-85e4-11e7-80c3-0cc47ab4062f"  # «Vapor Tights» of the УНФ catalog
 
@@ -147,6 +148,34 @@ class TestSchema31Import(ImporterCase):
                 item = pricelist.item_ids.filtered(lambda i, drill=drill: i.product_tmpl_id == drill)
                 self.assertEqual(item.fixed_price if taken else bool(item), 420 if taken else False)
                 self.assertEqual(bool([w for w in warnings if "UAH" in w]), not taken, warnings)
+
+
+    def test_a_price_type_of_no_currency_takes_no_price_in_another(self):
+        """A price type declaring no «Валюта»: a price 1C writes in dollars is no price in the store's
+        roubles (skipped, said in the exchange log); one in roubles, or with no currency, is taken."""
+        rub = self.env.ref("base.RUB")
+        rub.active = True
+        self.env.company.currency_id = rub
+        self.importer._import_catalog(io.BytesIO(big_catalog(3, description="")))
+
+        def price(i, amount, currency):
+            return (f"<Предложение><Ид>{big_catalog_id(i)}</Ид><Цены><Цена><ИдТипаЦены>retail</ИдТипаЦены>"
+                    f"<ЦенаЗаЕдиницу>{amount}</ЦенаЗаЕдиницу>"
+                    + (f"<Валюта>{currency}</Валюта>" if currency else "")
+                    + "<Коэффициент>1</Коэффициент></Цена></Цены></Предложение>")
+
+        package = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.05">'
+                   '<ПакетПредложений СодержитТолькоИзменения="true"><Ид>p</Ид><ТипыЦен><ТипЦены><Ид>retail</Ид>'
+                   '<Наименование>Розничная</Наименование></ТипЦены></ТипыЦен><Предложения>'
+                   + price(0, 155, "USD") + price(1, 3500, "руб.") + price(2, 4200, None)
+                   + "</Предложения></ПакетПредложений></КоммерческаяИнформация>")
+        warnings = self.importer._import_offers(io.BytesIO(package.encode()))["warnings"]
+        retail = self.env["ecom.1c.price.type"].search([("ecom_1c_id", "=", "retail")])
+        self.assertEqual((retail.currency_name or "", retail.target), ("", "list_price"))
+        products = [self.Product.search([("ecom_1c_id", "=", big_catalog_id(i))]) for i in range(3)]
+        self.assertEqual([p.ecom_1c_price for p in products], [0, 3500, 4200], "155 USD: no price in roubles")
+        self.assertEqual([w.split(": ", 1)[1] for w in warnings if "USD" in w],
+                         ["a price of 1C price type «Розничная» in USD was skipped: it goes to a price in RUB"])
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
