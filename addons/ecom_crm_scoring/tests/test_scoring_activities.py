@@ -594,11 +594,9 @@ class TestScoringActivities(ScheduleCase):
             ["scoring_contacts:sum", "scoring_reached:sum", "scoring_sold:sum"])
         return contacts, reached, sold
 
-    def test_a_contacts_order_refused_at_delivery_sold_nothing(self):
-        """The contact closed by an order knows it; the parcel refused at delivery, the contact was
-        made (reached) but sold nothing: not in the report's contacts that sold, the offer not
-        accepted for the cross-sell's correction from the refusal's day on (a run of an earlier day
-        still takes it as accepted). The order delivered after all: «ordered» again."""
+    def _anna_orders_the_offer(self):
+        """This morning's schedule; Anna's customer, offered a kettle filter (a 40% chance of buying
+        it), orders it: the order and the outcome of the contact it closed."""
         product = self.env["product.product"].create({"name": "Фильтр для чайника"})
         with freeze_time(TODAY):
             self._morning()
@@ -607,6 +605,14 @@ class TestScoringActivities(ScheduleCase):
                                                          "probability": 0.4})
             order = self._order(self.anna_now, 0, product=product)
         outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        return order, outcome
+
+    def test_a_contacts_order_refused_at_delivery_sold_nothing(self):
+        """The contact closed by an order knows it; the parcel refused at delivery, the contact was
+        made (reached) but sold nothing: not in the report's contacts that sold, the offer not
+        accepted for the cross-sell's correction from the refusal's day on (a run of an earlier day
+        still takes it as accepted). The order delivered after all: «ordered» again."""
+        order, outcome = self._anna_orders_the_offer()
         self.assertEqual((outcome.outcome, outcome.order_id), ("ordered", order))
         self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1))
 
@@ -670,14 +676,7 @@ class TestScoringActivities(ScheduleCase):
         it from a parcel refused), not in the report's contacts that sold, the offer not accepted
         for the cross-sell, and the order no purchase for the nightly run's history. Set back to
         a quotation, still nothing sold; confirmed again, «ordered» again."""
-        product = self.env["product.product"].create({"name": "Фильтр для чайника"})
-        with freeze_time(TODAY):
-            self._morning()
-            self.env["ecom.customer.suggestion"].create({"score_id": self.anna_now.ecom_score_ids.id,
-                                                         "kind": "copurchase", "product_id": product.id,
-                                                         "probability": 0.4})
-            order = self._order(self.anna_now, 0, product=product)
-        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        order, outcome = self._anna_orders_the_offer()
         self.assertEqual((outcome.outcome, outcome.order_id, outcome.segment), ("ordered", order, "loyal"))
         self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1))
 
