@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError
 
@@ -142,7 +144,14 @@ class MailActivity(models.Model):
     def _ecom_close_ordered(self, orders):
         """Close the open scheduled contacts of the customers of ``orders`` (just confirmed): the
         outcome is «ordered» (of that order: «ordered, refused at delivery» while it is refused,
-        «ordered, cancelled» while it is cancelled), the chatter says which order."""
+        «ordered, cancelled» while it is cancelled), the chatter says which order.
+
+        One order, one sale: an order that closed a contact already (cancelled, then confirmed
+        again: that contact is «ordered» again, ``_ecom_follow_orders``) closes no other one. The
+        customer's contact scheduled since is not needed (they ordered: not to be called for a sale),
+        so it is removed, as the nightly sync removes a contact the scoring no longer wants (the
+        customer «ordered recently»), and the customer leaves today's list: the outcome of their
+        contact was recorded again today. Marked done, it would count a contact and a sale twice."""
         scoring = self._ecom_scoring_activity_type()
         partners = orders.partner_id.commercial_partner_id
         if not scoring or not partners:
@@ -153,15 +162,28 @@ class MailActivity(models.Model):
             return
         if self.env.user.share:  # confirmed by the customer (online payment): done by OdooBot, not by them
             activities = activities.with_user(SUPERUSER_ID)
-        for order in orders:
+        credited = set(self.env["ecom.scoring.outcome"].sudo().search([("order_id", "in", orders.ids)]).order_id.ids)
+        stale, off_list = self.sudo().browse(), defaultdict(list)
+        # the new orders first: one of them confirmed with one confirmed again closes the contact
+        for order in orders.sorted(lambda o: o.id in credited):
             mine = activities.filtered(
                 lambda a, o=order: a.res_id == o.partner_id.commercial_partner_id.id
                 and a.ecom_scoring_company_id in (o.company_id, self.env["res.company"]))
             if not mine:
                 continue
             activities -= mine
+            if order.id in credited:
+                stale |= mine.sudo()
+                off_list[order.company_id.id].append(order.partner_id.commercial_partner_id.id)
+                continue
             mine.ecom_scoring_company_id = order.company_id
             mine.ecom_scoring_outcome = "ordered"
             lang = mine[:1].user_id.lang or self.env.lang
             feedback = mine.with_context(lang=lang).env._("Ordered: %(order)s", order=order.name)
             mine.with_context(ecom_scoring_order_id=order.id)._action_done(feedback=feedback)
+        if stale:
+            stale.unlink()
+            today = fields.Date.context_today(self)
+            for company_id, partner_ids in off_list.items():
+                self.env["ecom.customer.score"].sudo().search([
+                    ("company_id", "=", company_id), ("partner_id", "in", partner_ids)]).write({"contacted_on": today})

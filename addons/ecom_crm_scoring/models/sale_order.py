@@ -7,7 +7,8 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         """A customer who orders has no contact to wait for: their open scheduled contact is
         closed with the outcome «ordered». An order confirmed again after its cancellation sold
-        after all: the contact it closed is «ordered» again."""
+        after all: the contact it closed is «ordered» again, and it closes no other (one order, one
+        sale: ``mail.activity._ecom_close_ordered``)."""
         result = super()._action_confirm()
         self.env["ecom.scoring.outcome"].sudo()._ecom_follow_orders(self)
         self.env["mail.activity"]._ecom_close_ordered(self)

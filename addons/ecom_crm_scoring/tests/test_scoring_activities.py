@@ -594,11 +594,9 @@ class TestScoringActivities(ScheduleCase):
             ["scoring_contacts:sum", "scoring_reached:sum", "scoring_sold:sum"])
         return contacts, reached, sold
 
-    def test_a_contacts_order_refused_at_delivery_sold_nothing(self):
-        """The contact closed by an order knows it; the parcel refused at delivery, the contact was
-        made (reached) but sold nothing: not in the report's contacts that sold, the offer not
-        accepted for the cross-sell's correction from the refusal's day on (a run of an earlier day
-        still takes it as accepted). The order delivered after all: «ordered» again."""
+    def _anna_orders_the_offer(self):
+        """This morning's schedule; Anna's customer, offered a kettle filter (a 40% chance of buying
+        it), orders it: the order and the outcome of the contact it closed."""
         product = self.env["product.product"].create({"name": "Фильтр для чайника"})
         with freeze_time(TODAY):
             self._morning()
@@ -607,6 +605,14 @@ class TestScoringActivities(ScheduleCase):
                                                          "probability": 0.4})
             order = self._order(self.anna_now, 0, product=product)
         outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        return order, outcome
+
+    def test_a_contacts_order_refused_at_delivery_sold_nothing(self):
+        """The contact closed by an order knows it; the parcel refused at delivery, the contact was
+        made (reached) but sold nothing: not in the report's contacts that sold, the offer not
+        accepted for the cross-sell's correction from the refusal's day on (a run of an earlier day
+        still takes it as accepted). The order delivered after all: «ordered» again."""
+        order, outcome = self._anna_orders_the_offer()
         self.assertEqual((outcome.outcome, outcome.order_id), ("ordered", order))
         self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1))
 
@@ -670,14 +676,7 @@ class TestScoringActivities(ScheduleCase):
         it from a parcel refused), not in the report's contacts that sold, the offer not accepted
         for the cross-sell, and the order no purchase for the nightly run's history. Set back to
         a quotation, still nothing sold; confirmed again, «ordered» again."""
-        product = self.env["product.product"].create({"name": "Фильтр для чайника"})
-        with freeze_time(TODAY):
-            self._morning()
-            self.env["ecom.customer.suggestion"].create({"score_id": self.anna_now.ecom_score_ids.id,
-                                                         "kind": "copurchase", "product_id": product.id,
-                                                         "probability": 0.4})
-            order = self._order(self.anna_now, 0, product=product)
-        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        order, outcome = self._anna_orders_the_offer()
         self.assertEqual((outcome.outcome, outcome.order_id, outcome.segment), ("ordered", order, "loyal"))
         self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1))
 
@@ -716,6 +715,63 @@ class TestScoringActivities(ScheduleCase):
         self.assertEqual(outcome.outcome, "ordered", "confirmed again: it sold")
         self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1))
         self.assertEqual(History._offer_outcomes(self.company)["accepted"].tolist(), [1.0])
+
+    def test_an_order_confirmed_again_is_one_sale_of_the_contact_it_first_closed(self):
+        """One order, one sale: cancelled, a new contact scheduled for the customer since, then
+        confirmed again, the order is the sale of the contact it closed first («ordered» again);
+        the new contact is not closed «ordered» by it (a second sale in the report, the dashboard and
+        the offers' learning) but removed, as the nightly sync removes a contact the customer's
+        order made needless, and the customer leaves today's list. A new order confirmed with it
+        is a sale of its own: it closes the new contact."""
+        order, outcome = self._anna_orders_the_offer()
+        with freeze_time(TODAY + timedelta(days=1)):
+            order.with_context(disable_cancel_warning=True).action_cancel()
+        self.assertEqual(outcome.outcome, "ordered_cancelled")
+        Outcome, day = self.env["ecom.scoring.outcome"], TODAY + timedelta(days=2)
+
+        def new_contact():
+            with freeze_time(day):
+                self._score(self.anna_now, "now", day, priority=300.0)
+                self.Score._ecom_sync_activities(self.company, self._run(day))
+            contact = self._open_activities(self.anna_now)
+            self.assertEqual((len(contact), contact.user_id), (1, self.anna), "a new contact for the customer")
+            return contact
+
+        contact = new_contact()
+        order.action_draft()
+        with freeze_time(day):
+            order.action_confirm()
+        self.assertEqual(Outcome.search([("order_id", "=", order.id)]), outcome,
+                         "the order closed one contact: the first")
+        self.assertEqual((outcome.outcome, outcome.date), ("ordered", TODAY), "that one sold again")
+        self.assertFalse(contact.exists(), "the new contact is no longer needed: the customer ordered")
+        self.assertFalse(self._open_activities(self.anna_now))
+        self.assertEqual(Outcome.search_count([("partner_id", "=", self.anna_now.id)]), 1, "nor recorded as one")
+        self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1), "one contact, one sale")
+        self.assertEqual(self.env["ecom.scoring.history"]._offer_outcomes(self.company)["accepted"].tolist(), [1.0],
+                         "the offer taken once")
+        score = self.score_of(self.anna_now)
+        self.assertEqual((score.contacted_on, score.activity_id), (day, self.Activity))
+        with freeze_time(day):
+            action = self.env.ref("ecom_crm_scoring.ecom_scoring_today_action")
+            domain = safe_eval(action.domain, {"context_today": lambda: day})
+        self.assertNotIn(score, self.Score.search(domain), "not to be called today")
+
+        # cancelled again, a new contact; confirmed again together with a new order of the customer
+        with freeze_time(day):
+            order.with_context(disable_cancel_warning=True).action_cancel()
+            order.action_draft()
+        contact = new_contact()
+        with freeze_time(day):
+            new = self.env["sale.order"].create({
+                "partner_id": self.anna_now.id,
+                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})]})
+            (order | new).action_confirm()
+        self.assertFalse(contact.exists())
+        self.assertEqual(Outcome.search([("partner_id", "=", self.anna_now.id)], order="id").mapped(
+            lambda o: (o.order_id, o.outcome)), [(order, "ordered"), (new, "ordered")],
+            "the new order closed the new contact: two orders, two sales")
+        self.assertEqual(self._sold_by_the_report(self.anna), (2, 2, 2))
 
     def test_cancelling_many_orders_at_once_moves_their_contacts_in_one_statement(self):
         """Many orders cancelled at once (a list's «Cancel», no dialog asked): one statement moves
