@@ -25,9 +25,7 @@ class TestMarginAtTheTimeOfTheSale(ReportCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.seat = cls.env["product.product"].create(
-            {"name": "Автокресло", "list_price": 1000, "taxes_id": [Command.clear()], "invoice_policy": "order"})
-        cls.seat.with_company(cls.env.company).standard_price = 600
+        cls.seat = cls._car_seat()
         cls.buyer = cls.Partner.create({"name": "Покупатель автокресел"})
 
     def sales(self, domain=()):
