@@ -33,7 +33,7 @@ class EcomReportCohort(models.Model):
     campaign_id = fields.Many2one("utm.campaign", "First-touch campaign", readonly=True)
     customer_count = fields.Integer("Customers acquired", readonly=True, aggregator="sum")
     order_count = fields.Integer("Lifetime orders", readonly=True, aggregator="sum")
-    revenue = fields.Monetary("Lifetime revenue (VAT incl.)", readonly=True, aggregator="sum")
+    revenue = fields.Monetary("Lifetime revenue incl. VAT", readonly=True, aggregator="sum")
     spend = fields.Monetary(
         "Ad spend", readonly=True, aggregator="sum",
         help="Empty where no ad spend of the channel was imported for the period: its costs, CAC and ROMI are empty "

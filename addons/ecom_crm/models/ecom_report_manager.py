@@ -52,7 +52,7 @@ class EcomReportManager(models.Model):
     conversion = fields.Float("Conversion (%)", readonly=True, aggregator="ecom_ratio",
                               ecom_ratio=("won", "requests", 100))
     orders = fields.Integer("Orders", readonly=True)
-    revenue = fields.Monetary("Revenue (VAT incl.)", readonly=True, currency_field="currency_id",
+    revenue = fields.Monetary("Revenue incl. VAT", readonly=True, currency_field="currency_id",
                               help="What the request's confirmed orders came to with VAT, less what their credit "
                                    "notes gave back.")
     refunded = fields.Monetary("Refunds", readonly=True, currency_field="currency_id",

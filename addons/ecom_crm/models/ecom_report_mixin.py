@@ -16,7 +16,7 @@ def net_revenue_fields():
     VAT included: what the customers pay, as the customer card, the funnel and the ad systems' spend
     (ROMI, ДРР) count it; the sales report's margin is without VAT."""
     return (
-        fields.Monetary("Revenue (VAT incl.)", readonly=True, aggregator="sum",
+        fields.Monetary("Revenue incl. VAT", readonly=True, aggregator="sum",
                         help="What the confirmed orders came to with VAT, as the customers pay, less what their "
                              "credit notes gave back."),
         fields.Monetary("Refunds", readonly=True, aggregator="sum",

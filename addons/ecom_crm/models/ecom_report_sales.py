@@ -15,8 +15,8 @@ class EcomReportSales(models.Model):
     margin. Every amount is in the company's currency at the order's rate.
 
     Revenue is what the customer pays (VAT included, as on the customer card) less what the
-    order's credit notes gave back (on the order's day: see ``order_refunds``); *Revenue (without
-    VAT)* the same without VAT, the accountant's «выручка без НДС»; the margin is
+    order's credit notes gave back (on the order's day: see ``order_refunds``); *Revenue excl.
+    VAT* the same without VAT, the accountant's «выручка без НДС»; the margin is
     computed on the lines' untaxed amounts («Margin base»), so that taxes are not margin, less the
     credited lines' untaxed amount and the cost of the quantities credited (the goods came back)."""
 
@@ -40,17 +40,17 @@ class EcomReportSales(models.Model):
     returning_order_count = fields.Integer("Orders of returning customers", readonly=True, aggregator="sum")
     revenue, refunded = net_revenue_fields()
     revenue_untaxed = fields.Monetary(
-        "Revenue (without VAT)", readonly=True, aggregator="sum",
+        "Revenue excl. VAT", readonly=True, aggregator="sum",
         help="What the confirmed orders came to without VAT («выручка без НДС», the accountant's figure), less the "
              "untaxed part of what their credit notes gave back.")
     margin_base = fields.Monetary(
-        "Margin base (without VAT)", readonly=True, aggregator="sum",
+        "Margin base excl. VAT", readonly=True, aggregator="sum",
         help="Untaxed amount of the lines that have a cost: VAT is no margin.")
     cost = fields.Monetary(
         "Cost of goods", readonly=True, aggregator="sum",
         help="The lines' cost at the time of the sale (the «Cost» of the order line: the product's cost price when "
              "the line was made), less that of the quantities credited.")
-    margin = fields.Monetary("Gross margin (without VAT)", readonly=True, aggregator="sum",
+    margin = fields.Monetary("Margin excl. VAT", readonly=True, aggregator="sum",
                              help="The margin base less the cost of goods.")
     # ratios of the group's sums (no columns: see ecom.report.mixin)
     average_order = fields.Monetary("Average order", readonly=True, aggregator="ecom_ratio",

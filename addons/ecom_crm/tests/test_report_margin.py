@@ -25,9 +25,7 @@ class TestMarginAtTheTimeOfTheSale(ReportCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.seat = cls.env["product.product"].create(
-            {"name": "Автокресло", "list_price": 1000, "taxes_id": [Command.clear()], "invoice_policy": "order"})
-        cls.seat.with_company(cls.env.company).standard_price = 600
+        cls.seat = cls._car_seat()
         cls.buyer = cls.Partner.create({"name": "Покупатель автокресел"})
 
     def sales(self, domain=()):
@@ -111,7 +109,7 @@ class TestMarginAtTheTimeOfTheSale(ReportCase):
                          (1000, 1000, 600, 400))
 
     def test_revenue_with_vat_margin_without(self):
-        """Revenue is what the customer pays, VAT included; *Revenue (without VAT)* the accountant's figure; the
+        """Revenue is what the customer pays, VAT included; *Revenue excl. VAT* the accountant's figure; the
         margin is without VAT (the state's, not the store's): two seats at 1000 + 20% VAT bought for 600 are
         2400 of revenue, 2000 without VAT, and 800 of margin on 2000, 40%. One comes back: 1200 and 1000 less; a
         goodwill credit of 120 typed in by hand takes 120 from the revenue, 100 from the revenue without VAT
@@ -147,25 +145,29 @@ class TestMarginAtTheTimeOfTheSale(ReportCase):
                   for fname in ("revenue", "revenue_untaxed", "margin_base", "margin")}
         self.assertEqual({fname: (label.with_context(lang="en_US").field_description, label.field_description)
                           for fname, label in labels.items()},
-                         {"revenue": ("Revenue (VAT incl.)", "Выручка с НДС"),
-                          "revenue_untaxed": ("Revenue (without VAT)", "Выручка без НДС"),
-                          "margin_base": ("Margin base (without VAT)", "База маржи без НДС"),
-                          "margin": ("Gross margin (without VAT)", "Маржа без НДС")})
+                         {"revenue": ("Revenue incl. VAT", "Выручка с НДС"),
+                          "revenue_untaxed": ("Revenue excl. VAT", "Выручка без НДС"),
+                          "margin_base": ("Margin base excl. VAT", "База маржи без НДС"),
+                          "margin": ("Margin excl. VAT", "Маржа без НДС")})
 
-    def test_the_russian_labels_that_say_vat_fit_their_columns(self):
-        """A list cuts a header longer than its column («Валовая прибыль (без…»): the money columns whose label
-        says whether VAT is in (Odoo gives a money column 105 px, a number's 93, unless the view sets its width)
-        show their whole Russian label, measured in the list's header font (Roboto, bold, 14 px)."""
+    def test_the_labels_that_say_vat_fit_their_columns(self):
+        """A list cuts a header longer than its column («Валовая прибыль (без…», «Gross margin (with…»): the
+        money columns whose label says whether VAT is in (Odoo gives a money column 105 px, a number's 93,
+        unless the view sets its width) show their whole label, in English as in Russian, measured in the
+        list's header font (Roboto, bold, 14 px)."""
         font = ImageFont.truetype(file_path("web/static/fonts/google/Roboto/Roboto-Bold.ttf"), 14)
         lists = {"ecom.report.sales": ("revenue", "revenue_untaxed", "margin_base", "margin"),
-                 "ecom.report.cohort": ("revenue",), "ecom.report.channel": ("revenue",)}
-        for model, names in lists.items():
-            arch = etree.fromstring(self.env[model].with_context(lang="ru_RU").get_views([(False, "list")])
-                                    ["views"]["list"]["arch"])
-            for name in names:
-                with self.subTest(model=model, field=name):
-                    [node] = arch.xpath(f"//field[@name='{name}']")
-                    width = int(node.get("width", "105px").removesuffix("px"))
-                    label = self.env["ir.model.fields"]._get(model, name).with_context(lang="ru_RU").field_description
-                    self.assertIn("НДС", label)
-                    self.assertLessEqual(font.getlength(label), width, f"«{label}» fits {width} px")
+                 "ecom.report.cohort": ("revenue",), "ecom.report.channel": ("revenue",),
+                 "ecom.report.attribution": ("revenue",), "ecom.report.manager": ("revenue",)}
+        for lang, vat in (("en_US", "VAT"), ("ru_RU", "НДС")):
+            for model, names in lists.items():
+                arch = etree.fromstring(self.env[model].with_context(lang=lang).get_views([(False, "list")])
+                                        ["views"]["list"]["arch"])
+                for name in names:
+                    with self.subTest(lang=lang, model=model, field=name):
+                        [node] = arch.xpath(f"//field[@name='{name}']")
+                        width = int(node.get("width", "105px").removesuffix("px"))
+                        label = self.env["ir.model.fields"]._get(model, name).with_context(lang=lang) \
+                            .field_description
+                        self.assertIn(vat, label)
+                        self.assertLessEqual(font.getlength(label), width, f"«{label}» fits {width} px")

@@ -21,9 +21,7 @@ class TestRefunds(ReportCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.costly = cls.env["product.product"].create(
-            {"name": "Автокресло", "list_price": 1000, "taxes_id": [Command.clear()], "invoice_policy": "order"})
-        cls.costly.with_company(cls.env.company).standard_price = 600
+        cls.costly = cls._car_seat()
         cls.lead = cls._request(NOON, cls.yandex, cls.cpc, cls.campaign_a)
         cls.buyer = cls.Partner.create({"name": "Покупатель с возвратом"})
         # 2 car seats, one of them returned

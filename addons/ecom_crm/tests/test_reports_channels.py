@@ -47,6 +47,15 @@ class ReportCase(EcomCrmCase):
         return order
 
     @classmethod
+    def _car_seat(cls):
+        """A product with a cost: «Автокресло» at 1000, its cost price 600 in the company, no taxes,
+        invoiced on order (the margin's and the refunds' tests sell it)."""
+        seat = cls.env["product.product"].create(
+            {"name": "Автокресло", "list_price": 1000, "taxes_id": [Command.clear()], "invoice_policy": "order"})
+        seat.with_company(cls.env.company).standard_price = 600
+        return seat
+
+    @classmethod
     def _spend(cls, day, source, medium, campaign, amount):
         return cls.env["ecom.ad.spend"].create({"date": day, "source_id": source.id, "medium_id": medium.id,
                                                 "campaign_id": campaign.id, "amount": amount})
