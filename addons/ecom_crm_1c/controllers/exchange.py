@@ -13,7 +13,6 @@ import os
 import time
 from datetime import timedelta
 
-from psycopg2 import OperationalError
 from psycopg2 import errors as pg_errors
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
@@ -505,7 +504,8 @@ class ExchangeController(http.Controller):
         once another request importing that file ended: what it committed (the file's import done, or
         failed and why) is seen, not imported twice over it. False when another request holds it
         (``wait``: waited for, up to twice an import step; then False, the request's transaction rolled
-        back). A name refused here is refused by the mode itself: True.
+        back; a deadlock or a failure to serialise is raised, for Odoo to run the request again). A name
+        refused here is refused by the mode itself: True.
 
         Nothing is written yet when it is called: the request's transaction, begun before the other
         request ended, is committed with nothing in it, the lock held by the connection across that
@@ -519,7 +519,8 @@ class ExchangeController(http.Controller):
             previous = env.cr.fetchone()[0]
             try:
                 env.cr.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
-            except OperationalError:  # the time limit goes with the rollback
+            except pg_errors.LockNotAvailable:  # its time-out (the time limit goes with the rollback); a deadlock
+                # or a failure to serialise is Odoo's to run the request again (:meth:`_wait_for_imports`)
                 env.cr.rollback()
                 env.invalidate_all()
                 return False

@@ -637,3 +637,34 @@ class TestSessionRowConcurrency(ConcurrencyCase):
                 self.join(thread, outcome)
             step.rollback()
             step.close()
+
+    def test_a_deadlock_in_the_wait_for_a_file_is_run_again_not_taken_for_busy(self):
+        """1C's document sent again waits for the request importing it (:meth:`ExchangeController._hold_file`)
+        while that request waits for a row this one locked: PostgreSQL breaks the deadlock by failing one
+        of them. The wait took any failure for its time-out (the copy answered busy: 1C told to send it
+        again for nothing); a deadlock is Odoo's to run the request again, as the wait for an import's."""
+        session_id = self.session_importing()
+
+        def wait(env):
+            env.cr.execute("UPDATE ecom_1c_session SET upload_size = 1 WHERE id = %s", [session_id])
+            return ExchangeController()._hold_file(env, env["ecom.1c.session"].browse(session_id), "a.xml",
+                                                   wait=True)
+
+        importing = self.registry.cursor()
+        thread, outcome = None, {}
+        try:
+            importing.execute("SET LOCAL lock_timeout = '10s'")  # a wait fails the test rather than hang it
+            importing.execute("SET LOCAL deadlock_timeout = '30s'")  # the request is the one PostgreSQL fails
+            importing.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [FILE_LOCK, f"{session_id}/a.xml"])
+            thread, outcome = self.in_thread(wait)
+            self.assertTrue(self.wait_for_lock_or_end(self.backend_pid(importing), thread), "it waits for the file")
+            importing.execute("UPDATE ecom_1c_session SET upload_size = 2 WHERE id = %s", [session_id])
+            self.join(thread, outcome)
+            self.assertNotIn("result", outcome, "not answered busy")
+            self.assertIsInstance(outcome.get("error"), psycopg2.errors.DeadlockDetected)
+            importing.commit()
+        finally:
+            if thread and thread.is_alive():
+                self.join(thread, outcome)
+            importing.rollback()
+            importing.close()
