@@ -668,3 +668,46 @@ class TestSessionRowConcurrency(ConcurrencyCase):
                 self.join(thread, outcome)
             importing.rollback()
             importing.close()
+
+    def test_a_catalog_file_sent_again_past_the_wait_for_its_import_is_busy_not_failed(self):
+        """1C sends a catalog file again while a step of its import runs for longer than the wait (twice a
+        step): busy, as a document sent again (:meth:`ExchangeController._busy`). 1C hears «failure» and why
+        on one line, its body read all the same; nothing of the copy is stored, and the exchange and its
+        file go on (the step may still end well). The time-out went to the controller's error handler:
+        a traceback in the log, and the exchange marked failed under its running import."""
+        session_id = self.session_importing()
+        body = b"<new/>"
+        read = []
+        fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(body)),
+                               make_response=lambda data, headers=None: data)
+
+        def send_again(env):
+            return ExchangeController()._mode_file(env, env["ecom.1c.session"].browse(session_id), "catalog",
+                                                   "import.xml")
+
+        step = self.registry.cursor()
+        try:
+            step.execute("SET LOCAL lock_timeout = '20s'")
+            step.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            with patch.object(exchange_module, "request", fake), \
+                    patch.object(exchange_module, "read_body", lambda limit: body), \
+                    patch.object(exchange_module, "discard_body", read.append), \
+                    patch.object(ExchangeController, "_step_seconds", lambda self, env: 0), \
+                    self.assertNoLogs("odoo.addons.ecom_crm_1c", "WARNING"):  # no traceback
+                answered = self.committed(send_again)  # the wait: 5 s
+            self.assertEqual(answered, "failure\nimport.xml: another exchange is importing; it did not finish in "
+                                       "time: this copy was not stored, send the file again\n")
+            self.assertEqual(read, [len(body)], "its body read: 1C hears the answer rather than a reset")
+            step.rollback()
+
+            def state(env):
+                session = env["ecom.1c.session"].browse(session_id)
+                exchange = session.exchange_id
+                with open(os.path.join(session._upload_dir(), "import.xml"), "rb") as stored:
+                    return exchange.state, exchange.messages or "", exchange.file_ids.state, stored.read()
+
+            self.assertEqual(self.committed(state), ("running", "", "running", b"<old/>"),
+                             "the exchange and its import go on, nothing of the copy stored")
+        finally:
+            step.rollback()
+            step.close()
