@@ -13,7 +13,6 @@ import os
 import time
 from datetime import timedelta
 
-from psycopg2 import OperationalError
 from psycopg2 import errors as pg_errors
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
@@ -272,8 +271,7 @@ class ExchangeController(http.Controller):
             # import meanwhile hears «progress»). Sent again while its import runs in another request, it
             # waits for that request; past twice a step the copy is refused, nothing of it stored
             # (:meth:`_busy`), its body read all the same: 1C hears the answer rather than a reset
-            length = request.httprequest.content_length
-            discard_body(length if length is not None else self._file_limit(env))
+            self._discard_body(env)
             return self._busy(env, session, relative)
         if session.exchange_id.file_ids.filtered(lambda f: f.name == relative):
             # 1C sends again a file whose import began in this exchange (or the next part of one that failed:
@@ -281,8 +279,19 @@ class ExchangeController(http.Controller):
             # answer in time), and its bytes are not replaced under that step's reading: the step is waited
             # for. Waited for before the session's row is locked, in the importer's order (the import lock,
             # then the session's row, which the step writes at its end): the row locked first, the step and
-            # this request each waited for the other (a deadlock, one of them undone and run again)
-            self._wait_for_imports(env)
+            # this request each waited for the other (a deadlock, one of them undone and run again). Past
+            # twice a step, busy as a document sent again (:meth:`_busy`): nothing of this copy stored, the
+            # exchange not failed (its import may still end well), 1C hears why and sends the file again
+            try:
+                self._wait_for_imports(env)
+            except UserError as error:
+                env.cr.rollback()  # the wait's time-out broke the transaction, which holds nothing else yet
+                env.invalidate_all()
+                self._discard_body(env)
+                _logger.info("1C exchange: %s sent again while an import step runs (session %s), for longer "
+                             "than the wait: not stored, answered «failure»", relative, session.id)
+                return failure(env._("%(file)s: %(reason)s: this copy was not stored, send the file again",
+                                     file=relative, reason=error.args[0]))
         # requests of one session are stored one at a time: the row lock is taken before the file's size
         # is read and held until the request's bytes and count are committed. A request that waited
         # for another fails to serialise: Odoo runs it again (its body kept, below), nothing appended.
@@ -505,7 +514,8 @@ class ExchangeController(http.Controller):
         once another request importing that file ended: what it committed (the file's import done, or
         failed and why) is seen, not imported twice over it. False when another request holds it
         (``wait``: waited for, up to twice an import step; then False, the request's transaction rolled
-        back). A name refused here is refused by the mode itself: True.
+        back; a deadlock or a failure to serialise is raised, for Odoo to run the request again). A name
+        refused here is refused by the mode itself: True.
 
         Nothing is written yet when it is called: the request's transaction, begun before the other
         request ended, is committed with nothing in it, the lock held by the connection across that
@@ -519,7 +529,8 @@ class ExchangeController(http.Controller):
             previous = env.cr.fetchone()[0]
             try:
                 env.cr.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
-            except OperationalError:  # the time limit goes with the rollback
+            except pg_errors.LockNotAvailable:  # its time-out (the time limit goes with the rollback); a deadlock
+                # or a failure to serialise is Odoo's to run the request again (:meth:`_wait_for_imports`)
                 env.cr.rollback()
                 env.invalidate_all()
                 return False
@@ -613,6 +624,11 @@ class ExchangeController(http.Controller):
         except pg_errors.LockNotAvailable as error:  # its time-out; a deadlock: run again
             raise UserError(env._("another exchange is importing; it did not finish in time")) from error
         env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+
+    def _discard_body(self, env):
+        """Read 1C's body of a copy refused unread (busy): 1C hears the answer rather than a reset."""
+        length = request.httprequest.content_length
+        discard_body(length if length is not None else self._file_limit(env))
 
     def _file_done(self, records):
         """«success» with what the imported file (or the documents of an archive) made."""

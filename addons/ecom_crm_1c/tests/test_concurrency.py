@@ -637,3 +637,77 @@ class TestSessionRowConcurrency(ConcurrencyCase):
                 self.join(thread, outcome)
             step.rollback()
             step.close()
+
+    def test_a_deadlock_in_the_wait_for_a_file_is_run_again_not_taken_for_busy(self):
+        """1C's document sent again waits for the request importing it (:meth:`ExchangeController._hold_file`)
+        while that request waits for a row this one locked: PostgreSQL breaks the deadlock by failing one
+        of them. The wait took any failure for its time-out (the copy answered busy: 1C told to send it
+        again for nothing); a deadlock is Odoo's to run the request again, as the wait for an import's."""
+        session_id = self.session_importing()
+
+        def wait(env):
+            env.cr.execute("UPDATE ecom_1c_session SET upload_size = 1 WHERE id = %s", [session_id])
+            return ExchangeController()._hold_file(env, env["ecom.1c.session"].browse(session_id), "a.xml",
+                                                   wait=True)
+
+        importing = self.registry.cursor()
+        thread, outcome = None, {}
+        try:
+            importing.execute("SET LOCAL lock_timeout = '10s'")  # a wait fails the test rather than hang it
+            importing.execute("SET LOCAL deadlock_timeout = '30s'")  # the request is the one PostgreSQL fails
+            importing.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [FILE_LOCK, f"{session_id}/a.xml"])
+            thread, outcome = self.in_thread(wait)
+            self.assertTrue(self.wait_for_lock_or_end(self.backend_pid(importing), thread), "it waits for the file")
+            importing.execute("UPDATE ecom_1c_session SET upload_size = 2 WHERE id = %s", [session_id])
+            self.join(thread, outcome)
+            self.assertNotIn("result", outcome, "not answered busy")
+            self.assertIsInstance(outcome.get("error"), psycopg2.errors.DeadlockDetected)
+            importing.commit()
+        finally:
+            if thread and thread.is_alive():
+                self.join(thread, outcome)
+            importing.rollback()
+            importing.close()
+
+    def test_a_catalog_file_sent_again_past_the_wait_for_its_import_is_busy_not_failed(self):
+        """1C sends a catalog file again while a step of its import runs for longer than the wait (twice a
+        step): busy, as a document sent again (:meth:`ExchangeController._busy`). 1C hears «failure» and why
+        on one line, its body read all the same; nothing of the copy is stored, and the exchange and its
+        file go on (the step may still end well). The time-out went to the controller's error handler:
+        a traceback in the log, and the exchange marked failed under its running import."""
+        session_id = self.session_importing()
+        body = b"<new/>"
+        read = []
+        fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(body)),
+                               make_response=lambda data, headers=None: data)
+
+        def send_again(env):
+            return ExchangeController()._mode_file(env, env["ecom.1c.session"].browse(session_id), "catalog",
+                                                   "import.xml")
+
+        step = self.registry.cursor()
+        try:
+            step.execute("SET LOCAL lock_timeout = '20s'")
+            step.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            with patch.object(exchange_module, "request", fake), \
+                    patch.object(exchange_module, "read_body", lambda limit: body), \
+                    patch.object(exchange_module, "discard_body", read.append), \
+                    patch.object(ExchangeController, "_step_seconds", lambda self, env: 0), \
+                    self.assertNoLogs("odoo.addons.ecom_crm_1c", "WARNING"):  # no traceback
+                answered = self.committed(send_again)  # the wait: 5 s
+            self.assertEqual(answered, "failure\nimport.xml: another exchange is importing; it did not finish in "
+                                       "time: this copy was not stored, send the file again\n")
+            self.assertEqual(read, [len(body)], "its body read: 1C hears the answer rather than a reset")
+            step.rollback()
+
+            def state(env):
+                session = env["ecom.1c.session"].browse(session_id)
+                exchange = session.exchange_id
+                with open(os.path.join(session._upload_dir(), "import.xml"), "rb") as stored:
+                    return exchange.state, exchange.messages or "", exchange.file_ids.state, stored.read()
+
+            self.assertEqual(self.committed(state), ("running", "", "running", b"<old/>"),
+                             "the exchange and its import go on, nothing of the copy stored")
+        finally:
+            step.rollback()
+            step.close()

@@ -1,3 +1,4 @@
+import contextlib
 import os
 from datetime import datetime
 
@@ -164,36 +165,34 @@ class TestAbandonedExchanges(Ecom1cCase):
         session = exchange.session_id
         exchanges = self.env["ecom.1c.exchange"]
         for key, closed in (([FILE_LOCK, f"{session.id}/offers0_1.xml"], False), ([IMPORT_LOCK], True)):
-            other = sql_db.db_connect(self.env.cr.dbname).cursor()  # the request importing, on its own connection
-            try:
-                if len(key) == 1:
-                    other.execute("SELECT pg_advisory_xact_lock(%s)", key)
-                else:
-                    other.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)
-                with freeze_time("2026-11-20 10:05:00"):
-                    self.assertEqual(exchanges._close_abandoned(ending=exchange), exchange if closed else exchanges)
-            finally:
-                other.rollback()
-                other.close()
+            with self.held_by_another_request(key), freeze_time("2026-11-20 10:05:00"):
+                self.assertEqual(exchanges._close_abandoned(ending=exchange), exchange if closed else exchanges)
         self.assertEqual((exchange.state, exchange.date_end), ("interrupted", datetime(2026, 11, 20, 10, 0)),
                          "its file left unimported")
+
+    @contextlib.contextmanager
+    def held_by_another_request(self, key):
+        """The controller's advisory lock ``key`` (``[IMPORT_LOCK]``, or a file's ``[FILE_LOCK, text]``) held
+        by a request importing, on a connection of its own, while the block runs."""
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            if len(key) == 1:
+                other.execute("SELECT pg_advisory_xact_lock(%s)", key)
+            else:
+                other.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)
+            yield
+        finally:
+            other.rollback()
+            other.close()
 
     def test_nothing_is_closed_while_an_import_runs_in_some_request(self):
         """An import step holds its request open as long as it takes: the controller's locks tell, the import
         lock or a file's (held by a request that imports it, or waits for the import lock to)."""
         exchange = self.exchange({"import0_1.xml": "running"})
         for key in ([IMPORT_LOCK], [FILE_LOCK, f"{exchange.session_id.id}/import0_1.xml"]):
-            other = sql_db.db_connect(self.env.cr.dbname).cursor()  # the request importing, on its own connection
-            try:
-                if len(key) == 1:
-                    other.execute("SELECT pg_advisory_xact_lock(%s)", key)
-                else:
-                    other.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)
+            with self.held_by_another_request(key):
                 self.assertFalse(self.close("2026-11-20 15:00:00"))
                 self.assertEqual(exchange.state, "running")
-            finally:
-                other.rollback()
-                other.close()
         self.assertIn(exchange, self.close("2026-11-20 15:00:00"), "the import over, it is closed")
         self.assertEqual(exchange.state, "interrupted")
 
