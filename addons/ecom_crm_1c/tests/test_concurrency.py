@@ -620,23 +620,30 @@ class TestSessionRowConcurrency(ConcurrencyCase):
             env.cr.execute("UPDATE ecom_1c_session SET upload_size = 1 WHERE id = %s", [session_id])
             ExchangeController()._wait_for_imports(env)
 
-        step = self.registry.cursor()
+        outcome = self.deadlocked(session_id, wait, "SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        self.assertIsInstance(outcome.get("error"), psycopg2.errors.DeadlockDetected)
+
+    def deadlocked(self, session_id, wait, lock, args):
+        """Run ``wait`` (a request that locks the session's row, then waits for a lock) in a thread while
+        another connection, holding that lock (``lock`` with ``args``), writes the row: a deadlock
+        PostgreSQL breaks by failing the request. Return the thread's outcome."""
+        holder = self.registry.cursor()
         thread, outcome = None, {}
         try:
-            step.execute("SET LOCAL lock_timeout = '10s'")  # a wait fails the test rather than hang it
-            step.execute("SET LOCAL deadlock_timeout = '30s'")  # the request is the one PostgreSQL fails
-            step.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            holder.execute("SET LOCAL lock_timeout = '10s'")  # a wait fails the test rather than hang it
+            holder.execute("SET LOCAL deadlock_timeout = '30s'")  # the request is the one PostgreSQL fails
+            holder.execute(lock, args)
             thread, outcome = self.in_thread(wait)
-            self.assertTrue(self.wait_for_lock_or_end(self.backend_pid(step), thread), "it waits for the step")
-            step.execute("UPDATE ecom_1c_session SET upload_size = 2 WHERE id = %s", [session_id])
+            self.assertTrue(self.wait_for_lock_or_end(self.backend_pid(holder), thread), "it waits for the lock")
+            holder.execute("UPDATE ecom_1c_session SET upload_size = 2 WHERE id = %s", [session_id])
             self.join(thread, outcome)
-            self.assertIsInstance(outcome.get("error"), psycopg2.errors.DeadlockDetected)
-            step.commit()
+            holder.commit()
         finally:
             if thread and thread.is_alive():
                 self.join(thread, outcome)
-            step.rollback()
-            step.close()
+            holder.rollback()
+            holder.close()
+        return outcome
 
     def test_a_deadlock_in_the_wait_for_a_file_is_run_again_not_taken_for_busy(self):
         """1C's document sent again waits for the request importing it (:meth:`ExchangeController._hold_file`)
@@ -650,24 +657,10 @@ class TestSessionRowConcurrency(ConcurrencyCase):
             return ExchangeController()._hold_file(env, env["ecom.1c.session"].browse(session_id), "a.xml",
                                                    wait=True)
 
-        importing = self.registry.cursor()
-        thread, outcome = None, {}
-        try:
-            importing.execute("SET LOCAL lock_timeout = '10s'")  # a wait fails the test rather than hang it
-            importing.execute("SET LOCAL deadlock_timeout = '30s'")  # the request is the one PostgreSQL fails
-            importing.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [FILE_LOCK, f"{session_id}/a.xml"])
-            thread, outcome = self.in_thread(wait)
-            self.assertTrue(self.wait_for_lock_or_end(self.backend_pid(importing), thread), "it waits for the file")
-            importing.execute("UPDATE ecom_1c_session SET upload_size = 2 WHERE id = %s", [session_id])
-            self.join(thread, outcome)
-            self.assertNotIn("result", outcome, "not answered busy")
-            self.assertIsInstance(outcome.get("error"), psycopg2.errors.DeadlockDetected)
-            importing.commit()
-        finally:
-            if thread and thread.is_alive():
-                self.join(thread, outcome)
-            importing.rollback()
-            importing.close()
+        outcome = self.deadlocked(session_id, wait, "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                                  [FILE_LOCK, f"{session_id}/a.xml"])
+        self.assertNotIn("result", outcome, "not answered busy")
+        self.assertIsInstance(outcome.get("error"), psycopg2.errors.DeadlockDetected)
 
     def test_a_catalog_file_sent_again_past_the_wait_for_its_import_is_busy_not_failed(self):
         """1C sends a catalog file again while a step of its import runs for longer than the wait (twice a

@@ -640,15 +640,21 @@ class TestScoringActivities(ScheduleCase):
         self.assertEqual(outcome.outcome, "ordered", "delivered after all: it sold")
         self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1))
 
-    def test_refusals_of_many_orders_at_once_in_one_query(self):
-        """A 1C exchange creates orders and marks them refused at delivery in the same step (the
-        order confirmed, then its status): the contacts they closed are «ordered, refused at
-        delivery», moved in one statement for any number of orders; other statuses cost nothing."""
+    def _three_customers_order_this_morning(self):
+        """The morning's list made, three of its customers (Anna's, Boris's, one of the shared list's)
+        order: their orders, each closing its customer's contact."""
         with freeze_time(TODAY):
             self._morning()
             orders = self.env["sale.order"]
             for partner in (self.anna_now, self.boris_now, self.shared_now):
                 orders |= self._order(partner, 0)
+        return orders
+
+    def test_refusals_of_many_orders_at_once_in_one_query(self):
+        """A 1C exchange creates orders and marks them refused at delivery in the same step (the
+        order confirmed, then its status): the contacts they closed are «ordered, refused at
+        delivery», moved in one statement for any number of orders; other statuses cost nothing."""
+        orders = self._three_customers_order_this_morning()
         Outcome = self.env["ecom.scoring.outcome"]
         outcomes = Outcome.search([("order_id", "in", orders.ids)])
         self.assertEqual(len(outcomes), 3)
@@ -777,11 +783,7 @@ class TestScoringActivities(ScheduleCase):
         """Many orders cancelled at once (a list's «Cancel», no dialog asked): one statement moves
         the contacts of all; a parcel refused at delivery, cancelled in Odoo all the same, stays
         «ordered, refused at delivery»; and an order 1C brings cancelled closes its contact so."""
-        with freeze_time(TODAY):
-            self._morning()
-            orders = self.env["sale.order"]
-            for partner in (self.anna_now, self.boris_now, self.shared_now):
-                orders |= self._order(partner, 0)
+        orders = self._three_customers_order_this_morning()
         Outcome = self.env["ecom.scoring.outcome"]
         outcomes = Outcome.search([("order_id", "in", orders.ids)], order="id")
         self.assertEqual(outcomes.mapped("order_id"), orders)
