@@ -90,13 +90,7 @@ class TestMarginAtTheTimeOfTheSale(ReportCase):
         self.assertEqual((sales["margin_base"], sales["cost"], sales["margin"]), (225, 180, 45))
 
     def test_an_order_in_another_currency_at_the_orders_rate(self):
-        company_currency = self.env.company.currency_id
-        other = self.env["res.currency"].with_context(active_test=False).search(
-            [("name", "in", ("EUR", "USD", "RUB")), ("id", "!=", company_currency.id)], limit=1)
-        other.active = True
-        self.env["res.currency.rate"].search([("currency_id", "=", other.id)]).unlink()
-        self.env["res.currency.rate"].create({"currency_id": other.id, "rate": 2.0, "name": "2000-01-01"})
-        pricelist = self.env["product.pricelist"].create({"name": "В валюте", "currency_id": other.id})
+        pricelist = self._pricelist_in_another_currency()
         order = self.env["sale.order"].create({
             "partner_id": self.buyer.id, "user_id": self.salesman.id, "pricelist_id": pricelist.id,
             "order_line": [Command.create({"product_id": self.seat.id, "product_uom_qty": 1, "price_unit": 2000,

@@ -191,20 +191,14 @@ class TestRefunds(ReportCase):
         """An order in another currency: its credit note gives back what it says at the order's
         rate (a full refund leaves nothing, whatever the rate of the day of the credit note), and a
         credit note in a third currency is converted through the company's."""
-        company_currency = self.env.company.currency_id
-        other = self.env["res.currency"].with_context(active_test=False).search(
-            [("name", "in", ("EUR", "USD", "RUB")), ("id", "!=", company_currency.id)], limit=1)
-        other.active = True
-        self.env["res.currency.rate"].search([("currency_id", "=", other.id)]).unlink()
-        self.env["res.currency.rate"].create({"currency_id": other.id, "rate": 2.0, "name": "2000-01-01"})
-        pricelist = self.env["product.pricelist"].create({"name": "В валюте", "currency_id": other.id})
+        pricelist = self._pricelist_in_another_currency()
         order = self.env["sale.order"].create({
             "partner_id": self.Partner.create({"name": "Иностранный покупатель"}).id, "user_id": self.salesman.id,
             "pricelist_id": pricelist.id,
             "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 1000,
                                            "tax_id": [Command.clear()]})]})
         order.action_confirm()
-        self.assertEqual((order.currency_id, order.currency_rate), (other, 2.0))
+        self.assertEqual((order.currency_id, order.currency_rate), (pricelist.currency_id, 2.0))
         invoice = self._invoice(order)
         credit_note = self._refund(invoice, post=False)
         credit_note.invoice_currency_rate = 4.0  # the rate changed since the order
@@ -212,7 +206,8 @@ class TestRefunds(ReportCase):
         credit_note.action_post()
         # 100 of the company's currency given back on the order's line, in the company's currency
         own = self.env["account.move"].create({
-            "move_type": "out_refund", "partner_id": order.partner_id.id, "currency_id": company_currency.id,
+            "move_type": "out_refund", "partner_id": order.partner_id.id,
+            "currency_id": self.env.company.currency_id.id,
             "invoice_line_ids": [Command.create({"product_id": self.product.id, "quantity": 1, "price_unit": 100,
                                                  "tax_ids": [Command.clear()],
                                                  "sale_line_ids": [Command.set(order.order_line.ids)]})]})

@@ -55,6 +55,17 @@ class ReportCase(EcomCrmCase):
         seat.with_company(cls.env.company).standard_price = 600
         return seat
 
+    def _pricelist_in_another_currency(self, rate=2.0):
+        """A pricelist in a currency other than the company's (EUR, USD or RUB, activated), at
+        ``rate`` to the company's currency on every day (its other rates removed)."""
+        company_currency = self.env.company.currency_id
+        other = self.env["res.currency"].with_context(active_test=False).search(
+            [("name", "in", ("EUR", "USD", "RUB")), ("id", "!=", company_currency.id)], limit=1)
+        other.active = True
+        self.env["res.currency.rate"].search([("currency_id", "=", other.id)]).unlink()
+        self.env["res.currency.rate"].create({"currency_id": other.id, "rate": rate, "name": "2000-01-01"})
+        return self.env["product.pricelist"].create({"name": "В валюте", "currency_id": other.id})
+
     @classmethod
     def _spend(cls, day, source, medium, campaign, amount):
         return cls.env["ecom.ad.spend"].create({"date": day, "source_id": source.id, "medium_id": medium.id,
