@@ -527,12 +527,7 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         began), stores the file anew."""
         session_id = self.session_importing()
         body = b"<new/>"
-        fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(body)),
-                               make_response=lambda data, headers=None: data)
-
-        def send_again(env):
-            return ExchangeController()._mode_file(env, env["ecom.1c.session"].browse(session_id), "catalog",
-                                                   "import.xml")
+        fake, send_again = self.catalog_file_sent_again(session_id, body)
 
         step = self.registry.cursor()
         thread, outcome = None, {}
@@ -623,6 +618,17 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         outcome = self.deadlocked(session_id, wait, "SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
         self.assertIsInstance(outcome.get("error"), psycopg2.errors.DeadlockDetected)
 
+    def catalog_file_sent_again(self, session_id, body):
+        """1C's request sending the catalog's ``import.xml`` (of ``body``'s length) again in the session:
+        the HTTP request to patch the controller's with, and the request run in an environment."""
+        fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(body)),
+                               make_response=lambda data, headers=None: data)
+
+        def send_again(env):
+            return ExchangeController()._mode_file(env, env["ecom.1c.session"].browse(session_id), "catalog",
+                                                   "import.xml")
+        return fake, send_again
+
     def deadlocked(self, session_id, wait, lock, args):
         """Run ``wait`` (a request that locks the session's row, then waits for a lock) in a thread while
         another connection, holding that lock (``lock`` with ``args``), writes the row: a deadlock
@@ -671,12 +677,7 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         session_id = self.session_importing()
         body = b"<new/>"
         read = []
-        fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(body)),
-                               make_response=lambda data, headers=None: data)
-
-        def send_again(env):
-            return ExchangeController()._mode_file(env, env["ecom.1c.session"].browse(session_id), "catalog",
-                                                   "import.xml")
+        fake, send_again = self.catalog_file_sent_again(session_id, body)
 
         step = self.registry.cursor()
         try:
