@@ -276,7 +276,8 @@ class TestOwnerDashboard(ReportCase):
         self.assertAlmostEqual(kpis["Request to sale (%)"][0], 40)
         self.assertAlmostEqual(kpis["Request to sale (%)"][1], 50)
         self.assertEqual(kpis["Orders"], (2, 1), "the order refused at delivery is no sale")
-        self.assertEqual(kpis["Sales revenue"], (4000, 1500))
+        self.assertEqual(kpis["Sales revenue incl. VAT"], (4000, 1500))
+        self.assertEqual(kpis["Sales revenue excl. VAT"], (4000, 1500), "orders without VAT: the same")
         self.assertEqual(kpis["Average order value"], (2000, 1500))
         self.assertEqual(kpis["Ad spend"], (1500, 600))
         self.assertAlmostEqual(kpis["ROMI of paid channels (%)"][0], 100 * (4000 - 1500) / 1500)
@@ -290,8 +291,8 @@ class TestOwnerDashboard(ReportCase):
 
     def test_global_filters(self):
         mine = self.kpis(self.reader(**{owner_dashboard.USER: [self.salesman.id]}))
-        self.assertEqual((mine["Requests"], mine["Of them won so far"], mine["Sales revenue"], mine["Refusals"]),
-                         ((4, 2), (2, 1), (4000, 1500), (1, 1)))
+        self.assertEqual((mine["Requests"], mine["Of them won so far"], mine["Sales revenue incl. VAT"],
+                          mine["Refusals"]), ((4, 2), (2, 1), (4000, 1500), (1, 1)))
         self.assertEqual(mine["Ad spend"], ("", ""), "ad spend belongs to no salesperson: none, not 0")
         vk = self.kpis(self.reader(**{owner_dashboard.CHANNEL: [self.vk.id]}))
         self.assertEqual((vk["Requests"], vk["Of them won so far"], vk["Ad spend"], vk["Refused at delivery"],
