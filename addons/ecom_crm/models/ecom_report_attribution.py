@@ -2,14 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from .ecom_report_channel import LOCAL_DAY
-from .ecom_report_mixin import (
-    ORDER_REFUNDED,
-    ORDER_REVENUE,
-    ORDER_REVENUE_UNTAXED,
-    ORDER_SOLD,
-    net_revenue_fields,
-    order_refunds,
-)
+from .ecom_report_mixin import net_revenue_fields, order_measures
 
 # Each confirmed order (not refused at delivery) with its customer (the commercial partner: a contact's orders count for
 # the company), its day in the company's time zone (its month is the store's: an order of 00:30 on
@@ -32,9 +25,7 @@ ORDERS_CTE = SQL("""
           LEFT JOIN crm_lead l ON l.id = so.opportunity_id
           LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
          WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
-    )""", day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE),
-    revenue_untaxed=SQL(ORDER_REVENUE_UNTAXED), refunded=SQL(ORDER_REFUNDED), sold=SQL(ORDER_SOLD),
-    refunds=order_refunds())
+    )""", day=SQL(LOCAL_DAY, SQL("so.date_order")), **order_measures())
 # Each customer's first touch in each company they bought from: the channel of their first request
 # (of that company, or of none) or order of that company, whichever came first (a request without a
 # channel still is the first touch: the customer came by no known channel). A customer is each

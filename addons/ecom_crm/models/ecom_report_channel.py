@@ -1,14 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .ecom_report_mixin import (
-    ORDER_REFUNDED,
-    ORDER_REVENUE,
-    ORDER_REVENUE_UNTAXED,
-    ORDER_SOLD,
-    net_revenue_fields,
-    order_refunds,
-)
+from .ecom_report_mixin import net_revenue_fields, order_measures
 
 # the time zone of the rows without a company (a request of no team and no salesperson yet): the
 # main company's, as in the reports kept in tables (``ecom.report.mixin._ecom_default_tz``); read at
@@ -124,5 +117,4 @@ class EcomReportChannel(models.Model):
               FROM t
           GROUP BY t.date, t.company_id, t.team_id, t.user_id, t.source_id, t.medium_id, t.campaign_id
         """, lead_day=SQL(LOCAL_DAY, SQL("l.create_date")), order_day=SQL(LOCAL_DAY, SQL("so.date_order")),
-            revenue=SQL(ORDER_REVENUE), revenue_untaxed=SQL(ORDER_REVENUE_UNTAXED), refunded=SQL(ORDER_REFUNDED),
-            sold=SQL(ORDER_SOLD), refunds=order_refunds())
+            **order_measures())

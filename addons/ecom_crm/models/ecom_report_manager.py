@@ -1,13 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .ecom_report_mixin import (
-    ORDER_REFUNDED,
-    ORDER_REVENUE,
-    ORDER_REVENUE_UNTAXED,
-    order_refunds,
-    revenue_untaxed_field,
-)
+from .ecom_report_mixin import order_measures, revenue_untaxed_field
 
 
 class EcomReportManager(models.Model):
@@ -137,8 +131,7 @@ class EcomReportManager(models.Model):
             WHERE true %(l_only)s
         """, comment=comment, today=today, m_only=where("m.res_id"), c_only=where("c.lead_id"),
             o_only=where("so.opportunity_id"), a_only=where("res_id"), l_only=where("l.id"),
-            refunds=order_refunds(where("so.opportunity_id")), revenue=SQL(ORDER_REVENUE),
-            revenue_untaxed=SQL(ORDER_REVENUE_UNTAXED), refunded=SQL(ORDER_REFUNDED))
+            **order_measures(where("so.opportunity_id")))
         won = SQL("(l.active AND coalesce(ls.is_won, false))")
         hours = SQL("extract(epoch FROM resp.date - l.create_date) / 3600.0")
         values = {

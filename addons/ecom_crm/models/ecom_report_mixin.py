@@ -48,6 +48,15 @@ def revenue_untaxed_field(string="Revenue excl. VAT", help_text=None):
                           "less the untaxed part of what their credit notes gave back.")
 
 
+def order_measures(where=None):
+    """``{name: SQL}`` of what the reports of orders read of an order ``so``: ``revenue``,
+    ``revenue_untaxed``, ``refunded``, ``sold`` (the constants above) and ``refunds``, the subquery of
+    :func:`order_refunds` (``where``: its condition on the orders) they read them from, to LEFT JOIN as
+    ``rf`` on ``rf.order_id = so.id``: the named arguments of a report's ``SQL``."""
+    return {"revenue": SQL(ORDER_REVENUE), "revenue_untaxed": SQL(ORDER_REVENUE_UNTAXED),
+            "refunded": SQL(ORDER_REFUNDED), "sold": SQL(ORDER_SOLD), "refunds": order_refunds(where)}
+
+
 def flush_order_refunds(env):
     """Write what the transaction holds of the documents :func:`order_refunds` reads (the invoices,
     the credit notes and their order lines) before a query made of it outside the reports' refresh."""

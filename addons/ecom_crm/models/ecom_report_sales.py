@@ -2,14 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from .ecom_report_channel import LOCAL_DAY
-from .ecom_report_mixin import (
-    ORDER_REFUNDED,
-    ORDER_REVENUE,
-    ORDER_REVENUE_UNTAXED,
-    ORDER_SOLD,
-    net_revenue_fields,
-    order_refunds,
-)
+from .ecom_report_mixin import net_revenue_fields, order_measures
 
 
 class EcomReportSales(models.Model):
@@ -106,6 +99,4 @@ class EcomReportSales(models.Model):
             )
             SELECT row_number() OVER () AS id, g.*
               FROM g
-        """, day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE),
-            revenue_untaxed=SQL(ORDER_REVENUE_UNTAXED), refunded=SQL(ORDER_REFUNDED), sold=SQL(ORDER_SOLD),
-            refunds=order_refunds())
+        """, day=SQL(LOCAL_DAY, SQL("so.date_order")), **order_measures())
