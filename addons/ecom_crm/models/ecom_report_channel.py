@@ -69,7 +69,7 @@ class EcomReportChannel(models.Model):
     conversion = fields.Float("Request to order (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
                               ecom_ratio=("request_order_count", "request_count", 100))
     average_order = fields.Monetary("Average order", readonly=True, aggregator="ecom_ratio",
-                                    ecom_ratio=("revenue", "order_count", 1))
+                                    ecom_ratio=("revenue", "order_count", 1), help="Revenue incl. VAT / orders.")
     romi = fields.Float("ROMI (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
                         ecom_ratio=("channel_revenue", "spend", 100, -100),
                         help="(Revenue of known channels − ad spend) / ad spend × 100, both with VAT: the ad "

@@ -50,7 +50,7 @@ class EcomReportSales(models.Model):
                              help="The margin base less the cost of goods.")
     # ratios of the group's sums (no columns: see ecom.report.mixin)
     average_order = fields.Monetary("Average order", readonly=True, aggregator="ecom_ratio",
-                                    ecom_ratio=("revenue", "order_count", 1))
+                                    ecom_ratio=("revenue", "order_count", 1), help="Revenue incl. VAT / orders.")
     repeat_rate = fields.Float("Repeat purchases (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
                                ecom_ratio=("returning_order_count", "order_count", 100))
     margin_percent = fields.Float("Margin (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
