@@ -22,7 +22,10 @@ class EcomAdSpend(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id)
-    amount = fields.Monetary("Spend", required=True, currency_field="currency_id")
+    amount = fields.Monetary(
+        "Spend", required=True, currency_field="currency_id",
+        help="What the campaign cost with VAT, as the ad system invoices it: ROMI and ДРР set it against the revenue "
+             "incl. VAT.")
     amount_company = fields.Float(
         "Spend (company currency)", compute="_compute_amount_company", store=True, readonly=True,
         help="The spend in the company's currency at the day's rate: what the reports add up.")

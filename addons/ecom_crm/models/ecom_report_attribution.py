@@ -1,19 +1,20 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .ecom_report_channel import LOCAL_DAY, ORDER_REFUNDED, ORDER_REVENUE, ORDER_SOLD
-from .ecom_report_mixin import net_revenue_fields, order_refunds
+from .ecom_report_channel import LOCAL_DAY
+from .ecom_report_mixin import net_revenue_fields, order_measures
 
 # Each confirmed order (not refused at delivery) with its customer (the commercial partner: a contact's orders count for
 # the company), its day in the company's time zone (its month is the store's: an order of 00:30 on
-# the 1st in Moscow is 21:30 UTC of the month before), its revenue (net of its credit notes, which count
-# on the order: see ``order_refunds``), whether it is a sale (``sold``: not given back in full; a
+# the 1st in Moscow is 21:30 UTC of the month before), its revenue with VAT and without (net of its credit notes,
+# which count on the order: see ``order_refunds``), whether it is a sale (``sold``: not given back in full; a
 # returned order counts among no orders nor customers) and its last touch: the channel
 # of the request that led to it, else the order's own UTM (1C orders carry none: "no channel").
 ORDERS_CTE = SQL("""
     orders AS (
         SELECT so.id, p.commercial_partner_id AS partner_id, so.company_id, so.team_id, so.user_id,
                so.date_order, %(day)s AS day, %(revenue)s AS revenue, %(refunded)s AS refunded, %(sold)s AS sold,
+               %(revenue_untaxed)s AS revenue_untaxed,
                COALESCE(l.source_id, so.source_id) AS lt_source_id,
                COALESCE(l.medium_id, so.medium_id) AS lt_medium_id,
                COALESCE(l.campaign_id, so.campaign_id) AS lt_campaign_id
@@ -24,8 +25,7 @@ ORDERS_CTE = SQL("""
           LEFT JOIN crm_lead l ON l.id = so.opportunity_id
           LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
          WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
-    )""", day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE), refunded=SQL(ORDER_REFUNDED),
-    sold=SQL(ORDER_SOLD), refunds=order_refunds())
+    )""", day=SQL(LOCAL_DAY, SQL("so.date_order")), **order_measures())
 # Each customer's first touch in each company they bought from: the channel of their first request
 # (of that company, or of none) or order of that company, whichever came first (a request without a
 # channel still is the first touch: the customer came by no known channel). A customer is each
@@ -78,11 +78,12 @@ class EcomReportAttribution(models.Model):
     new_customer_count = fields.Integer(
         "New customers", readonly=True, aggregator="sum", help="Customers whose first order this is.")
     repeat_order_count = fields.Integer("Repeat orders", readonly=True, aggregator="sum")
-    revenue, refunded = net_revenue_fields()
+    revenue, refunded, revenue_untaxed = net_revenue_fields()
     revenue_per_customer = fields.Monetary(
         "Revenue per new customer", readonly=True, aggregator="ecom_ratio",
         ecom_ratio=("revenue", "new_customer_count", 1),
-        help="Revenue / new customers: over all months, the lifetime revenue of a customer the channel brought.")
+        help="Revenue incl. VAT / new customers: over all months, the lifetime revenue of a customer the channel "
+             "brought.")
     repeat_share = fields.Float("Repeat orders (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
                                 ecom_ratio=("repeat_order_count", "order_count", 100))
 
@@ -100,7 +101,7 @@ class EcomReportAttribution(models.Model):
                        count(*) FILTER (WHERE o.sold)::int AS order_count,
                        count(*) FILTER (WHERE o.sold AND o.n = 1)::int AS new_customer_count,
                        count(*) FILTER (WHERE o.sold AND o.n > 1)::int AS repeat_order_count, SUM(o.revenue) AS revenue,
-                       SUM(o.refunded) AS refunded
+                       SUM(o.refunded) AS refunded, SUM(o.revenue_untaxed) AS revenue_untaxed
                   FROM numbered o
                   LEFT JOIN first_touch ft ON ft.company_id = o.company_id AND ft.partner_id = o.partner_id
               GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10

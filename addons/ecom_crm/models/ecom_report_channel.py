@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .ecom_report_mixin import net_revenue_fields, order_refunds
+from .ecom_report_mixin import net_revenue_fields, order_measures
 
 # the time zone of the rows without a company (a request of no team and no salesperson yet): the
 # main company's, as in the reports kept in tables (``ecom.report.mixin._ecom_default_tz``); read at
@@ -15,14 +15,6 @@ MAIN_TZ = """(SELECT mp.tz FROM ir_model_data d
 # row of no company, whose day is the main company's)
 LOCAL_DAY = ("(%s AT TIME ZONE 'UTC' AT TIME ZONE CASE WHEN cp.id IS NULL THEN COALESCE(" + MAIN_TZ
              + ", 'UTC') ELSE COALESCE(cp.tz, 'UTC') END)::date")
-# an order's revenue in its company's currency (the rate of the order), net of what its credit notes gave
-# back (``rf``: the order's row of :func:`order_refunds`, LEFT JOINed on ``rf.order_id = so.id``)
-ORDER_REVENUE = "(so.amount_total - COALESCE(rf.refunded, 0)) / COALESCE(NULLIF(so.currency_rate, 0), 1)"
-# what the order's credit notes gave back, in its company's currency at the order's rate
-ORDER_REFUNDED = "COALESCE(rf.refunded, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)"
-# whether the order is a sale: not given back in full (a returned order: no order in the counts of
-# orders, conversions and customers; its revenue nothing, what it gave back among the refunds)
-ORDER_SOLD = "NOT COALESCE(rf.returned, false)"
 
 
 class EcomReportChannel(models.Model):
@@ -57,7 +49,7 @@ class EcomReportChannel(models.Model):
     clicks = fields.Integer(readonly=True, aggregator="sum")
     request_count = fields.Integer("Requests", readonly=True, aggregator="sum")
     order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
-    revenue, refunded = net_revenue_fields()
+    revenue, refunded, revenue_untaxed = net_revenue_fields()
     # what the ratios of requests and of ad spend count: an order placed without any request (from 1C,
     # at the till) is a sale, not a request's conversion, and one without a channel is no ad's return
     request_order_count = fields.Integer(
@@ -66,7 +58,7 @@ class EcomReportChannel(models.Model):
     channel_revenue = fields.Monetary(
         "Revenue of known channels", readonly=True, aggregator="sum",
         help="Revenue of the orders whose channel is known (their own UTM or their request's), VAT included: "
-             "what ROMI sets against the ad spend.")
+             "what ROMI sets against the ad spend (with VAT too, as the ad systems invoice it).")
     # ratios of the group's sums (no columns: see ecom.report.mixin)
     cpl = fields.Monetary("Cost per request (CPL)", readonly=True, aggregator="ecom_ratio",
                           ecom_ratio=("spend", "request_count", 1))
@@ -77,13 +69,16 @@ class EcomReportChannel(models.Model):
     conversion = fields.Float("Request to order (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
                               ecom_ratio=("request_order_count", "request_count", 100))
     average_order = fields.Monetary("Average order", readonly=True, aggregator="ecom_ratio",
-                                    ecom_ratio=("revenue", "order_count", 1))
+                                    ecom_ratio=("revenue", "order_count", 1), help="Revenue incl. VAT / orders.")
     romi = fields.Float("ROMI (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
                         ecom_ratio=("channel_revenue", "spend", 100, -100),
-                        help="(Revenue of known channels − ad spend) / ad spend × 100")
+                        help="(Revenue of known channels − ad spend) / ad spend × 100, both with VAT: the ad "
+                             "systems' spend is invoiced with VAT, so the revenue it is set against is the revenue "
+                             "incl. VAT (against the revenue excl. VAT, VAT would count as a loss of the ads).")
     drr = fields.Float("ДРР (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
                        ecom_ratio=("spend", "revenue", 100),
-                       help="Share of ad spend in revenue (доля рекламных расходов): ad spend / revenue × 100")
+                       help="Share of ad spend in revenue (доля рекламных расходов): ad spend / revenue incl. VAT "
+                            "× 100, both with VAT (as ROMI).")
 
     def _ecom_query(self):
         return SQL("""
@@ -91,11 +86,11 @@ class EcomReportChannel(models.Model):
                 SELECT s.date, s.company_id, NULL::int AS team_id, NULL::int AS user_id, s.source_id, s.medium_id,
                        s.campaign_id, s.amount_company AS spend, s.impressions, s.clicks, 0 AS request_count,
                        0 AS order_count, 0 AS revenue, 0 AS request_order_count, 0 AS channel_revenue,
-                       0 AS refunded
+                       0 AS refunded, 0 AS revenue_untaxed
                   FROM ecom_ad_spend s
                 UNION ALL
                 SELECT %(lead_day)s, l.company_id, l.team_id, l.user_id, l.source_id, l.medium_id, l.campaign_id,
-                       NULL, 0, 0, 1, 0, 0, 0, 0, 0
+                       NULL, 0, 0, 1, 0, 0, 0, 0, 0, 0
                   FROM crm_lead l
                   LEFT JOIN res_company c ON c.id = l.company_id
                   LEFT JOIN res_partner cp ON cp.id = c.partner_id
@@ -105,7 +100,7 @@ class EcomReportChannel(models.Model):
                        COALESCE(so.campaign_id, l.campaign_id), NULL, 0, 0, 0, (%(sold)s)::int, %(revenue)s,
                        (so.opportunity_id IS NOT NULL AND %(sold)s)::int,
                        CASE WHEN COALESCE(so.source_id, l.source_id) IS NOT NULL THEN %(revenue)s ELSE 0 END,
-                       %(refunded)s
+                       %(refunded)s, %(revenue_untaxed)s
                   FROM sale_order so
                   LEFT JOIN crm_lead l ON l.id = so.opportunity_id
                   LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
@@ -118,8 +113,8 @@ class EcomReportChannel(models.Model):
                    SUM(t.clicks)::int AS clicks, SUM(t.request_count)::int AS request_count,
                    SUM(t.order_count)::int AS order_count, SUM(t.revenue) AS revenue,
                    SUM(t.request_order_count)::int AS request_order_count, SUM(t.channel_revenue) AS channel_revenue,
-                   SUM(t.refunded) AS refunded
+                   SUM(t.refunded) AS refunded, SUM(t.revenue_untaxed) AS revenue_untaxed
               FROM t
           GROUP BY t.date, t.company_id, t.team_id, t.user_id, t.source_id, t.medium_id, t.campaign_id
         """, lead_day=SQL(LOCAL_DAY, SQL("l.create_date")), order_day=SQL(LOCAL_DAY, SQL("so.date_order")),
-            revenue=SQL(ORDER_REVENUE), refunded=SQL(ORDER_REFUNDED), sold=SQL(ORDER_SOLD), refunds=order_refunds())
+            **order_measures())

@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from .ecom_report_attribution import FIRST_TOUCH_CTE, ORDERS_CTE
+from .ecom_report_mixin import revenue_untaxed_field
 
 # repeat purchase windows, in months
 WINDOWS = (3, 6, 12)
@@ -33,7 +34,14 @@ class EcomReportCohort(models.Model):
     campaign_id = fields.Many2one("utm.campaign", "First-touch campaign", readonly=True)
     customer_count = fields.Integer("Customers acquired", readonly=True, aggregator="sum")
     order_count = fields.Integer("Lifetime orders", readonly=True, aggregator="sum")
-    revenue = fields.Monetary("Lifetime revenue incl. VAT", readonly=True, aggregator="sum")
+    revenue = fields.Monetary(
+        "Lifetime revenue incl. VAT", readonly=True, aggregator="sum",
+        help="What the customers acquired have paid to date, VAT included, less what their credit notes gave back: "
+             "what the lifetime ROMI sets against the ad spend (with VAT too, as the ad systems invoice it).")
+    revenue_untaxed = revenue_untaxed_field(
+        "Lifetime revenue excl. VAT",
+        "What the customers acquired have paid to date without VAT (the accountant's figure), less the untaxed part "
+        "of what their credit notes gave back.")
     spend = fields.Monetary(
         "Ad spend", readonly=True, aggregator="sum",
         help="Empty where no ad spend of the channel was imported for the period: its costs, CAC and ROMI are empty "
@@ -55,13 +63,15 @@ class EcomReportCohort(models.Model):
     repeat_12m_share = fields.Float("Repeat in 12 months (%)", readonly=True, digits=(16, 1),
                                     aggregator="ecom_ratio", ecom_ratio=("repeat_12m", "matured_12m", 100))
     revenue_per_customer = fields.Monetary("Lifetime revenue per customer", readonly=True, aggregator="ecom_ratio",
-                                           ecom_ratio=("revenue", "customer_count", 1))
+                                           ecom_ratio=("revenue", "customer_count", 1),
+                                           help="Lifetime revenue incl. VAT / customers acquired.")
     cac = fields.Monetary("Acquisition cost per customer (CAC)", readonly=True, aggregator="ecom_ratio",
                           ecom_ratio=("spend", "customer_count", 1))
     lifetime_romi = fields.Float(
         "Lifetime ROMI (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
         ecom_ratio=("revenue", "spend", 100, -100),
-        help="(Lifetime revenue of the customers acquired − the month's ad spend) / ad spend × 100")
+        help="(Lifetime revenue of the customers acquired − the month's ad spend) / ad spend × 100, both with VAT "
+             "(the ad systems invoice their spend with VAT).")
 
     def _ecom_query(self):
         windows = SQL(", ").join(
@@ -88,20 +98,20 @@ class EcomReportCohort(models.Model):
                        (array_agg(o.user_id ORDER BY o.n))[1] AS user_id,
                        min(o.date_order) AS first_order, min(o.day) AS first_day,
                        min(o.date_order) FILTER (WHERE o.n = 2) AS second_order,
-                       count(*) AS order_count, SUM(o.revenue) AS revenue
+                       count(*) AS order_count, SUM(o.revenue) AS revenue, SUM(o.revenue_untaxed) AS revenue_untaxed
                   FROM numbered o
               GROUP BY o.company_id, o.partner_id
             ), g AS (
                 SELECT date_trunc('month', c.first_day)::date AS date, c.company_id, c.team_id, c.user_id,
                        ft.source_id, ft.medium_id, ft.campaign_id, count(*)::int AS customer_count,
                        SUM(c.order_count)::int AS order_count, SUM(c.revenue) AS revenue, NULL::float AS spend,
-                       %(windows)s
+                       %(windows)s, SUM(c.revenue_untaxed) AS revenue_untaxed
                   FROM customers c
                   LEFT JOIN first_touch ft ON ft.company_id = c.company_id AND ft.partner_id = c.partner_id
               GROUP BY 1, 2, 3, 4, 5, 6, 7
                 UNION ALL
                 SELECT date_trunc('month', s.date)::date, s.company_id, NULL, NULL, s.source_id, s.medium_id,
-                       s.campaign_id, 0, 0, 0, SUM(s.amount_company), %(zero_windows)s
+                       s.campaign_id, 0, 0, 0, SUM(s.amount_company), %(zero_windows)s, 0
                   FROM ecom_ad_spend s
               GROUP BY 1, 2, 5, 6, 7
             )

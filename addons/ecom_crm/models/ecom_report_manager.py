@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .ecom_report_mixin import order_refunds
+from .ecom_report_mixin import order_measures, revenue_untaxed_field
 
 
 class EcomReportManager(models.Model):
@@ -55,11 +55,15 @@ class EcomReportManager(models.Model):
     revenue = fields.Monetary("Revenue incl. VAT", readonly=True, currency_field="currency_id",
                               help="What the request's confirmed orders came to with VAT, less what their credit "
                                    "notes gave back.")
+    revenue_untaxed = revenue_untaxed_field(
+        help_text="What the request's confirmed orders came to without VAT (the accountant's figure), less the "
+                  "untaxed part of what their credit notes gave back.")
     refunded = fields.Monetary("Refunds", readonly=True, currency_field="currency_id",
                                help="What the posted credit notes of the request's orders gave back (already taken "
                                     "from the revenue).")
     avg_order = fields.Monetary("Average order", readonly=True, currency_field="currency_id",
-                                aggregator="ecom_ratio", ecom_ratio=("revenue", "orders", 1))
+                                aggregator="ecom_ratio", ecom_ratio=("revenue", "orders", 1),
+                                help="Revenue incl. VAT / orders.")
     overdue_activities = fields.Integer("Overdue activities", readonly=True)
 
     _ecom_base_columns = [
@@ -69,6 +73,7 @@ class EcomReportManager(models.Model):
         ("campaign_id", "integer"), ("requests", "integer"), ("responded", "integer"),
         ("first_response_date", "timestamp"), ("response_hours", "float8"), ("won", "integer"), ("orders", "integer"),
         ("revenue", "numeric"), ("overdue_activities", "integer"), ("refunded", "numeric"),
+        ("revenue_untaxed", "numeric"),
     ]
 
     @api.model
@@ -109,9 +114,8 @@ class EcomReportManager(models.Model):
                 SELECT so.opportunity_id AS lead_id,
                        -- an order given back in full is a returned order: no order, its revenue nothing
                        count(*) FILTER (WHERE NOT coalesce(rf.returned, false)) AS orders,
-                       sum((so.amount_total - coalesce(rf.refunded, 0)) / coalesce(nullif(so.currency_rate, 0), 1))
-                       AS amount,
-                       sum(coalesce(rf.refunded, 0) / coalesce(nullif(so.currency_rate, 0), 1)) AS refunded
+                       sum(%(revenue)s) AS amount, sum(%(revenue_untaxed)s) AS amount_untaxed,
+                       sum(%(refunded)s) AS refunded
                   FROM sale_order so
                   LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
                  WHERE so.state = 'sale' AND so.opportunity_id IS NOT NULL
@@ -127,7 +131,7 @@ class EcomReportManager(models.Model):
             WHERE true %(l_only)s
         """, comment=comment, today=today, m_only=where("m.res_id"), c_only=where("c.lead_id"),
             o_only=where("so.opportunity_id"), a_only=where("res_id"), l_only=where("l.id"),
-            refunds=order_refunds(where("so.opportunity_id")))
+            **order_measures(where("so.opportunity_id")))
         won = SQL("(l.active AND coalesce(ls.is_won, false))")
         hours = SQL("extract(epoch FROM resp.date - l.create_date) / 3600.0")
         values = {
@@ -137,7 +141,7 @@ class EcomReportManager(models.Model):
             "requests": SQL("1"), "responded": SQL("(resp.date IS NOT NULL)::int"),
             "first_response_date": SQL("resp.date"), "response_hours": hours, "won": SQL("%s::int", won),
             "orders": SQL("coalesce(o.orders, 0)"), "revenue": SQL("coalesce(o.amount, 0)"),
-            "refunded": SQL("coalesce(o.refunded, 0)"),
+            "refunded": SQL("coalesce(o.refunded, 0)"), "revenue_untaxed": SQL("coalesce(o.amount_untaxed, 0)"),
             "overdue_activities": SQL("coalesce(a.overdue, 0)"),
         }
         return {"request": (values, source)}

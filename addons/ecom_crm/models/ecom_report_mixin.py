@@ -9,12 +9,26 @@ REFRESH_TABLE = "ecom_report_refresh"
 # them is left to the ORM
 RAW_AGGREGATES = ("count", "count_distinct", "array_agg", "recordset")
 
+# an order's revenue in its company's currency (the rate of the order), net of what its credit notes gave
+# back (``rf``: the order's row of :func:`order_refunds`, LEFT JOINed on ``rf.order_id = so.id``)
+ORDER_REVENUE = "(so.amount_total - COALESCE(rf.refunded, 0)) / COALESCE(NULLIF(so.currency_rate, 0), 1)"
+# the same without VAT: the order's untaxed amount less the untaxed part of what its credit notes gave back
+ORDER_REVENUE_UNTAXED = ("(so.amount_untaxed - COALESCE(rf.refunded_untaxed, 0))"
+                         " / COALESCE(NULLIF(so.currency_rate, 0), 1)")
+# what the order's credit notes gave back, in its company's currency at the order's rate
+ORDER_REFUNDED = "COALESCE(rf.refunded, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)"
+# whether the order is a sale: not given back in full (a returned order: no order in the counts of
+# orders, conversions and customers; its revenue nothing, what it gave back among the refunds)
+ORDER_SOLD = "NOT COALESCE(rf.returned, false)"
+
 
 def net_revenue_fields():
-    """``(revenue, refunded)``: the measures of a report of orders, the revenue net of the credit
-    notes and what they gave back (one definition for the channel, attribution and sales reports),
-    VAT included: what the customers pay, as the customer card, the funnel and the ad systems' spend
-    (ROMI, ДРР) count it; the sales report's margin is without VAT."""
+    """``(revenue, refunded, revenue_untaxed)``: the measures of a report of orders, the revenue net
+    of the credit notes, what they gave back, and the revenue without VAT (one definition for the
+    channel, attribution and sales reports, of ``ORDER_REVENUE`` and ``ORDER_REVENUE_UNTAXED``). The
+    revenue is VAT included: what the customers pay, as the customer card,
+    the funnel and the ad systems' spend (ROMI, ДРР) count it; the revenue without VAT is the
+    accountant's (1C's) figure, net of the untaxed part of the same refunds."""
     return (
         fields.Monetary("Revenue incl. VAT", readonly=True, aggregator="sum",
                         help="What the confirmed orders came to with VAT, as the customers pay, less what their "
@@ -22,7 +36,25 @@ def net_revenue_fields():
         fields.Monetary("Refunds", readonly=True, aggregator="sum",
                         help="What the posted credit notes of the orders gave back, VAT included (already taken "
                              "from the revenue)."),
+        revenue_untaxed_field(),
     )
+
+
+def revenue_untaxed_field(string="Revenue excl. VAT", help_text=None):
+    """The measure of the revenue without VAT (``string``, ``help_text``: a report's own wording of it)."""
+    return fields.Monetary(
+        string, readonly=True, aggregator="sum",
+        help=help_text or "What the confirmed orders came to without VAT (the accountant's figure, as 1C counts it), "
+                          "less the untaxed part of what their credit notes gave back.")
+
+
+def order_measures(where=None):
+    """``{name: SQL}`` of what the reports of orders read of an order ``so``: ``revenue``,
+    ``revenue_untaxed``, ``refunded``, ``sold`` (the constants above) and ``refunds``, the subquery of
+    :func:`order_refunds` (``where``: its condition on the orders) they read them from, to LEFT JOIN as
+    ``rf`` on ``rf.order_id = so.id``: the named arguments of a report's ``SQL``."""
+    return {"revenue": SQL(ORDER_REVENUE), "revenue_untaxed": SQL(ORDER_REVENUE_UNTAXED),
+            "refunded": SQL(ORDER_REFUNDED), "sold": SQL(ORDER_SOLD), "refunds": order_refunds(where)}
 
 
 def flush_order_refunds(env):

@@ -1,8 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .ecom_report_channel import LOCAL_DAY, ORDER_REFUNDED, ORDER_REVENUE, ORDER_SOLD
-from .ecom_report_mixin import net_revenue_fields, order_refunds
+from .ecom_report_channel import LOCAL_DAY
+from .ecom_report_mixin import net_revenue_fields, order_measures
 
 
 class EcomReportSales(models.Model):
@@ -38,11 +38,7 @@ class EcomReportSales(models.Model):
     order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
     new_customer_count = fields.Integer("New customers", readonly=True, aggregator="sum")
     returning_order_count = fields.Integer("Orders of returning customers", readonly=True, aggregator="sum")
-    revenue, refunded = net_revenue_fields()
-    revenue_untaxed = fields.Monetary(
-        "Revenue excl. VAT", readonly=True, aggregator="sum",
-        help="What the confirmed orders came to without VAT («выручка без НДС», the accountant's figure), less the "
-             "untaxed part of what their credit notes gave back.")
+    revenue, refunded, revenue_untaxed = net_revenue_fields()
     margin_base = fields.Monetary(
         "Margin base excl. VAT", readonly=True, aggregator="sum",
         help="Untaxed amount of the lines that have a cost: VAT is no margin.")
@@ -54,7 +50,7 @@ class EcomReportSales(models.Model):
                              help="The margin base less the cost of goods.")
     # ratios of the group's sums (no columns: see ecom.report.mixin)
     average_order = fields.Monetary("Average order", readonly=True, aggregator="ecom_ratio",
-                                    ecom_ratio=("revenue", "order_count", 1))
+                                    ecom_ratio=("revenue", "order_count", 1), help="Revenue incl. VAT / orders.")
     repeat_rate = fields.Float("Repeat purchases (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
                                ecom_ratio=("returning_order_count", "order_count", 100))
     margin_percent = fields.Float("Margin (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
@@ -71,8 +67,7 @@ class EcomReportSales(models.Model):
               GROUP BY sol.order_id
             ), orders AS (
                 SELECT so.id, so.company_id, so.team_id, so.user_id, %(day)s AS date, %(revenue)s AS revenue,
-                       (so.amount_untaxed - COALESCE(rf.refunded_untaxed, 0))
-                       / COALESCE(NULLIF(so.currency_rate, 0), 1) AS revenue_untaxed,
+                       %(revenue_untaxed)s AS revenue_untaxed,
                        %(refunded)s AS refunded, %(sold)s AS sold,
                        (COALESCE(ln.base, 0) - COALESCE(rf.refunded_base, 0))
                        / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin_base,
@@ -104,5 +99,4 @@ class EcomReportSales(models.Model):
             )
             SELECT row_number() OVER () AS id, g.*
               FROM g
-        """, day=SQL(LOCAL_DAY, SQL("so.date_order")), revenue=SQL(ORDER_REVENUE), refunded=SQL(ORDER_REFUNDED),
-            sold=SQL(ORDER_SOLD), refunds=order_refunds())
+        """, day=SQL(LOCAL_DAY, SQL("so.date_order")), **order_measures())

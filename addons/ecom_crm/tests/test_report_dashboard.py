@@ -276,7 +276,8 @@ class TestOwnerDashboard(ReportCase):
         self.assertAlmostEqual(kpis["Request to sale (%)"][0], 40)
         self.assertAlmostEqual(kpis["Request to sale (%)"][1], 50)
         self.assertEqual(kpis["Orders"], (2, 1), "the order refused at delivery is no sale")
-        self.assertEqual(kpis["Sales revenue"], (4000, 1500))
+        self.assertEqual(kpis["Sales revenue incl. VAT"], (4000, 1500))
+        self.assertEqual(kpis["Sales revenue excl. VAT"], (4000, 1500), "orders without VAT: the same")
         self.assertEqual(kpis["Average order value"], (2000, 1500))
         self.assertEqual(kpis["Ad spend"], (1500, 600))
         self.assertAlmostEqual(kpis["ROMI of paid channels (%)"][0], 100 * (4000 - 1500) / 1500)
@@ -288,10 +289,28 @@ class TestOwnerDashboard(ReportCase):
         self.assertEqual(kpis["Refused at delivery"], (1, ""))
         self.assertEqual(kpis["Money lost at delivery"], (2000, ""))
 
+    def test_revenue_with_vat_and_without(self):
+        """A Yandex order of this period at 1000 + 20% VAT: 1200 more in the revenue incl. VAT, 1000 in the one
+        without (the set-up's orders have no VAT: the same in both); the average order, ROMI and ДРР take the
+        revenue incl. VAT, as the ad spend they are set against is."""
+        lead = self._request(datetime(2026, 11, 10, 9), self.yandex, team=self.team_a)
+        order = self._dated_order(lead, 1000, datetime(2026, 11, 12, 9))
+        order.order_line.tax_id = self.env["account.tax"].create({
+            "name": "НДС 20%", "amount": 20, "amount_type": "percent", "type_tax_use": "sale",
+            "price_include_override": "tax_excluded"})
+        self.assertEqual((order.amount_untaxed, order.amount_total), (1000, 1200))
+        self.env["ecom.report.matview"]._ecom_refresh_all()
+        kpis = self.kpis(self.reader())
+        self.assertEqual(kpis["Sales revenue incl. VAT"], (5200, 1500))
+        self.assertEqual(kpis["Sales revenue excl. VAT"], (5000, 1500))
+        self.assertAlmostEqual(kpis["Average order value"][0], 5200 / 3)
+        self.assertAlmostEqual(kpis["ROMI of paid channels (%)"][0], 100 * (5200 - 1500) / 1500)
+        self.assertAlmostEqual(kpis["Ad spend to revenue, ДРР (%)"][0], 100 * 1500 / 5200)
+
     def test_global_filters(self):
         mine = self.kpis(self.reader(**{owner_dashboard.USER: [self.salesman.id]}))
-        self.assertEqual((mine["Requests"], mine["Of them won so far"], mine["Sales revenue"], mine["Refusals"]),
-                         ((4, 2), (2, 1), (4000, 1500), (1, 1)))
+        self.assertEqual((mine["Requests"], mine["Of them won so far"], mine["Sales revenue incl. VAT"],
+                          mine["Refusals"]), ((4, 2), (2, 1), (4000, 1500), (1, 1)))
         self.assertEqual(mine["Ad spend"], ("", ""), "ad spend belongs to no salesperson: none, not 0")
         vk = self.kpis(self.reader(**{owner_dashboard.CHANNEL: [self.vk.id]}))
         self.assertEqual((vk["Requests"], vk["Of them won so far"], vk["Ad spend"], vk["Refused at delivery"],

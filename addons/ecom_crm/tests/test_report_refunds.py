@@ -79,6 +79,58 @@ class TestRefunds(ReportCase):
         cohorts = self.totals("ecom.report.cohort", ["customer_count", "revenue"])[None]
         self.assertEqual((cohorts["customer_count"], cohorts["revenue"]), (4, 3000))
 
+    def test_revenue_without_vat_in_every_report(self):
+        """Every report that shows revenue shows it without VAT too, net of the same refunds: two prams at
+        1000 + 20% VAT (2400, 2000 without VAT), one sent back (1200, 1000 without) leave 1200 and 1000 in
+        the channels', revenue by channel, cohorts', sales and salespeople's reports, read by the salesperson
+        (the lowest rights that see them); the order without VAT of the set-up (1000 left of 2000) is 1000
+        in both. ROMI and ДРР stay on the revenue incl. VAT, as the ad spend (with VAT) they are set against."""
+        buyer = self.Partner.create({"name": "Покупатель с НДС"})
+        lead = self._request(NOON, self.vk, self.social, self.campaign_v, partner=buyer)
+        order = self._order(buyer, 1000, NOON, lead=lead, taxes=self._vat())
+        order.order_line.write({"product_uom_qty": 2, "price_unit": 1000})
+        self.assertEqual((order.amount_untaxed, order.amount_total), (2000, 2400))
+        self._refund(self._invoice(order), quantity=1)
+        self._spend("2025-11-10", self.vk, self.social, self.campaign_v, 600)
+        self.refresh(tables=True)
+        revenues = ["revenue", "revenue_untaxed", "refunded"]
+        expected = {self.vk.id: {"revenue": 1200, "revenue_untaxed": 1000, "refunded": 1200},
+                    self.yandex.id: {"revenue": 1000, "revenue_untaxed": 1000, "refunded": 1000}}
+        for model, groupby in (("ecom.report.channel", "source_id"), ("ecom.report.attribution", "lt_source_id")):
+            with self.subTest(model):
+                self.assertEqual(self.totals(model, revenues, groupby=groupby, user=self.salesman), expected)
+        sales = self.totals("ecom.report.sales", revenues, user=self.salesman)[None]
+        self.assertEqual(sales, {"revenue": 2200, "revenue_untaxed": 2000, "refunded": 2200})
+        cohorts = self.totals("ecom.report.cohort", ["revenue", "revenue_untaxed"], [("source_id", "=", self.vk.id)],
+                              user=self.salesman)[None]
+        self.assertEqual(cohorts, {"revenue": 1200, "revenue_untaxed": 1000})
+        [(revenue, untaxed, refunded)] = self.env["ecom.report.manager"].with_user(self.salesman)._read_group(
+            [("lead_id", "=", lead.id)], [], ["revenue:sum", "revenue_untaxed:sum", "refunded:sum"])
+        self.assertEqual((revenue, untaxed, refunded), (1200, 1000, 1200))
+        # ROMI and ДРР of the channel: its 600 of spend against its 1200 incl. VAT
+        [(romi, drr)] = self.env["ecom.report.channel"].with_user(self.sales_manager)._read_group(
+            [("source_id", "=", self.vk.id)], [], ["romi:ecom_ratio", "drr:ecom_ratio"])
+        self.assertEqual((round(romi, 6), round(drr, 6)), (100, 50))
+
+    def test_revenue_without_vat_at_the_orders_rate(self):
+        """An order in another currency at a rate of 2 with VAT: 1000 + 20% there is 600 here, 500 without
+        VAT; half of it sent back leaves 300 and 250, in the reports of orders as in the salespeople's."""
+        pricelist = self._pricelist_in_another_currency()
+        buyer = self.Partner.create({"name": "Иностранный покупатель с НДС"})
+        lead = self._request(NOON, self.vk, self.social, self.campaign_v, partner=buyer)
+        order = self._order(buyer, 500, NOON, lead=lead, taxes=self._vat(), pricelist=pricelist)
+        order.order_line.write({"product_uom_qty": 2, "price_unit": 500})
+        self.assertEqual((order.currency_rate, order.amount_untaxed, order.amount_total), (2.0, 1000, 1200))
+        self._refund(self._invoice(order), quantity=1)
+        self.refresh(tables=True)
+        for model in ("ecom.report.channel", "ecom.report.attribution", "ecom.report.cohort"):
+            domain = [("lt_source_id" if model == "ecom.report.attribution" else "source_id", "=", self.vk.id)]
+            with self.subTest(model):
+                self.assertEqual(self.totals(model, ["revenue", "revenue_untaxed"], domain)[None],
+                                 {"revenue": 300, "revenue_untaxed": 250})
+        row = self.env["ecom.report.manager"].search([("lead_id", "=", lead.id)])
+        self.assertEqual((row.revenue, row.revenue_untaxed, row.refunded), (300, 250, 300))
+
     def test_the_salespeoples_report_and_the_funnel_are_net(self):
         self.lead.write({**self._ready_for_payment(), "partner_id": self.buyer.id})
         self.lead.stage_id = self.stage_payment

@@ -35,12 +35,15 @@ class ReportCase(EcomCrmCase):
         return lead
 
     @classmethod
-    def _order(cls, partner, amount, when, user=None, lead=None, product=None):
+    def _order(cls, partner, amount, when, user=None, lead=None, product=None, taxes=None, pricelist=None):
+        """A confirmed order of one unit at ``amount`` on ``when`` (UTC), without taxes unless ``taxes``, in
+        the company's currency unless ``pricelist``'s."""
         order = cls.env["sale.order"].create({
             "partner_id": partner.id, "user_id": (user or cls.salesman).id,
-            "opportunity_id": lead.id if lead else False,
+            "opportunity_id": lead.id if lead else False, **({"pricelist_id": pricelist.id} if pricelist else {}),
             "order_line": [Command.create({"product_id": (product or cls.product).id, "product_uom_qty": 1,
-                                           "price_unit": amount, "tax_id": [Command.clear()]})]})
+                                           "price_unit": amount,
+                                           "tax_id": [Command.set(taxes.ids)] if taxes else [Command.clear()]})]})
         order.action_confirm()
         order.flush_recordset()
         cls.env.cr.execute("UPDATE sale_order SET date_order = %s WHERE id = %s", [when, order.id])
@@ -54,6 +57,12 @@ class ReportCase(EcomCrmCase):
             {"name": "Автокресло", "list_price": 1000, "taxes_id": [Command.clear()], "invoice_policy": "order"})
         seat.with_company(cls.env.company).standard_price = 600
         return seat
+
+    @classmethod
+    def _vat(cls):
+        """«НДС 20%» added to the price (a price without VAT, as a store's B2B price list has it)."""
+        return cls.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
+                                              "type_tax_use": "sale", "price_include_override": "tax_excluded"})
 
     def _pricelist_in_another_currency(self, rate=2.0):
         """A pricelist in a currency other than the company's (EUR, USD or RUB, activated), at
@@ -71,7 +80,10 @@ class ReportCase(EcomCrmCase):
         return cls.env["ecom.ad.spend"].create({"date": day, "source_id": source.id, "medium_id": medium.id,
                                                 "campaign_id": campaign.id, "amount": amount})
 
-    def refresh(self):
+    def refresh(self, tables=False):
+        """Refresh the reports kept in materialized views (and, ``tables``, those kept in tables)."""
+        if tables:
+            self.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
         self.env["ecom.report.matview"]._ecom_refresh_all()
 
     def groups(self, model, groupby, fields, domain=(), user=None):

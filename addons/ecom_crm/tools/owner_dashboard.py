@@ -11,8 +11,8 @@ What it shows, for the period of the «Period» filter (last 30 days by default)
 before (the same pivots with the period shifted by ``offset: -1``):
 
 - the headline numbers, each a ``PIVOT.VALUE`` cell (a click lists the report rows behind it):
-  requests of the period and how many of them were won so far, request to sale, orders, revenue,
-  average order, ad spend, ROMI of the channels paid for (those with ad spend), ДРР (all ad spend
+  requests of the period and how many of them were won so far, request to sale, orders, revenue
+  with VAT and without, average order, ad spend, ROMI of the channels paid for (those with ad spend), ДРР (all ad spend
   over all revenue), refusals, refused at delivery and the money lost; change against the previous
   period (relative for counts and money, in percentage points for percentages);
 - the funnel by stage, refusals by phase, the top channels and salespeople as pivot tables;
@@ -99,7 +99,8 @@ for _offset, (_requests, _money, _refusals, _paid) in (
     PIVOTS[_requests] = pivot(_requests, f"Requests and sales, {_when}", FUNNEL, ["requests", "sale_rate"],
                               rows=["won"], domain=[("requests", "=", 1)], offset=_offset)
     PIVOTS[_money] = pivot(_money, f"Orders, revenue and ad spend, {_when}", CHANNELS,
-                           ["order_count", "revenue", "average_order", "spend", "drr"], offset=_offset)
+                           ["order_count", "revenue", "revenue_untaxed", "average_order", "spend", "drr"],
+                           offset=_offset)
     PIVOTS[_refusals] = pivot(_refusals, f"Refusals, {_when}", REFUSALS, ["refusals", "amount"], rows=["phase"],
                               offset=_offset)
     PIVOTS[_paid] = pivot(_paid, f"Paid channels, {_when}", CHANNELS, ["spend", "revenue", "romi"], domain=PAID,
@@ -114,7 +115,7 @@ PIVOTS[TOP_SALESPEOPLE] = pivot(TOP_SALESPEOPLE, "Salespeople by revenue", MANAG
 
 
 # ------------------------------------------------------------------------------------------ layout
-COLS = [220, 130, 140, 100, 20, 210, 80, 140, 100]  # A … I; E separates the two halves (room for Russian)
+COLS = [220, 130, 140, 100, 20, 200, 80, 130, 120]  # A … I; E separates the two halves (room for Russian)
 LETTERS = "ABCDEFGHI"
 TOP_N = 10
 ROW_SIZES = {}  # 1-based row: height in px (23 otherwise)
@@ -130,7 +131,10 @@ KPIS = [
     ("Of them won so far", REQUESTS_CUR, REQUESTS_PREV, '"requests","won",1', "count"),
     ("Request to sale (%)", REQUESTS_CUR, REQUESTS_PREV, '"sale_rate"', "ratio"),
     ("Orders", MONEY_CUR, MONEY_PREV, '"order_count"', "count"),
-    ("Sales revenue", MONEY_CUR, MONEY_PREV, '"revenue"', "money"),
+    # revenue as the customers pay it (what ROMI and ДРР set the ad spend, with VAT too, against) and as
+    # the accountant (1C) counts it
+    ("Sales revenue incl. VAT", MONEY_CUR, MONEY_PREV, '"revenue"', "money"),
+    ("Sales revenue excl. VAT", MONEY_CUR, MONEY_PREV, '"revenue_untaxed"', "money"),
     ("Average order value", MONEY_CUR, MONEY_PREV, '"average_order"', "money"),
     ("Ad spend", MONEY_CUR, MONEY_PREV, '"spend"', "money"),
     ("ROMI of paid channels (%)", PAID_CUR, PAID_PREV, '"romi"', "ratio"),
@@ -215,7 +219,8 @@ def odoo_chart(figure_id, kind, model, measure, groupby, title_row, left, domain
 
 SCORECARDS = [
     # whole amounts: o-spreadsheet's humanized «150m» is English shorthand a Russian reader does not use
-    scorecard("ecom_score_revenue", 0, "Sales revenue", KPI_ROW["Sales revenue"], "percentage", "sales"),
+    scorecard("ecom_score_revenue", 0, "Sales revenue incl. VAT", KPI_ROW["Sales revenue incl. VAT"], "percentage",
+              "sales"),
     scorecard("ecom_score_orders", 1, "Orders", KPI_ROW["Orders"], "percentage", "sales"),
     scorecard("ecom_score_conversion", 2, "Request to sale (%)", KPI_ROW["Request to sale (%)"], "difference",
               FUNNEL),
@@ -235,7 +240,7 @@ CHARTS = [
 ]
 CHART_CAPTIONS = [
     (CHART_TITLES[0], "A", link("Requests that reached each stage", FUNNEL)),
-    (CHART_TITLES[0], "F", link("Revenue by channel", CHANNELS)),
+    (CHART_TITLES[0], "F", link("Revenue by channel, incl. VAT", CHANNELS)),
     (CHART_TITLES[1], "A", link("Refusals by reason", REFUSALS)),
     (CHART_TITLES[1], "F", link("ROMI by channel (%)", CHANNELS)),
 ]
@@ -300,11 +305,12 @@ def build_cells():
     # the top channels and salespeople
     put(f"A{TOP_TITLE}", link("Top channels by revenue", CHANNELS), "title")
     ranked_table(put, "A", TOP_HEADER, TOP_CHANNELS, "source_id", TOP_N, "Channel",
-                 [("Spend", "spend", "money"), ("Sales revenue", "revenue", "money"), ("ROMI (%)", "romi", "ratio")])
+                 [("Spend", "spend", "money"), ("Revenue incl. VAT", "revenue", "money"),
+                  ("ROMI (%)", "romi", "ratio")])
     put(f"F{TOP_TITLE}", link("Top salespeople by revenue", MANAGERS), "title")
     ranked_table(put, "F", TOP_HEADER, TOP_SALESPEOPLE, "user_id", TOP_N, "Sales rep",
                  [("Requests", "requests", "count"), ("Conversion (%)", "conversion", "ratio"),
-                  ("Sales revenue", "revenue", "money")])
+                  ("Revenue incl. VAT", "revenue", "money")])
     return cells, styles, formats
 
 

@@ -42,7 +42,8 @@ class EcomReportManager(models.Model):
             "team_id": SQL("(SELECT m.crm_team_id FROM crm_team_member m WHERE m.user_id = o.user_id "
                            "AND m.active ORDER BY m.id LIMIT 1)"),
             "company_id": SQL("o.company_id"), "requests": SQL("0"), "responded": SQL("0"), "won": SQL("0"),
-            "orders": SQL("0"), "revenue": SQL("0"), "overdue_activities": SQL("0"),
+            "orders": SQL("0"), "revenue": SQL("0"), "revenue_untaxed": SQL("0"), "refunded": SQL("0"),
+            "overdue_activities": SQL("0"),
             "scoring_contacts": SQL("1"), "scoring_reached": reached, "scoring_sold": sold,
         }, SQL("ecom_scoring_outcome o"))
         return parts
