@@ -8,8 +8,8 @@ from decimal import Decimal
 from odoo.tests import BaseCase, tagged
 
 from ..commerceml import read_catalog, read_documents, read_offers
+from ..commerceml.currencies import same_currency
 from ..commerceml.mapper import referenced_unit, sales_price_type, uom_xmlids
-from ..models.ecom_1c_import_offers import same_currency
 from .common import ImporterCase, ProtocolCase, big_catalog, big_catalog_id, path, read
 
 UNF_CATEGORY = "393bc297-85e4-11e7-80c3-0cc47ab4062f"  # «Vapor Tights» of the УНФ catalog
@@ -89,14 +89,14 @@ class TestSalesPriceType(BaseCase):
         demo = [v for kind, v in read_catalog(path("demo-3.1", "classifier.xml")) if kind == "price_type"]
         names = [t["name"] for t in demo]
         self.assertEqual(names[:2], ["Себестоимость реализации", "Закупочные"])
-        self.assertEqual(names[sales_price_type(demo, {"ГРН", "UAH"})], "Розничная")
-        self.assertEqual(names[sales_price_type(demo, {"USD"})], "Мелкооптовая", "in dollars: none is retail")
-        self.assertEqual(names[sales_price_type(demo, {"RUB", "РУБ"})], "Розничная", "none in roubles")
+        self.assertEqual(names[sales_price_type(demo, "UAH")], "Розничная")
+        self.assertEqual(names[sales_price_type(demo, "USD")], "Мелкооптовая", "in dollars: none is retail")
+        self.assertEqual(names[sales_price_type(demo, "RUB")], "Розничная", "none in roubles")
         # the standard's own example: wholesale in dollars first, retail in roubles
         official = [{"name": "Оптовая", "currency": "USD"}, {"name": "Закупочная", "currency": "USD"},
                     {"name": "Розничная", "currency": "руб"}]
-        self.assertEqual(sales_price_type(official, {"RUB", "РУБ"}), 2)
-        self.assertEqual(sales_price_type([{"name": "Цена поставщика", "currency": "руб"}], {"РУБ"}), 0,
+        self.assertEqual(sales_price_type(official, "RUB"), 2)
+        self.assertEqual(sales_price_type([{"name": "Цена поставщика", "currency": "руб"}], "RUB"), 0,
                          "the only one")
 
     def test_currencies_as_1c_writes_them(self):
@@ -251,11 +251,11 @@ class TestBitrixModule31Reader(BaseCase):
         dollars. The selling price in roubles is the sales price."""
         declared = [v for kind, v in read_catalog(path(B6, "import.xml")) if kind == "price_type"]
         self.assertEqual(len(declared), 8)
-        self.assertEqual(declared[sales_price_type(declared, {"RUB", "РУБ"})]["name"], "Отпускная цена")
-        self.assertEqual(declared[sales_price_type(declared, {"USD"})]["name"], "Отпускная, вал")
+        self.assertEqual(declared[sales_price_type(declared, "RUB")]["name"], "Отпускная цена")
+        self.assertEqual(declared[sales_price_type(declared, "USD")]["name"], "Отпускная, вал")
         priced = {p["type_id"] for kind, v in read_offers(path(B6, "goods", "prices.xml")) if kind == "offer"
                   for p in v["prices"]}
-        self.assertEqual(priced, {declared[sales_price_type(declared, {"RUB", "РУБ"})]["id"]})
+        self.assertEqual(priced, {declared[sales_price_type(declared, "RUB")]["id"]})
 
     def test_orders_back_with_3_1_lines(self):
         """3.1's documents price their lines in «Цена» (2.x: «ЦенаЗаЕдиницу»)."""
