@@ -17,7 +17,7 @@ from ..commerceml import (
     safe_relative_path,
     sniff,
 )
-from ..commerceml.characteristics import split_id
+from ..commerceml.characteristics import attribute_key, split_id
 from ..commerceml.errors import reason
 from ..commerceml.mapper import (
     is_without_vat,
@@ -428,7 +428,10 @@ class Ecom1cImportCatalog(models.AbstractModel):
         attributes = self._property_attributes(properties)
         unknown = {pid for values in wanted.values() for pid in values} - set(attributes)
         if unknown:
-            attributes.update(bound(self.env["product.attribute"].with_context(active_test=False), unknown))
+            # a characteristic's property (its attribute makes variants) is no property of a product
+            attributes.update({pid: attribute for pid, attribute in bound(
+                self.env["product.attribute"].with_context(active_test=False), unknown).items()
+                if attribute.create_variant == "no_variant"})
         templates = self.env["product.template"].with_context(active_test=False).search(
             [("ecom_1c_id", "in", list(wanted))])
         lines = {(ln.product_tmpl_id.id, ln.attribute_id.id): ln for ln in self.env[
@@ -466,16 +469,24 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 by_name[value.attribute_id.id, value.name] = value
         return {(a.id, raw): by_ref.get((a.id, raw)) or by_name[a.id, raw] for a, raw in pairs}
 
-    def _property_attributes(self, properties):
+    def _property_attributes(self, properties, characteristics=False):
         """{1C property id: attribute} for the properties a file describes, made or renamed as 1C says,
-        with their reference-list values (once per file)."""
+        with their reference-list values (once per file). The properties of characteristics
+        (``characteristics``: 3.1 declares them in an offers file) whose characteristic an exchange made
+        by name before («ХарактеристикиТовара»: «Размер» = 42) are that characteristic's attribute, the
+        property's 1C id attached to it: no attribute beside it, a product's one set of attributes."""
         Attribute = self.env["product.attribute"].with_context(active_test=False)
         todo = {pid: prop for pid, prop in properties.items() if not prop.get("_imported")}
         attributes = bound(Attribute, properties)
+        by_name = bound(Attribute, {attribute_key(prop["name"]): prop["name"] for pid, prop in todo.items()
+                                    if prop["name"] and pid not in attributes}) if characteristics else {}
         for property_id, prop in todo.items():
             name = prop["name"] or property_id
             attribute = attributes.get(property_id)
-            if attribute is None:
+            if attribute is None and by_name.get(attribute_key(name)):
+                attribute = attributes[property_id] = by_name.pop(attribute_key(name))
+                attribute.ecom_1c_id = property_id
+            elif attribute is None:
                 attribute = attributes[property_id] = Attribute.create(
                     {"name": name, "ecom_1c_id": property_id, "create_variant": "no_variant"})
             elif attribute.name != name:

@@ -59,7 +59,7 @@ class Ecom1cImportOffers(models.AbstractModel):
             if price_types:
                 self._import_price_types(price_types, counts)
             if properties:
-                self._property_attributes(properties)
+                self._property_attributes(properties, characteristics=True)
             variants = self._offer_variants(chunk, counts)
             # named now: 1C's deactivate keeps them; by a whole list, their products' others go
             self._mark_characteristics([o["id"] for o in chunk if o["characteristic_id"] and not o["deleted"]],
@@ -72,7 +72,7 @@ class Ecom1cImportOffers(models.AbstractModel):
         if counts["done"] and price_types:
             self._import_price_types(price_types, counts)
         if counts["done"] and properties:  # a file of the properties alone (3.1 sends them so)
-            self._property_attributes(properties)
+            self._property_attributes(properties, characteristics=True)
         if counts["done"] and package["full"] and package["lists"] and not (exchange and exchange._deactivates()):
             self._archive_unoffered(source, exchange, files_dir, counts)
         return self._finish(exchange, counts)

@@ -147,3 +147,38 @@ class TestCharacteristics(ImporterCase):
         self.assertEqual((sneakers.ecom_1c_qty, sneakers.ecom_1c_price), (0, 0), "no characteristic's stock or price")
         self.assert_socks_imported()
         self.assertIn("Кеды", self.exchange.messages)
+
+    def test_characteristics_by_properties_after_by_name(self):
+        """An exchange made the boots' characteristics from «ХарактеристикиТовара» («Размер: 40»); a later
+        one (3.1) names them by the property «Размер» its offers file declares, a new size too: the product
+        keeps one attribute «Размер», and the property is that attribute, not one beside it."""
+        self.import_offers("characteristics-with-property-offers.xml")
+        by_name = self.variants("hm-boots").product_template_attribute_value_ids.attribute_id
+        self.assertEqual(by_name.mapped("name"), ["Размер"])
+        later = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="3.1">'
+                 '<ПакетПредложений СодержитТолькоИзменения="true"><Ид>hm-catalog#</Ид><ИдКаталога>hm-catalog'
+                 '</ИдКаталога><Свойства><Свойство><Ид>hm-size</Ид><Наименование>Размер</Наименование>'
+                 '<ТипЗначений>Справочник</ТипЗначений><ВариантыЗначений>'
+                 + "".join(f"<Справочник><ИдЗначения>hm-size-{size}</ИдЗначения><Значение>{size}</Значение>"
+                           "</Справочник>" for size in (40, 41, 42))
+                 + "</ВариантыЗначений></Свойство></Свойства><Предложения>"
+                 + "".join(f"<Предложение><Ид>hm-boots#size-{size}</Ид><Наименование>Ботинки ({size})</Наименование>"
+                           "<ЗначенияСвойств><ЗначенияСвойства><Ид>hm-size</Ид>"
+                           f"<Значение>hm-size-{size}</Значение></ЗначенияСвойства></ЗначенияСвойств>"
+                           f"<Количество>{size - 39}</Количество></Предложение>" for size in (41, 42))
+                 + "</Предложения></ПакетПредложений></КоммерческаяИнформация>")
+        counts = self.importer._import_offers(io.BytesIO(later.encode()), self.exchange)
+        self.assertEqual(counts["created"], 1, counts)
+        self.assertEqual(self.described("hm-boots"), {
+            "hm-boots#size-40": ({"Размер": "40"}, 2, 5000, True),
+            "hm-boots#size-41": ({"Размер": "41"}, 2, 5200, True),
+            "hm-boots#size-42": ({"Размер": "42"}, 3, 0, True)})
+        boots = self.variants("hm-boots").product_tmpl_id
+        self.assertEqual(boots.attribute_line_ids.filtered(lambda ln: ln.attribute_id.create_variant != "no_variant")
+                         .attribute_id, by_name, "one attribute set")
+        Attribute = self.env["product.attribute"].with_context(active_test=False)
+        self.assertEqual(Attribute.search([("name", "=", "Размер")]), by_name, "no attribute «Размер» beside it")
+        self.assertEqual(by_name.ecom_1c_id, "hm-size", "the property's 1C id attached to it")
+        self.assertEqual(sorted(by_name.value_ids.mapped("ecom_1c_id")), ["hm-size-40", "hm-size-41", "hm-size-42"])
+        # a later exchange by name again («ХарактеристикиТовара»: «Размер») finds it still
+        self.assertEqual(self.importer._characteristic_attributes({"Размер"}), {"Размер": by_name})
