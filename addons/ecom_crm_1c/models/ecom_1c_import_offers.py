@@ -133,8 +133,8 @@ class Ecom1cImportOffers(models.AbstractModel):
     def _currency_numbers(self):
         """{ISO number: letter code} of Odoo's currencies, active or not, the number as 1C's «Валюта» is
         compared (:func:`..commerceml.currencies.currency_key`: «051» is «51»)."""
-        self.env.cr.execute("SELECT iso_numeric, name FROM res_currency WHERE iso_numeric IS NOT NULL")
-        return {str(number): name for number, name in self.env.cr.fetchall()}
+        return {str(currency.iso_numeric): currency.name for currency in self.env["res.currency"].with_context(
+            active_test=False).search_fetch([("iso_numeric", "!=", False)], ["name", "iso_numeric"])}
 
     def _offer_variants(self, chunk, counts):
         """{1C id: variant} for the offers of ``chunk``: an offer «guid#characteristic» is its own
