@@ -4,7 +4,7 @@ from odoo import _, api, models
 from odoo.tools import SQL
 
 from ..commerceml import read_catalog_id, read_offer_ids, read_offers, sniff
-from ..commerceml.currencies import currency_code, currency_key, same_currency
+from ..commerceml.currencies import ambiguous_codes, currency_code, currency_key, odoo_numbers, same_currency
 from ..commerceml.mapper import sales_price_type, unit_price
 from ..commerceml.protocol import parse_version
 from ..tools.binder import bound
@@ -132,9 +132,9 @@ class Ecom1cImportOffers(models.AbstractModel):
     @api.model
     def _currency_numbers(self):
         """{ISO number: letter code} of Odoo's currencies, active or not, the number as 1C's «Валюта» is
-        compared (:func:`..commerceml.currencies.currency_key`: «051» is «51»)."""
-        return {str(currency.iso_numeric): currency.name for currency in self.env["res.currency"].with_context(
-            active_test=False).search_fetch([("iso_numeric", "!=", False)], ["name", "iso_numeric"])}
+        compared (:func:`..commerceml.currencies.odoo_numbers`: «051» is «51», a number two share is none)."""
+        return odoo_numbers((currency.name, currency.iso_numeric) for currency in self.env["res.currency"].with_context(
+            active_test=False).search_fetch([("iso_numeric", "!=", False)], ["name", "iso_numeric"]))
 
     def _offer_variants(self, chunk, counts):
         """{1C id: variant} for the offers of ``chunk``: an offer «guid#characteristic» is its own
@@ -263,13 +263,25 @@ class Ecom1cImportOffers(models.AbstractModel):
     def _other_currency_warnings(self, other_currency):
         """What the exchange log says of prices skipped for their currency, ``{(currency 1C wrote: its ISO
         code when known, price type, currency of where it goes): offers}``: a currency Odoo has inactive
-        is to be activated for a pricelist in it to take them, one Odoo does not know is said so."""
+        is to be activated for a pricelist in it to take them, one Odoo does not know is said so, and a
+        name two currencies share («манат») or conventional units («у.е.») are to be named by their code."""
         Currency = self.env["res.currency"].with_context(active_test=False)
         known = {c.name: c for c in Currency.search([("name", "in", list({key[0] for key in other_currency}))])}
         warnings = []
         for (currency, price_type, target), offers in sorted(other_currency.items()):
             values = {"offers": ", ".join(offers), "currency": currency, "price_type": price_type, "target": target}
-            if currency not in known:
+            codes = ambiguous_codes(currency) if currency not in known else None
+            if codes:
+                warnings.append(self.env._(
+                    "Offers %(offers)s: a price of 1C price type «%(price_type)s» in «%(currency)s» was skipped: "
+                    "«%(currency)s» may be %(codes)s, which are not guessed; name the currency in 1C by its ISO "
+                    "code; it goes to a price in %(target)s", codes=" / ".join(codes), **values))
+            elif codes is not None:
+                warnings.append(self.env._(
+                    "Offers %(offers)s: a price of 1C price type «%(price_type)s» in «%(currency)s» was skipped: "
+                    "conventional units are no currency; name in 1C the currency they are priced in by its ISO "
+                    "code; it goes to a price in %(target)s", **values))
+            elif currency not in known:
                 warnings.append(self.env._(
                     "Offers %(offers)s: a price of 1C price type «%(price_type)s» in «%(currency)s» was skipped: "
                     "Odoo knows no currency 1C names so (neither an ISO 4217 code nor a short name 1C writes); it "
