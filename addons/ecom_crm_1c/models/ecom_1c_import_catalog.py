@@ -428,10 +428,17 @@ class Ecom1cImportCatalog(models.AbstractModel):
         attributes = self._property_attributes(properties)
         unknown = {pid for values in wanted.values() for pid in values} - set(attributes)
         if unknown:
-            # a characteristic's property (its attribute makes variants) is no property of a product
-            attributes.update({pid: attribute for pid, attribute in bound(
-                self.env["product.attribute"].with_context(active_test=False), unknown).items()
-                if attribute.create_variant == "no_variant"})
+            attributes.update(bound(self.env["product.attribute"].with_context(active_test=False), unknown))
+        # a characteristic's property (its attribute makes variants, :meth:`_property_attributes`) is no
+        # property of a product, declared in this file or not: a line of it would make the product's variants
+        variant_making = {pid: a for pid, a in attributes.items() if a.create_variant != "no_variant"}
+        named = sorted({variant_making[pid].name for values in wanted.values() for pid in values
+                        if pid in variant_making})
+        if named:
+            counts["warnings"].append(_(
+                "1C properties %s are characteristics (their attributes make variants): not set as the properties "
+                "of products", ", ".join(f"«{name}»" for name in named)))
+        attributes = {pid: a for pid, a in attributes.items() if pid not in variant_making}
         templates = self.env["product.template"].with_context(active_test=False).search(
             [("ecom_1c_id", "in", list(wanted))])
         lines = {(ln.product_tmpl_id.id, ln.attribute_id.id): ln for ln in self.env[

@@ -182,3 +182,18 @@ class TestCharacteristics(ImporterCase):
         self.assertEqual(sorted(by_name.value_ids.mapped("ecom_1c_id")), ["hm-size-40", "hm-size-41", "hm-size-42"])
         # a later exchange by name again («ХарактеристикиТовара»: «Размер») finds it still
         self.assertEqual(self.importer._characteristic_attributes({"Размер"}), {"Размер": by_name})
+        # a catalog that declares the property too and gives it to the socks, a product of no characteristic:
+        # its attribute makes variants, so it is no property line of theirs (it would make their variants)
+        catalog = read("handmade", "characteristics-import.xml").decode().replace(
+            "<Свойства>", "<Свойства><Свойство><Ид>hm-size</Ид><Наименование>Размер</Наименование>"
+            "<ТипЗначений>Справочник</ТипЗначений><ВариантыЗначений><Справочник><ИдЗначения>hm-size-42"
+            "</ИдЗначения><Значение>42</Значение></Справочник></ВариантыЗначений></Свойство>").replace(
+            "<Артикул>SK-1</Артикул>", "<Артикул>SK-1</Артикул><ЗначенияСвойств><ЗначенияСвойства><Ид>hm-size</Ид>"
+            "<Значение>hm-size-42</Значение></ЗначенияСвойства></ЗначенияСвойств>")
+        warnings = self.importer._import_catalog(io.BytesIO(catalog.encode()))["warnings"]
+        socks = self.Product.search([("ecom_1c_id", "=", "hm-socks")])
+        self.assertFalse(socks.product_tmpl_id.attribute_line_ids, "no line of a characteristic on a product")
+        self.assertEqual(len(socks.product_tmpl_id.product_variant_ids), 1)
+        self.assertIn("Свойства 1С «Размер» — характеристики (их атрибуты создают варианты): как свойства товаров они "
+                      "не заданы", warnings)
+        self.assertEqual(len(self.variants("hm-boots")), 3, "the boots' variants stay")
