@@ -7,7 +7,7 @@ from odoo.tests import BaseCase, tagged
 
 from ..commerceml.currencies import ambiguous_codes, currency_code, currency_key, odoo_numbers, same_currency
 from ..commerceml.mapper import sales_price_type
-from .common import ImporterCase, big_catalog, big_catalog_id
+from .common import ImporterCase, big_catalog, big_catalog_id, priced_offers_package
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -69,18 +69,8 @@ class TestCurrencyNames(BaseCase):
 
 
 def offers(types, prices):
-    """An offers package (2.05) declaring ``types`` [(id, name, currency)] and giving ``prices`` [(product
-    of :func:`big_catalog`, price type id, price, currency)], as a file object."""
-    declared = "".join(f"<ТипЦены><Ид>{type_id}</Ид><Наименование>{name}</Наименование><Валюта>{currency}</Валюта>"
-                       "</ТипЦены>" for type_id, name, currency in types)
-    given = "".join(
-        f"<Предложение><Ид>{big_catalog_id(i)}</Ид><Цены><Цена><ИдТипаЦены>{type_id}</ИдТипаЦены>"
-        f"<ЦенаЗаЕдиницу>{amount}</ЦенаЗаЕдиницу><Валюта>{currency}</Валюта><Коэффициент>1</Коэффициент>"
-        "</Цена></Цены></Предложение>" for i, type_id, amount, currency in prices)
-    return io.BytesIO(('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.05">'
-                       '<ПакетПредложений СодержитТолькоИзменения="true"><Ид>p</Ид>'
-                       f"<ТипыЦен>{declared}</ТипыЦен><Предложения>{given}</Предложения>"
-                       "</ПакетПредложений></КоммерческаяИнформация>").encode())
+    """:func:`.common.priced_offers_package` of the products ``i`` of :func:`big_catalog`."""
+    return priced_offers_package(types, [(big_catalog_id(i), *price) for i, *price in prices])
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")

@@ -10,7 +10,7 @@ from odoo.tests import BaseCase, tagged
 from ..commerceml import read_catalog, read_documents, read_offers
 from ..commerceml.currencies import same_currency
 from ..commerceml.mapper import referenced_unit, sales_price_type, uom_xmlids
-from .common import ImporterCase, ProtocolCase, big_catalog, big_catalog_id, path, read
+from .common import ImporterCase, ProtocolCase, big_catalog, big_catalog_id, path, priced_offers_package, read
 
 UNF_CATEGORY = "393bc297-85e4-11e7-80c3-0cc47ab4062f"  # «Vapor Tights» of the УНФ catalog
 
@@ -158,18 +158,10 @@ class TestSchema31Import(ImporterCase):
         self.env.company.currency_id = rub
         self.importer._import_catalog(io.BytesIO(big_catalog(3, description="")))
 
-        def price(i, amount, currency):
-            return (f"<Предложение><Ид>{big_catalog_id(i)}</Ид><Цены><Цена><ИдТипаЦены>retail</ИдТипаЦены>"
-                    f"<ЦенаЗаЕдиницу>{amount}</ЦенаЗаЕдиницу>"
-                    + (f"<Валюта>{currency}</Валюта>" if currency else "")
-                    + "<Коэффициент>1</Коэффициент></Цена></Цены></Предложение>")
-
-        package = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.05">'
-                   '<ПакетПредложений СодержитТолькоИзменения="true"><Ид>p</Ид><ТипыЦен><ТипЦены><Ид>retail</Ид>'
-                   '<Наименование>Розничная</Наименование></ТипЦены></ТипыЦен><Предложения>'
-                   + price(0, 155, "USD") + price(1, 3500, "руб.") + price(2, 4200, None)
-                   + "</Предложения></ПакетПредложений></КоммерческаяИнформация>")
-        warnings = self.importer._import_offers(io.BytesIO(package.encode()))["warnings"]
+        package = priced_offers_package([("retail", "Розничная", None)], [
+            (big_catalog_id(i), "retail", amount, currency)
+            for i, amount, currency in ((0, 155, "USD"), (1, 3500, "руб."), (2, 4200, None))])
+        warnings = self.importer._import_offers(package)["warnings"]
         retail = self.env["ecom.1c.price.type"].search([("ecom_1c_id", "=", "retail")])
         self.assertEqual((retail.currency_name or "", retail.target), ("", "list_price"))
         products = [self.Product.search([("ecom_1c_id", "=", big_catalog_id(i))]) for i in range(3)]
