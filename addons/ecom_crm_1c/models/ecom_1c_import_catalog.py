@@ -476,17 +476,25 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 by_name[value.attribute_id.id, value.name] = value
         return {(a.id, raw): by_ref.get((a.id, raw)) or by_name[a.id, raw] for a, raw in pairs}
 
-    def _property_attributes(self, properties, characteristics=False):
+    def _property_attributes(self, properties, catalog_id=None):
         """{1C property id: attribute} for the properties a file describes, made or renamed as 1C says,
-        with their reference-list values (once per file). The properties of characteristics
-        (``characteristics``: 3.1 declares them in an offers file) whose characteristic an exchange made
-        by name before («ХарактеристикиТовара»: «Размер» = 42) are that characteristic's attribute, the
-        property's 1C id attached to it: no attribute beside it, a product's one set of attributes."""
+        with their reference-list values (once per file). The properties of characteristics (3.1
+        declares them in an offers file of the catalog ``catalog_id``) whose characteristic an exchange
+        made by name before («ХарактеристикиТовара»: «Размер» = 42) are that characteristic's attribute,
+        the property's 1C id attached to it: no attribute beside it, a product's one set of attributes.
+        Not one that products of another catalog (another 1C base's, another store's) or made in Odoo
+        have too: it stays theirs, renamed by no other 1C."""
         Attribute = self.env["product.attribute"].with_context(active_test=False)
         todo = {pid: prop for pid, prop in properties.items() if not prop.get("_imported")}
         attributes = bound(Attribute, properties)
         by_name = bound(Attribute, {attribute_key(prop["name"]): prop["name"] for pid, prop in todo.items()
-                                    if prop["name"] and pid not in attributes}) if characteristics else {}
+                                    if prop["name"] and pid not in attributes}) if catalog_id else {}
+        if by_name:
+            others = self.env["product.template.attribute.line"].with_context(active_test=False).search([
+                ("attribute_id", "in", [attribute.id for attribute in by_name.values()]),
+                "|", ("product_tmpl_id.ecom_1c_catalog_id", "=", False),
+                ("product_tmpl_id.ecom_1c_catalog_id", "!=", catalog_id)]).attribute_id
+            by_name = {key: attribute for key, attribute in by_name.items() if attribute not in others}
         for property_id, prop in todo.items():
             name = prop["name"] or property_id
             attribute = attributes.get(property_id)

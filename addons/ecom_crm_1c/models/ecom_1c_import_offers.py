@@ -48,6 +48,8 @@ class Ecom1cImportOffers(models.AbstractModel):
                     price_types[values["id"]] = values
                 elif kind == "warehouse":
                     warehouses[values["id"]] = values["name"]
+                elif kind == "catalog_id":
+                    package["catalog_id"] = values["id"]
                 elif kind == "property":  # 3.1: the characteristics' properties, in an offers file
                     properties[values["id"]] = values
                 elif kind == "offer":
@@ -59,7 +61,7 @@ class Ecom1cImportOffers(models.AbstractModel):
             if price_types:
                 self._import_price_types(price_types, counts)
             if properties:
-                self._property_attributes(properties, characteristics=True)
+                self._property_attributes(properties, catalog_id=package["catalog_id"])
             variants = self._offer_variants(chunk, counts)
             # named now: 1C's deactivate keeps them; by a whole list, their products' others go
             self._mark_characteristics([o["id"] for o in chunk if o["characteristic_id"] and not o["deleted"]],
@@ -72,7 +74,7 @@ class Ecom1cImportOffers(models.AbstractModel):
         if counts["done"] and price_types:
             self._import_price_types(price_types, counts)
         if counts["done"] and properties:  # a file of the properties alone (3.1 sends them so)
-            self._property_attributes(properties, characteristics=True)
+            self._property_attributes(properties, catalog_id=package["catalog_id"])
         if counts["done"] and package["full"] and package["lists"] and not (exchange and exchange._deactivates()):
             self._archive_unoffered(source, exchange, files_dir, counts)
         return self._finish(exchange, counts)

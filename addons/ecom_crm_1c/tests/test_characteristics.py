@@ -148,6 +148,22 @@ class TestCharacteristics(ImporterCase):
         self.assert_socks_imported()
         self.assertIn("Кеды", self.exchange.messages)
 
+    def test_a_characteristic_of_another_catalog_is_not_taken(self):
+        """The boots' «Размер» made by name (catalog hm-catalog); another 1C's offers (another catalog, another
+        store's) declare a property «Размер»: the boots' attribute stays theirs (no 1C id of another base, which
+        would rename it), the property an attribute of its own; so does it for a file that names no catalog."""
+        self.import_offers("characteristics-with-property-offers.xml")
+        by_name = self.variants("hm-boots").product_template_attribute_value_ids.attribute_id
+        for catalog, size in (("<ИдКаталога>other-catalog</ИдКаталога>", "other-size"), ("", "nameless-size")):
+            properties = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="3.1">'
+                          f'<ПакетПредложений СодержитТолькоИзменения="true"><Ид>p#</Ид>{catalog}<Свойства><Свойство>'
+                          f'<Ид>{size}</Ид><Наименование>Размер</Наименование><ТипЗначений>Строка</ТипЗначений>'
+                          "</Свойство></Свойства></ПакетПредложений></КоммерческаяИнформация>")
+            self.importer._import_offers(io.BytesIO(properties.encode()), self.exchange)
+            self.assertEqual(by_name.ecom_1c_id, "characteristic:Размер", catalog)
+            own = self.env["product.attribute"].search([("ecom_1c_id", "=", size)])
+            self.assertEqual((own.name, own.create_variant), ("Размер", "no_variant"))
+
     def test_characteristics_by_properties_after_by_name(self):
         """An exchange made the boots' characteristics from «ХарактеристикиТовара» («Размер: 40»); a later
         one (3.1) names them by the property «Размер» its offers file declares, a new size too: the product

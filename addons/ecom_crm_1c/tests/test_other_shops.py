@@ -398,7 +398,8 @@ class TestSplit209Reader(BaseCase):
         named = [v for kind, v in read_offers(path(UT209, UT209_FILES["names"])) if kind == "offer"]
         self.assertEqual(named[0]["name"], "Дезодорант для мужчин Чистая линия Фито защита без белых следов 150мл",
                          "1C's trailing space left out")
-        properties = [(k, v["name"]) for k, v in read_offers(path(UT209, UT209_FILES["properties"])) if k != "package"]
+        properties = [(k, v["name"]) for k, v in read_offers(path(UT209, UT209_FILES["properties"]))
+                      if k not in ("package", "catalog_id")]
         self.assertEqual(properties, [("property", "Бумага"), ("property", "Тип лампы"), ("property", "Мощность"),
                                       ("property", "Тип патрона"), ("property", "Венчики")],
                          "an offers package of the characteristics' properties only: nothing to offer")
