@@ -197,7 +197,10 @@ class TestCharacteristics(ImporterCase):
         self.assertEqual(by_name.ecom_1c_id, "hm-size", "the property's 1C id attached to it")
         self.assertEqual(sorted(by_name.value_ids.mapped("ecom_1c_id")), ["hm-size-40", "hm-size-41", "hm-size-42"])
         # a later exchange by name again («ХарактеристикиТовара»: «Размер») finds it still
-        self.assertEqual(self.importer._characteristic_attributes({"Размер"}), {"Размер": by_name})
+        self.assertEqual(self.importer._characteristic_attributes({"Размер"}, {"hm-catalog"}), {"Размер": by_name})
+        # not for another catalog's products (another store's, by name): the attribute is this 1C's property's
+        other = self.importer._characteristic_attributes({"Размер"}, {"other-catalog"})["Размер"]
+        self.assertEqual((other.ecom_1c_id, other.create_variant), ("characteristic:Размер", "dynamic"))
         # a catalog that declares the property too and gives it to the socks, a product of no characteristic:
         # its attribute makes variants, so it is no property line of theirs (it would make their variants)
         catalog = read("handmade", "characteristics-import.xml").decode().replace(
