@@ -13,8 +13,9 @@ from .common import ImporterCase, big_catalog, big_catalog_id, priced_offers_pac
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestCurrencyNames(BaseCase):
     def test_codes_numbers_and_short_names(self):
-        """Whatever the case, dots and spaces: a letter code is itself, a number is its currency's (Odoo's
-        numbers first; «051» is 51), a short name of the CIS is its currency's."""
+        """Whatever the case, dots and spaces: a letter code is itself, a number is its currency's (by the ISO
+        table, then Odoo's numbers; «051» is 51), a short name of the CIS is its currency's; the old rouble's
+        and Belarusian rouble's codes are today's."""
         for written, code in (("RUB", "RUB"), ("rub", "RUB"), (" руб. ", "RUB"), ("Р.", "RUB"), ("RUR", "RUB"),
                               ("643", "RUB"), ("0643", "RUB"), ("₽", "RUB"), ("грн", "UAH"), ("980", "UAH"),
                               ("тенге", "KZT"), ("ТГ.", "KZT"), ("₸", "KZT"), ("398", "KZT"),
