@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytz
 
 from .characteristics import split_id
+from .currencies import currency_code
 from .reader import number
 
 # what the site writes of its own orders (:mod:`.writer`) and reads back from 1C's documents
@@ -118,10 +119,11 @@ SELLING_PRICE_WORDS = ("отпускн", "selling")
 COST_PRICE_WORDS = ("себестоим", "закуп", "приобрет", "поставщ", "входящ", "учетн", "cost", "purchase")
 
 
-def sales_price_type(price_types, currencies):
+def sales_price_type(price_types, code, numbers=None):
     """The index in ``price_types`` (1C's declarations ``{name, currency}``, in its order) of the one
-    that is the shop's sales price: among those in the store's currency (1C names it by its code,
-    its number or «руб»: ``currencies``, upper case), else among all, a retail one, else a selling one
+    that is the shop's sales price: among those in the store's currency (ISO letter ``code``; 1C names
+    it by its code, its number or «руб», :func:`.currencies.currency_code`, ``numbers`` its numbers
+    of Odoo's currencies), else among all, a retail one, else a selling one
     («Отпускная цена»), else the first that is no cost or purchase price, else the first. 1C lists its
     price types as they were made: a classifier of 3.x declares them all, the cost of sales and
     purchase prices often first, 1C:УТ's «Основная цена» before the «Отпускная цена» it sells at."""
@@ -129,7 +131,7 @@ def sales_price_type(price_types, currencies):
         return any(word in (price_types[index].get("name") or "").lower() for word in words)
 
     indexes = [i for i, price_type in enumerate(price_types)
-               if (price_type.get("currency") or "").strip().rstrip(".").upper() in currencies]
+               if currency_code(price_type.get("currency"), numbers) == code]
     indexes = indexes or list(range(len(price_types)))
     for words in (RETAIL_PRICE_WORDS, SELLING_PRICE_WORDS):
         found = next((i for i in indexes if named(i, words) and not named(i, COST_PRICE_WORDS)), None)

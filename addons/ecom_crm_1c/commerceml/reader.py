@@ -272,11 +272,11 @@ def _characteristics(element):
 
 def read_offers(source):
     """Price types, warehouses, properties and offers (prices, stock) of an offers package,
-    streaming. 3.1 declares the properties of the characteristics in a classifier of an offers file
-    of their own (``offers___*.xml`` without offers); its offers give their values in
-    «ЗначенияСвойств», their «ХарактеристикиТовара» empty."""
-    tags = {"start": {"ПакетПредложений", "ИзмененияПакетаПредложений"},
-            "end": {"ТипЦены", "Склад", "Свойство", "Предложение"}}
+    streaming, and the package's catalog («ИдКаталога», before its offers). 3.1 declares the properties
+    of the characteristics in a classifier of an offers file of their own (``offers___*.xml`` without
+    offers); its offers give their values in «ЗначенияСвойств», their «ХарактеристикиТовара» empty."""
+    packages = ("ПакетПредложений", "ИзмененияПакетаПредложений")
+    tags = {"start": set(packages), "end": {"ТипЦены", "Склад", "Свойство", "Предложение", "ИдКаталога"}}
     def free(path):
         return path[-1] in ("Предложение", "ТипЦены") or path[-2:] in (["Склады", "Склад"], ["Свойства", "Свойство"])
 
@@ -292,6 +292,8 @@ def read_offers(source):
             yield "warehouse", {"id": text(element, "Ид"), "name": text(element, "Наименование")}
         elif name == "Свойство" and parent == "Свойства":
             yield "property", _property(element)
+        elif name == "ИдКаталога" and parent in packages:
+            yield "catalog_id", {"id": (element.text or "").strip()}
         elif name == "Предложение":
             yield "offer", _offer(element)
 

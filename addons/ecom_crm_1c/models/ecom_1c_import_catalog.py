@@ -17,7 +17,7 @@ from ..commerceml import (
     safe_relative_path,
     sniff,
 )
-from ..commerceml.characteristics import split_id
+from ..commerceml.characteristics import attribute_key, split_id
 from ..commerceml.errors import reason
 from ..commerceml.mapper import (
     is_without_vat,
@@ -429,6 +429,16 @@ class Ecom1cImportCatalog(models.AbstractModel):
         unknown = {pid for values in wanted.values() for pid in values} - set(attributes)
         if unknown:
             attributes.update(bound(self.env["product.attribute"].with_context(active_test=False), unknown))
+        # a characteristic's property (its attribute makes variants, :meth:`_property_attributes`) is no
+        # property of a product, declared in this file or not: a line of it would make the product's variants
+        variant_making = {pid: a for pid, a in attributes.items() if a.create_variant != "no_variant"}
+        named = sorted({variant_making[pid].name for values in wanted.values() for pid in values
+                        if pid in variant_making})
+        if named:
+            counts["warnings"].append(_(
+                "1C properties %s are characteristics (their attributes make variants): not set as the properties "
+                "of products", ", ".join(f"«{name}»" for name in named)))
+        attributes = {pid: a for pid, a in attributes.items() if pid not in variant_making}
         templates = self.env["product.template"].with_context(active_test=False).search(
             [("ecom_1c_id", "in", list(wanted))])
         lines = {(ln.product_tmpl_id.id, ln.attribute_id.id): ln for ln in self.env[
@@ -466,16 +476,32 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 by_name[value.attribute_id.id, value.name] = value
         return {(a.id, raw): by_ref.get((a.id, raw)) or by_name[a.id, raw] for a, raw in pairs}
 
-    def _property_attributes(self, properties):
+    def _property_attributes(self, properties, catalog_id=None):
         """{1C property id: attribute} for the properties a file describes, made or renamed as 1C says,
-        with their reference-list values (once per file)."""
+        with their reference-list values (once per file). The properties of characteristics (3.1
+        declares them in an offers file of the catalog ``catalog_id``) whose characteristic an exchange
+        made by name before («ХарактеристикиТовара»: «Размер» = 42) are that characteristic's attribute,
+        the property's 1C id attached to it: no attribute beside it, a product's one set of attributes.
+        Not one that products of another catalog (another 1C base's, another store's) or made in Odoo
+        have too: it stays theirs, renamed by no other 1C."""
         Attribute = self.env["product.attribute"].with_context(active_test=False)
         todo = {pid: prop for pid, prop in properties.items() if not prop.get("_imported")}
         attributes = bound(Attribute, properties)
+        by_name = bound(Attribute, {attribute_key(prop["name"]): prop["name"] for pid, prop in todo.items()
+                                    if prop["name"] and pid not in attributes}) if catalog_id else {}
+        if by_name:
+            others = self.env["product.template.attribute.line"].with_context(active_test=False).search([
+                ("attribute_id", "in", [attribute.id for attribute in by_name.values()]),
+                "|", ("product_tmpl_id.ecom_1c_catalog_id", "=", False),
+                ("product_tmpl_id.ecom_1c_catalog_id", "!=", catalog_id)]).attribute_id
+            by_name = {key: attribute for key, attribute in by_name.items() if attribute not in others}
         for property_id, prop in todo.items():
             name = prop["name"] or property_id
             attribute = attributes.get(property_id)
-            if attribute is None:
+            if attribute is None and by_name.get(attribute_key(name)):
+                attribute = attributes[property_id] = by_name.pop(attribute_key(name))
+                attribute.ecom_1c_id = property_id
+            elif attribute is None:
                 attribute = attributes[property_id] = Attribute.create(
                     {"name": name, "ecom_1c_id": property_id, "create_variant": "no_variant"})
             elif attribute.name != name:

@@ -4,26 +4,11 @@ from odoo import _, api, models
 from odoo.tools import SQL
 
 from ..commerceml import read_catalog_id, read_offer_ids, read_offers, sniff
+from ..commerceml.currencies import ambiguous_codes, currency_code, currency_key, odoo_numbers, same_currency
 from ..commerceml.mapper import sales_price_type, unit_price
 from ..commerceml.protocol import parse_version
 from ..tools.binder import bound
 from .ecom_1c_import_catalog import EMPTY_REF, is_full
-
-# what 1C writes in «Валюта» for the rouble, upper-cased (RUR: the code before 1998)
-RUBLE_NAMES = {"RUB", "RUR", "643", "РУБ", "РУБЛЬ", "РУБЛИ"}
-# other currencies 1C names in the language of its base (its demo base's hryvnias: «грн»)
-LOCAL_NAMES = {"RUB": RUBLE_NAMES, "UAH": {"UAH", "980", "ГРН"}}
-
-
-def currency_key(name):
-    """1C's «Валюта» as :meth:`Ecom1cImportOffers._currency_names` lists them: upper case, no final dot."""
-    return (name or "").strip().rstrip(".").upper()
-
-
-def same_currency(first, second):
-    """Whether two of 1C's spellings of a currency («руб», «RUB», «643», «USD») are one currency."""
-    first, second = currency_key(first), currency_key(second)
-    return first == second or any({first, second} <= names for names in LOCAL_NAMES.values())
 
 
 def split_by_packages(source):
@@ -63,6 +48,8 @@ class Ecom1cImportOffers(models.AbstractModel):
                     price_types[values["id"]] = values
                 elif kind == "warehouse":
                     warehouses[values["id"]] = values["name"]
+                elif kind == "catalog_id":
+                    package["catalog_id"] = values["id"]
                 elif kind == "property":  # 3.1: the characteristics' properties, in an offers file
                     properties[values["id"]] = values
                 elif kind == "offer":
@@ -74,7 +61,7 @@ class Ecom1cImportOffers(models.AbstractModel):
             if price_types:
                 self._import_price_types(price_types, counts)
             if properties:
-                self._property_attributes(properties)
+                self._property_attributes(properties, catalog_id=package["catalog_id"])
             variants = self._offer_variants(chunk, counts)
             # named now: 1C's deactivate keeps them; by a whole list, their products' others go
             self._mark_characteristics([o["id"] for o in chunk if o["characteristic_id"] and not o["deleted"]],
@@ -87,7 +74,7 @@ class Ecom1cImportOffers(models.AbstractModel):
         if counts["done"] and price_types:
             self._import_price_types(price_types, counts)
         if counts["done"] and properties:  # a file of the properties alone (3.1 sends them so)
-            self._property_attributes(properties)
+            self._property_attributes(properties, catalog_id=package["catalog_id"])
         if counts["done"] and package["full"] and package["lists"] and not (exchange and exchange._deactivates()):
             self._archive_unoffered(source, exchange, files_dir, counts)
         return self._finish(exchange, counts)
@@ -142,14 +129,14 @@ class Ecom1cImportOffers(models.AbstractModel):
         """The index in ``price_types`` (1C's declarations, in its order) of the sales price
         (:func:`..commerceml.mapper.sales_price_type`). The standard's own example declares wholesale
         in dollars first and retail in roubles: a dollar price stored as roubles would be the store's."""
-        return sales_price_type(price_types, self._currency_names(self.env.company.currency_id))
+        return sales_price_type(price_types, self.env.company.currency_id.name, self._currency_numbers())
 
     @api.model
-    def _currency_names(self, currency):
-        """What 1C may write in «Валюта» for the Odoo ``currency``, upper case: its code, its number,
-        and for the rouble «руб» and its other spellings (hryvnias: «грн»)."""
-        names = {currency.name.upper(), str(currency.iso_numeric or "")} - {""}
-        return names | LOCAL_NAMES.get(currency.name, set())
+    def _currency_numbers(self):
+        """{ISO number: letter code} of Odoo's currencies, active or not, the number as 1C's «Валюта» is
+        compared (:func:`..commerceml.currencies.odoo_numbers`: «051» is «51», a number two share is none)."""
+        return odoo_numbers((currency.name, currency.iso_numeric) for currency in self.env["res.currency"].with_context(
+            active_test=False).search_fetch([("iso_numeric", "!=", False)], ["name", "iso_numeric"]))
 
     def _offer_variants(self, chunk, counts):
         """{1C id: variant} for the offers of ``chunk``: an offer «guid#characteristic» is its own
@@ -203,7 +190,7 @@ class Ecom1cImportOffers(models.AbstractModel):
         quantities, sales_prices, pricelist_prices, changed_ids = {}, {}, {}, set()
         undeclared, unmapped, not_numbers, bad_quantities = set(), set(), [], []
         other_currency = defaultdict(list)  # (currency, price type, currency taken) -> offers priced so
-        names = {}  # Odoo currency -> what 1C may write for it
+        numbers = None  # Odoo's currencies' numbers, read at the first price in a currency
         for offer in chunk:
             variant = variants.get(offer["id"])
             if not variant:
@@ -232,14 +219,15 @@ class Ecom1cImportOffers(models.AbstractModel):
                 # type's currency (when it declares one) nor that of where it goes (the store's, the pricelist's)
                 # is not taken: a price type of no currency takes no dollars for roubles. A price of no currency
                 # is taken
-                written = currency_key(price["currency"])
-                if written and not (price_type.currency_name and same_currency(written, price_type.currency_name)):
+                written = price["currency"]
+                if currency_key(written):
+                    numbers = self._currency_numbers() if numbers is None else numbers
                     currency = self.env.company.currency_id if price_type.target == "list_price" else \
                         price_type.pricelist_id.currency_id or self.env.company.currency_id
-                    if currency not in names:
-                        names[currency] = self._currency_names(currency)
-                    if written not in names[currency]:
-                        other_currency[written, price_type.name, currency.name].append(offer["id"])
+                    code = currency_code(written, numbers)
+                    if code != currency.name and not (
+                            price_type.currency_name and same_currency(written, price_type.currency_name, numbers)):
+                        other_currency[code or written.strip(), price_type.name, currency.name].append(offer["id"])
                         continue
                 amount = unit_price(price)
                 characteristic = "#" in (variant.ecom_1c_id or "")
@@ -256,11 +244,7 @@ class Ecom1cImportOffers(models.AbstractModel):
                                              "price type (ТипыЦен)", type_id) for type_id in sorted(undeclared))
         counts["warnings"].extend(self.env._("Prices of 1C price type «%s» were skipped: choose its pricelist in 1C "
                                              "exchange > Price types", name) for name in sorted(unmapped))
-        counts["warnings"].extend(
-            self.env._("Offers %(offers)s: a price of 1C price type «%(price_type)s» in %(currency)s was skipped: it "
-                       "goes to a price in %(target)s", offers=", ".join(offers), currency=currency,
-                       price_type=price_type, target=target)
-            for (currency, price_type, target), offers in sorted(other_currency.items()))
+        counts["warnings"].extend(self._other_currency_warnings(other_currency))
         if not_numbers:
             counts["warnings"].append(_("Offers %s: a price that is not a number (or is over 10^15) was skipped",
                                         ", ".join(not_numbers)))
@@ -277,6 +261,43 @@ class Ecom1cImportOffers(models.AbstractModel):
         if pricelist_prices:
             changed_ids.update(self._import_pricelist_prices(pricelist_prices))
         counts["updated"] += len(changed_ids)
+
+    def _other_currency_warnings(self, other_currency):
+        """What the exchange log says of prices skipped for their currency, ``{(currency 1C wrote: its ISO
+        code when known, price type, currency of where it goes): offers}``: a currency Odoo has inactive
+        is to be activated for a pricelist in it to take them, one Odoo does not know is said so, and a
+        name two currencies share («манат») or conventional units («у.е.») are to be named by their code."""
+        Currency = self.env["res.currency"].with_context(active_test=False)
+        known = {c.name: c for c in Currency.search([("name", "in", list({key[0] for key in other_currency}))])}
+        warnings = []
+        for (currency, price_type, target), offers in sorted(other_currency.items()):
+            values = {"offers": ", ".join(offers), "currency": currency, "price_type": price_type, "target": target}
+            codes = ambiguous_codes(currency) if currency not in known else None
+            if codes:
+                warnings.append(self.env._(
+                    "Offers %(offers)s: a price of 1C price type «%(price_type)s» in «%(currency)s» was skipped: "
+                    "«%(currency)s» may be %(codes)s, which are not guessed; name the currency in 1C by its ISO "
+                    "code; it goes to a price in %(target)s", codes=" / ".join(codes), **values))
+            elif codes is not None:
+                warnings.append(self.env._(
+                    "Offers %(offers)s: a price of 1C price type «%(price_type)s» in «%(currency)s» was skipped: "
+                    "conventional units are no currency; name in 1C the currency they are priced in by its ISO "
+                    "code; it goes to a price in %(target)s", **values))
+            elif currency not in known:
+                warnings.append(self.env._(
+                    "Offers %(offers)s: a price of 1C price type «%(price_type)s» in «%(currency)s» was skipped: "
+                    "Odoo knows no currency 1C names so (neither an ISO 4217 code nor a short name 1C writes); it "
+                    "goes to a price in %(target)s", **values))
+            elif not known[currency].active:
+                warnings.append(self.env._(
+                    "Offers %(offers)s: a price of 1C price type «%(price_type)s» in %(currency)s was skipped: it "
+                    "goes to a price in %(target)s. %(currency)s is inactive in Odoo: activate it (Currencies) and "
+                    "choose a pricelist in %(currency)s for this price type to take these prices", **values))
+            else:
+                warnings.append(self.env._(
+                    "Offers %(offers)s: a price of 1C price type «%(price_type)s» in %(currency)s was skipped: it "
+                    "goes to a price in %(target)s", **values))
+        return warnings
 
     def _import_stock(self, chunk, variants, warehouses, counts):
         """1C's stock per warehouse as Odoo inventory (when the stock app is installed): each 1C

@@ -66,7 +66,8 @@ class Ecom1cImportVariants(models.AbstractModel):
                 counts["warnings"].append(
                     _("Characteristic %s has neither characteristic values nor a name: skipped", full_id))
         attributes = self._characteristic_attributes(
-            {name for per_id in wanted.values() for values in per_id.values() for name in values})
+            {name for per_id in wanted.values() for values in per_id.values() for name in values},
+            {template.ecom_1c_catalog_id for template in wanted})
         for template, per_id in wanted.items():
             product = template.name
             try:
@@ -86,9 +87,8 @@ class Ecom1cImportVariants(models.AbstractModel):
         """{1C id: variant} for the new characteristics ``per_id`` ``{1C id: {characteristic: value}}`` of
         ``template``: the template's lines of characteristics hold their values, the variant of each
         combination is found or made. ``attributes`` {characteristic: attribute} names those of ``per_id``."""
-        lines = template.attribute_line_ids.filtered(
-            lambda ln: characteristic_name(ln.attribute_id.ecom_1c_id) is not None)
-        by_name = {characteristic_name(line.attribute_id.ecom_1c_id): line.attribute_id for line in lines} | {
+        lines = template.attribute_line_ids.filtered(lambda ln: self._characteristic_of(ln.attribute_id) is not None)
+        by_name = {self._characteristic_of(line.attribute_id): line.attribute_id for line in lines} | {
             name: attributes[name] for values in per_id.values() for name in values}
         names, combinations, duplicates = plan_combinations(
             {name for name, attribute in by_name.items() if attribute in lines.attribute_id}, per_id)
@@ -122,12 +122,35 @@ class Ecom1cImportVariants(models.AbstractModel):
         counts["created"] += len(made)
         return made
 
-    def _characteristic_attributes(self, names):
+    def _characteristic_of(self, attribute):
+        """The 1C characteristic ``attribute`` is, else None (a property, an attribute made in Odoo): the
+        name its 1C id holds («characteristic:<name>»), or the name of the attribute of a property
+        that makes variants (a characteristic made by name, 1C's property id attached to it since,
+        :meth:`_property_attributes`)."""
+        name = characteristic_name(attribute.ecom_1c_id)
+        if name is None and attribute.ecom_1c_id and attribute.create_variant == "dynamic":
+            return attribute.name
+        return name
+
+    def _characteristic_attributes(self, names, catalog_ids=()):
         """{name: attribute} of 1C characteristics, made on first sight; ``BY_NAME`` is the attribute
-        «Characteristic» of characteristics told apart by their offer's name."""
+        «Characteristic» of characteristics told apart by their offer's name. A characteristic whose
+        property 1C named since (:meth:`_property_attributes`) is found by its name for products of the
+        catalogs ``catalog_ids`` when none but theirs have it: the attribute is that 1C's property's,
+        which it renames, not another catalog's (another store's) to share."""
         Attribute = self.env["product.attribute"].with_context(active_test=False)
         keys = {attribute_key(name): name for name in names}
         attributes = bound(Attribute, keys)
+        unbound = [keys[key] for key in keys if key not in attributes and keys[key] != BY_NAME]
+        found = unbound and Attribute.search([("name", "in", unbound), ("create_variant", "=", "dynamic"),
+                                              ("ecom_1c_id", "!=", False)], order="id").filtered(
+            lambda attribute: characteristic_name(attribute.ecom_1c_id) is None)
+        if found:
+            others = self.env["product.template.attribute.line"].with_context(active_test=False).search([
+                ("attribute_id", "in", found.ids), "|", ("product_tmpl_id.ecom_1c_catalog_id", "=", False),
+                ("product_tmpl_id.ecom_1c_catalog_id", "not in", [c for c in catalog_ids if c])]).attribute_id
+            for attribute in found - others:
+                attributes.setdefault(attribute_key(attribute.name), attribute)
         new = [key for key in keys if key not in attributes]
         if new:
             for attribute in Attribute.create([{"name": keys[key] or self.env._("Characteristic"), "ecom_1c_id": key,

@@ -22,6 +22,7 @@ from . import test_settings_url
 from . import test_statuses_notify
 from . import test_winback_stock
 from . import test_other_shops
+from . import test_currencies
 from . import test_migrations
 from . import test_concurrency
 from . import test_hostile

@@ -72,6 +72,25 @@ def offers_package(price_type_id, prices, only_changes=True, quantities=None):
         f"<Предложения>{offers}</Предложения></ПакетПредложений></КоммерческаяИнформация>".encode())
 
 
+def priced_offers_package(types, prices):
+    """An offers package (2.05) declaring the price types ``types`` [(id, name, currency)] and giving
+    ``prices`` [(offer id, price type id, price, currency)], as a file object; a currency None is not written."""
+
+    def currency(name):
+        return f"<Валюта>{name}</Валюта>" if name is not None else ""
+
+    declared = "".join(f"<ТипЦены><Ид>{type_id}</Ид><Наименование>{name}</Наименование>{currency(written)}"
+                       "</ТипЦены>" for type_id, name, written in types)
+    given = "".join(
+        f"<Предложение><Ид>{offer_id}</Ид><Цены><Цена><ИдТипаЦены>{type_id}</ИдТипаЦены>"
+        f"<ЦенаЗаЕдиницу>{amount}</ЦенаЗаЕдиницу>{currency(written)}<Коэффициент>1</Коэффициент>"
+        "</Цена></Цены></Предложение>" for offer_id, type_id, amount, written in prices)
+    return io.BytesIO(('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.05">'
+                       '<ПакетПредложений СодержитТолькоИзменения="true"><Ид>p</Ид>'
+                       f"<ТипыЦен>{declared}</ТипыЦен><Предложения>{given}</Предложения>"
+                       "</ПакетПредложений></КоммерческаяИнформация>").encode())
+
+
 class Ecom1cCase(TransactionCase):
     @classmethod
     def setUpClass(cls):

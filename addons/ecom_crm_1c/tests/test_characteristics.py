@@ -147,3 +147,72 @@ class TestCharacteristics(ImporterCase):
         self.assertEqual((sneakers.ecom_1c_qty, sneakers.ecom_1c_price), (0, 0), "no characteristic's stock or price")
         self.assert_socks_imported()
         self.assertIn("Кеды", self.exchange.messages)
+
+    def test_a_characteristic_of_another_catalog_is_not_taken(self):
+        """The boots' «Размер» made by name (catalog hm-catalog); another 1C's offers (another catalog, another
+        store's) declare a property «Размер»: the boots' attribute stays theirs (no 1C id of another base, which
+        would rename it), the property an attribute of its own; so does it for a file that names no catalog."""
+        self.import_offers("characteristics-with-property-offers.xml")
+        by_name = self.variants("hm-boots").product_template_attribute_value_ids.attribute_id
+        for catalog, size in (("<ИдКаталога>other-catalog</ИдКаталога>", "other-size"), ("", "nameless-size")):
+            properties = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="3.1">'
+                          f'<ПакетПредложений СодержитТолькоИзменения="true"><Ид>p#</Ид>{catalog}<Свойства><Свойство>'
+                          f'<Ид>{size}</Ид><Наименование>Размер</Наименование><ТипЗначений>Строка</ТипЗначений>'
+                          "</Свойство></Свойства></ПакетПредложений></КоммерческаяИнформация>")
+            self.importer._import_offers(io.BytesIO(properties.encode()), self.exchange)
+            self.assertEqual(by_name.ecom_1c_id, "characteristic:Размер", catalog)
+            own = self.env["product.attribute"].search([("ecom_1c_id", "=", size)])
+            self.assertEqual((own.name, own.create_variant), ("Размер", "no_variant"))
+
+    def test_characteristics_by_properties_after_by_name(self):
+        """An exchange made the boots' characteristics from «ХарактеристикиТовара» («Размер: 40»); a later
+        one (3.1) names them by the property «Размер» its offers file declares, a new size too: the product
+        keeps one attribute «Размер», and the property is that attribute, not one beside it."""
+        self.import_offers("characteristics-with-property-offers.xml")
+        by_name = self.variants("hm-boots").product_template_attribute_value_ids.attribute_id
+        self.assertEqual(by_name.mapped("name"), ["Размер"])
+        later = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="3.1">'
+                 '<ПакетПредложений СодержитТолькоИзменения="true"><Ид>hm-catalog#</Ид><ИдКаталога>hm-catalog'
+                 '</ИдКаталога><Свойства><Свойство><Ид>hm-size</Ид><Наименование>Размер</Наименование>'
+                 '<ТипЗначений>Справочник</ТипЗначений><ВариантыЗначений>'
+                 + "".join(f"<Справочник><ИдЗначения>hm-size-{size}</ИдЗначения><Значение>{size}</Значение>"
+                           "</Справочник>" for size in (40, 41, 42))
+                 + "</ВариантыЗначений></Свойство></Свойства><Предложения>"
+                 + "".join(f"<Предложение><Ид>hm-boots#size-{size}</Ид><Наименование>Ботинки ({size})</Наименование>"
+                           "<ЗначенияСвойств><ЗначенияСвойства><Ид>hm-size</Ид>"
+                           f"<Значение>hm-size-{size}</Значение></ЗначенияСвойства></ЗначенияСвойств>"
+                           f"<Количество>{size - 39}</Количество></Предложение>" for size in (41, 42))
+                 + "</Предложения></ПакетПредложений></КоммерческаяИнформация>")
+        counts = self.importer._import_offers(io.BytesIO(later.encode()), self.exchange)
+        self.assertEqual(counts["created"], 1, counts)
+        self.assertEqual(self.described("hm-boots"), {
+            "hm-boots#size-40": ({"Размер": "40"}, 2, 5000, True),
+            "hm-boots#size-41": ({"Размер": "41"}, 2, 5200, True),
+            "hm-boots#size-42": ({"Размер": "42"}, 3, 0, True)})
+        boots = self.variants("hm-boots").product_tmpl_id
+        self.assertEqual(boots.attribute_line_ids.filtered(lambda ln: ln.attribute_id.create_variant != "no_variant")
+                         .attribute_id, by_name, "one attribute set")
+        Attribute = self.env["product.attribute"].with_context(active_test=False)
+        self.assertEqual(Attribute.search([("name", "=", "Размер")]), by_name, "no attribute «Размер» beside it")
+        self.assertEqual(by_name.ecom_1c_id, "hm-size", "the property's 1C id attached to it")
+        self.assertEqual(sorted(by_name.value_ids.mapped("ecom_1c_id")), ["hm-size-40", "hm-size-41", "hm-size-42"])
+        # a later exchange by name again («ХарактеристикиТовара»: «Размер») finds it still
+        self.assertEqual(self.importer._characteristic_attributes({"Размер"}, {"hm-catalog"}), {"Размер": by_name})
+        # not for another catalog's products (another store's, by name): the attribute is this 1C's property's
+        other = self.importer._characteristic_attributes({"Размер"}, {"other-catalog"})["Размер"]
+        self.assertEqual((other.ecom_1c_id, other.create_variant), ("characteristic:Размер", "dynamic"))
+        # a catalog that declares the property too and gives it to the socks, a product of no characteristic:
+        # its attribute makes variants, so it is no property line of theirs (it would make their variants)
+        catalog = read("handmade", "characteristics-import.xml").decode().replace(
+            "<Свойства>", "<Свойства><Свойство><Ид>hm-size</Ид><Наименование>Размер</Наименование>"
+            "<ТипЗначений>Справочник</ТипЗначений><ВариантыЗначений><Справочник><ИдЗначения>hm-size-42"
+            "</ИдЗначения><Значение>42</Значение></Справочник></ВариантыЗначений></Свойство>").replace(
+            "<Артикул>SK-1</Артикул>", "<Артикул>SK-1</Артикул><ЗначенияСвойств><ЗначенияСвойства><Ид>hm-size</Ид>"
+            "<Значение>hm-size-42</Значение></ЗначенияСвойства></ЗначенияСвойств>")
+        warnings = self.importer._import_catalog(io.BytesIO(catalog.encode()))["warnings"]
+        socks = self.Product.search([("ecom_1c_id", "=", "hm-socks")])
+        self.assertFalse(socks.product_tmpl_id.attribute_line_ids, "no line of a characteristic on a product")
+        self.assertEqual(len(socks.product_tmpl_id.product_variant_ids), 1)
+        self.assertIn("Свойства 1С «Размер» — характеристики (их атрибуты создают варианты): как свойства товаров они "
+                      "не заданы", warnings)
+        self.assertEqual(len(self.variants("hm-boots")), 3, "the boots' variants stay")

@@ -8,9 +8,9 @@ from decimal import Decimal
 from odoo.tests import BaseCase, tagged
 
 from ..commerceml import read_catalog, read_documents, read_offers
+from ..commerceml.currencies import same_currency
 from ..commerceml.mapper import referenced_unit, sales_price_type, uom_xmlids
-from ..models.ecom_1c_import_offers import same_currency
-from .common import ImporterCase, ProtocolCase, big_catalog, big_catalog_id, path, read
+from .common import ImporterCase, ProtocolCase, big_catalog, big_catalog_id, path, priced_offers_package, read
 
 UNF_CATEGORY = "393bc297-85e4-11e7-80c3-0cc47ab4062f"  # «Vapor Tights» of the УНФ catalog
 
@@ -89,14 +89,14 @@ class TestSalesPriceType(BaseCase):
         demo = [v for kind, v in read_catalog(path("demo-3.1", "classifier.xml")) if kind == "price_type"]
         names = [t["name"] for t in demo]
         self.assertEqual(names[:2], ["Себестоимость реализации", "Закупочные"])
-        self.assertEqual(names[sales_price_type(demo, {"ГРН", "UAH"})], "Розничная")
-        self.assertEqual(names[sales_price_type(demo, {"USD"})], "Мелкооптовая", "in dollars: none is retail")
-        self.assertEqual(names[sales_price_type(demo, {"RUB", "РУБ"})], "Розничная", "none in roubles")
+        self.assertEqual(names[sales_price_type(demo, "UAH")], "Розничная")
+        self.assertEqual(names[sales_price_type(demo, "USD")], "Мелкооптовая", "in dollars: none is retail")
+        self.assertEqual(names[sales_price_type(demo, "RUB")], "Розничная", "none in roubles")
         # the standard's own example: wholesale in dollars first, retail in roubles
         official = [{"name": "Оптовая", "currency": "USD"}, {"name": "Закупочная", "currency": "USD"},
                     {"name": "Розничная", "currency": "руб"}]
-        self.assertEqual(sales_price_type(official, {"RUB", "РУБ"}), 2)
-        self.assertEqual(sales_price_type([{"name": "Цена поставщика", "currency": "руб"}], {"РУБ"}), 0,
+        self.assertEqual(sales_price_type(official, "RUB"), 2)
+        self.assertEqual(sales_price_type([{"name": "Цена поставщика", "currency": "руб"}], "RUB"), 0,
                          "the only one")
 
     def test_currencies_as_1c_writes_them(self):
@@ -158,18 +158,10 @@ class TestSchema31Import(ImporterCase):
         self.env.company.currency_id = rub
         self.importer._import_catalog(io.BytesIO(big_catalog(3, description="")))
 
-        def price(i, amount, currency):
-            return (f"<Предложение><Ид>{big_catalog_id(i)}</Ид><Цены><Цена><ИдТипаЦены>retail</ИдТипаЦены>"
-                    f"<ЦенаЗаЕдиницу>{amount}</ЦенаЗаЕдиницу>"
-                    + (f"<Валюта>{currency}</Валюта>" if currency else "")
-                    + "<Коэффициент>1</Коэффициент></Цена></Цены></Предложение>")
-
-        package = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.05">'
-                   '<ПакетПредложений СодержитТолькоИзменения="true"><Ид>p</Ид><ТипыЦен><ТипЦены><Ид>retail</Ид>'
-                   '<Наименование>Розничная</Наименование></ТипЦены></ТипыЦен><Предложения>'
-                   + price(0, 155, "USD") + price(1, 3500, "руб.") + price(2, 4200, None)
-                   + "</Предложения></ПакетПредложений></КоммерческаяИнформация>")
-        warnings = self.importer._import_offers(io.BytesIO(package.encode()))["warnings"]
+        package = priced_offers_package([("retail", "Розничная", None)], [
+            (big_catalog_id(i), "retail", amount, currency)
+            for i, amount, currency in ((0, 155, "USD"), (1, 3500, "руб."), (2, 4200, None))])
+        warnings = self.importer._import_offers(package)["warnings"]
         retail = self.env["ecom.1c.price.type"].search([("ecom_1c_id", "=", "retail")])
         self.assertEqual((retail.currency_name or "", retail.target), ("", "list_price"))
         products = [self.Product.search([("ecom_1c_id", "=", big_catalog_id(i))]) for i in range(3)]
@@ -251,11 +243,11 @@ class TestBitrixModule31Reader(BaseCase):
         dollars. The selling price in roubles is the sales price."""
         declared = [v for kind, v in read_catalog(path(B6, "import.xml")) if kind == "price_type"]
         self.assertEqual(len(declared), 8)
-        self.assertEqual(declared[sales_price_type(declared, {"RUB", "РУБ"})]["name"], "Отпускная цена")
-        self.assertEqual(declared[sales_price_type(declared, {"USD"})]["name"], "Отпускная, вал")
+        self.assertEqual(declared[sales_price_type(declared, "RUB")]["name"], "Отпускная цена")
+        self.assertEqual(declared[sales_price_type(declared, "USD")]["name"], "Отпускная, вал")
         priced = {p["type_id"] for kind, v in read_offers(path(B6, "goods", "prices.xml")) if kind == "offer"
                   for p in v["prices"]}
-        self.assertEqual(priced, {declared[sales_price_type(declared, {"RUB", "РУБ"})]["id"]})
+        self.assertEqual(priced, {declared[sales_price_type(declared, "RUB")]["id"]})
 
     def test_orders_back_with_3_1_lines(self):
         """3.1's documents price their lines in «Цена» (2.x: «ЦенаЗаЕдиницу»)."""
@@ -406,7 +398,8 @@ class TestSplit209Reader(BaseCase):
         named = [v for kind, v in read_offers(path(UT209, UT209_FILES["names"])) if kind == "offer"]
         self.assertEqual(named[0]["name"], "Дезодорант для мужчин Чистая линия Фито защита без белых следов 150мл",
                          "1C's trailing space left out")
-        properties = [(k, v["name"]) for k, v in read_offers(path(UT209, UT209_FILES["properties"])) if k != "package"]
+        properties = [(k, v["name"]) for k, v in read_offers(path(UT209, UT209_FILES["properties"]))
+                      if k not in ("package", "catalog_id")]
         self.assertEqual(properties, [("property", "Бумага"), ("property", "Тип лампы"), ("property", "Мощность"),
                                       ("property", "Тип патрона"), ("property", "Венчики")],
                          "an offers package of the characteristics' properties only: nothing to offer")
