@@ -8,6 +8,11 @@ class EcomReportManager(models.Model):
     """The salespeople's work: one row per request (``kind`` «request») with its salesperson, how
     soon they first answered it, whether it sold and for how much, and its overdue activities.
 
+    Calls are rows of their own (``kind`` «call»): one per call the salesperson made or answered
+    (``ecom.call.user_id``), with a request or not (a call from a hidden number makes none, nor does an
+    outgoing call to a customer with no open request), on the call's day; the requests' first
+    response counts only the calls of each request.
+
     Other addons add rows of their own kinds and columns of their own (the scoring addon: contacts
     of its daily lists and their outcomes) through :meth:`_ecom_parts`: each part gives the values
     of the columns it knows, the others are empty, and the report groups them by salesperson,
@@ -28,7 +33,7 @@ class EcomReportManager(models.Model):
     _ecom_rollup_dims = ("kind", "user_id", "team_id", "company_id")
     _ecom_indexes = ("lead_id", "date", "user_id")
 
-    kind = fields.Selection([("request", "Request")], "Row", readonly=True)
+    kind = fields.Selection([("request", "Request"), ("call", "Call")], "Row", readonly=True)
     lead_id = fields.Many2one("crm.lead", "Request", readonly=True)
     date = fields.Datetime(readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
@@ -61,6 +66,12 @@ class EcomReportManager(models.Model):
     avg_order = fields.Monetary("Average order", readonly=True, currency_field="currency_id",
                                 aggregator="ecom_ratio", ecom_ratio=("revenue", "orders", 1))
     overdue_activities = fields.Integer("Overdue activities", readonly=True)
+    calls = fields.Integer("Calls", readonly=True,
+                           help="Calls the employee made or answered, with a request or not (a call from a hidden "
+                                "number makes none), on the day of the call.")
+    calls_without_request = fields.Integer(
+        "Calls outside requests", readonly=True,
+        help="Of the calls, those of no request: from a hidden number, or made to a customer with no open request.")
 
     _ecom_base_columns = [
         ("kind", "varchar"), ("lead_id", "integer REFERENCES crm_lead(id) ON DELETE CASCADE"),
@@ -69,6 +80,7 @@ class EcomReportManager(models.Model):
         ("campaign_id", "integer"), ("requests", "integer"), ("responded", "integer"),
         ("first_response_date", "timestamp"), ("response_hours", "float8"), ("won", "integer"), ("orders", "integer"),
         ("revenue", "numeric"), ("overdue_activities", "integer"), ("refunded", "numeric"),
+        ("calls", "integer"), ("calls_without_request", "integer"),
     ]
 
     @api.model
@@ -140,7 +152,17 @@ class EcomReportManager(models.Model):
             "refunded": SQL("coalesce(o.refunded, 0)"),
             "overdue_activities": SQL("coalesce(a.overdue, 0)"),
         }
-        return {"request": (values, source)}
+        # the calls, by who talked, whether they made a request or not (the lead_ids of an incremental
+        # refresh do not limit them: rebuilt whole, as the other kinds, see _ecom_stale)
+        calls = {
+            "kind": SQL("'call'"), "date": SQL("c.started_at"), "user_id": SQL("c.user_id"),
+            "team_id": SQL("(SELECT m.crm_team_id FROM crm_team_member m WHERE m.user_id = c.user_id "
+                           "AND m.active ORDER BY m.id LIMIT 1)"),
+            "company_id": SQL("c.company_id"), "requests": SQL("0"), "responded": SQL("0"), "won": SQL("0"),
+            "orders": SQL("0"), "revenue": SQL("0"), "overdue_activities": SQL("0"),
+            "calls": SQL("1"), "calls_without_request": SQL("(c.lead_id IS NULL)::int"),
+        }
+        return {"request": (values, source), "call": (calls, SQL("ecom_call c WHERE c.user_id IS NOT NULL"))}
 
     @api.model
     def _ecom_fill(self, lead_ids=None, order_ids=None):

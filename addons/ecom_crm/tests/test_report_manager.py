@@ -58,9 +58,39 @@ class TestManagerReport(ReportCase):
         self.assertAlmostEqual(p90, 4.6)
         self.assertAlmostEqual(conversion, 25.0)
         self.assertAlmostEqual(avg_order, 49995.0)
-        by_lead = {r.lead_id: r.response_hours for r in self.Manager.search([("user_id", "=", self.salesman.id)])}
+        by_lead = {r.lead_id: r.response_hours
+                   for r in self.Manager.search([("user_id", "=", self.salesman.id), ("kind", "=", "request")])}
         self.assertEqual(by_lead, {self.by_activity: 3.0, self.by_message: 5.0, self.by_call: 2.0, self.silent: 0.0})
         self.assertFalse(self.Manager.search([("lead_id", "=", self.silent.id)]).responded)
+
+    def test_calls_of_no_request(self):
+        """Calls count for the employee who talked, with a request or not: a hidden number's answered call
+        and an outgoing call to a customer with no open request too (none counted before: the report
+        counted calls through their requests), one nobody answered for nobody; each in its company, which
+        a salesperson reads with their lowest rights. The requests' figures stay the requests'."""
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        self.salesman.company_ids |= other
+        when = self.T0 + timedelta(hours=4)
+        hidden = {"hidden_caller": True, "state": "finished", "started_at": when, "user_id": self.salesman.id}
+        self.env["ecom.call"].create([
+            dict(hidden, call_id="hidden-1"),
+            {"call_id": "out-1", "caller": "+79035554422", "direction": "out", "state": "missed",
+             "started_at": when, "user_id": self.salesman.id},
+            dict(hidden, call_id="hidden-missed", state="missed", user_id=False),
+            dict(hidden, call_id="hidden-other", company_id=other.id),
+        ])
+        self.Funnel._cron_ecom_refresh_reports()  # the scheduled refresh: the calls are rebuilt whole
+        measures = ["calls", "calls_without_request", "requests", "responded"]
+        Manager = self.Manager.with_user(self.salesman).with_context(allowed_company_ids=self.env.company.ids)
+        # the pivot's read, on the daily pre-aggregate and on the rows (a filter on the kind)
+        for domain in ([], [("kind", "in", ("request", "call"))]):
+            [group] = Manager.read_group(domain, measures, ["user_id"])
+            self.assertEqual((group["user_id"][0], *(group[m] for m in measures)), (self.salesman.id, 3, 2, 4, 3),
+                             domain)
+        both = Manager.with_context(allowed_company_ids=(self.env.company | other).ids)
+        self.assertEqual(dict(both._read_group([], ["company_id"], ["calls:sum"])), {self.env.company: 3, other: 1})
+        self.assertFalse(self.Manager.search_count([("kind", "=", "call"), ("user_id", "=", False)]),
+                         "a call nobody answered is nobody's")
 
     def test_an_order_moved_to_another_request(self):
         """An order moved to another request (a duplicate found late) counts for that one only after
