@@ -162,7 +162,11 @@ class EcomReportManager(models.Model):
             "orders": SQL("0"), "revenue": SQL("0"), "overdue_activities": SQL("0"),
             "calls": SQL("1"), "calls_without_request": SQL("(c.lead_id IS NULL)::int"),
         }
-        return {"request": (values, source), "call": (calls, SQL("ecom_call c WHERE c.user_id IS NOT NULL"))}
+        # talked: an outgoing call (made, picked up or not), an incoming one answered, as the first response
+        # counts them; an incoming call missed counts for nobody, one logged by hand «not answered» too
+        talked = SQL("ecom_call c WHERE c.user_id IS NOT NULL AND (c.direction = 'out' OR c.state IN ('answered', "
+                     "'finished'))")
+        return {"request": (values, source), "call": (calls, talked)}
 
     @api.model
     def _ecom_fill(self, lead_ids=None, order_ids=None):

@@ -77,6 +77,9 @@ class TestManagerReport(ReportCase):
             {"call_id": "out-1", "caller": "+79035554422", "direction": "out", "state": "missed",
              "started_at": when, "user_id": self.salesman.id},
             dict(hidden, call_id="hidden-missed", state="missed", user_id=False),
+            # logged by hand: «the customer called», «not answered» (the salesperson missed it)
+            {"call_id": "manual-missed", "caller": "+79035554423", "direction": "in", "state": "missed",
+             "started_at": when, "user_id": self.salesman.id},
             dict(hidden, call_id="hidden-other", company_id=other.id),
         ])
         self.Funnel._cron_ecom_refresh_reports()  # the scheduled refresh: the calls are rebuilt whole
@@ -91,6 +94,8 @@ class TestManagerReport(ReportCase):
         self.assertEqual(dict(both._read_group([], ["company_id"], ["calls:sum"])), {self.env.company: 3, other: 1})
         self.assertFalse(self.Manager.search_count([("kind", "=", "call"), ("user_id", "=", False)]),
                          "a call nobody answered is nobody's")
+        self.assertEqual(self.Manager.search_count([("kind", "=", "call"), ("user_id", "=", self.salesman.id)]), 4,
+                         "nor is one logged missed: the salesperson did not talk")
 
     def test_an_order_moved_to_another_request(self):
         """An order moved to another request (a duplicate found late) counts for that one only after
