@@ -93,7 +93,8 @@ class EcomReportManager(models.Model):
     @api.model
     def _ecom_parts(self, lead_ids=None):
         """``{kind: (values, from)}``: the rows of each kind, as ``{column: SQL}`` (the columns left
-        out are empty) and the ``FROM ... WHERE ...`` they are selected from. The «request» part is
+        out are empty, the measures summed 0: a pivot's cell of a kind shows 0 of another kind's
+        measure, not nothing) and the ``FROM ... WHERE ...`` they are selected from. The «request» part is
         limited to ``lead_ids`` (all when None); the other kinds are rebuilt whole at each refresh.
         Extend it (call super) to add a kind."""
         where = self._ecom_only(lead_ids)
@@ -158,9 +159,7 @@ class EcomReportManager(models.Model):
             "kind": SQL("'call'"), "date": SQL("c.started_at"), "user_id": SQL("c.user_id"),
             "team_id": SQL("(SELECT m.crm_team_id FROM crm_team_member m WHERE m.user_id = c.user_id "
                            "AND m.active ORDER BY m.id LIMIT 1)"),
-            "company_id": SQL("c.company_id"), "requests": SQL("0"), "responded": SQL("0"), "won": SQL("0"),
-            "orders": SQL("0"), "revenue": SQL("0"), "overdue_activities": SQL("0"),
-            "calls": SQL("1"), "calls_without_request": SQL("(c.lead_id IS NULL)::int"),
+            "company_id": SQL("c.company_id"), "calls": SQL("1"), "calls_without_request": SQL("(c.lead_id IS NULL)::int"),
         }
         # talked: an outgoing call (made, picked up or not), an incoming one answered, as the first response
         # counts them; an incoming call missed counts for nobody, one logged by hand «not answered» too
@@ -172,6 +171,7 @@ class EcomReportManager(models.Model):
     def _ecom_fill(self, lead_ids=None, order_ids=None):
         types = dict(self._ecom_columns())
         columns = list(types)
+        summed = set(self._ecom_rollup_measures()[0])
         count = 0
         for values, source in self._ecom_parts(lead_ids).values():
             # in the order of the dates: a period's rows are neighbours on disk
@@ -179,7 +179,8 @@ class EcomReportManager(models.Model):
                 "INSERT INTO %s (%s, day) SELECT *, %s FROM (SELECT %s FROM %s) rows ORDER BY date",
                 SQL.identifier(self._table), SQL(", ").join(map(SQL.identifier, columns)),
                 self._ecom_day_sql(SQL("rows.date"), SQL("rows.company_id")),
-                SQL(", ").join(SQL("%s AS %s", values.get(name) or SQL("NULL::%s", SQL(types[name].split()[0])),
+                SQL(", ").join(SQL("%s AS %s", values.get(name) or SQL("%s::%s", 0 if name in summed else None,
+                                                                        SQL(types[name].split()[0])),
                                    SQL.identifier(name))
                                for name in columns), source))
             count += self.env.cr.rowcount
