@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo import fields
@@ -82,11 +82,11 @@ class TestManagerReport(ReportCase):
              "started_at": when, "user_id": self.salesman.id},
             dict(hidden, call_id="hidden-other", company_id=other.id),
         ])
-        self.Funnel._cron_ecom_refresh_reports()  # the scheduled refresh: the calls are rebuilt whole
+        self.Funnel._cron_ecom_refresh_reports()  # the scheduled refresh: the calls changed since the last one
         measures = ["calls", "calls_without_request", "requests", "responded"]
         Manager = self.Manager.with_user(self.salesman).with_context(allowed_company_ids=self.env.company.ids)
-        # the pivot's read, on the daily pre-aggregate and on the rows (a filter on the kind)
-        for domain in ([], [("kind", "in", ("request", "call"))]):
+        # the pivot's read, on the daily pre-aggregate and on the rows (a filter on no column of it)
+        for domain in ([], [("date", "!=", False)]):
             [group] = Manager.read_group(domain, measures, ["user_id"])
             self.assertEqual((group["user_id"][0], *(group[m] for m in measures)), (self.salesman.id, 3, 2, 4, 3),
                              domain)
@@ -96,6 +96,56 @@ class TestManagerReport(ReportCase):
                          "a call nobody answered is nobody's")
         self.assertEqual(self.Manager.search_count([("kind", "=", "call"), ("user_id", "=", self.salesman.id)]), 4,
                          "nor is one logged missed: the salesperson did not talk")
+        # the list the pivot's cell opens, read by the salesperson
+        rows = Manager.search_read([("kind", "=", "call")], ["date", "user_id", "calls", "calls_without_request",
+                                                             "revenue"])
+        self.assertEqual(sorted((row["calls"], row["calls_without_request"], row["revenue"]) for row in rows),
+                         [(1, 0, 0), (1, 1, 0), (1, 1, 0)])
+
+    def test_a_call_is_of_the_stores_day(self):
+        """A call at 00:30 in Moscow (21:30 UTC the day before) counts on its Moscow day, as the requests do."""
+        self.env.company.partner_id.tz = "Europe/Moscow"
+        self.env["ecom.call"].create({"call_id": "late", "hidden_caller": True, "state": "finished",
+                                      "started_at": datetime(2026, 11, 2, 21, 30), "user_id": self.salesman.id})
+        self.Funnel._cron_ecom_refresh_reports()
+        Moscow = self.Manager.with_context(tz="Europe/Moscow")
+        period = [("date", ">=", "2026-11-01 21:00:00"), ("date", "<", "2026-11-03 21:00:00")]
+        self.assertTrue(Moscow._ecom_rollup_serves(period, ["date:day"], ["calls:sum"], (), None))
+        for domain in (period, [*period, ("date", "!=", False)]):  # the daily pre-aggregate, the rows
+            days = [(str(day)[:10], calls) for day, calls in Moscow._read_group(domain, ["date:day"], ["calls:sum"])]
+            self.assertEqual(days, [("2026-11-02", 1), ("2026-11-03", 1)], domain)
+
+    def test_a_refresh_rebuilds_the_calls_changed_only(self):
+        """The scheduled refresh rebuilds the rows of the calls written since the previous one (a new
+        call, a call whose request was deleted), not the others; a call deleted leaves with its row and
+        its day of the daily pre-aggregate."""
+        self.env.flush_all()
+        # what the setup wrote was written before the last refresh (this test runs in one transaction)
+        for table in ("crm_lead", "sale_order", "mail_activity", "ecom_call", "crm_team_member", "crm_team",
+                      "crm_stage", "res_partner"):
+            self.env.cr.execute(SQL("UPDATE %s SET write_date = write_date - interval '1 day'", SQL.identifier(table)))
+        self.env.cr.execute("UPDATE mail_message SET date = date - interval '1 day'")
+        self.env.invalidate_all()
+        [old] = self.Manager.search([("kind", "=", "call")])
+        new = self.env["ecom.call"].create({"call_id": "new", "hidden_caller": True, "state": "answered",
+                                            "started_at": self.T0 + timedelta(hours=6), "user_id": self.salesman.id})
+
+        def calls():
+            self.Funnel._cron_ecom_refresh_reports()
+            rows = self.Manager.search([("kind", "=", "call")])
+            [totals] = self.Manager._read_group([("user_id", "=", self.salesman.id)], [],  # the pre-aggregate
+                                                ["calls:sum", "calls_without_request:sum"])
+            return {row.id: row.calls_without_request for row in rows}, totals
+
+        rows, totals = calls()
+        self.assertEqual((rows.pop(old.id), list(rows.values()), totals), (0, [1], (2, 1)),
+                         "the call not written since kept its row")
+        new.unlink()
+        self.assertEqual(calls(), ({old.id: 0}, (1, 0)))
+        self.by_call.unlink()  # the call stays, outside any request
+        rows, totals = calls()
+        self.assertEqual((list(rows.values()), totals), ([1], (1, 1)))
+        self.assertNotEqual(list(rows), [old.id], "rebuilt")
 
     def test_an_order_moved_to_another_request(self):
         """An order moved to another request (a duplicate found late) counts for that one only after
