@@ -662,6 +662,12 @@ class TestCallWebhook(IntakeCase):
         self.assertFalse(calls.lead_id)
         visible = self.env["ecom.call"].with_user(self.salesman).search([("id", "in", calls.ids)])
         self.assertEqual(visible, calls[0] | calls[2] | calls[3])
+        # one they made themselves (their extension) to another's customer is theirs: their report counts it
+        self.salesman.ecom_pbx_extension = "101"
+        made = self.env["ecom.call"].browse(self.call({"event": "finished", "call_id": "c-own-made", "direction": "out",
+                                                       "caller": "+79035550022", "extension": "101"}).json()["call"])
+        self.assertEqual((made.user_id, made.lead_id), (self.salesman, self.env["crm.lead"]))
+        self.assertIn(made, self.env["ecom.call"].with_user(self.salesman).search([]))
         # the customer's timeline too: another's customer's call is not shown to them
         timeline = self.env["ecom.customer.timeline"].with_user(self.salesman).search(
             [("res_model", "=", "ecom.call"), ("res_id", "in", calls.ids)])
