@@ -746,8 +746,9 @@ class TestScoringActivities(ScheduleCase):
 
         contact = new_contact()
         order.action_draft()
+        followers = self.anna_now.message_follower_ids
         with freeze_time(day):
-            order.action_confirm()
+            order.with_context(lang="en_US").action_confirm()  # confirmed by somebody reading English
         self.assertEqual(Outcome.search([("order_id", "=", order.id)]), outcome,
                          "the order closed one contact: the first")
         self.assertEqual((outcome.outcome, outcome.date), ("ordered", TODAY), "that one sold again")
@@ -762,6 +763,9 @@ class TestScoringActivities(ScheduleCase):
                          f"<p>Запланированный контакт удалён: заказ {order.name} снова подтверждён.</p>")
         self.assertEqual((note.subtype_id, note.notification_ids), (self.env.ref("mail.mt_note"),
                                                                     self.env["mail.notification"]), "nobody notified")
+        self.assertEqual(self.anna_now.message_follower_ids, followers, "nobody made a follower")
+        self.Activity._ecom_close_ordered(order)  # the confirmation's hook run again: nothing removed, no note
+        self.assertEqual(removals(), note)
         self.assertEqual(Outcome.search_count([("partner_id", "=", self.anna_now.id)]), 1, "nor recorded as one")
         self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1), "one contact, one sale")
         self.assertEqual(self.env["ecom.scoring.history"]._offer_outcomes(self.company)["accepted"].tolist(), [1.0],
