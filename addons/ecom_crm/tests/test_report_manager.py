@@ -147,6 +147,18 @@ class TestManagerReport(ReportCase):
         self.assertEqual((list(rows.values()), totals), ([1], (1, 1)))
         self.assertNotEqual(list(rows), [old.id], "rebuilt")
 
+    def test_the_calls_of_a_merged_request_are_the_kept_ones(self):
+        """Duplicates merged: the call of the one merged away is the kept request's, not outside requests."""
+        duplicate = self._lead()
+        call = self.env["ecom.call"].create({"call_id": "dup", "caller": "+79161234567", "state": "finished",
+                                             "lead_id": duplicate.id, "user_id": self.salesman.id})
+        kept = (self.by_call | duplicate).merge_opportunity()
+        self.assertEqual((kept, duplicate.exists(), call.lead_id), (self.by_call, self.env["crm.lead"], self.by_call))
+        self.Funnel._cron_ecom_refresh_reports()
+        [(calls, outside)] = self.Manager._read_group([("kind", "=", "call")], [],
+                                                      ["calls:sum", "calls_without_request:sum"])
+        self.assertEqual((calls, outside), (2, 0))
+
     def test_an_order_moved_to_another_request(self):
         """An order moved to another request (a duplicate found late) counts for that one only after
         the next refresh: the request it left kept counting it."""
