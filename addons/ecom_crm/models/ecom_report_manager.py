@@ -165,9 +165,7 @@ class EcomReportManager(models.Model):
         changed = None if lead_ids is None else self.env.context.get(CHANGED_CALLS)
         calls = {
             "kind": SQL("'call'"), "call_id": SQL("c.id"), "date": SQL("c.started_at"), "user_id": SQL("c.user_id"),
-            "team_id": SQL("(SELECT m.crm_team_id FROM crm_team_member m WHERE m.user_id = c.user_id "
-                           "AND m.active ORDER BY m.id LIMIT 1)"),
-            "company_id": SQL("c.company_id"), "calls": SQL("1"),
+            "team_id": self._ecom_team_sql(SQL("c.user_id")), "company_id": SQL("c.company_id"), "calls": SQL("1"),
             "calls_without_request": SQL("(c.lead_id IS NULL)::int"),
         }
         # talked: an outgoing call (made, picked up or not), an incoming one answered, as the first response
@@ -175,6 +173,13 @@ class EcomReportManager(models.Model):
         talked = SQL("ecom_call c WHERE c.user_id IS NOT NULL AND (c.direction = 'out' OR c.state IN ('answered', "
                      "'finished')) %s", SQL() if changed is None else SQL("AND c.id = ANY(%s)", changed))
         return {"request": (values, source), "call": (calls, talked)}
+
+    @api.model
+    def _ecom_team_sql(self, user):
+        """The SQL of the sales team whose figures a row of ``user`` (the SQL of their id) counts in,
+        when it has no request: their first active membership."""
+        return SQL("(SELECT m.crm_team_id FROM crm_team_member m WHERE m.user_id = %s AND m.active "
+                   "ORDER BY m.id LIMIT 1)", user)
 
     @api.model
     def _ecom_fill(self, lead_ids=None, order_ids=None):
@@ -219,18 +224,17 @@ class EcomReportManager(models.Model):
     def _ecom_changed_calls(self, since):
         """The calls whose rows may have changed since ``since``: the call written (an event, who
         talked, its request, its company; a request deleted writes its calls, see ``crm.lead.unlink``),
-        or its employee's team membership or team (the row's team). A call deleted takes its row along
-        (``ON DELETE CASCADE``, see ``ecom.call.unlink``)."""
+        or whose employee's team is not their rows' any more (read from the daily pre-aggregate: a few
+        rows per day; a membership switched off for the day, «available», changes nothing). A call
+        deleted takes its row along (``ON DELETE CASCADE``, see ``ecom.call.unlink``)."""
         self.env.flush_all()
-        self.env.cr.execute("""
+        self.env.cr.execute(SQL("""
             SELECT id FROM ecom_call WHERE write_date >= %(since)s
              UNION
-            SELECT c.id
-              FROM crm_team_member m
-              JOIN crm_team t ON t.id = m.crm_team_id
-              JOIN ecom_call c ON c.user_id = m.user_id
-             WHERE m.write_date >= %(since)s OR t.write_date >= %(since)s
-        """, {"since": since})
+            SELECT id FROM ecom_call
+             WHERE user_id IN (SELECT d.user_id FROM %(rollup)s d
+                                WHERE d.kind = 'call' AND d.team_id IS DISTINCT FROM %(team)s)
+        """, since=since, rollup=SQL.identifier(self._ecom_rollup_table()), team=self._ecom_team_sql(SQL("d.user_id"))))
         return [call_id for (call_id,) in self.env.cr.fetchall()]
 
     def action_ecom_open_lead(self):

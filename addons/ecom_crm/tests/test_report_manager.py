@@ -142,6 +142,13 @@ class TestManagerReport(ReportCase):
                          "the call not written since kept its row")
         new.unlink()
         self.assertEqual(calls(), ({old.id: 0}, (1, 0)))
+        # the salesperson joins a team (the membership's write not looked at): their calls' rows move to it
+        team = self.env["crm.team"].create({"name": "Колл-центр"})
+        self.env["crm.team.member"].create({"crm_team_id": team.id, "user_id": self.salesman.id})
+        self.env.cr.execute("UPDATE crm_team_member SET write_date = write_date - interval '1 day'")
+        calls()
+        [old] = self.Manager.search([("kind", "=", "call")])
+        self.assertEqual(old.team_id, team)
         self.by_call.unlink()  # the call stays, outside any request
         rows, totals = calls()
         self.assertEqual((list(rows.values()), totals), ([1], (1, 1)))
