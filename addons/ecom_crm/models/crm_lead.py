@@ -355,6 +355,13 @@ class CrmLead(models.Model):
             user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length)
         return merged.with_env(self.env)
 
+    def _merge_dependences(self, opportunities):
+        """The calls of the requests merged into this one are its calls (their first response, the
+        salespeople's report's calls with a request): deleted, the merged ones would leave them
+        outside any request."""
+        super()._merge_dependences(opportunities)
+        self.env["ecom.call"].sudo().search([("lead_id", "in", opportunities.ids)]).write({"lead_id": self.id})
+
     def copy(self, default=None):
         """«Duplicate» of a lost request: the copy is the request as it was, its refusal reason with it,
         archived or not; a reason ``default`` gives is a new pick, an active one."""

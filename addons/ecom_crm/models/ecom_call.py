@@ -27,20 +27,22 @@ class EcomCall(models.Model):
         [("ringing", "Ringing"), ("answered", "Answered"), ("missed", "Missed"), ("finished", "Finished")],
         default="ringing", required=True)
     # empty for a hidden number (see hidden_caller): the customer's number otherwise, whichever way the call went
-    caller = fields.Char("Caller number")
+    caller = fields.Char("Customer's number", help="The customer's number, whichever way the call went: who called "
+                         "the store, or whom the store called.")
     hidden_caller = fields.Boolean(
         "Hidden number", readonly=True,
         help="The caller withheld their number: the call is logged, with whoever answered it, but nobody can be "
              "matched to it nor called back, so it makes no request.")
-    called = fields.Char("Called number")
+    called = fields.Char("Store's number", help="The store's line the customer called, or the store called them "
+                         "from.")
     started_at = fields.Datetime(default=fields.Datetime.now)
     duration = fields.Integer("Duration (s)")
     recording_url = fields.Char("Recording")
     lead_id = fields.Many2one("crm.lead", "Request", index="btree_not_null", ondelete="set null")
     partner_id = fields.Many2one("res.partner", "Customer", index="btree_not_null", ondelete="set null")
     user_id = fields.Many2one(
-        "res.users", "Answered by", help="Who took the call, or made it: the telephony names them by their PBX "
-        "extension (their preferences); a call logged by hand, whoever logged it.")
+        "res.users", "Employee", help="Who made the outgoing call or answered the incoming one: the telephony names "
+        "them by their PBX extension (their preferences); a call logged by hand, whoever logged it.")
     # the call's first event made its request: the salesperson who talks takes it (see _ecom_hand_request)
     made_lead = fields.Boolean("Made its request", readonly=True)
     # whom the request had from the call (the load's pick, then who talked): a request whose salesperson is

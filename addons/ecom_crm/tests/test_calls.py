@@ -662,6 +662,12 @@ class TestCallWebhook(IntakeCase):
         self.assertFalse(calls.lead_id)
         visible = self.env["ecom.call"].with_user(self.salesman).search([("id", "in", calls.ids)])
         self.assertEqual(visible, calls[0] | calls[2] | calls[3])
+        # one they made themselves (their extension) to another's customer is theirs: their report counts it
+        self.salesman.ecom_pbx_extension = "101"
+        made = self.env["ecom.call"].browse(self.call({"event": "finished", "call_id": "c-own-made", "direction": "out",
+                                                       "caller": "+79035550022", "extension": "101"}).json()["call"])
+        self.assertEqual((made.user_id, made.lead_id), (self.salesman, self.env["crm.lead"]))
+        self.assertIn(made, self.env["ecom.call"].with_user(self.salesman).search([]))
         # the customer's timeline too: another's customer's call is not shown to them
         timeline = self.env["ecom.customer.timeline"].with_user(self.salesman).search(
             [("res_model", "=", "ecom.call"), ("res_id", "in", calls.ids)])
@@ -699,7 +705,7 @@ class TestCallWebhook(IntakeCase):
     def test_who_answers_a_call_takes_the_request_it_made(self):
         """The request an incoming call made goes to whom the load picked while it rings, then to the
         salesperson who answered it (their extension): they already spoke to the customer. They follow
-        it, the other does not any more; the call is theirs («Answered by»)."""
+        it, the other does not any more; the call is theirs («Employee»)."""
         other = self._by_load()
         call = self.env["ecom.call"].browse(self.call({"event": "incoming", "call_id": "c-x1",
                                                        "caller": "+79035551101"}).json()["call"])

@@ -40,6 +40,26 @@ class TestI18n(TransactionCase):
         self.assertEqual((kind.name, kind.summary), ("Нет свободного менеджера", "Распределите сами"))
         self.assertEqual(kind.with_context(lang="en_US").name, "No salesperson available")
 
+    def test_the_1_6_3_upgrade_renames_the_calls_labels(self):
+        """18.0.1.6.3's migration: the calls journal's labels as 18.0.1.6.2 had them in Russian («Номер
+        звонящего», «Ответил»: ``-u`` keeps them) become the shipped ones, right for an outgoing call too."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        model_fields = self.env["ir.model.fields"]
+        old = {"caller": "Номер звонящего", "called": "Набранный номер", "user_id": "Ответил"}
+        for name, text in old.items():
+            self.env.cr.execute("UPDATE ir_model_fields SET field_description = field_description || %s WHERE id = %s",
+                                [Json({"ru_RU": text}), model_fields._get("ecom.call", name).id])
+        self.env.invalidate_all()
+        migration = load_script("ecom_crm/migrations/18.0.1.6.3/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_3")
+        migration.migrate(self.env.cr, "18.0.1.6.2")
+        self.env.invalidate_all()
+        self.assertEqual({name: model_fields._get("ecom.call", name).with_context(lang="ru_RU").field_description
+                          for name in old},
+                         {"caller": "Номер клиента", "called": "Номер магазина", "user_id": "Сотрудник"})
+        arch = self.env["ecom.call"].with_context(lang="ru_RU").get_views([(False, "list"), (False, "search")])
+        self.assertIn('string="Номер клиента"', arch["views"]["list"]["arch"])
+        self.assertIn('string="Сотрудник"', arch["views"]["search"]["arch"])
+
     def test_an_upgrade_names_the_specification_in_the_templates_not_edited(self):
         """18.0.1.6.0's migration: the supply contract's e-mail templates as 18.0.1.5.9 shipped them (created
         once: an upgrade leaves them) get the subject and body naming the specification to a contract, in

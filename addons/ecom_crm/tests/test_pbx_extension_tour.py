@@ -57,10 +57,11 @@ class TestPbxExtensionTour(HttpCase):
     def test_the_calls_columns_fit_their_russian_labels(self):
         """«Длительность (с)» was cut to «Длитель…» (a number's column shows 71 px of its header): measured in the
         list's header font (Roboto, bold, 14 px); likewise the sales report's «Новые клиенты», «Повторные
-        покупки (%)»."""
+        покупки (%)», and the salespeople's report's calls («Звонки вне заявок»)."""
         font = ImageFont.truetype(file_path("web/static/fonts/google/Roboto/Roboto-Bold.ttf"), 14)
         for model, names in {"ecom.call": ("duration",),
-                             "ecom.report.sales": ("new_customer_count", "repeat_rate")}.items():
+                             "ecom.report.sales": ("new_customer_count", "repeat_rate"),
+                             "ecom.report.manager": ("calls", "calls_without_request")}.items():
             arch = etree.fromstring(self.env[model].with_context(lang="ru_RU").get_views([(False, "list")])
                                     ["views"]["list"]["arch"])
             for name in names:

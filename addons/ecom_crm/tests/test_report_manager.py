@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo import fields
@@ -58,9 +58,113 @@ class TestManagerReport(ReportCase):
         self.assertAlmostEqual(p90, 4.6)
         self.assertAlmostEqual(conversion, 25.0)
         self.assertAlmostEqual(avg_order, 49995.0)
-        by_lead = {r.lead_id: r.response_hours for r in self.Manager.search([("user_id", "=", self.salesman.id)])}
+        by_lead = {r.lead_id: r.response_hours
+                   for r in self.Manager.search([("user_id", "=", self.salesman.id), ("kind", "=", "request")])}
         self.assertEqual(by_lead, {self.by_activity: 3.0, self.by_message: 5.0, self.by_call: 2.0, self.silent: 0.0})
         self.assertFalse(self.Manager.search([("lead_id", "=", self.silent.id)]).responded)
+
+    def test_calls_of_no_request(self):
+        """Calls count for the employee who talked, with a request or not: a hidden number's answered call
+        and an outgoing call to a customer with no open request too (none counted before: the report
+        counted calls through their requests), one nobody answered for nobody; each in its company, which
+        a salesperson reads with their lowest rights. The requests' figures stay the requests'."""
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        self.salesman.company_ids |= other
+        when = self.T0 + timedelta(hours=4)
+        hidden = {"hidden_caller": True, "state": "finished", "started_at": when, "user_id": self.salesman.id}
+        self.env["ecom.call"].create([
+            dict(hidden, call_id="hidden-1"),
+            {"call_id": "out-1", "caller": "+79035554422", "direction": "out", "state": "missed",
+             "started_at": when, "user_id": self.salesman.id},
+            dict(hidden, call_id="hidden-missed", state="missed", user_id=False),
+            # logged by hand: «the customer called», «not answered» (the salesperson missed it)
+            {"call_id": "manual-missed", "caller": "+79035554423", "direction": "in", "state": "missed",
+             "started_at": when, "user_id": self.salesman.id},
+            dict(hidden, call_id="hidden-other", company_id=other.id),
+        ])
+        self.Funnel._cron_ecom_refresh_reports()  # the scheduled refresh: the calls changed since the last one
+        measures = ["calls", "calls_without_request", "requests", "responded"]
+        Manager = self.Manager.with_user(self.salesman).with_context(allowed_company_ids=self.env.company.ids)
+        # the pivot's read, on the daily pre-aggregate and on the rows (a filter on no column of it)
+        for domain in ([], [("date", "!=", False)]):
+            [group] = Manager.read_group(domain, measures, ["user_id"])
+            self.assertEqual((group["user_id"][0], *(group[m] for m in measures)), (self.salesman.id, 3, 2, 4, 3),
+                             domain)
+        both = Manager.with_context(allowed_company_ids=(self.env.company | other).ids)
+        self.assertEqual(dict(both._read_group([], ["company_id"], ["calls:sum"])), {self.env.company: 3, other: 1})
+        self.assertFalse(self.Manager.search_count([("kind", "=", "call"), ("user_id", "=", False)]),
+                         "a call nobody answered is nobody's")
+        self.assertEqual(self.Manager.search_count([("kind", "=", "call"), ("user_id", "=", self.salesman.id)]), 4,
+                         "nor is one logged missed: the salesperson did not talk")
+        # the list the pivot's cell opens, read by the salesperson
+        rows = Manager.search_read([("kind", "=", "call")], ["date", "user_id", "calls", "calls_without_request",
+                                                             "revenue"])
+        self.assertEqual(sorted((row["calls"], row["calls_without_request"], row["revenue"]) for row in rows),
+                         [(1, 0, 0), (1, 1, 0), (1, 1, 0)])
+
+    def test_a_call_is_of_the_stores_day(self):
+        """A call at 00:30 in Moscow (21:30 UTC the day before) counts on its Moscow day, as the requests do."""
+        self.env.company.partner_id.tz = "Europe/Moscow"
+        self.env["ecom.call"].create({"call_id": "late", "hidden_caller": True, "state": "finished",
+                                      "started_at": datetime(2026, 11, 2, 21, 30), "user_id": self.salesman.id})
+        self.Funnel._cron_ecom_refresh_reports()
+        Moscow = self.Manager.with_context(tz="Europe/Moscow")
+        period = [("date", ">=", "2026-11-01 21:00:00"), ("date", "<", "2026-11-03 21:00:00")]
+        self.assertTrue(Moscow._ecom_rollup_serves(period, ["date:day"], ["calls:sum"], (), None))
+        for domain in (period, [*period, ("date", "!=", False)]):  # the daily pre-aggregate, the rows
+            days = [(str(day)[:10], calls) for day, calls in Moscow._read_group(domain, ["date:day"], ["calls:sum"])]
+            self.assertEqual(days, [("2026-11-02", 1), ("2026-11-03", 1)], domain)
+
+    def test_a_refresh_rebuilds_the_calls_changed_only(self):
+        """The scheduled refresh rebuilds the rows of the calls written since the previous one (a new
+        call, a call whose request was deleted), not the others; a call deleted leaves with its row and
+        its day of the daily pre-aggregate."""
+        self.env.flush_all()
+        # what the setup wrote was written before the last refresh (this test runs in one transaction)
+        for table in ("crm_lead", "sale_order", "mail_activity", "ecom_call", "crm_team_member", "crm_team",
+                      "crm_stage", "res_partner"):
+            self.env.cr.execute(SQL("UPDATE %s SET write_date = write_date - interval '1 day'", SQL.identifier(table)))
+        self.env.cr.execute("UPDATE mail_message SET date = date - interval '1 day'")
+        self.env.invalidate_all()
+        [old] = self.Manager.search([("kind", "=", "call")])
+        new = self.env["ecom.call"].create({"call_id": "new", "hidden_caller": True, "state": "answered",
+                                            "started_at": self.T0 + timedelta(hours=6), "user_id": self.salesman.id})
+
+        def calls():
+            self.Funnel._cron_ecom_refresh_reports()
+            rows = self.Manager.search([("kind", "=", "call")])
+            [totals] = self.Manager._read_group([("user_id", "=", self.salesman.id)], [],  # the pre-aggregate
+                                                ["calls:sum", "calls_without_request:sum"])
+            return {row.id: row.calls_without_request for row in rows}, totals
+
+        rows, totals = calls()
+        self.assertEqual((rows.pop(old.id), list(rows.values()), totals), (0, [1], (2, 1)),
+                         "the call not written since kept its row")
+        new.unlink()
+        self.assertEqual(calls(), ({old.id: 0}, (1, 0)))
+        # the salesperson joins a team (the membership's write not looked at): their calls' rows move to it
+        team = self.env["crm.team"].create({"name": "Колл-центр"})
+        self.env["crm.team.member"].create({"crm_team_id": team.id, "user_id": self.salesman.id})
+        self.env.cr.execute("UPDATE crm_team_member SET write_date = write_date - interval '1 day'")
+        calls()
+        [old] = self.Manager.search([("kind", "=", "call")])
+        self.assertEqual(old.team_id, team)
+        self.by_call.unlink()  # the call stays, outside any request
+        rows, totals = calls()
+        self.assertEqual((list(rows.values()), totals), ([1], (1, 1)))
+        self.assertNotEqual(list(rows), [old.id], "rebuilt")
+
+    def test_the_calls_of_a_merged_request_are_the_kept_ones(self):
+        """Duplicates merged: the call of the one merged away is the kept request's, not outside requests."""
+        duplicate = self._lead()
+        call = self.env["ecom.call"].create({"call_id": "dup", "caller": "+79161234567", "state": "finished",
+                                             "lead_id": duplicate.id, "user_id": self.salesman.id})
+        kept = (self.by_call | duplicate).merge_opportunity()
+        self.assertEqual((kept, duplicate.exists(), call.lead_id), (self.by_call, self.env["crm.lead"], self.by_call))
+        self.Funnel._cron_ecom_refresh_reports()
+        [(calls, outside)] = self.Manager._read_group([("kind", "=", "call")], [],
+                                                      ["calls:sum", "calls_without_request:sum"])
+        self.assertEqual((calls, outside), (2, 0))
 
     def test_an_order_moved_to_another_request(self):
         """An order moved to another request (a duplicate found late) counts for that one only after

@@ -39,8 +39,7 @@ class EcomReportManager(models.Model):
         sold = SQL("(o.outcome IN %s)::int", SOLD)
         parts["scoring"] = ({
             "kind": SQL("'scoring'"), "date": SQL("o.date::timestamp"), "user_id": SQL("o.user_id"),
-            "team_id": SQL("(SELECT m.crm_team_id FROM crm_team_member m WHERE m.user_id = o.user_id "
-                           "AND m.active ORDER BY m.id LIMIT 1)"),
+            "team_id": self._ecom_team_sql(SQL("o.user_id")),
             "company_id": SQL("o.company_id"), "requests": SQL("0"), "responded": SQL("0"), "won": SQL("0"),
             "orders": SQL("0"), "revenue": SQL("0"), "revenue_untaxed": SQL("0"), "refunded": SQL("0"),
             "overdue_activities": SQL("0"),

@@ -151,7 +151,9 @@ class MailActivity(models.Model):
         customer's contact scheduled since is not needed (they ordered: not to be called for a sale),
         so it is removed, as the nightly sync removes a contact the scoring no longer wants (the
         customer «ordered recently»), and the customer leaves today's list: the outcome of their
-        contact was recorded again today. Marked done, it would count a contact and a sale twice."""
+        contact was recorded again today. Marked done, it would count a contact and a sale twice. A
+        note on the customer says so, in the language of whom the contact was for (it leaves their
+        activities without a word otherwise); a note: nobody notified."""
         scoring = self._ecom_scoring_activity_type()
         partners = orders.partner_id.commercial_partner_id
         if not scoring or not partners:
@@ -163,7 +165,7 @@ class MailActivity(models.Model):
         if self.env.user.share:  # confirmed by the customer (online payment): done by OdooBot, not by them
             activities = activities.with_user(SUPERUSER_ID)
         credited = set(self.env["ecom.scoring.outcome"].sudo().search([("order_id", "in", orders.ids)]).order_id.ids)
-        stale, off_list = self.sudo().browse(), defaultdict(list)
+        stale, off_list, removed = self.sudo().browse(), defaultdict(list), []
         # the new orders first: one of them confirmed with one confirmed again closes the contact
         for order in orders.sorted(lambda o: o.id in credited):
             mine = activities.filtered(
@@ -175,6 +177,7 @@ class MailActivity(models.Model):
             if order.id in credited:
                 stale |= mine.sudo()
                 off_list[order.company_id.id].append(order.partner_id.commercial_partner_id.id)
+                removed.append((order, mine[:1].user_id.lang or self.env.lang))
                 continue
             mine.ecom_scoring_company_id = order.company_id
             mine.ecom_scoring_outcome = "ordered"
@@ -183,6 +186,11 @@ class MailActivity(models.Model):
             mine.with_context(ecom_scoring_order_id=order.id)._action_done(feedback=feedback)
         if stale:
             stale.unlink()
+            for order, lang in removed:
+                customer = order.partner_id.commercial_partner_id.with_env(activities.env).with_context(lang=lang)
+                # a note logged (as the calls' are): nobody notified, whoever confirmed not made a follower
+                customer._message_log(body=customer.env._(
+                    "Scheduled contact removed: order %(order)s was confirmed again.", order=order.name))
             today = fields.Date.context_today(self)
             for company_id, partner_ids in off_list.items():
                 self.env["ecom.customer.score"].sudo().search([

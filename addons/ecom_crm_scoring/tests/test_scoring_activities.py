@@ -727,8 +727,9 @@ class TestScoringActivities(ScheduleCase):
         confirmed again, the order is the sale of the contact it closed first («ordered» again);
         the new contact is not closed «ordered» by it (a second sale in the report, the dashboard and
         the offers' learning) but removed, as the nightly sync removes a contact the customer's
-        order made needless, and the customer leaves today's list. A new order confirmed with it
-        is a sale of its own: it closes the new contact."""
+        order made needless, and the customer leaves today's list; a note on the customer says why,
+        in the language of the salesperson the contact was for (Anna's Russian), notifying nobody. A
+        new order confirmed with it is a sale of its own: it closes the new contact."""
         order, outcome = self._anna_orders_the_offer()
         with freeze_time(TODAY + timedelta(days=1)):
             order.with_context(disable_cancel_warning=True).action_cancel()
@@ -745,13 +746,26 @@ class TestScoringActivities(ScheduleCase):
 
         contact = new_contact()
         order.action_draft()
+        followers = self.anna_now.message_follower_ids
         with freeze_time(day):
-            order.action_confirm()
+            order.with_context(lang="en_US").action_confirm()  # confirmed by somebody reading English
         self.assertEqual(Outcome.search([("order_id", "=", order.id)]), outcome,
                          "the order closed one contact: the first")
         self.assertEqual((outcome.outcome, outcome.date), ("ordered", TODAY), "that one sold again")
         self.assertFalse(contact.exists(), "the new contact is no longer needed: the customer ordered")
         self.assertFalse(self._open_activities(self.anna_now))
+
+        def removals():
+            return self.anna_now.message_ids.filtered(lambda m: "Запланированный контакт удалён" in str(m.body))
+
+        note = removals()
+        self.assertEqual(str(note.body),
+                         f"<p>Запланированный контакт удалён: заказ {order.name} снова подтверждён.</p>")
+        self.assertEqual((note.subtype_id, note.notification_ids), (self.env.ref("mail.mt_note"),
+                                                                    self.env["mail.notification"]), "nobody notified")
+        self.assertEqual(self.anna_now.message_follower_ids, followers, "nobody made a follower")
+        self.Activity._ecom_close_ordered(order)  # the confirmation's hook run again: nothing removed, no note
+        self.assertEqual(removals(), note)
         self.assertEqual(Outcome.search_count([("partner_id", "=", self.anna_now.id)]), 1, "nor recorded as one")
         self.assertEqual(self._sold_by_the_report(self.anna), (1, 1, 1), "one contact, one sale")
         self.assertEqual(self.env["ecom.scoring.history"]._offer_outcomes(self.company)["accepted"].tolist(), [1.0],
@@ -778,6 +792,7 @@ class TestScoringActivities(ScheduleCase):
             lambda o: (o.order_id, o.outcome)), [(order, "ordered"), (new, "ordered")],
             "the new order closed the new contact: two orders, two sales")
         self.assertEqual(self._sold_by_the_report(self.anna), (2, 2, 2))
+        self.assertEqual(removals(), note, "closed by the new order: no contact removed")
 
     def test_cancelling_many_orders_at_once_moves_their_contacts_in_one_statement(self):
         """Many orders cancelled at once (a list's «Cancel», no dialog asked): one statement moves

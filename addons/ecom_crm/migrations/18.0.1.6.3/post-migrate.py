@@ -4,7 +4,11 @@ help says which revenue ROMI, ДРР and the averages take (with VAT). The repor
 views are made again by the upgrade itself (their SQL changed: see ``ecom.report.matview.init``);
 the salespeople's table and its daily pre-aggregate gain a column, so they are made again and
 filled at once (``ecom.report.table.init``). What is left here: the shipped Russian of the changed
-help texts and labels replaces the one the database holds (an upgrade keeps those it has)."""
+help texts and labels replaces the one the database holds (an upgrade keeps those it has), and so
+does that of the calls journal's labels, which read right for an outgoing call too now («Номер
+клиента» for the customer's number, «Номер магазина» for the store's line, «Сотрудник» for who
+talked; the list would still say «Номер звонящего», «Ответил»). The salespeople's report's table
+gets its calls' columns from the model's ``init`` as well."""
 
 from odoo.addons.ecom_crm.tools.i18n import reload_translations
 
