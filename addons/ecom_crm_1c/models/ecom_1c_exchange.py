@@ -274,10 +274,11 @@ class Ecom1cExchange(models.Model):
 
     @api.model
     def _importing(self, session=None):
-        """Whether a request imports, or holds a file to import it: another connection than this one holds the
-        import lock or a file's (the controller's, :data:`IMPORT_LOCK`, :data:`FILE_LOCK`), whatever its
-        import's length; ``session``: a file of that session's (its upload area's, its exchange's), which
-        every request importing for it holds. None is taken: 1C's import waits for no closing."""
+        """Whether a request imports, or holds a file to import it (or to store it again, a file already
+        uploaded): another connection than this one holds the import lock or a file's (the controller's,
+        :data:`IMPORT_LOCK`, :data:`FILE_LOCK`), whatever its import's length; ``session``: a file of that
+        session's (its upload area's, its exchange's), which every request importing for it holds. None is
+        taken: 1C's import waits for no closing."""
         if session is None:
             self.env.cr.execute("""
                 SELECT 1 FROM pg_locks

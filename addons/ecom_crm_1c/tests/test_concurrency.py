@@ -21,7 +21,9 @@ from odoo.tests.common import get_db_name
 
 from ..controllers import exchange as exchange_module
 from ..controllers.exchange import FILE_LOCK, IMPORT_LOCK, ExchangeController
+from ..models import ecom_1c_exchange as exchange_model
 from ..models.sale_order import COMMITTED, COMMITTED_HORIZON, COMMITTED_SNAPSHOT, OVERLAP
+from .common import big_catalog, big_catalog_id
 
 
 class Exports:
@@ -497,9 +499,10 @@ class TestSessionRowConcurrency(ConcurrencyCase):
     """The session's row beside an import step of the same session, on connections of their own: the step
     holds the import lock and writes the session's row at its end."""
 
-    def session_importing(self):
-        """A session of 1C whose catalog exchange began importing ``import.xml`` (stored in its upload area),
-        committed (removed after): its id."""
+    def session_importing(self, content=b"<old/>", began=True):
+        """A session of 1C whose catalog exchange began importing ``import.xml`` (stored in its upload area,
+        ``content``), committed (removed after): its id. Not ``began``: the file is uploaded whole and its
+        import not begun yet (no step of it committed)."""
         session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
         self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
         self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id)._clear_uploads())
@@ -507,11 +510,12 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         def exchange(env):
             session = env["ecom.1c.session"].browse(session_id)
             exchange = env["ecom.1c.exchange"].create({"exchange_type": "catalog", "session_id": session_id})
-            env["ecom.1c.exchange.file"].create({"exchange_id": exchange.id, "name": "import.xml",
-                                                 "kind": "catalog", "state": "running", "position": 10})
+            if began:
+                env["ecom.1c.exchange.file"].create({"exchange_id": exchange.id, "name": "import.xml",
+                                                     "kind": "catalog", "state": "running", "position": 10})
             session.write({"exchange_id": exchange.id})
             with open(os.path.join(session._upload_dir(), "import.xml"), "wb") as f:
-                f.write(b"<old/>")
+                f.write(content)
             return exchange.id
 
         exchange_id = self.committed(exchange)
@@ -705,3 +709,104 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         finally:
             step.rollback()
             step.close()
+
+    def sent_again_during_its_first_step(self, body, busy=False, copy_patches=()):
+        """1C's ``import.xml``, a catalog of 20 products uploaded whole, is imported by a request (``mode=import``,
+        as the controller runs it: the file held, then a step of its import) while 1C sends it again, ``body``
+        its first part: the copy comes while the step reads the file, before anything of the step is committed
+        (no record of the file's import to see yet). ``busy``: the copy is answered before the step reads on
+        (its wait over); ``copy_patches``: what the copy runs under besides.
+        Returns whether the copy waited for the step, the step's and the copy's outcomes (see
+        :meth:`in_thread`) and, once both ended, what the session holds: the file's bytes, the exchange's
+        files ``(name, state, position)`` and lines, and how many of the catalog's products there are."""
+        ids = [big_catalog_id(i) for i in range(20)]
+        self.assertFalse(self.committed(lambda env: env["product.category"].search_count([("ecom_1c_id", "=", "g1")])),
+                         "the catalog's group is the test's own")
+        session_id = self.session_importing(content=big_catalog(20), began=False)
+        self.addCleanup(self.committed, lambda env: (
+            env["product.template"].with_context(active_test=False).search([("ecom_1c_id", "in", ids)]).unlink(),
+            env["product.category"].search([("ecom_1c_id", "=", "g1")]).unlink()))
+        fake, send_again = self.catalog_file_sent_again(session_id, body)
+        reading, go = threading.Event(), threading.Event()
+        check = exchange_model.check_well_formed
+
+        def reads_slowly(path):  # the step's first read of the whole file (nothing imported before it)
+            reading.set()
+            go.wait(30)
+            return check(path)
+
+        def import_step(env):
+            controller = ExchangeController()
+            session = env["ecom.1c.session"].browse(session_id)
+            self.assertTrue(controller._hold_file(env, session, "import.xml"), "no other request imports it")
+            return controller._mode_import(env, session, "catalog", "import.xml")
+
+        running = []
+        try:
+            with patch.object(exchange_module, "request", fake), \
+                    patch.object(exchange_module, "read_body", lambda limit: body), \
+                    patch.object(exchange_model, "check_well_formed", reads_slowly):
+                running.append(self.in_thread(import_step))
+                (step_thread, step), = running
+                self.assertTrue(reading.wait(30), "the step reads the file")
+                with contextlib.ExitStack() as stack:
+                    for patcher in copy_patches:
+                        stack.enter_context(patcher)
+                    running.append(self.in_thread(send_again))
+                    copy_thread, copy = running[1]
+                    waited = self.wait_for_lock_or_end(step["pid"], copy_thread)
+                    if busy or not waited:  # the copy's answer before the step reads on
+                        self.join(copy_thread, copy)
+                go.set()
+                self.join(step_thread, step)
+                self.join(copy_thread, copy)
+        finally:
+            go.set()
+            for thread, outcome in running:
+                if thread.is_alive():
+                    self.join(thread, outcome)
+
+        def state(env):
+            session = env["ecom.1c.session"].browse(session_id)
+            with open(os.path.join(session._upload_dir(), "import.xml"), "rb") as stored:
+                return (stored.read(), [(f.name, f.state, f.position) for f in session.exchange_id.file_ids],
+                        session.exchange_id.messages or "",
+                        env["product.template"].with_context(active_test=False).search_count(
+                            [("ecom_1c_id", "in", ids)]))
+        return waited, step, copy, self.committed(state)
+
+    def test_a_catalog_file_sent_again_during_its_first_import_step_waits_for_the_step(self):
+        """1C sends its catalog file again (the first part of it) while the first step of its import reads it
+        in another request: no step committed yet, the copy saw no import of the file and emptied it under
+        the step, which read a file cut short or the copy's first part. The request importing the file holds
+        it from the start: the copy waits for the step, which imports the whole file it began on, then stores
+        the copy anew, the step's import logged as the file sent again."""
+        body = big_catalog(3, start=100)[:300]
+        waited, step, copy, (stored, files, lines, products) = self.sent_again_during_its_first_step(body)
+        self.assertTrue(waited, "the copy waits for the step")
+        self.assertEqual(step.get("result", step.get("error")), "success\ncreated=21 updated=0 archived=0\n",
+                         "its 20 products and their group")
+        self.assertEqual(products, 20, "the whole file imported")
+        self.assertEqual(copy.get("result", copy.get("error")), "success\n")
+        self.assertEqual(stored, body, "the copy stored anew")
+        self.assertEqual(files, [("import.xml (sent again)", "done", 20)])
+        self.assertIn("import.xml sent again: imported anew", lines)
+
+    def test_a_catalog_file_sent_again_past_the_wait_for_its_first_import_step_is_busy(self):
+        """1C sends its catalog file again while the first step of its import reads it, for longer than the wait
+        (twice a step): busy, as once a step of it is committed. 1C hears «failure» and why on one line, its
+        body read all the same; the step imports the whole file, nothing of the copy stored."""
+        body = big_catalog(3, start=100)[:300]
+        read = []
+        waited, step, copy, (stored, files, lines, products) = self.sent_again_during_its_first_step(body, True, (
+            patch.object(ExchangeController, "_step_seconds", lambda self, env: 0),  # the wait: 5 s
+            patch.object(exchange_module, "discard_body", read.append)))
+        self.assertTrue(waited, "the copy waits for the step")
+        self.assertEqual(copy.get("result", copy.get("error")),
+                         "failure\nimport.xml: its import is running in another request: this copy was not stored, "
+                         "send the file again\n")
+        self.assertEqual(read, [len(body)], "its body read: 1C hears the answer rather than a reset")
+        self.assertEqual(step.get("result", step.get("error")), "success\ncreated=21 updated=0 archived=0\n",
+                         "its 20 products and their group")
+        self.assertEqual((stored, files, lines, products), (big_catalog(20), [("import.xml", "done", 20)], "", 20),
+                         "the whole file imported, nothing of the copy stored")
