@@ -285,7 +285,12 @@ class ExchangeController(http.Controller):
             # then the session's row, which the step writes at its end): the row locked first, the step and
             # this request each waited for the other (a deadlock, one of them undone and run again). Past
             # twice a step, busy as a document sent again (:meth:`_busy`): nothing of this copy stored, the
-            # exchange not failed (its import may still end well), 1C hears why and sends the file again
+            # exchange not failed (its import may still end well), 1C hears why and sends the file again.
+            # 1C's bytes are read first (kept for the read below and for Odoo running the request again; no
+            # more than one request may carry): the import lock, once waited for, is held to the request's
+            # end, and while a slow upload came no exchange of the database could import. The file is held by
+            # this request meanwhile (above): no import of it begins, its bytes stay until these are in
+            read_body(self._file_limit(env))
             try:
                 self._wait_for_imports(env)
             except UserError as error:

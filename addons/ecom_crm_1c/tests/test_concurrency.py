@@ -513,6 +513,7 @@ class TestSessionRowConcurrency(ConcurrencyCase):
             if began:
                 env["ecom.1c.exchange.file"].create({"exchange_id": exchange.id, "name": "import.xml",
                                                      "kind": "catalog", "state": "running", "position": 10})
+            session._clear_uploads()  # as 1C's init: an area left by a database of the same name is no test's
             session.write({"exchange_id": exchange.id})
             with open(os.path.join(session._upload_dir(), "import.xml"), "wb") as f:
                 f.write(content)
@@ -810,3 +811,47 @@ class TestSessionRowConcurrency(ConcurrencyCase):
                          "its 20 products and their group")
         self.assertEqual((stored, files, lines, products), (big_catalog(20), [("import.xml", "done", 20)], "", 20),
                          "the whole file imported, nothing of the copy stored")
+
+    def test_a_catalog_file_sent_again_holds_no_import_lock_while_its_body_comes(self):
+        """1C sends a catalog file again once its import began (its timeout fired), over a slow connection: the
+        request waited for the import lock and held it to its end, while 1C's bytes came, for as long as they
+        took: no other exchange of the database could import meanwhile («progress» to each). The import lock
+        is taken once the body is in; the file stays held by the request throughout (its import is refused,
+        its bytes untouched until the copy's are in), and the copy is stored anew."""
+        session_id = self.session_importing()
+        body = b"<new/>"
+        fake, send_again = self.catalog_file_sent_again(session_id, body)
+        receiving, go = threading.Event(), threading.Event()
+
+        def slow_body(limit):  # 1C's bytes come slowly
+            receiving.set()
+            go.wait(30)
+            return body
+
+        def stored(env):
+            with open(os.path.join(env["ecom.1c.session"].browse(session_id)._upload_dir(), "import.xml"), "rb") as f:
+                return f.read()
+
+        def import_lock_free(env):
+            env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            return env.cr.fetchone()[0]
+
+        controller, thread, outcome = ExchangeController(), None, {}
+        try:
+            with patch.object(exchange_module, "request", fake), patch.object(exchange_module, "read_body", slow_body):
+                thread, outcome = self.in_thread(send_again)
+                self.assertTrue(receiving.wait(30), "1C's bytes come")
+                meanwhile = (self.committed(import_lock_free), self.committed(lambda env: controller._hold_file(
+                    env, env["ecom.1c.session"].browse(session_id), "import.xml")), self.committed(stored))
+                go.set()
+                self.join(thread, outcome)
+        finally:
+            go.set()
+            if thread and thread.is_alive():
+                self.join(thread, outcome)
+        self.assertEqual(meanwhile, (True, False, b"<old/>"),
+                         "another exchange imports meanwhile; the file is held, its bytes untouched")
+        self.assertEqual(outcome.get("result", outcome.get("error")), "success\n")
+        self.assertEqual(self.committed(stored), body, "stored anew")
+        self.assertEqual(self.committed(lambda env: [(f.name, f.state) for f in env["ecom.1c.session"].browse(
+            session_id).exchange_id.file_ids]), [("import.xml (sent again)", "failed")])
