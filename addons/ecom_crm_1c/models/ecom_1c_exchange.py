@@ -378,6 +378,8 @@ class Ecom1cExchange(models.Model):
             marker = os.path.join(folder, f".unpacked-{name}")
             if not os.path.isfile(path) or name.startswith(".") or os.path.exists(marker) or not is_zip(path):
                 continue
+            if not self._hold_archive(name):  # 1C sends it again, stored by another request: unpacked once in
+                continue
             record = self.env["ecom.1c.exchange.file"].create({
                 "exchange_id": self.id, "name": name, "size": os.path.getsize(path), "kind": "archive"})
             # the files a member may replace (another archive's, 1C's upload): counted already, their bytes go
@@ -400,6 +402,17 @@ class Ecom1cExchange(models.Model):
             with open(marker, "w", encoding="utf-8") as f:  # what it held: imported anew if 1C sends it again
                 f.write("\n".join(names))
         return None, unpacked, members
+
+    def _hold_archive(self, name):
+        """Hold the archive ``name`` of this exchange's session's upload area to the end of the transaction,
+        as a request importing it does (the controller's :data:`FILE_LOCK`): 1C sending it again meanwhile
+        waits rather than empty it under its unpacking (no record of its import is committed yet for that
+        request to see). False when another request holds it: 1C sends it again, its bytes not all in."""
+        if not self.session_id:
+            return True
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))",
+                            [FILE_LOCK, f"{self.session_id.id}/{name}"])
+        return self.env.cr.fetchone()[0]
 
     def _sent_again(self, name, folder):
         """1C sends the file ``name`` of the upload area ``folder`` again, after its import began: what

@@ -2,9 +2,11 @@
 own (Odoo's REPEATABLE READ): what they need is committed, and removed after the test."""
 
 import contextlib
+import io
 import os
 import threading
 import time
+import zipfile
 from datetime import datetime
 from types import SimpleNamespace
 from unittest.mock import patch
@@ -499,10 +501,10 @@ class TestSessionRowConcurrency(ConcurrencyCase):
     """The session's row beside an import step of the same session, on connections of their own: the step
     holds the import lock and writes the session's row at its end."""
 
-    def session_importing(self, content=b"<old/>", began=True):
+    def session_importing(self, content=b"<old/>", began=True, others=None):
         """A session of 1C whose catalog exchange began importing ``import.xml`` (stored in its upload area,
-        ``content``), committed (removed after): its id. Not ``began``: the file is uploaded whole and its
-        import not begun yet (no step of it committed)."""
+        ``content``, beside the files ``others``: {name: bytes}), committed (removed after): its id. Not
+        ``began``: the file is uploaded whole and its import not begun yet (no step of it committed)."""
         session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
         self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
         self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id)._clear_uploads())
@@ -515,8 +517,9 @@ class TestSessionRowConcurrency(ConcurrencyCase):
                                                      "kind": "catalog", "state": "running", "position": 10})
             session._clear_uploads()  # as 1C's init: an area left by a database of the same name is no test's
             session.write({"exchange_id": exchange.id})
-            with open(os.path.join(session._upload_dir(), "import.xml"), "wb") as f:
-                f.write(content)
+            for name, data in {"import.xml": content, **(others or {})}.items():
+                with open(os.path.join(session._upload_dir(), name), "wb") as f:
+                    f.write(data)
             return exchange.id
 
         exchange_id = self.committed(exchange)
@@ -623,15 +626,14 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         outcome = self.deadlocked(session_id, wait, "SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
         self.assertIsInstance(outcome.get("error"), psycopg2.errors.DeadlockDetected)
 
-    def catalog_file_sent_again(self, session_id, body):
-        """1C's request sending the catalog's ``import.xml`` (of ``body``'s length) again in the session:
-        the HTTP request to patch the controller's with, and the request run in an environment."""
+    def catalog_file_sent_again(self, session_id, body, name="import.xml"):
+        """1C's request sending the catalog's ``import.xml`` (or the file ``name``; of ``body``'s length) again
+        in the session: the HTTP request to patch the controller's with, and the request run in an environment."""
         fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(body)),
                                make_response=lambda data, headers=None: data)
 
         def send_again(env):
-            return ExchangeController()._mode_file(env, env["ecom.1c.session"].browse(session_id), "catalog",
-                                                   "import.xml")
+            return ExchangeController()._mode_file(env, env["ecom.1c.session"].browse(session_id), "catalog", name)
         return fake, send_again
 
     def deadlocked(self, session_id, wait, lock, args):
@@ -711,43 +713,58 @@ class TestSessionRowConcurrency(ConcurrencyCase):
             step.rollback()
             step.close()
 
-    def sent_again_during_its_first_step(self, body, busy=False, copy_patches=()):
+    def import_step(self, session_id):
+        """1C's ``mode=import`` of ``import.xml`` in the session as the controller runs it (the file held, then a
+        step of its import; the controller's ``request`` patched), as a work of :meth:`committed`: its answer."""
+        def step(env):
+            controller = ExchangeController()
+            session = env["ecom.1c.session"].browse(session_id)
+            self.assertTrue(controller._hold_file(env, session, "import.xml"), "no other request imports it")
+            return controller._mode_import(env, session, "catalog", "import.xml")
+        return step
+
+    @staticmethod
+    def zipped(data):
+        """A zip of 1C holding ``offers0_1.xml`` of ``data``: its bytes."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("offers0_1.xml", data)
+        return buffer.getvalue()
+
+    def sent_again_during_its_first_step(self, body, busy=False, copy_patches=(), archive=None):
         """1C's ``import.xml``, a catalog of 20 products uploaded whole, is imported by a request (``mode=import``,
         as the controller runs it: the file held, then a step of its import) while 1C sends it again, ``body``
         its first part: the copy comes while the step reads the file, before anything of the step is committed
         (no record of the file's import to see yet). ``busy``: the copy is answered before the step reads on
-        (its wait over); ``copy_patches``: what the copy runs under besides.
+        (its wait over); ``copy_patches``: what the copy runs under besides. ``archive``: the zip ``offers.zip``
+        is uploaded too, its bytes, and it is the file sent again, while the step unpacks it (each import
+        unpacks the archives not unpacked yet first).
         Returns whether the copy waited for the step, the step's and the copy's outcomes (see
         :meth:`in_thread`) and, once both ended, what the session holds: the file's bytes, the exchange's
         files ``(name, state, position)`` and lines, and how many of the catalog's products there are."""
         ids = [big_catalog_id(i) for i in range(20)]
         self.assertFalse(self.committed(lambda env: env["product.category"].search_count([("ecom_1c_id", "=", "g1")])),
                          "the catalog's group is the test's own")
-        session_id = self.session_importing(content=big_catalog(20), began=False)
+        session_id = self.session_importing(content=big_catalog(20), began=False,
+                                            others=archive and {"offers.zip": archive})
         self.addCleanup(self.committed, lambda env: (
             env["product.template"].with_context(active_test=False).search([("ecom_1c_id", "in", ids)]).unlink(),
             env["product.category"].search([("ecom_1c_id", "=", "g1")]).unlink()))
-        fake, send_again = self.catalog_file_sent_again(session_id, body)
+        fake, send_again = self.catalog_file_sent_again(session_id, body, "offers.zip" if archive else "import.xml")
         reading, go = threading.Event(), threading.Event()
-        check = exchange_model.check_well_formed
+        read = exchange_model.unpack if archive else exchange_model.check_well_formed
 
-        def reads_slowly(path):  # the step's first read of the whole file (nothing imported before it)
+        def reads_slowly(path, *args, **kwargs):  # the step's first read of the whole file (nothing imported before)
             reading.set()
             go.wait(30)
-            return check(path)
-
-        def import_step(env):
-            controller = ExchangeController()
-            session = env["ecom.1c.session"].browse(session_id)
-            self.assertTrue(controller._hold_file(env, session, "import.xml"), "no other request imports it")
-            return controller._mode_import(env, session, "catalog", "import.xml")
+            return read(path, *args, **kwargs)
 
         running = []
         try:
             with patch.object(exchange_module, "request", fake), \
                     patch.object(exchange_module, "read_body", lambda limit: body), \
-                    patch.object(exchange_model, "check_well_formed", reads_slowly):
-                running.append(self.in_thread(import_step))
+                    patch.object(exchange_model, "unpack" if archive else "check_well_formed", reads_slowly):
+                running.append(self.in_thread(self.import_step(session_id)))
                 (step_thread, step), = running
                 self.assertTrue(reading.wait(30), "the step reads the file")
                 with contextlib.ExitStack() as stack:
@@ -769,7 +786,7 @@ class TestSessionRowConcurrency(ConcurrencyCase):
 
         def state(env):
             session = env["ecom.1c.session"].browse(session_id)
-            with open(os.path.join(session._upload_dir(), "import.xml"), "rb") as stored:
+            with open(os.path.join(session._upload_dir(), "offers.zip" if archive else "import.xml"), "rb") as stored:
                 return (stored.read(), [(f.name, f.state, f.position) for f in session.exchange_id.file_ids],
                         session.exchange_id.messages or "",
                         env["product.template"].with_context(active_test=False).search_count(
@@ -811,6 +828,52 @@ class TestSessionRowConcurrency(ConcurrencyCase):
                          "its 20 products and their group")
         self.assertEqual((stored, files, lines, products), (big_catalog(20), [("import.xml", "done", 20)], "", 20),
                          "the whole file imported, nothing of the copy stored")
+
+    def test_an_archive_sent_again_while_an_import_step_unpacks_it_waits_for_the_step(self):
+        """1C sends its zip again (the first part of it) while an import step unpacks it (each import unpacks the
+        archives not unpacked yet, whichever file 1C asks for): no record of the archive is committed yet, and
+        the copy emptied it under the unpacking, which read the copy's first part (a corrupt archive: the
+        exchange failed). The step holds the archive it unpacks: the copy waits for it, then is stored anew,
+        what the archive held going with its old bytes."""
+        body = self.zipped(b"<new/>" * 100)[:100]
+        waited, step, copy, (stored, files, lines, products) = self.sent_again_during_its_first_step(
+            body, archive=self.zipped(b"<old/>"))
+        self.assertTrue(waited, "the copy waits for the step")
+        self.assertEqual(step.get("result", step.get("error")), "success\ncreated=21 updated=0 archived=0\n")
+        self.assertEqual(copy.get("result", copy.get("error")), "success\n")
+        self.assertEqual((stored, files, products),
+                         (body, [("offers.zip (sent again)", "done", 1), ("import.xml", "done", 20)], 20))
+        self.assertIn("offers.zip sent again: imported anew", lines)
+
+    def test_an_archive_sent_again_is_not_unpacked_before_its_bytes_are_all_in(self):
+        """1C sends its zip again and another request stores it (its bytes not all in) while an import step
+        unpacks the archives not unpacked yet: the step leaves it, whole once its copy is stored; the next
+        step unpacks it."""
+        empty = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.10">'
+                 '<Каталог СодержитТолькоИзменения="true"><Ид>c</Ид><Товары/></Каталог></КоммерческаяИнформация>')
+        session_id = self.session_importing(content=empty.encode(), began=False,
+                                            others={"offers.zip": self.zipped(b"<x/>")})
+        fake = self.catalog_file_sent_again(session_id, b"")[0]
+
+        def unpacked(env):
+            session = env["ecom.1c.session"].browse(session_id)
+            return (os.path.exists(os.path.join(session._upload_dir(), "offers0_1.xml")),
+                    [(f.name, f.state) for f in session.exchange_id.file_ids])
+
+        copy = self.registry.cursor()
+        try:
+            with patch.object(exchange_module, "request", fake):
+                copy.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [FILE_LOCK, f"{session_id}/offers.zip"])
+                self.assertEqual(self.committed(self.import_step(session_id)),
+                                 "success\ncreated=0 updated=0 archived=0\n")
+                self.assertEqual(self.committed(unpacked), (False, [("import.xml", "done")]), "left while it comes")
+                copy.rollback()  # the copy stored
+                self.assertEqual(self.committed(self.import_step(session_id)),
+                                 "success\ncreated=0 updated=0 archived=0\n")
+            self.assertEqual(self.committed(unpacked), (True, [("import.xml", "done"), ("offers.zip", "done")]))
+        finally:
+            copy.rollback()
+            copy.close()
 
     def test_a_catalog_file_sent_again_holds_no_import_lock_while_its_body_comes(self):
         """1C sends a catalog file again once its import began (its timeout fired), over a slow connection: the
