@@ -488,11 +488,18 @@ class ExchangeController(http.Controller):
         session.exchange_id = exchange
         folder = session._upload_dir()
         # what the archives unpack to counts against the largest exchange with what 1C uploaded
-        failed, unpacked, members = exchange._unpack_archives(
+        failed, unpacked, members, left = exchange._unpack_archives(
             folder, max_total=self._exchange_limit(env) - int(session.upload_size))
         session.upload_size += unpacked
         if failed:  # a corrupt or hostile archive: nothing of it was unpacked, the log says why
             return self._refused(env, *failed)
+        if time_boxed and left and not os.path.isfile(path):
+            # the file 1C asks for may be in an archive another request stores again (1C sent it again): left
+            # to the next step, whole by then. Not «not uploaded in this session» (the exchange failed): 1C
+            # hears «progress» and asks again (the archive itself asked for is held: «progress» already)
+            return answer("progress", env._("%(file)s: the archive %(archive)s is being stored by another "
+                                            "request; waiting for it", file=relative,
+                                            archive=", ".join(sorted(left))))
         if not os.path.isfile(path):
             return self._fail(exchange, relative, env._("not uploaded in this session"))
         if is_zip(path):  # some 1C versions name the archive itself: it is unpacked above

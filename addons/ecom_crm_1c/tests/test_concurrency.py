@@ -713,14 +713,15 @@ class TestSessionRowConcurrency(ConcurrencyCase):
             step.rollback()
             step.close()
 
-    def import_step(self, session_id):
-        """1C's ``mode=import`` of ``import.xml`` in the session as the controller runs it (the file held, then a
-        step of its import; the controller's ``request`` patched), as a work of :meth:`committed`: its answer."""
+    def import_step(self, session_id, name="import.xml"):
+        """1C's ``mode=import`` of ``import.xml`` (or the file ``name``) in the session as the controller runs it
+        (the file held, then a step of its import; the controller's ``request`` patched), as a work of
+        :meth:`committed`: its answer."""
         def step(env):
             controller = ExchangeController()
             session = env["ecom.1c.session"].browse(session_id)
-            self.assertTrue(controller._hold_file(env, session, "import.xml"), "no other request imports it")
-            return controller._mode_import(env, session, "catalog", "import.xml")
+            self.assertTrue(controller._hold_file(env, session, name), "no other request imports it")
+            return controller._mode_import(env, session, "catalog", name)
         return step
 
     @staticmethod
@@ -918,3 +919,30 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         self.assertEqual(self.committed(stored), body, "stored anew")
         self.assertEqual(self.committed(lambda env: [(f.name, f.state) for f in env["ecom.1c.session"].browse(
             session_id).exchange_id.file_ids]), [("import.xml (sent again)", "failed")])
+
+    def test_a_file_of_an_archive_whose_copy_is_being_stored_is_waited_for_not_failed(self):
+        """1C asks for the import of a file its zip holds while another request stores the zip again (its bytes
+        not all in): the step leaves the archive unpacked, and failed the exchange («not uploaded in this
+        session»). 1C hears «progress» and asks again, the next step unpacking the archive whole."""
+        session_id = self.session_importing(began=False, others={"offers.zip": self.zipped(b"<x/>")})
+        fake = self.catalog_file_sent_again(session_id, b"")[0]
+
+        def state(env):
+            exchange = env["ecom.1c.session"].browse(session_id).exchange_id
+            return exchange.state, [(f.name, f.state) for f in exchange.file_ids]
+
+        copy = self.registry.cursor()
+        try:
+            with patch.object(exchange_module, "request", fake):
+                copy.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [FILE_LOCK, f"{session_id}/offers.zip"])
+                self.assertEqual(self.committed(self.import_step(session_id, "offers0_1.xml")),
+                                 "progress\noffers0_1.xml: the archive offers.zip is being stored by another "
+                                 "request; waiting for it\n")
+                self.assertEqual(self.committed(state), ("running", []), "nothing failed, nothing unpacked")
+                copy.rollback()  # the copy stored
+                self.assertEqual(self.committed(self.import_step(session_id, "offers.zip")),
+                                 "success\noffers.zip unpacked\n")
+            self.assertEqual(self.committed(state), ("running", [("offers.zip", "done")]))
+        finally:
+            copy.rollback()
+            copy.close()
