@@ -515,7 +515,6 @@ class TestSessionRowConcurrency(ConcurrencyCase):
             if began:
                 env["ecom.1c.exchange.file"].create({"exchange_id": exchange.id, "name": "import.xml",
                                                      "kind": "catalog", "state": "running", "position": 10})
-            session._clear_uploads()  # as 1C's init: an area left by a database of the same name is no test's
             session.write({"exchange_id": exchange.id})
             for name, data in {"import.xml": content, **(others or {})}.items():
                 with open(os.path.join(session._upload_dir(), name), "wb") as f:
