@@ -266,11 +266,15 @@ class ExchangeController(http.Controller):
             os.makedirs(os.path.dirname(target), exist_ok=True)
         except OSError as error:  # a folder of the name is a file already: said without the server's paths
             return self._fail(session.exchange_id, relative, env._("refused file name: %s", error.strerror))
-        if type_ == "sale" and not self._hold_file(env, session, relative, wait=True):
+        held = type_ == "sale" or os.path.isfile(target)
+        if held and not self._hold_file(env, session, relative, wait=True):
             # 1C's document is imported by this request once stored: held from now on (1C asking for its
-            # import meanwhile hears «progress»). Sent again while its import runs in another request, it
-            # waits for that request; past twice a step the copy is refused, nothing of it stored
-            # (:meth:`_busy`), its body read all the same: 1C hears the answer rather than a reset
+            # import meanwhile hears «progress»). A file already stored (a catalog's, sent again or its next
+            # part) is held too: a request importing it holds it from its start, before anything of its
+            # first step is committed (its record, which the wait below looks for, not seen yet), and reads
+            # it; its bytes are not emptied under that reading. Sent again while its import runs in another
+            # request, the file waits for that request; past twice a step the copy is refused, nothing of it
+            # stored (:meth:`_busy`), its body read all the same: 1C hears the answer rather than a reset
             self._discard_body(env)
             return self._busy(env, session, relative)
         if session.exchange_id.file_ids.filtered(lambda f: f.name == relative):
@@ -281,7 +285,12 @@ class ExchangeController(http.Controller):
             # then the session's row, which the step writes at its end): the row locked first, the step and
             # this request each waited for the other (a deadlock, one of them undone and run again). Past
             # twice a step, busy as a document sent again (:meth:`_busy`): nothing of this copy stored, the
-            # exchange not failed (its import may still end well), 1C hears why and sends the file again
+            # exchange not failed (its import may still end well), 1C hears why and sends the file again.
+            # 1C's bytes are read first (kept for the read below and for Odoo running the request again; no
+            # more than one request may carry): the import lock, once waited for, is held to the request's
+            # end, and while a slow upload came no exchange of the database could import. The file is held by
+            # this request meanwhile (above): no import of it begins, its bytes stay until these are in
+            read_body(self._file_limit(env))
             try:
                 self._wait_for_imports(env)
             except UserError as error:
@@ -479,11 +488,18 @@ class ExchangeController(http.Controller):
         session.exchange_id = exchange
         folder = session._upload_dir()
         # what the archives unpack to counts against the largest exchange with what 1C uploaded
-        failed, unpacked, members = exchange._unpack_archives(
+        failed, unpacked, members, left = exchange._unpack_archives(
             folder, max_total=self._exchange_limit(env) - int(session.upload_size))
         session.upload_size += unpacked
         if failed:  # a corrupt or hostile archive: nothing of it was unpacked, the log says why
             return self._refused(env, *failed)
+        if time_boxed and left and not os.path.isfile(path):
+            # the file 1C asks for may be in an archive another request stores again (1C sent it again): left
+            # to the next step, whole by then. Not «not uploaded in this session» (the exchange failed): 1C
+            # hears «progress» and asks again (the archive itself asked for is held: «progress» already)
+            return answer("progress", env._("%(file)s: the archive %(archive)s is being stored by another "
+                                            "request; waiting for it", file=relative,
+                                            archive=", ".join(sorted(left))))
         if not os.path.isfile(path):
             return self._fail(exchange, relative, env._("not uploaded in this session"))
         if is_zip(path):  # some 1C versions name the archive itself: it is unpacked above
@@ -651,14 +667,14 @@ class ExchangeController(http.Controller):
         return failure(f"{relative}: {reason}" if relative else reason)
 
     def _busy(self, env, session, relative):
-        """1C sent its document ``relative`` again (``mode=file``) while another request imports it, for
-        longer than the wait (:meth:`_hold_file`): nothing of this copy is stored, and 1C hears «failure»
-        with why, the answer the protocol has for a file not taken (its «progress» is ``mode=import``'s):
-        1C stops and sends its documents again, never takes them for delivered while the import of the
-        bytes it sent first may still fail. Nothing failed here: the exchange is not marked failed, and
-        nothing of it is written: the importing request, begun before, writes its exchange's row at its
-        end, and a line committed meanwhile would make that write fail to serialise (the import undone
-        and run again). The server's log has the line."""
+        """1C sent its document or catalog file ``relative`` again (``mode=file``) while another request
+        imports it, for longer than the wait (:meth:`_hold_file`): nothing of this copy is stored, and 1C
+        hears «failure» with why, the answer the protocol has for a file not taken (its «progress» is
+        ``mode=import``'s): 1C stops and sends its file again, never takes it for delivered while the
+        import of the bytes it sent first runs and may still fail. Nothing failed here: the exchange is not
+        marked failed, and nothing of it is written: the importing request, begun before, writes its
+        exchange's row at its end, and a line committed meanwhile would make that write fail to serialise
+        (the import undone and run again). The server's log has the line."""
         _logger.info("1C exchange: %s sent again while its import runs in another request (session %s): "
                      "not stored, answered «failure»", relative, session.id)
         return failure(env._("%s: its import is running in another request: this copy was not stored, "

@@ -274,10 +274,11 @@ class Ecom1cExchange(models.Model):
 
     @api.model
     def _importing(self, session=None):
-        """Whether a request imports, or holds a file to import it: another connection than this one holds the
-        import lock or a file's (the controller's, :data:`IMPORT_LOCK`, :data:`FILE_LOCK`), whatever its
-        import's length; ``session``: a file of that session's (its upload area's, its exchange's), which
-        every request importing for it holds. None is taken: 1C's import waits for no closing."""
+        """Whether a request imports, or holds a file to import it (or to store it again, a file already
+        uploaded): another connection than this one holds the import lock or a file's (the controller's,
+        :data:`IMPORT_LOCK`, :data:`FILE_LOCK`), whatever its import's length; ``session``: a file of that
+        session's (its upload area's, its exchange's), which every request importing for it holds. None is
+        taken: 1C's import waits for no closing."""
         if session is None:
             self.env.cr.execute("""
                 SELECT 1 FROM pg_locks
@@ -368,14 +369,19 @@ class Ecom1cExchange(models.Model):
         """Unpack the zips 1C uploaded to ``folder`` (once each) next to them, each logged as a file of
         the exchange; all of them together unpack to at most ``max_total`` bytes (what the exchange may
         still hold). A corrupt or hostile one unpacks nothing (and no zip bomb grows past the bound):
-        the exchange fails with it. Returns ``(None or (its name, the refusal), bytes unpacked, {archive's
-        name: the names it unpacked to}``)."""
+        the exchange fails with it. An archive whose copy another request is storing (1C sends it again,
+        its bytes not all in: :meth:`_hold_archive`) is left to the next import. Returns ``(None or (its
+        name, the refusal), bytes unpacked, {archive's name: the names it unpacked to}, the names of the
+        archives left``)."""
         self.ensure_one()
-        unpacked, members = 0, {}
+        unpacked, members, left = 0, {}, set()
         for name in sorted(os.listdir(folder)):
             path = os.path.join(folder, name)
             marker = os.path.join(folder, f".unpacked-{name}")
             if not os.path.isfile(path) or name.startswith(".") or os.path.exists(marker) or not is_zip(path):
+                continue
+            if not self._hold_archive(name):  # 1C sends it again, stored by another request: unpacked once in
+                left.add(name)
                 continue
             record = self.env["ecom.1c.exchange.file"].create({
                 "exchange_id": self.id, "name": name, "size": os.path.getsize(path), "kind": "archive"})
@@ -385,7 +391,7 @@ class Ecom1cExchange(models.Model):
                 names = unpack(path, folder, max_total=max(0, max_total - unpacked))
             except UnsafeArchive as error:
                 self._fail(error, name)
-                return (name, error), unpacked, members
+                return (name, error), unpacked, members, left
             unpacked += sum(os.path.getsize(os.path.join(folder, relative)) - present.get(relative, 0)
                             for relative in names)
             members[name] = names
@@ -398,7 +404,18 @@ class Ecom1cExchange(models.Model):
             record.write({"state": "done", "position": len(names)})
             with open(marker, "w", encoding="utf-8") as f:  # what it held: imported anew if 1C sends it again
                 f.write("\n".join(names))
-        return None, unpacked, members
+        return None, unpacked, members, left
+
+    def _hold_archive(self, name):
+        """Hold the archive ``name`` of this exchange's session's upload area to the end of the transaction,
+        as a request importing it does (the controller's :data:`FILE_LOCK`): 1C sending it again meanwhile
+        waits rather than empty it under its unpacking (no record of its import is committed yet for that
+        request to see). False when another request holds it: 1C sends it again, its bytes not all in."""
+        if not self.session_id:
+            return True
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))",
+                            [FILE_LOCK, f"{self.session_id.id}/{name}"])
+        return self.env.cr.fetchone()[0]
 
     def _sent_again(self, name, folder):
         """1C sends the file ``name`` of the upload area ``folder`` again, after its import began: what

@@ -47,7 +47,10 @@ class Ecom1cSession(models.Model):
     @api.model
     def _open(self, remote_addr=None, company=None):
         """A new session (of ``company``'s own 1C); returns ``(session, token)``: the token goes to 1C
-        once, as its cookie."""
+        once, as its cookie. Its upload area starts empty: one of its name may be on disk already, a
+        session's of a database restored under the same name from a backup (its ids given again), whose
+        files would be taken for this session's by a client sending no ``init`` (imported, unpacked, or
+        keeping 1C's deactivate from archiving as not imported)."""
         token = secrets.token_hex(24)
         session = self.sudo().create({
             "token_hash": hashlib.sha256(token.encode()).hexdigest(),
@@ -55,6 +58,7 @@ class Ecom1cSession(models.Model):
             "remote_addr": remote_addr,
             "company_id": company.id if company else False,
         })
+        shutil.rmtree(session._upload_dir(), ignore_errors=True)
         return session, token
 
     @api.model

@@ -2,9 +2,11 @@
 own (Odoo's REPEATABLE READ): what they need is committed, and removed after the test."""
 
 import contextlib
+import io
 import os
 import threading
 import time
+import zipfile
 from datetime import datetime
 from types import SimpleNamespace
 from unittest.mock import patch
@@ -21,7 +23,9 @@ from odoo.tests.common import get_db_name
 
 from ..controllers import exchange as exchange_module
 from ..controllers.exchange import FILE_LOCK, IMPORT_LOCK, ExchangeController
+from ..models import ecom_1c_exchange as exchange_model
 from ..models.sale_order import COMMITTED, COMMITTED_HORIZON, COMMITTED_SNAPSHOT, OVERLAP
+from .common import big_catalog, big_catalog_id
 
 
 class Exports:
@@ -497,9 +501,10 @@ class TestSessionRowConcurrency(ConcurrencyCase):
     """The session's row beside an import step of the same session, on connections of their own: the step
     holds the import lock and writes the session's row at its end."""
 
-    def session_importing(self):
-        """A session of 1C whose catalog exchange began importing ``import.xml`` (stored in its upload area),
-        committed (removed after): its id."""
+    def session_importing(self, content=b"<old/>", began=True, others=None):
+        """A session of 1C whose catalog exchange began importing ``import.xml`` (stored in its upload area,
+        ``content``, beside the files ``others``: {name: bytes}), committed (removed after): its id. Not
+        ``began``: the file is uploaded whole and its import not begun yet (no step of it committed)."""
         session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
         self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
         self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id)._clear_uploads())
@@ -507,11 +512,13 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         def exchange(env):
             session = env["ecom.1c.session"].browse(session_id)
             exchange = env["ecom.1c.exchange"].create({"exchange_type": "catalog", "session_id": session_id})
-            env["ecom.1c.exchange.file"].create({"exchange_id": exchange.id, "name": "import.xml",
-                                                 "kind": "catalog", "state": "running", "position": 10})
+            if began:
+                env["ecom.1c.exchange.file"].create({"exchange_id": exchange.id, "name": "import.xml",
+                                                     "kind": "catalog", "state": "running", "position": 10})
             session.write({"exchange_id": exchange.id})
-            with open(os.path.join(session._upload_dir(), "import.xml"), "wb") as f:
-                f.write(b"<old/>")
+            for name, data in {"import.xml": content, **(others or {})}.items():
+                with open(os.path.join(session._upload_dir(), name), "wb") as f:
+                    f.write(data)
             return exchange.id
 
         exchange_id = self.committed(exchange)
@@ -618,15 +625,14 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         outcome = self.deadlocked(session_id, wait, "SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
         self.assertIsInstance(outcome.get("error"), psycopg2.errors.DeadlockDetected)
 
-    def catalog_file_sent_again(self, session_id, body):
-        """1C's request sending the catalog's ``import.xml`` (of ``body``'s length) again in the session:
-        the HTTP request to patch the controller's with, and the request run in an environment."""
+    def catalog_file_sent_again(self, session_id, body, name="import.xml"):
+        """1C's request sending the catalog's ``import.xml`` (or the file ``name``; of ``body``'s length) again
+        in the session: the HTTP request to patch the controller's with, and the request run in an environment."""
         fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(body)),
                                make_response=lambda data, headers=None: data)
 
         def send_again(env):
-            return ExchangeController()._mode_file(env, env["ecom.1c.session"].browse(session_id), "catalog",
-                                                   "import.xml")
+            return ExchangeController()._mode_file(env, env["ecom.1c.session"].browse(session_id), "catalog", name)
         return fake, send_again
 
     def deadlocked(self, session_id, wait, lock, args):
@@ -705,3 +711,216 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         finally:
             step.rollback()
             step.close()
+
+    def import_step(self, session_id, name="import.xml"):
+        """1C's ``mode=import`` of ``import.xml`` (or the file ``name``) in the session as the controller runs it
+        (the file held, then a step of its import; the controller's ``request`` patched), as a work of
+        :meth:`committed`: its answer."""
+        def step(env):
+            controller = ExchangeController()
+            session = env["ecom.1c.session"].browse(session_id)
+            self.assertTrue(controller._hold_file(env, session, name), "no other request imports it")
+            return controller._mode_import(env, session, "catalog", name)
+        return step
+
+    @staticmethod
+    def zipped(data):
+        """A zip of 1C holding ``offers0_1.xml`` of ``data``: its bytes."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("offers0_1.xml", data)
+        return buffer.getvalue()
+
+    def sent_again_during_its_first_step(self, body, busy=False, copy_patches=(), archive=None):
+        """1C's ``import.xml``, a catalog of 20 products uploaded whole, is imported by a request (``mode=import``,
+        as the controller runs it: the file held, then a step of its import) while 1C sends it again, ``body``
+        its first part: the copy comes while the step reads the file, before anything of the step is committed
+        (no record of the file's import to see yet). ``busy``: the copy is answered before the step reads on
+        (its wait over); ``copy_patches``: what the copy runs under besides. ``archive``: the zip ``offers.zip``
+        is uploaded too, its bytes, and it is the file sent again, while the step unpacks it (each import
+        unpacks the archives not unpacked yet first).
+        Returns whether the copy waited for the step, the step's and the copy's outcomes (see
+        :meth:`in_thread`) and, once both ended, what the session holds: the file's bytes, the exchange's
+        files ``(name, state, position)`` and lines, and how many of the catalog's products there are."""
+        ids = [big_catalog_id(i) for i in range(20)]
+        self.assertFalse(self.committed(lambda env: env["product.category"].search_count([("ecom_1c_id", "=", "g1")])),
+                         "the catalog's group is the test's own")
+        session_id = self.session_importing(content=big_catalog(20), began=False,
+                                            others=archive and {"offers.zip": archive})
+        self.addCleanup(self.committed, lambda env: (
+            env["product.template"].with_context(active_test=False).search([("ecom_1c_id", "in", ids)]).unlink(),
+            env["product.category"].search([("ecom_1c_id", "=", "g1")]).unlink()))
+        fake, send_again = self.catalog_file_sent_again(session_id, body, "offers.zip" if archive else "import.xml")
+        reading, go = threading.Event(), threading.Event()
+        read = exchange_model.unpack if archive else exchange_model.check_well_formed
+
+        def reads_slowly(path, *args, **kwargs):  # the step's first read of the whole file (nothing imported before)
+            reading.set()
+            go.wait(30)
+            return read(path, *args, **kwargs)
+
+        running = []
+        try:
+            with patch.object(exchange_module, "request", fake), \
+                    patch.object(exchange_module, "read_body", lambda limit: body), \
+                    patch.object(exchange_model, "unpack" if archive else "check_well_formed", reads_slowly):
+                running.append(self.in_thread(self.import_step(session_id)))
+                (step_thread, step), = running
+                self.assertTrue(reading.wait(30), "the step reads the file")
+                with contextlib.ExitStack() as stack:
+                    for patcher in copy_patches:
+                        stack.enter_context(patcher)
+                    running.append(self.in_thread(send_again))
+                    copy_thread, copy = running[1]
+                    waited = self.wait_for_lock_or_end(step["pid"], copy_thread)
+                    if busy or not waited:  # the copy's answer before the step reads on
+                        self.join(copy_thread, copy)
+                go.set()
+                self.join(step_thread, step)
+                self.join(copy_thread, copy)
+        finally:
+            go.set()
+            for thread, outcome in running:
+                if thread.is_alive():
+                    self.join(thread, outcome)
+
+        def state(env):
+            session = env["ecom.1c.session"].browse(session_id)
+            with open(os.path.join(session._upload_dir(), "offers.zip" if archive else "import.xml"), "rb") as stored:
+                return (stored.read(), [(f.name, f.state, f.position) for f in session.exchange_id.file_ids],
+                        session.exchange_id.messages or "",
+                        env["product.template"].with_context(active_test=False).search_count(
+                            [("ecom_1c_id", "in", ids)]))
+        return waited, step, copy, self.committed(state)
+
+    def test_a_catalog_file_sent_again_during_its_first_import_step_waits_for_the_step(self):
+        """1C sends its catalog file again (the first part of it) while the first step of its import reads it
+        in another request: no step committed yet, the copy saw no import of the file and emptied it under
+        the step, which read a file cut short or the copy's first part. The request importing the file holds
+        it from the start: the copy waits for the step, which imports the whole file it began on, then stores
+        the copy anew, the step's import logged as the file sent again."""
+        body = big_catalog(3, start=100)[:300]
+        waited, step, copy, (stored, files, lines, products) = self.sent_again_during_its_first_step(body)
+        self.assertTrue(waited, "the copy waits for the step")
+        self.assertEqual(step.get("result", step.get("error")), "success\ncreated=21 updated=0 archived=0\n",
+                         "its 20 products and their group")
+        self.assertEqual(products, 20, "the whole file imported")
+        self.assertEqual(copy.get("result", copy.get("error")), "success\n")
+        self.assertEqual(stored, body, "the copy stored anew")
+        self.assertEqual(files, [("import.xml (sent again)", "done", 20)])
+        self.assertIn("import.xml sent again: imported anew", lines)
+
+    def test_a_catalog_file_sent_again_past_the_wait_for_its_first_import_step_is_busy(self):
+        """1C sends its catalog file again while the first step of its import reads it, for longer than the wait
+        (twice a step): busy, as once a step of it is committed. 1C hears «failure» and why on one line, its
+        body read all the same; the step imports the whole file, nothing of the copy stored."""
+        body = big_catalog(3, start=100)[:300]
+        read = []
+        waited, step, copy, (stored, files, lines, products) = self.sent_again_during_its_first_step(body, True, (
+            patch.object(ExchangeController, "_step_seconds", lambda self, env: 0),  # the wait: 5 s
+            patch.object(exchange_module, "discard_body", read.append)))
+        self.assertTrue(waited, "the copy waits for the step")
+        self.assertEqual(copy.get("result", copy.get("error")),
+                         "failure\nimport.xml: its import is running in another request: this copy was not stored, "
+                         "send the file again\n")
+        self.assertEqual(read, [len(body)], "its body read: 1C hears the answer rather than a reset")
+        self.assertEqual(step.get("result", step.get("error")), "success\ncreated=21 updated=0 archived=0\n",
+                         "its 20 products and their group")
+        self.assertEqual((stored, files, lines, products), (big_catalog(20), [("import.xml", "done", 20)], "", 20),
+                         "the whole file imported, nothing of the copy stored")
+
+    def test_an_archive_sent_again_while_an_import_step_unpacks_it_waits_for_the_step(self):
+        """1C sends its zip again (the first part of it) while an import step unpacks it (each import unpacks the
+        archives not unpacked yet, whichever file 1C asks for): no record of the archive is committed yet, and
+        the copy emptied it under the unpacking, which read the copy's first part (a corrupt archive: the
+        exchange failed). The step holds the archive it unpacks: the copy waits for it, then is stored anew,
+        what the archive held going with its old bytes."""
+        body = self.zipped(b"<new/>" * 100)[:100]
+        waited, step, copy, (stored, files, lines, products) = self.sent_again_during_its_first_step(
+            body, archive=self.zipped(b"<old/>"))
+        self.assertTrue(waited, "the copy waits for the step")
+        self.assertEqual(step.get("result", step.get("error")), "success\ncreated=21 updated=0 archived=0\n")
+        self.assertEqual(copy.get("result", copy.get("error")), "success\n")
+        self.assertEqual((stored, files, products),
+                         (body, [("offers.zip (sent again)", "done", 1), ("import.xml", "done", 20)], 20))
+        self.assertIn("offers.zip sent again: imported anew", lines)
+
+    def test_an_archive_sent_again_is_not_unpacked_before_its_bytes_are_all_in(self):
+        """1C sends its zip again and another request stores it (its bytes not all in) while an import step
+        unpacks the archives not unpacked yet: the step leaves it, whole once its copy is stored; the next
+        step unpacks it. 1C asking meanwhile for a file the zip holds hears «progress» (not «not uploaded in
+        this session», the exchange failed) and asks again."""
+        empty = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.10">'
+                 '<Каталог СодержитТолькоИзменения="true"><Ид>c</Ид><Товары/></Каталог></КоммерческаяИнформация>')
+        session_id = self.session_importing(content=empty.encode(), began=False,
+                                            others={"offers.zip": self.zipped(b"<x/>")})
+        fake = self.catalog_file_sent_again(session_id, b"")[0]
+
+        def unpacked(env):
+            session = env["ecom.1c.session"].browse(session_id)
+            return (os.path.exists(os.path.join(session._upload_dir(), "offers0_1.xml")), session.exchange_id.state,
+                    [(f.name, f.state) for f in session.exchange_id.file_ids])
+
+        copy = self.registry.cursor()
+        try:
+            with patch.object(exchange_module, "request", fake):
+                copy.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [FILE_LOCK, f"{session_id}/offers.zip"])
+                self.assertEqual(self.committed(self.import_step(session_id, "offers0_1.xml")),
+                                 "progress\noffers0_1.xml: the archive offers.zip is being stored by another "
+                                 "request; waiting for it\n")
+                self.assertEqual(self.committed(self.import_step(session_id)),
+                                 "success\ncreated=0 updated=0 archived=0\n")
+                self.assertEqual(self.committed(unpacked), (False, "running", [("import.xml", "done")]),
+                                 "left while it comes, nothing failed")
+                copy.rollback()  # the copy stored
+                self.assertEqual(self.committed(self.import_step(session_id)),
+                                 "success\ncreated=0 updated=0 archived=0\n")
+            self.assertEqual(self.committed(unpacked),
+                             (True, "running", [("import.xml", "done"), ("offers.zip", "done")]))
+        finally:
+            copy.rollback()
+            copy.close()
+
+    def test_a_catalog_file_sent_again_holds_no_import_lock_while_its_body_comes(self):
+        """1C sends a catalog file again once its import began (its timeout fired), over a slow connection: the
+        request waited for the import lock and held it to its end, while 1C's bytes came, for as long as they
+        took: no other exchange of the database could import meanwhile («progress» to each). The import lock
+        is taken once the body is in; the file stays held by the request throughout (its import is refused,
+        its bytes untouched until the copy's are in), and the copy is stored anew."""
+        session_id = self.session_importing()
+        body = b"<new/>"
+        fake, send_again = self.catalog_file_sent_again(session_id, body)
+        receiving, go = threading.Event(), threading.Event()
+
+        def slow_body(limit):  # 1C's bytes come slowly
+            receiving.set()
+            go.wait(30)
+            return body
+
+        def stored(env):
+            with open(os.path.join(env["ecom.1c.session"].browse(session_id)._upload_dir(), "import.xml"), "rb") as f:
+                return f.read()
+
+        def import_lock_free(env):
+            env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            return env.cr.fetchone()[0]
+
+        controller, thread, outcome = ExchangeController(), None, {}
+        try:
+            with patch.object(exchange_module, "request", fake), patch.object(exchange_module, "read_body", slow_body):
+                thread, outcome = self.in_thread(send_again)
+                self.assertTrue(receiving.wait(30), "1C's bytes come")
+                meanwhile = (self.committed(import_lock_free), self.committed(lambda env: controller._hold_file(
+                    env, env["ecom.1c.session"].browse(session_id), "import.xml")), self.committed(stored))
+                go.set()
+                self.join(thread, outcome)
+        finally:
+            go.set()
+            if thread and thread.is_alive():
+                self.join(thread, outcome)
+        self.assertEqual(meanwhile, (True, False, b"<old/>"),
+                         "another exchange imports meanwhile; the file is held, its bytes untouched")
+        self.assertEqual(outcome.get("result", outcome.get("error")), "success\n")
+        self.assertEqual(self.committed(stored), body, "stored anew")
+        self.assertEqual(self.committed(lambda env: [(f.name, f.state) for f in env["ecom.1c.session"].browse(
+            session_id).exchange_id.file_ids]), [("import.xml (sent again)", "failed")])

@@ -1,6 +1,7 @@
 """1C's side of the exchange over HTTP, as 1C drives it."""
 
 import os
+import shutil
 import socket
 from unittest.mock import patch
 from urllib.parse import urlsplit
@@ -286,6 +287,24 @@ class TestUploads(ProtocolCase):
         folder = self.env["ecom.1c.session"]._find(cookie[1])._upload_dir()
         with open(os.path.join(folder, name), "rb") as f:
             return f.read()
+
+    def test_a_new_session_finds_its_upload_area_empty(self):
+        """A database restored from a backup under its name gives its ids again: a new session's upload area
+        may still hold the files of the session that had its id before, which a client sending no init took
+        for its own. The session begins with it empty."""
+        sessions = self.env["ecom.1c.session"]
+        first = sessions._open()[0]
+        folder = first._upload_dir()
+        self.addCleanup(shutil.rmtree, folder, True)
+        with open(os.path.join(folder, "import.xml"), "wb") as f:
+            f.write(b"<old/>")
+        # the database as it was before that session: its row gone, its id the next one again
+        self.env.cr.execute("DELETE FROM ecom_1c_session WHERE id = %s", [first.id])
+        self.env.cr.execute("SELECT setval('ecom_1c_session_id_seq', %s, false)", [first.id])
+        self.env.invalidate_all()
+        again = sessions._open()[0]
+        self.assertEqual(again.id, first.id, "its id given again")
+        self.assertEqual(os.listdir(again._upload_dir()), [], "the old session's files gone")
 
     def test_a_chunked_upload_is_read_no_further_than_file_limit(self):
         """A request without a Content-Length (sent chunked) is refused once past file_limit, while
