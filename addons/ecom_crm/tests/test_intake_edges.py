@@ -48,6 +48,10 @@ HOSTILE_REQUESTS = [
     ("phone of a plus", json.dumps({"phone": "+"}), "phone"),
     ("phone of SQL", json.dumps({"phone": "' OR 1=1 --"}), "phone"),
     ("phone as a fraction", json.dumps({"phone": 79.5}), "phone"),
+    # a line's sku or name of the wrong JSON type was taken as its Python text: «{'a': 1}» a sku, «['x']» a name
+    ("an object as a line's sku", json.dumps({**OK, "lines": [{"sku": {"a": 1}, "qty": 1}]}), "lines[0]"),
+    ("a list as a line's name", json.dumps({**OK, "lines": [{"name": ["x"], "qty": 1}]}), "lines[0]"),
+    ("a boolean as a line's sku", json.dumps({**OK, "lines": [{"sku": True, "qty": 1}]}), "lines[0]"),
 ]
 HOSTILE_CALLS = [
     ("NUL in the caller", json.dumps({"event": "incoming", "call_id": "n1", "caller": "+7916\u0000"}), "caller"),
