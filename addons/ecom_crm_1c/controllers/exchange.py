@@ -204,7 +204,10 @@ class ExchangeController(http.Controller):
         if given_login and given_login != login:  # a company's own 1C base: its login, its password
             company = company.search([("ecom_1c_login", "=", given_login)], limit=1)
             login, password_hash = company.ecom_1c_login, company.ecom_1c_password_hash
-        valid = CRYPT.verify(given_password or "", password_hash or CRYPT.hash("-"))
+        try:
+            valid = CRYPT.verify(given_password or "", password_hash or CRYPT.hash("-"))
+        except ValueError:  # passlib's PasswordSizeError: over 4096 bytes, no password the Settings take
+            valid = False
         if not (login and password_hash and valid and given_login == login):
             return failure(env._("wrong exchange login or password"))
         _session, token = env["ecom.1c.session"]._open(request.httprequest.remote_addr, company)
@@ -219,6 +222,8 @@ class ExchangeController(http.Controller):
         except (binascii.Error, UnicodeDecodeError):
             return None, None
         login, _sep, password = decoded.partition(":")
+        if "\x00" in login:  # no login has one, and PostgreSQL refuses it in a query
+            return None, None
         return login, password
 
     def _mode_init(self, env, session, type_, _filename):

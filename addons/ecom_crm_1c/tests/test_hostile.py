@@ -57,6 +57,16 @@ class TestHostileInput(ProtocolCase):
     def orders(self, order_id):
         return self.env["sale.order"].search([("ecom_1c_id", "=", order_id)])
 
+    def test_credentials_no_exchange_has_are_wrong_ones(self):
+        """A login with a NUL character (PostgreSQL refuses it in a query) or a password over passlib's 4096
+        bytes was answered with the exception's text (and its traceback logged): the wrong login or password."""
+        for login, password in (("exch\x00ange", "s3cret-1C"), ("exchange", "x" * 5000), ("other", "x" * 5000)):
+            with self.subTest(login=login, password=password[:10]), \
+                    self.assertNoLogs("odoo.addons.ecom_crm_1c.controllers.exchange", "ERROR"):
+                lines = self.call("checkauth", auth=(login, password))
+                self.assertEqual((len(lines), lines[0]), (2, "failure"), lines)
+                self.assertSays(lines[1], "wrong exchange login or password", "неверный логин или пароль обмена")
+
     def test_a_wrong_session_is_refused(self):
         for cookie, extra in ((("ecom_1c_session", "forged"), ""), (("other", "x"), "&sessid=forged")):
             lines = self.call("file", data=document("hostile-0"), cookie=cookie, filename="orders.xml", extra=extra)
