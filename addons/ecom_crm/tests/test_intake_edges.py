@@ -116,13 +116,16 @@ class TestHostileInput(IntakeCase):
                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"})
         self.assertEqual(response.status_code, 201, response.text[:300])
 
-    def raw(self, path, headers, body, read_all=False):
-        """The server's answer to a raw HTTP request (``body``: bytes sent as they are)."""
+    def raw(self, path, headers, body, read_all=False, cut=False):
+        """The server's answer to a raw HTTP request (``body``: bytes sent as they are; ``cut``: the client
+        then closes its side, sending nothing more)."""
         url = urlsplit(self.base_url())
         with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
             head = f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\n" + "".join(
                 f"{name}: {value}\r\n" for name, value in headers.items())
             sock.sendall(head.encode() + b"\r\n" + body)
+            if cut:
+                sock.shutdown(socket.SHUT_WR)
             received = b""
             while chunk := sock.recv(65536):
                 received += chunk
@@ -145,6 +148,12 @@ class TestHostileInput(IntakeCase):
                 self.assertIn('"payload_too_large"', answer)
         answer = self.raw(URL, {**form, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
                           b"zz\r\n", read_all=True)  # a chunk size that is no number
+        self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] 400 ", answer[:300])
+        self.assertIn('"invalid_body"', answer)
+        # a body cut short: 10 bytes of the 100 announced, then the client stops sending (was werkzeug's
+        # «The browser (or proxy) sent a request that this server could not understand»)
+        answer = self.raw(URL, {**form, "Content-Type": "application/json", "Content-Length": "100"},
+                          b'{"phone": ', read_all=True, cut=True)
         self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] 400 ", answer[:300])
         self.assertIn('"invalid_body"', answer)
 
