@@ -217,7 +217,10 @@ class TestHostileInput(IntakeCase):
         self.assert_json_error(self.send(f"{URL}/{entry.id}", "{}", method="POST"), 405)
         self.assertEqual(self.send(f"{URL}/{entry.id}", None, method="GET").status_code, 200)
         for path in (f"{URL}/abc", f"{URL}/2147483648", f"{URL}/99999999999999999999", f"{URL}/0",
-                     "/ecom_crm/api/v1/nothing", "/ecom_crm/api/v1", f"{URL}/1/more"):
+                     "/ecom_crm/api/v1/nothing", "/ecom_crm/api/v1", f"{URL}/1/more",
+                     # outside the version's routes (was Odoo's HTML page): the version left out or another one,
+                     # the webhooks' root
+                     "/ecom_crm/api", "/ecom_crm/api/requests", "/ecom_crm/api/v2/requests", "/ecom_crm/hook"):
             with self.subTest(path=path):
                 self.assert_json_error(self.send(path, None, method="GET"), 404, path)
 

@@ -8,6 +8,7 @@ from werkzeug.exceptions import ClientDisconnected
 from odoo.http import request
 
 API = "/ecom_crm/api/v1"
+API_ROOT = "/ecom_crm/api"  # every version's: a path under it is answered JSON, even one no version has
 MAX_BODY = 64 * 1024  # the intake API's and the webhooks' requests
 MAX_SMS_BODY = 1024 * 1024  # a delivery report of the SMS gateways (SMS.ru posts up to 100 statuses at once)
 HOOK_PREFIX = "/ecom_crm/hook/"  # the providers' webhooks (controllers/hooks.py)
