@@ -55,7 +55,7 @@ class IntakeHookController(http.Controller):
         if getattr(request, "ecom_body_over", False) or (length is not None and length > MAX_BODY):
             return error(413, "payload_too_large", f"the body is limited to {MAX_BODY} bytes")
         if getattr(request, "ecom_body_broken", False):  # a form whose chunked encoding is broken
-            return error(400, "invalid_body", "the body could not be read (broken chunked encoding?)")
+            return error(400, "invalid_body", "the body could not be read (cut short, or its chunked encoding broken)")
         env = env(context=dict(env.context, allowed_company_ids=[auth.company_id], tracking_disable=False))
         hook = Hook(env, source.with_env(env), auth, provider, subpath, request.httprequest.remote_addr)
         try:
@@ -76,7 +76,7 @@ class IntakeHookController(http.Controller):
         try:
             body = read_body(MAX_BODY)
         except BrokenBody:
-            return None, "the body could not be read (broken chunked encoding?)"
+            return None, "the body could not be read (cut short, or its chunked encoding broken)"
         if body is None:
             return None, f"the body is over {MAX_BODY} bytes"
         try:

@@ -60,7 +60,8 @@ class IntakeController(http.Controller):
         try:
             body = read_body(MAX_BODY)
         except BrokenBody:
-            return None, error(400, "invalid_body", "the body could not be read (broken chunked encoding?)")
+            return None, error(400, "invalid_body",
+                               "the body could not be read (cut short, or its chunked encoding broken)")
         if body is None:
             return None, error(413, "payload_too_large", f"the body is limited to {MAX_BODY} bytes")
         try:

@@ -4,7 +4,7 @@ from werkzeug.exceptions import HTTPException
 from odoo import models
 from odoo.http import request
 
-from ..tools.json_http import API, BOUNDED_PATHS, HOOK_PREFIX, SMS_STATUS_PREFIX, bound_form_body, error
+from ..tools.json_http import API_ROOT, BOUNDED_PATHS, HOOK_PREFIX, SMS_STATUS_PREFIX, bound_form_body, error
 
 
 class IrHttp(models.AbstractModel):
@@ -36,7 +36,8 @@ class IrHttp(models.AbstractModel):
             return request.make_response(
                 "busy, retry" if busy else "error", status=503,
                 headers=[("Content-Type", "text/plain; charset=utf-8"), *([("Retry-After", "1")] if busy else [])])
-        if path.startswith((API, HOOK_PREFIX)):
+        # the API's and the webhooks' paths, the version left out or mistyped and the webhooks' root too
+        if path.rstrip("/") in (API_ROOT, HOOK_PREFIX.rstrip("/")) or path.startswith((f"{API_ROOT}/", HOOK_PREFIX)):
             if isinstance(exception, OperationalError):
                 return error(503, "busy", "concurrent requests about the same customer or team: retry",
                              headers=[("Retry-After", "1")])

@@ -84,6 +84,17 @@ class TestFormMappers(BaseCase):
         self.assertIn("Tilda order 1598337541", clean["message"])
         with self.assertRaises(adapters.Malformed):
             adapters.map_tilda({"Phone": "1", "payment": "{not json"})
+        # a product that is null, or whose name or SKU is an object: no line named «None», no «{'a': 1}» SKU (the
+        # order refused for it), read as the form's values are; a products list that is one string is one line
+        data = adapters.map_tilda({"Phone": "+79160001234", "payment": json.dumps({"products": [
+            None, {"name": {"a": 1}, "sku": {"a": 1}, "quantity": 1, "price": 10},
+            {"name": "Дождевик", "sku": 123, "quantity": 2, "price": 4995}]})})
+        clean, errors = validate_request(data)
+        self.assertFalse(errors)
+        self.assertEqual(clean["lines"], [{"sku": "", "name": "", "qty": 1, "price": 10},
+                                          {"sku": "123", "name": "Дождевик", "qty": 2, "price": 4995}])
+        data = adapters.map_tilda({"Phone": "+79160001234", "payment": json.dumps({"products": "Дождевик"})})
+        self.assertEqual([line["name"] for line in data["lines"]], ["Дождевик"])
 
     def test_contact_form_7(self):
         fields = fixture("form")["cf7"]

@@ -48,6 +48,10 @@ HOSTILE_REQUESTS = [
     ("phone of a plus", json.dumps({"phone": "+"}), "phone"),
     ("phone of SQL", json.dumps({"phone": "' OR 1=1 --"}), "phone"),
     ("phone as a fraction", json.dumps({"phone": 79.5}), "phone"),
+    # a line's sku or name of the wrong JSON type was taken as its Python text: «{'a': 1}» a sku, «['x']» a name
+    ("an object as a line's sku", json.dumps({**OK, "lines": [{"sku": {"a": 1}, "qty": 1}]}), "lines[0]"),
+    ("a list as a line's name", json.dumps({**OK, "lines": [{"name": ["x"], "qty": 1}]}), "lines[0]"),
+    ("a boolean as a line's sku", json.dumps({**OK, "lines": [{"sku": True, "qty": 1}]}), "lines[0]"),
 ]
 HOSTILE_CALLS = [
     ("NUL in the caller", json.dumps({"event": "incoming", "call_id": "n1", "caller": "+7916\u0000"}), "caller"),
@@ -112,13 +116,16 @@ class TestHostileInput(IntakeCase):
                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"})
         self.assertEqual(response.status_code, 201, response.text[:300])
 
-    def raw(self, path, headers, body, read_all=False):
-        """The server's answer to a raw HTTP request (``body``: bytes sent as they are)."""
+    def raw(self, path, headers, body, read_all=False, cut=False):
+        """The server's answer to a raw HTTP request (``body``: bytes sent as they are; ``cut``: the client
+        then closes its side, sending nothing more)."""
         url = urlsplit(self.base_url())
         with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
             head = f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\n" + "".join(
                 f"{name}: {value}\r\n" for name, value in headers.items())
             sock.sendall(head.encode() + b"\r\n" + body)
+            if cut:
+                sock.shutdown(socket.SHUT_WR)
             received = b""
             while chunk := sock.recv(65536):
                 received += chunk
@@ -141,6 +148,12 @@ class TestHostileInput(IntakeCase):
                 self.assertIn('"payload_too_large"', answer)
         answer = self.raw(URL, {**form, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
                           b"zz\r\n", read_all=True)  # a chunk size that is no number
+        self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] 400 ", answer[:300])
+        self.assertIn('"invalid_body"', answer)
+        # a body cut short: 10 bytes of the 100 announced, then the client stops sending (was werkzeug's
+        # «The browser (or proxy) sent a request that this server could not understand»)
+        answer = self.raw(URL, {**form, "Content-Type": "application/json", "Content-Length": "100"},
+                          b'{"phone": ', read_all=True, cut=True)
         self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] 400 ", answer[:300])
         self.assertIn('"invalid_body"', answer)
 
@@ -204,7 +217,10 @@ class TestHostileInput(IntakeCase):
         self.assert_json_error(self.send(f"{URL}/{entry.id}", "{}", method="POST"), 405)
         self.assertEqual(self.send(f"{URL}/{entry.id}", None, method="GET").status_code, 200)
         for path in (f"{URL}/abc", f"{URL}/2147483648", f"{URL}/99999999999999999999", f"{URL}/0",
-                     "/ecom_crm/api/v1/nothing", "/ecom_crm/api/v1", f"{URL}/1/more"):
+                     "/ecom_crm/api/v1/nothing", "/ecom_crm/api/v1", f"{URL}/1/more",
+                     # outside the version's routes (was Odoo's HTML page): the version left out or another one,
+                     # the webhooks' root
+                     "/ecom_crm/api", "/ecom_crm/api/requests", "/ecom_crm/api/v2/requests", "/ecom_crm/hook"):
             with self.subTest(path=path):
                 self.assert_json_error(self.send(path, None, method="GET"), 404, path)
 

@@ -262,12 +262,13 @@ def map_tilda(fields, extra=None):
         if not isinstance(payment, dict):
             raise Malformed("payment is not an object")
         lines = []
-        for product in payment.get("products") or []:
+        products = payment.get("products") or []
+        for product in [products] if isinstance(products, str) else products if isinstance(products, list) else []:
             if isinstance(product, dict):
-                lines.append({"name": str(product.get("name") or "")[:256], "sku": product.get("sku") or "",
+                lines.append({"name": _text(product.get("name"))[:256], "sku": _text(product.get("sku")),
                               "qty": product.get("quantity") or 1, "price": product.get("price") or 0})
-            elif str(product).strip():
-                lines.append({"name": str(product).strip()[:256], "qty": 1, "price": 0})
+            elif _text(product):
+                lines.append({"name": _text(product)[:256], "qty": 1, "price": 0})
         if lines:
             data["lines"] = lines
         if payment.get("amount") not in (None, ""):

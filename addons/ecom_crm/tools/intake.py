@@ -302,6 +302,10 @@ def validate_request(data, tz=None):
                                          f"{MAX_PRICE}") from None
                     if qty <= 0 or price < 0:
                         raise ValueError("qty must be positive and price not negative")
+                    if any(isinstance(line.get(key), bool) or not isinstance(line.get(key), str | int | float | None)
+                           for key in ("sku", "name")):
+                        # an object's or a list's Python text («{'a': 1}») is no sku nor name
+                        raise ValueError("sku and name must be strings")
                     label = str(line.get("name") or line.get("sku") or "").strip()[:MAX_SHORT]
                     clean["lines"].append({"sku": str(line.get("sku") or "").strip()[:64], "name": label,
                                            "qty": qty, "price": price})

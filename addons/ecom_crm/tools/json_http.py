@@ -3,10 +3,12 @@
 import json
 
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import ClientDisconnected
 
 from odoo.http import request
 
 API = "/ecom_crm/api/v1"
+API_ROOT = "/ecom_crm/api"  # every version's: a path under it is answered JSON, even one no version has
 MAX_BODY = 64 * 1024  # the intake API's and the webhooks' requests
 MAX_SMS_BODY = 1024 * 1024  # a delivery report of the SMS gateways (SMS.ru posts up to 100 statuses at once)
 HOOK_PREFIX = "/ecom_crm/hook/"  # the providers' webhooks (controllers/hooks.py)
@@ -16,7 +18,8 @@ BOUNDED_PATHS = ((API, MAX_BODY), (HOOK_PREFIX, MAX_BODY), (SMS_STATUS_PREFIX, M
 
 
 class BrokenBody(ValueError):
-    """The request's body could not be read: its chunked framing is broken, or the client went away."""
+    """The request's body could not be read: its chunked framing is broken, or the client went away
+    (a body cut short: fewer bytes than its Content-Length)."""
 
 
 def json_response(status, payload, headers=None):
@@ -49,7 +52,9 @@ def read_body(limit):
     if body is None:
         try:
             body = wrapped.stream.read(limit + 1)
-        except (OSError, ValueError) as exc:  # werkzeug's chunked reader on a bad chunk size or a cut body
+        except (OSError, ValueError, ClientDisconnected) as exc:
+            # werkzeug's chunked reader on a bad chunk size or a cut body; its length-limited stream on a body
+            # that ends before its Content-Length
             request.ecom_body_broken = True
             raise BrokenBody(str(exc)) from None
         if len(body) <= limit:
@@ -86,5 +91,5 @@ def discard_body(length, block=64 * 1024):
     try:
         while length > 0 and (chunk := stream.read(min(block, length))):
             length -= len(chunk)
-    except (OSError, ValueError):
+    except (OSError, ValueError, ClientDisconnected):
         request.ecom_body_broken = True

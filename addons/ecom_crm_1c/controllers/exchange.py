@@ -17,7 +17,7 @@ from psycopg2 import errors as pg_errors
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import SUPERUSER_ID, api, fields, http
-from odoo.addons.ecom_crm.tools.json_http import discard_body, read_body
+from odoo.addons.ecom_crm.tools.json_http import BrokenBody, discard_body, read_body
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
@@ -204,7 +204,10 @@ class ExchangeController(http.Controller):
         if given_login and given_login != login:  # a company's own 1C base: its login, its password
             company = company.search([("ecom_1c_login", "=", given_login)], limit=1)
             login, password_hash = company.ecom_1c_login, company.ecom_1c_password_hash
-        valid = CRYPT.verify(given_password or "", password_hash or CRYPT.hash("-"))
+        try:
+            valid = CRYPT.verify(given_password or "", password_hash or CRYPT.hash("-"))
+        except ValueError:  # passlib's PasswordSizeError: over 4096 bytes, no password the Settings take
+            valid = False
         if not (login and password_hash and valid and given_login == login):
             return failure(env._("wrong exchange login or password"))
         _session, token = env["ecom.1c.session"]._open(request.httprequest.remote_addr, company)
@@ -219,6 +222,8 @@ class ExchangeController(http.Controller):
         except (binascii.Error, UnicodeDecodeError):
             return None, None
         login, _sep, password = decoded.partition(":")
+        if "\x00" in login:  # no login has one, and PostgreSQL refuses it in a query
+            return None, None
         return login, password
 
     def _mode_init(self, env, session, type_, _filename):
@@ -324,7 +329,11 @@ class ExchangeController(http.Controller):
         # one request is at most file_limit bytes: held once in memory. No more of a body is read than
         # could be stored (the file's room, the exchange's): a body sent without a length (chunked) too;
         # kept for the request's retries (read again when run again)
-        body = read_body(min(request_limit, file_room, exchange_room))
+        try:
+            body = read_body(min(request_limit, file_room, exchange_room))
+        except BrokenBody:  # fewer bytes than its Content-Length, or its chunks broken: nothing of it stored
+            return self._fail(session.exchange_id, relative, env._(
+                "the request's body could not be read (cut short, or its chunked encoding broken): nothing stored"))
         if body is None:
             if length is not None:  # 1C is sending a request it may send: read, so that it hears the answer
                 discard_body(length)

@@ -3,7 +3,9 @@ protocol's («failure» and its reason on one line, or «success»), never an HT
 (the bytes stored stay, a refused import applies nothing and is logged)."""
 
 import os
+import socket
 from unittest.mock import patch
+from urllib.parse import urlsplit
 
 from odoo.tests import new_test_user, tagged
 
@@ -56,6 +58,36 @@ class TestHostileInput(ProtocolCase):
 
     def orders(self, order_id):
         return self.env["sale.order"].search([("ecom_1c_id", "=", order_id)])
+
+    def test_credentials_no_exchange_has_are_wrong_ones(self):
+        """A login with a NUL character (PostgreSQL refuses it in a query) or a password over passlib's 4096
+        bytes was answered with the exception's text (and its traceback logged): the wrong login or password."""
+        for login, password in (("exch\x00ange", "s3cret-1C"), ("exchange", "x" * 5000), ("other", "x" * 5000)):
+            with self.subTest(login=login, password=password[:10]), \
+                    self.assertNoLogs("odoo.addons.ecom_crm_1c.controllers.exchange", "ERROR"):
+                lines = self.call("checkauth", auth=(login, password))
+                self.assertEqual((len(lines), lines[0]), (2, "failure"), lines)
+                self.assertSays(lines[1], "wrong exchange login or password", "неверный логин или пароль обмена")
+
+    def test_a_body_cut_short_or_broken_is_refused_and_nothing_stored(self):
+        """1C's request whose body ends before its Content-Length, or whose chunked encoding is broken: «failure»
+        saying so, nothing stored (was the exception's class and werkzeug's text, its traceback logged)."""
+        url = urlsplit(self.base_url())
+        for label, headers, body in (("cut short", "Content-Length: 1000", b"<?xml version='1.0'?>"),
+                                     ("broken chunks", "Transfer-Encoding: chunked", b"zz\r\n<?xml")):
+            with self.subTest(label), self.assertNoLogs("odoo.addons.ecom_crm_1c.controllers.exchange", "ERROR"), \
+                    socket.create_connection((url.hostname, url.port), timeout=20) as sock:
+                sock.sendall(f"POST /1c_exchange?type=sale&mode=file&filename=orders.xml HTTP/1.1\r\n"
+                             f"Host: {url.netloc}\r\nCookie: {self.cookie[0]}={self.cookie[1]}\r\n{headers}\r\n"
+                             f"Connection: close\r\n\r\n".encode() + body)
+                sock.shutdown(socket.SHUT_WR)
+                answer = b""
+                while chunk := sock.recv(65536):
+                    answer += chunk
+                lines = answer.decode().partition("\r\n\r\n")[2].splitlines()
+                self.assertEqual((len(lines), lines[0]), (2, "failure"), answer[:400])
+                self.assertSays(lines[1], "could not be read", "не удалось прочитать")
+                self.assertFalse(os.path.exists(os.path.join(self.folder, "orders.xml")))
 
     def test_a_wrong_session_is_refused(self):
         for cookie, extra in ((("ecom_1c_session", "forged"), ""), (("other", "x"), "&sessid=forged")):
