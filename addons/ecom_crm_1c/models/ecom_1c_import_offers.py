@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from odoo import _, api, models
 from odoo.tools import SQL
@@ -190,6 +190,7 @@ class Ecom1cImportOffers(models.AbstractModel):
         quantities, sales_prices, pricelist_prices, changed_ids = {}, {}, {}, set()
         undeclared, unmapped, not_numbers, bad_quantities = set(), set(), [], []
         other_currency = defaultdict(list)  # (currency, price type, currency taken) -> offers priced so
+        as_declared = Counter()  # (price type's currency, price type, currency taken) -> prices taken as they are
         numbers = None  # Odoo's currencies' numbers, read at the first price in a currency
         for offer in chunk:
             variant = variants.get(offer["id"])
@@ -219,16 +220,26 @@ class Ecom1cImportOffers(models.AbstractModel):
                 # type's currency (when it declares one) nor that of where it goes (the store's, the pricelist's)
                 # is not taken: a price type of no currency takes no dollars for roubles. A price of no currency
                 # is taken
-                written = price["currency"]
-                if currency_key(written):
-                    numbers = self._currency_numbers() if numbers is None else numbers
+                written, declared = price["currency"], price_type.currency_name
+                if currency_key(written) or currency_key(declared):
                     currency = self.env.company.currency_id if price_type.target == "list_price" else \
                         price_type.pricelist_id.currency_id or self.env.company.currency_id
-                    code = currency_code(written, numbers)
-                    if code != currency.name and not (
-                            price_type.currency_name and same_currency(written, price_type.currency_name, numbers)):
-                        other_currency[code or written.strip(), price_type.name, currency.name].append(offer["id"])
-                        continue
+                    code = ""
+                    if currency_key(written):
+                        numbers = self._currency_numbers() if numbers is None else numbers
+                        code = currency_code(written, numbers)
+                        if code != currency.name and not (declared and same_currency(written, declared, numbers)):
+                            other_currency[code or written.strip(), price_type.name, currency.name].append(
+                                offer["id"])
+                            continue
+                    elif currency_key(declared).isdigit():
+                        numbers = self._currency_numbers() if numbers is None else numbers
+                    # taken in its price type's currency (so written, or not written) for a price in another:
+                    # the amount as 1C gives it, said in the log (a store left at Odoo's default USD whose
+                    # 1C prices in roubles: its prices are right once its currency is)
+                    code = code or currency_code(declared, numbers)
+                    if code and code != currency.name:
+                        as_declared[code, price_type.name, currency.name] += 1
                 amount = unit_price(price)
                 characteristic = "#" in (variant.ecom_1c_id or "")
                 if price_type.target == "list_price":
@@ -245,6 +256,12 @@ class Ecom1cImportOffers(models.AbstractModel):
         counts["warnings"].extend(self.env._("Prices of 1C price type «%s» were skipped: choose its pricelist in 1C "
                                              "exchange > Price types", name) for name in sorted(unmapped))
         counts["warnings"].extend(self._other_currency_warnings(other_currency))
+        counts["warnings"].extend(self.env._(
+            "%(count)s prices of 1C price type «%(price_type)s» in %(currency)s were taken as they are for prices "
+            "in %(target)s: if the store sells in %(currency)s, make %(currency)s its company's currency (for "
+            "the sales price) or choose a pricelist in %(currency)s for this price type",
+            count=count, currency=currency, price_type=price_type, target=target)
+            for (currency, price_type, target), count in sorted(as_declared.items()))
         if not_numbers:
             counts["warnings"].append(_("Offers %s: a price that is not a number (or is over 10^15) was skipped",
                                         ", ".join(not_numbers)))

@@ -111,6 +111,14 @@ class ImporterCase(TransactionCase):
         cls.Template = cls.env["product.template"].with_context(active_test=False)
         cls.Product = cls.env["product.product"].with_context(active_test=False)
 
+    def sell_in_roubles(self):
+        """The store's company in roubles, as a Russian store's is (a database without the Russian
+        chart of accounts is in Odoo's default USD)."""
+        rub = self.env.ref("base.RUB")
+        rub.active = True
+        self.env.company.currency_id = rub
+        return rub
+
 
 class ProtocolCase(HttpCase):
     """Drives /1c_exchange the way 1C does; the exchange login is set in Settings."""

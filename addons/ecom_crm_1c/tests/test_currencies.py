@@ -25,7 +25,8 @@ class TestCurrencyNames(BaseCase):
                               ("978", "EUR"), ("CHF", "CHF"), ("Pln", "PLN"), ("BYR", "BYN"), ("974", "BYN"),
                               ("810", "RUB"), ("сомони", "TJS"), ("981", "GEL"), ("944", "AZN"), ("934", "TMT"),
                               ("972", "TJS"), ("498", "MDL"), ("156", "CNY"), ("417", "KGS"), ("860", "UZS"),
-                              ("грн.", "UAH"), ("₴", "UAH"), ("тг", "KZT")):
+                              ("грн.", "UAH"), ("₴", "UAH"), ("тг", "KZT"), ("Российский рубль", "RUB"),
+                              ("Доллар США", "USD"), ("Украинская гривна", "UAH")):
             with self.subTest(written):
                 self.assertEqual(currency_code(written), code)
         self.assertEqual(currency_code("756", {"756": "CHF"}), "CHF", "a number of one of Odoo's currencies")

@@ -153,9 +153,7 @@ class TestSchema31Import(ImporterCase):
     def test_a_price_type_of_no_currency_takes_no_price_in_another(self):
         """A price type declaring no «Валюта»: a price 1C writes in dollars is no price in the store's
         roubles (skipped, said in the exchange log); one in roubles, or with no currency, is taken."""
-        rub = self.env.ref("base.RUB")
-        rub.active = True
-        self.env.company.currency_id = rub
+        self.sell_in_roubles()
         self.importer._import_catalog(io.BytesIO(big_catalog(3, description="")))
 
         package = priced_offers_package([("retail", "Розничная", None)], [
@@ -168,6 +166,25 @@ class TestSchema31Import(ImporterCase):
         self.assertEqual([p.ecom_1c_price for p in products], [0, 3500, 4200], "155 USD: no price in roubles")
         self.assertEqual([w.split(": ", 1)[1] for w in warnings if "USD" in w],
                          ["a price of 1C price type «Розничная» in USD was skipped: it goes to a price in RUB"])
+
+    def test_prices_in_roubles_for_a_store_in_dollars_are_taken_as_they_are(self):
+        """A store left at Odoo's default USD whose 1C declares its price type in roubles: its prices,
+        written in roubles or not written, are taken as they are (right once the store's currency is
+        roubles: nothing to send again) and the log says so, once for them all; a dollar price is taken
+        with no word, and one in euros is skipped."""
+        self.env.company.currency_id = self.env.ref("base.USD")
+        self.importer._import_catalog(io.BytesIO(big_catalog(4, description="")))
+        package = priced_offers_package([("retail", "Розничная", "руб.")], [
+            (big_catalog_id(i), "retail", amount, currency)
+            for i, amount, currency in ((0, 1496, "643"), (1, 3500, None), (2, 20, "USD"), (3, 18, "EUR"))])
+        warnings = self.importer.with_context(lang="en_US")._import_offers(package)["warnings"]
+        products = [self.Product.search([("ecom_1c_id", "=", big_catalog_id(i))]) for i in range(4)]
+        self.assertEqual([p.ecom_1c_price for p in products], [1496, 3500, 20, 0])
+        self.assertEqual([w for w in warnings if "taken as they are" in w], [
+            "2 prices of 1C price type «Розничная» in RUB were taken as they are for prices in USD: if the store "
+            "sells in RUB, make RUB its company's currency (for the sales price) or choose a pricelist in RUB for "
+            "this price type"])
+        self.assertEqual(len([w for w in warnings if "EUR was skipped" in w]), 1, warnings)
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -280,9 +297,7 @@ class TestBitrixModule31Import(ImporterCase):
         """The whole exchange of a rouble shop: 21 products in the group «OSki», their 86
         characteristics as variants, priced in roubles by the selling price; a price 1C writes in
         dollars is no rouble price."""
-        rub = self.env.ref("base.RUB")
-        rub.active = True
-        self.env.company.currency_id = rub
+        self.sell_in_roubles()
         warnings = self.import_goods()
         self.assertEqual([w.split(": ", 1)[1] for w in warnings if "USD" in w],
                          ["a price of 1C price type «Отпускная цена» in USD was skipped: it goes to a price in RUB"],
@@ -419,6 +434,7 @@ class TestSplit209Import(ImporterCase):
     def test_exchange_of_products_1c_sent_before(self):
         """The catalog of the products (a file of its own, 1C sent it before) is not among the files:
         the 12 products are made here with their 1C ids, then the exchange's files are imported."""
+        self.sell_in_roubles()
         counts = self.importer._import_catalog(path(UT209, UT209_FILES["classifier"]))
         self.assertFalse(counts["warnings"])
         # a product in packs («Упаковка», OKEI 778) is counted in Units, with no «unknown unit» warning
