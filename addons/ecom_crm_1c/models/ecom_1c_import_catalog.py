@@ -20,6 +20,7 @@ from ..commerceml import (
 from ..commerceml.characteristics import split_id
 from ..commerceml.errors import reason
 from ..commerceml.mapper import (
+    add_manufacturers,
     is_without_vat,
     referenced_unit,
     template_values,
@@ -90,6 +91,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 self._import_groups([categories.pop(category_id) for category_id in sorted(needed)], counts)
             self._import_products(chunk, catalog["id"], counts)
             self._mark_named(chunk, listed=is_full(catalog["only_changes"]))
+            add_manufacturers(chunk, properties, _("Manufacturer"))
             self._import_product_properties(chunk, properties, counts)
             if files_dir:
                 self._import_images(chunk, files_dir, counts)

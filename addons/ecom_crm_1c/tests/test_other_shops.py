@@ -8,7 +8,7 @@ from decimal import Decimal
 from odoo.tests import BaseCase, tagged
 
 from ..commerceml import read_catalog, read_documents, read_offers
-from ..commerceml.mapper import referenced_unit, sales_price_type, uom_xmlids
+from ..commerceml.mapper import MANUFACTURER_ID, add_manufacturers, referenced_unit, sales_price_type, uom_xmlids
 from ..models.ecom_1c_import_offers import same_currency
 from .common import ImporterCase, ProtocolCase, big_catalog, big_catalog_id, path, read
 
@@ -443,3 +443,156 @@ class TestSplit209Import(ImporterCase):
         self.assertFalse(warnings)
         self.assertEqual(products.mapped("lst_price"), [181, 138, 141, 307, 219, 169, 179, 298, 254, 247, 327, 328])
         self.assertEqual(products.mapped("ecom_1c_qty"), [1, 0, 0, 0, 0, 0, 0, 9, 0, 1, 3, 0])
+
+
+# 1C:УТ 11's demo base («Стройснаб») exchanging with a site in 2.07: its whole catalog and offers,
+# trimmed to 8 products (tests/data/SOURCES.md)
+UT_STORES = "ut11-2.07-stores"
+UT_BOOTS = "bd72d910-55bc-11d9-848a-00112f43529a"  # «Женские ботфорты коричневые», in pairs, two sizes
+UT_FAN = "cbcf493f-55bc-11d9-848a-00112f43529a"  # «Вентилятор BINATONE ALPINE», in two shops
+UT_SHOES_STORE = "b6112590-41ba-11dd-ac9d-0015e9b8c48d"  # «Магазин "Обувь"»
+UT_TECH_STORE = "b6112592-41ba-11dd-ac9d-0015e9b8c48d"  # «Магазин "Бытовая техника"»
+# another base of 1C:УТ 11 («Торговый дом "Комплексный"»), its products with their «Изготовитель»
+UT_MAKERS = "ut11-2.07-makers"
+UT_FRIDGE = "bce2512c-c904-11e2-8026-0015e9b8c48d"  # «Х-67891 Стинол Завод бытовой техники»
+# a Ukrainian shop's 1C in 2.07 (names in Ukrainian, «Штука» by its Ukrainian code 2009)
+UA = "ua-2.07"
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestMoreShopsReader(BaseCase):
+    def test_characteristics_by_size_in_shops(self):
+        """1C:УТ 11 offers each size of a pair of boots as a characteristic (``product#characteristic``)
+        told apart by its name only («… (38)»), stock by the shop that holds it; a product in two shops
+        is counted in both."""
+        offers = {v["id"]: v for kind, v in read_offers(path(UT_STORES, "offers0_1.xml")) if kind == "offer"}
+        self.assertEqual(len(offers), 7)
+        sizes = [o for o in offers.values() if o["product_id"] == UT_BOOTS]
+        self.assertEqual([(o["name"], o["prices"][0]["price"], o["quantity"], o["stock"]) for o in sizes], [
+            ("Женские ботфорты коричневые (38)", 1719, 20, {UT_SHOES_STORE: 20}),
+            ("Женские ботфорты коричневые (39)", 1496, 19, {UT_SHOES_STORE: 19})])
+        self.assertEqual((sizes[0]["characteristics"], sizes[0]["unit"]["code"]), ({}, "715"))
+        self.assertEqual(offers[UT_FAN]["stock"], {"b6112591-41ba-11dd-ac9d-0015e9b8c48d": 20, UT_TECH_STORE: 12})
+        stores = [v["name"] for kind, v in read_offers(path(UT_STORES, "offers0_1.xml")) if kind == "warehouse"]
+        self.assertEqual(len(stores), 6)
+        self.assertIn('Магазин "Бытовая техника"', stores)
+
+    def test_manufacturer(self):
+        """1C:УТ 11 writes a product's manufacturer as «Изготовитель» (a counterparty: Ид and
+        Наименование), beside its properties: read, not lost."""
+        products = [v for kind, v in read_catalog(path(UT_MAKERS, "import.xml")) if kind == "product"]
+        self.assertEqual(len(products), 32)
+        fridge = next(p for p in products if p["id"] == UT_FRIDGE)
+        self.assertEqual(fridge["manufacturer"], "Завод бытовой техники")
+        self.assertEqual(len([p for p in products if p["manufacturer"]]), 32)
+        self.assertEqual(fridge["unit"]["code"], "796", "«796 » with 1C's trailing space")
+
+    def test_manufacturer_as_a_property(self):
+        """The manufacturer is one property more of the products that name one; the property 1C
+        gives itself, declared or not, is left as 1C gives it."""
+        products = [{"id": "a", "properties": {}, "manufacturer": "Завод"},
+                    {"id": "b", "properties": {MANUFACTURER_ID: "Свой"}, "manufacturer": "Завод"},
+                    {"id": "c", "properties": {}, "manufacturer": ""},
+                    {"id": "a#1", "properties": {}, "manufacturer": "Завод"}]
+        properties = {}
+        add_manufacturers(products, properties, "Manufacturer")
+        self.assertEqual([p["properties"] for p in products],
+                         [{MANUFACTURER_ID: "Завод"}, {MANUFACTURER_ID: "Свой"}, {}, {}])
+        self.assertEqual(properties, {MANUFACTURER_ID: {"id": MANUFACTURER_ID, "name": "Manufacturer",
+                                                        "type": "", "values": {}}})
+        add_manufacturers([{"id": "d", "properties": {}, "manufacturer": ""}], empty := {}, "Manufacturer")
+        self.assertEqual(empty, {}, "declared only for a product that names one")
+
+    def test_ukrainian_catalog(self):
+        """A Ukrainian shop's 1C: «Штука» by its Ukrainian code 2009, «МеждународноеСокращение» «-»;
+        serial numbers in «Штрихкод»; products in no group."""
+        products = [v for kind, v in read_catalog(path(UA, "import0_1.xml")) if kind == "product"]
+        self.assertEqual(len(products), 8)
+        self.assertEqual({(p["unit"]["code"], p["unit"]["short"], p["unit"]["name"]) for p in products},
+                         {("2009", "-", "Штука")})
+        self.assertEqual({tuple(uom_xmlids(p["unit"])) for p in products}, {("uom.product_uom_unit",)})
+        self.assertEqual(sum(1 for p in products if not p["group_ids"]), 2)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestMoreShopsImport(ImporterCase):
+    def test_stores_exchange(self):
+        """1C:УТ 11's demo base: 59 nested groups, products in pairs, kilograms, a set and a service;
+        its offers: sizes of boots as variants, retail prices in roubles, stock of six shops."""
+        self.env.ref("base.RUB").active = True
+        self.env.company.currency_id = self.env.ref("base.RUB")
+        warnings = self.importer._import_catalog(path(UT_STORES, "import0_1.xml"))["warnings"]
+        self.assertEqual(self.env["product.category"].search_count([("ecom_1c_id", "!=", False)]), 59)
+        boots = self.Template.search([("ecom_1c_id", "=", UT_BOOTS)])
+        self.assertEqual((boots.name, boots.default_code, boots.categ_id.name, boots.categ_id.parent_id.name),
+                         ("Женские ботфорты коричневые", "Б-130001", "Женская обувь", "Обувь"))
+        self.assertEqual(boots.uom_id, self.env.ref("uom.product_uom_unit"))
+        # pairs and sets said (the 8 products in pairs, a set), counted in units
+        self.assertEqual([sum(unit in w for w in warnings) for unit in ("715 / пара (2 шт.)", "839 / комплект")],
+                         [1, 1], warnings)
+        kilo = self.Template.search([("ecom_1c_id", "=", "cbcf4968-55bc-11d9-848a-00112f43529a")])
+        self.assertEqual(kilo.uom_id, self.env.ref("uom.product_uom_kgm"))
+        payment = self.Template.search([("ecom_1c_id", "=", "9a34a49f-08e7-11e4-b6fd-bcaec5741d46")])
+        self.assertEqual((payment.name, payment.type), ("Платеж МТС", "service"))
+        # the properties of 1C's classifier, as attributes that make no variants
+        maker = boots.attribute_line_ids.filtered(lambda line: line.attribute_id.name == "Производитель")
+        self.assertEqual(maker.value_ids.name, "Обувной комбинат")
+        warnings = self.importer._import_offers(path(UT_STORES, "offers0_1.xml"))["warnings"]
+        self.assertFalse([w for w in warnings if "RUB" in w], warnings)
+        sizes = boots.product_variant_ids.sorted("ecom_1c_price")
+        self.assertEqual(len(sizes), 2, "two sizes, two variants")
+        self.assertEqual((sizes.mapped("ecom_1c_price"), sizes.mapped("ecom_1c_qty")), ([1496, 1719], [19, 20]))
+        self.assertEqual(boots.list_price, 1496, "sold from its cheapest size")
+        fan = self.Product.search([("ecom_1c_id", "=", UT_FAN)])
+        self.assertEqual((fan.ecom_1c_qty, fan.lst_price), (32, 1890))
+
+    def test_manufacturers(self):
+        """The manufacturer 1C:УТ writes of each product, as the attribute «Manufacturer» (no variants);
+        three levels of groups, as categories under one another."""
+        self.importer._import_catalog(path(UT_MAKERS, "import.xml"))
+        self.assertEqual(self.Template.search_count([("ecom_1c_id", "!=", False)]), 32)
+        fridge = self.Template.search([("ecom_1c_id", "=", UT_FRIDGE)])
+        self.assertEqual(fridge.categ_id.complete_name.split(" / ")[-3:],
+                         ["Торговая деятельность", "Бытовая техника", "Холодильники, морозильные камеры"])
+        line = fridge.attribute_line_ids.filtered(lambda ln: ln.attribute_id.ecom_1c_id == MANUFACTURER_ID)
+        self.assertIn(line.attribute_id.name, ("Manufacturer", "Изготовитель"), "in the exchange's language")
+        self.assertEqual((line.value_ids.name, line.attribute_id.create_variant),
+                         ("Завод бытовой техники", "no_variant"))
+        self.assertEqual(len(fridge.product_variant_ids), 1)
+        makers = self.env["product.attribute"].search([("ecom_1c_id", "=", MANUFACTURER_ID)])
+        self.assertEqual(len(makers), 1)
+        self.assertEqual(self.Template.search_count([("attribute_line_ids.attribute_id", "=", makers.id)]), 32)
+        # sent again: no second attribute, no second value
+        self.importer._import_catalog(path(UT_MAKERS, "import.xml"))
+        self.assertEqual(len(line.value_ids), 1)
+        self.assertEqual(self.env["product.attribute"].search_count([("ecom_1c_id", "=", MANUFACTURER_ID)]), 1)
+
+    def test_ukrainian_catalog(self):
+        counts = self.importer._import_catalog(path(UA, "import0_1.xml"))
+        self.assertFalse([w for w in counts["warnings"] if "unit" in w or "единиц" in w], counts["warnings"])
+        self.assertEqual(self.Template.search_count([("ecom_1c_id", "!=", False)]), 8)
+        tv = self.Template.search([("ecom_1c_id", "=", "7bce3407-583e-11e8-8163-708bcda42178")])
+        self.assertEqual((tv.name, tv.categ_id.name, tv.barcode, tv.uom_id),
+                         ("ERGO LE43DF3000", "Телевізори", "E18087200306", self.env.ref("uom.product_uom_unit")))
+        mincer = self.Template.search([("ecom_1c_id", "=", "b75aea79-12ab-11ea-9023-e0d55e56c3c9")])
+        self.assertEqual((mincer.categ_id.name, mincer.categ_id.parent_id.name), ("Мясорубка", "Техніка для кухні"))
+        board = self.Template.search([("ecom_1c_id", "=", "e425a159-d94c-11e8-b4cf-e0d55e0f8efa")])
+        self.assertEqual(board.barcode, "SN175060009539", "a serial number where 1C keeps barcodes, kept")
+        self.assertFalse(board.categ_id.ecom_1c_id, "in no group: the default category")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestMoreShopsOverHttp(ProtocolCase):
+    def test_stores_exchange_as_1c_sends_it(self):
+        """1C:УТ 11's import0_1.xml and offers0_1.xml driven through /1c_exchange until «success»."""
+        names = ("import0_1.xml", "offers0_1.xml")
+        cookie = self.upload({name: read(UT_STORES, name) for name in names})
+        for name in names:
+            answers, last = self.import_until_done(cookie, name)
+            self.assertEqual(answers[-1], "success", (name, last))
+        self.assertEqual(self.call("success", cookie=cookie), ["success"])
+        boots = self.env["product.template"].search([("ecom_1c_id", "=", UT_BOOTS)])
+        self.assertEqual(sorted(boots.product_variant_ids.mapped("ecom_1c_qty")), [19, 20])
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual(exchange.state, "done")
+        self.assertIn("715", exchange.messages or "", "the pairs' unit said in the exchange log")
