@@ -596,3 +596,146 @@ class TestMoreShopsOverHttp(ProtocolCase):
         exchange = self.env["ecom.1c.exchange"].search([], limit=1)
         self.assertEqual(exchange.state, "done")
         self.assertIn("715", exchange.messages or "", "the pairs' unit said in the exchange log")
+
+
+# 1C:УНФ 3 (its marks: «Запас», «Категории» beside the groups, xmlns commerceml_210) of a clothes maker
+# in 2026: three products, 17 of their offers (tests/data/SOURCES.md)
+UNF3 = "unf3-2.08"
+UNF3_TROUSERS = "b197e9d6-56ae-11ec-aba0-00199997af17"  # «Брюки АС-101 Бохо»
+UNF3_SHIRT = "6cdbdc06-56b8-11ec-aba0-00199997af17"  # «Рубашка Б-005»
+UNF3_TOWN_PRICE = "a4ebd658-98d6-11ec-aba0-00199997af17"  # «Яр. РИО Розница», the second town's retail price
+# МойСклад's CommerceML export (its «externalCode» as Ид): one product, its price and stock
+MOYSKLAD = "moysklad-2.04"
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestUnf3AndMoySkladReader(BaseCase):
+    def test_unf3_files(self):
+        """The classifier of 1C:УНФ 3 declares its groups also as «Категории» and its unit in
+        «ЕдиницыИзмерения» (no Ид); a product has four «Картинка», VAT 22 % and its files as
+        requisites. Its offers: the product itself, then its characteristics, each with
+        «ХарактеристикиТовара» (named after their set) and «ЗначенияСвойств»; two retail price types in
+        «руб», one per town; stock in 20 warehouses."""
+        events = list(read_catalog(path(UNF3, "import.xml")))
+        found = Counter(kind for kind, _v in events)
+        self.assertEqual((found["group"], found["category"], found["product"], found["unit"]), (2, 2, 3, 1))
+        trousers = next(v for kind, v in events if kind == "product" and v["id"] == UNF3_TROUSERS)
+        self.assertEqual((len(trousers["images"]), trousers["taxes"], trousers["requisites"]["ТипНоменклатуры"]),
+                         (4, [{"name": "НДС", "rate": "22"}], "Запас"))
+        events = list(read_offers(path(UNF3, "offers.xml")))
+        self.assertEqual([v["name"] for kind, v in events if kind == "price_type"],
+                         ["Ив. РИО Розничная", "Яр. РИО Розница"])
+        self.assertEqual(sum(1 for kind, _v in events if kind == "warehouse"), 20)
+        offers = [v for kind, v in events if kind == "offer"]
+        self.assertEqual(len(offers), 17)
+        self.assertEqual([o["characteristic_id"] for o in offers].count(None), 3, "each product offered itself")
+        first = offers[1]
+        self.assertEqual(first["characteristics"], {"Цвет. (Доп реквизиты текстиль)": "графит",
+                                                    "Размер. (Доп реквизиты текстиль)": "44-46"})
+        self.assertEqual(len(first["properties"]), 2)
+        self.assertEqual([(p["price"], p["currency"]) for p in first["prices"]], [(1620, "руб"), (1815, "руб")])
+        self.assertEqual((first["quantity"], len(first["stock"])), (1, 20))
+
+    def test_moysklad_files(self):
+        """МойСклад writes its own Ид (an «externalCode»: «137», «k8SNns6tiJ0jr7NUyPEkc2»), its unit
+        as text («шт»), a date with milliseconds and its zone, «СинхронизацияТоваров»."""
+        product = next(v for kind, v in read_catalog(path(MOYSKLAD, "import.xml")) if kind == "product")
+        self.assertEqual((product["id"], product["group_ids"], product["images"]),
+                         ("137", ["i9UQaFxni4icAO0JMV71J1"], ["12345.png"]))
+        self.assertEqual(uom_xmlids(product["unit"])[:1], ["uom.product_uom_unit"])
+        offer = next(v for kind, v in read_offers(path(MOYSKLAD, "offers.xml")) if kind == "offer")
+        self.assertEqual((offer["prices"][0]["price"], offer["stock"]), (45000, {"k8SNns6tiJ0jr7NUyPEkc2": 1}))
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestUnf3Import(ImporterCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.ref("base.RUB").active = True
+        cls.env.company.currency_id = cls.env.ref("base.RUB")
+
+    def test_unf3_exchange(self):
+        """1C:УНФ 3's catalog and offers: its groups as the categories, once; the characteristics as
+        variants; the first town's retail price as the sales price, the other one's awaiting a
+        pricelist; the product's own offer (no characteristic) is no «unknown product»."""
+        warnings = self.importer._import_catalog(path(UNF3, "import.xml"))["warnings"]
+        self.assertEqual(sorted(self.env["product.category"].search([("ecom_1c_id", "!=", False)]).mapped("name")),
+                         ["Брюки", "Рубашки"])
+        trousers = self.Template.search([("ecom_1c_id", "=", UNF3_TROUSERS)])
+        self.assertEqual((trousers.name, trousers.default_code, trousers.type),
+                         ("Брюки АС-101 Бохо", "02.05-бр-т", "consu"))
+        vat = self.env["account.tax"].search([("type_tax_use", "=", "sale"), ("amount", "=", 22),
+                                              ("amount_type", "=", "percent"),
+                                              ("company_id", "=", self.env.company.id)], limit=1)
+        self.assertEqual(trousers.taxes_id == vat if vat else any(" 22" in w for w in warnings), True,
+                         "VAT 22 %: its tax, else said")
+        brand = trousers.attribute_line_ids.filtered(lambda line: line.attribute_id.name == "Бренд")
+        self.assertEqual(brand.value_ids.name, "ТексЭт")
+        warnings = self.importer._import_offers(path(UNF3, "offers.xml"))["warnings"]
+        self.assertFalse([w for w in warnings if UNF3_TROUSERS in w or UNF3_SHIRT in w],
+                         "the products' own offers are no unknown products")
+        sales = self.env["ecom.1c.price.type"].search([("target", "=", "list_price")])
+        self.assertEqual(sales.name, "Ив. РИО Розничная")
+        self.assertEqual(len([w for w in warnings if "Яр. РИО Розница" in w]), 1, "a pricelist to choose")
+        self.assertEqual(len(trousers.product_variant_ids), 5)
+        graphite = self.Product.search([("ecom_1c_id", "=", f"{UNF3_TROUSERS}#5ac0dd13-f0a4-11ed-81f2-00199997af17")])
+        self.assertEqual({v.attribute_id.name: v.name for v in graphite.product_template_attribute_value_ids
+                          if v.name != "—"},
+                         {"Цвет. (Доп реквизиты текстиль)": "графит", "Размер. (Доп реквизиты текстиль)": "48-50"})
+        self.assertEqual((graphite.ecom_1c_price, graphite.lst_price, graphite.ecom_1c_qty), (1620, 1620, 0))
+        lace = trousers.product_variant_ids.filtered(lambda v: v.ecom_1c_price == 850)
+        self.assertEqual((lace.lst_price, lace.ecom_1c_qty, trousers.list_price), (850, 2, 850))
+        # its 44-46 in graphite shares each value with another: no value can hold its price (said)
+        self.assertEqual(len([w for w in warnings if "44-46" in w and "1620" in w]), 1, warnings)
+        shirt = self.Template.search([("ecom_1c_id", "=", UNF3_SHIRT)])
+        chocolate = shirt.product_variant_ids.filtered(lambda v: v.ecom_1c_qty == 4)
+        self.assertEqual(set(chocolate.product_template_attribute_value_ids.mapped("name")),
+                         {"шоколад", "44", "165", "70%-ХБ 30%-лён", 'ax"\\8', "гладкокрашенный"})
+        self.assertEqual(sum(shirt.product_variant_ids.mapped("ecom_1c_qty")), 4)
+
+    def test_unf3_second_town_in_its_pricelist(self):
+        """The second town's retail price type mapped to a pricelist in roubles: its prices there."""
+        self.importer._import_catalog(path(UNF3, "import.xml"))
+        self.importer._import_offers(path(UNF3, "offers.xml"))
+        town = self.env["product.pricelist"].create({"name": "Ярославль", "currency_id": self.env.ref("base.RUB").id})
+        self.env["ecom.1c.price.type"].search([("ecom_1c_id", "=", UNF3_TOWN_PRICE)]).write(
+            {"target": "pricelist", "pricelist_id": town.id})
+        warnings = self.importer._import_offers(path(UNF3, "offers.xml"))["warnings"]
+        self.assertFalse([w for w in warnings if "Яр. РИО" in w], warnings)
+        graphite = self.Product.search([("ecom_1c_id", "=", f"{UNF3_TROUSERS}#5ac0dd13-f0a4-11ed-81f2-00199997af17")])
+        self.assertEqual(town._get_product_price(graphite, 1.0), 1815)
+        shirt = self.Template.search([("ecom_1c_id", "=", UNF3_SHIRT)])
+        self.assertEqual({town._get_product_price(v, 1.0) for v in shirt.product_variant_ids}, {1950})
+
+    def test_stock_of_a_product_without_characteristic(self):
+        """A product's own offer counting stock (items 1C holds with no characteristic): no variant
+        holds it, said."""
+        self.importer._import_catalog(path(UNF3, "import.xml"))
+        package = read(UNF3, "offers.xml").replace("<Количество>0<".encode(), "<Количество>7<".encode(), 1)
+        warnings = self.importer._import_offers(io.BytesIO(package))["warnings"]
+        self.assertEqual(len([w for w in warnings if UNF3_TROUSERS in w]), 1, warnings)
+        self.assertRegex(next(w for w in warnings if UNF3_TROUSERS in w), r"\b7\b", "its stock named")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestMoySkladOverHttp(ProtocolCase):
+    def test_moysklad_exchange(self):
+        """МойСклад's catalog and offers through /1c_exchange: its one product in its nested group, in
+        units, at its only price («Цена продажи»), one in stock; the picture it names, not sent, said."""
+        self.env.ref("base.RUB").active = True
+        self.env.company.currency_id = self.env.ref("base.RUB")
+        names = ("import.xml", "offers.xml")
+        cookie = self.upload({name: read(MOYSKLAD, name) for name in names})
+        for name in names:
+            answers, last = self.import_until_done(cookie, name)
+            self.assertEqual(answers[-1], "success", (name, last))
+        self.assertEqual(self.call("success", cookie=cookie), ["success"])
+        product = self.env["product.product"].search([("ecom_1c_id", "=", "137")])
+        self.assertEqual((product.name, product.categ_id.complete_name.split(" / ")[-2:], product.uom_id),
+                         ("dev test my 137", ["A1. НОУТБУКИ", "Devops Test"], self.env.ref("uom.product_uom_unit")))
+        self.assertEqual((product.lst_price, product.ecom_1c_qty, product.description_sale),
+                         (45000, 1, "тест описания для картинки"))
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual(exchange.state, "done")
+        self.assertIn("12345.png", exchange.messages or "")
