@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from odoo.tests import BaseCase, tagged
 
-from ..commerceml import read_catalog, read_documents, read_offers
+from ..commerceml import read_catalog, read_catalog_id, read_documents, read_offers
 from ..commerceml.mapper import MANUFACTURER_ID, add_manufacturers, referenced_unit, sales_price_type, uom_xmlids
 from ..models.ecom_1c_import_offers import same_currency
 from .common import ImporterCase, ProtocolCase, big_catalog, big_catalog_id, path, read
@@ -739,3 +739,36 @@ class TestMoySkladOverHttp(ProtocolCase):
         exchange = self.env["ecom.1c.exchange"].search([], limit=1)
         self.assertEqual(exchange.state, "done")
         self.assertIn("12345.png", exchange.messages or "")
+
+
+# 1C:Управление торговлей 10.3's exchange plan «Обмен с WEB - сайтом» of a laminate shop in 2014: its
+# offers only (its catalog, over 4 MB, is not in the source), 6 of 1438 (tests/data/SOURCES.md)
+UT10 = "ut10-2.04"
+UT10_PLANK = "4d46be9f-9cab-11e0-8735-003018a4a92f"  # «Ламинат Tarkett Artisan Дуб Лувр», priced per plank
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestUt10Offers(ImporterCase):
+    def test_square_metres_planks_and_a_negative_balance(self):
+        """Laminate sold by the square metre (OKEI «055»), in decimal stock; a price 1C writes per
+        plank («Единица» шт, «Коэффициент» 0.250571 m² a plank) is the price of a square metre; a
+        balance below zero (1C:УТ 10.3 lets one sell what it has not) kept as 1C says it."""
+        self.env.ref("base.RUB").active = True
+        self.env.company.currency_id = self.env.ref("base.RUB")
+        offers = [v for kind, v in read_offers(path(UT10, "offers.xml")) if kind == "offer"]
+        self.assertEqual(read_catalog_id(path(UT10, "offers.xml")), "Обмен с WEB - сайтом (Товары)00001")
+        units = {o["unit"]["code"]: uom_xmlids(o["unit"])[0] for o in offers}
+        self.assertEqual(units, {"796": "uom.product_uom_unit", "055": "uom.uom_square_meter"})
+        # the catalog 1C sent before made the products, each in its unit
+        products = self.Product.create([{"name": o["name"], "ecom_1c_id": o["id"],
+                                         "uom_id": self.env.ref(units[o["unit"]["code"]]).id,
+                                         "uom_po_id": self.env.ref(units[o["unit"]["code"]]).id} for o in offers])
+        counts = self.importer._import_offers(path(UT10, "offers.xml"))
+        self.assertEqual((counts["updated"], counts["warnings"]), (6, []))
+        self.assertEqual(products.mapped("lst_price")[:4], [657.8, 794.3, 627.9, 853.99])
+        plank = products.filtered(lambda p: p.ecom_1c_id == UT10_PLANK)
+        self.assertAlmostEqual(plank.lst_price, 701.88 / 0.250571, places=2)
+        self.assertEqual(products.mapped("ecom_1c_qty"), [0, 0, 2.383, 16.46, -23.956, 0])
+        oversold = products[4]
+        self.assertLessEqual(oversold._ecom_available_quantities().get(oversold.id, 0), 0,
+                             "sold beyond its stock: none available")
