@@ -91,7 +91,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 self._import_groups([categories.pop(category_id) for category_id in sorted(needed)], counts)
             self._import_products(chunk, catalog["id"], counts)
             self._mark_named(chunk, listed=is_full(catalog["only_changes"]))
-            add_manufacturers(chunk, properties, _("Manufacturer"))
+            if any(p["manufacturer"] for p in chunk):  # the name is translated once a batch, when needed
+                add_manufacturers(chunk, properties, _("Manufacturer"))
             self._import_product_properties(chunk, properties, counts)
             if files_dir:
                 self._import_images(chunk, files_dir, counts)
