@@ -547,25 +547,30 @@ class TestMoreShopsImport(ImporterCase):
         self.assertEqual((fan.ecom_1c_qty, fan.lst_price), (32, 1890))
 
     def test_manufacturers(self):
-        """The manufacturer 1C:УТ writes of each product, as the attribute «Manufacturer» (no variants);
+        """The manufacturer 1C:УТ writes of each product, as the attribute «Manufacturer» (no variants),
+        named in each language whichever store's exchange made it, one however many languages exchange;
         three levels of groups, as categories under one another."""
-        self.importer._import_catalog(path(UT_MAKERS, "import.xml"))
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.importer.with_context(lang="ru_RU")._import_catalog(path(UT_MAKERS, "import.xml"))
         self.assertEqual(self.Template.search_count([("ecom_1c_id", "!=", False)]), 32)
         fridge = self.Template.search([("ecom_1c_id", "=", UT_FRIDGE)])
         self.assertEqual(fridge.categ_id.complete_name.split(" / ")[-3:],
                          ["Торговая деятельность", "Бытовая техника", "Холодильники, морозильные камеры"])
         line = fridge.attribute_line_ids.filtered(lambda ln: ln.attribute_id.ecom_1c_id == MANUFACTURER_ID)
-        self.assertIn(line.attribute_id.name, ("Manufacturer", "Изготовитель"), "in the exchange's language")
+        self.assertEqual((line.attribute_id.with_context(lang="ru_RU").name,
+                          line.attribute_id.with_context(lang="en_US").name), ("Изготовитель", "Manufacturer"))
         self.assertEqual((line.value_ids.name, line.attribute_id.create_variant),
                          ("Завод бытовой техники", "no_variant"))
         self.assertEqual(len(fridge.product_variant_ids), 1)
         makers = self.env["product.attribute"].search([("ecom_1c_id", "=", MANUFACTURER_ID)])
         self.assertEqual(len(makers), 1)
         self.assertEqual(self.Template.search_count([("attribute_line_ids.attribute_id", "=", makers.id)]), 32)
-        # sent again: no second attribute, no second value
-        self.importer._import_catalog(path(UT_MAKERS, "import.xml"))
+        # sent again, by a store in English: no second attribute, no second value, no name changed
+        self.importer.with_context(lang="en_US")._import_catalog(path(UT_MAKERS, "import.xml"))
         self.assertEqual(len(line.value_ids), 1)
         self.assertEqual(self.env["product.attribute"].search_count([("ecom_1c_id", "=", MANUFACTURER_ID)]), 1)
+        self.assertEqual((makers.with_context(lang="ru_RU").name, makers.with_context(lang="en_US").name),
+                         ("Изготовитель", "Manufacturer"))
 
     def test_ukrainian_catalog(self):
         counts = self.importer._import_catalog(path(UA, "import0_1.xml"))
