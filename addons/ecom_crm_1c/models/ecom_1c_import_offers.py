@@ -226,9 +226,9 @@ class Ecom1cImportOffers(models.AbstractModel):
                     # 1C:УНФ offers a product with characteristics itself too: its price is theirs, its
                     # stock that of none of them, which no variant can hold
                     counts["warnings"].append(_(
-                        "Offer %(offer)s: 1C counts %(quantity)s of the product without a characteristic; its "
-                        "variants are its characteristics: that stock is left out",
-                        offer=offer["id"], quantity=f"{offer['quantity']:g}"))
+                        "Offer %(offer)s: the product's stock without a characteristic (%(quantity)s) was left out: "
+                        "its variants in Odoo are its characteristics", offer=offer["id"],
+                        quantity=f"{offer['quantity']:g}"))
                 continue
             if offer["quantity_not_a_number"]:
                 bad_quantities.append(offer["id"])

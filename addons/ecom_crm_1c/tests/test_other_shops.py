@@ -2,6 +2,7 @@
 files of the first samples did not. Readers without a database, then the importer."""
 
 import io
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -715,12 +716,21 @@ class TestUnf3Import(ImporterCase):
 
     def test_stock_of_a_product_without_characteristic(self):
         """A product's own offer counting stock (items 1C holds with no characteristic): no variant
-        holds it, said."""
+        holds it, said. A product with no characteristics offered in the same file (the shirt's
+        characteristics left out here) still takes its offer's price and stock."""
         self.importer._import_catalog(path(UNF3, "import.xml"))
-        package = read(UNF3, "offers.xml").replace("<Количество>0<".encode(), "<Количество>7<".encode(), 1)
-        warnings = self.importer._import_offers(io.BytesIO(package))["warnings"]
+        package = read(UNF3, "offers.xml").decode("utf-8-sig")
+        package = re.sub(rf"<Предложение>\s*<Ид>{UNF3_SHIRT}#.*?</Предложение>\s*", "", package, flags=re.S)
+        package = package.replace("<Количество>0<", "<Количество>7<", 1)  # the trousers' own offer
+        shirt_offer = package.index(f"<Ид>{UNF3_SHIRT}</Ид>")
+        package = package[:shirt_offer] + package[shirt_offer:].replace("<Количество>0<", "<Количество>3<", 1)
+        warnings = self.importer._import_offers(io.BytesIO(package.encode()))["warnings"]
         self.assertEqual(len([w for w in warnings if UNF3_TROUSERS in w]), 1, warnings)
         self.assertRegex(next(w for w in warnings if UNF3_TROUSERS in w), r"\b7\b", "its stock named")
+        self.assertFalse([w for w in warnings if UNF3_SHIRT in w], warnings)
+        shirt = self.Product.search([("ecom_1c_id", "=", UNF3_SHIRT)])
+        self.assertEqual((shirt.lst_price, shirt.ecom_1c_qty), (1740, 3))
+        self.assertEqual(len(shirt.product_tmpl_id.product_variant_ids), 1)
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
