@@ -11,7 +11,7 @@ from odoo.tests import BaseCase, tagged
 from ..commerceml import read_catalog, read_catalog_id, read_documents, read_offers
 from ..commerceml.mapper import MANUFACTURER_ID, add_manufacturers, referenced_unit, sales_price_type, uom_xmlids
 from ..models.ecom_1c_import_offers import same_currency
-from .common import ImporterCase, ProtocolCase, big_catalog, big_catalog_id, path, read
+from .common import ImporterCase, ProtocolCase, big_catalog, big_catalog_id, path, read, sell_in_roubles
 
 UNF_CATEGORY = "393bc297-85e4-11e7-80c3-0cc47ab4062f"  # «Vapor Tights» of the УНФ catalog
 
@@ -183,16 +183,10 @@ class TestSchema31Import(ImporterCase):
 class TestSchema31OverHttp(ProtocolCase):
     def test_demo_exchange_as_1c_sends_it(self):
         """The 3.1 demo exchange the way 1C drives it: five files, each imported until «success»."""
-        names = ("classifier.xml", "import.xml", "offers.xml", "prices.xml", "rests.xml")
-        cookie = self.upload({name: read("demo-3.1", name) for name in names})
-        for name in names:
-            answers, last = self.import_until_done(cookie, name)
-            self.assertEqual(answers[-1], "success", (name, last))
-        self.assertEqual(self.call("success", cookie=cookie), ["success"])
+        exchange = self.exchange_files("demo-3.1", ("classifier.xml", "import.xml", "offers.xml", "prices.xml",
+                                                    "rests.xml"))
         drill = self.env["product.product"].search([("ecom_1c_id", "=", "5f05b691-34bc-11de-9e69-00804829546f")])
         self.assertEqual((drill.ecom_1c_qty, drill.uom_id), (19, self.env.ref("uom.product_uom_unit")))
-        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
-        self.assertEqual(exchange.state, "done")
         self.assertNotIn("2009", exchange.messages or "")
 
 
@@ -289,9 +283,7 @@ class TestBitrixModule31Import(ImporterCase):
         """The whole exchange of a rouble shop: 21 products in the group «OSki», their 86
         characteristics as variants, priced in roubles by the selling price; a price 1C writes in
         dollars is no rouble price."""
-        rub = self.env.ref("base.RUB")
-        rub.active = True
-        self.env.company.currency_id = rub
+        sell_in_roubles(self.env)
         warnings = self.import_goods()
         self.assertEqual([w.split(": ", 1)[1] for w in warnings if "USD" in w],
                          ["a price of 1C price type «Отпускная цена» in USD was skipped: it goes to a price in RUB"],
@@ -520,8 +512,7 @@ class TestMoreShopsImport(ImporterCase):
     def test_stores_exchange(self):
         """1C:УТ 11's demo base: 59 nested groups, products in pairs, kilograms, a set and a service;
         its offers: sizes of boots as variants, retail prices in roubles, stock of six shops."""
-        self.env.ref("base.RUB").active = True
-        self.env.company.currency_id = self.env.ref("base.RUB")
+        sell_in_roubles(self.env)
         warnings = self.importer._import_catalog(path(UT_STORES, "import0_1.xml"))["warnings"]
         self.assertEqual(self.env["product.category"].search_count([("ecom_1c_id", "!=", False)]), 59)
         boots = self.Template.search([("ecom_1c_id", "=", UT_BOOTS)])
@@ -591,16 +582,9 @@ class TestMoreShopsImport(ImporterCase):
 class TestMoreShopsOverHttp(ProtocolCase):
     def test_stores_exchange_as_1c_sends_it(self):
         """1C:УТ 11's import0_1.xml and offers0_1.xml driven through /1c_exchange until «success»."""
-        names = ("import0_1.xml", "offers0_1.xml")
-        cookie = self.upload({name: read(UT_STORES, name) for name in names})
-        for name in names:
-            answers, last = self.import_until_done(cookie, name)
-            self.assertEqual(answers[-1], "success", (name, last))
-        self.assertEqual(self.call("success", cookie=cookie), ["success"])
+        exchange = self.exchange_files(UT_STORES, ("import0_1.xml", "offers0_1.xml"))
         boots = self.env["product.template"].search([("ecom_1c_id", "=", UT_BOOTS)])
         self.assertEqual(sorted(boots.product_variant_ids.mapped("ecom_1c_qty")), [19, 20])
-        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
-        self.assertEqual(exchange.state, "done")
         self.assertIn("715", exchange.messages or "", "the pairs' unit said in the exchange log")
 
 
@@ -658,8 +642,7 @@ class TestUnf3Import(ImporterCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.ref("base.RUB").active = True
-        cls.env.company.currency_id = cls.env.ref("base.RUB")
+        sell_in_roubles(cls.env)
 
     def test_unf3_exchange(self):
         """1C:УНФ 3's catalog and offers: its groups as the categories, once; the characteristics as
@@ -738,21 +721,13 @@ class TestMoySkladOverHttp(ProtocolCase):
     def test_moysklad_exchange(self):
         """МойСклад's catalog and offers through /1c_exchange: its one product in its nested group, in
         units, at its only price («Цена продажи»), one in stock; the picture it names, not sent, said."""
-        self.env.ref("base.RUB").active = True
-        self.env.company.currency_id = self.env.ref("base.RUB")
-        names = ("import.xml", "offers.xml")
-        cookie = self.upload({name: read(MOYSKLAD, name) for name in names})
-        for name in names:
-            answers, last = self.import_until_done(cookie, name)
-            self.assertEqual(answers[-1], "success", (name, last))
-        self.assertEqual(self.call("success", cookie=cookie), ["success"])
+        sell_in_roubles(self.env)
+        exchange = self.exchange_files(MOYSKLAD, ("import.xml", "offers.xml"))
         product = self.env["product.product"].search([("ecom_1c_id", "=", "137")])
         self.assertEqual((product.name, product.categ_id.complete_name.split(" / ")[-2:], product.uom_id),
                          ("dev test my 137", ["A1. НОУТБУКИ", "Devops Test"], self.env.ref("uom.product_uom_unit")))
         self.assertEqual((product.lst_price, product.ecom_1c_qty, product.description_sale),
                          (45000, 1, "тест описания для картинки"))
-        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
-        self.assertEqual(exchange.state, "done")
         self.assertIn("12345.png", exchange.messages or "")
 
 
@@ -768,8 +743,7 @@ class TestUt10Offers(ImporterCase):
         """Laminate sold by the square metre (OKEI «055»), in decimal stock; a price 1C writes per
         plank («Единица» шт, «Коэффициент» 0.250571 m² a plank) is the price of a square metre; a
         balance below zero (1C:УТ 10.3 lets one sell what it has not) kept as 1C says it."""
-        self.env.ref("base.RUB").active = True
-        self.env.company.currency_id = self.env.ref("base.RUB")
+        sell_in_roubles(self.env)
         offers = [v for kind, v in read_offers(path(UT10, "offers.xml")) if kind == "offer"]
         self.assertEqual(read_catalog_id(path(UT10, "offers.xml")), "Обмен с WEB - сайтом (Товары)00001")
         units = {o["unit"]["code"]: uom_xmlids(o["unit"])[0] for o in offers}
