@@ -92,6 +92,20 @@ def vat_percent(rate):
     return None if amount is None else float(amount)
 
 
+# the property a product's «Изготовитель» is kept as (:func:`add_manufacturers`): 1C's element name
+MANUFACTURER_ID = "Изготовитель"
+
+
+def add_manufacturers(products, properties, name):
+    """The «Изготовитель» of ``products`` (1C:УТ's manufacturer of a product, a counterparty, not a
+    property of the classifier) as the value of one property more, ``MANUFACTURER_ID``, declared in
+    ``properties`` as ``name`` when a product names one; a value 1C gives that property itself stays."""
+    for product in products:
+        if product.get("manufacturer") and "#" not in product["id"]:
+            product["properties"].setdefault(MANUFACTURER_ID, product["manufacturer"])
+            properties.setdefault(MANUFACTURER_ID, {"id": MANUFACTURER_ID, "name": name, "type": "", "values": {}})
+
+
 def template_values(product, catalog_id, categories, default_category_id):
     """The values of the product template of the catalog's ``product`` (a reader's dict), whether it
     is new or not: a service when 1C's kind says so; its category is that of its first group found

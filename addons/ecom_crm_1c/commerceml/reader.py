@@ -239,6 +239,8 @@ def _product(element):
         "group_ids": [text(g) for g in children(child(element, "Группы"), "Ид") if text(g)]
         or [category for category in [text(element, "Категория")] if category],
         "properties": _property_values(element),
+        # the «Изготовитель» 1C:УТ writes of a product whose manufacturer it knows (a counterparty)
+        "manufacturer": text(child(element, "Изготовитель"), "Наименование"),
         "taxes": taxes,
         "images": [text(img) for img in children(element, "Картинка") if text(img)],
         "characteristics": _characteristics(element),

@@ -20,6 +20,8 @@ from ..commerceml import (
 from ..commerceml.characteristics import attribute_key, split_id
 from ..commerceml.errors import reason
 from ..commerceml.mapper import (
+    MANUFACTURER_ID,
+    add_manufacturers,
     is_without_vat,
     referenced_unit,
     template_values,
@@ -90,6 +92,10 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 self._import_groups([categories.pop(category_id) for category_id in sorted(needed)], counts)
             self._import_products(chunk, catalog["id"], counts)
             self._mark_named(chunk, listed=is_full(catalog["only_changes"]))
+            if any(p["manufacturer"] for p in chunk):  # the name is translated once a batch, when needed
+                if MANUFACTURER_ID not in properties:  # once a file
+                    self._manufacturer_attribute()
+                add_manufacturers(chunk, properties, _("Manufacturer"))
             self._import_product_properties(chunk, properties, counts)
             if files_dir:
                 self._import_images(chunk, files_dir, counts)
@@ -459,6 +465,20 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 line.value_ids = [Command.set(value.ids)]
         if to_create:
             self.env["product.template.attribute.line"].create(to_create)
+
+    def _manufacturer_attribute(self):
+        """The attribute of the manufacturers 1C:УТ names (:func:`..commerceml.mapper.add_manufacturers`),
+        made on first sight named in English and in each language of the database, as «Characteristic» is:
+        one attribute of every catalog and store, found by its 1C id whatever the exchange's language, its
+        English name «Manufacturer» even when a Russian store's exchange made it."""
+        Attribute = self.env["product.attribute"].with_context(active_test=False)
+        if Attribute.search_count([("ecom_1c_id", "=", MANUFACTURER_ID)], limit=1):
+            return
+        attribute = Attribute.create({"name": "Manufacturer", "ecom_1c_id": MANUFACTURER_ID,
+                                      "create_variant": "no_variant"})
+        languages = [lang for lang, _label in self.env["res.lang"].get_installed()]
+        attribute.update_field_translations("name", {"en_US": "Manufacturer"} | {
+            lang: self.with_context(lang=lang).env._("Manufacturer") for lang in languages})
 
     def _property_values(self, pairs):
         """{(attribute id, raw): value} for the ``(attribute, raw)`` a batch names: a reference-list

@@ -163,6 +163,15 @@ class Ecom1cImportOffers(models.AbstractModel):
                 variant.product_template_attribute_value_ids, ignore_no_variant=True))).action_unarchive()
         return variants
 
+    def _products_of_characteristics(self, ids):
+        """The 1C ids among ``ids`` (offers of products themselves that no variant holds) of products
+        imported from 1C: their variants are their characteristics (:meth:`_offer_variants`)."""
+        if not ids:
+            return set()
+        templates = self.env["product.template"].with_context(active_test=False).search_fetch(
+            [("ecom_1c_id", "in", ids)], ["ecom_1c_id"])
+        return set(templates.mapped("ecom_1c_id"))
+
     def _characteristic_values(self, offers_properties):
         """The characteristics {name: value} of offers whose «ХарактеристикиТовара» are empty, from
         their «ЗначенияСвойств» ``offers_properties`` [{property id: value}] (3.1): each property by the
@@ -192,11 +201,22 @@ class Ecom1cImportOffers(models.AbstractModel):
         other_currency = defaultdict(list)  # (currency, price type, currency taken) -> offers priced so
         as_declared = Counter()  # (price type's currency, price type, currency taken) -> prices taken as they are
         numbers = None  # Odoo's currencies' numbers, read at the first price in a currency
+        with_characteristics = self._products_of_characteristics(
+            [o["id"] for o in chunk if not o["characteristic_id"] and o["id"] not in variants])
         for offer in chunk:
             variant = variants.get(offer["id"])
             if not variant:
-                if not offer["characteristic_id"]:  # a characteristic's reason is given where its variant is made
+                if offer["characteristic_id"]:  # a characteristic's reason is given where its variant is made
+                    continue
+                if offer["id"] not in with_characteristics:
                     counts["warnings"].append(_("Offer %s names no product imported from 1C", offer["id"]))
+                elif offer["quantity"]:
+                    # 1C:УНФ offers a product with characteristics itself too: its price is theirs, its
+                    # stock that of none of them, which no variant can hold
+                    counts["warnings"].append(_(
+                        "Offer %(offer)s: the product's stock without a characteristic (%(quantity)s) was left out: "
+                        "its variants in Odoo are its characteristics", offer=offer["id"],
+                        quantity=f"{offer['quantity']:g}"))
                 continue
             if offer["quantity_not_a_number"]:
                 bad_quantities.append(offer["id"])

@@ -2,6 +2,7 @@
 
 - :func:`path`, :func:`read`: the fixture files of tests/data/ (sources in tests/data/SOURCES.md);
 - :func:`big_catalog`, :func:`offers_package`: generated files, as big as a test needs;
+- :func:`sell_in_roubles`: the store in roubles, as the real files' shops;
 - :class:`Ecom1cCase`: a salesperson and a 1C exchange manager;
 - :class:`ImporterCase`: the importer and the products it makes, without HTTP;
 - :class:`ProtocolCase`: /1c_exchange driven the way 1C drives it.
@@ -54,6 +55,15 @@ def big_catalog(products, start=0, only_changes=False, description="Описан
 def big_catalog_id(i):
     """The 1C id of product ``i`` of :func:`big_catalog`."""
     return f"{i:08d}-0000-0000-0000-000000000000"
+
+
+def sell_in_roubles(env):
+    """The store of ``env``'s company sells in roubles (the test database's sells in dollars), as the
+    shops of the real files do: the rouble."""
+    rub = env.ref("base.RUB")
+    rub.active = True
+    env.company.currency_id = rub
+    return rub
 
 
 def offers_package(price_type_id, prices, only_changes=True, quantities=None):
@@ -111,14 +121,6 @@ class ImporterCase(TransactionCase):
         cls.Template = cls.env["product.template"].with_context(active_test=False)
         cls.Product = cls.env["product.product"].with_context(active_test=False)
 
-    def sell_in_roubles(self):
-        """The store's company in roubles, as a Russian store's is (a database without the Russian
-        chart of accounts is in Odoo's default USD)."""
-        rub = self.env.ref("base.RUB")
-        rub.active = True
-        self.env.company.currency_id = rub
-        return rub
-
 
 class ProtocolCase(HttpCase):
     """Drives /1c_exchange the way 1C does; the exchange login is set in Settings."""
@@ -168,3 +170,15 @@ class ProtocolCase(HttpCase):
             if lines[0] != "progress":
                 return answers, lines
         self.fail(f"{filename}: still in progress after {limit} calls")
+
+    def exchange_files(self, folder, names):
+        """1C's whole exchange of the fixture files ``names`` of ``folder``: uploaded, each imported
+        until «success», ended by its «success»; the exchange, done."""
+        cookie = self.upload({name: read(folder, name) for name in names})
+        for name in names:
+            answers, last = self.import_until_done(cookie, name)
+            self.assertEqual(answers[-1], "success", (name, last))
+        self.assertEqual(self.call("success", cookie=cookie), ["success"])
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual(exchange.state, "done")
+        return exchange

@@ -6,7 +6,7 @@ file declares)."""
 
 from odoo.tests import tagged
 
-from .common import ImporterCase, path
+from .common import ImporterCase, path, sell_in_roubles
 
 
 def split(name):
@@ -48,7 +48,7 @@ class TestPriceTypes(ImporterCase):
     def test_the_sales_price_is_the_first_price_type_in_the_stores_currency(self):
         """The standard's example declares «Оптовая» in USD first and «Розничная» in «руб»: a rouble
         store's sales price is the retail one; a dollar store's stays the first in dollars."""
-        self.sell_in_roubles()
+        sell_in_roubles(self.env)
         self.importer._import_offers(path("official-2.04", "offers.xml"), self.exchange)
         self.assertEqual(self.PriceType.search([("target", "=", "list_price")]).name, "Розничная")
         self.assertEqual(self.importer._sales_price_type([{"currency": "USD"}, {"currency": "643"}]), 1)
@@ -56,7 +56,7 @@ class TestPriceTypes(ImporterCase):
                          "none in the store's currency: the first, as before")
 
     def test_prices_of_a_mapped_price_type_fill_its_pricelist(self):
-        self.sell_in_roubles()  # the pricelist in the prices' roubles: taken with no word in the log
+        sell_in_roubles(self.env)  # the pricelist in the prices' roubles: taken with no word in the log
         self.import_split_set()
         pricelist = self.env["product.pricelist"].create({"name": "Опт"})
         self.PriceType.search([("ecom_1c_id", "=", "hm3-wholesale")]).pricelist_id = pricelist
