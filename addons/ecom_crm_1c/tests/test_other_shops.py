@@ -11,8 +11,16 @@ from odoo.tests import BaseCase, tagged
 from ..commerceml import read_catalog, read_catalog_id, read_documents, read_offers
 from ..commerceml.currencies import same_currency
 from ..commerceml.mapper import MANUFACTURER_ID, add_manufacturers, referenced_unit, sales_price_type, uom_xmlids
-from .common import (ImporterCase, ProtocolCase, big_catalog, big_catalog_id, path, priced_offers_package, read,
-                     sell_in_roubles)
+from .common import (
+    ImporterCase,
+    ProtocolCase,
+    big_catalog,
+    big_catalog_id,
+    path,
+    priced_offers_package,
+    read,
+    sell_in_roubles,
+)
 
 UNF_CATEGORY = "393bc297-85e4-11e7-80c3-0cc47ab4062f"  # «Vapor Tights» of the УНФ catalog
 
