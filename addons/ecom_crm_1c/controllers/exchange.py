@@ -295,7 +295,10 @@ class ExchangeController(http.Controller):
             # more than one request may carry): the import lock, once waited for, is held to the request's
             # end, and while a slow upload came no exchange of the database could import. The file is held by
             # this request meanwhile (above): no import of it begins, its bytes stay until these are in
-            read_body(self._file_limit(env))
+            try:
+                read_body(self._file_limit(env))
+            except BrokenBody:
+                return self._broken_body(env, session, relative)
             try:
                 self._wait_for_imports(env)
             except UserError as error:
@@ -331,9 +334,8 @@ class ExchangeController(http.Controller):
         # kept for the request's retries (read again when run again)
         try:
             body = read_body(min(request_limit, file_room, exchange_room))
-        except BrokenBody:  # fewer bytes than its Content-Length, or its chunks broken: nothing of it stored
-            return self._fail(session.exchange_id, relative, env._(
-                "the request's body could not be read (cut short, or its chunked encoding broken): nothing stored"))
+        except BrokenBody:
+            return self._broken_body(env, session, relative)
         if body is None:
             if length is not None:  # 1C is sending a request it may send: read, so that it hears the answer
                 discard_body(length)
@@ -418,6 +420,12 @@ class ExchangeController(http.Controller):
         exchange = session.exchange_id
         began = exchange and exchange.file_ids.filtered(lambda f: f.name == relative and f.state != "failed")
         return bool(began) or upload_complete(target, request_limit)
+
+    def _broken_body(self, env, session, relative):
+        """The answer to a file's request whose body has fewer bytes than its Content-Length, or broken
+        chunks: nothing of it stored, the exchange failed with the reason."""
+        return self._fail(session.exchange_id, relative, env._(
+            "the request's body could not be read (cut short, or its chunked encoding broken): nothing stored"))
 
     def _start_anew(self, session, relative, target):
         """The file ``relative`` sent again (:meth:`_sent_again`): its old bytes go, and what its import
