@@ -156,8 +156,8 @@ class Ecom1cImportVariants(models.AbstractModel):
             for attribute in Attribute.create([{"name": keys[key] or self.env._("Characteristic"), "ecom_1c_id": key,
                                                 "create_variant": "dynamic"} for key in new]):
                 attributes[attribute.ecom_1c_id] = attribute
-                if attribute.ecom_1c_id == CHARACTERISTIC:  # named in each language of the database
-                    attribute.update_field_translations("name", {
+                if attribute.ecom_1c_id == CHARACTERISTIC:  # named in English and each language of the database
+                    attribute.update_field_translations("name", {"en_US": "Characteristic"} | {
                         lang: self.with_context(lang=lang).env._("Characteristic")
                         for lang, _label in self.env["res.lang"].get_installed()})
         return {keys[key]: attribute for key, attribute in attributes.items()}

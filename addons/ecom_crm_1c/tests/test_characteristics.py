@@ -101,6 +101,17 @@ class TestCharacteristics(ImporterCase):
         again = self.import_offers("characteristics-without-values-offers.xml")
         self.assertEqual((again["created"], again["updated"]), (0, 0))
 
+    def test_the_characteristic_made_by_a_russian_exchange_is_named_in_english_too(self):
+        """The attribute of characteristics without properties, made by a Russian store's exchange (the
+        exchange runs in the store's language), is «Характеристика» in Russian and «Characteristic» in
+        English, not the Russian name in both."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.importer.with_context(lang="ru_RU")._import_offers(
+            path("handmade", "characteristics-without-values-offers.xml"), self.exchange)
+        attribute = self.variants("hm-tshirt").product_template_attribute_value_ids.attribute_id
+        self.assertEqual((attribute.with_context(lang="ru_RU").name, attribute.with_context(lang="en_US").name),
+                         ("Характеристика", "Characteristic"))
+
     def test_a_whole_offers_package_archives_the_characteristics_it_no_longer_names(self):
         """1C's full unload of 2.x names every characteristic with its offer: a whole offers package
         archives (never deletes) the characteristics of the products it offers by characteristic that it
