@@ -10,8 +10,7 @@ import re
 from datetime import datetime, time, timedelta
 
 from freezegun import freeze_time
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from PIL import ImageFont
 
 from odoo import Command
 from odoo.exceptions import AccessError
@@ -431,9 +430,8 @@ class TestOwnerDashboard(ReportCase):
         """A table's header in Russian, as the spreadsheet draws it (Roboto, the style's size, 4 px each side),
         is no wider than its column: a right-aligned one wider runs over its neighbour's («Дошли» under
         «В следующий (%)» when the column was 130 px)."""
-        fonts = file_path("web/static/fonts/google/Roboto")
-        pdfmetrics.registerFont(TTFont("EcomRoboto", f"{fonts}/Roboto-Regular.ttf"))
-        pdfmetrics.registerFont(TTFont("EcomRobotoBold", f"{fonts}/Roboto-Bold.ttf"))
+        fonts = {bold: file_path(f"web/static/fonts/google/Roboto/Roboto-{'Bold' if bold else 'Regular'}.ttf")
+                 for bold in (False, True)}
         russian = {message["id"]: message["string"]
                    for message in code_translations.get_web_translations("ecom_crm", "ru_RU")["messages"]}
         sheet = self.data["sheets"][0]
@@ -446,7 +444,7 @@ class TestOwnerDashboard(ReportCase):
                 continue
             text = russian.get(term[1], term[1])
             pixels = round(style.get("fontSize", 10) * 96 / 72)  # o-spreadsheet's sizes are in points
-            width = pdfmetrics.stringWidth(text, "EcomRobotoBold" if style.get("bold") else "EcomRoboto", pixels) + 8
+            width = ImageFont.truetype(fonts[bool(style.get("bold"))], pixels).getlength(text) + 8
             if width > widths[ref[0]]:
                 too_wide.append((ref, text, round(width), widths[ref[0]]))
         self.assertEqual(too_wide, [], "widen the column in tools/owner_dashboard.py (COLS)")
