@@ -69,8 +69,8 @@ class EcomReportManager(models.Model):
         help_text="What the request's confirmed orders came to without VAT (the accountant's figure), less the "
                   "untaxed part of what their credit notes gave back.")
     refunded = fields.Monetary("Refunds", readonly=True, currency_field="currency_id",
-                               help="What the posted credit notes of the request's orders gave back (already taken "
-                                    "from the revenue).")
+                               help="What the posted credit notes of the request's orders gave back, VAT included "
+                                    "(already taken from the revenue).")
     avg_order = fields.Monetary("Average order", readonly=True, currency_field="currency_id",
                                 aggregator="ecom_ratio", ecom_ratio=("revenue", "orders", 1),
                                 help="Revenue incl. VAT / orders.")

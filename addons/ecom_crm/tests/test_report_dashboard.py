@@ -10,11 +10,12 @@ import re
 from datetime import datetime, time, timedelta
 
 from freezegun import freeze_time
+from PIL import ImageFont
 
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import file_open
+from odoo.tools import file_open, file_path
 from odoo.tools.translate import code_translations, extract_spreadsheet_terms
 
 from ..tools import owner_dashboard
@@ -424,6 +425,29 @@ class TestOwnerDashboard(ReportCase):
                     clashes.add((message["id"], module, message["string"]))
         self.assertEqual(sorted(clashes), [], "a label of ours that another module translates otherwise")
         self.assertEqual(self.dashboard.with_context(lang="ru_RU").name, "Панель руководителя")
+
+    def test_the_russian_headers_fit_their_columns(self):
+        """A table's header in Russian, as the spreadsheet draws it (Roboto, the style's size, 4 px each side),
+        is no wider than its column: a right-aligned one wider runs over its neighbour's («Дошли» under
+        «В следующий (%)» when the column was 130 px)."""
+        fonts = {bold: file_path(f"web/static/fonts/google/Roboto/Roboto-{'Bold' if bold else 'Regular'}.ttf")
+                 for bold in (False, True)}
+        russian = {message["id"]: message["string"]
+                   for message in code_translations.get_web_translations("ecom_crm", "ru_RU")["messages"]}
+        sheet = self.data["sheets"][0]
+        widths = {chr(ord("A") + int(index)): col["size"] for index, col in sheet["cols"].items()}
+        too_wide = []
+        for ref, cell in sheet["cells"].items():
+            term = re.fullmatch(r'=_t\("(.*)"\)', cell["content"])
+            style = self.data["styles"].get(str(sheet["styles"].get(ref)), {})
+            if not term or style.get("fontSize", 10) >= 14:  # a title runs over the empty cells of its table
+                continue
+            text = russian.get(term[1], term[1])
+            pixels = round(style.get("fontSize", 10) * 96 / 72)  # o-spreadsheet's sizes are in points
+            width = ImageFont.truetype(fonts[bool(style.get("bold"))], pixels).getlength(text) + 8
+            if width > widths[ref[0]]:
+                too_wide.append((ref, text, round(width), widths[ref[0]]))
+        self.assertEqual(too_wide, [], "widen the column in tools/owner_dashboard.py (COLS)")
 
 
 @tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")

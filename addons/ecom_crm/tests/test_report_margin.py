@@ -167,3 +167,17 @@ class TestMarginAtTheTimeOfTheSale(ReportCase):
                             .field_description
                         self.assertIn(vat, label)
                         self.assertLessEqual(font.getlength(label), width, f"«{label}» fits {width} px")
+
+    def test_the_refunds_say_they_include_vat(self):
+        """Beside «Выручка с НДС» and «Выручка без НДС», «Возвраты» (with VAT) says so in its help, in every report
+        that has both revenues (the salespeople's said only «уже вычтено из выручки»)."""
+        for model in ("ecom.report.sales", "ecom.report.channel", "ecom.report.attribution", "ecom.report.cohort",
+                      "ecom.report.manager"):
+            fields = self.env[model]._fields
+            if "refunded" not in fields:
+                continue
+            with self.subTest(model=model):
+                self.assertIn("revenue_untaxed", fields)
+                field = self.env["ir.model.fields"]._get(model, "refunded")
+                self.assertIn("VAT included", field.with_context(lang="en_US").help)
+                self.assertIn("с НДС", field.with_context(lang="ru_RU").help)

@@ -115,7 +115,9 @@ PIVOTS[TOP_SALESPEOPLE] = pivot(TOP_SALESPEOPLE, "Salespeople by revenue", MANAG
 
 
 # ------------------------------------------------------------------------------------------ layout
-COLS = [220, 130, 140, 100, 20, 200, 80, 130, 120]  # A … I; E separates the two halves (room for Russian)
+# A … I; E separates the two halves; each as wide as its Russian header (test_the_russian_headers_fit_their_columns):
+# H holds «В следующий (%)», I «Выручка с НДС»
+COLS = [220, 130, 140, 100, 20, 200, 80, 140, 120]
 LETTERS = "ABCDEFGHI"
 TOP_N = 10
 ROW_SIZES = {}  # 1-based row: height in px (23 otherwise)

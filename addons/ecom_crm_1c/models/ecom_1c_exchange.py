@@ -74,11 +74,17 @@ class Ecom1cExchange(models.Model):
                 if exchange.date_start and exchange.date_end else 0.0
 
     @api.depends("exchange_type", "date_start")
+    @api.depends_context("lang", "tz")
     def _compute_display_name(self):
+        # the start as its fields show it (the reader's time zone and date format), not in UTC: the title of a
+        # Moscow exchange said 16:09 above «Начат 19:09»
         labels = dict(self._fields["exchange_type"]._description_selection(self.env))
+        lang = get_lang(self.env)
         for exchange in self:
+            date = exchange.date_start and fields.Datetime.context_timestamp(exchange, exchange.date_start).strftime(
+                f"{lang.date_format} {lang.time_format}")
             exchange.display_name = _("%(type)s, %(date)s", type=labels.get(exchange.exchange_type, ""),
-                                      date=fields.Datetime.to_string(exchange.date_start) or "")
+                                      date=date or "")
 
     def _log(self, message, warning=True):
         """Append a line to the exchange's messages (warnings by default)."""

@@ -30,6 +30,9 @@ class TestExchangeLog(Ecom1cCase):
         self.assertEqual((exchange.created_count, exchange.updated_count, exchange.archived_count), (3, 2, 1))
         self.assertEqual(exchange.warning_count, 1)
         self.assertIn("Catalog", exchange.display_name)
+        # the start as the form's «Started» shows it: the reader's time zone and date format
+        self.assertEqual(exchange.with_context(lang="ru_RU", tz="Europe/Moscow").display_name,
+                         "Каталог, цены и остатки, 20.11.2026 13:00:00")
 
     def test_log_access(self):
         exchange = self.env["ecom.1c.exchange"].create({"exchange_type": "sale"})
