@@ -295,7 +295,14 @@ class ExchangeController(http.Controller):
             # more than one request may carry): the import lock, once waited for, is held to the request's
             # end, and while a slow upload came no exchange of the database could import. The file is held by
             # this request meanwhile (above): no import of it begins, its bytes stay until these are in
-            read_body(self._file_limit(env))
+            try:
+                read_body(self._file_limit(env))
+            except BrokenBody:
+                # nothing of it stored, nor written: the exchange's import may be running (its step writes the
+                # exchange's row at its end, and a line committed meanwhile would undo it: :meth:`_busy`)
+                _logger.info("1C exchange: %s sent again, its body could not be read (session %s): not stored, "
+                             "answered «failure»", relative, session.id)
+                return failure(f"{relative}: {self._broken_body(env)}")
             try:
                 self._wait_for_imports(env)
             except UserError as error:
@@ -332,8 +339,7 @@ class ExchangeController(http.Controller):
         try:
             body = read_body(min(request_limit, file_room, exchange_room))
         except BrokenBody:  # fewer bytes than its Content-Length, or its chunks broken: nothing of it stored
-            return self._fail(session.exchange_id, relative, env._(
-                "the request's body could not be read (cut short, or its chunked encoding broken): nothing stored"))
+            return self._fail(session.exchange_id, relative, self._broken_body(env))
         if body is None:
             if length is not None:  # 1C is sending a request it may send: read, so that it hears the answer
                 discard_body(length)
@@ -398,6 +404,11 @@ class ExchangeController(http.Controller):
             session.last_file = False
             return self._import_stored(env, session, relative, filename)
         return answer("success")
+
+    @staticmethod
+    def _broken_body(env):
+        """Why a request's body was refused unread (:class:`BrokenBody`), in the store's language."""
+        return env._("the request's body could not be read (cut short, or its chunked encoding broken): nothing stored")
 
     def _sent_again(self, session, relative, target, request_limit):
         """Whether the request of ``relative``, stored at ``target`` already, is 1C sending the file again

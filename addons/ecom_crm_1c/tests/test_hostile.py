@@ -2,6 +2,7 @@
 protocol's («failure» and its reason on one line, or «success»), never an HTML page, and nothing is lost
 (the bytes stored stay, a refused import applies nothing and is logged)."""
 
+import itertools
 import os
 import socket
 from unittest.mock import patch
@@ -71,11 +72,19 @@ class TestHostileInput(ProtocolCase):
 
     def test_a_body_cut_short_or_broken_is_refused_and_nothing_stored(self):
         """1C's request whose body ends before its Content-Length, or whose chunked encoding is broken: «failure»
-        saying so, nothing stored (was the exception's class and werkzeug's text, its traceback logged)."""
+        saying so, nothing stored (was the exception's class and werkzeug's text, its traceback logged). Sent
+        again (the file's import began in the exchange: its body is read before the wait for that import), the
+        same (was the exception's class again)."""
         url = urlsplit(self.base_url())
-        for label, headers, body in (("cut short", "Content-Length: 1000", b"<?xml version='1.0'?>"),
-                                     ("broken chunks", "Transfer-Encoding: chunked", b"zz\r\n<?xml")):
-            with self.subTest(label), self.assertNoLogs("odoo.addons.ecom_crm_1c.controllers.exchange", "ERROR"), \
+        for (label, headers, body), attempt in itertools.product(
+                (("cut short", "Content-Length: 1000", b"<?xml version='1.0'?>"),
+                 ("broken chunks", "Transfer-Encoding: chunked", b"zz\r\n<?xml")), ("first", "sent again")):
+            self.env.invalidate_all()  # the requests' writes
+            exchange = self.env["ecom.1c.session"]._find(self.cookie[1]).exchange_id
+            self.assertEqual(bool(exchange.file_ids.filtered(lambda f: f.name == "orders.xml")),
+                             (label, attempt) != ("cut short", "first"), "refused, the file is failed in the log")
+            with self.subTest(label, attempt=attempt), \
+                    self.assertNoLogs("odoo.addons.ecom_crm_1c.controllers.exchange", "ERROR"), \
                     socket.create_connection((url.hostname, url.port), timeout=20) as sock:
                 sock.sendall(f"POST /1c_exchange?type=sale&mode=file&filename=orders.xml HTTP/1.1\r\n"
                              f"Host: {url.netloc}\r\nCookie: {self.cookie[0]}={self.cookie[1]}\r\n{headers}\r\n"
