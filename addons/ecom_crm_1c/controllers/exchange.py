@@ -115,7 +115,7 @@ class ExchangeController(http.Controller):
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             # another request of the session was first (mode=file: its row lock): Odoo runs this one
             # again from the start, in a transaction of its own; the last time, 1C hears «failure»
-            if environ["ecom_1c.tries"] < MAX_TRIES_ON_CONCURRENCY_FAILURE:
+            if self._may_run_again():
                 raise
             return self._failed(env, type, mode, filename, env._(
                 "another request of this exchange session was being stored: send this one again"))
@@ -445,12 +445,22 @@ class ExchangeController(http.Controller):
 
     def _import_stored(self, env, session, relative, filename, asked=False):
         """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go.
-        The bytes are on disk and counted: whatever becomes of the import, rolled back to its
-        savepoint alone, they stay so (Odoo running the request again would append them twice);
-        1C hears why it failed. What a failed import unpacked goes: the next attempt (1C's
-        ``mode=import`` of the file) unpacks the archive again, and no document it held is taken
-        as done when none was applied."""
+        The bytes are on disk and counted, committed before the import: whatever becomes of the import,
+        rolled back to its savepoint alone, they stay so; 1C hears why it failed. A failure to serialise
+        or a deadlock is Odoo's to run the request again (which finds its bytes stored last, and imports
+        them: :meth:`_mode_file`), and past its tries 1C hears «failure». What a failed import unpacked
+        goes: the next attempt (1C's ``mode=import`` of the file) unpacks the archive again, and no
+        document it held is taken as done when none was applied."""
         folder = session._upload_dir()
+        if not asked:
+            # at mode=file, the bytes 1C sent were just stored: committed before the import (the file held
+            # across the commit), so that Odoo may run the request again when the import fails to serialise
+            # (a customer written meanwhile): run again, it finds its part stored last and imports it, rather
+            # than append it a second time to the bytes a rolled back count no longer knows
+            key = self._file_key(session, relative)
+            env.cr.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
+            self._commit_holding(env, key)
+            env.invalidate_all()
         try:
             env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
             if not env.cr.fetchone()[0]:
@@ -468,17 +478,32 @@ class ExchangeController(http.Controller):
             with env.cr.savepoint():
                 response = self._mode_import(env, session, "sale", filename, time_boxed=False)
         except Exception as error:
-            _logger.exception("1C exchange: the import of %s failed", relative)
             remove_added(folder, before)
-            session.upload_size = size  # what it unpacked is gone: it no longer counts
-            if isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):  # not run again: its bytes are stored
+            if isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+                # another transaction wrote the same orders or customers (a job, another exchange): Odoo runs
+                # the request again from its start (its bytes committed above, or none sent: mode=import);
+                # past its tries, 1C hears why and sends the file again
+                if self._may_run_again():
+                    raise
+                _logger.info("1C exchange: the import of %s failed to serialise %s times (%s): answered «failure»",
+                             relative, MAX_TRIES_ON_CONCURRENCY_FAILURE, error.__class__.__name__)
+                session.upload_size = size  # what it unpacked is gone: it no longer counts
                 return self._fail(session.exchange_id, relative, env._(
                     "someone changed the same orders meanwhile: nothing applied, send the file again"))
+            _logger.exception("1C exchange: the import of %s failed", relative)
+            session.upload_size = size
             return self._fail(session.exchange_id, relative, f"{error.__class__.__name__}: {error}")
         if response.get_data().startswith(b"failure"):  # refused: what it unpacked goes too
             remove_added(folder, before)
             session.upload_size = size
         return response
+
+    @staticmethod
+    def _may_run_again():
+        """Whether Odoo runs the request again on a failure to serialise or a deadlock (its tries not all
+        spent: :meth:`exchange` counts them in the request's environ, the same each time it runs)."""
+        environ = getattr(request.httprequest, "environ", None) or {}
+        return environ.get("ecom_1c.tries", 1) < MAX_TRIES_ON_CONCURRENCY_FAILURE
 
     def _mode_import(self, env, session, type_, filename, time_boxed=True):
         """Import one uploaded file in a time-boxed step: «progress» until it is done, then «success».
