@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import time
+import zipfile
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
@@ -49,6 +50,8 @@ COOKIE = "ecom_1c_session"
 MB = 1024 * 1024
 # megabytes by default: 1C's file_limit (one request), one whole file, all the files of an exchange
 FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
+# the documents of an archive whose import init looks for (:meth:`ExchangeController._held_files`)
+MAX_HELD_DOCUMENTS = 100
 
 
 def part_digest(relative, body):
@@ -232,6 +235,16 @@ class ExchangeController(http.Controller):
         (``version=3.1``), ``sessid=`` (the session's, which 1C of protocol 3.x passes on in the next
         requests) and the version the site speaks with it: 1C of 3.x then sends ``mode=deactivate``
         after a full unload. Older 1C, which names no version, hears the two lines it always heard."""
+        held = self._held_files(env, session)
+        if held:
+            # 1C starts anew while a file of its last exchange is imported in another request (1C heard no
+            # answer in time): its upload area is not emptied under that import, nor the import's failure
+            # written to the exchange begun here. Nothing failed: nothing is written (the import writes its
+            # exchange at its end); 1C hears «failure» and why, and starts its exchange again later
+            _logger.info("1C exchange: init while %s of session %s is imported in another request: answered "
+                         "«failure»", ", ".join(held), session.id)
+            return failure(env._("%s: its import is running in another request: the exchange was not started "
+                                 "anew, start it again once the import is over", ", ".join(held)))
         # the exchanges 1C abandoned close: the session's last one at once (1C starts anew; what its upload
         # area holds still tells what it left unimported), and any other 1C sent nothing to for an hour
         env["ecom.1c.exchange"]._close_abandoned(ending=session.exchange_id)
@@ -244,6 +257,36 @@ class ExchangeController(http.Controller):
         use_zip = bool(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.use_zip"))
         return answer(f"zip={'yes' if use_zip else 'no'}", f"file_limit={self._file_limit(env)}",
                       *([f"sessid={self._token()}", f"version={spoken}"] if spoken else []))
+
+    def _held_files(self, env, session):
+        """The files of ``session``'s upload area that another request imports (held: :meth:`_hold_file`):
+        its documents and archives, and the documents those archives hold (1C may ask for one before its
+        archive is unpacked). The others are held by this request's transaction to its end (try-locks:
+        nothing waited for, whatever this request locked already): no import of them begins while init
+        empties the area under it."""
+        folder = session._upload_dir()
+        names = set()
+        for relative in files_under(folder):
+            if not relative.lower().endswith((".xml", ".zip")):
+                continue  # images and other files 1C imports none of
+            names.add(relative)
+            if relative.lower().endswith(".zip"):
+                try:  # 1C's documents are at an archive's root (its images under folders of their own)
+                    with zipfile.ZipFile(os.path.join(folder, relative)) as archive:
+                        documents = [name for name in archive.namelist()
+                                     if name.lower().endswith(".xml") and "/" not in name and "\\" not in name]
+                except (OSError, ValueError, zipfile.BadZipFile):  # broken: its import refuses it
+                    documents = []
+                names.update(documents[:MAX_HELD_DOCUMENTS])  # a hostile archive's thousands: no lock for each
+        held = []
+        for name in sorted(names):
+            key = self._file_key(session, name)
+            if key is None:
+                continue
+            env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))", key)
+            if not env.cr.fetchone()[0]:
+                held.append(printable(name))
+        return held
 
     def _upload_path(self, session, filename):
         """``(relative name, path in the session's upload area)``; UnsafePath for names that escape it."""

@@ -975,3 +975,44 @@ class TestSessionRowConcurrency(ConcurrencyCase):
                          "failure\norders.xml: someone changed the same orders meanwhile: nothing applied, "
                          "send the file again\n")
         self.assertEqual(self.committed(state), (body, len(body), "failed"))
+
+    def test_init_while_a_file_of_its_session_is_imported_is_busy(self):
+        """1C starts its exchange anew (``mode=init``) while a file of the same session is imported by another
+        request (1C heard no answer in time): init emptied the upload area under that import (which then
+        failed on a file gone) and the import's failure was written to the exchange init began. Init is
+        refused, busy (nothing written, the upload area as it was), whether the file imported is stored as
+        it is or in an archive not unpacked yet; the import over, init starts the exchange anew."""
+        for held in ("import.xml", "offers0_1.xml"):
+            with self.subTest(held=held):
+                session_id = self.session_importing(others={"offers.zip": self.zipped(b"<offers/>")})
+                self.addCleanup(self.committed, lambda env, session_id=session_id: env["ecom.1c.exchange"].search(
+                    [("session_id", "=", session_id)]).unlink())
+                fake = SimpleNamespace(httprequest=SimpleNamespace(args={}, remote_addr="127.0.0.1"),
+                                       make_response=lambda data, headers=None: data)
+
+                def init(env, session_id=session_id):
+                    return ExchangeController()._mode_init(env, env["ecom.1c.session"].browse(session_id), "catalog",
+                                                           None)
+
+                def state(env, session_id=session_id):
+                    session = env["ecom.1c.session"].browse(session_id)
+                    exchanges = env["ecom.1c.exchange"].search([("session_id", "=", session_id)])
+                    return sorted(os.listdir(session._upload_dir())), len(exchanges), session.exchange_id.state
+
+                before = self.committed(state)
+                importing = self.registry.cursor()  # the request importing the file holds it
+                try:
+                    importing.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                                      [FILE_LOCK, f"{session_id}/{held}"])
+                    with patch.object(exchange_module, "request", fake):
+                        answered = self.committed(init)
+                    self.assertEqual(answered, f"failure\n{held}: its import is running in another request: the "
+                                               "exchange was not started anew, start it again once the import is "
+                                               "over\n")
+                    self.assertEqual(self.committed(state), before, "nothing emptied nor written")
+                finally:
+                    importing.rollback()
+                    importing.close()
+                with patch.object(exchange_module, "request", fake):
+                    self.assertRegex(self.committed(init), r"^zip=(yes|no)\nfile_limit=\d+\n$", "the import over")
+                self.assertEqual(self.committed(state), ([], 2, "running"))
