@@ -14,6 +14,7 @@ import time
 import zipfile
 from datetime import timedelta
 
+from passlib.exc import PasswordSizeError
 from psycopg2 import errors as pg_errors
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
@@ -209,7 +210,11 @@ class ExchangeController(http.Controller):
             login, password_hash = company.ecom_1c_login, company.ecom_1c_password_hash
         try:
             valid = CRYPT.verify(given_password or "", password_hash or CRYPT.hash("-"))
-        except ValueError:  # passlib's PasswordSizeError: over 4096 bytes, no password the Settings take
+        except PasswordSizeError:  # over 4096 bytes: no password the Settings take
+            valid = False
+        except ValueError:  # the hash stored is none passlib reads: the caller hears no more than «wrong»
+            _logger.error("1C checkauth: the exchange password's stored hash (%s) is unreadable: set the password "
+                          "again in Settings", f"company {company.id}" if company else "main")
             valid = False
         if not (login and password_hash and valid and given_login == login):
             return failure(env._("wrong exchange login or password"))

@@ -69,6 +69,14 @@ class TestHostileInput(ProtocolCase):
                 lines = self.call("checkauth", auth=(login, password))
                 self.assertEqual((len(lines), lines[0]), (2, "failure"), lines)
                 self.assertSays(lines[1], "wrong exchange login or password", "неверный логин или пароль обмена")
+        # a stored hash passlib cannot read (a broken database value): the same answer, the operator told in the log
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.password_hash", "garbage")
+        with self.assertLogs("odoo.addons.ecom_crm_1c.controllers.exchange", "ERROR") as logged:
+            lines = self.call("checkauth", auth=("exchange", "s3cret-1C"))
+        self.assertEqual((len(lines), lines[0]), (2, "failure"), lines)
+        self.assertSays(lines[1], "wrong exchange login or password", "неверный логин или пароль обмена")
+        self.assertEqual(len(logged.output), 1, logged.output)
+        self.assertIn("unreadable", logged.output[0])
 
     def test_a_body_cut_short_or_broken_is_refused_and_nothing_stored(self):
         """1C's request whose body ends before its Content-Length, or whose chunked encoding is broken: «failure»
