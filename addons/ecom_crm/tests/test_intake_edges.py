@@ -2,15 +2,13 @@
 and what is accepted can always be stored and processed."""
 
 import json
-import socket
 from datetime import datetime
 from unittest.mock import patch
-from urllib.parse import urlsplit
 
 from odoo.tests import BaseCase, tagged
 
 from ..tools.intake import MAX_AMOUNT, storable, unstorable, validate_call, validate_request
-from .common import URL, IntakeCase
+from .common import URL, IntakeCase, raw_post
 
 CALLS = "/ecom_crm/api/v1/calls"
 # a chunk announced longer than what is sent, of which 64 KiB + 1 byte are sent and the body never
@@ -117,21 +115,7 @@ class TestHostileInput(IntakeCase):
         self.assertEqual(response.status_code, 201, response.text[:300])
 
     def raw(self, path, headers, body, read_all=False, cut=False):
-        """The server's answer to a raw HTTP request (``body``: bytes sent as they are; ``cut``: the client
-        then closes its side, sending nothing more)."""
-        url = urlsplit(self.base_url())
-        with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
-            head = f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\n" + "".join(
-                f"{name}: {value}\r\n" for name, value in headers.items())
-            sock.sendall(head.encode() + b"\r\n" + body)
-            if cut:
-                sock.shutdown(socket.SHUT_WR)
-            received = b""
-            while chunk := sock.recv(65536):
-                received += chunk
-                if not read_all:
-                    break
-        return received.decode("latin-1")
+        return raw_post(self.base_url(), path, headers, body, read_all=read_all, cut=cut)
 
     def test_a_form_body_is_bounded_before_odoo_parses_it(self):
         """Odoo parses a form-encoded body before the controller: sent chunked, werkzeug read it whole
