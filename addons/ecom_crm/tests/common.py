@@ -1,8 +1,10 @@
 import importlib.util
 import io
 import json
+import socket
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import polib
 from freezegun import freeze_time
@@ -38,6 +40,25 @@ def credit_note(invoice, price=None, quantity=None, post=True):
     if post:
         note.action_post()
     return note
+
+
+def raw_post(base_url, path, headers, body, read_all=False, cut=False):
+    """The server's answer (text) to a raw HTTP POST of ``path`` (``body``: bytes sent as they are, whatever
+    the ``headers`` announce; ``cut``: the client then closes its side, sending nothing more; not
+    ``read_all``: the answer's first bytes only)."""
+    url = urlsplit(base_url)
+    with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
+        head = f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\n" + "".join(
+            f"{name}: {value}\r\n" for name, value in headers.items())
+        sock.sendall(head.encode() + b"\r\n" + body)
+        if cut:
+            sock.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+            if not read_all:
+                break
+    return received.decode("utf-8", "replace")
 
 
 class EcomCrmCase(TransactionCase):

@@ -196,6 +196,12 @@ class TestPayloadValidation(BaseCase):
         self.assertEqual(clean["phone"], "79161234567")
         self.assertEqual(clean["delivery_date"].isoformat(), "2026-12-01T10:00:00", "naive UTC, as Odoo stores it")
         self.assertEqual(validate_request([])[1], {"_": "the body must be a JSON object"})
+        # an article number sent as a JSON number is a sku (its digits), not refused with the objects and lists
+        clean, errors = validate_request({"phone": "+79160001234", "lines": [
+            {"sku": 4600, "qty": 1}, {"sku": 4.6e3, "name": 2024, "qty": 1}, {"sku": "A-1", "name": 1.5, "qty": 1}]})
+        self.assertFalse(errors)
+        self.assertEqual([(line["sku"], line["name"]) for line in clean["lines"]],
+                         [("4600", "4600"), ("4600", "2024"), ("A-1", "1.5")])
         for bad in ({"phone": "1", "amount": "NaN"}, {"phone": "1", "amount": True}, {"phone": "1", "amount": -5}):
             self.assertIn("amount", validate_request(bad)[1], bad)
         self.assertIn("lines", validate_request({"phone": "1", "lines": [{}] * 201})[1])

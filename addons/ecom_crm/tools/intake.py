@@ -244,6 +244,14 @@ def parse_datetime(value, tz=None):
     return moment
 
 
+def _number_text(value):
+    """A line's sku or name as text: an article number sent as a JSON number is its digits («4600», not
+    «4600.0» for 4600.0 or 4.6e3), a fraction as Python writes it; nothing (None, 0, "") is ""."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 10**20:
+        value = int(value)
+    return str(value or "")
+
+
 def validate_request(data, tz=None):
     """Check a request payload; see the OpenAPI file (docs/intake-openapi.yaml) for the format.
     ``tz``: the time zone of date-times sent without an offset."""
@@ -305,10 +313,10 @@ def validate_request(data, tz=None):
                     if any(isinstance(line.get(key), bool) or not isinstance(line.get(key), str | int | float | None)
                            for key in ("sku", "name")):
                         # an object's or a list's Python text («{'a': 1}») is no sku nor name
-                        raise ValueError("sku and name must be strings")
-                    label = str(line.get("name") or line.get("sku") or "").strip()[:MAX_SHORT]
-                    clean["lines"].append({"sku": str(line.get("sku") or "").strip()[:64], "name": label,
-                                           "qty": qty, "price": price})
+                        raise ValueError("sku and name must be strings or numbers")
+                    sku, name = (_number_text(line.get(key)) for key in ("sku", "name"))
+                    label = (name or sku).strip()[:MAX_SHORT]
+                    clean["lines"].append({"sku": sku.strip()[:64], "name": label, "qty": qty, "price": price})
                 except ValueError as error:
                     errors[f"lines[{index}]"] = str(error)
     if "email" in clean and not is_email(clean["email"]):

@@ -68,13 +68,13 @@ def read_body(limit):
 def bound_form_body(limit):
     """Before Odoo parses a form-encoded body (werkzeug reads one sent chunked whole, whatever its
     size): at most ``limit`` bytes are read and kept for the parser; a longer or broken body is not
-    parsed at all (an empty form), and ``request.ecom_body_over`` / ``ecom_body_broken`` say why."""
+    parsed at all (an empty form), and ``request.ecom_body_over`` / ``ecom_body_broken`` say why (a body
+    cut short too)."""
     httprequest = request.httprequest
     if httprequest.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return
-    length = httprequest.content_length
-    if length is not None and length <= limit:
-        return  # werkzeug reads no more than the length it was told
+    # read here even when its length is within the limit: werkzeug's parser, reading a body cut short (fewer
+    # bytes than its Content-Length), answers its «could not understand» page for it
     try:
         kept = read_body(limit) is not None
     except BrokenBody:  # request.ecom_body_broken is set

@@ -11,8 +11,10 @@ import hashlib
 import logging
 import os
 import time
+import zipfile
 from datetime import timedelta
 
+from passlib.exc import PasswordSizeError
 from psycopg2 import errors as pg_errors
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
@@ -49,6 +51,8 @@ COOKIE = "ecom_1c_session"
 MB = 1024 * 1024
 # megabytes by default: 1C's file_limit (one request), one whole file, all the files of an exchange
 FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
+# the documents of an archive whose import init looks for (:meth:`ExchangeController._held_files`)
+MAX_HELD_DOCUMENTS = 100
 
 
 def part_digest(relative, body):
@@ -115,7 +119,7 @@ class ExchangeController(http.Controller):
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             # another request of the session was first (mode=file: its row lock): Odoo runs this one
             # again from the start, in a transaction of its own; the last time, 1C hears «failure»
-            if environ["ecom_1c.tries"] < MAX_TRIES_ON_CONCURRENCY_FAILURE:
+            if self._may_run_again():
                 raise
             return self._failed(env, type, mode, filename, env._(
                 "another request of this exchange session was being stored: send this one again"))
@@ -206,7 +210,11 @@ class ExchangeController(http.Controller):
             login, password_hash = company.ecom_1c_login, company.ecom_1c_password_hash
         try:
             valid = CRYPT.verify(given_password or "", password_hash or CRYPT.hash("-"))
-        except ValueError:  # passlib's PasswordSizeError: over 4096 bytes, no password the Settings take
+        except PasswordSizeError:  # over 4096 bytes: no password the Settings take
+            valid = False
+        except ValueError:  # the hash stored is none passlib reads: the caller hears no more than «wrong»
+            _logger.error("1C checkauth: the exchange password's stored hash (%s) is unreadable: set the password "
+                          "again in Settings", f"company {company.id}" if company else "main")
             valid = False
         if not (login and password_hash and valid and given_login == login):
             return failure(env._("wrong exchange login or password"))
@@ -232,6 +240,16 @@ class ExchangeController(http.Controller):
         (``version=3.1``), ``sessid=`` (the session's, which 1C of protocol 3.x passes on in the next
         requests) and the version the site speaks with it: 1C of 3.x then sends ``mode=deactivate``
         after a full unload. Older 1C, which names no version, hears the two lines it always heard."""
+        held = self._held_files(env, session)
+        if held:
+            # 1C starts anew while a file of its last exchange is imported in another request (1C heard no
+            # answer in time): its upload area is not emptied under that import, nor the import's failure
+            # written to the exchange begun here. Nothing failed: nothing is written (the import writes its
+            # exchange at its end); 1C hears «failure» and why, and starts its exchange again later
+            _logger.info("1C exchange: init while %s of session %s is imported in another request: answered "
+                         "«failure»", ", ".join(held), session.id)
+            return failure(env._("%s: its import is running in another request: the exchange was not started "
+                                 "anew, start it again once the import is over", ", ".join(held)))
         # the exchanges 1C abandoned close: the session's last one at once (1C starts anew; what its upload
         # area holds still tells what it left unimported), and any other 1C sent nothing to for an hour
         env["ecom.1c.exchange"]._close_abandoned(ending=session.exchange_id)
@@ -244,6 +262,36 @@ class ExchangeController(http.Controller):
         use_zip = bool(env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.use_zip"))
         return answer(f"zip={'yes' if use_zip else 'no'}", f"file_limit={self._file_limit(env)}",
                       *([f"sessid={self._token()}", f"version={spoken}"] if spoken else []))
+
+    def _held_files(self, env, session):
+        """The files of ``session``'s upload area that another request imports (held: :meth:`_hold_file`):
+        its documents and archives, and the documents those archives hold (1C may ask for one before its
+        archive is unpacked). The others are held by this request's transaction to its end (try-locks:
+        nothing waited for, whatever this request locked already): no import of them begins while init
+        empties the area under it."""
+        folder = session._upload_dir()
+        names = set()
+        for relative in files_under(folder):
+            if not relative.lower().endswith((".xml", ".zip")):
+                continue  # images and other files 1C imports none of
+            names.add(relative)
+            if relative.lower().endswith(".zip"):
+                try:  # 1C's documents are at an archive's root (its images under folders of their own)
+                    with zipfile.ZipFile(os.path.join(folder, relative)) as archive:
+                        documents = [name for name in archive.namelist()
+                                     if name.lower().endswith(".xml") and "/" not in name and "\\" not in name]
+                except (OSError, ValueError, zipfile.BadZipFile):  # broken: its import refuses it
+                    documents = []
+                names.update(documents[:MAX_HELD_DOCUMENTS])  # a hostile archive's thousands: no lock for each
+        held = []
+        for name in sorted(names):
+            key = self._file_key(session, name)
+            if key is None:
+                continue
+            env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))", key)
+            if not env.cr.fetchone()[0]:
+                held.append(printable(name))
+        return held
 
     def _upload_path(self, session, filename):
         """``(relative name, path in the session's upload area)``; UnsafePath for names that escape it."""
@@ -298,7 +346,11 @@ class ExchangeController(http.Controller):
             try:
                 read_body(self._file_limit(env))
             except BrokenBody:
-                return self._broken_body(env, session, relative)
+                # nothing of it stored, nor written: the exchange's import may be running (its step writes the
+                # exchange's row at its end, and a line committed meanwhile would undo it: :meth:`_busy`)
+                _logger.info("1C exchange: %s sent again, its body could not be read (session %s): not stored, "
+                             "answered «failure»", relative, session.id)
+                return failure(f"{relative}: {self._broken_body(env)}")
             try:
                 self._wait_for_imports(env)
             except UserError as error:
@@ -334,8 +386,8 @@ class ExchangeController(http.Controller):
         # kept for the request's retries (read again when run again)
         try:
             body = read_body(min(request_limit, file_room, exchange_room))
-        except BrokenBody:
-            return self._broken_body(env, session, relative)
+        except BrokenBody:  # fewer bytes than its Content-Length, or its chunks broken: nothing of it stored
+            return self._fail(session.exchange_id, relative, self._broken_body(env))
         if body is None:
             if length is not None:  # 1C is sending a request it may send: read, so that it hears the answer
                 discard_body(length)
@@ -401,6 +453,11 @@ class ExchangeController(http.Controller):
             return self._import_stored(env, session, relative, filename)
         return answer("success")
 
+    @staticmethod
+    def _broken_body(env):
+        """Why a request's body was refused unread (:class:`BrokenBody`), in the store's language."""
+        return env._("the request's body could not be read (cut short, or its chunked encoding broken): nothing stored")
+
     def _sent_again(self, session, relative, target, request_limit):
         """Whether the request of ``relative``, stored at ``target`` already, is 1C sending the file again
         from its start rather than its next part. 1C sends a bigger file in parts of ``file_limit`` bytes
@@ -421,12 +478,6 @@ class ExchangeController(http.Controller):
         began = exchange and exchange.file_ids.filtered(lambda f: f.name == relative and f.state != "failed")
         return bool(began) or upload_complete(target, request_limit)
 
-    def _broken_body(self, env, session, relative):
-        """The answer to a file's request whose body has fewer bytes than its Content-Length, or broken
-        chunks: nothing of it stored, the exchange failed with the reason."""
-        return self._fail(session.exchange_id, relative, env._(
-            "the request's body could not be read (cut short, or its chunked encoding broken): nothing stored"))
-
     def _start_anew(self, session, relative, target):
         """The file ``relative`` sent again (:meth:`_sent_again`): its old bytes go, and what its import
         began is no longer taken for this file's (:meth:`ecom.1c.exchange._sent_again`); an archive's,
@@ -442,12 +493,22 @@ class ExchangeController(http.Controller):
 
     def _import_stored(self, env, session, relative, filename, asked=False):
         """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go.
-        The bytes are on disk and counted: whatever becomes of the import, rolled back to its
-        savepoint alone, they stay so (Odoo running the request again would append them twice);
-        1C hears why it failed. What a failed import unpacked goes: the next attempt (1C's
-        ``mode=import`` of the file) unpacks the archive again, and no document it held is taken
-        as done when none was applied."""
+        The bytes are on disk and counted, committed before the import: whatever becomes of the import,
+        rolled back to its savepoint alone, they stay so; 1C hears why it failed. A failure to serialise
+        or a deadlock is Odoo's to run the request again (which finds its bytes stored last, and imports
+        them: :meth:`_mode_file`), and past its tries 1C hears «failure». What a failed import unpacked
+        goes: the next attempt (1C's ``mode=import`` of the file) unpacks the archive again, and no
+        document it held is taken as done when none was applied."""
         folder = session._upload_dir()
+        if not asked:
+            # at mode=file, the bytes 1C sent were just stored: committed before the import (the file held
+            # across the commit), so that Odoo may run the request again when the import fails to serialise
+            # (a customer written meanwhile): run again, it finds its part stored last and imports it, rather
+            # than append it a second time to the bytes a rolled back count no longer knows
+            key = self._file_key(session, relative)
+            env.cr.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
+            self._commit_holding(env, key)
+            env.invalidate_all()
         try:
             env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
             if not env.cr.fetchone()[0]:
@@ -465,17 +526,32 @@ class ExchangeController(http.Controller):
             with env.cr.savepoint():
                 response = self._mode_import(env, session, "sale", filename, time_boxed=False)
         except Exception as error:
-            _logger.exception("1C exchange: the import of %s failed", relative)
             remove_added(folder, before)
-            session.upload_size = size  # what it unpacked is gone: it no longer counts
-            if isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):  # not run again: its bytes are stored
+            if isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+                # another transaction wrote the same orders or customers (a job, another exchange): Odoo runs
+                # the request again from its start (its bytes committed above, or none sent: mode=import);
+                # past its tries, 1C hears why and sends the file again
+                if self._may_run_again():
+                    raise
+                _logger.info("1C exchange: the import of %s failed to serialise %s times (%s): answered «failure»",
+                             relative, MAX_TRIES_ON_CONCURRENCY_FAILURE, error.__class__.__name__)
+                session.upload_size = size  # what it unpacked is gone: it no longer counts
                 return self._fail(session.exchange_id, relative, env._(
                     "someone changed the same orders meanwhile: nothing applied, send the file again"))
+            _logger.exception("1C exchange: the import of %s failed", relative)
+            session.upload_size = size
             return self._fail(session.exchange_id, relative, f"{error.__class__.__name__}: {error}")
         if response.get_data().startswith(b"failure"):  # refused: what it unpacked goes too
             remove_added(folder, before)
             session.upload_size = size
         return response
+
+    @staticmethod
+    def _may_run_again():
+        """Whether Odoo runs the request again on a failure to serialise or a deadlock (its tries not all
+        spent: :meth:`exchange` counts them in the request's environ, the same each time it runs)."""
+        environ = getattr(request.httprequest, "environ", None) or {}
+        return environ.get("ecom_1c.tries", 1) < MAX_TRIES_ON_CONCURRENCY_FAILURE
 
     def _mode_import(self, env, session, type_, filename, time_boxed=True):
         """Import one uploaded file in a time-boxed step: «progress» until it is done, then «success».

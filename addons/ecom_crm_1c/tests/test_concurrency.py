@@ -924,3 +924,95 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         self.assertEqual(self.committed(stored), body, "stored anew")
         self.assertEqual(self.committed(lambda env: [(f.name, f.state) for f in env["ecom.1c.session"].browse(
             session_id).exchange_id.file_ids]), [("import.xml (sent again)", "failed")])
+
+    def test_an_order_document_failing_to_serialise_is_run_again_by_odoo(self):
+        """1C's order document, imported as soon as it is stored (``mode=file``), while a job (the orders'
+        notifications) wrote the same customer since the import's transaction began: the import fails to
+        serialise. It was «failure… send the file again», a traceback logged and the exchange failed, never
+        run again by Odoo (which does so for a failure to serialise). The bytes stored are committed before
+        the import, and the failure is Odoo's: run again, the part is found stored and imported, not appended a
+        second time. Past Odoo's tries, 1C hears «failure» and why (no traceback), the exchange failed."""
+        session_id = self.session_importing(began=False)
+        partner_id = self.committed(lambda env: env["res.partner"].create({"name": "1C's customer"}).id)
+        self.addCleanup(self.committed, lambda env: env["res.partner"].browse(partner_id).unlink())
+        body, conflict, imported = b"<orders/>", [], []
+
+        def import_orders(_controller, env, _session, _type, filename, time_boxed=True):
+            imported.append((filename, time_boxed))
+            env.cr.execute("SELECT name FROM res_partner WHERE id = %s", [partner_id])  # the import's snapshot
+            if conflict:  # the job writes the customer, and commits
+                self.committed(lambda other: other.cr.execute(
+                    "UPDATE res_partner SET comment = 'notified' WHERE id = %s", [partner_id]))
+            env.cr.execute("UPDATE res_partner SET comment = 'imported' WHERE id = %s", [partner_id])
+            return exchange_module.answer("success", "created=1 updated=0 archived=0")
+
+        def send(tries):  # the request as Odoo runs it the ``tries``-th time
+            fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(body),
+                                                               environ={"ecom_1c.tries": tries}),
+                                   make_response=lambda data, headers=None: Response(data, headers=headers))
+            with patch.object(exchange_module, "request", fake), \
+                    patch.object(exchange_module, "read_body", lambda limit: body), \
+                    patch.object(ExchangeController, "_mode_import", import_orders), \
+                    self.assertNoLogs("odoo.addons.ecom_crm_1c", "WARNING"):  # no traceback
+                return self.committed(lambda env: ExchangeController()._mode_file(
+                    env, env["ecom.1c.session"].browse(session_id), "sale", "orders.xml").get_data(as_text=True))
+
+        def state(env):
+            session = env["ecom.1c.session"].browse(session_id)
+            with open(os.path.join(session._upload_dir(), "orders.xml"), "rb") as stored:
+                return stored.read(), session.upload_size, session.exchange_id.state
+
+        conflict.append(True)
+        with self.assertRaises(psycopg2.errors.SerializationFailure):
+            send(1)
+        self.assertEqual(self.committed(state), (body, len(body), "running"), "stored, committed, not failed")
+        conflict.clear()
+        self.assertEqual(send(2), "success\ncreated=1 updated=0 archived=0\n", "run again: imported")
+        self.assertEqual(self.committed(state), (body, len(body), "running"), "not appended a second time")
+        self.assertEqual(imported, [("orders.xml", False)] * 2)
+        conflict.append(True)  # past Odoo's tries (the part sent again, as 1C does when it heard no answer)
+        self.assertEqual(send(exchange_module.MAX_TRIES_ON_CONCURRENCY_FAILURE),
+                         "failure\norders.xml: someone changed the same orders meanwhile: nothing applied, "
+                         "send the file again\n")
+        self.assertEqual(self.committed(state), (body, len(body), "failed"))
+
+    def test_init_while_a_file_of_its_session_is_imported_is_busy(self):
+        """1C starts its exchange anew (``mode=init``) while a file of the same session is imported by another
+        request (1C heard no answer in time): init emptied the upload area under that import (which then
+        failed on a file gone) and the import's failure was written to the exchange init began. Init is
+        refused, busy (nothing written, the upload area as it was), whether the file imported is stored as
+        it is or in an archive not unpacked yet; the import over, init starts the exchange anew."""
+        for held in ("import.xml", "offers0_1.xml"):
+            with self.subTest(held=held):
+                session_id = self.session_importing(others={"offers.zip": self.zipped(b"<offers/>")})
+                self.addCleanup(self.committed, lambda env, session_id=session_id: env["ecom.1c.exchange"].search(
+                    [("session_id", "=", session_id)]).unlink())
+                fake = SimpleNamespace(httprequest=SimpleNamespace(args={}, remote_addr="127.0.0.1"),
+                                       make_response=lambda data, headers=None: data)
+
+                def init(env, session_id=session_id):
+                    return ExchangeController()._mode_init(env, env["ecom.1c.session"].browse(session_id), "catalog",
+                                                           None)
+
+                def state(env, session_id=session_id):
+                    session = env["ecom.1c.session"].browse(session_id)
+                    exchanges = env["ecom.1c.exchange"].search([("session_id", "=", session_id)])
+                    return sorted(os.listdir(session._upload_dir())), len(exchanges), session.exchange_id.state
+
+                before = self.committed(state)
+                importing = self.registry.cursor()  # the request importing the file holds it
+                try:
+                    importing.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                                      [FILE_LOCK, f"{session_id}/{held}"])
+                    with patch.object(exchange_module, "request", fake):
+                        answered = self.committed(init)
+                    self.assertEqual(answered, f"failure\n{held}: its import is running in another request: the "
+                                               "exchange was not started anew, start it again once the import is "
+                                               "over\n")
+                    self.assertEqual(self.committed(state), before, "nothing emptied nor written")
+                finally:
+                    importing.rollback()
+                    importing.close()
+                with patch.object(exchange_module, "request", fake):
+                    self.assertRegex(self.committed(init), r"^zip=(yes|no)\nfile_limit=\d+\n$", "the import over")
+                self.assertEqual(self.committed(state), ([], 2, "running"))

@@ -2,14 +2,13 @@
 
 import os
 import shutil
-import socket
 from unittest.mock import patch
-from urllib.parse import urlsplit
 
 import psycopg2.errorcodes
 import psycopg2.errors
 
 from odoo import fields, sql_db
+from odoo.addons.ecom_crm.tests.common import raw_post
 from odoo.exceptions import MissingError
 from odoo.tests import tagged
 
@@ -321,19 +320,12 @@ class TestUploads(ProtocolCase):
         """The reason of the «failure» answered to 1 MiB + 1 byte of a chunked upload that never ends."""
         cookie = self.login()
         self.call("init", cookie=cookie)
-        url = urlsplit(self.base_url())
-        with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
-            sock.sendall((f"POST /1c_exchange?type=catalog&mode=file&filename=import.xml HTTP/1.1\r\n"
-                          f"Host: {url.netloc}\r\nTransfer-Encoding: chunked\r\n"
-                          f"Cookie: {cookie[0]}={cookie[1]}\r\n\r\n").encode())
-            # a chunk announced as 2 MiB, of which 1 MiB + 1 byte are sent, and the body never ends: the
-            # server reads every byte sent (closing with bytes unread resets the connection, and its
-            # answer may be lost) and must answer without waiting for more
-            sock.sendall(b"200000\r\n" + b" " * (1024 * 1024 + 1))
-            received = b""
-            while chunk := sock.recv(65536):  # the server closes the connection after its answer
-                received += chunk
-            answer = received.decode("utf-8", "replace")  # before the fix: a timeout
+        # a chunk announced as 2 MiB, of which 1 MiB + 1 byte are sent, and the body never ends: the server reads
+        # every byte sent (closing with bytes unread resets the connection, and its answer may be lost) and must
+        # answer without waiting for more
+        answer = raw_post(self.base_url(), "/1c_exchange?type=catalog&mode=file&filename=import.xml", {
+            "Transfer-Encoding": "chunked", "Cookie": f"{cookie[0]}={cookie[1]}"},
+            b"200000\r\n" + b" " * (1024 * 1024 + 1), read_all=True)  # before the fix: a timeout
         self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] 200 ", answer[:300])
         status, reason = answer.split("\r\n\r\n", 1)[1].splitlines()[:2]
         self.assertEqual(status, "failure")
