@@ -114,8 +114,9 @@ class Ecom1cSession(models.Model):
         ``session-<id>`` whose session no longer exists (deleted, a database restored from a backup)
         goes too once unchanged for the session's hours and those days (a session just opened, not yet
         seen by this transaction, has a new folder). Only the folders named so directly under this
-        database's own (:meth:`_uploads_root`), never a symbolic link nor anything else there; a folder
-        that cannot be read or removed is logged and left for the next run. The export of orders reads
+        database's own (:meth:`_uploads_root`; none when the database's name is no folder of its own
+        there), never a symbolic link nor anything else there; a folder that cannot be read or removed
+        is logged and left for the next run. The export of orders reads
         no session of before (1C's acknowledged position is kept in the company and the system
         parameters, the session's own only between its query and 1C's success): their rows may go.
         Returns ``(upload areas and rows removed, how many are left for the next run)``."""
@@ -123,7 +124,7 @@ class Ecom1cSession(models.Model):
         now = fields.Datetime.now()
         cutoff = now - max(keep, timedelta(minutes=IDLE_MINUTES))
         areas = self._upload_areas()
-        over, held = set(), set()
+        over, held = [], set()
         self.env.flush_all()  # the sessions and exchanges as this transaction wrote them (its tests')
         if areas:
             self.env.cr.execute("""
@@ -134,16 +135,17 @@ class Ecom1cSession(models.Model):
                   FROM unnest(%s::bigint[]) area(id) LEFT JOIN ecom_1c_session s ON s.id = area.id
             """, [cutoff, sorted(areas)])
             stray_before = (now - timedelta(hours=SESSION_HOURS) - keep).replace(tzinfo=UTC).timestamp()
-            for session_id, stray, finished in self.env.cr.fetchall():
-                if finished or (stray and areas[session_id][1] < stray_before):
-                    over.add(session_id)
+            over = sorted(session_id for session_id, stray, finished in self.env.cr.fetchall()
+                          if finished or (stray and areas[session_id][1] < stray_before))
             exchanges = self.env["ecom.1c.exchange"]
-            if over and exchanges._importing():  # some request imports: not for these (a request needs its row)
-                held = {session_id for session_id in over if (
+            # this run's alone: the lock check reads each one's folder (thousands after an upgrade)
+            if over[:batch] and exchanges._importing():  # some request imports: not for these (it needs its row)
+                held = {session_id for session_id in over[:batch] if (
                     (session := self.browse(session_id).exists()) and exchanges._importing(session))}
-                over -= held
         removed = 0
-        for session_id in sorted(over)[:batch]:
+        for session_id in over[:batch]:
+            if session_id in held:
+                continue
             try:
                 shutil.rmtree(areas[session_id][0])
                 removed += 1
@@ -178,6 +180,12 @@ class Ecom1cSession(models.Model):
         """The upload areas on disk under this database's folder: ``{session id: (path, when last changed)}``,
         the folders named ``session-<id>`` alone, never a symbolic link; none when it cannot be read."""
         root = self._uploads_root()
+        base = os.path.join(config["data_dir"], "ecom_crm_1c")
+        if os.path.dirname(os.path.normpath(root)) != os.path.normpath(base):
+            # a database's name holding a path's separator or «..» (PostgreSQL takes it, Odoo's manager does not)
+            _logger.warning("1C exchange: the database's name %r names no folder of its own: no upload area removed",
+                            self.env.cr.dbname)
+            return {}
         areas = {}
         try:
             with os.scandir(root) as entries:

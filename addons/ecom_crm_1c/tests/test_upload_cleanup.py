@@ -75,6 +75,28 @@ class TestUploadCleanup(Ecom1cCase):
         self.assertFalse(os.path.exists(self.area(other)))
         self.assertFalse(session.exists(), "the import over, it goes")
 
+    def test_a_batch_a_run_the_rest_left_for_the_next(self):
+        sessions = [self.session(timedelta(hours=2)) for _i in range(3)]
+        with held_by_another_request(self.env, [IMPORT_LOCK]), \
+                patch.object(type(self.env["ecom.1c.exchange"]), "_importing", autospec=True,
+                             side_effect=lambda exchanges, session=None: not session) as importing:
+            self.assertEqual(self.Session._remove_old_uploads(batch=2), (2, 1))
+        self.assertEqual(importing.call_count, 3, "some request imports: the lock checked of this run's two alone")
+        self.assertEqual([os.path.exists(self.area(session)) for session in sessions], [False, False, True])
+        self.assertEqual(self.Session._remove_old_uploads(batch=2), (1, 0))
+        self.assertFalse(os.path.exists(self.area(sessions[2])))
+
+    def test_a_database_name_that_is_no_folder_of_its_own_removes_nothing(self):
+        """PostgreSQL takes any name; one with a separator or «..» would make another folder the database's."""
+        session = self.session(timedelta(hours=2))
+        module = "odoo.addons.ecom_crm_1c.models.ecom_1c_session"
+        for name in ("other/..", "..", "a/b", "."):
+            with patch.object(self.env.cr, "dbname", name), self.assertLogs(module, "WARNING") as logs:
+                self.assertEqual(self.Session._upload_areas(), {})
+            self.assertIn("no upload area removed", logs.output[0])
+        self.Session._remove_old_uploads()
+        self.assertFalse(os.path.exists(self.area(session)), "its own name: removed")
+
     def test_the_days_settings_keeps_the_files(self):
         settings = self.env["res.config.settings"].create({"ecom_1c_keep_uploads_days": 3})
         settings.execute()
