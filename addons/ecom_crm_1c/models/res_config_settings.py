@@ -98,9 +98,12 @@ class ResConfigSettings(models.TransientModel):
             raise ValidationError(self.env._(
                 "The 1C exchange login %s is another exchange's already: each 1C base logs in with a login of "
                 "its own.", self.ecom_1c_login))
+        if self.env.is_system() and self.ecom_1c_keep_uploads_days < 0:
+            raise ValidationError(self.env._(
+                "1C's uploaded files are kept 0 days or more (0: removed once the exchange session is over)."))
         super().set_values()
         if self.env.is_system():
-            self.env["ir.config_parameter"].sudo().set_param(KEEP_UPLOADS, str(max(self.ecom_1c_keep_uploads_days, 0)))
+            self.env["ir.config_parameter"].sudo().set_param(KEEP_UPLOADS, str(self.ecom_1c_keep_uploads_days))
         if self.ecom_1c_password:
             self.env["ir.config_parameter"].sudo().set_param(
                 "ecom_crm_1c.password_hash", CRYPT.hash(self.ecom_1c_password))

@@ -10,6 +10,7 @@ from unittest.mock import patch
 from lxml import etree
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from ..models.ecom_1c_exchange import FILE_LOCK, IMPORT_LOCK
@@ -111,6 +112,9 @@ class TestUploadCleanup(Ecom1cCase):
         self.assertEqual(self.env["res.config.settings"].create({}).ecom_1c_keep_uploads_days, 0, "the form shows 0")
         self.Session._remove_old_uploads()
         self.assertFalse(os.path.exists(self.area(recent)))
+        with self.assertRaisesRegex(ValidationError, "0 days or more"):
+            self.env["res.config.settings"].create({"ecom_1c_keep_uploads_days": -7}).execute()
+        self.assertEqual(self.params.get_param(KEEP_UPLOADS), "0", "nothing written")
         self.params.search([("key", "=", KEEP_UPLOADS)]).unlink()
         self.assertEqual(self.Session._keep_uploads_days(), 7, "a week unless set")
 
