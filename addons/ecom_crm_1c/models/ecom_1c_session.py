@@ -99,7 +99,7 @@ class Ecom1cSession(models.Model):
     def _cron_remove_old_uploads(self):
         """Scheduled: remove what the sessions that are over left on disk and, later, their rows
         (:meth:`_remove_old_uploads`); a batch a run, Odoo's progress running it again for the rest."""
-        done, remaining = self._remove_old_uploads()
+        done, remaining = self._remove_old_uploads(CLEANUP_BATCH)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model

@@ -168,6 +168,20 @@ class TestUploadCleanup(Ecom1cCase):
         cron.method_direct_trigger()
         self.assertFalse(os.path.exists(self.area(session)))
 
+    def test_the_cron_tells_odoo_what_is_left(self):
+        """Odoo's cron runs the action again at once (up to 10 times, a commit between, then as soon as it
+        can) while it notifies some done and some left: every session over goes, a batch a run."""
+        cron = self.env.ref("ecom_crm_1c.ir_cron_remove_old_uploads")
+        sessions = [self.session(timedelta(hours=2)) for _i in range(3)]
+        cron, progress = cron._add_progress()
+        Session = self.Session.with_context(cron.env.context)
+        with patch("odoo.addons.ecom_crm_1c.models.ecom_1c_session.CLEANUP_BATCH", 2):
+            Session._cron_remove_old_uploads()
+            self.assertEqual((progress.done, progress.remaining), (2, 1), "run again")
+            Session._cron_remove_old_uploads()
+        self.assertEqual((progress.done, progress.remaining), (1, 0), "all done: at the next hour")
+        self.assertFalse(any(os.path.exists(self.area(session)) for session in sessions))
+
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestCleanupKeepsTheExport(ProtocolCase):
