@@ -116,9 +116,9 @@ class Ecom1cSession(models.Model):
         seen by this transaction, has a new folder). Only the folders named so directly under this
         database's own (:meth:`_uploads_root`; none when the database's name is no folder of its own
         there), never a symbolic link nor anything else there; a folder that cannot be read or removed
-        is logged and left for the next run. The export of orders reads
-        no session of before (1C's acknowledged position is kept in the company and the system
-        parameters, the session's own only between its query and 1C's success): their rows may go.
+        is logged and left for the next run. The export of orders reads no session of before (1C's
+        acknowledged position is kept in the company and the system parameters, the session's own only
+        between its query and 1C's success): their rows may go.
         Returns ``(upload areas and rows removed, how many are left for the next run)``."""
         keep = timedelta(days=max(self._keep_uploads_days(), 0))
         now = fields.Datetime.now()
