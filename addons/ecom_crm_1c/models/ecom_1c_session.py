@@ -1,13 +1,27 @@
 import hashlib
+import logging
 import os
+import re
 import secrets
 import shutil
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from odoo import api, fields, models
 from odoo.tools import config
 
+from .ecom_1c_exchange import IDLE_MINUTES
+
+_logger = logging.getLogger(__name__)
+
 SESSION_HOURS = 12
+# what 1C uploaded stays this many days after its session is over (Settings; 0: removed once it is over)
+KEEP_UPLOADS = "ecom_crm_1c.keep_uploads_days"
+KEEP_UPLOADS_DEFAULT = 7
+# a session's row stays this many days after it expired (the exchange log's link to it), its files' days if more
+KEEP_ROWS_DAYS = 30
+# the upload areas and the rows one run of the cleanup removes (Odoo commits and runs it again for the rest)
+CLEANUP_BATCH = 500
+UPLOAD_AREA = re.compile(r"session-([1-9][0-9]{0,9})")
 
 
 class Ecom1cSession(models.Model):
@@ -72,9 +86,122 @@ class Ecom1cSession(models.Model):
     def _upload_dir(self):
         """This session's upload area, outside anything Odoo serves."""
         self.ensure_one()
-        path = os.path.join(config["data_dir"], "ecom_crm_1c", self.env.cr.dbname, f"session-{self.id}")
+        path = os.path.join(self._uploads_root(), f"session-{self.id}")
         os.makedirs(path, exist_ok=True)
         return path
+
+    @api.model
+    def _uploads_root(self):
+        """The folder of this database's upload areas (not made here)."""
+        return os.path.join(config["data_dir"], "ecom_crm_1c", self.env.cr.dbname)
+
+    @api.model
+    def _cron_remove_old_uploads(self):
+        """Scheduled: remove what the sessions that are over left on disk and, later, their rows
+        (:meth:`_remove_old_uploads`); a batch a run, Odoo's progress running it again for the rest."""
+        done, remaining = self._remove_old_uploads(CLEANUP_BATCH)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _remove_old_uploads(self, batch=CLEANUP_BATCH):
+        """Remove the upload areas of the sessions over for the days Settings keeps 1C's files
+        (:data:`KEEP_UPLOADS`), and the rows of the sessions expired for :data:`KEEP_ROWS_DAYS` (or
+        those days, if more). A session is over once it expired (1C reaches it no more: a request
+        finds only a live session) an hour ago (:data:`IDLE_MINUTES`: a request still in flight at its
+        end is over) and no exchange of it runs (the closing of abandoned exchanges judges one by its
+        upload area); never while a request of another connection holds the lock of one of its files
+        (imports it, or stores it again: :meth:`ecom.1c.exchange._importing`). A folder of
+        ``session-<id>`` whose session no longer exists (deleted, a database restored from a backup)
+        goes too once unchanged for the session's hours and those days (a session just opened, not yet
+        seen by this transaction, has a new folder). Only the folders named so directly under this
+        database's own (:meth:`_uploads_root`; none when the database's name is no folder of its own
+        there), never a symbolic link nor anything else there; a folder that cannot be read or removed
+        is logged and left for the next run. The export of orders reads no session of before (1C's
+        acknowledged position is kept in the company and the system parameters, the session's own only
+        between its query and 1C's success): their rows may go.
+        Returns ``(upload areas and rows removed, how many are left for the next run)``."""
+        keep = timedelta(days=max(self._keep_uploads_days(), 0))
+        now = fields.Datetime.now()
+        cutoff = now - max(keep, timedelta(minutes=IDLE_MINUTES))
+        areas = self._upload_areas()
+        over, held = [], set()
+        self.env.flush_all()  # the sessions and exchanges as this transaction wrote them (its tests')
+        if areas:
+            self.env.cr.execute("""
+                SELECT area.id, s.id IS NULL,
+                       s.expires_at < %s AND NOT EXISTS (
+                           SELECT FROM ecom_1c_exchange e
+                            WHERE (e.session_id = s.id OR e.id = s.exchange_id) AND e.state = 'running')
+                  FROM unnest(%s::bigint[]) area(id) LEFT JOIN ecom_1c_session s ON s.id = area.id
+            """, [cutoff, sorted(areas)])
+            stray_before = (now - timedelta(hours=SESSION_HOURS) - keep).replace(tzinfo=UTC).timestamp()
+            over = sorted(session_id for session_id, stray, finished in self.env.cr.fetchall()
+                          if finished or (stray and areas[session_id][1] < stray_before))
+            exchanges = self.env["ecom.1c.exchange"]
+            # this run's alone: the lock check reads each one's folder (thousands after an upgrade)
+            if over[:batch] and exchanges._importing():  # some request imports: not for these (it needs its row)
+                held = {session_id for session_id in over[:batch] if (
+                    (session := self.browse(session_id).exists()) and exchanges._importing(session))}
+        removed = 0
+        for session_id in over[:batch]:
+            if session_id in held:
+                continue
+            try:
+                shutil.rmtree(areas[session_id][0])
+                removed += 1
+            except OSError as error:
+                _logger.warning("1C exchange: the upload area %s could not be removed: %s",
+                                areas[session_id][0], error)
+        self.env.cr.execute("""
+            SELECT s.id FROM ecom_1c_session s
+             WHERE s.expires_at < %s AND NOT EXISTS (
+                   SELECT FROM ecom_1c_exchange e
+                    WHERE (e.session_id = s.id OR e.id = s.exchange_id) AND e.state = 'running')
+             ORDER BY s.id LIMIT %s
+        """, [now - max(keep, timedelta(days=KEEP_ROWS_DAYS)) - timedelta(minutes=IDLE_MINUTES), batch + 1])
+        rows = [row[0] for row in self.env.cr.fetchall() if row[0] not in held]
+        self.sudo().browse(rows[:batch]).unlink()
+        if removed or rows:
+            _logger.info("1C exchange: %s upload areas and %s sessions of exchanges over removed",
+                         removed, len(rows[:batch]))
+        return removed + len(rows[:batch]), max(len(over) - batch, 0) + max(len(rows) - batch, 0)
+
+    @api.model
+    def _keep_uploads_days(self):
+        """The days 1C's files stay after their session is over (Settings; 7 unless set, 0 kept as 0)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(KEEP_UPLOADS, KEEP_UPLOADS_DEFAULT)
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return KEEP_UPLOADS_DEFAULT
+
+    @api.model
+    def _upload_areas(self):
+        """The upload areas on disk under this database's folder: ``{session id: (path, when last changed)}``,
+        the folders named ``session-<id>`` alone, never a symbolic link; none when it cannot be read."""
+        root = self._uploads_root()
+        base = os.path.join(config["data_dir"], "ecom_crm_1c")
+        if os.path.dirname(os.path.normpath(root)) != os.path.normpath(base):
+            # a database's name holding a path's separator or «..» (PostgreSQL takes it, Odoo's manager does not)
+            _logger.warning("1C exchange: the database's name %r names no folder of its own: no upload area removed",
+                            self.env.cr.dbname)
+            return {}
+        areas = {}
+        try:
+            with os.scandir(root) as entries:
+                for entry in entries:
+                    match = UPLOAD_AREA.fullmatch(entry.name)
+                    try:
+                        if match and entry.is_dir(follow_symlinks=False):
+                            areas[int(match[1])] = (entry.path, entry.stat(follow_symlinks=False).st_mtime)
+                    except OSError as error:
+                        _logger.warning("1C exchange: the upload area %s could not be read: %s", entry.path, error)
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            _logger.warning("1C exchange: the upload areas of %s could not be read: %s", root, error)
+            return {}
+        return areas
 
     def _clear_uploads(self):
         for session in self:

@@ -3,6 +3,7 @@ from passlib.context import CryptContext
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .ecom_1c_session import KEEP_UPLOADS
 from .ir_http import ROUTES
 
 CRYPT = CryptContext(schemes=["pbkdf2_sha512"], deprecated="auto")
@@ -41,6 +42,11 @@ class ResConfigSettings(models.TransientModel):
         "Largest exchange (MB)", config_parameter="ecom_crm_1c.exchange_limit_mb", default=8192,
         help="All the files of one exchange together (catalog, offers, images, zip archives once unpacked), "
              "on the server's disk.", groups=ADMINS)
+    ecom_1c_keep_uploads_days = fields.Integer(
+        "Keep 1C's uploaded files (days)",
+        help="What 1C sent (catalog, offers, images) stays on the server's disk this many days after its exchange "
+             "session is over, to look at when something went wrong; then it is removed. 0: removed once the "
+             "session is over.", groups=ADMINS)  # stored by hand: a parameter field of 0 would store nothing
 
     ecom_1c_use_zip = fields.Boolean(
         "Accept zip archives from 1C", config_parameter="ecom_crm_1c.use_zip",
@@ -81,13 +87,23 @@ class ResConfigSettings(models.TransientModel):
                 del values[name]
         return values
 
+    def get_values(self):
+        values = super().get_values()
+        values["ecom_1c_keep_uploads_days"] = self.env["ecom.1c.session"]._keep_uploads_days()
+        return values
+
     def set_values(self):
         if self.ecom_1c_login and self.env["res.company"].sudo().search_count(
                 [("ecom_1c_login", "=", self.ecom_1c_login)]):  # checked before anything is written
             raise ValidationError(self.env._(
                 "The 1C exchange login %s is another exchange's already: each 1C base logs in with a login of "
                 "its own.", self.ecom_1c_login))
+        if self.env.is_system() and self.ecom_1c_keep_uploads_days < 0:
+            raise ValidationError(self.env._(
+                "1C's uploaded files are kept 0 days or more (0: removed once the exchange session is over)."))
         super().set_values()
+        if self.env.is_system():
+            self.env["ir.config_parameter"].sudo().set_param(KEEP_UPLOADS, str(self.ecom_1c_keep_uploads_days))
         if self.ecom_1c_password:
             self.env["ir.config_parameter"].sudo().set_param(
                 "ecom_crm_1c.password_hash", CRYPT.hash(self.ecom_1c_password))

@@ -3,15 +3,18 @@
 - :func:`path`, :func:`read`: the fixture files of tests/data/ (sources in tests/data/SOURCES.md);
 - :func:`big_catalog`, :func:`offers_package`: generated files, as big as a test needs;
 - :func:`sell_in_roubles`: the store in roubles, as the real files' shops;
+- :func:`held_by_another_request`: an import lock of the controller held by another connection;
 - :class:`Ecom1cCase`: a salesperson and a 1C exchange manager;
 - :class:`ImporterCase`: the importer and the products it makes, without HTTP;
 - :class:`ProtocolCase`: /1c_exchange driven the way 1C drives it.
 """
 
 import base64
+import contextlib
 import io
 import os
 
+from odoo import sql_db
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
@@ -99,6 +102,22 @@ def priced_offers_package(types, prices):
                        '<ПакетПредложений СодержитТолькоИзменения="true"><Ид>p</Ид>'
                        f"<ТипыЦен>{declared}</ТипыЦен><Предложения>{given}</Предложения>"
                        "</ПакетПредложений></КоммерческаяИнформация>").encode())
+
+
+@contextlib.contextmanager
+def held_by_another_request(env, key):
+    """The controller's advisory lock ``key`` (``[IMPORT_LOCK]``, or a file's ``[FILE_LOCK, text]``) held by a
+    request importing, on a connection of its own, while the block runs."""
+    other = sql_db.db_connect(env.cr.dbname).cursor()
+    try:
+        if len(key) == 1:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", key)
+        else:
+            other.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)
+        yield
+    finally:
+        other.rollback()
+        other.close()
 
 
 class Ecom1cCase(TransactionCase):

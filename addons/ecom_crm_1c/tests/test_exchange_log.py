@@ -1,4 +1,3 @@
-import contextlib
 import os
 from datetime import datetime
 
@@ -12,7 +11,7 @@ from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
 from ..models.ecom_1c_exchange import FILE_LOCK, IMPORT_LOCK
-from .common import Ecom1cCase
+from .common import Ecom1cCase, held_by_another_request
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -173,20 +172,8 @@ class TestAbandonedExchanges(Ecom1cCase):
         self.assertEqual((exchange.state, exchange.date_end), ("interrupted", datetime(2026, 11, 20, 10, 0)),
                          "its file left unimported")
 
-    @contextlib.contextmanager
     def held_by_another_request(self, key):
-        """The controller's advisory lock ``key`` (``[IMPORT_LOCK]``, or a file's ``[FILE_LOCK, text]``) held
-        by a request importing, on a connection of its own, while the block runs."""
-        other = sql_db.db_connect(self.env.cr.dbname).cursor()
-        try:
-            if len(key) == 1:
-                other.execute("SELECT pg_advisory_xact_lock(%s)", key)
-            else:
-                other.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)
-            yield
-        finally:
-            other.rollback()
-            other.close()
+        return held_by_another_request(self.env, key)
 
     def test_nothing_is_closed_while_an_import_runs_in_some_request(self):
         """An import step holds its request open as long as it takes: the controller's locks tell, the import
