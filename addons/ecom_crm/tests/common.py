@@ -83,7 +83,7 @@ def cut_list_headers(env, view, lang="ru_RU"):
     own = None if root == view else {node.get("name") for node in etree.fromstring(view.arch).iter("field")
                                      if not node.get("position")}  # a field it places its own after is not its
     cut = []
-    for node in arch.xpath("/list/field"):
+    for node in arch.xpath("/list/field"):  # a hidden column, a handle's or one without label shows no header
         name = node.get("name")
         if node.get("column_invisible") in ("1", "True", "true") or node.get("nolabel") == "1" \
                 or node.get("widget") == "handle" \
