@@ -65,7 +65,7 @@ class EcomCall(models.Model):
             call.display_name = call.caller or (self.env._("Hidden number") if call.hidden_caller else "")
 
     @api.depends("lead_id", "partner_id")
-    @api.depends_context("uid")
+    @api.depends_context("uid", "allowed_company_ids")  # the companies' rules read the companies chosen
     def _compute_readable(self):
         leads = self.lead_id._filtered_access("read")
         partners = self.partner_id._filtered_access("read")

@@ -62,6 +62,20 @@ class TestCallLogTour(HttpCase):
                          (False, True))
         self.start_tour("/odoo/action-ecom_crm.ecom_call_action", "ecom_crm_call_form", login="ecom_call_salesman")
 
+    def test_a_calls_request_is_linked_in_the_companies_chosen(self):
+        """Multi-company: the call's form links a request of the second store only while that store is among the
+        companies the reader chose (the companies' rule of crm.lead), computed for each choice anew."""
+        second = self.env["res.company"].create({"name": "Второй магазин"})
+        self.salesman.company_ids += second
+        lead = self.env["crm.lead"].create({"name": "Заявка второго магазина", "company_id": second.id,
+                                            "user_id": self.salesman.id})
+        call = self.env["ecom.call"].create({"call_id": "mc-1", "caller": "+79161234567", "direction": "in",
+                                             "state": "finished", "user_id": self.salesman.id, "lead_id": lead.id})
+        call = call.with_user(self.salesman)
+        self.assertFalse(call.with_context(allowed_company_ids=self.env.company.ids).lead_readable)
+        self.assertTrue(call.with_context(allowed_company_ids=(self.env.company + second).ids).lead_readable)
+        self.assertFalse(call.with_context(allowed_company_ids=self.env.company.ids).lead_readable)
+
     def test_another_salespersons_request_is_not_theirs_to_log(self):
         Wizard = self.env["ecom.call.log.wizard"].with_user(self.other)
         with self.assertRaises(AccessError):
