@@ -66,7 +66,8 @@ class EcomReportCohort(models.Model):
                                            ecom_ratio=("revenue", "customer_count", 1),
                                            help="Lifetime revenue incl. VAT / customers acquired.")
     cac = fields.Monetary("Acquisition cost per customer (CAC)", readonly=True, aggregator="ecom_ratio",
-                          ecom_ratio=("spend", "customer_count", 1))
+                          ecom_ratio=("spend", "customer_count", 1),
+                          help="Customer acquisition cost: the month's ad spend / customers acquired.")
     lifetime_romi = fields.Float(
         "Lifetime ROMI (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
         ecom_ratio=("revenue", "spend", 100, -100),
