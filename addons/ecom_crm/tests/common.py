@@ -42,7 +42,9 @@ def credit_note(invoice, price=None, quantity=None, post=True):
     return note
 
 
-# Odoo 18's list header: Roboto bold, 14 px, cut with «…» at its column's width (the cell's padding is outside it)
+# Odoo 18's list header: 14 px, weight 500 ($font-weight-bold is $o-font-weight-medium) in the system's sans-serif
+# (Segoe UI, SF Pro, Roboto...: Roboto's measured here), cut with «…» at its column's width (the cell's padding is
+# outside it). The column the list is sorted by shows its caret over the last 16 px of that width: not measured.
 HEADER_FONT = "web/static/fonts/google/Roboto/Roboto-{}.ttf"
 # the widths web/static/src/views/list/column_width_hook.js (FIELD_WIDTHS) fixes per widget or field type; a
 # column of another type (char, many2one, selection...) or widget has a minimum and grows with the table
@@ -51,7 +53,7 @@ FIXED_WIDTHS = {"integer": 71, "float": 93, "monetary": 105, "boolean": 100}
 
 def header_length(label, bold=True):
     """How wide ``label`` is drawn in a list's header (or, not ``bold``, in its cells), in px."""
-    return ImageFont.truetype(file_path(HEADER_FONT.format("Bold" if bold else "Regular")), 14).getlength(label)
+    return ImageFont.truetype(file_path(HEADER_FONT.format("Medium" if bold else "Regular")), 14).getlength(label)
 
 
 def column_width(node, field, lang_date_format="%d.%m.%Y", lang_time_format="%H:%M:%S"):
