@@ -72,29 +72,37 @@ def column_width(node, field, lang_date_format="%d.%m.%Y", lang_time_format="%H:
 
 
 def cut_list_headers(env, view, lang="ru_RU"):
-    """The headers ``view`` (a list ir.ui.view) cuts in ``lang``: (field, label, its length, its column's width)
-    of each column shown or optional whose label is longer than the width its type or ``width`` fixes. A view
-    that extends another's list is read whole, but only for the columns it names."""
+    """The headers ``view`` (a list ir.ui.view, or a form's: the lists of its one2many and many2many fields)
+    cuts in ``lang``: (field, label, its length, its column's width) of each column shown or optional whose label
+    is longer than the width its type or ``width`` fixes. A view that extends another is read whole, but only
+    for the columns it names (in a form: those of the lists of the fields it names, too)."""
     root = view
     while root.inherit_id and root.mode == "extension":
         root = root.inherit_id
-    result = env[view.model].with_context(lang=lang).get_views([(root.id, "list")])
-    arch = etree.fromstring(result["views"]["list"]["arch"])
-    fields = result["models"][view.model]["fields"]
+    result = env[view.model].with_context(lang=lang).get_views([(root.id, view.type)])
+    arch = etree.fromstring(result["views"][view.type]["arch"])
     language = env["res.lang"]._lang_get(lang)
     own = None if root == view else {node.get("name") for node in etree.fromstring(view.arch).iter("field")
                                      if not node.get("position")}  # a field it places its own after is not its
+    if view.type == "list":
+        lists = [(arch, view.model, own)]
+    else:  # a form's lists: (the list, its records' model, the columns to measure)
+        lists = [(x2m.find("list"), result["models"][view.model]["fields"][x2m.get("name")]["relation"],
+                  None if own is None or x2m.get("name") in own else own)
+                 for x2m in arch.xpath("//field[list][not(ancestor::field)]")]  # not those of a line's own form
     cut = []
-    for node in arch.xpath("/list/field"):  # a hidden column, a handle's or one without label shows no header
-        name = node.get("name")
-        if node.get("column_invisible") in ("1", "True", "true") or node.get("nolabel") == "1" \
-                or node.get("widget") == "handle" \
-                or (own is not None and name not in own):
-            continue
-        width = column_width(node, fields[name], language.date_format, language.time_format)
-        label = node.get("string") or fields[name]["string"]
-        if width is not None and header_length(label) > width:
-            cut.append((name, label, round(header_length(label)), width))
+    for table, model, names in lists:
+        fields = result["models"][model]["fields"]
+        for node in table.xpath("./field"):  # a hidden column, a handle's or one without label shows no header
+            name = node.get("name")
+            if node.get("column_invisible") in ("1", "True", "true") or node.get("nolabel") == "1" \
+                    or node.get("widget") == "handle" \
+                    or (names is not None and name not in names):
+                continue
+            width = column_width(node, fields[name], language.date_format, language.time_format)
+            label = node.get("string") or fields[name]["string"]
+            if width is not None and header_length(label) > width:
+                cut.append((name, label, round(header_length(label)), width))
     return cut
 
 
