@@ -146,7 +146,7 @@ class TestMarginAtTheTimeOfTheSale(ReportCase):
         """A list cuts a header longer than its column («Валовая прибыль (без…», «Gross margin (with…»): the
         money columns whose label says whether VAT is in (Odoo gives a money column 105 px, a number's 93,
         unless the view sets its width) show their whole label, in English as in Russian, measured in the
-        list's header font (Roboto, bold, 14 px)."""
+        list's header font (Roboto, 14 px, weight 500)."""
         lists = {"ecom.report.sales": ("revenue", "revenue_untaxed", "margin_base", "margin"),
                  "ecom.report.cohort": ("revenue", "revenue_untaxed"),
                  "ecom.report.channel": ("revenue", "revenue_untaxed"),
