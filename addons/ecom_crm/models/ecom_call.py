@@ -49,6 +49,10 @@ class EcomCall(models.Model):
     # somebody else since (a manager chose) is not taken from them
     lead_user_id = fields.Many2one("res.users", "Request's salesperson by the call", readonly=True)
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
+    # the call's form links its customer and request only for a reader who may open them: a salesperson sees
+    # a call they made to another's customer (the rules), whose name Odoo reads for them, not their card
+    lead_readable = fields.Boolean("Request readable", compute="_compute_readable")
+    partner_readable = fields.Boolean("Customer readable", compute="_compute_readable")
 
     _sql_constraints = [
         ("call_unique", "UNIQUE(source_id, call_id)", "A call is reported once per telephony source."),
@@ -59,6 +63,15 @@ class EcomCall(models.Model):
     def _compute_display_name(self):
         for call in self:
             call.display_name = call.caller or (self.env._("Hidden number") if call.hidden_caller else "")
+
+    @api.depends("lead_id", "partner_id")
+    @api.depends_context("uid", "allowed_company_ids")  # the companies' rules read the companies chosen
+    def _compute_readable(self):
+        leads = self.lead_id._filtered_access("read")
+        partners = self.partner_id._filtered_access("read")
+        for call in self:
+            call.lead_readable = bool(call.lead_id) and call.lead_id in leads
+            call.partner_readable = bool(call.partner_id) and call.partner_id in partners
 
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
         """The calls list shows the number as display_name («Hidden number» for a withheld one): sorting that

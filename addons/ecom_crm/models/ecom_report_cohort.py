@@ -48,13 +48,19 @@ class EcomReportCohort(models.Model):
              "too (unknown, not free).")
     repeat_3m = fields.Integer("Bought again within 3 months", readonly=True, aggregator="sum",
                                 help="Of the customers of 3 months and more (whose window has passed).")
-    matured_3m = fields.Integer("Customers of 3 months and more", readonly=True, aggregator="sum")
+    matured_3m = fields.Integer("Customers of 3 months and more", readonly=True, aggregator="sum",
+                                 help="Customers whose first purchase is 3 months old or more: those who had the "
+                                      "time to buy again within 3 months.")
     repeat_6m = fields.Integer("Bought again within 6 months", readonly=True, aggregator="sum",
                                 help="Of the customers of 6 months and more (whose window has passed).")
-    matured_6m = fields.Integer("Customers of 6 months and more", readonly=True, aggregator="sum")
+    matured_6m = fields.Integer("Customers of 6 months and more", readonly=True, aggregator="sum",
+                                 help="Customers whose first purchase is 6 months old or more: those who had the "
+                                      "time to buy again within 6 months.")
     repeat_12m = fields.Integer("Bought again within 12 months", readonly=True, aggregator="sum",
                                 help="Of the customers of 12 months and more (whose window has passed).")
-    matured_12m = fields.Integer("Customers of 12 months and more", readonly=True, aggregator="sum")
+    matured_12m = fields.Integer("Customers of 12 months and more", readonly=True, aggregator="sum",
+                                 help="Customers whose first purchase is 12 months old or more: those who had the "
+                                      "time to buy again within 12 months.")
     # ratios of the group's sums (no columns: see ecom.report.mixin)
     repeat_3m_share = fields.Float("Repeat in 3 months (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
                                    ecom_ratio=("repeat_3m", "matured_3m", 100))
@@ -66,7 +72,8 @@ class EcomReportCohort(models.Model):
                                            ecom_ratio=("revenue", "customer_count", 1),
                                            help="Lifetime revenue incl. VAT / customers acquired.")
     cac = fields.Monetary("Acquisition cost per customer (CAC)", readonly=True, aggregator="ecom_ratio",
-                          ecom_ratio=("spend", "customer_count", 1))
+                          ecom_ratio=("spend", "customer_count", 1),
+                          help="Customer acquisition cost: the month's ad spend / customers acquired.")
     lifetime_romi = fields.Float(
         "Lifetime ROMI (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
         ecom_ratio=("revenue", "spend", 100, -100),

@@ -59,7 +59,9 @@ class EcomReportFunnel(models.Model):
     sale_rate = fields.Float("Request to sale (%)", readonly=True, aggregator="ecom_ratio",
                              ecom_ratio=("sales", "requests", 100))
     # time in stage
-    hours = fields.Float("Average hours in stage", readonly=True, aggregator="avg")
+    hours = fields.Float("Average hours in stage", readonly=True, aggregator="avg",
+                         help="Hours the request spent in the stage (a stay that ended): the request's own on its "
+                              "row, their average in a group or a total.")
     median_hours = fields.Float("Median hours in stage", readonly=True, aggregator="ecom_percentile",
                                 ecom_percentile=("hours", 0.5))
     p90_hours = fields.Float("90th percentile of hours in stage", readonly=True, aggregator="ecom_percentile",

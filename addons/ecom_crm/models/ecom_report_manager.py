@@ -53,7 +53,10 @@ class EcomReportManager(models.Model):
     response_rate = fields.Float("Answered (%)", readonly=True, aggregator="ecom_ratio",
                                  ecom_ratio=("responded", "requests", 100))
     first_response_date = fields.Datetime("First response", readonly=True)
-    response_hours = fields.Float("Average first response (h)", readonly=True, aggregator="avg")
+    response_hours = fields.Float(
+        "Average first response (h)", readonly=True, aggregator="avg",
+        help="Hours from the request's arrival to its salesperson's first response: the request's own on its row, "
+             "their average in a group or a total.")
     median_response_hours = fields.Float("Median first response (h)", readonly=True, aggregator="ecom_percentile",
                                          ecom_percentile=("response_hours", 0.5))
     p90_response_hours = fields.Float("90th percentile of first response (h)", readonly=True,

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import polib
 from freezegun import freeze_time
+from lxml import etree
+from PIL import ImageFont
 
 from odoo import sql_db
 from odoo.tests import HttpCase, TransactionCase, new_test_user
@@ -59,6 +61,70 @@ def raw_post(base_url, path, headers, body, read_all=False, cut=False):
             if not read_all:
                 break
     return received.decode("utf-8", "replace")
+
+
+# Odoo 18's list header: 14 px, weight 500 ($font-weight-bold is $o-font-weight-medium) in the system's sans-serif
+# (Segoe UI, SF Pro, Roboto...: Roboto's measured here), cut with «…» at its column's width (the cell's padding is
+# outside it). The column the list is sorted by shows its caret over the last 16 px of that width: not measured.
+HEADER_FONT = "web/static/fonts/google/Roboto/Roboto-{}.ttf"
+# the widths web/static/src/views/list/column_width_hook.js (FIELD_WIDTHS) fixes per widget or field type; a
+# column of another type (char, many2one, selection...) or widget has a minimum and grows with the table
+FIXED_WIDTHS = {"integer": 71, "float": 93, "monetary": 105, "boolean": 100}
+
+
+def header_length(label, bold=True):
+    """How wide ``label`` is drawn in a list's header (or, not ``bold``, in its cells), in px."""
+    return ImageFont.truetype(file_path(HEADER_FONT.format("Medium" if bold else "Regular")), 14).getlength(label)
+
+
+def column_width(node, field, lang_date_format="%d.%m.%Y", lang_time_format="%H:%M:%S"):
+    """The width Odoo 18's list gives the column of ``node`` (a ``<field>`` of a list's arch, ``field`` its
+    description): its ``width``, else the one its widget or type fixes (a date's or datetime's: as wide as a
+    date written in the language's format, plus 5 %), else None: the column takes the room it needs."""
+    if node.get("width"):
+        return int(node.get("width").removesuffix("px"))
+    kind = node.get("widget") or field["type"]
+    if kind in ("date", "datetime") and (node.get("widget") in (None, "date", "datetime")):
+        show_time = kind == "datetime" and "'show_time': False" not in (node.get("options") or "")
+        sample = datetime(2017, 1, 1, 8).strftime(
+            f"{lang_date_format} {lang_time_format}" if show_time else lang_date_format)
+        return -(-header_length(sample, bold=False) * 105 // 100)
+    return FIXED_WIDTHS.get(kind)
+
+
+def cut_list_headers(env, view, lang="ru_RU"):
+    """The headers ``view`` (a list ir.ui.view, or a form's: the lists of its one2many and many2many fields)
+    cuts in ``lang``: (field, label, its length, its column's width) of each column shown or optional whose label
+    is longer than the width its type or ``width`` fixes. A view that extends another is read whole, but only
+    for the columns it names (in a form: those of the lists of the fields it names, too)."""
+    root = view
+    while root.inherit_id and root.mode == "extension":
+        root = root.inherit_id
+    result = env[view.model].with_context(lang=lang).get_views([(root.id, view.type)])
+    arch = etree.fromstring(result["views"][view.type]["arch"])
+    language = env["res.lang"]._lang_get(lang)
+    own = None if root == view else {node.get("name") for node in etree.fromstring(view.arch).iter("field")
+                                     if not node.get("position")}  # a field it places its own after is not its
+    if view.type == "list":
+        lists = [(arch, view.model, own)]
+    else:  # a form's lists: (the list, its records' model, the columns to measure)
+        lists = [(x2m.find("list"), result["models"][view.model]["fields"][x2m.get("name")]["relation"],
+                  None if own is None or x2m.get("name") in own else own)
+                 for x2m in arch.xpath("//field[list][not(ancestor::field)]")]  # not those of a line's own form
+    cut = []
+    for table, model, names in lists:
+        fields = result["models"][model]["fields"]
+        for node in table.xpath("./field"):  # a hidden column, a handle's or one without label shows no header
+            name = node.get("name")
+            if node.get("column_invisible") in ("1", "True", "true") or node.get("nolabel") == "1" \
+                    or node.get("widget") == "handle" \
+                    or (names is not None and name not in names):
+                continue
+            width = column_width(node, fields[name], language.date_format, language.time_format)
+            label = node.get("string") or fields[name]["string"]
+            if width is not None and header_length(label) > width:
+                cut.append((name, label, round(header_length(label)), width))
+    return cut
 
 
 class EcomCrmCase(TransactionCase):

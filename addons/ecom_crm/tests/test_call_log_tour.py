@@ -39,6 +39,43 @@ class TestCallLogTour(HttpCase):
         self.assertEqual(again.summary, "Позвонить ещё раз +79161234567: не ответили")
         self.start_tour(f"/odoo/res.partner/{self.customer.id}", "ecom_crm_call_timeline", login="ecom_call_salesman")
 
+    def test_open_a_call_from_the_journal(self):
+        """Calls ▸ a row opens the call's form, read-only, in Russian: its number as title («Скрытый номер» for a
+        withheld one), who talked, the recording; its customer and request as links, but not the request of
+        another salesperson the rules keep from them (a call they made to it), nor a call of that request."""
+        other_customer = self.env["res.partner"].create({"name": "Сидоров Иван", "user_id": self.other.id})
+        other_lead = self.env["crm.lead"].create({"name": "Чужая заявка", "type": "opportunity",
+                                                  "partner_id": other_customer.id, "user_id": self.other.id})
+        Call = self.env["ecom.call"]
+        Call.create({"call_id": "form-1", "caller": "+79161234567", "called": "+74951234567", "direction": "in",
+                     "state": "finished", "duration": 185, "user_id": self.salesman.id, "lead_id": self.lead.id,
+                     "partner_id": self.customer.id, "started_at": "2026-12-01 10:00:00",
+                     "recording_url": "https://records.example.ru/call-1.mp3"})
+        made = Call.create({"call_id": "form-2", "caller": "+79037770000", "direction": "out", "state": "finished",
+                            "user_id": self.salesman.id, "lead_id": other_lead.id, "partner_id": other_customer.id,
+                            "started_at": "2026-12-01 09:00:00"})
+        Call.create({"call_id": "form-3", "hidden_caller": True, "direction": "in", "state": "answered",
+                     "user_id": self.salesman.id, "started_at": "2026-12-01 08:00:00"})
+        Call.create({"call_id": "form-4", "caller": "+79035550000", "direction": "in", "state": "finished",
+                     "user_id": self.other.id, "lead_id": other_lead.id, "partner_id": other_customer.id})
+        self.assertEqual((made.with_user(self.salesman).lead_readable, made.with_user(self.other).lead_readable),
+                         (False, True))
+        self.start_tour("/odoo/action-ecom_crm.ecom_call_action", "ecom_crm_call_form", login="ecom_call_salesman")
+
+    def test_a_calls_request_is_linked_in_the_companies_chosen(self):
+        """Multi-company: the call's form links a request of the second store only while that store is among the
+        companies the reader chose (the companies' rule of crm.lead), computed for each choice anew."""
+        second = self.env["res.company"].create({"name": "Второй магазин"})
+        self.salesman.company_ids += second
+        lead = self.env["crm.lead"].create({"name": "Заявка второго магазина", "company_id": second.id,
+                                            "user_id": self.salesman.id})
+        call = self.env["ecom.call"].create({"call_id": "mc-1", "caller": "+79161234567", "direction": "in",
+                                             "state": "finished", "user_id": self.salesman.id, "lead_id": lead.id})
+        call = call.with_user(self.salesman)
+        self.assertFalse(call.with_context(allowed_company_ids=self.env.company.ids).lead_readable)
+        self.assertTrue(call.with_context(allowed_company_ids=(self.env.company + second).ids).lead_readable)
+        self.assertFalse(call.with_context(allowed_company_ids=self.env.company.ids).lead_readable)
+
     def test_another_salespersons_request_is_not_theirs_to_log(self):
         Wizard = self.env["ecom.call.log.wizard"].with_user(self.other)
         with self.assertRaises(AccessError):

@@ -2,7 +2,7 @@ import io
 
 from psycopg2.extras import Json
 
-from odoo.addons.ecom_crm.tests.common import untranslated_terms
+from odoo.addons.ecom_crm.tests.common import cut_list_headers, untranslated_terms
 from odoo.modules.migration import load_script
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import trans_export
@@ -12,6 +12,24 @@ from odoo.tools.translate import trans_export
 class TestI18n(TransactionCase):
     def test_everything_is_translated_into_russian(self):
         self.assertEqual(untranslated_terms(self.env, "ecom_crm"), [], "add these terms to i18n/ru.po")
+
+    def test_every_russian_list_header_fits_its_column(self):
+        """Odoo's list cuts a header to its column's width («Рекламные р…», «Средний пе…», «Просроч…» in the owner's
+        reports): every column of every list view of the three addons, and of the lists in their forms (an
+        extension of another's view: the columns it adds) whose width is fixed (its ``width``, or the one Odoo
+        gives a number, an amount, a date, a checkbox) shows its whole Russian header."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        addons = self.env["ir.module.module"].search([("name", "in", ("ecom_crm", "ecom_crm_1c", "ecom_crm_scoring")),
+                                                      ("state", "=", "installed")]).mapped("name")
+        # the shipped Russian, not the one an upgraded database kept
+        self.env["ir.module.module"]._load_module_terms(addons, ["ru_RU"], overwrite=True)
+        ours = self.env["ir.model.data"].search([("module", "in", addons), ("model", "=", "ir.ui.view")])
+        views = self.env["ir.ui.view"].browse(ours.mapped("res_id")).filtered(
+            lambda view: view.type in ("list", "form"))
+        self.assertGreaterEqual(set(views.mapped("model")), {"ecom.report.channel", "ecom.report.manager",
+                                                              "ecom.report.cohort", "ecom.call", "ecom.intake.request"})
+        cut = [(view.xml_id, *column) for view in views for column in cut_list_headers(self.env, view)]
+        self.assertEqual(cut, [], "widen the column (width) or say it shorter in i18n/ru.po")
 
     def test_every_file_gives_its_terms_to_the_export(self):
         """Odoo's export reads the arguments of ``_()`` as literals: an f-string there (a name in it) stops

@@ -92,3 +92,94 @@ registry.category("web_tour.tours").add("ecom_crm_call_timeline", {
         },
     ],
 });
+
+// the calls journal opens a call: its form, in Russian, read-only; the request and the customer linked when
+// the salesperson may open them, not for a call they made to another salesperson's customer
+const CALL_FORM = ".o_form_view .o_form_sheet";
+registry.category("web_tour.tours").add("ecom_crm_call_form", {
+    steps: () => [
+        {
+            trigger: ".o_list_view thead:contains('Номер клиента')",
+            content: "the calls journal, in Russian",
+        },
+        {
+            trigger: ".o_list_view:not(:has(.o_data_row:contains('+79035550000')))",
+            content: "not the calls of another salesperson's request",
+        },
+        {
+            trigger: ".o_list_view .o_data_row td[name=display_name]:contains('+79161234567')",
+            content: "a row opens its call",
+            run: "click",
+        },
+        {
+            trigger: `${CALL_FORM} h1:contains('+79161234567')`,
+            content: "titled by the customer's number",
+        },
+        {
+            trigger: `${CALL_FORM} .o_field_widget[name=direction]:contains('Входящий')`,
+        },
+        {
+            trigger: `${CALL_FORM} .o_field_widget[name=state]:contains('Завершён')`,
+        },
+        {
+            trigger: `${CALL_FORM} .o_field_widget[name=called]:contains('+74951234567')`,
+        },
+        {
+            trigger: `${CALL_FORM} .o_field_widget[name=user_id]:contains('Ольга Звонкова')`,
+        },
+        {
+            trigger: `${CALL_FORM} .o_field_widget[name=duration]:contains('185')`,
+        },
+        {
+            trigger: `${CALL_FORM} .o_field_widget[name=recording_url] a[target=_blank][href='https://records.example.ru/call-1.mp3']`,
+            content: "the recording opens in a new tab",
+        },
+        {
+            trigger: `${CALL_FORM} .o_field_widget[name=partner_id] a:contains('Иванова Мария')`,
+            content: "the customer, a link",
+        },
+        {
+            trigger: `${CALL_FORM} .o_field_widget[name=lead_id] a:contains('Коляска для звонка')`,
+            content: "the request, a link",
+        },
+        {
+            trigger: `${CALL_FORM} label:contains('Номер магазина')`,
+        },
+        {
+            trigger: `${CALL_FORM}:not(:has(.o_field_widget[name=company_id]))`,
+            content: "one company: no company shown",
+        },
+        {
+            trigger: `.o_form_view:not(:has(.o_form_button_save)) .o_breadcrumb:contains('Звонки')`,
+            content: "read-only",
+        },
+        {
+            trigger: ".o_pager_next",
+            content: "the next call: one the salesperson made to another salesperson's request",
+            run: "click",
+        },
+        {
+            trigger: `${CALL_FORM} h1:contains('+79037770000')`,
+        },
+        {
+            trigger: `${CALL_FORM} .o_field_widget[name=partner_id] a:contains('Сидоров Иван')`,
+            content: "the customer, whom every salesperson may read",
+        },
+        {
+            trigger: `${CALL_FORM}:not(:has(.o_field_widget[name=lead_id]))`,
+            content: "another's request: no link to open",
+        },
+        {
+            trigger: ".o_pager_next",
+            run: "click",
+        },
+        {
+            trigger: `${CALL_FORM} h1:contains('Скрытый номер')`,
+            content: "a withheld number says so",
+        },
+        {
+            trigger: `${CALL_FORM}:not(:has(.o_field_widget[name=caller])):not(:has(.o_field_widget[name=partner_id]))`,
+            content: "no number, nobody to link",
+        },
+    ],
+});
