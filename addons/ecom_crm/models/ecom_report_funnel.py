@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .ecom_report_mixin import order_refunds
+from .ecom_report_mixin import order_measures
 
 
 class EcomReportFunnel(models.Model):
@@ -112,10 +112,8 @@ class EcomReportFunnel(models.Model):
                 -- the request's confirmed orders, those refused at delivery too: a request whose only
                 -- parcel came back realised nothing (not its expected revenue, as one without orders)
                 SELECT so.opportunity_id AS lead_id,
-                       sum(CASE WHEN so.ecom_status IS DISTINCT FROM 'returned'
-                                THEN (so.amount_total - coalesce(rf.refunded, 0))
-                                     / coalesce(nullif(so.currency_rate, 0), 1)
-                                ELSE 0 END) AS amount
+                       sum(CASE WHEN so.ecom_status IS DISTINCT FROM 'returned' THEN %(revenue)s ELSE 0 END)
+                       AS amount
                   FROM sale_order so
                   LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
                  WHERE so.state = 'sale' AND so.opportunity_id IS NOT NULL %(o_only)s
@@ -150,7 +148,7 @@ class EcomReportFunnel(models.Model):
               FROM r
           ORDER BY create_date, lead_id, rk
         """, h_only=where("h.lead_id"), o_only=where("so.opportunity_id"), l_only=where("l.id"),
-            refunds=order_refunds(where("so.opportunity_id")),
+            **order_measures(where("so.opportunity_id")),
             day=self._ecom_day_sql(SQL("create_date"), SQL("company_id"))))
         return self.env.cr.rowcount
 

@@ -372,7 +372,7 @@ class EcomReportTable(models.AbstractModel):
 
     @contextmanager
     def _ecom_rollup_forgetting(self, column, ids):
-        """Around a deletion of requests or orders (``column``: their column in the reports): their
+        """Around a deletion of requests, orders or calls (``column``: their column in the reports): their
         rows leave with them (``ON DELETE CASCADE``), their days of the rollups are rebuilt after."""
         days = {}
         if ids:

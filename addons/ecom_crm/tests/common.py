@@ -168,6 +168,12 @@ class EcomCrmCase(TransactionCase):
         return {"phone": "+79161234567", "ecom_delivery_street": "ул. Ленина, д. 1, кв. 2",
                 "ecom_delivery_zip": "101000", "ecom_delivery_date": "2026-12-01 10:00:00"}
 
+    @classmethod
+    def _vat(cls):
+        """«НДС 20%» added to the price (a price without VAT, as a store's B2B price list has it)."""
+        return cls.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
+                                              "type_tax_use": "sale", "price_include_override": "tax_excluded"})
+
 
 class IntakeCase(HttpCase):
     @classmethod

@@ -296,9 +296,7 @@ class TestOwnerDashboard(ReportCase):
         revenue incl. VAT, as the ad spend they are set against is."""
         lead = self._request(datetime(2026, 11, 10, 9), self.yandex, team=self.team_a)
         order = self._dated_order(lead, 1000, datetime(2026, 11, 12, 9))
-        order.order_line.tax_id = self.env["account.tax"].create({
-            "name": "НДС 20%", "amount": 20, "amount_type": "percent", "type_tax_use": "sale",
-            "price_include_override": "tax_excluded"})
+        order.order_line.tax_id = self._vat()
         self.assertEqual((order.amount_untaxed, order.amount_total), (1000, 1200))
         self.env["ecom.report.matview"]._ecom_refresh_all()
         kpis = self.kpis(self.reader())

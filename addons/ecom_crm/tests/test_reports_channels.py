@@ -58,12 +58,6 @@ class ReportCase(EcomCrmCase):
         seat.with_company(cls.env.company).standard_price = 600
         return seat
 
-    @classmethod
-    def _vat(cls):
-        """«НДС 20%» added to the price (a price without VAT, as a store's B2B price list has it)."""
-        return cls.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
-                                              "type_tax_use": "sale", "price_include_override": "tax_excluded"})
-
     def _pricelist_in_another_currency(self, rate=2.0):
         """A pricelist in a currency other than the company's (EUR, USD or RUB, activated), at
         ``rate`` to the company's currency on every day (its other rates removed)."""

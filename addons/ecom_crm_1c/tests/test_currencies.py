@@ -7,7 +7,7 @@ from odoo.tests import BaseCase, tagged
 
 from ..commerceml.currencies import ambiguous_codes, currency_code, currency_key, odoo_numbers, same_currency
 from ..commerceml.mapper import sales_price_type
-from .common import ImporterCase, big_catalog, big_catalog_id, priced_offers_package
+from .common import ImporterCase, big_catalog, big_catalog_id, priced_offers_package, sell_in_roubles
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -85,10 +85,9 @@ class TestPricesInTengeAndBelarusianRoubles(ImporterCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("ru_RU")
-        cls.currencies = {code: cls.env.ref(f"base.{code}") for code in ("RUB", "KZT", "BYN")}
-        cls.currencies["RUB"].active = True
+        cls.currencies = {"RUB": sell_in_roubles(cls.env), "KZT": cls.env.ref("base.KZT"),
+                          "BYN": cls.env.ref("base.BYN")}
         (cls.currencies["KZT"] | cls.currencies["BYN"]).active = False
-        cls.env.company.currency_id = cls.currencies["RUB"]
         cls.importer._import_catalog(io.BytesIO(big_catalog(5, description="")))
         cls.products = [cls.Product.search([("ecom_1c_id", "=", big_catalog_id(i))]) for i in range(5)]
         cls.russian = cls.importer.with_context(lang="ru_RU")

@@ -157,20 +157,17 @@ class TestAbandonedExchanges(Ecom1cCase):
         session = exchange.session_id
         exchanges = self.env["ecom.1c.exchange"]
         for key, closed in (([FILE_LOCK, f"{session.id}/offers0_1.xml"], False), ([IMPORT_LOCK], True)):
-            with self.held_by_another_request(key), freeze_time("2026-11-20 10:05:00"):
+            with held_by_another_request(self.env, key), freeze_time("2026-11-20 10:05:00"):
                 self.assertEqual(exchanges._close_abandoned(ending=exchange), exchange if closed else exchanges)
         self.assertEqual((exchange.state, exchange.date_end), ("interrupted", datetime(2026, 11, 20, 10, 0)),
                          "its file left unimported")
-
-    def held_by_another_request(self, key):
-        return held_by_another_request(self.env, key)
 
     def test_nothing_is_closed_while_an_import_runs_in_some_request(self):
         """An import step holds its request open as long as it takes: the controller's locks tell, the import
         lock or a file's (held by a request that imports it, or waits for the import lock to)."""
         exchange = self.exchange({"import0_1.xml": "running"})
         for key in ([IMPORT_LOCK], [FILE_LOCK, f"{exchange.session_id.id}/import0_1.xml"]):
-            with self.held_by_another_request(key):
+            with held_by_another_request(self.env, key):
                 self.assertFalse(self.close("2026-11-20 15:00:00"))
                 self.assertEqual(exchange.state, "running")
         self.assertIn(exchange, self.close("2026-11-20 15:00:00"), "the import over, it is closed")

@@ -37,12 +37,11 @@ class EcomReportManager(models.Model):
         parts = super()._ecom_parts(lead_ids)
         reached = SQL("(o.outcome IN %s)::int", REACHED)
         sold = SQL("(o.outcome IN %s)::int", SOLD)
+        # the requests' and the calls' measures (requests, revenue, refunds, calls...) are 0 on these rows, as
+        # the report fills every summed measure a part does not give (its pivot shows 0, not an empty cell)
         parts["scoring"] = ({
             "kind": SQL("'scoring'"), "date": SQL("o.date::timestamp"), "user_id": SQL("o.user_id"),
-            "team_id": self._ecom_team_sql(SQL("o.user_id")),
-            "company_id": SQL("o.company_id"), "requests": SQL("0"), "responded": SQL("0"), "won": SQL("0"),
-            "orders": SQL("0"), "revenue": SQL("0"), "revenue_untaxed": SQL("0"), "refunded": SQL("0"),
-            "overdue_activities": SQL("0"),
+            "team_id": self._ecom_team_sql(SQL("o.user_id")), "company_id": SQL("o.company_id"),
             "scoring_contacts": SQL("1"), "scoring_reached": reached, "scoring_sold": sold,
         }, SQL("ecom_scoring_outcome o"))
         return parts
