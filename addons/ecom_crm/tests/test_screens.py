@@ -60,6 +60,28 @@ class TestScreens(EcomCrmCase):
                         "a card with no orders says so")
         self.assertEqual(card.xpath(".//field[@name='ecom_days_since_order']/../@invisible"), ["not ecom_order_count"])
 
+    def test_a_russian_store_labels_the_tax_id_inn(self):
+        """Odoo labels a partner's Tax ID after the company's country and gives Russia none («Налоговый ID»)."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        Partner = self.Partner.with_user(self.salesman).with_context(lang="ru_RU")
+        arch = etree.fromstring(Partner.get_view(view_type="form")["arch"])
+        self.assertEqual(set(arch.xpath("//field[@name='vat']/@string")), {"ИНН"})
+        self.assertEqual(Partner.new({"name": "ООО «Ромашка»"}).vat_label, "ИНН")
+        self.env.ref("base.ru").vat_label = "ИНН/КПП"  # a label set on the country wins
+        self.assertEqual(Partner.new({"name": "ООО «Ромашка»"}).vat_label, "ИНН/КПП")
+
+    def test_a_team_assigns_by_load_without_odoos_rule_based_assignment(self):
+        """Odoo hides the team form's group «right» unless its own rule-based assignment is on (a new store's
+        default): the checkbox is in the team's details, and the members by load are listed as memberships,
+        whose forms hold each one's availability and maximum."""
+        arch = etree.fromstring(self.env["crm.team"].with_user(self.sales_manager).get_view(view_type="form")["arch"])
+        field = arch.xpath("//field[@name='ecom_assign_by_load']")[0]
+        self.assertEqual([g.get("invisible") for g in field.iterancestors("group") if g.get("invisible")], [])
+        self.assertEqual(arch.xpath("//field[@name='crm_team_member_ids']/@invisible"),
+                         ["not assignment_enabled and not ecom_assign_by_load"])
+        member_form = etree.fromstring(self.env["crm.team.member"].get_view(
+            self.env.ref("sales_team.crm_team_member_view_form_from_team").id)["arch"])
+        self.assertTrue(member_form.xpath("//field[@name='ecom_max_open_leads']"))
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestWords(EcomCrmCase):
