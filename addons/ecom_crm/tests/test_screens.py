@@ -100,6 +100,7 @@ class TestWords(EcomCrmCase):
         Source._ecom_localize("ru_RU")
         self.assertEqual(self.env.ref("ecom_crm.utm_source_website").name, "Сайт магазина")
         self.assertEqual(self.env.ref("ecom_crm.utm_medium_cpc").name, "Платный поиск (CPC)")
+        self.assertEqual(self.env.ref("ecom_crm.user_intake_api").name, "Приём заявок", "the chatter's author")
         self.env.ref("ecom_crm.utm_source_avito").name = "Авито (объявления)"  # an admin's own name stays
         Source._ecom_localize("ru_RU")
         self.assertEqual(self.env.ref("ecom_crm.utm_source_avito").name, "Авито (объявления)")
