@@ -101,6 +101,12 @@ class TestWords(EcomCrmCase):
         self.assertEqual(self.env.ref("ecom_crm.utm_source_website").name, "Сайт магазина")
         self.assertEqual(self.env.ref("ecom_crm.utm_medium_cpc").name, "Платный поиск (CPC)")
         self.assertEqual(self.env.ref("ecom_crm.user_intake_api").name, "Приём заявок", "the chatter's author")
+        # an upgrade's data names the technical user in English again; its translations, in Russian
+        self.env.ref("ecom_crm.user_intake_api").name = "E-commerce CRM intake API"
+        module = self.env["ir.module.module"].search([("name", "=", "ecom_crm")])
+        module.state = "to upgrade"
+        module._load_module_terms(["ecom_crm"], ["ru_RU"])
+        self.assertEqual(self.env.ref("ecom_crm.user_intake_api").name, "Приём заявок")
         self.env.ref("ecom_crm.utm_source_avito").name = "Авито (объявления)"  # an admin's own name stays
         Source._ecom_localize("ru_RU")
         self.assertEqual(self.env.ref("ecom_crm.utm_source_avito").name, "Авито (объявления)")
