@@ -3,6 +3,7 @@
 from freezegun import freeze_time
 from lxml import etree
 
+from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
 from .common import EcomCrmCase
@@ -125,6 +126,18 @@ class TestWhereThingsAre(EcomCrmCase):
         visible = self.env["ir.ui.menu"].with_user(self.sales_manager)._visible_menu_ids()
         self.assertIn(menu.id, visible)
         self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids())
+
+    def test_crm_administrators_open_the_stages_with_their_required_fields(self):
+        """The stage rules' required fields are Odoo's field records, which only «Access Rights» may read:
+        a sales manager opening «Awaiting payment / delivery» (or the stages' list) got an access error."""
+        stage = self.env.ref("ecom_crm.crm_stage_awaiting_payment").with_user(self.sales_manager)
+        [read] = stage.web_read({"ecom_required_field_ids": {"fields": {"display_name": {}}}})
+        self.assertTrue(read["ecom_required_field_ids"])
+        found = self.env["ir.model.fields"].with_user(self.sales_manager).with_context(lang="en_US").name_search(
+            "Delivery zip", [("model", "=", "crm.lead")])
+        self.assertEqual(len(found), 1, "a field to add is picked by its name")
+        with self.assertRaises(AccessError):
+            self.env["ir.model.fields"].with_user(self.sales_manager).browse(found[0][0]).write({"help": "x"})
 
     def test_new_salespeople_land_on_their_pipeline(self):
         self.assertEqual(self.salesman.action_id.id, self.env.ref("crm.crm_lead_action_pipeline").id)
