@@ -4,7 +4,7 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo.exceptions import AccessError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import EcomCrmCase
 
@@ -138,6 +138,25 @@ class TestWhereThingsAre(EcomCrmCase):
         self.assertEqual(len(found), 1, "a field to add is picked by its name")
         with self.assertRaises(AccessError):
             self.env["ir.model.fields"].with_user(self.sales_manager).browse(found[0][0]).write({"help": "x"})
+
+    def test_a_bare_sales_manager_opens_a_stage_form_with_required_fields(self):
+        """The lowest rights of a CRM administrator (sales manager only, no «Access Rights»): the stage's form
+        and list load and read its required fields; without the ACL row, the same read is an access error."""
+        manager = new_test_user(self.env, "bare_sales_manager", groups="sales_team.group_sale_manager")
+        self.assertFalse(manager.has_group("base.group_erp_manager"))
+        stage = self.env.ref("ecom_crm.crm_stage_awaiting_payment")
+        self.assertTrue(stage.ecom_required_field_ids, "the shipped stage has required fields")
+        Stage = self.env["crm.stage"].with_user(manager)
+        with Form(Stage.browse(stage.id)) as form:
+            self.assertEqual(len(form.ecom_required_field_ids), len(stage.ecom_required_field_ids))
+            form.ecom_time_limit_hours = 48  # and saves it
+        self.assertEqual(stage.ecom_time_limit_hours, 48)
+        Stage.get_views([(False, "list")])
+        self.assertTrue(Stage.search_read([("id", "=", stage.id)], ["ecom_required_field_ids"]))
+        self.env.ref("ecom_crm.access_ir_model_fields_sale_manager").active = False
+        self.env.invalidate_all()
+        with self.assertRaises(AccessError):
+            Stage.browse(stage.id).web_read({"ecom_required_field_ids": {"fields": {"display_name": {}}}})
 
     def test_new_salespeople_land_on_their_pipeline(self):
         self.assertEqual(self.salesman.action_id.id, self.env.ref("crm.crm_lead_action_pipeline").id)
