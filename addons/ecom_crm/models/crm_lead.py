@@ -356,11 +356,13 @@ class CrmLead(models.Model):
         return merged.with_env(self.env)
 
     def _merge_dependences(self, opportunities):
-        """The calls of the requests merged into this one are its calls (their first response, the
-        salespeople's report's calls with a request): deleted, the merged ones would leave them
+        """The calls and the incoming requests of the requests merged into this one are its own (their
+        first response, the salespeople's report's calls with a request; the journal's link, its count on
+        the request, and a replayed idempotency key's answer): deleted, the merged ones would leave them
         outside any request."""
         super()._merge_dependences(opportunities)
-        self.env["ecom.call"].sudo().search([("lead_id", "in", opportunities.ids)]).write({"lead_id": self.id})
+        for model in ("ecom.call", "ecom.intake.request"):
+            self.env[model].sudo().search([("lead_id", "in", opportunities.ids)]).write({"lead_id": self.id})
 
     def copy(self, default=None):
         """«Duplicate» of a lost request: the copy is the request as it was, its refusal reason with it,

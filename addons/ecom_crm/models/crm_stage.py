@@ -34,6 +34,13 @@ class CrmStage(models.Model):
         if self.filtered(lambda stage: stage.is_won and stage.ecom_is_refusal):
             raise ValidationError(_("A stage cannot be both a won stage and a refusal stage."))
 
+    @api.constrains("ecom_required_field_ids")
+    def _check_ecom_required_fields_of_requests(self):
+        # the picker's domain is the client's only: another model's field of the same name would be checked
+        # on the request as if it were the request's own
+        if self.sudo().ecom_required_field_ids.filtered(lambda field: field.model != "crm.lead"):
+            raise ValidationError(_("A stage's required fields must be fields of the requests."))
+
     @api.onchange("ecom_is_refusal")
     def _onchange_ecom_is_refusal(self):
         if self.ecom_is_refusal:

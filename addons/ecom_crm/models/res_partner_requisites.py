@@ -2,7 +2,7 @@
 (``company_registry``), the signatory; bank details live on ``res.partner.bank`` / ``res.bank``."""
 import re
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import ru_requisites
@@ -27,6 +27,28 @@ class ResPartner(models.Model):
     ecom_accountant_name = fields.Char(
         "Chief accountant", help="Who signs invoices for payment as the accountant, «Петрова Анна Сергеевна»: "
                                  "printed as «Петрова А. С.»; empty, a line to fill in.")
+
+    @api.model
+    def _ecom_vat_label(self):
+        """The Tax ID's label where Odoo has none: in a Russian company it is the ИНН its requisites check
+        (Odoo gives Russia no label, and a Russian store read «Налоговый ID»); a label set on the country wins."""
+        country = self.env.company.country_id
+        return _("INN") if country.code == "RU" and not country.vat_label else False
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if label := self._ecom_vat_label():
+            for node in arch.iterfind(".//field[@name='vat']"):
+                node.set("string", label)
+            for node in arch.iterfind(".//label[@for='vat']"):
+                node.set("string", label)
+        return arch, view
+
+    def _compute_vat_label(self):
+        super()._compute_vat_label()
+        if label := self._ecom_vat_label():
+            self.vat_label = label
 
     def _ecom_russian_requisites(self):
         """Whether the Russian checks apply: a Russian contact, or one without a country in a Russian company."""

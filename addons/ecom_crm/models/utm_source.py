@@ -1,8 +1,10 @@
 from odoo import api, fields, models
 
 # the channels and media a store's pickers show, as shipped (English) and in Russian: utm names are
-# not translatable in Odoo 18, so the records take the database's language (see _ecom_localize)
+# not translatable in Odoo 18, so the records take the database's language (see _ecom_localize); so
+# does the intake's technical user, the author of every request's «received» note in the chatter
 SHIPPED_NAMES = {
+    "ecom_crm.user_intake_api": ("E-commerce CRM intake API", "Приём заявок"),
     "ecom_crm.utm_source_yandex_direct": ("Yandex Direct", "Яндекс Директ"),
     "ecom_crm.utm_source_google_ads": ("Google Ads", "Google Реклама"),
     "ecom_crm.utm_source_avito": ("Avito", "Авито"),

@@ -219,6 +219,18 @@ class TestDedup(IntakeCase):
         self.assertEqual(self.env["crm.lead"].message_new({"email_from": "irina@bk.ru", "subject": "Первому"},
                                                           custom_values={"team_id": team_a.id}), first_shop)
 
+    def test_merged_requests_keep_their_incoming_requests(self):
+        """Two requests merged in the pipeline: the journal entry of the one merged away is the kept one's
+        (it was left linked to nothing, the kept request counting one incoming request of two), and its
+        idempotency key replayed answers the kept request."""
+        first = self.post({"name": "Смирнова Ольга", "phone": "+79161110001", "idempotency_key": "m-1"}).json()
+        second = self.post({"name": "Смирнова Ольга", "phone": "+79161110002", "idempotency_key": "m-2"}).json()
+        leads = self.env["crm.lead"].browse([first["lead_id"], second["lead_id"]])
+        kept = leads.merge_opportunity()
+        self.assertEqual(kept.ecom_intake_count, 2)
+        self.assertEqual(self.post({"name": "Смирнова Ольга", "phone": "+79161110002",
+                                    "idempotency_key": "m-2"}).json()["lead_id"], kept.id)
+
     def test_merge_keeps_everything_and_logs(self):
         keep = self.env["res.partner"].create({"name": "Иванова Мария", "phone": "+79161110000",
                                                "email": "maria@mail.ru"})

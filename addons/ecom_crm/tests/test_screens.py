@@ -3,7 +3,8 @@
 from freezegun import freeze_time
 from lxml import etree
 
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import EcomCrmCase
 
@@ -60,6 +61,28 @@ class TestScreens(EcomCrmCase):
                         "a card with no orders says so")
         self.assertEqual(card.xpath(".//field[@name='ecom_days_since_order']/../@invisible"), ["not ecom_order_count"])
 
+    def test_a_russian_store_labels_the_tax_id_inn(self):
+        """Odoo labels a partner's Tax ID after the company's country and gives Russia none («Налоговый ID»)."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        Partner = self.Partner.with_user(self.salesman).with_context(lang="ru_RU")
+        arch = etree.fromstring(Partner.get_view(view_type="form")["arch"])
+        self.assertEqual(set(arch.xpath("//field[@name='vat']/@string")), {"ИНН"})
+        self.assertEqual(Partner.new({"name": "ООО «Ромашка»"}).vat_label, "ИНН")
+        self.env.ref("base.ru").vat_label = "ИНН/КПП"  # a label set on the country wins
+        self.assertEqual(Partner.new({"name": "ООО «Ромашка»"}).vat_label, "ИНН/КПП")
+
+    def test_a_team_assigns_by_load_without_odoos_rule_based_assignment(self):
+        """Odoo hides the team form's group «right» unless its own rule-based assignment is on (a new store's
+        default): the checkbox is in the team's details, and the members by load are listed as memberships,
+        whose forms hold each one's availability and maximum."""
+        arch = etree.fromstring(self.env["crm.team"].with_user(self.sales_manager).get_view(view_type="form")["arch"])
+        field = arch.xpath("//field[@name='ecom_assign_by_load']")[0]
+        self.assertEqual([g.get("invisible") for g in field.iterancestors("group") if g.get("invisible")], [])
+        self.assertEqual(arch.xpath("//field[@name='crm_team_member_ids']/@invisible"),
+                         ["not assignment_enabled and not ecom_assign_by_load"])
+        member_form = etree.fromstring(self.env["crm.team.member"].get_view(
+            self.env.ref("sales_team.crm_team_member_view_form_from_team").id)["arch"])
+        self.assertTrue(member_form.xpath("//field[@name='ecom_max_open_leads']"))
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestWords(EcomCrmCase):
@@ -78,6 +101,13 @@ class TestWords(EcomCrmCase):
         Source._ecom_localize("ru_RU")
         self.assertEqual(self.env.ref("ecom_crm.utm_source_website").name, "Сайт магазина")
         self.assertEqual(self.env.ref("ecom_crm.utm_medium_cpc").name, "Платный поиск (CPC)")
+        self.assertEqual(self.env.ref("ecom_crm.user_intake_api").name, "Приём заявок", "the chatter's author")
+        # an upgrade's data names the technical user in English again; its translations, in Russian
+        self.env.ref("ecom_crm.user_intake_api").name = "E-commerce CRM intake API"
+        module = self.env["ir.module.module"].search([("name", "=", "ecom_crm")])
+        module.state = "to upgrade"
+        module._load_module_terms(["ecom_crm"], ["ru_RU"])
+        self.assertEqual(self.env.ref("ecom_crm.user_intake_api").name, "Приём заявок")
         self.env.ref("ecom_crm.utm_source_avito").name = "Авито (объявления)"  # an admin's own name stays
         Source._ecom_localize("ru_RU")
         self.assertEqual(self.env.ref("ecom_crm.utm_source_avito").name, "Авито (объявления)")
@@ -96,6 +126,37 @@ class TestWhereThingsAre(EcomCrmCase):
         visible = self.env["ir.ui.menu"].with_user(self.sales_manager)._visible_menu_ids()
         self.assertIn(menu.id, visible)
         self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids())
+
+    def test_crm_administrators_open_the_stages_with_their_required_fields(self):
+        """The stage rules' required fields are Odoo's field records, which only «Access Rights» may read:
+        a sales manager opening «Awaiting payment / delivery» (or the stages' list) got an access error."""
+        stage = self.env.ref("ecom_crm.crm_stage_awaiting_payment").with_user(self.sales_manager)
+        [read] = stage.web_read({"ecom_required_field_ids": {"fields": {"display_name": {}}}})
+        self.assertTrue(read["ecom_required_field_ids"])
+        found = self.env["ir.model.fields"].with_user(self.sales_manager).with_context(lang="en_US").name_search(
+            "Delivery zip", [("model", "=", "crm.lead")])
+        self.assertEqual(len(found), 1, "a field to add is picked by its name")
+        with self.assertRaises(AccessError):
+            self.env["ir.model.fields"].with_user(self.sales_manager).browse(found[0][0]).write({"help": "x"})
+
+    def test_a_bare_sales_manager_opens_a_stage_form_with_required_fields(self):
+        """The lowest rights of a CRM administrator (sales manager only, no «Access Rights»): the stage's form
+        and list load and read its required fields; without the ACL row, the same read is an access error."""
+        manager = new_test_user(self.env, "bare_sales_manager", groups="sales_team.group_sale_manager")
+        self.assertFalse(manager.has_group("base.group_erp_manager"))
+        stage = self.env.ref("ecom_crm.crm_stage_awaiting_payment")
+        self.assertTrue(stage.ecom_required_field_ids, "the shipped stage has required fields")
+        Stage = self.env["crm.stage"].with_user(manager)
+        with Form(Stage.browse(stage.id)) as form:
+            self.assertEqual(len(form.ecom_required_field_ids), len(stage.ecom_required_field_ids))
+            form.ecom_time_limit_hours = 48  # and saves it
+        self.assertEqual(stage.ecom_time_limit_hours, 48)
+        Stage.get_views([(False, "list")])
+        self.assertTrue(Stage.search_read([("id", "=", stage.id)], ["ecom_required_field_ids"]))
+        self.env.ref("ecom_crm.access_ir_model_fields_sale_manager").active = False
+        self.env.invalidate_all()
+        with self.assertRaises(AccessError):
+            Stage.browse(stage.id).web_read({"ecom_required_field_ids": {"fields": {"display_name": {}}}})
 
     def test_new_salespeople_land_on_their_pipeline(self):
         self.assertEqual(self.salesman.action_id.id, self.env.ref("crm.crm_lead_action_pipeline").id)

@@ -44,6 +44,13 @@ class TestStageGating(EcomCrmCase):
             lead.with_user(self.salesman).write({"stage_id": self.stage_contact.id})
         lead.with_user(self.salesman).write({"stage_id": self.stage_contact.id, "email_from": "a@mail.ru"})
 
+    def test_required_fields_are_the_requests_own(self):
+        """Another model's field of the same name (a partner's «email») is refused: it would be checked on the
+        request as the request's own."""
+        with self.assertRaises(ValidationError):
+            self.stage_contact.with_user(self.sales_manager).ecom_required_field_ids = (
+                self.env.ref("base.field_res_partner__email"))
+
     def test_backward_moves_are_free(self):
         lead = self._lead(**self._ready_for_payment())
         lead.write({"stage_id": self.stage_payment.id})
