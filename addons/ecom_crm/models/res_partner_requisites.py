@@ -1,6 +1,5 @@
 """Russian requisites of contacts and companies for the documents: ИНН (``vat``), КПП, ОГРН/ОГРНИП
 (``company_registry``), the signatory; bank details live on ``res.partner.bank`` / ``res.bank``."""
-import json
 import re
 
 from odoo import api, fields, models
@@ -30,22 +29,17 @@ class ResCountry(models.Model):
         russia = self.env.ref("base.ru", raise_if_not_found=False)
         if not russia:
             return
-        russia.flush_recordset(["vat_label"])
-        self.env.cr.execute("SELECT vat_label FROM res_country WHERE id = %s", [russia.id])
-        stored = self.env.cr.fetchone()[0] or {}
+        stored = russia._fields["vat_label"]._get_stored_translations(russia) or {}
         if any(stored.values()) and stored.get("en_US") != RU_VAT_LABELS["en_US"]:
             return  # the store's own label
         installed = {code for code, _name in self.env["res.lang"].get_installed()}
         missing = {lang: label for lang, label in RU_VAT_LABELS.items()
                    if (lang == "en_US" or lang in installed) and not stored.get(lang)}
         if missing:
-            # in SQL: the ORM writes a Russian value over the English one too when English is not active
-            # (a Russian-only database), and the English one is what says the label is ecom_crm's
-            self.env.cr.execute(
-                "UPDATE res_country SET vat_label = coalesce(vat_label, '{}'::jsonb) || %s::jsonb WHERE id = %s",
-                [json.dumps(missing), russia.id])
-            russia.invalidate_recordset(["vat_label"])
-            self.env.registry.clear_cache("templates")  # the views labelled after it, as res.country.write
+            # per language, over nothing else (a plain write in Russian would put «ИНН» over the English
+            # one too when English is not active, and the English one is what says the label is
+            # ecom_crm's); it writes the country as well, which clears the views labelled after it
+            russia.sudo().update_field_translations("vat_label", missing)
 
 
 class ResPartner(models.Model):

@@ -97,9 +97,16 @@ class TestScreens(EcomCrmCase):
                                 [value and json.dumps(value), russia.id])
             russia.invalidate_recordset(["vat_label"])
 
+        def form_label():  # the partner form of a Russian company (EcomCrmCase's)
+            arch = etree.fromstring(self.Partner.with_context(lang="ru_RU").get_view(view_type="form")["arch"])
+            return set(arch.xpath("//field[@name='vat']/@string"))
+
         # Russian loaded before the install (or the upgrade): both languages at once, and only once
         store(None)
+        self.env.registry.clear_cache("templates")
+        self.assertNotIn("ИНН", form_label())
         Country._ecom_label_russian_tax_id()
+        self.assertEqual(form_label(), {"ИНН"}, "the forms compiled before are labelled again")
         self.assertEqual(labels(), {"en_US": "INN", "ru_RU": "ИНН"})
         Country._ecom_label_russian_tax_id()
         load_migration("18.0.1.6.4", "post-migrate").migrate(self.env.cr, "18.0.1.6.3")
@@ -115,6 +122,25 @@ class TestScreens(EcomCrmCase):
             self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"])
             load_migration("18.0.1.6.4", "post-migrate").migrate(self.env.cr, "18.0.1.6.3")
             self.assertEqual(labels(), own)
+
+    def test_each_company_labels_the_tax_id_after_its_own_country(self):
+        """Odoo labels the forms after the current company's country (and caches them per company, for
+        their address format): a Russian company and one elsewhere in one database each read their own,
+        whichever opened the form first."""
+        russian = self.env.company
+        other = self.env["res.company"].create({"name": "ТОО «Степь»", "country_id": self.env.ref("base.kz").id})
+        user = new_test_user(self.env, login="ecom_two_companies", groups="sales_team.group_sale_salesman",
+                             company_id=russian.id, company_ids=[(6, 0, (russian | other).ids)])
+
+        def labels(company):
+            Partner = self.Partner.with_user(user).with_company(company).with_context(lang="ru_RU")
+            return set(etree.fromstring(Partner.get_view(view_type="form")["arch"]).xpath(
+                "//field[@name='vat']/@string"))
+
+        self.env.registry.clear_cache("templates")
+        self.assertNotIn("ИНН", labels(other))
+        self.assertEqual(labels(russian), {"ИНН"})
+        self.assertNotIn("ИНН", labels(other))
 
     def test_a_team_assigns_by_load_without_odoos_rule_based_assignment(self):
         """Odoo hides the team form's group «right» unless its own rule-based assignment is on (a new store's
