@@ -187,8 +187,13 @@ class TestWords(EcomCrmCase):
         module._load_module_terms(["ecom_crm"], ["ru_RU"])
         load_migration("18.0.1.6.4", "post-migrate").migrate(self.env.cr, "18.0.1.6.3")
         self.assertEqual(intake_user.name, "Робот сайта")
-        self.assertTrue(self.env["ir.model.data"].search([
-            ("module", "=", "ecom_crm"), ("name", "=", "user_intake_api")]).noupdate)
+        xmlids = self.env["ir.model.data"].search([
+            ("module", "=", "ecom_crm"), ("name", "in", ("user_intake_api", "user_intake_api_res_partner"))])
+        xmlids.noupdate = False  # as a database before 18.0.1.6.4 has them
+        xmlids.flush_recordset(["noupdate"])
+        load_migration("18.0.1.6.4", "post-migrate").migrate(self.env.cr, "18.0.1.6.3")
+        xmlids.invalidate_recordset(["noupdate"])
+        self.assertEqual(xmlids.mapped("noupdate"), [True, True], "as a new install makes them")
         self.env.ref("ecom_crm.utm_source_avito").name = "Авито (объявления)"  # an admin's own name stays
         Source._ecom_localize("ru_RU")
         self.assertEqual(self.env.ref("ecom_crm.utm_source_avito").name, "Авито (объявления)")

@@ -3,8 +3,9 @@ every country's: Odoo's forms, the company's and the addresses read it from ther
 relabelled the partner form only, and only in a Russian company. A label a store gave Russia is kept.
 
 The intake's technical user is created once (noupdate): an upgrade named it in English again, then
-«Приём заявок», over the name a store gave it. The record's xmlid is made noupdate here, as the data
-file now declares it."""
+«Приём заявок», over the name a store gave it. Its xmlids are made noupdate here, as a new install
+makes them from the data file: the user's and that of its partner, which Odoo names after it (the name
+is the partner's)."""
 
 from odoo import SUPERUSER_ID, api
 
@@ -12,6 +13,7 @@ from odoo import SUPERUSER_ID, api
 def migrate(cr, version):
     if not version:
         return
-    cr.execute("UPDATE ir_model_data SET noupdate = true WHERE module = 'ecom_crm' AND name = 'user_intake_api'")
+    cr.execute("UPDATE ir_model_data SET noupdate = true WHERE module = 'ecom_crm' "
+               "AND name IN ('user_intake_api', 'user_intake_api_res_partner')")
     env = api.Environment(cr, SUPERUSER_ID, {})
     env["res.country"]._ecom_label_russian_tax_id()
