@@ -92,6 +92,12 @@ class TestSettingsPasswords(TransactionCase):
         self.assertEqual((values["ecom_1c_password_state"], values["ecom_1c_company_password_state"]),
                          ("Password set", "Password set"))
         self.assertFalse(values.get("ecom_1c_password") or values.get("ecom_1c_company_password"))
+        # another company's settings: the shared password is set, that company's own is not
+        other = self.env["res.company"].create({"name": "ООО «Вторая»"})
+        admin.company_ids |= other
+        values = Settings.with_company(other).with_context(lang="ru_RU").onchange({}, [], names)["value"]
+        self.assertEqual((values["ecom_1c_password_state"], values["ecom_1c_company_password_state"]),
+                         ("Пароль задан", "Пароль не задан"))
         hashes = (self.env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.password_hash"),
                   self.env.company.sudo().ecom_1c_password_hash)
         self.assertTrue(all(hashes))
