@@ -25,6 +25,8 @@ def post_init_hook(env):
     # the shipped channels in the database's language (utm names are not translatable)
     for lang in env["res.lang"].get_installed():
         env["utm.source"]._ecom_localize(lang[0])
+    # a partner's Tax ID in a Russian company is its ИНН (Odoo gives Russia no label)
+    env["res.country"]._ecom_label_russian_tax_id()
     # a store that already sells: its orders get the store status their state says
     set_order_statuses_from_state(env)
     # a store that already sells: every customer's card is computed now, not at the first nightly run

@@ -21,10 +21,11 @@ class IrModuleModule(models.Model):
             for po_path in get_po_paths("ecom_crm", lang):
                 importer.load_file(po_path, lang, xmlids=RENAMED)
         importer.save(overwrite=True, force_overwrite=True)  # also over noupdate records (our stages)
-        # installed and Russian loaded now, or upgraded: the store's channels take their Russian names, and
-        # the intake's technical user, which the upgrade's data has just named in English again (at an
-        # install, the post_init_hook names them)
+        # installed and Russian loaded now, or upgraded: the store's channels and the intake's technical
+        # user take their Russian names where they still have the shipped English ones, and Russia's Tax
+        # ID label its Russian word (at an install, the post_init_hook does it)
         if self.env["ir.module.module"].search_count(
                 [("name", "=", "ecom_crm"), ("state", "in", ("installed", "to upgrade"))]):
             for lang in langs:
                 self.env["utm.source"]._ecom_localize(lang)
+            self.env["res.country"]._ecom_label_russian_tax_id()

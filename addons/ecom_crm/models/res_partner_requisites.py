@@ -2,7 +2,7 @@
 (``company_registry``), the signatory; bank details live on ``res.partner.bank`` / ``res.bank``."""
 import re
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import ru_requisites
@@ -10,6 +10,36 @@ from ..tools.russian_names import genitive_name, short_name
 
 # «ИП Петров Пётр Петрович»: the words before a sole trader's own name
 SOLE_TRADER_PREFIX = re.compile(r"^\s*(ИП|индивидуальный\s+предприниматель)\s+", re.IGNORECASE)
+
+# Russia's Tax ID label, in the languages it has words in (the others read the English one)
+RU_VAT_LABELS = {"en_US": "INN", "ru_RU": "ИНН"}
+
+
+class ResCountry(models.Model):
+    _inherit = "res.country"
+
+    @api.model
+    def _ecom_label_russian_tax_id(self):
+        """Label Russia's Tax ID «ИНН». Odoo labels the Tax ID of a partner, a company and an address
+        after the country's translatable ``vat_label`` and gives Russia none (a Russian store read
+        «Налоговый ID»). Called at the install, by the upgrade to 18.0.1.6.4 and whenever ecom_crm's
+        translations are loaded (a language loaded after the install); it adds the label in each
+        installed language it has words for, only where Russia has no label or has this one without
+        that language: a label a store set is never replaced, and a second call changes nothing."""
+        russia = self.env.ref("base.ru", raise_if_not_found=False)
+        if not russia:
+            return
+        stored = russia._fields["vat_label"]._get_stored_translations(russia) or {}
+        if any(stored.values()) and stored.get("en_US") != RU_VAT_LABELS["en_US"]:
+            return  # the store's own label
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        missing = {lang: label for lang, label in RU_VAT_LABELS.items()
+                   if (lang == "en_US" or lang in installed) and not stored.get(lang)}
+        if missing:
+            # per language, over nothing else (a plain write in Russian would put «ИНН» over the English
+            # one too when English is not active, and the English one is what says the label is
+            # ecom_crm's); it writes the country as well, which clears the views labelled after it
+            russia.sudo().update_field_translations("vat_label", missing)
 
 
 class ResPartner(models.Model):
@@ -27,28 +57,6 @@ class ResPartner(models.Model):
     ecom_accountant_name = fields.Char(
         "Chief accountant", help="Who signs invoices for payment as the accountant, «Петрова Анна Сергеевна»: "
                                  "printed as «Петрова А. С.»; empty, a line to fill in.")
-
-    @api.model
-    def _ecom_vat_label(self):
-        """The Tax ID's label where Odoo has none: in a Russian company it is the ИНН its requisites check
-        (Odoo gives Russia no label, and a Russian store read «Налоговый ID»); a label set on the country wins."""
-        country = self.env.company.country_id
-        return _("INN") if country.code == "RU" and not country.vat_label else False
-
-    @api.model
-    def _get_view(self, view_id=None, view_type="form", **options):
-        arch, view = super()._get_view(view_id, view_type, **options)
-        if label := self._ecom_vat_label():
-            for node in arch.iterfind(".//field[@name='vat']"):
-                node.set("string", label)
-            for node in arch.iterfind(".//label[@for='vat']"):
-                node.set("string", label)
-        return arch, view
-
-    def _compute_vat_label(self):
-        super()._compute_vat_label()
-        if label := self._ecom_vat_label():
-            self.vat_label = label
 
     def _ecom_russian_requisites(self):
         """Whether the Russian checks apply: a Russian contact, or one without a country in a Russian company."""

@@ -214,10 +214,11 @@ class IntakeCase(HttpCase):
             journal_module.BUSY.forget(dbname)
 
 
-def load_migration(version):
-    """The module of ecom_crm's pre-migrate script of ``version``."""
+def load_migration(version, script="pre-migrate"):
+    """The module of ecom_crm's migration script of ``version`` (``pre-migrate`` or ``post-migrate``)."""
     spec = importlib.util.spec_from_file_location(
-        f"ecom_crm_pre_migrate_{version.replace('.', '_')}", file_path(f"ecom_crm/migrations/{version}/pre-migrate.py"))
+        f"ecom_crm_{script.replace('-', '_')}_{version.replace('.', '_')}",
+        file_path(f"ecom_crm/migrations/{version}/{script}.py"))
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     return migration

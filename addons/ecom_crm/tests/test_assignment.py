@@ -59,6 +59,22 @@ class TestAssignmentByLoad(EcomCrmCase):
         self.assertEqual(self._new().user_id, self.users[2])
         self.assertFalse(self._new().user_id, "everybody full or away: left for a manager, never overloaded")
 
+    def test_the_administrator_of_the_default_team_gets_requests_until_unavailable_or_removed(self):
+        """Odoo makes the administrator a member of the default team «Sales» (the README says so)."""
+        team = self.env.ref("sales_team.team_sales_department")
+        admin = self.env.ref("base.user_admin")
+        membership = team.crm_team_member_ids.filtered(lambda m: m.user_id == admin)
+        self.assertTrue(membership.ecom_available, "a membership is available unless marked otherwise")
+        (team.crm_team_member_ids - membership).ecom_available = False
+        team.ecom_assign_by_load = True
+        new = self.Lead.create({"name": "Заявка", "type": "opportunity", "team_id": team.id})
+        self.assertEqual(new.user_id, admin)
+        membership.ecom_available = False
+        self.assertFalse(self.Lead.create({"name": "Заявка", "type": "opportunity", "team_id": team.id}).user_id)
+        membership.ecom_available = True
+        membership.unlink()  # removed from the team
+        self.assertFalse(self.Lead.create({"name": "Заявка", "type": "opportunity", "team_id": team.id}).user_id)
+
     def test_one_create_of_several_leads_respects_loads_and_maximums(self):
         self.members.write({"ecom_max_open_leads": 2})
         leads = self.Lead.create([{"name": f"Пакет {i}", "type": "opportunity", "team_id": self.team.id}

@@ -1,12 +1,15 @@
 """What a manager sees on the lead and the customer: the views and their defaults."""
 
+import json
+
 from freezegun import freeze_time
 from lxml import etree
 
 from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import convert_file
 
-from .common import EcomCrmCase
+from .common import EcomCrmCase, load_migration
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -62,14 +65,82 @@ class TestScreens(EcomCrmCase):
         self.assertEqual(card.xpath(".//field[@name='ecom_days_since_order']/../@invisible"), ["not ecom_order_count"])
 
     def test_a_russian_store_labels_the_tax_id_inn(self):
-        """Odoo labels a partner's Tax ID after the company's country and gives Russia none («Налоговый ID»)."""
+        """Odoo labels a partner's Tax ID after the company's country's vat_label and gives Russia none
+        («Налоговый ID»): ecom_crm gives Russia «ИНН», and a label the store gives it wins."""
         self.env["res.lang"]._activate_lang("ru_RU")
         Partner = self.Partner.with_user(self.salesman).with_context(lang="ru_RU")
         arch = etree.fromstring(Partner.get_view(view_type="form")["arch"])
         self.assertEqual(set(arch.xpath("//field[@name='vat']/@string")), {"ИНН"})
         self.assertEqual(Partner.new({"name": "ООО «Ромашка»"}).vat_label, "ИНН")
-        self.env.ref("base.ru").vat_label = "ИНН/КПП"  # a label set on the country wins
+        russia = self.env.ref("base.ru")
+        self.assertEqual(russia.with_context(lang="en_US").vat_label, "INN")
+        self.assertEqual(russia.with_context(lang="ru_RU").vat_label, "ИНН", "the company form's label too")
+        russia.with_context(lang="ru_RU").vat_label = "ИНН/КПП"  # a label set on the country wins
+        self.env["res.country"]._ecom_label_russian_tax_id()  # an install, a language loaded
+        load_migration("18.0.1.6.4", "post-migrate").migrate(self.env.cr, "18.0.1.6.3")
         self.assertEqual(Partner.new({"name": "ООО «Ромашка»"}).vat_label, "ИНН/КПП")
+        arch = etree.fromstring(Partner.get_view(view_type="form")["arch"])
+        self.assertEqual(set(arch.xpath("//field[@name='vat']/@string")), {"ИНН/КПП"})
+
+    def test_russias_tax_id_label_is_set_once_whenever_russian_is_loaded(self):
+        russia = self.env.ref("base.ru")
+        Country = self.env["res.country"]
+
+        def labels():
+            russia.flush_recordset(["vat_label"])
+            self.env.cr.execute("SELECT vat_label FROM res_country WHERE id = %s", [russia.id])
+            return self.env.cr.fetchone()[0]
+
+        def store(value):
+            russia.flush_recordset(["vat_label"])
+            self.env.cr.execute("UPDATE res_country SET vat_label = %s WHERE id = %s",
+                                [value and json.dumps(value), russia.id])
+            russia.invalidate_recordset(["vat_label"])
+
+        def form_label():  # the partner form of a Russian company (EcomCrmCase's)
+            arch = etree.fromstring(self.Partner.with_context(lang="ru_RU").get_view(view_type="form")["arch"])
+            return set(arch.xpath("//field[@name='vat']/@string"))
+
+        # Russian loaded before the install (or the upgrade): both languages at once, and only once
+        store(None)
+        self.env.registry.clear_cache("templates")
+        self.assertNotIn("ИНН", form_label())
+        Country._ecom_label_russian_tax_id()
+        self.assertEqual(form_label(), {"ИНН"}, "the forms compiled before are labelled again")
+        self.assertEqual(labels(), {"en_US": "INN", "ru_RU": "ИНН"})
+        Country._ecom_label_russian_tax_id()
+        load_migration("18.0.1.6.4", "post-migrate").migrate(self.env.cr, "18.0.1.6.3")
+        self.assertEqual(labels(), {"en_US": "INN", "ru_RU": "ИНН"})
+        # Russian loaded after the install: loading its translations adds its word
+        store({"en_US": "INN"})
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"])
+        self.assertEqual(labels(), {"en_US": "INN", "ru_RU": "ИНН"})
+        # a store's own label, in English only or in Russian over ours, is never replaced
+        for own in ({"en_US": "Tax number"}, {"en_US": "INN", "ru_RU": "ИНН/КПП"}):
+            store(own)
+            Country._ecom_label_russian_tax_id()
+            self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"])
+            load_migration("18.0.1.6.4", "post-migrate").migrate(self.env.cr, "18.0.1.6.3")
+            self.assertEqual(labels(), own)
+
+    def test_each_company_labels_the_tax_id_after_its_own_country(self):
+        """Odoo labels the forms after the current company's country (and caches them per company, for
+        their address format): a Russian company and one elsewhere in one database each read their own,
+        whichever opened the form first."""
+        russian = self.env.company
+        other = self.env["res.company"].create({"name": "ТОО «Степь»", "country_id": self.env.ref("base.kz").id})
+        user = new_test_user(self.env, login="ecom_two_companies", groups="sales_team.group_sale_salesman",
+                             company_id=russian.id, company_ids=[(6, 0, (russian | other).ids)])
+
+        def labels(company):
+            Partner = self.Partner.with_user(user).with_company(company).with_context(lang="ru_RU")
+            return set(etree.fromstring(Partner.get_view(view_type="form")["arch"]).xpath(
+                "//field[@name='vat']/@string"))
+
+        self.env.registry.clear_cache("templates")
+        self.assertNotIn("ИНН", labels(other))
+        self.assertEqual(labels(russian), {"ИНН"})
+        self.assertNotIn("ИНН", labels(other))
 
     def test_a_team_assigns_by_load_without_odoos_rule_based_assignment(self):
         """Odoo hides the team form's group «right» unless its own rule-based assignment is on (a new store's
@@ -108,6 +179,21 @@ class TestWords(EcomCrmCase):
         module.state = "to upgrade"
         module._load_module_terms(["ecom_crm"], ["ru_RU"])
         self.assertEqual(self.env.ref("ecom_crm.user_intake_api").name, "Приём заявок")
+        # a store's own name survives an upgrade: its data files loaded again (the user is created once),
+        # its translations, its migration
+        intake_user = self.env.ref("ecom_crm.user_intake_api")
+        intake_user.name = "Робот сайта"
+        convert_file(self.env, "ecom_crm", "security/ecom_crm_security.xml", {}, mode="update")
+        module._load_module_terms(["ecom_crm"], ["ru_RU"])
+        load_migration("18.0.1.6.4", "post-migrate").migrate(self.env.cr, "18.0.1.6.3")
+        self.assertEqual(intake_user.name, "Робот сайта")
+        xmlids = self.env["ir.model.data"].search([
+            ("module", "=", "ecom_crm"), ("name", "in", ("user_intake_api", "user_intake_api_res_partner"))])
+        xmlids.noupdate = False  # as a database before 18.0.1.6.4 has them
+        xmlids.flush_recordset(["noupdate"])
+        load_migration("18.0.1.6.4", "post-migrate").migrate(self.env.cr, "18.0.1.6.3")
+        xmlids.invalidate_recordset(["noupdate"])
+        self.assertEqual(xmlids.mapped("noupdate"), [True, True], "as a new install makes them")
         self.env.ref("ecom_crm.utm_source_avito").name = "Авито (объявления)"  # an admin's own name stays
         Source._ecom_localize("ru_RU")
         self.assertEqual(self.env.ref("ecom_crm.utm_source_avito").name, "Авито (объявления)")

@@ -1,6 +1,8 @@
 """Settings show the address 1C is given: this database's web.base.url followed by /1c_exchange,
 ready to paste; an administrator sees it in the settings form, anybody else cannot read it."""
 
+import json
+
 from lxml import etree
 
 from odoo.exceptions import AccessError
@@ -60,3 +62,51 @@ class TestSettingsExchangeUrl(TransactionCase):
         for name in ("ecom_1c_exchange_url", "ecom_1c_login"):
             with self.subTest(field=name), self.assertRaises(AccessError):
                 settings.read([name])
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestSettingsPasswords(TransactionCase):
+    """The exchange passwords are stored only hashed and their fields read empty after saving: beside
+    each one the form says whether a password is set, and nothing shows the hash."""
+
+    def test_the_form_says_whether_a_password_is_set_and_never_shows_it(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.password_hash", False)
+        self.env.company.sudo().ecom_1c_password_hash = False
+        admin = new_test_user(self.env, login="pw_admin", groups="base.group_system,sales_team.group_sale_manager")
+        Settings = self.env["res.config.settings"].with_user(admin)
+        names = {"ecom_1c_password": {}, "ecom_1c_password_state": {}, "ecom_1c_company_password": {},
+                 "ecom_1c_company_password_state": {}, "company_id": {}}
+
+        def shown(lang):  # what the form shows: the client opens Settings with onchange() on a new record
+            return Settings.with_context(lang=lang).onchange({}, [], names)["value"]
+
+        self.assertEqual((shown("ru_RU")["ecom_1c_password_state"], shown("ru_RU")["ecom_1c_company_password_state"]),
+                         ("Пароль не задан", "Пароль не задан"))
+        Settings.create({"ecom_1c_password": "s3cret-1C"}).execute()
+        values = shown("ru_RU")
+        self.assertEqual((values["ecom_1c_password_state"], values["ecom_1c_company_password_state"]),
+                         ("Пароль задан", "Пароль не задан"))
+        Settings.create({"ecom_1c_company_password": "pw-company"}).execute()
+        values = shown("en_US")
+        self.assertEqual((values["ecom_1c_password_state"], values["ecom_1c_company_password_state"]),
+                         ("Password set", "Password set"))
+        self.assertFalse(values.get("ecom_1c_password") or values.get("ecom_1c_company_password"))
+        # another company's settings: the shared password is set, that company's own is not
+        other = self.env["res.company"].create({"name": "ООО «Вторая»"})
+        admin.company_ids |= other
+        values = Settings.with_company(other).with_context(lang="ru_RU").onchange({}, [], names)["value"]
+        self.assertEqual((values["ecom_1c_password_state"], values["ecom_1c_company_password_state"]),
+                         ("Пароль задан", "Пароль не задан"))
+        hashes = (self.env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.password_hash"),
+                  self.env.company.sudo().ecom_1c_password_hash)
+        self.assertTrue(all(hashes))
+        record = Settings.create({})
+        read = json.dumps(record.read([name for name in names if name != "company_id"]))
+        for secret in (*hashes, "s3cret-1C", "pw-company"):
+            self.assertNotIn(secret, json.dumps(values))
+            self.assertNotIn(secret, read)
+        arch = etree.fromstring(Settings.get_views([(False, "form")])["views"]["form"]["arch"])
+        for name in ("ecom_1c_password", "ecom_1c_company_password"):
+            row = arch.xpath(f"//field[@name='{name}']/..")[0]
+            self.assertEqual(row.xpath(f"./field[@name='{name}_state']/@readonly"), ["1"], "beside its field")
