@@ -25,7 +25,10 @@ from .sniff import check_encoding, check_first_element, drop_handled, local, mal
 
 KIND_REQUISITES = ("ВидНоменклатуры", "ТипНоменклатуры")
 SERVICE_KINDS = {"услуга", "работа"}
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ])")
+# a day with its time (T, a space) or its zone (Z, +03:00) after it
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T Z+-])")
+# 1C's empty date, as XML writes it (0001-01-01) and as its string does (01.01.0001 0:00:00)
+EMPTY_DATE = re.compile(r"0001-01-01|\d\d\.\d\d\.0001(?:$|\D)")
 # the requisite 1C:УТ 11 gives a site's order status in: the site's status code (Bitrix's «N», «P», «F»)
 # its rules chose, without «Статус заказа»; «Статуса» as the exchange spells it, «Статус» read as well
 STATUS_CODE_REQUISITES = ("Статуса заказа ИД", "Статус заказа ИД")
@@ -83,16 +86,21 @@ def flag(value):
 
 def dated(value):
     """A date 1C wrote (a payment's, a shipment's): not empty, not 1C's empty date 0001-01-01 and
-    not the «T» 1C writes for an empty date with its time («Дата оплаты по 1С» = «T», handled as
-    no payment by the WooCommerce, UMI and OpenCart exchange modules): a date has digits."""
+    not the «T» 1C writes for an empty date with its time («Дата оплаты по 1С» = «T», skipped as no
+    payment by itgalaxy's WooCommerce exchange and Inji CMS's; another module compares it with a
+    Cyrillic «Т»): a date has digits. 1C's empty date is read in its XML form and as its string
+    writes it («01.01.0001 0:00:00»)."""
     value = (value or "").strip()
-    return any(c.isdigit() for c in value) and not value.startswith("0001-01-01")
+    return any(c.isdigit() for c in value) and not EMPTY_DATE.match(value)
 
 
 def day_of(value):
     """The day (``YYYY-MM-DD``) of a date 1C wrote with its time or without: «Дата1С» of 3.1 is a
-    day, 1C:УНФ's «Дата по 1С» a moment («2021-02-17T22:51:37»); what is no such date stays as is."""
+    day, 1C:УНФ's «Дата по 1С» a moment («2021-02-17T22:51:37»), with a zone or without; what is
+    no such date stays as is; an empty one (:func:`dated`: «T», 0001-01-01) is none."""
     value = (value or "").strip()
+    if not dated(value):
+        return ""
     return value[:10] if DAY.match(value) else value
 
 

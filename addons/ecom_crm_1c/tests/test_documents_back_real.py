@@ -7,7 +7,7 @@ import io
 from odoo.tests import tagged
 
 from ..commerceml import read_documents
-from ..commerceml.reader import dated
+from ..commerceml.reader import dated, day_of
 from .common import ImporterCase, ProtocolCase, path, read
 
 # 1C:УТ 11 (its demo base, «ТДЦУ-» numbers), schema 2.09: «Номер1С», «Дата1С» and «ПометкаУдаления»
@@ -47,6 +47,10 @@ class TestRealDocumentsReader(ImporterCase):
                                      "<ПометкаУдаления>true</ПометкаУдаления>".encode(), 1)
         first, second = [v["deleted"] for _kind, v in read_documents(io.BytesIO(marked))]
         self.assertEqual((first, second), (True, False))
+        for value, deleted in (("1", True), ("0", False), ("", False)):
+            marked = read(*UT11).replace("<ПометкаУдаления>false</ПометкаУдаления>".encode(),
+                                         f"<ПометкаУдаления>{value}</ПометкаУдаления>".encode(), 1)
+            self.assertEqual(next(read_documents(io.BytesIO(marked)))[1]["deleted"], deleted, value)
 
     def test_unf_order(self):
         (document,) = [v for _kind, v in read_documents(path(*UNF))]
@@ -62,10 +66,20 @@ class TestRealDocumentsReader(ImporterCase):
                           ("f37c0c86-28f7-11e2-8783-001d607b58e2", "430012", 370, 3, False)])
 
     def test_an_empty_date_is_no_payment(self):
-        """1C writes an empty «Дата оплаты по 1С» as «T» (the exchange modules of WooCommerce, UMI and
-        OpenCart all skip it): no payment, nor is 1C's empty date 0001-01-01."""
-        self.assertEqual([dated(v) for v in ("T", "", "0001-01-01T00:00:00", "2021-02-18T9:49:02", "2015-06-29")],
-                         [False, False, False, True, True])
+        """1C writes an empty «Дата оплаты по 1С» as «T» (itgalaxy's WooCommerce exchange and Inji CMS's
+        skip it, another module a Cyrillic «Т»): no payment, nor is 1C's empty date, in its XML form
+        or as its string writes it."""
+        self.assertEqual([dated(v) for v in ("T", "Т", "", "0001-01-01T00:00:00", "01.01.0001 0:00:00",
+                                             "2021-02-18T9:49:02", "2015-06-29", "18.02.2021 9:49:02")],
+                         [False, False, False, False, False, True, True, True])
+
+    def test_the_day_of_a_1c_date(self):
+        """«Дата по 1С» / «Дата1С»: the day, with a time, a zone or neither; an empty date is none."""
+        self.assertEqual([day_of(v) for v in ("2021-02-17T22:51:37", "2021-02-17T9:49:02", "2021-02-17",
+                                              "2021-02-17+03:00", "2021-02-17T22:51:37Z", "17.02.2021",
+                                              "T", "0001-01-01T00:00:00", "")],
+                         ["2021-02-17", "2021-02-17", "2021-02-17", "2021-02-17", "2021-02-17", "17.02.2021",
+                          "", "", ""])
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
