@@ -128,6 +128,34 @@ class TestRealDocumentsImport(ImporterCase):
         self.assertEqual((deleted.state, deleted.ecom_1c_deleted), ("cancel", True))
         self.assertEqual((kept.state, kept.ecom_1c_deleted), ("sale", False))
 
+    def test_ut11_deleted_order_already_delivered_is_kept(self):
+        """1C marks for deletion orders it already handed over (its housekeeping): one delivered, one
+        locked as fulfilled in Odoo is not cancelled; the mark is recorded, the log and the order say
+        so once (the same file again says nothing more)."""
+        delivered, locked = self.site_orders("142", "235")
+        delivered._ecom_set_status("delivered")
+        locked.action_lock()
+        marked = read(*UT11).replace("<ПометкаУдаления>false</ПометкаУдаления>".encode(),
+                                     "<ПометкаУдаления>true</ПометкаУдаления>".encode())
+        counts = self.importer._import_documents(io.BytesIO(marked))
+        self.assertEqual([(o.state, o.ecom_1c_deleted) for o in (delivered, locked)], [("sale", True)] * 2)
+        self.assertEqual((delivered.ecom_status, locked.ecom_status), ("delivered", "confirmed"))
+        self.assertEqual(len(counts["warnings"]), 2, counts["warnings"])
+        self.assertIn("142", counts["warnings"][0])
+        self.assertEqual(len(delivered.message_ids.filtered(lambda m: counts["warnings"][0] in m.body)), 1,
+                         "the order's chatter says it too")
+        self.assertEqual(self.importer._import_documents(io.BytesIO(marked))["warnings"], [], "said once")
+
+    def test_unf_deleted_order_already_invoiced_is_kept(self):
+        """1C:УНФ's deletion mark (a requisite) on an order invoiced here: not cancelled, its invoice kept."""
+        (order,) = self.site_orders("13838")
+        invoice = order._create_invoices()
+        invoice.action_post()
+        marked = read(*UNF).replace("<Значение>false</Значение>".encode(), "<Значение>true</Значение>".encode())
+        counts = self.importer._import_documents(io.BytesIO(marked))
+        self.assertEqual((order.state, order.ecom_1c_deleted, invoice.state), ("sale", True, "posted"))
+        self.assertEqual(len(counts["warnings"]), 1, counts["warnings"])
+
     def test_ut11_orders_of_1c_are_created_with_their_lines_and_customer(self):
         """No site order 142 nor 235: 1C's documents are orders taken in 1C. The products known by
         their 1C ids (the boots' characteristic by its product), each order is made with 1C's lines
