@@ -111,7 +111,9 @@ class Ecom1cImportDocuments(models.AbstractModel):
     def _order_from_1c(self, document, counts):
         """A sale order for an order created in 1C (a phone order taken by 1C's operator): the customer
         found by 1C id, phone or email, or made; lines by the products' 1C ids. An order naming a
-        product the site does not have is not created (warning): the next exchange tries again."""
+        product the site does not have is not created (warning); the rest of the file is imported and
+        1C hears «success», so it sends that order again only once it changes in 1C (its exchange
+        sends what changed since the last one): saved again in 1C after the product reaches the site."""
         lines, unknown = self._order_lines_from_1c(document["lines"])
         invalid = self._lines_not_numbers(document["lines"])
         if invalid:

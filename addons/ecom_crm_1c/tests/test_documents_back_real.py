@@ -194,7 +194,7 @@ class TestRealDocumentsImport(ImporterCase):
 
     def test_unf_order_of_unknown_products_creates_nothing(self):
         """No site order 13838 and the product «Логические блоки Дьенеша» unknown: nothing is made,
-        the log names the product (the next exchange tries again)."""
+        the log names the product (1C sends the order again once it is saved again in 1C)."""
         counts = self.importer._import_documents(path(*UNF))
         self.assertEqual(counts["created"], 0)
         self.assertEqual(len(counts["warnings"]), 1)
@@ -230,3 +230,13 @@ class TestRealDocumentsOverHttp(ProtocolCase):
         self.assertEqual(self.orders.mapped("ecom_status"), ["shipped", "paid", "shipped"])
         exchanges = self.env["ecom.1c.exchange"].search([("exchange_type", "=", "sale")])
         self.assertEqual(exchanges.mapped("warning_count"), [0, 0])
+
+    def test_an_order_of_unknown_products_is_logged_and_answered_success(self):
+        """No site order 13838 (renamed) and its product unknown: 1C hears «success» (a «failure» would
+        have it send the whole file again at every exchange, the product still missing), nothing is
+        made, the exchange log counts the warning."""
+        self.orders[2].name = "S-13838"
+        self.send(*UNF)
+        exchange = self.env["ecom.1c.exchange"].search([("exchange_type", "=", "sale")])
+        self.assertEqual(exchange.warning_count, 1)
+        self.assertFalse(self.env["sale.order"].search_count([("ecom_1c_id", "=", UNF_ID)]))
