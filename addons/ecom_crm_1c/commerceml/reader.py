@@ -15,6 +15,7 @@ Values are cleaned the way 1C writes them: trailing spaces (``Код="796 "``), 
 declaration (UTF-8 with or without BOM, windows-1251).
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
@@ -24,6 +25,13 @@ from .sniff import check_encoding, check_first_element, drop_handled, local, mal
 
 KIND_REQUISITES = ("ВидНоменклатуры", "ТипНоменклатуры")
 SERVICE_KINDS = {"услуга", "работа"}
+# a day with its time (T, a space) or its zone (Z, +03:00) after it
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T Z+-])")
+# 1C's empty date, as XML writes it (0001-01-01) and as its string does (01.01.0001 0:00:00)
+EMPTY_DATE = re.compile(r"0001-01-01|\d\d\.\d\d\.0001(?:$|\D)")
+# the requisite 1C:УТ 11 gives a site's order status in: the site's status code (Bitrix's «N», «P», «F»)
+# its rules chose, without «Статус заказа»; «Статуса» as the exchange spells it, «Статус» read as well
+STATUS_CODE_REQUISITES = ("Статуса заказа ИД", "Статус заказа ИД")
 
 
 def text(element, name=None):
@@ -77,9 +85,23 @@ def flag(value):
 
 
 def dated(value):
-    """A date 1C wrote (a payment's, a shipment's): not empty and not 1C's empty date 0001-01-01."""
+    """A date 1C wrote (a payment's, a shipment's): not empty, not 1C's empty date 0001-01-01 and
+    not the «T» 1C writes for an empty date with its time («Дата оплаты по 1С» = «T», skipped as no
+    payment by itgalaxy's WooCommerce exchange and Inji CMS's; another module compares it with a
+    Cyrillic «Т»): a date has digits. 1C's empty date is read in its XML form and as its string
+    writes it («01.01.0001 0:00:00»)."""
     value = (value or "").strip()
-    return bool(value) and not value.startswith("0001-01-01")
+    return any(c.isdigit() for c in value) and not EMPTY_DATE.match(value)
+
+
+def day_of(value):
+    """The day (``YYYY-MM-DD``) of a date 1C wrote with its time or without: «Дата1С» of 3.1 is a
+    day, 1C:УНФ's «Дата по 1С» a moment («2021-02-17T22:51:37»), with a zone or without; what is
+    no such date stays as is; an empty one (:func:`dated`: «T», 0001-01-01) is none."""
+    value = (value or "").strip()
+    if not dated(value):
+        return ""
+    return value[:10] if DAY.match(value) else value
 
 
 def _events(source, tags, free):
@@ -349,7 +371,9 @@ def _offer(element):
 def read_documents(source):
     """Order documents (from 1C: numbers, posting, deletion marks, statuses), streaming; in 2.x
     they are children of the root, in 3.x inside «Контейнер». 1C's own number and date are
-    requisites in 2.x («Номер по 1С», «Дата по 1С») and elements in 3.1 («Номер1С», «Дата1С»)."""
+    requisites in 2.x («Номер по 1С», «Дата по 1С») and elements in 3.1 and 1C:УТ 11's 2.09
+    («Номер1С», «Дата1С»); 1C:УТ 11 marks a deleted order by the document's element
+    «ПометкаУдаления», others by a requisite of that name."""
     tags = {"end": {"Документ"}}
 
     def free(path):
@@ -362,8 +386,9 @@ def read_documents(source):
             "operation": text(element, "ХозОперация"), "amount": number(text(element, "Сумма")),
             "requisites": requisites,
             "number_1c": text(element, "Номер1С") or requisites.get("Номер по 1С", ""),
-            "date_1c": text(element, "Дата1С") or requisites.get("Дата по 1С", ""),
-            "posted": flag(requisites.get("Проведен")), "deleted": flag(requisites.get("ПометкаУдаления")),
+            "date_1c": day_of(text(element, "Дата1С") or requisites.get("Дата по 1С", "")),
+            "posted": flag(requisites.get("Проведен")),
+            "deleted": flag(requisites.get("ПометкаУдаления")) or flag(text(element, "ПометкаУдаления")),
             # the site's own flags, or (1C:УТ) the date of 1C's payment and the number of its shipment
             "paid": flag(requisites.get("Заказ оплачен") or requisites.get("Оплачен"))
             or dated(requisites.get("Дата оплаты по 1С")),
@@ -371,7 +396,8 @@ def read_documents(source):
             or bool(requisites.get("Номер отгрузки по 1С", "").strip())
             or dated(requisites.get("Дата отгрузки по 1С")),
             "cancelled": flag(requisites.get("Отменен")),
-            "status": requisites.get("Статус заказа", "").strip(),
+            "status": requisites.get("Статус заказа", "").strip()
+            or next((requisites[name].strip() for name in STATUS_CODE_REQUISITES if requisites.get(name)), ""),
             "time": text(element, "Время"), "currency": text(element, "Валюта"),
             "comment": text(element, "Комментарий"),
             "customer": _contractor(child(child(element, "Контрагенты"), "Контрагент")),

@@ -64,8 +64,16 @@ class Ecom1cImportDocuments(models.AbstractModel):
                     changed = True
                 action = order_action(document, actions)
                 if action == "cancel" and order.state != "cancel":
-                    order._action_cancel()
-                    changed = True
+                    kept = self._not_cancelled_why(order)
+                    if not kept:
+                        order._action_cancel()
+                        changed = True
+                    elif changed:  # said once, when 1C's mark or status is new, not at each exchange
+                        message = _("Order %(number)s is cancelled or marked for deletion in 1C, but it was "
+                                    "not cancelled here: %(reason)s. Check it and cancel it by hand if it should "
+                                    "be", number=order.name, reason=kept)
+                        counts["warnings"].append(message)
+                        order.message_post(body=message)
                 elif action == "lock" and order.state == "sale" and not order.locked:
                     order.action_lock()
                     changed = True
@@ -73,6 +81,23 @@ class Ecom1cImportDocuments(models.AbstractModel):
 
         self._apply_in_steps((values for _kind, values in read_documents(source)), counts, apply, deadline)
         return self._finish(exchange, counts)
+
+    def _not_cancelled_why(self, order):
+        """Why an order 1C cancels or marks for deletion is not cancelled here ('' when it may be): it
+        was shipped, delivered, locked as fulfilled or invoiced (a deletion mark on a document 1C
+        already handed over is 1C's housekeeping, and cancelling would drop the shipment from the
+        store's figures and tell the customer the order is cancelled). A parcel refused at delivery
+        is cancelled all the same."""
+        if order.ecom_status in ("shipped", "delivered"):
+            labels = dict(order._fields["ecom_status"]._description_selection(self.env))
+            return _("its store status is «%s»", labels[order.ecom_status])
+        if order.ecom_status == "returned":
+            return ""
+        if order.locked:
+            return _("it is locked (fulfilled)")
+        if order.invoice_ids.filtered(lambda move: move.state == "posted"):
+            return _("it has a posted invoice")
+        return ""
 
     def _match_orders(self, documents):
         """Orders named by documents: our own Ид («odoo-order-<id>»), else the order number."""
@@ -86,7 +111,9 @@ class Ecom1cImportDocuments(models.AbstractModel):
     def _order_from_1c(self, document, counts):
         """A sale order for an order created in 1C (a phone order taken by 1C's operator): the customer
         found by 1C id, phone or email, or made; lines by the products' 1C ids. An order naming a
-        product the site does not have is not created (warning): the next exchange tries again."""
+        product the site does not have is not created (warning); the rest of the file is imported and
+        1C hears «success», so it sends that order again only once it changes in 1C (its exchange
+        sends what changed since the last one): saved again in 1C after the product reaches the site."""
         lines, unknown = self._order_lines_from_1c(document["lines"])
         invalid = self._lines_not_numbers(document["lines"])
         if invalid:

@@ -9,7 +9,10 @@ class Ecom1cStatusMap(models.Model):
     _description = "1C order status mapping"
     _order = "name"
 
-    name = fields.Char("1C status", required=True, help="As 1C writes it in «Статус заказа», e.g. «Отгружен».")
+    name = fields.Char(
+        "1C status", required=True,
+        help="As 1C writes it in «Статус заказа», e.g. «Отгружен», or, without it, the site's status code "
+             "1C:УТ 11 sends in «Статуса заказа ИД», e.g. «P».")
     action = fields.Selection(
         [("none", "Only record it"), ("lock", "Lock the order (fulfilled)"), ("cancel", "Cancel the order")],
         default="none", required=True)

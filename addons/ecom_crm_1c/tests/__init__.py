@@ -13,6 +13,7 @@ from . import test_deactivate
 from . import test_orders_export
 from . import test_orders_from_1c
 from . import test_statuses_back
+from . import test_documents_back_real
 from . import test_end_to_end
 from . import test_i18n
 from . import test_settings_access
