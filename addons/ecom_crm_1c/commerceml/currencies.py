@@ -45,6 +45,13 @@ AMBIGUOUS = {
 NUMBERS = {"643": "RUB", "933": "BYN", "980": "UAH", "398": "KZT", "860": "UZS", "417": "KGS", "972": "TJS",
            "51": "AMD", "981": "GEL", "944": "AZN", "934": "TMT", "498": "MDL", "946": "RON", "840": "USD",
            "978": "EUR", "156": "CNY", "392": "JPY", "826": "GBP"}
+# numbers Odoo 18's data gives an old currency and the one that replaced it (or, 858, a unit of account) alike:
+# the one 1C prices in today, the current ISO 4217 currency; and the current one's own number, which Odoo
+# does not know (its VES, MRU, STN, SLE and UYW carry the old number)
+CURRENT_OF_SHARED = {"858": "UYU", "937": "VES", "478": "MRU", "678": "STN", "694": "SLE"}
+CURRENT_NUMBERS = {"928": "VES", "929": "MRU", "930": "STN", "925": "SLE", "927": "UYW"}
+NUMBERS.update(CURRENT_OF_SHARED)
+NUMBERS.update(CURRENT_NUMBERS)
 
 
 def currency_key(written):
@@ -61,12 +68,14 @@ _AMBIGUOUS = {currency_key(name): codes for name, codes in AMBIGUOUS.items()}
 def odoo_numbers(currencies):
     """{number: letter code} of Odoo's currencies ``currencies`` [(letter code, ISO number)], as
     :func:`currency_code` takes them: a number two of them share (Odoo's data gives the old currency's
-    to the new one) names neither."""
+    to the new one) names the current one of :data:`NUMBERS` when it is one of them (937: VES, not VEF),
+    else neither."""
     codes = {}
     for code, number in currencies:
         if number:
             codes.setdefault(currency_key(str(number)), set()).add(code)
-    return {number: next(iter(found)) for number, found in codes.items() if len(found) == 1}
+    return {number: next(iter(found)) if len(found) == 1 else NUMBERS[number]
+            for number, found in codes.items() if len(found) == 1 or NUMBERS.get(number) in found}
 
 
 def currency_code(written, numbers=None):

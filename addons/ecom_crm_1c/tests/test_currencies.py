@@ -52,9 +52,32 @@ class TestCurrencyNames(BaseCase):
         the ISO numbers of :data:`NUMBERS` come first."""
         numbers = odoo_numbers([("USD", 840), ("LVL", 840), ("LTL", 840), ("BYR", 974), ("BYN", 974),
                                 ("AMD", 51), ("CHF", 756), ("XXX", 0)])
-        self.assertEqual(numbers, {"51": "AMD", "756": "CHF"})
+        self.assertEqual(numbers, {"51": "AMD", "756": "CHF", "840": "USD"}, "840 is the dollar's, not the lats'")
         self.assertEqual(currency_code("840", {"840": "LVL"}), "USD")
         self.assertEqual(currency_code("933", numbers), "BYN")
+        self.assertEqual(currency_code("974", numbers), "BYN", "the old Belarusian rouble's number is today's")
+
+    def test_a_number_an_old_and_a_current_currency_share(self):
+        """Odoo 18's data gives the old and the current currency one ISO number (the bolívar fuerte's 937 to
+        the bolívar soberano, the old ouguiya's 478, dobra's 678 and leone's 694 to today's, the peso's 858 to
+        the Uruguayan unit of account): 1C's number is the current currency's, as is the current one's own
+        ISO number, which Odoo's data does not carry."""
+        odoo = [("UYU", 858), ("UYW", 858), ("VEF", 937), ("VES", 937), ("MRO", 478), ("MRU", 478),
+                ("STD", 678), ("STN", 678), ("SLL", 694), ("SLE", 694), ("CHF", 756)]
+        numbers = odoo_numbers(odoo)
+        for number, current, old, own in (("858", "UYU", "UYW", "927"), ("937", "VES", "VEF", "928"),
+                                          ("478", "MRU", "MRO", "929"), ("678", "STN", "STD", "930"),
+                                          ("694", "SLE", "SLL", "925")):
+            with self.subTest(number=number):
+                self.assertEqual(numbers[number], current)
+                self.assertEqual(currency_code(number, numbers), current)
+                self.assertEqual(currency_code("0" + number), current, "without Odoo's numbers too")
+                self.assertEqual(currency_code(number, {number: old}), current, "the ISO table comes first")
+                self.assertEqual(currency_code(own, numbers), "UYW" if number == "858" else current)
+                self.assertTrue(same_currency(number, current, numbers))
+                self.assertFalse(same_currency(number, old, numbers))
+        # a number two share that is none of these still names neither
+        self.assertNotIn("111", odoo_numbers([("AAA", 111), ("BBB", 111)]))
 
     def test_same_currency(self):
         numbers = {"398": "KZT", "933": "BYN"}
