@@ -21,6 +21,24 @@ BY_NAME = ""  # the characteristic of offers that name no value (no 1C character
 CHARACTERISTIC = "characteristic"
 
 
+def name_key(name):
+    """A characteristic's or property's name as two of 1C's spellings of it are compared: spaces around
+    and doubled gone, any case, «ё» as «е» («Объём », «объем»: «объем»)."""
+    return " ".join((name or "").split()).casefold().replace("ё", "е")
+
+
+def display_names(known, names):
+    """{name: the name it is shown by} for the characteristics ``names``, one per :func:`name_key`:
+    ``known`` (the names Odoo already has, in the order made) first, else the first of ``names``
+    spelling it, its spaces tidied («Цвет», «цвет », «ЦВЕТ»: «Цвет» when that came first)."""
+    shown = {}
+    for name in known:
+        shown.setdefault(name_key(name), name)
+    for name in names:
+        shown.setdefault(name_key(name), " ".join(name.split()))
+    return {name: shown[name_key(name)] for name in [*known, *names]}
+
+
 def split_id(full_id):
     """``(product id, characteristic id)`` of a 1C id «guid#characteristic» (``""`` for no characteristic)."""
     key, _sep, characteristic = full_id.partition("#")

@@ -70,6 +70,30 @@ class TestCharacteristics(ImporterCase):
         again = self.import_offers("characteristics-different-sets-offers.xml")
         self.assertEqual((again["created"], again["updated"]), (0, 0))
 
+    def test_a_characteristic_spelled_otherwise_is_the_same(self):
+        """Other shops' 1C writes one characteristic differently from one offer to the next («Размер»,
+        «размер », «РАЗМЕР»; «Цвет», «цвет»): one attribute each, shown as first named, the variants
+        told apart by their values, not by the spelling; a later file spelling it again adds no attribute."""
+        base = read("handmade", "characteristics-different-sets-offers.xml").decode()
+        spelled = base.replace("<Наименование>Размер</Наименование><Значение>41",
+                               "<Наименование> размер  </Наименование><Значение>41")
+        self.assertNotEqual(spelled, base)
+        self.importer._import_offers(io.BytesIO(spelled.encode()), self.exchange)
+        self.assertEqual(self.described("hm-sneakers"), {
+            "hm-sneakers#size-40": ({"Размер": "40", "Цвет": MISSING}, 1, 3000, True),
+            "hm-sneakers#size-41": ({"Размер": "41", "Цвет": "Белый"}, 5, 3100, True)})
+        later = base.replace("hm-sneakers#size-41", "hm-sneakers#size-42").replace(
+            "<Наименование>Размер</Наименование><Значение>41",
+            "<Наименование>РАЗМЕР</Наименование><Значение>42").replace(
+            "<Наименование>Цвет</Наименование><Значение>Белый",
+            "<Наименование>цвет</Наименование><Значение>Чёрный")
+        self.importer._import_offers(io.BytesIO(later.encode()), self.exchange)
+        self.assertEqual(self.described("hm-sneakers")["hm-sneakers#size-42"][0], {"Размер": "42", "Цвет": "Чёрный"})
+        attributes = self.variants("hm-sneakers").product_tmpl_id.attribute_line_ids.attribute_id
+        self.assertEqual(sorted(attributes.mapped("name")), ["Размер", "Цвет"])
+        self.assertEqual(self.env["product.attribute"].search_count(
+            [("ecom_1c_id", "=ilike", "characteristic:%размер%")]), 1, "no second attribute")
+
     def test_a_later_exchange_adds_a_characteristic(self):
         """The boots have Размер only; a later delta names «#size-42» with Размер and Цвет: the
         variants 1C made before stay, with Цвет «—»."""
