@@ -94,6 +94,26 @@ class TestCharacteristics(ImporterCase):
         self.assertEqual(self.env["product.attribute"].search_count(
             [("ecom_1c_id", "=ilike", "characteristic:%размер%")]), 1, "no second attribute")
 
+    def test_a_characteristic_below_zero_takes_nothing_from_the_others(self):
+        """1C reports a characteristic it oversold below zero: the variant keeps 1C's «-3», the product's
+        stock is its other variants' (5), not 2; a product without characteristics shows its own «-2»."""
+        base = read("handmade", "characteristics-different-sets-offers.xml").decode()
+        negative = base.replace("<Количество>1</Количество>", "<Количество>-3</Количество>").replace(
+            "<Количество>10</Количество>", "<Количество>-2</Количество>")
+        self.assertEqual(negative.count("<Количество>-"), 2)
+        counts = self.importer._import_offers(io.BytesIO(negative.encode()), self.exchange)
+        self.assertTrue(counts["done"])
+        self.assertEqual(self.described("hm-sneakers"), {
+            "hm-sneakers#size-40": ({"Размер": "40", "Цвет": MISSING}, -3, 3000, True),
+            "hm-sneakers#size-41": ({"Размер": "41", "Цвет": "Белый"}, 5, 3100, True)})
+        sneakers = self.variants("hm-sneakers").product_tmpl_id
+        self.assertEqual(sneakers.ecom_1c_qty, 5)
+        self.assertEqual(self.Product.search([("ecom_1c_id", "=", "hm-socks")]).product_tmpl_id.ecom_1c_qty, -2)
+        # all of them below zero: none in stock
+        self.importer._import_offers(io.BytesIO(negative.replace(
+            "<Количество>5</Количество>", "<Количество>-1</Количество>").encode()), self.exchange)
+        self.assertEqual(sneakers.ecom_1c_qty, 0)
+
     def test_a_later_exchange_adds_a_characteristic(self):
         """The boots have Размер only; a later delta names «#size-42» with Размер and Цвет: the
         variants 1C made before stay, with Цвет «—»."""
