@@ -182,3 +182,49 @@ class TestMigrations(ImporterCase):
             self.assertEqual((attribute.with_context(lang="en_US").name, attribute.with_context(lang="ru_RU").name),
                              (after, before))
         self.assertIn("или атрибут характеристики", field.with_context(lang="ru_RU").help)
+
+    def test_upgrade_to_1_2_10(self):
+        """From 18.0.1.2.9: the attributes exchanges made of one characteristic spelled differently («Цвет»,
+        «цвет », «ЦВЕТ») are merged into the first, unless a product has lines of both (its variants would have
+        to be recombined: left, as the exchange goes on with the first): the double's values go to the first
+        (one of the same name there takes its place), its product's line with them; the variants keep their
+        values' records, and so their combinations."""
+        Attribute = self.env["product.attribute"].with_context(active_test=False)
+
+        def characteristic(name, *values):
+            return Attribute.create({"name": name.strip(), "ecom_1c_id": f"characteristic:{name}",
+                                     "create_variant": "dynamic", "value_ids": [(0, 0, {"name": v}) for v in values]})
+
+        def product(name, *attributes):
+            template = self.env["product.template"].create({"name": name, "attribute_line_ids": [
+                (0, 0, {"attribute_id": a.id, "value_ids": [(6, 0, a.value_ids.ids)]}) for a in attributes]})
+            lines = template.attribute_line_ids
+            for ptav in lines[:1].product_template_value_ids:
+                template._create_product_variant(ptav + lines[1:].product_template_value_ids[:1])
+            return template
+
+        first = characteristic("Цвет", "Белый", "Чёрный")
+        double = characteristic("цвет ", "Белый", "Красный")
+        both = characteristic("ЦВЕТ", "Синий")
+        product("Кеды", first)
+        dress = product("Платье", double)
+        product("Шарф", first, both)
+        variants = dress.product_variant_ids
+        combinations = {v.id: (v.combination_indices, v.product_template_attribute_value_ids.ids) for v in variants}
+        self.assertEqual(len(variants), 2)
+        self.env.flush_all()
+        upgrade = migration("18.0.1.2.10", "post-migrate")
+        self.assertEqual(upgrade.merge_spelled_twice(self.env.cr), (1, 1))
+        self.env.invalidate_all()
+        self.assertFalse(double.exists())
+        self.assertTrue(both.exists(), "a product has both: left")
+        self.assertEqual(dress.attribute_line_ids.attribute_id, first)
+        self.assertEqual(sorted(first.value_ids.mapped("name")), ["Белый", "Красный", "Чёрный"])
+        self.assertEqual(sorted(variants.product_template_attribute_value_ids.product_attribute_value_id.mapped(
+            "name")), ["Белый", "Красный"])
+        self.assertEqual(variants.product_template_attribute_value_ids.attribute_id, first)
+        self.assertEqual(variants.product_template_attribute_value_ids.product_attribute_value_id.attribute_id, first)
+        self.assertEqual({v.id: (v.combination_indices, v.product_template_attribute_value_ids.ids)
+                          for v in variants}, combinations)
+        self.assertEqual(dress.attribute_line_ids.value_ids, first.value_ids.filtered(lambda v: v.name != "Чёрный"))
+        self.assertEqual(upgrade.merge_spelled_twice(self.env.cr), (0, 1), "run again: nothing more")
