@@ -94,16 +94,18 @@ class Ecom1cImportVariants(models.AbstractModel):
     def _characteristic_display_names(self, names):
         """{name: the name it is shown by} of the characteristics ``names`` as 1C spells them
         (:func:`..commerceml.characteristics.display_names`): a spelling of a characteristic or a
-        property-made characteristic Odoo has is its name there, first made first."""
+        property-made characteristic Odoo has is its name there, first made first; a characteristic's
+        («characteristic:<name>», which every catalog shares) before a property's (another catalog's
+        property is not shared: :meth:`_characteristic_attributes`, and its spelling would make a new one)."""
         if not names:
             return {}
-        known = []
+        known, by_property = [], []
         for attribute in self.env["product.attribute"].with_context(active_test=False).search_fetch(
                 [("ecom_1c_id", "!=", False), ("create_variant", "=", "dynamic")], ["name", "ecom_1c_id"], order="id"):
             name = self._characteristic_of(attribute)
             if name:
-                known.append(name)
-        return display_names(known, names)
+                (known if characteristic_name(attribute.ecom_1c_id) is not None else by_property).append(name)
+        return display_names(known + by_property, names)
 
     def _make_variants(self, template, per_id, attributes, counts):
         """{1C id: variant} for the new characteristics ``per_id`` ``{1C id: {characteristic: value}}`` of

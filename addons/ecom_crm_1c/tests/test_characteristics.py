@@ -256,6 +256,13 @@ class TestCharacteristics(ImporterCase):
         # not for another catalog's products (another store's, by name): the attribute is this 1C's property's
         other = self.importer._characteristic_attributes({"Размер"}, {"other-catalog"})["Размер"]
         self.assertEqual((other.ecom_1c_id, other.create_variant), ("characteristic:Размер", "dynamic"))
+        # the property spelled otherwise («размер», made first): another catalog's «РАЗМЕР» is still the
+        # characteristic shared by name, not a third attribute «размер»
+        by_name.name = "размер"
+        shown = self.importer._characteristic_display_names(["РАЗМЕР"])["РАЗМЕР"]
+        self.assertEqual(shown, "Размер")
+        self.assertEqual(self.importer._characteristic_attributes({shown}, {"other-catalog"}), {"Размер": other})
+        by_name.name = "Размер"
         # a catalog that declares the property too and gives it to the socks, a product of no characteristic:
         # its attribute makes variants, so it is no property line of theirs (it would make their variants)
         catalog = read("handmade", "characteristics-import.xml").decode().replace(
