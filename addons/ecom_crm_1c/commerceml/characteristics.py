@@ -14,6 +14,8 @@ have a value for each of its variant attributes, so:
   one is reported, not made.
 """
 
+import unicodedata
+
 MISSING = "—"  # the value of a characteristic an offer does not name
 BY_NAME = ""  # the characteristic of offers that name no value (no 1C characteristic is named so)
 # 1C id of a characteristic's attribute: «characteristic:<name>», or «characteristic» alone for the one
@@ -23,8 +25,9 @@ CHARACTERISTIC = "characteristic"
 
 def name_key(name):
     """A characteristic's or property's name as two of 1C's spellings of it are compared: spaces around
-    and doubled gone, any case, «ё» as «е» («Объём », «объем»: «объем»)."""
-    return " ".join((name or "").split()).casefold().replace("ё", "е")
+    and doubled gone, any case, «ё» as «е» («Объём », «объем»: «объем»), «ё» or «й» written as a letter
+    and its combining mark (NFD, as some exports write them) as the one letter."""
+    return " ".join(unicodedata.normalize("NFC", name or "").split()).casefold().replace("ё", "е")
 
 
 def display_names(known, names):

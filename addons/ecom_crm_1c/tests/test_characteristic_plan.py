@@ -42,10 +42,12 @@ class TestCharacteristicNames(BaseCase):
     def test_one_name_however_spelled(self):
         """Case, spaces around and doubled, «ё» for «е»: one characteristic; other names stay apart."""
         for first, second in (("Цвет", "цвет"), ("Цвет", " Цвет "), ("Размер", "РАЗМЕР"), ("Объём", "Объем"),
-                              ("Размер  обуви", "размер обуви"), ("Ёмкость", "емкость"), ("Цвет", "Цвет\t")):
+                              ("Размер  обуви", "размер обуви"), ("Ёмкость", "емкость"), ("Цвет", "Цвет\t"),
+                              ("ОБЪЁМ", "Объем"), ("Объе\u0308м", "объем"), ("Краи\u0306", "Край"),
+                              ("Цвет", "Цвет\u00a0")):
             with self.subTest(first=first, second=second):
                 self.assertEqual(name_key(first), name_key(second))
-        for first, second in (("Цвет", "Цвета"), ("Размер", "Размер обуви"), ("Объём", "Объёмы")):
+        for first, second in (("Цвет", "Цвета"), ("Размер", "Размер обуви"), ("Объём", "Объёмы"), ("Край", "Краи")):
             with self.subTest(first=first, second=second):
                 self.assertNotEqual(name_key(first), name_key(second))
         self.assertEqual(name_key(None), "")
