@@ -427,7 +427,8 @@ class ExchangeController(http.Controller):
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
         session.write({"upload_size": uploaded + len(body), "last_file": relative, "last_part": part,
-                       "last_request": fields.Datetime.now()})
+                       "last_request": fields.Datetime.now(),
+                       **({"cut_file": False} if session.cut_file == relative else {})})
         env.flush_all()
         with open(target, "ab") as out:  # several requests of the same name append
             try:
@@ -460,13 +461,18 @@ class ExchangeController(http.Controller):
         counted, 1C hears «failure» if it still listens, the server's log one warning line (no traceback).
         The transport's failure is no failure of 1C's file: the exchange is not failed, nor the file
         recorded (1C sends it again, in this exchange or the next; a failed exchange would keep its
-        deactivate from archiving anything). ``logged``: the exchange's messages say so too (not while an
-        import step of the exchange may run: :meth:`_mode_file`)."""
+        deactivate from archiving anything); but until a request of the file is stored, the exchange is
+        unfinished (:attr:`ecom.1c.session.cut_file`). ``logged``: the exchange's messages say so too, and the
+        session keeps the file's name (not while an import step of the exchange may run, a file of it sent
+        again: :meth:`_mode_file`; its import tells whether it is unfinished)."""
         _logger.warning("1C exchange: session %s, %s: the request's body was cut short (%s): nothing stored, "
                         "answered «failure»", session.id, relative, why)
         reason = self._broken_body(env)
         if logged and session.exchange_id:
             session.exchange_id._log(env._("%(file)s: %(reason)s", file=relative, reason=reason))
+            # the session's row is locked (:meth:`_mode_file`): till the file is stored, its exchange is
+            # unfinished (1C ending it here, it is closed as interrupted, not done)
+            session.cut_file = relative
         return failure(f"{relative}: {reason}")
 
     def _sent_again(self, session, relative, target, request_limit):

@@ -168,6 +168,40 @@ class TestHostileInput(ProtocolCase):
         self.assertEqual(session.exchange_id.file_ids.mapped("state"), ["done"])
         self.assertEqual(session.upload_size, len(data))
 
+    def test_a_file_cut_short_in_its_first_request_leaves_the_exchange_unfinished(self):
+        """1C's catalog imported, then its offers list's first request cut short and 1C gone (1C ends its exchange
+        on «failure»): nothing of the offers stored nor recorded, yet 1C's next init closes the exchange as
+        interrupted, not done (its files all imported). The offers list sent whole after its cut request: the
+        exchange is done."""
+        catalog, offers = read("handmade", "characteristics-import.xml"), read(
+            "handmade", "characteristics-different-sets-offers.xml")
+        cookie = self.login()
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        exchanges = []
+        for resent in (False, True):
+            self.call("init", cookie=cookie)
+            self.env.invalidate_all()
+            exchanges.append(session.exchange_id)
+            self.assertEqual(self.call("file", data=catalog, cookie=cookie, filename="import.xml"), ["success"])
+            self.assertEqual(self.import_until_done(cookie, "import.xml")[0][-1], "success")
+            with self.assertLogs("odoo.addons.ecom_crm_1c.controllers.exchange", "WARNING"):
+                answer = raw_post(self.base_url(), "/1c_exchange?type=catalog&mode=file&filename=offers.xml", {
+                    "Cookie": f"{cookie[0]}={cookie[1]}", "Content-Length": "1000", "Connection": "close"},
+                    b"<?xml version='1.0'?>", read_all=True, cut=True)
+            self.assertEqual(answer.partition("\r\n\r\n")[2].splitlines()[0], "failure")
+            self.env.invalidate_all()
+            self.assertEqual(session.cut_file, "offers.xml")
+            if resent:
+                self.assertEqual(self.call("file", data=offers, cookie=cookie, filename="offers.xml"), ["success"])
+                self.assertEqual(self.import_until_done(cookie, "offers.xml")[0][-1], "success")
+                self.env.invalidate_all()
+                self.assertFalse(session.cut_file)
+        self.call("init", cookie=cookie)
+        self.env.invalidate_all()
+        self.assertEqual([exchange.state for exchange in exchanges], ["interrupted", "done"],
+                         [exchange.messages for exchange in exchanges])
+        self.assertFalse(session.cut_file, "a new exchange begins with none")
+
     def test_a_wrong_session_is_refused(self):
         for cookie, extra in ((("ecom_1c_session", "forged"), ""), (("other", "x"), "&sessid=forged")):
             lines = self.call("file", data=document("hostile-0"), cookie=cookie, filename="orders.xml", extra=extra)
