@@ -14,11 +14,32 @@ have a value for each of its variant attributes, so:
   one is reported, not made.
 """
 
+import unicodedata
+
 MISSING = "—"  # the value of a characteristic an offer does not name
 BY_NAME = ""  # the characteristic of offers that name no value (no 1C characteristic is named so)
 # 1C id of a characteristic's attribute: «characteristic:<name>», or «characteristic» alone for the one
 # of characteristics without values, told apart by their offer's name
 CHARACTERISTIC = "characteristic"
+
+
+def name_key(name):
+    """A characteristic's or property's name as two of 1C's spellings of it are compared: spaces around
+    and doubled gone, any case, «ё» as «е» («Объём », «объем»: «объем»), «ё» or «й» written as a letter
+    and its combining mark (NFD, as some exports write them) as the one letter."""
+    return " ".join(unicodedata.normalize("NFC", name or "").split()).casefold().replace("ё", "е")
+
+
+def display_names(known, names):
+    """{name: the name it is shown by} for the characteristics ``names``, one per :func:`name_key`:
+    ``known`` (the names Odoo already has, in the order made) first, else the first of ``names``
+    spelling it, its spaces tidied («Цвет», «цвет », «ЦВЕТ»: «Цвет» when that came first)."""
+    shown = {}
+    for name in known:
+        shown.setdefault(name_key(name), name)
+    for name in names:
+        shown.setdefault(name_key(name), " ".join(name.split()))
+    return {name: shown[name_key(name)] for name in [*known, *names]}
 
 
 def split_id(full_id):

@@ -45,6 +45,14 @@ AMBIGUOUS = {
 NUMBERS = {"643": "RUB", "933": "BYN", "980": "UAH", "398": "KZT", "860": "UZS", "417": "KGS", "972": "TJS",
            "51": "AMD", "981": "GEL", "944": "AZN", "934": "TMT", "498": "MDL", "946": "RON", "840": "USD",
            "978": "EUR", "156": "CNY", "392": "JPY", "826": "GBP"}
+# numbers Odoo 18's data gives an old currency and the one that replaced it (or, 858, a unit of account) alike
+# (ISO 4217 gives them the old one: a 1C base made before the change still names its currency so): the one
+# of them the store has active, else the current one (:func:`odoo_numbers`), else, Odoo's numbers not known,
+# the current one; and the current one's own ISO number, which Odoo does not know (its VES, MRU, STN, SLE
+# and UYW carry the old number)
+CURRENT_OF_SHARED = {"858": "UYU", "937": "VES", "478": "MRU", "678": "STN", "694": "SLE"}
+CURRENT_NUMBERS = {"928": "VES", "929": "MRU", "930": "STN", "925": "SLE", "927": "UYW"}
+NUMBERS.update(CURRENT_NUMBERS)
 
 
 def currency_key(written):
@@ -59,27 +67,41 @@ _AMBIGUOUS = {currency_key(name): codes for name, codes in AMBIGUOUS.items()}
 
 
 def odoo_numbers(currencies):
-    """{number: letter code} of Odoo's currencies ``currencies`` [(letter code, ISO number)], as
+    """{number: letter code} of Odoo's currencies ``currencies`` [(letter code, ISO number, active)], as
     :func:`currency_code` takes them: a number two of them share (Odoo's data gives the old currency's
-    to the new one) names neither."""
-    codes = {}
-    for code, number in currencies:
+    to the new one) names the one of them active when only one is (a store still on the old ouguiya), else
+    the current one of :data:`NUMBERS` or :data:`CURRENT_OF_SHARED` when it is one of them (937: VES, not
+    VEF), else neither."""
+    codes, active = {}, {}
+    for code, number, *is_active in currencies:
         if number:
-            codes.setdefault(currency_key(str(number)), set()).add(code)
-    return {number: next(iter(found)) for number, found in codes.items() if len(found) == 1}
+            key = currency_key(str(number))
+            codes.setdefault(key, set()).add(code)
+            if not is_active or is_active[0]:
+                active.setdefault(key, set()).add(code)
+    found = {}
+    for number, named in codes.items():
+        current = NUMBERS.get(number) or CURRENT_OF_SHARED.get(number)
+        if len(named) == 1:
+            found[number] = next(iter(named))
+        elif len(active.get(number, ())) == 1 and number not in NUMBERS:
+            found[number] = next(iter(active[number]))
+        elif current in named:
+            found[number] = current
+    return found
 
 
 def currency_code(written, numbers=None):
     """The ISO 4217 letter code of the currency 1C's «Валюта» ``written`` names, else «»: a short name
     of :data:`SHORT_NAMES`, a letter code as written (whether Odoo has that currency is the caller's to
     ask), a number by :data:`NUMBERS`, else ``numbers`` {number: letter code} (Odoo's currencies,
-    :func:`odoo_numbers`); «» for what names no one currency (none written, a number no currency has,
-    a word unknown, a name of :data:`AMBIGUOUS`)."""
+    :func:`odoo_numbers`), else :data:`CURRENT_OF_SHARED`; «» for what names no one currency (none
+    written, a number no currency has, a word unknown, a name of :data:`AMBIGUOUS`)."""
     key = currency_key(written)
     if key in _CODE_OF:
         return _CODE_OF[key]
     if key.isascii() and key.isdigit():
-        return NUMBERS.get(key) or (numbers or {}).get(key, "")
+        return NUMBERS.get(key) or (numbers or {}).get(key) or CURRENT_OF_SHARED.get(key, "")
     return key if re.fullmatch("[A-Z]{3}", key) else ""
 
 

@@ -345,12 +345,10 @@ class ExchangeController(http.Controller):
             # this request meanwhile (above): no import of it begins, its bytes stay until these are in
             try:
                 read_body(self._file_limit(env))
-            except BrokenBody:
+            except BrokenBody as error:
                 # nothing of it stored, nor written: the exchange's import may be running (its step writes the
                 # exchange's row at its end, and a line committed meanwhile would undo it: :meth:`_busy`)
-                _logger.info("1C exchange: %s sent again, its body could not be read (session %s): not stored, "
-                             "answered «failure»", relative, session.id)
-                return failure(f"{relative}: {self._broken_body(env)}")
+                return self._cut_short(env, session, relative, error, logged=False)
             try:
                 self._wait_for_imports(env)
             except UserError as error:
@@ -386,8 +384,8 @@ class ExchangeController(http.Controller):
         # kept for the request's retries (read again when run again)
         try:
             body = read_body(min(request_limit, file_room, exchange_room))
-        except BrokenBody:  # fewer bytes than its Content-Length, or its chunks broken: nothing of it stored
-            return self._fail(session.exchange_id, relative, self._broken_body(env))
+        except BrokenBody as error:  # fewer bytes than its Content-Length, or its chunks broken: nothing of it stored
+            return self._cut_short(env, session, relative, error)
         if body is None:
             if length is not None:  # 1C is sending a request it may send: read, so that it hears the answer
                 discard_body(length)
@@ -400,9 +398,7 @@ class ExchangeController(http.Controller):
             return self._fail(session.exchange_id, relative, too_big % {"size": f"> {request_limit}",
                                                                        "limit": request_limit})
         if length is not None and len(body) != length:
-            return self._fail(session.exchange_id, relative, env._(
-                "%(received)s of the %(sent)s bytes sent were received: nothing stored", received=len(body),
-                sent=length))
+            return self._cut_short(env, session, relative, f"{len(body)} of {length} bytes")
         part = part_digest(relative, body)
         if last_part == part and os.path.exists(target):
             # the part stored last, again, nothing between: 1C heard no answer to it in time and sends it
@@ -431,7 +427,8 @@ class ExchangeController(http.Controller):
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
         session.write({"upload_size": uploaded + len(body), "last_file": relative, "last_part": part,
-                       "last_request": fields.Datetime.now()})
+                       "last_request": fields.Datetime.now(),
+                       **({"cut_file": False} if session.cut_file == relative else {})})
         env.flush_all()
         with open(target, "ab") as out:  # several requests of the same name append
             try:
@@ -457,6 +454,26 @@ class ExchangeController(http.Controller):
     def _broken_body(env):
         """Why a request's body was refused unread (:class:`BrokenBody`), in the store's language."""
         return env._("the request's body could not be read (cut short, or its chunked encoding broken): nothing stored")
+
+    def _cut_short(self, env, session, relative, why, logged=True):
+        """1C's request whose body did not arrive whole (:class:`BrokenBody`: the connection closed or
+        broke before its Content-Length, or its chunked encoding is broken): nothing of it is stored nor
+        counted, 1C hears «failure» if it still listens, the server's log one warning line (no traceback).
+        The transport's failure is no failure of 1C's file: the exchange is not failed, nor the file
+        recorded (1C sends it again, in this exchange or the next; a failed exchange would keep its
+        deactivate from archiving anything); but until a request of the file is stored, the exchange is
+        unfinished (:attr:`ecom.1c.session.cut_file`). ``logged``: the exchange's messages say so too, and the
+        session keeps the file's name (not while an import step of the exchange may run, a file of it sent
+        again: :meth:`_mode_file`; its import tells whether it is unfinished)."""
+        _logger.warning("1C exchange: session %s, %s: the request's body was cut short (%s): nothing stored, "
+                        "answered «failure»", session.id, relative, why)
+        reason = self._broken_body(env)
+        if logged and session.exchange_id:
+            session.exchange_id._log(env._("%(file)s: %(reason)s", file=relative, reason=reason))
+            # the session's row is locked (:meth:`_mode_file`): till the file is stored, its exchange is
+            # unfinished (1C ending it here, it is closed as interrupted, not done)
+            session.cut_file = relative
+        return failure(f"{relative}: {reason}")
 
     def _sent_again(self, session, relative, target, request_limit):
         """Whether the request of ``relative``, stored at ``target`` already, is 1C sending the file again

@@ -348,7 +348,8 @@ class Ecom1cExchange(models.Model):
     def _left_unfinished(self, session, ended=False):
         """Whether this exchange left something unfinished: no file, a file not imported to its end, a document
         or an archive waiting in the upload area of ``session`` (its session, while this is its exchange) for
-        its import (an archive is unpacked by the next import), orders 1C got and never confirmed, or whole
+        its import (an archive is unpacked by the next import), a file whose request came cut short and was not
+        stored since (:attr:`ecom.1c.session.cut_file`), orders 1C got and never confirmed, or whole
         offers lists whose characteristics no longer offered the session's end archives
         (:meth:`_archive_unoffered`, at ``mode=success``, which never came). Not those lists when the
         session's next ``init`` ends it (``ended``): the session goes on, 1C of CommerceML 3 sending its
@@ -358,7 +359,7 @@ class Ecom1cExchange(models.Model):
             return True
         if not session:
             return False
-        if session.export_until or (not ended and self._offers_lists(session)[1]):
+        if session.cut_file or session.export_until or (not ended and self._offers_lists(session)[1]):
             return True
         done = set(self.file_ids.filtered(lambda f: f.state == "done").mapped("name"))
         return any(relative.lower().endswith((".xml", ".zip")) and relative not in done

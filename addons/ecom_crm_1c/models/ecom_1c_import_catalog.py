@@ -507,8 +507,11 @@ class Ecom1cImportCatalog(models.AbstractModel):
         Attribute = self.env["product.attribute"].with_context(active_test=False)
         todo = {pid: prop for pid, prop in properties.items() if not prop.get("_imported")}
         attributes = bound(Attribute, properties)
-        by_name = bound(Attribute, {attribute_key(prop["name"]): prop["name"] for pid, prop in todo.items()
-                                    if prop["name"] and pid not in attributes}) if catalog_id else {}
+        # «Размер » or «размер» is the characteristic «Размер» made before
+        # (one spelling: :func:`..commerceml.characteristics.name_key`)
+        unbound = [prop["name"] for pid, prop in todo.items() if prop["name"] and pid not in attributes]
+        shown = self._characteristic_display_names(unbound) if catalog_id else {}
+        by_name = bound(Attribute, {attribute_key(shown[name]): name for name in unbound}) if catalog_id else {}
         if by_name:
             others = self.env["product.template.attribute.line"].with_context(active_test=False).search([
                 ("attribute_id", "in", [attribute.id for attribute in by_name.values()]),
@@ -518,8 +521,9 @@ class Ecom1cImportCatalog(models.AbstractModel):
         for property_id, prop in todo.items():
             name = prop["name"] or property_id
             attribute = attributes.get(property_id)
-            if attribute is None and by_name.get(attribute_key(name)):
-                attribute = attributes[property_id] = by_name.pop(attribute_key(name))
+            key = attribute_key(shown.get(name, name))
+            if attribute is None and by_name.get(key):
+                attribute = attributes[property_id] = by_name.pop(key)
                 attribute.ecom_1c_id = property_id
             elif attribute is None:
                 attribute = attributes[property_id] = Attribute.create(

@@ -134,9 +134,11 @@ class Ecom1cImportOffers(models.AbstractModel):
     @api.model
     def _currency_numbers(self):
         """{ISO number: letter code} of Odoo's currencies, active or not, the number as 1C's «Валюта» is
-        compared (:func:`..commerceml.currencies.odoo_numbers`: «051» is «51», a number two share is none)."""
-        return odoo_numbers((currency.name, currency.iso_numeric) for currency in self.env["res.currency"].with_context(
-            active_test=False).search_fetch([("iso_numeric", "!=", False)], ["name", "iso_numeric"]))
+        compared (:func:`..commerceml.currencies.odoo_numbers`: «051» is «51», a number two share is the active
+        one's, else the current one's, else none)."""
+        return odoo_numbers((currency.name, currency.iso_numeric, currency.active) for currency in self.env[
+            "res.currency"].with_context(active_test=False).search_fetch(
+                [("iso_numeric", "!=", False)], ["name", "iso_numeric", "active"]))
 
     def _offer_variants(self, chunk, counts):
         """{1C id: variant} for the offers of ``chunk``: an offer «guid#characteristic» is its own

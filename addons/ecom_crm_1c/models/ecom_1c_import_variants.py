@@ -13,6 +13,7 @@ from ..commerceml.characteristics import (
     attribute_key,
     characteristic_label,
     characteristic_name,
+    display_names,
     plan_combinations,
     split_id,
 )
@@ -52,9 +53,16 @@ class Ecom1cImportVariants(models.AbstractModel):
             return found
         templates = bound(self.env["product.template"].with_context(active_test=False), {item[1] for item in missing})
         wanted = defaultdict(dict)  # template: {1C id: {characteristic: value}}, in 1C's order
+        shown = self._characteristic_display_names(
+            [n for _full_id, _key, values, _name in missing for n, v in values.items() if n and v])
         for full_id, key, values, name in missing:
             template = templates.get(key)
-            values = {n: v for n, v in values.items() if n and v}
+            # «цвет », «ЦВЕТ» and «Цвет» are one characteristic, shown as Odoo has it or as first named
+            named = {}
+            for n, v in values.items():
+                if n and v:
+                    named.setdefault(shown[n], v)
+            values = named
             if template is None:
                 counts["warnings"].append(_("Characteristic %s names no product imported from 1C", full_id))
             elif values:
@@ -82,6 +90,22 @@ class Ecom1cImportVariants(models.AbstractModel):
                     "its variants (%(error)s)", product=product, id=template.ecom_1c_id,
                     characteristics=", ".join(per_id), error=error))
         return found
+
+    def _characteristic_display_names(self, names):
+        """{name: the name it is shown by} of the characteristics ``names`` as 1C spells them
+        (:func:`..commerceml.characteristics.display_names`): a spelling of a characteristic or a
+        property-made characteristic Odoo has is its name there, first made first; a characteristic's
+        («characteristic:<name>», which every catalog shares) before a property's (another catalog's
+        property is not shared: :meth:`_characteristic_attributes`, and its spelling would make a new one)."""
+        if not names:
+            return {}
+        known, by_property = [], []
+        for attribute in self.env["product.attribute"].with_context(active_test=False).search_fetch(
+                [("ecom_1c_id", "!=", False), ("create_variant", "=", "dynamic")], ["name", "ecom_1c_id"], order="id"):
+            name = self._characteristic_of(attribute)
+            if name:
+                (known if characteristic_name(attribute.ecom_1c_id) is not None else by_property).append(name)
+        return display_names(known + by_property, names)
 
     def _make_variants(self, template, per_id, attributes, counts):
         """{1C id: variant} for the new characteristics ``per_id`` ``{1C id: {characteristic: value}}`` of

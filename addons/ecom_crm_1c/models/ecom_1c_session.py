@@ -43,6 +43,8 @@ class Ecom1cSession(models.Model):
     last_part = fields.Char(help="The length and SHA-256 of the session's last stored request, with its file's name: "
                                  "the same bytes of the same file again, nothing between, are that part sent again "
                                  "(1C heard no answer in time), not a part to append.")
+    cut_file = fields.Char("File cut short", help="The file a request of which came cut short (1C's connection "
+                           "closed mid-body), not stored since: the exchange left it unfinished.")
     last_request = fields.Datetime(
         "1C's last request", readonly=True,
         help="When 1C's last request of the session came (answered «progress» or not): an exchange 1C sends none "
@@ -206,4 +208,4 @@ class Ecom1cSession(models.Model):
     def _clear_uploads(self):
         for session in self:
             shutil.rmtree(session._upload_dir(), ignore_errors=True)
-        self.write({"upload_size": 0, "last_file": False, "last_part": False})
+        self.write({"upload_size": 0, "last_file": False, "last_part": False, "cut_file": False})

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class ProductTemplate(models.Model):
@@ -16,7 +17,7 @@ class ProductTemplate(models.Model):
                                          help="SHA-1 of the image 1C sent last: the same image is not written twice.")
     ecom_1c_qty = fields.Float("1C stock", compute="_compute_ecom_1c_qty", digits="Product Unit of Measure",
                                help="Quantity 1C reported in its last offers exchange, all variants and "
-                                    "warehouses together.")
+                                    "warehouses together; a variant 1C reports below zero counts as none.")
 
     _sql_constraints = [
         ("ecom_1c_id_unique", "UNIQUE(ecom_1c_id)", "Two products cannot have the same 1C id."),
@@ -24,7 +25,19 @@ class ProductTemplate(models.Model):
 
     @api.depends("product_variant_ids.ecom_1c_qty", "product_variant_ids.active")
     def _compute_ecom_1c_qty(self):
-        quantities = dict(self.env["product.product"]._read_group(
-            [("product_tmpl_id", "in", self.ids)], ["product_tmpl_id"], ["ecom_1c_qty:sum"]))
+        """The active variants' 1C stock together, each counting at least zero: 1C reports a
+        characteristic it oversold below zero («-3»), which takes nothing from its sibling variants'
+        stock. A product of one variant shows that one's own, below zero as 1C has it."""
+        quantities = {}
+        if self.ids:
+            self.env["product.product"].flush_model(["ecom_1c_qty", "product_tmpl_id", "active"])
+            self.env.cr.execute(SQL("""
+                SELECT product_tmpl_id, count(*), sum(coalesce(ecom_1c_qty, 0)), sum(greatest(ecom_1c_qty, 0))
+                  FROM product_product
+                 WHERE active AND product_tmpl_id = ANY(%s)
+              GROUP BY product_tmpl_id
+            """, self.ids))
+            quantities = {tmpl_id: own if count == 1 else positive
+                          for tmpl_id, count, own, positive in self.env.cr.fetchall()}
         for template in self:
-            template.ecom_1c_qty = quantities.get(template, 0.0)
+            template.ecom_1c_qty = quantities.get(template.id, 0.0)

@@ -70,6 +70,50 @@ class TestCharacteristics(ImporterCase):
         again = self.import_offers("characteristics-different-sets-offers.xml")
         self.assertEqual((again["created"], again["updated"]), (0, 0))
 
+    def test_a_characteristic_spelled_otherwise_is_the_same(self):
+        """Other shops' 1C writes one characteristic differently from one offer to the next («Размер»,
+        «размер », «РАЗМЕР»; «Цвет», «цвет»): one attribute each, shown as first named, the variants
+        told apart by their values, not by the spelling; a later file spelling it again adds no attribute."""
+        base = read("handmade", "characteristics-different-sets-offers.xml").decode()
+        spelled = base.replace("<Наименование>Размер</Наименование><Значение>41",
+                               "<Наименование> размер  </Наименование><Значение>41")
+        self.assertNotEqual(spelled, base)
+        self.importer._import_offers(io.BytesIO(spelled.encode()), self.exchange)
+        self.assertEqual(self.described("hm-sneakers"), {
+            "hm-sneakers#size-40": ({"Размер": "40", "Цвет": MISSING}, 1, 3000, True),
+            "hm-sneakers#size-41": ({"Размер": "41", "Цвет": "Белый"}, 5, 3100, True)})
+        later = base.replace("hm-sneakers#size-41", "hm-sneakers#size-42").replace(
+            "<Наименование>Размер</Наименование><Значение>41",
+            "<Наименование>РАЗМЕР</Наименование><Значение>42").replace(
+            "<Наименование>Цвет</Наименование><Значение>Белый",
+            "<Наименование>цвет</Наименование><Значение>Чёрный")
+        self.importer._import_offers(io.BytesIO(later.encode()), self.exchange)
+        self.assertEqual(self.described("hm-sneakers")["hm-sneakers#size-42"][0], {"Размер": "42", "Цвет": "Чёрный"})
+        attributes = self.variants("hm-sneakers").product_tmpl_id.attribute_line_ids.attribute_id
+        self.assertEqual(sorted(attributes.mapped("name")), ["Размер", "Цвет"])
+        self.assertEqual(self.env["product.attribute"].search_count(
+            [("ecom_1c_id", "=ilike", "characteristic:%размер%")]), 1, "no second attribute")
+
+    def test_a_characteristic_below_zero_takes_nothing_from_the_others(self):
+        """1C reports a characteristic it oversold below zero: the variant keeps 1C's «-3», the product's
+        stock is its other variants' (5), not 2; a product without characteristics shows its own «-2»."""
+        base = read("handmade", "characteristics-different-sets-offers.xml").decode()
+        negative = base.replace("<Количество>1</Количество>", "<Количество>-3</Количество>").replace(
+            "<Количество>10</Количество>", "<Количество>-2</Количество>")
+        self.assertEqual(negative.count("<Количество>-"), 2)
+        counts = self.importer._import_offers(io.BytesIO(negative.encode()), self.exchange)
+        self.assertTrue(counts["done"])
+        self.assertEqual(self.described("hm-sneakers"), {
+            "hm-sneakers#size-40": ({"Размер": "40", "Цвет": MISSING}, -3, 3000, True),
+            "hm-sneakers#size-41": ({"Размер": "41", "Цвет": "Белый"}, 5, 3100, True)})
+        sneakers = self.variants("hm-sneakers").product_tmpl_id
+        self.assertEqual(sneakers.ecom_1c_qty, 5)
+        self.assertEqual(self.Product.search([("ecom_1c_id", "=", "hm-socks")]).product_tmpl_id.ecom_1c_qty, -2)
+        # all of them below zero: none in stock
+        self.importer._import_offers(io.BytesIO(negative.replace(
+            "<Количество>5</Количество>", "<Количество>-1</Количество>").encode()), self.exchange)
+        self.assertEqual(sneakers.ecom_1c_qty, 0)
+
     def test_a_later_exchange_adds_a_characteristic(self):
         """The boots have Размер only; a later delta names «#size-42» with Размер and Цвет: the
         variants 1C made before stay, with Цвет «—»."""
@@ -212,6 +256,13 @@ class TestCharacteristics(ImporterCase):
         # not for another catalog's products (another store's, by name): the attribute is this 1C's property's
         other = self.importer._characteristic_attributes({"Размер"}, {"other-catalog"})["Размер"]
         self.assertEqual((other.ecom_1c_id, other.create_variant), ("characteristic:Размер", "dynamic"))
+        # the property spelled otherwise («размер», made first): another catalog's «РАЗМЕР» is still the
+        # characteristic shared by name, not a third attribute «размер»
+        by_name.name = "размер"
+        shown = self.importer._characteristic_display_names(["РАЗМЕР"])["РАЗМЕР"]
+        self.assertEqual(shown, "Размер")
+        self.assertEqual(self.importer._characteristic_attributes({shown}, {"other-catalog"}), {"Размер": other})
+        by_name.name = "Размер"
         # a catalog that declares the property too and gives it to the socks, a product of no characteristic:
         # its attribute makes variants, so it is no property line of theirs (it would make their variants)
         catalog = read("handmade", "characteristics-import.xml").decode().replace(

@@ -52,9 +52,40 @@ class TestCurrencyNames(BaseCase):
         the ISO numbers of :data:`NUMBERS` come first."""
         numbers = odoo_numbers([("USD", 840), ("LVL", 840), ("LTL", 840), ("BYR", 974), ("BYN", 974),
                                 ("AMD", 51), ("CHF", 756), ("XXX", 0)])
-        self.assertEqual(numbers, {"51": "AMD", "756": "CHF"})
+        self.assertEqual(numbers, {"51": "AMD", "756": "CHF", "840": "USD"}, "840 is the dollar's, not the lats'")
         self.assertEqual(currency_code("840", {"840": "LVL"}), "USD")
+        self.assertEqual(odoo_numbers([("USD", 840, False), ("LVL", 840, True), ("LTL", 840, False)]),
+                         {"840": "USD"}, "an ISO fact, whichever is active")
         self.assertEqual(currency_code("933", numbers), "BYN")
+        self.assertEqual(currency_code("974", numbers), "BYN", "the old Belarusian rouble's number is today's")
+
+    def test_a_number_an_old_and_a_current_currency_share(self):
+        """Odoo 18's data gives the old and the current currency one ISO number (the bolívar fuerte's 937 to
+        the bolívar soberano, the old ouguiya's 478, dobra's 678 and leone's 694 to today's, the peso's 858 to
+        the Uruguayan unit of account): 1C's number is the current currency's, as is the current one's own
+        ISO number, which Odoo's data does not carry; but the old one when the store has it active and
+        not the current one (a base priced in it still)."""
+        odoo = [("UYU", 858), ("UYW", 858), ("VEF", 937), ("VES", 937), ("MRO", 478), ("MRU", 478),
+                ("STD", 678), ("STN", 678), ("SLL", 694), ("SLE", 694), ("CHF", 756)]
+        numbers = odoo_numbers(odoo)
+        for number, current, old, own in (("858", "UYU", "UYW", "927"), ("937", "VES", "VEF", "928"),
+                                          ("478", "MRU", "MRO", "929"), ("678", "STN", "STD", "930"),
+                                          ("694", "SLE", "SLL", "925")):
+            with self.subTest(number=number):
+                self.assertEqual(numbers[number], current)
+                self.assertEqual(currency_code(number, numbers), current)
+                self.assertEqual(currency_code("0" + number), current, "without Odoo's numbers too")
+                self.assertEqual(currency_code(number, {number: old}), old, "Odoo's numbers say the store's")
+                # the one of them the store has active (a store still on the old ouguiya), else the current one
+                for old_active, current_active, named in ((True, False, old), (False, True, current),
+                                                          (True, True, current), (False, False, current)):
+                    self.assertEqual(odoo_numbers([(old, int(number), old_active), (current, int(number),
+                                                   current_active)])[number], named, (old_active, current_active))
+                self.assertEqual(currency_code(own, numbers), "UYW" if number == "858" else current)
+                self.assertTrue(same_currency(number, current, numbers))
+                self.assertFalse(same_currency(number, old, numbers))
+        # a number two share that is none of these still names neither
+        self.assertNotIn("111", odoo_numbers([("AAA", 111), ("BBB", 111)]))
 
     def test_same_currency(self):
         numbers = {"398": "KZT", "933": "BYN"}
@@ -99,6 +130,11 @@ class TestPricesInTengeAndBelarusianRoubles(ImporterCase):
         for written, code in (("840", "USD"), ("933", "BYN"), ("974", "BYN"), ("051", "AMD"), ("643", "RUB")):
             with self.subTest(written):
                 self.assertEqual(currency_code(written, numbers), code)
+        # Odoo's data numbers the old ouguiya and today's 478, both inactive: today's; a store still on the old
+        # one (active, today's not): the old one
+        self.assertEqual(currency_code("478", numbers), "MRU")
+        self.env.ref("base.MRO").active = True
+        self.assertEqual(currency_code("478", self.importer._currency_numbers()), "MRO")
 
     def test_a_price_in_tenge_is_no_price_in_roubles(self):
         """The sales price in roubles takes «643», not «тенге» (KZT, inactive: the log says to activate it)

@@ -182,3 +182,68 @@ class TestMigrations(ImporterCase):
             self.assertEqual((attribute.with_context(lang="en_US").name, attribute.with_context(lang="ru_RU").name),
                              (after, before))
         self.assertIn("или атрибут характеристики", field.with_context(lang="ru_RU").help)
+
+    def test_upgrade_to_1_2_10(self):
+        """From 18.0.1.2.9: the attributes exchanges made of one characteristic spelled differently («Цвет»,
+        «цвет », «ЦВЕТ») are merged into the first, unless a product has lines of both (its variants would have
+        to be recombined: left, as the exchange goes on with the first): the double's values go to the first
+        (one of the same name there takes its place), its product's line with them; the variants keep their
+        values' records, and so their combinations."""
+        Attribute = self.env["product.attribute"].with_context(active_test=False)
+
+        def characteristic(name, *values):
+            return Attribute.create({"name": name.strip(), "ecom_1c_id": f"characteristic:{name}",
+                                     "create_variant": "dynamic", "value_ids": [(0, 0, {"name": v}) for v in values]})
+
+        def product(name, *attributes):
+            template = self.env["product.template"].create({"name": name, "attribute_line_ids": [
+                (0, 0, {"attribute_id": a.id, "value_ids": [(6, 0, a.value_ids.ids)]}) for a in attributes]})
+            lines = template.attribute_line_ids
+            for ptav in lines[:1].product_template_value_ids:
+                template._create_product_variant(ptav + lines[1:].product_template_value_ids[:1])
+            return template
+
+        first = characteristic("Цвет", "Белый", "Чёрный")
+        double = characteristic("цвет ", "Белый", "Красный")
+        both = characteristic("ЦВЕТ", "Синий")
+        twice = characteristic("Цвет  ", "Зелёный")  # two values of one name on a line: left
+        twice.value_ids = [(0, 0, {"name": "Зелёный"})]
+        product("Кеды", first)
+        dress = product("Платье", double)
+        product("Шарф", first, both)
+        product("Шапка", twice)
+        self.assertEqual(len(twice.attribute_line_ids.value_ids), 2)
+        # the first's «Белый» archived, a second one of the name active: the double's goes to the active one
+        archived_white = first.value_ids.filtered(lambda v: v.name == "Белый")
+        archived_white.active = False
+        white = self.env["product.attribute.value"].create({"attribute_id": first.id, "name": "Белый"})
+        self.env.flush_all()
+        # a stored relation left stale (the first attribute listed as the dress's already): no duplicate row
+        self.env.cr.execute("INSERT INTO product_attribute_product_template_rel VALUES (%s, %s)",
+                            [first.id, dress.id])
+        variants = dress.product_variant_ids
+        combinations = {v.id: (v.combination_indices, v.product_template_attribute_value_ids.ids) for v in variants}
+        self.assertEqual(len(variants), 2)
+        self.env.flush_all()
+        upgrade = migration("18.0.1.2.11", "post-migrate")
+        self.assertEqual(upgrade.merge_spelled_twice(self.env.cr), (1, 2))
+        self.env.invalidate_all()
+        self.assertFalse(double.exists())
+        self.assertTrue(both.exists(), "a product has both: left")
+        self.assertTrue(twice.exists(), "two values of one name on a line: left")
+        self.assertEqual(dress.attribute_line_ids.attribute_id, first)
+        self.assertEqual(first.product_tmpl_ids, dress | self.env["product.template"].search(
+            [("name", "in", ["Кеды", "Шарф"])]))
+        self.assertEqual(dress.attribute_line_ids.value_ids.filtered(lambda v: v.name == "Белый"), white,
+                         "the active one of the name")
+        self.assertFalse(archived_white.active)
+        self.assertEqual(sorted(first.value_ids.filtered("active").mapped("name")), ["Белый", "Красный", "Чёрный"])
+        self.assertEqual(sorted(variants.product_template_attribute_value_ids.product_attribute_value_id.mapped(
+            "name")), ["Белый", "Красный"])
+        self.assertEqual(variants.product_template_attribute_value_ids.attribute_id, first)
+        self.assertEqual(variants.product_template_attribute_value_ids.product_attribute_value_id.attribute_id, first)
+        self.assertEqual({v.id: (v.combination_indices, v.product_template_attribute_value_ids.ids)
+                          for v in variants}, combinations)
+        self.assertEqual(dress.attribute_line_ids.value_ids,
+                         white | first.value_ids.filtered(lambda v: v.name == "Красный"))
+        self.assertEqual(upgrade.merge_spelled_twice(self.env.cr), (0, 2), "run again: nothing more")
