@@ -214,3 +214,85 @@ class TestManagerReport(ReportCase):
         self.assertEqual((requests, overdue), (4, 3))
         self.Funnel._cron_ecom_refresh_reports()
         self.assertFalse(self.Manager.search_count([("kind", "=", "other")]), "a kind no part gives is gone")
+
+    def test_a_calls_channel(self):
+        """A call's row has its request's channel (a channel's calls are its requests'); a call of no
+        request its telephony line's, one logged by hand none. An incremental refresh follows a request's
+        channel edited, and a line's, without the calls being written."""
+        phone = self.env.ref("ecom_crm.utm_source_phone")
+        direct = self.env.ref("ecom_crm.utm_source_yandex_direct")
+        cpc, organic = (self.env["utm.medium"].create({"name": name}) for name in ("cpc-test", "organic-test"))
+        campaign = self.env["utm.campaign"].create({"name": "Коляски зимой"})
+        line = self.env["ecom.intake.source"].create({"name": "Манго", "kind": "calls", "utm_source_id": phone.id,
+                                                      "utm_medium_id": organic.id})
+        self.by_call.write({"source_id": direct.id, "medium_id": cpc.id, "campaign_id": campaign.id})
+        when = self.T0 + timedelta(hours=4)
+        talked = {"state": "finished", "started_at": when, "user_id": self.salesman.id, "source_id": line.id}
+        of_request, of_none, by_hand = self.env["ecom.call"].create([
+            dict(talked, call_id="req", caller="+79161234567", lead_id=self.by_call.id),
+            dict(talked, call_id="hidden", hidden_caller=True),
+            dict(talked, call_id="by-hand", caller="+79035554422", direction="out", source_id=False),
+        ])
+        self._refresh()
+
+        def channels():
+            return {row.call_id: (row.source_id, row.medium_id, row.campaign_id)
+                    for row in self.Manager.search([("kind", "=", "call")])}
+
+        nothing = (self.env["utm.source"], self.env["utm.medium"], self.env["utm.campaign"])
+        self.assertEqual(channels(), {
+            self.env["ecom.call"].search([("call_id", "=", "c-1")]): (direct, cpc, campaign),
+            of_request: (direct, cpc, campaign),
+            of_none: (phone, organic, self.env["utm.campaign"]),
+            by_hand: nothing,
+        })
+        # grouped by source, the call counts with its request
+        by_source = self.group(self.Manager, [("source_id", "=", direct.id)], ["kind"], ["requests:sum", "calls:sum"])
+        self.assertEqual(by_source, {"request": {"requests:sum": 1, "calls:sum": 0},
+                                     "call": {"requests:sum": 0, "calls:sum": 2}})
+        self.assertEqual(self.group(self.Manager, [("kind", "=", "call")], ["source_id"], ["calls:sum"]),
+                         {direct: {"calls:sum": 2}, phone: {"calls:sum": 1}, self.env["utm.source"]: {"calls:sum": 1}})
+        # the request's channel edited, the line's channel changed: the calls not written since follow
+        self.env.flush_all()
+        for table in ("crm_lead", "sale_order", "mail_activity", "ecom_call", "ecom_intake_source", "crm_stage",
+                      "res_partner"):
+            self.env.cr.execute(SQL("UPDATE %s SET write_date = write_date - interval '1 day'", SQL.identifier(table)))
+        self.env.cr.execute("UPDATE mail_message SET date = date - interval '1 day'")
+        self.env.invalidate_all()
+        rows = self.Manager.search([("kind", "=", "call")])
+        self.by_call.write({"source_id": phone.id, "medium_id": False, "campaign_id": False})
+        line.utm_source_id = direct
+        self.Funnel._cron_ecom_refresh_reports()
+        self.assertEqual(channels(), {
+            self.env["ecom.call"].search([("call_id", "=", "c-1")]): (phone, self.env["utm.medium"],
+                                                                     self.env["utm.campaign"]),
+            of_request: (phone, self.env["utm.medium"], self.env["utm.campaign"]),
+            of_none: (direct, organic, self.env["utm.campaign"]),
+            by_hand: nothing,
+        })
+        self.assertIn(self.Manager.search([("call_id", "=", by_hand.id)]), rows, "a call whose channel stayed: kept")
+
+    def test_a_call_opens_its_call(self):
+        """A call's row opens its call (a click on the row, «Open»), a request's its request; a number of
+        calls of the pivot opens the calls journal's list of the calls behind it, those of no request for
+        «Calls outside requests», read by the salesperson."""
+        hidden = self.env["ecom.call"].create({"call_id": "hidden", "hidden_caller": True, "state": "finished",
+                                               "started_at": self.T0 + timedelta(hours=4),
+                                               "user_id": self.salesman.id})
+        self._refresh()
+        row = self.Manager.search([("call_id", "=", hidden.id)])
+        self.assertEqual({key: row.action_ecom_open_lead()[key] for key in ("res_model", "res_id")},
+                         {"res_model": "ecom.call", "res_id": hidden.id})
+        request_row = self.Manager.search([("lead_id", "=", self.by_call.id)])
+        self.assertEqual(request_row.action_ecom_open_lead()["res_id"], self.by_call.id)
+        Manager = self.Manager.with_user(self.salesman)
+        action = Manager.ecom_calls_action([("user_id", "=", self.salesman.id)], "calls")
+        self.assertEqual(action["res_model"], "ecom.call")
+        with_request = self.env["ecom.call"].search([("call_id", "=", "c-1")])
+        self.assertEqual(self.env["ecom.call"].with_user(self.salesman).search(action["domain"]), hidden | with_request)
+        action = Manager.ecom_calls_action([("user_id", "=", self.salesman.id)], "calls_without_request")
+        self.assertEqual(self.env["ecom.call"].search(action["domain"]), hidden)
+        self.assertEqual(action["name"], "Calls outside requests")
+        # a group of no call (another salesperson's): none
+        action = Manager.ecom_calls_action([("user_id", "=", self.sales_manager.id)], "calls")
+        self.assertFalse(self.env["ecom.call"].search(action["domain"]))
