@@ -53,7 +53,7 @@ class EcomReportManager(models.Model):
     source_id = fields.Many2one(
         "utm.source", "Source", readonly=True,
         help="The request's channel; a call's is its request's, or, for a call of no request, its telephony "
-             "line's (the line's channel, set on its request source): none for a call logged by hand.")
+             "line's (the «Channel» of its API source): none for a call logged by hand.")
     medium_id = fields.Many2one("utm.medium", "Medium", readonly=True,
                                 help="The request's medium; a call's is its request's, or its telephony line's.")
     campaign_id = fields.Many2one("utm.campaign", "Campaign", readonly=True,
@@ -90,7 +90,7 @@ class EcomReportManager(models.Model):
                                 help="Revenue incl. VAT / orders.")
     overdue_activities = fields.Integer("Overdue activities", readonly=True)
     calls = fields.Integer("Calls", readonly=True,
-                           help="Calls the employee made or answered, with a request or not (a call from a hidden "
+                           help="Calls the salesperson made or answered, with a request or not (a call from a hidden "
                                 "number makes none), on the day of the call.")
     calls_without_request = fields.Integer(
         "Calls outside requests", readonly=True,

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.modules.migration import load_script
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -271,6 +272,15 @@ class TestManagerReport(ReportCase):
             by_hand: nothing,
         })
         self.assertIn(self.Manager.search([("call_id", "=", by_hand.id)]), rows, "a call whose channel stayed: kept")
+        # 18.0.1.6.5's migration gives the calls' rows of an upgraded database their channel
+        self.env.cr.execute("UPDATE ecom_report_manager SET source_id = NULL, medium_id = NULL, campaign_id = NULL "
+                            "WHERE kind = 'call'")
+        self.Manager.invalidate_model()
+        migration = load_script("ecom_crm/migrations/18.0.1.6.5/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_5")
+        self.assertEqual(migration.give_the_calls_their_channel(self.env.cr), 4)
+        self.Manager.invalidate_model()
+        self.assertEqual(channels()[of_none], (direct, organic, self.env["utm.campaign"]))
+        self.assertEqual(channels()[of_request], (phone, self.env["utm.medium"], self.env["utm.campaign"]))
 
     def test_a_call_opens_its_call(self):
         """A call's row opens its call (a click on the row, «Open»), a request's its request; a number of
