@@ -83,7 +83,12 @@
     "assets": {
         "web.assets_backend": [
             "ecom_crm/static/src/views/**/*",
+            ("remove", "ecom_crm/static/src/views/ecom_report_manager_pivot.js"),
             "ecom_crm/static/src/fields/**/*",
+        ],
+        # a pivot view of ours: loaded with Odoo's pivot view, when a view names it
+        "web.assets_backend_lazy": [
+            "ecom_crm/static/src/views/ecom_report_manager_pivot.js",
         ],
         "web.assets_tests": [
             "ecom_crm/static/tests/tours/**/*",
