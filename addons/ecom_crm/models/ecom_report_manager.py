@@ -288,9 +288,11 @@ class EcomReportManager(models.Model):
         return [call_id for (call_id,) in self.env.cr.fetchall()]
 
     def action_ecom_open_lead(self):
-        """A row's «Open», and a click on a row: its call (a call's row), else its request."""
+        """A row's «Open», and a click on a row: its call (a call's row), else its request; nothing for
+        a row of neither (another addon's kind: the scoring's contacts), not a new request's form."""
         self.ensure_one()
-        return (self.call_id or self.lead_id).get_formview_action()
+        document = self.call_id or self.lead_id
+        return document.get_formview_action() if document else False
 
     @api.model
     def ecom_calls_action(self, domain, measure="calls"):
@@ -300,7 +302,10 @@ class EcomReportManager(models.Model):
         domain = [*domain, ("kind", "=", "call"), ("call_id", "!=", False)]
         if measure == "calls_without_request":
             domain.append(("calls_without_request", ">", 0))
-        calls = self.search(domain).call_id
+        # the calls' ids read as a column (a month of a big store's calls: thousands of rows), the rules applied
+        query = self._search(domain)
+        calls = self.env["ecom.call"].browse(
+            {call_id for (call_id,) in self.env.execute_query(query.select(SQL.identifier(self._table, "call_id")))})
         action = self.env["ir.actions.act_window"]._for_xml_id("ecom_crm.ecom_call_action")
         action.update(domain=[("id", "in", calls.ids)], context={"create": False},
                       name=self.env._("Calls outside requests") if measure == "calls_without_request"

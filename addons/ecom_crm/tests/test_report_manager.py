@@ -210,6 +210,7 @@ class TestManagerReport(ReportCase):
         other = self.Manager.search([("kind", "=", "other")])
         self.assertEqual((other.user_id, other.requests, other.lead_id, other.overdue_activities),
                          (self.salesman, 0, self.env["crm.lead"], 2))
+        self.assertFalse(other.action_ecom_open_lead(), "a click on its row opens nothing (no new request's form)")
         [(requests, overdue)] = self.Manager._read_group([("user_id", "=", self.salesman.id)], [],
                                                          ["requests:sum", "overdue_activities:sum"])
         self.assertEqual((requests, overdue), (4, 3))
