@@ -17,7 +17,8 @@ before (the same pivots with the period shifted by ``offset: -1``):
   period (relative for counts and money, in percentage points for percentages). A count or an amount
   of nothing reads 0 (a new store's first day: not an empty cell); a ratio of nothing (no requests,
   orders, revenue or ad spend in the period) and the ad spend of a period none was imported for
-  (unknown, not free) read «—», which the note under the table explains;
+  (unknown, not free) read «—», which the note under the table explains (said by the cells' formats:
+  a cell keeps its one pivot formula, which a click opens);
 - the funnel by stage, refusals by phase, the top channels and salespeople as pivot tables;
 - Odoo charts (a click on a bar or a slice lists its rows): requests reaching each stage, revenue by
   channel, refusals by reason, ROMI of the channels with ad spend (the channel graphs and table
@@ -132,7 +133,7 @@ KPI_TITLE, KPI_HEADER, KPI_FIRST = 6, 7, 8
 # (label, pivot of the period, pivot of the previous period, PIVOT.VALUE's arguments, kind of figure):
 # a percentage's change is a difference in points, a count's or an amount's a relative change; an empty
 # pivot value (nothing in the period) reads 0 for a count or an amount, «—» for a ratio and the ad spend
-# (see EMPTY)
+# (see KPI_FORMAT)
 KPIS = [
     ("Requests", REQUESTS_CUR, REQUESTS_PREV, '"requests"', "count"),
     ("Of them won so far", REQUESTS_CUR, REQUESTS_PREV, '"requests","won",1', "count"),
@@ -154,10 +155,14 @@ KPIS = [
 KPI_ROW = {label: KPI_FIRST + index for index, (label, *_rest) in enumerate(KPIS)}
 # what an empty pivot value reads, by kind of figure: a count or an amount of nothing is 0; a ratio of
 # nothing has no value, nor has the ad spend of a period none was imported for (unknown, not free: the
-# channel report leaves it empty too)
+# channel report leaves it empty too). Said by the cell's format, whose fourth part is that of a text
+# (the empty value): the cell keeps its one pivot formula, which a click opens the rows of (a formula
+# of two, an IF around it, opens nothing)
 NONE = "—"
-EMPTY = {"count": "0", "money": "0", "ratio": f'"{NONE}"', "average": f'"{NONE}"', "spend": f'"{NONE}"'}
-FORMAT_OF = {"spend": "money", "average": "money"}
+KPI_FORMAT = {"count": "count_or_0", "money": "money_or_0", "ratio": "ratio_or_none", "average": "money_or_none",
+              "spend": "money_or_none"}
+# the scorecards' baselines' format (a number, or «—» as is)
+PLAIN_FORMAT = {"count": "count", "money": "money", "ratio": "ratio", "average": "money", "spend": "money"}
 # the scorecards' baselines, in a hidden column: the previous period's figure when the card can compare
 # with it (a number; not 0 for a relative change, which would be infinite), else «—»
 BASELINE_COL = "J"
@@ -270,9 +275,6 @@ def t(text):
     return f'=_t("{text}")'
 
 
-def or_else(formula, empty):
-    """``formula`` (a pivot value), or ``empty`` (a formula's literal) when the pivot has nothing there."""
-    return f'IF({formula}="",{empty},{formula})'
 
 
 def ranked_table(put, first_col, header_row, pivot_id, groupby, rows, label, measures):
@@ -304,9 +306,8 @@ def build_cells():
         put(f"{col}{KPI_HEADER}", t(label), "header" if col == "A" else "header_right")
     for row, (label, current, previous, args, kind) in enumerate(KPIS, KPI_FIRST):
         put(f"A{row}", t(label), "label")
-        fmt = FORMAT_OF.get(kind, kind)
-        put(f"B{row}", "=" + or_else(f"PIVOT.VALUE({current},{args})", EMPTY[kind]), "figure", fmt)
-        put(f"C{row}", "=" + or_else(f"PIVOT.VALUE({previous},{args})", EMPTY[kind]), "previous", fmt)
+        put(f"B{row}", f"=PIVOT.VALUE({current},{args})", "figure", KPI_FORMAT[kind])
+        put(f"C{row}", f"=PIVOT.VALUE({previous},{args})", "previous", KPI_FORMAT[kind])
         both = f"ISNUMBER(B{row}),ISNUMBER(C{row})"
         if kind == "ratio":
             put(f"D{row}", f'=IF(AND({both}),B{row}-C{row},"")', "previous", "points")
@@ -315,7 +316,7 @@ def build_cells():
         # the scorecards' baseline (see BASELINE_COL): a difference compares with any number, a
         # relative change with a number other than 0
         comparable = f"AND({both})" if kind == "ratio" else f"AND({both},C{row}<>0)"
-        put(f"{BASELINE_COL}{row}", f'=IF({comparable},C{row},"{NONE}")', "previous", fmt)
+        put(f"{BASELINE_COL}{row}", f'=IF({comparable},C{row},"{NONE}")', "previous", PLAIN_FORMAT[kind])
     put(f"A{NOTE}", t("— : nothing to count it from in the period (no requests, orders or revenue), or its ad "
                       "spend not imported"), "note")
     # the funnel by stage
@@ -329,10 +330,8 @@ def build_cells():
         put(f"{col}{PHASE_TITLE + 1}", t(label), "header" if col == "F" else "header_right")
     for row, (phase, label) in enumerate(PHASES, PHASE_TITLE + 2):
         put(f"F{row}", t(label), "label")
-        put(f"G{row}", "=" + or_else(f'PIVOT.VALUE({REFUSALS_CUR},"refusals","phase","{phase}")', EMPTY["count"]),
-            "figure", "count")
-        put(f"H{row}", "=" + or_else(f'PIVOT.VALUE({REFUSALS_CUR},"amount","phase","{phase}")', EMPTY["money"]),
-            "figure", "money")
+        put(f"G{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"refusals","phase","{phase}")', "figure", "count_or_0")
+        put(f"H{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"amount","phase","{phase}")', "figure", "money_or_0")
     # chart titles
     for row, col, content in CHART_CAPTIONS:
         put(f"{col}{row}", content, "title")
@@ -354,12 +353,16 @@ STYLES = {
     "header_right": {"fontSize": 11, "textColor": "#434343", "bold": True, "verticalAlign": "middle",
                      "align": "right"},
     "label": {"textColor": "#434343", "verticalAlign": "middle"},
-    "figure": {"textColor": "#434343", "verticalAlign": "middle", "bold": True},
-    "previous": {"textColor": "#6b7280", "verticalAlign": "middle"},
+    # right-aligned: an empty value's 0 or «—» (a text, see KPI_FORMAT) stands where the numbers do
+    "figure": {"textColor": "#434343", "verticalAlign": "middle", "bold": True, "align": "right"},
+    "previous": {"textColor": "#6b7280", "verticalAlign": "middle", "align": "right"},
     "note": {"textColor": "#6b7280", "verticalAlign": "middle", "italic": True, "fontSize": 9},
 }
 # amounts without kopecks nor currency (one currency per store), as Odoo's own dashboards
-FORMATS = {"change": "+0%;-0%;0%", "points": "+0.0;-0.0;0.0", "ratio": "0.0", "count": "#,##0", "money": "#,##0"}
+FORMATS = {"change": "+0%;-0%;0%", "points": "+0.0;-0.0;0.0", "ratio": "0.0", "count": "#,##0", "money": "#,##0",
+           # the headline numbers: what an empty value (nothing in the period) reads, its format's text part
+           "count_or_0": '#,##0;-#,##0;0;"0"', "money_or_0": '#,##0;-#,##0;0;"0"',
+           "ratio_or_none": f'0.0;-0.0;0.0;"{NONE}"', "money_or_none": f'#,##0;-#,##0;0;"{NONE}"'}
 
 
 def ranges(mapping, ids):
