@@ -311,6 +311,8 @@ def build_cells():
         both = f"ISNUMBER(B{row}),ISNUMBER(C{row})"
         if kind == "ratio":
             put(f"D{row}", f'=IF(AND({both}),B{row}-C{row},"")', "previous", "points")
+        elif kind in ("count", "money"):  # an empty value is 0 ("" + 0): 5 orders, then none, is -100%
+            put(f"D{row}", f'=IF((C{row}+0)<>0,(B{row}+0)/(C{row}+0)-1,"")', "previous", "change")
         else:
             put(f"D{row}", f'=IF(AND({both},C{row}<>0),B{row}/C{row}-1,"")', "previous", "change")
         # the scorecards' baseline (see BASELINE_COL): a difference compares with any number, a
