@@ -260,7 +260,7 @@ class EcomReportManager(models.Model):
     def _ecom_changed_calls(self, since, lead_ids=()):
         """The calls whose rows may have changed since ``since``: the call written (an event, who
         talked, its request, its company; a request deleted writes its calls, see ``crm.lead.unlink``),
-        or whose employee's team is not their rows' any more (read from the daily pre-aggregate: a few
+        or whose salesperson's team is not their rows' any more (read from the daily pre-aggregate: a few
         rows per day; a membership switched off for the day, «available», changes nothing), or whose
         channel is not their row's any more: of a request of ``lead_ids`` (those changed: its channel
         edited) or of a telephony line written since (its channel changed). A call deleted takes its
@@ -302,12 +302,11 @@ class EcomReportManager(models.Model):
         domain = [*domain, ("kind", "=", "call"), ("call_id", "!=", False)]
         if measure == "calls_without_request":
             domain.append(("calls_without_request", ">", 0))
-        # the calls' ids read as a column (a month of a big store's calls: thousands of rows), the rules applied
-        query = self._search(domain)
-        calls = self.env["ecom.call"].browse(
-            {call_id for (call_id,) in self.env.execute_query(query.select(SQL.identifier(self._table, "call_id")))})
+        # the calls said by a domain on their rows, not by their ids (a month of a big store's calls: thousands
+        # of ids to the browser and back at each search); the list's search reads the rows under the user's
+        # rules of the report, as the pivot did
         action = self.env["ir.actions.act_window"]._for_xml_id("ecom_crm.ecom_call_action")
-        action.update(domain=[("id", "in", calls.ids)], context={"create": False},
+        action.update(domain=[("ecom_report_manager_ids", "any", domain)], context={"create": False},
                       name=self.env._("Calls outside requests") if measure == "calls_without_request"
                       else self.env._("Calls"))
         return action
@@ -315,6 +314,11 @@ class EcomReportManager(models.Model):
 
 class EcomCall(models.Model):
     _inherit = "ecom.call"
+
+    # the call's row of the salespeople's report (one, or none: a call nobody talked on), for a domain on
+    # the report's rows (see EcomReportManager.ecom_calls_action)
+    ecom_report_manager_ids = fields.One2many("ecom.report.manager", "call_id", "Salespeople's report rows",
+                                              readonly=True)
 
     def unlink(self):
         """A call deleted leaves the salespeople's report with its row (``ON DELETE CASCADE``), and its

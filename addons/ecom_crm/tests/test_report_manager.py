@@ -65,7 +65,7 @@ class TestManagerReport(ReportCase):
         self.assertFalse(self.Manager.search([("lead_id", "=", self.silent.id)]).responded)
 
     def test_calls_of_no_request(self):
-        """Calls count for the employee who talked, with a request or not: a hidden number's answered call
+        """Calls count for the salesperson who talked, with a request or not: a hidden number's answered call
         and an outgoing call to a customer with no open request too (none counted before: the report
         counted calls through their requests), one nobody answered for nobody; each in its company, which
         a salesperson reads with their lowest rights. The requests' figures stay the requests'."""
@@ -290,6 +290,11 @@ class TestManagerReport(ReportCase):
         hidden = self.env["ecom.call"].create({"call_id": "hidden", "hidden_caller": True, "state": "finished",
                                                "started_at": self.T0 + timedelta(hours=4),
                                                "user_id": self.salesman.id})
+        # another salesperson's call from a hidden number: the salesperson sees it in the calls journal (a
+        # call of no request nor customer), not in the report (not theirs)
+        others = self.env["ecom.call"].create({"call_id": "others", "hidden_caller": True, "state": "finished",
+                                               "started_at": self.T0 + timedelta(hours=5),
+                                               "user_id": self.sales_manager.id})
         self._refresh()
         row = self.Manager.search([("call_id", "=", hidden.id)])
         self.assertEqual({key: row.action_ecom_open_lead()[key] for key in ("res_model", "res_id")},
@@ -306,4 +311,12 @@ class TestManagerReport(ReportCase):
         self.assertEqual(action["name"], "Calls outside requests")
         # a group of no call (another salesperson's): none
         action = Manager.ecom_calls_action([("user_id", "=", self.sales_manager.id)], "calls")
-        self.assertFalse(self.env["ecom.call"].search(action["domain"]))
+        self.assertFalse(self.env["ecom.call"].with_user(self.salesman).search(action["domain"]))
+        # the calls said by a domain on the report's rows, not a list of ids; the list reads them under the
+        # report's rules of whoever searches: the salesperson's total, their calls only
+        action = Manager.ecom_calls_action([], "calls")
+        self.assertEqual([tuple(leaf[:2]) for leaf in action["domain"]], [("ecom_report_manager_ids", "any")])
+        Calls = self.env["ecom.call"].with_user(self.salesman)
+        self.assertIn(others, Calls.search([]))
+        self.assertEqual(Calls.search(action["domain"]), hidden | with_request)
+        self.assertEqual(self.env["ecom.call"].search(action["domain"]), hidden | with_request | others)
