@@ -6,7 +6,8 @@ const PIVOT = ".o_pivot_view";
 const CALL = "+79161234567";
 
 // a salesperson, in Russian, opens the calls behind the salespeople's report's «Звонки» (the calls
-// journal's list, not the report's rows), then a call's row of the report opens its call
+// journal's list, not the report's rows), then a call's row of the report opens its call; the other
+// numbers still open the report's rows
 registry.category("web_tour.tours").add("ecom_crm_salespeople_calls", {
     steps: () => [
         {
@@ -45,6 +46,26 @@ registry.category("web_tour.tours").add("ecom_crm_salespeople_calls", {
         {
             trigger: `.o_form_view .o_field_widget[name=display_name]:contains('${CALL}')`,
             content: "the call opened",
+        },
+        {
+            trigger: ".o_breadcrumb li.breadcrumb-item:first-child a",
+            content: "back to the report",
+            run: "click",
+        },
+        {
+            trigger: ".o_switch_view.o_pivot",
+            content: "its pivot",
+            run: "click",
+        },
+        {
+            // another measure drills down as any pivot does: the report's own rows
+            trigger: `${PIVOT} tbody tr:first-child td:nth-of-type(1)`,
+            content: "click the number of requests",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view th[data-name=response_hours]",
+            content: "the report's rows, not the calls journal",
         },
     ],
 });
