@@ -283,6 +283,19 @@ class TestManagerReport(ReportCase):
         self.assertEqual(channels()[of_none], (direct, organic, self.env["utm.campaign"]))
         self.assertEqual(channels()[of_request], (phone, self.env["utm.medium"], self.env["utm.campaign"]))
 
+    def test_its_pivot_loads_with_odoos(self):
+        """The report's pivot view (static/src/views/ecom_report_manager_pivot.js) is in the lazy bundle
+        with Odoo's pivot view it extends, not in the main one: there it named modules not loaded yet and
+        stopped the web client."""
+        path = "/ecom_crm/static/src/views/ecom_report_manager_pivot.js"
+
+        def paths(bundle):
+            return {asset[0] for asset in self.env["ir.asset"]._get_asset_paths(bundle, {})}
+
+        self.assertIn(path, paths("web.assets_backend_lazy"))
+        self.assertIn("/web/static/src/views/pivot/pivot_view.js", paths("web.assets_backend_lazy"))
+        self.assertNotIn(path, paths("web.assets_backend"))
+
     def test_a_call_opens_its_call(self):
         """A call's row opens its call (a click on the row, «Open»), a request's its request; a number of
         calls of the pivot opens the calls journal's list of the calls behind it, those of no request for
