@@ -2,7 +2,7 @@
     "name": "E-commerce CRM",
     "summary": "CRM for an online store: store pipeline, refusal reasons, request channels, "
     "Russian customer names and a demo store generator",
-    "version": "18.0.1.6.4",
+    "version": "18.0.1.6.5",
     "category": "Sales/CRM",
     "author": "ecom_crm",
     "license": "LGPL-3",
@@ -83,7 +83,12 @@
     "assets": {
         "web.assets_backend": [
             "ecom_crm/static/src/views/**/*",
+            ("remove", "ecom_crm/static/src/views/ecom_report_manager_pivot.js"),
             "ecom_crm/static/src/fields/**/*",
+        ],
+        # a pivot view of ours: loaded with Odoo's pivot view, when a view names it
+        "web.assets_backend_lazy": [
+            "ecom_crm/static/src/views/ecom_report_manager_pivot.js",
         ],
         "web.assets_tests": [
             "ecom_crm/static/tests/tours/**/*",

@@ -41,7 +41,7 @@ class EcomCall(models.Model):
     lead_id = fields.Many2one("crm.lead", "Request", index="btree_not_null", ondelete="set null")
     partner_id = fields.Many2one("res.partner", "Customer", index="btree_not_null", ondelete="set null")
     user_id = fields.Many2one(
-        "res.users", "Employee", help="Who made the outgoing call or answered the incoming one: the telephony names "
+        "res.users", "Salesperson", help="Who made the outgoing call or answered the incoming one: the telephony names "
         "them by their PBX extension (their preferences); a call logged by hand, whoever logged it.")
     # the call's first event made its request: the salesperson who talks takes it (see _ecom_hand_request)
     made_lead = fields.Boolean("Made its request", readonly=True)

@@ -77,7 +77,9 @@ class EcomReportAttribution(models.Model):
     order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
     new_customer_count = fields.Integer(
         "New customers", readonly=True, aggregator="sum", help="Customers whose first order this is.")
-    repeat_order_count = fields.Integer("Repeat orders", readonly=True, aggregator="sum")
+    repeat_order_count = fields.Integer(
+        "Repeat orders", readonly=True, aggregator="sum",
+        help="Orders of customers who had bought from the company before (their second order and later).")
     revenue, refunded, revenue_untaxed = net_revenue_fields()
     revenue_per_customer = fields.Monetary(
         "Revenue per new customer", readonly=True, aggregator="ecom_ratio",
@@ -85,7 +87,9 @@ class EcomReportAttribution(models.Model):
         help="Revenue incl. VAT / new customers: over all months, the lifetime revenue of a customer the channel "
              "brought.")
     repeat_share = fields.Float("Repeat orders (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
-                                ecom_ratio=("repeat_order_count", "order_count", 100))
+                                ecom_ratio=("repeat_order_count", "order_count", 100),
+                                help="Repeat orders / orders: the share of the orders placed by customers who had "
+                                     "bought from the company before.")
 
     def _ecom_query(self):
         return SQL("""

@@ -15,7 +15,12 @@ class EcomReportManager(models.Model):
     Calls are rows of their own (``kind`` «call»): one per call the salesperson made or answered
     (``ecom.call.user_id``), with a request or not (a call from a hidden number makes none, nor does an
     outgoing call to a customer with no open request), on the call's day; the requests' first
-    response counts only the calls of each request. An incremental refresh rebuilds the rows of the
+    response counts only the calls of each request. A call's channel (source, medium, campaign) is
+    its request's, so that a channel's calls are those of its requests; a call of no request takes
+    its telephony line's (the channel and medium of its ``ecom.intake.source``: a call-tracking
+    number bought for an ad channel is that channel's), none when logged by hand
+    (:meth:`_ecom_call_channel`). A call row opens its call, a number of calls the calls behind it
+    (:meth:`ecom_calls_action`). An incremental refresh rebuilds the rows of the
     calls changed since the report's previous one (:meth:`_ecom_changed_calls`), not all of them.
 
     Other addons add rows of their own kinds and columns of their own (the scoring addon: contacts
@@ -44,9 +49,15 @@ class EcomReportManager(models.Model):
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales team", readonly=True)
     company_id = fields.Many2one("res.company", "Company", readonly=True)
-    source_id = fields.Many2one("utm.source", "Source", readonly=True)
-    medium_id = fields.Many2one("utm.medium", "Medium", readonly=True)
-    campaign_id = fields.Many2one("utm.campaign", "Campaign", readonly=True)
+    call_id = fields.Many2one("ecom.call", "Call", readonly=True)
+    source_id = fields.Many2one(
+        "utm.source", "Source", readonly=True,
+        help="The request's channel; a call's is its request's, or, for a call of no request, its telephony "
+             "line's (the «Channel» of its API source): none for a call logged by hand.")
+    medium_id = fields.Many2one("utm.medium", "Medium", readonly=True,
+                                help="The request's medium; a call's is its request's, or its telephony line's.")
+    campaign_id = fields.Many2one("utm.campaign", "Campaign", readonly=True,
+                                  help="The request's campaign; a call's is its request's (a line has none).")
     currency_id = fields.Many2one(related="company_id.currency_id")
     requests = fields.Integer("Requests handled", readonly=True)
     responded = fields.Integer("Answered", readonly=True)
@@ -79,7 +90,7 @@ class EcomReportManager(models.Model):
                                 help="Revenue incl. VAT / orders.")
     overdue_activities = fields.Integer("Overdue activities", readonly=True)
     calls = fields.Integer("Calls", readonly=True,
-                           help="Calls the employee made or answered, with a request or not (a call from a hidden "
+                           help="Calls the salesperson made or answered, with a request or not (a call from a hidden "
                                 "number makes none), on the day of the call.")
     calls_without_request = fields.Integer(
         "Calls outside requests", readonly=True,
@@ -172,13 +183,32 @@ class EcomReportManager(models.Model):
         calls = {
             "kind": SQL("'call'"), "call_id": SQL("c.id"), "date": SQL("c.started_at"), "user_id": SQL("c.user_id"),
             "team_id": self._ecom_team_sql(SQL("c.user_id")), "company_id": SQL("c.company_id"), "calls": SQL("1"),
-            "calls_without_request": SQL("(c.lead_id IS NULL)::int"),
+            "calls_without_request": SQL("(c.lead_id IS NULL)::int"), **self._ecom_call_channel(),
         }
         # talked: an outgoing call (made, picked up or not), an incoming one answered, as the first response
         # counts them; an incoming call missed counts for nobody, one logged by hand «not answered» too
-        talked = SQL("ecom_call c WHERE c.user_id IS NOT NULL AND (c.direction = 'out' OR c.state IN ('answered', "
-                     "'finished')) %s", SQL() if changed is None else SQL("AND c.id = ANY(%s)", changed))
+        talked = SQL("%s WHERE c.user_id IS NOT NULL AND (c.direction = 'out' OR c.state IN ('answered', "
+                     "'finished')) %s", self._ecom_call_channel_from(),
+                     SQL() if changed is None else SQL("AND c.id = ANY(%s)", changed))
         return {"request": (values, source), "call": (calls, talked)}
+
+    @api.model
+    def _ecom_call_channel(self):
+        """``{column: SQL}`` of a call's channel (``c``, its request ``cl`` and its telephony line
+        ``cs``, joined by :meth:`_ecom_call_channel_from`): its request's source, medium and campaign,
+        as the request's row has them (an empty one too: the call counts where its request does);
+        of no request, its line's channel and medium."""
+        return {
+            "source_id": SQL("CASE WHEN c.lead_id IS NULL THEN cs.utm_source_id ELSE cl.source_id END"),
+            "medium_id": SQL("CASE WHEN c.lead_id IS NULL THEN cs.utm_medium_id ELSE cl.medium_id END"),
+            "campaign_id": SQL("cl.campaign_id"),
+        }
+
+    @api.model
+    def _ecom_call_channel_from(self):
+        """The ``FROM`` of the calls ``c`` with what :meth:`_ecom_call_channel` reads."""
+        return SQL("ecom_call c LEFT JOIN crm_lead cl ON cl.id = c.lead_id "
+                   "LEFT JOIN ecom_intake_source cs ON cs.id = c.source_id")
 
     @api.model
     def _ecom_team_sql(self, user):
@@ -220,36 +250,75 @@ class EcomReportManager(models.Model):
         to rebuild, each quarter of an hour, with the daily pre-aggregate of every day they were on."""
         now = self.env.cr.now()
         since = None if lead_ids is None else self._ecom_refreshed_at()
-        changed = None if since is None else self._ecom_changed_calls(since - OVERLAP)
+        changed = None if since is None else self._ecom_changed_calls(since - OVERLAP, lead_ids)
         count = super(EcomReportManager, self.with_context(**{CHANGED_CALLS: changed}))._ecom_refresh(
             lead_ids, order_ids)
         self._ecom_mark_refreshed(now)
         return count
 
     @api.model
-    def _ecom_changed_calls(self, since):
+    def _ecom_changed_calls(self, since, lead_ids=()):
         """The calls whose rows may have changed since ``since``: the call written (an event, who
         talked, its request, its company; a request deleted writes its calls, see ``crm.lead.unlink``),
-        or whose employee's team is not their rows' any more (read from the daily pre-aggregate: a few
-        rows per day; a membership switched off for the day, «available», changes nothing). A call
-        deleted takes its row along (``ON DELETE CASCADE``, see ``ecom.call.unlink``)."""
+        or whose salesperson's team is not their rows' any more (read from the daily pre-aggregate: a few
+        rows per day; a membership switched off for the day, «available», changes nothing), or whose
+        channel is not their row's any more: of a request of ``lead_ids`` (those changed: its channel
+        edited) or of a telephony line written since (its channel changed). A call deleted takes its
+        row along (``ON DELETE CASCADE``, see ``ecom.call.unlink``)."""
         self.env.flush_all()
+        channel = self._ecom_call_channel()
         self.env.cr.execute(SQL("""
             SELECT id FROM ecom_call WHERE write_date >= %(since)s
              UNION
             SELECT id FROM ecom_call
              WHERE user_id IN (SELECT d.user_id FROM %(rollup)s d
                                 WHERE d.kind = 'call' AND d.team_id IS DISTINCT FROM %(team)s)
-        """, since=since, rollup=SQL.identifier(self._ecom_rollup_table()), team=self._ecom_team_sql(SQL("d.user_id"))))
+             UNION
+            SELECT c.id
+              FROM %(calls)s
+              JOIN %(table)s r ON r.call_id = c.id
+             WHERE c.id IN (SELECT id FROM ecom_call WHERE lead_id = ANY(%(leads)s)
+                             UNION ALL
+                            SELECT id FROM ecom_call
+                             WHERE source_id IN (SELECT id FROM ecom_intake_source WHERE write_date >= %(since)s))
+               AND (r.source_id, r.medium_id, r.campaign_id) IS DISTINCT FROM (%(source)s, %(medium)s, %(campaign)s)
+        """, since=since, rollup=SQL.identifier(self._ecom_rollup_table()), team=self._ecom_team_sql(SQL("d.user_id")),
+            calls=self._ecom_call_channel_from(), table=SQL.identifier(self._table), leads=list(lead_ids or ()),
+            source=channel["source_id"], medium=channel["medium_id"], campaign=channel["campaign_id"]))
         return [call_id for (call_id,) in self.env.cr.fetchall()]
 
     def action_ecom_open_lead(self):
+        """A row's «Open», and a click on a row: its call (a call's row), else its request; nothing for
+        a row of neither (another addon's kind: the scoring's contacts), not a new request's form."""
         self.ensure_one()
-        return self.lead_id.get_formview_action()
+        document = self.call_id or self.lead_id
+        return document.get_formview_action() if document else False
+
+    @api.model
+    def ecom_calls_action(self, domain, measure="calls"):
+        """The calls behind a number of the pivot (its group's ``domain``): the calls journal's list
+        of the calls of the rows, those of no request for the measure ``calls_without_request``. The
+        pivot's «Calls» and «Calls outside requests» open it instead of the report's rows."""
+        domain = [*domain, ("kind", "=", "call"), ("call_id", "!=", False)]
+        if measure == "calls_without_request":
+            domain.append(("calls_without_request", ">", 0))
+        # the calls said by a domain on their rows, not by their ids (a month of a big store's calls: thousands
+        # of ids to the browser and back at each search); the list's search reads the rows under the user's
+        # rules of the report, as the pivot did
+        action = self.env["ir.actions.act_window"]._for_xml_id("ecom_crm.ecom_call_action")
+        action.update(domain=[("ecom_report_manager_ids", "any", domain)], context={"create": False},
+                      name=self.env._("Calls outside requests") if measure == "calls_without_request"
+                      else self.env._("Calls"))
+        return action
 
 
 class EcomCall(models.Model):
     _inherit = "ecom.call"
+
+    # the call's row of the salespeople's report (one, or none: a call nobody talked on), for a domain on
+    # the report's rows (see EcomReportManager.ecom_calls_action)
+    ecom_report_manager_ids = fields.One2many("ecom.report.manager", "call_id", "Salespeople's report rows",
+                                              readonly=True)
 
     def unlink(self):
         """A call deleted leaves the salespeople's report with its row (``ON DELETE CASCADE``), and its

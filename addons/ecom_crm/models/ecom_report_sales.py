@@ -8,11 +8,11 @@ from .ecom_report_mixin import net_revenue_fields, order_measures
 class EcomReportSales(models.Model):
     """Sales per day, team, salesperson and kind of customer (new: the order is the customer's
     first from the order's company; returning: they had bought from it before): orders, revenue,
-    average order, repeat-purchase rate (the share of orders from returning customers) and the
-    gross margin of the lines that have a cost: the order line's cost at the time of the sale
-    (sale_margin's «Cost», ``purchase_price``: the product's cost price when the line was made, per
-    unit of the line, in the order's currency), so that a cost price changed since moves no past
-    margin. Every amount is in the company's currency at the order's rate.
+    average order, repeat orders (%: the share of orders from returning customers, as the
+    attribution report counts them) and the gross margin of the lines that have a cost: the order
+    line's cost at the time of the sale (sale_margin's «Cost», ``purchase_price``: the product's
+    cost price when the line was made, per unit of the line, in the order's currency), so that a
+    cost price changed since moves no past margin. Every amount is in the company's currency at the order's rate.
 
     Revenue is what the customer pays (VAT included, as on the customer card) less what the
     order's credit notes gave back (on the order's day: see ``order_refunds``); *Revenue excl.
@@ -37,7 +37,9 @@ class EcomReportSales(models.Model):
         [("new", "New customer"), ("returning", "Returning customer")], string="Customer", readonly=True)
     order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
     new_customer_count = fields.Integer("New customers", readonly=True, aggregator="sum")
-    returning_order_count = fields.Integer("Orders of returning customers", readonly=True, aggregator="sum")
+    returning_order_count = fields.Integer(
+        "Repeat orders", readonly=True, aggregator="sum",
+        help="Orders of customers who had bought from the company before (their second order and later).")
     revenue, refunded, revenue_untaxed = net_revenue_fields()
     margin_base = fields.Monetary(
         "Margin base excl. VAT", readonly=True, aggregator="sum",
@@ -51,8 +53,10 @@ class EcomReportSales(models.Model):
     # ratios of the group's sums (no columns: see ecom.report.mixin)
     average_order = fields.Monetary("Average order", readonly=True, aggregator="ecom_ratio",
                                     ecom_ratio=("revenue", "order_count", 1), help="Revenue incl. VAT / orders.")
-    repeat_rate = fields.Float("Repeat purchases (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
-                               ecom_ratio=("returning_order_count", "order_count", 100))
+    repeat_rate = fields.Float("Repeat orders (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
+                               ecom_ratio=("returning_order_count", "order_count", 100),
+                               help="Repeat orders / orders: the share of the orders placed by customers who had "
+                                    "bought from the company before.")
     margin_percent = fields.Float("Margin (%)", readonly=True, digits=(16, 1), aggregator="ecom_ratio",
                                   ecom_ratio=("margin", "margin_base", 100))
 

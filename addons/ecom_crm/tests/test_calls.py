@@ -705,7 +705,7 @@ class TestCallWebhook(IntakeCase):
     def test_who_answers_a_call_takes_the_request_it_made(self):
         """The request an incoming call made goes to whom the load picked while it rings, then to the
         salesperson who answered it (their extension): they already spoke to the customer. They follow
-        it, the other does not any more; the call is theirs («Employee»)."""
+        it, the other does not any more; the call is theirs («Salesperson»)."""
         other = self._by_load()
         call = self.env["ecom.call"].browse(self.call({"event": "incoming", "call_id": "c-x1",
                                                        "caller": "+79035551101"}).json()["call"])

@@ -71,12 +71,39 @@ class TestI18n(TransactionCase):
         migration = load_script("ecom_crm/migrations/18.0.1.6.3/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_3")
         migration.migrate(self.env.cr, "18.0.1.6.2")
         self.env.invalidate_all()
+        # who talked is «Менеджер» since 18.0.1.6.5, as in the salespeople's report (it was «Сотрудник»)
         self.assertEqual({name: model_fields._get("ecom.call", name).with_context(lang="ru_RU").field_description
                           for name in old},
-                         {"caller": "Номер клиента", "called": "Номер магазина", "user_id": "Сотрудник"})
+                         {"caller": "Номер клиента", "called": "Номер магазина", "user_id": "Менеджер"})
         arch = self.env["ecom.call"].with_context(lang="ru_RU").get_views([(False, "list"), (False, "search")])
         self.assertIn('string="Номер клиента"', arch["views"]["list"]["arch"])
-        self.assertIn('string="Сотрудник"', arch["views"]["search"]["arch"])
+        self.assertIn('string="Менеджер"', arch["views"]["search"]["arch"])
+
+    def test_the_1_6_5_upgrade_says_one_thing_one_way(self):
+        """18.0.1.6.5's migration: the calls journal's «Сотрудник» and the sales report's «Повторные покупки (%)»,
+        which ``-u`` keeps, become the salespeople's report's «Менеджер» and revenue by channel's «Повторные
+        заказы (%)», in the fields and in the calls' search view."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        model_fields = self.env["ir.model.fields"]
+        old = {("ecom.call", "user_id"): "Сотрудник", ("ecom.report.sales", "repeat_rate"): "Повторные покупки (%)"}
+        for (model, name), text in old.items():
+            self.env.cr.execute("UPDATE ir_model_fields SET field_description = field_description || %s WHERE id = %s",
+                                [Json({"ru_RU": text}), model_fields._get(model, name).id])
+        self.env.invalidate_all()
+        migration = load_script("ecom_crm/migrations/18.0.1.6.5/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_5")
+        migration.migrate(self.env.cr, "18.0.1.6.4")
+        self.env.invalidate_all()
+        labels = {key: model_fields._get(*key).with_context(lang="ru_RU").field_description for key in old}
+        self.assertEqual(labels, {("ecom.call", "user_id"): "Менеджер",
+                                  ("ecom.report.sales", "repeat_rate"): "Повторные заказы (%)"})
+        self.assertEqual(labels[("ecom.report.sales", "repeat_rate")],
+                         model_fields._get("ecom.report.attribution", "repeat_share").with_context(
+                             lang="ru_RU").field_description)
+        manager = model_fields._get("ecom.report.manager", "user_id").with_context(lang="ru_RU")
+        self.assertEqual(manager.field_description, labels[("ecom.call", "user_id")])
+        arch = self.env["ecom.call"].with_context(lang="ru_RU").get_views([(False, "search")])
+        self.assertIn('string="Менеджер"', arch["views"]["search"]["arch"])
+        self.assertNotIn("Сотрудник", arch["views"]["search"]["arch"])
 
     def test_an_upgrade_names_the_specification_in_the_templates_not_edited(self):
         """18.0.1.6.0's migration: the supply contract's e-mail templates as 18.0.1.5.9 shipped them (created

@@ -26,6 +26,8 @@ from .common import ReportCase
 NOW = datetime(2026, 11, 30, 12, 0)
 JSON_PATH = "ecom_crm/data/files/ecom_owner_dashboard.json"
 FORMULA = re.compile(r"(PIVOT(?:\.VALUE|\.HEADER)?)\(([^()]*)\)")
+# a scorecard's baseline: the previous period's figure when comparable, else «—»
+BASELINE = re.compile(r'IF\(AND\(ISNUMBER\(B(\d+)\),ISNUMBER\(C\1\)(,C\1<>0)?\),C\1,"(.*)"\)')
 
 
 def relative_period(field_type, offset, now=NOW):
@@ -102,10 +104,26 @@ class Dashboard:
         return "" if value is None or value is False else value  # an empty pivot cell
 
     def cell(self, ref):
-        content = self.data["sheets"][0]["cells"][ref]["content"]
-        match = FORMULA.fullmatch(content[1:])
+        content = self.data["sheets"][0]["cells"][ref]["content"][1:]
+        if baseline := BASELINE.fullmatch(content):
+            row, relative, none = baseline.groups()
+            current, previous = self.cell(f"B{row}"), self.cell(f"C{row}")
+            numbers = all(isinstance(value, (int, float)) for value in (current, previous))
+            return previous if numbers and not (relative and previous == 0) else none
+        match = FORMULA.fullmatch(content)
         assert match, f"{ref} is not one pivot formula: {content}"
         return self.call(match[1], *ast.literal_eval(f"({match[2]},)"))
+
+    def shown(self, ref):
+        """What the cell shows of an empty value: its format's text part (o-spreadsheet's fourth part of a
+        format formats a text, the empty value a pivot gives of nothing), its value otherwise."""
+        value = self.cell(ref)
+        sheet = self.data["sheets"][0]
+        fmt = self.data["formats"].get(str(sheet["formats"].get(ref)), "")
+        parts = fmt.split(";")
+        if value == "" and len(parts) == 4:
+            return parts[3].strip('"')
+        return value
 
     def chart(self, figure_id):
         """``{group label: value}`` of an Odoo chart, as its graph model reads it."""
@@ -204,8 +222,8 @@ class TestOwnerDashboard(ReportCase):
         return Dashboard(self.env(user=user or self.sales_manager), self.data, filters)
 
     def kpis(self, dashboard):
-        """{label: (this period, previous period)} of the headline table."""
-        return {label: (dashboard.cell(f"B{row}"), dashboard.cell(f"C{row}"))
+        """{label: (this period, previous period)} of the headline table, as shown (an empty value's 0 or «—»)."""
+        return {label: (dashboard.shown(f"B{row}"), dashboard.shown(f"C{row}"))
                 for label, row in owner_dashboard.KPI_ROW.items()}
 
     # ---------------------------------------------------------------------------------- the file
@@ -287,8 +305,8 @@ class TestOwnerDashboard(ReportCase):
         self.assertAlmostEqual(kpis["Ad spend to revenue, ДРР (%)"][1], 40)
         self.assertEqual(kpis["Refusals"], (2, 1))
         self.assertEqual(kpis["Money lost to refusals"], (2500, 200))
-        self.assertEqual(kpis["Refused at delivery"], (1, ""))
-        self.assertEqual(kpis["Money lost at delivery"], (2000, ""))
+        self.assertEqual(kpis["Refused at delivery"], (1, "0"))
+        self.assertEqual(kpis["Money lost at delivery"], (2000, "0"))
 
     def test_revenue_with_vat_and_without(self):
         """A Yandex order of this period at 1000 + 20% VAT: 1200 more in the revenue incl. VAT, 1000 in the one
@@ -310,13 +328,50 @@ class TestOwnerDashboard(ReportCase):
         mine = self.kpis(self.reader(**{owner_dashboard.USER: [self.salesman.id]}))
         self.assertEqual((mine["Requests"], mine["Of them won so far"], mine["Sales revenue incl. VAT"],
                           mine["Refusals"]), ((4, 2), (2, 1), (4000, 1500), (1, 1)))
-        self.assertEqual(mine["Ad spend"], ("", ""), "ad spend belongs to no salesperson: none, not 0")
+        self.assertEqual(mine["Ad spend"], ("—", "—"), "ad spend belongs to no salesperson: none, not 0")
         vk = self.kpis(self.reader(**{owner_dashboard.CHANNEL: [self.vk.id]}))
         self.assertEqual((vk["Requests"], vk["Of them won so far"], vk["Ad spend"], vk["Refused at delivery"],
-                          vk["Money lost at delivery"]), ((1, ""), ("", ""), (500, ""), (1, ""), (2000, "")))
+                          vk["Money lost at delivery"]), ((1, "0"), ("0", "0"), (500, "—"), (1, "0"), (2000, "0")))
         self.assertAlmostEqual(vk["ROMI of paid channels (%)"][0], -100)
         team = self.kpis(self.reader(**{owner_dashboard.TEAM: [self.team_b.id]}))
         self.assertEqual((team["Requests"][0], team["Orders"][0], team["Refusals"][0]), (1, 0, 1))
+
+    def test_an_empty_store_reads_0_and_dash(self):
+        """A new store (here: a sales team with nothing yet) reads 0 requests, orders, revenue and refusals, and
+        «—» for the ratios of nothing (conversion, average order, ROMI, ДРР) and the ad spend none was imported
+        for, which the note under the table explains; its cards too, their comparison with the previous period
+        «—» as well. With figures, a card compares with the previous period's, but not a relative change with 0
+        (infinite)."""
+        empty_team = self.env["crm.team"].create({"name": "Новый магазин"})
+        dashboard = self.reader(**{owner_dashboard.TEAM: [empty_team.id]})
+        kpis = self.kpis(dashboard)
+        dash = {"Request to sale (%)", "Average order value", "Ad spend", "ROMI of paid channels (%)",
+                "Ad spend to revenue, ДРР (%)"}
+        self.assertEqual(kpis, {label: ("—", "—") if label in dash else ("0", "0")
+                                for label in owner_dashboard.KPI_ROW})
+        # each still one pivot formula (Dashboard.cell checks it): a click on it lists the rows behind it
+        cells = self.data["sheets"][0]["cells"]
+        self.assertIn("—", cells[f"A{owner_dashboard.NOTE}"]["content"], "the note says what «—» means")
+        cards = [figure["data"] for figure in self.data["sheets"][0]["figures"]
+                 if figure["data"]["type"] == "scorecard"]
+        self.assertEqual(cards[0]["keyValue"], f"Dashboard!B{owner_dashboard.KPI_ROW['Sales revenue incl. VAT']}")
+
+        def card(reader, card, key):
+            return reader.shown(card[key].split("!")[1])
+
+        self.assertEqual([(card(dashboard, c, "keyValue"), card(dashboard, c, "baseline")) for c in cards],
+                         [("0", "—"), ("0", "—"), ("—", "—"), ("—", "—")])
+        # with figures: revenue, orders, conversion and ROMI against the previous period's
+        dashboard = self.reader()
+        self.assertEqual([card(dashboard, c, "baseline") for c in cards[:2]], [1500, 1])
+        self.assertAlmostEqual(card(dashboard, cards[2], "baseline"), 50)
+        self.assertAlmostEqual(card(dashboard, cards[3], "baseline"), 150)
+        # a relative change from nothing: no comparison
+        vk = self.reader(**{owner_dashboard.CHANNEL: [self.vk.id]})
+        self.assertEqual(vk.cell(f"{owner_dashboard.BASELINE_COL}{owner_dashboard.KPI_ROW['Refused at delivery']}"),
+                         "—")
+        hidden = self.data["sheets"][0]["cols"][str(ord(owner_dashboard.BASELINE_COL) - ord("A"))]
+        self.assertTrue(hidden["isHidden"], "the baselines are the cards', not shown in the sheet")
 
     def test_tables(self):
         dashboard = self.reader()
@@ -330,8 +385,8 @@ class TestOwnerDashboard(ReportCase):
         self.assertAlmostEqual(stages[0][2], 60)  # 3 of the 5 went further
         self.assertAlmostEqual(stages[1][2], 200 / 3)
         phase = owner_dashboard.PHASE_TITLE + 2
-        self.assertEqual([(dashboard.cell(f"G{row}"), dashboard.cell(f"H{row}")) for row in range(phase, phase + 3)],
-                         [(1, 500), ("", ""), (1, 2000)])
+        self.assertEqual([(dashboard.shown(f"G{row}"), dashboard.shown(f"H{row}")) for row in range(phase, phase + 3)],
+                         [(1, 500), ("0", "0"), (1, 2000)])
         top = owner_dashboard.TOP_FIRST
         self.assertEqual([dashboard.cell(f"{col}{top}") for col in "ABCFGI"],
                          [self.yandex.name, 1000, 4000, self.salesman.name, 4, 4000])
@@ -438,7 +493,8 @@ class TestOwnerDashboard(ReportCase):
         for ref, cell in sheet["cells"].items():
             term = re.fullmatch(r'=_t\("(.*)"\)', cell["content"])
             style = self.data["styles"].get(str(sheet["styles"].get(ref)), {})
-            if not term or style.get("fontSize", 10) >= 14:  # a title runs over the empty cells of its table
+            # a title runs over the empty cells of its table, the note under the headline numbers over its row's
+            if not term or style.get("fontSize", 10) >= 14 or style.get("italic"):
                 continue
             text = russian.get(term[1], term[1])
             pixels = round(style.get("fontSize", 10) * 96 / 72)  # o-spreadsheet's sizes are in points

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.modules.migration import load_script
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -64,7 +65,7 @@ class TestManagerReport(ReportCase):
         self.assertFalse(self.Manager.search([("lead_id", "=", self.silent.id)]).responded)
 
     def test_calls_of_no_request(self):
-        """Calls count for the employee who talked, with a request or not: a hidden number's answered call
+        """Calls count for the salesperson who talked, with a request or not: a hidden number's answered call
         and an outgoing call to a customer with no open request too (none counted before: the report
         counted calls through their requests), one nobody answered for nobody; each in its company, which
         a salesperson reads with their lowest rights. The requests' figures stay the requests'."""
@@ -209,8 +210,126 @@ class TestManagerReport(ReportCase):
         other = self.Manager.search([("kind", "=", "other")])
         self.assertEqual((other.user_id, other.requests, other.lead_id, other.overdue_activities),
                          (self.salesman, 0, self.env["crm.lead"], 2))
+        self.assertFalse(other.action_ecom_open_lead(), "a click on its row opens nothing (no new request's form)")
         [(requests, overdue)] = self.Manager._read_group([("user_id", "=", self.salesman.id)], [],
                                                          ["requests:sum", "overdue_activities:sum"])
         self.assertEqual((requests, overdue), (4, 3))
         self.Funnel._cron_ecom_refresh_reports()
         self.assertFalse(self.Manager.search_count([("kind", "=", "other")]), "a kind no part gives is gone")
+
+    def test_a_calls_channel(self):
+        """A call's row has its request's channel (a channel's calls are its requests'); a call of no
+        request its telephony line's, one logged by hand none. An incremental refresh follows a request's
+        channel edited, and a line's, without the calls being written."""
+        phone = self.env.ref("ecom_crm.utm_source_phone")
+        direct = self.env.ref("ecom_crm.utm_source_yandex_direct")
+        cpc, organic = (self.env["utm.medium"].create({"name": name}) for name in ("cpc-test", "organic-test"))
+        campaign = self.env["utm.campaign"].create({"name": "Коляски зимой"})
+        line = self.env["ecom.intake.source"].create({"name": "Манго", "kind": "calls", "utm_source_id": phone.id,
+                                                      "utm_medium_id": organic.id})
+        self.by_call.write({"source_id": direct.id, "medium_id": cpc.id, "campaign_id": campaign.id})
+        when = self.T0 + timedelta(hours=4)
+        talked = {"state": "finished", "started_at": when, "user_id": self.salesman.id, "source_id": line.id}
+        of_request, of_none, by_hand = self.env["ecom.call"].create([
+            dict(talked, call_id="req", caller="+79161234567", lead_id=self.by_call.id),
+            dict(talked, call_id="hidden", hidden_caller=True),
+            dict(talked, call_id="by-hand", caller="+79035554422", direction="out", source_id=False),
+        ])
+        self._refresh()
+
+        def channels():
+            return {row.call_id: (row.source_id, row.medium_id, row.campaign_id)
+                    for row in self.Manager.search([("kind", "=", "call")])}
+
+        nothing = (self.env["utm.source"], self.env["utm.medium"], self.env["utm.campaign"])
+        self.assertEqual(channels(), {
+            self.env["ecom.call"].search([("call_id", "=", "c-1")]): (direct, cpc, campaign),
+            of_request: (direct, cpc, campaign),
+            of_none: (phone, organic, self.env["utm.campaign"]),
+            by_hand: nothing,
+        })
+        # grouped by source, the call counts with its request
+        by_source = self.group(self.Manager, [("source_id", "=", direct.id)], ["kind"], ["requests:sum", "calls:sum"])
+        self.assertEqual(by_source, {"request": {"requests:sum": 1, "calls:sum": 0},
+                                     "call": {"requests:sum": 0, "calls:sum": 2}})
+        self.assertEqual(self.group(self.Manager, [("kind", "=", "call")], ["source_id"], ["calls:sum"]),
+                         {direct: {"calls:sum": 2}, phone: {"calls:sum": 1}, self.env["utm.source"]: {"calls:sum": 1}})
+        # the request's channel edited, the line's channel changed: the calls not written since follow
+        self.env.flush_all()
+        for table in ("crm_lead", "sale_order", "mail_activity", "ecom_call", "ecom_intake_source", "crm_stage",
+                      "res_partner"):
+            self.env.cr.execute(SQL("UPDATE %s SET write_date = write_date - interval '1 day'", SQL.identifier(table)))
+        self.env.cr.execute("UPDATE mail_message SET date = date - interval '1 day'")
+        self.env.invalidate_all()
+        rows = self.Manager.search([("kind", "=", "call")])
+        self.by_call.write({"source_id": phone.id, "medium_id": False, "campaign_id": False})
+        line.utm_source_id = direct
+        self.Funnel._cron_ecom_refresh_reports()
+        self.assertEqual(channels(), {
+            self.env["ecom.call"].search([("call_id", "=", "c-1")]): (phone, self.env["utm.medium"],
+                                                                     self.env["utm.campaign"]),
+            of_request: (phone, self.env["utm.medium"], self.env["utm.campaign"]),
+            of_none: (direct, organic, self.env["utm.campaign"]),
+            by_hand: nothing,
+        })
+        self.assertIn(self.Manager.search([("call_id", "=", by_hand.id)]), rows, "a call whose channel stayed: kept")
+        # 18.0.1.6.5's migration gives the calls' rows of an upgraded database their channel
+        self.env.cr.execute("UPDATE ecom_report_manager SET source_id = NULL, medium_id = NULL, campaign_id = NULL "
+                            "WHERE kind = 'call'")
+        self.Manager.invalidate_model()
+        migration = load_script("ecom_crm/migrations/18.0.1.6.5/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_5")
+        self.assertEqual(migration.give_the_calls_their_channel(self.env.cr), 4)
+        self.Manager.invalidate_model()
+        self.assertEqual(channels()[of_none], (direct, organic, self.env["utm.campaign"]))
+        self.assertEqual(channels()[of_request], (phone, self.env["utm.medium"], self.env["utm.campaign"]))
+
+    def test_its_pivot_loads_with_odoos(self):
+        """The report's pivot view (static/src/views/ecom_report_manager_pivot.js) is in the lazy bundle
+        with Odoo's pivot view it extends, not in the main one: there it named modules not loaded yet and
+        stopped the web client."""
+        path = "/ecom_crm/static/src/views/ecom_report_manager_pivot.js"
+
+        def paths(bundle):
+            return {asset[0] for asset in self.env["ir.asset"]._get_asset_paths(bundle, {})}
+
+        self.assertIn(path, paths("web.assets_backend_lazy"))
+        self.assertIn("/web/static/src/views/pivot/pivot_view.js", paths("web.assets_backend_lazy"))
+        self.assertNotIn(path, paths("web.assets_backend"))
+
+    def test_a_call_opens_its_call(self):
+        """A call's row opens its call (a click on the row, «Open»), a request's its request; a number of
+        calls of the pivot opens the calls journal's list of the calls behind it, those of no request for
+        «Calls outside requests», read by the salesperson."""
+        hidden = self.env["ecom.call"].create({"call_id": "hidden", "hidden_caller": True, "state": "finished",
+                                               "started_at": self.T0 + timedelta(hours=4),
+                                               "user_id": self.salesman.id})
+        # another salesperson's call from a hidden number: the salesperson sees it in the calls journal (a
+        # call of no request nor customer), not in the report (not theirs)
+        others = self.env["ecom.call"].create({"call_id": "others", "hidden_caller": True, "state": "finished",
+                                               "started_at": self.T0 + timedelta(hours=5),
+                                               "user_id": self.sales_manager.id})
+        self._refresh()
+        row = self.Manager.search([("call_id", "=", hidden.id)])
+        self.assertEqual({key: row.action_ecom_open_lead()[key] for key in ("res_model", "res_id")},
+                         {"res_model": "ecom.call", "res_id": hidden.id})
+        request_row = self.Manager.search([("lead_id", "=", self.by_call.id)])
+        self.assertEqual(request_row.action_ecom_open_lead()["res_id"], self.by_call.id)
+        Manager = self.Manager.with_user(self.salesman)
+        action = Manager.ecom_calls_action([("user_id", "=", self.salesman.id)], "calls")
+        self.assertEqual(action["res_model"], "ecom.call")
+        with_request = self.env["ecom.call"].search([("call_id", "=", "c-1")])
+        self.assertEqual(self.env["ecom.call"].with_user(self.salesman).search(action["domain"]), hidden | with_request)
+        action = Manager.ecom_calls_action([("user_id", "=", self.salesman.id)], "calls_without_request")
+        self.assertEqual(self.env["ecom.call"].search(action["domain"]), hidden)
+        self.assertEqual(action["name"], "Calls outside requests")
+        # a group of no call (another salesperson's): none
+        action = Manager.ecom_calls_action([("user_id", "=", self.sales_manager.id)], "calls")
+        self.assertFalse(self.env["ecom.call"].with_user(self.salesman).search(action["domain"]))
+        # the calls said by a domain on the report's rows, not a list of ids; the list reads them under the
+        # report's rules of whoever searches: the salesperson's total, their calls only
+        action = Manager.ecom_calls_action([], "calls")
+        self.assertEqual([tuple(leaf[:2]) for leaf in action["domain"]], [("ecom_report_manager_ids", "any")])
+        Calls = self.env["ecom.call"].with_user(self.salesman)
+        self.assertIn(others, Calls.search([]))
+        self.assertEqual(Calls.search(action["domain"]), hidden | with_request)
+        self.assertEqual(self.env["ecom.call"].search(action["domain"]), hidden | with_request | others)

@@ -14,7 +14,11 @@ before (the same pivots with the period shifted by ``offset: -1``):
   requests of the period and how many of them were won so far, request to sale, orders, revenue
   with VAT and without, average order, ad spend, ROMI of the channels paid for (those with ad spend), ДРР (all ad spend
   over all revenue), refusals, refused at delivery and the money lost; change against the previous
-  period (relative for counts and money, in percentage points for percentages);
+  period (relative for counts and money, in percentage points for percentages). A count or an amount
+  of nothing reads 0 (a new store's first day: not an empty cell); a ratio of nothing (no requests,
+  orders, revenue or ad spend in the period) and the ad spend of a period none was imported for
+  (unknown, not free) read «—», which the note under the table explains (said by the cells' formats:
+  a cell keeps its one pivot formula, which a click opens);
 - the funnel by stage, refusals by phase, the top channels and salespeople as pivot tables;
 - Odoo charts (a click on a bar or a slice lists its rows): requests reaching each stage, revenue by
   channel, refusals by reason, ROMI of the channels with ad spend (the channel graphs and table
@@ -127,7 +131,9 @@ TITLE_HEIGHT, HEADER_HEIGHT, LINE_HEIGHT, CHART_ROWS = 40, 29, 28, 14
 
 KPI_TITLE, KPI_HEADER, KPI_FIRST = 6, 7, 8
 # (label, pivot of the period, pivot of the previous period, PIVOT.VALUE's arguments, kind of figure):
-# a percentage's change is a difference in points, a count's or an amount's a relative change
+# a percentage's change is a difference in points, a count's or an amount's a relative change; an empty
+# pivot value (nothing in the period) reads 0 for a count or an amount, «—» for a ratio and the ad spend
+# (see KPI_FORMAT)
 KPIS = [
     ("Requests", REQUESTS_CUR, REQUESTS_PREV, '"requests"', "count"),
     ("Of them won so far", REQUESTS_CUR, REQUESTS_PREV, '"requests","won",1', "count"),
@@ -137,8 +143,8 @@ KPIS = [
     # the accountant (1C) counts it
     ("Sales revenue incl. VAT", MONEY_CUR, MONEY_PREV, '"revenue"', "money"),
     ("Sales revenue excl. VAT", MONEY_CUR, MONEY_PREV, '"revenue_untaxed"', "money"),
-    ("Average order value", MONEY_CUR, MONEY_PREV, '"average_order"', "money"),
-    ("Ad spend", MONEY_CUR, MONEY_PREV, '"spend"', "money"),
+    ("Average order value", MONEY_CUR, MONEY_PREV, '"average_order"', "average"),
+    ("Ad spend", MONEY_CUR, MONEY_PREV, '"spend"', "spend"),
     ("ROMI of paid channels (%)", PAID_CUR, PAID_PREV, '"romi"', "ratio"),
     ("Ad spend to revenue, ДРР (%)", MONEY_CUR, MONEY_PREV, '"drr"', "ratio"),
     ("Refusals", REFUSALS_CUR, REFUSALS_PREV, '"refusals"', "count"),
@@ -147,6 +153,19 @@ KPIS = [
     ("Money lost at delivery", REFUSALS_CUR, REFUSALS_PREV, '"amount","phase","delivery"', "money"),
 ]
 KPI_ROW = {label: KPI_FIRST + index for index, (label, *_rest) in enumerate(KPIS)}
+# what an empty pivot value reads, by kind of figure: a count or an amount of nothing is 0; a ratio of
+# nothing has no value, nor has the ad spend of a period none was imported for (unknown, not free: the
+# channel report leaves it empty too). Said by the cell's format, whose fourth part is that of a text
+# (the empty value): the cell keeps its one pivot formula, which a click opens the rows of (a formula
+# of two, an IF around it, opens nothing)
+NONE = "—"
+KPI_FORMAT = {"count": "count_or_0", "money": "money_or_0", "ratio": "ratio_or_none", "average": "money_or_none",
+              "spend": "money_or_none"}
+# the scorecards' baselines' format (a number, or «—» as is)
+PLAIN_FORMAT = {"count": "count", "money": "money", "ratio": "ratio", "average": "money", "spend": "money"}
+# the scorecards' baselines, in a hidden column: the previous period's figure when the card can compare
+# with it (a number; not 0 for a relative change, which would be infinite), else «—»
+BASELINE_COL = "J"
 for _row in range(KPI_TITLE, KPI_FIRST + len(KPIS)):
     ROW_SIZES[_row] = {KPI_TITLE: TITLE_HEIGHT, KPI_HEADER: HEADER_HEIGHT}.get(_row, LINE_HEIGHT)
 # the right half, beside the headline numbers: the funnel by stage, then refusals by phase
@@ -157,6 +176,8 @@ PHASES = (("early", "Before ordering"), ("late", "After ordering"), ("delivery",
 
 SPACER = KPI_FIRST + len(KPIS)
 ROW_SIZES[SPACER] = 20
+# under the headline numbers, in the spacer row: what «—» means
+NOTE = SPACER
 # two rows of two charts, each under its title
 CHART_TITLES = [SPACER + 1, SPACER + 1 + 1 + CHART_ROWS + 1]
 for _title in CHART_TITLES:
@@ -196,7 +217,8 @@ def scorecard(figure_id, index, title, row, mode, menu, humanize=False):
         "tag": "chart",
         "data": {"type": "scorecard", "title": {"text": title, "bold": True, "color": "#434343"},
                  "background": "#EFF6FF" if mode == "percentage" else "#FFF7ED",
-                 "keyValue": f"Dashboard!B{row}", "baseline": f"Dashboard!C{row}", "baselineMode": mode,
+                 "keyValue": f"Dashboard!B{row}", "baseline": f"Dashboard!{BASELINE_COL}{row}",
+                 "baselineMode": mode,
                  "baselineDescr": "since the previous period", "baselineColorUp": "#00A04A",
                  "baselineColorDown": "#DC6965", "humanize": humanize},
     }, menu
@@ -253,6 +275,8 @@ def t(text):
     return f'=_t("{text}")'
 
 
+
+
 def ranked_table(put, first_col, header_row, pivot_id, groupby, rows, label, measures):
     """A table of a pivot's first ``rows`` groups by position (``PIVOT.HEADER``/``PIVOT.VALUE``):
     the group's name in ``first_col``, then each ``(label, measure, format)`` in the next columns."""
@@ -282,12 +306,21 @@ def build_cells():
         put(f"{col}{KPI_HEADER}", t(label), "header" if col == "A" else "header_right")
     for row, (label, current, previous, args, kind) in enumerate(KPIS, KPI_FIRST):
         put(f"A{row}", t(label), "label")
-        put(f"B{row}", f"=PIVOT.VALUE({current},{args})", "figure", kind)
-        put(f"C{row}", f"=PIVOT.VALUE({previous},{args})", "previous", kind)
+        put(f"B{row}", f"=PIVOT.VALUE({current},{args})", "figure", KPI_FORMAT[kind])
+        put(f"C{row}", f"=PIVOT.VALUE({previous},{args})", "previous", KPI_FORMAT[kind])
+        both = f"ISNUMBER(B{row}),ISNUMBER(C{row})"
         if kind == "ratio":
-            put(f"D{row}", f'=IF(OR(B{row}="",C{row}=""),"",B{row}-C{row})', "previous", "points")
+            put(f"D{row}", f'=IF(AND({both}),B{row}-C{row},"")', "previous", "points")
+        elif kind in ("count", "money"):  # an empty value is 0 ("" + 0): 5 orders, then none, is -100%
+            put(f"D{row}", f'=IF((C{row}+0)<>0,(B{row}+0)/(C{row}+0)-1,"")', "previous", "change")
         else:
-            put(f"D{row}", f'=IF(OR(B{row}="",C{row}="",C{row}=0),"",B{row}/C{row}-1)', "previous", "change")
+            put(f"D{row}", f'=IF(AND({both},C{row}<>0),B{row}/C{row}-1,"")', "previous", "change")
+        # the scorecards' baseline (see BASELINE_COL): a difference compares with any number, a
+        # relative change with a number other than 0
+        comparable = f"AND({both})" if kind == "ratio" else f"AND({both},C{row}<>0)"
+        put(f"{BASELINE_COL}{row}", f'=IF({comparable},C{row},"{NONE}")', "previous", PLAIN_FORMAT[kind])
+    put(f"A{NOTE}", t("— : nothing to count it from in the period (no requests, orders or revenue), or its ad "
+                      "spend not imported"), "note")
     # the funnel by stage
     put(f"F{KPI_TITLE}", link("Sales funnel", FUNNEL), "title")
     ranked_table(put, "F", KPI_HEADER, STAGES, "stage_id", STAGE_ROWS, "Stage",
@@ -299,8 +332,8 @@ def build_cells():
         put(f"{col}{PHASE_TITLE + 1}", t(label), "header" if col == "F" else "header_right")
     for row, (phase, label) in enumerate(PHASES, PHASE_TITLE + 2):
         put(f"F{row}", t(label), "label")
-        put(f"G{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"refusals","phase","{phase}")', "figure", "count")
-        put(f"H{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"amount","phase","{phase}")', "figure", "money")
+        put(f"G{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"refusals","phase","{phase}")', "figure", "count_or_0")
+        put(f"H{row}", f'=PIVOT.VALUE({REFUSALS_CUR},"amount","phase","{phase}")', "figure", "money_or_0")
     # chart titles
     for row, col, content in CHART_CAPTIONS:
         put(f"{col}{row}", content, "title")
@@ -322,11 +355,16 @@ STYLES = {
     "header_right": {"fontSize": 11, "textColor": "#434343", "bold": True, "verticalAlign": "middle",
                      "align": "right"},
     "label": {"textColor": "#434343", "verticalAlign": "middle"},
-    "figure": {"textColor": "#434343", "verticalAlign": "middle", "bold": True},
-    "previous": {"textColor": "#6b7280", "verticalAlign": "middle"},
+    # right-aligned: an empty value's 0 or «—» (a text, see KPI_FORMAT) stands where the numbers do
+    "figure": {"textColor": "#434343", "verticalAlign": "middle", "bold": True, "align": "right"},
+    "previous": {"textColor": "#6b7280", "verticalAlign": "middle", "align": "right"},
+    "note": {"textColor": "#6b7280", "verticalAlign": "middle", "italic": True, "fontSize": 9},
 }
 # amounts without kopecks nor currency (one currency per store), as Odoo's own dashboards
-FORMATS = {"change": "+0%;-0%;0%", "points": "+0.0;-0.0;0.0", "ratio": "0.0", "count": "#,##0", "money": "#,##0"}
+FORMATS = {"change": "+0%;-0%;0%", "points": "+0.0;-0.0;0.0", "ratio": "0.0", "count": "#,##0", "money": "#,##0",
+           # the headline numbers: what an empty value (nothing in the period) reads, its format's text part
+           "count_or_0": '#,##0;-#,##0;0;"0"', "money_or_0": '#,##0;-#,##0;0;"0"',
+           "ratio_or_none": f'0.0;-0.0;0.0;"{NONE}"', "money_or_none": f'#,##0;-#,##0;0;"{NONE}"'}
 
 
 def ranges(mapping, ids):
@@ -354,9 +392,10 @@ def build():
          "rule": {"type": "DataBarRule", "color": 16775149, "rangeValues": f"I{TOP_FIRST}:I{TOP_FIRST + TOP_N - 1}"}},
     ]
     sheet = {
-        "id": "ecom_owner_dashboard", "name": "Dashboard", "colNumber": len(COLS), "rowNumber": LAST_ROW,
+        "id": "ecom_owner_dashboard", "name": "Dashboard", "colNumber": len(COLS) + 1, "rowNumber": LAST_ROW,
         "rows": {str(row - 1): {"size": size} for row, size in sorted(ROW_SIZES.items())},
-        "cols": {str(index): {"size": size} for index, size in enumerate(COLS)},
+        "cols": {**{str(index): {"size": size} for index, size in enumerate(COLS)},
+                 str(len(COLS)): {"size": 100, "isHidden": True}},  # the scorecards' baselines
         "merges": [], "cells": dict(sorted(cells.items(), key=lambda item: (item[0][0], int(item[0][1:])))),
         "styles": ranges(styles, style_ids), "formats": ranges(formats, format_ids), "borders": borders,
         "conditionalFormats": conditional_formats, "figures": figures, "tables": [],
