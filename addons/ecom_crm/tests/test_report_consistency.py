@@ -32,12 +32,14 @@ class TestReportConsistency(ReportCase):
             for lead in leads:
                 lead.stage_id = stage
         cls.lost.action_set_lost(lost_reason_id=cls.reason_expensive.id)
-        # won: 1000 + 20% VAT; 2 × 1000 + VAT, one unit given back (its order's own UTM is VK: the
-        # channel of the order, last touch, in every report); 500 + VAT refused at delivery
+        # won: 1000 + 20% VAT; 2 × 1000 + VAT, one unit given back (its order's own UTM is VK, its request's
+        # Yandex: the order's is its channel, last touch, in the reports of orders); 500 + VAT refused at
+        # delivery (its own UTM Yandex, its request's VK: the refusal is Yandex's)
         cls.kept = cls._taxed_order(buyers[0], 1000, 1, lead=leads[0])
         cls.returned_in_part = cls._taxed_order(buyers[1], 1000, 2, lead=leads[1])
         cls.returned_in_part.source_id = cls.vk
         cls.refused = cls._taxed_order(buyers[2], 500, 1, lead=leads[2])
+        cls.refused.source_id = cls.yandex
         # the first buyer's next order, from 1C: no request, no channel
         cls.from_1c = cls._taxed_order(buyers[0], 300, 1)
         invoice_order(cls.kept)
@@ -105,11 +107,13 @@ class TestReportConsistency(ReportCase):
         self.assertEqual(self.total("ecom.report.funnel", ["amount_realised"])["amount_realised"], 2400)
 
     def test_revenue_by_last_touch_channel(self):
-        """An order's channel is its own UTM, else its request's: the same in the channels' report and
-        the revenue by last touch."""
+        """An order's channel is its own UTM, else its request's: the same in the channels' report, the
+        revenue by last touch and the refusals at delivery."""
         expected = {self.yandex.id: 1200, self.vk.id: 1200, False: 360}
         self.assertEqual(self.by_channel("ecom.report.channel", "source_id", "revenue"), expected)
         self.assertEqual(self.by_channel("ecom.report.attribution", "lt_source_id", "revenue"), expected)
+        # the refusals too: the lost request is its own channel's, the parcel refused at delivery its order's
+        self.assertEqual(self.by_channel("ecom.report.refusal", "source_id", "refusals"), {self.yandex.id: 2})
 
     def test_the_dashboard_reads_the_same_figures(self):
         """The owner's dashboard's requests are the funnel's, its orders and revenue the channels'."""
