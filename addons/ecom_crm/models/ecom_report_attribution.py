@@ -8,16 +8,17 @@ from .ecom_report_mixin import net_revenue_fields, order_measures
 # the company), its day in the company's time zone (its month is the store's: an order of 00:30 on
 # the 1st in Moscow is 21:30 UTC of the month before), its revenue with VAT and without (net of its credit notes,
 # which count on the order: see ``order_refunds``), whether it is a sale (``sold``: not given back in full; a
-# returned order counts among no orders nor customers) and its last touch: the channel
-# of the request that led to it, else the order's own UTM (1C orders carry none: "no channel").
+# returned order counts among no orders nor customers) and its last touch: the order's own UTM, else the
+# channel of the request that led to it (1C orders carry none: "no channel"), as the channels' report
+# (``ecom.report.channel``) and the refusals count an order's channel.
 ORDERS_CTE = SQL("""
     orders AS (
         SELECT so.id, p.commercial_partner_id AS partner_id, so.company_id, so.team_id, so.user_id,
                so.date_order, %(day)s AS day, %(revenue)s AS revenue, %(refunded)s AS refunded, %(sold)s AS sold,
                %(revenue_untaxed)s AS revenue_untaxed,
-               COALESCE(l.source_id, so.source_id) AS lt_source_id,
-               COALESCE(l.medium_id, so.medium_id) AS lt_medium_id,
-               COALESCE(l.campaign_id, so.campaign_id) AS lt_campaign_id
+               COALESCE(so.source_id, l.source_id) AS lt_source_id,
+               COALESCE(so.medium_id, l.medium_id) AS lt_medium_id,
+               COALESCE(so.campaign_id, l.campaign_id) AS lt_campaign_id
           FROM sale_order so
           JOIN res_partner p ON p.id = so.partner_id
           JOIN res_company c ON c.id = so.company_id

@@ -47,8 +47,12 @@ class EcomReportChannel(models.Model):
              "too (unknown, not free).")
     impressions = fields.Integer(readonly=True, aggregator="sum")
     clicks = fields.Integer(readonly=True, aggregator="sum")
-    request_count = fields.Integer("Requests", readonly=True, aggregator="sum")
-    order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
+    request_count = fields.Integer("Requests", readonly=True, aggregator="sum",
+                                   help="Requests that came in, on the day they came (as the funnel counts them).")
+    order_count = fields.Integer(
+        "Orders", readonly=True, aggregator="sum",
+        help="Orders confirmed, on their date, with a request or not (1C's, the till's), not those refused at "
+             "delivery nor given back in full.")
     revenue, refunded, revenue_untaxed = net_revenue_fields()
     # what the ratios of requests and of ad spend count: an order placed without any request (from 1C,
     # at the till) is a sale, not a request's conversion, and one without a channel is no ad's return

@@ -71,7 +71,8 @@ class EcomReportFunnel(models.Model):
     amount_realised = fields.Monetary("Realised", readonly=True, currency_field="currency_id",
                                       help="Orders of the requests won, VAT included (their expected revenue "
                                            "when no order is linked), less what their credit notes gave back; "
-                                           "parcels refused at delivery are not realised.")
+                                           "parcels refused at delivery are not realised. On the request's date: "
+                                           "the channels' and sales reports count every order on its own date.")
     amount_lost = fields.Monetary("Not realised", readonly=True, currency_field="currency_id",
                                   help="Expected revenue of the requests that dropped out.")
 

@@ -75,13 +75,21 @@ class EcomReportManager(models.Model):
     won = fields.Integer("Won", readonly=True)
     conversion = fields.Float("Conversion (%)", readonly=True, aggregator="ecom_ratio",
                               ecom_ratio=("won", "requests", 100))
-    orders = fields.Integer("Orders", readonly=True)
-    revenue = fields.Monetary("Revenue incl. VAT", readonly=True, currency_field="currency_id",
-                              help="What the request's confirmed orders came to with VAT, less what their credit "
-                                   "notes gave back.")
+    # a request's orders on the request's row and day: the channels' and sales reports count every order (from 1C
+    # and the till too) on its own day, so their figures of a period differ from these by design
+    orders = fields.Integer(
+        "Orders", readonly=True,
+        help="The request's confirmed orders (not those refused at delivery nor given back in full), on the "
+             "request's date; the channels' and sales reports count every order, with a request or not, on its own "
+             "date.")
+    revenue = fields.Monetary(
+        "Revenue incl. VAT", readonly=True, currency_field="currency_id",
+        help="What the request's confirmed orders came to with VAT, less what their credit notes gave back, on the "
+             "request's date; the channels' and sales reports count every order, with a request or not, on its own "
+             "date.")
     revenue_untaxed = revenue_untaxed_field(
         help_text="What the request's confirmed orders came to without VAT (the accountant's figure), less the "
-                  "untaxed part of what their credit notes gave back.")
+                  "untaxed part of what their credit notes gave back, on the request's date.")
     refunded = fields.Monetary("Refunds", readonly=True, currency_field="currency_id",
                                help="What the posted credit notes of the request's orders gave back, VAT included "
                                     "(already taken from the revenue).")

@@ -39,7 +39,10 @@ class EcomReportRefusal(models.Model):
     medium_id = fields.Many2one("utm.medium", "Medium", readonly=True)
     campaign_id = fields.Many2one("utm.campaign", "Campaign", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    refusals = fields.Integer("Refusals", readonly=True)
+    refusals = fields.Integer(
+        "Refusals", readonly=True,
+        help="A lost request on the day it was lost (the funnel counts it on the day it came); an order refused at "
+             "delivery on the day it came back. A request whose order came back counts once, by that order.")
     amount = fields.Monetary("Money lost", readonly=True, currency_field="currency_id",
                              help="A lost request's expected revenue; a returned order's amount, VAT included.")
 

@@ -77,10 +77,12 @@ class EcomReportSales(models.Model):
                        / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin_base,
                        (COALESCE(ln.cost, 0) - COALESCE(rf.refunded_cost, 0))
                        / COALESCE(NULLIF(so.currency_rate, 0), 1) AS cost,
-                       -- new or returning customer of the order's company (see ecom_report_attribution):
-                       -- among the orders sold (an order given back in full acquired nobody)
-                       row_number() OVER (PARTITION BY so.company_id, p.commercial_partner_id, %(sold)s
-                                          ORDER BY so.date_order, so.id) AS n
+                       -- new or returning customer of the order's company (see ecom_report_attribution): the
+                       -- orders they had bought from it before this one, among those sold (an order given back in
+                       -- full acquired nobody: it is a returning customer's when they had bought before it)
+                       count(*) FILTER (WHERE %(sold)s)
+                           OVER (PARTITION BY so.company_id, p.commercial_partner_id ORDER BY so.date_order, so.id
+                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS bought_before
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                   JOIN res_company c ON c.id = so.company_id
@@ -90,10 +92,10 @@ class EcomReportSales(models.Model):
                  WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
             ), g AS (
                 SELECT o.date, o.company_id, o.team_id, o.user_id,
-                       CASE WHEN o.n = 1 THEN 'new' ELSE 'returning' END AS customer_kind,
+                       CASE WHEN o.bought_before = 0 THEN 'new' ELSE 'returning' END AS customer_kind,
                        count(*) FILTER (WHERE o.sold)::int AS order_count,
-                       count(*) FILTER (WHERE o.sold AND o.n = 1)::int AS new_customer_count,
-                       count(*) FILTER (WHERE o.sold AND o.n > 1)::int AS returning_order_count,
+                       count(*) FILTER (WHERE o.sold AND o.bought_before = 0)::int AS new_customer_count,
+                       count(*) FILTER (WHERE o.sold AND o.bought_before > 0)::int AS returning_order_count,
                        SUM(o.revenue) AS revenue, SUM(o.revenue_untaxed) AS revenue_untaxed,
                        SUM(o.refunded) AS refunded, SUM(o.margin_base) AS margin_base,
                        SUM(o.cost) AS cost,

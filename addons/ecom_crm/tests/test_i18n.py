@@ -105,6 +105,23 @@ class TestI18n(TransactionCase):
         self.assertIn('string="Менеджер"', arch["views"]["search"]["arch"])
         self.assertNotIn("Сотрудник", arch["views"]["search"]["arch"])
 
+    def test_the_1_6_6_upgrade_says_on_which_date_the_reports_count(self):
+        """18.0.1.6.6's migration: the help of the funnel's *Realised* and of the salespeople's revenue as
+        18.0.1.6.4 had it in Russian (``-u`` keeps it) becomes the shipped one, which says the date it counts on."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        model_fields = self.env["ir.model.fields"]
+        helps = {("ecom.report.funnel", "amount_realised"): "Заказы выигранных заявок с НДС.",
+                 ("ecom.report.manager", "revenue"): "Сумма подтверждённых заказов заявки с НДС."}
+        for (model, name), text in helps.items():
+            self.env.cr.execute("UPDATE ir_model_fields SET help = help || %s WHERE id = %s",
+                                [Json({"ru_RU": text}), model_fields._get(model, name).id])
+        self.env.invalidate_all()
+        migration = load_script("ecom_crm/migrations/18.0.1.6.6/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_6")
+        migration.migrate(self.env.cr, "18.0.1.6.4")
+        self.env.invalidate_all()
+        for model, name in helps:
+            self.assertIn("на дату заявки", model_fields._get(model, name).with_context(lang="ru_RU").help.lower())
+
     def test_an_upgrade_names_the_specification_in_the_templates_not_edited(self):
         """18.0.1.6.0's migration: the supply contract's e-mail templates as 18.0.1.5.9 shipped them (created
         once: an upgrade leaves them) get the subject and body naming the specification to a contract, in

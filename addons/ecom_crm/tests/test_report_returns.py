@@ -154,6 +154,21 @@ class TestFullReturns(ReturnsCase):
         self.assertEqual(by_kind["new"], {"order_count": 1, "new_customer_count": 1})
         self.assertNotIn("returning", by_kind)
 
+    def test_an_order_given_back_in_full_by_a_returning_customer_is_among_the_returning_customers(self):
+        """What a customer who had bought before gives back in full is a returning customer's refund, not a
+        new customer's: the order acquired nobody, but its customer was already acquired."""
+        buyer = self.Partner.create({"name": "Вернул второй заказ"})
+        self._invoice(self._order(buyer, 800, NOON))
+        credit_note(self._invoice(self._order(buyer, 3000, NOON + timedelta(days=3))))
+        self.refresh()
+        by_kind = self.groups("ecom.report.sales", "customer_kind",
+                              ["order_count", "new_customer_count", "returning_order_count", "revenue", "refunded"])
+        self.assertEqual(by_kind, {
+            "new": {"order_count": 1, "new_customer_count": 1, "returning_order_count": 0, "revenue": 800,
+                    "refunded": 0},
+            "returning": {"order_count": 0, "new_customer_count": 0, "returning_order_count": 0, "revenue": 0,
+                          "refunded": 3000}})
+
 
 @tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
 class TestCreditsByHand(ReturnsCase):
