@@ -46,6 +46,7 @@ from . import test_mailing_audience
 from . import test_winback
 from . import test_recurring_tasks
 from . import test_report_rollup
+from . import test_report_consistency
 from . import test_report_dashboard
 from . import test_report_cohort_maturity
 from . import test_report_real_data
