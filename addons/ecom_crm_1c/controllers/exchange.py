@@ -6,10 +6,13 @@ no HTML error page ever reaches 1C, whatever goes wrong.
 
 import base64
 import binascii
+import contextlib
 import errno
 import hashlib
 import logging
 import os
+import shutil
+import tempfile
 import time
 import zipfile
 from datetime import timedelta
@@ -359,33 +362,50 @@ class ExchangeController(http.Controller):
                              "than the wait: not stored, answered «failure»", relative, session.id)
                 return failure(env._("%(file)s: %(reason)s: this copy was not stored, send the file again",
                                      file=relative, reason=error.args[0]))
-        # requests of one session are stored one at a time: the row lock is taken before the file's size
-        # is read and held until the request's bytes and count are committed. A request that waited
-        # for another fails to serialise: Odoo runs it again (its body kept, below), nothing appended.
-        env.cr.execute("SELECT upload_size, last_part FROM ecom_1c_session WHERE id = %s FOR UPDATE", [session.id])
-        uploaded, last_part = env.cr.fetchone()
-        uploaded = uploaded or 0
-        size = os.path.getsize(target) if os.path.exists(target) else 0
         request_limit, file_limit = self._file_limit(env), self._whole_file_limit(env)
         exchange_limit = self._exchange_limit(env)
         length = request.httprequest.content_length
         too_big = env._("a request of %(size)s bytes is over file_limit=%(limit)s: 1C sends a bigger file in parts")
         if length is not None and length > request_limit:  # refused before its body is read
             return self._fail(session.exchange_id, relative, too_big % {"size": length, "limit": request_limit})
-        # 1C sending the file again from its start: its old bytes go once this request's are read (a
-        # request refused leaves them), and no longer count
-        again = bool(size) and self._sent_again(session, relative, target, request_limit)
-        stored = (uploaded, size)
-        if again:
-            uploaded, size = max(uploaded - size, 0), 0
-        file_room, exchange_room = max(file_limit - size, 0), max(exchange_limit - uploaded, 0)
-        # one request is at most file_limit bytes: held once in memory. No more of a body is read than
-        # could be stored (the file's room, the exchange's): a body sent without a length (chunked) too;
-        # kept for the request's retries (read again when run again)
+
+        def measured(lock):
+            """What the session and the file hold: ``(uploaded, last_part, size)``; ``lock``: the session's row
+            locked first. Requests of one session are stored one at a time: the row lock is taken before the
+            file's size is read and held until the request's bytes and count are committed."""
+            env.cr.execute("SELECT upload_size, last_part FROM ecom_1c_session WHERE id = %s"
+                           + (" FOR UPDATE" if lock else ""), [session.id])
+            uploaded, last_part = env.cr.fetchone()
+            return uploaded or 0, last_part, os.path.getsize(target) if os.path.exists(target) else 0
+
+        def rooms(uploaded, size):
+            """``(again, uploaded, size, file_room, exchange_room)``: 1C sending the file again from its start,
+            its old bytes go once this request's are read (a request refused leaves them), and no longer count."""
+            again = bool(size) and self._sent_again(session, relative, target, request_limit)
+            if again:
+                uploaded, size = max(uploaded - size, 0), 0
+            return again, uploaded, size, max(file_limit - size, 0), max(exchange_limit - uploaded, 0)
+
+        # one request is at most file_limit bytes: held once in memory, kept for the request's retries (read
+        # again when run again). No more of a body is read than could be stored (the file's room, the
+        # exchange's): a body sent without a length (chunked) too. Read before the session's row is locked:
+        # a slow upload held the row while its bytes came, and every other request of the session writing it
+        # waited as long; the row is locked once the body is in, briefly. What it holds then is what was read
+        # before (another request that changed it since this one began makes the lock fail to serialise: Odoo
+        # runs this one again, its body kept), the file's size but for a writer outside the session's requests.
+        before = measured(lock=False)
+        again, uploaded, size, file_room, exchange_room = rooms(before[0], before[2])
         try:
             body = read_body(min(request_limit, file_room, exchange_room))
         except BrokenBody as error:  # fewer bytes than its Content-Length, or its chunks broken: nothing of it stored
             return self._cut_short(env, session, relative, error)
+        locked = measured(lock=True)
+        last_part = locked[1]
+        stored = (locked[0], locked[2])
+        if locked != before:
+            again, uploaded, size, file_room, exchange_room = rooms(locked[0], locked[2])
+            if body is not None and len(body) > min(file_room, exchange_room):
+                body = None
         if body is None:
             if length is not None:  # 1C is sending a request it may send: read, so that it hears the answer
                 discard_body(length)
@@ -422,21 +442,27 @@ class ExchangeController(http.Controller):
             if size + len(body) > file_limit or uploaded + len(body) > exchange_limit:
                 return self._fail(session.exchange_id, relative, env._(
                     "the file would be over the largest file, %s bytes (Settings)", file_limit))
+        # an image (or any file not a document of 1C) is read by catalog import steps holding no lock of it:
+        # replaced whole, never emptied nor appended to in place (:meth:`_replace`)
+        whole = not relative.lower().endswith((".xml", ".zip"))
         if again:  # what its archive unpacked goes with it, and no longer counts
-            uploaded = max(uploaded - self._start_anew(session, relative, target), 0)
+            uploaded = max(uploaded - self._start_anew(session, relative, target, empty=not whole), 0)
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
         session.write({"upload_size": uploaded + len(body), "last_file": relative, "last_part": part,
                        "last_request": fields.Datetime.now(),
                        **({"cut_file": False} if session.cut_file == relative else {})})
         env.flush_all()
-        with open(target, "ab") as out:  # several requests of the same name append
-            try:
-                out.write(body)
-                out.flush()
-            except OSError:
-                out.truncate(size)  # nothing of a request half written stays
-                raise
+        if whole:
+            self._replace(env, target, size, body)
+        else:
+            with open(target, "ab") as out:  # several requests of the same name append
+                try:
+                    out.write(body)
+                    out.flush()
+                except OSError:
+                    out.truncate(size)  # nothing of a request half written stays
+                    raise
         if os.path.getsize(target) != size + len(body):  # never «success» for bytes not stored
             with open(target, "ab") as out:
                 out.truncate(size)
@@ -495,18 +521,43 @@ class ExchangeController(http.Controller):
         began = exchange and exchange.file_ids.filtered(lambda f: f.name == relative and f.state != "failed")
         return bool(began) or upload_complete(target, request_limit)
 
-    def _start_anew(self, session, relative, target):
-        """The file ``relative`` sent again (:meth:`_sent_again`): its old bytes go, and what its import
-        began is no longer taken for this file's (:meth:`ecom.1c.exchange._sent_again`); an archive's,
-        the files it unpacked go too. Returns the bytes of those files (counted in the session's
-        upload size)."""
+    def _start_anew(self, session, relative, target, empty=True):
+        """The file ``relative`` sent again (:meth:`_sent_again`): its old bytes go (``empty``; else they stay
+        until the new ones replace them whole: :meth:`_replace`), and what its import began is no longer
+        taken for this file's (:meth:`ecom.1c.exchange._sent_again`); an archive's, the files it unpacked go
+        too. Returns the bytes of those files (counted in the session's upload size)."""
         exchange = session.exchange_id
         freed = 0
         if exchange and exchange.file_ids.filtered(lambda f: f.name == relative):
             freed = exchange._sent_again(relative, session._upload_dir())
-        with open(target, "wb"):
-            pass
+        if empty:
+            with open(target, "wb"):
+                pass
         return freed
+
+    @staticmethod
+    def _replace(env, target, keep, body):
+        """Store ``body`` after the first ``keep`` bytes of ``target`` (none: the file anew) as a whole new file
+        that replaces the old one at once (a rename): whoever opens it meanwhile (a catalog import step reading
+        a product's image, holding no lock of it) reads the old file or the new one whole, never one emptied
+        or half written. A failure leaves the old file as it was."""
+        folder = os.path.dirname(target)
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".ecom-1c-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                if keep:
+                    with open(target, "rb") as old:
+                        shutil.copyfileobj(old, out)
+                    out.truncate(keep)
+                out.write(body)
+                out.flush()
+            if os.path.getsize(temporary) != keep + len(body):
+                raise OSError(errno.EIO, env._("%s bytes received but not stored", len(body)))
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+            raise
 
     def _import_stored(self, env, session, relative, filename, asked=False):
         """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go.
@@ -878,6 +929,9 @@ class ExchangeController(http.Controller):
             # the wait's time-out broke the transaction, which holds nothing else yet
             env.cr.rollback()
             return failure(error.args[0])
+        if not self._files_stored(env, session):
+            return answer("progress", env._("a file of this exchange is being stored by another request; "
+                                            "waiting for it"))
         if exchange.state == "failed":  # the session's exchange; the others since then are checked below
             return self._fail(exchange, None, env._("the exchange «%s» failed: nothing archived",
                                                     exchange.display_name))
@@ -891,6 +945,24 @@ class ExchangeController(http.Controller):
         except UserError as error:
             return self._fail(exchange, None, error.args[0])
         return answer("success", f"archived={archived}")
+
+    def _files_stored(self, env, session):
+        """Wait for the requests of ``session`` storing a file meanwhile (each holds the session's row locked
+        while it empties, appends or replaces the file's bytes: :meth:`_mode_file`), so that the upload area is
+        read as they left it, not a copy emptied or half written. False when one still holds it after twice an
+        import step (1C hears «progress» and asks again). One that stored its file since this request began
+        makes the lock fail to serialise: Odoo runs the request again, and the run reads the file whole."""
+        env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                       [f"{2 * self._step_seconds(env) + 5}s"])
+        previous = env.cr.fetchone()[0]
+        try:
+            with env.cr.savepoint(flush=False):
+                env.cr.execute("SELECT id FROM ecom_1c_session WHERE id = %s FOR SHARE", [session.id])
+        except pg_errors.LockNotAvailable:  # its time-out (a deadlock or a failure to serialise: run again)
+            return False
+        finally:
+            env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        return True
 
     def _unimported_full_catalogs(self, session, exchange):
         """The first file of the session's upload area holding a whole catalog or list of offers that was
