@@ -930,8 +930,11 @@ class ExchangeController(http.Controller):
             env.cr.rollback()
             return failure(error.args[0])
         if not self._files_stored(env, session):
-            return answer("progress", env._("a file of this exchange is being stored by another request; "
-                                            "waiting for it"))
+            # busy, not failed, as the wait above: 1C hears «failure» and why. Not «progress»: 1C-Bitrix answers
+            # deactivate «success» or «failure» alone, and what 1C makes of «progress» there is documented
+            # nowhere (taken for done, nothing archived and nobody told): the accountant sees why, unloads again
+            return failure(env._("a file of this exchange is being stored by another request: nothing "
+                                 "archived, send the exchange again"))
         if exchange.state == "failed":  # the session's exchange; the others since then are checked below
             return self._fail(exchange, None, env._("the exchange «%s» failed: nothing archived",
                                                     exchange.display_name))
@@ -950,7 +953,7 @@ class ExchangeController(http.Controller):
         """Wait for the requests of ``session`` storing a file meanwhile (each holds the session's row locked
         while it empties, appends or replaces the file's bytes: :meth:`_mode_file`), so that the upload area is
         read as they left it, not a copy emptied or half written. False when one still holds it after twice an
-        import step (1C hears «progress» and asks again). One that stored its file since this request began
+        import step (1C hears «failure» and why, nothing archived, the exchange not marked failed). One that stored its file since this request began
         makes the lock fail to serialise: Odoo runs the request again, and the run reads the file whole."""
         env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
                        [f"{2 * self._step_seconds(env) + 5}s"])

@@ -1147,9 +1147,11 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         self.assertEqual(self.committed(deactivate), "failure\nimport.xml: uploaded but not imported: nothing "
                                                      "archived\n")
 
-    def test_deactivate_past_the_wait_for_a_file_being_stored_answers_progress(self):
+    def test_deactivate_past_the_wait_for_a_file_being_stored_answers_failure_busy(self):
         """A request of the session keeps storing a file for longer than twice a step: deactivate archives
-        nothing and answers «progress» (1C asks again), not «failure», nor the exchange marked failed."""
+        nothing and answers «failure» and why (busy, as past its wait for an import step), the exchange not
+        marked failed. Not «progress»: 1C-Bitrix answers deactivate «success» or «failure» alone, and 1C
+        may take «progress» for done."""
         session_id = self.session_importing(content=big_catalog(2), began=False)
         fake = SimpleNamespace(httprequest=SimpleNamespace(args={"timestamp": str(int(time.time()) - 60)}),
                                make_response=lambda data, headers=None: data)
@@ -1164,7 +1166,7 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         finally:
             storing.rollback()
             storing.close()
-        self.assertEqual(answered, "progress\na file of this exchange is being stored by another request; "
-                                   "waiting for it\n")
+        self.assertEqual(answered, "failure\na file of this exchange is being stored by another request: "
+                                   "nothing archived, send the exchange again\n")
         self.assertEqual(self.committed(lambda env: env["ecom.1c.session"].browse(session_id).exchange_id.state),
                          "running")
