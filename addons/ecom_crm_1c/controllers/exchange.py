@@ -56,6 +56,21 @@ MB = 1024 * 1024
 FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
 # the documents of an archive whose import init looks for (:meth:`ExchangeController._held_files`)
 MAX_HELD_DOCUMENTS = 100
+# The order of the locks of 1C's requests: a request waits for a lock only while it holds none later in this
+# list (try-locks wait for nothing), so that no two of them wait for each other:
+#   1. a file's (FILE_LOCK, the session and the name: :meth:`ExchangeController._hold_file`): waited for by
+#      mode=file of a file stored already or of a document (type=sale); tried by mode=import and init;
+#   2. the import lock (IMPORT_LOCK): tried by an import step; waited for by a document's import at mode=file
+#      (once the bytes are committed: the session's row let go), by mode=file of a file whose import began
+#      (before the row is locked) and by deactivate (:meth:`ExchangeController._wait_for_imports`);
+#   3. the session's row: mode=file locks it once the body is read and holds it while the file's bytes are
+#      written, to its commit; deactivate waits for it holding the import lock
+#      (:meth:`ExchangeController._files_stored`); an import step writes it holding the import lock; the time
+#      of the last request is written only when the row is free (SKIP LOCKED), and the ORM's own writes of a
+#      request (its last file forgotten) go to the database after its waits.
+# The cleanup of old uploads and the closing of abandoned exchanges wait for none of these: they read which
+# advisory locks other connections hold, and leave alone the sessions held (their session rows are of
+# sessions no request finds any more).
 
 
 def part_digest(relative, body):
@@ -953,8 +968,10 @@ class ExchangeController(http.Controller):
         """Wait for the requests of ``session`` storing a file meanwhile (each holds the session's row locked
         while it empties, appends or replaces the file's bytes: :meth:`_mode_file`), so that the upload area is
         read as they left it, not a copy emptied or half written. False when one still holds it after twice an
-        import step (1C hears «failure» and why, nothing archived, the exchange not marked failed). One that stored its file since this request began
-        makes the lock fail to serialise: Odoo runs the request again, and the run reads the file whole."""
+        import step (1C hears «failure» and why, nothing archived, the exchange not marked failed). One that
+        stored its file since this request began makes the lock fail to serialise: Odoo runs the request again,
+        and the run reads the file whole. Taken holding the import lock, as every request takes the two (the
+        order: the module's head)."""
         env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
                        [f"{2 * self._step_seconds(env) + 5}s"])
         previous = env.cr.fetchone()[0]
