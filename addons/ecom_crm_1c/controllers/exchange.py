@@ -11,8 +11,7 @@ import errno
 import hashlib
 import logging
 import os
-import shutil
-import tempfile
+import secrets
 import time
 import zipfile
 from datetime import timedelta
@@ -28,6 +27,8 @@ from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..commerceml import (
+    TEMPORARY_PREFIX,
+    TEMPORARY_SUFFIX,
     UnsafeDocument,
     UnsafePath,
     errors,
@@ -458,7 +459,9 @@ class ExchangeController(http.Controller):
                 return self._fail(session.exchange_id, relative, env._(
                     "the file would be over the largest file, %s bytes (Settings)", file_limit))
         # an image (or any file not a document of 1C) is read by catalog import steps holding no lock of it:
-        # replaced whole, never emptied nor appended to in place (:meth:`_replace`)
+        # its first part (or the file sent again) replaces it whole, never emptied in place (:meth:`_replace`).
+        # Its next parts are appended (copied whole each, a file of n parts would cost n²/2 of its parts in
+        # writes): until its last part is in it is whole neither way
         whole = not relative.lower().endswith((".xml", ".zip"))
         if again:  # what its archive unpacked goes with it, and no longer counts
             uploaded = max(uploaded - self._start_anew(session, relative, target, empty=not whole), 0)
@@ -468,8 +471,8 @@ class ExchangeController(http.Controller):
                        "last_request": fields.Datetime.now(),
                        **({"cut_file": False} if session.cut_file == relative else {})})
         env.flush_all()
-        if whole:
-            self._replace(env, target, size, body)
+        if whole and not size:
+            self._replace(env, target, body)
         else:
             with open(target, "ab") as out:  # several requests of the same name append
                 try:
@@ -551,22 +554,28 @@ class ExchangeController(http.Controller):
         return freed
 
     @staticmethod
-    def _replace(env, target, keep, body):
-        """Store ``body`` after the first ``keep`` bytes of ``target`` (none: the file anew) as a whole new file
-        that replaces the old one at once (a rename): whoever opens it meanwhile (a catalog import step reading
-        a product's image, holding no lock of it) reads the old file or the new one whole, never one emptied
-        or half written. A failure leaves the old file as it was."""
+    def _replace(env, target, body):
+        """Store ``body`` as the whole new file ``target``, replacing the old one (if any) at once: written to
+        a temporary file of the same folder (the same file system), then renamed over it. Whoever opens it
+        meanwhile (a catalog import step reading a product's image, holding no lock of it) reads the old file
+        or the new one whole, never one emptied or half written. A failure leaves the old file as it was.
+        The temporary file's name is its own (random, created exclusively: two requests storing the same name
+        never share one), its permissions a file ``open`` creates (the process's umask); one a crash left
+        goes with the upload area (the session's next ``init``, the cleanup of old uploads), and no import
+        nor :func:`remove_added` takes it for a file of 1C's."""
         folder = os.path.dirname(target)
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".ecom-1c-", suffix=".part")
+        while True:
+            temporary = os.path.join(folder, f"{TEMPORARY_PREFIX}{secrets.token_hex(8)}{TEMPORARY_SUFFIX}")
+            try:
+                fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+                break
+            except FileExistsError:
+                continue
         try:
             with os.fdopen(fd, "wb") as out:
-                if keep:
-                    with open(target, "rb") as old:
-                        shutil.copyfileobj(old, out)
-                    out.truncate(keep)
                 out.write(body)
                 out.flush()
-            if os.path.getsize(temporary) != keep + len(body):
+            if os.path.getsize(temporary) != len(body):
                 raise OSError(errno.EIO, env._("%s bytes received but not stored", len(body)))
             os.replace(temporary, target)
         except BaseException:
