@@ -8,6 +8,7 @@ that a zip bomb stops early. Nothing is left half-unpacked: members go to a temp
 replaces nothing until every one is out.
 """
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -118,6 +119,16 @@ def unpack(path, target, max_total, max_members=100_000):
         shutil.rmtree(staging, ignore_errors=True)
 
 
+# a file the exchange writes before renaming it over one of 1C's (:meth:`ExchangeController._replace`): its name
+TEMPORARY_PREFIX, TEMPORARY_SUFFIX = ".ecom-1c-", ".part"
+
+
+def is_temporary(relative):
+    """Whether ``relative`` names a file being written by a request, not one of 1C's (:data:`TEMPORARY_PREFIX`)."""
+    name = os.path.basename(relative)
+    return name.startswith(TEMPORARY_PREFIX) and name.endswith(TEMPORARY_SUFFIX)
+
+
 def files_under(folder):
     """The relative names of the files under ``folder`` (its subfolders too)."""
     return {os.path.relpath(os.path.join(root, name), folder)
@@ -127,10 +138,13 @@ def files_under(folder):
 def remove_added(folder, before):
     """Remove the files under ``folder`` that are not among ``before`` (:func:`files_under`, taken
     earlier), and the folders left empty: what a failed import unpacked (and its marker) goes, so
-    that the next attempt unpacks again from the archive, which stays. Returns the names removed."""
-    added = sorted(files_under(folder) - set(before))
+    that the next attempt unpacks again from the archive, which stays. A file another request is writing
+    meanwhile (:func:`is_temporary`, renamed over one of 1C's once written) is its own: left. Returns the
+    names removed."""
+    added = sorted(relative for relative in files_under(folder) - set(before) if not is_temporary(relative))
     for relative in added:
-        os.remove(os.path.join(folder, relative))
+        with contextlib.suppress(FileNotFoundError):  # gone meanwhile
+            os.remove(os.path.join(folder, relative))
     for root, _dirs, _names in sorted(os.walk(folder), key=lambda entry: -len(entry[0])):
         if root != folder and not os.listdir(root):
             os.rmdir(root)

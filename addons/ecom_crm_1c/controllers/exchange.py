@@ -6,10 +6,12 @@ no HTML error page ever reaches 1C, whatever goes wrong.
 
 import base64
 import binascii
+import contextlib
 import errno
 import hashlib
 import logging
 import os
+import secrets
 import time
 import zipfile
 from datetime import timedelta
@@ -25,6 +27,8 @@ from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..commerceml import (
+    TEMPORARY_PREFIX,
+    TEMPORARY_SUFFIX,
     UnsafeDocument,
     UnsafePath,
     errors,
@@ -53,6 +57,21 @@ MB = 1024 * 1024
 FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
 # the documents of an archive whose import init looks for (:meth:`ExchangeController._held_files`)
 MAX_HELD_DOCUMENTS = 100
+# The order of the locks of 1C's requests: a request waits for a lock only while it holds none later in this
+# list (try-locks wait for nothing), so that no two of them wait for each other:
+#   1. a file's (FILE_LOCK, the session and the name: :meth:`ExchangeController._hold_file`): waited for by
+#      mode=file of a file stored already or of a document (type=sale); tried by mode=import and init;
+#   2. the import lock (IMPORT_LOCK): tried by an import step; waited for by a document's import at mode=file
+#      (once the bytes are committed: the session's row let go), by mode=file of a file whose import began
+#      (before the row is locked) and by deactivate (:meth:`ExchangeController._wait_for_imports`);
+#   3. the session's row: mode=file locks it once the body is read and holds it while the file's bytes are
+#      written, to its commit; deactivate waits for it holding the import lock
+#      (:meth:`ExchangeController._files_stored`); an import step writes it holding the import lock; the time
+#      of the last request is written only when the row is free (SKIP LOCKED), and the ORM's own writes of a
+#      request (its last file forgotten) go to the database after its waits.
+# The cleanup of old uploads and the closing of abandoned exchanges wait for none of these: they read which
+# advisory locks other connections hold, and leave alone the sessions held (their session rows are of
+# sessions no request finds any more).
 
 
 def part_digest(relative, body):
@@ -359,33 +378,50 @@ class ExchangeController(http.Controller):
                              "than the wait: not stored, answered «failure»", relative, session.id)
                 return failure(env._("%(file)s: %(reason)s: this copy was not stored, send the file again",
                                      file=relative, reason=error.args[0]))
-        # requests of one session are stored one at a time: the row lock is taken before the file's size
-        # is read and held until the request's bytes and count are committed. A request that waited
-        # for another fails to serialise: Odoo runs it again (its body kept, below), nothing appended.
-        env.cr.execute("SELECT upload_size, last_part FROM ecom_1c_session WHERE id = %s FOR UPDATE", [session.id])
-        uploaded, last_part = env.cr.fetchone()
-        uploaded = uploaded or 0
-        size = os.path.getsize(target) if os.path.exists(target) else 0
         request_limit, file_limit = self._file_limit(env), self._whole_file_limit(env)
         exchange_limit = self._exchange_limit(env)
         length = request.httprequest.content_length
         too_big = env._("a request of %(size)s bytes is over file_limit=%(limit)s: 1C sends a bigger file in parts")
         if length is not None and length > request_limit:  # refused before its body is read
             return self._fail(session.exchange_id, relative, too_big % {"size": length, "limit": request_limit})
-        # 1C sending the file again from its start: its old bytes go once this request's are read (a
-        # request refused leaves them), and no longer count
-        again = bool(size) and self._sent_again(session, relative, target, request_limit)
-        stored = (uploaded, size)
-        if again:
-            uploaded, size = max(uploaded - size, 0), 0
-        file_room, exchange_room = max(file_limit - size, 0), max(exchange_limit - uploaded, 0)
-        # one request is at most file_limit bytes: held once in memory. No more of a body is read than
-        # could be stored (the file's room, the exchange's): a body sent without a length (chunked) too;
-        # kept for the request's retries (read again when run again)
+
+        def measured(lock):
+            """What the session and the file hold: ``(uploaded, last_part, size)``; ``lock``: the session's row
+            locked first. Requests of one session are stored one at a time: the row lock is taken before the
+            file's size is read and held until the request's bytes and count are committed."""
+            env.cr.execute("SELECT upload_size, last_part FROM ecom_1c_session WHERE id = %s"
+                           + (" FOR UPDATE" if lock else ""), [session.id])
+            uploaded, last_part = env.cr.fetchone()
+            return uploaded or 0, last_part, os.path.getsize(target) if os.path.exists(target) else 0
+
+        def rooms(uploaded, size):
+            """``(again, uploaded, size, file_room, exchange_room)``: 1C sending the file again from its start,
+            its old bytes go once this request's are read (a request refused leaves them), and no longer count."""
+            again = bool(size) and self._sent_again(session, relative, target, request_limit)
+            if again:
+                uploaded, size = max(uploaded - size, 0), 0
+            return again, uploaded, size, max(file_limit - size, 0), max(exchange_limit - uploaded, 0)
+
+        # one request is at most file_limit bytes: held once in memory, kept for the request's retries (read
+        # again when run again). No more of a body is read than could be stored (the file's room, the
+        # exchange's): a body sent without a length (chunked) too. Read before the session's row is locked:
+        # a slow upload held the row while its bytes came, and every other request of the session writing it
+        # waited as long; the row is locked once the body is in, briefly. What it holds then is what was read
+        # before (another request that changed it since this one began makes the lock fail to serialise: Odoo
+        # runs this one again, its body kept), the file's size but for a writer outside the session's requests.
+        before = measured(lock=False)
+        again, uploaded, size, file_room, exchange_room = rooms(before[0], before[2])
         try:
             body = read_body(min(request_limit, file_room, exchange_room))
         except BrokenBody as error:  # fewer bytes than its Content-Length, or its chunks broken: nothing of it stored
             return self._cut_short(env, session, relative, error)
+        locked = measured(lock=True)
+        last_part = locked[1]
+        stored = (locked[0], locked[2])
+        if locked != before:
+            again, uploaded, size, file_room, exchange_room = rooms(locked[0], locked[2])
+            if body is not None and len(body) > min(file_room, exchange_room):
+                body = None
         if body is None:
             if length is not None:  # 1C is sending a request it may send: read, so that it hears the answer
                 discard_body(length)
@@ -422,21 +458,29 @@ class ExchangeController(http.Controller):
             if size + len(body) > file_limit or uploaded + len(body) > exchange_limit:
                 return self._fail(session.exchange_id, relative, env._(
                     "the file would be over the largest file, %s bytes (Settings)", file_limit))
+        # an image (or any file not a document of 1C) is read by catalog import steps holding no lock of it:
+        # its first part (or the file sent again) replaces it whole, never emptied in place (:meth:`_replace`).
+        # Its next parts are appended (copied whole each, a file of n parts would cost n²/2 of its parts in
+        # writes): until its last part is in it is whole neither way
+        whole = not relative.lower().endswith((".xml", ".zip"))
         if again:  # what its archive unpacked goes with it, and no longer counts
-            uploaded = max(uploaded - self._start_anew(session, relative, target), 0)
+            uploaded = max(uploaded - self._start_anew(session, relative, target, empty=not whole), 0)
         # the body fits the file's and the exchange's room (it was read no further); the count first:
         # once the bytes are appended nothing is left to fail
         session.write({"upload_size": uploaded + len(body), "last_file": relative, "last_part": part,
                        "last_request": fields.Datetime.now(),
                        **({"cut_file": False} if session.cut_file == relative else {})})
         env.flush_all()
-        with open(target, "ab") as out:  # several requests of the same name append
-            try:
-                out.write(body)
-                out.flush()
-            except OSError:
-                out.truncate(size)  # nothing of a request half written stays
-                raise
+        if whole and not size:
+            self._replace(env, target, body)
+        else:
+            with open(target, "ab") as out:  # several requests of the same name append
+                try:
+                    out.write(body)
+                    out.flush()
+                except OSError:
+                    out.truncate(size)  # nothing of a request half written stays
+                    raise
         if os.path.getsize(target) != size + len(body):  # never «success» for bytes not stored
             with open(target, "ab") as out:
                 out.truncate(size)
@@ -495,18 +539,49 @@ class ExchangeController(http.Controller):
         began = exchange and exchange.file_ids.filtered(lambda f: f.name == relative and f.state != "failed")
         return bool(began) or upload_complete(target, request_limit)
 
-    def _start_anew(self, session, relative, target):
-        """The file ``relative`` sent again (:meth:`_sent_again`): its old bytes go, and what its import
-        began is no longer taken for this file's (:meth:`ecom.1c.exchange._sent_again`); an archive's,
-        the files it unpacked go too. Returns the bytes of those files (counted in the session's
-        upload size)."""
+    def _start_anew(self, session, relative, target, empty=True):
+        """The file ``relative`` sent again (:meth:`_sent_again`): its old bytes go (``empty``; else they stay
+        until the new ones replace them whole: :meth:`_replace`), and what its import began is no longer
+        taken for this file's (:meth:`ecom.1c.exchange._sent_again`); an archive's, the files it unpacked go
+        too. Returns the bytes of those files (counted in the session's upload size)."""
         exchange = session.exchange_id
         freed = 0
         if exchange and exchange.file_ids.filtered(lambda f: f.name == relative):
             freed = exchange._sent_again(relative, session._upload_dir())
-        with open(target, "wb"):
-            pass
+        if empty:
+            with open(target, "wb"):
+                pass
         return freed
+
+    @staticmethod
+    def _replace(env, target, body):
+        """Store ``body`` as the whole new file ``target``, replacing the old one (if any) at once: written to
+        a temporary file of the same folder (the same file system), then renamed over it. Whoever opens it
+        meanwhile (a catalog import step reading a product's image, holding no lock of it) reads the old file
+        or the new one whole, never one emptied or half written. A failure leaves the old file as it was.
+        The temporary file's name is its own (random, created exclusively: two requests storing the same name
+        never share one), its permissions a file ``open`` creates (the process's umask); one a crash left
+        goes with the upload area (the session's next ``init``, the cleanup of old uploads), and no import
+        nor :func:`remove_added` takes it for a file of 1C's."""
+        folder = os.path.dirname(target)
+        while True:
+            temporary = os.path.join(folder, f"{TEMPORARY_PREFIX}{secrets.token_hex(8)}{TEMPORARY_SUFFIX}")
+            try:
+                fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+                break
+            except FileExistsError:
+                continue
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(body)
+                out.flush()
+            if os.path.getsize(temporary) != len(body):
+                raise OSError(errno.EIO, env._("%s bytes received but not stored", len(body)))
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+            raise
 
     def _import_stored(self, env, session, relative, filename, asked=False):
         """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go.
@@ -878,6 +953,12 @@ class ExchangeController(http.Controller):
             # the wait's time-out broke the transaction, which holds nothing else yet
             env.cr.rollback()
             return failure(error.args[0])
+        if not self._files_stored(env, session):
+            # busy, not failed, as the wait above: 1C hears «failure» and why. Not «progress»: 1C-Bitrix answers
+            # deactivate «success» or «failure» alone, and what 1C makes of «progress» there is documented
+            # nowhere (taken for done, nothing archived and nobody told): the accountant sees why, unloads again
+            return failure(env._("a file of this exchange is being stored by another request: nothing "
+                                 "archived, send the exchange again"))
         if exchange.state == "failed":  # the session's exchange; the others since then are checked below
             return self._fail(exchange, None, env._("the exchange «%s» failed: nothing archived",
                                                     exchange.display_name))
@@ -891,6 +972,26 @@ class ExchangeController(http.Controller):
         except UserError as error:
             return self._fail(exchange, None, error.args[0])
         return answer("success", f"archived={archived}")
+
+    def _files_stored(self, env, session):
+        """Wait for the requests of ``session`` storing a file meanwhile (each holds the session's row locked
+        while it empties, appends or replaces the file's bytes: :meth:`_mode_file`), so that the upload area is
+        read as they left it, not a copy emptied or half written. False when one still holds it after twice an
+        import step (1C hears «failure» and why, nothing archived, the exchange not marked failed). One that
+        stored its file since this request began makes the lock fail to serialise: Odoo runs the request again,
+        and the run reads the file whole. Taken holding the import lock, as every request takes the two (the
+        order: the module's head)."""
+        env.cr.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                       [f"{2 * self._step_seconds(env) + 5}s"])
+        previous = env.cr.fetchone()[0]
+        try:
+            with env.cr.savepoint(flush=False):
+                env.cr.execute("SELECT id FROM ecom_1c_session WHERE id = %s FOR SHARE", [session.id])
+        except pg_errors.LockNotAvailable:  # its time-out (a deadlock or a failure to serialise: run again)
+            return False
+        finally:
+            env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        return True
 
     def _unimported_full_catalogs(self, session, exchange):
         """The first file of the session's upload area holding a whole catalog or list of offers that was

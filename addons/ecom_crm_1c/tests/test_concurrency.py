@@ -1016,3 +1016,157 @@ class TestSessionRowConcurrency(ConcurrencyCase):
                 with patch.object(exchange_module, "request", fake):
                     self.assertRegex(self.committed(init), r"^zip=(yes|no)\nfile_limit=\d+\n$", "the import over")
                 self.assertEqual(self.committed(state), ([], 2, "running"))
+
+    def paused_copy(self, session_id, name, body, pause_at):
+        """1C's request storing ``name`` (``body``) in the session, run on a thread, paused once it reached
+        ``pause_at`` (a method of the controller, called through): ``(thread, outcome, go)``, ``go`` the
+        event that lets it on. The controller's ``request`` and ``read_body`` are patched for the test's
+        duration (see :meth:`catalog_file_sent_again`)."""
+        fake, send = self.catalog_file_sent_again(session_id, body, name)
+        paused, go = threading.Event(), threading.Event()
+        original = getattr(ExchangeController, pause_at)
+
+        def pausing(controller, *args, **kwargs):
+            result = original(controller, *args, **kwargs)
+            if threading.current_thread() is thread:
+                paused.set()
+                go.wait(30)
+            return result
+
+        for patcher in (patch.object(exchange_module, "request", fake),
+                        patch.object(exchange_module, "read_body", lambda limit: body),
+                        patch.object(ExchangeController, pause_at, pausing)):
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        self.addCleanup(go.set)
+        thread, outcome = self.in_thread(send)
+        self.assertTrue(paused.wait(30), "the copy is being stored")
+        return thread, outcome, go
+
+    def test_an_image_sent_again_is_read_whole_or_old_never_torn(self):
+        """1C sends an image again (``import_files/…``, its timeout fired) while a catalog import step reads
+        the images its products name: the copy emptied the stored image, then appended its bytes, and the
+        step, holding no lock of the image, read it empty or half written (a product losing its image, or
+        given a torn one). The image is replaced whole: until the copy's bytes are all in, the old image
+        is read; then the new one."""
+        name, old, new = "import_files/ab/abc.jpg", b"old image " * 10, b"new image " * 10
+        session_id = self.session_importing()
+
+        def image(env):
+            path = os.path.join(env["ecom.1c.session"].browse(session_id)._upload_dir(), name)
+            if not os.path.exists(path):
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "wb") as f:
+                    f.write(old)
+            with open(path, "rb") as f:  # what the catalog's import step reads (unlocked)
+                return f.read()
+
+        self.assertEqual(self.committed(image), old)
+        thread, outcome, go = self.paused_copy(session_id, name, new, "_start_anew")
+        meanwhile = self.committed(image)
+        go.set()
+        self.join(thread, outcome)
+        self.assertEqual(outcome.get("result", outcome.get("error")), "success\n")
+        self.assertEqual(meanwhile, old, "the old image while the copy is stored, not an emptied one")
+        self.assertEqual(self.committed(image), new)
+
+    def test_a_slow_upload_holds_no_session_row_while_its_body_comes(self):
+        """1C's request storing a file over a slow connection locked the session's row before reading its body:
+        any other request of the session writing the row (another file stored, the next ``mode``'s own write)
+        waited for the whole upload. The body is read first; the row is locked once it is in, briefly. The
+        slow request, which then finds the row changed since it began, is run again by Odoo (its body kept)."""
+        session_id = self.session_importing(began=False)
+        slow, quick = b"<slow/>", b"<quik/>"
+        fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(slow)),
+                               make_response=lambda data, headers=None: data)
+        receiving, go = threading.Event(), threading.Event()
+        slow_thread = []
+
+        def body(limit):
+            if threading.current_thread() in slow_thread:
+                receiving.set()
+                go.wait(30)
+                return slow
+            return quick
+
+        def store(name):
+            return lambda env: ExchangeController()._mode_file(env, env["ecom.1c.session"].browse(session_id),
+                                                               "catalog", name)
+
+        self.addCleanup(go.set)
+        with patch.object(exchange_module, "request", fake), patch.object(exchange_module, "read_body", body):
+            thread, outcome = self.in_thread(store("slow.xml"))
+            slow_thread.append(thread)
+            self.assertTrue(receiving.wait(30), "1C's slow bytes come")
+            other, other_outcome = self.in_thread(store("quick.xml"))
+            waited = self.wait_for_lock_or_end(outcome["pid"], other, timeout=5)
+            go.set()
+            self.join(other, other_outcome)
+            self.join(thread, outcome)
+            self.assertFalse(waited, "the other request of the session did not wait for the slow body")
+            self.assertEqual(other_outcome.get("result", other_outcome.get("error")), "success\n")
+            if "error" in outcome:  # the row changed since it began: Odoo runs it again, its body kept
+                self.assertIsInstance(outcome["error"], psycopg2.errors.SerializationFailure)
+                with patch.object(exchange_module, "read_body", lambda limit: slow):
+                    self.assertEqual(self.committed(store("slow.xml")), "success\n")
+
+        def stored(env):
+            session = env["ecom.1c.session"].browse(session_id)
+            folder = session._upload_dir()
+            return {n: open(os.path.join(folder, n), "rb").read() for n in ("slow.xml", "quick.xml")}, \
+                session.upload_size
+        self.assertEqual(self.committed(stored), ({"slow.xml": slow, "quick.xml": quick},
+                                                  len(slow) + len(quick)))
+
+    def test_deactivate_waits_for_a_file_of_its_session_being_stored(self):
+        """1C's ``mode=deactivate`` while another request of the session stores a full catalog again (emptied,
+        its bytes not in yet): deactivate read the emptied copy, took it for no catalog, and archived as if
+        the full catalog uploaded but not imported were not there. It waits for the file's storing (the
+        session's row, locked while a file's bytes are written), then, run again by Odoo, reads it whole:
+        nothing archived, 1C told the catalog is not imported."""
+        session_id = self.session_importing(content=big_catalog(2), began=False)
+        fake_args = SimpleNamespace(args={"timestamp": str(int(time.time()) - 60)})
+
+        def deactivate(env):
+            with patch.object(exchange_module, "request", SimpleNamespace(
+                    httprequest=fake_args, make_response=lambda data, headers=None: data)):
+                return ExchangeController()._mode_deactivate(env, env["ecom.1c.session"].browse(session_id),
+                                                             "catalog", None)
+
+        self.committed(lambda env: env["ecom.1c.session"].browse(session_id).write({"last_file": "offers.xml"}))
+        thread, outcome, go = self.paused_copy(session_id, "import.xml", big_catalog(2), "_start_anew")
+        other, other_outcome = self.in_thread(deactivate)
+        waited = self.wait_for_lock_or_end(outcome["pid"], other, timeout=5)
+        go.set()
+        self.join(thread, outcome)
+        self.join(other, other_outcome)
+        self.assertEqual(outcome.get("result", outcome.get("error")), "success\n")
+        self.assertTrue(waited, "deactivate waits for the copy")
+        self.assertIsInstance(other_outcome.get("error"), psycopg2.errors.SerializationFailure,
+                              "the row changed meanwhile: Odoo runs it again")
+        self.assertEqual(self.committed(deactivate), "failure\nimport.xml: uploaded but not imported: nothing "
+                                                     "archived\n")
+
+    def test_deactivate_past_the_wait_for_a_file_being_stored_answers_failure_busy(self):
+        """A request of the session keeps storing a file for longer than twice a step: deactivate archives
+        nothing and answers «failure» and why (busy, as past its wait for an import step), the exchange not
+        marked failed. Not «progress»: 1C-Bitrix answers deactivate «success» or «failure» alone, and 1C
+        may take «progress» for done."""
+        session_id = self.session_importing(content=big_catalog(2), began=False)
+        fake = SimpleNamespace(httprequest=SimpleNamespace(args={"timestamp": str(int(time.time()) - 60)}),
+                               make_response=lambda data, headers=None: data)
+        storing = self.registry.cursor()
+        try:
+            storing.execute("SET LOCAL lock_timeout = '20s'")
+            storing.execute("SELECT id FROM ecom_1c_session WHERE id = %s FOR UPDATE", [session_id])
+            with patch.object(exchange_module, "request", fake), \
+                    patch.object(ExchangeController, "_step_seconds", lambda self, env: 0):  # the wait: 5 s
+                answered = self.committed(lambda env: ExchangeController()._mode_deactivate(
+                    env, env["ecom.1c.session"].browse(session_id), "catalog", None))
+        finally:
+            storing.rollback()
+            storing.close()
+        self.assertEqual(answered, "failure\na file of this exchange is being stored by another request: "
+                                   "nothing archived, send the exchange again\n")
+        self.assertEqual(self.committed(lambda env: env["ecom.1c.session"].browse(session_id).exchange_id.state),
+                         "running")

@@ -12,6 +12,7 @@ from odoo.addons.ecom_crm.tests.common import raw_post
 from odoo.exceptions import MissingError
 from odoo.tests import tagged
 
+from ..commerceml import files_under
 from ..controllers.exchange import ExchangeController
 from ..models.ecom_1c_import_catalog import Ecom1cImportCatalog
 from .common import ProtocolCase, big_catalog, big_catalog_id, path, read
@@ -521,6 +522,35 @@ class TestUploads(ProtocolCase):
         self.env.invalidate_all()
         self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(catalog) + len(green),
                          "the old copies no longer count")
+
+    def test_an_image_is_renamed_into_place_as_a_file_of_its_own(self):
+        """An image (any file not an XML document or zip) is written to a temporary file of its folder, then
+        renamed over the old one: the file has the permissions ``open`` gives (the process's umask, not the
+        owner's alone of a temporary file), nothing temporary stays, and its next part is appended (not the
+        whole copied again). A failed import's cleanup (:func:`remove_added`) leaves a temporary file of
+        another request being written alone."""
+        from ..commerceml import TEMPORARY_PREFIX, TEMPORARY_SUFFIX, remove_added
+
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        with patch.object(ExchangeController, "_file_limit", lambda controller, env: 1024):
+            for part in (b"\xff\xd8" + b"1" * 1022, b"2" * 10):
+                self.assertEqual(self.call("file", data=part, cookie=cookie, filename="import_files/ab/c.jpg"),
+                                 ["success"])
+        self.assertEqual(self.stored(cookie, "import_files/ab/c.jpg"), b"\xff\xd8" + b"1" * 1022 + b"2" * 10)
+        folder = self.env["ecom.1c.session"]._find(cookie[1])._upload_dir()
+        self.assertEqual(os.listdir(os.path.join(folder, "import_files/ab")), ["c.jpg"], "nothing temporary stays")
+        with open("/proc/self/status") as status:  # read, never set: the server's threads create files too
+            umask = int(next(line for line in status if line.startswith("Umask:")).split()[1], 8)
+        self.assertEqual(os.stat(os.path.join(folder, "import_files/ab/c.jpg")).st_mode & 0o777, 0o666 & ~umask)
+        before = files_under(folder)
+        temporary = os.path.join(folder, "import_files/ab", f"{TEMPORARY_PREFIX}0123{TEMPORARY_SUFFIX}")
+        with open(temporary, "wb") as f:
+            f.write(b"being written")
+        with open(os.path.join(folder, "unpacked.xml"), "wb") as f:
+            f.write(b"<a/>")
+        self.assertEqual(remove_added(folder, before), ["unpacked.xml"])
+        self.assertTrue(os.path.exists(temporary))
 
     def test_an_archive_sent_again_leaves_nothing_of_the_old_one(self):
         """An archive 1C sends again after its import began: the files the old one unpacked go with it
