@@ -13,6 +13,14 @@ SOLE_TRADER_PREFIX = re.compile(r"^\s*(ИП|индивидуальный\s+пр�
 
 # Russia's Tax ID label, in the languages it has words in (the others read the English one)
 RU_VAT_LABELS = {"en_US": "INN", "ru_RU": "ИНН"}
+# an organisation's ИНН as the Tax ID's placeholder shows it (Сбербанк's, its check digit right)
+RU_INN_EXAMPLE = "7707083893"
+
+
+def russian_vat_placeholder(env):
+    """The Tax ID's placeholder for a Russian partner or company: Odoo's shows base_vat's «RU123456789047», which
+    the ИНН check refuses (digits only, 10 or 12 of them)."""
+    return env._("%(example)s (10 or 12 digits), or / if not applicable", example=RU_INN_EXAMPLE)
 
 
 class ResCountry(models.Model):
@@ -57,6 +65,12 @@ class ResPartner(models.Model):
     ecom_accountant_name = fields.Char(
         "Chief accountant", help="Who signs invoices for payment as the accountant, «Петрова Анна Сергеевна»: "
                                  "printed as «Петрова А. С.»; empty, a line to fill in.")
+
+    @api.depends("country_id")
+    def _compute_partner_vat_placeholder(self):
+        super()._compute_partner_vat_placeholder()
+        for partner in self.filtered(lambda p: p.country_id.code == "RU"):
+            partner.partner_vat_placeholder = russian_vat_placeholder(self.env)
 
     def _ecom_russian_requisites(self):
         """Whether the Russian checks apply: a Russian contact, or one without a country in a Russian company."""
@@ -172,3 +186,13 @@ class ResPartner(models.Model):
             "signatory_basis": partner.ecom_signatory_basis or "",
             "accountant_short": short_name(partner.ecom_accountant_name) if partner.ecom_accountant_name else "",
         }
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    @api.depends("country_id", "account_fiscal_country_id")
+    def _compute_company_vat_placeholder(self):
+        super()._compute_company_vat_placeholder()
+        for company in self.filtered(lambda c: (c.country_id or c.account_fiscal_country_id).code == "RU"):
+            company.company_vat_placeholder = russian_vat_placeholder(self.env)

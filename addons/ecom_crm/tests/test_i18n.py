@@ -1,8 +1,9 @@
 import io
 
+from lxml import etree
 from psycopg2.extras import Json
 
-from odoo.addons.ecom_crm.tests.common import cut_list_headers, untranslated_terms
+from odoo.addons.ecom_crm.tests.common import column_width, cut_list_headers, header_length, untranslated_terms
 from odoo.modules.migration import load_script
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import trans_export
@@ -30,6 +31,18 @@ class TestI18n(TransactionCase):
                                                               "ecom.report.cohort", "ecom.call", "ecom.intake.request"})
         cut = [(view.xml_id, *column) for view in views for column in cut_list_headers(self.env, view)]
         self.assertEqual(cut, [], "widen the column (width) or say it shorter in i18n/ru.po")
+
+    def test_the_calls_journal_shows_the_whole_number(self):
+        """The calls journal's customer's number was cut («+7913435…») in a list of nine columns, the request's
+        name taking the room: its column is as wide as a number written in full or «Скрытый номер»."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        Call = self.env["ecom.call"].with_context(lang="ru_RU")
+        arch = etree.fromstring(Call.get_view(self.env.ref("ecom_crm.ecom_call_view_list").id, "list")["arch"])
+        fields = Call.fields_get()
+        number = arch.xpath("//field[@name='display_name']")[0]
+        longest = max(header_length(text, bold=False)
+                      for text in ("+79134352809", "+7 (913) 435-28-09", "Скрытый номер"))
+        self.assertGreaterEqual(column_width(number, fields["display_name"]) or 0, longest)
 
     def test_every_file_gives_its_terms_to_the_export(self):
         """Odoo's export reads the arguments of ``_()`` as literals: an f-string there (a name in it) stops

@@ -82,6 +82,20 @@ class TestScreens(EcomCrmCase):
         arch = etree.fromstring(Partner.get_view(view_type="form")["arch"])
         self.assertEqual(set(arch.xpath("//field[@name='vat']/@string")), {"ИНН/КПП"})
 
+    def test_the_inn_placeholder_is_one_the_inn_check_takes(self):
+        """Odoo's placeholder of a Russian Tax ID was base_vat's «RU123456789047», which the ИНН check refuses
+        (digits only): a Russian partner's and company's show an organisation's ИНН, another country's Odoo's."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        russia, france = self.env.ref("base.ru"), self.env.ref("base.fr")
+        Partner = self.Partner.with_user(self.salesman).with_context(lang="ru_RU")
+        placeholder = Partner.new({"name": "ООО «Ромашка»", "country_id": russia.id}).partner_vat_placeholder
+        self.assertEqual(placeholder, "7707083893 (10 или 12 цифр), или / если не применимо")
+        Partner.create({"name": "ООО «Ромашка»", "is_company": True, "country_id": russia.id,
+                        "vat": placeholder.split()[0]})  # the example passes the check
+        self.assertIn("FR", Partner.new({"name": "Société", "country_id": france.id}).partner_vat_placeholder)
+        company = self.env["res.company"].with_context(lang="ru_RU").new({"name": "Магазин", "country_id": russia.id})
+        self.assertEqual(company.company_vat_placeholder, placeholder)
+
     def test_russias_tax_id_label_is_set_once_whenever_russian_is_loaded(self):
         russia = self.env.ref("base.ru")
         Country = self.env["res.country"]

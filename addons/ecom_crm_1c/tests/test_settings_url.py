@@ -110,3 +110,5 @@ class TestSettingsPasswords(TransactionCase):
         for name in ("ecom_1c_password", "ecom_1c_company_password"):
             row = arch.xpath(f"//field[@name='{name}']/..")[0]
             self.assertEqual(row.xpath(f"./field[@name='{name}_state']/@readonly"), ["1"], "beside its field")
+            # under its field, not under the label: the row wraps it to a line of its own, from the label's side
+            self.assertIn("offset-lg-5", row.xpath(f"./field[@name='{name}_state']/@class")[0].split())

@@ -7,7 +7,7 @@ const CALL = "+79161234567";
 
 // a salesperson, in Russian, opens the calls behind the salespeople's report's «Звонки» (the calls
 // journal's list, not the report's rows), then a call's row of the report opens its call; the other
-// numbers still open the report's rows
+// numbers still open the report's rows, a number of the requests those of its requests only
 registry.category("web_tour.tours").add("ecom_crm_salespeople_calls", {
     steps: () => [
         {
@@ -66,6 +66,15 @@ registry.category("web_tour.tours").add("ecom_crm_salespeople_calls", {
         {
             trigger: ".o_list_view th[data-name=response_hours]",
             content: "the report's rows, not the calls journal",
+        },
+        {
+            trigger: ".o_list_view .o_data_row td[name=lead_id]:contains('Заявка из тура')",
+            content: "the request's row",
+        },
+        {
+            // its requests only: the call's row of the same salesperson is not among them
+            trigger: `.o_list_view tbody:not(:has(td[name=call_id]:contains('${CALL}')))`,
+            content: "not the call's row",
         },
     ],
 });
