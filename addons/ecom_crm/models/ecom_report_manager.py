@@ -285,10 +285,8 @@ class EcomReportManager(models.Model):
             SELECT c.id
               FROM %(calls)s
               JOIN %(table)s r ON r.call_id = c.id
-             WHERE c.id IN (SELECT id FROM ecom_call WHERE lead_id = ANY(%(leads)s)
-                             UNION ALL
-                            SELECT id FROM ecom_call
-                             WHERE source_id IN (SELECT id FROM ecom_intake_source WHERE write_date >= %(since)s))
+             WHERE (c.lead_id = ANY(%(leads)s)
+                    OR c.source_id IN (SELECT id FROM ecom_intake_source WHERE write_date >= %(since)s))
                AND (r.source_id, r.medium_id, r.campaign_id) IS DISTINCT FROM (%(source)s, %(medium)s, %(campaign)s)
         """, since=since, rollup=SQL.identifier(self._ecom_rollup_table()), team=self._ecom_team_sql(SQL("d.user_id")),
             calls=self._ecom_call_channel_from(), table=SQL.identifier(self._table), leads=list(lead_ids or ()),

@@ -30,10 +30,11 @@ class ResCountry(models.Model):
     def _ecom_label_russian_tax_id(self):
         """Label Russia's Tax ID «ИНН». Odoo labels the Tax ID of a partner, a company and an address
         after the country's translatable ``vat_label`` and gives Russia none (a Russian store read
-        «Налоговый ID»). Called at the install, by the upgrade to 18.0.1.6.4 and whenever ecom_crm's
-        translations are loaded (a language loaded after the install); it adds the label in each
-        installed language it has words for, only where Russia has no label or has this one without
-        that language: a label a store set is never replaced, and a second call changes nothing."""
+        «Налоговый ID»). Called at the install and whenever ecom_crm's translations are loaded (every
+        upgrade of ecom_crm, right after its migrations; a language loaded after the install); it adds
+        the label in each installed language it has words for, only where Russia has no label or has
+        this one without that language: a label a store set is never replaced, and a second call
+        changes nothing."""
         russia = self.env.ref("base.ru", raise_if_not_found=False)
         if not russia:
             return

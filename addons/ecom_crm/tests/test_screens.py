@@ -125,6 +125,10 @@ class TestScreens(EcomCrmCase):
         Country._ecom_label_russian_tax_id()
         load_migration("18.0.1.6.4", "post-migrate").migrate(self.env.cr, "18.0.1.6.3")
         self.assertEqual(labels(), {"en_US": "INN", "ru_RU": "ИНН"})
+        # an upgrade from before 18.0.1.6.4 (no label): the translations it loads after its migrations label it
+        store(None)
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["en_US", "ru_RU"])
+        self.assertEqual(labels(), {"en_US": "INN", "ru_RU": "ИНН"})
         # Russian loaded after the install: loading its translations adds its word
         store({"en_US": "INN"})
         self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"])

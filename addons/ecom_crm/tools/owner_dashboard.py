@@ -279,8 +279,6 @@ def t(text):
     return f'=_t("{text}")'
 
 
-
-
 def ranked_table(put, first_col, header_row, pivot_id, groupby, rows, label, measures):
     """A table of a pivot's first ``rows`` groups by position (``PIVOT.HEADER``/``PIVOT.VALUE``):
     the group's name in ``first_col``, then each ``(label, measure, format)`` in the next columns."""

@@ -183,8 +183,8 @@ class TestMigrations(ImporterCase):
                              (after, before))
         self.assertIn("или атрибут характеристики", field.with_context(lang="ru_RU").help)
 
-    def test_upgrade_to_1_2_10(self):
-        """From 18.0.1.2.9: the attributes exchanges made of one characteristic spelled differently («Цвет»,
+    def test_upgrade_to_1_2_11(self):
+        """From 18.0.1.2.10: the attributes exchanges made of one characteristic spelled differently («Цвет»,
         «цвет », «ЦВЕТ») are merged into the first, unless a product has lines of both (its variants would have
         to be recombined: left, as the exchange goes on with the first): the double's values go to the first
         (one of the same name there takes its place), its product's line with them; the variants keep their
