@@ -94,12 +94,12 @@ class TestScreens(EcomCrmCase):
                          "ID компании")
         for model, group in (("res.partner", "//group[@name='misc']"), ("res.company", "//sheet")):
             arch = etree.fromstring(self.env[model].with_context(lang="ru_RU").get_view(view_type="form")["arch"])
-            labels = {label.get("invisible"): label.get("string")
+            labels = {label.get("string"): label.get("invisible")
                       for label in arch.xpath(group + "//label[@for='company_registry']")}
             with self.subTest(model=model):
-                self.assertEqual(set(labels.values()), {None, "ОГРН"})
-                self.assertIn("country_code != 'RU'", [k for k, v in labels.items() if v == "ОГРН"][0])
-                self.assertIn("country_code == 'RU'", [k for k, v in labels.items() if v is None][0])
+                self.assertEqual(set(labels), {None, "ОГРН"})
+                self.assertIn("country_code != 'RU'", labels["ОГРН"])
+                self.assertIn("country_code == 'RU'", labels[None])
                 self.assertEqual(arch.xpath(group + "//field[@name='company_registry']/@nolabel"), ["1"])
 
     def test_the_inn_placeholder_is_one_the_inn_check_takes(self):
