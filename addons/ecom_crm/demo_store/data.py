@@ -217,6 +217,16 @@ CHANNELS = [
     ("ecom_crm.utm_source_marketplace", "ecom_crm.utm_medium_marketplace", 4, []),
 ]
 
+# The channels of the orders placed on the site without a request (a visitor's UTM, as the site passes it
+# to the order): the paid ones, the e-mails' links and organic visitors, by weight, on the share of such
+# orders that carry one (the others: typed in by a manager, from 1C, or a visit with no UTM). A won
+# request's order carries its request's channel (as Odoo's sale_crm copies it).
+SITE_ORDER_CHANNEL_SHARE = 0.5
+SITE_ORDER_CHANNELS = {
+    "ecom_crm.utm_source_yandex_direct": 30, "ecom_crm.utm_source_google_ads": 10, "ecom_crm.utm_source_vk": 10,
+    "ecom_crm.utm_source_website": 35, "ecom_crm.utm_source_email": 8,
+}
+
 # Month-of-year weight of online retail demand in Russia (1 = January): a summer lull,
 # the November sales (11.11, «Чёрная пятница») and the New Year peak.
 SEASONALITY = [0.80, 0.78, 0.92, 0.90, 0.88, 0.82, 0.80, 0.86, 0.95, 1.00, 1.38, 1.55]

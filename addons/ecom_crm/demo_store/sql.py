@@ -14,6 +14,8 @@ The steps run in this order, each reading the temporary tables of the previous o
    customer's first order;
 6. :func:`stage_history`: the stays of those requests in each stage they went through.
 
+After the chunks and the ad spend, :func:`order_channels` gives the orders their channels.
+
 Every draw is PostgreSQL's ``random()``, seeded once per run: the order in which the queries
 call it is part of the data a seed gives.  Stored computed columns are written as the ORM
 computes them (the tests recompute a sample through the ORM and compare).
@@ -430,6 +432,39 @@ def link_orders():
           FROM crm_lead l JOIN demo_order o ON o.partner_id = l.partner_id AND o.first
          WHERE so.id = o.id AND l.probability = 100 AND l.active
     """)
+
+
+def order_channels(p):
+    """The orders' channels (UTM), once every chunk is written: a won request's order its request's (as
+    Odoo's sale_crm copies it), and a share of the orders placed without a request a site visitor's
+    (:data:`.data.SITE_ORDER_CHANNELS`). Drawn by a hash of the order's id and the run's ``order_salt``,
+    not by ``random()``: a draw of its own, so that the seed's customers, orders, lines and requests
+    stay what they were without it."""
+    return SQL("""
+        WITH o AS (
+            SELECT so.id, so.opportunity_id,
+                   (hashint8extended(so.id, %(order_salt)s) & 2147483647)::float8 / 2147483648 AS u_share,
+                   (hashint8extended(so.id, %(order_salt)s + 1) & 2147483647)::float8 / 2147483648 AS u_channel,
+                   (hashint8extended(so.id, %(order_salt)s + 2) & 2147483647)::float8 / 2147483648 AS u_campaign
+              FROM sale_order so
+             WHERE so.id > %(first_order)s
+        ), site AS (
+            SELECT o.id, (%(so_pool)s::int[])[1 + floor(o.u_channel * %(so_pool_len)s)::int] AS ch, o.u_campaign
+              FROM o
+             WHERE o.opportunity_id IS NULL AND o.u_share < %(so_share)s
+        ), utm AS (
+            SELECT o.id, l.source_id, l.medium_id, l.campaign_id
+              FROM o JOIN crm_lead l ON l.id = o.opportunity_id
+            UNION ALL
+            SELECT site.id, (%(so_source)s::int[])[site.ch], (%(so_medium)s::int[])[site.ch],
+                   c.campaigns[1 + floor(site.u_campaign * coalesce(array_length(c.campaigns, 1), 0))::int]
+              FROM site,
+                   LATERAL (SELECT string_to_array((%(so_campaigns)s::text[])[site.ch], ',')::int[] AS campaigns) c
+        )
+        UPDATE sale_order so SET source_id = utm.source_id, medium_id = utm.medium_id, campaign_id = utm.campaign_id
+          FROM utm
+         WHERE so.id = utm.id
+    """, **p)
 
 
 def ad_spend(p):
