@@ -217,6 +217,16 @@ CHANNELS = [
     ("ecom_crm.utm_source_marketplace", "ecom_crm.utm_medium_marketplace", 4, []),
 ]
 
+# The channels of the orders placed on the site without a request (a visitor's UTM, as the site passes it
+# to the order): the paid ones, the e-mails' links and organic visitors, by weight, on the share of such
+# orders that carry one (the others: typed in by a manager, from 1C, or a visit with no UTM). A won
+# request's order carries its request's channel (as Odoo's sale_crm copies it).
+SITE_ORDER_CHANNEL_SHARE = 0.5
+SITE_ORDER_CHANNELS = {
+    "ecom_crm.utm_source_yandex_direct": 30, "ecom_crm.utm_source_google_ads": 10, "ecom_crm.utm_source_vk": 10,
+    "ecom_crm.utm_source_website": 35, "ecom_crm.utm_source_email": 8,
+}
+
 # Month-of-year weight of online retail demand in Russia (1 = January): a summer lull,
 # the November sales (11.11, «Чёрная пятница») and the New Year peak.
 SEASONALITY = [0.80, 0.78, 0.92, 0.90, 0.88, 0.82, 0.80, 0.86, 0.95, 1.00, 1.38, 1.55]
@@ -231,8 +241,8 @@ MANAGER_NAMES = [
 # the store's owner: the administrator of a demo database
 OWNER_NAME = ("Андреев", "Алексей", "Сергеевич")
 
-# Advertising: the paid channels' campaigns beyond those of CHANNELS (50 in all) and what a
-# request costs in each (roubles), for a year of daily ad spend consistent with the requests
+# Advertising: the paid channels' campaigns beyond those of CHANNELS (50 in all), for a year of daily
+# ad spend on the channels and campaigns the requests and orders carry
 AD_EXTRA_CAMPAIGNS = {
     "ecom_crm.utm_source_yandex_direct": [f"Поиск — {name}" for name in (
         "ноутбуки", "телевизоры", "пылесосы", "кофемашины", "холодильники", "стиральные машины", "наушники",
@@ -247,9 +257,13 @@ AD_EXTRA_CAMPAIGNS = {
                                   "Авито — уценка", "Авито — доставка"],
     "ecom_crm.utm_source_email": ["Рассылка — брошенная корзина", "Рассылка — новинки", "Рассылка — день рождения"],
 }
-AD_COST_PER_REQUEST = {
-    "ecom_crm.utm_source_yandex_direct": 650, "ecom_crm.utm_source_google_ads": 720,
-    "ecom_crm.utm_source_vk": 480, "ecom_crm.utm_source_avito": 320, "ecom_crm.utm_source_email": 60,
+# What each paid channel's spend is of its orders' revenue (ДРР, доля рекламных расходов: spend /
+# revenue incl. VAT), as a Russian store's: 3–15% on the ad systems, less on Avito's listings and the
+# e-mail service. A month's spend follows the month's revenue of the channel half-way (the other half
+# its year's average: a small store's month of few orders is no reason to stop the ads), ±30% a day.
+AD_DRR = {
+    "ecom_crm.utm_source_yandex_direct": 0.08, "ecom_crm.utm_source_google_ads": 0.10,
+    "ecom_crm.utm_source_vk": 0.12, "ecom_crm.utm_source_avito": 0.05, "ecom_crm.utm_source_email": 0.02,
 }
 # the cabinet each paid channel's spend is imported from
 AD_CABINETS = {

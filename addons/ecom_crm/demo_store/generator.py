@@ -68,6 +68,8 @@ class DemoStoreGenerator:
         self._prepare()
         params = self._params()
         self.cr.execute("SELECT setseed(%s)", [(self.seed % 1000) / 1000.0])
+        self.cr.execute("SELECT coalesce(max(id), 0) FROM sale_order")
+        first_order = self.cr.fetchone()[0]  # the orders after it are the run's
         column_defaults = self._set_required_defaults()
         try:
             for start in range(0, self.n_customers, self.chunk_size):
@@ -81,6 +83,7 @@ class DemoStoreGenerator:
             for table, column in column_defaults:
                 self.cr.execute(SQL("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", SQL.identifier(table),
                                     SQL.identifier(column)))
+        self._order_channels(first_order)
         self._ad_spend(params)
         self._finish()
         wall = time.perf_counter() - started
@@ -243,10 +246,30 @@ class DemoStoreGenerator:
         self.timings[label] = self.timings.get(label, 0.0) + time.perf_counter() - started
         return self.cr.rowcount
 
+    def _order_channels(self, first_order):
+        """The run's orders' channels (:func:`.sql.order_channels`), drawn apart from the rest: the same
+        seed gives the same customers, orders and requests as before the orders had channels."""
+        site = [(source, medium, campaigns) for (xmlid, _m, _w, _n), (source, medium, _w2, campaigns)
+                in zip(data.CHANNELS, self.channels, strict=True) if xmlid in data.SITE_ORDER_CHANNELS]
+        weights = [data.SITE_ORDER_CHANNELS[xmlid] for xmlid, *_rest in data.CHANNELS
+                   if xmlid in data.SITE_ORDER_CHANNELS]
+        pool = distributions.weighted_pool(weights)
+        self._timed("order_channels", sql.order_channels({
+            "first_order": first_order, "order_salt": self.seed * 1000 + 7,
+            "so_share": data.SITE_ORDER_CHANNEL_SHARE, "so_pool": pool, "so_pool_len": len(pool),
+            "so_source": [c[0] for c in site], "so_medium": [c[1] for c in site],
+            "so_campaigns": [",".join(map(str, c[2])) for c in site],
+        }))
+        if self.commit:
+            self.cr.commit()
+
     def _ad_spend(self, params):
-        """A year of daily spend of the paid campaigns, consistent with the requests' channels."""
-        p = dict(params, **reference.ad_campaigns(self.env, self.channels, self.n_leads, self.season.n_days),
-                 seasonality=data.SEASONALITY, season_mean=sum(data.SEASONALITY) / 12, spend_days=data.AD_SPEND_DAYS)
+        """A year of daily spend of the paid campaigns, on the requests' and orders' channels, sized to
+        the revenue of each channel's orders (data.AD_DRR), once the orders have their channels. Its day
+        to day noise is a hash of the campaign, the day and the seed, not ``random()``: what the rest of
+        the store draws stays the same."""
+        p = dict(params, **reference.ad_campaigns(self.channels), spend_days=data.AD_SPEND_DAYS,
+                 spend_salt=self.seed * 1000 + 11)
         self.stats["ad_spend"] = self._timed("ad_spend", sql.ad_spend(p))
         if self.commit:
             self.cr.commit()

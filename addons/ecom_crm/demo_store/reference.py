@@ -123,23 +123,22 @@ def setup_channels(env):
     return channels
 
 
-def ad_campaigns(env, channels, n_leads, n_days):
-    """The paid campaigns' daily spend parameters: ``{sp_source, sp_medium, sp_campaign, sp_daily,
-    sp_cabinet}`` (arrays, one item per campaign). A campaign's day costs its share of its channel's
-    requests of a day at the channel's cost per request (data.AD_COST_PER_REQUEST)."""
-    total_weight = sum(weight for _s, _m, weight, _c in data.CHANNELS)
-    params = {"sp_source": [], "sp_medium": [], "sp_campaign": [], "sp_daily": [], "sp_cabinet": []}
-    for (source_xmlid, _medium, weight, _names), (source, medium, _w, campaign_ids) in zip(
+def ad_campaigns(channels):
+    """The paid campaigns' spend parameters: ``{sp_source, sp_medium, sp_campaign, sp_drr, sp_share,
+    sp_cabinet}`` (arrays, one item per campaign): a campaign spends its share (an equal one) of its
+    channel's ДРР (data.AD_DRR) of the channel's revenue."""
+    params = {"sp_source": [], "sp_medium": [], "sp_campaign": [], "sp_drr": [], "sp_share": [], "sp_cabinet": []}
+    for (source_xmlid, _medium, _weight, _names), (source, medium, _w, campaign_ids) in zip(
             data.CHANNELS, channels, strict=True):
-        cost = data.AD_COST_PER_REQUEST.get(source_xmlid)
-        if not cost or not campaign_ids:
+        drr = data.AD_DRR.get(source_xmlid)
+        if not drr or not campaign_ids:
             continue
-        daily = n_leads * weight / total_weight / max(n_days, 1) * cost / len(campaign_ids)
         for campaign in campaign_ids:
             params["sp_source"].append(source)
             params["sp_medium"].append(medium)
             params["sp_campaign"].append(campaign)
-            params["sp_daily"].append(round(daily, 2))
+            params["sp_drr"].append(drr)
+            params["sp_share"].append(1 / len(campaign_ids))
             params["sp_cabinet"].append(data.AD_CABINETS[source_xmlid])
     return params
 

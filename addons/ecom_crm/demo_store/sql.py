@@ -14,7 +14,10 @@ The steps run in this order, each reading the temporary tables of the previous o
    customer's first order;
 6. :func:`stage_history`: the stays of those requests in each stage they went through.
 
-Every draw is PostgreSQL's ``random()``, seeded once per run: the order in which the queries
+After the chunks, :func:`order_channels` gives the orders their channels and :func:`ad_spend` the
+paid channels a year of spend sized to their revenue; both draw by hashes of their own.
+
+Every other draw is PostgreSQL's ``random()``, seeded once per run: the order in which the queries
 call it is part of the data a seed gives.  Stored computed columns are written as the ORM
 computes them (the tests recompute a sample through the ORM and compare).
 """
@@ -432,24 +435,90 @@ def link_orders():
     """)
 
 
-def ad_spend(p):
-    """A year of daily ad spend of every paid campaign, up to yesterday: its channel's cost of a
-    day's requests, following the season, ±30% from day to day; impressions and clicks to match."""
+def order_channels(p):
+    """The orders' channels (UTM), once every chunk is written: a won request's order its request's (as
+    Odoo's sale_crm copies it), and a share of the orders placed without a request a site visitor's
+    (:data:`.data.SITE_ORDER_CHANNELS`). Drawn by a hash of the order's id and the run's ``order_salt``,
+    not by ``random()``: a draw of its own, so that the seed's customers, orders, lines and requests
+    stay what they were without it."""
     return SQL("""
+        WITH o AS (
+            SELECT so.id, so.opportunity_id,
+                   (hashint8extended(so.id, %(order_salt)s) & 2147483647)::float8 / 2147483648 AS u_share,
+                   (hashint8extended(so.id, %(order_salt)s + 1) & 2147483647)::float8 / 2147483648 AS u_channel,
+                   (hashint8extended(so.id, %(order_salt)s + 2) & 2147483647)::float8 / 2147483648 AS u_campaign
+              FROM sale_order so
+             WHERE so.id > %(first_order)s
+        ), site AS (
+            SELECT o.id, (%(so_pool)s::int[])[1 + floor(o.u_channel * %(so_pool_len)s)::int] AS ch, o.u_campaign
+              FROM o
+             WHERE o.opportunity_id IS NULL AND o.u_share < %(so_share)s
+        ), utm AS (
+            SELECT o.id, l.source_id, l.medium_id, l.campaign_id
+              FROM o JOIN crm_lead l ON l.id = o.opportunity_id
+            UNION ALL
+            SELECT site.id, (%(so_source)s::int[])[site.ch], (%(so_medium)s::int[])[site.ch],
+                   c.campaigns[1 + floor(site.u_campaign * coalesce(array_length(c.campaigns, 1), 0))::int]
+              FROM site,
+                   LATERAL (SELECT string_to_array((%(so_campaigns)s::text[])[site.ch], ',')::int[] AS campaigns) c
+        )
+        UPDATE sale_order so SET source_id = utm.source_id, medium_id = utm.medium_id, campaign_id = utm.campaign_id
+          FROM utm
+         WHERE so.id = utm.id
+    """, **p)
+
+
+def ad_spend(p):
+    """A year of daily ad spend of every paid campaign, up to yesterday, sized to its channel's
+    revenue: the channel's ДРР (``sp_drr``) of its orders' revenue incl. VAT (as the channels report
+    counts it: confirmed, not returned; an order's channel its own UTM, else its request's), half of a
+    day's the month's revenue spread over its days, half the year's; the campaign's share of it, ±30%
+    from day to day; impressions and clicks to match. The noise is a hash of the campaign, the day and
+    ``spend_salt``, not ``random()``: what the rest of the store draws is the same with or without."""
+    return SQL("""
+        WITH days AS (
+            SELECT d::date AS day, date_trunc('month', d)::date AS month
+              FROM generate_series(%(today)s::date - %(spend_days)s, %(today)s::date - 1, interval '1 day') d
+        ), month_days AS (
+            SELECT month, count(*) AS n FROM days GROUP BY month
+        ), orders AS (
+            SELECT COALESCE(so.source_id, l.source_id) AS source, date_trunc('month', so.date_order)::date AS month,
+                   so.amount_total
+              FROM sale_order so
+              LEFT JOIN crm_lead l ON l.id = so.opportunity_id
+             WHERE so.company_id = %(company)s AND so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
+               AND so.date_order >= %(today)s::date - %(spend_days)s AND so.date_order < %(today)s::date
+        ), month_revenue AS (
+            SELECT source, month, sum(amount_total) AS revenue FROM orders GROUP BY source, month
+        ), year_revenue AS (
+            SELECT source, sum(amount_total) AS revenue FROM orders GROUP BY source
+        ), s AS (
+            SELECT days.day, c.source, c.medium, c.campaign, c.cabinet,
+                   round((c.drr * c.share
+                          * (0.5 * COALESCE(mr.revenue, 0) / md.n + 0.5 * COALESCE(yr.revenue, 0) / %(spend_days)s)
+                          * (0.7 + 0.6 * h.u1))::numeric, 2) AS amount, h.u2, h.u3
+              FROM days
+              JOIN month_days md ON md.month = days.month
+             CROSS JOIN unnest(%(sp_source)s::int[], %(sp_medium)s::int[], %(sp_campaign)s::int[],
+                               %(sp_drr)s::float[], %(sp_share)s::float[], %(sp_cabinet)s::text[])
+                        AS c(source, medium, campaign, drr, share, cabinet)
+              LEFT JOIN month_revenue mr ON mr.source = c.source AND mr.month = days.month
+              LEFT JOIN year_revenue yr ON yr.source = c.source
+             CROSS JOIN LATERAL (
+                SELECT (hashint8extended(c.campaign::bigint * 100000 + (days.day - date '2000-01-01'),
+                                         %(spend_salt)s) & 2147483647)::float8 / 2147483648 AS u1,
+                       (hashint8extended(c.campaign::bigint * 100000 + (days.day - date '2000-01-01'),
+                                         %(spend_salt)s + 1) & 2147483647)::float8 / 2147483648 AS u2,
+                       (hashint8extended(c.campaign::bigint * 100000 + (days.day - date '2000-01-01'),
+                                         %(spend_salt)s + 2) & 2147483647)::float8 / 2147483648 AS u3
+             ) h
+        )
         INSERT INTO ecom_ad_spend (date, company_id, currency_id, amount, amount_company, source_id, medium_id,
                                    campaign_id, impressions, clicks, cabinet, create_uid, write_uid, create_date,
                                    write_date)
         SELECT s.day, %(company)s, %(currency)s, s.amount, s.amount, s.source, s.medium, s.campaign,
-               round(s.amount * (20 + 10 * random()))::int, round(s.amount / (25 + 20 * random()))::int, s.cabinet,
+               round(s.amount * (20 + 10 * s.u2))::int, round(s.amount / (25 + 20 * s.u3))::int, s.cabinet,
                %(uid)s, %(uid)s, %(now)s, %(now)s
-          FROM (
-            SELECT d::date AS day, c.source, c.medium, c.campaign, c.cabinet,
-                   round((c.daily * (%(seasonality)s::float[])[extract(month FROM d)::int] / %(season_mean)s
-                          * (0.7 + 0.6 * random()))::numeric, 2) AS amount
-              FROM generate_series(%(today)s::date - %(spend_days)s, %(today)s::date - 1, interval '1 day') d
-             CROSS JOIN unnest(%(sp_source)s::int[], %(sp_medium)s::int[], %(sp_campaign)s::int[],
-                               %(sp_daily)s::float[], %(sp_cabinet)s::text[])
-                        AS c(source, medium, campaign, daily, cabinet)
-          ) s
+          FROM s
         ON CONFLICT DO NOTHING
     """, **p)

@@ -73,6 +73,14 @@ class ResPartner(models.Model):
         for partner in self.filtered(lambda p: p.country_id.code == "RU"):
             partner.partner_vat_placeholder = russian_vat_placeholder(self.env)
 
+    def _get_company_registry_labels(self):
+        """Russia's Company ID is the ОГРН (a sole trader's ОГРНИП, of the same field): Odoo's hook l10n
+        modules extend; it labels the Company ID in the partner's warning of a duplicate, the forms'
+        labels of the field are this module's views."""
+        labels = super()._get_company_registry_labels()
+        labels["RU"] = self.env._("OGRN")
+        return labels
+
     def _ecom_russian_requisites(self):
         """Whether the Russian checks apply: a Russian contact, or one without a country in a Russian company."""
         self.ensure_one()

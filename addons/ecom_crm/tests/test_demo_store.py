@@ -277,6 +277,24 @@ class TestDemoStore(EcomCrmCase):
                             for ld in late))
         self.assertTrue(all(lead.ecom_product_id for lead in leads), "every request names its product")
 
+    def test_orders_carry_their_channels(self):
+        """As a real store's: a won request's order carries the request's channel (Odoo's sale_crm copies it),
+        and about half the orders placed without a request a site visitor's (paid, e-mail or organic; never a
+        phone call's, Avito's or a marketplace's, which come as requests); the rest none (typed in, from 1C)."""
+        orders = self.env["sale.order"].search([("partner_id", "in", self.customers.ids)])
+        from_requests = orders.filtered("opportunity_id")
+        self.assertTrue(from_requests)
+        for order in from_requests:
+            self.assertEqual((order.source_id, order.medium_id, order.campaign_id),
+                             (order.opportunity_id.source_id, order.opportunity_id.medium_id,
+                              order.opportunity_id.campaign_id))
+        site = orders - from_requests
+        with_channel = site.filtered("source_id")
+        self.assertAlmostEqual(len(with_channel) / len(site), data.SITE_ORDER_CHANNEL_SHARE, delta=0.05)
+        self.assertEqual(set(with_channel.source_id.get_external_id().values()), set(data.SITE_ORDER_CHANNELS))
+        paid = with_channel.filtered(lambda o: o.source_id.ecom_ad_spend_ids)
+        self.assertTrue(paid and all(order.campaign_id for order in paid), "a paid visit names its campaign")
+
     def test_sql_values_match_orm(self):
         """Recompute a sample through the ORM: the generator's SQL must have written the same values."""
         samples = {

@@ -135,6 +135,20 @@ class TestI18n(TransactionCase):
         for model, name in helps:
             self.assertIn("на дату заявки", model_fields._get(model, name).with_context(lang="ru_RU").help.lower())
 
+    def test_the_1_6_7_upgrade_says_romi_is_the_paid_channels(self):
+        """18.0.1.6.7's migration: ROMI's help as 18.0.1.6.6 had it in Russian (``-u`` keeps it), «Выручка
+        известных каналов − …», becomes the shipped one, the paid channels' revenue."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        field = self.env["ir.model.fields"]._get("ecom.report.channel", "romi")
+        self.env.cr.execute("UPDATE ir_model_fields SET help = help || %s WHERE id = %s",
+                            [Json({"ru_RU": "(Выручка известных каналов − рекламные расходы) / рекламные расходы"}),
+                             field.id])
+        self.env.invalidate_all()
+        migration = load_script("ecom_crm/migrations/18.0.1.6.7/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_7")
+        migration.migrate(self.env.cr, "18.0.1.6.6")
+        self.env.invalidate_all()
+        self.assertIn("Выручка платных каналов", field.with_context(lang="ru_RU").help)
+
     def test_an_upgrade_names_the_specification_in_the_templates_not_edited(self):
         """18.0.1.6.0's migration: the supply contract's e-mail templates as 18.0.1.5.9 shipped them (created
         once: an upgrade leaves them) get the subject and body naming the specification to a contract, in

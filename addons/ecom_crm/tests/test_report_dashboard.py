@@ -308,6 +308,40 @@ class TestOwnerDashboard(ReportCase):
         self.assertEqual(kpis["Refused at delivery"], (1, "0"))
         self.assertEqual(kpis["Money lost at delivery"], (2000, "0"))
 
+    def test_a_percentages_change_is_in_points_and_says_so(self):
+        """A percentage's change is a difference in percentage points, which the table's «Изменение» and the
+        cards say («-10,0 п.п.», «↓10,0 п.п. к прошлому периоду»): a bare «-10,0» beside the relative «+167%»
+        of the counts read as a percent. A count's or an amount's change stays relative (in %)."""
+        dashboard, cells = self.reader(), self.data["sheets"][0]["cells"]
+        points = re.compile(r'=IF\(AND\(ISNUMBER\(B(\d+)\),ISNUMBER\(C\1\)\),TEXT\(B\1-C\1,"([^"]+)"\)'
+                            r'&" "&_t\("pp"\),""\)')
+        formats = {ref: self.data["formats"][str(index)] for ref, index in self.data["sheets"][0]["formats"].items()}
+        for label, _cur, _prev, _args, kind in owner_dashboard.KPIS:
+            row = owner_dashboard.KPI_ROW[label]
+            match = points.fullmatch(cells[f"D{row}"]["content"])
+            with self.subTest(label=label):
+                if kind == "ratio":
+                    self.assertTrue(match, "a difference, its unit after it")
+                    self.assertEqual(match[2], "+0.0;-0.0;0.0")
+                else:
+                    self.assertFalse(match)
+                    self.assertRegex(cells[f"D{row}"]["content"], rf"B{row}(\+0\))?/\(?C{row}(\+0\))?-1",
+                                     "a relative change")
+                    self.assertEqual(formats[f"D{row}"], "+0%;-0%;0%")
+        conversion = owner_dashboard.KPI_ROW["Request to sale (%)"]
+        self.assertAlmostEqual(dashboard.cell(f"B{conversion}") - dashboard.cell(f"C{conversion}"), -10)  # 40 - 50
+        russian = {message["id"]: message["string"]
+                   for message in code_translations.get_web_translations("ecom_crm", "ru_RU")["messages"]}
+        self.assertEqual(russian["pp"], "п.п.")
+        cards = {figure["data"]["title"]["text"]: figure["data"] for figure in self.data["sheets"][0]["figures"]
+                 if figure["data"]["type"] == "scorecard"}
+        self.assertEqual({title: (card["baselineMode"], russian[card["baselineDescr"]])
+                          for title, card in cards.items()},
+                         {"Sales revenue incl. VAT": ("percentage", "к прошлому периоду"),
+                          "Orders": ("percentage", "к прошлому периоду"),
+                          "Request to sale (%)": ("difference", "п.п. к прошлому периоду"),
+                          "ROMI of paid channels (%)": ("difference", "п.п. к прошлому периоду")})
+
     def test_revenue_with_vat_and_without(self):
         """A Yandex order of this period at 1000 + 20% VAT: 1200 more in the revenue incl. VAT, 1000 in the one
         without (the set-up's orders have no VAT: the same in both); the average order, ROMI and ДРР take the

@@ -82,6 +82,26 @@ class TestScreens(EcomCrmCase):
         arch = etree.fromstring(Partner.get_view(view_type="form")["arch"])
         self.assertEqual(set(arch.xpath("//field[@name='vat']/@string")), {"ИНН/КПП"})
 
+    def test_a_russian_company_id_is_labelled_ogrn(self):
+        """Odoo labels the Company ID «ID компании» whatever the country: a Russian partner's and company's
+        read «ОГРН» (Odoo's hook of the label, and the forms' labels), another country's Odoo's label."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        russia, france = self.env.ref("base.ru"), self.env.ref("base.fr")
+        Partner = self.Partner.with_user(self.salesman).with_context(lang="ru_RU")
+        self.assertEqual(Partner.new({"name": "ООО «Ромашка»", "country_id": russia.id}).company_registry_label,
+                         "ОГРН")
+        self.assertEqual(Partner.new({"name": "Société", "country_id": france.id}).company_registry_label,
+                         "ID компании")
+        for model, group in (("res.partner", "//group[@name='misc']"), ("res.company", "//sheet")):
+            arch = etree.fromstring(self.env[model].with_context(lang="ru_RU").get_view(view_type="form")["arch"])
+            labels = {label.get("string"): label.get("invisible")
+                      for label in arch.xpath(group + "//label[@for='company_registry']")}
+            with self.subTest(model=model):
+                self.assertEqual(set(labels), {None, "ОГРН"})
+                self.assertIn("country_code != 'RU'", labels["ОГРН"])
+                self.assertIn("country_code == 'RU'", labels[None])
+                self.assertEqual(arch.xpath(group + "//field[@name='company_registry']/@nolabel"), ["1"])
+
     def test_the_inn_placeholder_is_one_the_inn_check_takes(self):
         """Odoo's placeholder of a Russian Tax ID was base_vat's «RU123456789047», which the ИНН check refuses
         (digits only): a Russian partner's and company's show an organisation's ИНН, another country's Odoo's."""

@@ -14,8 +14,8 @@ before (the same pivots with the period shifted by ``offset: -1``):
   requests of the period and how many of them were won so far, request to sale, orders, revenue
   with VAT and without, average order, ad spend, ROMI of the channels paid for (those with ad spend), ДРР (all ad spend
   over all revenue), refusals, refused at delivery and the money lost; change against the previous
-  period (relative for counts and money, in percentage points for percentages). A count or an amount
-  of nothing reads 0 (a new store's first day: not an empty cell); a ratio of nothing (no requests,
+  period (relative for counts and money, in percentage points for percentages, «п.п.» said). A count or an
+  amount of nothing reads 0 (a new store's first day: not an empty cell); a ratio of nothing (no requests,
   orders, revenue or ad spend in the period) and the ad spend of a period none was imported for
   (unknown, not free) read «—», which the note under the table explains (said by the cells' formats:
   a cell keeps its one pivot formula, which a click opens);
@@ -213,7 +213,9 @@ def link(label, menu):
 
 # ------------------------------------------------------------------------------------------ figures
 def scorecard(figure_id, index, title, row, mode, menu, humanize=False):
-    """The ``index``-th of four cards across the top: the headline ``row``'s figure and its change."""
+    """The ``index``-th of four cards across the top: the headline ``row``'s figure and its change: relative
+    («↑12,3% к прошлому периоду») for a count or an amount, a difference in percentage points for a
+    percentage, which says its unit («↓3,5 п.п. к прошлому периоду»: o-spreadsheet writes the bare number)."""
     gap = 16
     width = (sum(COLS) - 3 * gap) // 4
     return {
@@ -223,7 +225,8 @@ def scorecard(figure_id, index, title, row, mode, menu, humanize=False):
                  "background": "#EFF6FF" if mode == "percentage" else "#FFF7ED",
                  "keyValue": f"Dashboard!B{row}", "baseline": f"Dashboard!{BASELINE_COL}{row}",
                  "baselineMode": mode,
-                 "baselineDescr": "since the previous period", "baselineColorUp": "#00A04A",
+                 "baselineDescr": "since the previous period" if mode == "percentage"
+                 else "pp since the previous period", "baselineColorUp": "#00A04A",
                  "baselineColorDown": "#DC6965", "humanize": humanize},
     }, menu
 
@@ -311,8 +314,9 @@ def build_cells():
         put(f"B{row}", f"=PIVOT.VALUE({current},{args})", "figure", KPI_FORMAT[kind])
         put(f"C{row}", f"=PIVOT.VALUE({previous},{args})", "previous", KPI_FORMAT[kind])
         both = f"ISNUMBER(B{row}),ISNUMBER(C{row})"
-        if kind == "ratio":
-            put(f"D{row}", f'=IF(AND({both}),B{row}-C{row},"")', "previous", "points")
+        if kind == "ratio":  # in percentage points, which it says («+1,5 п.п.»): «+1,5» next to «+12%» read as %
+            points = FORMATS["points"]
+            put(f"D{row}", f'=IF(AND({both}),TEXT(B{row}-C{row},"{points}")&" "&_t("pp"),"")', "previous")
         elif kind in ("count", "money"):  # an empty value is 0 ("" + 0): 5 orders, then none, is -100%
             put(f"D{row}", f'=IF((C{row}+0)<>0,(B{row}+0)/(C{row}+0)-1,"")', "previous", "change")
         else:
