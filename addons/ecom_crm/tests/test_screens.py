@@ -101,6 +101,13 @@ class TestScreens(EcomCrmCase):
                 self.assertIn("country_code != 'RU'", labels["ОГРН"])
                 self.assertIn("country_code == 'RU'", labels[None])
                 self.assertEqual(arch.xpath(group + "//field[@name='company_registry']/@nolabel"), ["1"])
+                # the labels sit right before the field (a group's label cell, then the field's)
+                field = arch.xpath(group + "//field[@name='company_registry']")[0]
+                self.assertEqual([node.get("for") for node in field.itersiblings(preceding=True)][:2],
+                                 ["company_registry", "company_registry"])
+                if model == "res.partner":  # a contact person's is hidden, label and field, as Odoo's form has it
+                    self.assertTrue(all(value.startswith("parent_id or ") for value in labels.values()), labels)
+                    self.assertEqual(field.get("invisible"), "parent_id")
 
     def test_the_inn_placeholder_is_one_the_inn_check_takes(self):
         """Odoo's placeholder of a Russian Tax ID was base_vat's «RU123456789047», which the ИНН check refuses
