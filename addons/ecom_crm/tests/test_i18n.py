@@ -6,11 +6,28 @@ from psycopg2.extras import Json
 from odoo.addons.ecom_crm.tests.common import column_width, cut_list_headers, header_length, untranslated_terms
 from odoo.modules.migration import load_script
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
 from odoo.tools.translate import trans_export
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestI18n(TransactionCase):
+    def _russian_as_before(self, attribute, texts):
+        """Write ``texts`` ({(model, field name): Russian}) as the Russian of the fields' ``attribute``
+        (``field_description`` or ``help``), as a database upgraded by ``-u`` keeps an older text."""
+        for (model, name), text in texts.items():
+            self.env.cr.execute(SQL("UPDATE ir_model_fields SET %(column)s = %(column)s || %(text)s WHERE id = %(id)s",
+                                    column=SQL.identifier(attribute), text=Json({"ru_RU": text}),
+                                    id=self.env["ir.model.fields"]._get(model, name).id))
+        self.env.invalidate_all()
+
+    def _migrate(self, version, previous):
+        """Run ecom_crm's post-migration of ``version`` on a database at ``previous``."""
+        migration = load_script(f"ecom_crm/migrations/{version}/post-migrate.py",
+                                "ecom_crm_post_migrate_" + version.replace(".", "_"))
+        migration.migrate(self.env.cr, previous)
+        self.env.invalidate_all()
+
     def test_everything_is_translated_into_russian(self):
         self.assertEqual(untranslated_terms(self.env, "ecom_crm"), [], "add these terms to i18n/ru.po")
 
@@ -77,13 +94,8 @@ class TestI18n(TransactionCase):
         self.env["res.lang"]._activate_lang("ru_RU")
         model_fields = self.env["ir.model.fields"]
         old = {"caller": "Номер звонящего", "called": "Набранный номер", "user_id": "Ответил"}
-        for name, text in old.items():
-            self.env.cr.execute("UPDATE ir_model_fields SET field_description = field_description || %s WHERE id = %s",
-                                [Json({"ru_RU": text}), model_fields._get("ecom.call", name).id])
-        self.env.invalidate_all()
-        migration = load_script("ecom_crm/migrations/18.0.1.6.3/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_3")
-        migration.migrate(self.env.cr, "18.0.1.6.2")
-        self.env.invalidate_all()
+        self._russian_as_before("field_description", {("ecom.call", name): text for name, text in old.items()})
+        self._migrate("18.0.1.6.3", "18.0.1.6.2")
         # who talked is «Менеджер» since 18.0.1.6.5, as in the salespeople's report (it was «Сотрудник»)
         self.assertEqual({name: model_fields._get("ecom.call", name).with_context(lang="ru_RU").field_description
                           for name in old},
@@ -99,13 +111,8 @@ class TestI18n(TransactionCase):
         self.env["res.lang"]._activate_lang("ru_RU")
         model_fields = self.env["ir.model.fields"]
         old = {("ecom.call", "user_id"): "Сотрудник", ("ecom.report.sales", "repeat_rate"): "Повторные покупки (%)"}
-        for (model, name), text in old.items():
-            self.env.cr.execute("UPDATE ir_model_fields SET field_description = field_description || %s WHERE id = %s",
-                                [Json({"ru_RU": text}), model_fields._get(model, name).id])
-        self.env.invalidate_all()
-        migration = load_script("ecom_crm/migrations/18.0.1.6.5/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_5")
-        migration.migrate(self.env.cr, "18.0.1.6.4")
-        self.env.invalidate_all()
+        self._russian_as_before("field_description", old)
+        self._migrate("18.0.1.6.5", "18.0.1.6.4")
         labels = {key: model_fields._get(*key).with_context(lang="ru_RU").field_description for key in old}
         self.assertEqual(labels, {("ecom.call", "user_id"): "Менеджер",
                                   ("ecom.report.sales", "repeat_rate"): "Повторные заказы (%)"})
@@ -125,13 +132,8 @@ class TestI18n(TransactionCase):
         model_fields = self.env["ir.model.fields"]
         helps = {("ecom.report.funnel", "amount_realised"): "Заказы выигранных заявок с НДС.",
                  ("ecom.report.manager", "revenue"): "Сумма подтверждённых заказов заявки с НДС."}
-        for (model, name), text in helps.items():
-            self.env.cr.execute("UPDATE ir_model_fields SET help = help || %s WHERE id = %s",
-                                [Json({"ru_RU": text}), model_fields._get(model, name).id])
-        self.env.invalidate_all()
-        migration = load_script("ecom_crm/migrations/18.0.1.6.6/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_6")
-        migration.migrate(self.env.cr, "18.0.1.6.4")
-        self.env.invalidate_all()
+        self._russian_as_before("help", helps)
+        self._migrate("18.0.1.6.6", "18.0.1.6.5")
         for model, name in helps:
             self.assertIn("на дату заявки", model_fields._get(model, name).with_context(lang="ru_RU").help.lower())
 
@@ -140,13 +142,9 @@ class TestI18n(TransactionCase):
         известных каналов − …», becomes the shipped one, the paid channels' revenue."""
         self.env["res.lang"]._activate_lang("ru_RU")
         field = self.env["ir.model.fields"]._get("ecom.report.channel", "romi")
-        self.env.cr.execute("UPDATE ir_model_fields SET help = help || %s WHERE id = %s",
-                            [Json({"ru_RU": "(Выручка известных каналов − рекламные расходы) / рекламные расходы"}),
-                             field.id])
-        self.env.invalidate_all()
-        migration = load_script("ecom_crm/migrations/18.0.1.6.7/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_7")
-        migration.migrate(self.env.cr, "18.0.1.6.6")
-        self.env.invalidate_all()
+        self._russian_as_before("help", {("ecom.report.channel", "romi"):
+                                         "(Выручка известных каналов − рекламные расходы) / рекламные расходы"})
+        self._migrate("18.0.1.6.7", "18.0.1.6.6")
         self.assertIn("Выручка платных каналов", field.with_context(lang="ru_RU").help)
 
     def test_an_upgrade_names_the_specification_in_the_templates_not_edited(self):
