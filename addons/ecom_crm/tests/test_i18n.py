@@ -124,15 +124,18 @@ class TestI18n(TransactionCase):
         self.assertEqual(field.field_description, "Менеджер")
 
     def test_an_upgrade_keeps_the_names_a_store_gave_to_records_created_once(self):
-        """The stages, refusal reasons and activity types the data files create once (``noupdate``) keep the
-        Russian names a store gave them through every upgrade that loads the shipped Russian, and a record
-        created once whose Russian the store left gets none over it either: its name as the store sees it."""
+        """The stages, refusal reasons, activity types and e-mail templates the data files create once
+        (``noupdate``) keep the Russian a store gave them through every upgrade that loads the shipped
+        Russian, and a record created once whose Russian the store left gets none over it either: its name
+        as the store sees it."""
         self.env["res.lang"]._activate_lang("ru_RU")
         renamed = {"ecom_crm.crm_stage_new_request": "Новый лид", "ecom_crm.lost_reason_too_expensive": "Цена",
                    "ecom_crm.mail_activity_type_stage_overdue": "Заявка застряла"}
         records = {xmlid: self.env.ref(xmlid).with_context(lang="ru_RU") for xmlid in renamed}
         for xmlid, record in records.items():
             record.name = renamed[xmlid]
+        template = self.env.ref("ecom_crm.mail_template_contract_sale_order").with_context(lang="ru_RU")
+        template.subject = "Договор от магазина «Детский мир у дома»"
         kept = self.env.ref("ecom_crm.lost_reason_delivery").with_context(lang="ru_RU")
         self.env.cr.execute("UPDATE crm_lost_reason SET name = name || %s WHERE id = %s",
                             [Json({"ru_RU": "Долго везти"}), kept.id])  # as an older version shipped it
@@ -150,6 +153,7 @@ class TestI18n(TransactionCase):
         upgrade_from(self.env, "ecom_crm", "18.0.1.6.2")
         self.assertEqual(label.field_description, "Менеджер", "the shipped Russian is loaded")
         self.assertEqual({xmlid: record.name for xmlid, record in records.items()}, renamed)
+        self.assertEqual(template.subject, "Договор от магазина «Детский мир у дома»")
         self.assertEqual(stored(), before)
         self.assertEqual(kept.name, "Долго везти")
 
