@@ -157,6 +157,39 @@ class TestI18n(TransactionCase):
         self.assertEqual(stored(), before)
         self.assertEqual(kept.name, "Долго везти")
 
+    def test_the_corrected_stage_name_replaces_only_the_one_shipped_before(self):
+        """The stage «Awaiting payment / delivery» is created once (``noupdate``) and was shipped as «Ожидание
+        оплаты» in Russian before: any load of ecom_crm's terms (``-u`` of any version, Russian loaded again)
+        corrects that name, and only that one: a name the store gave the stage, in Russian or in English,
+        survives every upgrade."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        stage = self.env.ref("ecom_crm.crm_stage_awaiting_payment")
+        Module = self.env["ir.module.module"]
+
+        def names():
+            self.env.flush_all()
+            self.env.cr.execute("SELECT name FROM crm_stage WHERE id = %s", [stage.id])
+            return self.env.cr.fetchone()[0]
+
+        def name_as(names):
+            self.env.cr.execute("UPDATE crm_stage SET name = %s WHERE id = %s", [Json(names), stage.id])
+            self.env.invalidate_all()
+
+        name_as({"en_US": "Awaiting payment / delivery", "ru_RU": "Ожидание оплаты"})  # as shipped before
+        Module._load_module_terms(["ecom_crm"], ["ru_RU"])  # -u: Odoo's load keeps the database's translations
+        self.assertEqual(names(), {"en_US": "Awaiting payment / delivery", "ru_RU": "Ожидание оплаты / доставки"})
+        name_as({"en_US": "Awaiting payment / delivery", "ru_RU": "Ожидание оплаты"})
+        upgrade_from(self.env, "ecom_crm", "18.0.1.6.2")
+        self.assertEqual(stage.with_context(lang="ru_RU").name, "Ожидание оплаты / доставки")
+        for own in ({"en_US": "Awaiting payment / delivery", "ru_RU": "Ждём оплату"},
+                    {"en_US": "Awaiting payment", "ru_RU": "Ожидание оплаты / доставки"},
+                    {"en_US": "Awaiting payment", "ru_RU": "Ждём оплату и доставку"}):
+            name_as(own)
+            Module._load_module_terms(["ecom_crm"], ["ru_RU"])
+            Module._load_module_terms(["ecom_crm"], ["en_US", "ru_RU"], overwrite=True)
+            upgrade_from(self.env, "ecom_crm", "18.0.1.6.2")
+            self.assertEqual(names(), own)
+
     def test_the_1_5_2_upgrade_renames_the_unassigned_task(self):
         """18.0.1.5.2's migration: the activity type the data files create once is renamed while it has
         18.0.1.5.1's Russian name («Нет свободного продавца»); a name a user gave it is kept."""

@@ -15,8 +15,8 @@ def reload_translations(cr, module):
     needs no migration of its own for them. Translations a user edited in Odoo for the module's own
     terms are replaced too, as Odoo's ``--i18n-overwrite`` does; the records its data files create
     once (``noupdate``: stages, refusal reasons, activity types) keep theirs, a user may have
-    renamed them (but for those ecom_crm's ``ir.module.module.RENAMED`` lists, whose shipped
-    translations every load of its terms puts over the database's)."""
+    renamed them (ecom_crm's ``ir.module.module.CORRECTED`` lists those whose translation shipped
+    before is replaced by the shipped one, while the record still holds it)."""
     env = api.Environment(cr, SUPERUSER_ID, {})
     langs = [code for code, _name in env["res.lang"].get_installed()]
     env["ir.module.module"]._load_module_terms([module], langs, overwrite=True)
