@@ -81,7 +81,7 @@ class TestSettingsPasswords(TransactionCase):
 
         def shown(lang, settings=Settings):
             """What the form says under each password: the client opens Settings with onchange() on a new
-            record and shows the spans of the view whose ``invisible`` is false for those values."""
+            record and shows the texts of the view whose ``invisible`` is false for those values."""
             settings = settings.with_context(lang=lang)
             values = settings.onchange({}, [], names)["value"]
             arch = etree.fromstring(settings.get_views([(False, "form")])["views"]["form"]["arch"])
