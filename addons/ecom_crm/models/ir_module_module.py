@@ -48,7 +48,8 @@ class IrModuleModule(models.Model):
                     record.flush_recordset([field])
                     self.env.cr.execute(SQL("SELECT %s->>%s FROM %s WHERE id = %s", SQL.identifier(field), lang,
                                             SQL.identifier(record._table), record.id))
-                    if self.env.cr.fetchone()[0] in former[lang]:
+                    row = self.env.cr.fetchone()  # none: a stale xmlid of a record deleted by SQL
+                    if row and row[0] in former[lang]:
                         xmlids.add(xmlid)
             if xmlids:
                 for po_path in get_po_paths("ecom_crm", lang):
