@@ -3,9 +3,9 @@ from odoo.modules import get_module_path
 from odoo.tools import SQL
 from odoo.tools.translate import TranslationImporter, get_po_paths
 
-# records whose translations in ecom_crm's files replace those already in the database, even on an
-# update: other modules' records ecom_crm renames (one term for one thing: a request is refused with
-# a «refusal reason») and its own whose translation was corrected
+# records whose translations in ecom_crm's files replace those already in the database at every load
+# of its terms: crm's menu, action and fields ecom_crm renames (one term for one thing: a request is
+# refused with a «refusal reason»); none is created once (noupdate)
 RENAMED = {"crm.menu_crm_lost_reason", "crm.crm_lost_reason_action", "ecom_crm.field_crm_lead__lost_reason_id",
            "ecom_crm.field_crm_lead_lost__lost_reason_id"}
 # records created once (noupdate), which a store may rename, whose shipped translation was corrected:
