@@ -9,11 +9,14 @@ def reload_translations(cr, module):
 
     An upgrade (``-u``) fills only the translations a database lacks: a label whose English text
     changed keeps its former translation («Предложение (шанс)» under "Offer (chance of buying)"),
-    a term translated anew keeps the old words. A version that changes labels or their translations
-    calls this from its post-migration. Translations a user edited in Odoo for the module's own
+    a term translated anew keeps the old words. Each of the three addons calls this for itself on
+    every version change, from its ``migrations/0.0.0/end-reload_translations.py`` (Odoo runs that
+    folder's scripts whatever the versions): a version that changes labels or their translations
+    needs no migration of its own for them. Translations a user edited in Odoo for the module's own
     terms are replaced too, as Odoo's ``--i18n-overwrite`` does; the records its data files create
     once (``noupdate``: stages, refusal reasons, activity types) keep theirs, a user may have
-    renamed them."""
+    renamed them (ecom_crm's ``ir.module.module.CORRECTED`` lists those whose translation shipped
+    before is replaced by the shipped one, while the record still holds it)."""
     env = api.Environment(cr, SUPERUSER_ID, {})
     langs = [code for code, _name in env["res.lang"].get_installed()]
     env["ir.module.module"]._load_module_terms([module], langs, overwrite=True)

@@ -3,8 +3,6 @@ dropped first, in the test's transaction)."""
 
 import importlib.util
 
-from psycopg2.extras import Json
-
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
@@ -163,13 +161,9 @@ class TestMigrations(ImporterCase):
                 idle.id: "2026-11-20 10:00:00"})
 
     def test_upgrade_to_1_2_9(self):
-        """From 18.0.1.2.8: the Russian help of an attribute's «1C id» as it was (``-u`` keeps it) becomes the
-        shipped one, and the attribute of characteristics without properties a Russian store's exchange named
+        """From 18.0.1.2.8: the attribute of characteristics without properties a Russian store's exchange named
         «Характеристика» in English too is «Characteristic» in English; a name the store gave it is kept."""
         self.env["res.lang"]._activate_lang("ru_RU")
-        field = self.env["ir.model.fields"]._get("product.attribute", "ecom_1c_id")
-        self.env.cr.execute("UPDATE ir_model_fields SET help = help || %s WHERE id = %s",
-                            [Json({"ru_RU": "Ид свойства 1С (атрибут товара без вариантов)"}), field.id])
         attribute = self.env["product.attribute"].with_context(active_test=False).search(
             [("ecom_1c_id", "=", "characteristic")]) or self.env["product.attribute"].create(
             {"name": "Characteristic", "ecom_1c_id": "characteristic", "create_variant": "dynamic"})
@@ -181,7 +175,6 @@ class TestMigrations(ImporterCase):
             self.env.invalidate_all()
             self.assertEqual((attribute.with_context(lang="en_US").name, attribute.with_context(lang="ru_RU").name),
                              (after, before))
-        self.assertIn("или атрибут характеристики", field.with_context(lang="ru_RU").help)
 
     def test_upgrade_to_1_2_11(self):
         """From 18.0.1.2.10: the attributes exchanges made of one characteristic spelled differently («Цвет»,
