@@ -20,3 +20,18 @@ def reload_translations(cr, module):
     env = api.Environment(cr, SUPERUSER_ID, {})
     langs = [code for code, _name in env["res.lang"].get_installed()]
     env["ir.module.module"]._load_module_terms([module], langs, overwrite=True)
+
+
+def reload_on_upgrade(module):
+    """The ``migrate`` of ``module``'s ``migrations/0.0.0/end-reload_translations.py``: Odoo runs
+    the scripts of ``migrations/0.0.0`` whenever the installed version is lower than the
+    manifest's, whatever the version, and this one at the ``end`` stage, once every module of the
+    upgrade is loaded, its data and Odoo's own load of the terms (which keeps the translations a
+    database holds) done: nothing of the upgrade writes them after it. A new installation loads
+    the shipped translations itself and runs no migration (no ``version``)."""
+
+    def migrate(cr, version):
+        if version:
+            reload_translations(cr, module)
+
+    return migrate

@@ -1,13 +1,6 @@
-"""Every upgrade to a new version of the addon brings the Russian it ships (see
-``ecom_crm.tools.i18n.reload_translations``): Odoo runs the scripts of ``migrations/0.0.0`` whenever
-the installed version is lower than the manifest's, whatever the version, and this one at the
-``end`` stage, once every module of the upgrade is loaded, its data and Odoo's own load of the terms
-(which keeps the translations a database holds) done: nothing of the upgrade writes them after it.
-A new installation loads the shipped translations itself and runs no migration."""
+"""Every upgrade to a new version of ecom_crm_1c brings the Russian it ships
+(``ecom_crm.tools.i18n.reload_on_upgrade``)."""
 
-from odoo.addons.ecom_crm.tools.i18n import reload_translations
+from odoo.addons.ecom_crm.tools.i18n import reload_on_upgrade
 
-
-def migrate(cr, version):
-    if version:
-        reload_translations(cr, "ecom_crm_1c")
+migrate = reload_on_upgrade("ecom_crm_1c")
