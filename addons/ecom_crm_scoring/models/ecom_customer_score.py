@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 
 import numpy as np
-from psycopg2.errors import LockNotAvailable, UniqueViolation
+from psycopg2.errors import ForeignKeyViolation, LockNotAvailable, UniqueViolation
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -361,12 +361,14 @@ class EcomCustomerScore(models.Model):
     @api.model
     def _ecom_restore_keys(self, auto_commit=False):
         """Add the keys the table lacks back (:meth:`_ecom_keys_unchecked`) and return whether
-        some were. First as NOT VALID (new rows are checked from then on; the referenced tables
-        locked against deletions until the commit, an instant), then the rows written without
-        them whose customer, company or salesperson was deleted meanwhile get what the key's ON
-        DELETE would have done (deleted, or no salesperson), then each key is validated in one
-        pass over the table (no lock that stops the store's writes). The tables busy for longer
-        than the tries' waits: left for the next run, as they were."""
+        some were. First as NOT VALID (the rows written from then on are checked, and a deletion
+        of a customer, company or salesperson does what the key's ON DELETE says; the referenced
+        tables are locked against deletions for an instant), then each key is validated in one
+        pass over the table, which takes no lock that stops the store's writes. A key whose
+        validation finds rows of a customer, company or salesperson deleted while it was dropped
+        gets them what its ON DELETE would have done (:meth:`_ecom_drop_orphans`) and is
+        validated again: the table is read once per key unless such rows exist. Tables busy for
+        longer than the tries' waits: the keys are left for the next run, as they were."""
         missing = self._ecom_missing_keys()
         if not missing:
             return False
@@ -386,13 +388,18 @@ class EcomCustomerScore(models.Model):
                                 ", ".join(key[0] for key in missing))
                 return False
             time.sleep(KEY_RETRY_WAIT * 2 ** attempt)
-        self._ecom_drop_orphans(missing)
         if auto_commit:
             cr.commit()
-        for name, *_key in missing:
-            cr.execute(SQL("ALTER TABLE %s VALIDATE CONSTRAINT %s", table, SQL.identifier(name)))
-        if auto_commit:
-            cr.commit()
+        for key in missing:
+            validate = SQL("ALTER TABLE %s VALIDATE CONSTRAINT %s", table, SQL.identifier(key[0]))
+            try:
+                with cr.savepoint(flush=False):
+                    cr.execute(validate)
+            except ForeignKeyViolation:
+                self._ecom_drop_orphans([key])
+                cr.execute(validate)
+            if auto_commit:
+                cr.commit()
         self.invalidate_model()
         return True
 

@@ -805,8 +805,12 @@ class TestScoringRun(ScoringCase):
             return upsert(model, company, rows, text=text, new=new, held=held)
 
         cr = self.env.cr
+        def no_orphans(model, keys):  # a run's own rows all have their customer, company, salesperson
+            self.fail(f"rows without their {keys} looked for")
+
         with patch.object(ecom_scoring_run, "CHUNK", 4), patch.object(ecom_scoring_run, "UNCHECKED_ROWS", 10), \
                 patch.object(type(self.Score), "_ecom_upsert", watched), \
+                patch.object(type(self.Score), "_ecom_drop_orphans", no_orphans), \
                 patch.object(type(self.Run), "_read_committed", return_value=True), \
                 patch.object(cr, "commit"), patch.object(cr, "rollback"), \
                 patch.multiple(ecom_customer_score, KEY_RETRY_WAIT=0, **patches):
