@@ -14,6 +14,7 @@ from ..commerceml.mapper import (
     order_line_values,
     order_store_status,
     order_values,
+    status_key,
 )
 from ..tools.binder import bound
 
@@ -57,9 +58,9 @@ class Ecom1cImportDocuments(models.AbstractModel):
                 if changed:
                     order.write(changed)
                 # the store status first: an order 1C says was refused at delivery stays so when cancelled
-                status = order_store_status(document, statuses, order.ecom_status)
+                status = order_store_status(document, statuses, order.ecom_status, known=actions)
                 if status and (order.state == "sale" or status in ("returned", "cancelled")):
-                    reason = reasons.get((document["status"] or "").lower()) or late_refusal
+                    reason = reasons.get(status_key(document, actions)) or late_refusal
                     order._ecom_set_status(status, reason=reason if status == "returned" else None)
                     changed = True
                 action = order_action(document, actions)

@@ -119,6 +119,30 @@ class TestRealDocumentsImport(ImporterCase):
         self.importer._import_documents(path(*UT11))
         self.assertTrue(shipped.locked and paid.locked)
 
+    def test_the_status_id_wins_over_its_name(self):
+        """1C's file giving the status's name («Статус заказа», here «[P] Оплачен», a name of the
+        configuration's own) beside its id («Статуса заказа ИД» «P»): the status table maps both, the id
+        is taken (it was the name); the name mapped alone, it is taken."""
+        named = read(*UT11).replace(
+            "<Наименование>Статуса заказа ИД</Наименование>".encode(),
+            "<Наименование>Статус заказа</Наименование><Значение>[P] Оплачен</Значение></ЗначениеРеквизита>"
+            "<ЗначениеРеквизита><Наименование>Статуса заказа ИД</Наименование>".encode())
+        first, second = [v for _kind, v in read_documents(io.BytesIO(named))]
+        self.assertEqual((first["status"], first["status_id"]), ("[P] Оплачен", "P"))
+        self.env["ecom.1c.status.map"].create([{"name": "P", "action": "lock"},
+                                               {"name": "[P] Оплачен", "action": "cancel"}])
+        locked, also = self.site_orders("142", "235")
+        self.importer._import_documents(io.BytesIO(named))
+        self.assertEqual([(o.state, o.locked, o.ecom_1c_status) for o in (locked, also)],
+                         [("sale", True, "[P] Оплачен")] * 2, "the id's «lock», not the name's «cancel»")
+        self.env["ecom.1c.status.map"].search([("name", "=", "P")]).unlink()
+        self.env["ecom.1c.status.map"].search([("name", "=", "[P] Оплачен")]).write(
+            {"action": "none", "ecom_status": "delivered"})
+        renumbered = named.replace("<Номер>142<".encode(), "<Номер>9142<".encode())
+        (fresh,) = self.site_orders("9142")
+        self.importer._import_documents(io.BytesIO(renumbered))
+        self.assertEqual(fresh.ecom_status, "delivered", "the id not mapped: the name's store status")
+
     def test_ut11_deleted_order_is_cancelled(self):
         """An order 1C:УТ 11 marked for deletion (the document's «ПометкаУдаления») is cancelled."""
         deleted, kept = self.site_orders("142", "235")
