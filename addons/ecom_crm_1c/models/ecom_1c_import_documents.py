@@ -65,10 +65,17 @@ class Ecom1cImportDocuments(models.AbstractModel):
                     changed = True
                 action = order_action(document, actions)
                 if action == "cancel" and order.state != "cancel":
-                    kept = self._not_cancelled_why(order)
+                    kept, paid = self._not_cancelled_why(order)
                     if not kept:
                         order._action_cancel()
                         changed = True
+                    elif changed and paid:  # money came in: the salesperson has a refund to see to
+                        message = _("Order %(number)s is cancelled or marked for deletion in 1C, but it was "
+                                    "not cancelled here: %(reason)s. A refund is due: refund the customer, then "
+                                    "cancel the order by hand", number=order.name, reason=kept)
+                        counts["warnings"].append(message)
+                        order.message_post(body=message)
+                        self._refund_due_activity(order, message)
                     elif changed:  # said once, when 1C's mark or status is new, not at each exchange
                         message = _("Order %(number)s is cancelled or marked for deletion in 1C, but it was "
                                     "not cancelled here: %(reason)s. Check it and cancel it by hand if it should "
@@ -84,21 +91,50 @@ class Ecom1cImportDocuments(models.AbstractModel):
         return self._finish(exchange, counts)
 
     def _not_cancelled_why(self, order):
-        """Why an order 1C cancels or marks for deletion is not cancelled here ('' when it may be): it
-        was shipped, delivered, locked as fulfilled or invoiced (a deletion mark on a document 1C
-        already handed over is 1C's housekeeping, and cancelling would drop the shipment from the
-        store's figures and tell the customer the order is cancelled). A parcel refused at delivery
-        is cancelled all the same."""
+        """``(why, paid)``: why an order 1C cancels or marks for deletion is not cancelled here ('' when it
+        may be), and whether because it is paid. It was shipped, delivered, locked as fulfilled or invoiced
+        (a deletion mark on a document 1C already handed over is 1C's housekeeping, and cancelling would
+        drop the shipment from the store's figures and tell the customer the order is cancelled); or it is
+        paid (:meth:`_paid_why`): cancelled, it would hold the customer's money with nobody told a refund
+        is due. A parcel refused at delivery is cancelled all the same."""
         if order.ecom_status in ("shipped", "delivered"):
             labels = dict(order._fields["ecom_status"]._description_selection(self.env))
-            return _("its store status is «%s»", labels[order.ecom_status])
+            return _("its store status is «%s»", labels[order.ecom_status]), False
         if order.ecom_status == "returned":
-            return ""
+            return "", False
         if order.locked:
-            return _("it is locked (fulfilled)")
+            return _("it is locked (fulfilled)"), False
+        paid = self._paid_why(order)
+        if paid:
+            return paid, True
         if order.invoice_ids.filtered(lambda move: move.state == "posted"):
-            return _("it has a posted invoice")
+            return _("it has a posted invoice"), False
+        return "", False
+
+    def _paid_why(self, order):
+        """How the order is known to be paid, '' when it is not: its store status is «Paid» (set by hand,
+        by the site, or by 1C's paid mark of an earlier exchange), 1C says so (its paid mark, in the very
+        document that cancels it too: 1C keeps the payment of an order it cancels until it is refunded),
+        an online payment of it is done or authorized, or an invoice of it is paid (in part)."""
+        if order.ecom_status == "paid":
+            return _("its store status is «%s»", dict(order._fields["ecom_status"]._description_selection(
+                self.env))["paid"])
+        if order.ecom_1c_paid:
+            return _("1C says it is paid")
+        if order.transaction_ids.filtered(lambda tx: tx.state in ("done", "authorized")):
+            return _("an online payment of it was received")
+        if order.invoice_ids.filtered(lambda move: move.state == "posted"
+                                      and move.payment_state in ("paid", "in_payment", "partial")):
+            return _("its invoice is paid")
         return ""
+
+    def _refund_due_activity(self, order, note):
+        """A to-do for the order's salesperson (else its sales team's leader): 1C cancelled a paid order, a
+        refund is due. None when the order has neither (the log and the chatter say it all the same)."""
+        user = order.user_id or order.team_id.user_id
+        if user:
+            order.activity_schedule("mail.mail_activity_data_todo", user_id=user.id, note=note,
+                                    summary=_("Refund due: cancelled in 1C"))
 
     def _match_orders(self, documents):
         """Orders named by documents: our own Ид («odoo-order-<id>»), else the order number."""

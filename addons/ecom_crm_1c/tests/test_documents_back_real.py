@@ -127,7 +127,7 @@ class TestRealDocumentsImport(ImporterCase):
             "<Наименование>Статуса заказа ИД</Наименование>".encode(),
             "<Наименование>Статус заказа</Наименование><Значение>[P] Оплачен</Значение></ЗначениеРеквизита>"
             "<ЗначениеРеквизита><Наименование>Статуса заказа ИД</Наименование>".encode())
-        first, second = [v for _kind, v in read_documents(io.BytesIO(named))]
+        first, _second = [v for _kind, v in read_documents(io.BytesIO(named))]
         self.assertEqual((first["status"], first["status_id"]), ("[P] Оплачен", "P"))
         self.env["ecom.1c.status.map"].create([{"name": "P", "action": "lock"},
                                                {"name": "[P] Оплачен", "action": "cancel"}])
@@ -144,13 +144,39 @@ class TestRealDocumentsImport(ImporterCase):
         self.assertEqual(fresh.ecom_status, "delivered", "the id not mapped: the name's store status")
 
     def test_ut11_deleted_order_is_cancelled(self):
-        """An order 1C:УТ 11 marked for deletion (the document's «ПометкаУдаления») is cancelled."""
+        """An order 1C:УТ 11 marked for deletion (the document's «ПометкаУдаления») is cancelled; its
+        payment undone in 1C (an empty «Дата оплаты по 1С», as 1C writes none: «T»)."""
         deleted, kept = self.site_orders("142", "235")
         marked = read(*UT11).replace("<ПометкаУдаления>false</ПометкаУдаления>".encode(),
                                      "<ПометкаУдаления>true</ПометкаУдаления>".encode(), 1)
+        marked = marked.replace("<Значение>2015-06-29T15:39:10</Значение>".encode(), "<Значение>T</Значение>".encode())
         self.importer._import_documents(io.BytesIO(marked))
         self.assertEqual((deleted.state, deleted.ecom_1c_deleted), ("cancel", True))
         self.assertEqual((kept.state, kept.ecom_1c_deleted), ("sale", False))
+
+    def test_ut11_deleted_order_paid_is_kept_a_refund_due(self):
+        """1C:УТ 11 marks for deletion an order it has a payment of («Дата оплаты по 1С», the real file as it
+        is): cancelled here, it would hold the customer's money with nobody told. It is kept (its mark
+        recorded); the log and the order's chatter say a refund is due, and its salesperson gets a to-do,
+        once (the same file again says nothing more)."""
+        salesperson = self.env["res.users"].create({"name": "Продавец", "login": "seller-1c-refund"})
+        paid, kept = self.site_orders("142", "235")
+        paid.user_id = salesperson
+        marked = read(*UT11).replace("<ПометкаУдаления>false</ПометкаУдаления>".encode(),
+                                     "<ПометкаУдаления>true</ПометкаУдаления>".encode(), 1)
+        counts = self.importer._import_documents(io.BytesIO(marked))
+        self.assertEqual((paid.state, paid.ecom_1c_deleted, paid.ecom_1c_paid), ("sale", True, True))
+        self.assertEqual(len(counts["warnings"]), 1, counts["warnings"])
+        self.assertIn("142", counts["warnings"][0])
+        self.assertRegex(counts["warnings"][0], "refund|возврат")
+        self.assertEqual(len(paid.message_ids.filtered(lambda m: counts["warnings"][0] in (m.body or ""))), 1)
+        activity = paid.activity_ids
+        self.assertEqual((len(activity), activity.user_id, activity.activity_type_id),
+                         (1, salesperson, self.env.ref("mail.mail_activity_data_todo")))
+        self.assertRegex(activity.summary, "Refund|Вернуть")
+        self.assertEqual(self.importer._import_documents(io.BytesIO(marked))["warnings"], [], "said once")
+        self.assertEqual(len(paid.activity_ids), 1)
+        self.assertEqual(kept.state, "sale")
 
     def test_ut11_deleted_order_already_delivered_is_kept(self):
         """1C marks for deletion orders it already handed over (its housekeeping): one delivered, one
