@@ -423,16 +423,21 @@ class ExchangeController(http.Controller):
             if body is not None and len(body) > min(file_room, exchange_room):
                 body = None
         if body is None:
-            if length is not None:  # 1C is sending a request it may send: read, so that it hears the answer
-                discard_body(length)
             if file_room < request_limit and file_room <= exchange_room:
-                return self._fail(session.exchange_id, relative, env._(
+                response = self._fail(session.exchange_id, relative, env._(
                     "the file would be over the largest file, %s bytes (Settings)", file_limit))
-            if exchange_room < request_limit:
-                return self._fail(session.exchange_id, relative, env._(
+            elif exchange_room < request_limit:
+                response = self._fail(session.exchange_id, relative, env._(
                     "the exchange's files would be over the largest exchange, %s bytes (Settings)", exchange_limit))
-            return self._fail(session.exchange_id, relative, too_big % {"size": f"> {request_limit}",
-                                                                       "limit": request_limit})
+            else:
+                response = self._fail(session.exchange_id, relative, too_big % {"size": f"> {request_limit}",
+                                                                               "limit": request_limit})
+            # 1C is sending a request it may send: read, so that it hears the answer. Once the refusal is
+            # written: its write failing to serialise, Odoo runs the request again, and that run reads the
+            # body, unread (there may be room by then: :func:`read_body`), not a body taken for cut short
+            if length is not None:
+                discard_body(length)
+            return response
         if length is not None and len(body) != length:
             return self._cut_short(env, session, relative, f"{len(body)} of {length} bytes")
         part = part_digest(relative, body)

@@ -1,7 +1,9 @@
 """1C's side of the exchange over HTTP, as 1C drives it."""
 
+import io
 import os
 import shutil
+from types import SimpleNamespace
 from unittest.mock import patch
 
 import psycopg2.errorcodes
@@ -9,7 +11,9 @@ import psycopg2.errors
 
 from odoo import fields, sql_db
 from odoo.addons.ecom_crm.tests.common import raw_post
+from odoo.addons.ecom_crm.tools import json_http
 from odoo.exceptions import MissingError
+from odoo.http import request
 from odoo.tests import tagged
 
 from ..commerceml import files_under
@@ -316,6 +320,60 @@ class TestUploads(ProtocolCase):
         """The largest exchange left 1 MB: a request of 5 MB is refused past it, not read whole first."""
         self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.exchange_limit_mb", "1")
         self.assertNotIn("file_limit", self.chunked_upload_answer())
+
+    def test_a_request_over_the_room_is_stored_when_run_again_with_room(self):
+        """A request of a file over what the exchange may still hold, its refusal undone by a failure to
+        serialise (another request wrote the exchange meanwhile): Odoo runs it again, and by then there is
+        room (the largest exchange raised in Settings, a file's older copy gone). It was refused all the
+        same, its first run's «over» kept; it is stored, whole."""
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        mib = 1024 * 1024
+        first, second = b"a" * (mib - 100_000), b"b" * 300_000
+        self.assertEqual(self.call("file", data=first, cookie=cookie, filename="first.xml"), ["success"])
+        original_fail, runs = ExchangeController._fail, []
+
+        def exchange_limit(controller, env):  # 1 MiB on the first run, 2 MiB on the next
+            runs.append(request.httprequest.environ["ecom_1c.tries"])
+            return mib if runs[-1] == 1 else 2 * mib
+
+        def conflicting(controller, exchange, relative, reason, values=None):
+            if runs[-1] == 1:
+                raise Conflict("could not serialize access due to concurrent update")
+            return original_fail(controller, exchange, relative, reason, values)
+
+        with patch.object(ExchangeController, "_exchange_limit", exchange_limit), \
+                patch.object(ExchangeController, "_fail", conflicting), \
+                patch("odoo.service.model.random.uniform", return_value=0):
+            lines = self.call("file", data=second, cookie=cookie, filename="second.xml")
+        self.assertEqual(runs, [1, 2], "refused for room on its first run, then run again")
+        self.assertEqual(lines, ["success"])
+        self.assertEqual(self.stored(cookie, "second.xml"), second)
+        self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(first) + len(second))
+
+    def test_a_body_read_past_a_limit_is_read_on_with_a_larger_one(self):
+        """A body sent without a length (chunked) read past a limit: its bytes read so far are kept, and a
+        larger limit (a run with more room) reads on from them, the body whole; a body sent with a length
+        over the limit is not read at all."""
+        body = b"x" * 1000
+
+        def fake_request(length):
+            wrapped = SimpleNamespace(stream=io.BytesIO(body))
+            return SimpleNamespace(httprequest=SimpleNamespace(content_length=length, _HTTPRequest__wrapped=wrapped))
+
+        chunked = fake_request(None)
+        with patch.object(json_http, "request", chunked):
+            self.assertIsNone(json_http.read_body(100))
+            self.assertTrue(chunked.ecom_body_over)
+            self.assertIsNone(json_http.read_body(500), "still over")
+            self.assertEqual(json_http.read_body(1000), body, "read on: the body whole")
+            self.assertFalse(chunked.ecom_body_over)
+            self.assertEqual(json_http.read_body(1000), body, "kept for a run again")
+        sized = fake_request(len(body))
+        with patch.object(json_http, "request", sized):
+            self.assertIsNone(json_http.read_body(999))
+            self.assertEqual(sized.httprequest._HTTPRequest__wrapped.stream.tell(), 0, "not read")
+            self.assertEqual(json_http.read_body(1000), body)
 
     def chunked_upload_answer(self):
         """The reason of the «failure» answered to 1 MiB + 1 byte of a chunked upload that never ends."""
