@@ -911,6 +911,8 @@ class ExchangeController(http.Controller):
         exchange in progress (which may name the characteristics it would archive), and past twice a step
         1C hears «failure»; with no such list (most exchanges) it archives nothing and waits for none:
         another exchange's slow step made 1C hear «failure» at the end of an exchange that was fine."""
+        if session.cut_file:  # nothing is committed nor closed: 1C sends the file again, and ends again
+            return self._unfinished(env, session, env._("the exchange is not over"))
         if type_ == "catalog" and session.exchange_id and session.exchange_id._offers_lists(session)[1]:
             try:
                 self._wait_for_imports(env)  # no import step of another exchange runs meanwhile
@@ -929,6 +931,17 @@ class ExchangeController(http.Controller):
         return answer("success")
 
     _mode_complete = _mode_success
+
+    def _unfinished(self, env, session, outcome):
+        """1C ends its exchange (``success``, ``complete``, ``deactivate``) while a file of it came cut short and
+        was not stored since (:attr:`ecom.1c.session.cut_file`): 1C hears «failure» and why, ``outcome`` (what
+        was not done) with it, and the exchange log says so. The exchange is not marked failed, as at the cut
+        (:meth:`_cut_short`): 1C sending the file again and ending again finishes it."""
+        reason = env._("%(file)s: its upload was cut short and the file was not sent again since: %(outcome)s, "
+                       "send the file again", file=session.cut_file, outcome=outcome)
+        if session.exchange_id:
+            session.exchange_id._log(reason)
+        return failure(reason)
 
     def _mode_deactivate(self, env, session, type_, _filename):
         """1C's ``type=catalog&mode=deactivate&timestamp=<its checkauth's timestamp>`` after the last file of a
@@ -967,6 +980,8 @@ class ExchangeController(http.Controller):
         if exchange.state == "failed":  # the session's exchange; the others since then are checked below
             return self._fail(exchange, None, env._("the exchange «%s» failed: nothing archived",
                                                     exchange.display_name))
+        if session.cut_file:
+            return self._unfinished(env, session, env._("nothing archived"))
         if exchange:
             unimported = self._unimported_full_catalogs(session, exchange)
             if unimported:
