@@ -247,3 +247,17 @@ class TestMigrations(ImporterCase):
         self.assertEqual(dress.attribute_line_ids.value_ids,
                          white | first.value_ids.filtered(lambda v: v.name == "Красный"))
         self.assertEqual(upgrade.merge_spelled_twice(self.env.cr), (0, 2), "run again: nothing more")
+
+    def test_upgrade_to_1_2_13(self):
+        """From 18.0.1.2.11: the Russian help of a 1C status's name as it was (``-u`` keeps it: the id read only
+        without a name) becomes the shipped one (the id taken first when the table maps it)."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        field = self.env["ir.model.fields"]._get("ecom.1c.status.map", "name")
+        self.env.cr.execute("UPDATE ir_model_fields SET help = help || %s WHERE id = %s", [Json({
+            "ru_RU": "Как 1С пишет его в «Статус заказа», например «Отгружен», или, без него, код статуса сайта"}),
+            field.id])
+        self.env.invalidate_all()
+        self.assertNotIn("берётся код", field.with_context(lang="ru_RU").help)
+        migration("18.0.1.2.13", "post-migrate").migrate(self.env.cr, "18.0.1.2.11")
+        self.env.invalidate_all()
+        self.assertIn("Когда 1С передаёт оба, берётся код", field.with_context(lang="ru_RU").help)
