@@ -115,14 +115,15 @@ class Ecom1cImportDocuments(models.AbstractModel):
         """How the order is known to be paid, '' when it is not: its store status is «Paid» (set by hand,
         by the site, or by 1C's paid mark of an earlier exchange), 1C says so (its paid mark, in the very
         document that cancels it too: 1C keeps the payment of an order it cancels until it is refunded),
-        an online payment of it is done or authorized, or an invoice of it is paid (in part)."""
+        an online payment of it is done or authorized (held on the customer's card: voided rather than refunded),
+        or an invoice of it is paid (in part); as Odoo's «amount paid» counts them."""
         if order.ecom_status == "paid":
             return _("its store status is «%s»", dict(order._fields["ecom_status"]._description_selection(
                 self.env))["paid"])
         if order.ecom_1c_paid:
             return _("1C says it is paid")
         if order.transaction_ids.filtered(lambda tx: tx.state in ("done", "authorized")):
-            return _("an online payment of it was received")
+            return _("an online payment of it was received or authorized")
         if order.invoice_ids.filtered(lambda move: move.state == "posted"
                                       and move.payment_state in ("paid", "in_payment", "partial")):
             return _("its invoice is paid")
