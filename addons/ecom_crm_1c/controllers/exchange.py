@@ -423,20 +423,29 @@ class ExchangeController(http.Controller):
             if body is not None and len(body) > min(file_room, exchange_room):
                 body = None
         if body is None:
-            if file_room < request_limit and file_room <= exchange_room:
-                response = self._fail(session.exchange_id, relative, env._(
-                    "the file would be over the largest file, %s bytes (Settings)", file_limit))
-            elif exchange_room < request_limit:
-                response = self._fail(session.exchange_id, relative, env._(
-                    "the exchange's files would be over the largest exchange, %s bytes (Settings)", exchange_limit))
-            else:
-                response = self._fail(session.exchange_id, relative, too_big % {"size": f"> {request_limit}",
-                                                                               "limit": request_limit})
-            # 1C is sending a request it may send: read, so that it hears the answer. Once the refusal is
-            # written: its write failing to serialise, Odoo runs the request again, and that run reads the
-            # body, unread (there may be room by then: :func:`read_body`), not a body taken for cut short
-            if length is not None:
-                discard_body(length)
+            run_again = False
+            try:
+                if file_room < request_limit and file_room <= exchange_room:
+                    response = self._fail(session.exchange_id, relative, env._(
+                        "the file would be over the largest file, %s bytes (Settings)", file_limit))
+                elif exchange_room < request_limit:
+                    response = self._fail(session.exchange_id, relative, env._(
+                        "the exchange's files would be over the largest exchange, %s bytes (Settings)",
+                        exchange_limit))
+                else:
+                    response = self._fail(session.exchange_id, relative, too_big % {"size": f"> {request_limit}",
+                                                                                   "limit": request_limit})
+                # the refusal's writes fail to serialise here, not at the commit once the body is drained: Odoo
+                # runs the request again, and that run reads the body (there may be room by then: :func:`read_body`)
+                env.flush_all()
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                run_again = self._may_run_again()
+                raise
+            finally:
+                # 1C is sending a request it may send: read, so that it hears the answer (its last run's «failure»
+                # too, or the answer of an error), not a connection reset; not when the body is read by a run again
+                if length is not None and not run_again:
+                    discard_body(length)
             return response
         if length is not None and len(body) != length:
             return self._cut_short(env, session, relative, f"{len(body)} of {length} bytes")

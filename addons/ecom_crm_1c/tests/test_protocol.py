@@ -9,7 +9,7 @@ from unittest.mock import patch
 import psycopg2.errorcodes
 import psycopg2.errors
 
-from odoo import fields, sql_db
+from odoo import api, fields, sql_db
 from odoo.addons.ecom_crm.tests.common import raw_post
 from odoo.addons.ecom_crm.tools import json_http
 from odoo.exceptions import MissingError
@@ -325,31 +325,44 @@ class TestUploads(ProtocolCase):
         """A request of a file over what the exchange may still hold, its refusal undone by a failure to
         serialise (another request wrote the exchange meanwhile): Odoo runs it again, and by then there is
         room (the largest exchange raised in Settings, a file's older copy gone). It was refused all the
-        same, its first run's «over» kept; it is stored, whole."""
-        cookie = self.login()
-        self.call("init", cookie=cookie)
+        same, its first run's «over» kept; it is stored, whole. The failure comes as the refusal is written,
+        or as its writes are flushed (where PostgreSQL meets the other request's): before the body is
+        drained, which left the run again an empty body, taken for cut short."""
         mib = 1024 * 1024
         first, second = b"a" * (mib - 100_000), b"b" * 300_000
-        self.assertEqual(self.call("file", data=first, cookie=cookie, filename="first.xml"), ["success"])
-        original_fail, runs = ExchangeController._fail, []
+        original_fail, original_flush = ExchangeController._fail, api.Environment.flush_all
+        for where in ("refusal", "flush"):
+            cookie = self.login()
+            self.call("init", cookie=cookie)
+            self.assertEqual(self.call("file", data=first, cookie=cookie, filename="first.xml"), ["success"])
+            runs, refused = [], []
 
-        def exchange_limit(controller, env):  # 1 MiB on the first run, 2 MiB on the next
-            runs.append(request.httprequest.environ["ecom_1c.tries"])
-            return mib if runs[-1] == 1 else 2 * mib
+            def exchange_limit(controller, env):  # 1 MiB on the first run, 2 MiB on the next
+                runs.append(request.httprequest.environ["ecom_1c.tries"])
+                return mib if runs[-1] == 1 else 2 * mib
 
-        def conflicting(controller, exchange, relative, reason, values=None):
-            if runs[-1] == 1:
-                raise Conflict("could not serialize access due to concurrent update")
-            return original_fail(controller, exchange, relative, reason, values)
+            def conflicting(controller, exchange, relative, reason, values=None, where=where, runs=runs,
+                            refused=refused):
+                if runs[-1] == 1 and where == "refusal":
+                    raise Conflict("could not serialize access due to concurrent update")
+                refused.append(runs[-1] == 1)  # the next flush meets the other request's row, on the first run
+                return original_fail(controller, exchange, relative, reason, values)
 
-        with patch.object(ExchangeController, "_exchange_limit", exchange_limit), \
-                patch.object(ExchangeController, "_fail", conflicting), \
-                patch("odoo.service.model.random.uniform", return_value=0):
-            lines = self.call("file", data=second, cookie=cookie, filename="second.xml")
-        self.assertEqual(runs, [1, 2], "refused for room on its first run, then run again")
-        self.assertEqual(lines, ["success"])
-        self.assertEqual(self.stored(cookie, "second.xml"), second)
-        self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(first) + len(second))
+            def flush_all(env, refused=refused):
+                if refused and refused[-1]:
+                    refused[-1] = False
+                    raise Conflict("could not serialize access due to concurrent update")
+                return original_flush(env)
+
+            with patch.object(ExchangeController, "_exchange_limit", exchange_limit), \
+                    patch.object(ExchangeController, "_fail", conflicting), \
+                    patch.object(api.Environment, "flush_all", flush_all), \
+                    patch("odoo.service.model.random.uniform", return_value=0):
+                lines = self.call("file", data=second, cookie=cookie, filename="second.xml")
+            self.assertEqual(runs, [1, 2], f"{where}: refused for room on its first run, then run again")
+            self.assertEqual(lines, ["success"], where)
+            self.assertEqual(self.stored(cookie, "second.xml"), second, where)
+            self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(first) + len(second))
 
     def test_a_body_read_past_a_limit_is_read_on_with_a_larger_one(self):
         """A body sent without a length (chunked) read past a limit: its bytes read so far are kept, and a
