@@ -337,7 +337,7 @@ class TestUploads(ProtocolCase):
             self.assertEqual(self.call("file", data=first, cookie=cookie, filename="first.xml"), ["success"])
             runs, refused = [], []
 
-            def exchange_limit(controller, env):  # 1 MiB on the first run, 2 MiB on the next
+            def exchange_limit(controller, env, runs=runs):  # 1 MiB on the first run, 2 MiB on the next
                 runs.append(request.httprequest.environ["ecom_1c.tries"])
                 return mib if runs[-1] == 1 else 2 * mib
 
