@@ -112,6 +112,19 @@ class TestStatusesBack(ImporterCase):
             self.assertEqual(self.importer._import_documents(self.status_file(order, "Отказ покупателя", paid=paid))[
                 "warnings"], [], "said once")
         self.assertEqual([len(order.activity_ids) for order in self.orders], [1, 1, 1])
+        self.assertEqual(paid_in_1c.ecom_status, "paid", "1C's paid mark moved it so")
+        # the customer refunded: 1C takes its paid mark back (the store status «Paid» it set no longer counts);
+        # the online payment refunded whole. The next documents cancel them, their to-dos done; the store
+        # status «Paid» set here, 1C knowing of no payment, still keeps its order
+        tx = paid_online.transaction_ids
+        tx.create({"provider_id": provider.id, "payment_method_id": method.id, "amount": -tx.amount,
+                   "currency_id": tx.currency_id.id, "partner_id": tx.partner_id.id, "operation": "refund",
+                   "source_transaction_id": tx.id, "state": "done", "reference": "R-1c-refund-test"})
+        for order in self.orders:
+            self.assertEqual(self.importer._import_documents(self.status_file(order, "Отказ покупателя", paid="false"))[
+                "warnings"], [])
+        self.assertEqual(self.orders.mapped("state"), ["cancel", "sale", "cancel"])
+        self.assertEqual([len(order.activity_ids) for order in self.orders], [0, 1, 0])
 
     def test_store_statuses_from_1c(self):
         """1C's paid mark moves a confirmed order to «paid»; the status table names store statuses:
