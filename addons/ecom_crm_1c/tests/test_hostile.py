@@ -233,6 +233,22 @@ class TestHostileInput(ProtocolCase):
         self.assertEqual(self.call("success", cookie=cookie), ["success"])
         self.env.invalidate_all()
         self.assertEqual(exchange.state, "done")
+        # 1C gives up on a file cut short and begins anew (init; a checkauth opens a session of its own): the
+        # new exchange is not held by it, its end «success»; the one given up is closed as interrupted
+        self.call("init", cookie=cookie)
+        with self.assertLogs("odoo.addons.ecom_crm_1c.controllers.exchange", "WARNING"):
+            raw_post(self.base_url(), "/1c_exchange?type=catalog&mode=file&filename=offers.xml", {
+                "Cookie": f"{cookie[0]}={cookie[1]}", "Content-Length": "1000", "Connection": "close"},
+                b"<?xml version='1.0'?>", read_all=True, cut=True)
+        self.assertEqual(self.call("success", cookie=cookie)[0], "failure")
+        self.env.invalidate_all()
+        given_up = session.exchange_id
+        self.call("init", cookie=cookie)
+        self.assertEqual(self.call("file", data=catalog, cookie=cookie, filename="import.xml"), ["success"])
+        self.assertEqual(self.import_until_done(cookie, "import.xml")[0][-1], "success")
+        self.assertEqual(self.call("success", cookie=cookie), ["success"])
+        self.env.invalidate_all()
+        self.assertEqual((given_up.state, session.exchange_id.state), ("interrupted", "done"))
 
     def test_a_wrong_session_is_refused(self):
         for cookie, extra in ((("ecom_1c_session", "forged"), ""), (("other", "x"), "&sessid=forged")):
