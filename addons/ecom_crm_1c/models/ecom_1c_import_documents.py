@@ -160,10 +160,11 @@ class Ecom1cImportDocuments(models.AbstractModel):
             number=order.name, reason=reason)
 
     def _refund_due_activity(self, order, paid_undone=False):
-        """A to-do for the order's salesperson (else its sales team's leader), in their language: 1C cancelled
-        a paid order, see to its refund and cancel it. None when the order has neither (the log and the chatter
-        say it all the same), nor a second while theirs is open (1C's document changing again)."""
-        user = order.user_id or order.team_id.user_id
+        """A to-do for the order's salesperson (else, or when they left: archived, its sales team's leader), in
+        their language: 1C cancelled a paid order, see to its refund and cancel it. None when the order has
+        neither (the log and the chatter say it all the same), nor a second while theirs is open (1C's document
+        changing again)."""
+        user = (order.user_id | order.team_id.user_id).filtered("active")[:1]
         if not user or self._refund_activities(order).filtered(lambda activity: activity.user_id == user):
             return
         mine = self.with_context(lang=user.lang or self.env.lang)

@@ -126,6 +126,19 @@ class TestStatusesBack(ImporterCase):
         self.assertEqual(self.orders.mapped("state"), ["cancel", "sale", "cancel"])
         self.assertEqual([len(order.activity_ids) for order in self.orders], [0, 1, 0])
 
+    def test_the_refund_to_do_of_a_salesperson_who_left_goes_to_the_team_leader(self):
+        """The salesperson of a paid order 1C cancels left (archived: they would never see it): the to-do goes
+        to the sales team's leader."""
+        self.env["ecom.1c.status.map"].create({"name": "Отказ покупателя", "action": "cancel"})
+        left, leader = self.env["res.users"].create([{"name": "Ушёл", "login": "seller-1c-left"},
+                                                     {"name": "Руководитель", "login": "leader-1c-refund"}])
+        order = self.orders[0]
+        team = self.env["crm.team"].create({"name": "Опт", "user_id": leader.id})
+        order.write({"user_id": left.id, "team_id": team.id})
+        left.active = False
+        self.importer._import_documents(self.status_file(order, "Отказ покупателя"))
+        self.assertEqual((order.state, order.activity_ids.user_id), ("sale", leader))
+
     def test_store_statuses_from_1c(self):
         """1C's paid mark moves a confirmed order to «paid»; the status table names store statuses:
         delivered, and refused at delivery, which stays so when the same status cancels the order."""
