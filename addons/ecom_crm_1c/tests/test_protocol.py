@@ -14,6 +14,7 @@ from odoo.addons.ecom_crm.tests.common import raw_post
 from odoo.addons.ecom_crm.tools import json_http
 from odoo.exceptions import MissingError
 from odoo.http import request
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tests import tagged
 
 from ..commerceml import files_under
@@ -363,6 +364,46 @@ class TestUploads(ProtocolCase):
             self.assertEqual(lines, ["success"], where)
             self.assertEqual(self.stored(cookie, "second.xml"), second, where)
             self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(first) + len(second))
+
+    def test_a_refusal_for_room_failing_every_run_is_answered(self):
+        """A request of a file over the exchange's room whose refusal fails to serialise on every run: Odoo's
+        last run answers «failure» (send it again), its body read to its end first (the runs before leave it
+        unread, for the next), so that 1C hears it rather than a connection reset."""
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        mib = 1024 * 1024
+        self.assertEqual(self.call("file", data=b"a" * (mib - 100_000), cookie=cookie, filename="first.xml"),
+                         ["success"])
+        original_fail, original_flush, refused = ExchangeController._fail, api.Environment.flush_all, []
+
+        def conflicting(controller, exchange, relative, reason, values=None):
+            refused.append(True)
+            return original_fail(controller, exchange, relative, reason, values)
+
+        def flush_all(env):
+            if refused and refused[-1]:
+                refused[-1] = False
+                raise Conflict("could not serialize access due to concurrent update")
+            return original_flush(env)
+
+        drained = []
+
+        def discard_body(length):
+            drained.append((len(refused), length))
+            return json_http.discard_body(length)
+
+        with patch.object(ExchangeController, "_exchange_limit", lambda controller, env: mib), \
+                patch.object(ExchangeController, "_fail", conflicting), \
+                patch.object(api.Environment, "flush_all", flush_all), \
+                patch("odoo.addons.ecom_crm_1c.controllers.exchange.discard_body", discard_body), \
+                patch("odoo.service.model.random.uniform", return_value=0):
+            lines = self.call("file", data=b"b" * 300_000, cookie=cookie, filename="second.xml")
+        self.assertEqual(len(refused), MAX_TRIES_ON_CONCURRENCY_FAILURE, "refused, and run again, each time")
+        self.assertEqual(drained, [(MAX_TRIES_ON_CONCURRENCY_FAILURE, 300_000)], "drained by the last run alone")
+        self.assertEqual(lines[0], "failure", lines)
+        store = self.env(context={"lang": self.env["ecom.1c.exchange"]._store_language(self.env.company)})
+        self.assertIn(store._("another request of this exchange session was being stored: send this one again"),
+                      lines[1], "1C's answer, in the store's language")
 
     def test_a_body_read_past_a_limit_is_read_on_with_a_larger_one(self):
         """A body sent without a length (chunked) read past a limit: its bytes read so far are kept, and a
