@@ -1,12 +1,17 @@
 from odoo import models
 from odoo.modules import get_module_path
+from odoo.tools import SQL
 from odoo.tools.translate import TranslationImporter, get_po_paths
 
-# records whose translations in ecom_crm's files replace those already in the database, even on an
-# update: other modules' records ecom_crm renames (one term for one thing: a request is refused with
-# a «refusal reason») and its own whose translation was corrected
+# records whose translations in ecom_crm's files replace those already in the database at every load
+# of its terms: crm's menu, action and fields ecom_crm renames (one term for one thing: a request is
+# refused with a «refusal reason»); none is created once (noupdate)
 RENAMED = {"crm.menu_crm_lost_reason", "crm.crm_lost_reason_action", "ecom_crm.field_crm_lead__lost_reason_id",
-           "ecom_crm.field_crm_lead_lost__lost_reason_id", "ecom_crm.crm_stage_awaiting_payment"}
+           "ecom_crm.field_crm_lead_lost__lost_reason_id"}
+# records created once (noupdate), which a store may rename, whose shipped translation was corrected:
+# {xmlid: (translated field, {language: the translations shipped before})}. The shipped one replaces the
+# record's only while it still holds one shipped before; a name the store gave it is kept.
+CORRECTED = {"ecom_crm.crm_stage_awaiting_payment": ("name", {"ru_RU": {"Ожидание оплаты"}})}
 
 
 class IrModuleModule(models.Model):
@@ -20,7 +25,8 @@ class IrModuleModule(models.Model):
         for lang in langs:
             for po_path in get_po_paths("ecom_crm", lang):
                 importer.load_file(po_path, lang, xmlids=RENAMED)
-        importer.save(overwrite=True, force_overwrite=True)  # also over noupdate records (our stages)
+        importer.save(overwrite=True)
+        self._ecom_load_corrected_translations(langs)
         # installed and Russian loaded now, or upgraded: the store's channels and the intake's technical
         # user take their Russian names where they still have the shipped English ones, and Russia's Tax
         # ID label its Russian word (at an install, the post_init_hook does it)
@@ -29,3 +35,23 @@ class IrModuleModule(models.Model):
             for lang in langs:
                 self.env["utm.source"]._ecom_localize(lang)
             self.env["res.country"]._ecom_label_russian_tax_id()
+
+    def _ecom_load_corrected_translations(self, langs):
+        """Load ecom_crm's shipped translation of each record of ``CORRECTED`` in each of ``langs`` where
+        the record still holds a translation shipped before (over its ``noupdate``)."""
+        importer = TranslationImporter(self.env.cr, verbose=False)
+        for lang in langs:
+            xmlids = set()
+            for xmlid, (field, former) in CORRECTED.items():
+                record = self.env.ref(xmlid, raise_if_not_found=False)
+                if record and lang in former:
+                    record.flush_recordset([field])
+                    self.env.cr.execute(SQL("SELECT %s->>%s FROM %s WHERE id = %s", SQL.identifier(field), lang,
+                                            SQL.identifier(record._table), record.id))
+                    row = self.env.cr.fetchone()  # none: a stale xmlid of a record deleted by SQL
+                    if row and row[0] in former[lang]:
+                        xmlids.add(xmlid)
+            if xmlids:
+                for po_path in get_po_paths("ecom_crm", lang):
+                    importer.load_file(po_path, lang, xmlids=xmlids)
+        importer.save(overwrite=True, force_overwrite=True)

@@ -12,6 +12,9 @@ from lxml import etree
 from PIL import ImageFont
 
 from odoo import sql_db
+from odoo.modules.graph import Graph, Node
+from odoo.modules.migration import MigrationManager
+from odoo.modules.module import get_manifest
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 from odoo.tools.misc import file_path
 from odoo.tools.translate import trans_export
@@ -222,6 +225,20 @@ def load_migration(version, script="pre-migrate"):
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     return migration
+
+
+def upgrade_from(env, module, version, state="to upgrade", stage="end"):
+    """Run ``module``'s migration scripts of ``stage`` as Odoo's upgrade of a database at ``version`` to
+    the manifest's version runs them (``odoo.modules.migration.MigrationManager``: those of the
+    versions between and, on any version change, of ``migrations/0.0.0``); ``state`` ``to install``
+    is a new installation's."""
+    graph = Graph()
+    package = Node(module, graph, get_manifest(module))
+    package.state = package.load_state = state
+    package.installed_version = package.load_version = version
+    env.flush_all()
+    MigrationManager(env.cr, graph).migrate_module(package, stage)
+    env.invalidate_all()
 
 
 def untranslated_terms(env, module, lang="ru_RU"):

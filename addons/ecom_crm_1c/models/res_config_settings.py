@@ -31,10 +31,10 @@ class ResConfigSettings(models.TransientModel):
         "1C exchange password of the company", help="Stored only hashed; leave empty to keep the current one.",
         groups=ADMINS)
     # the passwords are stored only hashed and their fields read empty: these say whether one is set
-    ecom_1c_password_state = fields.Char(
-        "1C exchange password status", compute="_compute_ecom_1c_password_state", groups=ADMINS)
-    ecom_1c_company_password_state = fields.Char(
-        "1C exchange password status of the company", compute="_compute_ecom_1c_password_state", groups=ADMINS)
+    ecom_1c_password_set = fields.Boolean(
+        "1C exchange password set", compute="_compute_ecom_1c_password_set", groups=ADMINS)
+    ecom_1c_company_password_set = fields.Boolean(
+        "1C exchange password of the company set", compute="_compute_ecom_1c_password_set", groups=ADMINS)
     ecom_1c_file_limit = fields.Integer(
         "Largest request (MB)", config_parameter="ecom_crm_1c.file_limit_mb", default=200,
         help="1C's file_limit: 1C sends a bigger file in parts of at most this size, one request each.",
@@ -83,15 +83,14 @@ class ResConfigSettings(models.TransientModel):
             settings.ecom_1c_exchange_url = f"{base}{ROUTES[0]}"
 
     @api.depends("company_id")
-    def _compute_ecom_1c_password_state(self):
-        """«Password set» or «No password set» beside each password field, which reads empty whatever is
-        stored (a hash, never shown). ``company_id``: see _compute_ecom_1c_exchange_url."""
-        _ = self.env._
+    def _compute_ecom_1c_password_set(self):
+        """Whether a password is stored (a hash, never shown), for the form's «Password set» or «No password
+        set» under each password field, which reads empty whatever is stored. ``company_id``: see
+        _compute_ecom_1c_exchange_url."""
         shared = bool(self.env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.password_hash"))
         for settings in self:
-            company = bool(settings.company_id.sudo().ecom_1c_password_hash)
-            settings.ecom_1c_password_state = _("Password set") if shared else _("No password set")
-            settings.ecom_1c_company_password_state = _("Password set") if company else _("No password set")
+            settings.ecom_1c_password_set = shared
+            settings.ecom_1c_company_password_set = bool(settings.company_id.sudo().ecom_1c_password_hash)
 
     @api.model
     def default_get(self, fields_list):

@@ -1,4 +1,7 @@
-from odoo.addons.ecom_crm.tests.common import untranslated_terms
+from psycopg2.extras import Json
+
+from odoo.addons.ecom_crm.tests.common import untranslated_terms, upgrade_from
+from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, tagged
 
 
@@ -6,3 +9,20 @@ from odoo.tests import TransactionCase, tagged
 class TestI18n(TransactionCase):
     def test_everything_is_translated_into_russian(self):
         self.assertEqual(untranslated_terms(self.env, "ecom_crm_1c"), [], "add these terms to i18n/ru.po")
+
+    def test_every_upgrade_brings_the_shipped_russian(self):
+        """A database at 18.0.1.2.8 holds the Russian help of an attribute's «1C id» of its day, which ``-u``
+        keeps; the upgrade to this version (``migrations/0.0.0``: on any version change) loads the shipped
+        one over it, which says a property's id may be on a characteristic's attribute. ``-u`` of the
+        version installed leaves it."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        field = self.env["ir.model.fields"]._get("product.attribute", "ecom_1c_id").with_context(lang="ru_RU")
+        old = "Ид свойства 1С (атрибут товара без вариантов)"
+        self.env.cr.execute("UPDATE ir_model_fields SET help = help || %s WHERE id = %s",
+                            [Json({"ru_RU": old}), field.id])
+        self.env.invalidate_all()
+        upgrade_from(self.env, "ecom_crm_1c", get_manifest("ecom_crm_1c")["version"])
+        self.assertEqual(field.help, old)
+        upgrade_from(self.env, "ecom_crm_1c", "18.0.1.2.8")
+        self.assertIn("или атрибут характеристики", field.help)
+        self.assertNotEqual(field.help, old)

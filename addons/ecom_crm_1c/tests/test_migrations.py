@@ -5,6 +5,8 @@ import importlib.util
 
 from psycopg2.extras import Json
 
+from odoo.addons.ecom_crm.tests.common import upgrade_from
+from odoo.modules.module import get_manifest
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
@@ -163,13 +165,9 @@ class TestMigrations(ImporterCase):
                 idle.id: "2026-11-20 10:00:00"})
 
     def test_upgrade_to_1_2_9(self):
-        """From 18.0.1.2.8: the Russian help of an attribute's «1C id» as it was (``-u`` keeps it) becomes the
-        shipped one, and the attribute of characteristics without properties a Russian store's exchange named
+        """From 18.0.1.2.8: the attribute of characteristics without properties a Russian store's exchange named
         «Характеристика» in English too is «Characteristic» in English; a name the store gave it is kept."""
         self.env["res.lang"]._activate_lang("ru_RU")
-        field = self.env["ir.model.fields"]._get("product.attribute", "ecom_1c_id")
-        self.env.cr.execute("UPDATE ir_model_fields SET help = help || %s WHERE id = %s",
-                            [Json({"ru_RU": "Ид свойства 1С (атрибут товара без вариантов)"}), field.id])
         attribute = self.env["product.attribute"].with_context(active_test=False).search(
             [("ecom_1c_id", "=", "characteristic")]) or self.env["product.attribute"].create(
             {"name": "Characteristic", "ecom_1c_id": "characteristic", "create_variant": "dynamic"})
@@ -181,7 +179,6 @@ class TestMigrations(ImporterCase):
             self.env.invalidate_all()
             self.assertEqual((attribute.with_context(lang="en_US").name, attribute.with_context(lang="ru_RU").name),
                              (after, before))
-        self.assertIn("или атрибут характеристики", field.with_context(lang="ru_RU").help)
 
     def test_upgrade_to_1_2_11(self):
         """From 18.0.1.2.10: the attributes exchanges made of one characteristic spelled differently («Цвет»,
@@ -249,15 +246,16 @@ class TestMigrations(ImporterCase):
         self.assertEqual(upgrade.merge_spelled_twice(self.env.cr), (0, 2), "run again: nothing more")
 
     def test_upgrade_to_1_2_13(self):
-        """From 18.0.1.2.11: the Russian help of a 1C status's name as it was (``-u`` keeps it: the id read only
-        without a name) becomes the shipped one (the id taken first when the table maps it)."""
+        """From 18.0.1.2.12: the Russian help of a 1C status's name as it was (``-u`` keeps it: the id read only
+        without a name) becomes the shipped one (the id taken first when the table maps it), by the reload
+        every version change runs (``migrations/0.0.0``); ``-u`` of the version installed leaves it."""
         self.env["res.lang"]._activate_lang("ru_RU")
-        field = self.env["ir.model.fields"]._get("ecom.1c.status.map", "name")
-        self.env.cr.execute("UPDATE ir_model_fields SET help = help || %s WHERE id = %s", [Json({
-            "ru_RU": "Как 1С пишет его в «Статус заказа», например «Отгружен», или, без него, код статуса сайта"}),
-            field.id])
+        field = self.env["ir.model.fields"]._get("ecom.1c.status.map", "name").with_context(lang="ru_RU")
+        old = "Как 1С пишет его в «Статус заказа», например «Отгружен», или, без него, код статуса сайта"
+        self.env.cr.execute("UPDATE ir_model_fields SET help = help || %s WHERE id = %s",
+                            [Json({"ru_RU": old}), field.id])
         self.env.invalidate_all()
-        self.assertNotIn("берётся код", field.with_context(lang="ru_RU").help)
-        migration("18.0.1.2.13", "post-migrate").migrate(self.env.cr, "18.0.1.2.11")
-        self.env.invalidate_all()
-        self.assertIn("Когда 1С передаёт оба, берётся код", field.with_context(lang="ru_RU").help)
+        upgrade_from(self.env, "ecom_crm_1c", get_manifest("ecom_crm_1c")["version"])
+        self.assertEqual(field.help, old)
+        upgrade_from(self.env, "ecom_crm_1c", "18.0.1.2.12")
+        self.assertIn("Когда 1С передаёт оба, берётся код", field.help)

@@ -7,6 +7,7 @@ from lxml import etree
 
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -75,29 +76,32 @@ class TestSettingsPasswords(TransactionCase):
         self.env.company.sudo().ecom_1c_password_hash = False
         admin = new_test_user(self.env, login="pw_admin", groups="base.group_system,sales_team.group_sale_manager")
         Settings = self.env["res.config.settings"].with_user(admin)
-        names = {"ecom_1c_password": {}, "ecom_1c_password_state": {}, "ecom_1c_company_password": {},
-                 "ecom_1c_company_password_state": {}, "company_id": {}}
+        names = {"ecom_1c_password": {}, "ecom_1c_password_set": {}, "ecom_1c_company_password": {},
+                 "ecom_1c_company_password_set": {}, "company_id": {}}
 
-        def shown(lang):  # what the form shows: the client opens Settings with onchange() on a new record
-            return Settings.with_context(lang=lang).onchange({}, [], names)["value"]
+        def shown(lang, settings=Settings):
+            """What the form says under each password: the client opens Settings with onchange() on a new
+            record and shows the texts of the view whose ``invisible`` is false for those values."""
+            settings = settings.with_context(lang=lang)
+            values = settings.onchange({}, [], names)["value"]
+            arch = etree.fromstring(settings.get_views([(False, "form")])["views"]["form"]["arch"])
+            return tuple(" ".join(text.text.strip() for text in arch.xpath(f"//field[@name='{name}']/../div/div")
+                                  if not safe_eval(text.get("invisible"), values))
+                         for name in ("ecom_1c_password", "ecom_1c_company_password")), values
 
-        self.assertEqual((shown("ru_RU")["ecom_1c_password_state"], shown("ru_RU")["ecom_1c_company_password_state"]),
-                         ("Пароль не задан", "Пароль не задан"))
+        self.assertEqual(shown("ru_RU")[0], ("Пароль не задан", "Пароль не задан"))
         Settings.create({"ecom_1c_password": "s3cret-1C"}).execute()
-        values = shown("ru_RU")
-        self.assertEqual((values["ecom_1c_password_state"], values["ecom_1c_company_password_state"]),
-                         ("Пароль задан", "Пароль не задан"))
+        self.assertEqual(shown("ru_RU")[0], ("Пароль задан", "Пароль не задан"))
         Settings.create({"ecom_1c_company_password": "pw-company"}).execute()
-        values = shown("en_US")
-        self.assertEqual((values["ecom_1c_password_state"], values["ecom_1c_company_password_state"]),
-                         ("Password set", "Password set"))
+        texts, values = shown("en_US")
+        self.assertEqual(texts, ("Password set", "Password set"))
         self.assertFalse(values.get("ecom_1c_password") or values.get("ecom_1c_company_password"))
         # another company's settings: the shared password is set, that company's own is not
         other = self.env["res.company"].create({"name": "ООО «Вторая»"})
         admin.company_ids |= other
-        values = Settings.with_company(other).with_context(lang="ru_RU").onchange({}, [], names)["value"]
-        self.assertEqual((values["ecom_1c_password_state"], values["ecom_1c_company_password_state"]),
-                         ("Пароль задан", "Пароль не задан"))
+        texts, values = shown("ru_RU", Settings.with_company(other))
+        self.assertEqual(texts, ("Пароль задан", "Пароль не задан"))
+        self.assertEqual((values["ecom_1c_password_set"], values["ecom_1c_company_password_set"]), (True, False))
         hashes = (self.env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.password_hash"),
                   self.env.company.sudo().ecom_1c_password_hash)
         self.assertTrue(all(hashes))
@@ -109,6 +113,6 @@ class TestSettingsPasswords(TransactionCase):
         arch = etree.fromstring(Settings.get_views([(False, "form")])["views"]["form"]["arch"])
         for name in ("ecom_1c_password", "ecom_1c_company_password"):
             row = arch.xpath(f"//field[@name='{name}']/..")[0]
-            self.assertEqual(row.xpath(f"./field[@name='{name}_state']/@readonly"), ["1"], "beside its field")
+            self.assertEqual(len(row.xpath("./div/div[@invisible]")), 2, "beside its field")
             # under its field, not under the label: the row wraps it to a line of its own, from the label's side
-            self.assertIn("offset-lg-5", row.xpath(f"./field[@name='{name}_state']/@class")[0].split())
+            self.assertIn("offset-lg-5", row.xpath("./div[div]/@class")[0].split())

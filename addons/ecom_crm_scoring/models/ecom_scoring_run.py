@@ -38,6 +38,10 @@ CHUNK = 20_000  # customers written per transaction
 RETRIES = 3
 RETRY_WAIT = 0.5  # seconds before the first try again, doubled before each next
 MORE_CUSTOMERS = 0.2  # the models are learned again when the store has grown this much since
+# a run with at least this many customers to write and no row of its company in the table yet (a
+# large store's first run) inserts them without the row-by-row key checks (ecom.customer.score's
+# _ecom_keys_unchecked); a smaller one is not worth the DDL
+UNCHECKED_ROWS = 50_000
 
 
 class EcomScoringRun(models.Model):
@@ -196,6 +200,8 @@ class EcomScoringRun(models.Model):
         as_of = self.day.toordinal() + 1
         steps = {}
         try:
+            # the keys a run stopped midway left dropped (its inserts went unchecked) are added back
+            self.env["ecom.customer.score"]._ecom_restore_keys(auto_commit)
             step = time.perf_counter()
             history, partner_ids = self.env["ecom.scoring.history"]._read(company)
             outcomes = self.env["ecom.scoring.history"]._offer_outcomes(company, self.day)
@@ -295,8 +301,10 @@ class EcomScoringRun(models.Model):
         # the chunks are written two at a time, the second by a connection of its own
         # (:meth:`_second_writer`): PostgreSQL works on both cores; the rows and COPY text of the
         # next pair are built meanwhile (the waits on PostgreSQL release the GIL)
+        # a large store's first run: its rows are inserted without the keys' row-by-row checks
+        unchecked = not len(stored[0]) and len(todo) >= UNCHECKED_ROWS
         try:
-            with self._second_writer(auto_commit) as write_beside:
+            with Score._ecom_keys_unchecked(unchecked, auto_commit), self._second_writer(auto_commit) as write_beside:
                 step_size = 2 if write_beside else 1
                 pool = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_rows")
                 try:

@@ -21,10 +21,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.migration import load_script
 from odoo.sql_db import Cursor
 from odoo.tests import new_test_user, tagged
-from odoo.tools import SQL, format_date, mute_logger
+from odoo.tools import SQL, format_date, mute_logger, sql
 
 from ..hooks import post_init_hook
-from ..models import ecom_customer_suggestion, ecom_scoring_run
+from ..models import ecom_customer_score, ecom_customer_suggestion, ecom_scoring_run
 from ..models.ecom_customer_score import STORED, UPSERT_COLUMNS
 from ..scoring import crosssell, engine, schedule, synthetic
 from .common import ScoringCase
@@ -786,6 +786,147 @@ class TestScoringRun(ScoringCase):
             job_cr.execute("SELECT current_setting('transaction_isolation')")
             self.assertEqual(job_cr.fetchone()[0], "repeatable read", "the next transaction is Odoo's again")
         self.assertEqual(levels, ["read committed", "read committed"])
+
+    def _keys_state(self):
+        """``{constraint: validated}`` of the score table's keys the first run may drop."""
+        self.env.cr.execute("""SELECT conname, convalidated FROM pg_constraint
+                                WHERE conrelid = 'ecom_customer_score'::regclass AND contype = 'f'
+                                  AND conname = ANY(%s)""", [[key[0] for key in self.Score._ecom_keys()]])
+        return dict(self.env.cr.fetchall())
+
+    def _run_watching_keys(self, today, **patches):
+        """A full run as the scheduled job makes it (its commits mocked), and the keys the table
+        lacked at each of its writes."""
+        upsert = type(self.Score)._ecom_upsert
+        missing = []
+
+        def watched(model, company, rows, text=None, new=False, held=False):
+            missing.append(sorted(key[0] for key in model._ecom_missing_keys()))
+            return upsert(model, company, rows, text=text, new=new, held=held)
+
+        cr = self.env.cr
+        with patch.object(ecom_scoring_run, "CHUNK", 4), patch.object(ecom_scoring_run, "UNCHECKED_ROWS", 10), \
+                patch.object(type(self.Score), "_ecom_upsert", watched), \
+                patch.object(type(self.Run), "_read_committed", return_value=True), \
+                patch.object(cr, "commit"), patch.object(cr, "rollback"), \
+                patch.multiple(ecom_customer_score, KEY_RETRY_WAIT=0, **patches):
+            run = self.Run._score_customers(mode="full", today=today, auto_commit=True)
+        self.assertEqual(run.state, "done", run.error)
+        return missing
+
+    def test_a_large_first_run_inserts_without_the_keys_checks_and_adds_them_back(self):
+        """The first run of a store (no score of the company yet, enough customers) writes its rows
+        without the keys that check each row's customer, company and salesperson one at a time,
+        and adds them back after, checked over the whole table; later runs keep them."""
+        keys = sorted(key[0] for key in self.Score._ecom_keys())
+        self.assertEqual(keys, ["ecom_customer_score_company_id_fkey", "ecom_customer_score_partner_id_fkey",
+                                "ecom_customer_score_user_id_fkey"], "the ORM's own keys")
+        self.assertEqual(self._keys_state(), dict.fromkeys(keys, True))
+        missing = self._run_watching_keys(self.today)
+        self.assertEqual(missing, [keys] * 4, "four chunks of 15 customers, none checked row by row")
+        self.assertEqual(self._keys_state(), dict.fromkeys(keys, True), "added back and validated")
+        self.assertEqual(len(self.Score.search([])), 15)
+        self.assertEqual(self.score_of(self.lapsed_vip).user_id, self.seller)
+        # the next night updates the rows the table holds: the keys stay
+        self.env["sale.order"].search([("partner_id", "=", self.fresh.id)]).action_cancel()
+        missing = self._run_watching_keys(self.today + timedelta(days=1))
+        self.assertTrue(missing, "a changed row written")
+        self.assertEqual(missing, [[]] * len(missing), "checked as usual")
+        self.assertEqual(self._keys_state(), dict.fromkeys(keys, True))
+
+    def test_a_busy_customers_table_keeps_the_checks(self):
+        """A transaction of the store holding the customers' table longer than the wait: the first
+        run does not drop the keys (it would stop every reader of the customers meanwhile), it writes
+        its rows checked, as a small store's."""
+        keys = sorted(key[0] for key in self.Score._ecom_keys())
+        with self.registry.cursor() as other:
+            other.execute("LOCK TABLE res_partner IN ROW EXCLUSIVE MODE")  # a salesperson saving a customer
+            missing = self._run_watching_keys(self.today, KEY_LOCK_TIMEOUT="50ms")
+            other.rollback()
+        self.assertEqual(missing, [[]] * 4)
+        self.assertEqual(self._keys_state(), dict.fromkeys(keys, True))
+        self.assertEqual(len(self.Score.search([])), 15)
+
+    def _drop_keys_with_orphans(self):
+        """The table as a run killed between dropping and adding back the keys leaves it, after a
+        customer and a salesperson were deleted meanwhile: their rows are still there."""
+        cr = self.env.cr
+        self.Run._score_customers(mode="full", today=self.today)
+        cr.execute(SQL("ALTER TABLE ecom_customer_score %s", SQL(", ").join(
+            SQL("DROP CONSTRAINT %s", SQL.identifier(key[0])) for key in self.Score._ecom_keys())))
+        cr.execute("SELECT max(id) + 1000 FROM res_partner")
+        gone_partner = cr.fetchone()[0]
+        cr.execute("SELECT max(id) + 1000 FROM res_users")
+        gone_user = cr.fetchone()[0]
+        cr.execute("""INSERT INTO ecom_customer_score (partner_id, company_id, create_date, write_date)
+                      VALUES (%s, %s, now(), now())""", [gone_partner, self.env.company.id])
+        cr.execute("UPDATE ecom_customer_score SET user_id = %s WHERE partner_id = %s", [gone_user, self.fresh.id])
+        self.Score.invalidate_model()
+        return gone_partner
+
+    def test_keys_a_stopped_run_left_dropped_are_added_back_by_the_next_run(self):
+        """A run killed after dropping the keys: the next run adds them back before anything else,
+        doing first what they would have done to the rows of a customer (deleted) and a salesperson
+        (no salesperson) deleted meanwhile."""
+        keys = sorted(key[0] for key in self.Score._ecom_keys())
+        gone_partner = self._drop_keys_with_orphans()
+        self.assertEqual(self._keys_state(), {})
+        self.Run._score_customers(mode="full", today=self.today + timedelta(days=1))
+        self.assertEqual(self._keys_state(), dict.fromkeys(keys, True))
+        self.assertFalse(self.Score.search([("partner_id", "=", gone_partner)]))
+        self.assertEqual(self.score_of(self.fresh).user_id, self.other_seller, "the run wrote its salesperson again")
+        self.assertEqual(len(self.Score.search([])), 15)
+
+    def test_an_upgrade_clears_the_way_for_odoos_keys(self):
+        """Upgrading the addon while the keys are dropped: Odoo adds missing keys after the model's
+        init(), which fails on a row of a deleted customer; init() removes such rows first."""
+        gone_partner = self._drop_keys_with_orphans()
+        self.Score.init()
+        self.env.cr.execute("SELECT count(*) FROM ecom_customer_score WHERE partner_id = %s", [gone_partner])
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        self.env.cr.execute("SELECT user_id FROM ecom_customer_score WHERE partner_id = %s", [self.fresh.id])
+        self.assertEqual(self.env.cr.fetchone()[0], None, "the deleted salesperson's key set to none")
+        for _name, column, target, ondelete in self.Score._ecom_keys():  # as Odoo's registry adds them
+            sql.add_foreign_key(self.env.cr, "ecom_customer_score", column, target, "id", ondelete)
+        self.assertEqual(sorted(self._keys_state()), sorted(key[0] for key in self.Score._ecom_keys()))
+
+    def test_the_keys_ddl_waits_for_its_locks_a_bounded_time(self):
+        """The keys' statements wait for their tables' locks at most KEY_LOCK_TIMEOUT: a store's
+        transaction writing customers meanwhile makes them give up, nothing done, the job's
+        transaction still usable and its own lock timeout as it was."""
+        cr = self.env.cr
+        cr.execute("SHOW lock_timeout")
+        before = cr.fetchone()[0]
+        with self.registry.cursor() as other, patch.object(ecom_customer_score, "KEY_LOCK_TIMEOUT", "50ms"):
+            other.execute("LOCK TABLE res_partner IN ROW EXCLUSIVE MODE")  # a salesperson saving a customer
+            self.assertFalse(self.Score._ecom_locking(SQL("LOCK TABLE res_partner IN SHARE ROW EXCLUSIVE MODE")))
+            other.rollback()
+        cr.execute("SHOW lock_timeout")
+        self.assertEqual(cr.fetchone()[0], before)
+        self.assertTrue(self.Score._ecom_locking(SQL("LOCK TABLE res_partner IN SHARE ROW EXCLUSIVE MODE")))
+
+    def test_keys_busy_past_every_try_are_left_to_the_next_run(self):
+        """Adding the keys back needs the customers' table free of writers for an instant: busy past
+        every try (as _ecom_locking says, above), the keys are left to the next run (logged), the
+        rows untouched; a later try adds them."""
+        self._drop_keys_with_orphans()
+        tries = []
+
+        def busy(model, statement):
+            tries.append(statement)
+            return False
+
+        with patch.object(type(self.Score), "_ecom_locking", busy), \
+                patch.multiple(ecom_customer_score, KEY_RESTORE_TRIES=3, KEY_RETRY_WAIT=0), \
+                self.assertLogs(ecom_customer_score.__name__, "WARNING") as logs:
+            self.assertFalse(self.Score._ecom_restore_keys())
+        self.assertEqual(len(tries), 3)
+        self.assertIn("not added back", logs.output[0])
+        self.assertEqual(self._keys_state(), {})
+        self.assertEqual(len(self.Score.search([])), 16, "the rows as they were, the deleted customer's too")
+        self.assertTrue(self.Score._ecom_restore_keys())
+        self.assertEqual(len(self._keys_state()), 3)
+        self.assertEqual(len(self.Score.search([])), 15)
 
     def test_the_second_connection_commits_its_chunks_and_is_waited_for(self):
         """On connections of their own (as the scheduled job's): the second connection writes and

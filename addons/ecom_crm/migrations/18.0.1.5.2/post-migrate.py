@@ -1,10 +1,8 @@
 """18.0.1.5.2: one Russian word for the salesperson («Менеджер»), the owner's dashboard filter
-under a term of its own: the database's translations are replaced by the shipped ones (an upgrade
-keeps those it has). The activity type «Нет свободного продавца» is a record created once
+under a term of its own (the shipped translations replace the database's at every upgrade:
+``migrations/0.0.0``). The activity type «Нет свободного продавца» is a record created once
 (``noupdate``), whose names a translation load leaves alone: its Russian name and summary are
 renamed here while they are still the ones 18.0.1.5.1 shipped, a user's own names are kept."""
-
-from odoo.addons.ecom_crm.tools.i18n import reload_translations
 
 RENAMED = {  # field: (the Russian text 18.0.1.5.1 shipped, this version's)
     "name": ("Нет свободного продавца", "Нет свободного менеджера"),
@@ -15,7 +13,6 @@ RENAMED = {  # field: (the Russian text 18.0.1.5.1 shipped, this version's)
 def migrate(cr, version):
     if not version:
         return
-    reload_translations(cr, "ecom_crm")
     for field, (old, new) in RENAMED.items():
         cr.execute(f"""
             UPDATE mail_activity_type t SET "{field}" = jsonb_set(t."{field}", '{{ru_RU}}', to_jsonb(%s::text))

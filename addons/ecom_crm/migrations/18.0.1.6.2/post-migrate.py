@@ -1,7 +1,7 @@
 """18.0.1.6.2: the owner's reports say which of their amounts include VAT («Выручка с НДС», «База маржи
-без НДС», «Маржа без НДС»): the database's translations of the renamed labels are
-replaced by the shipped ones (an upgrade keeps those it has: the Russian pivot would still say
-«Выручка»). The dependency on sale_margin (the order lines' cost at the time of the sale) is
+без НДС», «Маржа без НДС»): the shipped translations of the renamed labels replace the
+database's at every upgrade (``migrations/0.0.0``: ``-u`` alone keeps those it has, the Russian
+pivot would still say «Выручка»). The dependency on sale_margin (the order lines' cost at the time of the sale) is
 installed by the upgrade itself; the reports' views are made again as their SQL changed.
 
 The supply contract's e-mail templates whose subject the store edited were left by 18.0.1.6.0: a
@@ -16,7 +16,6 @@ import json
 import re
 
 from odoo import SUPERUSER_ID, api
-from odoo.addons.ecom_crm.tools.i18n import reload_translations
 
 SPECIFICATION_TEMPLATES = ("mail_template_contract_sale_order", "mail_template_contract_crm_lead")
 TITLE = "{{ object._ecom_document_title('contract') }}"
@@ -49,5 +48,4 @@ def name_the_document_in_edited_subjects(cr):
 def migrate(cr, version):
     if not version:
         return
-    reload_translations(cr, "ecom_crm")
     name_the_document_in_edited_subjects(cr)

@@ -1,13 +1,12 @@
-"""18.0.1.2.9: the shipped translations replace those the database holds (an upgrade keeps those it
-has): the help of an attribute's «1C id» says a property's id may be on a characteristic's attribute
-now (one an exchange made by name, named by the property since), which the Russian of before did not.
+"""18.0.1.2.9: the help of an attribute's «1C id» says a property's id may be on a characteristic's
+attribute now (one an exchange made by name, named by the property since), which the Russian of before
+did not (the shipped translations replace the database's at every upgrade: ``migrations/0.0.0``).
 
 The attribute of characteristics without properties («characteristic»), made by the exchange of a
 store in another language than English, was named in that language in English too (its English name
 is set when it is made now): it gets its English name «Characteristic» where its English is still a
 translation of it as shipped (a name the store gave it is kept)."""
 
-from odoo.addons.ecom_crm.tools.i18n import reload_translations
 from odoo.tools.translate import code_translations
 
 CHARACTERISTIC = "characteristic"  # the attribute's 1C id (commerceml.characteristics.CHARACTERISTIC)
@@ -29,5 +28,4 @@ def name_the_characteristic_in_english(cr):
 def migrate(cr, version):
     if not version:
         return
-    reload_translations(cr, "ecom_crm_1c")
     name_the_characteristic_in_english(cr)
