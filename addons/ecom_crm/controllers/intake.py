@@ -65,7 +65,8 @@ class IntakeController(http.Controller):
         if body is None:
             return None, error(413, "payload_too_large", f"the body is limited to {MAX_BODY} bytes")
         try:
-            return json.loads(body.decode("utf-8")), None
+            # a UTF-8 byte order mark is UTF-8 still (.NET's UTF8 writer puts one): skipped, as RFC 8259 allows
+            return json.loads(body.decode("utf-8-sig")), None
         except (UnicodeDecodeError, ValueError):
             return None, error(400, "invalid_json", "the body is not UTF-8 JSON")
         except RecursionError:

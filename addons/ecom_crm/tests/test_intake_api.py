@@ -110,6 +110,13 @@ class TestIntakeApi(IntakeCase):
         self.assertEqual(self.env["crm.lead"].browse(answer["lead_id"]).source_id,
                          self.env.ref("ecom_crm.utm_source_website"))
 
+    def test_a_utf8_byte_order_mark_is_utf8_json(self):
+        """A client writing UTF-8 with a byte order mark (.NET's UTF8 writer does) was answered «the body is
+        not UTF-8 JSON»: it is, and the request is taken."""
+        response = self.post(None, raw=b"\xef\xbb\xbf" + '{"phone": "+79160007001", "name": "Иван"}'.encode())
+        self.assertEqual(response.status_code, 201, response.text)
+        self.assertEqual(self.env["crm.lead"].browse(response.json()["lead_id"]).contact_name, "Иван")
+
     def test_400_lists_bad_fields(self):
         response = self.post({"name": 12, "amount": "много", "email": "нет", "lines": [{"qty": 0}], "x": 1})
         self.assertEqual(response.status_code, 400)
@@ -118,6 +125,10 @@ class TestIntakeApi(IntakeCase):
         self.assertEqual(set(answer["fields"]), {"name", "amount", "email", "lines[0]", "x"})
         response = self.post(None, raw=b"{not json")
         self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_json"))
+        for label, body in (("windows-1251", '{"phone": "+79160007000", "name": "Иван"}'.encode("cp1251")),
+                            ("UTF-16", '{"phone": "+79160007000"}'.encode("utf-16"))):
+            response = self.post(None, raw=body)
+            self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_json"), label)
         response = self.post({"name": "Без контактов"})
         self.assertEqual(response.status_code, 400)
         self.assertIn("phone", response.json()["fields"])

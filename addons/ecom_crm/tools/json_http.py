@@ -39,29 +39,36 @@ def read_body(limit):
     At most ``limit + 1`` bytes are read, whatever the Content-Length says, or when there is none
     (a chunked upload): werkzeug's ``get_data`` would read it all into memory first. The bytes are
     kept as werkzeug keeps what ``get_data`` read, so that a request Odoo runs again after a
-    concurrency error reads the same body."""
+    concurrency error reads the same body; so are those of a body found longer than the limit, so
+    that a run with more room (a larger ``limit``: what an upload may still hold, freed since) reads
+    on from them rather than take the body for over its first limit."""
     httprequest = request.httprequest
     length = httprequest.content_length
     if getattr(request, "ecom_body_broken", False):
         raise BrokenBody("read before")
-    if getattr(request, "ecom_body_over", False) or (length is not None and length > limit):
+    if length is not None and length > limit:
         request.ecom_body_over = True
         return None
     wrapped = httprequest._HTTPRequest__wrapped  # odoo.http.HTTPRequest's werkzeug request: its stream
     body = getattr(wrapped, "_cached_data", None)
     if body is None:
-        try:
-            body = wrapped.stream.read(limit + 1)
-        except (OSError, ValueError, ClientDisconnected) as exc:
-            # werkzeug's chunked reader on a bad chunk size or a cut body; its length-limited stream on a body
-            # that ends before its Content-Length
-            request.ecom_body_broken = True
-            raise BrokenBody(str(exc)) from None
+        body = getattr(request, "ecom_body_begun", b"")  # read before, over a smaller limit
+        if len(body) <= limit:
+            try:
+                body += wrapped.stream.read(limit + 1 - len(body))
+            except (OSError, ValueError, ClientDisconnected) as exc:
+                # werkzeug's chunked reader on a bad chunk size or a cut body; its length-limited stream on a
+                # body that ends before its Content-Length
+                request.ecom_body_broken = True
+                raise BrokenBody(str(exc)) from None
         if len(body) <= limit:
             wrapped._cached_data = body  # also what werkzeug's form parser reads, when it parses
+        else:
+            request.ecom_body_begun = body
     if len(body) > limit:
         request.ecom_body_over = True
         return None
+    request.ecom_body_over = False
     return body
 
 

@@ -187,10 +187,21 @@ def order_values(document, numbered_by_1c):
             "ecom_1c_status": document["status"] or False}
 
 
+def status_key(document, table):
+    """The status of 1C's document as the status table ``table`` (``{status, lower case: …}``, all its
+    rows) knows it, lower case: its id («Статуса заказа ИД», the site's status code 1C's rules chose)
+    when the table maps it, else its name («Статус заказа»), else its id, else ''. Both sent, the id
+    is the precise one: a name is the configuration's own, and may be written in another language."""
+    status_id = (document.get("status_id") or "").strip().lower()
+    if status_id and status_id in table:
+        return status_id
+    return (document["status"] or "").strip().lower()
+
+
 def order_action(document, actions):
     """What becomes of the order: ``cancel`` (cancelled, deleted, or a status mapped so), ``lock`` or
     ``none``, ``actions`` being the status table ``{status, lower case: action}``."""
-    action = actions.get(document["status"].lower(), "none")
+    action = actions.get(status_key(document, actions), "none")
     return "cancel" if document["cancelled"] or document["deleted"] else action
 
 
@@ -198,11 +209,13 @@ def order_action(document, actions):
 FLAG_STATUSES = (("shipped", ("confirmed", "paid")), ("paid", ("confirmed",)))
 
 
-def order_store_status(document, statuses, current):
+def order_store_status(document, statuses, current, known=None):
     """The store status 1C's document moves the order to, or None: the status table's
     (``{status, lower case: store status}``) first, else its «shipped»/«paid» marks, which only
-    move an order forward (a delivered or refused order stays so)."""
-    mapped = statuses.get((document["status"] or "").lower())
+    move an order forward (a delivered or refused order stays so). ``known``: all the statuses of
+    the table (those mapped to no store status too), which tell whether its id is mapped
+    (:func:`status_key`); ``statuses`` by default."""
+    mapped = statuses.get(status_key(document, statuses if known is None else known))
     if mapped:
         return mapped if mapped != current else None
     if document["cancelled"] or document["deleted"]:

@@ -381,6 +381,7 @@ def read_documents(source):
 
     for _event, _path, element in _events(source, tags, free):
         requisites = _requisites(element)
+        status_id = next((requisites[name].strip() for name in STATUS_CODE_REQUISITES if requisites.get(name)), "")
         yield "document", {
             "id": text(element, "Ид"), "number": text(element, "Номер"), "date": text(element, "Дата"),
             "operation": text(element, "ХозОперация"), "amount": number(text(element, "Сумма")),
@@ -396,8 +397,9 @@ def read_documents(source):
             or bool(requisites.get("Номер отгрузки по 1С", "").strip())
             or dated(requisites.get("Дата отгрузки по 1С")),
             "cancelled": flag(requisites.get("Отменен")),
-            "status": requisites.get("Статус заказа", "").strip()
-            or next((requisites[name].strip() for name in STATUS_CODE_REQUISITES if requisites.get(name)), ""),
+            # the status's name, else its id; and its id alone (:func:`.mapper.status_key`: the id wins when mapped)
+            "status": requisites.get("Статус заказа", "").strip() or status_id,
+            "status_id": status_id,
             "time": text(element, "Время"), "currency": text(element, "Валюта"),
             "comment": text(element, "Комментарий"),
             "customer": _contractor(child(child(element, "Контрагенты"), "Контрагент")),

@@ -423,16 +423,30 @@ class ExchangeController(http.Controller):
             if body is not None and len(body) > min(file_room, exchange_room):
                 body = None
         if body is None:
-            if length is not None:  # 1C is sending a request it may send: read, so that it hears the answer
-                discard_body(length)
-            if file_room < request_limit and file_room <= exchange_room:
-                return self._fail(session.exchange_id, relative, env._(
-                    "the file would be over the largest file, %s bytes (Settings)", file_limit))
-            if exchange_room < request_limit:
-                return self._fail(session.exchange_id, relative, env._(
-                    "the exchange's files would be over the largest exchange, %s bytes (Settings)", exchange_limit))
-            return self._fail(session.exchange_id, relative, too_big % {"size": f"> {request_limit}",
-                                                                       "limit": request_limit})
+            run_again = False
+            try:
+                if file_room < request_limit and file_room <= exchange_room:
+                    response = self._fail(session.exchange_id, relative, env._(
+                        "the file would be over the largest file, %s bytes (Settings)", file_limit))
+                elif exchange_room < request_limit:
+                    response = self._fail(session.exchange_id, relative, env._(
+                        "the exchange's files would be over the largest exchange, %s bytes (Settings)",
+                        exchange_limit))
+                else:
+                    response = self._fail(session.exchange_id, relative, too_big % {"size": f"> {request_limit}",
+                                                                                   "limit": request_limit})
+                # the refusal's writes fail to serialise here, not at the commit once the body is drained: Odoo
+                # runs the request again, and that run reads the body (there may be room by then: :func:`read_body`)
+                env.flush_all()
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                run_again = self._may_run_again()
+                raise
+            finally:
+                # 1C is sending a request it may send: read, so that it hears the answer (its last run's «failure»
+                # too, or the answer of an error), not a connection reset; not when the body is read by a run again
+                if length is not None and not run_again:
+                    discard_body(length)
+            return response
         if length is not None and len(body) != length:
             return self._cut_short(env, session, relative, f"{len(body)} of {length} bytes")
         part = part_digest(relative, body)
@@ -906,6 +920,8 @@ class ExchangeController(http.Controller):
         exchange in progress (which may name the characteristics it would archive), and past twice a step
         1C hears «failure»; with no such list (most exchanges) it archives nothing and waits for none:
         another exchange's slow step made 1C hear «failure» at the end of an exchange that was fine."""
+        if session.cut_file:  # nothing is committed nor closed: 1C sends the file again, and ends again
+            return self._unfinished(env, session, env._("the exchange is not over"))
         if type_ == "catalog" and session.exchange_id and session.exchange_id._offers_lists(session)[1]:
             try:
                 self._wait_for_imports(env)  # no import step of another exchange runs meanwhile
@@ -924,6 +940,17 @@ class ExchangeController(http.Controller):
         return answer("success")
 
     _mode_complete = _mode_success
+
+    def _unfinished(self, env, session, outcome):
+        """1C ends its exchange (``success``, ``complete``, ``deactivate``) while a file of it came cut short and
+        was not stored since (:attr:`ecom.1c.session.cut_file`): 1C hears «failure» and why, ``outcome`` (what
+        was not done) with it, and the exchange log says so. The exchange is not marked failed, as at the cut
+        (:meth:`_cut_short`): 1C sending the file again and ending again finishes it."""
+        reason = env._("%(file)s: its upload was cut short and the file was not sent again since: %(outcome)s, "
+                       "send the file again", file=session.cut_file, outcome=outcome)
+        if session.exchange_id:
+            session.exchange_id._log(reason)
+        return failure(reason)
 
     def _mode_deactivate(self, env, session, type_, _filename):
         """1C's ``type=catalog&mode=deactivate&timestamp=<its checkauth's timestamp>`` after the last file of a
@@ -962,6 +989,8 @@ class ExchangeController(http.Controller):
         if exchange.state == "failed":  # the session's exchange; the others since then are checked below
             return self._fail(exchange, None, env._("the exchange «%s» failed: nothing archived",
                                                     exchange.display_name))
+        if session.cut_file:
+            return self._unfinished(env, session, env._("nothing archived"))
         if exchange:
             unimported = self._unimported_full_catalogs(session, exchange)
             if unimported:

@@ -1,5 +1,8 @@
+from markupsafe import escape
+
 from odoo import _, api, fields, models
 from odoo.fields import Command
+from odoo.tools import float_compare
 
 from ..commerceml import read_documents
 from ..commerceml.mapper import (
@@ -14,6 +17,7 @@ from ..commerceml.mapper import (
     order_line_values,
     order_store_status,
     order_values,
+    status_key,
 )
 from ..tools.binder import bound
 
@@ -52,22 +56,31 @@ class Ecom1cImportDocuments(models.AbstractModel):
                 elif two_way and document["lines"] and order.state in ("draft", "sent", "sale") and not order.locked:
                     if self._apply_1c_lines(order, document, counts):
                         counts["updated"] += 1
+                # 1C taking back the paid mark it sent (its payment undone: refunded): its word on the order's
+                # payment, what the mark or the store status «Paid» it moved the order to said before no longer holds
+                paid_undone = order.ecom_1c_paid and not document["paid"]
                 vals = order_values(document, numbered_by_1c=bool(order.ecom_1c_id))
                 changed = {k: v for k, v in vals.items() if order[k] != v}
                 if changed:
                     order.write(changed)
                 # the store status first: an order 1C says was refused at delivery stays so when cancelled
-                status = order_store_status(document, statuses, order.ecom_status)
+                status = order_store_status(document, statuses, order.ecom_status, known=actions)
                 if status and (order.state == "sale" or status in ("returned", "cancelled")):
-                    reason = reasons.get((document["status"] or "").lower()) or late_refusal
+                    reason = reasons.get(status_key(document, actions)) or late_refusal
                     order._ecom_set_status(status, reason=reason if status == "returned" else None)
                     changed = True
                 action = order_action(document, actions)
                 if action == "cancel" and order.state != "cancel":
-                    kept = self._not_cancelled_why(order)
+                    kept, paid = self._not_cancelled_why(order, paid_undone)
                     if not kept:
                         order._action_cancel()
+                        self._refund_activities(order).action_done()  # 1C took its paid mark back: seen to
                         changed = True
+                    elif changed and paid:  # money came in: the salesperson sees to its refund
+                        message = self._paid_cancelled_message(order, kept)
+                        counts["warnings"].append(message)
+                        order.message_post(body=message)
+                        self._refund_due_activity(order, paid_undone)
                     elif changed:  # said once, when 1C's mark or status is new, not at each exchange
                         message = _("Order %(number)s is cancelled or marked for deletion in 1C, but it was "
                                     "not cancelled here: %(reason)s. Check it and cancel it by hand if it should "
@@ -82,22 +95,93 @@ class Ecom1cImportDocuments(models.AbstractModel):
         self._apply_in_steps((values for _kind, values in read_documents(source)), counts, apply, deadline)
         return self._finish(exchange, counts)
 
-    def _not_cancelled_why(self, order):
-        """Why an order 1C cancels or marks for deletion is not cancelled here ('' when it may be): it
-        was shipped, delivered, locked as fulfilled or invoiced (a deletion mark on a document 1C
-        already handed over is 1C's housekeeping, and cancelling would drop the shipment from the
-        store's figures and tell the customer the order is cancelled). A parcel refused at delivery
-        is cancelled all the same."""
+    def _not_cancelled_why(self, order, paid_undone=False):
+        """``(why, paid)``: why an order 1C cancels or marks for deletion is not cancelled here ('' when it
+        may be), and whether because it is paid. It was shipped, delivered, locked as fulfilled or invoiced
+        (a deletion mark on a document 1C already handed over is 1C's housekeeping, and cancelling would
+        drop the shipment from the store's figures and tell the customer the order is cancelled); or it is
+        paid (:meth:`_paid_why`; ``paid_undone``: 1C took its paid mark back in this document): cancelled,
+        it would hold the customer's money with nobody told. A parcel refused at delivery is cancelled all
+        the same."""
+        labels = dict(order._fields["ecom_status"]._description_selection(self.env))
         if order.ecom_status in ("shipped", "delivered"):
-            labels = dict(order._fields["ecom_status"]._description_selection(self.env))
-            return _("its store status is «%s»", labels[order.ecom_status])
+            return self.env._("its store status is «%s»", labels[order.ecom_status]), False
         if order.ecom_status == "returned":
-            return ""
+            return "", False
         if order.locked:
-            return _("it is locked (fulfilled)")
+            return self.env._("it is locked (fulfilled)"), False
+        paid = self._paid_why(order, paid_undone)
+        if paid:
+            return paid, True
         if order.invoice_ids.filtered(lambda move: move.state == "posted"):
-            return _("it has a posted invoice")
+            return self.env._("it has a posted invoice"), False
+        return "", False
+
+    def _paid_why(self, order, paid_undone=False):
+        """How the order is known to be paid, '' when it is not: its store status is «Paid» (set by hand,
+        by the site, or by 1C's paid mark of an earlier exchange), 1C says so (its paid mark, in the very
+        document that cancels it too), an online payment of it is done or authorized (held on the customer's
+        card: voided rather than refunded) and not refunded whole, or an invoice of it is paid (in part).
+
+        1C's paid mark (1C:УТ 11's «Дата оплаты по 1С», the site's «Оплачен») stays on an order refunded in
+        1C: the refund is a document of its own, the payment stays posted. So a paid order 1C cancels may
+        have been refunded already: the message and the to-do ask to see to it, not to refund blindly.
+        1C taking its mark back (``paid_undone``: the mark was on, this document has it off) is 1C's word
+        that the payment is undone: neither the mark nor the store status «Paid» (which the mark, or a status
+        of 1C, may have set) count then; Odoo's own records of money (online payments, invoices) still do."""
+        if order.ecom_status == "paid" and not paid_undone:
+            return self.env._("its store status is «%s»", dict(order._fields["ecom_status"]._description_selection(
+                self.env))["paid"])
+        if order.ecom_1c_paid:
+            return self.env._("1C says it is paid")
+        if any(self._holds_money(tx) for tx in order.transaction_ids):
+            return self.env._("an online payment of it was received or authorized, and not refunded")
+        if order.invoice_ids.filtered(lambda move: move.state == "posted"
+                                      and move.payment_state in ("paid", "in_payment", "partial")):
+            return self.env._("its invoice is paid")
         return ""
+
+    @staticmethod
+    def _holds_money(tx):
+        """Whether the online payment ``tx`` holds the customer's money: done or authorized, less its refunds
+        done (their amounts negative: :meth:`payment.transaction._create_child_transaction`)."""
+        if tx.state not in ("done", "authorized"):
+            return False
+        refunds = tx.child_transaction_ids.filtered(lambda child: child.operation == "refund" and child.state == "done")
+        return float_compare(tx.amount + sum(refunds.mapped("amount")), 0,
+                             precision_rounding=tx.currency_id.rounding) > 0
+
+    def _paid_cancelled_message(self, order, reason):
+        """What the log, the chatter and the to-do say of a paid order 1C cancels, kept (in this env's language)."""
+        return self.env._(
+            "Order %(number)s is cancelled or marked for deletion in 1C, but it was not cancelled here: "
+            "%(reason)s. See that the customer gets the money back (it may have been refunded in 1C or by the "
+            "payment provider already; else refund it), then cancel the order here by hand",
+            number=order.name, reason=reason)
+
+    def _refund_due_activity(self, order, paid_undone=False):
+        """A to-do for the order's salesperson (else, or when they left: archived, its sales team's leader), in
+        their language: 1C cancelled a paid order, see to its refund and cancel it. None when the order has
+        neither (the log and the chatter say it all the same), nor a second while theirs is open (1C's document
+        changing again)."""
+        user = (order.user_id | order.team_id.user_id).filtered("active")[:1]
+        if not user or self._refund_activities(order).filtered(lambda activity: activity.user_id == user):
+            return
+        mine = self.with_context(lang=user.lang or self.env.lang)
+        summary = mine._refund_summary()
+        reason, _paid = mine._not_cancelled_why(order.with_env(mine.env), paid_undone)
+        order.activity_schedule("mail.mail_activity_data_todo", user_id=user.id, summary=summary,
+                                note=escape(mine._paid_cancelled_message(order, reason)))
+
+    def _refund_summary(self):
+        return self.env._("Cancelled in 1C but paid: refund, then cancel")
+
+    def _refund_activities(self, order):
+        """The open to-dos of :meth:`_refund_due_activity` of ``order``: by their summary, in their user's language."""
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        return order.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == todo
+            and activity.summary == self.with_context(lang=activity.user_id.lang or self.env.lang)._refund_summary())
 
     def _match_orders(self, documents):
         """Orders named by documents: our own Ид («odoo-order-<id>»), else the order number."""

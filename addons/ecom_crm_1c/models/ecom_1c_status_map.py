@@ -11,8 +11,9 @@ class Ecom1cStatusMap(models.Model):
 
     name = fields.Char(
         "1C status", required=True,
-        help="As 1C writes it in «Статус заказа», e.g. «Отгружен», or, without it, the site's status code "
-             "1C:УТ 11 sends in «Статуса заказа ИД», e.g. «P».")
+        help="As 1C writes it in «Статус заказа», e.g. «Отгружен», or the site's status code 1C sends in "
+             "«Статуса заказа ИД», e.g. «P». When 1C sends both, the code is taken if it is in this table, "
+             "else the name.")
     action = fields.Selection(
         [("none", "Only record it"), ("lock", "Lock the order (fulfilled)"), ("cancel", "Cancel the order")],
         default="none", required=True)

@@ -119,14 +119,76 @@ class TestRealDocumentsImport(ImporterCase):
         self.importer._import_documents(path(*UT11))
         self.assertTrue(shipped.locked and paid.locked)
 
+    def test_the_status_id_wins_over_its_name(self):
+        """1C's file giving the status's name («Статус заказа», here «[P] Оплачен», a name of the
+        configuration's own) beside its id («Статуса заказа ИД» «P»): the status table maps both, the id
+        is taken (it was the name); the name mapped alone, it is taken."""
+        named = read(*UT11).replace(
+            "<Наименование>Статуса заказа ИД</Наименование>".encode(),
+            "<Наименование>Статус заказа</Наименование><Значение>[P] Оплачен</Значение></ЗначениеРеквизита>"
+            "<ЗначениеРеквизита><Наименование>Статуса заказа ИД</Наименование>".encode())
+        first, _second = [v for _kind, v in read_documents(io.BytesIO(named))]
+        self.assertEqual((first["status"], first["status_id"]), ("[P] Оплачен", "P"))
+        self.env["ecom.1c.status.map"].create([{"name": "P", "action": "lock"},
+                                               {"name": "[P] Оплачен", "action": "cancel"}])
+        locked, also = self.site_orders("142", "235")
+        self.importer._import_documents(io.BytesIO(named))
+        self.assertEqual([(o.state, o.locked, o.ecom_1c_status) for o in (locked, also)],
+                         [("sale", True, "[P] Оплачен")] * 2, "the id's «lock», not the name's «cancel»")
+        self.env["ecom.1c.status.map"].search([("name", "=", "P")]).unlink()
+        self.env["ecom.1c.status.map"].search([("name", "=", "[P] Оплачен")]).write(
+            {"action": "none", "ecom_status": "delivered"})
+        renumbered = named.replace("<Номер>142<".encode(), "<Номер>9142<".encode())
+        (fresh,) = self.site_orders("9142")
+        self.importer._import_documents(io.BytesIO(renumbered))
+        self.assertEqual(fresh.ecom_status, "delivered", "the id not mapped: the name's store status")
+
     def test_ut11_deleted_order_is_cancelled(self):
-        """An order 1C:УТ 11 marked for deletion (the document's «ПометкаУдаления») is cancelled."""
+        """An order 1C:УТ 11 marked for deletion (the document's «ПометкаУдаления») is cancelled; its
+        payment undone in 1C (an empty «Дата оплаты по 1С», as 1C writes none: «T»)."""
         deleted, kept = self.site_orders("142", "235")
         marked = read(*UT11).replace("<ПометкаУдаления>false</ПометкаУдаления>".encode(),
                                      "<ПометкаУдаления>true</ПометкаУдаления>".encode(), 1)
+        marked = marked.replace("<Значение>2015-06-29T15:39:10</Значение>".encode(), "<Значение>T</Значение>".encode())
         self.importer._import_documents(io.BytesIO(marked))
         self.assertEqual((deleted.state, deleted.ecom_1c_deleted), ("cancel", True))
         self.assertEqual((kept.state, kept.ecom_1c_deleted), ("sale", False))
+
+    def test_ut11_deleted_order_paid_is_kept_a_refund_due(self):
+        """1C:УТ 11 marks for deletion an order it has a payment of («Дата оплаты по 1С», the real file as it
+        is): cancelled here, it would hold the customer's money with nobody told. It is kept (its mark
+        recorded); the log (in the store's language) and the order's chatter say to see to the refund (1C keeps
+        the payment's date after a refund: it may be done already) and to cancel the order by hand; its
+        salesperson gets a to-do in their own language; once (the same file again says nothing more). 1C
+        taking its payment back (an empty «Дата оплаты по 1С») lets the cancellation through, the to-do done."""
+        salesperson = self.env["res.users"].create({"name": "Продавец", "login": "seller-1c-refund", "lang": "ru_RU"})
+        paid, kept = self.site_orders("142", "235")
+        paid.user_id = salesperson
+        marked = read(*UT11).replace("<ПометкаУдаления>false</ПометкаУдаления>".encode(),
+                                     "<ПометкаУдаления>true</ПометкаУдаления>".encode(), 1)
+        importer = self.importer.with_context(lang="en_US")
+        counts = importer._import_documents(io.BytesIO(marked))
+        self.assertEqual((paid.state, paid.ecom_1c_deleted, paid.ecom_1c_paid), ("sale", True, True))
+        self.assertEqual(counts["warnings"], [
+            "Order 142 is cancelled or marked for deletion in 1C, but it was not cancelled here: 1C says it is "
+            "paid. See that the customer gets the money back (it may have been refunded in 1C or by the payment "
+            "provider already; else refund it), then cancel the order here by hand"])
+        self.assertEqual(len(paid.message_ids.filtered(lambda m: counts["warnings"][0] in (m.body or ""))), 1)
+        activity = paid.activity_ids
+        self.assertEqual((len(activity), activity.user_id, activity.activity_type_id),
+                         (1, salesperson, self.env.ref("mail.mail_activity_data_todo")))
+        self.assertEqual(activity.summary, "Отменён в 1С, но оплачен: вернуть деньги, затем отменить",
+                         "in the salesperson's language")
+        self.assertIn("Заказ 142 отменён или помечен на удаление в 1С, но здесь не отменён: 1С сообщает, что он "
+                      "оплачен", str(activity.note))
+        self.assertEqual(importer._import_documents(io.BytesIO(marked))["warnings"], [], "said once")
+        self.assertEqual(len(paid.activity_ids), 1)
+        self.assertEqual(kept.state, "sale")
+        refunded = marked.replace("<Значение>2015-06-29T15:39:10</Значение>".encode(),
+                                  "<Значение>T</Значение>".encode())
+        self.assertEqual(importer._import_documents(io.BytesIO(refunded))["warnings"], [])
+        self.assertEqual((paid.state, paid.ecom_1c_paid), ("cancel", False), "1C took its payment back")
+        self.assertFalse(paid.activity_ids, "the to-do done")
 
     def test_ut11_deleted_order_already_delivered_is_kept(self):
         """1C marks for deletion orders it already handed over (its housekeeping): one delivered, one

@@ -202,6 +202,54 @@ class TestHostileInput(ProtocolCase):
                          [exchange.messages for exchange in exchanges])
         self.assertFalse(session.cut_file, "a new exchange begins with none")
 
+    def test_the_end_of_an_exchange_with_a_file_cut_short_is_refused(self):
+        """1C's offers list cut short in its first request, then 1C ends its exchange anyway (deactivate, then
+        success: 1C of 3.1 does so after a failure it does not stop for): each answered «failure» naming the
+        file, nothing archived nor closed as done (they answered «success», the exchange done without its
+        offers). The file sent whole, then the same end: «success», the exchange done."""
+        catalog, offers = read("handmade", "characteristics-import.xml"), read(
+            "handmade", "characteristics-different-sets-offers.xml")
+        lines = self.call("checkauth", auth=("exchange", "s3cret-1C"))
+        cookie, stamp = (lines[1], lines[2]), lines[4].split("=", 1)[1]
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        self.call("init", cookie=cookie)
+        self.assertEqual(self.call("file", data=catalog, cookie=cookie, filename="import.xml"), ["success"])
+        self.assertEqual(self.import_until_done(cookie, "import.xml")[0][-1], "success")
+        with self.assertLogs("odoo.addons.ecom_crm_1c.controllers.exchange", "WARNING"):
+            raw_post(self.base_url(), "/1c_exchange?type=catalog&mode=file&filename=offers.xml", {
+                "Cookie": f"{cookie[0]}={cookie[1]}", "Content-Length": "1000", "Connection": "close"},
+                b"<?xml version='1.0'?>", read_all=True, cut=True)
+        for mode in ("deactivate", "success", "complete"):
+            lines = self.call(mode, cookie=cookie, extra=f"&timestamp={stamp}")
+            self.assertEqual((len(lines), lines[0]), (2, "failure"), (mode, lines))
+            self.assertIn("offers.xml", lines[1])
+        self.env.invalidate_all()
+        exchange = session.exchange_id
+        self.assertEqual(exchange.state, "running", "neither done nor failed: 1C may send the file again")
+        self.assertIn("offers.xml", exchange.messages)
+        self.assertEqual(self.call("file", data=offers, cookie=cookie, filename="offers.xml"), ["success"])
+        self.assertEqual(self.import_until_done(cookie, "offers.xml")[0][-1], "success")
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}")[0], "success")
+        self.assertEqual(self.call("success", cookie=cookie), ["success"])
+        self.env.invalidate_all()
+        self.assertEqual(exchange.state, "done")
+        # 1C gives up on a file cut short and begins anew (init; a checkauth opens a session of its own): the
+        # new exchange is not held by it, its end «success»; the one given up is closed as interrupted
+        self.call("init", cookie=cookie)
+        with self.assertLogs("odoo.addons.ecom_crm_1c.controllers.exchange", "WARNING"):
+            raw_post(self.base_url(), "/1c_exchange?type=catalog&mode=file&filename=offers.xml", {
+                "Cookie": f"{cookie[0]}={cookie[1]}", "Content-Length": "1000", "Connection": "close"},
+                b"<?xml version='1.0'?>", read_all=True, cut=True)
+        self.assertEqual(self.call("success", cookie=cookie)[0], "failure")
+        self.env.invalidate_all()
+        given_up = session.exchange_id
+        self.call("init", cookie=cookie)
+        self.assertEqual(self.call("file", data=catalog, cookie=cookie, filename="import.xml"), ["success"])
+        self.assertEqual(self.import_until_done(cookie, "import.xml")[0][-1], "success")
+        self.assertEqual(self.call("success", cookie=cookie), ["success"])
+        self.env.invalidate_all()
+        self.assertEqual((given_up.state, session.exchange_id.state), ("interrupted", "done"))
+
     def test_a_wrong_session_is_refused(self):
         for cookie, extra in ((("ecom_1c_session", "forged"), ""), (("other", "x"), "&sessid=forged")):
             lines = self.call("file", data=document("hostile-0"), cookie=cookie, filename="orders.xml", extra=extra)

@@ -24,6 +24,7 @@ from ..commerceml.mapper import (
     order_line_values,
     order_store_status,
     order_values,
+    status_key,
     template_values,
     unit_keys,
     unit_price,
@@ -46,7 +47,7 @@ def document(**values):
     """A 1C document as :func:`read_documents` gives it."""
     return {"id": "d1", "number": "ИМ-1", "number_1c": "", "date_1c": "", "operation": "Заказ товара",
             "posted": True, "deleted": False, "paid": False, "shipped": False, "cancelled": False,
-            "status": "", "lines": [], **values}
+            "status": "", "status_id": "", "lines": [], **values}
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -129,6 +130,23 @@ class TestMapper(BaseCase):
         self.assertEqual(order_action(document(status="Отгружен", deleted=True), actions), "cancel")
         self.assertEqual(order_action(document(cancelled=True), actions), "cancel")
         self.assertTrue(is_order(document(lines=[{}])))
+
+    def test_the_status_id_wins_over_its_name_when_mapped(self):
+        """1C sends its status's name («Статус заказа») and id («Статуса заказа ИД») both: the id, precise,
+        is taken when the status table maps it; else the name; a document of the id alone, the id."""
+        actions = {"p": "lock", "[p] оплачен": "cancel", "отгружен": "lock"}
+        both = document(status="[P] Оплачен", status_id="P")
+        self.assertEqual(status_key(both, actions), "p")
+        self.assertEqual(order_action(both, actions), "lock", "the id's action, not the name's")
+        self.assertEqual(order_action(document(status="Отгружен", status_id="X"), actions), "lock",
+                         "an id the table does not map: the name")
+        self.assertEqual(order_action(document(status="P", status_id="P"), actions), "lock", "the id alone")
+        self.assertEqual(order_action(document(status="Новый", status_id="N"), actions), "none")
+        statuses = {"[p] оплачен": "delivered"}
+        self.assertIsNone(order_store_status(both, statuses, "confirmed", known=actions),
+                          "the id is mapped (to no store status): the name's store status is not taken")
+        self.assertEqual(order_store_status(both, statuses, "confirmed"), "delivered",
+                         "the id unknown to the table given: the name")
 
     def test_store_status_of_a_document(self):
         statuses = {"доставлен": "delivered", "возврат": "returned"}

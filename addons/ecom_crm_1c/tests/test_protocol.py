@@ -1,15 +1,20 @@
 """1C's side of the exchange over HTTP, as 1C drives it."""
 
+import io
 import os
 import shutil
+from types import SimpleNamespace
 from unittest.mock import patch
 
 import psycopg2.errorcodes
 import psycopg2.errors
 
-from odoo import fields, sql_db
+from odoo import api, fields, sql_db
 from odoo.addons.ecom_crm.tests.common import raw_post
+from odoo.addons.ecom_crm.tools import json_http
 from odoo.exceptions import MissingError
+from odoo.http import request
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tests import tagged
 
 from ..commerceml import files_under
@@ -316,6 +321,113 @@ class TestUploads(ProtocolCase):
         """The largest exchange left 1 MB: a request of 5 MB is refused past it, not read whole first."""
         self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.exchange_limit_mb", "1")
         self.assertNotIn("file_limit", self.chunked_upload_answer())
+
+    def test_a_request_over_the_room_is_stored_when_run_again_with_room(self):
+        """A request of a file over what the exchange may still hold, its refusal undone by a failure to
+        serialise (another request wrote the exchange meanwhile): Odoo runs it again, and by then there is
+        room (the largest exchange raised in Settings, a file's older copy gone). It was refused all the
+        same, its first run's «over» kept; it is stored, whole. The failure comes as the refusal is written,
+        or as its writes are flushed (where PostgreSQL meets the other request's): before the body is
+        drained, which left the run again an empty body, taken for cut short."""
+        mib = 1024 * 1024
+        first, second = b"a" * (mib - 100_000), b"b" * 300_000
+        original_fail, original_flush = ExchangeController._fail, api.Environment.flush_all
+        for where in ("refusal", "flush"):
+            cookie = self.login()
+            self.call("init", cookie=cookie)
+            self.assertEqual(self.call("file", data=first, cookie=cookie, filename="first.xml"), ["success"])
+            runs, refused = [], []
+
+            def exchange_limit(controller, env, runs=runs):  # 1 MiB on the first run, 2 MiB on the next
+                runs.append(request.httprequest.environ["ecom_1c.tries"])
+                return mib if runs[-1] == 1 else 2 * mib
+
+            def conflicting(controller, exchange, relative, reason, values=None, where=where, runs=runs,
+                            refused=refused):
+                if runs[-1] == 1 and where == "refusal":
+                    raise Conflict("could not serialize access due to concurrent update")
+                refused.append(runs[-1] == 1)  # the next flush meets the other request's row, on the first run
+                return original_fail(controller, exchange, relative, reason, values)
+
+            def flush_all(env, refused=refused):
+                if refused and refused[-1]:
+                    refused[-1] = False
+                    raise Conflict("could not serialize access due to concurrent update")
+                return original_flush(env)
+
+            with patch.object(ExchangeController, "_exchange_limit", exchange_limit), \
+                    patch.object(ExchangeController, "_fail", conflicting), \
+                    patch.object(api.Environment, "flush_all", flush_all), \
+                    patch("odoo.service.model.random.uniform", return_value=0):
+                lines = self.call("file", data=second, cookie=cookie, filename="second.xml")
+            self.assertEqual(runs, [1, 2], f"{where}: refused for room on its first run, then run again")
+            self.assertEqual(lines, ["success"], where)
+            self.assertEqual(self.stored(cookie, "second.xml"), second, where)
+            self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(first) + len(second))
+
+    def test_a_refusal_for_room_failing_every_run_is_answered(self):
+        """A request of a file over the exchange's room whose refusal fails to serialise on every run: Odoo's
+        last run answers «failure» (send it again), its body read to its end first (the runs before leave it
+        unread, for the next), so that 1C hears it rather than a connection reset."""
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        mib = 1024 * 1024
+        self.assertEqual(self.call("file", data=b"a" * (mib - 100_000), cookie=cookie, filename="first.xml"),
+                         ["success"])
+        original_fail, original_flush, refused = ExchangeController._fail, api.Environment.flush_all, []
+
+        def conflicting(controller, exchange, relative, reason, values=None):
+            refused.append(True)
+            return original_fail(controller, exchange, relative, reason, values)
+
+        def flush_all(env):
+            if refused and refused[-1]:
+                refused[-1] = False
+                raise Conflict("could not serialize access due to concurrent update")
+            return original_flush(env)
+
+        drained = []
+
+        def discard_body(length):
+            drained.append((len(refused), length))
+            return json_http.discard_body(length)
+
+        with patch.object(ExchangeController, "_exchange_limit", lambda controller, env: mib), \
+                patch.object(ExchangeController, "_fail", conflicting), \
+                patch.object(api.Environment, "flush_all", flush_all), \
+                patch("odoo.addons.ecom_crm_1c.controllers.exchange.discard_body", discard_body), \
+                patch("odoo.service.model.random.uniform", return_value=0):
+            lines = self.call("file", data=b"b" * 300_000, cookie=cookie, filename="second.xml")
+        self.assertEqual(len(refused), MAX_TRIES_ON_CONCURRENCY_FAILURE, "refused, and run again, each time")
+        self.assertEqual(drained, [(MAX_TRIES_ON_CONCURRENCY_FAILURE, 300_000)], "drained by the last run alone")
+        self.assertEqual(lines[0], "failure", lines)
+        store = self.env(context={"lang": self.env["ecom.1c.exchange"]._store_language(self.env.company)})
+        self.assertIn(store._("another request of this exchange session was being stored: send this one again"),
+                      lines[1], "1C's answer, in the store's language")
+
+    def test_a_body_read_past_a_limit_is_read_on_with_a_larger_one(self):
+        """A body sent without a length (chunked) read past a limit: its bytes read so far are kept, and a
+        larger limit (a run with more room) reads on from them, the body whole; a body sent with a length
+        over the limit is not read at all."""
+        body = b"x" * 1000
+
+        def fake_request(length):
+            wrapped = SimpleNamespace(stream=io.BytesIO(body))
+            return SimpleNamespace(httprequest=SimpleNamespace(content_length=length, _HTTPRequest__wrapped=wrapped))
+
+        chunked = fake_request(None)
+        with patch.object(json_http, "request", chunked):
+            self.assertIsNone(json_http.read_body(100))
+            self.assertTrue(chunked.ecom_body_over)
+            self.assertIsNone(json_http.read_body(500), "still over")
+            self.assertEqual(json_http.read_body(1000), body, "read on: the body whole")
+            self.assertFalse(chunked.ecom_body_over)
+            self.assertEqual(json_http.read_body(1000), body, "kept for a run again")
+        sized = fake_request(len(body))
+        with patch.object(json_http, "request", sized):
+            self.assertIsNone(json_http.read_body(999))
+            self.assertEqual(sized.httprequest._HTTPRequest__wrapped.stream.tell(), 0, "not read")
+            self.assertEqual(json_http.read_body(1000), body)
 
     def chunked_upload_answer(self):
         """The reason of the «failure» answered to 1 MiB + 1 byte of a chunked upload that never ends."""

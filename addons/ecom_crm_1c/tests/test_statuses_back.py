@@ -35,9 +35,11 @@ class TestStatusesBack(ImporterCase):
             (0, 0, {"product_id": product.id, "product_uom_qty": 1})]} for _i in range(3)])
         cls.orders.action_confirm()
 
-    def status_file(self, order, status="Открыт", deleted="false", by_number=False):
-        return io.BytesIO(STATUS.format(id="x" if by_number else f"odoo-order-{order.id}", number=order.name,
-                                        n=order.id, status=status, deleted=deleted).encode())
+    def status_file(self, order, status="Открыт", deleted="false", by_number=False, paid="true"):
+        text = STATUS.format(id="x" if by_number else f"odoo-order-{order.id}", number=order.name, n=order.id,
+                             status=status, deleted=deleted)
+        paid_mark = "оплачен</Наименование><Значение>"
+        return io.BytesIO(text.replace(f"{paid_mark}true<", f"{paid_mark}{paid}<").encode())
 
     def test_reader_on_official_file(self):
         documents = [v for _k, v in read_documents(path("official-2.04", "orders.xml"))]
@@ -71,11 +73,71 @@ class TestStatusesBack(ImporterCase):
                                                {"name": "Отказ покупателя", "action": "cancel"}])
         shipped, refused, deleted = self.orders
         self.importer._import_documents(self.status_file(shipped, "Отгружен", by_number=True))
-        self.importer._import_documents(self.status_file(refused, "Отказ покупателя"))
-        self.importer._import_documents(self.status_file(deleted, deleted="true"))
+        self.importer._import_documents(self.status_file(refused, "Отказ покупателя", paid="false"))
+        self.importer._import_documents(self.status_file(deleted, deleted="true", paid="false"))
         self.assertTrue(shipped.locked)
         self.assertEqual(refused.state, "cancel")
         self.assertEqual(deleted.state, "cancel", "a deletion mark in 1C cancels the order")
+
+    def test_a_paid_order_cancelled_in_1c_is_kept_a_refund_due(self):
+        """1C cancels orders that are paid: one 1C says is paid in the document that cancels it (a status
+        mapped to «cancel»), one paid here (its store status «Paid», 1C's paid mark not sent), one whose
+        online payment was received. None is cancelled: each keeps the customer's money, a refund is due.
+        The log and the chatter say so, the salesperson gets a to-do; said once."""
+        self.env["ecom.1c.status.map"].create({"name": "Отказ покупателя", "action": "cancel"})
+        salesperson = self.env["res.users"].create({"name": "Продавец", "login": "seller-1c-refund-2"})
+        paid_in_1c, paid_here, paid_online = self.orders
+        self.orders.user_id = salesperson
+        paid_here.action_ecom_paid()
+        provider = self.env["payment.provider"].search([("code", "=", "none")], limit=1) or \
+            self.env["payment.provider"].create({"name": "Тест", "code": "none"})
+        method = self.env.ref("payment.payment_method_unknown")
+        self.env["payment.transaction"].create({
+            "provider_id": provider.id, "payment_method_id": method.id, "amount": paid_online.amount_total,
+            "currency_id": paid_online.currency_id.id, "partner_id": paid_online.partner_id.id,
+            "sale_order_ids": [(6, 0, paid_online.ids)], "state": "done", "reference": "1c-refund-test"})
+        files = [(paid_in_1c, "true"), (paid_here, "false"), (paid_online, "false")]
+        warnings = []
+        for order, paid in files:
+            warnings += self.importer._import_documents(self.status_file(order, "Отказ покупателя", paid=paid))[
+                "warnings"]
+        self.assertEqual(self.orders.mapped("state"), ["sale"] * 3)
+        self.assertEqual(len(warnings), 3, warnings)
+        for order, warning in zip(self.orders, warnings, strict=True):
+            self.assertIn(order.name, warning)
+            self.assertRegex(warning, "refund|возврат")
+            self.assertEqual(len(order.message_ids.filtered(lambda m, w=warning: w in (m.body or ""))), 1)
+            self.assertEqual(order.activity_ids.user_id, salesperson)
+        for order, paid in files:
+            self.assertEqual(self.importer._import_documents(self.status_file(order, "Отказ покупателя", paid=paid))[
+                "warnings"], [], "said once")
+        self.assertEqual([len(order.activity_ids) for order in self.orders], [1, 1, 1])
+        self.assertEqual(paid_in_1c.ecom_status, "paid", "1C's paid mark moved it so")
+        # the customer refunded: 1C takes its paid mark back (the store status «Paid» it set no longer counts);
+        # the online payment refunded whole. The next documents cancel them, their to-dos done; the store
+        # status «Paid» set here, 1C knowing of no payment, still keeps its order
+        tx = paid_online.transaction_ids
+        tx.create({"provider_id": provider.id, "payment_method_id": method.id, "amount": -tx.amount,
+                   "currency_id": tx.currency_id.id, "partner_id": tx.partner_id.id, "operation": "refund",
+                   "source_transaction_id": tx.id, "state": "done", "reference": "R-1c-refund-test"})
+        for order in self.orders:
+            self.assertEqual(self.importer._import_documents(self.status_file(order, "Отказ покупателя", paid="false"))[
+                "warnings"], [])
+        self.assertEqual(self.orders.mapped("state"), ["cancel", "sale", "cancel"])
+        self.assertEqual([len(order.activity_ids) for order in self.orders], [0, 1, 0])
+
+    def test_the_refund_to_do_of_a_salesperson_who_left_goes_to_the_team_leader(self):
+        """The salesperson of a paid order 1C cancels left (archived: they would never see it): the to-do goes
+        to the sales team's leader."""
+        self.env["ecom.1c.status.map"].create({"name": "Отказ покупателя", "action": "cancel"})
+        left, leader = self.env["res.users"].create([{"name": "Ушёл", "login": "seller-1c-left"},
+                                                     {"name": "Руководитель", "login": "leader-1c-refund"}])
+        order = self.orders[0]
+        team = self.env["crm.team"].create({"name": "Опт", "user_id": leader.id})
+        order.write({"user_id": left.id, "team_id": team.id})
+        left.active = False
+        self.importer._import_documents(self.status_file(order, "Отказ покупателя"))
+        self.assertEqual((order.state, order.activity_ids.user_id), ("sale", leader))
 
     def test_store_statuses_from_1c(self):
         """1C's paid mark moves a confirmed order to «paid»; the status table names store statuses:
