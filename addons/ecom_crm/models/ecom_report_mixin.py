@@ -38,6 +38,24 @@ def order_channel(order="so", lead="l"):
             for name in UTM_COLUMNS}
 
 
+class OptionalFloat(fields.Float):
+    """A float measure that may be unknown: its empty column (NULL) reads as nothing (``False``), not
+    0.0 as Odoo's floats. A request nobody answered yet has no first response: its row of the
+    salespeople's list shows none, and the list's average (the web client's, over the rows shown, which
+    leaves the empty ones out) is the answered requests', as the pivot's (SQL's ``avg`` leaves NULL out)."""
+
+    def convert_to_cache(self, value, record, validate=True):
+        if value is None or value is False:
+            return None
+        return super().convert_to_cache(value, record, validate)
+
+    def convert_to_record(self, value, record):
+        return False if value is None else value
+
+    def convert_to_export(self, value, record):
+        return "" if value is False or value is None else value
+
+
 def net_revenue_fields():
     """``(revenue, refunded, revenue_untaxed)``: the measures of a report of orders, the revenue net
     of the credit notes, what they gave back, and the revenue without VAT (one definition for the
