@@ -78,7 +78,7 @@ class TestManagerReport(ReportCase):
         self._refresh()
         rows = self.Manager.web_search_read([("user_id", "=", self.salesman.id)], {
             "lead_id": {"fields": {}}, "call_id": {"fields": {"call_id": {}}}, "response_hours": {}})["records"]
-        by_row = {row["lead_id"] and row["lead_id"]["id"] or row["call_id"]["call_id"]: row["response_hours"]
+        by_row = {(row["lead_id"] and row["lead_id"]["id"]) or row["call_id"]["call_id"]: row["response_hours"]
                   for row in rows}
         self.assertEqual(by_row, {self.by_activity.id: 3.0, self.by_message.id: 5.0, self.by_call.id: 2.0,
                                   self.silent.id: False, "c-1": False, "out-2": False})
