@@ -498,7 +498,17 @@ class TestOwnerDashboard(ReportCase):
         with self.assertRaises(AccessError) as caught:
             self.dashboard.with_user(employee).with_context(employee.with_user(employee).context_get()).get_readonly_dashboard()
         self.assertIn("открыта только для: Продажи / Администратор.", str(caught.exception))
-        self.dashboard.with_user(self.sales_manager).check_access("read")  # the manager's passes the check
+        self.assertNotIn("CRM", str(caught.exception), "no CRM reports to send a user of no sales group to")
+        # the manager's opens, with its figures
+        self.assertIn("sheets", self.dashboard.with_user(self.sales_manager).get_readonly_dashboard()["snapshot"])
+
+    def test_other_dashboards_keep_odoos_message(self):
+        """Only the owner's dashboard has our message: a dashboard of Odoo's refused to a user keeps Odoo's."""
+        other = self.dashboard.copy({"name": "Другая панель", "group_ids": [Command.set(
+            self.env.ref("base.group_system").ids)]})
+        with self.assertRaises(AccessError) as caught:
+            other.with_user(self.salesman).get_readonly_dashboard()
+        self.assertNotIn("whole store", str(caught.exception))
 
     def test_the_menu_opens_the_dashboard(self):
         menu = self.env.ref("ecom_crm.menu_ecom_owner_dashboard")
