@@ -500,7 +500,10 @@ class TestOwnerDashboard(ReportCase):
         self.assertIn("открыта только для: Продажи / Администратор.", str(caught.exception))
         self.assertNotIn("CRM", str(caught.exception), "no CRM reports to send a user of no sales group to")
         # the manager's opens, with its figures
-        self.assertIn("sheets", self.dashboard.with_user(self.sales_manager).get_readonly_dashboard()["snapshot"])
+        manager = new_test_user(self.env, login="ecom_dash_manager", groups="sales_team.group_sale_manager",
+                                lang="ru_RU")
+        opened = self.dashboard.with_user(manager).with_context(manager.with_user(manager).context_get())
+        self.assertIn("sheets", opened.get_readonly_dashboard()["snapshot"])
 
     def test_other_dashboards_keep_odoos_message(self):
         """Only the owner's dashboard has our message: a dashboard of Odoo's refused to a user keeps Odoo's."""
