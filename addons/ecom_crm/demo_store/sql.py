@@ -24,6 +24,8 @@ computes them (the tests recompute a sample through the ORM and compare).
 
 from odoo.tools import SQL
 
+from ..models.ecom_report_mixin import order_channel
+
 TEMP_TABLES = SQL("demo_customer, demo_order, demo_line")
 
 
@@ -471,7 +473,7 @@ def order_channels(p):
 def ad_spend(p):
     """A year of daily ad spend of every paid campaign, up to yesterday, sized to its channel's
     revenue: the channel's ДРР (``sp_drr``) of its orders' revenue incl. VAT (as the channels report
-    counts it: confirmed, not returned; an order's channel its own UTM, else its request's), half of a
+    counts it: confirmed, not returned; an order's channel its own UTM, else its request's, as a whole), half of a
     day's the month's revenue spread over its days, half the year's; the campaign's share of it, ±30%
     from day to day; impressions and clicks to match. The noise is a hash of the campaign, the day and
     ``spend_salt``, not ``random()``: what the rest of the store draws is the same with or without."""
@@ -482,7 +484,7 @@ def ad_spend(p):
         ), month_days AS (
             SELECT month, count(*) AS n FROM days GROUP BY month
         ), orders AS (
-            SELECT COALESCE(so.source_id, l.source_id) AS source, date_trunc('month', so.date_order)::date AS month,
+            SELECT %(order_source)s AS source, date_trunc('month', so.date_order)::date AS month,
                    so.amount_total
               FROM sale_order so
               LEFT JOIN crm_lead l ON l.id = so.opportunity_id
@@ -521,4 +523,4 @@ def ad_spend(p):
                %(uid)s, %(uid)s, %(now)s, %(now)s
           FROM s
         ON CONFLICT DO NOTHING
-    """, **p)
+    """, **p, order_source=order_channel()["source_id"])

@@ -8,6 +8,7 @@ from odoo.tools import email_normalize as tools_email_normalize
 from odoo.tools import format_amount, formatLang
 from odoo.tools.sql import escape_psql as escape_like
 
+from ..tools.ad_spend import CABINET_CHANNELS
 from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES, parse_datetime
 from ..tools.phones import normalize_phone_vals, phone_without_extension
 from ..tools.russian_names import split_russian_name
@@ -275,18 +276,35 @@ class EcomIntakeProcessor(models.AbstractModel):
 
     @api.model
     def _utm_of(self, data, intake_source, cache):
-        """(source, medium, campaign) of a request: its UTM tags, else its click id, else its API source."""
+        """(source, medium, campaign) of a request: its channel as a whole when it names any of it (UTM tags,
+        a click id), else its API source's channel and medium. A click id names its ad system (its source
+        when no utm_source is given); an ad system's source with no utm_medium gets the medium its spend is
+        imported with (Yandex Direct and Google Ads «cpc», VK «social», Avito «classifieds»), so that its
+        requests and its spend are one channel. Never a medium of the API source's under a source the
+        request named: «yandex / organic» for a paid click tagged with its source only, a channel nobody
+        used (as an order's channel is taken whole, see ``ecom_report_mixin.order_channel``)."""
         key = (data.get("utm_source"), data.get("utm_medium"), data.get("utm_campaign"),
                next((k for k in CLICK_IDS if data.get(k)), None), intake_source.id)
         if key not in cache:
+            if not any(key[:4]):
+                cache[key] = (intake_source.utm_source_id, intake_source.utm_medium_id, self.env["utm.campaign"])
+                return cache[key]
             utm_source = self._utm_source(data.get("utm_source"))
             if key[3] and not utm_source:
                 utm_source = self.env.ref(f"ecom_crm.utm_source_{CLICK_ID_CHANNELS[key[3]]}")
-            medium = self._utm_medium(data["utm_medium"]) if data.get("utm_medium") else intake_source.utm_medium_id
+            if data.get("utm_medium"):
+                medium = self._utm_medium(data["utm_medium"])
+            else:
+                medium = self._ad_system_media().get(utm_source, self.env["utm.medium"])
             campaign = self.env["crm.lead"]._find_or_create_record("utm.campaign", data["utm_campaign"]) \
                 if data.get("utm_campaign") else self.env["utm.campaign"]
-            cache[key] = (utm_source or intake_source.utm_source_id, medium, campaign)
+            cache[key] = (utm_source, medium, campaign)
         return cache[key]
+
+    @api.model
+    def _ad_system_media(self):
+        """{source: medium} of the ad systems whose spend is imported (``tools.ad_spend.CABINET_CHANNELS``)."""
+        return {self.env.ref(source): self.env.ref(medium) for source, medium in CABINET_CHANNELS.values()}
 
     @api.model
     def _utm_medium(self, name):

@@ -36,9 +36,12 @@ class EcomIntakeSource(models.Model):
         [("website", "Website / CMS plugin"), ("landing", "Landing page form"), ("marketplace", "Marketplace"),
          ("calls", "IP telephony / call tracking"), ("other", "Other")],
         default="website", required=True)
-    utm_source_id = fields.Many2one("utm.source", "Channel", help="Channel of requests that name none.",
-                                    domain=[("ecom_store_channel", "=", True)])
-    utm_medium_id = fields.Many2one("utm.medium", "Medium")
+    utm_source_id = fields.Many2one(
+        "utm.source", "Channel", domain=[("ecom_store_channel", "=", True)],
+        help="Channel of the requests that name none (no UTM tags, no click id): a request naming any of its "
+             "channel keeps its own, whole.")
+    utm_medium_id = fields.Many2one("utm.medium", "Medium",
+                                    help="Medium of the requests that name no channel, with the channel above.")
     team_id = fields.Many2one("crm.team", "Sales team", help="Team receiving this source's requests.")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     rate_limit = fields.Integer("Requests per minute", default=300,

@@ -2,23 +2,21 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from .ecom_report_channel import LOCAL_DAY
-from .ecom_report_mixin import net_revenue_fields, order_measures
+from .ecom_report_mixin import net_revenue_fields, order_channel, order_measures
 
 # Each confirmed order (not refused at delivery) with its customer (the commercial partner: a contact's orders count for
 # the company), its day in the company's time zone (its month is the store's: an order of 00:30 on
 # the 1st in Moscow is 21:30 UTC of the month before), its revenue with VAT and without (net of its credit notes,
 # which count on the order: see ``order_refunds``), whether it is a sale (``sold``: not given back in full; a
 # returned order counts among no orders nor customers) and its last touch: the order's own UTM, else the
-# channel of the request that led to it (1C orders carry none: "no channel"), as the channels' report
-# (``ecom.report.channel``) and the refusals count an order's channel.
+# channel of the request that led to it, each as a whole (``order_channel``; 1C orders carry none: "no channel"),
+# as the channels' report (``ecom.report.channel``) and the refusals count an order's channel.
 ORDERS_CTE = SQL("""
     orders AS (
         SELECT so.id, p.commercial_partner_id AS partner_id, so.company_id, so.team_id, so.user_id,
                so.date_order, %(day)s AS day, %(revenue)s AS revenue, %(refunded)s AS refunded, %(sold)s AS sold,
                %(revenue_untaxed)s AS revenue_untaxed,
-               COALESCE(so.source_id, l.source_id) AS lt_source_id,
-               COALESCE(so.medium_id, l.medium_id) AS lt_medium_id,
-               COALESCE(so.campaign_id, l.campaign_id) AS lt_campaign_id
+               %(source)s AS lt_source_id, %(medium)s AS lt_medium_id, %(campaign)s AS lt_campaign_id
           FROM sale_order so
           JOIN res_partner p ON p.id = so.partner_id
           JOIN res_company c ON c.id = so.company_id
@@ -26,7 +24,8 @@ ORDERS_CTE = SQL("""
           LEFT JOIN crm_lead l ON l.id = so.opportunity_id
           LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
          WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
-    )""", day=SQL(LOCAL_DAY, SQL("so.date_order")), **order_measures())
+    )""", day=SQL(LOCAL_DAY, SQL("so.date_order")), **order_measures(),
+    **{name[:-3]: value for name, value in order_channel().items()})
 # Each customer's first touch in each company they bought from: the channel of their first request
 # (of that company, or of none) or order of that company, whichever came first (a request without a
 # channel still is the first touch: the customer came by no known channel). A customer is each

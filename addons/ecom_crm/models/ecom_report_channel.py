@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .ecom_report_mixin import net_revenue_fields, order_measures
+from .ecom_report_mixin import net_revenue_fields, order_channel, order_measures
 
 # the time zone of the rows without a company (a request of no team and no salesperson yet): the
 # main company's, as in the reports kept in tables (``ecom.report.mixin._ecom_default_tz``); read at
@@ -21,8 +21,8 @@ class EcomReportChannel(models.Model):
     """«Сквозная аналитика»: per day, channel (UTM source, medium, campaign), team and salesperson,
     what was spent, how many requests came, how many orders were confirmed and for how much. Each
     measure counts on its own day: the spend on the day it was spent, a request on the day it came,
-    an order on its date (an order's channel is its own UTM, else its request's: last touch). An order
-    given back in full is a returned order: no order nor conversion, its revenue nothing, what it gave
+    an order on its date (an order's channel is its own UTM, else its request's, each as a whole: last
+    touch). An order given back in full is a returned order: no order nor conversion, its revenue nothing, what it gave
     back among the refunds."""
 
     _name = "ecom.report.channel"
@@ -109,11 +109,10 @@ class EcomReportChannel(models.Model):
                   LEFT JOIN res_partner cp ON cp.id = c.partner_id
                 UNION ALL
                 SELECT %(order_day)s, so.company_id, so.team_id, so.user_id,
-                       COALESCE(so.source_id, l.source_id), COALESCE(so.medium_id, l.medium_id),
-                       COALESCE(so.campaign_id, l.campaign_id), NULL, 0, 0, 0, (%(sold)s)::int, %(revenue)s,
+                       %(source)s, %(medium)s, %(campaign)s, NULL, 0, 0, 0, (%(sold)s)::int, %(revenue)s,
                        (so.opportunity_id IS NOT NULL AND %(sold)s)::int,
-                       CASE WHEN COALESCE(so.source_id, l.source_id) IS NOT NULL THEN %(revenue)s ELSE 0 END,
-                       CASE WHEN COALESCE(so.source_id, l.source_id) IN (SELECT sp.source_id FROM ecom_ad_spend sp)
+                       CASE WHEN %(source)s IS NOT NULL THEN %(revenue)s ELSE 0 END,
+                       CASE WHEN %(source)s IN (SELECT sp.source_id FROM ecom_ad_spend sp)
                             THEN %(revenue)s ELSE 0 END,
                        %(refunded)s, %(revenue_untaxed)s
                   FROM sale_order so
@@ -133,4 +132,4 @@ class EcomReportChannel(models.Model):
               FROM t
           GROUP BY t.date, t.company_id, t.team_id, t.user_id, t.source_id, t.medium_id, t.campaign_id
         """, lead_day=SQL(LOCAL_DAY, SQL("l.create_date")), order_day=SQL(LOCAL_DAY, SQL("so.date_order")),
-            **order_measures())
+            **order_measures(), **{name[:-3]: value for name, value in order_channel().items()})

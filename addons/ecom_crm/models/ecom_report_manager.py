@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .ecom_report_mixin import order_measures, revenue_untaxed_field
+from .ecom_report_mixin import OptionalFloat, order_measures, revenue_untaxed_field
 from .ecom_report_table import OVERLAP
 
 # context key of an incremental refresh: the calls whose rows it rebuilds (all when absent)
@@ -64,10 +64,11 @@ class EcomReportManager(models.Model):
     response_rate = fields.Float("Answered (%)", readonly=True, aggregator="ecom_ratio",
                                  ecom_ratio=("responded", "requests", 100))
     first_response_date = fields.Datetime("First response", readonly=True)
-    response_hours = fields.Float(
+    response_hours = OptionalFloat(
         "Average first response (h)", readonly=True, aggregator="avg",
-        help="Hours from the request's arrival to its salesperson's first response: the request's own on its row, "
-             "their average in a group or a total.")
+        help="Hours from the request's arrival to its salesperson's first response: the request's own on its row "
+             "(empty while nobody answered it), the average of the requests answered in a group or a total (those "
+             "not answered yet are left out: see «Answered (%)» and the «Not answered» filter).")
     median_response_hours = fields.Float("Median first response (h)", readonly=True, aggregator="ecom_percentile",
                                          ecom_percentile=("response_hours", 0.5))
     p90_response_hours = fields.Float("90th percentile of first response (h)", readonly=True,

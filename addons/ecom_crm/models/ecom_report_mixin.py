@@ -22,6 +22,40 @@ ORDER_REFUNDED = "COALESCE(rf.refunded, 0) / COALESCE(NULLIF(so.currency_rate, 0
 ORDER_SOLD = "NOT COALESCE(rf.returned, false)"
 
 
+UTM_COLUMNS = ("source_id", "medium_id", "campaign_id")
+
+
+def order_channel(order="so", lead="l"):
+    """``{"source_id": SQL, "medium_id": SQL, "campaign_id": SQL}`` of an order's channel (last touch):
+    the order's UTM (``order``: its alias) as a whole when it has any of source, medium and campaign,
+    else its request's (``lead``: the alias of the request LEFT JOINed on ``so.opportunity_id``), never
+    one taken from each (an order with a source and no medium is not reported with its request's
+    medium: a channel nobody used). One definition for every report of orders (channels, revenue by
+    channel, refusals at delivery) and the demo store's ad spend."""
+    own = SQL(" OR ").join(SQL("%s IS NOT NULL", SQL.identifier(order, name)) for name in UTM_COLUMNS)
+    return {name: SQL("CASE WHEN %s THEN %s ELSE %s END", own, SQL.identifier(order, name),
+                      SQL.identifier(lead, name))
+            for name in UTM_COLUMNS}
+
+
+class OptionalFloat(fields.Float):
+    """A float measure that may be unknown: its empty column (NULL) reads as nothing (``False``), not
+    0.0 as Odoo's floats. A request nobody answered yet has no first response: its row of the
+    salespeople's list shows none, and the list's average (the web client's, over the rows shown, which
+    leaves the empty ones out) is the answered requests', as the pivot's (SQL's ``avg`` leaves NULL out)."""
+
+    def convert_to_cache(self, value, record, validate=True):
+        if value is None or value is False:
+            return None
+        return super().convert_to_cache(value, record, validate)
+
+    def convert_to_record(self, value, record):
+        return False if value is None else value
+
+    def convert_to_export(self, value, record):
+        return "" if value is False or value is None else value
+
+
 def net_revenue_fields():
     """``(revenue, refunded, revenue_untaxed)``: the measures of a report of orders, the revenue net
     of the credit notes, what they gave back, and the revenue without VAT (one definition for the

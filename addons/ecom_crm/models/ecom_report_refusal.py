@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .ecom_report_mixin import order_channel
+
 
 class EcomReportRefusal(models.Model):
     """Refusals: one row per lost request (its reason, the stage it was lost at, its expected
@@ -88,15 +90,15 @@ class EcomReportRefusal(models.Model):
                        coalesce(l.ecom_product_id, (SELECT sol.product_id FROM sale_order_line sol
                                                      WHERE sol.order_id = so.id AND sol.product_id IS NOT NULL
                                                   ORDER BY sol.price_subtotal DESC, sol.id LIMIT 1)),
-                       so.user_id, so.team_id, so.company_id, coalesce(so.source_id, l.source_id),
-                       coalesce(so.medium_id, l.medium_id), coalesce(so.campaign_id, l.campaign_id),
+                       so.user_id, so.team_id, so.company_id, %(source)s, %(medium)s, %(campaign)s,
                        1, so.amount_total / coalesce(nullif(so.currency_rate, 0), 1)
                   FROM sale_order so
                   LEFT JOIN crm_lead l ON l.id = so.opportunity_id
                  WHERE so.ecom_status = 'returned' %(orders)s
             ) rows
           ORDER BY date
-        """, leads=leads, orders=orders, day=self._ecom_day_sql(SQL("rows.date"), SQL("rows.company_id"))))
+        """, leads=leads, orders=orders, day=self._ecom_day_sql(SQL("rows.date"), SQL("rows.company_id")),
+            **{name[:-3]: value for name, value in order_channel().items()}))
         return self.env.cr.rowcount
 
     def action_ecom_open_document(self):

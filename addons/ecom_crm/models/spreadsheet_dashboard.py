@@ -1,12 +1,35 @@
 from odoo import models
+from odoo.exceptions import AccessError
 
 
 class SpreadsheetDashboard(models.Model):
     _inherit = "spreadsheet.dashboard"
 
     def get_readonly_dashboard(self):
-        """A dashboard of other groups opened by its link (``/odoo/store-dashboard`` sent to a
-        salesperson) gets Odoo's access error: without the check the record rule hid its data and
-        the web client showed a traceback (``json.loads(False)``)."""
-        self.check_access("read")
+        """The owner's dashboard opened by its link (``/odoo/store-dashboard``, ``/odoo/action-…`` typed or
+        sent to a salesperson) says whose it is and where the user's own figures are: without the check the
+        record rule hid its data and the web client showed a traceback (``json.loads(False)``), with Odoo's
+        check alone a dialog of «top-secret records» and cookies for the administrator. Its figures are the
+        store's, not scoped to the user: shown to managers only. Only the message changes (the access is
+        refused as before), and only for our dashboard: Odoo's others keep Odoo's message."""
+        try:
+            self.check_access("read")
+        except AccessError as error:
+            ours = self.env.ref("ecom_crm.ecom_owner_dashboard", raise_if_not_found=False)
+            if not ours or self != ours:
+                raise
+            dashboard = self.sudo()
+            groups = ", ".join(dashboard.group_ids.mapped("full_name")) or self.env._("its users")
+            if self.env.user.has_group("sales_team.group_sale_salesman"):
+                message = self.env._(
+                    "«%(dashboard)s» shows the whole store's figures and is open to %(groups)s only. Your own "
+                    "figures are in CRM › Reporting: «Sales funnel», «Salespeople», «Refusals». To see this "
+                    "dashboard, ask your administrator for access.",
+                    dashboard=dashboard.display_name, groups=groups)
+            else:  # a user of no sales group has no CRM reports to be sent to
+                message = self.env._(
+                    "«%(dashboard)s» shows the whole store's figures and is open to %(groups)s only. To see "
+                    "this dashboard, ask your administrator for access.",
+                    dashboard=dashboard.display_name, groups=groups)
+            raise AccessError(message) from error
         return super().get_readonly_dashboard()

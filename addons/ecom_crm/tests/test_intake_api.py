@@ -117,6 +117,36 @@ class TestIntakeApi(IntakeCase):
         self.assertEqual(response.status_code, 201, response.text)
         self.assertEqual(self.env["crm.lead"].browse(response.json()["lead_id"]).contact_name, "Иван")
 
+    def test_a_request_naming_its_channel_takes_it_whole(self):
+        """A request naming any of its channel (UTM tags, a click id) has it whole: the API source's medium
+        is its channel's only when it names none (a paid click tagged with its source only is not «yandex
+        / organic»); an ad system's source with no medium has the medium its spend is imported with."""
+        ref = self.env.ref
+        organic = ref("ecom_crm.utm_medium_organic")
+        self.source.utm_medium_id = organic
+        Lead = self.env["crm.lead"]
+        cases = [
+            ({}, ("ecom_crm.utm_source_website", organic, "")),
+            ({"utm_source": "newsletter"}, ("newsletter", False, "")),
+            ({"utm_campaign": "Осень"}, (False, False, "Осень")),
+            ({"utm_source": "yandex"}, ("ecom_crm.utm_source_yandex_direct", ref("ecom_crm.utm_medium_cpc"), "")),
+            ({"gclid": "abc"}, ("ecom_crm.utm_source_google_ads", ref("ecom_crm.utm_medium_cpc"), "")),
+            ({"rb_clickid": "abc"}, ("ecom_crm.utm_source_vk", ref("ecom_crm.utm_medium_social"), "")),
+            ({"yclid": "abc", "utm_medium": "email"}, ("ecom_crm.utm_source_yandex_direct",
+                                                       ref("utm.utm_medium_email"), "")),
+        ]
+        for index, (utm, (source, medium, campaign)) in enumerate(cases):
+            answer = self.post({"phone": f"+791600011{index:02d}", **utm}).json()
+            lead = Lead.browse(answer["lead_id"])
+            expected = ref(source) if source and "." in source else source
+            self.assertEqual(lead.source_id.name if isinstance(expected, str) else lead.source_id,
+                             expected or self.env["utm.source"], utm)
+            self.assertEqual(lead.medium_id, medium or self.env["utm.medium"], utm)
+            self.assertEqual(lead.campaign_id.name or "", campaign, utm)
+            entry = self.env["ecom.intake.request"].search([("lead_id", "=", lead.id)])
+            self.assertEqual((entry.utm_source_id, entry.utm_medium_id), (lead.source_id, lead.medium_id),
+                             "the journal shows the channel the request got")
+
     def test_400_lists_bad_fields(self):
         response = self.post({"name": 12, "amount": "много", "email": "нет", "lines": [{"qty": 0}], "x": 1})
         self.assertEqual(response.status_code, 400)

@@ -7,6 +7,7 @@ money realised count the requests' orders only; the refusals count a lost reques
 back once, at delivery)."""
 
 from odoo import Command
+from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
 from ..tools import owner_dashboard
@@ -27,6 +28,13 @@ class TestReportConsistency(ReportCase):
         leads = [cls._lead(partner_id=partner.id, source_id=source.id, expected_revenue=expected, **ready)
                  for partner, source, expected in ((buyers[0], cls.yandex, 1000), (buyers[1], cls.yandex, 2000),
                                                    (buyers[2], cls.vk, 500))]
+        # the channels are whole: the second request came by Yandex's context ads of a campaign, the third by VK's
+        # social posts; their orders' own UTM (a source only, below) is each order's channel, not a mix of the two
+        cls.cpc = cls.env.ref("ecom_crm.utm_medium_cpc")
+        cls.social = cls.env.ref("ecom_crm.utm_medium_social")
+        cls.spring = cls.env["utm.campaign"].create({"name": "Весна"})
+        leads[1].write({"medium_id": cls.cpc.id, "campaign_id": cls.spring.id})
+        leads[2].medium_id = cls.social
         cls.lost = cls._lead(source_id=cls.yandex.id, expected_revenue=700)
         for stage in (cls.stage_payment, cls.stage_sold):
             for lead in leads:
@@ -114,6 +122,44 @@ class TestReportConsistency(ReportCase):
         self.assertEqual(self.by_channel("ecom.report.attribution", "lt_source_id", "revenue"), expected)
         # the refusals too: the lost request is its own channel's, the parcel refused at delivery its order's
         self.assertEqual(self.by_channel("ecom.report.refusal", "source_id", "refusals"), {self.yandex.id: 2})
+
+    def test_an_orders_channel_is_one_records(self):
+        """An order with a source of its own and no medium nor campaign is that source's, with no medium nor
+        campaign: not its source with its request's medium and campaign (Yandex's context ads of the spring
+        campaign, VK's social posts), a channel nobody used. The same in the channels' report, the revenue
+        by last touch, the refusals at delivery and the owner's dashboard (which reads the channels')."""
+        nothing = (False, False, False)
+
+        def by_triple(model, fields, measure, domain=()):
+            rows = self.env[model].read_group([*self.mine, *domain], [f"{measure}:sum"], list(fields), lazy=False)
+            found = {}
+            for row in rows:
+                if row[measure]:
+                    key = tuple(row[name] and row[name][0] for name in fields)
+                    found[key] = found.get(key, 0) + row[measure]
+            return found
+
+        expected = {(self.yandex.id, False, False): 1200, (self.vk.id, False, False): 1200, nothing: 360}
+        self.assertEqual(by_triple("ecom.report.channel", ("source_id", "medium_id", "campaign_id"), "revenue"),
+                         expected)
+        self.assertEqual(by_triple("ecom.report.attribution", ("lt_source_id", "lt_medium_id", "lt_campaign_id"),
+                                   "revenue"), expected)
+        # the parcel refused at delivery: its order's Yandex, not Yandex of its request's social posts
+        self.assertEqual(by_triple("ecom.report.refusal", ("source_id", "medium_id", "campaign_id"), "refusals",
+                                   [("kind", "=", "delivery")]), {(self.yandex.id, False, False): 1})
+        # the requests keep their own channels, whole, where the requests are counted
+        self.assertEqual(by_triple("ecom.report.channel", ("source_id", "medium_id", "campaign_id"), "request_count"),
+                         {(self.yandex.id, False, False): 2, (self.yandex.id, self.cpc.id, self.spring.id): 1,
+                          (self.vk.id, self.social.id, False): 1})
+        # an upgraded database's refusals get their orders' channel (18.0.1.6.9's migration)
+        self.env.cr.execute("UPDATE ecom_report_refusal SET medium_id = %s WHERE order_id = %s",
+                            [self.social.id, self.refused.id])
+        migration = load_script("ecom_crm/migrations/18.0.1.6.9/post-migrate.py", "ecom_crm_post_migrate_18_0_1_6_9")
+        self.assertEqual(migration.give_the_refused_orders_their_channel(self.env.cr), 1)
+        self.assertEqual(migration.give_the_refused_orders_their_channel(self.env.cr), 0)
+        self.env["ecom.report.refusal"].invalidate_model()
+        self.assertEqual(by_triple("ecom.report.refusal", ("source_id", "medium_id", "campaign_id"), "refusals",
+                                   [("kind", "=", "delivery")]), {(self.yandex.id, False, False): 1})
 
     def test_the_dashboard_reads_the_same_figures(self):
         """The owner's dashboard's requests are the funnel's, its orders and revenue the channels'."""

@@ -478,9 +478,40 @@ class TestOwnerDashboard(ReportCase):
             self.assertEqual(shown, expected, user.login)
 
     def test_its_link_tells_a_salesperson_he_has_no_access(self):
-        with self.assertRaises(AccessError):
-            self.dashboard.with_user(self.salesman).get_readonly_dashboard()
-        self.dashboard.with_user(self.sales_manager).check_access("read")  # the manager's passes the check
+        """A salesperson with the lowest rights (and a user of no sales group) typing the dashboard's link gets
+        a clear message, in their language: whose the dashboard is and where their own figures are, not
+        Odoo's «top-secret records» nor the whole store's figures (the dashboard's pivots are not scoped to
+        a user)."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        salesperson = new_test_user(self.env, login="ecom_dash_salesman", groups="sales_team.group_sale_salesman",
+                                    name="Продавец Без Прав", lang="ru_RU")
+        employee = new_test_user(self.env, login="ecom_dash_employee", groups="base.group_user", lang="ru_RU")
+        with self.assertRaises(AccessError) as caught:
+            # as the web client calls it: in the user's context, their language
+            self.dashboard.with_user(salesperson).with_context(salesperson.with_user(salesperson).context_get()).get_readonly_dashboard()
+        message = str(caught.exception)
+        self.assertIn("«Панель руководителя» показывает цифры всего магазина", message)
+        self.assertIn("Продажи / Администратор", message, "whose it is")
+        self.assertIn("«Менеджеры»", message, "where the salesperson's own figures are")
+        self.assertNotIn("top-secret", message)
+        self.assertNotIn("cookies", message)
+        with self.assertRaises(AccessError) as caught:
+            self.dashboard.with_user(employee).with_context(employee.with_user(employee).context_get()).get_readonly_dashboard()
+        self.assertIn("открыта только для: Продажи / Администратор.", str(caught.exception))
+        self.assertNotIn("CRM", str(caught.exception), "no CRM reports to send a user of no sales group to")
+        # the manager's opens, with its figures
+        manager = new_test_user(self.env, login="ecom_dash_manager", groups="sales_team.group_sale_manager",
+                                lang="ru_RU")
+        opened = self.dashboard.with_user(manager).with_context(manager.with_user(manager).context_get())
+        self.assertIn("sheets", opened.get_readonly_dashboard()["snapshot"])
+
+    def test_other_dashboards_keep_odoos_message(self):
+        """Only the owner's dashboard has our message: a dashboard of Odoo's refused to a user keeps Odoo's."""
+        other = self.dashboard.copy({"name": "Другая панель", "group_ids": [Command.set(
+            self.env.ref("base.group_system").ids)]})
+        with self.assertRaises(AccessError) as caught:
+            other.with_user(self.salesman).get_readonly_dashboard()
+        self.assertNotIn("whole store", str(caught.exception))
 
     def test_the_menu_opens_the_dashboard(self):
         menu = self.env.ref("ecom_crm.menu_ecom_owner_dashboard")
@@ -561,3 +592,10 @@ class TestOwnerDashboardTour(HttpCase):
         order.action_confirm()
         self.env["ecom.report.matview"]._ecom_refresh_all()
         self.start_tour("/odoo/crm", "ecom_crm_owner_dashboard", login="ecom_tour_owner")
+
+    def test_a_salesperson_typing_its_link_is_told_whose_it_is(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        new_test_user(self.env, login="ecom_tour_seller", groups="sales_team.group_sale_salesman",
+                      name="Продавец магазина", lang="ru_RU")
+        action = self.env.ref("ecom_crm.ecom_owner_dashboard_action")
+        self.start_tour(f"/odoo/action-{action.id}", "ecom_crm_owner_dashboard_refused", login="ecom_tour_seller")

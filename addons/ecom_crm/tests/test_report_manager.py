@@ -61,8 +61,34 @@ class TestManagerReport(ReportCase):
         self.assertAlmostEqual(avg_order, 49995.0)
         by_lead = {r.lead_id: r.response_hours
                    for r in self.Manager.search([("user_id", "=", self.salesman.id), ("kind", "=", "request")])}
-        self.assertEqual(by_lead, {self.by_activity: 3.0, self.by_message: 5.0, self.by_call: 2.0, self.silent: 0.0})
+        # a request nobody answered has no first response (not one of 0 h)
+        self.assertEqual(by_lead, {self.by_activity: 3.0, self.by_message: 5.0, self.by_call: 2.0, self.silent: False})
         self.assertFalse(self.Manager.search([("lead_id", "=", self.silent.id)]).responded)
+
+    def test_the_list_leaves_the_unanswered_out(self):
+        """The salespeople's list (ungrouped) shows no first response for a request nobody answered, nor for a
+        call's row, and its footer's «Average» (the web client's, over the values of the rows it read: an empty
+        one left out, a 0 counted) is the answered requests', as the pivot's: it showed 0,00 and counted it
+        (2,50 h here instead of 3,33 h)."""
+        list_view = self.env.ref("ecom_crm.ecom_report_manager_view_list")
+        self.assertIn('name="response_hours" avg=', list_view.arch_db)
+        self.env["ecom.call"].create({"call_id": "out-2", "caller": "+79161234567", "direction": "out",
+                                      "state": "finished", "started_at": self.T0 + timedelta(hours=1),
+                                      "user_id": self.salesman.id})
+        self._refresh()
+        rows = self.Manager.web_search_read([("user_id", "=", self.salesman.id)], {
+            "lead_id": {"fields": {}}, "call_id": {"fields": {"call_id": {}}}, "response_hours": {}})["records"]
+        by_row = {(row["lead_id"] and row["lead_id"]["id"]) or row["call_id"]["call_id"]: row["response_hours"]
+                  for row in rows}
+        self.assertEqual(by_row, {self.by_activity.id: 3.0, self.by_message.id: 5.0, self.by_call.id: 2.0,
+                                  self.silent.id: False, "c-1": False, "out-2": False})
+        # the list renderer's average: of the values that are a number (JavaScript's ``v || v === 0``)
+        shown = [value for value in by_row.values() if value is not False]
+        self.assertAlmostEqual(sum(shown) / len(shown), 10 / 3)
+        # an export says nothing either, not 0
+        exported = self.Manager.search([("lead_id", "=", self.silent.id), ("kind", "=", "request")]).export_data(
+            ["response_hours"])["datas"]
+        self.assertEqual(exported, [[""]])
 
     def test_calls_of_no_request(self):
         """Calls count for the salesperson who talked, with a request or not: a hidden number's answered call

@@ -297,6 +297,26 @@ class TestWhereThingsAre(EcomCrmCase):
             "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_salesman").ids)]})
         self.assertEqual(other.action_id.id, chosen.id, "a home action given is kept")
 
+    def test_every_report_explains_an_empty_screen_in_russian(self):
+        """A company with no data yet opening a report of CRM > Reporting (any of the three addons') sees what
+        will appear there and where it comes from, in Russian, not bare headers: the stage history had no help."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        menus = self.env["ir.ui.menu"].sudo().search([("id", "child_of", self.env.ref("crm.crm_menu_report").id)])
+        actions = {menu.action for menu in menus
+                   if menu.action and menu.action._name == "ir.actions.act_window"
+                   and menu.action.target != "new" and menu.action.xml_id.startswith("ecom_crm")}
+        self.assertIn(self.env.ref("ecom_crm.ecom_report_funnel_action"), actions)
+        self.assertIn(self.env.ref("ecom_crm.ecom_lead_stage_history_action"), actions)
+        for action in actions:
+            help_en = str(action.help or "")
+            help_ru = str(action.with_context(lang="ru_RU").help or "")
+            self.assertIn("o_view_nocontent_", help_en, action.xml_id)
+            self.assertNotEqual(help_ru, help_en, f"{action.xml_id}: not translated")
+            self.assertRegex(etree.fromstring(f"<div>{help_ru}</div>").xpath("string(//p[1])"), "[а-яА-Я]",
+                             action.xml_id)
+        funnel = str(self.env.ref("ecom_crm.ecom_report_funnel_action").with_context(lang="ru_RU").help)
+        self.assertIn("API", funnel, "where the requests come from")
+
     def test_empty_lists_explain_themselves_and_a_request_has_a_name(self):
         self.assertIn("/ecom_crm/api/v1/calls", str(self.env.ref("ecom_crm.ecom_call_action").help))
         source = self.env["ecom.intake.source"].create({"name": "Сайт"})

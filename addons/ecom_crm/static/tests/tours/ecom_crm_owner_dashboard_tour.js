@@ -35,3 +35,31 @@ registry.category("web_tour.tours").add("ecom_crm_owner_dashboard", {
         },
     ],
 });
+
+// a salesperson with the lowest rights types the dashboard's link: a dialog says whose it is and where
+// their own figures are (not Odoo's «top-secret records»), and they go on to their own report
+registry.category("web_tour.tours").add("ecom_crm_owner_dashboard_refused", {
+    steps: () => [
+        {
+            trigger: ".modal .modal-body:contains('показывает цифры всего магазина')",
+            content: "the dialog says the dashboard is the managers'",
+        },
+        {
+            trigger: ".modal .modal-body:contains('«Менеджеры»'):not(:contains('сверхсекретные'))",
+            content: "and where the salesperson's own figures are",
+        },
+        {
+            trigger: ".modal .modal-footer .btn-primary",
+            content: "close it",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+            content: "the dialog closed, the web client still there",
+        },
+        {
+            trigger: ".o_main_navbar",
+            content: "the menu bar",
+        },
+    ],
+});

@@ -1,0 +1,71 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+// At the test browser's 1366 px, in Russian: the salespeople's report's list shows its requests
+// («Заявка») and salespeople («Менеджер») whole, headers and names, without scrolling sideways; the
+// calls journal its salespeople. They were cut to «Заявка для шир…», «Ольга Зво…».
+function cut(element) {
+    return [element, ...element.querySelectorAll("*")].some(
+        (el) => el.clientWidth > 0 && el.scrollWidth > el.clientWidth
+    );
+}
+
+function columnsWhole(names, { fits = false } = {}) {
+    return function () {
+        const problems = [];
+        for (const name of names) {
+            const th = document.querySelector(`.o_list_view th[data-name=${name}]`);
+            const title = th && th.querySelector("span.text-truncate");
+            if (!title) {
+                throw new Error(`no column «${name}»`);
+            }
+            if (cut(title)) {
+                problems.push(`header ${title.textContent.trim()} (${title.clientWidth} of ${title.scrollWidth} px)`);
+            }
+            for (const td of document.querySelectorAll(`.o_list_view td[name=${name}]`)) {
+                if (cut(td)) {
+                    problems.push(`${td.textContent.trim()} (${td.clientWidth} of ${td.scrollWidth} px)`);
+                }
+            }
+        }
+        const table = document.querySelector(".o_list_table");
+        if (fits && table.getBoundingClientRect().width > table.parentElement.clientWidth + 1) {
+            problems.push(`the list ${Math.round(table.getBoundingClientRect().width)} px wide in ` +
+                          `${table.parentElement.clientWidth} px`);
+        }
+        if (problems.length) {
+            const widths = [...document.querySelectorAll(".o_list_view thead th")].map(
+                (th) => `${th.dataset.name || "-"} ${Math.round(th.getBoundingClientRect().width)}`);
+            throw new Error(`cut at ${window.innerWidth} px: ${problems.join("; ")} [${widths.join(", ")}]`);
+        }
+    };
+}
+
+registry.category("web_tour.tours").add("ecom_crm_report_columns", {
+    steps: () => [
+        {
+            trigger: ".o_list_view .o_data_row td[name=lead_id]:contains('Заявка с сайта: коляска')",
+            content: "the salespeople's report's list, with a request",
+        },
+        {
+            trigger: ".o_list_view th[data-name=user_id]:contains('Менеджер')",
+            content: "its request and salesperson whole, the list within the screen",
+            run: columnsWhole(["lead_id", "call_id", "user_id"], { fits: true }),
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("ecom_crm_call_columns", {
+    steps: () => [
+        {
+            trigger: ".o_list_view th[data-name=user_id]:contains('Менеджер')",
+            content: "the calls journal",
+        },
+        {
+            trigger: ".o_list_view .o_data_row td[name=user_id]:contains('Ольга Звонкова')",
+            content: "its salesperson whole",
+            run: columnsWhole(["user_id"]),
+        },
+    ],
+});
