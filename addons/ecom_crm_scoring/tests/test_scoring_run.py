@@ -481,6 +481,37 @@ class TestScoringRun(ScoringCase):
         self.assertIn("ecom_customer_score_partner_company_uniq", " ".join(line for line, in cr.fetchall()))
         self.assertEqual(self.Score.search([("partner_id", "=", partner.id)]).partner_id, partner)
 
+    def test_the_group_and_contact_indexes_hold_only_the_rows_with_one(self):
+        """The group's and the contact's indexes leave out the customers without one (most of a
+        night's rows); an older database's full indexes are dropped by 18.0.2.3.10 and made anew
+        by Odoo with the condition; a filter on a value still uses them."""
+        cr = self.env.cr
+
+        def definitions():
+            cr.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)",
+                       [["ecom_customer_score__group_index", "ecom_customer_score__decision_index"]])
+            return dict(cr.fetchall())
+
+        for definition in definitions().values():
+            self.assertTrue(definition.endswith("IS NOT NULL)"), definition)
+        for column in ("group", "decision"):  # as the versions before made them
+            cr.execute(SQL("DROP INDEX %s", SQL.identifier(f"ecom_customer_score__{column}_index")))
+            cr.execute(SQL("CREATE INDEX %s ON ecom_customer_score (%s)",
+                           SQL.identifier(f"ecom_customer_score__{column}_index"), SQL.identifier(column)))
+        self.registry.check_indexes(cr, ["ecom.customer.score"])
+        self.assertFalse(any("WHERE" in definition for definition in definitions().values()), "Odoo kept them")
+        load_script("ecom_crm_scoring/migrations/18.0.2.3.10/pre-migrate.py",
+                    "ecom_crm_scoring_pre_migrate_18_0_2_3_10").migrate(cr, "18.0.2.3.9")
+        self.assertEqual(definitions(), {})
+        self.registry.check_indexes(cr, ["ecom.customer.score"])
+        self.assertEqual(len(definitions()), 2)
+        for definition in definitions().values():
+            self.assertTrue(definition.endswith("IS NOT NULL)"), definition)
+        self.run_scoring(mode="full")
+        cr.execute("SET LOCAL enable_seqscan = off")
+        cr.execute("EXPLAIN SELECT id FROM ecom_customer_score WHERE decision = 'now'")
+        self.assertIn("ecom_customer_score__decision_index", " ".join(line for line, in cr.fetchall()))
+
     @contextmanager
     def recorded_writes(self):
         """The full run's chunks of 4 customers: each write as ``(new, held, partner ids)`` and
