@@ -392,8 +392,9 @@ class EcomScoringRun(models.Model):
         install: the rows go in the caller's transaction), in a test, or when this transaction
         could not commit what it holds (the other connection would not see the run's row).
         PostgreSQL's part of a chunk is most of its writing, on one core: the first run's
-        686,000 inserts about 15 s (each row's indexes and foreign keys), a night that rewrites
-        every score 4-5 s; two connections write two chunks at once. After an error the job's
+        686,000 inserts about 11 s (each row's indexes; the keys are checked once after them:
+        ecom.customer.score's _ecom_keys_unchecked), a night that rewrites every score 4-5 s; two
+        connections write two chunks at once. After an error the job's
         transaction is rolled back before the other write is waited for: a session waiting for
         the job's row locks may hold a row that write waits for."""
         if not auto_commit or odoo_module.current_test:
@@ -472,11 +473,11 @@ class EcomScoringRun(models.Model):
         cursor) while the chunks are written; the rows do not hold the offers, which are written
         after the chunks. The offers alone take about a second at a million customers. Learning
         is only for a night that learns both models (the first run above all): its chunks insert
-        most rows, at a million customers 686,000 of them, about 15 s of PostgreSQL's work (each
-        insert maintains the indexes and checks that the customer, company and salesperson
-        exist), beside which the model's 4-7 s cost less than before them (alternated in one
-        process on the 1M demo store, the first run 34.4-35.7 s against 36.6-38.1 s with the
-        model learned before the chunks, written two at a time either way). Not beside the other
+        most rows, at a million customers 686,000 of them, about 11 s of PostgreSQL's work (each
+        insert maintains the indexes), beside which the model's 4 s (7.5 s beside the writes)
+        cost less than before them (alternated in one process on the 1M demo store, when the
+        inserts also checked their keys row by row, about 15 s: the first run 34.4-35.7 s against
+        36.6-38.1 s with the model learned before the chunks, written two at a time either way). Not beside the other
         nights' writes: they take 3-4 s, and the model learned beside them took the cores today's
         scores and writes need (the night no shorter) while its memory added to theirs (1.56 GB at
         the peak instead of 1.47 GB); a night that learns it with the order model kept learns it
