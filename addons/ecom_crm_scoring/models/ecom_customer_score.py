@@ -286,6 +286,12 @@ class EcomCustomerScore(models.Model):
                  self._fields[name].ondelete.upper()) for name in UNCHECKED_KEYS]
 
     @api.model
+    def _ecom_row_count(self):
+        """The rows of the table, every company's (asked only before a company's first run)."""
+        self.env.cr.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(self._table)))
+        return self.env.cr.fetchone()[0]
+
+    @api.model
     def _ecom_missing_keys(self):
         """The keys of :meth:`_ecom_keys` the table lacks (dropped by a run stopped before it could
         add them back)."""
