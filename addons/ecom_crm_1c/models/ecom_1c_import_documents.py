@@ -174,7 +174,7 @@ class Ecom1cImportDocuments(models.AbstractModel):
                                 note=escape(mine._paid_cancelled_message(order, reason)))
 
     def _refund_summary(self):
-        return self.env._("Cancelled in 1C but paid: refund, then cancel")
+        return self.env._("Cancelled in 1C but paid: see to the refund, then cancel")
 
     def _refund_activities(self, order):
         """The open to-dos of :meth:`_refund_due_activity` of ``order``: by their summary, in their user's language."""
