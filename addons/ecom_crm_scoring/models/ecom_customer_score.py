@@ -35,7 +35,7 @@ UPSERT_COLUMNS = ("partner_id", *STORED, "row_hash")
 # back after (:meth:`EcomCustomerScore._ecom_keys_unchecked`)
 UNCHECKED_KEYS = ("partner_id", "company_id", "user_id")
 KEY_LOCK_TIMEOUT = "2s"  # the wait for the tables' locks the keys' DDL takes, each try
-KEY_RESTORE_TRIES = 5  # tries to add the keys back, RETRY_WAIT s apart, doubled each time
+KEY_RESTORE_TRIES = 5  # tries to add the keys back, KEY_RETRY_WAIT s apart, doubled each time
 KEY_RETRY_WAIT = 1.0
 
 _logger = logging.getLogger(__name__)
