@@ -523,4 +523,4 @@ def ad_spend(p):
                %(uid)s, %(uid)s, %(now)s, %(now)s
           FROM s
         ON CONFLICT DO NOTHING
-    """, **p, order_source=order_channel()["source_id"])
+    """, **p, order_source=order_channel()["source"])

@@ -25,7 +25,7 @@ ORDERS_CTE = SQL("""
           LEFT JOIN (%(refunds)s) rf ON rf.order_id = so.id
          WHERE so.state = 'sale' AND so.ecom_status IS DISTINCT FROM 'returned'
     )""", day=SQL(LOCAL_DAY, SQL("so.date_order")), **order_measures(),
-    **{name[:-3]: value for name, value in order_channel().items()})
+    **order_channel())
 # Each customer's first touch in each company they bought from: the channel of their first request
 # (of that company, or of none) or order of that company, whichever came first (a request without a
 # channel still is the first touch: the customer came by no known channel). A customer is each

@@ -132,4 +132,4 @@ class EcomReportChannel(models.Model):
               FROM t
           GROUP BY t.date, t.company_id, t.team_id, t.user_id, t.source_id, t.medium_id, t.campaign_id
         """, lead_day=SQL(LOCAL_DAY, SQL("l.create_date")), order_day=SQL(LOCAL_DAY, SQL("so.date_order")),
-            **order_measures(), **{name[:-3]: value for name, value in order_channel().items()})
+            **order_measures(), **order_channel())

@@ -26,15 +26,15 @@ UTM_COLUMNS = ("source_id", "medium_id", "campaign_id")
 
 
 def order_channel(order="so", lead="l"):
-    """``{"source_id": SQL, "medium_id": SQL, "campaign_id": SQL}`` of an order's channel (last touch):
-    the order's UTM (``order``: its alias) as a whole when it has any of source, medium and campaign,
-    else its request's (``lead``: the alias of the request LEFT JOINed on ``so.opportunity_id``), never
-    one taken from each (an order with a source and no medium is not reported with its request's
-    medium: a channel nobody used). One definition for every report of orders (channels, revenue by
-    channel, refusals at delivery) and the demo store's ad spend."""
+    """``{"source": SQL, "medium": SQL, "campaign": SQL}`` of an order's channel (last touch; the names
+    the reports' queries take them by): the order's UTM (``order``: its alias) as a whole when it has
+    any of source, medium and campaign, else its request's (``lead``: the alias of the request LEFT
+    JOINed on ``so.opportunity_id``), never one taken from each (an order with a source and no medium is
+    not reported with its request's medium: a channel nobody used). One definition for every report of
+    orders (channels, revenue by channel, refusals at delivery) and the demo store's ad spend."""
     own = SQL(" OR ").join(SQL("%s IS NOT NULL", SQL.identifier(order, name)) for name in UTM_COLUMNS)
-    return {name: SQL("CASE WHEN %s THEN %s ELSE %s END", own, SQL.identifier(order, name),
-                      SQL.identifier(lead, name))
+    return {name.removesuffix("_id"): SQL("CASE WHEN %s THEN %s ELSE %s END", own, SQL.identifier(order, name),
+                                          SQL.identifier(lead, name))
             for name in UTM_COLUMNS}
 
 

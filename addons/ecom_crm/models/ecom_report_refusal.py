@@ -98,7 +98,7 @@ class EcomReportRefusal(models.Model):
             ) rows
           ORDER BY date
         """, leads=leads, orders=orders, day=self._ecom_day_sql(SQL("rows.date"), SQL("rows.company_id")),
-            **{name[:-3]: value for name, value in order_channel().items()}))
+            **order_channel()))
         return self.env.cr.rowcount
 
     def action_ecom_open_document(self):

@@ -16,20 +16,21 @@ class SpreadsheetDashboard(models.Model):
             self.check_access("read")
         except AccessError as error:
             ours = self.env.ref("ecom_crm.ecom_owner_dashboard", raise_if_not_found=False)
-            if not ours or self != ours:
-                raise
             dashboard = self.sudo()
-            groups = ", ".join(dashboard.group_ids.mapped("full_name")) or self.env._("its users")
+            # refused for its groups: those are named; refused otherwise (another company's), Odoo says so
+            if not ours or self != ours or not dashboard.group_ids:
+                raise
+            groups = ", ".join(f"«{name}»" for name in dashboard.group_ids.mapped("full_name"))
             if self.env.user.has_group("sales_team.group_sale_salesman"):
                 message = self.env._(
-                    "«%(dashboard)s» shows the whole store's figures and is open to %(groups)s only. Your own "
-                    "figures are in CRM › Reporting: «Sales funnel», «Salespeople», «Refusals». To see this "
-                    "dashboard, ask your administrator for access.",
+                    "«%(dashboard)s» shows the whole store's figures and is open only to users with the rights "
+                    "%(groups)s. Your own figures are in CRM › Reporting: «Sales funnel», «Salespeople», "
+                    "«Refusals». To see this dashboard, ask your administrator for access.",
                     dashboard=dashboard.display_name, groups=groups)
             else:  # a user of no sales group has no CRM reports to be sent to
                 message = self.env._(
-                    "«%(dashboard)s» shows the whole store's figures and is open to %(groups)s only. To see "
-                    "this dashboard, ask your administrator for access.",
+                    "«%(dashboard)s» shows the whole store's figures and is open only to users with the rights "
+                    "%(groups)s. To see this dashboard, ask your administrator for access.",
                     dashboard=dashboard.display_name, groups=groups)
             raise AccessError(message) from error
         return super().get_readonly_dashboard()

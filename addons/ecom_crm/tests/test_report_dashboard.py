@@ -497,7 +497,7 @@ class TestOwnerDashboard(ReportCase):
         self.assertNotIn("cookies", message)
         with self.assertRaises(AccessError) as caught:
             self.dashboard.with_user(employee).with_context(employee.with_user(employee).context_get()).get_readonly_dashboard()
-        self.assertIn("открыта только для: Продажи / Администратор.", str(caught.exception))
+        self.assertIn("доступна только пользователям с правами «Продажи / Администратор».", str(caught.exception))
         self.assertNotIn("CRM", str(caught.exception), "no CRM reports to send a user of no sales group to")
         # the manager's opens, with its figures
         manager = new_test_user(self.env, login="ecom_dash_manager", groups="sales_team.group_sale_manager",

@@ -65,11 +65,16 @@ class Ecom1cImportDocuments(models.AbstractModel):
                     order.write(changed)
                 # the store status first: an order 1C says was refused at delivery stays so when cancelled
                 status = order_store_status(document, statuses, order.ecom_status, known=actions)
+                action = order_action(document, actions)
+                if status == "cancelled" and action == "cancel" and order.state != "cancel" \
+                        and self._not_cancelled_why(order, paid_undone)[0]:
+                    # an order kept (paid, shipped…) keeps its store status: «Cancelled» would tell the customer
+                    # so, and hide the «Paid» or «Shipped» that keeps it
+                    status = None
                 if status and (order.state == "sale" or status in ("returned", "cancelled")):
                     reason = reasons.get(status_key(document, actions)) or late_refusal
                     order._ecom_set_status(status, reason=reason if status == "returned" else None)
                     changed = True
-                action = order_action(document, actions)
                 if action == "cancel" and order.state != "cancel":
                     kept, paid = self._not_cancelled_why(order, paid_undone)
                     if not kept:
@@ -174,7 +179,7 @@ class Ecom1cImportDocuments(models.AbstractModel):
                                 note=escape(mine._paid_cancelled_message(order, reason)))
 
     def _refund_summary(self):
-        return self.env._("Cancelled in 1C but paid: refund, then cancel")
+        return self.env._("Cancelled in 1C but paid: see to the refund, then cancel")
 
     def _refund_activities(self, order):
         """The open to-dos of :meth:`_refund_due_activity` of ``order``: by their summary, in their user's language."""

@@ -177,7 +177,7 @@ class TestRealDocumentsImport(ImporterCase):
         activity = paid.activity_ids
         self.assertEqual((len(activity), activity.user_id, activity.activity_type_id),
                          (1, salesperson, self.env.ref("mail.mail_activity_data_todo")))
-        self.assertEqual(activity.summary, "Отменён в 1С, но оплачен: вернуть деньги, затем отменить",
+        self.assertEqual(activity.summary, "Отменён в 1С, но оплачен: проверить возврат денег, затем отменить заказ",
                          "in the salesperson's language")
         self.assertIn("Заказ 142 отменён или помечен на удаление в 1С, но здесь не отменён: 1С сообщает, что он "
                       "оплачен", str(activity.note))

@@ -11,18 +11,24 @@ class TestI18n(TransactionCase):
         self.assertEqual(untranslated_terms(self.env, "ecom_crm_1c"), [], "add these terms to i18n/ru.po")
 
     def test_every_upgrade_brings_the_shipped_russian(self):
-        """A database at 18.0.1.2.8 holds the Russian help of an attribute's «1C id» of its day, which ``-u``
-        keeps; the upgrade to this version (``migrations/0.0.0``: on any version change) loads the shipped
-        one over it, which says a property's id may be on a characteristic's attribute. ``-u`` of the
-        version installed leaves it."""
+        """A database at an older version holds the Russian help of its day, which ``-u`` keeps; the upgrade to
+        this version (``migrations/0.0.0``: on any version change) loads the shipped one over it. ``-u`` of the
+        version installed leaves it. From 18.0.1.2.8: an attribute's «1C id» now says a property's id may be on
+        a characteristic's attribute; from 18.0.1.2.12: a 1C status's name says the id is taken first when the
+        table maps it."""
         self.env["res.lang"]._activate_lang("ru_RU")
-        field = self.env["ir.model.fields"]._get("product.attribute", "ecom_1c_id").with_context(lang="ru_RU")
-        old = "Ид свойства 1С (атрибут товара без вариантов)"
-        self.env.cr.execute("UPDATE ir_model_fields SET help = help || %s WHERE id = %s",
-                            [Json({"ru_RU": old}), field.id])
-        self.env.invalidate_all()
-        upgrade_from(self.env, "ecom_crm_1c", get_manifest("ecom_crm_1c")["version"])
-        self.assertEqual(field.help, old)
-        upgrade_from(self.env, "ecom_crm_1c", "18.0.1.2.8")
-        self.assertIn("или атрибут характеристики", field.help)
-        self.assertNotEqual(field.help, old)
+        cases = [("product.attribute", "ecom_1c_id", "18.0.1.2.8",
+                  "Ид свойства 1С (атрибут товара без вариантов)", "или атрибут характеристики"),
+                 ("ecom.1c.status.map", "name", "18.0.1.2.12",
+                  "Как 1С пишет его в «Статус заказа», например «Отгружен», или, без него, код статуса сайта",
+                  "Когда 1С передаёт оба, берётся код")]
+        for model, name, version, old, shipped in cases:
+            with self.subTest(model=model, version=version):
+                field = self.env["ir.model.fields"]._get(model, name).with_context(lang="ru_RU")
+                self.env.cr.execute("UPDATE ir_model_fields SET help = help || %s WHERE id = %s",
+                                    [Json({"ru_RU": old}), field.id])
+                self.env.invalidate_all()
+                upgrade_from(self.env, "ecom_crm_1c", get_manifest("ecom_crm_1c")["version"])
+                self.assertEqual(field.help, old)
+                upgrade_from(self.env, "ecom_crm_1c", version)
+                self.assertIn(shipped, field.help)

@@ -3,10 +3,6 @@ dropped first, in the test's transaction)."""
 
 import importlib.util
 
-from psycopg2.extras import Json
-
-from odoo.addons.ecom_crm.tests.common import upgrade_from
-from odoo.modules.module import get_manifest
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
@@ -244,18 +240,3 @@ class TestMigrations(ImporterCase):
         self.assertEqual(dress.attribute_line_ids.value_ids,
                          white | first.value_ids.filtered(lambda v: v.name == "Красный"))
         self.assertEqual(upgrade.merge_spelled_twice(self.env.cr), (0, 2), "run again: nothing more")
-
-    def test_upgrade_to_1_2_13(self):
-        """From 18.0.1.2.12: the Russian help of a 1C status's name as it was (``-u`` keeps it: the id read only
-        without a name) becomes the shipped one (the id taken first when the table maps it), by the reload
-        every version change runs (``migrations/0.0.0``); ``-u`` of the version installed leaves it."""
-        self.env["res.lang"]._activate_lang("ru_RU")
-        field = self.env["ir.model.fields"]._get("ecom.1c.status.map", "name").with_context(lang="ru_RU")
-        old = "Как 1С пишет его в «Статус заказа», например «Отгружен», или, без него, код статуса сайта"
-        self.env.cr.execute("UPDATE ir_model_fields SET help = help || %s WHERE id = %s",
-                            [Json({"ru_RU": old}), field.id])
-        self.env.invalidate_all()
-        upgrade_from(self.env, "ecom_crm_1c", get_manifest("ecom_crm_1c")["version"])
-        self.assertEqual(field.help, old)
-        upgrade_from(self.env, "ecom_crm_1c", "18.0.1.2.12")
-        self.assertIn("Когда 1С передаёт оба, берётся код", field.help)

@@ -126,6 +126,22 @@ class TestStatusesBack(ImporterCase):
         self.assertEqual(self.orders.mapped("state"), ["cancel", "sale", "cancel"])
         self.assertEqual([len(order.activity_ids) for order in self.orders], [0, 1, 0])
 
+    def test_a_kept_order_keeps_its_store_status_when_1c_maps_its_status_to_cancelled(self):
+        """A 1C status mapped to cancel the order and to the store status «Cancelled»: a paid order (its store
+        status «Paid» alone says so) and a shipped one are kept with their store status — «Cancelled» would
+        tell the customer the order is cancelled, and hid the «Paid» that keeps it (the order was cancelled
+        then). An order neither paid nor shipped is cancelled with that store status."""
+        self.env["ecom.1c.status.map"].create({"name": "Отменен", "action": "cancel", "ecom_status": "cancelled"})
+        paid, shipped, _plain = self.orders
+        self.orders.user_id = self.env["res.users"].create({"name": "Продавец", "login": "seller-1c-kept-status"})
+        paid.action_ecom_paid()
+        shipped._ecom_set_status("shipped", tracking_number="RU-1")
+        for order in self.orders:
+            self.importer._import_documents(self.status_file(order, "Отменен", paid="false"))
+        self.assertEqual([(o.state, o.ecom_status) for o in self.orders],
+                         [("sale", "paid"), ("sale", "shipped"), ("cancel", "cancelled")])
+        self.assertEqual(len(paid.activity_ids), 1, "the refund to-do")
+
     def test_the_refund_to_do_of_a_salesperson_who_left_goes_to_the_team_leader(self):
         """The salesperson of a paid order 1C cancels left (archived: they would never see it): the to-do goes
         to the sales team's leader."""

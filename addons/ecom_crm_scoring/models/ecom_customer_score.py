@@ -35,7 +35,7 @@ UPSERT_COLUMNS = ("partner_id", *STORED, "row_hash")
 # back after (:meth:`EcomCustomerScore._ecom_keys_unchecked`)
 UNCHECKED_KEYS = ("partner_id", "company_id", "user_id")
 KEY_LOCK_TIMEOUT = "2s"  # the wait for the tables' locks the keys' DDL takes, each try
-KEY_RESTORE_TRIES = 5  # tries to add the keys back, RETRY_WAIT s apart, doubled each time
+KEY_RESTORE_TRIES = 5  # tries to add the keys back, KEY_RETRY_WAIT s apart, doubled each time
 KEY_RETRY_WAIT = 1.0
 
 _logger = logging.getLogger(__name__)
@@ -284,6 +284,12 @@ class EcomCustomerScore(models.Model):
         ORM makes them (PostgreSQL's default constraint names, which Odoo's keys have)."""
         return [(f"{self._table}_{name}_fkey", name, self.env[self._fields[name].comodel_name]._table,
                  self._fields[name].ondelete.upper()) for name in UNCHECKED_KEYS]
+
+    @api.model
+    def _ecom_row_count(self):
+        """The rows of the table, every company's (asked only before a company's first run)."""
+        self.env.cr.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(self._table)))
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _ecom_missing_keys(self):

@@ -40,7 +40,9 @@ RETRY_WAIT = 0.5  # seconds before the first try again, doubled before each next
 MORE_CUSTOMERS = 0.2  # the models are learned again when the store has grown this much since
 # a run with at least this many customers to write and no row of its company in the table yet (a
 # large store's first run) inserts them without the row-by-row key checks (ecom.customer.score's
-# _ecom_keys_unchecked); a smaller one is not worth the DDL
+# _ecom_keys_unchecked); a smaller one is not worth the DDL. Not when the table holds more rows (of
+# other companies) than the run writes: the keys added back check the whole table, about an eighth of
+# a row-by-row check per row, and every company's rows would go unchecked meanwhile
 UNCHECKED_ROWS = 50_000
 
 
@@ -302,7 +304,8 @@ class EcomScoringRun(models.Model):
         # (:meth:`_second_writer`): PostgreSQL works on both cores; the rows and COPY text of the
         # next pair are built meanwhile (the waits on PostgreSQL release the GIL)
         # a large store's first run: its rows are inserted without the keys' row-by-row checks
-        unchecked = not len(stored[0]) and len(todo) >= UNCHECKED_ROWS
+        unchecked = (not len(stored[0]) and len(todo) >= UNCHECKED_ROWS
+                     and Score._ecom_row_count() < len(todo))
         try:
             with Score._ecom_keys_unchecked(unchecked, auto_commit), self._second_writer(auto_commit) as write_beside:
                 step_size = 2 if write_beside else 1

@@ -882,6 +882,20 @@ class TestScoringRun(ScoringCase):
         self.assertEqual(self._keys_state(), dict.fromkeys(keys, True))
         self.assertEqual(len(self.Score.search([])), 15)
 
+    def test_a_first_run_beside_more_rows_of_another_company_keeps_the_checks(self):
+        """A company's first run while the table holds more rows of another company than it writes: the
+        keys added back would check them all (more than the run's own checks cost) and leave the other
+        company's rows unchecked meanwhile: its rows are written checked."""
+        keys = sorted(key[0] for key in self.Score._ecom_keys())
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        self.env.cr.execute("""INSERT INTO ecom_customer_score (partner_id, company_id, create_date, write_date)
+                               SELECT id, %s, now(), now() FROM res_partner ORDER BY id LIMIT 16""", [other.id])
+        self.assertGreater(self.Score._ecom_row_count(), 15)
+        missing = self._run_watching_keys(self.today)
+        self.assertEqual(missing, [[]] * 4, "checked row by row")
+        self.assertEqual(self._keys_state(), dict.fromkeys(keys, True))
+        self.assertEqual(len(self.Score.search([("company_id", "=", self.env.company.id)])), 15)
+
     def _drop_keys_with_orphans(self):
         """The table as a run killed between dropping and adding back the keys leaves it, after a
         customer and a salesperson were deleted meanwhile: their rows are still there."""

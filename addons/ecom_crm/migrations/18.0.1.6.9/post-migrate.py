@@ -15,7 +15,6 @@ from odoo.tools import SQL
 def give_the_refused_orders_their_channel(cr):
     """Set the channel of every order's row of the refusals (an order refused at delivery) to its
     order's channel; return how many rows changed."""
-    channel = order_channel()
     cr.execute(SQL("""
         UPDATE ecom_report_refusal r
            SET source_id = %(source)s, medium_id = %(medium)s, campaign_id = %(campaign)s
@@ -23,7 +22,7 @@ def give_the_refused_orders_their_channel(cr):
           LEFT JOIN crm_lead l ON l.id = so.opportunity_id
          WHERE r.kind = 'delivery' AND r.order_id = so.id
            AND (r.source_id, r.medium_id, r.campaign_id) IS DISTINCT FROM (%(source)s, %(medium)s, %(campaign)s)
-    """, source=channel["source_id"], medium=channel["medium_id"], campaign=channel["campaign_id"]))
+    """, **order_channel()))
     return cr.rowcount
 
 
