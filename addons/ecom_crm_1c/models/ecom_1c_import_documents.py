@@ -173,19 +173,28 @@ class Ecom1cImportDocuments(models.AbstractModel):
         if not user or self._refund_activities(order).filtered(lambda activity: activity.user_id == user):
             return
         mine = self.with_context(lang=user.lang or self.env.lang)
-        summary = mine._refund_summary()
         reason, _paid = mine._not_cancelled_why(order.with_env(mine.env), paid_undone)
-        order.activity_schedule("mail.mail_activity_data_todo", user_id=user.id, summary=summary,
+        kind = self._refund_activity_type()
+        order.activity_schedule(activity_type_id=kind.id, user_id=user.id, summary=mine._refund_summary(),
                                 note=escape(mine._paid_cancelled_message(order, reason)))
 
     def _refund_summary(self):
         return self.env._("Cancelled in 1C but paid: see to the refund, then cancel")
 
+    def _refund_activity_type(self):
+        """The activity type of :meth:`_refund_due_activity`'s to-dos (its own, so that they are found
+        whatever language they were written in); Odoo's to-do if a store deleted it."""
+        return (self.env.ref("ecom_crm_1c.mail_activity_type_refund_check", raise_if_not_found=False)
+                or self.env.ref("mail.mail_activity_data_todo"))
+
     def _refund_activities(self, order):
-        """The open to-dos of :meth:`_refund_due_activity` of ``order``: by their summary, in their user's language."""
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        """The open to-dos of :meth:`_refund_due_activity` of ``order``: of its own activity type (with
+        Odoo's to-do instead, the store having deleted it: by their summary, in their user's language)."""
+        kind = self._refund_activity_type()
+        if kind == self.env.ref("ecom_crm_1c.mail_activity_type_refund_check", raise_if_not_found=False):
+            return order.activity_ids.filtered(lambda activity: activity.activity_type_id == kind)
         return order.activity_ids.filtered(
-            lambda activity: activity.activity_type_id == todo
+            lambda activity: activity.activity_type_id == kind
             and activity.summary == self.with_context(lang=activity.user_id.lang or self.env.lang)._refund_summary())
 
     def _match_orders(self, documents):

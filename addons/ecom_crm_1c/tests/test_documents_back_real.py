@@ -160,7 +160,8 @@ class TestRealDocumentsImport(ImporterCase):
         recorded); the log (in the store's language) and the order's chatter say to see to the refund (1C keeps
         the payment's date after a refund: it may be done already) and to cancel the order by hand; its
         salesperson gets a to-do in their own language; once (the same file again says nothing more). 1C
-        taking its payment back (an empty «Дата оплаты по 1С») lets the cancellation through, the to-do done."""
+        taking its payment back (an empty «Дата оплаты по 1С») lets the cancellation through, the to-do (of its
+        own activity type) done, whatever language its salesperson reads now."""
         salesperson = self.env["res.users"].create({"name": "Продавец", "login": "seller-1c-refund", "lang": "ru_RU"})
         paid, kept = self.site_orders("142", "235")
         paid.user_id = salesperson
@@ -176,7 +177,7 @@ class TestRealDocumentsImport(ImporterCase):
         self.assertEqual(len(paid.message_ids.filtered(lambda m: counts["warnings"][0] in (m.body or ""))), 1)
         activity = paid.activity_ids
         self.assertEqual((len(activity), activity.user_id, activity.activity_type_id),
-                         (1, salesperson, self.env.ref("mail.mail_activity_data_todo")))
+                         (1, salesperson, self.env.ref("ecom_crm_1c.mail_activity_type_refund_check")))
         self.assertEqual(activity.summary, "Отменён в 1С, но оплачен: проверить возврат денег, затем отменить заказ",
                          "in the salesperson's language")
         self.assertIn("Заказ 142 отменён или помечен на удаление в 1С, но здесь не отменён: 1С сообщает, что он "
@@ -186,8 +187,27 @@ class TestRealDocumentsImport(ImporterCase):
         self.assertEqual(kept.state, "sale")
         refunded = marked.replace("<Значение>2015-06-29T15:39:10</Значение>".encode(),
                                   "<Значение>T</Значение>".encode())
+        salesperson.lang = "en_US"  # the to-do is found by its type, not by its words
         self.assertEqual(importer._import_documents(io.BytesIO(refunded))["warnings"], [])
         self.assertEqual((paid.state, paid.ecom_1c_paid), ("cancel", False), "1C took its payment back")
+        self.assertFalse(paid.activity_ids, "the to-do done")
+
+    def test_refund_to_do_without_its_activity_type(self):
+        """A store that deleted the refund check's activity type: the to-do is Odoo's own, found again by its
+        words in its salesperson's language, and done when 1C takes its payment back."""
+        self.env.ref("ecom_crm_1c.mail_activity_type_refund_check").unlink()
+        salesperson = self.env["res.users"].create({"name": "Продавец", "login": "seller-1c-todo", "lang": "ru_RU"})
+        paid, _kept = self.site_orders("142", "235")
+        paid.user_id = salesperson
+        marked = read(*UT11).replace("<ПометкаУдаления>false</ПометкаУдаления>".encode(),
+                                     "<ПометкаУдаления>true</ПометкаУдаления>".encode(), 1)
+        self.importer._import_documents(io.BytesIO(marked))
+        self.assertEqual(paid.activity_ids.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
+        self.assertEqual(self.importer._refund_activities(paid), paid.activity_ids)
+        refunded = marked.replace("<Значение>2015-06-29T15:39:10</Значение>".encode(),
+                                  "<Значение>T</Значение>".encode())
+        self.importer._import_documents(io.BytesIO(refunded))
+        self.assertEqual(paid.state, "cancel")
         self.assertFalse(paid.activity_ids, "the to-do done")
 
     def test_ut11_deleted_order_already_delivered_is_kept(self):
