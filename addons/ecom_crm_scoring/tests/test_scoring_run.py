@@ -483,8 +483,9 @@ class TestScoringRun(ScoringCase):
 
     def test_the_group_and_contact_indexes_hold_only_the_rows_with_one(self):
         """The group's and the contact's indexes leave out the customers without one (most of a
-        night's rows); an older database's full indexes are dropped by 18.0.2.3.10 and made anew
-        by Odoo with the condition; a filter on a value still uses them."""
+        night's rows) and a filter on a value uses them; an older database's full indexes are
+        dropped by 18.0.2.3.10 and made anew by Odoo with the condition. (An index made within the
+        test's transaction may be hidden from its snapshot: the plan is read before.)"""
         cr = self.env.cr
 
         def definitions():
@@ -494,6 +495,11 @@ class TestScoringRun(ScoringCase):
 
         for definition in definitions().values():
             self.assertTrue(definition.endswith("IS NOT NULL)"), definition)
+        self.run_scoring(mode="full")
+        with cr.savepoint():
+            cr.execute("SET LOCAL enable_seqscan = off")
+            cr.execute("EXPLAIN SELECT id FROM ecom_customer_score WHERE decision = 'now'")
+            self.assertIn("ecom_customer_score__decision_index", " ".join(line for line, in cr.fetchall()))
         for column in ("group", "decision"):  # as the versions before made them
             cr.execute(SQL("DROP INDEX %s", SQL.identifier(f"ecom_customer_score__{column}_index")))
             cr.execute(SQL("CREATE INDEX %s ON ecom_customer_score (%s)",
@@ -507,10 +513,6 @@ class TestScoringRun(ScoringCase):
         self.assertEqual(len(definitions()), 2)
         for definition in definitions().values():
             self.assertTrue(definition.endswith("IS NOT NULL)"), definition)
-        self.run_scoring(mode="full")
-        cr.execute("SET LOCAL enable_seqscan = off")
-        cr.execute("EXPLAIN SELECT id FROM ecom_customer_score WHERE decision = 'now'")
-        self.assertIn("ecom_customer_score__decision_index", " ".join(line for line, in cr.fetchall()))
 
     @contextmanager
     def recorded_writes(self):
