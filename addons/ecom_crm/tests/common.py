@@ -263,6 +263,14 @@ def untranslated_terms(env, module, lang="ru_RU"):
     return sorted(missing)
 
 
+def store_with_ad_sources(cls):
+    """The store in Moscow's time (the reports' days) and the two ad systems' sources as ``cls.yandex``
+    and ``cls.vk``: the channels' reports' test stores."""
+    cls.env.company.partner_id.tz = "Europe/Moscow"
+    cls.yandex = cls.env.ref("ecom_crm.utm_source_yandex_direct")
+    cls.vk = cls.env.ref("ecom_crm.utm_source_vk")
+
+
 class ReportCase(EcomCrmCase):
     """Base for the store reports' tests: requests moved through the pipeline at known times."""
 

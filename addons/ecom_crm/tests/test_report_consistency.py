@@ -11,7 +11,7 @@ from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
 from ..tools import owner_dashboard
-from .common import ReportCase, credit_note, invoice_order
+from .common import ReportCase, credit_note, invoice_order, store_with_ad_sources
 
 
 @tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
@@ -19,9 +19,7 @@ class TestReportConsistency(ReportCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company.partner_id.tz = "Europe/Moscow"
-        cls.yandex = cls.env.ref("ecom_crm.utm_source_yandex_direct")
-        cls.vk = cls.env.ref("ecom_crm.utm_source_vk")
+        store_with_ad_sources(cls)
         cls.vat = cls._vat()
         ready = cls._ready_for_payment()
         buyers = [cls.Partner.create({"name": name}) for name in ("Иван Первый", "Пётр Второй", "Сидор Третий")]

@@ -10,16 +10,14 @@ import psycopg2
 from odoo import Command, api
 from odoo.tests import new_test_user, tagged
 
-from .common import EcomCrmCase
+from .common import EcomCrmCase, store_with_ad_sources
 
 
 class ReportCase(EcomCrmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company.partner_id.tz = "Europe/Moscow"
-        cls.yandex = cls.env.ref("ecom_crm.utm_source_yandex_direct")
-        cls.vk = cls.env.ref("ecom_crm.utm_source_vk")
+        store_with_ad_sources(cls)
         cls.cpc = cls.env.ref("ecom_crm.utm_medium_cpc")
         cls.social = cls.env.ref("ecom_crm.utm_medium_social")
         cls.campaign_a = cls.env["utm.campaign"].create({"name": "Кампания A"})
