@@ -871,6 +871,29 @@ class TestScoringRun(ScoringCase):
         self.assertEqual(missing, [[]] * len(missing), "checked as usual")
         self.assertEqual(self._keys_state(), dict.fromkeys(keys, True))
 
+    def test_keys_are_added_back_after_a_first_run_stopped_by_an_error(self):
+        """A first run whose writes fail midway (its chunk's error goes up to the job) adds the keys
+        it dropped back before the error goes on: the rows written before it stay checked."""
+        keys = sorted(key[0] for key in self.Score._ecom_keys())
+        upsert = type(self.Score)._ecom_upsert
+        calls = []
+
+        def failing(model, company, rows, text=None, new=False, held=False):
+            calls.append(sorted(key[0] for key in model._ecom_missing_keys()))
+            if len(calls) == 2:
+                raise Killed
+            return upsert(model, company, rows, text=text, new=new, held=held)
+
+        cr = self.env.cr
+        with patch.object(ecom_scoring_run, "CHUNK", 4), patch.object(ecom_scoring_run, "UNCHECKED_ROWS", 10), \
+                patch.object(type(self.Score), "_ecom_upsert", failing), \
+                patch.object(type(self.Run), "_read_committed", return_value=True), \
+                patch.object(cr, "commit"), patch.object(cr, "rollback"):
+            run_to_kill(self, self.Run._score_customers, mode="full", today=self.today, auto_commit=True)
+        self.assertEqual(calls, [keys, keys], "written unchecked until the error")
+        self.assertEqual(self._keys_state(), dict.fromkeys(keys, True), "added back and validated")
+        self.assertEqual(len(self.Score.search([])), 4, "the first chunk's rows")
+
     def test_a_busy_customers_table_keeps_the_checks(self):
         """A transaction of the store holding the customers' table longer than the wait: the first
         run does not drop the keys (it would stop every reader of the customers meanwhile), it writes
