@@ -56,6 +56,20 @@ class TestAccess(IntakeCase):
         self.assertTrue(set((mine | theirs).ecom_intake_ids.ids) <= everything, "all documents: everything")
         self.assertEqual(len(Journal.search([("id", "in", list(everything))])), len(everything))
 
+    def test_a_call_without_request_or_customer_is_its_salespersons_or_everyones_if_nobodys(self):
+        """A call that reached no request and no customer (a hidden number, a number nobody has) is the
+        salesperson's who made or answered it: another salesperson does not read its number; one that
+        nobody answered is everyone's, so that anyone can call back."""
+        Call = self.env["ecom.call"]
+        missed = Call.create({"call_id": "acc-missed", "caller": "+79160008011", "state": "missed"})
+        others = Call.create({"call_id": "acc-others", "caller": "+79160008012", "user_id": self.other.id})
+        own = Call.create({"call_id": "acc-own", "caller": "+79160008013", "user_id": self.own.id})
+        seen = set(Call.with_user(self.own).search([("id", "in", (missed | others | own).ids)]).ids)
+        self.assertEqual(seen, {missed.id, own.id})
+        self.assertEqual(set(Call.with_user(self.other).search([("id", "in", (missed | others | own).ids)]).ids),
+                         {missed.id, others.id})
+        self.assertEqual(len(Call.with_user(self.all_docs).search([("id", "in", (missed | others | own).ids)])), 3)
+
     def test_salespeople_do_not_read_api_sources_nor_others_scores(self):
         for user in (self.own, self.all_docs):
             answer = self.rpc(user, "ecom.intake.source", "search_read", [], fields=["name", "key_prefix"])
