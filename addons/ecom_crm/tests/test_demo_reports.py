@@ -1,8 +1,9 @@
+import random
 from datetime import date
 
 from odoo.tests import tagged
 
-from ..demo_store import DemoStoreGenerator
+from ..demo_store import DemoStoreGenerator, data, distributions, reference
 from .common import EcomCrmCase
 
 
@@ -39,6 +40,39 @@ class TestDemoStoreReports(EcomCrmCase):
                 self.assertIsNone(outs[-1], "an open or won request is still in its stage")
             else:
                 self.assertEqual(outs[-1], closed, "a lost request's last stay ends when it was lost")
+
+    def test_products_cost_and_margin(self):
+        """The demo products cost the store less than their price, and the orders of them show a
+        store's margin in the sales report: neither nothing nor the whole revenue."""
+        products = self.env["product.product"].search([("default_code", "=like", "DEMO-%")])
+        self.assertEqual(len(products), 38)  # 2 a category
+        self.assertTrue(all(0 < p.standard_price < p.list_price for p in products))
+        team = self.env["crm.team"].search([("name", "=", "Интернет-магазин")])
+        orders = self.env["sale.order"].search([("team_id", "=", team.id), ("state", "=", "sale"),
+                                                ("ecom_status", "!=", "returned")])
+        self.assertTrue(orders)
+        self.env["ecom.report.matview"]._ecom_refresh_all()
+        [(revenue_untaxed, base, cost, margin, percent)] = self.env["ecom.report.sales"]._read_group(
+            [("team_id", "=", team.id)], [],
+            ["revenue_untaxed:sum", "margin_base:sum", "cost:sum", "margin:sum", "margin_percent:ecom_ratio"])
+        self.assertAlmostEqual(base, revenue_untaxed, 2, "every line has a cost")
+        self.assertAlmostEqual(margin, sum(orders.mapped("margin")), 2, "the orders' own margin")
+        self.assertAlmostEqual(margin, base - cost, 2)
+        self.assertTrue(0 < margin < base, (margin, base))
+        self.assertTrue(15 < percent < 50, percent)
+
+    def test_products_made_without_a_cost_get_one(self):
+        """A demo store generated before its products had a cost: running the generator again gives them
+        their category's share of their own price, and its new orders that cost."""
+        product = self.env["product.product"].search([("default_code", "=", "DEMO-00-0001")])
+        product.write({"standard_price": 0, "list_price": 50000})
+        plan = distributions.catalog_plan(40, random.Random(42))  # the generator's default seed
+        low, high = data.COST_SHARE[plan[0][0]]
+        catalog = reference.setup_catalog(self.env, plan)
+        self.assertEqual(product.list_price, 50000, "an existing product keeps its price")
+        self.assertTrue(50000 * low - 1 <= product.standard_price <= 50000 * high + 1, product.standard_price)
+        self.assertEqual(catalog[1][0], product.id)
+        self.assertEqual(catalog[1][4], product.standard_price)
 
     def test_reports_filled(self):
         Funnel = self.env["ecom.report.funnel"]
