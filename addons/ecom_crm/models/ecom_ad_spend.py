@@ -78,7 +78,7 @@ class EcomAdSpend(models.Model):
     def _read_group_format_result(self, rows_dict, lazy_groupby):
         """A month's group is named standing alone, «декабрь 2026», as the reports' are (see
         :mod:`..tools.month_groups`)."""
-        name_months(rows_dict, month_groupings(self._fields, lazy_groupby), get_lang(self.env).code,
+        name_months(rows_dict, month_groupings(self._fields, lazy_groupby), lambda: get_lang(self.env).code,
                     lambda: super(EcomAdSpend, self)._read_group_format_result(rows_dict, lazy_groupby))
 
     @api.model_create_multi

@@ -417,7 +417,7 @@ class EcomReportMixin(models.AbstractModel):
     @api.model
     def _read_group_format_result(self, rows_dict, lazy_groupby):
         """A month's group is named standing alone, «декабрь 2026» (see :mod:`..tools.month_groups`)."""
-        name_months(rows_dict, month_groupings(self._fields, lazy_groupby), get_lang(self.env).code,
+        name_months(rows_dict, month_groupings(self._fields, lazy_groupby), lambda: get_lang(self.env).code,
                     lambda: super(EcomReportMixin, self)._read_group_format_result(rows_dict, lazy_groupby))
 
     def _read_group_orderby(self, order, groupby_terms, query):

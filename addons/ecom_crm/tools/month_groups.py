@@ -39,10 +39,14 @@ def month_groupings(fields, groupby):
 def name_months(rows, months, locale, format_result):
     """Run ``format_result()`` (Odoo's ``_read_group_format_result`` of ``rows``), then name the month
     groups ``months`` of ``rows`` standing alone (:func:`month_label`), from the dates they held
-    before Odoo replaced them with its names."""
+    before Odoo replaced them with its names. ``locale()`` gives the reader's language (``ru_RU``),
+    asked only when there is a month to name."""
     values = [[row.get(spec) for spec in months] for row in rows]
     format_result()
+    if not months:
+        return
+    code = locale()
     for row, row_values in zip(rows, values, strict=True):
         for spec, value in zip(months, row_values, strict=True):
             if isinstance(value, date):  # a datetime is a date too; an empty group (False) keeps its name
-                row[spec] = month_label(value, locale)
+                row[spec] = month_label(value, code)
