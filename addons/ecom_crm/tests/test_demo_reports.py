@@ -1,6 +1,7 @@
 import random
 from datetime import date
 
+from odoo import Command
 from odoo.tests import tagged
 
 from ..demo_store import DemoStoreGenerator, data, distributions, reference
@@ -60,6 +61,28 @@ class TestDemoStoreReports(EcomCrmCase):
         self.assertAlmostEqual(margin, base - cost, 2)
         self.assertTrue(0 < margin < base, (margin, base))
         self.assertTrue(15 < percent < 50, percent)
+
+    def test_orders_margins_as_sale_margin_computes_them(self):
+        """The generator writes the cost and margins of its orders in SQL: they are those sale_margin
+        computes for the same lines made through the ORM (the line's cost, its margin on the subtotal and
+        its share of it; the order's margin and its share of the untaxed amount)."""
+        team = self.env["crm.team"].search([("name", "=", "Интернет-магазин")])
+        orders = self.env["sale.order"].search([("team_id", "=", team.id), ("state", "=", "sale")])
+        sample = orders.filtered(lambda o: len(o.order_line) > 1)[:5] | orders.filtered(
+            lambda o: any(line.product_uom_qty > 1 for line in o.order_line))[:5]
+        self.assertGreater(len(sample), 5)
+        for order in sample:
+            made = self.env["sale.order"].create({"partner_id": order.partner_id.id, "order_line": [
+                Command.create({"product_id": line.product_id.id, "product_uom_qty": line.product_uom_qty,
+                                "price_unit": line.price_unit, "tax_id": [Command.clear()]})
+                for line in order.order_line]})
+            self.assertEqual(made.amount_untaxed, order.amount_untaxed)
+            for line, orm in zip(order.order_line, made.order_line, strict=True):
+                self.assertEqual(line.purchase_price, orm.purchase_price)
+                self.assertAlmostEqual(line.margin, orm.margin, 2)
+                self.assertAlmostEqual(line.margin_percent, orm.margin_percent, 6)
+            self.assertAlmostEqual(order.margin, made.margin, 2)
+            self.assertAlmostEqual(order.margin_percent, made.margin_percent, 6)
 
     def test_products_made_without_a_cost_get_one(self):
         """A demo store generated before its products had a cost: running the generator again gives them
