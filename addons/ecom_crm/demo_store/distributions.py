@@ -346,8 +346,13 @@ def product_price(rng, low, high):
 
 def product_cost(rng, price, low, high):
     """What a product of shelf price ``price`` costs the store: a share of it drawn in ``[low, high]``
-    (the category's :data:`data.COST_SHARE`), in whole roubles, at least one rouble below the price."""
-    return max(0, min(price - 1, round(price * rng.uniform(low, high))))
+    (the category's :data:`data.COST_SHARE`), :func:`cost_at_share`."""
+    return cost_at_share(price, rng.uniform(low, high))
+
+
+def cost_at_share(price, share):
+    """``share`` of ``price`` in whole roubles, at least one rouble below the price, never negative."""
+    return max(0, min(price - 1, round(price * share)))
 
 
 def catalog_plan(n_products, rng):

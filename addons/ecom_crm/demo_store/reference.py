@@ -6,7 +6,7 @@ generator runs a second time) with the ORM; the bulk SQL of :mod:`.sql` only ref
 Whatever the SQL writes that the ORM would have computed from it is asked of the ORM here too.
 """
 
-from . import data
+from . import data, distributions
 
 STAGES = ("new_request", "first_contact", "deciding", "awaiting_payment", "sold")
 LOST_REASONS = ("too_expensive", "out_of_stock", "delivery", "no_answer", "changed_mind", "bought_elsewhere",
@@ -108,8 +108,8 @@ def setup_catalog(env, plan):
             tmpl = known[vals["default_code"]]
             variant = tmpl.product_variant_id
             if not variant.standard_price and tmpl.list_price:
-                share = vals["standard_price"] / vals["list_price"]
-                variant.standard_price = min(tmpl.list_price - 1, round(tmpl.list_price * share))
+                variant.standard_price = distributions.cost_at_share(
+                    tmpl.list_price, vals["standard_price"] / vals["list_price"])
             products.append((variant.id, variant.get_product_multiline_description_sale(), tmpl.list_price,
                              variant.name, variant.standard_price))
     return products

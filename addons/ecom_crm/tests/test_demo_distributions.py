@@ -270,6 +270,14 @@ class TestDemoDistributions(BaseCase):
         rng = random.Random(42)
         self.assertEqual(plan[0][2][0]["list_price"], distributions.product_price(rng, *data.CATALOG[0][4]))
 
+    def test_cost_at_share(self):
+        """A cost in whole roubles below the price; a product priced under a rouble costs nothing rather
+        than less than nothing (the cost given to a demo product made before the products had one)."""
+        self.assertEqual(distributions.cost_at_share(1990, 0.8), 1592)
+        self.assertEqual(distributions.cost_at_share(10, 0.99), 9)
+        self.assertEqual(distributions.cost_at_share(1, 0.8), 0)
+        self.assertEqual(distributions.cost_at_share(0.5, 0.8), 0)
+
     def test_line_tail_scale(self):
         scale = distributions.line_tail_scale()
         self.assertAlmostEqual(distributions.lines_per_order(scale), distributions.MEAN_LINES_PER_ORDER, places=9)
