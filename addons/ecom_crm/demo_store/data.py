@@ -150,6 +150,18 @@ CATALOG = [
      "Наполнитель для кошачьего туалета"], ["Royal Canin", "Purina Pro Plan", "Whiskas", "Pedigree", "Brit",
      "Monge"], (190, 6990)),
 ]
+# What a product costs the store, as a share of its shelf price (the purchase price, VAT excluded, as
+# the order lines' «Cost»): thin on smartphones, laptops and the big appliances, which every store
+# sells at the same price, thick on accessories, textiles and the goods of its own choosing. A
+# product's share is drawn in its category's range (:func:`.distributions.product_cost`).
+COST_SHARE = {
+    "Смартфоны": (0.80, 0.90), "Наушники": (0.60, 0.75), "Аксессуары для телефонов": (0.35, 0.55),
+    "Ноутбуки": (0.80, 0.90), "Крупная бытовая техника": (0.72, 0.82), "Техника для кухни": (0.62, 0.75),
+    "Уход за домом": (0.62, 0.75), "Посуда": (0.50, 0.65), "Текстиль": (0.45, 0.60), "Сад и дача": (0.55, 0.70),
+    "Игрушки": (0.55, 0.70), "Детское питание и уход": (0.75, 0.85), "Спорт и отдых": (0.55, 0.70),
+    "Красота и здоровье": (0.55, 0.70), "Принтеры и МФУ": (0.75, 0.85), "Картриджи и бумага": (0.50, 0.65),
+    "Кофе и капсулы": (0.60, 0.75), "Бытовая химия": (0.65, 0.78), "Корм для животных": (0.70, 0.82),
+}
 SIZES = ["", " 64 ГБ", " 128 ГБ", " 256 ГБ", " белый", " чёрный", " серый", " синий", " mini", " Pro", " Max"]
 # what tells apart the products of a stem and brand in the categories where gigabytes would not
 SIZES_BY_CATEGORY = {

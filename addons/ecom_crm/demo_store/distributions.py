@@ -344,13 +344,26 @@ def product_price(rng, low, high):
     return max(price, low)
 
 
+def product_cost(rng, price, low, high):
+    """What a product of shelf price ``price`` costs the store: a share of it drawn in ``[low, high]``
+    (the category's :data:`data.COST_SHARE`), :func:`cost_at_share`."""
+    return cost_at_share(price, rng.uniform(low, high))
+
+
+def cost_at_share(price, share):
+    """``share`` of ``price`` in whole roubles, at least one rouble below the price, never negative."""
+    return max(0, min(price - 1, round(price * share)))
+
+
 def catalog_plan(n_products, rng):
     """The demo catalog: ``n_products`` spread evenly over the categories of :data:`data.CATALOG`.
 
     Returns ``(category, parent category, products)`` in catalog order, each product a dict of
     ``product.template`` values without the category.  Products of a category are contiguous, so a
     category is a slice of the catalog (:func:`category_slices`), which is how a customer's favourite
-    category is drawn from in SQL.  Prices come from ``rng``, in catalog order.
+    category is drawn from in SQL.  Prices come from ``rng``, in catalog order; then the costs
+    (``standard_price``), from a generator seeded by ``rng``'s next draw: a seed's prices are those
+    it gave before the catalog had costs.
     """
     per_cat = products_per_category(n_products)
     plan = []
@@ -366,6 +379,11 @@ def catalog_plan(n_products, rng):
                 "barcode": f"46{cat_idx:02d}{i:08d}"[:12] + "0",
             })
         plan.append((cat_name, parent_name, products))
+    cost_rng = random.Random(rng.getrandbits(64))
+    for cat_name, _parent, products in plan:
+        low, high = data.COST_SHARE[cat_name]
+        for product in products:
+            product["standard_price"] = product_cost(cost_rng, product["list_price"], low, high)
     return plan
 
 

@@ -164,7 +164,8 @@ class DemoStoreGenerator:
             "cat_start": self.cat_start, "cat_len": self.cat_len, "n_cats": len(self.cat_start),
             "prod_ids": [p[0] for p in self.products], "prod_names": [p[1] for p in self.products],
             "prod_titles": [p[3] for p in self.products],
-            "prod_prices": [p[2] for p in self.products], "n_products": len(self.products),
+            "prod_prices": [p[2] for p in self.products], "prod_costs": [p[4] for p in self.products],
+            "n_products": len(self.products),
             "delivered_method": reference.delivered_method(self.env, self.products[0][0]),
             **behaviour, "n_dur_pool": len(behaviour["dur_pool"]), "n_habit_pool": len(behaviour["habit_pool"]),
             # where their requests come from and how they end

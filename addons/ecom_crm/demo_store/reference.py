@@ -6,7 +6,7 @@ generator runs a second time) with the ORM; the bulk SQL of :mod:`.sql` only ref
 Whatever the SQL writes that the ORM would have computed from it is asked of the ORM here too.
 """
 
-from . import data
+from . import data, distributions
 
 STAGES = ("new_request", "first_contact", "deciding", "awaiting_payment", "sold")
 LOST_REASONS = ("too_expensive", "out_of_stock", "delivery", "no_answer", "changed_mind", "bought_elsewhere",
@@ -83,9 +83,11 @@ def setup_managers(env, team, company, lang, n_managers):
 
 def setup_catalog(env, plan):
     """Create the categories and products of ``plan`` (:func:`.distributions.catalog_plan`) that do not
-    exist yet; existing ones are found by their ``DEMO-`` code and keep their price.
+    exist yet; existing ones are found by their ``DEMO-`` code and keep their price and cost (those
+    made before the demo products had a cost get one: the plan's share of their own price).
 
-    Returns, in catalog order, ``(variant id, order line description, price, variant name)``.
+    Returns, in catalog order, ``(variant id, order line description, price, variant name, cost)``:
+    the cost is the current company's (a product's cost price is per company).
     """
     Category = env["product.category"]
     Template = env["product.template"]
@@ -105,8 +107,11 @@ def setup_catalog(env, plan):
         for vals in vals_list:
             tmpl = known[vals["default_code"]]
             variant = tmpl.product_variant_id
+            if not variant.standard_price and tmpl.list_price:
+                variant.standard_price = distributions.cost_at_share(
+                    tmpl.list_price, vals["standard_price"] / vals["list_price"])
             products.append((variant.id, variant.get_product_multiline_description_sale(), tmpl.list_price,
-                             variant.name))
+                             variant.name, variant.standard_price))
     return products
 
 

@@ -228,7 +228,7 @@ def lines_tmp(p):
         CREATE TEMP TABLE demo_line AS
         SELECT o.id AS order_id, ln AS seq, x.pidx,
                (%(prod_ids)s::int[])[x.pidx] AS product_id, (%(prod_names)s::text[])[x.pidx] AS name,
-               (%(prod_prices)s::numeric[])[x.pidx] AS price,
+               (%(prod_prices)s::numeric[])[x.pidx] AS price, (%(prod_costs)s::numeric[])[x.pidx] AS cost,
                (CASE WHEN (%(prod_consumable)s::bool[])[x.pidx] THEN 1 + (x.q < 0.5)::int + (x.q < 0.15)::int
                      ELSE 1 + (x.q < 0.15)::int + (x.q < 0.03)::int END)::numeric AS qty
           FROM demo_order o, LATERAL generate_series(1, o.n_lines) ln,
@@ -267,10 +267,11 @@ def orders(p):
                CASE WHEN o.state = 'sale' THEN 'to invoice' ELSE 'no' END, false, false, 1.0,
                false, s.status, o.date_order + s.days * interval '1 day',
                CASE WHEN s.status = 'returned' THEN %(returned_reason)s END,
-               t.total, CASE WHEN t.total <> 0 THEN 1 ELSE 0 END,
+               t.margin, CASE WHEN t.total <> 0 THEN t.margin / t.total ELSE 0 END,
                o.date_order, o.date_order, %(uid)s, %(uid)s
           FROM demo_order o
-          JOIN (SELECT order_id, sum(price * qty) AS total FROM demo_line GROUP BY order_id) t
+          JOIN (SELECT order_id, sum(price * qty) AS total, sum((price - cost) * qty) AS margin
+                  FROM demo_line GROUP BY order_id) t
             ON t.order_id = o.id,
                -- the store status: a confirmed order is delivered after a few days; a third of the
                -- cancelled ones are parcels refused at delivery (the late refusals)
@@ -285,8 +286,9 @@ def orders(p):
 
 
 def order_lines(p):
-    """The ``sale_order_line`` rows, to invoice when their order is confirmed; the demo's products
-    have no cost price (sale_margin's cost of a line 0, its margin all of it)."""
+    """The ``sale_order_line`` rows, to invoice when their order is confirmed, with their cost
+    (sale_margin's ``purchase_price``: the product's cost price, the store's currency being the
+    order's) and margin."""
     return SQL("""
         INSERT INTO sale_order_line (order_id, sequence, product_id, name, product_uom_qty, product_uom,
                price_unit, discount, price_subtotal, price_tax, price_total, price_reduce_taxexcl,
@@ -301,7 +303,8 @@ def order_lines(p):
                CASE WHEN o.state = 'sale' THEN l.price * l.qty ELSE 0 END,
                CASE WHEN o.state = 'sale' THEN 'to invoice' ELSE 'no' END, 0,
                o.state, %(company)s, %(currency)s, o.partner_id, o.user_id, 0,
-               0, l.price * l.qty, CASE WHEN l.price * l.qty <> 0 THEN 1 ELSE 0 END,
+               l.cost, (l.price - l.cost) * l.qty,
+               CASE WHEN l.price * l.qty <> 0 THEN (l.price - l.cost) / l.price ELSE 0 END,
                o.date_order, o.date_order, %(uid)s, %(uid)s
           FROM demo_line l JOIN demo_order o ON o.id = l.order_id
     """, **p)

@@ -244,6 +244,40 @@ class TestDemoDistributions(BaseCase):
             self.assertNotIn(category, together)
             self.assertLessEqual(set(together), cats)
 
+    def test_catalog_costs(self):
+        """Every demo product costs the store a share of its price in its category's range (so the
+        reports' margins are a store's, neither nothing nor the whole revenue), drawn by the seed; the
+        costs leave a seed's prices as they were."""
+        plan = distributions.catalog_plan(190, random.Random(42))
+        self.assertEqual(set(data.COST_SHARE), {c[0] for c in data.CATALOG})
+        shares = []
+        for cat, _parent, products in plan:
+            low, high = data.COST_SHARE[cat]
+            for product in products:
+                price, cost = product["list_price"], product["standard_price"]
+                self.assertTrue(0 < cost < price, product)
+                self.assertTrue(low * price - 1 <= cost <= high * price + 1, product)  # whole roubles
+            category_shares = [p["standard_price"] / p["list_price"] for p in products]
+            self.assertEqual(len(set(category_shares)), len(products), f"each product of {cat} its own share")
+            shares += category_shares
+        self.assertAlmostEqual(statistics.mean(shares), 0.67, delta=0.05)
+        again = distributions.catalog_plan(190, random.Random(42))
+        other = distributions.catalog_plan(190, random.Random(43))
+        costs = [[p["standard_price"] for p in products] for _c, _p, products in plan]
+        self.assertEqual(costs, [[p["standard_price"] for p in products] for _c, _p, products in again])
+        self.assertNotEqual(costs, [[p["standard_price"] for p in products] for _c, _p, products in other])
+        # the prices are drawn first, from the seed's own sequence
+        rng = random.Random(42)
+        self.assertEqual(plan[0][2][0]["list_price"], distributions.product_price(rng, *data.CATALOG[0][4]))
+
+    def test_cost_at_share(self):
+        """A cost in whole roubles below the price; a product priced under a rouble costs nothing rather
+        than less than nothing (the cost given to a demo product made before the products had one)."""
+        self.assertEqual(distributions.cost_at_share(1990, 0.8), 1592)
+        self.assertEqual(distributions.cost_at_share(10, 0.99), 9)
+        self.assertEqual(distributions.cost_at_share(1, 0.8), 0)
+        self.assertEqual(distributions.cost_at_share(0.5, 0.8), 0)
+
     def test_line_tail_scale(self):
         scale = distributions.line_tail_scale()
         self.assertAlmostEqual(distributions.lines_per_order(scale), distributions.MEAN_LINES_PER_ORDER, places=9)

@@ -61,6 +61,24 @@ class TestI18n(TransactionCase):
                       for text in ("+79134352809", "+7 (913) 435-28-09", "Скрытый номер"))
         self.assertGreaterEqual(column_width(number, fields["display_name"]) or 0, longest)
 
+    def test_a_customers_region_reads_region_in_russian(self):
+        """Odoo's Russian names res.partner's state_id «Состояние» (a condition): the customer card's address
+        (and its contacts' addresses) and the customers' list say «Регион», a Russian address's oblast or krai."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"], overwrite=True)
+        Partner = self.env["res.partner"].with_context(lang="ru_RU")
+        form = etree.fromstring(Partner.get_view(self.env.ref("base.view_partner_form").id, "form")["arch"])
+        regions = form.xpath("//div[hasclass('o_address_format')]/field[@name='state_id']")
+        self.assertEqual(len(regions), 2, "the card's address and its contacts'")
+        self.assertEqual([field.get("placeholder") for field in regions], ["Регион", "Регион"])
+        listed = etree.fromstring(Partner.get_view(self.env.ref("base.view_partner_tree").id, "list")["arch"])
+        self.assertEqual([field.get("string") for field in listed.xpath("//field[@name='state_id']")], ["Регион"])
+        # in English too: a Russian address's region is no state
+        english = etree.fromstring(self.env["res.partner"].with_context(lang="en_US").get_view(
+            self.env.ref("base.view_partner_form").id, "form")["arch"])
+        placeholders = {field.get("placeholder") for field in english.xpath("//field[@name='state_id'][@placeholder]")}
+        self.assertEqual(placeholders, {"Region"})
+
     def test_every_file_gives_its_terms_to_the_export(self):
         """Odoo's export reads the arguments of ``_()`` as literals: an f-string there (a name in it) stops
         the reading of its file, whose later terms leave the export without a word but a logged error."""

@@ -1,12 +1,14 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
+from babel.dates import format_date
 from freezegun import freeze_time
 from lxml import etree
 from PIL import ImageFont
 
+from odoo.models import READ_GROUP_DISPLAY_FORMAT
 from odoo.modules.migration import load_script
-from odoo.tests import Form, tagged
+from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools.misc import file_path
 
 from .common import ScoringCase
@@ -375,3 +377,24 @@ class TestScoringDashboard(ScoringCase):
         self.assertEqual([headers[name] for name in ("ordered_count", "ordered_refused_count",
                                                      "ordered_cancelled_count")],
                          ["Заказ сделан", "Отказ при получении", "Заказ отменён"])
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestOutcomeMonths(TransactionCase):
+    def test_the_outcomes_by_month_read_as_the_reports_do(self):
+        """The contact outcomes grouped by «Date» (by month) name a month as the store's reports do,
+        «декабрь 2026», not Odoo's «декабря 2026»; a day keeps Odoo's name."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        partner = self.env["res.partner"].create({"name": "Покупатель"})
+        Outcome = self.env["ecom.scoring.outcome"]
+        Outcome.create([{"partner_id": partner.id, "outcome": "declined", "date": day}
+                        for day in ("2026-12-05", "2026-12-20", "2026-11-30")])
+        Outcome = Outcome.with_context(lang="ru_RU")
+        months = Outcome.read_group([("partner_id", "=", partner.id)], ["date"], ["date"])
+        self.assertEqual([(row["date"], row["date_count"]) for row in months],
+                         [("ноябрь 2026", 1), ("декабрь 2026", 2)])
+        days = Outcome.read_group([("partner_id", "=", partner.id)], ["date"], ["date:day"])
+        self.assertEqual(len(days), 3)
+        self.assertEqual([row["date:day"] for row in days],  # Odoo's own: «05 дек. 2026»
+                         [format_date(day, READ_GROUP_DISPLAY_FORMAT["day"], locale="ru_RU")
+                          for day in (date(2026, 11, 30), date(2026, 12, 5), date(2026, 12, 20))])

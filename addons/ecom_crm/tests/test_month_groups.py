@@ -1,0 +1,66 @@
+"""A report grouped by month names its months as a heading does: «декабрь 2026», not Odoo's
+«декабря 2026» (the month of a date, in Russian its genitive); the same «December 2026» in English."""
+
+from datetime import date, datetime
+from types import SimpleNamespace
+
+from odoo.tests import BaseCase, tagged
+
+from ..tools.month_groups import month_groupings, month_label
+from .test_reports_channels import ReportCase
+
+
+@tagged("ecom_crm")
+class TestMonthLabels(BaseCase):
+    def test_the_month_standing_alone(self):
+        self.assertEqual(month_label(date(2026, 12, 1), "ru_RU"), "декабрь 2026")
+        self.assertEqual(month_label(datetime(2026, 5, 1, 0, 0), "ru_RU"), "май 2026")
+        self.assertEqual(month_label(date(2026, 12, 1), "en_US"), "December 2026")
+        self.assertEqual(month_label(date(2026, 3, 1), "uk_UA"), "березень 2026")
+
+    def test_month_groupings(self):
+        fields = {"date": SimpleNamespace(type="date"), "moment": SimpleNamespace(type="datetime"),
+                  "user_id": SimpleNamespace(type="many2one")}
+        self.assertEqual(month_groupings(fields, ["date:month", "moment", "moment:week", "user_id", "date:year"]),
+                         ["date:month", "moment"])
+        self.assertEqual(month_groupings(fields, ["date:quarter", "nowhere:month"]), [])
+
+
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
+class TestMonthGroups(ReportCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.buyer = cls.Partner.create({"name": "Покупатель"})
+        cls._order(cls.buyer, 1000, datetime(2026, 12, 10, 9, 0))
+        cls._order(cls.buyer, 500, datetime(2026, 11, 10, 9, 0))
+        # 00:30 on 1 December in Moscow: a December request for its reader, November in UTC
+        cls._request(datetime(2026, 11, 30, 21, 30), cls.yandex, cls.cpc, cls.campaign_a)
+        cls._spend("2026-12-05", cls.yandex, cls.cpc, cls.campaign_a, 300)
+
+    def months(self, model, groupby, lang, measure="__count"):
+        rows = self.env[model].with_context(lang=lang, tz="Europe/Moscow").read_group(
+            [], [measure], [groupby], lazy=False)
+        key = measure.split(":")[0]
+        return {row[groupby]: (row[key], row["__range"][groupby]["from"]) for row in rows}
+
+    def test_sales_by_month_in_russian(self):
+        self.refresh()
+        self.assertEqual(self.months("ecom.report.sales", "date:month", "ru_RU", "revenue:sum"),
+                         {"декабрь 2026": (1000, "2026-12-01"), "ноябрь 2026": (500, "2026-11-01")})
+        self.env.ref("base.lang_en").active = True  # a database in Russian may have English off
+        self.assertEqual(self.months("ecom.report.sales", "date:month", "en_US", "revenue:sum"),
+                         {"December 2026": (1000, "2026-12-01"), "November 2026": (500, "2026-11-01")})
+        # a date grouped without its granularity is grouped by month (the search panel's «Date»)
+        self.assertEqual(set(self.months("ecom.report.sales", "date", "ru_RU")), {"декабрь 2026", "ноябрь 2026"})
+        # the other groupings keep Odoo's names
+        self.assertEqual(set(self.months("ecom.report.sales", "date:year", "ru_RU")), {"2026"})
+
+    def test_requests_by_month_in_the_readers_time(self):
+        self.refresh(tables=True)
+        self.assertEqual(self.months("ecom.report.funnel", "date:month", "ru_RU", "requests:sum"),
+                         {"декабрь 2026": (1, "2026-11-30 21:00:00")})
+
+    def test_ad_spend_by_month(self):
+        self.assertEqual(self.months("ecom.ad.spend", "date:month", "ru_RU", "amount:sum"),
+                         {"декабрь 2026": (300, "2026-12-01")})

@@ -1,0 +1,52 @@
+"""The name of a month's group in the store's reports: «декабрь 2026», not «декабря 2026».
+
+Odoo names the groups of a date grouped by month with babel's ``'MMMM yyyy'``
+(``odoo.models.READ_GROUP_DISPLAY_FORMAT``): ``MMMM`` is the month as a date writes it, which in
+Russian (as in Ukrainian, Polish, Czech) is the genitive («1 декабря»), read as «of December 2026»
+in a pivot's heading. ``LLLL`` is the month standing alone (a heading, a calendar's title): the
+nominative «декабрь» in Russian, the same word as ``MMMM`` in English, German, French. The pivot,
+graph and grouped list show the name the server gives (``read_group``), so the reports' models
+rename their month groups (:func:`name_months`) after Odoo formatted them; Odoo's own models keep
+theirs.
+"""
+
+from datetime import date
+
+import babel.dates
+
+MONTH_LABEL = "LLLL yyyy"
+
+
+def month_label(value, locale):
+    """The name of the month of ``value`` (a date or a datetime, in the reader's time zone, as
+    ``_read_group`` returns a group) standing alone, in ``locale`` (``ru_RU``)."""
+    return babel.dates.format_date(value, MONTH_LABEL, locale=locale)
+
+
+def month_groupings(fields, groupby):
+    """The groupings of ``groupby`` (``read_group``'s specs: ``date:month``, ``date``) that group a
+    date or datetime field of ``fields`` (a model's ``_fields``) by month: a date named without a
+    granularity is grouped by month, as Odoo does."""
+    months = []
+    for spec in groupby:
+        fname, _sep, granularity = spec.partition(":")
+        field = fields.get(fname)
+        if field is not None and field.type in ("date", "datetime") and (granularity or "month") == "month":
+            months.append(spec)
+    return months
+
+
+def name_months(rows, months, locale, format_result):
+    """Run ``format_result()`` (Odoo's ``_read_group_format_result`` of ``rows``), then name the month
+    groups ``months`` of ``rows`` standing alone (:func:`month_label`), from the dates they held
+    before Odoo replaced them with its names. ``locale()`` gives the reader's language (``ru_RU``),
+    asked only when there is a month to name."""
+    values = [[row.get(spec) for spec in months] for row in rows]
+    format_result()
+    if not months:
+        return
+    code = locale()
+    for row, row_values in zip(rows, values, strict=True):
+        for spec, value in zip(months, row_values, strict=True):
+            if isinstance(value, date):  # a datetime is a date too; an empty group (False) keeps its name
+                row[spec] = month_label(value, code)
