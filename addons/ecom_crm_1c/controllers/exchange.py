@@ -686,9 +686,13 @@ class ExchangeController(http.Controller):
                                                                           "session_id": session.id})
         session.exchange_id = exchange
         folder = session._upload_dir()
-        # what the archives unpack to counts against the largest exchange with what 1C uploaded
+        # what the archives unpack to counts against the largest exchange with what 1C uploaded. 1C's document
+        # (not time-boxed) stored under its name is imported alone: only it is unpacked, if an archive; another
+        # archive of the exchange, corrupt, failed its own import and fails no later document of the exchange
+        # (it was unpacked again, and refused, at each). One asked for by a name no file has may be in any
+        only = relative if not time_boxed and os.path.isfile(path) else None
         failed, unpacked, members, left = exchange._unpack_archives(
-            folder, max_total=self._exchange_limit(env) - int(session.upload_size))
+            folder, max_total=self._exchange_limit(env) - int(session.upload_size), only=only)
         session.upload_size += unpacked
         if failed:  # a corrupt or hostile archive: nothing of it was unpacked, the log says why
             return self._refused(env, *failed)
