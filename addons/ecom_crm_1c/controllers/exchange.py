@@ -19,6 +19,7 @@ from datetime import timedelta
 from passlib.exc import PasswordSizeError
 from psycopg2 import errors as pg_errors
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
+from werkzeug.exceptions import ClientDisconnected
 
 from odoo import SUPERUSER_ID, api, fields, http
 from odoo.addons.ecom_crm.tools.json_http import BrokenBody, discard_body, read_body
@@ -55,6 +56,9 @@ COOKIE = "ecom_1c_session"
 MB = 1024 * 1024
 # megabytes by default: 1C's file_limit (one request), one whole file, all the files of an exchange
 FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
+# the rest of a request's body its answer left unread (:func:`drain_after`): read and dropped once the answer is
+# sent, up to so many bytes (no request 1C sends is bigger), so long in all, so long without a byte
+DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS = 1024 * MB, 300, 10
 # the documents of an archive whose import init looks for (:meth:`ExchangeController._held_files`)
 MAX_HELD_DOCUMENTS = 100
 # The order of the locks of 1C's requests: a request waits for a lock only while it holds none later in this
@@ -93,11 +97,54 @@ def failure(reason):
     return answer("failure", " ".join(str(reason).split()))
 
 
+def drain_after(response):
+    """``response``, which once sent reads and drops what the request's body still holds unread. 1C sends a
+    request's body whole before it reads the answer, and a server closing the connection with bytes of it
+    unread resets it: 1C's sending fails, and it hears a reset rather than the answer. An answer given before
+    the body's end leaves it so: a request refused for its size before its body is read, or once its bytes
+    past the room are (:meth:`ExchangeController._mode_file`; sent chunked, with no Content-Length, the body
+    read before the answer ends there), a request of a mode that reads none. Read once the answer is sent, the
+    request's transaction over (no lock held meanwhile); as werkzeug reads a body (to its Content-Length, or
+    to its last chunk) and bounded: past :data:`DRAIN_MAX_BYTES`, :data:`DRAIN_SECONDS` in all, or
+    :data:`DRAIN_IDLE_SECONDS` without a byte (a client stalled), the rest is left and the connection closes
+    (as after every request: werkzeug answers «Connection: close»). A body found broken is not read on."""
+    if getattr(request, "ecom_body_broken", False):
+        return response
+    wrapped = request.httprequest._HTTPRequest__wrapped  # odoo.http.HTTPRequest's werkzeug request
+    stream, sock = wrapped.stream, wrapped.environ.get("socket")  # the connection (Odoo's server gives it)
+
+    def drain():
+        left, deadline = DRAIN_MAX_BYTES, time.monotonic() + DRAIN_SECONDS
+        previous = sock.gettimeout() if sock is not None else None
+        try:
+            if sock is not None:  # reads wait no longer for a byte (the server's own time-out, if shorter)
+                sock.settimeout(DRAIN_IDLE_SECONDS if not previous else min(previous, DRAIN_IDLE_SECONDS))
+            while chunk := stream.read(min(64 * 1024, left)):
+                left -= len(chunk)
+                if left <= 0 or time.monotonic() > deadline:
+                    _logger.info("1C exchange: the rest of a refused request's body was read for %s bytes or %s s: "
+                                 "the connection is closed", DRAIN_MAX_BYTES, DRAIN_SECONDS)
+                    return
+        except (OSError, ValueError, ClientDisconnected):  # the client went away, stalled, or broke its chunks
+            return
+        finally:
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.settimeout(previous)
+
+    response.call_on_close(drain)
+    return response
+
+
 class ExchangeController(http.Controller):
     # any method is routed here (not only 1C's GET and POST): another one is answered in the protocol's
     # words rather than by Odoo's «405» HTML page
     @http.route(ROUTES, type="http", auth="none", csrf=False, save_session=False, readonly=False)
     def exchange(self, type=None, mode=None, filename=None, **_kwargs):
+        """1C's request: answered (:meth:`_answer`), then what its body holds unread read (:func:`drain_after`)."""
+        return drain_after(self._answer(type, mode, filename))
+
+    def _answer(self, type, mode, filename):
         env = self._in_store_language(request.env(user=SUPERUSER_ID, su=True))
         environ = request.httprequest.environ  # the same for each time Odoo runs the request again
         environ["ecom_1c.tries"] = environ.get("ecom_1c.tries", 0) + 1
