@@ -57,8 +57,9 @@ MB = 1024 * 1024
 # megabytes by default: 1C's file_limit (one request), one whole file, all the files of an exchange
 FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
 # the rest of a request's body its answer left unread (:func:`drain_after`): read and dropped once the answer is
-# sent, up to so many bytes (no request 1C sends is bigger), so long in all, so long without a byte
-DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS = 1024 * MB, 300, 10
+# sent, up to so many bytes (no request 1C sends is bigger), so long in all (within the 120 s a worker of Odoo's
+# multi-process server may spend on a request by default: limit_time_real), so long without a byte
+DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS = 1024 * MB, 60, 10
 # the documents of an archive whose import init looks for (:meth:`ExchangeController._held_files`)
 MAX_HELD_DOCUMENTS = 100
 # The order of the locks of 1C's requests: a request waits for a lock only while it holds none later in this
