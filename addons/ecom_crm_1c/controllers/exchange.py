@@ -123,8 +123,8 @@ def drain_after(response):
             while chunk := stream.read(min(64 * 1024, left)):
                 left -= len(chunk)
                 if left <= 0 or time.monotonic() > deadline:
-                    _logger.info("1C exchange: the rest of a refused request's body was read for %s bytes or %s s: "
-                                 "the connection is closed", DRAIN_MAX_BYTES, DRAIN_SECONDS)
+                    _logger.info("1C exchange: the rest of a request's body is over what is read of it after the "
+                                 "answer (%s bytes, %s s): the connection is closed", DRAIN_MAX_BYTES, DRAIN_SECONDS)
                     return
         except (OSError, ValueError, ClientDisconnected):  # the client went away, stalled, or broke its chunks
             return
