@@ -385,6 +385,57 @@ class TestUploads(ProtocolCase):
         self.assertEqual(self.call("file", data=b"<small/>", cookie=cookie, filename="small.xml"), ["success"])
         self.assertEqual(self.stored(cookie, "small.xml"), b"<small/>")
 
+    def test_a_refused_body_sent_slowly_is_read_no_longer_than_the_drain_may(self):
+        """A refused request whose body comes a byte now and then, never stalling long enough for the idle
+        time-out: its rest is read for the drain's time in all (:data:`DRAIN_SECONDS`), not as long as the
+        client sends (a read waits for a whole block); then the connection closes. 1C heard the answer first."""
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", "1")
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        url = urlsplit(self.base_url())
+        with patch.object(exchange_module, "DRAIN_SECONDS", 1), \
+                socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+            sock.sendall(f"POST /1c_exchange?type=catalog&mode=file&filename=big.xml HTTP/1.1\r\nHost: {url.netloc}"
+                         f"\r\nCookie: {cookie[0]}={cookie[1]}\r\nContent-Length: {2 * 1024 * 1024}\r\n\r\n".encode())
+            received = b""
+            while b"\r\n\r\n" not in received:  # refused before its body is read: answered at once
+                received += sock.recv(65536)
+            head, _sep, answer = received.partition(b"\r\n\r\n")
+            length = int(next(line for line in head.decode().lower().split("\r\n")
+                              if line.startswith("content-length:")).split(":")[1])
+            while len(answer) < length:
+                answer += sock.recv(65536)
+            self.assertRegex(head.split(b"\r\n")[0], rb"^HTTP/1\.[01] 200 ")
+            self.assertTrue(answer.startswith(b"failure\nbig.xml: "), answer)
+            started, closed = time.monotonic(), None
+            while closed is None and time.monotonic() - started < 8:  # a byte each 0.2 s: within any idle time-out
+                try:
+                    sock.sendall(b" ")
+                    sock.settimeout(0.2)
+                    if not sock.recv(1):
+                        closed = time.monotonic() - started
+                except TimeoutError:
+                    continue
+                except OSError:  # reset: the server closed with bytes unread
+                    closed = time.monotonic() - started
+        self.assertIsNotNone(closed, "the connection stays open as long as the client sends")
+        self.assertLess(closed, 4, "read for the drain's second, and a little more")
+
+    def test_the_drain_ends_before_odoo_time_limit(self):
+        """The drain reads for :data:`DRAIN_SECONDS` at most, less once the request has run so long that it would
+        end within :data:`DRAIN_MARGIN_SECONDS` of Odoo's ``limit_time_real`` (a worker killed, the threaded
+        server reloaded), nothing past it; with no limit, the drain's own."""
+        thread = exchange_module.threading.current_thread()
+        margin = exchange_module.DRAIN_MARGIN_SECONDS
+        for limit, ran, expected in ((120, 0, 60), (120, 50 - margin, 60), (120, 100 - margin, 20),
+                                     (120, 115 - margin, 5), (120, 130, 0), (0, 1000, 60)):
+            with self.subTest(limit=limit, ran=ran), \
+                    patch.dict(exchange_module.config.options, {"limit_time_real": limit}), \
+                    patch.object(thread, "start_time", None, create=True), \
+                    patch.object(thread, "perf_t0", time.time() - ran, create=True), \
+                    patch.object(exchange_module, "DRAIN_SECONDS", 60):
+                self.assertAlmostEqual(exchange_module._drain_seconds(), expected, delta=1)
+
     def test_a_request_over_the_room_is_stored_when_run_again_with_room(self):
         """A request of a file over what the exchange may still hold, its refusal undone by a failure to
         serialise (another request wrote the exchange meanwhile): Odoo runs it again, and by then there is
