@@ -778,9 +778,9 @@ class ExchangeController(http.Controller):
         session.exchange_id = exchange
         folder = session._upload_dir()
         # what the archives unpack to counts against the largest exchange with what 1C uploaded. 1C's document
-        # (not time-boxed) stored under its name is imported alone: only it is unpacked, if an archive; another
-        # archive of the exchange, corrupt, failed its own import and fails no later document of the exchange
-        # (it was unpacked again, and refused, at each). One asked for by a name no file has may be in any
+        # (not time-boxed) stored under its name is imported alone: only it is unpacked, if an archive, so that
+        # another archive of the exchange, corrupt (refused at its own import, and left in the upload area),
+        # fails no later document. One asked for by a name no file has may be in any archive: all are unpacked
         only = relative if not time_boxed and os.path.isfile(path) else None
         failed, unpacked, members, left = exchange._unpack_archives(
             folder, max_total=self._exchange_limit(env) - int(session.upload_size), only=only)
@@ -797,6 +797,9 @@ class ExchangeController(http.Controller):
         if not os.path.isfile(path):
             return self._fail(exchange, relative, env._("not uploaded in this session"))
         if is_zip(path):  # some 1C versions name the archive itself: it is unpacked above
+            if "/" in relative:  # unpacked are the archives at the area's root alone: «success» would say so wrongly
+                return self._fail(exchange, relative, env._(
+                    "a zip archive in a folder is not unpacked: 1C sends its archives to the upload area's root"))
             if time_boxed:  # 1C asks for each file it held next
                 return answer("success", f"{relative} unpacked")
             # 1C's documents zipped (zip=yes), at mode=file: the documents the archive held, now

@@ -385,8 +385,8 @@ class Ecom1cExchange(models.Model):
         self.ensure_one()
         unpacked, members, left = 0, {}, set()
         # 1C's archives are at the area's root (a zip under a folder is a file of 1C's as any other)
-        names = sorted(os.listdir(folder)) if only is None else [] if "/" in only or os.sep in only else [only]
-        for name in names:
+        candidates = sorted(os.listdir(folder)) if only is None else [] if "/" in only or os.sep in only else [only]
+        for name in candidates:
             path = os.path.join(folder, name)
             marker = os.path.join(folder, f".unpacked-{name}")
             if not os.path.isfile(path) or name.startswith(".") or os.path.exists(marker) or not is_zip(path):

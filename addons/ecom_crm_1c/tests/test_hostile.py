@@ -313,9 +313,9 @@ class TestHostileInput(ProtocolCase):
     def test_a_corrupt_archive_of_documents_fails_alone(self):
         """1C's documents zipped (type=sale, imported at mode=file): a corrupt archive, or one holding a broken
         XML, is refused with its own reason, and the log names it; the documents 1C sends after it in the same
-        exchange, zipped or not, are imported, and the orders query still answers. (The corrupt archive stayed
-        in the upload area and every later document's import unpacked it again: each of them was refused with
-        the corrupt archive's reason.)"""
+        exchange, zipped or not, are imported, and the orders query still answers. The corrupt archive stays in
+        the upload area: a later document's import that unpacked every archive of the area would be refused with
+        its reason."""
         corrupt = make_zip({"first.xml": document("hostile-5")})[:-30]
         reason = self.refused("file", "sale", "corrupt.zip", corrupt)
         self.assertTrue(reason.startswith("corrupt.zip: "), reason)
@@ -347,6 +347,23 @@ class TestHostileInput(ProtocolCase):
         states = {f.name: f.state for f in exchange.file_ids}
         self.assertEqual((states["corrupt.zip"], states["broken.xml"], states["orders.xml"], states["more.xml"]),
                          ("failed", "failed", "done", "done"), states)
+
+    def test_an_archive_in_a_folder_is_refused_not_taken_for_imported(self):
+        """Archives are unpacked at the upload area's root alone: one 1C names under a folder, its documents
+        (type=sale, at mode=file) or asked for at mode=import (type=catalog), is refused and the log says why,
+        rather than answered «success» with nothing of it unpacked nor imported."""
+        zipped = make_zip({"inner.xml": document("hostile-9")})
+        reason = self.refused("file", "sale", "sub/docs.zip", zipped)
+        self.assertTrue(reason.startswith("sub/docs.zip: "), reason)
+        self.assertSays(reason, "a zip archive in a folder is not unpacked", "zip-архив в папке не распаковывается")
+        self.assertFalse(self.orders("hostile-9"))
+        exchange = self.env["ecom.1c.session"]._find(self.cookie[1]).exchange_id
+        self.assertSays(exchange.messages, "sub/docs.zip: a zip archive in a folder", "sub/docs.zip: zip-архив в папке")
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        self.assertEqual(self.call("file", data=zipped, cookie=cookie, filename="sub/offers.zip"), ["success"])
+        reason = self.refused("import", "catalog", "sub/offers.zip", cookie=cookie)
+        self.assertSays(reason, "a zip archive in a folder is not unpacked", "zip-архив в папке не распаковывается")
 
     def test_an_error_of_several_lines_is_answered_on_one(self):
         """An error whose message holds line breaks (PostgreSQL's, a parser's): 1C reads the answer's second

@@ -14,9 +14,9 @@ class TestI18n(TransactionCase):
 
     def test_the_exchange_messages_end_alike(self):
         """The messages of the addon's code (1C's answers, the exchange log's lines and warnings, the chatter's
-        notes, the errors of Settings) end without a full stop, as all but two did (the two errors of Settings
-        about the exchange login and the days uploads are kept ended with one), and each Russian translation
-        ends as its English. Every such message is in ru.po (:meth:`test_everything_is_translated_into_russian`)."""
+        notes, the errors of Settings) end alike, without a full stop (a reason is joined to a file's name and
+        to other reasons with colons), and each Russian translation ends as its English. Every such message is
+        in ru.po (:meth:`test_everything_is_translated_into_russian`)."""
         with file_open("ecom_crm_1c/i18n/ru.po", "rb") as po:
             catalog = read_po(po)
         messages = [message for message in catalog
