@@ -372,17 +372,21 @@ class Ecom1cExchange(models.Model):
             exchange._log(self.env._("1C came back: the exchange goes on"), warning=False)
             exchange.write({"state": "running", "date_end": False})
 
-    def _unpack_archives(self, folder, max_total):
+    def _unpack_archives(self, folder, max_total, only=None):
         """Unpack the zips 1C uploaded to ``folder`` (once each) next to them, each logged as a file of
         the exchange; all of them together unpack to at most ``max_total`` bytes (what the exchange may
         still hold). A corrupt or hostile one unpacks nothing (and no zip bomb grows past the bound):
-        the exchange fails with it. An archive whose copy another request is storing (1C sends it again,
-        its bytes not all in: :meth:`_hold_archive`) is left to the next import. Returns ``(None or (its
+        the exchange fails with it. ``only``: the name of the one file of ``folder`` to unpack if it is a
+        zip (1C's document, imported alone: another archive of the exchange, corrupt, is not its failure).
+        An archive whose copy another request is storing (1C sends it again, its bytes not all in:
+        :meth:`_hold_archive`) is left to the next import. Returns ``(None or (its
         name, the refusal), bytes unpacked, {archive's name: the names it unpacked to}, the names of the
         archives left``)."""
         self.ensure_one()
         unpacked, members, left = 0, {}, set()
-        for name in sorted(os.listdir(folder)):
+        # 1C's archives are at the area's root (a zip under a folder is a file of 1C's as any other)
+        candidates = sorted(os.listdir(folder)) if only is None else [] if "/" in only or os.sep in only else [only]
+        for name in candidates:
             path = os.path.join(folder, name)
             marker = os.path.join(folder, f".unpacked-{name}")
             if not os.path.isfile(path) or name.startswith(".") or os.path.exists(marker) or not is_zip(path):

@@ -28,4 +28,4 @@ class ResCompany(models.Model):
                     [("ecom_1c_login", "=", login), ("id", "!=", company.id)]):
                 raise ValidationError(self.env._(
                     "The 1C exchange login %s is another exchange's already: each 1C base logs in with a login of "
-                    "its own.", login))
+                    "its own", login))

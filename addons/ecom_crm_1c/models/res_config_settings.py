@@ -112,10 +112,10 @@ class ResConfigSettings(models.TransientModel):
                 [("ecom_1c_login", "=", self.ecom_1c_login)]):  # checked before anything is written
             raise ValidationError(self.env._(
                 "The 1C exchange login %s is another exchange's already: each 1C base logs in with a login of "
-                "its own.", self.ecom_1c_login))
+                "its own", self.ecom_1c_login))
         if self.env.is_system() and self.ecom_1c_keep_uploads_days < 0:
             raise ValidationError(self.env._(
-                "1C's uploaded files are kept 0 days or more (0: removed once the exchange session is over)."))
+                "1C's uploaded files are kept 0 days or more (0: removed once the exchange session is over)"))
         super().set_values()
         if self.env.is_system():
             self.env["ir.config_parameter"].sudo().set_param(KEEP_UPLOADS, str(self.ecom_1c_keep_uploads_days))

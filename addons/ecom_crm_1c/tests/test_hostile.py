@@ -9,6 +9,8 @@ import time
 from unittest.mock import patch
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from odoo.addons.ecom_crm.tests.common import raw_post
 from odoo.tests import new_test_user, tagged
 
@@ -307,6 +309,61 @@ class TestHostileInput(ProtocolCase):
         self.assertSays(reason, "unpacks to more than", "распаковывается в большее")
         self.assertEqual(os.listdir(self.folder), ["orders.zip"])
         self.assertFalse(self.orders("hostile-3"))
+
+    def test_a_corrupt_archive_of_documents_fails_alone(self):
+        """1C's documents zipped (type=sale, imported at mode=file): a corrupt archive, or one holding a broken
+        XML, is refused with its own reason, and the log names it; the documents 1C sends after it in the same
+        exchange, zipped or not, are imported, and the orders query still answers. The corrupt archive stays in
+        the upload area: a later document's import that unpacked every archive of the area would be refused with
+        its reason."""
+        corrupt = make_zip({"first.xml": document("hostile-5")})[:-30]
+        reason = self.refused("file", "sale", "corrupt.zip", corrupt)
+        self.assertTrue(reason.startswith("corrupt.zip: "), reason)
+        self.assertSays(reason, "corrupt zip archive", "zip-архив повреждён")
+        broken_xml = make_zip({"broken.xml": document("hostile-6")[:-40]})
+        reason = self.refused("file", "sale", "broken-xml.zip", broken_xml)
+        self.assertTrue(reason.startswith("broken.xml: "), reason)
+        self.assertSays(reason, "malformed XML", "ошибка в XML")
+        self.assertFalse(self.orders("hostile-5") or self.orders("hostile-6"), "nothing of them applied")
+        # the next documents of the exchange: one alone, one zipped
+        self.assertEqual(self.call("file", type_="sale", data=document("hostile-7"), cookie=self.cookie,
+                                   filename="orders.xml"), ["success", "created=1 updated=0 archived=0"])
+        zipped = make_zip({"more.xml": document("hostile-8")})
+        self.assertEqual(self.call("file", type_="sale", data=zipped, cookie=self.cookie, filename="more.zip"),
+                         ["success", "created=1 updated=0 archived=0"])
+        self.assertEqual(len(self.orders("hostile-7")), 1)
+        self.assertEqual(len(self.orders("hostile-8")), 1)
+        # 1C asking for the import of the good ones finds them imported; of the corrupt one, hears why again
+        self.assertEqual(self.call("import", type_="sale", cookie=self.cookie, filename="orders.xml")[0], "success")
+        self.assertSays(self.refused("import", "sale", "corrupt.zip"), "corrupt zip archive", "zip-архив повреждён")
+        response = self.url_open("/1c_exchange?type=sale&mode=query",
+                                 headers={"Cookie": f"{self.cookie[0]}={self.cookie[1]}"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.headers["Content-Type"].startswith("application/xml"), response.text[:300])
+        self.assertEqual(etree.fromstring(response.content).tag, "КоммерческаяИнформация")
+        exchange = self.env["ecom.1c.session"]._find(self.cookie[1]).exchange_id
+        self.assertSays(exchange.messages, "corrupt.zip: corrupt zip archive", "corrupt.zip: zip-архив повреждён")
+        self.assertSays(exchange.messages, "broken.xml: malformed XML", "broken.xml: ошибка в XML")
+        states = {f.name: f.state for f in exchange.file_ids}
+        self.assertEqual((states["corrupt.zip"], states["broken.xml"], states["orders.xml"], states["more.xml"]),
+                         ("failed", "failed", "done", "done"), states)
+
+    def test_an_archive_in_a_folder_is_refused_not_taken_for_imported(self):
+        """Archives are unpacked at the upload area's root alone: one 1C names under a folder, its documents
+        (type=sale, at mode=file) or asked for at mode=import (type=catalog), is refused and the log says why,
+        rather than answered «success» with nothing of it unpacked nor imported."""
+        zipped = make_zip({"inner.xml": document("hostile-9")})
+        reason = self.refused("file", "sale", "sub/docs.zip", zipped)
+        self.assertTrue(reason.startswith("sub/docs.zip: "), reason)
+        self.assertSays(reason, "a zip archive in a folder is not unpacked", "zip-архив в папке не распаковывается")
+        self.assertFalse(self.orders("hostile-9"))
+        exchange = self.env["ecom.1c.session"]._find(self.cookie[1]).exchange_id
+        self.assertSays(exchange.messages, "sub/docs.zip: a zip archive in a folder", "sub/docs.zip: zip-архив в папке")
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        self.assertEqual(self.call("file", data=zipped, cookie=cookie, filename="sub/offers.zip"), ["success"])
+        reason = self.refused("import", "catalog", "sub/offers.zip", cookie=cookie)
+        self.assertSays(reason, "a zip archive in a folder is not unpacked", "zip-архив в папке не распаковывается")
 
     def test_an_error_of_several_lines_is_answered_on_one(self):
         """An error whose message holds line breaks (PostgreSQL's, a parser's): 1C reads the answer's second

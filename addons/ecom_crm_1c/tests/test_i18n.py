@@ -1,14 +1,30 @@
+from babel.messages.pofile import read_po
 from psycopg2.extras import Json
 
 from odoo.addons.ecom_crm.tests.common import untranslated_terms, upgrade_from
 from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.misc import file_open
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestI18n(TransactionCase):
     def test_everything_is_translated_into_russian(self):
         self.assertEqual(untranslated_terms(self.env, "ecom_crm_1c"), [], "add these terms to i18n/ru.po")
+
+    def test_the_exchange_messages_end_alike(self):
+        """The messages of the addon's code (1C's answers, the exchange log's lines and warnings, the chatter's
+        notes, the errors of Settings) end alike, without a full stop (a reason is joined to a file's name and
+        to other reasons with colons), and each Russian translation ends as its English. Every such message is
+        in ru.po (:meth:`test_everything_is_translated_into_russian`)."""
+        with file_open("ecom_crm_1c/i18n/ru.po", "rb") as po:
+            catalog = read_po(po)
+        messages = [message for message in catalog
+                    if message.id and any(where.startswith("code:") for where, _line in message.locations)]
+        self.assertGreater(len(messages), 100, "the code's messages are read")
+        self.assertEqual([message.id for message in messages if message.id.rstrip().endswith(".")], [])
+        self.assertEqual([message.id for message in messages
+                          if message.string.rstrip().endswith(".") != message.id.rstrip().endswith(".")], [])
 
     def test_every_upgrade_brings_the_shipped_russian(self):
         """A database at an older version holds the Russian help of its day, which ``-u`` keeps; the upgrade to

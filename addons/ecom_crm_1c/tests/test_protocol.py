@@ -3,8 +3,11 @@
 import io
 import os
 import shutil
+import socket
+import time
 from types import SimpleNamespace
 from unittest.mock import patch
+from urllib.parse import urlsplit
 
 import psycopg2.errorcodes
 import psycopg2.errors
@@ -18,11 +21,35 @@ from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tests import tagged
 
 from ..commerceml import files_under
+from ..controllers import exchange as exchange_module
 from ..controllers.exchange import ExchangeController
 from ..models.ecom_1c_import_catalog import Ecom1cImportCatalog
 from .common import ProtocolCase, big_catalog, big_catalog_id, path, read
 
 CATALOG = ("handmade", "characteristics-import.xml")  # 4 products, 3.4 kB
+
+
+def send_whole(base_url, path, cookie, body, chunked=True, block=64 * 1024):
+    """What the server answers to a POST of ``path`` whose ``body`` is sent whole before the answer is read, as
+    1C sends its files: chunked (no Content-Length), else with its Content-Length. ``(status line, headers
+    {lower-case name: value}, the answer's bytes)``; a connection reset while the body is sent is raised."""
+    url = urlsplit(base_url)
+    with socket.create_connection((url.hostname, url.port), timeout=60) as sock:
+        framing = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(body)}"
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\nCookie: {cookie[0]}={cookie[1]}\r\n"
+                     f"{framing}\r\n\r\n".encode())
+        for start in range(0, len(body), block):
+            part = body[start:start + block]
+            sock.sendall(b"%x\r\n%s\r\n" % (len(part), part) if chunked else part)
+        if chunked:
+            sock.sendall(b"0\r\n\r\n")
+        received = b""
+        while data := sock.recv(65536):
+            received += data
+    head, _sep, answer = received.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin1").split("\r\n")
+    headers = {name.strip().lower(): value.strip() for name, _sep, value in (line.partition(":") for line in lines)}
+    return status, headers, answer
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -322,6 +349,93 @@ class TestUploads(ProtocolCase):
         self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.exchange_limit_mb", "1")
         self.assertNotIn("file_limit", self.chunked_upload_answer())
 
+    def test_a_request_over_the_room_is_read_to_its_end_and_answered(self):
+        """1C sends a request's body whole before it reads the answer. One over the room (file_limit, what the
+        exchange may still hold) is refused once its first bytes past it are read, and the rest of its body is
+        read and dropped, sent chunked (no Content-Length) as sent with one: 1C hears «failure» and why, whole,
+        not a connection reset (the server closing the connection with bytes of it unread); nothing of it is
+        stored nor counted, and 1C's next request is answered as ever."""
+        mib = 1024 * 1024
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("ecom_crm_1c.file_limit_mb", "1")
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        body = b"<a>" + b" " * (16 * mib) + b"</a>"  # past what the connection's buffers hold
+        for label, chunked, limit_key, said in (
+                ("file_limit, chunked", True, None, "file_limit=1048576"),
+                ("file_limit, with a length", False, None, "file_limit=1048576"),
+                ("the exchange's room, chunked", True, "ecom_crm_1c.exchange_limit_mb", str(mib))):
+            with self.subTest(label):
+                if limit_key:
+                    params.set_param("ecom_crm_1c.file_limit_mb", "5")
+                    params.set_param(limit_key, "1")
+                status, headers, answer = send_whole(
+                    self.base_url(), "/1c_exchange?type=catalog&mode=file&filename=big.xml", cookie, body, chunked)
+                self.assertRegex(status, r"^HTTP/1\.[01] 200 ", answer[:300])
+                self.assertEqual(int(headers["content-length"]), len(answer), "the answer whole")
+                lines = answer.decode().splitlines()
+                self.assertEqual((len(lines), lines[0]), (2, "failure"), lines)
+                self.assertTrue(lines[1].startswith("big.xml: "), lines)
+                self.assertIn(said, lines[1])
+                self.assertFalse(os.path.exists(os.path.join(session._upload_dir(), "big.xml")), "nothing stored")
+                session.invalidate_recordset()
+                self.assertEqual(session.upload_size, 0, "nothing counted")
+        # the next request: stored and answered
+        self.assertEqual(self.call("file", data=b"<small/>", cookie=cookie, filename="small.xml"), ["success"])
+        self.assertEqual(self.stored(cookie, "small.xml"), b"<small/>")
+
+    def test_a_refused_body_sent_slowly_is_read_no_longer_than_the_drain_may(self):
+        """A refused request whose body comes a byte now and then, never stalling long enough for the idle
+        time-out: its rest is read for the drain's time in all (:data:`DRAIN_SECONDS`), not as long as the
+        client sends (a read waits for a whole block); then the connection closes. 1C heard the answer first."""
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", "1")
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        url = urlsplit(self.base_url())
+        with patch.object(exchange_module, "DRAIN_SECONDS", 1), \
+                socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+            sock.sendall(f"POST /1c_exchange?type=catalog&mode=file&filename=big.xml HTTP/1.1\r\nHost: {url.netloc}"
+                         f"\r\nCookie: {cookie[0]}={cookie[1]}\r\nContent-Length: {2 * 1024 * 1024}\r\n\r\n".encode())
+            received = b""
+            while b"\r\n\r\n" not in received:  # refused before its body is read: answered at once
+                received += sock.recv(65536)
+            head, _sep, answer = received.partition(b"\r\n\r\n")
+            length = int(next(line for line in head.decode().lower().split("\r\n")
+                              if line.startswith("content-length:")).split(":")[1])
+            while len(answer) < length:
+                answer += sock.recv(65536)
+            self.assertRegex(head.split(b"\r\n")[0], rb"^HTTP/1\.[01] 200 ")
+            self.assertTrue(answer.startswith(b"failure\nbig.xml: "), answer)
+            started, closed = time.monotonic(), None
+            while closed is None and time.monotonic() - started < 8:  # a byte each 0.2 s: within any idle time-out
+                try:
+                    sock.sendall(b" ")
+                    sock.settimeout(0.2)
+                    if not sock.recv(1):
+                        closed = time.monotonic() - started
+                except TimeoutError:
+                    continue
+                except OSError:  # reset: the server closed with bytes unread
+                    closed = time.monotonic() - started
+        self.assertIsNotNone(closed, "the connection stays open as long as the client sends")
+        self.assertLess(closed, 4, "read for the drain's second, and a little more")
+
+    def test_the_drain_ends_before_odoo_time_limit(self):
+        """The drain reads for :data:`DRAIN_SECONDS` at most, less once the request has run so long that it would
+        end within :data:`DRAIN_MARGIN_SECONDS` of Odoo's ``limit_time_real`` (a worker killed, the threaded
+        server reloaded), nothing past it; with no limit, the drain's own."""
+        thread = exchange_module.threading.current_thread()
+        margin = exchange_module.DRAIN_MARGIN_SECONDS
+        for limit, ran, expected in ((120, 0, 60), (120, 50 - margin, 60), (120, 100 - margin, 20),
+                                     (120, 115 - margin, 5), (120, 130, 0), (0, 1000, 60)):
+            with self.subTest(limit=limit, ran=ran), \
+                    patch.dict(exchange_module.config.options, {"limit_time_real": limit}), \
+                    patch.object(thread, "start_time", None, create=True), \
+                    patch.object(thread, "perf_t0", time.time() - ran, create=True), \
+                    patch.object(exchange_module, "DRAIN_SECONDS", 60):
+                self.assertAlmostEqual(exchange_module._drain_seconds(), expected, delta=1)
+
     def test_a_request_over_the_room_is_stored_when_run_again_with_room(self):
         """A request of a file over what the exchange may still hold, its refusal undone by a failure to
         serialise (another request wrote the exchange meanwhile): Odoo runs it again, and by then there is
@@ -435,10 +549,15 @@ class TestUploads(ProtocolCase):
         self.call("init", cookie=cookie)
         # a chunk announced as 2 MiB, of which 1 MiB + 1 byte are sent, and the body never ends: the server reads
         # every byte sent (closing with bytes unread resets the connection, and its answer may be lost) and must
-        # answer without waiting for more
-        answer = raw_post(self.base_url(), "/1c_exchange?type=catalog&mode=file&filename=import.xml", {
-            "Transfer-Encoding": "chunked", "Cookie": f"{cookie[0]}={cookie[1]}"},
-            b"200000\r\n" + b" " * (1024 * 1024 + 1), read_all=True)  # before the fix: a timeout
+        # answer without waiting for more. Once answered, it reads on for the rest of the body (1C sends it whole),
+        # and stops once nothing came for the drain's time-out: the connection closes (under the test server's
+        # own time-out, 5 s)
+        started = time.monotonic()
+        with patch.object(exchange_module, "DRAIN_IDLE_SECONDS", 0.5):
+            answer = raw_post(self.base_url(), "/1c_exchange?type=catalog&mode=file&filename=import.xml", {
+                "Transfer-Encoding": "chunked", "Cookie": f"{cookie[0]}={cookie[1]}"},
+                b"200000\r\n" + b" " * (1024 * 1024 + 1), read_all=True)  # before the fix: a timeout
+        self.assertLess(time.monotonic() - started, 4, "the stalled body's rest waited for no longer than the drain's")
         self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] 200 ", answer[:300])
         status, reason = answer.split("\r\n\r\n", 1)[1].splitlines()[:2]
         self.assertEqual(status, "failure")
