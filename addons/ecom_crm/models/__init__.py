@@ -1,3 +1,4 @@
+from . import ecom_month_names  # before the models that inherit it, whichever imports them first
 from . import account_move
 from . import base
 from . import ir_http

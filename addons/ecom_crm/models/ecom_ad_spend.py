@@ -3,9 +3,6 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.misc import get_lang
-
-from ..tools.month_groups import month_groupings, name_months
 
 # the key of a day's spend; NULL medium/campaign count as one value (0)
 SPEND_KEY = "date, company_id, source_id, COALESCE(medium_id, 0), COALESCE(campaign_id, 0)"
@@ -17,6 +14,7 @@ class EcomAdSpend(models.Model):
     re-import of the same day replaces its figures."""
 
     _name = "ecom.ad.spend"
+    _inherit = ["ecom.month.names"]
     _description = "Ad spend"
     _order = "date desc, source_id, campaign_id"
     _rec_name = "date"
@@ -73,13 +71,6 @@ class EcomAdSpend(models.Model):
     def _check_amounts(self):
         if any(spend.amount < 0 or spend.impressions < 0 or spend.clicks < 0 for spend in self):
             raise UserError(self.env._("A spend, its impressions and clicks cannot be negative."))
-
-    @api.model
-    def _read_group_format_result(self, rows_dict, lazy_groupby):
-        """A month's group is named standing alone, «декабрь 2026», as the reports' are (see
-        :mod:`..tools.month_groups`)."""
-        name_months(rows_dict, month_groupings(self._fields, lazy_groupby), lambda: get_lang(self.env).code,
-                    lambda: super(EcomAdSpend, self)._read_group_format_result(rows_dict, lazy_groupby))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,9 +1,6 @@
 from odoo import api, fields, models
 from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
-from odoo.tools.misc import get_lang
-
-from ..tools.month_groups import month_groupings, name_months
 
 # the report tables' refresh marks: one row per report, outside ir.config_parameter (whose writes
 # clear every worker's caches)
@@ -362,6 +359,7 @@ class EcomReportMixin(models.AbstractModel):
     """
 
     _name = "ecom.report.mixin"
+    _inherit = ["ecom.month.names"]
     _description = "Store report"
 
     def _valid_field_parameter(self, field, name):
@@ -413,12 +411,6 @@ class EcomReportMixin(models.AbstractModel):
         query.add_join("LEFT JOIN", alias, self.env[field.comodel_name]._table,
                        SQL("%s = %s", SQL.identifier(alias, "id"), sql))
         return SQL.identifier(alias, "id")
-
-    @api.model
-    def _read_group_format_result(self, rows_dict, lazy_groupby):
-        """A month's group is named standing alone, «декабрь 2026» (see :mod:`..tools.month_groups`)."""
-        name_months(rows_dict, month_groupings(self._fields, lazy_groupby), lambda: get_lang(self.env).code,
-                    lambda: super(EcomReportMixin, self)._read_group_format_result(rows_dict, lazy_groupby))
 
     def _read_group_orderby(self, order, groupby_terms, query):
         """An order given on a many2one grouping orders by its grouped term (the record's id, see

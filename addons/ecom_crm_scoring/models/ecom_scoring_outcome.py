@@ -1,7 +1,5 @@
 from odoo import api, fields, models
-from odoo.addons.ecom_crm.tools.month_groups import month_groupings, name_months
 from odoo.tools import SQL
-from odoo.tools.misc import get_lang
 
 from .ecom_customer_score import GROUPS, SEGMENTS
 from .ecom_customer_suggestion import KINDS
@@ -48,6 +46,7 @@ class EcomScoringOutcome(models.Model):
     contact counts as one."""
 
     _name = "ecom.scoring.outcome"
+    _inherit = ["ecom.month.names"]
     _description = "Outcome of a scheduled contact"
     _order = "date desc, id desc"
     _rec_name = "partner_id"
@@ -70,13 +69,6 @@ class EcomScoringOutcome(models.Model):
     segment = fields.Selection(SEGMENTS, "RFM segment",
                                help="The customer's RFM segment when the contact was scheduled.")
     note = fields.Char()
-
-    @api.model
-    def _read_group_format_result(self, rows_dict, lazy_groupby):
-        """A month's group (the search's «Date» grouping) is named standing alone, «декабрь 2026», as
-        the store's reports name theirs (see :mod:`odoo.addons.ecom_crm.tools.month_groups`)."""
-        name_months(rows_dict, month_groupings(self._fields, lazy_groupby), lambda: get_lang(self.env).code,
-                    lambda: super(EcomScoringOutcome, self)._read_group_format_result(rows_dict, lazy_groupby))
 
     @api.model
     def _ecom_follow_orders(self, orders):
