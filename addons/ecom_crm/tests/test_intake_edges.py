@@ -2,11 +2,13 @@
 and what is accepted can always be stored and processed."""
 
 import json
+import threading
 from datetime import datetime
 from unittest.mock import patch
 
 from odoo.tests import BaseCase, tagged
 
+from ..tools import json_http
 from ..tools.intake import MAX_AMOUNT, storable, unstorable, validate_call, validate_request
 from .common import URL, IntakeCase, raw_post, send_whole
 
@@ -145,7 +147,7 @@ class TestHostileInput(IntakeCase):
                     try:
                         status_line, answer_headers, answer = send_whole(
                             self.base_url(), path, headers, body, is_chunked)
-                    except ConnectionError as exc:  # before the fix: reset while the body was sent
+                    except ConnectionError as exc:  # the server closed with bytes of the body unread
                         self.fail(f"the connection was reset instead of answered: {exc!r}")
                     self.assertRegex(status_line, rf"^HTTP/1\.[01] {status} ", answer[:300])
                     self.assertEqual(int(answer_headers["content-length"]), len(answer), "the answer whole")
@@ -154,6 +156,33 @@ class TestHostileInput(IntakeCase):
             [("source_id", "=", tilda.id)], limit=1).error or "")
         response = self.send(URL + "?wait=1", json.dumps({"phone": "+79160005556"}))
         self.assertEqual(response.status_code, 201, "the next request is taken as ever")
+
+    def test_an_answer_after_the_body_read_whole_reads_nothing_more(self):
+        """A request whose body was read whole before its answer (every request taken, or refused for what its body
+        says) costs nothing once answered: no timer thread is started for the drain, whose reading stops at the
+        body's end at once. A refused one whose body was left unread is drained (its timer: the test's own check)."""
+        timers = []
+        timer = threading.Timer
+
+        def counted(*args, **kwargs):
+            timers.append(timer(*args, **kwargs))
+            return timers[-1]
+        json_ = {"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"}
+        with patch.object(json_http.threading, "Timer", side_effect=counted):
+            for path, body, status in ((URL + "?wait=1", b'{"phone": "+79160005557"}', "20[01]"),  # then updated
+                                       (URL, b'{"phone": "+79160005558"}', 202),
+                                       (URL, b'{"phone": "12"}', 400),
+                                       (CALLS, b'{"event": "incoming", "call_id": "drain-1", "caller": "+79160005559"}',
+                                        "20[01]")):
+                for is_chunked in (True, False):
+                    with self.subTest(path=path, chunked=is_chunked):
+                        status_line, _headers, answer = send_whole(self.base_url(), path, json_, body, is_chunked)
+                        self.assertRegex(status_line, rf"^HTTP/1\.[01] {status} ", answer[:300])
+            self.assertEqual(timers, [], "no drain's timer after a body read whole")
+            status_line, _headers, answer = send_whole(  # a wrong method: refused before its body is read
+                self.base_url(), f"{URL}/1", json_, b'{"phone": "+79160005560"}', chunked=False)
+            self.assertRegex(status_line, r"^HTTP/1\.[01] 405 ", answer[:300])
+        self.assertEqual(len(timers), 1, "the body a refusal left unread is drained")
 
     def raw(self, path, headers, body, read_all=False, cut=False):
         return raw_post(self.base_url(), path, headers, body, read_all=read_all, cut=cut)

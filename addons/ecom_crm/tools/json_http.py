@@ -3,6 +3,7 @@ read and dropped once the answer is sent (:func:`drain_after`, 1C's exchange's t
 model."""
 
 import contextlib
+import functools
 import json
 import logging
 import socket
@@ -142,57 +143,72 @@ def drain_after(response, max_bytes=None, seconds=None, idle=None):
     :data:`DRAIN_SECONDS` and :data:`DRAIN_IDLE_SECONDS`. The time in all holds even against a client sending a
     byte now and then (a read waits for a whole block): at its end the connection's reading is shut down, which
     ends the read under way. A body found broken is not read on; a request with no body werkzeug reads (neither
-    a Content-Length nor chunked) has none to read; a body read to its end reads nothing more."""
+    a Content-Length nor chunked) has none to read; a body read to its end (every request answered after its
+    body was read) costs nothing: no read, no timer. Whatever fails while reading is logged, never raised to
+    the server, which has sent the answer already."""
     wrapped = request.httprequest._HTTPRequest__wrapped  # odoo.http.HTTPRequest's werkzeug request
     if getattr(request, "ecom_body_broken", False) or not (
             wrapped.content_length or wrapped.environ.get("wsgi.input_terminated")):
         return response
-    max_bytes = DRAIN_MAX_BYTES if max_bytes is None else max_bytes
-    seconds = DRAIN_SECONDS if seconds is None else seconds
-    idle = DRAIN_IDLE_SECONDS if idle is None else idle
-    # the connection: Odoo's threaded and evented servers give it; in a worker of its multi-process server
-    # reads wait for a byte at most ODOO_HTTP_SOCKET_TIMEOUT (2 s) already, and the master ends the request
-    # at limit_time_real
-    stream, sock, path = wrapped.stream, wrapped.environ.get("socket"), wrapped.path
+    # the connection: Odoo's threaded server gives it as «socket», werkzeug's handler of a worker of Odoo's
+    # multi-process server as «werkzeug.socket» (whose reads wait for a byte ODOO_HTTP_SOCKET_TIMEOUT, 2 s, at most)
+    environ = wrapped.environ
+    sock = environ.get("socket") or environ.get("werkzeug.socket")
+    response.call_on_close(functools.partial(
+        _drain, wrapped.stream, sock, wrapped.path, DRAIN_MAX_BYTES if max_bytes is None else max_bytes,
+        DRAIN_SECONDS if seconds is None else seconds, DRAIN_IDLE_SECONDS if idle is None else idle))
+    return response
 
-    def drain():
-        allowed = _drain_seconds(seconds)
-        left, deadline, over = max_bytes, time.monotonic() + allowed, []
 
-        def stop():  # the time in all is over while a read waits: it ends, as for a client gone
+def _drain(stream, sock, path, max_bytes, seconds, idle):
+    """What :func:`drain_after` runs once the answer is sent: ``stream`` (the request's body) read to its end
+    within its bounds; the reading of ``sock`` (the connection, None when the server does not give it) shut
+    down at the time in all."""
+    if getattr(stream, "is_exhausted", False):  # werkzeug's stream of a body with its length, read whole
+        return
+    allowed = _drain_seconds(seconds)
+    deadline, over, timer = time.monotonic() + allowed, [], None
+
+    def stop():  # the time in all is over while a read waits: it ends, as for a client gone
+        over.append(True)
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RD)
+
+    previous = sock.gettimeout() if sock is not None else None
+    try:
+        if allowed <= 0:
             over.append(True)
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RD)
-
-        previous = sock.gettimeout() if sock is not None else None
-        timer = threading.Timer(allowed, stop) if sock is not None and allowed > 0 else None
-        try:
-            if allowed <= 0:
+            return
+        if sock is not None:  # reads wait no longer for a byte (the server's own time-out, if shorter)
+            sock.settimeout(idle if not previous else min(previous, idle))
+        # a byte first, with no timer yet (a read of one byte waits for one at most the idle time): a chunked body
+        # read to its last chunk has none, and is done with
+        if not (chunk := stream.read(1)):
+            return
+        left = max_bytes - len(chunk)
+        if sock is not None:
+            timer = threading.Timer(max(deadline - time.monotonic(), 0), stop)
+            timer.daemon = True
+            timer.start()
+        while chunk:
+            if left <= 0 or time.monotonic() > deadline:
                 over.append(True)
                 return
-            if sock is not None:  # reads wait no longer for a byte (the server's own time-out, if shorter)
-                sock.settimeout(idle if not previous else min(previous, idle))
-                timer.daemon = True
-                timer.start()
-            while chunk := stream.read(min(64 * 1024, left)):
-                left -= len(chunk)
-                if left <= 0 or time.monotonic() > deadline:
-                    over.append(True)
-                    return
-        except (OSError, ValueError, ClientDisconnected):  # the client went away, stalled, or broke its chunks
-            return
-        finally:
-            if timer is not None:
-                timer.cancel()
-            if over:
-                _logger.info("%s: the rest of a request's body is over what is read of it after the answer "
-                             "(%s bytes, %.0f s): the connection is closed", path, max_bytes, allowed)
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.settimeout(previous)
-
-    response.call_on_close(drain)
-    return response
+            chunk = stream.read(min(64 * 1024, left))
+            left -= len(chunk)
+    except (OSError, ValueError, ClientDisconnected):  # the client went away, stalled, or broke its chunks
+        return
+    except Exception:  # the answer is sent: nothing to tell the client, nor the server
+        _logger.warning("%s: the rest of a request's body could not be read after the answer", path, exc_info=True)
+    finally:
+        if timer is not None:
+            timer.cancel()
+        if over:
+            _logger.info("%s: the rest of a request's body is over what is read of it after the answer "
+                         "(%s bytes, %.0f s): the connection is closed", path, max_bytes, allowed)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.settimeout(previous)
 
 
 def _drain_seconds(seconds):
