@@ -44,6 +44,24 @@ class TestDrainSeconds(BaseCase):
             self.assertAlmostEqual(json_http._drain_seconds(30), 120 - 100 - json_http.DRAIN_MARGIN_SECONDS, delta=1)
 
 
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestIntakePaths(BaseCase):
+    def test_the_paths_answered_json_and_drained(self):
+        """The intake API's paths (any version's, none, a mistyped one), the webhooks' and the SMS reports' are
+        answered in their own words whatever fails, and their bodies drained; a path merely beginning as one of
+        them (another module's, or Odoo's) is not."""
+        for path, expected in (("/ecom_crm/api/v1/requests", True), ("/ecom_crm/api/v1/requestsX", True),
+                               ("/ecom_crm/api/v2/requests", True), ("/ecom_crm/api", True), ("/ecom_crm/api/", True),
+                               ("/ecom_crm/hook/tilda/token", True), ("/ecom_crm/hook", True),
+                               ("/ecom_crm/sms/status/smsru/token", True),
+                               ("/ecom_crm/apis", False), ("/ecom_crm/api_v1/requests", False),
+                               ("/ecom_crm/hooks/tilda", False), ("/ecom_crm/sms/statuses/x", False),
+                               ("/ecom_crm", False), ("/1c_exchange", False), ("/web/login", False),
+                               ("/json/2/crm.lead", False), ("/", False)):
+            with self.subTest(path=path):
+                self.assertIs(json_http.intake_path(path), expected)
+
+
 def _drain(stream, environ, content_length=None, seconds=30, idle=10, max_bytes=1 << 20):
     """Register :func:`json_http.drain_after` on an answer for a request reading ``stream`` (werkzeug's request as
     odoo.http's request wraps it), then close the answer as the server does once it is sent: the drain runs."""
