@@ -14,6 +14,7 @@ from . import test_intake_api
 from . import test_intake_queue_db
 from . import test_intake_matching
 from . import test_intake_edges
+from . import test_body_drain
 from . import test_intake_queue
 from . import test_calls
 from . import test_assignment

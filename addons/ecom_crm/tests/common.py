@@ -66,6 +66,30 @@ def raw_post(base_url, path, headers, body, read_all=False, cut=False):
     return received.decode("utf-8", "replace")
 
 
+def send_whole(base_url, path, headers, body, chunked=True, block=64 * 1024):
+    """What the server answers to a POST of ``path`` whose ``body`` is sent whole before the answer is read, as 1C
+    sends its files and a site or a provider its requests: chunked (no Content-Length), else with its
+    Content-Length. ``(status line, headers {lower-case name: value}, the answer's bytes)``; a connection reset
+    while the body is sent or the answer read is raised (ConnectionError)."""
+    url = urlsplit(base_url)
+    with socket.create_connection((url.hostname, url.port), timeout=60) as sock:
+        framing = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(body)}"
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\n".encode() + "".join(
+            f"{name}: {value}\r\n" for name, value in headers.items()).encode() + f"{framing}\r\n\r\n".encode())
+        for start in range(0, len(body), block):
+            part = body[start:start + block]
+            sock.sendall(b"%x\r\n%s\r\n" % (len(part), part) if chunked else part)
+        if chunked:
+            sock.sendall(b"0\r\n\r\n")
+        received = b""
+        while data := sock.recv(65536):
+            received += data
+    head, _sep, answer = received.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin1").split("\r\n")
+    headers = {name.strip().lower(): value.strip() for name, _sep, value in (line.partition(":") for line in lines)}
+    return status, headers, answer
+
+
 # Odoo 18's list header: 14 px, weight 500 ($font-weight-bold is $o-font-weight-medium) in the system's sans-serif
 # (Segoe UI, SF Pro, Roboto...: Roboto's measured here), cut with «…» at its column's width (the cell's padding is
 # outside it). The column the list is sorted by shows its caret over the last 16 px of that width: not measured.

@@ -2,13 +2,15 @@
 and what is accepted can always be stored and processed."""
 
 import json
+import threading
 from datetime import datetime
 from unittest.mock import patch
 
 from odoo.tests import BaseCase, tagged
 
+from ..tools import json_http
 from ..tools.intake import MAX_AMOUNT, storable, unstorable, validate_call, validate_request
-from .common import URL, IntakeCase, raw_post
+from .common import URL, IntakeCase, raw_post, send_whole
 
 CALLS = "/ecom_crm/api/v1/calls"
 # a chunk announced longer than what is sent, of which 64 KiB + 1 byte are sent and the body never
@@ -114,6 +116,74 @@ class TestHostileInput(IntakeCase):
                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"})
         self.assertEqual(response.status_code, 201, response.text[:300])
 
+    def test_a_refused_body_is_read_to_its_end_and_answered(self):
+        """A site, Tilda or a telephony sends its request's body whole before it reads the answer. One refused
+        before its end (over the limit: at once for its Content-Length, once past the limit sent chunked; for a
+        bad key, a wrong path or method) has the rest of its body read and dropped once the answer is sent: the client
+        reads the answer whole, not a connection reset (a server closing the connection with bytes of the body
+        unread resets it, and the client's sending fails)."""
+        tilda = self.env["ecom.intake.source"].create({"name": "Tilda", "provider": "tilda", "team_id": self.team.id})
+        hook = f"/ecom_crm/hook/tilda/{tilda.sudo().hook_token}"
+        json_ = {"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"}
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        body = b'{"phone": "+79160001234", "message": "' + b"a" * (16 << 20) + b'"}'  # past the connection's buffers
+        both, chunked, sized = (True, False), (True,), (False,)
+        for path, headers, framings, status, said in (
+                (URL, json_, both, 413, b'"payload_too_large"'),
+                (URL + "?wait=1", json_, both, 413, b'"payload_too_large"'),
+                (CALLS, json_, both, 413, b'"payload_too_large"'),
+                (URL, {**json_, "Authorization": "Bearer nosuchkey"}, both, 401, b'"unauthorized"'),
+                (URL, {**json_, **form}, both, 413, b'"payload_too_large"'),  # bounded before Odoo parses the form
+                ("/ecom_crm/api/v1/nothing", json_, both, 404, b'"not_found"'),
+                (f"{URL}/1", json_, both, 405, b'"method_not_allowed"'),
+                ("/ecom_crm/api/v2/requests", json_, both, 404, b'"http_error"'),  # no route: ir.http's error
+                (hook, json_, chunked, 200, b"ok"),  # over the limit once read: Tilda hears «ok», the journal why
+                (hook, json_, sized, 413, b'"payload_too_large"'),  # its length over the limit: refused at once
+                (hook, form, both, 413, b'"payload_too_large"'),
+                ("/ecom_crm/hook/tilda/nosuchtoken", json_, both, 404, b'"not_found"'),
+                ("/ecom_crm/sms/status/smsru/nosuchtoken", form, both, 413, b"bad request body")):
+            for is_chunked in framings:
+                with self.subTest(path=path, status=status, chunked=is_chunked):
+                    try:
+                        status_line, answer_headers, answer = send_whole(
+                            self.base_url(), path, headers, body, is_chunked)
+                    except ConnectionError as exc:  # the server closed with bytes of the body unread
+                        self.fail(f"the connection was reset instead of answered: {exc!r}")
+                    self.assertRegex(status_line, rf"^HTTP/1\.[01] {status} ", answer[:300])
+                    self.assertEqual(int(answer_headers["content-length"]), len(answer), "the answer whole")
+                    self.assertIn(said, answer)
+        self.assertIn("over 65536 bytes", self.env["ecom.intake.request"].search(
+            [("source_id", "=", tilda.id)], limit=1).error or "")
+        response = self.send(URL + "?wait=1", json.dumps({"phone": "+79160005556"}))
+        self.assertEqual(response.status_code, 201, "the next request is taken as ever")
+
+    def test_an_answer_after_the_body_read_whole_reads_nothing_more(self):
+        """A request whose body was read whole before its answer (every request taken, or refused for what its body
+        says) costs nothing once answered: no timer thread is started for the drain, whose reading stops at the
+        body's end at once. A refused one whose body was left unread is drained (its timer: the test's own check)."""
+        timers = []
+        timer = threading.Timer
+
+        def counted(*args, **kwargs):
+            timers.append(timer(*args, **kwargs))
+            return timers[-1]
+        json_ = {"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"}
+        with patch.object(json_http.threading, "Timer", side_effect=counted):
+            for path, body, status in ((URL + "?wait=1", b'{"phone": "+79160005557"}', "20[01]"),  # then updated
+                                       (URL, b'{"phone": "+79160005558"}', 202),
+                                       (URL, b'{"phone": "12"}', 400),
+                                       (CALLS, b'{"event": "incoming", "call_id": "drain-1", "caller": "+79160005559"}',
+                                        "20[01]")):
+                for is_chunked in (True, False):
+                    with self.subTest(path=path, chunked=is_chunked):
+                        status_line, _headers, answer = send_whole(self.base_url(), path, json_, body, is_chunked)
+                        self.assertRegex(status_line, rf"^HTTP/1\.[01] {status} ", answer[:300])
+            self.assertEqual(timers, [], "no drain's timer after a body read whole")
+            status_line, _headers, answer = send_whole(  # a wrong method: refused before its body is read
+                self.base_url(), f"{URL}/1", json_, b'{"phone": "+79160005560"}', chunked=False)
+            self.assertRegex(status_line, r"^HTTP/1\.[01] 405 ", answer[:300])
+        self.assertEqual(len(timers), 1, "the body a refusal left unread is drained")
+
     def raw(self, path, headers, body, read_all=False, cut=False):
         return raw_post(self.base_url(), path, headers, body, read_all=read_all, cut=cut)
 
@@ -128,7 +198,8 @@ class TestHostileInput(IntakeCase):
                 answer = self.raw(path, {**form, "Transfer-Encoding": "chunked"}, OVER_LIMIT_CHUNK)
                 self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] 413 ", answer[:300])
             with self.subTest(path=path, sent="11 MB announced"):  # the headers alone: refused before any byte
-                answer = self.raw(path, {**form, "Content-Length": str(11 << 20)}, b"", read_all=True)
+                # (the client then sends nothing: the rest of the body the server reads after its answer ends at once)
+                answer = self.raw(path, {**form, "Content-Length": str(11 << 20)}, b"", read_all=True, cut=True)
                 self.assertRegex(answer.split("\r\n")[0], r"^HTTP/1\.[01] 413 ", answer[:300])
                 self.assertIn('"payload_too_large"', answer)
         answer = self.raw(URL, {**form, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},

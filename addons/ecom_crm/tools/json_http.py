@@ -1,11 +1,20 @@
-"""JSON answers of the intake API (odoo.http's request; no model)."""
+"""JSON answers of the intake API, and the reading of a request's body: bounded (:func:`read_body`), the rest
+read and dropped once the answer is sent (:func:`drain_after`, 1C's exchange's too). odoo.http's request; no
+model."""
 
+import contextlib
+import functools
 import json
+import logging
+import socket
+import threading
+import time
 
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import ClientDisconnected
 
 from odoo.http import request
+from odoo.tools import config
 
 API = "/ecom_crm/api/v1"
 API_ROOT = "/ecom_crm/api"  # every version's: a path under it is answered JSON, even one no version has
@@ -15,6 +24,21 @@ HOOK_PREFIX = "/ecom_crm/hook/"  # the providers' webhooks (controllers/hooks.py
 SMS_STATUS_PREFIX = "/ecom_crm/sms/status/"  # the SMS gateways' delivery reports (controllers/sms_status.py)
 # the paths whose bodies are bounded, even sent chunked and form-encoded (see ir.http._pre_dispatch)
 BOUNDED_PATHS = ((API, MAX_BODY), (HOOK_PREFIX, MAX_BODY), (SMS_STATUS_PREFIX, MAX_SMS_BODY))
+# the rest of a request's body its answer left unread (:func:`drain_after`): read and dropped once the answer is
+# sent, up to so many bytes, so long in all, so long without a byte: the intake API's, the webhooks' and the SMS
+# reports' (a site's or a provider's request over their limits is a few megabytes at most; 1C's exchange, whose
+# files are far larger, gives its own); and never closer than DRAIN_MARGIN_SECONDS to Odoo's limit_time_real since
+# the request began (past it a worker of the multi-process server is killed, and the threaded server reloads)
+DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS, DRAIN_MARGIN_SECONDS = 64 * 1024 * 1024, 30, 10, 10
+
+_logger = logging.getLogger(__name__)
+
+
+def intake_path(path):
+    """Whether ``path`` is the intake API's (any version's, or none), a webhook's or an SMS report's: the paths
+    answered JSON (the SMS reports: plain text) whatever fails, and whose bodies are drained."""
+    return path.rstrip("/") in (API_ROOT, HOOK_PREFIX.rstrip("/")) or \
+        path.startswith((f"{API_ROOT}/", HOOK_PREFIX, SMS_STATUS_PREFIX))
 
 
 class BrokenBody(ValueError):
@@ -100,3 +124,101 @@ def discard_body(length, block=64 * 1024):
             length -= len(chunk)
     except (OSError, ValueError, ClientDisconnected):
         request.ecom_body_broken = True
+
+
+def drain_after(response, max_bytes=None, seconds=None, idle=None):
+    """``response``, which once sent reads and drops what the request's body still holds unread. A client (1C,
+    a site's script, Tilda, a telephony's webhook) sends a request's body whole before it reads the answer, and
+    a server closing the connection with bytes of it unread resets it: the client's sending fails, and it
+    hears a reset rather than the answer. An answer given before the body's end leaves it so: a request
+    refused for its size before its body is read (its Content-Length over the limit), or once its bytes past
+    the limit are (sent chunked, with no Content-Length, the body read before the answer ends there: see
+    :func:`read_body`), a request refused before its body is read (a bad key, a wrong path or method).
+
+    Read once the answer is sent, the request's transaction over (no lock held meanwhile); as werkzeug reads a
+    body (to its Content-Length, or to its last chunk) and bounded: past ``max_bytes``, ``seconds`` in all (less
+    when the request has run so long that Odoo's ``limit_time_real`` is near: :func:`_drain_seconds`), or
+    ``idle`` seconds without a byte (a client stalled), the rest is left and the connection closes (as after
+    every request: werkzeug answers «Connection: close»); by default :data:`DRAIN_MAX_BYTES`,
+    :data:`DRAIN_SECONDS` and :data:`DRAIN_IDLE_SECONDS`. The time in all holds even against a client sending a
+    byte now and then (a read waits for a whole block): at its end the connection's reading is shut down, which
+    ends the read under way. A body found broken is not read on; a request with no body werkzeug reads (neither
+    a Content-Length nor chunked) has none to read; a body read to its end (every request answered after its
+    body was read) costs nothing: no read, no timer. Whatever fails while reading is logged, never raised to
+    the server, which has sent the answer already."""
+    wrapped = request.httprequest._HTTPRequest__wrapped  # odoo.http.HTTPRequest's werkzeug request
+    if getattr(request, "ecom_body_broken", False) or not (
+            wrapped.content_length or wrapped.environ.get("wsgi.input_terminated")):
+        return response
+    # the connection: Odoo's threaded server gives it as «socket», werkzeug's handler of a worker of Odoo's
+    # multi-process server as «werkzeug.socket» (whose reads wait for a byte ODOO_HTTP_SOCKET_TIMEOUT, 2 s, at most)
+    environ = wrapped.environ
+    sock = environ.get("socket") or environ.get("werkzeug.socket")
+    response.call_on_close(functools.partial(
+        _drain, wrapped.stream, sock, wrapped.path, DRAIN_MAX_BYTES if max_bytes is None else max_bytes,
+        DRAIN_SECONDS if seconds is None else seconds, DRAIN_IDLE_SECONDS if idle is None else idle))
+    return response
+
+
+def _drain(stream, sock, path, max_bytes, seconds, idle):
+    """What :func:`drain_after` runs once the answer is sent: ``stream`` (the request's body) read to its end
+    within its bounds; the reading of ``sock`` (the connection, None when the server does not give it) shut
+    down at the time in all."""
+    if getattr(stream, "is_exhausted", False):  # werkzeug's stream of a body with its length, read whole
+        return
+    allowed = _drain_seconds(seconds)
+    deadline, over, timer = time.monotonic() + allowed, [], None
+
+    def stop():  # the time in all is over while a read waits: it ends, as for a client gone
+        over.append(True)
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RD)
+
+    previous = sock.gettimeout() if sock is not None else None
+    try:
+        if allowed <= 0:
+            over.append(True)
+            return
+        if sock is not None:  # reads wait no longer for a byte (the server's own time-out, if shorter)
+            sock.settimeout(idle if not previous else min(previous, idle))
+        # a byte first, with no timer yet (a read of one byte waits for one at most the idle time): a chunked body
+        # read to its last chunk has none, and is done with
+        if not (chunk := stream.read(1)):
+            return
+        left = max_bytes - len(chunk)
+        if sock is not None:
+            timer = threading.Timer(max(deadline - time.monotonic(), 0), stop)
+            timer.daemon = True
+            timer.start()
+        while chunk:
+            if left <= 0 or time.monotonic() > deadline:
+                over.append(True)
+                return
+            chunk = stream.read(min(64 * 1024, left))
+            left -= len(chunk)
+    except (OSError, ValueError, ClientDisconnected):  # the client went away, stalled, or broke its chunks
+        return
+    except Exception:  # the answer is sent: nothing to tell the client, nor the server
+        _logger.warning("%s: the rest of a request's body could not be read after the answer", path, exc_info=True)
+    finally:
+        if timer is not None:
+            timer.cancel()
+        if over:
+            _logger.info("%s: the rest of a request's body is over what is read of it after the answer "
+                         "(%s bytes, %.0f s): the connection is closed", path, max_bytes, allowed)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.settimeout(previous)
+
+
+def _drain_seconds(seconds):
+    """How long :func:`drain_after` may read: ``seconds``, or less so that the request ends
+    :data:`DRAIN_MARGIN_SECONDS` before Odoo's ``limit_time_real`` (counted from the request's start: the
+    threaded server's thread for the connection, else :class:`odoo.http.Application`'s clock); nothing left,
+    0 (the body is left)."""
+    limit = config["limit_time_real"]
+    thread = threading.current_thread()
+    began = getattr(thread, "start_time", None) or getattr(thread, "perf_t0", None)
+    if limit and limit > 0 and began:
+        seconds = min(seconds, began + limit - DRAIN_MARGIN_SECONDS - time.time())
+    return max(seconds, 0)

@@ -12,8 +12,6 @@ import hashlib
 import logging
 import os
 import secrets
-import socket
-import threading
 import time
 import zipfile
 from datetime import timedelta
@@ -21,14 +19,12 @@ from datetime import timedelta
 from passlib.exc import PasswordSizeError
 from psycopg2 import errors as pg_errors
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
-from werkzeug.exceptions import ClientDisconnected
 
 from odoo import SUPERUSER_ID, api, fields, http
-from odoo.addons.ecom_crm.tools.json_http import BrokenBody, discard_body, read_body
+from odoo.addons.ecom_crm.tools.json_http import BrokenBody, discard_body, drain_after, read_body
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import config
 
 from ..commerceml import (
     TEMPORARY_PREFIX,
@@ -59,11 +55,10 @@ COOKIE = "ecom_1c_session"
 MB = 1024 * 1024
 # megabytes by default: 1C's file_limit (one request), one whole file, all the files of an exchange
 FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
-# the rest of a request's body its answer left unread (:func:`drain_after`): read and dropped once the answer is
-# sent, up to so many bytes (no request 1C sends is bigger), so long in all, so long without a byte; and never
-# closer than DRAIN_MARGIN_SECONDS to Odoo's limit_time_real since the request began (past it a worker of the
-# multi-process server is killed, and the threaded server reloads)
-DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS, DRAIN_MARGIN_SECONDS = 1024 * MB, 60, 10, 10
+# the rest of a request's body its answer left unread (ecom_crm's tools/json_http.drain_after): read and dropped
+# once the answer is sent, up to so many bytes (no request 1C sends is bigger), so long in all, so long without a
+# byte (and never closer than json_http.DRAIN_MARGIN_SECONDS to Odoo's limit_time_real)
+DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS = 1024 * MB, 60, 10
 # the documents of an archive whose import init looks for (:meth:`ExchangeController._held_files`)
 MAX_HELD_DOCUMENTS = 100
 # The order of the locks of 1C's requests: a request waits for a lock only while it holds none later in this
@@ -102,91 +97,16 @@ def failure(reason):
     return answer("failure", " ".join(str(reason).split()))
 
 
-def drain_after(response):
-    """``response``, which once sent reads and drops what the request's body still holds unread. 1C sends a
-    request's body whole before it reads the answer, and a server closing the connection with bytes of it
-    unread resets it: 1C's sending fails, and it hears a reset rather than the answer. An answer given before
-    the body's end leaves it so: a request refused for its size before its body is read, or once its bytes
-    past the room are (:meth:`ExchangeController._mode_file`; sent chunked, with no Content-Length, the body
-    read before the answer ends there), a request of a mode that reads none. Read once the answer is sent, the
-    request's transaction over (no lock held meanwhile); as werkzeug reads a body (to its Content-Length, or
-    to its last chunk) and bounded: past :data:`DRAIN_MAX_BYTES`, :data:`DRAIN_SECONDS` in all (less when the
-    request has run so long that Odoo's ``limit_time_real`` is near: :func:`_drain_seconds`), or
-    :data:`DRAIN_IDLE_SECONDS` without a byte (a client stalled), the rest is left and the connection closes
-    (as after every request: werkzeug answers «Connection: close»). The time in all holds even against a
-    client sending a byte now and then (a read waits for a whole block): at its end the connection's reading
-    is shut down, which ends the read under way. A body found broken is not read on; a request with no body
-    werkzeug reads (neither a Content-Length nor chunked) has none to read."""
-    wrapped = request.httprequest._HTTPRequest__wrapped  # odoo.http.HTTPRequest's werkzeug request
-    if getattr(request, "ecom_body_broken", False) or not (
-            wrapped.content_length or wrapped.environ.get("wsgi.input_terminated")):
-        return response
-    # the connection: Odoo's threaded and evented servers give it; in a worker of its multi-process server
-    # reads wait for a byte at most ODOO_HTTP_SOCKET_TIMEOUT (2 s) already, and the master ends the request
-    # at limit_time_real
-    stream, sock = wrapped.stream, wrapped.environ.get("socket")
-
-    def drain():
-        seconds = _drain_seconds()
-        left, deadline, over = DRAIN_MAX_BYTES, time.monotonic() + seconds, []
-
-        def stop():  # the time in all is over while a read waits: it ends, as for a client gone
-            over.append(True)
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RD)
-
-        previous = sock.gettimeout() if sock is not None else None
-        timer = threading.Timer(seconds, stop) if sock is not None and seconds > 0 else None
-        try:
-            if seconds <= 0:
-                over.append(True)
-                return
-            if sock is not None:  # reads wait no longer for a byte (the server's own time-out, if shorter)
-                sock.settimeout(DRAIN_IDLE_SECONDS if not previous else min(previous, DRAIN_IDLE_SECONDS))
-                timer.daemon = True
-                timer.start()
-            while chunk := stream.read(min(64 * 1024, left)):
-                left -= len(chunk)
-                if left <= 0 or time.monotonic() > deadline:
-                    over.append(True)
-                    return
-        except (OSError, ValueError, ClientDisconnected):  # the client went away, stalled, or broke its chunks
-            return
-        finally:
-            if timer is not None:
-                timer.cancel()
-            if over:
-                _logger.info("1C exchange: the rest of a request's body is over what is read of it after the "
-                             "answer (%s bytes, %.0f s): the connection is closed", DRAIN_MAX_BYTES, seconds)
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.settimeout(previous)
-
-    response.call_on_close(drain)
-    return response
-
-
-def _drain_seconds():
-    """How long :func:`drain_after` may read: :data:`DRAIN_SECONDS`, or less so that the request ends
-    :data:`DRAIN_MARGIN_SECONDS` before Odoo's ``limit_time_real`` (counted from the request's start: the
-    threaded server's thread for the connection, else :class:`odoo.http.Application`'s clock); nothing left,
-    0 (the body is left)."""
-    seconds = DRAIN_SECONDS
-    limit = config["limit_time_real"]
-    thread = threading.current_thread()
-    began = getattr(thread, "start_time", None) or getattr(thread, "perf_t0", None)
-    if limit and limit > 0 and began:
-        seconds = min(seconds, began + limit - DRAIN_MARGIN_SECONDS - time.time())
-    return max(seconds, 0)
-
-
 class ExchangeController(http.Controller):
     # any method is routed here (not only 1C's GET and POST): another one is answered in the protocol's
     # words rather than by Odoo's «405» HTML page
     @http.route(ROUTES, type="http", auth="none", csrf=False, save_session=False, readonly=False)
     def exchange(self, type=None, mode=None, filename=None, **_kwargs):
-        """1C's request: answered (:meth:`_answer`), then what its body holds unread read (:func:`drain_after`)."""
-        return drain_after(self._answer(type, mode, filename))
+        """1C's request: answered (:meth:`_answer`), then what its body holds unread read (ecom_crm's
+        ``drain_after``: 1C sends a request's body whole before it reads the answer; a request refused for its size
+        before its body is read, or once its bytes past the room are (:meth:`_mode_file`), or of a mode that reads
+        none, leaves it unread), within the exchange's own bounds."""
+        return drain_after(self._answer(type, mode, filename), DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS)
 
     def _answer(self, type, mode, filename):
         env = self._in_store_language(request.env(user=SUPERUSER_ID, su=True))

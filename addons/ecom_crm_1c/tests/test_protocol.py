@@ -13,7 +13,7 @@ import psycopg2.errorcodes
 import psycopg2.errors
 
 from odoo import api, fields, sql_db
-from odoo.addons.ecom_crm.tests.common import raw_post
+from odoo.addons.ecom_crm.tests.common import raw_post, send_whole
 from odoo.addons.ecom_crm.tools import json_http
 from odoo.exceptions import MissingError
 from odoo.http import request
@@ -27,29 +27,6 @@ from ..models.ecom_1c_import_catalog import Ecom1cImportCatalog
 from .common import ProtocolCase, big_catalog, big_catalog_id, path, read
 
 CATALOG = ("handmade", "characteristics-import.xml")  # 4 products, 3.4 kB
-
-
-def send_whole(base_url, path, cookie, body, chunked=True, block=64 * 1024):
-    """What the server answers to a POST of ``path`` whose ``body`` is sent whole before the answer is read, as
-    1C sends its files: chunked (no Content-Length), else with its Content-Length. ``(status line, headers
-    {lower-case name: value}, the answer's bytes)``; a connection reset while the body is sent is raised."""
-    url = urlsplit(base_url)
-    with socket.create_connection((url.hostname, url.port), timeout=60) as sock:
-        framing = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(body)}"
-        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\nCookie: {cookie[0]}={cookie[1]}\r\n"
-                     f"{framing}\r\n\r\n".encode())
-        for start in range(0, len(body), block):
-            part = body[start:start + block]
-            sock.sendall(b"%x\r\n%s\r\n" % (len(part), part) if chunked else part)
-        if chunked:
-            sock.sendall(b"0\r\n\r\n")
-        received = b""
-        while data := sock.recv(65536):
-            received += data
-    head, _sep, answer = received.partition(b"\r\n\r\n")
-    status, *lines = head.decode("latin1").split("\r\n")
-    headers = {name.strip().lower(): value.strip() for name, _sep, value in (line.partition(":") for line in lines)}
-    return status, headers, answer
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
@@ -371,7 +348,8 @@ class TestUploads(ProtocolCase):
                     params.set_param("ecom_crm_1c.file_limit_mb", "5")
                     params.set_param(limit_key, "1")
                 status, headers, answer = send_whole(
-                    self.base_url(), "/1c_exchange?type=catalog&mode=file&filename=big.xml", cookie, body, chunked)
+                    self.base_url(), "/1c_exchange?type=catalog&mode=file&filename=big.xml",
+                    {"Cookie": f"{cookie[0]}={cookie[1]}"}, body, chunked)
                 self.assertRegex(status, r"^HTTP/1\.[01] 200 ", answer[:300])
                 self.assertEqual(int(headers["content-length"]), len(answer), "the answer whole")
                 lines = answer.decode().splitlines()
@@ -420,21 +398,6 @@ class TestUploads(ProtocolCase):
                     closed = time.monotonic() - started
         self.assertIsNotNone(closed, "the connection stays open as long as the client sends")
         self.assertLess(closed, 4, "read for the drain's second, and a little more")
-
-    def test_the_drain_ends_before_odoo_time_limit(self):
-        """The drain reads for :data:`DRAIN_SECONDS` at most, less once the request has run so long that it would
-        end within :data:`DRAIN_MARGIN_SECONDS` of Odoo's ``limit_time_real`` (a worker killed, the threaded
-        server reloaded), nothing past it; with no limit, the drain's own."""
-        thread = exchange_module.threading.current_thread()
-        margin = exchange_module.DRAIN_MARGIN_SECONDS
-        for limit, ran, expected in ((120, 0, 60), (120, 50 - margin, 60), (120, 100 - margin, 20),
-                                     (120, 115 - margin, 5), (120, 130, 0), (0, 1000, 60)):
-            with self.subTest(limit=limit, ran=ran), \
-                    patch.dict(exchange_module.config.options, {"limit_time_real": limit}), \
-                    patch.object(thread, "start_time", None, create=True), \
-                    patch.object(thread, "perf_t0", time.time() - ran, create=True), \
-                    patch.object(exchange_module, "DRAIN_SECONDS", 60):
-                self.assertAlmostEqual(exchange_module._drain_seconds(), expected, delta=1)
 
     def test_a_request_over_the_room_is_stored_when_run_again_with_room(self):
         """A request of a file over what the exchange may still hold, its refusal undone by a failure to
