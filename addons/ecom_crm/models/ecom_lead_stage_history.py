@@ -3,6 +3,8 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .ecom_report_mixin import OptionalFloat
+
 _logger = logging.getLogger(__name__)
 
 # the lead's columns copied on each stay, for reports that need no join with the leads
@@ -28,7 +30,7 @@ class EcomLeadStageHistory(models.Model):
     stage_id = fields.Many2one("crm.stage", "Stage", required=True, index=True, ondelete="cascade", readonly=True)
     date_in = fields.Datetime("Entered", required=True, index=True, readonly=True)
     date_out = fields.Datetime("Left", readonly=True)
-    duration = fields.Float("Hours in stage", readonly=True, aggregator="avg",
+    duration = OptionalFloat("Hours in stage", readonly=True, aggregator="avg",
                             help="Empty while the request is still in the stage.")
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True, index="btree_not_null")
     team_id = fields.Many2one("crm.team", "Sales team", readonly=True)

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .ecom_report_mixin import order_measures
+from .ecom_report_mixin import OptionalFloat, order_measures
 
 
 class EcomReportFunnel(models.Model):
@@ -59,7 +59,7 @@ class EcomReportFunnel(models.Model):
     sale_rate = fields.Float("Request to sale (%)", readonly=True, aggregator="ecom_ratio",
                              ecom_ratio=("sales", "requests", 100))
     # time in stage
-    hours = fields.Float("Average hours in stage", readonly=True, aggregator="avg",
+    hours = OptionalFloat("Average hours in stage", readonly=True, aggregator="avg",
                          help="Hours the request spent in the stage (a stay that ended): the request's own on its "
                               "row, their average in a group or a total.")
     median_hours = fields.Float("Median hours in stage", readonly=True, aggregator="ecom_percentile",

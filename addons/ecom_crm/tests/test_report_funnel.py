@@ -75,6 +75,24 @@ class TestFunnelReport(ReportCase):
         # where the money dropped out
         self.assertEqual([g["amount_lost:sum"] for g in by_stage.values()], [200, 500, 0, 0, 0])
 
+    def test_a_stay_still_going_has_no_hours_in_the_lists(self):
+        """A request still in its stage has no hours there yet: the funnel's and the stage history's lists show
+        none, not 0,00, and their footers' «Average» (the web client's, over the values of the rows read: an
+        empty one left out, a 0 counted) is the ended stays', as the pivot's (SQL's avg leaves NULL out)."""
+        for model, fname, view in ((self.Funnel, "hours", "ecom_crm.ecom_report_funnel_view_list"),
+                                   (self.History, "duration", "ecom_crm.ecom_lead_stage_history_view_list")):
+            with self.subTest(model=model._name):
+                self.assertIn(f'name="{fname}" avg=', self.env.ref(view).arch_db)
+                deciding = [*self.mine, ("stage_id", "=", self.stage_deciding.id)]
+                rows = model.web_search_read(deciding,
+                                             {"lead_id": {"fields": {}}, fname: {}})["records"]
+                by_lead = {row["lead_id"]["id"]: row[fname] for row in rows}
+                # «Deciding»: the won request stayed 24 h; the open one is still there
+                self.assertEqual(by_lead, {self.won.id: 24.0, self.open.id: False})
+                self.assertIs(by_lead[self.open.id], False, "nothing, not 0.0 (which equals False)")
+                exported = model.search([*deciding, ("lead_id", "=", self.open.id)]).export_data([fname])["datas"]
+                self.assertEqual(exported, [[""]])
+
     def test_totals_are_ratios_of_sums(self):
         """The pivot's total row: request to sale over the requests, money realised and not."""
         [(requests, sales, sale_rate, realised, lost, expected)] = self.Funnel._read_group(
