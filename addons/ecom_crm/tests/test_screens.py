@@ -317,6 +317,27 @@ class TestWhereThingsAre(EcomCrmCase):
         funnel = str(self.env.ref("ecom_crm.ecom_report_funnel_action").with_context(lang="ru_RU").help)
         self.assertIn("API", funnel, "where the requests come from")
 
+    def test_a_report_of_own_rows_tells_a_salesperson_why_it_is_empty(self):
+        """A salesperson of «own documents only» opening a report whose rows are all some salesperson's (sales,
+        channels, cohorts, revenue by channel) and who has no order finds it empty: its screen said only «no
+        figures yet, the report is recomputed every hour», as if the store had none (the walk-through of
+        2026-12-06 in Russian). It says that a salesperson sees their own figures there."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        salesman = self.env.ref("sales_team.group_sale_salesman")
+        rules = self.env["ir.rule"].sudo().search([("groups", "in", salesman.ids),
+                                                   ("model_id.model", "=like", "ecom.report.%")])
+        own_only = {rule.model_id.model for rule in rules
+                    if "user.id" in rule.domain_force and "False" not in rule.domain_force}
+        self.assertTrue({"ecom.report.sales", "ecom.report.channel"} <= own_only, own_only)
+        seller = new_test_user(self.env, login="ecom_own_rows", groups="sales_team.group_sale_salesman",
+                               lang="ru_RU")
+        for model in own_only:
+            self.assertFalse(self.env[model].with_user(seller).search_count([]), model)
+            for action in self.env["ir.actions.act_window"].search([("res_model", "=", model)]):
+                help_ru = str(action.with_context(lang="ru_RU").help or "")
+                self.assertIn("видит здесь только свои цифры", help_ru, action.xml_id)
+                self.assertIn("only their own figures", str(action.help), action.xml_id)
+
     def test_empty_lists_explain_themselves_and_a_request_has_a_name(self):
         self.assertIn("/ecom_crm/api/v1/calls", str(self.env.ref("ecom_crm.ecom_call_action").help))
         source = self.env["ecom.intake.source"].create({"name": "Сайт"})
