@@ -338,6 +338,19 @@ class TestWhereThingsAre(EcomCrmCase):
                 self.assertIn("видит здесь только свои цифры", help_ru, action.xml_id)
                 self.assertIn("only their own figures", str(action.help), action.xml_id)
 
+    def test_the_sales_reports_new_or_returning_column_is_not_a_customers_name(self):
+        """The Sales report's list titled «Клиент» a column reading «Новый клиент» / «Повторный клиент»: a reader
+        looks there for a customer's name (the walk-through of 2026-12-06). It is titled as its grouping is."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        Sales = self.env["ecom.report.sales"].with_context(lang="ru_RU")
+        label = Sales.fields_get(["customer_kind"])["customer_kind"]["string"]
+        self.assertEqual(label, "Новый или повторный")
+        search = etree.fromstring(Sales.get_view(view_type="search")["arch"])
+        [grouping] = search.xpath("//filter[@name='group_kind']")
+        self.assertEqual(grouping.get("string"), label)
+        arch = etree.fromstring(Sales.get_view(view_type="list")["arch"])
+        self.assertTrue(arch.xpath("//field[@name='customer_kind']"))
+
     def test_empty_lists_explain_themselves_and_a_request_has_a_name(self):
         self.assertIn("/ecom_crm/api/v1/calls", str(self.env.ref("ecom_crm.ecom_call_action").help))
         source = self.env["ecom.intake.source"].create({"name": "Сайт"})
