@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.month_groups import month_groupings, month_label
+from ..tools.month_groups import WEEK_LABEL, month_groupings, month_label, week_groupings, week_label
 from .test_reports_channels import ReportCase
 
 
@@ -17,6 +17,17 @@ class TestMonthLabels(BaseCase):
         self.assertEqual(month_label(datetime(2026, 5, 1, 0, 0), "ru_RU"), "май 2026")
         self.assertEqual(month_label(date(2026, 12, 1), "en_US"), "December 2026")
         self.assertEqual(month_label(date(2026, 3, 1), "uk_UA"), "березень 2026")
+
+    def test_the_week_after_the_readers_pattern(self):
+        """Odoo names a week «W50 2026», a Latin W in Russian; the reports name it after the translated
+        pattern, in the ISO week-year for Russian (28 December 2026 is in its week 53)."""
+        self.assertEqual(week_label(date(2026, 12, 7), WEEK_LABEL, "en_US"), "W50 2026")
+        self.assertEqual(week_label(date(2026, 12, 7), "%(week)s-я неделя %(year)s", "ru_RU"), "50-я неделя 2026")
+        self.assertEqual(week_label(datetime(2026, 12, 28, 0, 0), "%(week)s-я неделя %(year)s", "ru_RU"),
+                         "53-я неделя 2026")
+        fields = {"date": SimpleNamespace(type="date"), "user_id": SimpleNamespace(type="many2one")}
+        self.assertEqual(week_groupings(fields, ["date:week", "date:month", "date", "user_id:week", "x:week"]),
+                         ["date:week"])
 
     def test_month_groupings(self):
         fields = {"date": SimpleNamespace(type="date"), "moment": SimpleNamespace(type="datetime"),
@@ -55,6 +66,15 @@ class TestMonthGroups(ReportCase):
         self.assertEqual(set(self.months("ecom.report.sales", "date", "ru_RU")), {"декабрь 2026", "ноябрь 2026"})
         # the other groupings keep Odoo's names
         self.assertEqual(set(self.months("ecom.report.sales", "date:year", "ru_RU")), {"2026"})
+
+    def test_sales_by_week_in_russian(self):
+        """A week reads «50-я неделя 2026» in Russian, where Odoo wrote «W50 2026» (the walk-through of
+        2026-12-06); «W50 2026» in English, as Odoo's."""
+        self.refresh()
+        self.assertEqual(self.months("ecom.report.sales", "date:week", "ru_RU", "revenue:sum"),
+                         {"50-я неделя 2026": (1000, "2026-12-07"), "46-я неделя 2026": (500, "2026-11-09")})
+        self.env.ref("base.lang_en").active = True
+        self.assertEqual(set(self.months("ecom.report.sales", "date:week", "en_US")), {"W50 2026", "W46 2026"})
 
     def test_requests_by_month_in_the_readers_time(self):
         self.refresh(tables=True)
