@@ -400,8 +400,8 @@ class TestOutcomeMonths(TransactionCase):
                           for day in (date(2026, 11, 30), date(2026, 12, 5), date(2026, 12, 20))])
 
     def test_the_dashboards_weeks_read_in_russian(self):
-        """The scoring dashboard's pivot, by week, headed its columns «W50 2026», a Latin W in Russian (the
-        walk-through of 2026-12-06): a week reads «50-я неделя 2026»."""
+        """The scoring dashboard's pivot is by week: in Russian a week reads «50-я неделя 2026», not Odoo's
+        «W50 2026» with a Latin W."""
         self.env["res.lang"]._activate_lang("ru_RU")
         Snapshot = self.env["ecom.scoring.snapshot"]
         Snapshot.create([{"date": day, "company_id": self.env.company.id, "group": "risk", "scheduled_count": 2}

@@ -71,7 +71,7 @@ registry.category("web_tour.tours").add("ecom_crm_call_columns", {
 });
 
 // The funnel's list at 1366 px, in Russian: its requests, salespeople and figures whole, the list within the
-// screen. It was 1474 px wide, «Не реализовано» cut at the screen's edge (the walk-through of 2026-12-06).
+// screen (its sums realised and not realised, optional, would widen it past the screen's edge).
 registry.category("web_tour.tours").add("ecom_crm_funnel_columns", {
     steps: () => [
         {
