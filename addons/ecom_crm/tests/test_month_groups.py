@@ -10,7 +10,7 @@ from ..tools.month_groups import WEEK_LABEL, month_groupings, month_label, name_
 from .test_reports_channels import ReportCase
 
 
-@tagged("ecom_crm")
+@tagged("post_install", "-at_install", "ecom_crm")
 class TestMonthLabels(BaseCase):
     def test_the_month_standing_alone(self):
         self.assertEqual(month_label(date(2026, 12, 1), "ru_RU"), "декабрь 2026")
