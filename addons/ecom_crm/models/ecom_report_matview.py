@@ -2,6 +2,8 @@ import hashlib
 import logging
 import time
 
+from markupsafe import Markup
+
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -60,6 +62,20 @@ class EcomReportMatview(models.AbstractModel):
         for columns in self._ecom_indexes:
             cr.execute(SQL("CREATE INDEX %s ON %s (%s)", SQL.identifier(f"{self._table}_{'_'.join(columns)}_idx"),
                            SQL.identifier(self._table), SQL(", ").join(map(SQL.identifier, columns))))
+
+    @api.model
+    def get_empty_list_help(self, help_message):
+        """A salesperson of «own documents only» reads these reports' rows of their own (the reports'
+        record rules): their empty screen tells them so, lest they take it for a store without figures.
+        Whoever sees all documents (sales managers included) sees every row, and is not told."""
+        user = self.env.user
+        if (user.has_group("sales_team.group_sale_salesman")
+                and not user.has_group("sales_team.group_sale_salesman_all_leads")):
+            help_message = Markup("%s<p>%s</p>") % (Markup(help_message or ""), self.env._(
+                "You see only your own documents, so here are only your own figures: of your requests, orders and "
+                "customers. A sales manager, and a salesperson with access to all documents, see the whole store's "
+                "figures."))
+        return super().get_empty_list_help(help_message)
 
     @api.model
     def _ecom_refresh(self):

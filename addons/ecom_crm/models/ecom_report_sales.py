@@ -34,7 +34,8 @@ class EcomReportSales(models.Model):
     team_id = fields.Many2one("crm.team", "Sales team", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     customer_kind = fields.Selection(
-        [("new", "New customer"), ("returning", "Returning customer")], string="Customer", readonly=True)
+        [("new", "New customer"), ("returning", "Returning customer")], string="New or returning",
+        readonly=True)
     order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
     new_customer_count = fields.Integer("New customers", readonly=True, aggregator="sum")
     returning_order_count = fields.Integer(

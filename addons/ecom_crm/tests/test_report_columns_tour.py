@@ -24,6 +24,16 @@ class TestReportColumnsTour(HttpCase):
         calls = self.env.ref("ecom_crm.ecom_call_action")
         self.start_tour(f"/odoo/action-{calls.id}", "ecom_crm_call_columns", login="ecom_columns")
 
+    def test_the_funnels_figures_are_whole(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        new_test_user(self.env, login="ecom_funnel_columns", groups="sales_team.group_sale_manager",
+                      name="Ольга Воронкова", lang="ru_RU")
+        self.env["crm.lead"].create({"name": "Заявка на пылесос", "type": "opportunity"})
+        self.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
+        action = self.env.ref("ecom_crm.ecom_report_funnel_action")
+        self.start_tour(f"/odoo/action-{action.id}?view_type=list", "ecom_crm_funnel_columns",
+                        login="ecom_funnel_columns")
+
     def test_the_columns_have_their_widths(self):
         """The minimum widths the tour needs are the views' own, as a salesperson gets the views (a view of
         another addon inheriting them keeps them)."""

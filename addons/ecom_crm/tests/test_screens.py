@@ -317,6 +317,56 @@ class TestWhereThingsAre(EcomCrmCase):
         funnel = str(self.env.ref("ecom_crm.ecom_report_funnel_action").with_context(lang="ru_RU").help)
         self.assertIn("API", funnel, "where the requests come from")
 
+    def test_a_report_of_own_rows_tells_a_salesperson_why_it_is_empty(self):
+        """A salesperson of «own documents only» opening a report whose rows are all some salesperson's (sales,
+        channels, cohorts, revenue by channel) with no order of their own finds it empty: its screen says that
+        they see only their own figures there, not only «no figures yet», as if the store had none. Whoever
+        sees all documents (a salesperson of all documents, a sales manager) is not told so."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        salesman = self.env.ref("sales_team.group_sale_salesman")
+        rules = self.env["ir.rule"].sudo().search([("groups", "in", salesman.ids),
+                                                   ("model_id.model", "=like", "ecom.report.%")])
+        own_only = {rule.model_id.model for rule in rules
+                    if "user.id" in rule.domain_force and "False" not in rule.domain_force}
+        self.assertTrue({"ecom.report.sales", "ecom.report.channel"} <= own_only, own_only)
+        seller = new_test_user(self.env, login="ecom_own_rows", groups="sales_team.group_sale_salesman",
+                               lang="ru_RU")
+        all_documents = new_test_user(self.env, login="ecom_all_rows", lang="ru_RU",
+                                      groups="sales_team.group_sale_salesman_all_leads")
+        manager = new_test_user(self.env, login="ecom_all_rows_manager", lang="ru_RU",
+                                groups="sales_team.group_sale_manager")
+
+        def help_of(action, user, lang="ru_RU"):  # as the web client loads an action (/web/action/load)
+            return str(action.with_user(user).with_context(lang=lang).sudo()._get_action_dict()["help"])
+
+        for model in own_only:
+            self.assertFalse(self.env[model].with_user(seller).search_count([]), model)
+            actions = self.env["ir.actions.act_window"].search([("res_model", "=", model)])
+            self.assertTrue(actions, model)
+            for action in actions:
+                help_ru = help_of(action, seller)
+                self.assertIn("Пока нет данных", help_ru, action.xml_id)
+                self.assertIn("Вам доступны только собственные документы", help_ru, action.xml_id)
+                self.assertIn("only your own figures", help_of(action, seller, "en_US"),
+                              action.xml_id)
+                for user in (all_documents, manager, self.env.ref("base.user_admin")):
+                    help_ru = help_of(action, user)
+                    self.assertIn("Пока нет данных", help_ru, (action.xml_id, user.login))
+                    self.assertNotIn("документы", help_ru, (action.xml_id, user.login))
+
+    def test_the_sales_reports_new_or_returning_column_is_not_a_customers_name(self):
+        """The Sales report's column reading «Новый клиент» / «Повторный клиент» is titled as its grouping is,
+        «Новый или повторный», not «Клиент», where a reader looks for a customer's name."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        Sales = self.env["ecom.report.sales"].with_context(lang="ru_RU")
+        label = Sales.fields_get(["customer_kind"])["customer_kind"]["string"]
+        self.assertEqual(label, "Новый или повторный")
+        search = etree.fromstring(Sales.get_view(view_type="search")["arch"])
+        [grouping] = search.xpath("//filter[@name='group_kind']")
+        self.assertEqual(grouping.get("string"), label)
+        arch = etree.fromstring(Sales.get_view(view_type="list")["arch"])
+        self.assertTrue(arch.xpath("//field[@name='customer_kind']"))
+
     def test_empty_lists_explain_themselves_and_a_request_has_a_name(self):
         self.assertIn("/ecom_crm/api/v1/calls", str(self.env.ref("ecom_crm.ecom_call_action").help))
         source = self.env["ecom.intake.source"].create({"name": "Сайт"})

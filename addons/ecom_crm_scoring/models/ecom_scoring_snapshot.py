@@ -15,6 +15,8 @@ class EcomScoringSnapshot(models.Model):
     outcome. The sales director's dashboard; written by each full run in one statement."""
 
     _name = "ecom.scoring.snapshot"
+    # its pivot is by week: «50-я неделя 2026», not Odoo's «W50 2026»
+    _inherit = ["ecom.month.names"]
     _description = "Customer scoring snapshot"
     _order = "date desc, id"
 

@@ -398,3 +398,18 @@ class TestOutcomeMonths(TransactionCase):
         self.assertEqual([row["date:day"] for row in days],  # Odoo's own: «05 дек. 2026»
                          [format_date(day, READ_GROUP_DISPLAY_FORMAT["day"], locale="ru_RU")
                           for day in (date(2026, 11, 30), date(2026, 12, 5), date(2026, 12, 20))])
+
+    def test_the_dashboards_weeks_read_in_russian(self):
+        """The scoring dashboard's pivot is by week: in Russian a week reads «50-я неделя 2026», not Odoo's
+        «W50 2026» with a Latin W."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        Snapshot = self.env["ecom.scoring.snapshot"]
+        Snapshot.create([{"date": day, "company_id": self.env.company.id, "group": "risk", "scheduled_count": 2}
+                         for day in ("2026-12-07", "2026-12-09", "2026-11-30")])
+        rows = Snapshot.with_context(lang="ru_RU").read_group(
+            [("company_id", "=", self.env.company.id), ("date", ">=", "2026-11-30")],
+            ["scheduled_count:sum"], ["date:week"])
+        self.assertEqual([(row["date:week"], row["scheduled_count"]) for row in rows],
+                         [("49-я неделя 2026", 2), ("50-я неделя 2026", 4)])
+        pivot = etree.fromstring(Snapshot.get_view(view_type="pivot")["arch"])
+        self.assertTrue(pivot.xpath("//field[@name='date'][@interval='week']"))

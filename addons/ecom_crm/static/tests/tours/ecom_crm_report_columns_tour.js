@@ -69,3 +69,19 @@ registry.category("web_tour.tours").add("ecom_crm_call_columns", {
         },
     ],
 });
+
+// The funnel's list at 1366 px, in Russian: its requests, salespeople and figures whole, the list within the
+// screen (its sums realised and not realised, optional, would widen it past the screen's edge).
+registry.category("web_tour.tours").add("ecom_crm_funnel_columns", {
+    steps: () => [
+        {
+            trigger: ".o_list_view .o_data_row td[name=lead_id]:contains('Заявка на пылесос')",
+            content: "the funnel's list, with a request",
+        },
+        {
+            trigger: ".o_list_view th[data-name=hours]",
+            content: "its request, salesperson and figures whole, the list within the screen",
+            run: columnsWhole(["lead_id", "user_id", "reached", "advanced", "dropped", "hours"], { fits: true }),
+        },
+    ],
+});
