@@ -79,6 +79,17 @@ class TestI18n(TransactionCase):
         placeholders = {field.get("placeholder") for field in english.xpath("//field[@name='state_id'][@placeholder]")}
         self.assertEqual(placeholders, {"Region"})
 
+    def test_a_customers_form_of_address_reads_obrashchenie_in_russian(self):
+        """Odoo's Russian names res.partner's title (Mister, Madam) «Название», a thing's name: the customer card
+        and its contacts' forms say «Обращение»."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"], overwrite=True)
+        form = etree.fromstring(self.env["res.partner"].with_context(lang="ru_RU").get_view(
+            self.env.ref("base.view_partner_form").id, "form")["arch"])
+        titles = form.xpath("//field[@name='title']")
+        self.assertEqual(len(titles), 2, "the card's and its contacts'")
+        self.assertEqual([field.get("string") for field in titles], ["Обращение", "Обращение"])
+
     def test_every_file_gives_its_terms_to_the_export(self):
         """Odoo's export reads the arguments of ``_()`` as literals: an f-string there (a name in it) stops
         the reading of its file, whose later terms leave the export without a word but a logged error."""
