@@ -31,7 +31,7 @@ class EcomLeadStageHistory(models.Model):
     date_in = fields.Datetime("Entered", required=True, index=True, readonly=True)
     date_out = fields.Datetime("Left", readonly=True)
     duration = OptionalFloat("Hours in stage", readonly=True, aggregator="avg",
-                            help="Empty while the request is still in the stage.")
+                             help="Empty while the request is still in the stage.")
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True, index="btree_not_null")
     team_id = fields.Many2one("crm.team", "Sales team", readonly=True)
     company_id = fields.Many2one("res.company", "Company", readonly=True)

@@ -11,7 +11,7 @@ class EcomMonthNames(models.AbstractModel):
     contact outcomes and dashboard)."""
 
     _name = "ecom.month.names"
-    _description = "Month groups named standing alone"
+    _description = "Names of month and week groups"
 
     @api.model
     def _read_group_format_result(self, rows_dict, lazy_groupby):

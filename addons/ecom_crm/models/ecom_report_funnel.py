@@ -60,8 +60,8 @@ class EcomReportFunnel(models.Model):
                              ecom_ratio=("sales", "requests", 100))
     # time in stage
     hours = OptionalFloat("Average hours in stage", readonly=True, aggregator="avg",
-                         help="Hours the request spent in the stage (a stay that ended): the request's own on its "
-                              "row, their average in a group or a total.")
+                          help="Hours the request spent in the stage (a stay that ended): the request's own on its "
+                               "row, their average in a group or a total.")
     median_hours = fields.Float("Median hours in stage", readonly=True, aggregator="ecom_percentile",
                                 ecom_percentile=("hours", 0.5))
     p90_hours = fields.Float("90th percentile of hours in stage", readonly=True, aggregator="ecom_percentile",

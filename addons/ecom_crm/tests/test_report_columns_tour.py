@@ -1,14 +1,15 @@
 from lxml import etree
 
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 
 @tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
 class TestReportColumnsTour(HttpCase):
-    """The salespeople's report's list and the calls journal's, at a laptop's 1366 px (the test browser's), in
-    Russian: «Заявка» and «Менеджер» are whole (they were cut: the list gave the request and the salesperson
-    the minimum left by a dozen numbers' columns)."""
+    """The salespeople's report's list, the calls journal's, the funnel's and the Sales report's, at a laptop's
+    1366 px (the test browser's), in Russian: «Заявка» and «Менеджер» are whole (they were cut: the list gave
+    the request and the salesperson the minimum left by a dozen numbers' columns)."""
 
     def test_the_headers_are_whole(self):
         self.env["res.lang"]._activate_lang("ru_RU")
@@ -26,19 +27,37 @@ class TestReportColumnsTour(HttpCase):
 
     def test_the_funnels_figures_are_whole(self):
         self.env["res.lang"]._activate_lang("ru_RU")
-        new_test_user(self.env, login="ecom_funnel_columns", groups="sales_team.group_sale_manager",
-                      name="Ольга Воронкова", lang="ru_RU")
-        self.env["crm.lead"].create({"name": "Заявка на пылесос", "type": "opportunity"})
+        manager = new_test_user(self.env, login="ecom_funnel_columns", groups="sales_team.group_sale_manager",
+                                name="Ольга Воронкова", lang="ru_RU")
+        self.env["crm.lead"].create({"name": "Заявка на пылесос с сайта", "type": "opportunity",
+                                     "user_id": manager.id})
         self.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
         action = self.env.ref("ecom_crm.ecom_report_funnel_action")
         self.start_tour(f"/odoo/action-{action.id}?view_type=list", "ecom_crm_funnel_columns",
                         login="ecom_funnel_columns")
 
+    def test_the_sales_salespeople_are_whole(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        manager = new_test_user(self.env, login="ecom_sales_columns", groups="sales_team.group_sale_manager",
+                                name="Ольга Продажникова", lang="ru_RU")
+        customer = self.env["res.partner"].create({"name": "Покупатель"})
+        product = self.env["product.product"].create({"name": "Коляска", "list_price": 1000})
+        self.env["sale.order"].create({
+            "partner_id": customer.id, "user_id": manager.id,
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1, "price_unit": 1000})],
+        }).action_confirm()
+        self.env["ecom.report.matview"]._ecom_refresh_all()
+        action = self.env.ref("ecom_crm.ecom_report_sales_action")
+        self.start_tour(f"/odoo/action-{action.id}?view_type=list", "ecom_crm_sales_columns",
+                        login="ecom_sales_columns")
+
     def test_the_columns_have_their_widths(self):
         """The minimum widths the tour needs are the views' own, as a salesperson gets the views (a view of
         another addon inheriting them keeps them)."""
         for model, names in (("ecom.report.manager", {"lead_id": 180, "call_id": 125, "user_id": 150}),
-                             ("ecom.call", {"user_id": 150})):
+                             ("ecom.call", {"user_id": 150}),
+                             ("ecom.report.funnel", {"lead_id": 180, "user_id": 150}),
+                             ("ecom.report.sales", {"user_id": 150})):
             arch = etree.fromstring(self.env[model].get_view(view_type="list")["arch"])
             for name, width in names.items():
                 [field] = arch.xpath(f"//field[@name='{name}']")

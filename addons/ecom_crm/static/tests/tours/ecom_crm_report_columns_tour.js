@@ -75,13 +75,29 @@ registry.category("web_tour.tours").add("ecom_crm_call_columns", {
 registry.category("web_tour.tours").add("ecom_crm_funnel_columns", {
     steps: () => [
         {
-            trigger: ".o_list_view .o_data_row td[name=lead_id]:contains('Заявка на пылесос')",
+            trigger: ".o_list_view .o_data_row td[name=lead_id]:contains('Заявка на пылесос с сайта')",
             content: "the funnel's list, with a request",
         },
         {
             trigger: ".o_list_view th[data-name=hours]",
             content: "its request, salesperson and figures whole, the list within the screen",
             run: columnsWhole(["lead_id", "user_id", "reached", "advanced", "dropped", "hours"], { fits: true }),
+        },
+    ],
+});
+
+// The Sales report's list at 1366 px, in Russian: «Новый или повторный» and its salespeople whole, the list
+// within the screen (its team, revenue without VAT and refunds, optional, would widen it past the screen's edge).
+registry.category("web_tour.tours").add("ecom_crm_sales_columns", {
+    steps: () => [
+        {
+            trigger: ".o_list_view .o_data_row td[name=user_id]:contains('Ольга Продажникова')",
+            content: "the Sales report's list, with a salesperson",
+        },
+        {
+            trigger: ".o_list_view th[data-name=margin_percent]",
+            content: "its salesperson and «Новый или повторный» whole, the list within the screen",
+            run: columnsWhole(["customer_kind", "user_id"], { fits: true }),
         },
     ],
 });
