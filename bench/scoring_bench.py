@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import psycopg2
 
-from odoo.addons.ecom_crm_scoring.scoring.engine import release_memory
+from odoo.addons.ecom_crm_scoring.scoring.memory import release_memory
 from odoo.tools import SQL
 
 

@@ -9,6 +9,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from importlib import import_module
 
 import numpy as np
 import pytz
@@ -26,6 +27,7 @@ from ..tools.rowhash import row_hashes
 from ..tools.rowhash import salt as rowhash_salt
 
 _logger = logging.getLogger(__name__)
+ENGINE = f"{__package__.rpartition('.')[0]}.scoring.engine"
 
 # the engine's codes (scoring/schedule.py, scoring/segments.py), without importing its maths here
 NOW, LATER, DND = 1, 2, 3
@@ -44,6 +46,16 @@ MORE_CUSTOMERS = 0.2  # the models are learned again when the store has grown th
 # other companies) than the run writes: the keys added back check the whole table, about an eighth of
 # a row-by-row check per row, and every company's rows would go unchecked meanwhile
 UNCHECKED_ROWS = 50_000
+
+
+def _import_engine():
+    """The future of the scoring engine's module, imported in a thread of its own (nothing to
+    wait for once a worker has imported it)."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_import")
+    try:
+        return pool.submit(import_module, ENGINE)
+    finally:
+        pool.shutdown(wait=False)
 
 
 class EcomScoringRun(models.Model):
@@ -169,7 +181,7 @@ class EcomScoringRun(models.Model):
             finally:
                 # the worker goes on with other jobs: the run's arrays, freed with its frame, go back
                 # to the system (the C allocator kept 270 MB of them after a run of 700,000 customers)
-                from ..scoring.engine import release_memory
+                from ..scoring.memory import release_memory
 
                 release_memory()
         last = self.search([("company_id", "=", company.id), ("state", "=", "done")], limit=1)
@@ -190,9 +202,12 @@ class EcomScoringRun(models.Model):
         again (the same day, the same data give the same scores), skips the customers before its
         position, sends only the rows that differ from the stored ones and learns again the
         cross-sell model it was learning."""
-        from ..scoring import engine  # numpy, scipy, scikit-learn: for the job only
+        from ..scoring import memory
 
-        engine.bound_memory()
+        memory.bound_memory()
+        # the engine (numpy, scipy, scikit-learn: for the job only) is imported while the history
+        # is read, whose first part is PostgreSQL's: about a second in a fresh worker, then nothing
+        importing = _import_engine()
         self.ensure_one()
         started = time.perf_counter()
         company = self.company_id
@@ -207,7 +222,8 @@ class EcomScoringRun(models.Model):
             step = time.perf_counter()
             history, partner_ids = self.env["ecom.scoring.history"]._read(company)
             outcomes = self.env["ecom.scoring.history"]._offer_outcomes(company, self.day)
-            engine.release_memory()  # the read's buffers
+            memory.release_memory()  # the read's buffers
+            engine = importing.result()
             steps["read"] = time.perf_counter() - step
             if not len(partner_ids):  # a store without orders yet: nothing to learn, nobody to score
                 self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s", company.id))

@@ -90,11 +90,12 @@ class ResCompany(models.Model):
 
     def _ecom_scoring_settings(self):
         """The engine's settings from this company's configuration (the defaults of the fields above
-        are GroupRules'; scikit-learn is imported here, by the job, not by every worker)."""
-        from ..scoring import engine, schedule, segments
+        are GroupRules'; the engine's modules are imported here, by the job, not by every worker)."""
+        from ..scoring import schedule, segments
+        from ..scoring.settings import Settings
 
         self.ensure_one()
-        return engine.Settings(
+        return Settings(
             horizon=self.ecom_scoring_horizon,
             rules=segments.GroupRules(
                 growth_min_probability=self.ecom_scoring_growth_min_probability,

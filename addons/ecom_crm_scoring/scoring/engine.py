@@ -20,37 +20,21 @@ exactly what the job would have produced on that day (:mod:`.backtest` relies on
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import logging
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
 from . import criteria as crit
 from . import crosssell, model, schedule, season, segments
+from .memory import release_memory
+from .settings import Settings
 
 _logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Settings:
-    horizon: int = 90
-    snapshots: int = 3
-    snapshot_step: int = 30
-    max_train_rows: int = 100_000
-    n_reasons: int = 3
-    crosssell: bool = True
-    crosssell_level: str | None = None
-    crosssell_train_customers: int = 20_000
-    # recalibrate the order model on the same season last year (:mod:`.season`), learn the offers
-    # on it too (:func:`.crosssell.training_windows`)
-    seasonal: bool = True
-    rules: segments.GroupRules = field(default_factory=segments.GroupRules)
-    contact: schedule.ScheduleSettings = field(default_factory=schedule.ScheduleSettings)
-    seed: int = 0
+DEFAULTS = Settings()  # frozen: shared by the functions that take no settings
 
 
 @dataclass
@@ -130,7 +114,7 @@ class Result:
         return [crit.describe(self.criteria, customer, name) for name in self.reason_names[pos] if name]
 
 
-def learn_order_model(history, today, settings=Settings(), bgnbd=None):
+def learn_order_model(history, today, settings=DEFAULTS, bgnbd=None):
     """The calibrated order model learned from data before ``today`` (None if impossible).
 
     ``bgnbd``: a :class:`~concurrent.futures.Future` given the BG/NBD parameters the model learns
@@ -199,7 +183,7 @@ def _bgnbd(params):
     return {} if params is LEARN else {"bgnbd_params": params, "fit_bgnbd": False}
 
 
-def todays_criteria(history, today, om, settings=Settings(), beside=False):
+def todays_criteria(history, today, om, settings=DEFAULTS, beside=False):
     """The criteria of every customer as of ``today`` for the order model ``om``: with its BG/NBD
     parameters (those it learned with), fitted on today's history without a model. ``beside``:
     their lines' part in a thread of its own (:func:`.criteria.compute`)."""
@@ -242,7 +226,7 @@ def _season(history, today, om, first, n, rng, settings):
 LEARN = object()  # run(order_model=LEARN): learn the order model (the default)
 
 
-def run(history, today, settings=Settings(), explain=True, plan=True, suggest=True, outcomes=None,
+def run(history, today, settings=DEFAULTS, explain=True, plan=True, suggest=True, outcomes=None,
         order_model=LEARN):
     """Score every customer of ``history`` as of day ``today`` (see the module docstring).
 
@@ -259,7 +243,7 @@ def run(history, today, settings=Settings(), explain=True, plan=True, suggest=Tr
     return result
 
 
-def add_suggestions(result, history, settings=Settings(), outcomes=None):
+def add_suggestions(result, history, settings=DEFAULTS, outcomes=None):
     """Learn the cross-sell model as of ``result``'s day and suggest up to three offers to each
     customer it schedules to call now (``result.crosssell_model``, ``result.suggestions``)."""
     if not settings.crosssell or result.schedule is None:
@@ -267,7 +251,7 @@ def add_suggestions(result, history, settings=Settings(), outcomes=None):
     return suggest(result, history, learn_crosssell_model(history, result.today, settings, outcomes))
 
 
-def learn_crosssell_model(history, today, settings=Settings(), outcomes=None):
+def learn_crosssell_model(history, today, settings=DEFAULTS, outcomes=None):
     """The cross-sell model as of ``today`` (:func:`.crosssell.fit`; None when nothing to learn).
     The offers are an addition to the scores: a store whose purchases the model cannot learn
     from gets scores without offers (the error logged), never no scores at all."""
@@ -290,7 +274,7 @@ class Prepared(NamedTuple):
     next_order_model: model.OrderModel | None = None
 
 
-def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEARN, crosssell_model=LEARN,
+def prepare(history, today, settings=DEFAULTS, outcomes=None, order_model=LEARN, crosssell_model=LEARN,
             learn_next=False):
     """The models and today's criteria for :func:`score` as of ``today`` (:class:`Prepared`): the
     cross-sell model (None without cross-sell) learned unless given (a given one takes the
@@ -347,43 +331,7 @@ def prepare(history, today, settings=Settings(), outcomes=None, order_model=LEAR
     return Prepared(om, c, xs, upcoming)
 
 
-# glibc's mallopt parameters, the size from which an array gets memory of its own from the system,
-# and the free memory a heap keeps at its top before it is given back (see :func:`bound_memory`)
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-MMAP_THRESHOLD = 4 * 1024 * 1024
-TRIM_THRESHOLD = 64 * 1024 * 1024
-
-
-def bound_memory():
-    """Have every block of :data:`MMAP_THRESHOLD` bytes and more (an array of 700,000 floats is
-    5.6 MB) mapped from the system on its own and given back the moment it is freed. By default
-    glibc raises that threshold to the size of each mapped block freed, up to 32 MB, after which
-    such arrays come from the heaps of the threads that asked, where the holes they leave keep
-    the process's memory high: on the 1M demo store the nights peaked at 1,370-1,543 MB, and at
-    1,298-1,357 MB with the threshold fixed. Fixing it also fixes the threshold above which the
-    free top of a heap goes back to the system at its default, 128 KB: every smaller temporary
-    freed at the top then went back and came again as fresh pages (BG/NBD's quadrature 0.45 →
-    0.97 s, each night 1-2 s slower), hence :data:`TRIM_THRESHOLD` (the job gives the heaps back
-    between its steps itself: :func:`release_memory`). For the whole process (the job's Odoo
-    worker); glibc only, elsewhere nothing happens. Returns whether the thresholds were set."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) and libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
-    except (OSError, AttributeError):
-        return False
-
-
-def release_memory():
-    """Give the memory the C allocator keeps for reuse (in each thread's arena: the arrays of a few
-    megabytes the steps free) back to the system, so that the next step's peak starts lower.
-    glibc only; elsewhere nothing happens."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
-def score(history, today, c, om, settings=Settings(), list_day=None):
+def score(history, today, c, om, settings=DEFAULTS, list_day=None):
     """Score every customer from the criteria and order model :func:`prepare` gave, as :func:`run`
     does (without cross-sell: :func:`suggest`). ``list_day``: the day whose list the plan makes
     (default ``today``), for a run on a day's data that plans that day's list: the nightly job
@@ -404,7 +352,7 @@ def suggest(result, history, xs_model):
     return result
 
 
-def rescore(history, today, state, settings=Settings(), explain=True, list_day=None):
+def rescore(history, today, state, settings=DEFAULTS, explain=True, list_day=None):
     """Score the customers of ``history`` (a few whose orders, leads or activities changed since
     the full run of ``state``) the way that run scored the whole store: its model, its BG/NBD
     parameters, its RFM boundaries and growth threshold; nothing is learned again.  The daily
@@ -560,7 +508,7 @@ def _add_facts(c, rows, which, facts, names, values, with_values=False, below=No
         filled[take] += 1
 
 
-def explain(history, today, state, settings=Settings()):
+def explain(history, today, state, settings=DEFAULTS):
     """Score the customers of ``history`` as :func:`rescore` does and give every one of them who
     has orders reasons, not only those on a list: what the card says when asked why a customer
     the lists leave out (most of a big store's) has the score they have."""

@@ -574,9 +574,9 @@ HELD_AFTER_FREE = """
 import os, sys
 sys.path.insert(0, sys.argv[1])
 import numpy as np
-from scoring import engine
+from scoring import memory
 if sys.argv[2] == "bound":
-    assert engine.bound_memory()
+    assert memory.bound_memory()
 page = os.sysconf("SC_PAGE_SIZE")
 
 def resident():
@@ -598,11 +598,11 @@ FAULTS_ON_REUSE = """
 import ctypes, resource, sys
 sys.path.insert(0, sys.argv[1])
 import numpy as np
-from scoring import engine
+from scoring import memory
 if sys.argv[2] == "bound":
-    assert engine.bound_memory()
+    assert memory.bound_memory()
 else:  # the mmap threshold alone fixed: the trim threshold stays at glibc's default
-    assert ctypes.CDLL("libc.so.6").mallopt(engine.M_MMAP_THRESHOLD, engine.MMAP_THRESHOLD)
+    assert ctypes.CDLL("libc.so.6").mallopt(memory.M_MMAP_THRESHOLD, memory.MMAP_THRESHOLD)
 a = np.ones(250_000)
 del a
 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
@@ -640,3 +640,26 @@ class TestBoundMemory(BaseCase):
         self.assertGreater(self.held_after_free("default"), 4.0,
                            "by default the second array comes from the heap and stays there")
         self.assertLess(self.held_after_free("bound"), 1.0, "its own mapping, given back when freed")
+
+
+# prints the heavy libraries loaded by what the Odoo job uses before the engine: the settings, the
+# memory thresholds and the history's helpers (the ORM side's imports)
+LIGHT_IMPORTS = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from scoring import history, memory, settings, texts
+settings.Settings()
+print(sorted(name for name in ("scipy", "sklearn", "threadpoolctl") if name in sys.modules) or "none")
+"""
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestLightImports(BaseCase):
+    def test_what_the_job_reads_first_does_not_load_the_engines_libraries(self):
+        """The job imports the engine (scipy and scikit-learn: about a second in a fresh worker) in
+        a thread while the history is read; the company's settings, the memory thresholds and the
+        read's helpers, used before, load none of them."""
+        addon = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        out = subprocess.run([sys.executable, "-c", LIGHT_IMPORTS, addon], capture_output=True, text=True,
+                             check=True, timeout=120)
+        self.assertEqual(out.stdout.strip().splitlines()[-1], "none")

@@ -26,7 +26,7 @@ from odoo.tools import SQL, format_date, mute_logger, sql
 from ..hooks import post_init_hook
 from ..models import ecom_customer_score, ecom_customer_suggestion, ecom_scoring_run
 from ..models.ecom_customer_score import STORED, UPSERT_COLUMNS
-from ..scoring import crosssell, engine, schedule, synthetic
+from ..scoring import crosssell, engine, memory, schedule, synthetic
 from .common import ScoringCase
 
 
@@ -1345,7 +1345,7 @@ class TestModelsKept(ScoringCase):
 
         with orders, patch.object(engine, "learn_crosssell_model", side_effect=learn_crosssell_model), \
                 patch.object(engine, "suggest", recording_suggest), \
-                patch.object(engine, "bound_memory", wraps=engine.bound_memory) as bound_memory:
+                patch.object(memory, "bound_memory", wraps=memory.bound_memory) as bound_memory:
             run = self.Run._score_customers(mode="full", today=self.today, learn=True)
         self.assertEqual(run.state, "done", run.error)
         bound_memory.assert_called_once_with()  # the worker's memory thresholds (test_scoring_engine)
@@ -1431,6 +1431,31 @@ class TestModelsKept(ScoringCase):
         self.assertEqual(waited, [True], "prepared while the fingerprints were read")
         self.assertTrue(threads[0].startswith("ecom_scoring_stored"), threads)
         self.assertEqual(run.changed_count, 0, "the same night again: every row as stored")
+
+    def test_the_engine_is_imported_while_the_history_is_read(self):
+        """The engine's module (scipy, scikit-learn: about a second in a fresh worker) is imported in
+        a thread of its own while the history is read: the import waits for the read to have
+        begun; done before it, it would wait in vain."""
+        import_module, read = ecom_scoring_run.import_module, type(self.env["ecom.scoring.history"])._read
+        reading, waited = threading.Event(), []
+
+        def waiting_import(name):
+            waited.append((name, threading.current_thread().name, reading.wait(timeout=20)))
+            return import_module(name)
+
+        def recording_read(history, *args, **kwargs):
+            reading.set()
+            return read(history, *args, **kwargs)
+
+        with patch.object(ecom_scoring_run, "import_module", waiting_import), \
+                patch.object(type(self.env["ecom.scoring.history"]), "_read", recording_read):
+            run, _learned = self.night(0, learn=True)
+        self.assertEqual(run.state, "done", run.error)
+        self.assertEqual(len(waited), 1)
+        name, thread, began = waited[0]
+        self.assertEqual(name, engine.__name__)
+        self.assertTrue(thread.startswith("ecom_scoring_import"), thread)
+        self.assertTrue(began, "imported while the history was read")
 
     def test_offers_that_fail_leave_the_night_scored(self):
         """Offers that cannot be made with the kept model: the scores are written, no offers, and
