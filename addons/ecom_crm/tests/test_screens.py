@@ -64,6 +64,16 @@ class TestScreens(EcomCrmCase):
                         "a card with no orders says so")
         self.assertEqual(card.xpath(".//field[@name='ecom_days_since_order']/../@invisible"), ["not ecom_order_count"])
 
+    def test_the_card_tells_its_confirmed_orders_from_odoos_sales_button(self):
+        """Odoo's «Продажи» button on the same form counts quotations and cancelled orders too: the
+        card's count, of confirmed orders, says so (27 beside 25 read as a mistake)."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        Partner = self.Partner.with_user(self.salesman).with_context(lang="ru_RU")
+        arch = etree.fromstring(Partner.get_view(view_type="form")["arch"])
+        count = arch.xpath("//page[@name='ecom_customer_card']//field[@name='ecom_order_count']")[0]
+        self.assertEqual(count.get("string"), "Подтверждённые заказы")
+        self.assertIn("«Продажи»", count.get("help"))
+
     def test_a_russian_store_labels_the_tax_id_inn(self):
         """Odoo labels a partner's Tax ID after the company's country's vat_label and gives Russia none
         («Налоговый ID»): ecom_crm gives Russia «ИНН», and a label the store gives it wins."""
