@@ -8,6 +8,12 @@ from . import schedule, segments
 
 @dataclass(frozen=True)
 class Settings:
+    """A run's settings: the horizon the chance of an order is for (days), the training snapshots
+    (how many, how many days apart) and rows, the reasons told a customer, the cross-sell's
+    level and training customers, the season's recalibration, the groups' thresholds
+    (:class:`.segments.GroupRules`), the schedule's (:class:`.schedule.ScheduleSettings`) and the
+    seed of every random draw. The Odoo job builds it from the company's settings."""
+
     horizon: int = 90
     snapshots: int = 3
     snapshot_step: int = 30
