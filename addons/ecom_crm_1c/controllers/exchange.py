@@ -687,7 +687,10 @@ class ExchangeController(http.Controller):
         which the document ``failed`` (:class:`MemberFailed`) failed: nothing of the archive was applied (the
         caller rolled it back). 1C hears «failure» naming the archive, the document and why, and that nothing of
         the archive was applied; the exchange is marked failed and its log says so, the archive and the document
-        recorded failed (the document's record with its reason, ``values`` what it records of it)."""
+        recorded failed (the document's record with its reason, ``values`` what it records of it: its record of
+        an earlier attempt of this exchange, failed, is the one written, as :meth:`ecom.1c.exchange._fail` does).
+        Flushed here: a failure to serialise of these writes reaches :meth:`_answer` (Odoo runs the request
+        again; past its tries 1C hears «failure»), not Odoo's commit, which would answer an error page."""
         reason = env._("%(member)s: %(reason)s; nothing of the archive was applied", member=failed.member,
                        reason=failed.reason)
         exchange = session.exchange_id
@@ -697,8 +700,13 @@ class ExchangeController(http.Controller):
         archive = os.path.join(session._upload_dir(), relative)
         exchange._fail(reason, relative, {"kind": "archive", "size": os.path.getsize(archive)}
                        if os.path.isfile(archive) else None)
-        env["ecom.1c.exchange.file"].create({"exchange_id": exchange.id, "name": failed.member, **values,
-                                             "state": "failed", "error": failed.reason.replace("\x00", "")})
+        values = {**values, "state": "failed", "error": failed.reason.replace("\x00", "")}
+        record = exchange.file_ids.filtered(lambda f: f.name == failed.member)[-1:]
+        if record and record.state != "done":
+            record.write(values)
+        else:
+            env["ecom.1c.exchange.file"].create({"exchange_id": exchange.id, "name": failed.member, **values})
+        env.flush_all()
         return failure(f"{relative}: {reason}")
 
     @staticmethod

@@ -92,6 +92,23 @@ class TestUploadAllOrNothing(ProtocolCase):
             self.assertEqual(len(self.orders("atom-2")), 1)
             self.assertEqual(len(self.partners("atom-customer-1")), 1)
 
+    def test_an_archive_failing_again_records_its_broken_document_once(self):
+        """1C sends the archive again, its second file still broken: refused as the first time, nothing of it
+        applied; the broken file's record of the first attempt is the one the second writes (as the exchange
+        records a file failing again), not a record more for each attempt."""
+        good = order_documents(("atom-10", "atom-customer-10", "+79160000010"))
+        broken = order_documents(("atom-11", "atom-customer-11", "+79160000011"))
+        for cut in (40, 60):  # not the same bytes: 1C's new copy, not the last part sent again
+            with mute_logger(*LOGGERS):
+                reason = self.refused("orders.zip", make_zip({"a.xml": good, "b.xml": broken[:-cut]}))
+            self.assertTrue(reason.startswith("orders.zip: b.xml: "), reason)
+        self.assertFalse(self.orders("atom-10", "atom-11"))
+        exchange = self.session.exchange_id
+        self.assertEqual(exchange.state, "failed")
+        self.assertEqual([(f.state, f.error) for f in exchange.file_ids if f.name == "b.xml"],
+                         [("failed", reason.split(": ", 2)[2].rpartition("; ")[0])])
+        self.assertFalse(exchange.file_ids.filtered(lambda f: f.name == "a.xml"), "no file of it recorded imported")
+
     def test_an_archive_whose_document_fails_to_apply_applies_nothing(self):
         """The archive's second file is well-formed, but one of its documents fails as it is applied (an error
         of Odoo's): 1C hears the archive, the file and the document, and why; nothing of the archive applied,
