@@ -7,6 +7,7 @@ import os
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -14,6 +15,7 @@ from ..models.ecom_1c_import_documents import Ecom1cImportDocuments
 from .common import ProtocolCase, big_catalog, big_catalog_id, priced_offers_package, sell_in_roubles
 from .test_archives import make_zip
 from .test_orders_from_1c import LINE, MAT, ORDER
+from .test_protocol import Conflict
 
 LOGGERS = ("odoo.addons.ecom_crm_1c.controllers.exchange", "odoo.addons.ecom_crm_1c.models.ecom_1c_import_documents")
 
@@ -108,6 +110,33 @@ class TestUploadAllOrNothing(ProtocolCase):
         self.assertEqual([(f.state, f.error) for f in exchange.file_ids if f.name == "b.xml"],
                          [("failed", reason.split(": ", 2)[2].rpartition("; ")[0])])
         self.assertFalse(exchange.file_ids.filtered(lambda f: f.name == "a.xml"), "no file of it recorded imported")
+
+    def test_a_failure_to_serialise_in_an_upload_of_documents_is_odoos_to_run_again(self):
+        """A failure to serialise while a document is applied (another transaction wrote the same customer) is
+        neither the document's failure nor the archive's: Odoo runs the request again, each time, and past its
+        tries 1C hears that the orders changed meanwhile and nothing was applied; a file of documents and an
+        archive of them alike."""
+        good = order_documents(("atom-12", "atom-customer-12", "+79160000012"))
+        other = order_documents(("atom-13", "atom-customer-13", "+79160000013"))
+        original, runs = Ecom1cImportDocuments._partner_from_1c, []
+
+        def partner_from_1c(importer, customer):
+            if customer.get("id") == "atom-customer-13":
+                runs.append(True)
+                raise Conflict("could not serialize access due to concurrent update")
+            return original(importer, customer)
+
+        for filename, data in (("conflict.xml", other), ("conflict.zip", make_zip({"a.xml": good,
+                                                                                                "b.xml": other}))):
+            runs.clear()
+            with patch.object(Ecom1cImportDocuments, "_partner_from_1c", partner_from_1c), \
+                    patch("odoo.service.model.random.uniform", return_value=0), mute_logger(*LOGGERS):
+                reason = self.refused(filename, data)
+            self.assertEqual(len(runs), MAX_TRIES_ON_CONCURRENCY_FAILURE, f"{filename}: run again by Odoo each time")
+            self.assertEqual(reason, f"{filename}: " + self.store._(
+                "someone changed the same orders meanwhile: nothing applied, send the file again"))
+            self.assertFalse(self.orders("atom-12", "atom-13"), filename)
+            self.assertFalse(self.partners("atom-customer-12", "atom-customer-13"), filename)
 
     def test_an_archive_whose_document_fails_to_apply_applies_nothing(self):
         """The archive's second file is well-formed, but one of its documents fails as it is applied (an error
