@@ -168,8 +168,7 @@ class ExchangeController(http.Controller):
         except Exception as error:  # never an HTML page for 1C
             _logger.exception("1C exchange failed (mode=%s)", mode)
             # an OSError's text names the server's paths: 1C and the log hear its reason alone
-            detail = error.strerror if isinstance(error, OSError) and error.strerror else error
-            return self._failed(env, type, mode, filename, f"{error.__class__.__name__}: {detail}")
+            return self._failed(env, type, mode, filename, errors.described(error))
 
     @staticmethod
     def _note_request(env, session):
@@ -676,7 +675,7 @@ class ExchangeController(http.Controller):
                     "someone changed the same orders meanwhile: nothing applied, send the file again"))
             _logger.exception("1C exchange: the import of %s failed", relative)
             session.upload_size = size
-            return self._fail(session.exchange_id, relative, f"{error.__class__.__name__}: {error}")
+            return self._fail(session.exchange_id, relative, errors.described(error))
         if response.get_data().startswith(b"failure"):  # refused: what it unpacked goes too
             remove_added(folder, before)
             session.upload_size = size
@@ -781,7 +780,7 @@ class ExchangeController(http.Controller):
                     raise
                 except Exception as error:
                     _logger.exception("1C exchange: the import of %s of the archive %s failed", inner, relative)
-                    raise MemberFailed(inner, f"{error.__class__.__name__}: {error}") from error
+                    raise MemberFailed(inner, errors.described(error)) from error
                 if refusal:
                     raise MemberFailed(inner, errors.reason(refusal, env._))
                 records |= record

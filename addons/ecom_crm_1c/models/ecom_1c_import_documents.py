@@ -9,7 +9,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import float_compare
 
 from ..commerceml import UnsafeDocument, read_documents
-from ..commerceml.errors import _lt
+from ..commerceml.errors import _lt, described
 from ..commerceml.mapper import (
     DELIVERY_ID,
     customer_contacts,
@@ -121,11 +121,11 @@ class Ecom1cImportDocuments(models.AbstractModel):
     def _document_failed(document, error):
         """The refusal of the file whose document ``document`` failed to apply with ``error`` (one a Python or
         database error, not one of 1C's data the importer warns of): it names the document (its number, else
-        its 1C id) and says why, so that 1C and the log tell which of a file's documents broke its import. The
-        traceback goes to the server's log."""
+        its 1C id) and says why (:func:`..commerceml.errors.described`: an OSError without the server's paths), so
+        that 1C and the log tell which of a file's documents broke its import. The traceback goes to the server's
+        log."""
         _logger.exception("1C exchange: document %s failed to apply", document["number"] or document["id"])
-        detail = error.args[0] if isinstance(error, UserError) and error.args else \
-            f"{error.__class__.__name__}: {error}"
+        detail = error.args[0] if isinstance(error, UserError) and error.args else described(error)
         return UnsafeDocument(_lt("1C document %(document)s: %(error)s",
                                   document=document["number"] or document["id"] or "?", error=detail))
 

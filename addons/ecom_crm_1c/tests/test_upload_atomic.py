@@ -196,6 +196,24 @@ class TestUploadAllOrNothing(ProtocolCase):
         self.assertEqual(len(self.orders("atom-6", "atom-7", "atom-8").partner_id), 1)
         self.assertEqual(len(self.partners("atom-customer-6")), 1)
 
+    def test_an_error_of_the_server_names_no_path_of_it(self):
+        """A document failing as it is applied for an OSError (a file the server could not open): 1C and the
+        exchange log hear the error's class and reason, never the server's paths its text names; a file of
+        documents and an archive of them alike."""
+        data = order_documents(("atom-14", "atom-customer-14", "+79160000014"))
+
+        def partner_from_1c(importer, customer):
+            raise FileNotFoundError(2, "No such file or directory", "/srv/odoo/secret/path.xml")
+
+        for filename, body in (("server.xml", data), ("server.zip", make_zip({"a.xml": data}))):
+            with patch.object(Ecom1cImportDocuments, "_partner_from_1c", partner_from_1c), mute_logger(*LOGGERS):
+                reason = self.refused(filename, body)
+            self.assertIn("atom-14: FileNotFoundError: No such file or directory", reason)
+            self.assertNotIn("/srv/odoo", reason)
+            self.assertNotIn("/srv/odoo", self.session.exchange_id.messages)
+            self.assertNotIn("/srv/odoo", "".join(self.session.exchange_id.file_ids.mapped("error")))
+            self.assertFalse(self.orders("atom-14"))
+
     def test_a_broken_archive_sent_without_init_is_recorded_in_an_exchange(self):
         """1C sends its zip of documents without init (a session with no exchange): the exchange the import made
         is undone with the rest, and the failure is recorded in one made for it."""
