@@ -4,13 +4,19 @@ broken file or document and why, and the exchange log records the failure; sent 
 once."""
 
 import os
+from types import SimpleNamespace
 from unittest.mock import patch
 
+from werkzeug.wrappers import Response
+
+from odoo.addons.ecom_crm.tests.test_concurrency import ConcurrencyCase
 from odoo.exceptions import UserError
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..controllers import exchange as exchange_module
+from ..controllers.exchange import ExchangeController
 from ..models.ecom_1c_import_documents import Ecom1cImportDocuments
 from .common import ProtocolCase, big_catalog, big_catalog_id, priced_offers_package, sell_in_roubles
 from .test_archives import make_zip
@@ -20,10 +26,11 @@ from .test_protocol import Conflict
 LOGGERS = ("odoo.addons.ecom_crm_1c.controllers.exchange", "odoo.addons.ecom_crm_1c.models.ecom_1c_import_documents")
 
 
-def order_documents(*orders):
-    """One file of 1C holding the orders ``orders`` [(order id, customer id, phone)], a «Документ» each."""
+def order_documents(*orders, product=MAT):
+    """One file of 1C holding the orders ``orders`` [(order id, customer id, phone)], a «Документ» each, of one
+    line each, of the product of 1C id ``product``."""
     texts = [ORDER.format(id=order_id, number=order_id, total=2500, customer=customer, phone=phone, posted="false",
-                          lines=LINE.format(id=MAT, name="Коврик", price=2500, qty=1, amount=2500))
+                          lines=LINE.format(id=product, name="Коврик", price=2500, qty=1, amount=2500))
              for order_id, customer, phone in orders]
     head = texts[0].partition("<Контейнер>")[0]
     bodies = "".join(text.partition("<Контейнер>")[2].rpartition("</Контейнер>")[0] for text in texts)
@@ -261,3 +268,59 @@ class TestUploadAllOrNothing(ProtocolCase):
             self.assertNotIn(111, products.mapped("list_price"), "none of its prices applied")
             self.assertEqual(exchange.state, "failed")
             self.assertIn(lines[1], exchange.messages)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestUploadAllOrNothingCommitted(ConcurrencyCase):
+    """The same on a real connection (the tests over HTTP share one transaction, whose commits are
+    savepoints): what the request commits is read in a transaction of its own after it."""
+
+    def test_a_failed_archive_commits_its_failure_and_none_of_its_documents(self):
+        """1C's zip of two files, the second broken, stored and imported by ``mode=file`` on a connection of its
+        own (which commits the bytes before the import, and the request's end): read after it, in another
+        transaction, no order nor customer of the first file exists, and the exchange, the archive and the
+        broken file are failed with the reason."""
+        orders, customers = ("atom-c-1", "atom-c-2"), ("atom-c-customer-1", "atom-c-customer-2")
+
+        def remove_applied(env):  # what a failing test would leave committed
+            found = env["sale.order"].search([("ecom_1c_id", "in", orders)])
+            found._action_cancel()
+            found.unlink()
+            env["res.partner"].with_context(active_test=False).search([("ecom_1c_id", "in", customers)]).unlink()
+
+        product_id = self.committed(lambda env: env["product.product"].create(
+            {"name": "Коврик", "ecom_1c_id": "atom-c-product"}).id)
+        self.addCleanup(self.committed, lambda env: env["product.product"].browse(product_id).product_tmpl_id.unlink())
+        self.addCleanup(self.committed, remove_applied)  # before the product its lines name
+        session_id = self.committed(lambda env: env["ecom.1c.session"]._open()[0].id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id).unlink())
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.session"].browse(session_id)._clear_uploads())
+        exchange_id = self.committed(lambda env: env["ecom.1c.session"].browse(session_id).write({
+            "exchange_id": env["ecom.1c.exchange"].create({"exchange_type": "sale", "session_id": session_id}).id,
+        }) and env["ecom.1c.session"].browse(session_id).exchange_id.id)
+        self.addCleanup(self.committed, lambda env: env["ecom.1c.exchange"].browse(exchange_id).unlink())
+
+        good = order_documents((orders[0], customers[0], "+79160000021"), product="atom-c-product")
+        broken = order_documents((orders[1], customers[1], "+79160000022"), product="atom-c-product")
+        body = make_zip({"a.xml": good, "b.xml": broken[:-40]})
+        fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(body), environ={},
+                                                           remote_addr="127.0.0.1", args={}),
+                               make_response=lambda data, headers=None: Response(data, headers=headers))
+        with patch.object(exchange_module, "request", fake), \
+                patch.object(exchange_module, "read_body", lambda limit: body), mute_logger(*LOGGERS):
+            answered = self.committed(lambda env: ExchangeController()._mode_file(
+                env, env["ecom.1c.session"].browse(session_id), "sale", "orders.zip").get_data(as_text=True))
+        self.assertTrue(answered.startswith("failure\norders.zip: b.xml: "), answered)
+        self.assertIn("; nothing of the archive was applied", answered)
+
+        def state(env):
+            exchange = env["ecom.1c.exchange"].browse(exchange_id)
+            return (env["sale.order"].search_count([("ecom_1c_id", "in", orders)]),
+                    env["res.partner"].with_context(active_test=False).search_count(
+                        [("ecom_1c_id", "in", customers)]),
+                    exchange.state, sorted((f.name, f.state) for f in exchange.file_ids),
+                    answered.splitlines()[1] in (exchange.messages or ""),
+                    env["ecom.1c.session"].browse(session_id).upload_size)
+
+        self.assertEqual(self.committed(state), (0, 0, "failed", [("b.xml", "failed"), ("orders.zip", "failed")],
+                                                 True, len(body)))
