@@ -115,17 +115,6 @@ def bound_form_body(limit):
         httprequest.files = ImmutableMultiDict()
 
 
-def discard_body(length, block=64 * 1024):
-    """Read and drop a body of ``length`` bytes the request declared, so that the answer is not
-    met by a connection reset (a server that closes with bytes unread resets the connection)."""
-    stream = request.httprequest._HTTPRequest__wrapped.stream
-    try:
-        while length > 0 and (chunk := stream.read(min(block, length))):
-            length -= len(chunk)
-    except (OSError, ValueError, ClientDisconnected):
-        request.ecom_body_broken = True
-
-
 def drain_after(response, max_bytes=None, seconds=None, idle=None):
     """``response``, which once sent reads and drops what the request's body still holds unread. A client (1C,
     a site's script, Tilda, a telephony's webhook) sends a request's body whole before it reads the answer, and

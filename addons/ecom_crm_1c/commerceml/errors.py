@@ -17,3 +17,10 @@ def reason(error, translate=None):
     if not isinstance(message, LazyGettext):
         return str(error)
     return translate(message) if translate else message._translate("en_US")
+
+
+def described(error):
+    """What 1C's answer and the exchange log say of an unexpected ``error`` (not a refusal of this package):
+    its class and its message; an OSError's reason alone, its text naming the server's paths."""
+    detail = error.strerror if isinstance(error, OSError) and error.strerror else error
+    return f"{error.__class__.__name__}: {detail}"

@@ -21,7 +21,7 @@ from psycopg2 import errors as pg_errors
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import SUPERUSER_ID, api, fields, http
-from odoo.addons.ecom_crm.tools.json_http import BrokenBody, discard_body, drain_after, read_body
+from odoo.addons.ecom_crm.tools.json_http import BrokenBody, drain_after, read_body
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
@@ -97,6 +97,16 @@ def failure(reason):
     return answer("failure", " ".join(str(reason).split()))
 
 
+class MemberFailed(Exception):
+    """The document ``member`` of 1C's archive of documents failed to import, for ``reason`` (in the store's
+    language): raised so that what the archive's import applied before it is rolled back
+    (:meth:`ExchangeController._import_stored`)."""
+
+    def __init__(self, member, reason):
+        super().__init__(member, reason)
+        self.member, self.reason = member, reason
+
+
 class ExchangeController(http.Controller):
     # any method is routed here (not only 1C's GET and POST): another one is answered in the protocol's
     # words rather than by Odoo's «405» HTML page
@@ -104,8 +114,10 @@ class ExchangeController(http.Controller):
     def exchange(self, type=None, mode=None, filename=None, **_kwargs):
         """1C's request: answered (:meth:`_answer`), then what its body holds unread read (ecom_crm's
         ``drain_after``: 1C sends a request's body whole before it reads the answer; a request refused for its size
-        before its body is read, or once its bytes past the room are (:meth:`_mode_file`), or of a mode that reads
-        none, leaves it unread), within the exchange's own bounds."""
+        before its body is read, or once its bytes past the room are (:meth:`_mode_file`), a copy refused busy, or
+        a request of a mode that reads none, leaves it unread), within the exchange's own bounds. A refused body is
+        read there alone, once: after the answer is sent and the request's transaction is over (no lock held
+        while a slow client sends it), never before the answer."""
         return drain_after(self._answer(type, mode, filename), DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS)
 
     def _answer(self, type, mode, filename):
@@ -156,8 +168,7 @@ class ExchangeController(http.Controller):
         except Exception as error:  # never an HTML page for 1C
             _logger.exception("1C exchange failed (mode=%s)", mode)
             # an OSError's text names the server's paths: 1C and the log hear its reason alone
-            detail = error.strerror if isinstance(error, OSError) and error.strerror else error
-            return self._failed(env, type, mode, filename, f"{error.__class__.__name__}: {detail}")
+            return self._failed(env, type, mode, filename, errors.described(error))
 
     @staticmethod
     def _note_request(env, session):
@@ -357,8 +368,8 @@ class ExchangeController(http.Controller):
             # first step is committed (its record, which the wait below looks for, not seen yet), and reads
             # it; its bytes are not emptied under that reading. Sent again while its import runs in another
             # request, the file waits for that request; past twice a step the copy is refused, nothing of it
-            # stored (:meth:`_busy`), its body read all the same: 1C hears the answer rather than a reset
-            self._discard_body(env)
+            # stored (:meth:`_busy`), its body unread: it is read once the answer is sent (:meth:`exchange`'s
+            # drain, bounded, no lock held), so that 1C hears the answer rather than a reset
             return self._busy(env, session, relative)
         if session.exchange_id.file_ids.filtered(lambda f: f.name == relative):
             # 1C sends again a file whose import began in this exchange (or the next part of one that failed:
@@ -384,7 +395,8 @@ class ExchangeController(http.Controller):
             except UserError as error:
                 env.cr.rollback()  # the wait's time-out broke the transaction, which holds nothing else yet
                 env.invalidate_all()
-                self._discard_body(env)
+                # what of the body read_body left unread (none, unless it is over file_limit) is drained after the
+                # answer (:meth:`exchange`)
                 _logger.info("1C exchange: %s sent again while an import step runs (session %s), for longer "
                              "than the wait: not stored, answered «failure»", relative, session.id)
                 return failure(env._("%(file)s: %(reason)s: this copy was not stored, send the file again",
@@ -434,29 +446,23 @@ class ExchangeController(http.Controller):
             if body is not None and len(body) > min(file_room, exchange_room):
                 body = None
         if body is None:
-            run_again = False
-            try:
-                if file_room < request_limit and file_room <= exchange_room:
-                    response = self._fail(session.exchange_id, relative, env._(
-                        "the file would be over the largest file, %s bytes (Settings)", file_limit))
-                elif exchange_room < request_limit:
-                    response = self._fail(session.exchange_id, relative, env._(
-                        "the exchange's files would be over the largest exchange, %s bytes (Settings)",
-                        exchange_limit))
-                else:
-                    response = self._fail(session.exchange_id, relative, too_big % {"size": f"> {request_limit}",
-                                                                                   "limit": request_limit})
-                # the refusal's writes fail to serialise here, not at the commit once the body is drained: Odoo
-                # runs the request again, and that run reads the body (there may be room by then: :func:`read_body`)
-                env.flush_all()
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                run_again = self._may_run_again()
-                raise
-            finally:
-                # 1C is sending a request it may send: read, so that it hears the answer (its last run's «failure»
-                # too, or the answer of an error), not a connection reset; not when the body is read by a run again
-                if length is not None and not run_again:
-                    discard_body(length)
+            if file_room < request_limit and file_room <= exchange_room:
+                response = self._fail(session.exchange_id, relative, env._(
+                    "the file would be over the largest file, %s bytes (Settings)", file_limit))
+            elif exchange_room < request_limit:
+                response = self._fail(session.exchange_id, relative, env._(
+                    "the exchange's files would be over the largest exchange, %s bytes (Settings)",
+                    exchange_limit))
+            else:
+                response = self._fail(session.exchange_id, relative, too_big % {"size": f"> {request_limit}",
+                                                                               "limit": request_limit})
+            # the refusal's writes fail to serialise here, not at Odoo's commit after the request: Odoo runs the
+            # request again, whose run reads the body (there may be room by then: :func:`read_body`), and its
+            # last run answers «failure» (:meth:`_answer`), never an error page. The body is not read here: the
+            # session's row is locked to the commit, and a slow client trickling its bytes held it all along. It
+            # is read once the answer is sent, the transaction over (:meth:`exchange`'s drain, bounded), so that
+            # 1C hears the answer rather than a connection reset
+            env.flush_all()
             return response
         if length is not None and len(body) != length:
             return self._cut_short(env, session, relative, f"{len(body)} of {length} bytes")
@@ -609,9 +615,12 @@ class ExchangeController(http.Controller):
             raise
 
     def _import_stored(self, env, session, relative, filename, asked=False):
-        """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go.
-        The bytes are on disk and counted, committed before the import: whatever becomes of the import,
-        rolled back to its savepoint alone, they stay so; 1C hears why it failed. A failure to serialise
+        """Import 1C's document ``filename`` (a zip: the documents it holds), stored whole, in one go, all or
+        nothing: one savepoint holds everything the upload imports, so that a failure (a broken document of a
+        file, a broken file of an archive: :meth:`_archive_failed`) leaves none of its documents applied, and
+        the failure is recorded after the rollback (the exchange, its log, the file's records), 1C hearing
+        which file or document broke it and why. The bytes are on disk and counted, committed before the
+        import: whatever becomes of the import, rolled back to its savepoint alone, they stay so. A failure to serialise
         or a deadlock is Odoo's to run the request again (which finds its bytes stored last, and imports
         them: :meth:`_mode_file`), and past its tries 1C hears «failure». What a failed import unpacked
         goes: the next attempt (1C's ``mode=import`` of the file) unpacks the archive again, and no
@@ -642,6 +651,15 @@ class ExchangeController(http.Controller):
         try:
             with env.cr.savepoint():
                 response = self._mode_import(env, session, "sale", filename, time_boxed=False)
+        except MemberFailed as failed:
+            # a document of the archive failed: the savepoint undid everything the archive's import did (the
+            # documents before it applied, their records, the archive's), and what it unpacked goes; the failure
+            # is recorded after, in the request's transaction, which commits it
+            member = os.path.join(folder, failed.member)
+            values = env["ecom.1c.exchange.file"]._file_values(member) if os.path.isfile(member) else {}
+            remove_added(folder, before)
+            session.upload_size = size
+            return self._archive_failed(env, session, relative, failed, values)
         except Exception as error:
             remove_added(folder, before)
             if isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
@@ -657,11 +675,38 @@ class ExchangeController(http.Controller):
                     "someone changed the same orders meanwhile: nothing applied, send the file again"))
             _logger.exception("1C exchange: the import of %s failed", relative)
             session.upload_size = size
-            return self._fail(session.exchange_id, relative, f"{error.__class__.__name__}: {error}")
+            return self._fail(session.exchange_id, relative, errors.described(error))
         if response.get_data().startswith(b"failure"):  # refused: what it unpacked goes too
             remove_added(folder, before)
             session.upload_size = size
         return response
+
+    def _archive_failed(self, env, session, relative, failed, values):
+        """1C's archive of documents ``relative`` imported at ``mode=file`` (or asked for at ``mode=import``), of
+        which the document ``failed`` (:class:`MemberFailed`) failed: nothing of the archive was applied (the
+        caller rolled it back). 1C hears «failure» naming the archive, the document and why, and that nothing of
+        the archive was applied; the exchange is marked failed and its log says so, the archive and the document
+        recorded failed (the document's record with its reason, ``values`` what it records of it: its record of
+        an earlier attempt of this exchange, failed, is the one written, as :meth:`ecom.1c.exchange._fail` does).
+        Flushed here: a failure to serialise of these writes reaches :meth:`_answer` (Odoo runs the request
+        again; past its tries 1C hears «failure»), not Odoo's commit, which would answer an error page."""
+        reason = env._("%(member)s: %(reason)s; nothing of the archive was applied", member=failed.member,
+                       reason=failed.reason)
+        exchange = session.exchange_id
+        if not exchange:  # 1C sent no init: the one the import made was rolled back with it
+            exchange = session.exchange_id = env["ecom.1c.exchange"].create({
+                "exchange_type": "sale", "remote_addr": request.httprequest.remote_addr, "session_id": session.id})
+        archive = os.path.join(session._upload_dir(), relative)
+        exchange._fail(reason, relative, {"kind": "archive", "size": os.path.getsize(archive)}
+                       if os.path.isfile(archive) else None)
+        values = {**values, "state": "failed", "error": failed.reason.replace("\x00", "")}
+        record = exchange.file_ids.filtered(lambda f: f.name == failed.member)[-1:]
+        if record and record.state != "done":
+            record.write(values)
+        else:
+            env["ecom.1c.exchange.file"].create({"exchange_id": exchange.id, "name": failed.member, **values})
+        env.flush_all()
+        return failure(f"{relative}: {reason}")
 
     @staticmethod
     def _may_run_again():
@@ -722,14 +767,22 @@ class ExchangeController(http.Controller):
                     "a zip archive in a folder is not unpacked: 1C sends its archives to the upload area's root"))
             if time_boxed:  # 1C asks for each file it held next
                 return answer("success", f"{relative} unpacked")
-            # 1C's documents zipped (zip=yes), at mode=file: the documents the archive held, now
+            # 1C's documents zipped (zip=yes), at mode=file: the documents the archive held, now, all or none: the
+            # first that fails stops the import, and the caller (:meth:`_import_stored`) undoes what the ones
+            # before it applied (1C hears «failure» and sends the whole archive again)
             records = exchange.file_ids.browse()
             for inner in sorted(members.get(os.path.basename(path), ())):
                 if not inner.lower().endswith(".xml"):
                     continue
-                record, refusal = exchange._import_file(inner, os.path.join(folder, inner), files_dir=folder)
+                try:
+                    record, refusal = exchange._import_file(inner, os.path.join(folder, inner), files_dir=folder)
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    raise
+                except Exception as error:
+                    _logger.exception("1C exchange: the import of %s of the archive %s failed", inner, relative)
+                    raise MemberFailed(inner, errors.described(error)) from error
                 if refusal:
-                    return self._refused(env, inner, refusal)
+                    raise MemberFailed(inner, errors.reason(refusal, env._))
                 records |= record
             return self._file_done(records)
         deadline = time.monotonic() + self._step_seconds(env) if time_boxed else None
@@ -857,11 +910,6 @@ class ExchangeController(http.Controller):
         except pg_errors.LockNotAvailable as error:  # its time-out; a deadlock: run again
             raise UserError(env._("another exchange is importing; it did not finish in time")) from error
         env.cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
-
-    def _discard_body(self, env):
-        """Read 1C's body of a copy refused unread (busy): 1C hears the answer rather than a reset."""
-        length = request.httprequest.content_length
-        discard_body(length if length is not None else self._file_limit(env))
 
     def _file_done(self, records):
         """«success» with what the imported file (or the documents of an archive) made."""

@@ -1,10 +1,15 @@
+import logging
+
 from markupsafe import escape
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Command
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import float_compare
 
-from ..commerceml import read_documents
+from ..commerceml import UnsafeDocument, read_documents
+from ..commerceml.errors import _lt, described
 from ..commerceml.mapper import (
     DELIVERY_ID,
     customer_contacts,
@@ -20,6 +25,8 @@ from ..commerceml.mapper import (
     status_key,
 )
 from ..tools.binder import bound
+
+_logger = logging.getLogger(__name__)
 
 
 class Ecom1cImportDocuments(models.AbstractModel):
@@ -41,64 +48,86 @@ class Ecom1cImportDocuments(models.AbstractModel):
         late_refusal = self.env.ref("ecom_crm.lost_reason_refused_at_delivery", raise_if_not_found=False)
         two_way = self.env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.order_direction") == "two_way"
 
+        def apply_document(document, orders):
+            order = orders.get(document["id"]) or orders.get(document["number"])
+            if not order and is_order(document):
+                order = self._order_from_1c(document, counts)
+                if not order:
+                    return
+            elif not order:
+                counts["warnings"].append(_("1C document %(number)s matches no order of the site",
+                                            number=document["number"] or document["id"]))
+                return
+            elif two_way and document["lines"] and order.state in ("draft", "sent", "sale") and not order.locked:
+                if self._apply_1c_lines(order, document, counts):
+                    counts["updated"] += 1
+            # 1C taking back the paid mark it sent (its payment undone: refunded): its word on the order's
+            # payment, what the mark or the store status «Paid» it moved the order to said before no longer holds
+            paid_undone = order.ecom_1c_paid and not document["paid"]
+            vals = order_values(document, numbered_by_1c=bool(order.ecom_1c_id))
+            changed = {k: v for k, v in vals.items() if order[k] != v}
+            if changed:
+                order.write(changed)
+            # the store status first: an order 1C says was refused at delivery stays so when cancelled
+            status = order_store_status(document, statuses, order.ecom_status, known=actions)
+            action = order_action(document, actions)
+            if status == "cancelled" and action == "cancel" and order.state != "cancel" \
+                    and self._not_cancelled_why(order, paid_undone)[0]:
+                # an order kept (paid, shipped…) keeps its store status: «Cancelled» would tell the customer
+                # so, and hide the «Paid» or «Shipped» that keeps it
+                status = None
+            if status and (order.state == "sale" or status in ("returned", "cancelled")):
+                reason = reasons.get(status_key(document, actions)) or late_refusal
+                order._ecom_set_status(status, reason=reason if status == "returned" else None)
+                changed = True
+            if action == "cancel" and order.state != "cancel":
+                kept, paid = self._not_cancelled_why(order, paid_undone)
+                if not kept:
+                    order._action_cancel()
+                    self._refund_activities(order).action_done()  # 1C took its paid mark back: seen to
+                    changed = True
+                elif changed and paid:  # money came in: the salesperson sees to its refund
+                    message = self._paid_cancelled_message(order, kept)
+                    counts["warnings"].append(message)
+                    order.message_post(body=message)
+                    self._refund_due_activity(order, paid_undone)
+                elif changed:  # said once, when 1C's mark or status is new, not at each exchange
+                    message = _("Order %(number)s is cancelled or marked for deletion in 1C, but it was "
+                                "not cancelled here: %(reason)s. Check it and cancel it by hand if it should "
+                                "be", number=order.name, reason=kept)
+                    counts["warnings"].append(message)
+                    order.message_post(body=message)
+            elif action == "lock" and order.state == "sale" and not order.locked:
+                order.action_lock()
+                changed = True
+            counts["updated"] += int(bool(changed))
+
         def apply(chunk):
             orders = self._match_orders(chunk)
             for document in chunk:
-                order = orders.get(document["id"]) or orders.get(document["number"])
-                if not order and is_order(document):
-                    order = self._order_from_1c(document, counts)
-                    if not order:
-                        continue
-                elif not order:
-                    counts["warnings"].append(_("1C document %(number)s matches no order of the site",
-                                                number=document["number"] or document["id"]))
-                    continue
-                elif two_way and document["lines"] and order.state in ("draft", "sent", "sale") and not order.locked:
-                    if self._apply_1c_lines(order, document, counts):
-                        counts["updated"] += 1
-                # 1C taking back the paid mark it sent (its payment undone: refunded): its word on the order's
-                # payment, what the mark or the store status «Paid» it moved the order to said before no longer holds
-                paid_undone = order.ecom_1c_paid and not document["paid"]
-                vals = order_values(document, numbered_by_1c=bool(order.ecom_1c_id))
-                changed = {k: v for k, v in vals.items() if order[k] != v}
-                if changed:
-                    order.write(changed)
-                # the store status first: an order 1C says was refused at delivery stays so when cancelled
-                status = order_store_status(document, statuses, order.ecom_status, known=actions)
-                action = order_action(document, actions)
-                if status == "cancelled" and action == "cancel" and order.state != "cancel" \
-                        and self._not_cancelled_why(order, paid_undone)[0]:
-                    # an order kept (paid, shipped…) keeps its store status: «Cancelled» would tell the customer
-                    # so, and hide the «Paid» or «Shipped» that keeps it
-                    status = None
-                if status and (order.state == "sale" or status in ("returned", "cancelled")):
-                    reason = reasons.get(status_key(document, actions)) or late_refusal
-                    order._ecom_set_status(status, reason=reason if status == "returned" else None)
-                    changed = True
-                if action == "cancel" and order.state != "cancel":
-                    kept, paid = self._not_cancelled_why(order, paid_undone)
-                    if not kept:
-                        order._action_cancel()
-                        self._refund_activities(order).action_done()  # 1C took its paid mark back: seen to
-                        changed = True
-                    elif changed and paid:  # money came in: the salesperson sees to its refund
-                        message = self._paid_cancelled_message(order, kept)
-                        counts["warnings"].append(message)
-                        order.message_post(body=message)
-                        self._refund_due_activity(order, paid_undone)
-                    elif changed:  # said once, when 1C's mark or status is new, not at each exchange
-                        message = _("Order %(number)s is cancelled or marked for deletion in 1C, but it was "
-                                    "not cancelled here: %(reason)s. Check it and cancel it by hand if it should "
-                                    "be", number=order.name, reason=kept)
-                        counts["warnings"].append(message)
-                        order.message_post(body=message)
-                elif action == "lock" and order.state == "sale" and not order.locked:
-                    order.action_lock()
-                    changed = True
-                counts["updated"] += int(bool(changed))
+                try:
+                    apply_document(document, orders)
+                except (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, UnsafeDocument):
+                    raise  # Odoo runs the request again; a refusal says what it refuses
+                except Exception as error:
+                    # the failure names the document it came at: a file of several (or an archive of
+                    # several files) is refused whole, nothing of it applied, and 1C and the log say which
+                    raise self._document_failed(document, error) from error
 
         self._apply_in_steps((values for _kind, values in read_documents(source)), counts, apply, deadline)
         return self._finish(exchange, counts)
+
+    @staticmethod
+    def _document_failed(document, error):
+        """The refusal of the file whose document ``document`` failed to apply with ``error`` (one a Python or
+        database error, not one of 1C's data the importer warns of): it names the document (its number, else
+        its 1C id) and says why (:func:`..commerceml.errors.described`: an OSError without the server's paths), so
+        that 1C and the log tell which of a file's documents broke its import. The traceback goes to the server's
+        log."""
+        _logger.exception("1C exchange: document %s failed to apply", document["number"] or document["id"])
+        detail = error.args[0] if isinstance(error, UserError) and error.args else described(error)
+        return UnsafeDocument(_lt("1C document %(document)s: %(error)s",
+                                  document=document["number"] or document["id"] or "?", error=detail))
 
     def _not_cancelled_why(self, order, paid_undone=False):
         """``(why, paid)``: why an order 1C cancels or marks for deletion is not cancelled here ('' when it

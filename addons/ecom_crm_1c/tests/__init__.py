@@ -27,4 +27,5 @@ from . import test_currencies
 from . import test_migrations
 from . import test_concurrency
 from . import test_hostile
+from . import test_upload_atomic
 from . import test_upload_cleanup

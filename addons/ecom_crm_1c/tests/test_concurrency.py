@@ -627,8 +627,11 @@ class TestSessionRowConcurrency(ConcurrencyCase):
 
     def catalog_file_sent_again(self, session_id, body, name="import.xml"):
         """1C's request sending the catalog's ``import.xml`` (or the file ``name``; of ``body``'s length) again
-        in the session: the HTTP request to patch the controller's with, and the request run in an environment."""
-        fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(body)),
+        in the session: the HTTP request to patch the controller's with (its body's stream,
+        ``fake.httprequest._HTTPRequest__wrapped.stream``, ``body``: what the controller reads of it, the test's
+        ``read_body`` aside), and the request run in an environment."""
+        wrapped = SimpleNamespace(stream=io.BytesIO(body))
+        fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(body), _HTTPRequest__wrapped=wrapped),
                                make_response=lambda data, headers=None: data)
 
         def send_again(env):
@@ -682,7 +685,6 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         a traceback in the log, and the exchange marked failed under its running import."""
         session_id = self.session_importing()
         body = b"<new/>"
-        read = []
         fake, send_again = self.catalog_file_sent_again(session_id, body)
 
         step = self.registry.cursor()
@@ -691,13 +693,14 @@ class TestSessionRowConcurrency(ConcurrencyCase):
             step.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
             with patch.object(exchange_module, "request", fake), \
                     patch.object(exchange_module, "read_body", lambda limit: body), \
-                    patch.object(exchange_module, "discard_body", read.append), \
                     patch.object(ExchangeController, "_step_seconds", lambda self, env: 0), \
                     self.assertNoLogs("odoo.addons.ecom_crm_1c", "WARNING"):  # no traceback
                 answered = self.committed(send_again)  # the wait: 5 s
             self.assertEqual(answered, "failure\nimport.xml: another exchange is importing; it did not finish in "
                                        "time: this copy was not stored, send the file again\n")
-            self.assertEqual(read, [len(body)], "its body read: 1C hears the answer rather than a reset")
+            # nothing more of its body read before the answer (read_body's bytes aside): what is left is drained
+            # after it, the transaction over (ExchangeController.exchange: drain_after)
+            self.assertEqual(fake.httprequest._HTTPRequest__wrapped.stream.tell(), 0)
             step.rollback()
 
             def state(env):
@@ -740,8 +743,9 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         is uploaded too, its bytes, and it is the file sent again, while the step unpacks it (each import
         unpacks the archives not unpacked yet first).
         Returns whether the copy waited for the step, the step's and the copy's outcomes (see
-        :meth:`in_thread`) and, once both ended, what the session holds: the file's bytes, the exchange's
-        files ``(name, state, position)`` and lines, and how many of the catalog's products there are."""
+        :meth:`in_thread`; the copy's ``stream``: its body's, as the copy left it) and, once both ended, what the
+        session holds: the file's bytes, the exchange's files ``(name, state, position)`` and lines, and how many
+        of the catalog's products there are."""
         ids = [big_catalog_id(i) for i in range(20)]
         self.assertFalse(self.committed(lambda env: env["product.category"].search_count([("ecom_1c_id", "=", "g1")])),
                          "the catalog's group is the test's own")
@@ -784,6 +788,8 @@ class TestSessionRowConcurrency(ConcurrencyCase):
                 if thread.is_alive():
                     self.join(thread, outcome)
 
+        copy["stream"] = fake.httprequest._HTTPRequest__wrapped.stream  # what the copy read of its body
+
         def state(env):
             session = env["ecom.1c.session"].browse(session_id)
             with open(os.path.join(session._upload_dir(), "offers.zip" if archive else "import.xml"), "rb") as stored:
@@ -815,15 +821,14 @@ class TestSessionRowConcurrency(ConcurrencyCase):
         (twice a step): busy, as once a step of it is committed. 1C hears «failure» and why on one line, its
         body read all the same; the step imports the whole file, nothing of the copy stored."""
         body = big_catalog(3, start=100)[:300]
-        read = []
         waited, step, copy, (stored, files, lines, products) = self.sent_again_during_its_first_step(body, True, (
-            patch.object(ExchangeController, "_step_seconds", lambda self, env: 0),  # the wait: 5 s
-            patch.object(exchange_module, "discard_body", read.append)))
+            patch.object(ExchangeController, "_step_seconds", lambda self, env: 0),))  # the wait: 5 s
         self.assertTrue(waited, "the copy waits for the step")
         self.assertEqual(copy.get("result", copy.get("error")),
                          "failure\nimport.xml: its import is running in another request: this copy was not stored, "
                          "send the file again\n")
-        self.assertEqual(read, [len(body)], "its body read: 1C hears the answer rather than a reset")
+        self.assertEqual(copy["stream"].tell(), 0, "nothing of its body read before the answer: drained after it, "
+                                                   "the transaction over (ExchangeController.exchange: drain_after)")
         self.assertEqual(step.get("result", step.get("error")), "success\ncreated=21 updated=0 archived=0\n",
                          "its 20 products and their group")
         self.assertEqual((stored, files, lines, products), (big_catalog(20), [("import.xml", "done", 20)], "", 20),

@@ -322,8 +322,9 @@ class TestHostileInput(ProtocolCase):
         self.assertSays(reason, "corrupt zip archive", "zip-архив повреждён")
         broken_xml = make_zip({"broken.xml": document("hostile-6")[:-40]})
         reason = self.refused("file", "sale", "broken-xml.zip", broken_xml)
-        self.assertTrue(reason.startswith("broken.xml: "), reason)
+        self.assertTrue(reason.startswith("broken-xml.zip: broken.xml: "), reason)  # the archive, then its file
         self.assertSays(reason, "malformed XML", "ошибка в XML")
+        self.assertSays(reason, "nothing of the archive was applied", "ничего из архива не применено")
         self.assertFalse(self.orders("hostile-5") or self.orders("hostile-6"), "nothing of them applied")
         # the next documents of the exchange: one alone, one zipped
         self.assertEqual(self.call("file", type_="sale", data=document("hostile-7"), cookie=self.cookie,
@@ -345,8 +346,8 @@ class TestHostileInput(ProtocolCase):
         self.assertSays(exchange.messages, "corrupt.zip: corrupt zip archive", "corrupt.zip: zip-архив повреждён")
         self.assertSays(exchange.messages, "broken.xml: malformed XML", "broken.xml: ошибка в XML")
         states = {f.name: f.state for f in exchange.file_ids}
-        self.assertEqual((states["corrupt.zip"], states["broken.xml"], states["orders.xml"], states["more.xml"]),
-                         ("failed", "failed", "done", "done"), states)
+        self.assertEqual((states["corrupt.zip"], states["broken-xml.zip"], states["broken.xml"], states["orders.xml"],
+                          states["more.xml"]), ("failed", "failed", "failed", "done", "done"), states)
 
     def test_an_archive_in_a_folder_is_refused_not_taken_for_imported(self):
         """Archives are unpacked at the upload area's root alone: one 1C names under a folder, its documents

@@ -399,6 +399,59 @@ class TestUploads(ProtocolCase):
         self.assertIsNotNone(closed, "the connection stays open as long as the client sends")
         self.assertLess(closed, 4, "read for the drain's second, and a little more")
 
+    def test_a_refused_body_is_read_once_after_the_answer_with_nothing_held(self):
+        """A request over the exchange's room, its length within file_limit: 1C sends its body whole before it
+        reads the answer. It is answered «failure» before its body is read (the answer comes while the body is
+        still on its way; reading it first held the session's row locked as long as a slow 1C took to send it,
+        and with no time bound); then, the answer sent and the request's transaction over (its cursor closed:
+        nothing locked), the body is read to its end, once, and dropped: 1C hears the answer, not a reset.
+        Nothing of it is stored nor counted."""
+        mib = 1024 * 1024
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.exchange_limit_mb", "1")
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        first = b"a" * (mib - 100_000)
+        self.assertEqual(self.call("file", data=first, cookie=cookie, filename="first.xml"), ["success"])
+        cursors, drained = [], []
+        original_fail, original_drain = ExchangeController._fail, json_http._drain
+
+        def fail(controller, exchange, relative, reason, values=None):
+            cursors.append(exchange.env.cr)
+            return original_fail(controller, exchange, relative, reason, values)
+
+        def drain(stream, *args):
+            drained.append(("transaction over", bool(cursors) and all(cursor._closed for cursor in cursors)))
+            original_drain(stream, *args)
+            drained.append(("read to its end", stream.is_exhausted))
+
+        length, sent = 300_000, 1000
+        url = urlsplit(self.base_url())
+        with patch.object(ExchangeController, "_fail", fail), patch.object(json_http, "_drain", drain), \
+                socket.create_connection((url.hostname, url.port), timeout=20) as sock:
+            sock.sendall(f"POST /1c_exchange?type=catalog&mode=file&filename=second.xml HTTP/1.1\r\nHost: "
+                         f"{url.netloc}\r\nCookie: {cookie[0]}={cookie[1]}\r\nContent-Length: {length}\r\n\r\n".encode()
+                         + b"b" * sent)
+            received = b""
+            while b"\r\n\r\n" not in received:  # answered with the body still on its way
+                received += sock.recv(65536)
+            head, _sep, answer = received.partition(b"\r\n\r\n")
+            size = int(next(line for line in head.decode().lower().split("\r\n")
+                            if line.startswith("content-length:")).split(":")[1])
+            while len(answer) < size:
+                answer += sock.recv(65536)
+            self.assertRegex(head.split(b"\r\n")[0], rb"^HTTP/1\.[01] 200 ")
+            self.assertTrue(answer.startswith(b"failure\nsecond.xml: "), answer)
+            waited = time.monotonic()
+            while not drained and time.monotonic() - waited < 5:  # the drain begins once the answer is sent
+                time.sleep(0.01)
+            self.assertEqual(drained, [("transaction over", True)], "read after the answer, nothing held")
+            sock.sendall(b"b" * (length - sent))  # the rest of the body, as 1C sends it
+            self.assertEqual(sock.recv(65536), b"", "closed once the body is read: no reset")
+        self.assertEqual(drained, [("transaction over", True), ("read to its end", True)])
+        self.assertFalse(os.path.exists(os.path.join(self.env["ecom.1c.session"]._find(cookie[1])._upload_dir(),
+                                                     "second.xml")), "nothing stored")
+        self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(first), "nothing counted")
+
     def test_a_request_over_the_room_is_stored_when_run_again_with_room(self):
         """A request of a file over what the exchange may still hold, its refusal undone by a failure to
         serialise (another request wrote the exchange meanwhile): Odoo runs it again, and by then there is
@@ -444,17 +497,20 @@ class TestUploads(ProtocolCase):
 
     def test_a_refusal_for_room_failing_every_run_is_answered(self):
         """A request of a file over the exchange's room whose refusal fails to serialise on every run: Odoo's
-        last run answers «failure» (send it again), its body read to its end first (the runs before leave it
-        unread, for the next), so that 1C hears it rather than a connection reset."""
+        last run answers «failure» (send it again); no run reads the body before its answer (the runs before
+        leave it unread, for the next), and once the last run's answer is sent, its transaction over, the body is
+        read to its end, once, so that 1C hears the answer rather than a connection reset."""
         cookie = self.login()
         self.call("init", cookie=cookie)
         mib = 1024 * 1024
         self.assertEqual(self.call("file", data=b"a" * (mib - 100_000), cookie=cookie, filename="first.xml"),
                          ["success"])
         original_fail, original_flush, refused = ExchangeController._fail, api.Environment.flush_all, []
+        cursors = []
 
         def conflicting(controller, exchange, relative, reason, values=None):
             refused.append(True)
+            cursors.append(exchange.env.cr)
             return original_fail(controller, exchange, relative, reason, values)
 
         def flush_all(env):
@@ -463,20 +519,25 @@ class TestUploads(ProtocolCase):
                 raise Conflict("could not serialize access due to concurrent update")
             return original_flush(env)
 
-        drained = []
+        drained, original_drain = [], json_http._drain
 
-        def discard_body(length):
-            drained.append((len(refused), length))
-            return json_http.discard_body(length)
+        def drain(stream, *args):
+            over = all(cursor._closed for cursor in cursors)  # every run's transaction, the last one's too
+            original_drain(stream, *args)
+            drained.append((len(refused), over, stream.is_exhausted))
 
         with patch.object(ExchangeController, "_exchange_limit", lambda controller, env: mib), \
                 patch.object(ExchangeController, "_fail", conflicting), \
                 patch.object(api.Environment, "flush_all", flush_all), \
-                patch("odoo.addons.ecom_crm_1c.controllers.exchange.discard_body", discard_body), \
+                patch.object(json_http, "_drain", drain), \
                 patch("odoo.service.model.random.uniform", return_value=0):
             lines = self.call("file", data=b"b" * 300_000, cookie=cookie, filename="second.xml")
+            waited = time.monotonic()
+            while not drained and time.monotonic() - waited < 5:  # the drain runs once the answer is sent
+                time.sleep(0.01)
         self.assertEqual(len(refused), MAX_TRIES_ON_CONCURRENCY_FAILURE, "refused, and run again, each time")
-        self.assertEqual(drained, [(MAX_TRIES_ON_CONCURRENCY_FAILURE, 300_000)], "drained by the last run alone")
+        self.assertEqual(drained, [(MAX_TRIES_ON_CONCURRENCY_FAILURE, True, True)],
+                         "drained once, after the last run's answer, its transaction over, to the body's end")
         self.assertEqual(lines[0], "failure", lines)
         store = self.env(context={"lang": self.env["ecom.1c.exchange"]._store_language(self.env.company)})
         self.assertIn(store._("another request of this exchange session was being stored: send this one again"),
