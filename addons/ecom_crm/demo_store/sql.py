@@ -311,8 +311,12 @@ def order_lines(p):
 
 
 def first_orders_index():
-    """The customers' first orders by customer, for :func:`leads` to date a won request before its order."""
-    return SQL("CREATE INDEX demo_order_first ON demo_order (partner_id) WHERE first")
+    """The customers' first orders by customer, for :func:`leads` to date a won request before its order.
+
+    Unique (a buyer has one first order): the planner, which has no statistics of ``demo_order``, then
+    costs :func:`leads`' lookup at a row per request, not hundreds; costed at tens of millions, the
+    query was JIT-compiled with inlining and optimisation, half a second a chunk of 100,000 customers."""
+    return SQL("CREATE UNIQUE INDEX demo_order_first ON demo_order (partner_id) WHERE first")
 
 
 def leads(p):
