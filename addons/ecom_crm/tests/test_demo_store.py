@@ -283,11 +283,13 @@ class TestDemoStore(EcomCrmCase):
         and stays follow one another (created, its stages, won or lost), none after the store's now.
         One query over the store: each count is of the requests that break the rule."""
         rules = ["order before its request", "won before its order", "won buyer's request without an order",
-                 "request's dates out of order", "stays out of the request's dates", "dated after now"]
+                 "request's dates out of order", "won or lost not 1-9 whole days after it came",
+                 "delivery other than its win or loss", "stays out of the request's dates", "dated after now"]
         self.env.cr.execute("""
             WITH l AS (
                 SELECT l.id, l.partner_id, l.create_date, l.date_open, l.date_last_stage_update, l.date_closed,
-                       l.write_date, NOT l.active AS lost, l.active AND coalesce(s.is_won, false) AS won,
+                       l.write_date, l.ecom_delivery_date, NOT l.active AS lost,
+                       l.active AND coalesce(s.is_won, false) AS won,
                        coalesce(l.date_closed, l.date_last_stage_update) AS last_move
                   FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
                  WHERE l.partner_id IN (SELECT id FROM res_partner WHERE create_uid = %(uid)s AND lastname IS NOT NULL)
@@ -302,14 +304,24 @@ class TestDemoStore(EcomCrmCase):
                                                AND l.create_date <= l.date_last_stage_update
                                                AND l.date_last_stage_update <= l.last_move
                                                AND (l.date_closed IS NOT NULL) = (l.won OR l.lost))),
+                   -- its days kept when its dates moved (but for the last days' ones, which move on sooner)
+                   count(*) FILTER (WHERE l.date_closed < %(now)s - interval '9 days'
+                                          AND (date_trunc('day', l.date_closed - l.create_date)
+                                                   <> l.date_closed - l.create_date
+                                               OR l.date_closed - l.create_date
+                                                   NOT BETWEEN interval '1 day' AND interval '9 days')),
+                   count(*) FILTER (WHERE (l.won OR l.lost) AND l.ecom_delivery_date <> l.date_closed),
                    -- the first stay from its creation, the last from its last stage change (a lost one's
-                   -- ending when it was lost)
-                   count(*) FILTER (WHERE NOT (h.first_in = l.create_date AND h.last_out <= l.last_move
-                                               AND CASE WHEN l.lost THEN h.last_out = l.date_closed
-                                                        ELSE h.last_in = l.date_last_stage_update END
-                                               AND h.backwards = 0)),
+                   -- ending when it was lost); a request without stays breaks it too
+                   count(*) FILTER (WHERE NOT coalesce(h.first_in = l.create_date
+                                                       AND coalesce(h.last_out <= l.last_move, true)
+                                                       AND CASE WHEN l.lost THEN h.last_out = l.date_closed
+                                                                ELSE h.last_in = l.date_last_stage_update END
+                                                       AND h.backwards = 0, false)),
+                   -- an open request awaiting delivery may be delivered after now, no other
                    count(*) FILTER (WHERE greatest(l.create_date, l.date_open, l.date_last_stage_update, l.date_closed,
-                                                   l.write_date, h.last_in, h.last_out) > %(now)s)
+                                                   l.write_date, h.last_in, h.last_out,
+                                                   CASE WHEN l.won OR l.lost THEN l.ecom_delivery_date END) > %(now)s)
               FROM l
               LEFT JOIN sale_order so ON so.opportunity_id = l.id
               LEFT JOIN LATERAL (
