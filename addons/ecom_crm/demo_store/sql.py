@@ -328,8 +328,9 @@ def leads(p):
     as long before the order as the order came before the creation, all its dates moved with it (its
     stays keep their lengths), so that it is created before its order and won after it. Nothing of a
     request is dated after the store's ``now``: one whose days would reach past it reaches its stage
-    after a tenth a day of the time it has had since it came (since its order, for a won one); an
-    open request awaiting delivery keeps its delivery date ahead. These use none of ``random()``:
+    after a tenth of the time it has had since it came (since its order, for a won one) for each of
+    its days (one to nine: before ``now``); an open request awaiting delivery keeps its delivery date
+    ahead. These use none of ``random()``:
     the seed's draws stay what they were."""
     r = p["r"]
     return SQL("""
