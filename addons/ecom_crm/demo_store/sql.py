@@ -11,7 +11,7 @@ The steps run in this order, each reading the temporary tables of the previous o
    and category affinity (``demo_order``, ``demo_line``);
 4. :func:`orders`, :func:`order_lines`: the ``sale_order`` and ``sale_order_line`` rows;
 5. :func:`leads`, :func:`link_orders`: their requests in ``crm_lead``, the won ones linked to the
-   customer's first order;
+   customer's first order, which comes after them (:func:`first_orders_index` finds it);
 6. :func:`stage_history`: the stays of those requests in each stage they went through.
 
 After the chunks, :func:`order_channels` gives the orders their channels and :func:`ad_spend` the
@@ -310,13 +310,33 @@ def order_lines(p):
     """, **p)
 
 
+def first_orders_index():
+    """The customers' first orders by customer, for :func:`leads` to date a won request before its order.
+
+    Unique (a buyer has one first order): the planner, which has no statistics of ``demo_order``, then
+    costs :func:`leads`' lookup at a row per request, not hundreds; costed at tens of millions, the
+    query was JIT-compiled with inlining and optimisation, half a second a chunk of 100,000 customers."""
+    return SQL("CREATE UNIQUE INDEX demo_order_first ON demo_order (partner_id) WHERE first")
+
+
 def leads(p):
-    """Requests from every channel: recent ones open in every stage, older ones won or lost."""
+    """Requests from every channel: recent ones open in every stage, older ones won or lost.
+
+    A request comes when its customer does (the partner's creation) and reaches its last stage (is won
+    or lost) one to nine days later. A won one led to the customer's first order (:func:`link_orders`),
+    placed the same day: when that order was drawn before the customer's creation, the request comes
+    as long before the order as the order came before the creation, all its dates moved with it (its
+    stays keep their lengths), so that it is created before its order and won after it. Nothing of a
+    request is dated after the store's ``now``: one whose days would reach past it reaches its stage
+    after a tenth of the time it has had since it came (since its order, for a won one) for each of
+    its days (one to nine: before ``now``); an open request awaiting delivery keeps its delivery date
+    ahead. These use none of ``random()``:
+    the seed's draws stay what they were."""
     r = p["r"]
     return SQL("""
         WITH c AS (
             SELECT c.id, c.seq, c.buyer, c.user_id, c.fav_cat, c.q_first, c.dur,
-                   p.name AS pname, p.email, p.phone, p.city, p.zip, p.street, p.create_date,
+                   p.name AS pname, p.email, p.phone, p.city, p.zip, p.street, p.create_date AS arrived,
                    (%(ch_pool)s::int[])[1 + floor(random() * %(chpool)s)::int] AS ch,
                    CASE WHEN c.dur > 0 THEN c.dur
                         ELSE (%(cat_start)s::int[])[c.fav_cat] + floor(random() * (%(cat_len)s::int[])[c.fav_cat])::int
@@ -335,16 +355,34 @@ def leads(p):
                    (%(prod_ids)s::int[])[c.pidx] AS product_id,
                    (string_to_array((%(ch_campaigns)s::text[])[c.ch], ','))::int[] AS campaigns
               FROM c
+        ), w AS MATERIALIZED (
+            -- a won request's order (the customer's first: link_orders), through first_orders_index(): a
+            -- subquery, not a join, which could change the order the requests are inserted in (their ids);
+            -- once (inlined, its every use below would be a subquery of its own)
+            SELECT l.*, 1 + floor(l.r2 * 9)::int AS days,
+                   CASE WHEN l.st = 5 THEN (SELECT o.date_order FROM demo_order o WHERE o.partner_id = l.id AND o.first)
+                        END AS ordered
+              FROM l
+        ), t AS (
+            SELECT w.*, CASE WHEN w.ordered < w.arrived THEN w.ordered - (w.arrived - w.ordered)
+                             ELSE w.arrived END AS create_date
+              FROM w
+        ), u AS (
+            -- when its days would end (due), and since when it may change stage (a won one: after its order)
+            SELECT t.*, t.create_date + make_interval(days => t.days) AS due,
+                   greatest(t.create_date, t.ordered) AS since
+              FROM t
         ), m AS (
-            SELECT l.*, (%(stages)s::int[])[abs(l.st)] AS stage_id, l.st < 0 AS lost,
-                   l.create_date + make_interval(days => 1 + floor(l.r2 * 9)::int) AS closed,
-                   CASE WHEN l.st > 0 THEN NULL
-                        WHEN l.st = -4 AND l.r3 < 0.6 THEN %(r_refused)s
+            SELECT u.*, (%(stages)s::int[])[abs(u.st)] AS stage_id, u.st < 0 AS lost,
+                   CASE WHEN u.due <= %(now)s::timestamp THEN u.due
+                        ELSE u.since + (%(now)s::timestamp - u.since) * (u.days / 10.0) END AS closed,
+                   CASE WHEN u.st > 0 THEN NULL
+                        WHEN u.st = -4 AND u.r3 < 0.6 THEN %(r_refused)s
                         ELSE (ARRAY[%(r_expensive)s, %(r_expensive)s, %(r_stock)s, %(r_delivery)s,
                                     %(r_no_answer)s, %(r_no_answer)s, %(r_no_answer)s, %(r_changed)s,
                                     %(r_elsewhere)s, %(r_elsewhere)s, %(r_payment)s, %(r_spam)s,
-                                    %(r_other)s])[1 + floor(l.r3 * 13)::int] END AS reason
-              FROM l
+                                    %(r_other)s])[1 + floor(u.r3 * 13)::int] END AS reason
+              FROM u
         )
         INSERT INTO crm_lead (name, type, active, partner_id, contact_name, email_from, email_normalized,
                email_state, email_domain_criterion, phone, phone_sanitized, phone_state, street, city, zip,
@@ -377,7 +415,7 @@ def leads(p):
                (%(ch_source)s::int[])[m.ch], (%(ch_medium)s::int[])[m.ch],
                m.campaigns[1 + floor(m.r3 * coalesce(array_length(m.campaigns, 1), 0))::int],
                0, m.product_id, m.city, m.zip, CASE WHEN m.st >= 4 OR m.st = -4 THEN m.street END,
-               CASE WHEN m.st >= 4 OR m.st = -4 THEN m.closed END, false, false,
+               CASE WHEN m.st = 4 THEN m.due WHEN m.st = 5 OR m.st = -4 THEN m.closed END, false, false,
                CASE WHEN m.lost THEN m.stage_id END,
                CASE WHEN NOT m.lost THEN NULL
                     WHEN m.st = -4 OR m.reason = %(r_refused)s THEN 'late' ELSE 'early' END,
@@ -432,7 +470,7 @@ def stage_history(p):
 
 
 def link_orders():
-    """The won request led to the customer's first order."""
+    """The won request led to the customer's first order (placed after it: :func:`leads` dates it so)."""
     return SQL("""
         UPDATE sale_order so SET opportunity_id = l.id
           FROM crm_lead l JOIN demo_order o ON o.partner_id = l.partner_id AND o.first

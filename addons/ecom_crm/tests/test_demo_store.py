@@ -1,7 +1,7 @@
 import random
 import statistics
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from itertools import pairwise
 from unittest.mock import patch
 
@@ -9,6 +9,7 @@ from odoo.tests import tagged
 from odoo.tools import SQL
 
 from ..demo_store import DemoStoreGenerator, data, distributions
+from ..demo_store.generator import DAY_END
 from ..tools.phones import sms_number
 from .common import EcomCrmCase
 
@@ -276,6 +277,64 @@ class TestDemoStore(EcomCrmCase):
         self.assertTrue(all(ld.ecom_lost_stage_id.ecom_order_placed or ld.lost_reason_id.ecom_after_order
                             for ld in late))
         self.assertTrue(all(lead.ecom_product_id for lead in leads), "every request names its product")
+
+    def test_requests_dated_in_order(self):
+        """A won request comes before the order it led to and is won after it; every request's dates
+        and stays follow one another (created, its stages, won or lost), none after the store's now.
+        One query over the store: each count is of the requests that break the rule."""
+        rules = ["order before its request", "won before its order", "won buyer's request without an order",
+                 "request's dates out of order", "won or lost not 1-9 whole days after it came",
+                 "delivery other than its win or loss", "stays out of the request's dates", "dated after now"]
+        self.env.cr.execute("""
+            WITH l AS (
+                SELECT l.id, l.partner_id, l.create_date, l.date_open, l.date_last_stage_update, l.date_closed,
+                       l.write_date, l.ecom_delivery_date, NOT l.active AS lost,
+                       l.active AND coalesce(s.is_won, false) AS won,
+                       coalesce(l.date_closed, l.date_last_stage_update) AS last_move
+                  FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+                 WHERE l.partner_id IN (SELECT id FROM res_partner WHERE create_uid = %(uid)s AND lastname IS NOT NULL)
+            )
+            SELECT count(*) FILTER (WHERE l.won), count(*) FILTER (WHERE l.lost),
+                   count(*) FILTER (WHERE NOT l.won AND NOT l.lost), count(so.id),
+                   count(*) FILTER (WHERE so.date_order < l.create_date),
+                   count(*) FILTER (WHERE so.date_order > l.date_closed),
+                   count(*) FILTER (WHERE l.won AND so.id IS NULL
+                                          AND EXISTS (SELECT FROM sale_order o WHERE o.partner_id = l.partner_id)),
+                   count(*) FILTER (WHERE NOT (l.create_date <= l.date_open
+                                               AND l.create_date <= l.date_last_stage_update
+                                               AND l.date_last_stage_update <= l.last_move
+                                               AND (l.date_closed IS NOT NULL) = (l.won OR l.lost))),
+                   -- its days kept when its dates moved (but for the last days' ones, which move on sooner)
+                   count(*) FILTER (WHERE l.date_closed < %(now)s - interval '9 days'
+                                          AND (date_trunc('day', l.date_closed - l.create_date)
+                                                   <> l.date_closed - l.create_date
+                                               OR l.date_closed - l.create_date
+                                                   NOT BETWEEN interval '1 day' AND interval '9 days')),
+                   count(*) FILTER (WHERE (l.won OR l.lost) AND l.ecom_delivery_date <> l.date_closed),
+                   -- the first stay from its creation, the last from its last stage change (a lost one's
+                   -- ending when it was lost); a request without stays breaks it too
+                   count(*) FILTER (WHERE NOT coalesce(h.first_in = l.create_date
+                                                       AND coalesce(h.last_out <= l.last_move, true)
+                                                       AND CASE WHEN l.lost THEN h.last_out = l.date_closed
+                                                                ELSE h.last_in = l.date_last_stage_update END
+                                                       AND h.backwards = 0, false)),
+                   -- an open request awaiting delivery may be delivered after now, no other
+                   count(*) FILTER (WHERE greatest(l.create_date, l.date_open, l.date_last_stage_update, l.date_closed,
+                                                   l.write_date, h.last_in, h.last_out,
+                                                   CASE WHEN l.won OR l.lost THEN l.ecom_delivery_date END) > %(now)s)
+              FROM l
+              LEFT JOIN sale_order so ON so.opportunity_id = l.id
+              LEFT JOIN LATERAL (
+                    SELECT min(h.date_in) AS first_in, max(h.date_in) AS last_in, max(h.date_out) AS last_out,
+                           count(*) FILTER (WHERE h.date_out < h.date_in OR h.duration < 0
+                                            OR abs(h.duration - extract(epoch FROM h.date_out - h.date_in) / 3600)
+                                               > 1e-6) AS backwards
+                      FROM ecom_lead_stage_history h WHERE h.lead_id = l.id) h ON true
+        """, {"uid": self.env.uid, "now": datetime.combine(self.today, DAY_END)})
+        won, lost, open_, orders, *broken = self.env.cr.fetchone()
+        self.assertTrue(won > 50 and lost and open_, (won, lost, open_))
+        self.assertGreater(orders, 0.9 * won, "won requests lead to their customer's first order")
+        self.assertEqual(dict(zip(rules, broken, strict=True)), dict.fromkeys(rules, 0))
 
     def test_orders_carry_their_channels(self):
         """As a real store's: a won request's order carries the request's channel (Odoo's sale_crm copies it),
