@@ -42,6 +42,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
+
+# isort: off
+from . import openmp  # noqa: F401 (OpenMP's wait policy, before scikit-learn loads its runtime)
+# isort: on
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression

@@ -20,6 +20,10 @@ season (on such a store it put a decile 21 points off, against 3 without it).
 """
 
 import numpy as np
+
+# isort: off
+from . import openmp  # noqa: F401 (OpenMP's wait policy, before scikit-learn loads its runtime)
+# isort: on
 from sklearn.linear_model import LogisticRegression
 
 EPS = 1e-6

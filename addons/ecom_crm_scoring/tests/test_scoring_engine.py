@@ -663,3 +663,40 @@ class TestLightImports(BaseCase):
         out = subprocess.run([sys.executable, "-c", LIGHT_IMPORTS, addon], capture_output=True, text=True,
                              check=True, timeout=120)
         self.assertEqual(out.stdout.strip().splitlines()[-1], "none")
+
+
+# prints the OpenMP wait policy in the environment when scikit-learn is first imported (and loads
+# its OpenMP runtime, which reads it then) by the engine, the policy given beforehand in argv[2]
+WAIT_POLICY = """
+import builtins, os, sys
+sys.path.insert(0, sys.argv[1])
+os.environ.pop("OMP_WAIT_POLICY", None)
+if sys.argv[2] != "none":
+    os.environ["OMP_WAIT_POLICY"] = sys.argv[2]
+seen, real_import = [], builtins.__import__
+
+def recording_import(name, *args, **kwargs):
+    if name.split(".")[0] == "sklearn" and not seen:
+        seen.append(os.environ.get("OMP_WAIT_POLICY"))
+    return real_import(name, *args, **kwargs)
+
+builtins.__import__ = recording_import
+from scoring import engine
+print(seen[0] if seen else "sklearn not imported")
+"""
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestOpenMPWaitPolicy(BaseCase):
+    def policy(self, given):
+        addon = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        out = subprocess.run([sys.executable, "-c", WAIT_POLICY, addon, given], capture_output=True, text=True,
+                             check=True, timeout=120)
+        return out.stdout.strip().splitlines()[-1]
+
+    def test_scikit_learns_threads_wait_asleep_unless_the_server_says_otherwise(self):
+        """The engine's OpenMP threads wait for each other asleep, not spinning on a core another
+        process needs (scoring/openmp.py): the policy is in the environment before scikit-learn is
+        imported; a server that set one keeps it."""
+        self.assertEqual(self.policy("none"), "PASSIVE")
+        self.assertEqual(self.policy("ACTIVE"), "ACTIVE")
