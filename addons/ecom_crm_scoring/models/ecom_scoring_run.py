@@ -195,8 +195,8 @@ class EcomScoringRun(models.Model):
         """Read the history, learn the order and cross-sell models (or take those of the last full
         run while they are not due, :meth:`_models_to_keep`; kept on the run and committed), score
         every customer, then write them chunk by chunk in partner id order, two chunks at a time
-        on two connections, each chunk committed and the run's position moved after each pair
-        (:meth:`_write_chunk`), then the offers, made while the chunks are written (on a night
+        on two connections (one on a night that learns both models), each chunk committed and the
+        run's position moved after each pair (:meth:`_write_chunk`), then the offers, made while the chunks are written (on a night
         that learns both models, the cross-sell model is learned there first:
         :meth:`_offers_beside`). A run killed midway keeps the models it had committed, scores
         again (the same day, the same data give the same scores), skips the customers before its
@@ -317,13 +317,15 @@ class EcomScoringRun(models.Model):
                                  None if offers_beside else crosssell_model, offers_beside)
         learning.shutdown(wait=False)
         # the chunks are written two at a time, the second by a connection of its own
-        # (:meth:`_second_writer`): PostgreSQL works on both cores; the rows and COPY text of the
-        # next pair are built meanwhile (the waits on PostgreSQL release the GIL)
+        # (:meth:`_second_writer`; one at a time while the cross-sell model is learned beside):
+        # PostgreSQL works on both cores; the rows and COPY text of the next pair are built
+        # meanwhile (the waits on PostgreSQL release the GIL)
         # a large store's first run: its rows are inserted without the keys' row-by-row checks
         unchecked = (not len(stored[0]) and len(todo) >= UNCHECKED_ROWS
                      and Score._ecom_row_count() < len(todo))
         try:
-            with Score._ecom_keys_unchecked(unchecked, auto_commit), self._second_writer(auto_commit) as write_beside:
+            with Score._ecom_keys_unchecked(unchecked, auto_commit), \
+                    self._second_writer(auto_commit, learning=offers_beside) as write_beside:
                 step_size = 2 if write_beside else 1
                 pool = ThreadPoolExecutor(1, thread_name_prefix="ecom_scoring_rows")
                 try:
@@ -404,19 +406,23 @@ class EcomScoringRun(models.Model):
         return written
 
     @contextmanager
-    def _second_writer(self, auto_commit):
+    def _second_writer(self, auto_commit, learning=False):
         """For the full run's chunks: a function that writes a chunk (:meth:`_write_rows`'s
         arguments) on a connection of its own, in a thread, each chunk in a transaction of its own
         (:meth:`_write_apart`), and returns its future; None without ``auto_commit`` (a test, the
         install: the rows go in the caller's transaction), in a test, or when this transaction
         could not commit what it holds (the other connection would not see the run's row).
-        PostgreSQL's part of a chunk is most of its writing, on one core: the first run's
-        686,000 inserts about 11 s (each row's indexes; the keys are checked once after them:
-        ecom.customer.score's _ecom_keys_unchecked), a night that rewrites every score 4-5 s; two
-        connections write two chunks at once. After an error the job's
+        PostgreSQL's part of a chunk is most of its writing, on one core: a night that rewrites
+        every score 4-5 s; two connections write two chunks at once. Not while the cross-sell
+        model is ``learning`` beside the writes (a night that learns both models: the first run
+        above all, whose 686,000 inserts take about 4.5 s of PostgreSQL's work, each row's
+        indexes; the keys are checked once after them: ecom.customer.score's
+        _ecom_keys_unchecked): the learning is the longer of the two, and two connections took
+        the core it needed (on the 1M demo store, alternated, the writes with the offers and the
+        rest of the run 8.1-8.9 s on one connection against 8.8-9.5 s on two). After an error the job's
         transaction is rolled back before the other write is waited for: a session waiting for
         the job's row locks may hold a row that write waits for."""
-        if not auto_commit or odoo_module.current_test:
+        if not auto_commit or learning or odoo_module.current_test:
             yield None
             return
         cr = self.env.cr

@@ -646,11 +646,17 @@ class TestScoringRun(ScoringCase):
     def second_writer(self, die_at=None):
         """The full run's second connection (``_second_writer``) as the job has it, but writing on
         the test's cursor at once (a test's rows are invisible to another connection): yields the
-        partner ids of each chunk it wrote; raises Killed after writing its ``die_at``-th chunk."""
-        beside = []
+        partner ids of each chunk it wrote; raises Killed after writing its ``die_at``-th chunk.
+        Whether the run asked for it while learning the cross-sell model beside the writes (it
+        then has none: :meth:`test_a_night_learning_both_models_writes_on_one_connection`) goes to
+        ``self.writers_learning``; this one writes all the same (the tests' small stores learn
+        both models every night)."""
+        beside, self.writers_learning = [], []
 
         @contextmanager
-        def second_writer(run, auto_commit):
+        def second_writer(run, auto_commit, learning=False):
+            self.writers_learning.append(learning)
+
             def write(result, partner_ids, rows, chunk):
                 future = Future()
                 written = run._write_apart(lambda: run._write_rows(result, partner_ids, rows, chunk), auto_commit)
@@ -663,6 +669,21 @@ class TestScoringRun(ScoringCase):
 
         with patch.object(type(self.Run), "_second_writer", second_writer):
             yield beside
+
+    def test_a_night_learning_both_models_writes_on_one_connection(self):
+        """While the cross-sell model is learned beside the writes (a night that learns both models:
+        the first run), the chunks are written one at a time on the job's connection, leaving the
+        learning a core: the run asks for no second connection, and gets none."""
+        with self.second_writer():
+            run = self.run_scoring(mode="full")
+        self.assertEqual(run.state, "done", run.error)
+        self.assertIn("learn_offers", run.model_info["steps_seconds"], "both models learned")
+        self.assertEqual(self.writers_learning, [True])
+        with patch.object(ecom_scoring_run.odoo_module, "current_test", None), \
+                patch.object(self.env.cr, "commit"), \
+                patch.object(type(self.registry), "cursor", side_effect=AssertionError("a second connection")), \
+                self.Run._second_writer(True, learning=True) as write_beside:
+            self.assertIsNone(write_beside)
 
     def test_chunks_are_written_two_at_a_time(self):
         """With a second connection (the scheduled job's), every other chunk is written by it while
