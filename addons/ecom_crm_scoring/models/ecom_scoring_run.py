@@ -196,9 +196,9 @@ class EcomScoringRun(models.Model):
         run while they are not due, :meth:`_models_to_keep`; kept on the run and committed), score
         every customer, then write them chunk by chunk in partner id order, two chunks at a time
         on two connections (one on a night that learns both models), each chunk committed and the
-        run's position moved after each pair (:meth:`_write_chunk`), then the offers, made while the chunks are written (on a night
-        that learns both models, the cross-sell model is learned there first:
-        :meth:`_offers_beside`). A run killed midway keeps the models it had committed, scores
+        run's position moved after each pair (:meth:`_write_chunk`), then the offers, made while
+        the chunks are written (on a night that learns both models, the cross-sell model is
+        learned there first: :meth:`_offers_beside`). A run killed midway keeps the models it had committed, scores
         again (the same day, the same data give the same scores), skips the customers before its
         position, sends only the rows that differ from the stored ones and learns again the
         cross-sell model it was learning."""
