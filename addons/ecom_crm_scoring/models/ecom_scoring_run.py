@@ -498,12 +498,12 @@ class EcomScoringRun(models.Model):
         cursor) while the chunks are written; the rows do not hold the offers, which are written
         after the chunks. The offers alone take about a second at a million customers. Learning
         is only for a night that learns both models (the first run above all): its chunks insert
-        most rows, at a million customers 686,000 of them, about 11 s of PostgreSQL's work (each
-        insert maintains the indexes), beside which the model's 4 s (7.5 s beside the writes)
-        cost less than before them (alternated in one process on the 1M demo store, when the
-        inserts also checked their keys row by row, about 15 s: the first run 34.4-35.7 s against
-        36.6-38.1 s with the model learned before the chunks, written two at a time either way). Not beside the other
-        nights' writes: they take 3-4 s, and the model learned beside them took the cores today's
+        most rows, at a million customers 686,000 of them (each insert maintains the indexes),
+        beside which the model's 4 s (about 7 s beside the writes) cost less than before them
+        (alternated in one process on the 1M demo store, when the inserts also checked their keys
+        row by row: the first run 34.4-35.7 s against 36.6-38.1 s with the model learned before
+        the chunks); the chunks are then written on one connection, the learning taking the other
+        core (:meth:`_second_writer`). Not beside the other nights' writes: they take 3-4 s, and the model learned beside them took the cores today's
         scores and writes need (the night no shorter) while its memory added to theirs (1.56 GB at
         the peak instead of 1.47 GB); a night that learns it with the order model kept learns it
         beside today's criteria instead
