@@ -503,12 +503,12 @@ class EcomScoringRun(models.Model):
         (alternated in one process on the 1M demo store, when the inserts also checked their keys
         row by row: the first run 34.4-35.7 s against 36.6-38.1 s with the model learned before
         the chunks); the chunks are then written on one connection, the learning taking the other
-        core (:meth:`_second_writer`). Not beside the other nights' writes: they take 3-4 s, and the model learned beside them took the cores today's
-        scores and writes need (the night no shorter) while its memory added to theirs (1.56 GB at
-        the peak instead of 1.47 GB); a night that learns it with the order model kept learns it
-        beside today's criteria instead
-        (:func:`..scoring.engine.prepare`).
-        A model that fails to learn or to make offers is None (logged): no offers tonight, the next
+        core (:meth:`_second_writer`). Not beside the other nights' writes: they take 3-4 s, and the
+        model learned beside them took the cores today's scores and writes need (the night no
+        shorter) while its memory added to theirs (1.56 GB at the peak instead of 1.47 GB); a night
+        that learns it with the order model kept learns it beside today's criteria instead
+        (:func:`..scoring.engine.prepare`). A model that fails to learn or to make offers is None
+        (logged): no offers tonight, the next
         night learns it again; the scores are written all the same."""
         steps = {}
         if learn:
