@@ -680,9 +680,9 @@ class TestSessionRowConcurrency(ConcurrencyCase):
     def test_a_catalog_file_sent_again_past_the_wait_for_its_import_is_busy_not_failed(self):
         """1C sends a catalog file again while a step of its import runs for longer than the wait (twice a
         step): busy, as a document sent again (:meth:`ExchangeController._busy`). 1C hears «failure» and why
-        on one line, its body read all the same; nothing of the copy is stored, and the exchange and its
-        file go on (the step may still end well). The time-out went to the controller's error handler:
-        a traceback in the log, and the exchange marked failed under its running import."""
+        on one line, its body unread before the answer (drained after it); nothing of the copy is stored, and
+        the exchange and its file go on (the step may still end well). The time-out went to the controller's
+        error handler: a traceback in the log, and the exchange marked failed under its running import."""
         session_id = self.session_importing()
         body = b"<new/>"
         fake, send_again = self.catalog_file_sent_again(session_id, body)
@@ -819,7 +819,8 @@ class TestSessionRowConcurrency(ConcurrencyCase):
     def test_a_catalog_file_sent_again_past_the_wait_for_its_first_import_step_is_busy(self):
         """1C sends its catalog file again while the first step of its import reads it, for longer than the wait
         (twice a step): busy, as once a step of it is committed. 1C hears «failure» and why on one line, its
-        body read all the same; the step imports the whole file, nothing of the copy stored."""
+        body unread before the answer (drained after it); the step imports the whole file, nothing of the copy
+        stored."""
         body = big_catalog(3, start=100)[:300]
         waited, step, copy, (stored, files, lines, products) = self.sent_again_during_its_first_step(body, True, (
             patch.object(ExchangeController, "_step_seconds", lambda self, env: 0),))  # the wait: 5 s

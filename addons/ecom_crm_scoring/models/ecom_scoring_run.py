@@ -202,7 +202,8 @@ class EcomScoringRun(models.Model):
         again (the same day, the same data give the same scores), skips the customers before its
         position, sends only the rows that differ from the stored ones and learns again the
         cross-sell model it was learning."""
-        from ..scoring import memory
+        # openmp: the environment written here, before the import's thread runs beside this one
+        from ..scoring import memory, openmp  # noqa: F401
 
         memory.bound_memory()
         # the engine (numpy, scipy, scikit-learn: for the job only) is imported while the history
@@ -223,8 +224,8 @@ class EcomScoringRun(models.Model):
             history, partner_ids = self.env["ecom.scoring.history"]._read(company)
             outcomes = self.env["ecom.scoring.history"]._offer_outcomes(company, self.day)
             memory.release_memory()  # the read's buffers
-            engine = importing.result()
-            steps["read"] = time.perf_counter() - step
+            engine = importing.result()  # an error of the import is the run's, as the read's
+            steps["read"] = time.perf_counter() - step  # with what is left of the import to wait for
             if not len(partner_ids):  # a store without orders yet: nothing to learn, nobody to score
                 self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE company_id = %s", company.id))
                 self.write({"state": "done", "duration": round(time.perf_counter() - started, 3)})

@@ -1272,6 +1272,21 @@ class TestModelsKept(ScoringCase):
             names = [name for name, _params in score.reasons_data]
             self.assertTrue(set(names) <= set(state.order_model.features) | set(engine.FACTS) | set(engine.RISK_FACTS))
 
+    def test_only_a_night_learning_both_models_gives_up_the_second_writer(self):
+        """The first night learns the cross-sell model beside its writes and asks for no second
+        connection (``learning``); the next night, both models kept, writes on two as before."""
+        asked, second_writer = [], type(self.Run)._second_writer
+
+        def recording(run, auto_commit, learning=False):
+            asked.append(learning)
+            return second_writer(run, auto_commit, learning=learning)
+
+        with patch.object(type(self.Run), "_second_writer", recording):
+            self.night(0, learn=True)
+            _run, learned = self.night(1)
+        self.assertFalse(learned)
+        self.assertEqual(asked, [True, False])
+
     def test_the_models_are_learned_every_few_days_and_kept_between(self):
         self.assertEqual(self.env.company.ecom_scoring_relearn_days, 7)
         first, learned = self.night(0, learn=True)
