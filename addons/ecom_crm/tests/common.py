@@ -66,6 +66,21 @@ def raw_post(base_url, path, headers, body, read_all=False, cut=False):
     return received.decode("utf-8", "replace")
 
 
+def read_answer(sock):
+    """``(status line, answer)`` (bytes) of the HTTP answer arriving on ``sock``, read as far as its
+    Content-Length and no further: the connection stays open (its client may still be sending a body
+    the server answered before reading)."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        received += sock.recv(65536)
+    head, _sep, answer = received.partition(b"\r\n\r\n")
+    length = int(next(line for line in head.decode("latin1").lower().split("\r\n")
+                      if line.startswith("content-length:")).split(":")[1])
+    while len(answer) < length:
+        answer += sock.recv(65536)
+    return head.split(b"\r\n")[0], answer
+
+
 def send_whole(base_url, path, headers, body, chunked=True, block=64 * 1024):
     """What the server answers to a POST of ``path`` whose ``body`` is sent whole before the answer is read, as 1C
     sends its files and a site or a provider its requests: chunked (no Content-Length), else with its

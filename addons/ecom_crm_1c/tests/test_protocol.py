@@ -13,7 +13,7 @@ import psycopg2.errorcodes
 import psycopg2.errors
 
 from odoo import api, fields, sql_db
-from odoo.addons.ecom_crm.tests.common import raw_post, send_whole
+from odoo.addons.ecom_crm.tests.common import raw_post, read_answer, send_whole
 from odoo.addons.ecom_crm.tools import json_http
 from odoo.exceptions import MissingError
 from odoo.http import request
@@ -375,15 +375,8 @@ class TestUploads(ProtocolCase):
                 socket.create_connection((url.hostname, url.port), timeout=10) as sock:
             sock.sendall(f"POST /1c_exchange?type=catalog&mode=file&filename=big.xml HTTP/1.1\r\nHost: {url.netloc}"
                          f"\r\nCookie: {cookie[0]}={cookie[1]}\r\nContent-Length: {2 * 1024 * 1024}\r\n\r\n".encode())
-            received = b""
-            while b"\r\n\r\n" not in received:  # refused before its body is read: answered at once
-                received += sock.recv(65536)
-            head, _sep, answer = received.partition(b"\r\n\r\n")
-            length = int(next(line for line in head.decode().lower().split("\r\n")
-                              if line.startswith("content-length:")).split(":")[1])
-            while len(answer) < length:
-                answer += sock.recv(65536)
-            self.assertRegex(head.split(b"\r\n")[0], rb"^HTTP/1\.[01] 200 ")
+            status, answer = read_answer(sock)  # refused before its body is read: answered at once
+            self.assertRegex(status, rb"^HTTP/1\.[01] 200 ")
             self.assertTrue(answer.startswith(b"failure\nbig.xml: "), answer)
             started, closed = time.monotonic(), None
             while closed is None and time.monotonic() - started < 8:  # a byte each 0.2 s: within any idle time-out
@@ -431,15 +424,8 @@ class TestUploads(ProtocolCase):
             sock.sendall(f"POST /1c_exchange?type=catalog&mode=file&filename=second.xml HTTP/1.1\r\nHost: "
                          f"{url.netloc}\r\nCookie: {cookie[0]}={cookie[1]}\r\nContent-Length: {length}\r\n\r\n".encode()
                          + b"b" * sent)
-            received = b""
-            while b"\r\n\r\n" not in received:  # answered with the body still on its way
-                received += sock.recv(65536)
-            head, _sep, answer = received.partition(b"\r\n\r\n")
-            size = int(next(line for line in head.decode().lower().split("\r\n")
-                            if line.startswith("content-length:")).split(":")[1])
-            while len(answer) < size:
-                answer += sock.recv(65536)
-            self.assertRegex(head.split(b"\r\n")[0], rb"^HTTP/1\.[01] 200 ")
+            status, answer = read_answer(sock)  # answered with the body still on its way
+            self.assertRegex(status, rb"^HTTP/1\.[01] 200 ")
             self.assertTrue(answer.startswith(b"failure\nsecond.xml: "), answer)
             waited = time.monotonic()
             while not drained and time.monotonic() - waited < 5:  # the drain begins once the answer is sent

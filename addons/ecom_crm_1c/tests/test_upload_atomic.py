@@ -37,6 +37,19 @@ def order_documents(*orders, product=MAT):
     return f"{head}<Контейнер>{bodies}</Контейнер></КоммерческаяИнформация>".encode()
 
 
+def failing_customer(customer_id, error):
+    """A patch under which the 1C customer ``customer_id`` fails to be saved with ``error``, as a document
+    failing as it is applied (the others import as usual)."""
+    original = Ecom1cImportDocuments._partner_from_1c
+
+    def partner_from_1c(importer, customer):
+        if customer.get("id") == customer_id:
+            raise error
+        return original(importer, customer)
+
+    return patch.object(Ecom1cImportDocuments, "_partner_from_1c", partner_from_1c)
+
+
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestUploadAllOrNothing(ProtocolCase):
     def setUp(self):
@@ -152,14 +165,8 @@ class TestUploadAllOrNothing(ProtocolCase):
         good = order_documents(("atom-3", "atom-customer-3", "+79160000003"))
         other = order_documents(("atom-4", "atom-customer-4", "+79160000004"),
                                 ("atom-5", "atom-customer-5", "+79160000005"))
-        original = Ecom1cImportDocuments._partner_from_1c
-
-        def partner_from_1c(importer, customer):
-            if customer.get("id") == "atom-customer-5":
-                raise UserError("the customer's card cannot be saved")
-            return original(importer, customer)
-
-        with patch.object(Ecom1cImportDocuments, "_partner_from_1c", partner_from_1c), mute_logger(*LOGGERS):
+        with failing_customer("atom-customer-5", UserError("the customer's card cannot be saved")), \
+                mute_logger(*LOGGERS):
             reason = self.refused("more.zip", make_zip({"a.xml": good, "b.xml": other}))
         self.assertEqual(reason, self.store._(
             "%(member)s: %(reason)s; nothing of the archive was applied", member="b.xml",
@@ -177,14 +184,7 @@ class TestUploadAllOrNothing(ProtocolCase):
         data = order_documents(("atom-6", "atom-customer-6", "+79160000006"),
                                ("atom-7", "atom-customer-7", "+79160000007"),
                                ("atom-8", "atom-customer-8", "+79160000008"))
-        original = Ecom1cImportDocuments._partner_from_1c
-
-        def partner_from_1c(importer, customer):
-            if customer.get("id") == "atom-customer-8":
-                raise ValueError("broken customer")
-            return original(importer, customer)
-
-        with patch.object(Ecom1cImportDocuments, "_partner_from_1c", partner_from_1c), mute_logger(*LOGGERS):
+        with failing_customer("atom-customer-8", ValueError("broken customer")), mute_logger(*LOGGERS):
             reason = self.refused("orders.xml", data)
         why = self.store._("1C document %(document)s: %(error)s", document="atom-8",
                            error="ValueError: broken customer")
