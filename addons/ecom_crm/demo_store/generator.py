@@ -238,6 +238,7 @@ class DemoStoreGenerator:
         self.stats["order_lines"] += self._timed("order_lines", sql.order_lines(p))
         self._timed("leads", sql.first_orders_index())  # the won requests' orders, read by sql.leads
         self.stats["leads"] += self._timed("leads", sql.leads(p))
+        self._timed("leads", sql.customers_with_requests())
         self.stats["stage_stays"] += self._timed("stage_history", sql.stage_history(p))
         self._timed("link_orders", sql.link_orders())
 

@@ -11,15 +11,22 @@ The steps run in this order, each reading the temporary tables of the previous o
    and category affinity (``demo_order``, ``demo_line``);
 4. :func:`orders`, :func:`order_lines`: the ``sale_order`` and ``sale_order_line`` rows;
 5. :func:`leads`, :func:`link_orders`: their requests in ``crm_lead``, the won ones linked to the
-   customer's first order, which comes after them (:func:`first_orders_index` finds it);
+   customer's first order, which comes after them (:func:`first_orders_index` finds it), the customer
+   created with the request (:func:`customers_with_requests`);
 6. :func:`stage_history`: the stays of those requests in each stage they went through.
 
 After the chunks, :func:`order_channels` gives the orders their channels and :func:`ad_spend` the
 paid channels a year of spend sized to their revenue; both draw by hashes of their own.
 
 Every other draw is PostgreSQL's ``random()``, seeded once per run: the order in which the queries
-call it is part of the data a seed gives.  Stored computed columns are written as the ORM
-computes them (the tests recompute a sample through the ORM and compare).
+call it is part of the data a seed gives.  So each statement draws in an order the data fixes, never
+in the order a plan happens to visit the rows (which other statistics or free space in a table
+change): row by row over a series, or over rows sorted by a unique key (the customer's ``seq``, the
+order's or the request's id) inside a ``MATERIALIZED`` CTE, read without a join or through nested
+loops over lateral series, which keep the order.  ``random()`` in a target list is evaluated after
+the query's sort; in a filter or a join it would be drawn as the scan or the join goes, so a filter
+draws in a CTE of its own first.  Stored computed columns are written as the ORM computes them (the
+tests recompute a sample through the ORM and compare).
 """
 
 from odoo.tools import SQL
@@ -90,7 +97,9 @@ def customers(p):
                                CASE WHEN b0.dcat > 0 THEN (%(cat_sorted)s::int[])[
                                         (%(cat_start)s::int[])[b0.dcat] + floor((%(cat_len)s::int[])[b0.dcat]
                                                                                 * random() ^ (1 / b0.pl))::int]
-                                    ELSE 0 END AS dur) b1,
+                                    ELSE 0 END AS dur,
+                               -- the customer's number: a plan memoizing this draw finds no two rows alike
+                               b0.anchor) b1,
                LATERAL (SELECT CASE WHEN b1.dur > 0 THEN (%(prod_comp)s::int[])[b1.dur] ELSE 0 END AS comp) b2,
                LATERAL (SELECT CASE WHEN b2.comp > 0 AND (%(cycle)s::int[])[b2.comp] > 0
                                     THEN CASE WHEN b0.u_habit < %(adopt)s THEN b2.comp ELSE 0 END
@@ -115,7 +124,8 @@ def partners(p):
     sanitized_col = SQL(", phone_sanitized") if p["has_sanitized"] else SQL("")
     sanitized_val = SQL(", c.phone") if p["has_sanitized"] else SQL("")
     return SQL("""
-        WITH c AS (
+        WITH c AS MATERIALIZED (
+            -- drawn in the customers' order (random() is evaluated after the sort), then read in it below
             SELECT c.*,
                    CASE WHEN c.female THEN (%(sur_f)s::text[])[c.si] ELSE (%(sur_m)s::text[])[c.si] END AS last,
                    CASE WHEN c.female THEN (%(first_f)s::text[])[c.fi]
@@ -135,6 +145,7 @@ def partners(p):
                        + make_interval(hours => 8 + floor(random() * 14)::int,
                                        mins => floor(random() * 60)::int) AS created
               FROM demo_customer c
+             ORDER BY c.seq
         )
         INSERT INTO res_partner (id, name, complete_name, lastname, firstname, patronymic, email,
                email_normalized, phone, street, city, zip, country_id, lang, tz, type, is_company,
@@ -171,12 +182,15 @@ def orders_tmp(p):
     quotations; buyers cancel at their own rate."""
     return SQL("""
         CREATE TEMP TABLE demo_order AS
-        WITH per AS (
+        WITH per AS MATERIALIZED (
+            -- the active periods in the customers' order: the steps below are drawn in it (a nested loop
+            -- over the lateral series keeps its order)
             SELECT c.id AS partner_id, c.seq, c.user_id, c.fav_cat, c.a, c.habit, c.dur, c.comp, c.comp_prop, c.pl,
                    c.cancel, c.gap, c.sigma, c.lag, p.n AS period, p.s, least(p.e, %(n_days)s) AS e
               FROM demo_customer c, LATERAL (VALUES (1, c.t0, c.e1), (2, c.s2, c.e2)) p(n, s, e)
              WHERE c.buyer AND p.s < %(n_days)s
-        ), steps AS (
+             ORDER BY c.seq, p.n
+        ), steps AS MATERIALIZED (
             SELECT per.*, k,
                    CASE WHEN k = 1 THEN 0
                         WHEN per.habit > 0 THEN per.gap * exp(per.sigma * %(normal)s - per.sigma ^ 2 / 2)
@@ -189,7 +203,8 @@ def orders_tmp(p):
             SELECT steps.*, steps.s + sum(steps.step) OVER (PARTITION BY steps.partner_id, steps.period
                                                             ORDER BY steps.k) AS t
               FROM steps
-        ), dated AS (
+        ), dated AS MATERIALIZED (
+            -- drawn in the orders' order (the partner's id follows the customers' order), read in it below
             SELECT timed.*, timed.period = 1 AND timed.k = 1 AS first,
                    %(day0)s::date
                    + CASE WHEN timed.period = 1 AND timed.k = 1 THEN timed.a
@@ -199,6 +214,7 @@ def orders_tmp(p):
                                    mins => floor(random() * 60)::int) AS date_order
               FROM timed
              WHERE timed.k = 1 OR timed.t < timed.e
+             ORDER BY timed.partner_id, timed.period, timed.k
         )
         SELECT nextval('sale_order_id_seq') AS id, o.partner_id, o.seq, o.user_id, o.fav_cat, o.first, o.dur, o.comp,
                o.pl, o.date_order,
@@ -226,12 +242,14 @@ def lines_tmp(p):
     its rank of price in the category."""
     return SQL("""
         CREATE TEMP TABLE demo_line AS
+        -- drawn order by order in the orders' order (a nested loop over the lateral series keeps it)
+        WITH o AS MATERIALIZED (SELECT * FROM demo_order ORDER BY id)
         SELECT o.id AS order_id, ln AS seq, x.pidx,
                (%(prod_ids)s::int[])[x.pidx] AS product_id, (%(prod_names)s::text[])[x.pidx] AS name,
                (%(prod_prices)s::numeric[])[x.pidx] AS price, (%(prod_costs)s::numeric[])[x.pidx] AS cost,
                (CASE WHEN (%(prod_consumable)s::bool[])[x.pidx] THEN 1 + (x.q < 0.5)::int + (x.q < 0.15)::int
                      ELSE 1 + (x.q < 0.15)::int + (x.q < 0.03)::int END)::numeric AS qty
-          FROM demo_order o, LATERAL generate_series(1, o.n_lines) ln,
+          FROM o, LATERAL generate_series(1, o.n_lines) ln,
                LATERAL (SELECT random() AS r, ln AS anchor) r,
                LATERAL (SELECT CASE
                    WHEN ln = 1 THEN o.anchor
@@ -326,7 +344,8 @@ def leads(p):
     or lost) one to nine days later. A won one led to the customer's first order (:func:`link_orders`),
     placed the same day: when that order was drawn before the customer's creation, the request comes
     as long before the order as the order came before the creation, all its dates moved with it (its
-    stays keep their lengths), so that it is created before its order and won after it. Nothing of a
+    stays keep their lengths), so that it is created before its order and won after it, and the
+    customer with it (:func:`customers_with_requests`). Nothing of a
     request is dated after the store's ``now``: one whose days would reach past it reaches its stage
     after a tenth of the time it has had since it came (since its order, for a won one) for each of
     its days (one to nine: before ``now``); an open request awaiting delivery keeps its delivery date
@@ -334,16 +353,25 @@ def leads(p):
     the seed's draws stay what they were."""
     r = p["r"]
     return SQL("""
-        WITH c AS (
+        WITH f AS MATERIALIZED (
+            -- whether a customer comes with a request: a draw each, in the customers' order (random() in a
+            -- join's filter would be drawn in the order the plan visits the rows, interleaved with the
+            -- draws below as the plan has it)
+            SELECT c.seq, random() AS u FROM demo_customer c ORDER BY c.seq
+        ), d AS MATERIALIZED (
+            -- the requests' draws, in their customers' order (drawn after the sort)
             SELECT c.id, c.seq, c.buyer, c.user_id, c.fav_cat, c.q_first, c.dur,
-                   p.name AS pname, p.email, p.phone, p.city, p.zip, p.street, p.create_date AS arrived,
                    (%(ch_pool)s::int[])[1 + floor(random() * %(chpool)s)::int] AS ch,
                    CASE WHEN c.dur > 0 THEN c.dur
                         ELSE (%(cat_start)s::int[])[c.fav_cat] + floor(random() * (%(cat_len)s::int[])[c.fav_cat])::int
                         END AS pidx,
                    random() AS r1, random() AS r2, random() AS r3
-              FROM demo_customer c JOIN res_partner p ON p.id = c.id
-             WHERE random() < %(lead_share)s * CASE WHEN c.buyer THEN 0.75 ELSE 1.6 END
+              FROM demo_customer c JOIN f ON f.seq = c.seq
+             WHERE f.u < %(lead_share)s * CASE WHEN c.buyer THEN 0.75 ELSE 1.6 END
+             ORDER BY c.seq
+        ), c AS (
+            SELECT d.*, p.name AS pname, p.email, p.phone, p.city, p.zip, p.street, p.create_date AS arrived
+              FROM d JOIN res_partner p ON p.id = d.id
         ), l AS (
             SELECT c.*,
                    CASE WHEN c.q_first >= %(q_recent)s THEN
@@ -363,6 +391,7 @@ def leads(p):
                    CASE WHEN l.st = 5 THEN (SELECT o.date_order FROM demo_order o WHERE o.partner_id = l.id AND o.first)
                         END AS ordered
               FROM l
+             ORDER BY l.seq  -- the requests' ids in their customers' order, whatever the join's plan
         ), t AS (
             SELECT w.*, CASE WHEN w.ordered < w.arrived THEN w.ordered - (w.arrived - w.ordered)
                              ELSE w.arrived END AS create_date
@@ -433,6 +462,16 @@ def leads(p):
 STAGE_WEIGHTS = (0.3, 1.5, 4.0, 3.0, 1.0)
 
 
+def customers_with_requests():
+    """A customer comes with their request (:func:`leads`): one whose won request is dated before the
+    customer's creation (its order was) is created with the request, the customer's first contact."""
+    return SQL("""
+        UPDATE res_partner p SET create_date = l.create_date, write_date = l.create_date
+          FROM demo_customer c JOIN crm_lead l ON l.partner_id = c.id
+         WHERE p.id = c.id AND l.create_date < p.create_date
+    """)
+
+
 def stage_history(p):
     """The stays of the chunk's requests (``ecom_lead_stage_history``): each went through the
     pipeline's stages in order up to its stage (the one it was lost at, for a lost one). The stays
@@ -440,16 +479,18 @@ def stage_history(p):
     one), each a random share weighted by its stage's :data:`STAGE_WEIGHTS`; an open or won
     request's last stay is open."""
     return SQL("""
-        WITH l AS (
+        WITH l AS MATERIALIZED (
             SELECT l.id, l.create_date AS t0, NOT l.active AS lost,
                    CASE WHEN l.active THEN l.date_last_stage_update ELSE l.date_closed END AS t_end,
                    array_position(%(stages)s::int[], coalesce(l.ecom_lost_stage_id, l.stage_id)) AS n,
                    l.user_id, l.team_id, l.company_id, l.source_id, l.medium_id, l.campaign_id
               FROM crm_lead l JOIN demo_customer c ON c.id = l.partner_id
-        ), s AS (
+        ), s AS MATERIALIZED (
+            -- drawn in the requests' order (random() is evaluated after the sort), not the join's
             SELECT l.*, k, (%(stages)s::int[])[k] AS stage_id, (k < l.n OR l.lost) AS closed,
                    (%(stage_weights)s::float[])[k] * (0.25 + random()) AS w
               FROM l CROSS JOIN LATERAL generate_series(1, l.n) k
+             ORDER BY l.id, k
         ), c AS (
             SELECT s.*,
                    sum(w) FILTER (WHERE closed) OVER (PARTITION BY id ORDER BY k) AS cum,
