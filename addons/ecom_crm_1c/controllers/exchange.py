@@ -49,6 +49,7 @@ from ..models.ecom_1c_exchange import FILE_LOCK, IMPORT_LOCK
 from ..models.ecom_1c_session import SESSION_HOURS
 from ..models.ir_http import ROUTES
 from ..models.res_config_settings import CRYPT
+from ..tools.savepoint import savepoint
 
 _logger = logging.getLogger(__name__)
 COOKIE = "ecom_1c_session"
@@ -649,7 +650,9 @@ class ExchangeController(http.Controller):
             return self._fail(session.exchange_id, relative, error.args[0])
         before, size = files_under(folder), session.upload_size
         try:
-            with env.cr.savepoint():
+            # rolled back, with what the documents applied before the failure registered to run after the commit
+            # (their customers' notifications): none runs after the failure's commit
+            with savepoint(env.cr):
                 response = self._mode_import(env, session, "sale", filename, time_boxed=False)
         except MemberFailed as failed:
             # a document of the archive failed: the savepoint undid everything the archive's import did (the
@@ -1062,7 +1065,7 @@ class ExchangeController(http.Controller):
             if unimported:
                 return self._fail(exchange, unimported, env._("uploaded but not imported: nothing archived"))
         try:
-            with env.cr.savepoint():
+            with savepoint(env.cr):
                 archived = (exchange or env["ecom.1c.exchange"])._deactivate(since, session)
         except UserError as error:
             return self._fail(exchange, None, error.args[0])

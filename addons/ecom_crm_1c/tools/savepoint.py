@@ -1,0 +1,25 @@
+"""A savepoint whose rollback takes back, with the data, the callbacks registered inside it to run after the
+commit (``cr.postcommit``: a notification's sending job woken up, an e-mail sent, the bus told). Odoo's own
+savepoint leaves them: they would run after the transaction's next commit, for records that no longer exist."""
+
+import contextlib
+import copy
+
+
+@contextlib.contextmanager
+def savepoint(cr, flush=True):
+    """``cr.savepoint(flush)``; rolled back (an exception leaves the block, raised on), the cursor's after-commit
+    callbacks and their data are again those it had as the block began. Its before-commit ones are Odoo's to
+    handle: a flushing savepoint runs them as it begins and drops those of the block with its data."""
+    postcommit = cr.postcommit
+    funcs = list(postcommit._funcs)
+    data = {key: copy.copy(value) for key, value in postcommit.data.items()}  # sets and lists filled in place
+    try:
+        with cr.savepoint(flush=flush):
+            yield
+    except BaseException:
+        postcommit._funcs.clear()
+        postcommit._funcs.extend(funcs)
+        postcommit.data.clear()
+        postcommit.data.update(data)
+        raise
