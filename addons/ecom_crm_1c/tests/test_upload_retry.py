@@ -15,11 +15,12 @@ from werkzeug.wrappers import Response
 
 from odoo.addons.ecom_crm.tests.common import read_answer
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import OrderedSet, mute_logger
 
 from ..controllers import exchange as exchange_module
 from ..controllers.exchange import ExchangeController
 from ..models import ecom_1c_importer
+from ..tools.savepoint import savepoint
 from .common import ImporterCase, ProtocolCase, big_catalog, big_catalog_id
 from .test_archives import make_zip
 from .test_statuses_back import STATUS
@@ -114,6 +115,25 @@ class TestUploadRetry(ImporterCase):
         self.assertEqual(record.state, "done")
         self.assertEqual(self.orders.mapped("ecom_status"), ["delivered", "delivered"])
         self.assertGreater(len(postcommit._funcs), 1, "the import applied registers its callbacks")
+        postcommit.clear()
+
+    def test_a_savepoint_rolled_back_restores_the_callbacks_data(self):
+        """The data the after-commit callbacks read, filled in place inside the savepoint (the bus's channels, an
+        OrderedSet), is as it was before it once rolled back; kept when the savepoint is released."""
+        postcommit = self.env.cr.postcommit
+        postcommit.clear()
+        postcommit.data["ecom_test.channels"] = OrderedSet(["before"])
+        with self.assertRaises(ValueError), savepoint(self.env.cr):
+            postcommit.data["ecom_test.channels"].add("inside")
+            postcommit.data["ecom_test.other"] = ["inside"]
+            postcommit.add(print)
+            raise ValueError("rolled back")
+        self.assertEqual(list(postcommit._funcs), [])
+        self.assertEqual({key: list(value) for key, value in postcommit.data.items()},
+                         {"ecom_test.channels": ["before"]})
+        with savepoint(self.env.cr):
+            postcommit.data["ecom_test.channels"].add("inside")
+        self.assertEqual(list(postcommit.data["ecom_test.channels"]), ["before", "inside"])
         postcommit.clear()
 
     def test_an_archive_rolled_back_leaves_no_after_commit_callback(self):

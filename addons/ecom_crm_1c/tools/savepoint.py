@@ -4,6 +4,7 @@ savepoint leaves them: they would run after the transaction's next commit, for r
 
 import contextlib
 import copy
+from collections.abc import MutableSequence, MutableSet
 
 
 @contextlib.contextmanager
@@ -13,7 +14,7 @@ def savepoint(cr, flush=True):
     handle: a flushing savepoint runs them as it begins and drops those of the block with its data."""
     postcommit = cr.postcommit
     funcs = list(postcommit._funcs)
-    data = {key: copy.copy(value) for key, value in postcommit.data.items()}  # sets and lists filled in place
+    data = {key: _copied(value) for key, value in postcommit.data.items()}  # sets and lists filled in place
     try:
         with cr.savepoint(flush=flush):
             yield
@@ -23,3 +24,13 @@ def savepoint(cr, flush=True):
         postcommit.data.clear()
         postcommit.data.update(data)
         raise
+
+
+def _copied(value):
+    """A copy of ``value`` of its own items: Odoo's OrderedSet (the bus's channels) copied by ``copy.copy`` would
+    share its items with the original."""
+    if isinstance(value, (set, list, dict)):
+        return copy.copy(value)
+    if isinstance(value, (MutableSet, MutableSequence)):
+        return type(value)(value)
+    return copy.copy(value)
