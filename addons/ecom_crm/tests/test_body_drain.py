@@ -62,7 +62,7 @@ class TestIntakePaths(BaseCase):
                 self.assertIs(json_http.intake_path(path), expected)
 
 
-def _drain(stream, environ, content_length=None, seconds=30, idle=10, max_bytes=1 << 20, detach=None):
+def _drain(stream, environ, content_length=None, seconds=30, idle=10, max_bytes=1 << 20):
     """Register :func:`json_http.drain_after` on an answer for a request reading ``stream`` (werkzeug's request as
     odoo.http's request wraps it), then close the answer as the server does once it is sent: the drain runs."""
     wrapped = SimpleNamespace(content_length=content_length, environ=environ, stream=stream,
@@ -70,7 +70,7 @@ def _drain(stream, environ, content_length=None, seconds=30, idle=10, max_bytes=
     fake = SimpleNamespace(httprequest=SimpleNamespace(_HTTPRequest__wrapped=wrapped))
     response = Response("answered")
     with patch.object(json_http, "request", fake):
-        json_http.drain_after(response, max_bytes, seconds, idle, detach=detach)
+        json_http.drain_after(response, max_bytes, seconds, idle)
     response.close()
 
 
@@ -164,71 +164,3 @@ class TestDrain(BaseCase):
         finally:
             server.close()
             client.close()
-
-
-@tagged("post_install", "-at_install", "ecom_crm")
-class TestDetachedDrain(BaseCase):
-    """A drain handed to a thread of its own (``detach``: 1C's exchange): the request ends at once, and the rest of
-    the body is read from the connection until the client closes it, the server's own end closed meanwhile."""
-
-    def outcomes(self):
-        """The outcomes of the detached drains started while the test runs, as they end."""
-        ended, original = [], json_http._drain_detached
-
-        def detached(*args):
-            ended.append(original(*args))
-        self.startPatcher(patch.object(json_http, "_drain_detached", detached))
-        return ended
-
-    def test_the_rest_is_read_after_the_request_until_the_client_closes(self):
-        """The request's drain returns before the client sent its body; the server closes its end of the
-        connection (as it does after every request); the client sends the whole body and reads the answer's end,
-        no reset, then closes: the thread read it to that end."""
-        ended = self.outcomes()
-        server, client = socket.socketpair()
-        client.settimeout(5)
-        length = 4 << 20  # past what the connection's buffers hold
-        with server.makefile("rb") as rfile:
-            started = time.monotonic()
-            _drain(LimitedStream(rfile, length), {"socket": server}, content_length=length, max_bytes=2 * length,
-                   detach=(10, 2))
-            self.assertLess(time.monotonic() - started, 1, "the request is not held")
-        server.shutdown(socket.SHUT_WR)
-        server.close()
-        try:
-            client.sendall(b"x" * length)  # refused by no one: a copy of the connection reads it
-            self.assertEqual(client.recv(10), b"", "the server's end closed, no reset")
-        finally:
-            client.close()
-        waited = time.monotonic()
-        while not ended and time.monotonic() - waited < 5:
-            time.sleep(0.01)
-        self.assertEqual(ended, ["end"])
-
-    def test_past_the_drains_at_once_the_request_reads_within_its_bounds(self):
-        """With :data:`json_http.DETACHED_DRAINS` running, another is read by the request itself, as without
-        ``detach``: to the body's end, no thread started."""
-        ended = self.outcomes()
-        body = b"x" * 300_000
-        taken = 0
-        try:
-            while json_http._detached_slots.acquire(blocking=False):
-                taken += 1
-            self.assertEqual(taken, json_http.DETACHED_DRAINS)
-            server, client = socket.socketpair()
-            try:
-                client.sendall(body[:100_000])
-                sender = threading.Thread(target=client.sendall, args=(body[100_000:],), daemon=True)
-                sender.start()
-                with server.makefile("rb") as rfile:
-                    stream = LimitedStream(rfile, len(body))
-                    _drain(stream, {"socket": server}, content_length=len(body), detach=(10, 2))
-                    self.assertTrue(stream.is_exhausted, "read by the request, to its end")
-                sender.join(5)
-            finally:
-                server.close()
-                client.close()
-        finally:
-            for _i in range(taken):
-                json_http._detached_slots.release()
-        self.assertEqual(ended, [], "no thread of its own")

@@ -30,10 +30,6 @@ BOUNDED_PATHS = ((API, MAX_BODY), (HOOK_PREFIX, MAX_BODY), (SMS_STATUS_PREFIX, M
 # files are far larger, gives its own); and never closer than DRAIN_MARGIN_SECONDS to Odoo's limit_time_real since
 # the request began (past it a worker of the multi-process server is killed, and the threaded server reloads)
 DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS, DRAIN_MARGIN_SECONDS = 64 * 1024 * 1024, 30, 10, 10
-# the drains handed to a thread of their own (:func:`drain_after`'s ``detach``: 1C's exchange, whose refused uploads
-# may take longer to come than a request may run), at once in one process at most: past them, the request's own
-DETACHED_DRAINS = 4
-_detached_slots = threading.BoundedSemaphore(DETACHED_DRAINS)
 
 _logger = logging.getLogger(__name__)
 
@@ -119,7 +115,7 @@ def bound_form_body(limit):
         httprequest.files = ImmutableMultiDict()
 
 
-def drain_after(response, max_bytes=None, seconds=None, idle=None, detach=None):
+def drain_after(response, max_bytes=None, seconds=None, idle=None):
     """``response``, which once sent reads and drops what the request's body still holds unread. A client (1C,
     a site's script, Tilda, a telephony's webhook) sends a request's body whole before it reads the answer, and
     a server closing the connection with bytes of it unread resets it: the client's sending fails, and it
@@ -138,15 +134,7 @@ def drain_after(response, max_bytes=None, seconds=None, idle=None, detach=None):
     ends the read under way. A body found broken is not read on; a request with no body werkzeug reads (neither
     a Content-Length nor chunked) has none to read; a body read to its end (every request answered after its
     body was read) costs nothing: no read, no timer. Whatever fails while reading is logged, never raised to
-    the server, which has sent the answer already.
-
-    ``detach``: ``(seconds in all, seconds without a byte)``: the rest is read by a thread of its own instead
-    (:func:`_drain_detached`), from the connection itself, until the client closes it (it has sent its body and
-    read the answer, which says «Connection: close»), within those bounds and ``max_bytes``; the request ends at
-    once (its thread or worker free, Odoo's ``limit_time_real`` not counting the reading), and the server's end of
-    the connection's writing goes with it (the client reads the answer's end). A slow client's body longer in
-    coming than a request may run gets its answer: 1C's upload refused over a slow link. At most
-    :data:`DETACHED_DRAINS` at once in a process; past them, or without the connection, read as without."""
+    the server, which has sent the answer already."""
     wrapped = request.httprequest._HTTPRequest__wrapped  # odoo.http.HTTPRequest's werkzeug request
     if getattr(request, "ecom_body_broken", False) or not (
             wrapped.content_length or wrapped.environ.get("wsgi.input_terminated")):
@@ -157,18 +145,15 @@ def drain_after(response, max_bytes=None, seconds=None, idle=None, detach=None):
     sock = environ.get("socket") or environ.get("werkzeug.socket")
     response.call_on_close(functools.partial(
         _drain, wrapped.stream, sock, wrapped.path, DRAIN_MAX_BYTES if max_bytes is None else max_bytes,
-        DRAIN_SECONDS if seconds is None else seconds, DRAIN_IDLE_SECONDS if idle is None else idle, detach))
+        DRAIN_SECONDS if seconds is None else seconds, DRAIN_IDLE_SECONDS if idle is None else idle))
     return response
 
 
-def _drain(stream, sock, path, max_bytes, seconds, idle, detach=None):
+def _drain(stream, sock, path, max_bytes, seconds, idle):
     """What :func:`drain_after` runs once the answer is sent: ``stream`` (the request's body) read to its end
     within its bounds; the reading of ``sock`` (the connection, None when the server does not give it) shut
-    down at the time in all. ``detach``: handed to a thread of its own (:func:`_detach`), if it may."""
-    # werkzeug's stream of a body with its length, read whole; a chunked one read to its last chunk
-    if getattr(stream, "is_exhausted", False) or getattr(stream, "_done", None) is True:
-        return
-    if detach and sock is not None and _detach(sock, path, max_bytes, *detach):
+    down at the time in all."""
+    if getattr(stream, "is_exhausted", False):  # werkzeug's stream of a body with its length, read whole
         return
     allowed = _drain_seconds(seconds)
     deadline, over, timer = time.monotonic() + allowed, [], None
@@ -213,55 +198,6 @@ def _drain(stream, sock, path, max_bytes, seconds, idle, detach=None):
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.settimeout(previous)
-
-
-def _detach(sock, path, max_bytes, seconds, idle):
-    """Hand the reading of the rest of a request's body to a thread of its own, on a copy of the connection
-    ``sock`` (the server closes its own once the request ends: the connection stays open until the thread closes
-    the copy); False when :data:`DETACHED_DRAINS` run already, or the copy or the thread cannot be made."""
-    if not _detached_slots.acquire(blocking=False):
-        return False
-    own = None
-    try:
-        own = sock.dup()
-        own.settimeout(idle)
-        threading.Thread(target=_drain_detached, args=(own, path, max_bytes, seconds), daemon=True,
-                         name=f"ecom_crm.drain {path}").start()
-    except (OSError, RuntimeError):  # no descriptor left, no thread
-        if own is not None:
-            own.close()
-        _detached_slots.release()
-        return False
-    return True
-
-
-def _drain_detached(sock, path, max_bytes, seconds):
-    """The thread of :func:`_detach`: ``sock`` read and dropped until the client closes it (it sent its body and
-    read the answer), ``max_bytes`` read, ``seconds`` past, or its time without a byte (its time-out); then
-    closed. Returns how it ended: ``end`` (the client closed it), ``over`` (a bound), ``idle`` or ``gone``."""
-    deadline, left, outcome = time.monotonic() + seconds, max_bytes, "over"
-    try:
-        while left > 0 and time.monotonic() < deadline:
-            chunk = sock.recv(min(64 * 1024, left))
-            if not chunk:
-                outcome = "end"
-                break
-            left -= len(chunk)
-    except TimeoutError:
-        outcome = "idle"
-    except OSError:  # the client went away
-        outcome = "gone"
-    except Exception:  # the answer is sent: nothing to tell the client, nor the server
-        outcome = "gone"
-        _logger.warning("%s: the rest of a request's body could not be read after the answer", path, exc_info=True)
-    finally:
-        with contextlib.suppress(OSError):
-            sock.close()
-        _detached_slots.release()
-    if outcome in ("over", "idle"):
-        _logger.info("%s: the rest of a request's body is over what is read of it after the answer (%s bytes, "
-                     "%.0f s, or a client silent for long): the connection is closed", path, max_bytes, seconds)
-    return outcome
 
 
 def _drain_seconds(seconds):

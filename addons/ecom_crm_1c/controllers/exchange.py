@@ -60,10 +60,10 @@ FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
 # once the answer is sent, up to so many bytes (no request 1C sends is bigger), so long in all, so long without a
 # byte (and never closer than json_http.DRAIN_MARGIN_SECONDS to Odoo's limit_time_real)
 DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS = 1024 * MB, 60, 10
-# 1C's own requests (of a session it opened): the rest read by a thread of its own (json_http.drain_after's
-# ``detach``), the request over (no worker held, Odoo's limit_time_real not counting), so long in all, so long
-# without a byte: a request of file_limit (200 MB by default) over a slow link gets its answer rather than a reset
-DRAIN_DETACHED_SECONDS, DRAIN_DETACHED_IDLE_SECONDS = 3600, 30
+# 1C's own requests (of a session it opened): as long as Odoo lets a request run (limit_time_real, less the margin:
+# as long as a part of file_limit gets to come when it is stored), an hour at most (limit_time_real off), so long
+# without a byte (a slow link's stalls; a worker of the multi-process server waits 2 s at most whatever this says)
+SESSION_DRAIN_SECONDS, SESSION_DRAIN_IDLE_SECONDS = 3600, 30
 # the documents of an archive whose import init looks for (:meth:`ExchangeController._held_files`)
 MAX_HELD_DOCUMENTS = 100
 # The order of the locks of 1C's requests: a request waits for a lock only while it holds none later in this
@@ -122,13 +122,14 @@ class ExchangeController(http.Controller):
         before its body is read, or once its bytes past the room are (:meth:`_mode_file`), a copy refused busy, or
         a request of a mode that reads none, leaves it unread), within the exchange's own bounds. A refused body is
         read there alone, once: after the answer is sent and the request's transaction is over (no lock held
-        while a slow client sends it), never before the answer. A request of a session 1C opened is read so by a
-        thread of its own, for as long as a slow link may take (:data:`DRAIN_DETACHED_SECONDS`), the request's
-        worker free; any other (no session: no 1C of this store) within the request, for a minute at most."""
+        while a slow client sends it), never before the answer. A request of a session 1C opened is read as long
+        as Odoo lets a request run (:data:`SESSION_DRAIN_SECONDS`, less near ``limit_time_real``): as long as the
+        same body would take to come stored, over a slow link too; any other (no session: no 1C of this store) for
+        a minute at most. Both within the request: a thread reading on past it would die with a recycled worker."""
         response = self._answer(type, mode, filename)
-        detach = (DRAIN_DETACHED_SECONDS, DRAIN_DETACHED_IDLE_SECONDS) \
-            if request.httprequest.environ.get("ecom_1c.session") else None
-        return drain_after(response, DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS, detach=detach)
+        if request.httprequest.environ.get("ecom_1c.session"):
+            return drain_after(response, DRAIN_MAX_BYTES, SESSION_DRAIN_SECONDS, SESSION_DRAIN_IDLE_SECONDS)
+        return drain_after(response, DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS)
 
     def _answer(self, type, mode, filename):
         env = self._in_store_language(request.env(user=SUPERUSER_ID, su=True))
@@ -143,7 +144,7 @@ class ExchangeController(http.Controller):
             session = env["ecom.1c.session"]._find(self._token())
             if not session:
                 return failure(env._("unknown or expired session: call mode=checkauth first"))
-            environ["ecom_1c.session"] = True  # 1C's own: a body its answer leaves unread is read as long as it comes
+            environ["ecom_1c.session"] = True  # 1C's own: a body its answer leaves unread is read as long as Odoo lets
             if session.company_id:  # a company's own 1C: its exchange runs in that company
                 env = self._in_store_language(env(context={**env.context,
                                                            "allowed_company_ids": session.company_id.ids}))

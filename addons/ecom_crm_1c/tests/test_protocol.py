@@ -365,14 +365,14 @@ class TestUploads(ProtocolCase):
 
     def test_a_refused_body_sent_slowly_is_read_no_longer_than_the_drain_may(self):
         """A refused request whose body comes a byte now and then, never stalling long enough for the idle
-        time-out: its rest is read for the drain's time in all (1C's own request: by a thread of its own,
-        :data:`DRAIN_DETACHED_SECONDS`), not as long as the client sends; then the connection closes (the client's
-        next bytes are refused). 1C heard the answer first."""
+        time-out: its rest is read for the drain's time in all (1C's own request, of its session:
+        :data:`SESSION_DRAIN_SECONDS`), not as long as the client sends (a read waits for a whole block); then the
+        connection closes. 1C heard the answer first."""
         self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", "1")
         cookie = self.login()
         self.call("init", cookie=cookie)
         url = urlsplit(self.base_url())
-        with patch.object(exchange_module, "DRAIN_DETACHED_SECONDS", 1), \
+        with patch.object(exchange_module, "SESSION_DRAIN_SECONDS", 1), \
                 socket.create_connection((url.hostname, url.port), timeout=10) as sock:
             sock.sendall(f"POST /1c_exchange?type=catalog&mode=file&filename=big.xml HTTP/1.1\r\nHost: {url.netloc}"
                          f"\r\nCookie: {cookie[0]}={cookie[1]}\r\nContent-Length: {2 * 1024 * 1024}\r\n\r\n".encode())
@@ -383,11 +383,57 @@ class TestUploads(ProtocolCase):
             while closed is None and time.monotonic() - started < 8:  # a byte each 0.2 s: within any idle time-out
                 try:
                     sock.sendall(b" ")
-                    time.sleep(0.2)
-                except OSError:  # reset: the server closed the connection, bytes of it unread or sent after
+                    sock.settimeout(0.2)
+                    if not sock.recv(1):
+                        closed = time.monotonic() - started
+                except TimeoutError:
+                    continue
+                except OSError:  # reset: the server closed with bytes unread
                     closed = time.monotonic() - started
         self.assertIsNotNone(closed, "the connection stays open as long as the client sends")
         self.assertLess(closed, 4, "read for the drain's second, and a little more")
+
+    def send_slowly(self, headers):
+        """A mode=file request of 2 MiB sent in 4 s (128 KiB each quarter of a second), as 1C over a slow link sends
+        it, its answer read once its body is sent: ``(status line, answer)``, or None when the connection was
+        reset under the sending (the server closed it with bytes of the body unread)."""
+        length, piece = 2 * 1024 * 1024, 128 * 1024
+        url = urlsplit(self.base_url())
+        with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
+            sock.sendall(f"POST /1c_exchange?type=catalog&mode=file&filename=big.xml HTTP/1.1\r\nHost: {url.netloc}"
+                         f"\r\n{headers}Content-Length: {length}\r\n\r\n".encode())
+            started = time.monotonic()
+            try:
+                for _i in range(length // piece):
+                    sock.sendall(b" " * piece)
+                    time.sleep(0.25)
+                self.assertGreater(time.monotonic() - started, 3)
+                status, answer = read_answer(sock)  # 1C reads the answer once its body is sent
+                self.assertEqual(sock.recv(65536), b"", "then the connection closes")
+            except (ConnectionResetError, BrokenPipeError):
+                return None
+        return status, answer.decode()
+
+    def test_a_refused_body_of_1c_sent_slowly_is_read_as_long_as_a_request_may_run(self):
+        """1C's request over file_limit on a slow link: answered «failure» and why at once, and 1C, which sends the
+        whole body before it reads the answer, takes longer to send it than a request without a session is read
+        (a minute, here a second). 1C's own request (of the session it opened) is read on, within the request, as
+        long as Odoo lets a request run (the time the same body takes to come when stored): 1C sends its body to
+        its end and reads the answer whole, then the connection closes, no reset. Without a session the same body
+        is read for the second only: the connection is reset under the client's sending."""
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", "1")
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        with patch.object(exchange_module, "DRAIN_SECONDS", 1):
+            answered = self.send_slowly(f"Cookie: {cookie[0]}={cookie[1]}\r\n")
+            self.assertIsNotNone(answered, "1C's own request: read to its end, no reset")
+            status, answer = answered
+            self.assertRegex(status, rb"^HTTP/1\.[01] 200 ")
+            lines = answer.splitlines()
+            self.assertEqual(lines[0], "failure")
+            self.assertTrue(lines[1].startswith("big.xml: "), lines)
+            self.assertIn("file_limit=1048576", lines[1], "and why")
+            self.assertIsNone(self.send_slowly(""), "no session: read for the second, then reset")
 
     def test_a_refused_body_is_read_once_after_the_answer_with_nothing_held(self):
         """A request over the exchange's room, its length within file_limit: 1C sends its body whole before it
@@ -404,7 +450,6 @@ class TestUploads(ProtocolCase):
         self.assertEqual(self.call("file", data=first, cookie=cookie, filename="first.xml"), ["success"])
         cursors, drained = [], []
         original_fail, original_drain = ExchangeController._fail, json_http._drain
-        original_detached = json_http._drain_detached
 
         def fail(controller, exchange, relative, reason, values=None):
             cursors.append(exchange.env.cr)
@@ -413,14 +458,11 @@ class TestUploads(ProtocolCase):
         def drain(stream, *args):
             drained.append(("transaction over", bool(cursors) and all(cursor._closed for cursor in cursors)))
             original_drain(stream, *args)
-
-        def detached(sock, *args):  # 1C's request: read by a thread of its own, until 1C closes the connection
-            drained.append(("read to its end", original_detached(sock, *args)))
+            drained.append(("read to its end", stream.is_exhausted))
 
         length, sent = 300_000, 1000
         url = urlsplit(self.base_url())
         with patch.object(ExchangeController, "_fail", fail), patch.object(json_http, "_drain", drain), \
-                patch.object(json_http, "_drain_detached", detached), \
                 socket.create_connection((url.hostname, url.port), timeout=20) as sock:
             sock.sendall(f"POST /1c_exchange?type=catalog&mode=file&filename=second.xml HTTP/1.1\r\nHost: "
                          f"{url.netloc}\r\nCookie: {cookie[0]}={cookie[1]}\r\nContent-Length: {length}\r\n\r\n".encode()
@@ -433,11 +475,8 @@ class TestUploads(ProtocolCase):
                 time.sleep(0.01)
             self.assertEqual(drained, [("transaction over", True)], "read after the answer, nothing held")
             sock.sendall(b"b" * (length - sent))  # the rest of the body, as 1C sends it
-            self.assertEqual(sock.recv(65536), b"", "the answer's end: no reset")
-        waited = time.monotonic()
-        while len(drained) < 2 and time.monotonic() - waited < 5:  # read until 1C, answered, closes its end
-            time.sleep(0.01)
-        self.assertEqual(drained, [("transaction over", True), ("read to its end", "end")])
+            self.assertEqual(sock.recv(65536), b"", "closed once the body is read: no reset")
+        self.assertEqual(drained, [("transaction over", True), ("read to its end", True)])
         self.assertFalse(os.path.exists(os.path.join(self.env["ecom.1c.session"]._find(cookie[1])._upload_dir(),
                                                      "second.xml")), "nothing stored")
         self.assertEqual(self.env["ecom.1c.session"]._find(cookie[1]).upload_size, len(first), "nothing counted")
@@ -509,27 +548,24 @@ class TestUploads(ProtocolCase):
                 raise Conflict("could not serialize access due to concurrent update")
             return original_flush(env)
 
-        drained, original_drain, original_detached = [], json_http._drain, json_http._drain_detached
+        drained, original_drain = [], json_http._drain
 
         def drain(stream, *args):
             over = all(cursor._closed for cursor in cursors)  # every run's transaction, the last one's too
-            drained.append((len(refused), over))
             original_drain(stream, *args)
-
-        def detached(sock, *args):  # 1C's request: read by a thread of its own, until 1C closes the connection
-            drained.append(original_detached(sock, *args))
+            drained.append((len(refused), over, stream.is_exhausted))
 
         with patch.object(ExchangeController, "_exchange_limit", lambda controller, env: mib), \
                 patch.object(ExchangeController, "_fail", conflicting), \
                 patch.object(api.Environment, "flush_all", flush_all), \
-                patch.object(json_http, "_drain", drain), patch.object(json_http, "_drain_detached", detached), \
+                patch.object(json_http, "_drain", drain), \
                 patch("odoo.service.model.random.uniform", return_value=0):
             lines = self.call("file", data=b"b" * 300_000, cookie=cookie, filename="second.xml")
             waited = time.monotonic()
-            while len(drained) < 2 and time.monotonic() - waited < 5:  # the drain runs once the answer is sent
+            while not drained and time.monotonic() - waited < 5:  # the drain runs once the answer is sent
                 time.sleep(0.01)
         self.assertEqual(len(refused), MAX_TRIES_ON_CONCURRENCY_FAILURE, "refused, and run again, each time")
-        self.assertEqual(drained, [(MAX_TRIES_ON_CONCURRENCY_FAILURE, True), "end"],
+        self.assertEqual(drained, [(MAX_TRIES_ON_CONCURRENCY_FAILURE, True, True)],
                          "drained once, after the last run's answer, its transaction over, to the body's end")
         self.assertEqual(lines[0], "failure", lines)
         store = self.env(context={"lang": self.env["ecom.1c.exchange"]._store_language(self.env.company)})
@@ -570,7 +606,7 @@ class TestUploads(ProtocolCase):
         # and stops once nothing came for the drain's time-out: the connection closes (under the test server's
         # own time-out, 5 s)
         started = time.monotonic()
-        with patch.object(exchange_module, "DRAIN_IDLE_SECONDS", 0.5):
+        with patch.object(exchange_module, "SESSION_DRAIN_IDLE_SECONDS", 0.5):
             answer = raw_post(self.base_url(), "/1c_exchange?type=catalog&mode=file&filename=import.xml", {
                 "Transfer-Encoding": "chunked", "Cookie": f"{cookie[0]}={cookie[1]}"},
                 b"200000\r\n" + b" " * (1024 * 1024 + 1), read_all=True)  # before the fix: a timeout

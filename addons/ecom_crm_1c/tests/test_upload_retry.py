@@ -4,16 +4,12 @@ behind (a notification, a cron's wake-up for data that no longer exists); a file
 checked whole, as the first attempt was, before anything of it is applied."""
 
 import os
-import socket
 import tempfile
-import time
 from types import SimpleNamespace
 from unittest.mock import patch
-from urllib.parse import urlsplit
 
 from werkzeug.wrappers import Response
 
-from odoo.addons.ecom_crm.tests.common import read_answer
 from odoo.tests import tagged
 from odoo.tools import OrderedSet, mute_logger
 
@@ -21,7 +17,7 @@ from ..controllers import exchange as exchange_module
 from ..controllers.exchange import ExchangeController
 from ..models import ecom_1c_importer
 from ..tools.savepoint import savepoint
-from .common import ImporterCase, ProtocolCase, big_catalog, big_catalog_id
+from .common import ImporterCase, big_catalog, big_catalog_id
 from .test_archives import make_zip
 from .test_statuses_back import STATUS
 
@@ -190,31 +186,3 @@ class TestUploadRetry(ImporterCase):
         self.assertEqual(record.state, "done")
         self.assertEqual(len(self.Template.search([("ecom_1c_id", "in", ids)])), 5)
 
-
-@tagged("post_install", "-at_install", "ecom_crm_1c")
-class TestSlowRefusedBody(ProtocolCase):
-    def test_a_refused_body_sent_slowly_still_gets_its_answer(self):
-        """1C's request over file_limit on a slow link: answered «failure» and why at once, and 1C, which sends
-        the whole body before it reads the answer, takes longer to send it than the request's own drain may read
-        (its minute, here a second). The rest is read by a thread of its own, the request's thread free: 1C sends
-        its body to its end and reads the answer whole, then the connection closes, with no reset."""
-        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", "1")
-        cookie = self.login()
-        self.call("init", cookie=cookie)
-        length, piece = 2 * 1024 * 1024, 128 * 1024
-        url = urlsplit(self.base_url())
-        with patch.object(exchange_module, "DRAIN_SECONDS", 1), \
-                socket.create_connection((url.hostname, url.port), timeout=20) as sock:
-            sock.sendall(f"POST /1c_exchange?type=catalog&mode=file&filename=big.xml HTTP/1.1\r\nHost: {url.netloc}"
-                         f"\r\nCookie: {cookie[0]}={cookie[1]}\r\nContent-Length: {length}\r\n\r\n".encode())
-            started = time.monotonic()
-            for _i in range(length // piece):  # 4 s in all: past the request's drain
-                sock.sendall(b" " * piece)
-                time.sleep(0.25)
-            self.assertGreater(time.monotonic() - started, 3)
-            status, answer = read_answer(sock)  # 1C reads the answer once its body is sent
-            self.assertRegex(status, rb"^HTTP/1\.[01] 200 ")
-            self.assertEqual(answer.decode().splitlines()[0], "failure")
-            self.assertIn("big.xml: ", answer.decode())
-            self.assertIn("file_limit=1048576", answer.decode(), "and why")
-            self.assertEqual(sock.recv(65536), b"", "then closed, not reset")
