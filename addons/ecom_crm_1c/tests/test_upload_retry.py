@@ -115,21 +115,91 @@ class TestUploadRetry(ImporterCase):
 
     def test_a_savepoint_rolled_back_restores_the_callbacks_data(self):
         """The data the after-commit callbacks read, filled in place inside the savepoint (the bus's channels, an
-        OrderedSet), is as it was before it once rolled back; kept when the savepoint is released."""
+        OrderedSet), is as it was before it once rolled back, in the very objects code may hold (the bus keeps
+        none, another module may keep what ``data.setdefault`` gave it): the callbacks' queue, their data's dict
+        and its values; kept when the savepoint is released."""
         postcommit = self.env.cr.postcommit
         postcommit.clear()
         postcommit.data["ecom_test.channels"] = OrderedSet(["before"])
+        postcommit.data["ecom_test.counts"] = {"before": 1}
+        funcs, data = postcommit._funcs, postcommit.data
+        channels, counts = data["ecom_test.channels"], data["ecom_test.counts"]
         with self.assertRaises(ValueError), savepoint(self.env.cr):
-            postcommit.data["ecom_test.channels"].add("inside")
+            channels.add("inside")
+            counts["inside"] = 2
             postcommit.data["ecom_test.other"] = ["inside"]
             postcommit.add(print)
             raise ValueError("rolled back")
-        self.assertEqual(list(postcommit._funcs), [])
-        self.assertEqual({key: list(value) for key, value in postcommit.data.items()},
-                         {"ecom_test.channels": ["before"]})
+        self.assertIs(postcommit._funcs, funcs)
+        self.assertEqual(list(funcs), [])
+        self.assertIs(postcommit.data, data)
+        self.assertEqual(list(data), ["ecom_test.channels", "ecom_test.counts"], "the block's key gone")
+        self.assertIs(data["ecom_test.channels"], channels, "the same set, which its holder still fills")
+        self.assertEqual(list(channels), ["before"])
+        self.assertIs(data["ecom_test.counts"], counts)
+        self.assertEqual(counts, {"before": 1})
         with savepoint(self.env.cr):
-            postcommit.data["ecom_test.channels"].add("inside")
+            channels.add("inside")
         self.assertEqual(list(postcommit.data["ecom_test.channels"]), ["before", "inside"])
+        postcommit.clear()
+
+    def test_nested_savepoints_take_back_their_own_callbacks(self):
+        """A savepoint in another: the inner one rolled back takes back its own callbacks, the outer one's stay;
+        the inner one released, the outer one rolled back takes back both."""
+        postcommit = self.env.cr.postcommit
+        postcommit.clear()
+
+        def outer():
+            return "outer"
+
+        def inner():
+            return "inner"
+
+        with savepoint(self.env.cr):
+            postcommit.add(outer)
+            postcommit.data.setdefault("ecom_test.channels", OrderedSet()).add("outer")
+            with self.assertRaises(ValueError), savepoint(self.env.cr):
+                postcommit.add(inner)
+                postcommit.data["ecom_test.channels"].add("inner")
+                raise ValueError("inner rolled back")
+        self.assertEqual(list(postcommit._funcs), [outer])
+        self.assertEqual(list(postcommit.data["ecom_test.channels"]), ["outer"])
+        postcommit.clear()
+        with self.assertRaises(ValueError), savepoint(self.env.cr):
+            postcommit.add(outer)
+            with savepoint(self.env.cr):
+                postcommit.add(inner)
+                postcommit.data.setdefault("ecom_test.channels", OrderedSet()).add("inner")
+            raise ValueError("outer rolled back")
+        self.assertEqual((list(postcommit._funcs), postcommit.data), ([], {}))
+        postcommit.clear()
+
+    def test_a_savepoint_keeps_the_callbacks_its_flush_registers(self):
+        """The savepoint's flush as it begins runs the outer transaction's before-commit callbacks, which may register
+        after-commit ones (a message's bus notification): work of the outer transaction, which the rollback keeps;
+        so are those callbacks. Only the block's own go."""
+        postcommit, precommit = self.env.cr.postcommit, self.env.cr.precommit
+        postcommit.clear()
+
+        def outer():
+            return "outer"
+
+        @precommit.add
+        def register():
+            postcommit.add(outer)
+            postcommit.data.setdefault("ecom_test.channels", OrderedSet()).add("outer")
+
+        rolled_back = False
+        try:  # not assertRaises: Odoo's opens a savepoint of its own, whose flush would run the callback first
+            with savepoint(self.env.cr):
+                postcommit.add(print)
+                postcommit.data["ecom_test.channels"].add("inside")
+                raise ValueError("rolled back")
+        except ValueError:
+            rolled_back = True
+        self.assertTrue(rolled_back)
+        self.assertEqual(list(postcommit._funcs), [outer])
+        self.assertEqual(list(postcommit.data["ecom_test.channels"]), ["outer"])
         postcommit.clear()
 
     def test_an_archive_rolled_back_leaves_no_after_commit_callback(self):
