@@ -297,6 +297,28 @@ class TestScoringDashboard(ScoringCase):
         self.assertEqual(set(rows.mapped("group")), {"none"})
         self.assertFalse(Snapshot.search_count([("group", "=", False)]))
 
+    def test_the_customers_in_no_group_have_no_contact_scheduled_not_an_unknown_count(self):
+        """The customers in no group (no decision) counted NULL scheduled contacts: the pivot's
+        «Без группы» showed an empty cell beside the other groups' 0. A 0 now; the rows of earlier
+        versions get theirs from 18.0.2.3.11's migration."""
+        self._full_run(DAY)
+        Snapshot = self.env["ecom.scoring.snapshot"]
+        domain = [("company_id", "=", self.company.id), ("group", "=", "none")]
+        rows = Snapshot.search(domain)
+        self.assertTrue(rows, "the fixture has customers in no group")
+        # the pivot's cell: the sum of the group's rows as the database returns it
+        [(scheduled,)] = Snapshot._read_group(domain, [], ["scheduled_count:sum"])
+        self.assertEqual(scheduled, 0)
+        self.env.cr.execute("SELECT count(*) FROM ecom_scoring_snapshot WHERE scheduled_count IS NULL")
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+
+        self.env.cr.execute("UPDATE ecom_scoring_snapshot SET scheduled_count = NULL WHERE id = ANY(%s)", [rows.ids])
+        load_script("ecom_crm_scoring/migrations/18.0.2.3.11/post-migrate.py",
+                    "ecom_crm_scoring_post_migrate_18_0_2_3_11").migrate(self.env.cr, "18.0.2.3.10")
+        Snapshot.invalidate_model()
+        self.env.cr.execute("SELECT count(*) FROM ecom_scoring_snapshot WHERE scheduled_count IS NULL")
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+
     def test_the_outcomes_of_earlier_versions_find_their_order(self):
         """18.0.2.3.7: an «ordered» outcome recorded before finds its order by the name its note
         gives (in the salesperson's language), of its customer and company; refused at delivery
