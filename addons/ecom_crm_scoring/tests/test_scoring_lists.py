@@ -103,7 +103,8 @@ class TestScoringListsFitTheScreen(TransactionCase):
         """The runs' count of the risk group was headed «Под угрозой», the RFM segment «At risk»'s
         name (one translation of one English word): «Риск», beside «Рост» and «Наблюдение»."""
         Run = self.env["ecom.scoring.run"].with_context(lang="ru_RU")
-        labels = {name: Run.fields_get([name])[name]["string"] for name in ("growth_count", "risk_count", "watch_count")}
+        names = ("growth_count", "risk_count", "watch_count")
+        labels = {name: field["string"] for name, field in Run.fields_get(names).items()}
         self.assertEqual(labels, {"growth_count": "Рост", "risk_count": "Риск", "watch_count": "Наблюдение"})
         segments = dict(self.env["ecom.customer.score"].with_context(lang="ru_RU")._fields["segment"]
                         ._description_selection(self.env(context={"lang": "ru_RU"})))
