@@ -136,12 +136,10 @@ class EcomMailingAudience(models.Model):
 
     def _ecom_common_domain(self):
         # nor the contacts of a company that asked not to be disturbed; nor those restricted to
-        # another company (its customers: a status or score kept here from before they moved).
-        # «no company or this one» as two conditions: the mailing's filter editor shows them in
-        # words («Компания не задано»), where it showed «Компания входит в (false, …)»
+        # another company (its customers: a status or score kept here from before they moved)
         return [("active", "=", True), ("ecom_do_not_disturb", "=", False),
                 ("commercial_partner_id.ecom_do_not_disturb", "=", False),
-                "|", ("company_id", "=", False), ("company_id", "=", self.company_id.id)]
+                ("company_id", "in", [False, self.company_id.id])]
 
     @api.model
     def _ecom_channel_domain(self, channel):

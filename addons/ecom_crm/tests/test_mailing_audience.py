@@ -111,13 +111,6 @@ class TestAudienceDomains(AudienceCase):
         for channel in (None, "mail", "sms"):
             self.assertNotIn(theirs, vip._ecom_partners(channel))
         self.assertIn(self.vip, vip._ecom_partners())  # contacts of no company stay
-        # the filter a mailing gets reads in words in its editor: no False inside a list, which
-        # the editor showed as «Компания входит в (false, "Интернет-магазин")»
-        domain = literal_eval(vip.domain)
-        self.assertIn(("company_id", "=", False), domain)
-        self.assertIn(("company_id", "=", vip.company_id.id), domain)
-        self.assertFalse([leaf for leaf in domain if isinstance(leaf, tuple) and isinstance(leaf[2], (list, tuple))
-                          and False in leaf[2]])
 
     def test_parameters_required(self):
         with self.assertRaises(UserError):
