@@ -10,7 +10,7 @@ from odoo.tools.misc import file_path
 # number's: its header's width and the sort caret, at least 71 px; a date's, a moment's: their values')
 SCREEN = 1351
 CHECKBOX, TOGGLER, PADDING, ICON_BUTTON = 40, 32, 10, 39
-MIN_AUTO, SORT_CARET = 71, 8
+MIN_AUTO, SORT_CARET, AVATAR = 71, 8, 28
 AUTO_WIDTH = {"date": 75, "datetime": 135}
 # what a wrapped text column is left at least: three or four lines of a reason, not a word a line (the
 # Today list's reason is 179 px beside the phone and the last order: 104 px with «Последний заказ» and
@@ -125,6 +125,13 @@ class TestScoringListsFitTheScreen(TransactionCase):
         for xmlid, field, value in lookups:
             with self.subTest(view=xmlid, field=field):
                 self.assertGreaterEqual(self._layout(xmlid)[2][field], self.regular.getlength(value))
+        # a salesperson's three-part name beside their avatar (24 px and a gap): the demo store's were cut
+        # at 200 px in Chromium («Кравченко Алина Серге…»), whole at 220
+        salesperson = self.regular.getlength("Кравченко Алина Сергеевна") + AVATAR
+        for xmlid in ("ecom_crm_scoring.ecom_customer_score_view_list",
+                      "ecom_crm_scoring.ecom_scoring_outcome_view_list"):
+            with self.subTest(view=xmlid, field="user_id"):
+                self.assertGreaterEqual(self._layout(xmlid)[2]["user_id"], salesperson)
         # the badge's smaller font: «Предложение принято» took 144 px of the outcome's 180 in Chromium
         self.assertGreaterEqual(self._layout("ecom_crm_scoring.ecom_scoring_outcome_view_list")[2]["outcome"], 150)
 
