@@ -21,6 +21,10 @@ def reason(error, translate=None):
 
 def described(error):
     """What 1C's answer and the exchange log say of an unexpected ``error`` (not a refusal of this package):
-    its class and its message; an OSError's reason alone, its text naming the server's paths."""
+    its class and its message; an OSError's reason alone, its text naming the server's paths; a database
+    error's first line (PostgreSQL's DETAIL quotes the row it refused: a customer's data)."""
     detail = error.strerror if isinstance(error, OSError) and error.strerror else error
+    primary = getattr(getattr(error, "diag", None), "message_primary", None)  # psycopg2's errors
+    if primary:
+        detail = primary
     return f"{error.__class__.__name__}: {detail}"

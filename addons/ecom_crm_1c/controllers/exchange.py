@@ -49,6 +49,7 @@ from ..models.ecom_1c_exchange import FILE_LOCK, IMPORT_LOCK
 from ..models.ecom_1c_session import SESSION_HOURS
 from ..models.ir_http import ROUTES
 from ..models.res_config_settings import CRYPT
+from ..tools.savepoint import savepoint
 
 _logger = logging.getLogger(__name__)
 COOKIE = "ecom_1c_session"
@@ -59,6 +60,10 @@ FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
 # once the answer is sent, up to so many bytes (no request 1C sends is bigger), so long in all, so long without a
 # byte (and never closer than json_http.DRAIN_MARGIN_SECONDS to Odoo's limit_time_real)
 DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS = 1024 * MB, 60, 10
+# 1C's own requests (of a session it opened): as long as Odoo lets a request run (limit_time_real, less the margin:
+# as long as a part of file_limit gets to come when it is stored), an hour at most (limit_time_real off), so long
+# without a byte (a slow link's stalls; a worker of the multi-process server waits 2 s at most whatever this says)
+SESSION_DRAIN_SECONDS, SESSION_DRAIN_IDLE_SECONDS = 3600, 30
 # the documents of an archive whose import init looks for (:meth:`ExchangeController._held_files`)
 MAX_HELD_DOCUMENTS = 100
 # The order of the locks of 1C's requests: a request waits for a lock only while it holds none later in this
@@ -117,8 +122,14 @@ class ExchangeController(http.Controller):
         before its body is read, or once its bytes past the room are (:meth:`_mode_file`), a copy refused busy, or
         a request of a mode that reads none, leaves it unread), within the exchange's own bounds. A refused body is
         read there alone, once: after the answer is sent and the request's transaction is over (no lock held
-        while a slow client sends it), never before the answer."""
-        return drain_after(self._answer(type, mode, filename), DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS)
+        while a slow client sends it), never before the answer. A request of a session 1C opened is read as long
+        as Odoo lets a request run (:data:`SESSION_DRAIN_SECONDS`, less near ``limit_time_real``): as long as the
+        same body would take to come stored, over a slow link too; any other (no session: no 1C of this store) for
+        a minute at most. Both within the request: a thread reading on past it would die with a recycled worker."""
+        response = self._answer(type, mode, filename)
+        if request.httprequest.environ.get("ecom_1c.session"):
+            return drain_after(response, DRAIN_MAX_BYTES, SESSION_DRAIN_SECONDS, SESSION_DRAIN_IDLE_SECONDS)
+        return drain_after(response, DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS)
 
     def _answer(self, type, mode, filename):
         env = self._in_store_language(request.env(user=SUPERUSER_ID, su=True))
@@ -133,6 +144,7 @@ class ExchangeController(http.Controller):
             session = env["ecom.1c.session"]._find(self._token())
             if not session:
                 return failure(env._("unknown or expired session: call mode=checkauth first"))
+            environ["ecom_1c.session"] = True  # 1C's own: a body its answer leaves unread is read as long as Odoo lets
             if session.company_id:  # a company's own 1C: its exchange runs in that company
                 env = self._in_store_language(env(context={**env.context,
                                                            "allowed_company_ids": session.company_id.ids}))
@@ -649,7 +661,9 @@ class ExchangeController(http.Controller):
             return self._fail(session.exchange_id, relative, error.args[0])
         before, size = files_under(folder), session.upload_size
         try:
-            with env.cr.savepoint():
+            # rolled back, with what the documents applied before the failure registered to run after the commit
+            # (their customers' notifications): none runs after the failure's commit
+            with savepoint(env.cr):
                 response = self._mode_import(env, session, "sale", filename, time_boxed=False)
         except MemberFailed as failed:
             # a document of the archive failed: the savepoint undid everything the archive's import did (the
@@ -1062,7 +1076,7 @@ class ExchangeController(http.Controller):
             if unimported:
                 return self._fail(exchange, unimported, env._("uploaded but not imported: nothing archived"))
         try:
-            with env.cr.savepoint():
+            with savepoint(env.cr):
                 archived = (exchange or env["ecom.1c.exchange"])._deactivate(since, session)
         except UserError as error:
             return self._fail(exchange, None, error.args[0])

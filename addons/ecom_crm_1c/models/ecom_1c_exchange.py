@@ -21,6 +21,7 @@ from ..commerceml import (
     unpack,
 )
 from ..commerceml.protocol import announces_deactivate, parse_version
+from ..tools.savepoint import savepoint
 
 NAMES_LOGGED = 20  # the products a deactivate logs by name
 IMPORT_LOCK = 7_510_001  # advisory lock key: one import at a time per database
@@ -478,17 +479,16 @@ class Ecom1cExchange(models.Model):
         Its first step reads the file's kind from its content and the whole file once, to refuse a
         broken one before anything is imported; each step goes on where the last one stopped, in a
         savepoint: a step that fails leaves nothing half-imported, and 1C asking again goes on from
-        the last finished step. Returns ``(the file's record, None)``, the record ``done`` or
-        ``running`` (another step needed), or for a file refused ``(its failed record, the refusal)``."""
+        the last finished step. Every attempt begins so, a file that failed included (1C asks again, or
+        sends it again: its bytes may be others): it is checked whole again, and goes on from where its
+        last attempt stopped only when it is the same kind and size as then (else it starts anew, under a
+        record of its own). Returns ``(the file's record, None)``, the record ``done`` or ``running``
+        (another step needed), or for a file refused ``(its failed record, the refusal)``."""
         self.ensure_one()
         record = self.file_ids.filtered(lambda f: f.name == name)[-1:]
         if record.state == "done":  # 1C asks again for a file already imported: nothing more to do
             return record, None
-        if record.state == "failed" and record.kind != "unknown":
-            # a step that failed was rolled back: 1C asking again goes on from the last finished step
-            record.write({"state": "running", "error": False})
-            self.write({"state": "running", "date_end": False})
-        elif not record or record.state == "failed":
+        if not record or record.state == "failed":
             try:
                 info = sniff(path)
                 check_well_formed(path)
@@ -500,11 +500,20 @@ class Ecom1cExchange(models.Model):
             whole = info.only_changes is False and (info.kind == "catalog" or "names" in info.sections)
             catalog = {"catalog_id": read_catalog_id(path) or False, "full_catalog": whole} \
                 if info.kind in ("catalog", "offers") else {}
-            record = self.env["ecom.1c.exchange.file"].create({
-                "exchange_id": self.id, "name": name, "size": os.path.getsize(path), "kind": info.kind,
-                "schema_version": info.schema_version, **catalog})
+            values = {"size": os.path.getsize(path), "kind": info.kind, "schema_version": info.schema_version,
+                      **catalog}
+            if record.state == "failed" and record.kind != "unknown":  # it failed past its checks: tried again
+                self.write({"state": "running", "date_end": False})
+                if (record.kind, record.size) == (values["kind"], values["size"]):
+                    # a step that failed was rolled back: the file goes on from the last finished step
+                    record.write({"state": "running", "error": False, **values})
+                else:
+                    record = record.create({"exchange_id": self.id, "name": name, **values})
+            else:
+                record = self.env["ecom.1c.exchange.file"].create({"exchange_id": self.id, "name": name, **values})
         try:
-            with self.env.cr.savepoint():  # a failed step leaves nothing half-imported
+            # a failed step leaves nothing half-imported, nor a callback of it to run after the commit
+            with savepoint(self.env.cr):
                 counts = self.env["ecom.1c.importer"]._import_file(
                     record.kind, path, self, record.position, deadline, files_dir=files_dir)
         except UnsafeDocument as error:

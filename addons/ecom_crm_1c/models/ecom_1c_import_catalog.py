@@ -32,6 +32,7 @@ from ..commerceml.mapper import (
 )
 from ..tools.binder import bound
 from ..tools.bulk import bulk_create, m2m_ids
+from ..tools.savepoint import savepoint
 
 ANALYZE_AFTER = 5000  # products created in one step
 IMAGE_LIMIT = 20 * 1024 * 1024
@@ -568,7 +569,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
             if template.ecom_1c_image_checksum == checksum:
                 continue
             try:
-                with self.env.cr.savepoint():
+                with savepoint(self.env.cr):
                     template.write({"image_1920": base64.b64encode(data), "ecom_1c_image_checksum": checksum})
             except (UserError, ValueError, OSError) as error:
                 counts["warnings"].append(_("Image %(name)s is not a usable image: %(error)s", name=name, error=error))

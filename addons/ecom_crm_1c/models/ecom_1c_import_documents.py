@@ -107,6 +107,9 @@ class Ecom1cImportDocuments(models.AbstractModel):
             for document in chunk:
                 try:
                     apply_document(document, orders)
+                    # its writes reach the database now: a rule of it they break (a constraint) is this
+                    # document's failure, not the next one's (whose first query would flush them) nor the batch's
+                    self.env.flush_all()
                 except (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, UnsafeDocument):
                     raise  # Odoo runs the request again; a refusal says what it refuses
                 except Exception as error:

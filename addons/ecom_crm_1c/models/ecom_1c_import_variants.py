@@ -18,6 +18,7 @@ from ..commerceml.characteristics import (
     split_id,
 )
 from ..tools.binder import bound
+from ..tools.savepoint import savepoint
 
 # what may go wrong with one product's variants: it is skipped with a warning, the file goes on
 PRODUCT_ERRORS = (UserError, ValueError, LookupError, psycopg2.IntegrityError, psycopg2.DataError)
@@ -79,7 +80,7 @@ class Ecom1cImportVariants(models.AbstractModel):
         for template, per_id in wanted.items():
             product = template.name
             try:
-                with self.env.cr.savepoint():
+                with savepoint(self.env.cr):
                     found.update(self._make_variants(template, per_id, attributes, counts))
             except PRODUCT_ERRORS as error:
                 # the savepoint undid this product's lines and variants, not what the caches remember of them

@@ -29,3 +29,4 @@ from . import test_concurrency
 from . import test_hostile
 from . import test_upload_atomic
 from . import test_upload_cleanup
+from . import test_upload_retry

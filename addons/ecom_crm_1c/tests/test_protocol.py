@@ -365,13 +365,14 @@ class TestUploads(ProtocolCase):
 
     def test_a_refused_body_sent_slowly_is_read_no_longer_than_the_drain_may(self):
         """A refused request whose body comes a byte now and then, never stalling long enough for the idle
-        time-out: its rest is read for the drain's time in all (:data:`DRAIN_SECONDS`), not as long as the
-        client sends (a read waits for a whole block); then the connection closes. 1C heard the answer first."""
+        time-out: its rest is read for the drain's time in all (1C's own request, of its session:
+        :data:`SESSION_DRAIN_SECONDS`), not as long as the client sends (a read waits for a whole block); then the
+        connection closes. 1C heard the answer first."""
         self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", "1")
         cookie = self.login()
         self.call("init", cookie=cookie)
         url = urlsplit(self.base_url())
-        with patch.object(exchange_module, "DRAIN_SECONDS", 1), \
+        with patch.object(exchange_module, "SESSION_DRAIN_SECONDS", 1), \
                 socket.create_connection((url.hostname, url.port), timeout=10) as sock:
             sock.sendall(f"POST /1c_exchange?type=catalog&mode=file&filename=big.xml HTTP/1.1\r\nHost: {url.netloc}"
                          f"\r\nCookie: {cookie[0]}={cookie[1]}\r\nContent-Length: {2 * 1024 * 1024}\r\n\r\n".encode())
@@ -391,6 +392,48 @@ class TestUploads(ProtocolCase):
                     closed = time.monotonic() - started
         self.assertIsNotNone(closed, "the connection stays open as long as the client sends")
         self.assertLess(closed, 4, "read for the drain's second, and a little more")
+
+    def send_slowly(self, headers):
+        """A mode=file request of 2 MiB sent in 4 s (128 KiB each quarter of a second), as 1C over a slow link sends
+        it, its answer read once its body is sent: ``(status line, answer)``, or None when the connection was
+        reset under the sending (the server closed it with bytes of the body unread)."""
+        length, piece = 2 * 1024 * 1024, 128 * 1024
+        url = urlsplit(self.base_url())
+        with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
+            sock.sendall(f"POST /1c_exchange?type=catalog&mode=file&filename=big.xml HTTP/1.1\r\nHost: {url.netloc}"
+                         f"\r\n{headers}Content-Length: {length}\r\n\r\n".encode())
+            started = time.monotonic()
+            try:
+                for _i in range(length // piece):
+                    sock.sendall(b" " * piece)
+                    time.sleep(0.25)
+                self.assertGreater(time.monotonic() - started, 3)
+                status, answer = read_answer(sock)  # 1C reads the answer once its body is sent
+                self.assertEqual(sock.recv(65536), b"", "then the connection closes")
+            except (ConnectionResetError, BrokenPipeError):
+                return None
+        return status, answer.decode()
+
+    def test_a_refused_body_of_1c_sent_slowly_is_read_as_long_as_a_request_may_run(self):
+        """1C's request over file_limit on a slow link: answered «failure» and why at once, and 1C, which sends the
+        whole body before it reads the answer, takes longer to send it than a request without a session is read
+        (a minute, here a second). 1C's own request (of the session it opened) is read on, within the request, as
+        long as Odoo lets a request run (the time the same body takes to come when stored): 1C sends its body to
+        its end and reads the answer whole, then the connection closes, no reset. Without a session the same body
+        is read for the second only: the connection is reset under the client's sending."""
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", "1")
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        with patch.object(exchange_module, "DRAIN_SECONDS", 1):
+            answered = self.send_slowly(f"Cookie: {cookie[0]}={cookie[1]}\r\n")
+            self.assertIsNotNone(answered, "1C's own request: read to its end, no reset")
+            status, answer = answered
+            self.assertRegex(status, rb"^HTTP/1\.[01] 200 ")
+            lines = answer.splitlines()
+            self.assertEqual(lines[0], "failure")
+            self.assertTrue(lines[1].startswith("big.xml: "), lines)
+            self.assertIn("file_limit=1048576", lines[1], "and why")
+            self.assertIsNone(self.send_slowly(""), "no session: read for the second, then reset")
 
     def test_a_refused_body_is_read_once_after_the_answer_with_nothing_held(self):
         """A request over the exchange's room, its length within file_limit: 1C sends its body whole before it
@@ -563,7 +606,7 @@ class TestUploads(ProtocolCase):
         # and stops once nothing came for the drain's time-out: the connection closes (under the test server's
         # own time-out, 5 s)
         started = time.monotonic()
-        with patch.object(exchange_module, "DRAIN_IDLE_SECONDS", 0.5):
+        with patch.object(exchange_module, "SESSION_DRAIN_IDLE_SECONDS", 0.5):
             answer = raw_post(self.base_url(), "/1c_exchange?type=catalog&mode=file&filename=import.xml", {
                 "Transfer-Encoding": "chunked", "Cookie": f"{cookie[0]}={cookie[1]}"},
                 b"200000\r\n" + b" " * (1024 * 1024 + 1), read_all=True)  # before the fix: a timeout

@@ -22,6 +22,7 @@ from .common import ProtocolCase, big_catalog, big_catalog_id, priced_offers_pac
 from .test_archives import make_zip
 from .test_orders_from_1c import LINE, MAT, ORDER
 from .test_protocol import Conflict
+from .test_upload_retry import status_documents
 
 LOGGERS = ("odoo.addons.ecom_crm_1c.controllers.exchange", "odoo.addons.ecom_crm_1c.models.ecom_1c_import_documents")
 
@@ -202,6 +203,29 @@ class TestUploadAllOrNothing(ProtocolCase):
         # one customer of the three (the same e-mail: the CRM's one customer base), created once
         self.assertEqual(len(self.orders("atom-6", "atom-7", "atom-8").partner_id), 1)
         self.assertEqual(len(self.partners("atom-customer-6")), 1)
+
+    def test_a_database_error_names_the_document_whose_data_broke_it(self):
+        """A file of two documents of the site's orders, the first one's 1C number refused by a rule of the
+        database (met as its writes reach it, after the document is applied): 1C hears the file, that document and
+        the rule, not the second document (whose queries flush the first one's writes) and not the refused row's
+        data; the exchange log and the file's record say the same; nothing of the file is applied."""
+        partner = self.env["res.partner"].create({"name": "Покупатель"})
+        orders = self.env["sale.order"].create([{"partner_id": partner.id, "order_line": [
+            (0, 0, {"product_id": self.env["product.product"].search(
+                [("ecom_1c_id", "=", MAT)]).id, "product_uom_qty": 1})]} for _i in range(2)])
+        orders.action_confirm()
+        self.env.cr.execute(f"ALTER TABLE sale_order ADD CONSTRAINT ecom_test_refused_number "
+                            f"CHECK (ecom_1c_number IS DISTINCT FROM 'ИМ-000{orders[0].id}')")
+        with mute_logger(*LOGGERS, "odoo.sql_db"):
+            reason = self.refused("statuses.xml", status_documents((orders[0], "Отгружен"), (orders[1], "Отгружен")))
+        why = self.store._("1C document %(document)s: %(error)s", document=orders[0].name, error=(
+            'CheckViolation: new row for relation "sale_order" violates check constraint "ecom_test_refused_number"'))
+        self.assertEqual(reason, f"statuses.xml: {why}")
+        exchange = self.session.exchange_id
+        self.assertEqual(exchange.state, "failed")
+        self.assertIn(reason, exchange.messages)
+        self.assertEqual([(f.name, f.state, f.error) for f in exchange.file_ids], [("statuses.xml", "failed", why)])
+        self.assertEqual(orders.mapped("ecom_1c_status"), [False, False], "nothing applied")
 
     def test_an_error_of_the_server_names_no_path_of_it(self):
         """A document failing as it is applied for an OSError (a file the server could not open): 1C and the

@@ -1,2 +1,3 @@
 from . import binder
 from . import bulk
+from . import savepoint

@@ -1,0 +1,258 @@
+"""What an import of 1C's file leaves when it fails, and what its next attempt checks: a database error met as a
+document's writes reach the database names that document; an import rolled back leaves no after-commit callback
+behind (a notification, a cron's wake-up for data that no longer exists); a file imported again after a failure is
+checked whole, as the first attempt was, before anything of it is applied."""
+
+import os
+import tempfile
+from types import SimpleNamespace
+from unittest.mock import patch
+
+from werkzeug.wrappers import Response
+
+from odoo.tests import tagged
+from odoo.tools import OrderedSet, mute_logger
+
+from ..controllers import exchange as exchange_module
+from ..controllers.exchange import ExchangeController
+from ..models import ecom_1c_importer
+from ..tools.savepoint import savepoint
+from .common import ImporterCase, big_catalog, big_catalog_id
+from .test_archives import make_zip
+from .test_statuses_back import STATUS
+
+LOGGERS = ("odoo.addons.ecom_crm_1c.models.ecom_1c_import_documents", "odoo.addons.ecom_crm_1c.controllers.exchange",
+           "odoo.sql_db")
+
+
+def status_documents(*documents):
+    """One file of 1C's «Документ» of the site's orders: ``documents`` [(order, status)]."""
+    bodies = [STATUS.format(id=f"odoo-order-{order.id}", number=order.name, n=order.id, status=status,
+                            deleted="false") for order, status in documents]
+    head, _sep, _rest = bodies[0].partition("<Документ>")
+    inner = "".join(f"<Документ>{body.partition('<Документ>')[2].rpartition('</Документ>')[0]}</Документ>"
+                    for body in bodies)
+    return f"{head}{inner}</КоммерческаяИнформация>".encode()
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestUploadRetry(ImporterCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        partner = cls.env["res.partner"].create({"name": "Покупатель", "email": "buyer@example.ru"})
+        product = cls.env["product.product"].create({"name": "Чайник"})
+        cls.orders = cls.env["sale.order"].create([{"partner_id": partner.id, "order_line": [
+            (0, 0, {"product_id": product.id, "product_uom_qty": 1})]} for _i in range(2)])
+        cls.orders.action_confirm()
+        cls.env["ecom.1c.status.map"].create([{"name": "Доставлен", "ecom_status": "delivered"}])
+
+    def setUp(self):
+        super().setUp()
+        self.folder = tempfile.mkdtemp()
+        self.addCleanup(lambda: [os.remove(os.path.join(self.folder, name)) for name in os.listdir(self.folder)]
+                        and os.rmdir(self.folder))
+        self.exchange = self.env["ecom.1c.exchange"].create({"exchange_type": "sale"})
+
+    def stored(self, name, data):
+        path = os.path.join(self.folder, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def refuse_number(self, number):
+        """A rule of the database (a check constraint, for this test's transaction) that the 1C number ``number``
+        breaks: met as the order's writes reach the database, not as the importer writes the value."""
+        self.env.cr.execute(f"ALTER TABLE sale_order ADD CONSTRAINT ecom_test_refused_number "
+                            f"CHECK (ecom_1c_number IS DISTINCT FROM '{number}')")
+
+    def test_a_database_error_names_the_document_that_caused_it(self):
+        """Two documents of one file, the first one's 1C number refused by the database (a rule broken as its
+        writes are flushed): the refusal names the first document, not the second one (whose queries would flush
+        the first one's writes) nor none (the batch's flush); nothing of the file is applied."""
+        first, second = self.orders
+        self.refuse_number(f"ИМ-000{first.id}")
+        path = self.stored("orders.xml", status_documents((first, "Доставлен"), (second, "Доставлен")))
+        with mute_logger(*LOGGERS):
+            record, refusal = self.exchange._import_file("orders.xml", path)
+        self.assertTrue(refusal)
+        self.assertEqual(record.state, "failed")
+        self.assertIn(first.name, record.error, "the document whose data failed")
+        self.assertNotIn(second.name, record.error)
+        self.assertIn("ecom_test_refused_number", record.error, "and why")
+        self.assertIn(f"orders.xml: {record.error}", self.exchange.messages)
+        self.assertEqual(self.orders.mapped("ecom_status"), ["confirmed", "confirmed"], "nothing applied")
+
+    def test_a_rolled_back_import_leaves_no_after_commit_callback(self):
+        """The file's first document moves its order to «Delivered» (the customer's notification queued, the
+        sending job woken up after the commit), the second one fails: the import is rolled back, and so are the
+        callbacks it registered to run after the commit; those registered before it stay. Imported whole, the
+        file registers them."""
+        first, second = self.orders
+        postcommit = self.env.cr.postcommit
+        postcommit.clear()
+        before = object()  # a callback of the request's own, registered before the import
+
+        def earlier():
+            return before
+
+        postcommit.add(earlier)
+        postcommit.data["ecom_test.before"] = {"kept"}
+        self.refuse_number(f"ИМ-000{second.id}")
+        path = self.stored("orders.xml", status_documents((first, "Доставлен"), (second, "Доставлен")))
+        with mute_logger(*LOGGERS):
+            _record, refusal = self.exchange._import_file("orders.xml", path)
+        self.assertTrue(refusal)
+        self.assertEqual(list(postcommit._funcs), [earlier], "no callback of the rolled back import")
+        self.assertEqual(postcommit.data, {"ecom_test.before": {"kept"}})
+        self.env.cr.execute("ALTER TABLE sale_order DROP CONSTRAINT ecom_test_refused_number")
+        record, refusal = self.exchange._import_file("orders.xml", path)
+        self.assertFalse(refusal)
+        self.assertEqual(record.state, "done")
+        self.assertEqual(self.orders.mapped("ecom_status"), ["delivered", "delivered"])
+        self.assertGreater(len(postcommit._funcs), 1, "the import applied registers its callbacks")
+        postcommit.clear()
+
+    def test_a_savepoint_rolled_back_restores_the_callbacks_data(self):
+        """The data the after-commit callbacks read, filled in place inside the savepoint (the bus's channels, an
+        OrderedSet), is as it was before it once rolled back, in the very objects code may hold (the bus keeps
+        none, another module may keep what ``data.setdefault`` gave it): the callbacks' queue, their data's dict
+        and its values; kept when the savepoint is released."""
+        postcommit = self.env.cr.postcommit
+        postcommit.clear()
+        postcommit.data["ecom_test.channels"] = OrderedSet(["before"])
+        postcommit.data["ecom_test.counts"] = {"before": 1}
+        funcs, data = postcommit._funcs, postcommit.data
+        channels, counts = data["ecom_test.channels"], data["ecom_test.counts"]
+        with self.assertRaises(ValueError), savepoint(self.env.cr):
+            channels.add("inside")
+            counts["inside"] = 2
+            postcommit.data["ecom_test.other"] = ["inside"]
+            postcommit.add(print)
+            raise ValueError("rolled back")
+        self.assertIs(postcommit._funcs, funcs)
+        self.assertEqual(list(funcs), [])
+        self.assertIs(postcommit.data, data)
+        self.assertEqual(list(data), ["ecom_test.channels", "ecom_test.counts"], "the block's key gone")
+        self.assertIs(data["ecom_test.channels"], channels, "the same set, which its holder still fills")
+        self.assertEqual(list(channels), ["before"])
+        self.assertIs(data["ecom_test.counts"], counts)
+        self.assertEqual(counts, {"before": 1})
+        with savepoint(self.env.cr):
+            channels.add("inside")
+        self.assertEqual(list(postcommit.data["ecom_test.channels"]), ["before", "inside"])
+        postcommit.clear()
+
+    def test_nested_savepoints_take_back_their_own_callbacks(self):
+        """A savepoint in another: the inner one rolled back takes back its own callbacks, the outer one's stay;
+        the inner one released, the outer one rolled back takes back both."""
+        postcommit = self.env.cr.postcommit
+        postcommit.clear()
+
+        def outer():
+            return "outer"
+
+        def inner():
+            return "inner"
+
+        with savepoint(self.env.cr):
+            postcommit.add(outer)
+            postcommit.data.setdefault("ecom_test.channels", OrderedSet()).add("outer")
+            with self.assertRaises(ValueError), savepoint(self.env.cr):
+                postcommit.add(inner)
+                postcommit.data["ecom_test.channels"].add("inner")
+                raise ValueError("inner rolled back")
+        self.assertEqual(list(postcommit._funcs), [outer])
+        self.assertEqual(list(postcommit.data["ecom_test.channels"]), ["outer"])
+        postcommit.clear()
+        with self.assertRaises(ValueError), savepoint(self.env.cr):
+            postcommit.add(outer)
+            with savepoint(self.env.cr):
+                postcommit.add(inner)
+                postcommit.data.setdefault("ecom_test.channels", OrderedSet()).add("inner")
+            raise ValueError("outer rolled back")
+        self.assertEqual((list(postcommit._funcs), postcommit.data), ([], {}))
+        postcommit.clear()
+
+    def test_a_savepoint_keeps_the_callbacks_its_flush_registers(self):
+        """The savepoint's flush as it begins runs the outer transaction's before-commit callbacks, which may register
+        after-commit ones (a message's bus notification): work of the outer transaction, which the rollback keeps;
+        so are those callbacks. Only the block's own go."""
+        postcommit, precommit = self.env.cr.postcommit, self.env.cr.precommit
+        postcommit.clear()
+
+        def outer():
+            return "outer"
+
+        @precommit.add
+        def register():
+            postcommit.add(outer)
+            postcommit.data.setdefault("ecom_test.channels", OrderedSet()).add("outer")
+
+        rolled_back = False
+        try:  # not assertRaises: Odoo's opens a savepoint of its own, whose flush would run the callback first
+            with savepoint(self.env.cr):
+                postcommit.add(print)
+                postcommit.data["ecom_test.channels"].add("inside")
+                raise ValueError("rolled back")
+        except ValueError:
+            rolled_back = True
+        self.assertTrue(rolled_back)
+        self.assertEqual(list(postcommit._funcs), [outer])
+        self.assertEqual(list(postcommit.data["ecom_test.channels"]), ["outer"])
+        postcommit.clear()
+
+    def test_an_archive_rolled_back_leaves_no_after_commit_callback(self):
+        """1C's zip of documents (mode=file), its first file applied (its order «Delivered», the notification's job
+        woken up after the commit), its second broken: the archive is rolled back whole, and so are the callbacks
+        its first file registered, though that file's own import ended well."""
+        first, _second = self.orders
+        session = self.env["ecom.1c.session"]._open()[0]
+        session.exchange_id = self.exchange
+        self.exchange.session_id = session
+        self.addCleanup(session._clear_uploads)
+        archive = make_zip({"a.xml": status_documents((first, "Доставлен")), "b.xml": b"<broken"})
+        os.makedirs(session._upload_dir(), exist_ok=True)
+        with open(os.path.join(session._upload_dir(), "orders.zip"), "wb") as f:
+            f.write(archive)
+        fake = SimpleNamespace(httprequest=SimpleNamespace(content_length=len(archive), environ={},
+                                                           remote_addr="127.0.0.1", args={}),
+                               make_response=lambda data, headers=None: Response(data, headers=headers))
+        postcommit = self.env.cr.postcommit
+        postcommit.clear()
+        with patch.object(exchange_module, "request", fake), mute_logger(*LOGGERS):
+            answered = ExchangeController()._import_stored(self.env, session, "orders.zip", "orders.zip", asked=True)
+        self.assertTrue(answered.get_data(as_text=True).startswith("failure\norders.zip: b.xml: "))
+        self.assertEqual(first.ecom_status, "confirmed", "nothing of the archive applied")
+        self.assertEqual((list(postcommit._funcs), postcommit.data), ([], {}), "nor anything to run after the commit")
+
+    def test_a_file_imported_again_after_a_failure_is_checked_whole_first(self):
+        """A catalog whose import failed (recorded failed with its kind, as a request failing on the server
+        records it), sent again broken at its end: its next attempt reads it whole before anything is imported,
+        as the first one did, and refuses it; no product of its beginning is imported (in steps of two products,
+        the first step would have imported two)."""
+        path = self.stored("import.xml", big_catalog(5))
+        values = self.env["ecom.1c.exchange.file"]._file_values(path)
+        self.assertEqual(values["kind"], "catalog")
+        self.exchange._fail("the server failed", "import.xml", values)
+        with open(path, "wb") as f:
+            f.write(big_catalog(5)[:-80])
+        with patch.object(ecom_1c_importer, "BATCH", 2):
+            record, refusal = self.exchange._import_file("import.xml", path, deadline=0)
+        self.assertTrue(refusal, "refused before its import")
+        self.assertEqual(record.state, "failed")
+        self.assertIn("XML", record.error)
+        ids = [big_catalog_id(i) for i in range(5)]
+        self.assertFalse(self.Template.search([("ecom_1c_id", "in", ids)]), "nothing of its beginning imported")
+
+        with open(path, "wb") as f:  # sent whole: imported, in steps, from its start
+            f.write(big_catalog(5))
+        with patch.object(ecom_1c_importer, "BATCH", 2):
+            record, refusal = self.exchange._import_file("import.xml", path, deadline=0)
+            self.assertFalse(refusal)
+            self.assertEqual((record.state, record.position), ("running", 2))
+            while record.state == "running":
+                record, refusal = self.exchange._import_file("import.xml", path, deadline=0)
+        self.assertEqual(record.state, "done")
+        self.assertEqual(len(self.Template.search([("ecom_1c_id", "in", ids)])), 5)
+
