@@ -6,14 +6,16 @@ static lists as arrays) and the chunk (``start``, ``stop``: 1-based numbers of i
 The steps run in this order, each reading the temporary tables of the previous ones:
 
 1. :func:`customers`: who the chunk's customers are and how they behave (``demo_customer``);
-2. :func:`partners`: their ``res_partner`` rows;
+2. :func:`partners_tmp`: their names, addresses and arrival (``demo_partner``);
 3. :func:`orders_tmp`, :func:`lines_tmp`: their orders and order lines, with seasonality, churn
    and category affinity (``demo_order``, ``demo_line``);
-4. :func:`orders`, :func:`order_lines`: the ``sale_order`` and ``sale_order_line`` rows;
-5. :func:`leads`, :func:`link_orders`: their requests in ``crm_lead``, the won ones linked to the
-   customer's first order, which comes after them (:func:`first_orders_index` finds it), the customer
-   created with the request (:func:`customers_with_requests`);
-6. :func:`stage_history`: the stays of those requests in each stage they went through.
+4. :func:`requests_tmp`: their requests (``demo_lead``), a won one before the customer's first order
+   (:func:`first_orders_index` finds it);
+5. :func:`partners`, :func:`orders`, :func:`order_lines`, :func:`leads`: the ``res_partner``,
+   ``sale_order``, ``sale_order_line`` and ``crm_lead`` rows, a customer created no later than their
+   first order and their request;
+6. :func:`stage_history`: the stays of those requests in each stage they went through;
+   :func:`link_orders`: the won ones linked to the customer's first order.
 
 After the chunks, :func:`order_channels` gives the orders their channels and :func:`ad_spend` the
 paid channels a year of spend sized to their revenue; both draw by hashes of their own.
@@ -33,7 +35,7 @@ from odoo.tools import SQL
 
 from ..models.ecom_report_mixin import order_channel
 
-TEMP_TABLES = SQL("demo_customer, demo_order, demo_line")
+TEMP_TABLES = SQL("demo_customer, demo_partner, demo_order, demo_line, demo_lead")
 
 
 def drop_temp_tables():
@@ -118,12 +120,13 @@ def customers(p):
     """, **p)
 
 
-def partners(p):
-    """The customers' ``res_partner`` rows: Russian names in the customer's gender, an e-mail built
-    from the transliterated name, a mobile number, an address in a city drawn by population."""
-    sanitized_col = SQL(", phone_sanitized") if p["has_sanitized"] else SQL("")
-    sanitized_val = SQL(", c.phone") if p["has_sanitized"] else SQL("")
+def partners_tmp(p):
+    """``demo_partner``: the customers' names in their gender, an e-mail built from the transliterated
+    name, a mobile number, an address in a city drawn by population, and the time they arrived
+    (``created``, on the day ``a``). Drawn here, in the customers' order; :func:`partners` writes them
+    once their orders and requests are drawn (a customer is created no later than either)."""
     return SQL("""
+        CREATE TEMP TABLE demo_partner AS
         WITH c AS MATERIALIZED (
             -- drawn in the customers' order (random() is evaluated after the sort), then read in it below
             SELECT c.*,
@@ -147,25 +150,48 @@ def partners(p):
               FROM demo_customer c
              ORDER BY c.seq
         )
+        SELECT c.id, c.seq, concat_ws(' ', c.last, c.first, c.patr) AS name, c.last, c.first, c.patr, c.email,
+               c.phone,
+               (%(streets)s::text[])[1 + floor(random() * %(n_streets)s)::int] || ', д. '
+                   || (1 + floor(random() * 120))::text || ', кв. ' || (1 + floor(random() * 300))::text AS street,
+               (%(city_names)s::text[])[c.ci] AS city,
+               ((%(city_zip)s::int[])[c.ci] + floor(random() * (%(city_zips)s::int[])[c.ci]))::text AS zip,
+               c.buyer, c.user_id, c.female, c.created
+          FROM c
+    """, **p)
+
+
+def partners(p):
+    """The customers' ``res_partner`` rows (:func:`partners_tmp`), once their orders and requests are
+    drawn: a customer is created when they arrived, or with their first order or their request when
+    either came before (an order placed earlier that day; a won request moved before its order,
+    :func:`requests_tmp`)."""
+    sanitized_col = SQL(", phone_sanitized") if p["has_sanitized"] else SQL("")
+    sanitized_val = SQL(", c.phone") if p["has_sanitized"] else SQL("")
+    return SQL("""
+        WITH o AS (
+            SELECT partner_id, min(date_order) AS date_order FROM demo_order GROUP BY partner_id
+        ), c AS (
+            SELECT c.*, least(c.created, o.date_order, l.create_date) AS since
+              FROM demo_partner c
+              LEFT JOIN o ON o.partner_id = c.id
+              LEFT JOIN demo_lead l ON l.id = c.id
+        )
         INSERT INTO res_partner (id, name, complete_name, lastname, firstname, patronymic, email,
                email_normalized, phone, street, city, zip, country_id, lang, tz, type, is_company,
                active, commercial_partner_id, partner_share, customer_rank, supplier_rank, user_id,
                color, message_bounce, invoice_warn, sale_warn, autopost_bills, ecom_gender, ecom_phone_invalid,
                ecom_phone_number, ecom_sms_number, create_date, write_date, create_uid, write_uid
                %(sanitized_col)s)
-        SELECT c.id, concat_ws(' ', c.last, c.first, c.patr), concat_ws(' ', c.last, c.first, c.patr),
-               c.last, c.first, c.patr, c.email, lower(c.email), c.phone,
-               (%(streets)s::text[])[1 + floor(random() * %(n_streets)s)::int] || ', д. '
-                   || (1 + floor(random() * 120))::text || ', кв. ' || (1 + floor(random() * 300))::text,
-               (%(city_names)s::text[])[c.ci],
-               ((%(city_zip)s::int[])[c.ci] + floor(random() * (%(city_zips)s::int[])[c.ci]))::text,
-               %(country)s, %(lang)s, 'Europe/Moscow', 'contact', false, true, c.id, true,
+        SELECT c.id, c.name, c.name, c.last, c.first, c.patr, c.email, lower(c.email), c.phone, c.street, c.city,
+               c.zip, %(country)s, %(lang)s, 'Europe/Moscow', 'contact', false, true, c.id, true,
                CASE WHEN c.buyer THEN 1 ELSE 0 END, 0,
                CASE WHEN c.buyer THEN c.user_id END,
                0, 0, 'no-message', 'no-message', 'ask',
                CASE WHEN c.female THEN 'female' ELSE 'male' END, false,
-               c.phone, c.phone, c.created, c.created, %(uid)s, %(uid)s %(sanitized_val)s
+               c.phone, c.phone, c.since, c.since, %(uid)s, %(uid)s %(sanitized_val)s
           FROM c
+         ORDER BY c.seq
     """, **p, sanitized_col=sanitized_col, sanitized_val=sanitized_val)
 
 
@@ -337,15 +363,16 @@ def first_orders_index():
     return SQL("CREATE UNIQUE INDEX demo_order_first ON demo_order (partner_id) WHERE first")
 
 
-def leads(p):
-    """Requests from every channel: recent ones open in every stage, older ones won or lost.
+def requests_tmp(p):
+    """``demo_lead``: the chunk's requests, from every channel: recent ones open in every stage, older
+    ones won or lost (:func:`leads` writes them, once their customers are: :func:`partners`).
 
-    A request comes when its customer does (the partner's creation) and reaches its last stage (is won
+    A request comes when its customer arrives (``demo_partner.created``) and reaches its last stage (is won
     or lost) one to nine days later. A won one led to the customer's first order (:func:`link_orders`),
-    placed the same day: when that order was drawn before the customer's creation, the request comes
-    as long before the order as the order came before the creation, all its dates moved with it (its
+    placed the same day: when that order was drawn before the customer's arrival, the request comes
+    as long before the order as the order came before the arrival, all its dates moved with it (its
     stays keep their lengths), so that it is created before its order and won after it, and the
-    customer with it (:func:`customers_with_requests`). Nothing of a
+    customer with it (:func:`partners`). Nothing of a
     request is dated after the store's ``now``: one whose days would reach past it reaches its stage
     after a tenth of the time it has had since it came (since its order, for a won one) for each of
     its days (one to nine: before ``now``); an open request awaiting delivery keeps its delivery date
@@ -353,6 +380,7 @@ def leads(p):
     the seed's draws stay what they were."""
     r = p["r"]
     return SQL("""
+        CREATE TEMP TABLE demo_lead AS
         WITH f AS MATERIALIZED (
             -- whether a customer comes with a request: a draw each, in the customers' order (random() in a
             -- join's filter would be drawn in the order the plan visits the rows, interleaved with the
@@ -370,8 +398,8 @@ def leads(p):
              WHERE f.u < %(lead_share)s * CASE WHEN c.buyer THEN 0.75 ELSE 1.6 END
              ORDER BY c.seq
         ), c AS (
-            SELECT d.*, p.name AS pname, p.email, p.phone, p.city, p.zip, p.street, p.create_date AS arrived
-              FROM d JOIN res_partner p ON p.id = d.id
+            SELECT d.*, p.name AS pname, p.email, p.phone, p.city, p.zip, p.street, p.created AS arrived
+              FROM d JOIN demo_partner p ON p.id = d.id
         ), l AS (
             SELECT c.*,
                    CASE WHEN c.q_first >= %(q_recent)s THEN
@@ -391,7 +419,7 @@ def leads(p):
                    CASE WHEN l.st = 5 THEN (SELECT o.date_order FROM demo_order o WHERE o.partner_id = l.id AND o.first)
                         END AS ordered
               FROM l
-             ORDER BY l.seq  -- the requests' ids in their customers' order, whatever the join's plan
+             ORDER BY l.seq  -- in their customers' order, whatever the join's plan (leads: their ids)
         ), t AS (
             SELECT w.*, CASE WHEN w.ordered < w.arrived THEN w.ordered - (w.arrived - w.ordered)
                              ELSE w.arrived END AS create_date
@@ -413,6 +441,18 @@ def leads(p):
                                     %(r_other)s])[1 + floor(u.r3 * 13)::int] END AS reason
               FROM u
         )
+        SELECT * FROM m
+    """, **p,
+        r_refused=r["refused_at_delivery"], r_expensive=r["too_expensive"], r_stock=r["out_of_stock"],
+        r_delivery=r["delivery"], r_no_answer=r["no_answer"], r_changed=r["changed_mind"],
+        r_elsewhere=r["bought_elsewhere"], r_payment=r["payment_method"], r_spam=r["duplicate_spam"],
+        r_other=r["other"])
+
+
+def leads(p):
+    """The ``crm_lead`` rows of the chunk's requests (:func:`requests_tmp`), their ids in their customers'
+    order."""
+    return SQL("""
         INSERT INTO crm_lead (name, type, active, partner_id, contact_name, email_from, email_normalized,
                email_state, email_domain_criterion, phone, phone_sanitized, phone_state, street, city, zip,
                country_id, lang_id, stage_id, user_id, team_id, company_id, priority, color, probability,
@@ -449,27 +489,14 @@ def leads(p):
                CASE WHEN NOT m.lost THEN NULL
                     WHEN m.st = -4 OR m.reason = %(r_refused)s THEN 'late' ELSE 'early' END,
                m.create_date, GREATEST(m.create_date, m.closed), %(uid)s, %(uid)s
-          FROM m
-    """, **p,
-        r_refused=r["refused_at_delivery"], r_expensive=r["too_expensive"], r_stock=r["out_of_stock"],
-        r_delivery=r["delivery"], r_no_answer=r["no_answer"], r_changed=r["changed_mind"],
-        r_elsewhere=r["bought_elsewhere"], r_payment=r["payment_method"], r_spam=r["duplicate_spam"],
-        r_other=r["other"])
+          FROM demo_lead m
+         ORDER BY m.seq
+    """, **p, r_refused=p["r"]["refused_at_delivery"])
 
 
 # how long a request stays in each stage of the pipeline, relative to the others (new request,
 # first contact, deciding, awaiting payment/delivery, sold)
 STAGE_WEIGHTS = (0.3, 1.5, 4.0, 3.0, 1.0)
-
-
-def customers_with_requests():
-    """A customer comes with their request (:func:`leads`): one whose won request is dated before the
-    customer's creation (its order was) is created with the request, the customer's first contact."""
-    return SQL("""
-        UPDATE res_partner p SET create_date = l.create_date, write_date = l.create_date
-          FROM demo_customer c JOIN crm_lead l ON l.partner_id = c.id
-         WHERE p.id = c.id AND l.create_date < p.create_date
-    """)
 
 
 def stage_history(p):

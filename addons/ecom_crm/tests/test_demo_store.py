@@ -345,11 +345,13 @@ class TestDemoStore(EcomCrmCase):
         self.assertTrue(all(lead.ecom_product_id for lead in leads), "every request names its product")
 
     def test_requests_dated_in_order(self):
-        """A request comes with its customer (the customer's creation: a won request moved before its
-        order brings it along); a won request comes before the order it led to and is won after it; every
-        request's dates and stays follow one another (created, its stages, won or lost), none after the
-        store's now. One query over the store: each count is of the requests that break the rule."""
-        rules = ["not created with its customer", "order before its request", "won before its order",
+        """A customer is created no later than their first order and their request (a won request moved
+        before its order brings the customer's creation along); a won request comes before the order it led
+        to and is won after it; every request's dates and stays follow one another (created, its stages, won
+        or lost), none after the store's now. One query over the store: each count is of the customers (the
+        first) or the requests that break the rule."""
+        rules = ["customer created after their first order", "before its customer", "order before its request",
+                 "won before its order",
                  "won buyer's request without an order",
                  "request's dates out of order", "won or lost not 1-9 whole days after it came",
                  "delivery other than its win or loss", "stays out of the request's dates", "dated after now"]
@@ -364,7 +366,11 @@ class TestDemoStore(EcomCrmCase):
             )
             SELECT count(*) FILTER (WHERE l.won), count(*) FILTER (WHERE l.lost),
                    count(*) FILTER (WHERE NOT l.won AND NOT l.lost), count(so.id),
-                   count(*) FILTER (WHERE l.create_date IS DISTINCT FROM l.arrived),
+                   (SELECT count(*) FROM res_partner p
+                      JOIN (SELECT partner_id, min(date_order) AS first FROM sale_order GROUP BY partner_id) o
+                        ON o.partner_id = p.id
+                     WHERE p.create_uid = %(uid)s AND p.lastname IS NOT NULL AND p.create_date > o.first),
+                   count(*) FILTER (WHERE l.create_date < l.arrived),
                    count(*) FILTER (WHERE so.date_order < l.create_date),
                    count(*) FILTER (WHERE so.date_order > l.date_closed),
                    count(*) FILTER (WHERE l.won AND so.id IS NULL
