@@ -268,7 +268,10 @@ def lines_tmp(p):
     its rank of price in the category."""
     return SQL("""
         CREATE TEMP TABLE demo_line AS
-        -- drawn order by order in the orders' order (a nested loop over the lateral series keeps it)
+        -- drawn order by order in the orders' order (a nested loop over the lateral series keeps it); each
+        -- lateral draw names the order and the line (o.id, ln): PostgreSQL may cache a lateral subquery in
+        -- a Memoize node keyed by the outer values it reads, random() included, and two lines alike in
+        -- those (the same customer's, category and line number) would share their draws, as the plan has it
         WITH o AS MATERIALIZED (SELECT * FROM demo_order ORDER BY id)
         SELECT o.id AS order_id, ln AS seq, x.pidx,
                (%(prod_ids)s::int[])[x.pidx] AS product_id, (%(prod_names)s::text[])[x.pidx] AS name,
@@ -276,7 +279,7 @@ def lines_tmp(p):
                (CASE WHEN (%(prod_consumable)s::bool[])[x.pidx] THEN 1 + (x.q < 0.5)::int + (x.q < 0.15)::int
                      ELSE 1 + (x.q < 0.15)::int + (x.q < 0.03)::int END)::numeric AS qty
           FROM o, LATERAL generate_series(1, o.n_lines) ln,
-               LATERAL (SELECT random() AS r, ln AS anchor) r,
+               LATERAL (SELECT random() AS r, o.id AS order_id, ln AS anchor) r,
                LATERAL (SELECT CASE
                    WHEN ln = 1 THEN o.anchor
                    WHEN ln = 2 AND o.first AND o.comp > 0 AND r.r < 0.5 THEN o.comp
@@ -285,7 +288,8 @@ def lines_tmp(p):
                                                   + floor(random() * (%(tog_len)s::int[])[o.anchor])::int]
                    WHEN r.r < %(same)s AND (%(cycle)s::int[])[o.anchor] > 0 THEN o.anchor
                    WHEN r.r < %(fav)s THEN (%(repeat_cat)s::int[])[o.fav_cat]
-                   ELSE (%(repeat_cat)s::int[])[1 + floor(random() * %(n_cats)s)::int] END AS cat) y,
+                   ELSE (%(repeat_cat)s::int[])[1 + floor(random() * %(n_cats)s)::int] END AS cat,
+                   o.id AS order_id) y,
                LATERAL (SELECT CASE
                    WHEN ln = 1 AND o.first AND o.dur > 0 THEN o.dur
                    WHEN y.cat = o.comp AND random() < %(usual)s THEN (%(prod_match)s::int[])[o.dur]
@@ -294,7 +298,7 @@ def lines_tmp(p):
                             * CASE WHEN (%(cycle)s::int[])[y.cat] > 0 AND random() < %(usual)s
                                    THEN mod(o.seq::bigint * 2654435761 + y.cat * 97, 10007) / 10007.0
                                    ELSE random() END ^ (1 / o.pl))::int] END AS pidx,
-                       random() AS q) x
+                       random() AS q, o.id AS order_id, ln AS anchor) x
     """, **p)
 
 
