@@ -4,6 +4,7 @@ behind (a notification, a cron's wake-up for data that no longer exists); a file
 checked whole, as the first attempt was, before anything of it is applied."""
 
 import os
+import shutil
 import tempfile
 from types import SimpleNamespace
 from unittest.mock import patch
@@ -50,8 +51,7 @@ class TestUploadRetry(ImporterCase):
     def setUp(self):
         super().setUp()
         self.folder = tempfile.mkdtemp()
-        self.addCleanup(lambda: [os.remove(os.path.join(self.folder, name)) for name in os.listdir(self.folder)]
-                        and os.rmdir(self.folder))
+        self.addCleanup(shutil.rmtree, self.folder, ignore_errors=True)
         self.exchange = self.env["ecom.1c.exchange"].create({"exchange_type": "sale"})
 
     def stored(self, name, data):
