@@ -90,7 +90,7 @@ class EcomScoringSnapshot(models.Model):
             ), parts AS (
                 SELECT %(day)s::date AS date, segment, COALESCE("group", %(none)s) AS "group", 1 AS customers,
                        -- a customer of no group has no decision: 0 scheduled, not NULL (the pivot's
-                       -- «Без группы» showed an empty cell beside the others' 0)
+                       -- «Без группы» would show an empty cell beside the others' 0)
                        COALESCE(decision = 'now' AND decision_date <= %(day)s, false)::int AS scheduled,
                        NULL::varchar AS outcome
                   FROM ecom_customer_score
