@@ -68,6 +68,7 @@ def read_body(limit):
     on from them rather than take the body for over its first limit."""
     httprequest = request.httprequest
     length = httprequest.content_length
+    limit = int(limit)  # a byte count kept as a Float field (1C's upload_size) too: werkzeug 3's reads take no float
     if getattr(request, "ecom_body_broken", False):
         raise BrokenBody("read before")
     if length is not None and length > limit:
@@ -127,8 +128,13 @@ def bound_form_body(limit):
     """Before Odoo parses a form-encoded body (werkzeug reads one sent chunked whole, whatever its
     size): at most ``limit`` bytes are read and kept for the parser; a longer or broken body is not
     parsed at all (an empty form), and ``request.ecom_body_over`` / ``ecom_body_broken`` say why (a body
-    cut short too)."""
+    cut short too). Any other body is left for the controller to read within ``limit``, which alone bounds it
+    (not Odoo's ``max_content_length``)."""
     httprequest = request.httprequest
+    # bounded by ``limit`` alone: Odoo's max_content_length (web.max_file_upload_size, 128 MiB by default) bounded
+    # a body here once Odoo read the request's parameters, every body with werkzeug 2.2 (its form parser checks any
+    # Content-Length), werkzeug 3 too as it makes the body's stream (see body_stream)
+    httprequest._HTTPRequest__wrapped.max_content_length = None
     if httprequest.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return
     # read here even when its length is within the limit: werkzeug's parser, reading a body cut short (fewer
