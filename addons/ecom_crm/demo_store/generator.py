@@ -229,14 +229,21 @@ class DemoStoreGenerator:
         if self.fast_load:
             self._skip_fk_checks()
         self.cr.execute(sql.drop_temp_tables())
+        # drawn first, in the order the seed's draws have always been made (customers, their names and
+        # addresses, orders, lines, requests, stays), and written once their customers' creation is known:
+        # no later than their first order or request
         self._timed("customers_tmp", sql.customers(p))
         self.cr.execute("ANALYZE demo_customer")
-        self.stats["customers"] += self._timed("partners", sql.partners(p))
+        self._timed("partners", sql.partners_tmp(p))
+        self.cr.execute("ANALYZE demo_partner")  # joined by the requests, not costed as millions of rows
         self._timed("orders_tmp", sql.orders_tmp(p))
         self._timed("lines_tmp", sql.lines_tmp(p))
+        self._timed("leads", sql.first_orders_index())  # the won requests' orders, read by sql.requests_tmp
+        self._timed("leads", sql.requests_tmp(p))
+        self.cr.execute("ANALYZE demo_lead")
+        self.stats["customers"] += self._timed("partners", sql.partners(p))
         self.stats["orders"] += self._timed("orders", sql.orders(p))
         self.stats["order_lines"] += self._timed("order_lines", sql.order_lines(p))
-        self._timed("leads", sql.first_orders_index())  # the won requests' orders, read by sql.leads
         self.stats["leads"] += self._timed("leads", sql.leads(p))
         self.stats["stage_stays"] += self._timed("stage_history", sql.stage_history(p))
         self._timed("link_orders", sql.link_orders())

@@ -6,27 +6,36 @@ static lists as arrays) and the chunk (``start``, ``stop``: 1-based numbers of i
 The steps run in this order, each reading the temporary tables of the previous ones:
 
 1. :func:`customers`: who the chunk's customers are and how they behave (``demo_customer``);
-2. :func:`partners`: their ``res_partner`` rows;
+2. :func:`partners_tmp`: their names, addresses and arrival (``demo_partner``);
 3. :func:`orders_tmp`, :func:`lines_tmp`: their orders and order lines, with seasonality, churn
    and category affinity (``demo_order``, ``demo_line``);
-4. :func:`orders`, :func:`order_lines`: the ``sale_order`` and ``sale_order_line`` rows;
-5. :func:`leads`, :func:`link_orders`: their requests in ``crm_lead``, the won ones linked to the
-   customer's first order, which comes after them (:func:`first_orders_index` finds it);
-6. :func:`stage_history`: the stays of those requests in each stage they went through.
+4. :func:`requests_tmp`: their requests (``demo_lead``), a won one before the customer's first order
+   (:func:`first_orders_index` finds it);
+5. :func:`partners`, :func:`orders`, :func:`order_lines`, :func:`leads`: the ``res_partner``,
+   ``sale_order``, ``sale_order_line`` and ``crm_lead`` rows, a customer created no later than their
+   first order and their request;
+6. :func:`stage_history`: the stays of those requests in each stage they went through;
+   :func:`link_orders`: the won ones linked to the customer's first order.
 
 After the chunks, :func:`order_channels` gives the orders their channels and :func:`ad_spend` the
 paid channels a year of spend sized to their revenue; both draw by hashes of their own.
 
 Every other draw is PostgreSQL's ``random()``, seeded once per run: the order in which the queries
-call it is part of the data a seed gives.  Stored computed columns are written as the ORM
-computes them (the tests recompute a sample through the ORM and compare).
+call it is part of the data a seed gives.  So each statement draws in an order the data fixes, never
+in the order a plan happens to visit the rows (which other statistics or free space in a table
+change): row by row over a series, or over rows sorted by a unique key (the customer's ``seq``, the
+order's or the request's id) inside a ``MATERIALIZED`` CTE, read without a join or through nested
+loops over lateral series, which keep the order.  ``random()`` in a target list is evaluated after
+the query's sort; in a filter or a join it would be drawn as the scan or the join goes, so a filter
+draws in a CTE of its own first.  Stored computed columns are written as the ORM computes them (the
+tests recompute a sample through the ORM and compare).
 """
 
 from odoo.tools import SQL
 
 from ..models.ecom_report_mixin import order_channel
 
-TEMP_TABLES = SQL("demo_customer, demo_order, demo_line")
+TEMP_TABLES = SQL("demo_customer, demo_partner, demo_order, demo_line, demo_lead")
 
 
 def drop_temp_tables():
@@ -90,7 +99,9 @@ def customers(p):
                                CASE WHEN b0.dcat > 0 THEN (%(cat_sorted)s::int[])[
                                         (%(cat_start)s::int[])[b0.dcat] + floor((%(cat_len)s::int[])[b0.dcat]
                                                                                 * random() ^ (1 / b0.pl))::int]
-                                    ELSE 0 END AS dur) b1,
+                                    ELSE 0 END AS dur,
+                               -- the customer's number: a plan memoizing this draw finds no two rows alike
+                               b0.anchor) b1,
                LATERAL (SELECT CASE WHEN b1.dur > 0 THEN (%(prod_comp)s::int[])[b1.dur] ELSE 0 END AS comp) b2,
                LATERAL (SELECT CASE WHEN b2.comp > 0 AND (%(cycle)s::int[])[b2.comp] > 0
                                     THEN CASE WHEN b0.u_habit < %(adopt)s THEN b2.comp ELSE 0 END
@@ -109,13 +120,15 @@ def customers(p):
     """, **p)
 
 
-def partners(p):
-    """The customers' ``res_partner`` rows: Russian names in the customer's gender, an e-mail built
-    from the transliterated name, a mobile number, an address in a city drawn by population."""
-    sanitized_col = SQL(", phone_sanitized") if p["has_sanitized"] else SQL("")
-    sanitized_val = SQL(", c.phone") if p["has_sanitized"] else SQL("")
+def partners_tmp(p):
+    """``demo_partner``: the customers' names in their gender, an e-mail built from the transliterated
+    name, a mobile number, an address in a city drawn by population, and the time they arrived
+    (``created``, on the day ``a``). Drawn here, in the customers' order; :func:`partners` writes them
+    once their orders and requests are drawn (a customer is created no later than either)."""
     return SQL("""
-        WITH c AS (
+        CREATE TEMP TABLE demo_partner AS
+        WITH c AS MATERIALIZED (
+            -- drawn in the customers' order (random() is evaluated after the sort), then read in it below
             SELECT c.*,
                    CASE WHEN c.female THEN (%(sur_f)s::text[])[c.si] ELSE (%(sur_m)s::text[])[c.si] END AS last,
                    CASE WHEN c.female THEN (%(first_f)s::text[])[c.fi]
@@ -135,6 +148,34 @@ def partners(p):
                        + make_interval(hours => 8 + floor(random() * 14)::int,
                                        mins => floor(random() * 60)::int) AS created
               FROM demo_customer c
+             ORDER BY c.seq
+        )
+        SELECT c.id, c.seq, concat_ws(' ', c.last, c.first, c.patr) AS name, c.last, c.first, c.patr, c.email,
+               c.phone,
+               (%(streets)s::text[])[1 + floor(random() * %(n_streets)s)::int] || ', д. '
+                   || (1 + floor(random() * 120))::text || ', кв. ' || (1 + floor(random() * 300))::text AS street,
+               (%(city_names)s::text[])[c.ci] AS city,
+               ((%(city_zip)s::int[])[c.ci] + floor(random() * (%(city_zips)s::int[])[c.ci]))::text AS zip,
+               c.buyer, c.user_id, c.female, c.created
+          FROM c
+    """, **p)
+
+
+def partners(p):
+    """The customers' ``res_partner`` rows (:func:`partners_tmp`), once their orders and requests are
+    drawn: a customer is created when they arrived, or with their first order or their request when
+    either came before (an order placed earlier that day; a won request moved before its order,
+    :func:`requests_tmp`)."""
+    sanitized_col = SQL(", phone_sanitized") if p["has_sanitized"] else SQL("")
+    sanitized_val = SQL(", c.phone") if p["has_sanitized"] else SQL("")
+    return SQL("""
+        WITH o AS (
+            SELECT partner_id, min(date_order) AS date_order FROM demo_order GROUP BY partner_id
+        ), c AS (
+            SELECT c.*, least(c.created, o.date_order, l.create_date) AS since
+              FROM demo_partner c
+              LEFT JOIN o ON o.partner_id = c.id
+              LEFT JOIN demo_lead l ON l.id = c.id
         )
         INSERT INTO res_partner (id, name, complete_name, lastname, firstname, patronymic, email,
                email_normalized, phone, street, city, zip, country_id, lang, tz, type, is_company,
@@ -142,19 +183,15 @@ def partners(p):
                color, message_bounce, invoice_warn, sale_warn, autopost_bills, ecom_gender, ecom_phone_invalid,
                ecom_phone_number, ecom_sms_number, create_date, write_date, create_uid, write_uid
                %(sanitized_col)s)
-        SELECT c.id, concat_ws(' ', c.last, c.first, c.patr), concat_ws(' ', c.last, c.first, c.patr),
-               c.last, c.first, c.patr, c.email, lower(c.email), c.phone,
-               (%(streets)s::text[])[1 + floor(random() * %(n_streets)s)::int] || ', д. '
-                   || (1 + floor(random() * 120))::text || ', кв. ' || (1 + floor(random() * 300))::text,
-               (%(city_names)s::text[])[c.ci],
-               ((%(city_zip)s::int[])[c.ci] + floor(random() * (%(city_zips)s::int[])[c.ci]))::text,
-               %(country)s, %(lang)s, 'Europe/Moscow', 'contact', false, true, c.id, true,
+        SELECT c.id, c.name, c.name, c.last, c.first, c.patr, c.email, lower(c.email), c.phone, c.street, c.city,
+               c.zip, %(country)s, %(lang)s, 'Europe/Moscow', 'contact', false, true, c.id, true,
                CASE WHEN c.buyer THEN 1 ELSE 0 END, 0,
                CASE WHEN c.buyer THEN c.user_id END,
                0, 0, 'no-message', 'no-message', 'ask',
                CASE WHEN c.female THEN 'female' ELSE 'male' END, false,
-               c.phone, c.phone, c.created, c.created, %(uid)s, %(uid)s %(sanitized_val)s
+               c.phone, c.phone, c.since, c.since, %(uid)s, %(uid)s %(sanitized_val)s
           FROM c
+         ORDER BY c.seq
     """, **p, sanitized_col=sanitized_col, sanitized_val=sanitized_val)
 
 
@@ -171,12 +208,15 @@ def orders_tmp(p):
     quotations; buyers cancel at their own rate."""
     return SQL("""
         CREATE TEMP TABLE demo_order AS
-        WITH per AS (
+        WITH per AS MATERIALIZED (
+            -- the active periods in the customers' order: the steps below are drawn in it (a nested loop
+            -- over the lateral series keeps its order)
             SELECT c.id AS partner_id, c.seq, c.user_id, c.fav_cat, c.a, c.habit, c.dur, c.comp, c.comp_prop, c.pl,
                    c.cancel, c.gap, c.sigma, c.lag, p.n AS period, p.s, least(p.e, %(n_days)s) AS e
               FROM demo_customer c, LATERAL (VALUES (1, c.t0, c.e1), (2, c.s2, c.e2)) p(n, s, e)
              WHERE c.buyer AND p.s < %(n_days)s
-        ), steps AS (
+             ORDER BY c.seq, p.n
+        ), steps AS MATERIALIZED (
             SELECT per.*, k,
                    CASE WHEN k = 1 THEN 0
                         WHEN per.habit > 0 THEN per.gap * exp(per.sigma * %(normal)s - per.sigma ^ 2 / 2)
@@ -189,7 +229,8 @@ def orders_tmp(p):
             SELECT steps.*, steps.s + sum(steps.step) OVER (PARTITION BY steps.partner_id, steps.period
                                                             ORDER BY steps.k) AS t
               FROM steps
-        ), dated AS (
+        ), dated AS MATERIALIZED (
+            -- drawn in the orders' order (the partner's id follows the customers' order), read in it below
             SELECT timed.*, timed.period = 1 AND timed.k = 1 AS first,
                    %(day0)s::date
                    + CASE WHEN timed.period = 1 AND timed.k = 1 THEN timed.a
@@ -199,6 +240,7 @@ def orders_tmp(p):
                                    mins => floor(random() * 60)::int) AS date_order
               FROM timed
              WHERE timed.k = 1 OR timed.t < timed.e
+             ORDER BY timed.partner_id, timed.period, timed.k
         )
         SELECT nextval('sale_order_id_seq') AS id, o.partner_id, o.seq, o.user_id, o.fav_cat, o.first, o.dur, o.comp,
                o.pl, o.date_order,
@@ -226,13 +268,18 @@ def lines_tmp(p):
     its rank of price in the category."""
     return SQL("""
         CREATE TEMP TABLE demo_line AS
+        -- drawn order by order in the orders' order (a nested loop over the lateral series keeps it); each
+        -- lateral draw names the order and the line (o.id, ln): PostgreSQL may cache a lateral subquery in
+        -- a Memoize node keyed by the outer values it reads, random() included, and two lines alike in
+        -- those (the same customer's, category and line number) would share their draws, as the plan has it
+        WITH o AS MATERIALIZED (SELECT * FROM demo_order ORDER BY id)
         SELECT o.id AS order_id, ln AS seq, x.pidx,
                (%(prod_ids)s::int[])[x.pidx] AS product_id, (%(prod_names)s::text[])[x.pidx] AS name,
                (%(prod_prices)s::numeric[])[x.pidx] AS price, (%(prod_costs)s::numeric[])[x.pidx] AS cost,
                (CASE WHEN (%(prod_consumable)s::bool[])[x.pidx] THEN 1 + (x.q < 0.5)::int + (x.q < 0.15)::int
                      ELSE 1 + (x.q < 0.15)::int + (x.q < 0.03)::int END)::numeric AS qty
-          FROM demo_order o, LATERAL generate_series(1, o.n_lines) ln,
-               LATERAL (SELECT random() AS r, ln AS anchor) r,
+          FROM o, LATERAL generate_series(1, o.n_lines) ln,
+               LATERAL (SELECT random() AS r, o.id AS order_id, ln AS anchor) r,
                LATERAL (SELECT CASE
                    WHEN ln = 1 THEN o.anchor
                    WHEN ln = 2 AND o.first AND o.comp > 0 AND r.r < 0.5 THEN o.comp
@@ -241,7 +288,8 @@ def lines_tmp(p):
                                                   + floor(random() * (%(tog_len)s::int[])[o.anchor])::int]
                    WHEN r.r < %(same)s AND (%(cycle)s::int[])[o.anchor] > 0 THEN o.anchor
                    WHEN r.r < %(fav)s THEN (%(repeat_cat)s::int[])[o.fav_cat]
-                   ELSE (%(repeat_cat)s::int[])[1 + floor(random() * %(n_cats)s)::int] END AS cat) y,
+                   ELSE (%(repeat_cat)s::int[])[1 + floor(random() * %(n_cats)s)::int] END AS cat,
+                   o.id AS order_id) y,
                LATERAL (SELECT CASE
                    WHEN ln = 1 AND o.first AND o.dur > 0 THEN o.dur
                    WHEN y.cat = o.comp AND random() < %(usual)s THEN (%(prod_match)s::int[])[o.dur]
@@ -250,7 +298,7 @@ def lines_tmp(p):
                             * CASE WHEN (%(cycle)s::int[])[y.cat] > 0 AND random() < %(usual)s
                                    THEN mod(o.seq::bigint * 2654435761 + y.cat * 97, 10007) / 10007.0
                                    ELSE random() END ^ (1 / o.pl))::int] END AS pidx,
-                       random() AS q) x
+                       random() AS q, o.id AS order_id, ln AS anchor) x
     """, **p)
 
 
@@ -319,14 +367,16 @@ def first_orders_index():
     return SQL("CREATE UNIQUE INDEX demo_order_first ON demo_order (partner_id) WHERE first")
 
 
-def leads(p):
-    """Requests from every channel: recent ones open in every stage, older ones won or lost.
+def requests_tmp(p):
+    """``demo_lead``: the chunk's requests, from every channel: recent ones open in every stage, older
+    ones won or lost (:func:`leads` writes them, once their customers are: :func:`partners`).
 
-    A request comes when its customer does (the partner's creation) and reaches its last stage (is won
+    A request comes when its customer arrives (``demo_partner.created``) and reaches its last stage (is won
     or lost) one to nine days later. A won one led to the customer's first order (:func:`link_orders`),
-    placed the same day: when that order was drawn before the customer's creation, the request comes
-    as long before the order as the order came before the creation, all its dates moved with it (its
-    stays keep their lengths), so that it is created before its order and won after it. Nothing of a
+    placed the same day: when that order was drawn before the customer's arrival, the request comes
+    as long before the order as the order came before the arrival, all its dates moved with it (its
+    stays keep their lengths), so that it is created before its order and won after it, and the
+    customer with it (:func:`partners`). Nothing of a
     request is dated after the store's ``now``: one whose days would reach past it reaches its stage
     after a tenth of the time it has had since it came (since its order, for a won one) for each of
     its days (one to nine: before ``now``); an open request awaiting delivery keeps its delivery date
@@ -334,16 +384,26 @@ def leads(p):
     the seed's draws stay what they were."""
     r = p["r"]
     return SQL("""
-        WITH c AS (
+        CREATE TEMP TABLE demo_lead AS
+        WITH f AS MATERIALIZED (
+            -- whether a customer comes with a request: a draw each, in the customers' order (random() in a
+            -- join's filter would be drawn in the order the plan visits the rows, interleaved with the
+            -- draws below as the plan has it)
+            SELECT c.seq, random() AS u FROM demo_customer c ORDER BY c.seq
+        ), d AS MATERIALIZED (
+            -- the requests' draws, in their customers' order (drawn after the sort)
             SELECT c.id, c.seq, c.buyer, c.user_id, c.fav_cat, c.q_first, c.dur,
-                   p.name AS pname, p.email, p.phone, p.city, p.zip, p.street, p.create_date AS arrived,
                    (%(ch_pool)s::int[])[1 + floor(random() * %(chpool)s)::int] AS ch,
                    CASE WHEN c.dur > 0 THEN c.dur
                         ELSE (%(cat_start)s::int[])[c.fav_cat] + floor(random() * (%(cat_len)s::int[])[c.fav_cat])::int
                         END AS pidx,
                    random() AS r1, random() AS r2, random() AS r3
-              FROM demo_customer c JOIN res_partner p ON p.id = c.id
-             WHERE random() < %(lead_share)s * CASE WHEN c.buyer THEN 0.75 ELSE 1.6 END
+              FROM demo_customer c JOIN f ON f.seq = c.seq
+             WHERE f.u < %(lead_share)s * CASE WHEN c.buyer THEN 0.75 ELSE 1.6 END
+             ORDER BY c.seq
+        ), c AS (
+            SELECT d.*, p.name AS pname, p.email, p.phone, p.city, p.zip, p.street, p.created AS arrived
+              FROM d JOIN demo_partner p ON p.id = d.id
         ), l AS (
             SELECT c.*,
                    CASE WHEN c.q_first >= %(q_recent)s THEN
@@ -363,6 +423,7 @@ def leads(p):
                    CASE WHEN l.st = 5 THEN (SELECT o.date_order FROM demo_order o WHERE o.partner_id = l.id AND o.first)
                         END AS ordered
               FROM l
+             ORDER BY l.seq  -- in their customers' order, whatever the join's plan (leads: their ids)
         ), t AS (
             SELECT w.*, CASE WHEN w.ordered < w.arrived THEN w.ordered - (w.arrived - w.ordered)
                              ELSE w.arrived END AS create_date
@@ -384,6 +445,18 @@ def leads(p):
                                     %(r_other)s])[1 + floor(u.r3 * 13)::int] END AS reason
               FROM u
         )
+        SELECT * FROM m
+    """, **p,
+        r_refused=r["refused_at_delivery"], r_expensive=r["too_expensive"], r_stock=r["out_of_stock"],
+        r_delivery=r["delivery"], r_no_answer=r["no_answer"], r_changed=r["changed_mind"],
+        r_elsewhere=r["bought_elsewhere"], r_payment=r["payment_method"], r_spam=r["duplicate_spam"],
+        r_other=r["other"])
+
+
+def leads(p):
+    """The ``crm_lead`` rows of the chunk's requests (:func:`requests_tmp`), their ids in their customers'
+    order."""
+    return SQL("""
         INSERT INTO crm_lead (name, type, active, partner_id, contact_name, email_from, email_normalized,
                email_state, email_domain_criterion, phone, phone_sanitized, phone_state, street, city, zip,
                country_id, lang_id, stage_id, user_id, team_id, company_id, priority, color, probability,
@@ -420,12 +493,9 @@ def leads(p):
                CASE WHEN NOT m.lost THEN NULL
                     WHEN m.st = -4 OR m.reason = %(r_refused)s THEN 'late' ELSE 'early' END,
                m.create_date, GREATEST(m.create_date, m.closed), %(uid)s, %(uid)s
-          FROM m
-    """, **p,
-        r_refused=r["refused_at_delivery"], r_expensive=r["too_expensive"], r_stock=r["out_of_stock"],
-        r_delivery=r["delivery"], r_no_answer=r["no_answer"], r_changed=r["changed_mind"],
-        r_elsewhere=r["bought_elsewhere"], r_payment=r["payment_method"], r_spam=r["duplicate_spam"],
-        r_other=r["other"])
+          FROM demo_lead m
+         ORDER BY m.seq
+    """, **p, r_refused=p["r"]["refused_at_delivery"])
 
 
 # how long a request stays in each stage of the pipeline, relative to the others (new request,
@@ -440,16 +510,18 @@ def stage_history(p):
     one), each a random share weighted by its stage's :data:`STAGE_WEIGHTS`; an open or won
     request's last stay is open."""
     return SQL("""
-        WITH l AS (
+        WITH l AS MATERIALIZED (
             SELECT l.id, l.create_date AS t0, NOT l.active AS lost,
                    CASE WHEN l.active THEN l.date_last_stage_update ELSE l.date_closed END AS t_end,
                    array_position(%(stages)s::int[], coalesce(l.ecom_lost_stage_id, l.stage_id)) AS n,
                    l.user_id, l.team_id, l.company_id, l.source_id, l.medium_id, l.campaign_id
               FROM crm_lead l JOIN demo_customer c ON c.id = l.partner_id
-        ), s AS (
+        ), s AS MATERIALIZED (
+            -- drawn in the requests' order (random() is evaluated after the sort), not the join's
             SELECT l.*, k, (%(stages)s::int[])[k] AS stage_id, (k < l.n OR l.lost) AS closed,
                    (%(stage_weights)s::float[])[k] * (0.25 + random()) AS w
               FROM l CROSS JOIN LATERAL generate_series(1, l.n) k
+             ORDER BY l.id, k
         ), c AS (
             SELECT s.*,
                    sum(w) FILTER (WHERE closed) OVER (PARTITION BY id ORDER BY k) AS cum,

@@ -18,7 +18,16 @@ class AudienceCase(EcomCrmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # a store of its own: a database's store (its customers, their statuses and refusals) is in none
+        # of these audiences, as a fresh test database would have it
+        cls.store = cls.env["res.company"].create({"name": "Магазин аудиторий",
+                                                   "country_id": cls.env.ref("base.ru").id})
+        cls.env.user.company_ids |= cls.store
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.store.ids))
+        (cls.salesman | cls.sales_manager).write({"company_ids": [(4, cls.store.id)], "company_id": cls.store.id})
+        cls.Partner, cls.Lead = cls.env["res.partner"], cls.env["crm.lead"]
         cls.marketer = cls.env["res.users"].create({
+            "company_id": cls.store.id, "company_ids": [(6, 0, cls.store.ids)],
             "name": "Мария Маркетолог", "login": "ecom_marketer", "email": "marketer@shop.example",
             "groups_id": [(6, 0, [cls.env.ref("mass_mailing.group_mass_mailing_user").id,
                                   cls.env.ref("sales_team.group_sale_salesman").id])]})

@@ -62,7 +62,8 @@ FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
 DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS = 1024 * MB, 60, 10
 # 1C's own requests (of a session it opened): as long as Odoo lets a request run (limit_time_real, less the margin:
 # as long as a part of file_limit gets to come when it is stored), an hour at most (limit_time_real off), so long
-# without a byte (a slow link's stalls; a worker of the multi-process server waits 2 s at most whatever this says)
+# without a byte (a slow link's stalls; a worker of the multi-process server waits its socket's time-out at most,
+# ODOO_HTTP_SOCKET_TIMEOUT: 2 s by default)
 SESSION_DRAIN_SECONDS, SESSION_DRAIN_IDLE_SECONDS = 3600, 30
 # the documents of an archive whose import init looks for (:meth:`ExchangeController._held_files`)
 MAX_HELD_DOCUMENTS = 100

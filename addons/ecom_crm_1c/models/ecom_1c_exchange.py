@@ -482,8 +482,9 @@ class Ecom1cExchange(models.Model):
         the last finished step. Every attempt begins so, a file that failed included (1C asks again, or
         sends it again: its bytes may be others): it is checked whole again, and goes on from where its
         last attempt stopped only when it is the same kind and size as then (else it starts anew, under a
-        record of its own). Returns ``(the file's record, None)``, the record ``done`` or ``running``
-        (another step needed), or for a file refused ``(its failed record, the refusal)``."""
+        record of its own, the failed one forgotten as that of a file sent again: :meth:`_forget_import`).
+        Returns ``(the file's record, None)``, the record ``done`` or ``running`` (another step needed), or
+        for a file refused ``(its failed record, the refusal)``."""
         self.ensure_one()
         record = self.file_ids.filtered(lambda f: f.name == name)[-1:]
         if record.state == "done":  # 1C asks again for a file already imported: nothing more to do
@@ -508,6 +509,9 @@ class Ecom1cExchange(models.Model):
                     # a step that failed was rolled back: the file goes on from the last finished step
                     record.write({"state": "running", "error": False, **values})
                 else:
+                    # other bytes: the file was sent again, and its failed record is forgotten as then (no whole
+                    # catalog left unfinished to keep 1C's deactivate from archiving)
+                    self._forget_import(name)
                     record = record.create({"exchange_id": self.id, "name": name, **values})
             else:
                 record = self.env["ecom.1c.exchange.file"].create({"exchange_id": self.id, "name": name, **values})

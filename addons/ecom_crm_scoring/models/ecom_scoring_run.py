@@ -82,7 +82,9 @@ class EcomScoringRun(models.Model):
     partner_count = fields.Integer("Customers scored", readonly=True)
     changed_count = fields.Integer("Rows changed", readonly=True)
     growth_count = fields.Integer("Growth", readonly=True)
-    risk_count = fields.Integer("At risk", readonly=True)
+    # «Risk», as its neighbours «Growth» and «Watch»: «At risk» is an RFM segment's name too (one
+    # translation, «Под угрозой»), which would put a segment's name over the risk group's count
+    risk_count = fields.Integer("Risk", readonly=True)
     watch_count = fields.Integer("Watch", readonly=True)
     now_count = fields.Integer("Call now", readonly=True)
     later_count = fields.Integer("Call later", readonly=True)

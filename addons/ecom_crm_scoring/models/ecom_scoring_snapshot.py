@@ -89,7 +89,10 @@ class EcomScoringSnapshot(models.Model):
                 RETURNING date, segment, "group", customer_count, scheduled_count
             ), parts AS (
                 SELECT %(day)s::date AS date, segment, COALESCE("group", %(none)s) AS "group", 1 AS customers,
-                       (decision = 'now' AND decision_date <= %(day)s)::int AS scheduled, NULL::varchar AS outcome
+                       -- a customer of no group has no decision: 0 scheduled, not NULL (the pivot's
+                       -- «Без группы» would show an empty cell beside the others' 0)
+                       COALESCE(decision = 'now' AND decision_date <= %(day)s, false)::int AS scheduled,
+                       NULL::varchar AS outcome
                   FROM ecom_customer_score
                  WHERE company_id = %(company)s
                 UNION ALL  -- the days before, as their own runs counted them

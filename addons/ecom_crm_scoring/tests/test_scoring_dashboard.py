@@ -23,7 +23,10 @@ class TestScoringDashboard(ScoringCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.company
+        # a store of its own: a database's own store (its customers, scores, snapshots) is not this
+        # one's, as a fresh test database would have it
+        cls.company = cls.env["res.company"].create({"name": "Магазин дашборда"})
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
         products = [cls.env["product.product"].create({"name": name, "list_price": 1000})
                     for name in ("Чайник", "Фильтр для воды", "Кофемолка")]
         cls.customers = cls.env["res.partner"]
@@ -297,6 +300,30 @@ class TestScoringDashboard(ScoringCase):
         self.assertEqual(set(rows.mapped("group")), {"none"})
         self.assertFalse(Snapshot.search_count([("group", "=", False)]))
 
+    def test_the_customers_in_no_group_have_no_contact_scheduled_not_an_unknown_count(self):
+        """The customers in no group (no decision) counted NULL scheduled contacts: the pivot's
+        «Без группы» showed an empty cell beside the other groups' 0. A 0 now; the rows of earlier
+        versions get theirs from 18.0.2.3.11's migration."""
+        self._full_run(DAY)
+        Snapshot = self.env["ecom.scoring.snapshot"]
+        domain = [("company_id", "=", self.company.id), ("group", "=", "none")]
+        rows = Snapshot.search(domain)
+        self.assertTrue(rows, "the fixture has customers in no group")
+        # the pivot's cell: the sum of the group's rows as the database returns it
+        [(scheduled,)] = Snapshot._read_group(domain, [], ["scheduled_count:sum"])
+        self.assertEqual(scheduled, 0)
+        null = "SELECT count(*) FROM ecom_scoring_snapshot WHERE company_id = %s AND scheduled_count IS NULL"
+        self.env.cr.execute(null, [self.company.id])
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+
+        self.env.cr.execute("UPDATE ecom_scoring_snapshot SET scheduled_count = NULL WHERE id = ANY(%s)", [rows.ids])
+        load_script("ecom_crm_scoring/migrations/18.0.2.3.11/post-migrate.py",
+                    "ecom_crm_scoring_post_migrate_18_0_2_3_11").migrate(self.env.cr, "18.0.2.3.10")
+        Snapshot.invalidate_model()
+        self.assertEqual(set(rows.mapped("scheduled_count")), {0})
+        self.env.cr.execute(null, [self.company.id])
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+
     def test_the_outcomes_of_earlier_versions_find_their_order(self):
         """18.0.2.3.7: an «ordered» outcome recorded before finds its order by the name its note
         gives (in the salesperson's language), of its customer and company; refused at delivery
@@ -404,10 +431,11 @@ class TestOutcomeMonths(TransactionCase):
         «W50 2026» with a Latin W."""
         self.env["res.lang"]._activate_lang("ru_RU")
         Snapshot = self.env["ecom.scoring.snapshot"]
-        Snapshot.create([{"date": day, "company_id": self.env.company.id, "group": "risk", "scheduled_count": 2}
+        company = self.env["res.company"].create({"name": "Магазин недель"})  # no snapshots of the database's
+        Snapshot.create([{"date": day, "company_id": company.id, "group": "risk", "scheduled_count": 2}
                          for day in ("2026-12-07", "2026-12-09", "2026-11-30")])
         rows = Snapshot.with_context(lang="ru_RU").read_group(
-            [("company_id", "=", self.env.company.id), ("date", ">=", "2026-11-30")],
+            [("company_id", "=", company.id), ("date", ">=", "2026-11-30")],
             ["scheduled_count:sum"], ["date:week"])
         self.assertEqual([(row["date:week"], row["scheduled_count"]) for row in rows],
                          [("49-я неделя 2026", 2), ("50-я неделя 2026", 4)])

@@ -26,6 +26,13 @@ class TestScoringTour(HttpCase, ScheduleCase):
         self.assertFalse(self._open_activities(self.anna_now))
         self.assertIn("Дорого", self.anna_now.message_ids[0].body)
 
+    def test_today_shows_what_the_call_needs_at_1366_px(self):
+        """The browser's 1366 px, in Russian: the last order and the phone beside the reason and the offer,
+        shown without the columns' menu, the headers whole, the reason not a word a line (18.0.2.3.11's
+        first take hid the last order to make room for the reason)."""
+        self.start_tour("/odoo/action-ecom_crm_scoring.ecom_scoring_today_action", "ecom_crm_scoring_today_columns",
+                        login="score_anna")
+
     def test_mark_done_in_the_chatter_asks_for_the_outcome(self):
         self.start_tour(f"/odoo/res.partner/{self.anna_later.id}", "ecom_crm_scoring_mark_done", login="score_anna")
         outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_later.id)])
