@@ -184,6 +184,22 @@ class TestHostileInput(IntakeCase):
             self.assertRegex(status_line, r"^HTTP/1\.[01] 405 ", answer[:300])
         self.assertEqual(len(timers), 1, "the body a refusal left unread is drained")
 
+    def test_odoo_upload_limit_does_not_bound_the_intake_bodies(self):
+        """Odoo's bound of a request's body (web.max_file_upload_size, 128 MiB by default), which werkzeug 3 (Python
+        3.12: the odoo:18 image) applies to every body's stream (its HTML «413» over it; werkzeug 2.2 only to the
+        forms it parses): the intake API's bodies are bounded by the API's own limit, and answered in its words."""
+        self.env["ir.config_parameter"].sudo().set_param("web.max_file_upload_size", "1000")
+        json_ = {"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"}
+        for index, is_chunked in enumerate((False, True)):
+            with self.subTest(chunked=is_chunked):
+                body = json.dumps({"phone": f"+7916000757{index}", "message": "а" * 2000}).encode()
+                status_line, _headers, answer = send_whole(self.base_url(), URL + "?wait=1", json_, body, is_chunked)
+                self.assertRegex(status_line, r"^HTTP/1\.[01] 20[01] ", answer[:300])
+                body = json.dumps({"phone": "+79160007579", "message": "а" * 70_000}).encode()
+                status_line, _headers, answer = send_whole(self.base_url(), URL, json_, body, is_chunked)
+                self.assertRegex(status_line, r"^HTTP/1\.[01] 413 ", answer[:300])
+                self.assertIn(b'"payload_too_large"', answer)
+
     def raw(self, path, headers, body, read_all=False, cut=False):
         return raw_post(self.base_url(), path, headers, body, read_all=read_all, cut=cut)
 

@@ -953,7 +953,9 @@ class TestWebhookDelivery(WebhookCase):
             self.assertTrue(webhook.verify(self.secret, sent_headers["x-ecom-timestamp"], body,
                                            sent_headers["x-ecom-signature"]), how)
             if proxy:
-                self.assertEqual(proxy.requests, [f"CONNECT shop.example.test:{port} HTTP/1.0"], how)
+                # Python 3.11's http.client says HTTP/1.0, 3.12's HTTP/1.1
+                self.assertEqual(len(proxy.requests), 1, how)
+                self.assertRegex(proxy.requests[0], rf"^CONNECT shop\.example\.test:{port} HTTP/1\.[01]$", how)
         self.assertFalse(self.receiver.received)
 
     def test_an_https_shop_s_certificate_is_checked_through_a_proxy(self):
@@ -965,9 +967,11 @@ class TestWebhookDelivery(WebhookCase):
         for tls in (None, Certificates().context()):
             proxy = ConnectProxy(("127.0.0.1", impostor.server.server_address[1]), tls=tls)
             self.addCleanup(proxy.stop)
-            with self.assertRaises(requests.exceptions.SSLError, msg=proxy.url) as caught:
+            # the https:// proxy's own certificate is not trusted either: an SSLError with urllib3 1.26 (Python
+            # 3.11), a ProxyError («Unable to connect to proxy») wrapping it with urllib3 2 (Python 3.12)
+            with self.assertRaises(requests.exceptions.SSLError if not tls else requests.exceptions.ConnectionError,
+                                   msg=proxy.url) as caught:
                 webhook.post(url, b"{}", {}, public_only=False, proxy=proxy.url, seconds=2)
-            # the https:// proxy's own certificate is not trusted either
             self.assertIn("CERTIFICATE_VERIFY_FAILED", str(caught.exception))
         self.assertFalse(impostor.received)
 

@@ -68,6 +68,7 @@ def read_body(limit):
     on from them rather than take the body for over its first limit."""
     httprequest = request.httprequest
     length = httprequest.content_length
+    limit = int(limit)  # a byte count kept as a Float field (1C's upload_size) too: werkzeug 3's reads take no float
     if getattr(request, "ecom_body_broken", False):
         raise BrokenBody("read before")
     if length is not None and length > limit:
@@ -79,7 +80,7 @@ def read_body(limit):
         body = getattr(request, "ecom_body_begun", b"")  # read before, over a smaller limit
         if len(body) <= limit:
             try:
-                body += wrapped.stream.read(limit + 1 - len(body))
+                body += _read_up_to(body_stream(wrapped), limit + 1 - len(body))
             except (OSError, ValueError, ClientDisconnected) as exc:
                 # werkzeug's chunked reader on a bad chunk size or a cut body; its length-limited stream on a
                 # body that ends before its Content-Length
@@ -96,12 +97,44 @@ def read_body(limit):
     return body
 
 
+def body_stream(wrapped):
+    """werkzeug's stream of the request ``wrapped`` (odoo.http.HTTPRequest's werkzeug request): its body up to its
+    Content-Length (or, sent chunked, to its last chunk), whatever the request's ``max_content_length``. Werkzeug
+    3 (Python 3.12: the odoo:18 image) bounds the stream by that too (Odoo's 128 MiB, or web.max_file_upload_size),
+    raising its HTML «413» as the stream is made when the Content-Length is over it, or as a chunked body is read
+    past it; werkzeug 2.2 bounds only form parsing by it. The intake API's, the webhooks' and 1C's bodies are
+    bounded by their own limits (:func:`read_body`, :func:`drain_after`), and answered in their own words."""
+    if "stream" not in wrapped.__dict__:  # werkzeug's cached_property, made once
+        limit = wrapped.max_content_length
+        wrapped.max_content_length = None
+        try:
+            wrapped.stream  # noqa: B018 (made and cached here, without the bound)
+        finally:
+            wrapped.max_content_length = limit
+    return wrapped.stream
+
+
+def _read_up_to(stream, size):
+    """``size`` bytes of ``stream``, fewer at its end: werkzeug 3's streams are raw ones, whose ``read(size)`` may
+    return fewer bytes than are still to come."""
+    parts = []
+    while size > 0 and (part := stream.read(size)):
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
 def bound_form_body(limit):
     """Before Odoo parses a form-encoded body (werkzeug reads one sent chunked whole, whatever its
     size): at most ``limit`` bytes are read and kept for the parser; a longer or broken body is not
     parsed at all (an empty form), and ``request.ecom_body_over`` / ``ecom_body_broken`` say why (a body
-    cut short too)."""
+    cut short too). Any other body is left for the controller to read within ``limit``, which alone bounds it
+    (not Odoo's ``max_content_length``)."""
     httprequest = request.httprequest
+    # bounded by ``limit`` alone: Odoo's max_content_length (web.max_file_upload_size, 128 MiB by default) bounded
+    # a body here once Odoo read the request's parameters, every body with werkzeug 2.2 (its form parser checks any
+    # Content-Length), werkzeug 3 too as it makes the body's stream (see body_stream)
+    httprequest._HTTPRequest__wrapped.max_content_length = None
     if httprequest.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return
     # read here even when its length is within the limit: werkzeug's parser, reading a body cut short (fewer
@@ -124,44 +157,100 @@ def drain_after(response, max_bytes=None, seconds=None, idle=None):
     the limit are (sent chunked, with no Content-Length, the body read before the answer ends there: see
     :func:`read_body`), a request refused before its body is read (a bad key, a wrong path or method).
 
-    Read once the answer is sent, the request's transaction over (no lock held meanwhile); as werkzeug reads a
-    body (to its Content-Length, or to its last chunk) and bounded: past ``max_bytes``, ``seconds`` in all (less
-    when the request has run so long that Odoo's ``limit_time_real`` is near: :func:`_drain_seconds`), or
-    ``idle`` seconds without a byte (a client stalled), the rest is left and the connection closes (as after
-    every request: werkzeug answers «Connection: close»); by default :data:`DRAIN_MAX_BYTES`,
-    :data:`DRAIN_SECONDS` and :data:`DRAIN_IDLE_SECONDS`. The time in all holds even against a client sending a
-    byte now and then (a read waits for a whole block): at its end the connection's reading is shut down, which
-    ends the read under way. A body found broken is not read on; a request with no body werkzeug reads (neither
-    a Content-Length nor chunked) has none to read; a body read to its end (every request answered after its
-    body was read) costs nothing: no read, no timer. Whatever fails while reading is logged, never raised to
-    the server, which has sent the answer already."""
+    Read once the answer is sent, the request's transaction over (no lock held meanwhile): as soon as the server
+    has written the answer's last byte (:class:`_AfterAnswer`), before what the server itself does with a body
+    left unread (werkzeug 3, Python 3.12's, reads all the client sends before it closes the connection, with no
+    time bound in Odoo's threaded server, and a pause of 2 s in a worker of the multi-process server skips what
+    was to run after the answer; werkzeug 2.2 closes the connection). Read as werkzeug reads a body (to its
+    Content-Length, or to its last chunk) and bounded: past ``max_bytes``, ``seconds`` in all (less when the
+    request has run so long that Odoo's ``limit_time_real`` is near: :func:`_drain_seconds`), or ``idle`` seconds
+    without a byte (a client stalled), the rest is left and the connection closes (as after every request:
+    werkzeug answers «Connection: close»); by default :data:`DRAIN_MAX_BYTES`, :data:`DRAIN_SECONDS` and
+    :data:`DRAIN_IDLE_SECONDS`. The time in all holds even against a client sending a byte now and then (a read
+    waits for a whole block): at its end the connection's reading is shut down, which ends the read under way.
+    A body not read to its end (left at a bound, or found broken: not read on) has the connection's reading shut
+    down once the answer is sent, so that the server reads no more of it either (:func:`_shut_reading`). A
+    request with no body werkzeug reads (neither a Content-Length nor chunked) has none to read; a body read to
+    its end (every request answered after its body was read) costs nothing: no read, no timer. Whatever fails
+    while reading is logged, never raised to the server, which has sent the answer already."""
     wrapped = request.httprequest._HTTPRequest__wrapped  # odoo.http.HTTPRequest's werkzeug request
-    if getattr(request, "ecom_body_broken", False) or not (
-            wrapped.content_length or wrapped.environ.get("wsgi.input_terminated")):
+    broken = getattr(request, "ecom_body_broken", False)
+    if not broken and not (wrapped.content_length or wrapped.environ.get("wsgi.input_terminated")):
         return response
     # the connection: Odoo's threaded server gives it as «socket», werkzeug's handler of a worker of Odoo's
     # multi-process server as «werkzeug.socket» (whose reads wait for a byte ODOO_HTTP_SOCKET_TIMEOUT, 2 s, at most)
     environ = wrapped.environ
     sock = environ.get("socket") or environ.get("werkzeug.socket")
-    response.call_on_close(functools.partial(
-        _drain, wrapped.stream, sock, wrapped.path, DRAIN_MAX_BYTES if max_bytes is None else max_bytes,
+    if broken:
+        return _after_answer(response, functools.partial(_shut_reading, sock))
+    return _after_answer(response, functools.partial(
+        _drain, body_stream(wrapped), sock, wrapped.path, DRAIN_MAX_BYTES if max_bytes is None else max_bytes,
         DRAIN_SECONDS if seconds is None else seconds, DRAIN_IDLE_SECONDS if idle is None else idle))
+
+
+def _after_answer(response, then):
+    """``response``, which runs ``then`` once it is sent: as the server asks for what follows its last byte
+    (:class:`_AfterAnswer`); an answer of no known length, whose end the server writes after that (chunked), when
+    it is closed. Run once, as given last: an answer given to :func:`drain_after` twice (Odoo's post-dispatch,
+    then its error handling) is drained once."""
+    wrapped = getattr(response, "_wrapped__", response)  # werkzeug's response (odoo.http.Response is a facade)
+    if hasattr(wrapped, "ecom_after_answer"):
+        pass
+    elif not wrapped.is_sequence:
+        wrapped.call_on_close(lambda: wrapped.ecom_after_answer())
+    else:
+        app_iter = wrapped.get_app_iter  # what werkzeug's Response.__call__ asks for the answer's bytes
+        wrapped.get_app_iter = lambda environ: _AfterAnswer(app_iter(environ), wrapped)
+    wrapped.ecom_after_answer = then
     return response
+
+
+class _AfterAnswer:
+    """The WSGI iterable ``iterable`` of ``response``, then its ``ecom_after_answer``: werkzeug's server writes each
+    piece of an answer to the connection, unbuffered, before it asks for the next one, so the answer has been sent
+    whole when it asks for the one after the last, and that is before anything the server does once the answer is
+    sent (werkzeug 3 reads there what the body left, then closes the iterable). An answer with no body (to a HEAD
+    request, a 204) gives an empty piece first, for which the server sends its status line and headers. Not run
+    when the server stops asking (the client gone while the answer was sent)."""
+
+    def __init__(self, iterable, response):
+        self._iterable, self._response = iterable, response
+
+    def __iter__(self):
+        empty = True
+        for piece in self._iterable:
+            empty = False
+            yield piece
+        if empty:
+            yield b""
+        self._response.ecom_after_answer()
+
+    def close(self):  # werkzeug's ClosingIterator: the response's close, and its call_on_close callbacks
+        if hasattr(self._iterable, "close"):
+            self._iterable.close()
+
+
+def _shut_reading(sock):
+    """The reading of the connection ``sock`` (None: the server gives none) shut down: a read under way ends, the
+    client's bytes still to come are not read (the server's own reading after the answer, werkzeug 3's, finds the
+    end at once), and the connection closes as it would with werkzeug 2.2."""
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RD)
 
 
 def _drain(stream, sock, path, max_bytes, seconds, idle):
     """What :func:`drain_after` runs once the answer is sent: ``stream`` (the request's body) read to its end
     within its bounds; the reading of ``sock`` (the connection, None when the server does not give it) shut
-    down at the time in all."""
+    down at the time in all, and whenever the body was not read to its end."""
     if getattr(stream, "is_exhausted", False):  # werkzeug's stream of a body with its length, read whole
         return
     allowed = _drain_seconds(seconds)
-    deadline, over, timer = time.monotonic() + allowed, [], None
+    deadline, over, timer, ended = time.monotonic() + allowed, [], None, False
 
     def stop():  # the time in all is over while a read waits: it ends, as for a client gone
         over.append(True)
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RD)
+        _shut_reading(sock)
 
     previous = sock.gettimeout() if sock is not None else None
     try:
@@ -173,6 +262,7 @@ def _drain(stream, sock, path, max_bytes, seconds, idle):
         # a byte first, with no timer yet (a read of one byte waits for one at most the idle time): a chunked body
         # read to its last chunk has none, and is done with
         if not (chunk := stream.read(1)):
+            ended = True
             return
         left = max_bytes - len(chunk)
         if sock is not None:
@@ -185,6 +275,7 @@ def _drain(stream, sock, path, max_bytes, seconds, idle):
                 return
             chunk = stream.read(min(64 * 1024, left))
             left -= len(chunk)
+        ended = not over  # to its end, unless its reading was shut down at the time in all
     except (OSError, ValueError, ClientDisconnected):  # the client went away, stalled, or broke its chunks
         return
     except Exception:  # the answer is sent: nothing to tell the client, nor the server
@@ -198,6 +289,8 @@ def _drain(stream, sock, path, max_bytes, seconds, idle):
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.settimeout(previous)
+        if not ended:
+            _shut_reading(sock)
 
 
 def _drain_seconds(seconds):

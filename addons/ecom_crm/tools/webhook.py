@@ -24,7 +24,11 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.connection import allowed_gai_family
-from urllib3.util.proxy import create_proxy_ssl_context
+
+try:  # urllib3 1.26 (Odoo 18's pin on Python 3.11)
+    from urllib3.util.proxy import create_proxy_ssl_context
+except ImportError:  # urllib3 2 (Python 3.12: the odoo:18 image's), whose proxy TLS checks an address's certificate
+    create_proxy_ssl_context = None
 
 SIGNATURE_HEADER = "X-Ecom-Signature"
 TIMESTAMP_HEADER = "X-Ecom-Timestamp"
@@ -426,7 +430,7 @@ class _WithDeadline:
                 except BaseException:  # the deadline passed while connecting: the socket is not left open
                     sock.close()
                     raise
-                if self.deadline is not None and self._is_using_tunnel():
+                if self.deadline is not None and self._tunnel_host:
                     # the proxy's answer to CONNECT is read through it: bounded by the deadline as
                     # a whole, not per read (TLS takes the socket over after it, see _tunnel)
                     return DeadlineSocket(sock, self.deadline)
@@ -441,7 +445,7 @@ class _WithDeadline:
         gives the tunnel a plain TLS socket, each read waiting its own timeout). The proxy's
         certificate is checked as urllib3 does, its name or address given to TLS: urllib3 1.26.5
         gives none for an address (``ValueError: check_hostname requires server_hostname``)."""
-        if self.proxy_config.ssl_context is not None:
+        if self.proxy_config.ssl_context is not None or create_proxy_ssl_context is None:
             tls = super()._connect_tls_proxy(hostname, conn)
         else:
             try:

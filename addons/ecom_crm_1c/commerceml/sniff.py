@@ -128,6 +128,13 @@ def check_encoding(source):
     return head
 
 
+def _declared_encoding(head):
+    """The encoding the file of ``head`` (its first bytes) declares, XML's UTF-8 when it declares none: what lxml 5
+    (Python 3.12's, the odoo:18 image's) does not tell yet at the first element, where lxml 4.9 does."""
+    match = DECLARED_ENCODING.match(head.removeprefix(UTF8_BOM).lstrip())
+    return match.group(1).decode("ascii") if match else "UTF-8"
+
+
 def _nothing_read(head):
     if head.strip(b" \t\r\n" + UTF8_BOM):
         return UnsafeDocument(_lt("no XML element could be read: is the declared encoding the file's?"))
@@ -153,7 +160,7 @@ def sniff(source, max_events=5000):
                 info = DocumentInfo(
                     kind="empty", schema_version=(element.get("ВерсияСхемы") or "").strip(),
                     namespace=element.tag[1:].split("}")[0] if element.tag.startswith("{") else "",
-                    encoding=docinfo.encoding or "")
+                    encoding=docinfo.encoding or _declared_encoding(head))
             if event == "end":
                 depth -= 1
                 if depth == 1 and info.kind == "documents":

@@ -428,7 +428,9 @@ class ExchangeController(http.Controller):
             env.cr.execute("SELECT upload_size, last_part FROM ecom_1c_session WHERE id = %s"
                            + (" FOR UPDATE" if lock else ""), [session.id])
             uploaded, last_part = env.cr.fetchone()
-            return uploaded or 0, last_part, os.path.getsize(target) if os.path.exists(target) else 0
+            # bytes as an int (upload_size is a Float field): they bound what is read, and werkzeug 3's streams
+            # (Python 3.12) take no float for a size
+            return int(uploaded or 0), last_part, os.path.getsize(target) if os.path.exists(target) else 0
 
         def rooms(uploaded, size):
             """``(again, uploaded, size, file_room, exchange_room)``: 1C sending the file again from its start,

@@ -363,6 +363,33 @@ class TestUploads(ProtocolCase):
         self.assertEqual(self.call("file", data=b"<small/>", cookie=cookie, filename="small.xml"), ["success"])
         self.assertEqual(self.stored(cookie, "small.xml"), b"<small/>")
 
+    def test_odoo_upload_limit_does_not_bound_1c_files(self):
+        """Odoo's bound of a request's body (web.max_file_upload_size; 128 MiB by default, below 1C's file_limit of
+        200 MB), which werkzeug 3 (Python 3.12: the odoo:18 image) applies to every body's stream (its HTML «413»
+        over it; werkzeug 2.2 only to the forms it parses): 1C's files are bounded by the exchange's own limits. A
+        file over Odoo's bound within file_limit is stored, sent with its length or chunked; one over file_limit
+        is refused in the protocol's words, read to its end first."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("web.max_file_upload_size", "1000")
+        params.set_param("ecom_crm_1c.file_limit_mb", "1")
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        data = b"<a>" + b" " * 5000 + b"</a>"
+        self.assertEqual(self.call("file", data=data, cookie=cookie, filename="sized.xml"), ["success"])
+        self.assertEqual(self.stored(cookie, "sized.xml"), data)
+        self.assertEqual(self.call("file", data=iter([data[:100], data[100:]]), cookie=cookie, filename="chunked.xml"),
+                         ["success"])
+        self.assertEqual(self.stored(cookie, "chunked.xml"), data)
+        for is_chunked in (False, True):
+            with self.subTest(chunked=is_chunked):
+                status, _headers, answer = send_whole(
+                    self.base_url(), "/1c_exchange?type=catalog&mode=file&filename=big.xml",
+                    {"Cookie": f"{cookie[0]}={cookie[1]}"}, b" " * (2 * 1024 * 1024), is_chunked)
+                self.assertRegex(status, r"^HTTP/1\.[01] 200 ", answer[:300])
+                lines = answer.decode().splitlines()
+                self.assertEqual(lines[0], "failure", lines)
+                self.assertIn("file_limit=1048576", lines[1])
+
     def test_a_refused_body_sent_slowly_is_read_no_longer_than_the_drain_may(self):
         """A refused request whose body comes a byte now and then, never stalling long enough for the idle
         time-out: its rest is read for the drain's time in all (1C's own request, of its session:
