@@ -5,6 +5,7 @@ import os
 import shutil
 import socket
 import time
+from datetime import timedelta
 from types import SimpleNamespace
 from unittest.mock import patch
 from urllib.parse import urlsplit
@@ -461,6 +462,31 @@ class TestUploads(ProtocolCase):
             self.assertTrue(lines[1].startswith("big.xml: "), lines)
             self.assertIn("file_limit=1048576", lines[1], "and why")
             self.assertIsNone(self.send_slowly(""), "no session: read for the second, then reset")
+
+    def test_a_refused_body_of_1c_whose_session_expired_is_read_as_its_live_one(self):
+        """1C's request of its session once the session expired (12 hours after its checkauth: an exchange that
+        long, or 1C coming back to it later), over a slow link: answered «failure», the session unknown, before
+        its body is read; 1C sends its whole body before it reads the answer, and the body is read as long as
+        that of its session still live (here longer than a request without a session is read: a minute, here a
+        second). 1C reads the answer whole, the reason it shows the accountant (log in anew), not a connection
+        reset. A cookie naming no session this database ever had is read for the second only, then reset."""
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", "1")
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        session.expires_at = fields.Datetime.now() - timedelta(minutes=1)
+        self.env.flush_all()
+        self.assertFalse(self.env["ecom.1c.session"]._find(cookie[1]), "expired")
+        with patch.object(exchange_module, "DRAIN_SECONDS", 1):
+            answered = self.send_slowly(f"Cookie: {cookie[0]}={cookie[1]}\r\n")
+            self.assertIsNotNone(answered, "1C's expired session: read to its end, no reset")
+            status, answer = answered
+            self.assertRegex(status, rb"^HTTP/1\.[01] 200 ")
+            lines = answer.splitlines()
+            self.assertEqual((len(lines), lines[0]), (2, "failure"), lines)
+            self.assertIn("mode=checkauth", lines[1], "log in anew")
+            self.assertIsNone(self.send_slowly(f"Cookie: {cookie[0]}={'0' * len(cookie[1])}\r\n"),
+                              "no session of this database: read for the second, then reset")
 
     def test_a_refused_body_is_read_once_after_the_answer_with_nothing_held(self):
         """A request over the exchange's room, its length within file_limit: 1C sends its body whole before it
