@@ -10,6 +10,7 @@ from odoo.tools import email_normalize as tools_email_normalize
 from ..tools.intake import CLICK_ID_TYPES
 from ..tools.phones import normalize_phone_vals, phone_extension, phone_quality, phone_without_extension
 from .res_partner import normalize_stored_phones
+from .utm_campaign import UTM_FIELDS, give_campaign_channels
 
 PHONE_FIELDS = ("phone", "mobile")
 
@@ -230,6 +231,7 @@ class CrmLead(models.Model):
                     and vals["lost_reason_id"] not in self.env.context.get("ecom_history_reasons", ()):
                 self._ecom_check_reason_in_use(vals["lost_reason_id"])
         leads = super().create(vals_list)
+        give_campaign_channels(leads)  # a request naming only its campaign counts in its channel
         leads._ecom_check_created_stages()
         leads._ecom_stage_changed(dict.fromkeys(leads.ids))
         if by_load:  # some went to a team that assigns by load: those nobody could take are reported
@@ -238,6 +240,13 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
+        if any(name in vals for name in UTM_FIELDS):
+            res = self._ecom_write_stages(vals)
+            give_campaign_channels(self)  # a request left with only its campaign counts in its channel
+            return res
+        return self._ecom_write_stages(vals)
+
+    def _ecom_write_stages(self, vals):
         if "stage_id" not in vals and "active" not in vals:
             return self._ecom_write(vals)
         before = {lead.id: (lead.stage_id.id, lead.active) for lead in self}

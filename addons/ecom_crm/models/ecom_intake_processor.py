@@ -280,9 +280,11 @@ class EcomIntakeProcessor(models.AbstractModel):
         a click id), else its API source's channel and medium. A click id names its ad system (its source
         when no utm_source is given); an ad system's source with no utm_medium gets the medium its spend is
         imported with (Yandex Direct and Google Ads «cpc», VK «social», Avito «classifieds»), so that its
-        requests and its spend are one channel. Never a medium of the API source's under a source the
-        request named: «yandex / organic» for a paid click tagged with its source only, a channel nobody
-        used (as an order's channel is taken whole, see ``ecom_report_mixin.order_channel``)."""
+        requests and its spend are one channel; a campaign alone gets the campaign's channel
+        (``utm.campaign._ecom_channels``), else «Campaign without a source». Never a medium of the API
+        source's under a source the request named: «yandex / organic» for a paid click tagged with its
+        source only, a channel nobody used (as an order's channel is taken whole, see
+        ``ecom_report_mixin.order_channel``)."""
         key = (data.get("utm_source"), data.get("utm_medium"), data.get("utm_campaign"),
                next((k for k in CLICK_IDS if data.get(k)), None), intake_source.id)
         if key not in cache:
@@ -298,6 +300,16 @@ class EcomIntakeProcessor(models.AbstractModel):
                 medium = self._ad_system_media().get(utm_source, self.env["utm.medium"])
             campaign = self.env["crm.lead"]._find_or_create_record("utm.campaign", data["utm_campaign"]) \
                 if data.get("utm_campaign") else self.env["utm.campaign"]
+            if campaign and not utm_source and not medium:
+                # only a campaign (a landing link that lost its utm_source and utm_medium): its channel, the
+                # one its ad spend is recorded under (else a clear majority of its requests'), or «Campaign
+                # without a source» until it is known (``utm.campaign._ecom_give_channels``)
+                channel = campaign._ecom_channels()[campaign.id]
+                if channel:
+                    utm_source = self.env["utm.source"].browse(channel[0])
+                    medium = self.env["utm.medium"].browse(channel[1])
+                else:
+                    utm_source = campaign._ecom_campaign_only_source()
             cache[key] = (utm_source, medium, campaign)
         return cache[key]
 

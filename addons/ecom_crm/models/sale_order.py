@@ -1,6 +1,8 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from .utm_campaign import UTM_FIELDS, give_campaign_channels
 
 # The store's order statuses, in the order an order normally goes through them. «returned» is the
 # late refusal: the customer did not take the parcel (or sent it back), the money is lost.
@@ -33,7 +35,20 @@ class SaleOrder(models.Model):
     ecom_status_date = fields.Datetime("Status since", copy=False, readonly=True)
     ecom_status_event_ids = fields.One2many("ecom.order.status.event", "order_id", "Status history", readonly=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        give_campaign_channels(orders)  # an order naming only its campaign counts in its channel
+        return orders
+
     def write(self, vals):
+        if any(name in vals for name in UTM_FIELDS):
+            res = self._ecom_write_order(vals)
+            give_campaign_channels(self)  # an order left with only its campaign counts in its channel
+            return res
+        return self._ecom_write_order(vals)
+
+    def _ecom_write_order(self, vals):
         moved_from = self.opportunity_id if "opportunity_id" in vals else None
         # its lines written through the order (the form, 1C's order sent back) are written one by one:
         # their customers' cards are refreshed once here, not once per line (see sale_order_line.py)

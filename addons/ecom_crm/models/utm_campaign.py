@@ -1,0 +1,127 @@
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.tools import SQL
+
+from ..tools.campaign_channel import campaign_channel
+
+# the channel of the requests and orders naming only a campaign whose channel is not known: a group of
+# their own in every report, not «no channel»
+CAMPAIGN_ONLY = "ecom_crm.utm_source_campaign_only"
+# its id in a report's SQL (an uncorrelated subquery, read once per statement)
+CAMPAIGN_ONLY_SQL = ("(SELECT res_id FROM ir_model_data"
+                     " WHERE module = 'ecom_crm' AND name = 'utm_source_campaign_only' AND model = 'utm.source')")
+# the records that carry a channel of their own: requests and orders (utm.mixin's three columns)
+CHANNEL_TABLES = (("crm.lead", "crm_lead"), ("sale.order", "sale_order"))
+UTM_FIELDS = ("source_id", "medium_id", "campaign_id")
+
+
+class UtmCampaign(models.Model):
+    _inherit = "utm.campaign"
+
+    @api.model
+    def _ecom_campaign_only_source(self):
+        """The channel «Campaign without a source» (an empty record when it was deleted)."""
+        return self.env.ref(CAMPAIGN_ONLY, raise_if_not_found=False) or self.env["utm.source"]
+
+    def _ecom_channels(self):
+        """``{campaign id: (source id, medium id) or None}`` of the campaigns ``self``: the channel their ad
+        spend is recorded under, else the one of a clear majority of their requests and orders (those of no
+        request: an order of a request has its request's channel) that have one, None when unknown
+        (``tools.campaign_channel``). One query for all of them."""
+        if not self:
+            return {}
+        self.env["ecom.ad.spend"].flush_model(UTM_FIELDS)
+        for model, _table in CHANNEL_TABLES:
+            self.env[model].flush_model([*UTM_FIELDS, "opportunity_id"] if model == "sale.order" else UTM_FIELDS)
+        self.env.cr.execute(SQL("""
+            SELECT campaign_id, true, source_id, medium_id, 0
+              FROM ecom_ad_spend
+             WHERE campaign_id = ANY(%(ids)s)
+          GROUP BY campaign_id, source_id, medium_id
+             UNION ALL
+            SELECT campaign_id, false, source_id, medium_id, count(*)
+              FROM (SELECT campaign_id, source_id, medium_id FROM crm_lead
+                     WHERE campaign_id = ANY(%(ids)s) AND source_id <> %(unknown)s
+                     UNION ALL
+                    SELECT campaign_id, source_id, medium_id FROM sale_order
+                     WHERE campaign_id = ANY(%(ids)s) AND source_id <> %(unknown)s AND opportunity_id IS NULL) r
+          GROUP BY campaign_id, source_id, medium_id
+        """, ids=self.ids, unknown=self._ecom_campaign_only_source().id or 0))
+        spend, rows = defaultdict(set), defaultdict(dict)
+        for campaign_id, spent, source_id, medium_id, count in self.env.cr.fetchall():
+            if spent:
+                spend[campaign_id].add((source_id, medium_id))
+            else:
+                rows[campaign_id][source_id, medium_id] = count
+        return {campaign_id: campaign_channel(spend[campaign_id], rows[campaign_id]) for campaign_id in self.ids}
+
+    @api.model
+    def _ecom_give_channels(self, campaigns=None, lead_ids=None, order_ids=None):
+        """Give the requests and orders that name a campaign and neither source nor medium their campaign's
+        channel (:meth:`_ecom_channels`), or «Campaign without a source» while it is not known; those
+        already there get it once it is. Set-based: one read of the campaigns' channels, one update per
+        table. ``campaigns``: only theirs (None: any campaign); ``lead_ids`` / ``order_ids``: only those
+        rows ([]: none of that table; None: all), which also leave «Campaign without a source» when they no
+        longer name a campaign. The rows changed get a new write date: the reports' next refresh takes
+        them. Returns ``{model: [ids changed]}``."""
+        unknown = self._ecom_campaign_only_source().id
+        restrict = {"crm.lead": lead_ids, "sale.order": order_ids}
+        only = SQL(" AND t.campaign_id = ANY(%s)", campaigns.ids) if campaigns is not None else SQL()
+        waiting = SQL("t.campaign_id IS NOT NULL AND t.medium_id IS NULL AND (t.source_id IS NULL OR t.source_id = %s)",
+                      unknown or 0)
+        tables = []
+        for model, table in CHANNEL_TABLES:
+            ids = restrict[model]
+            if ids is not None and not ids:
+                continue
+            self.env[model].flush_model(UTM_FIELDS)
+            tables.append((model, SQL.identifier(table), SQL(" AND t.id = ANY(%s)", list(ids)) if ids else SQL()))
+        if not tables:
+            return {}
+        self.env.cr.execute(SQL(" UNION ").join(
+            SQL("SELECT t.campaign_id FROM %s t WHERE %s%s%s", table, waiting, of_ids, only)
+            for _model, table, of_ids in tables))
+        channels = self.browse([campaign_id for (campaign_id,) in self.env.cr.fetchall()])._ecom_channels()
+        values = SQL(", ").join(SQL("(%s, %s::int, %s::int)", campaign_id, *(channel or (None, None)))
+                                for campaign_id, channel in channels.items())
+        changed = {}
+        for model, table, of_ids in tables:
+            ids = []
+            if channels and (unknown or any(channels.values())):
+                self.env.cr.execute(SQL("""
+                    UPDATE %(table)s t
+                       SET source_id = COALESCE(v.source_id, %(unknown)s), medium_id = v.medium_id,
+                           write_date = now() AT TIME ZONE 'UTC'
+                      FROM (VALUES %(values)s) AS v (campaign_id, source_id, medium_id)
+                     WHERE t.campaign_id = v.campaign_id AND t.medium_id IS NULL
+                       AND COALESCE(v.source_id, %(unknown)s) IS NOT NULL
+                       AND (t.source_id IS NULL OR (t.source_id = %(unknown)s AND v.source_id IS NOT NULL))%(of_ids)s
+                 RETURNING t.id
+                """, table=table, unknown=unknown or None, values=values, of_ids=of_ids))
+                ids = [row_id for (row_id,) in self.env.cr.fetchall()]
+            if unknown and restrict[model] is not None:
+                # a row that no longer names a campaign is no campaign's without a source
+                self.env.cr.execute(SQL("""
+                    UPDATE %s t SET source_id = NULL, write_date = now() AT TIME ZONE 'UTC'
+                     WHERE t.source_id = %s AND t.medium_id IS NULL AND t.campaign_id IS NULL%s
+                 RETURNING t.id
+                """, table, unknown, of_ids))
+                ids += [row_id for (row_id,) in self.env.cr.fetchall()]
+            if ids:
+                self.env[model].browse(ids).invalidate_recordset([*UTM_FIELDS, "write_date"])
+                changed[model] = ids
+        return changed
+
+
+def give_campaign_channels(records):
+    """After ``records`` (requests or orders) were created, or their channel written (the form, an import,
+    RPC): those naming a campaign and neither source nor medium get its channel (see
+    :meth:`UtmCampaign._ecom_give_channels`); nothing is read or written for the others."""
+    unknown = records.env["utm.campaign"]._ecom_campaign_only_source()
+    waiting = records.filtered(lambda record: not record.medium_id and (
+        (record.campaign_id and not record.source_id) or (unknown and record.source_id == unknown)))
+    if waiting:
+        ids = {model: [] for model, _table in CHANNEL_TABLES}
+        ids[records._name] = waiting.ids
+        records.env["utm.campaign"]._ecom_give_channels(lead_ids=ids["crm.lead"], order_ids=ids["sale.order"])
