@@ -118,9 +118,10 @@ def give_campaign_channels(records):
     """After ``records`` (requests or orders) were created, or their channel written (the form, an import,
     RPC): those naming a campaign and neither source nor medium get its channel (see
     :meth:`UtmCampaign._ecom_give_channels`); nothing is read or written for the others."""
-    unknown = records.env["utm.campaign"]._ecom_campaign_only_source()
+    # the id alone (cached): no query for the records that name no campaign, the most of them
+    unknown = records.env["ir.model.data"]._xmlid_to_res_id(CAMPAIGN_ONLY, raise_if_not_found=False)
     waiting = records.filtered(lambda record: not record.medium_id and (
-        (record.campaign_id and not record.source_id) or (unknown and record.source_id == unknown)))
+        (record.campaign_id and not record.source_id) or (unknown and record.source_id.id == unknown)))
     if waiting:
         ids = {model: [] for model, _table in CHANNEL_TABLES}
         ids[records._name] = waiting.ids
