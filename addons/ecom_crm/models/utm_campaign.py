@@ -22,50 +22,73 @@ class UtmCampaign(models.Model):
     @api.model
     def _ecom_campaign_only_source(self):
         """The channel «Campaign without a source» (an empty record when it was deleted)."""
-        return self.env.ref(CAMPAIGN_ONLY, raise_if_not_found=False) or self.env["utm.source"]
+        return self.env["utm.source"].browse(self._ecom_campaign_only_id())
 
-    def _ecom_channels(self):
-        """``{campaign id: (source id, medium id) or None}`` of the campaigns ``self``: the channel their ad
-        spend is recorded under, else the one of a clear majority of their requests and orders (those of no
-        request: an order of a request has its request's channel) that have one, None when unknown
-        (``tools.campaign_channel``). One query for all of them."""
-        if not self:
+    @api.model
+    def _ecom_campaign_only_id(self):
+        """Its id, or False when it was deleted: from the cached xmlid lookup (no record check, which would
+        be a query per call; deleting the record drops its xmlid and that cache)."""
+        return self.env["ir.model.data"]._xmlid_to_res_id(CAMPAIGN_ONLY, raise_if_not_found=False)
+
+    def _ecom_channels(self, company=None):
+        """``{campaign id: (source id, medium id) or None}`` of the campaigns ``self`` for the requests and
+        orders of ``company`` (a record or an id; none: a request of no company yet, decided over every
+        company's): see :meth:`_ecom_channels_of`. One query for all of them."""
+        company_id = company.id if isinstance(company, models.BaseModel) else company
+        channels = self._ecom_channels_of([(campaign_id, company_id or None) for campaign_id in self.ids])
+        return {campaign_id: channels[campaign_id, company_id or None] for campaign_id in self.ids}
+
+    @api.model
+    def _ecom_channels_of(self, pairs):
+        """``{(campaign id, company id or None): (source id, medium id) or None}``: the channel of the
+        requests and orders of that company that name only that campaign: the one the company's ad spend
+        of the campaign is recorded under, else the one of a clear majority of the company's requests and
+        orders (those of no request: an order of a request has its request's channel) of the campaign that
+        have one, None when unknown (``tools.campaign_channel``). A campaign's name is every company's
+        (utm.campaign is shared): another company's spend under the same name says nothing of this one's
+        requests. A request of no company (no team nor salesperson yet) is decided over every company's.
+        «Campaign without a source» is no channel to count: neither its spend nor its rows. One query."""
+        if not pairs:
             return {}
-        self.env["ecom.ad.spend"].flush_model(UTM_FIELDS)
+        self.env["ecom.ad.spend"].flush_model([*UTM_FIELDS, "company_id"])
         for model, _table in CHANNEL_TABLES:
-            self.env[model].flush_model([*UTM_FIELDS, "opportunity_id"] if model == "sale.order" else UTM_FIELDS)
+            self.env[model].flush_model([*UTM_FIELDS, "company_id", *(("opportunity_id",) * (model == "sale.order"))])
         self.env.cr.execute(SQL("""
-            SELECT campaign_id, true, source_id, medium_id, 0
+            SELECT campaign_id, company_id, true, source_id, medium_id, 0
               FROM ecom_ad_spend
-             WHERE campaign_id = ANY(%(ids)s)
-          GROUP BY campaign_id, source_id, medium_id
+             WHERE campaign_id = ANY(%(ids)s) AND source_id <> %(unknown)s
+          GROUP BY campaign_id, company_id, source_id, medium_id
              UNION ALL
-            SELECT campaign_id, false, source_id, medium_id, count(*)
-              FROM (SELECT campaign_id, source_id, medium_id FROM crm_lead
+            SELECT campaign_id, company_id, false, source_id, medium_id, count(*)
+              FROM (SELECT campaign_id, company_id, source_id, medium_id FROM crm_lead
                      WHERE campaign_id = ANY(%(ids)s) AND source_id <> %(unknown)s
                      UNION ALL
-                    SELECT campaign_id, source_id, medium_id FROM sale_order
+                    SELECT campaign_id, company_id, source_id, medium_id FROM sale_order
                      WHERE campaign_id = ANY(%(ids)s) AND source_id <> %(unknown)s AND opportunity_id IS NULL) r
-          GROUP BY campaign_id, source_id, medium_id
-        """, ids=self.ids, unknown=self._ecom_campaign_only_source().id or 0))
-        spend, rows = defaultdict(set), defaultdict(dict)
-        for campaign_id, spent, source_id, medium_id, count in self.env.cr.fetchall():
-            if spent:
-                spend[campaign_id].add((source_id, medium_id))
-            else:
-                rows[campaign_id][source_id, medium_id] = count
-        return {campaign_id: campaign_channel(spend[campaign_id], rows[campaign_id]) for campaign_id in self.ids}
+          GROUP BY campaign_id, company_id, source_id, medium_id
+        """, ids=sorted({campaign_id for campaign_id, _company_id in pairs}),
+            unknown=self._ecom_campaign_only_id() or 0))
+        spend, rows = defaultdict(set), defaultdict(lambda: defaultdict(int))
+        for campaign_id, company_id, spent, source_id, medium_id, count in self.env.cr.fetchall():
+            # each company's, and every company's (None) for the requests of no company
+            for key in {(campaign_id, company_id), (campaign_id, None)}:
+                if spent:
+                    spend[key].add((source_id, medium_id))
+                else:
+                    rows[key][source_id, medium_id] += count
+        return {pair: campaign_channel(spend[pair], rows[pair]) for pair in pairs}
 
     @api.model
     def _ecom_give_channels(self, campaigns=None, lead_ids=None, order_ids=None):
         """Give the requests and orders that name a campaign and neither source nor medium their campaign's
-        channel (:meth:`_ecom_channels`), or «Campaign without a source» while it is not known; those
-        already there get it once it is. Set-based: one read of the campaigns' channels, one update per
-        table. ``campaigns``: only theirs (None: any campaign); ``lead_ids`` / ``order_ids``: only those
-        rows ([]: none of that table; None: all), which also leave «Campaign without a source» when they no
-        longer name a campaign. The rows changed get a new write date: the reports' next refresh takes
-        them. Returns ``{model: [ids changed]}``."""
-        unknown = self._ecom_campaign_only_source().id
+        channel (:meth:`_ecom_channels_of`: their company's), or «Campaign without a source» while it is not
+        known; those already there get it once it is. Set-based: one read of the campaigns' channels, one
+        update per table. ``campaigns``: only theirs (None: any campaign); ``lead_ids`` / ``order_ids``:
+        only those rows ([]: none of that table; None: all), which also leave «Campaign without a source»
+        when they no longer name a campaign or name a medium of their own (a request that names a medium
+        keeps it, with no source: «Campaign without a source / cpc» would be a channel nobody used). The
+        rows changed get a new write date: the reports' next refresh takes them. Returns ``{model: [ids changed]}``."""
+        unknown = self._ecom_campaign_only_id()
         restrict = {"crm.lead": lead_ids, "sale.order": order_ids}
         only = SQL(" AND t.campaign_id = ANY(%s)", campaigns.ids) if campaigns is not None else SQL()
         waiting = SQL("t.campaign_id IS NOT NULL AND t.medium_id IS NULL AND (t.source_id IS NULL OR t.source_id = %s)",
@@ -75,16 +98,18 @@ class UtmCampaign(models.Model):
             ids = restrict[model]
             if ids is not None and not ids:
                 continue
-            self.env[model].flush_model(UTM_FIELDS)
+            self.env[model].flush_model([*UTM_FIELDS, "company_id"])
             tables.append((model, SQL.identifier(table), SQL(" AND t.id = ANY(%s)", list(ids)) if ids else SQL()))
         if not tables:
             return {}
         self.env.cr.execute(SQL(" UNION ").join(
-            SQL("SELECT t.campaign_id FROM %s t WHERE %s%s%s", table, waiting, of_ids, only)
+            SQL("SELECT t.campaign_id, t.company_id FROM %s t WHERE %s%s%s", table, waiting, of_ids, only)
             for _model, table, of_ids in tables))
-        channels = self.browse([campaign_id for (campaign_id,) in self.env.cr.fetchall()])._ecom_channels()
-        values = SQL(", ").join(SQL("(%s, %s::int, %s::int)", campaign_id, *(channel or (None, None)))
-                                for campaign_id, channel in channels.items())
+        # each company's requests and orders by that company's spend and rows (0: a request of no company)
+        channels = self._ecom_channels_of(self.env.cr.fetchall())
+        values = SQL(", ").join(SQL("(%s, %s, %s::int, %s::int)", campaign_id, company_id or 0,
+                                    *(channel or (None, None)))
+                                for (campaign_id, company_id), channel in channels.items())
         changed = {}
         for model, table, of_ids in tables:
             ids = []
@@ -93,18 +118,20 @@ class UtmCampaign(models.Model):
                     UPDATE %(table)s t
                        SET source_id = COALESCE(v.source_id, %(unknown)s), medium_id = v.medium_id,
                            write_date = now() AT TIME ZONE 'UTC'
-                      FROM (VALUES %(values)s) AS v (campaign_id, source_id, medium_id)
-                     WHERE t.campaign_id = v.campaign_id AND t.medium_id IS NULL
+                      FROM (VALUES %(values)s) AS v (campaign_id, company_id, source_id, medium_id)
+                     WHERE t.campaign_id = v.campaign_id AND COALESCE(t.company_id, 0) = v.company_id
+                       AND t.medium_id IS NULL
                        AND COALESCE(v.source_id, %(unknown)s) IS NOT NULL
                        AND (t.source_id IS NULL OR (t.source_id = %(unknown)s AND v.source_id IS NOT NULL))%(of_ids)s
                  RETURNING t.id
                 """, table=table, unknown=unknown or None, values=values, of_ids=of_ids))
                 ids = [row_id for (row_id,) in self.env.cr.fetchall()]
             if unknown and restrict[model] is not None:
-                # a row that no longer names a campaign is no campaign's without a source
+                # a row that no longer names a campaign, or names a medium of its own, is no campaign's
+                # without a source
                 self.env.cr.execute(SQL("""
                     UPDATE %s t SET source_id = NULL, write_date = now() AT TIME ZONE 'UTC'
-                     WHERE t.source_id = %s AND t.medium_id IS NULL AND t.campaign_id IS NULL%s
+                     WHERE t.source_id = %s AND (t.medium_id IS NOT NULL OR t.campaign_id IS NULL)%s
                  RETURNING t.id
                 """, table, unknown, of_ids))
                 ids += [row_id for (row_id,) in self.env.cr.fetchall()]
@@ -117,11 +144,12 @@ class UtmCampaign(models.Model):
 def give_campaign_channels(records):
     """After ``records`` (requests or orders) were created, or their channel written (the form, an import,
     RPC): those naming a campaign and neither source nor medium get its channel (see
-    :meth:`UtmCampaign._ecom_give_channels`); nothing is read or written for the others."""
+    :meth:`UtmCampaign._ecom_give_channels`), those left under «Campaign without a source» with no campaign
+    or with a medium of their own leave it; nothing is read or written for the others."""
     # the id alone (cached): no query for the records that name no campaign, the most of them
-    unknown = records.env["ir.model.data"]._xmlid_to_res_id(CAMPAIGN_ONLY, raise_if_not_found=False)
-    waiting = records.filtered(lambda record: not record.medium_id and (
-        (record.campaign_id and not record.source_id) or (unknown and record.source_id.id == unknown)))
+    unknown = records.env["utm.campaign"]._ecom_campaign_only_id()
+    waiting = records.filtered(lambda record: (record.campaign_id and not record.source_id and not record.medium_id)
+                               or (unknown and record.source_id.id == unknown))
     if waiting:
         ids = {model: [] for model, _table in CHANNEL_TABLES}
         ids[records._name] = waiting.ids

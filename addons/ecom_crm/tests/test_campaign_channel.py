@@ -6,6 +6,7 @@ through the intake API (``test_intake_api``) and in a store upgraded to 18.0.1.6
 from odoo import Command
 from odoo.tests import BaseCase, tagged
 
+from ..models.utm_campaign import give_campaign_channels
 from ..tools.campaign_channel import campaign_channel
 from .common import ReportCase, load_migration, store_with_ad_sources
 
@@ -163,3 +164,69 @@ class TestCampaignChannel(ReportCase):
         self.assertEqual(set(self.Funnel.search([("lead_id", "=", leads[1].id)]).source_id), {self.campaign_only})
         self.assertEqual(set(self.Manager.search([("lead_id", "=", leads[0].id)]).medium_id), {self.cpc})
         self.assertEqual(migration.give_campaign_only_rows_their_channel(self.env), {})
+
+    def test_another_companys_spend_does_not_decide(self):
+        """A campaign's name is every company's: the spend company A records under «summer_sale» says nothing
+        of company B's requests naming only «summer_sale», nor does B's spend make A's campaign ambiguous."""
+        company_b = self.env["res.company"].create({"name": "Магазин в Казани"})
+        b = {"company_id": company_b.id, "user_id": False, "team_id": False}
+        self.Spend.create({"date": "2026-11-01", "source_id": self.yandex.id, "medium_id": self.cpc.id,
+                           "campaign_id": self.summer.id, "amount": 500})
+        ours, theirs = self._lead(campaign_id=self.summer.id), self._lead(campaign_id=self.summer.id, **b)
+        self.assertEqual(theirs.company_id, company_b)
+        self.assertEqual(self.channel(ours), (self.yandex, self.cpc))
+        self.assertEqual(self.channel(theirs), (self.campaign_only, self.env["utm.medium"]))
+        # B pays for the same campaign name in VK: B's request is VK's, A's stays Yandex Direct's
+        self.Spend.create({"date": "2026-11-01", "source_id": self.vk.id, "medium_id": self.social.id,
+                           "campaign_id": self.summer.id, "amount": 300, "company_id": company_b.id})
+        self.assertEqual(self.channel(theirs), (self.vk, self.social))
+        self.assertEqual(self.channel(self._lead(campaign_id=self.summer.id)), (self.yandex, self.cpc))
+        self.assertEqual(self.channel(self._lead(campaign_id=self.summer.id, **b)), (self.vk, self.social))
+        # a request of no company yet is decided over every company's spend: two channels, no guess
+        nobody = self._lead(campaign_id=self.summer.id, user_id=False, team_id=False, company_id=False)
+        self.assertFalse(nobody.company_id)
+        self.assertEqual(self.channel(nobody), (self.campaign_only, self.env["utm.medium"]))
+
+    def test_a_medium_of_its_own_leaves_campaign_without_a_source(self):
+        """A request waiting under «Campaign without a source» given a medium (in the form, or by a merge of
+        requests) names a medium of its own: it keeps it, under no source, not «Campaign without a source /
+        cpc», a channel nobody used that the campaign's spend would never move."""
+        lead = self._lead(campaign_id=self.summer.id)
+        self.assertEqual(self.channel(lead), (self.campaign_only, self.env["utm.medium"]))
+        lead.medium_id = self.cpc
+        self.assertEqual(self.channel(lead), (self.env["utm.source"], self.cpc))
+        self.assertEqual(lead.campaign_id, self.summer)
+
+    def test_spend_under_campaign_without_a_source_is_no_channel(self):
+        """Spend typed in under «Campaign without a source» (it is not a channel one pays for) decides nothing:
+        the campaign's requests still wait for its channel, and the spend of a real channel then gives it."""
+        self.Spend.create({"date": "2026-11-01", "source_id": self.campaign_only.id, "campaign_id": self.summer.id,
+                           "amount": 100})
+        lead = self._lead(campaign_id=self.summer.id)
+        self.assertEqual(self.channel(lead), (self.campaign_only, self.env["utm.medium"]))
+        self.Spend.create({"date": "2026-11-01", "source_id": self.yandex.id, "medium_id": self.cpc.id,
+                           "campaign_id": self.summer.id, "amount": 500})
+        self.assertEqual(self.channel(lead), (self.yandex, self.cpc))
+
+    def test_the_hook_costs_no_query_where_no_campaign_is_alone_and_the_same_for_any_batch(self):
+        """A kanban drag or a request naming its source: the hook reads nothing; requests naming only their
+        campaign: the same few statements for 2 as for 30 (an import of 10,000 requests, a spend import)."""
+        Lead = self.env["crm.lead"]
+        named = self._lead(source_id=self.vk.id, campaign_id=self.summer.id) | self._lead()
+        self.Spend.create({"date": "2026-11-01", "source_id": self.yandex.id, "medium_id": self.cpc.id,
+                           "campaign_id": self.summer.id, "amount": 500})
+        self.env.flush_all()
+        with self.assertQueryCount(0):
+            give_campaign_channels(named)
+        with self.assertQueryCount(1):  # a write of no UTM (a kanban drag): its own UPDATE, no hook
+            named.write({"priority": "1"})
+            self.env.flush_all()
+        for count in (2, 30):
+            leads = Lead.browse([self._lead().id for _ in range(count)])
+            self.env.flush_all()
+            self.env.cr.execute("UPDATE crm_lead SET campaign_id = %s WHERE id = ANY(%s)", [self.summer.id, leads.ids])
+            leads.invalidate_recordset()
+            leads.mapped("campaign_id")  # as after a create or a write: in the cache
+            with self.assertQueryCount(4):  # the waiting campaigns, their channels, two updates
+                give_campaign_channels(leads)
+            self.assertEqual({self.channel(lead) for lead in leads}, {(self.yandex, self.cpc)})
