@@ -364,6 +364,21 @@ class CrmLead(models.Model):
             user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length)
         return merged.with_env(self.env)
 
+    def _merge_get_fields_specific(self):
+        """The kept request's channel is one merged request's whole (source, medium and campaign), as an
+        order's or an incoming request's: the first one's that has a known channel (a source other than
+        «Campaign without a source», or a medium), else the first one's that has any. crm's first value of
+        each field apart made «Campaign without a source / social network / summer_sale» of a request
+        waiting for its campaign's channel merged with one from VK: a channel nobody used."""
+        unknown = self.env["utm.campaign"]._ecom_campaign_only_id()
+
+        def channel(fname, leads):
+            named = leads.filtered(lambda lead: lead.source_id or lead.medium_id or lead.campaign_id)
+            known = named.filtered(lambda lead: lead.medium_id or (lead.source_id and lead.source_id.id != unknown))
+            return (known or named)[:1][fname].id
+
+        return {**super()._merge_get_fields_specific(), **dict.fromkeys(UTM_FIELDS, channel)}
+
     def _merge_dependences(self, opportunities):
         """The calls and the incoming requests of the requests merged into this one are its own (their
         first response, the salespeople's report's calls with a request; the journal's link, its count on

@@ -230,3 +230,19 @@ class TestCampaignChannel(ReportCase):
             with self.assertQueryCount(4):  # the waiting campaigns, their channels, two updates
                 give_campaign_channels(leads)
             self.assertEqual({self.channel(lead) for lead in leads}, {(self.yandex, self.cpc)})
+
+    def test_a_merge_keeps_one_requests_channel_whole(self):
+        """Merging a request waiting under «Campaign without a source» with one from VK: the kept request is
+        VK's whole (source and medium together), not crm's first value of each field apart («Campaign
+        without a source / social network / summer_sale», a channel nobody used)."""
+        waiting = self._lead(campaign_id=self.summer.id, partner_id=self.customer.id, expected_revenue=5000)
+        from_vk = self._lead(source_id=self.vk.id, medium_id=self.social.id, partner_id=self.customer.id)
+        self.assertEqual(self.channel(waiting), (self.campaign_only, self.env["utm.medium"]))
+        merged = (waiting | from_vk)._merge_opportunity(auto_unlink=False)
+        self.assertEqual((*self.channel(merged), merged.campaign_id), (self.vk, self.social, self.env["utm.campaign"]))
+        # two requests of no known channel: the first's whole, still waiting for its campaign's channel
+        autumn = self.Campaign.create({"name": "autumn_sale"})
+        first, second = self._lead(campaign_id=self.summer.id), self._lead(campaign_id=autumn.id)
+        merged = (first | second)._merge_opportunity(auto_unlink=False)
+        self.assertEqual((*self.channel(merged), merged.campaign_id.name in ("summer_sale", "autumn_sale")),
+                         (self.campaign_only, self.env["utm.medium"], True))
