@@ -10,7 +10,7 @@ from odoo.tools import email_normalize as tools_email_normalize
 from ..tools.intake import CLICK_ID_TYPES
 from ..tools.phones import normalize_phone_vals, phone_extension, phone_quality, phone_without_extension
 from .res_partner import normalize_stored_phones
-from .utm_campaign import UTM_FIELDS, give_campaign_channels
+from .utm_campaign import UTM_FIELDS, channel_vals, give_campaign_channels
 
 PHONE_FIELDS = ("phone", "mobile")
 
@@ -46,6 +46,11 @@ class CrmLead(models.Model):
     # intake
     ecom_repeat_customer = fields.Boolean(
         "Repeat customer", readonly=True, copy=False, help="The customer had already bought when the request came.")
+    ecom_channel_from_campaign = fields.Boolean(
+        "Channel from its campaign", readonly=True,
+        help="The request named only its campaign: its channel and medium are the campaign's (its ad spend's, "
+             "else a clear majority of the requests that named theirs), or «Campaign without a source» while "
+             "not known. They follow its campaign when it is changed; a channel or medium picked ends it.")
     ecom_click_id = fields.Char("Click id", readonly=True, copy=False)
     ecom_click_id_type = fields.Selection(CLICK_ID_TYPES, "Click id type", readonly=True, copy=False)
     ecom_yandex_client_id = fields.Char(
@@ -241,8 +246,10 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         if any(name in vals for name in UTM_FIELDS):
+            vals, campaign_changed = channel_vals(vals)
             res = self._ecom_write_stages(vals)
-            give_campaign_channels(self)  # a request left with only its campaign counts in its channel
+            # a request left with only its campaign, or given another one, counts in its campaign's channel
+            give_campaign_channels(self, campaign_changed)
             return res
         return self._ecom_write_stages(vals)
 

@@ -357,6 +357,9 @@ class EcomIntakeProcessor(models.AbstractModel):
             "ecom_delivery_zip": data.get("zip"), "ecom_delivery_street": data.get("address"),
             "city": data.get("city") or partner.city, "source_id": source.id, "medium_id": medium.id,
             "campaign_id": campaign.id, "referred": data.get("referrer"),
+            # a campaign alone: its channel is the campaign's (``_utm_of``) and follows it
+            "ecom_channel_from_campaign": bool(campaign) and not (
+                data.get("utm_source") or data.get("utm_medium") or click_key),
             "ecom_click_id": data.get(click_key) if click_key else False, "ecom_repeat_customer": item["repeat"],
             "ecom_click_id_type": click_key or False, "ecom_yandex_client_id": data.get("yandex_client_id"),
             "ecom_google_client_id": data.get("google_client_id"),

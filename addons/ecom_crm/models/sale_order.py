@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .utm_campaign import UTM_FIELDS, give_campaign_channels
+from .utm_campaign import UTM_FIELDS, channel_vals, give_campaign_channels
 
 # The store's order statuses, in the order an order normally goes through them. «returned» is the
 # late refusal: the customer did not take the parcel (or sent it back), the money is lost.
@@ -34,6 +34,12 @@ class SaleOrder(models.Model):
         help="Why the customer refused the order at delivery.")
     ecom_status_date = fields.Datetime("Status since", copy=False, readonly=True)
     ecom_status_event_ids = fields.One2many("ecom.order.status.event", "order_id", "Status history", readonly=True)
+    ecom_channel_from_campaign = fields.Boolean(
+        "Channel from its campaign", readonly=True,
+        help="The order named only its campaign: its channel and medium are the campaign's (its ad spend's, "
+             "else a clear majority of the requests and orders that named theirs), or «Campaign without a "
+             "source» while not known. They follow its campaign when it is changed; a channel or medium picked "
+             "ends it.")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -43,8 +49,10 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         if any(name in vals for name in UTM_FIELDS):
+            vals, campaign_changed = channel_vals(vals)
             res = self._ecom_write_order(vals)
-            give_campaign_channels(self)  # an order left with only its campaign counts in its channel
+            # an order left with only its campaign, or given another one, counts in its campaign's channel
+            give_campaign_channels(self, campaign_changed)
             return res
         return self._ecom_write_order(vals)
 

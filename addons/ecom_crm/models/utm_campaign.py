@@ -14,6 +14,9 @@ CAMPAIGN_ONLY_SQL = ("(SELECT res_id FROM ir_model_data"
 # the records that carry a channel of their own: requests and orders (utm.mixin's three columns)
 CHANNEL_TABLES = (("crm.lead", "crm_lead"), ("sale.order", "sale_order"))
 UTM_FIELDS = ("source_id", "medium_id", "campaign_id")
+# set on a request or order whose channel and medium its campaign gave (it named only the campaign): they
+# follow its campaign, and they are no evidence of the campaign's channel (a majority of its requests)
+FROM_CAMPAIGN = "ecom_channel_from_campaign"
 
 
 class UtmCampaign(models.Model):
@@ -44,7 +47,8 @@ class UtmCampaign(models.Model):
         requests and orders of that company that name only that campaign: the one the company's ad spend
         of the campaign is recorded under, else the one of a clear majority of the company's requests and
         orders (those of no request: an order of a request has its request's channel) of the campaign that
-        have one, None when unknown (``tools.campaign_channel``). A campaign's name is every company's
+        named one themselves (not those the campaign gave one: they would make the first guess its own
+        majority), None when unknown (``tools.campaign_channel``). A campaign's name is every company's
         (utm.campaign is shared): another company's spend under the same name says nothing of this one's
         requests. A request of no company (no team nor salesperson yet) is decided over every company's.
         «Campaign without a source» is no channel to count: neither its spend nor its rows. One query."""
@@ -52,7 +56,8 @@ class UtmCampaign(models.Model):
             return {}
         self.env["ecom.ad.spend"].flush_model([*UTM_FIELDS, "company_id"])
         for model, _table in CHANNEL_TABLES:
-            self.env[model].flush_model([*UTM_FIELDS, "company_id", *(("opportunity_id",) * (model == "sale.order"))])
+            self.env[model].flush_model([*UTM_FIELDS, "company_id", FROM_CAMPAIGN,
+                                         *(("opportunity_id",) * (model == "sale.order"))])
         self.env.cr.execute(SQL("""
             SELECT campaign_id, company_id, true, source_id, medium_id, 0
               FROM ecom_ad_spend
@@ -62,9 +67,11 @@ class UtmCampaign(models.Model):
             SELECT campaign_id, company_id, false, source_id, medium_id, count(*)
               FROM (SELECT campaign_id, company_id, source_id, medium_id FROM crm_lead
                      WHERE campaign_id = ANY(%(ids)s) AND source_id <> %(unknown)s
+                       AND ecom_channel_from_campaign IS NOT TRUE
                      UNION ALL
                     SELECT campaign_id, company_id, source_id, medium_id FROM sale_order
-                     WHERE campaign_id = ANY(%(ids)s) AND source_id <> %(unknown)s AND opportunity_id IS NULL) r
+                     WHERE campaign_id = ANY(%(ids)s) AND source_id <> %(unknown)s AND opportunity_id IS NULL
+                       AND ecom_channel_from_campaign IS NOT TRUE) r
           GROUP BY campaign_id, company_id, source_id, medium_id
         """, ids=sorted({campaign_id for campaign_id, _company_id in pairs}),
             unknown=self._ecom_campaign_only_id() or 0))
@@ -98,7 +105,7 @@ class UtmCampaign(models.Model):
             ids = restrict[model]
             if ids is not None and not ids:
                 continue
-            self.env[model].flush_model([*UTM_FIELDS, "company_id"])
+            self.env[model].flush_model([*UTM_FIELDS, "company_id", FROM_CAMPAIGN])
             tables.append((model, SQL.identifier(table), SQL(" AND t.id = ANY(%s)", list(ids)) if ids else SQL()))
         if not tables:
             return {}
@@ -117,7 +124,7 @@ class UtmCampaign(models.Model):
                 self.env.cr.execute(SQL("""
                     UPDATE %(table)s t
                        SET source_id = COALESCE(v.source_id, %(unknown)s), medium_id = v.medium_id,
-                           write_date = now() AT TIME ZONE 'UTC'
+                           ecom_channel_from_campaign = true, write_date = now() AT TIME ZONE 'UTC'
                       FROM (VALUES %(values)s) AS v (campaign_id, company_id, source_id, medium_id)
                      WHERE t.campaign_id = v.campaign_id AND COALESCE(t.company_id, 0) = v.company_id
                        AND t.medium_id IS NULL
@@ -130,24 +137,45 @@ class UtmCampaign(models.Model):
                 # a row that no longer names a campaign, or names a medium of its own, is no campaign's
                 # without a source
                 self.env.cr.execute(SQL("""
-                    UPDATE %s t SET source_id = NULL, write_date = now() AT TIME ZONE 'UTC'
+                    UPDATE %s t SET source_id = NULL, ecom_channel_from_campaign = false,
+                                    write_date = now() AT TIME ZONE 'UTC'
                      WHERE t.source_id = %s AND (t.medium_id IS NOT NULL OR t.campaign_id IS NULL)%s
                  RETURNING t.id
                 """, table, unknown, of_ids))
                 ids += [row_id for (row_id,) in self.env.cr.fetchall()]
             if ids:
-                self.env[model].browse(ids).invalidate_recordset([*UTM_FIELDS, "write_date"])
+                self.env[model].browse(ids).invalidate_recordset([*UTM_FIELDS, FROM_CAMPAIGN, "write_date"])
                 changed[model] = ids
         return changed
 
 
-def give_campaign_channels(records):
+def channel_vals(vals):
+    """``(vals, campaign_changed)`` of a write of a request's or order's UTM fields: a channel or medium
+    written is the record's own, no longer its campaign's; a campaign written alone (no channel nor medium)
+    is ``campaign_changed``: a channel the former campaign gave follows the new one."""
+    if "source_id" in vals or "medium_id" in vals:
+        return {**vals, FROM_CAMPAIGN: False}, False
+    return vals, True
+
+
+def give_campaign_channels(records, campaign_changed=False):
     """After ``records`` (requests or orders) were created, or their channel written (the form, an import,
     RPC): those naming a campaign and neither source nor medium get its channel (see
     :meth:`UtmCampaign._ecom_give_channels`), those left under «Campaign without a source» with no campaign
-    or with a medium of their own leave it; nothing is read or written for the others."""
+    or with a medium of their own leave it; ``campaign_changed`` (their campaign written alone): those whose
+    channel their former campaign gave take the new one's (none when the campaign was removed). Nothing is
+    read or written for the others."""
     # the id alone (cached): no query for the records that name no campaign, the most of them
     unknown = records.env["utm.campaign"]._ecom_campaign_only_id()
+    following = records.filtered(FROM_CAMPAIGN) if campaign_changed else records.browse()
+    if following:
+        following.flush_recordset([*UTM_FIELDS, FROM_CAMPAIGN])
+        records.env.cr.execute(SQL("""
+            UPDATE %s SET source_id = NULL, medium_id = NULL, ecom_channel_from_campaign = false,
+                          write_date = now() AT TIME ZONE 'UTC'
+             WHERE id = ANY(%s) AND ecom_channel_from_campaign
+        """, SQL.identifier(records._table), following.ids))
+        following.invalidate_recordset([*UTM_FIELDS, FROM_CAMPAIGN, "write_date"])
     waiting = records.filtered(lambda record: (record.campaign_id and not record.source_id and not record.medium_id)
                                or (unknown and record.source_id.id == unknown))
     if waiting:

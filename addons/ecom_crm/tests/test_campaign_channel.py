@@ -158,6 +158,8 @@ class TestCampaignChannel(ReportCase):
         self.assertEqual(self.channel(leads[1]), (self.campaign_only, self.env["utm.medium"]))
         self.assertEqual(self.channel(order), (self.yandex, self.cpc))
         self.assertEqual(self.channel(other), (self.vk, self.env["utm.medium"]))
+        self.assertEqual([record.ecom_channel_from_campaign for record in (*leads, order, other)],
+                         [True, True, True, False])
         # the tables' rows of those requests were rebuilt by the migration itself
         self.Funnel.invalidate_model()
         self.assertEqual(set(self.Funnel.search([("lead_id", "=", leads[0].id)]).source_id), {self.yandex})
@@ -246,3 +248,43 @@ class TestCampaignChannel(ReportCase):
         merged = (first | second)._merge_opportunity(auto_unlink=False)
         self.assertEqual((*self.channel(merged), merged.campaign_id.name in ("summer_sale", "autumn_sale")),
                          (self.campaign_only, self.env["utm.medium"], True))
+
+    def test_the_majority_is_of_the_requests_that_named_their_channel(self):
+        """The requests the campaign gave a channel are no evidence of it: one request from Yandex Direct, three
+        of the campaign alone (given Yandex Direct), then two from VK: VK is the campaign's majority (2 of 3),
+        not Yandex Direct's first guess counted four times."""
+        self._lead(campaign_id=self.summer.id, source_id=self.yandex.id, medium_id=self.cpc.id)
+        given = [self._lead(campaign_id=self.summer.id) for _ in range(3)]
+        self.assertEqual({self.channel(lead) for lead in given}, {(self.yandex, self.cpc)})
+        self.assertTrue(all(lead.ecom_channel_from_campaign for lead in given))
+        for _ in range(2):
+            self._lead(campaign_id=self.summer.id, source_id=self.vk.id, medium_id=self.social.id)
+        self.assertEqual(self.channel(self._lead(campaign_id=self.summer.id)), (self.vk, self.social))
+        self.assertEqual({self.channel(lead) for lead in given}, {(self.yandex, self.cpc)}, "once given, kept")
+
+    def test_a_channel_given_by_its_campaign_follows_the_campaign(self):
+        """A request that named only «summer_sale» (Yandex Direct's) moved to «autumn_sale» (VK's) is VK's, not
+        Yandex Direct's under VK's campaign; its campaign removed, it has no channel; a channel picked on it
+        is its own and stays when the campaign changes. A request naming its channel keeps it."""
+        autumn = self.Campaign.create({"name": "autumn_sale"})
+        for campaign, source, medium in ((self.summer, self.yandex, self.cpc), (autumn, self.vk, self.social)):
+            self.Spend.create({"date": "2026-11-01", "source_id": source.id, "medium_id": medium.id,
+                               "campaign_id": campaign.id, "amount": 100})
+        lead, own = self._lead(campaign_id=self.summer.id), self._lead(
+            campaign_id=self.summer.id, source_id=self.yandex.id, medium_id=self.cpc.id)
+        lead.campaign_id = autumn
+        self.assertEqual(self.channel(lead), (self.vk, self.social))
+        own.campaign_id = autumn
+        self.assertEqual(self.channel(own), (self.yandex, self.cpc), "its own channel")
+        order = self._order(campaign_id=self.summer.id)
+        order.campaign_id = autumn
+        self.assertEqual(self.channel(order), (self.vk, self.social))
+        lead.campaign_id = False
+        self.assertEqual(self.channel(lead), (self.env["utm.source"], self.env["utm.medium"]))
+        self.assertFalse(lead.ecom_channel_from_campaign)
+        lead.campaign_id = self.summer
+        self.assertEqual(self.channel(lead), (self.yandex, self.cpc))
+        lead.source_id = self.vk  # picked in the form: the request's own from now on
+        self.assertFalse(lead.ecom_channel_from_campaign)
+        lead.campaign_id = autumn
+        self.assertEqual(self.channel(lead), (self.vk, self.cpc))

@@ -160,6 +160,11 @@ class TestIntakeApi(IntakeCase):
         answer = self.post({"phone": "+79160012001", "utm_campaign": "summer_sale"}).json()
         lead = self.env["crm.lead"].browse(answer["lead_id"])
         self.assertEqual((lead.source_id, lead.medium_id, lead.campaign_id), (yandex, cpc, summer))
+        self.assertTrue(lead.ecom_channel_from_campaign, "the campaign's: it follows the campaign")
+        tagged = self.env["crm.lead"].browse(self.post(
+            {"phone": "+79160012003", "utm_source": "yandex", "utm_campaign": "summer_sale"}).json()["lead_id"])
+        self.assertEqual((tagged.source_id, tagged.medium_id), (yandex, cpc))
+        self.assertFalse(tagged.ecom_channel_from_campaign, "a channel the request named is its own")
         entry = self.env["ecom.intake.request"].search([("lead_id", "=", lead.id)])
         self.assertEqual((entry.utm_source_id, entry.utm_medium_id, entry.utm_campaign_id), (yandex, cpc, summer))
         self.assertTrue(any(f"{yandex.name} / {cpc.name} / summer_sale" in html2plaintext(message.body or "")

@@ -2,9 +2,10 @@
 channel (the one its ad spend is recorded under, else a clear majority of its requests'), or «Campaign
 without a source» while that is not known, so that it counts in its channel in every report and its
 revenue meets its campaign's ad spend. The rows of the store that name only a campaign get it here, once
-(a small update of those rows alone, ``utm.campaign._ecom_give_channels``), and the reports are rebuilt
-for them: the tables' rows of those requests and orders, the materialized views whole. The new channel
-«Campaign without a source» is named in the database's language."""
+(a small update of those rows alone, ``utm.campaign._ecom_give_channels``, which marks them *Channel from
+its campaign*: it follows their campaign), and the reports are rebuilt for them: the tables' rows of those
+requests and orders, the materialized views whole. The new channel «Campaign without a source» is named in
+the database's language."""
 
 from odoo import SUPERUSER_ID, api
 
