@@ -382,9 +382,12 @@ class CrmLead(models.Model):
         def channel(fname, leads):
             named = leads.filtered(lambda lead: lead.source_id or lead.medium_id or lead.campaign_id)
             known = named.filtered(lambda lead: lead.medium_id or (lead.source_id and lead.source_id.id != unknown))
-            return (known or named)[:1][fname].id
+            value = (known or named)[:1][fname]
+            return value.id if isinstance(value, models.BaseModel) else bool(value)
 
-        return {**super()._merge_get_fields_specific(), **dict.fromkeys(UTM_FIELDS, channel)}
+        # and whether that channel is its campaign's (it then follows the kept request's campaign)
+        return {**super()._merge_get_fields_specific(),
+                **dict.fromkeys((*UTM_FIELDS, "ecom_channel_from_campaign"), channel)}
 
     def _merge_dependences(self, opportunities):
         """The calls and the incoming requests of the requests merged into this one are its own (their

@@ -151,10 +151,11 @@ class UtmCampaign(models.Model):
 
 def channel_vals(vals):
     """``(vals, campaign_changed)`` of a write of a request's or order's UTM fields: a channel or medium
-    written is the record's own, no longer its campaign's; a campaign written alone (no channel nor medium)
-    is ``campaign_changed``: a channel the former campaign gave follows the new one."""
+    written is the record's own, no longer its campaign's (unless the write says it is: a merge keeping a
+    merged request's); a campaign written alone (no channel nor medium) is ``campaign_changed``: a channel
+    the former campaign gave follows the new one."""
     if "source_id" in vals or "medium_id" in vals:
-        return {**vals, FROM_CAMPAIGN: False}, False
+        return {FROM_CAMPAIGN: False, **vals}, False
     return vals, True
 
 

@@ -242,12 +242,14 @@ class TestCampaignChannel(ReportCase):
         self.assertEqual(self.channel(waiting), (self.campaign_only, self.env["utm.medium"]))
         merged = (waiting | from_vk)._merge_opportunity(auto_unlink=False)
         self.assertEqual((*self.channel(merged), merged.campaign_id), (self.vk, self.social, self.env["utm.campaign"]))
+        self.assertFalse(merged.ecom_channel_from_campaign, "VK's own channel")
         # two requests of no known channel: the first's whole, still waiting for its campaign's channel
         autumn = self.Campaign.create({"name": "autumn_sale"})
         first, second = self._lead(campaign_id=self.summer.id), self._lead(campaign_id=autumn.id)
         merged = (first | second)._merge_opportunity(auto_unlink=False)
         self.assertEqual((*self.channel(merged), merged.campaign_id.name in ("summer_sale", "autumn_sale")),
                          (self.campaign_only, self.env["utm.medium"], True))
+        self.assertTrue(merged.ecom_channel_from_campaign, "still its campaign's: it follows the campaign")
 
     def test_the_majority_is_of_the_requests_that_named_their_channel(self):
         """The requests the campaign gave a channel are no evidence of it: one request from Yandex Direct, three
