@@ -217,6 +217,9 @@ class TestCampaignChannel(ReportCase):
         named = self._lead(source_id=self.vk.id, campaign_id=self.summer.id) | self._lead()
         self.Spend.create({"date": "2026-11-01", "source_id": self.yandex.id, "medium_id": self.cpc.id,
                            "campaign_id": self.summer.id, "amount": 500})
+        autumn = self.Campaign.create({"name": "autumn_sale"})
+        self.Spend.create({"date": "2026-11-01", "source_id": self.vk.id, "medium_id": self.social.id,
+                           "campaign_id": autumn.id, "amount": 500})
         self.env.flush_all()
         with self.assertQueryCount(0):
             give_campaign_channels(named)
@@ -232,6 +235,13 @@ class TestCampaignChannel(ReportCase):
             with self.assertQueryCount(4):  # the waiting campaigns, their channels, two updates
                 give_campaign_channels(leads)
             self.assertEqual({self.channel(lead) for lead in leads}, {(self.yandex, self.cpc)})
+            # their campaign changed in a list (a mass edit): the same statements for 2 as for 30 too
+            self.env.flush_all()
+            leads.invalidate_recordset()
+            with self.assertQueryCount(9):
+                leads.write({"campaign_id": autumn.id})
+                self.env.flush_all()
+            self.assertEqual({self.channel(lead) for lead in leads}, {(self.vk, self.social)})
 
     def test_a_merge_keeps_one_requests_channel_whole(self):
         """Merging a request waiting under «Campaign without a source» with one from VK: the kept request is
