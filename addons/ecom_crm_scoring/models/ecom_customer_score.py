@@ -14,6 +14,7 @@ from odoo.tools.sql import get_foreign_keys
 
 from ..scoring import texts
 from ..scoring.handover import handed_over, moved_on_purpose
+from ..tools.percent import format_percent
 from ..tools.pgcopy import copy_text
 from .res_company import scoring_callers
 
@@ -150,7 +151,7 @@ class EcomCustomerScore(models.Model):
             score.reasons = "\n".join(line for line in lines if line) or False
             score.main_reason = next((line for line in lines if line), score.decision_reason)
             score.offer = "; ".join(
-                f"{s.name} ({round(s.probability * 100)}%)" for s in score.suggestion_ids) or False
+                f"{s.name} ({format_percent(s.probability, self.env.lang)})" for s in score.suggestion_ids) or False
 
     def _ecom_amounts(self, params, names, company):
         """``params`` with the amounts ``names`` (whole numbers, as the job stores them) written in
@@ -769,4 +770,5 @@ class EcomCustomerScore(models.Model):
     def _compute_main_offer(self):
         for score in self:
             first = score.suggestion_ids[:1]
-            score.main_offer = f"{first.name} ({round(first.probability * 100)}%)" if first else False
+            # «(40 %)» in Russian, as the chance of an order's progress bar next to it writes its percent
+            score.main_offer = f"{first.name} ({format_percent(first.probability, self.env.lang)})" if first else False

@@ -555,9 +555,12 @@ class TestScoringActivities(ScheduleCase):
             score = self.anna_now.ecom_score_ids
             self.env["ecom.customer.suggestion"].create({"score_id": score.id, "kind": "copurchase",
                                                          "product_id": suggestion_product.id, "probability": 0.4})
-            self.assertEqual(score.main_offer, "Фильтр для чайника (40%)", "what to offer first, and its chance")
+            self.assertEqual(score.with_context(lang="en_US").main_offer, "Фильтр для чайника (40%)",
+                             "what to offer first, and its chance")
+            self.assertEqual(score.with_context(lang="ru_RU").main_offer, "Фильтр для чайника (40\N{NO-BREAK SPACE}%)",
+                             "as Russian writes a percentage")
             _summary, note = score._ecom_activity_texts(self.anna)
-            self.assertIn("Что предложить (шанс покупки):</strong> Фильтр для чайника (40%)", note,
+            self.assertIn("Что предложить (шанс покупки):</strong> Фильтр для чайника (40\N{NO-BREAK SPACE}%)", note,
                           "the offer's chance of being bought, named apart from the chance of an order")
             # the customer's contact person orders
             contact = self.env["res.partner"].create({"name": "Мария (доставка)", "parent_id": self.anna_now.id,
