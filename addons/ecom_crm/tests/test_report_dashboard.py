@@ -513,6 +513,32 @@ class TestOwnerDashboard(ReportCase):
             other.with_user(self.salesman).get_readonly_dashboard()
         self.assertNotIn("whole store", str(caught.exception))
 
+    def test_the_dashboards_app_shows_to_whom_a_dashboard_is_given(self):
+        """Odoo's «Dashboards» app (installed with the owner's dashboard) is not among a salesperson's apps
+        while no published dashboard is given to them: it opened empty («Нет доступной приборной панели»),
+        their own figures being in CRM › Reporting. The sales director has it; a dashboard given to the
+        salespeople brings it back to them, unpublished takes it away again; an administrator, who
+        configures the dashboards, always has it."""
+        app = self.env.ref("spreadsheet_dashboard.spreadsheet_dashboard_menu_root")
+        Menu = self.env["ir.ui.menu"]
+
+        def apps(user):  # the apps of the home menu, as the web client loads them
+            return Menu.with_user(user).load_menus(False)["root"]["children"]
+
+        self.assertNotIn(app.id, apps(self.salesman))
+        self.assertFalse(set(Menu.sudo().search([("id", "child_of", app.id)]).ids)
+                         & Menu.with_user(self.salesman)._visible_menu_ids(), "nor its menus")
+        self.assertIn(app.id, apps(self.sales_manager))
+        self.assertIn(app.id, apps(self.env.ref("base.user_admin")))
+        theirs = self.env["spreadsheet.dashboard"].create({
+            "name": "Цифры продавца", "dashboard_group_id": self.dashboard.dashboard_group_id.id,
+            "group_ids": [Command.set(self.env.ref("sales_team.group_sale_salesman").ids)]})
+        self.assertIn(app.id, apps(self.salesman), "a dashboard of theirs: the app again")
+        theirs.is_published = False
+        self.assertNotIn(app.id, apps(self.salesman))
+        employee = new_test_user(self.env, login="ecom_dash_app_admin", groups="base.group_system")
+        self.assertIn(app.id, apps(employee), "the administrator configures the dashboards")
+
     def test_the_menu_opens_the_dashboard(self):
         menu = self.env.ref("ecom_crm.menu_ecom_owner_dashboard")
         self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_report"))

@@ -1,0 +1,27 @@
+from odoo import api, models, tools
+
+DASHBOARDS_APP = "spreadsheet_dashboard.spreadsheet_dashboard_menu_root"
+
+
+class IrUiMenu(models.Model):
+    _inherit = "ir.ui.menu"
+
+    @api.model
+    @tools.ormcache("frozenset(self.env.user.groups_id.ids)", "debug")
+    def _visible_menu_ids(self, debug=False):
+        """Odoo's «Dashboards» app (which ecom_crm installs for the owner's dashboard) is left out of the
+        apps of a user none of its published dashboards is given to: a salesperson opened an empty app
+        («Нет доступной приборной панели»), their own figures being in CRM › Reporting. It shows again as
+        soon as a dashboard is given to one of their groups (see spreadsheet_dashboard.py); an
+        administrator, who configures the dashboards, always has it. By groups only, as Odoo's own
+        visibility (and its cache) is: a dashboard of another company keeps the app."""
+        visible = super()._visible_menu_ids(debug)
+        app = self.env.ref(DASHBOARDS_APP, raise_if_not_found=False)
+        if not app or app.id not in visible or self.env.user._is_system():
+            return visible
+        groups = self.env.user._get_group_ids()
+        if self.env["spreadsheet.dashboard"].sudo().search_count(
+                [("is_published", "=", True), ("group_ids", "in", groups)], limit=1):
+            return visible
+        menus = self.sudo().with_context(**{"ir.ui.menu.full_list": True}).search([("id", "child_of", app.id)])
+        return visible - set(menus.ids)
