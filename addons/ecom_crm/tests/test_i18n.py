@@ -90,6 +90,18 @@ class TestI18n(TransactionCase):
         self.assertEqual(len(titles), 2, "the card's and its contacts'")
         self.assertEqual([field.get("string") for field in titles], ["Обращение", "Обращение"])
 
+    def test_a_recurring_tasks_frequency_is_no_repeat_customer(self):
+        """The recurring tasks' «Repeat» shared its Russian with the repeat customer's status: the list and the
+        form headed the frequency «Повторный» (an adjective, «a repeat one»). It reads «Периодичность»; the
+        customer's status stays «Повторный»."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"], overwrite=True)
+        fields_ = self.env["ecom.recurring.task"].with_context(lang="ru_RU").fields_get(["recurrence"])
+        self.assertEqual(fields_["recurrence"]["string"], "Периодичность")
+        statuses = dict(self.env["res.partner"].with_context(lang="ru_RU").fields_get(
+            ["ecom_customer_status"])["ecom_customer_status"]["selection"])
+        self.assertEqual(statuses["repeat"], "Повторный")
+
     def test_every_file_gives_its_terms_to_the_export(self):
         """Odoo's export reads the arguments of ``_()`` as literals: an f-string there (a name in it) stops
         the reading of its file, whose later terms leave the export without a word but a logged error."""
