@@ -88,6 +88,15 @@ class TestIntakeApi(IntakeCase):
         answer = self.post({"phone": "+79161112201", "city": "Тверь"}).json()
         self.assertTrue(self.env["crm.lead"].browse(answer["lead_id"]).name)
 
+    def test_a_request_naming_no_product_is_titled_from_whom_in_the_genitive(self):
+        """«Заявка от» takes the genitive: a request naming no product titles its lead «Заявка от Ивановой Марии
+        Сергеевны» (it read «Заявка от Иванова Мария Сергеевна»), a first name alone «Заявка от Марии»."""
+        for index, (name, title) in enumerate((("Иванова Мария Сергеевна", "Заявка от Ивановой Марии Сергеевны"),
+                                               ("Мария", "Заявка от Марии"))):
+            with self.subTest(name=name):
+                answer = self.post({"name": name, "phone": f"+7916333440{index}"}).json()
+                self.assertEqual(self.env["crm.lead"].browse(answer["lead_id"]).name, title)
+
     def test_idempotency_key_returns_the_same_lead(self):
         payload = {"name": "Иван", "phone": "+79031112233", "idempotency_key": "form-42"}
         first = self.post(payload).json()

@@ -2,7 +2,14 @@
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.russian_names import compose_name, gender_from_name, genitive_name, short_name, split_russian_name
+from ..tools.russian_names import (
+    compose_name,
+    gender_from_name,
+    genitive_customer_name,
+    genitive_name,
+    short_name,
+    split_russian_name,
+)
 
 M, F = "male", "female"
 
@@ -171,3 +178,11 @@ class TestSignatoryNames(BaseCase):
 
     def test_nothing(self):
         self.assertEqual((genitive_name(None), short_name(False)), ("", ""))
+
+    def test_a_customer_in_the_genitive(self):
+        """«Заявка от …»: a full name declined, a first name alone too, what is no Russian name as typed."""
+        for name, genitive in (("Иванова Мария Сергеевна", "Ивановой Марии Сергеевны"), ("Мария", "Марии"),
+                               ("игорь", "Игоря"), ("Саша", "Саша"), ("Покупатель с Авито", "Покупатель с Авито"),
+                               ("John", "John"), (None, "")):
+            with self.subTest(name=name):
+                self.assertEqual(genitive_customer_name(name), genitive)

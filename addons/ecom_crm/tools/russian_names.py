@@ -314,3 +314,14 @@ def short_name(name):
         surname = _title(_decline(lastname.lower(), SURNAME, gender, "nomn") if genitive else lastname.lower())
     initials = [f"{word[0].upper()}." for word in (firstname, patronymic) if word]
     return " ".join([surname, *initials])
+
+
+def genitive_customer_name(name):
+    """A customer's name as «Заявка от …» writes it, in the genitive: a full name as :func:`genitive_name`
+    declines it («Ивановой Марии Сергеевны»), a lone first name the dictionary knows («Мария» -> «Марии»,
+    «Игорь» -> «Игоря»); anything else as typed («Саша», «Покупатель с Авито», «John»)."""
+    name = " ".join((name or "").split())
+    if name and " " not in name and _is_cyrillic(name.lower()):
+        gender = _first_name_gender(name.lower())
+        return _title(_decline(name.lower(), FIRST, gender, "gent")) if gender else name
+    return genitive_name(name)
