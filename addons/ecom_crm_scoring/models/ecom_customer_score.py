@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 
 import numpy as np
+from markupsafe import Markup
 from psycopg2.errors import ForeignKeyViolation, LockNotAvailable, UniqueViolation
 
 from odoo import api, fields, models
@@ -682,7 +683,12 @@ class EcomCustomerScore(models.Model):
             if score.last_order else ""
         # stripped as the note field's sanitizing would: a note stored unchanged compares equal as text
         note = score.env["ir.qweb"]._render("ecom_crm_scoring.scoring_activity_note",
-                                           {"score": score, "last_order": last_order}, minimal_qcontext=True).strip()
+                                           {"score": score, "last_order": last_order,
+                                            "chance": format_percent(score.score / 100, lang)},
+                                           minimal_qcontext=True).strip()
+        # the percentages' no-break spaces («90 %») written as the note's sanitizing stores them: a note
+        # unchanged then compares equal as rendered, unsanitized
+        note = note.replace("\N{NO-BREAK SPACE}", Markup("&nbsp;"))
         return reason[:1].upper() + reason[1:], note
 
     @api.model
