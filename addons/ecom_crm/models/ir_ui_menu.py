@@ -1,6 +1,8 @@
 from odoo import api, models, tools
 
 DASHBOARDS_APP = "spreadsheet_dashboard.spreadsheet_dashboard_menu_root"
+# Odoo's «Dashboard: Admin», who configure the dashboards (the app's Configuration menu), as administrators do
+DASHBOARD_MANAGERS = "spreadsheet_dashboard.group_dashboard_manager"
 
 
 class IrUiMenu(models.Model):
@@ -13,13 +15,16 @@ class IrUiMenu(models.Model):
         apps of a user none of its published dashboards is given to: a salesperson opened an empty app
         («Нет доступной приборной панели»), their own figures being in CRM › Reporting. It shows again as
         soon as a dashboard is given to one of their groups (see spreadsheet_dashboard.py); an
-        administrator, who configures the dashboards, always has it. By groups only, as Odoo's own
-        visibility (and its cache) is: a dashboard of another company keeps the app."""
+        administrator or a dashboards' manager, who configure the dashboards, always has it. By groups
+        only, as Odoo's own visibility (and its cache) is: a dashboard of another company keeps the app."""
         visible = super()._visible_menu_ids(debug)
         app = self.env.ref(DASHBOARDS_APP, raise_if_not_found=False)
         if not app or app.id not in visible or self.env.user._is_system():
             return visible
         groups = self.env.user._get_group_ids()
+        managers = self.env.ref(DASHBOARD_MANAGERS, raise_if_not_found=False)
+        if managers and managers.id in groups:
+            return visible
         if self.env["spreadsheet.dashboard"].sudo().search_count(
                 [("is_published", "=", True), ("group_ids", "in", groups)], limit=1):
             return visible

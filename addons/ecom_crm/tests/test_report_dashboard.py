@@ -539,6 +539,36 @@ class TestOwnerDashboard(ReportCase):
         employee = new_test_user(self.env, login="ecom_dash_app_admin", groups="base.group_system")
         self.assertIn(app.id, apps(employee), "the administrator configures the dashboards")
 
+    def test_the_dashboards_app_stays_for_whom_odoo_gives_a_dashboard(self):
+        """No one loses the app a dashboard of theirs is in: a dashboard made in Odoo is given to every
+        internal user (its default group), so a plain employee, no salesperson, has the app with it;
+        Odoo's own dashboards (Invoicing's, given to its billing users) keep it for their groups; a
+        dashboards' manager («Dashboard: Admin»), who configures them, has it with none of theirs."""
+        app = self.env.ref("spreadsheet_dashboard.spreadsheet_dashboard_menu_root")
+        Menu = self.env["ir.ui.menu"]
+
+        def apps(user):
+            return Menu.with_user(user).load_menus(False)["root"]["children"]
+
+        employee = new_test_user(self.env, login="ecom_dash_app_employee", groups="base.group_user")
+        self.assertNotIn(app.id, apps(employee), "no dashboard of theirs yet")
+        made = self.env["spreadsheet.dashboard"].create({
+            "name": "Склад", "dashboard_group_id": self.dashboard.dashboard_group_id.id})
+        self.assertEqual(made.group_ids, self.env.ref("base.group_user"), "Odoo's default: every employee")
+        self.assertIn(app.id, apps(employee), "a dashboard given to every employee: the app")
+        self.assertTrue(made.with_user(employee).search([("id", "=", made.id)]), "and the dashboard is theirs")
+        made.unlink()
+        self.assertNotIn(app.id, apps(employee))
+        invoicing = self.env.ref("spreadsheet_dashboard_account.dashboard_invoicing", raise_if_not_found=False)
+        if invoicing and invoicing.is_published:
+            billing = new_test_user(self.env, login="ecom_dash_app_billing", groups="account.group_account_invoice")
+            self.assertIn(app.id, apps(billing), "Odoo's Invoicing dashboard is theirs")
+        manager = new_test_user(self.env, login="ecom_dash_app_manager",
+                                groups="base.group_user,spreadsheet_dashboard.group_dashboard_manager")
+        self.assertIn(app.id, apps(manager), "the dashboards' manager configures them in the app")
+        self.assertIn(self.env.ref("spreadsheet_dashboard.spreadsheet_dashboard_menu_configuration").id,
+                      Menu.with_user(manager)._visible_menu_ids())
+
     def test_the_menu_opens_the_dashboard(self):
         menu = self.env.ref("ecom_crm.menu_ecom_owner_dashboard")
         self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_report"))
