@@ -92,7 +92,8 @@ class TestIntakeApi(IntakeCase):
         """«Заявка от» takes the genitive: a request naming no product titles its lead «Заявка от Ивановой Марии
         Сергеевны» (it read «Заявка от Иванова Мария Сергеевна»), a first name alone «Заявка от Марии»."""
         for index, (name, title) in enumerate((("Иванова Мария Сергеевна", "Заявка от Ивановой Марии Сергеевны"),
-                                               ("Мария", "Заявка от Марии"), ("Мария Иванова", "Заявка от Марии Ивановой"),
+                                               ("Мария", "Заявка от Марии"),
+                                               ("Мария Иванова", "Заявка от Марии Ивановой"),
                                                ("ООО Ромашка", "Заявка от ООО Ромашка"))):
             with self.subTest(name=name):
                 answer = self.post({"name": name, "phone": f"+7916333440{index}"}).json()
