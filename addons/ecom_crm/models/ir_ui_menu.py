@@ -9,14 +9,16 @@ class IrUiMenu(models.Model):
     _inherit = "ir.ui.menu"
 
     @api.model
-    @tools.ormcache("frozenset(self.env.user.groups_id.ids)", "debug")
+    # Odoo's key (the user's groups), and their companies: a dashboard of a company not theirs is not
+    # theirs (Odoo's multi-company rule on the dashboards)
+    @tools.ormcache("frozenset(self.env.user.groups_id.ids)", "frozenset(self.env.user.company_ids.ids)", "debug")
     def _visible_menu_ids(self, debug=False):
         """Odoo's «Dashboards» app (which ecom_crm installs for the owner's dashboard) is left out of the
         apps of a user none of its published dashboards is given to: a salesperson opened an empty app
         («Нет доступной приборной панели»), their own figures being in CRM › Reporting. It shows again as
-        soon as a dashboard is given to one of their groups (see spreadsheet_dashboard.py); an
-        administrator or a dashboards' manager, who configure the dashboards, always has it. By groups
-        only, as Odoo's own visibility (and its cache) is: a dashboard of another company keeps the app."""
+        soon as a dashboard of one of their companies (or of none) is given to one of their groups (see
+        spreadsheet_dashboard.py); an administrator or a dashboards' manager, who configure the
+        dashboards, always has it."""
         visible = super()._visible_menu_ids(debug)
         app = self.env.ref(DASHBOARDS_APP, raise_if_not_found=False)
         if not app or app.id not in visible or self.env.user._is_system():
@@ -26,7 +28,8 @@ class IrUiMenu(models.Model):
         if managers and managers.id in groups:
             return visible
         if self.env["spreadsheet.dashboard"].sudo().search_count(
-                [("is_published", "=", True), ("group_ids", "in", groups)], limit=1):
+                [("is_published", "=", True), ("group_ids", "in", groups),
+                 ("company_id", "in", [*self.env.user.company_ids.ids, False])], limit=1):
             return visible
         menus = self.sudo().with_context(**{"ir.ui.menu.full_list": True}).search([("id", "child_of", app.id)])
         return visible - set(menus.ids)

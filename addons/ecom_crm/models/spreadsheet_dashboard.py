@@ -15,7 +15,7 @@ class SpreadsheetDashboard(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if {"group_ids", "is_published"}.intersection(vals):
+        if {"group_ids", "is_published", "company_id"}.intersection(vals):
             self.env.registry.clear_cache()
         return result
 

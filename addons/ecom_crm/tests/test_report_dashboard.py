@@ -536,6 +536,14 @@ class TestOwnerDashboard(ReportCase):
         self.assertIn(app.id, apps(self.salesman), "a dashboard of theirs: the app again")
         theirs.is_published = False
         self.assertNotIn(app.id, apps(self.salesman))
+        # another company's: not theirs (Odoo's multi-company rule), theirs once they work for it too
+        other = self.env["res.company"].create({"name": "Другой магазин"})
+        theirs.is_published = True
+        self.assertIn(app.id, apps(self.salesman))
+        theirs.company_id = other
+        self.assertNotIn(app.id, apps(self.salesman), "another company's dashboard")
+        self.salesman.company_ids = [Command.link(other.id)]
+        self.assertIn(app.id, apps(self.salesman), "a dashboard of one of their companies")
         employee = new_test_user(self.env, login="ecom_dash_app_admin", groups="base.group_system")
         self.assertIn(app.id, apps(employee), "the administrator configures the dashboards")
 
