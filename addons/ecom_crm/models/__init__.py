@@ -54,4 +54,5 @@ from . import ecom_winback
 from . import ecom_recurring_task
 from . import mail_activity
 from . import spreadsheet_dashboard
+from . import ir_ui_menu
 from . import report_ecom_document

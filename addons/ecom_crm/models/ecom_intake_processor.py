@@ -11,7 +11,7 @@ from odoo.tools.sql import escape_psql as escape_like
 from ..tools.ad_spend import CABINET_CHANNELS
 from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES, parse_datetime
 from ..tools.phones import normalize_phone_vals, phone_without_extension
-from ..tools.russian_names import split_russian_name
+from ..tools.russian_names import genitive_customer_name, split_russian_name
 
 try:  # the public mailboxes Odoo's lead enrichment (crm_iap_enrich, when installed) skips
     from odoo.addons.iap.tools.iap_tools import _MAIL_PROVIDERS as MAIL_PROVIDERS
@@ -377,8 +377,10 @@ class EcomIntakeProcessor(models.AbstractModel):
                 vals.update(name=title, ecom_name_manual=False)  # a product set later titles it again
             else:
                 who = data.get("name") or partner.display_name
-                vals["name"] = self.with_context(lang=company.partner_id.lang or self.env.lang).env._(
-                    "Request from %(who)s", who=who)
+                lang = company.partner_id.lang or self.env.lang
+                if (lang or "").startswith("ru"):  # «Заявка от» takes the genitive: «Ивановой Марии Сергеевны»
+                    who = genitive_customer_name(who)
+                vals["name"] = self.with_context(lang=lang).env._("Request from %(who)s", who=who)
         if "iap_enrich_done" in self.env["crm.lead"]._fields and (
                 not vals["email_from"] or vals["email_from"].rpartition("@")[2].lower() in MAIL_PROVIDERS):
             # a private customer (no email, or a public mailbox): nothing for Odoo's company

@@ -67,3 +67,4 @@ from . import test_documents_html
 from . import test_concurrency
 from . import test_month_groups
 from . import test_campaign_channel
+from . import test_lead_header_tour

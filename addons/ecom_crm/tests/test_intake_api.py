@@ -88,6 +88,25 @@ class TestIntakeApi(IntakeCase):
         answer = self.post({"phone": "+79161112201", "city": "Тверь"}).json()
         self.assertTrue(self.env["crm.lead"].browse(answer["lead_id"]).name)
 
+    def test_a_request_naming_no_product_is_titled_from_whom_in_the_genitive(self):
+        """«Заявка от» takes the genitive: a request naming no product titles its lead «Заявка от Ивановой Марии
+        Сергеевны» (it read «Заявка от Иванова Мария Сергеевна»), a first name alone «Заявка от Марии»."""
+        for index, (name, title) in enumerate((("Иванова Мария Сергеевна", "Заявка от Ивановой Марии Сергеевны"),
+                                               ("Мария", "Заявка от Марии"),
+                                               ("Мария Иванова", "Заявка от Марии Ивановой"),
+                                               ("ООО Ромашка", "Заявка от ООО Ромашка"))):
+            with self.subTest(name=name):
+                answer = self.post({"name": name, "phone": f"+7916333440{index}"}).json()
+                self.assertEqual(self.env["crm.lead"].browse(answer["lead_id"]).name, title)
+
+    def test_a_request_to_an_english_speaking_store_is_titled_in_english(self):
+        """The title is in the store's language: an English-speaking company's request from a Russian
+        customer reads «Request from Иванова Мария Сергеевна», the name undeclined."""
+        self.env["res.lang"]._activate_lang("en_US")
+        self.env.company.partner_id.lang = "en_US"
+        answer = self.post({"name": "Иванова Мария Сергеевна", "phone": "+79163334410"}).json()
+        self.assertEqual(self.env["crm.lead"].browse(answer["lead_id"]).name, "Request from Иванова Мария Сергеевна")
+
     def test_idempotency_key_returns_the_same_lead(self):
         payload = {"name": "Иван", "phone": "+79031112233", "idempotency_key": "form-42"}
         first = self.post(payload).json()
