@@ -269,6 +269,42 @@ class TestFormAdapters(AdapterCase):
         self.assertTrue(source.hook_url.endswith(f"/ecom_crm/hook/tilda/{source.sudo().hook_token}"))
 
 
+    def test_a_key_or_a_field_name_not_unicode_is_refused_not_a_500(self):
+        """A lone surrogate (``"\\ud800"``: valid JSON, no Unicode text) as the sender's key or secret is a bad
+        key, as the provider expects it refused and journaled; as a form's field name, a request refused for it
+        and journaled. Both were a 500: the key compared, and the form's fields hashed, as UTF-8."""
+        lone = "\ud800"
+        refused = [
+            (self._source("vk_leads", provider_secret="vk-secret", provider_key="conf"),
+             {"type": "lead_forms_new", "secret": lone}, {}, 403, "bad secret"),
+            (self._source("yandex_forms", provider_secret="yf-key"),
+             {"ecom_key": lone, "fields": {"phone": "+79160007001"}}, {}, 401, "bad key"),
+            (self._source("yandex_direct", provider_secret="yd-key"),
+             {"secret": lone, "lead_id": "L1", "fields": {"phone": "+79160007002"}}, {}, 401, "bad key"),
+            (self._source("tilda", provider_secret="tilda-key"),
+             {"Phone": "+79160007003", "api_key": lone}, {}, 403, "bad API key"),
+            (self._source("uis", kind="calls", provider_secret="uis-key"),
+             {"event": "incoming", "key": lone, "call_session_id": 1, "contact_phone_number": "79160007004"}, {},
+             401, "bad key"),
+            (self._source("form", provider_secret="form-key"),
+             {"phone": "+79160007005", "ecom_key": lone}, {}, 401, "bad key"),
+        ]
+        for source, payload, headers, status, reason in refused:
+            with self.subTest(provider=source.provider):
+                # json.dumps writes the lone surrogate as its escape, as a sender's JSON library would
+                response = self.url_open(self.url(source), data=json.dumps(payload).encode(),
+                                         headers={"Content-Type": "application/json", **headers})
+                self.assertEqual(response.status_code, status, response.text[:300])
+                self.assert_failed(source, reason)
+        source = self._source("form")
+        response = self.url_open(self.url(source), data=json.dumps({"phone": "+79160007006", lone: "x"}).encode(),
+                                 headers={"Content-Type": "application/json"})
+        self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"),
+                         response.text[:300])
+        self.assert_failed(source, "lone surrogate")
+        self.assertFalse(self.env["crm.lead"].search([("phone", "like", "7916000700%")]))
+
+
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestTelephonyAdapters(AdapterCase):
     def calls(self, source):

@@ -271,6 +271,21 @@ class TestHostileInput(IntakeCase):
         response = self.send(URL + "?wait=1", json.dumps({"phone": "+79160006666"}))
         self.assertEqual((response.status_code, response.json()["error"]), (429, "rate_limited"))
 
+    def test_a_key_with_a_nul_character_is_no_key(self):
+        """A NUL character in the API key (header ``Authorization`` or ``X-Api-Key``) names no source: a 401,
+        not the 500 of PostgreSQL refusing it in the key's lookup."""
+        body = json.dumps(OK).encode()
+        for path in (URL, URL + "?wait=1", CALLS, URL + "/1"):
+            for header in ("Authorization", "X-Api-Key"):
+                key = self.key.replace("_", "_\x00", 1)
+                value = f"Bearer {key}" if header == "Authorization" else key
+                with self.subTest(path=path, header=header):
+                    answer = raw_post(self.base_url(), path, {
+                        "Content-Type": "application/json", "Content-Length": len(body), header: value,
+                        "Connection": "close"}, body, read_all=True)
+                    self.assertIn(" 401 ", answer.split("\r\n", 1)[0], answer[:300])
+                    self.assertIn('"error": "unauthorized"', answer)
+
     def test_nul_in_a_webhook_url_is_no_token(self):
         response = self.opener.post(self.base_url() + "/ecom_crm/hook/tilda/ab%00cd", data={"test": "test"}, timeout=30)
         self.assert_json_error(response, 404)
