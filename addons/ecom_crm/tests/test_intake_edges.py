@@ -286,6 +286,24 @@ class TestHostileInput(IntakeCase):
                     self.assertIn(" 401 ", answer.split("\r\n", 1)[0], answer[:300])
                     self.assertIn('"error": "unauthorized"', answer)
 
+    def test_a_channel_is_found_by_its_very_name(self):
+        """A source, medium or campaign a request names is the one of that very name, whatever its case: «%»,
+        «_» and «\\» are characters of it, not a pattern. «Face_ook» took the medium Facebook, «%» whatever source came
+        first, and a name ending in «\\» made PostgreSQL refuse the lookup (a 500)."""
+        campaign = self.env["utm.campaign"].create({"title": "Весна 2026"})
+        cases = [({"utm_source": "%", "utm_medium": "Face_ook", "utm_campaign": "весна%"}, ("%", "Face_ook", "весна%")),
+                 ({"utm_source": "site\\", "utm_medium": "\\", "utm_campaign": "promo\\"},
+                  ("site\\", "\\", "promo\\")),
+                 ({"utm_source": "Yandex", "utm_medium": "CPC", "utm_campaign": "ВЕСНА 2026"},
+                  (self.env.ref("ecom_crm.utm_source_yandex_direct").name, self.env.ref("ecom_crm.utm_medium_cpc").name,
+                   campaign.name))]
+        for index, (names, expected) in enumerate(cases):
+            with self.subTest(names=names):
+                response = self.post({"phone": f"+7916000810{index}", **names})
+                self.assertEqual(response.status_code, 201, response.text[:300])
+                lead = self.env["crm.lead"].browse(response.json()["lead_id"])
+                self.assertEqual((lead.source_id.name, lead.medium_id.name, lead.campaign_id.name), expected)
+
     def test_nul_in_a_webhook_url_is_no_token(self):
         response = self.opener.post(self.base_url() + "/ecom_crm/hook/tilda/ab%00cd", data={"test": "test"}, timeout=30)
         self.assert_json_error(response, 404)
