@@ -651,6 +651,39 @@ class TestTelephonyAdapters(AdapterCase):
         self.assertEqual((response.json()["error"], response.headers["Retry-After"]), ("busy", "1"))
         self.assertFalse(self.calls(source))
 
+    def test_what_an_adapter_does_not_read_may_hold_what_the_database_cannot(self):
+        """A provider's payload is journaled as it came. A NUL character or a lone surrogate in a part of it the
+        adapter does not read (a field of the provider's own, a field name read without it) is kept there as
+        U+FFFD, and the call or request is taken: it was a 500, the journal's JSON column refusing the payload."""
+        junk = {"junk": "a\u0000b\ud800", "k\u0000": 1}
+        kept = "a\ufffdb\ufffd"
+        mango = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+        text = json.dumps(dict(fixture("mango")["appeared"], **junk))  # the surrogate as its JSON escape
+        response = self.post_form(mango, {"vpbx_api_key": "mango-key", "sign": adapters.mango_sign(
+            "mango-key", text, "mango-salt"), "json": text}, subpath="/events/call")
+        self.assertEqual(response.status_code, 200, response.text[:300])
+        uis = self._source("uis", kind="calls", provider_secret="uis-key-42")
+        response = self.url_open(self.url(uis), data=json.dumps(dict(fixture("uis")["incoming"], **junk)).encode(),
+                                 headers={"Content-Type": "application/json"})
+        self.assertEqual((response.status_code, response.json().get("status")), (200, "done"), response.text[:300])
+        for source in (mango, uis):
+            self.assertEqual(len(self.calls(source)), 1, source.provider)
+            self.assertIn(kept, json.dumps(self.entries(source).sudo().payload, ensure_ascii=False), source.provider)
+        vk = self._source("vk_leads", provider_key="a1b2c3d4", provider_secret="s3cr3t-vk")
+        response = self.url_open(self.url(vk), data=json.dumps(dict(fixture("vk_leads")["lead"], **junk)).encode(),
+                                 headers={"Content-Type": "application/json"})
+        self.assertEqual((response.status_code, response.text), (200, "ok"))
+        form = self._source("form")
+        response = self.url_open(self.url(form), headers={"Content-Type": "application/json"},
+                                 data=json.dumps({"name": "Ольга", "phone\u0000": "+79160007101"}).encode())
+        self.assertEqual(response.status_code, 202, response.text[:300])
+        self.process_queue()
+        for source, stored in ((vk, kept), (form, "phone\ufffd")):
+            entry = self.entries(source)
+            self.assertEqual((len(entry), entry.state), (1, "done"), source.provider)
+            self.assertTrue(entry.lead_id, source.provider)
+            self.assertIn(stored, json.dumps(entry.sudo().payload, ensure_ascii=False), source.provider)
+
     def test_uis_body_that_is_not_an_object(self):
         """The key in the header (as UIS may send it) and a body that is JSON but no object: a 400
         saying so, journaled, not a 500."""
