@@ -19,7 +19,7 @@ from odoo import http
 from odoo.http import request
 
 from ..tools import adapters
-from ..tools.intake import validate_call, validate_request
+from ..tools.intake import storable, validate_call, validate_request
 from ..tools.json_http import MAX_BODY, BrokenBody, error, json_response, read_body
 from .intake import method_not_allowed, process_after_answer
 
@@ -127,7 +127,8 @@ class IntakeHookController(http.Controller):
             clean, errors = validate_request(mapped, tz=tz)
         if errors:
             return self._failed(hook, adapters.failure_reason(errors), raw, mapped)
-        clean["_raw"] = raw
+        # the payload as the journal can keep it: what the adapter did not read may hold a NUL or a lone surrogate
+        clean["_raw"] = storable(raw)
         Journal = hook.env["ecom.intake.request"]
         after_answer = Journal._process_after_answer_enabled()
         queued = Journal._enqueue(clean, hook.source, hook.auth.company_id, hook.auth.rate_limit, hook.remote_addr,
@@ -146,7 +147,7 @@ class IntakeHookController(http.Controller):
         if hook.env["ecom.intake.request"]._rate_exceeded(hook.source.id, hook.auth.rate_limit):
             return Outcome("limited")
         with hook.env.cr.savepoint():
-            call = hook.env["ecom.call"]._ecom_process_event(clean, hook.source, raw=raw)
+            call = hook.env["ecom.call"]._ecom_process_event(clean, hook.source, raw=storable(raw))
         return Outcome("done", call.id)
 
     def _lead(self, hook, mapper, raw):

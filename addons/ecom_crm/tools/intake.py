@@ -145,7 +145,8 @@ def unstorable(data):
 def storable(value):
     """A copy of a payload that PostgreSQL can store: NUL characters and lone surrogates of its
     strings (keys included) replaced by U+FFFD, so that a payload refused for holding them can
-    still be journaled as it came, as near as the database allows."""
+    still be journaled as it came, as near as the database allows; so can a provider's payload taken
+    whose adapter did not read them."""
     if isinstance(value, dict):
         return {storable(key): storable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
