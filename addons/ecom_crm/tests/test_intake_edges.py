@@ -304,6 +304,37 @@ class TestHostileInput(IntakeCase):
                 lead = self.env["crm.lead"].browse(response.json()["lead_id"])
                 self.assertEqual((lead.source_id.name, lead.medium_id.name, lead.campaign_id.name), expected)
 
+    def test_a_request_the_call_could_not_process_is_queued_not_lost(self):
+        """``?wait=1`` whose processing fails unexpectedly (no conflict to retry, nothing its checks refused): the
+        request is journaled and queued, answered 202 pending as a queued one is (its key replays it), and the
+        queue takes it; failing there too, it is failed with its reason for a person to see, and the API says
+        so. It was a 500, the request rolled back with its journal entry: lost."""
+        Processor = type(self.env["ecom.intake.processor"])
+        Journal = self.env["ecom.intake.request"]
+        broken = patch.object(Processor, "_process_entries", autospec=True, side_effect=RuntimeError("catalog broken"))
+        with broken:
+            response = self.post({"phone": "+79160008201", "name": "Ольга", "idempotency_key": "wait-fails-1"})
+            self.assertEqual(response.status_code, 202, response.text[:300])
+            self.assertEqual((response.json()["status"], response.json()["replayed"]), ("pending", False))
+            entry = Journal.browse(response.json()["request_id"])
+            self.assertEqual((entry.state, entry.phone, entry.idempotency_key),
+                             ("pending", "+79160008201", "wait-fails-1"))
+            replay = self.post({"phone": "+79160008201", "idempotency_key": "wait-fails-1"})
+            self.assertEqual((replay.status_code, replay.json()["request_id"]), (202, entry.id))
+        self.process_queue()
+        self.env.invalidate_all()
+        self.assertEqual((entry.state, entry.lead_id.phone), ("done", "+79160008201"))
+        with broken:
+            response = self.post({"phone": "+79160008202"})
+            self.assertEqual(response.status_code, 202, response.text[:300])
+            self.process_queue()
+        self.env.invalidate_all()
+        entry = Journal.browse(response.json()["request_id"])
+        self.assertEqual(entry.state, "failed")
+        self.assertIn("catalog broken", entry.error)
+        answer = self.url_open(f"{URL}/{entry.id}", headers={"Authorization": f"Bearer {self.key}"}).json()
+        self.assertEqual((answer["status"], answer["error"]), ("failed", entry.error))
+
     def test_nul_in_a_webhook_url_is_no_token(self):
         response = self.opener.post(self.base_url() + "/ecom_crm/hook/tilda/ab%00cd", data={"test": "test"}, timeout=30)
         self.assert_json_error(response, 404)
