@@ -141,13 +141,17 @@ class IntakeController(http.Controller):
                 env["ecom.intake.processor"]._process_one(clean, source=source, channel="api", entry=entry)
         except OperationalError:
             raise  # a concurrency error: Odoo retries the whole request
-        except Exception as exc:
+        except Exception:
             # a concurrent duplicate idempotency key: answer with the first one
             previous = key and Journal._find_key(source, key)
             if previous:
                 return self._replay(previous)
-            _logger.exception("intake failed")
-            return error(500, "internal_error", str(exc.__class__.__name__))
+            # not processed now, not lost: journaled and queued, answered as a queued request is; the queue
+            # takes it (failing there too, it is failed with its reason, for a person to see)
+            _logger.exception("intake within the call failed: request queued")
+            entry = Journal._journal(clean, source, "api", remote_addr, rate_seq=rate_seq)
+            Journal._wake_processor()
+            return json_response(202, {"request_id": entry.id, "status": "pending", "replayed": False})
         return json_response(201 if entry.result == "created" else 200, self._answer(entry))
 
     def _replay(self, entry):
