@@ -335,6 +335,21 @@ class TestHostileInput(IntakeCase):
         answer = self.url_open(f"{URL}/{entry.id}", headers={"Authorization": f"Bearer {self.key}"}).json()
         self.assertEqual((answer["status"], answer["error"]), ("failed", entry.error))
 
+    def test_a_call_event_that_fails_is_journaled(self):
+        """A call event whose processing fails unexpectedly (no conflict to retry): still the JSON 500 that tells
+        the telephony to send it again, and the event journaled as failed with its reason, for a person to see.
+        It was not journaled at all: rolled back with the processing."""
+        Call = type(self.env["ecom.call"])
+        event = {"event": "incoming", "call_id": "fails-1", "caller": "+79160008301"}
+        with patch.object(Call, "_ecom_process_event", autospec=True, side_effect=RuntimeError("pbx broken")):
+            response = self.send(CALLS, json.dumps(event))
+        self.assert_json_error(response, 500)
+        entry = self.env["ecom.intake.request"].browse(response.json()["request_id"])
+        self.assertEqual((entry.state, entry.channel, entry.phone), ("failed", "call", "+79160008301"))
+        self.assertIn("pbx broken", entry.error)
+        self.assertEqual(entry.sudo().payload, event)
+        self.assertFalse(self.env["ecom.call"].search([("call_id", "=", "fails-1")]))
+
     def test_nul_in_a_webhook_url_is_no_token(self):
         response = self.opener.post(self.base_url() + "/ecom_crm/hook/tilda/ab%00cd", data={"test": "test"}, timeout=30)
         self.assert_json_error(response, 404)
