@@ -187,7 +187,7 @@ class IntakeController(http.Controller):
     def post_call(self, **_kwargs):
         if request.httprequest.method != "POST":
             return method_not_allowed("POST")
-        env, source, _data, clean = self._accept(validate_call)
+        env, source, data, clean = self._accept(validate_call)
         if env is None:
             return source  # the error response
         limited = self._rate_limited(env, source)
@@ -200,7 +200,11 @@ class IntakeController(http.Controller):
             raise  # a concurrency error: Odoo retries the whole request
         except Exception as exc:
             _logger.exception("call event failed")
-            return error(500, "internal_error", str(exc.__class__.__name__))
+            # not lost: journaled as failed with its reason; the 500 tells the telephony to send it again
+            entry = env["ecom.intake.request"]._journal_failed(
+                source, f"{exc.__class__.__name__}: {exc}", data, channel="call",
+                remote_addr=request.httprequest.remote_addr, data={"phone": clean.get("caller")})
+            return error(500, "internal_error", str(exc.__class__.__name__), request_id=entry.id)
         # null, not false, for an outgoing call outside any request (or to a number nobody has)
         return json_response(200, {"call": call.id, "state": call.state, "lead_id": call.lead_id.id or None,
                                    "partner_id": call.partner_id.id or None})
