@@ -684,6 +684,21 @@ class TestTelephonyAdapters(AdapterCase):
             self.assertTrue(entry.lead_id, source.provider)
             self.assertIn(stored, json.dumps(entry.sudo().payload, ensure_ascii=False), source.provider)
 
+    def test_a_call_event_that_fails_is_journaled(self):
+        """A provider's call event whose processing fails unexpectedly: the webhook's JSON 500 (the provider sends
+        it again), and the event journaled as failed with its reason. It was rolled back with the processing."""
+        from unittest.mock import patch
+
+        source = self._source("uis", kind="calls", provider_secret="uis-key-42")
+        with patch.object(type(self.env["ecom.call"]), "_ecom_process_event", autospec=True,
+                          side_effect=RuntimeError("pbx broken")):
+            response = self.post_json(source, fixture("uis")["incoming"])
+        self.assertEqual((response.status_code, response.json()["error"]), (500, "internal_error"))
+        failed = self.assert_failed(source, "pbx broken")
+        self.assertEqual(failed.channel, "call")
+        self.assertNotIn("key", failed.sudo().payload, "the key is not journaled")
+        self.assertFalse(self.calls(source))
+
     def test_uis_body_that_is_not_an_object(self):
         """The key in the header (as UIS may send it) and a body that is JSON but no object: a 400
         saying so, journaled, not a 500."""
