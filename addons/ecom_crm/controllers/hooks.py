@@ -146,8 +146,14 @@ class IntakeHookController(http.Controller):
             return self._failed(hook, adapters.failure_reason(errors), raw, {"phone": mapped.get("caller")}, "call")
         if hook.env["ecom.intake.request"]._rate_exceeded(hook.source.id, hook.auth.rate_limit):
             return Outcome("limited")
-        with hook.env.cr.savepoint():
-            call = hook.env["ecom.call"]._ecom_process_event(clean, hook.source, raw=storable(raw))
+        try:
+            with hook.env.cr.savepoint():
+                call = hook.env["ecom.call"]._ecom_process_event(clean, hook.source, raw=storable(raw))
+        except OperationalError:
+            raise  # a concurrency error: Odoo retries the whole request
+        except Exception as exc:  # not lost: journaled as failed; the webhook's 500 has the provider send it again
+            self._failed(hook, f"{exc.__class__.__name__}: {exc}", raw, {"phone": clean.get("caller")}, "call")
+            raise
         return Outcome("done", call.id)
 
     def _lead(self, hook, mapper, raw):
