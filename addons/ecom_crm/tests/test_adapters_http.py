@@ -230,6 +230,20 @@ class TestFormAdapters(AdapterCase):
         self.assertEqual(response.text, "ok", "VK is told to stop; the journal says what came")
         self.assert_failed(source, "message_new", count=2)
 
+    def test_over_the_rate_each_provider_is_told_when_to_send_again(self):
+        """A source over its requests per minute: each provider's 429 (its own words: text, JSON) with the
+        Retry-After header HTTP clients and providers read."""
+        tilda = self._source("tilda", rate_limit=1)
+        form = self._source("form", rate_limit=1)
+        for index in range(2):
+            tilda_answer = self.url_open(self.url(tilda), data=dict(fixture("tilda")["form"], tranid=f"rate:{index}",
+                                                                    Phone=f"+7916557{index:04d}"))
+            form_answer = self.post_json(form, {"name": "Ольга", "phone": f"+7916558{index:04d}"})
+        self.assertEqual((tilda_answer.status_code, tilda_answer.text, tilda_answer.headers.get("Retry-After")),
+                         (429, "rate limited", "60"))
+        self.assertEqual((form_answer.status_code, form_answer.json()["error"], form_answer.headers.get("Retry-After")),
+                         (429, "rate_limited", "60"))
+
     def test_an_adapter_costs_what_the_api_costs(self):
         """A webhook is answered on the API's hot path: the source from the worker's memory, the
         journal's one statement; the mapping adds no query."""
