@@ -20,7 +20,7 @@ from odoo.http import request
 
 from ..tools import adapters
 from ..tools.intake import storable, validate_call, validate_request
-from ..tools.json_http import MAX_BODY, BrokenBody, error, json_response, read_body
+from ..tools.json_http import MAX_BODY, RATE_HEADERS, BrokenBody, error, json_response, rate_limited, read_body
 from .intake import method_not_allowed, process_after_answer
 
 _logger = logging.getLogger(__name__)
@@ -33,8 +33,10 @@ Hook = namedtuple("Hook", "env source auth provider subpath remote_addr")
 
 
 def text_response(body, status=200):
-    return request.make_response(body, status=status, headers=[("Content-Type", "text/plain; charset=utf-8"),
-                                                               ("Cache-Control", "no-store")])
+    """A provider's plain-text answer; a 429 says when to send again (Retry-After), as the API's does."""
+    return request.make_response(body, status=status, headers=[
+        ("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store"),
+        *(RATE_HEADERS if status == 429 else [])])
 
 
 class IntakeHookController(http.Controller):
@@ -187,7 +189,7 @@ class IntakeHookController(http.Controller):
     @staticmethod
     def _json_answer(outcome):
         if outcome.status == "limited":
-            return error(429, "rate_limited", "too many requests per minute", retry_after=60)
+            return rate_limited("too many requests per minute")
         if outcome.status == "failed":
             return error(400, "invalid_request", outcome.reason, request_id=outcome.request_id)
         return json_response(200 if outcome.status != "queued" else 202, {
@@ -355,7 +357,7 @@ class IntakeHookController(http.Controller):
             return self._refused(hook, "bad key", raw, 401, channel="call")
         outcome = self._call(hook, lambda: adapters.map_uis(raw), raw)
         if outcome.status == "limited":
-            return error(429, "rate_limited", "too many requests per minute", retry_after=60)
+            return rate_limited("too many requests per minute")
         if outcome.status == "failed":
             return error(400, "invalid_request", outcome.reason, request_id=outcome.request_id)
         return json_response(200, {"ok": True, "status": outcome.status})

@@ -13,7 +13,7 @@ from odoo.modules.registry import Registry
 
 from ..models.ecom_intake_request import queue_recently_busy
 from ..tools.intake import validate_call, validate_request
-from ..tools.json_http import API, MAX_BODY, BrokenBody, error, json_response, read_body
+from ..tools.json_http import API, MAX_BODY, BrokenBody, error, json_response, rate_limited, read_body
 
 _logger = logging.getLogger(__name__)
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id names nothing
@@ -94,7 +94,7 @@ class IntakeController(http.Controller):
         return None
 
     def _too_many(self, limit):
-        return error(429, "rate_limited", f"at most {limit} requests per minute", retry_after=60)
+        return rate_limited(f"at most {limit} requests per minute")
 
     # Routes take every method and answer the wrong ones themselves: a JSON 405 with Allow, not
     # the HTML page Odoo's router gives; unknown paths under the API get a JSON 404.
