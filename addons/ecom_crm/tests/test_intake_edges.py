@@ -350,6 +350,32 @@ class TestHostileInput(IntakeCase):
         self.assertEqual(entry.sudo().payload, event)
         self.assertFalse(self.env["ecom.call"].search([("call_id", "=", "fails-1")]))
 
+    def test_markup_and_sql_in_a_request_are_text(self):
+        """HTML, script and SQL in a request's name, message, city and lines, and in a call's caller name, are kept
+        as the text they are and shown escaped: the lead's description and every chatter note hold no tag of
+        theirs, the customer is named as typed, and the SQL ran nowhere."""
+        hostile = {"name": "<script>alert(1)</script>'; DROP TABLE res_partner; --",
+                   "message": "<img src=x onerror=alert(1)>\nвторая строка", "city": '"><svg onload=alert(1)>',
+                   "lines": [{"name": "<b>Пылесос</b>", "qty": 1, "price": 10}]}
+        partners = self.env["res.partner"].search_count([])
+        response = self.post({"phone": "+79160008401", **hostile})
+        self.assertEqual(response.status_code, 201, response.text[:300])
+        lead = self.env["crm.lead"].browse(response.json()["lead_id"])
+        self.assertEqual(lead.partner_id.name, hostile["name"])
+        self.assertEqual(self.env["res.partner"].search_count([]), partners + 1)
+        call = self.send(CALLS, json.dumps({"event": "incoming", "call_id": "markup-1", "caller": "+79160008402",
+                                            "caller_name": "<script>alert(2)</script>"}))
+        self.assertEqual(call.status_code, 200, call.text[:300])
+        call_lead = self.env["crm.lead"].browse(call.json()["lead_id"])
+        self.assertEqual(call_lead.partner_id.name, "<script>alert(2)</script>")
+        for record in (lead, call_lead):
+            shown = [str(record.description or "")] + [str(body) for body in record.message_ids.mapped("body")]
+            for tag in ("<script", "<img", "<svg", "<b>"):
+                self.assertFalse([body for body in shown if tag in body], f"{tag} shown as markup")
+        self.assertIn("&lt;img src=x onerror=alert(1)&gt;", str(lead.description))
+        shown = " ".join([str(lead.description)] + [str(body) for body in lead.message_ids.mapped("body")])
+        self.assertIn("&lt;b&gt;Пылесос&lt;/b&gt;", shown, "the line, as text")
+
     def test_nul_in_a_webhook_url_is_no_token(self):
         response = self.opener.post(self.base_url() + "/ecom_crm/hook/tilda/ab%00cd", data={"test": "test"}, timeout=30)
         self.assert_json_error(response, 404)
