@@ -66,6 +66,36 @@ def test_every_installed_package_is_pinned():
     assert not other, other
 
 
+def test_odoo_requirements_of_other_pythons_are_pinned():
+    """Odoo requires some packages on one Python only, unpinned (lxml-html-clean on the odoo:18
+    image's 3.12): constraints.txt pins each for that Python, so that an image or virtualenv built
+    there is as reproducible as one built here."""
+    odoo_path = os.environ.get("ODOO_PATH", "/opt/odoo-18")
+    odoo = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/lib.sh"; odoo_requirements'],
+                          env=dict(os.environ, ODOO_PATH=odoo_path), capture_output=True, text=True, check=True)
+    constrained = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            req = Requirement(line)
+            constrained.setdefault(canonicalize_name(req.name), []).append(req)
+    # the Linux Pythons Odoo 18 runs on (Windows' and macOS' own packages are not ours)
+    pythons = [{"python_version": version, "python_full_version": f"{version}.0",
+                "sys_platform": "linux", "platform_system": "Linux"} for version in ("3.10", "3.11", "3.12")]
+    conditional = []
+    for line in odoo.stdout.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            req = Requirement(line)
+            if req.marker is not None and not str(req.specifier).startswith("=="):
+                conditional += [(req, python) for python in pythons if req.marker.evaluate(python)]
+    assert conditional, "Odoo 18 requires lxml-html-clean on Python 3.12 only: the requirements were not read"
+    for req, python in conditional:
+        pins = [pin for pin in constrained.get(canonicalize_name(req.name), [])
+                if str(pin.specifier).startswith("==") and (pin.marker is None or pin.marker.evaluate(python))]
+        assert pins, f"{req} has no pin for Python {python['python_version']} in constraints.txt"
+
+
 def test_the_venv_check_names_a_package_pkg_resources_cannot_see(tmp_path):
     """A wheel whose dist-info spells a dotted name with underscores (zope.event >= 5.1) is invisible
     to setuptools<70's pkg_resources: the check names it instead of letting gevent fail later."""

@@ -23,6 +23,7 @@ from . import ecom_call
 from . import ecom_customer_timeline
 from . import ecom_customer_order_stats
 from . import utm_source
+from . import utm_campaign
 from . import ecom_webhook_delivery
 from . import ecom_webhook_hooks
 from . import res_partner_requisites

@@ -66,3 +66,4 @@ from . import test_recurring_task_tour
 from . import test_documents_html
 from . import test_concurrency
 from . import test_month_groups
+from . import test_campaign_channel

@@ -196,15 +196,46 @@ def sniff(source, max_events=5000):
     return info
 
 
-def check_well_formed(source):
+class _Digesting:
+    """A binary file read through: every byte read also goes to ``digest`` (a :mod:`hashlib` object)."""
+
+    def __init__(self, file, digest):
+        self.file, self.digest = file, digest
+
+    def read(self, size=-1):
+        data = self.file.read(size)
+        self.digest.update(data)
+        return data
+
+    def read_rest(self):
+        """Read what the parser left unread, to the end (its bytes are the file's as well)."""
+        while self.read(1 << 20):
+            pass
+
+
+def check_well_formed(source, digest=None):
     """Read the whole of ``source`` once, streaming, and raise :class:`UnsafeDocument` if any of it is
     malformed, truncated, declares a DTD or is not in its declared encoding; returns the number of
     elements. An import in time-boxed steps runs this first, so that a file broken at its end is
-    refused before its beginning was imported."""
+    refused before its beginning was imported. ``digest`` (a :mod:`hashlib` object; ``source`` a path):
+    updated with every byte of the file as this reading reads it, so that what identifies the bytes
+    checked takes no second reading of a large file."""
+    if digest is None:
+        return _check_well_formed(source, source)
+    with open(source, "rb") as f:
+        reader = _Digesting(f, digest)
+        count = _check_well_formed(source, reader)
+        reader.read_rest()
+    return count
+
+
+def _check_well_formed(source, stream):
+    """:func:`check_well_formed` of ``source``, its elements read from ``stream`` (``source`` itself, or a
+    file object reading it)."""
     head = check_encoding(source)
     count = 0
     try:
-        for count, (_event, element) in enumerate(secure_iterparse(source, ("end",)), 1):
+        for count, (_event, element) in enumerate(secure_iterparse(stream, ("end",)), 1):
             if count == 1:
                 check_first_element(element, root=False)
             drop_handled(element)

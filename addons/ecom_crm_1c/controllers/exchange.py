@@ -60,10 +60,10 @@ FILE_LIMIT_MB, WHOLE_FILE_LIMIT_MB, EXCHANGE_LIMIT_MB = 200, 1024, 8192
 # once the answer is sent, up to so many bytes (no request 1C sends is bigger), so long in all, so long without a
 # byte (and never closer than json_http.DRAIN_MARGIN_SECONDS to Odoo's limit_time_real)
 DRAIN_MAX_BYTES, DRAIN_SECONDS, DRAIN_IDLE_SECONDS = 1024 * MB, 60, 10
-# 1C's own requests (of a session it opened): as long as Odoo lets a request run (limit_time_real, less the margin:
-# as long as a part of file_limit gets to come when it is stored), an hour at most (limit_time_real off), so long
-# without a byte (a slow link's stalls; a worker of the multi-process server waits its socket's time-out at most,
-# ODOO_HTTP_SOCKET_TIMEOUT: 2 s by default)
+# 1C's own requests (of a session it opened, live or expired since): as long as Odoo lets a request run
+# (limit_time_real, less the margin: as long as a part of file_limit gets to come when it is stored), an hour at
+# most (limit_time_real off), so long without a byte (a slow link's stalls; a worker of the multi-process server
+# waits its socket's time-out at most, ODOO_HTTP_SOCKET_TIMEOUT: 2 s by default)
 SESSION_DRAIN_SECONDS, SESSION_DRAIN_IDLE_SECONDS = 3600, 30
 # the documents of an archive whose import init looks for (:meth:`ExchangeController._held_files`)
 MAX_HELD_DOCUMENTS = 100
@@ -125,8 +125,10 @@ class ExchangeController(http.Controller):
         read there alone, once: after the answer is sent and the request's transaction is over (no lock held
         while a slow client sends it), never before the answer. A request of a session 1C opened is read as long
         as Odoo lets a request run (:data:`SESSION_DRAIN_SECONDS`, less near ``limit_time_real``): as long as the
-        same body would take to come stored, over a slow link too; any other (no session: no 1C of this store) for
-        a minute at most. Both within the request: a thread reading on past it would die with a recycled worker."""
+        same body would take to come stored, over a slow link too; so is one of a session of 1C's that expired
+        since (its cookie names a session this database had: 1C hears why, log in anew, not a reset); any other
+        (no session, or one no checkauth of this database gave: no 1C of this store) for a minute at most. Both
+        within the request: a thread reading on past it would die with a recycled worker."""
         response = self._answer(type, mode, filename)
         if request.httprequest.environ.get("ecom_1c.session"):
             return drain_after(response, DRAIN_MAX_BYTES, SESSION_DRAIN_SECONDS, SESSION_DRAIN_IDLE_SECONDS)
@@ -144,6 +146,10 @@ class ExchangeController(http.Controller):
                 return self._checkauth(env)
             session = env["ecom.1c.session"]._find(self._token())
             if not session:
+                # 1C's own session expired (an exchange past SESSION_HOURS, or 1C coming back to it later): 1C sends
+                # the body whole before it reads this answer, and its body is read as a live session's, or a part
+                # of file_limit over a slow link is cut mid-body and 1C sees a reset rather than why
+                environ["ecom_1c.session"] = env["ecom.1c.session"]._existed(self._token())
                 return failure(env._("unknown or expired session: call mode=checkauth first"))
             environ["ecom_1c.session"] = True  # 1C's own: a body its answer leaves unread is read as long as Odoo lets
             if session.company_id:  # a company's own 1C: its exchange runs in that company

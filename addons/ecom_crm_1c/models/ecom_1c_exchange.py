@@ -1,3 +1,4 @@
+import hashlib
 import os
 from datetime import timedelta
 
@@ -480,9 +481,13 @@ class Ecom1cExchange(models.Model):
         broken one before anything is imported; each step goes on where the last one stopped, in a
         savepoint: a step that fails leaves nothing half-imported, and 1C asking again goes on from
         the last finished step. Every attempt begins so, a file that failed included (1C asks again, or
-        sends it again: its bytes may be others): it is checked whole again, and goes on from where its
-        last attempt stopped only when it is the same kind and size as then (else it starts anew, under a
-        record of its own, the failed one forgotten as that of a file sent again: :meth:`_forget_import`).
+        sends it again: its bytes may be others): it is checked whole again, the SHA-256 of its bytes taken by
+        that reading (:attr:`ecom.1c.exchange.file.digest`), and goes on from where its last attempt stopped
+        only when its bytes are those it was imported from (the same digest: 1C re-exporting its catalog with
+        one digit changed makes a file of the same kind and size), or when nothing of it was imported yet
+        (the same kind and size). Else it starts anew, under a record of its own, the failed one forgotten as
+        that of a file sent again (:meth:`_forget_import`); a failure recorded with no digest is taken for
+        other bytes: imported whole, which is always safe.
         Returns ``(the file's record, None)``, the record ``done`` or ``running`` (another step needed), or
         for a file refused ``(its failed record, the refusal)``."""
         self.ensure_one()
@@ -490,9 +495,10 @@ class Ecom1cExchange(models.Model):
         if record.state == "done":  # 1C asks again for a file already imported: nothing more to do
             return record, None
         if not record or record.state == "failed":
+            digest = hashlib.sha256()
             try:
                 info = sniff(path)
-                check_well_formed(path)
+                check_well_formed(path, digest)
             except UnsafeDocument as error:
                 return self._fail(error, name, {"size": os.path.getsize(path)}), error
             # the catalog a catalog file holds, or whose products an offers package offers, and whether it is
@@ -502,11 +508,13 @@ class Ecom1cExchange(models.Model):
             catalog = {"catalog_id": read_catalog_id(path) or False, "full_catalog": whole} \
                 if info.kind in ("catalog", "offers") else {}
             values = {"size": os.path.getsize(path), "kind": info.kind, "schema_version": info.schema_version,
-                      **catalog}
+                      "digest": digest.hexdigest(), **catalog}
             if record.state == "failed" and record.kind != "unknown":  # it failed past its checks: tried again
                 self.write({"state": "running", "date_end": False})
-                if (record.kind, record.size) == (values["kind"], values["size"]):
-                    # a step that failed was rolled back: the file goes on from the last finished step
+                if (record.kind, record.size) == (values["kind"], values["size"]) and (
+                        not record.position or record.digest == values["digest"]):
+                    # a step that failed was rolled back: the file goes on from the last finished step, its
+                    # bytes those the steps before read (nothing of it imported yet: whatever its bytes)
                     record.write({"state": "running", "error": False, **values})
                 else:
                     # other bytes: the file was sent again, and its failed record is forgotten as then (no whole

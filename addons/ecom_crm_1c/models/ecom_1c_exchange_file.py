@@ -32,6 +32,9 @@ class Ecom1cExchangeFile(models.Model):
     created_count = fields.Integer("Created")
     updated_count = fields.Integer("Updated")
     archived_count = fields.Integer("Archived")
+    digest = fields.Char("SHA-256", help="The SHA-256 of the file's bytes its import checked and read: a failed "
+                                         "import tried again goes on from where it stopped only for the very same "
+                                         "bytes, and imports a file of other bytes whole.")
     error = fields.Char("Reason", help="Why the file failed: what 1C was answered, in the language of the log.")
 
     @api.model

@@ -85,6 +85,13 @@ class Ecom1cSession(models.Model):
         return self.sudo().search([("token_hash", "=", hashlib.sha256(token.encode()).hexdigest()),
                                    ("expires_at", ">", fields.Datetime.now())], limit=1)
 
+    @api.model
+    def _existed(self, token):
+        """Whether ``token`` is that of a session of this database, live or expired (its row stays
+        :data:`KEEP_ROWS_DAYS` after it expired): 1C's own, which checkauth gave it."""
+        return bool(token) and bool(self.sudo().search_count(
+            [("token_hash", "=", hashlib.sha256(token.encode()).hexdigest())], limit=1))
+
     def _upload_dir(self):
         """This session's upload area, outside anything Odoo serves."""
         self.ensure_one()

@@ -2,12 +2,15 @@
 dropped first, in the test's transaction)."""
 
 import importlib.util
+import os
+import shutil
+import tempfile
 
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
 from ..models.sale_order import COMMITTED_HORIZON, EXPORT_INDEX
-from .common import ImporterCase, path
+from .common import ImporterCase, big_catalog, big_catalog_id, path
 
 
 def migration(version, name="pre-migrate"):
@@ -240,3 +243,38 @@ class TestMigrations(ImporterCase):
         self.assertEqual(dress.attribute_line_ids.value_ids,
                          white | first.value_ids.filtered(lambda v: v.name == "Красный"))
         self.assertEqual(upgrade.merge_spelled_twice(self.env.cr), (0, 2), "run again: nothing more")
+
+    def test_upgrade_to_1_2_15(self):
+        """From 18.0.1.2.14: a file's digest is made empty (as many times as the upgrade runs); a failure
+        recorded before, past its first step, knows no digest: the next attempt at its file, of the same kind
+        and size, imports it whole under a record of its own rather than go on from where it stopped."""
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE ecom_1c_exchange_file DROP COLUMN digest")
+
+        def columns():
+            self.env.cr.execute("""SELECT count(*) FROM information_schema.columns
+                                    WHERE table_name = 'ecom_1c_exchange_file' AND column_name = 'digest'""")
+            return self.env.cr.fetchone()[0]
+
+        upgrade = migration("18.0.1.2.15")
+        upgrade.migrate(self.env.cr, None)
+        self.assertEqual(columns(), 0)
+        for _run in range(2):
+            upgrade.migrate(self.env.cr, "18.0.1.2.14")
+        self.assertEqual(columns(), 1)
+        self.env.invalidate_all()
+        folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        target = os.path.join(folder, "import.xml")
+        with open(target, "wb") as f:
+            f.write(big_catalog(3))
+        exchange = self.env["ecom.1c.exchange"].create({"exchange_type": "catalog"})
+        old = exchange._fail("the server failed", "import.xml", {
+            **self.env["ecom.1c.exchange.file"]._file_values(target), "position": 2})
+        self.assertFalse(old.digest)
+        record, refusal = exchange._import_file("import.xml", target)
+        self.assertFalse(refusal)
+        self.assertEqual((record.name, record.state, record.position), ("import.xml", "done", 3))
+        self.assertEqual(len(self.Template.search([("ecom_1c_id", "in", [big_catalog_id(i) for i in range(3)])])), 3,
+                         "imported whole: the products before the position too")
+        self.assertEqual((old.name, old.state), ("import.xml (sent again)", "failed"))

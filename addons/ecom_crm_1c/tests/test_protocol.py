@@ -5,6 +5,7 @@ import os
 import shutil
 import socket
 import time
+from datetime import timedelta
 from types import SimpleNamespace
 from unittest.mock import patch
 from urllib.parse import urlsplit
@@ -19,10 +20,12 @@ from odoo.exceptions import MissingError
 from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..commerceml import files_under
 from ..controllers import exchange as exchange_module
 from ..controllers.exchange import ExchangeController
+from ..models import ecom_1c_importer
 from ..models.ecom_1c_import_catalog import Ecom1cImportCatalog
 from .common import ProtocolCase, big_catalog, big_catalog_id, path, read
 
@@ -461,6 +464,68 @@ class TestUploads(ProtocolCase):
             self.assertTrue(lines[1].startswith("big.xml: "), lines)
             self.assertIn("file_limit=1048576", lines[1], "and why")
             self.assertIsNone(self.send_slowly(""), "no session: read for the second, then reset")
+
+    def test_a_failed_file_sent_again_with_one_digit_changed_is_imported_whole(self):
+        """A catalog imported in steps fails on the server at its second step (its first two products applied and
+        committed); 1C sends it again re-exported with one digit of its first product changed (the same kind and
+        size) and asks for its import: stored anew, it is imported whole, the changed article lands (the product
+        changed in the store meanwhile gets it), and the failed attempt stays in the log as a file sent again."""
+        data = big_catalog(5)
+        cookie = self.upload({"import.xml": data})
+        original, starts = ecom_1c_importer.Ecom1cImporter._import_file, []
+
+        def fails_once_at_its_second_step(importer, kind, source, exchange=None, start=0, deadline=None,
+                                          files_dir=None):
+            starts.append(start)
+            if starts == [0, 2]:
+                raise RuntimeError("the server failed")
+            return original(importer, kind, source, exchange, start, deadline, files_dir)
+
+        with patch.object(ecom_1c_importer, "BATCH", 2), \
+                patch.object(ExchangeController, "_step_seconds", lambda controller, env: 0), \
+                patch.object(ecom_1c_importer.Ecom1cImporter, "_import_file", fails_once_at_its_second_step), \
+                mute_logger("odoo.addons.ecom_crm_1c.controllers.exchange"):
+            self.assertEqual(self.call("import", cookie=cookie, filename="import.xml")[0], "progress")
+            self.assertEqual(self.call("import", cookie=cookie, filename="import.xml"),
+                             ["failure", "RuntimeError: the server failed"])
+            first = self.env["product.template"].search([("ecom_1c_id", "=", big_catalog_id(0))])
+            first.default_code = "LOCAL"
+            changed = data.replace("<Артикул>A-0</Артикул>".encode(), "<Артикул>A-7</Артикул>".encode())
+            self.assertEqual(len(changed), len(data))
+            self.assertEqual(self.call("file", data=changed, cookie=cookie, filename="import.xml"), ["success"])
+            answers, _last = self.import_until_done(cookie, "import.xml")
+        self.assertEqual(answers[-1], "success")
+        self.assertEqual(starts, [0, 2, 0, 2, 4], "from its start")
+        self.env.invalidate_all()
+        self.assertEqual(first.default_code, "A-7", "the changed value lands")
+        exchange = self.env["ecom.1c.session"]._find(cookie[1]).exchange_id
+        self.assertEqual([(f.state, f.position) for f in exchange.file_ids], [("failed", 2), ("done", 5)])
+        self.assertEqual(exchange.file_ids[-1].name, "import.xml")
+
+    def test_a_refused_body_of_1c_whose_session_expired_is_read_as_its_live_one(self):
+        """1C's request of its session once the session expired (12 hours after its checkauth: an exchange that
+        long, or 1C coming back to it later), over a slow link: answered «failure», the session unknown, before
+        its body is read; 1C sends its whole body before it reads the answer, and the body is read as long as
+        that of its session still live (here longer than a request without a session is read: a minute, here a
+        second). 1C reads the answer whole, the reason it shows the accountant (log in anew), not a connection
+        reset. A cookie naming no session this database ever had is read for the second only, then reset."""
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.file_limit_mb", "1")
+        cookie = self.login()
+        self.call("init", cookie=cookie)
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        session.expires_at = fields.Datetime.now() - timedelta(minutes=1)
+        self.env.flush_all()
+        self.assertFalse(self.env["ecom.1c.session"]._find(cookie[1]), "expired")
+        with patch.object(exchange_module, "DRAIN_SECONDS", 1):
+            answered = self.send_slowly(f"Cookie: {cookie[0]}={cookie[1]}\r\n")
+            self.assertIsNotNone(answered, "1C's expired session: read to its end, no reset")
+            status, answer = answered
+            self.assertRegex(status, rb"^HTTP/1\.[01] 200 ")
+            lines = answer.splitlines()
+            self.assertEqual((len(lines), lines[0]), (2, "failure"), lines)
+            self.assertIn("mode=checkauth", lines[1], "log in anew")
+            self.assertIsNone(self.send_slowly(f"Cookie: {cookie[0]}={'0' * len(cookie[1])}\r\n"),
+                              "no session of this database: read for the second, then reset")
 
     def test_a_refused_body_is_read_once_after_the_answer_with_nothing_held(self):
         """A request over the exchange's room, its length within file_limit: 1C sends its body whole before it

@@ -1,5 +1,6 @@
 """File kinds are read from content: real 1C / 1C-Bitrix files, plus hostile ones. No database needed."""
 
+import hashlib
 import io
 import os
 import shutil
@@ -107,6 +108,26 @@ class TestSniff(BaseCase):
             self.assertIn("windows-1251", reason)
             self.assertIn("UTF-8", reason)
 
+
+    def test_the_check_takes_the_digest_of_every_byte_it_reads(self):
+        """:func:`check_well_formed` given a digest reads the file as without one (the same elements, the same
+        refusals) and gives it every byte of the file, those after the root's end included: the SHA-256 of the
+        file, taken by the one reading the check makes (real files of 1C: UTF-8 with its mark, windows-1251)."""
+        for folder, name in (("ut11-2.07", "import0_1.xml"), ("demo-2.07", "orders.xml")):
+            with self.subTest(name=f"{folder}/{name}"):
+                data = read(folder, name) + b"\r\n\r\n  \n"
+                target = self.stored(data)
+                digest = hashlib.sha256()
+                self.assertEqual(check_well_formed(target, digest), check_well_formed(target))
+                self.assertEqual(digest.hexdigest(), hashlib.sha256(data).hexdigest())
+        broken = self.stored(read("ut11-2.07", "import0_1.xml")[:-200])
+        refusals = []
+        for digest in (None, hashlib.sha256()):
+            with self.assertRaises(UnsafeDocument) as refused:
+                check_well_formed(broken, digest)
+            refusals.append(str(refused.exception))
+        self.assertEqual(refusals[0], refusals[1])
+        self.assertIn("malformed XML at line", refusals[0])
 
     def test_a_whole_file_is_told_from_its_first_parts(self):
         """1C sends a file in parts of exactly file_limit bytes and a shorter last one, or none when
