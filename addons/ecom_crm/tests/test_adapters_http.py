@@ -682,7 +682,8 @@ class TestTelephonyAdapters(AdapterCase):
         self.assertEqual((response.status_code, response.json().get("status")), (200, "done"), response.text[:300])
         for source in (mango, uis):
             self.assertEqual(len(self.calls(source)), 1, source.provider)
-            self.assertIn(kept, json.dumps(self.entries(source).sudo().payload, ensure_ascii=False), source.provider)
+            self.assertIn(f'"{kept}"', json.dumps(self.entries(source).sudo().payload, ensure_ascii=False),
+                          source.provider)
         vk = self._source("vk_leads", provider_key="a1b2c3d4", provider_secret="s3cr3t-vk")
         response = self.url_open(self.url(vk), data=json.dumps(dict(fixture("vk_leads")["lead"], **junk)).encode(),
                                  headers={"Content-Type": "application/json"})

@@ -471,6 +471,11 @@ class TestValidationBounds(BaseCase):
     def test_storable_copy(self):
         self.assertEqual(storable({"a\x00": ["x\x00y", "ok", 1, None]}), {"a\ufffd": ["x\ufffdy", "ok", 1, None]})
         self.assertIsNone(unstorable(storable({"name": "a\ud800b"})))
+        # one U+FFFD for each character PostgreSQL refuses, whatever it is; the rest of the text as it came
+        self.assertEqual(storable({"k\udc80": ["a\ud800b\x00c\udfff", "ж\U0001f600"]}),
+                         {"k\ufffd": ["a\ufffdb\ufffdc\ufffd", "ж\U0001f600"]})
+        clean = {"name": "Ольга", "lines": [{"qty": 1}], "n": None}
+        self.assertEqual(storable(clean), clean)
 
     def test_phones_and_emails(self):
         self.assertEqual(validate_request({"phone": 7.916e10}), ({"phone": "79160000000"}, {}))

@@ -117,6 +117,11 @@ def _number(value, limit):
     return number
 
 
+# what PostgreSQL's text and jsonb refuse: NUL, and a surrogate (in a Python string, always a lone one: JSON's
+# escaped pairs are decoded as the character they encode)
+UNSTORABLE_CHAR = re.compile("[\x00\ud800-\udfff]")
+
+
 def unstorable(data):
     """``(path, problem)`` of the first value a database cannot store or a payload should not
     hold: a string with a NUL character or a lone surrogate (neither is valid in PostgreSQL text
@@ -151,8 +156,9 @@ def storable(value):
         return {storable(key): storable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [storable(item) for item in value]
-    if isinstance(value, str) and _bad_text(value):
-        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "\ufffd")
+    if isinstance(value, str):
+        # each one a single U+FFFD (a lone surrogate decoded as UTF-8 bytes would be three)
+        return UNSTORABLE_CHAR.sub("\ufffd", value)
     return value
 
 
