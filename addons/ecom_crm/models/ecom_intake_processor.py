@@ -348,7 +348,8 @@ class EcomIntakeProcessor(models.AbstractModel):
         unique name.)"""
         name = name.strip()
         Model = self.env[model].with_context(active_test=False)
-        candidates = Model.search([("name", "=ilike", escape_like(name))], order="id")
+        # their names read with them: one query (a found one's name is compared below)
+        candidates = Model.search_fetch([("name", "=ilike", escape_like(name))], ["name"], order="id")
         # the very spelling first, then the same name in another case («Скидка» and «скидка» may both exist)
         record = (candidates.filtered(lambda found: found.name == name)
                   or candidates.filtered(lambda found: (found.name or "").lower() == name.lower()))[:1]

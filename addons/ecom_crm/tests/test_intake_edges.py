@@ -304,6 +304,19 @@ class TestHostileInput(IntakeCase):
                 lead = self.env["crm.lead"].browse(response.json()["lead_id"])
                 self.assertEqual((lead.source_id.name, lead.medium_id.name, lead.campaign_id.name), expected)
 
+    def test_a_channel_named_again_is_found_in_one_query(self):
+        """A source, medium or campaign that exists is found with its name in one query, whatever its case and
+        the spaces around it, no lock taken: the very spelling before another case's, else the first made of
+        those differing only by case. «ё» is not «е»: another name, made."""
+        Processor = self.env["ecom.intake.processor"]
+        upper, lower = self.env["utm.source"].create([{"name": "ПАРТНЁР Ёлка"}, {"name": "партнёр ёлка"}])
+        for name, expected in ((" партнёр ёлка ", lower), ("ПАРТНЁР Ёлка", upper), ("Партнёр Ёлка", upper)):
+            self.env.invalidate_all()
+            with self.subTest(name=name), self.assertQueryCount(1):
+                self.assertEqual(Processor._utm_record("utm.source", name), expected)
+        other = Processor._utm_record("utm.source", "Партнер Елка")
+        self.assertEqual((other.name, bool(other & (upper | lower))), ("Партнер Елка", False))
+
     def test_a_request_the_call_could_not_process_is_queued_not_lost(self):
         """``?wait=1`` whose processing fails unexpectedly (no conflict to retry, nothing its checks refused): the
         request is journaled and queued, answered 202 pending as a queued one is (its key replays it), and the
