@@ -299,7 +299,7 @@ class EcomIntakeProcessor(models.AbstractModel):
                 medium = self._utm_medium(data["utm_medium"])
             else:
                 medium = self._ad_system_media().get(utm_source, self.env["utm.medium"])
-            campaign = self.env["crm.lead"]._find_or_create_record("utm.campaign", data["utm_campaign"]) \
+            campaign = self._utm_record("utm.campaign", data["utm_campaign"]) \
                 if data.get("utm_campaign") else self.env["utm.campaign"]
             if campaign and not utm_source and not medium:
                 # only a campaign (a landing link that lost its utm_source and utm_medium): its channel, the
@@ -325,7 +325,7 @@ class EcomIntakeProcessor(models.AbstractModel):
         one of that name."""
         xmlid = UTM_MEDIUM_ALIASES.get(name.strip().lower())
         medium = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
-        return medium or self.env["crm.lead"]._find_or_create_record("utm.medium", name)
+        return medium or self._utm_record("utm.medium", name)
 
     @api.model
     def _utm_source(self, name):
@@ -334,7 +334,32 @@ class EcomIntakeProcessor(models.AbstractModel):
         alias = UTM_SOURCE_ALIASES.get(name.strip().lower())
         if alias:
             return self.env.ref(f"ecom_crm.utm_source_{alias}")
-        return self.env["crm.lead"]._find_or_create_record("utm.source", name)
+        return self._utm_record("utm.source", name)
+
+    @api.model
+    def _utm_record(self, model, name):
+        """The source, medium or campaign (``model``) of that very ``name`` whatever its case, archived too, else a
+        new one (a request's, and the ad spend import's). As Odoo's ``utm.mixin._find_or_create_record``, but the
+        name's «%», «_» and «\\» are characters of it, not an ILIKE pattern (which took «%» for any source, and
+        refused a name ending in «\\»), and requests naming the same new one at the same instant make it once:
+        the first takes the name's decision lock and creates it; each other one waits for the lock, finds it
+        taken since its snapshot and is run again (a serialization failure: Odoo's retry of a request, the
+        queue's of a batch), and then finds the record. (Each one creating it, all but the first failed on its
+        unique name.)"""
+        name = name.strip()
+        Model = self.env[model].with_context(active_test=False)
+        # their names read with them: one query (a found one's name is compared below)
+        candidates = Model.search_fetch([("name", "=ilike", escape_like(name))], ["name"], order="id")
+        # the very spelling first, then the same name in another case («Скидка» and «скидка» may both exist)
+        record = (candidates.filtered(lambda found: found.name == name)
+                  or candidates.filtered(lambda found: (found.name or "").lower() == name.lower()))[:1]
+        if not record:
+            self.env["ecom.decision.lock"]._take([f"{model}:{name.lower()}"])
+            values = {"name": name}
+            if "is_auto_campaign" in Model._fields:
+                values["is_auto_campaign"] = True
+            record = Model.create(values)
+        return record
 
     @api.model
     def _lead_vals(self, item, cache=None):
