@@ -1,6 +1,7 @@
 """The store's history for the scoring engine, read with set-based SQL (one pass per table).
 
-Customers are the commercial partners with a confirmed or cancelled sale order in the company,
+Customers are the commercial partners with a confirmed or cancelled sale order in the company (but
+Odoo's public partners and the companies themselves: see _no_customer),
 numbered 0..n-1 in partner id order; every table comes through binary COPY straight into numpy
 columns (tools/pgcopy.py), so that a million customers and ten million order lines cost a few
 sequential scans, no Python object per row.
@@ -179,17 +180,23 @@ class EcomScoringHistory(models.AbstractModel):
         # a blacklisted address is unique (mail_blacklist's constraint): one row a partner
         partners = copy_columns(cr, [SQL("""
             SELECT p.id, COALESCE(p.commercial_partner_id, p.id), COALESCE(p.user_id, -1),
-                   COALESCE(%(blacklisted)s, %(never)s)::int4
+                   COALESCE(%(blacklisted)s, %(never)s)::int4, %(no_customer)s
               FROM res_partner p
               LEFT JOIN mail_blacklist b ON b.active AND b.email = p.email_normalized
              WHERE %(scope)s AND %(part)s
-        """, blacklisted=self._day(SQL("b.create_date")), never=NEVER, scope=partners_scope, part=part)
+        """, blacklisted=self._day(SQL("b.create_date")), never=NEVER, scope=partners_scope, part=part,
+            no_customer=self._no_customer())
             for part in partner_slices], [("id", "int4"), ("commercial", "int4"), ("user", "int4"),
-                                          ("opt_out", "int4")])
+                                          ("opt_out", "int4"), ("no_customer", "bool")])
         at = positions(partners["id"], orders.pop("partner"))
-        if not (at >= 0).all():  # a partner outside the scope (partial read): not these customers'
-            orders = {name: column[at >= 0] for name, column in orders.items()}
-            at = at[at >= 0]
+        # a partner outside the scope (partial read): not these customers'; an account that is no
+        # customer (:meth:`_no_customer`, the commercial partner's): its orders are not theirs
+        keep = at >= 0
+        keep[keep] = ~lookup(partners["no_customer"], positions(partners["id"], partners["commercial"][at[keep]]),
+                             False)
+        if not keep.all():
+            orders = {name: column[keep] for name, column in orders.items()}
+            at = at[keep]
         commercial = partners["commercial"][at]
         ids = unique_int(commercial)
         orders["customer"] = np.searchsorted(ids, commercial).astype(np.int32)
@@ -205,6 +212,18 @@ class EcomScoringHistory(models.AbstractModel):
                      "partner_customer": positions(ids, partners["commercial"]).astype(np.int32),
                      "only": partner_ids}
         return orders, ids, customers
+
+    def _no_customer(self):
+        """SQL of whether a partner (``p``) is an account whose orders are no customer's: Odoo's
+        public partners (the website's guest checkout, a point of sale's anonymous buyer: the
+        partners of the public users, archived as they are), whose thousands of orders are as many
+        people's, and the database's companies, whose orders (transfers, samples, orders between
+        companies) are no sale to a customer. Read on the commercial partner: a contact of the
+        company (a warehouse, an employee's address) is the company's."""
+        return SQL("""(p.id IN (SELECT partner_id FROM res_company)
+                       OR p.id IN (SELECT u.partner_id FROM res_users u
+                                     JOIN res_groups_users_rel g ON g.uid = u.id AND g.gid = %s))""",
+                   self.env.ref("base.group_public").id)
 
     def _line_queries(self, order_ids=None, partner_ids=None):
         """The reads of the order lines, their products' categories, their refunds and the credit
