@@ -43,3 +43,33 @@ class TestStoreData(ScoringCase):
         self.assertEqual(scored, self.customer)
         self.assertFalse(self.env["mail.activity"].search([("res_model", "=", "res.partner"),
                                                            ("res_id", "in", (public | company | other).ids)]))
+
+    def test_an_order_in_another_currency_without_its_rate(self):
+        """An import that left an order's currency rate 0 or empty: its amount and lines are
+        converted at the currency's rate of the order's day, as Odoo would have set it (counted as
+        the company's currency, 90 roubles an order of a dollar store would be 90 dollars)."""
+        company = self.env.company
+        currency = self.env["res.currency"].with_context(active_test=False).search(
+            [("name", "in", ("EUR", "USD")), ("id", "!=", company.currency_id.id)], limit=1)
+        currency.active = True
+        currency.rate_ids.filtered(lambda rate: rate.company_id in (company, self.env["res.company"])).unlink()
+        self.env["res.currency.rate"].create([
+            {"currency_id": currency.id, "company_id": company.id, "name": "2026-01-01", "rate": 2.0},
+            {"currency_id": currency.id, "company_id": company.id, "name": "2026-11-01", "rate": 4.0}])
+        pricelist = self.env["product.pricelist"].create({"name": "Экспорт", "currency_id": currency.id})
+        sales = self.env["sale.order"]
+        for days in (60, 50, 10):
+            sale = self.env["sale.order"].create({
+                "partner_id": self.customer.id, "pricelist_id": pricelist.id,
+                "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1,
+                                               "price_unit": 1000, "tax_id": [Command.clear()]})]})
+            sale.action_confirm()
+            sale.date_order = self.now - timedelta(days=days)
+            sales |= sale
+        sales.flush_recordset()
+        self.env.cr.execute("UPDATE sale_order SET currency_rate = 0 WHERE id = %s", [sales[0].id])
+        self.env.cr.execute("UPDATE sale_order SET currency_rate = NULL WHERE id IN %s", [tuple(sales[1:].ids)])
+        history, _index = self.read()
+        amounts = sorted(np.round(history.orders.amount, 2).tolist())
+        self.assertEqual(amounts, [250.0, 500.0, 500.0, 2990.0, 2990.0], "1,000 at 2, at 2, at 4 (November)")
+        self.assertEqual(sorted(np.round(history.lines.amount, 2).tolist()), amounts, "the lines alike")
