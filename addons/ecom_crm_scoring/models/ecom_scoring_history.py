@@ -167,13 +167,13 @@ class EcomScoringHistory(models.AbstractModel):
         # the refusals' days in the store's time zone by PostgreSQL: the few refused orders only
         orders = copy_columns(cr, [SQL("""
             SELECT so.id, so.partner_id, so.date_order, so.state = 'sale',
-                   COALESCE(NULLIF(so.currency_rate, 0), 1)::float8, COALESCE(so.amount_untaxed, 0)::float8,
+                   %(rate)s::float8, COALESCE(so.amount_untaxed, 0)::float8,
                    CASE WHEN so.ecom_status = 'returned' THEN %(refused)s ELSE %(never)s END
               FROM sale_order so
              WHERE so.company_id = %(company)s AND so.state IN ('sale', 'cancel')
                AND so.partner_id IS NOT NULL AND so.date_order IS NOT NULL AND %(part)s %(only)s
         """, company=company.id, only=only, part=part, never=NEVER,
-            refused=self._refusal_day())
+            refused=self._refusal_day(), rate=self._order_rate())
             for part in order_slices],
             [("id", "int4"), ("partner", "int4"), ("date", "timestamp"), ("confirmed", "bool"), ("rate", "float8"),
              ("amount", "float8"), ("refused", "int4")])
@@ -212,6 +212,30 @@ class EcomScoringHistory(models.AbstractModel):
                      "partner_customer": positions(ids, partners["commercial"]).astype(np.int32),
                      "only": partner_ids}
         return orders, ids, customers
+
+    def _order_rate(self):
+        """SQL of an order's (``so``) rate, the units of its currency to one of its company's: its
+        own, or, when an import left it 0 or empty, the currencies' rates of the order's day as
+        Odoo would have set it (the company's rates, else the shared ones; the first known when
+        the order is older than them; 1 when the currency has none or is the company's)."""
+        company_currency = SQL("(SELECT currency_id FROM res_company WHERE id = so.company_id)")
+
+        def rate(currency):
+            return SQL("""COALESCE(
+                (SELECT r.rate FROM res_currency_rate r
+                  WHERE r.currency_id = %(currency)s AND r.rate > 0 AND r.name <= so.date_order::date
+                    AND (r.company_id = so.company_id OR r.company_id IS NULL)
+                  ORDER BY r.company_id, r.name DESC LIMIT 1),
+                (SELECT r.rate FROM res_currency_rate r
+                  WHERE r.currency_id = %(currency)s AND r.rate > 0
+                    AND (r.company_id = so.company_id OR r.company_id IS NULL)
+                  ORDER BY r.company_id, r.name LIMIT 1), 1)""", currency=currency)
+
+        return SQL("""(CASE WHEN so.currency_rate > 0 THEN so.currency_rate
+                            WHEN so.currency_id IS NULL OR so.currency_id = %(company_currency)s THEN 1
+                            ELSE %(rate)s / %(company_rate)s END)""",
+                   company_currency=company_currency, rate=rate(SQL("so.currency_id")),
+                   company_rate=rate(company_currency))
 
     def _no_customer(self):
         """SQL of whether a partner (``p``) is an account whose orders are no customer's: Odoo's
@@ -286,8 +310,8 @@ class EcomScoringHistory(models.AbstractModel):
                                               where=SQL("AND COALESCE(m.invoice_date, m.date) IS NOT NULL")),
                 ordinal=ORDINAL, amount=SQL("""
                 (CASE WHEN m.currency_id = so.currency_id
-                      THEN aml.amount_currency / COALESCE(NULLIF(so.currency_rate, 0), 1)
-                      ELSE aml.balance END)""")),
+                      THEN aml.amount_currency / %(rate)s
+                      ELSE aml.balance END)""", rate=self._order_rate())),
                 [("order_id", "int4"), ("day", "int4"), ("credited", "float8"), ("invoiced", "float8"),
                  ("reinvoiced", "float8")]),
             # the posted credit notes' lines linked to no order's line (typed in by hand: a manual
