@@ -73,3 +73,30 @@ class TestStoreData(ScoringCase):
         amounts = sorted(np.round(history.orders.amount, 2).tolist())
         self.assertEqual(amounts, [250.0, 500.0, 500.0, 2990.0, 2990.0], "1,000 at 2, at 2, at 4 (November)")
         self.assertEqual(sorted(np.round(history.lines.amount, 2).tolist()), amounts, "the lines alike")
+
+    def test_a_shared_account_marked_so_is_no_customer(self):
+        """The guest buyer an import script puts the web orders on, or a marketplace's account, is a
+        partner like any other: marked a shared account, it is not scored, and marking it removes its
+        score and its scheduled contact at once (not on today's list, nor in the audiences); the
+        mark is its commercial partner's, its contacts' orders are the account's."""
+        guest = self._customer_with_orders("Гость (сайт)", [90, 60, 30, 2])
+        self.assertFalse(guest.ecom_scoring_excluded)
+        self.run_scoring()
+        self.assertTrue(self.score_of(guest))
+        kind = self.env["mail.activity"]._ecom_scoring_activity_type()
+        contact = self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": guest.id,
+            "activity_type_id": kind.id, "ecom_scoring_company_id": self.env.company.id,
+            "user_id": self.env.uid, "date_deadline": self.today})
+        buyer = self.env["res.partner"].create({"name": "Покупатель с сайта", "parent_id": guest.id})
+        self._order(buyer, 1)
+        guest.ecom_scoring_excluded = True
+        self.assertFalse(self.score_of(guest), "its score goes with the mark")
+        self.assertFalse(contact.exists(), "and its scheduled contact")
+        _history, index = self.read()
+        self.assertEqual(set(index), {self.customer.id})
+        self.run_scoring()
+        self.assertFalse(self.score_of(guest))
+        guest.ecom_scoring_excluded = False
+        self.run_scoring(mode="full")
+        self.assertEqual(self.score_of(guest).order_count, 5, "a customer again, with its contact's order")
