@@ -238,13 +238,16 @@ class EcomScoringHistory(models.AbstractModel):
                    company_rate=rate(company_currency))
 
     def _no_customer(self):
-        """SQL of whether a partner (``p``) is an account whose orders are no customer's: Odoo's
+        """SQL of whether a partner (``p``) is an account whose orders are no customer's: one marked
+        a shared account (``ecom_scoring_excluded``: a guest buyer an import puts the web orders on,
+        a marketplace's account), Odoo's
         public partners (the website's guest checkout, a point of sale's anonymous buyer: the
         partners of the public users, archived as they are), whose thousands of orders are as many
         people's, and the database's companies, whose orders (transfers, samples, orders between
         companies) are no sale to a customer. Read on the commercial partner: a contact of the
         company (a warehouse, an employee's address) is the company's."""
-        return SQL("""(p.id IN (SELECT partner_id FROM res_company)
+        return SQL("""(COALESCE(p.ecom_scoring_excluded, FALSE)
+                       OR p.id IN (SELECT partner_id FROM res_company)
                        OR p.id IN (SELECT u.partner_id FROM res_users u
                                      JOIN res_groups_users_rel g ON g.uid = u.id AND g.gid = %s))""",
                    self.env.ref("base.group_public").id)

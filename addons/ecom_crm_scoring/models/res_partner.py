@@ -35,6 +35,11 @@ class ResPartner(models.Model):
     ecom_score_rfm = fields.Char("RFM", compute="_compute_ecom_score", groups=SALES,
                                  help="Recency, frequency and monetary quintiles (5 = best).")
     ecom_scored_on = fields.Date("Scored on", compute="_compute_ecom_score", groups=SALES)
+    ecom_scoring_excluded = fields.Boolean(
+        "Shared account (not scored)", groups=SALES,
+        help="An account many people's orders are placed on: the guest buyer an import puts the web orders "
+             "on, a marketplace's account. It is not scored: on no salesperson's list, in no group, segment "
+             "or mailing audience. Odoo's public (guest) partner and the companies themselves never are.")
 
     @api.depends("ecom_score_ids", "commercial_partner_id.ecom_score_ids")
     @api.depends_context("company", "lang", "uid")  # what the reader may see of the scores
@@ -89,7 +94,23 @@ class ResPartner(models.Model):
         res = super().write(vals)
         if "user_id" in vals:
             self._ecom_scoring_salesperson_changed()
+        if vals.get("ecom_scoring_excluded"):
+            self._ecom_scoring_drop()
         return res
+
+    def _ecom_scoring_drop(self):
+        """Accounts marked shared (no customers): their scores in every company and their open
+        scheduled contacts go at once, not at the next run (the run reads them as no customers:
+        ``ecom.scoring.history``'s ``_no_customer``)."""
+        partners = self.commercial_partner_id
+        self.env["ecom.customer.score"].flush_model()
+        self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE partner_id = ANY(%s)", partners.ids))
+        self.env["ecom.customer.score"].invalidate_model()
+        kind = self.env["mail.activity"]._ecom_scoring_activity_type()
+        if kind:
+            self.env["mail.activity"].sudo().search([
+                ("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
+                ("activity_type_id", "=", kind.id)]).unlink()
 
     def _ecom_scoring_salesperson_changed(self):
         """The customers' salesperson changed: their scores (in every company) and their open
