@@ -100,3 +100,26 @@ class TestStoreData(ScoringCase):
         guest.ecom_scoring_excluded = False
         self.run_scoring(mode="full")
         self.assertEqual(self.score_of(guest).order_count, 5, "a customer again, with its contact's order")
+
+    def test_an_order_of_negative_total_is_a_return(self):
+        """A return an import typed in as a confirmed order of negative total (1C's «return from a
+        customer» loaded as a sale order) is no purchase: not among the customer's orders nor their
+        last order, and what it gives back comes off their orders placed before it, the latest
+        first, from its own day, as a credit note typed in by hand does (its lines bought nothing)."""
+        customer = self._customer_with_orders("Смирнов Олег", [100, 50])
+        self._order(customer, 20, amount=-1000)
+        history, index = self.read()
+        mine = history.orders.customer == index[customer.id]
+        self.assertEqual(mine.sum(), 2, "the two purchases only")
+        self.assertTrue(history.orders.confirmed[mine].all())
+        self.assertTrue((history.orders.amount[mine] > 0).all())
+        self.assertEqual(history.orders.returned[mine].tolist(), [0, 1000], "the latest order gives it back")
+        twenty_days_ago = (self.today - timedelta(days=20)).toordinal()
+        before = history.as_of(twenty_days_ago)
+        self.assertEqual(before.orders.returned[before.orders.customer == index[customer.id]].tolist(), [0, 0],
+                         "not before its day")
+        self.assertEqual(np.isin(history.lines.order, np.flatnonzero(mine)).sum(), 2, "nor its line")
+        self.run_scoring()
+        score = self.score_of(customer)
+        self.assertEqual(score.order_count, 2)
+        self.assertEqual(score.last_order, self.today - timedelta(days=50))
