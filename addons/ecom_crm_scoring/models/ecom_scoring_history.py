@@ -392,14 +392,26 @@ class EcomScoringHistory(models.AbstractModel):
             reinvoiced = sum over the order's lines of min(line credited, line invoiced after its first credit note)
             returned = min(ordered, max(0, credited - max(reinvoiced, invoiced - ordered)))
 
-        A credit note typed in by hand (no line from an order's line) gives back from the
+        A credit note typed in by hand (no line from an order's line), and a confirmed order of
+        negative total (a return typed in as an order: no purchase), give back from the
         customer's orders placed on or before its day, the latest first
         (:func:`~..scoring.history.credit_unlinked`): a manual refund of a cancelled order, a
         goodwill credit; money given back all the same, less what invoices reversing it took back
         (a credit note cancelled by its reversal gives nothing back). The returns and credits go
         to the history dated (``refunds``, ``credits``): as of a past day (a backtest, the
         training's snapshots) an order has given back only what was credited before it."""
+        # a confirmed order of negative total is a return an import typed in as an order (1C's
+        # «return from a customer» loaded as a sale order): no purchase, its lines bought nothing;
+        # it gives back as a credit note typed in by hand does, from its own day
+        returns = orders["confirmed"] & (orders["amount"] < 0)
         order = sort_order(orders["customer"], orders["day"], orders["id"])
+        if returns.any():
+            order = order[~returns[order]]
+            returns = {"customer": orders["customer"][returns], "day": orders["day"][returns],
+                       "amount": -orders["amount"][returns], "undone": np.zeros(int(returns.sum())),
+                       "undone_day": np.full(int(returns.sum()), NEVER, dtype=np.int32)}
+        else:
+            returns = None
         orders = {name: column[order] for name, column in orders.items()}
         ids, rate = orders.pop("id"), orders.pop("rate")
         n_orders = len(ids)
@@ -421,6 +433,9 @@ class EcomScoringHistory(models.AbstractModel):
             credits["customer"] = who[who >= 0].astype(np.int32)
         else:
             credits = None
+        if returns is not None:
+            credits = returns if credits is None else \
+                {name: np.concatenate([credits[name], returns[name]]).astype(credits[name].dtype) for name in credits}
         # what each order gave back (at most what it was) History.build counts from these dated returns
         at = positions(ids, lines.pop("order_id"))
         if not (at >= 0).all():
