@@ -123,3 +123,18 @@ class TestStoreData(ScoringCase):
         score = self.score_of(customer)
         self.assertEqual(score.order_count, 2)
         self.assertEqual(score.last_order, self.today - timedelta(days=50))
+
+    def test_a_line_of_no_or_negative_quantity_bought_nothing(self):
+        """An order's line of quantity 0 (an item taken off the order, an import's placeholder) or
+        below (an item given back within the order) is not a purchase of its product: not among what
+        the customer bought (the re-buys and offers count those); the order's amount is its total."""
+        kettle, iron, lamp = self.env["product.product"].create(
+            [{"name": "Чайник"}, {"name": "Утюг"}, {"name": "Лампа"}])
+        order = self._order(self.customer, 15, amount=1000, product=kettle)
+        order.order_line = [Command.create({"product_id": iron.id, "product_uom_qty": 0, "price_unit": 500}),
+                            Command.create({"product_id": lamp.id, "product_uom_qty": -1, "price_unit": 300})]
+        history, index = self.read()
+        bought = set(history.lines.product[history.orders.customer[history.lines.order] == index[self.customer.id]]
+                     .tolist())
+        self.assertEqual(bought, {self.product.id, kettle.id})
+        self.assertIn(700, np.round(history.orders.amount).tolist(), "1,000 less the 300 given back")
