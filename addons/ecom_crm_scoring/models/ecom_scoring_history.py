@@ -350,7 +350,9 @@ class EcomScoringHistory(models.AbstractModel):
                 [("partner", "int4"), ("day", "int4"), ("amount", "float8"), ("undone", "float8"),
                  ("undone_day", "int4")]),
             # the discount's numeric arithmetic costs more than reading the rest of the line:
-            # computed only for the lines that have one
+            # computed only for the lines that have one. A line of quantity 0 (an item taken off
+            # the order) or below (one given back within it) bought nothing: the order's amount
+            # counts it, what the customer bought does not
             "lines": ([SQL("""
                 SELECT sol.order_id, sol.product_id, COALESCE(sol.product_uom_qty, 0)::float4,
                        COALESCE(sol.price_subtotal, 0)::float8,
@@ -358,7 +360,8 @@ class EcomScoringHistory(models.AbstractModel):
                             THEN COALESCE(sol.price_unit * sol.product_uom_qty * sol.discount / 100, 0)::float8
                             ELSE 0 END
                   FROM sale_order_line sol
-                 WHERE sol.display_type IS NULL AND sol.product_id IS NOT NULL AND %s AND %s %s
+                 WHERE sol.display_type IS NULL AND sol.product_id IS NOT NULL AND sol.product_uom_qty > 0
+                   AND %s AND %s %s
             """, scope, part, not_delivery) for part in slices],
                 [("order_id", "int4"), ("product", "int4"), ("qty", "float4"), ("amount", "float8"),
                  ("discount", "float8")]),
