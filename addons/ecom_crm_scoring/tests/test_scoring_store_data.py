@@ -6,9 +6,34 @@ from datetime import timedelta
 import numpy as np
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import BaseCase, tagged
 
+from ..scoring import schedule
+from ..scoring.history import from_lists
+from ..scoring.segments import GROWTH, RISK
 from .common import ScoringCase
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestArchivedCustomers(BaseCase):
+    def test_an_archived_customer_is_not_called(self):
+        """A customer the store archived (a closed business, a duplicate kept for its history) is
+        scored from their orders like any other, but planned no call: do not disturb, «archived»,
+        and the day's list goes to the next ones."""
+        group = np.array([RISK, RISK, GROWTH, GROWTH])
+        plan = schedule.plan(100, group, np.array([0.9, 0.8, 0.7, 0.6]), np.full(4, 100.0), np.full(4, 1000.0),
+                             np.full(4, 7), archived=np.array([True, False, False, False]),
+                             settings=schedule.ScheduleSettings(daily_cap=2))
+        self.assertEqual(plan.decision.tolist(), [schedule.DND, schedule.NOW, schedule.NOW, schedule.LATER])
+        self.assertEqual(schedule.REASON_CODES[plan.reason[0]], "archived")
+
+    def test_the_history_keeps_who_is_archived(self):
+        history = from_lists(3, orders=[(0, 10, 5.0), (1, 12, 5.0), (2, 20, 5.0)], archived={1})
+        self.assertEqual(history.archived.tolist(), [False, True, False])
+        self.assertEqual(history.as_of(15).archived.tolist(), [False, True, False])
+        self.assertEqual(history.restrict([1]).archived.tolist(), [False, True, False])
+        self.assertEqual(history.compact([1, 2]).archived.tolist(), [True, False])
+        self.assertIsNone(from_lists(1, orders=[(0, 1, 5.0)]).archived, "none known")
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
@@ -138,3 +163,22 @@ class TestStoreData(ScoringCase):
                      .tolist())
         self.assertEqual(bought, {self.product.id, kettle.id})
         self.assertIn(700, np.round(history.orders.amount).tolist(), "1,000 less the 300 given back")
+
+    def test_an_archived_customer_gets_no_scheduled_contact(self):
+        """Archived, a customer keeps their score (their orders are the store's history) and gets no
+        call: the night plans none and removes the one they had."""
+        gone = self._customer_with_orders("ООО Закрылись", [400, 300, 200, 150])
+        self.run_scoring()
+        gone.active = False
+        kind = self.env["mail.activity"]._ecom_scoring_activity_type()
+        contact = self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": gone.id,
+            "activity_type_id": kind.id, "ecom_scoring_company_id": self.env.company.id,
+            "user_id": self.env.uid, "date_deadline": self.today})
+        history, index = self.read()
+        self.assertEqual(history.archived.tolist(), [i == index[gone.id] for i in range(len(index))])
+        self.run_scoring(mode="full")
+        score = self.score_of(gone)
+        self.assertTrue(score)
+        self.assertEqual((score.decision, score.decision_code), ("dnd", "archived"))
+        self.assertFalse(contact.exists())
