@@ -146,7 +146,8 @@ class EcomScoringHistory(models.AbstractModel):
         order's last change; a refused order is no purchase, as the store's reports count it, from
         that day on), the customers' partner ids
         (sorted: customer ``i`` is ``ids[i]``), and each customer's salesperson (``user``, -1 if
-        none) and the day their address was blacklisted (``opt_out``, ``NEVER`` if not).
+        none), the day their address was blacklisted (``opt_out``, ``NEVER`` if not) and whether
+        the store archived them (``archived``: scored, planned no call).
 
         Read without joins: the orders, then every partner's commercial partner, salesperson and
         opt-out (one pass over the partners), joined here by their ids; dates converted to the
@@ -180,14 +181,14 @@ class EcomScoringHistory(models.AbstractModel):
         # a blacklisted address is unique (mail_blacklist's constraint): one row a partner
         partners = copy_columns(cr, [SQL("""
             SELECT p.id, COALESCE(p.commercial_partner_id, p.id), COALESCE(p.user_id, -1),
-                   COALESCE(%(blacklisted)s, %(never)s)::int4, %(no_customer)s
+                   COALESCE(%(blacklisted)s, %(never)s)::int4, %(no_customer)s, NOT COALESCE(p.active, TRUE)
               FROM res_partner p
               LEFT JOIN mail_blacklist b ON b.active AND b.email = p.email_normalized
              WHERE %(scope)s AND %(part)s
         """, blacklisted=self._day(SQL("b.create_date")), never=NEVER, scope=partners_scope, part=part,
             no_customer=self._no_customer())
             for part in partner_slices], [("id", "int4"), ("commercial", "int4"), ("user", "int4"),
-                                          ("opt_out", "int4"), ("no_customer", "bool")])
+                                          ("opt_out", "int4"), ("no_customer", "bool"), ("archived", "bool")])
         at = positions(partners["id"], orders.pop("partner"))
         # a partner outside the scope (partial read): not these customers'; an account that is no
         # customer (:meth:`_no_customer`, the commercial partner's): its orders are not theirs
@@ -206,6 +207,7 @@ class EcomScoringHistory(models.AbstractModel):
         at = positions(partners["id"], ids)  # each customer's own row (a commercial partner)
         customers = {"user": lookup(partners["user"], at, -1).astype(np.int32),
                      "opt_out": lookup(partners["opt_out"], at, NEVER).astype(np.int32),
+                     "archived": lookup(partners["archived"], at, False).astype(bool),
                      # every partner read and its customer number (-1: not a customer), for the
                      # other tables' rows, which name a partner, a contact of the customer or itself
                      "partner_ids": partners["id"],
@@ -627,7 +629,7 @@ class EcomScoringHistory(models.AbstractModel):
         manager = np.where(lookup(users["internal"], at, False), customers["user"], -1).astype(np.int32)
         return {
             "leads": lead_table, "activities": activities, "calls": calls, "mailings": mailings,
-            "opt_out_day": customers["opt_out"], "manager": manager,
+            "opt_out_day": customers["opt_out"], "archived": customers["archived"], "manager": manager,
             "reason_texts": {r["id"]: r["name"] for r in reasons},
             "handed_to": self._handed_to(company, manager, users),
         }
