@@ -182,3 +182,22 @@ class TestStoreData(ScoringCase):
         self.assertTrue(score)
         self.assertEqual((score.decision, score.decision_code), ("dnd", "archived"))
         self.assertFalse(contact.exists())
+
+    def test_orders_dated_before_1990_are_undated(self):
+        """An import's placeholder dates (1970-01-01, the Unix epoch of an empty timestamp; 1900-01-01;
+        a year typed 1025) are no day the customer ordered: read as orders without a date, they are
+        left out. Counted, a customer's first order 125 years back made BG/NBD see one order in a
+        century: on a test store such customers were told 11-13% where their peers of the same
+        orders were told 22-28%."""
+        placeholder = self._customer_with_orders("Кузнецов Иван", [30])
+        only_placeholder = self.env["res.partner"].create({"name": "Без даты"})
+        orders = self._order(placeholder, 10) | self._order(placeholder, 5) | self._order(only_placeholder, 3)
+        orders.flush_recordset()
+        self.env.cr.execute("UPDATE sale_order SET date_order = %s WHERE id = %s", ["1970-01-01 00:00", orders[0].id])
+        self.env.cr.execute("UPDATE sale_order SET date_order = %s WHERE id = %s", ["1900-01-01 00:00", orders[1].id])
+        self.env.cr.execute("UPDATE sale_order SET date_order = %s WHERE id = %s", ["1025-06-01 12:00", orders[2].id])
+        history, index = self.read()
+        self.assertNotIn(only_placeholder.id, index)
+        mine = history.orders.customer == index[placeholder.id]
+        self.assertEqual(history.orders.day[mine].tolist(), [(self.today - timedelta(days=30)).toordinal()])
+        self.assertGreaterEqual(history.orders.day.min(), (self.today - timedelta(days=30)).toordinal())
