@@ -42,6 +42,9 @@ from .res_company import scoring_callers
 
 # day numbers are date.toordinal(): days since 0001-01-01, plus one
 ORDINAL = SQL("- DATE '0001-01-01' + 1")
+# an order dated before this is an import's placeholder (1970-01-01, the Unix epoch of an empty
+# timestamp; 1900-01-01; a mistyped year), read as an order without a date: left out
+EARLIEST_ORDER = "1990-01-01"
 
 
 class EcomScoringHistory(models.AbstractModel):
@@ -140,7 +143,8 @@ class EcomScoringHistory(models.AbstractModel):
 
     def _customer_orders(self, company, partner_ids=None):
         """The confirmed and cancelled orders of ``company`` (of the commercial partners
-        ``partner_ids`` only, if given) with their customer number and the day each order refused
+        ``partner_ids`` only, if given; dated, from :data:`EARLIEST_ORDER` on) with their customer
+        number and the day each order refused
         at delivery was refused (``refused``, ``NEVER`` if not; ecom_crm's store status «Refused at
         delivery», dated as the store's refusals report dates it: the day of that status, else of the
         order's last change; a refused order is no purchase, as the store's reports count it, from
@@ -172,8 +176,8 @@ class EcomScoringHistory(models.AbstractModel):
                    CASE WHEN so.ecom_status = 'returned' THEN %(refused)s ELSE %(never)s END
               FROM sale_order so
              WHERE so.company_id = %(company)s AND so.state IN ('sale', 'cancel')
-               AND so.partner_id IS NOT NULL AND so.date_order IS NOT NULL AND %(part)s %(only)s
-        """, company=company.id, only=only, part=part, never=NEVER,
+               AND so.partner_id IS NOT NULL AND so.date_order >= %(earliest)s AND %(part)s %(only)s
+        """, company=company.id, only=only, part=part, never=NEVER, earliest=EARLIEST_ORDER,
             refused=self._refusal_day(), rate=self._order_rate())
             for part in order_slices],
             [("id", "int4"), ("partner", "int4"), ("date", "timestamp"), ("confirmed", "bool"), ("rate", "float8"),
