@@ -1,8 +1,8 @@
 """The store's history for the scoring engine, read with set-based SQL (one pass per table).
 
-Customers are the commercial partners with a confirmed or cancelled sale order in the company (but
-Odoo's public partners and the companies themselves: see _no_customer),
-numbered 0..n-1 in partner id order; every table comes through binary COPY straight into numpy
+Customers are the commercial partners with a confirmed or cancelled sale order in the company
+(except Odoo's public partners, the companies themselves and the accounts marked shared: see
+``_no_customer``), numbered 0..n-1 in partner id order; every table comes through binary COPY straight into numpy
 columns (tools/pgcopy.py), so that a million customers and ten million order lines cost a few
 sequential scans, no Python object per row.
 """
