@@ -23,6 +23,7 @@ from . import ecom_call
 from . import ecom_customer_timeline
 from . import ecom_customer_order_stats
 from . import utm_source
+from . import utm_campaign
 from . import ecom_webhook_delivery
 from . import ecom_webhook_hooks
 from . import res_partner_requisites
@@ -53,4 +54,5 @@ from . import ecom_winback
 from . import ecom_recurring_task
 from . import mail_activity
 from . import spreadsheet_dashboard
+from . import ir_ui_menu
 from . import report_ecom_document

@@ -10,6 +10,7 @@ from odoo.tools import email_normalize as tools_email_normalize
 from ..tools.intake import CLICK_ID_TYPES
 from ..tools.phones import normalize_phone_vals, phone_extension, phone_quality, phone_without_extension
 from .res_partner import normalize_stored_phones
+from .utm_campaign import UTM_FIELDS, channel_vals, give_campaign_channels
 
 PHONE_FIELDS = ("phone", "mobile")
 
@@ -45,6 +46,11 @@ class CrmLead(models.Model):
     # intake
     ecom_repeat_customer = fields.Boolean(
         "Repeat customer", readonly=True, copy=False, help="The customer had already bought when the request came.")
+    ecom_channel_from_campaign = fields.Boolean(
+        "Channel from its campaign", readonly=True,
+        help="The request named only its campaign: its channel and medium are the campaign's (its ad spend's, "
+             "else a clear majority of the requests that named theirs), or «Campaign without a source» while "
+             "not known. They follow its campaign when it is changed; a channel or medium picked ends it.")
     ecom_click_id = fields.Char("Click id", readonly=True, copy=False)
     ecom_click_id_type = fields.Selection(CLICK_ID_TYPES, "Click id type", readonly=True, copy=False)
     ecom_yandex_client_id = fields.Char(
@@ -230,6 +236,7 @@ class CrmLead(models.Model):
                     and vals["lost_reason_id"] not in self.env.context.get("ecom_history_reasons", ()):
                 self._ecom_check_reason_in_use(vals["lost_reason_id"])
         leads = super().create(vals_list)
+        give_campaign_channels(leads)  # a request naming only its campaign counts in its channel
         leads._ecom_check_created_stages()
         leads._ecom_stage_changed(dict.fromkeys(leads.ids))
         if by_load:  # some went to a team that assigns by load: those nobody could take are reported
@@ -238,6 +245,15 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
+        if any(name in vals for name in UTM_FIELDS):
+            vals, campaign_changed = channel_vals(vals)
+            res = self._ecom_write_stages(vals)
+            # a request left with only its campaign, or given another one, counts in its campaign's channel
+            give_campaign_channels(self, campaign_changed)
+            return res
+        return self._ecom_write_stages(vals)
+
+    def _ecom_write_stages(self, vals):
         if "stage_id" not in vals and "active" not in vals:
             return self._ecom_write(vals)
         before = {lead.id: (lead.stage_id.id, lead.active) for lead in self}
@@ -354,6 +370,24 @@ class CrmLead(models.Model):
         merged = super(CrmLead, self.with_context(ecom_history_reasons=self.lost_reason_id.ids))._merge_opportunity(
             user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length)
         return merged.with_env(self.env)
+
+    def _merge_get_fields_specific(self):
+        """The kept request's channel is one merged request's whole (source, medium and campaign), as an
+        order's or an incoming request's: the first one's that has a known channel (a source other than
+        «Campaign without a source», or a medium), else the first one's that has any. crm's first value of
+        each field apart made «Campaign without a source / social network / summer_sale» of a request
+        waiting for its campaign's channel merged with one from VK: a channel nobody used."""
+        unknown = self.env["utm.campaign"]._ecom_campaign_only_id()
+
+        def channel(fname, leads):
+            named = leads.filtered(lambda lead: lead.source_id or lead.medium_id or lead.campaign_id)
+            known = named.filtered(lambda lead: lead.medium_id or (lead.source_id and lead.source_id.id != unknown))
+            value = (known or named)[:1][fname]
+            return value.id if isinstance(value, models.BaseModel) else bool(value)
+
+        # and whether that channel is its campaign's (it then follows the kept request's campaign)
+        return {**super()._merge_get_fields_specific(),
+                **dict.fromkeys((*UTM_FIELDS, "ecom_channel_from_campaign"), channel)}
 
     def _merge_dependences(self, opportunities):
         """The calls and the incoming requests of the requests merged into this one are its own (their

@@ -76,13 +76,28 @@ class EcomAdSpend(models.Model):
     def create(self, vals_list):
         try:
             with self.env.cr.savepoint():
-                return super().create(vals_list)
+                spends = super().create(vals_list)
         except Exception as error:
             if getattr(error, "pgcode", None) == "23505":  # unique_violation of the day's key
                 raise UserError(self.env._(
                     "There is already a spend for this day, channel, medium and campaign: change that line "
                     "instead.")) from None
             raise
+        spends._ecom_give_campaigns_channels()
+        return spends
+
+    def write(self, vals):
+        res = super().write(vals)
+        if any(name in vals for name in ("source_id", "medium_id", "campaign_id")):
+            self._ecom_give_campaigns_channels()
+        return res
+
+    def _ecom_give_campaigns_channels(self):
+        """The requests and orders that name only a campaign of these spends, and have no channel yet (or
+        «Campaign without a source»), get the campaign's channel now that its spend says it
+        (``utm.campaign._ecom_give_channels``)."""
+        if self.campaign_id:
+            self.env["utm.campaign"].sudo()._ecom_give_channels(campaigns=self.campaign_id)
 
     @api.model
     def _ecom_upsert(self, rows, cabinet):
@@ -120,5 +135,6 @@ class EcomAdSpend(models.Model):
         spends.invalidate_recordset()
         spends.modified(["amount"])  # the day's rate: the ORM's conversion, written in a batch
         spends.flush_recordset(["amount_company"])
+        spends._ecom_give_campaigns_channels()
         created = sum(1 for row in result if row[1])
         return created, len(result) - created

@@ -11,7 +11,7 @@ from odoo.tools.sql import escape_psql as escape_like
 from ..tools.ad_spend import CABINET_CHANNELS
 from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES, parse_datetime
 from ..tools.phones import normalize_phone_vals, phone_without_extension
-from ..tools.russian_names import split_russian_name
+from ..tools.russian_names import genitive_customer_name, split_russian_name
 
 try:  # the public mailboxes Odoo's lead enrichment (crm_iap_enrich, when installed) skips
     from odoo.addons.iap.tools.iap_tools import _MAIL_PROVIDERS as MAIL_PROVIDERS
@@ -116,7 +116,7 @@ class EcomIntakeProcessor(models.AbstractModel):
             entry, data, partner = item["entry"], item["data"], item["partner"]
             item["repeat"] = partner in buyers or bool(partner.ecom_order_count)
             item["product"] = self._product_of(data, caches["product"])
-            item["utm"] = self._utm_of(data, entry.source_id, caches["utm"])
+            item["utm"] = self._utm_of(data, entry.source_id, caches["utm"], entry.company_id)
             target = open_leads.get(partner)
             if target is not None:
                 updates.append((item, target))
@@ -275,16 +275,19 @@ class EcomIntakeProcessor(models.AbstractModel):
             leads._message_log_batch({lead.id: notes[lead][index] for lead in leads})
 
     @api.model
-    def _utm_of(self, data, intake_source, cache):
+    def _utm_of(self, data, intake_source, cache, company=None):
         """(source, medium, campaign) of a request: its channel as a whole when it names any of it (UTM tags,
         a click id), else its API source's channel and medium. A click id names its ad system (its source
         when no utm_source is given); an ad system's source with no utm_medium gets the medium its spend is
         imported with (Yandex Direct and Google Ads «cpc», VK «social», Avito «classifieds»), so that its
-        requests and its spend are one channel. Never a medium of the API source's under a source the
-        request named: «yandex / organic» for a paid click tagged with its source only, a channel nobody
-        used (as an order's channel is taken whole, see ``ecom_report_mixin.order_channel``)."""
+        requests and its spend are one channel; a campaign alone gets the campaign's channel in the
+        request's ``company`` (``utm.campaign._ecom_channels``), else «Campaign without a source». Never a
+        medium of the API source's under a source the request named: «yandex / organic» for a paid click
+        tagged with its source only, a channel nobody used (as an order's channel is taken whole, see
+        ``ecom_report_mixin.order_channel``)."""
+        company = company or self.env.company  # the request's (``_lead_vals``)
         key = (data.get("utm_source"), data.get("utm_medium"), data.get("utm_campaign"),
-               next((k for k in CLICK_IDS if data.get(k)), None), intake_source.id)
+               next((k for k in CLICK_IDS if data.get(k)), None), intake_source.id, company.id)
         if key not in cache:
             if not any(key[:4]):
                 cache[key] = (intake_source.utm_source_id, intake_source.utm_medium_id, self.env["utm.campaign"])
@@ -298,6 +301,16 @@ class EcomIntakeProcessor(models.AbstractModel):
                 medium = self._ad_system_media().get(utm_source, self.env["utm.medium"])
             campaign = self.env["crm.lead"]._find_or_create_record("utm.campaign", data["utm_campaign"]) \
                 if data.get("utm_campaign") else self.env["utm.campaign"]
+            if campaign and not utm_source and not medium:
+                # only a campaign (a landing link that lost its utm_source and utm_medium): its channel, the
+                # one its ad spend is recorded under (else a clear majority of its requests'), or «Campaign
+                # without a source» until it is known (``utm.campaign._ecom_give_channels``)
+                channel = campaign._ecom_channels(company)[campaign.id]
+                if channel:
+                    utm_source = self.env["utm.source"].browse(channel[0])
+                    medium = self.env["utm.medium"].browse(channel[1])
+                else:
+                    utm_source = campaign._ecom_campaign_only_source()
             cache[key] = (utm_source, medium, campaign)
         return cache[key]
 
@@ -344,6 +357,9 @@ class EcomIntakeProcessor(models.AbstractModel):
             "ecom_delivery_zip": data.get("zip"), "ecom_delivery_street": data.get("address"),
             "city": data.get("city") or partner.city, "source_id": source.id, "medium_id": medium.id,
             "campaign_id": campaign.id, "referred": data.get("referrer"),
+            # a campaign alone: its channel is the campaign's (``_utm_of``) and follows it
+            "ecom_channel_from_campaign": bool(campaign) and not (
+                data.get("utm_source") or data.get("utm_medium") or click_key),
             "ecom_click_id": data.get(click_key) if click_key else False, "ecom_repeat_customer": item["repeat"],
             "ecom_click_id_type": click_key or False, "ecom_yandex_client_id": data.get("yandex_client_id"),
             "ecom_google_client_id": data.get("google_client_id"),
@@ -361,8 +377,10 @@ class EcomIntakeProcessor(models.AbstractModel):
                 vals.update(name=title, ecom_name_manual=False)  # a product set later titles it again
             else:
                 who = data.get("name") or partner.display_name
-                vals["name"] = self.with_context(lang=company.partner_id.lang or self.env.lang).env._(
-                    "Request from %(who)s", who=who)
+                lang = company.partner_id.lang or self.env.lang
+                if (lang or "").startswith("ru"):  # «Заявка от» takes the genitive: «Ивановой Марии Сергеевны»
+                    who = genitive_customer_name(who)
+                vals["name"] = self.with_context(lang=lang).env._("Request from %(who)s", who=who)
         if "iap_enrich_done" in self.env["crm.lead"]._fields and (
                 not vals["email_from"] or vals["email_from"].rpartition("@")[2].lower() in MAIL_PROVIDERS):
             # a private customer (no email, or a public mailbox): nothing for Odoo's company

@@ -34,7 +34,7 @@ class EcomRecurringTask(models.Model):
         "mail.activity.type", "Activity type", default=lambda self: self.env.ref("mail.mail_activity_data_todo",
                                                                                  raise_if_not_found=False))
     recurrence = fields.Selection(
-        [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")], "Repeat", required=True,
+        [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")], "Frequency", required=True,
         default="weekly", tracking=True)
     interval = fields.Integer("Every", default=1, required=True, help="Every N days, weeks or months.")
     weekday = fields.Selection(WEEKDAYS, "On", default="0")

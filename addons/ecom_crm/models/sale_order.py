@@ -1,6 +1,8 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from .utm_campaign import UTM_FIELDS, channel_vals, give_campaign_channels
 
 # The store's order statuses, in the order an order normally goes through them. «returned» is the
 # late refusal: the customer did not take the parcel (or sent it back), the money is lost.
@@ -32,8 +34,29 @@ class SaleOrder(models.Model):
         help="Why the customer refused the order at delivery.")
     ecom_status_date = fields.Datetime("Status since", copy=False, readonly=True)
     ecom_status_event_ids = fields.One2many("ecom.order.status.event", "order_id", "Status history", readonly=True)
+    ecom_channel_from_campaign = fields.Boolean(
+        "Channel from its campaign", readonly=True,
+        help="The order named only its campaign: its channel and medium are the campaign's (its ad spend's, "
+             "else a clear majority of the requests and orders that named theirs), or «Campaign without a "
+             "source» while not known. They follow its campaign when it is changed; a channel or medium picked "
+             "ends it.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        give_campaign_channels(orders)  # an order naming only its campaign counts in its channel
+        return orders
 
     def write(self, vals):
+        if any(name in vals for name in UTM_FIELDS):
+            vals, campaign_changed = channel_vals(vals)
+            res = self._ecom_write_order(vals)
+            # an order left with only its campaign, or given another one, counts in its campaign's channel
+            give_campaign_channels(self, campaign_changed)
+            return res
+        return self._ecom_write_order(vals)
+
+    def _ecom_write_order(self, vals):
         moved_from = self.opportunity_id if "opportunity_id" in vals else None
         # its lines written through the order (the form, 1C's order sent back) are written one by one:
         # their customers' cards are refreshed once here, not once per line (see sale_order_line.py)

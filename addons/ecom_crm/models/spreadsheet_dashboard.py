@@ -1,9 +1,28 @@
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import AccessError
 
 
 class SpreadsheetDashboard(models.Model):
     _inherit = "spreadsheet.dashboard"
+
+    # the «Dashboards» app shows to the users a published dashboard is given to (ir_ui_menu.py): the
+    # menus Odoo keeps in its cache are dropped when that changes
+    @api.model_create_multi
+    def create(self, vals_list):
+        dashboards = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return dashboards
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"group_ids", "is_published", "company_id"}.intersection(vals):
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
 
     def get_readonly_dashboard(self):
         """The owner's dashboard opened by its link (``/odoo/store-dashboard``, ``/odoo/action-…`` typed or

@@ -13,6 +13,7 @@ SHIPPED_NAMES = {
     "ecom_crm.utm_source_phone": ("Phone call", "Телефонный звонок"),
     "ecom_crm.utm_source_email": ("Email", "Электронная почта"),
     "ecom_crm.utm_source_marketplace": ("Marketplace", "Маркетплейс"),
+    "ecom_crm.utm_source_campaign_only": ("Campaign without a source", "Кампания без источника"),
     "ecom_crm.utm_medium_cpc": ("Paid search (CPC)", "Платный поиск (CPC)"),
     "ecom_crm.utm_medium_classifieds": ("Classifieds", "Доска объявлений"),
     "ecom_crm.utm_medium_social": ("Social network", "Социальная сеть"),

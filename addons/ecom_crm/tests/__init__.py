@@ -66,3 +66,5 @@ from . import test_recurring_task_tour
 from . import test_documents_html
 from . import test_concurrency
 from . import test_month_groups
+from . import test_campaign_channel
+from . import test_lead_header_tour

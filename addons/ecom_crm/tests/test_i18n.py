@@ -61,6 +61,30 @@ class TestI18n(TransactionCase):
                       for text in ("+79134352809", "+7 (913) 435-28-09", "Скрытый номер"))
         self.assertGreaterEqual(column_width(number, fields["display_name"]) or 0, longest)
 
+    def test_the_intake_journal_shows_the_number_the_channel_and_the_result_whole(self):
+        """The incoming requests' journal showed twelve columns at 1366 px and cut the number («+7927858…»), the
+        channel («Google Ре…»), the result («Добавле…») and every name: how the request came, its API source,
+        the name as the form sent it, the e-mail and «repeat customer» are in the columns' menu, and the
+        number, the channel and the result have the width of their longest Russian value."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"], overwrite=True)
+        Request = self.env["ecom.intake.request"].with_context(lang="ru_RU")
+        arch = etree.fromstring(Request.get_view(self.env.ref("ecom_crm.ecom_intake_request_view_list").id,
+                                                 "list")["arch"])
+        shown = [node.get("name") for node in arch.xpath("./field") if node.get("optional") != "hide"
+                 and node.get("column_invisible") not in ("1", "True")]
+        self.assertEqual(shown, ["create_date", "state", "utm_source_id", "phone", "partner_id", "lead_id", "result",
+                                 "amount"])
+        fields = Request.fields_get(["utm_source_id", "phone", "result"])
+        results = dict(fields["result"]["selection"])
+        for name, values in (("phone", ["+79278585808", "+7 (913) 435-28-09"]),
+                             ("utm_source_id", ["Google Реклама", "Яндекс Директ"]),
+                             ("result", [results["updated"], results["created"]])):
+            with self.subTest(column=name):
+                node = arch.xpath(f"./field[@name='{name}']")[0]
+                self.assertGreaterEqual(column_width(node, fields[name]) or 0,
+                                        max(header_length(value, bold=False) for value in values))
+
     def test_a_customers_region_reads_region_in_russian(self):
         """Odoo's Russian names res.partner's state_id «Состояние» (a condition): the customer card's address
         (and its contacts' addresses) and the customers' list say «Регион», a Russian address's oblast or krai."""
@@ -89,6 +113,18 @@ class TestI18n(TransactionCase):
         titles = form.xpath("//field[@name='title']")
         self.assertEqual(len(titles), 2, "the card's and its contacts'")
         self.assertEqual([field.get("string") for field in titles], ["Обращение", "Обращение"])
+
+    def test_a_recurring_tasks_frequency_is_no_repeat_customer(self):
+        """The recurring tasks' «Repeat» shared its Russian with the repeat customer's status: the list and the
+        form headed the frequency «Повторный» (an adjective, «a repeat one»). It reads «Периодичность»; the
+        customer's status stays «Повторный»."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"], overwrite=True)
+        fields_ = self.env["ecom.recurring.task"].with_context(lang="ru_RU").fields_get(["recurrence"])
+        self.assertEqual(fields_["recurrence"]["string"], "Периодичность")
+        statuses = dict(self.env["res.partner"].with_context(lang="ru_RU").fields_get(
+            ["ecom_customer_status"])["ecom_customer_status"]["selection"])
+        self.assertEqual(statuses["repeat"], "Повторный")
 
     def test_every_file_gives_its_terms_to_the_export(self):
         """Odoo's export reads the arguments of ``_()`` as literals: an f-string there (a name in it) stops

@@ -88,6 +88,25 @@ class TestIntakeApi(IntakeCase):
         answer = self.post({"phone": "+79161112201", "city": "Тверь"}).json()
         self.assertTrue(self.env["crm.lead"].browse(answer["lead_id"]).name)
 
+    def test_a_request_naming_no_product_is_titled_from_whom_in_the_genitive(self):
+        """«Заявка от» takes the genitive: a request naming no product titles its lead «Заявка от Ивановой Марии
+        Сергеевны» (it read «Заявка от Иванова Мария Сергеевна»), a first name alone «Заявка от Марии»."""
+        for index, (name, title) in enumerate((("Иванова Мария Сергеевна", "Заявка от Ивановой Марии Сергеевны"),
+                                               ("Мария", "Заявка от Марии"),
+                                               ("Мария Иванова", "Заявка от Марии Ивановой"),
+                                               ("ООО Ромашка", "Заявка от ООО Ромашка"))):
+            with self.subTest(name=name):
+                answer = self.post({"name": name, "phone": f"+7916333440{index}"}).json()
+                self.assertEqual(self.env["crm.lead"].browse(answer["lead_id"]).name, title)
+
+    def test_a_request_to_an_english_speaking_store_is_titled_in_english(self):
+        """The title is in the store's language: an English-speaking company's request from a Russian
+        customer reads «Request from Иванова Мария Сергеевна», the name undeclined."""
+        self.env["res.lang"]._activate_lang("en_US")
+        self.env.company.partner_id.lang = "en_US"
+        answer = self.post({"name": "Иванова Мария Сергеевна", "phone": "+79163334410"}).json()
+        self.assertEqual(self.env["crm.lead"].browse(answer["lead_id"]).name, "Request from Иванова Мария Сергеевна")
+
     def test_idempotency_key_returns_the_same_lead(self):
         payload = {"name": "Иван", "phone": "+79031112233", "idempotency_key": "form-42"}
         first = self.post(payload).json()
@@ -128,7 +147,8 @@ class TestIntakeApi(IntakeCase):
         cases = [
             ({}, ("ecom_crm.utm_source_website", organic, "")),
             ({"utm_source": "newsletter"}, ("newsletter", False, "")),
-            ({"utm_campaign": "Осень"}, (False, False, "Осень")),
+            # a campaign alone, of no known channel: «Campaign without a source», not the API source's channel
+            ({"utm_campaign": "Осень"}, ("ecom_crm.utm_source_campaign_only", False, "Осень")),
             ({"utm_source": "yandex"}, ("ecom_crm.utm_source_yandex_direct", ref("ecom_crm.utm_medium_cpc"), "")),
             ({"gclid": "abc"}, ("ecom_crm.utm_source_google_ads", ref("ecom_crm.utm_medium_cpc"), "")),
             ({"rb_clickid": "abc"}, ("ecom_crm.utm_source_vk", ref("ecom_crm.utm_medium_social"), "")),
@@ -146,6 +166,36 @@ class TestIntakeApi(IntakeCase):
             entry = self.env["ecom.intake.request"].search([("lead_id", "=", lead.id)])
             self.assertEqual((entry.utm_source_id, entry.utm_medium_id), (lead.source_id, lead.medium_id),
                              "the journal shows the channel the request got")
+
+    def test_a_campaign_alone_gets_its_channel(self):
+        """A landing link that lost its utm_source and utm_medium (``?utm_campaign=summer_sale``): the request
+        is the channel the campaign's ad spend is recorded under, in the lead and in the journal, so that its
+        revenue meets that spend; a campaign spent on in two channels is no guess between them."""
+        ref = self.env.ref
+        yandex, cpc = ref("ecom_crm.utm_source_yandex_direct"), ref("ecom_crm.utm_medium_cpc")
+        summer = self.env["utm.campaign"].create({"name": "summer_sale"})
+        self.env["ecom.ad.spend"].create({"date": "2026-11-01", "source_id": yandex.id, "medium_id": cpc.id,
+                                          "campaign_id": summer.id, "amount": 1500})
+        answer = self.post({"phone": "+79160012001", "utm_campaign": "summer_sale"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual((lead.source_id, lead.medium_id, lead.campaign_id), (yandex, cpc, summer))
+        self.assertTrue(lead.ecom_channel_from_campaign, "the campaign's: it follows the campaign")
+        tagged = self.env["crm.lead"].browse(self.post(
+            {"phone": "+79160012003", "utm_source": "yandex", "utm_campaign": "summer_sale"}).json()["lead_id"])
+        self.assertEqual((tagged.source_id, tagged.medium_id), (yandex, cpc))
+        self.assertFalse(tagged.ecom_channel_from_campaign, "a channel the request named is its own")
+        entry = self.env["ecom.intake.request"].search([("lead_id", "=", lead.id)])
+        self.assertEqual((entry.utm_source_id, entry.utm_medium_id, entry.utm_campaign_id), (yandex, cpc, summer))
+        self.assertTrue(any(f"{yandex.name} / {cpc.name} / summer_sale" in html2plaintext(message.body or "")
+                            for message in lead.message_ids), "the chatter names the channel")
+        # the same campaign paid for in VK too: the request waits under «Campaign without a source»
+        self.env["ecom.ad.spend"].create({"date": "2026-11-01", "source_id": ref("ecom_crm.utm_source_vk").id,
+                                          "medium_id": ref("ecom_crm.utm_medium_social").id,
+                                          "campaign_id": summer.id, "amount": 700})
+        answer = self.post({"phone": "+79160012002", "utm_campaign": "summer_sale"}).json()
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual((lead.source_id, lead.medium_id), (ref("ecom_crm.utm_source_campaign_only"),
+                                                            self.env["utm.medium"]))
 
     def test_400_lists_bad_fields(self):
         response = self.post({"name": 12, "amount": "много", "email": "нет", "lines": [{"qty": 0}], "x": 1})

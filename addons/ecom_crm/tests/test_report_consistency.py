@@ -159,6 +159,58 @@ class TestReportConsistency(ReportCase):
         self.assertEqual(by_triple("ecom.report.refusal", ("source_id", "medium_id", "campaign_id"), "refusals",
                                    [("kind", "=", "delivery")]), {(self.yandex.id, False, False): 1})
 
+    def test_a_campaign_alone_is_its_channels_in_every_report(self):
+        """A request or order that named only its campaign is the campaign's channel (the one of its ad spend)
+        in every report that reads a channel; one of a campaign of no known channel is «Campaign without a
+        source» in all of them, never «no channel». Their revenue meets the campaign's spend (ROMI)."""
+        summer = self.env["utm.campaign"].create({"name": "summer_sale"})
+        autumn = self.env["utm.campaign"].create({"name": "autumn_sale"})
+        unknown = self.env.ref("ecom_crm.utm_source_campaign_only")
+        self.env["ecom.ad.spend"].create({"date": "2026-11-01", "source_id": self.yandex.id, "medium_id": self.cpc.id,
+                                          "campaign_id": summer.id, "amount": 600})
+        ready = self._ready_for_payment()
+        buyers = [self.Partner.create({"name": name}) for name in ("Олег Летний", "Инна Осенняя", "Глеб Кассовый")]
+        won = [self._lead(partner_id=buyer.id, campaign_id=campaign.id, **ready)
+               for buyer, campaign in ((buyers[0], summer), (buyers[1], autumn))]
+        lost = self._lead(campaign_id=summer.id)
+        for stage in (self.stage_payment, self.stage_sold):
+            for lead in won:
+                lead.stage_id = stage
+        lost.action_set_lost(lost_reason_id=self.reason_expensive.id)
+        self._taxed_order(buyers[0], 1000, 1, lead=won[0])
+        self._taxed_order(buyers[1], 500, 1, lead=won[1])
+        # an order typed in with only the campaign (no request): its own UTM, the campaign's channel
+        at_till = self._taxed_order(buyers[2], 300, 1)
+        at_till.campaign_id = summer
+        self._refresh()
+        self.env["ecom.report.matview"]._ecom_refresh_all()
+        summer_channel, autumn_channel = (self.yandex.id, self.cpc.id, summer.id), (unknown.id, False, autumn.id)
+        campaigns = [summer.id, autumn.id]
+
+        def by_triple(model, measure, prefix="", domain=()):
+            fields = [f"{prefix}source_id", f"{prefix}medium_id", f"{prefix}campaign_id"]
+            rows = self.env[model].read_group([(fields[2], "in", campaigns), *domain], [f"{measure}:sum"], fields,
+                                              lazy=False)
+            return {tuple(row[name] and row[name][0] for name in fields): row[measure] for row in rows if row[measure]}
+
+        requests = {summer_channel: 2, autumn_channel: 1}
+        self.assertEqual(by_triple("ecom.report.funnel", "requests"), requests)
+        self.assertEqual(by_triple("ecom.report.channel", "request_count"), requests)
+        self.assertEqual(by_triple("ecom.report.manager", "requests", domain=[("kind", "=", "request")]), requests)
+        self.assertEqual(by_triple("ecom.report.refusal", "refusals"), {summer_channel: 1})
+        revenue = {summer_channel: 1200 + 360, autumn_channel: 600}
+        self.assertEqual(by_triple("ecom.report.channel", "revenue"), revenue)
+        self.assertEqual(by_triple("ecom.report.attribution", "revenue", "lt_"), revenue)
+        self.assertEqual(by_triple("ecom.report.attribution", "revenue", "ft_"), revenue)
+        self.assertEqual(by_triple("ecom.report.cohort", "revenue"), revenue)
+        self.assertEqual(by_triple("ecom.report.manager", "revenue", domain=[("kind", "=", "request")]),
+                         {summer_channel: 1200, autumn_channel: 600})
+        # the campaign's revenue meets its spend: ROMI (1560 − 600) / 600
+        [row] = self.env["ecom.report.channel"].read_group(
+            [("campaign_id", "=", summer.id)], ["spend:sum", "paid_revenue:sum", "romi"], [])
+        self.assertEqual((row["spend"], row["paid_revenue"]), (600, 1560))
+        self.assertAlmostEqual(row["romi"], 160)
+
     def test_the_dashboard_reads_the_same_figures(self):
         """The owner's dashboard's requests are the funnel's, its orders and revenue the channels'."""
         pivots = owner_dashboard.PIVOTS

@@ -513,6 +513,70 @@ class TestOwnerDashboard(ReportCase):
             other.with_user(self.salesman).get_readonly_dashboard()
         self.assertNotIn("whole store", str(caught.exception))
 
+    def test_the_dashboards_app_shows_to_whom_a_dashboard_is_given(self):
+        """Odoo's «Dashboards» app (installed with the owner's dashboard) is not among a salesperson's apps
+        while no published dashboard is given to them: it opened empty («Нет доступной приборной панели»),
+        their own figures being in CRM › Reporting. The sales director has it; a dashboard given to the
+        salespeople brings it back to them, unpublished takes it away again; an administrator, who
+        configures the dashboards, always has it."""
+        app = self.env.ref("spreadsheet_dashboard.spreadsheet_dashboard_menu_root")
+        Menu = self.env["ir.ui.menu"]
+
+        def apps(user):  # the apps of the home menu, as the web client loads them
+            return Menu.with_user(user).load_menus(False)["root"]["children"]
+
+        self.assertNotIn(app.id, apps(self.salesman))
+        self.assertFalse(set(Menu.sudo().search([("id", "child_of", app.id)]).ids)
+                         & Menu.with_user(self.salesman)._visible_menu_ids(), "nor its menus")
+        self.assertIn(app.id, apps(self.sales_manager))
+        self.assertIn(app.id, apps(self.env.ref("base.user_admin")))
+        theirs = self.env["spreadsheet.dashboard"].create({
+            "name": "Цифры продавца", "dashboard_group_id": self.dashboard.dashboard_group_id.id,
+            "group_ids": [Command.set(self.env.ref("sales_team.group_sale_salesman").ids)]})
+        self.assertIn(app.id, apps(self.salesman), "a dashboard of theirs: the app again")
+        theirs.is_published = False
+        self.assertNotIn(app.id, apps(self.salesman))
+        # another company's: not theirs (Odoo's multi-company rule), theirs once they work for it too
+        other = self.env["res.company"].create({"name": "Другой магазин"})
+        theirs.is_published = True
+        self.assertIn(app.id, apps(self.salesman))
+        theirs.company_id = other
+        self.assertNotIn(app.id, apps(self.salesman), "another company's dashboard")
+        self.salesman.company_ids = [Command.link(other.id)]
+        self.assertIn(app.id, apps(self.salesman), "a dashboard of one of their companies")
+        employee = new_test_user(self.env, login="ecom_dash_app_admin", groups="base.group_system")
+        self.assertIn(app.id, apps(employee), "the administrator configures the dashboards")
+
+    def test_the_dashboards_app_stays_for_whom_odoo_gives_a_dashboard(self):
+        """No one loses the app a dashboard of theirs is in: a dashboard made in Odoo is given to every
+        internal user (its default group), so a plain employee, no salesperson, has the app with it;
+        Odoo's own dashboards (Invoicing's, given to its billing users) keep it for their groups; a
+        dashboards' manager («Dashboard: Admin»), who configures them, has it with none of theirs."""
+        app = self.env.ref("spreadsheet_dashboard.spreadsheet_dashboard_menu_root")
+        Menu = self.env["ir.ui.menu"]
+
+        def apps(user):
+            return Menu.with_user(user).load_menus(False)["root"]["children"]
+
+        employee = new_test_user(self.env, login="ecom_dash_app_employee", groups="base.group_user")
+        self.assertNotIn(app.id, apps(employee), "no dashboard of theirs yet")
+        made = self.env["spreadsheet.dashboard"].create({
+            "name": "Склад", "dashboard_group_id": self.dashboard.dashboard_group_id.id})
+        self.assertEqual(made.group_ids, self.env.ref("base.group_user"), "Odoo's default: every employee")
+        self.assertIn(app.id, apps(employee), "a dashboard given to every employee: the app")
+        self.assertTrue(made.with_user(employee).search([("id", "=", made.id)]), "and the dashboard is theirs")
+        made.unlink()
+        self.assertNotIn(app.id, apps(employee))
+        invoicing = self.env.ref("spreadsheet_dashboard_account.dashboard_invoicing", raise_if_not_found=False)
+        if invoicing and invoicing.is_published:
+            billing = new_test_user(self.env, login="ecom_dash_app_billing", groups="account.group_account_invoice")
+            self.assertIn(app.id, apps(billing), "Odoo's Invoicing dashboard is theirs")
+        manager = new_test_user(self.env, login="ecom_dash_app_manager",
+                                groups="base.group_user,spreadsheet_dashboard.group_dashboard_manager")
+        self.assertIn(app.id, apps(manager), "the dashboards' manager configures them in the app")
+        self.assertIn(self.env.ref("spreadsheet_dashboard.spreadsheet_dashboard_menu_configuration").id,
+                      Menu.with_user(manager)._visible_menu_ids())
+
     def test_the_menu_opens_the_dashboard(self):
         menu = self.env.ref("ecom_crm.menu_ecom_owner_dashboard")
         self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_report"))

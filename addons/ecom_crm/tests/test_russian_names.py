@@ -2,7 +2,14 @@
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.russian_names import compose_name, gender_from_name, genitive_name, short_name, split_russian_name
+from ..tools.russian_names import (
+    compose_name,
+    gender_from_name,
+    genitive_customer_name,
+    genitive_name,
+    short_name,
+    split_russian_name,
+)
 
 M, F = "male", "female"
 
@@ -171,3 +178,37 @@ class TestSignatoryNames(BaseCase):
 
     def test_nothing(self):
         self.assertEqual((genitive_name(None), short_name(False)), ("", ""))
+
+    def test_a_customer_in_the_genitive(self):
+        """«Заявка от …»: a full name declined, a first name alone too, what is no Russian name as typed."""
+        for name, genitive in (("Иванова Мария Сергеевна", "Ивановой Марии Сергеевны"), ("Мария", "Марии"),
+                               ("игорь", "Игоря"), ("Саша", "Саши"), ("Покупатель с Авито", "Покупатель с Авито"),
+                               ("John", "John"), (None, "")):
+            with self.subTest(name=name):
+                self.assertEqual(genitive_customer_name(name), genitive)
+
+    def test_a_customer_in_the_genitive_keeps_the_order_typed(self):
+        """A customer's name is declined where its words stand (the contract's «Фамилия Имя Отчество» order is
+        no title's): «Заявка от Марии Ивановой», «от Ивана Петровича»; its capitals kept."""
+        for name, genitive in (("Мария Иванова", "Марии Ивановой"), ("Олег Тиньков", "Олега Тинькова"),
+                               ("Иван Петрович", "Ивана Петровича"), ("Ирина Викторовна Ким", "Ирины Викторовны Ким"),
+                               ("ИВАНОВА МАРИЯ СЕРГЕЕВНА", "ИВАНОВОЙ МАРИИ СЕРГЕЕВНЫ"),
+                               ("Петрова-Водкина Анна Ивановна", "Петровой-Водкиной Анны Ивановны"),
+                               ("Мамедов Рашид Али оглы", "Мамедова Рашида Али оглы"),
+                               ("Алиева Лейла Гейдар кызы", "Алиевой Лейлы Гейдар кызы"),
+                               ("Шевченко Анна", "Шевченко Анны"), ("Цой Анна", "Цой Анны"),
+                               ("Цой Виктор", "Цоя Виктора")):
+            with self.subTest(name=name):
+                self.assertEqual(genitive_customer_name(name), genitive)
+
+    def test_a_customer_not_surely_a_person_keeps_the_name_typed(self):
+        """Whatever is not surely a Russian person's name is not declined: a company, initials, Latin letters,
+        a comment in brackets, an emoji, a surname alone (whose gender nothing tells), names read in a doubtful
+        order («Анна Эрнст» would have given «Анна Эрнста»), a name already in the genitive, a long text."""
+        for name in ("John Smith", "Ivanova Maria", "ООО Ромашка", "ООО «Ромашка»", "ИП Петров",
+                     "ИП Петров Иван Иванович", "ООО Ромашка, Иванова Мария", "Иванов И.И.", "Иванов И. И.",
+                     "Мария Иванова (доставка)", "Мария 🌸", "🌸", "А", "Ким", "Смирнова", "Анна Эрнст",
+                     "Мария Иванов", "Жанна д'Арк", "Иванова Марии Сергеевны", "Иванов Иван Иванович 2",
+                     "Клиент", "М" * 300, "Иванова " * 40):
+            with self.subTest(name=name):
+                self.assertEqual(genitive_customer_name(name), " ".join(name.split()))

@@ -5,6 +5,7 @@ Site forms, marketplaces and callers write a name in any of the usual orders; ea
 ``Patr``) rather than from its position, which only decides when the dictionary cannot tell.
 """
 
+import re
 from functools import lru_cache
 
 PATRONYMIC_ENDINGS = ("вич", "вна", "чна", "ична")
@@ -314,3 +315,72 @@ def short_name(name):
         surname = _title(_decline(lastname.lower(), SURNAME, gender, "nomn") if genitive else lastname.lower())
     initials = [f"{word[0].upper()}." for word in (firstname, patronymic) if word]
     return " ".join([surname, *initials])
+
+
+# a word of a person's name as a customer types it: Cyrillic letters, a hyphenated name's parts
+_NAME_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
+
+
+def _as_typed(declined, typed):
+    """``declined`` (lower case) written with the capitals of ``typed``: «ИВАНОВОЙ» for «ИВАНОВА»."""
+    return declined.upper() if typed.isupper() and len(typed) > 1 else _title(declined)
+
+
+def _genitive_first_name(word, gender):
+    """A lone first name (lower case) in the genitive: «марии»; one for both genders («саша») when both
+    decline it alike («саши»); None when the dictionary does not decline it as a first name."""
+    parses = [p for p in _nominative_parses(word) if FIRST in p.tag]
+    if gender:
+        declined = {_decline(word, FIRST, gender, "gent")}
+    else:  # «Саша» is the dictionary's «ms-f», no gender: each reading's genitive
+        declined = {form.word for form in (p.inflect({"gent"}) for p in parses) if form}
+    if len(declined) != 1 or not parses:
+        return None
+    declined = declined.pop()
+    declined = declined if "ё" in word else declined.replace("ё", "е")
+    return declined if declined != word else None
+
+
+def genitive_customer_name(name):
+    """A customer's name as «Заявка от …» writes it, in the genitive, its words in the order typed:
+    «Иванова Мария Сергеевна» -> «Ивановой Марии Сергеевны», «Мария Иванова» -> «Марии Ивановой», a first
+    name alone «Мария» -> «Марии» («Саша» -> «Саши»). Whatever is not surely a Russian person's name is
+    returned as typed: Latin letters, initials, digits, punctuation («ООО Ромашка, Иванов», «Мария
+    (доставка)»), a company («ИП Петров»), a name whose gender or parts the dictionary cannot tell («Анна
+    Эрнст»), one already in the genitive, more than three parts."""
+    name = " ".join((name or "").split())
+    tokens = _tokens(name)
+    if not tokens or len(tokens) > 3 or len({t.lower() for t in tokens}) < len(tokens) \
+            or not all(_NAME_WORD.fullmatch(word) for word in name.lower().split()):
+        return name
+    if len(tokens) == 1:
+        word = name.lower()
+        roles = _word_roles(word)
+        if roles and roles[SURNAME] > roles[FIRST]:
+            return name  # «Ким», «Смирнова»: a surname alone, whose gender nothing tells
+        declined = _genitive_first_name(word, _first_name_gender(word))
+        return _as_typed(declined, name) if declined else name
+    if _is_genitive(tokens):
+        return name
+    lastname, firstname, patronymic = split_russian_name(name)
+    gender = firstname and _first_name_gender(firstname.lower())
+    if not gender:
+        return name  # no first name the dictionary knows, or one of both genders («Саша Иванов» too)
+    if lastname:
+        roles = _word_roles(lastname.lower())
+        if (roles and roles[FIRST] > roles[SURNAME]) or _surname_gender(lastname.lower()) not in (None, gender):
+            return name  # «Анна Эрнст» read as a surname «Анна»; «Мария Иванов»: not sure whose name it is
+    if patronymic and " " not in patronymic:
+        ending = patronymic.lower()
+        if not ending.endswith(FEMALE_PATRONYMIC_ENDINGS if gender == "female" else MALE_PATRONYMIC_ENDINGS):
+            return name
+    declined = {}
+    if lastname:
+        declined[lastname] = _decline(lastname.lower(), SURNAME, gender, "gent")
+    declined[firstname] = _decline(firstname.lower(), FIRST, gender, "gent")
+    if patronymic:  # «Али оглы» is the same in every case
+        declined[patronymic] = patronymic.lower() if " " in patronymic else \
+            _decline(patronymic.lower(), PATRONYMIC, gender, "gent")
+    if declined[firstname] == firstname.lower():
+        return name  # a first name the dictionary does not decline: the others are not declined alone
+    return " ".join(token if " " in token else _as_typed(declined[token], token) for token in tokens)

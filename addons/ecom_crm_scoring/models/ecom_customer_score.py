@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 
 import numpy as np
+from markupsafe import Markup
 from psycopg2.errors import ForeignKeyViolation, LockNotAvailable, UniqueViolation
 
 from odoo import api, fields, models
@@ -14,6 +15,7 @@ from odoo.tools.sql import get_foreign_keys
 
 from ..scoring import texts
 from ..scoring.handover import handed_over, moved_on_purpose
+from ..tools.percent import format_percent
 from ..tools.pgcopy import copy_text
 from .res_company import scoring_callers
 
@@ -150,7 +152,7 @@ class EcomCustomerScore(models.Model):
             score.reasons = "\n".join(line for line in lines if line) or False
             score.main_reason = next((line for line in lines if line), score.decision_reason)
             score.offer = "; ".join(
-                f"{s.name} ({round(s.probability * 100)}%)" for s in score.suggestion_ids) or False
+                f"{s.name} ({format_percent(s.probability, self.env.lang)})" for s in score.suggestion_ids) or False
 
     def _ecom_amounts(self, params, names, company):
         """``params`` with the amounts ``names`` (whole numbers, as the job stores them) written in
@@ -681,7 +683,12 @@ class EcomCustomerScore(models.Model):
             if score.last_order else ""
         # stripped as the note field's sanitizing would: a note stored unchanged compares equal as text
         note = score.env["ir.qweb"]._render("ecom_crm_scoring.scoring_activity_note",
-                                           {"score": score, "last_order": last_order}, minimal_qcontext=True).strip()
+                                           {"score": score, "last_order": last_order,
+                                            "chance": format_percent(score.score / 100, lang)},
+                                           minimal_qcontext=True).strip()
+        # the percentages' no-break spaces («90 %») written as the note's sanitizing stores them: a note
+        # unchanged then compares equal as rendered, unsanitized
+        note = note.replace("\N{NO-BREAK SPACE}", Markup("&nbsp;"))
         return reason[:1].upper() + reason[1:], note
 
     @api.model
@@ -769,4 +776,5 @@ class EcomCustomerScore(models.Model):
     def _compute_main_offer(self):
         for score in self:
             first = score.suggestion_ids[:1]
-            score.main_offer = f"{first.name} ({round(first.probability * 100)}%)" if first else False
+            # «(40 %)» in Russian, as the chance of an order's progress bar next to it writes its percent
+            score.main_offer = f"{first.name} ({format_percent(first.probability, self.env.lang)})" if first else False

@@ -21,3 +21,4 @@ from . import test_scoring_access
 from . import test_scoring_roles_tour
 from . import test_scoring_lists
 from . import test_scoring_store_data
+from . import test_percent

@@ -105,6 +105,25 @@ class TestScoringListsFitTheScreen(TransactionCase):
         headers = self._layout("ecom_crm_scoring.ecom_scoring_today_view_list")[3]
         self.assertEqual((headers["main_offer"], headers["last_order"]), ("Предложение", "Посл. заказ"))
 
+    def test_the_cards_offers_write_their_chance_as_russian_does(self):
+        """The customer's card lists the offers with their chance as the chance of an order's progress bar
+        above writes its own, «37 %» (Odoo's percentage widget wrote «37%»), under «Шанс покупки» whole
+        (it was cut to «Шанс поку…»)."""
+        form = self.env.ref("ecom_crm_scoring.ecom_customer_score_view_form")
+        views = self.env["ecom.customer.score"].with_context(lang="ru_RU").get_views([(form.id, "form")])
+        offers = etree.fromstring(views["views"]["form"]["arch"]).xpath("//field[@name='suggestion_ids']/list")[0]
+        self.assertFalse(offers.xpath("./field[@widget='percentage']"), "no «37%» next to the bar's «87 %»")
+        chance = offers.xpath("./field[@name='chance']")[0]
+        header = views["models"]["ecom.customer.suggestion"]["fields"]["chance"]["string"]
+        self.assertEqual(header, "Шанс покупки")
+        self.assertLessEqual(self.bold.getlength(header), int(chance.get("width").removesuffix("px")), f"«{header}»")
+        partner = self.env["res.partner"].create({"name": "Покупатель с предложением"})
+        score = self.env["ecom.customer.score"].create({"partner_id": partner.id, "company_id": self.env.company.id})
+        offer = self.env["ecom.customer.suggestion"].create({"score_id": score.id, "kind": "popular",
+                                                             "probability": 0.372})
+        self.assertEqual(offer.with_context(lang="ru_RU").chance, "37\N{NO-BREAK SPACE}%")
+        self.assertEqual(offer.with_context(lang="en_US").chance, "37%")
+
     def test_the_names_and_labels_show_whole(self):
         """The customer's column holds a three-part name of 245 px (one customer of nine of the demo
         store had a longer one than the 220 px it had); the outcome's badge, the group, the segment and

@@ -71,8 +71,8 @@ registry.category("web_tour.tours").add("ecom_crm_scoring_call_dialog", {
             content: "the reasons in words",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=ecom_score_offer]:contains('Чайник Redmond (40%)')",
-            content: "the offer and its chance",
+            trigger: ".o_form_view .o_field_widget[name=ecom_score_offer]:contains('Чайник Redmond (40 %)')",
+            content: "the offer and its chance, as Russian writes a percentage (the tour reads its no-break space as a space)",
         },
     ],
 });

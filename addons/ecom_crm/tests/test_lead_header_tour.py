@@ -1,0 +1,22 @@
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestLeadHeaderTour(HttpCase):
+    """A request's form in Russian at a laptop's 1366 px (the tours' window): the stages around the current
+    one show as arrows beside Odoo's buttons and ours; with ours named «Записать звонок», «Отправить КП»,
+    «Отправить договор», «Отправить счёт» the stages were folded into a single dropdown of the current one."""
+
+    def test_the_stages_show_beside_the_buttons(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env.company.country_id = self.env.ref("base.ru")
+        salesman = new_test_user(self.env, login="ecom_header_salesman", groups="sales_team.group_sale_salesman",
+                                 name="Кравченко Алина Сергеевна", lang="ru_RU")
+        customer = self.env["res.partner"].create({"name": "Петров Денис Игоревич", "phone": "+79278585808",
+                                                   "email": "denis.petrov190@mail.ru", "user_id": salesman.id})
+        lead = self.env["crm.lead"].create({
+            "name": "Детская смесь NAN, 05.12.2026, Санкт-Петербург", "type": "opportunity",
+            "partner_id": customer.id, "user_id": salesman.id, "expected_revenue": 2030,
+            "stage_id": self.env.ref("ecom_crm.crm_stage_first_contact").id})
+        self.start_tour(f"/odoo/crm/{lead.id}", "ecom_crm_lead_header", login="ecom_header_salesman")
+        self.assertEqual(lead.stage_id, self.env.ref("ecom_crm.crm_stage_deciding"), "moved by its arrow")
