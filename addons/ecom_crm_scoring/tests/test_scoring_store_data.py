@@ -6,7 +6,8 @@ from datetime import timedelta
 import numpy as np
 
 from odoo import Command
-from odoo.tests import BaseCase, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import BaseCase, Form, new_test_user, tagged
 
 from ..scoring import schedule
 from ..scoring.history import from_lists
@@ -69,6 +70,20 @@ class TestStoreData(ScoringCase):
         self.assertFalse(self.env["mail.activity"].search([("res_model", "=", "res.partner"),
                                                            ("res_id", "in", (public | company | other).ids)]))
 
+    def test_every_public_users_partner_is_no_customer(self):
+        """Each website has a public user of its own (a partner of its own, not base.public_partner),
+        as each company has: the partners of every public user (archived as they are) are no
+        customers, a portal user's are."""
+        guest = self.env["res.users"].with_context(active_test=False).create({
+            "name": "Public user (site 2)", "login": "public_site_2",
+            "groups_id": [Command.set([self.env.ref("base.group_public").id])]}).partner_id
+        portal = new_test_user(self.env, login="portal_buyer", groups="base.group_portal").partner_id
+        for partner in (guest, portal):
+            for days in (40, 20):
+                self._order(partner, days)
+        _history, index = self.read()
+        self.assertEqual(set(index), {self.customer.id, portal.id})
+
     def test_an_order_in_another_currency_without_its_rate(self):
         """An import that left an order's currency rate 0 or empty: its amount and lines are
         converted at the currency's rate of the order's day, as Odoo would have set it (counted as
@@ -125,6 +140,33 @@ class TestStoreData(ScoringCase):
         guest.ecom_scoring_excluded = False
         self.run_scoring(mode="full")
         self.assertEqual(self.score_of(guest).order_count, 5, "a customer again, with its contact's order")
+        buyer.ecom_scoring_excluded = True
+        self.assertTrue(self.score_of(guest), "a contact person's mark is not its company's")
+        self.run_scoring(mode="full")
+        self.assertEqual(self.score_of(guest).order_count, 5, "nor read as the company's by the night")
+
+    def test_only_a_team_leader_marks_a_shared_account(self):
+        """The mark takes the account off every list, group and audience of every company at once, and
+        any salesperson may edit any customer's card: a salesperson sees it, read-only, and cannot set
+        or clear it; a team leader (seeing all the customers) can."""
+        market = self._customer_with_orders("Маркетплейс", [30, 10])
+        self.run_scoring()
+        seller = new_test_user(self.env, login="scoring_seller", groups="sales_team.group_sale_salesman")
+        leader = new_test_user(self.env, login="scoring_leader", groups="sales_team.group_sale_salesman_all_leads")
+        with Form(market.with_user(seller)) as form:
+            self.assertTrue(form._get_modifier("ecom_scoring_excluded", "readonly"))
+        with self.assertRaises(AccessError):
+            market.with_user(seller).ecom_scoring_excluded = True
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(seller).create({"name": "Озон", "ecom_scoring_excluded": True})
+        self.assertTrue(self.score_of(market))
+        with Form(market.with_user(leader)) as form:
+            self.assertFalse(form._get_modifier("ecom_scoring_excluded", "readonly"))
+            form.ecom_scoring_excluded = True
+        self.assertTrue(market.ecom_scoring_excluded)
+        self.assertFalse(self.score_of(market))
+        market.with_user(leader).ecom_scoring_excluded = False
+        self.assertFalse(market.ecom_scoring_excluded)
 
     def test_an_order_of_negative_total_is_a_return(self):
         """A return an import typed in as a confirmed order of negative total (1C's «return from a
