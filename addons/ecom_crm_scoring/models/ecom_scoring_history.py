@@ -222,20 +222,22 @@ class EcomScoringHistory(models.AbstractModel):
     def _order_rate(self):
         """SQL of an order's (``so``) rate, the units of its currency to one of its company's: its
         own, or, when an import left it 0 or empty, the currencies' rates of the order's day as
-        Odoo would have set it (the company's rates, else the shared ones; the first known when
-        the order is older than them; 1 when the currency has none or is the company's)."""
+        Odoo would have set it (``res.currency._get_rates``: the rates of the company's root, a
+        branch having none of its own, else the shared ones; the first known when the order is
+        older than them; 1 when the currency has none or is the company's)."""
         company_currency = SQL("(SELECT currency_id FROM res_company WHERE id = so.company_id)")
+        root = SQL("(SELECT split_part(parent_path, '/', 1)::int4 FROM res_company WHERE id = so.company_id)")
 
         def rate(currency):
             return SQL("""COALESCE(
                 (SELECT r.rate FROM res_currency_rate r
                   WHERE r.currency_id = %(currency)s AND r.rate > 0 AND r.name <= so.date_order::date
-                    AND (r.company_id = so.company_id OR r.company_id IS NULL)
+                    AND (r.company_id = %(root)s OR r.company_id IS NULL)
                   ORDER BY r.company_id, r.name DESC LIMIT 1),
                 (SELECT r.rate FROM res_currency_rate r
                   WHERE r.currency_id = %(currency)s AND r.rate > 0
-                    AND (r.company_id = so.company_id OR r.company_id IS NULL)
-                  ORDER BY r.company_id, r.name LIMIT 1), 1)""", currency=currency)
+                    AND (r.company_id = %(root)s OR r.company_id IS NULL)
+                  ORDER BY r.company_id, r.name LIMIT 1), 1)""", currency=currency, root=root)
 
         return SQL("""(CASE WHEN so.currency_rate > 0 THEN so.currency_rate
                             WHEN so.currency_id IS NULL OR so.currency_id = %(company_currency)s THEN 1

@@ -114,6 +114,33 @@ class TestStoreData(ScoringCase):
         self.assertEqual(amounts, [250.0, 500.0, 500.0, 2990.0, 2990.0], "1,000 at 2, at 2, at 4 (November)")
         self.assertEqual(sorted(np.round(history.lines.amount, 2).tolist()), amounts, "the lines alike")
 
+    def test_a_branchs_order_without_its_rate_takes_its_root_companys_rates(self):
+        """A branch (a company under another) has no rates of its own: Odoo converts its orders at its
+        root company's rates (``res.currency._get_rates``), and so does the night an order whose
+        rate an import left empty."""
+        company = self.env.company
+        branch = self.env["res.company"].create({"name": "Филиал Казань", "parent_id": company.id})
+        self.env.user.company_ids |= branch
+        currency = self.env["res.currency"].with_context(active_test=False).search(
+            [("name", "in", ("EUR", "USD")), ("id", "!=", company.currency_id.id)], limit=1)
+        currency.active = True
+        currency.rate_ids.unlink()
+        self.env["res.currency.rate"].create([
+            {"currency_id": currency.id, "company_id": False, "name": "2020-01-01", "rate": 10.0},
+            {"currency_id": currency.id, "company_id": company.id, "name": "2020-01-01", "rate": 2.0}])
+        pricelist = self.env["product.pricelist"].create({"name": "Экспорт", "currency_id": currency.id,
+                                                          "company_id": False})
+        sale = self.env["sale.order"].with_company(branch).create({
+            "partner_id": self.customer.id, "pricelist_id": pricelist.id, "company_id": branch.id,
+            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1,
+                                           "price_unit": 1000, "tax_id": [Command.clear()]})]})
+        sale.action_confirm()
+        self.assertEqual(sale.currency_rate, 2.0, "Odoo's rate: the root company's")
+        sale.flush_recordset()
+        self.env.cr.execute("UPDATE sale_order SET currency_rate = NULL WHERE id = %s", [sale.id])
+        history, _partners = self.env["ecom.scoring.history"]._read(branch)
+        self.assertEqual(np.round(history.orders.amount, 2).tolist(), [500.0])
+
     def test_a_shared_account_marked_so_is_no_customer(self):
         """The guest buyer an import script puts the web orders on, or a marketplace's account, is a
         partner like any other: marked a shared account, it is not scored, and marking it removes its
