@@ -39,7 +39,7 @@ class ResPartner(models.Model):
                                  help="Recency, frequency and monetary quintiles (5 = best).")
     ecom_scored_on = fields.Date("Scored on", compute="_compute_ecom_score", groups=SALES)
     ecom_scoring_excluded = fields.Boolean(
-        "Shared account (not scored)", groups=SALES,
+        "Shared account (not scored)", groups=SALES, copy=False,
         help="An account many people's orders are placed on: the guest buyer an import puts the web orders "
              "on, a marketplace's account. It is not scored: on no salesperson's list, in no group, segment "
              "or mailing audience. Odoo's public (guest) partner and the companies themselves never are.")
@@ -100,7 +100,8 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "ecom_scoring_excluded" in vals:
+        if "ecom_scoring_excluded" in vals and self.sudo().filtered(
+                lambda partner: partner.ecom_scoring_excluded != bool(vals["ecom_scoring_excluded"])):
             self._ecom_scoring_check_exclude()
         res = super().write(vals)
         if "user_id" in vals:

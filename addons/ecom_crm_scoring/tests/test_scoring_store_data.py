@@ -192,6 +192,8 @@ class TestStoreData(ScoringCase):
             form.ecom_scoring_excluded = True
         self.assertTrue(market.ecom_scoring_excluded)
         self.assertFalse(self.score_of(market))
+        market.with_user(seller).write({"ecom_scoring_excluded": True, "comment": "Озон"})  # unchanged: allowed
+        self.assertFalse(market.with_user(seller).copy().ecom_scoring_excluded, "a copy is a new account, unmarked")
         market.with_user(leader).ecom_scoring_excluded = False
         self.assertFalse(market.ecom_scoring_excluded)
 
