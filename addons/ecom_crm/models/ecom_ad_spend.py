@@ -32,7 +32,9 @@ class EcomAdSpend(models.Model):
         help="The spend in the company's currency at the day's rate: what the reports add up.")
     source_id = fields.Many2one("utm.source", "Channel", required=True, index=True, ondelete="restrict")
     medium_id = fields.Many2one("utm.medium", "Medium", ondelete="restrict")
-    campaign_id = fields.Many2one("utm.campaign", "Campaign", ondelete="restrict")
+    # indexed: a campaign's channel is read from its spend (utm.campaign._ecom_channels_of) by the intake, for
+    # each campaign named alone in a batch, and each time a spend is saved; the day's key leads with the date
+    campaign_id = fields.Many2one("utm.campaign", "Campaign", index="btree_not_null", ondelete="restrict")
     impressions = fields.Integer()
     clicks = fields.Integer()
     cabinet = fields.Selection(

@@ -77,6 +77,13 @@ class TestCampaignChannel(ReportCase):
         order = self._order(campaign_id=self.summer.id)
         self.assertEqual(self.channel(order), (self.yandex, self.cpc))
 
+    def test_the_forms_show_a_channel_is_its_campaigns(self):
+        """The request's and the order's forms say why their channel follows their campaign: *Channel from its
+        campaign*, shown where it is ticked, beside the channel."""
+        for model, view in (("crm.lead", "crm.crm_lead_view_form"), ("sale.order", "sale.view_order_form")):
+            arch = self.env[model].get_view(self.env.ref(view).id, "form")["arch"]
+            self.assertIn('name="ecom_channel_from_campaign"', arch, model)
+
     def test_without_spend_the_majority_of_its_requests(self):
         for source, medium in ((self.vk, self.social), (self.vk, self.social), (self.yandex, self.cpc)):
             self._lead(campaign_id=self.summer.id, source_id=source.id, medium_id=medium.id)
