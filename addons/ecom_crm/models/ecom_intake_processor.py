@@ -9,6 +9,7 @@ from odoo.tools import format_amount, formatLang
 from odoo.tools.sql import escape_psql as escape_like
 
 from ..tools.ad_spend import CABINET_CHANNELS
+from ..tools.campaign_ref import one_campaign, ref_systems
 from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES, parse_datetime
 from ..tools.phones import normalize_phone_vals, phone_without_extension
 from ..tools.russian_names import genitive_customer_name, split_russian_name
@@ -299,8 +300,7 @@ class EcomIntakeProcessor(models.AbstractModel):
                 medium = self._utm_medium(data["utm_medium"])
             else:
                 medium = self._ad_system_media().get(utm_source, self.env["utm.medium"])
-            campaign = self.env["crm.lead"]._find_or_create_record("utm.campaign", data["utm_campaign"]) \
-                if data.get("utm_campaign") else self.env["utm.campaign"]
+            campaign = self._utm_campaign(data.get("utm_campaign"), utm_source, bool(data.get("utm_source") or key[3]))
             if campaign and not utm_source and not medium:
                 # only a campaign (a landing link that lost its utm_source and utm_medium): its channel, the
                 # one its ad spend is recorded under (else a clear majority of its requests'), or «Campaign
@@ -313,6 +313,23 @@ class EcomIntakeProcessor(models.AbstractModel):
                     utm_source = campaign._ecom_campaign_only_source()
             cache[key] = (utm_source, medium, campaign)
         return cache[key]
+
+    @api.model
+    def _utm_campaign(self, name, utm_source, has_source):
+        """The campaign a request's utm_campaign names: the campaign whose id in the request's ad system
+        (its source's; any of them for a request that names no source, when only one has it) is that number
+        (``tools.campaign_ref``: a tracking template's {campaign_id}, a Direct lead form's campaign), else the
+        campaign of that name (made when missing; the spend import or an admin may give a campaign that id
+        later, and the requests come with it: ``utm.campaign._ecom_join_refs``)."""
+        Campaign = self.env["utm.campaign"]
+        if not name:
+            return Campaign
+        systems = {self.env.ref(source).id: system for system, (source, _medium) in CABINET_CHANNELS.items()}
+        found = Campaign._ecom_by_ref(name, ref_systems(systems.get(utm_source.id), has_source))
+        campaign_id = one_campaign(found.values())
+        if campaign_id:
+            return Campaign.browse(campaign_id)
+        return self.env["crm.lead"]._find_or_create_record("utm.campaign", name)
 
     @api.model
     def _ad_system_media(self):
