@@ -88,7 +88,7 @@ class UtmCampaign(models.Model):
                                                                 limit=1)
             if other:
                 raise ValidationError(self.env._(
-                    "%(field)s %(ref)s is already the campaign «%(campaign)s»'s.",
+                    "%(field)s %(ref)s already belongs to the campaign «%(campaign)s».",
                     field=self._fields[field].get_description(self.env)["string"], ref=ref, campaign=other.name))
         return vals
 

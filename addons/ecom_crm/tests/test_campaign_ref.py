@@ -199,7 +199,7 @@ class TestCampaignRef(ReportCase):
         self.assertEqual(brand.ecom_yandex_direct_ref, "91234567")
         self.assertEqual(lead.campaign_id, brand)
         other = self.Campaign.create({"name": "Поиск — бренд (копия)"})
-        with self.assertRaisesRegex(ValidationError, "already the campaign «Поиск — бренд»'s"):
+        with self.assertRaisesRegex(ValidationError, "already belongs to the campaign «Поиск — бренд»"):
             other.with_user(self.sales_manager).ecom_yandex_direct_ref = "91234567"
         # the campaign's form shows its ids and takes them
         with Form(other) as form:
