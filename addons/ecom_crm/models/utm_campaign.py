@@ -109,9 +109,10 @@ class UtmCampaign(models.Model):
     def _ecom_join_refs(self):
         """The campaigns ``self`` were given their ids in ad systems: the requests and orders that came in
         before under a campaign named by that id alone («91234567», made at intake) are moved to them: those
-        of that ad system's channel, and those of no channel of their own (their channel was the campaign's,
-        or «Campaign without a source») unless two ad systems have a campaign of that number (then nothing
-        tells them apart: they stay). A channel their former campaign gave follows the new one. The campaign
+        that named that ad system's channel themselves, and those of no channel of their own (their channel
+        was the campaign's, or «Campaign without a source») unless two ad systems have a campaign of that
+        number (then nothing tells them apart, not even the channel the number's campaign gave them: they
+        stay). A channel their former campaign gave follows the new one. The campaign
         named by the number stays (empty), as typed: another channel's requests may still name it. Set-based:
         one read, one update per table; the rows moved get a new write date (the reports' next refresh takes
         them)."""
@@ -143,7 +144,7 @@ class UtmCampaign(models.Model):
                 UPDATE %(table)s t SET campaign_id = m.campaign_id, write_date = now() AT TIME ZONE 'UTC'
                   FROM (VALUES %(moves)s) AS m (placeholder_id, campaign_id, source_id, shared)
                  WHERE t.campaign_id = m.placeholder_id
-                   AND (t.source_id = m.source_id
+                   AND ((t.source_id = m.source_id AND t.ecom_channel_from_campaign IS NOT TRUE)
                         OR (NOT m.shared AND (t.source_id IS NULL OR t.source_id = %(unknown)s
                                               OR t.ecom_channel_from_campaign)))
              RETURNING t.id

@@ -184,9 +184,16 @@ class TestCampaignRef(ReportCase):
         # after both are known
         self.assertEqual(self.intake(utm_source="yandex", utm_campaign="777").campaign_id, direct)
         self.assertEqual(self.intake(utm_source="google", utm_campaign="777").campaign_id, google)
-        self.assertEqual(self.intake(utm_source="vk", utm_campaign="777").campaign_id, number, "VK's is neither")
+        vk_lead = self.intake(utm_source="vk", utm_campaign="777")
+        self.assertEqual(vk_lead.campaign_id, number, "VK's is neither")
         late = self.intake(utm_campaign="777")
         self.assertEqual(late.campaign_id, number, "no source to tell Direct's from Google's")
+        self.assertEqual(late.source_id, self.vk, "the number's campaign's channel: its requests' majority")
+        # VK's campaign 777 made known: VK's request joins it; the one whose VK channel was only the number's
+        # campaign's guess cannot be told from Direct's or Google's, and stays
+        vk_campaign = self.Campaign.create({"name": "VK — таргет", "ecom_vk_ref": "777"})
+        self.assertEqual(vk_lead.campaign_id, vk_campaign)
+        self.assertEqual(late.campaign_id, number)
 
     def test_an_admin_links_a_campaign_by_hand(self):
         lead = self.intake(utm_source="yandex", utm_campaign="91234567")
