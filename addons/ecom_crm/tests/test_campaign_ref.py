@@ -215,6 +215,13 @@ class TestCampaignRef(ReportCase):
         self.assertEqual((other.ecom_google_ads_ref, other.ecom_vk_ref), ("1234567890", False))
         brand.with_user(self.sales_manager).ecom_yandex_direct_ref = ""
         self.assertFalse(brand.ecom_yandex_direct_ref)
+        # the number's own campaign given its id by hand: the export's title names it
+        number = self.intake(utm_source="yandex", utm_campaign="91234568").campaign_id
+        self.assertEqual(number.name, "91234568")
+        number.with_user(self.sales_manager).ecom_yandex_direct_ref = "91234568"
+        self.import_file("yandex_direct_api_ids.tsv")
+        self.assertEqual((number.name, number.ecom_yandex_direct_ref), ("РСЯ — ретаргетинг", "91234568"))
+        self.assertEqual(brand.ecom_yandex_direct_ref, "91234567", "the export gives the titled campaign its id")
 
     def test_the_direct_lead_forms_requests_meet_the_spend(self):
         """The Direct lead form's webhook names the campaign by its number: mapped as the hook maps it, its

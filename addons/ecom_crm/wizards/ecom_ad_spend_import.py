@@ -106,14 +106,17 @@ class EcomAdSpendImport(models.TransientModel):
         return list(by_key.values())
 
     def _ecom_campaign_of_ref(self, name, system, ref, campaigns, refs):
-        """The campaign of a file's row with the ad system's campaign id ``ref``: the one that has that id,
-        else the one of the row's title, which gets the id (``refs``) — unless it has another id in that ad
-        system (two campaigns of the same title there): then the campaign «title (id)»."""
+        """The campaign of a file's row with the ad system's campaign id ``ref``: the one that has that id
+        (named by its id alone, it takes the row's title when no other campaign has it), else the one of the
+        row's title, which gets the id (``refs``) — unless it has another id in that ad system (two campaigns
+        of the same title there): then the campaign «title (id)»."""
         field = CAMPAIGN_REF_FIELDS[system]
         key = (system, ref)
         if key not in campaigns:
             Campaign = self.env["utm.campaign"].with_context(active_test=False)
             campaign = Campaign.search([(field, "=", ref)], limit=1)
+            if campaign and campaign.name == ref and name != ref and not self._ecom_find("utm.campaign", name):
+                campaign.title = name  # its name follows its title
             if not campaign:
                 campaign = campaigns.get(name) or self._ecom_find_or_create("utm.campaign", name)
                 campaigns.setdefault(name, campaign)
@@ -136,6 +139,18 @@ class EcomAdSpendImport(models.TransientModel):
         if campaigns:
             campaigns._ecom_join_refs()
 
+    def _ecom_find(self, model, name):
+        """The record of ``model`` named ``name`` (case aside, archived ones too), or an empty one. Not
+        utm.mixin's _find_or_create_record: its ``=ilike`` takes ``%`` and ``_`` in a name for wildcards
+        («Скидка 50%» landed on «Скидка 500 рублей»)."""
+        Model = self.env[model].with_context(active_test=False)
+        name = name.strip()
+        pattern = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        candidates = Model.search([("name", "=ilike", pattern)], order="id")
+        exact = candidates.filtered(lambda record: record.name == name)
+        same = exact or candidates.filtered(lambda record: (record.name or "").lower() == name.lower())
+        return same[:1]
+
     def _ecom_source(self, name):
         alias = UTM_SOURCE_ALIASES.get(name.strip().lower())
         if alias:
@@ -150,17 +165,12 @@ class EcomAdSpendImport(models.TransientModel):
         return medium or self._ecom_find_or_create("utm.medium", name)
 
     def _ecom_find_or_create(self, model, name):
-        """The record of ``model`` named ``name`` (case aside, archived ones too), created when missing.
-        Not utm.mixin's _find_or_create_record: its ``=ilike`` takes ``%`` and ``_`` in a name for
-        wildcards («Скидка 50%» landed on «Скидка 500 рублей»)."""
+        """The record of ``model`` named ``name`` (:meth:`_ecom_find`), created when missing."""
+        found = self._ecom_find(model, name)
+        if found:
+            return found
         Model = self.env[model].with_context(active_test=False)
         name = name.strip()
-        pattern = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        candidates = Model.search([("name", "=ilike", pattern)], order="id")
-        exact = candidates.filtered(lambda record: record.name == name)
-        same = exact or candidates.filtered(lambda record: (record.name or "").lower() == name.lower())
-        if same:
-            return same[0]
         values = {"name": name}
         if "is_auto_campaign" in Model._fields:
             values["is_auto_campaign"] = True
