@@ -215,6 +215,30 @@ def test_same_new_key_at_the_same_instant_within_the_call(server):
     assert customers_and_leads(server, phone) == "1|1"
 
 
+def test_a_new_channel_named_at_the_same_instant_is_one_channel(server):
+    """Different customers' requests naming the same new campaign, source and medium, sent at the same
+    instant (within the call, and queued beside them): every one taken, one campaign, one source and one
+    medium of that name. Each request would create it in its own transaction, and all but one of them
+    failed on its unique name: a 500, the request not journaled."""
+    for round_, waits in enumerate(([True] * 10, [True, False] * 5)):
+        name = f"e2e-new-channel-{round_}"
+        payloads = [{"phone": f"+7916566{round_}{i:03d}", "utm_source": name, "utm_medium": name,
+                     "utm_campaign": name} for i in range(10)]
+        answers = at_once(server, payloads, waits)
+        # each one ?wait=1 processed within its call (a request whose call failed would be queued: 202)
+        assert [status for status, _answer in answers] == [201 if wait else 202 for wait in waits], answers
+        for payload in payloads:
+            wait_until_processed(server, payload["phone"])
+        assert query(server, f"""
+            SELECT (SELECT count(*) FROM utm_campaign WHERE name = '{name}'),
+                   (SELECT count(*) FROM utm_source WHERE name = '{name}'),
+                   (SELECT count(*) FROM utm_medium WHERE name = '{name}'),
+                   (SELECT count(*) FROM crm_lead l JOIN utm_campaign c ON c.id = l.campaign_id
+                     WHERE c.name = '{name}'),
+                   (SELECT count(*) FROM ecom_intake_request WHERE phone LIKE '+7916566{round_}%' AND state = 'done')
+        """) == "1|1|1|10|10", answers
+
+
 def test_assignment_by_load_never_exceeds_a_maximum_under_concurrency(server):
     """50 new customers' requests at once into a team of three with maximums 8/10/12: 30 assigned,
     nobody above their maximum, 20 left for the team leader."""

@@ -19,8 +19,8 @@ from odoo import http
 from odoo.http import request
 
 from ..tools import adapters
-from ..tools.intake import validate_call, validate_request
-from ..tools.json_http import MAX_BODY, BrokenBody, error, json_response, read_body
+from ..tools.intake import storable, validate_call, validate_request
+from ..tools.json_http import MAX_BODY, RATE_HEADERS, BrokenBody, error, json_response, rate_limited, read_body
 from .intake import method_not_allowed, process_after_answer
 
 _logger = logging.getLogger(__name__)
@@ -33,8 +33,10 @@ Hook = namedtuple("Hook", "env source auth provider subpath remote_addr")
 
 
 def text_response(body, status=200):
-    return request.make_response(body, status=status, headers=[("Content-Type", "text/plain; charset=utf-8"),
-                                                               ("Cache-Control", "no-store")])
+    """A provider's plain-text answer; a 429 says when to send again (Retry-After), as the API's does."""
+    return request.make_response(body, status=status, headers=[
+        ("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store"),
+        *(RATE_HEADERS if status == 429 else [])])
 
 
 class IntakeHookController(http.Controller):
@@ -127,7 +129,8 @@ class IntakeHookController(http.Controller):
             clean, errors = validate_request(mapped, tz=tz)
         if errors:
             return self._failed(hook, adapters.failure_reason(errors), raw, mapped)
-        clean["_raw"] = raw
+        # the payload as the journal can keep it: what the adapter did not read may hold a NUL or a lone surrogate
+        clean["_raw"] = storable(raw)
         Journal = hook.env["ecom.intake.request"]
         after_answer = Journal._process_after_answer_enabled()
         queued = Journal._enqueue(clean, hook.source, hook.auth.company_id, hook.auth.rate_limit, hook.remote_addr,
@@ -145,8 +148,14 @@ class IntakeHookController(http.Controller):
             return self._failed(hook, adapters.failure_reason(errors), raw, {"phone": mapped.get("caller")}, "call")
         if hook.env["ecom.intake.request"]._rate_exceeded(hook.source.id, hook.auth.rate_limit):
             return Outcome("limited")
-        with hook.env.cr.savepoint():
-            call = hook.env["ecom.call"]._ecom_process_event(clean, hook.source, raw=raw)
+        try:
+            with hook.env.cr.savepoint():
+                call = hook.env["ecom.call"]._ecom_process_event(clean, hook.source, raw=storable(raw))
+        except OperationalError:
+            raise  # a concurrency error: Odoo retries the whole request
+        except Exception as exc:  # not lost: journaled as failed; the webhook's 500 has the provider send it again
+            self._failed(hook, f"{exc.__class__.__name__}: {exc}", raw, {"phone": clean.get("caller")}, "call")
+            raise
         return Outcome("done", call.id)
 
     def _lead(self, hook, mapper, raw):
@@ -180,7 +189,7 @@ class IntakeHookController(http.Controller):
     @staticmethod
     def _json_answer(outcome):
         if outcome.status == "limited":
-            return error(429, "rate_limited", "too many requests per minute", retry_after=60)
+            return rate_limited("too many requests per minute")
         if outcome.status == "failed":
             return error(400, "invalid_request", outcome.reason, request_id=outcome.request_id)
         return json_response(200 if outcome.status != "queued" else 202, {
@@ -348,7 +357,7 @@ class IntakeHookController(http.Controller):
             return self._refused(hook, "bad key", raw, 401, channel="call")
         outcome = self._call(hook, lambda: adapters.map_uis(raw), raw)
         if outcome.status == "limited":
-            return error(429, "rate_limited", "too many requests per minute", retry_after=60)
+            return rate_limited("too many requests per minute")
         if outcome.status == "failed":
             return error(400, "invalid_request", outcome.reason, request_id=outcome.request_id)
         return json_response(200, {"ok": True, "status": outcome.status})

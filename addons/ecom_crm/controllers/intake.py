@@ -13,7 +13,7 @@ from odoo.modules.registry import Registry
 
 from ..models.ecom_intake_request import queue_recently_busy
 from ..tools.intake import validate_call, validate_request
-from ..tools.json_http import API, MAX_BODY, BrokenBody, error, json_response, read_body
+from ..tools.json_http import API, MAX_BODY, BrokenBody, error, json_response, rate_limited, read_body
 
 _logger = logging.getLogger(__name__)
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id names nothing
@@ -94,7 +94,7 @@ class IntakeController(http.Controller):
         return None
 
     def _too_many(self, limit):
-        return error(429, "rate_limited", f"at most {limit} requests per minute", retry_after=60)
+        return rate_limited(f"at most {limit} requests per minute")
 
     # Routes take every method and answer the wrong ones themselves: a JSON 405 with Allow, not
     # the HTML page Odoo's router gives; unknown paths under the API get a JSON 404.
@@ -141,13 +141,17 @@ class IntakeController(http.Controller):
                 env["ecom.intake.processor"]._process_one(clean, source=source, channel="api", entry=entry)
         except OperationalError:
             raise  # a concurrency error: Odoo retries the whole request
-        except Exception as exc:
+        except Exception:
             # a concurrent duplicate idempotency key: answer with the first one
             previous = key and Journal._find_key(source, key)
             if previous:
                 return self._replay(previous)
-            _logger.exception("intake failed")
-            return error(500, "internal_error", str(exc.__class__.__name__))
+            # not processed now, not lost: journaled and queued, answered as a queued request is; the queue
+            # takes it (failing there too, it is failed with its reason, for a person to see)
+            _logger.exception("intake within the call failed: request queued")
+            entry = Journal._journal(clean, source, "api", remote_addr, rate_seq=rate_seq)
+            Journal._wake_processor()
+            return json_response(202, {"request_id": entry.id, "status": "pending", "replayed": False})
         return json_response(201 if entry.result == "created" else 200, self._answer(entry))
 
     def _replay(self, entry):
@@ -183,7 +187,7 @@ class IntakeController(http.Controller):
     def post_call(self, **_kwargs):
         if request.httprequest.method != "POST":
             return method_not_allowed("POST")
-        env, source, _data, clean = self._accept(validate_call)
+        env, source, data, clean = self._accept(validate_call)
         if env is None:
             return source  # the error response
         limited = self._rate_limited(env, source)
@@ -196,7 +200,11 @@ class IntakeController(http.Controller):
             raise  # a concurrency error: Odoo retries the whole request
         except Exception as exc:
             _logger.exception("call event failed")
-            return error(500, "internal_error", str(exc.__class__.__name__))
+            # not lost: journaled as failed with its reason; the 500 tells the telephony to send it again
+            entry = env["ecom.intake.request"]._journal_failed(
+                source, f"{exc.__class__.__name__}: {exc}", data, channel="call",
+                remote_addr=request.httprequest.remote_addr, data={"phone": clean.get("caller")})
+            return error(500, "internal_error", str(exc.__class__.__name__), request_id=entry.id)
         # null, not false, for an outgoing call outside any request (or to a number nobody has)
         return json_response(200, {"call": call.id, "state": call.state, "lead_id": call.lead_id.id or None,
                                    "partner_id": call.partner_id.id or None})

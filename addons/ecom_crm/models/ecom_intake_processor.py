@@ -9,7 +9,7 @@ from odoo.tools import format_amount, formatLang
 from odoo.tools.sql import escape_psql as escape_like
 
 from ..tools.ad_spend import CABINET_CHANNELS
-from ..tools.campaign_ref import one_campaign, ref_systems
+from ..tools.campaign_ref import campaign_ref, one_campaign, ref_systems
 from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES, parse_datetime
 from ..tools.phones import normalize_phone_vals, phone_without_extension
 from ..tools.russian_names import genitive_customer_name, split_russian_name
@@ -324,12 +324,13 @@ class EcomIntakeProcessor(models.AbstractModel):
         Campaign = self.env["utm.campaign"]
         if not name:
             return Campaign
-        systems = {self.env.ref(source).id: system for system, (source, _medium) in CABINET_CHANNELS.items()}
-        found = Campaign._ecom_by_ref(name, ref_systems(systems.get(utm_source.id), has_source))
-        campaign_id = one_campaign(found.values())
-        if campaign_id:
-            return Campaign.browse(campaign_id)
-        return self.env["crm.lead"]._find_or_create_record("utm.campaign", name)
+        if campaign_ref(name):  # a title (most requests): no lookup by id, no query
+            systems = {self.env.ref(source).id: system for system, (source, _medium) in CABINET_CHANNELS.items()}
+            found = Campaign._ecom_by_ref(name, ref_systems(systems.get(utm_source.id), has_source))
+            campaign_id = one_campaign(found.values())
+            if campaign_id:
+                return Campaign.browse(campaign_id)
+        return self._utm_record("utm.campaign", name)
 
     @api.model
     def _ad_system_media(self):
@@ -342,7 +343,7 @@ class EcomIntakeProcessor(models.AbstractModel):
         one of that name."""
         xmlid = UTM_MEDIUM_ALIASES.get(name.strip().lower())
         medium = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
-        return medium or self.env["crm.lead"]._find_or_create_record("utm.medium", name)
+        return medium or self._utm_record("utm.medium", name)
 
     @api.model
     def _utm_source(self, name):
@@ -351,7 +352,40 @@ class EcomIntakeProcessor(models.AbstractModel):
         alias = UTM_SOURCE_ALIASES.get(name.strip().lower())
         if alias:
             return self.env.ref(f"ecom_crm.utm_source_{alias}")
-        return self.env["crm.lead"]._find_or_create_record("utm.source", name)
+        return self._utm_record("utm.source", name)
+
+    @api.model
+    def _utm_record(self, model, name):
+        """The source, medium or campaign (``model``) of that very ``name`` whatever its case, archived too, else a
+        new one (a request's, and the ad spend import's). As Odoo's ``utm.mixin._find_or_create_record``, but the
+        name's «%», «_» and «\\» are characters of it, not an ILIKE pattern (which took «%» for any source, and
+        refused a name ending in «\\»), and requests naming the same new one at the same instant make it once:
+        the first takes the name's decision lock and creates it; each other one waits for the lock, finds it
+        taken since its snapshot and is run again (a serialization failure: Odoo's retry of a request, the
+        queue's of a batch), and then finds the record. (Each one creating it, all but the first failed on its
+        unique name.)"""
+        name = name.strip()
+        Model = self.env[model].with_context(active_test=False)
+        record = self._utm_find(model, name)
+        if not record:
+            self.env["ecom.decision.lock"]._take([f"{model}:{name.lower()}"])
+            values = {"name": name}
+            if "is_auto_campaign" in Model._fields:
+                values["is_auto_campaign"] = True
+            record = Model.create(values)
+        return record
+
+    @api.model
+    def _utm_find(self, model, name):
+        """The source, medium or campaign (``model``) of that very ``name`` whatever its case, archived too, or
+        an empty record (:meth:`_utm_record`). One query."""
+        name = name.strip()
+        Model = self.env[model].with_context(active_test=False)
+        # their names read with them: one query (a found one's name is compared below)
+        candidates = Model.search_fetch([("name", "=ilike", escape_like(name))], ["name"], order="id")
+        # the very spelling first, then the same name in another case («Скидка» and «скидка» may both exist)
+        return (candidates.filtered(lambda found: found.name == name)
+                or candidates.filtered(lambda found: (found.name or "").lower() == name.lower()))[:1]
 
     @api.model
     def _lead_vals(self, item, cache=None):

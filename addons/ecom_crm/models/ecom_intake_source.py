@@ -223,7 +223,8 @@ class EcomIntakeSource(models.Model):
     def _authenticate(self, key):
         """``(source, SourceAuth)`` owning ``key``, or ``(empty recordset, None)`` (constant-time comparison)."""
         parts = (key or "").split("_", 2)
-        if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        # a NUL character is in no key, and PostgreSQL refuses it in the prefix's lookup
+        if len(parts) != 3 or parts[0] != KEY_PREFIX or "\x00" in parts[1]:
             return self.browse(), None
         auth = self._auth_entry(parts[1])
         if auth and hmac.compare_digest(auth.key_hash, hash_key(key)):

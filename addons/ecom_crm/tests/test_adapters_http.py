@@ -244,6 +244,20 @@ class TestFormAdapters(AdapterCase):
         self.assertEqual(response.text, "ok", "VK is told to stop; the journal says what came")
         self.assert_failed(source, "message_new", count=2)
 
+    def test_over_the_rate_each_provider_is_told_when_to_send_again(self):
+        """A source over its requests per minute: each provider's 429 (its own words: text, JSON) with the
+        Retry-After header HTTP clients and providers read."""
+        tilda = self._source("tilda", rate_limit=1)
+        form = self._source("form", rate_limit=1)
+        for index in range(2):
+            tilda_answer = self.url_open(self.url(tilda), data=dict(fixture("tilda")["form"], tranid=f"rate:{index}",
+                                                                    Phone=f"+7916557{index:04d}"))
+            form_answer = self.post_json(form, {"name": "Ольга", "phone": f"+7916558{index:04d}"})
+        self.assertEqual((tilda_answer.status_code, tilda_answer.text, tilda_answer.headers.get("Retry-After")),
+                         (429, "rate limited", "60"))
+        self.assertEqual((form_answer.status_code, form_answer.json()["error"], form_answer.headers.get("Retry-After")),
+                         (429, "rate_limited", "60"))
+
     def test_an_adapter_costs_what_the_api_costs(self):
         """A webhook is answered on the API's hot path: the source from the worker's memory, the
         journal's one statement; the mapping adds no query."""
@@ -281,6 +295,42 @@ class TestFormAdapters(AdapterCase):
         self.assertNotEqual(source.sudo().hook_token, old)
         self.assertEqual(self.url_open(f"/ecom_crm/hook/tilda/{old}", data={"test": "test"}).status_code, 404)
         self.assertTrue(source.hook_url.endswith(f"/ecom_crm/hook/tilda/{source.sudo().hook_token}"))
+
+
+    def test_a_key_or_a_field_name_not_unicode_is_refused_not_a_500(self):
+        """A lone surrogate (``"\\ud800"``: valid JSON, no Unicode text) as the sender's key or secret is a bad
+        key, as the provider expects it refused and journaled; as a form's field name, a request refused for it
+        and journaled. Both were a 500: the key compared, and the form's fields hashed, as UTF-8."""
+        lone = "\ud800"
+        refused = [
+            (self._source("vk_leads", provider_secret="vk-secret", provider_key="conf"),
+             {"type": "lead_forms_new", "secret": lone}, {}, 403, "bad secret"),
+            (self._source("yandex_forms", provider_secret="yf-key"),
+             {"ecom_key": lone, "fields": {"phone": "+79160007001"}}, {}, 401, "bad key"),
+            (self._source("yandex_direct", provider_secret="yd-key"),
+             {"secret": lone, "lead_id": "L1", "fields": {"phone": "+79160007002"}}, {}, 401, "bad key"),
+            (self._source("tilda", provider_secret="tilda-key"),
+             {"Phone": "+79160007003", "api_key": lone}, {}, 403, "bad API key"),
+            (self._source("uis", kind="calls", provider_secret="uis-key"),
+             {"event": "incoming", "key": lone, "call_session_id": 1, "contact_phone_number": "79160007004"}, {},
+             401, "bad key"),
+            (self._source("form", provider_secret="form-key"),
+             {"phone": "+79160007005", "ecom_key": lone}, {}, 401, "bad key"),
+        ]
+        for source, payload, headers, status, reason in refused:
+            with self.subTest(provider=source.provider):
+                # json.dumps writes the lone surrogate as its escape, as a sender's JSON library would
+                response = self.url_open(self.url(source), data=json.dumps(payload).encode(),
+                                         headers={"Content-Type": "application/json", **headers})
+                self.assertEqual(response.status_code, status, response.text[:300])
+                self.assert_failed(source, reason)
+        source = self._source("form")
+        response = self.url_open(self.url(source), data=json.dumps({"phone": "+79160007006", lone: "x"}).encode(),
+                                 headers={"Content-Type": "application/json"})
+        self.assertEqual((response.status_code, response.json()["error"]), (400, "invalid_request"),
+                         response.text[:300])
+        self.assert_failed(source, "lone surrogate")
+        self.assertFalse(self.env["crm.lead"].search([("phone", "like", "7916000700%")]))
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -627,6 +677,55 @@ class TestTelephonyAdapters(AdapterCase):
         self.assertEqual(response.status_code, 503, response.text[:200])
         self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
         self.assertEqual((response.json()["error"], response.headers["Retry-After"]), ("busy", "1"))
+        self.assertFalse(self.calls(source))
+
+    def test_what_an_adapter_does_not_read_may_hold_what_the_database_cannot(self):
+        """A provider's payload is journaled as it came. A NUL character or a lone surrogate in a part of it the
+        adapter does not read (a field of the provider's own, a field name read without it) is kept there as
+        U+FFFD, and the call or request is taken: it was a 500, the journal's JSON column refusing the payload."""
+        junk = {"junk": "a\u0000b\ud800", "k\u0000": 1}
+        kept = "a\ufffdb\ufffd"
+        mango = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+        text = json.dumps(dict(fixture("mango")["appeared"], **junk))  # the surrogate as its JSON escape
+        response = self.post_form(mango, {"vpbx_api_key": "mango-key", "sign": adapters.mango_sign(
+            "mango-key", text, "mango-salt"), "json": text}, subpath="/events/call")
+        self.assertEqual(response.status_code, 200, response.text[:300])
+        uis = self._source("uis", kind="calls", provider_secret="uis-key-42")
+        response = self.url_open(self.url(uis), data=json.dumps(dict(fixture("uis")["incoming"], **junk)).encode(),
+                                 headers={"Content-Type": "application/json"})
+        self.assertEqual((response.status_code, response.json().get("status")), (200, "done"), response.text[:300])
+        for source in (mango, uis):
+            self.assertEqual(len(self.calls(source)), 1, source.provider)
+            self.assertIn(f'"{kept}"', json.dumps(self.entries(source).sudo().payload, ensure_ascii=False),
+                          source.provider)
+        vk = self._source("vk_leads", provider_key="a1b2c3d4", provider_secret="s3cr3t-vk")
+        response = self.url_open(self.url(vk), data=json.dumps(dict(fixture("vk_leads")["lead"], **junk)).encode(),
+                                 headers={"Content-Type": "application/json"})
+        self.assertEqual((response.status_code, response.text), (200, "ok"))
+        form = self._source("form")
+        response = self.url_open(self.url(form), headers={"Content-Type": "application/json"},
+                                 data=json.dumps({"name": "Ольга", "phone\u0000": "+79160007101"}).encode())
+        self.assertEqual(response.status_code, 202, response.text[:300])
+        self.process_queue()
+        for source, stored in ((vk, kept), (form, "phone\ufffd")):
+            entry = self.entries(source)
+            self.assertEqual((len(entry), entry.state), (1, "done"), source.provider)
+            self.assertTrue(entry.lead_id, source.provider)
+            self.assertIn(stored, json.dumps(entry.sudo().payload, ensure_ascii=False), source.provider)
+
+    def test_a_call_event_that_fails_is_journaled(self):
+        """A provider's call event whose processing fails unexpectedly: the webhook's JSON 500 (the provider sends
+        it again), and the event journaled as failed with its reason. It was rolled back with the processing."""
+        from unittest.mock import patch
+
+        source = self._source("uis", kind="calls", provider_secret="uis-key-42")
+        with patch.object(type(self.env["ecom.call"]), "_ecom_process_event", autospec=True,
+                          side_effect=RuntimeError("pbx broken")):
+            response = self.post_json(source, fixture("uis")["incoming"])
+        self.assertEqual((response.status_code, response.json()["error"]), (500, "internal_error"))
+        failed = self.assert_failed(source, "pbx broken")
+        self.assertEqual(failed.channel, "call")
+        self.assertNotIn("key", failed.sudo().payload, "the key is not journaled")
         self.assertFalse(self.calls(source))
 
     def test_uis_body_that_is_not_an_object(self):

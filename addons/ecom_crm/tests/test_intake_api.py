@@ -234,6 +234,8 @@ class TestIntakeApi(IntakeCase):
         response = self.post({"phone": "+79160000013"})
         self.assertEqual(response.status_code, 429)
         self.assertEqual(response.json()["error"], "rate_limited")
+        # said in the header HTTP clients read (urllib3's and requests' retries, a proxy), not only in the body
+        self.assertEqual(response.headers.get("Retry-After"), "60")
         # a minute later the source may send again
         self.env["ecom.intake.request"].search([("source_id", "=", self.source.id)]).write({})
         self.env.cr.execute("UPDATE ecom_intake_request SET create_date = create_date - interval '2 minutes'")

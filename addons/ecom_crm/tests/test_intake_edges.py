@@ -271,6 +271,124 @@ class TestHostileInput(IntakeCase):
         response = self.send(URL + "?wait=1", json.dumps({"phone": "+79160006666"}))
         self.assertEqual((response.status_code, response.json()["error"]), (429, "rate_limited"))
 
+    def test_a_key_with_a_nul_character_is_no_key(self):
+        """A NUL character in the API key (header ``Authorization`` or ``X-Api-Key``) names no source: a 401,
+        not the 500 of PostgreSQL refusing it in the key's lookup."""
+        body = json.dumps(OK).encode()
+        for path in (URL, URL + "?wait=1", CALLS):
+            for header in ("Authorization", "X-Api-Key"):
+                key = self.key.replace("_", "_\x00", 1)
+                value = f"Bearer {key}" if header == "Authorization" else key
+                with self.subTest(path=path, header=header):
+                    answer = raw_post(self.base_url(), path, {
+                        "Content-Type": "application/json", "Content-Length": len(body), header: value,
+                        "Connection": "close"}, body, read_all=True)
+                    self.assertIn(" 401 ", answer.split("\r\n", 1)[0], answer[:300])
+                    self.assertIn('"error": "unauthorized"', answer)
+
+    def test_a_channel_is_found_by_its_very_name(self):
+        """A source, medium or campaign a request names is the one of that very name, whatever its case: «%»,
+        «_» and «\\» are characters of it, not a pattern. «Face_ook» took the medium Facebook, «%» whatever source came
+        first, and a name ending in «\\» made PostgreSQL refuse the lookup (a 500)."""
+        campaign = self.env["utm.campaign"].create({"title": "Весна 2026"})
+        cases = [({"utm_source": "%", "utm_medium": "Face_ook", "utm_campaign": "весна%"}, ("%", "Face_ook", "весна%")),
+                 ({"utm_source": "site\\", "utm_medium": "\\", "utm_campaign": "promo\\"},
+                  ("site\\", "\\", "promo\\")),
+                 ({"utm_source": "Yandex", "utm_medium": "CPC", "utm_campaign": "ВЕСНА 2026"},
+                  (self.env.ref("ecom_crm.utm_source_yandex_direct").name, self.env.ref("ecom_crm.utm_medium_cpc").name,
+                   campaign.name))]
+        for index, (names, expected) in enumerate(cases):
+            with self.subTest(names=names):
+                response = self.post({"phone": f"+7916000810{index}", **names})
+                self.assertEqual(response.status_code, 201, response.text[:300])
+                lead = self.env["crm.lead"].browse(response.json()["lead_id"])
+                self.assertEqual((lead.source_id.name, lead.medium_id.name, lead.campaign_id.name), expected)
+
+    def test_a_channel_named_again_is_found_in_one_query(self):
+        """A source, medium or campaign that exists is found with its name in one query, whatever its case and
+        the spaces around it, no lock taken: the very spelling before another case's, else the first made of
+        those differing only by case. «ё» is not «е»: another name, made."""
+        Processor = self.env["ecom.intake.processor"]
+        upper, lower = self.env["utm.source"].create([{"name": "ПАРТНЁР Ёлка"}, {"name": "партнёр ёлка"}])
+        for name, expected in ((" партнёр ёлка ", lower), ("ПАРТНЁР Ёлка", upper), ("Партнёр Ёлка", upper)):
+            self.env.invalidate_all()
+            with self.subTest(name=name), self.assertQueryCount(1):
+                self.assertEqual(Processor._utm_record("utm.source", name), expected)
+        other = Processor._utm_record("utm.source", "Партнер Елка")
+        self.assertEqual((other.name, bool(other & (upper | lower))), ("Партнер Елка", False))
+
+    def test_a_request_the_call_could_not_process_is_queued_not_lost(self):
+        """``?wait=1`` whose processing fails unexpectedly (no conflict to retry, nothing its checks refused): the
+        request is journaled and queued, answered 202 pending as a queued one is (its key replays it), and the
+        queue takes it; failing there too, it is failed with its reason for a person to see, and the API says
+        so. It was a 500, the request rolled back with its journal entry: lost."""
+        Processor = type(self.env["ecom.intake.processor"])
+        Journal = self.env["ecom.intake.request"]
+        broken = patch.object(Processor, "_process_entries", autospec=True, side_effect=RuntimeError("catalog broken"))
+        with broken:
+            response = self.post({"phone": "+79160008201", "name": "Ольга", "idempotency_key": "wait-fails-1"})
+            self.assertEqual(response.status_code, 202, response.text[:300])
+            self.assertEqual((response.json()["status"], response.json()["replayed"]), ("pending", False))
+            entry = Journal.browse(response.json()["request_id"])
+            self.assertEqual((entry.state, entry.phone, entry.idempotency_key),
+                             ("pending", "+79160008201", "wait-fails-1"))
+            replay = self.post({"phone": "+79160008201", "idempotency_key": "wait-fails-1"})
+            self.assertEqual((replay.status_code, replay.json()["request_id"]), (202, entry.id))
+        self.process_queue()
+        self.env.invalidate_all()
+        self.assertEqual((entry.state, entry.lead_id.phone), ("done", "+79160008201"))
+        with broken:
+            response = self.post({"phone": "+79160008202"})
+            self.assertEqual(response.status_code, 202, response.text[:300])
+            self.process_queue()
+        self.env.invalidate_all()
+        entry = Journal.browse(response.json()["request_id"])
+        self.assertEqual(entry.state, "failed")
+        self.assertIn("catalog broken", entry.error)
+        answer = self.url_open(f"{URL}/{entry.id}", headers={"Authorization": f"Bearer {self.key}"}).json()
+        self.assertEqual((answer["status"], answer["error"]), ("failed", entry.error))
+
+    def test_a_call_event_that_fails_is_journaled(self):
+        """A call event whose processing fails unexpectedly (no conflict to retry): still the JSON 500 that tells
+        the telephony to send it again, and the event journaled as failed with its reason, for a person to see.
+        It was not journaled at all: rolled back with the processing."""
+        Call = type(self.env["ecom.call"])
+        event = {"event": "incoming", "call_id": "fails-1", "caller": "+79160008301"}
+        with patch.object(Call, "_ecom_process_event", autospec=True, side_effect=RuntimeError("pbx broken")):
+            response = self.send(CALLS, json.dumps(event))
+        self.assert_json_error(response, 500)
+        entry = self.env["ecom.intake.request"].browse(response.json()["request_id"])
+        self.assertEqual((entry.state, entry.channel, entry.phone), ("failed", "call", "+79160008301"))
+        self.assertIn("pbx broken", entry.error)
+        self.assertEqual(entry.sudo().payload, event)
+        self.assertFalse(self.env["ecom.call"].search([("call_id", "=", "fails-1")]))
+
+    def test_markup_and_sql_in_a_request_are_text(self):
+        """HTML, script and SQL in a request's name, message, city and lines, and in a call's caller name, are kept
+        as the text they are and shown escaped: the lead's description and every chatter note hold no tag of
+        theirs, the customer is named as typed, and the SQL ran nowhere."""
+        hostile = {"name": "<script>alert(1)</script>'; DROP TABLE res_partner; --",
+                   "message": "<img src=x onerror=alert(1)>\nвторая строка", "city": '"><svg onload=alert(1)>',
+                   "lines": [{"name": "<b>Пылесос</b>", "qty": 1, "price": 10}]}
+        partners = self.env["res.partner"].search_count([])
+        response = self.post({"phone": "+79160008401", **hostile})
+        self.assertEqual(response.status_code, 201, response.text[:300])
+        lead = self.env["crm.lead"].browse(response.json()["lead_id"])
+        self.assertEqual(lead.partner_id.name, hostile["name"])
+        self.assertEqual(self.env["res.partner"].search_count([]), partners + 1)
+        call = self.send(CALLS, json.dumps({"event": "incoming", "call_id": "markup-1", "caller": "+79160008402",
+                                            "caller_name": "<script>alert(2)</script>"}))
+        self.assertEqual(call.status_code, 200, call.text[:300])
+        call_lead = self.env["crm.lead"].browse(call.json()["lead_id"])
+        self.assertEqual(call_lead.partner_id.name, "<script>alert(2)</script>")
+        for record in (lead, call_lead):
+            shown = [str(record.description or "")] + [str(body) for body in record.message_ids.mapped("body")]
+            for tag in ("<script", "<img", "<svg", "<b>"):
+                self.assertFalse([body for body in shown if tag in body], f"{tag} shown as markup")
+        self.assertIn("&lt;img src=x onerror=alert(1)&gt;", str(lead.description))
+        shown = " ".join([str(lead.description)] + [str(body) for body in lead.message_ids.mapped("body")])
+        self.assertIn("&lt;b&gt;Пылесос&lt;/b&gt;", shown, "the line, as text")
+
     def test_nul_in_a_webhook_url_is_no_token(self):
         response = self.opener.post(self.base_url() + "/ecom_crm/hook/tilda/ab%00cd", data={"test": "test"}, timeout=30)
         self.assert_json_error(response, 404)
@@ -366,6 +484,11 @@ class TestValidationBounds(BaseCase):
     def test_storable_copy(self):
         self.assertEqual(storable({"a\x00": ["x\x00y", "ok", 1, None]}), {"a\ufffd": ["x\ufffdy", "ok", 1, None]})
         self.assertIsNone(unstorable(storable({"name": "a\ud800b"})))
+        # one U+FFFD for each character PostgreSQL refuses, whatever it is; the rest of the text as it came
+        self.assertEqual(storable({"k\udc80": ["a\ud800b\x00c\udfff", "ж\U0001f600"]}),
+                         {"k\ufffd": ["a\ufffdb\ufffdc\ufffd", "ж\U0001f600"]})
+        clean = {"name": "Ольга", "lines": [{"qty": 1}], "n": None}
+        self.assertEqual(storable(clean), clean)
 
     def test_phones_and_emails(self):
         self.assertEqual(validate_request({"phone": 7.916e10}), ({"phone": "79160000000"}, {}))

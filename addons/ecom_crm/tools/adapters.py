@@ -290,7 +290,8 @@ def map_form(fields, extra=None, today=None):
     pairs = _form_pairs(fields) if not isinstance(fields, list) else fields
     data = analytics_ids(map_named_fields(pairs, extra))
     digest = hashlib.sha256(json.dumps([(today or datetime.now(UTC).date()).isoformat(), sorted(
-        (str(k), _text(v)) for k, v in pairs)], ensure_ascii=False).encode()).hexdigest()[:40]
+        (str(k), _text(v)) for k, v in pairs)], ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    # (a lone surrogate hashed as it came: the request is refused for it when checked, and journaled)
     data["idempotency_key"] = f"form:{digest}"
     return data
 
@@ -370,8 +371,10 @@ def map_vk_lead(event):
 
 # --- authentication --------------------------------------------------------------------------------
 def same(given, expected):
-    """Constant-time comparison of two secrets (empty never matches)."""
-    return bool(given) and bool(expected) and hmac.compare_digest(str(given).encode(), str(expected).encode())
+    """Constant-time comparison of two secrets (empty never matches). A lone surrogate (JSON's ``"\\ud800"``) is
+    in no stored secret: compared as it came (``surrogatepass``), it matches none, rather than fail to encode."""
+    return bool(given) and bool(expected) and hmac.compare_digest(
+        str(given).encode("utf-8", "surrogatepass"), str(expected).encode("utf-8", "surrogatepass"))
 
 
 def mango_sign(api_key, json_text, salt):

@@ -117,6 +117,11 @@ def _number(value, limit):
     return number
 
 
+# what PostgreSQL's text and jsonb refuse: NUL, and a surrogate (in a Python string, always a lone one: JSON's
+# escaped pairs are decoded as the character they encode)
+UNSTORABLE_CHAR = re.compile("[\x00\ud800-\udfff]")
+
+
 def unstorable(data):
     """``(path, problem)`` of the first value a database cannot store or a payload should not
     hold: a string with a NUL character or a lone surrogate (neither is valid in PostgreSQL text
@@ -145,13 +150,15 @@ def unstorable(data):
 def storable(value):
     """A copy of a payload that PostgreSQL can store: NUL characters and lone surrogates of its
     strings (keys included) replaced by U+FFFD, so that a payload refused for holding them can
-    still be journaled as it came, as near as the database allows."""
+    still be journaled as it came, as near as the database allows; so can a provider's payload taken
+    whose adapter did not read them."""
     if isinstance(value, dict):
         return {storable(key): storable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [storable(item) for item in value]
-    if isinstance(value, str) and _bad_text(value):
-        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "\ufffd")
+    if isinstance(value, str):
+        # each one a single U+FFFD (a lone surrogate decoded as UTF-8 bytes would be three)
+        return UNSTORABLE_CHAR.sub("\ufffd", value)
     return value
 
 

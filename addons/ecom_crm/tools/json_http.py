@@ -57,6 +57,16 @@ def error(status, code, message, headers=None, **extra):
     return json_response(status, {"error": code, "message": message, **extra}, headers=headers)
 
 
+# a source over its requests per minute is told when to send again where HTTP clients read it, the header
+RATE_RETRY_SECONDS = 60
+RATE_HEADERS = [("Retry-After", str(RATE_RETRY_SECONDS))]
+
+
+def rate_limited(message):
+    """The JSON 429 of a source over its requests per minute."""
+    return error(429, "rate_limited", message, headers=RATE_HEADERS, retry_after=RATE_RETRY_SECONDS)
+
+
 def read_body(limit):
     """The request's body, or None when it is longer than ``limit`` bytes.
 

@@ -140,16 +140,9 @@ class EcomAdSpendImport(models.TransientModel):
             campaigns._ecom_join_refs()
 
     def _ecom_find(self, model, name):
-        """The record of ``model`` named ``name`` (case aside, archived ones too), or an empty one. Not
-        utm.mixin's _find_or_create_record: its ``=ilike`` takes ``%`` and ``_`` in a name for wildcards
-        («Скидка 50%» landed on «Скидка 500 рублей»)."""
-        Model = self.env[model].with_context(active_test=False)
-        name = name.strip()
-        pattern = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        candidates = Model.search([("name", "=ilike", pattern)], order="id")
-        exact = candidates.filtered(lambda record: record.name == name)
-        same = exact or candidates.filtered(lambda record: (record.name or "").lower() == name.lower())
-        return same[:1]
+        """The record of ``model`` named ``name`` (case aside, archived ones too), or an empty one: as the
+        intake finds a request's (``ecom.intake.processor._utm_find``)."""
+        return self.env["ecom.intake.processor"]._utm_find(model, name)
 
     def _ecom_source(self, name):
         alias = UTM_SOURCE_ALIASES.get(name.strip().lower())
@@ -165,13 +158,8 @@ class EcomAdSpendImport(models.TransientModel):
         return medium or self._ecom_find_or_create("utm.medium", name)
 
     def _ecom_find_or_create(self, model, name):
-        """The record of ``model`` named ``name`` (:meth:`_ecom_find`), created when missing."""
-        found = self._ecom_find(model, name)
-        if found:
-            return found
-        Model = self.env[model].with_context(active_test=False)
-        name = name.strip()
-        values = {"name": name}
-        if "is_auto_campaign" in Model._fields:
-            values["is_auto_campaign"] = True
-        return Model.create(values)
+        """The record of ``model`` named ``name`` (case aside, archived ones too), created when missing, as the
+        intake finds a request's (``ecom.intake.processor._utm_record``): not utm.mixin's
+        _find_or_create_record, whose ``=ilike`` takes ``%`` and ``_`` in a name for wildcards («Скидка 50%»
+        landed on «Скидка 500 рублей»)."""
+        return self.env["ecom.intake.processor"]._utm_record(model, name)
