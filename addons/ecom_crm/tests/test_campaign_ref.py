@@ -62,6 +62,26 @@ class TestCampaignRefRule(BaseCase):
         cabinet, rows = ad_spend.parse(sample("yandex_direct_api.tsv"), "report.tsv")
         self.assertEqual({r["campaign_ref"] for r in rows}, {None})
 
+    def test_an_empty_or_dashed_id_and_the_totals_are_no_error(self):
+        """A real export's rows with no campaign ID (an empty cell, «-», «--», a typographic dash) are taken by
+        their title, and its totals lines («Итого», a date-less «Всего» row with «-» as its ID) are skipped:
+        neither fails the import."""
+        content = "\n".join([
+            "День;№ Кампании;Кампания;Показы;Клики;Расход (руб.)",
+            "01.11.2026;91234567;Поиск — бренд;3 000;90;2 700,00",
+            "01.11.2026;-;Без номера;10;1;10,00",
+            "01.11.2026;--;Без номера 2;10;1;11,00",
+            "01.11.2026;\u2014;Без номера 3;10;1;12,00",
+            "01.11.2026;;Без номера 4;10;1;13,00",
+            "Итого;-;;3 040;93;2 746,00",
+            ";-;Всего;3 040;93;2 746,00",
+        ]).encode()
+        cabinet, rows = ad_spend.parse(content, "report.csv")
+        self.assertEqual(cabinet, "yandex_direct")
+        self.assertEqual(sorted((r["campaign"], r["campaign_ref"], r["cost"]) for r in rows), [
+            ("Без номера", None, 10.0), ("Без номера 2", None, 11.0), ("Без номера 3", None, 12.0),
+            ("Без номера 4", None, 13.0), ("Поиск — бренд", "91234567", 2700.0)])
+
     def test_an_id_that_is_not_a_number_is_refused_naming_the_row(self):
         with self.assertRaises(ad_spend.AdSpendError) as caught:
             ad_spend.parse(sample("yandex_direct_bad_campaign_id.csv"), "report.csv")
@@ -163,6 +183,23 @@ class TestCampaignRef(ReportCase):
         # a site's own campaign of a number is the site's, even when Direct has a campaign of that number
         site = self.intake(utm_source="newsletter", utm_campaign="91234567")
         self.assertEqual(site.campaign_id.name, "91234567")
+
+    def test_a_title_that_is_a_number_keeps_another_channels_requests(self):
+        """A site's own campaign «2026» (a title, not an ad system's ID): when an ad system's campaign gets the
+        ID 2026, the requests of the site's and the mailing's channels stay under «2026»; only the request
+        that named that ad system moves, once (a second join moves nothing)."""
+        site = self.intake(utm_source="website", utm_campaign="2026")
+        mailing = self.intake(utm_source="newsletter", utm_medium="email", utm_campaign="2026")
+        direct_lead = self.intake(utm_source="yandex", utm_campaign="2026")
+        title = site.campaign_id
+        self.assertEqual((mailing.campaign_id, direct_lead.campaign_id), (title, title))
+        direct = self.Campaign.create({"name": "Директ — 2026"})
+        direct.with_user(self.sales_manager).ecom_yandex_direct_ref = "2026"
+        self.assertEqual((site.campaign_id, mailing.campaign_id, direct_lead.campaign_id), (title, title, direct))
+        self.assertEqual((site.source_id, mailing.source_id.name), (self.env.ref("ecom_crm.utm_source_website"),
+                                                                   "newsletter"))
+        self.assertEqual(direct._ecom_join_refs(), {}, "nothing left to move")
+        self.assertTrue(title.exists())
 
     def test_two_ad_systems_with_the_same_number_stay_apart(self):
         """Direct's campaign 777 and Google's 777: the request's source says which; a request of no source

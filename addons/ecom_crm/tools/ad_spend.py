@@ -98,6 +98,9 @@ HEADER_CURRENCY = re.compile(r"(руб|₽|rub|\busd\b|\$|eur|€|kzt|₸|byn)",
 HEADER_CURRENCY_CODES = {"руб": "RUB", "₽": "RUB", "rub": "RUB", "usd": "USD", "$": "USD", "eur": "EUR",
                          "€": "EUR", "kzt": "KZT", "₸": "KZT", "byn": "BYN"}
 TOTAL_MARKERS = ("total", "итого", "всего")
+# a campaign ID cell that names no campaign: empty, or the dash the exports put for «none» (Google's «--»,
+# a spreadsheet's typographic dashes): the row is taken by its title
+NO_REF = ("", "-", "--", "\u2013", "\u2014", "\u2212")
 # a cell that says «total»: the word itself, not a word it begins («Итоговая распродажа», «Totally new»)
 TOTAL_WORD = re.compile(rf"(?:{'|'.join(TOTAL_MARKERS)})\b")
 MAX_BYTES = 20 * 1024 * 1024  # files larger are refused before they are read
@@ -432,7 +435,7 @@ def parse(content, filename=""):
         medium = str(row[columns["medium"]]).strip() if "medium" in columns else None
         campaign = str(row[columns["campaign"]]).strip() if "campaign" in columns else ""
         ref = None
-        if "campaign_ref" in columns and str(row[columns["campaign_ref"]]).strip() not in ("", "-", "--"):
+        if "campaign_ref" in columns and str(row[columns["campaign_ref"]]).strip() not in NO_REF:
             ref = campaign_ref(row[columns["campaign_ref"]])
             if not ref:
                 raise AdSpendError(_lt("Row %(row)s, column «%(column)s»: «%(value)s» is not a campaign ID (a number).",
