@@ -325,7 +325,9 @@ class EcomIntakeProcessor(models.AbstractModel):
         if not name:
             return Campaign
         if campaign_ref(name):  # a title (most requests): no lookup by id, no query
-            systems = {self.env.ref(source).id: system for system, (source, _medium) in CABINET_CHANNELS.items()}
+            # the ad systems' sources by their cached xmlids (env.ref would check each one exists: a query each)
+            xmlid = self.env["ir.model.data"]._xmlid_to_res_id
+            systems = {xmlid(source): system for system, (source, _medium) in CABINET_CHANNELS.items()}
             found = Campaign._ecom_by_ref(name, ref_systems(systems.get(utm_source.id), has_source))
             campaign_id = one_campaign(found.values())
             if campaign_id:

@@ -184,6 +184,19 @@ class TestCampaignRef(ReportCase):
         site = self.intake(utm_source="newsletter", utm_campaign="91234567")
         self.assertEqual(site.campaign_id.name, "91234567")
 
+    def test_a_campaign_is_found_in_one_query(self):
+        """The intake's campaign lookup: a title (most requests) costs its one lookup by name and no lookup by
+        ID; a number with an ad system's source that has its campaign, its one lookup by ID."""
+        Processor = self.env["ecom.intake.processor"]
+        title = self.Campaign.create({"name": "Весна 2026"})
+        direct = self.Campaign.create({"name": "Директ — бренд", "ecom_yandex_direct_ref": "91234567"})
+        for name, source, expected in (("Весна 2026", self.yandex, title), ("91234567", self.yandex, direct),
+                                       ("91234567", self.env["utm.source"], direct)):
+            Processor._utm_campaign(name, source, bool(source))  # the xmlids' cache warmed
+            self.env.invalidate_all()
+            with self.subTest(name=name, source=source.name), self.assertQueryCount(1):
+                self.assertEqual(Processor._utm_campaign(name, source, bool(source)), expected)
+
     def test_a_title_that_is_a_number_keeps_another_channels_requests(self):
         """A site's own campaign «2026» (a title, not an ad system's ID): when an ad system's campaign gets the
         ID 2026, the requests of the site's and the mailing's channels stay under «2026»; only the request
