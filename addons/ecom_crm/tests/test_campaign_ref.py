@@ -115,9 +115,9 @@ class TestCampaignRef(ReportCase):
         self.assertTrue(lead)
         return lead
 
-    def import_file(self, name):
-        wizard = Form(self.env["ecom.ad.spend.import"].with_user(self.sales_manager).with_context(
-            default_filename=name))
+    def import_file(self, name, company=None):
+        wizard = Form(self.env["ecom.ad.spend.import"].with_user(self.sales_manager).with_company(
+            company or self.env.company).with_context(default_filename=name))
         wizard.file = base64.b64encode(sample(name))
         return wizard.save().action_import()
 
@@ -196,6 +196,20 @@ class TestCampaignRef(ReportCase):
             self.env.invalidate_all()
             with self.subTest(name=name, source=source.name), self.assertQueryCount(1):
                 self.assertEqual(Processor._utm_campaign(name, source, bool(source)), expected)
+
+    def test_two_companies_of_one_direct_account_share_its_campaigns(self):
+        """Two stores of one database advertising from one Direct account import the same export: a campaign ID
+        is the ad system's, so the second import finds the first's campaigns by their IDs (no error on the
+        IDs being taken), and each company's spend is its own."""
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        self.sales_manager.company_ids |= other
+        self.import_file("yandex_direct_api_ids.tsv")
+        self.import_file("yandex_direct_api_ids.tsv", company=other)
+        brand = self.Campaign.search([("ecom_yandex_direct_ref", "=", "91234567")])
+        self.assertEqual(self.Campaign.search([("name", "like", "Поиск — бренд")]), brand)
+        spend = self.env["ecom.ad.spend"].sudo().search([("campaign_id", "=", brand.id)])
+        self.assertEqual({(row.company_id, row.amount) for row in spend if row.date.day == 1},
+                         {(self.env.company, 3000), (other, 3000)})
 
     def test_a_title_that_is_a_number_keeps_another_channels_requests(self):
         """A site's own campaign «2026» (a title, not an ad system's ID): when an ad system's campaign gets the
