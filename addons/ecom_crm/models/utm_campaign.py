@@ -123,12 +123,14 @@ class UtmCampaign(models.Model):
                   for campaign in self for system, field in CAMPAIGN_REF_FIELDS.items() if campaign[field]]
         if not values:
             return {}
-        refs = SQL(" UNION ALL ").join(SQL("SELECT %s AS ref FROM utm_campaign WHERE %s IS NOT NULL", SQL.identifier(f),
-                                           SQL.identifier(f)) for f in CAMPAIGN_REF_FIELDS.values())
+        refs = SQL(" UNION ALL ").join(SQL("SELECT id, %s AS ref FROM utm_campaign WHERE %s IS NOT NULL",
+                                           SQL.identifier(f), SQL.identifier(f)) for f in CAMPAIGN_REF_FIELDS.values())
         any_ref = SQL(" OR ").join(SQL("p.%s IS NOT NULL", SQL.identifier(f)) for f in CAMPAIGN_REF_FIELDS.values())
-        # (placeholder, campaign, the ad system's source, whether another ad system has a campaign of that number)
+        # (placeholder, campaign, the ad system's source, whether another campaign has that number in another ad
+        # system: one campaign with the same number in two of them is still one campaign)
         self.env.cr.execute(SQL("""
-            SELECT p.id, v.campaign_id, v.source_id, (SELECT count(*) FROM (%(refs)s) r WHERE r.ref = v.ref) > 1
+            SELECT p.id, v.campaign_id, v.source_id,
+                   (SELECT count(DISTINCT r.id) FROM (%(refs)s) r WHERE r.ref = v.ref) > 1
               FROM (VALUES %(values)s) AS v (campaign_id, source_id, ref)
               JOIN utm_campaign p ON p.name = v.ref AND p.id <> v.campaign_id AND NOT (%(any_ref)s)
         """, refs=refs, values=SQL(", ").join(values), any_ref=any_ref))

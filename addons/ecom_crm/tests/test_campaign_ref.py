@@ -211,6 +211,15 @@ class TestCampaignRef(ReportCase):
         self.assertEqual({(row.company_id, row.amount) for row in spend if row.date.day == 1},
                          {(self.env.company, 3000), (other, 3000)})
 
+    def test_one_campaign_with_the_same_number_in_two_ad_systems_takes_the_requests_of_no_source(self):
+        """A campaign run in Direct and Google under the same number (a generic file's rows of both): the
+        requests of no source under that number are its own, not two ad systems' to tell apart."""
+        alone = self.intake(utm_campaign="888")
+        both = self.Campaign.create({"name": "Бренд — везде"})
+        both.with_user(self.sales_manager).write({"ecom_yandex_direct_ref": "888", "ecom_google_ads_ref": "888"})
+        self.assertEqual(alone.campaign_id, both)
+        self.assertEqual(self.intake(utm_campaign="888").campaign_id, both, "at intake too")
+
     def test_a_title_that_is_a_number_keeps_another_channels_requests(self):
         """A site's own campaign «2026» (a title, not an ad system's ID): when an ad system's campaign gets the
         ID 2026, the requests of the site's and the mailing's channels stay under «2026»; only the request
