@@ -220,6 +220,30 @@ class TestCampaignRef(ReportCase):
         self.assertEqual(alone.campaign_id, both)
         self.assertEqual(self.intake(utm_campaign="888").campaign_id, both, "at intake too")
 
+    def test_the_requests_moved_are_in_the_next_incremental_refresh(self):
+        """The reports kept in tables, refreshed before the move, show the moved request under its new
+        campaign and channel at their next (incremental) refresh: the move gives the rows a new write date."""
+        lead = self.intake(utm_source="yandex", utm_campaign="91234567")  # its channel its own: only the move
+        Funnel = self.env["ecom.report.funnel"]
+        self._refresh()
+        self.assertEqual(set(Funnel.search([("lead_id", "=", lead.id)]).campaign_id.mapped("name")), {"91234567"})
+        # all written long before the refresh (a test is one transaction: every date in it is its start), so
+        # that the next refresh is incremental and takes only the rows changed since
+        self.env.flush_all()
+        self.env.cr.execute("""
+            UPDATE crm_lead SET write_date = write_date - interval '2 hours';
+            UPDATE crm_stage SET write_date = write_date - interval '2 hours';
+            UPDATE res_partner SET write_date = write_date - interval '2 hours';
+            UPDATE mail_message SET date = date - interval '2 hours' WHERE model = 'crm.lead';
+            UPDATE mail_activity SET write_date = write_date - interval '2 hours', date_deadline = date_deadline - 3
+             WHERE res_model = 'crm.lead'
+        """)
+        self.env.invalidate_all()
+        self.import_file("yandex_direct_api_ids.tsv")
+        Funnel._cron_ecom_refresh_reports(wait=True)
+        rows = Funnel.search([("lead_id", "=", lead.id)])
+        self.assertEqual({(row.campaign_id.name, row.source_id) for row in rows}, {("Поиск — бренд", self.yandex)})
+
     def test_a_title_that_is_a_number_keeps_another_channels_requests(self):
         """A site's own campaign «2026» (a title, not an ad system's ID): when an ad system's campaign gets the
         ID 2026, the requests of the site's and the mailing's channels stay under «2026»; only the request
