@@ -59,22 +59,33 @@ class EcomAdSpendImport(models.TransientModel):
         up. ``refs`` gets ``{(campaign, field): id}`` of the ids the campaigns found by name are to be given
         (:meth:`_ecom_set_refs`, once their spend is stored)."""
         Currency = self.env["res.currency"].with_context(active_test=False)
-        currencies, campaigns, channels = {}, {}, {}
+        currencies, campaigns, channels, renamed = {}, {}, {}, set()
         refs = {} if refs is None else refs
         by_key = {}
-        for row in rows:
+        # the campaigns of the file's ids, read at once (a query per ad system, not one per campaign)
+        systems = [self._ecom_ref_system(cabinet, row) for row in rows]
+        wanted = {}
+        for system, row in zip(systems, rows, strict=True):
+            if system:
+                wanted.setdefault(system, set()).add(row["campaign_ref"])
+        Campaign = self.env["utm.campaign"].with_context(active_test=False)
+        for system, values in wanted.items():
+            field = CAMPAIGN_REF_FIELDS[system]
+            for campaign in Campaign.search_fetch([(field, "in", sorted(values))], [field, "name"]):
+                campaigns[system, campaign[field]] = campaign
+        if cabinet in ad_spend.CABINET_CHANNELS:  # once: env.ref checks its record exists (a query)
+            cabinet_channel = tuple(map(self.env.ref, ad_spend.CABINET_CHANNELS[cabinet]))
+        for system, row in zip(systems, rows, strict=True):
             if cabinet in ad_spend.CABINET_CHANNELS:
-                source_xmlid, medium_xmlid = ad_spend.CABINET_CHANNELS[cabinet]
-                source, medium = self.env.ref(source_xmlid), self.env.ref(medium_xmlid)
+                source, medium = cabinet_channel
             else:
                 key = (row["source"], row["medium"])
                 if key not in channels:
                     channels[key] = (self._ecom_source(row["source"]), self._ecom_medium(row["medium"]))
                 source, medium = channels[key]
             name = row["campaign"]
-            system = cabinet if cabinet != "generic" else UTM_SOURCE_ALIASES.get(row["source"].strip().lower())
-            if row.get("campaign_ref") and system in CAMPAIGN_REF_FIELDS:
-                campaign = self._ecom_campaign_of_ref(name, system, row["campaign_ref"], campaigns, refs)
+            if system:
+                campaign = self._ecom_campaign_of_ref(name, system, row["campaign_ref"], campaigns, refs, renamed)
             else:
                 if name and name not in campaigns:
                     campaigns[name] = self._ecom_find_or_create("utm.campaign", name)
@@ -105,27 +116,38 @@ class EcomAdSpendImport(models.TransientModel):
             entry["clicks"] += row["clicks"] or 0
         return list(by_key.values())
 
-    def _ecom_campaign_of_ref(self, name, system, ref, campaigns, refs):
+    def _ecom_campaign_of_ref(self, name, system, ref, campaigns, refs, renamed):
         """The campaign of a file's row with the ad system's campaign id ``ref``: the one that has that id
         (named by its id alone, it takes the row's title when no other campaign has it), else the one of the
         row's title, which gets the id (``refs``) — unless it has another id in that ad system (two campaigns
         of the same title there): then the campaign «title (id)»."""
         field = CAMPAIGN_REF_FIELDS[system]
         key = (system, ref)
-        if key not in campaigns:
-            Campaign = self.env["utm.campaign"].with_context(active_test=False)
-            campaign = Campaign.search([(field, "=", ref)], limit=1)
-            if campaign and campaign.name == ref and name != ref and not self._ecom_find("utm.campaign", name):
+        campaign = campaigns.get(key)
+        if campaign is not None and key not in renamed:
+            # the campaign of that id (:meth:`_ecom_records` read them at once)
+            renamed.add(key)
+            if campaign.name == ref and name != ref and not self._ecom_find("utm.campaign", name):
                 campaign.title = name  # its name follows its title
-            if not campaign:
-                campaign = campaigns.get(name) or self._ecom_find_or_create("utm.campaign", name)
-                campaigns.setdefault(name, campaign)
-                taken = refs.get((campaign, field)) or campaign[field]
-                if taken and taken != ref:
-                    campaign = self._ecom_find_or_create("utm.campaign", f"{name} ({ref})")
-                refs[campaign, field] = ref
+        if campaign is None:
+            campaign = campaigns.get(name) or self._ecom_find_or_create("utm.campaign", name)
+            campaigns.setdefault(name, campaign)
+            taken = refs.get((campaign, field)) or campaign[field]
+            if taken and taken != ref:
+                campaign = self._ecom_find_or_create("utm.campaign", f"{name} ({ref})")
+            refs[campaign, field] = ref
             campaigns[key] = campaign
-        return campaigns[key]
+            renamed.add(key)
+        return campaign
+
+    @staticmethod
+    def _ecom_ref_system(cabinet, row):
+        """The ad system whose campaign id a file's row carries (its cabinet's; a generic file's, its
+        source's), or None: no id, or a source that is no ad system of ids."""
+        if not row.get("campaign_ref"):
+            return None
+        system = cabinet if cabinet != "generic" else UTM_SOURCE_ALIASES.get(row["source"].strip().lower())
+        return system if system in CAMPAIGN_REF_FIELDS else None
 
     def _ecom_set_refs(self, refs):
         """Give the campaigns found by their title their ids in the ad system, in one go: the requests that
