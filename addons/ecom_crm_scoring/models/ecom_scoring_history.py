@@ -1,7 +1,8 @@
 """The store's history for the scoring engine, read with set-based SQL (one pass per table).
 
-Customers are the commercial partners with a confirmed or cancelled sale order in the company,
-numbered 0..n-1 in partner id order; every table comes through binary COPY straight into numpy
+Customers are the commercial partners with a confirmed or cancelled sale order in the company
+(except Odoo's public partners, the companies themselves and the accounts marked shared: see
+``_no_customer``), numbered 0..n-1 in partner id order; every table comes through binary COPY straight into numpy
 columns (tools/pgcopy.py), so that a million customers and ten million order lines cost a few
 sequential scans, no Python object per row.
 """
@@ -41,6 +42,9 @@ from .res_company import scoring_callers
 
 # day numbers are date.toordinal(): days since 0001-01-01, plus one
 ORDINAL = SQL("- DATE '0001-01-01' + 1")
+# an order dated before this is an import's placeholder (1970-01-01, the Unix epoch of an empty
+# timestamp; 1900-01-01; a mistyped year), read as an order without a date: left out
+EARLIEST_ORDER = "1990-01-01"
 
 
 class EcomScoringHistory(models.AbstractModel):
@@ -139,13 +143,15 @@ class EcomScoringHistory(models.AbstractModel):
 
     def _customer_orders(self, company, partner_ids=None):
         """The confirmed and cancelled orders of ``company`` (of the commercial partners
-        ``partner_ids`` only, if given) with their customer number and the day each order refused
+        ``partner_ids`` only, if given; dated, from :data:`EARLIEST_ORDER` on) with their customer
+        number and the day each order refused
         at delivery was refused (``refused``, ``NEVER`` if not; ecom_crm's store status «Refused at
         delivery», dated as the store's refusals report dates it: the day of that status, else of the
         order's last change; a refused order is no purchase, as the store's reports count it, from
         that day on), the customers' partner ids
         (sorted: customer ``i`` is ``ids[i]``), and each customer's salesperson (``user``, -1 if
-        none) and the day their address was blacklisted (``opt_out``, ``NEVER`` if not).
+        none), the day their address was blacklisted (``opt_out``, ``NEVER`` if not) and whether
+        the store archived them (``archived``: scored, planned no call).
 
         Read without joins: the orders, then every partner's commercial partner, salesperson and
         opt-out (one pass over the partners), joined here by their ids; dates converted to the
@@ -166,30 +172,36 @@ class EcomScoringHistory(models.AbstractModel):
         # the refusals' days in the store's time zone by PostgreSQL: the few refused orders only
         orders = copy_columns(cr, [SQL("""
             SELECT so.id, so.partner_id, so.date_order, so.state = 'sale',
-                   COALESCE(NULLIF(so.currency_rate, 0), 1)::float8, COALESCE(so.amount_untaxed, 0)::float8,
+                   %(rate)s::float8, COALESCE(so.amount_untaxed, 0)::float8,
                    CASE WHEN so.ecom_status = 'returned' THEN %(refused)s ELSE %(never)s END
               FROM sale_order so
              WHERE so.company_id = %(company)s AND so.state IN ('sale', 'cancel')
-               AND so.partner_id IS NOT NULL AND so.date_order IS NOT NULL AND %(part)s %(only)s
-        """, company=company.id, only=only, part=part, never=NEVER,
-            refused=self._refusal_day())
+               AND so.partner_id IS NOT NULL AND so.date_order >= %(earliest)s AND %(part)s %(only)s
+        """, company=company.id, only=only, part=part, never=NEVER, earliest=EARLIEST_ORDER,
+            refused=self._refusal_day(), rate=self._order_rate())
             for part in order_slices],
             [("id", "int4"), ("partner", "int4"), ("date", "timestamp"), ("confirmed", "bool"), ("rate", "float8"),
              ("amount", "float8"), ("refused", "int4")])
         # a blacklisted address is unique (mail_blacklist's constraint): one row a partner
         partners = copy_columns(cr, [SQL("""
             SELECT p.id, COALESCE(p.commercial_partner_id, p.id), COALESCE(p.user_id, -1),
-                   COALESCE(%(blacklisted)s, %(never)s)::int4
+                   COALESCE(%(blacklisted)s, %(never)s)::int4, %(no_customer)s, NOT COALESCE(p.active, TRUE)
               FROM res_partner p
               LEFT JOIN mail_blacklist b ON b.active AND b.email = p.email_normalized
              WHERE %(scope)s AND %(part)s
-        """, blacklisted=self._day(SQL("b.create_date")), never=NEVER, scope=partners_scope, part=part)
+        """, blacklisted=self._day(SQL("b.create_date")), never=NEVER, scope=partners_scope, part=part,
+            no_customer=self._no_customer())
             for part in partner_slices], [("id", "int4"), ("commercial", "int4"), ("user", "int4"),
-                                          ("opt_out", "int4")])
+                                          ("opt_out", "int4"), ("no_customer", "bool"), ("archived", "bool")])
         at = positions(partners["id"], orders.pop("partner"))
-        if not (at >= 0).all():  # a partner outside the scope (partial read): not these customers'
-            orders = {name: column[at >= 0] for name, column in orders.items()}
-            at = at[at >= 0]
+        # a partner outside the scope (partial read): not these customers'; an account that is no
+        # customer (:meth:`_no_customer`, the commercial partner's): its orders are not theirs
+        keep = at >= 0
+        keep[keep] = ~lookup(partners["no_customer"], positions(partners["id"], partners["commercial"][at[keep]]),
+                             False)
+        if not keep.all():
+            orders = {name: column[keep] for name, column in orders.items()}
+            at = at[keep]
         commercial = partners["commercial"][at]
         ids = unique_int(commercial)
         orders["customer"] = np.searchsorted(ids, commercial).astype(np.int32)
@@ -199,12 +211,54 @@ class EcomScoringHistory(models.AbstractModel):
         at = positions(partners["id"], ids)  # each customer's own row (a commercial partner)
         customers = {"user": lookup(partners["user"], at, -1).astype(np.int32),
                      "opt_out": lookup(partners["opt_out"], at, NEVER).astype(np.int32),
+                     "archived": lookup(partners["archived"], at, False).astype(bool),
                      # every partner read and its customer number (-1: not a customer), for the
                      # other tables' rows, which name a partner, a contact of the customer or itself
                      "partner_ids": partners["id"],
                      "partner_customer": positions(ids, partners["commercial"]).astype(np.int32),
                      "only": partner_ids}
         return orders, ids, customers
+
+    def _order_rate(self):
+        """SQL of an order's (``so``) rate, the units of its currency to one of its company's: its
+        own, or, when an import left it 0 or empty, the currencies' rates of the order's day as
+        Odoo would have set it (``res.currency._get_rates``: the rates of the company's root, a
+        branch having none of its own, else the shared ones; the first known when the order is
+        older than them; 1 when the currency has none or is the company's)."""
+        company_currency = SQL("(SELECT currency_id FROM res_company WHERE id = so.company_id)")
+        root = SQL("(SELECT split_part(parent_path, '/', 1)::int4 FROM res_company WHERE id = so.company_id)")
+
+        def rate(currency):
+            return SQL("""COALESCE(
+                (SELECT r.rate FROM res_currency_rate r
+                  WHERE r.currency_id = %(currency)s AND r.rate > 0 AND r.name <= so.date_order::date
+                    AND (r.company_id = %(root)s OR r.company_id IS NULL)
+                  ORDER BY r.company_id, r.name DESC LIMIT 1),
+                (SELECT r.rate FROM res_currency_rate r
+                  WHERE r.currency_id = %(currency)s AND r.rate > 0
+                    AND (r.company_id = %(root)s OR r.company_id IS NULL)
+                  ORDER BY r.company_id, r.name LIMIT 1), 1)""", currency=currency, root=root)
+
+        return SQL("""(CASE WHEN so.currency_rate > 0 THEN so.currency_rate
+                            WHEN so.currency_id IS NULL OR so.currency_id = %(company_currency)s THEN 1
+                            ELSE %(rate)s / %(company_rate)s END)""",
+                   company_currency=company_currency, rate=rate(SQL("so.currency_id")),
+                   company_rate=rate(company_currency))
+
+    def _no_customer(self):
+        """SQL of whether a partner (``p``) is an account whose orders are no customer's: one marked
+        a shared account (``ecom_scoring_excluded``: a guest buyer an import puts the web orders on,
+        a marketplace's account), Odoo's
+        public partners (the website's guest checkout, a point of sale's anonymous buyer: the
+        partners of the public users, archived as they are), whose thousands of orders are as many
+        people's, and the database's companies, whose orders (transfers, samples, orders between
+        companies) are no sale to a customer. Read on the commercial partner: a contact of the
+        company (a warehouse, an employee's address) is the company's."""
+        return SQL("""(COALESCE(p.ecom_scoring_excluded, FALSE)
+                       OR p.id IN (SELECT partner_id FROM res_company)
+                       OR p.id IN (SELECT u.partner_id FROM res_users u
+                                     JOIN res_groups_users_rel g ON g.uid = u.id AND g.gid = %s))""",
+                   self.env.ref("base.group_public").id)
 
     def _line_queries(self, order_ids=None, partner_ids=None):
         """The reads of the order lines, their products' categories, their refunds and the credit
@@ -267,8 +321,8 @@ class EcomScoringHistory(models.AbstractModel):
                                               where=SQL("AND COALESCE(m.invoice_date, m.date) IS NOT NULL")),
                 ordinal=ORDINAL, amount=SQL("""
                 (CASE WHEN m.currency_id = so.currency_id
-                      THEN aml.amount_currency / COALESCE(NULLIF(so.currency_rate, 0), 1)
-                      ELSE aml.balance END)""")),
+                      THEN aml.amount_currency / %(rate)s
+                      ELSE aml.balance END)""", rate=self._order_rate())),
                 [("order_id", "int4"), ("day", "int4"), ("credited", "float8"), ("invoiced", "float8"),
                  ("reinvoiced", "float8")]),
             # the posted credit notes' lines linked to no order's line (typed in by hand: a manual
@@ -304,7 +358,9 @@ class EcomScoringHistory(models.AbstractModel):
                 [("partner", "int4"), ("day", "int4"), ("amount", "float8"), ("undone", "float8"),
                  ("undone_day", "int4")]),
             # the discount's numeric arithmetic costs more than reading the rest of the line:
-            # computed only for the lines that have one
+            # computed only for the lines that have one. A line of quantity 0 (an item taken off
+            # the order) or below (one given back within it) bought nothing: the order's amount
+            # counts it, what the customer bought does not
             "lines": ([SQL("""
                 SELECT sol.order_id, sol.product_id, COALESCE(sol.product_uom_qty, 0)::float4,
                        COALESCE(sol.price_subtotal, 0)::float8,
@@ -312,7 +368,8 @@ class EcomScoringHistory(models.AbstractModel):
                             THEN COALESCE(sol.price_unit * sol.product_uom_qty * sol.discount / 100, 0)::float8
                             ELSE 0 END
                   FROM sale_order_line sol
-                 WHERE sol.display_type IS NULL AND sol.product_id IS NOT NULL AND %s AND %s %s
+                 WHERE sol.display_type IS NULL AND sol.product_id IS NOT NULL AND sol.product_uom_qty > 0
+                   AND %s AND %s %s
             """, scope, part, not_delivery) for part in slices],
                 [("order_id", "int4"), ("product", "int4"), ("qty", "float4"), ("amount", "float8"),
                  ("discount", "float8")]),
@@ -346,14 +403,26 @@ class EcomScoringHistory(models.AbstractModel):
             reinvoiced = sum over the order's lines of min(line credited, line invoiced after its first credit note)
             returned = min(ordered, max(0, credited - max(reinvoiced, invoiced - ordered)))
 
-        A credit note typed in by hand (no line from an order's line) gives back from the
+        A credit note typed in by hand (no line from an order's line), and a confirmed order of
+        negative total (a return typed in as an order: no purchase), give back from the
         customer's orders placed on or before its day, the latest first
         (:func:`~..scoring.history.credit_unlinked`): a manual refund of a cancelled order, a
         goodwill credit; money given back all the same, less what invoices reversing it took back
         (a credit note cancelled by its reversal gives nothing back). The returns and credits go
         to the history dated (``refunds``, ``credits``): as of a past day (a backtest, the
         training's snapshots) an order has given back only what was credited before it."""
+        # a confirmed order of negative total is a return an import typed in as an order (1C's
+        # «return from a customer» loaded as a sale order): no purchase, its lines bought nothing;
+        # it gives back as a credit note typed in by hand does, from its own day
+        returns = orders["confirmed"] & (orders["amount"] < 0)
         order = sort_order(orders["customer"], orders["day"], orders["id"])
+        if returns.any():
+            order = order[~returns[order]]
+            returns = {"customer": orders["customer"][returns], "day": orders["day"][returns],
+                       "amount": -orders["amount"][returns], "undone": np.zeros(int(returns.sum())),
+                       "undone_day": np.full(int(returns.sum()), NEVER, dtype=np.int32)}
+        else:
+            returns = None
         orders = {name: column[order] for name, column in orders.items()}
         ids, rate = orders.pop("id"), orders.pop("rate")
         n_orders = len(ids)
@@ -375,6 +444,9 @@ class EcomScoringHistory(models.AbstractModel):
             credits["customer"] = who[who >= 0].astype(np.int32)
         else:
             credits = None
+        if returns is not None:
+            credits = returns if credits is None else \
+                {name: np.concatenate([credits[name], returns[name]]).astype(credits[name].dtype) for name in credits}
         # what each order gave back (at most what it was) History.build counts from these dated returns
         at = positions(ids, lines.pop("order_id"))
         if not (at >= 0).all():
@@ -563,7 +635,7 @@ class EcomScoringHistory(models.AbstractModel):
         manager = np.where(lookup(users["internal"], at, False), customers["user"], -1).astype(np.int32)
         return {
             "leads": lead_table, "activities": activities, "calls": calls, "mailings": mailings,
-            "opt_out_day": customers["opt_out"], "manager": manager,
+            "opt_out_day": customers["opt_out"], "archived": customers["archived"], "manager": manager,
             "reason_texts": {r["id"]: r["name"] for r in reasons},
             "handed_to": self._handed_to(company, manager, users),
         }

@@ -1,12 +1,15 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .ecom_customer_score import DECISIONS, GROUPS, SEGMENTS
 
 SALES = "sales_team.group_sale_salesman"  # scores are the sales team's: not every internal user's
+# who marks an account shared (not scored): it takes the account off every list, group, segment and
+# audience of every company, a colleague's customer's too
+LEADERS = "sales_team.group_sale_salesman_all_leads"
 # the group and the segment are mailing audiences too (Email and SMS Marketing), the company's whole
 MAILING = "mass_mailing.group_mass_mailing_user"
 
@@ -35,6 +38,11 @@ class ResPartner(models.Model):
     ecom_score_rfm = fields.Char("RFM", compute="_compute_ecom_score", groups=SALES,
                                  help="Recency, frequency and monetary quintiles (5 = best).")
     ecom_scored_on = fields.Date("Scored on", compute="_compute_ecom_score", groups=SALES)
+    ecom_scoring_excluded = fields.Boolean(
+        "Shared account (not scored)", groups=SALES, copy=False,
+        help="An account many people's orders are placed on: the guest buyer an import puts the web orders "
+             "on, a marketplace's account. It is not scored: on no salesperson's list, in no group, segment "
+             "or mailing audience. Odoo's public (guest) partner and the companies themselves never are.")
 
     @api.depends("ecom_score_ids", "commercial_partner_id.ecom_score_ids")
     @api.depends_context("company", "lang", "uid")  # what the reader may see of the scores
@@ -85,11 +93,48 @@ class ResPartner(models.Model):
     def _search_ecom_contact(self, operator, value):
         return self._ecom_search_score("decision", operator, value)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("ecom_scoring_excluded") for vals in vals_list):
+            self._ecom_scoring_check_exclude()
+        return super().create(vals_list)
+
     def write(self, vals):
+        if "ecom_scoring_excluded" in vals and self.sudo().filtered(
+                lambda partner: partner.ecom_scoring_excluded != bool(vals["ecom_scoring_excluded"])):
+            self._ecom_scoring_check_exclude()
         res = super().write(vals)
         if "user_id" in vals:
             self._ecom_scoring_salesperson_changed()
+        if vals.get("ecom_scoring_excluded"):
+            self._ecom_scoring_drop()
         return res
+
+    def _ecom_scoring_check_exclude(self):
+        """Only a team leader (or the sales director) marks an account shared or unmarks it: the mark
+        removes the account's score and scheduled contact in every company at once, and any
+        salesperson may edit any customer's card (a colleague's customer taken off their list, or a
+        quiet customer off one's own, is not a salesperson's call)."""
+        if not self.env.su and not self.env.user.has_group(LEADERS):
+            raise AccessError(self.env._("Only a sales team leader marks an account as shared (not scored) "
+                                         "or unmarks it."))
+
+    def _ecom_scoring_drop(self):
+        """Accounts marked shared (no customers): their scores in every company and their open
+        scheduled contacts go at once, not at the next run (the run reads them as no customers:
+        ``ecom.scoring.history``'s ``_no_customer``). The mark is a commercial partner's (the run
+        reads the customer's own): on a contact person it changes nothing."""
+        partners = self.filtered(lambda partner: partner.commercial_partner_id == partner)
+        if not partners:
+            return
+        self.env["ecom.customer.score"].flush_model()
+        self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE partner_id = ANY(%s)", partners.ids))
+        self.env["ecom.customer.score"].invalidate_model()
+        kind = self.env["mail.activity"]._ecom_scoring_activity_type()
+        if kind:
+            self.env["mail.activity"].sudo().search([
+                ("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
+                ("activity_type_id", "=", kind.id)]).unlink()
 
     def _ecom_scoring_salesperson_changed(self):
         """The customers' salesperson changed: their scores (in every company) and their open

@@ -415,7 +415,7 @@ def _score(history, today, c, om, settings, explain=True, plan=True, rfm_bounds=
             opted_out=ex.get("opted_out"), last_contact=ex["last_contact"], last_order=ex["last_order"],
             open_complaint=ex["open_complaint"], last_refusal=ex["last_refusal"],
             open_activities=np.nan_to_num(c.column("open_activities")), usual_gap=c.column("usual_gap"),
-            settings=settings.contact)
+            archived=history.archived, settings=settings.contact)
     reason_rows = np.zeros(0, np.int64)
     names = np.zeros((0, settings.n_reasons), dtype=object)
     values = np.zeros((0, settings.n_reasons))

@@ -63,7 +63,8 @@ Per customer: ``opt_out_day`` (int32, day the customer opted out, ``NEVER`` if n
 team leader handed the customer's open scheduled contact to, while that hand-over holds, whose
 daily list the customer fills, not the salesperson's; ``SHARED_LIST`` when the salesperson cannot
 call the company's customers (not in the company): the customer is on the shared list, as the
-customers without one; -1 if neither): see :meth:`History.list_of`.
+customers without one; -1 if neither): see :meth:`History.list_of`; ``archived`` (optional, bool:
+the store archived the customer's contact; scored, planned no call).
 
 A table that the store does not have at all is passed as ``None`` (or left out of
 :func:`from_lists`): criteria that need it become "no data" (NaN) and drop out of the model.
@@ -181,11 +182,12 @@ class History:
     refunds: Table | None = None
     credits: Table | None = None
     handed_to: np.ndarray | None = None
+    archived: np.ndarray | None = None
 
     @classmethod
     def build(cls, n_customers, orders, lines=None, leads=None, activities=None, calls=None,
               mailings=None, complaints=None, opt_out_day=None, manager=None, reason_texts=None,
-              refunds=None, credits=None, handed_to=None):
+              refunds=None, credits=None, handed_to=None, archived=None):
         """A History from dicts of columns (``{"customer": array, "day": array, ...}``).
 
         Orders are re-sorted by (customer, day) unless they already are (``ORDER BY`` in SQL
@@ -249,8 +251,11 @@ class History:
             manager = np.asarray(manager, dtype=np.int32)
         if handed_to is not None:
             handed_to = np.asarray(handed_to, dtype=np.int32)
+        if archived is not None:
+            archived = np.asarray(archived, dtype=bool)
         return cls(n_customers=int(n_customers), orders=orders, lines=lines, opt_out_day=opt_out_day,
-                   manager=manager, reason_texts=dict(reason_texts or {}), handed_to=handed_to, **tables)
+                   manager=manager, reason_texts=dict(reason_texts or {}), handed_to=handed_to, archived=archived,
+                   **tables)
 
     def list_of(self):
         """The salesperson whose daily list each customer fills (int32 ids, -1: the shared list):
@@ -375,7 +380,7 @@ class History:
             leads=cut(self.leads, "closed"), activities=cut(self.activities, "done"),
             calls=cut(self.calls), mailings=cut(self.mailings), complaints=cut(self.complaints, "closed"),
             opt_out_day=opt_out, manager=self.manager, reason_texts=self.reason_texts, refunds=refunds,
-            credits=credits, handed_to=self.handed_to)
+            credits=credits, handed_to=self.handed_to, archived=self.archived)
 
     def restrict(self, customers):
         """The history of some customers only (a bool mask or indexes), numbering kept.
@@ -396,7 +401,7 @@ class History:
             activities=cut(self.activities), calls=cut(self.calls), mailings=cut(self.mailings),
             complaints=cut(self.complaints), opt_out_day=self.opt_out_day, manager=self.manager,
             reason_texts=self.reason_texts, refunds=self._keep_refunds(keep), credits=cut(self.credits),
-            handed_to=self.handed_to)
+            handed_to=self.handed_to, archived=self.archived)
 
     def compact(self, customers):
         """The history of the customers ``customers`` (sorted indexes) only, numbered ``0 ..
@@ -425,7 +430,8 @@ class History:
             opt_out_day=None if self.opt_out_day is None else self.opt_out_day[customers],
             manager=None if self.manager is None else self.manager[customers], reason_texts=self.reason_texts,
             refunds=self._keep_refunds(keep), credits=cut(self.credits),
-            handed_to=None if self.handed_to is None else self.handed_to[customers])
+            handed_to=None if self.handed_to is None else self.handed_to[customers],
+            archived=None if self.archived is None else self.archived[customers])
 
     def first_order_day(self):
         """Day of each customer's first confirmed order (``NEVER`` if none)."""
@@ -467,7 +473,8 @@ class History:
 
 
 def from_lists(n_customers=None, orders=(), lines=(), leads=None, activities=None, calls=None,
-               mailings=None, complaints=None, opt_out=None, manager=None, reason_texts=None, handed_to=None):
+               mailings=None, complaints=None, opt_out=None, manager=None, reason_texts=None, handed_to=None,
+               archived=None):
     """A History from plain Python rows, for tests and examples.
 
     ``orders``: tuples ``(customer, day, amount[, confirmed[, returned[, discount[, refused]]]])``;
@@ -522,7 +529,8 @@ def from_lists(n_customers=None, orders=(), lines=(), leads=None, activities=Non
         activities=columns("activities", activities), calls=columns("calls", calls),
         mailings=columns("mailings", mailings), complaints=columns("complaints", complaints),
         opt_out_day=opt, manager=per_customer(manager), reason_texts=reason_texts,
-        handed_to=per_customer(handed_to))
+        handed_to=per_customer(handed_to),
+        archived=None if archived is None else np.isin(np.arange(n_customers), list(archived)))
 
 
 def from_transactions(customers, days, amounts):

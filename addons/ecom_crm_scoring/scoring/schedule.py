@@ -5,7 +5,8 @@ Rules, in this order (the first that applies gives the decision and its reason):
 
 Hard do-not-disturb (``dnd``):
 
-1. ``opted_out``: the customer asked not to be contacted;
+1. ``opted_out``: the customer asked not to be contacted; ``archived``: the store archived the
+   customer's contact (a closed business, a duplicate kept for its history);
 2. ``open_complaint``: a complaint is still open (it is handled first, not sold to);
 3. ``open_refusal``: refused (lost opportunity or refused activity) in the last 30 days;
 4. ``open_activity``: a manager already has an open activity with them;
@@ -84,7 +85,7 @@ def priority(probability, group, order_value, stake):
 
 def plan(today, group, probability, order_value, stake, manager, *, opted_out=None, last_contact=None,
          last_order=None, open_complaint=None, last_refusal=None, open_activities=None, usual_gap=None,
-         settings=ScheduleSettings()):
+         archived=None, settings=ScheduleSettings()):
     """The schedule of every customer (see the module docstring).
 
     Arrays are per customer; missing facts (``None``) are taken as absent.  Days are day
@@ -97,6 +98,7 @@ def plan(today, group, probability, order_value, stake, manager, *, opted_out=No
         return np.full(n, fill, dtype=dtype) if v is None else np.asarray(v, dtype=dtype)
 
     opted_out = arr(opted_out, False, bool)
+    archived = arr(archived, False, bool)
     last_contact = arr(last_contact, -1, np.int64)
     last_order = arr(last_order, -1, np.int64)
     open_complaint = arr(open_complaint, False, bool)
@@ -122,6 +124,7 @@ def plan(today, group, probability, order_value, stake, manager, *, opted_out=No
         undecided = undecided & ~m
 
     apply(opted_out, DND, "opted_out")
+    apply(archived, DND, "archived")
     apply(open_complaint, DND, "open_complaint")
     apply((last_refusal >= 0) & (today - last_refusal < s.refusal_cooldown_days), DND, "open_refusal",
           last_refusal + s.refusal_cooldown_days)

@@ -61,6 +61,7 @@ CROSSSELL_TEMPLATES = {
 # the contact schedule's reasons
 SCHEDULE_REASONS = {
     "opted_out": _lt("opted out of contact"),
+    "archived": _lt("archived in the contacts: not to be called"),
     "open_complaint": _lt("has an open complaint"),
     "open_refusal": _lt("refused %(days)s days ago"),
     "open_activity": _lt("already has an open activity"),

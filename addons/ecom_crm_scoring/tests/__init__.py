@@ -20,4 +20,5 @@ from . import test_scoring_real_data
 from . import test_scoring_access
 from . import test_scoring_roles_tour
 from . import test_scoring_lists
+from . import test_scoring_store_data
 from . import test_percent

@@ -163,9 +163,10 @@ class TestScoringAccess(ScheduleCase):
                 ("ecom_scoring_order_cooldown", 2_000_000_000, "Тихих дней"),
                 ("ecom_scoring_refusal_cooldown", 10_000, "Тихих дней"),
                 # shown as percentages in the settings: the message speaks of them
-                ("ecom_scoring_growth_min_probability", 25.0, "от 0 до 100 %"),
+                ("ecom_scoring_growth_min_probability", 25.0, "от 0 до 100\u00a0%"),
                 # a watch group above the growth points would be empty
-                ("ecom_scoring_watch_min_probability", 0.3, r"шанс \(30 %\) должен быть меньше, чем у них \(25 %\)"),
+                ("ecom_scoring_watch_min_probability", 0.3,
+                 r"шанс \(30\u00a0%\) должен быть меньше, чем у них \(25\u00a0%\)"),
                 ("ecom_scoring_slipping_overdue", 0.0, "больше нуля")):
             with self.subTest(field=field, value=value), self.assertRaisesRegex(ValidationError, message), \
                     self.env.cr.savepoint():
