@@ -319,8 +319,9 @@ class EcomIntakeProcessor(models.AbstractModel):
         """The campaign a request's utm_campaign names: the campaign whose id in the request's ad system
         (its source's; any of them for a request that names no source, when only one has it) is that number
         (``tools.campaign_ref``: a tracking template's {campaign_id}, a Direct lead form's campaign), else the
-        campaign of that name (made when missing; the spend import or an admin may give a campaign that id
-        later, and the requests come with it: ``utm.campaign._ecom_join_refs``)."""
+        campaign of that very name (:meth:`_utm_record`: made once when missing, however many requests name it
+        at the same instant; the spend import or an admin may give a campaign that id later, and the requests
+        come with it: ``utm.campaign._ecom_join_refs``). A title (not a number) is looked up by name only."""
         Campaign = self.env["utm.campaign"]
         if not name:
             return Campaign
