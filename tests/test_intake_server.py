@@ -239,6 +239,27 @@ def test_a_new_channel_named_at_the_same_instant_is_one_channel(server):
         """) == "1|1|1|10|10", answers
 
 
+def test_a_new_campaign_number_named_at_the_same_instant_is_one_campaign(server):
+    """Requests of Yandex Direct naming the same new campaign by its number (utm_campaign={campaign_id}), sent
+    at the same instant: no campaign has that ID yet, so the number is looked up by name after its ID, and
+    made once (the name's lock) whatever the ID lookup before it: one campaign «98765432», every request
+    taken under it."""
+    number = "98765432"
+    payloads = [{"phone": f"+79165669{i:03d}", "utm_source": "yandex", "utm_medium": "cpc",
+                 "utm_campaign": number} for i in range(10)]
+    waits = [True, False] * 5
+    answers = at_once(server, payloads, waits)
+    assert [status for status, _answer in answers] == [201 if wait else 202 for wait in waits], answers
+    for payload in payloads:
+        wait_until_processed(server, payload["phone"])
+    assert query(server, f"""
+        SELECT (SELECT count(*) FROM utm_campaign WHERE name = '{number}'),
+               (SELECT count(*) FROM crm_lead l JOIN utm_campaign c ON c.id = l.campaign_id
+                 WHERE c.name = '{number}'),
+               (SELECT count(*) FROM ecom_intake_request WHERE phone LIKE '+79165669%' AND state = 'done')
+    """) == "1|10|10", answers
+
+
 def test_assignment_by_load_never_exceeds_a_maximum_under_concurrency(server):
     """50 new customers' requests at once into a team of three with maximums 8/10/12: 30 assigned,
     nobody above their maximum, 20 left for the team leader."""

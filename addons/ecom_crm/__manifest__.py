@@ -2,7 +2,7 @@
     "name": "E-commerce CRM",
     "summary": "CRM for an online store: store pipeline, refusal reasons, request channels, "
     "Russian customer names and a demo store generator",
-    "version": "18.0.1.6.14",
+    "version": "18.0.1.6.16",
     "category": "Sales/CRM",
     "author": "ecom_crm",
     "license": "LGPL-3",
@@ -44,6 +44,7 @@
         "views/ecom_intake_views.xml",
         "views/res_config_settings_views.xml",
         "views/utm_source_views.xml",
+        "views/utm_campaign_views.xml",
         "views/sale_order_views.xml",
         "views/ecom_crm_menus.xml",
         "views/ecom_intake_adapter_views.xml",

@@ -9,6 +9,7 @@ from odoo.tools import format_amount, formatLang
 from odoo.tools.sql import escape_psql as escape_like
 
 from ..tools.ad_spend import CABINET_CHANNELS
+from ..tools.campaign_ref import campaign_ref, one_campaign, ref_systems
 from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES, parse_datetime
 from ..tools.phones import normalize_phone_vals, phone_without_extension
 from ..tools.russian_names import genitive_customer_name, split_russian_name
@@ -299,8 +300,7 @@ class EcomIntakeProcessor(models.AbstractModel):
                 medium = self._utm_medium(data["utm_medium"])
             else:
                 medium = self._ad_system_media().get(utm_source, self.env["utm.medium"])
-            campaign = self._utm_record("utm.campaign", data["utm_campaign"]) \
-                if data.get("utm_campaign") else self.env["utm.campaign"]
+            campaign = self._utm_campaign(data.get("utm_campaign"), utm_source, bool(data.get("utm_source") or key[3]))
             if campaign and not utm_source and not medium:
                 # only a campaign (a landing link that lost its utm_source and utm_medium): its channel, the
                 # one its ad spend is recorded under (else a clear majority of its requests'), or «Campaign
@@ -313,6 +313,27 @@ class EcomIntakeProcessor(models.AbstractModel):
                     utm_source = campaign._ecom_campaign_only_source()
             cache[key] = (utm_source, medium, campaign)
         return cache[key]
+
+    @api.model
+    def _utm_campaign(self, name, utm_source, has_source):
+        """The campaign a request's utm_campaign names: the campaign whose id in the request's ad system
+        (its source's; any of them for a request that names no source, when only one has it) is that number
+        (``tools.campaign_ref``: a tracking template's {campaign_id}, a Direct lead form's campaign), else the
+        campaign of that very name (:meth:`_utm_record`: made once when missing, however many requests name it
+        at the same instant; the spend import or an admin may give a campaign that id later, and the requests
+        come with it: ``utm.campaign._ecom_join_refs``). A title (not a number) is looked up by name only."""
+        Campaign = self.env["utm.campaign"]
+        if not name:
+            return Campaign
+        if campaign_ref(name):  # a title (most requests): no lookup by id, no query
+            # the ad systems' sources by their cached xmlids (env.ref would check each one exists: a query each)
+            xmlid = self.env["ir.model.data"]._xmlid_to_res_id
+            systems = {xmlid(source): system for system, (source, _medium) in CABINET_CHANNELS.items()}
+            found = Campaign._ecom_by_ref(name, ref_systems(systems.get(utm_source.id), has_source))
+            campaign_id = one_campaign(found.values())
+            if campaign_id:
+                return Campaign.browse(campaign_id)
+        return self._utm_record("utm.campaign", name)
 
     @api.model
     def _ad_system_media(self):
@@ -348,11 +369,7 @@ class EcomIntakeProcessor(models.AbstractModel):
         unique name.)"""
         name = name.strip()
         Model = self.env[model].with_context(active_test=False)
-        # their names read with them: one query (a found one's name is compared below)
-        candidates = Model.search_fetch([("name", "=ilike", escape_like(name))], ["name"], order="id")
-        # the very spelling first, then the same name in another case («Скидка» and «скидка» may both exist)
-        record = (candidates.filtered(lambda found: found.name == name)
-                  or candidates.filtered(lambda found: (found.name or "").lower() == name.lower()))[:1]
+        record = self._utm_find(model, name)
         if not record:
             self.env["ecom.decision.lock"]._take([f"{model}:{name.lower()}"])
             values = {"name": name}
@@ -360,6 +377,18 @@ class EcomIntakeProcessor(models.AbstractModel):
                 values["is_auto_campaign"] = True
             record = Model.create(values)
         return record
+
+    @api.model
+    def _utm_find(self, model, name):
+        """The source, medium or campaign (``model``) of that very ``name`` whatever its case, archived too, or
+        an empty record (:meth:`_utm_record`). One query."""
+        name = name.strip()
+        Model = self.env[model].with_context(active_test=False)
+        # their names read with them: one query (a found one's name is compared below)
+        candidates = Model.search_fetch([("name", "=ilike", escape_like(name))], ["name"], order="id")
+        # the very spelling first, then the same name in another case («Скидка» and «скидка» may both exist)
+        return (candidates.filtered(lambda found: found.name == name)
+                or candidates.filtered(lambda found: (found.name or "").lower() == name.lower()))[:1]
 
     @api.model
     def _lead_vals(self, item, cache=None):

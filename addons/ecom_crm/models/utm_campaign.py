@@ -1,9 +1,12 @@
 from collections import defaultdict
 
-from odoo import api, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.ad_spend import CABINET_CHANNELS
 from ..tools.campaign_channel import campaign_channel
+from ..tools.campaign_ref import CAMPAIGN_REF_FIELDS, campaign_ref
 
 # the channel of the requests and orders naming only a campaign whose channel is not known: a group of
 # their own in every report, not «no channel»
@@ -19,8 +22,142 @@ UTM_FIELDS = ("source_id", "medium_id", "campaign_id")
 FROM_CAMPAIGN = "ecom_channel_from_campaign"
 
 
+REF_HELP = ("The campaign's number in the ad system. Requests whose utm_campaign is this number (a tracking "
+            "template's {campaign_id}, a lead form's campaign) are this campaign's, and so is the spend a statistics "
+            "export brings with this number in its campaign ID column. Filled by the spend import; typed in, it "
+            "moves the requests that came in under the number to this campaign.")
+
+
 class UtmCampaign(models.Model):
     _inherit = "utm.campaign"
+
+    # the ad systems' campaign ids (``tools.campaign_ref``): a campaign is one ad system's campaign by its id,
+    # whichever company runs it (an id is the ad system's, not the store's)
+    ecom_yandex_direct_ref = fields.Char("Yandex Direct campaign ID", copy=False, index="btree_not_null",
+                                         help=REF_HELP)
+    ecom_google_ads_ref = fields.Char("Google Ads campaign ID", copy=False, index="btree_not_null", help=REF_HELP)
+    ecom_vk_ref = fields.Char("VK Ads campaign ID", copy=False, index="btree_not_null", help=REF_HELP)
+
+    _sql_constraints = [
+        ("ecom_yandex_direct_ref_uniq", "UNIQUE(ecom_yandex_direct_ref)",
+         "Another campaign has this Yandex Direct campaign ID."),
+        ("ecom_google_ads_ref_uniq", "UNIQUE(ecom_google_ads_ref)",
+         "Another campaign has this Google Ads campaign ID."),
+        ("ecom_vk_ref_uniq", "UNIQUE(ecom_vk_ref)", "Another campaign has this VK Ads campaign ID."),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [self._ecom_clean_refs(vals) for vals in vals_list]
+        campaigns = super().create(vals_list)
+        if any(vals.get(field) for vals in vals_list for field in CAMPAIGN_REF_FIELDS.values()):
+            campaigns._ecom_join_refs()
+        return campaigns
+
+    def write(self, vals):
+        vals = self._ecom_clean_refs(vals)
+        res = super().write(vals)
+        if any(vals.get(field) for field in CAMPAIGN_REF_FIELDS.values()) \
+                and not self.env.context.get("ecom_join_refs_later"):
+            self._ecom_join_refs()
+        return res
+
+    def _ecom_clean_refs(self, vals):
+        """``vals`` with its ad systems' campaign ids as numbers (blank: none); a value that is not a number,
+        or an id given by a user who does not manage sales (it moves everyone's requests), is refused."""
+        fields_given = [field for field in CAMPAIGN_REF_FIELDS.values() if field in vals]
+        if not fields_given:
+            return vals
+        if not self.env.su and not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only a sales manager can set a campaign's ID in an ad system."))
+        vals = dict(vals)
+        for field in fields_given:
+            value = vals[field]
+            if value in (False, None) or not str(value).strip():
+                vals[field] = False
+                continue
+            ref = campaign_ref(value)
+            if not ref:
+                raise ValidationError(self.env._(
+                    "%(field)s: «%(value)s» is not a campaign ID. It is a number, as the ad system shows it "
+                    "(the campaign's «№» or «ID»).", field=self._fields[field].get_description(self.env)["string"],
+                    value=value))
+            vals[field] = ref
+            # a clear message naming the other campaign (the SQL constraint is the last word)
+            other = self.with_context(active_test=False).search([(field, "=", ref), ("id", "not in", self.ids)],
+                                                                limit=1)
+            if other:
+                raise ValidationError(self.env._(
+                    "%(field)s %(ref)s already belongs to the campaign «%(campaign)s».",
+                    field=self._fields[field].get_description(self.env)["string"], ref=ref, campaign=other.name))
+        return vals
+
+    @api.model
+    def _ecom_by_ref(self, value, systems):
+        """``{system: campaign id}`` of the campaigns whose id in those ad systems is ``value`` (not a number:
+        none). One query."""
+        ref = campaign_ref(value)
+        if not ref or not systems:
+            return {}
+        self.flush_model([CAMPAIGN_REF_FIELDS[system] for system in systems])
+        self.env.cr.execute(SQL(" UNION ALL ").join(
+            SQL("SELECT %s, id FROM utm_campaign WHERE %s = %s", system, SQL.identifier(CAMPAIGN_REF_FIELDS[system]),
+                ref)
+            for system in systems))
+        return dict(self.env.cr.fetchall())
+
+    def _ecom_join_refs(self):
+        """The campaigns ``self`` were given their ids in ad systems: the requests and orders that came in
+        before under a campaign named by that id alone («91234567», made at intake) are moved to them: those
+        that named that ad system's channel themselves, and those of no channel of their own (their channel
+        was the campaign's, or «Campaign without a source») unless two ad systems have a campaign of that
+        number (then nothing tells them apart, not even the channel the number's campaign gave them: they
+        stay). A channel their former campaign gave follows the new one. The campaign
+        named by the number stays (empty), as typed: another channel's requests may still name it. Set-based:
+        one read, one update per table; the rows moved get a new write date (the reports' next refresh takes
+        them)."""
+        self = self.sudo()
+        self.flush_recordset(list(CAMPAIGN_REF_FIELDS.values()))
+        sources = {system: self.env.ref(CABINET_CHANNELS[system][0]).id for system in CAMPAIGN_REF_FIELDS}
+        values = [SQL("(%s, %s, %s)", campaign.id, sources[system], campaign[field])
+                  for campaign in self for system, field in CAMPAIGN_REF_FIELDS.items() if campaign[field]]
+        if not values:
+            return {}
+        refs = SQL(" UNION ALL ").join(SQL("SELECT id, %s AS ref FROM utm_campaign WHERE %s IS NOT NULL",
+                                           SQL.identifier(f), SQL.identifier(f)) for f in CAMPAIGN_REF_FIELDS.values())
+        any_ref = SQL(" OR ").join(SQL("p.%s IS NOT NULL", SQL.identifier(f)) for f in CAMPAIGN_REF_FIELDS.values())
+        # (placeholder, campaign, the ad system's source, whether another campaign has that number in another ad
+        # system: one campaign with the same number in two of them is still one campaign)
+        self.env.cr.execute(SQL("""
+            SELECT p.id, v.campaign_id, v.source_id,
+                   (SELECT count(DISTINCT r.id) FROM (%(refs)s) r WHERE r.ref = v.ref) > 1
+              FROM (VALUES %(values)s) AS v (campaign_id, source_id, ref)
+              JOIN utm_campaign p ON p.name = v.ref AND p.id <> v.campaign_id AND NOT (%(any_ref)s)
+        """, refs=refs, values=SQL(", ").join(values), any_ref=any_ref))
+        moves = self.env.cr.fetchall()
+        if not moves:
+            return {}
+        unknown = self._ecom_campaign_only_id() or 0
+        moves_sql = SQL(", ").join(SQL("(%s, %s, %s, %s)", *move) for move in moves)
+        changed = {}
+        for model, table in CHANNEL_TABLES:
+            self.env[model].flush_model([*UTM_FIELDS, FROM_CAMPAIGN])
+            self.env.cr.execute(SQL("""
+                UPDATE %(table)s t SET campaign_id = m.campaign_id, write_date = now() AT TIME ZONE 'UTC'
+                  FROM (VALUES %(moves)s) AS m (placeholder_id, campaign_id, source_id, shared)
+                 WHERE t.campaign_id = m.placeholder_id
+                   AND ((t.source_id = m.source_id AND t.ecom_channel_from_campaign IS NOT TRUE)
+                        OR (NOT m.shared AND (t.source_id IS NULL OR t.source_id = %(unknown)s
+                                              OR t.ecom_channel_from_campaign)))
+             RETURNING t.id
+            """, table=SQL.identifier(table), moves=moves_sql, unknown=unknown))
+            ids = [row_id for (row_id,) in self.env.cr.fetchall()]
+            if ids:
+                records = self.env[model].browse(ids)
+                records.invalidate_recordset(["campaign_id", "write_date"])
+                give_campaign_channels(records, campaign_changed=True)
+                changed[model] = ids
+        return changed
 
     @api.model
     def _ecom_campaign_only_source(self):

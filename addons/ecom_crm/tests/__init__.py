@@ -67,4 +67,5 @@ from . import test_documents_html
 from . import test_concurrency
 from . import test_month_groups
 from . import test_campaign_channel
+from . import test_campaign_ref
 from . import test_lead_header_tour

@@ -209,6 +209,20 @@ class TestFormAdapters(AdapterCase):
         self.assertNotIn("secret", self.Journal.browse(response.json()["request_id"]).sudo().payload)
         self.assertEqual(self.post_json(source, lead, {"X-Api-Key": "direct-key"}).json()["status"], "replayed")
 
+    def test_yandex_direct_lead_forms_campaign_is_the_campaign_of_that_id(self):
+        """Direct's lead form names its campaign by its number: the request is the campaign's that has that
+        Yandex Direct id (the spend import gives it from an export with the id and the title), not a
+        campaign «91234567» of its own."""
+        brand = self.env["utm.campaign"].create({"name": "Поиск — бренд", "ecom_yandex_direct_ref": "91234567"})
+        source = self._source("yandex_direct")
+        response = self.post_json(source, fixture("yandex_direct")["lead"])
+        self.assertEqual(response.status_code, 202, response.text)
+        self.process_queue()
+        lead = self.entries(source).lead_id
+        direct, cpc = self.env.ref("ecom_crm.utm_source_yandex_direct"), self.env.ref("ecom_crm.utm_medium_cpc")
+        self.assertEqual((lead.campaign_id, lead.source_id, lead.medium_id), (brand, direct, cpc))
+        self.assertFalse(self.env["utm.campaign"].search([("name", "=", "91234567")]))
+
     def test_vk_lead_ads(self):
         source = self._source("vk_leads", provider_key="a1b2c3d4", provider_secret="s3cr3t-vk")
         sample = fixture("vk_leads")

@@ -1,9 +1,12 @@
 """Ad spend files of the advertising cabinets, read in plain Python.
 
 ``parse(content, filename)`` recognises the cabinet by the file's column headers, reads every row
-and returns ``(cabinet, rows)``; each row is a dict ``{"date", "campaign", "cost", "currency",
-"impressions", "clicks", "source", "medium"}`` (``source``/``medium`` only in the generic format;
-``currency`` None when the file does not say). Rows of the same day and campaign are summed (an
+and returns ``(cabinet, rows)``; each row is a dict ``{"date", "campaign", "campaign_ref", "cost",
+"currency", "impressions", "clicks", "source", "medium"}`` (``source``/``medium`` only in the generic
+format; ``currency`` None when the file does not say; ``campaign_ref`` the campaign's id in the ad system
+when the file has that column — Direct's «№ Кампании» / «ID кампании» / CampaignId, Google's «Campaign
+ID», VK's «ID кампании», the generic file's «campaign id» — else None; a row with an id and no title is
+named by its id). Rows of the same day and campaign are summed (an
 export by ad group or by ad has several). Anything it cannot read raises :class:`AdSpendError`
 naming the row and the column, before anything is stored.
 
@@ -29,6 +32,7 @@ from datetime import date, datetime
 
 from odoo.tools import LazyTranslate
 
+from .campaign_ref import campaign_ref
 from .spreadsheet import runs_as_formula
 
 _lt = LazyTranslate(__name__)
@@ -53,20 +57,23 @@ LAYOUTS = {
         "date": ("date", "дата"), "source": ("source", "источник"), "medium": ("medium", "канал"),
         "campaign": ("campaign", "кампания"), "cost": ("cost", "расход"), "currency": ("currency", "валюта"),
         "impressions": ("impressions", "показы"), "clicks": ("clicks", "клики"),
+        "campaign_ref": ("campaign id", "campaign_id", "id кампании"),
     },
     "yandex_direct": {
         "date": ("date", "день", "дата"), "campaign": ("campaignname", "кампания", "название кампании"),
         "cost": ("cost", "расход*"), "impressions": ("impressions", "показы"), "clicks": ("clicks", "клики"),
+        "campaign_ref": ("campaignid", "campaign id", "№ кампании", "id кампании", "номер кампании"),
     },
     "google_ads": {
         "date": ("day", "день"), "campaign": ("campaign", "кампания"), "cost": ("cost", "стоимость", "расходы"),
+        "campaign_ref": ("campaign id", "id кампании", "идентификатор кампании"),
         "currency": ("currency code", "currency", "код валюты", "валюта"),
         "impressions": ("impr.", "impressions", "показы"), "clicks": ("clicks", "клики"),
     },
     "vk": {
         "date": ("дата", "date", "день"), "campaign": ("кампания", "название кампании", "campaign"),
         "cost": ("потрачено*", "списано*", "spent*"), "impressions": ("показы", "impressions"),
-        "clicks": ("клики", "clicks"),
+        "clicks": ("клики", "clicks"), "campaign_ref": ("id кампании", "campaign id", "campaign_id"),
     },
     "avito": {
         "date": ("дата", "date"), "campaign": ("кампания", "campaign"),
@@ -91,6 +98,9 @@ HEADER_CURRENCY = re.compile(r"(руб|₽|rub|\busd\b|\$|eur|€|kzt|₸|byn)",
 HEADER_CURRENCY_CODES = {"руб": "RUB", "₽": "RUB", "rub": "RUB", "usd": "USD", "$": "USD", "eur": "EUR",
                          "€": "EUR", "kzt": "KZT", "₸": "KZT", "byn": "BYN"}
 TOTAL_MARKERS = ("total", "итого", "всего")
+# a campaign ID cell that names no campaign: empty, or the dash the exports put for «none» (Google's «--»,
+# a spreadsheet's typographic dashes): the row is taken by its title
+NO_REF = ("", "-", "--", "\u2013", "\u2014", "\u2212")
 # a cell that says «total»: the word itself, not a word it begins («Итоговая распродажа», «Totally new»)
 TOTAL_WORD = re.compile(rf"(?:{'|'.join(TOTAL_MARKERS)})\b")
 MAX_BYTES = 20 * 1024 * 1024  # files larger are refused before they are read
@@ -424,6 +434,13 @@ def parse(content, filename=""):
                                    row=line, column=label("source")))
         medium = str(row[columns["medium"]]).strip() if "medium" in columns else None
         campaign = str(row[columns["campaign"]]).strip() if "campaign" in columns else ""
+        ref = None
+        if "campaign_ref" in columns and str(row[columns["campaign_ref"]]).strip() not in NO_REF:
+            ref = campaign_ref(row[columns["campaign_ref"]])
+            if not ref:
+                raise AdSpendError(_lt("Row %(row)s, column «%(column)s»: «%(value)s» is not a campaign ID (a number).",
+                                       row=line, column=label("campaign_ref"), value=row[columns["campaign_ref"]]))
+            campaign = campaign or ref
         for column, name in (("source", source), ("medium", medium), ("campaign", campaign)):
             if name and runs_as_formula(name):  # Odoo's XLSX export would write a formula
                 raise AdSpendError(_lt(
@@ -432,9 +449,10 @@ def parse(content, filename=""):
                     row=line, column=label(column), value=name, sign=name[0]))
         if values["cost"]:
             costs.append(values["cost"])
-        key = (values["date"], source, medium or None, campaign or None, currency)
+        key = (values["date"], source, medium or None, campaign or None, ref, currency)
         entry = summed.setdefault(key, {"date": values["date"], "source": source, "medium": medium or None,
-                                        "campaign": campaign or None, "currency": currency, "cost": 0.0,
+                                        "campaign": campaign or None, "campaign_ref": ref,
+                                        "currency": currency, "cost": 0.0,
                                         "impressions": None, "clicks": None})
         entry["cost"] = round(entry["cost"] + values["cost"], 2)
         for column in ("impressions", "clicks"):

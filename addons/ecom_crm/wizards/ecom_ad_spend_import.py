@@ -4,6 +4,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..tools import ad_spend
+from ..tools.campaign_ref import CAMPAIGN_REF_FIELDS
 from ..tools.intake import UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES
 
 
@@ -38,8 +39,10 @@ class EcomAdSpendImport(models.TransientModel):
             cabinet, rows = ad_spend.parse(base64.b64decode(self.file or b""), self.filename or "")
         except ad_spend.AdSpendError as error:
             raise UserError(self.env._(error.message)) from None
-        records = self._ecom_records(cabinet, rows)
+        refs = {}
+        records = self._ecom_records(cabinet, rows, refs)
         created, updated = self.env["ecom.ad.spend"]._ecom_upsert(records, cabinet)
+        self._ecom_set_refs(refs)
         self.write({"cabinet": cabinet, "created_count": created, "updated_count": updated, "state": "done"})
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
                 "target": "new", "name": self.env._("Import ad spend")}
@@ -49,26 +52,44 @@ class EcomAdSpendImport(models.TransientModel):
         action["domain"] = [("company_id", "=", self.company_id.id)]
         return action
 
-    def _ecom_records(self, cabinet, rows):
+    def _ecom_records(self, cabinet, rows, refs=None):
         """The rows as ecom.ad.spend values: the cabinet's channel (the store's UTM source and
-        medium), campaigns by name (created when missing), currencies by code; rows landing on the
-        same key are added up."""
+        medium), campaigns by their id in the ad system when the file has it and a campaign has that id,
+        else by name (created when missing), currencies by code; rows landing on the same key are added
+        up. ``refs`` gets ``{(campaign, field): id}`` of the ids the campaigns found by name are to be given
+        (:meth:`_ecom_set_refs`, once their spend is stored)."""
         Currency = self.env["res.currency"].with_context(active_test=False)
-        currencies, campaigns, channels = {}, {}, {}
+        currencies, campaigns, channels, renamed = {}, {}, {}, set()
+        refs = {} if refs is None else refs
         by_key = {}
-        for row in rows:
+        # the campaigns of the file's ids, read at once (a query per ad system, not one per campaign)
+        systems = [self._ecom_ref_system(cabinet, row) for row in rows]
+        wanted = {}
+        for system, row in zip(systems, rows, strict=True):
+            if system:
+                wanted.setdefault(system, set()).add(row["campaign_ref"])
+        Campaign = self.env["utm.campaign"].with_context(active_test=False)
+        for system, values in wanted.items():
+            field = CAMPAIGN_REF_FIELDS[system]
+            for campaign in Campaign.search_fetch([(field, "in", sorted(values))], [field, "name"]):
+                campaigns[system, campaign[field]] = campaign
+        if cabinet in ad_spend.CABINET_CHANNELS:  # once: env.ref checks its record exists (a query)
+            cabinet_channel = tuple(map(self.env.ref, ad_spend.CABINET_CHANNELS[cabinet]))
+        for system, row in zip(systems, rows, strict=True):
             if cabinet in ad_spend.CABINET_CHANNELS:
-                source_xmlid, medium_xmlid = ad_spend.CABINET_CHANNELS[cabinet]
-                source, medium = self.env.ref(source_xmlid), self.env.ref(medium_xmlid)
+                source, medium = cabinet_channel
             else:
                 key = (row["source"], row["medium"])
                 if key not in channels:
                     channels[key] = (self._ecom_source(row["source"]), self._ecom_medium(row["medium"]))
                 source, medium = channels[key]
             name = row["campaign"]
-            if name and name not in campaigns:
-                campaigns[name] = self._ecom_find_or_create("utm.campaign", name)
-            campaign = campaigns[name] if name else self.campaign_id
+            if system:
+                campaign = self._ecom_campaign_of_ref(name, system, row["campaign_ref"], campaigns, refs, renamed)
+            else:
+                if name and name not in campaigns:
+                    campaigns[name] = self._ecom_find_or_create("utm.campaign", name)
+                campaign = campaigns[name] if name else self.campaign_id
             code = row["currency"]
             if code and code not in currencies:
                 currencies[code] = Currency.search([("name", "=", code)], limit=1)
@@ -94,6 +115,56 @@ class EcomAdSpendImport(models.TransientModel):
             entry["impressions"] += row["impressions"] or 0
             entry["clicks"] += row["clicks"] or 0
         return list(by_key.values())
+
+    def _ecom_campaign_of_ref(self, name, system, ref, campaigns, refs, renamed):
+        """The campaign of a file's row with the ad system's campaign id ``ref``: the one that has that id
+        (named by its id alone, it takes the row's title when no other campaign has it), else the one of the
+        row's title, which gets the id (``refs``) — unless it has another id in that ad system (two campaigns
+        of the same title there): then the campaign «title (id)»."""
+        field = CAMPAIGN_REF_FIELDS[system]
+        key = (system, ref)
+        campaign = campaigns.get(key)
+        if campaign is not None and key not in renamed:
+            # the campaign of that id (:meth:`_ecom_records` read them at once)
+            renamed.add(key)
+            if campaign.name == ref and name != ref and not self._ecom_find("utm.campaign", name):
+                campaign.title = name  # its name follows its title
+        if campaign is None:
+            campaign = campaigns.get(name) or self._ecom_find_or_create("utm.campaign", name)
+            campaigns.setdefault(name, campaign)
+            taken = refs.get((campaign, field)) or campaign[field]
+            if taken and taken != ref:
+                campaign = self._ecom_find_or_create("utm.campaign", f"{name} ({ref})")
+            refs[campaign, field] = ref
+            campaigns[key] = campaign
+            renamed.add(key)
+        return campaign
+
+    @staticmethod
+    def _ecom_ref_system(cabinet, row):
+        """The ad system whose campaign id a file's row carries (its cabinet's; a generic file's, its
+        source's), or None: no id, or a source that is no ad system of ids."""
+        if not row.get("campaign_ref"):
+            return None
+        system = cabinet if cabinet != "generic" else UTM_SOURCE_ALIASES.get(row["source"].strip().lower())
+        return system if system in CAMPAIGN_REF_FIELDS else None
+
+    def _ecom_set_refs(self, refs):
+        """Give the campaigns found by their title their ids in the ad system, in one go: the requests that
+        came in under a campaign named by the id alone are moved to them (``utm.campaign._ecom_join_refs``)."""
+        later = self.env["utm.campaign"].with_context(ecom_join_refs_later=True)
+        campaigns = self.env["utm.campaign"]
+        for (campaign, field), ref in refs.items():
+            if campaign[field] != ref:
+                later.browse(campaign.id).write({field: ref})
+                campaigns |= campaign
+        if campaigns:
+            campaigns._ecom_join_refs()
+
+    def _ecom_find(self, model, name):
+        """The record of ``model`` named ``name`` (case aside, archived ones too), or an empty one: as the
+        intake finds a request's (``ecom.intake.processor._utm_find``)."""
+        return self.env["ecom.intake.processor"]._utm_find(model, name)
 
     def _ecom_source(self, name):
         alias = UTM_SOURCE_ALIASES.get(name.strip().lower())
