@@ -303,11 +303,13 @@ def untranslated_terms(env, module, lang="ru_RU"):
 
 
 def store_with_ad_sources(cls):
-    """The store in Moscow's time (the reports' days) and the two ad systems' sources as ``cls.yandex``
-    and ``cls.vk``: the channels' reports' test stores."""
+    """The store in Moscow's time (the reports' days), the two ad systems' sources as ``cls.yandex``
+    and ``cls.vk`` and their media as ``cls.cpc`` and ``cls.social``: the channels' reports' test stores."""
     cls.env.company.partner_id.tz = "Europe/Moscow"
     cls.yandex = cls.env.ref("ecom_crm.utm_source_yandex_direct")
     cls.vk = cls.env.ref("ecom_crm.utm_source_vk")
+    cls.cpc = cls.env.ref("ecom_crm.utm_medium_cpc")
+    cls.social = cls.env.ref("ecom_crm.utm_medium_social")
 
 
 class ReportCase(EcomCrmCase):

@@ -40,8 +40,6 @@ class TestCampaignChannel(ReportCase):
     def setUpClass(cls):
         super().setUpClass()
         store_with_ad_sources(cls)
-        cls.cpc = cls.env.ref("ecom_crm.utm_medium_cpc")
-        cls.social = cls.env.ref("ecom_crm.utm_medium_social")
         cls.campaign_only = cls.env.ref("ecom_crm.utm_source_campaign_only")
         cls.Campaign = cls.env["utm.campaign"]
         cls.summer = cls.Campaign.create({"name": "summer_sale"})

@@ -96,8 +96,6 @@ class TestCampaignRef(ReportCase):
         super().setUpClass()
         store_with_ad_sources(cls)
         cls.google = cls.env.ref("ecom_crm.utm_source_google_ads")
-        cls.cpc = cls.env.ref("ecom_crm.utm_medium_cpc")
-        cls.social = cls.env.ref("ecom_crm.utm_medium_social")
         cls.campaign_only = cls.env.ref("ecom_crm.utm_source_campaign_only")
         cls.Campaign = cls.env["utm.campaign"].with_context(active_test=False)
         cls.site = cls.env["ecom.intake.source"].create({

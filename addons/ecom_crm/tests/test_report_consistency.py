@@ -28,8 +28,6 @@ class TestReportConsistency(ReportCase):
                                                    (buyers[2], cls.vk, 500))]
         # the channels are whole: the second request came by Yandex's context ads of a campaign, the third by VK's
         # social posts; their orders' own UTM (a source only, below) is each order's channel, not a mix of the two
-        cls.cpc = cls.env.ref("ecom_crm.utm_medium_cpc")
-        cls.social = cls.env.ref("ecom_crm.utm_medium_social")
         cls.spring = cls.env["utm.campaign"].create({"name": "Весна"})
         leads[1].write({"medium_id": cls.cpc.id, "campaign_id": cls.spring.id})
         leads[2].medium_id = cls.social

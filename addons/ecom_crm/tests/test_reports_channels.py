@@ -18,8 +18,6 @@ class ReportCase(EcomCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         store_with_ad_sources(cls)
-        cls.cpc = cls.env.ref("ecom_crm.utm_medium_cpc")
-        cls.social = cls.env.ref("ecom_crm.utm_medium_social")
         cls.campaign_a = cls.env["utm.campaign"].create({"name": "Кампания A"})
         cls.campaign_v = cls.env["utm.campaign"].create({"name": "Кампания V"})
         cls.all_docs = new_test_user(cls.env, login="report_all_docs",

@@ -3,6 +3,19 @@ from datetime import date, datetime, timedelta
 from odoo.tests import TransactionCase
 
 
+def foreign_pricelist(env, rates):
+    """A pricelist «Экспорт» in a currency other than the company's (EUR or USD, activated), whose only
+    rates of the company are ``rates`` (``{day: rate}``): orders priced in it convert at known rates."""
+    company = env.company
+    currency = env["res.currency"].with_context(active_test=False).search(
+        [("name", "in", ("EUR", "USD")), ("id", "!=", company.currency_id.id)], limit=1)
+    currency.active = True
+    currency.rate_ids.filtered(lambda rate: rate.company_id in (company, env["res.company"])).unlink()
+    env["res.currency.rate"].create([{"currency_id": currency.id, "company_id": company.id, "name": day,
+                                      "rate": rate} for day, rate in rates.items()])
+    return env["product.pricelist"].create({"name": "Экспорт", "currency_id": currency.id})
+
+
 class ScoringCase(TransactionCase):
     """A store with a product and the day the scores are for (2026-11-20)."""
 

@@ -30,7 +30,7 @@ from ..scoring.history import (
     sort_order,
 )
 from ..tools.pgcopy import CopyFormatError, SharedSlices, copy_columns, table_slices
-from .common import ScoringCase
+from .common import ScoringCase, foreign_pricelist
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
@@ -689,15 +689,7 @@ class TestScoringHistory(ScoringCase):
         """An order in another currency gives back what its credit notes gave back in its currency,
         at the order's rate (as its amount is), as the store's reports count it: the rate moving
         between the order and its invoice is no correction of the invoice."""
-        company = self.env.company
-        currency = self.env["res.currency"].with_context(active_test=False).search(
-            [("name", "in", ("EUR", "USD")), ("id", "!=", company.currency_id.id)], limit=1)
-        currency.active = True
-        currency.rate_ids.filtered(lambda rate: rate.company_id in (company, self.env["res.company"])).unlink()
-        self.env["res.currency.rate"].create([
-            {"currency_id": currency.id, "company_id": company.id, "name": "2026-01-01", "rate": 2.0},
-            {"currency_id": currency.id, "company_id": company.id, "name": "2026-11-15", "rate": 1.6}])
-        pricelist = self.env["product.pricelist"].create({"name": "Экспорт", "currency_id": currency.id})
+        pricelist = foreign_pricelist(self.env, {"2026-01-01": 2.0, "2026-11-15": 1.6})
         sale = self.env["sale.order"].create({
             "partner_id": self.firm.id, "pricelist_id": pricelist.id, "date_order": self.now - timedelta(days=30),
             "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 1000,

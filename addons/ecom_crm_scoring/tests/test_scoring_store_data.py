@@ -12,7 +12,7 @@ from odoo.tests import BaseCase, Form, new_test_user, tagged
 from ..scoring import schedule
 from ..scoring.history import from_lists
 from ..scoring.segments import GROWTH, RISK
-from .common import ScoringCase
+from .common import ScoringCase, foreign_pricelist
 
 
 @tagged("post_install", "-at_install", "ecom_crm_scoring")
@@ -88,15 +88,7 @@ class TestStoreData(ScoringCase):
         """An import that left an order's currency rate 0 or empty: its amount and lines are
         converted at the currency's rate of the order's day, as Odoo would have set it (counted as
         the company's currency, 90 roubles an order of a dollar store would be 90 dollars)."""
-        company = self.env.company
-        currency = self.env["res.currency"].with_context(active_test=False).search(
-            [("name", "in", ("EUR", "USD")), ("id", "!=", company.currency_id.id)], limit=1)
-        currency.active = True
-        currency.rate_ids.filtered(lambda rate: rate.company_id in (company, self.env["res.company"])).unlink()
-        self.env["res.currency.rate"].create([
-            {"currency_id": currency.id, "company_id": company.id, "name": "2026-01-01", "rate": 2.0},
-            {"currency_id": currency.id, "company_id": company.id, "name": "2026-11-01", "rate": 4.0}])
-        pricelist = self.env["product.pricelist"].create({"name": "Экспорт", "currency_id": currency.id})
+        pricelist = foreign_pricelist(self.env, {"2026-01-01": 2.0, "2026-11-01": 4.0})
         sales = self.env["sale.order"]
         for days in (60, 50, 10):
             sale = self.env["sale.order"].create({
