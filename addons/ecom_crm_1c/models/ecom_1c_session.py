@@ -19,6 +19,10 @@ KEEP_UPLOADS = "ecom_crm_1c.keep_uploads_days"
 KEEP_UPLOADS_DEFAULT = 7
 # a session's row stays this many days after it expired (the exchange log's link to it), its files' days if more
 KEEP_ROWS_DAYS = 30
+# a refused request of a session expired this long at most is 1C's own, still sending a run it began: its body is
+# read as a live session's (see controllers/exchange.py); later, 1C's next run logs in anew, and a cookie that old
+# is a leaked one's, read for a minute as a stranger's
+EXPIRED_HOURS = 24
 # the upload areas and the rows one run of the cleanup removes (Odoo commits and runs it again for the rest)
 CLEANUP_BATCH = 500
 UPLOAD_AREA = re.compile(r"session-([1-9][0-9]{0,9})")
@@ -87,10 +91,11 @@ class Ecom1cSession(models.Model):
 
     @api.model
     def _existed(self, token):
-        """Whether ``token`` is that of a session of this database, live or expired (its row stays
-        :data:`KEEP_ROWS_DAYS` after it expired): 1C's own, which checkauth gave it."""
+        """Whether ``token`` is that of a session of this database, live or expired for
+        :data:`EXPIRED_HOURS` at most: 1C's own, which checkauth gave it, within a run it began."""
         return bool(token) and bool(self.sudo().search_count(
-            [("token_hash", "=", hashlib.sha256(token.encode()).hexdigest())], limit=1))
+            [("token_hash", "=", hashlib.sha256(token.encode()).hexdigest()),
+             ("expires_at", ">", fields.Datetime.now() - timedelta(hours=EXPIRED_HOURS))], limit=1))
 
     def _upload_dir(self):
         """This session's upload area, outside anything Odoo serves."""

@@ -526,6 +526,11 @@ class TestUploads(ProtocolCase):
             self.assertIn("mode=checkauth", lines[1], "log in anew")
             self.assertIsNone(self.send_slowly(f"Cookie: {cookie[0]}={'0' * len(cookie[1])}\r\n"),
                               "no session of this database: read for the second, then reset")
+            # a day after it expired its run is over (1C's next logs in anew): an old cookie is a leaked one's
+            session.expires_at = fields.Datetime.now() - timedelta(hours=25)
+            self.env.flush_all()
+            self.assertIsNone(self.send_slowly(f"Cookie: {cookie[0]}={cookie[1]}\r\n"),
+                              "a session expired a day ago: read for the second, then reset")
 
     def test_a_refused_body_is_read_once_after_the_answer_with_nothing_held(self):
         """A request over the exchange's room, its length within file_limit: 1C sends its body whole before it
