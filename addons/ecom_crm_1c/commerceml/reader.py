@@ -32,6 +32,9 @@ EMPTY_DATE = re.compile(r"0001-01-01|\d\d\.\d\d\.0001(?:$|\D)")
 # the requisite 1C:УТ 11 gives a site's order status in: the site's status code (Bitrix's «N», «P», «F»)
 # its rules chose, without «Статус заказа»; «Статуса» as the exchange spells it, «Статус» read as well
 STATUS_CODE_REQUISITES = ("Статуса заказа ИД", "Статус заказа ИД")
+# whether a catalog or an offers package holds changes only: an attribute of «Каталог» or «ПакетПредложений»
+# from 2.04 on, an element of theirs in 2.03 (and in some exports of later versions)
+ONLY_CHANGES = "СодержитТолькоИзменения"
 
 
 def text(element, name=None):
@@ -82,6 +85,22 @@ def invalid_number(value):
 
 def flag(value):
     return (value or "").strip().lower() in ("true", "1", "да")
+
+
+def status_deleted(element):
+    """Whether 1C's «Статус» of a product or an offer says it is deleted: the attribute
+    (``<Товар Статус="Удален">``, 1C:УНФ, 1C:УТ) or the element (``<Статус>Удален</Статус>``, as the
+    1C exchange modules of WooCommerce read it of products and offers alike), «Удалён» too."""
+    value = (element.get("Статус") or "").strip() or text(element, "Статус")
+    return value.lower().replace("ё", "е") == "удален"
+
+
+def deletion_marked(element, requisites=None):
+    """Whether 1C marks a product or an offer deleted: its «Статус» (:func:`status_deleted`), its element
+    «ПометкаУдаления», or (some 1C configurations) a requisite «ПометкаУдаления» among its
+    «ЗначенияРеквизитов»."""
+    return status_deleted(element) or flag(text(element, "ПометкаУдаления")) \
+        or flag((requisites or {}).get("ПометкаУдаления"))
 
 
 def dated(value):
@@ -157,7 +176,7 @@ def read_catalog(source):
     group_ids = []
     tags = {"start": {"Каталог", "Группа"},
             "end": {"Группа", "Категория", "Свойство", "ТипЦены", "Склад", "ЕдиницаИзмерения", "Товар", "Ид",
-                    "ИдКлассификатора"}}
+                    "ИдКлассификатора", ONLY_CHANGES}}
     def free(path):
         return path[-1] in ("Группа", "Товар", "ТипЦены") or (path[-1] == "Свойство" and "Свойства" in path[:-1]) \
             or path[-2:] in (["Категории", "Категория"], ["ЕдиницыИзмерения", "ЕдиницаИзмерения"],
@@ -179,6 +198,10 @@ def read_catalog(source):
                 yield "catalog_id", {"id": (element.text or "").strip()}
             continue
         if name == "ИдКлассификатора":
+            continue
+        if name == ONLY_CHANGES:
+            if parent == "Каталог":  # schema 2.03 writes it as an element (after the products, some exports)
+                yield "catalog", {"only_changes": (element.text or "").strip()}
             continue
         if name == "Группа":
             group_id = group_ids.pop() if group_ids else ""
@@ -268,7 +291,7 @@ def _product(element):
         "characteristics": _characteristics(element),
         "requisites": requisites,
         "service": is_service(requisites),
-        "deleted": (element.get("Статус") or "").strip() == "Удален" or flag(text(element, "ПометкаУдаления")),
+        "deleted": deletion_marked(element, requisites),
     }
 
 
@@ -300,7 +323,7 @@ def read_offers(source):
     of the characteristics in a classifier of an offers file of their own (``offers___*.xml`` without
     offers); its offers give their values in «ЗначенияСвойств», their «ХарактеристикиТовара» empty."""
     packages = ("ПакетПредложений", "ИзмененияПакетаПредложений")
-    tags = {"start": set(packages), "end": {"ТипЦены", "Склад", "Свойство", "Предложение", "ИдКаталога"}}
+    tags = {"start": set(packages), "end": {"ТипЦены", "Склад", "Свойство", "Предложение", "ИдКаталога", ONLY_CHANGES}}
     def free(path):
         return path[-1] in ("Предложение", "ТипЦены") or path[-2:] in (["Склады", "Склад"], ["Свойства", "Свойство"])
 
@@ -316,6 +339,8 @@ def read_offers(source):
             yield "warehouse", {"id": text(element, "Ид"), "name": text(element, "Наименование")}
         elif name == "Свойство" and parent == "Свойства":
             yield "property", _property(element)
+        elif name == ONLY_CHANGES and parent in packages:  # 2.03's element (:data:`ONLY_CHANGES`)
+            yield "package", {"only_changes": (element.text or "").strip()}
         elif name == "ИдКаталога" and parent in packages:
             yield "catalog_id", {"id": (element.text or "").strip()}
         elif name == "Предложение":
@@ -364,7 +389,7 @@ def _offer(element):
         "quantity": quantity, "stock": stock, "quantity_not_a_number": not_numbers,
         "characteristics": _characteristics(element),
         "properties": _property_values(element),  # 3.1: a characteristic's values, by its properties' ids
-        "deleted": flag(text(element, "ПометкаУдаления")),
+        "deleted": deletion_marked(element),
     }
 
 
@@ -402,9 +427,16 @@ def read_documents(source):
             "status_id": status_id,
             "time": text(element, "Время"), "currency": text(element, "Валюта"),
             "comment": text(element, "Комментарий"),
-            "customer": _contractor(child(child(element, "Контрагенты"), "Контрагент")),
+            "customer": _contractor(_buyer(child(element, "Контрагенты"))),
             "lines": [_document_line(item) for item in children(child(element, "Товары"), "Товар")],
         }
+
+
+def _buyer(contractors):
+    """The customer among a document's «Контрагенты»: the one whose «Роль» is «Покупатель» (the standard
+    lets a document list its seller, payer or consignee beside it), else the first."""
+    listed = children(contractors, "Контрагент")
+    return next((c for c in listed if text(c, "Роль").lower() == "покупатель"), listed[0] if listed else None)
 
 
 def _contractor(element):

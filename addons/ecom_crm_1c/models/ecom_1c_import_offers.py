@@ -67,8 +67,13 @@ class Ecom1cImportOffers(models.AbstractModel):
             self._mark_characteristics([o["id"] for o in chunk if o["characteristic_id"] and not o["deleted"]],
                                        listed=package["full"] and package["lists"])
             self._import_offer_chunk(chunk, variants, counts)
+            self._import_offer_codes(chunk, variants, counts)
             if "stock.quant" in self.env:  # Odoo's inventory is installed: 1C's stock goes there too
                 self._import_stock(chunk, variants, warehouses, counts)
+            if not (package["full"] and exchange and exchange._deactivates()):
+                # a whole unload of 1C deactivating by a request of its own: archived then, as what it no
+                # longer names (:meth:`_archive_unnamed`); a package of changes says so now, 2.x's lists too
+                self._archive_deleted_offers(chunk, variants, counts)
 
         self._apply_in_steps(offers(), counts, apply, deadline)
         if counts["done"] and price_types:
@@ -164,6 +169,45 @@ class Ecom1cImportOffers(models.AbstractModel):
             and variant.product_tmpl_id._is_combination_possible_by_config(
                 variant.product_template_attribute_value_ids, ignore_no_variant=True))).action_unarchive()
         return variants
+
+    def _archive_deleted_offers(self, chunk, variants, counts):
+        """The characteristics whose offers 1C marks deleted («ПометкаУдаления», «Статус» «Удален»), in
+        a package of changes as in a whole list, are archived (never deleted): their variants are sold
+        no more (one first named so is made archived, its prices and stock kept for the day 1C takes the
+        mark back); an offer naming one plainly later sells it again (:meth:`_offer_variants`). A product's
+        own offer marked so archives nothing: the catalog says whether the product goes."""
+        gone = self.env["product.product"].concat(*(
+            variants[o["id"]] for o in chunk
+            if o["deleted"] and o["characteristic_id"] and o["id"] in variants and variants[o["id"]].active))
+        if gone:
+            gone.action_archive()
+            counts["archived"] += len(gone)
+
+    def _import_offer_codes(self, chunk, variants, counts):
+        """The barcode («Штрихкод») and article («Артикул») an offer of a characteristic gives (1C:УНФ,
+        1C:УТ 11 and the 1C-Bitrix module write each characteristic's own there, the catalog having the
+        product's only) on its variant: a barcode no other product has (else left out, with a warning),
+        an article as written (a product of several variants: one variant's is the product's, the catalog's);
+        one 1C leaves empty leaves Odoo's as it is. A product's own offer gives
+        its barcode only to a variant that has none (its catalog's is the product's)."""
+        wanted, articles = [], {}
+        for offer in chunk:
+            variant = variants.get(offer["id"])
+            if not variant:
+                continue
+            characteristic = "#" in (variant.ecom_1c_id or "")
+            if offer["barcode"] and variant.barcode != offer["barcode"] and (characteristic or not variant.barcode):
+                wanted.append({"id": offer["id"], "barcode": offer["barcode"]})
+            # a product of one variant: its article is the template's, which the catalog gives
+            if characteristic and offer["article"] and variant.default_code != offer["article"] \
+                    and len(variant.product_tmpl_id.product_variant_ids) > 1:
+                articles[variant] = offer["article"]
+        for offer_id, barcode in self._free_barcodes(wanted, counts).items():
+            variants[offer_id].barcode = barcode
+            counts["updated"] += 1
+        for variant, article in articles.items():
+            variant.default_code = article
+            counts["updated"] += 1
 
     def _products_of_characteristics(self, ids):
         """The 1C ids among ``ids`` (offers of products themselves that no variant holds) of products

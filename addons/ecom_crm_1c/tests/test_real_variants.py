@@ -1,0 +1,173 @@
+"""Shapes of 1C's files that other configurations and exchange modules write, beyond the samples of
+tests/data/: deletion marks as an element or a requisite, schema 2.03's «СодержитТолькоИзменения» as an
+element, a characteristic's barcode and article in its offer, a characteristic deleted in a package of
+changes and a document's buyer among several counterparties.
+
+Each small file below is written in the shape its source shows (named at each), with this test's own ids."""
+
+import io
+
+from odoo.tests import BaseCase, tagged
+
+from ..commerceml import read_catalog, read_documents, read_offers, sniff
+from .common import ImporterCase, path, read, sell_in_roubles
+
+HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<КоммерческаяИнформация ВерсияСхемы="{version}">'
+TAIL = "</КоммерческаяИнформация>"
+
+
+def catalog(products, version="2.04", only_changes='СодержитТолькоИзменения="false"', trailer=""):
+    """A catalog of ``products`` (XML of «Товар») in the catalog «rv-catalog»."""
+    return (HEAD.format(version=version) + "<Классификатор><Ид>rv-classifier</Ид><Наименование>К</Наименование>"
+            f"</Классификатор><Каталог {only_changes}><Ид>rv-catalog</Ид><ИдКлассификатора>rv-classifier"
+            f"</ИдКлассификатора><Наименование>К</Наименование><Товары>{products}</Товары>{trailer}</Каталог>"
+            + TAIL).encode()
+
+
+def product(product_id, name, extra=""):
+    return f"<Товар><Ид>{product_id}</Ид><Наименование>{name}</Наименование>{extra}</Товар>"
+
+
+def offers(items, only_changes="true", version="2.07"):
+    """An offers package of the catalog «rv-catalog», its retail price type «rv-retail» in roubles."""
+    return (HEAD.format(version=version) + f'<ПакетПредложений СодержитТолькоИзменения="{only_changes}">'
+            "<Ид>rv-catalog#</Ид><Наименование>П</Наименование><ИдКаталога>rv-catalog</ИдКаталога>"
+            "<ТипыЦен><ТипЦены><Ид>rv-retail</Ид><Наименование>Розничная</Наименование><Валюта>RUB</Валюта>"
+            f"</ТипЦены></ТипыЦен><Предложения>{items}</Предложения></ПакетПредложений>" + TAIL).encode()
+
+
+def offer(offer_id, name, size, extra="", price=100):
+    return (f"<Предложение><Ид>{offer_id}</Ид><Наименование>{name}</Наименование>{extra}<ХарактеристикиТовара>"
+            f"<ХарактеристикаТовара><Наименование>Размер</Наименование><Значение>{size}</Значение>"
+            "</ХарактеристикаТовара></ХарактеристикиТовара><Цены><Цена><ИдТипаЦены>rv-retail</ИдТипаЦены>"
+            f"<ЦенаЗаЕдиницу>{price}</ЦенаЗаЕдиницу><Валюта>RUB</Валюта></Цена></Цены>"
+            "<Количество>1</Количество></Предложение>")
+
+
+# the deletion marks the 1C exchange module of WooCommerce (itgalaxy's) reads of a product and of an offer:
+# «Статус» as an attribute or an element, «ПометкаУдаления» as an element; and as a requisite, as a
+# catalog of the Uzbek shops' 1C exchange writes it (its «ЗначенияРеквизитов» «ПометкаУдаления» true)
+DELETED_PRODUCTS = (
+    product("rv-attr", "Атрибут", '<Группы><Ид>g</Ид></Группы>').replace("<Товар>", '<Товар Статус="Удален">')
+    + product("rv-element", "Элемент", "<Статус>Удален</Статус>")
+    + product("rv-requisite", "Реквизит", "<ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>ПометкаУдаления"
+              "</Наименование><Значение>true</Значение></ЗначениеРеквизита></ЗначенияРеквизитов>")
+    + product("rv-mark", "Пометка", "<ПометкаУдаления>true</ПометкаУдаления>")
+    + product("rv-yo", "Удалён", "<Статус>Удалён</Статус>")
+    + product("rv-kept", "Оставлен", "<Статус>Изменен</Статус><ЗначенияРеквизитов><ЗначениеРеквизита>"
+              "<Наименование>ПометкаУдаления</Наименование><Значение>false</Значение></ЗначениеРеквизита>"
+              "</ЗначенияРеквизитов>"))
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestRealVariantsReader(BaseCase):
+    def test_deletion_marks_of_products_and_offers(self):
+        """A product is deleted by «Статус» (attribute or element, «Удален» or «Удалён»), by its element
+        or its requisite «ПометкаУдаления»; an offer by «Статус» (attribute or element) or its mark."""
+        products = {v["id"]: v["deleted"] for kind, v in read_catalog(io.BytesIO(catalog(DELETED_PRODUCTS)))
+                    if kind == "product"}
+        self.assertEqual(products, {"rv-attr": True, "rv-element": True, "rv-requisite": True, "rv-mark": True,
+                                    "rv-yo": True, "rv-kept": False})
+        items = (offer("rv-p#1", "П (1)", "1", "<Статус>Удален</Статус>")
+                 + offer("rv-p#2", "П (2)", "2").replace("<Предложение>", '<Предложение Статус="Удален">')
+                 + offer("rv-p#3", "П (3)", "3", "<ПометкаУдаления>Да</ПометкаУдаления>")
+                 + offer("rv-p#4", "П (4)", "4"))
+        found = {v["id"]: v["deleted"] for kind, v in read_offers(io.BytesIO(offers(items))) if kind == "offer"}
+        self.assertEqual(found, {"rv-p#1": True, "rv-p#2": True, "rv-p#3": True, "rv-p#4": False})
+
+    def test_only_changes_as_an_element(self):
+        """Schema 2.03 writes «СодержитТолькоИзменения» as an element of «Каталог» or «ПакетПредложений»,
+        not an attribute (the readers of the WooCommerce and ReadyScript exchanges look for both; one
+        writes it after the products): read wherever it comes; the sniffer reads it before the goods."""
+        data = catalog(product("rv-a", "А"), version="2.03", only_changes="",
+                       trailer="<СодержитТолькоИзменения>false</СодержитТолькоИзменения>")
+        flags = [v["only_changes"] for kind, v in read_catalog(io.BytesIO(data)) if kind == "catalog"]
+        self.assertEqual(flags[-1], "false")
+        package = offers(offer("rv-p#1", "П (1)", "1"), version="2.03").replace(
+            ' СодержитТолькоИзменения="true"'.encode(), b"").replace(
+            "<Ид>rv-catalog#</Ид>".encode(), "<Ид>rv-catalog#</Ид><СодержитТолькоИзменения>false"
+                                             "</СодержитТолькоИзменения>".encode())
+        self.assertEqual([v["only_changes"] for kind, v in read_offers(io.BytesIO(package)) if kind == "package"][-1],
+                         "false")
+        self.assertIs(sniff(io.BytesIO(package)).only_changes, False)
+        self.assertIsNone(sniff(io.BytesIO(package.replace("false".encode(), b""))).only_changes)
+
+    def test_the_buyer_among_counterparties(self):
+        """The standard lets «Контрагенты» list the seller beside the buyer (each with its «Роль»): the
+        customer is the one of «Роль» «Покупатель», whatever its place; one without roles is the first."""
+        document = (HEAD.format(version="2.05") + "<Документ><Ид>rv-doc</Ид><Номер>1</Номер><Дата>2026-12-01</Дата>"
+                    "<ХозОперация>Заказ товара</ХозОперация><Роль>Продавец</Роль><Контрагенты>"
+                    "<Контрагент><Ид>rv-seller</Ид><Наименование>ООО Продавец</Наименование><Роль>Продавец</Роль>"
+                    "</Контрагент><Контрагент><Ид>rv-buyer</Ид><Наименование>Иванов Иван</Наименование>"
+                    "<Роль>Покупатель</Роль></Контрагент></Контрагенты></Документ>" + TAIL).encode()
+        (_kind, found), = list(read_documents(io.BytesIO(document)))
+        self.assertEqual(found["customer"]["id"], "rv-buyer")
+        unnamed = document.replace("<Роль>Покупатель</Роль>".encode(), b"").replace(
+            "<Роль>Продавец</Роль></Контрагент>".encode(), "</Контрагент>".encode())
+        self.assertEqual(next(read_documents(io.BytesIO(unnamed)))[1]["customer"]["id"], "rv-seller")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestRealVariantsImport(ImporterCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        sell_in_roubles(cls.env)
+
+    def test_products_deleted_by_status_element_or_requisite(self):
+        """The products 1C marks deleted in any of its ways are archived; the one kept stays on sale."""
+        self.importer._import_catalog(io.BytesIO(catalog(DELETED_PRODUCTS.replace("Удален", "Изменен").replace(
+            "Удалён", "Изменен").replace("true", "false"), only_changes='СодержитТолькоИзменения="true"')))
+        self.assertEqual(len(self.Template.search([("ecom_1c_id", "like", "rv-"), ("active", "=", True)])), 6)
+        self.importer._import_catalog(io.BytesIO(catalog(DELETED_PRODUCTS,
+                                                         only_changes='СодержитТолькоИзменения="true"')))
+        self.assertEqual(self.Template.search([("ecom_1c_id", "like", "rv-"), ("active", "=", True)]).ecom_1c_id,
+                         "rv-kept")
+
+    def test_a_catalog_of_schema_2_03_whole_by_its_element(self):
+        """A 2.03 catalog saying it is whole by its element (after its goods) archives what it no longer
+        names, as the attribute does."""
+        self.importer._import_catalog(io.BytesIO(catalog(product("rv-a", "А") + product("rv-b", "Б"))))
+        counts = self.importer._import_catalog(io.BytesIO(catalog(
+            product("rv-a", "А"), version="2.03", only_changes="",
+            trailer="<СодержитТолькоИзменения>false</СодержитТолькоИзменения>")))
+        self.assertEqual(counts["archived"], 1)
+        self.assertFalse(self.Template.search([("ecom_1c_id", "=", "rv-b")]).active)
+        self.assertTrue(self.Template.search([("ecom_1c_id", "=", "rv-a")]).active)
+
+    def test_characteristics_barcodes_and_articles_from_offers(self):
+        """1C:УНФ 3 (tests/data/unf3-2.08) writes each characteristic's barcode and article in its offer,
+        the catalog holding the product's only: the variants get them; a barcode another product has is
+        left out, said."""
+        self.importer._import_catalog(path("unf3-2.08", "import.xml"))
+        other = self.env["product.product"].create({"name": "Чужой", "barcode": "4660368471926"})
+        warnings = self.importer._import_offers(path("unf3-2.08", "offers.xml"))["warnings"]
+        trousers = "b197e9d6-56ae-11ec-aba0-00199997af17"
+        graphite = self.Product.search([("ecom_1c_id", "=", f"{trousers}#5ac0dd13-f0a4-11ed-81f2-00199997af17")])
+        self.assertEqual((graphite.barcode, graphite.default_code), ("4660368471919", "02.03.04-бр-т"))
+        taken = self.Product.search([("ecom_1c_id", "=", f"{trousers}#5ac0dd12-f0a4-11ed-81f2-00199997af17")])
+        self.assertFalse(taken.barcode)
+        self.assertEqual(other.barcode, "4660368471926")
+        self.assertEqual(len([w for w in warnings if "4660368471926" in w]), 1, warnings)
+        coded = self.Product.search([("ecom_1c_id", "like", f"{trousers}#"), ("barcode", "!=", False)])
+        self.assertEqual(len(coded), 4, "five barcodes in its characteristics' offers, one taken")
+        # the same file again changes nothing
+        counts = self.importer._import_offers(path("unf3-2.08", "offers.xml"))
+        self.assertEqual(counts["updated"], 0)
+        self.assertEqual(read("unf3-2.08", "offers.xml").count("<Штрихкод>4660368471919</Штрихкод>".encode()), 1)
+
+    def test_a_characteristic_deleted_in_a_package_of_changes(self):
+        """1C:УТ 11's package of changes (2.07, «СодержитТолькоИзменения» true) marks a characteristic
+        deleted («ПометкаУдаления» in its offer): its variant is archived at once, the others stay; one
+        never made is made archived; an offer naming it plainly later sells it again."""
+        self.importer._import_catalog(io.BytesIO(catalog(product("rv-p", "П"))))
+        self.importer._import_offers(io.BytesIO(offers(
+            offer("rv-p#1", "П (1)", "1") + offer("rv-p#2", "П (2)", "2"), only_changes="false")))
+        counts = self.importer._import_offers(io.BytesIO(offers(
+            offer("rv-p#2", "П (2)", "2", "<ПометкаУдаления>true</ПометкаУдаления>")
+            + offer("rv-p#3", "П (3)", "3", "<Статус>Удален</Статус>"))))
+        self.assertEqual(counts["archived"], 2)
+        variants = {v.ecom_1c_id: v.active for v in self.Product.search([("ecom_1c_id", "like", "rv-p#")])}
+        self.assertEqual(variants, {"rv-p#1": True, "rv-p#2": False, "rv-p#3": False})
+        self.importer._import_offers(io.BytesIO(offers(offer("rv-p#2", "П (2)", "2"))))
+        self.assertTrue(self.Product.search([("ecom_1c_id", "=", "rv-p#2")]).active)
