@@ -369,8 +369,10 @@ def _offer(element):
         else:
             stock[store_id] = number(value) or Decimal(0)
 
-    for store in children(element, "Склад"):  # 2.x: attributes
-        count((store.get("ИдСклада") or "").strip(), store.get("КоличествоНаСкладе"))
+    for store in children(element, "Склад"):  # 2.x: attributes; some writers, elements of those names
+        quantity = store.get("КоличествоНаСкладе")
+        count((store.get("ИдСклада") or "").strip() or text(store, "ИдСклада"),
+              text(store, "КоличествоНаСкладе") if quantity is None else quantity)
     for rest in children(child(element, "Остатки"), "Остаток"):  # 3.x: Остатки/Остаток/Склад
         for store in children(rest, "Склад"):
             count(text(store, "Ид"), text(store, "Количество"))

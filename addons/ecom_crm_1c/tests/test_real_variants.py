@@ -75,6 +75,17 @@ class TestRealVariantsReader(BaseCase):
         found = {v["id"]: v["deleted"] for kind, v in read_offers(io.BytesIO(offers(items))) if kind == "offer"}
         self.assertEqual(found, {"rv-p#1": True, "rv-p#2": True, "rv-p#3": True, "rv-p#4": False})
 
+    def test_stock_by_warehouse_as_elements(self):
+        """«Склад» of a 2.x offer with its warehouse and quantity as elements, not attributes (as the
+        irpsv/commerceml library's test of an offer writes it, beside «Количество»): read as the attributes
+        are; a warehouse without its quantity counts none."""
+        items = offer("rv-p#1", "П (1)", "1").replace(
+            "<Количество>1</Количество>", "<Количество>456</Количество><Склад><ИдСклада>rv-w1</ИдСклада></Склад>"
+            "<Склад><ИдСклада>rv-w2</ИдСклада><КоличествоНаСкладе>123</КоличествоНаСкладе></Склад>"
+            '<Склад ИдСклада="rv-w3" КоличествоНаСкладе="2,5"/>')
+        found = next(v for kind, v in read_offers(io.BytesIO(offers(items))) if kind == "offer")
+        self.assertEqual((found["quantity"], found["stock"]), (456, {"rv-w1": 0, "rv-w2": 123, "rv-w3": 2.5}))
+
     def test_only_changes_as_an_element(self):
         """Schema 2.03 writes «СодержитТолькоИзменения» as an element of «Каталог» or «ПакетПредложений»,
         not an attribute (the readers of the WooCommerce and ReadyScript exchanges look for both; one
@@ -90,7 +101,7 @@ class TestRealVariantsReader(BaseCase):
         self.assertEqual([v["only_changes"] for kind, v in read_offers(io.BytesIO(package)) if kind == "package"][-1],
                          "false")
         self.assertIs(sniff(io.BytesIO(package)).only_changes, False)
-        self.assertIsNone(sniff(io.BytesIO(package.replace("false".encode(), b""))).only_changes)
+        self.assertIsNone(sniff(io.BytesIO(package.replace(b"false", b""))).only_changes)
 
     def test_the_buyer_among_counterparties(self):
         """The standard lets «Контрагенты» list the seller beside the buyer (each with its «Роль»): the
