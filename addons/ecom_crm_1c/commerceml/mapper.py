@@ -120,6 +120,8 @@ def template_values(product, catalog_id, categories, default_category_id):
         "active": not product["deleted"] or bool(characteristic),
         "ecom_1c_catalog_id": catalog_id,
     }
+    if product.get("weight") is not None:  # «Вес», in kilograms as Odoo's weight; none written leaves Odoo's
+        values["weight"] = max(float(product["weight"]), 0.0)
     if product["service"]:  # 1C's kind of the product (:func:`.reader.is_service`)
         values["type"] = "service"
     return values

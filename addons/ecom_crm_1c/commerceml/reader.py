@@ -288,6 +288,8 @@ def _product(element):
         "manufacturer": text(child(element, "Изготовитель"), "Наименование"),
         "taxes": taxes,
         "images": [text(img) for img in children(element, "Картинка") if text(img)],
+        # 1C:УНФ and 3.1 write a product's weight, in kilograms («Вес»); None when not written
+        "weight": number(text(element, "Вес")),
         "characteristics": _characteristics(element),
         "requisites": requisites,
         "service": is_service(requisites),

@@ -297,6 +297,12 @@ class Ecom1cImportCatalog(models.AbstractModel):
             changed = {k: v for k, v in vals.items() if (template[k].id if k == "categ_id" else template[k]) != v}
             if len(template.product_variant_ids) > 1:  # Odoo keeps the article of each variant, none of the product's
                 changed.pop("default_code", None)
+                # and the weight of each: the product's is its variants' (its characteristics weigh as it does)
+                weight = changed.pop("weight", vals.get("weight"))
+                heavier = template.product_variant_ids.filtered(lambda v, w=weight: w is not None and v.weight != w)
+                if heavier:
+                    heavier.weight = weight
+                    counts["updated"] += int(not changed)
             if changed:
                 if changed.get("active") and not template.active:
                     revived |= template
@@ -345,7 +351,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 taxes[rate] = self._taxes_for(rate, default_taxes, counts)
             template_vals.append({
                 "type": "consu", **vals, "ecom_1c_id": product["id"], "sale_ok": True,
-                "weight": 0.0, "volume": 0.0, "has_configurable_attributes": False,
+                "weight": vals.get("weight", 0.0), "volume": 0.0, "has_configurable_attributes": False,
                 "uom_id": uoms[unit].id, "uom_po_id": uoms[unit].id, "taxes_id": [Command.set(taxes[rate].ids)],
             })
         # a new product has one variant and no attributes: the fields Odoo copies between a template
@@ -356,7 +362,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
             bulk_create(self.env["product.product"], [
                 {"product_tmpl_id": template.id, "ecom_1c_id": product["id"], "active": vals["active"],
                  "default_code": vals["default_code"], "barcode": barcodes.get(product["id"]) or False,
-                 "weight": 0.0, "volume": 0.0, "combination_indices": ""}
+                 "weight": vals.get("weight", 0.0), "volume": 0.0, "combination_indices": ""}
                 for template, (product, vals) in zip(templates, to_create, strict=True)])
         # `_get_variant_id_for_combination` and friends cache the variants of a template
         self.env.registry.clear_cache()

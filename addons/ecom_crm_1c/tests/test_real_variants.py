@@ -182,3 +182,19 @@ class TestRealVariantsImport(ImporterCase):
         self.assertEqual(variants, {"rv-p#1": True, "rv-p#2": False, "rv-p#3": False})
         self.importer._import_offers(io.BytesIO(offers(offer("rv-p#2", "П (2)", "2"))))
         self.assertTrue(self.Product.search([("ecom_1c_id", "=", "rv-p#2")]).active)
+
+    def test_weight_of_products_and_their_characteristics(self):
+        """1C:УНФ 3 (tests/data/unf3-2.08) writes a product's «Вес» in kilograms (0.47 the trousers, 0.2 the
+        shirt): the product's weight, its characteristics' too; a later catalog's new weight reaches them."""
+        self.importer._import_catalog(path("unf3-2.08", "import.xml"))
+        shirt = self.Template.search([("ecom_1c_id", "=", "6cdbdc06-56b8-11ec-aba0-00199997af17")])
+        self.assertEqual(shirt.weight, 0.2)
+        self.importer._import_offers(path("unf3-2.08", "offers.xml"))
+        trousers = self.Template.search([("ecom_1c_id", "=", "b197e9d6-56ae-11ec-aba0-00199997af17")])
+        self.assertEqual(len(trousers.product_variant_ids), 5)
+        self.assertEqual(set(trousers.product_variant_ids.mapped("weight")), {0.47})
+        heavier = read("unf3-2.08", "import.xml").replace("<Вес>0.47</Вес>".encode(), "<Вес>0,5</Вес>".encode())
+        counts = self.importer._import_catalog(io.BytesIO(heavier))
+        self.assertEqual(set(trousers.product_variant_ids.mapped("weight")), {0.5})
+        self.assertEqual(counts["updated"], 1)
+        self.assertEqual(self.importer._import_catalog(io.BytesIO(heavier))["updated"], 0, "the same file: nothing")
