@@ -32,6 +32,8 @@ EMPTY_DATE = re.compile(r"0001-01-01|\d\d\.\d\d\.0001(?:$|\D)")
 # the requisite 1C:УТ 11 gives a site's order status in: the site's status code (Bitrix's «N», «P», «F»)
 # its rules chose, without «Статус заказа»; «Статуса» as the exchange spells it, «Статус» read as well
 STATUS_CODE_REQUISITES = ("Статуса заказа ИД", "Статус заказа ИД")
+# a property of the classifier: «Свойство», or «СвойствоНоменклатуры» as 1C:УТ 10.3 (for Ukraine, 2.3) writes it
+PROPERTY_TAGS = ("Свойство", "СвойствоНоменклатуры")
 # whether a catalog or an offers package holds changes only: an attribute of «Каталог» or «ПакетПредложений»
 # from 2.04 on, an element of theirs in 2.03 (and in some exports of later versions)
 ONLY_CHANGES = "СодержитТолькоИзменения"
@@ -175,10 +177,10 @@ def read_catalog(source):
     """Groups, properties, price types, warehouses, units and products of a catalog file, streaming."""
     group_ids = []
     tags = {"start": {"Каталог", "Группа"},
-            "end": {"Группа", "Категория", "Свойство", "ТипЦены", "Склад", "ЕдиницаИзмерения", "Товар", "Ид",
+            "end": {"Группа", "Категория", *PROPERTY_TAGS, "ТипЦены", "Склад", "ЕдиницаИзмерения", "Товар", "Ид",
                     "ИдКлассификатора", ONLY_CHANGES}}
     def free(path):
-        return path[-1] in ("Группа", "Товар", "ТипЦены") or (path[-1] == "Свойство" and "Свойства" in path[:-1]) \
+        return path[-1] in ("Группа", "Товар", "ТипЦены") or (path[-1] in PROPERTY_TAGS and "Свойства" in path[:-1]) \
             or path[-2:] in (["Категории", "Категория"], ["ЕдиницыИзмерения", "ЕдиницаИзмерения"],
                              ["Склады", "Склад"])
 
@@ -211,7 +213,7 @@ def read_catalog(source):
             # 1C:УНФ groups its items in «Категории» (a product names its own by «Категория»);
             # 1C:УТ 11 writes them too, its kinds of items, beside the groups its products are in
             yield "category", {"id": text(element, "Ид"), "name": text(element, "Наименование"), "parent_id": None}
-        elif name == "Свойство" and "Свойства" in path[:-1]:
+        elif name in PROPERTY_TAGS and "Свойства" in path[:-1]:
             yield "property", _property(element)
         elif name == "ТипЦены" and parent == "ТипыЦен":
             yield "price_type", _price_type(element)
@@ -308,9 +310,9 @@ def _property(element):
 
 
 def _property_values(element):
-    """{property Ид: value} of a product's or an offer's «ЗначенияСвойств» (a reference list's value
-    by its «ИдЗначения»)."""
-    return {text(p, "Ид"): text(p, "Значение")
+    """{property Ид: value} of a product's or an offer's «ЗначенияСвойств»: its «Значение» (a reference list's
+    value by its id, or the value itself), else the reference list's value named by an «ИдЗначения» element."""
+    return {text(p, "Ид"): text(p, "Значение") or text(p, "ИдЗначения")
             for p in children(child(element, "ЗначенияСвойств"), "ЗначенияСвойства")}
 
 

@@ -198,3 +198,28 @@ class TestRealVariantsImport(ImporterCase):
         self.assertEqual(set(trousers.product_variant_ids.mapped("weight")), {0.5})
         self.assertEqual(counts["updated"], 1)
         self.assertEqual(self.importer._import_catalog(io.BytesIO(heavier))["updated"], 0, "the same file: nothing")
+
+    def test_properties_of_ut_10_3_for_ukraine(self):
+        """1C:Управление торговлей для Украины 2.3 (platform 10.3) declares a property as
+        «СвойствоНоменклатуры», without a type, and gives its value itself (the shop belle.com.ua, as
+        Dmitry Fedyuk's Magento exchange module quotes its import.xml); a value may also be named by an
+        «ИдЗначения» element of a reference list: both are the products' properties."""
+        classifier = ("<Классификатор><Ид>rv-classifier</Ид><Наименование>К</Наименование><Свойства>"
+                      "<СвойствоНоменклатуры><Ид>rv-channel</Ид><Наименование>Канал сбыта</Наименование>"
+                      "<Обязательное>false</Обязательное><Множественное>false</Множественное>"
+                      "<ИспользованиеСвойства>true</ИспользованиеСвойства></СвойствоНоменклатуры>"
+                      "<СвойствоНоменклатуры><Ид>rv-brand</Ид><Наименование>Бренд</Наименование>"
+                      "<ТипЗначений>Справочник</ТипЗначений><ВариантыЗначений><Справочник><ИдЗначения>rv-ecco"
+                      "</ИдЗначения><Значение>Ecco</Значение></Справочник></ВариантыЗначений>"
+                      "</СвойствоНоменклатуры></Свойства></Классификатор>")
+        data = catalog(product("rv-a", "А", "<ЗначенияСвойств><ЗначенияСвойства><Ид>rv-channel</Ид><Значение>Розница"
+                                            "</Значение></ЗначенияСвойства><ЗначенияСвойства><Ид>rv-brand</Ид>"
+                                            "<ИдЗначения>rv-ecco</ИдЗначения></ЗначенияСвойства></ЗначенияСвойств>"))
+        data = data.replace("<Классификатор><Ид>rv-classifier</Ид><Наименование>К</Наименование></Классификатор>"
+                            .encode(), classifier.encode())
+        events = list(read_catalog(io.BytesIO(data)))
+        self.assertEqual([v["name"] for kind, v in events if kind == "property"], ["Канал сбыта", "Бренд"])
+        self.importer._import_catalog(io.BytesIO(data))
+        template = self.Template.search([("ecom_1c_id", "=", "rv-a")])
+        self.assertEqual({line.attribute_id.name: line.value_ids.name for line in template.attribute_line_ids},
+                         {"Канал сбыта": "Розница", "Бренд": "Ecco"})
