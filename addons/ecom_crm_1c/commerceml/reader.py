@@ -169,8 +169,10 @@ def is_service(requisites):
 
 
 def _requisites(element):
-    return {text(item, "Наименование"): text(item, "Значение")
-            for item in children(child(element, "ЗначенияРеквизитов"), "ЗначениеРеквизита")}
+    """{name: value} of an element's «ЗначенияРеквизитов»; also of «ЗначениеРеквизита» written without that
+    wrapper, right in the product (an older shape the WooCommerce exchange module of itgalaxy reads too)."""
+    items = children(child(element, "ЗначенияРеквизитов"), "ЗначениеРеквизита") + children(element, "ЗначениеРеквизита")
+    return {text(item, "Наименование"): text(item, "Значение") for item in items}
 
 
 def read_catalog(source):
@@ -290,8 +292,8 @@ def _product(element):
         "manufacturer": text(child(element, "Изготовитель"), "Наименование"),
         "taxes": taxes,
         "images": [text(img) for img in children(element, "Картинка") if text(img)],
-        # 1C:УНФ and 3.1 write a product's weight, in kilograms («Вес»); None when not written
-        "weight": number(text(element, "Вес")),
+        # a product's weight in kilograms: the element «Вес» (1C:УНФ, 3.1), else the requisite «Вес»; None for none
+        "weight": number(text(element, "Вес") or requisites.get("Вес")),
         "characteristics": _characteristics(element),
         "requisites": requisites,
         "service": is_service(requisites),

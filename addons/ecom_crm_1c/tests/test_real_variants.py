@@ -75,6 +75,24 @@ class TestRealVariantsReader(BaseCase):
         found = {v["id"]: v["deleted"] for kind, v in read_offers(io.BytesIO(offers(items))) if kind == "offer"}
         self.assertEqual(found, {"rv-p#1": True, "rv-p#2": True, "rv-p#3": True, "rv-p#4": False})
 
+    def test_requisites_without_their_wrapper_and_weight_as_a_requisite(self):
+        """Requisites written right in the product, without «ЗначенияРеквизитов» (the older shape itgalaxy's
+        WooCommerce exchange reads beside the usual one), are its requisites: a service by its kind; the
+        weight comes from the element «Вес», else from the requisite «Вес»."""
+        data = catalog(product("rv-s", "Доставка", "<ЗначениеРеквизита><Наименование>ВидНоменклатуры</Наименование>"
+                                                   "<Значение>Услуга</Значение></ЗначениеРеквизита>")
+                       + product("rv-w", "Гиря", "<ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>Вес"
+                                               "</Наименование><Значение>16,5</Значение></ЗначениеРеквизита>"
+                                               "</ЗначенияРеквизитов>")
+                       + product("rv-e", "Гантель", "<Вес>2</Вес><ЗначениеРеквизита><Наименование>Вес</Наименование>"
+                                                  "<Значение>3</Значение></ЗначениеРеквизита>")
+                       + product("rv-n", "Без веса"))
+        found = {v["id"]: v for kind, v in read_catalog(io.BytesIO(data)) if kind == "product"}
+        self.assertEqual(found["rv-s"]["requisites"], {"ВидНоменклатуры": "Услуга"})
+        self.assertTrue(found["rv-s"]["service"])
+        self.assertEqual({key: v["weight"] for key, v in found.items()},
+                         {"rv-s": None, "rv-w": 16.5, "rv-e": 2, "rv-n": None})
+
     def test_stock_by_warehouse_as_elements(self):
         """«Склад» of a 2.x offer with its warehouse and quantity as elements, not attributes (as the
         irpsv/commerceml library's test of an offer writes it, beside «Количество»): read as the attributes
