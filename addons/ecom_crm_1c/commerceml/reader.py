@@ -288,6 +288,7 @@ def _product(element):
         "group_ids": [text(g) for g in children(child(element, "Группы"), "Ид") if text(g)]
         or [category for category in [text(element, "Категория")] if category],
         "properties": _property_values(element),
+        "property_lists": _property_lists(element),
         # the «Изготовитель» 1C:УТ writes of a product whose manufacturer it knows (a counterparty)
         "manufacturer": text(child(element, "Изготовитель"), "Наименование"),
         "taxes": taxes,
@@ -307,6 +308,8 @@ def _property(element):
     values = {}
     for option in children(child(element, "ВариантыЗначений"), "Справочник"):
         values[text(option, "ИдЗначения")] = text(option, "Значение")
+    for option in children(child(element, "ВариантыЗначений"), "Вариант"):  # 1C-Bitrix's exporter, extended
+        values[text(option, "Ид")] = text(option, "Значение")
     return {"id": text(element, "Ид"), "name": text(element, "Наименование"),
             "type": text(element, "ТипЗначений"), "values": values}
 
@@ -316,6 +319,17 @@ def _property_values(element):
     value by its id, or the value itself), else the reference list's value named by an «ИдЗначения» element."""
     return {text(p, "Ид"): text(p, "Значение") or text(p, "ИдЗначения")
             for p in children(child(element, "ЗначенияСвойств"), "ЗначенияСвойства")}
+
+
+def _property_lists(element):
+    """{property Ид: [values]} of the properties a product gives several values of, each its own «Значение»
+    (1C-Bitrix's catalog exporter writes a multiple property so); the others are :func:`_property_values`'s."""
+    lists = {}
+    for p in children(child(element, "ЗначенияСвойств"), "ЗначенияСвойства"):
+        values = list(dict.fromkeys(v for v in (text(value) for value in children(p, "Значение")) if v))
+        if len(values) > 1:
+            lists[text(p, "Ид")] = values
+    return lists
 
 
 def _characteristics(element):

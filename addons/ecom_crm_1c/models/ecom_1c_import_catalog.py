@@ -457,13 +457,18 @@ class Ecom1cImportCatalog(models.AbstractModel):
         lines = {(ln.product_tmpl_id.id, ln.attribute_id.id): ln for ln in self.env[
             "product.template.attribute.line"].search([("product_tmpl_id", "in", templates.ids),
                                                        ("attribute_id", "in", [a.id for a in attributes.values()])])}
+        # a property of several values (1C-Bitrix's exporter writes each of a multiple property's): all of them
+        lists = {p["id"]: p.get("property_lists") or {} for p in chunk if p["id"] in wanted}
         pairs = [(template, attributes[property_id], raw) for template in templates
-                 for property_id, raw in wanted[template.ecom_1c_id].items()
-                 if property_id in attributes and raw and raw != EMPTY_REF]
+                 for property_id, first in wanted[template.ecom_1c_id].items() if property_id in attributes
+                 for raw in lists[template.ecom_1c_id].get(property_id, [first]) if raw and raw != EMPTY_REF]
         values = self._property_values({(attribute, raw) for _template, attribute, raw in pairs}) if pairs else {}
-        to_create = []
+        per_line = {}  # (template, attribute): its values, in 1C's order
         for template, attribute, raw in pairs:
-            value = values[attribute.id, raw]
+            per_line.setdefault((template, attribute), self.env["product.attribute.value"])
+            per_line[template, attribute] |= values[attribute.id, raw]
+        to_create = []
+        for (template, attribute), value in per_line.items():
             line = lines.get((template.id, attribute.id))
             if not line:
                 to_create.append({"product_tmpl_id": template.id, "attribute_id": attribute.id,

@@ -241,3 +241,37 @@ class TestRealVariantsImport(ImporterCase):
         template = self.Template.search([("ecom_1c_id", "=", "rv-a")])
         self.assertEqual({line.attribute_id.name: line.value_ids.name for line in template.attribute_line_ids},
                          {"Канал сбыта": "Розница", "Бренд": "Ecco"})
+
+    def test_bitrix_exporter_multiple_and_listed_properties(self):
+        """1C-Bitrix's own catalog exporter (CIBlockCMLExport) writes each value of a multiple property as an
+        «Значение» of its own, a list property's choices as «ВариантыЗначений/Вариант» (Ид, Значение: its
+        extended mode, the product naming the choice by its Ид), an empty value as «<Значение></Значение>», and
+        «СодержитТолькоИзменения» as an element before the goods: all values on the product's line, the
+        choice by its name, nothing for the empty one; the sniffer tells the changes."""
+        classifier = ("<Классификатор><Ид>rv-classifier</Ид><Наименование>К</Наименование><Свойства>"
+                      "<Свойство><Ид>rv-colors</Ид><Наименование>Цвета</Наименование>"
+                      "<Множественное>true</Множественное></Свойство>"
+                      "<Свойство><Ид>rv-fabric</Ид><Наименование>Ткань</Наименование><Множественное>false"
+                      "</Множественное><ВариантыЗначений><Значение>Хлопок</Значение><Вариант><Ид>rv-cotton</Ид>"
+                      "<Значение>Хлопок</Значение><ПоУмолчанию>false</ПоУмолчанию><Сортировка>100</Сортировка>"
+                      "</Вариант></ВариантыЗначений></Свойство>"
+                      "<Свойство><Ид>rv-note</Ид><Наименование>Примечание</Наименование></Свойство>"
+                      "</Свойства></Классификатор>")
+        values = ("<ЗначенияСвойств><ЗначенияСвойства><Ид>rv-colors</Ид><Значение>Красный</Значение>"
+                  "<Значение>Синий</Значение></ЗначенияСвойства><ЗначенияСвойства><Ид>rv-fabric</Ид><Значение>"
+                  "rv-cotton</Значение><ЗначениеСвойства><Значение>rv-cotton</Значение><Описание></Описание>"
+                  "</ЗначениеСвойства></ЗначенияСвойства><ЗначенияСвойства><Ид>rv-note</Ид><Значение></Значение>"
+                  "</ЗначенияСвойства></ЗначенияСвойств>")
+        data = catalog(product("rv-a", "А", values), only_changes="").replace(
+            "<Классификатор><Ид>rv-classifier</Ид><Наименование>К</Наименование></Классификатор>".encode(),
+            classifier.encode()).replace("<Товары>".encode(), "<СодержитТолькоИзменения>true</СодержитТолькоИзменения>"
+                                                              "<Товары>".encode())
+        self.assertIs(sniff(io.BytesIO(data)).only_changes, True)
+        self.importer._import_catalog(io.BytesIO(data))
+        template = self.Template.search([("ecom_1c_id", "=", "rv-a")])
+        lines = {line.attribute_id.name: line.value_ids.mapped("name") for line in template.attribute_line_ids}
+        self.assertEqual(lines, {"Цвета": ["Красный", "Синий"], "Ткань": ["Хлопок"]})
+        # one value fewer later: the line holds what 1C gives now
+        self.importer._import_catalog(io.BytesIO(data.replace("<Значение>Синий</Значение>".encode(), b"")))
+        colors = template.attribute_line_ids.filtered(lambda line: line.attribute_id.name == "Цвета")
+        self.assertEqual(colors.value_ids.mapped("name"), ["Красный"])
