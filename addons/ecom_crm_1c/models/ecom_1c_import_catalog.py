@@ -315,6 +315,12 @@ class Ecom1cImportCatalog(models.AbstractModel):
             self._create_products(to_create, counts)
         if characteristics:
             variants = self._ensure_variants(characteristics, counts)
+            # 2.04 lists each characteristic as a product, with its own barcode: its variant's
+            coded = [p for p in chunk
+                     if p["barcode"] and p["id"] in variants and variants[p["id"]].barcode != p["barcode"]]
+            for product_id, barcode in self._free_barcodes(coded, counts).items():
+                variants[product_id].barcode = barcode
+                counts["updated"] += 1
             deleted = {p["id"] for p in chunk if p["deleted"]}
             to_archive = self.env["product.product"].concat(
                 *(variant for full_id, variant in variants.items() if full_id in deleted and variant.active))

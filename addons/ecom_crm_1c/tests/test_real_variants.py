@@ -275,3 +275,15 @@ class TestRealVariantsImport(ImporterCase):
         self.importer._import_catalog(io.BytesIO(data.replace("<Значение>Синий</Значение>".encode(), b"")))
         colors = template.attribute_line_ids.filtered(lambda line: line.attribute_id.name == "Цвета")
         self.assertEqual(colors.value_ids.mapped("name"), ["Красный"])
+
+    def test_barcodes_of_characteristics_listed_in_the_catalog(self):
+        """Schema 2.04 (1C:УТ 10.3) lists each characteristic in the catalog as a product «guid#guid», with its
+        own «Штрихкод»: its variant's barcode."""
+        size = ("<ХарактеристикиТовара><ХарактеристикаТовара><Наименование>Размер</Наименование><Значение>{}"
+                "</Значение></ХарактеристикаТовара></ХарактеристикиТовара><Штрихкод>{}</Штрихкод>")
+        data = catalog(product("rv-c", "Куртка") + product("rv-c#46", "Куртка (46)", size.format(46, "4600000000460"))
+                       + product("rv-c#48", "Куртка (48)", size.format(48, "4600000000484")))
+        self.importer._import_catalog(io.BytesIO(data))
+        found = {v.ecom_1c_id: v.barcode for v in self.Product.search([("ecom_1c_id", "like", "rv-c#")])}
+        self.assertEqual(found, {"rv-c#46": "4600000000460", "rv-c#48": "4600000000484"})
+        self.assertEqual(self.importer._import_catalog(io.BytesIO(data))["updated"], 0, "the same file: nothing")
