@@ -384,13 +384,16 @@ class Ecom1cImportCatalog(models.AbstractModel):
             counts["updated"] += 1
 
     def _free_barcodes(self, products, counts):
-        """{1C id: barcode} for the barcodes no other product uses (Odoo requires them unique)."""
+        """{1C id: barcode} for the barcodes no other product nor packaging uses (Odoo requires them unique
+        among both: the products are written set-based, past the ORM's check)."""
         wanted = {p["id"]: p["barcode"] for p in products if p["barcode"]}
         if not wanted:
             return {}
         self.env["product.product"].flush_model(["barcode"])
-        self.env.cr.execute(SQL("SELECT barcode FROM product_product WHERE barcode = ANY(%s)",
-                                list(set(wanted.values()))))
+        self.env["product.packaging"].flush_model(["barcode"])
+        self.env.cr.execute(SQL("SELECT barcode FROM product_product WHERE barcode = ANY(%(codes)s)"
+                                " UNION SELECT barcode FROM product_packaging WHERE barcode = ANY(%(codes)s)",
+                                codes=list(set(wanted.values()))))
         taken = {row[0] for row in self.env.cr.fetchall()}
         free = {}
         for product_id, barcode in wanted.items():

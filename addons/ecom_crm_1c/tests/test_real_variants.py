@@ -170,10 +170,16 @@ class TestRealVariantsImport(ImporterCase):
         left out, said."""
         self.importer._import_catalog(path("unf3-2.08", "import.xml"))
         other = self.env["product.product"].create({"name": "Чужой", "barcode": "4660368471926"})
+        # a packaging's barcode is taken as well (Odoo checks products' against packagings')
+        box = self.env["product.packaging"].create({"name": "Коробка", "product_id": other.id, "qty": 10,
+                                                    "barcode": "4660368471919"})
         warnings = self.importer._import_offers(path("unf3-2.08", "offers.xml"))["warnings"]
         trousers = "b197e9d6-56ae-11ec-aba0-00199997af17"
         graphite = self.Product.search([("ecom_1c_id", "=", f"{trousers}#5ac0dd13-f0a4-11ed-81f2-00199997af17")])
-        self.assertEqual((graphite.barcode, graphite.default_code), ("4660368471919", "02.03.04-бр-т"))
+        self.assertEqual((graphite.barcode, graphite.default_code), (False, "02.03.04-бр-т"), "the box's barcode")
+        box.barcode = "4660368471999"
+        self.importer._import_offers(path("unf3-2.08", "offers.xml"))
+        self.assertEqual(graphite.barcode, "4660368471919")
         taken = self.Product.search([("ecom_1c_id", "=", f"{trousers}#5ac0dd12-f0a4-11ed-81f2-00199997af17")])
         self.assertFalse(taken.barcode)
         self.assertEqual(other.barcode, "4660368471926")
