@@ -70,10 +70,9 @@ class Ecom1cImportOffers(models.AbstractModel):
             self._import_offer_codes(chunk, variants, counts)
             if "stock.quant" in self.env:  # Odoo's inventory is installed: 1C's stock goes there too
                 self._import_stock(chunk, variants, warehouses, counts)
-            if not (package["full"] and exchange and exchange._deactivates()):
-                # a whole unload of 1C deactivating by a request of its own: archived then, as what it no
-                # longer names (:meth:`_archive_unnamed`); a package of changes says so now, 2.x's lists too
-                self._archive_deleted_offers(chunk, variants, counts)
+            # at once, a whole unload of 1C deactivating too: its prices and stock files name a characteristic
+            # it marked deleted (without the mark), which would keep it from its deactivate
+            self._archive_deleted_offers(chunk, variants, counts)
 
         self._apply_in_steps(offers(), counts, apply, deadline)
         if counts["done"] and price_types:
@@ -161,21 +160,24 @@ class Ecom1cImportOffers(models.AbstractModel):
             # a product's own variant goes when its characteristics become variants: look them up again
             variants = bound(Product, ids)
         # a characteristic 1C's deactivate archived that an offer names again is sold again, its product's
-        # others not named stay as they are; not one the offer marks for deletion (1C names it to say so)
-        deleted = {o["id"] for o in chunk if o["deleted"]}
+        # others not named stay as they are; not one the offer marks for deletion (1C names it to say so),
+        # nor by an offer without its name: 3.1's prices and stock files (1C writes the deletion mark in the
+        # offers file alone, and still prices and stocks a characteristic it marked, tests/data/bitrix6-3.1)
+        plain = {o["id"] for o in chunk if not o["deleted"] and o["name"]}
         Product.concat(*(
             variant for full_id, variant in variants.items()
-            if "#" in full_id and full_id not in deleted and not variant.active and variant.product_tmpl_id.active
+            if "#" in full_id and full_id in plain and not variant.active and variant.product_tmpl_id.active
             and variant.product_tmpl_id._is_combination_possible_by_config(
                 variant.product_template_attribute_value_ids, ignore_no_variant=True))).action_unarchive()
         return variants
 
     def _archive_deleted_offers(self, chunk, variants, counts):
         """The characteristics whose offers 1C marks deleted («ПометкаУдаления», «Статус» «Удален»), in
-        a package of changes as in a whole list, are archived (never deleted): their variants are sold
-        no more (one first named so is made archived, its prices and stock kept for the day 1C takes the
-        mark back); an offer naming one plainly later sells it again (:meth:`_offer_variants`). A product's
-        own offer marked so archives nothing: the catalog says whether the product goes."""
+        a package of changes as in a whole list, are archived at once (never deleted): their variants are
+        sold no more (one first named so is made archived, its prices and stock kept for the day 1C takes
+        the mark back); an offer naming one plainly later, with its name (not a prices or stock file, which
+        carry no mark), sells it again (:meth:`_offer_variants`). A product's own offer marked so archives
+        nothing: the catalog says whether the product goes."""
         gone = self.env["product.product"].concat(*(
             variants[o["id"]] for o in chunk
             if o["deleted"] and o["characteristic_id"] and o["id"] in variants and variants[o["id"]].active))

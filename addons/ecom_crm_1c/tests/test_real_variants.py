@@ -207,6 +207,27 @@ class TestRealVariantsImport(ImporterCase):
         self.importer._import_offers(io.BytesIO(offers(offer("rv-p#2", "П (2)", "2"))))
         self.assertTrue(self.Product.search([("ecom_1c_id", "=", "rv-p#2")]).active)
 
+    def test_characteristics_marked_deleted_in_a_real_3_1_unload(self):
+        """The 3.1 unload of tests/data/bitrix6-3.1 marks six characteristics deleted in its offers file
+        («ПометкаУдаления» true) and still prices and stocks them in its prices and stock files, which carry no
+        mark: they stay archived to the end of the unload, and the same unload again archives nothing more."""
+        sell_in_roubles(self.env)
+        marked = [v["id"] for kind, v in read_offers(path("bitrix6-3.1", "goods", "offers.xml"))
+                  if kind == "offer" and v["deleted"]]
+        self.assertEqual(len(marked), 6)
+        priced = {v["id"] for kind, v in read_offers(path("bitrix6-3.1", "goods", "prices.xml")) if kind == "offer"}
+        self.assertLessEqual(set(marked), priced, "1C prices them still")
+        archived = []
+        for _round in range(2):
+            for name in ("import.xml", "properties/import.xml", "goods/import.xml"):
+                self.importer._import_catalog(path("bitrix6-3.1", *name.split("/")))
+            archived.append([self.importer._import_offers(path("bitrix6-3.1", *name.split("/")))["archived"]
+                             for name in ("properties/offers.xml", "goods/offers.xml", "goods/prices.xml",
+                                          "goods/rests.xml")])
+            variants = self.Product.search([("ecom_1c_id", "in", marked)])
+            self.assertEqual((len(variants), variants.mapped("active")), (6, [False] * 6))
+        self.assertEqual(archived, [[0, 6, 0, 0], [0, 0, 0, 0]])
+
     def test_weight_of_products_and_their_characteristics(self):
         """1C:УНФ 3 (tests/data/unf3-2.08) writes a product's «Вес» in kilograms (0.47 the trousers, 0.2 the
         shirt): the product's weight, its characteristics' too; a later catalog's new weight reaches them."""
