@@ -1,6 +1,7 @@
 import base64
 import hashlib
 import os
+from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -318,9 +319,9 @@ class Ecom1cImportCatalog(models.AbstractModel):
             # 2.04 lists each characteristic as a product, with its own barcode: its variant's
             coded = [p for p in chunk
                      if p["barcode"] and p["id"] in variants and variants[p["id"]].barcode != p["barcode"]]
-            for product_id, barcode in self._free_barcodes(coded, counts).items():
-                variants[product_id].barcode = barcode
-                counts["updated"] += 1
+            free = self._free_barcodes(coded, counts, {p["id"]: variants[p["id"]].id for p in coded})
+            self._write_variant_codes({"barcode": {variants[product_id].id: barcode
+                                                   for product_id, barcode in free.items()}}, counts)
             deleted = {p["id"] for p in chunk if p["deleted"]}
             to_archive = self.env["product.product"].concat(
                 *(variant for full_id, variant in variants.items() if full_id in deleted and variant.active))
@@ -383,27 +384,70 @@ class Ecom1cImportCatalog(models.AbstractModel):
             variants[product_id].barcode = barcode
             counts["updated"] += 1
 
-    def _free_barcodes(self, products, counts):
+    def _free_barcodes(self, products, counts, holders=None):
         """{1C id: barcode} for the barcodes no other product nor packaging uses (Odoo requires them unique
-        among both: the products are written set-based, past the ORM's check)."""
+        among both: the products are written set-based, past the ORM's check); of two products of the batch
+        wanting one barcode, the first. ``holders`` {1C id: variant id} of ``products`` whose barcodes are
+        written in one statement (:meth:`_write_variant_codes`): a barcode one of them holds and gives up for
+        another in the same batch (1C moving it between characteristics, or swapping two) is free for the
+        other, when that one gets its new one."""
         wanted = {p["id"]: p["barcode"] for p in products if p["barcode"]}
         if not wanted:
             return {}
         self.env["product.product"].flush_model(["barcode"])
         self.env["product.packaging"].flush_model(["barcode"])
-        self.env.cr.execute(SQL("SELECT barcode FROM product_product WHERE barcode = ANY(%(codes)s)"
-                                " UNION SELECT barcode FROM product_packaging WHERE barcode = ANY(%(codes)s)",
+        self.env.cr.execute(SQL("SELECT barcode, id FROM product_product WHERE barcode = ANY(%(codes)s)"
+                                " UNION ALL SELECT barcode, 0 FROM product_packaging WHERE barcode = ANY(%(codes)s)",
                                 codes=list(set(wanted.values()))))
-        taken = {row[0] for row in self.env.cr.fetchall()}
-        free = {}
+        held = defaultdict(set)  # barcode: the ids of the variants holding it (0: a packaging)
+        for barcode, variant_id in self.env.cr.fetchall():
+            held[barcode].add(variant_id)
+        holders = holders or {}
+        moving = {holders[product_id]: product_id for product_id in wanted if product_id in holders}
+        granted = dict(wanted)
+        while True:  # what cannot be given is taken away until what remains is consistent (it only shrinks)
+            refused, given = set(), set()
+            for product_id, barcode in granted.items():
+                own = holders.get(product_id)
+                blocked = barcode in given or any(
+                    holder != own and (holder not in moving or moving[holder] not in granted
+                                       or granted[moving[holder]] == barcode)
+                    for holder in held[barcode])
+                if blocked:
+                    refused.add(product_id)
+                else:
+                    given.add(barcode)
+            if not refused:
+                break
+            granted = {product_id: barcode for product_id, barcode in granted.items() if product_id not in refused}
         for product_id, barcode in wanted.items():
-            if barcode in taken:
+            if product_id not in granted:
                 counts["warnings"].append(_("Barcode %(barcode)s of 1C product %(product)s is already used by "
                                             "another product: left empty", barcode=barcode, product=product_id))
-                continue
-            taken.add(barcode)
-            free[product_id] = barcode
-        return free
+        return granted
+
+    def _write_variant_codes(self, columns, counts):
+        """``columns`` {column: {variant id: value}} of ``product_product`` (barcode, default_code) written
+        set-based, one UPDATE a column, only where they differ, with the write's date and author; what the
+        ORM cached of them dropped and what depends on them recomputed. Counts each variant changed once."""
+        columns = {column: values for column, values in columns.items() if values}
+        if not columns:
+            return
+        self.env.flush_all()
+        changed = set()
+        for column, values in columns.items():
+            self.env.cr.execute(SQL(
+                "UPDATE product_product t SET %(column)s = v.value, write_date = %(now)s, write_uid = %(uid)s"
+                "  FROM unnest(%(ids)s::int[], %(values)s::varchar[]) AS v(id, value)"
+                " WHERE t.id = v.id AND t.%(column)s IS DISTINCT FROM v.value RETURNING t.id",
+                column=SQL.identifier(column), now=self.env.cr.now(), uid=self.env.uid,
+                ids=list(values), values=list(values.values())))
+            changed.update(row[0] for row in self.env.cr.fetchall())
+        variants = self.env["product.product"].browse(sorted(changed))
+        fnames = [*columns, "write_date", "write_uid"]
+        self.env["product.product"].invalidate_model(fnames)
+        variants.modified(list(columns))  # the product's stored article (a single variant's), its barcode
+        counts["updated"] += len(changed)
 
     def _uom_for(self, unit, counts):
         """The unit of measure 1C means by «БазоваяЕдиница» (OKEI code, international or Russian short

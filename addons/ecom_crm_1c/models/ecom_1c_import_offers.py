@@ -205,16 +205,10 @@ class Ecom1cImportOffers(models.AbstractModel):
                     and len(variant.product_tmpl_id.product_variant_ids) > 1:
                 articles[variant] = offer["article"]
         # each set-based (one UPDATE a column), the barcodes checked free of any other product's first
-        values = {"barcode": {variants[offer_id].id: barcode
-                              for offer_id, barcode in self._free_barcodes(wanted, counts).items()},
-                  "default_code": {variant.id: article for variant, article in articles.items()}}
-        values = {column: changes for column, changes in values.items() if changes}
-        if values:
-            self.env.flush_all()
-            for column, changes in values.items():
-                counts["updated"] += len(self._update_changed("product_product", column, "varchar", changes))
-            self.env["product.product"].invalidate_model(list(values))
-            self.env["product.template"].invalidate_model(list(values))  # a single variant's are its product's
+        free = self._free_barcodes(wanted, counts, {offer["id"]: variants[offer["id"]].id for offer in wanted})
+        self._write_variant_codes({
+            "barcode": {variants[offer_id].id: barcode for offer_id, barcode in free.items()},
+            "default_code": {variant.id: article for variant, article in articles.items()}}, counts)
 
     def _products_of_characteristics(self, ids):
         """The 1C ids among ``ids`` (offers of products themselves that no variant holds) of products

@@ -191,6 +191,44 @@ class TestRealVariantsImport(ImporterCase):
         self.assertEqual(counts["updated"], 0)
         self.assertEqual(read("unf3-2.08", "offers.xml").count("<Штрихкод>4660368471919</Штрихкод>".encode()), 1)
 
+    def test_barcodes_moving_between_characteristics_in_one_file(self):
+        """1C relabels sizes: two characteristics swap their barcodes, or one gives its barcode to another
+        and takes a new one, in one package: each gets the new one at once (one UPDATE, Odoo's uniqueness
+        holding at its end), with the write's date and author; a barcode its holder keeps (1C gives it none
+        now) and one two offers of the file want are given once, said."""
+        def coded(barcodes):
+            return offers("".join(offer(f"rv-p#{size}", f"П ({size})", size, f"<Штрихкод>{code}</Штрихкод>" if code
+                                        else "") for size, code in barcodes.items()))
+
+        def found():
+            self.env.invalidate_all()
+            return {v.ecom_1c_id: v.barcode for v in self.Product.search([("ecom_1c_id", "like", "rv-p#")])}
+
+        self.importer._import_catalog(io.BytesIO(catalog(product("rv-p", "П"))))
+        self.importer._import_offers(io.BytesIO(coded({"1": "4600000000011", "2": "4600000000028", "3": ""})))
+        self.assertEqual(found(), {"rv-p#1": "4600000000011", "rv-p#2": "4600000000028", "rv-p#3": False})
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE product_product SET write_date = '2020-01-01' WHERE ecom_1c_id LIKE 'rv-p#%'")
+        counts = self.importer._import_offers(io.BytesIO(coded({"1": "4600000000028", "2": "4600000000011"})))
+        self.assertEqual((found(), counts["warnings"], counts["updated"]),
+                         ({"rv-p#1": "4600000000028", "rv-p#2": "4600000000011", "rv-p#3": False}, [], 2))
+        swapped = self.Product.search([("ecom_1c_id", "=", "rv-p#1")])
+        self.assertEqual((swapped.write_date.year, swapped.write_uid), (self.env.cr.now().year, self.env.user))
+        # #1's barcode goes to #3, #1 taking a new one; #2 keeps its own (none given), so #3 cannot have it
+        counts = self.importer._import_offers(io.BytesIO(coded({"1": "4600000000035", "3": "4600000000028"})))
+        self.assertEqual((found(), counts["warnings"]),
+                         ({"rv-p#1": "4600000000035", "rv-p#2": "4600000000011", "rv-p#3": "4600000000028"}, []))
+        # two offers of the file wanting one free barcode: the first has it
+        counts = self.importer._import_offers(io.BytesIO(coded({"1": "4600000000059", "3": "4600000000059"})))
+        self.assertEqual(found(), {"rv-p#1": "4600000000059", "rv-p#2": "4600000000011", "rv-p#3": "4600000000028"})
+        self.assertEqual([w for w in counts["warnings"] if "4600000000059" in w and "rv-p#3" in w], counts["warnings"])
+        self.assertEqual(len(counts["warnings"]), 1)
+        # one another characteristic keeps (not in the package): not given
+        counts = self.importer._import_offers(io.BytesIO(coded({"3": "4600000000011"})))
+        self.assertEqual(found()["rv-p#3"], "4600000000028")
+        self.assertEqual(len(counts["warnings"]), 1)
+        self.Product.search([("ecom_1c_id", "like", "rv-p#")])._check_barcode_uniqueness()  # Odoo's own check
+
     def test_a_characteristic_deleted_in_a_package_of_changes(self):
         """1C:УТ 11's package of changes (2.07, «СодержитТолькоИзменения» true) marks a characteristic
         deleted («ПометкаУдаления» in its offer): its variant is archived at once, the others stay; one
@@ -314,3 +352,10 @@ class TestRealVariantsImport(ImporterCase):
         found = {v.ecom_1c_id: v.barcode for v in self.Product.search([("ecom_1c_id", "like", "rv-c#")])}
         self.assertEqual(found, {"rv-c#46": "4600000000460", "rv-c#48": "4600000000484"})
         self.assertEqual(self.importer._import_catalog(io.BytesIO(data))["updated"], 0, "the same file: nothing")
+        # 1C swapping the two sizes' barcodes: each has the other's at once
+        swapped = data.replace(b"4600000000460", b"@@").replace(b"4600000000484", b"4600000000460").replace(
+            b"@@", b"4600000000484")
+        counts = self.importer._import_catalog(io.BytesIO(swapped))
+        self.env.invalidate_all()
+        found = {v.ecom_1c_id: v.barcode for v in self.Product.search([("ecom_1c_id", "like", "rv-c#")])}
+        self.assertEqual((found, counts["warnings"]), ({"rv-c#46": "4600000000484", "rv-c#48": "4600000000460"}, []))
