@@ -37,6 +37,10 @@ PROPERTY_TAGS = ("Свойство", "СвойствоНоменклатуры")
 # whether a catalog or an offers package holds changes only: an attribute of «Каталог» or «ПакетПредложений»
 # from 2.04 on, an element of theirs in 2.03 (and in some exports of later versions)
 ONLY_CHANGES = "СодержитТолькоИзменения"
+# the roles («Роль») of a document's counterparty on the buyer's side, the customer's first; those of the
+# seller's side (our own company, its agent) never make the customer
+BUYER_ROLES = ("покупатель", "плательщик", "получатель", "грузополучатель", "лицензиат")
+SELLER_ROLES = {"продавец", "комиссионер", "комитент", "агент", "лицензиар", "грузоотправитель"}
 
 
 def text(element, name=None):
@@ -455,10 +459,16 @@ def read_documents(source):
 
 
 def _buyer(contractors):
-    """The customer among a document's «Контрагенты»: the one whose «Роль» is «Покупатель» (the standard
-    lets a document list its seller, payer or consignee beside it), else the first."""
+    """The customer among a document's «Контрагенты» (the standard lets a document list its seller, payer
+    or consignee beside the buyer, each with its «Роль»): the «Покупатель», else the «Плательщик», else the
+    «Получатель»; else the first of no role of the seller's side; none when all are the seller's («Продавец»,
+    our own company, never made a customer: the order is not created, said)."""
     listed = children(contractors, "Контрагент")
-    return next((c for c in listed if text(c, "Роль").lower() == "покупатель"), listed[0] if listed else None)
+    roles = [text(c, "Роль").lower().replace("ё", "е") for c in listed]
+    for wanted in BUYER_ROLES:
+        if wanted in roles:
+            return listed[roles.index(wanted)]
+    return next((c for c, role in zip(listed, roles, strict=True) if role not in SELLER_ROLES), None)
 
 
 def _contractor(element):

@@ -123,7 +123,8 @@ class TestRealVariantsReader(BaseCase):
 
     def test_the_buyer_among_counterparties(self):
         """The standard lets «Контрагенты» list the seller beside the buyer (each with its «Роль»): the
-        customer is the one of «Роль» «Покупатель», whatever its place; one without roles is the first."""
+        customer is the one of «Роль» «Покупатель», whatever its place, else the payer, else the consignee,
+        else the first not of the seller's side; one without roles is the first; the seller is never one."""
         document = (HEAD.format(version="2.05") + "<Документ><Ид>rv-doc</Ид><Номер>1</Номер><Дата>2026-12-01</Дата>"
                     "<ХозОперация>Заказ товара</ХозОперация><Роль>Продавец</Роль><Контрагенты>"
                     "<Контрагент><Ид>rv-seller</Ид><Наименование>ООО Продавец</Наименование><Роль>Продавец</Роль>"
@@ -134,6 +135,16 @@ class TestRealVariantsReader(BaseCase):
         unnamed = document.replace("<Роль>Покупатель</Роль>".encode(), b"").replace(
             "<Роль>Продавец</Роль></Контрагент>".encode(), "</Контрагент>".encode())
         self.assertEqual(next(read_documents(io.BytesIO(unnamed)))[1]["customer"]["id"], "rv-seller")
+
+        def customer(data):
+            return next(read_documents(io.BytesIO(data)))[1]["customer"].get("id")
+
+        # the seller listed first, the other of no role, or a payer: never the seller
+        self.assertEqual(customer(document.replace("<Роль>Покупатель</Роль>".encode(), b"")), "rv-buyer")
+        self.assertEqual(customer(document.replace("Покупатель".encode(), "Плательщик".encode())), "rv-buyer")
+        self.assertEqual(customer(document.replace("Покупатель".encode(), "ПОЛУЧАТЕЛЬ".encode())), "rv-buyer")
+        # the seller alone: no customer (the order is not made, said), not our own company as one
+        self.assertIsNone(customer(document.replace("Покупатель".encode(), "Продавец".encode())))
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
