@@ -6,7 +6,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 from ..commerceml import (
     UnsafeDocument,
@@ -280,6 +280,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
             self.env["product.category"], {group for product in chunk for group in product["group_ids"]}).items()}
         default_categ = self.env.ref("product.product_category_all").id
         to_create, characteristics, done, revived = [], [], set(), Template
+        weight = self._odoo_weight() if any(product.get("weight") for product in chunk) else None
         for product in chunk:
             if not product["id"]:
                 counts["warnings"].append(_("A product without Ид was skipped: %s", product["name"]))
@@ -291,6 +292,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 continue
             done.add(key)
             vals = template_values(product, catalog_id, categories, default_categ)
+            if "weight" in vals:
+                vals["weight"] = weight(vals["weight"])
             template = existing.get(key)
             if template is None:
                 to_create.append(({**product, "id": key}, vals))
@@ -299,10 +302,10 @@ class Ecom1cImportCatalog(models.AbstractModel):
             if len(template.product_variant_ids) > 1:  # Odoo keeps the article of each variant, none of the product's
                 changed.pop("default_code", None)
                 # and the weight of each: the product's is its variants' (its characteristics weigh as it does)
-                weight = changed.pop("weight", vals.get("weight"))
-                heavier = template.product_variant_ids.filtered(lambda v, w=weight: w is not None and v.weight != w)
+                weighs = changed.pop("weight", vals.get("weight"))
+                heavier = template.product_variant_ids.filtered(lambda v, w=weighs: w is not None and v.weight != w)
                 if heavier:
-                    heavier.weight = weight
+                    heavier.weight = weighs
                     counts["updated"] += int(not changed)
             if changed:
                 if changed.get("active") and not template.active:
@@ -326,6 +329,19 @@ class Ecom1cImportCatalog(models.AbstractModel):
             to_archive = self.env["product.product"].concat(
                 *(variant for full_id, variant in variants.items() if full_id in deleted and variant.active))
             to_archive.action_archive()
+
+    def _odoo_weight(self):
+        """The function of 1C's «Вес» (kilograms: 1C-Bitrix's own exchange reads it so, ×1000 into its grams)
+        to Odoo's weight: in the database's unit of weight (kilograms, pounds with «product.weight_in_lbs»),
+        rounded as the field keeps it (0.125 kg kept as 0.13 would be changed again by the same file)."""
+        Template = self.env["product.template"]
+        unit, kg = Template._get_weight_uom_id_from_ir_config_parameter(), self.env.ref("uom.product_uom_kgm")
+        digits = Template._fields["weight"].get_digits(self.env)
+
+        def weight(kilograms):
+            value = kilograms if unit == kg else kg._compute_quantity(kilograms, unit, round=False)
+            return float_round(value, precision_digits=digits[1]) if digits else value
+        return weight
 
     def _revive_variants(self, templates):
         """1C names again products that were archived (a full exchange no longer named them, or 1C

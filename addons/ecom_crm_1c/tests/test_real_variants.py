@@ -293,6 +293,22 @@ class TestRealVariantsImport(ImporterCase):
         self.assertEqual(counts["updated"], 1)
         self.assertEqual(self.importer._import_catalog(io.BytesIO(heavier))["updated"], 0, "the same file: nothing")
 
+    def test_weight_of_no_kilograms_or_finer_than_odoo_keeps(self):
+        """«<Вес>0</Вес>», which 1C of 3.1 writes of every product whose weight is not filled in
+        (tests/data/bitrix6-3.1), leaves the weight an administrator entered; a weight finer than Odoo keeps it
+        (0.125 kg: 0.13) is not changed again by the same file; a database weighing in pounds gets pounds."""
+        weighed = catalog(product("rv-w", "Гиря", "<Вес>0,125</Вес>"))
+        self.importer._import_catalog(io.BytesIO(weighed))
+        template = self.Template.search([("ecom_1c_id", "=", "rv-w")])
+        self.assertEqual(template.weight, 0.13)
+        self.assertEqual(self.importer._import_catalog(io.BytesIO(weighed))["updated"], 0, "the same file: nothing")
+        template.weight = 7.5
+        counts = self.importer._import_catalog(io.BytesIO(weighed.replace(b"0,125", b"0")))
+        self.assertEqual((template.weight, counts["updated"]), (7.5, 0))
+        self.env["ir.config_parameter"].sudo().set_param("product.weight_in_lbs", "1")
+        self.importer._import_catalog(io.BytesIO(weighed.replace(b"0,125", b"2")))
+        self.assertEqual(template.weight, 4.41, "2 kg in pounds")
+
     def test_properties_of_ut_10_3_for_ukraine(self):
         """1C:Управление торговлей для Украины 2.3 (platform 10.3) declares a property as
         «СвойствоНоменклатуры», without a type, and gives its value itself (the shop belle.com.ua, as
