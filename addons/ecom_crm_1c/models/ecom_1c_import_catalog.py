@@ -329,6 +329,10 @@ class Ecom1cImportCatalog(models.AbstractModel):
             to_archive = self.env["product.product"].concat(
                 *(variant for full_id, variant in variants.items() if full_id in deleted and variant.active))
             to_archive.action_archive()
+            # one 1C names again without its mark (it took the mark back, or named again what it had dropped)
+            # is sold again, as by its offer (:meth:`_offer_variants`)
+            self._revive_variants(self.env["product.product"].concat(
+                *(variant for full_id, variant in variants.items() if full_id not in deleted and not variant.active)))
 
     def _odoo_weight(self):
         """The function of 1C's «Вес» (kilograms: 1C-Bitrix's own exchange reads it so, ×1000 into its grams)
@@ -347,9 +351,12 @@ class Ecom1cImportCatalog(models.AbstractModel):
         """1C names again products that were archived (a full exchange no longer named them, or 1C
         marked them «Удален»): their 1C variants, archived with them, are sold again; Odoo's own
         unarchiving revives none of a template read with archived variants, nor a characteristic's.
-        A characteristic 1C dropped meanwhile is archived again by the exchange that names the rest."""
-        variants = templates.product_variant_ids.filtered(
-            lambda v: not v.active and v.ecom_1c_id and v.product_tmpl_id._is_combination_possible_by_config(
+        A characteristic 1C dropped meanwhile is archived again by the exchange that names the rest.
+        ``templates`` may be variants too (characteristics 1C names again): those, of an active product."""
+        variants = templates if templates._name == "product.product" else templates.product_variant_ids
+        variants = variants.filtered(
+            lambda v: not v.active and v.ecom_1c_id and v.product_tmpl_id.active
+            and v.product_tmpl_id._is_combination_possible_by_config(
                 v.product_template_attribute_value_ids, ignore_no_variant=True))
         variants.action_unarchive()
 

@@ -370,7 +370,8 @@ class TestRealVariantsImport(ImporterCase):
 
     def test_barcodes_of_characteristics_listed_in_the_catalog(self):
         """Schema 2.04 (1C:УТ 10.3) lists each characteristic in the catalog as a product «guid#guid», with its
-        own «Штрихкод»: its variant's barcode."""
+        own «Штрихкод»: its variant's barcode. One marked deleted there is archived, sold again when named
+        without the mark."""
         size = ("<ХарактеристикиТовара><ХарактеристикаТовара><Наименование>Размер</Наименование><Значение>{}"
                 "</Значение></ХарактеристикаТовара></ХарактеристикиТовара><Штрихкод>{}</Штрихкод>")
         data = catalog(product("rv-c", "Куртка") + product("rv-c#46", "Куртка (46)", size.format(46, "4600000000460"))
@@ -379,6 +380,15 @@ class TestRealVariantsImport(ImporterCase):
         found = {v.ecom_1c_id: v.barcode for v in self.Product.search([("ecom_1c_id", "like", "rv-c#")])}
         self.assertEqual(found, {"rv-c#46": "4600000000460", "rv-c#48": "4600000000484"})
         self.assertEqual(self.importer._import_catalog(io.BytesIO(data))["updated"], 0, "the same file: nothing")
+        # a size marked deleted is archived; 1C taking the mark back sells it again
+        marked = data.replace("<Ид>rv-c#48</Ид>".encode(), "<Ид>rv-c#48</Ид><ПометкаУдаления>true</ПометкаУдаления>"
+                                                          .encode())
+        self.importer._import_catalog(io.BytesIO(marked))
+        size_48 = self.Product.search([("ecom_1c_id", "=", "rv-c#48")])
+        self.assertEqual(size_48.mapped("active"), [False])
+        self.importer._import_catalog(io.BytesIO(data))
+        self.env.invalidate_all()
+        self.assertEqual(size_48.mapped("active"), [True], "named without the mark: sold again")
         # 1C swapping the two sizes' barcodes: each has the other's at once
         swapped = data.replace(b"4600000000460", b"@@").replace(b"4600000000484", b"4600000000460").replace(
             b"@@", b"4600000000484")
