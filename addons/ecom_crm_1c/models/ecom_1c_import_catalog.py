@@ -400,12 +400,13 @@ class Ecom1cImportCatalog(models.AbstractModel):
 
     def _update_barcodes(self, products, counts):
         """The barcode 1C gives a product it made before (none then, or another one) on its variant,
-        when no other product has it; a barcode 1C leaves empty leaves Odoo's as it is."""
+        when no other product has it (nor gives it up in the same batch); a barcode 1C leaves empty leaves
+        Odoo's as it is. Set-based (:meth:`_write_variant_codes`)."""
         variants = bound(self.env["product.product"].with_context(active_test=False), {p["id"] for p in products})
         changed = [p for p in products if p["id"] in variants and variants[p["id"]].barcode != p["barcode"]]
-        for product_id, barcode in self._free_barcodes(changed, counts).items():
-            variants[product_id].barcode = barcode
-            counts["updated"] += 1
+        free = self._free_barcodes(changed, counts, {p["id"]: variants[p["id"]].id for p in changed})
+        self._write_variant_codes({"barcode": {variants[product_id].id: barcode
+                                               for product_id, barcode in free.items()}}, counts)
 
     def _free_barcodes(self, products, counts, holders=None):
         """{1C id: barcode} for the barcodes no other product nor packaging uses (Odoo requires them unique

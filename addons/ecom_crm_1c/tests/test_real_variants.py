@@ -240,6 +240,18 @@ class TestRealVariantsImport(ImporterCase):
         self.assertEqual(len(counts["warnings"]), 1)
         self.Product.search([("ecom_1c_id", "like", "rv-p#")])._check_barcode_uniqueness()  # Odoo's own check
 
+    def test_barcodes_swapped_between_products_in_one_catalog(self):
+        """Two products of a catalog swapping their barcodes in one file each have the other's at once."""
+        first = catalog(product("rv-a", "А", "<Штрихкод>4600000000066</Штрихкод>")
+                        + product("rv-b", "Б", "<Штрихкод>4600000000073</Штрихкод>"))
+        self.importer._import_catalog(io.BytesIO(first))
+        counts = self.importer._import_catalog(io.BytesIO(first.replace(b"66<", b"@@<").replace(b"73<", b"66<")
+                                                          .replace(b"@@<", b"73<")))
+        self.env.invalidate_all()
+        found = {t.ecom_1c_id: t.barcode for t in self.Template.search([("ecom_1c_id", "in", ["rv-a", "rv-b"])])}
+        self.assertEqual((found, counts["warnings"], counts["updated"]),
+                         ({"rv-a": "4600000000073", "rv-b": "4600000000066"}, [], 2))
+
     def test_a_characteristic_deleted_in_a_package_of_changes(self):
         """1C:УТ 11's package of changes (2.07, «СодержитТолькоИзменения» true) marks a characteristic
         deleted («ПометкаУдаления» in its offer): its variant is archived at once, the others stay; one
