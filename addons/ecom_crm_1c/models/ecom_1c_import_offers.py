@@ -66,13 +66,14 @@ class Ecom1cImportOffers(models.AbstractModel):
             # named now: 1C's deactivate keeps them; by a whole list, their products' others go
             self._mark_characteristics([o["id"] for o in chunk if o["characteristic_id"] and not o["deleted"]],
                                        listed=package["full"] and package["lists"])
+            # at once, a whole unload of 1C deactivating too: its prices and stock files name a characteristic
+            # it marked deleted (without the mark), which would keep it from its deactivate; before the prices,
+            # which it then sets none of its product's
+            self._archive_deleted_offers(chunk, variants, counts)
             self._import_offer_chunk(chunk, variants, counts)
             self._import_offer_codes(chunk, variants, counts)
             if "stock.quant" in self.env:  # Odoo's inventory is installed: 1C's stock goes there too
                 self._import_stock(chunk, variants, warehouses, counts)
-            # at once, a whole unload of 1C deactivating too: its prices and stock files name a characteristic
-            # it marked deleted (without the mark), which would keep it from its deactivate
-            self._archive_deleted_offers(chunk, variants, counts)
 
         self._apply_in_steps(offers(), counts, apply, deadline)
         if counts["done"] and price_types:
@@ -489,8 +490,11 @@ class Ecom1cImportOffers(models.AbstractModel):
             " WHERE product_tmpl_id = ANY(%s) AND active AND ecom_1c_id IS NOT NULL"
             " AND ecom_1c_price IS NOT NULL", templates.ids))
         stored = dict(self.env.cr.fetchall())
+        # a characteristic archived on its own (1C marked it deleted: its prices file still prices it) keeps its
+        # price for the day it is sold again, but sets no price of its product's
         known = {variant: float(stored[variant.id])
-                 for variant in Product.browse(list(stored)) if variant not in prices} | prices
+                 for variant in Product.browse(list(stored)) if variant not in prices} | {
+            variant: price for variant, price in prices.items() if variant.active or not variant.product_tmpl_id.active}
         lowest = {}
         for variant, price in known.items():
             template_id = variant.product_tmpl_id.id

@@ -268,6 +268,28 @@ class TestRealVariantsImport(ImporterCase):
         self.importer._import_offers(io.BytesIO(offers(offer("rv-p#2", "П (2)", "2"))))
         self.assertTrue(self.Product.search([("ecom_1c_id", "=", "rv-p#2")]).active)
 
+    def test_a_characteristic_marked_deleted_sets_no_price_of_its_product(self):
+        """The cheapest characteristic marked deleted, in the package that marks it or in a later prices file
+        still pricing it (as 1C's do), no longer sets its product's price: the product sells from its cheapest
+        characteristic on sale; sold again, it does again."""
+        self.importer._import_catalog(io.BytesIO(catalog(product("rv-p", "П"))))
+        self.importer._import_offers(io.BytesIO(offers(
+            offer("rv-p#1", "П (1)", "1", price=100) + offer("rv-p#2", "П (2)", "2", price=50), only_changes="false")))
+        template = self.Template.search([("ecom_1c_id", "=", "rv-p")])
+        self.assertEqual(template.list_price, 50)
+        self.importer._import_offers(io.BytesIO(offers(
+            offer("rv-p#2", "П (2)", "2", "<ПометкаУдаления>true</ПометкаУдаления>", price=40))))
+        self.assertEqual(template.list_price, 100)
+        cheaper = self.Product.search([("ecom_1c_id", "=", "rv-p#2")])
+        self.assertEqual((cheaper.active, cheaper.ecom_1c_price), (False, 40), "its price kept")
+        # a prices file (no names, no marks) pricing it still: kept, the product's price not moved, not sold again
+        self.importer._import_offers(io.BytesIO(offers(
+            "<Предложение><Ид>rv-p#2</Ид><Цены><Цена><ИдТипаЦены>rv-retail</ИдТипаЦены><ЦенаЗаЕдиницу>30"
+            "</ЦенаЗаЕдиницу></Цена></Цены></Предложение>")))
+        self.assertEqual((cheaper.active, cheaper.ecom_1c_price, template.list_price), (False, 30, 100))
+        self.importer._import_offers(io.BytesIO(offers(offer("rv-p#2", "П (2)", "2", price=40))))
+        self.assertEqual((cheaper.active, template.list_price), (True, 40))
+
     def test_characteristics_marked_deleted_in_a_real_3_1_unload(self):
         """The 3.1 unload of tests/data/bitrix6-3.1 marks six characteristics deleted in its offers file
         («ПометкаУдаления» true) and still prices and stocks them in its prices and stock files, which carry no
