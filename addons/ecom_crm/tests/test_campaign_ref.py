@@ -7,10 +7,10 @@ request's source tells them apart; a number no export knows stays a campaign as 
 import base64
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import BaseCase, Form, tagged
+from odoo.tests import BaseCase, Form, new_test_user, tagged
 
 from ..tools import ad_spend, adapters
-from ..tools.campaign_ref import campaign_ref, one_campaign, ref_systems
+from ..tools.campaign_ref import campaign_ref, one_campaign, ref_of_name, ref_systems, titled_ref
 from ..tools.intake import validate_request
 from .common import ReportCase, store_with_ad_sources
 from .test_ad_spend_import import sample
@@ -39,6 +39,30 @@ class TestCampaignRefRule(BaseCase):
         self.assertEqual(one_campaign([5, 5]), 5)
         self.assertIsNone(one_campaign([5, 6]))
         self.assertIsNone(one_campaign([]))
+
+    def test_a_title_and_an_id_together(self):
+        """Tracking templates' «{campaign_name}|{campaign_id}», «{campaign_name_lat}_{campaign_id}»: a «|» is no
+        title's, so the number beside it is the id; an «_» may be a title's own («sale_2026»): only six digits or
+        more beside a title not ending in a digit are an id to look up, never one to make a campaign of."""
+        self.assertEqual(titled_ref("Поиск — бренд|91234567"), ("91234567", "Поиск — бренд", True))
+        self.assertEqual(titled_ref(" 91234567 | poisk-brend "), ("91234567", "poisk-brend", True))
+        self.assertEqual(titled_ref("a|b|777"), ("777", "a|b", True))
+        self.assertEqual(titled_ref("poisk_brend_91234567"), ("91234567", "poisk_brend", False))
+        self.assertEqual(titled_ref("91234567_poisk"), ("91234567", "poisk", False))
+        for title in ("sale_2026", "promo_10", "2026_91234567", "Лето|", "a|b", "Лето 2026", "91234567", None):
+            self.assertIsNone(titled_ref(title), title)
+        # the names a campaign stands for an id by: the id alone, or with its title across a «|»
+        self.assertEqual([ref_of_name(name) for name in ("91234567", "Лето|91234567", "leto_91234567", "Лето")],
+                         ["91234567", "91234567", None, None])
+
+    def test_campaign_without_a_source_is_no_source_a_link_names(self):
+        """«Кампания без источника» (the reports' row, copied into a link) is the store's mark, not a channel:
+        a request naming it as its utm_source names no source."""
+        for typed in ("Кампания без источника", " кампания  без ИСТОЧНИКА ", "Campaign without a source"):
+            clean, errors = validate_request({"phone": "+7 916 555-01-01", "utm_source": typed, "utm_campaign": "x"})
+            self.assertEqual((clean.get("utm_source"), clean["utm_campaign"], errors), (None, "x", {}), typed)
+        clean, _errors = validate_request({"phone": "+7 916 555-01-01", "utm_source": "Кампания без источника 2"})
+        self.assertEqual(clean["utm_source"], "Кампания без источника 2")
 
     def test_the_exports_campaign_id_columns(self):
         cabinet, rows = ad_spend.parse(sample("yandex_direct_api_ids.tsv"), "report.tsv")
@@ -342,3 +366,75 @@ class TestCampaignRef(ReportCase):
         row = self.channel_row(brand, self.yandex)
         self.assertEqual((row["spend"], row["revenue"]), (4000, 6000))
         self.assertAlmostEqual(row["romi"], 50)
+
+    def test_a_title_and_an_id_in_one_utm_campaign(self):
+        """«{campaign_name}|{campaign_id}» and «{campaign_name_lat}_{campaign_id}» templates: the request is the
+        campaign of that id, known or made known later (a «|» name); else the campaign of the title beside it;
+        a title ending in «_digits» is never misread."""
+        early = self.intake(utm_source="yandex", utm_campaign="Поиск — бренд|91234567")
+        placeholder = early.campaign_id
+        self.assertEqual(placeholder.name, "Поиск — бренд|91234567", "no campaign of that id nor title yet: as typed")
+        lat = self.intake(utm_source="yandex", utm_campaign="poisk-brend_91234567")
+        self.assertEqual(lat.campaign_id.name, "poisk-brend_91234567")
+        self.import_file("yandex_direct_api_ids.tsv")
+        brand = self.Campaign.search([("ecom_yandex_direct_ref", "=", "91234567")])
+        self.assertEqual(brand.name, "Поиск — бренд")
+        self.assertEqual((early.campaign_id, early.source_id, early.medium_id), (brand, self.yandex, self.cpc),
+                         "the export's id moved it")
+        self.assertEqual(lat.campaign_id.name, "poisk-brend_91234567", "an «_» name is not moved: it may be a title")
+        for value, data in (("Поиск — бренд|91234567", {"utm_source": "yandex"}), ("91234567|poisk", {}),
+                            ("poisk-brend_91234567", {"utm_source": "yandex", "utm_medium": "cpc"}),
+                            ("poisk-brend_91234567", {"yclid": "5712938465"})):
+            with self.subTest(value=value, data=data):
+                lead = self.intake(utm_campaign=value, **data)
+                self.assertEqual((lead.campaign_id, lead.source_id, lead.medium_id), (brand, self.yandex, self.cpc))
+        # another source's: its own, as typed
+        self.assertEqual(self.intake(utm_source="newsletter", utm_campaign="Лето|91234567").campaign_id.name,
+                         "Лето|91234567")
+        # an id no campaign has, the title a campaign's: that campaign (not another Direct campaign of that title)
+        summer = self.Campaign.create({"name": "Лето"})
+        self.assertEqual(self.intake(utm_source="yandex", utm_campaign="Лето|44444444").campaign_id, summer)
+        summer.with_user(self.sales_manager).ecom_yandex_direct_ref = "44444445"
+        other = self.intake(utm_source="yandex", utm_campaign="Лето|44444444").campaign_id
+        self.assertEqual(other.name, "Лето|44444444", "another Direct campaign of the same title")
+        # titles ending in digits stay titles: too short for an id, or an id no Direct campaign has
+        for title in ("sale_2026", "sale_55555555"):
+            self.assertEqual(self.intake(utm_source="yandex", utm_campaign=title).campaign_id.name, title)
+        # and the id of a Direct campaign beside a title is that campaign (the export's «РСЯ — ретаргетинг»)
+        rsya = self.intake(utm_source="yandex", utm_campaign="rsya_91234568").campaign_id
+        self.assertEqual((rsya.name, rsya.ecom_yandex_direct_ref), ("РСЯ — ретаргетинг", "91234568"))
+
+    def test_a_request_naming_campaign_without_a_source_is_its_campaigns_alone(self):
+        """utm_source «Кампания без источника» (copied from a report) names no source: the request is its
+        campaign's alone (the campaign's channel, and it follows the campaign); with nothing else, the API
+        source's channel, not a channel left empty."""
+        self.import_file("yandex_direct_api_ids.tsv")
+        brand = self.Campaign.search([("ecom_yandex_direct_ref", "=", "91234567")])
+        lead = self.intake(utm_source="Кампания без источника", utm_campaign="Поиск — бренд")
+        self.assertEqual((lead.campaign_id, lead.source_id, lead.medium_id, lead.ecom_channel_from_campaign),
+                         (brand, self.yandex, self.cpc, True))
+        waiting = self.intake(utm_source="Campaign without a source", utm_campaign="нет такой")
+        self.assertEqual((waiting.source_id, waiting.ecom_channel_from_campaign), (self.campaign_only, True))
+        alone = self.intake(utm_source="Кампания без источника")
+        self.assertEqual(alone.source_id, self.env.ref("ecom_crm.utm_source_website"))
+
+    def test_only_a_sales_manager_types_a_campaigns_ids_in_its_form(self):
+        """The IDs are read-only on the campaign's form to a user who opens it and is no sales manager (a
+        salesperson of the marketing team: the save would be refused), who still sees them and edits the rest
+        of the campaign; a sales manager types them."""
+        marketer = new_test_user(self.env, login="ecom_marketer", name="Мария Маркетова", lang="en_US",
+                                 groups="sales_team.group_sale_salesman,mass_mailing.group_mass_mailing_user")
+        campaign = self.Campaign.create({"name": "Поиск — бренд", "ecom_yandex_direct_ref": "91234567"})
+        self.assertFalse(campaign.with_user(marketer).ecom_can_set_refs)
+        with Form(campaign.with_user(marketer)) as form:
+            self.assertEqual(form.ecom_yandex_direct_ref, "91234567")
+            for field in ("ecom_yandex_direct_ref", "ecom_google_ads_ref", "ecom_vk_ref"):
+                with self.assertRaisesRegex(AssertionError, "readonly field"):
+                    setattr(form, field, "1234567890")
+            form.title = "Поиск — бренд (весна)"
+        self.assertEqual((campaign.title, campaign.ecom_google_ads_ref), ("Поиск — бренд (весна)", False))
+        # (the campaign's form is mass_mailing's: it opens for its users only)
+        self.sales_manager.groups_id |= self.env.ref("mass_mailing.group_mass_mailing_user")
+        with Form(campaign.with_user(self.sales_manager)) as form:
+            form.ecom_google_ads_ref = "1234567890"
+        self.assertEqual(campaign.ecom_google_ads_ref, "1234567890")
