@@ -338,16 +338,16 @@ def channel_write(records, vals, company_fields=("company_id",)):
         new = {name: records._fields[name].convert_to_cache(vals[name], records, validate=False) or False
                for name in ("source_id", "medium_id") if name in vals}
         own = records.filtered(lambda record: any(record[name].id != value for name, value in new.items()))
-        if own == records:
-            vals, own = {FROM_CAMPAIGN: False, **vals}, records.browse()
     # those whose channel stays their campaign's: their campaign and company before the write
     following = records.browse() if told else records.filtered(FROM_CAMPAIGN) - own
+    if own and own == records:  # all of them (a form, one request): in the same write
+        vals, own = {FROM_CAMPAIGN: False, **vals}, records.browse()
     watched = [name for name in ("campaign_id", *company_fields) if name in vals]
     before = {record.id: (record.campaign_id.id, record.company_id.id) for record in following} if watched else {}
 
     def after():
-        if own:  # some of them changed (a mass edit, the others already of those values)
-            own.write({FROM_CAMPAIGN: False})
+        if own.filtered(FROM_CAMPAIGN):  # some of them changed (a mass edit, the others already of those values)
+            own.filtered(FROM_CAMPAIGN).write({FROM_CAMPAIGN: False})
         moved = following.filtered(lambda record: before.get(record.id, (record.campaign_id.id, record.company_id.id))
                                    != (record.campaign_id.id, record.company_id.id))
         give_campaign_channels(records, moved)
