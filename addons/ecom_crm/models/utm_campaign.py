@@ -55,6 +55,22 @@ class UtmCampaign(models.Model):
     def _compute_ecom_can_set_refs(self):
         self.ecom_can_set_refs = self.env.user.has_group("sales_team.group_sale_manager")
 
+    def _compute_mailing_mail_count(self):
+        # mass_mailing counts a campaign's mailings with the user's rights, and its campaign form reads the A/B
+        # test counts (fields of no group) whoever opens it: a sales manager typing the campaign's IDs, or a
+        # salesperson opening it from a request, outside Email Marketing got an AccessError on mailing.mailing.
+        # They are counted as its users count them (mailing.mailing has no record rule nor company: the same
+        # figures); the counts restricted to Email Marketing stay so (the fields' groups are checked on read).
+        super(UtmCampaign, self._ecom_mailing_counter())._compute_mailing_mail_count()
+
+    def _compute_mailing_sms_count(self):
+        super(UtmCampaign, self._ecom_mailing_counter())._compute_mailing_sms_count()
+
+    def _ecom_mailing_counter(self):
+        """``self`` to count the campaigns' mailings: as they are for a user who may read mailings (Email
+        Marketing's, unchanged), with superuser rights for the others (the counts only)."""
+        return self if self.env["mailing.mailing"].has_access("read") else self.sudo()
+
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [self._ecom_clean_refs(vals) for vals in vals_list]

@@ -433,8 +433,46 @@ class TestCampaignRef(ReportCase):
                     setattr(form, field, "1234567890")
             form.title = "Поиск — бренд (весна)"
         self.assertEqual((campaign.title, campaign.ecom_google_ads_ref), ("Поиск — бренд (весна)", False))
-        # (the campaign's form is mass_mailing's: it opens for its users only)
-        self.sales_manager.groups_id |= self.env.ref("mass_mailing.group_mass_mailing_user")
         with Form(campaign.with_user(self.sales_manager)) as form:
             form.ecom_google_ads_ref = "1234567890"
         self.assertEqual(campaign.ecom_google_ads_ref, "1234567890")
+
+    def test_the_campaign_form_opens_outside_email_marketing(self):
+        """mass_mailing's campaign form reads how many A/B test mailings (and SMS) the campaign has with the
+        user's rights: a sales manager or a salesperson outside Email Marketing, who types the campaign's IDs or
+        opens it from a request, got an AccessError on mailing.mailing. They open and save it; its counts are
+        those a marketing user sees, who still gets mass_mailing's form whole."""
+        campaign = self.Campaign.create({"name": "Поиск — бренд"})
+        other = self.Campaign.create({"name": "Рассылка — весна"})
+        res_partner = self.env["ir.model"]._get_id("res.partner")
+        self.env["mailing.mailing"].create([
+            {"subject": subject, "campaign_id": target.id, "mailing_model_id": res_partner,
+             "mailing_type": mailing_type, "ab_testing_enabled": ab_test, "body_plaintext": "Весна"}
+            for subject, target, mailing_type, ab_test in (
+                ("A", campaign, "mail", True), ("B", campaign, "mail", True), ("C", campaign, "mail", False),
+                ("D", campaign, "sms", True), ("E", other, "mail", True))])
+        marketer = new_test_user(self.env, login="ecom_marketer", name="Мария Маркетова", lang="en_US",
+                                 groups="sales_team.group_sale_salesman,mass_mailing.group_mass_mailing_user,"
+                                        "mass_mailing.group_mass_mailing_campaign")
+        for user, title in ((self.sales_manager, "Поиск — бренд (весна)"), (self.salesman, "Поиск — бренд (лето)"),
+                            (marketer, "Поиск — бренд (осень)")):
+            with self.subTest(user=user.login):
+                self.env.invalidate_all()
+                with Form(campaign.with_user(user)) as form:
+                    self.assertEqual((form.ab_testing_mailings_count, form.ab_testing_mailings_sms_count), (2, 1))
+                    form.title = title
+                self.assertEqual(campaign.title, title)
+        self.env.invalidate_all()
+        with Form(campaign.with_user(self.sales_manager)) as form:
+            form.ecom_yandex_direct_ref = "91234567"
+        self.assertEqual(campaign.ecom_yandex_direct_ref, "91234567")
+        # the counts themselves stay Email Marketing's, as mass_mailing restricts them
+        with self.assertRaises(AccessError):
+            campaign.with_user(self.sales_manager).read(["mailing_mail_count"])
+        self.env.invalidate_all()
+        self.assertEqual(campaign.with_user(marketer).read(["mailing_mail_count", "mailing_sms_count"])[0],
+                         {"id": campaign.id, "mailing_mail_count": 3, "mailing_sms_count": 1})
+        # and the mailings: the A/B test group shows to the marketer only
+        with Form(campaign.with_user(marketer)) as form:
+            self.assertEqual(len(form.mailing_mail_ids), 3)
+            self.assertEqual(form.ab_testing_winner_selection, "opened_ratio")
