@@ -232,7 +232,7 @@ class UtmCampaign(models.Model):
         a source»), not given by their campaign, and an order's only when it has no request (it has its
         request's channel). Rows are counted only where no spend decides: a company's where that company
         records none under the campaign, a request of no company's where no company does (a popular
-        campaign's thousands of requests were counted for nothing at every request naming it alone). One
+        campaign's thousands of requests would be counted for nothing at every request naming it alone). One
         query."""
         self.env["ecom.ad.spend"].flush_model([*UTM_FIELDS, "company_id"])
         for model, _table in CHANNEL_TABLES:
@@ -345,8 +345,8 @@ def channel_write(records, vals, company_fields=("company_id",)):
     a merged request's). A record whose channel is its campaign's follows its campaign when the campaign
     changes (none when removed), and is decided again when its company changes (``company_fields``: those
     the company is written or computed from; a campaign's channel is its company's)."""
-    touched = [name for name in (*UTM_FIELDS, *company_fields) if name in vals]
-    if not touched:
+    utm_written = any(name in vals for name in UTM_FIELDS)
+    if not utm_written and not any(name in vals for name in company_fields):
         return vals, None
     told = FROM_CAMPAIGN in vals
     own = records.browse()
@@ -366,7 +366,8 @@ def channel_write(records, vals, company_fields=("company_id",)):
             own.filtered(FROM_CAMPAIGN).write({FROM_CAMPAIGN: False})
         moved = following.filtered(lambda record: before.get(record.id, (record.campaign_id.id, record.company_id.id))
                                    != (record.campaign_id.id, record.company_id.id))
-        give_campaign_channels(records, moved)
+        # a write of their company's fields alone (an assignment, a customer picked): only those that moved
+        give_campaign_channels(records if utm_written else moved, moved)
 
     return vals, after
 

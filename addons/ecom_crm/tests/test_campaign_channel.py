@@ -4,7 +4,7 @@ source» (a group of its own, not «no channel») until the campaign's spend say
 through the intake API (``test_intake_api``) and in a store upgraded to 18.0.1.6.13."""
 
 from odoo import Command
-from odoo.tests import BaseCase, Form, tagged
+from odoo.tests import BaseCase, Form, new_test_user, tagged
 
 from ..models.utm_campaign import give_campaign_channels
 from ..tools.campaign_channel import campaign_channel
@@ -247,6 +247,37 @@ class TestCampaignChannel(ReportCase):
                 leads.write({"campaign_id": autumn.id})
                 self.env.flush_all()
             self.assertEqual({self.channel(lead) for lead in leads}, {(self.vk, self.social)})
+
+    def test_an_assignment_in_the_same_company_decides_no_channel(self):
+        """Requests given another salesperson, team or customer (the assignment, a mass edit) in the same company:
+        their campaign's channel is not decided again. Requests waiting under «Campaign without a source» or
+        given their campaign's channel cost the same statements as requests with a channel of their own."""
+        no_spend = self.Campaign.create({"name": "no_spend"})
+        self.Spend.create({"date": "2026-11-01", "source_id": self.yandex.id, "medium_id": self.cpc.id,
+                           "campaign_id": self.summer.id, "amount": 500})
+        others = self.salesman | new_test_user(self.env, login="ecom_salesman_2", name="Борис Продажин", lang="en_US",
+                                               groups="sales_team.group_sale_salesman")
+        own = self.Lead.browse([self._lead(campaign_id=self.summer.id, source_id=self.vk.id,
+                                           medium_id=self.social.id).id for _ in range(4)])
+        given = self.Lead.browse([self._lead(campaign_id=campaign.id).id
+                                  for campaign in (self.summer, self.summer, no_spend, no_spend)])
+        self.assertEqual([lead.ecom_channel_from_campaign for lead in given], [True] * 4)
+        self.assertEqual(self.channel(given[2]), (self.campaign_only, self.env["utm.medium"]))
+
+        def assign(leads, user):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            leads.write({"user_id": user.id})
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - start
+
+        assign(own, others[1])  # the caches warmed
+        assign(given, others[1])
+        self.assertEqual(assign(given, others[0]), assign(own, others[0]))
+        self.assertEqual((self.channel(given[0]), self.channel(given[2])),
+                         ((self.yandex, self.cpc), (self.campaign_only, self.env["utm.medium"])))
+        self.assertEqual([lead.ecom_channel_from_campaign for lead in given], [True] * 4)
 
     def test_a_merge_keeps_one_requests_channel_whole(self):
         """Merging a request waiting under «Campaign without a source» with one from VK: the kept request is
