@@ -41,15 +41,17 @@ class TestCampaignRefRule(BaseCase):
         self.assertIsNone(one_campaign([]))
 
     def test_a_title_and_an_id_together(self):
-        """Tracking templates' «{campaign_name}|{campaign_id}», «{campaign_name_lat}_{campaign_id}»: a «|» is no
-        title's, so the number beside it is the id; an «_» may be a title's own («sale_2026»): only six digits or
-        more beside a title not ending in a digit are an id to look up, never one to make a campaign of."""
+        """Tracking templates' «{campaign_name}|{campaign_id}», «{campaign_name_lat}_{campaign_id}»: six digits or
+        more beside a «|» are the id (a year or a short number is a title's: «Лето | 2026»); an «_» may be a
+        title's own too («sale_2026»): only six digits or more beside a title not ending in a digit are an id to
+        look up, never one to make a campaign of."""
         self.assertEqual(titled_ref("Поиск — бренд|91234567"), ("91234567", "Поиск — бренд", True))
         self.assertEqual(titled_ref(" 91234567 | poisk-brend "), ("91234567", "poisk-brend", True))
-        self.assertEqual(titled_ref("a|b|777"), ("777", "a|b", True))
+        self.assertEqual(titled_ref("a|b|7770001"), ("7770001", "a|b", True))
         self.assertEqual(titled_ref("poisk_brend_91234567"), ("91234567", "poisk_brend", False))
         self.assertEqual(titled_ref("91234567_poisk"), ("91234567", "poisk", False))
-        for title in ("sale_2026", "promo_10", "2026_91234567", "Лето|", "a|b", "Лето 2026", "91234567", None):
+        for title in ("sale_2026", "promo_10", "2026_91234567", "Лето|", "a|b", "Лето 2026", "91234567", None,
+                      "Лето | 2026", "2026|Лето", "Акция|12345"):  # a year, a short number: a title's
             self.assertIsNone(titled_ref(title), title)
         # the names a campaign stands for an id by: the id alone, or with its title across a «|»
         self.assertEqual([ref_of_name(name) for name in ("91234567", "Лето|91234567", "leto_91234567", "Лето")],
@@ -394,6 +396,8 @@ class TestCampaignRef(ReportCase):
         # an id no campaign has, the title a campaign's: that campaign (not another Direct campaign of that title)
         summer = self.Campaign.create({"name": "Лето"})
         self.assertEqual(self.intake(utm_source="yandex", utm_campaign="Лето|44444444").campaign_id, summer)
+        # a title holding a year beside a «|» is a campaign of its own, not «Лето»
+        self.assertEqual(self.intake(utm_source="yandex", utm_campaign="Лето | 2026").campaign_id.name, "Лето | 2026")
         summer.with_user(self.sales_manager).ecom_yandex_direct_ref = "44444445"
         other = self.intake(utm_source="yandex", utm_campaign="Лето|44444444").campaign_id
         self.assertEqual(other.name, "Лето|44444444", "another Direct campaign of the same title")

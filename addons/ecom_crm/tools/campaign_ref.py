@@ -33,30 +33,37 @@ def campaign_ref(value):
     return text if REF.fullmatch(text) else None
 
 
-# «{campaign_name}_{campaign_id}»: the digits after a title's «_» are read as an id from this many on (ad systems'
-# ids are 7 to 11 digits), and only when an ad system has a campaign of that id («sale_2026», «promo_10» are titles)
-MIN_SUFFIX_REF_DIGITS = 6
-TITLED_REF = re.compile(rf"(?s)(?P<title>.*\D)_(?P<ref>[0-9]{{{MIN_SUFFIX_REF_DIGITS},{MAX_REF_DIGITS}}})"
-                        rf"|(?P<ref2>[0-9]{{{MIN_SUFFIX_REF_DIGITS},{MAX_REF_DIGITS}}})_(?P<title2>\D.*)")
+# «{campaign_name}|{campaign_id}», «{campaign_name_lat}_{campaign_id}»: the digits beside a title's «|» or «_» are
+# read as an id from this many on (ad systems' ids are 7 to 11 digits): «Лето | 2026», «sale_2026», «promo_10» are
+# titles
+MIN_TITLED_REF_DIGITS = 6
+TITLED_REF = re.compile(rf"(?s)(?P<title>.*\D)_(?P<ref>[0-9]{{{MIN_TITLED_REF_DIGITS},{MAX_REF_DIGITS}}})"
+                        rf"|(?P<ref2>[0-9]{{{MIN_TITLED_REF_DIGITS},{MAX_REF_DIGITS}}})_(?P<title2>\D.*)")
+
+
+def _titled_part(value):
+    """The id ``value`` (one side of a «|») is when it is long enough to be one beside a title."""
+    ref = campaign_ref(value)
+    return ref if ref and len(ref) >= MIN_TITLED_REF_DIGITS else None
 
 
 def titled_ref(value):
     """``(id, title, sure)`` of a utm_campaign that holds a campaign's title and its ad system's id, as tracking
-    templates put them together, or None. ``sure``: «Лето|91234567», «91234567|leto» (``{campaign_name}|
-    {campaign_id}``: a «|» between them, which no title holds), the id whatever its length; not sure:
-    «leto_91234567», «91234567_leto» (``{campaign_name_lat}_{campaign_id}``): a title may end in digits
-    («sale_2026»), so only an id of :data:`MIN_SUFFIX_REF_DIGITS` digits or more next to a title that does not end
-    (begin) in a digit, to be taken only when an ad system has a campaign of that id."""
+    templates put them together, or None. Only :data:`MIN_TITLED_REF_DIGITS` digits or more are an id beside a
+    title (a title may hold a year: «Лето | 2026», «sale_2026»). ``sure``: «Лето|91234567», «91234567|leto»
+    (``{campaign_name}|{campaign_id}``: a «|» between them); not sure: «leto_91234567», «91234567_leto»
+    (``{campaign_name_lat}_{campaign_id}``): a title may end in digits («sale_202611»), so only beside a title
+    that does not end (begin) in a digit, to be taken only when an ad system has a campaign of that id."""
     if not isinstance(value, str):
         return None
     text = value.strip()
     if "|" in text:
         head, _sep, last = text.rpartition("|")
-        if campaign_ref(last):
-            return campaign_ref(last), head.strip(), True
+        if _titled_part(last):
+            return _titled_part(last), head.strip(), True
         first, _sep, tail = text.partition("|")
-        if campaign_ref(first):
-            return campaign_ref(first), tail.strip(), True
+        if _titled_part(first):
+            return _titled_part(first), tail.strip(), True
         return None
     match = TITLED_REF.fullmatch(text)
     if not match:
