@@ -470,6 +470,9 @@ class TestCampaignRef(ReportCase):
         with Form(campaign.with_user(self.sales_manager)) as form:
             form.ecom_yandex_direct_ref = "91234567"
         self.assertEqual(campaign.ecom_yandex_direct_ref, "91234567")
+        with Form(self.env["utm.campaign"].with_user(self.salesman)) as form:  # a new one too
+            form.title = "Поиск — конкуренты"
+        self.assertEqual((form.record.name, form.record.ab_testing_mailings_count), ("Поиск — конкуренты", 0))
         # the counts themselves stay Email Marketing's, as mass_mailing restricts them
         with self.assertRaises(AccessError):
             campaign.with_user(self.sales_manager).read(["mailing_mail_count"])
