@@ -189,6 +189,42 @@ class TestStoreData(ScoringCase):
         market.with_user(leader).ecom_scoring_excluded = False
         self.assertFalse(market.ecom_scoring_excluded)
 
+    def test_a_salesperson_merges_a_shared_account_and_the_mark_stays(self):
+        """Merging contacts is any salesperson's (Odoo's merge wizard), the mark a team leader's: the
+        merge carries it over itself. A duplicate marked shared merged into an unmarked contact makes
+        the kept one shared (its score and scheduled contact go at once), and a marked contact kept
+        in a merge stays so: a merge never takes a shared account back onto the lists."""
+        seller = new_test_user(self.env, login="merging_seller",
+                               groups="base.group_partner_manager,sales_team.group_sale_salesman")
+        guest = self._customer_with_orders("Гость сайта", [40, 20])
+        guest_copy = self._customer_with_orders("Гость сайта (импорт)", [10])
+        market, market_copy = (self._customer_with_orders(name, [days]) for name, days in
+                               (("Маркетплейс", 35), ("Маркетплейс (дубль)", 15)))
+        (guest_copy | market).ecom_scoring_excluded = True
+        self.run_scoring()
+        self.assertTrue(self.score_of(guest))
+        kind = self.env["mail.activity"]._ecom_scoring_activity_type()
+        contact = self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": guest.id,
+            "activity_type_id": kind.id, "ecom_scoring_company_id": self.env.company.id,
+            "user_id": seller.id, "date_deadline": self.today})
+        Wizard = self.env["base.partner.merge.automatic.wizard"].with_user(seller)
+        for kept, merged in ((guest, guest_copy), (market, market_copy)):
+            with self.subTest(kept=kept.name):
+                wizard = Wizard.create({"partner_ids": [(6, 0, (kept | merged).ids)], "dst_partner_id": kept.id})
+                wizard.action_merge()
+                self.assertFalse(merged.exists())
+                self.assertTrue(kept.ecom_scoring_excluded, "the merged contact is a shared account")
+                self.assertFalse(self.score_of(kept), "off the lists at once")
+        self.assertFalse(contact.exists(), "the kept contact's scheduled call went with the mark")
+        self.assertEqual(guest.sale_order_count, 3)
+        # an unmarked duplicate merged into an unmarked contact stays a customer, as before
+        one, other = (self._customer_with_orders(name, [days]) for name, days in (("Иванов", 30), ("Иванов И.", 9)))
+        Wizard.create({"partner_ids": [(6, 0, (one | other).ids)], "dst_partner_id": one.id}).action_merge()
+        self.assertFalse(one.ecom_scoring_excluded)
+        with self.assertRaises(AccessError):  # and a salesperson still cannot mark one by hand
+            one.with_user(seller).ecom_scoring_excluded = True
+
     def test_an_order_of_negative_total_is_a_return(self):
         """A return an import typed in as a confirmed order of negative total (1C's «return from a
         customer» loaded as a sale order) is no purchase: not among the customer's orders nor their
