@@ -225,6 +225,70 @@ class TestStoreData(ScoringCase):
         with self.assertRaises(AccessError):  # and a salesperson still cannot mark one by hand
             one.with_user(seller).ecom_scoring_excluded = True
 
+    def test_an_unmarked_account_is_scored_by_the_next_hourly_run(self):
+        """A team leader clears the shared mark: the day's next incremental run scores the account
+        (a customer again), not the night; the other customers are not rescored for it."""
+        guest = self._customer_with_orders("Гость (сайт)", [90, 60, 30, 12])
+        guest.ecom_scoring_excluded = True
+        self.run_scoring()
+        self.assertFalse(self.score_of(guest))
+        self.assertFalse(guest.ecom_scoring_changed_at and guest.ecom_scoring_changed_at > self.env.cr.now())
+        self.shift_back()
+        guest.ecom_scoring_excluded = False
+        run = self.run_scoring()
+        self.assertEqual((run.mode, run.state, run.partner_count), ("incremental", "done", 1), run.error)
+        score = self.score_of(guest)
+        self.assertEqual((score.order_count, score.scored_on), (4, self.today))
+        self.shift_back()
+        self.customer.comment = "Постоянный покупатель"  # a card's other edits rescore nobody
+        self.assertEqual(self.run_scoring().partner_count, 0)
+
+    def test_archiving_a_customer_takes_them_off_the_lists_at_once(self):
+        """Archived, a customer is planned no call from that moment: their scheduled contact goes and
+        their score says do not disturb, «archived in the contacts», without their offers (not
+        at the next night); restored, the day's next incremental run plans their call again."""
+        gone = self._customer_with_orders("ООО Закрылись", [400, 300, 200, 150])
+        self.run_scoring()
+        score = self.score_of(gone)
+        self.assertTrue(score.group, "in a group: a call planned or to plan")
+        kind = self.env["mail.activity"]._ecom_scoring_activity_type()
+        contact = self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": gone.id,
+            "activity_type_id": kind.id, "ecom_scoring_company_id": self.env.company.id,
+            "user_id": self.env.uid, "date_deadline": self.today})
+        score.sudo().write({"decision": "now", "decision_code": "risk", "decision_date": self.today,
+                            "activity_id": contact.id})
+        self.env["ecom.customer.suggestion"].create({"score_id": score.id, "product_id": self.product.id,
+                                                    "probability": 0.3, "sequence": 1, "kind": "popular"})
+        self.assertTrue(score.suggestion_ids)
+        seller = new_test_user(self.env, login="archiving_seller",
+                               groups="base.group_partner_manager,sales_team.group_sale_salesman")
+        self.shift_back()
+        gone.with_user(seller).action_archive()
+        self.assertFalse(contact.exists(), "the scheduled contact goes at once")
+        self.assertEqual((score.decision, score.decision_code, score.decision_date), ("dnd", "archived", False))
+        self.assertEqual(score.with_context(lang="en_US").decision_reason, "archived in the contacts: not to be called")
+        self.assertFalse(score.suggestion_ids)
+        self.assertFalse(self.Score.search([("decision", "=", "now"), ("partner_id", "=", gone.id)]),
+                         "off today's list")
+        run = self.run_scoring()
+        self.assertEqual((run.mode, run.partner_count), ("incremental", 1))
+        self.assertEqual((self.score_of(gone).decision, self.score_of(gone).decision_code), ("dnd", "archived"),
+                         "the run says the same")
+        self.shift_back()
+        gone.with_user(seller).action_unarchive()
+        run = self.run_scoring()
+        self.assertEqual((run.mode, run.partner_count), ("incremental", 1))
+        self.assertNotEqual(self.score_of(gone).decision_code, "archived", "restored: planned as any customer")
+
+    def shift_back(self):
+        """Everything so far happened an hour before (a test is one transaction: one now())."""
+        for table, column in (("ecom_customer_score", "write_date"), ("sale_order", "write_date"),
+                              ("mail_activity", "write_date"), ("mail_message", "create_date"),
+                              ("ecom_scoring_run", "date"), ("res_partner", "ecom_scoring_changed_at")):
+            self.env.cr.execute(f"UPDATE {table} SET {column} = {column} - interval '1 hour'")
+        self.env.invalidate_all()
+
     def test_an_order_of_negative_total_is_a_return(self):
         """A return an import typed in as a confirmed order of negative total (1C's «return from a
         customer» loaded as a sale order) is no purchase: not among the customer's orders nor their
