@@ -116,10 +116,9 @@ def summarise(customer, day, as_of, n_customers):
 # (Fader, Hardie & Lee 2005, alpha in weeks), each logarithm with a standard deviation of 0.5 (a
 # factor 1.65 either way), fading to nothing at 200 customers who ordered again. Of a young store's
 # 300 customers over 3 weeks, none ordering again gives every customer 6-7% for the next 90 days
-# (without the prior: 0.01%), 5 repeaters 10-12% and the repeaters 45%, 20 of them 22-28%; on
-# histories simulated from CDNOW's parameters, 300-1,000 customers over 2-6 weeks (15-100
-# repeaters), the mean chance came within 1-8 points of what followed, the likelihood's alone within
-# 1-14 points
+# (without the prior: 0.01%), 5 repeaters 10-12% and the repeaters about 45%, 20 of them 22-27%; on
+# histories simulated from CDNOW's parameters, 300-1,000 customers over 2-13 weeks (15-160
+# repeaters), the mean chance was 1-8 points off what followed (the likelihood alone: 0-14)
 PRIOR = BgNbdParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
 PRIOR_SD = 0.5
 PRIOR_REPEATERS = 200
