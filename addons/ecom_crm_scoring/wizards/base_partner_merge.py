@@ -8,8 +8,8 @@ class MergePartnerAutomatic(models.TransientModel):
         """The kept contact is a shared account (not scored) when any merged one was: the mark is
         carried over by the merge itself, not by the merging user's write. Odoo writes the merged
         contacts' values onto the kept one with the user's rights, and the mark is set or cleared by
-        a team leader only: a salesperson merging a marked duplicate into an unmarked contact was
-        refused the whole merge; and the mark is never dropped by a merge (the kept one's is kept),
+        a team leader only: a salesperson merging a marked duplicate into an unmarked contact would be
+        refused the whole merge. The mark is never dropped by a merge (the kept one's is kept),
         so a salesperson cannot take a shared account back onto the lists that way. Marking the kept
         contact removes its scores and scheduled contacts at once, as a team leader's mark does."""
         partners = (src_partners | dst_partner).sudo()
