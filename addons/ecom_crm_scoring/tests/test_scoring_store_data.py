@@ -225,6 +225,37 @@ class TestStoreData(ScoringCase):
         with self.assertRaises(AccessError):  # and a salesperson still cannot mark one by hand
             one.with_user(seller).ecom_scoring_excluded = True
 
+    def test_a_shared_account_merged_into_a_companys_person_marks_the_company(self):
+        """The scoring reads a customer's mark (the commercial partner's): a shared account a
+        salesperson merges into a person of a company puts its orders on the company, which becomes
+        a shared account too (its score goes at once); a person's own mark, which counts for nothing,
+        marks no company by a merge."""
+        seller = new_test_user(self.env, login="merging_seller_2",
+                               groups="base.group_partner_manager,sales_team.group_sale_salesman")
+        company = self._customer_with_orders("ООО Маркет", [50])
+        company.is_company = True
+        person = self.env["res.partner"].create({"name": "Пункт выдачи", "parent_id": company.id})
+        market = self._customer_with_orders("Маркетплейс (аккаунт)", [40, 20, 5])
+        market.ecom_scoring_excluded = True
+        self.run_scoring()
+        self.assertTrue(self.score_of(company))
+        Wizard = self.env["base.partner.merge.automatic.wizard"].with_user(seller)
+        Wizard.create({"partner_ids": [(6, 0, (person | market).ids)], "dst_partner_id": person.id}).action_merge()
+        self.assertFalse(market.exists())
+        self.assertTrue(person.ecom_scoring_excluded)
+        self.assertTrue(company.ecom_scoring_excluded, "the company now holds the shared account's orders")
+        self.assertFalse(self.score_of(company), "off the lists at once")
+        self.assertEqual(company.sale_order_count, 4)
+        # a person's own mark (under a marked company: not read) merged into another customer's card
+        other = self._customer_with_orders("Сидоров", [30])
+        holder = self.env["res.partner"].create({"name": "Сотрудник", "parent_id": company.id})
+        clerk = self.env["res.partner"].create({"name": "Сидоров (дубль)", "parent_id": holder.id})
+        clerk.sudo().ecom_scoring_excluded = True
+        other_person = self.env["res.partner"].create({"name": "Сидоров П.", "parent_id": other.id})
+        Wizard.create({"partner_ids": [(6, 0, (other_person | clerk).ids)],
+                       "dst_partner_id": other_person.id}).action_merge()
+        self.assertFalse(other.ecom_scoring_excluded, "no customer's mark was merged")
+
     def test_an_unmarked_account_is_scored_by_the_next_hourly_run(self):
         """A team leader clears the shared mark: the day's next incremental run scores the account
         (a customer again), not the night; the other customers are not rescored for it."""
