@@ -312,6 +312,35 @@ class TestStoreData(ScoringCase):
         self.assertEqual((run.mode, run.partner_count), ("incremental", 1))
         self.assertNotEqual(self.score_of(gone).decision_code, "archived", "restored: planned as any customer")
 
+    def test_archiving_many_customers_takes_as_many_queries_as_a_few(self):
+        """Archiving customers (a list's *Archive*, an import) stamps them and turns their scores to do
+        not disturb in a statement each, whatever their number: 30 take the queries 3 take; an
+        edit of other fields stamps nobody."""
+        partners = self.env["res.partner"].create([{"name": f"Покупатель {i}"} for i in range(34)])
+        self.Score.create([{"partner_id": partner.id, "company_id": self.env.company.id, "score": 40,
+                            "group": "watch", "decision": "now", "decision_code": "watch"} for partner in partners])
+
+        def queries(customers, vals):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            customers.write(vals)
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        queries(partners[:1], {"active": False})  # the first warms the caches
+        few, many = queries(partners[1:4], {"active": False}), queries(partners[4:], {"active": False})
+        self.assertEqual(many, few)
+        scores = self.Score.search([("partner_id", "in", partners.ids)])
+        self.assertEqual(set(scores.mapped("decision_code")), {"archived"})
+        stamped = "SELECT count(*) FROM res_partner WHERE id = ANY(%s) AND ecom_scoring_changed_at IS NOT NULL"
+        self.env.cr.execute(stamped, [partners.ids])
+        self.assertEqual(self.env.cr.fetchone()[0], 34)
+        self.env.cr.execute("UPDATE res_partner SET ecom_scoring_changed_at = NULL WHERE id = ANY(%s)", [partners.ids])
+        queries(partners, {"comment": "Закрылись"})
+        self.env.cr.execute(stamped, [partners.ids])
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "another field's edit")
+
     def shift_back(self):
         """Everything so far happened an hour before (a test is one transaction: one now())."""
         for table, column in (("ecom_customer_score", "write_date"), ("sale_order", "write_date"),
