@@ -44,13 +44,15 @@ class ResPartner(models.Model):
         help="An account many people's orders are placed on: the guest buyer an import puts the web orders "
              "on, a marketplace's account. It is not scored: on no salesperson's list, in no group, segment "
              "or mailing audience. Odoo's public (guest) partner and the companies themselves never are.")
-    # when the customer was archived or restored, marked shared or unmarked: the day's next
+    # when the customer was archived or restored, marked shared or unmarked, or took a merged
+    # contact's orders (Odoo's merge moves them by SQL): the day's next
     # incremental run rescores them (:meth:`ecom.scoring.run._changed_partners`), not the night;
     # indexed on the few partners it is set on (the run asks for those changed since the last run)
     ecom_scoring_changed_at = fields.Datetime(
-        "Scoring: archived or marked on", readonly=True, copy=False, index="btree_not_null", groups="base.group_system",
-        help="When the contact was archived or restored, or marked a shared account or unmarked: the scoring's "
-             "next hourly run rescores it.")
+        "Scoring: archived, marked or merged on", readonly=True, copy=False, index="btree_not_null",
+        groups="base.group_system",
+        help="When the contact was archived or restored, marked a shared account or unmarked, or other contacts "
+             "were merged into it: the scoring's next hourly run rescores it.")
 
     @api.depends("ecom_score_ids", "commercial_partner_id.ecom_score_ids")
     @api.depends_context("company", "lang", "uid")  # what the reader may see of the scores

@@ -256,6 +256,24 @@ class TestStoreData(ScoringCase):
                        "dst_partner_id": other_person.id}).action_merge()
         self.assertFalse(other.ecom_scoring_excluded, "no customer's mark was merged")
 
+    def test_a_merged_customer_is_rescored_by_the_next_hourly_run(self):
+        """Odoo's merge moves the duplicate's orders onto the kept customer by SQL (their write dates
+        stay): the day's next incremental run rescores the kept customer on all their orders, not
+        the night."""
+        seller = new_test_user(self.env, login="merging_seller_3",
+                               groups="base.group_partner_manager,sales_team.group_sale_salesman")
+        kept = self._customer_with_orders("Петрова Анна", [120, 60])
+        duplicate = self._customer_with_orders("Петрова А.", [30, 10])
+        self.run_scoring()
+        self.assertEqual(self.score_of(kept).order_count, 2)
+        self.shift_back()
+        Wizard = self.env["base.partner.merge.automatic.wizard"].with_user(seller)
+        Wizard.create({"partner_ids": [(6, 0, (kept | duplicate).ids)], "dst_partner_id": kept.id}).action_merge()
+        self.assertFalse(duplicate.exists())
+        run = self.run_scoring()
+        self.assertEqual((run.mode, run.state, run.partner_count), ("incremental", "done", 1), run.error)
+        self.assertEqual(self.score_of(kept).order_count, 4, "the duplicate's orders are the kept customer's")
+
     def test_an_unmarked_account_is_scored_by_the_next_hourly_run(self):
         """A team leader clears the shared mark: the day's next incremental run scores the account
         (a customer again), not the night; the other customers are not rescored for it."""

@@ -16,7 +16,11 @@ class MergePartnerAutomatic(models.TransientModel):
         The scoring reads the mark of the customer (the commercial partner): a shared account merged
         into a person of a company puts its orders on the company, which is marked too (else its
         many people's orders would make it the store's best customer). Only the mark is written as
-        the superuser, nothing else of the merge."""
+        the superuser, nothing else of the merge.
+
+        Odoo's merge moves the merged contacts' orders, requests and activities onto the kept one
+        by SQL, which leaves their write dates: the kept customer is stamped changed, so that the
+        day's next incremental run rescores them on the orders they now hold (not the night)."""
         partners = (src_partners | dst_partner).sudo()
         # the merged contacts whose mark counts: a customer's own (a person's under a company does
         # not); read from the contacts themselves, the merge having already pointed the merged ones'
@@ -30,4 +34,5 @@ class MergePartnerAutomatic(models.TransientModel):
         customer = dst_partner.sudo().commercial_partner_id
         if shared and not customer.ecom_scoring_excluded:
             customer.write({"ecom_scoring_excluded": True})
+        customer._ecom_scoring_changed()
         return res
