@@ -8,7 +8,13 @@ from odoo.tools import SQL, format_date
 from odoo.tools import email_normalize as tools_email_normalize
 
 from ..tools.intake import CLICK_ID_TYPES
-from ..tools.phones import normalize_phone_vals, phone_extension, phone_quality, phone_without_extension
+from ..tools.phones import (
+    normalize_phone_vals,
+    phone_extension,
+    phone_quality,
+    phone_without_extension,
+    with_other_phones,
+)
 from .res_partner import normalize_stored_phones
 from .utm_campaign import UTM_FIELDS, channel_vals, give_campaign_channels
 
@@ -219,7 +225,10 @@ class CrmLead(models.Model):
                 title = self._ecom_title_from_vals(vals)
                 if title:
                     vals["name"] = title
-            normalize_phone_vals(self.env, vals)
+            others = []
+            normalize_phone_vals(self.env, vals, others=others)
+            if others:  # a field of several numbers, the mobile given too: the others in the notes
+                vals["description"] = with_other_phones(self.env, vals.get("description"), others)
             stage_id = vals.get("stage_id") or self.env.context.get("default_stage_id")
             if stage_id and self.env["crm.stage"].browse(stage_id).ecom_is_refusal:
                 # created in a refusal stage (an import, RPC, a quick create in that column): lost
@@ -273,7 +282,12 @@ class CrmLead(models.Model):
         if "name" in vals and not self.env.context.get("ecom_auto_title"):
             vals["ecom_name_manual"] = bool(vals["name"])
         if any(f in vals for f in PHONE_FIELDS):
-            normalize_phone_vals(self.env, vals, self)
+            others = []
+            normalize_phone_vals(self.env, vals, self, others=others)
+            if others and "description" in vals:
+                vals["description"] = with_other_phones(self.env, vals["description"], others)
+            for lead in self if others and "description" not in vals else ():  # the mobile taken: rare
+                lead.description = with_other_phones(self.env, lead.description, others)
         stage = self.env["crm.stage"].browse(vals["stage_id"]) if vals.get("stage_id") else None
         if "stage_id" in vals or vals.get("active") is True:
             self._ecom_check_stage_move(stage, vals)

@@ -11,7 +11,7 @@ from odoo.tools.sql import escape_psql as escape_like
 from ..tools.ad_spend import CABINET_CHANNELS
 from ..tools.campaign_ref import campaign_ref, one_campaign, ref_systems
 from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES, parse_datetime
-from ..tools.phones import normalize_phone_vals, phone_without_extension
+from ..tools.phones import first_phone, normalize_phone, phone_without_extension
 from ..tools.russian_names import genitive_customer_name, split_russian_name
 
 try:  # the public mailboxes Odoo's lead enrichment (crm_iap_enrich, when installed) skips
@@ -48,60 +48,84 @@ class EcomIntakeProcessor(models.AbstractModel):
         """
         entries = entries.sorted("id")
         Partner = self.env["res.partner"]
+        country = self.env.company._ecom_phone_country()  # as the customers' numbers are read (normalize_phone_vals)
         items = []
         for entry in entries:
             data = dict(entry.data or {})
             if isinstance(data.get("delivery_date"), str):
                 data["delivery_date"] = parse_datetime(data["delivery_date"])
-            phone = normalize_phone_vals(self.env, {"phone": data["phone"]})["phone"] if data.get("phone") else False
+            # a field may carry two numbers («+7 916 123-45-67, 8 (495) 765-43-21»): the first valid one
+            # is the phone, and the customer is found by any of the valid ones (tools.phones.split_phones)
+            phone, _valid, others = first_phone(data["phone"], country.code, country.phone_code) \
+                if data.get("phone") else (False, False, [])
+            phones = [phone, *(number for number in others
+                               if normalize_phone(number, country.code, country.phone_code)[1])] if phone else []
             email = tools_email_normalize(data["email"]) if data.get("email") else False
             if not phone and not email:  # validated at the door; an entry journaled before that rule
                 raise ValueError(self.env._("The request has neither a phone number nor a valid email address."))
-            items.append({"entry": entry, "data": data, "phone": phone, "email": email})
+            items.append({"entry": entry, "data": data, "phone": phone, "phones": phones, "email": email,
+                          "other_phones": [number for number in others if number not in phones]})
         # 1. customers: existing ones in two queries, missing ones in one create; nobody else decides
         # about the same phones, emails and customers meanwhile (see _ecom_lock_customer_keys)
         # (a phone by its number: the same switchboard with another extension is the same customer)
-        Partner._ecom_lock_customer_keys([f"phone:{phone_without_extension(i['phone'])}" for i in items if i["phone"]]
+        Partner._ecom_lock_customer_keys([f"phone:{phone_without_extension(p)}" for i in items for p in i["phones"]]
                                          + [f"email:{i['email']}" for i in items if i["email"]])
         by_phone, by_email = Partner._ecom_match_customers(
-            [i["phone"] for i in items if i["phone"]], [i["email"] for i in items if i["email"]])
+            [p for i in items for p in i["phones"]], [i["email"] for i in items if i["email"]])
         Partner._ecom_lock_customer_keys(
             f"partner:{partner.id}" for partner in (*by_phone.values(), *by_email.values()))
-        new_customers = {}
+        new_customers, new_of = [], {}
         for item in items:
-            partner = (item["phone"] and by_phone.get(item["phone"])) or (item["email"] and by_email.get(item["email"]))
+            # the customer of the first number that has one (the phone's, then the second number's), else the email's
+            partner = next((by_phone[p] for p in item["phones"] if p in by_phone), None) \
+                or (item["email"] and by_email.get(item["email"]))
             item["partner"], item["new"] = partner, not partner
             if not partner:
-                key = phone_without_extension(item["phone"]) or item["email"]
-                new_customers.setdefault(key, item)
+                # one new customer for the requests sharing any number (else their email) in the batch
+                keys = [phone_without_extension(p) for p in item["phones"]] or [item["email"]]
+                if not any(key in new_of for key in keys):
+                    new_customers.append(item)
+                first = next((new_of[key] for key in keys if key in new_of), item)
+                for key in keys:
+                    new_of.setdefault(key, first)
+                item["first"] = first
         if new_customers:
             vals_list = []
-            for item in new_customers.values():
+            for item in new_customers:
                 data = item["data"]
                 lastname, firstname, patronymic = split_russian_name(data.get("name")) if data.get("name") \
                     else (False, False, False)
                 vals = {"name": data.get("name") or item["phone"] or data.get("email"), "lastname": lastname,
                         "firstname": firstname, "patronymic": patronymic, "phone": item["phone"],
+                        # a second number of the field is the mobile
+                        "mobile": item["phones"][1] if len(item["phones"]) > 1 else False,
                         "email": data.get("email"), "city": data.get("city"), "zip": data.get("zip"),
                         "street": data.get("address")}
                 vals_list.append({k: v for k, v in vals.items() if v})
             created = Partner._ecom_create_customers(vals_list)
-            new_by_number = {}
-            for item, partner in zip(new_customers.values(), created, strict=True):
-                if item["phone"]:
-                    new_by_number[phone_without_extension(item["phone"])] = partner
+            for item, partner in zip(new_customers, created, strict=True):
+                item["partner"] = partner
                 if item["email"]:
-                    by_email[item["email"]] = partner
+                    by_email.setdefault(item["email"], partner)
             for item in items:
                 if not item["partner"]:
-                    item["partner"] = new_by_number.get(phone_without_extension(item["phone"])) \
-                        or by_email.get(item["email"])
+                    item["partner"] = item["first"]["partner"]
         for item in items:  # complete what existing customers lacked
             partner, data = item["partner"], item["data"]
-            if not item["new"] and ((item["phone"] and not (partner.phone or partner.mobile))
-                                    or (data.get("email") and not partner.email)):
-                partner.write({k: v for k, v in (("phone", item["phone"]), ("email", data.get("email")))
-                               if v and not partner[k]})
+            update = {"email": data["email"]} if data.get("email") and not partner.email else {}
+            own = {phone_without_extension(number) for number in (partner.phone, partner.mobile) if number}
+            missing = [number for number in item["phones"] if phone_without_extension(number) not in own]
+            if not item["new"] and missing and (len(item["phones"]) > 1 or not own):
+                # the numbers the customer lacks, in their empty phone and mobile (a field's second number:
+                # the mobile); one of a single number only to a customer without any (found by email)
+                for fname in ("phone", "mobile"):
+                    if missing and not partner[fname]:
+                        update[fname] = missing.pop(0)
+            if update and not item["new"]:
+                partner.write(update)
+            # the other numbers the customer's fields could not take (and the pieces that are no valid
+            # number) stay in the request's note; the first is the request's phone
+            item["other_phones"] = [number for number in missing if number != item["phone"]] + item["other_phones"]
         partners = Partner.union(*(i["partner"] for i in items))
         # 2. who already bought (a parcel refused at delivery is no purchase, as on the customer's
         # card), and the open requests within each company's repeat window
@@ -160,7 +184,7 @@ class EcomIntakeProcessor(models.AbstractModel):
                 update["expected_revenue"] = item["data"]["amount"]
             if update:
                 lead.write(update)
-            notes[lead].append(self._note_text(item["data"], item["utm"][0], lead.company_id))
+            notes[lead].append(self._note_text(item["data"], item["utm"][0], lead.company_id, item["other_phones"]))
             item["lead"], item["result"] = lead, "updated"
         self._log_notes(notes)
         for item in items:
@@ -406,7 +430,8 @@ class EcomIntakeProcessor(models.AbstractModel):
             "type": "opportunity", "partner_id": partner.id, "contact_name": data.get("name"),
             "phone": partner._ecom_phone_spelled(item["phone"]) or partner.phone,
             "email_from": data.get("email") or partner.email,
-            "description": self._note_text(data, source, company), "ecom_product_id": item["product"].id,
+            "description": self._note_text(data, source, company, item.get("other_phones")),
+            "ecom_product_id": item["product"].id,
             "expected_revenue": data.get("amount", 0.0), "ecom_delivery_city": data.get("city"),
             "ecom_delivery_zip": data.get("zip"), "ecom_delivery_street": data.get("address"),
             "city": data.get("city") or partner.city, "source_id": source.id, "medium_id": medium.id,
@@ -475,10 +500,11 @@ class EcomIntakeProcessor(models.AbstractModel):
         return Product
 
     @api.model
-    def _note_text(self, data, utm_source, company=None):
+    def _note_text(self, data, utm_source, company=None, other_phones=()):
         """The request as its salesperson reads it: the message, the lines, the amount and the
         channel, in the store's language and number formats (the company's), amounts in its
-        currency."""
+        currency; the other numbers its phone field gave that the customer's phone and mobile could
+        not take (``other_phones``)."""
         company = company or self.env.company
         env = self.with_context(lang=company.partner_id.lang or self.env.lang).env
         lines = [escape(data["message"])] if data.get("message") else []
@@ -492,6 +518,8 @@ class EcomIntakeProcessor(models.AbstractModel):
             lines.append(escape(env._("Amount: %(amount)s", amount=amount)))
         if utm_source:
             lines.append(escape(env._("Channel: %(channel)s", channel=utm_source.name)))
+        if other_phones:
+            lines.append(escape(env._("Other phones: %(phones)s", phones=", ".join(other_phones))))
         return Markup("<br/>").join(lines) if lines else Markup("")
 
     @api.model

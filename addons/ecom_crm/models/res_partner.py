@@ -14,6 +14,7 @@ from ..tools.phones import (
     normalize_phone_vals,
     phone_without_extension,
     sms_number,
+    with_other_phones,
 )
 from ..tools.russian_names import compose_name, gender_from_name, split_russian_name
 from .ecom_report_mixin import flush_order_refunds, order_refunds
@@ -238,14 +239,21 @@ class ResPartner(models.Model):
             # here already because the database refuses a contact without a name.
             if not vals.get("is_company") and any(vals.get(f) for f in NAME_PARTS):
                 vals["name"] = compose_name(*(vals.get(f) for f in NAME_PARTS))
-            normalize_phone_vals(self.env, vals)
+            others = []
+            normalize_phone_vals(self.env, vals, others=others)
+            if others:  # a field of several numbers, the mobile given too: the others in the notes
+                vals["comment"] = with_other_phones(self.env, vals.get("comment"), others)
         return super().create(vals_list)
 
     def write(self, vals):
+        others = []
         if any(f in vals for f in PHONE_FIELDS):
             vals = dict(vals)
-            normalize_phone_vals(self.env, vals, self)
-        return super().write(vals)
+            normalize_phone_vals(self.env, vals, self, others=others)
+        res = super().write(vals)
+        for partner in self if others else ():  # a field of several numbers, the mobile taken: rare
+            partner.comment = with_other_phones(self.env, partner.comment, others)
+        return res
 
     # ------------------------------------------------------------------ dedup
     @api.model
@@ -345,11 +353,15 @@ class ResPartner(models.Model):
 
     @api.model
     def _ecom_match_customer(self, phone=None, email=None):
-        """The existing customer of one request: by normalised phone first, then by email."""
-        phone = normalize_phone_vals(self.env, {"phone": phone})["phone"] if phone else False
+        """The existing customer of one request: by normalised phone first (by each of the numbers
+        a field of several gives, in order), then by email."""
+        others = []
+        vals = normalize_phone_vals(self.env, {"phone": phone}, others=others) if phone else {}
+        phones = [number for number in (vals.get("phone"), vals.get("mobile"), *others) if number]
         email = email_normalize(email) if email else False
-        by_phone, by_email = self._ecom_match_customers([phone] if phone else (), [email] if email else ())
-        return (phone and by_phone.get(phone)) or (email and by_email.get(email)) or self.browse()
+        by_phone, by_email = self._ecom_match_customers(phones, [email] if email else ())
+        return next((by_phone[number] for number in phones if number in by_phone), None) \
+            or (email and by_email.get(email)) or self.browse()
 
     @api.model
     def _ecom_create_customers(self, vals_list):

@@ -12,6 +12,8 @@ is the number without its extension (:func:`phone_without_extension`).
 import functools
 import re
 
+from markupsafe import Markup
+
 from odoo.addons.phone_validation.tools.phone_validation import phone_format, phone_parse
 from odoo.exceptions import UserError
 
@@ -61,6 +63,63 @@ def normalize_phone(number, country_code="RU", country_phone_code=7):
         _VALID_E164.clear()
     _VALID_E164[stored] = e164
     return stored, True
+
+
+# what separates the numbers of one field, as forms and imports carry them («+7 916 123-45-67, 8 (495)
+# 765-43-21», «89161234567 / 89031112233», «тел. 8916…; моб. 8903…», a number a line, «… или …»)
+NUMBERS_SEPARATOR = re.compile(r"\s*(?:[,;/\\|\n\r]+|\s(?:или|либо|and|or|и)\s)\s*", re.IGNORECASE)
+# an extension has at most this many digits: such a piece after a number is its extension («…, доб. 12»,
+# «…, 12»), not a number of its own (a number has more: see tools.intake.MIN_PHONE_DIGITS)
+MAX_EXTENSION_DIGITS = 4
+
+
+def split_phones(number, country_code="RU", country_phone_code=7):
+    """The numbers typed in one phone field, in order, each ``(stored_value, valid)`` as
+    :func:`normalize_phone` gives it.
+
+    A form or an import may carry two numbers in one field («+7 916 123-45-67, 8 (495) 765-43-21»,
+    «89161234567 / 89031112233»): read as one, they were one invalid value (or the second number
+    became the first's extension) and the customer known by either number was not found. The field
+    is cut at commas, semicolons, slashes, bars, line breaks and «или»; a piece of at most
+    MAX_EXTENSION_DIGITS digits stays with the number before it as its extension («тел. 8916…, доб.
+    12; моб. 8903…» is two numbers, the first with its extension), a piece without digits (a word)
+    is no number. A field of one number (most) is that number, as :func:`normalize_phone` reads it."""
+    if not number or not str(number).strip():
+        return [(number, True)]
+    text = str(number).strip()
+    if not NUMBERS_SEPARATOR.search(text) or text in _VALID_E164:
+        return [normalize_phone(text, country_code, country_phone_code)]
+    groups = []
+    for piece in NUMBERS_SEPARATOR.split(text):
+        digits = sum(char.isdigit() for char in piece)
+        if not digits:
+            continue
+        if groups and digits <= MAX_EXTENSION_DIGITS:
+            # «доб. 12», «вн. 12», «ext 12» read as they are; digits alone as an extension
+            groups[-1] += f" {piece}" if any(char.isalpha() for char in piece) else f"{EXTENSION_SEPARATOR}{piece}"
+        else:
+            groups.append(piece)
+    if len(groups) < 2:  # one number, maybe with its extension after a comma («+7 495 123-45-67, 12»)
+        return [normalize_phone(text, country_code, country_phone_code)]
+    return [normalize_phone(group, country_code, country_phone_code) for group in groups]
+
+
+def first_phone(number, country_code="RU", country_phone_code=7):
+    """``(stored_value, valid, others)``: the first valid number of a field (:func:`split_phones`),
+    and the other numbers it carries (stored values, the invalid ones as typed); a field without a
+    valid number is kept whole as typed, flagged invalid, with no others."""
+    numbers = split_phones(number, country_code, country_phone_code)
+    if len(numbers) == 1:
+        return (*numbers[0], [])
+    first = next((index for index, (_stored, valid) in enumerate(numbers) if valid), None)
+    if first is None:
+        return str(number).strip(), False, []
+    others = [stored for index, (stored, _valid) in enumerate(numbers) if index != first]
+    # the same number twice is one («8916…, +7916…»)
+    kept = numbers[first][0]
+    others = [other for index, other in enumerate(others)
+              if phone_without_extension(other) != phone_without_extension(kept) and other not in others[:index]]
+    return kept, True, others
 
 
 # the separators a caller id's digits may come with, and the invisible marks around a number copied
@@ -176,11 +235,16 @@ def phone_extension(value, country_code="RU", country_phone_code=7):
     return stored.partition(EXTENSION_SEPARATOR)[2] if value and valid else ""
 
 
-def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile")):
+def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile"), others=None):
     """Normalise the phone fields of a create/write ``vals`` dict in place.
 
     The country that reads national numbers is the one being written, else the records'
     common country, else the company's country of national numbers (a setting), else Russia.
+
+    A field carrying several numbers (:func:`split_phones`) keeps its first valid one; the next ones
+    go to the other phone fields left empty (not written, and empty on every one of the ``records``):
+    «+7 916 123-45-67, 8 (495) 765-43-21» typed as the phone is the phone and the mobile. Those no
+    field takes are appended to the list ``others``, for the caller to keep them in a note.
     """
     if not any(vals.get(f) for f in fnames):
         return vals
@@ -189,10 +253,27 @@ def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile")):
         countries = records.country_id
         country = countries if len(countries) == 1 else None
     country = country or env.company._ecom_phone_country()
+    extra = []
     for fname in fnames:
         if vals.get(fname):
-            vals[fname] = normalize_phone(vals[fname], country.code, country.phone_code)[0]
+            vals[fname], _valid, more = first_phone(vals[fname], country.code, country.phone_code)
+            extra += more
+    if extra:
+        given = {phone_without_extension(vals[fname]) for fname in fnames if vals.get(fname)}
+        extra = [number for number in extra if phone_without_extension(number) not in given]
+        for fname in fnames:
+            if extra and not vals.get(fname) and (fname in vals or not records or not any(records.mapped(fname))):
+                vals[fname] = extra.pop(0)
+        if others is not None:
+            others += extra
     return vals
+
+
+def with_other_phones(env, note, numbers):
+    """An HTML ``note`` (a customer's, a request's) with a line of the other ``numbers`` a phone field
+    gave that no phone field took (:func:`normalize_phone_vals`): nothing the customer gave is lost."""
+    line = Markup("<p>%s</p>") % env._("Other phones: %(phones)s", phones=", ".join(numbers))
+    return Markup(note or "") + line
 
 
 # Odoo formats and checks the same number again in each computed phone field (the lead's and the

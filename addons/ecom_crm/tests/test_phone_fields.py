@@ -1,0 +1,164 @@
+"""Two phone numbers in one field, as forms and imports of Russian stores carry them: «+7 916 123-45-67,
+8 (495) 765-43-21», «89161234567 / 89031112233», «тел. 8916…, доб. 12; моб. 8903…». The first valid
+number is the phone, the second the mobile (else a line of the notes), and the customer known by
+either number is found."""
+
+from odoo.tests import BaseCase, tagged
+
+from ..tools.phones import first_phone, split_phones
+from .common import EcomCrmCase, IntakeCase
+
+MOBILE = "+79161234567"
+OFFICE = "+74957654321"
+OTHER = "+79031112233"
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestSplitPhones(BaseCase):
+    """tools.phones.split_phones and first_phone, without a database."""
+
+    def test_two_numbers_in_one_field(self):
+        for typed, expected in [
+            ("+7 916 123-45-67, 8 (495) 765-43-21", [MOBILE, OFFICE]),
+            ("89161234567 / 89031112233", [MOBILE, OTHER]),
+            ("89161234567;89031112233", [MOBILE, OTHER]),  # was one number whose extension was the second
+            ("89161234567\n89031112233", [MOBILE, OTHER]),
+            ("8 916 123-45-67 или 8 903 111-22-33", [MOBILE, OTHER]),
+            ("89161234567 | 8 (495) 765 43 21", [MOBILE, OFFICE]),
+        ]:
+            with self.subTest(typed=typed):
+                self.assertEqual(split_phones(typed), [(number, True) for number in expected])
+
+    def test_the_extension_stays_with_its_number(self):
+        self.assertEqual(split_phones("тел. 8916 123-45-67, доб. 12; моб. 8903 111-22-33"),
+                         [(f"{MOBILE} доб. 12", True), (OTHER, True)])
+        self.assertEqual(split_phones("тел. 8 (495) 765-43-21, вн. 123 / моб. 8-903-111-22-33"),
+                         [(f"{OFFICE} доб. 123", True), (OTHER, True)])
+        self.assertEqual(split_phones("89031112233, 8 (495) 765-43-21, 45"),
+                         [(OTHER, True), (f"{OFFICE} доб. 45", True)])
+
+    def test_one_number_is_read_as_before(self):
+        for typed, expected in [
+            ("+7 495 765-43-21, 12", (f"{OFFICE} доб. 12", True)),  # a comma before an extension
+            ("8 (916) 123-45-67", (MOBILE, True)),
+            ("тел. 89161234567", (MOBILE, True)),
+            (MOBILE, (MOBILE, True)),
+            ("89161234567, мама", ("89161234567, мама", False)),  # a word is no number: kept as typed
+            ("123", ("123", False)),
+        ]:
+            with self.subTest(typed=typed):
+                self.assertEqual(split_phones(typed), [expected])
+
+    def test_first_valid_number_and_the_others(self):
+        self.assertEqual(first_phone("+7 916 123-45-67, 8 (495) 765-43-21"), (MOBILE, True, [OFFICE]))
+        # an invalid piece first: the valid number is the phone, the piece kept among the others
+        self.assertEqual(first_phone("12-34-56, 8 916 123 45 67"), (MOBILE, True, ["12-34-56"]))
+        # the same number twice is one
+        self.assertEqual(first_phone("89161234567, +7 916 123-45-67"), (MOBILE, True, []))
+        # no valid number: the field as typed, flagged
+        self.assertEqual(first_phone("12-34, 56-78-90-12"), ("12-34, 56-78-90-12", False, []))
+        self.assertEqual(first_phone("8 916 123-45-67"), (MOBILE, True, []))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestPhoneFieldsOfContacts(EcomCrmCase):
+    """res.partner and crm.lead create/write (normalize_phone_vals)."""
+
+    def setUp(self):
+        super().setUp()
+        self.env.company.country_id = self.env.ref("base.ru")
+        self.Partner = self.env["res.partner"]
+
+    def test_a_customer_typed_with_two_numbers_has_a_phone_and_a_mobile(self):
+        partner = self.Partner.create({"name": "Соколова Анна", "phone": "+7 916 123-45-67, 8 (495) 765-43-21"})
+        self.assertEqual((partner.phone, partner.mobile), (MOBILE, OFFICE))
+        self.assertFalse(partner.ecom_phone_invalid)
+        self.assertEqual((partner.ecom_phone_number, partner.ecom_mobile_number), (MOBILE, OFFICE))
+        self.assertFalse(partner.comment)
+
+    def test_the_mobile_given_the_second_number_goes_to_the_notes(self):
+        partner = self.Partner.create({"name": "Соколова Анна", "phone": "89161234567 / 89031112233",
+                                       "mobile": "8 (495) 765-43-21", "comment": "<p>VIP</p>"})
+        self.assertEqual((partner.phone, partner.mobile), (MOBILE, OFFICE))
+        self.assertIn("VIP", partner.comment)
+        self.assertIn(OTHER, partner.comment)
+
+    def test_write_fills_an_empty_mobile_else_the_notes(self):
+        empty = self.Partner.create({"name": "Пустой Павел"})
+        empty.write({"phone": "тел. 8916 123-45-67, доб. 12; моб. 8903 111-22-33"})
+        self.assertEqual((empty.phone, empty.mobile), (f"{MOBILE} доб. 12", OTHER))
+        taken = self.Partner.create({"name": "Занятый Захар", "mobile": "8 (495) 765-43-21"})
+        taken.write({"phone": "89161234567 / 89031112233"})
+        self.assertEqual((taken.phone, taken.mobile), (MOBILE, OFFICE))
+        self.assertIn(OTHER, taken.comment)
+
+    def test_a_request_typed_with_two_numbers(self):
+        lead = self.env["crm.lead"].create({"name": "Заявка", "phone": "89161234567; 8 495 765 43 21"})
+        self.assertEqual((lead.phone, lead.mobile), (MOBILE, OFFICE))
+        lead.write({"phone": "8 903 111-22-33, 8 916 123-45-67"})
+        self.assertEqual(lead.phone, OTHER)
+        self.assertEqual(lead.mobile, OFFICE, "the mobile kept")
+        self.assertIn(MOBILE, lead.description, "the second number in the notes")
+
+    def test_the_customer_is_found_by_either_number(self):
+        known = self.Partner.create({"name": "Известная Ирина", "phone": "8 903 111-22-33"})
+        self.assertEqual(self.Partner._ecom_match_customer(phone="+7 916 123-45-67, 8 903 111-22-33"), known)
+        self.assertEqual(self.Partner._ecom_match_customer(phone="89031112233 / 89161234567"), known)
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestTwoNumbersAtIntake(IntakeCase):
+    """A request whose phone field carries two numbers finds the customer known by either."""
+
+    def test_the_customer_known_by_the_second_number_is_found(self):
+        known = self.env["res.partner"].create({"name": "Смирнова Ольга", "phone": "8 (495) 765-43-21"})
+        count = self.env["res.partner"].search_count([])
+        answer = self.post({"name": "Смирнова Ольга", "phone": "+7 916 123-45-67, 8 (495) 765-43-21",
+                            "message": "Перезвоните"})
+        self.assertEqual(answer.status_code, 201, answer.text)
+        answer = answer.json()
+        self.assertEqual(answer["partner_id"], known.id)
+        self.assertFalse(answer["new_customer"])
+        self.assertEqual(self.env["res.partner"].search_count([]), count, "no second customer")
+        # what the customer lacked: the field's other number, as the mobile
+        self.assertEqual((known.phone, known.mobile), (OFFICE, MOBILE))
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual(lead.partner_id, known)
+
+    def test_a_new_customer_of_two_numbers_is_one_customer(self):
+        answer = self.post({"name": "Новикова Вера", "phone": "89161234567 / 89031112233"}).json()
+        partner = self.env["res.partner"].browse(answer["partner_id"])
+        self.assertTrue(answer["new_customer"])
+        self.assertEqual((partner.phone, partner.mobile), (MOBILE, OTHER))
+        # a later request by the second number alone is hers
+        again = self.post({"name": "Новикова Вера", "phone": "8 903 111 22 33"}).json()
+        self.assertEqual(again["partner_id"], partner.id)
+        self.assertFalse(again["new_customer"])
+
+    def test_a_batch_sharing_a_number_makes_one_customer(self):
+        Request = self.env["ecom.intake.request"]
+        entries = Request._journal({"name": "Орлова Нина", "phone": "+7 916 123-45-67, 8 903 111-22-33"},
+                                   self.source, "api")
+        entries |= Request._journal({"name": "Орлова Нина", "phone": "8 903 111-22-33"}, self.source, "api")
+        self.env["ecom.intake.processor"]._process_entries(entries)
+        self.assertEqual(len(entries.partner_id), 1)
+        self.assertEqual(entries.mapped("new_customer"), [True, True])
+        self.assertEqual(len(entries.lead_id), 1, "the second joins the first's request")
+
+    def test_a_third_number_stays_in_the_requests_note(self):
+        answer = self.post({"name": "Волкова Дарья",
+                            "phone": "8 916 123-45-67; 8 903 111-22-33; 8 495 765-43-21"}).json()
+        partner = self.env["res.partner"].browse(answer["partner_id"])
+        self.assertEqual((partner.phone, partner.mobile), (MOBILE, OTHER))
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertIn(OFFICE, lead.description)
+        self.assertEqual(lead.phone, MOBILE)
+
+    def test_an_extension_stays_with_its_number(self):
+        known = self.env["res.partner"].create({"name": "ООО «Вектор»", "is_company": True,
+                                                "phone": "+7 495 765-43-21 доб. 12"})
+        answer = self.post({"name": "Иванов Иван",
+                            "phone": "моб. 8 916 123-45-67; тел. 8 (495) 765-43-21, доб. 12"}).json()
+        self.assertEqual(answer["partner_id"], known.id)
+        self.assertEqual(known.phone, f"{OFFICE} доб. 12")
+        self.assertEqual(known.mobile, MOBILE)
