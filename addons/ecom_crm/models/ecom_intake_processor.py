@@ -4,12 +4,14 @@ from collections import defaultdict
 from markupsafe import Markup, escape
 
 from odoo import Command, api, models
+from odoo.osv import expression
+from odoo.tools import SQL, format_amount, formatLang
 from odoo.tools import email_normalize as tools_email_normalize
-from odoo.tools import format_amount, formatLang
 from odoo.tools.sql import escape_psql as escape_like
 
 from ..tools.ad_spend import CABINET_CHANNELS
 from ..tools.campaign_ref import campaign_ref, one_campaign, ref_systems
+from ..tools.casefold import case_variants, folded_sql
 from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES, parse_datetime
 from ..tools.phones import first_phone, normalize_phone, phone_without_extension
 from ..tools.russian_names import genitive_customer_name, split_russian_name
@@ -137,6 +139,8 @@ class EcomIntakeProcessor(models.AbstractModel):
         # 3. decide, in arrival order: add to an open request (maybe one created by this batch) or create
         to_create, updates, load_cache = [], [], {}
         caches = {"utm": {}, "product": {}, "team": {}}
+        # the sources, media and campaigns the batch makes: their decision locks all at once, in one order
+        self._utm_lock_new(self._utm_names(item["data"] for item in items))
         for item in items:
             entry, data, partner = item["entry"], item["data"], item["partner"]
             item["repeat"] = partner in buyers or bool(partner.ecom_order_count)
@@ -382,6 +386,46 @@ class EcomIntakeProcessor(models.AbstractModel):
         return self._utm_record("utm.source", name)
 
     @api.model
+    def _utm_names(self, datas):
+        """``[(model, name)]``: the sources, media and campaigns the requests ``datas`` name that may be
+        made for them (:meth:`_utm_record`): not those of a usual spelling (``UTM_SOURCE_ALIASES``,
+        ``UTM_MEDIUM_ALIASES``), which are ours."""
+        names = []
+        for data in datas:
+            for key, model, aliases in (("utm_source", "utm.source", UTM_SOURCE_ALIASES),
+                                        ("utm_medium", "utm.medium", UTM_MEDIUM_ALIASES),
+                                        ("utm_campaign", "utm.campaign", {})):
+                name = (data.get(key) or "").strip()
+                if name and name.lower() not in aliases:
+                    names.append((model, name))
+        return names
+
+    @api.model
+    def _utm_lock_new(self, names):
+        """Take the decision locks of those of ``names`` (``[(model, name)]``) that no record has yet, at
+        once: one statement, the locks in one order whatever the order the requests name them in. Taken
+        one by one as each request met its new name, a batch making «A» then «B» and another making «B»
+        then «A» at the same instant each held the lock the other waited for: a deadlock, and both runs
+        lost. One query per model to find them; none for a single name (most requests name a known
+        source and medium, and a campaign), whose lock is taken when it is made: alone, it waits for
+        nobody while holding another."""
+        wanted = defaultdict(set)
+        for model, name in names:
+            wanted[model].add(name.strip())
+        if sum(map(len, wanted.values())) < 2:
+            return
+        keys = []
+        for model, model_names in sorted(wanted.items()):
+            found = self._utm_find_all(model, model_names)
+            keys += [self._utm_lock_key(model, name) for name in model_names if name not in found]
+        self.env["ecom.decision.lock"]._take(keys)
+
+    @api.model
+    def _utm_lock_key(self, model, name):
+        """The decision lock of the source, medium or campaign (``model``) of ``name``, whatever its case."""
+        return f"{model}:{name.strip().lower()}"
+
+    @api.model
     def _utm_record(self, model, name):
         """The source, medium or campaign (``model``) of that very ``name`` whatever its case, archived too, else a
         new one (a request's, and the ad spend import's). As Odoo's ``utm.mixin._find_or_create_record``, but the
@@ -390,12 +434,13 @@ class EcomIntakeProcessor(models.AbstractModel):
         the first takes the name's decision lock and creates it; each other one waits for the lock, finds it
         taken since its snapshot and is run again (a serialization failure: Odoo's retry of a request, the
         queue's of a batch), and then finds the record. (Each one creating it, all but the first failed on its
-        unique name.)"""
+        unique name.) A batch takes the locks of all its new names beforehand, in one order (:meth:`_utm_lock_new`):
+        taking one again here waits for nobody."""
         name = name.strip()
         Model = self.env[model].with_context(active_test=False)
         record = self._utm_find(model, name)
         if not record:
-            self.env["ecom.decision.lock"]._take([f"{model}:{name.lower()}"])
+            self.env["ecom.decision.lock"]._take([self._utm_lock_key(model, name)])
             values = {"name": name}
             if "is_auto_campaign" in Model._fields:
                 values["is_auto_campaign"] = True
@@ -407,12 +452,36 @@ class EcomIntakeProcessor(models.AbstractModel):
         """The source, medium or campaign (``model``) of that very ``name`` whatever its case, archived too, or
         an empty record (:meth:`_utm_record`). One query."""
         name = name.strip()
+        return self._utm_find_all(model, [name]).get(name, self.env[model])
+
+    @api.model
+    def _utm_find_all(self, model, names):
+        """``{name: record}``: the source, medium or campaign (``model``) of each of ``names`` (stripped),
+        whatever its case, archived ones too; the names of none are left out. One query for them all.
+
+        The case is folded by ``tools.casefold.folded_sql``, not by ILIKE: a database created with
+        LC_CTYPE C folds A–Z only, and a request's «СКИДКА» made a second campaign «Скидка». Several of
+        one name in another case («Скидка» and «скидка» may both exist): the very spelling, else the
+        oldest."""
+        names = {name.strip() for name in names if name and name.strip()}
+        if not names:
+            return {}
         Model = self.env[model].with_context(active_test=False)
-        # their names read with them: one query (a found one's name is compared below)
-        candidates = Model.search_fetch([("name", "=ilike", escape_like(name))], ["name"], order="id")
-        # the very spelling first, then the same name in another case («Скидка» and «скидка» may both exist)
-        return (candidates.filtered(lambda found: found.name == name)
-                or candidates.filtered(lambda found: (found.name or "").lower() == name.lower()))[:1]
+        Model.flush_model(["name"])
+        query = Model._search([], order="id")  # the user's access rules, archived records too
+        column = Model._field_to_sql(query.table, "name", query)
+        query.add_where(SQL("%s IN (SELECT %s FROM unnest(%s::text[]) AS wanted(name))",
+                            folded_sql(column), folded_sql(SQL("wanted.name")), sorted(names)))
+        rows = self.env.execute_query(query.select(SQL.identifier(query.table, "id"), column))
+        found = {}
+        for record_id, stored in rows:
+            if stored in names:  # the very spelling first
+                found[stored] = Model.browse(record_id)
+        for record_id, stored in rows:
+            for name in names:
+                if name not in found and (stored or "").lower() == name.lower():
+                    found[name] = Model.browse(record_id)
+        return found
 
     @api.model
     def _lead_vals(self, item, cache=None):
@@ -493,8 +562,10 @@ class EcomIntakeProcessor(models.AbstractModel):
                 if found:
                     return found
         for name in [data.get("product")] + [line.get("name") for line in data.get("lines") or []]:
-            if name:  # the name as written, any case: no wildcard of the sender's
-                found = Product.search([("name", "=ilike", escape_like(name))], limit=1)
+            if name:  # the name as written, any case (the usual ones where the database folds no Cyrillic
+                # letters: tools.casefold): no wildcard of the sender's
+                found = Product.search(expression.OR([("name", "=ilike", escape_like(variant))]
+                                                     for variant in case_variants(name)), limit=1)
                 if found:
                     return found
         return Product
