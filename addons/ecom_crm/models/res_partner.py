@@ -11,6 +11,7 @@ from odoo.tools import SQL, email_normalize
 from ..tools.phones import (
     EXTENSION_SEPARATOR,
     normalize_phone,
+    normalize_phone_pair,
     normalize_phone_vals,
     phone_without_extension,
     sms_number,
@@ -692,7 +693,8 @@ def normalize_stored_phones(model, batch=5000):
     number read in its record's country, else its company's, else the current company's; a
     partner's number columns with them, and the stored fields Odoo computes from the phones
     (the sanitized number of SMS and the phone blacklist, a request's phone state) recomputed for
-    the records changed, as a write would. A number that cannot be read stays as typed. Returns
+    the records changed, as a write would. A number that cannot be read stays as typed; a field of
+    two numbers gives its second to the other field when empty (``tools.phones.normalize_phone_pair``). Returns
     how many records changed."""
     cr = model.env.cr
     model.flush_model(["phone", "mobile", "country_id", "company_id"])
@@ -731,7 +733,7 @@ def normalize_stored_phones(model, batch=5000):
         changed = []
         for record_id, phone, mobile, code, phone_code in rows:
             country = (code or default.code, phone_code or default.phone_code)
-            values = tuple(normalize_phone(number, *country)[0] if number else number for number in (phone, mobile))
+            values = normalize_phone_pair(phone, mobile, *country)
             if values != (phone, mobile):
                 changed.append((record_id, *values))
         if not changed:

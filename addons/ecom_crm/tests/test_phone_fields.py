@@ -4,8 +4,9 @@ number is the phone, the second the mobile (else a line of the notes), and the c
 either number is found."""
 
 from odoo.tests import BaseCase, tagged
+from odoo.tools import SQL
 
-from ..tools.phones import first_phone, split_phones
+from ..tools.phones import first_phone, normalize_phone_pair, split_phones
 from .common import EcomCrmCase, IntakeCase
 
 MOBILE = "+79161234567"
@@ -60,6 +61,18 @@ class TestSplitPhones(BaseCase):
         self.assertEqual(first_phone("8 916 123-45-67"), (MOBILE, True, []))
 
 
+    def test_a_stored_pair(self):
+        """What the pass over the numbers stored as typed makes of a record's phone and mobile."""
+        self.assertEqual(normalize_phone_pair("8916 123-45-67, 8 (495) 765-43-21", None), (MOBILE, OFFICE))
+        self.assertEqual(normalize_phone_pair(None, "89161234567 / 89031112233"), (OTHER, MOBILE))
+        # the mobile taken: nowhere for the second number, the field stays as typed (no note written)
+        self.assertEqual(normalize_phone_pair(" 89161234567 / 89031112233 ", "8 495 765 43 21"),
+                         ("89161234567 / 89031112233", OFFICE))
+        # the second number is the mobile already: nothing to keep
+        self.assertEqual(normalize_phone_pair("89161234567 / 89031112233", "+7 903 111-22-33"), (MOBILE, OTHER))
+        self.assertEqual(normalize_phone_pair("8 (916) 123-45-67", False), (MOBILE, False))
+
+
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestPhoneFieldsOfContacts(EcomCrmCase):
     """res.partner and crm.lead create/write (normalize_phone_vals)."""
@@ -99,6 +112,22 @@ class TestPhoneFieldsOfContacts(EcomCrmCase):
         self.assertEqual(lead.phone, OTHER)
         self.assertEqual(lead.mobile, OFFICE, "the mobile kept")
         self.assertIn(MOBILE, lead.description, "the second number in the notes")
+
+    def test_two_numbers_stored_as_typed_are_split_by_the_upgrade(self):
+        """Customers typed with two numbers before this version kept the field as typed (invalid, found
+        by nobody): the upgrade's pass over the stored phones gives them their phone and mobile."""
+        partners = self.Partner.create([{"name": "Давняя Дарья"}, {"name": "Давний Денис"}])
+        for partner, (phone, mobile) in zip(partners, [("8916 123-45-67, 8 (495) 765-43-21", None),
+                                                       ("89161234567 / 89031112233", "8 495 765 43 21")],
+                                            strict=True):
+            self.env.cr.execute(SQL("UPDATE res_partner SET phone = %s, mobile = %s WHERE id = %s",
+                                    phone, mobile, partner.id))
+        self.env.invalidate_all()
+        self.assertEqual(self.Partner._ecom_normalize_stored_phones(), 2)
+        self.assertEqual((partners[0].phone, partners[0].mobile), (MOBILE, OFFICE))
+        self.assertEqual((partners[0].ecom_phone_number, partners[0].ecom_mobile_number), (MOBILE, OFFICE))
+        self.assertEqual((partners[1].phone, partners[1].mobile), ("89161234567 / 89031112233", OFFICE))
+        self.assertEqual(self.Partner._ecom_match_customer(phone="8 (495) 765-43-21"), partners[0])
 
     def test_the_customer_is_found_by_either_number(self):
         known = self.Partner.create({"name": "Известная Ирина", "phone": "8 903 111-22-33"})

@@ -269,6 +269,27 @@ def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile"), ot
     return vals
 
 
+def normalize_phone_pair(phone, mobile, country_code="RU", country_phone_code=7):
+    """``(phone, mobile)`` stored as :func:`normalize_phone_vals` stores a record's typed ``phone`` and
+    ``mobile`` (a pass over the numbers stored as typed): a field of two numbers gives its second to the
+    other field when it is empty. A field whose other numbers no field can take stays as typed, flagged
+    invalid: such a pass writes no notes, and nothing typed is lost."""
+    typed = {"phone": phone, "mobile": mobile}
+    stored, others = dict(typed), {}
+    for fname, value in typed.items():
+        if value:
+            stored[fname], _valid, others[fname] = first_phone(value, country_code, country_phone_code)
+    for fname, more in others.items():
+        given = {phone_without_extension(value) for value in stored.values() if value}
+        more = [number for number in more if phone_without_extension(number) not in given]
+        free = [other for other in stored if not stored[other]]
+        if len(more) > len(free):
+            stored[fname] = typed[fname].strip()
+        else:
+            stored.update(zip(free, more, strict=False))  # more free fields than numbers
+    return stored["phone"], stored["mobile"]
+
+
 def with_other_phones(env, note, numbers):
     """An HTML ``note`` (a customer's, a request's) with a line of the other ``numbers`` a phone field
     gave that no phone field took (:func:`normalize_phone_vals`): nothing the customer gave is lost."""
