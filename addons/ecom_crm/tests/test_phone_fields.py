@@ -94,7 +94,10 @@ class TestPhoneFieldsOfContacts(EcomCrmCase):
                                        "mobile": "8 (495) 765-43-21", "comment": "<p>VIP</p>"})
         self.assertEqual((partner.phone, partner.mobile), (MOBILE, OFFICE))
         self.assertIn("VIP", partner.comment)
-        self.assertIn(OTHER, partner.comment)
+        self.assertIn(f"Other phones: {OTHER}", partner.comment)
+        russian = self.Partner.with_context(lang="ru_RU").create({
+            "name": "Соколов Пётр", "phone": "89161234567 / 89031112233", "mobile": "8 (495) 765-43-21"})
+        self.assertIn(f"Другие телефоны: {OTHER}", russian.comment)
 
     def test_write_fills_an_empty_mobile_else_the_notes(self):
         empty = self.Partner.create({"name": "Пустой Павел"})
@@ -180,7 +183,7 @@ class TestTwoNumbersAtIntake(IntakeCase):
         partner = self.env["res.partner"].browse(answer["partner_id"])
         self.assertEqual((partner.phone, partner.mobile), (MOBILE, OTHER))
         lead = self.env["crm.lead"].browse(answer["lead_id"])
-        self.assertIn(OFFICE, lead.description)
+        self.assertIn(f"Другие телефоны: {OFFICE}", lead.description, "in the store's language")
         self.assertEqual(lead.phone, MOBILE)
 
     def test_an_extension_stays_with_its_number(self):
