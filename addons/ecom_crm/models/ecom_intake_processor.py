@@ -564,8 +564,8 @@ class EcomIntakeProcessor(models.AbstractModel):
         for name in [data.get("product")] + [line.get("name") for line in data.get("lines") or []]:
             if name:  # the name as written, any case (the usual ones where the database folds no Cyrillic
                 # letters: tools.casefold): no wildcard of the sender's
-                found = Product.search(expression.OR([("name", "=ilike", escape_like(variant))]
-                                                     for variant in case_variants(name)), limit=1)
+                found = Product.search(expression.OR([[("name", "=ilike", escape_like(variant))]
+                                                      for variant in case_variants(name)]), limit=1)
                 if found:
                     return found
         return Product

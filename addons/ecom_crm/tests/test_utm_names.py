@@ -2,6 +2,7 @@
 (two batches making the same new names in opposite order deadlocked), and their names matched whatever
 the case of their Cyrillic letters and the database's LC_CTYPE."""
 
+import base64
 from unittest.mock import patch
 
 from psycopg2 import errors
@@ -98,6 +99,29 @@ class TestUtmLockOrder(IntakeCase):
         for keys in utm[1:]:
             self.assertLessEqual(set(keys), set(utm[0]), "later only what it holds")
         self.assertEqual(entries.lead_id.campaign_id.mapped("name"), ["Б-акция", "А-акция"])
+
+    def test_the_ad_spend_import_takes_the_locks_of_its_new_names_at_once(self):
+        """A file's new sources and campaigns are reserved at once before any is made, as a batch does: in
+        the file's order, the import and a batch making the same two names waited for each other."""
+        Lock = type(self.env["ecom.decision.lock"])
+        self.env.ref("base.RUB").active = True
+        taken = []
+        original = Lock._take
+
+        def take(lock, keys):
+            taken.append(sorted({str(key) for key in keys if key}))
+            return original(lock, keys)
+
+        content = ("date;source;medium;campaign;cost;currency\n2026-11-01;Ярмарка;cpc;Зимняя;10;RUB\n"
+                   "2026-11-01;yandex;cpc;Весенняя;20;RUB\n").encode()
+        wizard = self.env["ecom.ad.spend.import"].create({"file": base64.b64encode(content), "filename": "spend.csv"})
+        with patch.object(Lock, "_take", autospec=True, side_effect=take):
+            wizard.action_import()
+        utm = [keys for keys in taken if any(key.startswith("utm.") for key in keys)]
+        self.assertEqual(utm[0], ["utm.campaign:весенняя", "utm.campaign:зимняя", "utm.source:ярмарка"])
+        for keys in utm[1:]:
+            self.assertLessEqual(set(keys), set(utm[0]))
+        self.assertEqual(len(self.env["ecom.ad.spend"].search([("date", "=", "2026-11-01")])), 2)
 
     def test_names_in_any_order_make_one_lock_statement_in_one_order(self):
         """The slots are written in one order whatever the order of the names: two batches wait for each
