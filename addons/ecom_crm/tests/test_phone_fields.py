@@ -61,6 +61,13 @@ class TestSplitPhones(BaseCase):
         self.assertEqual(first_phone("8 916 123-45-67"), (MOBILE, True, []))
 
 
+    def test_a_field_of_many_pieces_is_read_so_far(self):
+        numbers = [f"8916{index:07d}" for index in range(1000)]
+        found = split_phones(", ".join(numbers))
+        self.assertEqual(len(found), 9)
+        self.assertEqual(found[0], ("+79160000000", True))
+        self.assertEqual(found[-1], (", ".join(numbers[8:]), False), "the rest kept as typed")
+
     def test_a_stored_pair(self):
         """What the pass over the numbers stored as typed makes of a record's phone and mobile."""
         self.assertEqual(normalize_phone_pair("8916 123-45-67, 8 (495) 765-43-21", None), (MOBILE, OFFICE))

@@ -71,6 +71,9 @@ NUMBERS_SEPARATOR = re.compile(r"\s*(?:[,;/\\|\n\r]+|\s(?:или|либо|and|or
 # an extension has at most this many digits: such a piece after a number is its extension («…, доб. 12»,
 # «…, 12»), not a number of its own (a number has more: see tools.intake.MIN_PHONE_DIGITS)
 MAX_EXTENSION_DIGITS = 4
+# the numbers of one field read at most (an import's cell of a thousand pieces is read so far, the rest
+# kept as typed)
+MAX_NUMBERS = 8
 
 
 def split_phones(number, country_code="RU", country_phone_code=7):
@@ -101,7 +104,8 @@ def split_phones(number, country_code="RU", country_phone_code=7):
             groups.append(piece)
     if len(groups) < 2:  # one number, maybe with its extension after a comma («+7 495 123-45-67, 12»)
         return [normalize_phone(text, country_code, country_phone_code)]
-    return [normalize_phone(group, country_code, country_phone_code) for group in groups]
+    rest = [(", ".join(groups[MAX_NUMBERS:]), False)] if len(groups) > MAX_NUMBERS else []
+    return [normalize_phone(group, country_code, country_phone_code) for group in groups[:MAX_NUMBERS]] + rest
 
 
 def first_phone(number, country_code="RU", country_phone_code=7):
