@@ -140,7 +140,8 @@ class EcomIntakeProcessor(models.AbstractModel):
         to_create, updates, load_cache = [], [], {}
         caches = {"utm": {}, "product": {}, "team": {}}
         # the sources, media and campaigns the batch makes: their decision locks all at once, in one order
-        self._utm_lock_new(self._utm_names(item["data"] for item in items))
+        # (those found meanwhile are not looked for again: ``_utm_of``'s cache keeps them)
+        caches["utm"]["found"] = self._utm_lock_new(self._utm_names(item["data"] for item in items))
         for item in items:
             entry, data, partner = item["entry"], item["data"], item["partner"]
             item["repeat"] = partner in buyers or bool(partner.ecom_order_count)
@@ -321,14 +322,16 @@ class EcomIntakeProcessor(models.AbstractModel):
             if not any(key[:4]):
                 cache[key] = (intake_source.utm_source_id, intake_source.utm_medium_id, self.env["utm.campaign"])
                 return cache[key]
-            utm_source = self._utm_source(data.get("utm_source"))
+            found = cache.get("found")  # the batch's names found at its start (_utm_lock_new)
+            utm_source = self._utm_source(data.get("utm_source"), found)
             if key[3] and not utm_source:
                 utm_source = self.env.ref(f"ecom_crm.utm_source_{CLICK_ID_CHANNELS[key[3]]}")
             if data.get("utm_medium"):
-                medium = self._utm_medium(data["utm_medium"])
+                medium = self._utm_medium(data["utm_medium"], found)
             else:
                 medium = self._ad_system_media().get(utm_source, self.env["utm.medium"])
-            campaign = self._utm_campaign(data.get("utm_campaign"), utm_source, bool(data.get("utm_source") or key[3]))
+            campaign = self._utm_campaign(data.get("utm_campaign"), utm_source,
+                                          bool(data.get("utm_source") or key[3]), found)
             if campaign and not utm_source and not medium:
                 # only a campaign (a landing link that lost its utm_source and utm_medium): its channel, the
                 # one its ad spend is recorded under (else a clear majority of its requests'), or «Campaign
@@ -343,7 +346,7 @@ class EcomIntakeProcessor(models.AbstractModel):
         return cache[key]
 
     @api.model
-    def _utm_campaign(self, name, utm_source, has_source):
+    def _utm_campaign(self, name, utm_source, has_source, found=None):
         """The campaign a request's utm_campaign names: the campaign whose id in the request's ad system
         (its source's; any of them for a request that names no source, when only one has it) is that number
         (``tools.campaign_ref``: a tracking template's {campaign_id}, a Direct lead form's campaign), else the
@@ -361,7 +364,7 @@ class EcomIntakeProcessor(models.AbstractModel):
             campaign_id = one_campaign(found.values())
             if campaign_id:
                 return Campaign.browse(campaign_id)
-        return self._utm_record("utm.campaign", name)
+        return self._utm_record("utm.campaign", name, found)
 
     @api.model
     def _ad_system_media(self):
@@ -369,21 +372,21 @@ class EcomIntakeProcessor(models.AbstractModel):
         return {self.env.ref(source): self.env.ref(medium) for source, medium in CABINET_CHANNELS.values()}
 
     @api.model
-    def _utm_medium(self, name):
+    def _utm_medium(self, name, found=None):
         """The medium a site names: Odoo's or ours for the usual spellings (cpc, organic, email…), else
         one of that name."""
         xmlid = UTM_MEDIUM_ALIASES.get(name.strip().lower())
         medium = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
-        return medium or self._utm_record("utm.medium", name)
+        return medium or self._utm_record("utm.medium", name, found)
 
     @api.model
-    def _utm_source(self, name):
+    def _utm_source(self, name, found=None):
         if not name:
             return self.env["utm.source"]
         alias = UTM_SOURCE_ALIASES.get(name.strip().lower())
         if alias:
             return self.env.ref(f"ecom_crm.utm_source_{alias}")
-        return self._utm_record("utm.source", name)
+        return self._utm_record("utm.source", name, found)
 
     @api.model
     def _utm_names(self, datas):
@@ -408,17 +411,20 @@ class EcomIntakeProcessor(models.AbstractModel):
         then «A» at the same instant each held the lock the other waited for: a deadlock, and both runs
         lost. One query per model to find them; none for a single name (most requests name a known
         source and medium, and a campaign), whose lock is taken when it is made: alone, it waits for
-        nobody while holding another."""
+        nobody while holding another. Returns ``{(model, name): record}`` of those found, for
+        :meth:`_utm_record` not to look for them again."""
         wanted = defaultdict(set)
         for model, name in names:
             wanted[model].add(name.strip())
         if sum(map(len, wanted.values())) < 2:
-            return
-        keys = []
+            return {}
+        keys, found = [], {}
         for model, model_names in sorted(wanted.items()):
-            found = self._utm_find_all(model, model_names)
-            keys += [self._utm_lock_key(model, name) for name in model_names if name not in found]
+            records = self._utm_find_all(model, model_names)
+            found.update(((model, name), record) for name, record in records.items())
+            keys += [self._utm_lock_key(model, name) for name in model_names if name not in records]
         self.env["ecom.decision.lock"]._take(keys)
+        return found
 
     @api.model
     def _utm_lock_key(self, model, name):
@@ -426,7 +432,7 @@ class EcomIntakeProcessor(models.AbstractModel):
         return f"{model}:{name.strip().lower()}"
 
     @api.model
-    def _utm_record(self, model, name):
+    def _utm_record(self, model, name, found=None):
         """The source, medium or campaign (``model``) of that very ``name`` whatever its case, archived too, else a
         new one (a request's, and the ad spend import's). As Odoo's ``utm.mixin._find_or_create_record``, but the
         name's «%», «_» and «\\» are characters of it, not an ILIKE pattern (which took «%» for any source, and
@@ -435,10 +441,10 @@ class EcomIntakeProcessor(models.AbstractModel):
         taken since its snapshot and is run again (a serialization failure: Odoo's retry of a request, the
         queue's of a batch), and then finds the record. (Each one creating it, all but the first failed on its
         unique name.) A batch takes the locks of all its new names beforehand, in one order (:meth:`_utm_lock_new`):
-        taking one again here waits for nobody."""
+        taking one again here waits for nobody; ``found``: what that found, not looked for again."""
         name = name.strip()
         Model = self.env[model].with_context(active_test=False)
-        record = self._utm_find(model, name)
+        record = (found or {}).get((model, name)) or self._utm_find(model, name)
         if not record:
             self.env["ecom.decision.lock"]._take([self._utm_lock_key(model, name)])
             values = {"name": name}

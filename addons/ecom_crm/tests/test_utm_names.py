@@ -100,6 +100,23 @@ class TestUtmLockOrder(IntakeCase):
             self.assertLessEqual(set(keys), set(utm[0]), "later only what it holds")
         self.assertEqual(entries.lead_id.campaign_id.mapped("name"), ["Б-акция", "А-акция"])
 
+    def test_names_found_at_the_batch_start_are_not_looked_for_again(self):
+        Processor = type(self.env["ecom.intake.processor"])
+        source = self.env["utm.source"].create({"name": "Старый партнёр"})
+        campaign = self.env["utm.campaign"].create({"title": "Осень"})
+        Request = self.env["ecom.intake.request"]
+        entries = Request.browse()
+        spellings = [("старый ПАРТНЁР", "ОСЕНЬ"), ("Старый партнёр", "осень")]
+        for index, (source_name, campaign_name) in enumerate(spellings):
+            entries |= Request._journal({"phone": f"+7916000832{index}", "utm_source": source_name,
+                                         "utm_campaign": campaign_name}, self.source, "api")
+        find_all = patch.object(Processor, "_utm_find_all", autospec=True, side_effect=Processor._utm_find_all)
+        with patch.object(Processor, "_utm_find", autospec=True, side_effect=AssertionError("looked for again")), \
+                find_all as find_all:
+            self.env["ecom.intake.processor"]._process_entries(entries)
+        self.assertEqual(find_all.call_count, 2, "one lookup per model for the batch")
+        self.assertEqual((entries.lead_id.source_id, entries.lead_id.campaign_id), (source, campaign))
+
     def test_the_ad_spend_import_takes_the_locks_of_its_new_names_at_once(self):
         """A file's new sources and campaigns are reserved at once before any is made, as a batch does: in
         the file's order, the import and a batch making the same two names waited for each other."""
