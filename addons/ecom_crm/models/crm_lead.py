@@ -227,8 +227,10 @@ class CrmLead(models.Model):
                     vals["name"] = title
             others = []
             normalize_phone_vals(self.env, vals, others=others)
-            if others:  # a field of several numbers, the mobile given too: the others in the notes
-                vals["description"] = with_other_phones(self.env, vals.get("description"), others)
+            # a field of several numbers, the mobile given too: the others in the notes
+            note = others and with_other_phones(self.env, vals.get("description"), others)
+            if note:
+                vals["description"] = note
             stage_id = vals.get("stage_id") or self.env.context.get("default_stage_id")
             if stage_id and self.env["crm.stage"].browse(stage_id).ecom_is_refusal:
                 # created in a refusal stage (an import, RPC, a quick create in that column): lost
@@ -277,6 +279,16 @@ class CrmLead(models.Model):
         ``(stage id, active)`` before, or to None for leads just created. Overridden to keep the stage
         history, notify the customer, tell the shop."""
 
+    @api.onchange("phone", "country_id", "company_id")
+    def _onchange_phone_validation(self):
+        if not self._ecom_several_phones("phone"):  # split when saved, not read as one number here
+            super()._onchange_phone_validation()
+
+    @api.onchange("mobile", "country_id", "company_id")
+    def _onchange_mobile_validation(self):
+        if not self._ecom_several_phones("mobile"):
+            super()._onchange_mobile_validation()
+
     def _ecom_write(self, vals):
         vals = dict(vals)
         if "name" in vals and not self.env.context.get("ecom_auto_title"):
@@ -285,9 +297,15 @@ class CrmLead(models.Model):
             others = []
             normalize_phone_vals(self.env, vals, self, others=others)
             if others and "description" in vals:
-                vals["description"] = with_other_phones(self.env, vals["description"], others)
+                own = [vals.get(fname) for fname in PHONE_FIELDS]
+                vals["description"] = with_other_phones(self.env, vals["description"], others, own) \
+                    or vals["description"]
             for lead in self if others and "description" not in vals else ():  # the mobile taken: rare
-                lead.description = with_other_phones(self.env, lead.description, others)
+                # not the numbers it keeps, nor those its notes have (the same form saved, an import run again)
+                own = [vals[fname] if fname in vals else lead[fname] for fname in PHONE_FIELDS]
+                note = with_other_phones(self.env, lead.description, others, own)
+                if note:
+                    lead.description = note
         stage = self.env["crm.stage"].browse(vals["stage_id"]) if vals.get("stage_id") else None
         if "stage_id" in vals or vals.get("active") is True:
             self._ecom_check_stage_move(stage, vals)

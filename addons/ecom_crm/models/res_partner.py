@@ -242,9 +242,21 @@ class ResPartner(models.Model):
                 vals["name"] = compose_name(*(vals.get(f) for f in NAME_PARTS))
             others = []
             normalize_phone_vals(self.env, vals, others=others)
-            if others:  # a field of several numbers, the mobile given too: the others in the notes
-                vals["comment"] = with_other_phones(self.env, vals.get("comment"), others)
+            # a field of several numbers, the mobile given too: the others in the notes
+            note = others and with_other_phones(self.env, vals.get("comment"), others)
+            if note:
+                vals["comment"] = note
         return super().create(vals_list)
+
+    @api.onchange("phone", "country_id", "company_id")
+    def _onchange_phone_validation(self):
+        if not self._ecom_several_phones("phone"):  # split when saved, not read as one number here
+            super()._onchange_phone_validation()
+
+    @api.onchange("mobile", "country_id", "company_id")
+    def _onchange_mobile_validation(self):
+        if not self._ecom_several_phones("mobile"):
+            super()._onchange_mobile_validation()
 
     def write(self, vals):
         others = []
@@ -253,7 +265,10 @@ class ResPartner(models.Model):
             normalize_phone_vals(self.env, vals, self, others=others)
         res = super().write(vals)
         for partner in self if others else ():  # a field of several numbers, the mobile taken: rare
-            partner.comment = with_other_phones(self.env, partner.comment, others)
+            # not the numbers it has, nor those its notes have (the same form saved, an import run again)
+            note = with_other_phones(self.env, partner.comment, others, (partner.phone, partner.mobile))
+            if note:
+                partner.comment = note
         return res
 
     # ------------------------------------------------------------------ dedup

@@ -3,7 +3,7 @@
 number is the phone, the second the mobile (else a line of the notes), and the customer known by
 either number is found."""
 
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, Form, tagged
 from odoo.tools import SQL
 
 from ..tools.phones import first_phone, normalize_phone_pair, split_phones
@@ -79,6 +79,38 @@ class TestSplitPhones(BaseCase):
         self.assertEqual(normalize_phone_pair("89161234567 / 89031112233", "+7 903 111-22-33"), (MOBILE, OTHER))
         self.assertEqual(normalize_phone_pair("8 (916) 123-45-67", False), (MOBILE, False))
 
+    def test_what_russian_stores_type(self):
+        """Real fields: a field of one number is never cut into garbage; a second line written as the
+        first's last digits («…67/68») is that number; a date is no number."""
+        for typed, expected in [
+            ("8 (495) 123-45-67 доб. 123", [("+74951234567 доб. 123", True)]),
+            ("+7 916 123 45 67 (Мария)", [("+7 916 123 45 67 (Мария)", False)]),  # kept as typed, not cut
+            ("8-800-555-35-35", [("+78005553535", True)]),
+            ("+7(916)1234567, +7(903)1112233", [(MOBILE, True), (OTHER, True)]),
+            ("т. 8 916 123 45 67 или 8 495 7654321", [(MOBILE, True), (OFFICE, True)]),
+            ("+375 29 123-45-67; +7 916 123-45-67", [("+375291234567", True), (MOBILE, True)]),
+            ("8 916 123-45-67 и 8 916 123-45-68", [(MOBILE, True), ("+79161234568", True)]),
+            ("12/05/2024", [("12/05/2024", False)]),
+            ("89161234567/8", [(MOBILE, True), ("+79161234568", True)]),
+            ("8-916-123-45-67/68", [(MOBILE, True), ("+79161234568", True)]),
+            ("8 (495) 765-43-21 / 22 / 23", [(OFFICE, True), ("+74957654322", True), ("+74957654323", True)]),
+            # three or four digits after a slash: an extension, as after a comma
+            ("8 (495) 765-43-21/123", [(f"{OFFICE} доб. 123", True)]),
+            # a local number after a number is no valid number: kept as typed, for the notes
+            ("8 (916) 123-45-67, 765-43-21", [(MOBILE, True), ("765-43-21", False)]),
+        ]:
+            with self.subTest(typed=typed):
+                self.assertEqual(split_phones(typed), expected)
+
+    def test_a_second_number_read_as_an_extension_is_a_number(self):
+        """«8916…;8903…» read as one number made the second its extension, and so does Odoo's formatting
+        in the form («+7 916 123-45-67 ext. 89031112233»): an «extension» that is a valid number is one.
+        A long extension that is no number stays one."""
+        self.assertEqual(split_phones(f"{MOBILE} доб. 89031112233"), [(MOBILE, True), (OTHER, True)])
+        self.assertEqual(split_phones("+7 916 123-45-67 ext. 89031112233"), [(MOBILE, True), (OTHER, True)])
+        self.assertEqual(split_phones(f"{OFFICE} доб. 1234567"), [(f"{OFFICE} доб. 1234567", True)])
+        self.assertEqual(normalize_phone_pair(f"{MOBILE} доб. 89031112233", None), (MOBILE, OTHER))
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestPhoneFieldsOfContacts(EcomCrmCase):
@@ -138,6 +170,48 @@ class TestPhoneFieldsOfContacts(EcomCrmCase):
         self.assertEqual((partners[0].ecom_phone_number, partners[0].ecom_mobile_number), (MOBILE, OFFICE))
         self.assertEqual((partners[1].phone, partners[1].mobile), ("89161234567 / 89031112233", OFFICE))
         self.assertEqual(self.Partner._ecom_match_customer(phone="8 (495) 765-43-21"), partners[0])
+
+    def test_two_numbers_typed_in_the_form(self):
+        """Odoo formats a phone as it is typed in the form, and read «A;B» as A with the extension B: a field
+        of several numbers stays as typed there, and saved it is the phone and the mobile."""
+        with Form(self.Partner) as form:
+            form.name = "Форменная Фаина"
+            form.phone = "89161234567;89031112233"
+            self.assertEqual(form.phone, "89161234567;89031112233", "not «+7 916 123-45-67 ext. 89031112233»")
+        partner = form.save()
+        self.assertEqual((partner.phone, partner.mobile), (MOBILE, OTHER))
+        self.assertFalse(partner.comment)
+        with Form(partner) as form:
+            form.phone = "8 916 123 45 67"  # one number: formatted as Odoo does
+            self.assertEqual(form.phone, "+7 916 123-45-67")
+        with Form(self.env["crm.lead"]) as form:
+            form.name = "Заявка из формы"
+            form.phone = "89161234567 / 8 (495) 765-43-21"
+            self.assertEqual(form.phone, "89161234567 / 8 (495) 765-43-21")
+        lead = form.save()
+        self.assertEqual((lead.phone, lead.mobile), (MOBILE, OFFICE))
+
+    def test_the_same_numbers_saved_again_add_no_note(self):
+        """The form saved again, a contacts import run again: the note keeps the other numbers once, and
+        never lists the numbers the contact has."""
+        partner = self.Partner.create({"name": "Повторная Полина", "mobile": "8 (495) 765-43-21",
+                                       "comment": "<p>Звонить после 18:00</p>"})
+        for _run in range(2):
+            partner.write({"phone": "89161234567 / 89031112233"})
+        self.assertEqual((partner.phone, partner.mobile), (MOBILE, OFFICE))
+        self.assertIn("Звонить после 18:00", partner.comment, "the note appended to, not overwritten")
+        self.assertEqual(partner.comment.count(OTHER), 1)
+        # the field's second number is the mobile already: nothing for the notes
+        partner.write({"phone": "89031112233, 8 495 765 43 21"})
+        self.assertEqual((partner.phone, partner.mobile), (OTHER, OFFICE))
+        self.assertEqual(partner.comment.count("Other phones"), 1)
+        lead = self.env["crm.lead"].create({"name": "Заявка", "mobile": "8 (495) 765-43-21"})
+        for _run in range(2):
+            lead.write({"phone": "89161234567 / 89031112233"})
+        self.assertEqual(lead.description.count(OTHER), 1)
+        lead.write({"phone": "89031112233 / 89161234567"})
+        self.assertEqual(lead.description.count("Other phones"), 2, "the new one only")
+        self.assertEqual(lead.description.count(OTHER), 1)
 
     def test_the_customer_is_found_by_either_number(self):
         known = self.Partner.create({"name": "Известная Ирина", "phone": "8 903 111-22-33"})
