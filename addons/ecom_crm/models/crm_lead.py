@@ -635,11 +635,11 @@ class CrmLead(models.Model):
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
 
     @api.model
-    def _ecom_normalize_stored_phones(self, batch=5000):
+    def _ecom_normalize_stored_phones(self, batch=5000, several_only=False):
         """Requests' phones typed before the addon, in the stored format (as the customers', see
         :func:`.res_partner.normalize_stored_phones`): a request shows and dials them as the
         customer's. Returns how many requests changed."""
-        return normalize_stored_phones(self.with_context(active_test=False), batch)
+        return normalize_stored_phones(self.with_context(active_test=False), batch, several_only)
 
     @api.model
     def _ecom_open_leads_in_window(self, partners, days=0, company=None):

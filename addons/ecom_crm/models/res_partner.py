@@ -215,11 +215,12 @@ class ResPartner(models.Model):
         return result
 
     @api.model
-    def _ecom_normalize_stored_phones(self, batch=5000):
+    def _ecom_normalize_stored_phones(self, batch=5000, several_only=False):
         """Phones stored before the addon (Odoo keeps them as typed: «8 (916) 123-45-67», «… ext. 12»)
         in the stored format, so that requests and calls find these customers (see
-        :func:`normalize_stored_phones`). Returns how many partners changed."""
-        return normalize_stored_phones(self, batch)
+        :func:`normalize_stored_phones`; ``several_only``: only the fields that may carry several
+        numbers). Returns how many partners changed."""
+        return normalize_stored_phones(self, batch, several_only)
 
     def _ecom_phone_country(self):
         country = self.country_id or self.env.company._ecom_phone_country()
@@ -701,7 +702,12 @@ class ResPartnerDoNotDisturb(models.Model):
         return bool(self.ecom_do_not_disturb or self.commercial_partner_id.ecom_do_not_disturb)
 
 
-def normalize_stored_phones(model, batch=5000):
+# the stored phones that may carry several numbers (tools.phones.split_phones): a separator, or an
+# «extension» as long as a number (what the second number of «8916…;8903…» became, read as one)
+SEVERAL_PHONES_SQL = "[,;/\\\\|\r\n]|\\s(или|ИЛИ|Или|либо|ЛИБО|Либо|и|И|and|or)\\s| доб\\. [0-9]{7,}$"
+
+
+def normalize_stored_phones(model, batch=5000, several_only=False):
     """The phones and mobiles of ``model``'s table (customers, requests) typed before the addon
     stored them normalised, in the stored format: read and written set-based, a batch of rows at a
     time (a SELECT and an UPDATE each, by id: a large table is never held in memory whole), each
@@ -709,8 +715,10 @@ def normalize_stored_phones(model, batch=5000):
     partner's number columns with them, and the stored fields Odoo computes from the phones
     (the sanitized number of SMS and the phone blacklist, a request's phone state) recomputed for
     the records changed, as a write would. A number that cannot be read stays as typed; a field of
-    two numbers gives its second to the other field when empty (``tools.phones.normalize_phone_pair``). Returns
-    how many records changed."""
+    two numbers gives its second to the other field when empty (``tools.phones.normalize_phone_pair``).
+    ``several_only``: only the rows whose phone or mobile may carry several numbers
+    (:data:`SEVERAL_PHONES_SQL`), not every number kept as typed again. Returns how many records
+    changed."""
     cr = model.env.cr
     model.flush_model(["phone", "mobile", "country_id", "company_id"])
     table = SQL.identifier(model._table)
@@ -726,6 +734,11 @@ def normalize_stored_phones(model, batch=5000):
     # request's phone copied from its customer's stays the request's own)
     computed = [field for field in model.pool.get_trigger_tree(
         [model._fields[fname] for fname in ("phone", "mobile")]).root if field.store and field.compute]
+    if several_only:
+        which = SQL("(p.phone ~ %(several)s OR p.mobile ~ %(several)s)", several=SEVERAL_PHONES_SQL)
+    else:
+        which = SQL("""((p.phone IS NOT NULL AND p.phone !~ %(stored)s)
+                        OR (p.mobile IS NOT NULL AND p.mobile !~ %(stored)s))""", stored=r"^\+[0-9]+( доб\. [0-9]+)?$")
     changed_count, after = 0, 0
     while True:
         cr.execute(SQL("""
@@ -735,12 +748,10 @@ def normalize_stored_phones(model, batch=5000):
               LEFT JOIN res_company co ON co.id = p.company_id
               LEFT JOIN res_partner cop ON cop.id = co.partner_id
               LEFT JOIN res_country cc ON cc.id = COALESCE(co.ecom_phone_country_id, cop.country_id)
-             WHERE p.id > %(after)s
-               AND ((p.phone IS NOT NULL AND p.phone !~ %(stored)s)
-                    OR (p.mobile IS NOT NULL AND p.mobile !~ %(stored)s))
+             WHERE p.id > %(after)s AND %(which)s
           ORDER BY p.id
              LIMIT %(batch)s
-        """, table=table, stored=r"^\+[0-9]+( доб\. [0-9]+)?$", after=after, batch=batch))
+        """, table=table, which=which, after=after, batch=batch))
         rows = cr.fetchall()
         if not rows:
             break

@@ -213,6 +213,24 @@ class TestPhoneFieldsOfContacts(EcomCrmCase):
         self.assertEqual(lead.description.count("Other phones"), 2, "the new one only")
         self.assertEqual(lead.description.count(OTHER), 1)
 
+    def test_the_upgrade_reads_only_fields_of_several_numbers(self):
+        """The upgrade's pass reads the rows whose phone may carry several numbers (a separator, an
+        «extension» as long as a number), not every number kept as typed; run again it changes nothing."""
+        partners = self.Partner.create([{"name": name} for name in ("Раз", "Два", "Три", "Четыре")])
+        for partner, (phone, mobile) in zip(partners, [
+                (f"{MOBILE} доб. 89031112233", None),  # what «8916…;8903…» became
+                ("8-916-123-45-67/68", None),
+                ("8 (916) 123-45-67", None),  # one number as typed: not this pass's
+                ("+7 916 123 45 67 (Мария)", None)], strict=True):
+            self.env.cr.execute(SQL("UPDATE res_partner SET phone = %s, mobile = %s WHERE id = %s",
+                                    phone, mobile, partner.id))
+        self.env.invalidate_all()
+        self.assertEqual(self.Partner._ecom_normalize_stored_phones(several_only=True), 2)
+        self.assertEqual([(partner.phone, partner.mobile) for partner in partners], [
+            (MOBILE, OTHER), (MOBILE, "+79161234568"), ("8 (916) 123-45-67", False),
+            ("+7 916 123 45 67 (Мария)", False)])
+        self.assertEqual(self.Partner._ecom_normalize_stored_phones(several_only=True), 0)
+
     def test_the_customer_is_found_by_either_number(self):
         known = self.Partner.create({"name": "Известная Ирина", "phone": "8 903 111-22-33"})
         self.assertEqual(self.Partner._ecom_match_customer(phone="+7 916 123-45-67, 8 903 111-22-33"), known)

@@ -1,8 +1,11 @@
 """18.0.1.6.17: a phone field carrying two numbers («+7 916 123-45-67, 8 (495) 765-43-21», «8916… /
-8903…») is the phone and the mobile. Customers and requests typed so before this version kept the
-field as typed, flagged invalid, and requests from either number made a duplicate customer: their
-phones are stored again (the second number as the mobile when that is empty; a field whose numbers
-do not fit stays as typed). Set-based; numbers stored already are left alone."""
+8903…», «8916…67/68») is the phone and the mobile. Customers and requests typed so kept the field as
+typed, flagged invalid, or the second number as the first's extension («+79161234567 доб.
+89031112233», from «8916…;8903…»), and requests from the second number made a duplicate customer:
+those phones are stored again (the second number as the mobile when that is empty; a field whose
+numbers do not fit stays as typed). Only the rows whose phone or mobile may carry several numbers are
+read (``res_partner.SEVERAL_PHONES_SQL``), a batch at a time, written set-based; run again, it
+changes nothing more."""
 
 from odoo import SUPERUSER_ID, api
 
@@ -11,5 +14,5 @@ def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
-    env["res.partner"]._ecom_normalize_stored_phones()
-    env["crm.lead"]._ecom_normalize_stored_phones()
+    env["res.partner"]._ecom_normalize_stored_phones(several_only=True)
+    env["crm.lead"]._ecom_normalize_stored_phones(several_only=True)
