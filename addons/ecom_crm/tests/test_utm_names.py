@@ -65,11 +65,13 @@ class TestUtmNamesAnyCtype(IntakeCase):
 
     def test_several_names_found_in_one_query(self):
         Processor = self.env["ecom.intake.processor"]
-        spring, autumn = self.env["utm.campaign"].create([{"title": "Весна Скидка"}, {"title": "ОСЕНЬ"}])
+        spring, autumn, friday = self.env["utm.campaign"].create([
+            {"title": "Весна Скидка"}, {"title": "ОСЕНЬ"}, {"title": "Black Friday Ёлки"}])
         self.env.invalidate_all()
         with self.assertQueryCount(1):
-            found = Processor._utm_find_all("utm.campaign", ["ВЕСНА СКИДКА", "осень", "Зима"])
-        self.assertEqual(found, {"ВЕСНА СКИДКА": spring, "осень": autumn})
+            found = Processor._utm_find_all("utm.campaign", ["ВЕСНА СКИДКА", "осень", "Зима", "BLACK friday ёлки"])
+        self.assertEqual(found, {"ВЕСНА СКИДКА": spring, "осень": autumn, "BLACK friday ёлки": friday},
+                         "Latin letters folded too")
 
 
     def test_a_name_is_found_by_its_index_not_by_reading_the_table(self):
