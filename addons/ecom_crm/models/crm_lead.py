@@ -16,7 +16,7 @@ from ..tools.phones import (
     with_other_phones,
 )
 from .res_partner import normalize_stored_phones
-from .utm_campaign import UTM_FIELDS, channel_vals, give_campaign_channels
+from .utm_campaign import UTM_FIELDS, channel_write, give_campaign_channels
 
 PHONE_FIELDS = ("phone", "mobile")
 
@@ -256,13 +256,14 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        if any(name in vals for name in UTM_FIELDS):
-            vals, campaign_changed = channel_vals(vals)
-            res = self._ecom_write_stages(vals)
-            # a request left with only its campaign, or given another one, counts in its campaign's channel
-            give_campaign_channels(self, campaign_changed)
-            return res
-        return self._ecom_write_stages(vals)
+        # its company is computed from its team, salesperson and customer
+        vals, channel_after = channel_write(self, vals, ("company_id", "team_id", "user_id", "partner_id"))
+        res = self._ecom_write_stages(vals)
+        if channel_after:
+            # a request left with only its campaign, or given another one or another company, counts in its
+            # campaign's channel
+            channel_after()
+        return res
 
     def _ecom_write_stages(self, vals):
         if "stage_id" not in vals and "active" not in vals:

@@ -10,7 +10,7 @@ from odoo.tools import email_normalize as tools_email_normalize
 from odoo.tools.sql import escape_psql as escape_like
 
 from ..tools.ad_spend import CABINET_CHANNELS
-from ..tools.campaign_ref import campaign_ref, one_campaign, ref_systems
+from ..tools.campaign_ref import CAMPAIGN_REF_FIELDS, campaign_ref, one_campaign, ref_systems, titled_ref
 from ..tools.casefold import case_variants, folded_sql
 from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES, parse_datetime
 from ..tools.phones import first_phone, normalize_phone, phone_without_extension
@@ -352,18 +352,32 @@ class EcomIntakeProcessor(models.AbstractModel):
         (``tools.campaign_ref``: a tracking template's {campaign_id}, a Direct lead form's campaign), else the
         campaign of that very name (:meth:`_utm_record`: made once when missing, however many requests name it
         at the same instant; the spend import or an admin may give a campaign that id later, and the requests
-        come with it: ``utm.campaign._ecom_join_refs``). A title (not a number) is looked up by name only."""
+        come with it: ``utm.campaign._ecom_join_refs``). A tracking template's title and id together
+        (``tools.campaign_ref.titled_ref``): «Лето|91234567» is the campaign of that id, else the one of its title
+        «Лето» (not another campaign of that ad system), else a campaign of that very name, which the id given to a
+        campaign later moves too; «leto_91234567» is the campaign of that id when an ad system has it, else a
+        campaign of that very name (a title may end in digits: «sale_2026»). A title (not a number) is looked up
+        by name only."""
         Campaign = self.env["utm.campaign"]
         if not name:
             return Campaign
-        if campaign_ref(name):  # a title (most requests): no lookup by id, no query
+        ref = campaign_ref(name)
+        titled = None if ref else titled_ref(name)
+        if ref or titled:  # a title alone (most requests): no lookup by id, no query
             # the ad systems' sources by their cached xmlids (env.ref would check each one exists: a query each)
             xmlid = self.env["ir.model.data"]._xmlid_to_res_id
             systems = {xmlid(source): system for system, (source, _medium) in CABINET_CHANNELS.items()}
-            found = Campaign._ecom_by_ref(name, ref_systems(systems.get(utm_source.id), has_source))
-            campaign_id = one_campaign(found.values())
+            among = ref_systems(systems.get(utm_source.id), has_source)
+            campaign_id = one_campaign(Campaign._ecom_by_ref(ref or titled[0], among).values())
             if campaign_id:
                 return Campaign.browse(campaign_id)
+            if titled and titled[2] and titled[1] and among:
+                # «Лето|91234567» of an id no campaign has yet: the campaign of its title, unless that is another
+                # campaign of the ad system (another id: a second campaign of the same title)
+                same_title = self._utm_find("utm.campaign", titled[1])
+                if same_title and all(same_title[CAMPAIGN_REF_FIELDS[system]] in (False, titled[0])
+                                      for system in among):
+                    return same_title
         return self._utm_record("utm.campaign", name, found)
 
     @api.model
