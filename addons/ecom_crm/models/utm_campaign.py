@@ -7,6 +7,7 @@ from odoo.tools import SQL
 from ..tools.ad_spend import CABINET_CHANNELS
 from ..tools.campaign_channel import campaign_channel
 from ..tools.campaign_ref import CAMPAIGN_REF_FIELDS, campaign_ref, ref_of_name
+from ..tools.casefold import create_folded_index
 
 # the channel of the requests and orders naming only a campaign whose channel is not known: a group of
 # their own in every report, not «no channel»
@@ -50,6 +51,11 @@ class UtmCampaign(models.Model):
          "Another campaign has this Google Ads campaign ID."),
         ("ecom_vk_ref_uniq", "UNIQUE(ecom_vk_ref)", "Another campaign has this VK Ads campaign ID."),
     ]
+
+    def init(self):
+        super().init()
+        # a request's campaign in any case (intake processor): a store's thousands of auto campaigns
+        create_folded_index(self.env.cr, self._table)
 
     @api.depends_context("uid")
     def _compute_ecom_can_set_refs(self):
