@@ -12,6 +12,11 @@ RENAMED = {"crm.menu_crm_lost_reason", "crm.crm_lost_reason_action", "ecom_crm.f
 # {xmlid: (translated field, {language: the translations shipped before})}. The shipped one replaces the
 # record's only while it still holds one shipped before; a name the store gave it is kept.
 CORRECTED = {"ecom_crm.crm_stage_awaiting_payment": ("name", {"ru_RU": {"Ожидание оплаты"}})}
+# a request's activity states (the pipeline's bar: «4 Today»): Odoo creates them when CRM is installed,
+# under mail's name, and loads mail's translations when mail is installed, so in a database where Russian
+# came before CRM they stayed English. Mail's translations of them are loaded with ecom_crm's terms, where
+# the database has none (a translation a store gave is kept).
+ACTIVITY_STATES = {f"mail.selection__crm_lead__activity_state__{state}" for state in ("overdue", "today", "planned")}
 
 
 class IrModuleModule(models.Model):
@@ -26,6 +31,11 @@ class IrModuleModule(models.Model):
             for po_path in get_po_paths("ecom_crm", lang):
                 importer.load_file(po_path, lang, xmlids=RENAMED)
         importer.save(overwrite=True)
+        missing = TranslationImporter(self.env.cr, verbose=False)
+        for lang in langs:
+            for po_path in get_po_paths("mail", lang):
+                missing.load_file(po_path, lang, xmlids=ACTIVITY_STATES)
+        missing.save(overwrite=False)
         self._ecom_load_corrected_translations(langs)
         # installed and Russian loaded now, or upgraded: the store's channels and the intake's technical
         # user take their Russian names where they still have the shipped English ones, and Russia's Tax
