@@ -8,7 +8,7 @@ class TestLeadHeaderTour(HttpCase):
     into one dropdown of the current stage when they do not fit on the buttons' line: at a middle stage,
     «Принимает решение», the next one's long name («Ожидание оплаты / доставки») did that."""
 
-    def test_the_stages_show_beside_the_buttons(self):
+    def test_every_stage_shows_as_an_arrow(self):
         self.env["res.lang"]._activate_lang("ru_RU")
         self.env.company.country_id = self.env.ref("base.ru")
         salesman = new_test_user(self.env, login="ecom_header_salesman", groups="sales_team.group_sale_salesman",

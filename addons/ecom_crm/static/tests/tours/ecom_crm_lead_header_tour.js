@@ -6,8 +6,8 @@ const HEADER = ".o_form_view .o_form_statusbar";
 const ARROW = `${HEADER} .o_statusbar_status .o_arrow_button:not(.dropdown-toggle)`;
 
 // a salesperson, in Russian, at 1366 px (the tours' window): the request's header holds Odoo's buttons and
-// ours, named in full, and below them, when they do not fit beside the buttons, every stage as an arrow, the
-// long «Ожидание оплаты / доставки» included, never folded into a dropdown of the current stage
+// ours («Записать звонок», «КП», «Договор», «Счёт»), and below them, when they do not fit beside the buttons,
+// every stage as an arrow, the long «Ожидание оплаты / доставки» included, never folded into a dropdown
 registry.category("web_tour.tours").add("ecom_crm_lead_header", {
     steps: () => [
         {
