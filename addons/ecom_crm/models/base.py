@@ -1,6 +1,6 @@
 from odoo import models
 
-from ..tools.phones import formatted_phone
+from ..tools.phones import formatted_phone, several_phones
 
 
 class Base(models.AbstractModel):
@@ -25,3 +25,12 @@ class Base(models.AbstractModel):
                 return formatted
         return super()._phone_format_number(number, country, force_format=force_format,
                                             raise_exception=raise_exception)
+
+    def _ecom_several_phones(self, fname):
+        """Whether the phone field ``fname`` of this record (a form's) carries several numbers: Odoo's
+        formatting as it is typed reads the second one as the first's extension («89161234567;89031112233»
+        → «+7 916 123-45-67 ext. 89031112233»); left as typed, it is split when saved
+        (``tools.phones.normalize_phone_vals``: the phone, the mobile, the notes)."""
+        country = self.country_id if "country_id" in self._fields and self.country_id else None
+        country = country or self.env.company._ecom_phone_country()
+        return several_phones(self[fname], country.code, country.phone_code)

@@ -8,9 +8,15 @@ from odoo.tools import SQL, format_date
 from odoo.tools import email_normalize as tools_email_normalize
 
 from ..tools.intake import CLICK_ID_TYPES
-from ..tools.phones import normalize_phone_vals, phone_extension, phone_quality, phone_without_extension
+from ..tools.phones import (
+    normalize_phone_vals,
+    phone_extension,
+    phone_quality,
+    phone_without_extension,
+    with_other_phones,
+)
 from .res_partner import normalize_stored_phones
-from .utm_campaign import UTM_FIELDS, channel_vals, give_campaign_channels
+from .utm_campaign import UTM_FIELDS, channel_write, give_campaign_channels
 
 PHONE_FIELDS = ("phone", "mobile")
 
@@ -219,7 +225,12 @@ class CrmLead(models.Model):
                 title = self._ecom_title_from_vals(vals)
                 if title:
                     vals["name"] = title
-            normalize_phone_vals(self.env, vals)
+            others = []
+            normalize_phone_vals(self.env, vals, others=others)
+            # a field of several numbers, the mobile given too: the others in the notes
+            note = others and with_other_phones(self.env, vals.get("description"), others)
+            if note:
+                vals["description"] = note
             stage_id = vals.get("stage_id") or self.env.context.get("default_stage_id")
             if stage_id and self.env["crm.stage"].browse(stage_id).ecom_is_refusal:
                 # created in a refusal stage (an import, RPC, a quick create in that column): lost
@@ -245,13 +256,14 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        if any(name in vals for name in UTM_FIELDS):
-            vals, campaign_changed = channel_vals(vals)
-            res = self._ecom_write_stages(vals)
-            # a request left with only its campaign, or given another one, counts in its campaign's channel
-            give_campaign_channels(self, campaign_changed)
-            return res
-        return self._ecom_write_stages(vals)
+        # its company is computed from its team, salesperson and customer
+        vals, channel_after = channel_write(self, vals, ("company_id", "team_id", "user_id", "partner_id"))
+        res = self._ecom_write_stages(vals)
+        if channel_after:
+            # a request left with only its campaign, or given another one or another company, counts in its
+            # campaign's channel
+            channel_after()
+        return res
 
     def _ecom_write_stages(self, vals):
         if "stage_id" not in vals and "active" not in vals:
@@ -268,12 +280,33 @@ class CrmLead(models.Model):
         ``(stage id, active)`` before, or to None for leads just created. Overridden to keep the stage
         history, notify the customer, tell the shop."""
 
+    @api.onchange("phone", "country_id", "company_id")
+    def _onchange_phone_validation(self):
+        if not self._ecom_several_phones("phone"):  # split when saved, not read as one number here
+            super()._onchange_phone_validation()
+
+    @api.onchange("mobile", "country_id", "company_id")
+    def _onchange_mobile_validation(self):
+        if not self._ecom_several_phones("mobile"):
+            super()._onchange_mobile_validation()
+
     def _ecom_write(self, vals):
         vals = dict(vals)
         if "name" in vals and not self.env.context.get("ecom_auto_title"):
             vals["ecom_name_manual"] = bool(vals["name"])
         if any(f in vals for f in PHONE_FIELDS):
-            normalize_phone_vals(self.env, vals, self)
+            others = []
+            normalize_phone_vals(self.env, vals, self, others=others)
+            if others and "description" in vals:
+                own = [vals.get(fname) for fname in PHONE_FIELDS]
+                vals["description"] = with_other_phones(self.env, vals["description"], others, own) \
+                    or vals["description"]
+            for lead in self if others and "description" not in vals else ():  # the mobile taken: rare
+                # not the numbers it keeps, nor those its notes have (the same form saved, an import run again)
+                own = [vals[fname] if fname in vals else lead[fname] for fname in PHONE_FIELDS]
+                note = with_other_phones(self.env, lead.description, others, own)
+                if note:
+                    lead.description = note
         stage = self.env["crm.stage"].browse(vals["stage_id"]) if vals.get("stage_id") else None
         if "stage_id" in vals or vals.get("active") is True:
             self._ecom_check_stage_move(stage, vals)
@@ -603,11 +636,11 @@ class CrmLead(models.Model):
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
 
     @api.model
-    def _ecom_normalize_stored_phones(self, batch=5000):
+    def _ecom_normalize_stored_phones(self, batch=5000, several_only=False):
         """Requests' phones typed before the addon, in the stored format (as the customers', see
         :func:`.res_partner.normalize_stored_phones`): a request shows and dials them as the
         customer's. Returns how many requests changed."""
-        return normalize_stored_phones(self.with_context(active_test=False), batch)
+        return normalize_stored_phones(self.with_context(active_test=False), batch, several_only)
 
     @api.model
     def _ecom_open_leads_in_window(self, partners, days=0, company=None):

@@ -4,14 +4,16 @@ from collections import defaultdict
 from markupsafe import Markup, escape
 
 from odoo import Command, api, models
+from odoo.osv import expression
+from odoo.tools import SQL, format_amount, formatLang
 from odoo.tools import email_normalize as tools_email_normalize
-from odoo.tools import format_amount, formatLang
 from odoo.tools.sql import escape_psql as escape_like
 
 from ..tools.ad_spend import CABINET_CHANNELS
-from ..tools.campaign_ref import campaign_ref, one_campaign, ref_systems
+from ..tools.campaign_ref import CAMPAIGN_REF_FIELDS, campaign_ref, one_campaign, ref_systems, titled_ref
+from ..tools.casefold import case_variants, folded_sql
 from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES, parse_datetime
-from ..tools.phones import normalize_phone_vals, phone_without_extension
+from ..tools.phones import first_phone, normalize_phone, phone_without_extension
 from ..tools.russian_names import genitive_customer_name, split_russian_name
 
 try:  # the public mailboxes Odoo's lead enrichment (crm_iap_enrich, when installed) skips
@@ -48,60 +50,84 @@ class EcomIntakeProcessor(models.AbstractModel):
         """
         entries = entries.sorted("id")
         Partner = self.env["res.partner"]
+        country = self.env.company._ecom_phone_country()  # as the customers' numbers are read (normalize_phone_vals)
         items = []
         for entry in entries:
             data = dict(entry.data or {})
             if isinstance(data.get("delivery_date"), str):
                 data["delivery_date"] = parse_datetime(data["delivery_date"])
-            phone = normalize_phone_vals(self.env, {"phone": data["phone"]})["phone"] if data.get("phone") else False
+            # a field may carry two numbers («+7 916 123-45-67, 8 (495) 765-43-21»): the first valid one
+            # is the phone, and the customer is found by any of the valid ones (tools.phones.split_phones)
+            phone, _valid, others = first_phone(data["phone"], country.code, country.phone_code) \
+                if data.get("phone") else (False, False, [])
+            phones = [phone, *(number for number in others
+                               if normalize_phone(number, country.code, country.phone_code)[1])] if phone else []
             email = tools_email_normalize(data["email"]) if data.get("email") else False
             if not phone and not email:  # validated at the door; an entry journaled before that rule
                 raise ValueError(self.env._("The request has neither a phone number nor a valid email address."))
-            items.append({"entry": entry, "data": data, "phone": phone, "email": email})
+            items.append({"entry": entry, "data": data, "phone": phone, "phones": phones, "email": email,
+                          "other_phones": [number for number in others if number not in phones]})
         # 1. customers: existing ones in two queries, missing ones in one create; nobody else decides
         # about the same phones, emails and customers meanwhile (see _ecom_lock_customer_keys)
         # (a phone by its number: the same switchboard with another extension is the same customer)
-        Partner._ecom_lock_customer_keys([f"phone:{phone_without_extension(i['phone'])}" for i in items if i["phone"]]
+        Partner._ecom_lock_customer_keys([f"phone:{phone_without_extension(p)}" for i in items for p in i["phones"]]
                                          + [f"email:{i['email']}" for i in items if i["email"]])
         by_phone, by_email = Partner._ecom_match_customers(
-            [i["phone"] for i in items if i["phone"]], [i["email"] for i in items if i["email"]])
+            [p for i in items for p in i["phones"]], [i["email"] for i in items if i["email"]])
         Partner._ecom_lock_customer_keys(
             f"partner:{partner.id}" for partner in (*by_phone.values(), *by_email.values()))
-        new_customers = {}
+        new_customers, new_of = [], {}
         for item in items:
-            partner = (item["phone"] and by_phone.get(item["phone"])) or (item["email"] and by_email.get(item["email"]))
+            # the customer of the first number that has one (the phone's, then the second number's), else the email's
+            partner = next((by_phone[p] for p in item["phones"] if p in by_phone), None) \
+                or (item["email"] and by_email.get(item["email"]))
             item["partner"], item["new"] = partner, not partner
             if not partner:
-                key = phone_without_extension(item["phone"]) or item["email"]
-                new_customers.setdefault(key, item)
+                # one new customer for the requests sharing any number (else their email) in the batch
+                keys = [phone_without_extension(p) for p in item["phones"]] or [item["email"]]
+                if not any(key in new_of for key in keys):
+                    new_customers.append(item)
+                first = next((new_of[key] for key in keys if key in new_of), item)
+                for key in keys:
+                    new_of.setdefault(key, first)
+                item["first"] = first
         if new_customers:
             vals_list = []
-            for item in new_customers.values():
+            for item in new_customers:
                 data = item["data"]
                 lastname, firstname, patronymic = split_russian_name(data.get("name")) if data.get("name") \
                     else (False, False, False)
                 vals = {"name": data.get("name") or item["phone"] or data.get("email"), "lastname": lastname,
                         "firstname": firstname, "patronymic": patronymic, "phone": item["phone"],
+                        # a second number of the field is the mobile
+                        "mobile": item["phones"][1] if len(item["phones"]) > 1 else False,
                         "email": data.get("email"), "city": data.get("city"), "zip": data.get("zip"),
                         "street": data.get("address")}
                 vals_list.append({k: v for k, v in vals.items() if v})
             created = Partner._ecom_create_customers(vals_list)
-            new_by_number = {}
-            for item, partner in zip(new_customers.values(), created, strict=True):
-                if item["phone"]:
-                    new_by_number[phone_without_extension(item["phone"])] = partner
+            for item, partner in zip(new_customers, created, strict=True):
+                item["partner"] = partner
                 if item["email"]:
-                    by_email[item["email"]] = partner
+                    by_email.setdefault(item["email"], partner)
             for item in items:
                 if not item["partner"]:
-                    item["partner"] = new_by_number.get(phone_without_extension(item["phone"])) \
-                        or by_email.get(item["email"])
+                    item["partner"] = item["first"]["partner"]
         for item in items:  # complete what existing customers lacked
             partner, data = item["partner"], item["data"]
-            if not item["new"] and ((item["phone"] and not (partner.phone or partner.mobile))
-                                    or (data.get("email") and not partner.email)):
-                partner.write({k: v for k, v in (("phone", item["phone"]), ("email", data.get("email")))
-                               if v and not partner[k]})
+            update = {"email": data["email"]} if data.get("email") and not partner.email else {}
+            own = {phone_without_extension(number) for number in (partner.phone, partner.mobile) if number}
+            missing = [number for number in item["phones"] if phone_without_extension(number) not in own]
+            if not item["new"] and missing and (len(item["phones"]) > 1 or not own):
+                # the numbers the customer lacks, in their empty phone and mobile (a field's second number:
+                # the mobile); one of a single number only to a customer without any (found by email)
+                for fname in ("phone", "mobile"):
+                    if missing and not partner[fname]:
+                        update[fname] = missing.pop(0)
+            if update and not item["new"]:
+                partner.write(update)
+            # the other numbers the customer's fields could not take (and the pieces that are no valid
+            # number) stay in the request's note; the first is the request's phone
+            item["other_phones"] = [number for number in missing if number != item["phone"]] + item["other_phones"]
         partners = Partner.union(*(i["partner"] for i in items))
         # 2. who already bought (a parcel refused at delivery is no purchase, as on the customer's
         # card), and the open requests within each company's repeat window
@@ -113,6 +139,9 @@ class EcomIntakeProcessor(models.AbstractModel):
         # 3. decide, in arrival order: add to an open request (maybe one created by this batch) or create
         to_create, updates, load_cache = [], [], {}
         caches = {"utm": {}, "product": {}, "team": {}}
+        # the sources, media and campaigns the batch makes: their decision locks all at once, in one order
+        # (those found meanwhile are not looked for again: ``_utm_of``'s cache keeps them)
+        caches["utm"]["found"] = self._utm_lock_new(self._utm_names(item["data"] for item in items))
         for item in items:
             entry, data, partner = item["entry"], item["data"], item["partner"]
             item["repeat"] = partner in buyers or bool(partner.ecom_order_count)
@@ -160,7 +189,7 @@ class EcomIntakeProcessor(models.AbstractModel):
                 update["expected_revenue"] = item["data"]["amount"]
             if update:
                 lead.write(update)
-            notes[lead].append(self._note_text(item["data"], item["utm"][0], lead.company_id))
+            notes[lead].append(self._note_text(item["data"], item["utm"][0], lead.company_id, item["other_phones"]))
             item["lead"], item["result"] = lead, "updated"
         self._log_notes(notes)
         for item in items:
@@ -293,14 +322,16 @@ class EcomIntakeProcessor(models.AbstractModel):
             if not any(key[:4]):
                 cache[key] = (intake_source.utm_source_id, intake_source.utm_medium_id, self.env["utm.campaign"])
                 return cache[key]
-            utm_source = self._utm_source(data.get("utm_source"))
+            found = cache.get("found")  # the batch's names found at its start (_utm_lock_new)
+            utm_source = self._utm_source(data.get("utm_source"), found)
             if key[3] and not utm_source:
                 utm_source = self.env.ref(f"ecom_crm.utm_source_{CLICK_ID_CHANNELS[key[3]]}")
             if data.get("utm_medium"):
-                medium = self._utm_medium(data["utm_medium"])
+                medium = self._utm_medium(data["utm_medium"], found)
             else:
                 medium = self._ad_system_media().get(utm_source, self.env["utm.medium"])
-            campaign = self._utm_campaign(data.get("utm_campaign"), utm_source, bool(data.get("utm_source") or key[3]))
+            campaign = self._utm_campaign(data.get("utm_campaign"), utm_source,
+                                          bool(data.get("utm_source") or key[3]), found)
             if campaign and not utm_source and not medium:
                 # only a campaign (a landing link that lost its utm_source and utm_medium): its channel, the
                 # one its ad spend is recorded under (else a clear majority of its requests'), or «Campaign
@@ -315,25 +346,39 @@ class EcomIntakeProcessor(models.AbstractModel):
         return cache[key]
 
     @api.model
-    def _utm_campaign(self, name, utm_source, has_source):
+    def _utm_campaign(self, name, utm_source, has_source, found=None):
         """The campaign a request's utm_campaign names: the campaign whose id in the request's ad system
         (its source's; any of them for a request that names no source, when only one has it) is that number
         (``tools.campaign_ref``: a tracking template's {campaign_id}, a Direct lead form's campaign), else the
         campaign of that very name (:meth:`_utm_record`: made once when missing, however many requests name it
         at the same instant; the spend import or an admin may give a campaign that id later, and the requests
-        come with it: ``utm.campaign._ecom_join_refs``). A title (not a number) is looked up by name only."""
+        come with it: ``utm.campaign._ecom_join_refs``). A tracking template's title and id together
+        (``tools.campaign_ref.titled_ref``): «Лето|91234567» is the campaign of that id, else the one of its title
+        «Лето» (not another campaign of that ad system), else a campaign of that very name, which the id given to a
+        campaign later moves too; «leto_91234567» is the campaign of that id when an ad system has it, else a
+        campaign of that very name (a title may end in digits: «sale_2026»). A title (not a number) is looked up
+        by name only."""
         Campaign = self.env["utm.campaign"]
         if not name:
             return Campaign
-        if campaign_ref(name):  # a title (most requests): no lookup by id, no query
+        ref = campaign_ref(name)
+        titled = None if ref else titled_ref(name)
+        if ref or titled:  # a title alone (most requests): no lookup by id, no query
             # the ad systems' sources by their cached xmlids (env.ref would check each one exists: a query each)
             xmlid = self.env["ir.model.data"]._xmlid_to_res_id
             systems = {xmlid(source): system for system, (source, _medium) in CABINET_CHANNELS.items()}
-            found = Campaign._ecom_by_ref(name, ref_systems(systems.get(utm_source.id), has_source))
-            campaign_id = one_campaign(found.values())
+            among = ref_systems(systems.get(utm_source.id), has_source)
+            campaign_id = one_campaign(Campaign._ecom_by_ref(ref or titled[0], among).values())
             if campaign_id:
                 return Campaign.browse(campaign_id)
-        return self._utm_record("utm.campaign", name)
+            if titled and titled[2] and titled[1] and among:
+                # «Лето|91234567» of an id no campaign has yet: the campaign of its title, unless that is another
+                # campaign of the ad system (another id: a second campaign of the same title)
+                same_title = self._utm_find("utm.campaign", titled[1])
+                if same_title and all(same_title[CAMPAIGN_REF_FIELDS[system]] in (False, titled[0])
+                                      for system in among):
+                    return same_title
+        return self._utm_record("utm.campaign", name, found)
 
     @api.model
     def _ad_system_media(self):
@@ -341,24 +386,67 @@ class EcomIntakeProcessor(models.AbstractModel):
         return {self.env.ref(source): self.env.ref(medium) for source, medium in CABINET_CHANNELS.values()}
 
     @api.model
-    def _utm_medium(self, name):
+    def _utm_medium(self, name, found=None):
         """The medium a site names: Odoo's or ours for the usual spellings (cpc, organic, email…), else
         one of that name."""
         xmlid = UTM_MEDIUM_ALIASES.get(name.strip().lower())
         medium = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
-        return medium or self._utm_record("utm.medium", name)
+        return medium or self._utm_record("utm.medium", name, found)
 
     @api.model
-    def _utm_source(self, name):
+    def _utm_source(self, name, found=None):
         if not name:
             return self.env["utm.source"]
         alias = UTM_SOURCE_ALIASES.get(name.strip().lower())
         if alias:
             return self.env.ref(f"ecom_crm.utm_source_{alias}")
-        return self._utm_record("utm.source", name)
+        return self._utm_record("utm.source", name, found)
 
     @api.model
-    def _utm_record(self, model, name):
+    def _utm_names(self, datas):
+        """``[(model, name)]``: the sources, media and campaigns the requests ``datas`` name that may be
+        made for them (:meth:`_utm_record`): not those of a usual spelling (``UTM_SOURCE_ALIASES``,
+        ``UTM_MEDIUM_ALIASES``), which are ours."""
+        names = []
+        for data in datas:
+            for key, model, aliases in (("utm_source", "utm.source", UTM_SOURCE_ALIASES),
+                                        ("utm_medium", "utm.medium", UTM_MEDIUM_ALIASES),
+                                        ("utm_campaign", "utm.campaign", {})):
+                name = (data.get(key) or "").strip()
+                if name and name.lower() not in aliases:
+                    names.append((model, name))
+        return names
+
+    @api.model
+    def _utm_lock_new(self, names):
+        """Take the decision locks of those of ``names`` (``[(model, name)]``) that no record has yet, at
+        once: one statement, the locks in one order whatever the order the requests name them in. Taken
+        one by one as each request met its new name, a batch making «A» then «B» and another making «B»
+        then «A» at the same instant each held the lock the other waited for: a deadlock, and both runs
+        lost. One query per model to find them; none for a single name (most requests name a known
+        source and medium, and a campaign), whose lock is taken when it is made: alone, it waits for
+        nobody while holding another. Returns ``{(model, name): record}`` of those found, for
+        :meth:`_utm_record` not to look for them again."""
+        wanted = defaultdict(set)
+        for model, name in names:
+            wanted[model].add(name.strip())
+        if sum(map(len, wanted.values())) < 2:
+            return {}
+        keys, found = [], {}
+        for model, model_names in sorted(wanted.items()):
+            records = self._utm_find_all(model, model_names)
+            found.update(((model, name), record) for name, record in records.items())
+            keys += [self._utm_lock_key(model, name) for name in model_names if name not in records]
+        self.env["ecom.decision.lock"]._take(keys)
+        return found
+
+    @api.model
+    def _utm_lock_key(self, model, name):
+        """The decision lock of the source, medium or campaign (``model``) of ``name``, whatever its case."""
+        return f"{model}:{name.strip().lower()}"
+
+    @api.model
+    def _utm_record(self, model, name, found=None):
         """The source, medium or campaign (``model``) of that very ``name`` whatever its case, archived too, else a
         new one (a request's, and the ad spend import's). As Odoo's ``utm.mixin._find_or_create_record``, but the
         name's «%», «_» and «\\» are characters of it, not an ILIKE pattern (which took «%» for any source, and
@@ -366,12 +454,13 @@ class EcomIntakeProcessor(models.AbstractModel):
         the first takes the name's decision lock and creates it; each other one waits for the lock, finds it
         taken since its snapshot and is run again (a serialization failure: Odoo's retry of a request, the
         queue's of a batch), and then finds the record. (Each one creating it, all but the first failed on its
-        unique name.)"""
+        unique name.) A batch takes the locks of all its new names beforehand, in one order (:meth:`_utm_lock_new`):
+        taking one again here waits for nobody; ``found``: what that found, not looked for again."""
         name = name.strip()
         Model = self.env[model].with_context(active_test=False)
-        record = self._utm_find(model, name)
+        record = (found or {}).get((model, name)) or self._utm_find(model, name)
         if not record:
-            self.env["ecom.decision.lock"]._take([f"{model}:{name.lower()}"])
+            self.env["ecom.decision.lock"]._take([self._utm_lock_key(model, name)])
             values = {"name": name}
             if "is_auto_campaign" in Model._fields:
                 values["is_auto_campaign"] = True
@@ -383,12 +472,36 @@ class EcomIntakeProcessor(models.AbstractModel):
         """The source, medium or campaign (``model``) of that very ``name`` whatever its case, archived too, or
         an empty record (:meth:`_utm_record`). One query."""
         name = name.strip()
+        return self._utm_find_all(model, [name]).get(name, self.env[model])
+
+    @api.model
+    def _utm_find_all(self, model, names):
+        """``{name: record}``: the source, medium or campaign (``model``) of each of ``names`` (stripped),
+        whatever its case, archived ones too; the names of none are left out. One query for them all.
+
+        The case is folded by ``tools.casefold.folded_sql``, not by ILIKE: a database created with
+        LC_CTYPE C folds A–Z only, and a request's «СКИДКА» made a second campaign «Скидка». Several of
+        one name in another case («Скидка» and «скидка» may both exist): the very spelling, else the
+        oldest."""
+        names = {name.strip() for name in names if name and name.strip()}
+        if not names:
+            return {}
         Model = self.env[model].with_context(active_test=False)
-        # their names read with them: one query (a found one's name is compared below)
-        candidates = Model.search_fetch([("name", "=ilike", escape_like(name))], ["name"], order="id")
-        # the very spelling first, then the same name in another case («Скидка» and «скидка» may both exist)
-        return (candidates.filtered(lambda found: found.name == name)
-                or candidates.filtered(lambda found: (found.name or "").lower() == name.lower()))[:1]
+        Model.flush_model(["name"])
+        query = Model._search([], order="id")  # the user's access rules, archived records too
+        column = Model._field_to_sql(query.table, "name", query)
+        query.add_where(SQL("%s IN (SELECT %s FROM unnest(%s::text[]) AS wanted(name))",
+                            folded_sql(column), folded_sql(SQL("wanted.name")), sorted(names)))
+        rows = self.env.execute_query(query.select(SQL.identifier(query.table, "id"), column))
+        found = {}
+        for record_id, stored in rows:
+            if stored in names:  # the very spelling first
+                found[stored] = Model.browse(record_id)
+        for record_id, stored in rows:
+            for name in names:
+                if name not in found and (stored or "").lower() == name.lower():
+                    found[name] = Model.browse(record_id)
+        return found
 
     @api.model
     def _lead_vals(self, item, cache=None):
@@ -406,7 +519,8 @@ class EcomIntakeProcessor(models.AbstractModel):
             "type": "opportunity", "partner_id": partner.id, "contact_name": data.get("name"),
             "phone": partner._ecom_phone_spelled(item["phone"]) or partner.phone,
             "email_from": data.get("email") or partner.email,
-            "description": self._note_text(data, source, company), "ecom_product_id": item["product"].id,
+            "description": self._note_text(data, source, company, item.get("other_phones")),
+            "ecom_product_id": item["product"].id,
             "expected_revenue": data.get("amount", 0.0), "ecom_delivery_city": data.get("city"),
             "ecom_delivery_zip": data.get("zip"), "ecom_delivery_street": data.get("address"),
             "city": data.get("city") or partner.city, "source_id": source.id, "medium_id": medium.id,
@@ -468,17 +582,20 @@ class EcomIntakeProcessor(models.AbstractModel):
                 if found:
                     return found
         for name in [data.get("product")] + [line.get("name") for line in data.get("lines") or []]:
-            if name:  # the name as written, any case: no wildcard of the sender's
-                found = Product.search([("name", "=ilike", escape_like(name))], limit=1)
+            if name:  # the name as written, any case (the usual ones where the database folds no Cyrillic
+                # letters: tools.casefold): no wildcard of the sender's
+                found = Product.search(expression.OR([[("name", "=ilike", escape_like(variant))]
+                                                      for variant in case_variants(name)]), limit=1)
                 if found:
                     return found
         return Product
 
     @api.model
-    def _note_text(self, data, utm_source, company=None):
+    def _note_text(self, data, utm_source, company=None, other_phones=()):
         """The request as its salesperson reads it: the message, the lines, the amount and the
         channel, in the store's language and number formats (the company's), amounts in its
-        currency."""
+        currency; the other numbers its phone field gave that the customer's phone and mobile could
+        not take (``other_phones``)."""
         company = company or self.env.company
         env = self.with_context(lang=company.partner_id.lang or self.env.lang).env
         lines = [escape(data["message"])] if data.get("message") else []
@@ -492,6 +609,8 @@ class EcomIntakeProcessor(models.AbstractModel):
             lines.append(escape(env._("Amount: %(amount)s", amount=amount)))
         if utm_source:
             lines.append(escape(env._("Channel: %(channel)s", channel=utm_source.name)))
+        if other_phones:
+            lines.append(escape(env._("Other phones: %(phones)s", phones=", ".join(other_phones))))
         return Markup("<br/>").join(lines) if lines else Markup("")
 
     @api.model

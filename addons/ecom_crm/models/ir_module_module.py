@@ -12,6 +12,13 @@ RENAMED = {"crm.menu_crm_lost_reason", "crm.crm_lost_reason_action", "ecom_crm.f
 # {xmlid: (translated field, {language: the translations shipped before})}. The shipped one replaces the
 # record's only while it still holds one shipped before; a name the store gave it is kept.
 CORRECTED = {"ecom_crm.crm_stage_awaiting_payment": ("name", {"ru_RU": {"Ожидание оплаты"}})}
+# the activity states of a model with activities (the pipeline's bar: «4 Today»; a request's or an order's
+# «Overdue», «Today», «Planned»; their exception's «Warning», «Error»): Odoo creates them with the model's
+# module (CRM, Sales, Invoicing…) under mail's name, and loads mail's translations only when mail itself is
+# installed or upgraded or a language loaded, so in a database where Russian came before CRM and Sales they
+# stayed English. Mail's translations of them are loaded with ecom_crm's terms, where the database has none (a
+# translation a store gave is kept). Their xmlids, mail's: «mail.selection__crm_lead__activity_state__today»
+ACTIVITY_STATES = (r"selection\_\_%\_\_activity\_state\_\_%", r"selection\_\_%\_\_activity\_exception\_decoration\_\_%")
 
 
 class IrModuleModule(models.Model):
@@ -26,6 +33,7 @@ class IrModuleModule(models.Model):
             for po_path in get_po_paths("ecom_crm", lang):
                 importer.load_file(po_path, lang, xmlids=RENAMED)
         importer.save(overwrite=True)
+        self._ecom_load_activity_states(langs)
         self._ecom_load_corrected_translations(langs)
         # installed and Russian loaded now, or upgraded: the store's channels and the intake's technical
         # user take their Russian names where they still have the shipped English ones, and Russia's Tax
@@ -35,6 +43,22 @@ class IrModuleModule(models.Model):
             for lang in langs:
                 self.env["utm.source"]._ecom_localize(lang)
             self.env["res.country"]._ecom_label_russian_tax_id()
+
+    def _ecom_load_activity_states(self, langs):
+        """Load mail's translations of the activity states of every model (``ACTIVITY_STATES``) in each of
+        ``langs`` where the database has none."""
+        self.env.cr.execute(SQL(
+            "SELECT module || '.' || name FROM ir_model_data WHERE module = 'mail' AND model = %s"
+            " AND (name LIKE %s OR name LIKE %s)",
+            "ir.model.fields.selection", *ACTIVITY_STATES))
+        xmlids = {xmlid for xmlid, in self.env.cr.fetchall()}
+        if not xmlids:
+            return
+        importer = TranslationImporter(self.env.cr, verbose=False)
+        for lang in langs:
+            for po_path in get_po_paths("mail", lang):
+                importer.load_file(po_path, lang, xmlids=xmlids)
+        importer.save(overwrite=False)
 
     def _ecom_load_corrected_translations(self, langs):
         """Load ecom_crm's shipped translation of each record of ``CORRECTED`` in each of ``langs`` where

@@ -11,9 +11,11 @@ from odoo.tools import SQL, email_normalize
 from ..tools.phones import (
     EXTENSION_SEPARATOR,
     normalize_phone,
+    normalize_phone_pair,
     normalize_phone_vals,
     phone_without_extension,
     sms_number,
+    with_other_phones,
 )
 from ..tools.russian_names import compose_name, gender_from_name, split_russian_name
 from .ecom_report_mixin import flush_order_refunds, order_refunds
@@ -213,11 +215,12 @@ class ResPartner(models.Model):
         return result
 
     @api.model
-    def _ecom_normalize_stored_phones(self, batch=5000):
+    def _ecom_normalize_stored_phones(self, batch=5000, several_only=False):
         """Phones stored before the addon (Odoo keeps them as typed: «8 (916) 123-45-67», «… ext. 12»)
         in the stored format, so that requests and calls find these customers (see
-        :func:`normalize_stored_phones`). Returns how many partners changed."""
-        return normalize_stored_phones(self, batch)
+        :func:`normalize_stored_phones`; ``several_only``: only the fields that may carry several
+        numbers). Returns how many partners changed."""
+        return normalize_stored_phones(self, batch, several_only)
 
     def _ecom_phone_country(self):
         country = self.country_id or self.env.company._ecom_phone_country()
@@ -238,14 +241,36 @@ class ResPartner(models.Model):
             # here already because the database refuses a contact without a name.
             if not vals.get("is_company") and any(vals.get(f) for f in NAME_PARTS):
                 vals["name"] = compose_name(*(vals.get(f) for f in NAME_PARTS))
-            normalize_phone_vals(self.env, vals)
+            others = []
+            normalize_phone_vals(self.env, vals, others=others)
+            # a field of several numbers, the mobile given too: the others in the notes
+            note = others and with_other_phones(self.env, vals.get("comment"), others)
+            if note:
+                vals["comment"] = note
         return super().create(vals_list)
 
+    @api.onchange("phone", "country_id", "company_id")
+    def _onchange_phone_validation(self):
+        if not self._ecom_several_phones("phone"):  # split when saved, not read as one number here
+            super()._onchange_phone_validation()
+
+    @api.onchange("mobile", "country_id", "company_id")
+    def _onchange_mobile_validation(self):
+        if not self._ecom_several_phones("mobile"):
+            super()._onchange_mobile_validation()
+
     def write(self, vals):
+        others = []
         if any(f in vals for f in PHONE_FIELDS):
             vals = dict(vals)
-            normalize_phone_vals(self.env, vals, self)
-        return super().write(vals)
+            normalize_phone_vals(self.env, vals, self, others=others)
+        res = super().write(vals)
+        for partner in self if others else ():  # a field of several numbers, the mobile taken: rare
+            # not the numbers it has, nor those its notes have (the same form saved, an import run again)
+            note = with_other_phones(self.env, partner.comment, others, (partner.phone, partner.mobile))
+            if note:
+                partner.comment = note
+        return res
 
     # ------------------------------------------------------------------ dedup
     @api.model
@@ -345,11 +370,15 @@ class ResPartner(models.Model):
 
     @api.model
     def _ecom_match_customer(self, phone=None, email=None):
-        """The existing customer of one request: by normalised phone first, then by email."""
-        phone = normalize_phone_vals(self.env, {"phone": phone})["phone"] if phone else False
+        """The existing customer of one request: by normalised phone first (by each of the numbers
+        a field of several gives, in order), then by email."""
+        others = []
+        vals = normalize_phone_vals(self.env, {"phone": phone}, others=others) if phone else {}
+        phones = [number for number in (vals.get("phone"), vals.get("mobile"), *others) if number]
         email = email_normalize(email) if email else False
-        by_phone, by_email = self._ecom_match_customers([phone] if phone else (), [email] if email else ())
-        return (phone and by_phone.get(phone)) or (email and by_email.get(email)) or self.browse()
+        by_phone, by_email = self._ecom_match_customers(phones, [email] if email else ())
+        return next((by_phone[number] for number in phones if number in by_phone), None) \
+            or (email and by_email.get(email)) or self.browse()
 
     @api.model
     def _ecom_create_customers(self, vals_list):
@@ -673,15 +702,23 @@ class ResPartnerDoNotDisturb(models.Model):
         return bool(self.ecom_do_not_disturb or self.commercial_partner_id.ecom_do_not_disturb)
 
 
-def normalize_stored_phones(model, batch=5000):
+# the stored phones that may carry several numbers (tools.phones.split_phones): a separator, or an
+# «extension» as long as a number (what the second number of «8916…;8903…» became, read as one)
+SEVERAL_PHONES_SQL = "[,;/\\\\|\r\n]|\\s(или|ИЛИ|Или|либо|ЛИБО|Либо|и|И|and|or)\\s| доб\\. [0-9]{7,}$"
+
+
+def normalize_stored_phones(model, batch=5000, several_only=False):
     """The phones and mobiles of ``model``'s table (customers, requests) typed before the addon
     stored them normalised, in the stored format: read and written set-based, a batch of rows at a
     time (a SELECT and an UPDATE each, by id: a large table is never held in memory whole), each
     number read in its record's country, else its company's, else the current company's; a
     partner's number columns with them, and the stored fields Odoo computes from the phones
     (the sanitized number of SMS and the phone blacklist, a request's phone state) recomputed for
-    the records changed, as a write would. A number that cannot be read stays as typed. Returns
-    how many records changed."""
+    the records changed, as a write would. A number that cannot be read stays as typed; a field of
+    two numbers gives its second to the other field when empty (``tools.phones.normalize_phone_pair``).
+    ``several_only``: only the rows whose phone or mobile may carry several numbers
+    (:data:`SEVERAL_PHONES_SQL`), not every number kept as typed again. Returns how many records
+    changed."""
     cr = model.env.cr
     model.flush_model(["phone", "mobile", "country_id", "company_id"])
     table = SQL.identifier(model._table)
@@ -697,6 +734,11 @@ def normalize_stored_phones(model, batch=5000):
     # request's phone copied from its customer's stays the request's own)
     computed = [field for field in model.pool.get_trigger_tree(
         [model._fields[fname] for fname in ("phone", "mobile")]).root if field.store and field.compute]
+    if several_only:
+        which = SQL("(p.phone ~ %(several)s OR p.mobile ~ %(several)s)", several=SEVERAL_PHONES_SQL)
+    else:
+        which = SQL("""((p.phone IS NOT NULL AND p.phone !~ %(stored)s)
+                        OR (p.mobile IS NOT NULL AND p.mobile !~ %(stored)s))""", stored=r"^\+[0-9]+( доб\. [0-9]+)?$")
     changed_count, after = 0, 0
     while True:
         cr.execute(SQL("""
@@ -706,12 +748,10 @@ def normalize_stored_phones(model, batch=5000):
               LEFT JOIN res_company co ON co.id = p.company_id
               LEFT JOIN res_partner cop ON cop.id = co.partner_id
               LEFT JOIN res_country cc ON cc.id = COALESCE(co.ecom_phone_country_id, cop.country_id)
-             WHERE p.id > %(after)s
-               AND ((p.phone IS NOT NULL AND p.phone !~ %(stored)s)
-                    OR (p.mobile IS NOT NULL AND p.mobile !~ %(stored)s))
+             WHERE p.id > %(after)s AND %(which)s
           ORDER BY p.id
              LIMIT %(batch)s
-        """, table=table, stored=r"^\+[0-9]+( доб\. [0-9]+)?$", after=after, batch=batch))
+        """, table=table, which=which, after=after, batch=batch))
         rows = cr.fetchall()
         if not rows:
             break
@@ -719,7 +759,7 @@ def normalize_stored_phones(model, batch=5000):
         changed = []
         for record_id, phone, mobile, code, phone_code in rows:
             country = (code or default.code, phone_code or default.phone_code)
-            values = tuple(normalize_phone(number, *country)[0] if number else number for number in (phone, mobile))
+            values = normalize_phone_pair(phone, mobile, *country)
             if values != (phone, mobile):
                 changed.append((record_id, *values))
         if not changed:

@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .utm_campaign import UTM_FIELDS, channel_vals, give_campaign_channels
+from .utm_campaign import FROM_CAMPAIGN, UTM_FIELDS, channel_write, give_campaign_channels
 
 # The store's order statuses, in the order an order normally goes through them. «returned» is the
 # late refusal: the customer did not take the parcel (or sent it back), the money is lost.
@@ -44,17 +44,25 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
+        # an order made from a request (its «New quotation», the intake's quotation of the request's lines)
+        # with the request's channel: that channel is the campaign's when the request's is, and follows it
+        from_request = self.browse([
+            order.id for order, vals in zip(orders, vals_list, strict=True)
+            if FROM_CAMPAIGN not in vals and order.opportunity_id.ecom_channel_from_campaign
+            and all(order[name] == order.opportunity_id[name] for name in UTM_FIELDS)])
+        if from_request:
+            from_request.write({FROM_CAMPAIGN: True})
         give_campaign_channels(orders)  # an order naming only its campaign counts in its channel
         return orders
 
     def write(self, vals):
-        if any(name in vals for name in UTM_FIELDS):
-            vals, campaign_changed = channel_vals(vals)
-            res = self._ecom_write_order(vals)
-            # an order left with only its campaign, or given another one, counts in its campaign's channel
-            give_campaign_channels(self, campaign_changed)
-            return res
-        return self._ecom_write_order(vals)
+        vals, channel_after = channel_write(self, vals)
+        res = self._ecom_write_order(vals)
+        if channel_after:
+            # an order left with only its campaign, or given another one or another company, counts in its
+            # campaign's channel
+            channel_after()
+        return res
 
     def _ecom_write_order(self, vals):
         moved_from = self.opportunity_id if "opportunity_id" in vals else None

@@ -6,7 +6,8 @@ from odoo.tools import SQL
 
 from ..tools.ad_spend import CABINET_CHANNELS
 from ..tools.campaign_channel import campaign_channel
-from ..tools.campaign_ref import CAMPAIGN_REF_FIELDS, campaign_ref
+from ..tools.campaign_ref import CAMPAIGN_REF_FIELDS, campaign_ref, ref_of_name
+from ..tools.casefold import create_folded_index
 
 # the channel of the requests and orders naming only a campaign whose channel is not known: a group of
 # their own in every report, not «no channel»
@@ -38,6 +39,11 @@ class UtmCampaign(models.Model):
     ecom_google_ads_ref = fields.Char("Google Ads campaign ID", copy=False, index="btree_not_null", help=REF_HELP)
     ecom_vk_ref = fields.Char("VK Ads campaign ID", copy=False, index="btree_not_null", help=REF_HELP)
 
+    ecom_can_set_refs = fields.Boolean(
+        "Can set the campaign IDs", compute="_compute_ecom_can_set_refs",
+        help="Only a sales manager sets a campaign's IDs in the ad systems (they move every company's requests): "
+             "the form shows them read-only to the others.")
+
     _sql_constraints = [
         ("ecom_yandex_direct_ref_uniq", "UNIQUE(ecom_yandex_direct_ref)",
          "Another campaign has this Yandex Direct campaign ID."),
@@ -45,6 +51,31 @@ class UtmCampaign(models.Model):
          "Another campaign has this Google Ads campaign ID."),
         ("ecom_vk_ref_uniq", "UNIQUE(ecom_vk_ref)", "Another campaign has this VK Ads campaign ID."),
     ]
+
+    def init(self):
+        super().init()
+        # a request's campaign in any case (intake processor): a store's thousands of auto campaigns
+        create_folded_index(self.env.cr, self._table)
+
+    @api.depends_context("uid")
+    def _compute_ecom_can_set_refs(self):
+        self.ecom_can_set_refs = self.env.user.has_group("sales_team.group_sale_manager")
+
+    def _compute_mailing_mail_count(self):
+        # mass_mailing counts a campaign's mailings with the user's rights, and its campaign form reads the A/B
+        # test counts (fields of no group) whoever opens it: a sales manager typing the campaign's IDs, or a
+        # salesperson opening it from a request, outside Email Marketing got an AccessError on mailing.mailing.
+        # They are counted as its users count them (mailing.mailing has no record rule nor company: the same
+        # figures); the counts restricted to Email Marketing stay so (the fields' groups are checked on read).
+        super(UtmCampaign, self._ecom_mailing_counter())._compute_mailing_mail_count()
+
+    def _compute_mailing_sms_count(self):
+        super(UtmCampaign, self._ecom_mailing_counter())._compute_mailing_sms_count()
+
+    def _ecom_mailing_counter(self):
+        """``self`` to count the campaigns' mailings: as they are for a user who may read mailings (Email
+        Marketing's, unchanged), with superuser rights for the others (the counts only)."""
+        return self if self.env["mailing.mailing"].has_access("read") else self.sudo()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -108,7 +139,9 @@ class UtmCampaign(models.Model):
 
     def _ecom_join_refs(self):
         """The campaigns ``self`` were given their ids in ad systems: the requests and orders that came in
-        before under a campaign named by that id alone («91234567», made at intake) are moved to them: those
+        before under a campaign named by that id alone («91234567», made at intake), or by a title and that id
+        as a tracking template joins them («Лето|91234567», ``tools.campaign_ref.ref_of_name``), are moved to
+        them: those
         that named that ad system's channel themselves, and those of no channel of their own (their channel
         was the campaign's, or «Campaign without a source») unless two ad systems have a campaign of that
         number (then nothing tells them apart, not even the channel the number's campaign gave them: they
@@ -128,13 +161,15 @@ class UtmCampaign(models.Model):
         any_ref = SQL(" OR ").join(SQL("p.%s IS NOT NULL", SQL.identifier(f)) for f in CAMPAIGN_REF_FIELDS.values())
         # (placeholder, campaign, the ad system's source, whether another campaign has that number in another ad
         # system: one campaign with the same number in two of them is still one campaign)
+        # (the placeholders: named by the id, or by a tracking template's title and id «Лето|91234567»: the
+        # names holding the id, told in Python by the intake's own rule)
         self.env.cr.execute(SQL("""
             SELECT p.id, v.campaign_id, v.source_id,
-                   (SELECT count(DISTINCT r.id) FROM (%(refs)s) r WHERE r.ref = v.ref) > 1
+                   (SELECT count(DISTINCT r.id) FROM (%(refs)s) r WHERE r.ref = v.ref) > 1, p.name, v.ref
               FROM (VALUES %(values)s) AS v (campaign_id, source_id, ref)
-              JOIN utm_campaign p ON p.name = v.ref AND p.id <> v.campaign_id AND NOT (%(any_ref)s)
+              JOIN utm_campaign p ON strpos(p.name, v.ref) > 0 AND p.id <> v.campaign_id AND NOT (%(any_ref)s)
         """, refs=refs, values=SQL(", ").join(values), any_ref=any_ref))
-        moves = self.env.cr.fetchall()
+        moves = [row[:4] for row in self.env.cr.fetchall() if ref_of_name(row[4]) == row[5]]
         if not moves:
             return {}
         unknown = self._ecom_campaign_only_id() or 0
@@ -155,7 +190,7 @@ class UtmCampaign(models.Model):
             if ids:
                 records = self.env[model].browse(ids)
                 records.invalidate_recordset(["campaign_id", "write_date"])
-                give_campaign_channels(records, campaign_changed=True)
+                give_campaign_channels(records, records)
                 changed[model] = ids
         return changed
 
@@ -191,15 +226,32 @@ class UtmCampaign(models.Model):
         «Campaign without a source» is no channel to count: neither its spend nor its rows. One query."""
         if not pairs:
             return {}
+        spend, rows = self._ecom_channel_evidence(sorted({campaign_id for campaign_id, _company_id in pairs}))
+        return {pair: campaign_channel(spend[pair], rows[pair]) for pair in pairs}
+
+    @api.model
+    def _ecom_channel_evidence(self, campaign_ids):
+        """``(spend, rows)`` the channels of the campaigns ``campaign_ids`` are decided from, each
+        ``{(campaign id, company id or None): ...}`` (None: every company's, for a request of no company):
+        ``spend`` the set of ``(source id, medium id)`` of the spend, ``rows`` ``{(source id, medium id): how
+        many}`` of the requests and orders that carry a channel of their own: a source (not «Campaign without
+        a source»), not given by their campaign, and an order's only when it has no request (it has its
+        request's channel). Rows are counted only where no spend decides: a company's where that company
+        records none under the campaign, a request of no company's where no company does (a popular
+        campaign's thousands of requests would be counted for nothing at every request naming it alone). One
+        query."""
         self.env["ecom.ad.spend"].flush_model([*UTM_FIELDS, "company_id"])
         for model, _table in CHANNEL_TABLES:
             self.env[model].flush_model([*UTM_FIELDS, "company_id", FROM_CAMPAIGN,
                                          *(("opportunity_id",) * (model == "sale.order"))])
         self.env.cr.execute(SQL("""
-            SELECT campaign_id, company_id, true, source_id, medium_id, 0
-              FROM ecom_ad_spend
-             WHERE campaign_id = ANY(%(ids)s) AND source_id <> %(unknown)s
-          GROUP BY campaign_id, company_id, source_id, medium_id
+            WITH spend AS (
+                SELECT campaign_id, company_id, source_id, medium_id
+                  FROM ecom_ad_spend
+                 WHERE campaign_id = ANY(%(ids)s) AND source_id <> %(unknown)s
+              GROUP BY campaign_id, company_id, source_id, medium_id
+            )
+            SELECT campaign_id, company_id, true, source_id, medium_id, 0 FROM spend
              UNION ALL
             SELECT campaign_id, company_id, false, source_id, medium_id, count(*)
               FROM (SELECT campaign_id, company_id, source_id, medium_id FROM crm_lead
@@ -209,9 +261,11 @@ class UtmCampaign(models.Model):
                     SELECT campaign_id, company_id, source_id, medium_id FROM sale_order
                      WHERE campaign_id = ANY(%(ids)s) AND source_id <> %(unknown)s AND opportunity_id IS NULL
                        AND ecom_channel_from_campaign IS NOT TRUE) r
+             WHERE NOT EXISTS (SELECT FROM spend s
+                                WHERE s.campaign_id = r.campaign_id
+                                  AND (r.company_id IS NULL OR s.company_id = r.company_id))
           GROUP BY campaign_id, company_id, source_id, medium_id
-        """, ids=sorted({campaign_id for campaign_id, _company_id in pairs}),
-            unknown=self._ecom_campaign_only_id() or 0))
+        """, ids=list(campaign_ids), unknown=self._ecom_campaign_only_id() or 0))
         spend, rows = defaultdict(set), defaultdict(lambda: defaultdict(int))
         for campaign_id, company_id, spent, source_id, medium_id, count in self.env.cr.fetchall():
             # each company's, and every company's (None) for the requests of no company
@@ -220,7 +274,7 @@ class UtmCampaign(models.Model):
                     spend[key].add((source_id, medium_id))
                 else:
                     rows[key][source_id, medium_id] += count
-        return {pair: campaign_channel(spend[pair], rows[pair]) for pair in pairs}
+        return spend, rows
 
     @api.model
     def _ecom_give_channels(self, campaigns=None, lead_ids=None, order_ids=None):
@@ -286,26 +340,54 @@ class UtmCampaign(models.Model):
         return changed
 
 
-def channel_vals(vals):
-    """``(vals, campaign_changed)`` of a write of a request's or order's UTM fields: a channel or medium
-    written is the record's own, no longer its campaign's (unless the write says it is: a merge keeping a
-    merged request's); a campaign written alone (no channel nor medium) is ``campaign_changed``: a channel
-    the former campaign gave follows the new one."""
-    if "source_id" in vals or "medium_id" in vals:
-        return {FROM_CAMPAIGN: False, **vals}, False
-    return vals, True
+def channel_write(records, vals, company_fields=("company_id",)):
+    """What a write of ``vals`` on ``records`` (requests or orders) does to their channel: ``(vals, after)``,
+    ``after()`` to be called once written, or None when the write touches nothing their channel depends
+    on (no read, no query).
+
+    A channel or medium written is the record's own, no longer its campaign's, only where it changes one of
+    them: the same values written again (an import re-saving its rows, an RPC client sending back every field)
+    leave a channel given by its campaign its campaign's (unless the write says which it is: a merge keeping
+    a merged request's). A record whose channel is its campaign's follows its campaign when the campaign
+    changes (none when removed), and is decided again when its company changes (``company_fields``: those
+    the company is written or computed from; a campaign's channel is its company's)."""
+    utm_written = any(name in vals for name in UTM_FIELDS)
+    if not utm_written and not any(name in vals for name in company_fields):
+        return vals, None
+    told = FROM_CAMPAIGN in vals
+    own = records.browse()
+    if not told and ("source_id" in vals or "medium_id" in vals):
+        new = {name: records._fields[name].convert_to_cache(vals[name], records, validate=False) or False
+               for name in ("source_id", "medium_id") if name in vals}
+        own = records.filtered(lambda record: any(record[name].id != value for name, value in new.items()))
+    # those whose channel stays their campaign's: their campaign and company before the write
+    following = records.browse() if told else records.filtered(FROM_CAMPAIGN) - own
+    if own and own == records:  # all of them (a form, one request): in the same write
+        vals, own = {FROM_CAMPAIGN: False, **vals}, records.browse()
+    watched = [name for name in ("campaign_id", *company_fields) if name in vals]
+    before = {record.id: (record.campaign_id.id, record.company_id.id) for record in following} if watched else {}
+
+    def after():
+        if own.filtered(FROM_CAMPAIGN):  # some of them changed (a mass edit, the others already of those values)
+            own.filtered(FROM_CAMPAIGN).write({FROM_CAMPAIGN: False})
+        moved = following.filtered(lambda record: before.get(record.id, (record.campaign_id.id, record.company_id.id))
+                                   != (record.campaign_id.id, record.company_id.id))
+        # a write of their company's fields alone (an assignment, a customer picked): only those that moved
+        give_campaign_channels(records if utm_written else moved, moved)
+
+    return vals, after
 
 
-def give_campaign_channels(records, campaign_changed=False):
+def give_campaign_channels(records, following=None):
     """After ``records`` (requests or orders) were created, or their channel written (the form, an import,
     RPC): those naming a campaign and neither source nor medium get its channel (see
     :meth:`UtmCampaign._ecom_give_channels`), those left under «Campaign without a source» with no campaign
-    or with a medium of their own leave it; ``campaign_changed`` (their campaign written alone): those whose
-    channel their former campaign gave take the new one's (none when the campaign was removed). Nothing is
-    read or written for the others."""
+    or with a medium of their own leave it; ``following`` (some of them: their campaign or their company
+    changed): those whose channel their campaign gave take their campaign's again (none when the campaign was
+    removed; their new company's). Nothing is read or written for the others."""
     # the id alone (cached): no query for the records that name no campaign, the most of them
     unknown = records.env["utm.campaign"]._ecom_campaign_only_id()
-    following = records.filtered(FROM_CAMPAIGN) if campaign_changed else records.browse()
+    following = following.filtered(FROM_CAMPAIGN) if following else records.browse()
     if following:
         following.flush_recordset([*UTM_FIELDS, FROM_CAMPAIGN])
         records.env.cr.execute(SQL("""

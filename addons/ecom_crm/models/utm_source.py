@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.casefold import create_folded_index
+
 # the channels and media a store's pickers show, as shipped (English) and in Russian: utm names are
 # not translatable in Odoo 18, so the records take the database's language (see _ecom_localize); so
 # does the intake's technical user, the author of every request's «received» note in the chatter
@@ -41,6 +43,10 @@ class UtmSource(models.Model):
     # the owner's dashboard shows the ROMI of the channels paid for: those with ad spend
     ecom_ad_spend_ids = fields.One2many("ecom.ad.spend", "source_id", "Ad spend", readonly=True)
 
+    def init(self):
+        super().init()
+        create_folded_index(self.env.cr, self._table)  # a request's source in any case (intake processor)
+
     @api.model
     def _ecom_localize(self, lang):
         """Name the shipped channels and media in ``lang`` (the database's language: Russian when it
@@ -53,3 +59,11 @@ class UtmSource(models.Model):
             if record and record.name == names[0] and not record.search_count(
                     [("name", "=", names[position]), ("id", "!=", record.id)]):
                 record.name = names[position]
+
+
+class UtmMedium(models.Model):
+    _inherit = "utm.medium"
+
+    def init(self):
+        super().init()
+        create_folded_index(self.env.cr, self._table)  # a request's medium in any case (intake processor)

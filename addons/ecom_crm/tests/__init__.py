@@ -69,3 +69,5 @@ from . import test_month_groups
 from . import test_campaign_channel
 from . import test_campaign_ref
 from . import test_lead_header_tour
+from . import test_phone_fields
+from . import test_utm_names

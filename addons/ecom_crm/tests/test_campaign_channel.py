@@ -4,7 +4,7 @@ source» (a group of its own, not «no channel») until the campaign's spend say
 through the intake API (``test_intake_api``) and in a store upgraded to 18.0.1.6.13."""
 
 from odoo import Command
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, Form, new_test_user, tagged
 
 from ..models.utm_campaign import give_campaign_channels
 from ..tools.campaign_channel import campaign_channel
@@ -248,6 +248,37 @@ class TestCampaignChannel(ReportCase):
                 self.env.flush_all()
             self.assertEqual({self.channel(lead) for lead in leads}, {(self.vk, self.social)})
 
+    def test_an_assignment_in_the_same_company_decides_no_channel(self):
+        """Requests given another salesperson, team or customer (the assignment, a mass edit) in the same company:
+        their campaign's channel is not decided again. Requests waiting under «Campaign without a source» or
+        given their campaign's channel cost the same statements as requests with a channel of their own."""
+        no_spend = self.Campaign.create({"name": "no_spend"})
+        self.Spend.create({"date": "2026-11-01", "source_id": self.yandex.id, "medium_id": self.cpc.id,
+                           "campaign_id": self.summer.id, "amount": 500})
+        others = self.salesman | new_test_user(self.env, login="ecom_salesman_2", name="Борис Продажин", lang="en_US",
+                                               groups="sales_team.group_sale_salesman")
+        own = self.Lead.browse([self._lead(campaign_id=self.summer.id, source_id=self.vk.id,
+                                           medium_id=self.social.id).id for _ in range(4)])
+        given = self.Lead.browse([self._lead(campaign_id=campaign.id).id
+                                  for campaign in (self.summer, self.summer, no_spend, no_spend)])
+        self.assertEqual([lead.ecom_channel_from_campaign for lead in given], [True] * 4)
+        self.assertEqual(self.channel(given[2]), (self.campaign_only, self.env["utm.medium"]))
+
+        def assign(leads, user):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            leads.write({"user_id": user.id})
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - start
+
+        assign(own, others[1])  # the caches warmed
+        assign(given, others[1])
+        self.assertEqual(assign(given, others[0]), assign(own, others[0]))
+        self.assertEqual((self.channel(given[0]), self.channel(given[2])),
+                         ((self.yandex, self.cpc), (self.campaign_only, self.env["utm.medium"])))
+        self.assertEqual([lead.ecom_channel_from_campaign for lead in given], [True] * 4)
+
     def test_a_merge_keeps_one_requests_channel_whole(self):
         """Merging a request waiting under «Campaign without a source» with one from VK: the kept request is
         VK's whole (source and medium together), not crm's first value of each field apart («Campaign
@@ -305,3 +336,144 @@ class TestCampaignChannel(ReportCase):
         self.assertFalse(lead.ecom_channel_from_campaign)
         lead.campaign_id = autumn
         self.assertEqual(self.channel(lead), (self.vk, self.cpc))
+
+    def test_the_majority_counts_only_where_no_spend_decides(self):
+        """What a campaign's majority is read from: the requests and orders (of no request) that carry a channel
+        of their own, and only for a company that records no spend under the campaign (the spend decides there;
+        a request of no company is decided over every company's: any spend decides it)."""
+        company_b = self.env["res.company"].create({"name": "Магазин в Казани"})
+        b = {"company_id": company_b.id, "user_id": False, "team_id": False}
+        self.Spend.create({"date": "2026-11-01", "source_id": self.yandex.id, "medium_id": self.cpc.id,
+                           "campaign_id": self.summer.id, "amount": 500})
+        for _ in range(3):  # company A's own VK requests: no say against A's spend
+            self._lead(campaign_id=self.summer.id, source_id=self.vk.id, medium_id=self.social.id)
+        self._lead(campaign_id=self.summer.id, source_id=self.vk.id, medium_id=self.social.id, **b)
+        self._lead(campaign_id=self.summer.id, source_id=self.yandex.id, medium_id=self.cpc.id, **b)
+        self._lead(campaign_id=self.summer.id, source_id=self.yandex.id, medium_id=self.cpc.id, **b)
+        # carrying no channel of their own: not counted anywhere
+        self._lead(campaign_id=self.summer.id, **b)  # given B's majority: Yandex Direct
+        self._lead(campaign_id=self.summer.id, medium_id=self.cpc.id, **b)  # a medium, no source
+        request = self._lead(campaign_id=self.summer.id, source_id=self.vk.id, medium_id=self.social.id,
+                             partner_id=self.customer.id, **b)
+        self.env["sale.order"].create({  # an order of a request has its request's channel
+            "partner_id": self.customer.id, "opportunity_id": request.id, "company_id": company_b.id,
+            "campaign_id": self.summer.id, "source_id": self.vk.id, "medium_id": self.social.id})
+        nobody = {"company_id": False, "user_id": False, "team_id": False}
+        self._lead(campaign_id=self.summer.id, source_id=self.vk.id, medium_id=self.social.id, **nobody)
+        spend, rows = self.Campaign._ecom_channel_evidence([self.summer.id])
+        yandex, vk = (self.yandex.id, self.cpc.id), (self.vk.id, self.social.id)
+        self.assertEqual(spend[self.summer.id, self.env.company.id], {yandex})
+        self.assertFalse(rows[self.summer.id, self.env.company.id], "A's spend decides: A's rows not counted")
+        self.assertEqual(dict(rows[self.summer.id, company_b.id]), {vk: 2, yandex: 2})
+        self.assertEqual(spend[self.summer.id, None], {yandex}, "a request of no company: every company's spend")
+        # and what they decide: A's by its spend, B's by B's majority (a tie: no guess), no company's by A's spend
+        channels = self.Campaign._ecom_channels_of([(self.summer.id, self.env.company.id),
+                                                    (self.summer.id, company_b.id), (self.summer.id, None)])
+        self.assertEqual(list(channels.values()), [yandex, None, yandex])
+
+    def test_the_same_channel_written_again_stays_its_campaigns(self):
+        """A channel given by its campaign stays its campaign's when a write sets the same source and medium (an
+        import re-saving its rows, an RPC client sending every field back): it still follows its campaign. Only
+        a real change makes the channel the request's own; in a mass edit, only where it changes one."""
+        autumn = self.Campaign.create({"name": "autumn_sale"})
+        for campaign, source, medium in ((self.summer, self.yandex, self.cpc), (autumn, self.vk, self.social)):
+            self.Spend.create({"date": "2026-11-01", "source_id": source.id, "medium_id": medium.id,
+                               "campaign_id": campaign.id, "amount": 100})
+        lead = self._lead(campaign_id=self.summer.id)
+        self.assertTrue(lead.ecom_channel_from_campaign)
+        lead.write({"source_id": self.yandex.id, "medium_id": self.cpc.id, "name": "Заявка (исправлено)"})
+        self.assertTrue(lead.ecom_channel_from_campaign, "the same channel: still its campaign's")
+        # an export imported back as it was (the import writes every column it has)
+        fields_ = ["id", "source_id", "medium_id", "campaign_id"]
+        result = self.Lead.load(fields_, lead.export_data(fields_)["datas"])
+        self.assertFalse(result["messages"], result)
+        self.assertEqual(result["ids"], lead.ids)
+        self.assertTrue(lead.ecom_channel_from_campaign, "re-imported unchanged: still its campaign's")
+        lead.campaign_id = autumn
+        self.assertEqual(self.channel(lead), (self.vk, self.social), "it still follows its campaign")
+        # the same source written with another campaign: the channel follows the new campaign
+        lead.write({"source_id": self.vk.id, "campaign_id": self.summer.id})
+        self.assertEqual((self.channel(lead), lead.ecom_channel_from_campaign), ((self.yandex, self.cpc), True))
+        # a mass edit: the request already of that source keeps its campaign's channel, the other's becomes its own
+        other = self._lead(campaign_id=autumn.id)
+        (lead | other).write({"source_id": self.yandex.id})
+        self.assertEqual([record.ecom_channel_from_campaign for record in (lead, other)], [True, False])
+        self.assertEqual(self.channel(other), (self.yandex, self.social))
+        # a real change on one request
+        lead.medium_id = self.social
+        self.assertFalse(lead.ecom_channel_from_campaign)
+        lead.campaign_id = autumn
+        self.assertEqual(self.channel(lead), (self.yandex, self.social), "its own now")
+        # an order too
+        order = self._order(campaign_id=self.summer.id)
+        order.write({"source_id": self.yandex.id, "medium_id": self.cpc.id})
+        self.assertTrue(order.ecom_channel_from_campaign)
+        order.write({"medium_id": False})
+        self.assertFalse(order.ecom_channel_from_campaign)
+
+    def test_a_quotation_of_a_request_follows_the_requests_campaign_mark(self):
+        """The request's «New quotation» (and the intake's quotation of a request's lines) copies its channel: an
+        order of a request whose channel is its campaign's is marked so too, and follows its campaign; an order of
+        a request with its own channel is not."""
+        autumn = self.Campaign.create({"name": "autumn_sale"})
+        for campaign, source, medium in ((self.summer, self.yandex, self.cpc), (autumn, self.vk, self.social)):
+            self.Spend.create({"date": "2026-11-01", "source_id": source.id, "medium_id": medium.id,
+                               "campaign_id": campaign.id, "amount": 100})
+        lead = self._lead(campaign_id=self.summer.id, partner_id=self.customer.id)
+        own = self._lead(campaign_id=self.summer.id, source_id=self.yandex.id, medium_id=self.cpc.id,
+                         partner_id=self.customer.id)
+        orders = []
+        for request in (lead, own):
+            action = request.action_new_quotation()
+            with Form(self.env["sale.order"].with_context(action["context"])) as form:
+                with form.order_line.new() as line:
+                    line.product_id = self.product
+            orders.append(form.record)
+        order, own_order = orders
+        self.assertEqual((order.opportunity_id, *self.channel(order), order.campaign_id),
+                         (lead, self.yandex, self.cpc, self.summer))
+        self.assertTrue(order.ecom_channel_from_campaign)
+        self.assertFalse(own_order.ecom_channel_from_campaign)
+        order.campaign_id = autumn
+        own_order.campaign_id = autumn
+        self.assertEqual(self.channel(order), (self.vk, self.social))
+        self.assertEqual(self.channel(own_order), (self.yandex, self.cpc))
+        # a request waiting under «Campaign without a source»: its quotation waits with it
+        waiting = self._lead(campaign_id=self.Campaign.create({"name": "no_spend"}).id, partner_id=self.customer.id)
+        action = waiting.action_new_quotation()
+        with Form(self.env["sale.order"].with_context(action["context"])) as form:
+            with form.order_line.new() as line:
+                line.product_id = self.product
+        self.assertEqual((form.record.source_id, form.record.ecom_channel_from_campaign), (self.campaign_only, True))
+
+    def test_a_request_moved_to_another_company_takes_that_companys_channel(self):
+        """A campaign's channel is its company's: a request or order whose channel its campaign gave, moved to
+        another company (its team, or its company written), is decided again by that company's spend; one with a
+        channel of its own keeps it."""
+        company_b = self.env["res.company"].create({"name": "Магазин в Казани"})
+        team_a, team_b = self.env["crm.team"].create([{"name": "Москва", "company_id": self.env.company.id},
+                                                      {"name": "Казань", "company_id": company_b.id}])
+        self.Spend.create({"date": "2026-11-01", "source_id": self.yandex.id, "medium_id": self.cpc.id,
+                           "campaign_id": self.summer.id, "amount": 500})
+        self.Spend.create({"date": "2026-11-01", "source_id": self.vk.id, "medium_id": self.social.id,
+                           "campaign_id": self.summer.id, "amount": 300, "company_id": company_b.id})
+        lead = self._lead(campaign_id=self.summer.id, user_id=False, team_id=team_a.id)
+        own = self._lead(campaign_id=self.summer.id, user_id=False, team_id=team_a.id, source_id=self.yandex.id,
+                         medium_id=self.cpc.id)
+        self.assertEqual(self.channel(lead), (self.yandex, self.cpc))
+        (lead | own).write({"team_id": team_b.id})  # the company computed from the team
+        self.assertEqual((lead.company_id, own.company_id), (company_b, company_b))
+        self.assertEqual((self.channel(lead), lead.ecom_channel_from_campaign), ((self.vk, self.social), True))
+        self.assertEqual(self.channel(own), (self.yandex, self.cpc), "its own channel")
+        # back to the first company
+        lead.write({"team_id": team_a.id})
+        self.assertEqual(self.channel(lead), (self.yandex, self.cpc))
+        lead.write({"team_id": False, "company_id": company_b.id})  # its company written
+        self.assertEqual((lead.company_id, self.channel(lead)), (company_b, (self.vk, self.social)))
+        # an order
+        self.env.user.company_ids |= company_b
+        order = self._order(campaign_id=self.summer.id)
+        order.action_cancel()
+        order.action_draft()
+        order.write({"company_id": company_b.id, "user_id": False, "team_id": False})
+        self.assertEqual((self.channel(order), order.ecom_channel_from_campaign), ((self.vk, self.social), True))

@@ -7,10 +7,10 @@ request's source tells them apart; a number no export knows stays a campaign as 
 import base64
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import BaseCase, Form, tagged
+from odoo.tests import BaseCase, Form, new_test_user, tagged
 
 from ..tools import ad_spend, adapters
-from ..tools.campaign_ref import campaign_ref, one_campaign, ref_systems
+from ..tools.campaign_ref import campaign_ref, one_campaign, ref_of_name, ref_systems, titled_ref
 from ..tools.intake import validate_request
 from .common import ReportCase, store_with_ad_sources
 from .test_ad_spend_import import sample
@@ -39,6 +39,32 @@ class TestCampaignRefRule(BaseCase):
         self.assertEqual(one_campaign([5, 5]), 5)
         self.assertIsNone(one_campaign([5, 6]))
         self.assertIsNone(one_campaign([]))
+
+    def test_a_title_and_an_id_together(self):
+        """Tracking templates' «{campaign_name}|{campaign_id}», «{campaign_name_lat}_{campaign_id}»: six digits or
+        more beside a «|» are the id (a year or a short number is a title's: «Лето | 2026»); an «_» may be a
+        title's own too («sale_2026»): only six digits or more beside a title not ending in a digit are an id to
+        look up, never one to make a campaign of."""
+        self.assertEqual(titled_ref("Поиск — бренд|91234567"), ("91234567", "Поиск — бренд", True))
+        self.assertEqual(titled_ref(" 91234567 | poisk-brend "), ("91234567", "poisk-brend", True))
+        self.assertEqual(titled_ref("a|b|7770001"), ("7770001", "a|b", True))
+        self.assertEqual(titled_ref("poisk_brend_91234567"), ("91234567", "poisk_brend", False))
+        self.assertEqual(titled_ref("91234567_poisk"), ("91234567", "poisk", False))
+        for title in ("sale_2026", "promo_10", "2026_91234567", "Лето|", "a|b", "Лето 2026", "91234567", None,
+                      "Лето | 2026", "2026|Лето", "Акция|12345"):  # a year, a short number: a title's
+            self.assertIsNone(titled_ref(title), title)
+        # the names a campaign stands for an id by: the id alone, or with its title across a «|»
+        self.assertEqual([ref_of_name(name) for name in ("91234567", "Лето|91234567", "leto_91234567", "Лето")],
+                         ["91234567", "91234567", None, None])
+
+    def test_campaign_without_a_source_is_no_source_a_link_names(self):
+        """«Кампания без источника» (the reports' row, copied into a link) is the store's mark, not a channel:
+        a request naming it as its utm_source names no source."""
+        for typed in ("Кампания без источника", " кампания  без ИСТОЧНИКА ", "Campaign without a source"):
+            clean, errors = validate_request({"phone": "+7 916 555-01-01", "utm_source": typed, "utm_campaign": "x"})
+            self.assertEqual((clean.get("utm_source"), clean["utm_campaign"], errors), (None, "x", {}), typed)
+        clean, _errors = validate_request({"phone": "+7 916 555-01-01", "utm_source": "Кампания без источника 2"})
+        self.assertEqual(clean["utm_source"], "Кампания без источника 2")
 
     def test_the_exports_campaign_id_columns(self):
         cabinet, rows = ad_spend.parse(sample("yandex_direct_api_ids.tsv"), "report.tsv")
@@ -342,3 +368,118 @@ class TestCampaignRef(ReportCase):
         row = self.channel_row(brand, self.yandex)
         self.assertEqual((row["spend"], row["revenue"]), (4000, 6000))
         self.assertAlmostEqual(row["romi"], 50)
+
+    def test_a_title_and_an_id_in_one_utm_campaign(self):
+        """«{campaign_name}|{campaign_id}» and «{campaign_name_lat}_{campaign_id}» templates: the request is the
+        campaign of that id, known or made known later (a «|» name); else the campaign of the title beside it;
+        a title ending in «_digits» is never misread."""
+        early = self.intake(utm_source="yandex", utm_campaign="Поиск — бренд|91234567")
+        placeholder = early.campaign_id
+        self.assertEqual(placeholder.name, "Поиск — бренд|91234567", "no campaign of that id nor title yet: as typed")
+        lat = self.intake(utm_source="yandex", utm_campaign="poisk-brend_91234567")
+        self.assertEqual(lat.campaign_id.name, "poisk-brend_91234567")
+        self.import_file("yandex_direct_api_ids.tsv")
+        brand = self.Campaign.search([("ecom_yandex_direct_ref", "=", "91234567")])
+        self.assertEqual(brand.name, "Поиск — бренд")
+        self.assertEqual((early.campaign_id, early.source_id, early.medium_id), (brand, self.yandex, self.cpc),
+                         "the export's id moved it")
+        self.assertEqual(lat.campaign_id.name, "poisk-brend_91234567", "an «_» name is not moved: it may be a title")
+        for value, data in (("Поиск — бренд|91234567", {"utm_source": "yandex"}), ("91234567|poisk", {}),
+                            ("poisk-brend_91234567", {"utm_source": "yandex", "utm_medium": "cpc"}),
+                            ("poisk-brend_91234567", {"yclid": "5712938465"})):
+            with self.subTest(value=value, data=data):
+                lead = self.intake(utm_campaign=value, **data)
+                self.assertEqual((lead.campaign_id, lead.source_id, lead.medium_id), (brand, self.yandex, self.cpc))
+        # another source's: its own, as typed
+        self.assertEqual(self.intake(utm_source="newsletter", utm_campaign="Лето|91234567").campaign_id.name,
+                         "Лето|91234567")
+        # an id no campaign has, the title a campaign's: that campaign (not another Direct campaign of that title)
+        summer = self.Campaign.create({"name": "Лето"})
+        self.assertEqual(self.intake(utm_source="yandex", utm_campaign="Лето|44444444").campaign_id, summer)
+        # a title holding a year beside a «|» is a campaign of its own, not «Лето»
+        self.assertEqual(self.intake(utm_source="yandex", utm_campaign="Лето | 2026").campaign_id.name, "Лето | 2026")
+        summer.with_user(self.sales_manager).ecom_yandex_direct_ref = "44444445"
+        other = self.intake(utm_source="yandex", utm_campaign="Лето|44444444").campaign_id
+        self.assertEqual(other.name, "Лето|44444444", "another Direct campaign of the same title")
+        # titles ending in digits stay titles: too short for an id, or an id no Direct campaign has
+        for title in ("sale_2026", "sale_55555555"):
+            self.assertEqual(self.intake(utm_source="yandex", utm_campaign=title).campaign_id.name, title)
+        # and the id of a Direct campaign beside a title is that campaign (the export's «РСЯ — ретаргетинг»)
+        rsya = self.intake(utm_source="yandex", utm_campaign="rsya_91234568").campaign_id
+        self.assertEqual((rsya.name, rsya.ecom_yandex_direct_ref), ("РСЯ — ретаргетинг", "91234568"))
+
+    def test_a_request_naming_campaign_without_a_source_is_its_campaigns_alone(self):
+        """utm_source «Кампания без источника» (copied from a report) names no source: the request is its
+        campaign's alone (the campaign's channel, and it follows the campaign); with nothing else, the API
+        source's channel, not a channel left empty."""
+        self.import_file("yandex_direct_api_ids.tsv")
+        brand = self.Campaign.search([("ecom_yandex_direct_ref", "=", "91234567")])
+        lead = self.intake(utm_source="Кампания без источника", utm_campaign="Поиск — бренд")
+        self.assertEqual((lead.campaign_id, lead.source_id, lead.medium_id, lead.ecom_channel_from_campaign),
+                         (brand, self.yandex, self.cpc, True))
+        waiting = self.intake(utm_source="Campaign without a source", utm_campaign="нет такой")
+        self.assertEqual((waiting.source_id, waiting.ecom_channel_from_campaign), (self.campaign_only, True))
+        alone = self.intake(utm_source="Кампания без источника")
+        self.assertEqual(alone.source_id, self.env.ref("ecom_crm.utm_source_website"))
+
+    def test_only_a_sales_manager_types_a_campaigns_ids_in_its_form(self):
+        """The IDs are read-only on the campaign's form to a user who opens it and is no sales manager (a
+        salesperson of the marketing team: the save would be refused), who still sees them and edits the rest
+        of the campaign; a sales manager types them."""
+        marketer = new_test_user(self.env, login="ecom_marketer", name="Мария Маркетова", lang="en_US",
+                                 groups="sales_team.group_sale_salesman,mass_mailing.group_mass_mailing_user")
+        campaign = self.Campaign.create({"name": "Поиск — бренд", "ecom_yandex_direct_ref": "91234567"})
+        self.assertFalse(campaign.with_user(marketer).ecom_can_set_refs)
+        with Form(campaign.with_user(marketer)) as form:
+            self.assertEqual(form.ecom_yandex_direct_ref, "91234567")
+            for field in ("ecom_yandex_direct_ref", "ecom_google_ads_ref", "ecom_vk_ref"):
+                with self.assertRaisesRegex(AssertionError, "readonly field"):
+                    setattr(form, field, "1234567890")
+            form.title = "Поиск — бренд (весна)"
+        self.assertEqual((campaign.title, campaign.ecom_google_ads_ref), ("Поиск — бренд (весна)", False))
+        with Form(campaign.with_user(self.sales_manager)) as form:
+            form.ecom_google_ads_ref = "1234567890"
+        self.assertEqual(campaign.ecom_google_ads_ref, "1234567890")
+
+    def test_the_campaign_form_opens_outside_email_marketing(self):
+        """mass_mailing's campaign form reads how many A/B test mailings (and SMS) the campaign has with the
+        user's rights: a sales manager or a salesperson outside Email Marketing, who types the campaign's IDs or
+        opens it from a request, got an AccessError on mailing.mailing. They open and save it; its counts are
+        those a marketing user sees, who still gets mass_mailing's form whole."""
+        campaign = self.Campaign.create({"name": "Поиск — бренд"})
+        other = self.Campaign.create({"name": "Рассылка — весна"})
+        res_partner = self.env["ir.model"]._get_id("res.partner")
+        self.env["mailing.mailing"].create([
+            {"subject": subject, "campaign_id": target.id, "mailing_model_id": res_partner,
+             "mailing_type": mailing_type, "ab_testing_enabled": ab_test, "body_plaintext": "Весна"}
+            for subject, target, mailing_type, ab_test in (
+                ("A", campaign, "mail", True), ("B", campaign, "mail", True), ("C", campaign, "mail", False),
+                ("D", campaign, "sms", True), ("E", other, "mail", True))])
+        marketer = new_test_user(self.env, login="ecom_marketer", name="Мария Маркетова", lang="en_US",
+                                 groups="sales_team.group_sale_salesman,mass_mailing.group_mass_mailing_user,"
+                                        "mass_mailing.group_mass_mailing_campaign")
+        for user, title in ((self.sales_manager, "Поиск — бренд (весна)"), (self.salesman, "Поиск — бренд (лето)"),
+                            (marketer, "Поиск — бренд (осень)")):
+            with self.subTest(user=user.login):
+                self.env.invalidate_all()
+                with Form(campaign.with_user(user)) as form:
+                    self.assertEqual((form.ab_testing_mailings_count, form.ab_testing_mailings_sms_count), (2, 1))
+                    form.title = title
+                self.assertEqual(campaign.title, title)
+        self.env.invalidate_all()
+        with Form(campaign.with_user(self.sales_manager)) as form:
+            form.ecom_yandex_direct_ref = "91234567"
+        self.assertEqual(campaign.ecom_yandex_direct_ref, "91234567")
+        with Form(self.env["utm.campaign"].with_user(self.salesman)) as form:  # a new one too
+            form.title = "Поиск — конкуренты"
+        self.assertEqual((form.record.name, form.record.ab_testing_mailings_count), ("Поиск — конкуренты", 0))
+        # the counts themselves stay Email Marketing's, as mass_mailing restricts them
+        with self.assertRaises(AccessError):
+            campaign.with_user(self.sales_manager).read(["mailing_mail_count"])
+        self.env.invalidate_all()
+        self.assertEqual(campaign.with_user(marketer).read(["mailing_mail_count", "mailing_sms_count"])[0],
+                         {"id": campaign.id, "mailing_mail_count": 3, "mailing_sms_count": 1})
+        # and the mailings: the A/B test group shows to the marketer only
+        with Form(campaign.with_user(marketer)) as form:
+            self.assertEqual(len(form.mailing_mail_ids), 3)
+            self.assertEqual(form.ab_testing_winner_selection, "opened_ratio")

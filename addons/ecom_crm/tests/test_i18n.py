@@ -31,6 +31,36 @@ class TestI18n(TransactionCase):
     def test_everything_is_translated_into_russian(self):
         self.assertEqual(untranslated_terms(self.env, "ecom_crm"), [], "add these terms to i18n/ru.po")
 
+    def test_the_pipelines_activity_bar_is_in_russian(self):
+        """The pipeline's activity bar said «4 Today» in a database where Russian was loaded before CRM was
+        installed (Odoo creates a model's activity states with its module under mail's name and translates
+        them when mail is installed): ecom_crm's load of its terms (at its install and each upgrade) gives
+        the activity states of every model mail's Russian where they have none, and keeps one a store gave."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+
+        def labels(model, field="activity_state"):
+            self.env.registry.clear_cache()
+            self.env.invalidate_all()
+            return dict(self.env[model].with_context(lang="ru_RU").fields_get([field])[field]["selection"])
+
+        states = self.env["ir.model.fields"].search([("model", "in", ("crm.lead", "sale.order")), (
+            "name", "in", ("activity_state", "activity_exception_decoration"))]).selection_ids
+        self.assertEqual(len(states), 10)
+        self.env.cr.execute("UPDATE ir_model_fields_selection SET name = jsonb_build_object('en_US', name->>'en_US') "
+                            "WHERE id = ANY(%s)", [states.ids])
+        self.env.cr.execute("UPDATE ir_model_fields_selection SET name = name || '{\"ru_RU\": \"В плане\"}' "
+                            "WHERE id = ANY(%s) AND value = 'planned' AND field_id = %s",
+                            [states.ids, self.env["ir.model.fields"]._get("crm.lead", "activity_state").id])
+        self.assertEqual(labels("crm.lead")["today"], "Today", "as such a database has it")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["en_US"])  # a database without Russian
+        self.assertEqual(labels("crm.lead")["today"], "Today")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"])
+        self.assertEqual(labels("crm.lead"), {"overdue": "Просроченные", "today": "Сегодня", "planned": "В плане"})
+        self.assertEqual(labels("sale.order"),
+                         {"overdue": "Просроченные", "today": "Сегодня", "planned": "Запланированные"})
+        self.assertEqual(labels("sale.order", "activity_exception_decoration"),
+                         {"warning": "Оповещение", "danger": "Ошибка"})
+
     def test_every_russian_list_header_fits_its_column(self):
         """Odoo's list cuts a header to its column's width («Рекламные р…», «Средний пе…», «Просроч…» in the owner's
         reports): every column of every list view of the three addons, and of the lists in their forms (an

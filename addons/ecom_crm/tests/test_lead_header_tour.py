@@ -3,11 +3,12 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestLeadHeaderTour(HttpCase):
-    """A request's form in Russian at a laptop's 1366 px (the tours' window): the stages around the current
-    one show as arrows beside Odoo's buttons and ours; with ours named «Записать звонок», «Отправить КП»,
-    «Отправить договор», «Отправить счёт» the stages were folded into a single dropdown of the current one."""
+    """A request's form in Russian at a laptop's 1366 px (the tours' window): every stage shows as an arrow,
+    on a line of its own under Odoo's buttons and ours when they do not fit beside them. Odoo folds them all
+    into one dropdown of the current stage when they do not fit on the buttons' line: at a middle stage,
+    «Принимает решение», the next one's long name («Ожидание оплаты / доставки») did that."""
 
-    def test_the_stages_show_beside_the_buttons(self):
+    def test_every_stage_shows_as_an_arrow(self):
         self.env["res.lang"]._activate_lang("ru_RU")
         self.env.company.country_id = self.env.ref("base.ru")
         salesman = new_test_user(self.env, login="ecom_header_salesman", groups="sales_team.group_sale_salesman",

@@ -490,7 +490,7 @@ class TestOwnerDashboard(ReportCase):
             # as the web client calls it: in the user's context, their language
             self.dashboard.with_user(salesperson).with_context(salesperson.with_user(salesperson).context_get()).get_readonly_dashboard()
         message = str(caught.exception)
-        self.assertIn("«Панель руководителя» показывает цифры всего магазина", message)
+        self.assertIn("«Панель владельца» показывает цифры всего магазина", message)
         self.assertIn("Продажи / Администратор", message, "whose it is")
         self.assertIn("«Менеджеры»", message, "where the salesperson's own figures are")
         self.assertNotIn("top-secret", message)
@@ -606,7 +606,7 @@ class TestOwnerDashboard(ReportCase):
                 if message["id"] in terms and message["string"] != russian[message["id"]]:
                     clashes.add((message["id"], module, message["string"]))
         self.assertEqual(sorted(clashes), [], "a label of ours that another module translates otherwise")
-        self.assertEqual(self.dashboard.with_context(lang="ru_RU").name, "Панель руководителя")
+        self.assertEqual(self.dashboard.with_context(lang="ru_RU").name, "Панель владельца")
 
     def test_the_russian_headers_fit_their_columns(self):
         """A table's header in Russian, as the spreadsheet draws it (Roboto, the style's size, 4 px each side),

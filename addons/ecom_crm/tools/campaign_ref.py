@@ -33,6 +33,57 @@ def campaign_ref(value):
     return text if REF.fullmatch(text) else None
 
 
+# «{campaign_name}|{campaign_id}», «{campaign_name_lat}_{campaign_id}»: the digits beside a title's «|» or «_» are
+# read as an id from this many on (ad systems' ids are 7 to 11 digits): «Лето | 2026», «sale_2026», «promo_10» are
+# titles
+MIN_TITLED_REF_DIGITS = 6
+TITLED_REF = re.compile(rf"(?s)(?P<title>.*\D)_(?P<ref>[0-9]{{{MIN_TITLED_REF_DIGITS},{MAX_REF_DIGITS}}})"
+                        rf"|(?P<ref2>[0-9]{{{MIN_TITLED_REF_DIGITS},{MAX_REF_DIGITS}}})_(?P<title2>\D.*)")
+
+
+def _titled_part(value):
+    """The id ``value`` (one side of a «|») is when it is long enough to be one beside a title."""
+    ref = campaign_ref(value)
+    return ref if ref and len(ref) >= MIN_TITLED_REF_DIGITS else None
+
+
+def titled_ref(value):
+    """``(id, title, sure)`` of a utm_campaign that holds a campaign's title and its ad system's id, as tracking
+    templates put them together, or None. Only :data:`MIN_TITLED_REF_DIGITS` digits or more are an id beside a
+    title (a title may hold a year: «Лето | 2026», «sale_2026»). ``sure``: «Лето|91234567», «91234567|leto»
+    (``{campaign_name}|{campaign_id}``: a «|» between them); not sure: «leto_91234567», «91234567_leto»
+    (``{campaign_name_lat}_{campaign_id}``): a title may end in digits («sale_202611»), so only beside a title
+    that does not end (begin) in a digit, to be taken only when an ad system has a campaign of that id."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if "|" in text:
+        head, _sep, last = text.rpartition("|")
+        if _titled_part(last):
+            return _titled_part(last), head.strip(), True
+        first, _sep, tail = text.partition("|")
+        if _titled_part(first):
+            return _titled_part(first), tail.strip(), True
+        return None
+    match = TITLED_REF.fullmatch(text)
+    if not match:
+        return None
+    if match["ref"]:
+        return match["ref"], match["title"].strip(), False
+    return match["ref2"], match["title2"].strip(), False
+
+
+def ref_of_name(name):
+    """The ad system's id a campaign named ``name`` stands for: its whole name when a number, the id of a
+    title «|» id (or id «|» title) name; None otherwise (a title «leto_91234567» is read as an id only when a
+    campaign has it, see :func:`titled_ref`)."""
+    ref = campaign_ref(name)
+    if ref:
+        return ref
+    parts = titled_ref(name)
+    return parts[0] if parts and parts[2] else None
+
+
 def ref_systems(system, has_source):
     """The ad systems whose campaign ids a request's utm_campaign is looked up among: its source's
     (``system``: a key of :data:`CAMPAIGN_REF_FIELDS` or None), every one for a request that names no

@@ -102,6 +102,12 @@ UTM_SOURCE_ALIASES = {
 }
 
 
+# the store's «Campaign without a source» (``ecom_crm.utm_source_campaign_only``, named in the database's language)
+# is its mark of a request that named its campaign alone, never a channel a link names: a utm_source spelling it
+# (copied from a report) is no source, the request its campaign's alone
+CAMPAIGN_ONLY_NAMES = frozenset({"campaign without a source", "кампания без источника"})
+
+
 def _number(value, limit):
     """A finite number within ``[-limit, limit]`` from a JSON number or a string («1 990,50»)."""
     if isinstance(value, bool):
@@ -286,6 +292,8 @@ def validate_request(data, tz=None):
             errors[key] = f"longer than {limit} characters"
         elif value.strip():
             clean[key] = value.strip()
+    if " ".join(clean.get("utm_source", "").split()).casefold() in CAMPAIGN_ONLY_NAMES:
+        del clean["utm_source"]
     for key in NUMBER_FIELDS:
         if data.get(key) not in (None, ""):
             try:

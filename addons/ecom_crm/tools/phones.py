@@ -12,6 +12,8 @@ is the number without its extension (:func:`phone_without_extension`).
 import functools
 import re
 
+from markupsafe import Markup, escape
+
 from odoo.addons.phone_validation.tools.phone_validation import phone_format, phone_parse
 from odoo.exceptions import UserError
 
@@ -61,6 +63,118 @@ def normalize_phone(number, country_code="RU", country_phone_code=7):
         _VALID_E164.clear()
     _VALID_E164[stored] = e164
     return stored, True
+
+
+# what separates the numbers of one field, as forms and imports carry them («+7 916 123-45-67, 8 (495)
+# 765-43-21», «89161234567 / 89031112233», «тел. 8916…; моб. 8903…», a number a line, «… или …»)
+NUMBERS_SEPARATOR = re.compile(r"\s*(?:[,;/\\|\n\r]+|\s(?:или|либо|and|or|и)\s)\s*", re.IGNORECASE)
+# the same, the separators kept: what a piece comes after tells a shorthand from an extension
+_NUMBERS_SPLIT = re.compile(f"({NUMBERS_SEPARATOR.pattern})", re.IGNORECASE)
+# an extension has at most this many digits: such a piece after a number is its extension («…, доб. 12»,
+# «…, 12»), not a number of its own (a number has more: see tools.intake.MIN_PHONE_DIGITS)
+MAX_EXTENSION_DIGITS = 4
+# the Russian shorthand of a second line: «123-45-67/68», «8916…67/8» is …67 and …68, the number
+# before with its last one or two digits replaced (after a slash only: «…, 12» is an extension)
+MAX_SHORTHAND_DIGITS = 2
+# an «extension» of at least this many digits that is a valid number alone is a second number: what
+# «8916…;8903…» became when read as one number (libphonenumber reads «;» and «,» as extension marks),
+# and what Odoo's own formatting in the form makes of it («+7 916 123-45-67 ext. 89031112233»)
+MIN_NUMBER_AS_EXTENSION_DIGITS = 7
+# the numbers of one field read at most (an import's cell of a thousand pieces is read so far, the rest
+# kept as typed)
+MAX_NUMBERS = 8
+
+
+def split_phones(number, country_code="RU", country_phone_code=7):
+    """The numbers typed in one phone field, in order, each ``(stored_value, valid)`` as
+    :func:`normalize_phone` gives it.
+
+    A form or an import may carry two numbers in one field («+7 916 123-45-67, 8 (495) 765-43-21»,
+    «89161234567 / 89031112233»): read as one, they were one invalid value (or the second number
+    became the first's extension) and the customer known by either number was not found. The field
+    is cut at commas, semicolons, slashes, bars, line breaks and «или»; a piece of at most
+    MAX_EXTENSION_DIGITS digits stays with the number before it as its extension («тел. 8916…, доб.
+    12; моб. 8903…» is two numbers, the first with its extension), except one or two digits alone
+    after a slash: the shorthand of the next line («8 916 123-45-67/68» is …67 and …68, when both
+    are valid numbers); a piece without digits (a word) is no number. A field of one number (most)
+    is that number, as :func:`normalize_phone` reads it; if what it reads as the extension is a
+    whole valid number («+79161234567 доб. 89031112233»), that is the second number. A field read
+    as no valid number is kept whole, as typed (a date «12/05/2024» is not cut into pieces)."""
+    if not number or not str(number).strip():
+        return [(number, True)]
+    text = str(number).strip()
+    if not NUMBERS_SEPARATOR.search(text) or text in _VALID_E164:
+        return _numbers_of(normalize_phone(text, country_code, country_phone_code), country_code, country_phone_code)
+    groups, bases = [], []  # the numbers as typed (with their extensions), and each one's number alone
+    words = False  # a piece without digits («мама»): a field of one number and it is kept as typed
+    pieces = _NUMBERS_SPLIT.split(text)  # piece, separator, piece, …
+    for index in range(0, len(pieces), 2):
+        piece, separator = pieces[index], pieces[index - 1] if index else ""
+        digits = sum(char.isdigit() for char in piece)
+        if not digits:
+            words = words or bool(piece)
+            continue
+        if groups and digits <= MAX_SHORTHAND_DIGITS and piece.isdigit() and ("/" in separator or "\\" in separator):
+            line = _last_digits_replaced(bases[-1], piece)
+            if normalize_phone(bases[-1], country_code, country_phone_code)[1] \
+                    and normalize_phone(line, country_code, country_phone_code)[1]:
+                groups.append(line)
+                bases.append(line)
+                continue
+        if groups and digits <= MAX_EXTENSION_DIGITS:
+            # «доб. 12», «вн. 12», «ext 12» read as they are; digits alone as an extension
+            groups[-1] += f" {piece}" if any(char.isalpha() for char in piece) else f"{EXTENSION_SEPARATOR}{piece}"
+        else:
+            groups.append(piece)
+            bases.append(piece)
+    if len(groups) < 2:  # one number, maybe with its extension after a comma or a slash («…67, 12», «…67/123»)
+        one = normalize_phone(text, country_code, country_phone_code)
+        if not one[1] and groups and not words:
+            one = normalize_phone(groups[0], country_code, country_phone_code)
+            one = one if one[1] else (text, False)
+        return _numbers_of(one, country_code, country_phone_code)
+    rest = [(", ".join(groups[MAX_NUMBERS:]), False)] if len(groups) > MAX_NUMBERS else []
+    return [normalize_phone(group, country_code, country_phone_code) for group in groups[:MAX_NUMBERS]] + rest
+
+
+def _last_digits_replaced(typed, digits):
+    """``typed`` (a number as typed) with its last ``len(digits)`` digits replaced by ``digits``."""
+    chars, count = list(typed), len(digits)
+    for position in range(len(chars) - 1, -1, -1):
+        if count and chars[position].isdigit():
+            count -= 1
+            chars[position] = digits[count]
+    return "".join(chars)
+
+
+def _numbers_of(normalized, country_code, country_phone_code):
+    """``[normalized]``, the ``(stored_value, valid)`` of a field read as one number; two numbers when its
+    «extension» is a valid number of its own (:data:`MIN_NUMBER_AS_EXTENSION_DIGITS`)."""
+    stored, valid = normalized
+    number, _sep, extension = stored.partition(EXTENSION_SEPARATOR) if valid else (stored, "", "")
+    if len(extension) >= MIN_NUMBER_AS_EXTENSION_DIGITS:
+        second = normalize_phone(extension, country_code, country_phone_code)
+        if second[1]:
+            return [normalize_phone(number, country_code, country_phone_code), second]
+    return [normalized]
+
+
+def first_phone(number, country_code="RU", country_phone_code=7):
+    """``(stored_value, valid, others)``: the first valid number of a field (:func:`split_phones`),
+    and the other numbers it carries (stored values, the invalid ones as typed); a field without a
+    valid number is kept whole as typed, flagged invalid, with no others."""
+    numbers = split_phones(number, country_code, country_phone_code)
+    if len(numbers) == 1:
+        return (*numbers[0], [])
+    first = next((index for index, (_stored, valid) in enumerate(numbers) if valid), None)
+    if first is None:
+        return str(number).strip(), False, []
+    others = [stored for index, (stored, _valid) in enumerate(numbers) if index != first]
+    # the same number twice is one («8916…, +7916…»)
+    kept = numbers[first][0]
+    others = [other for index, other in enumerate(others)
+              if phone_without_extension(other) != phone_without_extension(kept) and other not in others[:index]]
+    return kept, True, others
 
 
 # the separators a caller id's digits may come with, and the invisible marks around a number copied
@@ -176,11 +290,16 @@ def phone_extension(value, country_code="RU", country_phone_code=7):
     return stored.partition(EXTENSION_SEPARATOR)[2] if value and valid else ""
 
 
-def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile")):
+def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile"), others=None):
     """Normalise the phone fields of a create/write ``vals`` dict in place.
 
     The country that reads national numbers is the one being written, else the records'
     common country, else the company's country of national numbers (a setting), else Russia.
+
+    A field carrying several numbers (:func:`split_phones`) keeps its first valid one; the next ones
+    go to the other phone fields left empty (not written, and empty on every one of the ``records``):
+    «+7 916 123-45-67, 8 (495) 765-43-21» typed as the phone is the phone and the mobile. Those no
+    field takes are appended to the list ``others``, for the caller to keep them in a note.
     """
     if not any(vals.get(f) for f in fnames):
         return vals
@@ -189,10 +308,61 @@ def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile")):
         countries = records.country_id
         country = countries if len(countries) == 1 else None
     country = country or env.company._ecom_phone_country()
+    extra = []
     for fname in fnames:
         if vals.get(fname):
-            vals[fname] = normalize_phone(vals[fname], country.code, country.phone_code)[0]
+            vals[fname], _valid, more = first_phone(vals[fname], country.code, country.phone_code)
+            extra += more
+    if extra:
+        given = {phone_without_extension(vals[fname]) for fname in fnames if vals.get(fname)}
+        extra = [number for number in extra if phone_without_extension(number) not in given]
+        for fname in fnames:
+            if extra and not vals.get(fname) and (fname in vals or not records or not any(records.mapped(fname))):
+                vals[fname] = extra.pop(0)
+        if others is not None:
+            others += extra
     return vals
+
+
+def normalize_phone_pair(phone, mobile, country_code="RU", country_phone_code=7):
+    """``(phone, mobile)`` stored as :func:`normalize_phone_vals` stores a record's typed ``phone`` and
+    ``mobile`` (a pass over the numbers stored as typed): a field of two numbers gives its second to the
+    other field when it is empty. A field whose other numbers no field can take stays as typed, flagged
+    invalid: such a pass writes no notes, and nothing typed is lost."""
+    typed = {"phone": phone, "mobile": mobile}
+    stored, others = dict(typed), {}
+    for fname, value in typed.items():
+        if value:
+            stored[fname], _valid, others[fname] = first_phone(value, country_code, country_phone_code)
+    for fname, more in others.items():
+        given = {phone_without_extension(value) for value in stored.values() if value}
+        more = [number for number in more if phone_without_extension(number) not in given]
+        free = [other for other in stored if not stored[other]]
+        if len(more) > len(free):
+            stored[fname] = typed[fname].strip()
+        else:
+            stored.update(zip(free, more, strict=False))  # more free fields than numbers
+    return stored["phone"], stored["mobile"]
+
+
+def with_other_phones(env, note, numbers, own=()):
+    """An HTML ``note`` (a customer's, a request's) with a line of the other ``numbers`` a phone field
+    gave that no phone field took (:func:`normalize_phone_vals`): nothing the customer gave is lost.
+    The numbers the record has (``own``: its phone and mobile) or its note has already are left out (a
+    form saved again, an import run again adds no line); None when none is left."""
+    own = {phone_without_extension(number) for number in own if number}
+    text = str(note or "")
+    numbers = [number for number in dict.fromkeys(numbers)
+               if phone_without_extension(number) not in own and str(escape(number)) not in text]
+    if not numbers:
+        return None
+    line = Markup("<p>%s</p>") % env._("Other phones: %(phones)s", phones=", ".join(numbers))
+    return Markup(note or "") + line
+
+
+def several_phones(value, country_code="RU", country_phone_code=7):
+    """Whether a typed phone field carries several numbers (:func:`split_phones`)."""
+    return bool(value) and len(split_phones(value, country_code, country_phone_code)) > 1
 
 
 # Odoo formats and checks the same number again in each computed phone field (the lead's and the

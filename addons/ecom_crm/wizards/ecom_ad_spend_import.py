@@ -75,6 +75,14 @@ class EcomAdSpendImport(models.TransientModel):
                 campaigns[system, campaign[field]] = campaign
         if cabinet in ad_spend.CABINET_CHANNELS:  # once: env.ref checks its record exists (a query)
             cabinet_channel = tuple(map(self.env.ref, ad_spend.CABINET_CHANNELS[cabinet]))
+        # the decision locks of the new sources, media and campaigns of the file, at once and in one order,
+        # as a batch of requests takes them (``ecom.intake.processor._utm_lock_new``): one by one, in the
+        # file's order, the import and a batch making the same two new names waited for each other
+        processor = self.env["ecom.intake.processor"]
+        processor._utm_lock_new(processor._utm_names(
+            {"utm_campaign": row["campaign"]} if cabinet in ad_spend.CABINET_CHANNELS else
+            {"utm_source": row["source"], "utm_medium": row["medium"], "utm_campaign": row["campaign"]}
+            for row in rows))
         for system, row in zip(systems, rows, strict=True):
             if cabinet in ad_spend.CABINET_CHANNELS:
                 source, medium = cabinet_channel

@@ -3,6 +3,7 @@ import logging
 from markupsafe import escape
 
 from odoo import _, api, fields, models
+from odoo.addons.ecom_crm.tools.phones import MAX_EXTENSION_DIGITS
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
@@ -343,10 +344,18 @@ class Ecom1cImportDocuments(models.AbstractModel):
             return self.env["res.partner"]
         Partner = self.env["res.partner"].with_context(active_test=False)
         partner = customer["id"] and Partner.search([("ecom_1c_id", "=", customer["id"])], limit=1)
+        # every number of its contacts (1C keeps a mobile and a work phone apart; one may hold two numbers):
+        # the customer known by any of them, the first the phone of a new one, the second its mobile
+        # (tools.phones.split_phones; a contact too short for a number is left out, not read as an extension)
+        phones = "; ".join(number for number in customer.get("phones") or ()
+                           if sum(char.isdigit() for char in number) > MAX_EXTENSION_DIGITS)
         if not partner:
-            partner = Partner._ecom_match_customer(*customer_contacts(customer))
+            partner = Partner._ecom_match_customer(phones or None, customer_contacts(customer)[1])
         if partner:
             if customer["id"] and not partner.ecom_1c_id:
                 partner.ecom_1c_id = customer["id"]
             return partner
-        return Partner.create(customer_values(customer))
+        values = customer_values(customer)
+        if phones:
+            values["phone"] = phones
+        return Partner.create(values)

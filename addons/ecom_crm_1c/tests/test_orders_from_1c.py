@@ -100,6 +100,24 @@ class TestOrdersFrom1C(ImporterCase):
         order = self.env["sale.order"].search([("ecom_1c_id", "=", "1c-order-guid-1")])
         self.assertEqual(order.partner_id, known, "one customer base: no duplicate for a 1C order")
 
+    def test_a_customer_known_by_the_second_number_is_found(self):
+        """1C keeps a mobile and a work phone as two contacts, and a contact may hold two numbers: the
+        customer the CRM knows by any of them is the order's, a new one gets the first as the phone and the
+        second as the mobile."""
+        known = self.env["res.partner"].create({"name": "Ольга Лебедева", "phone": "+7 916 555 44 33"})
+        two_contacts = ("8 (903) 111-22-33</Значение></Контакт><Контакт><Тип>Телефон рабочий</Тип>"
+                        "<Значение>8 (916) 555-44-33")
+        self.importer._import_documents(self.document([(MAT, "Коврик", 2500, 1)], customer="other-guid",
+                                                      phone=two_contacts))
+        order = self.env["sale.order"].search([("ecom_1c_id", "=", "1c-order-guid-1")])
+        self.assertEqual(order.partner_id, known, "no duplicate for the customer's second number")
+        self.importer._import_documents(self.document([(MAT, "Коврик", 2500, 1)], id_="1c-order-guid-2",
+                                                      number="ИМ-000124", customer="new-guid",
+                                                      phone="8 (903) 222-33-44, 8 (495) 765-43-21"))
+        new = self.env["sale.order"].search([("ecom_1c_id", "=", "1c-order-guid-2")]).partner_id
+        self.assertNotEqual(new, known)
+        self.assertEqual((new.phone, new.mobile), ("+79032223344", "+74957654321"))
+
     def test_unknown_product_creates_nothing_and_warns(self):
         counts = self.importer._import_documents(self.document([("no-such-product", "Пылесос", 100, 1)]))
         self.assertEqual(counts["created"], 0)

@@ -146,7 +146,9 @@ class EcomCustomerScore(models.Model):
                 self._ecom_sentence(texts.SCHEDULE_REASONS.get(score.decision_code), score.decision_params, dates)
                 if score.decision_code else False)
             lines = [self._ecom_sentence(texts.CRITERIA_TEMPLATES.get(name),
-                                         self._ecom_amounts(params, texts.MONEY_PARAMS.get(name), score.company_id),
+                                         self._ecom_decimals(
+                                             self._ecom_amounts(params, texts.MONEY_PARAMS.get(name), score.company_id),
+                                             texts.DECIMAL_PARAMS.get(name)),
                                          dates, horizon=score.company_id.ecom_scoring_horizon)
                      for name, params in (score.reasons_data or [])]
             score.reasons = "\n".join(line for line in lines if line) or False
@@ -167,6 +169,20 @@ class EcomCustomerScore(models.Model):
             except (KeyError, TypeError, ValueError):  # left out, or no amount: as stored
                 continue
             params[name] = formatLang(self.env, amount, currency_obj=company.currency_id, rounding_unit="units")
+        return params
+
+    def _ecom_decimals(self, params, names):
+        """``params`` with the decimal numbers ``names`` (as the job stores them: «0.9») written with the
+        reader's language's decimal separator («0,9» in Russian)."""
+        if not names or not params:
+            return params
+        params = dict(params)
+        for name in names:
+            try:
+                value = float(params[name])
+            except (KeyError, TypeError, ValueError):  # left out, or no number: as stored
+                continue
+            params[name] = formatLang(self.env, value, digits=1)
         return params
 
     def _ecom_sentence(self, template, params, dates=None, horizon=None):

@@ -597,7 +597,9 @@ class EcomScoringRun(models.Model):
         """Commercial partners whose orders, credit notes or invoices (one reversing a credit note, or
         correcting one: a new invoice of a credited order line makes its credit note no return, and
         a partial invoice corrected leaves its order's invoicing status as it was), requests,
-        activities, calls or contact outcomes were written since ``since`` (one query; the tables
+        activities, calls or contact outcomes were written since ``since``, or who were archived or
+        restored, marked a shared account or unmarked since (``ecom_scoring_changed_at``: a card's
+        other edits change nothing the run reads) (one query; the tables
         have no index on write_date, which would make every write of an order or a request a
         non-HOT update: a scan of 3.3 million orders takes 0.6 s)."""
         for model in ("sale.order", "account.move", "crm.lead", "mail.activity", "mail.message",
@@ -625,6 +627,8 @@ class EcomScoringRun(models.Model):
                 SELECT partner_id FROM ecom_scoring_outcome WHERE create_date >= %(since)s
                 UNION ALL
                 SELECT partner_id FROM ecom_call WHERE write_date >= %(since)s AND partner_id IS NOT NULL
+                UNION ALL  -- archived or restored, marked a shared account or unmarked
+                SELECT id FROM res_partner WHERE ecom_scoring_changed_at >= %(since)s
             ) changed JOIN res_partner p ON p.id = changed.partner_id
         """, company=company.id, since=since))
         return [row[0] for row in self.env.cr.fetchall()]

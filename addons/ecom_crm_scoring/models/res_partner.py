@@ -1,3 +1,4 @@
+import json
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -43,6 +44,15 @@ class ResPartner(models.Model):
         help="An account many people's orders are placed on: the guest buyer an import puts the web orders "
              "on, a marketplace's account. It is not scored: on no salesperson's list, in no group, segment "
              "or mailing audience. Odoo's public (guest) partner and the companies themselves never are.")
+    # when the customer was archived or restored, marked shared or unmarked, or took a merged
+    # contact's orders (Odoo's merge moves them by SQL): the day's next
+    # incremental run rescores them (:meth:`ecom.scoring.run._changed_partners`), not the night;
+    # indexed on the few partners it is set on (the run asks for those changed since the last run)
+    ecom_scoring_changed_at = fields.Datetime(
+        "Scoring: archived, marked or merged on", readonly=True, copy=False, index="btree_not_null",
+        groups="base.group_system",
+        help="When the contact was archived or restored, marked a shared account or unmarked, or other contacts "
+             "were merged into it: the scoring's next hourly run rescores it.")
 
     @api.depends("ecom_score_ids", "commercial_partner_id.ecom_score_ids")
     @api.depends_context("company", "lang", "uid")  # what the reader may see of the scores
@@ -103,11 +113,18 @@ class ResPartner(models.Model):
         if "ecom_scoring_excluded" in vals and self.sudo().filtered(
                 lambda partner: partner.ecom_scoring_excluded != bool(vals["ecom_scoring_excluded"])):
             self._ecom_scoring_check_exclude()
+        # the customers archived or restored, marked shared or unmarked by this write
+        changed = self.browse()
+        for name in ("active", "ecom_scoring_excluded"):
+            if name in vals:
+                changed |= self.sudo().filtered(lambda partner, name=name: partner[name] != bool(vals[name]))
         res = super().write(vals)
         if "user_id" in vals:
             self._ecom_scoring_salesperson_changed()
         if vals.get("ecom_scoring_excluded"):
             self._ecom_scoring_drop()
+        if changed:
+            changed.with_env(self.env)._ecom_scoring_changed(archived="active" in vals and not vals["active"])
         return res
 
     def _ecom_scoring_check_exclude(self):
@@ -135,6 +152,41 @@ class ResPartner(models.Model):
             self.env["mail.activity"].sudo().search([
                 ("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
                 ("activity_type_id", "=", kind.id)]).unlink()
+
+    def _ecom_scoring_changed(self, archived=False):
+        """The customers were archived or restored, marked shared or unmarked: the day's next
+        incremental run rescores them (an unmarked account is a customer again, a restored one is
+        planned calls again), not the next night. ``archived``: they were archived, and are planned
+        no call from now on: their scores in every company say so at once (do not disturb,
+        «archived in the contacts», as the run writes it; a customer who asked not to be contacted
+        keeps that reason, the run's first), with no offer; their open activities, the scheduled
+        contact among them, went with the archiving (Odoo's). A contact person's changes are not
+        the customer's (the run reads the commercial partner's)."""
+        partners = self.filtered(lambda partner: partner.commercial_partner_id == partner)
+        if not partners:
+            return
+        self.flush_recordset()
+        self.env.cr.execute(SQL("UPDATE res_partner SET ecom_scoring_changed_at = now() at time zone 'UTC' "
+                                "WHERE id = ANY(%s)", partners.ids))
+        self.invalidate_recordset(["ecom_scoring_changed_at"])
+        if not archived:
+            return
+        Score = self.env["ecom.customer.score"]
+        Score.flush_model()
+        self.env.cr.execute(SQL("""
+            UPDATE ecom_customer_score
+               SET decision = 'dnd', decision_code = 'archived', decision_params = %(params)s::jsonb,
+                   decision_date = NULL, row_hash = NULL, write_uid = %(uid)s, write_date = now() at time zone 'UTC'
+             WHERE partner_id = ANY(%(ids)s) AND "group" IS NOT NULL
+               AND decision_code IS DISTINCT FROM 'opted_out' AND decision_code IS DISTINCT FROM 'archived'
+         RETURNING id
+        """, params=json.dumps({"date": ""}), uid=self.env.uid, ids=partners.ids))
+        scores = [row[0] for row in self.env.cr.fetchall()]
+        if scores:
+            self.env.cr.execute(SQL("DELETE FROM ecom_customer_suggestion WHERE score_id = ANY(%s)", scores))
+            self.env["ecom.customer.suggestion"].invalidate_model()
+            Score.invalidate_model()
+            Score.browse(scores).modified(["decision", "decision_code", "decision_date"])
 
     def _ecom_scoring_salesperson_changed(self):
         """The customers' salesperson changed: their scores (in every company) and their open

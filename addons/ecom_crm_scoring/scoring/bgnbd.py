@@ -20,6 +20,19 @@ order to "now".  Time is measured in weeks internally (days / 7) for a well-cond
 The fit aggregates customers with identical ``(x, t_x, T)`` (daily data has few distinct
 triples per customer count), optimises the log-parameters with L-BFGS-B, and can work on a
 random sample (``max_customers``) since four parameters need far fewer than a million rows.
+
+A young store's history cannot identify them: when nobody (or nearly nobody) has ordered twice
+yet, the likelihood is highest for a purchase rate of zero (``r/alpha -> 0``) and every customer
+would be told ~0% for the next 90 days; with a handful of repeaters the dropout parameters run
+to the bounds (``a/b`` in the thousands: a customer who ordered twice is "surely gone"). The fit
+then adds a weak prior (:data:`PRIOR`: maximum a posteriori instead of maximum likelihood): a
+Gaussian on the logarithm of each parameter (standard deviation :data:`PRIOR_SD`) centred on
+the parameters fitted on a real online store (CDNOW, Fader, Hardie & Lee 2005, whose new customer
+orders again within 90 days with a probability of 28%). Its weight fades with the customers
+who ordered on two days or more, smoothly to none at :data:`PRIOR_REPEATERS` of them
+(:func:`prior_weight`): a history that identifies the parameters is fitted by its likelihood
+alone, as before. Where it acts, the chances are the model's best guess from little data (a
+chance that no data calibrated), not percentages the store's history confirmed.
 """
 
 from dataclasses import dataclass
@@ -99,8 +112,40 @@ def summarise(customer, day, as_of, n_customers):
     return x, t_x, T, has
 
 
-def fit(x, t_x, T, max_customers=100_000, seed=0, initial=(0.5, 5.0, 1.0, 2.0)):
-    """Maximum-likelihood BG/NBD parameters from per-customer summaries in days.
+# the prior of the histories that cannot identify the parameters (module docstring): CDNOW's fit
+# (Fader, Hardie & Lee 2005, alpha in weeks), each logarithm with a standard deviation of 0.5 (a
+# factor 1.65 either way), fading to nothing at 200 customers who ordered again. Of a young store's
+# 300 customers over 3 weeks, none ordering again gives every customer 6-7% for the next 90 days
+# (without the prior: 0.01%), 5 repeaters 10-12% and the repeaters 43-48%, 20 of them 22-27%. On
+# histories simulated from three stores' parameters (CDNOW's, one ordering five times as often,
+# one four times as rarely), 300 and 1,000 customers over 3-13 weeks, three seeds each, the mean
+# chance was off what followed by 1.9 points on average with under 20 repeaters (the likelihood
+# alone: 4.6), 2.9 with 20-80 (4.0), 3.4 with 80-200 (3.7), the worst decile 11.2 / 12.7 / 13.6
+# points on average (14.0 / 14.0 / 14.5), the mean AUC 0.576 / 0.601 / 0.644 (0.567 / 0.598 / 0.642);
+# its cost is a store far from CDNOW's: one ordering five times as often, 300 customers over
+# 3 weeks, was told 6-14 points under what followed (the likelihood alone: 4-13), AUC 0.003-0.010 lower
+PRIOR = BgNbdParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
+PRIOR_SD = 0.5
+PRIOR_REPEATERS = 200
+
+
+def prior_weight(x):
+    """The weight of :data:`PRIOR` in a fit on customers of repeat counts ``x``: 1 when nobody
+    ordered twice, 0 from :data:`PRIOR_REPEATERS` customers who did, between them a smoothstep of
+    their share ``u`` of that number (``1 - 3u^2 + 2u^3``: a half at 100, flat at both ends). Flat
+    where it reaches 0, so the last repeaters before the 200th move the fit no more than any other
+    does: falling linearly, the 199th and the 200th moved a young store's chances by up to 1.0 and
+    1.3 points each where another repeater moves them by 0.3, the dropout parameters ``a, b`` (a
+    ridge of the likelihood) going where the prior's last 0.5-1% put them."""
+    repeaters = int(np.count_nonzero(np.asarray(x, dtype=float) > 0))
+    u = min(1.0, repeaters / PRIOR_REPEATERS)
+    return 1.0 - 3.0 * u * u + 2.0 * u * u * u
+
+
+def fit(x, t_x, T, max_customers=100_000, seed=0, initial=(0.5, 5.0, 1.0, 2.0), prior=PRIOR):
+    """BG/NBD parameters from per-customer summaries in days: maximum likelihood, with the weak
+    ``prior`` (None: none) where too few customers ordered twice to identify them
+    (:func:`prior_weight`, module docstring).
 
     Only customers with ``T > 0`` (a first order before now) take part.  Identical
     ``(x, t_x, T)`` rows are aggregated (weights) and at most ``max_customers`` rows are
@@ -113,6 +158,8 @@ def fit(x, t_x, T, max_customers=100_000, seed=0, initial=(0.5, 5.0, 1.0, 2.0)):
     x, t_x, T = x[keep], t_x[keep], T[keep]
     if len(x) == 0:
         raise ValueError("BG/NBD: no customer to fit on")
+    weight = prior_weight(x) if prior is not None else 0.0  # of all the customers, before a sample
+    everyone = len(x)
     if len(x) > max_customers:
         pick = np.random.default_rng(seed).choice(len(x), max_customers, replace=False)
         x, t_x, T = x[pick], t_x[pick], T[pick]
@@ -121,12 +168,17 @@ def fit(x, t_x, T, max_customers=100_000, seed=0, initial=(0.5, 5.0, 1.0, 2.0)):
     utx, uT = utx / WEEK, uT / WEEK
     total = w.sum()
     vx, inv = np.unique(ux, return_inverse=True)
+    if weight > 0:  # the prior's log-density (up to a constant), scaled as the sample scales the likelihood
+        centre = np.log(prior.as_tuple())
+        weight *= total / everyone
 
     def objective(log_params):
         params = np.exp(log_params)
         ll = _log_likelihood(params, vx, inv, ux, utx, uT, w)
         if not np.isfinite(ll):
             return 1e300
+        if weight > 0:
+            ll -= weight * 0.5 * float(np.sum(((log_params - centre) / PRIOR_SD) ** 2))
         return -ll / total
 
     best = None

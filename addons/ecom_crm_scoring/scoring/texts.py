@@ -47,6 +47,9 @@ CRITERIA_TEMPLATES = {
 # the placeholders of CRITERIA_TEMPLATES that are amounts of money (criteria.PARAMS's "money"):
 # stored as whole numbers, shown in the store's currency as the reader's language writes amounts
 MONEY_PARAMS = {"monetary": ("amount",), "avg_order": ("amount",), "revenue_trend": ("recent", "prior")}
+# the placeholders that are decimal numbers (criteria.PARAMS's "dec", stored as «0.9»): shown with the
+# reader's language's decimal separator («0,9» in Russian)
+DECIMAL_PARAMS = {"expected_orders": ("orders",)}
 
 # cross-sell: what kind of offer, and its sentence (items are ids the ORM side names)
 KINDS = ("rebuy", "copurchase", "popular")

@@ -22,3 +22,4 @@ from . import test_scoring_roles_tour
 from . import test_scoring_lists
 from . import test_scoring_store_data
 from . import test_percent
+from . import test_scoring_young_store

@@ -87,6 +87,10 @@ class TestCriteria(BaseCase):
         money = {(name, key) for name, params in criteria.PARAMS.items()
                  for key, (_source, kind) in params.items() if kind == "money"}
         self.assertEqual(money, {(name, key) for name, keys in texts.MONEY_PARAMS.items() for key in keys})
+        # and the decimal numbers it writes with the reader's decimal separator («0,9» in Russian)
+        decimals = {(name, key) for name, params in criteria.PARAMS.items()
+                    for key, (_source, kind) in params.items() if kind == "dec"}
+        self.assertEqual(decimals, {(name, key) for name, keys in texts.DECIMAL_PARAMS.items() for key in keys})
 
     def test_recency_frequency_monetary(self):
         self.assertEqual(self.value("recency", 0), 40)

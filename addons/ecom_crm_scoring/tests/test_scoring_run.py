@@ -233,7 +233,8 @@ class TestScoringRun(ScoringCase):
     def test_a_row_stored_before_the_sentences_said_the_horizon(self):
         """A row the night wrote before the rhythm's sentences said their days reads the company's
         horizon, not an empty «in the next  days»."""
-        self.env["res.lang"]._activate_lang("ru_RU")
+        for code in ("ru_RU", "en_US"):  # read in both (a database may be installed with Russian alone)
+            self.env["res.lang"]._activate_lang(code)
         self.env.company.ecom_scoring_horizon = 60
         self.run_scoring()
         score = self.Score.search([], limit=1)
@@ -243,6 +244,21 @@ class TestScoringRun(ScoringCase):
                          ["expected to place 1.5 orders in the next 60 days",
                           "by the rhythm of their orders alone, 40% likely to order in the next 90 days"])
         self.assertIn("ближайшие 60 дн.", score.with_context(lang="ru_RU").reasons)
+
+    def test_decimal_numbers_in_the_reasons_are_written_as_the_reader_writes_them(self):
+        """The Today list read «ожидается заказов в ближайшие 90 дн.: 0.9» in Russian: a decimal number is
+        written with the reader's language's separator."""
+        for code in ("ru_RU", "en_US"):
+            self.env["res.lang"]._activate_lang(code)
+        self.env.company.ecom_scoring_horizon = 90
+        self.run_scoring()
+        score = self.Score.search([], limit=1)
+        score.reasons_data = [["expected_orders", {"orders": "0.9"}]]
+        self.assertEqual(score.with_context(lang="ru_RU").reasons, "ожидается заказов в ближайшие 90 дн.: 0,9")
+        self.assertEqual(score.with_context(lang="en_US").reasons, "expected to place 0.9 orders in the next 90 days")
+        score.reasons_data = [["expected_orders", {"orders": ""}]]
+        self.assertEqual(score.with_context(lang="ru_RU").reasons, "ожидается заказов в ближайшие 90 дн.: ",
+                         "no number: as stored")
 
     def test_amounts_in_the_reasons_are_in_the_stores_currency(self):
         """«spent 595760 in total» read as a phone number: amounts are written as the reader's

@@ -189,6 +189,184 @@ class TestStoreData(ScoringCase):
         market.with_user(leader).ecom_scoring_excluded = False
         self.assertFalse(market.ecom_scoring_excluded)
 
+    def test_a_salesperson_merges_a_shared_account_and_the_mark_stays(self):
+        """Merging contacts is any salesperson's (Odoo's merge wizard), the mark a team leader's: the
+        merge carries it over itself. A duplicate marked shared merged into an unmarked contact makes
+        the kept one shared (its score and scheduled contact go at once), and a marked contact kept
+        in a merge stays so: a merge never takes a shared account back onto the lists."""
+        seller = new_test_user(self.env, login="merging_seller",
+                               groups="base.group_partner_manager,sales_team.group_sale_salesman")
+        guest = self._customer_with_orders("Гость сайта", [40, 20])
+        guest_copy = self._customer_with_orders("Гость сайта (импорт)", [10])
+        market, market_copy = (self._customer_with_orders(name, [days]) for name, days in
+                               (("Маркетплейс", 35), ("Маркетплейс (дубль)", 15)))
+        (guest_copy | market).ecom_scoring_excluded = True
+        self.run_scoring()
+        self.assertTrue(self.score_of(guest))
+        kind = self.env["mail.activity"]._ecom_scoring_activity_type()
+        contact = self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": guest.id,
+            "activity_type_id": kind.id, "ecom_scoring_company_id": self.env.company.id,
+            "user_id": seller.id, "date_deadline": self.today})
+        Wizard = self.env["base.partner.merge.automatic.wizard"].with_user(seller)
+        for kept, merged in ((guest, guest_copy), (market, market_copy)):
+            with self.subTest(kept=kept.name):
+                wizard = Wizard.create({"partner_ids": [(6, 0, (kept | merged).ids)], "dst_partner_id": kept.id})
+                wizard.action_merge()
+                self.assertFalse(merged.exists())
+                self.assertTrue(kept.ecom_scoring_excluded, "the merged contact is a shared account")
+                self.assertFalse(self.score_of(kept), "off the lists at once")
+        self.assertFalse(contact.exists(), "the kept contact's scheduled call went with the mark")
+        self.assertEqual(guest.sale_order_count, 3)
+        # an unmarked duplicate merged into an unmarked contact stays a customer, as before
+        one, other = (self._customer_with_orders(name, [days]) for name, days in (("Иванов", 30), ("Иванов И.", 9)))
+        Wizard.create({"partner_ids": [(6, 0, (one | other).ids)], "dst_partner_id": one.id}).action_merge()
+        self.assertFalse(one.ecom_scoring_excluded)
+        with self.assertRaises(AccessError):  # and a salesperson still cannot mark one by hand
+            one.with_user(seller).ecom_scoring_excluded = True
+
+    def test_a_shared_account_merged_into_a_companys_person_marks_the_company(self):
+        """The scoring reads a customer's mark (the commercial partner's): a shared account a
+        salesperson merges into a person of a company puts its orders on the company, which becomes
+        a shared account too (its score goes at once); a person's own mark, which counts for nothing,
+        marks no company by a merge."""
+        seller = new_test_user(self.env, login="merging_seller_2",
+                               groups="base.group_partner_manager,sales_team.group_sale_salesman")
+        company = self._customer_with_orders("ООО Маркет", [50])
+        company.is_company = True
+        person = self.env["res.partner"].create({"name": "Пункт выдачи", "parent_id": company.id})
+        market = self._customer_with_orders("Маркетплейс (аккаунт)", [40, 20, 5])
+        market.ecom_scoring_excluded = True
+        self.run_scoring()
+        self.assertTrue(self.score_of(company))
+        Wizard = self.env["base.partner.merge.automatic.wizard"].with_user(seller)
+        Wizard.create({"partner_ids": [(6, 0, (person | market).ids)], "dst_partner_id": person.id}).action_merge()
+        self.assertFalse(market.exists())
+        self.assertTrue(person.ecom_scoring_excluded)
+        self.assertTrue(company.ecom_scoring_excluded, "the company now holds the shared account's orders")
+        self.assertFalse(self.score_of(company), "off the lists at once")
+        self.assertEqual(company.sale_order_count, 4)
+        # a person's own mark (under a marked company: not read) merged into another customer's card
+        other = self._customer_with_orders("Сидоров", [30])
+        holder = self.env["res.partner"].create({"name": "Сотрудник", "parent_id": company.id})
+        clerk = self.env["res.partner"].create({"name": "Сидоров (дубль)", "parent_id": holder.id})
+        clerk.sudo().ecom_scoring_excluded = True
+        other_person = self.env["res.partner"].create({"name": "Сидоров П.", "parent_id": other.id})
+        Wizard.create({"partner_ids": [(6, 0, (other_person | clerk).ids)],
+                       "dst_partner_id": other_person.id}).action_merge()
+        self.assertFalse(other.ecom_scoring_excluded, "no customer's mark was merged")
+
+    def test_a_merged_customer_is_rescored_by_the_next_hourly_run(self):
+        """Odoo's merge moves the duplicate's orders onto the kept customer by SQL (their write dates
+        stay): the day's next incremental run rescores the kept customer on all their orders, not
+        the night."""
+        seller = new_test_user(self.env, login="merging_seller_3",
+                               groups="base.group_partner_manager,sales_team.group_sale_salesman")
+        kept = self._customer_with_orders("Петрова Анна", [120, 60])
+        duplicate = self._customer_with_orders("Петрова А.", [30, 10])
+        self.run_scoring()
+        self.assertEqual(self.score_of(kept).order_count, 2)
+        self.shift_back()
+        Wizard = self.env["base.partner.merge.automatic.wizard"].with_user(seller)
+        Wizard.create({"partner_ids": [(6, 0, (kept | duplicate).ids)], "dst_partner_id": kept.id}).action_merge()
+        self.assertFalse(duplicate.exists())
+        run = self.run_scoring()
+        self.assertEqual((run.mode, run.state, run.partner_count), ("incremental", "done", 1), run.error)
+        self.assertEqual(self.score_of(kept).order_count, 4, "the duplicate's orders are the kept customer's")
+
+    def test_an_unmarked_account_is_scored_by_the_next_hourly_run(self):
+        """A team leader clears the shared mark: the day's next incremental run scores the account
+        (a customer again), not the night; the other customers are not rescored for it."""
+        guest = self._customer_with_orders("Гость (сайт)", [90, 60, 30, 12])
+        guest.ecom_scoring_excluded = True
+        self.run_scoring()
+        self.assertFalse(self.score_of(guest))
+        self.assertFalse(guest.ecom_scoring_changed_at and guest.ecom_scoring_changed_at > self.env.cr.now())
+        self.shift_back()
+        guest.ecom_scoring_excluded = False
+        run = self.run_scoring()
+        self.assertEqual((run.mode, run.state, run.partner_count), ("incremental", "done", 1), run.error)
+        score = self.score_of(guest)
+        self.assertEqual((score.order_count, score.scored_on), (4, self.today))
+        self.shift_back()
+        self.customer.comment = "Постоянный покупатель"  # a card's other edits rescore nobody
+        self.assertEqual(self.run_scoring().partner_count, 0)
+
+    def test_archiving_a_customer_takes_them_off_the_lists_at_once(self):
+        """Archived, a customer is planned no call from that moment: their scheduled contact goes and
+        their score says do not disturb, «archived in the contacts», without their offers (not
+        at the next night); restored, the day's next incremental run plans their call again."""
+        gone = self._customer_with_orders("ООО Закрылись", [400, 300, 200, 150])
+        self.run_scoring()
+        score = self.score_of(gone)
+        self.assertTrue(score.group, "in a group: a call planned or to plan")
+        kind = self.env["mail.activity"]._ecom_scoring_activity_type()
+        contact = self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": gone.id,
+            "activity_type_id": kind.id, "ecom_scoring_company_id": self.env.company.id,
+            "user_id": self.env.uid, "date_deadline": self.today})
+        score.sudo().write({"decision": "now", "decision_code": "risk", "decision_date": self.today,
+                            "activity_id": contact.id})
+        self.env["ecom.customer.suggestion"].create({"score_id": score.id, "product_id": self.product.id,
+                                                    "probability": 0.3, "sequence": 1, "kind": "popular"})
+        self.assertTrue(score.suggestion_ids)
+        seller = new_test_user(self.env, login="archiving_seller",
+                               groups="base.group_partner_manager,sales_team.group_sale_salesman")
+        self.shift_back()
+        gone.with_user(seller).action_archive()
+        self.assertFalse(contact.exists(), "the scheduled contact goes at once")
+        self.assertEqual((score.decision, score.decision_code, score.decision_date), ("dnd", "archived", False))
+        self.assertEqual(score.with_context(lang="en_US").decision_reason, "archived in the contacts: not to be called")
+        self.assertFalse(score.suggestion_ids)
+        self.assertFalse(self.Score.search([("decision", "=", "now"), ("partner_id", "=", gone.id)]),
+                         "off today's list")
+        run = self.run_scoring()
+        self.assertEqual((run.mode, run.partner_count), ("incremental", 1))
+        self.assertEqual((self.score_of(gone).decision, self.score_of(gone).decision_code), ("dnd", "archived"),
+                         "the run says the same")
+        self.shift_back()
+        gone.with_user(seller).action_unarchive()
+        run = self.run_scoring()
+        self.assertEqual((run.mode, run.partner_count), ("incremental", 1))
+        self.assertNotEqual(self.score_of(gone).decision_code, "archived", "restored: planned as any customer")
+
+    def test_archiving_many_customers_takes_as_many_queries_as_a_few(self):
+        """Archiving customers (a list's *Archive*, an import) stamps them and turns their scores to do
+        not disturb in a statement each, whatever their number: 30 take the queries 3 take; an
+        edit of other fields stamps nobody."""
+        partners = self.env["res.partner"].create([{"name": f"Покупатель {i}"} for i in range(34)])
+        self.Score.create([{"partner_id": partner.id, "company_id": self.env.company.id, "score": 40,
+                            "group": "watch", "decision": "now", "decision_code": "watch"} for partner in partners])
+
+        def queries(customers, vals):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            customers.write(vals)
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        queries(partners[:1], {"active": False})  # the first warms the caches
+        few, many = queries(partners[1:4], {"active": False}), queries(partners[4:], {"active": False})
+        self.assertEqual(many, few)
+        scores = self.Score.search([("partner_id", "in", partners.ids)])
+        self.assertEqual(set(scores.mapped("decision_code")), {"archived"})
+        stamped = "SELECT count(*) FROM res_partner WHERE id = ANY(%s) AND ecom_scoring_changed_at IS NOT NULL"
+        self.env.cr.execute(stamped, [partners.ids])
+        self.assertEqual(self.env.cr.fetchone()[0], 34)
+        self.env.cr.execute("UPDATE res_partner SET ecom_scoring_changed_at = NULL WHERE id = ANY(%s)", [partners.ids])
+        queries(partners, {"comment": "Закрылись"})
+        self.env.cr.execute(stamped, [partners.ids])
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "another field's edit")
+
+    def shift_back(self):
+        """Everything so far happened an hour before (a test is one transaction: one now())."""
+        for table, column in (("ecom_customer_score", "write_date"), ("sale_order", "write_date"),
+                              ("mail_activity", "write_date"), ("mail_message", "create_date"),
+                              ("ecom_scoring_run", "date"), ("res_partner", "ecom_scoring_changed_at")):
+            self.env.cr.execute(f"UPDATE {table} SET {column} = {column} - interval '1 hour'")
+        self.env.invalidate_all()
+
     def test_an_order_of_negative_total_is_a_return(self):
         """A return an import typed in as a confirmed order of negative total (1C's «return from a
         customer» loaded as a sale order) is no purchase: not among the customer's orders nor their

@@ -1,1 +1,2 @@
 from . import ecom_scoring_outcome_wizard
+from . import base_partner_merge

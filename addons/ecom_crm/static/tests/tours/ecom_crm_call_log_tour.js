@@ -2,7 +2,7 @@
 
 import { registry } from "@web/core/registry";
 
-const LOG_BUTTON = ".o_form_view .o_statusbar_buttons button:contains('Звонок')";
+const LOG_BUTTON = ".o_form_view .o_statusbar_buttons button:contains('Записать звонок')";
 const DIALOG = ".modal:has(.o_field_widget[name=answered])";
 
 // a salesperson, in Russian, logs the calls of a request made from their own phone: one answered,

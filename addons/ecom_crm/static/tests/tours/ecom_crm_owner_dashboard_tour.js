@@ -18,8 +18,18 @@ registry.category("web_tour.tours").add("ecom_crm_owner_dashboard", {
             run: "click",
         },
         {
-            trigger: `${DASHBOARD} .o_search_panel_category_value.active[data-name="Панель руководителя"]`,
+            trigger: `${DASHBOARD} .o_search_panel_category_value.active[data-name="Панель владельца"]`,
             content: "the dashboard app opened on the owner's dashboard, named in Russian",
+        },
+        {
+            trigger: `${DASHBOARD} .o_search_panel_category_value.active .o_dashboard_name`,
+            content: "its name whole in the list of dashboards (at 1366 px «Панель руководителя» was cut)",
+            run() {
+                const name = this.anchor;
+                if (name.scrollWidth > name.clientWidth) {
+                    throw new Error(`the dashboard's name is cut: ${name.scrollWidth} > ${name.clientWidth}`);
+                }
+            },
         },
         {
             trigger: `${DASHBOARD} .o_filter_value_container [placeholder*="Менеджер"]`,

@@ -48,6 +48,13 @@ registry.category("web_tour.tours").add("ecom_crm_recurring_task", {
             content: "the weekdays in Russian",
         },
         {
+            trigger: ".o_form_label[for^=weekday]:contains('День недели')",
+            content: "labelled «День недели» («По: Пятница» read wrong in Russian), under «Интервал» (not «Каждые: 1»)",
+        },
+        {
+            trigger: ".o_form_label[for^=interval]:contains('Интервал')",
+        },
+        {
             trigger: ".o_field_widget[name=note] .odoo-editor-editable",
             run: "editor Сначала отказы «дорого»",
         },
