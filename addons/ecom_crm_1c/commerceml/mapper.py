@@ -120,6 +120,10 @@ def template_values(product, catalog_id, categories, default_category_id):
         "active": not product["deleted"] or bool(characteristic),
         "ecom_1c_catalog_id": catalog_id,
     }
+    if product.get("weight") and product["weight"] > 0:
+        # «Вес», in kilograms; none written, or 0 (1C's weight not filled in: 3.1 writes «<Вес>0</Вес>» of every
+        # product, tests/data/bitrix6-3.1) leaves Odoo's, which an administrator may have entered
+        values["weight"] = float(product["weight"])
     if product["service"]:  # 1C's kind of the product (:func:`.reader.is_service`)
         values["type"] = "service"
     return values

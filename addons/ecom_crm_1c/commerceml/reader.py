@@ -32,6 +32,15 @@ EMPTY_DATE = re.compile(r"0001-01-01|\d\d\.\d\d\.0001(?:$|\D)")
 # the requisite 1C:УТ 11 gives a site's order status in: the site's status code (Bitrix's «N», «P», «F»)
 # its rules chose, without «Статус заказа»; «Статуса» as the exchange spells it, «Статус» read as well
 STATUS_CODE_REQUISITES = ("Статуса заказа ИД", "Статус заказа ИД")
+# a property of the classifier: «Свойство», or «СвойствоНоменклатуры» as 1C:УТ 10.3 (for Ukraine, 2.3) writes it
+PROPERTY_TAGS = ("Свойство", "СвойствоНоменклатуры")
+# whether a catalog or an offers package holds changes only: an attribute of «Каталог» or «ПакетПредложений»
+# from 2.04 on, an element of theirs in 2.03 (and in some exports of later versions)
+ONLY_CHANGES = "СодержитТолькоИзменения"
+# the roles («Роль») of a document's counterparty on the buyer's side, the customer's first; those of the
+# seller's side (our own company, its agent) never make the customer
+BUYER_ROLES = ("покупатель", "плательщик", "получатель", "грузополучатель", "лицензиат")
+SELLER_ROLES = {"продавец", "комиссионер", "комитент", "агент", "лицензиар", "грузоотправитель"}
 
 
 def text(element, name=None):
@@ -82,6 +91,22 @@ def invalid_number(value):
 
 def flag(value):
     return (value or "").strip().lower() in ("true", "1", "да")
+
+
+def status_deleted(element):
+    """Whether 1C's «Статус» of a product or an offer says it is deleted: the attribute
+    (``<Товар Статус="Удален">``, 1C:УНФ, 1C:УТ) or the element (``<Статус>Удален</Статус>``, as the
+    1C exchange modules of WooCommerce read it of products and offers alike), «Удалён» too."""
+    value = (element.get("Статус") or "").strip() or text(element, "Статус")
+    return value.lower().replace("ё", "е") == "удален"
+
+
+def deletion_marked(element, requisites=None):
+    """Whether 1C marks a product or an offer deleted: its «Статус» (:func:`status_deleted`), its element
+    «ПометкаУдаления», or (some 1C configurations) a requisite «ПометкаУдаления» among its
+    «ЗначенияРеквизитов»."""
+    return status_deleted(element) or flag(text(element, "ПометкаУдаления")) \
+        or flag((requisites or {}).get("ПометкаУдаления"))
 
 
 def dated(value):
@@ -148,18 +173,20 @@ def is_service(requisites):
 
 
 def _requisites(element):
-    return {text(item, "Наименование"): text(item, "Значение")
-            for item in children(child(element, "ЗначенияРеквизитов"), "ЗначениеРеквизита")}
+    """{name: value} of an element's «ЗначенияРеквизитов»; also of «ЗначениеРеквизита» written without that
+    wrapper, right in the product (an older shape the WooCommerce exchange module of itgalaxy reads too)."""
+    items = children(child(element, "ЗначенияРеквизитов"), "ЗначениеРеквизита") + children(element, "ЗначениеРеквизита")
+    return {text(item, "Наименование"): text(item, "Значение") for item in items}
 
 
 def read_catalog(source):
     """Groups, properties, price types, warehouses, units and products of a catalog file, streaming."""
     group_ids = []
     tags = {"start": {"Каталог", "Группа"},
-            "end": {"Группа", "Категория", "Свойство", "ТипЦены", "Склад", "ЕдиницаИзмерения", "Товар", "Ид",
-                    "ИдКлассификатора"}}
+            "end": {"Группа", "Категория", *PROPERTY_TAGS, "ТипЦены", "Склад", "ЕдиницаИзмерения", "Товар", "Ид",
+                    "ИдКлассификатора", ONLY_CHANGES}}
     def free(path):
-        return path[-1] in ("Группа", "Товар", "ТипЦены") or (path[-1] == "Свойство" and "Свойства" in path[:-1]) \
+        return path[-1] in ("Группа", "Товар", "ТипЦены") or (path[-1] in PROPERTY_TAGS and "Свойства" in path[:-1]) \
             or path[-2:] in (["Категории", "Категория"], ["ЕдиницыИзмерения", "ЕдиницаИзмерения"],
                              ["Склады", "Склад"])
 
@@ -180,6 +207,10 @@ def read_catalog(source):
             continue
         if name == "ИдКлассификатора":
             continue
+        if name == ONLY_CHANGES:
+            if parent == "Каталог":  # schema 2.03 writes it as an element (after the products, some exports)
+                yield "catalog", {"only_changes": (element.text or "").strip()}
+            continue
         if name == "Группа":
             group_id = group_ids.pop() if group_ids else ""
             parent_id = next((g for g in reversed(group_ids) if g), None)
@@ -188,7 +219,7 @@ def read_catalog(source):
             # 1C:УНФ groups its items in «Категории» (a product names its own by «Категория»);
             # 1C:УТ 11 writes them too, its kinds of items, beside the groups its products are in
             yield "category", {"id": text(element, "Ид"), "name": text(element, "Наименование"), "parent_id": None}
-        elif name == "Свойство" and "Свойства" in path[:-1]:
+        elif name in PROPERTY_TAGS and "Свойства" in path[:-1]:
             yield "property", _property(element)
         elif name == "ТипЦены" and parent == "ТипыЦен":
             yield "price_type", _price_type(element)
@@ -261,14 +292,17 @@ def _product(element):
         "group_ids": [text(g) for g in children(child(element, "Группы"), "Ид") if text(g)]
         or [category for category in [text(element, "Категория")] if category],
         "properties": _property_values(element),
+        "property_lists": _property_lists(element),
         # the «Изготовитель» 1C:УТ writes of a product whose manufacturer it knows (a counterparty)
         "manufacturer": text(child(element, "Изготовитель"), "Наименование"),
         "taxes": taxes,
         "images": [text(img) for img in children(element, "Картинка") if text(img)],
+        # a product's weight in kilograms: the element «Вес» (1C:УНФ, 3.1), else the requisite «Вес»; None for none
+        "weight": number(text(element, "Вес") or requisites.get("Вес")),
         "characteristics": _characteristics(element),
         "requisites": requisites,
         "service": is_service(requisites),
-        "deleted": (element.get("Статус") or "").strip() == "Удален" or flag(text(element, "ПометкаУдаления")),
+        "deleted": deletion_marked(element, requisites),
     }
 
 
@@ -278,15 +312,28 @@ def _property(element):
     values = {}
     for option in children(child(element, "ВариантыЗначений"), "Справочник"):
         values[text(option, "ИдЗначения")] = text(option, "Значение")
+    for option in children(child(element, "ВариантыЗначений"), "Вариант"):  # 1C-Bitrix's exporter, extended
+        values[text(option, "Ид")] = text(option, "Значение")
     return {"id": text(element, "Ид"), "name": text(element, "Наименование"),
             "type": text(element, "ТипЗначений"), "values": values}
 
 
 def _property_values(element):
-    """{property Ид: value} of a product's or an offer's «ЗначенияСвойств» (a reference list's value
-    by its «ИдЗначения»)."""
-    return {text(p, "Ид"): text(p, "Значение")
+    """{property Ид: value} of a product's or an offer's «ЗначенияСвойств»: its «Значение» (a reference list's
+    value by its id, or the value itself), else the reference list's value named by an «ИдЗначения» element."""
+    return {text(p, "Ид"): text(p, "Значение") or text(p, "ИдЗначения")
             for p in children(child(element, "ЗначенияСвойств"), "ЗначенияСвойства")}
+
+
+def _property_lists(element):
+    """{property Ид: [values]} of the properties a product gives several values of, each its own «Значение»
+    (1C-Bitrix's catalog exporter writes a multiple property so); the others are :func:`_property_values`'s."""
+    lists = {}
+    for p in children(child(element, "ЗначенияСвойств"), "ЗначенияСвойства"):
+        values = list(dict.fromkeys(v for v in (text(value) for value in children(p, "Значение")) if v))
+        if len(values) > 1:
+            lists[text(p, "Ид")] = values
+    return lists
 
 
 def _characteristics(element):
@@ -300,7 +347,7 @@ def read_offers(source):
     of the characteristics in a classifier of an offers file of their own (``offers___*.xml`` without
     offers); its offers give their values in «ЗначенияСвойств», their «ХарактеристикиТовара» empty."""
     packages = ("ПакетПредложений", "ИзмененияПакетаПредложений")
-    tags = {"start": set(packages), "end": {"ТипЦены", "Склад", "Свойство", "Предложение", "ИдКаталога"}}
+    tags = {"start": set(packages), "end": {"ТипЦены", "Склад", "Свойство", "Предложение", "ИдКаталога", ONLY_CHANGES}}
     def free(path):
         return path[-1] in ("Предложение", "ТипЦены") or path[-2:] in (["Склады", "Склад"], ["Свойства", "Свойство"])
 
@@ -316,6 +363,8 @@ def read_offers(source):
             yield "warehouse", {"id": text(element, "Ид"), "name": text(element, "Наименование")}
         elif name == "Свойство" and parent == "Свойства":
             yield "property", _property(element)
+        elif name == ONLY_CHANGES and parent in packages:  # 2.03's element (:data:`ONLY_CHANGES`)
+            yield "package", {"only_changes": (element.text or "").strip()}
         elif name == "ИдКаталога" and parent in packages:
             yield "catalog_id", {"id": (element.text or "").strip()}
         elif name == "Предложение":
@@ -344,8 +393,10 @@ def _offer(element):
         else:
             stock[store_id] = number(value) or Decimal(0)
 
-    for store in children(element, "Склад"):  # 2.x: attributes
-        count((store.get("ИдСклада") or "").strip(), store.get("КоличествоНаСкладе"))
+    for store in children(element, "Склад"):  # 2.x: attributes; some writers, elements of those names
+        quantity = store.get("КоличествоНаСкладе")
+        count((store.get("ИдСклада") or "").strip() or text(store, "ИдСклада"),
+              text(store, "КоличествоНаСкладе") if quantity is None else quantity)
     for rest in children(child(element, "Остатки"), "Остаток"):  # 3.x: Остатки/Остаток/Склад
         for store in children(rest, "Склад"):
             count(text(store, "Ид"), text(store, "Количество"))
@@ -364,7 +415,7 @@ def _offer(element):
         "quantity": quantity, "stock": stock, "quantity_not_a_number": not_numbers,
         "characteristics": _characteristics(element),
         "properties": _property_values(element),  # 3.1: a characteristic's values, by its properties' ids
-        "deleted": flag(text(element, "ПометкаУдаления")),
+        "deleted": deletion_marked(element),
     }
 
 
@@ -402,9 +453,22 @@ def read_documents(source):
             "status_id": status_id,
             "time": text(element, "Время"), "currency": text(element, "Валюта"),
             "comment": text(element, "Комментарий"),
-            "customer": _contractor(child(child(element, "Контрагенты"), "Контрагент")),
+            "customer": _contractor(_buyer(child(element, "Контрагенты"))),
             "lines": [_document_line(item) for item in children(child(element, "Товары"), "Товар")],
         }
+
+
+def _buyer(contractors):
+    """The customer among a document's «Контрагенты» (the standard lets a document list its seller, payer
+    or consignee beside the buyer, each with its «Роль»): the «Покупатель», else the «Плательщик», else the
+    «Получатель»; else the first of no role of the seller's side; none when all are the seller's («Продавец»,
+    our own company, never made a customer: the order is not created, said)."""
+    listed = children(contractors, "Контрагент")
+    roles = [text(c, "Роль").lower().replace("ё", "е") for c in listed]
+    for wanted in BUYER_ROLES:
+        if wanted in roles:
+            return listed[roles.index(wanted)]
+    return next((c for c, role in zip(listed, roles, strict=True) if role not in SELLER_ROLES), None)
 
 
 def _contractor(element):

@@ -28,6 +28,9 @@ DOCUMENT_TAGS = {"Документ", "Контейнер"}
 # offers (2.x offers, 3.1's offers___*.xml name each offer; 3.1's prices and stock files do not)
 OFFER_SECTIONS = {"Цены": "prices", "Количество": "stock", "Остатки": "stock", "Склад": "stock",
                   "Наименование": "names"}
+# whether the catalog or offers package holds changes only: their attribute, or (schema 2.03) their element
+ONLY_CHANGES = "СодержитТолькоИзменения"
+ONLY_CHANGES_PARENTS = {"Каталог", *OFFERS_TAGS}
 UTF8_BOM = b"\xef\xbb\xbf"
 DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 # the root's closing tag (a namespace prefix allowed) and what may follow it, in the encodings 1C writes
@@ -91,9 +94,12 @@ def drop_handled(element):
             del parent[0]
 
 
+def _bool_text(value):
+    return {"true": True, "false": False}.get((value or "").strip().lower())
+
+
 def _bool_attr(element, name):
-    value = (element.get(name) or "").strip().lower()
-    return {"true": True, "false": False}.get(value)
+    return _bool_text(element.get(name))
 
 
 def _head(source, size=512):
@@ -163,6 +169,10 @@ def sniff(source, max_events=5000):
                     encoding=docinfo.encoding or _declared_encoding(head))
             if event == "end":
                 depth -= 1
+                if depth == 2 and info.only_changes is None and local(element.tag) == ONLY_CHANGES \
+                        and local(element.getparent().tag) in ONLY_CHANGES_PARENTS:
+                    # schema 2.03's element (an attribute from 2.04 on), when it comes before what the sniffer reads
+                    info.only_changes = _bool_text(element.text)
                 if depth == 1 and info.kind == "documents":
                     break
                 if offer_depth is not None and depth == offer_depth:

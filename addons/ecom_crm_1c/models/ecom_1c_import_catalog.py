@@ -1,11 +1,12 @@
 import base64
 import hashlib
 import os
+from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 from ..commerceml import (
     UnsafeDocument,
@@ -279,6 +280,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
             self.env["product.category"], {group for product in chunk for group in product["group_ids"]}).items()}
         default_categ = self.env.ref("product.product_category_all").id
         to_create, characteristics, done, revived = [], [], set(), Template
+        weight = self._odoo_weight() if any(product.get("weight") for product in chunk) else None
         for product in chunk:
             if not product["id"]:
                 counts["warnings"].append(_("A product without Ид was skipped: %s", product["name"]))
@@ -290,6 +292,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 continue
             done.add(key)
             vals = template_values(product, catalog_id, categories, default_categ)
+            if "weight" in vals:
+                vals["weight"] = weight(vals["weight"])
             template = existing.get(key)
             if template is None:
                 to_create.append(({**product, "id": key}, vals))
@@ -297,6 +301,12 @@ class Ecom1cImportCatalog(models.AbstractModel):
             changed = {k: v for k, v in vals.items() if (template[k].id if k == "categ_id" else template[k]) != v}
             if len(template.product_variant_ids) > 1:  # Odoo keeps the article of each variant, none of the product's
                 changed.pop("default_code", None)
+                # and the weight of each: the product's is its variants' (its characteristics weigh as it does)
+                weighs = changed.pop("weight", vals.get("weight"))
+                heavier = template.product_variant_ids.filtered(lambda v, w=weighs: w is not None and v.weight != w)
+                if heavier:
+                    heavier.weight = weighs
+                    counts["updated"] += int(not changed)
             if changed:
                 if changed.get("active") and not template.active:
                     revived |= template
@@ -309,18 +319,44 @@ class Ecom1cImportCatalog(models.AbstractModel):
             self._create_products(to_create, counts)
         if characteristics:
             variants = self._ensure_variants(characteristics, counts)
+            # 2.04 lists each characteristic as a product, with its own barcode: its variant's
+            coded = [p for p in chunk
+                     if p["barcode"] and p["id"] in variants and variants[p["id"]].barcode != p["barcode"]]
+            free = self._free_barcodes(coded, counts, {p["id"]: variants[p["id"]].id for p in coded})
+            self._write_variant_codes({"barcode": {variants[product_id].id: barcode
+                                                   for product_id, barcode in free.items()}}, counts)
             deleted = {p["id"] for p in chunk if p["deleted"]}
             to_archive = self.env["product.product"].concat(
                 *(variant for full_id, variant in variants.items() if full_id in deleted and variant.active))
             to_archive.action_archive()
+            # one 1C names again without its mark (it took the mark back, or named again what it had dropped)
+            # is sold again, as by its offer (:meth:`_offer_variants`)
+            self._revive_variants(self.env["product.product"].concat(
+                *(variant for full_id, variant in variants.items() if full_id not in deleted and not variant.active)))
+
+    def _odoo_weight(self):
+        """The function of 1C's «Вес» (kilograms: 1C-Bitrix's own exchange reads it so, ×1000 into its grams)
+        to Odoo's weight: in the database's unit of weight (kilograms, pounds with «product.weight_in_lbs»),
+        rounded as the field keeps it (0.125 kg kept as 0.13 would be changed again by the same file)."""
+        Template = self.env["product.template"]
+        unit, kg = Template._get_weight_uom_id_from_ir_config_parameter(), self.env.ref("uom.product_uom_kgm")
+        digits = Template._fields["weight"].get_digits(self.env)
+
+        def weight(kilograms):
+            value = kilograms if unit == kg else kg._compute_quantity(kilograms, unit, round=False)
+            return float_round(value, precision_digits=digits[1]) if digits else value
+        return weight
 
     def _revive_variants(self, templates):
         """1C names again products that were archived (a full exchange no longer named them, or 1C
         marked them «Удален»): their 1C variants, archived with them, are sold again; Odoo's own
         unarchiving revives none of a template read with archived variants, nor a characteristic's.
-        A characteristic 1C dropped meanwhile is archived again by the exchange that names the rest."""
-        variants = templates.product_variant_ids.filtered(
-            lambda v: not v.active and v.ecom_1c_id and v.product_tmpl_id._is_combination_possible_by_config(
+        A characteristic 1C dropped meanwhile is archived again by the exchange that names the rest.
+        ``templates`` may be variants too (characteristics 1C names again): those, of an active product."""
+        variants = templates if templates._name == "product.product" else templates.product_variant_ids
+        variants = variants.filtered(
+            lambda v: not v.active and v.ecom_1c_id and v.product_tmpl_id.active
+            and v.product_tmpl_id._is_combination_possible_by_config(
                 v.product_template_attribute_value_ids, ignore_no_variant=True))
         variants.action_unarchive()
 
@@ -345,7 +381,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 taxes[rate] = self._taxes_for(rate, default_taxes, counts)
             template_vals.append({
                 "type": "consu", **vals, "ecom_1c_id": product["id"], "sale_ok": True,
-                "weight": 0.0, "volume": 0.0, "has_configurable_attributes": False,
+                "weight": vals.get("weight", 0.0), "volume": 0.0, "has_configurable_attributes": False,
                 "uom_id": uoms[unit].id, "uom_po_id": uoms[unit].id, "taxes_id": [Command.set(taxes[rate].ids)],
             })
         # a new product has one variant and no attributes: the fields Odoo copies between a template
@@ -356,7 +392,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
             bulk_create(self.env["product.product"], [
                 {"product_tmpl_id": template.id, "ecom_1c_id": product["id"], "active": vals["active"],
                  "default_code": vals["default_code"], "barcode": barcodes.get(product["id"]) or False,
-                 "weight": 0.0, "volume": 0.0, "combination_indices": ""}
+                 "weight": vals.get("weight", 0.0), "volume": 0.0, "combination_indices": ""}
                 for template, (product, vals) in zip(templates, to_create, strict=True)])
         # `_get_variant_id_for_combination` and friends cache the variants of a template
         self.env.registry.clear_cache()
@@ -364,31 +400,78 @@ class Ecom1cImportCatalog(models.AbstractModel):
 
     def _update_barcodes(self, products, counts):
         """The barcode 1C gives a product it made before (none then, or another one) on its variant,
-        when no other product has it; a barcode 1C leaves empty leaves Odoo's as it is."""
+        when no other product has it (nor gives it up in the same batch); a barcode 1C leaves empty leaves
+        Odoo's as it is. Set-based (:meth:`_write_variant_codes`)."""
         variants = bound(self.env["product.product"].with_context(active_test=False), {p["id"] for p in products})
         changed = [p for p in products if p["id"] in variants and variants[p["id"]].barcode != p["barcode"]]
-        for product_id, barcode in self._free_barcodes(changed, counts).items():
-            variants[product_id].barcode = barcode
-            counts["updated"] += 1
+        free = self._free_barcodes(changed, counts, {p["id"]: variants[p["id"]].id for p in changed})
+        self._write_variant_codes({"barcode": {variants[product_id].id: barcode
+                                               for product_id, barcode in free.items()}}, counts)
 
-    def _free_barcodes(self, products, counts):
-        """{1C id: barcode} for the barcodes no other product uses (Odoo requires them unique)."""
+    def _free_barcodes(self, products, counts, holders=None):
+        """{1C id: barcode} for the barcodes no other product nor packaging uses (Odoo requires them unique
+        among both: the products are written set-based, past the ORM's check); of two products of the batch
+        wanting one barcode, the first. ``holders`` {1C id: variant id} of ``products`` whose barcodes are
+        written in one statement (:meth:`_write_variant_codes`): a barcode one of them holds and gives up for
+        another in the same batch (1C moving it between characteristics, or swapping two) is free for the
+        other, when that one gets its new one."""
         wanted = {p["id"]: p["barcode"] for p in products if p["barcode"]}
         if not wanted:
             return {}
         self.env["product.product"].flush_model(["barcode"])
-        self.env.cr.execute(SQL("SELECT barcode FROM product_product WHERE barcode = ANY(%s)",
-                                list(set(wanted.values()))))
-        taken = {row[0] for row in self.env.cr.fetchall()}
-        free = {}
+        self.env["product.packaging"].flush_model(["barcode"])
+        self.env.cr.execute(SQL("SELECT barcode, id FROM product_product WHERE barcode = ANY(%(codes)s)"
+                                " UNION ALL SELECT barcode, 0 FROM product_packaging WHERE barcode = ANY(%(codes)s)",
+                                codes=list(set(wanted.values()))))
+        held = defaultdict(set)  # barcode: the ids of the variants holding it (0: a packaging)
+        for barcode, variant_id in self.env.cr.fetchall():
+            held[barcode].add(variant_id)
+        holders = holders or {}
+        moving = {holders[product_id]: product_id for product_id in wanted if product_id in holders}
+        granted = dict(wanted)
+        while True:  # what cannot be given is taken away until what remains is consistent (it only shrinks)
+            refused, given = set(), set()
+            for product_id, barcode in granted.items():
+                own = holders.get(product_id)
+                blocked = barcode in given or any(
+                    holder != own and (holder not in moving or moving[holder] not in granted
+                                       or granted[moving[holder]] == barcode)
+                    for holder in held[barcode])
+                if blocked:
+                    refused.add(product_id)
+                else:
+                    given.add(barcode)
+            if not refused:
+                break
+            granted = {product_id: barcode for product_id, barcode in granted.items() if product_id not in refused}
         for product_id, barcode in wanted.items():
-            if barcode in taken:
+            if product_id not in granted:
                 counts["warnings"].append(_("Barcode %(barcode)s of 1C product %(product)s is already used by "
                                             "another product: left empty", barcode=barcode, product=product_id))
-                continue
-            taken.add(barcode)
-            free[product_id] = barcode
-        return free
+        return granted
+
+    def _write_variant_codes(self, columns, counts):
+        """``columns`` {column: {variant id: value}} of ``product_product`` (barcode, default_code) written
+        set-based, one UPDATE a column, only where they differ, with the write's date and author; what the
+        ORM cached of them dropped and what depends on them recomputed. Counts each variant changed once."""
+        columns = {column: values for column, values in columns.items() if values}
+        if not columns:
+            return
+        self.env.flush_all()
+        changed = set()
+        for column, values in columns.items():
+            self.env.cr.execute(SQL(
+                "UPDATE product_product t SET %(column)s = v.value, write_date = %(now)s, write_uid = %(uid)s"
+                "  FROM unnest(%(ids)s::int[], %(values)s::varchar[]) AS v(id, value)"
+                " WHERE t.id = v.id AND t.%(column)s IS DISTINCT FROM v.value RETURNING t.id",
+                column=SQL.identifier(column), now=self.env.cr.now(), uid=self.env.uid,
+                ids=list(values), values=list(values.values())))
+            changed.update(row[0] for row in self.env.cr.fetchall())
+        variants = self.env["product.product"].browse(sorted(changed))
+        fnames = [*columns, "write_date", "write_uid"]
+        self.env["product.product"].invalidate_model(fnames)
+        variants.modified(list(columns))  # the product's stored article (a single variant's), its barcode
+        counts["updated"] += len(changed)
 
     def _uom_for(self, unit, counts):
         """The unit of measure 1C means by «БазоваяЕдиница» (OKEI code, international or Russian short
@@ -451,13 +534,18 @@ class Ecom1cImportCatalog(models.AbstractModel):
         lines = {(ln.product_tmpl_id.id, ln.attribute_id.id): ln for ln in self.env[
             "product.template.attribute.line"].search([("product_tmpl_id", "in", templates.ids),
                                                        ("attribute_id", "in", [a.id for a in attributes.values()])])}
+        # a property of several values (1C-Bitrix's exporter writes each of a multiple property's): all of them
+        lists = {p["id"]: p.get("property_lists") or {} for p in chunk if p["id"] in wanted}
         pairs = [(template, attributes[property_id], raw) for template in templates
-                 for property_id, raw in wanted[template.ecom_1c_id].items()
-                 if property_id in attributes and raw and raw != EMPTY_REF]
+                 for property_id, first in wanted[template.ecom_1c_id].items() if property_id in attributes
+                 for raw in lists[template.ecom_1c_id].get(property_id, [first]) if raw and raw != EMPTY_REF]
         values = self._property_values({(attribute, raw) for _template, attribute, raw in pairs}) if pairs else {}
-        to_create = []
+        per_line = {}  # (template, attribute): its values, in 1C's order
         for template, attribute, raw in pairs:
-            value = values[attribute.id, raw]
+            per_line.setdefault((template, attribute), self.env["product.attribute.value"])
+            per_line[template, attribute] |= values[attribute.id, raw]
+        to_create = []
+        for (template, attribute), value in per_line.items():
             line = lines.get((template.id, attribute.id))
             if not line:
                 to_create.append({"product_tmpl_id": template.id, "attribute_id": attribute.id,

@@ -66,7 +66,12 @@ class Ecom1cImportOffers(models.AbstractModel):
             # named now: 1C's deactivate keeps them; by a whole list, their products' others go
             self._mark_characteristics([o["id"] for o in chunk if o["characteristic_id"] and not o["deleted"]],
                                        listed=package["full"] and package["lists"])
+            # at once, a whole unload of 1C deactivating too: its prices and stock files name a characteristic
+            # it marked deleted (without the mark), which would keep it from its deactivate; before the prices,
+            # which it then sets none of its product's
+            self._archive_deleted_offers(chunk, variants, counts)
             self._import_offer_chunk(chunk, variants, counts)
+            self._import_offer_codes(chunk, variants, counts)
             if "stock.quant" in self.env:  # Odoo's inventory is installed: 1C's stock goes there too
                 self._import_stock(chunk, variants, warehouses, counts)
 
@@ -156,14 +161,55 @@ class Ecom1cImportOffers(models.AbstractModel):
             # a product's own variant goes when its characteristics become variants: look them up again
             variants = bound(Product, ids)
         # a characteristic 1C's deactivate archived that an offer names again is sold again, its product's
-        # others not named stay as they are; not one the offer marks for deletion (1C names it to say so)
-        deleted = {o["id"] for o in chunk if o["deleted"]}
+        # others not named stay as they are; not one the offer marks for deletion (1C names it to say so),
+        # nor by an offer without its name: 3.1's prices and stock files (1C writes the deletion mark in the
+        # offers file alone, and still prices and stocks a characteristic it marked, tests/data/bitrix6-3.1)
+        plain = {o["id"] for o in chunk if not o["deleted"] and o["name"]}
         Product.concat(*(
             variant for full_id, variant in variants.items()
-            if "#" in full_id and full_id not in deleted and not variant.active and variant.product_tmpl_id.active
+            if "#" in full_id and full_id in plain and not variant.active and variant.product_tmpl_id.active
             and variant.product_tmpl_id._is_combination_possible_by_config(
                 variant.product_template_attribute_value_ids, ignore_no_variant=True))).action_unarchive()
         return variants
+
+    def _archive_deleted_offers(self, chunk, variants, counts):
+        """The characteristics whose offers 1C marks deleted («ПометкаУдаления», «Статус» «Удален»), in
+        a package of changes as in a whole list, are archived at once (never deleted): their variants are
+        sold no more (one first named so is made archived, its prices and stock kept for the day 1C takes
+        the mark back); an offer naming one plainly later, with its name (not a prices or stock file, which
+        carry no mark), sells it again (:meth:`_offer_variants`). A product's own offer marked so archives
+        nothing: the catalog says whether the product goes."""
+        gone = self.env["product.product"].concat(*(
+            variants[o["id"]] for o in chunk
+            if o["deleted"] and o["characteristic_id"] and o["id"] in variants and variants[o["id"]].active))
+        if gone:
+            gone.action_archive()
+            counts["archived"] += len(gone)
+
+    def _import_offer_codes(self, chunk, variants, counts):
+        """The barcode («Штрихкод») and article («Артикул») an offer of a characteristic gives (1C:УНФ,
+        1C:УТ 11 and the 1C-Bitrix module write each characteristic's own there, the catalog having the
+        product's only) on its variant: a barcode no other product has (else left out, with a warning),
+        an article as written (a product of several variants: one variant's is the product's, the catalog's);
+        one 1C leaves empty leaves Odoo's as it is. A product's own offer gives
+        its barcode only to a variant that has none (its catalog's is the product's)."""
+        wanted, articles = [], {}
+        for offer in chunk:
+            variant = variants.get(offer["id"])
+            if not variant:
+                continue
+            characteristic = "#" in (variant.ecom_1c_id or "")
+            if offer["barcode"] and variant.barcode != offer["barcode"] and (characteristic or not variant.barcode):
+                wanted.append({"id": offer["id"], "barcode": offer["barcode"]})
+            # a product of one variant: its article is the template's, which the catalog gives
+            if characteristic and offer["article"] and variant.default_code != offer["article"] \
+                    and len(variant.product_tmpl_id.product_variant_ids) > 1:
+                articles[variant] = offer["article"]
+        # each set-based (one UPDATE a column), the barcodes checked free of any other product's first
+        free = self._free_barcodes(wanted, counts, {offer["id"]: variants[offer["id"]].id for offer in wanted})
+        self._write_variant_codes({
+            "barcode": {variants[offer_id].id: barcode for offer_id, barcode in free.items()},
+            "default_code": {variant.id: article for variant, article in articles.items()}}, counts)
 
     def _products_of_characteristics(self, ids):
         """The 1C ids among ``ids`` (offers of products themselves that no variant holds) of products
@@ -444,8 +490,11 @@ class Ecom1cImportOffers(models.AbstractModel):
             " WHERE product_tmpl_id = ANY(%s) AND active AND ecom_1c_id IS NOT NULL"
             " AND ecom_1c_price IS NOT NULL", templates.ids))
         stored = dict(self.env.cr.fetchall())
+        # a characteristic archived on its own (1C marked it deleted: its prices file still prices it) keeps its
+        # price for the day it is sold again, but sets no price of its product's
         known = {variant: float(stored[variant.id])
-                 for variant in Product.browse(list(stored)) if variant not in prices} | prices
+                 for variant in Product.browse(list(stored)) if variant not in prices} | {
+            variant: price for variant, price in prices.items() if variant.active or not variant.product_tmpl_id.active}
         lowest = {}
         for variant, price in known.items():
             template_id = variant.product_tmpl_id.id

@@ -112,6 +112,9 @@ class Ecom1cImportVariants(models.AbstractModel):
         """{1C id: variant} for the new characteristics ``per_id`` ``{1C id: {characteristic: value}}`` of
         ``template``: the template's lines of characteristics hold their values, the variant of each
         combination is found or made. ``attributes`` {characteristic: attribute} names those of ``per_id``."""
+        # a new characteristic weighs as its product's variants do (1C gives the product's «Вес» only): read before
+        # the lines change them (Odoo replaces the product's own variant when its first line comes)
+        weight = template.product_variant_ids[:1].weight
         lines = template.attribute_line_ids.filtered(lambda ln: self._characteristic_of(ln.attribute_id) is not None)
         by_name = {self._characteristic_of(line.attribute_id): line.attribute_id for line in lines} | {
             name: attributes[name] for values in per_id.values() for name in values}
@@ -141,7 +144,7 @@ class Ecom1cImportVariants(models.AbstractModel):
                 variant.ecom_1c_id = full_id
                 made[full_id] = variant
             else:
-                to_create.append({"product_tmpl_id": template.id, "ecom_1c_id": full_id,
+                to_create.append({"product_tmpl_id": template.id, "ecom_1c_id": full_id, "weight": weight,
                                   "product_template_attribute_value_ids": [Command.set(values.ids)]})
         made.update({variant.ecom_1c_id: variant for variant in self.env["product.product"].create(to_create)})
         counts["created"] += len(made)

@@ -30,3 +30,4 @@ from . import test_hostile
 from . import test_upload_atomic
 from . import test_upload_cleanup
 from . import test_upload_retry
+from . import test_real_variants

@@ -500,21 +500,24 @@ class TestDeactivate(ProtocolCase):
 
     def test_a_characteristic_an_offer_marks_deleted_is_not_sold_again(self):
         """An offer marking a characteristic for deletion (ПометкаУдаления) does not name it: a full unload
-        naming it so archives it at deactivate, and an offer naming it so later does not sell it again
+        naming it so archives it at once, though its prices and stock files still name it (1C writes the
+        mark in the offers file alone and goes on pricing and stocking it, as tests/data/bitrix6-3.1
+        shows), and its deactivate keeps it archived; an offer naming it so later does not sell it again
         (one naming it plainly does)."""
         Product = self.env["product.product"].with_context(active_test=False)
         cookie, _stamp = self.checkauth()
         self.exchange(cookie, split_files(), version=None)
         self.an_hour_ago()
-        # the full unload names it marked for deletion: not named, archived at deactivate
-        files = split_files(without=["hm3-boots#size-41"])  # in its prices and stock no more
-        files["offers___hm3.xml"] = split_files()["offers___hm3.xml"].decode().replace(
+        files = split_files()
+        files["offers___hm3.xml"] = files["offers___hm3.xml"].decode().replace(
             "<Ид>hm3-boots#size-41</Ид>", "<Ид>hm3-boots#size-41</Ид><ПометкаУдаления>true</ПометкаУдаления>").encode()
         cookie, stamp = self.checkauth()
         self.exchange(cookie, files)
-        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
-                         ["success", "archived=1"])
         variant = Product.search([("ecom_1c_id", "=", "hm3-boots#size-41")])
+        self.assertFalse(variant.active, "archived by the offers file, its prices and stock after it reviving nothing")
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=0"])
+        self.env.invalidate_all()
         self.assertFalse(variant.active)
         offers = split_files(only_changes=True)["offers___hm3.xml"].decode().replace(
             "<Ид>hm3-boots#size-41</Ид>", "<Ид>hm3-boots#size-41</Ид><ПометкаУдаления>true</ПометкаУдаления>")
@@ -523,3 +526,13 @@ class TestDeactivate(ProtocolCase):
         self.env.invalidate_all()
         self.assertFalse(variant.active, "marked for deletion: still archived")
         self.assertTrue(Product.search([("ecom_1c_id", "=", "hm3-boots#size-40")]).active)
+        # its prices and stock alone say nothing of the mark; its offer without the mark takes it back
+        cookie, _stamp = self.checkauth()
+        changes = split_files(only_changes=True)
+        self.exchange(cookie, {name: changes[name] for name in ("prices___hm3.xml", "rests___hm3.xml")})
+        self.env.invalidate_all()
+        self.assertFalse(variant.active, "a prices or stock file revives nothing")
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, {"offers___hm3.xml": changes["offers___hm3.xml"]})
+        self.env.invalidate_all()
+        self.assertTrue(variant.active, "named plainly by its offer: sold again")

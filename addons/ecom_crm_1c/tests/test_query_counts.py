@@ -26,6 +26,23 @@ SAME_PRODUCTS = 10
 NEW_PRODUCTS_WITH_PROPERTIES = {10: 100, 20: 138}
 # Offers: stock and sales prices set-based, whether they change or not.
 OFFERS = 8
+# Offers of characteristics giving each its barcode and article: the barcodes checked free in one query,
+# each column written in one UPDATE, whatever the batch's size.
+CHARACTERISTIC_CODES = 45
+
+
+def characteristic_offers(start, count, code):
+    """An offers package of the characteristics ``start`` to ``start + count`` of the product «chars» (its size
+    the number), each with a barcode and an article made of ``code``, as a file object."""
+    offers = "".join(
+        f"<Предложение><Ид>chars#{i}</Ид><Наименование>Ч ({i})</Наименование><Артикул>{code}-{i}</Артикул>"
+        f"<Штрихкод>{code}{i:06d}</Штрихкод><ХарактеристикиТовара><ХарактеристикаТовара><Наименование>Размер"
+        f"</Наименование><Значение>{i}</Значение></ХарактеристикаТовара></ХарактеристикиТовара><Цены><Цена>"
+        "<ИдТипаЦены>retail</ИдТипаЦены><ЦенаЗаЕдиницу>100</ЦенаЗаЕдиницу></Цена></Цены></Предложение>"
+        for i in range(start, start + count))
+    return io.BytesIO(('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.07">'
+                       '<ПакетПредложений СодержитТолькоИзменения="true"><Ид>p</Ид>'
+                       f"<Предложения>{offers}</Предложения></ПакетПредложений></КоммерческаяИнформация>").encode())
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c", "is_query_count")
@@ -86,3 +103,15 @@ class TestQueryCounts(ImporterCase):
             self.assertEqual(counts["updated"], 0)
         product = self.Product.search([("ecom_1c_id", "=", big_catalog_id(129))])
         self.assertEqual((product.lst_price, product.ecom_1c_qty), (500, 50))
+
+    @warmup
+    def test_offers_batch_of_characteristics_codes(self):
+        self.importer._import_catalog(io.BytesIO(big_catalog(1, start=900, only_changes=True).replace(
+            big_catalog_id(900).encode(), b"chars")))
+        self.importer._import_offers(characteristic_offers(0, 30, 4600))
+        for start, count in ((0, 10), (10, 20)):
+            with self.subTest(offers=count), self.assertQueryCount(CHARACTERISTIC_CODES):
+                counts = self.importer._import_offers(characteristic_offers(start, count, 4700))
+            self.assertEqual((counts["updated"], counts["warnings"]), (count, []))
+        variant = self.Product.search([("ecom_1c_id", "=", "chars#29")])
+        self.assertEqual((variant.barcode, variant.default_code), ("4700000029", "4700-29"))
