@@ -71,3 +71,4 @@ from . import test_campaign_ref
 from . import test_lead_header_tour
 from . import test_phone_fields
 from . import test_utm_names
+from . import test_access_companies
