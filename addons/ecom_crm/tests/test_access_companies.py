@@ -76,16 +76,25 @@ class TestAccessCompanies(TransactionCase):
         self.assertEqual(logs.with_user(self.own).search([("id", "in", logs.ids)]).lead_id, mine)
         self.assertEqual(logs.with_user(self.all_docs).search([("id", "in", logs.ids)]).lead_id, mine | theirs)
 
-    def test_products_of_a_winback_stay_in_its_company(self):
+    def test_winbacks_stay_in_their_company_and_with_their_salesperson(self):
         reason = self.env["crm.lost.reason"].search([("company_id", "=", False)], limit=1)
         winbacks = self.env["ecom.winback"]
         for company in (self.company_a, self.company_b):
             lead = self.env["crm.lead"].with_company(company).create({
-                "name": f"Заявка {company.name}", "company_id": company.id, "partner_id": self.customer.id})
+                "name": f"Заявка {company.name}", "company_id": company.id, "partner_id": self.customer.id,
+                "user_id": False})
             winbacks |= winbacks.create({
                 "lead_id": lead.id, "partner_id": self.customer.id, "reason_id": reason.id, "rule": "retry",
                 "company_id": company.id, "date_refused": "2026-01-10 10:00:00",
                 "line_ids": [Command.create({"product_id": self.product.id, "qty_at_refusal": 0})]})
+        theirs = winbacks.create({
+            "lead_id": self.env["crm.lead"].create({"name": "Чужая", "user_id": self.other.id}).id,
+            "partner_id": self.customer.id, "reason_id": reason.id, "rule": "retry", "company_id": self.company_a.id,
+            "date_refused": "2026-01-10 10:00:00"})
+        self.assertEqual(winbacks.with_user(self.own).search([("id", "in", (winbacks | theirs).ids)]), winbacks[0],
+                         "another salesperson's lost requests stay theirs")
+        self.assertEqual(winbacks.with_user(self.all_docs).search([("id", "in", (winbacks | theirs).ids)]),
+                         winbacks[0] | theirs)
         Line = self.env["ecom.winback.line"]
         lines = winbacks.line_ids
         self.assertEqual(Line.with_user(self.all_docs).search([("id", "in", lines.ids)]).winback_id.company_id,
