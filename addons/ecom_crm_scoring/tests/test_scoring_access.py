@@ -173,3 +173,18 @@ class TestScoringAccess(ScheduleCase):
                 company.write({field: value})
             self.env.invalidate_all()
         self.company.ecom_scoring_refusal_cooldown = 3650  # ten years: the longest
+
+    def test_a_contact_done_names_no_order_the_salesperson_cannot_read(self):
+        """An order closes a contact when the order itself is confirmed (the superuser passes it on in the
+        context): a context a client sends names none of another company's, to read it on the outcome."""
+        with freeze_time(TODAY):
+            self._morning()
+        company_b = self.env["res.company"].create({"name": "Второй магазин"})
+        order_b = self.env["sale.order"].with_company(company_b).create({
+            "partner_id": self.anna_now.id, "company_id": company_b.id})
+        activity = self._open_activities(self.anna_now)
+        with freeze_time(TODAY):
+            activity.with_user(self.anna).with_context(ecom_scoring_order_id=order_b.id).action_done()
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        self.assertEqual(len(outcome), 1)
+        self.assertFalse(outcome.order_id, "an order of a shop the salesperson is not in")
