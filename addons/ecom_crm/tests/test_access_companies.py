@@ -2,6 +2,7 @@
 a salesperson of their own documents reads the history of their own orders only, as sale's orders."""
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 
@@ -116,3 +117,7 @@ class TestAccessCompanies(TransactionCase):
             self.assertEqual(self.customer.with_user(user).ecom_intake_count, count, user.login)
         accountant = new_test_user(self.env, login="acc_co_accountant", groups="account.group_account_invoice")
         self.assertEqual(self.customer.with_user(accountant).ecom_intake_count, 0)
+
+    def test_only_sales_managers_refresh_the_reports(self):
+        with self.assertRaises(AccessError):
+            self.env["ecom.report.channel"].with_user(self.all_docs).action_ecom_refresh()
