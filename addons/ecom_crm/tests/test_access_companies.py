@@ -91,13 +91,17 @@ class TestAccessCompanies(TransactionCase):
         theirs = winbacks.create({
             "lead_id": self.env["crm.lead"].create({"name": "Чужая", "user_id": self.other.id}).id,
             "partner_id": self.customer.id, "reason_id": reason.id, "rule": "retry", "company_id": self.company_a.id,
-            "date_refused": "2026-01-10 10:00:00"})
+            "date_refused": "2026-01-10 10:00:00",
+            "line_ids": [Command.create({"product_id": self.product.id, "qty_at_refusal": 0})]})
         self.assertEqual(winbacks.with_user(self.own).search([("id", "in", (winbacks | theirs).ids)]), winbacks[0],
                          "another salesperson's lost requests stay theirs")
         self.assertEqual(winbacks.with_user(self.all_docs).search([("id", "in", (winbacks | theirs).ids)]),
                          winbacks[0] | theirs)
         Line = self.env["ecom.winback.line"]
         lines = winbacks.line_ids
+        self.assertEqual(Line.with_user(self.own).search([("id", "in", (lines | theirs.line_ids).ids)]),
+                         winbacks[0].line_ids, "the products of another salesperson's win-back, as the win-back")
+        self.assertEqual(Line.with_user(self.all_docs).search([("id", "in", theirs.line_ids.ids)]), theirs.line_ids)
         self.assertEqual(Line.with_user(self.all_docs).search([("id", "in", lines.ids)]).winback_id.company_id,
                          self.company_a)
         self.assertEqual(Line.with_user(self.manager_b).search([("id", "in", lines.ids)]).winback_id.company_id,
