@@ -209,6 +209,19 @@ class TestScoringAccess(ScheduleCase):
                     activity.with_user(user).read(["note"])
         self.assertEqual(self.Activity.with_user(self.boris).search([("id", "=", activity.id)]), activity)
         self.assertTrue(activity.with_user(self.anna).note)
+        # Anna works in the second shop too, that one selected: her own contact stays in her «My activities»
+        # (Odoo lists the user's activities of all their companies), Boris's colleague's contact does not
+        self.anna.company_ids = [Command.link(company_b.id)]
+        self.boris.company_ids = [Command.link(company_b.id)]
+        in_b = {"allowed_company_ids": company_b.ids}
+        self.assertEqual(self.Activity.with_user(self.anna).with_context(in_b).search([("id", "=", activity.id)]),
+                         activity)
+        with freeze_time(TODAY):
+            groups = self.env["res.users"].with_user(self.anna).with_context(in_b)._get_activity_groups()
+        self.assertEqual({group["model"]: group["today_count"] for group in groups}.get("res.partner"),
+                         len(self.Activity.search([("user_id", "=", self.anna.id), ("res_model", "=", "res.partner"),
+                                                   ("date_deadline", "=", TODAY)])))
+        self.assertFalse(self.Activity.with_user(self.boris).with_context(in_b).search([("id", "=", activity.id)]))
         own = self.Activity.create({
             "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.anna_now.id,
             "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id, "user_id": accountant.id})
