@@ -162,9 +162,16 @@ COST_SHARE = {
     "Красота и здоровье": (0.55, 0.70), "Принтеры и МФУ": (0.75, 0.85), "Картриджи и бумага": (0.50, 0.65),
     "Кофе и капсулы": (0.60, 0.75), "Бытовая химия": (0.65, 0.78), "Корм для животных": (0.70, 0.82),
 }
-SIZES = ["", " 64 ГБ", " 128 ГБ", " 256 ГБ", " белый", " чёрный", " серый", " синий", " mini", " Pro", " Max"]
-# what tells apart the products of a stem and brand in the categories where gigabytes would not
+# What tells apart the products of a stem and brand: colours and lines by default, gigabytes only where a
+# store sells them (a fresh demo store's lists read «Детская смесь Pampers 64 ГБ», «Наушники … 64 ГБ»).
+SIZES = ["", " белый", " чёрный", " серый", " синий", " mini", " Pro", " Max", " Lite", " Plus", " Air"]
 SIZES_BY_CATEGORY = {
+    "Смартфоны": ["", " 64 ГБ", " 128 ГБ", " 256 ГБ", " белый", " чёрный", " серый", " синий", " mini", " Pro",
+                  " Max"],
+    "Ноутбуки": ["", " 256 ГБ", " 512 ГБ", " 1 ТБ", " серый", " серебристый", " Pro", " Plus", " Air", " OLED",
+                 " 16 ГБ ОЗУ"],
+    "Детское питание и уход": ["", " Premium", " Comfort", " Sensitive", " Extra Care", " Pure", " Active",
+                               " Classic", " мини-упаковка", " мега-упаковка", " 2 шт."],
     "Принтеры и МФУ": ["", " Pro", " Plus", " Wi-Fi", " Duplex", " M", " Lite", " Pro Wi-Fi", " Plus Duplex",
                        " M Wi-Fi", " Lite Duplex"],
     "Картриджи и бумага": ["", " чёрный", " XL", " голубой", " пурпурный", " жёлтый", " 500 листов", " 2 шт."],
