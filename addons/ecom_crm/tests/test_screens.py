@@ -44,11 +44,15 @@ class TestScreens(EcomCrmCase):
         Odoo's revenue one: the forecast replaced the block and kept the revenue div, which reads
         `record.expected_revenue`, a field the forecast does not load, and the screen broke («Cannot read
         properties of undefined (reading 'raw_value')»). Every `record.<field>.raw_value` or `.value` of
-        both cards must be a field the view loads, and both show the customer."""
-        for xmlid in ("crm.crm_case_kanban_view_leads", "crm.crm_lead_view_kanban_forecast"):
+        both cards must be a field the view loads, and both show the customer; the leads' card (CRM > Leads, with
+        «Leads» on) too, which shows no customer block. The tour of test_kanban_cards_tour opens them."""
+        archs = {}
+        pipeline, forecast, leads = ("crm.crm_case_kanban_view_leads", "crm.crm_lead_view_kanban_forecast",
+                                     "crm.view_crm_lead_kanban")
+        for xmlid in (pipeline, forecast, leads):
             view = self.env.ref(xmlid)
             result = self.Lead.with_user(self.salesman).get_views([(view.id, "kanban")])
-            arch = etree.fromstring(result["views"]["kanban"]["arch"])
+            archs[xmlid] = arch = etree.fromstring(result["views"]["kanban"]["arch"])
             loaded = set(result["models"]["crm.lead"]["fields"])
             read, guarded = set(), set()
             for node in arch.iter():
@@ -58,9 +62,10 @@ class TestScreens(EcomCrmCase):
                         # `record.x and record.x.raw_value`: a field some users' views leave out, read only if there
                         guarded |= set(re.findall(r"\brecord\.(\w+) and\b", value))
             self.assertEqual(read - guarded - loaded, set(), f"{xmlid}: read on the card but not loaded")
-            self.assertTrue(arch.xpath("//*[hasclass('o_ecom_customer')]/field[@name='ecom_customer_status']"),
+        for xmlid in (pipeline, forecast):
+            self.assertTrue(archs[xmlid].xpath("//*[hasclass('o_ecom_customer')]/field[@name='ecom_customer_status']"),
                             f"{xmlid}: the card says who the customer is")
-        self.assertTrue(arch.xpath("//field[@name='prorated_revenue'][@widget='monetary']"),
+        self.assertTrue(archs[forecast].xpath("//field[@name='prorated_revenue'][@widget='monetary']"),
                         "the forecast card shows its prorated revenue")
 
     def test_the_delivery_address_starts_from_the_customers(self):
