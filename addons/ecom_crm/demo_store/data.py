@@ -150,6 +150,49 @@ CATALOG = [
      "Наполнитель для кошачьего туалета"], ["Royal Canin", "Purina Pro Plan", "Whiskas", "Pedigree", "Brit",
      "Monge"], (190, 6990)),
 ]
+# The brands of a stem that not all its category's brands make (no «Детская смесь Pampers», «Кукла Hot
+# Wheels», «Сухой корм для собак Whiskas», «Фен Oral-B»): as many as the category's, which they replace for
+# it, so that a product's place, price and cost stay. The complements' brands stay (a printer's cartridges
+# are of its brand: HP, Canon, Pantum), and no brand here is one of the durables whose complement it is.
+BRANDS_BY_STEM = {
+    "Наушники накладные": ["JBL Tune", "Sony WH", "Sennheiser HD", "Audio-Technica ATH", "Philips TAH",
+                           "Marshall Major"],
+    "Посудомоечная машина": ["Haier", "Indesit", "Bosch", "LG", "Weissgauff", "Beko"],
+    "Утюг": ["Philips", "Polaris", "Tefal", "Kitfort", "Braun"],
+    "Отпариватель": ["Philips", "Polaris", "Tefal", "Kitfort", "Rowenta"],
+    "Сковорода": ["Tefal", "Rondell", "Гипфел", "Fissman", "Нева Металл Посуда"],
+    "Набор ножей": ["Tefal", "Rondell", "Гипфел", "Fissman", "Samura"],
+    "Сервиз": ["Luminarc", "Lefard", "Гипфел", "Fissman", "Добрушский фарфор"],
+    "Гриль угольный": ["Weber", "Palisad", "Go Garden", "Forester"],
+    "Конструктор": ["LEGO", "Cobi", "Sluban", "Mega Bloks", "Играем вместе"],
+    "Кукла": ["Barbie", "Baby Born", "L.O.L. Surprise!", "Hasbro", "Играем вместе"],
+    "Радиоуправляемая машина": ["Hot Wheels", "Maisto", "Rastar", "1 TOY", "Играем вместе"],
+    "Настольная игра": ["Hasbro", "Hobby World", "Звезда", "Стиль жизни", "Играем вместе"],
+    "Подгузники": ["Pampers", "Huggies", "Merries", "Libero"],
+    "Детская смесь": ["Nutrilon", "Similac", "NAN", "Фрутоняня"],
+    "Влажные салфетки": ["Pampers", "Huggies", "Merries", "Libero"],
+    "Гантели": ["Demix", "Torneo", "Starfit", "Atemi", "Bradex"],
+    "Коврик для йоги": ["Demix", "Torneo", "Starfit", "Atemi", "Bradex"],
+    "Велосипед": ["Stern", "Stels", "Forward", "Merida", "Author"],
+    "Самокат": ["Kugoo", "Micro", "Hudora", "Ninebot", "Ridex"],
+    "Палатка": ["Outventure", "Greenell", "Tramp", "Trek Planet", "Nova Tour"],
+    "Фен": ["Philips", "Braun", "Dyson", "Rowenta", "Dewal"],
+    "Выпрямитель": ["Philips", "Braun", "Remington", "Rowenta", "Dewal"],
+    "Электрическая зубная щётка": ["Philips Sonicare", "Braun", "Oral-B", "Revyline", "CS Medica"],
+    "Массажёр": ["Yamaguchi", "Beurer", "Medisana", "Planta", "Bradex"],
+    "Картридж": ["HP", "Canon", "Cactus", "Pantum", "NV Print"],
+    "Тонер-картридж": ["HP", "Canon", "Cactus", "Pantum", "NV Print"],
+    "Кофе в зёрнах": ["Julius Meinl", "Starbucks", "Lavazza", "Paulig", "Жокей", "Coffesso"],
+    "Кофе молотый": ["Jardin", "Starbucks", "Lavazza", "Paulig", "Жокей", "Coffesso"],
+    "Капсулы для стирки": ["Persil", "Tide", "Losk", "Ariel", "Synergetic", "Frosch"],
+    "Таблетки для посудомоечной машины": ["Somat", "Finish", "Fairy", "Calgonit", "Synergetic", "Frosch"],
+    "Средство для мытья посуды": ["AOS", "Sorti", "Fairy", "Mama Lemon", "Synergetic", "Frosch"],
+    "Кондиционер для белья": ["Lenor", "Vernel", "Comfort", "Silan", "Synergetic", "Frosch"],
+    "Сухой корм для кошек": ["Royal Canin", "Purina Pro Plan", "Whiskas", "Hill's", "Brit", "Monge"],
+    "Сухой корм для собак": ["Royal Canin", "Purina Pro Plan", "Chappi", "Pedigree", "Brit", "Monge"],
+    "Влажный корм для кошек": ["Royal Canin", "Purina Pro Plan", "Whiskas", "Felix", "Brit", "Monge"],
+    "Наполнитель для кошачьего туалета": ["Pi-Pi-Bent", "Catsan", "Ever Clean", "N1", "Brit Fresh", "Barsik"],
+}
 # What a product costs the store, as a share of its shelf price (the purchase price, VAT excluded, as
 # the order lines' «Cost»): thin on smartphones, laptops and the big appliances, which every store
 # sells at the same price, thick on accessories, textiles and the goods of its own choosing. A

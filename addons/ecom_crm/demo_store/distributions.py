@@ -403,8 +403,9 @@ def product_stem(stems, i):
 
 
 def product_brand(stems, brands, i):
-    """The brand of a category's ``i``-th product: each brand in turn with every stem."""
-    return brands[(i // len(stems)) % len(brands)]
+    """The brand of a category's ``i``-th product: each brand in turn with every stem, the stem's own
+    (:data:`data.BRANDS_BY_STEM`, as many) where not all the category's make it."""
+    return data.BRANDS_BY_STEM.get(product_stem(stems, i), brands)[(i // len(stems)) % len(brands)]
 
 
 def repeat_category(name):

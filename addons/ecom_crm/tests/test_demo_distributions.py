@@ -7,6 +7,7 @@ import statistics
 from collections import Counter
 from datetime import date, timedelta
 from itertools import pairwise
+from unittest.mock import patch
 
 from odoo.tests import BaseCase, tagged
 
@@ -320,3 +321,33 @@ class TestDemoDistributions(BaseCase):
             self.assertEqual(len(set(names[cat])), len(names[cat]), "names tell the products apart")
         small = [p["name"] for _c, _p, products in distributions.catalog_plan(300, rng) for p in products]
         self.assertFalse([name for name in small if "ГБ" in name and not name.startswith(("Смартфон", "Ноутбук"))])
+
+    def test_a_stem_has_brands_that_make_it(self):
+        """A fresh demo store sold «Детская смесь Pampers», «Кукла Hot Wheels», «Сухой корм для собак Whiskas»,
+        «Фен Oral-B»: every stem took every brand of its category. A stem has brands of its own where not all
+        make it, as many as its category's, so that names alone change: a seed's prices, costs, and the
+        complements that fit a durable (the cartridges of the printer's brand), which the histories are drawn
+        from, are those of the category's brands."""
+        names = [p["name"] for _c, _p, products in distributions.catalog_plan(300, random.Random(42))
+                 for p in products]
+        for wrong in ("Детская смесь Pampers", "Кукла Hot Wheels", "Сухой корм для собак Whiskas", "Фен Oral-B",
+                      "Наушники накладные Apple AirPods", "Отпариватель Dyson", "Таблетки для посудомоечной машины "
+                      "Persil", "Наполнитель для кошачьего туалета Royal Canin"):
+            self.assertFalse([name for name in names if name.startswith(wrong)], wrong)
+        for wanted in ("Детская смесь Nutrilon", "Подгузники Pampers", "Кукла Barbie", "Сухой корм для собак Pedigree",
+                       "Фен Philips", "Картридж HP", "Тонер-картридж Canon"):
+            self.assertTrue([name for name in names if name.startswith(wanted)], wanted)
+        stems = {stem: brands for _c, _p, stems, brands, _r in data.CATALOG for stem in stems}
+        for stem, brands in data.BRANDS_BY_STEM.items():
+            self.assertEqual(len(brands), len(stems[stem]), stem)
+        for n_products in (40, 300, 2000, 5000):
+            plans = []
+            for brands_by_stem in (data.BRANDS_BY_STEM, {}):
+                with patch.object(data, "BRANDS_BY_STEM", brands_by_stem):
+                    rng = random.Random(42)
+                    plan = distributions.catalog_plan(n_products, rng)
+                    prices = [p["list_price"] for _c, _p, products in plan for p in products]
+                    plans.append(([[{k: v for k, v in p.items() if k != "name"} for p in products]
+                                   for _c, _p, products in plan], rng.random(),
+                                  distributions.catalog_behaviour(n_products, prices)))
+            self.assertEqual(plans[0], plans[1], f"{n_products} products: the same draws and histories")
