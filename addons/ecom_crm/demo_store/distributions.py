@@ -371,7 +371,7 @@ def catalog_plan(n_products, rng):
         products = []
         for i in range(per_cat):
             stem, brand = product_stem(stems, i), product_brand(stems, brands, i)
-            sizes = data.SIZES_BY_CATEGORY.get(cat_name, data.SIZES)
+            sizes = data.SIZES_BY_STEM.get(stem) or data.SIZES_BY_CATEGORY.get(cat_name, data.SIZES)
             suffix = sizes[(i // (len(stems) * len(brands))) % len(sizes)]
             products.append({
                 "name": f"{stem} {brand}{suffix}", "default_code": f"DEMO-{cat_idx:02d}-{i:04d}",
