@@ -48,23 +48,28 @@ class TestSettingsExchangeUrl(TransactionCase):
     def test_a_store_of_one_company_sees_one_login(self):
         """The company's own 1C login and password are for a store of several companies, each with its own
         1C base: a fresh demo store's administrator read «Логин обмена с 1С» and «Логин обмена с 1С этой
-        компании», two logins and two passwords for one 1C. They show once the store has several companies."""
+        компании», two logins and two passwords for one 1C. They show once the store has several companies,
+        or where the company's own login is already set (its administrator still sees and changes it)."""
         admin = new_test_user(self.env, login="one_company_admin",
                               groups="base.group_system,sales_team.group_sale_manager")
         Settings = self.env["res.config.settings"].with_user(admin)
+        arch = etree.fromstring(Settings.get_views([(False, "form")])["views"]["form"]["arch"])
+        for name in ("ecom_1c_company_login", "ecom_1c_company_password"):
+            row = arch.xpath(f"//setting[@id='ecom_1c_exchange']//field[@name='{name}']/..")[0]
+            self.assertEqual(row.get("invisible"), "not ecom_1c_company_login_shown")
 
-        def logins():
-            arch = etree.fromstring(Settings.get_views([(False, "form")])["views"]["form"]["arch"])
-            return [field.get("name") for field in arch.xpath("//setting[@id='ecom_1c_exchange']//field")
-                    if field.get("name") in ("ecom_1c_login", "ecom_1c_password", "ecom_1c_company_login",
-                                             "ecom_1c_company_password")]
+        def shown():
+            self.env.invalidate_all()
+            return Settings.create({}).ecom_1c_company_login_shown
 
-        self.assertEqual(logins(), ["ecom_1c_login", "ecom_1c_password"])
+        self.env.company.sudo().ecom_1c_login = False
+        self.assertFalse(shown())
+        self.env.company.sudo().ecom_1c_login = "shop-1c"
+        self.assertTrue(shown(), "a login set is shown, to be changed or cleared")
+        self.env.company.sudo().ecom_1c_login = False
         admin.company_ids |= self.env["res.company"].create({"name": "ООО «Вторая»"})
         self.assertTrue(admin.has_group("base.group_multi_company"), "Odoo gives it with a second company")
-        self.env.registry.clear_cache()
-        self.assertEqual(logins(), ["ecom_1c_login", "ecom_1c_password", "ecom_1c_company_login",
-                                    "ecom_1c_company_password"])
+        self.assertTrue(shown())
 
     def test_a_non_administrator_cannot_read_it(self):
         self.set_base_url("https://crm.example.ru")
