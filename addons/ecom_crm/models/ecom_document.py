@@ -23,6 +23,8 @@ from odoo.tools import float_is_zero
 from odoo.tools.image import image_data_uri
 
 from ..tools import ru_requisites, ru_words
+from ..tools.russian_names import name_gender
+from .res_partner_requisites import SOLE_TRADER_PREFIX
 
 DOCUMENT_KINDS = ("offer", "contract", "invoice")
 # what Windows, a browser or a mail client does not take in a file's name (a "/" is a folder)
@@ -44,6 +46,38 @@ UOM_SHORT_NAMES = {
     "uom.product_uom_cm": "см", "uom.product_uom_km": "км", "uom.product_uom_litre": "л",
     "uom.product_uom_hour": "ч", "uom.product_uom_day": "дн",
 }
+
+# the words of a contract that agree with the gender of a person, a sole trader or a company's signatory:
+# (male, female, unknown); «гражданка Смирнова Ольга Николаевна, именуемая», «в лице … Петровой Анны
+# Сергеевны, действующей». A name whose gender is not known (a company's name, «Саша Ким») has both forms
+# («гражданин(ка)»), a signatory's then agrees with the position («директора …, действующего»)
+GENDERED_WORDS = {
+    "citizen": ("гражданин", "гражданка", "гражданин(ка)"),
+    "named": ("именуемый", "именуемая", "именуемый(ая)"),
+    "acting": ("действующий", "действующая", "действующий(ая)"),
+    "signatory_acting": ("действующего", "действующей", "действующего"),
+}
+
+
+def gendered_words(own_gender, signatory_gender):
+    """The words of GENDERED_WORDS agreeing with a party's own gender (a person, a sole trader) and its
+    signatory's (a company's): {"citizen": "гражданка", "named": "именуемая", …}."""
+    def form(forms, gender):
+        return forms[{"male": 0, "female": 1}.get(gender, 2)]
+    return {key: form(forms, signatory_gender if key == "signatory_acting" else own_gender)
+            for key, forms in GENDERED_WORDS.items()}
+
+
+def party_words(requisites):
+    """The gendered words (see ``gendered_words``) of a party of a document, ``requisites`` as
+    ``res.partner._ecom_requisites`` makes them (the name of a request without a contact set): a person's
+    gender as their card has it (set from the name's parts or by hand), else read from the name."""
+    partner = requisites["partner"]
+    own = None
+    if not requisites["is_company"] or requisites["is_sole_trader"]:
+        own = (partner.ecom_gender if partner and not partner.is_company else None) \
+            or name_gender(SOLE_TRADER_PREFIX.sub("", requisites["name"] or ""))
+    return gendered_words(own, name_gender(requisites["signatory_name"]) if requisites["signatory_name"] else None)
 
 
 def _uom_name(uom):
@@ -175,6 +209,8 @@ class EcomDocumentMixin(models.AbstractModel):
             "total_in_words": ru_words.capitalize(ru_words.amount_in_words(source["total"], currency.name)),
             "tax_in_words": ru_words.amount_in_words(source["tax"], currency.name),
         }
+        for party in (values["seller"], values["customer"]):
+            party.update(party_words(party))
         values["money_width"] = self._ecom_money_width(
             [line[key] for line in values["lines"] for key in ("price", "subtotal")])
         if kind == "invoice":

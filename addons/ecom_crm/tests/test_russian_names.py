@@ -2,11 +2,13 @@
 
 from odoo.tests import BaseCase, tagged
 
+from ..models.ecom_document import gendered_words
 from ..tools.russian_names import (
     compose_name,
     gender_from_name,
     genitive_customer_name,
     genitive_name,
+    name_gender,
     short_name,
     split_russian_name,
 )
@@ -178,6 +180,27 @@ class TestSignatoryNames(BaseCase):
 
     def test_nothing(self):
         self.assertEqual((genitive_name(None), short_name(False)), ("", ""))
+
+    def test_gender_of_a_full_name(self):
+        """What a contract's «гражданка …, именуемая», «в лице … , действующей» agree with: a name in the
+        nominative or the genitive, in either order; none for a company, a foreign name, a name of both genders."""
+        for name, gender in (("Смирнова Ольга Николаевна", "female"), ("Петров Пётр Петрович", "male"),
+                             ("Ольга Смирнова", "female"), ("Петровой Анны Сергеевны", "female"),
+                             ("Иванова Ивана Ивановича", "male"), ("Мамедова Рашида Али оглы", "male"),
+                             ("Ольга", "female"), ("Саша Ким", None), ("ООО Ромашка", None), ("John Smith", None),
+                             ("", None), (None, None)):
+            with self.subTest(name=name):
+                self.assertEqual(name_gender(name), gender)
+
+    def test_contract_words_agree_with_the_gender(self):
+        self.assertEqual(gendered_words("female", "female"), {
+            "citizen": "гражданка", "named": "именуемая", "acting": "действующая", "signatory_acting": "действующей"})
+        self.assertEqual(gendered_words("male", "male"), {
+            "citizen": "гражданин", "named": "именуемый", "acting": "действующий", "signatory_acting": "действующего"})
+        # not known: both forms for a person; a signatory's agrees with the position («директора …, действующего»)
+        self.assertEqual(gendered_words(None, None), {
+            "citizen": "гражданин(ка)", "named": "именуемый(ая)", "acting": "действующий(ая)",
+            "signatory_acting": "действующего"})
 
     def test_a_customer_in_the_genitive(self):
         """«Заявка от …»: a full name declined, a first name alone too, what is no Russian name as typed."""

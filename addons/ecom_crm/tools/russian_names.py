@@ -300,6 +300,20 @@ def genitive_name(name):
     return " ".join(w if " " in w else _title(w) for w in words)
 
 
+def name_gender(name):
+    """'male', 'female' or None: the gender of a person's full name typed in the nominative («Смирнова Ольга
+    Николаевна», «Ольга Смирнова») or the genitive («Петровой Анны Сергеевны»), for the words a contract agrees
+    with it («гражданка …, именуемая», «в лице … Петровой Анны Сергеевны, действующей»)."""
+    name = " ".join((name or "").split())
+    parts = _signatory_parts(name)
+    if parts and parts[3]:
+        return _genitive_gender(*parts[:3])
+    if not name or not all(_is_cyrillic(token.lower()) for token in _tokens(name)):
+        return None
+    lastname, firstname, patronymic = split_russian_name(name)
+    return gender_from_name(firstname, patronymic, lastname)
+
+
 def short_name(name):
     """«Иванов И. И.» (the nominative, as a signature is deciphered) from «Иванов Иван Иванович» or «Иванова
     Ивана Ивановича»; a foreign name or initials are returned as typed."""
