@@ -22,6 +22,7 @@ from . import ecom_intake_processor
 from . import ecom_call
 from . import ecom_customer_timeline
 from . import ecom_customer_order_stats
+from . import utm_medium
 from . import utm_source
 from . import utm_campaign
 from . import ecom_webhook_delivery

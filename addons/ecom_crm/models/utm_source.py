@@ -60,10 +60,3 @@ class UtmSource(models.Model):
                     [("name", "=", names[position]), ("id", "!=", record.id)]):
                 record.name = names[position]
 
-
-class UtmMedium(models.Model):
-    _inherit = "utm.medium"
-
-    def init(self):
-        super().init()
-        create_folded_index(self.env.cr, self._table)  # a request's medium in any case (intake processor)
