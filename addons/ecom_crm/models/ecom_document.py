@@ -71,13 +71,15 @@ def gendered_words(own_gender, signatory_gender):
 def party_words(requisites):
     """The gendered words (see ``gendered_words``) of a party of a document, ``requisites`` as
     ``res.partner._ecom_requisites`` makes them (the name of a request without a contact set): a person's
-    gender as their card has it (set from the name's parts or by hand), else read from the name."""
+    gender as their card has it (set from the name's parts or by hand), else read from the name; a company's
+    signatory's from the name printed («в лице … Петровой Анны Сергеевны»: declined into the genitive, else as
+    typed, in either case: «Иванова И. И.» tells none)."""
     partner = requisites["partner"]
     own = None
     if not requisites["is_company"] or requisites["is_sole_trader"]:
         own = (partner.ecom_gender if partner and not partner.is_company else None) \
             or name_gender(SOLE_TRADER_PREFIX.sub("", requisites["name"] or ""))
-    return gendered_words(own, name_gender(requisites["signatory_name"]) if requisites["signatory_name"] else None)
+    return gendered_words(own, name_gender(requisites["signatory_name"], either_case=True))
 
 
 def _uom_name(uom):

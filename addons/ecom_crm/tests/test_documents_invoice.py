@@ -272,6 +272,33 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.order.opportunity_id = self._lead(partner_id=self.customer.id)
         self.assertIn("СПЕЦИФИКАЦИЯ № " + name, self.render(self.order.opportunity_id, kind="contract"))
 
+    def test_contract_words_agree_with_each_party(self):
+        """The contract and the specification agree «действующий», «именуемый», «гражданин» with each party:
+        the store's director and the customer's signatory (a woman: «действующей»; a surname with initials,
+        Иванова's or Иванов's: «действующего», agreeing with the position), a sole trader, a person; both
+        forms only where the name tells no gender."""
+        self.env.company.partner_id.ecom_signatory_name = "Смирнова Ольга Николаевна"
+        self.customer.ecom_signatory_name = "Иванова И. И."
+        store = ("ООО «Детский мир у дома», именуемое в дальнейшем «Поставщик», в лице Генерального директора "
+                 "Смирновой Ольги Николаевны, действующей на основании Устава, с одной стороны, и ООО «Яндекс», "
+                 "именуемое в дальнейшем «Покупатель», в лице Директора по закупкам Иванова И. И., действующего "
+                 "на основании доверенности № 12 от 01.02.2026, с другой стороны")
+        self.assertIn(store + ", вместе именуемые «Стороны»", self.render(self.order, kind="contract"))
+        self.order.ecom_contract_number = "15/2026"  # the specification to a contract: the same words
+        self.assertIn(store + ", согласовали поставку", self.render(self.order, kind="contract"))
+        person = self.env["res.partner"].create({"name": "Кузьмина Саша Кузьминична", "country_id": self.env.ref(
+            "base.ru").id})
+        self.order.partner_id = person
+        self.assertIn("с одной стороны, и гражданка Кузьмина Саша Кузьминична, именуемая в дальнейшем «Покупатель», "
+                      "с другой стороны", self.render(self.order, kind="contract"))
+        person.write({"name": "Ким Саша", "ecom_gender": False})
+        self.assertIn("с одной стороны, и гражданин(ка) Ким Саша, именуемый(ая) в дальнейшем «Покупатель»",
+                      self.render(self.order, kind="contract"))
+        person.write({"name": "ИП Черных Евгения", "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
+        text = self.render(self.order, kind="contract")
+        self.assertIn("с одной стороны, и ИП Черных Евгения, действующая на основании записи в ЕГРИП (ОГРНИП "
+                      f"{TRADER_OGRNIP}), именуемая в дальнейшем «Покупатель»", text)
+
     def test_the_banks_town(self):
         """«ПАО Сбербанк г. Москва» as 1C prints it; a town typed with its kind («г. Москва», «пос.
         Развилка», «пгт Селятино») keeps it, not «г. г. Москва»."""
