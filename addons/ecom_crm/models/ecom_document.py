@@ -110,8 +110,8 @@ class EcomDocumentMixin(models.AbstractModel):
         """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total), and
         of a quotation: order, due_date, payment_terms, basis (the invoice's «Основание»), contract_number and
         contract_date (the contract the order is under: the invoice's «Основание», the specification's
-        contract); a line: dict(name, code, quantity, uom, price, tax_included, price_excluded, discount,
-        subtotal, total)."""
+        contract); of a request's product of interest: tax_by_rate (as ``SaleOrder._ecom_tax_by_rate``); a
+        line: dict(name, code, quantity, uom, price, tax_included, price_excluded, discount, subtotal, total)."""
         raise NotImplementedError
 
     def _ecom_document_check(self, kind):
@@ -203,7 +203,7 @@ class EcomDocumentMixin(models.AbstractModel):
             "untaxed": money(source["untaxed"]),
             "tax": money(source["tax"]),
             "has_tax": not currency.is_zero(source["tax"]),
-            # «НДС 20%», as the accountant reads it (the rates of the lines' VAT, «10%, 20%» when mixed)
+            # the rates of the lines' VAT, «10%, 20%» when mixed (the documents print ``vat_rates``: one sum a rate)
             "tax_rate": ", ".join(f"{ru_words.format_quantity(rate)}%" for rate in sorted(
                 {rate for line in lines for rate in line.get("rates", ()) if rate})),
             "tax_included": tax_included,
@@ -213,10 +213,17 @@ class EcomDocumentMixin(models.AbstractModel):
         }
         for party in (values["seller"], values["customer"]):
             party.update(party_words(party))
+        tax_by_rate = source["order"]._ecom_tax_by_rate() if source.get("order") else source["tax_by_rate"]
+        # «В том числе НДС 10%: …», «В том числе НДС 20%: …»: the VAT of each rate, as the invoice and the
+        # accountant's books have it (one sum for «10%, 20%» cannot be booked); [(«20%» or "" for a tax of a
+        # fixed amount, amount)], the highest rate first
+        values["vat_rates"] = [(f"{ru_words.format_quantity(rate)}%" if rate is not None else "", money(amount))
+                               for rate, amount in self._ecom_vat_rates(tax_by_rate)
+                               ] if values["has_tax"] else []
         values["money_width"] = self._ecom_money_width(
             [line[key] for line in values["lines"] for key in ("price", "subtotal")])
         if kind == "invoice":
-            values.update(self._ecom_invoice_values(source, values))
+            values.update(self._ecom_invoice_values(source, values, tax_by_rate))
         return values
 
     @staticmethod
@@ -229,10 +236,9 @@ class EcomDocumentMixin(models.AbstractModel):
         percent = math.ceil((needed + MONEY_CELL_PX) * 100 / MONEY_TABLE_PX)
         return min(percent, MONEY_COLUMN_MAX_PERCENT) if percent > MONEY_COLUMN_PERCENT else 0
 
-    def _ecom_invoice_values(self, source, values):
+    def _ecom_invoice_values(self, source, values, tax_by_rate):
         """What the invoice for payment adds: the party lines, the payment term, the payment QR code."""
         seller = values["seller"]
-        tax_by_rate = source["order"]._ecom_tax_by_rate()
         extra = {
             "date_numeric": source["date"].strftime("%d.%m.%Y"),
             "bank_line": " ".join(part for part in (seller["bank"], ru_requisites.town(seller["bank_city"])) if part),
@@ -557,6 +563,12 @@ class CrmLead(models.Model):
                 currency = pricelist.currency_id
                 price = pricelist._get_product_price(product.with_company(company), 1.0, currency=currency)
         amounts = taxes.compute_all(price, currency, 1.0, product=product, partner=partner)
+        # as ``SaleOrder._ecom_tax_by_rate`` has an order's: {20.0: amount, "none": 0.0, "other": …}
+        tax_by_rate = {} if amounts["taxes"] else {"none": 0.0}
+        for tax_amount in amounts["taxes"]:
+            tax = self.env["account.tax"].browse(tax_amount["id"])
+            rate = float(tax.amount) if tax.amount_type in ("percent", "division") else "other"
+            tax_by_rate[rate] = currency.round(tax_by_rate.get(rate, 0.0) + tax_amount["amount"])
         return {
             "partner": partner,
             "customer_name": self.partner_name or self.contact_name,
@@ -580,5 +592,6 @@ class CrmLead(models.Model):
             }],
             "untaxed": amounts["total_excluded"],
             "tax": amounts["total_included"] - amounts["total_excluded"],
+            "tax_by_rate": tax_by_rate,
             "total": amounts["total_included"],
         }
