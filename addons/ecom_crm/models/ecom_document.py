@@ -160,7 +160,12 @@ class EcomDocumentMixin(models.AbstractModel):
             customer = self.env["res.partner"]._ecom_requisites()
             customer.update(name=source.get("customer_name") or "", phone=source.get("customer_phone") or "",
                             email=source.get("customer_email") or "")
-            customer["signatory_short"] = customer["partner"]._ecom_signer(customer["partner"], name=customer["name"])
+            company_name = source.get("customer_company")
+            if company_name:  # the request's company name: a company (an ИП) buys, not a citizen
+                customer.update(is_company=True, is_sole_trader=bool(SOLE_TRADER_PREFIX.match(company_name)))
+            # a person or a sole trader signs for themselves; a company's signatory is a line to fill in
+            customer["signatory_short"] = "" if customer["is_company"] and not customer["is_sole_trader"] else \
+                customer["partner"]._ecom_signer(customer["partner"], name=customer["name"])
         money = ru_words.format_amount
         # Prices with VAT included (a Russian store's usual prices): a row's price and amount both with VAT
         # and the VAT «в том числе», so that price × quantity less the discount is the amount printed.
@@ -572,6 +577,7 @@ class CrmLead(models.Model):
         return {
             "partner": partner,
             "customer_name": self.partner_name or self.contact_name,
+            "customer_company": (self.partner_name or "").strip(),
             "customer_phone": self.phone,
             "customer_email": self.email_from,
             "company": company,

@@ -492,6 +492,21 @@ class TestDocuments(HttpCase):
         self.assertIn("/ Смирнова О. /", text)  # a person signs for herself
         self.assertIn("Двадцать четыре тысячи пятьсот рублей 50 копеек", text)
 
+    def test_lead_of_a_company_without_contact(self):
+        """A request naming its company but no contact yet: the company buys («ООО …, именуемое …, в лице
+        ______»), not «гражданин(ка) ООО …»; a sole trader's name is theirs («ИП …, действующий(ая) …»)."""
+        lead = self.env["crm.lead"].create({"name": "Заявка с сайта", "type": "opportunity",
+                                            "partner_name": "ООО «Ромашка»", "contact_name": "Смирнова Ольга",
+                                            "ecom_product_id": self.car_seat.id})
+        text = self.render(lead, "contract")
+        self.assertIn("с одной стороны, и ООО «Ромашка», именуемое в дальнейшем «Покупатель», в лице", text)
+        self.assertNotIn("гражданин", text)
+        self.assertNotIn("Ромашка» /", text, "the company's signatory is a line to fill in, not its name")
+        lead.partner_name = "ИП Петрова Мария Ивановна"
+        text = self.render(lead, "contract")
+        self.assertIn("с одной стороны, и ИП Петрова Мария Ивановна, действующая на основании записи в ЕГРИП", text)
+        self.assertIn("/ Петрова М. И. /", text)
+
     def test_foreign_customer_is_not_a_russian_sole_trader(self):
         """A Kazakh LLP has a 12-digit БИН: it is not a Russian sole trader with an ОГРНИП, nor is its БИН an ИНН."""
         kazakh = self.env["res.partner"].create({"name": "ТОО «Алма»", "is_company": True, "vat": "123456789012",
