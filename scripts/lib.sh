@@ -155,8 +155,6 @@ stop_postgres() {
     PG_STARTED=
 }
 
-# Where scripts/run keeps its cluster between runs.  As root the server runs as `postgres`,
-# which cannot enter root's home, so the cluster lives under /var/tmp then.
 # A benchmark's database: $DB when set (a demo store already filled, on the server PGHOST names),
 # else a fresh one on a throw-away cluster with the addons and a demo store of $2 customers (further
 # arguments go to ecom_demo_store). Sets DB.
@@ -178,8 +176,18 @@ bench_database() {
     psql -d "$DB" -AtXc "VACUUM ANALYZE" >/dev/null
 }
 
+# Where scripts/run keeps its cluster between runs: in the cache, beside the filestore of its databases.
+# As root the server runs as `postgres`, which cannot enter root's home, so the cluster lives under
+# /var/tmp then: /var/tmp/ecom_crm-pg-run for the default cache, a directory of its own for any other
+# ECOM_CRM_CACHE (keyed by its path). One /var/tmp cluster for every cache served a new, empty cache
+# the databases of another, without their filestore, and two caches' runs could not run together.
 run_cluster_dir() {
-    if [ "$(id -u)" = 0 ]; then echo "/var/tmp/ecom_crm-pg-run"; else echo "$CACHE_DIR/pg-run"; fi
+    if [ "$(id -u)" != 0 ]; then echo "$CACHE_DIR/pg-run"; return; fi
+    if [ "$CACHE_DIR" = "${XDG_CACHE_HOME:-$HOME/.cache}/ecom_crm" ]; then
+        echo "/var/tmp/ecom_crm-pg-run"
+    else
+        echo "/var/tmp/ecom_crm-pg-run-$(printf '%s' "$CACHE_DIR" | sha256sum | cut -c1-12)"
+    fi
 }
 
 ADDONS=ecom_crm,ecom_crm_1c,ecom_crm_scoring

@@ -1,12 +1,14 @@
 """Screenshots of a served Odoo (scripts/run) in headless Chromium, as a user sees it.
 
     python scripts/screenshots.py --url http://localhost:8069 --db ecom_crm --login admin --password admin \
-        --out docs/screenshots shot NAME PATH [--wait CSS] [--click CSS|text=LABEL ...] [--settle SECONDS] ...
+        --out docs/screenshots shot NAME PATH [--wait CSS] [--click CSS|text=LABEL ...] [--scroll CSS] \
+        [--settle SECONDS] ...
 
 Each shot logs in (one session for all), opens PATH (e.g. /odoo/crm), waits until the CSS selector
 given by --wait is on the page, clicks the --click selectors (or ``text=`` a button's label) in turn,
-waiting for each, lets the page settle (1.5 s, or --settle: a dashboard loads its figures after its
-frame) and saves NAME.png. It drives Chromium through the DevTools protocol
+waiting for each, scrolls the element --scroll names up to the window's bottom edge (a block taller
+than the window shown down to that element), lets the page settle (1.5 s, or --settle: a dashboard
+loads its figures after its frame) and saves NAME.png. It drives Chromium through the DevTools protocol
 (websocket-client, a test dependency): no browser download, the system's /usr/bin/chromium.
 """
 
@@ -98,7 +100,8 @@ def main():
     parser.add_argument("--out", default="docs/screenshots")
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=900)
-    parser.add_argument("shots", nargs=argparse.REMAINDER, help="shot NAME PATH [--wait CSS] [--click CSS]...")
+    parser.add_argument("shots", nargs=argparse.REMAINDER,
+                        help="shot NAME PATH [--wait CSS] [--click CSS]... [--scroll CSS] [--settle SECONDS]")
     args = parser.parse_args()
     if not CHROMIUM:
         sys.exit("no Chromium found (apt-get install chromium)")
@@ -106,12 +109,15 @@ def main():
     words = iter(args.shots)
     for word in words:
         if word == "shot":
-            current = {"name": next(words), "path": next(words), "wait": None, "clicks": [], "settle": 1.5}
+            current = {"name": next(words), "path": next(words), "wait": None, "clicks": [], "scroll": None,
+                       "settle": 1.5}
             shots.append(current)
         elif word == "--wait":
             current["wait"] = next(words)
         elif word == "--click":
             current["clicks"].append(next(words))
+        elif word == "--scroll":
+            current["scroll"] = next(words)
         elif word == "--settle":
             current["settle"] = float(next(words))
         else:
@@ -140,6 +146,9 @@ def main():
             for selector in shot["clicks"]:
                 page.click(selector)
                 time.sleep(1)
+            if shot["scroll"]:
+                page.wait_for(shot["scroll"])
+                page.evaluate(f"document.querySelector({json.dumps(shot['scroll'])}).scrollIntoView({{block: 'end'}})")
             time.sleep(shot["settle"])  # let the last rendering settle
             png = page.call("Page.captureScreenshot", format="png")["data"]
             path = os.path.join(args.out, f"{shot['name']}.png")

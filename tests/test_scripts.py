@@ -18,6 +18,29 @@ def test_without_odoo_the_test_script_fails_with_instructions(tmp_path):
     assert "ODOO_PATH" in proc.stderr and "docker compose" in proc.stderr
 
 
+def _run_cluster_dir(**env):
+    environ = {k: v for k, v in os.environ.items() if k not in ("ECOM_CRM_CACHE", "XDG_CACHE_HOME")}
+    proc = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/lib.sh"; run_cluster_dir'],
+                          env=dict(environ, **env), capture_output=True, text=True, check=True)
+    return proc.stdout.strip()
+
+
+def test_each_cache_has_its_own_run_cluster(tmp_path):
+    """scripts/run's cluster goes with its cache (ECOM_CRM_CACHE), whose filestore holds the files of the
+    cluster's databases: as root every cache shared /var/tmp/ecom_crm-pg-run, so a run with a new, empty
+    cache served another cache's databases (already installed, filled) without their files."""
+    default = _run_cluster_dir(HOME=str(tmp_path))
+    one = _run_cluster_dir(HOME=str(tmp_path), ECOM_CRM_CACHE=str(tmp_path / "one"))
+    other = _run_cluster_dir(HOME=str(tmp_path), ECOM_CRM_CACHE=str(tmp_path / "other"))
+    assert len({default, one, other}) == 3
+    assert one == _run_cluster_dir(HOME=str(tmp_path), ECOM_CRM_CACHE=str(tmp_path / "one")), "the same each run"
+    if os.geteuid() == 0:  # the server runs as postgres, which cannot enter root's home
+        assert default == "/var/tmp/ecom_crm-pg-run", "where a root's cluster has always been"
+        assert one.startswith("/var/tmp/ecom_crm-pg-run-")
+    else:
+        assert (default, one) == (f"{tmp_path}/.cache/ecom_crm/pg-run", f"{tmp_path}/one/pg-run")
+
+
 def test_ci_runs_the_readme_command():
     ci = (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()

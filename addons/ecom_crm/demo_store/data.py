@@ -150,6 +150,49 @@ CATALOG = [
      "Наполнитель для кошачьего туалета"], ["Royal Canin", "Purina Pro Plan", "Whiskas", "Pedigree", "Brit",
      "Monge"], (190, 6990)),
 ]
+# The brands of a stem that not all its category's brands make (no «Детская смесь Pampers», «Кукла Hot
+# Wheels», «Сухой корм для собак Whiskas», «Фен Oral-B»): as many as the category's, which they replace for
+# it, so that a product's place, price and cost stay. The complements' brands stay (a printer's cartridges
+# are of its brand: HP, Canon, Pantum), and no brand here is one of the durables whose complement it is.
+BRANDS_BY_STEM = {
+    "Наушники накладные": ["JBL Tune", "Sony WH", "Sennheiser HD", "Audio-Technica ATH", "Philips TAH",
+                           "Marshall Major"],
+    "Посудомоечная машина": ["Haier", "Indesit", "Bosch", "LG", "Weissgauff", "Beko"],
+    "Утюг": ["Philips", "Polaris", "Tefal", "Kitfort", "Braun"],
+    "Отпариватель": ["Philips", "Polaris", "Tefal", "Kitfort", "Rowenta"],
+    "Сковорода": ["Tefal", "Rondell", "Гипфел", "Fissman", "Нева Металл Посуда"],
+    "Набор ножей": ["Tefal", "Rondell", "Гипфел", "Fissman", "Samura"],
+    "Сервиз": ["Luminarc", "Lefard", "Гипфел", "Fissman", "Добрушский фарфор"],
+    "Гриль угольный": ["Weber", "Palisad", "Go Garden", "Forester"],
+    "Конструктор": ["LEGO", "Cobi", "Sluban", "Mega Bloks", "Играем вместе"],
+    "Кукла": ["Barbie", "Baby Born", "L.O.L. Surprise!", "Hasbro", "Играем вместе"],
+    "Радиоуправляемая машина": ["Hot Wheels", "Maisto", "Rastar", "1 TOY", "Играем вместе"],
+    "Настольная игра": ["Hasbro", "Hobby World", "Звезда", "Стиль жизни", "Играем вместе"],
+    "Подгузники": ["Pampers", "Huggies", "Merries", "Libero"],
+    "Детская смесь": ["Nutrilon", "Similac", "NAN", "Фрутоняня"],
+    "Влажные салфетки": ["Pampers", "Huggies", "Merries", "Libero"],
+    "Гантели": ["Demix", "Torneo", "Starfit", "Atemi", "Bradex"],
+    "Коврик для йоги": ["Demix", "Torneo", "Starfit", "Atemi", "Bradex"],
+    "Велосипед": ["Stern", "Stels", "Forward", "Merida", "Author"],
+    "Самокат": ["Kugoo", "Micro", "Hudora", "Ninebot", "Ridex"],
+    "Палатка": ["Outventure", "Greenell", "Tramp", "Trek Planet", "Nova Tour"],
+    "Фен": ["Philips", "Braun", "Dyson", "Rowenta", "Dewal"],
+    "Выпрямитель": ["Philips", "Braun", "Remington", "Rowenta", "Dewal"],
+    "Электрическая зубная щётка": ["Philips Sonicare", "Braun", "Oral-B", "Revyline", "CS Medica"],
+    "Массажёр": ["Yamaguchi", "Beurer", "Medisana", "Planta", "Bradex"],
+    "Картридж": ["HP", "Canon", "Cactus", "Pantum", "NV Print"],
+    "Тонер-картридж": ["HP", "Canon", "Cactus", "Pantum", "NV Print"],
+    "Кофе в зёрнах": ["Julius Meinl", "Starbucks", "Lavazza", "Paulig", "Жокей", "Coffesso"],
+    "Кофе молотый": ["Jardin", "Starbucks", "Lavazza", "Paulig", "Жокей", "Coffesso"],
+    "Капсулы для стирки": ["Persil", "Tide", "Losk", "Ariel", "Synergetic", "Frosch"],
+    "Таблетки для посудомоечной машины": ["Somat", "Finish", "Fairy", "Calgonit", "Synergetic", "Frosch"],
+    "Средство для мытья посуды": ["AOS", "Sorti", "Fairy", "Mama Lemon", "Synergetic", "Frosch"],
+    "Кондиционер для белья": ["Lenor", "Vernel", "Comfort", "Silan", "Synergetic", "Frosch"],
+    "Сухой корм для кошек": ["Royal Canin", "Purina Pro Plan", "Whiskas", "Hill's", "Brit", "Monge"],
+    "Сухой корм для собак": ["Royal Canin", "Purina Pro Plan", "Chappi", "Pedigree", "Brit", "Monge"],
+    "Влажный корм для кошек": ["Royal Canin", "Purina Pro Plan", "Whiskas", "Felix", "Brit", "Monge"],
+    "Наполнитель для кошачьего туалета": ["Pi-Pi-Bent", "Catsan", "Ever Clean", "N1", "Brit Fresh", "Barsik"],
+}
 # What a product costs the store, as a share of its shelf price (the purchase price, VAT excluded, as
 # the order lines' «Cost»): thin on smartphones, laptops and the big appliances, which every store
 # sells at the same price, thick on accessories, textiles and the goods of its own choosing. A
@@ -162,15 +205,44 @@ COST_SHARE = {
     "Красота и здоровье": (0.55, 0.70), "Принтеры и МФУ": (0.75, 0.85), "Картриджи и бумага": (0.50, 0.65),
     "Кофе и капсулы": (0.60, 0.75), "Бытовая химия": (0.65, 0.78), "Корм для животных": (0.70, 0.82),
 }
-SIZES = ["", " 64 ГБ", " 128 ГБ", " 256 ГБ", " белый", " чёрный", " серый", " синий", " mini", " Pro", " Max"]
-# what tells apart the products of a stem and brand in the categories where gigabytes would not
+# What tells apart the products of a stem and brand: colours and lines by default, gigabytes only where a
+# store sells them (a fresh demo store's lists read «Детская смесь Pampers 64 ГБ», «Наушники … 64 ГБ»).
+SIZES = ["", " белый", " чёрный", " серый", " синий", " mini", " Pro", " Max", " Lite", " Plus", " Air"]
 SIZES_BY_CATEGORY = {
+    "Смартфоны": ["", " 64 ГБ", " 128 ГБ", " 256 ГБ", " белый", " чёрный", " серый", " синий", " mini", " Pro",
+                  " Max"],
+    "Ноутбуки": ["", " 256 ГБ", " 512 ГБ", " 1 ТБ", " серый", " серебристый", " Pro", " Plus", " Air", " OLED",
+                 " 16 ГБ ОЗУ"],
+    "Детское питание и уход": ["", " Premium", " Comfort", " Sensitive", " Extra Care", " Pure", " Active",
+                               " Classic", " мини-упаковка", " мега-упаковка", " 2 шт."],
     "Принтеры и МФУ": ["", " Pro", " Plus", " Wi-Fi", " Duplex", " M", " Lite", " Pro Wi-Fi", " Plus Duplex",
                        " M Wi-Fi", " Lite Duplex"],
     "Картриджи и бумага": ["", " чёрный", " XL", " голубой", " пурпурный", " жёлтый", " 500 листов", " 2 шт."],
     "Кофе и капсулы": ["", " 250 г", " 1 кг", " 16 шт.", " Crema", " Intenso", " без кофеина", " 500 г"],
     "Бытовая химия": ["", " 1 л", " 30 шт.", " 2 л", " 60 шт.", " лимон", " лаванда", " Sensitive"],
     "Корм для животных": ["", " 400 г", " 2 кг", " 10 кг", " курица", " лосось", " индейка", " 15 кг"],
+}
+
+# A stem's own suffixes where its category's do not fit it (no «Бумага офисная А4 HP голубой», «Кофе в зёрнах
+# 16 шт.», «Наполнитель … курица»), as many as its category's: a product keeps its place, price and cost.
+SIZES_BY_STEM = {
+    "Бумага офисная А4": ["", " 500 листов", " 2500 листов", " 80 г/м²", " Premium", " 5 пачек", " Eco",
+                          " 250 листов"],
+    "Картридж": ["", " чёрный", " XL", " голубой", " пурпурный", " жёлтый", " 2 шт.", " XXL"],
+    "Тонер-картридж": ["", " чёрный", " XL", " голубой", " пурпурный", " жёлтый", " 2 шт.", " XXL"],
+    "Капсулы для кофемашины": ["", " 16 шт.", " 30 шт.", " 10 шт.", " Crema", " Intenso", " без кофеина",
+                               " 48 шт."],
+    "Кофе в зёрнах": ["", " 250 г", " 1 кг", " 500 г", " Crema", " Intenso", " без кофеина", " 200 г"],
+    "Кофе молотый": ["", " 250 г", " 1 кг", " 500 г", " Crema", " Intenso", " без кофеина", " 200 г"],
+    "Капсулы для стирки": ["", " 15 шт.", " 30 шт.", " 45 шт.", " 60 шт.", " Color", " лаванда", " Sensitive"],
+    "Таблетки для посудомоечной машины": ["", " 15 шт.", " 30 шт.", " 45 шт.", " 60 шт.", " лимон", " All in 1",
+                                          " Sensitive"],
+    "Средство для мытья посуды": ["", " 500 мл", " 1 л", " 2 л", " 450 мл", " лимон", " алоэ", " Sensitive"],
+    "Кондиционер для белья": ["", " 1 л", " 2 л", " 500 мл", " 3 л", " лаванда", " Свежесть", " Sensitive"],
+    "Влажный корм для кошек": ["", " 85 г", " 12 × 85 г", " 400 г", " курица", " лосось", " индейка",
+                               " 24 × 85 г"],
+    "Наполнитель для кошачьего туалета": ["", " 5 л", " 10 л", " 4 кг", " комкующийся", " впитывающий",
+                                          " силикагелевый", " 15 кг"],
 }
 
 # How the categories are bought (the customers of :mod:`.distributions` behave by them).

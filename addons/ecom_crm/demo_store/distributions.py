@@ -371,7 +371,7 @@ def catalog_plan(n_products, rng):
         products = []
         for i in range(per_cat):
             stem, brand = product_stem(stems, i), product_brand(stems, brands, i)
-            sizes = data.SIZES_BY_CATEGORY.get(cat_name, data.SIZES)
+            sizes = data.SIZES_BY_STEM.get(stem) or data.SIZES_BY_CATEGORY.get(cat_name, data.SIZES)
             suffix = sizes[(i // (len(stems) * len(brands))) % len(sizes)]
             products.append({
                 "name": f"{stem} {brand}{suffix}", "default_code": f"DEMO-{cat_idx:02d}-{i:04d}",
@@ -403,8 +403,9 @@ def product_stem(stems, i):
 
 
 def product_brand(stems, brands, i):
-    """The brand of a category's ``i``-th product: each brand in turn with every stem."""
-    return brands[(i // len(stems)) % len(brands)]
+    """The brand of a category's ``i``-th product: each brand in turn with every stem, the stem's own
+    (:data:`data.BRANDS_BY_STEM`, as many) where not all the category's make it."""
+    return data.BRANDS_BY_STEM.get(product_stem(stems, i), brands)[(i // len(stems)) % len(brands)]
 
 
 def repeat_category(name):

@@ -23,6 +23,8 @@ from odoo.tools import float_is_zero
 from odoo.tools.image import image_data_uri
 
 from ..tools import ru_requisites, ru_words
+from ..tools.russian_names import name_gender
+from .res_partner_requisites import SOLE_TRADER_PREFIX
 
 DOCUMENT_KINDS = ("offer", "contract", "invoice")
 # what Windows, a browser or a mail client does not take in a file's name (a "/" is a folder)
@@ -44,6 +46,40 @@ UOM_SHORT_NAMES = {
     "uom.product_uom_cm": "см", "uom.product_uom_km": "км", "uom.product_uom_litre": "л",
     "uom.product_uom_hour": "ч", "uom.product_uom_day": "дн",
 }
+
+# the words of a contract that agree with the gender of a person, a sole trader or a company's signatory:
+# (male, female, unknown); «гражданка Смирнова Ольга Николаевна, именуемая», «в лице … Петровой Анны
+# Сергеевны, действующей». A name whose gender is not known (a company's name, «Саша Ким») has both forms
+# («гражданин(ка)»), a signatory's then agrees with the position («директора …, действующего»)
+GENDERED_WORDS = {
+    "citizen": ("гражданин", "гражданка", "гражданин(ка)"),
+    "named": ("именуемый", "именуемая", "именуемый(ая)"),
+    "acting": ("действующий", "действующая", "действующий(ая)"),
+    "signatory_acting": ("действующего", "действующей", "действующего"),
+}
+
+
+def gendered_words(own_gender, signatory_gender):
+    """The words of GENDERED_WORDS agreeing with a party's own gender (a person, a sole trader) and its
+    signatory's (a company's): {"citizen": "гражданка", "named": "именуемая", …}."""
+    def form(forms, gender):
+        return forms[{"male": 0, "female": 1}.get(gender, 2)]
+    return {key: form(forms, signatory_gender if key == "signatory_acting" else own_gender)
+            for key, forms in GENDERED_WORDS.items()}
+
+
+def party_words(requisites):
+    """The gendered words (see ``gendered_words``) of a party of a document, ``requisites`` as
+    ``res.partner._ecom_requisites`` makes them (the name of a request without a contact set): a person's
+    gender as their card has it (set from the name's parts or by hand), else read from the name; a company's
+    signatory's from the name printed («в лице … Петровой Анны Сергеевны»: declined into the genitive, else as
+    typed, in either case: «Иванова И. И.» tells none)."""
+    partner = requisites["partner"]
+    own = None
+    if not requisites["is_company"] or requisites["is_sole_trader"]:
+        own = (partner.ecom_gender if partner and not partner.is_company else None) \
+            or name_gender(SOLE_TRADER_PREFIX.sub("", requisites["name"] or ""))
+    return gendered_words(own, name_gender(requisites["signatory_name"], either_case=True))
 
 
 def _uom_name(uom):
@@ -74,8 +110,8 @@ class EcomDocumentMixin(models.AbstractModel):
         """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total), and
         of a quotation: order, due_date, payment_terms, basis (the invoice's «Основание»), contract_number and
         contract_date (the contract the order is under: the invoice's «Основание», the specification's
-        contract); a line: dict(name, code, quantity, uom, price, tax_included, price_excluded, discount,
-        subtotal, total)."""
+        contract); of a request's product of interest: tax_by_rate (as ``SaleOrder._ecom_tax_by_rate``); a
+        line: dict(name, code, quantity, uom, price, tax_included, price_excluded, discount, subtotal, total)."""
         raise NotImplementedError
 
     def _ecom_document_check(self, kind):
@@ -124,7 +160,12 @@ class EcomDocumentMixin(models.AbstractModel):
             customer = self.env["res.partner"]._ecom_requisites()
             customer.update(name=source.get("customer_name") or "", phone=source.get("customer_phone") or "",
                             email=source.get("customer_email") or "")
-            customer["signatory_short"] = customer["partner"]._ecom_signer(customer["partner"], name=customer["name"])
+            company_name = source.get("customer_company")
+            if company_name:  # the request's company name: a company (an ИП) buys, not a citizen
+                customer.update(is_company=True, is_sole_trader=bool(SOLE_TRADER_PREFIX.match(company_name)))
+            # a person or a sole trader signs for themselves; a company's signatory is a line to fill in
+            customer["signatory_short"] = "" if customer["is_company"] and not customer["is_sole_trader"] else \
+                customer["partner"]._ecom_signer(customer["partner"], name=customer["name"])
         money = ru_words.format_amount
         # Prices with VAT included (a Russian store's usual prices): a row's price and amount both with VAT
         # and the VAT «в том числе», so that price × quantity less the discount is the amount printed.
@@ -167,7 +208,7 @@ class EcomDocumentMixin(models.AbstractModel):
             "untaxed": money(source["untaxed"]),
             "tax": money(source["tax"]),
             "has_tax": not currency.is_zero(source["tax"]),
-            # «НДС 20%», as the accountant reads it (the rates of the lines' VAT, «10%, 20%» when mixed)
+            # the rates of the lines' VAT, «10%, 20%» when mixed (the documents print ``vat_rates``: one sum a rate)
             "tax_rate": ", ".join(f"{ru_words.format_quantity(rate)}%" for rate in sorted(
                 {rate for line in lines for rate in line.get("rates", ()) if rate})),
             "tax_included": tax_included,
@@ -175,10 +216,19 @@ class EcomDocumentMixin(models.AbstractModel):
             "total_in_words": ru_words.capitalize(ru_words.amount_in_words(source["total"], currency.name)),
             "tax_in_words": ru_words.amount_in_words(source["tax"], currency.name),
         }
+        for party in (values["seller"], values["customer"]):
+            party.update(party_words(party))
+        tax_by_rate = source["order"]._ecom_tax_by_rate() if source.get("order") else source["tax_by_rate"]
+        # «В том числе НДС 10%: …», «В том числе НДС 20%: …»: the VAT of each rate, as the invoice and the
+        # accountant's books have it (one sum for «10%, 20%» cannot be booked); [(«20%» or "" for a tax of a
+        # fixed amount, amount)], the highest rate first
+        values["vat_rates"] = [(f"{ru_words.format_quantity(rate)}%" if rate is not None else "", money(amount))
+                               for rate, amount in self._ecom_vat_rates(tax_by_rate)
+                               ] if values["has_tax"] else []
         values["money_width"] = self._ecom_money_width(
             [line[key] for line in values["lines"] for key in ("price", "subtotal")])
         if kind == "invoice":
-            values.update(self._ecom_invoice_values(source, values))
+            values.update(self._ecom_invoice_values(source, values, tax_by_rate))
         return values
 
     @staticmethod
@@ -191,10 +241,9 @@ class EcomDocumentMixin(models.AbstractModel):
         percent = math.ceil((needed + MONEY_CELL_PX) * 100 / MONEY_TABLE_PX)
         return min(percent, MONEY_COLUMN_MAX_PERCENT) if percent > MONEY_COLUMN_PERCENT else 0
 
-    def _ecom_invoice_values(self, source, values):
+    def _ecom_invoice_values(self, source, values, tax_by_rate):
         """What the invoice for payment adds: the party lines, the payment term, the payment QR code."""
         seller = values["seller"]
-        tax_by_rate = source["order"]._ecom_tax_by_rate()
         extra = {
             "date_numeric": source["date"].strftime("%d.%m.%Y"),
             "bank_line": " ".join(part for part in (seller["bank"], ru_requisites.town(seller["bank_city"])) if part),
@@ -519,9 +568,16 @@ class CrmLead(models.Model):
                 currency = pricelist.currency_id
                 price = pricelist._get_product_price(product.with_company(company), 1.0, currency=currency)
         amounts = taxes.compute_all(price, currency, 1.0, product=product, partner=partner)
+        # as ``SaleOrder._ecom_tax_by_rate`` has an order's: {20.0: amount, "none": 0.0, "other": …}
+        tax_by_rate = {} if amounts["taxes"] else {"none": 0.0}
+        for tax_amount in amounts["taxes"]:
+            tax = self.env["account.tax"].browse(tax_amount["id"])
+            rate = float(tax.amount) if tax.amount_type in ("percent", "division") else "other"
+            tax_by_rate[rate] = currency.round(tax_by_rate.get(rate, 0.0) + tax_amount["amount"])
         return {
             "partner": partner,
             "customer_name": self.partner_name or self.contact_name,
+            "customer_company": (self.partner_name or "").strip(),
             "customer_phone": self.phone,
             "customer_email": self.email_from,
             "company": company,
@@ -542,5 +598,6 @@ class CrmLead(models.Model):
             }],
             "untaxed": amounts["total_excluded"],
             "tax": amounts["total_included"] - amounts["total_excluded"],
+            "tax_by_rate": tax_by_rate,
             "total": amounts["total_included"],
         }

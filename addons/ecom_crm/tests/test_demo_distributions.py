@@ -7,6 +7,7 @@ import statistics
 from collections import Counter
 from datetime import date, timedelta
 from itertools import pairwise
+from unittest.mock import patch
 
 from odoo.tests import BaseCase, tagged
 
@@ -310,9 +311,55 @@ class TestDemoDistributions(BaseCase):
         self.assertEqual(lengths, [per_cat] * len(data.CATALOG))
         # never an empty category, even with fewer products than categories
         self.assertEqual(distributions.category_slices(3)[1], [1] * len(data.CATALOG))
-        # gigabytes where they belong, not on pet food
+        # gigabytes where they belong, on smartphones and laptops, not on pet food, headphones or baby formula
+        # (a fresh demo store read «Детская смесь Pampers 64 ГБ»)
         names = {cat: [p["name"] for p in products] for cat, _p, products in distributions.catalog_plan(2000, rng)}
-        self.assertTrue(any("ГБ" in name for name in names["Смартфоны"]))
-        for cat in data.SIZES_BY_CATEGORY:
-            self.assertFalse(any("ГБ" in name for name in names[cat]), cat)
+        for cat, *_rest in data.CATALOG:
+            self.assertEqual(any("ГБ" in name or "ТБ" in name for name in names[cat]), cat in ("Смартфоны", "Ноутбуки"),
+                             cat)
+        for cat in set(data.SIZES_BY_CATEGORY) - {"Смартфоны", "Ноутбуки"}:
             self.assertEqual(len(set(names[cat])), len(names[cat]), "names tell the products apart")
+        small = [p["name"] for _c, _p, products in distributions.catalog_plan(300, rng) for p in products]
+        self.assertFalse([name for name in small if "ГБ" in name and not name.startswith(("Смартфон", "Ноутбук"))])
+
+    def test_a_stem_has_brands_and_sizes_that_fit_it(self):
+        """A fresh demo store sold «Детская смесь Pampers», «Кукла Hot Wheels», «Сухой корм для собак Whiskas»,
+        «Фен Oral-B»: every stem took every brand of its category (and its suffixes). A stem has brands and
+        suffixes of its own where not all fit it, as many as its category's, so that names alone change: a
+        seed's prices, costs, and the complements that fit a durable (the cartridges of the printer's brand),
+        which the histories are drawn from, are those of the category's brands and suffixes."""
+        names = [p["name"] for _c, _p, products in distributions.catalog_plan(300, random.Random(42))
+                 for p in products]
+        for wrong in ("Детская смесь Pampers", "Кукла Hot Wheels", "Сухой корм для собак Whiskas", "Фен Oral-B",
+                      "Наушники накладные Apple AirPods", "Отпариватель Dyson", "Таблетки для посудомоечной машины "
+                      "Persil", "Наполнитель для кошачьего туалета Royal Canin"):
+            self.assertFalse([name for name in names if name.startswith(wrong)], wrong)
+        for wanted in ("Детская смесь Nutrilon", "Подгузники Pampers", "Кукла Barbie", "Сухой корм для собак Pedigree",
+                       "Фен Philips", "Картридж HP", "Тонер-картридж Canon"):
+            self.assertTrue([name for name in names if name.startswith(wanted)], wanted)
+        # nor, in a bigger store, a suffix that does not fit the stem: «Бумага офисная А4 HP голубой»,
+        # «Кофе в зёрнах Lavazza 16 шт.», «Наполнитель для кошачьего туалета Catsan курица»
+        bigger = [p["name"] for _c, _p, products in distributions.catalog_plan(2000, random.Random(42))
+                  for p in products]
+        for stem, wrong in (("Бумага", " голубой"), ("Кофе в зёрнах", " шт."), ("Наполнитель", " курица"),
+                            ("Влажный корм", " 15 кг"), ("Средство для мытья посуды", " шт."),
+                            ("Капсулы для стирки", " л"), ("Картридж", " листов")):
+            self.assertFalse([name for name in bigger if name.startswith(stem) and name.endswith(wrong)], stem)
+        stems = {stem: (brands, data.SIZES_BY_CATEGORY.get(cat, data.SIZES))
+                 for cat, _p, stems, brands, _r in data.CATALOG for stem in stems}
+        for stem, brands in data.BRANDS_BY_STEM.items():
+            self.assertEqual(len(brands), len(stems[stem][0]), stem)
+        for stem, sizes in data.SIZES_BY_STEM.items():
+            self.assertEqual(len(sizes), len(stems[stem][1]), stem)
+        for n_products in (40, 300, 2000, 5000):
+            plans = []
+            for by_stem in ((data.BRANDS_BY_STEM, data.SIZES_BY_STEM), ({}, {})):
+                with (patch.object(data, "BRANDS_BY_STEM", by_stem[0]),
+                      patch.object(data, "SIZES_BY_STEM", by_stem[1])):
+                    rng = random.Random(42)
+                    plan = distributions.catalog_plan(n_products, rng)
+                    prices = [p["list_price"] for _c, _p, products in plan for p in products]
+                    plans.append(([[{k: v for k, v in p.items() if k != "name"} for p in products]
+                                   for _c, _p, products in plan], rng.random(),
+                                  distributions.catalog_behaviour(n_products, prices)))
+            self.assertEqual(plans[0], plans[1], f"{n_products} products: the same draws and histories")

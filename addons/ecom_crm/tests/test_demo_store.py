@@ -5,6 +5,7 @@ from datetime import date, datetime
 from itertools import pairwise
 from unittest.mock import patch
 
+from odoo.exceptions import AccessDenied
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -41,6 +42,8 @@ class TestDemoStore(EcomCrmCase):
         # after their first order, with other histories)
         cls.env.cr.execute("SELECT coalesce(max(id), 0) FROM res_partner")
         [(cls.partner0,)] = cls.env.cr.fetchall()
+        cls.env.cr.execute("SELECT coalesce(max(id), 0) FROM res_users")
+        [(cls.user0,)] = cls.env.cr.fetchall()
         # 5 products a category: the kitchen's coffee machines among them. 2,000 customers: the
         # statistics below are about a few dozen of them each (repeat buyers of a consumable, owners
         # of a durable); on 500 their spread across seeds crossed the thresholds in a third of them
@@ -481,6 +484,23 @@ class TestDemoStore(EcomCrmCase):
     def test_order_sequence_continues(self):
         order = self.env["sale.order"].create({"partner_id": self.customers[0].id})
         self.assertFalse(self.env["sale.order"].search_count([("name", "=", order.name), ("id", "!=", order.id)]))
+
+    def test_the_salespeople_log_in(self):
+        """The README's demo shows what a salesperson sees (CRM > Today, their own figures): its salespeople
+        had no password, and nobody could log in as one. Those it creates log in with «demo»; one that
+        exists already keeps its password."""
+        managers = self.env["res.users"].search([("login", "=like", "manager%@demo-store.ru"), ("id", ">", self.user0)])
+        self.assertEqual(len(managers), 3, "created by this demo store")
+        for manager in managers:
+            manager.with_user(manager)._check_credentials({"type": "password", "password": "demo"},
+                                                          {"interactive": True})
+            with self.assertRaises(AccessDenied):
+                manager.with_user(manager)._check_credentials({"type": "password", "password": "admin"},
+                                                              {"interactive": True})
+        managers[0].password = "own password"
+        DemoStoreGenerator(self.env, customers=5, products=10, leads=2, managers=3, today=self.today).run()
+        managers[0].with_user(managers[0])._check_credentials({"type": "password", "password": "own password"},
+                                                              {"interactive": True})
 
     def test_the_first_day_shows_no_zeros(self):
         """Cards (and scores, with the scoring) are computed by the loader, not at the first nightly run;

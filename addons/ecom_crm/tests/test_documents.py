@@ -317,7 +317,7 @@ class TestDocuments(HttpCase):
         self.assertIn("ООО «Детский мир у дома», именуемое в дальнейшем «Поставщик», в лице Генерального директора "
                       "Иванова Ивана Ивановича, действующего на основании Устава, с одной стороны, и ООО «Яндекс», "
                       "именуемое в дальнейшем «Покупатель», в лице Директора по закупкам Петровой Анны Сергеевны, "
-                      "действующего на основании доверенности № 12 от 01.02.2026, с другой стороны", text)
+                      "действующей на основании доверенности № 12 от 01.02.2026, с другой стороны", text)
         # the signatures deciphered in the nominative: «Иванова Ивана Ивановича» typed in the genitive, the
         # customer's signatory in the nominative (declined above)
         self.assertIn("_______________ / Иванов И. И. / М.П. _______________ / Петрова А. С. / М.П.", text)
@@ -336,9 +336,19 @@ class TestDocuments(HttpCase):
             "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
         self.order.partner_id = trader
         text = self.render(self.order, "contract")
-        self.assertIn("действующего на основании Устава, с одной стороны, и ИП Петров Пётр Петрович, действующий(ая) "
-                      "на основании записи в ЕГРИП (ОГРНИП 304500116000157), именуемый(ая) в дальнейшем «Покупатель», "
+        self.assertIn("действующего на основании Устава, с одной стороны, и ИП Петров Пётр Петрович, действующий "
+                      "на основании записи в ЕГРИП (ОГРНИП 304500116000157), именуемый в дальнейшем «Покупатель», "
                       "с другой стороны", text)
+        trader.name = "ИП Петрова Мария Ивановна"  # the words agree with a woman's name
+        text = self.render(self.order, "contract")
+        self.assertIn("и ИП Петрова Мария Ивановна, действующая на основании записи в ЕГРИП (ОГРНИП 304500116000157), "
+                      "именуемая в дальнейшем «Покупатель», с другой стороны", text)
+        trader.name = "ИП Ким Саша"  # nor a first name nor a surname of one gender: both forms
+        text = self.render(self.order, "contract")
+        self.assertIn("и ИП Ким Саша, действующий(ая) на основании записи в ЕГРИП (ОГРНИП 304500116000157), "
+                      "именуемый(ая) в дальнейшем «Покупатель»", text)
+        trader.name = "ИП Петров Пётр Петрович"
+        text = self.render(self.order, "contract")
         self.assertIn(f"ИНН {TRADER_INN}", text)
         self.assertIn(f"ОГРНИП {TRADER_OGRNIP}", text)
         self.assertNotIn("КПП 770401001", text)
@@ -352,8 +362,8 @@ class TestDocuments(HttpCase):
             "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
         self.order.partner_id = trader
         text = self.render(self.order, "contract")
-        self.assertIn("с одной стороны, и ИП Петров Пётр Петрович, действующий(ая) на основании записи в ЕГРИП "
-                      f"(ОГРНИП {TRADER_OGRNIP}), именуемый(ая) в дальнейшем «Покупатель», с другой стороны", text)
+        self.assertIn("с одной стороны, и ИП Петров Пётр Петрович, действующий на основании записи в ЕГРИП "
+                      f"(ОГРНИП {TRADER_OGRNIP}), именуемый в дальнейшем «Покупатель», с другой стороны", text)
         self.assertNotIn("гражданин", text)
         self.assertIn(f"ИНН {TRADER_INN}", text)
         self.assertIn("/ Петров П. П. /", text)
@@ -361,8 +371,10 @@ class TestDocuments(HttpCase):
         self.assert_row(f"Кому: ИП Петров Пётр Петрович, ИНН {TRADER_INN}")
         trader.company_registry = False  # a private person with an ИНН
         text = self.render(self.order, "contract")
-        self.assertIn("с одной стороны, и гражданин(ка) Петров Пётр Петрович, именуемый(ая) в дальнейшем "
-                      "«Покупатель»", text)
+        self.assertIn("с одной стороны, и гражданин Петров Пётр Петрович, именуемый в дальнейшем «Покупатель»", text)
+        trader.ecom_gender = "female"  # the card's gender, set by hand, over the name's
+        text = self.render(self.order, "contract")
+        self.assertIn("с одной стороны, и гражданка Петров Пётр Петрович, именуемая в дальнейшем «Покупатель»", text)
         self.assertNotIn("ЕГРИП", text)
 
     def test_taxes_and_kopecks(self):
@@ -423,7 +435,9 @@ class TestDocuments(HttpCase):
         # the rates named, as the accountant reads them: both when the lines' differ (children's goods: 10%)
         self.order.order_line[0].tax_id = self.env["account.tax"].create(
             {"name": "НДС 10%", "amount": 10, "amount_type": "percent", "type_tax_use": "sale"})
-        self.assertIn("НДС 10%, 20%:", self.render(self.order, "offer"))
+        self.render(self.order, "offer")  # one line per rate (test_documents_invoice reads it in detail)
+        for row in ("НДС 20%: 7 350,15", "НДС 10%: 8 999,00", "Всего к оплате: 143 089,90"):
+            self.assert_row(row)
 
     def test_lead_with_a_quotation_and_with_a_product_of_interest(self):
         lead = self.env["crm.lead"].create({"name": "Коляска для двойни", "type": "opportunity",
@@ -463,7 +477,7 @@ class TestDocuments(HttpCase):
         self.order.opportunity_id = lead
         text = self.render(lead, "contract")
         self.assertIn("с одной стороны, и ООО «Яндекс», именуемое в дальнейшем «Покупатель», в лице Директора по "
-                      "закупкам Петровой Анны Сергеевны", text)
+                      "закупкам Петровой Анны Сергеевны, действующей на основании доверенности", text)
         self.assertNotIn("Смирнова", text)
         self.assert_requisites(text)
         self.render(lead, "offer")
@@ -474,9 +488,24 @@ class TestDocuments(HttpCase):
                                             "contact_name": "Смирнова Ольга", "phone": "+79161234567",
                                             "ecom_product_id": self.car_seat.id})
         text = self.render(lead, "contract")
-        self.assertIn("гражданин(ка) Смирнова Ольга, именуемый(ая) в дальнейшем «Покупатель», с другой стороны", text)
+        self.assertIn("гражданка Смирнова Ольга, именуемая в дальнейшем «Покупатель», с другой стороны", text)
         self.assertIn("/ Смирнова О. /", text)  # a person signs for herself
         self.assertIn("Двадцать четыре тысячи пятьсот рублей 50 копеек", text)
+
+    def test_lead_of_a_company_without_contact(self):
+        """A request naming its company but no contact yet: the company buys («ООО …, именуемое …, в лице
+        ______»), not «гражданин(ка) ООО …»; a sole trader's name is theirs («ИП …, действующий(ая) …»)."""
+        lead = self.env["crm.lead"].create({"name": "Заявка с сайта", "type": "opportunity",
+                                            "partner_name": "ООО «Ромашка»", "contact_name": "Смирнова Ольга",
+                                            "ecom_product_id": self.car_seat.id})
+        text = self.render(lead, "contract")
+        self.assertIn("с одной стороны, и ООО «Ромашка», именуемое в дальнейшем «Покупатель», в лице", text)
+        self.assertNotIn("гражданин", text)
+        self.assertNotIn("Ромашка» /", text, "the company's signatory is a line to fill in, not its name")
+        lead.partner_name = "ИП Петрова Мария Ивановна"
+        text = self.render(lead, "contract")
+        self.assertIn("с одной стороны, и ИП Петрова Мария Ивановна, действующая на основании записи в ЕГРИП", text)
+        self.assertIn("/ Петрова М. И. /", text)
 
     def test_foreign_customer_is_not_a_russian_sole_trader(self):
         """A Kazakh LLP has a 12-digit БИН: it is not a Russian sole trader with an ОГРНИП, nor is its БИН an ИНН."""

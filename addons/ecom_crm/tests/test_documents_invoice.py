@@ -272,6 +272,33 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.order.opportunity_id = self._lead(partner_id=self.customer.id)
         self.assertIn("СПЕЦИФИКАЦИЯ № " + name, self.render(self.order.opportunity_id, kind="contract"))
 
+    def test_contract_words_agree_with_each_party(self):
+        """The contract and the specification agree «действующий», «именуемый», «гражданин» with each party:
+        the store's director and the customer's signatory (a woman: «действующей»; a surname with initials,
+        Иванова's or Иванов's: «действующего», agreeing with the position), a sole trader, a person; both
+        forms only where the name tells no gender."""
+        self.env.company.partner_id.ecom_signatory_name = "Смирнова Ольга Николаевна"
+        self.customer.ecom_signatory_name = "Иванова И. И."
+        store = ("ООО «Детский мир у дома», именуемое в дальнейшем «Поставщик», в лице Генерального директора "
+                 "Смирновой Ольги Николаевны, действующей на основании Устава, с одной стороны, и ООО «Яндекс», "
+                 "именуемое в дальнейшем «Покупатель», в лице Директора по закупкам Иванова И. И., действующего "
+                 "на основании доверенности № 12 от 01.02.2026, с другой стороны")
+        self.assertIn(store + ", вместе именуемые «Стороны»", self.render(self.order, kind="contract"))
+        self.order.ecom_contract_number = "15/2026"  # the specification to a contract: the same words
+        self.assertIn(store + ", согласовали поставку", self.render(self.order, kind="contract"))
+        person = self.env["res.partner"].create({"name": "Кузьмина Саша Кузьминична", "country_id": self.env.ref(
+            "base.ru").id})
+        self.order.partner_id = person
+        self.assertIn("с одной стороны, и гражданка Кузьмина Саша Кузьминична, именуемая в дальнейшем «Покупатель», "
+                      "с другой стороны", self.render(self.order, kind="contract"))
+        person.write({"name": "Ким Саша", "ecom_gender": False})
+        self.assertIn("с одной стороны, и гражданин(ка) Ким Саша, именуемый(ая) в дальнейшем «Покупатель»",
+                      self.render(self.order, kind="contract"))
+        person.write({"name": "ИП Черных Евгения", "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
+        text = self.render(self.order, kind="contract")
+        self.assertIn("с одной стороны, и ИП Черных Евгения, действующая на основании записи в ЕГРИП (ОГРНИП "
+                      f"{TRADER_OGRNIP}), именуемая в дальнейшем «Покупатель»", text)
+
     def test_the_banks_town(self):
         """«ПАО Сбербанк г. Москва» as 1C prints it; a town typed with its kind («г. Москва», «пос.
         Развилка», «пгт Селятино») keeps it, not «г. г. Москва»."""
@@ -347,6 +374,39 @@ class TestInvoiceForPayment(EcomCrmCase):
         self.assertFalse([row for row in self.rows if "10%, 20%" in row], self.rows)
         self.assertIn(". В т.ч. НДС (20%) 14 998,33 руб., НДС (10%) 4 454,64 руб., НДС (0%) 0,00 руб.|",
                       self.values()["qr_payload"])
+
+    def test_offer_and_contract_vat_per_rate(self):
+        """The commercial offer and the supply contract of an order at 20% and 10% (children's goods) state
+        the VAT of each rate, as the invoice does (one sum for «10%, 20%» cannot be booked): the same
+        amounts, adding up to the order's tax; a request's product of interest its own rate."""
+        vat10 = self.vat(10)
+        self.order.order_line[0].tax_id = self.vat(20)
+        self.order.order_line[1].tax_id = vat10
+        self.assertAlmostEqual(self.order.amount_tax, 14998.33 + 4454.64)
+        for kind in ("offer", "contract"):
+            with self.subTest(kind=kind):
+                text = self.render(self.order, kind=kind)
+                for row in ("Итого: 138 991,00", "В том числе НДС 20%: 14 998,33", "В том числе НДС 10%: 4 454,64",
+                            "Всего к оплате: 138 991,00"):
+                    self.assert_row(row)
+                self.assertNotIn("10%, 20%", text)
+        self.assertIn("(Сто тридцать восемь тысяч девятьсот девяносто один рубль 00 копеек), в том числе НДС (20%) "
+                      "14 998,33 руб., НДС (10%) 4 454,64 руб.", text)
+        # VAT on top of the prices: «НДС 20%», «НДС 10%» added to the total without it
+        for line, rate in zip(self.order.order_line, (20, 10), strict=True):
+            line.tax_id = self.env["account.tax"].create({"name": f"НДС {rate}% сверху", "amount": rate,
+                                                          "amount_type": "percent", "type_tax_use": "sale"})
+        self.render(self.order, kind="offer")
+        for row in ("Итого без НДС: 138 991,00", "НДС 20%: 17 998,00", "НДС 10%: 4 900,10",
+                    "Всего к оплате: 161 889,10"):
+            self.assert_row(row)
+        # a request without a quotation: its product of interest at its rate
+        self.car_seat.taxes_id = vat10
+        lead = self.env["crm.lead"].create({"name": "Автокресло", "type": "opportunity", "partner_id": self.customer.id,
+                                            "user_id": self.salesman.id, "ecom_product_id": self.car_seat.id})
+        self.render(lead, kind="offer")
+        for row in ("Итого: 24 500,50", "В том числе НДС 10%: 2 227,32", "Всего к оплате: 24 500,50"):
+            self.assert_row(row)
 
     def test_vat_per_rate_adds_up_to_the_orders_tax(self):
         """Rounded globally, the lines' VAT (2,01 × 3 + 1,01 × 3 = 9,06) is not the order's (6,02 + 3,02 =

@@ -2,11 +2,13 @@
 
 from odoo.tests import BaseCase, tagged
 
+from ..models.ecom_document import gendered_words
 from ..tools.russian_names import (
     compose_name,
     gender_from_name,
     genitive_customer_name,
     genitive_name,
+    name_gender,
     short_name,
     split_russian_name,
 )
@@ -178,6 +180,60 @@ class TestSignatoryNames(BaseCase):
 
     def test_nothing(self):
         self.assertEqual((genitive_name(None), short_name(False)), ("", ""))
+
+    def test_gender_of_a_full_name(self):
+        """What a contract's «гражданка …, именуемая», «в лице … , действующей» agree with: a name in the
+        nominative or the genitive, in either order; none for a company, a foreign name, a name of both genders."""
+        for name, gender in (("Смирнова Ольга Николаевна", "female"), ("Петров Пётр Петрович", "male"),
+                             ("Ольга Смирнова", "female"), ("Петровой Анны Сергеевны", "female"),
+                             ("Иванова Ивана Ивановича", "male"), ("Мамедова Рашида Али оглы", "male"),
+                             ("Ольга", "female"), ("Саша Ким", None), ("ООО Ромашка", None), ("John Smith", None),
+                             ("", None), (None, None),
+                             # patronymics: -ична, -инична, Turkic ones, the patronymic deciding a name of both
+                             ("Ильина Вера Ильинична", "female"), ("Кузьмина Саша Кузьминична", "female"),
+                             ("Никитин Женя Никитич", "male"), ("Алиева Лейла Гейдар кызы", "female"),
+                             ("Мамедов Рашид Али оглы", "male"), ("Алиевой Лейлы Гейдар кызы", "female"),
+                             # surnames: -ов/-ова, -ин/-ина, -ский/-ская, -ой/-ая; one form for both genders
+                             ("Иванова Саша", "female"), ("Петров Женя", "male"), ("Фаина Раневская", "female"),
+                             ("Толстой Лев Николаевич", "male"), ("Шевченко Саша", None), ("Черных Женя", None),
+                             ("Ковальчук Саша", None), ("Гогиашвили Саша", None), ("Бакрадзе Нино", None),
+                             ("Черных Евгения", "female"), ("Гогиашвили Георгий Шалвович", "male"),
+                             ("Петрова-Водкина Анна", "female"), ("Салтыков-Щедрин Михаил", "male"),
+                             ("Римского-Корсакова Николая Андреевича", "male"), ("ИВАНОВА МАРИЯ СЕРГЕЕВНА", "female"),
+                             # Александра: a woman's name, or Александр's in the genitive
+                             ("Иванова Александра Сергеевна", "female"), ("Иванова Александра Сергеевича", "male"),
+                             # parts that disagree tell nothing rather than one of them
+                             ("Мария Иванов", None), ("Иванова Мария Петрович", None), ("Иванов Саша Петровна", None),
+                             ("Петровой Ивана Сергеевича", None),
+                             # a surname alone or with initials (a card's name: the nominative)
+                             ("Смирнова", "female"), ("Смирнов", "male"), ("Петрова А. С.", "female"),
+                             ("Петров А.С.", "male"), ("А. С. Петрова", "female"), ("Шевченко А. С.", None),
+                             ("Ким А. С.", None), ("Саша", None), ("Никита", "male"),
+                             # Latin letters, wholly or partly
+                             ("Ivanova Olga", None), ("Olga Иванова", None), ("Petrov P. P.", None)):
+            with self.subTest(name=name):
+                self.assertEqual(name_gender(name), gender)
+
+    def test_gender_of_a_signatory_in_either_case(self):
+        """A signatory is typed in the nominative or the genitive: a full name tells which, a surname with
+        initials only when both readings agree («Иванова И. И.»: Иванова, or Иванов in the genitive)."""
+        for name, gender in (("Петровой Анны Сергеевны", "female"), ("Иванова Ивана Ивановича", "male"),
+                             ("Иванова И. И.", None), ("Петрова А. С.", None), ("Толстой Л. Н.", None),
+                             ("Иванова", None), ("Александра", None), ("Петров А. С.", "male"),
+                             ("Петровского А. С.", "male"), ("Смирновой О. Н.", "female"), ("Ким А. С.", None),
+                             ("Ольга", "female")):
+            with self.subTest(name=name):
+                self.assertEqual(name_gender(name, either_case=True), gender)
+
+    def test_contract_words_agree_with_the_gender(self):
+        self.assertEqual(gendered_words("female", "female"), {
+            "citizen": "гражданка", "named": "именуемая", "acting": "действующая", "signatory_acting": "действующей"})
+        self.assertEqual(gendered_words("male", "male"), {
+            "citizen": "гражданин", "named": "именуемый", "acting": "действующий", "signatory_acting": "действующего"})
+        # not known: both forms for a person; a signatory's agrees with the position («директора …, действующего»)
+        self.assertEqual(gendered_words(None, None), {
+            "citizen": "гражданин(ка)", "named": "именуемый(ая)", "acting": "действующий(ая)",
+            "signatory_acting": "действующего"})
 
     def test_a_customer_in_the_genitive(self):
         """«Заявка от …»: a full name declined, a first name alone too, what is no Russian name as typed."""

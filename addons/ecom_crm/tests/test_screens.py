@@ -1,6 +1,7 @@
 """What a manager sees on the lead and the customer: the views and their defaults."""
 
 import json
+import re
 
 from freezegun import freeze_time
 from lxml import etree
@@ -36,6 +37,36 @@ class TestScreens(EcomCrmCase):
         self.assertEqual((lead.ecom_customer_status, lead.ecom_customer_order_count, lead.ecom_customer_revenue),
                          ("first_purchase", 1, 4000))
         self.assertEqual(lead.ecom_customer_last_order, order.date_order.date())
+
+    def test_the_forecast_card_reads_only_what_it_loads(self):
+        """CRM > Reporting > Forecast is the pipeline's card as a primary view whose `//div` replace puts its
+        prorated revenue in place of the card's first div. The customer's block was a div, inserted before
+        Odoo's revenue one: the forecast replaced the block and kept the revenue div, which reads
+        `record.expected_revenue`, a field the forecast does not load, and the screen broke («Cannot read
+        properties of undefined (reading 'raw_value')»). Every `record.<field>.raw_value` or `.value` of
+        both cards must be a field the view loads, and both show the customer; the leads' card (CRM > Leads, with
+        «Leads» on) too, which shows no customer block. The tour of test_kanban_cards_tour opens them."""
+        archs = {}
+        pipeline, forecast, leads = ("crm.crm_case_kanban_view_leads", "crm.crm_lead_view_kanban_forecast",
+                                     "crm.view_crm_lead_kanban")
+        for xmlid in (pipeline, forecast, leads):
+            view = self.env.ref(xmlid)
+            result = self.Lead.with_user(self.salesman).get_views([(view.id, "kanban")])
+            archs[xmlid] = arch = etree.fromstring(result["views"]["kanban"]["arch"])
+            loaded = set(result["models"]["crm.lead"]["fields"])
+            read, guarded = set(), set()
+            for node in arch.iter():
+                for attr, value in node.attrib.items():
+                    if attr.startswith("t-"):
+                        read |= set(re.findall(r"\brecord\.(\w+)\.(?:raw_value|value)\b", value))
+                        # `record.x and record.x.raw_value`: a field some users' views leave out, read only if there
+                        guarded |= set(re.findall(r"\brecord\.(\w+) and\b", value))
+            self.assertEqual(read - guarded - loaded, set(), f"{xmlid}: read on the card but not loaded")
+        for xmlid in (pipeline, forecast):
+            self.assertTrue(archs[xmlid].xpath("//*[hasclass('o_ecom_customer')]/field[@name='ecom_customer_status']"),
+                            f"{xmlid}: the card says who the customer is")
+        self.assertTrue(archs[forecast].xpath("//field[@name='prorated_revenue'][@widget='monetary']"),
+                        "the forecast card shows its prorated revenue")
 
     def test_the_delivery_address_starts_from_the_customers(self):
         customer = self.Partner.create({"name": "С Адресом", "street": "ул. Ленина, 1", "city": "Тула",

@@ -300,6 +300,86 @@ def genitive_name(name):
     return " ".join(w if " " in w else _title(w) for w in words)
 
 
+def _one_gender(genders):
+    """The gender all the parts that tell one agree on, None when none tells or they disagree («Мария Иванов»)."""
+    genders = set(genders) - {None}
+    return genders.pop() if len(genders) == 1 else None
+
+
+def _patronymic_gender(patronymic):
+    """«Петровна», «Ильинична», «Гейдар кызы» (and their genitives «Петровны»): female; «Петрович», «Али
+    оглы», «Петровича»: male; None otherwise."""
+    word = (patronymic or "").strip().lower()
+    if word.endswith((*FEMALE_PATRONYMIC_ENDINGS, "вны", "чны")):
+        return "female"
+    if word.endswith((*MALE_PATRONYMIC_ENDINGS, "ича")):
+        return "male"
+    return None
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _gender_in_either_case(word):
+    """The gender of a surname or a first name (lower case) typed in the nominative or the genitive, when
+    both readings agree: «петровского», «смирновой» tell it, «иванова» (Иванова's, or Иванов's in the
+    genitive), «александра», «толстой» do not; a surname the same for both genders («ким», «шевченко»)
+    neither."""
+    parses = [p for p in _analyzer().parse(word) if p.tag.case in ("nomn", "gent") and p.tag.number == "sing"
+              and (FIRST in p.tag or (SURNAME in p.tag and {"masc", "femn"} <= {f.tag.gender for f in p.lexeme}))]
+    if parses:
+        return _one_gender(_GENDER.get(p.tag.gender) for p in parses) \
+            if all(p.tag.gender in _GRAMMEME.values() for p in parses) else None
+    if any(SURNAME in p.tag for p in _analyzer().parse(word)):
+        return None  # a surname of one form for both («Ковальчук», «Дюма»)
+    return _one_gender(gender for gender, pairs in SURNAME_CASE_ENDINGS.items()
+                       for nominative, genitive in pairs if word.endswith((nominative, genitive)))
+
+
+_GENDER = {"masc": "male", "femn": "female"}
+_INITIALS = re.compile(r"(?:[а-яёa-z]\.)+", re.IGNORECASE)
+
+
+def name_gender(name, either_case=False):
+    """'male', 'female' or None: the gender of a person's full name typed in the nominative («Смирнова Ольга
+    Николаевна», «Ольга Смирнова») or the genitive («Петровой Анны Сергеевны»), for the words a contract agrees
+    with it («гражданка …, именуемая», «в лице … Петровой Анны Сергеевны, действующей»).
+
+    A wrong gender in a contract is worse than «гражданин(ка)»: None unless the name tells it surely. Its
+    parts that tell one must agree (a first name, a patronymic and a surname: «Мария Иванов», «Иванов Саша
+    Петровна» tell none); a name of both genders («Саша Ким», «Женя Шевченко», «Черных Саша»), Latin letters, a
+    company's name tell none. A surname with initials («Петрова А. С.») or alone tells it by the surname;
+    ``either_case`` (a signatory's name, typed in the nominative or the genitive) only when both cases agree:
+    «Иванова И. И.» may be Иванов's in the genitive, «Петровского И. И.», «Смирновой И. И.» may not."""
+    name = " ".join((name or "").split())
+    tokens = _tokens(name)
+    if not tokens or not all(_is_cyrillic(token.lower()) for token in tokens):
+        return None
+    words = [token for token in tokens if not _INITIALS.fullmatch(token)]
+    if len(words) != len(tokens) or len(words) == 1:  # «Петрова А. С.», «Петрова»: by the surname
+        if len(words) != 1 or "." in words[0]:
+            return None
+        word = words[0].lower()
+        if either_case:
+            return _gender_in_either_case(word)
+        if len(tokens) == 1:
+            lastname, firstname, _patronymic = split_russian_name(word)
+            return _first_name_gender(word) if firstname else _surname_gender(word)
+        return _surname_gender(word)
+    if any("." in token for token in tokens):
+        return None
+    parts = _signatory_parts(name)
+    if parts and parts[3]:  # in the genitive
+        lastname, firstname, patronymic = parts[:3]
+        surname = {_GENDER.get(p.tag.gender) for p in _analyzer().parse(lastname.lower()) if SURNAME in p.tag
+                   and p.tag.case == "gent" and p.tag.number == "sing"
+                   and {"masc", "femn"} <= {form.tag.gender for form in p.lexeme}} if " " not in lastname else set()
+        return _one_gender([_genitive_gender(lastname, firstname, ""), _patronymic_gender(patronymic),
+                            surname.pop() if len(surname) == 1 else None])
+    lastname, firstname, patronymic = split_russian_name(name)
+    return _one_gender([firstname and _first_name_gender(firstname.split(" ")[0].lower()),
+                        _patronymic_gender(patronymic),
+                        lastname and _surname_gender(lastname.split()[-1].lower())])
+
+
 def short_name(name):
     """«Иванов И. И.» (the nominative, as a signature is deciphered) from «Иванов Иван Иванович» or «Иванова
     Ивана Ивановича»; a foreign name or initials are returned as typed."""

@@ -35,6 +35,10 @@ class ResConfigSettings(models.TransientModel):
         "1C exchange password set", compute="_compute_ecom_1c_password_set", groups=ADMINS)
     ecom_1c_company_password_set = fields.Boolean(
         "1C exchange password of the company set", compute="_compute_ecom_1c_password_set", groups=ADMINS)
+    # the company's own login is for a store of several companies, each with its own 1C base: one of one
+    # company reads two logins and two passwords for one 1C; still shown where a company's login is set
+    ecom_1c_company_login_shown = fields.Boolean(
+        "Show the company's own 1C login", compute="_compute_ecom_1c_password_set", groups=ADMINS)
     ecom_1c_file_limit = fields.Integer(
         "Largest request (MB)", config_parameter="ecom_crm_1c.file_limit_mb", default=200,
         help="1C's file_limit: 1C sends a bigger file in parts of at most this size, one request each.",
@@ -88,9 +92,13 @@ class ResConfigSettings(models.TransientModel):
         set» under each password field, which reads empty whatever is stored. ``company_id``: see
         _compute_ecom_1c_exchange_url."""
         shared = bool(self.env["ir.config_parameter"].sudo().get_param("ecom_crm_1c.password_hash"))
+        several = self.env.user.has_group("base.group_multi_company")
         for settings in self:
+            company = settings.company_id.sudo()
             settings.ecom_1c_password_set = shared
-            settings.ecom_1c_company_password_set = bool(settings.company_id.sudo().ecom_1c_password_hash)
+            settings.ecom_1c_company_password_set = bool(company.ecom_1c_password_hash)
+            settings.ecom_1c_company_login_shown = several or bool(
+                company.ecom_1c_login or company.ecom_1c_password_hash)
 
     @api.model
     def default_get(self, fields_list):

@@ -45,6 +45,32 @@ class TestSettingsExchangeUrl(TransactionCase):
         values = Settings.onchange({}, [], {"ecom_1c_exchange_url": {}, "company_id": {}})["value"]
         self.assertEqual(values["ecom_1c_exchange_url"], "https://crm.example.ru/1c_exchange")
 
+    def test_a_store_of_one_company_sees_one_login(self):
+        """The company's own 1C login and password are for a store of several companies, each with its own
+        1C base: a fresh demo store's administrator read «Логин обмена с 1С» and «Логин обмена с 1С этой
+        компании», two logins and two passwords for one 1C. They show once the store has several companies,
+        or where the company's own login is already set (its administrator still sees and changes it)."""
+        admin = new_test_user(self.env, login="one_company_admin",
+                              groups="base.group_system,sales_team.group_sale_manager")
+        Settings = self.env["res.config.settings"].with_user(admin)
+        arch = etree.fromstring(Settings.get_views([(False, "form")])["views"]["form"]["arch"])
+        for name in ("ecom_1c_company_login", "ecom_1c_company_password"):
+            row = arch.xpath(f"//setting[@id='ecom_1c_exchange']//field[@name='{name}']/..")[0]
+            self.assertEqual(row.get("invisible"), "not ecom_1c_company_login_shown")
+
+        def shown():
+            self.env.invalidate_all()
+            return Settings.create({}).ecom_1c_company_login_shown
+
+        self.env.company.sudo().ecom_1c_login = False
+        self.assertFalse(shown())
+        self.env.company.sudo().ecom_1c_login = "shop-1c"
+        self.assertTrue(shown(), "a login set is shown, to be changed or cleared")
+        self.env.company.sudo().ecom_1c_login = False
+        admin.company_ids |= self.env["res.company"].create({"name": "ООО «Вторая»"})
+        self.assertTrue(admin.has_group("base.group_multi_company"), "Odoo gives it with a second company")
+        self.assertTrue(shown())
+
     def test_a_non_administrator_cannot_read_it(self):
         self.set_base_url("https://crm.example.ru")
         manager = new_test_user(self.env, login="url_sales_manager", groups="sales_team.group_sale_manager")
@@ -75,6 +101,10 @@ class TestSettingsPasswords(TransactionCase):
         self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.password_hash", False)
         self.env.company.sudo().ecom_1c_password_hash = False
         admin = new_test_user(self.env, login="pw_admin", groups="base.group_system,sales_team.group_sale_manager")
+        # a store of several companies (Odoo gives their users the multi-company group): each company's own
+        # login and password show too
+        other = self.env["res.company"].create({"name": "ООО «Вторая»"})
+        admin.company_ids |= other
         Settings = self.env["res.config.settings"].with_user(admin)
         names = {"ecom_1c_password": {}, "ecom_1c_password_set": {}, "ecom_1c_company_password": {},
                  "ecom_1c_company_password_set": {}, "company_id": {}}
@@ -97,8 +127,6 @@ class TestSettingsPasswords(TransactionCase):
         self.assertEqual(texts, ("Password set", "Password set"))
         self.assertFalse(values.get("ecom_1c_password") or values.get("ecom_1c_company_password"))
         # another company's settings: the shared password is set, that company's own is not
-        other = self.env["res.company"].create({"name": "ООО «Вторая»"})
-        admin.company_ids |= other
         texts, values = shown("ru_RU", Settings.with_company(other))
         self.assertEqual(texts, ("Пароль задан", "Пароль не задан"))
         self.assertEqual((values["ecom_1c_password_set"], values["ecom_1c_company_password_set"]), (True, False))

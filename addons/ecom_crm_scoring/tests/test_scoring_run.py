@@ -260,6 +260,19 @@ class TestScoringRun(ScoringCase):
         self.assertEqual(score.with_context(lang="ru_RU").reasons, "ожидается заказов в ближайшие 90 дн.: ",
                          "no number: as stored")
 
+    def test_a_customers_rhythm_reads_as_russian_says_it_for_any_number_of_days(self):
+        """«обычно заказывает каждые 1 дн.» was on a salesperson's Today list of the demo store (a customer
+        ordering on consecutive days): «каждые» wants a plural, «раз в N дн.» reads for every N."""
+        for code in ("ru_RU", "en_US"):
+            self.env["res.lang"]._activate_lang(code)
+        self.run_scoring()
+        score = self.Score.search([], limit=1)
+        score.reasons_data = [["overdue", {"gap": "1", "days": "43"}], ["usual_gap", {"gap": "21"}]]
+        self.assertEqual(score.with_context(lang="ru_RU").reasons.splitlines(),
+                         ["обычно заказывает раз в 1 дн., с последнего заказа прошло 43 дн.",
+                          "обычно заказывает раз в 21 дн."])
+        self.assertEqual(score.with_context(lang="en_US").reasons.splitlines()[1], "usually orders every 21 days")
+
     def test_amounts_in_the_reasons_are_in_the_stores_currency(self):
         """«spent 595760 in total» read as a phone number: amounts are written as the reader's
         language writes them, with the store's currency."""
