@@ -66,6 +66,9 @@ class TestAccessCompanies(TransactionCase):
                              mine | theirs | nobodys, f"{Model._name}: all documents, of the user's company")
             self.assertEqual(Model.with_user(self.manager_b).search([("id", "in", records.ids)])[field],
                              other_company)
+        self.assertTrue(logs[0].with_user(self.own).read(["status"]))
+        with self.assertRaises(AccessError):
+            logs[1].with_user(self.own).read(["status"])
 
     def test_salesperson_reads_the_notifications_of_their_own_requests(self):
         Lead = self.env["crm.lead"]
@@ -75,6 +78,10 @@ class TestAccessCompanies(TransactionCase):
         logs = self.env["ecom.notification.log"].create([
             {"lead_id": lead.id, "stage_id": stage.id, "company_id": self.company_a.id} for lead in (mine, theirs)])
         self.assertEqual(logs.with_user(self.own).search([("id", "in", logs.ids)]).lead_id, mine)
+        # the rule checked on the records read (Python's reading of the domain) as in a search (its SQL joins)
+        self.assertTrue(logs[0].with_user(self.own).read(["res_name"]))
+        with self.assertRaises(AccessError):
+            logs[1].with_user(self.own).read(["res_name"])
         self.assertEqual(logs.with_user(self.all_docs).search([("id", "in", logs.ids)]).lead_id, mine | theirs)
 
     def test_winbacks_stay_in_their_company_and_with_their_salesperson(self):
