@@ -179,8 +179,8 @@ bench_database() {
 # Where scripts/run keeps its cluster between runs: in the cache, beside the filestore of its databases.
 # As root the server runs as `postgres`, which cannot enter root's home, so the cluster lives under
 # /var/tmp then: /var/tmp/ecom_crm-pg-run for the default cache, a directory of its own for any other
-# ECOM_CRM_CACHE (keyed by its path). One /var/tmp cluster for every cache served a new, empty cache
-# the databases of another, without their filestore, and two caches' runs could not run together.
+# ECOM_CRM_CACHE (keyed by its path): one cluster shared by every cache would serve a new, empty cache
+# the databases of another without their filestore, and two caches' runs could not serve together.
 run_cluster_dir() {
     if [ "$(id -u)" != 0 ]; then echo "$CACHE_DIR/pg-run"; return; fi
     if [ "$CACHE_DIR" = "${XDG_CACHE_HOME:-$HOME/.cache}/ecom_crm" ]; then

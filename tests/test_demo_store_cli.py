@@ -19,6 +19,7 @@ def test_generator_fills_and_commits(odoo_cmd, e2e_db, psql):
     # the database may hold a store already (a user's has data; the e2e database keeps the runs before):
     # the counts are of what this run adds, its managers only those not there yet
     before = int(psql("SELECT count(*) FROM res_partner"))
+    lead0 = int(psql("SELECT coalesce(max(id), 0) FROM crm_lead"))
     new_managers = 4 - int(psql("SELECT count(*) FROM res_users WHERE login IN "
                                 "('manager1@demo-store.ru', 'manager2@demo-store.ru', "
                                 "'manager3@demo-store.ru', 'manager4@demo-store.ru')"))
@@ -31,6 +32,16 @@ def test_generator_fills_and_commits(odoo_cmd, e2e_db, psql):
     assert int(psql("SELECT count(*) FROM res_partner")) == before + 400 + new_managers
     assert psql("SELECT count(*) FROM crm_lead WHERE active AND stage_id IS NOT NULL") != "0"
     assert int(psql("SELECT count(DISTINCT to_char(date_order, 'YYYY-MM')) FROM sale_order")) >= 24
+    # the forecast groups the requests by their expected closing date, none in «None»; the open ones' over
+    # past and coming days
+    assert psql(f"SELECT count(*) FROM crm_lead WHERE id > {lead0} AND date_deadline IS NULL") == "0"
+    assert psql(f"""SELECT count(*) FILTER (WHERE date_deadline < current_date) > 0
+                           AND count(*) FILTER (WHERE date_deadline >= current_date) > 0
+                      FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+                     WHERE l.id > {lead0} AND l.active AND NOT coalesce(s.is_won, false)""") == "t"
+    # admin/admin lands on the CRM pipeline, not on Discuss
+    assert psql("""SELECT u.action_id = d.res_id FROM res_users u, ir_model_data d
+                    WHERE u.login = 'admin' AND d.module = 'crm' AND d.name = 'crm_lead_action_pipeline'""") == "t"
 
     # a second run adds customers, reuses the catalog, managers and team
     catalog, managers = int(psql(CATALOG)), int(psql(MANAGERS))

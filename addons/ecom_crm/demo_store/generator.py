@@ -176,6 +176,8 @@ class DemoStoreGenerator:
             "stages": self.stages,
             "r": self.reasons,
             "returned_reason": self.reasons["refused_at_delivery"],
+            # the requests' expected closing dates: hashes of their own (sql.expected_closing), not random()
+            "deadline_salt": self.seed * 1000 + 17,
             # the records' fixed values
             "country": self.russia.id, "lang": self.lang, "lang_id": self.lang_id,
             "company": self.company.id, "currency": self.company.currency_id.id, "team": self.team.id,

@@ -88,7 +88,19 @@ def setup_managers(env, team, company, lang, n_managers):
         admin.write(vals)
         managers = admin | managers
     team.member_ids = [(4, uid) for uid in managers.ids]
+    set_home_action(env, managers)
     return managers.ids
+
+
+def set_home_action(env, users):
+    """Whoever logs in to the demo lands on the CRM pipeline full of its requests, not on Discuss (Odoo's
+    first app): the administrator and the salespeople (those the generator creates get it at their creation,
+    ``res.users.create``; those of a store generated before too). A home action a user has keeps. Only the
+    demo's users: an installation leaves the administrator's home as Odoo has it."""
+    pipeline = env.ref("crm.crm_lead_action_pipeline", raise_if_not_found=False)
+    homeless = users.filtered(lambda user: not user.action_id)
+    if pipeline and homeless:
+        homeless.action_id = pipeline.id
 
 
 def setup_catalog(env, plan):

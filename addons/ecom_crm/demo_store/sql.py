@@ -462,7 +462,7 @@ def leads(p):
                country_id, lang_id, stage_id, user_id, team_id, company_id, priority, color, probability,
                automated_probability, expected_revenue, prorated_revenue, recurring_revenue,
                recurring_revenue_monthly, recurring_revenue_monthly_prorated, recurring_revenue_prorated,
-               lost_reason_id, date_open, date_last_stage_update, date_closed, day_open, day_close,
+               lost_reason_id, date_open, date_last_stage_update, date_closed, date_deadline, day_open, day_close,
                source_id, medium_id, campaign_id, message_bounce, ecom_product_id, ecom_delivery_city,
                ecom_delivery_zip, ecom_delivery_street, ecom_delivery_date, ecom_name_manual, ecom_overdue,
                ecom_lost_stage_id, ecom_refusal_phase,
@@ -483,7 +483,7 @@ def leads(p):
                              ELSE round(m.price * (10 + 20 * (m.st - 1)) / 100.0, 2) END,
                0, 0, 0, 0,
                m.reason, m.create_date, CASE WHEN m.st IN (1, -1) THEN m.create_date ELSE m.closed END,
-               CASE WHEN m.lost OR m.st = 5 THEN m.closed END, 0,
+               CASE WHEN m.lost OR m.st = 5 THEN m.closed END, %(expected_closing)s, 0,
                CASE WHEN m.lost OR m.st = 5 THEN extract(day FROM m.closed - m.create_date) END,
                (%(ch_source)s::int[])[m.ch], (%(ch_medium)s::int[])[m.ch],
                m.campaigns[1 + floor(m.r3 * coalesce(array_length(m.campaigns, 1), 0))::int],
@@ -495,7 +495,50 @@ def leads(p):
                m.create_date, GREATEST(m.create_date, m.closed), %(uid)s, %(uid)s
           FROM demo_lead m
          ORDER BY m.seq
-    """, **p, r_refused=p["r"]["refused_at_delivery"])
+    """, **p, r_refused=p["r"]["refused_at_delivery"], expected_closing=expected_closing(p))
+
+
+# the expected closing date a salesperson gives an open request at its last stage change: (fewest, most) days
+# after it, by stage (new request, first contact, deciding, awaiting payment/delivery), later for earlier ones
+EXPECTED_CLOSING_DAYS = ((7, 30), (5, 21), (3, 14), (1, 7))
+# a won or lost request's: days after it came, the date given when it came
+CLOSED_EXPECTED_DAYS = (2, 14)
+# the share of the open requests whose expected date passed that the salesperson moved ahead, and by at most
+# how many days after today
+POSTPONED_SHARE, POSTPONED_DAYS = 0.5, 14
+
+
+def _hash_unit(key, salt):
+    """A number in [0, 1) from a hash of ``key`` and ``salt`` (SQL), not ``random()``."""
+    return SQL("((hashint8extended(%s, %s) & 2147483647)::float8 / 2147483648)", key, salt)
+
+
+def expected_closing(p):
+    """The ``date_deadline`` of the request ``m`` in :func:`leads` (the *Expected closing* Odoo's forecast
+    groups by), as a salesperson gives it: an open request's some days after its last stage change
+    (:data:`EXPECTED_CLOSING_DAYS`, later for earlier stages), those whose date passed half moved ahead to
+    the next days, half left overdue; a won or lost request's the date given when it came
+    (:data:`CLOSED_EXPECTED_DAYS`), which it beat or overran. Drawn by hashes of the customer's id and the
+    run's ``deadline_salt``, not by ``random()``: the seed's customers, orders and requests stay what they
+    were without it."""
+    key = SQL("m.id::bigint")
+    salt = p["deadline_salt"]
+    u_days, u_moved, u_ahead = (_hash_unit(key, salt + k) for k in range(3))
+    lows = [low for low, _high in EXPECTED_CLOSING_DAYS]
+    widths = [high - low + 1 for low, high in EXPECTED_CLOSING_DAYS]
+    low, high = CLOSED_EXPECTED_DAYS
+    return SQL("""
+        CASE WHEN m.lost OR m.st = 5
+             THEN (m.create_date + make_interval(days => %(low)s + floor(%(u_days)s * %(width)s)::int))::date
+             ELSE (SELECT CASE WHEN e.planned < %(today)s::date AND %(u_moved)s < %(moved_share)s
+                               THEN %(today)s::date + 1 + floor(%(u_ahead)s * %(moved_days)s)::int
+                               ELSE e.planned END
+                     FROM (SELECT (CASE WHEN m.st = 1 THEN m.create_date ELSE m.closed END
+                                   + make_interval(days => (%(lows)s::int[])[m.st]
+                                                           + floor(%(u_days)s * (%(widths)s::int[])[m.st])::int)
+                                  )::date AS planned) e)
+        END""", low=low, width=high - low + 1, u_days=u_days, u_moved=u_moved, u_ahead=u_ahead, today=p["today"],
+               moved_share=POSTPONED_SHARE, moved_days=POSTPONED_DAYS, lows=lows, widths=widths)
 
 
 # how long a request stays in each stage of the pipeline, relative to the others (new request,

@@ -706,8 +706,10 @@ class ResPartnerDoNotDisturb(models.Model):
 
 
 # the stored phones that may carry several numbers (tools.phones.split_phones): a separator, or an
-# «extension» as long as a number (what the second number of «8916…;8903…» became, read as one)
-SEVERAL_PHONES_SQL = "[,;/\\\\|\r\n]|\\s(или|ИЛИ|Или|либо|ЛИБО|Либо|и|И|and|or)\\s| доб\\. [0-9]{7,}$"
+# «extension» as long as a number (what the second number of «8916…;8903…» became, read as one); the
+# words in their three usual cases (~* folds no Cyrillic in a database of LC_CTYPE C)
+SEVERAL_PHONES_SQL = (
+    "[,;/\\\\|\r\n]|\\s(или|ИЛИ|Или|либо|ЛИБО|Либо|и|И|and|AND|And|or|OR|Or)\\s| доб\\. [0-9]{7,}$")
 
 
 def normalize_stored_phones(model, batch=5000, several_only=False):

@@ -59,4 +59,3 @@ class UtmSource(models.Model):
             if record and record.name == names[0] and not record.search_count(
                     [("name", "=", names[position]), ("id", "!=", record.id)]):
                 record.name = names[position]
-

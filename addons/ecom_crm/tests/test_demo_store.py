@@ -8,6 +8,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessDenied
 from odoo.tests import tagged
 from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
 
 from ..demo_store import DemoStoreGenerator, data, distributions, sql
 from ..demo_store.generator import DAY_END
@@ -266,71 +267,119 @@ class TestDemoStore(EcomCrmCase):
         self.assertEqual(first, again)
         self.assertNotEqual(first, other)
 
+    def store_fingerprint(self, settings=()):
+        """A run's store of 300 customers (under the planner ``settings`` turned off), as digests of its
+        customers, orders, lines, requests (all but their expected closing date) and stays, ids counted
+        from the run's first; and the number of its requests, of those with an expected closing date."""
+        cr = self.env.cr
+        cr.execute("SELECT (SELECT coalesce(max(id), 0) FROM res_partner), (SELECT coalesce(max(id), 0) "
+                   "FROM sale_order), (SELECT coalesce(max(id), 0) FROM crm_lead)")
+        partner0, order0, lead0 = cr.fetchone()
+        for setting in settings:
+            cr.execute(SQL("SET %s = off", SQL.identifier(setting)))
+        try:
+            # without the cards, scores and reports after the chunks: none of it is drawn
+            with patch.object(DemoStoreGenerator, "_finish", lambda gen: gen.cr.execute(sql.drop_temp_tables())):
+                DemoStoreGenerator(self.env, customers=300, products=95, leads=120, managers=3,
+                                   today=self.today, seed=7, chunk_size=150).run()
+        finally:
+            for setting in settings:
+                cr.execute(SQL("RESET %s", SQL.identifier(setting)))
+        # ids from the run's first (sequences go on after a run); none of what derives from an id
+        # (a phone, an order's status, the channels of orders without a request: hashes of it)
+        cr.execute("""
+            WITH b AS (
+                SELECT (SELECT min(id) FROM res_partner WHERE id > %(p)s AND lastname IS NOT NULL
+                           AND NOT is_company AND id NOT IN (SELECT partner_id FROM res_users)) - 1 AS p,
+                       (SELECT min(id) FROM sale_order WHERE id > %(o)s) - 1 AS o,
+                       (SELECT min(id) FROM crm_lead WHERE id > %(l)s) - 1 AS l
+            )
+            SELECT (SELECT count(*) FROM crm_lead, b WHERE crm_lead.id > b.l),
+                   (SELECT count(date_deadline) FROM crm_lead, b WHERE crm_lead.id > b.l),
+                   (SELECT md5(string_agg(concat_ws(',', p.id - b.p, p.name, p.email, p.street, p.city, p.zip,
+                                                    p.create_date), '|' ORDER BY p.id))
+                      FROM res_partner p, b WHERE p.id > b.p),
+                   (SELECT md5(string_agg(concat_ws(',', so.id - b.o, so.partner_id - b.p, so.date_order,
+                                                    so.state, so.amount_total, so.opportunity_id - b.l),
+                                          '|' ORDER BY so.id))
+                      FROM sale_order so, b WHERE so.id > b.o),
+                   (SELECT md5(string_agg(concat_ws(',', sl.order_id - b.o, sl.sequence, pp.default_code,
+                                                    sl.product_uom_qty, sl.price_unit),
+                                          '|' ORDER BY sl.order_id, sl.sequence))
+                      FROM sale_order_line sl JOIN product_product pp ON pp.id = sl.product_id, b
+                     WHERE sl.order_id > b.o),
+                   (SELECT md5(string_agg(concat_ws(',', l.id - b.l, l.partner_id - b.p, l.name, l.active,
+                                                    l.stage_id, l.priority, l.create_date, l.date_closed,
+                                                    l.date_last_stage_update, l.lost_reason_id, s.name, c.name,
+                                                    pp.default_code, l.expected_revenue), '|' ORDER BY l.id))
+                      FROM crm_lead l
+                      LEFT JOIN utm_source s ON s.id = l.source_id
+                      LEFT JOIN utm_campaign c ON c.id = l.campaign_id
+                      LEFT JOIN product_product pp ON pp.id = l.ecom_product_id, b
+                     WHERE l.id > b.l),
+                   (SELECT md5(string_agg(concat_ws(',', h.lead_id - b.l, h.stage_id, h.date_in, h.date_out),
+                                          '|' ORDER BY h.lead_id, h.stage_id))
+                      FROM ecom_lead_stage_history h, b WHERE h.lead_id > b.l)
+        """, {"p": partner0, "o": order0, "l": lead0})
+        return cr.fetchone()
+
     def test_same_data_whatever_the_plan(self):
         """Every draw is random() in an order the data fixes, not the plan: the same seed gives the same
         customers, orders, lines, requests and stays under plans of every join (the requests' first draws
         were made in the order a join visited the customers, their stays' in the order a join gave the
         requests: other statistics or free space in the tables gave another store)."""
-        cr = self.env.cr
-
-        def fingerprint(settings):
-            cr.execute("SELECT (SELECT coalesce(max(id), 0) FROM res_partner), (SELECT coalesce(max(id), 0) "
-                       "FROM sale_order), (SELECT coalesce(max(id), 0) FROM crm_lead)")
-            partner0, order0, lead0 = cr.fetchone()
-            for setting in settings:
-                cr.execute(SQL("SET %s = off", SQL.identifier(setting)))
-            try:
-                # without the cards, scores and reports after the chunks: none of it is drawn
-                with patch.object(DemoStoreGenerator, "_finish", lambda gen: gen.cr.execute(sql.drop_temp_tables())):
-                    DemoStoreGenerator(self.env, customers=300, products=95, leads=120, managers=3,
-                                       today=self.today, seed=7, chunk_size=150).run()
-            finally:
-                for setting in settings:
-                    cr.execute(SQL("RESET %s", SQL.identifier(setting)))
-            # ids from the run's first (sequences go on after a run); none of what derives from an id
-            # (a phone, an order's status, the channels of orders without a request: hashes of it)
-            cr.execute("""
-                WITH b AS (
-                    SELECT (SELECT min(id) FROM res_partner WHERE id > %(p)s AND lastname IS NOT NULL
-                               AND NOT is_company AND id NOT IN (SELECT partner_id FROM res_users)) - 1 AS p,
-                           (SELECT min(id) FROM sale_order WHERE id > %(o)s) - 1 AS o,
-                           (SELECT min(id) FROM crm_lead WHERE id > %(l)s) - 1 AS l
-                )
-                SELECT (SELECT count(*) FROM crm_lead, b WHERE crm_lead.id > b.l),
-                       (SELECT md5(string_agg(concat_ws(',', p.id - b.p, p.name, p.email, p.street, p.city, p.zip,
-                                                        p.create_date), '|' ORDER BY p.id))
-                          FROM res_partner p, b WHERE p.id > b.p),
-                       (SELECT md5(string_agg(concat_ws(',', so.id - b.o, so.partner_id - b.p, so.date_order,
-                                                        so.state, so.amount_total, so.opportunity_id - b.l),
-                                              '|' ORDER BY so.id))
-                          FROM sale_order so, b WHERE so.id > b.o),
-                       (SELECT md5(string_agg(concat_ws(',', sl.order_id - b.o, sl.sequence, pp.default_code,
-                                                        sl.product_uom_qty, sl.price_unit),
-                                              '|' ORDER BY sl.order_id, sl.sequence))
-                          FROM sale_order_line sl JOIN product_product pp ON pp.id = sl.product_id, b
-                         WHERE sl.order_id > b.o),
-                       (SELECT md5(string_agg(concat_ws(',', l.id - b.l, l.partner_id - b.p, l.name, l.active,
-                                                        l.stage_id, l.priority, l.create_date, l.date_closed,
-                                                        l.date_last_stage_update, l.lost_reason_id, s.name, c.name,
-                                                        pp.default_code, l.expected_revenue), '|' ORDER BY l.id))
-                          FROM crm_lead l
-                          LEFT JOIN utm_source s ON s.id = l.source_id
-                          LEFT JOIN utm_campaign c ON c.id = l.campaign_id
-                          LEFT JOIN product_product pp ON pp.id = l.ecom_product_id, b
-                         WHERE l.id > b.l),
-                       (SELECT md5(string_agg(concat_ws(',', h.lead_id - b.l, h.stage_id, h.date_in, h.date_out),
-                                              '|' ORDER BY h.lead_id, h.stage_id))
-                          FROM ecom_lead_stage_history h, b WHERE h.lead_id > b.l)
-            """, {"p": partner0, "o": order0, "l": lead0})
-            return cr.fetchone()
-
-        first = fingerprint([])
+        first = self.store_fingerprint()
         self.assertGreater(first[0], 60)
+        self.assertEqual(first[1], first[0], "every request has its expected closing date")
         # nested loops, hash joins, merge joins over index scans (the old draws differed under each)
         for settings in (["enable_hashjoin", "enable_mergejoin"], ["enable_nestloop", "enable_mergejoin"],
                          ["enable_nestloop", "enable_hashjoin", "enable_seqscan"]):
             with self.subTest(off=settings):
-                self.assertEqual(fingerprint(settings), first)
+                self.assertEqual(self.store_fingerprint(settings), first)
+
+    def test_the_expected_closing_dates_draw_nothing_of_the_store(self):
+        """The requests' expected closing dates are hashes of their own: the same seed gives the same
+        customers, orders, lines, requests and stays with them as without them (the README's figures of
+        the demo store, its backtests and reports, stay)."""
+        with_dates = self.store_fingerprint()
+        with patch.object(sql, "expected_closing", lambda p: SQL("NULL")):
+            without = self.store_fingerprint()
+        self.assertEqual((with_dates[1], without[1]), (with_dates[0], 0))
+        self.assertEqual(with_dates[2:], without[2:])
+
+    def test_the_forecast_has_expected_closing_dates(self):
+        """CRM > Reporting > Forecast groups the opportunities by their expected closing date: a demo request
+        without one sat in «None». An open request has the date its salesperson gave at its last stage
+        change, some days after it (later for earlier stages), moved ahead to the next days or left overdue
+        once passed; a won or lost one the date given when it came, which it beat or overran."""
+        Lead = self.Lead.with_context(active_test=False)
+        leads = Lead.search([("partner_id", "in", self.customers.ids)])
+        self.assertTrue(all(leads.mapped("date_deadline")), "no request in the forecast's «None»")
+        open_ = leads.filtered(lambda ld: ld.active and not ld.stage_id.is_won)
+        self.assertGreaterEqual(len(open_), 10)
+        stages = [self.env.ref(f"ecom_crm.crm_stage_{xmlid}")
+                  for xmlid in ("new_request", "first_contact", "deciding", "awaiting_payment")]
+        for lead in open_:
+            low, high = sql.EXPECTED_CLOSING_DAYS[stages.index(lead.stage_id)]
+            after_move = (lead.date_deadline - lead.date_last_stage_update.date()).days
+            moved = (lead.date_deadline - self.today).days
+            self.assertTrue(low <= after_move <= high or 1 <= moved <= sql.POSTPONED_DAYS,
+                            (lead.stage_id.name, lead.date_last_stage_update, lead.date_deadline))
+        overdue = open_.filtered(lambda ld: ld.date_deadline < self.today)
+        self.assertTrue(overdue, "some are overdue, as in a real pipeline")
+        self.assertLess(len(overdue), len(open_) / 2, "most are ahead")
+        closed = leads - open_
+        low, high = sql.CLOSED_EXPECTED_DAYS
+        self.assertTrue(all(low <= (ld.date_deadline - ld.create_date.date()).days <= high for ld in closed))
+        closed_late = closed.filtered(lambda ld: ld.date_closed.date() > ld.date_deadline)
+        self.assertTrue(closed_late and len(closed_late) < len(closed) / 2, "most closed by the date given")
+        # the forecast's grouping (its action's domain, by month): the open requests over several months
+        action = self.env.ref("crm.crm_lead_action_forecast")
+        domain = [*safe_eval(action.domain), ("id", "in", open_.ids)]
+        groups = self.Lead.read_group(domain, ["__count"], ["date_deadline:month"], lazy=False)
+        self.assertGreaterEqual(len(groups), 2, groups)
+        self.assertNotIn(False, [group["date_deadline:month"] for group in groups])
+        self.assertEqual(sum(group["__count"] for group in groups), len(open_))
 
     def test_leads_in_every_stage_and_lost_with_reason(self):
         Lead = self.Lead.with_context(active_test=False)
@@ -501,6 +550,21 @@ class TestDemoStore(EcomCrmCase):
         DemoStoreGenerator(self.env, customers=5, products=10, leads=2, managers=3, today=self.today).run()
         managers[0].with_user(managers[0])._check_credentials({"type": "password", "password": "own password"},
                                                               {"interactive": True})
+
+    def test_whoever_logs_in_lands_on_the_pipeline(self):
+        """Logged in as admin/admin, the demo opens on the CRM pipeline full of its requests (README: «Run
+        it»), not on Discuss, Odoo's home; so does a salesperson's login. A home action a user chose keeps."""
+        pipeline = self.env.ref("crm.crm_lead_action_pipeline")
+        admin = self.env.ref("base.user_admin")
+        managers = self.env["res.users"].search([("login", "in", [f"manager{n}@demo-store.ru" for n in (1, 2, 3)])])
+        self.assertEqual(len(managers), 3)
+        self.assertEqual((admin | managers).action_id.ids, pipeline.ids)
+        # a salesperson of a store generated before the demo set it, and one who chose their own
+        managers[0].action_id = False
+        chosen = self.env.ref("base.action_res_users")
+        admin.action_id = chosen.id
+        DemoStoreGenerator(self.env, customers=5, products=10, leads=2, managers=3, today=self.today).run()
+        self.assertEqual((managers[0].action_id.id, admin.action_id.id), (pipeline.id, chosen.id))
 
     def test_the_first_day_shows_no_zeros(self):
         """Cards (and scores, with the scoring) are computed by the loader, not at the first nightly run;

@@ -216,19 +216,20 @@ class TestPhoneFieldsOfContacts(EcomCrmCase):
     def test_the_upgrade_reads_only_fields_of_several_numbers(self):
         """The upgrade's pass reads the rows whose phone may carry several numbers (a separator, an
         «extension» as long as a number), not every number kept as typed; run again it changes nothing."""
-        partners = self.Partner.create([{"name": name} for name in ("Раз", "Два", "Три", "Четыре")])
+        partners = self.Partner.create([{"name": name} for name in ("Раз", "Два", "Три", "Четыре", "Пять")])
         for partner, (phone, mobile) in zip(partners, [
                 (f"{MOBILE} доб. 89031112233", None),  # what «8916…;8903…» became
                 ("8-916-123-45-67/68", None),
                 ("8 (916) 123-45-67", None),  # one number as typed: not this pass's
-                ("+7 916 123 45 67 (Мария)", None)], strict=True):
+                ("+7 916 123 45 67 (Мария)", None),
+                ("89161234567 OR 89031112233", None)], strict=True):  # the word in capitals too
             self.env.cr.execute(SQL("UPDATE res_partner SET phone = %s, mobile = %s WHERE id = %s",
                                     phone, mobile, partner.id))
         self.env.invalidate_all()
-        self.assertEqual(self.Partner._ecom_normalize_stored_phones(several_only=True), 2)
+        self.assertEqual(self.Partner._ecom_normalize_stored_phones(several_only=True), 3)
         self.assertEqual([(partner.phone, partner.mobile) for partner in partners], [
             (MOBILE, OTHER), (MOBILE, "+79161234568"), ("8 (916) 123-45-67", False),
-            ("+7 916 123 45 67 (Мария)", False)])
+            ("+7 916 123 45 67 (Мария)", False), (MOBILE, OTHER)])
         self.assertEqual(self.Partner._ecom_normalize_stored_phones(several_only=True), 0)
 
     def test_the_customer_is_found_by_either_number(self):

@@ -90,8 +90,8 @@ def split_phones(number, country_code="RU", country_phone_code=7):
     :func:`normalize_phone` gives it.
 
     A form or an import may carry two numbers in one field («+7 916 123-45-67, 8 (495) 765-43-21»,
-    «89161234567 / 89031112233»): read as one, they were one invalid value (or the second number
-    became the first's extension) and the customer known by either number was not found. The field
+    «89161234567 / 89031112233»): read as one, they would be one invalid value (or the second number
+    the first's extension) and the customer known by either number would not be found. The field
     is cut at commas, semicolons, slashes, bars, line breaks and «или»; a piece of at most
     MAX_EXTENSION_DIGITS digits stays with the number before it as its extension («тел. 8916…, доб.
     12; моб. 8903…» is two numbers, the first with its extension), except one or two digits alone

@@ -598,8 +598,8 @@ class EcomScoringRun(models.Model):
         correcting one: a new invoice of a credited order line makes its credit note no return, and
         a partial invoice corrected leaves its order's invoicing status as it was), requests,
         activities, calls or contact outcomes were written since ``since``, or who were archived or
-        restored, marked a shared account or unmarked since (``ecom_scoring_changed_at``: a card's
-        other edits change nothing the run reads) (one query; the tables
+        restored, marked a shared account or unmarked, or took merged contacts' orders since
+        (``ecom_scoring_changed_at``: a card's other edits change nothing the run reads) (one query; the tables
         have no index on write_date, which would make every write of an order or a request a
         non-HOT update: a scan of 3.3 million orders takes 0.6 s)."""
         for model in ("sale.order", "account.move", "crm.lead", "mail.activity", "mail.message",
@@ -627,7 +627,7 @@ class EcomScoringRun(models.Model):
                 SELECT partner_id FROM ecom_scoring_outcome WHERE create_date >= %(since)s
                 UNION ALL
                 SELECT partner_id FROM ecom_call WHERE write_date >= %(since)s AND partner_id IS NOT NULL
-                UNION ALL  -- archived or restored, marked a shared account or unmarked
+                UNION ALL  -- archived or restored, marked a shared account or unmarked, merged into
                 SELECT id FROM res_partner WHERE ecom_scoring_changed_at >= %(since)s
             ) changed JOIN res_partner p ON p.id = changed.partner_id
         """, company=company.id, since=since))

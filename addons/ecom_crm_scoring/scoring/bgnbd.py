@@ -31,7 +31,7 @@ the parameters fitted on a real online store (CDNOW, Fader, Hardie & Lee 2005, w
 orders again within 90 days with a probability of 28%). Its weight fades with the customers
 who ordered on two days or more, smoothly to none at :data:`PRIOR_REPEATERS` of them
 (:func:`prior_weight`): a history that identifies the parameters is fitted by its likelihood
-alone, as before. Where it acts, the chances are the model's best guess from little data (a
+alone. Where it acts, the chances are the model's best guess from little data (a
 chance that no data calibrated), not percentages the store's history confirmed.
 """
 
