@@ -32,9 +32,14 @@ class EcomNotificationLog(models.Model):
     _order = "id desc"
     _rec_name = "res_name"
 
-    lead_id = fields.Many2one("crm.lead", "Request", ondelete="cascade", index="btree_not_null")
+    # auto_join: the salespeople's record rule reads the request's and the order's salesperson by a join;
+    # its two subqueries joined by an OR are not hashed once the orders are many (PostgreSQL scans the
+    # orders again for every row: seconds a page, a count that never ends). A salesperson's rows are of
+    # documents they read anyway: a search through these joins bypasses no rule of theirs.
+    lead_id = fields.Many2one("crm.lead", "Request", ondelete="cascade", index="btree_not_null", auto_join=True)
     stage_id = fields.Many2one("crm.stage", "Stage", ondelete="cascade")
-    order_id = fields.Many2one("sale.order", "Order", ondelete="cascade", index="btree_not_null")
+    order_id = fields.Many2one("sale.order", "Order", ondelete="cascade", index="btree_not_null",
+                               auto_join=True)
     status = fields.Selection(selection="_selection_status", string="Order status")
     res_name = fields.Char("Document", compute="_compute_res_name")
     partner_id = fields.Many2one("res.partner", "Customer", ondelete="set null")

@@ -72,3 +72,4 @@ from . import test_lead_header_tour
 from . import test_kanban_cards_tour
 from . import test_phone_fields
 from . import test_utm_names
+from . import test_access_companies

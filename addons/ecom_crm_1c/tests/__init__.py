@@ -31,3 +31,4 @@ from . import test_upload_atomic
 from . import test_upload_cleanup
 from . import test_upload_retry
 from . import test_real_variants
+from . import test_access_companies

@@ -5,6 +5,8 @@ import json
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import ProtocolCase
+
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestSettingsAccess(HttpCase):
@@ -23,3 +25,23 @@ class TestSettingsAccess(HttpCase):
                 self.assertNotIn("exchange-secret-login", json.dumps(answer))
         admin_values = self.env["res.config.settings"].default_get(["ecom_1c_login"])
         self.assertEqual(admin_values["ecom_1c_login"], "exchange-secret-login", "an administrator sees it")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestExchangeAccount(ProtocolCase):
+    """1C logs in with the exchange's own login, no user of the database: it reaches /1c_exchange and
+    nothing else, neither by JSON-RPC with its password nor with its exchange cookie."""
+
+    def test_the_exchange_login_opens_no_odoo_session(self):
+        cookie = self.login()
+        self.assertFalse(self.xmlrpc_common.authenticate(self.env.cr.dbname, "exchange", "s3cret-1C", {}))
+        answer = self.url_open("/web/session/authenticate", data=json.dumps({"jsonrpc": "2.0", "params": {
+            "db": self.env.cr.dbname, "login": "exchange", "password": "s3cret-1C"}}),
+            headers={"Content-Type": "application/json"}).json()
+        self.assertIn("error", answer)
+        read = self.url_open("/web/dataset/call_kw/res.partner/search_read", data=json.dumps({
+            "jsonrpc": "2.0", "params": {"model": "res.partner", "method": "search_read", "args": [],
+                                         "kwargs": {"fields": ["name"]}}}),
+            headers={"Content-Type": "application/json", "Cookie": f"{cookie[0]}={cookie[1]}"}).json()
+        self.assertEqual(read["error"]["data"]["name"], "odoo.http.SessionExpiredException",
+                         "the exchange's cookie is no session of Odoo's")

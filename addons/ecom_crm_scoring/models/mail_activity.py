@@ -120,7 +120,12 @@ class MailActivity(models.Model):
         by_key = {(score.partner_id.id, score.company_id.id): score for score in scores}
         today = fields.Date.context_today(self)
         commercial = {partner.id: partner.commercial_partner_id for partner in partners}
-        order = self.env["sale.order"].sudo().browse(self.env.context.get("ecom_scoring_order_id"))
+        order = self.env["sale.order"].browse(self.env.context.get("ecom_scoring_order_id")).exists()
+        # the order confirmed passes itself on as the superuser (_ecom_close_ordered); a user's call names
+        # none they may not read (a client's context, another company's order)
+        if order and not self.env.su and not order.has_access("read"):
+            order = order.browse()
+        order = order.sudo()
         values = []
         for activity in self:
             partner = commercial.get(activity.res_id)

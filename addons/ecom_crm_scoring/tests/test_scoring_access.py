@@ -173,3 +173,57 @@ class TestScoringAccess(ScheduleCase):
                 company.write({field: value})
             self.env.invalidate_all()
         self.company.ecom_scoring_refusal_cooldown = 3650  # ten years: the longest
+
+    def test_a_contact_done_names_no_order_the_salesperson_cannot_read(self):
+        """An order closes a contact when the order itself is confirmed (the superuser passes it on in the
+        context): a context a client sends names none of another company's, to read it on the outcome."""
+        with freeze_time(TODAY):
+            self._morning()
+        company_b = self.env["res.company"].create({"name": "Второй магазин"})
+        order_b = self.env["sale.order"].with_company(company_b).create({
+            "partner_id": self.anna_now.id, "company_id": company_b.id})
+        activity = self._open_activities(self.anna_now)
+        with freeze_time(TODAY):
+            activity.with_user(self.anna).with_context(ecom_scoring_order_id=order_b.id).action_done()
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_now.id)])
+        self.assertEqual(len(outcome), 1)
+        self.assertFalse(outcome.order_id, "an order of a shop the salesperson is not in")
+
+    def test_a_scheduled_contact_is_read_by_sales_and_in_its_company_only(self):
+        """The scheduled contact's note tells the customer's score and chance: an accountant or a
+        marketing user reading the customer, or a salesperson of another shop, does not read it; a
+        colleague does (covering for its salesperson, as the chatter lets them)."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        self.assertTrue(activity.note)
+        company_b = self.env["res.company"].create({"name": "Второй магазин"})
+        accountant = new_test_user(self.env, login="score_accountant", groups="account.group_account_invoice")
+        marketing = new_test_user(self.env, login="score_marketing", groups="mass_mailing.group_mass_mailing_user")
+        seller_b = new_test_user(self.env, login="score_seller_b", groups="sales_team.group_sale_salesman",
+                                 company_id=company_b.id, company_ids=[Command.set(company_b.ids)])
+        for user in (accountant, marketing, seller_b):
+            with self.subTest(user=user.login):
+                self.assertFalse(self.Activity.with_user(user).search([("id", "=", activity.id)]))
+                with self.assertRaises(AccessError):
+                    activity.with_user(user).read(["note"])
+        self.assertEqual(self.Activity.with_user(self.boris).search([("id", "=", activity.id)]), activity)
+        self.assertTrue(activity.with_user(self.anna).note)
+        # Anna works in the second shop too, that one selected: her own contact stays in her «My activities»
+        # (Odoo lists the user's activities of all their companies), Boris's colleague's contact does not
+        self.anna.company_ids = [Command.link(company_b.id)]
+        self.boris.company_ids = [Command.link(company_b.id)]
+        in_b = {"allowed_company_ids": company_b.ids}
+        self.assertEqual(self.Activity.with_user(self.anna).with_context(in_b).search([("id", "=", activity.id)]),
+                         activity)
+        with freeze_time(TODAY):
+            groups = self.env["res.users"].with_user(self.anna).with_context(in_b)._get_activity_groups()
+        self.assertEqual({group["model"]: group["today_count"] for group in groups}.get("res.partner"),
+                         len(self.Activity.search([("user_id", "=", self.anna.id), ("res_model", "=", "res.partner"),
+                                                   ("date_deadline", "=", TODAY)])))
+        self.assertFalse(self.Activity.with_user(self.boris).with_context(in_b).search([("id", "=", activity.id)]))
+        own = self.Activity.create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.anna_now.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id, "user_id": accountant.id})
+        self.assertEqual(self.Activity.with_user(accountant).search([("res_id", "=", self.anna_now.id)]), own,
+                         "the activities assigned to the accountant on the customer, as ever")
