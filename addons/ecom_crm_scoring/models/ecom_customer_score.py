@@ -160,29 +160,25 @@ class EcomCustomerScore(models.Model):
         """``params`` with the amounts ``names`` (whole numbers, as the job stores them) written in
         ``company``'s currency as the reader's language writes amounts («595 760 руб.», not
         «595760»)."""
-        if not names or not params:
-            return params
-        params = dict(params)
-        for name in names:
-            try:
-                amount = float(params[name])
-            except (KeyError, TypeError, ValueError):  # left out, or no amount: as stored
-                continue
-            params[name] = formatLang(self.env, amount, currency_obj=company.currency_id, rounding_unit="units")
-        return params
+        return self._ecom_formatted(params, names, currency_obj=company.currency_id, rounding_unit="units")
 
     def _ecom_decimals(self, params, names):
         """``params`` with the decimal numbers ``names`` (as the job stores them: «0.9») written with the
         reader's language's decimal separator («0,9» in Russian)."""
+        return self._ecom_formatted(params, names, digits=1)
+
+    def _ecom_formatted(self, params, names, **options):
+        """``params`` with the numbers ``names`` written by ``formatLang(**options)`` in the reader's
+        language; a name left out, or not a number, stays as stored."""
         if not names or not params:
             return params
         params = dict(params)
         for name in names:
             try:
                 value = float(params[name])
-            except (KeyError, TypeError, ValueError):  # left out, or no number: as stored
+            except (KeyError, TypeError, ValueError):
                 continue
-            params[name] = formatLang(self.env, value, digits=1)
+            params[name] = formatLang(self.env, value, **options)
         return params
 
     def _ecom_sentence(self, template, params, dates=None, horizon=None):
