@@ -36,7 +36,7 @@ from ..scoring.history import (
     sort_order,
     unique_int,
 )
-from ..tools.pgcopy import SharedSlices, copy_columns, copy_in, local_days, table_slices
+from ..tools.pgcopy import SharedSlices, copy_columns, copy_in, local_days, no_jit, table_slices
 from .ecom_scoring_outcome import ORDERED_CANCELLED, ORDERED_REFUSED, UNSOLD_ORDERED
 from .res_company import scoring_callers
 
@@ -94,6 +94,7 @@ class EcomScoringHistory(models.AbstractModel):
         def read():
             with sql_db.db_connect(cr.dbname).cursor() as other:
                 other.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+                no_jit(other)
                 result = {name: copy_columns(other, query, columns) for name, (query, columns) in queries.items()
                           if name not in shared}
                 for slices in shared.values():
@@ -121,6 +122,7 @@ class EcomScoringHistory(models.AbstractModel):
         partners ``partner_ids``), and the partner id of each customer number."""
         self = self.with_company(company)
         cr = self.env.cr
+        no_jit(cr)
         for model in ("sale.order", "sale.order.line", "res.partner", "crm.lead", "mail.activity",
                       "ecom.scoring.outcome", "ecom.call", "mail.blacklist"):
             self.env[model].flush_model()

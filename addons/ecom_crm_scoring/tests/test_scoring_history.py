@@ -304,6 +304,14 @@ class TestScoringHistory(ScoringCase):
         history, partner_ids = self.env["ecom.scoring.history"]._read(self.env.company)
         return history, {int(p): i for i, p in enumerate(partner_ids)}
 
+    def test_the_read_compiles_no_query(self):
+        """PostgreSQL's JIT is off for the read's transaction: compiling the orders' read (its rate a
+        CASE of correlated subqueries) took as long as reading them on a large store."""
+        self.env.cr.execute("SET LOCAL jit = on")
+        self.read()
+        self.env.cr.execute("SELECT current_setting('jit')")
+        self.assertEqual(self.env.cr.fetchone()[0], "off")
+
     def test_columns_by_arrays_and_slices_of_a_table(self):
         """PostgreSQL's arrays read as numpy columns; a table read by slices gives each row once."""
         cr = self.env.cr
@@ -345,8 +353,10 @@ class TestScoringHistory(ScoringCase):
                 other.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::int8")
                 later = other.fetchone()[0]
             self.assertGreater(later, mine)
-            read = History._beside({**query, **xmax})()
+            jit = {"jit": ("SELECT (current_setting('jit') = 'off')::int4", [("off", "int4")])}
+            read = History._beside({**query, **xmax, **jit})()
             self.assertEqual(read["xmax"]["xmax"].tolist(), [mine], "the same snapshot as this transaction's")
+            self.assertEqual(read["jit"]["off"].tolist(), [1], "no JIT compiling before the reads")
             beside = read["countries"]
             cr.execute("SELECT id, phone_code FROM res_country")
             here = sorted(cr.fetchall())

@@ -277,3 +277,12 @@ def local_days(timestamps, tz_name):
     else:  # UTC or a fixed offset
         local = timestamps + tz.utcoffset(EPOCH) // micro
     return (np.floor_divide(local, 86_400_000_000) + EPOCH.toordinal()).astype(np.int32)
+
+
+def no_jit(cr):
+    """Turn PostgreSQL's JIT compilation off for the rest of ``cr``'s transaction. The reads
+    scan millions of rows, so their cost passes ``jit_above_cost`` and PostgreSQL (JIT on by
+    default since version 12) compiles their expressions first: for the orders' read, whose
+    rate is a CASE with correlated subqueries, that compiling took 0.45 s of each slice's
+    0.82 s on the 1M demo store, the same slice reading in 0.42 s without it."""
+    cr.execute("SET LOCAL jit = off")
