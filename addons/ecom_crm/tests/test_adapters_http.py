@@ -409,6 +409,47 @@ class TestTelephonyAdapters(AdapterCase):
         self.assertEqual((response.status_code, response.text), (200, "ok"))
         self.assert_failed(tilda, "payment is not JSON", count=2)
 
+    def test_json_nested_hundreds_of_levels_deep_is_refused_not_a_500(self):
+        """JSON nested some hundreds of levels deep reads in Python (its parser stops near a thousand), but
+        mapping it, copying it for the journal and storing it as jsonb recursed past Python's limit: each
+        webhook answered a 500 «RecursionError» and journaled nothing. Beyond the intake API's nesting bound
+        (MAX_DEPTH) it is refused as the provider expects and journaled, whatever the body's depth."""
+        nest = "[" * 500 + "]" * 500
+        cases = [  # (source, body, expected status, expected text or JSON error code)
+            (self._source("tilda", provider_secret="t-key"),
+             f'{{"Phone": "+79160007101", "api_key": "t-key", "x": {nest}}}', 200, "ok"),
+            (self._source("vk_leads", provider_secret="vk-s"),
+             f'{{"type": "lead_forms_new", "secret": "vk-s", "object": {{"lead_id": 1, "x": {nest}}}}}', 200, "ok"),
+            (self._source("form"), f'{{"phone": "+79160007102", "x": {nest}}}', 400, "invalid_request"),
+            (self._source("yandex_forms"), f'{{"fields": {{"phone": "+79160007103"}}, "x": {nest}}}', 400,
+             "invalid_request"),
+            (self._source("yandex_direct"), f'{{"lead_id": "L9", "fields": {{"phone": "+79160007104"}}, "x": {nest}}}',
+             400, "invalid_request"),
+            (self._source("uis", kind="calls", provider_secret="uis-k"),
+             f'{{"event": "incoming", "key": "uis-k", "x": {nest}}}', 400, "invalid_json"),
+            # just past the bound, as the intake API refuses it
+            (self._source("form"), '{"phone": "+79160007105", "x": ' + "[" * 17 + "]" * 17 + "}", 400,
+             "invalid_request"),
+        ]
+        for source, body, status, expected in cases:
+            with self.subTest(provider=source.provider, size=len(body)):
+                response = self.url_open(self.url(source), data=body.encode(),
+                                         headers={"Content-Type": "application/json"})
+                self.assertEqual(response.status_code, status, response.text[:300])
+                if response.headers["Content-Type"].startswith("application/json"):
+                    self.assertEqual(response.json()["error"], expected)
+                else:
+                    self.assertEqual(response.text, expected)
+                self.assert_failed(source, "the body nests too deeply")
+        mango = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+        text = '{"entry_id": "deep", "call_id": "deep", "x": ' + nest + "}"
+        response = self.post_form(mango, {"vpbx_api_key": "mango-key", "json": text,
+                                          "sign": adapters.mango_sign("mango-key", text, "mango-salt")},
+                                  subpath="/events/call")
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assert_failed(mango, "json is not JSON")
+        self.assertFalse(self.env["crm.lead"].search([("phone", "like", "7916000710%")]))
+
     def zadarma(self, source, fields, secret="zd-secret"):
         signature = adapters.zadarma_signature(fields, secret)
         return self.post_form(source, fields, headers={"Signature": signature} if signature else None)

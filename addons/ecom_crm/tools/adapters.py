@@ -20,7 +20,7 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import unquote_plus
 
-from .intake import HIDDEN_CALLER
+from .intake import HIDDEN_CALLER, MAX_DEPTH
 
 PROVIDERS = ("tilda", "form", "yandex_forms", "vk_leads", "yandex_direct", "mango", "zadarma", "uis")
 LEAD_PROVIDERS = ("tilda", "form", "yandex_forms", "vk_leads", "yandex_direct")
@@ -48,11 +48,24 @@ def _no_constant(name):
     raise OutOfRange(name)
 
 
+class TooDeep(ValueError):
+    """JSON nested deeper than MAX_DEPTH (the intake API's bound): Python reads it a few hundred levels
+    deeper, but the mapping, the journal's copy and its jsonb would then recurse past Python's limit."""
+
+
 def loads(text):
     """A provider's JSON as the journal can keep it: Python also reads ``NaN``, ``Infinity`` and
     ``1e999`` (infinity), which the journal's jsonb refuses (:class:`OutOfRange`); nesting deeper
-    than Python reads is a ``RecursionError``."""
-    return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    than MAX_DEPTH is refused (:class:`TooDeep`), deeper than Python reads is a ``RecursionError``."""
+    value = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    stack = [(value, 0)]  # read without recursion: the value may be nested some 900 levels deep
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise TooDeep(f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict | list):
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return value
 
 
 # --- field names ---------------------------------------------------------------------------------
