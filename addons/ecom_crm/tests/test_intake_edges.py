@@ -52,6 +52,13 @@ HOSTILE_REQUESTS = [
     ("an object as a line's sku", json.dumps({**OK, "lines": [{"sku": {"a": 1}, "qty": 1}]}), "lines[0]"),
     ("a list as a line's name", json.dumps({**OK, "lines": [{"name": ["x"], "qty": 1}]}), "lines[0]"),
     ("a boolean as a line's sku", json.dumps({**OK, "lines": [{"sku": True, "qty": 1}]}), "lines[0]"),
+    # a number jsonb refuses where no field is read (a line's own key) failed as it was journaled: a 500
+    ("NaN in a line's own key", '{"phone": "+79160001234", "lines": [{"name": "a", "qty": 1, "note": NaN}]}',
+     "lines[0].note"),
+    ("-Infinity in a line's own key", '{"phone": "+79160001234", "lines": [{"qty": 1, "note": -Infinity}]}',
+     "lines[0].note"),
+    ("1e999 in a line's own key", '{"phone": "+79160001234", "lines": [{"qty": 1, "note": [1e999]}]}',
+     "lines[0].note[0]"),
 ]
 HOSTILE_CALLS = [
     ("NUL in the caller", json.dumps({"event": "incoming", "call_id": "n1", "caller": "+7916\u0000"}), "caller"),
@@ -475,6 +482,10 @@ class TestValidationBounds(BaseCase):
         self.assertIsNone(unstorable({"a": ["b", {"c": 1.5, "d": None}]}))
         self.assertEqual(unstorable({"a": ["ok", "x\x00"]}), ("a[1]", "contains a NUL character"))
         self.assertEqual(unstorable({"a": "\ud800"})[0], "a")
+        for number in (float("nan"), float("inf"), float("-inf")):  # jsonb stores none of them
+            self.assertEqual(unstorable({"a": [{"b": number}]}),
+                             ("a[0].b", "is not a finite number (NaN, Infinity, 1e999)"))
+        self.assertIsNone(unstorable({"a": 10**400, "b": 1e308}), "a big integer and a big float are stored")
         nested = current = []
         for _depth in range(40):
             current.append([])
