@@ -324,6 +324,26 @@ class TestHostileInput(IntakeCase):
         other = Processor._utm_record("utm.source", "Партнер Елка")
         self.assertEqual((other.name, bool(other & (upper | lower))), ("Партнер Елка", False))
 
+    def test_a_key_queued_by_a_concurrent_request_is_a_conflict_not_a_500(self):
+        """The same idempotency key sent with and without ``?wait=1`` at the same instant: the request queued takes
+        no decision lock, and once it commits, the one processing within its call (begun before) cannot see its
+        entry and cannot journal the key again. It answered 500 «ValidationError»; it is the 409 «conflict: retry»
+        of the API, nothing of it kept, and sent again it replays the queued request. The stale snapshot is
+        simulated: the key's look-up finds nothing, as in the transaction that began before the other's commit."""
+        Journal = self.env["ecom.intake.request"]
+        payload = {"phone": "+79160008301", "name": "Ольга", "idempotency_key": "queued-and-waited"}
+        queued = self.post(payload, wait=False)
+        self.assertEqual(queued.status_code, 202, queued.text[:300])
+        request_id = queued.json()["request_id"]
+        with patch.object(type(Journal), "_find_key", autospec=True, return_value=Journal.browse()):
+            response = self.post(payload)
+        self.assertEqual((response.status_code, response.json()["error"]), (409, "conflict"), response.text[:300])
+        self.assertEqual(Journal.search([("idempotency_key", "=", "queued-and-waited")]).ids, [request_id])
+        self.assertFalse(self.env["crm.lead"].search([("phone", "=", "+79160008301")]), "nothing processed twice")
+        again = self.post(payload)
+        self.assertEqual((again.status_code, again.json()["request_id"], again.json()["replayed"]),
+                         (202, request_id, True))
+
     def test_a_request_the_call_could_not_process_is_queued_not_lost(self):
         """``?wait=1`` whose processing fails unexpectedly (no conflict to retry, nothing its checks refused): the
         request is journaled and queued, answered 202 pending as a queued one is (its key replays it), and the
