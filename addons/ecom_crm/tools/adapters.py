@@ -162,7 +162,8 @@ def _text(value):
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(_text(item) for item in value if _text(item))
+        # each item read once: read twice (to filter, then to join), a list of lists took 2**depth reads
+        return ", ".join(text for text in map(_text, value) if text)
     if isinstance(value, dict):
         return _text(value.get("value", value.get("answer", value.get("text", ""))))
     return str(value).strip()
