@@ -19,7 +19,7 @@ from odoo import http
 from odoo.http import request
 
 from ..tools import adapters
-from ..tools.intake import MAX_DEPTH, storable, validate_call, validate_request
+from ..tools.intake import storable, validate_call, validate_request
 from ..tools.json_http import MAX_BODY, RATE_HEADERS, BrokenBody, error, json_response, rate_limited, read_body
 from .intake import method_not_allowed, process_after_answer
 
@@ -86,7 +86,7 @@ class IntakeHookController(http.Controller):
         except adapters.OutOfRange:
             return None, "a number of the body is out of range (NaN, Infinity, 1e999)"
         except (adapters.TooDeep, RecursionError):
-            return None, f"the body nests too deeply (at most {MAX_DEPTH} levels)"
+            return None, f"the body nests too deeply (at most {adapters.MAX_DEPTH} levels)"
         except (UnicodeDecodeError, ValueError):
             return None, "the body is not UTF-8 JSON"
 

@@ -427,8 +427,8 @@ class TestTelephonyAdapters(AdapterCase):
              400, "invalid_request"),
             (self._source("uis", kind="calls", provider_secret="uis-k"),
              f'{{"event": "incoming", "key": "uis-k", "x": {nest}}}', 400, "invalid_json"),
-            # just past the bound, as the intake API refuses it
-            (self._source("form"), '{"phone": "+79160007105", "x": ' + "[" * 17 + "]" * 17 + "}", 400,
+            # just past the bound
+            (self._source("form"), '{"phone": "+79160007105", "x": ' + "[" * 65 + "]" * 65 + "}", 400,
              "invalid_request"),
         ]
         for source, body, status, expected in cases:
@@ -449,6 +449,19 @@ class TestTelephonyAdapters(AdapterCase):
         self.assertEqual(response.status_code, 200, response.text)
         self.assert_failed(mango, "json is not JSON")
         self.assertFalse(self.env["crm.lead"].search([("phone", "like", "7916000710%")]))
+
+    def test_json_nested_deeper_than_the_apis_bound_is_a_providers_own_and_taken(self):
+        """A provider's payload is its own format, not the intake API's (two levels, bounded at 16): a form
+        builder's answer nested deeper than 16 is taken, up to adapters.MAX_DEPTH."""
+        source = self._source("form")
+        deepest = '"Цвет"' + "]" * (adapters.MAX_DEPTH - 1)
+        body = '{"phone": "+79160007106", "x": ' + "[" * (adapters.MAX_DEPTH - 1) + deepest + "}"
+        response = self.url_open(self.url(source), data=body.encode(), headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 202, response.text[:300])
+        self.process_queue()
+        entry = self.entries(source)
+        self.assertEqual((entry.state, entry.lead_id.phone), ("done", "+79160007106"))
+        self.assertIn("x: Цвет", html2plaintext(entry.lead_id.description))
 
     def zadarma(self, source, fields, secret="zd-secret"):
         signature = adapters.zadarma_signature(fields, secret)

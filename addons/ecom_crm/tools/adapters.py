@@ -20,7 +20,7 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import unquote_plus
 
-from .intake import HIDDEN_CALLER, MAX_DEPTH
+from .intake import HIDDEN_CALLER
 
 PROVIDERS = ("tilda", "form", "yandex_forms", "vk_leads", "yandex_direct", "mango", "zadarma", "uis")
 LEAD_PROVIDERS = ("tilda", "form", "yandex_forms", "vk_leads", "yandex_direct")
@@ -48,9 +48,16 @@ def _no_constant(name):
     raise OutOfRange(name)
 
 
+# how deep a provider's JSON may nest. Not the intake API's 16 (our own format: two levels): a provider's
+# payload is its own, a form builder's answers with their questions, options and labels nest a handful of
+# levels (VK's lead five) and are not ours to bound tightly. Far past any real one, and far below the depth
+# at which the journal's copy (:func:`~.intake.storable`, two frames a level) recurses past Python's limit.
+MAX_DEPTH = 64
+
+
 class TooDeep(ValueError):
-    """JSON nested deeper than MAX_DEPTH (the intake API's bound): Python reads it a few hundred levels
-    deeper, but the mapping, the journal's copy and its jsonb would then recurse past Python's limit."""
+    """JSON nested deeper than MAX_DEPTH: Python reads it some hundreds of levels deeper, but the
+    journal's copy of it and its jsonb would then recurse past Python's limit."""
 
 
 def loads(text):
