@@ -19,7 +19,7 @@ from odoo import http
 from odoo.http import request
 
 from ..tools import adapters
-from ..tools.intake import storable, validate_call, validate_request
+from ..tools.intake import MAX_TEXT, storable, validate_call, validate_request
 from ..tools.json_http import MAX_BODY, RATE_HEADERS, BrokenBody, error, json_response, rate_limited, read_body
 from .intake import method_not_allowed, process_after_answer
 
@@ -122,12 +122,14 @@ class IntakeHookController(http.Controller):
         if not mapped.get("utm_source") and adapters.PROVIDER_CHANNEL.get(hook.provider):
             mapped["utm_source"] = adapters.PROVIDER_CHANNEL[hook.provider]
         tz = hook.source._company_tz(hook.auth.company_id)
+        self._cut_message(hook, mapped)
         clean, errors = validate_request(mapped, tz=tz)
         movable = set(errors) - {"phone", "email", "_"}
         if errors and movable <= set(mapped) and movable <= set(adapters.MOVABLE_FIELDS):
             # a price «on request», a city too long: kept as words in the message, the request taken
             notes = [f"{field}: {str(mapped.pop(field))[:1000]}" for field in sorted(movable)]
             mapped["message"] = "\n".join(filter(None, [str(mapped.get("message") or "")[:8000], *notes]))
+            self._cut_message(hook, mapped)
             clean, errors = validate_request(mapped, tz=tz)
         if errors:
             return self._failed(hook, adapters.failure_reason(errors), raw, mapped)
@@ -142,6 +144,20 @@ class IntakeHookController(http.Controller):
         if not queued.request_id:
             return Outcome("replayed", queued.replay_id)
         return Outcome("queued", queued.request_id)
+
+    @staticmethod
+    def _cut_message(hook, mapped):
+        """A message over the intake's MAX_TEXT (a long letter in a form, many questions' answers) cut to it with
+        a note saying so, in the store's language: the customer's request is taken, not lost for its length;
+        the whole body stays in the journal's payload."""
+        message = mapped.get("message")
+        if not isinstance(message, str) or len(message) <= MAX_TEXT:
+            return
+        company = hook.env["res.company"].sudo().browse(hook.auth.company_id)
+        env = hook.env(context=dict(hook.env.context, lang=company.partner_id.lang or hook.env.lang))
+        note = env._("[The text was cut short (its length: %(length)s characters). The whole request is in "
+                     "CRM > Sales > Incoming requests.]", length=len(message))
+        mapped["message"] = f"{message[:MAX_TEXT - len(note) - 2].rstrip()}\n\n{note}"
 
     def _take_call(self, hook, mapped, raw):
         """A mapped call event, applied as the API's POST /calls applies it."""

@@ -463,6 +463,31 @@ class TestTelephonyAdapters(AdapterCase):
         self.assertEqual((entry.state, entry.lead_id.phone), ("done", "+79160007106"))
         self.assertIn("x: Цвет", html2plaintext(entry.lead_id.description))
 
+    def test_a_text_over_the_limit_is_cut_the_lead_made(self):
+        """A form's text over the intake's 10,000 characters (a long letter, a quiz's many answers) was journaled
+        as failed and no lead made: the store lost the customer. The lead is made, its text cut to the limit
+        with a note in the store's language; the journal keeps the whole body."""
+        letter = "Здравствуйте! " + "Подскажите по коляске. " * 600  # 13,814 characters
+        cases = [
+            (self._source("form"), lambda source: self.post_json(source, {"phone": "+79160007201", "message": letter}),
+             202, "+79160007201"),
+            (self._source("tilda"), lambda source: self.post_json(  # JSON: form-encoded, it is over the body's limit
+                source, {"Phone": "+79160007202", "Textarea": letter, "tranid": "5107323:7202"}), 200, "+79160007202"),
+        ]
+        for source, send, status, phone in cases:
+            with self.subTest(provider=source.provider):
+                response = send(source)
+                self.assertEqual(response.status_code, status, response.text[:300])
+                self.process_queue()
+                entry = self.entries(source)
+                self.assertEqual((entry.state, entry.lead_id.phone), ("done", phone), entry.error)
+                text = html2plaintext(entry.lead_id.description)
+                self.assertIn("Подскажите по коляске. " * 300, text)
+                self.assertIn(f"[Текст сокращён (длина в знаках — {len(letter.strip())}). Заявка целиком — в CRM > "
+                              "Продажи > Входящие заявки.]", text)
+                self.assertLessEqual(len(entry.message), 10_000, "within the intake's limit, note included")
+                self.assertIn(letter, json.dumps(entry.sudo().payload, ensure_ascii=False), "the whole text journaled")
+
     def zadarma(self, source, fields, secret="zd-secret"):
         signature = adapters.zadarma_signature(fields, secret)
         return self.post_form(source, fields, headers={"Signature": signature} if signature else None)
