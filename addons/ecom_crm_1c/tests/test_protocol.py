@@ -236,8 +236,19 @@ class TestProtocol(ProtocolCase):
                     self.assertTrue(response.headers["Content-Type"].startswith("text/plain"))
                     self.assertEqual(response.text.splitlines(),
                                      ["failure", "нет такого адреса: обмен с 1С — по адресу /1c_exchange"])
-        response = self.opener.get(self.base_url() + "/1c_exchangeX", timeout=30)
-        self.assertEqual(response.status_code, 404, "another address altogether is not the exchange's")
+        # another address altogether keeps Odoo's own answers: its HTML 404 page, a JSON-RPC route's JSON error
+        for target in ("/1c_exchangeX", "/1c_exchange_old/x", "/ecom_crm_1c/no/such/page", "/web/1c_exchange/x"):
+            with self.subTest(target=target):
+                response = self.opener.get(self.base_url() + target, timeout=30)
+                self.assertEqual(response.status_code, 404, "not the exchange's")
+                self.assertTrue(response.headers["Content-Type"].startswith("text/html"), response.headers)
+                self.assertNotIn("failure", response.text)
+        response = self.opener.post(self.base_url() + "/web/dataset/call_kw", timeout=30, json={
+            "jsonrpc": "2.0", "method": "call", "id": 1,
+            "params": {"model": "res.partner", "method": "search_read", "args": [], "kwargs": {}}})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["error"]["data"]["name"], "odoo.http.SessionExpiredException",
+                         "another route's error is Odoo's, not the exchange's")
 
     def test_hostile_file_is_refused_and_logged(self):
         cookie = self.login()
