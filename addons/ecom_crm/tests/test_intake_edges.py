@@ -3,10 +3,13 @@ and what is accepted can always be stored and processed."""
 
 import json
 import threading
+from contextlib import closing
 from datetime import datetime
 from unittest.mock import patch
 
-from odoo.tests import BaseCase, tagged
+from odoo import SUPERUSER_ID, api, sql_db
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
 
 from ..tools import json_http
 from ..tools.intake import MAX_AMOUNT, storable, unstorable, validate_call, validate_request
@@ -324,26 +327,6 @@ class TestHostileInput(IntakeCase):
         other = Processor._utm_record("utm.source", "Партнер Елка")
         self.assertEqual((other.name, bool(other & (upper | lower))), ("Партнер Елка", False))
 
-    def test_a_key_queued_by_a_concurrent_request_is_a_conflict_not_a_500(self):
-        """The same idempotency key sent with and without ``?wait=1`` at the same instant: the request queued takes
-        no decision lock, and once it commits, the one processing within its call (begun before) cannot see its
-        entry and cannot journal the key again. It answered 500 «ValidationError»; it is the 409 «conflict: retry»
-        of the API, nothing of it kept, and sent again it replays the queued request. The stale snapshot is
-        simulated: the key's look-up finds nothing, as in the transaction that began before the other's commit."""
-        Journal = self.env["ecom.intake.request"]
-        payload = {"phone": "+79160008301", "name": "Ольга", "idempotency_key": "queued-and-waited"}
-        queued = self.post(payload, wait=False)
-        self.assertEqual(queued.status_code, 202, queued.text[:300])
-        request_id = queued.json()["request_id"]
-        with patch.object(type(Journal), "_find_key", autospec=True, return_value=Journal.browse()):
-            response = self.post(payload)
-        self.assertEqual((response.status_code, response.json()["error"]), (409, "conflict"), response.text[:300])
-        self.assertEqual(Journal.search([("idempotency_key", "=", "queued-and-waited")]).ids, [request_id])
-        self.assertFalse(self.env["crm.lead"].search([("phone", "=", "+79160008301")]), "nothing processed twice")
-        again = self.post(payload)
-        self.assertEqual((again.status_code, again.json()["request_id"], again.json()["replayed"]),
-                         (202, request_id, True))
-
     def test_a_request_the_call_could_not_process_is_queued_not_lost(self):
         """``?wait=1`` whose processing fails unexpectedly (no conflict to retry, nothing its checks refused): the
         request is journaled and queued, answered 202 pending as a queued one is (its key replays it), and the
@@ -557,3 +540,57 @@ class TestConcurrencyExhausted(IntakeCase):
         self.assertEqual(response.status_code, 503, response.text[:200])
         self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
         self.assertEqual(response.json()["error"], "busy")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestKeyQueuedByAnotherTransaction(IntakeCase):
+    """Two transactions, as two workers have them: the test's (the ``?wait=1`` request's, begun first) and another
+    connection's, which queues the same idempotency key without ``?wait=1`` and commits. The source and a request
+    of the minute are committed before the test's transaction begins (both see them), and removed after."""
+
+    @classmethod
+    def setUpClass(cls):
+        registry = Registry(get_db_name())
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            source = env["ecom.intake.source"].create({
+                "name": "Сайт (другое соединение)", "kind": "website", "rate_limit": 1000,
+                "team_id": env.ref("sales_team.team_sales_department").id})
+            cls.committed_source_id, cls.committed_key = source.id, source._generate_key()
+            # a request of the minute, seen by both: the source's rate is counted from it and takes no lock (in a
+            # quiet minute, the rate's lock serialises the two, and Odoo's retry of the later one replays the key)
+            clean, _errors = validate_request({"phone": "+79160008300"})
+            env["ecom.intake.request"]._enqueue(clean, source, env.company.id, 1000, wake=False)
+        cls.addClassCleanup(cls._remove_committed, registry)
+        super().setUpClass()
+
+    @classmethod
+    def _remove_committed(cls, registry):
+        with registry.cursor() as cr:
+            cr.execute("DELETE FROM ecom_intake_request WHERE source_id = %s", [cls.committed_source_id])
+            api.Environment(cr, SUPERUSER_ID, {})["ecom.intake.source"].browse(cls.committed_source_id).unlink()
+
+    def test_a_key_queued_by_a_concurrent_request_is_a_conflict_not_a_500(self):
+        """The same idempotency key sent with and without ``?wait=1`` at the same instant: the request queued takes
+        no decision lock and commits after the other began; the one processing within its call cannot see its
+        entry (its snapshot is older) and the database refuses its key. It answered 500 «ValidationError»; it is
+        the API's 409 «conflict: retry», nothing of it kept, one entry for the key."""
+        payload = {"phone": "+79160008301", "name": "Ольга", "idempotency_key": "queued-and-waited"}
+        self.env.cr.execute("SELECT 1")  # the test's transaction has its snapshot (it has long had it: setUpClass)
+        # the request without ?wait=1, on another worker's connection (the registry's cursors are the test's own)
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            clean, errors = validate_request(payload)
+            self.assertFalse(errors)
+            source = env["ecom.intake.source"].browse(self.committed_source_id)
+            queued = env["ecom.intake.request"]._enqueue(dict(clean, _raw=payload), source, env.company.id, 1000,
+                                                         wake=False)
+            self.assertTrue(queued.request_id)
+            cr.commit()
+        response = self.post(payload, key=self.committed_key)
+        self.assertEqual((response.status_code, response.json().get("error")), (409, "conflict"), response.text[:300])
+        self.assertFalse(self.env["crm.lead"].search([("phone", "=", "+79160008301")]), "nothing processed")
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:  # a retry's new transaction: the queued
+            cr.execute("SELECT id FROM ecom_intake_request WHERE source_id = %s AND idempotency_key = %s",
+                       [self.committed_source_id, "queued-and-waited"])
+            self.assertEqual(cr.fetchall(), [(queued.request_id,)])
