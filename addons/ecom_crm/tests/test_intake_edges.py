@@ -74,6 +74,10 @@ HOSTILE_CALLS = [
                                         "duration": 2**31}), "duration"),
     ("duration beyond 64 bits", '{"event": "finished", "call_id": "d2", "caller": "+79160001234", "duration": 1'
      + "0" * 30 + "}", "duration"),
+    ("duration NaN", '{"event": "finished", "call_id": "d3", "caller": "+79160001234", "duration": NaN}', "duration"),
+    # a field the call does not read: refused too, as a NUL there is, as the API says (and as UIS's webhook does)
+    ("Infinity in a field not read", '{"event": "incoming", "call_id": "d4", "caller": "+79160001234", '
+     '"mos": Infinity}', "mos"),
 ]
 
 
