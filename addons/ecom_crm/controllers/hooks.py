@@ -82,13 +82,22 @@ class IntakeHookController(http.Controller):
         if body is None:
             return None, f"the body is over {MAX_BODY} bytes"
         try:
-            return adapters.loads(body.decode("utf-8")), None
-        except adapters.OutOfRange:
-            return None, "a number of the body is out of range (NaN, Infinity, 1e999)"
-        except (adapters.TooDeep, RecursionError):
-            return None, f"the body nests too deeply (at most {adapters.MAX_DEPTH} levels)"
-        except (UnicodeDecodeError, ValueError):
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
             return None, "the body is not UTF-8 JSON"
+        return self._loads(text, "the body")
+
+    @staticmethod
+    def _loads(text, what):
+        """``(value, error reason)`` of the JSON ``text`` (the body, or Mango's field)."""
+        try:
+            return adapters.loads(text), None
+        except adapters.OutOfRange:
+            return None, f"a number of {what} is out of range (NaN, Infinity, 1e999)"
+        except (adapters.TooDeep, RecursionError):
+            return None, f"{what} nests too deeply (at most {adapters.MAX_DEPTH} levels)"
+        except ValueError:
+            return None, f"{what} is not UTF-8 JSON" if what == "the body" else f"{what} is not JSON"
 
     def _is_json(self):
         return request.httprequest.mimetype == "application/json"
@@ -335,16 +344,13 @@ class IntakeHookController(http.Controller):
         """Mango Office posts ``vpbx_api_key``, ``sign`` and ``json`` to ``<url>/events/<kind>``."""
         form = self._form()
         text = form.get("json") or ""
-        try:
-            event = adapters.loads(text) if text else None
-        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python reads
-            event = None
+        event, reason = self._loads(text, "json") if text else (None, "json is not JSON")
         raw = {"path": hook.subpath, "json": event if event is not None else text[:MAX_BODY]}
         expected = adapters.mango_sign(hook.auth.key or "", text, hook.auth.secret or "")
         if not (adapters.same(form.get("vpbx_api_key"), hook.auth.key) and adapters.same(form.get("sign"), expected)):
             return self._refused(hook, "bad vpbx_api_key or sign", raw, 403, "bad sign", channel="call")
         if event is None:
-            self._failed(hook, "json is not JSON", raw, channel="call")
+            self._failed(hook, reason or "json is not JSON", raw, channel="call")
             return text_response("", 200)
         outcome = self._call(hook, lambda: adapters.map_mango(hook.subpath, event), raw)
         return text_response("", 429 if outcome.status == "limited" else 200)
