@@ -71,7 +71,7 @@ NUMBERS_SEPARATOR = re.compile(r"\s*(?:[,;/\\|\n\r]+|\s(?:или|либо|and|or
 # the same, the separators kept: what a piece comes after tells a shorthand from an extension
 _NUMBERS_SPLIT = re.compile(f"({NUMBERS_SEPARATOR.pattern})", re.IGNORECASE)
 # an extension has at most this many digits: such a piece after a number is its extension («…, доб. 12»,
-# «…, 12»), not a number of its own (a number has more: see tools.intake.MIN_PHONE_DIGITS)
+# «8 (495) 765-43-21, 123»), not a number of its own (a number has more: see tools.intake.MIN_PHONE_DIGITS)
 MAX_EXTENSION_DIGITS = 4
 # the Russian shorthand of a second line: «123-45-67/68», «…67, 68», «8916…67/8» is …67 and …68, the
 # number before with its last digits replaced (digits alone after a separator, the number and the line
