@@ -186,6 +186,9 @@ class TestSplitPhones(BaseCase):
             ("8 (495) 765-43-21; 22", [OFFICE, "+74957654322"]),
             ("8 (495) 765-43-21, 123", [f"{OFFICE} доб. 123"]),
             ("8 (495) 765-43-21/1234", [f"{OFFICE} доб. 1234"]),
+            # the same digits as the number's last ones: no second line, its extension (not lost)
+            ("8 (495) 765-43-21, 1", [f"{OFFICE} доб. 1"]),
+            ("8 916 123-45-67/67", [f"{MOBILE} доб. 67"]),
             ("8 916 123-45-67, доб. 68", [f"{MOBILE} доб. 68"]),
             ("8 916 123-45-67, ext 68", [f"{MOBILE} доб. 68"]),
             ("8 916 123-45-67, #68", [f"{MOBILE} доб. 68"]),

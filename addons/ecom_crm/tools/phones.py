@@ -163,16 +163,17 @@ def _numbers_read(groups, country_code, country_phone_code, joined=", "):
 
 def _next_line(typed, digits, country_code, country_phone_code):
     """The next line that ``digits`` typed alone after the number ``typed`` write in shorthand («…67/68»,
-    «…67, 68»): ``typed`` with its last digits replaced, when both are valid numbers (``typed`` without
-    an extension; three or four digits after a mobile only, see :data:`MAX_SHORTHAND_DIGITS`); else None
-    (``digits`` are then the number's extension)."""
+    «…67, 68»): ``typed`` with its last digits replaced, when both are valid numbers and differ (``typed``
+    without an extension; three or four digits after a mobile only, see :data:`MAX_SHORTHAND_DIGITS`);
+    else None (``digits`` are then the number's extension: «…67, 7» is no second line …67)."""
     stored, valid = normalize_phone(typed, country_code, country_phone_code)
     if not valid or EXTENSION_SEPARATOR in stored:
         return None
     if len(digits) > MAX_SHORTHAND_DIGITS and not _is_mobile(stored):
         return None
     line = _last_digits_replaced(typed, digits)
-    return line if normalize_phone(line, country_code, country_phone_code)[1] else None
+    line_stored, line_valid = normalize_phone(line, country_code, country_phone_code)
+    return line if line_valid and line_stored != stored else None
 
 
 def _is_mobile(stored):
