@@ -36,12 +36,16 @@ class TestSplitPhones(BaseCase):
                          [(f"{MOBILE} доб. 12", True), (OTHER, True)])
         self.assertEqual(split_phones("тел. 8 (495) 765-43-21, вн. 123 / моб. 8-903-111-22-33"),
                          [(f"{OFFICE} доб. 123", True), (OTHER, True)])
+        self.assertEqual(split_phones("89031112233, 8 (495) 765-43-21, 45"),
+                         [(OTHER, True), (f"{OFFICE} доб. 45", True)])
         self.assertEqual(split_phones("89031112233, 8 (495) 765-43-21, 456"),
                          [(OTHER, True), (f"{OFFICE} доб. 456", True)])
 
     def test_one_number_is_read_as_before(self):
         for typed, expected in [
-            ("+7 495 765-43-21, 123", (f"{OFFICE} доб. 123", True)),  # a comma before an office's extension
+            ("+7 495 765-43-21, 12", (f"{OFFICE} доб. 12", True)),  # a comma before an office's extension
+            ("+7 495 765-43-21, 123", (f"{OFFICE} доб. 123", True)),
+            ("+74957654321,12", (f"{OFFICE} доб. 12", True)),  # as a phone's contacts export it (a pause)
             ("+7 495 765-43-21, доб. 12", (f"{OFFICE} доб. 12", True)),
             ("8 (916) 123-45-67", (MOBILE, True)),
             ("тел. 89161234567", (MOBILE, True)),
@@ -171,9 +175,10 @@ class TestSplitPhones(BaseCase):
         self.assertEqual(found[8:], [("89160000008 89160000009", False)])
 
     def test_a_shorthand_after_a_comma(self):
-        """«8 916 123-45-67, 68» is …67 and …68 as «…67/68» is (after «;», «или», a line break too); one
-        to four digits after a mobile, which has no extension; one or two after a landline, whose three
-        or four are its extension. An extension named so stays one."""
+        """«8 916 123-45-67, 68» is …67 and …68 as «…67/68» is (after «;», «или», a line break too): one
+        to four digits after a mobile, which has no extension. After another number (a landline, the
+        USA's), one or two after a slash or «или»; after a comma, «;» or a line break digits stay its
+        extension, as before (an extension read as a line would be lost). An extension named so stays one."""
         for typed, expected in [
             ("8 916 123-45-67, 68", [MOBILE, "+79161234568"]),
             ("8-916-123-45-67,68", [MOBILE, "+79161234568"]),
@@ -182,13 +187,23 @@ class TestSplitPhones(BaseCase):
             ("8 916 123-45-67\n68", [MOBILE, "+79161234568"]),
             ("8 916 123-45-67, 4568", [MOBILE, "+79161234568"]),
             ("8 916 123-45-67/4568", [MOBILE, "+79161234568"]),
-            ("8 (495) 765-43-21, 22, 23", [OFFICE, "+74957654322", "+74957654323"]),
-            ("8 (495) 765-43-21; 22", [OFFICE, "+74957654322"]),
+            ("+375 29 123-45-67, 68", ["+375291234567", "+375291234568"]),  # a mobile of Belarus
+            ("+7 701 123-45-67, 68", ["+77011234567", "+77011234568"]),  # of Kazakhstan
+            ("8 (495) 765-43-21/22", [OFFICE, "+74957654322"]),
+            ("8 (495) 765-43-21 или 22", [OFFICE, "+74957654322"]),
+            ("8 (495) 765-43-21 или 123", [f"{OFFICE} доб. 123"]),
+            ("8 (495) 765-43-21, 22", [f"{OFFICE} доб. 22"]),
+            ("8 (495) 765-43-21; 22", [f"{OFFICE} доб. 22"]),
+            ("8 (495) 765-43-21\n22", [f"{OFFICE} доб. 22"]),
+            ("8 800 555-35-35, 36", ["+78005553535 доб. 36"]),
+            ("+1 650 253-00-00, 12", ["+16502530000 доб. 12"]),  # the USA's: a mobile or a landline
+            ("+44 20 7946 0958, 59", ["+442079460958 доб. 59"]),
             ("8 (495) 765-43-21, 123", [f"{OFFICE} доб. 123"]),
             ("8 (495) 765-43-21/1234", [f"{OFFICE} доб. 1234"]),
             # the same digits as the number's last ones: no second line, its extension (not lost)
-            ("8 (495) 765-43-21, 1", [f"{OFFICE} доб. 1"]),
+            ("8 (495) 765-43-21/1", [f"{OFFICE} доб. 1"]),
             ("8 916 123-45-67/67", [f"{MOBILE} доб. 67"]),
+            ("8 916 123-45-67, 567", [f"{MOBILE} доб. 567"]),
             ("8 916 123-45-67, доб. 68", [f"{MOBILE} доб. 68"]),
             ("8 916 123-45-67, ext 68", [f"{MOBILE} доб. 68"]),
             ("8 916 123-45-67, #68", [f"{MOBILE} доб. 68"]),
@@ -199,7 +214,8 @@ class TestSplitPhones(BaseCase):
                 self.assertEqual(split_phones(typed), [(number, True) for number in expected])
         # after a number with its extension, digits alone make no line: two extensions, no valid number,
         # kept as typed; so is a date, digits that are no number's
-        for typed in ("8 (495) 765-43-21 доб. 12, 13", "12, 05, 2024", "8 916 123-45-67, 6 8"):
+        for typed in ("8 (495) 765-43-21 доб. 12, 13", "8 (495) 765-43-21, 22, 23", "12, 05, 2024",
+                      "8 916 123-45-67, 6 8"):
             with self.subTest(typed=typed):
                 self.assertEqual(split_phones(typed), [(typed, False)])
         self.assertEqual(first_phone("8 916 123-45-67, 68"), (MOBILE, True, ["+79161234568"]))

@@ -75,9 +75,15 @@ _NUMBERS_SPLIT = re.compile(f"({NUMBERS_SEPARATOR.pattern})", re.IGNORECASE)
 MAX_EXTENSION_DIGITS = 4
 # the Russian shorthand of a second line: «123-45-67/68», «…67, 68», «8916…67/8» is …67 and …68, the
 # number before with its last digits replaced (digits alone after a separator, the number and the line
-# both valid): one or two digits after any number; three or four after a mobile only, which has no
-# extension (after a landline they are its extension, «8 (495) 765-43-21, 123»)
+# both valid). After a mobile, which has no extension, one to four digits after any separator; after
+# another number (a landline, a number of the USA's that may be either), one or two after a slash or a
+# word («…21/22», «…21 или 22») only: after a comma, «;» or a line break they stay its extension, as a
+# phone's contacts export it («+7 495 765-43-21,12», dialled after a pause) and as an office may write
+# it («8 (495) 765-43-21, 123»): an extension read as a second line would be lost, a line read as an
+# extension stays in sight
 MAX_SHORTHAND_DIGITS = 2
+# the separators after which one or two digits are the shorthand of a line of any number
+_LINE_SEPARATOR = re.compile(r"[/\\]|[^\W\d_]")
 # an «extension» of at least this many digits that is a valid number alone is a second number: what
 # «8916…;8903…» became when read as one number (libphonenumber reads «;» and «,» as extension marks),
 # and what Odoo's own formatting in the form makes of it («+7 916 123-45-67 ext. 89031112233»)
@@ -104,15 +110,16 @@ def split_phones(number, country_code="RU", country_phone_code=7):
     not be found. The field is cut at commas, semicolons, slashes, bars, line breaks and «или»; a
     piece of digits alone is the shorthand of the next line when the number before with its last
     digits replaced is valid (see :data:`MAX_SHORTHAND_DIGITS`: «8 916 123-45-67/68», «…67, 68» are
-    …67 and …68); another piece of at most MAX_EXTENSION_DIGITS digits stays with the number before it
-    as its extension («тел. 8916…, доб. 12; моб. 8903…» is two numbers, the first with its extension,
-    «8 (495) 765-43-21, 123» one); a piece without digits (a word) is no number. A piece (or a field)
-    that is no valid number is read as numbers typed with spaces between them when its words make
-    valid numbers in one way only (:func:`_spaced_numbers`: never a number written with spaces, which
-    is valid whole). A field of one number (most) is that number, as :func:`normalize_phone` reads it;
-    if what it reads as the extension is a whole valid number («+79161234567 доб. 89031112233»), that
-    is the second number. A field read as no valid number is kept whole, as typed (a date
-    «12/05/2024» is not cut into pieces)."""
+    …67 and …68, a landline's after a slash or «или» only); another piece of at most
+    MAX_EXTENSION_DIGITS digits stays with the number before it as its extension («тел. 8916…, доб. 12;
+    моб. 8903…» is two numbers, the first with its extension, «8 (495) 765-43-21, 12» one); a piece
+    without digits (a word) is no number. A piece (or a field) that is no valid number is read as
+    numbers typed with spaces between them when its words make valid numbers in one way only
+    (:func:`_spaced_numbers`: never a number written with spaces, which is valid whole). A field of
+    one number (most) is that number, as :func:`normalize_phone` reads it; if what it reads as the
+    extension is a whole valid number («+79161234567 доб. 89031112233»), that is the second number. A
+    field read as no valid number is kept whole, as typed (a date «12/05/2024» is not cut into
+    pieces)."""
     if not number or not str(number).strip():
         return [(number, True)]
     text = str(number).strip()
@@ -125,13 +132,13 @@ def split_phones(number, country_code="RU", country_phone_code=7):
     words = False  # a piece without digits («мама»): a field of one number and it is kept as typed
     pieces = _NUMBERS_SPLIT.split(text)  # piece, separator, piece, …
     for index in range(0, len(pieces), 2):
-        piece = pieces[index]
+        piece, separator = pieces[index], pieces[index - 1] if index else ""
         digits = sum(char.isdigit() for char in piece)
         if not digits:
             words = words or bool(piece)
             continue
         if groups and digits <= MAX_EXTENSION_DIGITS and piece.isascii() and piece.isdigit():
-            line = _next_line(bases[-1], piece, country_code, country_phone_code)
+            line = _next_line(bases[-1], piece, country_code, country_phone_code, _LINE_SEPARATOR.search(separator))
             if line:
                 groups.append(line)
                 bases.append(line)
@@ -161,15 +168,16 @@ def _numbers_read(groups, country_code, country_phone_code, joined=", "):
     return [normalize_phone(group, country_code, country_phone_code) for group in groups[:MAX_NUMBERS]] + rest
 
 
-def _next_line(typed, digits, country_code, country_phone_code):
+def _next_line(typed, digits, country_code, country_phone_code, after_line_separator=False):
     """The next line that ``digits`` typed alone after the number ``typed`` write in shorthand («…67/68»,
     «…67, 68»): ``typed`` with its last digits replaced, when both are valid numbers and differ (``typed``
-    without an extension; three or four digits after a mobile only, see :data:`MAX_SHORTHAND_DIGITS`);
-    else None (``digits`` are then the number's extension: «…67, 7» is no second line …67)."""
+    without an extension; see :data:`MAX_SHORTHAND_DIGITS`: after a number that is no mobile, one or two
+    digits, and only ``after_line_separator``, a slash or «или»); else None (``digits`` are then the
+    number's extension: «…67, 7» is no second line …67, «8 (495) 765-43-21, 12» an office's extension)."""
     stored, valid = normalize_phone(typed, country_code, country_phone_code)
     if not valid or EXTENSION_SEPARATOR in stored:
         return None
-    if len(digits) > MAX_SHORTHAND_DIGITS and not _is_mobile(stored):
+    if not _is_mobile(stored) and (len(digits) > MAX_SHORTHAND_DIGITS or not after_line_separator):
         return None
     line = _last_digits_replaced(typed, digits)
     line_stored, line_valid = normalize_phone(line, country_code, country_phone_code)
