@@ -3,11 +3,12 @@
 number is the phone, the second the mobile (else a line of the notes), and the customer known by
 either number is found."""
 
+from odoo.modules.module import get_manifest
 from odoo.tests import BaseCase, Form, tagged
 from odoo.tools import SQL
 
 from ..tools.phones import first_phone, normalize_phone_pair, split_phones
-from .common import EcomCrmCase, IntakeCase
+from .common import EcomCrmCase, IntakeCase, upgrade_from
 
 MOBILE = "+79161234567"
 OFFICE = "+74957654321"
@@ -370,6 +371,32 @@ class TestPhoneFieldsOfContacts(EcomCrmCase):
             ("+7 916 123 45 67 (Мария)", False), (MOBILE, OTHER), (OTHER, MOBILE),
             ("+7 (495) 765 43 21 доб. 123", False)])
         self.assertEqual(self.Partner._ecom_normalize_stored_phones(several_only=True), 0)
+
+    def test_the_upgrade_from_the_last_release_reads_spaced_numbers(self):
+        """A database at 18.0.1.6.22 ran 18.0.1.6.17's pass, which did not read two numbers with a space
+        between them: 18.0.1.6.24's reads them, customers' and requests'; a mobile's extension stored
+        from «…67, 68» and a number with its extension stay; from the new version, nothing runs."""
+        partners = self.Partner.create([{"name": name} for name in ("Раз", "Два", "Три")])
+        lead = self.env["crm.lead"].create({"name": "Заявка с двумя номерами"})
+        for table, record, phone, mobile in [
+                ("res_partner", partners[0], "89161234567 89031112233", None),
+                ("res_partner", partners[1], f"{MOBILE} доб. 68", "+7 (495) 765 43 21 доб. 123"),
+                ("res_partner", partners[2], "8 916 123 45 67 765 43 21", None),  # no valid numbers
+                ("crm_lead", lead, None, "8 (916) 123 45 67  8 (903) 111 22 33")]:
+            self.env.cr.execute(SQL("UPDATE %s SET phone = %s, mobile = %s WHERE id = %s",
+                                    SQL.identifier(table), phone, mobile, record.id))
+        self.env.invalidate_all()
+        upgrade_from(self.env, "ecom_crm", "18.0.1.6.22", stage="post")
+        self.assertEqual([(partner.phone, partner.mobile) for partner in partners], [
+            (MOBILE, OTHER), (f"{MOBILE} доб. 68", "+7 (495) 765 43 21 доб. 123"),
+            ("8 916 123 45 67 765 43 21", False)])
+        self.assertEqual((partners[0].ecom_phone_number, partners[0].ecom_mobile_number), (MOBILE, OTHER))
+        self.assertEqual((lead.phone, lead.mobile), (OTHER, MOBILE))
+        self.env.cr.execute(SQL("UPDATE res_partner SET phone = %s WHERE id = %s", "89161234567 89031112233",
+                                partners[2].id))
+        self.env.invalidate_all()
+        upgrade_from(self.env, "ecom_crm", get_manifest("ecom_crm")["version"], stage="post")  # no pass
+        self.assertEqual(partners[2].phone, "89161234567 89031112233")
 
     def test_the_customer_is_found_by_either_number(self):
         known = self.Partner.create({"name": "Известная Ирина", "phone": "8 903 111-22-33"})
