@@ -124,10 +124,11 @@ def split_phones(number, country_code="RU", country_phone_code=7):
         return [(number, True)]
     text = str(number).strip()
     if not NUMBERS_SEPARATOR.search(text) or text in _VALID_E164:
-        spaced = _spaced_numbers(text, country_code, country_phone_code)
+        one = normalize_phone(text, country_code, country_phone_code)  # a valid number (most) is read once
+        spaced = not one[1] and _spaced_numbers(text, country_code, country_phone_code)
         if spaced:
             return _numbers_read(spaced, country_code, country_phone_code, joined=" ")
-        return _numbers_of(normalize_phone(text, country_code, country_phone_code), country_code, country_phone_code)
+        return _numbers_of(one, country_code, country_phone_code)
     groups, bases = [], []  # the numbers as typed (with their extensions), and each one's number alone
     words = False  # a piece without digits («мама»): a field of one number and it is kept as typed
     pieces = _NUMBERS_SPLIT.split(text)  # piece, separator, piece, …
@@ -184,6 +185,7 @@ def _next_line(typed, digits, country_code, country_phone_code, after_line_separ
     return line if line_valid and line_stored != stored else None
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_mobile(stored):
     """Whether a stored valid number is a mobile's, as libphonenumber knows it (a Russian +7 9xx)."""
     if phonenumbers is None or stored.startswith(LANDLINE_PREFIXES):
