@@ -326,6 +326,15 @@ class TestPhoneFieldsOfContacts(EcomCrmCase):
             self.assertEqual(form.phone, "89161234567 / 8 (495) 765-43-21")
         lead = form.save()
         self.assertEqual((lead.phone, lead.mobile), (MOBILE, OFFICE))
+        with Form(self.env["crm.lead"]) as form:
+            form.name = "Заявка с двумя линиями"
+            form.phone = "8 916 123-45-67, 68"  # a mobile's shorthand: two numbers, not formatted as one
+            self.assertEqual(form.phone, "8 916 123-45-67, 68")
+        self.assertEqual((form.record.phone, form.record.mobile), (MOBILE, "+79161234568"))
+        with Form(self.env["crm.lead"]) as form:
+            form.name = "Заявка офиса"
+            form.phone = "+7 495 765-43-21, 12"  # an office's extension: one number
+        self.assertEqual((form.record.phone, form.record.mobile), (f"{OFFICE} доб. 12", False))
 
     def test_the_same_numbers_saved_again_add_no_note(self):
         """The form saved again, a contacts import run again: the note keeps the other numbers once, and
