@@ -8,7 +8,7 @@ from odoo.tests import BaseCase, Form, tagged
 from odoo.tools import SQL
 
 from ..tools.phones import first_phone, normalize_phone_pair, split_phones
-from .common import EcomCrmCase, IntakeCase, upgrade_from
+from .common import EcomCrmCase, IntakeCase, load_migration, upgrade_from
 
 MOBILE = "+79161234567"
 OFFICE = "+74957654321"
@@ -406,6 +406,12 @@ class TestPhoneFieldsOfContacts(EcomCrmCase):
         self.env.invalidate_all()
         upgrade_from(self.env, "ecom_crm", get_manifest("ecom_crm")["version"], stage="post")  # no pass
         self.assertEqual(partners[2].phone, "89161234567 89031112233")
+        # from before 18.0.1.6.17, that release's pass reads them, and this one's does not read them again
+        load_migration("18.0.1.6.24", "post-migrate").migrate(self.env.cr, "18.0.1.6.16")
+        self.env.invalidate_all()
+        self.assertEqual(partners[2].phone, "89161234567 89031112233")
+        upgrade_from(self.env, "ecom_crm", "18.0.1.6.16", stage="post")
+        self.assertEqual((partners[2].phone, partners[2].mobile), (MOBILE, OTHER))
 
     def test_the_customer_is_found_by_either_number(self):
         known = self.Partner.create({"name": "Известная Ирина", "phone": "8 903 111-22-33"})

@@ -6,13 +6,16 @@ field as typed, flagged invalid (the spaced numbers; a mobile's «…67, 68» wa
 18.0.1.6.17 already ran that release's pass over the phones that may carry several numbers, which did
 not read these: the same pass runs again, with this release's reading (``res_partner.SEVERAL_PHONES_SQL``
 now takes the digits of two numbers with a space between them too), a batch at a time, written
-set-based; a phone already stored is stored the same, and run again, it changes nothing more."""
+set-based; a phone already stored is stored the same, and run again, it changes nothing more. A
+database from before 18.0.1.6.17 has that release's pass in this same upgrade, which reads them: not
+read twice."""
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import parse_version
 
 
 def migrate(cr, version):
-    if not version:
+    if not version or parse_version(version) < parse_version("18.0.1.6.17"):
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
     env["res.partner"]._ecom_normalize_stored_phones(several_only=True)
