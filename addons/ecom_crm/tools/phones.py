@@ -139,7 +139,8 @@ def split_phones(number, country_code="RU", country_phone_code=7):
             words = words or bool(piece)
             continue
         if groups and digits <= MAX_EXTENSION_DIGITS and piece.isascii() and piece.isdigit():
-            line = _next_line(bases[-1], piece, country_code, country_phone_code, _LINE_SEPARATOR.search(separator))
+            line = _next_line(bases[-1], piece, country_code, country_phone_code,
+                              bool(_LINE_SEPARATOR.search(separator)))
             if line:
                 groups.append(line)
                 bases.append(line)
