@@ -252,10 +252,13 @@ class ResPartner(models.Model):
             score = scores.get((activity.res_id, company.id))
             if not score:  # its company's score did not move (not seen by the writer): nor does it
                 continue
-            moves[user].append(activity.id)
+            # an activity of the scoring's type not yet the scoring's (scheduled by hand: no company)
+            # gets the score's note below: from now on the scoring's rules guard it, not from the next run
+            moves[user, company if not activity.ecom_scoring_company_id else None].append(activity.id)
             texts.append((activity, score, user))
-        for user, ids in moves.items():
-            Activity.browse(ids).write({"user_id": user.id, "ecom_scoring_user_id": user.id})
+        for (user, company), ids in moves.items():
+            Activity.browse(ids).write({"user_id": user.id, "ecom_scoring_user_id": user.id,
+                                        **({"ecom_scoring_company_id": company.id} if company else {})})
         # the note in the new salesperson's language (as the run writes it), in one statement
         Score._ecom_write_activity_texts(texts)
 
