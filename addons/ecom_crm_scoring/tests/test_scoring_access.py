@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -227,3 +229,108 @@ class TestScoringAccess(ScheduleCase):
             "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id, "user_id": accountant.id})
         self.assertEqual(self.Activity.with_user(accountant).search([("res_id", "=", self.anna_now.id)]), own,
                          "the activities assigned to the accountant on the customer, as ever")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestScheduledContactDisclosure(ScheduleCase):
+    """What the scoring's scheduled contacts show of the customer's score to users who may not read
+    it: an internal user without sales rights (an accountant) and a salesperson of another team; the
+    salesperson the contact is for still reads why on the contact and on their «Today» list."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.accountant = new_test_user(cls.env, login="score_plain_user", groups="base.group_user",
+                                       name="Бухгалтер Учётова", lang="ru_RU")
+        # an internal user who may edit contacts (Odoo's «Contact Creation»): reads the activities on them
+        cls.clerk = new_test_user(cls.env, login="score_clerk", groups="base.group_user,base.group_partner_manager",
+                                  name="Кладовщик Складов", lang="ru_RU")
+        cls.other_team = new_test_user(cls.env, login="score_other_team", groups="sales_team.group_sale_salesman",
+                                       name="Глеб Оптовиков", lang="ru_RU")
+        cls.env["crm.team"].create({"name": "Опт", "company_id": cls.company.id,
+                                    "crm_team_member_ids": [Command.create({"user_id": cls.other_team.id})]})
+
+    def _assert_no_score(self, text, score):
+        """``text`` tells nothing of ``score``: not its chance, group or reasons (in Anna's Russian)."""
+        score = score.with_context(lang="ru_RU")
+        for told in ("Шанс заказа", "Почему", f"{score.score}%", f"{score.score}\u00a0%", "групп",
+                     score.decision_reason, *score.reasons.splitlines()):
+            self.assertNotIn(told, text)
+
+    def test_a_done_contact_tells_the_chatter_its_outcome_and_feedback_not_its_score(self):
+        """Odoo's «done» message quoted the contact's note («Original note»: the chance, why, what the
+        scoring sees) in the customer's chatter, which every internal user reading the customer reads."""
+        with freeze_time(TODAY):
+            self._morning()
+            activity = self._open_activities(self.anna_now)
+            note = str(activity.note)
+            self.assertIn("Шанс заказа", note)
+            activity = activity.with_user(self.anna).with_context(lang="ru_RU")
+            activity.ecom_scoring_outcome = "declined"
+            activity.action_feedback(feedback="Дорого, купила в другом магазине")
+        score = self.score_of(self.anna_now)
+        done = self.anna_now.with_user(self.accountant).message_ids.filtered(
+            lambda m: m.mail_activity_type_id == self.kind)
+        self.assertEqual(len(done), 1, "the accountant reads the customer's chatter")
+        body = str(done.body)
+        self.assertIn("Отказ: Дорого, купила в другом магазине", body, "the outcome and the feedback")
+        self.assertIn("Позвонить клиенту", body, "the contact's neutral summary")
+        self.assertNotIn("Original note", body)
+        self.assertNotIn("Исходная заметка", body)
+        self._assert_no_score(body, score)
+        # any other activity's «done» message quotes its note as Odoo does
+        todo = self.Activity.create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.anna_now.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id, "user_id": self.anna.id,
+            "note": "<p>Привезти образцы тканей</p>"})
+        todo.with_user(self.anna).action_feedback(feedback="Привезла")
+        self.assertIn("Привезти образцы тканей", str(self.anna_now.message_ids[0].body))
+
+    def test_the_summary_of_a_contact_is_neutral_for_who_may_not_read_the_score(self):
+        """The contact's summary was its reason («Группа риска: ценный клиент уходит»): the customer's
+        *Next activity* (``activity_summary``, read past the activities' rules) showed it to an accountant,
+        the chatter's activity and the activity lists to a salesperson of another team."""
+        with freeze_time(TODAY):
+            self._morning()
+        customers = self.anna_now | self.boris_now
+        for customer in customers:
+            activity, score = self._open_activities(customer), self.score_of(customer)
+            neutral = "Позвонить клиенту" if activity.user_id.lang == "ru_RU" else "Call the customer"
+            with self.subTest(customer=customer.name):
+                self.assertEqual(customer.with_user(self.accountant).activity_summary, neutral)
+                self.assertEqual(activity.with_user(self.other_team).summary, neutral)
+                self.assertFalse(self.Score.with_user(self.other_team).search([("partner_id", "=", customer.id)]),
+                                 "another team's salesperson reads no score of the customer")
+                self.assertFalse(self.Score.with_user(self.accountant).has_access("read"))
+                self._assert_no_score(activity.with_user(self.other_team).summary, score)
+        # nor does searching by the summary tell the group
+        Partner = self.env["res.partner"].with_user(self.accountant)
+        for word in ("риск", "risk", "рост", "growth", "%"):
+            self.assertFalse(Partner.search([("id", "in", customers.ids), ("activity_summary", "ilike", word)]), word)
+        # the salesperson the contact is for reads why on it and on «Today»
+        score = self.score_of(self.anna_now).with_user(self.anna).with_context(lang="ru_RU")
+        reason = score.decision_reason
+        self.assertTrue(reason)
+        self.assertIn(reason, str(self._open_activities(self.anna_now).with_user(self.anna).note))
+        self.assertEqual(self.Score.with_user(self.anna).search([("partner_id", "=", self.anna_now.id)]), score)
+
+    def test_a_contact_scheduled_by_hand_is_guarded_once_it_gets_the_score(self):
+        """A contact of the scoring's type scheduled by hand (no company of the scoring: the rules read it as
+        any activity) got the score's note when a team leader gave the customer another salesperson, and kept
+        no company until the next run: any internal user read the score in it meanwhile."""
+        self._score(self.anna_later, "later", TODAY + timedelta(days=5))
+        activity = self.Activity.with_user(self.anna).create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.anna_later.id,
+            "activity_type_id": self.kind.id, "user_id": self.anna.id, "date_deadline": TODAY,
+            "note": "<p>Перезвонить после отпуска</p>"})
+        self.assertFalse(activity.ecom_scoring_company_id)
+        self.assertEqual(self.Activity.with_user(self.clerk).search([("id", "=", activity.id)]), activity,
+                         "an activity the scoring did not schedule, read as any")
+        self.anna_later.with_user(self.director).user_id = self.boris
+        self.assertEqual(activity.user_id, self.boris)
+        self.assertIn("Why", str(activity.note), "the score's note, in Boris's English")
+        self.assertEqual(activity.ecom_scoring_company_id, self.company)
+        self.assertFalse(self.Activity.with_user(self.clerk).search([("id", "=", activity.id)]))
+        with self.assertRaises(AccessError):
+            activity.with_user(self.clerk).read(["note"])
+        self.assertEqual(self.Activity.with_user(self.boris).search([("id", "=", activity.id)]), activity)
