@@ -730,6 +730,12 @@ class EcomCustomerScore(models.Model):
                   "view_mode": "form", "views": [(self.env.ref("mail.mail_activity_view_form_popup").id, "form")],
                   "target": "new"}
         if self.activity_id:
+            if not self.activity_id.has_access("read"):
+                # a shared customer's contact held by a salesperson of another team: its note is theirs
+                raise UserError(self.env._(
+                    "The scheduled contact with %(customer)s is %(user)s's, of another sales team: record its "
+                    "outcome, or ask a team leader to hand it over to you.",
+                    customer=self.partner_id.display_name, user=self.activity_user_id.name))
             return dict(action, res_id=self.activity_id.id)
         summary, note = self._ecom_activity_texts(self.env.user)
         return dict(action, context={

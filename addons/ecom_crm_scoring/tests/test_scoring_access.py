@@ -3,7 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common_schedule import TODAY, ScheduleCase
@@ -45,12 +45,20 @@ class TestScoringAccess(ScheduleCase):
         self.assertEqual(self._open_activities(self.anna_now).user_id, self.vera, "a new one too")
 
     def test_an_outcome_on_a_colleagues_contact(self):
+        self.env["crm.team"].create({"name": "Розница", "company_id": self.company.id, "crm_team_member_ids": [
+            Command.create({"user_id": self.anna.id}), Command.create({"user_id": self.boris.id})]})
         with freeze_time(TODAY):
             self._morning()
-            # Anna covers for Boris: marks his scheduled contact done from the customer's chatter
+            # Anna covers for Boris, of her team: marks his scheduled contact done from the customer's chatter
             self._open_activities(self.boris_now).with_user(self.anna).action_done()
-            # and records the outcome of a shared customer's contact (Vera's) from her list
-            score = self.shared_now.ecom_score_ids.with_user(self.anna)
+            # and records the outcome of a shared customer's contact from her list: Vera's, of the default
+            # team, whose note Anna does not read (nor opens it: «Log a call» says whose it is)
+            shared = self._open_activities(self.shared_now)
+            self.assertEqual(shared.user_id, self.vera)
+            self.assertFalse(self.Activity.with_user(self.anna).search([("id", "=", shared.id)]))
+            score = self.shared_now.ecom_score_ids.with_user(self.anna).with_context(lang="ru_RU")
+            with self.assertRaisesRegex(UserError, "назначен Вера Дежурная из другой команды"):
+                score.action_ecom_log_call()
             action = score.action_ecom_record_outcome()
             wizard = Form(self.env[action["res_model"]].with_user(self.anna).with_context(action["context"]))
             wizard.outcome = "declined"
@@ -194,7 +202,9 @@ class TestScoringAccess(ScheduleCase):
     def test_a_scheduled_contact_is_read_by_sales_and_in_its_company_only(self):
         """The scheduled contact's note tells the customer's score and chance: an accountant or a
         marketing user reading the customer, or a salesperson of another shop, does not read it; a
-        colleague does (covering for its salesperson, as the chatter lets them)."""
+        colleague of its salesperson's team does (covering for them, as the chatter lets them)."""
+        self.env["crm.team"].create({"name": "Розница", "company_id": self.company.id, "crm_team_member_ids": [
+            Command.create({"user_id": self.anna.id}), Command.create({"user_id": self.boris.id})]})
         with freeze_time(TODAY):
             self._morning()
         activity = self._open_activities(self.anna_now)
@@ -322,7 +332,7 @@ class TestScheduledContactDisclosure(ScheduleCase):
         activity = self.Activity.with_user(self.anna).create({
             "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.anna_later.id,
             "activity_type_id": self.kind.id, "user_id": self.anna.id, "date_deadline": TODAY,
-            "note": "<p>Перезвонить после отпуска</p>"})
+            "note": "<p>Перезвонить после отпуска</p>"}).with_env(self.env)
         self.assertFalse(activity.ecom_scoring_company_id)
         self.assertEqual(self.Activity.with_user(self.clerk).search([("id", "=", activity.id)]), activity,
                          "an activity the scoring did not schedule, read as any")
@@ -334,3 +344,47 @@ class TestScheduledContactDisclosure(ScheduleCase):
         with self.assertRaises(AccessError):
             activity.with_user(self.clerk).read(["note"])
         self.assertEqual(self.Activity.with_user(self.boris).search([("id", "=", activity.id)]), activity)
+        self.assertFalse(self.Activity.with_user(self.anna).search([("id", "=", activity.id)]),
+                         "nor Anna's any more: Boris's, of no team of hers")
+
+    def test_a_contact_is_read_by_its_salespersons_team_not_by_another(self):
+        """A scheduled contact's note (the chance, why) is read by its salesperson, their team's members
+        and leader (covering for them from the chatter) and the sales managers: not by a salesperson of
+        another team, who read it in the chatter while the rule let any salesperson of the company."""
+        teammate = new_test_user(self.env, login="score_teammate", groups="sales_team.group_sale_salesman",
+                                 name="Тимофей Напарников", lang="ru_RU")
+        leader = new_test_user(self.env, login="score_team_leader", groups="sales_team.group_sale_salesman",
+                               name="Лев Старшинов", lang="ru_RU")
+        team = self.env["crm.team"].create({"name": "Розница", "company_id": self.company.id, "user_id": leader.id,
+                                            "crm_team_member_ids": [Command.create({"user_id": self.anna.id}),
+                                                                    Command.create({"user_id": teammate.id})]})
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        self.assertEqual(activity.user_id, self.anna)
+        for user in (self.anna, teammate, leader, self.director):
+            with self.subTest(user=user.login):
+                self.assertEqual(self.Activity.with_user(user).search([("id", "=", activity.id)]), activity)
+                self.assertIn("Шанс заказа", str(activity.with_user(user).read(["note"])[0]["note"]))
+                self.env.invalidate_all()
+                self.assertIn(activity, self.anna_now.with_user(user).activity_ids, "in the customer's chatter")
+        for user in (self.other_team, self.accountant, self.clerk):
+            with self.subTest(user=user.login):
+                self.assertFalse(self.Activity.with_user(user).search([("id", "=", activity.id)]))
+                self.env.invalidate_all()  # the chatter's read, in its own request
+                self.assertNotIn(activity.id, self.anna_now.with_user(user).activity_ids.ids)
+                with self.assertRaises(AccessError):
+                    activity.with_user(user).read(["note"])
+        # nor marks it done for Anna (it would read its note), which her teammate may
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            activity.with_user(self.other_team).action_done()
+        # the teams change: who reads it follows at once (the rules' cache)
+        team.crm_team_member_ids.filtered(lambda member: member.user_id == teammate).unlink()
+        self.assertFalse(self.Activity.with_user(teammate).search([("id", "=", activity.id)]))
+        team.crm_team_member_ids = [Command.create({"user_id": self.other_team.id})]
+        self.assertEqual(self.Activity.with_user(self.other_team).search([("id", "=", activity.id)]), activity)
+        team.user_id = False
+        self.assertFalse(self.Activity.with_user(leader).search([("id", "=", activity.id)]))
+        with freeze_time(TODAY):
+            activity.with_user(self.other_team).action_done()
+        self.assertFalse(activity.exists())
