@@ -35,6 +35,10 @@ class TestDoneMessage(BaseCase):
             '<p><span class="fa fa-phone fa-fw"></span><span>Запланированный контакт</span> выполнено</p>'
             '<div><div class="fw-bold">Обратная связь:</div>Не дозвонились</div>'))
         self.assertIsNone(without_scoring_note(""))
+        # what is not Odoo's message (typed in, another template's, half a tag) is left as it is
+        for other in ("<p>Перезвонить: <span>завтра</span></p>", "<table><tr><td>1</td></tr></table>", "<p",
+                      "<?xml version='1.0' encoding='utf-8'?><p>a</p>", "<!-- a comment -->", "&", "Просто текст"):
+            self.assertIsNone(without_scoring_note(other), other)
         self.assertIsNone(without_scoring_note(False))
 
     def test_only_the_note_or_only_the_summary(self):

@@ -307,12 +307,20 @@ class TestScheduledContactDisclosure(ScheduleCase):
             activity, score = self._open_activities(customer), self.score_of(customer)
             neutral = "Позвонить клиенту" if activity.user_id.lang == "ru_RU" else "Call the customer"
             with self.subTest(customer=customer.name):
+                self.env.invalidate_all()  # each read as its user, not from the cache of another's
                 self.assertEqual(customer.with_user(self.accountant).activity_summary, neutral)
-                self.assertEqual(activity.with_user(self.other_team).summary, neutral)
                 self.assertFalse(self.Score.with_user(self.other_team).search([("partner_id", "=", customer.id)]),
                                  "another team's salesperson reads no score of the customer")
                 self.assertFalse(self.Score.with_user(self.accountant).has_access("read"))
-                self._assert_no_score(activity.with_user(self.other_team).summary, score)
+                self._assert_no_score(customer.with_user(self.accountant).activity_summary, score)
+        # a shared customer's contact, held by the default team: another team's salesperson reads its score
+        # (everyone's list), not its note, and its name (the summary) on the «Today» list
+        shared = self.Score.with_user(self.other_team).search([("partner_id", "=", self.shared_now.id)])
+        self.assertEqual(shared, self.score_of(self.shared_now))
+        self.env.invalidate_all()
+        self.assertFalse(self.Activity.with_user(self.other_team).search([("id", "=", shared.activity_id.id)]))
+        row = shared.web_read({"activity_id": {"fields": {"display_name": {}}}})[0]
+        self.assertEqual(row["activity_id"]["display_name"], "Call the customer", "Vera's, in English")
         # nor does searching by the summary tell the group
         Partner = self.env["res.partner"].with_user(self.accountant)
         for word in ("риск", "risk", "рост", "growth", "%"):

@@ -25,7 +25,10 @@ def without_scoring_note(body):
     it has neither (nothing to change)."""
     if not body or not body.strip():
         return None
-    root = html.fragment_fromstring(body, create_parent="div")
+    try:
+        root = html.fragment_fromstring(body, create_parent="div")
+    except (etree.ParserError, ValueError):  # not HTML lxml reads: not Odoo's message, left as it is
+        return None
     changed = False
     for title in root.xpath('//*[contains(concat(" ", normalize-space(@class), " "), " o_mail_note_title ")]'):
         note = title.getnext()
