@@ -82,6 +82,24 @@ def party_words(requisites):
     return gendered_words(own, name_gender(requisites["signatory_name"], either_case=True))
 
 
+# a tax of 0% that a store named «Без НДС» marks goods exempt from VAT, not the rate of an export («НДС 0%», a
+# rate the documents state): 1C's «Без НДС» is imported as no tax at all, a store's own tax may be one
+WITHOUT_VAT_NAME = re.compile(r"без\s*(?:ндс|налога)|не\s*облага", re.IGNORECASE)
+
+
+def vat_key(tax):
+    """The key of ``tax`` (an ``account.tax``, empty for a line without tax) in a document's ``tax_by_rate``:
+    its rate (20.0, 10.0, 0.0), "none" for no VAT, "other" for a tax of a fixed amount."""
+    if not tax:
+        return "none"
+    if tax.amount_type not in ("percent", "division"):
+        return "other"
+    if float_is_zero(tax.amount, precision_digits=4) and any(
+            WITHOUT_VAT_NAME.search(text or "") for text in (tax.name, tax.invoice_label)):
+        return "none"
+    return float(tax.amount)
+
+
 def _uom_name(uom):
     short = {uom.env.ref(xmlid, raise_if_not_found=False): name for xmlid, name in UOM_SHORT_NAMES.items()}
     return short.get(uom) or uom.name or ""
@@ -102,6 +120,15 @@ def _tax_inclusion(taxes, price, currency, product, partner):
     return {"tax_included": included, "price_excluded": excluded, "rates": rates}
 
 
+def _base_line_amounts(base_line):
+    """A line's amounts without and with its taxes as the order's totals count them (``_round_base_lines_tax_details``:
+    rounded, globally rounded taxes' kopecks spread over the lines): the lines' amounts add up to the order's
+    untaxed amount and total, where the lines' own (``price_subtotal``, unrounded) may miss them by a kopeck."""
+    details = base_line["tax_details"]
+    subtotal = details["total_excluded_currency"] + details["delta_total_excluded_currency"]
+    return {"subtotal": subtotal, "total": subtotal + sum(tax["tax_amount_currency"] for tax in details["taxes_data"])}
+
+
 class EcomDocumentMixin(models.AbstractModel):
     _name = "ecom.document.mixin"
     _description = "Documents: commercial offer, supply contract, invoice for payment"
@@ -110,8 +137,9 @@ class EcomDocumentMixin(models.AbstractModel):
         """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total), and
         of a quotation: order, due_date, payment_terms, basis (the invoice's «Основание»), contract_number and
         contract_date (the contract the order is under: the invoice's «Основание», the specification's
-        contract); of a request's product of interest: tax_by_rate (as ``SaleOrder._ecom_tax_by_rate``); a
-        line: dict(name, code, quantity, uom, price, tax_included, price_excluded, discount, subtotal, total)."""
+        contract); tax_by_rate (as ``SaleOrder._ecom_rates_of``: the VAT by rate, the amount of the lines
+        without it); a line: dict(name, code, quantity, uom, price, tax_included, price_excluded, discount,
+        subtotal, total), its subtotal and total those the order's totals add up."""
         raise NotImplementedError
 
     def _ecom_document_check(self, kind):
@@ -171,6 +199,9 @@ class EcomDocumentMixin(models.AbstractModel):
         # and the VAT «в том числе», so that price × quantity less the discount is the amount printed.
         # Otherwise every row is without VAT (a price that includes it is printed without) and the VAT added.
         lines = source["lines"]
+        tax_by_rate = source["tax_by_rate"]
+        # a line bears VAT when it has a rate, 0% (an export's) too; «none», the lines without VAT
+        has_tax = any(key != "none" for key in tax_by_rate)
         tax_included = not currency.is_zero(source["tax"]) and any(line["tax_included"] for line in lines) and all(
             line["tax_included"] or currency.is_zero(line["total"] - line["subtotal"]) for line in lines)
         # an order under a contract already signed (the invoice's «Основание») is supplied by a specification
@@ -207,7 +238,10 @@ class EcomDocumentMixin(models.AbstractModel):
             "count": len(source["lines"]),
             "untaxed": money(source["untaxed"]),
             "tax": money(source["tax"]),
-            "has_tax": not currency.is_zero(source["tax"]),
+            "has_tax": has_tax,
+            # the lines without VAT beside lines with it: their amount, «Без НДС: 89 990,00» under the VAT's
+            # lines (none has VAT: «Без НДС» alone, as ``has_tax`` says)
+            "no_vat_amount": money(tax_by_rate["none"]) if has_tax and "none" in tax_by_rate else "",
             # the rates of the lines' VAT, «10%, 20%» when mixed (the documents print ``vat_rates``: one sum a rate)
             "tax_rate": ", ".join(f"{ru_words.format_quantity(rate)}%" for rate in sorted(
                 {rate for line in lines for rate in line.get("rates", ()) if rate})),
@@ -218,7 +252,6 @@ class EcomDocumentMixin(models.AbstractModel):
         }
         for party in (values["seller"], values["customer"]):
             party.update(party_words(party))
-        tax_by_rate = source["order"]._ecom_tax_by_rate() if source.get("order") else source["tax_by_rate"]
         # «В том числе НДС 10%: …», «В том числе НДС 20%: …»: the VAT of each rate, as the invoice and the
         # accountant's books have it (one sum for «10%, 20%» cannot be booked); [(«20%» or "" for a tax of a
         # fixed amount, amount)], the highest rate first
@@ -452,7 +485,7 @@ class SaleOrder(models.Model):
 
     def _ecom_document_source(self):
         self.ensure_one()
-        lines = self._ecom_document_lines()
+        lines, base_lines = self._ecom_base_lines()
         if not lines:
             raise UserError(self.env._("The quotation %(name)s has no products: add them before printing a "
                                        "document.", name=self.name))
@@ -476,12 +509,12 @@ class SaleOrder(models.Model):
                 "price": line.price_unit,
                 **_tax_inclusion(line.tax_id, line.price_unit, self.currency_id, line.product_id, self.partner_id),
                 "discount": line.discount,
-                "subtotal": line.price_subtotal,
-                "total": line.price_total,
-            } for line in lines],
+                **_base_line_amounts(base_line),
+            } for line, base_line in zip(lines, base_lines, strict=False)],
             "untaxed": self.amount_untaxed,
             "tax": self.amount_tax,
             "total": self.amount_total,
+            "tax_by_rate": self._ecom_rates_of(base_lines),
             "order": self,
             **self._ecom_payment_due(date),
         }
@@ -492,28 +525,48 @@ class SaleOrder(models.Model):
         return self.order_line.filtered(lambda line: not line.display_type and not float_is_zero(
             line.product_uom_qty, precision_rounding=line.product_uom.rounding or 0.01))
 
-    def _ecom_tax_by_rate(self):
-        """The VAT of the document's lines by rate: {20.0: amount, 10.0: …, "none": 0.0 for lines without tax,
-        "other": a tax of a fixed amount}.  The amounts Odoo computes the order's tax with (its rounding, per
-        line or global, and its tax groups, which may hold several rates): they add up to ``amount_tax``,
-        where the lines' own VAT may not (rounded globally, 3 × 2,01 is 6,02)."""
+    def _ecom_base_lines(self):
+        """(lines, base_lines): the lines a document prints and the base lines sale computes the order's
+        amounts with (``_compute_amounts``, ``tax_totals``): one per line, in their order, then those of an
+        early payment discount computed «mixed»; their taxes' details rounded as the order's are (per line, or
+        globally with the rounding's kopecks spread over the lines), in the order's currency. A line taken back
+        is left out: its amounts are 0."""
         self.ensure_one()
         AccountTax = self.env["account.tax"]
-        base_lines = [line._prepare_base_line_for_taxes_computation() for line in self._ecom_document_lines()]
+        lines = self._ecom_document_lines()
+        base_lines = [line._prepare_base_line_for_taxes_computation() for line in lines]
+        base_lines += self._add_base_lines_for_early_payment_discount()
         AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
         AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
+        return lines, base_lines
 
-        def rate(_base_line, tax_data):
-            if not tax_data:
-                return "none"
-            tax = tax_data["tax"]
-            return float(tax.amount) if tax.amount_type in ("percent", "division") else "other"
+    def _ecom_tax_by_rate(self):
+        """The VAT of the document's lines by rate (see ``_ecom_rates_of``)."""
+        return self._ecom_rates_of(self._ecom_base_lines()[1])
 
-        totals = {}
-        for _base_line, groups in AccountTax._aggregate_base_lines_tax_details(base_lines, rate):
-            for key, amounts in groups.items():
-                totals[key] = self.currency_id.round(totals.get(key, 0.0) + amounts["tax_amount_currency"])
-        return totals
+    def _ecom_rates_of(self, base_lines):
+        """The VAT of ``base_lines`` (``_ecom_base_lines``) by rate: {20.0: amount, 10.0: …, 0.0: 0.0, "other": a
+        tax of a fixed amount, "none": the amount of the lines without VAT}, in the order's currency.
+
+        Odoo's ``tax_totals`` groups the order's tax by tax group, which may hold several rates (a store
+        without a Russian chart of accounts has one group, «Tax 15%», for all its taxes) and leaves out the
+        lines without tax: the same aggregation (``_aggregate_base_lines_tax_details``, what
+        ``_get_tax_totals_summary`` sums the groups with) by rate instead. The amounts are the order's,
+        rounding included: they add up to ``amount_tax`` where the lines' own VAT may not (rounded globally,
+        3 × 2,01 is 6,02); "none" is the lines' own amounts (an early payment discount's line without tax
+        left out)."""
+        self.ensure_one()
+        AccountTax = self.env["account.tax"]
+
+        def rate(base_line, tax_data):
+            if not tax_data and base_line["special_type"]:
+                return "discount"  # the base an early payment discount gives back: no goods
+            return vat_key(tax_data and tax_data["tax"])
+
+        values_by_rate = AccountTax._aggregate_base_lines_aggregated_values(
+            AccountTax._aggregate_base_lines_tax_details(base_lines, rate))
+        return {key: self.currency_id.round(values["base_amount_currency" if key == "none" else "tax_amount_currency"])
+                for key, values in values_by_rate.items() if key != "discount"}
 
     def _ecom_payment_due(self, day):
         """When an invoice for payment of this order dated ``day`` is to be paid: dict(due_date, payment_terms).
@@ -568,12 +621,12 @@ class CrmLead(models.Model):
                 currency = pricelist.currency_id
                 price = pricelist._get_product_price(product.with_company(company), 1.0, currency=currency)
         amounts = taxes.compute_all(price, currency, 1.0, product=product, partner=partner)
-        # as ``SaleOrder._ecom_tax_by_rate`` has an order's: {20.0: amount, "none": 0.0, "other": …}
-        tax_by_rate = {} if amounts["taxes"] else {"none": 0.0}
+        # as ``SaleOrder._ecom_rates_of`` has an order's: {20.0: amount, "other": …, "none": the line's amount}
+        tax_by_rate = {} if amounts["taxes"] else {"none": amounts["total_excluded"]}
         for tax_amount in amounts["taxes"]:
-            tax = self.env["account.tax"].browse(tax_amount["id"])
-            rate = float(tax.amount) if tax.amount_type in ("percent", "division") else "other"
-            tax_by_rate[rate] = currency.round(tax_by_rate.get(rate, 0.0) + tax_amount["amount"])
+            rate = vat_key(self.env["account.tax"].browse(tax_amount["id"]))
+            tax_by_rate[rate] = amounts["total_excluded"] if rate == "none" else \
+                currency.round(tax_by_rate.get(rate, 0.0) + tax_amount["amount"])
         return {
             "partner": partner,
             "customer_name": self.partner_name or self.contact_name,

@@ -6,6 +6,8 @@ import re
 import subprocess
 import tempfile
 
+from lxml import html as lxml_html
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
@@ -157,6 +159,45 @@ class TestDocuments(HttpCase):
     def assert_row(self, row):
         """A printed line of the document is ``row`` (a table's row: its cells in order)."""
         self.assertIn(row, self.lines)
+
+    def render_html(self, record, kind):
+        """The document as the salesman prints it to HTML (the report's HTML, no wkhtmltopdf): its text; its
+        tables' rows in self.lines, a row's cells in order."""
+        content, report_type = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_html(
+            f"ecom_crm.action_report_{kind}_{record._table}", record.ids)
+        self.assertEqual(report_type, "html")
+        tree = lxml_html.fromstring(content)
+        for element in tree.xpath("//style|//script|//head"):
+            element.drop_tree()
+        self.lines = [" ".join(" ".join(cell.text_content() for cell in row).split()) for row in tree.iter("tr")]
+        return " ".join(tree.text_content().split())
+
+    def vat(self, rate, included=False, name=None):
+        return self.env["account.tax"].create({
+            "name": name or f"НДС {rate}%{' (в цене)' if included else ''}", "amount": rate, "amount_type": "percent",
+            "type_tax_use": "sale", **({"price_include_override": "tax_included"} if included else {})})
+
+    def assert_totals_add_up(self, order):
+        """The document's sums add up, in the order's currency: its rows' amounts to its «Итого» (the order's
+        total with prices with VAT, its untaxed amount otherwise), the rates' VAT to the order's tax, the
+        amount «Без НДС» to the rows of the lines without VAT. Returns the document's values."""
+        values = order.with_user(self.salesman)._ecom_document_values("offer")
+
+        def amount(text):
+            return float(re.sub(r"\s", "", text).replace(",", "."))
+        rows = [amount(line["subtotal"]) for line in values["lines"]]
+        self.assertAlmostEqual(sum(rows), order.amount_total if values["tax_included"] else order.amount_untaxed,
+                               places=2, msg=values["lines"])
+        self.assertAlmostEqual(sum(amount(vat[1]) for vat in values["vat_rates"]), order.amount_tax, places=2)
+        self.assertAlmostEqual(amount(values["total"]), order.amount_total, places=2)
+        lines = order._ecom_document_lines()
+        without = [row for row, line in zip(rows, lines, strict=True)
+                   if not line.tax_id or line.tax_id.name == "Без НДС"]
+        if without and len(without) < len(rows):
+            self.assertAlmostEqual(amount(values["no_vat_amount"]), sum(without), places=2)
+        else:
+            self.assertEqual(values["no_vat_amount"], "")
+        return values
 
     def assert_requisites(self, text, customer=True):
         """The store's requisites, and the customer's in full (the offer names the customer with its ИНН/КПП)."""
@@ -437,6 +478,121 @@ class TestDocuments(HttpCase):
             {"name": "НДС 10%", "amount": 10, "amount_type": "percent", "type_tax_use": "sale"})
         self.render(self.order, "offer")  # one line per rate (test_documents_invoice reads it in detail)
         for row in ("НДС 20%: 7 350,15", "НДС 10%: 8 999,00", "Всего к оплате: 143 089,90"):
+            self.assert_row(row)
+
+    def test_vat_rates_beside_lines_without_vat(self):
+        """An order mixing lines at 20% with lines without VAT prints the VAT of each rate and the amount of the
+        lines without it («Без НДС»); 0% is a rate it states, a 0% tax the store named «Без НДС» none; «Без НДС»
+        alone when no line has VAT. The offer's totals and the contract's price clause alike, with VAT on top
+        of the prices and included in them; every sum adds up."""
+        self.order.order_line[1].tax_id = self.vat(20)
+        # 89 990 without VAT + 2 × 24 500,50 = 49 001 with 20% on top: 9 800,20
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (138991, 9800.2, 148791.2))
+        for kind in ("offer", "contract"):
+            with self.subTest(kind=kind):
+                text = self.render_html(self.order, kind)
+                for row in ("Итого без НДС: 138 991,00", "НДС 20%: 9 800,20", "Без НДС: 89 990,00",
+                            "Всего к оплате: 148 791,20"):
+                    self.assert_row(row)
+                self.assertNotIn("НДС: Без НДС", self.lines)
+        self.assertIn("Общая стоимость товара составляет 148 791,20 руб. (Сто сорок восемь тысяч семьсот девяносто "
+                      "один рубль 20 копеек), в том числе НДС (20%) 9 800,20 руб.; товар на сумму 89 990,00 руб. НДС "
+                      "не облагается.", text)
+        self.assert_totals_add_up(self.order)
+        # prices with VAT: 49 001 of which VAT 8 166,83, «в том числе» the lines without it
+        self.order.order_line[1].tax_id = self.vat(20, included=True)
+        self.assertEqual((self.order.amount_tax, self.order.amount_total), (8166.83, 138991))
+        for kind in ("offer", "contract"):
+            with self.subTest(kind=kind):
+                text = self.render_html(self.order, kind)
+                for row in ("Итого: 138 991,00", "В том числе НДС 20%: 8 166,83", "В том числе без НДС: 89 990,00",
+                            "Всего к оплате: 138 991,00"):
+                    self.assert_row(row)
+        self.assertIn("в том числе НДС (20%) 8 166,83 руб.; товар на сумму 89 990,00 руб. НДС не облагается.", text)
+        self.assert_totals_add_up(self.order)
+        # 0% (an export) is a rate: stated, no line without VAT
+        self.order.order_line[0].tax_id = self.vat(0, included=True)
+        text = self.render_html(self.order, "offer")
+        for row in ("Итого: 138 991,00", "В том числе НДС 20%: 8 166,83", "В том числе НДС 0%: 0,00",
+                    "Всего к оплате: 138 991,00"):
+            self.assert_row(row)
+        self.assertNotIn("без НДС", text.replace("Итого без НДС", ""))
+        self.assert_totals_add_up(self.order)
+        # a tax of 0% the store named «Без НДС»: goods without VAT, not «НДС 0%»
+        self.order.order_line[0].tax_id = self.vat(0, name="Без НДС")
+        text = self.render_html(self.order, "contract")
+        self.assert_row("В том числе без НДС: 89 990,00")
+        self.assertNotIn("НДС 0%", text)
+        self.assertNotIn("НДС (0%)", text)
+        self.assertIn("в том числе НДС (20%) 8 166,83 руб.; товар на сумму 89 990,00 руб. НДС не облагается.", text)
+        self.assert_totals_add_up(self.order)
+        # 10% (children's goods) beside 20%: both rates, nothing without VAT
+        self.order.order_line[0].tax_id = self.vat(10, included=True)
+        text = self.render_html(self.order, "contract")
+        for row in ("В том числе НДС 20%: 8 166,83", "В том числе НДС 10%: 8 180,91", "Всего к оплате: 138 991,00"):
+            self.assert_row(row)
+        self.assertIn("в том числе НДС (20%) 8 166,83 руб., НДС (10%) 8 180,91 руб. 2.2.", text)
+        self.assertNotIn("не облагается", text)
+        self.assert_totals_add_up(self.order)
+        # every line at 0%: the rate, not «Без НДС»
+        self.order.order_line.tax_id = self.vat(0)
+        text = self.render_html(self.order, "contract")
+        for row in ("Итого без НДС: 138 991,00", "НДС 0%: 0,00", "Всего к оплате: 138 991,00"):
+            self.assert_row(row)
+        self.assertNotIn("НДС: Без НДС", self.lines)
+        self.assertIn("в том числе НДС (0%) 0,00 руб. 2.2.", text)
+        # no line with VAT: «Без НДС» alone
+        self.order.order_line.tax_id = False
+        text = self.render_html(self.order, "contract")
+        for row in ("Итого без НДС: 138 991,00", "НДС: Без НДС", "Всего к оплате: 138 991,00"):
+            self.assert_row(row)
+        self.assertFalse([row for row in self.lines if row.startswith(("Без НДС:", "НДС 0%"))], self.lines)
+        self.assertIn("(Сто тридцать восемь тысяч девятьсот девяносто один рубль 00 копеек), НДС не облагается.", text)
+        self.assert_totals_add_up(self.order)
+
+    def test_vat_rates_in_the_orders_currency(self):
+        """An order in euros prints its sums in euros, its VAT and the lines without it too, whatever the
+        rouble's rate: the order's amounts, not the store's currency's."""
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].search([("currency_id", "in", (eur | self.env.company.currency_id).ids)]).unlink()
+        self.env["res.currency.rate"].create({"currency_id": eur.id, "rate": 0.01, "name": "2026-01-01",
+                                              "company_id": self.env.company.id})
+        pricelist = self.env["product.pricelist"].create({"name": "EUR", "currency_id": eur.id})
+        order = self.env["sale.order"].create({
+            "partner_id": self.customer.id, "user_id": self.salesman.id, "pricelist_id": pricelist.id,
+            "order_line": [
+                Command.create({"product_id": self.stroller.id, "price_unit": 899.9, "tax_id": [Command.clear()]}),
+                Command.create({"product_id": self.car_seat.id, "price_unit": 245.01, "product_uom_qty": 2,
+                                "tax_id": [Command.set(self.vat(20).ids)]}),
+            ],
+        })
+        self.assertEqual(order.currency_id, eur)
+        self.assertEqual((order.amount_untaxed, order.amount_tax, order.amount_total), (1389.92, 98, 1487.92))
+        text = self.render_html(order, "offer")
+        for row in ("Итого без НДС: 1 389,92", "НДС 20%: 98,00", "Без НДС: 899,90", "Всего к оплате: 1 487,92"):
+            self.assert_row(row)
+        self.assertIn("на сумму 1 487,92 €", text)
+        self.assert_totals_add_up(order)
+
+    def test_rows_add_up_to_the_totals_rounded_globally(self):
+        """Rounded globally, a price with VAT in it beside one without (every row printed without VAT): the
+        rows' amounts are those the order's untaxed amount adds, the rounding's kopeck on a row (three rows of
+        8,59 and 5,55 printed 31,32 against an untaxed amount of 31,33)."""
+        self.env.company.tax_calculation_rounding_method = "round_globally"
+        included, excluded = self.vat(20, included=True), self.vat(20)
+        self.order.order_line = [Command.clear()] + [
+            Command.create({"product_id": self.stroller.id, "price_unit": 10.31, "tax_id": [Command.set(included.ids)]})
+            for _i in range(3)] + [
+            Command.create({"product_id": self.car_seat.id, "price_unit": 5.55, "tax_id": [Command.set(excluded.ids)]})]
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (31.33, 6.27, 37.6))
+        values = self.assert_totals_add_up(self.order)
+        self.assertFalse(values["tax_included"])
+        self.assertEqual(sorted(line["subtotal"] for line in values["lines"]), ["5,55", "8,59", "8,59", "8,60"])
+        self.render_html(self.order, "offer")
+        for row in ("Итого без НДС: 31,33", "НДС 20%: 6,27", "Всего к оплате: 37,60"):
             self.assert_row(row)
 
     def test_lead_with_a_quotation_and_with_a_product_of_interest(self):
