@@ -70,15 +70,25 @@ def gendered_words(own_gender, signatory_gender):
 
 def party_words(requisites):
     """The gendered words (see ``gendered_words``) of a party of a document, ``requisites`` as
-    ``res.partner._ecom_requisites`` makes them (the name of a request without a contact set): a person's
-    gender as their card has it (set from the name's parts or by hand), else read from the name; a company's
+    ``res.partner._ecom_requisites`` makes them (the name of a request without a contact set): a person's or a
+    sole trader's gender as the name printed tells it surely, else as their card has it; a company's
     signatory's from the name printed («в лице … Петровой Анны Сергеевны»: declined into the genitive, else as
-    typed, in either case: «Иванова И. И.» tells none)."""
+    typed, in either case: «Иванова И. И.» tells none).
+
+    The name before the card: the card's gender (``ecom_gender``) is one stored column whether the name's rule
+    set it or a person did, and nothing tells which (it is not tracked): it is computed when a part of the name
+    changes and kept otherwise, so a value typed by hand lasts until the name is edited, and a value the rule
+    set with an older reading of the name (before the parts were read by their role: «Анна Петрова» split into
+    the surname «Анна»; an import; a slip of the hand) stays wrong. A card's gender that contradicts every
+    part of the name that tells one («Петрова Анна Сергеевна» stored male) would print «гражданин Петрова Анна
+    Сергеевна, именуемый», which no reading of the name supports: the contract agrees with the name it
+    prints, as Russian grammar does. Where the name tells none («Ким Саша», a foreign name) or its parts
+    disagree («Мария Иванов»), the card's gender, set by hand or not, is all there is: it is used then."""
     partner = requisites["partner"]
     own = None
     if not requisites["is_company"] or requisites["is_sole_trader"]:
-        own = (partner.ecom_gender if partner and not partner.is_company else None) \
-            or name_gender(SOLE_TRADER_PREFIX.sub("", requisites["name"] or ""))
+        own = name_gender(SOLE_TRADER_PREFIX.sub("", requisites["name"] or "")) \
+            or (partner.ecom_gender if partner and not partner.is_company else None)
     return gendered_words(own, name_gender(requisites["signatory_name"], either_case=True))
 
 

@@ -413,9 +413,12 @@ class TestDocuments(HttpCase):
         trader.company_registry = False  # a private person with an ИНН
         text = self.render(self.order, "contract")
         self.assertIn("с одной стороны, и гражданин Петров Пётр Петрович, именуемый в дальнейшем «Покупатель»", text)
-        trader.ecom_gender = "female"  # the card's gender, set by hand, over the name's
+        # the card's gender contradicting every part of the name (by hand, or left by an older reading of the name):
+        # the words agree with the name printed, «гражданка Петров Пётр Петрович» agreeing with none of it
+        # (test_card_gender_against_the_name)
+        trader.ecom_gender = "female"
         text = self.render(self.order, "contract")
-        self.assertIn("с одной стороны, и гражданка Петров Пётр Петрович, именуемая в дальнейшем «Покупатель»", text)
+        self.assertIn("с одной стороны, и гражданин Петров Пётр Петрович, именуемый в дальнейшем «Покупатель»", text)
         self.assertNotIn("ЕГРИП", text)
 
     def test_taxes_and_kopecks(self):
@@ -594,6 +597,35 @@ class TestDocuments(HttpCase):
         self.render_html(self.order, "offer")
         for row in ("Итого без НДС: 31,33", "НДС 20%: 6,27", "Всего к оплате: 37,60"):
             self.assert_row(row)
+
+    def test_card_gender_against_the_name(self):
+        """A contact's card says male (typed by hand, or left by an older reading of the name) for «Петрова Анна
+        Сергеевна», whose every part is a woman's: the contract agrees with the name it prints, «гражданка …,
+        именуемая», «ИП …, действующая»; the card's gender where the name tells none («Ким Саша»)."""
+        person = self.env["res.partner"].create({"name": "Петрова Анна Сергеевна",
+                                                 "country_id": self.env.ref("base.ru").id})
+        self.assertEqual(person.ecom_gender, "female")
+        person.ecom_gender = "male"
+        self.order.partner_id = person
+        text = self.render_html(self.order, "contract")
+        self.assertIn("с одной стороны, и гражданка Петрова Анна Сергеевна, именуемая в дальнейшем «Покупатель»", text)
+        self.assertNotIn("гражданин", text)
+        # as the rule that read «Анна Петрова» as the surname «Анна» left it, written in the column
+        person.write({"name": "Анна Петрова", "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
+        self.env.cr.execute("UPDATE res_partner SET ecom_gender = 'male', lastname = 'Анна', firstname = 'Петрова' "
+                            "WHERE id = %s", [person.id])
+        person.invalidate_recordset()
+        text = self.render_html(self.order, "contract")
+        self.assertIn("с одной стороны, и ИП Анна Петрова, действующая на основании записи в ЕГРИП (ОГРНИП "
+                      f"{TRADER_OGRNIP}), именуемая в дальнейшем «Покупатель»", text)
+        # a name that tells no gender: the card's
+        person.write({"name": "Ким Саша", "vat": False, "company_registry": False})
+        person.ecom_gender = "female"
+        text = self.render_html(self.order, "contract")
+        self.assertIn("с одной стороны, и гражданка Ким Саша, именуемая в дальнейшем «Покупатель»", text)
+        person.ecom_gender = False
+        text = self.render_html(self.order, "contract")
+        self.assertIn("с одной стороны, и гражданин(ка) Ким Саша, именуемый(ая) в дальнейшем «Покупатель»", text)
 
     def test_lead_with_a_quotation_and_with_a_product_of_interest(self):
         lead = self.env["crm.lead"].create({"name": "Коляска для двойни", "type": "opportunity",
