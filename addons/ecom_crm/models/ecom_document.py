@@ -249,8 +249,8 @@ class EcomDocumentMixin(models.AbstractModel):
             "untaxed": money(source["untaxed"]),
             "tax": money(source["tax"]),
             "has_tax": has_tax,
-            # the lines without VAT beside lines with it: their amount, «Без НДС: 89 990,00» under the VAT's
-            # lines (none has VAT: «Без НДС» alone, as ``has_tax`` says)
+            # the lines without VAT beside lines with it: their amount, «В том числе не облагается НДС: 89 990,00»
+            # under the «Итого» it is part of (none has VAT: «Без НДС» alone, as ``has_tax`` says)
             "no_vat_amount": money(tax_by_rate["none"]) if has_tax and "none" in tax_by_rate else "",
             # the rates of the lines' VAT, «10%, 20%» when mixed (the documents print ``vat_rates``: one sum a rate)
             "tax_rate": ", ".join(f"{ru_words.format_quantity(rate)}%" for rate in sorted(
@@ -328,13 +328,17 @@ class EcomDocumentMixin(models.AbstractModel):
 
     def _ecom_vat_lines(self, tax_by_rate, tax_included):
         """The invoice's VAT lines, one per rate as the accountant books them: [(label, amount)],
-        «В том числе НДС 20%» (prices with VAT) or «Сумма НДС 20%» (VAT on top); «Без налога (НДС)», «-»
-        for the lines without VAT (0% is a rate: an export's «НДС 0%», not goods exempt from it)."""
+        «В том числе НДС 20%» (prices with VAT) or «Сумма НДС 20%» (VAT on top), the lines without VAT beside
+        them first, as the offer and the contract state them: «В том числе не облагается НДС», their amount
+        (part of the «Итого» above); no line with VAT: «Без налога (НДС)», «-», the standard form's line (0% is
+        a rate: an export's «НДС 0%», not goods exempt from it)."""
         label = "В том числе НДС" if tax_included else "Сумма НДС"
         lines = [(f"{label} {ru_words.format_quantity(rate)}%" if rate is not None else label,
                   ru_words.format_amount(amount)) for rate, amount in self._ecom_vat_rates(tax_by_rate)]
-        if "none" in tax_by_rate or not lines:
-            lines.append(("Без налога (НДС)", "-"))
+        if not lines:
+            return [("Без налога (НДС)", "-")]
+        if "none" in tax_by_rate:
+            lines.insert(0, ("В том числе не облагается НДС", ru_words.format_amount(tax_by_rate["none"])))
         return lines
 
     def _ecom_tax_summary(self, tax_by_rate, currency_label):
