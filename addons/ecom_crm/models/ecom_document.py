@@ -19,7 +19,7 @@ import re
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_is_zero
+from odoo.tools import float_is_zero, html2plaintext
 from odoo.tools.image import image_data_uri
 
 from ..tools import ru_requisites, ru_words
@@ -93,19 +93,34 @@ def party_words(requisites):
 
 
 # a tax of 0% that a store named «Без НДС» marks goods exempt from VAT, not the rate of an export («НДС 0%», a
-# rate the documents state): 1C's «Без НДС» is imported as no tax at all, a store's own tax may be one
-WITHOUT_VAT_NAME = re.compile(r"без\s*(?:ндс|налога)|не\s*облага", re.IGNORECASE)
+# rate the documents state): 1C's «Без НДС» is imported as no tax at all, a store's own tax may be one. Its name,
+# its label on invoices, its legal note (the description: «Освобождено от НДС, ст. 149 НК РФ») or its group's
+# name says so, in Russian or in English («VAT Exempt», «No VAT»); «Zero-rated», «Export 0%» are the rate
+WITHOUT_VAT_NAME = re.compile(
+    r"без\s*(?:ндс|налога)|не\s*облага|освобожд|exempt|\bno\s*vat\b|\bwithout\s*(?:vat|tax)|\b(?:vat|tax)[\s-]*free"
+    r"|\bnon[\s-]*vat\b|\bnot\s+subject", re.IGNORECASE)
+
+
+def _named_without_vat(tax):
+    """Whether ``tax`` (of 0%) is named as no VAT: its texts in the user's language and in the Russian the
+    documents are printed in (its English name when it has no Russian one)."""
+    for lang in dict.fromkeys((tax.env.lang or "en_US", "ru_RU")):
+        named = tax.with_context(lang=lang)
+        texts = (named.name, named.invoice_label, named.tax_group_id.name, html2plaintext(named.description or ""))
+        if any(WITHOUT_VAT_NAME.search(text or "") for text in texts):
+            return True
+    return False
 
 
 def vat_key(tax):
     """The key of ``tax`` (an ``account.tax``, empty for a line without tax) in a document's ``tax_by_rate``:
-    its rate (20.0, 10.0, 0.0), "none" for no VAT, "other" for a tax of a fixed amount."""
+    its rate (20.0, 10.0, 0.0), "none" for no VAT (no tax, or a 0% tax named so), "other" for a tax of a fixed
+    amount."""
     if not tax:
         return "none"
     if tax.amount_type not in ("percent", "division"):
         return "other"
-    if float_is_zero(tax.amount, precision_digits=4) and any(
-            WITHOUT_VAT_NAME.search(text or "") for text in (tax.name, tax.invoice_label)):
+    if float_is_zero(tax.amount, precision_digits=4) and _named_without_vat(tax):
         return "none"
     return float(tax.amount)
 
@@ -573,9 +588,10 @@ class SaleOrder(models.Model):
         AccountTax = self.env["account.tax"]
 
         def rate(base_line, tax_data):
-            if not tax_data and base_line["special_type"]:
-                return "discount"  # the base an early payment discount gives back: no goods
-            return vat_key(tax_data and tax_data["tax"])
+            key = vat_key(tax_data and tax_data["tax"])
+            if key == "none" and base_line["special_type"]:
+                return "discount"  # the base an early payment discount takes off and gives back: no goods
+            return key
 
         values_by_rate = AccountTax._aggregate_base_lines_aggregated_values(
             AccountTax._aggregate_base_lines_tax_details(base_lines, rate))

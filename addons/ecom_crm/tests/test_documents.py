@@ -12,6 +12,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
+from ..models.ecom_document import vat_key
 from .test_ru_requisites import ORG_INN, ORG_KPP, ORG_OGRN, TRADER_INN, TRADER_OGRNIP
 
 CUSTOMER_INN, CUSTOMER_OGRN, CUSTOMER_KPP = "7736207543", "1027700229193", "770401001"  # ООО «Яндекс»
@@ -198,7 +199,7 @@ class TestDocuments(HttpCase):
         self.assertAlmostEqual(amount(values["total"]), order.amount_total, places=2)
         lines = order._ecom_document_lines()
         without = [row for row, line in zip(rows, lines, strict=True)
-                   if not line.tax_id or line.tax_id.name == "Без НДС"]
+                   if vat_key(line.tax_id) == "none"]
         if without and len(without) < len(rows):
             self.assertAlmostEqual(amount(values["no_vat_amount"]), sum(without), places=2)
         else:
@@ -562,6 +563,57 @@ class TestDocuments(HttpCase):
             self.assert_row(row)
         self.assertEqual(self.totals(), ["Итого без НДС: 138 991,00", "НДС: Без НДС", "Всего к оплате: 138 991,00"])
         self.assertIn("(Сто тридцать восемь тысяч девятьсот девяносто один рубль 00 копеек), НДС не облагается.", text)
+        self.assert_totals_add_up(self.order)
+
+    def test_taxes_named_without_vat(self):
+        """A tax of 0% is no VAT when its name, its label on invoices, its legal note or its group says so, in
+        Russian or in English (renamed in one of them only too); an export's 0% stays a rate. With an early
+        payment discount computed «mixed» (the VAT on the discounted amount) the lines without VAT keep their
+        amount: the base the discount takes off and gives back is no goods."""
+        Tax = self.env["account.tax"]
+        exempt = [
+            self.vat(0, name="Без НДС"), self.vat(0, name="VAT Exempt"), self.vat(0, name="Освобождено от НДС"),
+            self.vat(0, name="НДС не облагается"), self.vat(0, name="No VAT"),
+            Tax.create({"name": "0%", "amount": 0, "type_tax_use": "sale",
+                        "tax_group_id": self.env["account.tax.group"].create({"name": "Без НДС"}).id}),
+            Tax.create({"name": "0% ст. 149", "amount": 0, "type_tax_use": "sale",
+                        "description": "<p>Освобождено от НДС (пп. 1 п. 2 ст. 149 НК РФ)</p>"}),
+            Tax.create({"name": "Ставка 0", "amount": 0, "type_tax_use": "sale", "invoice_label": "Без НДС"}),
+        ]
+        # named in English «0% (benefit)», in Russian «Без НДС»: the documents' language says it
+        renamed = self.vat(0, name="0% (benefit)")
+        renamed.update_field_translations("name", {"ru_RU": "Без НДС (льгота)"})
+        self.assertEqual(renamed.name, "0% (benefit)")
+        for tax in [*exempt, renamed]:
+            self.assertEqual(vat_key(tax), "none", tax.name)
+        for tax in (self.vat(0, name="НДС 0% (экспорт)"), self.vat(0, name="Zero-rated export"), self.vat(0)):
+            self.assertEqual(vat_key(tax), 0.0, tax.name)
+        self.assertEqual(vat_key(self.vat(20, name="Без НДС 20%")), 20.0, "a rate is a rate whatever its name")
+        self.assertEqual(vat_key(Tax), "none")
+        # 2% off when paid within 10 days, the VAT on the discounted amount: 49 001 × 0,98 × 20% = 9 604,20
+        self.order.payment_term_id = self.env["account.payment.term"].create({
+            "name": "2/10, 30 дней", "early_discount": True, "discount_percentage": 2, "discount_days": 10,
+            "early_pay_discount_computation": "mixed",
+            "line_ids": [Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})]})
+        self.order.order_line[0].tax_id = exempt[1]
+        self.order.order_line[1].tax_id = self.vat(20)
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (138991, 9604.2, 148595.2))
+        text = self.render_html(self.order, "contract")
+        self.assertEqual(self.totals(), ["Итого без НДС: 138 991,00", "В том числе не облагается НДС: 89 990,00",
+                                         "НДС 20%: 9 604,20", "Всего к оплате: 148 595,20"])
+        self.assertIn("в том числе НДС (20%) 9 604,20 руб.; товар на сумму 89 990,00 руб. НДС не облагается.", text)
+        self.assertFalse(re.findall(r"НДС \(?0%", text))
+        self.render_html(self.order, "invoice")
+        self.assertEqual(self.totals(), ["Итого: 138 991,00", "В том числе не облагается НДС: 89 990,00",
+                                         "Сумма НДС 20%: 9 604,20", "Всего к оплате: 148 595,20"])
+        self.assert_totals_add_up(self.order)
+        # prices with VAT: the rows' 138 991, of which the VAT Odoo computes on the discounted amount
+        self.order.order_line[1].tax_id = self.vat(20, included=True)
+        self.assertEqual((self.order.amount_tax, self.order.amount_total), (8030.72, 138991))
+        self.render_html(self.order, "offer")
+        self.assertEqual(self.totals(), ["Итого: 138 991,00", "В том числе не облагается НДС: 89 990,00",
+                                         "В том числе НДС 20%: 8 030,72", "Всего к оплате: 138 991,00"])
         self.assert_totals_add_up(self.order)
 
     def test_vat_rates_in_the_orders_currency(self):
