@@ -146,12 +146,30 @@ def _tax_inclusion(taxes, price, currency, product, partner):
 
 
 def _base_line_amounts(base_line):
-    """A line's amounts without and with its taxes as the order's totals count them (``_round_base_lines_tax_details``:
-    rounded, globally rounded taxes' kopecks spread over the lines): the lines' amounts add up to the order's
-    untaxed amount and total, where the lines' own (``price_subtotal``, unrounded) may miss them by a kopeck."""
+    """A line's amounts as the order's totals count them (``_round_base_lines_tax_details``): «subtotal» without
+    its taxes, rounded globally with the rounding's kopecks spread over the lines, so that the lines' amounts add
+    up to the order's untaxed amount where their own (``price_subtotal``) may miss it by a kopeck; «tax» its
+    taxes so rounded; «total» with its taxes as priced (price × quantity less the discount, rounded: see
+    ``_spread_kopecks``)."""
     details = base_line["tax_details"]
-    subtotal = details["total_excluded_currency"] + details["delta_total_excluded_currency"]
-    return {"subtotal": subtotal, "total": subtotal + sum(tax["tax_amount_currency"] for tax in details["taxes_data"])}
+    return {"subtotal": details["total_excluded_currency"] + details["delta_total_excluded_currency"],
+            "tax": sum(tax["tax_amount_currency"] for tax in details["taxes_data"]),
+            "total": details["total_included_currency"]}
+
+
+def _spread_kopecks(rows, key, amount, currency):
+    """Make ``rows``' ``key`` add up to ``amount`` (the order's total), a kopeck a row from the largest, as Odoo
+    spreads its own rounding's. Rounded globally, an order's total is its untaxed amount and its tax each rounded
+    once, which may differ from the sum of its lines' prices with VAT by a kopeck or two; the rows with VAT are
+    otherwise the prices' (the base's kopeck on one row and the tax's on another printed 2 112,03 for 7 × 301,72
+    and 102,40 for 102,39, adding up to the same total)."""
+    delta = currency.round(amount - sum(row[key] for row in rows))
+    step = math.copysign(currency.rounding, delta)
+    for row in sorted(rows, key=lambda row: -abs(row[key])):
+        if currency.is_zero(delta):
+            break
+        row[key] = currency.round(row[key] + step)
+        delta = currency.round(delta - step)
 
 
 class EcomDocumentMixin(models.AbstractModel):
@@ -228,7 +246,7 @@ class EcomDocumentMixin(models.AbstractModel):
         # a line bears VAT when it has a rate, 0% (an export's) too; «none», the lines without VAT
         has_tax = any(key != "none" for key in tax_by_rate)
         tax_included = not currency.is_zero(source["tax"]) and any(line["tax_included"] for line in lines) and all(
-            line["tax_included"] or currency.is_zero(line["total"] - line["subtotal"]) for line in lines)
+            line["tax_included"] or currency.is_zero(line["tax"]) for line in lines)
         # an order under a contract already signed (the invoice's «Основание») is supplied by a specification
         # to it: a new contract of that number would restate its date, sum and terms with this order's
         contract = (kind == "contract" and source.get("contract_number")) or ""
@@ -266,7 +284,9 @@ class EcomDocumentMixin(models.AbstractModel):
             "has_tax": has_tax,
             # the lines without VAT beside lines with it: their amount, «В том числе не облагается НДС: 89 990,00»
             # under the «Итого» it is part of (none has VAT: «Без НДС» alone, as ``has_tax`` says)
-            "no_vat_amount": money(tax_by_rate["none"]) if has_tax and "none" in tax_by_rate else "",
+            "no_vat_amount": money(sum(line["total" if tax_included else "subtotal"]
+                                       for line in lines if line["no_vat"]))
+            if has_tax and any(line["no_vat"] for line in lines) else "",
             # the rates of the lines' VAT, «10%, 20%» when mixed (the documents print ``vat_rates``: one sum a rate)
             "tax_rate": ", ".join(f"{ru_words.format_quantity(rate)}%" for rate in sorted(
                 {rate for line in lines for rate in line.get("rates", ()) if rate})),
@@ -310,7 +330,7 @@ class EcomDocumentMixin(models.AbstractModel):
             "basis": source.get("basis") or "",
             "due_date": ru_words.format_date(source["due_date"]) if source.get("due_date") else "",
             "payment_terms": source.get("payment_terms") or "",
-            "vat_lines": self._ecom_vat_lines(tax_by_rate, values["tax_included"]),
+            "vat_lines": self._ecom_vat_lines(tax_by_rate, values["tax_included"], values["no_vat_amount"]),
             "tax_summary": self._ecom_tax_summary(tax_by_rate, values["currency_label"]),
             "qr_payload": "",
             "qr_image": "",
@@ -341,7 +361,7 @@ class EcomDocumentMixin(models.AbstractModel):
         rated = sorted((rate, amount) for rate, amount in tax_by_rate.items() if isinstance(rate, float))
         return [*reversed(rated), *((None, amount) for rate, amount in tax_by_rate.items() if rate == "other")]
 
-    def _ecom_vat_lines(self, tax_by_rate, tax_included):
+    def _ecom_vat_lines(self, tax_by_rate, tax_included, no_vat_amount):
         """The invoice's VAT lines, one per rate as the accountant books them: [(label, amount)],
         «В том числе НДС 20%» (prices with VAT) or «Сумма НДС 20%» (VAT on top), the lines without VAT beside
         them first, as the offer and the contract state them: «В том числе не облагается НДС», their amount
@@ -352,8 +372,8 @@ class EcomDocumentMixin(models.AbstractModel):
                   ru_words.format_amount(amount)) for rate, amount in self._ecom_vat_rates(tax_by_rate)]
         if not lines:
             return [("Без налога (НДС)", "-")]
-        if "none" in tax_by_rate:
-            lines.insert(0, ("В том числе не облагается НДС", ru_words.format_amount(tax_by_rate["none"])))
+        if no_vat_amount:
+            lines.insert(0, ("В том числе не облагается НДС", no_vat_amount))
         return lines
 
     def _ecom_tax_summary(self, tax_by_rate, currency_label):
@@ -519,6 +539,19 @@ class SaleOrder(models.Model):
             raise UserError(self.env._("The quotation %(name)s has no products: add them before printing a "
                                        "document.", name=self.name))
         date = self._ecom_document_date()
+        rows = [{
+            "name": _without_code(line.name, line.product_id.default_code),
+            "code": line.product_id.default_code,
+            "quantity": line.product_uom_qty,
+            "uom": _uom_name(line.product_uom),
+            "price": line.price_unit,
+                **_tax_inclusion(line.tax_id, line.price_unit, self.currency_id, line.product_id, self.partner_id),
+            "discount": line.discount,
+                **_base_line_amounts(base_line),
+            "no_vat": all(vat_key(tax) == "none" for tax in line.tax_id),
+        } for line, base_line in zip(lines, base_lines, strict=False)]
+        # with prices with VAT the rows print their «total»: spread the kopecks of the order's rounding over them
+        _spread_kopecks(rows, "total", self.amount_total, self.currency_id)
         return {
             "partner": self.partner_id,
             "company": self.company_id,
@@ -530,16 +563,7 @@ class SaleOrder(models.Model):
             "basis": self._ecom_document_basis(date),
             "validity_date": self.validity_date,
             "user": self.user_id,
-            "lines": [{
-                "name": _without_code(line.name, line.product_id.default_code),
-                "code": line.product_id.default_code,
-                "quantity": line.product_uom_qty,
-                "uom": _uom_name(line.product_uom),
-                "price": line.price_unit,
-                **_tax_inclusion(line.tax_id, line.price_unit, self.currency_id, line.product_id, self.partner_id),
-                "discount": line.discount,
-                **_base_line_amounts(base_line),
-            } for line, base_line in zip(lines, base_lines, strict=False)],
+            "lines": rows,
             "untaxed": self.amount_untaxed,
             "tax": self.amount_tax,
             "total": self.amount_total,
@@ -595,7 +619,11 @@ class SaleOrder(models.Model):
 
         values_by_rate = AccountTax._aggregate_base_lines_aggregated_values(
             AccountTax._aggregate_base_lines_tax_details(base_lines, rate))
-        return {key: self.currency_id.round(values["base_amount_currency" if key == "none" else "tax_amount_currency"])
+        # "none": the lines' amounts without VAT as the order's untaxed amount adds them (``total_excluded``,
+        # the rounding's kopecks spread over the lines), not the base of their tax (a 0% «Без НДС» tax's, without
+        # the kopeck); the documents print the sum of the rows (``no_vat_amount``)
+        return {key: self.currency_id.round(values["total_excluded_currency" if key == "none"
+                                                   else "tax_amount_currency"])
                 for key, values in values_by_rate.items() if key != "discount"}
 
     def _ecom_payment_due(self, day):
@@ -677,7 +705,9 @@ class CrmLead(models.Model):
                 "price": price,
                 **_tax_inclusion(taxes, price, currency, product, partner),
                 "subtotal": amounts["total_excluded"],
+                "tax": amounts["total_included"] - amounts["total_excluded"],
                 "total": amounts["total_included"],
+                "no_vat": all(vat_key(tax) == "none" for tax in taxes),
             }],
             "untaxed": amounts["total_excluded"],
             "tax": amounts["total_included"] - amounts["total_excluded"],

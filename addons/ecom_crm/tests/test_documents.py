@@ -503,8 +503,9 @@ class TestDocuments(HttpCase):
         for kind in ("offer", "contract"):
             with self.subTest(kind=kind):
                 text = self.render_html(self.order, kind)
-                self.assertEqual(self.totals(), ["Итого без НДС: 138 991,00", "В том числе не облагается НДС: 89 990,00",
-                                                 "НДС 20%: 9 800,20", "Всего к оплате: 148 791,20"])
+                self.assertEqual(self.totals(), ["Итого без НДС: 138 991,00",
+                                                 "В том числе не облагается НДС: 89 990,00", "НДС 20%: 9 800,20",
+                                                 "Всего к оплате: 148 791,20"])
         self.assertIn("Общая стоимость товара составляет 148 791,20 руб. (Сто сорок восемь тысяч семьсот девяносто "
                       "один рубль 20 копеек), в том числе НДС (20%) 9 800,20 руб.; товар на сумму 89 990,00 руб. НДС "
                       "не облагается.", text)
@@ -529,8 +530,8 @@ class TestDocuments(HttpCase):
         # 0% (an export) is a rate: stated, no line without VAT
         self.order.order_line[0].tax_id = self.vat(0, included=True)
         text = self.render_html(self.order, "offer")
-        self.assertEqual(self.totals(), ["Итого: 138 991,00", "В том числе НДС 20%: 8 166,83", "В том числе НДС 0%: 0,00",
-                                         "Всего к оплате: 138 991,00"])
+        self.assertEqual(self.totals(), ["Итого: 138 991,00", "В том числе НДС 20%: 8 166,83",
+                                         "В том числе НДС 0%: 0,00", "Всего к оплате: 138 991,00"])
         self.assertNotIn("не облагается", text)
         self.assert_totals_add_up(self.order)
         # a tax of 0% the store named «Без НДС»: goods without VAT, not «НДС 0%»
@@ -659,6 +660,37 @@ class TestDocuments(HttpCase):
         self.render_html(self.order, "offer")
         for row in ("Итого без НДС: 31,33", "НДС 20%: 6,27", "Всего к оплате: 37,60"):
             self.assert_row(row)
+        # prices with VAT only: Odoo's total of 3 × 10,31 is 30,94 (its untaxed amount 25,78 and its tax 5,16, each
+        # rounded once): the kopeck on one row, the others their price
+        self.order.order_line = [Command.clear()] + [
+            Command.create({"product_id": self.stroller.id, "price_unit": 10.31, "tax_id": [Command.set(included.ids)]})
+            for _i in range(3)]
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (25.78, 5.16, 30.94))
+        values = self.assert_totals_add_up(self.order)
+        self.assertTrue(values["tax_included"])
+        self.assertEqual(sorted(line["subtotal"] for line in values["lines"]), ["10,31", "10,31", "10,32"])
+        self.render_html(self.order, "offer")
+        self.assertEqual(self.totals(), ["Итого: 30,94", "В том числе НДС 20%: 5,16", "Всего к оплате: 30,94"])
+        # goods under a 0% tax named «Без НДС» beside prices with VAT (the rows with VAT): each row its price ×
+        # quantity less the discount, though the rounding puts a kopeck of the untaxed amount on 7 × 301,72 and one
+        # of the VAT on 102,39 (printed 2 112,03 and 102,40); the amount without VAT the rows' (124,91 + 2 112,04)
+        exempt, zero = self.vat(0, name="Без НДС"), self.vat(0)
+        self.order.order_line = [Command.clear()] + [
+            Command.create({"product_id": self.stroller.id, "price_unit": price, "product_uom_qty": quantity,
+                            "discount": discount, "tax_id": [Command.set(tax.ids)]})
+            for price, quantity, discount, tax in ((186.43, 1, 33, exempt), (301.72, 7, 0, exempt),
+                                                   (318.91, 1, 5, zero), (19.21, 2, 0, included),
+                                                   (102.39, 1, 0, included))]
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (2657.25, 23.47, 2680.72))
+        values = self.assert_totals_add_up(self.order)
+        self.assertEqual([line["subtotal"] for line in values["lines"]],
+                         ["124,91", "2 112,04", "302,96", "38,42", "102,39"])
+        self.render_html(self.order, "offer")
+        self.assertEqual(self.totals(), ["Итого: 2 680,72", "В том числе не облагается НДС: 2 236,95",
+                                         "В том числе НДС 20%: 23,47", "В том числе НДС 0%: 0,00",
+                                         "Всего к оплате: 2 680,72"])
 
     def test_card_gender_against_the_name(self):
         """A contact's card says male (typed by hand, or left by an older reading of the name) for «Петрова Анна
