@@ -158,14 +158,15 @@ def _base_line_amounts(base_line):
 
 
 def _spread_kopecks(rows, key, amount, currency):
-    """Make ``rows``' ``key`` add up to ``amount`` (the order's total), a kopeck a row from the largest, as Odoo
-    spreads its own rounding's. Rounded globally, an order's total is its untaxed amount and its tax each rounded
-    once, which may differ from the sum of its lines' prices with VAT by a kopeck or two; the rows with VAT are
-    otherwise the prices' (the base's kopeck on one row and the tax's on another printed 2 112,03 for 7 × 301,72
-    and 102,40 for 102,39, adding up to the same total)."""
+    """Make ``rows``' ``key`` add up to ``amount`` (the order's total), a kopeck a row from the largest row with
+    tax (where the rounding comes from: a row without VAT stays its price), as Odoo spreads its own rounding's.
+    Rounded globally, an order's total is its untaxed amount and its tax each rounded once, which may differ
+    from the sum of its lines' prices with VAT by a kopeck or two; the rows with VAT are otherwise the prices'
+    (the base's kopeck on one row and the tax's on another printed 2 112,03 for 7 × 301,72 and 102,40 for
+    102,39, adding up to the same total)."""
     delta = currency.round(amount - sum(row[key] for row in rows))
     step = math.copysign(currency.rounding, delta)
-    for row in sorted(rows, key=lambda row: -abs(row[key])):
+    for row in sorted(rows, key=lambda row: (currency.is_zero(row["tax"]), -abs(row[key]))):
         if currency.is_zero(delta):
             break
         row[key] = currency.round(row[key] + step)
@@ -356,7 +357,7 @@ class EcomDocumentMixin(models.AbstractModel):
 
     @staticmethod
     def _ecom_vat_rates(tax_by_rate):
-        """The VAT rates of ``tax_by_rate`` (see ``SaleOrder._ecom_tax_by_rate``) with their amounts, the
+        """The VAT rates of ``tax_by_rate`` (see ``SaleOrder._ecom_rates_of``) with their amounts, the
         highest rate first, a tax of no rate (a fixed amount) last: [(rate or None, amount)]."""
         rated = sorted((rate, amount) for rate, amount in tax_by_rate.items() if isinstance(rate, float))
         return [*reversed(rated), *((None, amount) for rate, amount in tax_by_rate.items() if rate == "other")]
@@ -545,9 +546,9 @@ class SaleOrder(models.Model):
             "quantity": line.product_uom_qty,
             "uom": _uom_name(line.product_uom),
             "price": line.price_unit,
-                **_tax_inclusion(line.tax_id, line.price_unit, self.currency_id, line.product_id, self.partner_id),
+            **_tax_inclusion(line.tax_id, line.price_unit, self.currency_id, line.product_id, self.partner_id),
             "discount": line.discount,
-                **_base_line_amounts(base_line),
+            **_base_line_amounts(base_line),
             "no_vat": all(vat_key(tax) == "none" for tax in line.tax_id),
         } for line, base_line in zip(lines, base_lines, strict=False)]
         # with prices with VAT the rows print their «total»: spread the kopecks of the order's rounding over them
@@ -592,10 +593,6 @@ class SaleOrder(models.Model):
         AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
         AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
         return lines, base_lines
-
-    def _ecom_tax_by_rate(self):
-        """The VAT of the document's lines by rate (see ``_ecom_rates_of``)."""
-        return self._ecom_rates_of(self._ecom_base_lines()[1])
 
     def _ecom_rates_of(self, base_lines):
         """The VAT of ``base_lines`` (``_ecom_base_lines``) by rate: {20.0: amount, 10.0: …, 0.0: 0.0, "other": a

@@ -672,6 +672,13 @@ class TestDocuments(HttpCase):
         self.assertEqual(sorted(line["subtotal"] for line in values["lines"]), ["10,31", "10,31", "10,32"])
         self.render_html(self.order, "offer")
         self.assertEqual(self.totals(), ["Итого: 30,94", "В том числе НДС 20%: 5,16", "Всего к оплате: 30,94"])
+        # beside a larger row without VAT, which stays its price: the kopeck is the VAT's rounding
+        self.order.order_line = [Command.create({"product_id": self.car_seat.id, "price_unit": 100,
+                                                 "tax_id": [Command.clear()]})]
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (125.78, 5.16, 130.94))
+        values = self.assert_totals_add_up(self.order)
+        self.assertEqual([line["subtotal"] for line in values["lines"]], ["10,32", "10,31", "10,31", "100,00"])
         # goods under a 0% tax named «Без НДС» beside prices with VAT (the rows with VAT): each row its price ×
         # quantity less the discount, though the rounding puts a kopeck of the untaxed amount on 7 × 301,72 and one
         # of the VAT on 102,39 (printed 2 112,03 and 102,40); the amount without VAT the rows' (124,91 + 2 112,04)
