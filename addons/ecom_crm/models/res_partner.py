@@ -47,7 +47,8 @@ class ResPartner(models.Model):
         [("male", "Male"), ("female", "Female")], string="Gender",
         compute="_compute_ecom_gender", store=True, readonly=False,
         help="Set from the first name, else the patronymic, else the last name (Russian names dictionary); "
-             "can be changed by hand.")
+             "can be changed by hand. A contract's words («гражданка», «действующий») follow the name when "
+             "it tells the gender (every part of it that tells one agrees), this field when it does not.")
     ecom_phone_invalid = fields.Boolean(
         "Invalid phone", compute="_compute_ecom_phone_invalid", store=True,
         help="The phone or mobile could not be read as a valid number; it is kept as typed.")
