@@ -19,7 +19,7 @@ import re
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_is_zero
+from odoo.tools import float_is_zero, html2plaintext
 from odoo.tools.image import image_data_uri
 
 from ..tools import ru_requisites, ru_words
@@ -70,16 +70,59 @@ def gendered_words(own_gender, signatory_gender):
 
 def party_words(requisites):
     """The gendered words (see ``gendered_words``) of a party of a document, ``requisites`` as
-    ``res.partner._ecom_requisites`` makes them (the name of a request without a contact set): a person's
-    gender as their card has it (set from the name's parts or by hand), else read from the name; a company's
+    ``res.partner._ecom_requisites`` makes them (the name of a request without a contact set): a person's or a
+    sole trader's gender as the name printed tells it surely, else as their card has it; a company's
     signatory's from the name printed («в лице … Петровой Анны Сергеевны»: declined into the genitive, else as
-    typed, in either case: «Иванова И. И.» tells none)."""
+    typed, in either case: «Иванова И. И.» tells none).
+
+    The name before the card: the card's gender (``ecom_gender``) is one stored column whether the name's rule
+    set it or a person did, and nothing tells which (it is not tracked): it is computed when a part of the name
+    changes and kept otherwise, so a value typed by hand lasts until the name is edited, and a value the rule
+    set with an older reading of the name (before the parts were read by their role: «Анна Петрова» split into
+    the surname «Анна»; an import; a slip of the hand) stays wrong. A card's gender that contradicts every
+    part of the name that tells one («Петрова Анна Сергеевна» stored male) would print «гражданин Петрова Анна
+    Сергеевна, именуемый», which no reading of the name supports: the contract agrees with the name it
+    prints, as Russian grammar does. Where the name tells none («Ким Саша», a foreign name) or its parts
+    disagree («Мария Иванов»), the card's gender, set by hand or not, is all there is: it is used then."""
     partner = requisites["partner"]
     own = None
     if not requisites["is_company"] or requisites["is_sole_trader"]:
-        own = (partner.ecom_gender if partner and not partner.is_company else None) \
-            or name_gender(SOLE_TRADER_PREFIX.sub("", requisites["name"] or ""))
+        own = name_gender(SOLE_TRADER_PREFIX.sub("", requisites["name"] or "")) \
+            or (partner.ecom_gender if partner and not partner.is_company else None)
     return gendered_words(own, name_gender(requisites["signatory_name"], either_case=True))
+
+
+# a tax of 0% that a store named «Без НДС» marks goods exempt from VAT, not the rate of an export («НДС 0%», a
+# rate the documents state): 1C's «Без НДС» is imported as no tax at all, a store's own tax may be one. Its name,
+# its label on invoices, its legal note (the description: «Освобождено от НДС, ст. 149 НК РФ») or its group's
+# name says so, in Russian or in English («VAT Exempt», «No VAT»); «Zero-rated», «Export 0%» are the rate
+WITHOUT_VAT_NAME = re.compile(
+    r"без\s*(?:ндс|налога)|не\s*облага|освобожд|exempt|\bno\s*vat\b|\bwithout\s*(?:vat|tax)|\b(?:vat|tax)[\s-]*free"
+    r"|\bnon[\s-]*vat\b|\bnot\s+subject", re.IGNORECASE)
+
+
+def _named_without_vat(tax):
+    """Whether ``tax`` (of 0%) is named as no VAT: its texts in the user's language and in the Russian the
+    documents are printed in (its English name when it has no Russian one)."""
+    for lang in dict.fromkeys((tax.env.lang or "en_US", "ru_RU")):
+        named = tax.with_context(lang=lang)
+        texts = (named.name, named.invoice_label, named.tax_group_id.name, html2plaintext(named.description or ""))
+        if any(WITHOUT_VAT_NAME.search(text or "") for text in texts):
+            return True
+    return False
+
+
+def vat_key(tax):
+    """The key of ``tax`` (an ``account.tax``, empty for a line without tax) in a document's ``tax_by_rate``:
+    its rate (20.0, 10.0, 0.0), "none" for no VAT (no tax, or a 0% tax named so), "other" for a tax of a fixed
+    amount."""
+    if not tax:
+        return "none"
+    if tax.amount_type not in ("percent", "division"):
+        return "other"
+    if float_is_zero(tax.amount, precision_digits=4) and _named_without_vat(tax):
+        return "none"
+    return float(tax.amount)
 
 
 def _uom_name(uom):
@@ -102,6 +145,34 @@ def _tax_inclusion(taxes, price, currency, product, partner):
     return {"tax_included": included, "price_excluded": excluded, "rates": rates}
 
 
+def _base_line_amounts(base_line):
+    """A line's amounts as the order's totals count them (``_round_base_lines_tax_details``): «subtotal» without
+    its taxes, rounded globally with the rounding's kopecks spread over the lines, so that the lines' amounts add
+    up to the order's untaxed amount where their own (``price_subtotal``) may miss it by a kopeck; «tax» its
+    taxes so rounded; «total» with its taxes as priced (price × quantity less the discount, rounded: see
+    ``_spread_kopecks``)."""
+    details = base_line["tax_details"]
+    return {"subtotal": details["total_excluded_currency"] + details["delta_total_excluded_currency"],
+            "tax": sum(tax["tax_amount_currency"] for tax in details["taxes_data"]),
+            "total": details["total_included_currency"]}
+
+
+def _spread_kopecks(rows, key, amount, currency):
+    """Make ``rows``' ``key`` add up to ``amount`` (the order's total), a kopeck a row from the largest row with
+    tax (where the rounding comes from: a row without VAT stays its price), as Odoo spreads its own rounding's.
+    Rounded globally, an order's total is its untaxed amount and its tax each rounded once, which may differ
+    from the sum of its lines' prices with VAT by a kopeck or two; the rows with VAT are otherwise the prices'
+    (the base's kopeck on one row and the tax's on another printed 2 112,03 for 7 × 301,72 and 102,40 for
+    102,39, adding up to the same total)."""
+    delta = currency.round(amount - sum(row[key] for row in rows))
+    step = math.copysign(currency.rounding, delta)
+    for row in sorted(rows, key=lambda row: (currency.is_zero(row["tax"]), -abs(row[key]))):
+        if currency.is_zero(delta):
+            break
+        row[key] = currency.round(row[key] + step)
+        delta = currency.round(delta - step)
+
+
 class EcomDocumentMixin(models.AbstractModel):
     _name = "ecom.document.mixin"
     _description = "Documents: commercial offer, supply contract, invoice for payment"
@@ -110,8 +181,9 @@ class EcomDocumentMixin(models.AbstractModel):
         """dict(partner, company, currency, number, date, validity_date, user, lines, untaxed, tax, total), and
         of a quotation: order, due_date, payment_terms, basis (the invoice's «Основание»), contract_number and
         contract_date (the contract the order is under: the invoice's «Основание», the specification's
-        contract); of a request's product of interest: tax_by_rate (as ``SaleOrder._ecom_tax_by_rate``); a
-        line: dict(name, code, quantity, uom, price, tax_included, price_excluded, discount, subtotal, total)."""
+        contract); tax_by_rate (as ``SaleOrder._ecom_rates_of``: the VAT by rate, the amount of the lines
+        without it); a line: dict(name, code, quantity, uom, price, tax_included, price_excluded, discount,
+        subtotal, total), its subtotal and total those the order's totals add up."""
         raise NotImplementedError
 
     def _ecom_document_check(self, kind):
@@ -171,8 +243,11 @@ class EcomDocumentMixin(models.AbstractModel):
         # and the VAT «в том числе», so that price × quantity less the discount is the amount printed.
         # Otherwise every row is without VAT (a price that includes it is printed without) and the VAT added.
         lines = source["lines"]
+        tax_by_rate = source["tax_by_rate"]
+        # a line bears VAT when it has a rate, 0% (an export's) too; «none», the lines without VAT
+        has_tax = any(key != "none" for key in tax_by_rate)
         tax_included = not currency.is_zero(source["tax"]) and any(line["tax_included"] for line in lines) and all(
-            line["tax_included"] or currency.is_zero(line["total"] - line["subtotal"]) for line in lines)
+            line["tax_included"] or currency.is_zero(line["tax"]) for line in lines)
         # an order under a contract already signed (the invoice's «Основание») is supplied by a specification
         # to it: a new contract of that number would restate its date, sum and terms with this order's
         contract = (kind == "contract" and source.get("contract_number")) or ""
@@ -207,7 +282,12 @@ class EcomDocumentMixin(models.AbstractModel):
             "count": len(source["lines"]),
             "untaxed": money(source["untaxed"]),
             "tax": money(source["tax"]),
-            "has_tax": not currency.is_zero(source["tax"]),
+            "has_tax": has_tax,
+            # the lines without VAT beside lines with it: their amount, «В том числе не облагается НДС: 89 990,00»
+            # under the «Итого» it is part of (none has VAT: «Без НДС» alone, as ``has_tax`` says)
+            "no_vat_amount": money(sum(line["total" if tax_included else "subtotal"]
+                                       for line in lines if line["no_vat"]))
+            if has_tax and any(line["no_vat"] for line in lines) else "",
             # the rates of the lines' VAT, «10%, 20%» when mixed (the documents print ``vat_rates``: one sum a rate)
             "tax_rate": ", ".join(f"{ru_words.format_quantity(rate)}%" for rate in sorted(
                 {rate for line in lines for rate in line.get("rates", ()) if rate})),
@@ -218,7 +298,6 @@ class EcomDocumentMixin(models.AbstractModel):
         }
         for party in (values["seller"], values["customer"]):
             party.update(party_words(party))
-        tax_by_rate = source["order"]._ecom_tax_by_rate() if source.get("order") else source["tax_by_rate"]
         # «В том числе НДС 10%: …», «В том числе НДС 20%: …»: the VAT of each rate, as the invoice and the
         # accountant's books have it (one sum for «10%, 20%» cannot be booked); [(«20%» or "" for a tax of a
         # fixed amount, amount)], the highest rate first
@@ -252,7 +331,7 @@ class EcomDocumentMixin(models.AbstractModel):
             "basis": source.get("basis") or "",
             "due_date": ru_words.format_date(source["due_date"]) if source.get("due_date") else "",
             "payment_terms": source.get("payment_terms") or "",
-            "vat_lines": self._ecom_vat_lines(tax_by_rate, values["tax_included"]),
+            "vat_lines": self._ecom_vat_lines(tax_by_rate, values["tax_included"], values["no_vat_amount"]),
             "tax_summary": self._ecom_tax_summary(tax_by_rate, values["currency_label"]),
             "qr_payload": "",
             "qr_image": "",
@@ -278,20 +357,24 @@ class EcomDocumentMixin(models.AbstractModel):
 
     @staticmethod
     def _ecom_vat_rates(tax_by_rate):
-        """The VAT rates of ``tax_by_rate`` (see ``SaleOrder._ecom_tax_by_rate``) with their amounts, the
+        """The VAT rates of ``tax_by_rate`` (see ``SaleOrder._ecom_rates_of``) with their amounts, the
         highest rate first, a tax of no rate (a fixed amount) last: [(rate or None, amount)]."""
         rated = sorted((rate, amount) for rate, amount in tax_by_rate.items() if isinstance(rate, float))
         return [*reversed(rated), *((None, amount) for rate, amount in tax_by_rate.items() if rate == "other")]
 
-    def _ecom_vat_lines(self, tax_by_rate, tax_included):
+    def _ecom_vat_lines(self, tax_by_rate, tax_included, no_vat_amount):
         """The invoice's VAT lines, one per rate as the accountant books them: [(label, amount)],
-        «В том числе НДС 20%» (prices with VAT) or «Сумма НДС 20%» (VAT on top); «Без налога (НДС)», «-»
-        for the lines without VAT (0% is a rate: an export's «НДС 0%», not goods exempt from it)."""
+        «В том числе НДС 20%» (prices with VAT) or «Сумма НДС 20%» (VAT on top), the lines without VAT beside
+        them first, as the offer and the contract state them: «В том числе не облагается НДС», their amount
+        (part of the «Итого» above); no line with VAT: «Без налога (НДС)», «-», the standard form's line (0% is
+        a rate: an export's «НДС 0%», not goods exempt from it)."""
         label = "В том числе НДС" if tax_included else "Сумма НДС"
         lines = [(f"{label} {ru_words.format_quantity(rate)}%" if rate is not None else label,
                   ru_words.format_amount(amount)) for rate, amount in self._ecom_vat_rates(tax_by_rate)]
-        if "none" in tax_by_rate or not lines:
-            lines.append(("Без налога (НДС)", "-"))
+        if not lines:
+            return [("Без налога (НДС)", "-")]
+        if no_vat_amount:
+            lines.insert(0, ("В том числе не облагается НДС", no_vat_amount))
         return lines
 
     def _ecom_tax_summary(self, tax_by_rate, currency_label):
@@ -452,11 +535,24 @@ class SaleOrder(models.Model):
 
     def _ecom_document_source(self):
         self.ensure_one()
-        lines = self._ecom_document_lines()
+        lines, base_lines = self._ecom_base_lines()
         if not lines:
             raise UserError(self.env._("The quotation %(name)s has no products: add them before printing a "
                                        "document.", name=self.name))
         date = self._ecom_document_date()
+        rows = [{
+            "name": _without_code(line.name, line.product_id.default_code),
+            "code": line.product_id.default_code,
+            "quantity": line.product_uom_qty,
+            "uom": _uom_name(line.product_uom),
+            "price": line.price_unit,
+            **_tax_inclusion(line.tax_id, line.price_unit, self.currency_id, line.product_id, self.partner_id),
+            "discount": line.discount,
+            **_base_line_amounts(base_line),
+            "no_vat": all(vat_key(tax) == "none" for tax in line.tax_id),
+        } for line, base_line in zip(lines, base_lines, strict=False)]
+        # with prices with VAT the rows print their «total»: spread the kopecks of the order's rounding over them
+        _spread_kopecks(rows, "total", self.amount_total, self.currency_id)
         return {
             "partner": self.partner_id,
             "company": self.company_id,
@@ -468,20 +564,11 @@ class SaleOrder(models.Model):
             "basis": self._ecom_document_basis(date),
             "validity_date": self.validity_date,
             "user": self.user_id,
-            "lines": [{
-                "name": _without_code(line.name, line.product_id.default_code),
-                "code": line.product_id.default_code,
-                "quantity": line.product_uom_qty,
-                "uom": _uom_name(line.product_uom),
-                "price": line.price_unit,
-                **_tax_inclusion(line.tax_id, line.price_unit, self.currency_id, line.product_id, self.partner_id),
-                "discount": line.discount,
-                "subtotal": line.price_subtotal,
-                "total": line.price_total,
-            } for line in lines],
+            "lines": rows,
             "untaxed": self.amount_untaxed,
             "tax": self.amount_tax,
             "total": self.amount_total,
+            "tax_by_rate": self._ecom_rates_of(base_lines),
             "order": self,
             **self._ecom_payment_due(date),
         }
@@ -492,28 +579,49 @@ class SaleOrder(models.Model):
         return self.order_line.filtered(lambda line: not line.display_type and not float_is_zero(
             line.product_uom_qty, precision_rounding=line.product_uom.rounding or 0.01))
 
-    def _ecom_tax_by_rate(self):
-        """The VAT of the document's lines by rate: {20.0: amount, 10.0: …, "none": 0.0 for lines without tax,
-        "other": a tax of a fixed amount}.  The amounts Odoo computes the order's tax with (its rounding, per
-        line or global, and its tax groups, which may hold several rates): they add up to ``amount_tax``,
-        where the lines' own VAT may not (rounded globally, 3 × 2,01 is 6,02)."""
+    def _ecom_base_lines(self):
+        """(lines, base_lines): the lines a document prints and the base lines sale computes the order's
+        amounts with (``_compute_amounts``, ``tax_totals``): one per line, in their order, then those of an
+        early payment discount computed «mixed»; their taxes' details rounded as the order's are (per line, or
+        globally with the rounding's kopecks spread over the lines), in the order's currency. A line taken back
+        is left out: its amounts are 0."""
         self.ensure_one()
         AccountTax = self.env["account.tax"]
-        base_lines = [line._prepare_base_line_for_taxes_computation() for line in self._ecom_document_lines()]
+        lines = self._ecom_document_lines()
+        base_lines = [line._prepare_base_line_for_taxes_computation() for line in lines]
+        base_lines += self._add_base_lines_for_early_payment_discount()
         AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
         AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
+        return lines, base_lines
 
-        def rate(_base_line, tax_data):
-            if not tax_data:
-                return "none"
-            tax = tax_data["tax"]
-            return float(tax.amount) if tax.amount_type in ("percent", "division") else "other"
+    def _ecom_rates_of(self, base_lines):
+        """The VAT of ``base_lines`` (``_ecom_base_lines``) by rate: {20.0: amount, 10.0: …, 0.0: 0.0, "other": a
+        tax of a fixed amount, "none": the amount of the lines without VAT}, in the order's currency.
 
-        totals = {}
-        for _base_line, groups in AccountTax._aggregate_base_lines_tax_details(base_lines, rate):
-            for key, amounts in groups.items():
-                totals[key] = self.currency_id.round(totals.get(key, 0.0) + amounts["tax_amount_currency"])
-        return totals
+        Odoo's ``tax_totals`` groups the order's tax by tax group, which may hold several rates (a store
+        without a Russian chart of accounts has one group, «Tax 15%», for all its taxes) and leaves out the
+        lines without tax: the same aggregation (``_aggregate_base_lines_tax_details``, what
+        ``_get_tax_totals_summary`` sums the groups with) by rate instead. The amounts are the order's,
+        rounding included: they add up to ``amount_tax`` where the lines' own VAT may not (rounded globally,
+        3 × 2,01 is 6,02); "none" is the lines' own amounts (an early payment discount's line without tax
+        left out)."""
+        self.ensure_one()
+        AccountTax = self.env["account.tax"]
+
+        def rate(base_line, tax_data):
+            key = vat_key(tax_data and tax_data["tax"])
+            if key == "none" and base_line["special_type"]:
+                return "discount"  # the base an early payment discount takes off and gives back: no goods
+            return key
+
+        values_by_rate = AccountTax._aggregate_base_lines_aggregated_values(
+            AccountTax._aggregate_base_lines_tax_details(base_lines, rate))
+        # "none": the lines' amounts without VAT as the order's untaxed amount adds them (``total_excluded``,
+        # the rounding's kopecks spread over the lines), not the base of their tax (a 0% «Без НДС» tax's, without
+        # the kopeck); the documents print the sum of the rows (``no_vat_amount``)
+        return {key: self.currency_id.round(values["total_excluded_currency" if key == "none"
+                                                   else "tax_amount_currency"])
+                for key, values in values_by_rate.items() if key != "discount"}
 
     def _ecom_payment_due(self, day):
         """When an invoice for payment of this order dated ``day`` is to be paid: dict(due_date, payment_terms).
@@ -568,12 +676,12 @@ class CrmLead(models.Model):
                 currency = pricelist.currency_id
                 price = pricelist._get_product_price(product.with_company(company), 1.0, currency=currency)
         amounts = taxes.compute_all(price, currency, 1.0, product=product, partner=partner)
-        # as ``SaleOrder._ecom_tax_by_rate`` has an order's: {20.0: amount, "none": 0.0, "other": …}
-        tax_by_rate = {} if amounts["taxes"] else {"none": 0.0}
+        # as ``SaleOrder._ecom_rates_of`` has an order's: {20.0: amount, "other": …, "none": the line's amount}
+        tax_by_rate = {} if amounts["taxes"] else {"none": amounts["total_excluded"]}
         for tax_amount in amounts["taxes"]:
-            tax = self.env["account.tax"].browse(tax_amount["id"])
-            rate = float(tax.amount) if tax.amount_type in ("percent", "division") else "other"
-            tax_by_rate[rate] = currency.round(tax_by_rate.get(rate, 0.0) + tax_amount["amount"])
+            rate = vat_key(self.env["account.tax"].browse(tax_amount["id"]))
+            tax_by_rate[rate] = amounts["total_excluded"] if rate == "none" else \
+                currency.round(tax_by_rate.get(rate, 0.0) + tax_amount["amount"])
         return {
             "partner": partner,
             "customer_name": self.partner_name or self.contact_name,
@@ -594,7 +702,9 @@ class CrmLead(models.Model):
                 "price": price,
                 **_tax_inclusion(taxes, price, currency, product, partner),
                 "subtotal": amounts["total_excluded"],
+                "tax": amounts["total_included"] - amounts["total_excluded"],
                 "total": amounts["total_included"],
+                "no_vat": all(vat_key(tax) == "none" for tax in taxes),
             }],
             "untaxed": amounts["total_excluded"],
             "tax": amounts["total_included"] - amounts["total_excluded"],

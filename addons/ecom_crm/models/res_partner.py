@@ -47,7 +47,8 @@ class ResPartner(models.Model):
         [("male", "Male"), ("female", "Female")], string="Gender",
         compute="_compute_ecom_gender", store=True, readonly=False,
         help="Set from the first name, else the patronymic, else the last name (Russian names dictionary); "
-             "can be changed by hand.")
+             "can be changed by hand. A contract's words («гражданка», «действующий») follow the name when "
+             "it tells the gender (every part of it that tells one agrees), this field when it does not.")
     ecom_phone_invalid = fields.Boolean(
         "Invalid phone", compute="_compute_ecom_phone_invalid", store=True,
         help="The phone or mobile could not be read as a valid number; it is kept as typed.")
@@ -705,11 +706,14 @@ class ResPartnerDoNotDisturb(models.Model):
         return bool(self.ecom_do_not_disturb or self.commercial_partner_id.ecom_do_not_disturb)
 
 
-# the stored phones that may carry several numbers (tools.phones.split_phones): a separator, or an
-# «extension» as long as a number (what the second number of «8916…;8903…» became, read as one); the
+# the stored phones that may carry several numbers (tools.phones.split_phones): a separator, an
+# «extension» as long as a number (what the second number of «8916…;8903…» became, read as one), or
+# the digits of two numbers with a space between them («89161234567 89037654321»: 16 digits at least,
+# two Russian numbers have 20, one with a short extension fewer: «+7 (495) 765 43 21 доб. 123»); the
 # words in their three usual cases (~* folds no Cyrillic in a database of LC_CTYPE C)
 SEVERAL_PHONES_SQL = (
-    "[,;/\\\\|\r\n]|\\s(или|ИЛИ|Или|либо|ЛИБО|Либо|и|И|and|AND|And|or|OR|Or)\\s| доб\\. [0-9]{7,}$")
+    "[,;/\\\\|\r\n]|\\s(или|ИЛИ|Или|либо|ЛИБО|Либо|и|И|and|AND|And|or|OR|Or)\\s| доб\\. [0-9]{7,}$"
+    "|^(?=([^0-9]*[0-9]){16}).*[0-9].*\\s.*[0-9]")
 
 
 def normalize_stored_phones(model, batch=5000, several_only=False):

@@ -6,10 +6,13 @@ import re
 import subprocess
 import tempfile
 
+from lxml import html as lxml_html
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
+from ..models.ecom_document import vat_key
 from .test_ru_requisites import ORG_INN, ORG_KPP, ORG_OGRN, TRADER_INN, TRADER_OGRNIP
 
 CUSTOMER_INN, CUSTOMER_OGRN, CUSTOMER_KPP = "7736207543", "1027700229193", "770401001"  # ООО «Яндекс»
@@ -157,6 +160,51 @@ class TestDocuments(HttpCase):
     def assert_row(self, row):
         """A printed line of the document is ``row`` (a table's row: its cells in order)."""
         self.assertIn(row, self.lines)
+
+    def render_html(self, record, kind):
+        """The document as the salesman prints it to HTML (the report's HTML, no wkhtmltopdf): its text; its
+        tables' rows in self.lines, a row's cells in order."""
+        content, report_type = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_html(
+            f"ecom_crm.action_report_{kind}_{record._table}", record.ids)
+        self.assertEqual(report_type, "html")
+        tree = lxml_html.fromstring(content)
+        for element in tree.xpath("//style|//script|//head"):
+            element.drop_tree()
+        self.lines = [" ".join(" ".join(cell.text_content() for cell in row).split()) for row in tree.iter("tr")]
+        return " ".join(tree.text_content().split())
+
+    def totals(self):
+        """The rows of the document's totals as printed, in their order: from «Итого» to «Всего к оплате»."""
+        start = next(i for i, row in enumerate(self.lines) if row.startswith("Итого"))
+        end = next(i for i, row in enumerate(self.lines) if row.startswith("Всего к оплате"))
+        return self.lines[start:end + 1]
+
+    def vat(self, rate, included=False, name=None):
+        return self.env["account.tax"].create({
+            "name": name or f"НДС {rate}%{' (в цене)' if included else ''}", "amount": rate, "amount_type": "percent",
+            "type_tax_use": "sale", **({"price_include_override": "tax_included"} if included else {})})
+
+    def assert_totals_add_up(self, order):
+        """The document's sums add up, in the order's currency: its rows' amounts to its «Итого» (the order's
+        total with prices with VAT, its untaxed amount otherwise), the rates' VAT to the order's tax, the
+        amount «Без НДС» to the rows of the lines without VAT. Returns the document's values."""
+        values = order.with_user(self.salesman)._ecom_document_values("offer")
+
+        def amount(text):
+            return float(re.sub(r"\s", "", text).replace(",", "."))
+        rows = [amount(line["subtotal"]) for line in values["lines"]]
+        self.assertAlmostEqual(sum(rows), order.amount_total if values["tax_included"] else order.amount_untaxed,
+                               places=2, msg=values["lines"])
+        self.assertAlmostEqual(sum(amount(vat[1]) for vat in values["vat_rates"]), order.amount_tax, places=2)
+        self.assertAlmostEqual(amount(values["total"]), order.amount_total, places=2)
+        lines = order._ecom_document_lines()
+        without = [row for row, line in zip(rows, lines, strict=True)
+                   if vat_key(line.tax_id) == "none"]
+        if without and len(without) < len(rows):
+            self.assertAlmostEqual(amount(values["no_vat_amount"]), sum(without), places=2)
+        else:
+            self.assertEqual(values["no_vat_amount"], "")
+        return values
 
     def assert_requisites(self, text, customer=True):
         """The store's requisites, and the customer's in full (the offer names the customer with its ИНН/КПП)."""
@@ -372,9 +420,12 @@ class TestDocuments(HttpCase):
         trader.company_registry = False  # a private person with an ИНН
         text = self.render(self.order, "contract")
         self.assertIn("с одной стороны, и гражданин Петров Пётр Петрович, именуемый в дальнейшем «Покупатель»", text)
-        trader.ecom_gender = "female"  # the card's gender, set by hand, over the name's
+        # the card's gender contradicting every part of the name (by hand, or left by an older reading of the name):
+        # the words agree with the name printed, «гражданка Петров Пётр Петрович» agreeing with none of it
+        # (test_card_gender_against_the_name)
+        trader.ecom_gender = "female"
         text = self.render(self.order, "contract")
-        self.assertIn("с одной стороны, и гражданка Петров Пётр Петрович, именуемая в дальнейшем «Покупатель»", text)
+        self.assertIn("с одной стороны, и гражданин Петров Пётр Петрович, именуемый в дальнейшем «Покупатель»", text)
         self.assertNotIn("ЕГРИП", text)
 
     def test_taxes_and_kopecks(self):
@@ -438,6 +489,244 @@ class TestDocuments(HttpCase):
         self.render(self.order, "offer")  # one line per rate (test_documents_invoice reads it in detail)
         for row in ("НДС 20%: 7 350,15", "НДС 10%: 8 999,00", "Всего к оплате: 143 089,90"):
             self.assert_row(row)
+
+    def test_vat_rates_beside_lines_without_vat(self):
+        """An order mixing lines at 20% with lines without VAT prints the VAT of each rate and the amount of the
+        lines without it («В том числе не облагается НДС», under the «Итого» it is part of); 0% is a rate it
+        states, a 0% tax the store named «Без НДС» none; «Без НДС» alone when no line has VAT. The offer's
+        totals, the contract's price clause and the invoice's totals alike, with VAT on top of the prices and
+        included in them; every sum adds up."""
+        self.order.order_line[1].tax_id = self.vat(20)
+        # 89 990 without VAT + 2 × 24 500,50 = 49 001 with 20% on top: 9 800,20
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (138991, 9800.2, 148791.2))
+        for kind in ("offer", "contract"):
+            with self.subTest(kind=kind):
+                text = self.render_html(self.order, kind)
+                self.assertEqual(self.totals(), ["Итого без НДС: 138 991,00",
+                                                 "В том числе не облагается НДС: 89 990,00", "НДС 20%: 9 800,20",
+                                                 "Всего к оплате: 148 791,20"])
+        self.assertIn("Общая стоимость товара составляет 148 791,20 руб. (Сто сорок восемь тысяч семьсот девяносто "
+                      "один рубль 20 копеек), в том числе НДС (20%) 9 800,20 руб.; товар на сумму 89 990,00 руб. НДС "
+                      "не облагается.", text)
+        self.assert_totals_add_up(self.order)
+        # the invoice for payment alike, its own words for the VAT on top
+        self.render_html(self.order, "invoice")
+        self.assertEqual(self.totals(), ["Итого: 138 991,00", "В том числе не облагается НДС: 89 990,00",
+                                         "Сумма НДС 20%: 9 800,20", "Всего к оплате: 148 791,20"])
+        # prices with VAT: 49 001 of which VAT 8 166,83, «в том числе» the lines without it
+        self.order.order_line[1].tax_id = self.vat(20, included=True)
+        self.assertEqual((self.order.amount_tax, self.order.amount_total), (8166.83, 138991))
+        for kind in ("offer", "contract"):
+            with self.subTest(kind=kind):
+                text = self.render_html(self.order, kind)
+                self.assertEqual(self.totals(), ["Итого: 138 991,00", "В том числе не облагается НДС: 89 990,00",
+                                                 "В том числе НДС 20%: 8 166,83", "Всего к оплате: 138 991,00"])
+        self.assertIn("в том числе НДС (20%) 8 166,83 руб.; товар на сумму 89 990,00 руб. НДС не облагается.", text)
+        self.assert_totals_add_up(self.order)
+        self.render_html(self.order, "invoice")
+        self.assertEqual(self.totals(), ["Итого: 138 991,00", "В том числе не облагается НДС: 89 990,00",
+                                         "В том числе НДС 20%: 8 166,83", "Всего к оплате: 138 991,00"])
+        # 0% (an export) is a rate: stated, no line without VAT
+        self.order.order_line[0].tax_id = self.vat(0, included=True)
+        text = self.render_html(self.order, "offer")
+        self.assertEqual(self.totals(), ["Итого: 138 991,00", "В том числе НДС 20%: 8 166,83",
+                                         "В том числе НДС 0%: 0,00", "Всего к оплате: 138 991,00"])
+        self.assertNotIn("не облагается", text)
+        self.assert_totals_add_up(self.order)
+        # a tax of 0% the store named «Без НДС»: goods without VAT, not «НДС 0%»
+        self.order.order_line[0].tax_id = self.vat(0, name="Без НДС")
+        text = self.render_html(self.order, "contract")
+        self.assert_row("В том числе не облагается НДС: 89 990,00")
+        self.assertNotIn("НДС 0%", text)
+        self.assertNotIn("НДС (0%)", text)
+        self.assertIn("в том числе НДС (20%) 8 166,83 руб.; товар на сумму 89 990,00 руб. НДС не облагается.", text)
+        self.assert_totals_add_up(self.order)
+        # 10% (children's goods) beside 20%: both rates, nothing without VAT
+        self.order.order_line[0].tax_id = self.vat(10, included=True)
+        text = self.render_html(self.order, "contract")
+        for row in ("В том числе НДС 20%: 8 166,83", "В том числе НДС 10%: 8 180,91", "Всего к оплате: 138 991,00"):
+            self.assert_row(row)
+        self.assertIn("в том числе НДС (20%) 8 166,83 руб., НДС (10%) 8 180,91 руб. 2.2.", text)
+        self.assertNotIn("не облагается", text)
+        self.assert_totals_add_up(self.order)
+        # every line at 0%: the rate, not «Без НДС»
+        self.order.order_line.tax_id = self.vat(0)
+        text = self.render_html(self.order, "contract")
+        for row in ("Итого без НДС: 138 991,00", "НДС 0%: 0,00", "Всего к оплате: 138 991,00"):
+            self.assert_row(row)
+        self.assertNotIn("НДС: Без НДС", self.lines)
+        self.assertIn("в том числе НДС (0%) 0,00 руб. 2.2.", text)
+        # no line with VAT: «Без НДС» alone
+        self.order.order_line.tax_id = False
+        text = self.render_html(self.order, "contract")
+        for row in ("Итого без НДС: 138 991,00", "НДС: Без НДС", "Всего к оплате: 138 991,00"):
+            self.assert_row(row)
+        self.assertEqual(self.totals(), ["Итого без НДС: 138 991,00", "НДС: Без НДС", "Всего к оплате: 138 991,00"])
+        self.assertIn("(Сто тридцать восемь тысяч девятьсот девяносто один рубль 00 копеек), НДС не облагается.", text)
+        self.assert_totals_add_up(self.order)
+
+    def test_taxes_named_without_vat(self):
+        """A tax of 0% is no VAT when its name, its label on invoices, its legal note or its group says so, in
+        Russian or in English (renamed in one of them only too); an export's 0% stays a rate. With an early
+        payment discount computed «mixed» (the VAT on the discounted amount) the lines without VAT keep their
+        amount: the base the discount takes off and gives back is no goods."""
+        Tax = self.env["account.tax"]
+        exempt = [
+            self.vat(0, name="Без НДС"), self.vat(0, name="VAT Exempt"), self.vat(0, name="Освобождено от НДС"),
+            self.vat(0, name="НДС не облагается"), self.vat(0, name="No VAT"),
+            Tax.create({"name": "0%", "amount": 0, "type_tax_use": "sale",
+                        "tax_group_id": self.env["account.tax.group"].create({"name": "Без НДС"}).id}),
+            Tax.create({"name": "0% ст. 149", "amount": 0, "type_tax_use": "sale",
+                        "description": "<p>Освобождено от НДС (пп. 1 п. 2 ст. 149 НК РФ)</p>"}),
+            Tax.create({"name": "Ставка 0", "amount": 0, "type_tax_use": "sale", "invoice_label": "Без НДС"}),
+        ]
+        # named in English «0% (benefit)», in Russian «Без НДС»: the documents' language says it
+        renamed = self.vat(0, name="0% (benefit)")
+        renamed.update_field_translations("name", {"ru_RU": "Без НДС (льгота)"})
+        self.assertEqual(renamed.name, "0% (benefit)")
+        for tax in [*exempt, renamed]:
+            self.assertEqual(vat_key(tax), "none", tax.name)
+        for tax in (self.vat(0, name="НДС 0% (экспорт)"), self.vat(0, name="Zero-rated export"), self.vat(0)):
+            self.assertEqual(vat_key(tax), 0.0, tax.name)
+        self.assertEqual(vat_key(self.vat(20, name="Без НДС 20%")), 20.0, "a rate is a rate whatever its name")
+        self.assertEqual(vat_key(Tax), "none")
+        # 2% off when paid within 10 days, the VAT on the discounted amount: 49 001 × 0,98 × 20% = 9 604,20
+        self.order.payment_term_id = self.env["account.payment.term"].create({
+            "name": "2/10, 30 дней", "early_discount": True, "discount_percentage": 2, "discount_days": 10,
+            "early_pay_discount_computation": "mixed",
+            "line_ids": [Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})]})
+        self.order.order_line[0].tax_id = exempt[1]
+        self.order.order_line[1].tax_id = self.vat(20)
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (138991, 9604.2, 148595.2))
+        text = self.render_html(self.order, "contract")
+        self.assertEqual(self.totals(), ["Итого без НДС: 138 991,00", "В том числе не облагается НДС: 89 990,00",
+                                         "НДС 20%: 9 604,20", "Всего к оплате: 148 595,20"])
+        self.assertIn("в том числе НДС (20%) 9 604,20 руб.; товар на сумму 89 990,00 руб. НДС не облагается.", text)
+        self.assertFalse(re.findall(r"НДС \(?0%", text))
+        self.render_html(self.order, "invoice")
+        self.assertEqual(self.totals(), ["Итого: 138 991,00", "В том числе не облагается НДС: 89 990,00",
+                                         "Сумма НДС 20%: 9 604,20", "Всего к оплате: 148 595,20"])
+        self.assert_totals_add_up(self.order)
+        # prices with VAT: the rows' 138 991, of which the VAT Odoo computes on the discounted amount
+        self.order.order_line[1].tax_id = self.vat(20, included=True)
+        self.assertEqual((self.order.amount_tax, self.order.amount_total), (8030.72, 138991))
+        self.render_html(self.order, "offer")
+        self.assertEqual(self.totals(), ["Итого: 138 991,00", "В том числе не облагается НДС: 89 990,00",
+                                         "В том числе НДС 20%: 8 030,72", "Всего к оплате: 138 991,00"])
+        self.assert_totals_add_up(self.order)
+
+    def test_vat_rates_in_the_orders_currency(self):
+        """An order in euros prints its sums in euros, its VAT and the lines without it too, whatever the
+        rouble's rate: the order's amounts, not the store's currency's."""
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].search([("currency_id", "in", (eur | self.env.company.currency_id).ids)]).unlink()
+        self.env["res.currency.rate"].create({"currency_id": eur.id, "rate": 0.01, "name": "2026-01-01",
+                                              "company_id": self.env.company.id})
+        pricelist = self.env["product.pricelist"].create({"name": "EUR", "currency_id": eur.id})
+        order = self.env["sale.order"].create({
+            "partner_id": self.customer.id, "user_id": self.salesman.id, "pricelist_id": pricelist.id,
+            "order_line": [
+                Command.create({"product_id": self.stroller.id, "price_unit": 899.9, "tax_id": [Command.clear()]}),
+                Command.create({"product_id": self.car_seat.id, "price_unit": 245.01, "product_uom_qty": 2,
+                                "tax_id": [Command.set(self.vat(20).ids)]}),
+            ],
+        })
+        self.assertEqual(order.currency_id, eur)
+        self.assertEqual((order.amount_untaxed, order.amount_tax, order.amount_total), (1389.92, 98, 1487.92))
+        text = self.render_html(order, "offer")
+        self.assertEqual(self.totals(), ["Итого без НДС: 1 389,92", "В том числе не облагается НДС: 899,90",
+                                         "НДС 20%: 98,00", "Всего к оплате: 1 487,92"])
+        self.assertIn("на сумму 1 487,92 €", text)
+        self.assert_totals_add_up(order)
+
+    def test_rows_add_up_to_the_totals_rounded_globally(self):
+        """Rounded globally, a price with VAT in it beside one without (every row printed without VAT): the
+        rows' amounts are those the order's untaxed amount adds, the rounding's kopeck on a row (three rows of
+        8,59 and 5,55 printed 31,32 against an untaxed amount of 31,33)."""
+        self.env.company.tax_calculation_rounding_method = "round_globally"
+        included, excluded = self.vat(20, included=True), self.vat(20)
+        self.order.order_line = [Command.clear()] + [
+            Command.create({"product_id": self.stroller.id, "price_unit": 10.31, "tax_id": [Command.set(included.ids)]})
+            for _i in range(3)] + [
+            Command.create({"product_id": self.car_seat.id, "price_unit": 5.55, "tax_id": [Command.set(excluded.ids)]})]
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (31.33, 6.27, 37.6))
+        values = self.assert_totals_add_up(self.order)
+        self.assertFalse(values["tax_included"])
+        self.assertEqual(sorted(line["subtotal"] for line in values["lines"]), ["5,55", "8,59", "8,59", "8,60"])
+        self.render_html(self.order, "offer")
+        for row in ("Итого без НДС: 31,33", "НДС 20%: 6,27", "Всего к оплате: 37,60"):
+            self.assert_row(row)
+        # prices with VAT only: Odoo's total of 3 × 10,31 is 30,94 (its untaxed amount 25,78 and its tax 5,16, each
+        # rounded once): the kopeck on one row, the others their price
+        self.order.order_line = [Command.clear()] + [
+            Command.create({"product_id": self.stroller.id, "price_unit": 10.31, "tax_id": [Command.set(included.ids)]})
+            for _i in range(3)]
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (25.78, 5.16, 30.94))
+        values = self.assert_totals_add_up(self.order)
+        self.assertTrue(values["tax_included"])
+        self.assertEqual(sorted(line["subtotal"] for line in values["lines"]), ["10,31", "10,31", "10,32"])
+        self.render_html(self.order, "offer")
+        self.assertEqual(self.totals(), ["Итого: 30,94", "В том числе НДС 20%: 5,16", "Всего к оплате: 30,94"])
+        # beside a larger row without VAT, which stays its price: the kopeck is the VAT's rounding
+        self.order.order_line = [Command.create({"product_id": self.car_seat.id, "price_unit": 100,
+                                                 "tax_id": [Command.clear()]})]
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (125.78, 5.16, 130.94))
+        values = self.assert_totals_add_up(self.order)
+        self.assertEqual([line["subtotal"] for line in values["lines"]], ["10,32", "10,31", "10,31", "100,00"])
+        # goods under a 0% tax named «Без НДС» beside prices with VAT (the rows with VAT): each row its price ×
+        # quantity less the discount, though the rounding puts a kopeck of the untaxed amount on 7 × 301,72 and one
+        # of the VAT on 102,39 (printed 2 112,03 and 102,40); the amount without VAT the rows' (124,91 + 2 112,04)
+        exempt, zero = self.vat(0, name="Без НДС"), self.vat(0)
+        self.order.order_line = [Command.clear()] + [
+            Command.create({"product_id": self.stroller.id, "price_unit": price, "product_uom_qty": quantity,
+                            "discount": discount, "tax_id": [Command.set(tax.ids)]})
+            for price, quantity, discount, tax in ((186.43, 1, 33, exempt), (301.72, 7, 0, exempt),
+                                                   (318.91, 1, 5, zero), (19.21, 2, 0, included),
+                                                   (102.39, 1, 0, included))]
+        self.assertEqual((self.order.amount_untaxed, self.order.amount_tax, self.order.amount_total),
+                         (2657.25, 23.47, 2680.72))
+        values = self.assert_totals_add_up(self.order)
+        self.assertEqual([line["subtotal"] for line in values["lines"]],
+                         ["124,91", "2 112,04", "302,96", "38,42", "102,39"])
+        self.render_html(self.order, "offer")
+        self.assertEqual(self.totals(), ["Итого: 2 680,72", "В том числе не облагается НДС: 2 236,95",
+                                         "В том числе НДС 20%: 23,47", "В том числе НДС 0%: 0,00",
+                                         "Всего к оплате: 2 680,72"])
+
+    def test_card_gender_against_the_name(self):
+        """A contact's card says male (typed by hand, or left by an older reading of the name) for «Петрова Анна
+        Сергеевна», whose every part is a woman's: the contract agrees with the name it prints, «гражданка …,
+        именуемая», «ИП …, действующая»; the card's gender where the name tells none («Ким Саша»)."""
+        person = self.env["res.partner"].create({"name": "Петрова Анна Сергеевна",
+                                                 "country_id": self.env.ref("base.ru").id})
+        self.assertEqual(person.ecom_gender, "female")
+        person.ecom_gender = "male"
+        self.order.partner_id = person
+        text = self.render_html(self.order, "contract")
+        self.assertIn("с одной стороны, и гражданка Петрова Анна Сергеевна, именуемая в дальнейшем «Покупатель»", text)
+        self.assertNotIn("гражданин", text)
+        # as the rule that read «Анна Петрова» as the surname «Анна» left it, written in the column
+        person.write({"name": "Анна Петрова", "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
+        self.env.cr.execute("UPDATE res_partner SET ecom_gender = 'male', lastname = 'Анна', firstname = 'Петрова' "
+                            "WHERE id = %s", [person.id])
+        person.invalidate_recordset()
+        text = self.render_html(self.order, "contract")
+        self.assertIn("с одной стороны, и ИП Анна Петрова, действующая на основании записи в ЕГРИП (ОГРНИП "
+                      f"{TRADER_OGRNIP}), именуемая в дальнейшем «Покупатель»", text)
+        # a name that tells no gender: the card's
+        person.write({"name": "Ким Саша", "vat": False, "company_registry": False})
+        person.ecom_gender = "female"
+        text = self.render_html(self.order, "contract")
+        self.assertIn("с одной стороны, и гражданка Ким Саша, именуемая в дальнейшем «Покупатель»", text)
+        person.ecom_gender = False
+        text = self.render_html(self.order, "contract")
+        self.assertIn("с одной стороны, и гражданин(ка) Ким Саша, именуемый(ая) в дальнейшем «Покупатель»", text)
 
     def test_lead_with_a_quotation_and_with_a_product_of_interest(self):
         lead = self.env["crm.lead"].create({"name": "Коляска для двойни", "type": "opportunity",

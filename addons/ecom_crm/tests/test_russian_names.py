@@ -209,6 +209,9 @@ class TestSignatoryNames(BaseCase):
                              ("Смирнова", "female"), ("Смирнов", "male"), ("Петрова А. С.", "female"),
                              ("Петров А.С.", "male"), ("А. С. Петрова", "female"), ("Шевченко А. С.", None),
                              ("Ким А. С.", None), ("Саша", None), ("Никита", "male"),
+                             # foreign first names the dictionary genders wrongly: a man's, both
+                             ("Никола Тесла", "male"), ("Никола", "male"), ("Андреа Бочелли", None),
+                             ("Андреа Иванова", "female"), ("Мишель Обама", None),
                              # Latin letters, wholly or partly
                              ("Ivanova Olga", None), ("Olga Иванова", None), ("Petrov P. P.", None)):
             with self.subTest(name=name):

@@ -139,9 +139,18 @@ def split_russian_name(name):
     return " ".join(tokens[:-2]), tokens[-2], tokens[-1]
 
 
+# first names the dictionary genders otherwise than they are borne: «Никола» (Никола Тесла, Никола Угодник) is
+# a man's name it tags a woman's; «Андреа» an Italian man's (Андреа Бочелли) as well as a German woman's. Since
+# the name printed decides a contract's words over the card's gender, a misread name would override a card
+# corrected by hand
+FIRST_NAME_GENDERS = {"никола": "male", "андреа": None}
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def _first_name_gender(word):
     """By the dictionary's first names («Светлана» femn, «Игорь» masc); «Саша», «Женя»: None."""
+    if word in FIRST_NAME_GENDERS:
+        return FIRST_NAME_GENDERS[word]
     genders = {p.tag.gender for p in _nominative_parses(word) if FIRST in p.tag}
     if genders in ({"masc"}, {"femn"}):
         return "male" if genders == {"masc"} else "female"
