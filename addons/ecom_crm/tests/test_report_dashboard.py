@@ -313,7 +313,7 @@ class TestOwnerDashboard(ReportCase):
         cards say («-10,0 п.п.», «↓10,0 п.п. к прошлому периоду»): a bare «-10,0» beside the relative «+167%»
         of the counts read as a percent. A count's or an amount's change stays relative (in %)."""
         dashboard, cells = self.reader(), self.data["sheets"][0]["cells"]
-        points = re.compile(r'=IF\(AND\(ISNUMBER\(B(\d+)\),ISNUMBER\(C\1\)\),TEXT\(B\1-C\1,"([^"]+)"\)'
+        points = re.compile(r'=IF\(AND\(ISNUMBER\(B(\d+)\),ISNUMBER\(C\1\)\),TEXT\(ROUND\(B\1-C\1,1\),"([^"]+)"\)'
                             r'&" "&_t\("pp"\),""\)')
         formats = {ref: self.data["formats"][str(index)] for ref, index in self.data["sheets"][0]["formats"].items()}
         for label, _cur, _prev, _args, kind in owner_dashboard.KPIS:
@@ -325,8 +325,8 @@ class TestOwnerDashboard(ReportCase):
                     self.assertEqual(match[2], "+0.0;-0.0;0.0")
                 else:
                     self.assertFalse(match)
-                    self.assertRegex(cells[f"D{row}"]["content"], rf"B{row}(\+0\))?/\(?C{row}(\+0\))?-1",
-                                     "a relative change")
+                    self.assertRegex(cells[f"D{row}"]["content"], rf"ROUND\(\(?B{row}(\+0\))?/\(?C{row}(\+0\))?-1,2\)",
+                                     "a relative change, rounded to the whole percent its format shows")
                     self.assertEqual(formats[f"D{row}"], "+0%;-0%;0%")
         conversion = owner_dashboard.KPI_ROW["Request to sale (%)"]
         self.assertAlmostEqual(dashboard.cell(f"B{conversion}") - dashboard.cell(f"C{conversion}"), -10)  # 40 - 50

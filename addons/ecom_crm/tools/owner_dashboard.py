@@ -314,13 +314,17 @@ def build_cells():
         put(f"B{row}", f"=PIVOT.VALUE({current},{args})", "figure", KPI_FORMAT[kind])
         put(f"C{row}", f"=PIVOT.VALUE({previous},{args})", "previous", KPI_FORMAT[kind])
         both = f"ISNUMBER(B{row}),ISNUMBER(C{row})"
+        # a change is rounded to what its format shows first: o-spreadsheet formats a negative number with the
+        # negative part of the format, even one that shows as nothing (-0,04 п.п. read «-0,0 п.п.», -0,3%
+        # «-0%»); rounded, it is -0, which the zero part formats («0,0 п.п.», «0%»)
         if kind == "ratio":  # in percentage points, which it says («+1,5 п.п.»): «+1,5» next to «+12%» read as %
             points = FORMATS["points"]
-            put(f"D{row}", f'=IF(AND({both}),TEXT(B{row}-C{row},"{points}")&" "&_t("pp"),"")', "previous")
+            put(f"D{row}", f'=IF(AND({both}),TEXT(ROUND(B{row}-C{row},1),"{points}")&" "&_t("pp"),"")',
+                "previous")
         elif kind in ("count", "money"):  # an empty value is 0 ("" + 0): 5 orders, then none, is -100%
-            put(f"D{row}", f'=IF((C{row}+0)<>0,(B{row}+0)/(C{row}+0)-1,"")', "previous", "change")
+            put(f"D{row}", f'=IF((C{row}+0)<>0,ROUND((B{row}+0)/(C{row}+0)-1,2),"")', "previous", "change")
         else:
-            put(f"D{row}", f'=IF(AND({both},C{row}<>0),B{row}/C{row}-1,"")', "previous", "change")
+            put(f"D{row}", f'=IF(AND({both},C{row}<>0),ROUND(B{row}/C{row}-1,2),"")', "previous", "change")
         # the scorecards' baseline (see BASELINE_COL): a difference compares with any number, a
         # relative change with a number other than 0
         comparable = f"AND({both})" if kind == "ratio" else f"AND({both},C{row}<>0)"
