@@ -51,6 +51,22 @@ class TestReportColumnsTour(HttpCase):
         self.start_tour(f"/odoo/action-{action.id}?view_type=list", "ecom_crm_sales_columns",
                         login="ecom_sales_columns")
 
+    def test_the_winback_headers_are_whole(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        manager = new_test_user(self.env, login="ecom_winback_columns", groups="sales_team.group_sale_manager",
+                                name="Ольга Возвратова", lang="ru_RU")
+        action = self.env.ref("ecom_crm.ecom_winback_action")
+        self.start_tour(f"/odoo/action-{action.id}", "ecom_crm_winback_columns_empty", login="ecom_winback_columns")
+        customer = self.env["res.partner"].create({"name": "Покупатель"})
+        lead = self.env["crm.lead"].create({"name": "Коляска", "type": "opportunity", "user_id": manager.id,
+                                            "partner_id": customer.id})
+        reason = self.env.ref("ecom_crm.lost_reason_too_expensive")
+        self.env["ecom.winback"].create({
+            "lead_id": lead.id, "partner_id": customer.id, "reason_id": reason.id, "rule": "retry",
+            "company_id": self.env.company.id, "date_refused": "2026-12-01 10:00:00",
+            "next_date": "2026-12-08 10:00:00"})
+        self.start_tour(f"/odoo/action-{action.id}", "ecom_crm_winback_columns", login="ecom_winback_columns")
+
     def test_the_columns_have_their_widths(self):
         """The minimum widths the tour needs are the views' own, as a salesperson gets the views (a view of
         another addon inheriting them keeps them)."""
