@@ -71,9 +71,10 @@ class TestReportColumnsTour(HttpCase):
         action = self.env.ref("ecom_crm.ecom_winback_action")
         self.start_tour(f"/odoo/action-{action.id}", "ecom_crm_winback_columns_empty", login="ecom_winback_columns")
         customer = self.env["res.partner"].create({"name": "Покупатель"})
-        lead = self.env["crm.lead"].create({"name": "Коляска", "type": "opportunity", "user_id": manager.id,
-                                            "partner_id": customer.id})
-        reason = self.env.ref("ecom_crm.lost_reason_too_expensive")
+        # a request's name as the store's are, long: it took the room «Причина отказа» needed
+        lead = self.env["crm.lead"].create({"name": "Ноутбук HUAWEI MateBook, 01.12.2026, Нижний Новгород",
+                                            "type": "opportunity", "user_id": manager.id, "partner_id": customer.id})
+        reason = self.env.ref("ecom_crm.lost_reason_delivery")
         self.env["ecom.winback"].create({
             "lead_id": lead.id, "partner_id": customer.id, "reason_id": reason.id, "rule": "retry",
             "company_id": self.env.company.id, "date_refused": "2026-12-01 10:00:00",
@@ -87,7 +88,8 @@ class TestReportColumnsTour(HttpCase):
                              ("ecom.call", {"user_id": 150}),
                              ("ecom.report.funnel", {"lead_id": 180, "user_id": 150}),
                              ("ecom.report.sales", {"user_id": 150}),
-                             ("ecom.report.refusal", {"reason_id": 200, "user_id": 150})):
+                             ("ecom.report.refusal", {"reason_id": 200, "user_id": 150}),
+                             ("ecom.winback", {"reason_id": 200})):
             arch = etree.fromstring(self.env[model].get_view(view_type="list")["arch"])
             for name, width in names.items():
                 [field] = arch.xpath(f"//field[@name='{name}']")
