@@ -705,11 +705,14 @@ class ResPartnerDoNotDisturb(models.Model):
         return bool(self.ecom_do_not_disturb or self.commercial_partner_id.ecom_do_not_disturb)
 
 
-# the stored phones that may carry several numbers (tools.phones.split_phones): a separator, or an
-# «extension» as long as a number (what the second number of «8916…;8903…» became, read as one); the
+# the stored phones that may carry several numbers (tools.phones.split_phones): a separator, an
+# «extension» as long as a number (what the second number of «8916…;8903…» became, read as one), or
+# the digits of two numbers with a space between them («89161234567 89037654321»: 16 digits at least,
+# two Russian numbers have 20, one with a short extension fewer: «+7 (495) 765 43 21 доб. 123»); the
 # words in their three usual cases (~* folds no Cyrillic in a database of LC_CTYPE C)
 SEVERAL_PHONES_SQL = (
-    "[,;/\\\\|\r\n]|\\s(или|ИЛИ|Или|либо|ЛИБО|Либо|и|И|and|AND|And|or|OR|Or)\\s| доб\\. [0-9]{7,}$")
+    "[,;/\\\\|\r\n]|\\s(или|ИЛИ|Или|либо|ЛИБО|Либо|и|И|and|AND|And|or|OR|Or)\\s| доб\\. [0-9]{7,}$"
+    "|^(?=([^0-9]*[0-9]){16}).*[0-9].*\\s.*[0-9]")
 
 
 def normalize_stored_phones(model, batch=5000, several_only=False):

@@ -3,15 +3,17 @@
 number is the phone, the second the mobile (else a line of the notes), and the customer known by
 either number is found."""
 
+from odoo.modules.module import get_manifest
 from odoo.tests import BaseCase, Form, tagged
 from odoo.tools import SQL
 
 from ..tools.phones import first_phone, normalize_phone_pair, split_phones
-from .common import EcomCrmCase, IntakeCase
+from .common import EcomCrmCase, IntakeCase, load_migration, upgrade_from
 
 MOBILE = "+79161234567"
 OFFICE = "+74957654321"
 OTHER = "+79031112233"
+SECOND = "+79037654321"
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -37,10 +39,15 @@ class TestSplitPhones(BaseCase):
                          [(f"{OFFICE} доб. 123", True), (OTHER, True)])
         self.assertEqual(split_phones("89031112233, 8 (495) 765-43-21, 45"),
                          [(OTHER, True), (f"{OFFICE} доб. 45", True)])
+        self.assertEqual(split_phones("89031112233, 8 (495) 765-43-21, 456"),
+                         [(OTHER, True), (f"{OFFICE} доб. 456", True)])
 
     def test_one_number_is_read_as_before(self):
         for typed, expected in [
-            ("+7 495 765-43-21, 12", (f"{OFFICE} доб. 12", True)),  # a comma before an extension
+            ("+7 495 765-43-21, 12", (f"{OFFICE} доб. 12", True)),  # a comma before an office's extension
+            ("+7 495 765-43-21, 123", (f"{OFFICE} доб. 123", True)),
+            ("+74957654321,12", (f"{OFFICE} доб. 12", True)),  # as a phone's contacts export it (a pause)
+            ("+7 495 765-43-21, доб. 12", (f"{OFFICE} доб. 12", True)),
             ("8 (916) 123-45-67", (MOBILE, True)),
             ("тел. 89161234567", (MOBILE, True)),
             (MOBILE, (MOBILE, True)),
@@ -102,6 +109,118 @@ class TestSplitPhones(BaseCase):
             with self.subTest(typed=typed):
                 self.assertEqual(split_phones(typed), expected)
 
+    def test_numbers_typed_with_spaces_between_them(self):
+        """A field of two (or more) numbers with spaces alone between them: each a number, when its words
+        make valid numbers in one way only."""
+        for typed, expected in [
+            ("+7 916 123-45-67 +7 903 765-43-21", [MOBILE, SECOND]),
+            ("89161234567 89037654321", [MOBILE, SECOND]),
+            ("8 (916) 123 45 67  8 (903) 765 43 21", [MOBILE, SECOND]),
+            ("8-916-123-45-67 8-495-765-43-21", [MOBILE, OFFICE]),
+            ("+7(916)1234567 +7(903)7654321", [MOBILE, SECOND]),
+            ("89161234567\t89037654321", [MOBILE, SECOND]),
+            ("+79161234567 +79037654321", [MOBILE, SECOND]),  # two stored values pasted together
+            ("8 916 123 45 67 903 765 43 21", [MOBILE, SECOND]),  # the second without its 8
+            ("тел. 89161234567 моб. 89037654321", [MOBILE, SECOND]),
+            ("моб.89161234567 раб.84957654321", [MOBILE, OFFICE]),
+            ("+375 29 123-45-67 +7 916 123-45-67", ["+375291234567", MOBILE]),
+            ("+44 20 7946 0958 +44 20 7946 0959", ["+442079460958", "+442079460959"]),
+            ("8 (495) 765-43-21 доб. 12 8 916 123-45-67", [f"{OFFICE} доб. 12", MOBILE]),
+            ("89161234567 89037654321 84957654321", [MOBILE, SECOND, OFFICE]),  # three
+            # cut at a separator too: each piece's numbers, a shorthand after the last of them
+            ("89161234567 89037654321, 8 (495) 765-43-21", [MOBILE, SECOND, OFFICE]),
+            ("8 916 123 45 67 8 903 765 43 21/22", [MOBILE, SECOND, "+79037654322"]),
+        ]:
+            with self.subTest(typed=typed):
+                self.assertEqual(split_phones(typed), [(number, True) for number in expected])
+        self.assertEqual(first_phone("89161234567 89037654321"), (MOBILE, True, [SECOND]))
+        self.assertEqual(first_phone("89161234567 +7 916 123-45-67"), (MOBILE, True, []), "the same number twice")
+        self.assertEqual(normalize_phone_pair("8 916 123 45 67 8 903 765 43 21", None), (MOBILE, SECOND))
+
+    def test_a_number_typed_with_spaces_is_one_number(self):
+        """A number written with spaces is valid whole and never cut; a field whose words make no valid
+        numbers, or different numbers depending on where they are cut, is kept whole as typed."""
+        for typed, expected in [
+            ("8 916 123 45 67", MOBILE),
+            ("8 9 1 6 1 2 3 4 5 6 7", MOBILE),
+            ("+7 (495) 765 43 21 доб. 123", f"{OFFICE} доб. 123"),
+            ("8 495 765 43 21 ext 45", f"{OFFICE} доб. 45"),
+            ("+44 20 7946 0958", "+442079460958"),
+            ("+375 29 123 45 67", "+375291234567"),
+            ("+49 30 1234567", "+49301234567"),
+            ("+7 916 123 45 67 #68", f"{MOBILE} доб. 68"),
+        ]:
+            with self.subTest(typed=typed):
+                self.assertEqual(split_phones(typed), [(expected, True)])
+        for typed in [
+            "8 916 123 45 67 89",  # a digit too many: no second number
+            "8 916 123 45 67 1234",  # an extension without its word: kept as typed, as before
+            "+7 916 123 45 67 (Мария)",
+            "8 916 123 45 67 765 43 21",  # a local number is no valid number
+            "12 34 56 78 90 12 34 56 78 90",
+            # «7» the first number's last digit or the second's prefix: +49 30 123456 and +7 916…, or
+            # +49 30 1234567 and +7 916… (Berlin's numbers have six or seven digits): nothing guessed
+            "+49 30 123456 7 916 123 45 67",
+            "ул. Ленина 12 кв 34 8 916 123 45 67",  # letters between the digits: no number
+            "8916123456789037654321",  # no space: no cut is made inside digits
+            "8" * 200,
+            " ".join(["89161234567"] * 30),  # more words than a field of numbers has: kept as typed
+            "1 " * 40,
+        ]:
+            with self.subTest(typed=typed):
+                self.assertEqual(split_phones(typed), [(typed.strip(), False)])
+                self.assertEqual(first_phone(typed), (typed.strip(), False, []))
+        # ten numbers with spaces between them: the first eight read, the rest kept as typed
+        found = split_phones(" ".join(f"8916{index:07d}" for index in range(10)))
+        self.assertEqual(found[:2], [("+79160000000", True), ("+79160000001", True)])
+        self.assertEqual(found[8:], [("89160000008 89160000009", False)])
+
+    def test_a_shorthand_after_a_comma(self):
+        """«8 916 123-45-67, 68» is …67 and …68 as «…67/68» is (after «;», «или», a line break too): one
+        to four digits after a mobile, which has no extension. After another number (a landline, the
+        USA's), one or two after a slash or «или»; after a comma, «;» or a line break digits stay its
+        extension, as before (an extension read as a line would be lost). An extension named so stays one."""
+        for typed, expected in [
+            ("8 916 123-45-67, 68", [MOBILE, "+79161234568"]),
+            ("8-916-123-45-67,68", [MOBILE, "+79161234568"]),
+            ("89161234567; 8", [MOBILE, "+79161234568"]),
+            ("8 916 123-45-67 или 68", [MOBILE, "+79161234568"]),
+            ("8 916 123-45-67\n68", [MOBILE, "+79161234568"]),
+            ("8 916 123-45-67, 4568", [MOBILE, "+79161234568"]),
+            ("8 916 123-45-67/4568", [MOBILE, "+79161234568"]),
+            ("+375 29 123-45-67, 68", ["+375291234567", "+375291234568"]),  # a mobile of Belarus
+            ("+7 701 123-45-67, 68", ["+77011234567", "+77011234568"]),  # of Kazakhstan
+            ("8 (495) 765-43-21/22", [OFFICE, "+74957654322"]),
+            ("8 (495) 765-43-21 или 22", [OFFICE, "+74957654322"]),
+            ("8 (495) 765-43-21 или 123", [f"{OFFICE} доб. 123"]),
+            ("8 (495) 765-43-21, 22", [f"{OFFICE} доб. 22"]),
+            ("8 (495) 765-43-21; 22", [f"{OFFICE} доб. 22"]),
+            ("8 (495) 765-43-21\n22", [f"{OFFICE} доб. 22"]),
+            ("8 800 555-35-35, 36", ["+78005553535 доб. 36"]),
+            ("+1 650 253-00-00, 12", ["+16502530000 доб. 12"]),  # the USA's: a mobile or a landline
+            ("+44 20 7946 0958, 59", ["+442079460958 доб. 59"]),
+            ("8 (495) 765-43-21, 123", [f"{OFFICE} доб. 123"]),
+            ("8 (495) 765-43-21/1234", [f"{OFFICE} доб. 1234"]),
+            # the same digits as the number's last ones: no second line, its extension (not lost)
+            ("8 (495) 765-43-21/1", [f"{OFFICE} доб. 1"]),
+            ("8 916 123-45-67/67", [f"{MOBILE} доб. 67"]),
+            ("8 916 123-45-67, 567", [f"{MOBILE} доб. 567"]),
+            ("8 916 123-45-67, доб. 68", [f"{MOBILE} доб. 68"]),
+            ("8 916 123-45-67, ext 68", [f"{MOBILE} доб. 68"]),
+            ("8 916 123-45-67, #68", [f"{MOBILE} доб. 68"]),
+            ("8 916 123-45-67, д.68", [f"{MOBILE} доб. 68"]),
+            ("8 916 123-45-67 доб. 68", [f"{MOBILE} доб. 68"]),
+        ]:
+            with self.subTest(typed=typed):
+                self.assertEqual(split_phones(typed), [(number, True) for number in expected])
+        # after a number with its extension, digits alone make no line: two extensions, no valid number,
+        # kept as typed; so is a date, digits that are no number's
+        for typed in ("8 (495) 765-43-21 доб. 12, 13", "8 (495) 765-43-21, 22, 23", "12, 05, 2024",
+                      "8 916 123-45-67, 6 8"):
+            with self.subTest(typed=typed):
+                self.assertEqual(split_phones(typed), [(typed, False)])
+        self.assertEqual(first_phone("8 916 123-45-67, 68"), (MOBILE, True, ["+79161234568"]))
+
     def test_a_second_number_read_as_an_extension_is_a_number(self):
         """«8916…;8903…» read as one number made the second its extension, and so does Odoo's formatting
         in the form («+7 916 123-45-67 ext. 89031112233»): an «extension» that is a valid number is one.
@@ -127,6 +246,19 @@ class TestPhoneFieldsOfContacts(EcomCrmCase):
         self.assertFalse(partner.ecom_phone_invalid)
         self.assertEqual((partner.ecom_phone_number, partner.ecom_mobile_number), (MOBILE, OFFICE))
         self.assertFalse(partner.comment)
+
+    def test_two_numbers_typed_with_spaces_or_a_shorthand(self):
+        """Two numbers with spaces alone between them, and «…67, 68», are the phone and the mobile too."""
+        partner = self.Partner.create({"name": "Пробелова Полина", "phone": "+7 916 123-45-67 +7 903 111-22-33"})
+        self.assertEqual((partner.phone, partner.mobile), (MOBILE, OTHER))
+        self.assertFalse(partner.ecom_phone_invalid)
+        one = self.Partner.create({"name": "Одинокий Олег", "phone": "8 916 123 45 67", "mobile": "+44 20 7946 0958"})
+        self.assertEqual((one.phone, one.mobile), (MOBILE, "+442079460958"), "a number with spaces is one")
+        lead = self.env["crm.lead"].create({"name": "Заявка", "phone": "8 916 123-45-67, 68"})
+        self.assertEqual((lead.phone, lead.mobile), (MOBILE, "+79161234568"))
+        lead.write({"phone": "8 (495) 765-43-21, 123"})
+        self.assertEqual(lead.phone, f"{OFFICE} доб. 123", "an office's extension stays one")
+        self.assertFalse(lead.description)
 
     def test_the_mobile_given_the_second_number_goes_to_the_notes(self):
         partner = self.Partner.create({"name": "Соколова Анна", "phone": "89161234567 / 89031112233",
@@ -184,12 +316,25 @@ class TestPhoneFieldsOfContacts(EcomCrmCase):
         with Form(partner) as form:
             form.phone = "8 916 123 45 67"  # one number: formatted as Odoo does
             self.assertEqual(form.phone, "+7 916 123-45-67")
+        with Form(partner) as form:
+            form.phone = "89161234567 89031112233"  # two numbers with a space between them: as typed too
+            self.assertEqual(form.phone, "89161234567 89031112233")
+        self.assertEqual((partner.phone, partner.mobile), (MOBILE, OTHER))
         with Form(self.env["crm.lead"]) as form:
             form.name = "Заявка из формы"
             form.phone = "89161234567 / 8 (495) 765-43-21"
             self.assertEqual(form.phone, "89161234567 / 8 (495) 765-43-21")
         lead = form.save()
         self.assertEqual((lead.phone, lead.mobile), (MOBILE, OFFICE))
+        with Form(self.env["crm.lead"]) as form:
+            form.name = "Заявка с двумя линиями"
+            form.phone = "8 916 123-45-67, 68"  # a mobile's shorthand: two numbers, not formatted as one
+            self.assertEqual(form.phone, "8 916 123-45-67, 68")
+        self.assertEqual((form.record.phone, form.record.mobile), (MOBILE, "+79161234568"))
+        with Form(self.env["crm.lead"]) as form:
+            form.name = "Заявка офиса"
+            form.phone = "+7 495 765-43-21, 12"  # an office's extension: one number
+        self.assertEqual((form.record.phone, form.record.mobile), (f"{OFFICE} доб. 12", False))
 
     def test_the_same_numbers_saved_again_add_no_note(self):
         """The form saved again, a contacts import run again: the note keeps the other numbers once, and
@@ -216,21 +361,57 @@ class TestPhoneFieldsOfContacts(EcomCrmCase):
     def test_the_upgrade_reads_only_fields_of_several_numbers(self):
         """The upgrade's pass reads the rows whose phone may carry several numbers (a separator, an
         «extension» as long as a number), not every number kept as typed; run again it changes nothing."""
-        partners = self.Partner.create([{"name": name} for name in ("Раз", "Два", "Три", "Четыре", "Пять")])
+        partners = self.Partner.create([{"name": name} for name in ("Раз", "Два", "Три", "Четыре", "Пять", "Шесть",
+                                                                    "Семь")])
         for partner, (phone, mobile) in zip(partners, [
                 (f"{MOBILE} доб. 89031112233", None),  # what «8916…;8903…» became
                 ("8-916-123-45-67/68", None),
                 ("8 (916) 123-45-67", None),  # one number as typed: not this pass's
                 ("+7 916 123 45 67 (Мария)", None),
-                ("89161234567 OR 89031112233", None)], strict=True):  # the word in capitals too
+                ("89161234567 OR 89031112233", None),  # the word in capitals too
+                (None, "8 (916) 123 45 67  8 (903) 111 22 33"),  # spaces alone between two numbers
+                ("+7 (495) 765 43 21 доб. 123", None)], strict=True):  # one number, its extension: not read
             self.env.cr.execute(SQL("UPDATE res_partner SET phone = %s, mobile = %s WHERE id = %s",
                                     phone, mobile, partner.id))
         self.env.invalidate_all()
-        self.assertEqual(self.Partner._ecom_normalize_stored_phones(several_only=True), 3)
+        self.assertEqual(self.Partner._ecom_normalize_stored_phones(several_only=True), 4)
         self.assertEqual([(partner.phone, partner.mobile) for partner in partners], [
             (MOBILE, OTHER), (MOBILE, "+79161234568"), ("8 (916) 123-45-67", False),
-            ("+7 916 123 45 67 (Мария)", False), (MOBILE, OTHER)])
+            ("+7 916 123 45 67 (Мария)", False), (MOBILE, OTHER), (OTHER, MOBILE),
+            ("+7 (495) 765 43 21 доб. 123", False)])
         self.assertEqual(self.Partner._ecom_normalize_stored_phones(several_only=True), 0)
+
+    def test_the_upgrade_from_the_last_release_reads_spaced_numbers(self):
+        """A database at 18.0.1.6.22 ran 18.0.1.6.17's pass, which did not read two numbers with a space
+        between them: 18.0.1.6.24's reads them, customers' and requests'; a mobile's extension stored
+        from «…67, 68» and a number with its extension stay; from the new version, nothing runs."""
+        partners = self.Partner.create([{"name": name} for name in ("Раз", "Два", "Три")])
+        lead = self.env["crm.lead"].create({"name": "Заявка с двумя номерами"})
+        for table, record, phone, mobile in [
+                ("res_partner", partners[0], "89161234567 89031112233", None),
+                ("res_partner", partners[1], f"{MOBILE} доб. 68", "+7 (495) 765 43 21 доб. 123"),
+                ("res_partner", partners[2], "8 916 123 45 67 765 43 21", None),  # no valid numbers
+                ("crm_lead", lead, None, "8 (916) 123 45 67  8 (903) 111 22 33")]:
+            self.env.cr.execute(SQL("UPDATE %s SET phone = %s, mobile = %s WHERE id = %s",
+                                    SQL.identifier(table), phone, mobile, record.id))
+        self.env.invalidate_all()
+        upgrade_from(self.env, "ecom_crm", "18.0.1.6.22", stage="post")
+        self.assertEqual([(partner.phone, partner.mobile) for partner in partners], [
+            (MOBILE, OTHER), (f"{MOBILE} доб. 68", "+7 (495) 765 43 21 доб. 123"),
+            ("8 916 123 45 67 765 43 21", False)])
+        self.assertEqual((partners[0].ecom_phone_number, partners[0].ecom_mobile_number), (MOBILE, OTHER))
+        self.assertEqual((lead.phone, lead.mobile), (OTHER, MOBILE))
+        self.env.cr.execute(SQL("UPDATE res_partner SET phone = %s WHERE id = %s", "89161234567 89031112233",
+                                partners[2].id))
+        self.env.invalidate_all()
+        upgrade_from(self.env, "ecom_crm", get_manifest("ecom_crm")["version"], stage="post")  # no pass
+        self.assertEqual(partners[2].phone, "89161234567 89031112233")
+        # from before 18.0.1.6.17, that release's pass reads them, and this one's does not read them again
+        load_migration("18.0.1.6.24", "post-migrate").migrate(self.env.cr, "18.0.1.6.16")
+        self.env.invalidate_all()
+        self.assertEqual(partners[2].phone, "89161234567 89031112233")
+        upgrade_from(self.env, "ecom_crm", "18.0.1.6.16", stage="post")
+        self.assertEqual((partners[2].phone, partners[2].mobile), (MOBILE, OTHER))
 
     def test_the_customer_is_found_by_either_number(self):
         known = self.Partner.create({"name": "Известная Ирина", "phone": "8 903 111-22-33"})
@@ -256,6 +437,17 @@ class TestTwoNumbersAtIntake(IntakeCase):
         self.assertEqual((known.phone, known.mobile), (OFFICE, MOBILE))
         lead = self.env["crm.lead"].browse(answer["lead_id"])
         self.assertEqual(lead.partner_id, known)
+
+    def test_two_numbers_with_a_space_between_them_find_the_customer(self):
+        known = self.env["res.partner"].create({"name": "Смирнова Ольга", "phone": "8 (495) 765-43-21"})
+        answer = self.post({"name": "Смирнова Ольга", "phone": "+7 916 123-45-67 +7 495 765-43-21"}).json()
+        self.assertEqual(answer["partner_id"], known.id)
+        self.assertEqual((known.phone, known.mobile), (OFFICE, MOBILE))
+        # «…67, 68»: the second line is the customer's too, no extension of the first
+        answer = self.post({"name": "Лебедев Юрий", "phone": "8 903 111-22-33, 34"}).json()
+        partner = self.env["res.partner"].browse(answer["partner_id"])
+        self.assertTrue(answer["new_customer"])
+        self.assertEqual((partner.phone, partner.mobile), (OTHER, "+79031112234"))
 
     def test_a_new_customer_of_two_numbers_is_one_customer(self):
         answer = self.post({"name": "Новикова Вера", "phone": "89161234567 / 89031112233"}).json()

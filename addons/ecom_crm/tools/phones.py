@@ -71,11 +71,19 @@ NUMBERS_SEPARATOR = re.compile(r"\s*(?:[,;/\\|\n\r]+|\s(?:или|либо|and|or
 # the same, the separators kept: what a piece comes after tells a shorthand from an extension
 _NUMBERS_SPLIT = re.compile(f"({NUMBERS_SEPARATOR.pattern})", re.IGNORECASE)
 # an extension has at most this many digits: such a piece after a number is its extension («…, доб. 12»,
-# «…, 12»), not a number of its own (a number has more: see tools.intake.MIN_PHONE_DIGITS)
+# «8 (495) 765-43-21, 123»), not a number of its own (a number has more: see tools.intake.MIN_PHONE_DIGITS)
 MAX_EXTENSION_DIGITS = 4
-# the Russian shorthand of a second line: «123-45-67/68», «8916…67/8» is …67 and …68, the number
-# before with its last one or two digits replaced (after a slash only: «…, 12» is an extension)
+# the Russian shorthand of a second line: «123-45-67/68», «…67, 68», «8916…67/8» is …67 and …68, the
+# number before with its last digits replaced (digits alone after a separator, the number and the line
+# both valid). After a mobile, which has no extension, one to four digits after any separator; after
+# another number (a landline, a number of the USA's that may be either), one or two after a slash or a
+# word («…21/22», «…21 или 22») only: after a comma, «;» or a line break they stay its extension, as a
+# phone's contacts export it («+7 495 765-43-21,12», dialled after a pause) and as an office may write
+# it («8 (495) 765-43-21, 123»): an extension read as a second line would be lost, a line read as an
+# extension stays in sight
 MAX_SHORTHAND_DIGITS = 2
+# the separators after which one or two digits are the shorthand of a line of any number
+_LINE_SEPARATOR = re.compile(r"[/\\]|[^\W\d_]")
 # an «extension» of at least this many digits that is a valid number alone is a second number: what
 # «8916…;8903…» became when read as one number (libphonenumber reads «;» and «,» as extension marks),
 # and what Odoo's own formatting in the form makes of it («+7 916 123-45-67 ext. 89031112233»)
@@ -83,6 +91,13 @@ MIN_NUMBER_AS_EXTENSION_DIGITS = 7
 # the numbers of one field read at most (an import's cell of a thousand pieces is read so far, the rest
 # kept as typed)
 MAX_NUMBERS = 8
+# numbers typed with spaces alone between them («+7 916 123-45-67 +7 903 765-43-21», «89161234567
+# 89037654321»): a field (or a piece of it) that is no valid number is read so when its words can be
+# grouped into valid numbers in one way only; a field of more words is not (kept as typed). A group has
+# the digits of one number: more than an extension's, at most E.164's 15 with a prefix typed before
+# them («8 10», «00») and an extension after them
+MAX_SPACED_WORDS = 24
+MAX_NUMBER_DIGITS = 15 + 2 + MAX_EXTENSION_DIGITS
 
 
 def split_phones(number, country_code="RU", country_phone_code=7):
@@ -90,21 +105,30 @@ def split_phones(number, country_code="RU", country_phone_code=7):
     :func:`normalize_phone` gives it.
 
     A form or an import may carry two numbers in one field («+7 916 123-45-67, 8 (495) 765-43-21»,
-    «89161234567 / 89031112233»): read as one, they would be one invalid value (or the second number
-    the first's extension) and the customer known by either number would not be found. The field
-    is cut at commas, semicolons, slashes, bars, line breaks and «или»; a piece of at most
-    MAX_EXTENSION_DIGITS digits stays with the number before it as its extension («тел. 8916…, доб.
-    12; моб. 8903…» is two numbers, the first with its extension), except one or two digits alone
-    after a slash: the shorthand of the next line («8 916 123-45-67/68» is …67 and …68, when both
-    are valid numbers); a piece without digits (a word) is no number. A field of one number (most)
-    is that number, as :func:`normalize_phone` reads it; if what it reads as the extension is a
-    whole valid number («+79161234567 доб. 89031112233»), that is the second number. A field read
-    as no valid number is kept whole, as typed (a date «12/05/2024» is not cut into pieces)."""
+    «89161234567 / 89031112233», «89161234567 89037654321»): read as one, they would be one invalid
+    value (or the second number the first's extension) and the customer known by either number would
+    not be found. The field is cut at commas, semicolons, slashes, bars, line breaks and «или»; a
+    piece of digits alone is the shorthand of the next line when the number before with its last
+    digits replaced is valid (see :data:`MAX_SHORTHAND_DIGITS`: «8 916 123-45-67/68», «…67, 68» are
+    …67 and …68, a landline's after a slash or «или» only); another piece of at most
+    MAX_EXTENSION_DIGITS digits stays with the number before it as its extension («тел. 8916…, доб. 12;
+    моб. 8903…» is two numbers, the first with its extension, «8 (495) 765-43-21, 12» one); a piece
+    without digits (a word) is no number. A piece (or a field) that is no valid number is read as
+    numbers typed with spaces between them when its words make valid numbers in one way only
+    (:func:`_spaced_numbers`: never a number written with spaces, which is valid whole). A field of
+    one number (most) is that number, as :func:`normalize_phone` reads it; if what it reads as the
+    extension is a whole valid number («+79161234567 доб. 89031112233»), that is the second number. A
+    field read as no valid number is kept whole, as typed (a date «12/05/2024» is not cut into
+    pieces)."""
     if not number or not str(number).strip():
         return [(number, True)]
     text = str(number).strip()
     if not NUMBERS_SEPARATOR.search(text) or text in _VALID_E164:
-        return _numbers_of(normalize_phone(text, country_code, country_phone_code), country_code, country_phone_code)
+        one = normalize_phone(text, country_code, country_phone_code)  # a valid number (most) is read once
+        spaced = not one[1] and _spaced_numbers(text, country_code, country_phone_code)
+        if spaced:
+            return _numbers_read(spaced, country_code, country_phone_code, joined=" ")
+        return _numbers_of(one, country_code, country_phone_code)
     groups, bases = [], []  # the numbers as typed (with their extensions), and each one's number alone
     words = False  # a piece without digits («мама»): a field of one number and it is kept as typed
     pieces = _NUMBERS_SPLIT.split(text)  # piece, separator, piece, …
@@ -114,10 +138,10 @@ def split_phones(number, country_code="RU", country_phone_code=7):
         if not digits:
             words = words or bool(piece)
             continue
-        if groups and digits <= MAX_SHORTHAND_DIGITS and piece.isdigit() and ("/" in separator or "\\" in separator):
-            line = _last_digits_replaced(bases[-1], piece)
-            if normalize_phone(bases[-1], country_code, country_phone_code)[1] \
-                    and normalize_phone(line, country_code, country_phone_code)[1]:
+        if groups and digits <= MAX_EXTENSION_DIGITS and piece.isascii() and piece.isdigit():
+            line = _next_line(bases[-1], piece, country_code, country_phone_code,
+                              bool(_LINE_SEPARATOR.search(separator)))
+            if line:
                 groups.append(line)
                 bases.append(line)
                 continue
@@ -125,16 +149,90 @@ def split_phones(number, country_code="RU", country_phone_code=7):
             # «доб. 12», «вн. 12», «ext 12» read as they are; digits alone as an extension
             groups[-1] += f" {piece}" if any(char.isalpha() for char in piece) else f"{EXTENSION_SEPARATOR}{piece}"
         else:
-            groups.append(piece)
-            bases.append(piece)
-    if len(groups) < 2:  # one number, maybe with its extension after a comma or a slash («…67, 12», «…67/123»)
+            # a piece of numbers typed with spaces between them: each a number (an import's cell of
+            # a thousand pieces is not read past MAX_NUMBERS)
+            spaced = len(groups) < MAX_NUMBERS and _spaced_numbers(piece, country_code, country_phone_code)
+            groups += spaced or [piece]
+            bases += spaced or [piece]
+    if len(groups) < 2:  # one number, maybe with its extension after a comma or a slash («…67, доб. 12», «…67/123»)
         one = normalize_phone(text, country_code, country_phone_code)
         if not one[1] and groups and not words:
             one = normalize_phone(groups[0], country_code, country_phone_code)
             one = one if one[1] else (text, False)
         return _numbers_of(one, country_code, country_phone_code)
-    rest = [(", ".join(groups[MAX_NUMBERS:]), False)] if len(groups) > MAX_NUMBERS else []
+    return _numbers_read(groups, country_code, country_phone_code)
+
+
+def _numbers_read(groups, country_code, country_phone_code, joined=", "):
+    """The numbers typed ``groups`` as :func:`split_phones` gives them: the first MAX_NUMBERS read, the
+    rest kept as typed (one value, ``joined``, flagged invalid)."""
+    rest = [(joined.join(groups[MAX_NUMBERS:]), False)] if len(groups) > MAX_NUMBERS else []
     return [normalize_phone(group, country_code, country_phone_code) for group in groups[:MAX_NUMBERS]] + rest
+
+
+def _next_line(typed, digits, country_code, country_phone_code, after_line_separator=False):
+    """The next line that ``digits`` typed alone after the number ``typed`` write in shorthand («…67/68»,
+    «…67, 68»): ``typed`` with its last digits replaced, when both are valid numbers and differ (``typed``
+    without an extension; see :data:`MAX_SHORTHAND_DIGITS`: after a number that is no mobile, one or two
+    digits, and only ``after_line_separator``, a slash or «или»); else None (``digits`` are then the
+    number's extension: «…67, 7» is no second line …67, «8 (495) 765-43-21, 12» an office's extension)."""
+    stored, valid = normalize_phone(typed, country_code, country_phone_code)
+    if not valid or EXTENSION_SEPARATOR in stored:
+        return None
+    if not _is_mobile(stored) and (len(digits) > MAX_SHORTHAND_DIGITS or not after_line_separator):
+        return None
+    line = _last_digits_replaced(typed, digits)
+    line_stored, line_valid = normalize_phone(line, country_code, country_phone_code)
+    return line if line_valid and line_stored != stored else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_mobile(stored):
+    """Whether a stored valid number is a mobile's, as libphonenumber knows it (a Russian +7 9xx)."""
+    if phonenumbers is None or stored.startswith(LANDLINE_PREFIXES):
+        return False
+    try:
+        parsed = phonenumbers.parse(stored, None)  # stored: E.164, its country in it
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
+
+
+def _spaced_numbers(text, country_code, country_phone_code):
+    """The numbers of ``text`` typed with spaces alone between them, each as typed («+7 916 123-45-67 +7
+    903 765-43-21» → «+7 916 123-45-67», «+7 903 765-43-21»): when ``text`` is no valid number, and its
+    words (what spaces separate, at most MAX_SPACED_WORDS) make valid numbers read in one way only, each
+    of a few words in a row. Else None: a number written with spaces («8 916 123 45 67», «+44 20 7946
+    0958») is valid whole; a field whose words make no valid numbers, or different numbers depending
+    on where they are cut, is kept as typed (nothing is guessed)."""
+    words = text.split()
+    if not 2 <= len(words) <= MAX_SPACED_WORDS or normalize_phone(text, country_code, country_phone_code)[1]:
+        return None
+    counts = [sum(char.isdigit() for char in word) for word in words]
+    readings = {len(words): [((), ())]}  # a word's index: the readings of the words from it, two at most
+
+    def read(start):
+        # [(numbers as typed, their stored values)] of words[start:], up to two with different values
+        if start not in readings:
+            found, digits = [], 0
+            for end in range(start + 1, len(words) + 1):
+                digits += counts[end - 1]
+                if digits > MAX_NUMBER_DIGITS or len(found) > 1:
+                    break
+                if digits <= MAX_EXTENSION_DIGITS:
+                    continue
+                typed = " ".join(words[start:end])
+                stored, valid = normalize_phone(typed, country_code, country_phone_code)
+                if not valid:
+                    continue
+                for typed_rest, stored_rest in read(end):
+                    if (stored, *stored_rest) not in [values for _typed, values in found]:
+                        found.append(((typed, *typed_rest), (stored, *stored_rest)))
+            readings[start] = found[:2]
+        return readings[start]
+
+    found = read(0)
+    return list(found[0][0]) if len(found) == 1 and len(found[0][0]) > 1 else None
 
 
 def _last_digits_replaced(typed, digits):

@@ -117,6 +117,14 @@ class TestOrdersFrom1C(ImporterCase):
         new = self.env["sale.order"].search([("ecom_1c_id", "=", "1c-order-guid-2")]).partner_id
         self.assertNotEqual(new, known)
         self.assertEqual((new.phone, new.mobile), ("+79032223344", "+74957654321"))
+        # a contact of two numbers with a space alone between them: the customer known by the second
+        # (read as one invalid number, it found nobody, and the email made it the customer above's)
+        office = self.env["res.partner"].create({"name": "Ольга Лебедева", "phone": "8 (495) 765-43-22"})
+        self.importer._import_documents(self.document([(MAT, "Коврик", 2500, 1)], id_="1c-order-guid-3",
+                                                      number="ИМ-000125", customer="newer-guid",
+                                                      phone="8 (903) 333-44-55 8 (495) 765-43-22"))
+        order = self.env["sale.order"].search([("ecom_1c_id", "=", "1c-order-guid-3")])
+        self.assertEqual(order.partner_id, office)
 
     def test_unknown_product_creates_nothing_and_warns(self):
         counts = self.importer._import_documents(self.document([("no-such-product", "Пылесос", 100, 1)]))

@@ -4,6 +4,7 @@ from . import ecom_scoring_history
 from . import ecom_scoring_outcome
 from . import ecom_scoring_run
 from . import ecom_scoring_snapshot
+from . import crm_team
 from . import mail_activity
 from . import res_company
 from . import res_config_settings

@@ -686,11 +686,20 @@ class EcomCustomerScore(models.Model):
 
     def _ecom_activity_texts(self, user, dates=None):
         """(summary, note) of this score's scheduled contact, in ``user``'s language. ``dates``:
-        a cache of formatted dates per language (``{lang: {iso: text}}``) kept across a sync."""
+        a cache of formatted dates per language (``{lang: {iso: text}}``) kept across a sync.
+
+        The summary is the activity type's neutral one («Call the customer»): Odoo shows an
+        activity's summary to readers who may not read the score (the customer's *Next activity*
+        in lists, searchable, read past the activities' rules), and the reason named the group
+        and the chance. Why, and what to offer, are in the note (read by sales and its assignee)
+        and on the «Today» list."""
         self.ensure_one()
         lang = user.lang or self.env.lang
         score = self.with_context(lang=lang)
-        reason = score.decision_reason or ""
+        # by its id (cached), not ``env.ref``'s: that asks the database whether it exists at each call
+        kind = score.env["mail.activity.type"].browse(score.env["ir.model.data"]._xmlid_to_res_id(
+            "ecom_crm_scoring.mail_activity_type_scoring_call", raise_if_not_found=False))
+        summary = (kind.summary or kind.name or "") if kind else ""
         last_order = score._ecom_date(score.last_order, None if dates is None else dates.setdefault(lang, {})) \
             if score.last_order else ""
         # stripped as the note field's sanitizing would: a note stored unchanged compares equal as text
@@ -701,7 +710,7 @@ class EcomCustomerScore(models.Model):
         # the percentages' no-break spaces («90 %») written as the note's sanitizing stores them: a note
         # unchanged then compares equal as rendered, unsanitized
         note = note.replace("\N{NO-BREAK SPACE}", Markup("&nbsp;"))
-        return reason[:1].upper() + reason[1:], note
+        return summary, note
 
     @api.model
     def _ecom_mark_contacted(self, outcomes):
@@ -721,6 +730,12 @@ class EcomCustomerScore(models.Model):
                   "view_mode": "form", "views": [(self.env.ref("mail.mail_activity_view_form_popup").id, "form")],
                   "target": "new"}
         if self.activity_id:
+            if not self.activity_id.has_access("read"):
+                # a shared customer's contact held by a salesperson of another team: its note is theirs
+                raise UserError(self.env._(
+                    "The scheduled contact with %(customer)s is %(user)s's, of another sales team: record its "
+                    "outcome, or ask a team leader to hand it over to you.",
+                    customer=self.partner_id.display_name, user=self.activity_user_id.name))
             return dict(action, res_id=self.activity_id.id)
         summary, note = self._ecom_activity_texts(self.env.user)
         return dict(action, context={

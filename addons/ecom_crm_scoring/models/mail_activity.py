@@ -106,6 +106,14 @@ class MailActivity(models.Model):
             messages, next_activities = messages + done, next_activities + following
         return messages, next_activities
 
+    def _ecom_done_message_activity(self):
+        """What the chatter's «done» message shows of this scheduled contact (:meth:`res.partner.
+        message_post_with_source`): an unsaved copy with its type, assignee and summary, without its
+        note (the customer's score, chance and reasons, which not every reader of the customer may read)."""
+        self.ensure_one()
+        return self.new({"activity_type_id": self.activity_type_id.id, "user_id": self.user_id.id,
+                         "summary": self.summary, "note": False})
+
     def _ecom_outcome_values(self, feedback=False):
         """The outcome rows of these scheduled contacts: the customer, who made the contact, what
         was offered (the score's first suggestion, its kind and chance: the cross-sell learns from

@@ -252,12 +252,28 @@ class ResPartner(models.Model):
             score = scores.get((activity.res_id, company.id))
             if not score:  # its company's score did not move (not seen by the writer): nor does it
                 continue
-            moves[user].append(activity.id)
+            # an activity of the scoring's type not yet the scoring's (scheduled by hand: no company)
+            # gets the score's note below: from now on the scoring's rules guard it, not from the next run
+            moves[user, company if not activity.ecom_scoring_company_id else None].append(activity.id)
             texts.append((activity, score, user))
-        for user, ids in moves.items():
-            Activity.browse(ids).write({"user_id": user.id, "ecom_scoring_user_id": user.id})
+        for (user, company), ids in moves.items():
+            Activity.browse(ids).write({"user_id": user.id, "ecom_scoring_user_id": user.id,
+                                        **({"ecom_scoring_company_id": company.id} if company else {})})
         # the note in the new salesperson's language (as the run writes it), in one statement
         Score._ecom_write_activity_texts(texts)
+
+    def message_post_with_source(self, source_ref, render_values=None, **kwargs):
+        """Odoo's «done» message of a scheduled contact (``mail.activity._action_done`` renders
+        ``mail.message_activity_done`` with the activity) quotes the activity's note, which tells the
+        customer's score, chance and reasons: every internal user reading the customer reads the
+        chatter. It is rendered from a copy of the activity without the note: the type, whom it was
+        assigned to, its summary (a neutral «Call the customer») and the feedback, which starts with
+        the outcome (``mail.activity._action_done``). The note is not posted."""
+        activity = (render_values or {}).get("activity")
+        if source_ref == "mail.message_activity_done" and isinstance(activity, models.BaseModel) \
+                and activity._name == "mail.activity" and activity.ecom_is_scoring:
+            render_values = dict(render_values, activity=activity._ecom_done_message_activity())
+        return super().message_post_with_source(source_ref, render_values=render_values, **kwargs)
 
     def action_ecom_explain_score(self):
         """The card's «Why this score?»: reasons for a customer the night's lists left out."""

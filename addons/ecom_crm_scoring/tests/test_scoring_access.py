@@ -1,7 +1,9 @@
+from datetime import timedelta
+
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common_schedule import TODAY, ScheduleCase
@@ -43,12 +45,20 @@ class TestScoringAccess(ScheduleCase):
         self.assertEqual(self._open_activities(self.anna_now).user_id, self.vera, "a new one too")
 
     def test_an_outcome_on_a_colleagues_contact(self):
+        self.env["crm.team"].create({"name": "Розница", "company_id": self.company.id, "crm_team_member_ids": [
+            Command.create({"user_id": self.anna.id}), Command.create({"user_id": self.boris.id})]})
         with freeze_time(TODAY):
             self._morning()
-            # Anna covers for Boris: marks his scheduled contact done from the customer's chatter
+            # Anna covers for Boris, of her team: marks his scheduled contact done from the customer's chatter
             self._open_activities(self.boris_now).with_user(self.anna).action_done()
-            # and records the outcome of a shared customer's contact (Vera's) from her list
-            score = self.shared_now.ecom_score_ids.with_user(self.anna)
+            # and records the outcome of a shared customer's contact from her list: Vera's, of the default
+            # team, whose note Anna does not read (nor opens it: «Log a call» says whose it is)
+            shared = self._open_activities(self.shared_now)
+            self.assertEqual(shared.user_id, self.vera)
+            self.assertFalse(self.Activity.with_user(self.anna).search([("id", "=", shared.id)]))
+            score = self.shared_now.ecom_score_ids.with_user(self.anna).with_context(lang="ru_RU")
+            with self.assertRaisesRegex(UserError, "назначен Вера Дежурная из другой команды"):
+                score.action_ecom_log_call()
             action = score.action_ecom_record_outcome()
             wizard = Form(self.env[action["res_model"]].with_user(self.anna).with_context(action["context"]))
             wizard.outcome = "declined"
@@ -192,7 +202,9 @@ class TestScoringAccess(ScheduleCase):
     def test_a_scheduled_contact_is_read_by_sales_and_in_its_company_only(self):
         """The scheduled contact's note tells the customer's score and chance: an accountant or a
         marketing user reading the customer, or a salesperson of another shop, does not read it; a
-        colleague does (covering for its salesperson, as the chatter lets them)."""
+        colleague of its salesperson's team does (covering for them, as the chatter lets them)."""
+        self.env["crm.team"].create({"name": "Розница", "company_id": self.company.id, "crm_team_member_ids": [
+            Command.create({"user_id": self.anna.id}), Command.create({"user_id": self.boris.id})]})
         with freeze_time(TODAY):
             self._morning()
         activity = self._open_activities(self.anna_now)
@@ -227,3 +239,160 @@ class TestScoringAccess(ScheduleCase):
             "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id, "user_id": accountant.id})
         self.assertEqual(self.Activity.with_user(accountant).search([("res_id", "=", self.anna_now.id)]), own,
                          "the activities assigned to the accountant on the customer, as ever")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestScheduledContactDisclosure(ScheduleCase):
+    """What the scoring's scheduled contacts show of the customer's score to users who may not read
+    it: an internal user without sales rights (an accountant) and a salesperson of another team; the
+    salesperson the contact is for still reads why on the contact and on their «Today» list."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.accountant = new_test_user(cls.env, login="score_plain_user", groups="base.group_user",
+                                       name="Бухгалтер Учётова", lang="ru_RU")
+        # an internal user who may edit contacts (Odoo's «Contact Creation»): reads the activities on them
+        cls.clerk = new_test_user(cls.env, login="score_clerk", groups="base.group_user,base.group_partner_manager",
+                                  name="Кладовщик Складов", lang="ru_RU")
+        cls.other_team = new_test_user(cls.env, login="score_other_team", groups="sales_team.group_sale_salesman",
+                                       name="Глеб Оптовиков", lang="ru_RU")
+        cls.env["crm.team"].create({"name": "Опт", "company_id": cls.company.id,
+                                    "crm_team_member_ids": [Command.create({"user_id": cls.other_team.id})]})
+
+    def _assert_no_score(self, text, score):
+        """``text`` tells nothing of ``score``: not its chance, group or reasons (in Anna's Russian)."""
+        score = score.with_context(lang="ru_RU")
+        for told in ("Шанс заказа", "Почему", f"{score.score}%", f"{score.score}\u00a0%", "групп",
+                     score.decision_reason, *score.reasons.splitlines()):
+            self.assertNotIn(told, text)
+
+    def test_a_done_contact_tells_the_chatter_its_outcome_and_feedback_not_its_score(self):
+        """Odoo's «done» message quoted the contact's note («Original note»: the chance, why, what the
+        scoring sees) in the customer's chatter, which every internal user reading the customer reads."""
+        with freeze_time(TODAY):
+            self._morning()
+            activity = self._open_activities(self.anna_now)
+            note = str(activity.note)
+            self.assertIn("Шанс заказа", note)
+            activity = activity.with_user(self.anna).with_context(lang="ru_RU")
+            activity.ecom_scoring_outcome = "declined"
+            activity.action_feedback(feedback="Дорого, купила в другом магазине")
+        score = self.score_of(self.anna_now)
+        done = self.anna_now.with_user(self.accountant).message_ids.filtered(
+            lambda m: m.mail_activity_type_id == self.kind)
+        self.assertEqual(len(done), 1, "the accountant reads the customer's chatter")
+        body = str(done.body)
+        self.assertIn("Отказ: Дорого, купила в другом магазине", body, "the outcome and the feedback")
+        self.assertIn("Позвонить клиенту", body, "the contact's neutral summary")
+        self.assertNotIn("Original note", body)
+        self.assertNotIn("Исходная заметка", body)
+        self._assert_no_score(body, score)
+        # any other activity's «done» message quotes its note as Odoo does
+        todo = self.Activity.create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.anna_now.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id, "user_id": self.anna.id,
+            "note": "<p>Привезти образцы тканей</p>"})
+        todo.with_user(self.anna).action_feedback(feedback="Привезла")
+        self.assertIn("Привезти образцы тканей", str(self.anna_now.message_ids[0].body))
+
+    def test_the_summary_of_a_contact_is_neutral_for_who_may_not_read_the_score(self):
+        """The contact's summary was its reason («Группа риска: ценный клиент уходит»): the customer's
+        *Next activity* (``activity_summary``, read past the activities' rules) showed it to an accountant,
+        the chatter's activity and the activity lists to a salesperson of another team."""
+        with freeze_time(TODAY):
+            self._morning()
+        customers = self.anna_now | self.boris_now
+        for customer in customers:
+            activity, score = self._open_activities(customer), self.score_of(customer)
+            neutral = "Позвонить клиенту" if activity.user_id.lang == "ru_RU" else "Call the customer"
+            with self.subTest(customer=customer.name):
+                self.env.invalidate_all()  # each read as its user, not from the cache of another's
+                self.assertEqual(customer.with_user(self.accountant).activity_summary, neutral)
+                self.assertFalse(self.Score.with_user(self.other_team).search([("partner_id", "=", customer.id)]),
+                                 "another team's salesperson reads no score of the customer")
+                self.assertFalse(self.Score.with_user(self.accountant).has_access("read"))
+                self._assert_no_score(customer.with_user(self.accountant).activity_summary, score)
+        # a shared customer's contact, held by the default team: another team's salesperson reads its score
+        # (everyone's list), not its note, and its name (the summary) on the «Today» list
+        shared = self.Score.with_user(self.other_team).search([("partner_id", "=", self.shared_now.id)])
+        self.assertEqual(shared, self.score_of(self.shared_now))
+        self.env.invalidate_all()
+        self.assertFalse(self.Activity.with_user(self.other_team).search([("id", "=", shared.activity_id.id)]))
+        row = shared.web_read({"activity_id": {"fields": {"display_name": {}}}})[0]
+        self.assertEqual(row["activity_id"]["display_name"], "Call the customer", "Vera's, in English")
+        # nor does searching by the summary tell the group
+        Partner = self.env["res.partner"].with_user(self.accountant)
+        for word in ("риск", "risk", "рост", "growth", "%"):
+            self.assertFalse(Partner.search([("id", "in", customers.ids), ("activity_summary", "ilike", word)]), word)
+        # the salesperson the contact is for reads why on it and on «Today»
+        score = self.score_of(self.anna_now).with_user(self.anna).with_context(lang="ru_RU")
+        reason = score.decision_reason
+        self.assertTrue(reason)
+        self.assertIn(reason, str(self._open_activities(self.anna_now).with_user(self.anna).note))
+        self.assertEqual(self.Score.with_user(self.anna).search([("partner_id", "=", self.anna_now.id)]), score)
+
+    def test_a_contact_scheduled_by_hand_is_guarded_once_it_gets_the_score(self):
+        """A contact of the scoring's type scheduled by hand (no company of the scoring: the rules read it as
+        any activity) got the score's note when a team leader gave the customer another salesperson, and kept
+        no company until the next run: any internal user read the score in it meanwhile."""
+        self._score(self.anna_later, "later", TODAY + timedelta(days=5))
+        activity = self.Activity.with_user(self.anna).create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.anna_later.id,
+            "activity_type_id": self.kind.id, "user_id": self.anna.id, "date_deadline": TODAY,
+            "note": "<p>Перезвонить после отпуска</p>"}).with_env(self.env)
+        self.assertFalse(activity.ecom_scoring_company_id)
+        self.assertEqual(self.Activity.with_user(self.clerk).search([("id", "=", activity.id)]), activity,
+                         "an activity the scoring did not schedule, read as any")
+        self.anna_later.with_user(self.director).user_id = self.boris
+        self.assertEqual(activity.user_id, self.boris)
+        self.assertIn("Why", str(activity.note), "the score's note, in Boris's English")
+        self.assertEqual(activity.ecom_scoring_company_id, self.company)
+        self.assertFalse(self.Activity.with_user(self.clerk).search([("id", "=", activity.id)]))
+        with self.assertRaises(AccessError):
+            activity.with_user(self.clerk).read(["note"])
+        self.assertEqual(self.Activity.with_user(self.boris).search([("id", "=", activity.id)]), activity)
+        self.assertFalse(self.Activity.with_user(self.anna).search([("id", "=", activity.id)]),
+                         "nor Anna's any more: Boris's, of no team of hers")
+
+    def test_a_contact_is_read_by_its_salespersons_team_not_by_another(self):
+        """A scheduled contact's note (the chance, why) is read by its salesperson, their team's members
+        and leader (covering for them from the chatter) and the sales managers: not by a salesperson of
+        another team, who read it in the chatter while the rule let any salesperson of the company."""
+        teammate = new_test_user(self.env, login="score_teammate", groups="sales_team.group_sale_salesman",
+                                 name="Тимофей Напарников", lang="ru_RU")
+        leader = new_test_user(self.env, login="score_team_leader", groups="sales_team.group_sale_salesman",
+                               name="Лев Старшинов", lang="ru_RU")
+        team = self.env["crm.team"].create({"name": "Розница", "company_id": self.company.id, "user_id": leader.id,
+                                            "crm_team_member_ids": [Command.create({"user_id": self.anna.id}),
+                                                                    Command.create({"user_id": teammate.id})]})
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        self.assertEqual(activity.user_id, self.anna)
+        for user in (self.anna, teammate, leader, self.director):
+            with self.subTest(user=user.login):
+                self.assertEqual(self.Activity.with_user(user).search([("id", "=", activity.id)]), activity)
+                self.assertIn("Шанс заказа", str(activity.with_user(user).read(["note"])[0]["note"]))
+                self.env.invalidate_all()
+                self.assertIn(activity, self.anna_now.with_user(user).activity_ids, "in the customer's chatter")
+        for user in (self.other_team, self.accountant, self.clerk):
+            with self.subTest(user=user.login):
+                self.assertFalse(self.Activity.with_user(user).search([("id", "=", activity.id)]))
+                self.env.invalidate_all()  # the chatter's read, in its own request
+                self.assertNotIn(activity.id, self.anna_now.with_user(user).activity_ids.ids)
+                with self.assertRaises(AccessError):
+                    activity.with_user(user).read(["note"])
+        # nor marks it done for Anna (it would read its note), which her teammate may
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            activity.with_user(self.other_team).action_done()
+        # the teams change: who reads it follows at once (the rules' cache)
+        team.crm_team_member_ids.filtered(lambda member: member.user_id == teammate).unlink()
+        self.assertFalse(self.Activity.with_user(teammate).search([("id", "=", activity.id)]))
+        team.crm_team_member_ids = [Command.create({"user_id": self.other_team.id})]
+        self.assertEqual(self.Activity.with_user(self.other_team).search([("id", "=", activity.id)]), activity)
+        team.user_id = False
+        self.assertFalse(self.Activity.with_user(leader).search([("id", "=", activity.id)]))
+        with freeze_time(TODAY):
+            activity.with_user(self.other_team).action_done()
+        self.assertFalse(activity.exists())

@@ -24,6 +24,13 @@ class EcomScoringOutcomeWizard(models.TransientModel):
         self.ensure_one()
         activity = self.activity_id.exists()
         if activity:
+            score = self.score_id  # read as the user: who reads the score records what came of its contact
+            if activity == score.activity_id and activity.sudo().ecom_scoring_company_id == score.company_id \
+                    and not activity.has_access("read"):
+                # a shared customer's (everyone's list) contact held by a salesperson of another team: the
+                # rules keep its note from them, not its outcome; done as them (the author, the outcome's
+                # company checked above), the «done» message without the note as ever
+                activity = activity.sudo()
             activity.ecom_scoring_outcome = self.outcome
             activity.action_feedback(feedback=self.note or False)
             return {"type": "ir.actions.act_window_close"}
