@@ -52,13 +52,14 @@ class TestExchangeAccount(ProtocolCase):
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestSettingsLayout(TransactionCase):
     def test_a_checkbox_in_a_settings_row_sits_beside_its_label(self):
-        """A checkbox in a label's row keeps its own width: a field of a row takes the row's whole width
+        """A checkbox of ours in a label's row keeps its own width: a field of a row takes the row's whole width
         (Bootstrap's ``.row > *``), which put «Принимать zip-архивы от 1С»'s checkbox under its label, at the
         row's left edge (a number's or a text's input has a width of its own)."""
         Settings = self.env["res.config.settings"]
         arch = etree.fromstring(Settings.get_view(view_type="form")["arch"])
         checkboxes = [field for field in arch.xpath("//div[contains(concat(' ', @class, ' '), ' row ')]/field")
-                      if Settings._fields[field.get("name")].type == "boolean" and field.get("invisible") != "1"]
+                      if field.get("name").startswith("ecom_") and Settings._fields[field.get("name")].type == "boolean"
+                      and field.get("invisible") != "1"]
         self.assertIn("ecom_1c_use_zip", [field.get("name") for field in checkboxes])
         for field in checkboxes:
             with self.subTest(field=field.get("name")):
