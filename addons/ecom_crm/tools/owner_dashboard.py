@@ -168,7 +168,8 @@ KPI_FORMAT = {"count": "count_or_0", "money": "money_or_0", "ratio": "ratio_or_n
 # the scorecards' baselines' format (a number, or «—» as is)
 PLAIN_FORMAT = {"count": "count", "money": "money", "ratio": "ratio", "average": "money", "spend": "money"}
 # the scorecards' baselines, in a hidden column: the previous period's figure when the card can compare
-# with it (a number; not 0 for a relative change, which would be infinite), else «—»
+# with it (a number; not 0 for a relative change, which would be infinite), the figure itself when the
+# change is too small to show, else «—»
 BASELINE_COL = "J"
 for _row in range(KPI_TITLE, KPI_FIRST + len(KPIS)):
     ROW_SIZES[_row] = {KPI_TITLE: TITLE_HEIGHT, KPI_HEADER: HEADER_HEIGHT}.get(_row, LINE_HEIGHT)
@@ -326,9 +327,15 @@ def build_cells():
         else:
             put(f"D{row}", f'=IF(AND({both},C{row}<>0),ROUND(B{row}/C{row}-1,2),"")', "previous", "change")
         # the scorecards' baseline (see BASELINE_COL): a difference compares with any number, a
-        # relative change with a number other than 0
-        comparable = f"AND({both})" if kind == "ratio" else f"AND({both},C{row}<>0)"
-        put(f"{BASELINE_COL}{row}", f'=IF({comparable},C{row},"{NONE}")', "previous", PLAIN_FORMAT[kind])
+        # relative change with a number other than 0. A change too small for the card to show (its
+        # difference as 0.0, its relative change as 0.0%) compares with the figure itself: the card drew
+        # it with an arrow down, red, as «↓0,0 п.п.», «↓0,0%» (an arrow of its sign, any value)
+        if kind == "ratio":
+            comparable, change = f"AND({both})", f"ROUND(B{row}-C{row},1)"
+        else:
+            comparable, change = f"AND({both},C{row}<>0)", f"ROUND(B{row}/C{row}-1,3)"
+        put(f"{BASELINE_COL}{row}", f'=IF({comparable},IF({change}=0,B{row},C{row}),"{NONE}")', "previous",
+            PLAIN_FORMAT[kind])
     put(f"A{NOTE}", t("— : nothing to count it from in the period (no requests, orders or revenue), or its ad "
                       "spend not imported"), "note")
     # the funnel by stage
