@@ -411,21 +411,31 @@ class Ecom1cImportCatalog(models.AbstractModel):
     def _free_barcodes(self, products, counts, holders=None):
         """{1C id: barcode} for the barcodes no other product nor packaging uses (Odoo requires them unique
         among both: the products are written set-based, past the ORM's check); of two products of the batch
-        wanting one barcode, the first. ``holders`` {1C id: variant id} of ``products`` whose barcodes are
-        written in one statement (:meth:`_write_variant_codes`): a barcode one of them holds and gives up for
-        another in the same batch (1C moving it between characteristics, or swapping two) is free for the
-        other, when that one gets its new one."""
-        wanted = {p["id"]: p["barcode"] for p in products if p["barcode"]}
+        wanting one barcode, the first, one 1C marks deleted after those it does not. ``holders`` {1C id:
+        variant id} of ``products`` whose barcodes are written in one statement (:meth:`_write_variant_codes`):
+        a barcode one of them holds and gives up for another in the same batch (1C moving it between
+        characteristics, or swapping two) is free for the other, when that one gets its new one.
+
+        1C is the master of barcodes: one an archived product holds (archived in Odoo, or by 1C's mark, in
+        this batch or an exchange before) is free, the archived product gives it up (emptied, said in the
+        exchange's log), so that no two products, archived ones included, hold one barcode; one an active
+        product or a packaging holds is left out, with a warning."""
+        wanted = {p["id"]: p["barcode"] for p in sorted(products, key=lambda p: bool(p.get("deleted")))
+                  if p["barcode"]}
         if not wanted:
             return {}
-        self.env["product.product"].flush_model(["barcode"])
-        self.env["product.packaging"].flush_model(["barcode"])
-        self.env.cr.execute(SQL("SELECT barcode, id FROM product_product WHERE barcode = ANY(%(codes)s)"
-                                " UNION ALL SELECT barcode, 0 FROM product_packaging WHERE barcode = ANY(%(codes)s)",
-                                codes=list(set(wanted.values()))))
+        self.env.flush_all()  # the barcodes and what this batch archived, read below
+        self.env.cr.execute(SQL(
+            "SELECT pp.barcode, pp.id, pp.active AND pt.active FROM product_product pp"
+            "  JOIN product_template pt ON pt.id = pp.product_tmpl_id WHERE pp.barcode = ANY(%(codes)s)"
+            " UNION ALL SELECT barcode, 0, TRUE FROM product_packaging WHERE barcode = ANY(%(codes)s)",
+            codes=list(set(wanted.values()))))
         held = defaultdict(set)  # barcode: the ids of the variants holding it (0: a packaging)
-        for barcode, variant_id in self.env.cr.fetchall():
+        archived = set()  # the archived ones among them
+        for barcode, variant_id, active in self.env.cr.fetchall():
             held[barcode].add(variant_id)
+            if not active:
+                archived.add(variant_id)
         holders = holders or {}
         moving = {holders[product_id]: product_id for product_id in wanted if product_id in holders}
         granted = dict(wanted)
@@ -434,8 +444,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
             for product_id, barcode in granted.items():
                 own = holders.get(product_id)
                 blocked = barcode in given or any(
-                    holder != own and (holder not in moving or moving[holder] not in granted
-                                       or granted[moving[holder]] == barcode)
+                    holder != own and holder not in archived
+                    and (holder not in moving or moving[holder] not in granted or granted[moving[holder]] == barcode)
                     for holder in held[barcode])
                 if blocked:
                     refused.add(product_id)
@@ -448,6 +458,17 @@ class Ecom1cImportCatalog(models.AbstractModel):
             if product_id not in granted:
                 counts["warnings"].append(_("Barcode %(barcode)s of 1C product %(product)s is already used by "
                                             "another product: left empty", barcode=barcode, product=product_id))
+        # the archived holders of the barcodes given give them up, unless they get another one in this batch
+        yielding = {holder: (barcode, product_id) for product_id, barcode in granted.items()
+                    for holder in held[barcode] - {holders.get(product_id)}
+                    if holder in archived and not (holder in moving and moving[holder] in granted)}
+        if yielding:
+            Product = self.env["product.product"].with_context(active_test=False)
+            for holder, (barcode, product_id) in sorted(yielding.items()):
+                counts["warnings"].append(_(
+                    "Barcode %(barcode)s goes to 1C product %(product)s: the archived product %(holder)s held it and "
+                    "gives it up", barcode=barcode, product=product_id, holder=Product.browse(holder).display_name))
+            self._write_variant_codes({"barcode": dict.fromkeys(yielding)}, counts)
         return granted
 
     def _write_variant_codes(self, columns, counts):
