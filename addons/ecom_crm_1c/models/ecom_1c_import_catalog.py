@@ -651,34 +651,67 @@ class Ecom1cImportCatalog(models.AbstractModel):
     # ---------------------------------------------------------------- images
     def _import_images(self, chunk, files_dir, counts):
         """The first «Картинка» of each product, read from the files 1C sent with the catalog
-        (``import_files/…``), as the product's image; an image that did not change is not written
-        again, one that is missing or not an image is a warning."""
+        (``import_files/…``), as the product's image; of a characteristic («guid#characteristic», which a
+        catalog of 2.04 lists as a product), its variant's own (:meth:`_import_variant_images`). An image
+        that did not change is not written again, one that is missing or not an image is a warning."""
         wanted = {p["id"]: p["images"][0] for p in chunk if p["id"] and p["images"]}
         if not wanted:
             return
+        self._import_variant_images({full_id: name for full_id, name in wanted.items() if "#" in full_id},
+                                    files_dir, counts)
         templates = self.env["product.template"].with_context(active_test=False).search(
-            [("ecom_1c_id", "in", list(wanted))])
+            [("ecom_1c_id", "in", [full_id for full_id in wanted if "#" not in full_id])])
         for template in templates:
             name = wanted[template.ecom_1c_id]
-            try:
-                path = os.path.join(files_dir, safe_relative_path(name))
-            except UnsafePath as error:
-                counts["warnings"].append(_("Image %(name)s refused: %(error)s", name=name,
-                                            error=reason(error, self.env._)))
+            image = self._read_image(name, files_dir, counts)
+            if image is None or template.ecom_1c_image_checksum == image[1]:
                 continue
-            if not os.path.isfile(path):
-                counts["warnings"].append(_("Image %s was not sent with the catalog", name))
+            self._write_image(template, {"image_1920": base64.b64encode(image[0]),
+                                         "ecom_1c_image_checksum": image[1]}, name, counts)
+
+    def _import_variant_images(self, wanted, files_dir, counts):
+        """The pictures of characteristics ``wanted`` {«guid#characteristic»: the first «Картинка» of its
+        offer, or of its product in a 2.04 catalog} as their variants' own images (``image_variant_1920``:
+        the product's image stays the product's), read as the products' are (:meth:`_read_image`); one that
+        did not change is not written again. A characteristic without a variant (none made) is passed over:
+        why it has none is said where its variant is made."""
+        if not wanted:
+            return
+        variants = self.env["product.product"].with_context(active_test=False).search(
+            [("ecom_1c_id", "in", list(wanted))])
+        for variant in variants:
+            name = wanted[variant.ecom_1c_id]
+            image = self._read_image(name, files_dir, counts)
+            if image is None or variant.ecom_1c_variant_image_checksum == image[1]:
                 continue
-            if os.path.getsize(path) > IMAGE_LIMIT:
-                counts["warnings"].append(_("Image %s is larger than 20 MB: skipped", name))
-                continue
-            with open(path, "rb") as image:
-                data = image.read()
-            checksum = hashlib.sha1(data).hexdigest()
-            if template.ecom_1c_image_checksum == checksum:
-                continue
-            try:
-                with savepoint(self.env.cr):
-                    template.write({"image_1920": base64.b64encode(data), "ecom_1c_image_checksum": checksum})
-            except (UserError, ValueError, OSError) as error:
-                counts["warnings"].append(_("Image %(name)s is not a usable image: %(error)s", name=name, error=error))
+            self._write_image(variant, {"image_variant_1920": base64.b64encode(image[0]),
+                                        "ecom_1c_variant_image_checksum": image[1]}, name, counts)
+
+    def _read_image(self, name, files_dir, counts):
+        """``(bytes, SHA-1)`` of the image file ``name`` 1C sent with the catalog (a path relative to the
+        exchange's files, no way out of them: :func:`..commerceml.safe_relative_path`), or None with a
+        warning: a path refused, a file not sent, one larger than 20 MB."""
+        try:
+            path = os.path.join(files_dir, safe_relative_path(name))
+        except UnsafePath as error:
+            counts["warnings"].append(_("Image %(name)s refused: %(error)s", name=name,
+                                        error=reason(error, self.env._)))
+            return None
+        if not os.path.isfile(path):
+            counts["warnings"].append(_("Image %s was not sent with the catalog", name))
+            return None
+        if os.path.getsize(path) > IMAGE_LIMIT:
+            counts["warnings"].append(_("Image %s is larger than 20 MB: skipped", name))
+            return None
+        with open(path, "rb") as image:
+            data = image.read()
+        return data, hashlib.sha1(data).hexdigest()
+
+    def _write_image(self, record, vals, name, counts):
+        """Write an image's ``vals`` on ``record``; a file that is no image Odoo reads is a warning, the
+        rest goes on."""
+        try:
+            with savepoint(self.env.cr):
+                record.write(vals)
+        except (UserError, ValueError, OSError) as error:
+            counts["warnings"].append(_("Image %(name)s is not a usable image: %(error)s", name=name, error=error))

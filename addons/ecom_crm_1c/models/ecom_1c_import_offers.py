@@ -72,6 +72,9 @@ class Ecom1cImportOffers(models.AbstractModel):
             self._archive_deleted_offers(chunk, variants, counts)
             self._import_offer_chunk(chunk, variants, counts)
             self._import_offer_codes(chunk, variants, counts)
+            if files_dir:  # the characteristics' own pictures, among the files 1C sent with the catalog
+                self._import_variant_images({o["id"]: o["images"][0] for o in chunk
+                                             if o["characteristic_id"] and o["images"]}, files_dir, counts)
             if "stock.quant" in self.env:  # Odoo's inventory is installed: 1C's stock goes there too
                 self._import_stock(chunk, variants, warehouses, counts)
 
