@@ -1,0 +1,345 @@
+"""Barcodes archived products hold, and characteristics' own pictures, in files shaped as 1C writes them.
+
+1C is the master of barcodes: a barcode it gives a product that an archived product still holds (archived by a
+full exchange, 1C's deactivate or its deletion mark) is that product's, the archived one gives it up, said in the
+exchange's log; an active holder keeps it (the new one is left without, said). Odoo's own uniqueness check
+(``product.product._check_barcode_uniqueness``), archived products included, holds after each import.
+
+1C:УТ 11 and the 1C-Bitrix module write a characteristic's pictures as «Картинка» of its offer (offers.xml,
+2.05 on), a catalog of 2.04 those of a characteristic it lists as a product «guid#characteristic»: each is its
+variant's own image, read from the exchange's files as the products' are.
+
+The files below are written as 1C:УТ 11 writes them (BOM, namespace ``urn:1C.ru:commerceml_2`` or 1C:УНФ's
+``urn:1C.ru:commerceml_210``, «ДатаФормирования», tabs), with this test's own ids."""
+
+import base64
+import io
+import os
+import shutil
+import tempfile
+import zipfile
+
+from PIL import Image
+
+from odoo.tests import BaseCase, tagged
+
+from ..commerceml import UnsafeDocument, read_offers
+from .common import ImporterCase, ProtocolCase, sell_in_roubles
+
+NAMESPACES = {"2": "urn:1C.ru:commerceml_2", "210": "urn:1C.ru:commerceml_210"}
+
+
+def head(version, namespace="2"):
+    return ('\ufeff<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<КоммерческаяИнформация xmlns="{NAMESPACES[namespace]}" xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            f'ВерсияСхемы="{version}" ДатаФормирования="2026-12-07T10:15:00">\n')
+
+
+def catalog(products, full=True, version="2.08", namespace="2"):
+    """A catalog of the products ``products`` (XML of «Товар»), of the catalog «bp-catalog»."""
+    return (head(version, namespace)
+            + "\t<Классификатор>\n\t\t<Ид>bp-classifier</Ид>\n\t\t<Наименование>Классификатор (Каталог товаров)"
+              "</Наименование>\n\t\t<Группы>\n\t\t\t<Группа>\n\t\t\t\t<Ид>bp-group</Ид>\n\t\t\t\t<Наименование>Обувь"
+              "</Наименование>\n\t\t\t</Группа>\n\t\t</Группы>\n\t</Классификатор>\n"
+            + f'\t<Каталог СодержитТолькоИзменения="{"false" if full else "true"}">\n\t\t<Ид>bp-catalog</Ид>\n'
+              "\t\t<ИдКлассификатора>bp-classifier</ИдКлассификатора>\n\t\t<Наименование>Каталог товаров"
+              f"</Наименование>\n\t\t<Товары>\n{products}\t\t</Товары>\n\t</Каталог>\n</КоммерческаяИнформация>\n"
+            ).encode()
+
+
+def product(product_id, name, barcode="", extra="", status=""):
+    return ("\t\t\t<Товар" + (f' Статус="{status}"' if status else "") + ">\n"
+            f"\t\t\t\t<Ид>{product_id}</Ид>\n\t\t\t\t<Артикул>{product_id[:8]}</Артикул>\n"
+            f"\t\t\t\t<Наименование>{name}</Наименование>\n"
+            '\t\t\t\t<БазоваяЕдиница Код="796" НаименованиеПолное="Штука" МеждународноеСокращение="PCE">шт'
+            "</БазоваяЕдиница>\n"
+            + (f"\t\t\t\t<Штрихкод>{barcode}</Штрихкод>\n" if barcode else "")
+            + "\t\t\t\t<Группы>\n\t\t\t\t\t<Ид>bp-group</Ид>\n\t\t\t\t</Группы>\n" + extra + "\t\t\t</Товар>\n")
+
+
+def offers(items, full=False, version="2.10"):
+    """An offers package of the catalog «bp-catalog», its retail price type «bp-retail» in roubles."""
+    return (head(version)
+            + f'\t<ПакетПредложений СодержитТолькоИзменения="{"false" if full else "true"}">\n'
+              "\t\t<Ид>bp-catalog#</Ид>\n\t\t<Наименование>Пакет предложений (Каталог товаров)</Наименование>\n"
+              "\t\t<ИдКаталога>bp-catalog</ИдКаталога>\n\t\t<ИдКлассификатора>bp-classifier</ИдКлассификатора>\n"
+              "\t\t<ТипыЦен>\n\t\t\t<ТипЦены>\n\t\t\t\t<Ид>bp-retail</Ид>\n\t\t\t\t<Наименование>Розничная"
+              "</Наименование>\n\t\t\t\t<Валюта>RUB</Валюта>\n\t\t\t</ТипЦены>\n\t\t</ТипыЦен>\n"
+              f"\t\t<Предложения>\n{items}\t\t</Предложения>\n\t</ПакетПредложений>\n</КоммерческаяИнформация>\n"
+            ).encode()
+
+
+def offer(offer_id, name, size, barcode="", pictures=(), deleted=False):
+    return ("\t\t\t<Предложение>\n"
+            f"\t\t\t\t<Ид>{offer_id}</Ид>\n"
+            + (f"\t\t\t\t<Штрихкод>{barcode}</Штрихкод>\n" if barcode else "")
+            + f"\t\t\t\t<Наименование>{name}</Наименование>\n"
+            + '\t\t\t\t<БазоваяЕдиница Код="796" НаименованиеПолное="Штука" МеждународноеСокращение="PCE">шт'
+              "</БазоваяЕдиница>\n"
+            + "".join(f"\t\t\t\t<Картинка>{picture}</Картинка>\n" for picture in pictures)
+            + "\t\t\t\t<ХарактеристикиТовара>\n\t\t\t\t\t<ХарактеристикаТовара>\n\t\t\t\t\t\t<Наименование>Размер"
+              f"</Наименование>\n\t\t\t\t\t\t<Значение>{size}</Значение>\n\t\t\t\t\t</ХарактеристикаТовара>\n"
+              "\t\t\t\t</ХарактеристикиТовара>\n"
+            + ("\t\t\t\t<ПометкаУдаления>true</ПометкаУдаления>\n" if deleted else "")
+            + "\t\t\t\t<Цены>\n\t\t\t\t\t<Цена>\n\t\t\t\t\t\t<Представление>1 990 RUB за шт</Представление>\n"
+              "\t\t\t\t\t\t<ИдТипаЦены>bp-retail</ИдТипаЦены>\n\t\t\t\t\t\t<ЦенаЗаЕдиницу>1990</ЦенаЗаЕдиницу>\n"
+              "\t\t\t\t\t\t<Валюта>RUB</Валюта>\n\t\t\t\t\t\t<Единица>шт</Единица>\n\t\t\t\t\t\t<Коэффициент>1"
+              "</Коэффициент>\n\t\t\t\t\t</Цена>\n\t\t\t\t</Цены>\n\t\t\t\t<Количество>3</Количество>\n"
+              "\t\t\t</Предложение>\n")
+
+
+def jpeg(color, size=(16, 16)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+BOOTS = "bp-00000001-0000-0000-0000-000000000001"
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestOfferPicturesRead(BaseCase):
+    def test_an_offer_gives_its_pictures_in_order(self):
+        """The reader gives an offer's «Картинка» (each, in 1C's order, empty ones left out), none for an offer
+        without; whatever the namespace (1C:УНФ's ``commerceml_210`` too)."""
+        pictures = ["import_files/a/1.jpg", "", "import_files/a/2.png"]
+        data = offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40", pictures=pictures)
+                      + offer(f"{BOOTS}#41", "Ботинки (41)", "41")).replace(b"commerceml_2\"", b"commerceml_210\"")
+        self.assertIn(b"commerceml_210", data)
+        read = [values for kind, values in read_offers(io.BytesIO(data)) if kind == "offer"]
+        self.assertEqual([(o["characteristic_id"], o["images"]) for o in read],
+                         [("40", ["import_files/a/1.jpg", "import_files/a/2.png"]), ("41", [])])
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestArchivedBarcodes(ImporterCase):
+    def variant(self, full_id):
+        return self.Product.search([("ecom_1c_id", "=", full_id)])
+
+    def assert_odoo_unique(self):
+        """Odoo's own check of barcodes, archived products included, passes for every product holding one."""
+        self.env.invalidate_all()
+        self.Product.search([("barcode", "!=", False)])._check_barcode_uniqueness()
+
+    def test_a_barcode_an_archived_product_holds_goes_to_another_across_files(self):
+        """A full catalog archives a product 1C no longer names; its barcode, which 1C gives a new product in a
+        later exchange, goes to that one: the archived product gives it up, said. A barcode an active product
+        holds is still refused."""
+        old, new, other = "bp-old", "bp-new", "bp-other"
+        self.importer._import_catalog(io.BytesIO(catalog(
+            product(old, "Ботинки старые", "4600000000101") + product(other, "Кеды", "4600000000118"))))
+        counts = self.importer._import_catalog(io.BytesIO(catalog(product(other, "Кеды", "4600000000118"))))
+        self.assertEqual(counts["archived"], 1)
+        archived = self.variant(old)
+        self.assertEqual((archived.active, archived.barcode), (False, "4600000000101"), "archived, barcode kept")
+        counts = self.importer._import_catalog(io.BytesIO(catalog(
+            product(new, "Ботинки новые", "4600000000101") + product("bp-third", "Тапочки", "4600000000118"),
+            full=False, version="2.05")))
+        self.assertEqual(self.variant(new).barcode, "4600000000101", "1C gives it: the new product has it")
+        self.assertFalse(archived.barcode, "the archived product gave it up")
+        self.assertFalse(self.variant("bp-third").barcode, "an active product's barcode is not taken")
+        self.assertEqual(self.variant(other).barcode, "4600000000118")
+        given = [w for w in counts["warnings"] if "4600000000101" in w]
+        self.assertEqual(len(given), 1, counts["warnings"])
+        self.assertIn(new, given[0])
+        self.assertIn("Ботинки старые", given[0], "the log names the archived product that gave it up")
+        self.assertTrue([w for w in counts["warnings"] if "4600000000118" in w and "bp-third" in w])
+        self.assert_odoo_unique()
+        # the same file again: nothing more to take, nothing said of the barcode given
+        counts = self.importer._import_catalog(io.BytesIO(catalog(
+            product(new, "Ботинки новые", "4600000000101"), full=False, version="2.05")))
+        self.assertEqual((counts["updated"], [w for w in counts["warnings"] if "4600000000101" in w]), (0, []))
+
+    def test_a_product_1c_deletes_gives_its_barcode_in_the_same_file(self):
+        """One file (1C:УНФ's, 2.08) marks a product deleted («Статус» «Удален») and gives its barcode to a new
+        product, and to an existing one that had none: the deleted product is archived and gives it up, whether
+        it comes before or after the one taking it in the file; the one taking it is not the deleted one, which
+        1C still writes with its barcode."""
+        self.importer._import_catalog(io.BytesIO(catalog(
+            product("bp-a", "Сапоги", "4600000000200") + product("bp-b", "Валенки", "4600000000217")
+            + product("bp-c", "Шлёпанцы"), namespace="210")))
+        counts = self.importer._import_catalog(io.BytesIO(catalog(
+            product("bp-new", "Сапоги зимние", "4600000000200")
+            + product("bp-a", "Сапоги", "4600000000200", status="Удален")
+            + product("bp-b", "Валенки", "4600000000217", status="Удален")
+            + product("bp-c", "Шлёпанцы", "4600000000217"), full=False, namespace="210")))
+        a, b = self.variant("bp-a"), self.variant("bp-b")
+        self.assertEqual((a.active, a.barcode, b.active, b.barcode), (False, False, False, False))
+        self.assertEqual(self.variant("bp-new").barcode, "4600000000200")
+        self.assertEqual(self.variant("bp-c").barcode, "4600000000217")
+        self.assertEqual(len(counts["warnings"]), 2, counts["warnings"])
+        self.assertTrue(any("4600000000200" in w and "bp-new" in w and "Сапоги" in w for w in counts["warnings"]))
+        self.assertTrue(any("4600000000217" in w and "bp-c" in w and "Валенки" in w for w in counts["warnings"]))
+        self.assert_odoo_unique()
+
+    def test_an_archived_characteristic_gives_its_barcode_to_another(self):
+        """A characteristic 1C marked deleted in its offer (archived) keeps its barcode until 1C gives it to
+        another characteristic (a later package, 2.10): that one has it, the archived one gives it up. Barcodes
+        two characteristics swap still move at once, an archived one among them."""
+        sell_in_roubles(self.env)
+        self.importer._import_catalog(io.BytesIO(catalog(product(BOOTS, "Ботинки"))))
+        self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#40", "Ботинки (40)", "40", "4600000000309")
+            + offer(f"{BOOTS}#41", "Ботинки (41)", "41", "4600000000316")
+            + offer(f"{BOOTS}#42", "Ботинки (42)", "42"))))
+        self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#40", "Ботинки (40)", "40", "4600000000309", deleted=True))))
+        size40, size41, size42 = (self.variant(f"{BOOTS}#{size}") for size in (40, 41, 42))
+        self.assertEqual((size40.active, size40.barcode), (False, "4600000000309"))
+        counts = self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#42", "Ботинки (42)", "42", "4600000000309"))))
+        self.env.invalidate_all()
+        self.assertEqual((size42.barcode, size40.barcode), ("4600000000309", False))
+        self.assertEqual(len(counts["warnings"]), 1, counts["warnings"])
+        self.assertIn("Ботинки (40)", counts["warnings"][0])
+        # a swap: the two get each other's at once, as before
+        counts = self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#41", "Ботинки (41)", "41", "4600000000309")
+            + offer(f"{BOOTS}#42", "Ботинки (42)", "42", "4600000000316"))))
+        self.env.invalidate_all()
+        self.assertEqual((size41.barcode, size42.barcode, counts["warnings"]), ("4600000000309", "4600000000316", []))
+        self.assert_odoo_unique()
+
+    def test_an_archived_holder_taking_another_barcode_keeps_it(self):
+        """An archived characteristic 1C gives a new barcode in the package that gives its old one to another:
+        a move, not a giving up; nothing said."""
+        sell_in_roubles(self.env)
+        self.importer._import_catalog(io.BytesIO(catalog(product(BOOTS, "Ботинки"))))
+        self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#40", "Ботинки (40)", "40", "4600000000408") + offer(f"{BOOTS}#41", "Ботинки (41)", "41"))))
+        size40, size41 = self.variant(f"{BOOTS}#40"), self.variant(f"{BOOTS}#41")
+        size40.action_archive()
+        counts = self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#40", "Ботинки (40)", "40", "4600000000415", deleted=True)
+            + offer(f"{BOOTS}#41", "Ботинки (41)", "41", "4600000000408"))))
+        self.env.invalidate_all()
+        self.assertEqual((size40.barcode, size41.barcode, counts["warnings"]), ("4600000000415", "4600000000408", []))
+        self.assert_odoo_unique()
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestCharacteristicPictures(ImporterCase):
+    def setUp(self):
+        super().setUp()
+        self.files = tempfile.mkdtemp(prefix="ecom_1c_pictures_")
+        self.addCleanup(shutil.rmtree, self.files)
+        sell_in_roubles(self.env)
+
+    def send(self, name, data):
+        """A file 1C uploaded with the exchange, under ``import_files/``."""
+        path = os.path.join(self.files, *name.split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+
+    def color(self, image):
+        return Image.open(io.BytesIO(base64.b64decode(image))).convert("RGB").getpixel((0, 0))
+
+    def test_offers_pictures_are_the_variants_own(self):
+        """1C:УТ 11 (offers.xml of 2.10) gives each characteristic its «Картинка»: its variant's own image, the
+        product's image (its catalog's) kept; the same file again writes none again; a picture not sent, one with
+        a path out of the exchange's files, one that is no image: each said, the others imported."""
+        self.send("import_files/bp/boots.jpg", jpeg("blue"))
+        self.send("import_files/bp/boots_40.jpg", jpeg("red"))
+        self.send("import_files/bp/boots_41.jpg", jpeg("green"))
+        self.send("import_files/bp/boots_44.jpg", b"not an image")
+        self.importer._import_catalog(io.BytesIO(catalog(product(
+            BOOTS, "Ботинки", extra="\t\t\t\t<Картинка>import_files/bp/boots.jpg</Картинка>\n"))),
+            files_dir=self.files)
+        counts = self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#40", "Ботинки (40)", "40", pictures=["import_files/bp/boots_40.jpg",
+                                                                "import_files/bp/boots_41.jpg"])
+            + offer(f"{BOOTS}#41", "Ботинки (41)", "41", pictures=["import_files/bp/boots_41.jpg"])
+            + offer(f"{BOOTS}#42", "Ботинки (42)", "42", pictures=["import_files/bp/missing.jpg"])
+            + offer(f"{BOOTS}#43", "Ботинки (43)", "43", pictures=["../../../etc/passwd"])
+            + offer(f"{BOOTS}#44", "Ботинки (44)", "44", pictures=["import_files/bp/boots_44.jpg"])
+            + offer(f"{BOOTS}#45", "Ботинки (45)", "45"))), files_dir=self.files)
+        variants = {size: self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#{size}")]) for size in range(40, 46)}
+        self.assertEqual(self.color(variants[40].image_variant_1920)[0] > 200, True, "its first picture: red")
+        self.assertGreater(self.color(variants[41].image_variant_1920)[1], 100, "green")
+        for size in (42, 43, 44, 45):
+            self.assertFalse(variants[size].image_variant_1920, size)
+            self.assertTrue(variants[size].image_1920, "shows its product's")
+        template = variants[40].product_tmpl_id
+        self.assertGreater(self.color(template.image_1920)[2], 200, "the product's own image stays blue")
+        self.assertEqual(len(counts["warnings"]), 3, counts["warnings"])
+        self.assertTrue(any("missing.jpg" in w for w in counts["warnings"]))
+        self.assertTrue(any("etc/passwd" in w for w in counts["warnings"]))
+        self.assertTrue(any("boots_44.jpg" in w for w in counts["warnings"]))
+        # again: the pictures are not written again
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE product_product SET write_date = '2020-01-01' WHERE ecom_1c_id LIKE %s",
+                            [f"{BOOTS}#%"])
+        self.env.invalidate_all()
+        self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#40", "Ботинки (40)", "40", pictures=["import_files/bp/boots_40.jpg"]))),
+            files_dir=self.files)
+        self.assertEqual(variants[40].write_date.year, 2020)
+        # a new picture of the characteristic replaces its own
+        self.send("import_files/bp/boots_40.jpg", jpeg("yellow"))
+        self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#40", "Ботинки (40)", "40", pictures=["import_files/bp/boots_40.jpg"]))),
+            files_dir=self.files)
+        self.assertGreater(self.color(variants[40].image_variant_1920)[1], 200, "yellow")
+
+    def test_a_2_04_catalog_gives_its_characteristics_pictures(self):
+        """A catalog of 2.04 lists each characteristic as a product «guid#characteristic» with its «Картинка»:
+        the variant's own image, the product's from the product itself."""
+        self.send("import_files/bp/shoes.jpg", jpeg("blue"))
+        self.send("import_files/bp/shoes_red.jpg", jpeg("red"))
+
+        def characteristic(suffix, color, picture=""):
+            return product(f"{BOOTS}#{suffix}", f"Туфли ({color})", extra=(
+                "\t\t\t\t<ХарактеристикиТовара>\n\t\t\t\t\t<ХарактеристикаТовара>\n\t\t\t\t\t\t<Наименование>Цвет"
+                f"</Наименование>\n\t\t\t\t\t\t<Значение>{color}</Значение>\n\t\t\t\t\t</ХарактеристикаТовара>\n"
+                "\t\t\t\t</ХарактеристикиТовара>\n") + (f"\t\t\t\t<Картинка>{picture}</Картинка>\n" if picture else ""))
+
+        counts = self.importer._import_catalog(io.BytesIO(catalog(
+            product(BOOTS, "Туфли", extra="\t\t\t\t<Картинка>import_files/bp/shoes.jpg</Картинка>\n")
+            + characteristic("red", "красный", "import_files/bp/shoes_red.jpg") + characteristic("black", "черный"),
+            version="2.04")), files_dir=self.files)
+        self.assertEqual(counts["warnings"], [])
+        red = self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#red")])
+        black = self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#black")])
+        self.assertGreater(self.color(red.image_variant_1920)[0], 200)
+        self.assertFalse(black.image_variant_1920)
+        self.assertGreater(self.color(black.image_1920)[2], 200, "the product's image")
+
+    def test_a_broken_offers_file_writes_no_picture(self):
+        """An offers file broken after its characteristics' pictures: the import fails, nothing of it written
+        (the exchange rolls the step back, as for any bad file)."""
+        self.send("import_files/bp/boots_40.jpg", jpeg("red"))
+        self.importer._import_catalog(io.BytesIO(catalog(product(BOOTS, "Ботинки"))))
+        self.importer._import_offers(io.BytesIO(offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40"))))
+        broken = offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40", pictures=["import_files/bp/boots_40.jpg"]))
+        with self.assertRaises(UnsafeDocument), self.env.cr.savepoint():
+            self.importer._import_offers(io.BytesIO(broken[:-60]), files_dir=self.files)
+        self.env.invalidate_all()
+        self.assertFalse(self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#40")]).image_variant_1920)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestCharacteristicPicturesExchange(ProtocolCase):
+    def test_pictures_of_characteristics_in_1c_zip(self):
+        """1C's zip (catalog, offers and ``import_files\\…`` written with Windows' separators), imported the way
+        1C drives the exchange: the characteristics' pictures are their variants'; a picture the zip lacks is said
+        in the exchange's log, the exchange done."""
+        sell_in_roubles(self.env)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("import.xml", catalog(product(BOOTS, "Ботинки")))
+            archive.writestr("offers.xml", offers(
+                offer(f"{BOOTS}#40", "Ботинки (40)", "40", pictures=["import_files/bp/boots_40.jpg"])
+                + offer(f"{BOOTS}#41", "Ботинки (41)", "41", pictures=["import_files/bp/boots_41.jpg"]), full=True))
+            archive.writestr("import_files\\bp\\boots_40.jpg", jpeg("red"))
+        cookie = self.upload({"exchange.zip": buffer.getvalue()})
+        for name in ("import.xml", "offers.xml"):
+            self.assertEqual(self.import_until_done(cookie, name)[0][-1], "success")
+        self.assertEqual(self.call("success", cookie=cookie), ["success"])
+        Product = self.env["product.product"].with_context(active_test=False)
+        self.assertTrue(Product.search([("ecom_1c_id", "=", f"{BOOTS}#40")]).image_variant_1920)
+        self.assertFalse(Product.search([("ecom_1c_id", "=", f"{BOOTS}#41")]).image_variant_1920)
+        exchange = self.env["ecom.1c.exchange"].search([], limit=1)
+        self.assertEqual(exchange.state, "done")
+        self.assertIn("import_files/bp/boots_41.jpg", exchange.messages)
