@@ -11,6 +11,7 @@ from odoo.tools import SQL, float_round
 from ..commerceml import (
     UnsafeDocument,
     UnsafePath,
+    read_barcodes,
     read_catalog,
     read_catalog_id,
     read_offer_ids,
@@ -130,6 +131,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 if hasattr(source, "seek"):
                     source.seek(0)  # a file object: read it again from the start
                 self._archive_missing(catalog["id"], set(read_product_ids(source)) | others, counts)
+        self._give_freed_barcodes(source, exchange, counts)
         return self._finish(exchange, counts)
 
     def _mark_named(self, chunk, listed=False):
@@ -470,6 +472,50 @@ class Ecom1cImportCatalog(models.AbstractModel):
                     "gives it up", barcode=barcode, product=product_id, holder=Product.browse(holder).display_name))
             self._write_variant_codes({"barcode": dict.fromkeys(yielding)}, counts)
         return granted
+
+    def _give_freed_barcodes(self, source, exchange, counts, offers=False):
+        """Once a file is imported to its end: the barcodes it gives that a product archived during its import
+        holds (1C's deletion mark in a later batch than the product taking the barcode, a full catalog archiving
+        what it no longer names) go to the products it gives them to, as :meth:`_free_barcodes` gives those
+        archived before (the archived one giving it up, said). Read again from the file (:func:`read_barcodes`)
+        only when a product archived since the exchange began (``exchange``; any, without) holds a barcode.
+        ``offers``: an offers package, whose product's own offer gives its barcode only to a variant without one
+        (:meth:`..ecom_1c_import_offers._import_offer_codes`)."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL("""
+            SELECT FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pp.barcode IS NOT NULL AND NOT (pp.active AND pt.active)
+               AND (%(since)s::timestamp IS NULL OR pp.write_date >= %(since)s OR pt.write_date >= %(since)s)
+             LIMIT 1
+        """, since=exchange.date_start if exchange else None))
+        if not self.env.cr.rowcount:
+            return
+        if hasattr(source, "seek"):
+            source.seek(0)
+        given = dict(read_barcodes(source))
+        if not given:
+            return
+        # the products on sale not holding the barcode the file gives them, held by archived products only,
+        # in the file's order (of two wanting one, the first has it)
+        self.env.cr.execute(SQL("""
+            SELECT given.id, given.barcode, me.id
+              FROM unnest(%(ids)s::varchar[], %(codes)s::varchar[]) WITH ORDINALITY AS given(id, barcode, n)
+              JOIN product_product me ON me.ecom_1c_id = given.id AND me.active
+              JOIN product_template mt ON mt.id = me.product_tmpl_id AND mt.active
+             WHERE me.barcode IS DISTINCT FROM given.barcode
+               AND (%(all)s OR position('#' in given.id) > 0 OR me.barcode IS NULL)
+               AND EXISTS (SELECT FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                            WHERE pp.barcode = given.barcode AND NOT (pp.active AND pt.active))
+             ORDER BY given.n
+        """, ids=list(given), codes=list(given.values()), all=not offers))
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        holders = {product_id: variant_id for product_id, _barcode, variant_id in rows}
+        free = self._free_barcodes([{"id": product_id, "barcode": barcode} for product_id, barcode, _v in rows],
+                                   counts, holders)
+        self._write_variant_codes({"barcode": {holders[product_id]: barcode for product_id, barcode in free.items()}},
+                                  counts)
 
     def _write_variant_codes(self, columns, counts):
         """``columns`` {column: {variant id: value}} of ``product_product`` (barcode, default_code) written

@@ -85,6 +85,8 @@ class Ecom1cImportOffers(models.AbstractModel):
             self._property_attributes(properties, catalog_id=package["catalog_id"])
         if counts["done"] and package["full"] and package["lists"] and not (exchange and exchange._deactivates()):
             self._archive_unoffered(source, exchange, files_dir, counts)
+        if counts["done"]:
+            self._give_freed_barcodes(source, exchange, counts, offers=True)
         return self._finish(exchange, counts)
 
     def _archive_unoffered(self, source, exchange, files_dir, counts):

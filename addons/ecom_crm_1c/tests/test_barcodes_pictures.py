@@ -18,12 +18,14 @@ import os
 import shutil
 import tempfile
 import zipfile
+from unittest.mock import patch
 
 from PIL import Image
 
 from odoo.tests import BaseCase, tagged
 
-from ..commerceml import UnsafeDocument, read_offers
+from ..commerceml import UnsafeDocument, read_barcodes, read_offers
+from ..models import ecom_1c_importer
 from .common import ImporterCase, ProtocolCase, sell_in_roubles
 
 NAMESPACES = {"2": "urn:1C.ru:commerceml_2", "210": "urn:1C.ru:commerceml_210"}
@@ -172,6 +174,33 @@ class TestArchivedBarcodes(ImporterCase):
         self.assertTrue(any("4600000000200" in w and "bp-new" in w and "Сапоги" in w for w in counts["warnings"]))
         self.assertTrue(any("4600000000217" in w and "bp-c" in w and "Валенки" in w for w in counts["warnings"]))
         self.assert_odoo_unique()
+
+    def test_a_holder_archived_later_in_the_file_gives_its_barcode_at_its_end(self):
+        """The product taking the barcode comes in a batch before the one 1C marks deleted (a big package), or a
+        full catalog archives at its end the holder it no longer names: the barcode is refused while its holder
+        is on sale, and given once the file is imported, its holder archived, said; as many steps as 1C asks."""
+        self.importer._import_catalog(io.BytesIO(catalog(
+            product("bp-a", "Сапоги", "4600000000507") + product("bp-b", "Валенки", "4600000000514")
+            + product("bp-x", "Шлёпанцы"))))
+        with patch.object(ecom_1c_importer, "BATCH", 2):
+            counts = self.importer._import_catalog(io.BytesIO(catalog(
+                product("bp-new", "Сапоги зимние", "4600000000507") + product("bp-x", "Шлёпанцы", "4600000000514")
+                + product("bp-a", "Сапоги", "4600000000507", status="Удален"), version="2.09")))
+        a, b = self.variant("bp-a"), self.variant("bp-b")
+        self.assertEqual((a.active, b.active), (False, False), "bp-a marked deleted, bp-b no longer named")
+        self.assertEqual((self.variant("bp-new").barcode, self.variant("bp-x").barcode, a.barcode, b.barcode),
+                         ("4600000000507", "4600000000514", False, False))
+        self.assertTrue(any("4600000000507" in w and "Сапоги" in w and "bp-new" in w for w in counts["warnings"]))
+        self.assertTrue(any("4600000000514" in w and "Валенки" in w and "bp-x" in w for w in counts["warnings"]))
+        self.assert_odoo_unique()
+
+    def test_the_barcodes_a_file_gives_read_again(self):
+        """What the end of a file reads again: each product's or offer's «Ид» and «Штрихкод», those without one left
+        out."""
+        data = catalog(product("bp-a", "А", "4600000000606") + product("bp-b", "Б"))
+        self.assertEqual(list(read_barcodes(io.BytesIO(data))), [("bp-a", "4600000000606")])
+        data = offers(offer(f"{BOOTS}#40", "Б (40)", "40", "4600000000613") + offer(f"{BOOTS}#41", "Б (41)", "41"))
+        self.assertEqual(list(read_barcodes(io.BytesIO(data))), [(f"{BOOTS}#40", "4600000000613")])
 
     def test_an_archived_characteristic_gives_its_barcode_to_another(self):
         """A characteristic 1C marked deleted in its offer (archived) keeps its barcode until 1C gives it to
