@@ -703,8 +703,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
         wanted = {p["id"]: p["images"][0] for p in chunk if p["id"] and p["images"]}
         if not wanted:
             return
-        self._import_variant_images({full_id: name for full_id, name in wanted.items() if "#" in full_id},
-                                    files_dir, counts)
+        # the products' first: a characteristic's picture is compared with its product's, as 1C gives it now
         templates = self.env["product.template"].with_context(active_test=False).search(
             [("ecom_1c_id", "in", [full_id for full_id in wanted if "#" not in full_id])])
         for template in templates:
@@ -714,13 +713,18 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 continue
             self._write_image(template, {"image_1920": base64.b64encode(image[0]),
                                          "ecom_1c_image_checksum": image[1]}, name, counts)
+        self._import_variant_images({full_id: name for full_id, name in wanted.items() if "#" in full_id},
+                                    files_dir, counts)
 
     def _import_variant_images(self, wanted, files_dir, counts):
         """The pictures of characteristics ``wanted`` {«guid#characteristic»: the first «Картинка» of its
         offer, or of its product in a 2.04 catalog} as their variants' own images (``image_variant_1920``:
         the product's image stays the product's), read as the products' are (:meth:`_read_image`); one that
-        did not change is not written again. A characteristic without a variant (none made) is passed over:
-        why it has none is said where its variant is made."""
+        did not change is not written again. The picture of its product (1C:УТ 11 may repeat it in each
+        characteristic's offer, a product of one characteristic especially) is no image of the variant's own:
+        the variant shows its product's, as Odoo shows it for a variant without one, not a copy the product's
+        next picture would not replace (one it had before is removed). A characteristic without a variant
+        (none made) is passed over: why it has none is said where its variant is made."""
         if not wanted:
             return
         variants = self.env["product.product"].with_context(active_test=False).search(
@@ -728,7 +732,14 @@ class Ecom1cImportCatalog(models.AbstractModel):
         for variant in variants:
             name = wanted[variant.ecom_1c_id]
             image = self._read_image(name, files_dir, counts)
-            if image is None or variant.ecom_1c_variant_image_checksum == image[1]:
+            if image is None:
+                continue
+            if image[1] == variant.product_tmpl_id.ecom_1c_image_checksum:
+                if variant.ecom_1c_variant_image_checksum:
+                    self._write_image(variant, {"image_variant_1920": False, "ecom_1c_variant_image_checksum": False},
+                                      name, counts)
+                continue
+            if variant.ecom_1c_variant_image_checksum == image[1]:
                 continue
             self._write_image(variant, {"image_variant_1920": base64.b64encode(image[0]),
                                         "ecom_1c_variant_image_checksum": image[1]}, name, counts)

@@ -323,6 +323,32 @@ class TestCharacteristicPictures(ImporterCase):
             files_dir=self.files)
         self.assertGreater(self.color(variants[40].image_variant_1920)[1], 200, "yellow")
 
+    def test_the_products_own_picture_in_its_offer_is_no_copy(self):
+        """1C:УТ 11 repeats the product's picture in the offer of its one characteristic: the variant gets no
+        copy of it (it shows its product's, whatever picture the product has next); a picture of its own is its
+        own, the product's kept; the product's picture given again takes the variant's own away."""
+        self.send("import_files/bp/boots.jpg", jpeg("blue"))
+        self.send("import_files/bp/boots_40.jpg", jpeg("red"))
+        self.importer._import_catalog(io.BytesIO(catalog(product(
+            BOOTS, "Ботинки", extra="\t\t\t\t<Картинка>import_files/bp/boots.jpg</Картинка>\n"))),
+            files_dir=self.files)
+
+        def package(picture):
+            return io.BytesIO(offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40", pictures=[picture])))
+
+        counts = self.importer._import_offers(package("import_files/bp/boots.jpg"), files_dir=self.files)
+        variant = self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#40")])
+        template = variant.product_tmpl_id
+        self.assertEqual((template.product_variant_ids, counts["warnings"]), (variant, []), "its one variant")
+        self.assertEqual((variant.image_variant_1920, variant.ecom_1c_variant_image_checksum), (False, False))
+        self.assertGreater(self.color(variant.image_1920)[2], 200, "its product's: blue")
+        self.importer._import_offers(package("import_files/bp/boots_40.jpg"), files_dir=self.files)
+        self.assertGreater(self.color(variant.image_variant_1920)[0], 200, "its own: red")
+        self.assertGreater(self.color(template.image_1920)[2], 200, "the product's stays blue")
+        self.importer._import_offers(package("import_files/bp/boots.jpg"), files_dir=self.files)
+        self.assertEqual((variant.image_variant_1920, variant.ecom_1c_variant_image_checksum), (False, False))
+        self.assertGreater(self.color(variant.image_1920)[2], 200, "its product's again")
+
     def test_a_2_04_catalog_gives_its_characteristics_pictures(self):
         """A catalog of 2.04 lists each characteristic as a product «guid#characteristic» with its «Картинка»:
         the variant's own image, the product's from the product itself."""
