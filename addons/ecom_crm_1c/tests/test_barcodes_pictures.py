@@ -257,6 +257,25 @@ class TestArchivedBarcodes(ImporterCase):
         self.assertEqual((size40.barcode, size41.barcode, counts["warnings"]), ("4600000000415", "4600000000408", []))
         self.assert_odoo_unique()
 
+    def test_a_broken_file_gives_no_barcode_away(self):
+        """A catalog broken after the product it gives an archived product's barcode to (its batch imported
+        before the break): the import fails and the exchange rolls the step back, the archived product keeps
+        its barcode, the new one is not made."""
+        self.importer._import_catalog(io.BytesIO(catalog(product("bp-old", "Сапоги", "4600000000705"))))
+        self.importer._import_catalog(io.BytesIO(catalog(product("bp-x", "Кеды"))))  # a full one: bp-old archived
+        old = self.variant("bp-old")
+        self.assertEqual((old.active, old.barcode), (False, "4600000000705"))
+        broken = catalog(product("bp-new", "Сапоги зимние", "4600000000705"), full=False)
+        importer = type(self.importer)
+        with patch.object(ecom_1c_importer, "BATCH", 1), patch.object(
+                importer, "_write_variant_codes", autospec=True, side_effect=importer._write_variant_codes) as written:
+            with self.assertRaises(UnsafeDocument), self.env.cr.savepoint():
+                self.importer._import_catalog(io.BytesIO(broken[:-60]))
+        self.assertIn({"barcode": dict.fromkeys([old.id])}, [call.args[1] for call in written.call_args_list],
+                      "given up before the break")
+        self.env.invalidate_all()
+        self.assertEqual((old.barcode, self.variant("bp-new")), ("4600000000705", self.Product))
+
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestCharacteristicPictures(ImporterCase):
