@@ -487,7 +487,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
              WHERE pp.barcode IS NOT NULL AND NOT (pp.active AND pt.active)
                AND (%(since)s::timestamp IS NULL OR pp.write_date >= %(since)s OR pt.write_date >= %(since)s)
              LIMIT 1
-        """, since=exchange.date_start if exchange else None))
+        """, since=exchange.create_date if exchange else None))
         if not self.env.cr.rowcount:
             return
         if hasattr(source, "seek"):
