@@ -205,7 +205,7 @@ class Ecom1cImportOffers(models.AbstractModel):
                 continue
             characteristic = "#" in (variant.ecom_1c_id or "")
             if offer["barcode"] and variant.barcode != offer["barcode"] and (characteristic or not variant.barcode):
-                wanted.append({"id": offer["id"], "barcode": offer["barcode"]})
+                wanted.append({"id": offer["id"], "barcode": offer["barcode"], "deleted": offer["deleted"]})
             # a product of one variant: its article is the template's, which the catalog gives
             if characteristic and offer["article"] and variant.default_code != offer["article"] \
                     and len(variant.product_tmpl_id.product_variant_ids) > 1:
