@@ -468,8 +468,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
             Product = self.env["product.product"].with_context(active_test=False)
             for holder, (barcode, product_id) in sorted(yielding.items()):
                 counts["warnings"].append(_(
-                    "Barcode %(barcode)s goes to 1C product %(product)s: the archived product %(holder)s held it and "
-                    "gives it up", barcode=barcode, product=product_id, holder=Product.browse(holder).display_name))
+                    "Barcode %(barcode)s goes to 1C product %(product)s: the archived product «%(holder)s» held it "
+                    "and gives it up", barcode=barcode, product=product_id, holder=Product.browse(holder).display_name))
             self._write_variant_codes({"barcode": dict.fromkeys(yielding)}, counts)
         return granted
 
