@@ -478,16 +478,17 @@ class Ecom1cImportCatalog(models.AbstractModel):
         holds (1C's deletion mark in a later batch than the product taking the barcode, a full catalog archiving
         what it no longer names) go to the products it gives them to, as :meth:`_free_barcodes` gives those
         archived before (the archived one giving it up, said). Read again from the file (:func:`read_barcodes`)
-        only when a product archived since the exchange began (``exchange``; any, without) holds a barcode.
+        only when a product archived since the exchange began (``exchange``; without, in this transaction: an
+        import called directly, not what the database held before) holds a barcode.
         ``offers``: an offers package, whose product's own offer gives its barcode only to a variant without one
         (:meth:`..ecom_1c_import_offers._import_offer_codes`)."""
         self.env.flush_all()
         self.env.cr.execute(SQL("""
             SELECT FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE pp.barcode IS NOT NULL AND NOT (pp.active AND pt.active)
-               AND (%(since)s::timestamp IS NULL OR pp.write_date >= %(since)s OR pt.write_date >= %(since)s)
+               AND (pp.write_date >= %(since)s OR pt.write_date >= %(since)s)
              LIMIT 1
-        """, since=exchange.create_date if exchange else None))
+        """, since=exchange.create_date if exchange else self.env.cr.now()))
         if not self.env.cr.rowcount:
             return
         if hasattr(source, "seek"):
