@@ -260,19 +260,6 @@ def read_offer_ids(source):
                 yield offer_id, flag(text(element, "ПометкаУдаления"))
 
 
-def read_barcodes(source):
-    """``(Ид, Штрихкод)`` of every product of a catalog file, or offer of an offers package, that gives a
-    barcode, streaming and cheap (what a file gave, read again once it is imported)."""
-    def free(path):
-        return path[-1] in ("Товар", "Предложение")
-
-    for _event, path, element in _events(source, {"end": {"Товар", "Предложение"}}, free):
-        if path[-2:-1] in (["Товары"], ["Предложения"]):
-            item_id, barcode = text(element, "Ид"), text(element, "Штрихкод")
-            if item_id and barcode:
-                yield item_id, barcode
-
-
 def read_catalog_id(source):
     """The Ид of the «Каталог» of a catalog file, or the «ИдКаталога» of an offers package (2.x offers,
     3.1's offers, prices and stock: the catalog whose products they offer); '' for none. Streaming

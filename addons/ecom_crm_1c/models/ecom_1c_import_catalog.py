@@ -11,7 +11,6 @@ from odoo.tools import SQL, float_round
 from ..commerceml import (
     UnsafeDocument,
     UnsafePath,
-    read_barcodes,
     read_catalog,
     read_catalog_id,
     read_offer_ids,
@@ -131,7 +130,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 if hasattr(source, "seek"):
                     source.seek(0)  # a file object: read it again from the start
                 self._archive_missing(catalog["id"], set(read_product_ids(source)) | others, counts)
-        self._give_freed_barcodes(source, exchange, counts)
+        self._give_awaited_barcodes(counts)
         return self._finish(exchange, counts)
 
     def _mark_named(self, chunk, listed=False):
@@ -394,6 +393,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
             bulk_create(self.env["product.product"], [
                 {"product_tmpl_id": template.id, "ecom_1c_id": product["id"], "active": vals["active"],
                  "default_code": vals["default_code"], "barcode": barcodes.get(product["id"]) or False,
+                 # one another product on sale holds: taken once that one is archived (_give_awaited_barcodes)
+                 "ecom_1c_barcode_wanted": (product["id"] not in barcodes and product["barcode"]) or False,
                  "weight": vals.get("weight", 0.0), "volume": 0.0, "combination_indices": ""}
                 for template, (product, vals) in zip(templates, to_create, strict=True)])
         # `_get_variant_id_for_combination` and friends cache the variants of a template
@@ -460,6 +461,21 @@ class Ecom1cImportCatalog(models.AbstractModel):
             if product_id not in granted:
                 counts["warnings"].append(_("Barcode %(barcode)s of 1C product %(product)s is already used by "
                                             "another product: left empty", barcode=barcode, product=product_id))
+        # awaited by the variants refused it (given once its holder is archived: _give_awaited_barcodes), no more
+        # by those given the barcode 1C gives them now (read from the variants as fetched: no query for none)
+        Variant = self.env["product.product"]
+        awaited = {holders[product_id]: barcode for product_id, barcode in wanted.items()
+                   if product_id not in granted and product_id in holders}
+        given_to = Variant.browse(holders[product_id] for product_id in granted if product_id in holders)
+        awaited.update(dict.fromkeys(given_to.filtered("ecom_1c_barcode_wanted").ids))
+        if awaited:
+            self.env.flush_all()
+            self.env.cr.execute(SQL(
+                "UPDATE product_product t SET ecom_1c_barcode_wanted = v.barcode"
+                "  FROM unnest(%(ids)s::int[], %(codes)s::varchar[]) AS v(id, barcode)"
+                " WHERE t.id = v.id AND t.ecom_1c_barcode_wanted IS DISTINCT FROM v.barcode",
+                ids=list(awaited), codes=list(awaited.values())))
+            Variant.invalidate_model(["ecom_1c_barcode_wanted"])
         # the archived holders of the barcodes given give them up, unless they get another one in this batch
         yielding = {holder: (barcode, product_id) for product_id, barcode in granted.items()
                     for holder in held[barcode] - {holders.get(product_id)}
@@ -473,42 +489,24 @@ class Ecom1cImportCatalog(models.AbstractModel):
             self._write_variant_codes({"barcode": dict.fromkeys(yielding)}, counts)
         return granted
 
-    def _give_freed_barcodes(self, source, exchange, counts, offers=False):
-        """Once a file is imported to its end: the barcodes it gives that a product archived during its import
-        holds (1C's deletion mark in a later batch than the product taking the barcode, a full catalog archiving
-        what it no longer names) go to the products it gives them to, as :meth:`_free_barcodes` gives those
-        archived before (the archived one giving it up, said). Read again from the file (:func:`read_barcodes`)
-        only when a product archived since the exchange began (``exchange``; without, in this transaction: an
-        import called directly, not what the database held before) holds a barcode.
-        ``offers``: an offers package, whose product's own offer gives its barcode only to a variant without one
-        (:meth:`..ecom_1c_import_offers._import_offer_codes`)."""
+    def _give_awaited_barcodes(self, counts):
+        """The barcodes 1C gave products on sale while another product on sale held them (left empty then, said;
+        :meth:`_free_barcodes` keeps them awaited) whose holders are archived since (1C's deletion mark later in
+        the file or an exchange after, a full catalog no longer naming them, 1C's deactivate, the store): each
+        goes to the product awaiting it, the archived one giving it up, said, as :meth:`_free_barcodes` gives a
+        barcode an archived product holds. Called once a file is imported to its end and after 1C's deactivate
+        or a session's end archived: one query when none is awaited (an index of the awaited ones alone)."""
         self.env.flush_all()
         self.env.cr.execute(SQL("""
-            SELECT FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE pp.barcode IS NOT NULL AND NOT (pp.active AND pt.active)
-               AND (pp.write_date >= %(since)s OR pt.write_date >= %(since)s)
-             LIMIT 1
-        """, since=exchange.create_date if exchange else self.env.cr.now()))
-        if not self.env.cr.rowcount:
-            return
-        if hasattr(source, "seek"):
-            source.seek(0)
-        given = dict(read_barcodes(source))
-        if not given:
-            return
-        # the products on sale not holding the barcode the file gives them, held by archived products only,
-        # in the file's order (of two wanting one, the first has it)
-        self.env.cr.execute(SQL("""
-            SELECT given.id, given.barcode, me.id
-              FROM unnest(%(ids)s::varchar[], %(codes)s::varchar[]) WITH ORDINALITY AS given(id, barcode, n)
-              JOIN product_product me ON me.ecom_1c_id = given.id AND me.active
-              JOIN product_template mt ON mt.id = me.product_tmpl_id AND mt.active
-             WHERE me.barcode IS DISTINCT FROM given.barcode
-               AND (%(all)s OR position('#' in given.id) > 0 OR me.barcode IS NULL)
-               AND EXISTS (SELECT FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                            WHERE pp.barcode = given.barcode AND NOT (pp.active AND pt.active))
-             ORDER BY given.n
-        """, ids=list(given), codes=list(given.values()), all=not offers))
+            SELECT pp.ecom_1c_id, pp.ecom_1c_barcode_wanted, pp.id
+              FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pp.ecom_1c_barcode_wanted IS NOT NULL AND pp.ecom_1c_id IS NOT NULL AND pp.active AND pt.active
+               AND NOT EXISTS (SELECT FROM product_product holder
+                                 JOIN product_template ht ON ht.id = holder.product_tmpl_id
+                                WHERE holder.barcode = pp.ecom_1c_barcode_wanted AND holder.active AND ht.active)
+               AND NOT EXISTS (SELECT FROM product_packaging pk WHERE pk.barcode = pp.ecom_1c_barcode_wanted)
+             ORDER BY pp.id
+        """))
         rows = self.env.cr.fetchall()
         if not rows:
             return

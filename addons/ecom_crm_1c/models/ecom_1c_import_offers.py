@@ -86,7 +86,7 @@ class Ecom1cImportOffers(models.AbstractModel):
         if counts["done"] and package["full"] and package["lists"] and not (exchange and exchange._deactivates()):
             self._archive_unoffered(source, exchange, files_dir, counts)
         if counts["done"]:
-            self._give_freed_barcodes(source, exchange, counts, offers=True)
+            self._give_awaited_barcodes(counts)
         return self._finish(exchange, counts)
 
     def _archive_unoffered(self, source, exchange, files_dir, counts):

@@ -25,7 +25,7 @@ from PIL import Image
 
 from odoo.tests import BaseCase, tagged
 
-from ..commerceml import UnsafeDocument, read_barcodes, read_offers
+from ..commerceml import UnsafeDocument, read_offers
 from ..models import ecom_1c_importer
 from .common import ImporterCase, ProtocolCase, sell_in_roubles
 
@@ -204,14 +204,6 @@ class TestArchivedBarcodes(ImporterCase):
         self.assertTrue(any("4600000000507" in w and "Сапоги" in w and "bp-new" in w for w in counts["warnings"]))
         self.assertTrue(any("4600000000514" in w and "Валенки" in w and "bp-x" in w for w in counts["warnings"]))
         self.assert_odoo_unique()
-
-    def test_the_barcodes_a_file_gives_read_again(self):
-        """What the end of a file reads again: each product's or offer's «Ид» and «Штрихкод», those without one left
-        out."""
-        data = catalog(product("bp-a", "А", "4600000000606") + product("bp-b", "Б"))
-        self.assertEqual(list(read_barcodes(io.BytesIO(data))), [("bp-a", "4600000000606")])
-        data = offers(offer(f"{BOOTS}#40", "Б (40)", "40", "4600000000613") + offer(f"{BOOTS}#41", "Б (41)", "41"))
-        self.assertEqual(list(read_barcodes(io.BytesIO(data))), [(f"{BOOTS}#40", "4600000000613")])
 
     def test_an_archived_characteristic_gives_its_barcode_to_another(self):
         """A characteristic 1C marked deleted in its offer (archived) keeps its barcode until 1C gives it to

@@ -17,8 +17,8 @@ from .common import ImporterCase, big_catalog, big_catalog_id, offers_package
 # is a tracked computed field, and its first value is logged in each new product's chatter at commit
 # (a message and its tracking value). One UPDATE a batch marks the products it names (1C's deactivate
 # keeps what any exchange named since its unload began). Each count below holds one query a file, at its end:
-# whether a product archived during the exchange holds a barcode, to give the barcodes the file gave others
-# once it is imported whole (ecom.1c.importer._give_freed_barcodes).
+# the barcodes 1C gave products while others on sale held them, whose holders are archived since
+# (ecom.1c.importer._give_awaited_barcodes; an index of the awaited ones alone).
 NEW_PRODUCTS, TRACKED_PER_NEW_PRODUCT = 34, 2
 # The same products again: nothing to write but that mark (their variants' barcodes read once, to
 # compare with 1C's).
