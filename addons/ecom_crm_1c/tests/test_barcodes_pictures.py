@@ -427,3 +427,49 @@ class TestCharacteristicPicturesExchange(ProtocolCase):
         exchange = self.env["ecom.1c.exchange"].search([("session_id", "=", session.id)])
         self.assertEqual((len(session), len(exchange), exchange.state), (1, 1, "done"))
         self.assertIn("import_files/bp/boots_41.jpg", exchange.messages)
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestDeactivateGivesBarcodes(ProtocolCase):
+    def checkauth(self):
+        """A 1C session: ``(cookie, the timestamp 1C passes to deactivate)``."""
+        lines = self.call("checkauth", auth=("exchange", "s3cret-1C"))
+        self.assertEqual(lines[0], "success")
+        return (lines[1], lines[2]), lines[4].split("=", 1)[1]
+
+    def exchange(self, cookie, name, data, version=None):
+        """One init (announcing ``version``) uploading and importing the file ``name``: the exchange."""
+        self.call("init", cookie=cookie, extra=f"&version={version}" if version else "")
+        self.assertEqual(self.call("file", data=data, cookie=cookie, filename=name), ["success"])
+        self.assertEqual(self.import_until_done(cookie, name)[0][-1], "success")
+        session = self.env["ecom.1c.session"]._find(cookie[1])
+        return self.env["ecom.1c.exchange"].search([("session_id", "=", session.id)], limit=1)
+
+    def test_deactivate_gives_the_barcode_of_a_product_it_archives(self):
+        """1C's whole unload with its deactivate (3.1): a new product has the barcode of one 1C no longer names,
+        still on sale while the files are imported (the barcode left empty, said); 1C's deactivate archives that
+        one, and the barcode goes to the new product then, said in the log, without 1C naming it again."""
+        Product = self.env["product.product"].with_context(active_test=False)
+        cookie, _stamp = self.checkauth()
+        self.exchange(cookie, "import.xml", catalog(product("bp-old", "Сапоги", "4600000000804")
+                                                    + product("bp-x", "Кеды")))
+        self.env.flush_all()  # the store as it was, an hour ago (1C's timestamps are in seconds)
+        for table, column in (("product_template", "ecom_1c_seen_at"), ("product_product", "ecom_1c_seen_at"),
+                              ("ecom_1c_exchange", "date_start")):
+            self.env.cr.execute(f"UPDATE {table} SET {column} = {column} - interval '1 hour'")
+        self.env.invalidate_all()
+        cookie, stamp = self.checkauth()
+        exchange = self.exchange(cookie, "import.xml", catalog(
+            product("bp-new", "Сапоги зимние", "4600000000804") + product("bp-x", "Кеды")), version="3.1")
+        new, old = Product.search([("ecom_1c_id", "=", "bp-new")]), Product.search([("ecom_1c_id", "=", "bp-old")])
+        self.assertEqual((new.barcode, new.ecom_1c_barcode_wanted, old.active), (False, "4600000000804", True),
+                         "refused while its holder is on sale: awaited")
+        self.assertEqual(self.call("deactivate", cookie=cookie, extra=f"&timestamp={stamp}"),
+                         ["success", "archived=1"])
+        self.env.invalidate_all()
+        self.assertEqual((old.active, old.barcode), (False, False))
+        self.assertEqual((new.barcode, new.ecom_1c_barcode_wanted), ("4600000000804", False))
+        given = [line for line in exchange.messages.splitlines() if "bp-new" in line and "«" in line]
+        self.assertEqual(len(given), 1, exchange.messages)
+        self.assertIn("Сапоги", given[0])
+        (new | old)._check_barcode_uniqueness()  # archived ones too (active_test off)
