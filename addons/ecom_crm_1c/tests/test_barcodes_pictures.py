@@ -26,7 +26,7 @@ from odoo.tests import BaseCase, tagged
 
 from ..commerceml import UnsafeDocument, read_offers
 from ..models import ecom_1c_importer
-from .common import ImporterCase, ProtocolCase, sell_in_roubles
+from .common import ImporterCase, ProtocolCase, pictures_in_the_database, sell_in_roubles
 
 NAMESPACES = {"2": "urn:1C.ru:commerceml_2", "210": "urn:1C.ru:commerceml_210"}
 
@@ -95,15 +95,6 @@ def jpeg(color, size=(16, 16)):
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, "JPEG")
     return buffer.getvalue()
-
-
-def pictures_in_the_database(case):
-    """The attachments (the pictures written) kept in the database for the test ``case``, not in the filestore:
-    each test class of Odoo ends by removing every file of the database's filestore that no committed attachment
-    names (``TransactionCase._gc_filestore``, without the lock of the scheduled one), so another test run on the
-    same database at the same time removed this test's pictures, written by its transaction, before they were
-    read back (an image missing, or read empty). Where Odoo keeps a picture is Odoo's, not the import's."""
-    case.patch(type(case.env["ir.attachment"]), "_storage", lambda attachment: "db")
 
 
 BOOTS = "bp-00000001-0000-0000-0000-000000000001"
