@@ -242,6 +242,21 @@ class TestArchivedBarcodes(ImporterCase):
         self.assertEqual((size41.barcode, size42.barcode, counts["warnings"]), ("4600000000309", "4600000000316", []))
         self.assert_odoo_unique()
 
+    def test_of_two_offers_giving_one_barcode_the_one_marked_deleted_yields(self):
+        """One package gives a barcode to two characteristics, the first marked deleted (1C still writes it with
+        its barcode): the other has it at once, the deleted one is archived without it."""
+        sell_in_roubles(self.env)
+        self.importer._import_catalog(io.BytesIO(catalog(product(BOOTS, "Ботинки"))))
+        self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#40", "Ботинки (40)", "40") + offer(f"{BOOTS}#41", "Ботинки (41)", "41"))))
+        counts = self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#40", "Ботинки (40)", "40", "4600000000903", deleted=True)
+            + offer(f"{BOOTS}#41", "Ботинки (41)", "41", "4600000000903"))))
+        size40, size41 = self.variant(f"{BOOTS}#40"), self.variant(f"{BOOTS}#41")
+        self.assertEqual((size40.active, size40.barcode, size41.barcode), (False, False, "4600000000903"))
+        self.assertEqual([w for w in counts["warnings"] if "4600000000903" in w and f"{BOOTS}#41" in w], [])
+        self.assert_odoo_unique()
+
     def test_an_archived_holder_taking_another_barcode_keeps_it(self):
         """An archived characteristic 1C gives a new barcode in the package that gives its old one to another:
         a move, not a giving up; nothing said."""
