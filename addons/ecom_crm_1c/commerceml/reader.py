@@ -415,6 +415,8 @@ def _offer(element):
         "quantity": quantity, "stock": stock, "quantity_not_a_number": not_numbers,
         "characteristics": _characteristics(element),
         "properties": _property_values(element),  # 3.1: a characteristic's values, by its properties' ids
+        # a characteristic's own pictures (1C:УТ 11 and the 1C-Bitrix module write them in its offer)
+        "images": [text(img) for img in children(element, "Картинка") if text(img)],
         "deleted": deletion_marked(element),
     }
 

@@ -219,10 +219,16 @@ class Ecom1cExchange(models.Model):
         whole and the characteristics of the catalogs ``offered`` whose offers list was
         (:meth:`ecom.1c.importer._archive_unnamed`); logged in this exchange by the line
         ``line(templates, variants)`` says of them, and counted. Returns the number archived."""
-        templates, variants = self.env["ecom.1c.importer"]._archive_unnamed(catalogs, since, offered)
+        importer = self.env["ecom.1c.importer"]
+        templates, variants = importer._archive_unnamed(catalogs, since, offered)
         self._log(line(templates, variants), warning=False)
         for exchange in self:
             exchange.archived_count += len(templates) + len(variants)
+        if templates or variants:
+            # the barcodes 1C gave other products while these held them go to those now (said in the log)
+            counts = importer._counts(0)
+            importer._give_awaited_barcodes(counts)
+            importer._finish(self[:1], counts)
         return len(templates) + len(variants)
 
     def _names(self, records):

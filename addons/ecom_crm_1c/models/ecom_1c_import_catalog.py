@@ -130,6 +130,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 if hasattr(source, "seek"):
                     source.seek(0)  # a file object: read it again from the start
                 self._archive_missing(catalog["id"], set(read_product_ids(source)) | others, counts)
+        self._give_awaited_barcodes(counts)
         return self._finish(exchange, counts)
 
     def _mark_named(self, chunk, listed=False):
@@ -392,6 +393,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
             bulk_create(self.env["product.product"], [
                 {"product_tmpl_id": template.id, "ecom_1c_id": product["id"], "active": vals["active"],
                  "default_code": vals["default_code"], "barcode": barcodes.get(product["id"]) or False,
+                 # one another product on sale holds: taken once that one is archived (_give_awaited_barcodes)
+                 "ecom_1c_barcode_wanted": (product["id"] not in barcodes and product["barcode"]) or False,
                  "weight": vals.get("weight", 0.0), "volume": 0.0, "combination_indices": ""}
                 for template, (product, vals) in zip(templates, to_create, strict=True)])
         # `_get_variant_id_for_combination` and friends cache the variants of a template
@@ -411,21 +414,31 @@ class Ecom1cImportCatalog(models.AbstractModel):
     def _free_barcodes(self, products, counts, holders=None):
         """{1C id: barcode} for the barcodes no other product nor packaging uses (Odoo requires them unique
         among both: the products are written set-based, past the ORM's check); of two products of the batch
-        wanting one barcode, the first. ``holders`` {1C id: variant id} of ``products`` whose barcodes are
-        written in one statement (:meth:`_write_variant_codes`): a barcode one of them holds and gives up for
-        another in the same batch (1C moving it between characteristics, or swapping two) is free for the
-        other, when that one gets its new one."""
-        wanted = {p["id"]: p["barcode"] for p in products if p["barcode"]}
+        wanting one barcode, the first, one 1C marks deleted after those it does not. ``holders`` {1C id:
+        variant id} of ``products`` whose barcodes are written in one statement (:meth:`_write_variant_codes`):
+        a barcode one of them holds and gives up for another in the same batch (1C moving it between
+        characteristics, or swapping two) is free for the other, when that one gets its new one.
+
+        1C is the master of barcodes: one an archived product holds (archived in Odoo, or by 1C's mark, in
+        this batch or an exchange before) is free, the archived product gives it up (emptied, said in the
+        exchange's log), so that no two products, archived ones included, hold one barcode; one an active
+        product or a packaging holds is left out, with a warning."""
+        wanted = {p["id"]: p["barcode"] for p in sorted(products, key=lambda p: bool(p.get("deleted")))
+                  if p["barcode"]}
         if not wanted:
             return {}
-        self.env["product.product"].flush_model(["barcode"])
-        self.env["product.packaging"].flush_model(["barcode"])
-        self.env.cr.execute(SQL("SELECT barcode, id FROM product_product WHERE barcode = ANY(%(codes)s)"
-                                " UNION ALL SELECT barcode, 0 FROM product_packaging WHERE barcode = ANY(%(codes)s)",
-                                codes=list(set(wanted.values()))))
+        self.env.flush_all()  # the barcodes and what this batch archived, read below
+        self.env.cr.execute(SQL(
+            "SELECT pp.barcode, pp.id, pp.active AND pt.active FROM product_product pp"
+            "  JOIN product_template pt ON pt.id = pp.product_tmpl_id WHERE pp.barcode = ANY(%(codes)s)"
+            " UNION ALL SELECT barcode, 0, TRUE FROM product_packaging WHERE barcode = ANY(%(codes)s)",
+            codes=list(set(wanted.values()))))
         held = defaultdict(set)  # barcode: the ids of the variants holding it (0: a packaging)
-        for barcode, variant_id in self.env.cr.fetchall():
+        archived = set()  # the archived ones among them
+        for barcode, variant_id, active in self.env.cr.fetchall():
             held[barcode].add(variant_id)
+            if not active:
+                archived.add(variant_id)
         holders = holders or {}
         moving = {holders[product_id]: product_id for product_id in wanted if product_id in holders}
         granted = dict(wanted)
@@ -434,8 +447,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
             for product_id, barcode in granted.items():
                 own = holders.get(product_id)
                 blocked = barcode in given or any(
-                    holder != own and (holder not in moving or moving[holder] not in granted
-                                       or granted[moving[holder]] == barcode)
+                    holder != own and holder not in archived
+                    and (holder not in moving or moving[holder] not in granted or granted[moving[holder]] == barcode)
                     for holder in held[barcode])
                 if blocked:
                     refused.add(product_id)
@@ -448,7 +461,60 @@ class Ecom1cImportCatalog(models.AbstractModel):
             if product_id not in granted:
                 counts["warnings"].append(_("Barcode %(barcode)s of 1C product %(product)s is already used by "
                                             "another product: left empty", barcode=barcode, product=product_id))
+        # awaited by the variants refused it (given once its holder is archived: _give_awaited_barcodes), no more
+        # by those given the barcode 1C gives them now (read from the variants as fetched: no query for none)
+        Variant = self.env["product.product"]
+        awaited = {holders[product_id]: barcode for product_id, barcode in wanted.items()
+                   if product_id not in granted and product_id in holders}
+        given_to = Variant.browse(holders[product_id] for product_id in granted if product_id in holders)
+        awaited.update(dict.fromkeys(given_to.filtered("ecom_1c_barcode_wanted").ids))
+        if awaited:
+            self.env.flush_all()
+            self.env.cr.execute(SQL(
+                "UPDATE product_product t SET ecom_1c_barcode_wanted = v.barcode"
+                "  FROM unnest(%(ids)s::int[], %(codes)s::varchar[]) AS v(id, barcode)"
+                " WHERE t.id = v.id AND t.ecom_1c_barcode_wanted IS DISTINCT FROM v.barcode",
+                ids=list(awaited), codes=list(awaited.values())))
+            Variant.invalidate_model(["ecom_1c_barcode_wanted"])
+        # the archived holders of the barcodes given give them up, unless they get another one in this batch
+        yielding = {holder: (barcode, product_id) for product_id, barcode in granted.items()
+                    for holder in held[barcode] - {holders.get(product_id)}
+                    if holder in archived and not (holder in moving and moving[holder] in granted)}
+        if yielding:
+            Product = self.env["product.product"].with_context(active_test=False)
+            for holder, (barcode, product_id) in sorted(yielding.items()):
+                counts["warnings"].append(_(
+                    "Barcode %(barcode)s goes to 1C product %(product)s: the archived product «%(holder)s» held it "
+                    "and gives it up", barcode=barcode, product=product_id, holder=Product.browse(holder).display_name))
+            self._write_variant_codes({"barcode": dict.fromkeys(yielding)}, counts)
         return granted
+
+    def _give_awaited_barcodes(self, counts):
+        """The barcodes 1C gave products on sale while another product on sale held them (left empty then, said;
+        :meth:`_free_barcodes` keeps them awaited) whose holders are archived since (1C's deletion mark later in
+        the file or an exchange after, a full catalog no longer naming them, 1C's deactivate, the store): each
+        goes to the product awaiting it, the archived one giving it up, said, as :meth:`_free_barcodes` gives a
+        barcode an archived product holds. Called once a file is imported to its end and after 1C's deactivate
+        or a session's end archived: one query when none is awaited (an index of the awaited ones alone)."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL("""
+            SELECT pp.ecom_1c_id, pp.ecom_1c_barcode_wanted, pp.id
+              FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pp.ecom_1c_barcode_wanted IS NOT NULL AND pp.ecom_1c_id IS NOT NULL AND pp.active AND pt.active
+               AND NOT EXISTS (SELECT FROM product_product holder
+                                 JOIN product_template ht ON ht.id = holder.product_tmpl_id
+                                WHERE holder.barcode = pp.ecom_1c_barcode_wanted AND holder.active AND ht.active)
+               AND NOT EXISTS (SELECT FROM product_packaging pk WHERE pk.barcode = pp.ecom_1c_barcode_wanted)
+             ORDER BY pp.id
+        """))
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        holders = {product_id: variant_id for product_id, _barcode, variant_id in rows}
+        free = self._free_barcodes([{"id": product_id, "barcode": barcode} for product_id, barcode, _v in rows],
+                                   counts, holders)
+        self._write_variant_codes({"barcode": {holders[product_id]: barcode for product_id, barcode in free.items()}},
+                                  counts)
 
     def _write_variant_codes(self, columns, counts):
         """``columns`` {column: {variant id: value}} of ``product_product`` (barcode, default_code) written
@@ -630,34 +696,78 @@ class Ecom1cImportCatalog(models.AbstractModel):
     # ---------------------------------------------------------------- images
     def _import_images(self, chunk, files_dir, counts):
         """The first «Картинка» of each product, read from the files 1C sent with the catalog
-        (``import_files/…``), as the product's image; an image that did not change is not written
-        again, one that is missing or not an image is a warning."""
+        (``import_files/…``), as the product's image; of a characteristic («guid#characteristic», which a
+        catalog of 2.04 lists as a product), its variant's own (:meth:`_import_variant_images`). An image
+        that did not change is not written again, one that is missing or not an image is a warning."""
         wanted = {p["id"]: p["images"][0] for p in chunk if p["id"] and p["images"]}
         if not wanted:
             return
+        # the products' first: a characteristic's picture is compared with its product's, as 1C gives it now
         templates = self.env["product.template"].with_context(active_test=False).search(
-            [("ecom_1c_id", "in", list(wanted))])
+            [("ecom_1c_id", "in", [full_id for full_id in wanted if "#" not in full_id])])
         for template in templates:
             name = wanted[template.ecom_1c_id]
-            try:
-                path = os.path.join(files_dir, safe_relative_path(name))
-            except UnsafePath as error:
-                counts["warnings"].append(_("Image %(name)s refused: %(error)s", name=name,
-                                            error=reason(error, self.env._)))
+            image = self._read_image(name, files_dir, counts)
+            if image is None or template.ecom_1c_image_checksum == image[1]:
                 continue
-            if not os.path.isfile(path):
-                counts["warnings"].append(_("Image %s was not sent with the catalog", name))
+            self._write_image(template, {"image_1920": base64.b64encode(image[0]),
+                                         "ecom_1c_image_checksum": image[1]}, name, counts)
+        self._import_variant_images({full_id: name for full_id, name in wanted.items() if "#" in full_id},
+                                    files_dir, counts)
+
+    def _import_variant_images(self, wanted, files_dir, counts):
+        """The pictures of characteristics ``wanted`` {«guid#characteristic»: the first «Картинка» of its
+        offer, or of its product in a 2.04 catalog} as their variants' own images (``image_variant_1920``:
+        the product's image stays the product's), read as the products' are (:meth:`_read_image`); one that
+        did not change is not written again. The picture of its product (1C:УТ 11 may repeat it in each
+        characteristic's offer, a product of one characteristic especially) is no image of the variant's own:
+        the variant shows its product's, as Odoo shows it for a variant without one, not a copy the product's
+        next picture would not replace (one it had before is removed). A characteristic without a variant
+        (none made) is passed over: why it has none is said where its variant is made."""
+        if not wanted:
+            return
+        variants = self.env["product.product"].with_context(active_test=False).search(
+            [("ecom_1c_id", "in", list(wanted))])
+        for variant in variants:
+            name = wanted[variant.ecom_1c_id]
+            image = self._read_image(name, files_dir, counts)
+            if image is None:
                 continue
-            if os.path.getsize(path) > IMAGE_LIMIT:
-                counts["warnings"].append(_("Image %s is larger than 20 MB: skipped", name))
+            if image[1] == variant.product_tmpl_id.ecom_1c_image_checksum:
+                if variant.ecom_1c_variant_image_checksum:
+                    self._write_image(variant, {"image_variant_1920": False, "ecom_1c_variant_image_checksum": False},
+                                      name, counts)
                 continue
-            with open(path, "rb") as image:
-                data = image.read()
-            checksum = hashlib.sha1(data).hexdigest()
-            if template.ecom_1c_image_checksum == checksum:
+            if variant.ecom_1c_variant_image_checksum == image[1]:
                 continue
-            try:
-                with savepoint(self.env.cr):
-                    template.write({"image_1920": base64.b64encode(data), "ecom_1c_image_checksum": checksum})
-            except (UserError, ValueError, OSError) as error:
-                counts["warnings"].append(_("Image %(name)s is not a usable image: %(error)s", name=name, error=error))
+            self._write_image(variant, {"image_variant_1920": base64.b64encode(image[0]),
+                                        "ecom_1c_variant_image_checksum": image[1]}, name, counts)
+
+    def _read_image(self, name, files_dir, counts):
+        """``(bytes, SHA-1)`` of the image file ``name`` 1C sent with the catalog (a path relative to the
+        exchange's files, no way out of them: :func:`..commerceml.safe_relative_path`), or None with a
+        warning: a path refused, a file not sent, one larger than 20 MB."""
+        try:
+            path = os.path.join(files_dir, safe_relative_path(name))
+        except UnsafePath as error:
+            counts["warnings"].append(_("Image %(name)s refused: %(error)s", name=name,
+                                        error=reason(error, self.env._)))
+            return None
+        if not os.path.isfile(path):
+            counts["warnings"].append(_("Image %s was not sent with the catalog", name))
+            return None
+        if os.path.getsize(path) > IMAGE_LIMIT:
+            counts["warnings"].append(_("Image %s is larger than 20 MB: skipped", name))
+            return None
+        with open(path, "rb") as image:
+            data = image.read()
+        return data, hashlib.sha1(data).hexdigest()
+
+    def _write_image(self, record, vals, name, counts):
+        """Write an image's ``vals`` on ``record``; a file that is no image Odoo reads is a warning, the
+        rest goes on."""
+        try:
+            with savepoint(self.env.cr):
+                record.write(vals)
+        except (UserError, ValueError, OSError) as error:
+            counts["warnings"].append(_("Image %(name)s is not a usable image: %(error)s", name=name, error=error))

@@ -72,6 +72,9 @@ class Ecom1cImportOffers(models.AbstractModel):
             self._archive_deleted_offers(chunk, variants, counts)
             self._import_offer_chunk(chunk, variants, counts)
             self._import_offer_codes(chunk, variants, counts)
+            if files_dir:  # the characteristics' own pictures, among the files 1C sent with the catalog
+                self._import_variant_images({o["id"]: o["images"][0] for o in chunk
+                                             if o["characteristic_id"] and o["images"]}, files_dir, counts)
             if "stock.quant" in self.env:  # Odoo's inventory is installed: 1C's stock goes there too
                 self._import_stock(chunk, variants, warehouses, counts)
 
@@ -82,6 +85,8 @@ class Ecom1cImportOffers(models.AbstractModel):
             self._property_attributes(properties, catalog_id=package["catalog_id"])
         if counts["done"] and package["full"] and package["lists"] and not (exchange and exchange._deactivates()):
             self._archive_unoffered(source, exchange, files_dir, counts)
+        if counts["done"]:
+            self._give_awaited_barcodes(counts)
         return self._finish(exchange, counts)
 
     def _archive_unoffered(self, source, exchange, files_dir, counts):
@@ -200,7 +205,7 @@ class Ecom1cImportOffers(models.AbstractModel):
                 continue
             characteristic = "#" in (variant.ecom_1c_id or "")
             if offer["barcode"] and variant.barcode != offer["barcode"] and (characteristic or not variant.barcode):
-                wanted.append({"id": offer["id"], "barcode": offer["barcode"]})
+                wanted.append({"id": offer["id"], "barcode": offer["barcode"], "deleted": offer["deleted"]})
             # a product of one variant: its article is the template's, which the catalog gives
             if characteristic and offer["article"] and variant.default_code != offer["article"] \
                     and len(variant.product_tmpl_id.product_variant_ids) > 1:

@@ -15,6 +15,13 @@ class ProductProduct(models.Model):
         help="When a whole list of its 1C catalog's offers (or a whole catalog listing characteristics) last named "
              "this characteristic: 1C's deactivate archives the characteristics of the products such a list named "
              "some of since its unload began that no exchange named since then.")
+    ecom_1c_variant_image_checksum = fields.Char(
+        "1C characteristic image checksum", copy=False, readonly=True,
+        help="SHA-1 of the picture of its characteristic 1C sent last: the same picture is not written twice.")
+    ecom_1c_barcode_wanted = fields.Char(
+        "1C barcode awaited", copy=False, readonly=True, index="btree_not_null",
+        help="The barcode 1C gave this product while another product on sale held it: it takes it, the other one "
+             "giving it up, once that one is archived (at the end of the exchange's file, or of 1C's deactivate).")
     ecom_1c_qty = fields.Float("1C stock", readonly=True, digits="Product Unit of Measure",
                                help="Quantity 1C reported in its last offers exchange (all warehouses).")
     ecom_1c_price = fields.Float("1C sales price", readonly=True, digits="Product Price",

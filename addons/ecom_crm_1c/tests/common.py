@@ -69,6 +69,15 @@ def sell_in_roubles(env):
     return rub
 
 
+def pictures_in_the_database(case):
+    """The attachments (the pictures written) kept in the database for the test ``case``, not in the filestore:
+    each test class of Odoo ends by removing every file of the database's filestore that no committed attachment
+    names (``TransactionCase._gc_filestore``, without the lock of the scheduled one), so another test run on the
+    same database at the same time removed this test's pictures, written by its transaction, before they were
+    read back (an image missing, or read empty). Where Odoo keeps a picture is Odoo's, not the import's."""
+    case.patch(type(case.env["ir.attachment"]), "_storage", lambda attachment: "db")
+
+
 def offers_package(price_type_id, prices, only_changes=True, quantities=None):
     """An offers package giving ``[(offer id, price)]`` in the price type ``price_type_id`` and
     ``{offer id: quantity}``, as a file object."""

@@ -10,7 +10,7 @@ from PIL import Image
 from odoo.tests import tagged
 
 from ..models import ecom_1c_import_catalog, ecom_1c_importer
-from .common import ProtocolCase, read
+from .common import ProtocolCase, pictures_in_the_database, read
 
 IMAGES = [f"import_files/9d/9da00149441011e19bb10015174048b8_0e01fd9e204611e8b2a794de807044d{i}.jpg"
           for i in (1, 2, 3)]
@@ -29,6 +29,7 @@ class TestImportSteps(ProtocolCase):
         self.Template = self.env["product.template"].with_context(active_test=False)
 
     def test_zip_with_images_like_1c(self):
+        pictures_in_the_database(self)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("import.xml", read("demo-2.07", "import.xml"))

@@ -16,19 +16,21 @@ from .common import ImporterCase, big_catalog, big_catalog_id, offers_package
 # its size, plus 2 queries a product that are Odoo's, not the importer's: sale's «Invoicing policy»
 # is a tracked computed field, and its first value is logged in each new product's chatter at commit
 # (a message and its tracking value). One UPDATE a batch marks the products it names (1C's deactivate
-# keeps what any exchange named since its unload began).
-NEW_PRODUCTS, TRACKED_PER_NEW_PRODUCT = 33, 2
+# keeps what any exchange named since its unload began). Each count below holds one query a file, at its end:
+# the barcodes 1C gave products while others on sale held them, whose holders are archived since
+# (ecom.1c.importer._give_awaited_barcodes; an index of the awaited ones alone).
+NEW_PRODUCTS, TRACKED_PER_NEW_PRODUCT = 34, 2
 # The same products again: nothing to write but that mark (their variants' barcodes read once, to
 # compare with 1C's).
-SAME_PRODUCTS = 10
+SAME_PRODUCTS = 11
 # New products with a property value each: Odoo makes the lines of attributes one product at a time
 # (their values are one search and one create per batch): pinned for both sizes.
-NEW_PRODUCTS_WITH_PROPERTIES = {10: 100, 20: 138}
+NEW_PRODUCTS_WITH_PROPERTIES = {10: 101, 20: 139}
 # Offers: stock and sales prices set-based, whether they change or not.
-OFFERS = 8
+OFFERS = 9
 # Offers of characteristics giving each its barcode and article: the barcodes checked free in one query,
 # each column written in one UPDATE, whatever the batch's size.
-CHARACTERISTIC_CODES = 45
+CHARACTERISTIC_CODES = 46
 
 
 def characteristic_offers(start, count, code):
