@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, email_normalize
 
+from ..tools import ru_requisites
 from ..tools.phones import (
     EXTENSION_SEPARATOR,
     normalize_phone,
@@ -17,7 +18,7 @@ from ..tools.phones import (
     sms_number,
     with_other_phones,
 )
-from ..tools.russian_names import compose_name, gender_from_name, split_russian_name
+from ..tools.russian_names import compose_name, gender_from_name, name_gender, split_russian_name
 from .ecom_report_mixin import flush_order_refunds, order_refunds
 
 _logger = logging.getLogger(__name__)
@@ -37,6 +38,18 @@ CARD_RESUME = "ecom_crm.card_refresh_resume"
 CARD_LOCK = 0x1EC0_CA4D
 
 
+def split_person_name(name):
+    """``split_russian_name`` of a person's card's name, a sole trader's title kept before the surname: «ИП Ким
+    Саша» is ("ИП Ким", "Саша", False), whose gender the first name tells (none: the card's, set by hand), not
+    ("ИП", "Ким", "Саша") read as a man named Ким; the parts compose the name as typed."""
+    own_name = ru_requisites.sole_trader_own_name(name)
+    if not own_name:
+        return split_russian_name(name)
+    title = ru_requisites.SOLE_TRADER_TITLE.match(name).group(0).strip()
+    lastname, firstname, patronymic = split_russian_name(own_name)
+    return f"{title} {lastname}" if lastname else title, firstname, patronymic
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -48,7 +61,8 @@ class ResPartner(models.Model):
         compute="_compute_ecom_gender", store=True, readonly=False,
         help="Set from the first name, else the patronymic, else the last name (Russian names dictionary); "
              "can be changed by hand. A contract's words («гражданка», «действующий») follow the name when "
-             "it tells the gender (every part of it that tells one agrees), this field when it does not.")
+             "it tells the gender (every part of it that tells one agrees), this field when it does not. A sole "
+             "trader entered as a company («ИП Петрова Мария Ивановна») has it too, read from the name after «ИП».")
     ecom_phone_invalid = fields.Boolean(
         "Invalid phone", compute="_compute_ecom_phone_invalid", store=True,
         help="The phone or mobile could not be read as a valid number; it is kept as typed.")
@@ -122,11 +136,17 @@ class ResPartner(models.Model):
         for partner in self:
             partner.ecom_intake_count = counts.get(partner, 0)
 
-    @api.depends("firstname", "patronymic", "lastname", "is_company")
+    @api.depends("firstname", "patronymic", "lastname", "is_company", "name")
     def _compute_ecom_gender(self):
         for partner in self:
             if partner.is_company:
-                partner.ecom_gender = False
+                # a sole trader entered as a company, «ИП Петрова Мария Ивановна»: the name after its title (not
+                # split into parts), else the gender set by hand (the contract's words); another company has none
+                own_name = ru_requisites.sole_trader_own_name(partner.name)
+                if own_name or len(ru_requisites.compact(partner.vat)) == 12:
+                    partner.ecom_gender = (own_name and name_gender(own_name)) or partner.ecom_gender
+                else:
+                    partner.ecom_gender = False
             else:
                 partner.ecom_gender = gender_from_name(partner.firstname, partner.patronymic, partner.lastname) \
                     or partner.ecom_gender
@@ -234,7 +254,7 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.is_company:
                 continue
-            values = dict(zip(NAME_PARTS, split_russian_name(partner.name), strict=False))
+            values = dict(zip(NAME_PARTS, split_person_name(partner.name), strict=False))
             if any(partner[f] != values[f] for f in NAME_PARTS):
                 partner.write(values)
 

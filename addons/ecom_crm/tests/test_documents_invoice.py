@@ -296,8 +296,8 @@ class TestInvoiceForPayment(EcomCrmCase):
                       self.render(self.order, kind="contract"))
         person.write({"name": "ИП Черных Евгения", "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
         text = self.render(self.order, kind="contract")
-        self.assertIn("с одной стороны, и ИП Черных Евгения, действующая на основании записи в ЕГРИП (ОГРНИП "
-                      f"{TRADER_OGRNIP}), именуемая в дальнейшем «Покупатель»", text)
+        self.assertIn("с одной стороны, и Индивидуальный предприниматель Черных Евгения, действующая на основании "
+                      f"записи в ЕГРИП (ОГРНИП {TRADER_OGRNIP}), именуемая в дальнейшем «Покупатель»", text)
 
     def test_the_banks_town(self):
         """«ПАО Сбербанк г. Москва» as 1C prints it; a town typed with its kind («г. Москва», «пос.

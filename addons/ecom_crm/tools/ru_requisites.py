@@ -119,6 +119,39 @@ def tax_id_label(country_code, russian=True):
     return "ИНН" if russian else FOREIGN_TAX_ID_LABELS.get(country_code, "Налоговый номер")
 
 
+# the title before a sole trader's own name: «ИП Петров Пётр Петрович», «ип. Петрова …», «И.П. Алиева …», «ИП: …»,
+# «Индивидуальный предприниматель …»; not a word starting with «Ип» («ООО Ипподром», «Ипатов Иван»)
+SOLE_TRADER_TITLE = re.compile(
+    r"^\s*(?:(?P<short>ип)\b\.?|(?P<dotted>и\.\s*п\.)|индивидуальный\s+предприниматель\b)[\s.,:]*", re.IGNORECASE)
+
+
+def sole_trader_own_name(name):
+    """The own name of a sole trader whose ``name`` starts with their title, «Алиева Лейла Гасановна» for «ИП
+    Алиева Лейла Гасановна» (or «И.П. …», «Индивидуальный предприниматель …», in any case), its spaces collapsed;
+    None for a name without the title. «И. П. Сидоров», initials before a surname alone, is a person's name: the
+    dotted title is read before a full name (two words at least)."""
+    match = SOLE_TRADER_TITLE.match(name or "")
+    if not match:
+        return None
+    own = " ".join(name[match.end():].split())
+    if not own or (match.group("dotted") and len(own.split()) < 2):
+        return None
+    return own
+
+
+def is_sole_trader(name, inn, ogrn, is_company, russian=True):
+    """Whether a Russian party is a sole trader (ИП): its name says so («ИП …», see ``sole_trader_own_name``),
+    unless its ИНН is an organisation's (10 digits); or a 12-digit ИНН on a company's card, or on a person's with
+    a 15-digit ОГРНИП (a person's card is how many stores enter a sole trader). A person with only an ИНН is a
+    private person; a party of another country (a Kazakh LLP's 12-digit БИН) no Russian sole trader."""
+    inn, ogrn = compact(inn), compact(ogrn)
+    if not russian or len(inn) == 10:
+        return False
+    if sole_trader_own_name(name):
+        return True
+    return len(inn) == 12 and (is_company or len(ogrn) == 15)
+
+
 def registration_label(inn):
     """«ОГРНИП» for a sole trader (12-digit ИНН), else «ОГРН»."""
     return "ОГРНИП" if len(compact(inn)) == 12 else "ОГРН"
