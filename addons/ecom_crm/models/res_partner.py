@@ -18,7 +18,7 @@ from ..tools.phones import (
     sms_number,
     with_other_phones,
 )
-from ..tools.russian_names import compose_name, gender_from_name, name_gender, split_russian_name
+from ..tools.russian_names import compose_name, gender_from_name, name_gender
 from .ecom_report_mixin import flush_order_refunds, order_refunds
 
 _logger = logging.getLogger(__name__)
@@ -36,18 +36,6 @@ CARD_RESUME = "ecom_crm.card_refresh_resume"
 # the advisory lock of the daily refresh of the cards (any constant unique to this use): held by a run,
 # scheduled or started by hand («Run manually»), from its start to its end, across its batches' commits
 CARD_LOCK = 0x1EC0_CA4D
-
-
-def split_person_name(name):
-    """``split_russian_name`` of a person's card's name, a sole trader's title kept before the surname: «ИП Ким
-    Саша» is ("ИП Ким", "Саша", False), whose gender the first name tells (none: the card's, set by hand), not
-    ("ИП", "Ким", "Саша") read as a man named Ким; the parts compose the name as typed."""
-    own_name = ru_requisites.sole_trader_own_name(name)
-    if not own_name:
-        return split_russian_name(name)
-    title = ru_requisites.SOLE_TRADER_TITLE.match(name).group(0).strip()
-    lastname, firstname, patronymic = split_russian_name(own_name)
-    return f"{title} {lastname}" if lastname else title, firstname, patronymic
 
 
 class ResPartner(models.Model):
@@ -254,7 +242,7 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.is_company:
                 continue
-            values = dict(zip(NAME_PARTS, split_person_name(partner.name), strict=False))
+            values = dict(zip(NAME_PARTS, ru_requisites.split_person_name(partner.name), strict=False))
             if any(partner[f] != values[f] for f in NAME_PARTS):
                 partner.write(values)
 

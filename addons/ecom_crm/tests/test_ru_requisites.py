@@ -77,13 +77,31 @@ class TestRequisiteChecks(BaseCase):
         own = "Алиева Лейла Гасановна"
         for name in (f"ИП {own}", f"ип {own}", f"Ип  {own}", f"ИП. {own}", f"ИП.{own}", f"ИП: {own}",
                      f"И.П. {own}", f"и. п. {own}", f"И.П.{own}", "  ИП   Алиева  Лейла Гасановна ",
-                     f"Индивидуальный предприниматель {own}", f"ИНДИВИДУАЛЬНЫЙ  ПРЕДПРИНИМАТЕЛЬ {own}"):
+                     f"Индивидуальный предприниматель {own}", f"ИНДИВИДУАЛЬНЫЙ  ПРЕДПРИНИМАТЕЛЬ {own}", f"И.П {own}",
+                     # the title typed twice is printed once, not «Индивидуальный предприниматель ИП Алиева …»
+                     f"ИП ИП {own}", f"Индивидуальный предприниматель ИП {own}", f"ИП И.П. {own}"):
             with self.subTest(name=name):
                 self.assertEqual(ru_requisites.sole_trader_own_name(name), own)
         for name in ("ООО Ипподром", "Ипподром", "Ипатов Иван", "ИПАТОВ ИВАН", "И. П. Сидоров", "И.П. Сидоров",
-                     "ИП", "ИП ", "Индивидуальный предприниматель", own, "Сидоров И. П.", "", None):
+                     "ИП", "ИП ", "Индивидуальный предприниматель", own, "Сидоров И. П.", "", None,
+                     # a Latin «IP» is no Russian title (and «IP-телефония» is no sole trader)
+                     "IP Ivanov", "IP Иванов Иван", "ИПК Вектор", "ИП-Телеком"):
             with self.subTest(name=name):
                 self.assertIsNone(ru_requisites.sole_trader_own_name(name))
+
+    def test_split_person_name(self):
+        """A person's name in its parts, a sole trader's title kept with the surname (the parts compose the name)."""
+        self.assertEqual(ru_requisites.split_person_name("ИП Ким Саша"), ("ИП Ким", "Саша", False))
+        self.assertEqual(ru_requisites.split_person_name("И.П. Лейла Гасановна Алиева"),
+                         ("И.П. Алиева", "Лейла", "Гасановна"))
+        self.assertEqual(ru_requisites.split_person_name("Индивидуальный  предприниматель Петров"),
+                         ("Индивидуальный  предприниматель Петров", False, False))
+        self.assertEqual(ru_requisites.split_person_name("Ипатов Иван"), ("Ипатов", "Иван", False))
+        self.assertEqual(ru_requisites.split_person_name("Сидоров И. П."), ("Сидоров", "И.", "П."))
+        for name in ("", None, "ИП", "ИП "):
+            with self.subTest(name=name):
+                self.assertEqual(ru_requisites.split_person_name(name),
+                                 (False, "ИП", False) if name and name.strip() else (False, False, False))
 
     def test_is_sole_trader(self):
         """The name's title, else a 12-digit ИНН on a company's card or on a person's with an ОГРНИП."""

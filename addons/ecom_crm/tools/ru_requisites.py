@@ -12,6 +12,8 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
+from .russian_names import split_russian_name
+
 KPP_RE = re.compile(r"^\d{4}[\dA-Z]{2}\d{3}$")
 
 
@@ -120,9 +122,11 @@ def tax_id_label(country_code, russian=True):
 
 
 # the title before a sole trader's own name: «ИП Петров Пётр Петрович», «ип. Петрова …», «И.П. Алиева …», «ИП: …»,
-# «Индивидуальный предприниматель …»; not a word starting with «Ип» («ООО Ипподром», «Ипатов Иван»)
+# «Индивидуальный предприниматель …»; not a word starting with «Ип» («ООО Ипподром», «Ипатов Иван», «ИП-Телеком»)
 SOLE_TRADER_TITLE = re.compile(
-    r"^\s*(?:(?P<short>ип)\b\.?|(?P<dotted>и\.\s*п\.)|индивидуальный\s+предприниматель\b)[\s.,:]*", re.IGNORECASE)
+    r"^\s*(?:(?P<short>ип)(?![\w-])\.?|(?P<dotted>и\.\s*п(?![\w-])\.?)|индивидуальный\s+предприниматель\b)"
+    r"[\s.,:]*",
+    re.IGNORECASE)
 
 
 def sole_trader_own_name(name):
@@ -136,7 +140,23 @@ def sole_trader_own_name(name):
     own = " ".join(name[match.end():].split())
     if not own or (match.group("dotted") and len(own.split()) < 2):
         return None
+    # the title typed twice («ИП ИП Петров», «Индивидуальный предприниматель ИП Петров»): printed once
+    while (again := SOLE_TRADER_TITLE.match(own)) and own[again.end():]:
+        own = own[again.end():]
     return own
+
+
+def split_person_name(name):
+    """``split_russian_name`` of a person's name, a sole trader's title kept before the surname: «ИП Ким Саша» is
+    ("ИП Ким", "Саша", False), whose gender the first name tells (none: the card's, set by hand), not ("ИП",
+    "Ким", "Саша") read as a man named Ким; the parts compose the name as typed. The card's reading of a name
+    typed in and the intake's of a request's."""
+    own_name = sole_trader_own_name(name)
+    if not own_name:
+        return split_russian_name(name)
+    title = SOLE_TRADER_TITLE.match(name).group(0).strip()
+    lastname, firstname, patronymic = split_russian_name(own_name)
+    return f"{title} {lastname}" if lastname else title, firstname, patronymic
 
 
 def is_sole_trader(name, inn, ogrn, is_company, russian=True):
