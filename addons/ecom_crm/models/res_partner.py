@@ -18,7 +18,7 @@ from ..tools.phones import (
     sms_number,
     with_other_phones,
 )
-from ..tools.russian_names import compose_name, gender_from_name, name_gender
+from ..tools.russian_names import compose_name, gender_from_name, is_person_name, name_gender
 from .ecom_report_mixin import flush_order_refunds, order_refunds
 
 _logger = logging.getLogger(__name__)
@@ -128,10 +128,12 @@ class ResPartner(models.Model):
     def _compute_ecom_gender(self):
         for partner in self:
             if partner.is_company:
-                # a sole trader entered as a company, «ИП Петрова Мария Ивановна»: the name after its title (not
-                # split into parts), else the gender set by hand (the contract's words); another company has none
+                # a sole trader entered as a company, «ИП Петрова Мария Ивановна» (or without the title, with a
+                # 12-digit ИНН): the name after its title (not split into parts), else the gender set by hand (the
+                # contract's words); another company has none
                 own_name = ru_requisites.sole_trader_own_name(partner.name)
                 if own_name or len(ru_requisites.compact(partner.vat)) == 12:
+                    own_name = own_name or (is_person_name(partner.name) and partner.name)
                     partner.ecom_gender = (own_name and name_gender(own_name)) or partner.ecom_gender
                 else:
                     partner.ecom_gender = False

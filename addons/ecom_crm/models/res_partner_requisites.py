@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import ru_requisites
-from ..tools.russian_names import genitive_name, short_name
+from ..tools.russian_names import genitive_name, is_person_name, short_name
 
 # Russia's Tax ID label, in the languages it has words in (the others read the English one)
 RU_VAT_LABELS = {"en_US": "INN", "ru_RU": "ИНН"}
@@ -157,7 +157,11 @@ class ResPartner(models.Model):
             return short_name(partner.ecom_signatory_name)
         if not partner.is_company or sole_trader:
             name = name if name is not None else partner.name or ""
-            return short_name(ru_requisites.sole_trader_own_name(name) or name)
+            own_name = ru_requisites.sole_trader_own_name(name)
+            if not own_name and (ru_requisites.SOLE_TRADER_TITLE.fullmatch(name)
+                                 or (partner.is_company and not is_person_name(name))):
+                return ""  # the title alone, or a sole trader's company card's trade name: no person's name
+            return short_name(own_name or name)
         return ""
 
     def _ecom_requisites(self):
@@ -176,12 +180,21 @@ class ResPartner(models.Model):
         name = partner.name or ""
         sole_trader = ru_requisites.is_sole_trader(name, inn, ogrn, partner.is_company, russian)
         own_name = sole_trader and ru_requisites.sole_trader_own_name(name)
-        if own_name or (sole_trader and not partner.is_company and name):
-            # the name as the requisites print it, «ИП Петров Пётр Петрович» however the title was typed (a
-            # person's card without it: «ИП» added); the contract puts its own title before the own name
-            # («Индивидуальный предприниматель Петров …»). A company's card without the title keeps its name
+        trade_name = ""
+        if sole_trader and not own_name and ru_requisites.SOLE_TRADER_TITLE.fullmatch(name):
+            # the title alone, «ИП»: the name a line to fill in, not «Индивидуальный предприниматель ИП»
+            own_name, name = "", " ".join(name.split())
+        elif own_name or (sole_trader and name and (not partner.is_company or is_person_name(name))):
+            # the name as the requisites (and the payment QR code) print it, «ИП Петров Пётр Петрович» however
+            # the title was typed (a person's name without it, on a person's card or a company's: «ИП» added); the
+            # contract puts its own title before the own name («Индивидуальный предприниматель Петров …»)
             own_name = own_name or " ".join(name.split())
             name = f"ИП {own_name}"
+        elif sole_trader and partner.is_company:
+            # a company's card of a sole trader under a trade name («Цветочная лавка», no person's name): the
+            # requisites print it as typed; the contract, made with a person, leaves the name a line to fill in
+            # and the trade name after it, not «Индивидуальный предприниматель Цветочная лавка»
+            own_name, trade_name = "", name
         else:
             own_name = name
         bank_account = partner.sudo().bank_ids[:1]
@@ -192,7 +205,8 @@ class ResPartner(models.Model):
             "name": name,
             "is_company": partner.is_company,
             "is_sole_trader": sole_trader,
-            "own_name": own_name,  # a sole trader's name without its title, else the name
+            "own_name": own_name,  # a sole trader's name without its title (none under a trade name), else the name
+            "trade_name": trade_name,  # a sole trader's company card's name that is no person's
             "inn": inn,
             "inn_label": ru_requisites.tax_id_label(partner.country_id.code, russian),
             "kpp": partner.ecom_kpp or "",

@@ -520,6 +520,42 @@ class TestDocuments(HttpCase):
         self.assertIn("и Индивидуальный предприниматель Ким Саша, действующий на основании записи в ЕГРИП, "
                       "именуемый в дальнейшем «Покупатель»", self.render_html(self.order, "contract"))
 
+    def test_sole_traders_company_card_without_the_title(self):
+        """A company's card with a 12-digit ИНН and no «ИП» in its name: a person's name is the sole trader's, titled
+        in the contract and «ИП …» in the requisites; a trade name is no person's, «Индивидуальный предприниматель
+        Цветочная лавка» would name a person so: the contract leaves the name a line to fill in, the trade name
+        after it, the requisites print it as typed, the signature's decipherment a line."""
+        trader = self.env["res.partner"].create({
+            "name": "Петрова Мария Ивановна", "is_company": True, "country_id": self.env.ref("base.ru").id,
+            "vat": TRADER_INN})
+        self.assertTrue(trader.ecom_sole_trader)
+        self.assertEqual(trader.ecom_gender, "female", "read from the person's name")
+        self.order.partner_id = trader
+        text = self.render_html(self.order, "contract")
+        self.assertIn("и Индивидуальный предприниматель Петрова Мария Ивановна, действующая на основании записи в "
+                      "ЕГРИП, именуемая в дальнейшем «Покупатель»", text)
+        self.assertIn(f"Покупатель: ИП Петрова Мария Ивановна ИНН {TRADER_INN}", text)
+        self.assertIn("/ Петрова М. И. /", text)
+        trader.name = "Цветочная лавка"
+        self.assertEqual(trader.ecom_gender, "female", "kept: a trade name tells none")
+        text = self.render_html(self.order, "contract")
+        self.assertIn("и Индивидуальный предприниматель _______________ (Цветочная лавка), действующая на основании "
+                      "записи в ЕГРИП, именуемая в дальнейшем «Покупатель»", text)
+        self.assertNotIn("Индивидуальный предприниматель Цветочная", text)
+        self.assertNotIn("ИП Цветочная", text)
+        self.assertIn(f"Покупатель: Цветочная лавка ИНН {TRADER_INN}", text)
+        self.assertNotIn("Цветочная л.", text)
+        trader.write({"ecom_gender": False, "company_registry": TRADER_OGRNIP})
+        self.assertIn("и Индивидуальный предприниматель _______________ (Цветочная лавка), действующий(ая) на "
+                      f"основании записи в ЕГРИП (ОГРНИП {TRADER_OGRNIP}), именуемый(ая) в дальнейшем «Покупатель»",
+                      self.render_html(self.order, "contract"))
+        self.assertIn(f"Кому: Цветочная лавка, ИНН {TRADER_INN} ", self.render_html(self.order, "offer"))
+        trader.name = "ИП "  # the title alone: no name to print, nor «Индивидуальный предприниматель ИП»
+        text = self.render_html(self.order, "contract")
+        self.assertIn("и Индивидуальный предприниматель _______________, действующий(ая) на основании записи в ЕГРИП",
+                      text)
+        self.assertIn(f"Покупатель: ИП ИНН {TRADER_INN}", text)
+
     def test_taxes_and_kopecks(self):
         tax = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
                                               "type_tax_use": "sale"})
