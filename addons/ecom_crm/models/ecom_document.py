@@ -24,7 +24,6 @@ from odoo.tools.image import image_data_uri
 
 from ..tools import ru_requisites, ru_words
 from ..tools.russian_names import name_gender
-from .res_partner_requisites import SOLE_TRADER_PREFIX
 
 DOCUMENT_KINDS = ("offer", "contract", "invoice")
 # what Windows, a browser or a mail client does not take in a file's name (a "/" is a folder)
@@ -87,8 +86,9 @@ def party_words(requisites):
     partner = requisites["partner"]
     own = None
     if not requisites["is_company"] or requisites["is_sole_trader"]:
-        own = name_gender(SOLE_TRADER_PREFIX.sub("", requisites["name"] or "")) \
-            or (partner.ecom_gender if partner and not partner.is_company else None)
+        # a sole trader's name after its title («ИП Петрова Мария Ивановна»), on a person's card or a company's
+        # (where a store enters one: its gender is set there by hand, the name after «ИП» not being split)
+        own = name_gender(requisites.get("own_name", requisites["name"]) or "") or (partner.ecom_gender or None)
     return gendered_words(own, name_gender(requisites["signatory_name"], either_case=True))
 
 
@@ -230,11 +230,15 @@ class EcomDocumentMixin(models.AbstractModel):
             customer = partner._ecom_requisites()
         else:  # a request without a contact yet: the names it has
             customer = self.env["res.partner"]._ecom_requisites()
-            customer.update(name=source.get("customer_name") or "", phone=source.get("customer_phone") or "",
+            customer_name = source.get("customer_name") or ""
+            customer.update(name=customer_name, own_name=customer_name, phone=source.get("customer_phone") or "",
                             email=source.get("customer_email") or "")
             company_name = source.get("customer_company")
             if company_name:  # the request's company name: a company (an ИП) buys, not a citizen
-                customer.update(is_company=True, is_sole_trader=bool(SOLE_TRADER_PREFIX.match(company_name)))
+                own_name = ru_requisites.sole_trader_own_name(company_name)
+                customer.update(is_company=True, is_sole_trader=bool(own_name))
+                if own_name:  # «ИП Петрова Мария Ивановна» however its title was typed
+                    customer.update(name=f"ИП {own_name}", own_name=own_name, ogrn_label="ОГРНИП")
             # a person or a sole trader signs for themselves; a company's signatory is a line to fill in
             customer["signatory_short"] = "" if customer["is_company"] and not customer["is_sole_trader"] else \
                 customer["partner"]._ecom_signer(customer["partner"], name=customer["name"])

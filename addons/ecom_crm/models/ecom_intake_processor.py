@@ -14,7 +14,8 @@ from ..tools.campaign_ref import CAMPAIGN_REF_FIELDS, campaign_ref, one_campaign
 from ..tools.casefold import case_variants, folded_sql
 from ..tools.intake import CLICK_ID_CHANNELS, CLICK_IDS, UTM_MEDIUM_ALIASES, UTM_SOURCE_ALIASES, parse_datetime
 from ..tools.phones import first_phone, normalize_phone, phone_without_extension
-from ..tools.russian_names import genitive_customer_name, split_russian_name
+from ..tools.ru_requisites import split_person_name
+from ..tools.russian_names import genitive_customer_name
 
 try:  # the public mailboxes Odoo's lead enrichment (crm_iap_enrich, when installed) skips
     from odoo.addons.iap.tools.iap_tools import _MAIL_PROVIDERS as MAIL_PROVIDERS
@@ -95,7 +96,8 @@ class EcomIntakeProcessor(models.AbstractModel):
             vals_list = []
             for item in new_customers:
                 data = item["data"]
-                lastname, firstname, patronymic = split_russian_name(data.get("name")) if data.get("name") \
+                # read as the card reads a name typed in: «ИП Ким Саша» is the sole trader Ким Саша, not a man Ким
+                lastname, firstname, patronymic = split_person_name(data.get("name")) if data.get("name") \
                     else (False, False, False)
                 vals = {"name": data.get("name") or item["phone"] or data.get("email"), "lastname": lastname,
                         "firstname": firstname, "patronymic": patronymic, "phone": item["phone"],

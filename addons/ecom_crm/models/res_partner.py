@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, email_normalize
 
+from ..tools import ru_requisites
 from ..tools.phones import (
     EXTENSION_SEPARATOR,
     normalize_phone,
@@ -17,7 +18,7 @@ from ..tools.phones import (
     sms_number,
     with_other_phones,
 )
-from ..tools.russian_names import compose_name, gender_from_name, split_russian_name
+from ..tools.russian_names import compose_name, gender_from_name, is_person_name, name_gender
 from .ecom_report_mixin import flush_order_refunds, order_refunds
 
 _logger = logging.getLogger(__name__)
@@ -48,7 +49,8 @@ class ResPartner(models.Model):
         compute="_compute_ecom_gender", store=True, readonly=False,
         help="Set from the first name, else the patronymic, else the last name (Russian names dictionary); "
              "can be changed by hand. A contract's words («гражданка», «действующий») follow the name when "
-             "it tells the gender (every part of it that tells one agrees), this field when it does not.")
+             "it tells the gender (every part of it that tells one agrees), this field when it does not. A sole "
+             "trader entered as a company («ИП Петрова Мария Ивановна») has it too, read from the name after «ИП».")
     ecom_phone_invalid = fields.Boolean(
         "Invalid phone", compute="_compute_ecom_phone_invalid", store=True,
         help="The phone or mobile could not be read as a valid number; it is kept as typed.")
@@ -122,11 +124,19 @@ class ResPartner(models.Model):
         for partner in self:
             partner.ecom_intake_count = counts.get(partner, 0)
 
-    @api.depends("firstname", "patronymic", "lastname", "is_company")
+    @api.depends("firstname", "patronymic", "lastname", "is_company", "name")
     def _compute_ecom_gender(self):
         for partner in self:
             if partner.is_company:
-                partner.ecom_gender = False
+                # a sole trader entered as a company, «ИП Петрова Мария Ивановна» (or without the title, with a
+                # 12-digit ИНН): the name after its title (not split into parts), else the gender set by hand (the
+                # contract's words); another company has none
+                own_name = ru_requisites.sole_trader_own_name(partner.name)
+                if own_name or len(ru_requisites.compact(partner.vat)) == 12:
+                    own_name = own_name or (is_person_name(partner.name) and partner.name)
+                    partner.ecom_gender = (own_name and name_gender(own_name)) or partner.ecom_gender
+                else:
+                    partner.ecom_gender = False
             else:
                 partner.ecom_gender = gender_from_name(partner.firstname, partner.patronymic, partner.lastname) \
                     or partner.ecom_gender
@@ -234,7 +244,7 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.is_company:
                 continue
-            values = dict(zip(NAME_PARTS, split_russian_name(partner.name), strict=False))
+            values = dict(zip(NAME_PARTS, ru_requisites.split_person_name(partner.name), strict=False))
             if any(partner[f] != values[f] for f in NAME_PARTS):
                 partner.write(values)
 

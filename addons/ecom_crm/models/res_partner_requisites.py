@@ -1,15 +1,11 @@
 """Russian requisites of contacts and companies for the documents: ИНН (``vat``), КПП, ОГРН/ОГРНИП
 (``company_registry``), the signatory; bank details live on ``res.partner.bank`` / ``res.bank``."""
-import re
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import ru_requisites
-from ..tools.russian_names import genitive_name, short_name
-
-# «ИП Петров Пётр Петрович»: the words before a sole trader's own name
-SOLE_TRADER_PREFIX = re.compile(r"^\s*(ИП|индивидуальный\s+предприниматель)\s+", re.IGNORECASE)
+from ..tools.russian_names import genitive_name, is_person_name, short_name
 
 # Russia's Tax ID label, in the languages it has words in (the others read the English one)
 RU_VAT_LABELS = {"en_US": "INN", "ru_RU": "ИНН"}
@@ -66,6 +62,19 @@ class ResPartner(models.Model):
     ecom_accountant_name = fields.Char(
         "Chief accountant", help="Who signs invoices for payment as the accountant, «Петрова Анна Сергеевна»: "
                                  "printed as «Петрова А. С.»; empty, a line to fill in.")
+
+    ecom_sole_trader = fields.Boolean(
+        "Sole trader", compute="_compute_ecom_sole_trader",
+        help="A sole trader (ИП): the name starts with «ИП» or «Индивидуальный предприниматель», or a Russian "
+             "12-digit INN on a company (on a person, with a 15-digit OGRNIP). The contract is made with the "
+             "«Индивидуальный предприниматель», in the words of their gender.")
+
+    @api.depends("name", "vat", "company_registry", "is_company", "country_id")
+    def _compute_ecom_sole_trader(self):
+        for partner in self:
+            partner.ecom_sole_trader = ru_requisites.is_sole_trader(
+                partner.name, partner.vat if partner.vat != "/" else "", partner.company_registry,
+                partner.is_company, not partner.country_id or partner.country_id.code == "RU")
 
     @api.depends("country_id")
     def _compute_partner_vat_placeholder(self):
@@ -147,7 +156,12 @@ class ResPartner(models.Model):
         if partner.ecom_signatory_name:
             return short_name(partner.ecom_signatory_name)
         if not partner.is_company or sole_trader:
-            return short_name(SOLE_TRADER_PREFIX.sub("", name if name is not None else partner.name or ""))
+            name = name if name is not None else partner.name or ""
+            own_name = ru_requisites.sole_trader_own_name(name)
+            if not own_name and (ru_requisites.SOLE_TRADER_TITLE.fullmatch(name)
+                                 or (partner.is_company and not is_person_name(name))):
+                return ""  # the title alone, or a sole trader's company card's trade name: no person's name
+            return short_name(own_name or name)
         return ""
 
     def _ecom_requisites(self):
@@ -161,12 +175,28 @@ class ResPartner(models.Model):
         # ИНН, ОГРН; one without a country is taken as Russian (a Russian store's customers)
         russian = not partner.country_id or partner.country_id.code == "RU"
         ogrn = ru_requisites.compact(partner.company_registry)
-        # ИП: a 12-digit ИНН on a company, or on a person with a 15-digit ОГРНИП (a person's card is how
-        # many stores enter a sole trader); a person with only an ИНН is a private person
-        sole_trader = bool(russian and len(inn) == 12 and (partner.is_company or len(ogrn) == 15))
+        # ИП: a name with the title («ИП …», «И.П. …», «Индивидуальный предприниматель …»), a 12-digit ИНН on a
+        # company, or on a person with a 15-digit ОГРНИП (see ``ru_requisites.is_sole_trader``)
         name = partner.name or ""
-        if sole_trader and not partner.is_company and name and not SOLE_TRADER_PREFIX.match(name):
-            name = f"ИП {name}"  # «ИП Петров Пётр Петрович, действующий на основании записи в ЕГРИП»
+        sole_trader = ru_requisites.is_sole_trader(name, inn, ogrn, partner.is_company, russian)
+        own_name = sole_trader and ru_requisites.sole_trader_own_name(name)
+        trade_name = ""
+        if sole_trader and not own_name and ru_requisites.SOLE_TRADER_TITLE.fullmatch(name):
+            # the title alone, «ИП»: the name a line to fill in, not «Индивидуальный предприниматель ИП»
+            own_name, name = "", " ".join(name.split())
+        elif own_name or (sole_trader and name and (not partner.is_company or is_person_name(name))):
+            # the name as the requisites (and the payment QR code) print it, «ИП Петров Пётр Петрович» however
+            # the title was typed (a person's name without it, on a person's card or a company's: «ИП» added); the
+            # contract puts its own title before the own name («Индивидуальный предприниматель Петров …»)
+            own_name = own_name or " ".join(name.split())
+            name = f"ИП {own_name}"
+        elif sole_trader and partner.is_company:
+            # a company's card of a sole trader under a trade name («Цветочная лавка», no person's name): the
+            # requisites print it as typed; the contract, made with a person, leaves the name a line to fill in
+            # and the trade name after it, not «Индивидуальный предприниматель Цветочная лавка»
+            own_name, trade_name = "", name
+        else:
+            own_name = name
         bank_account = partner.sudo().bank_ids[:1]
         address = ", ".join(part for part in (
             partner.zip, partner.state_id.name, partner.city, partner.street, partner.street2) if part)
@@ -175,11 +205,14 @@ class ResPartner(models.Model):
             "name": name,
             "is_company": partner.is_company,
             "is_sole_trader": sole_trader,
+            "own_name": own_name,  # a sole trader's name without its title (none under a trade name), else the name
+            "trade_name": trade_name,  # a sole trader's company card's name that is no person's
             "inn": inn,
             "inn_label": ru_requisites.tax_id_label(partner.country_id.code, russian),
             "kpp": partner.ecom_kpp or "",
             "ogrn": ogrn,
-            "ogrn_label": ru_requisites.registration_label(inn) if russian else "Рег. номер",
+            "ogrn_label": ("ОГРНИП" if sole_trader else ru_requisites.registration_label(inn)) if russian
+            else "Рег. номер",
             "address": address,
             "phone": partner.phone or partner.mobile or "",
             "email": partner.email or "",

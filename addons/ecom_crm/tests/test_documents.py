@@ -384,17 +384,18 @@ class TestDocuments(HttpCase):
             "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
         self.order.partner_id = trader
         text = self.render(self.order, "contract")
-        self.assertIn("действующего на основании Устава, с одной стороны, и ИП Петров Пётр Петрович, действующий "
-                      "на основании записи в ЕГРИП (ОГРНИП 304500116000157), именуемый в дальнейшем «Покупатель», "
+        self.assertIn("действующего на основании Устава, с одной стороны, и Индивидуальный предприниматель Петров Пётр "
+                      "Петрович, действующий на основании записи в ЕГРИП (ОГРНИП 304500116000157), именуемый в "
+                      "дальнейшем «Покупатель», "
                       "с другой стороны", text)
         trader.name = "ИП Петрова Мария Ивановна"  # the words agree with a woman's name
         text = self.render(self.order, "contract")
-        self.assertIn("и ИП Петрова Мария Ивановна, действующая на основании записи в ЕГРИП (ОГРНИП 304500116000157), "
-                      "именуемая в дальнейшем «Покупатель», с другой стороны", text)
+        self.assertIn("и Индивидуальный предприниматель Петрова Мария Ивановна, действующая на основании записи в "
+                      "ЕГРИП (ОГРНИП 304500116000157), именуемая в дальнейшем «Покупатель», с другой стороны", text)
         trader.name = "ИП Ким Саша"  # nor a first name nor a surname of one gender: both forms
         text = self.render(self.order, "contract")
-        self.assertIn("и ИП Ким Саша, действующий(ая) на основании записи в ЕГРИП (ОГРНИП 304500116000157), "
-                      "именуемый(ая) в дальнейшем «Покупатель»", text)
+        self.assertIn("и Индивидуальный предприниматель Ким Саша, действующий(ая) на основании записи в ЕГРИП "
+                      "(ОГРНИП 304500116000157), именуемый(ая) в дальнейшем «Покупатель»", text)
         trader.name = "ИП Петров Пётр Петрович"
         text = self.render(self.order, "contract")
         self.assertIn(f"ИНН {TRADER_INN}", text)
@@ -410,8 +411,9 @@ class TestDocuments(HttpCase):
             "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
         self.order.partner_id = trader
         text = self.render(self.order, "contract")
-        self.assertIn("с одной стороны, и ИП Петров Пётр Петрович, действующий на основании записи в ЕГРИП "
-                      f"(ОГРНИП {TRADER_OGRNIP}), именуемый в дальнейшем «Покупатель», с другой стороны", text)
+        self.assertIn("с одной стороны, и Индивидуальный предприниматель Петров Пётр Петрович, действующий на "
+                      f"основании записи в ЕГРИП (ОГРНИП {TRADER_OGRNIP}), именуемый в дальнейшем «Покупатель», с "
+                      "другой стороны", text)
         self.assertNotIn("гражданин", text)
         self.assertIn(f"ИНН {TRADER_INN}", text)
         self.assertIn("/ Петров П. П. /", text)
@@ -427,6 +429,132 @@ class TestDocuments(HttpCase):
         text = self.render(self.order, "contract")
         self.assertIn("с одной стороны, и гражданин Петров Пётр Петрович, именуемый в дальнейшем «Покупатель»", text)
         self.assertNotIn("ЕГРИП", text)
+
+    def test_sole_trader_by_the_title_of_the_name(self):
+        """A person's card named «ИП Алиева Лейла Гасановна» (the title typed any way) with a 12-digit ИНН and no
+        ОГРНИП is a sole trader's, not «гражданка ИП …»: the contract titles her in full, her own name once, the
+        ОГРНИП when known and no empty one when not; the requisites read «ИП …» once. A name merely starting with
+        «Ип» is a person's or a company's."""
+        trader = self.env["res.partner"].create({
+            "name": "ИП Алиева Лейла Гасановна", "country_id": self.env.ref("base.ru").id, "vat": TRADER_INN})
+        self.assertTrue(trader.ecom_sole_trader)
+        self.order.partner_id = trader
+        party = ("с одной стороны, и Индивидуальный предприниматель Алиева Лейла Гасановна, действующая на основании "
+                 "записи в ЕГРИП, именуемая в дальнейшем «Покупатель», с другой стороны")
+        for name in ("ИП Алиева Лейла Гасановна", "ип Алиева Лейла Гасановна", "И.П. Алиева Лейла Гасановна",
+                     "ИП. Алиева Лейла Гасановна", "Индивидуальный предприниматель Алиева Лейла Гасановна",
+                     "ИНДИВИДУАЛЬНЫЙ ПРЕДПРИНИМАТЕЛЬ Алиева Лейла Гасановна"):
+            with self.subTest(name=name):
+                trader.name = name
+                text = self.render_html(self.order, "contract")
+                self.assertIn(party, text)
+                self.assertNotIn("гражданка", text)
+                self.assertNotIn("ОГРНИП", text)  # not known: neither the label nor a blank
+                # titled once wherever printed: in full in the contract's parties, «ИП» in the requisites
+                self.assertEqual(set(re.findall(r"(\S+ \S+) Алиева Лейла Гасановна", text)),
+                                 {"Индивидуальный предприниматель", "Покупатель: ИП"})
+                self.assertIn(f"Покупатель: ИП Алиева Лейла Гасановна ИНН {TRADER_INN}", text)
+                self.assertIn("/ Алиева Л. Г. /", text)  # she signs for herself, her name without the title
+                self.assertNotRegex(text, r"(?i)(ИП|предприниматель)\.? (ИП|И\.П\.|индивидуальный)")
+                self.assertIn(f"Кому: ИП Алиева Лейла Гасановна, ИНН {TRADER_INN} ",
+                              self.render_html(self.order, "offer"))
+        trader.write({"name": "ИП Алиева Лейла Гасановна", "company_registry": TRADER_OGRNIP})
+        text = self.render_html(self.order, "contract")
+        self.assertIn("и Индивидуальный предприниматель Алиева Лейла Гасановна, действующая на основании записи в "
+                      f"ЕГРИП (ОГРНИП {TRADER_OGRNIP}), именуемая в дальнейшем «Покупатель»", text)
+        self.assertIn(f"Покупатель: ИП Алиева Лейла Гасановна ИНН {TRADER_INN} ОГРНИП {TRADER_OGRNIP} _", text)
+        trader.write({"vat": False, "company_registry": False})  # the title alone says it
+        self.assertIn(party, self.render_html(self.order, "contract"))
+        # the title is not a part of the name: «ИП Ким Саша» is no man named Ким; the card's gender decides
+        trader.write({"name": "ИП Ким Саша", "ecom_gender": False})
+        self.assertEqual((trader.lastname, trader.firstname, trader.patronymic), ("ИП Ким", "Саша", False))
+        self.assertIn("и Индивидуальный предприниматель Ким Саша, действующий(ая) на основании записи в ЕГРИП, "
+                      "именуемый(ая) в дальнейшем «Покупатель»", self.render_html(self.order, "contract"))
+        trader.ecom_gender = "female"
+        self.assertIn("и Индивидуальный предприниматель Ким Саша, действующая на основании записи в ЕГРИП, "
+                      "именуемая в дальнейшем «Покупатель»", self.render_html(self.order, "contract"))
+        # a surname starting with «Ип», a 12-digit ИНН without an ОГРНИП: a private person
+        trader.write({"name": "Ипатов Иван Петрович", "vat": TRADER_INN})
+        self.assertFalse(trader.ecom_sole_trader)
+        text = self.render_html(self.order, "contract")
+        self.assertIn("с одной стороны, и гражданин Ипатов Иван Петрович, именуемый в дальнейшем «Покупатель»", text)
+        self.assertNotIn("ЕГРИП", text)
+        # a company whose name starts with «Ип»: a company, with its signatory
+        hippodrome = self.env["res.partner"].create({
+            "name": "ООО Ипподром", "is_company": True, "country_id": self.env.ref("base.ru").id,
+            "vat": CUSTOMER_INN, "ecom_signatory_title": "Генерального директора",
+            "ecom_signatory_name": "Петрова Анна Сергеевна"})
+        self.assertFalse(hippodrome.ecom_sole_trader)
+        self.assertFalse(hippodrome.ecom_gender)
+        self.order.partner_id = hippodrome
+        text = self.render_html(self.order, "contract")
+        self.assertIn("с одной стороны, и ООО Ипподром, именуемое в дальнейшем «Покупатель», в лице Генерального "
+                      "директора Петровой Анны Сергеевны, действующей на основании Устава", text)
+        self.assertNotIn("ЕГРИП", text)
+        self.assertNotIn("предприниматель", text)
+
+    def test_sole_trader_entered_as_a_company_has_a_gender(self):
+        """A sole trader's company card: the gender read from the name after «ИП» (the contract's words agree
+        with the name when it tells one), else the one set on the card, else both forms."""
+        trader = self.env["res.partner"].create({
+            "name": "ИП Петров Пётр Петрович", "is_company": True, "country_id": self.env.ref("base.ru").id,
+            "vat": TRADER_INN})
+        self.assertTrue(trader.ecom_sole_trader)
+        self.assertEqual(trader.ecom_gender, "male", "read from the name after «ИП»")
+        trader.name = "ИП Петрова Мария Ивановна"
+        self.assertEqual(trader.ecom_gender, "female")
+        self.order.partner_id = trader
+        trader.ecom_gender = "male"  # by hand, against every part of the name: the name decides
+        self.assertIn("и Индивидуальный предприниматель Петрова Мария Ивановна, действующая на основании записи в "
+                      "ЕГРИП, именуемая в дальнейшем «Покупатель»", self.render_html(self.order, "contract"))
+        trader.name = "ИП Ким Саша"  # the name tells none: the card's
+        self.assertEqual(trader.ecom_gender, "male", "kept: the name tells none")
+        trader.ecom_gender = "female"
+        self.assertIn("и Индивидуальный предприниматель Ким Саша, действующая на основании записи в ЕГРИП, именуемая "
+                      "в дальнейшем «Покупатель»", self.render_html(self.order, "contract"))
+        trader.ecom_gender = False  # nor the card: both forms
+        self.assertIn("и Индивидуальный предприниматель Ким Саша, действующий(ая) на основании записи в ЕГРИП, "
+                      "именуемый(ая) в дальнейшем «Покупатель»", self.render_html(self.order, "contract"))
+        with Form(trader) as form:  # the card shows it to a sole trader, set by hand there
+            form.ecom_gender = "male"
+        self.assertIn("и Индивидуальный предприниматель Ким Саша, действующий на основании записи в ЕГРИП, "
+                      "именуемый в дальнейшем «Покупатель»", self.render_html(self.order, "contract"))
+
+    def test_sole_traders_company_card_without_the_title(self):
+        """A company's card with a 12-digit ИНН and no «ИП» in its name: a person's name is the sole trader's, titled
+        in the contract and «ИП …» in the requisites; a trade name is no person's, «Индивидуальный предприниматель
+        Цветочная лавка» would name a person so: the contract leaves the name a line to fill in, the trade name
+        after it, the requisites print it as typed, the signature's decipherment a line."""
+        trader = self.env["res.partner"].create({
+            "name": "Петрова Мария Ивановна", "is_company": True, "country_id": self.env.ref("base.ru").id,
+            "vat": TRADER_INN})
+        self.assertTrue(trader.ecom_sole_trader)
+        self.assertEqual(trader.ecom_gender, "female", "read from the person's name")
+        self.order.partner_id = trader
+        text = self.render_html(self.order, "contract")
+        self.assertIn("и Индивидуальный предприниматель Петрова Мария Ивановна, действующая на основании записи в "
+                      "ЕГРИП, именуемая в дальнейшем «Покупатель»", text)
+        self.assertIn(f"Покупатель: ИП Петрова Мария Ивановна ИНН {TRADER_INN}", text)
+        self.assertIn("/ Петрова М. И. /", text)
+        trader.name = "Цветочная лавка"
+        self.assertEqual(trader.ecom_gender, "female", "kept: a trade name tells none")
+        text = self.render_html(self.order, "contract")
+        self.assertIn("и Индивидуальный предприниматель _______________ (Цветочная лавка), действующая на основании "
+                      "записи в ЕГРИП, именуемая в дальнейшем «Покупатель»", text)
+        self.assertNotIn("Индивидуальный предприниматель Цветочная", text)
+        self.assertNotIn("ИП Цветочная", text)
+        self.assertIn(f"Покупатель: Цветочная лавка ИНН {TRADER_INN}", text)
+        self.assertNotIn("Цветочная л.", text)
+        trader.write({"ecom_gender": False, "company_registry": TRADER_OGRNIP})
+        self.assertIn("и Индивидуальный предприниматель _______________ (Цветочная лавка), действующий(ая) на "
+                      f"основании записи в ЕГРИП (ОГРНИП {TRADER_OGRNIP}), именуемый(ая) в дальнейшем «Покупатель»",
+                      self.render_html(self.order, "contract"))
+        self.assertIn(f"Кому: Цветочная лавка, ИНН {TRADER_INN} ", self.render_html(self.order, "offer"))
+        trader.name = "ИП "  # the title alone: no name to print, nor «Индивидуальный предприниматель ИП»
+        text = self.render_html(self.order, "contract")
+        self.assertIn("и Индивидуальный предприниматель _______________, действующий(ая) на основании записи в ЕГРИП",
+                      text)
+        self.assertIn(f"Покупатель: ИП ИНН {TRADER_INN}", text)
 
     def test_taxes_and_kopecks(self):
         tax = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
@@ -717,7 +845,8 @@ class TestDocuments(HttpCase):
                             "WHERE id = %s", [person.id])
         person.invalidate_recordset()
         text = self.render_html(self.order, "contract")
-        self.assertIn("с одной стороны, и ИП Анна Петрова, действующая на основании записи в ЕГРИП (ОГРНИП "
+        self.assertIn("с одной стороны, и Индивидуальный предприниматель Анна Петрова, действующая на основании "
+                      "записи в ЕГРИП (ОГРНИП "
                       f"{TRADER_OGRNIP}), именуемая в дальнейшем «Покупатель»", text)
         # a name that tells no gender: the card's
         person.write({"name": "Ким Саша", "vat": False, "company_registry": False})
@@ -791,9 +920,19 @@ class TestDocuments(HttpCase):
         self.assertIn("с одной стороны, и ООО «Ромашка», именуемое в дальнейшем «Покупатель», в лице", text)
         self.assertNotIn("гражданин", text)
         self.assertNotIn("Ромашка» /", text, "the company's signatory is a line to fill in, not its name")
+        lead.partner_name = "ООО Ипподром"  # a company, not «ИП подром»
+        text = self.render_html(lead, "contract")
+        self.assertIn("с одной стороны, и ООО Ипподром, именуемое в дальнейшем «Покупатель», в лице", text)
+        self.assertNotIn("ЕГРИП", text)
+        lead.partner_name = "И.П. Петрова Мария Ивановна"  # the title typed otherwise: printed once, in full
+        text = self.render_html(lead, "contract")
+        self.assertIn("с одной стороны, и Индивидуальный предприниматель Петрова Мария Ивановна, действующая на "
+                      "основании записи в ЕГРИП, именуемая в дальнейшем «Покупатель»", text)
+        self.assertNotIn("И.П.", text)
         lead.partner_name = "ИП Петрова Мария Ивановна"
         text = self.render(lead, "contract")
-        self.assertIn("с одной стороны, и ИП Петрова Мария Ивановна, действующая на основании записи в ЕГРИП", text)
+        self.assertIn("с одной стороны, и Индивидуальный предприниматель Петрова Мария Ивановна, действующая на "
+                      "основании записи в ЕГРИП, именуемая", text)  # no ОГРНИП known: no empty one
         self.assertIn("/ Петрова М. И. /", text)
 
     def test_foreign_customer_is_not_a_russian_sole_trader(self):

@@ -296,8 +296,8 @@ class TestInvoiceForPayment(EcomCrmCase):
                       self.render(self.order, kind="contract"))
         person.write({"name": "ИП Черных Евгения", "vat": TRADER_INN, "company_registry": TRADER_OGRNIP})
         text = self.render(self.order, kind="contract")
-        self.assertIn("с одной стороны, и ИП Черных Евгения, действующая на основании записи в ЕГРИП (ОГРНИП "
-                      f"{TRADER_OGRNIP}), именуемая в дальнейшем «Покупатель»", text)
+        self.assertIn("с одной стороны, и Индивидуальный предприниматель Черных Евгения, действующая на основании "
+                      f"записи в ЕГРИП (ОГРНИП {TRADER_OGRNIP}), именуемая в дальнейшем «Покупатель»", text)
 
     def test_the_banks_town(self):
         """«ПАО Сбербанк г. Москва» as 1C prints it; a town typed with its kind («г. Москва», «пос.
@@ -590,6 +590,14 @@ class TestInvoiceForPayment(EcomCrmCase):
         payload = self.values()["qr_payload"]
         self.assertTrue(payload.startswith("ST00012|Name=ИП Петров Пётр Петрович|PersonalAcc="), payload)
         self.assertTrue(payload.endswith(f"|PayeeINN={TRADER_INN}"), payload)  # no КПП
+        # the company named without the title: the payee is the sole trader, «ИП» and their name, as the bank has it
+        self.env.company.name = "Петров Пётр Петрович"
+        self.assertIn("|Name=ИП Петров Пётр Петрович|", self.values()["qr_payload"])
+        # a trade name is no person's: the payee as typed, the signature a line to fill in
+        self.env.company.name = "Цветочная лавка"
+        self.assertIn("|Name=Цветочная лавка|", self.values()["qr_payload"])
+        self.render(self.order)
+        self.assert_row("Индивидуальный предприниматель _______________ / _______________ /")
 
     def test_missing_requisites_say_what_to_fill(self):
         """Never a PDF without the bank block: Print and Send say what to fill in, in the user's language."""

@@ -111,6 +111,30 @@ class TestDedup(IntakeCase):
                          ("Новикова", "Ольга", "Петровна", "+79035550011"))
         self.assertTrue(partner.lang)
 
+    def test_a_sole_traders_name_is_read_as_the_card_reads_it(self):
+        """A request from a sole trader makes the customer the card would be when typed so: the title kept with the
+        surname. Read as any person's name, the title was a surname or a first name: «Индивидуальный предприниматель
+        Ким Саша» became «Ким Саша Индивидуальный предприниматель» (no sole trader any more), «ИП Лейла Гасановна
+        Алиева» «Гасановна Алиева ИП Лейла»."""
+        Partner = self.env["res.partner"]
+        for typed, phone, name, parts, gender in (
+                ("ИП Ким Саша", "+79035550021", "ИП Ким Саша", ("ИП Ким", "Саша", False), False),
+                ("Индивидуальный предприниматель Ким Саша", "+79035550022",
+                 "Индивидуальный предприниматель Ким Саша", ("Индивидуальный предприниматель Ким", "Саша", False),
+                 False),
+                ("ИП Лейла Гасановна Алиева", "+79035550023", "ИП Алиева Лейла Гасановна",
+                 ("ИП Алиева", "Лейла", "Гасановна"), "female"),
+                ("ип Алиева Лейла Гасановна", "+79035550024", "ип Алиева Лейла Гасановна",
+                 ("ип Алиева", "Лейла", "Гасановна"), "female")):
+            with self.subTest(name=typed):
+                partner = Partner.browse(self.post({"name": typed, "phone": phone}).json()["partner_id"])
+                card = Partner.create({"name": typed})
+                self.assertEqual(partner.name, name)
+                self.assertEqual((partner.lastname, partner.firstname, partner.patronymic), parts)
+                self.assertEqual((card.lastname, card.firstname, card.patronymic), parts)
+                self.assertEqual(partner.ecom_gender, gender)
+                self.assertTrue(partner.ecom_sole_trader)
+
     def test_email_matches_existing_customer(self):
         customer = self.env["res.partner"].create({"name": "Орлова Анна", "email": "Anna.Orlova@Mail.ru"})
         answer = self.post({"name": "Анна", "email": "anna.orlova@mail.ru"}).json()

@@ -71,6 +71,53 @@ class TestRequisiteChecks(BaseCase):
         self.assertEqual(ru_requisites.tax_id_label("BY", russian=False), "УНП")
         self.assertEqual(ru_requisites.tax_id_label("DE", russian=False), "Налоговый номер")
 
+    def test_sole_trader_own_name(self):
+        """A sole trader's own name after the title however it is typed; a name merely starting with «Ип», a
+        company's, initials before a surname, a title alone: no sole trader's."""
+        own = "Алиева Лейла Гасановна"
+        for name in (f"ИП {own}", f"ип {own}", f"Ип  {own}", f"ИП. {own}", f"ИП.{own}", f"ИП: {own}",
+                     f"И.П. {own}", f"и. п. {own}", f"И.П.{own}", "  ИП   Алиева  Лейла Гасановна ",
+                     f"Индивидуальный предприниматель {own}", f"ИНДИВИДУАЛЬНЫЙ  ПРЕДПРИНИМАТЕЛЬ {own}", f"И.П {own}",
+                     # the title typed twice is printed once, not «Индивидуальный предприниматель ИП Алиева …»
+                     f"ИП ИП {own}", f"Индивидуальный предприниматель ИП {own}", f"ИП И.П. {own}"):
+            with self.subTest(name=name):
+                self.assertEqual(ru_requisites.sole_trader_own_name(name), own)
+        for name in ("ООО Ипподром", "Ипподром", "Ипатов Иван", "ИПАТОВ ИВАН", "И. П. Сидоров", "И.П. Сидоров",
+                     "ИП", "ИП ", "Индивидуальный предприниматель", own, "Сидоров И. П.", "", None,
+                     # a Latin «IP» is no Russian title (and «IP-телефония» is no sole trader)
+                     "IP Ivanov", "IP Иванов Иван", "ИПК Вектор", "ИП-Телеком"):
+            with self.subTest(name=name):
+                self.assertIsNone(ru_requisites.sole_trader_own_name(name))
+
+    def test_split_person_name(self):
+        """A person's name in its parts, a sole trader's title kept with the surname (the parts compose the name)."""
+        self.assertEqual(ru_requisites.split_person_name("ИП Ким Саша"), ("ИП Ким", "Саша", False))
+        self.assertEqual(ru_requisites.split_person_name("И.П. Лейла Гасановна Алиева"),
+                         ("И.П. Алиева", "Лейла", "Гасановна"))
+        self.assertEqual(ru_requisites.split_person_name("Индивидуальный  предприниматель Петров"),
+                         ("Индивидуальный  предприниматель Петров", False, False))
+        self.assertEqual(ru_requisites.split_person_name("Ипатов Иван"), ("Ипатов", "Иван", False))
+        self.assertEqual(ru_requisites.split_person_name("Сидоров И. П."), ("Сидоров", "И.", "П."))
+        for name in ("", None, "ИП", "ИП "):
+            with self.subTest(name=name):
+                self.assertEqual(ru_requisites.split_person_name(name),
+                                 (False, "ИП", False) if name and name.strip() else (False, False, False))
+
+    def test_is_sole_trader(self):
+        """The name's title, else a 12-digit ИНН on a company's card or on a person's with an ОГРНИП."""
+        def sole_trader(name, inn="", ogrn="", is_company=False, russian=True):
+            return ru_requisites.is_sole_trader(name, inn, ogrn, is_company, russian)
+        self.assertTrue(sole_trader("ИП Алиева Лейла Гасановна"))  # a person's card, no ИНН nor ОГРНИП
+        self.assertTrue(sole_trader("ИП Алиева Лейла Гасановна", TRADER_INN))
+        self.assertTrue(sole_trader("И.П. Алиева Лейла Гасановна", TRADER_INN, is_company=True))
+        self.assertTrue(sole_trader("Петров Пётр Петрович", TRADER_INN, TRADER_OGRNIP))
+        self.assertTrue(sole_trader("Петров Пётр Петрович", TRADER_INN, is_company=True))
+        self.assertFalse(sole_trader("Петров Пётр Петрович", TRADER_INN))  # a private person with an ИНН
+        self.assertFalse(sole_trader("Ипатов Иван", TRADER_INN))
+        self.assertFalse(sole_trader("ООО Ипподром", ORG_INN, ORG_OGRN, is_company=True))
+        self.assertFalse(sole_trader("ИП Петров Пётр Петрович", ORG_INN, is_company=True))  # an organisation's ИНН
+        self.assertFalse(sole_trader("ИП Петров Пётр Петрович", TRADER_INN, russian=False))
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestPartnerRequisites(EcomCrmCase):

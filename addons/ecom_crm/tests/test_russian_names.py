@@ -8,6 +8,7 @@ from ..tools.russian_names import (
     gender_from_name,
     genitive_customer_name,
     genitive_name,
+    is_person_name,
     name_gender,
     short_name,
     split_russian_name,
@@ -180,6 +181,20 @@ class TestSignatoryNames(BaseCase):
 
     def test_nothing(self):
         self.assertEqual((genitive_name(None), short_name(False)), ("", ""))
+
+    def test_a_persons_name_or_a_trade_name(self):
+        """A sole trader's company card named without «ИП»: a person's name is titled in the contract, a trade name
+        is not (a line to fill in): names the dictionary knows or lacks, a surname or a patronymic among them; a word
+        it knows as no name's, or a first name alone, is a trade name's."""
+        for name in ("Петров Пётр Петрович", "Ким Саша", "Гулямов Фаррух", "Петров П. П.", "Петров П.П.", "Петров",
+                     "Алиев Гейдар оглы", "Римский-Корсаков Николай", "Лейла Алиева", "петрова мария"):
+            with self.subTest(name=name):
+                self.assertTrue(is_person_name(name))
+        for name in ("Цветочная лавка", "Мир цветов", "Петров и сыновья", "Виктория", "Flowers", "Ромашка-2",
+                     "ООО Ромашка", "«Цветочная лавка»", "Строй Маркет", "Салон красоты Виктория", "И. П.",
+                     "Петров Пётр Петрович Иванов Сергей", "", None):
+            with self.subTest(name=name):
+                self.assertFalse(is_person_name(name))
 
     def test_gender_of_a_full_name(self):
         """What a contract's «гражданка …, именуемая», «в лице … , действующей» agree with: a name in the

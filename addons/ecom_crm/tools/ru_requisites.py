@@ -12,6 +12,8 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
+from .russian_names import split_russian_name
+
 KPP_RE = re.compile(r"^\d{4}[\dA-Z]{2}\d{3}$")
 
 
@@ -117,6 +119,57 @@ FOREIGN_TAX_ID_LABELS = {"KZ": "БИН/ИИН", "BY": "УНП"}
 def tax_id_label(country_code, russian=True):
     """«ИНН» for a Russian party, else its country's name for a tax number (a 12-digit БИН is no ИНН)."""
     return "ИНН" if russian else FOREIGN_TAX_ID_LABELS.get(country_code, "Налоговый номер")
+
+
+# the title before a sole trader's own name: «ИП Петров Пётр Петрович», «ип. Петрова …», «И.П. Алиева …», «ИП: …»,
+# «Индивидуальный предприниматель …»; not a word starting with «Ип» («ООО Ипподром», «Ипатов Иван», «ИП-Телеком»)
+SOLE_TRADER_TITLE = re.compile(
+    r"^\s*(?:(?P<short>ип)(?![\w-])\.?|(?P<dotted>и\.\s*п(?![\w-])\.?)|индивидуальный\s+предприниматель\b)"
+    r"[\s.,:]*",
+    re.IGNORECASE)
+
+
+def sole_trader_own_name(name):
+    """The own name of a sole trader whose ``name`` starts with their title, «Алиева Лейла Гасановна» for «ИП
+    Алиева Лейла Гасановна» (or «И.П. …», «Индивидуальный предприниматель …», in any case), its spaces collapsed;
+    None for a name without the title. «И. П. Сидоров», initials before a surname alone, is a person's name: the
+    dotted title is read before a full name (two words at least)."""
+    match = SOLE_TRADER_TITLE.match(name or "")
+    if not match:
+        return None
+    own = " ".join(name[match.end():].split())
+    if not own or (match.group("dotted") and len(own.split()) < 2):
+        return None
+    # the title typed twice («ИП ИП Петров», «Индивидуальный предприниматель ИП Петров»): printed once
+    while (again := SOLE_TRADER_TITLE.match(own)) and own[again.end():]:
+        own = own[again.end():]
+    return own
+
+
+def split_person_name(name):
+    """``split_russian_name`` of a person's name, a sole trader's title kept before the surname: «ИП Ким Саша» is
+    ("ИП Ким", "Саша", False), whose gender the first name tells (none: the card's, set by hand), not ("ИП",
+    "Ким", "Саша") read as a man named Ким; the parts compose the name as typed. The card's reading of a name
+    typed in and the intake's of a request's."""
+    own_name = sole_trader_own_name(name)
+    if not own_name:
+        return split_russian_name(name)
+    title = SOLE_TRADER_TITLE.match(name).group(0).strip()
+    lastname, firstname, patronymic = split_russian_name(own_name)
+    return f"{title} {lastname}" if lastname else title, firstname, patronymic
+
+
+def is_sole_trader(name, inn, ogrn, is_company, russian=True):
+    """Whether a Russian party is a sole trader (ИП): its name says so («ИП …», see ``sole_trader_own_name``),
+    unless its ИНН is an organisation's (10 digits); or a 12-digit ИНН on a company's card, or on a person's with
+    a 15-digit ОГРНИП (a person's card is how many stores enter a sole trader). A person with only an ИНН is a
+    private person; a party of another country (a Kazakh LLP's 12-digit БИН) no Russian sole trader."""
+    inn, ogrn = compact(inn), compact(ogrn)
+    if not russian or len(inn) == 10:
+        return False
+    if sole_trader_own_name(name):
+        return True
+    return len(inn) == 12 and (is_company or len(ogrn) == 15)
 
 
 def registration_label(inn):

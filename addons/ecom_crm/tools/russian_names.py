@@ -389,6 +389,36 @@ def name_gender(name, either_case=False):
                         lastname and _surname_gender(lastname.split()[-1].lower())])
 
 
+# a word of a Russian name as typed, «Петров», «Римский-Корсаков»; an initial or two, «П.», «П.П.»
+NAME_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)*", re.IGNORECASE)
+INITIALS = re.compile(r"(?:[А-ЯЁ]\.){1,2}")
+
+
+def is_person_name(name):
+    """Whether ``name`` reads as a person's name («Петров Пётр Петрович», «Ким Саша», «Гулямов Фаррух», «Петров П.
+    П.») rather than a trade name («Цветочная лавка», «Мир цветов», «Петров и сыновья», «Виктория», «Flowers»,
+    «Ромашка-2»): one to four Cyrillic words, each a name's part by the dictionary or its ending, a word the
+    dictionary does not know (a name it lacks: «Фаррух») or initials, a surname or a patronymic among them. A
+    word the dictionary knows as no name's («лавка», «мир», «и») makes a trade name; so does a first name alone
+    («Виктория», a shop's as often as a woman's)."""
+    words = (name or "").split()
+    if not 1 <= len(words) <= 4:
+        return False
+    telling = False
+    for word in words:
+        if INITIALS.fullmatch(word) or word.lower() in TURKIC_PATRONYMIC:
+            continue
+        if not NAME_WORD.fullmatch(word):
+            return False
+        roles = _word_roles(word.lower())
+        if roles is None:
+            if all(_analyzer().word_is_known(part) for part in word.lower().split("-")):
+                return False  # a common word
+            continue  # a name the dictionary lacks
+        telling = telling or roles[SURNAME] > 0.5 or roles[PATRONYMIC] > 0.5
+    return telling
+
+
 def short_name(name):
     """«Иванов И. И.» (the nominative, as a signature is deciphered) from «Иванов Иван Иванович» or «Иванова
     Ивана Ивановича»; a foreign name or initials are returned as typed."""
