@@ -19,7 +19,7 @@ from odoo import http
 from odoo.http import request
 
 from ..tools import adapters
-from ..tools.intake import storable, validate_call, validate_request
+from ..tools.intake import MAX_TEXT, storable, validate_call, validate_request
 from ..tools.json_http import MAX_BODY, RATE_HEADERS, BrokenBody, error, json_response, rate_limited, read_body
 from .intake import method_not_allowed, process_after_answer
 
@@ -82,11 +82,22 @@ class IntakeHookController(http.Controller):
         if body is None:
             return None, f"the body is over {MAX_BODY} bytes"
         try:
-            return adapters.loads(body.decode("utf-8")), None
-        except adapters.OutOfRange:
-            return None, "a number of the body is out of range (NaN, Infinity, 1e999)"
-        except (UnicodeDecodeError, ValueError, RecursionError):
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
             return None, "the body is not UTF-8 JSON"
+        return self._loads(text, "the body")
+
+    @staticmethod
+    def _loads(text, what):
+        """``(value, error reason)`` of the JSON ``text`` (the body, or Mango's field)."""
+        try:
+            return adapters.loads(text), None
+        except adapters.OutOfRange:
+            return None, f"a number of {what} is out of range (NaN, Infinity, 1e999)"
+        except (adapters.TooDeep, RecursionError):
+            return None, f"{what} nests too deeply (at most {adapters.MAX_DEPTH} levels)"
+        except ValueError:
+            return None, f"{what} is not UTF-8 JSON" if what == "the body" else f"{what} is not JSON"
 
     def _is_json(self):
         return request.httprequest.mimetype == "application/json"
@@ -120,12 +131,14 @@ class IntakeHookController(http.Controller):
         if not mapped.get("utm_source") and adapters.PROVIDER_CHANNEL.get(hook.provider):
             mapped["utm_source"] = adapters.PROVIDER_CHANNEL[hook.provider]
         tz = hook.source._company_tz(hook.auth.company_id)
+        self._cut_message(hook, mapped)
         clean, errors = validate_request(mapped, tz=tz)
         movable = set(errors) - {"phone", "email", "_"}
         if errors and movable <= set(mapped) and movable <= set(adapters.MOVABLE_FIELDS):
             # a price «on request», a city too long: kept as words in the message, the request taken
             notes = [f"{field}: {str(mapped.pop(field))[:1000]}" for field in sorted(movable)]
             mapped["message"] = "\n".join(filter(None, [str(mapped.get("message") or "")[:8000], *notes]))
+            self._cut_message(hook, mapped)
             clean, errors = validate_request(mapped, tz=tz)
         if errors:
             return self._failed(hook, adapters.failure_reason(errors), raw, mapped)
@@ -140,6 +153,20 @@ class IntakeHookController(http.Controller):
         if not queued.request_id:
             return Outcome("replayed", queued.replay_id)
         return Outcome("queued", queued.request_id)
+
+    @staticmethod
+    def _cut_message(hook, mapped):
+        """A message over the intake's MAX_TEXT (a long letter in a form, many questions' answers) cut to it with
+        a note saying so, in the store's language: the customer's request is taken, not lost for its length;
+        the whole body stays in the journal's payload."""
+        message = mapped.get("message")
+        if not isinstance(message, str) or len(message) <= MAX_TEXT:
+            return
+        company = hook.env["res.company"].sudo().browse(hook.auth.company_id)
+        env = hook.env(context=dict(hook.env.context, lang=company.partner_id.lang or hook.env.lang))
+        note = env._("[The text was cut short (its length: %(length)s characters). The whole request is in "
+                     "CRM > Sales > Incoming requests.]", length=len(message))
+        mapped["message"] = f"{message[:MAX_TEXT - len(note) - 2].rstrip()}\n\n{note}"
 
     def _take_call(self, hook, mapped, raw):
         """A mapped call event, applied as the API's POST /calls applies it."""
@@ -317,16 +344,13 @@ class IntakeHookController(http.Controller):
         """Mango Office posts ``vpbx_api_key``, ``sign`` and ``json`` to ``<url>/events/<kind>``."""
         form = self._form()
         text = form.get("json") or ""
-        try:
-            event = adapters.loads(text) if text else None
-        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python reads
-            event = None
+        event, reason = self._loads(text, "json") if text else (None, "json is not JSON")
         raw = {"path": hook.subpath, "json": event if event is not None else text[:MAX_BODY]}
         expected = adapters.mango_sign(hook.auth.key or "", text, hook.auth.secret or "")
         if not (adapters.same(form.get("vpbx_api_key"), hook.auth.key) and adapters.same(form.get("sign"), expected)):
             return self._refused(hook, "bad vpbx_api_key or sign", raw, 403, "bad sign", channel="call")
         if event is None:
-            self._failed(hook, "json is not JSON", raw, channel="call")
+            self._failed(hook, reason or "json is not JSON", raw, channel="call")
             return text_response("", 200)
         outcome = self._call(hook, lambda: adapters.map_mango(hook.subpath, event), raw)
         return text_response("", 429 if outcome.status == "limited" else 200)

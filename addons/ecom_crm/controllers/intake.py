@@ -6,6 +6,7 @@ import json
 import logging
 
 from psycopg2 import OperationalError
+from psycopg2.errors import UniqueViolation
 
 from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
@@ -141,11 +142,16 @@ class IntakeController(http.Controller):
                 env["ecom.intake.processor"]._process_one(clean, source=source, channel="api", entry=entry)
         except OperationalError:
             raise  # a concurrency error: Odoo retries the whole request
-        except Exception:
+        except Exception as exc:
             # a concurrent duplicate idempotency key: answer with the first one
             previous = key and Journal._find_key(source, key)
             if previous:
                 return self._replay(previous)
+            if isinstance(exc, UniqueViolation) and \
+                    exc.diag.constraint_name == "ecom_intake_request_idempotency_unique":
+                # the key queued by a request without ?wait=1 (which takes no decision lock) that committed after
+                # this one began: this transaction cannot see it, nor journal the key again (that was a 500)
+                return error(409, "conflict", "this idempotency key is being used by a concurrent request: retry")
             # not processed now, not lost: journaled and queued, answered as a queued request is; the queue
             # takes it (failing there too, it is failed with its reason, for a person to see)
             _logger.exception("intake within the call failed: request queued")

@@ -17,6 +17,7 @@ TEAM_NAME = "Интернет-магазин"
 def setup_company(env, russia):
     """The current company sells in Russia, in roubles when no accounting entry forbids the change."""
     company = env.company
+    old_currency = company.currency_id
     vals = {}
     if company.country_id != russia:
         vals["country_id"] = russia.id
@@ -29,10 +30,33 @@ def setup_company(env, russia):
         vals["name"] = "Интернет-магазин «Домашний»"
     if vals:
         company.write(vals)
+    if company.currency_id != old_currency:
+        switch_pricelists(env, company, old_currency)
     # the store works in Moscow time and in Russian (its texts, titles and notes take its language)
     lang = demo_lang(env)[0]
     company.partner_id.write({"tz": "Europe/Moscow", "lang": lang})
     return company
+
+
+def switch_pricelists(env, company, old_currency):
+    """The company's pricelists still in ``old_currency``, the currency it had, in its own now, those that
+    price nothing in the old one (no fixed price, no amount added or margin in it; none of the orders).
+
+    Activating the rouble turns Odoo's pricelists on (a second active currency), which gives the company its
+    default pricelist («По умолчанию») in the currency it has then, before it is given the rouble: every
+    quotation, and the offer printed from a request, read in dollars («Цена, $») in a rouble store."""
+    Pricelist = env["product.pricelist"].sudo().with_context(active_test=False)
+    pricelists = Pricelist.search([("company_id", "=", company.id), ("currency_id", "=", old_currency.id)])
+    if not pricelists:
+        return pricelists
+    priced = env["product.pricelist.item"].sudo().with_context(active_test=False).search([
+        ("pricelist_id", "in", pricelists.ids), "|", "|", "|", ("compute_price", "=", "fixed"),
+        ("price_surcharge", "!=", 0), ("price_min_margin", "!=", 0), ("price_max_margin", "!=", 0)]).pricelist_id
+    ordered = Pricelist.browse(pricelist.id for [pricelist] in env["sale.order"].sudo()._read_group(
+        [("pricelist_id", "in", pricelists.ids)], ["pricelist_id"]))
+    switched = pricelists - priced - ordered
+    switched.write({"currency_id": company.currency_id.id})
+    return switched
 
 
 def demo_lang(env):

@@ -46,7 +46,7 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _ecom_error(cls, path, exception):
         """The answer of :meth:`_handle_error` on an intake path (see :func:`~..tools.json_http.intake_path`)."""
-        if path.startswith(SMS_STATUS_PREFIX):
+        if f"{path.rstrip('/')}/".startswith(SMS_STATUS_PREFIX):  # the reports' root too: no gateway named
             busy = isinstance(exception, OperationalError)
             if not busy and isinstance(exception, HTTPException) and exception.code:  # e.g. no such URL: 404
                 return request.make_response(exception.name, status=exception.code,

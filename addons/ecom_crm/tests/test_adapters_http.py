@@ -403,11 +403,93 @@ class TestTelephonyAdapters(AdapterCase):
                                               "sign": adapters.mango_sign("mango-key", text, "mango-salt")},
                                       subpath="/events/summary")
             self.assertEqual(response.status_code, 200, response.text)
-        self.assert_failed(mango, "json is not JSON", count=2)
+        failed = self.entries(mango).filtered(lambda e: e.state == "failed").sorted("id")
+        self.assertEqual([entry.error for entry in failed], [
+            "mango: a number of json is out of range (NaN, Infinity, 1e999)",
+            f"mango: json nests too deeply (at most {adapters.MAX_DEPTH} levels)"])
         self.assertFalse(self.calls(mango))
         response = self.post_form(tilda, {"Phone": "+79165551234", "tranid": "1:deep", "payment": deep})
         self.assertEqual((response.status_code, response.text), (200, "ok"))
         self.assert_failed(tilda, "payment is not JSON", count=2)
+
+    def test_json_nested_hundreds_of_levels_deep_is_refused_not_a_500(self):
+        """JSON nested some hundreds of levels deep reads in Python (its parser stops near a thousand), but
+        mapping it, copying it for the journal and storing it as jsonb recursed past Python's limit: each
+        webhook answered a 500 «RecursionError» and journaled nothing. Beyond the intake API's nesting bound
+        (MAX_DEPTH) it is refused as the provider expects and journaled, whatever the body's depth."""
+        nest = "[" * 500 + "]" * 500
+        cases = [  # (source, body, expected status, expected text or JSON error code)
+            (self._source("tilda", provider_secret="t-key"),
+             f'{{"Phone": "+79160007101", "api_key": "t-key", "x": {nest}}}', 200, "ok"),
+            (self._source("vk_leads", provider_secret="vk-s"),
+             f'{{"type": "lead_forms_new", "secret": "vk-s", "object": {{"lead_id": 1, "x": {nest}}}}}', 200, "ok"),
+            (self._source("form"), f'{{"phone": "+79160007102", "x": {nest}}}', 400, "invalid_request"),
+            (self._source("yandex_forms"), f'{{"fields": {{"phone": "+79160007103"}}, "x": {nest}}}', 400,
+             "invalid_request"),
+            (self._source("yandex_direct"), f'{{"lead_id": "L9", "fields": {{"phone": "+79160007104"}}, "x": {nest}}}',
+             400, "invalid_request"),
+            (self._source("uis", kind="calls", provider_secret="uis-k"),
+             f'{{"event": "incoming", "key": "uis-k", "x": {nest}}}', 400, "invalid_json"),
+            # just past the bound
+            (self._source("form"), '{"phone": "+79160007105", "x": ' + "[" * 65 + "]" * 65 + "}", 400,
+             "invalid_request"),
+        ]
+        for source, body, status, expected in cases:
+            with self.subTest(provider=source.provider, size=len(body)):
+                response = self.url_open(self.url(source), data=body.encode(),
+                                         headers={"Content-Type": "application/json"})
+                self.assertEqual(response.status_code, status, response.text[:300])
+                if response.headers["Content-Type"].startswith("application/json"):
+                    self.assertEqual(response.json()["error"], expected)
+                else:
+                    self.assertEqual(response.text, expected)
+                self.assert_failed(source, "the body nests too deeply")
+        mango = self._source("mango", kind="calls", provider_key="mango-key", provider_secret="mango-salt")
+        text = '{"entry_id": "deep", "call_id": "deep", "x": ' + nest + "}"
+        response = self.post_form(mango, {"vpbx_api_key": "mango-key", "json": text,
+                                          "sign": adapters.mango_sign("mango-key", text, "mango-salt")},
+                                  subpath="/events/call")
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assert_failed(mango, "json nests too deeply")
+        self.assertFalse(self.env["crm.lead"].search([("phone", "like", "7916000710%")]))
+
+    def test_json_nested_deeper_than_the_apis_bound_is_a_providers_own_and_taken(self):
+        """A provider's payload is its own format, not the intake API's (two levels, bounded at 16): a form
+        builder's answer nested deeper than 16 is taken, up to adapters.MAX_DEPTH."""
+        source = self._source("form")
+        deepest = '"Цвет"' + "]" * (adapters.MAX_DEPTH - 1)
+        body = '{"phone": "+79160007106", "x": ' + "[" * (adapters.MAX_DEPTH - 1) + deepest + "}"
+        response = self.url_open(self.url(source), data=body.encode(), headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 202, response.text[:300])
+        self.process_queue()
+        entry = self.entries(source)
+        self.assertEqual((entry.state, entry.lead_id.phone), ("done", "+79160007106"))
+        self.assertIn("x: Цвет", html2plaintext(entry.lead_id.description))
+
+    def test_a_text_over_the_limit_is_cut_the_lead_made(self):
+        """A form's text over the intake's 10,000 characters (a long letter, a quiz's many answers) was journaled
+        as failed and no lead made: the store lost the customer. The lead is made, its text cut to the limit
+        with a note in the store's language; the journal keeps the whole body."""
+        letter = "Здравствуйте! " + "Подскажите по коляске. " * 600  # 13,814 characters
+        cases = [
+            (self._source("form"), lambda source: self.post_json(source, {"phone": "+79160007201", "message": letter}),
+             202, "+79160007201"),
+            (self._source("tilda"), lambda source: self.post_json(  # JSON: form-encoded, it is over the body's limit
+                source, {"Phone": "+79160007202", "Textarea": letter, "tranid": "5107323:7202"}), 200, "+79160007202"),
+        ]
+        for source, send, status, phone in cases:
+            with self.subTest(provider=source.provider):
+                response = send(source)
+                self.assertEqual(response.status_code, status, response.text[:300])
+                self.process_queue()
+                entry = self.entries(source)
+                self.assertEqual((entry.state, entry.lead_id.phone), ("done", phone), entry.error)
+                text = html2plaintext(entry.lead_id.description)
+                self.assertIn("Подскажите по коляске. " * 300, text)
+                self.assertIn(f"[Текст сокращён (длина в знаках — {len(letter.strip())}). Заявка целиком — в CRM > "
+                              "Продажи > Входящие заявки.]", text)
+                self.assertLessEqual(len(entry.message), 10_000, "within the intake's limit, note included")
+                self.assertIn(letter, json.dumps(entry.sudo().payload, ensure_ascii=False), "the whole text journaled")
 
     def zadarma(self, source, fields, secret="zd-secret"):
         signature = adapters.zadarma_signature(fields, secret)

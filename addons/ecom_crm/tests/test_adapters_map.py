@@ -61,6 +61,21 @@ class TestFieldNames(BaseCase):
         self.assertEqual(adapters.map_named_fields([("form_text_3", "7"), ("phone", "84951234567")], extra),
                          {"phone": "84951234567 доб. 7"})
 
+    def test_a_nested_list_value_is_read_once_per_item(self):
+        """A field whose value is a list of lists (a form builder's multiple choice, or a hostile body) is its
+        texts joined; each item was read twice, so a value nested 60 levels deep took 2**60 reads (a worker
+        stuck for ever) and one of 12 levels around 3000 answers held it seconds per request."""
+        value = ["красный", ""]
+        for _level in range(60):
+            value = [value, "синий"]
+        data = adapters.map_named_fields([("phone", "+79161234567"), ("Цвет", value)])
+        self.assertEqual(data["message"], "Цвет: " + "красный" + ", синий" * 60)
+        wide = [[f"вариант {index}" for index in range(3000)]]
+        for _level in range(12):
+            wide = [wide]
+        data = adapters.map_named_fields([("phone", "+79161234567"), ("Цвет", wide)])
+        self.assertEqual(data["message"], "Цвет: " + ", ".join(f"вариант {index}" for index in range(3000)))
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestFormMappers(BaseCase):

@@ -57,7 +57,7 @@ class TestIntakePaths(BaseCase):
         for path, expected in (("/ecom_crm/api/v1/requests", True), ("/ecom_crm/api/v1/requestsX", True),
                                ("/ecom_crm/api/v2/requests", True), ("/ecom_crm/api", True), ("/ecom_crm/api/", True),
                                ("/ecom_crm/hook/tilda/token", True), ("/ecom_crm/hook", True),
-                               ("/ecom_crm/sms/status/smsru/token", True),
+                               ("/ecom_crm/sms/status/smsru/token", True), ("/ecom_crm/sms/status", True),
                                ("/ecom_crm/apis", False), ("/ecom_crm/api_v1/requests", False),
                                ("/ecom_crm/hooks/tilda", False), ("/ecom_crm/sms/statuses/x", False),
                                ("/ecom_crm", False), ("/1c_exchange", False), ("/web/login", False),

@@ -5,12 +5,13 @@ from datetime import date, datetime
 from itertools import pairwise
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import AccessDenied
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
-from ..demo_store import DemoStoreGenerator, data, distributions, sql
+from ..demo_store import DemoStoreGenerator, data, distributions, reference, sql
 from ..demo_store.generator import DAY_END
 from ..tools.phones import sms_number
 from .common import EcomCrmCase
@@ -582,3 +583,54 @@ class TestDemoStore(EcomCrmCase):
         self.assertEqual((admin.tz, self.env.company.partner_id.tz), ("Europe/Moscow", "Europe/Moscow"))
         self.assertNotIn(admin.name, ("Administrator", "Mitchell Admin"))
         self.assertTrue(self.env["crm.team"].search([("name", "=", "Интернет-магазин")]).ecom_assign_by_load)
+
+    def test_the_quotations_are_in_roubles(self):
+        """The store's pricelists that price nothing themselves are in its currency, the rouble when it could
+        be given one: activating the rouble turned Odoo's pricelists on and gave the company its default
+        pricelist in dollars, the currency it had, and a request's offer read «Цена, $»."""
+        company = self.env.company
+        pricelists = self.env["product.pricelist"].search([("company_id", "in", [company.id, False])])
+        self.assertEqual(pricelists.currency_id, company.currency_id)
+        if not self.env["account.move.line"].search_count([("company_id", "=", company.id)], limit=1):
+            self.assertEqual(company.currency_id, self.env.ref("base.RUB"))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestDemoCompany(TransactionCase):
+    def test_its_pricelists_follow_the_rouble(self):
+        """A company given the rouble by the demo gets its pricelists in the currency it had (Odoo's default
+        one, created when the rouble's activation turned the pricelists on, and one of a discount) in roubles;
+        one with a price or an amount in that currency, or with orders, keeps it, as another company's does."""
+        usd, rub = self.env.ref("base.USD"), self.env.ref("base.RUB")
+        usd.active = True
+        other = self.env["res.company"].create({"name": "Другой магазин", "currency_id": usd.id})
+        company = self.env["res.company"].create({"name": "Магазин в долларах", "currency_id": usd.id})
+        self.env.user.company_ids = [Command.link(company.id), Command.link(other.id)]
+        env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id]))
+        self.assertEqual(env.company, company)
+        Pricelist = self.env["product.pricelist"]
+        product = self.env["product.product"].create({"name": "Коляска", "list_price": 1000})
+        discount = Pricelist.create({"name": "Скидка", "currency_id": usd.id, "company_id": company.id,
+                                     "item_ids": [Command.create({"compute_price": "percentage",
+                                                                  "percent_price": 10})]})
+        fixed = Pricelist.create({"name": "Цена", "currency_id": usd.id, "company_id": company.id,
+                                  "item_ids": [Command.create({"compute_price": "fixed", "fixed_price": 15,
+                                                               "applied_on": "0_product_variant",
+                                                               "product_id": product.id})]})
+        surcharge = Pricelist.create({"name": "Наценка", "currency_id": usd.id, "company_id": company.id,
+                                      "item_ids": [Command.create({"compute_price": "formula", "price_surcharge": 5})]})
+        # with an item (a discount): Odoo takes a pricelist of none in the company's currency for its default
+        ordered = Pricelist.create({"name": "С заказом", "currency_id": usd.id, "company_id": company.id,
+                                    "item_ids": [Command.create({"compute_price": "percentage", "percent_price": 5})]})
+        env["sale.order"].create({"partner_id": self.env["res.partner"].create({"name": "Покупатель"}).id,
+                                  "pricelist_id": ordered.id})
+        others = Pricelist.create({"name": "Другого магазина", "currency_id": usd.id, "company_id": other.id})
+        if not self.env["res.company"].search_count([("currency_id", "=", rub.id)]):
+            rub.active = False  # as in a new database: its activation turns the pricelists on, when they are off
+        reference.setup_company(env, self.env.ref("base.ru"))
+        self.assertEqual(company.currency_id, rub)
+        default = Pricelist.search([("company_id", "=", company.id), ("item_ids", "=", False)])
+        self.assertTrue(self.env.user.has_group("product.group_product_pricelist"))
+        self.assertTrue(default, "the company's default pricelist (Odoo creates it when pricelists are on)")
+        self.assertEqual((default | discount).currency_id, rub)
+        self.assertEqual((fixed | surcharge | ordered | others).currency_id, usd)

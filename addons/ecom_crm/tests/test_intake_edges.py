@@ -3,10 +3,13 @@ and what is accepted can always be stored and processed."""
 
 import json
 import threading
+from contextlib import closing
 from datetime import datetime
 from unittest.mock import patch
 
-from odoo.tests import BaseCase, tagged
+from odoo import SUPERUSER_ID, api, sql_db
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
 
 from ..tools import json_http
 from ..tools.intake import MAX_AMOUNT, storable, unstorable, validate_call, validate_request
@@ -52,6 +55,13 @@ HOSTILE_REQUESTS = [
     ("an object as a line's sku", json.dumps({**OK, "lines": [{"sku": {"a": 1}, "qty": 1}]}), "lines[0]"),
     ("a list as a line's name", json.dumps({**OK, "lines": [{"name": ["x"], "qty": 1}]}), "lines[0]"),
     ("a boolean as a line's sku", json.dumps({**OK, "lines": [{"sku": True, "qty": 1}]}), "lines[0]"),
+    # a number jsonb refuses where no field is read (a line's own key) failed as it was journaled: a 500
+    ("NaN in a line's own key", '{"phone": "+79160001234", "lines": [{"name": "a", "qty": 1, "note": NaN}]}',
+     "lines[0].note"),
+    ("-Infinity in a line's own key", '{"phone": "+79160001234", "lines": [{"qty": 1, "note": -Infinity}]}',
+     "lines[0].note"),
+    ("1e999 in a line's own key", '{"phone": "+79160001234", "lines": [{"qty": 1, "note": [1e999]}]}',
+     "lines[0].note[0]"),
 ]
 HOSTILE_CALLS = [
     ("NUL in the caller", json.dumps({"event": "incoming", "call_id": "n1", "caller": "+7916\u0000"}), "caller"),
@@ -64,6 +74,10 @@ HOSTILE_CALLS = [
                                         "duration": 2**31}), "duration"),
     ("duration beyond 64 bits", '{"event": "finished", "call_id": "d2", "caller": "+79160001234", "duration": 1'
      + "0" * 30 + "}", "duration"),
+    ("duration NaN", '{"event": "finished", "call_id": "d3", "caller": "+79160001234", "duration": NaN}', "duration"),
+    # a field the call does not read: refused too, as a NUL there is, as the API says (and as UIS's webhook does)
+    ("Infinity in a field not read", '{"event": "incoming", "call_id": "d4", "caller": "+79160001234", '
+     '"mos": Infinity}', "mos"),
 ]
 
 
@@ -475,6 +489,10 @@ class TestValidationBounds(BaseCase):
         self.assertIsNone(unstorable({"a": ["b", {"c": 1.5, "d": None}]}))
         self.assertEqual(unstorable({"a": ["ok", "x\x00"]}), ("a[1]", "contains a NUL character"))
         self.assertEqual(unstorable({"a": "\ud800"})[0], "a")
+        for number in (float("nan"), float("inf"), float("-inf")):  # jsonb stores none of them
+            self.assertEqual(unstorable({"a": [{"b": number}]}),
+                             ("a[0].b", "is not a finite number (NaN, Infinity, 1e999)"))
+        self.assertIsNone(unstorable({"a": 10**400, "b": 1e308}), "a big integer and a big float are stored")
         nested = current = []
         for _depth in range(40):
             current.append([])
@@ -526,3 +544,57 @@ class TestConcurrencyExhausted(IntakeCase):
         self.assertEqual(response.status_code, 503, response.text[:200])
         self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
         self.assertEqual(response.json()["error"], "busy")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestKeyQueuedByAnotherTransaction(IntakeCase):
+    """Two transactions, as two workers have them: the test's (the ``?wait=1`` request's, begun first) and another
+    connection's, which queues the same idempotency key without ``?wait=1`` and commits. The source and a request
+    of the minute are committed before the test's transaction begins (both see them), and removed after."""
+
+    @classmethod
+    def setUpClass(cls):
+        registry = Registry(get_db_name())
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            source = env["ecom.intake.source"].create({
+                "name": "Сайт (другое соединение)", "kind": "website", "rate_limit": 1000,
+                "team_id": env.ref("sales_team.team_sales_department").id})
+            cls.committed_source_id, cls.committed_key = source.id, source._generate_key()
+            # a request of the minute, seen by both: the source's rate is counted from it and takes no lock (in a
+            # quiet minute, the rate's lock serialises the two, and Odoo's retry of the later one replays the key)
+            clean, _errors = validate_request({"phone": "+79160008300"})
+            env["ecom.intake.request"]._enqueue(clean, source, env.company.id, 1000, wake=False)
+        cls.addClassCleanup(cls._remove_committed, registry)
+        super().setUpClass()
+
+    @classmethod
+    def _remove_committed(cls, registry):
+        with registry.cursor() as cr:
+            cr.execute("DELETE FROM ecom_intake_request WHERE source_id = %s", [cls.committed_source_id])
+            api.Environment(cr, SUPERUSER_ID, {})["ecom.intake.source"].browse(cls.committed_source_id).unlink()
+
+    def test_a_key_queued_by_a_concurrent_request_is_a_conflict_not_a_500(self):
+        """The same idempotency key sent with and without ``?wait=1`` at the same instant: the request queued takes
+        no decision lock and commits after the other began; the one processing within its call cannot see its
+        entry (its snapshot is older) and the database refuses its key. It answered 500 «ValidationError»; it is
+        the API's 409 «conflict: retry», nothing of it kept, one entry for the key."""
+        payload = {"phone": "+79160008301", "name": "Ольга", "idempotency_key": "queued-and-waited"}
+        self.env.cr.execute("SELECT 1")  # the test's transaction has its snapshot (it has long had it: setUpClass)
+        # the request without ?wait=1, on another worker's connection (the registry's cursors are the test's own)
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            clean, errors = validate_request(payload)
+            self.assertFalse(errors)
+            source = env["ecom.intake.source"].browse(self.committed_source_id)
+            queued = env["ecom.intake.request"]._enqueue(dict(clean, _raw=payload), source, env.company.id, 1000,
+                                                         wake=False)
+            self.assertTrue(queued.request_id)
+            cr.commit()
+        response = self.post(payload, key=self.committed_key)
+        self.assertEqual((response.status_code, response.json().get("error")), (409, "conflict"), response.text[:300])
+        self.assertFalse(self.env["crm.lead"].search([("phone", "=", "+79160008301")]), "nothing processed")
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:  # a retry's new transaction: the queued
+            cr.execute("SELECT id FROM ecom_intake_request WHERE source_id = %s AND idempotency_key = %s",
+                       [self.committed_source_id, "queued-and-waited"])
+            self.assertEqual(cr.fetchall(), [(queued.request_id,)])

@@ -27,7 +27,8 @@ NOW = datetime(2026, 11, 30, 12, 0)
 JSON_PATH = "ecom_crm/data/files/ecom_owner_dashboard.json"
 FORMULA = re.compile(r"(PIVOT(?:\.VALUE|\.HEADER)?)\(([^()]*)\)")
 # a scorecard's baseline: the previous period's figure when comparable, else «—»
-BASELINE = re.compile(r'IF\(AND\(ISNUMBER\(B(\d+)\),ISNUMBER\(C\1\)(,C\1<>0)?\),C\1,"(.*)"\)')
+BASELINE = re.compile(r'IF\(AND\(ISNUMBER\(B(\d+)\),ISNUMBER\(C\1\)(,C\1<>0)?\),'
+                      r'IF\(ROUND\((?:B\1-C\1,1|B\1/C\1-1,3)\)=0,B\1,C\1\),"(.*)"\)')
 
 
 def relative_period(field_type, offset, now=NOW):
@@ -109,7 +110,11 @@ class Dashboard:
             row, relative, none = baseline.groups()
             current, previous = self.cell(f"B{row}"), self.cell(f"C{row}")
             numbers = all(isinstance(value, (int, float)) for value in (current, previous))
-            return previous if numbers and not (relative and previous == 0) else none
+            if not numbers or (relative and previous == 0):
+                return none
+            # a change too small to show (0.0%, 0.0 points) compares with the figure itself
+            change = round(current / previous - 1, 3) if relative else round(current - previous, 1)
+            return current if change == 0 else previous
         match = FORMULA.fullmatch(content)
         assert match, f"{ref} is not one pivot formula: {content}"
         return self.call(match[1], *ast.literal_eval(f"({match[2]},)"))
@@ -313,7 +318,7 @@ class TestOwnerDashboard(ReportCase):
         cards say («-10,0 п.п.», «↓10,0 п.п. к прошлому периоду»): a bare «-10,0» beside the relative «+167%»
         of the counts read as a percent. A count's or an amount's change stays relative (in %)."""
         dashboard, cells = self.reader(), self.data["sheets"][0]["cells"]
-        points = re.compile(r'=IF\(AND\(ISNUMBER\(B(\d+)\),ISNUMBER\(C\1\)\),TEXT\(B\1-C\1,"([^"]+)"\)'
+        points = re.compile(r'=IF\(AND\(ISNUMBER\(B(\d+)\),ISNUMBER\(C\1\)\),TEXT\(ROUND\(B\1-C\1,1\),"([^"]+)"\)'
                             r'&" "&_t\("pp"\),""\)')
         formats = {ref: self.data["formats"][str(index)] for ref, index in self.data["sheets"][0]["formats"].items()}
         for label, _cur, _prev, _args, kind in owner_dashboard.KPIS:
@@ -325,8 +330,8 @@ class TestOwnerDashboard(ReportCase):
                     self.assertEqual(match[2], "+0.0;-0.0;0.0")
                 else:
                     self.assertFalse(match)
-                    self.assertRegex(cells[f"D{row}"]["content"], rf"B{row}(\+0\))?/\(?C{row}(\+0\))?-1",
-                                     "a relative change")
+                    self.assertRegex(cells[f"D{row}"]["content"], rf"ROUND\(\(?B{row}(\+0\))?/\(?C{row}(\+0\))?-1,2\)",
+                                     "a relative change, rounded to the whole percent its format shows")
                     self.assertEqual(formats[f"D{row}"], "+0%;-0%;0%")
         conversion = owner_dashboard.KPI_ROW["Request to sale (%)"]
         self.assertAlmostEqual(dashboard.cell(f"B{conversion}") - dashboard.cell(f"C{conversion}"), -10)  # 40 - 50
@@ -369,6 +374,34 @@ class TestOwnerDashboard(ReportCase):
         self.assertAlmostEqual(vk["ROMI of paid channels (%)"][0], -100)
         team = self.kpis(self.reader(**{owner_dashboard.TEAM: [self.team_b.id]}))
         self.assertEqual((team["Requests"][0], team["Orders"][0], team["Refusals"][0]), (1, 0, 1))
+
+    def test_a_cards_change_too_small_to_show_has_no_arrow(self):
+        """A card's change that rounds to nothing (0,0% of revenue, 0,0 points of conversion) compares with the
+        figure itself: o-spreadsheet's card draws an arrow of the difference's sign whatever its value, and
+        a revenue 0,004% lower read «↓0,0%» in red (the table's «-0,0 п.п.» on a card). A change it shows
+        compares with the previous period's figure."""
+        revenue, conversion = owner_dashboard.KPI_ROW["Sales revenue incl. VAT"], owner_dashboard.KPI_ROW[
+            "Request to sale (%)"]
+
+        class Figures(Dashboard):
+            def __init__(self, env, data, figures):
+                super().__init__(env, data)
+                self.figures = figures
+
+            def cell(self, ref):
+                return self.figures[ref] if ref in self.figures else super().cell(ref)
+
+        def baseline(row, current, previous):
+            return Figures(self.env, self.data, {f"B{row}": current, f"C{row}": previous}).cell(
+                f"{owner_dashboard.BASELINE_COL}{row}")
+
+        self.assertEqual(baseline(revenue, 999_960, 1_000_000), 999_960, "-0,004%: no change to show")
+        self.assertEqual(baseline(revenue, 1_000_040, 1_000_000), 1_000_040)
+        self.assertEqual(baseline(revenue, 999_000, 1_000_000), 1_000_000, "-0,1% shows")
+        self.assertEqual(baseline(conversion, 39.96, 40.0), 39.96, "-0,04 points: no change to show")
+        self.assertEqual(baseline(conversion, 39.9, 40.0), 40.0, "-0,1 points show")
+        self.assertEqual(baseline(conversion, 40.0, 0), 0, "a difference from 0 shows")
+        self.assertEqual(baseline(revenue, 1_000, 0), "—", "a relative change from 0 is none")
 
     def test_an_empty_store_reads_0_and_dash(self):
         """A new store (here: a sales team with nothing yet) reads 0 requests, orders, revenue and refusals, and

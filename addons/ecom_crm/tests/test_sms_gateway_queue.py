@@ -394,6 +394,8 @@ class TestSmsStatusCallback(HttpCase, SmsGatewayCase):
                                        ("PUT", path, 405), ("DELETE", path, 405),
                                        # no such report URL: its own status, not a 503 to send again forever
                                        ("GET", "/ecom_crm/sms/status/smsru", 404),
+                                       # the reports' root, no gateway named (was Odoo's HTML page)
+                                       ("GET", "/ecom_crm/sms/status", 404), ("POST", "/ecom_crm/sms/status/", 404),
                                        ("POST", path + "/extra", 404)):
             with self.subTest(method=method, target=target):
                 response = self.opener.request(method, self.base_url() + target, timeout=30)

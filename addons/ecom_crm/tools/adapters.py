@@ -48,11 +48,31 @@ def _no_constant(name):
     raise OutOfRange(name)
 
 
+# how deep a provider's JSON may nest. Not the intake API's 16 (our own format: two levels): a provider's
+# payload is its own, a form builder's answers with their questions, options and labels nest a handful of
+# levels (VK's lead five) and are not ours to bound tightly. Far past any real one, and far below the depth
+# at which the journal's copy (:func:`~.intake.storable`, two frames a level) recurses past Python's limit.
+MAX_DEPTH = 64
+
+
+class TooDeep(ValueError):
+    """JSON nested deeper than MAX_DEPTH: Python reads it some hundreds of levels deeper, but the
+    journal's copy of it and its jsonb would then recurse past Python's limit."""
+
+
 def loads(text):
     """A provider's JSON as the journal can keep it: Python also reads ``NaN``, ``Infinity`` and
     ``1e999`` (infinity), which the journal's jsonb refuses (:class:`OutOfRange`); nesting deeper
-    than Python reads is a ``RecursionError``."""
-    return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    than MAX_DEPTH is refused (:class:`TooDeep`), deeper than Python reads is a ``RecursionError``."""
+    value = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    stack = [(value, 0)]  # read without recursion: the value may be nested some 900 levels deep
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise TooDeep(f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict | list):
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return value
 
 
 # --- field names ---------------------------------------------------------------------------------
@@ -149,7 +169,8 @@ def _text(value):
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(_text(item) for item in value if _text(item))
+        # each item read once: read twice (to filter, then to join), a list of lists took 2**depth reads
+        return ", ".join(text for text in map(_text, value) if text)
     if isinstance(value, dict):
         return _text(value.get("value", value.get("answer", value.get("text", ""))))
     return str(value).strip()

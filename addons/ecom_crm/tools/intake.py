@@ -6,6 +6,7 @@ Whatever passes is storable as it is (PostgreSQL text and jsonb, Odoo's monetary
 are checked here, at the door, so that nothing accepted can fail later in the queue.
 """
 
+import math
 import re
 from datetime import UTC, datetime
 
@@ -131,7 +132,8 @@ UNSTORABLE_CHAR = re.compile("[\x00\ud800-\udfff]")
 def unstorable(data):
     """``(path, problem)`` of the first value a database cannot store or a payload should not
     hold: a string with a NUL character or a lone surrogate (neither is valid in PostgreSQL text
-    or jsonb), or nesting deeper than MAX_DEPTH; None when the payload is clean."""
+    or jsonb), a number jsonb refuses (NaN, infinity), or nesting deeper than MAX_DEPTH; None when
+    the payload is clean."""
     stack = [(data, "", 0)]
     while stack:
         value, path, depth = stack.pop()
@@ -147,7 +149,7 @@ def unstorable(data):
         elif isinstance(value, list):
             stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value))
         else:
-            problem = _bad_text(value)
+            problem = _bad_text(value) or _bad_number(value)
             if problem:
                 return path or "_", problem
     return None
@@ -239,6 +241,14 @@ def _bad_text(value):
         value.encode("utf-8")
     except UnicodeEncodeError:
         return "is not valid Unicode (a lone surrogate)"
+    return None
+
+
+def _bad_number(value):
+    """Python's JSON reads ``NaN``, ``Infinity`` and ``1e999`` (infinity), which jsonb refuses: a request
+    holding one where no field is read (a line's own key) failed as it was journaled, a 500."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "is not a finite number (NaN, Infinity, 1e999)"
     return None
 
 

@@ -37,7 +37,7 @@ _logger = logging.getLogger(__name__)
 def intake_path(path):
     """Whether ``path`` is the intake API's (any version's, or none), a webhook's or an SMS report's: the paths
     answered JSON (the SMS reports: plain text) whatever fails, and whose bodies are drained."""
-    return path.rstrip("/") in (API_ROOT, HOOK_PREFIX.rstrip("/")) or \
+    return path.rstrip("/") in (API_ROOT, HOOK_PREFIX.rstrip("/"), SMS_STATUS_PREFIX.rstrip("/")) or \
         path.startswith((f"{API_ROOT}/", HOOK_PREFIX, SMS_STATUS_PREFIX))
 
 

@@ -168,7 +168,8 @@ KPI_FORMAT = {"count": "count_or_0", "money": "money_or_0", "ratio": "ratio_or_n
 # the scorecards' baselines' format (a number, or «—» as is)
 PLAIN_FORMAT = {"count": "count", "money": "money", "ratio": "ratio", "average": "money", "spend": "money"}
 # the scorecards' baselines, in a hidden column: the previous period's figure when the card can compare
-# with it (a number; not 0 for a relative change, which would be infinite), else «—»
+# with it (a number; not 0 for a relative change, which would be infinite), the figure itself when the
+# change is too small to show, else «—»
 BASELINE_COL = "J"
 for _row in range(KPI_TITLE, KPI_FIRST + len(KPIS)):
     ROW_SIZES[_row] = {KPI_TITLE: TITLE_HEIGHT, KPI_HEADER: HEADER_HEIGHT}.get(_row, LINE_HEIGHT)
@@ -314,17 +315,27 @@ def build_cells():
         put(f"B{row}", f"=PIVOT.VALUE({current},{args})", "figure", KPI_FORMAT[kind])
         put(f"C{row}", f"=PIVOT.VALUE({previous},{args})", "previous", KPI_FORMAT[kind])
         both = f"ISNUMBER(B{row}),ISNUMBER(C{row})"
+        # a change is rounded to what its format shows first: o-spreadsheet formats a negative number with the
+        # negative part of the format, even one that shows as nothing (-0,04 п.п. read «-0,0 п.п.», -0,3%
+        # «-0%»); rounded, it is -0, which the zero part formats («0,0 п.п.», «0%»)
         if kind == "ratio":  # in percentage points, which it says («+1,5 п.п.»): «+1,5» next to «+12%» read as %
             points = FORMATS["points"]
-            put(f"D{row}", f'=IF(AND({both}),TEXT(B{row}-C{row},"{points}")&" "&_t("pp"),"")', "previous")
+            put(f"D{row}", f'=IF(AND({both}),TEXT(ROUND(B{row}-C{row},1),"{points}")&" "&_t("pp"),"")',
+                "previous")
         elif kind in ("count", "money"):  # an empty value is 0 ("" + 0): 5 orders, then none, is -100%
-            put(f"D{row}", f'=IF((C{row}+0)<>0,(B{row}+0)/(C{row}+0)-1,"")', "previous", "change")
+            put(f"D{row}", f'=IF((C{row}+0)<>0,ROUND((B{row}+0)/(C{row}+0)-1,2),"")', "previous", "change")
         else:
-            put(f"D{row}", f'=IF(AND({both},C{row}<>0),B{row}/C{row}-1,"")', "previous", "change")
+            put(f"D{row}", f'=IF(AND({both},C{row}<>0),ROUND(B{row}/C{row}-1,2),"")', "previous", "change")
         # the scorecards' baseline (see BASELINE_COL): a difference compares with any number, a
-        # relative change with a number other than 0
-        comparable = f"AND({both})" if kind == "ratio" else f"AND({both},C{row}<>0)"
-        put(f"{BASELINE_COL}{row}", f'=IF({comparable},C{row},"{NONE}")', "previous", PLAIN_FORMAT[kind])
+        # relative change with a number other than 0. A change too small for the card to show (its
+        # difference as 0.0, its relative change as 0.0%) compares with the figure itself: the card drew
+        # it with an arrow down, red, as «↓0,0 п.п.», «↓0,0%» (an arrow of its sign, any value)
+        if kind == "ratio":
+            comparable, change = f"AND({both})", f"ROUND(B{row}-C{row},1)"
+        else:
+            comparable, change = f"AND({both},C{row}<>0)", f"ROUND(B{row}/C{row}-1,3)"
+        put(f"{BASELINE_COL}{row}", f'=IF({comparable},IF({change}=0,B{row},C{row}),"{NONE}")', "previous",
+            PLAIN_FORMAT[kind])
     put(f"A{NOTE}", t("— : nothing to count it from in the period (no requests, orders or revenue), or its ad "
                       "spend not imported"), "note")
     # the funnel by stage

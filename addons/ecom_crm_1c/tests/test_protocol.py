@@ -224,6 +224,32 @@ class TestProtocol(ProtocolCase):
             self.assertEqual((len(lines), lines[0]), (2, "failure"), method)
             self.assertIn(method, lines[1])
 
+    def test_a_path_under_the_exchanges_is_answered_in_the_protocol(self):
+        """An address mistyped in 1C's settings under the exchange's own (``/1c_exchange/…``, 1C-Bitrix's too) hears
+        «failure» and where the exchange is, in the store's language; it was Odoo's HTML 404 page."""
+        for target in ("/1c_exchange/x?type=catalog&mode=checkauth", "/1c_exchange/a/b",
+                       "/bitrix/admin/1c_exchange.php/x?type=sale&mode=query"):
+            for method in ("GET", "POST"):
+                with self.subTest(target=target, method=method):
+                    response = self.opener.request(method, self.base_url() + target, data=b"x", timeout=30)
+                    self.assertEqual(response.status_code, 200, response.text[:200])
+                    self.assertTrue(response.headers["Content-Type"].startswith("text/plain"))
+                    self.assertEqual(response.text.splitlines(),
+                                     ["failure", "нет такого адреса: обмен с 1С — по адресу /1c_exchange"])
+        # another address altogether keeps Odoo's own answers: its HTML 404 page, a JSON-RPC route's JSON error
+        for target in ("/1c_exchangeX", "/1c_exchange_old/x", "/ecom_crm_1c/no/such/page", "/web/1c_exchange/x"):
+            with self.subTest(target=target):
+                response = self.opener.get(self.base_url() + target, timeout=30)
+                self.assertEqual(response.status_code, 404, "not the exchange's")
+                self.assertTrue(response.headers["Content-Type"].startswith("text/html"), response.headers)
+                self.assertNotIn("failure", response.text)
+        response = self.opener.post(self.base_url() + "/web/dataset/call_kw", timeout=30, json={
+            "jsonrpc": "2.0", "method": "call", "id": 1,
+            "params": {"model": "res.partner", "method": "search_read", "args": [], "kwargs": {}}})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["error"]["data"]["name"], "odoo.http.SessionExpiredException",
+                         "another route's error is Odoo's, not the exchange's")
+
     def test_hostile_file_is_refused_and_logged(self):
         cookie = self.login()
         self.call("init", cookie=cookie)

@@ -3,7 +3,9 @@ not even through default_get (Odoo reads parameters as the superuser there)."""
 
 import json
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from lxml import etree
+
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 from .common import ProtocolCase
 
@@ -45,3 +47,20 @@ class TestExchangeAccount(ProtocolCase):
             headers={"Content-Type": "application/json", "Cookie": f"{cookie[0]}={cookie[1]}"}).json()
         self.assertEqual(read["error"]["data"]["name"], "odoo.http.SessionExpiredException",
                          "the exchange's cookie is no session of Odoo's")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestSettingsLayout(TransactionCase):
+    def test_a_checkbox_in_a_settings_row_sits_beside_its_label(self):
+        """A checkbox of ours in a label's row keeps its own width: a field of a row takes the row's whole width
+        (Bootstrap's ``.row > *``), which put «Принимать zip-архивы от 1С»'s checkbox under its label, at the
+        row's left edge (a number's or a text's input has a width of its own)."""
+        Settings = self.env["res.config.settings"]
+        arch = etree.fromstring(Settings.get_view(view_type="form")["arch"])
+        checkboxes = [field for field in arch.xpath("//div[contains(concat(' ', @class, ' '), ' row ')]/field")
+                      if field.get("name").startswith("ecom_") and Settings._fields[field.get("name")].type == "boolean"
+                      and field.get("invisible") != "1"]
+        self.assertIn("ecom_1c_use_zip", [field.get("name") for field in checkboxes])
+        for field in checkboxes:
+            with self.subTest(field=field.get("name")):
+                self.assertIn("w-auto", (field.get("class") or "").split())
