@@ -33,6 +33,15 @@ class TestReportChannelColumnsTour(HttpCase):
             "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1, "price_unit": 15000})],
         })
         order.action_confirm()
+        # a customer of a September (the month longest to write in Russian, «сентябрь 2025»), whatever the month the
+        # tests run in: the months' column is as wide as it needs in any
+        september = cls.env["sale.order"].create({
+            "partner_id": cls.env["res.partner"].create({"name": "Покупатель сентября"}).id, "user_id": cls.manager.id,
+            "source_id": email.id,
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1, "price_unit": 15000})],
+        })
+        september.action_confirm()
+        september.date_order = "2025-09-15 12:00:00"
         cls.env["ecom.ad.spend"].create({"date": order.date_order.date(), "source_id": email.id,
                                          "campaign_id": campaign.id, "amount": 1500})
         cls.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
