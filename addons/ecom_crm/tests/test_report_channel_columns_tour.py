@@ -1,10 +1,11 @@
+import babel.dates
 from lxml import etree
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import header_length
+from .common import column_width, header_length
 
 
 @tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
@@ -95,3 +96,10 @@ class TestReportChannelColumnsTour(HttpCase):
             if model != "ecom.report.channel":  # its date is a day
                 [date] = arch.xpath("//field[@name='date']")
                 self.assertEqual(date.get("widget"), "ecom_month", model)
+                # its width fixed, as wide as the longest month of the year written in Russian and in English
+                # («сентябрь 2026», «September 2026»: «Septemb…» at 100 px)
+                for lang in ("ru", "en"):
+                    longest = max(babel.dates.get_month_names("wide", "stand-alone", locale=lang).values(),
+                                  key=lambda month: header_length(f"{month} 2026", bold=False))
+                    self.assertLessEqual(header_length(f"{longest} 2026", bold=False), column_width(date, {}),
+                                         f"{model}: {longest}")
