@@ -1,4 +1,7 @@
+from datetime import datetime
+
 import babel.dates
+from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from odoo import Command
@@ -34,15 +37,18 @@ class TestReportChannelColumnsTour(HttpCase):
             "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1, "price_unit": 15000})],
         })
         order.action_confirm()
-        # a customer of a September (the month longest to write in Russian, «сентябрь 2025»), whatever the month the
-        # tests run in: the months' column is as wide as it needs in any
-        september = cls.env["sale.order"].create({
-            "partner_id": cls.env["res.partner"].create({"name": "Покупатель сентября"}).id, "user_id": cls.manager.id,
-            "source_id": email.id,
+        # a customer a month for the 20 months up to September 2025, each list a page of more rows than the screen
+        # shows, as a store's (its vertical scrollbar takes the room of a column: a list of a few rows fitted where
+        # the store's scrolled sideways), September the month longest to write in Russian («сентябрь 2025»)
+        # whatever the month the tests run in
+        earlier = cls.env["sale.order"].create([{
+            "partner_id": cls.env["res.partner"].create({"name": f"Покупатель {n}"}).id, "user_id": cls.manager.id,
+            "source_id": (phone if n % 2 else email).id,  # a phone call a last touch too
             "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1, "price_unit": 15000})],
-        })
-        september.action_confirm()
-        september.date_order = "2025-09-15 12:00:00"
+        } for n in range(20)])
+        earlier.action_confirm()
+        for n, past in enumerate(earlier):
+            past.date_order = datetime(2025, 9, 15, 12) - relativedelta(months=n)
         cls.env["ecom.ad.spend"].create({"date": order.date_order.date(), "source_id": email.id,
                                          "campaign_id": campaign.id, "amount": 1500})
         cls.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
@@ -69,7 +75,7 @@ class TestReportChannelColumnsTour(HttpCase):
         hidden), not gone; the month is written as a month."""
         shown = {
             "ecom.report.channel": {"source_id": 150},
-            "ecom.report.attribution": {"ft_source_id": 150, "ft_campaign_id": 155, "lt_source_id": 150,
+            "ecom.report.attribution": {"ft_source_id": 150, "ft_campaign_id": 155, "lt_source_id": 140,
                                         "lt_campaign_id": 165},
             "ecom.report.cohort": {"source_id": 150},
         }
