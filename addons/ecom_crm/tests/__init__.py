@@ -59,6 +59,7 @@ from . import test_phone_tour
 from . import test_call_log_tour
 from . import test_salespeople_calls_tour
 from . import test_report_columns_tour
+from . import test_report_channel_columns_tour
 from . import test_pbx_extension_tour
 from . import test_call_log
 from . import test_audience_tour

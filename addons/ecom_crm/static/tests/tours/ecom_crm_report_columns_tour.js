@@ -1,49 +1,11 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
+import { columnsWhole } from "@ecom_crm/../tests/tours/list_columns";
 
 // At the test browser's 1366 px, in Russian: the salespeople's report's list shows its requests
 // («Заявка») and salespeople («Менеджер») whole, headers and names, without scrolling sideways; the
 // calls journal its salespeople. They were cut to «Заявка для шир…», «Ольга Зво…».
-function cut(element) {
-    return [element, ...element.querySelectorAll("*")].some(
-        (el) => el.clientWidth > 0 && el.scrollWidth > el.clientWidth
-    );
-}
-
-// `names`: columns whose header and cells are whole; `headers`: columns whose header only is (their cells,
-// a customer's or a request's name, may be cut).
-function columnsWhole(names, { fits = false, headers = [] } = {}) {
-    return function () {
-        const problems = [];
-        for (const name of [...names, ...headers]) {
-            const th = document.querySelector(`.o_list_view th[data-name=${name}]`);
-            const title = th && th.querySelector("span.text-truncate");
-            if (!title) {
-                throw new Error(`no column «${name}»`);
-            }
-            if (cut(title)) {
-                problems.push(`header ${title.textContent.trim()} (${title.clientWidth} of ${title.scrollWidth} px)`);
-            }
-            for (const td of headers.includes(name) ? [] : document.querySelectorAll(`.o_list_view td[name=${name}]`)) {
-                if (cut(td)) {
-                    problems.push(`${td.textContent.trim()} (${td.clientWidth} of ${td.scrollWidth} px)`);
-                }
-            }
-        }
-        const table = document.querySelector(".o_list_table");
-        if (fits && table.getBoundingClientRect().width > table.parentElement.clientWidth + 1) {
-            problems.push(`the list ${Math.round(table.getBoundingClientRect().width)} px wide in ` +
-                          `${table.parentElement.clientWidth} px`);
-        }
-        if (problems.length) {
-            const widths = [...document.querySelectorAll(".o_list_view thead th")].map(
-                (th) => `${th.dataset.name || "-"} ${Math.round(th.getBoundingClientRect().width)}`);
-            throw new Error(`cut at ${window.innerWidth} px: ${problems.join("; ")} [${widths.join(", ")}]`);
-        }
-    };
-}
-
 registry.category("web_tour.tours").add("ecom_crm_report_columns", {
     steps: () => [
         {

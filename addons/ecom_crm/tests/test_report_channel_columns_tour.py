@@ -1,0 +1,111 @@
+from datetime import datetime
+
+import babel.dates
+from dateutil.relativedelta import relativedelta
+from lxml import etree
+
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .common import column_width, header_length
+
+
+@tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
+class TestReportChannelColumnsTour(HttpCase):
+    """«Сквозная аналитика», «Выручка по каналам» and «Когорты клиентов» at a laptop's 1366 px (the test browser's),
+    in Russian: each list within the screen, its headers and channels whole, its month a month («декабрь 2026»);
+    they scrolled sideways, cut «Кампания последнего касания», «Команда продаж» and the channels, and wrote the
+    month «01.12.2026»."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("ru_RU")
+        cls.manager = new_test_user(cls.env, login="ecom_channel_columns", groups="sales_team.group_sale_manager",
+                                    name="Ольга Каналова", lang="ru_RU")
+        phone = cls.env.ref("ecom_crm.utm_source_phone")  # «Телефонный звонок», the longest of the store's channels
+        email = cls.env.ref("ecom_crm.utm_source_email")  # «Электронная почта»
+        campaign = cls.env["utm.campaign"].create({"name": "Рассылка — брошенная корзина, ширина списка"})
+        customer = cls.env["res.partner"].create({"name": "Покупатель по телефону"})
+        # the customer called first (the first touch), then bought from a mailing (the order's own channel: the last)
+        cls.env["crm.lead"].create({"name": "Звонок: коляска", "type": "opportunity", "partner_id": customer.id,
+                                    "user_id": cls.manager.id, "source_id": phone.id})
+        product = cls.env["product.product"].create({"name": "Коляска", "list_price": 15000})
+        order = cls.env["sale.order"].create({
+            "partner_id": customer.id, "user_id": cls.manager.id, "source_id": email.id, "campaign_id": campaign.id,
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1, "price_unit": 15000})],
+        })
+        order.action_confirm()
+        # a customer a month for the 20 months up to September 2025, each list a page of more rows than the screen
+        # shows, as a store's (its vertical scrollbar takes the room of a column: a list of a few rows fitted where
+        # the store's scrolled sideways), September the month longest to write in Russian («сентябрь 2025»)
+        # whatever the month the tests run in
+        earlier = cls.env["sale.order"].create([{
+            "partner_id": cls.env["res.partner"].create({"name": f"Покупатель {n}"}).id, "user_id": cls.manager.id,
+            "source_id": (phone if n % 2 else email).id,  # a phone call a last touch too
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1, "price_unit": 15000})],
+        } for n in range(20)])
+        earlier.action_confirm()
+        for n, past in enumerate(earlier):
+            past.date_order = datetime(2025, 9, 15, 12) - relativedelta(months=n)
+        cls.env["ecom.ad.spend"].create({"date": order.date_order.date(), "source_id": email.id,
+                                         "campaign_id": campaign.id, "amount": 1500})
+        cls.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
+        cls.env["ecom.report.matview"]._ecom_refresh_all()
+
+    def test_the_channels_list_fits(self):
+        action = self.env.ref("ecom_crm.ecom_report_channel_action")
+        self.start_tour(f"/odoo/action-{action.id}?view_type=list", "ecom_crm_channel_columns",
+                        login="ecom_channel_columns")
+
+    def test_the_revenue_by_channel_list_fits_its_months_are_months(self):
+        action = self.env.ref("ecom_crm.ecom_report_attribution_action")
+        self.start_tour(f"/odoo/action-{action.id}?view_type=list", "ecom_crm_attribution_columns",
+                        login="ecom_channel_columns")
+
+    def test_the_cohorts_list_fits_its_months_are_months(self):
+        action = self.env.ref("ecom_crm.ecom_report_cohort_action")
+        self.start_tour(f"/odoo/action-{action.id}?view_type=list", "ecom_crm_cohort_columns",
+                        login="ecom_channel_columns")
+
+    def test_the_lists_columns(self):
+        """The minimum widths the tours need are the views' own (a view of another addon inheriting them keeps
+        them), each at least its Russian header's length; the secondary columns are a click away (optional,
+        hidden), not gone; the month is written as a month."""
+        shown = {
+            "ecom.report.channel": {"source_id": 150},
+            "ecom.report.attribution": {"ft_source_id": 150, "ft_campaign_id": 155, "lt_source_id": 140,
+                                        "lt_campaign_id": 165},
+            "ecom.report.cohort": {"source_id": 150},
+        }
+        hidden = {
+            "ecom.report.channel": ["medium_id", "team_id", "user_id", "revenue_untaxed", "refunded", "conversion"],
+            "ecom.report.attribution": ["team_id", "user_id", "revenue_untaxed", "refunded"],
+            "ecom.report.cohort": ["medium_id", "campaign_id", "team_id", "user_id", "repeat_6m_share"],
+        }
+        for model, names in shown.items():
+            view = self.env[model].with_context(lang="ru_RU").get_views([(False, "list")])
+            arch = etree.fromstring(view["views"]["list"]["arch"])
+            fields = view["models"][model]["fields"]
+            for name, width in names.items():
+                [field] = arch.xpath(f"//field[@name='{name}']")
+                self.assertEqual(field.get("widget"), "ecom_many2one_min_width", f"{model}: {name}")
+                self.assertEqual(safe_eval(field.get("options")), {"min_width": width, "no_open": True},
+                                 f"{model}: {name}")
+                self.assertLessEqual(header_length(field.get("string") or fields[name]["string"]), width,
+                                     f"{model}: {name}")
+                self.assertIsNone(field.get("optional"), f"{model}: {name}")
+            for name in hidden[model]:
+                [field] = arch.xpath(f"//field[@name='{name}']")
+                self.assertEqual(field.get("optional"), "hide", f"{model}: {name}")
+            if model != "ecom.report.channel":  # its date is a day
+                [date] = arch.xpath("//field[@name='date']")
+                self.assertEqual(date.get("widget"), "ecom_month", model)
+                # its width fixed, as wide as the longest month of the year written in Russian and in English
+                # («сентябрь 2026», «September 2026»: «Septemb…» at 100 px)
+                for lang in ("ru", "en"):
+                    longest = max(babel.dates.get_month_names("wide", "stand-alone", locale=lang).values(),
+                                  key=lambda month: header_length(f"{month} 2026", bold=False))
+                    self.assertLessEqual(header_length(f"{longest} 2026", bold=False), column_width(date, {}),
+                                         f"{model}: {longest}")
