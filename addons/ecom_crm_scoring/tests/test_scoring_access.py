@@ -57,7 +57,7 @@ class TestScoringAccess(ScheduleCase):
             self.assertEqual(shared.user_id, self.vera)
             self.assertFalse(self.Activity.with_user(self.anna).search([("id", "=", shared.id)]))
             score = self.shared_now.ecom_score_ids.with_user(self.anna).with_context(lang="ru_RU")
-            with self.assertRaisesRegex(UserError, "назначен Вера Дежурная из другой команды"):
+            with self.assertRaisesRegex(UserError, "назначен пользователю Вера Дежурная из другой команды"):
                 score.action_ecom_log_call()
             action = score.action_ecom_record_outcome()
             wizard = Form(self.env[action["res_model"]].with_user(self.anna).with_context(action["context"]))
