@@ -296,6 +296,46 @@ class TestScheduledContactDisclosure(ScheduleCase):
         todo.with_user(self.anna).action_feedback(feedback="Привезла")
         self.assertIn("Привезти образцы тканей", str(self.anna_now.message_ids[0].body))
 
+    def test_a_contact_scheduled_by_hand_keeps_its_note_in_the_done_message(self):
+        """A sales manager schedules a contact of the scoring's type by hand on a customer, with a note of
+        their own: its «done» message dropped that note as if it were the score's. Only the note the
+        scoring wrote is left out; a person's is quoted as any activity's, done by hand or closed by an
+        order (its outcome in the order's company)."""
+        def by_hand(customer, note):
+            return self.Activity.with_user(self.director).create({
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": customer.id,
+                "activity_type_id": self.kind.id, "user_id": self.anna.id, "date_deadline": TODAY,
+                "summary": "Уточнить размер", "note": note}).with_env(self.env)
+
+        def done_message(customer):
+            return customer.message_ids.filtered(lambda m: m.mail_activity_type_id == self.kind)
+
+        activity = by_hand(self.anna_later, "<p>Спросить размер кроссовок для сына</p>")
+        self.assertFalse(activity.ecom_scoring_company_id, "scheduled by hand: the scoring's rules do not guard it")
+        with freeze_time(TODAY):
+            activity.with_user(self.anna).with_context(lang="ru_RU").action_feedback(feedback="Размер 36")
+        body = str(done_message(self.anna_later).body)
+        self.assertIn("Спросить размер кроссовок для сына", body, "the manager's note, quoted")
+        self.assertIn("Уточнить размер", body, "and its summary")
+        self.assertIn("Размер 36", body)
+        # closed by the customer's order: the note quoted all the same, the outcome the order's company's
+        activity = by_hand(self.anna_dnd, "<p>Предложить доставку в пункт выдачи</p>")
+        with freeze_time(TODAY):
+            order = self._order(self.anna_dnd, 0)
+        self.assertFalse(activity.exists(), "closed by the order")
+        self.assertIn("Предложить доставку в пункт выдачи", str(done_message(self.anna_dnd).body))
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_dnd.id)])
+        self.assertEqual((outcome.outcome, outcome.order_id, outcome.company_id), ("ordered", order, self.company))
+        # the scoring's own contact: its note (the score) is still left out
+        with freeze_time(TODAY):
+            self._morning()
+            scheduled = self._open_activities(self.anna_now)
+            self.assertIn("Шанс заказа", str(scheduled.note))
+            scheduled.with_user(self.anna).with_context(lang="ru_RU").action_feedback(feedback="Перезвонить")
+        body = str(done_message(self.anna_now).body)
+        self.assertIn("Перезвонить", body)
+        self._assert_no_score(body, self.score_of(self.anna_now))
+
     def test_the_summary_of_a_contact_is_neutral_for_who_may_not_read_the_score(self):
         """The contact's summary was its reason («Группа риска: ценный клиент уходит»): the customer's
         *Next activity* (``activity_summary``, read past the activities' rules) showed it to an accountant,
