@@ -44,8 +44,31 @@ class MailActivity(models.Model):
 
     def write(self, vals):
         if "user_id" in vals and not self.env.su:
+            self._ecom_check_readable()
             self._ecom_check_handover(vals["user_id"])
         return super().write(vals)
+
+    def _ecom_check_readable(self):
+        """A scheduled contact of the scoring reassigned by who may not read it (a salesperson of another
+        team or company, a user without sales rights who may edit the customer: Odoo lets whoever writes the
+        customer write its activities) is refused with what and why, in the user's language: Odoo's own
+        refusal (reading the contact to compare its assignee) named only the document type and ids."""
+        hidden = (self - self._filtered_access("read")).sudo().filtered(
+            lambda activity: activity.ecom_is_scoring and activity.ecom_scoring_company_id)
+        if not hidden:
+            return
+        contact = hidden[0]
+        customer = self.env["res.partner"].browse(contact.res_id if contact.res_model == "res.partner" else [])
+        if customer and customer.has_access("read"):
+            raise AccessError(self.env._(
+                "You cannot reassign the scheduled contact with %(customer)s: it is %(user)s's and tells the "
+                "customer's score, so only its assignee, the members and leader of their sales team, team leaders "
+                "of all documents and sales managers of its company read it. Ask a team leader to hand it over "
+                "to you.", customer=customer.display_name, user=contact.user_id.name))
+        raise AccessError(self.env._(
+            "You cannot reassign a scheduled contact of the scoring you cannot read: it tells the customer's "
+            "score, so only its assignee, the members and leader of their sales team, team leaders of all "
+            "documents and sales managers of its company read it."))
 
     def _ecom_check_handover(self, user_id):
         """Who a scheduled contact is assigned to sees the customer's score (the score's rules):

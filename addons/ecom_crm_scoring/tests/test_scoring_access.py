@@ -336,6 +336,44 @@ class TestScheduledContactDisclosure(ScheduleCase):
         self.assertIn("Перезвонить", body)
         self._assert_no_score(body, self.score_of(self.anna_now))
 
+    def test_reassigning_a_contact_one_cannot_read_says_what_and_why(self):
+        """Odoo lets whoever may edit the customer write its activities: a salesperson of another team, or a
+        user without sales rights who edits contacts, reassigning a scheduled contact they cannot read (by RPC,
+        an import) got Odoo's refusal of a document type and ids. The refusal says which contact, whose it is
+        and who reads it, in the user's language; nothing changes."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        for user in (self.other_team, self.clerk):
+            with self.subTest(user=user.login):
+                self.assertFalse(self.Activity.with_user(user).search([("id", "=", activity.id)]))
+                with self.assertRaises(AccessError) as caught, self.env.cr.savepoint():
+                    activity.with_user(user).with_context(lang="ru_RU").write({"user_id": user.id})
+                message = str(caught.exception)
+                self.assertIn("Нельзя переназначить запланированный контакт с клиентом Иванова Мария Сергеевна: он "
+                              "назначен пользователю Анна Звонарёва", message)
+                self.assertIn("Попросите руководителя команды передать его вам", message)
+                self.assertNotIn("Records:", message)
+        self.assertEqual(activity.user_id, self.anna)
+        # in English for an English reader; a team leader of all documents hands it over
+        boris_contact = self._open_activities(self.boris_now)
+        with self.assertRaisesRegex(AccessError, "You cannot reassign the scheduled contact with Кузнецов Андрей "
+                                                 "Ильич: it is Борис Продажин's"), self.env.cr.savepoint():
+            boris_contact.with_user(self.other_team).with_context(lang="en_US").user_id = self.other_team
+        boris_contact.with_user(self.director).user_id = self.other_team
+        self.assertEqual(boris_contact.user_id, self.other_team)
+        # who cannot read the customer either (a shop of another company) is told without its name
+        self.anna_now.company_id = self.company
+        company_b = self.env["res.company"].create({"name": "Второй магазин"})
+        seller_b = new_test_user(self.env, login="score_seller_b2", groups="sales_team.group_sale_salesman",
+                                 company_id=company_b.id, company_ids=[Command.set(company_b.ids)], lang="ru_RU")
+        with self.assertRaises(AccessError) as caught, self.env.cr.savepoint():
+            activity.with_user(seller_b).with_context(lang="ru_RU").write({"user_id": seller_b.id})
+        message = str(caught.exception)
+        self.assertIn("Нельзя переназначить запланированный контакт оценки клиентов, который вам не виден", message)
+        self.assertNotIn("Иванова", message)
+        self.assertEqual(activity.user_id, self.anna)
+
     def test_the_summary_of_a_contact_is_neutral_for_who_may_not_read_the_score(self):
         """The contact's summary was its reason («Группа риска: ценный клиент уходит»): the customer's
         *Next activity* (``activity_summary``, read past the activities' rules) showed it to an accountant,
