@@ -238,6 +238,10 @@ class TestSplitPhones(BaseCase):
             ("8 (495) 765-43-21, 1234", [(f"{OFFICE} доб. 1234", True)]),
             ("8 916 123-45-67, доб. 1234", [(f"{MOBILE} доб. 1234", True)]),
             ("8 916 123-45-67\nдоб. 12", [(f"{MOBILE} доб. 12", True)]),
+            # more digits after those kept apart stay with them as typed (no «доб.» made up), a number is one
+            ("89161234567, 1234, 5", [(MOBILE, True), ("1234, 5", False)]),
+            ("8 (495) 765-43-21\n123\n45", [(OFFICE, True), ("123 45", False)]),
+            ("89161234567\n1234\n89031112233", [(MOBILE, True), ("1234", False), (OTHER, True)]),
         ]:
             with self.subTest(typed=typed):
                 self.assertEqual(split_phones(typed), expected)
@@ -245,6 +249,7 @@ class TestSplitPhones(BaseCase):
         # the pass over the stored phones has no notes: the field stays as typed rather than a mobile «1234»
         self.assertEqual(normalize_phone_pair("89161234567, 1234", None), ("89161234567, 1234", None))
         self.assertEqual(normalize_phone_pair("89161234567, 1234", OTHER), ("89161234567, 1234", OTHER))
+        self.assertEqual(normalize_phone_pair("89161234567, 1234, 5", None), ("89161234567, 1234, 5", None))
 
     def test_a_second_number_read_as_an_extension_is_a_number(self):
         """«8916…;8903…» read as one number made the second its extension, and so does Odoo's formatting
@@ -292,6 +297,9 @@ class TestPhoneFieldsOfContacts(EcomCrmCase):
         self.assertEqual((partner.phone, partner.mobile), (MOBILE, False))
         self.assertFalse(partner.ecom_phone_invalid)
         self.assertIn("Other phones: 1234", partner.comment)
+        partner = self.Partner.create({"name": "Цифрова Ада", "phone": "89161234567, 1234, 5"})
+        self.assertEqual((partner.phone, partner.mobile), (MOBILE, False), "«1234, 5» is no mobile either")
+        self.assertIn("Other phones: 1234, 5", partner.comment)
         lead = self.env["crm.lead"].create({"name": "Заявка", "phone": "8 (495) 765-43-21\n123"})
         self.assertEqual((lead.phone, lead.mobile), (OFFICE, False))
         self.assertIn("Other phones: 123", lead.description)

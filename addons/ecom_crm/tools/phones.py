@@ -138,6 +138,7 @@ def split_phones(number, country_code="RU", country_phone_code=7):
             return _numbers_read(spaced, country_code, country_phone_code, joined=" ")
         return _numbers_of(one, country_code, country_phone_code)
     groups, bases = [], []  # the numbers as typed (with their extensions), and each one's number alone
+    apart = set()  # the groups of digits kept apart (no number, no extension: see _digits_after)
     words = False  # a piece without digits («мама»): a field of one number and it is kept as typed
     pieces = _NUMBERS_SPLIT.split(text)  # piece, separator, piece, …
     for index in range(0, len(pieces), 2):
@@ -149,10 +150,15 @@ def split_phones(number, country_code="RU", country_phone_code=7):
         if groups and digits <= MAX_EXTENSION_DIGITS and piece.isascii() and piece.isdigit():
             line = _digits_after(bases[-1], piece, separator, country_code, country_phone_code)
             if line:  # the shorthand of a line, or digits kept apart (no number, no extension)
+                if line == piece:
+                    apart.add(len(groups))
                 groups.append(line)
                 bases.append(line)
                 continue
-        if groups and digits <= MAX_EXTENSION_DIGITS:
+        if groups and len(groups) - 1 in apart and digits <= MAX_EXTENSION_DIGITS:
+            # more digits after digits kept apart («…67, 1234, 5»): kept with them as typed, no extension
+            groups[-1] += _NEW_VALUE.sub(" ", separator) + piece
+        elif groups and digits <= MAX_EXTENSION_DIGITS:
             # «доб. 12», «вн. 12», «ext 12» read as they are; digits alone as an extension
             groups[-1] += f" {piece}" if any(char.isalpha() for char in piece) else f"{EXTENSION_SEPARATOR}{piece}"
         else:
@@ -429,7 +435,7 @@ def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile"), ot
         given = {phone_without_extension(vals[fname]) for fname in fnames if vals.get(fname)}
         extra = [number for number in extra if phone_without_extension(number) not in given]
         # digits too few for a number («89161234567, 1234»: see MAX_SHORTHAND_DIGITS) fill no phone field
-        kept = [number for number in extra if _too_short(number)] if others is not None else []
+        kept = [number for number in extra if _too_short(number)]
         extra = [number for number in extra if number not in kept]
         for fname in fnames:
             if extra and not vals.get(fname) and (fname in vals or not records or not any(records.mapped(fname))):
@@ -462,9 +468,11 @@ def normalize_phone_pair(phone, mobile, country_code="RU", country_phone_code=7)
 
 
 def _too_short(value):
-    """Whether a piece of a phone field has too few digits to be a number (at most an extension's):
-    what :func:`split_phones` keeps apart after a mobile or a line break («89161234567, 1234»)."""
-    return sum(char.isdigit() for char in str(value)) <= MAX_EXTENSION_DIGITS
+    """Whether a piece of a phone field has too few digits to be a number (at most an extension's in
+    each of its parts): what :func:`split_phones` keeps apart after a mobile or a line break
+    («89161234567, 1234», «…67, 1234, 5»)."""
+    return all(sum(char.isdigit() for char in part) <= MAX_EXTENSION_DIGITS
+               for part in NUMBERS_SEPARATOR.split(str(value)))
 
 
 def with_other_phones(env, note, numbers, own=()):
