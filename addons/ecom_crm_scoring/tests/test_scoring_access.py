@@ -352,7 +352,7 @@ class TestScheduledContactDisclosure(ScheduleCase):
                 message = str(caught.exception)
                 self.assertIn("Нельзя переназначить запланированный контакт с клиентом Иванова Мария Сергеевна: он "
                               "назначен пользователю Анна Звонарёва", message)
-                self.assertIn("Попросите руководителя команды передать его вам", message)
+                self.assertIn("Попросите руководителя команды передать контакт вам", message)
                 self.assertNotIn("Records:", message)
         self.assertEqual(activity.user_id, self.anna)
         # in English for an English reader; a team leader of all documents hands it over
@@ -370,7 +370,7 @@ class TestScheduledContactDisclosure(ScheduleCase):
         with self.assertRaises(AccessError) as caught, self.env.cr.savepoint():
             activity.with_user(seller_b).with_context(lang="ru_RU").write({"user_id": seller_b.id})
         message = str(caught.exception)
-        self.assertIn("Нельзя переназначить запланированный контакт оценки клиентов, который вам не виден", message)
+        self.assertIn("Нельзя переназначить недоступный вам контакт, запланированный оценкой клиентов", message)
         self.assertNotIn("Иванова", message)
         self.assertEqual(activity.user_id, self.anna)
 
