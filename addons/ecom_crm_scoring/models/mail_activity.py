@@ -219,7 +219,7 @@ class MailActivity(models.Model):
                 continue
             # a contact scheduled by hand keeps no company of the scoring: its note is a person's, which its
             # «done» message quotes (res.partner.message_post_with_source); its outcome is the order's company's
-            mine.filtered("ecom_scoring_company_id").ecom_scoring_company_id = order.company_id
+            # (_ecom_outcome_values). The scoring's own contacts are of the order's company already (filtered above)
             mine.ecom_scoring_outcome = "ordered"
             lang = mine[:1].user_id.lang or self.env.lang
             feedback = mine.with_context(lang=lang).env._("Ordered: %(order)s", order=order.name)

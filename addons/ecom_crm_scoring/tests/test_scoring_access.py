@@ -326,6 +326,20 @@ class TestScheduledContactDisclosure(ScheduleCase):
         self.assertIn("Предложить доставку в пункт выдачи", str(done_message(self.anna_dnd).body))
         outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_dnd.id)])
         self.assertEqual((outcome.outcome, outcome.order_id, outcome.company_id), ("ordered", order, self.company))
+        # an order of another shop confirmed from this one: the outcome is that shop's, not the confirming user's
+        shop_b = self.env["res.company"].create({"name": "Магазин на Арбате"})
+        customer = self.env["res.partner"].create({"name": "Арбатова Вера"})
+        activity = by_hand(customer, "<p>Напомнить о примерке</p>")
+        with freeze_time(TODAY):
+            order_b = self.env["sale.order"].with_company(shop_b).create({
+                "partner_id": customer.id, "company_id": shop_b.id,
+                "order_line": [Command.create({"product_id": self.product.id, "price_unit": 990.0})]})
+            order_b.with_env(self.env).action_confirm()  # from this shop (its user may work in both)
+        self.assertFalse(activity.exists(), "closed by the order")
+        self.assertEqual(self.env.company, self.company)
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", customer.id)])
+        self.assertEqual((outcome.order_id, outcome.company_id), (order_b, shop_b))
+        self.assertIn("Напомнить о примерке", str(done_message(customer).body))
         # the scoring's own contact: its note (the score) is still left out
         with freeze_time(TODAY):
             self._morning()
