@@ -196,6 +196,21 @@ class TestSignatoryNames(BaseCase):
             with self.subTest(name=name):
                 self.assertFalse(is_person_name(name))
 
+    def test_a_trade_name_that_looks_like_a_persons(self):
+        """A name is a person's only when each word is a name's part in its place: «Цветов Арт» was titled
+        «Индивидуальный предприниматель Цветов Арт», «Цветов» (the genitive plural of «цвет», a surname by its
+        ending alone) read as a surname and «Арт» (a man's name in the dictionary) as a first name."""
+        for name in ("Цветов Арт", "Кофе Хауз", "Ромашка", "Иванов и партнёры", "Цветов", "Петров Арт", "Арт Петров",
+                     "Цветов Арт-Студия", "Иванов Смарт", "Смирнов Голд", "Петров Сидоров", "ПетровСтрой",
+                     "Петров2", "Петров «Арт»", "Petrov Pyotr", "Петров-Art"):
+            with self.subTest(name=name):
+                self.assertFalse(is_person_name(name))
+        for name in ("Петров Пётр", "ПЕТРОВ ПЁТР", "Котов Иван", "Роман Петров", "Вера Ким", "Толстой Лев Николаевич",
+                     "Салтыков-Щедрин Михаил Евграфович", "Мамедов Рашид Али оглы", "Иванов Джамшид",
+                     "Алиева Лейла Гейдар кызы"):
+            with self.subTest(name=name):
+                self.assertTrue(is_person_name(name))
+
     def test_gender_of_a_full_name(self):
         """What a contract's «гражданка …, именуемая», «в лице … , действующей» agree with: a name in the
         nominative or the genitive, in either order; none for a company, a foreign name, a name of both genders."""

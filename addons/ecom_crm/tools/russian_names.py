@@ -392,15 +392,44 @@ def name_gender(name, either_case=False):
 # a word of a Russian name as typed, «Петров», «Римский-Корсаков»; an initial or two, «П.», «П.П.»
 NAME_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)*", re.IGNORECASE)
 INITIALS = re.compile(r"(?:[А-ЯЁ]\.){1,2}")
+# the shapes a name's word is typed in: «Петров», «петров», «ПЕТРОВ», «Римский-Корсаков»; not a brand's capitals
+# inside a word («ЦветОк», «КофеХауз»)
+NAME_SHAPE = re.compile(r"[а-яё]+(?:-[а-яё]+)*|[А-ЯЁ][а-яё]*(?:-[А-ЯЁа-яё][а-яё]*)*|[А-ЯЁ]+(?:-[А-ЯЁ]+)*")
+# words of trade names the dictionary reads as a first name («Арт», a man's name in it) or does not know,
+# its guesses reading them as names («Голд», «Смарт»): never a part of a person's name on a card
+BRAND_WORDS = frozenset((
+    "арт", "голд", "смарт", "финанс", "энерджи", "студио", "компани", "арома", "групп", "хаус", "хауз", "шоп",
+    "лайн", "трейд", "маркет", "сервис", "строй", "профи", "плюс", "люкс", "эко", "био", "вита", "мега", "гранд",
+    "элит", "фуд", "сити", "декор", "медиа", "софт", "инвест", "консалт", "моторс", "логистик",
+    "экспресс", "систем", "системс", "холдинг", "стайл", "хоум", "бьюти", "кидс", "лайф", "лэнд", "флора",
+))
+
+
+def _dictionary_roles(word):
+    """The roles the dictionary reads a lower-case word in as typed in a name (nominative, singular): an empty
+    set for a word it knows as no name's part («лавка», «и», «цветов», the genitive plural of «цвет» whatever
+    its ending), None for a word it does not know («Фаррух», «Гулямов»). A double word the dictionary does not
+    know whole, by its parts («Мамедов-Алиев»)."""
+    morph = _analyzer()
+    if morph.word_is_known(word):
+        return {role for parse in _nominative_parses(word) for role in ROLES if role in parse.tag}
+    parts = [part for part in word.split("-") if part]
+    if len(parts) < 2 or not all(morph.word_is_known(part) for part in parts):
+        return None
+    return set().union(*(_dictionary_roles(part) for part in parts))
 
 
 def is_person_name(name):
     """Whether ``name`` reads as a person's name («Петров Пётр Петрович», «Ким Саша», «Гулямов Фаррух», «Петров П.
     П.») rather than a trade name («Цветочная лавка», «Мир цветов», «Петров и сыновья», «Виктория», «Flowers»,
-    «Ромашка-2»): one to four Cyrillic words, each a name's part by the dictionary or its ending, a word the
-    dictionary does not know (a name it lacks: «Фаррух») or initials, a surname or a patronymic among them. A
-    word the dictionary knows as no name's («лавка», «мир», «и») makes a trade name; so does a first name alone
-    («Виктория», a shop's as often as a woman's)."""
+    «Ромашка-2», «Цветов Арт», «Кофе Хауз»): one to four Cyrillic words typed as a name's (capitalised, lower or
+    upper case), a surname or a patronymic among them, each word a name's part in the role its place in the name
+    gives it: by the dictionary, a word it knows read as a surname, a first name or a patronymic in the nominative
+    («Цветов», which it knows as the genitive plural of «цвет», is no surname however it ends; «Петров Сидоров»,
+    two surnames, no one's name); a word it does not know by its ending or as a name it lacks («Гулямов»,
+    «Фаррух»); initials. A word the dictionary knows as no name's («лавка», «мир», «и»), a trade name's word it
+    reads as a name («Арт», see BRAND_WORDS) make a trade name; so does a first name alone («Виктория», a shop's
+    as often as a woman's)."""
     words = (name or "").split()
     if not 1 <= len(words) <= 4:
         return False
@@ -408,15 +437,26 @@ def is_person_name(name):
     for word in words:
         if INITIALS.fullmatch(word) or word.lower() in TURKIC_PATRONYMIC:
             continue
-        if not NAME_WORD.fullmatch(word):
+        if not NAME_WORD.fullmatch(word) or not NAME_SHAPE.fullmatch(word):
             return False
-        roles = _word_roles(word.lower())
-        if roles is None:
-            if all(_analyzer().word_is_known(part) for part in word.lower().split("-")):
-                return False  # a common word
-            continue  # a name the dictionary lacks
-        telling = telling or roles[SURNAME] > 0.5 or roles[PATRONYMIC] > 0.5
-    return telling
+        lower = word.lower()
+        if any(part in BRAND_WORDS for part in lower.split("-")) or _dictionary_roles(lower) == set():
+            return False  # a trade name's word, a common word
+        roles = _word_roles(lower)
+        telling = telling or (bool(roles) and (roles[SURNAME] > 0.5 or roles[PATRONYMIC] > 0.5))
+    if not telling:
+        return False
+    # each word the dictionary knows is read in the role the name's order gives it («Петров Сидоров»: Сидоров
+    # is no first name); a Turkic patronymic («Гейдар оглы») is the father's first name
+    lastname, firstname, patronymic = split_russian_name(" ".join(words))
+    for part, role in ((lastname, SURNAME), (firstname, FIRST), (patronymic, PATRONYMIC)):
+        if not part or (role == PATRONYMIC and part.split()[-1].lower() in TURKIC_PATRONYMIC):
+            continue
+        for word in part.split():
+            roles = None if INITIALS.fullmatch(word) else _dictionary_roles(word.lower())
+            if roles is not None and role not in roles:
+                return False
+    return True
 
 
 def short_name(name):
