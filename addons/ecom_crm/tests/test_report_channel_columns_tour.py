@@ -17,9 +17,9 @@ from .common import column_width, header_length
 @tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
 class TestReportChannelColumnsTour(HttpCase):
     """«Сквозная аналитика», «Выручка по каналам» and «Когорты клиентов» at a laptop's 1366 px (the test browser's),
-    in Russian: each list within the screen, its headers and channels whole, its month a month («декабрь 2026»);
-    they scrolled sideways, cut «Кампания последнего касания», «Команда продаж» and the channels, and wrote the
-    month «01.12.2026»."""
+    in Russian: each list within the screen, its headers and channels whole, a campaign's long name whole (wrapped),
+    its month a month («декабрь 2026»); they scrolled sideways, cut «Кампания последнего касания», «Команда продаж»,
+    the channels and the campaigns, and wrote the month «01.12.2026»."""
 
     @classmethod
     def setUpClass(cls):
@@ -102,6 +102,9 @@ class TestReportChannelColumnsTour(HttpCase):
             for name in hidden[model]:
                 [field] = arch.xpath(f"//field[@name='{name}']")
                 self.assertEqual(field.get("optional"), "hide", f"{model}: {name}")
+            for name in ("campaign_id", "ft_campaign_id", "lt_campaign_id"):  # a long name wrapped, whole
+                for field in arch.xpath(f"//field[@name='{name}']"):
+                    self.assertEqual(field.get("class"), "ecom_wrap", f"{model}: {name}")
             if model != "ecom.report.channel":  # its date is a day
                 [date] = arch.xpath("//field[@name='date']")
                 self.assertEqual(date.get("widget"), "ecom_month", model)
