@@ -120,6 +120,17 @@ class TestRequisiteChecks(BaseCase):
         self.assertFalse(sole_trader("ИП Петров Пётр Петрович", ORG_INN, is_company=True))  # an organisation's ИНН
         self.assertFalse(sole_trader("ИП Петров Пётр Петрович", TRADER_INN, russian=False))
 
+    def test_a_surname_ip_reads_as_the_title(self):
+        """«Ип Ман» (the Chinese surname Ип) is read as the sole trader Ман, as README says: «Ип» as a name is typed
+        so by sole traders too («Ип Петров»), and a single word after the title is as often a sole trader's surname
+        («ИП Ким», «ИП Рахмон»): nothing tells them apart, neither the ИНН (a person's 12 digits are a sole
+        trader's). Typed first name first, «Ман Ип», the name is a private person's."""
+        self.assertEqual(ru_requisites.sole_trader_own_name("Ип Ман"), "Ман")
+        self.assertTrue(ru_requisites.is_sole_trader("Ип Ман", "", "", False))
+        self.assertEqual(ru_requisites.sole_trader_own_name("Ип Петров"), "Петров")
+        self.assertIsNone(ru_requisites.sole_trader_own_name("Ман Ип"))
+        self.assertFalse(ru_requisites.is_sole_trader("Ман Ип", TRADER_INN, "", False))
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestPartnerRequisites(EcomCrmCase):
