@@ -407,9 +407,9 @@ BRAND_WORDS = frozenset((
 
 def _dictionary_roles(word):
     """The roles the dictionary reads a lower-case word in as typed in a name (nominative, singular): an empty
-    set for a word it knows as no name's part («лавка», «и», «цветов», the genitive plural of «цвет» whatever
-    its ending), None for a word it does not know («Фаррух», «Гулямов»). A double word the dictionary does not
-    know whole, by its parts («Мамедов-Алиев»)."""
+    set for a word it knows as no name's part («лавка», «и», «цветов», the genitive plural of «цвет»), None for
+    a word it does not know («Фаррух», «Гулямов»). A double word the dictionary does not know whole, by its parts
+    («Мамедов-Алиев»)."""
     morph = _analyzer()
     if morph.word_is_known(word):
         return {role for parse in _nominative_parses(word) for role in ROLES if role in parse.tag}
@@ -425,11 +425,11 @@ def is_person_name(name):
     «Ромашка-2», «Цветов Арт», «Кофе Хауз»): one to four Cyrillic words typed as a name's (capitalised, lower or
     upper case), a surname or a patronymic among them, each word a name's part in the role its place in the name
     gives it: by the dictionary, a word it knows read as a surname, a first name or a patronymic in the nominative
-    («Цветов», which it knows as the genitive plural of «цвет», is no surname however it ends; «Петров Сидоров»,
-    two surnames, no one's name); a word it does not know by its ending or as a name it lacks («Гулямов»,
-    «Фаррух»); initials. A word the dictionary knows as no name's («лавка», «мир», «и»), a trade name's word it
-    reads as a name («Арт», see BRAND_WORDS) make a trade name; so does a first name alone («Виктория», a shop's
-    as often as a woman's)."""
+    («Петров Сидоров», two surnames, no one's name), or a surname or a patronymic by its ending («Кириллов»,
+    «Садов», known as other words); any word as the surname of a first name and a patronymic («Мельник Иван
+    Петрович»); a word it does not know by its ending or as a name it lacks («Гулямов», «Фаррух»); initials. A
+    word the dictionary knows as no name's («лавка», «мир», «и»), a trade name's word it reads as a name («Арт»,
+    see BRAND_WORDS) make a trade name; so does a first name alone («Виктория», a shop's as often as a woman's)."""
     words = (name or "").split()
     if not 1 <= len(words) <= 4:
         return False
@@ -440,8 +440,8 @@ def is_person_name(name):
         if not NAME_WORD.fullmatch(word) or not NAME_SHAPE.fullmatch(word):
             return False
         lower = word.lower()
-        if any(part in BRAND_WORDS for part in lower.split("-")) or _dictionary_roles(lower) == set():
-            return False  # a trade name's word, a common word
+        if any(part in BRAND_WORDS for part in lower.split("-")):
+            return False  # a trade name's word
         roles = _word_roles(lower)
         telling = telling or (bool(roles) and (roles[SURNAME] > 0.5 or roles[PATRONYMIC] > 0.5))
     if not telling:
@@ -449,14 +449,35 @@ def is_person_name(name):
     # each word the dictionary knows is read in the role the name's order gives it («Петров Сидоров»: Сидоров
     # is no first name); a Turkic patronymic («Гейдар оглы») is the father's first name
     lastname, firstname, patronymic = split_russian_name(" ".join(words))
+    # a first name and a patronymic the dictionary reads as such: a person's, whatever the surname
+    # («Мельник Иван Петрович», «Кот Иван Петрович»: surnames it knows as common nouns only)
+    full = bool(lastname and " " not in lastname and firstname and patronymic) \
+        and _fits(firstname, FIRST) and (patronymic.split()[-1].lower() in TURKIC_PATRONYMIC
+                                         or _fits(patronymic, PATRONYMIC))
     for part, role in ((lastname, SURNAME), (firstname, FIRST), (patronymic, PATRONYMIC)):
         if not part or (role == PATRONYMIC and part.split()[-1].lower() in TURKIC_PATRONYMIC):
             continue
-        for word in part.split():
-            roles = None if INITIALS.fullmatch(word) else _dictionary_roles(word.lower())
-            if roles is not None and role not in roles:
-                return False
+        if role == SURNAME and full:
+            continue
+        if not all(_fits(word, role) for word in part.split()):
+            return False
     return True
+
+
+def _fits(word, role):
+    """Whether a word of a name (as typed) may be a name's part in ``role``: initials, a word the dictionary does
+    not know, one it reads in that role; by its ending, as a surname one it knows otherwise («Кириллов»,
+    «Лапин», «Садов», «Преображенский», «Попович»: the possessive, the genitive plural, the adjective, the noun a
+    surname was made of), as a patronymic one ending as a patronymic («Иван Попович»)."""
+    if INITIALS.fullmatch(word):
+        return True
+    lower = word.lower()
+    roles = _dictionary_roles(lower)
+    if roles is None or role in roles:
+        return True
+    if role == PATRONYMIC:  # «Иван Попович»: read as first name and patronymic by the ending
+        return lower.endswith((*PATRONYMIC_ENDINGS, "ич"))
+    return role == SURNAME and lower.endswith((*SURNAME_ENDINGS, "ич"))
 
 
 def short_name(name):
