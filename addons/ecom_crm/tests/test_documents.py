@@ -580,6 +580,11 @@ class TestDocuments(HttpCase):
         text = self.render_html(self.order, "contract")
         self.assertIn("и Индивидуальный предприниматель Петров Пётр, действующий на основании записи в ЕГРИП", text)
         self.assertIn("/ Петров П. /", text)
+        # a real surname the dictionary knows as another word (the possessive «Кириллов», «Kirill's») is a person's
+        trader.name = "Кириллова Анна"
+        self.assertEqual(trader.ecom_gender, "female")
+        text = self.render_html(self.order, "contract")
+        self.assertIn("и Индивидуальный предприниматель Кириллова Анна, действующая на основании записи в ЕГРИП", text)
 
     def test_taxes_and_kopecks(self):
         tax = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
