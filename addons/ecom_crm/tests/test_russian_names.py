@@ -215,11 +215,12 @@ class TestSignatoryNames(BaseCase):
         """Real surnames the dictionary knows only as the words they were made of stay persons' names on a sole
         trader's company card (titled in the contract, the gender read): a possessive or a genitive plural of a
         surname's ending («Кириллов», «Лапин», «Садов», «Цветов»), an adjective («Преображенский»), a noun in -ич
-        («Попович»); a noun («Мельник», «Кот») with a first name and a patronymic."""
+        («Попович»); a noun («Мельник», «Кот») with a first name and a patronymic; women's names brands take too
+        («Флора», «Вита»)."""
         for name in ("Кириллов Иван", "Иван Кириллов", "Лапин Сергей Петрович", "Садов Пётр", "Грибова Анна",
                      "Цветов Иван", "Цветов", "Исмаилов Рашид", "Кирсанов Олег Ильич", "Преображенский Иван",
                      "Попович Мария", "Иван Попович", "Мельник Иван Петрович", "Кот Мария Ивановна",
-                     "Баран Олег Ильич", "Мария Ивановна Коваль"):
+                     "Баран Олег Ильич", "Мария Ивановна Коваль", "Петрова Флора Ивановна", "Вита Петрова"):
             with self.subTest(name=name):
                 self.assertTrue(is_person_name(name))
         for name in ("Мельник Иван", "Садов Двор", "Кот и Пёс"):  # a noun and a name alone: a shop's as often
