@@ -260,6 +260,50 @@ class TestHostileInput(ProtocolCase):
         self.assertFalse(self.orders("hostile-0"))
         self.assertFalse(os.path.exists(os.path.join(self.folder, "orders.xml")))
 
+    def test_a_session_ends_with_its_login(self):
+        """A session's cookie works as long as the login it logged in with: archiving its company, clearing or
+        changing the exchange login or its password ends it at its next request («failure», log in again),
+        with nothing stored."""
+        second = self.env["res.company"].create({"name": "Второй магазин"})
+        self.env.user.company_ids |= second
+        settings = self.env["res.config.settings"].with_company(second)
+        settings.create({"ecom_1c_company_login": "1c-second", "ecom_1c_company_password": "pw-second"}).execute()
+
+        def own_login():
+            lines = self.call("checkauth", auth=("1c-second", "pw-second"))
+            self.assertEqual(lines[0], "success", lines)
+            return lines[1], lines[2]
+
+        def ended(cookie, name):
+            lines = self.call("file", type_="sale", data=document(name), cookie=cookie, filename=f"{name}.xml")
+            self.assertEqual((len(lines), lines[0]), (2, "failure"), lines)
+            self.assertIn("checkauth", lines[1])
+            self.assertFalse(self.env["ecom.1c.session"]._find(cookie[1]))
+
+        cookie = own_login()
+        self.assertEqual(self.call("init", type_="sale", cookie=cookie)[0], "zip=yes")
+        second.active = False
+        ended(cookie, "gone-1")
+        self.assertEqual(self.call("checkauth", auth=("1c-second", "pw-second"))[0], "failure", "no new session")
+        second.active = True
+        cookie = own_login()
+        settings.create({"ecom_1c_company_password": "pw-changed"}).execute()
+        ended(cookie, "gone-2")
+        # Settings' login of every company: its password changed, or the login cleared
+        self.env["res.config.settings"].create({"ecom_1c_password": "s3cret-2"}).execute()
+        ended(self.cookie, "gone-3")
+        lines = self.call("checkauth", auth=("exchange", "s3cret-2"))
+        self.assertEqual(lines[0], "success", lines)
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.login", False)
+        ended((lines[1], lines[2]), "gone-4")
+        self.assertFalse(self.orders("gone-1") | self.orders("gone-2") | self.orders("gone-3") | self.orders("gone-4"))
+        # a session opened before sessions kept their login's digest (an upgrade) logs in anew
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.login", "exchange")
+        session, token = self.env["ecom.1c.session"]._open()
+        self.assertTrue(self.env["ecom.1c.session"]._find(token))
+        session.login_digest = False
+        self.assertFalse(self.env["ecom.1c.session"]._find(token))
+
     def test_names_outside_the_upload_area_and_files_never_uploaded(self):
         for type_ in ("catalog", "sale"):
             for name in ("../../etc/passwd", "/etc/passwd", "C:\\Windows\\win.ini", "a/../../b.xml"):
