@@ -160,7 +160,7 @@ class EcomCall(models.Model):
             call._ecom_log()
         if state == "missed" and before not in ("missed", "finished"):
             call._ecom_ask_to_call()
-        elif state == "finished" and before != "finished" or state == "answered" and before == "missed":
+        elif (state == "finished" and before != "finished") or (state == "answered" and before == "missed"):
             call._ecom_close_call_backs()  # the customer was reached (after a leg that was missed, too)
         return call
 

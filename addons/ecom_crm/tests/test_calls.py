@@ -1,4 +1,5 @@
 import json
+from itertools import permutations
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -671,8 +672,8 @@ class TestCallWebhook(IntakeCase):
         self.call({"event": "missed", "call_id": "c-leg-3", "caller": "+79035550133"})
         call = self.env["ecom.call"].search([("call_id", "=", "c-leg-3")])
         self.assertEqual((call.state, len(self._call_backs(call))), ("missed", 1))
-        self.assertEqual(self.call({"event": "answered", "call_id": "c-leg-3", "caller": "+79035550133"}).json()["state"],
-                         "answered")
+        answer = self.call({"event": "answered", "call_id": "c-leg-3", "caller": "+79035550133"}).json()
+        self.assertEqual(answer["state"], "answered")
         self.assertFalse(self._call_backs(call), "reached: the call back is done")
         self.call({"event": "finished", "call_id": "c-leg-3", "caller": "+79035550133", "duration": 50})
         self.assertEqual((call.state, call.duration), ("finished", 50))
@@ -683,7 +684,6 @@ class TestCallWebhook(IntakeCase):
         missed with one call back whatever order the events arrive in; an answered call's events (one leg
         missed among them) end finished with none, in every order but an answer arriving after its end
         (the end of a missed call then: nothing tells them apart)."""
-        from itertools import permutations
         for n, order in enumerate(permutations(("incoming", "missed", "finished"))):
             with self.subTest(order=order):
                 call_id, caller = f"c-ord-m{n}", f"+7903555{n:04d}"
