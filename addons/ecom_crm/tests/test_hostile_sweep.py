@@ -5,9 +5,16 @@ wrong method), the answer is the door's own — JSON, or the provider's plain-te
 HTML page."""
 
 import json
+from contextlib import closing
+from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo import SUPERUSER_ID, api, sql_db
+from odoo.modules.registry import Registry
+from odoo.service import model as service_model
+from odoo.tests import get_db_name, tagged
 
+from ..tools import adapters
+from ..tools.intake import validate_request
 from .common import IntakeCase, raw_post
 
 API = "/ecom_crm/api/v1"
@@ -124,3 +131,79 @@ class TestHostileSweep(IntakeCase):
                 status = answer.split(" ", 2)[1] if answer.startswith("HTTP/") else "none"
                 self.assertTrue(status.isdigit() and int(status) < 500, (label, answer[:300]))
                 self.assertNotIn("text/html", answer.partition("\r\n\r\n")[0].lower(), (label, answer[:300]))
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestConnectorDuplicateAtOnce(IntakeCase):
+    """The same provider event at the same instant on two connections, as two workers take it: another
+    connection's copy is journaled and committed after this test's transaction (the other request's) began, so
+    this one cannot see it. Each connector's answer is its protocol's (a JSON 503 «busy» for a conflict Odoo's
+    retries cannot overcome within the test's one transaction: the provider sends it again and hears it replayed)
+    — never a 500 — and the journal holds the event once."""
+
+    @classmethod
+    def setUpClass(cls):
+        registry = Registry(get_db_name())
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            team = env.ref("sales_team.team_sales_department")
+            sources = env["ecom.intake.source"].create([
+                {"name": f"{provider} (другое соединение)", "provider": provider, "rate_limit": 1000,
+                 "team_id": team.id} for provider in ("tilda", "form", "yandex_direct")])
+            cls.committed = {source.provider: (source.id, source.hook_token) for source in sources}
+            # a request of the minute each (the rate counted from it takes no lock: see test_intake_edges)
+            clean, _errors = validate_request({"phone": "+79160008400"})
+            for source in sources:
+                env["ecom.intake.request"]._enqueue(clean, source, env.company.id, 1000, wake=False)
+        cls.addClassCleanup(cls._remove_committed, registry)
+        super().setUpClass()
+
+    @classmethod
+    def _remove_committed(cls, registry):
+        with registry.cursor() as cr:
+            ids = [source_id for source_id, _token in cls.committed.values()]
+            cr.execute("DELETE FROM ecom_intake_request WHERE source_id = ANY(%s)", [ids])
+            api.Environment(cr, SUPERUSER_ID, {})["ecom.intake.source"].browse(ids).unlink()
+
+    def test_the_same_event_on_two_connections_is_journaled_once(self):
+        events = {
+            "tilda": {"Name": "Ольга", "Phone": "+79160008401", "tranid": "777:1", "formid": "form1"},
+            "form": {"name": "Ольга", "phone": "+79160008402", "message": "Перезвоните"},
+            "yandex_direct": {"phone": "+79160008403", "name": "Ольга", "lead_id": "yd-777-1"},
+        }
+        self.env.cr.execute("SELECT 1")  # the test's transaction has its snapshot
+        for provider, fields in events.items():
+            source_id, token = self.committed[provider]
+            with self.subTest(provider=provider):
+                # the other worker's copy, taken and committed on a connection of its own
+                response_other = self._take_elsewhere(provider, source_id, fields)
+                body, headers = (json.dumps(fields).encode(), {"Content-Type": "application/json"}) \
+                    if provider == "yandex_direct" else (fields, None)
+                # Odoo's retries run in the test's one transaction, which never sees the other's: one is enough
+                with patch.object(service_model, "MAX_TRIES_ON_CONCURRENCY_FAILURE", 1):
+                    response = self.url_open(f"/ecom_crm/hook/{provider}/{token}", data=body, headers=headers,
+                                             allow_redirects=False, timeout=60)
+                self.assertNotIn("html", response.headers.get("Content-Type", ""), response.text[:300])
+                if response.status_code >= 500:
+                    self.assertEqual((response.status_code, response.json()["error"], response.headers["Retry-After"]),
+                                     (503, "busy", "1"), response.text[:300])
+                with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
+                    cr.execute("SELECT idempotency_key FROM ecom_intake_request WHERE source_id = %s "
+                               "AND idempotency_key IS NOT NULL", [source_id])
+                    self.assertEqual(cr.fetchall(), [(response_other,)], "journaled once")
+
+    def _take_elsewhere(self, provider, source_id, fields):
+        """The event mapped and queued as the webhook does it, on another connection, committed: its key."""
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            source = env["ecom.intake.source"].browse(source_id)
+            mapped = {"tilda": lambda: adapters.map_tilda(fields),
+                      "form": lambda: adapters.map_form(list(fields.items())),
+                      "yandex_direct": lambda: adapters.map_json_form(fields, None, "yandex_direct")}[provider]()
+            clean, errors = validate_request(mapped)
+            self.assertFalse(errors)
+            queued = env["ecom.intake.request"]._enqueue(dict(clean, _raw=fields), source, env.company.id, 1000,
+                                                         wake=False)
+            self.assertTrue(queued.request_id)
+            cr.commit()
+            return clean["idempotency_key"]
