@@ -58,8 +58,9 @@ class Ecom1cSession(models.Model):
         help="The company whose own 1C base logged in (its login): its exchanges run in that company and it gets "
              "that company's orders only. Empty: Settings' exchange login, every company's orders.")
     login_digest = fields.Char(
-        help="A digest of the exchange login and password hash the session logged in with (its company's, or "
-             "Settings'): once they change or are cleared, or its company is archived, the session ends.")
+        "Login digest", help="A digest of the exchange login and password hash the session logged in with (its "
+                             "company's, or Settings'): once they change or are cleared, or its company is "
+                             "archived, the session ends.")
     export_until = fields.Char(help="Orders sent by the last query (database clock, to the microsecond), "
                                     "committed when 1C answers success.")
     export_snapshot = fields.Char(help="The database snapshot the last query read the orders in: the next export "
