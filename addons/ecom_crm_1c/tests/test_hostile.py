@@ -289,6 +289,7 @@ class TestHostileInput(ProtocolCase):
         cookie = own_login()
         settings.create({"ecom_1c_company_password": "pw-changed"}).execute()
         ended(cookie, "gone-2")
+        self.assertTrue(self.env["ecom.1c.session"]._find(self.cookie[1]), "Settings' login's session lives on")
         # Settings' login of every company: its password changed, or the login cleared
         self.env["res.config.settings"].create({"ecom_1c_password": "s3cret-2"}).execute()
         ended(self.cookie, "gone-3")
