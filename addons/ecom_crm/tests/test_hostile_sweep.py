@@ -50,6 +50,9 @@ BODIES = [
     ("10 MB", "application/json", b'{"phone": "+79160009901", "message": "' + b"a" * (10 * 1024 * 1024) + b'"}'),
 ]
 METHODS = ("GET", "PUT", "PATCH", "DELETE", "OPTIONS")
+# the 10 MB body goes to one door of each controller: every connector's webhook is refused over its size by the
+# hooks' one check, before its provider's code (sent to all thirteen doors, it took 14 s of the sweep's 25)
+BIG_BODY_DOORS = ("API requests", "API calls", "tilda", "form", "SMS.ru reports")
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -95,6 +98,8 @@ class TestHostileSweep(IntakeCase):
     def test_malformed_bodies_get_the_doors_own_answer(self):
         for label, path, headers, json_answer in self.doors():
             for name, kind, body in BODIES:
+                if name == "10 MB" and label not in BIG_BODY_DOORS:
+                    continue
                 with self.subTest(door=label, body=name):
                     response = self.url_open(path, data=body, allow_redirects=False, timeout=60,
                                              headers={**headers, **({"Content-Type": kind} if kind else {})})
@@ -118,7 +123,7 @@ class TestHostileSweep(IntakeCase):
                             {"Content-Type": f"application/json; charset={long}"}):
                 with self.subTest(door=label, header=next(iter(headers))):
                     response = self.url_open(path, data=json.dumps(OK).encode(), headers=headers,
-                                             allow_redirects=False)
+                                             allow_redirects=False, timeout=60)
                     self.assert_well_formed(response, json_answer, (label, headers))
 
     def test_a_length_announced_but_not_sent_gets_an_answer(self):
