@@ -2,14 +2,31 @@ import json
 from itertools import permutations
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.sql import column_exists
 
+from ..models.ecom_call import call_state_after
 from ..tools.intake import is_hidden_caller, validate_call
 from .common import IntakeCase, load_migration
 
 URL = "/ecom_crm/api/v1/calls"
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestCallStateAfter(BaseCase):
+    def test_every_state_and_event(self):
+        """The whole rule, state by event (no database): nothing goes back; a miss after an answer is another
+        phone's leg; an answer after a miss reaches the customer; a missed call's end stays missed."""
+        expected = {
+            "ringing": {"incoming": "ringing", "answered": "answered", "missed": "missed", "finished": "finished"},
+            "answered": {"incoming": "answered", "answered": "answered", "missed": "answered", "finished": "finished"},
+            "missed": {"incoming": "missed", "answered": "answered", "missed": "missed", "finished": "missed"},
+            "finished": {"incoming": "finished", "answered": "finished", "missed": "finished", "finished": "finished"},
+        }
+        for state, after in expected.items():
+            for event, result in after.items():
+                self.assertEqual(call_state_after(state, event), result, (state, event))
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
