@@ -383,7 +383,9 @@ def _offer(element):
     for price in children(child(element, "Цены"), "Цена"):
         prices.append({"type_id": text(price, "ИдТипаЦены"), "price": number(text(price, "ЦенаЗаЕдиницу")),
                        "currency": text(price, "Валюта"), "unit": text(price, "Единица"),
-                       "ratio": number(text(price, "Коэффициент")) or Decimal(1)})
+                       "ratio": number(text(price, "Коэффициент")) or Decimal(1),
+                       # the quantity from which the price holds (1C's tiers of one price type), None for none
+                       "min_qty": number(text(price, "МинКоличество"))})
     stock, not_numbers = {}, False  # a quantity that is no number is left out, and said so
 
     def count(store_id, value):
