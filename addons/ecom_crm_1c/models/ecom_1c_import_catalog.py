@@ -37,6 +37,8 @@ from ..tools.savepoint import savepoint
 
 ANALYZE_AFTER = 5000  # products created in one step
 IMAGE_LIMIT = 20 * 1024 * 1024
+# the mark of a product's image lent by its first characteristic's picture (:meth:`_lend_variant_images`)
+LENT = "variant:"
 EMPTY_REF = "00000000-0000-0000-0000-000000000000"
 SINGLE_VARIANT_FIELDS = ("default_code", "weight", "volume")
 
@@ -742,6 +744,28 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 continue
             self._write_image(variant, {"image_variant_1920": base64.b64encode(image[0]),
                                         "ecom_1c_variant_image_checksum": image[1]}, name, counts)
+        self._lend_variant_images(variants.product_tmpl_id, counts)
+
+    def _lend_variant_images(self, templates, counts):
+        """A product 1C gives no picture of its own whose characteristics have theirs shows its first
+        variant's (the lowest id, active, with a picture of its own) in the shop's lists and kanban, which
+        show the product's: the template's image is that picture, marked lent (``ecom_1c_image_checksum``
+        «variant:<SHA-1>»), the same bytes the filestore keeps once. The product's own picture from 1C
+        replaces it (its checksum differs), a picture the store gave the product is left alone; a lent one
+        follows its variant's picture, and goes with it."""
+        lent = templates.filtered(lambda t: (t.ecom_1c_image_checksum or "").startswith(LENT))
+        own = set(self.env["ir.attachment"].sudo().search([
+            ("res_model", "=", "product.template"), ("res_field", "=", "image_1920"),
+            ("res_id", "in", (templates - lent).ids)]).mapped("res_id"))
+        for template in templates:
+            if template.id in own and template not in lent:
+                continue
+            lender = template.product_variant_ids.filtered("ecom_1c_variant_image_checksum").sorted("id")[:1]
+            checksum = f"{LENT}{lender.ecom_1c_variant_image_checksum}" if lender else False
+            if checksum == (template.ecom_1c_image_checksum or False) or (not lender and template not in lent):
+                continue
+            self._write_image(template, {"image_1920": lender.image_variant_1920 if lender else False,
+                                         "ecom_1c_image_checksum": checksum}, lender.ecom_1c_id or "", counts)
 
     def _read_image(self, name, files_dir, counts):
         """``(bytes, SHA-1)`` of the image file ``name`` 1C sent with the catalog (a path relative to the

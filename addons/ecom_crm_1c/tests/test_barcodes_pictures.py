@@ -385,6 +385,54 @@ class TestCharacteristicPictures(ImporterCase):
         self.assertEqual((variant.image_variant_1920, variant.ecom_1c_variant_image_checksum), (False, False))
         self.assertGreater(self.color(variant.image_1920)[2], 200, "its product's again")
 
+    def test_a_product_without_a_picture_shows_its_first_characteristics(self):
+        """A product 1C gives no picture whose characteristics have theirs: the shop's lists and kanban show the
+        product's image, its first variant's picture (the filestore keeps the bytes once); the same file again
+        writes nothing; that picture changed, the product's follows; the product's own picture from 1C replaces
+        it, the variants keep theirs; a picture the store gave a product is left alone."""
+        self.send("import_files/bp/boots_40.jpg", jpeg("red"))
+        self.send("import_files/bp/boots_41.jpg", jpeg("green"))
+        self.send("import_files/bp/boots.jpg", jpeg("blue"))
+        self.importer._import_catalog(io.BytesIO(catalog(product(BOOTS, "Ботинки") + product("bp-own", "Кеды"))),
+                                      files_dir=self.files)
+        sneakers = self.Template.search([("ecom_1c_id", "=", "bp-own")])
+        sneakers.image_1920 = base64.b64encode(jpeg("white"))
+        package = offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40", pictures=["import_files/bp/boots_40.jpg"])
+                         + offer(f"{BOOTS}#41", "Ботинки (41)", "41", pictures=["import_files/bp/boots_41.jpg"])
+                         + offer("bp-own#39", "Кеды (39)", "39", pictures=["import_files/bp/boots_41.jpg"]))
+        counts = self.importer._import_offers(io.BytesIO(package), files_dir=self.files)
+        self.assertEqual(counts["warnings"], [])
+        template = self.Template.search([("ecom_1c_id", "=", BOOTS)])
+        self.assertGreater(self.color(template.image_128)[0], 200, "the first characteristic's: red")
+        self.assertGreater(self.color(self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#41")]).image_1920)[1], 100,
+                           "each variant shows its own")
+        self.assertEqual(self.color(sneakers.image_1920), (255, 255, 255), "the store's picture stays")
+        attachments = self.env["ir.attachment"].search([("res_field", "in", ("image_1920", "image_variant_1920")),
+                                                        ("checksum", "!=", False), "|",
+                                                        "&", ("res_model", "=", "product.template"),
+                                                        ("res_id", "=", template.id),
+                                                        "&", ("res_model", "=", "product.product"),
+                                                        ("res_id", "in", template.product_variant_ids.ids)])
+        self.assertEqual(len(set(attachments.mapped("checksum"))), 2, "red and green: the product's red is the same")
+        # again: nothing written
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE product_template SET write_date = '2020-01-01' WHERE id = %s", [template.id])
+        self.env.invalidate_all()
+        self.importer._import_offers(io.BytesIO(package), files_dir=self.files)
+        self.assertEqual(template.write_date.year, 2020)
+        # the first characteristic's picture changes: the product's follows
+        self.send("import_files/bp/boots_40.jpg", jpeg("yellow"))
+        self.importer._import_offers(io.BytesIO(package), files_dir=self.files)
+        self.assertEqual(self.color(template.image_1920)[:2] > (200, 200), True, "yellow")
+        # 1C gives the product its own picture: it is the product's, the variants keep theirs
+        self.importer._import_catalog(io.BytesIO(catalog(product(
+            BOOTS, "Ботинки", extra="\t\t\t\t<Картинка>import_files/bp/boots.jpg</Картинка>\n"), full=False)),
+            files_dir=self.files)
+        self.assertGreater(self.color(template.image_1920)[2], 200, "blue")
+        self.importer._import_offers(io.BytesIO(package), files_dir=self.files)
+        self.assertGreater(self.color(template.image_1920)[2], 200, "still blue")
+        self.assertGreater(self.color(self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#40")]).image_1920)[1], 200)
+
     def test_a_2_04_catalog_gives_its_characteristics_pictures(self):
         """A catalog of 2.04 lists each characteristic as a product «guid#characteristic» with its «Картинка»:
         the variant's own image, the product's from the product itself."""
@@ -421,9 +469,12 @@ class TestCharacteristicPictures(ImporterCase):
                 importer, "_write_image", autospec=True, side_effect=importer._write_image) as written:
             with self.assertRaises(UnsafeDocument), self.env.cr.savepoint():
                 self.importer._import_offers(io.BytesIO(broken[:-60]), files_dir=self.files)
-        self.assertEqual(written.call_count, 1, "written before the break")
+        self.assertEqual(written.call_count, 2, "written before the break: the variant's, lent to its product")
         self.env.invalidate_all()
-        self.assertFalse(self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#40")]).image_variant_1920)
+        variant = self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#40")])
+        self.assertFalse(variant.image_variant_1920)
+        self.assertEqual((variant.product_tmpl_id.image_1920, variant.product_tmpl_id.ecom_1c_image_checksum),
+                         (False, False))
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")

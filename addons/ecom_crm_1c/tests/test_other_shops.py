@@ -426,7 +426,7 @@ class TestSplit209Reader(BaseCase):
                   if kind == "offer"}
         self.assertEqual(prices[named[0]["id"]], [{"type_id": "4d968229-47ba-11e4-a628-003048c64779",
                                                    "price": Decimal("181"), "currency": "RUB", "unit": "",
-                                                   "ratio": Decimal("1")}])
+                                                   "ratio": Decimal("1"), "min_qty": None}])
         stock = [v for kind, v in read_offers(path(UT209, UT209_FILES["stock"])) if kind == "offer"]
         self.assertEqual([o["id"] for o in stock], [o["id"] for o in named])
         self.assertEqual([float(o["quantity"]) for o in stock], [1, 0, 0, 0, 0, 0, 0, 9, 0, 1, 3, 0])
