@@ -173,6 +173,24 @@ class TestArchivedBarcodes(ImporterCase):
                          ("4600000000125", False), "1C gave it another: none awaited")
         self.assert_odoo_unique()
 
+    def test_a_barcode_refused_before_it_was_awaited_is_awaited_once_1c_gives_it_again(self):
+        """A product refused its barcode before the exchange remembered refused barcodes (its
+        ``ecom_1c_barcode_wanted`` empty, as after the upgrade): the next file naming it with that barcode (a full
+        catalog names every product) makes it await it, and it gets it once the holder is archived."""
+        self.importer._import_catalog(io.BytesIO(catalog(
+            product("bp-holder", "Кеды", "4600000000903") + product("bp-late", "Кеды новые", "4600000000903"))))
+        late = self.variant("bp-late")
+        late.ecom_1c_barcode_wanted = False  # refused before the upgrade: not remembered
+        self.assertEqual(late.barcode, False)
+        self.importer._import_catalog(io.BytesIO(catalog(
+            product("bp-holder", "Кеды", "4600000000903") + product("bp-late", "Кеды новые", "4600000000903"))))
+        self.assertEqual(late.ecom_1c_barcode_wanted, "4600000000903", "awaited from the next file naming it")
+        self.variant("bp-holder").product_tmpl_id.action_archive()
+        self.importer._import_catalog(io.BytesIO(catalog(product("bp-other", "Носки"), full=False)))
+        self.env.invalidate_all()
+        self.assertEqual((late.barcode, late.ecom_1c_barcode_wanted), ("4600000000903", False))
+        self.assert_odoo_unique()
+
     def test_a_product_1c_deletes_gives_its_barcode_in_the_same_file(self):
         """One file (1C:УНФ's, 2.08) marks a product deleted («Статус» «Удален») and gives its barcode to a new
         product, and to an existing one that had none: the deleted product is archived and gives it up, whether
