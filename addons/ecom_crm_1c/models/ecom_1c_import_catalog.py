@@ -612,16 +612,25 @@ class Ecom1cImportCatalog(models.AbstractModel):
         for template, attribute, raw in pairs:
             per_line.setdefault((template, attribute), self.env["product.attribute.value"])
             per_line[template, attribute] |= values[attribute.id, raw]
-        to_create = []
+        to_create, changed = [], []
         for (template, attribute), value in per_line.items():
             line = lines.get((template.id, attribute.id))
             if not line:
                 to_create.append({"product_tmpl_id": template.id, "attribute_id": attribute.id,
                                   "value_ids": [Command.set(value.ids)]})
             elif line.value_ids != value:
+                changed.append((line, value))
+        if not to_create and not changed:
+            return
+        # a product 1C deleted stays archived, its variant too (:meth:`_archived_kept`)
+        Template = self.env["product.template"]
+        touched = Template.browse({vals["product_tmpl_id"] for vals in to_create}) | Template.concat(
+            *(line.product_tmpl_id for line, _value in changed))
+        with self._archived_kept(touched):
+            for line, value in changed:
                 line.value_ids = [Command.set(value.ids)]
-        if to_create:
-            self.env["product.template.attribute.line"].create(to_create)
+            if to_create:
+                self.env["product.template.attribute.line"].create(to_create)
 
     def _manufacturer_attribute(self):
         """The attribute of the manufacturers 1C:УТ names (:func:`..commerceml.mapper.add_manufacturers`),

@@ -260,6 +260,20 @@ class TestArchivedBarcodes(ImporterCase):
         self.assertEqual((size41.barcode, size42.barcode, counts["warnings"]), ("4600000000309", "4600000000316", []))
         self.assert_odoo_unique()
 
+    def test_a_characteristic_1c_deleted_stays_archived_when_another_is_made(self):
+        """1C marks a size deleted, then offers a new one: Odoo, making the new variant (the product's lines
+        change), would sell every archived one again; the one 1C deleted stays archived, until 1C names it
+        plainly."""
+        self.importer._import_catalog(io.BytesIO(catalog(product(BOOTS, "Ботинки"))))
+        self.importer._import_offers(io.BytesIO(offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40")
+                                                       + offer(f"{BOOTS}#41", "Ботинки (41)", "41"))))
+        self.importer._import_offers(io.BytesIO(offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40", deleted=True))))
+        self.assertFalse(self.variant(f"{BOOTS}#40").active)
+        self.importer._import_offers(io.BytesIO(offers(offer(f"{BOOTS}#42", "Ботинки (42)", "42"))))
+        self.assertEqual([self.variant(f"{BOOTS}#{size}").active for size in (40, 41, 42)], [False, True, True])
+        self.importer._import_offers(io.BytesIO(offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40"))))
+        self.assertTrue(self.variant(f"{BOOTS}#40").active, "named plainly: sold again")
+
     def test_of_two_offers_giving_one_barcode_the_one_marked_deleted_yields(self):
         """One package gives a barcode to two characteristics, the first marked deleted (1C still writes it with
         its barcode): the other has it at once, the deleted one is archived without it."""
