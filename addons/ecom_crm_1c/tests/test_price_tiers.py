@@ -10,7 +10,8 @@ this test's own ids («pt-…»)."""
 import io
 from decimal import Decimal
 
-from odoo.tests import BaseCase, tagged
+from odoo import Command
+from odoo.tests import BaseCase, new_test_user, tagged
 
 from ..commerceml import read_offers
 from ..commerceml.mapper import price_tiers
@@ -128,3 +129,35 @@ class TestPriceTiers(ImporterCase):
                                                                      price(RETAIL, 4)]}))
         self.assertEqual(self.screws.lst_price, 4)
         self.assertTrue(any("pt-screws" in w and "МинКоличество" in w for w in counts["warnings"]), counts["warnings"])
+
+    def test_a_quotation_takes_the_tier_of_its_quantity(self):
+        """A salesperson's quotation with the price type's pricelist, of another company of the database: 100
+        pieces at 1C's price from 50 on, 5 at the base; once 1C stops giving tiers the lines' prices are the base,
+        and the store's own item of the pricelist from the same quantity as a 1C tier is still there."""
+        other = self.env["res.company"].create({"name": "Склад-магазин", "currency_id": self.env.ref("base.RUB").id})
+        self.pricelist.company_id = other
+        self.importer._import_offers(package({"pt-nails": [price(RETAIL, 12)]}))  # declares the price types
+        self.wholesale_to_pricelist()
+        own = self.env["product.pricelist.item"].create({
+            "pricelist_id": self.pricelist.id, "applied_on": "1_product", "min_quantity": 50,
+            "product_tmpl_id": self.screws.product_tmpl_id.id, "fixed_price": 2})
+        self.importer._import_offers(package({"pt-nails": [
+            price(WHOLESALE, 11), price(WHOLESALE, 10, min_qty=10), price(WHOLESALE, 9, min_qty=50)],
+            "pt-screws": [price(WHOLESALE, 3), price(WHOLESALE, "2.5", min_qty=50)]}))
+        self.assertEqual(self.pricelist.item_ids.filtered("ecom_1c_tier").company_id, other)
+        user = new_test_user(self.env, "pt-seller", groups="sales_team.group_sale_salesman",
+                             company_id=other.id, company_ids=[Command.set(other.ids)])
+        customer = self.env["res.partner"].create({"name": "ООО Стройка", "company_id": other.id})
+        order = self.env["sale.order"].with_user(user).with_company(other).create({
+            "partner_id": customer.id, "pricelist_id": self.pricelist.id, "order_line": [
+                Command.create({"product_id": self.nails.id, "product_uom_qty": 100}),
+                Command.create({"product_id": self.nails.id, "product_uom_qty": 5}),
+                Command.create({"product_id": self.screws.id, "product_uom_qty": 100})]})
+        self.assertEqual(order.order_line.mapped("price_unit"), [9, 11, 2.5],
+                         "1C's tier is newer than the store's item of the same quantity: Odoo takes it")
+        self.importer._import_offers(package({"pt-nails": [price(WHOLESALE, 11)],
+                                              "pt-screws": [price(WHOLESALE, 3)]}))
+        self.assertTrue(own.exists(), "the store's own item is never the exchange's to remove")
+        self.assertFalse(self.pricelist.item_ids.filtered("ecom_1c_tier"))
+        order.with_user(user).action_update_prices()
+        self.assertEqual(order.order_line.mapped("price_unit"), [11, 11, 2], "the store's own item from 50 now")
