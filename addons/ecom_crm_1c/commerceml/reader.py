@@ -321,8 +321,8 @@ def weight_kg(element, requisites):
         found = WEIGHT_VALUE.match(value or "")
         amount = number(found.group(1)) if found else None
         factor = weight_unit(found.group(2)) if found and found.group(2) else unit
-        if amount is None or factor is None:
-            return None  # what is written is no weight we read: the first one written decides
+        if amount is None or factor is None or amount < 0:
+            return None  # what is written is no weight we read (nor is «-3»): the first one written decides
         if amount:
             return amount * factor
         zero = Decimal(0)  # 3.1's «<Вес>0</Вес>» of a weight not filled in: another may give it

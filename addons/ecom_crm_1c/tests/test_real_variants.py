@@ -97,8 +97,8 @@ class TestRealVariantsReader(BaseCase):
         """A weight in grams: a requisite naming its unit («Вес, г», «Вес (г)», «Вес в граммах», the shapes shops
         give a requisite of their own), a value saying it («500 г», «0,5 кг»), a product's «ЕдиницаИзмеренияВеса»
         (1C:УТ 11's unit of weight, by name or OKEI code 163); a plain «Вес» is kilograms; a unit of no weight
-        («5 л»), a weight of something else («Вес упаковки») or one that is no number give none; 3.1's «<Вес>0</Вес>»
-        gives way to the requisite's."""
+        («5 л»), a weight of something else («Вес упаковки»), one that is no number or below 0 give none; 3.1's
+        «<Вес>0</Вес>» gives way to the requisite's."""
         def requisites(*pairs):
             return "<ЗначенияРеквизитов>" + "".join(
                 f"<ЗначениеРеквизита><Наименование>{name}</Наименование><Значение>{value}</Значение>"
@@ -111,12 +111,14 @@ class TestRealVariantsReader(BaseCase):
                     "rv-g7": requisites(("ЕдиницаИзмеренияВеса", "163"), ("Вес", "40")),
                     "rv-kg": requisites(("Вес", "2,5")), "rv-l": requisites(("Вес", "5 л")),
                     "rv-box": requisites(("Вес упаковки", "3")), "rv-bad": requisites(("Вес", "тяжелый")),
-                    "rv-zero": "<Вес>0</Вес>" + requisites(("Вес, г", "200"))}
+                    "rv-zero": "<Вес>0</Вес>" + requisites(("Вес, г", "200")),
+                    "rv-minus": requisites(("Вес", "-3"))}
         data = catalog("".join(product(key, key, extra) for key, extra in products.items()))
         found = {v["id"]: v["weight"] for kind, v in read_catalog(io.BytesIO(data)) if kind == "product"}
         self.assertEqual({key: None if weight is None else float(weight) for key, weight in found.items()},
                          {"rv-g1": 0.5, "rv-g2": 1.25, "rv-g3": 0.07, "rv-g4": 0.5, "rv-g5": 0.5, "rv-g6": 0.3,
-                          "rv-g7": 0.04, "rv-kg": 2.5, "rv-l": None, "rv-box": None, "rv-bad": None, "rv-zero": 0.2})
+                          "rv-g7": 0.04, "rv-kg": 2.5, "rv-l": None, "rv-box": None, "rv-bad": None, "rv-zero": 0.2,
+                          "rv-minus": None})
 
     def test_stock_by_warehouse_as_elements(self):
         """«Склад» of a 2.x offer with its warehouse and quantity as elements, not attributes (as the
