@@ -758,8 +758,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
         self._lend_variant_images(variants.product_tmpl_id, counts)
 
     def _lend_variant_images(self, templates, counts):
-        """A product 1C gives no picture of its own whose characteristics have theirs shows its first
-        variant's (the lowest id, active, with a picture of its own) in the shop's lists and kanban, which
+        """A product 1C gives no picture of its own whose characteristics on sale all have theirs shows its
+        first variant's (the lowest id, active) in the shop's lists and kanban, which
         show the product's: the template's image is that picture, marked lent (``ecom_1c_image_checksum``
         «variant:<SHA-1>»), the same bytes the filestore keeps once. The product's own picture from 1C
         replaces it (its checksum differs), a picture the store gave the product is left alone; a lent one
@@ -771,7 +771,11 @@ class Ecom1cImportCatalog(models.AbstractModel):
         for template in templates:
             if template.id in own and template not in lent:
                 continue
-            lender = template.product_variant_ids.filtered("ecom_1c_variant_image_checksum").sorted("id")[:1]
+            # only when every variant on sale has its own: Odoo shows the product's image for a variant without
+            # one, a blue size's order line would show the red one's picture
+            variants = template.product_variant_ids
+            lender = variants.sorted("id")[:1] if all(variants.mapped("ecom_1c_variant_image_checksum")) else \
+                variants.browse()
             checksum = f"{LENT}{lender.ecom_1c_variant_image_checksum}" if lender else False
             if checksum == (template.ecom_1c_image_checksum or False) or (not lender and template not in lent):
                 continue

@@ -465,6 +465,27 @@ class TestCharacteristicPictures(ImporterCase):
         self.assertGreater(self.color(template.image_1920)[2], 200, "still blue")
         self.assertGreater(self.color(self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#40")]).image_1920)[1], 200)
 
+    def test_a_product_lends_no_picture_while_a_characteristic_has_none(self):
+        """A size without a picture would show the product's image, another size's: the product shows none
+        until every characteristic on sale has its own, and the lent one goes when a new size comes without."""
+        self.send("import_files/bp/boots_40.jpg", jpeg("red"))
+        self.send("import_files/bp/boots_41.jpg", jpeg("green"))
+        self.importer._import_catalog(io.BytesIO(catalog(product(BOOTS, "Ботинки"))), files_dir=self.files)
+        template = self.Template.search([("ecom_1c_id", "=", BOOTS)])
+        self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#40", "Ботинки (40)", "40", pictures=["import_files/bp/boots_40.jpg"])
+            + offer(f"{BOOTS}#41", "Ботинки (41)", "41"))), files_dir=self.files)
+        self.assertEqual((template.image_1920, template.ecom_1c_image_checksum), (False, False))
+        self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#41", "Ботинки (41)", "41", pictures=["import_files/bp/boots_41.jpg"]))),
+            files_dir=self.files)
+        self.assertGreater(self.color(template.image_1920)[0], 200, "every size has its own: the first's, red")
+        self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#42", "Ботинки (42)", "42", pictures=["import_files/bp/boots_40.jpg"])
+            + offer(f"{BOOTS}#43", "Ботинки (43)", "43"))), files_dir=self.files)
+        self.assertEqual((template.image_1920, template.ecom_1c_image_checksum), (False, False),
+                         "size 43 has none: the product's lent picture goes")
+
     def test_a_2_04_catalog_gives_its_characteristics_pictures(self):
         """A catalog of 2.04 lists each characteristic as a product «guid#characteristic» with its «Картинка»:
         the variant's own image, the product's from the product itself."""
