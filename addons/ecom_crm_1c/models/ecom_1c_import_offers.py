@@ -470,8 +470,11 @@ class Ecom1cImportOffers(models.AbstractModel):
         Item = self.env["product.pricelist.item"]
         precision = self.env["decimal.precision"].precision_get
         # quantities as the items store them: a tier of a package of 0.250571 m² is from 2.51 m² (10 planks) on
-        tiers = {key: [(float_round(quantity, precision("Product Unit of Measure")), amount)
-                       for quantity, amount in listed] for key, listed in (tiers or {}).items()}
+        # (one from less than the unit's precision, «МинКоличество» 0.001 of pieces, is from 0: the base's, which
+        # it must not overwrite; it is left out)
+        tiers = {key: [(rounded, amount) for rounded, amount in (
+            (float_round(quantity, precision("Product Unit of Measure")), amount) for quantity, amount in listed)
+            if rounded > 0] for key, listed in (tiers or {}).items()}
         items, stale = {}, Item
         for item in Item.search([
             ("pricelist_id", "in", list({key[0] for key in prices})), "|",

@@ -124,6 +124,16 @@ class TestPriceTiers(ImporterCase):
         self.importer._import_offers(package({"pt-nails": [price(WHOLESALE, 11)]}))
         self.assertEqual([self.pricelist._get_product_price(self.nails, qty) for qty in (1, 10, 50)], [11, 11, 11])
 
+    def test_a_tier_below_the_units_precision_does_not_overwrite_the_base(self):
+        """«МинКоличество» 0.001 of pieces is from 0 once rounded as Odoo keeps quantities: left out, the base
+        price stays the pricelist's."""
+        self.importer._import_offers(package({"pt-nails": [price(RETAIL, 12)]}))
+        self.wholesale_to_pricelist()
+        self.importer._import_offers(package({"pt-nails": [price(WHOLESALE, 11),
+                                                           price(WHOLESALE, 5, min_qty="0.001")]}))
+        self.assertEqual(self.pricelist._get_product_price(self.nails, 1), 11)
+        self.assertFalse(self.pricelist.item_ids.filtered("ecom_1c_tier"))
+
     def test_tiers_of_the_sales_price_are_said(self):
         counts = self.importer._import_offers(package({"pt-screws": [price(RETAIL, 3, min_qty=100),
                                                                      price(RETAIL, 4)]}))
