@@ -163,6 +163,36 @@ def unit_price(price):
     return float(price["price"] / (price["ratio"] or 1))
 
 
+def price_tiers(prices):
+    """An offer's «Цены» ``prices`` (a reader's dicts) by price type, in 1C's order: ``{type id: (base, tiers,
+    packages)}``. 1C may write several «Цена» of one price type: a price per package besides the unit's
+    («Единица» упак, «Коэффициент» 10) and prices from a quantity on («МинКоличество»). ``base`` is the
+    product's price: of its own unit («Коэффициент» 1), else of the unit 1C gives (a laminate priced per
+    plank only: divided by its «Коэффициент», :func:`unit_price`), from the lowest quantity; ``tiers``
+    ``[(quantity in the product's units, price of a unit)]`` the prices of that unit from a higher quantity,
+    lowest first (the last 1C writes of one quantity); ``packages`` how many prices of other units are left out
+    (a package's price never overwrites the unit's). A price that is no number (None) is the base's only
+    when no price of the type is a number: the importer says so."""
+    grouped = {}
+    for price in prices:
+        grouped.setdefault(price["type_id"], []).append(price)
+    result = {}
+    for type_id, listed in grouped.items():
+        numbers = [p for p in listed if p["price"] is not None] or listed
+
+        def key(price):
+            return (price["ratio"] != 1, price["min_qty"] or 0)
+
+        base = min(numbers, key=key)  # the first of equals: min keeps 1C's order
+        same_unit = [p for p in numbers if p["ratio"] == base["ratio"]]
+        tiers = {}
+        for price in same_unit:
+            if (price["min_qty"] or 0) > (base["min_qty"] or 0):
+                tiers[float(price["min_qty"] * (price["ratio"] or 1))] = unit_price(price)
+        result[type_id] = (base, sorted(tiers.items()), len(numbers) - len(same_unit))
+    return result
+
+
 # ---------------------------------------------------------------- documents
 def order_document_id(order_id):
     """The Ид the site gives its order ``order_id`` in the documents it writes."""

@@ -276,6 +276,59 @@ def read_catalog_id(source):
     return ""
 
 
+# units of weight 1C may name (OKEI code, Russian and international short names, lower case, no dots): in kg
+WEIGHT_UNITS = {
+    "166": Decimal(1), "кг": Decimal(1), "килограмм": Decimal(1), "килограммах": Decimal(1), "kg": Decimal(1),
+    "kgm": Decimal(1),
+    "163": Decimal("0.001"), "г": Decimal("0.001"), "гр": Decimal("0.001"), "грамм": Decimal("0.001"),
+    "граммах": Decimal("0.001"), "g": Decimal("0.001"), "gr": Decimal("0.001"), "grm": Decimal("0.001"),
+    "161": Decimal("0.000001"), "мг": Decimal("0.000001"), "mg": Decimal("0.000001"), "mgm": Decimal("0.000001"),
+    "168": Decimal(1000), "т": Decimal(1000), "тонна": Decimal(1000), "t": Decimal(1000), "tne": Decimal(1000),
+}
+# a weight with its unit after it («500 г», «0,5кг», «1 200 гр.»), and a requisite of weight naming its unit
+# («Вес», «Вес, г», «Вес (кг)», «Вес в граммах», «Вес нетто, г»)
+WEIGHT_VALUE = re.compile(r"^\s*([-+]?[\d\s\xa0.,]*\d[\d\s\xa0.,]*)\s*([^\d\s.,][^\d]*?)?\.?\s*$")
+WEIGHT_REQUISITE = re.compile(r"^вес(?:\s*нетто)?\s*(?:[,(]|\bв\b)?\s*([^\d(),]*?)\.?\s*\)?\s*$", re.IGNORECASE)
+# a requisite naming the unit of the product's weight (1C:УТ 11's «ЕдиницаИзмеренияВеса», by its name or code)
+WEIGHT_UNIT_REQUISITES = ("ЕдиницаИзмеренияВеса", "Единица измерения веса", "ЕдиницаВеса", "Единица веса")
+
+
+def weight_unit(name):
+    """The kilograms of the unit of weight 1C names ``name`` («г», «гр.», «Грамм», «163», «кг»), None for one
+    it is not (or none)."""
+    return WEIGHT_UNITS.get((name or "").strip().lower().rstrip(".").replace("ё", "е"))
+
+
+def weight_kg(element, requisites):
+    """A product's weight in kilograms (a Decimal), None for none or one not understood: the element «Вес»
+    (1C:УНФ, 3.1: kilograms), else the requisite «Вес» (1C:УТ, modules: kilograms), else a requisite of weight
+    naming its unit («Вес, г», «Вес (кг)», «Вес в граммах»). A value may say its unit («500 г», «0,5 кг»),
+    else the requisite's name does, else a requisite «ЕдиницаИзмеренияВеса» of the product, else kilograms; a
+    unit that is none of weight's leaves the weight out; a weight 0 (3.1 writes «<Вес>0</Вес>» of a product
+    whose weight is not filled in) gives way to another one written."""
+    default = next((requisites[name] for name in WEIGHT_UNIT_REQUISITES if requisites.get(name, "").strip()), "")
+    default = weight_unit(default) if default else Decimal(1)
+    candidates = [(element, default)] if element else []
+    named = [(name, match) for name in requisites
+             if (match := WEIGHT_REQUISITE.match(name.strip())) and requisites[name].strip()]
+    for name, match in sorted(named, key=lambda item: item[0].strip().lower() != "вес"):
+        unit = weight_unit(match.group(1)) if match.group(1) else default
+        if match.group(1) and unit is None:
+            continue  # «Вес упаковки», «Вес брутто»: not the product's weight in a unit we know
+        candidates.append((requisites[name], unit))
+    zero = None
+    for value, unit in candidates:
+        found = WEIGHT_VALUE.match(value or "")
+        amount = number(found.group(1)) if found else None
+        factor = weight_unit(found.group(2)) if found and found.group(2) else unit
+        if amount is None or factor is None or amount < 0:
+            return None  # what is written is no weight we read (nor is «-3»): the first one written decides
+        if amount:
+            return amount * factor
+        zero = Decimal(0)  # 3.1's «<Вес>0</Вес>» of a weight not filled in: another may give it
+    return zero
+
+
 def _product(element):
     requisites = _requisites(element)
     taxes = []
@@ -297,8 +350,8 @@ def _product(element):
         "manufacturer": text(child(element, "Изготовитель"), "Наименование"),
         "taxes": taxes,
         "images": [text(img) for img in children(element, "Картинка") if text(img)],
-        # a product's weight in kilograms: the element «Вес» (1C:УНФ, 3.1), else the requisite «Вес»; None for none
-        "weight": number(text(element, "Вес") or requisites.get("Вес")),
+        # a product's weight in kilograms (:func:`weight_kg`); None for none
+        "weight": weight_kg(text(element, "Вес"), requisites),
         "characteristics": _characteristics(element),
         "requisites": requisites,
         "service": is_service(requisites),
@@ -383,7 +436,9 @@ def _offer(element):
     for price in children(child(element, "Цены"), "Цена"):
         prices.append({"type_id": text(price, "ИдТипаЦены"), "price": number(text(price, "ЦенаЗаЕдиницу")),
                        "currency": text(price, "Валюта"), "unit": text(price, "Единица"),
-                       "ratio": number(text(price, "Коэффициент")) or Decimal(1)})
+                       "ratio": number(text(price, "Коэффициент")) or Decimal(1),
+                       # the quantity from which the price holds (1C's tiers of one price type), None for none
+                       "min_qty": number(text(price, "МинКоличество"))})
     stock, not_numbers = {}, False  # a quantity that is no number is left out, and said so
 
     def count(store_id, value):

@@ -13,6 +13,7 @@ from . import product_template
 from . import product_product
 from . import product_attribute
 from . import product_attribute_value
+from . import product_pricelist_item
 from . import ecom_1c_session
 from . import res_company
 from . import res_config_settings

@@ -37,6 +37,8 @@ from ..tools.savepoint import savepoint
 
 ANALYZE_AFTER = 5000  # products created in one step
 IMAGE_LIMIT = 20 * 1024 * 1024
+# the mark of a product's image lent by its first characteristic's picture (:meth:`_lend_variant_images`)
+LENT = "variant:"
 EMPTY_REF = "00000000-0000-0000-0000-000000000000"
 SINGLE_VARIANT_FIELDS = ("default_code", "weight", "volume")
 
@@ -381,7 +383,9 @@ class Ecom1cImportCatalog(models.AbstractModel):
             if rate not in taxes:
                 taxes[rate] = self._taxes_for(rate, default_taxes, counts)
             template_vals.append({
-                "type": "consu", **vals, "ecom_1c_id": product["id"], "sale_ok": True,
+                # unpriced until 1C prices it: Odoo's default 1.00 would be quoted as a price nobody gave,
+                # 0.00 on a quotation line is visibly one to ask for
+                "type": "consu", "list_price": 0.0, **vals, "ecom_1c_id": product["id"], "sale_ok": True,
                 "weight": vals.get("weight", 0.0), "volume": 0.0, "has_configurable_attributes": False,
                 "uom_id": uoms[unit].id, "uom_po_id": uoms[unit].id, "taxes_id": [Command.set(taxes[rate].ids)],
             })
@@ -610,16 +614,25 @@ class Ecom1cImportCatalog(models.AbstractModel):
         for template, attribute, raw in pairs:
             per_line.setdefault((template, attribute), self.env["product.attribute.value"])
             per_line[template, attribute] |= values[attribute.id, raw]
-        to_create = []
+        to_create, changed = [], []
         for (template, attribute), value in per_line.items():
             line = lines.get((template.id, attribute.id))
             if not line:
                 to_create.append({"product_tmpl_id": template.id, "attribute_id": attribute.id,
                                   "value_ids": [Command.set(value.ids)]})
             elif line.value_ids != value:
+                changed.append((line, value))
+        if not to_create and not changed:
+            return
+        # a product 1C deleted stays archived, its variant too (:meth:`_archived_kept`)
+        Template = self.env["product.template"]
+        touched = Template.browse({vals["product_tmpl_id"] for vals in to_create}) | Template.concat(
+            *(line.product_tmpl_id for line, _value in changed))
+        with self._archived_kept(touched):
+            for line, value in changed:
                 line.value_ids = [Command.set(value.ids)]
-        if to_create:
-            self.env["product.template.attribute.line"].create(to_create)
+            if to_create:
+                self.env["product.template.attribute.line"].create(to_create)
 
     def _manufacturer_attribute(self):
         """The attribute of the manufacturers 1C:УТ names (:func:`..commerceml.mapper.add_manufacturers`),
@@ -742,6 +755,32 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 continue
             self._write_image(variant, {"image_variant_1920": base64.b64encode(image[0]),
                                         "ecom_1c_variant_image_checksum": image[1]}, name, counts)
+        self._lend_variant_images(variants.product_tmpl_id, counts)
+
+    def _lend_variant_images(self, templates, counts):
+        """A product 1C gives no picture of its own whose characteristics on sale all have theirs shows its
+        first variant's (the lowest id, active) in the shop's lists and kanban, which
+        show the product's: the template's image is that picture, marked lent (``ecom_1c_image_checksum``
+        «variant:<SHA-1>»), the same bytes the filestore keeps once. The product's own picture from 1C
+        replaces it (its checksum differs), a picture the store gave the product is left alone; a lent one
+        follows its variant's picture, and goes with it."""
+        lent = templates.filtered(lambda t: (t.ecom_1c_image_checksum or "").startswith(LENT))
+        own = set(self.env["ir.attachment"].sudo().search([
+            ("res_model", "=", "product.template"), ("res_field", "=", "image_1920"),
+            ("res_id", "in", (templates - lent).ids)]).mapped("res_id"))
+        for template in templates:
+            if template.id in own and template not in lent:
+                continue
+            # only when every variant on sale has its own: Odoo shows the product's image for a variant without
+            # one, a blue size's order line would show the red one's picture
+            variants = template.product_variant_ids
+            lender = variants.sorted("id")[:1] if all(variants.mapped("ecom_1c_variant_image_checksum")) else \
+                variants.browse()
+            checksum = f"{LENT}{lender.ecom_1c_variant_image_checksum}" if lender else False
+            if checksum == (template.ecom_1c_image_checksum or False) or (not lender and template not in lent):
+                continue
+            self._write_image(template, {"image_1920": lender.image_variant_1920 if lender else False,
+                                         "ecom_1c_image_checksum": checksum}, lender.ecom_1c_id or "", counts)
 
     def _read_image(self, name, files_dir, counts):
         """``(bytes, SHA-1)`` of the image file ``name`` 1C sent with the catalog (a path relative to the

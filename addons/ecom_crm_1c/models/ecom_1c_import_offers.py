@@ -1,11 +1,11 @@
 from collections import Counter, defaultdict
 
 from odoo import _, api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare, float_round
 
 from ..commerceml import read_catalog_id, read_offer_ids, read_offers, sniff
 from ..commerceml.currencies import ambiguous_codes, currency_code, currency_key, odoo_numbers, same_currency
-from ..commerceml.mapper import sales_price_type, unit_price
+from ..commerceml.mapper import price_tiers, sales_price_type, unit_price
 from ..commerceml.protocol import parse_version
 from ..tools.binder import bound
 from .ecom_1c_import_catalog import EMPTY_REF, is_full
@@ -247,12 +247,18 @@ class Ecom1cImportOffers(models.AbstractModel):
     def _import_offer_chunk(self, chunk, variants, counts):
         """Stock and prices of a batch of offers, ``variants`` {1C id: variant} being their variants
         (:meth:`_offer_variants`): 1C's stock and sales prices on the variants, the prices of price
-        types mapped to pricelists in their items; each set-based, touching only what changed."""
+        types mapped to pricelists in their items; each set-based, touching only what changed. Of several
+        prices of one price type in an offer, the product's unit's from the lowest quantity is its price
+        (:func:`..commerceml.mapper.price_tiers`); those from higher quantities are its pricelist's items
+        from those quantities on (a sales price has no tiers: said); a package's price is left out, said."""
         types = bound(self.env["ecom.1c.price.type"], {p["type_id"] for o in chunk for p in o["prices"]})
         quantities, sales_prices, pricelist_prices, changed_ids = {}, {}, {}, set()
         undeclared, unmapped, not_numbers, bad_quantities = set(), set(), [], []
         other_currency = defaultdict(list)  # (currency, price type, currency taken) -> offers priced so
         as_declared = Counter()  # (price type's currency, price type, currency taken) -> prices taken as they are
+        packages = Counter()  # price type -> prices of another unit than the product's, left out
+        untiered = defaultdict(list)  # sales price type -> offers whose prices from a quantity are left out
+        pricelist_tiers = {}  # (pricelist id, applied_on, product or template id) -> [(min quantity, price)]
         numbers = None  # Odoo's currencies' numbers, read at the first price in a currency
         with_characteristics = self._products_of_characteristics(
             [o["id"] for o in chunk if not o["characteristic_id"] and o["id"] not in variants])
@@ -275,7 +281,7 @@ class Ecom1cImportOffers(models.AbstractModel):
                 bad_quantities.append(offer["id"])
             if offer["quantity"] is not None:
                 quantities[variant.id] = float(offer["quantity"])
-            for price in offer["prices"]:
+            for price, tiers, other_units in price_tiers(offer["prices"]).values():
                 price_type = types.get(price["type_id"])
                 if not price_type:
                     undeclared.add(price["type_id"])
@@ -314,14 +320,18 @@ class Ecom1cImportOffers(models.AbstractModel):
                     if code and code != currency.name:
                         as_declared[code, price_type.name, currency.name] += 1
                 amount = unit_price(price)
+                packages[price_type.name] += other_units
                 characteristic = "#" in (variant.ecom_1c_id or "")
                 if price_type.target == "list_price":
                     sales_prices[variant] = amount
+                    if tiers:
+                        untiered[price_type.name].append(offer["id"])
                 else:
                     # a characteristic's price is its variant's, a product's its template's
                     target = ("0_product_variant", variant.id) if characteristic else \
                         ("1_product", variant.product_tmpl_id.id)
                     pricelist_prices[price_type.pricelist_id.id, *target] = (amount, variant.id)
+                    pricelist_tiers[price_type.pricelist_id.id, *target] = tiers
         # no price is dropped without a word in the exchange log
         # self.env._: in a generator Odoo's _ finds no environment (no language: English in a cron's log)
         counts["warnings"].extend(self.env._("Prices of 1C price type %s were skipped: no file of 1C declares that "
@@ -335,6 +345,14 @@ class Ecom1cImportOffers(models.AbstractModel):
             "the sales price) or choose a pricelist in %(currency)s for this price type",
             count=count, currency=currency, price_type=price_type, target=target)
             for (currency, price_type, target), count in sorted(as_declared.items()))
+        counts["warnings"].extend(self.env._(
+            "%(count)s prices of 1C price type «%(price_type)s» per package (a unit other than the product's) were "
+            "left out: the product's price is that of its own unit", count=count, price_type=name)
+            for name, count in sorted(packages.items()) if count)
+        counts["warnings"].extend(self.env._(
+            "Offers %(offers)s: prices of 1C price type «%(price_type)s» from a quantity on («МинКоличество») were "
+            "left out: the sales price has no tiers; send the price type to a pricelist to keep them",
+            offers=", ".join(offers), price_type=name) for name, offers in sorted(untiered.items()))
         if not_numbers:
             counts["warnings"].append(_("Offers %s: a price that is not a number (or is over 10^15) was skipped",
                                         ", ".join(not_numbers)))
@@ -349,7 +367,7 @@ class Ecom1cImportOffers(models.AbstractModel):
         if sales_prices:
             changed_ids.update(self._import_sales_prices(sales_prices, counts))
         if pricelist_prices:
-            changed_ids.update(self._import_pricelist_prices(pricelist_prices))
+            changed_ids.update(self._import_pricelist_prices(pricelist_prices, pricelist_tiers))
         counts["updated"] += len(changed_ids)
 
     def _other_currency_warnings(self, other_currency):
@@ -442,13 +460,22 @@ class Ecom1cImportOffers(models.AbstractModel):
             ids=list(values), values=list(values.values())))
         return {row[0] for row in self.env.cr.fetchall()}
 
-    def _import_pricelist_prices(self, prices):
+    def _import_pricelist_prices(self, prices, tiers=None):
         """The prices of 1C's price types mapped to pricelists, ``{(pricelist id, applied_on, product
-        or template id): (price, variant id)}``, as the pricelists' fixed prices: the items of a
-        batch found in one search, the missing ones created in one ``create``. Returns the ids of
-        the variants whose price changed."""
+        or template id): (price, variant id)}``, as the pricelists' fixed prices, and ``tiers`` {same key:
+        [(min quantity, price)]} as its items from those quantities on (``ecom_1c_tier``: 1C's, those it no
+        longer gives removed; the store's own items of a quantity are left alone): the items of a batch found
+        in one search, the missing ones created in one ``create``. Returns the ids of the variants whose
+        price changed."""
         Item = self.env["product.pricelist.item"]
-        items = {}
+        precision = self.env["decimal.precision"].precision_get
+        # quantities as the items store them: a tier of a package of 0.250571 m² is from 2.51 m² (10 planks) on
+        # (one from less than the unit's precision, «МинКоличество» 0.001 of pieces, is from 0: the base's, which
+        # it must not overwrite; it is left out)
+        tiers = {key: [(rounded, amount) for rounded, amount in (
+            (float_round(quantity, precision("Product Unit of Measure")), amount) for quantity, amount in listed)
+            if rounded > 0] for key, listed in (tiers or {}).items()}
+        items, stale = {}, Item
         for item in Item.search([
             ("pricelist_id", "in", list({key[0] for key in prices})), "|",
             "&", ("applied_on", "=", "0_product_variant"),
@@ -457,18 +484,35 @@ class Ecom1cImportOffers(models.AbstractModel):
             ("product_tmpl_id", "in", [key[2] for key in prices if key[1] == "1_product"]),
         ]):
             target = item.product_id if item.applied_on == "0_product_variant" else item.product_tmpl_id
-            items.setdefault((item.pricelist_id.id, item.applied_on, target.id), item)  # the first, in order
+            key = (item.pricelist_id.id, item.applied_on, target.id)
+            if not item.ecom_1c_tier:
+                if item.min_quantity <= 0:  # the store's own items from a quantity are left alone
+                    items.setdefault(key, item)  # the first, in order
+            elif key in prices and item.min_quantity not in dict(tiers.get(key, ())):
+                stale |= item
+            else:
+                items.setdefault((*key, item.min_quantity), item)
         changed, missing = set(), []
-        for (pricelist_id, applied_on, target_id), (amount, variant_id) in prices.items():
-            item = items.get((pricelist_id, applied_on, target_id))
+        wanted = [(key, 0, amount, variant_id) for key, (amount, variant_id) in prices.items()]
+        wanted += [(key, quantity, amount, prices[key][1]) for key, listed in tiers.items() if key in prices
+                   for quantity, amount in listed]
+        for (pricelist_id, applied_on, target_id), quantity, amount, variant_id in wanted:
+            key = (pricelist_id, applied_on, target_id, *((quantity,) if quantity else ()))
+            item = items.get(key)
             if not item:
                 missing.append({"pricelist_id": pricelist_id, "applied_on": applied_on, "fixed_price": amount,
-                                "product_id" if applied_on == "0_product_variant" else "product_tmpl_id": target_id})
-            elif item.fixed_price != amount:
+                                "product_id" if applied_on == "0_product_variant" else "product_tmpl_id": target_id,
+                                **({"min_quantity": quantity, "ecom_1c_tier": True} if quantity else {})})
+            elif float_compare(item.fixed_price, amount, precision_digits=precision("Product Price")):
                 item.fixed_price = amount
             else:
                 continue
             changed.add(variant_id)
+        if stale:
+            changed.update(prices[(item.pricelist_id.id, item.applied_on, (
+                item.product_id if item.applied_on == "0_product_variant" else item.product_tmpl_id).id)][1]
+                for item in stale)
+            stale.unlink()
         Item.create(missing)
         return changed
 

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from contextlib import contextmanager
 
 import psycopg2
 
@@ -32,6 +33,20 @@ class Ecom1cImportVariants(models.AbstractModel):
     (:mod:`..commerceml.characteristics`)."""
 
     _inherit = "ecom.1c.importer"
+
+    @contextmanager
+    def _archived_kept(self, templates):
+        """Archived variants of ``templates`` stay archived through a change of their lines: Odoo makes the
+        variants of a template whose lines change again (``_create_variant_ids``) and sells again every archived
+        one whose combination is possible (all of a product of dynamic variants), a characteristic 1C marked
+        deleted or the variant of a product 1C deleted among them. Selling one again is the exchange's to decide
+        (an offer naming it plainly, :meth:`_offer_variants`; a catalog naming it without its mark)."""
+        archived = self.env["product.product"].with_context(active_test=False).search(
+            [("product_tmpl_id", "in", templates.ids), ("active", "=", False)])
+        yield
+        revived = archived.filtered("active")
+        if revived:
+            revived.write({"active": False})
 
     def _ensure_variants(self, items, counts):
         """{1C id: variant} for ``items`` ``(«guid#characteristic», «guid», {name: value}, name)``: the
@@ -123,14 +138,15 @@ class Ecom1cImportVariants(models.AbstractModel):
         for full_id, other in duplicates.items():
             counts["warnings"].append(_("Characteristic %(characteristic)s has the same values as %(other)s: skipped",
                                         characteristic=full_id, other=other))
-        for name in names:
-            attribute = by_name[name]
-            if lines and attribute not in lines.attribute_id:
-                # a characteristic new to a product with variants: its line first holds «—» only, which
-                # Odoo gives every variant (a line's only value), so that the variants made before stay
-                self._add_line_values(template, attribute, self._attribute_values(attribute, [MISSING]))
-            self._add_line_values(template, attribute, self._attribute_values(
-                attribute, list(dict.fromkeys(combination[name] for combination in combinations.values()))))
+        with self._archived_kept(template):
+            for name in names:
+                attribute = by_name[name]
+                if lines and attribute not in lines.attribute_id:
+                    # a characteristic new to a product with variants: its line first holds «—» only, which
+                    # Odoo gives every variant (a line's only value), so that the variants made before stay
+                    self._add_line_values(template, attribute, self._attribute_values(attribute, [MISSING]))
+                self._add_line_values(template, attribute, self._attribute_values(
+                    attribute, list(dict.fromkeys(combination[name] for combination in combinations.values()))))
         ptavs = template.valid_product_template_attribute_line_ids.product_template_value_ids._only_active()
         index = {(ptav.attribute_id, ptav.name): ptav for ptav in ptavs}
         made, to_create = {}, []

@@ -173,6 +173,24 @@ class TestArchivedBarcodes(ImporterCase):
                          ("4600000000125", False), "1C gave it another: none awaited")
         self.assert_odoo_unique()
 
+    def test_a_barcode_refused_before_it_was_awaited_is_awaited_once_1c_gives_it_again(self):
+        """A product refused its barcode before the exchange remembered refused barcodes (its
+        ``ecom_1c_barcode_wanted`` empty, as after the upgrade): the next file naming it with that barcode (a full
+        catalog names every product) makes it await it, and it gets it once the holder is archived."""
+        self.importer._import_catalog(io.BytesIO(catalog(
+            product("bp-holder", "Кеды", "4600000000903") + product("bp-late", "Кеды новые", "4600000000903"))))
+        late = self.variant("bp-late")
+        late.ecom_1c_barcode_wanted = False  # refused before the upgrade: not remembered
+        self.assertEqual(late.barcode, False)
+        self.importer._import_catalog(io.BytesIO(catalog(
+            product("bp-holder", "Кеды", "4600000000903") + product("bp-late", "Кеды новые", "4600000000903"))))
+        self.assertEqual(late.ecom_1c_barcode_wanted, "4600000000903", "awaited from the next file naming it")
+        self.variant("bp-holder").product_tmpl_id.action_archive()
+        self.importer._import_catalog(io.BytesIO(catalog(product("bp-other", "Носки"), full=False)))
+        self.env.invalidate_all()
+        self.assertEqual((late.barcode, late.ecom_1c_barcode_wanted), ("4600000000903", False))
+        self.assert_odoo_unique()
+
     def test_a_product_1c_deletes_gives_its_barcode_in_the_same_file(self):
         """One file (1C:УНФ's, 2.08) marks a product deleted («Статус» «Удален») and gives its barcode to a new
         product, and to an existing one that had none: the deleted product is archived and gives it up, whether
@@ -241,6 +259,20 @@ class TestArchivedBarcodes(ImporterCase):
         self.env.invalidate_all()
         self.assertEqual((size41.barcode, size42.barcode, counts["warnings"]), ("4600000000309", "4600000000316", []))
         self.assert_odoo_unique()
+
+    def test_a_characteristic_1c_deleted_stays_archived_when_another_is_made(self):
+        """1C marks a size deleted, then offers a new one: Odoo, making the new variant (the product's lines
+        change), would sell every archived one again; the one 1C deleted stays archived, until 1C names it
+        plainly."""
+        self.importer._import_catalog(io.BytesIO(catalog(product(BOOTS, "Ботинки"))))
+        self.importer._import_offers(io.BytesIO(offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40")
+                                                       + offer(f"{BOOTS}#41", "Ботинки (41)", "41"))))
+        self.importer._import_offers(io.BytesIO(offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40", deleted=True))))
+        self.assertFalse(self.variant(f"{BOOTS}#40").active)
+        self.importer._import_offers(io.BytesIO(offers(offer(f"{BOOTS}#42", "Ботинки (42)", "42"))))
+        self.assertEqual([self.variant(f"{BOOTS}#{size}").active for size in (40, 41, 42)], [False, True, True])
+        self.importer._import_offers(io.BytesIO(offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40"))))
+        self.assertTrue(self.variant(f"{BOOTS}#40").active, "named plainly: sold again")
 
     def test_of_two_offers_giving_one_barcode_the_one_marked_deleted_yields(self):
         """One package gives a barcode to two characteristics, the first marked deleted (1C still writes it with
@@ -385,6 +417,75 @@ class TestCharacteristicPictures(ImporterCase):
         self.assertEqual((variant.image_variant_1920, variant.ecom_1c_variant_image_checksum), (False, False))
         self.assertGreater(self.color(variant.image_1920)[2], 200, "its product's again")
 
+    def test_a_product_without_a_picture_shows_its_first_characteristics(self):
+        """A product 1C gives no picture whose characteristics have theirs: the shop's lists and kanban show the
+        product's image, its first variant's picture (the filestore keeps the bytes once); the same file again
+        writes nothing; that picture changed, the product's follows; the product's own picture from 1C replaces
+        it, the variants keep theirs; a picture the store gave a product is left alone."""
+        self.send("import_files/bp/boots_40.jpg", jpeg("red"))
+        self.send("import_files/bp/boots_41.jpg", jpeg("green"))
+        self.send("import_files/bp/boots.jpg", jpeg("blue"))
+        self.importer._import_catalog(io.BytesIO(catalog(product(BOOTS, "Ботинки") + product("bp-own", "Кеды"))),
+                                      files_dir=self.files)
+        sneakers = self.Template.search([("ecom_1c_id", "=", "bp-own")])
+        sneakers.image_1920 = base64.b64encode(jpeg("white"))
+        package = offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40", pictures=["import_files/bp/boots_40.jpg"])
+                         + offer(f"{BOOTS}#41", "Ботинки (41)", "41", pictures=["import_files/bp/boots_41.jpg"])
+                         + offer("bp-own#39", "Кеды (39)", "39", pictures=["import_files/bp/boots_41.jpg"]))
+        counts = self.importer._import_offers(io.BytesIO(package), files_dir=self.files)
+        self.assertEqual(counts["warnings"], [])
+        template = self.Template.search([("ecom_1c_id", "=", BOOTS)])
+        self.assertGreater(self.color(template.image_128)[0], 200, "the first characteristic's: red")
+        self.assertGreater(self.color(self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#41")]).image_1920)[1], 100,
+                           "each variant shows its own")
+        self.assertEqual(self.color(sneakers.image_1920), (255, 255, 255), "the store's picture stays")
+        attachments = self.env["ir.attachment"].search([("res_field", "in", ("image_1920", "image_variant_1920")),
+                                                        ("checksum", "!=", False), "|",
+                                                        "&", ("res_model", "=", "product.template"),
+                                                        ("res_id", "=", template.id),
+                                                        "&", ("res_model", "=", "product.product"),
+                                                        ("res_id", "in", template.product_variant_ids.ids)])
+        self.assertEqual(len(set(attachments.mapped("checksum"))), 2, "red and green: the product's red is the same")
+        # again: nothing written
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE product_template SET write_date = '2020-01-01' WHERE id = %s", [template.id])
+        self.env.invalidate_all()
+        self.importer._import_offers(io.BytesIO(package), files_dir=self.files)
+        self.assertEqual(template.write_date.year, 2020)
+        # the first characteristic's picture changes: the product's follows
+        self.send("import_files/bp/boots_40.jpg", jpeg("yellow"))
+        self.importer._import_offers(io.BytesIO(package), files_dir=self.files)
+        self.assertEqual(self.color(template.image_1920)[:2] > (200, 200), True, "yellow")
+        # 1C gives the product its own picture: it is the product's, the variants keep theirs
+        self.importer._import_catalog(io.BytesIO(catalog(product(
+            BOOTS, "Ботинки", extra="\t\t\t\t<Картинка>import_files/bp/boots.jpg</Картинка>\n"), full=False)),
+            files_dir=self.files)
+        self.assertGreater(self.color(template.image_1920)[2], 200, "blue")
+        self.importer._import_offers(io.BytesIO(package), files_dir=self.files)
+        self.assertGreater(self.color(template.image_1920)[2], 200, "still blue")
+        self.assertGreater(self.color(self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#40")]).image_1920)[1], 200)
+
+    def test_a_product_lends_no_picture_while_a_characteristic_has_none(self):
+        """A size without a picture would show the product's image, another size's: the product shows none
+        until every characteristic on sale has its own, and the lent one goes when a new size comes without."""
+        self.send("import_files/bp/boots_40.jpg", jpeg("red"))
+        self.send("import_files/bp/boots_41.jpg", jpeg("green"))
+        self.importer._import_catalog(io.BytesIO(catalog(product(BOOTS, "Ботинки"))), files_dir=self.files)
+        template = self.Template.search([("ecom_1c_id", "=", BOOTS)])
+        self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#40", "Ботинки (40)", "40", pictures=["import_files/bp/boots_40.jpg"])
+            + offer(f"{BOOTS}#41", "Ботинки (41)", "41"))), files_dir=self.files)
+        self.assertEqual((template.image_1920, template.ecom_1c_image_checksum), (False, False))
+        self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#41", "Ботинки (41)", "41", pictures=["import_files/bp/boots_41.jpg"]))),
+            files_dir=self.files)
+        self.assertGreater(self.color(template.image_1920)[0], 200, "every size has its own: the first's, red")
+        self.importer._import_offers(io.BytesIO(offers(
+            offer(f"{BOOTS}#42", "Ботинки (42)", "42", pictures=["import_files/bp/boots_40.jpg"])
+            + offer(f"{BOOTS}#43", "Ботинки (43)", "43"))), files_dir=self.files)
+        self.assertEqual((template.image_1920, template.ecom_1c_image_checksum), (False, False),
+                         "size 43 has none: the product's lent picture goes")
+
     def test_a_2_04_catalog_gives_its_characteristics_pictures(self):
         """A catalog of 2.04 lists each characteristic as a product «guid#characteristic» with its «Картинка»:
         the variant's own image, the product's from the product itself."""
@@ -421,9 +522,12 @@ class TestCharacteristicPictures(ImporterCase):
                 importer, "_write_image", autospec=True, side_effect=importer._write_image) as written:
             with self.assertRaises(UnsafeDocument), self.env.cr.savepoint():
                 self.importer._import_offers(io.BytesIO(broken[:-60]), files_dir=self.files)
-        self.assertEqual(written.call_count, 1, "written before the break")
+        self.assertEqual(written.call_count, 2, "written before the break: the variant's, lent to its product")
         self.env.invalidate_all()
-        self.assertFalse(self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#40")]).image_variant_1920)
+        variant = self.Product.search([("ecom_1c_id", "=", f"{BOOTS}#40")])
+        self.assertFalse(variant.image_variant_1920)
+        self.assertEqual((variant.product_tmpl_id.image_1920, variant.product_tmpl_id.ecom_1c_image_checksum),
+                         (False, False))
 
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")

@@ -25,6 +25,20 @@ class TestImporter(ImporterCase):
         self.assertEqual(mat.product_variant_id.ecom_1c_qty, 377)
         self.assertEqual(self.env["ecom.1c.price.type"].search_count([]), 1)
 
+    def test_a_product_the_exchange_makes_is_unpriced_until_1c_prices_it(self):
+        """A product the catalog creates costs 0, not Odoo's default 1.00 (a price nobody gave, quoted as is);
+        a product the store had, bound to 1C, keeps its price; the offers price both."""
+        own = self.env["product.template"].create({
+            "name": "Коврик магазина", "ecom_1c_id": "5edfbda4-19c0-11e7-80c2-0cc47ab29cd1", "list_price": 777})
+        own.product_variant_id.ecom_1c_id = own.ecom_1c_id  # as the exchange binds a product it made
+        self.importer._import_catalog(path("ut11-2.07", "import0_1.xml"))
+        mat = self.Template.search([("ecom_1c_id", "=", "bd8c4e15-18f9-11e7-80c2-0cc47ab29cd1")])
+        self.assertEqual((mat.list_price, mat.product_variant_id.lst_price), (0, 0))
+        self.assertEqual(own.list_price, 777, "an existing product's price is not the catalog's to change")
+        self.importer._import_offers(path("ut11-2.07", "offers0_1.xml"))
+        self.assertEqual(mat.list_price, 100)
+        self.assertNotEqual(own.list_price, 777, "1C's offer prices the store's product")
+
     def test_same_file_twice_changes_nothing(self):
         self.importer._import_catalog(path("ut11-2.07", "import0_1.xml"))
         self.importer._import_offers(path("ut11-2.07", "offers0_1.xml"))

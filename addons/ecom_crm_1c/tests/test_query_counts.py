@@ -24,8 +24,9 @@ NEW_PRODUCTS, TRACKED_PER_NEW_PRODUCT = 34, 2
 # compare with 1C's).
 SAME_PRODUCTS = 11
 # New products with a property value each: Odoo makes the lines of attributes one product at a time
-# (their values are one search and one create per batch): pinned for both sizes.
-NEW_PRODUCTS_WITH_PROPERTIES = {10: 101, 20: 139}
+# (their values are one search and one create per batch), and the batch's archived variants are read once
+# to keep them archived (Odoo sells again those of a product whose lines change): pinned for both sizes.
+NEW_PRODUCTS_WITH_PROPERTIES = {10: 102, 20: 140}
 # Offers: stock and sales prices set-based, whether they change or not.
 OFFERS = 9
 # Offers of characteristics giving each its barcode and article: the barcodes checked free in one query,

@@ -93,6 +93,33 @@ class TestRealVariantsReader(BaseCase):
         self.assertEqual({key: v["weight"] for key, v in found.items()},
                          {"rv-s": None, "rv-w": 16.5, "rv-e": 2, "rv-n": None})
 
+    def test_weight_in_grams(self):
+        """A weight in grams: a requisite naming its unit («Вес, г», «Вес (г)», «Вес в граммах», the shapes shops
+        give a requisite of their own), a value saying it («500 г», «0,5 кг»), a product's «ЕдиницаИзмеренияВеса»
+        (1C:УТ 11's unit of weight, by name or OKEI code 163); a plain «Вес» is kilograms; a unit of no weight
+        («5 л»), a weight of something else («Вес упаковки»), one that is no number or below 0 give none; 3.1's
+        «<Вес>0</Вес>» gives way to the requisite's."""
+        def requisites(*pairs):
+            return "<ЗначенияРеквизитов>" + "".join(
+                f"<ЗначениеРеквизита><Наименование>{name}</Наименование><Значение>{value}</Значение>"
+                "</ЗначениеРеквизита>" for name, value in pairs) + "</ЗначенияРеквизитов>"
+
+        products = {"rv-g1": requisites(("Вес, г", "500")), "rv-g2": requisites(("Вес (г)", "1 250")),
+                    "rv-g3": requisites(("Вес в граммах", "70")), "rv-g4": requisites(("Вес", "500 г")),
+                    "rv-g5": requisites(("Вес", "0,5 кг")), "rv-g6": requisites(("Вес", "300"),
+                                                                                 ("ЕдиницаИзмеренияВеса", "г")),
+                    "rv-g7": requisites(("ЕдиницаИзмеренияВеса", "163"), ("Вес", "40")),
+                    "rv-kg": requisites(("Вес", "2,5")), "rv-l": requisites(("Вес", "5 л")),
+                    "rv-box": requisites(("Вес упаковки", "3")), "rv-bad": requisites(("Вес", "тяжелый")),
+                    "rv-zero": "<Вес>0</Вес>" + requisites(("Вес, г", "200")),
+                    "rv-minus": requisites(("Вес", "-3"))}
+        data = catalog("".join(product(key, key, extra) for key, extra in products.items()))
+        found = {v["id"]: v["weight"] for kind, v in read_catalog(io.BytesIO(data)) if kind == "product"}
+        self.assertEqual({key: None if weight is None else float(weight) for key, weight in found.items()},
+                         {"rv-g1": 0.5, "rv-g2": 1.25, "rv-g3": 0.07, "rv-g4": 0.5, "rv-g5": 0.5, "rv-g6": 0.3,
+                          "rv-g7": 0.04, "rv-kg": 2.5, "rv-l": None, "rv-box": None, "rv-bad": None, "rv-zero": 0.2,
+                          "rv-minus": None})
+
     def test_stock_by_warehouse_as_elements(self):
         """«Склад» of a 2.x offer with its warehouse and quantity as elements, not attributes (as the
         irpsv/commerceml library's test of an offer writes it, beside «Количество»): read as the attributes
@@ -342,6 +369,13 @@ class TestRealVariantsImport(ImporterCase):
         self.env["ir.config_parameter"].sudo().set_param("product.weight_in_lbs", "1")
         self.importer._import_catalog(io.BytesIO(weighed.replace(b"0,125", b"2")))
         self.assertEqual(template.weight, 4.41, "2 kg in pounds")
+
+    def test_weight_in_grams_is_kilograms_in_odoo(self):
+        """A requisite «Вес, г» of 1 250 g weighs the product 1.25 kg."""
+        self.importer._import_catalog(io.BytesIO(catalog(product("rv-g", "Кофе", (
+            "<ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>Вес, г</Наименование><Значение>1 250</Значение>"
+            "</ЗначениеРеквизита></ЗначенияРеквизитов>")))))
+        self.assertEqual(self.Template.search([("ecom_1c_id", "=", "rv-g")]).weight, 1.25)
 
     def test_properties_of_ut_10_3_for_ukraine(self):
         """1C:Управление торговлей для Украины 2.3 (platform 10.3) declares a property as
