@@ -1067,6 +1067,11 @@ class TestDocuments(HttpCase):
         action = lead.with_user(self.salesman).action_ecom_send_offer()
         composer = Form(self.env["mail.compose.message"].with_user(self.salesman).with_context(**action["context"]))
         self.assertEqual(composer.subject, f"Коммерческое предложение {lead.id}")
+        # the dialog's title: the document, in the language the salesperson's client asks in (without a name it
+        # read «Odoo»)
+        for lang, title in (("ru_RU", "Коммерческое предложение"), ("en_US", "Commercial offer")):
+            action = lead.with_user(self.salesman).with_context(lang=lang).action_ecom_send_offer()
+            self.assertEqual(action["name"], f"{title} {lead.id}")
         wizard = composer.save()
         self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Коммерческое предложение {lead.id}.pdf"])
         self.assertEqual(wizard.partner_ids, self.customer)
