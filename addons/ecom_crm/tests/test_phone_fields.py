@@ -176,17 +176,16 @@ class TestSplitPhones(BaseCase):
         self.assertEqual(found[8:], [("89160000008 89160000009", False)])
 
     def test_a_shorthand_after_a_comma(self):
-        """«8 916 123-45-67, 68» is …67 and …68 as «…67/68» is (after «;», «или», a line break too): one
-        to four digits after a mobile, which has no extension. After another number (a landline, the
-        USA's), one or two after a slash or «или»; after a comma, «;» or a line break digits stay its
-        extension, as before (an extension read as a line would be lost). An extension named so stays one."""
+        """«8 916 123-45-67, 68» is …67 and …68 as «…67/68» is (after «;», «или», a line break too): one or
+        two digits after a mobile, three or four after a slash or «или». After another number (a landline,
+        the USA's), one or two after a slash, «или» or a line break; after a comma or «;» digits stay its
+        extension (an extension read as a line would be lost). An extension named so stays one."""
         for typed, expected in [
             ("8 916 123-45-67, 68", [MOBILE, "+79161234568"]),
             ("8-916-123-45-67,68", [MOBILE, "+79161234568"]),
             ("89161234567; 8", [MOBILE, "+79161234568"]),
             ("8 916 123-45-67 или 68", [MOBILE, "+79161234568"]),
             ("8 916 123-45-67\n68", [MOBILE, "+79161234568"]),
-            ("8 916 123-45-67, 4568", [MOBILE, "+79161234568"]),
             ("8 916 123-45-67/4568", [MOBILE, "+79161234568"]),
             ("+375 29 123-45-67, 68", ["+375291234567", "+375291234568"]),  # a mobile of Belarus
             ("+7 701 123-45-67, 68", ["+77011234567", "+77011234568"]),  # of Kazakhstan
@@ -195,7 +194,8 @@ class TestSplitPhones(BaseCase):
             ("8 (495) 765-43-21 или 123", [f"{OFFICE} доб. 123"]),
             ("8 (495) 765-43-21, 22", [f"{OFFICE} доб. 22"]),
             ("8 (495) 765-43-21; 22", [f"{OFFICE} доб. 22"]),
-            ("8 (495) 765-43-21\n22", [f"{OFFICE} доб. 22"]),
+            ("8 (495) 765-43-21\n22", [OFFICE, "+74957654322"]),  # a line break starts another value
+            ("+1 650 253-00-00\n12", ["+16502530000", "+16502530012"]),
             ("8 800 555-35-35, 36", ["+78005553535 доб. 36"]),
             ("+1 650 253-00-00, 12", ["+16502530000 доб. 12"]),  # the USA's: a mobile or a landline
             ("+44 20 7946 0958, 59", ["+442079460958 доб. 59"]),
@@ -203,8 +203,6 @@ class TestSplitPhones(BaseCase):
             ("8 (495) 765-43-21/1234", [f"{OFFICE} доб. 1234"]),
             # the same digits as the number's last ones: no second line, its extension (not lost)
             ("8 (495) 765-43-21/1", [f"{OFFICE} доб. 1"]),
-            ("8 916 123-45-67/67", [f"{MOBILE} доб. 67"]),
-            ("8 916 123-45-67, 567", [f"{MOBILE} доб. 567"]),
             ("8 916 123-45-67, доб. 68", [f"{MOBILE} доб. 68"]),
             ("8 916 123-45-67, ext 68", [f"{MOBILE} доб. 68"]),
             ("8 916 123-45-67, #68", [f"{MOBILE} доб. 68"]),
@@ -220,6 +218,38 @@ class TestSplitPhones(BaseCase):
             with self.subTest(typed=typed):
                 self.assertEqual(split_phones(typed), [(typed, False)])
         self.assertEqual(first_phone("8 916 123-45-67, 68"), (MOBILE, True, ["+79161234568"]))
+
+    def test_digits_after_a_mobile_or_a_line_break_are_no_number(self):
+        """«89161234567, 1234»: four digits are no number, and a mobile has no extension; read as the shorthand
+        of a line they were a second number nobody gave (…67 with its last four digits replaced), the mobile of
+        the customer found by it. After a mobile, digits that make no line (three or four after a comma, «;»
+        or a line break, the number's own last digits), and after a line break those that are no line of
+        any number, are kept apart as typed: neither a number nor an extension, the request's notes keep
+        them. A landline's «, 123» and «/123» stay its extension; an extension named so stays one."""
+        for typed, expected in [
+            ("89161234567, 1234", [(MOBILE, True), ("1234", False)]),
+            ("8 916 123-45-67, 4568", [(MOBILE, True), ("4568", False)]),
+            ("8 916 123-45-67; 567", [(MOBILE, True), ("567", False)]),
+            ("8 916 123-45-67\n4568", [(MOBILE, True), ("4568", False)]),
+            ("8 916 123-45-67/67", [(MOBILE, True), ("67", False)]),  # its own last digits: no line
+            ("8 (495) 765-43-21\n123", [(OFFICE, True), ("123", False)]),
+            ("8 (495) 765-43-21\r\n1234", [(OFFICE, True), ("1234", False)]),
+            ("8 (495) 765-43-21\n21", [(OFFICE, True), ("21", False)]),
+            ("8 (495) 765-43-21, 1234", [(f"{OFFICE} доб. 1234", True)]),
+            ("8 916 123-45-67, доб. 1234", [(f"{MOBILE} доб. 1234", True)]),
+            ("8 916 123-45-67\nдоб. 12", [(f"{MOBILE} доб. 12", True)]),
+            # more digits after those kept apart stay with them as typed (no «доб.» made up), a number is one
+            ("89161234567, 1234, 5", [(MOBILE, True), ("1234, 5", False)]),
+            ("8 (495) 765-43-21\n123\n45", [(OFFICE, True), ("123 45", False)]),
+            ("89161234567\n1234\n89031112233", [(MOBILE, True), ("1234", False), (OTHER, True)]),
+        ]:
+            with self.subTest(typed=typed):
+                self.assertEqual(split_phones(typed), expected)
+        self.assertEqual(first_phone("89161234567, 1234"), (MOBILE, True, ["1234"]))
+        # the pass over the stored phones has no notes: the field stays as typed rather than a mobile «1234»
+        self.assertEqual(normalize_phone_pair("89161234567, 1234", None), ("89161234567, 1234", None))
+        self.assertEqual(normalize_phone_pair("89161234567, 1234", OTHER), ("89161234567, 1234", OTHER))
+        self.assertEqual(normalize_phone_pair("89161234567, 1234, 5", None), ("89161234567, 1234, 5", None))
 
     def test_a_second_number_read_as_an_extension_is_a_number(self):
         """«8916…;8903…» read as one number made the second its extension, and so does Odoo's formatting
@@ -259,6 +289,20 @@ class TestPhoneFieldsOfContacts(EcomCrmCase):
         lead.write({"phone": "8 (495) 765-43-21, 123"})
         self.assertEqual(lead.phone, f"{OFFICE} доб. 123", "an office's extension stays one")
         self.assertFalse(lead.description)
+
+    def test_digits_that_are_no_number_go_to_the_notes_not_the_mobile(self):
+        """«89161234567, 1234» saved on a contact or a request: the phone, and the four digits in the notes
+        as typed; the empty mobile takes no «1234» (nor a bogus …1234 line)."""
+        partner = self.Partner.create({"name": "Цифрова Зоя", "phone": "89161234567, 1234"})
+        self.assertEqual((partner.phone, partner.mobile), (MOBILE, False))
+        self.assertFalse(partner.ecom_phone_invalid)
+        self.assertIn("Other phones: 1234", partner.comment)
+        partner = self.Partner.create({"name": "Цифрова Ада", "phone": "89161234567, 1234, 5"})
+        self.assertEqual((partner.phone, partner.mobile), (MOBILE, False), "«1234, 5» is no mobile either")
+        self.assertIn("Other phones: 1234, 5", partner.comment)
+        lead = self.env["crm.lead"].create({"name": "Заявка", "phone": "8 (495) 765-43-21\n123"})
+        self.assertEqual((lead.phone, lead.mobile), (OFFICE, False))
+        self.assertIn("Other phones: 123", lead.description)
 
     def test_the_mobile_given_the_second_number_goes_to_the_notes(self):
         partner = self.Partner.create({"name": "Соколова Анна", "phone": "89161234567 / 89031112233",
@@ -477,6 +521,26 @@ class TestTwoNumbersAtIntake(IntakeCase):
         lead = self.env["crm.lead"].browse(answer["lead_id"])
         self.assertIn(f"Другие телефоны: {OFFICE}", lead.description, "in the store's language")
         self.assertEqual(lead.phone, MOBILE)
+
+    def test_four_digits_after_a_mobile_stay_in_the_note_as_typed(self):
+        """«89161234567, 1234» was read as two numbers, …67 and …1234 (a line's shorthand): a customer known
+        by +79161231234 got the request, or a new customer that mobile. The digits are no number: the
+        customer is found by the mobile alone, and the note keeps them as typed."""
+        stranger = self.env["res.partner"].create({"name": "Посторонний Пётр", "phone": "+7 916 123-12-34"})
+        answer = self.post({"name": "Зайцева Инна", "phone": "89161234567, 1234"})
+        self.assertEqual(answer.status_code, 201, answer.text)
+        answer = answer.json()
+        self.assertNotEqual(answer["partner_id"], stranger.id)
+        partner = self.env["res.partner"].browse(answer["partner_id"])
+        self.assertTrue(answer["new_customer"])
+        self.assertEqual((partner.phone, partner.mobile), (MOBILE, False))
+        lead = self.env["crm.lead"].browse(answer["lead_id"])
+        self.assertEqual(lead.phone, MOBILE)
+        self.assertIn("Другие телефоны: 1234", lead.description)
+        # a landline's line break: the next line, a customer's number
+        answer = self.post({"name": "Офисов Олег", "phone": "8 (495) 765-43-21\n22"}).json()
+        partner = self.env["res.partner"].browse(answer["partner_id"])
+        self.assertEqual((partner.phone, partner.mobile), (OFFICE, "+74957654322"))
 
     def test_an_extension_stays_with_its_number(self):
         known = self.env["res.partner"].create({"name": "ООО «Вектор»", "is_company": True,

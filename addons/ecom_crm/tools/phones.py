@@ -75,15 +75,21 @@ _NUMBERS_SPLIT = re.compile(f"({NUMBERS_SEPARATOR.pattern})", re.IGNORECASE)
 MAX_EXTENSION_DIGITS = 4
 # the Russian shorthand of a second line: «123-45-67/68», «…67, 68», «8916…67/8» is …67 and …68, the
 # number before with its last digits replaced (digits alone after a separator, the number and the line
-# both valid). After a mobile, which has no extension, one to four digits after any separator; after
-# another number (a landline, a number of the USA's that may be either), one or two after a slash or a
-# word («…21/22», «…21 или 22») only: after a comma, «;» or a line break they stay its extension, as a
-# phone's contacts export it («+7 495 765-43-21,12», dialled after a pause) and as an office may write
-# it («8 (495) 765-43-21, 123»): an extension read as a second line would be lost, a line read as an
-# extension stays in sight
+# both valid). After a mobile, one or two digits after any separator, three or four after a slash or
+# «или» only; after another number (a landline, a number of the USA's that may be either), one or two
+# after a slash, «или» or a line break. Digits alone that make no line: after a comma or «;» they are a
+# landline's extension, as a phone's contacts export it («+7 495 765-43-21,12», dialled after a pause) and
+# as an office may write it («8 (495) 765-43-21, 123»), and after a slash three or four of them too
+# («…21/123»); but a mobile has no extension, and a line break starts another value: there they are no
+# number and no extension, kept apart as typed (the request's notes: «89161234567, 1234», «…21\n123»), never
+# a bogus second number (…67 with its last four digits replaced) nor a mobile's extension
 MAX_SHORTHAND_DIGITS = 2
-# the separators after which one or two digits are the shorthand of a line of any number
+# the separators that mark the shorthand of a line (a slash, «или»): one or two digits after them are a
+# line of any number, three or four a mobile's
 _LINE_SEPARATOR = re.compile(r"[/\\]|[^\W\d_]")
+# a line break: what follows it is another value, never the extension of the number before (one or two
+# digits there are the shorthand of a line of any number)
+_NEW_VALUE = re.compile(r"[\n\r]")
 # an «extension» of at least this many digits that is a valid number alone is a second number: what
 # «8916…;8903…» became when read as one number (libphonenumber reads «;» and «,» as extension marks),
 # and what Odoo's own formatting in the form makes of it («+7 916 123-45-67 ext. 89031112233»)
@@ -110,7 +116,9 @@ def split_phones(number, country_code="RU", country_phone_code=7):
     not be found. The field is cut at commas, semicolons, slashes, bars, line breaks and «или»; a
     piece of digits alone is the shorthand of the next line when the number before with its last
     digits replaced is valid (see :data:`MAX_SHORTHAND_DIGITS`: «8 916 123-45-67/68», «…67, 68» are
-    …67 and …68, a landline's after a slash or «или» only); another piece of at most
+    …67 and …68, a landline's after a slash, «или» or a line break only); digits alone that make no
+    line after a mobile (which has no extension) or a line break (another value) are kept apart as
+    typed, no number («89161234567, 1234»: the request's notes keep them); another piece of at most
     MAX_EXTENSION_DIGITS digits stays with the number before it as its extension («тел. 8916…, доб. 12;
     моб. 8903…» is two numbers, the first with its extension, «8 (495) 765-43-21, 12» one); a piece
     without digits (a word) is no number. A piece (or a field) that is no valid number is read as
@@ -130,6 +138,7 @@ def split_phones(number, country_code="RU", country_phone_code=7):
             return _numbers_read(spaced, country_code, country_phone_code, joined=" ")
         return _numbers_of(one, country_code, country_phone_code)
     groups, bases = [], []  # the numbers as typed (with their extensions), and each one's number alone
+    apart = set()  # the groups of digits kept apart (no number, no extension: see _digits_after)
     words = False  # a piece without digits («мама»): a field of one number and it is kept as typed
     pieces = _NUMBERS_SPLIT.split(text)  # piece, separator, piece, …
     for index in range(0, len(pieces), 2):
@@ -139,13 +148,17 @@ def split_phones(number, country_code="RU", country_phone_code=7):
             words = words or bool(piece)
             continue
         if groups and digits <= MAX_EXTENSION_DIGITS and piece.isascii() and piece.isdigit():
-            line = _next_line(bases[-1], piece, country_code, country_phone_code,
-                              bool(_LINE_SEPARATOR.search(separator)))
-            if line:
+            line = _digits_after(bases[-1], piece, separator, country_code, country_phone_code)
+            if line:  # the shorthand of a line, or digits kept apart (no number, no extension)
+                if line == piece:
+                    apart.add(len(groups))
                 groups.append(line)
                 bases.append(line)
                 continue
-        if groups and digits <= MAX_EXTENSION_DIGITS:
+        if groups and len(groups) - 1 in apart and digits <= MAX_EXTENSION_DIGITS:
+            # more digits after digits kept apart («…67, 1234, 5»): kept with them as typed, no extension
+            groups[-1] += _NEW_VALUE.sub(" ", separator) + piece
+        elif groups and digits <= MAX_EXTENSION_DIGITS:
             # «доб. 12», «вн. 12», «ext 12» read as they are; digits alone as an extension
             groups[-1] += f" {piece}" if any(char.isalpha() for char in piece) else f"{EXTENSION_SEPARATOR}{piece}"
         else:
@@ -170,20 +183,27 @@ def _numbers_read(groups, country_code, country_phone_code, joined=", "):
     return [normalize_phone(group, country_code, country_phone_code) for group in groups[:MAX_NUMBERS]] + rest
 
 
-def _next_line(typed, digits, country_code, country_phone_code, after_line_separator=False):
-    """The next line that ``digits`` typed alone after the number ``typed`` write in shorthand («…67/68»,
-    «…67, 68»): ``typed`` with its last digits replaced, when both are valid numbers and differ (``typed``
-    without an extension; see :data:`MAX_SHORTHAND_DIGITS`: after a number that is no mobile, one or two
-    digits, and only ``after_line_separator``, a slash or «или»); else None (``digits`` are then the
-    number's extension: «…67, 7» is no second line …67, «8 (495) 765-43-21, 12» an office's extension)."""
+def _digits_after(typed, digits, separator, country_code, country_phone_code):
+    """What ``digits`` (one to MAX_EXTENSION_DIGITS of them, alone) typed after the number ``typed`` and
+    ``separator`` are, as :data:`MAX_SHORTHAND_DIGITS` tells: the next line they write in shorthand
+    («…67/68», «…67, 68»: ``typed`` with its last digits replaced, when both are valid numbers and
+    differ); ``digits`` themselves, kept apart as typed, where they can be no extension (after a mobile,
+    which has none, or a line break, which starts another value: «89161234567, 1234», «…21\\n123»); else
+    None, the number's extension (a landline's «…21, 12», «…21/123»; digits after a number with an
+    extension already, or after no valid number)."""
     stored, valid = normalize_phone(typed, country_code, country_phone_code)
     if not valid or EXTENSION_SEPARATOR in stored:
         return None
-    if not _is_mobile(stored) and (len(digits) > MAX_SHORTHAND_DIGITS or not after_line_separator):
-        return None
-    line = _last_digits_replaced(typed, digits)
-    line_stored, line_valid = normalize_phone(line, country_code, country_phone_code)
-    return line if line_valid and line_stored != stored else None
+    mobile, marked = _is_mobile(stored), bool(_LINE_SEPARATOR.search(separator))
+    new_value = not marked and bool(_NEW_VALUE.search(separator))
+    # a line: one or two digits after a mobile, a slash, «или» or a line break; more after a mobile's slash
+    shorthand = (mobile or marked or new_value) if len(digits) <= MAX_SHORTHAND_DIGITS else (mobile and marked)
+    if shorthand:
+        line = _last_digits_replaced(typed, digits)
+        line_stored, line_valid = normalize_phone(line, country_code, country_phone_code)
+        if line_valid and line_stored != stored:
+            return line
+    return digits if mobile or new_value else None
 
 
 @functools.lru_cache(maxsize=8192)
@@ -414,11 +434,14 @@ def normalize_phone_vals(env, vals, records=None, fnames=("phone", "mobile"), ot
     if extra:
         given = {phone_without_extension(vals[fname]) for fname in fnames if vals.get(fname)}
         extra = [number for number in extra if phone_without_extension(number) not in given]
+        # digits too few for a number («89161234567, 1234»: see MAX_SHORTHAND_DIGITS) fill no phone field
+        kept = [number for number in extra if _too_short(number)]
+        extra = [number for number in extra if number not in kept]
         for fname in fnames:
             if extra and not vals.get(fname) and (fname in vals or not records or not any(records.mapped(fname))):
                 vals[fname] = extra.pop(0)
         if others is not None:
-            others += extra
+            others += extra + kept
     return vals
 
 
@@ -426,7 +449,8 @@ def normalize_phone_pair(phone, mobile, country_code="RU", country_phone_code=7)
     """``(phone, mobile)`` stored as :func:`normalize_phone_vals` stores a record's typed ``phone`` and
     ``mobile`` (a pass over the numbers stored as typed): a field of two numbers gives its second to the
     other field when it is empty. A field whose other numbers no field can take stays as typed, flagged
-    invalid: such a pass writes no notes, and nothing typed is lost."""
+    invalid: such a pass writes no notes, and nothing typed is lost (digits too few for a number, kept
+    apart after it, «89161234567, 1234», are taken by no field: the field stays as typed)."""
     typed = {"phone": phone, "mobile": mobile}
     stored, others = dict(typed), {}
     for fname, value in typed.items():
@@ -436,11 +460,19 @@ def normalize_phone_pair(phone, mobile, country_code="RU", country_phone_code=7)
         given = {phone_without_extension(value) for value in stored.values() if value}
         more = [number for number in more if phone_without_extension(number) not in given]
         free = [other for other in stored if not stored[other]]
-        if len(more) > len(free):
+        if len(more) > len(free) or any(_too_short(number) for number in more):
             stored[fname] = typed[fname].strip()
         else:
             stored.update(zip(free, more, strict=False))  # more free fields than numbers
     return stored["phone"], stored["mobile"]
+
+
+def _too_short(value):
+    """Whether a piece of a phone field has too few digits to be a number (at most an extension's in
+    each of its parts): what :func:`split_phones` keeps apart after a mobile or a line break
+    («89161234567, 1234», «…67, 1234, 5»)."""
+    return all(sum(char.isdigit() for char in part) <= MAX_EXTENSION_DIGITS
+               for part in NUMBERS_SEPARATOR.split(str(value)))
 
 
 def with_other_phones(env, note, numbers, own=()):

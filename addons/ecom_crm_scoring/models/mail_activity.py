@@ -44,8 +44,31 @@ class MailActivity(models.Model):
 
     def write(self, vals):
         if "user_id" in vals and not self.env.su:
+            self._ecom_check_readable()
             self._ecom_check_handover(vals["user_id"])
         return super().write(vals)
+
+    def _ecom_check_readable(self):
+        """A scheduled contact of the scoring reassigned by who may not read it (a salesperson of another
+        team or company, a user without sales rights who may edit the customer: Odoo lets whoever writes the
+        customer write its activities) is refused with what and why, in the user's language: Odoo's own
+        refusal (reading the contact to compare its assignee) named only the document type and ids."""
+        hidden = (self - self._filtered_access("read")).sudo().filtered(
+            lambda activity: activity.ecom_is_scoring and activity.ecom_scoring_company_id)
+        if not hidden:
+            return
+        contact = hidden[0]
+        customer = self.env["res.partner"].browse(contact.res_id if contact.res_model == "res.partner" else [])
+        if customer and customer.has_access("read"):
+            raise AccessError(self.env._(
+                "You cannot reassign the scheduled contact with %(customer)s: it is %(user)s's and tells the "
+                "customer's score, so only its assignee, the members and leader of their sales team, team leaders "
+                "of all documents and sales managers of its company read it. Ask a team leader to hand it over "
+                "to you.", customer=customer.display_name, user=contact.user_id.name))
+        raise AccessError(self.env._(
+            "You cannot reassign a scheduled contact of the scoring you cannot read: it tells the customer's "
+            "score, so only its assignee, the members and leader of their sales team, team leaders of all "
+            "documents and sales managers of its company read it."))
 
     def _ecom_check_handover(self, user_id):
         """Who a scheduled contact is assigned to sees the customer's score (the score's rules):
@@ -121,25 +144,27 @@ class MailActivity(models.Model):
         context's ``ecom_scoring_order_id``), that order (``_action_done`` then moves the outcome of an
         order refused at delivery or cancelled already: ``_ecom_follow_orders``)."""
         partners = self.env["res.partner"].browse(self.mapped("res_id")).sudo().exists()
-        # the score that scheduled the contact, else the customer's score in the current company
-        scores = self.env["ecom.customer.score"].sudo().search([
-            ("partner_id", "in", partners.commercial_partner_id.ids),
-            ("company_id", "in", (self.ecom_scoring_company_id | self.env.company).ids)])
-        by_key = {(score.partner_id.id, score.company_id.id): score for score in scores}
-        today = fields.Date.context_today(self)
-        commercial = {partner.id: partner.commercial_partner_id for partner in partners}
         order = self.env["sale.order"].browse(self.env.context.get("ecom_scoring_order_id")).exists()
         # the order confirmed passes itself on as the superuser (_ecom_close_ordered); a user's call names
         # none they may not read (a client's context, another company's order)
         if order and not self.env.su and not order.has_access("read"):
             order = order.browse()
         order = order.sudo()
+        # the score that scheduled the contact, else the customer's score in the order's company, else in the
+        # current company
+        scores = self.env["ecom.customer.score"].sudo().search([
+            ("partner_id", "in", partners.commercial_partner_id.ids),
+            ("company_id", "in", (self.ecom_scoring_company_id | order.company_id | self.env.company).ids)])
+        by_key = {(score.partner_id.id, score.company_id.id): score for score in scores}
+        today = fields.Date.context_today(self)
+        commercial = {partner.id: partner.commercial_partner_id for partner in partners}
         values = []
         for activity in self:
             partner = commercial.get(activity.res_id)
             if not partner:
                 continue
-            company = activity.ecom_scoring_company_id or self.env.company
+            # a contact scheduled by hand (no company of the scoring) closed by an order: the order's company
+            company = activity.ecom_scoring_company_id or order.company_id or self.env.company
             score = by_key.get((partner.id, company.id), self.env["ecom.customer.score"])
             offer = score.suggestion_ids[:1]
             values.append({
@@ -192,7 +217,9 @@ class MailActivity(models.Model):
                 off_list[order.company_id.id].append(order.partner_id.commercial_partner_id.id)
                 removed.append((order, mine[:1].user_id.lang or self.env.lang))
                 continue
-            mine.ecom_scoring_company_id = order.company_id
+            # a contact scheduled by hand keeps no company of the scoring: its note is a person's, which its
+            # «done» message quotes (res.partner.message_post_with_source); its outcome is the order's company's
+            # (_ecom_outcome_values). The scoring's own contacts are of the order's company already (filtered above)
             mine.ecom_scoring_outcome = "ordered"
             lang = mine[:1].user_id.lang or self.env.lang
             feedback = mine.with_context(lang=lang).env._("Ordered: %(order)s", order=order.name)

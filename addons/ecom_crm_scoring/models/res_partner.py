@@ -268,10 +268,13 @@ class ResPartner(models.Model):
         customer's score, chance and reasons: every internal user reading the customer reads the
         chatter. It is rendered from a copy of the activity without the note: the type, whom it was
         assigned to, its summary (a neutral «Call the customer») and the feedback, which starts with
-        the outcome (``mail.activity._action_done``). The note is not posted."""
+        the outcome (``mail.activity._action_done``). The note is not posted. A contact of the scoring's
+        type scheduled by hand and never taken over by the scoring (no company of the scoring) has a
+        person's note, not the score's: its message quotes it, as any activity's."""
         activity = (render_values or {}).get("activity")
         if source_ref == "mail.message_activity_done" and isinstance(activity, models.BaseModel) \
-                and activity._name == "mail.activity" and activity.ecom_is_scoring:
+                and activity._name == "mail.activity" and activity.ecom_is_scoring \
+                and activity.ecom_scoring_company_id:
             render_values = dict(render_values, activity=activity._ecom_done_message_activity())
         return super().message_post_with_source(source_ref, render_values=render_values, **kwargs)
 

@@ -296,6 +296,98 @@ class TestScheduledContactDisclosure(ScheduleCase):
         todo.with_user(self.anna).action_feedback(feedback="Привезла")
         self.assertIn("Привезти образцы тканей", str(self.anna_now.message_ids[0].body))
 
+    def test_a_contact_scheduled_by_hand_keeps_its_note_in_the_done_message(self):
+        """A sales manager schedules a contact of the scoring's type by hand on a customer, with a note of
+        their own: its «done» message dropped that note as if it were the score's. Only the note the
+        scoring wrote is left out; a person's is quoted as any activity's, done by hand or closed by an
+        order (its outcome in the order's company)."""
+        def by_hand(customer, note):
+            return self.Activity.with_user(self.director).create({
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": customer.id,
+                "activity_type_id": self.kind.id, "user_id": self.anna.id, "date_deadline": TODAY,
+                "summary": "Уточнить размер", "note": note}).with_env(self.env)
+
+        def done_message(customer):
+            return customer.message_ids.filtered(lambda m: m.mail_activity_type_id == self.kind)
+
+        activity = by_hand(self.anna_later, "<p>Спросить размер кроссовок для сына</p>")
+        self.assertFalse(activity.ecom_scoring_company_id, "scheduled by hand: the scoring's rules do not guard it")
+        with freeze_time(TODAY):
+            activity.with_user(self.anna).with_context(lang="ru_RU").action_feedback(feedback="Размер 36")
+        body = str(done_message(self.anna_later).body)
+        self.assertIn("Спросить размер кроссовок для сына", body, "the manager's note, quoted")
+        self.assertIn("Уточнить размер", body, "and its summary")
+        self.assertIn("Размер 36", body)
+        # closed by the customer's order: the note quoted all the same, the outcome the order's company's
+        activity = by_hand(self.anna_dnd, "<p>Предложить доставку в пункт выдачи</p>")
+        with freeze_time(TODAY):
+            order = self._order(self.anna_dnd, 0)
+        self.assertFalse(activity.exists(), "closed by the order")
+        self.assertIn("Предложить доставку в пункт выдачи", str(done_message(self.anna_dnd).body))
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", self.anna_dnd.id)])
+        self.assertEqual((outcome.outcome, outcome.order_id, outcome.company_id), ("ordered", order, self.company))
+        # an order of another shop confirmed from this one: the outcome is that shop's, not the confirming user's
+        shop_b = self.env["res.company"].create({"name": "Магазин на Арбате"})
+        customer = self.env["res.partner"].create({"name": "Арбатова Вера"})
+        activity = by_hand(customer, "<p>Напомнить о примерке</p>")
+        with freeze_time(TODAY):
+            order_b = self.env["sale.order"].with_company(shop_b).create({
+                "partner_id": customer.id, "company_id": shop_b.id,
+                "order_line": [Command.create({"product_id": self.product.id, "price_unit": 990.0})]})
+            order_b.with_env(self.env).action_confirm()  # from this shop (its user may work in both)
+        self.assertFalse(activity.exists(), "closed by the order")
+        self.assertEqual(self.env.company, self.company)
+        outcome = self.env["ecom.scoring.outcome"].search([("partner_id", "=", customer.id)])
+        self.assertEqual((outcome.order_id, outcome.company_id), (order_b, shop_b))
+        self.assertIn("Напомнить о примерке", str(done_message(customer).body))
+        # the scoring's own contact: its note (the score) is still left out
+        with freeze_time(TODAY):
+            self._morning()
+            scheduled = self._open_activities(self.anna_now)
+            self.assertIn("Шанс заказа", str(scheduled.note))
+            scheduled.with_user(self.anna).with_context(lang="ru_RU").action_feedback(feedback="Перезвонить")
+        body = str(done_message(self.anna_now).body)
+        self.assertIn("Перезвонить", body)
+        self._assert_no_score(body, self.score_of(self.anna_now))
+
+    def test_reassigning_a_contact_one_cannot_read_says_what_and_why(self):
+        """Odoo lets whoever may edit the customer write its activities: a salesperson of another team, or a
+        user without sales rights who edits contacts, reassigning a scheduled contact they cannot read (by RPC,
+        an import) got Odoo's refusal of a document type and ids. The refusal says which contact, whose it is
+        and who reads it, in the user's language; nothing changes."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        for user in (self.other_team, self.clerk):
+            with self.subTest(user=user.login):
+                self.assertFalse(self.Activity.with_user(user).search([("id", "=", activity.id)]))
+                with self.assertRaises(AccessError) as caught, self.env.cr.savepoint():
+                    activity.with_user(user).with_context(lang="ru_RU").write({"user_id": user.id})
+                message = str(caught.exception)
+                self.assertIn("Нельзя переназначить запланированный контакт с клиентом Иванова Мария Сергеевна: он "
+                              "назначен пользователю Анна Звонарёва", message)
+                self.assertIn("Попросите руководителя команды передать контакт вам", message)
+                self.assertNotIn("Records:", message)
+        self.assertEqual(activity.user_id, self.anna)
+        # in English for an English reader; a team leader of all documents hands it over
+        boris_contact = self._open_activities(self.boris_now)
+        with self.assertRaisesRegex(AccessError, "You cannot reassign the scheduled contact with Кузнецов Андрей "
+                                                 "Ильич: it is Борис Продажин's"), self.env.cr.savepoint():
+            boris_contact.with_user(self.other_team).with_context(lang="en_US").user_id = self.other_team
+        boris_contact.with_user(self.director).user_id = self.other_team
+        self.assertEqual(boris_contact.user_id, self.other_team)
+        # who cannot read the customer either (a shop of another company) is told without its name
+        self.anna_now.company_id = self.company
+        company_b = self.env["res.company"].create({"name": "Второй магазин"})
+        seller_b = new_test_user(self.env, login="score_seller_b2", groups="sales_team.group_sale_salesman",
+                                 company_id=company_b.id, company_ids=[Command.set(company_b.ids)], lang="ru_RU")
+        with self.assertRaises(AccessError) as caught, self.env.cr.savepoint():
+            activity.with_user(seller_b).with_context(lang="ru_RU").write({"user_id": seller_b.id})
+        message = str(caught.exception)
+        self.assertIn("Нельзя переназначить недоступный вам контакт, запланированный оценкой клиентов", message)
+        self.assertNotIn("Иванова", message)
+        self.assertEqual(activity.user_id, self.anna)
+
     def test_the_summary_of_a_contact_is_neutral_for_who_may_not_read_the_score(self):
         """The contact's summary was its reason («Группа риска: ценный клиент уходит»): the customer's
         *Next activity* (``activity_summary``, read past the activities' rules) showed it to an accountant,
