@@ -1,6 +1,8 @@
+import logging
 from datetime import timedelta
 
 from markupsafe import Markup, escape
+from psycopg2.errors import UniqueViolation
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -17,6 +19,11 @@ from ..tools.phones import (
 )
 from .res_partner import normalize_stored_phones
 from .utm_campaign import UTM_FIELDS, channel_write, give_campaign_channels
+
+_logger = logging.getLogger(__name__)
+
+# a partner follows a record once: the key two jobs subscribing the same person to the same request meet on
+FOLLOWER_UNIQUE = "mail_followers_mail_followers_res_partner_res_model_id_uniq"
 
 PHONE_FIELDS = ("phone", "mobile")
 
@@ -541,8 +548,8 @@ class CrmLead(models.Model):
 
     # ---------------------------------------------------------------- time limit
     @api.model
-    def _cron_ecom_stage_time_limits(self):
-        """Flag requests that stayed too long in a stage and give their salesperson an activity."""
+    def _ecom_stage_overdue(self):
+        """The requests over their stage's time limit, not yet flagged."""
         now = fields.Datetime.now()
         self.flush_model(["stage_id", "date_last_stage_update", "active", "ecom_overdue"])
         self.env["crm.stage"].flush_model(["ecom_time_limit_hours", "is_won", "ecom_is_refusal"])
@@ -555,24 +562,53 @@ class CrmLead(models.Model):
                AND NOT coalesce(s.ecom_is_refusal, false)
                AND l.date_last_stage_update + make_interval(hours => s.ecom_time_limit_hours) < %s
         """, now))
-        leads = self.browse(row[0] for row in self.env.cr.fetchall())
-        if not leads:
-            return leads
-        super(CrmLead, leads).write({"ecom_overdue": True})
-        for lead in leads:
-            responsible = lead._ecom_responsible()
-            if not responsible:
-                continue  # flagged all the same: the «Overdue in stage» filter shows it
-            # written for the person who acts on it, in their language
-            mine = lead.with_context(lang=responsible.lang or self.env.lang)
-            mine.activity_schedule(
-                "ecom_crm.mail_activity_type_stage_overdue",
-                user_id=responsible.id,
-                summary=mine.env._("Over %(hours)s h in «%(stage)s»", hours=lead.stage_id.ecom_time_limit_hours,
-                                   stage=mine.stage_id.name),
-                note=escape(mine.env._("The request has waited longer than the stage's time limit: move it on or "
-                                       "contact the customer.")))
-        return leads
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    @api.model
+    def _cron_ecom_stage_time_limits(self):
+        """Flag requests that stayed too long in a stage and give their salesperson an activity; the
+        requests flagged. One whose responsible another job made a follower meanwhile is left to the next
+        run (see :meth:`_ecom_unless_followed_meanwhile`)."""
+        flagged = self.browse()
+        for lead in self._ecom_stage_overdue():
+            if lead._ecom_unless_followed_meanwhile(lead._ecom_flag_overdue):
+                flagged |= lead
+        return flagged
+
+    def _ecom_flag_overdue(self):
+        self.ensure_one()
+        super().write({"ecom_overdue": True})  # not ours: no stage rules to check
+        responsible = self._ecom_responsible()
+        if not responsible:
+            return  # flagged all the same: the «Overdue in stage» filter shows it
+        # written for the person who acts on it, in their language
+        mine = self.with_context(lang=responsible.lang or self.env.lang)
+        mine.activity_schedule(
+            "ecom_crm.mail_activity_type_stage_overdue",
+            user_id=responsible.id,
+            summary=mine.env._("Over %(hours)s h in «%(stage)s»", hours=self.stage_id.ecom_time_limit_hours,
+                               stage=mine.stage_id.name),
+            note=escape(mine.env._("The request has waited longer than the stage's time limit: move it on or "
+                                   "contact the customer.")))
+
+    def _ecom_unless_followed_meanwhile(self, work):
+        """``work()`` for this request in a savepoint of a job; False, the request left as it was (to the
+        job's next run), when another transaction made the same person a follower of it meanwhile: an
+        activity subscribes its user, and two jobs scheduling activities for the same person on the same
+        request at once (the time limits' and the reminders', both due at a server's first start) met on
+        the followers' unique key, which failed the whole job. This transaction cannot see that follower
+        (REPEATABLE READ): a retry within it fails alike, the next run sees it."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                work()
+        except UniqueViolation as error:
+            if error.diag.constraint_name != FOLLOWER_UNIQUE:
+                raise
+            _logger.info("request %s: a follower added by another transaction meanwhile, left to the next run",
+                         self.id)
+            return False
+        return True
 
     # ------------------------------------------------------------------- intake
     @api.model
@@ -743,10 +779,13 @@ class CrmLeadNotification(models.Model):
             for lead in leads:
                 # in the salesperson's language and date format, not the job's
                 user_env = self.with_context(lang=lead.user_id.lang or self.env.lang).env
-                lead.with_context(mail_activity_quick_update=True).activity_schedule(
-                    activity_type_id=activity_todo.id, date_deadline=lead.date_deadline, user_id=lead.user_id.id,
-                    summary=user_env._("Expected closing on %s", format_date(user_env, lead.date_deadline)))
-                lead.ecom_deadline_reminded = lead.date_deadline
+
+                def remind(lead=lead, user_env=user_env):
+                    lead.with_context(mail_activity_quick_update=True).activity_schedule(
+                        activity_type_id=activity_todo.id, date_deadline=lead.date_deadline, user_id=lead.user_id.id,
+                        summary=user_env._("Expected closing on %s", format_date(user_env, lead.date_deadline)))
+                    lead.ecom_deadline_reminded = lead.date_deadline
+                lead._ecom_unless_followed_meanwhile(remind)
         # meetings of the next 24 hours without an activity
         meeting_type = self.env.ref("mail.mail_activity_data_meeting", raise_if_not_found=False)
         if not meeting_type:
@@ -760,9 +799,11 @@ class CrmLeadNotification(models.Model):
             lead = event.opportunity_id
             if not lead.active or not lead.user_id:
                 continue
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create({
-                "res_model_id": self.env["ir.model"]._get_id("crm.lead"), "res_id": lead.id,
-                "activity_type_id": meeting_type.id, "user_id": lead.user_id.id,
-                "summary": event.name, "calendar_event_id": event.id,
-                "date_deadline": event._get_activity_deadline_from_start(event.start, event.allday),
-            })
+            lead._ecom_unless_followed_meanwhile(
+                lambda lead=lead, event=event: self.env["mail.activity"].sudo().with_context(
+                    mail_activity_quick_update=True).create({
+                        "res_model_id": self.env["ir.model"]._get_id("crm.lead"), "res_id": lead.id,
+                        "activity_type_id": meeting_type.id, "user_id": lead.user_id.id,
+                        "summary": event.name, "calendar_event_id": event.id,
+                        "date_deadline": event._get_activity_deadline_from_start(event.start, event.allday),
+                    }))

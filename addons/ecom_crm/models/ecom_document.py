@@ -452,12 +452,14 @@ class EcomDocumentMixin(models.AbstractModel):
         return self._ecom_action_send("invoice")
 
     def _ecom_action_send(self, kind):
-        """The mail composer on this record with the document's template: its PDF attached, ready to send."""
+        """The mail composer on this record with the document's template: its PDF attached, ready to send. The
+        dialog is titled with the document in the user's language (an action without a name reads «Odoo»)."""
         self.ensure_one()
         self._ecom_document_check(kind)  # a clear error now rather than a failed attachment in the composer
         template = self.env.ref(self._ecom_document_xmlid("mail_template", kind))
         return {
             "type": "ir.actions.act_window",
+            "name": self._ecom_document_title(kind),
             "res_model": "mail.compose.message",
             "view_mode": "form",
             "views": [(False, "form")],

@@ -28,3 +28,4 @@ class TestAudienceTour(HttpCase):
                          ["anna@mail.example", "office@mail.example"])
         mailing = audience.mailing_ids
         self.assertEqual((mailing.subject, mailing.mailing_type, mailing.create_uid), ("Наши VIP", "mail", marketer))
+        self.assertEqual(mailing.state, "draft", "its sending's confirmation cancelled: not sent")

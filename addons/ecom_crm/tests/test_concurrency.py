@@ -717,3 +717,68 @@ class TestWinbackOfDeletedRequests(ConcurrencyCase):
         left = self.committed(lambda env: [(w.id, w.attempts) for w in
                                            env["ecom.winback"].browse(self.winback_ids).exists()])
         self.assertEqual(left, [(self.winback_ids[0], 1)], "the first fired, the second gone with its request")
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestStageTimeLimitsBesideAnotherJob(ConcurrencyCase):
+    """The time limits' job while another (the reminders', both due at a server's first start) makes the
+    same person a follower of a request it flags: that request is left to the next run, the others are
+    flagged; the job no longer fails on the followers' unique key."""
+
+    def setUp(self):
+        super().setUp()
+        if self.committed(lambda env: env["crm.lead"]._ecom_stage_overdue().ids):
+            self.skipTest("the database has requests over their time limit: a real run would flag them")
+
+        def requests(env):
+            # nobody's, in no team: a sales manager is told, not yet a follower (a salesperson follows his own)
+            leads = env["crm.lead"].create([
+                {"name": name, "type": "opportunity", "user_id": False, "team_id": False,
+                 "stage_id": env.ref("ecom_crm.crm_stage_new_request").id}
+                for name in ("Заявка с подписчиком", "Заявка без подписчика")])
+            responsible = leads[0]._ecom_responsible()
+            # in «New request» for a day, over its 2 hours (after the stamp its creation computes)
+            env.flush_all()
+            env.cr.execute("UPDATE crm_lead SET date_last_stage_update = now() AT TIME ZONE 'UTC' - interval '1 day' "
+                           "WHERE id = ANY(%s)", [leads.ids])
+            return leads.ids, responsible.id, responsible.partner_id.id
+
+        self.lead_ids, self.responsible_id, self.partner_id = self.committed(requests)
+        self.addCleanup(self.committed, lambda env: env["crm.lead"].with_context(active_test=False).browse(
+            self.lead_ids).exists().unlink())
+
+    def state(self):
+        """Each request's flag, its overdue activities' users, its responsible's followings of it."""
+        def read(env):
+            overdue = env.ref("ecom_crm.mail_activity_type_stage_overdue")
+            return [(lead.ecom_overdue,
+                     lead.activity_ids.filtered(lambda a: a.activity_type_id == overdue).user_id.ids,
+                     env["mail.followers"].search_count([("res_model", "=", "crm.lead"), ("res_id", "=", lead.id),
+                                                         ("partner_id", "=", self.partner_id)]))
+                    for lead in env["crm.lead"].browse(self.lead_ids)]
+        return self.committed(read)
+
+    def test_a_follower_added_meanwhile_leaves_its_request_to_the_next_run(self):
+        Lead = type(self.env["crm.lead"])
+        overdue = Lead._ecom_stage_overdue
+
+        def overdue_then_followed(model):
+            found = overdue(model)  # the run's snapshot has begun; another job subscribes the responsible, committed
+            self.committed(lambda env: env["crm.lead"].browse(self.lead_ids[0])._message_subscribe(
+                partner_ids=[self.partner_id]))
+            return found
+
+        self.assertEqual(self.state(), [(False, [], 0), (False, [], 0)])
+        self.patch(Lead, "_ecom_stage_overdue", overdue_then_followed)
+        thread, outcome = self.in_thread(lambda env: env["crm.lead"]._cron_ecom_stage_time_limits().ids)
+        self.join(thread, outcome)
+        self.assertNotIn("error", outcome, "the job did not fail")
+        self.assertEqual(outcome["result"], self.lead_ids[1:])
+        self.assertEqual(self.state(), [(False, [], 1), (True, [self.responsible_id], 1)],
+                         "the followed request left as it was, the other flagged with its activity")
+        # the next run sees the follower: the request flagged, its responsible following it once
+        self.patch(Lead, "_ecom_stage_overdue", overdue)
+        thread, outcome = self.in_thread(lambda env: env["crm.lead"]._cron_ecom_stage_time_limits().ids)
+        self.join(thread, outcome)
+        self.assertEqual(outcome.get("result"), self.lead_ids[:1])
+        self.assertEqual(self.state(), [(True, [self.responsible_id], 1), (True, [self.responsible_id], 1)])

@@ -1,12 +1,15 @@
 """Commercial offer and supply contract: rendered to PDF by wkhtmltopdf, read back from the PDF's text."""
+import base64
 import collections
 import glob
 import html
+import io
 import re
 import subprocess
 import tempfile
 
 from lxml import html as lxml_html
+from PIL import Image
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -1097,10 +1100,39 @@ class TestDocuments(HttpCase):
         action = lead.with_user(self.salesman).action_ecom_send_offer()
         composer = Form(self.env["mail.compose.message"].with_user(self.salesman).with_context(**action["context"]))
         self.assertEqual(composer.subject, f"Коммерческое предложение {lead.id}")
+        # the dialog's title: the document, in the language the salesperson's client asks in (without a name it
+        # read «Odoo»)
+        for lang, title in (("ru_RU", "Коммерческое предложение"), ("en_US", "Commercial offer")):
+            action = lead.with_user(self.salesman).with_context(lang=lang).action_ecom_send_offer()
+            self.assertEqual(action["name"], f"{title} {lead.id}")
         wizard = composer.save()
         self.assertEqual(wizard.attachment_ids.mapped("name"), [f"Коммерческое предложение {lead.id}.pdf"])
         self.assertEqual(wizard.partner_ids, self.customer)
         self.assertIn("Коляска Cybex Priam", pdf_text(wizard.attachment_ids.raw))
+
+    def pdf_images(self, pdf):
+        """The images of a PDF (pdfimages' listing, its lines after the two of the header)."""
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(pdf)
+            file.flush()
+            listing = subprocess.run(["pdfimages", "-list", file.name], capture_output=True, check=True).stdout
+        return [line.split() for line in listing.decode().splitlines()[2:]]
+
+    def test_offer_prints_the_stores_logo_not_odoos_placeholder(self):
+        """A company without a logo of its own has Odoo's placeholder, an image that reads «Your logo»: the offer
+        printed it at its head, in English, to the customer. It prints the store's own logo only."""
+        company = self.order.company_id
+        company.logo = company._get_logo()
+        self.assertTrue(company.uses_default_logo)
+        report = self.env.ref("ecom_crm.action_report_offer_sale_order")
+        pdf = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_pdf(report, self.order.ids)[0]
+        self.assertEqual(self.pdf_images(pdf), [], "no placeholder")
+        image = io.BytesIO()
+        Image.new("RGB", (120, 40), (200, 30, 30)).save(image, "PNG")
+        company.logo = base64.b64encode(image.getvalue())
+        self.assertFalse(company.uses_default_logo)
+        pdf = self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_pdf(report, self.order.ids)[0]
+        self.assertEqual(len(self.pdf_images(pdf)), 1, "the store's logo")
 
     def test_invoice_for_payment_pdf_with_its_qr_code(self):
         """The invoice for payment as wkhtmltopdf prints it (test_documents_invoice reads its HTML in

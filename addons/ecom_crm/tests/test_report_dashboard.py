@@ -327,7 +327,10 @@ class TestOwnerDashboard(ReportCase):
             with self.subTest(label=label):
                 if kind == "ratio":
                     self.assertTrue(match, "a difference, its unit after it")
-                    self.assertEqual(match[2], "+0.0;-0.0;0.0")
+                    self.assertEqual(match[2], "+#,##0.0;-#,##0.0;0.0")
+                    # its thousands grouped as the amounts beside it: a ROMI of «1 308,5», not «1308,5»
+                    for col in "BC":
+                        self.assertTrue(formats[f"{col}{row}"].startswith("#,##0.0;"), col)
                 else:
                     self.assertFalse(match)
                     self.assertRegex(cells[f"D{row}"]["content"], rf"ROUND\(\(?B{row}(\+0\))?/\(?C{row}(\+0\))?-1,2\)",

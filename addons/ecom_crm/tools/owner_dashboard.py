@@ -377,11 +377,13 @@ STYLES = {
     "previous": {"textColor": "#6b7280", "verticalAlign": "middle", "align": "right"},
     "note": {"textColor": "#6b7280", "verticalAlign": "middle", "italic": True, "fontSize": 9},
 }
-# amounts without kopecks nor currency (one currency per store), as Odoo's own dashboards
-FORMATS = {"change": "+0%;-0%;0%", "points": "+0.0;-0.0;0.0", "ratio": "0.0", "count": "#,##0", "money": "#,##0",
+# amounts without kopecks nor currency (one currency per store), as Odoo's own dashboards; a percentage with its
+# thousands grouped as the amounts beside it (a ROMI of «1 308,5», not «1308,5»)
+FORMATS = {"change": "+0%;-0%;0%", "points": "+#,##0.0;-#,##0.0;0.0", "ratio": "#,##0.0", "count": "#,##0",
+           "money": "#,##0",
            # the headline numbers: what an empty value (nothing in the period) reads, its format's text part
            "count_or_0": '#,##0;-#,##0;0;"0"', "money_or_0": '#,##0;-#,##0;0;"0"',
-           "ratio_or_none": f'0.0;-0.0;0.0;"{NONE}"', "money_or_none": f'#,##0;-#,##0;0;"{NONE}"'}
+           "ratio_or_none": f'#,##0.0;-#,##0.0;0.0;"{NONE}"', "money_or_none": f'#,##0;-#,##0;0;"{NONE}"'}
 
 
 def ranges(mapping, ids):

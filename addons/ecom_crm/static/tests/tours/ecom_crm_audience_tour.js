@@ -2,7 +2,8 @@
 
 import { registry } from "@web/core/registry";
 
-// a marketer, in Russian: an audience of the VIP customers, its counts, its list, a mailing to it
+// a marketer, in Russian: an audience of the VIP customers, its counts, its list, a mailing to it, its sending's
+// buttons and confirmation in Russian (cancelled: not sent)
 registry.category("web_tour.tours").add("ecom_crm_audience", {
     url: "/odoo/action-ecom_crm.ecom_mailing_audience_action",
     steps: () => [
@@ -83,6 +84,30 @@ registry.category("web_tour.tours").add("ecom_crm_audience", {
         },
         {
             trigger: ".o_form_saved",
+        },
+        {
+            trigger: ".o_statusbar_buttons button[name=action_schedule]:contains('Запланировать отправку')",
+            content: "«Schedule» says it schedules the sending (Odoo's Russian read «Запланировать встречу», a meeting)",
+        },
+        {
+            trigger: ".o_statusbar_buttons button[name=action_launch]",
+            content: "send it",
+            run: "click",
+        },
+        {
+            trigger: ".modal .modal-title:contains('Подтверждение')",
+            content: "the confirmation in Russian (Odoo's title «Ready to unleash emails?» cannot be translated)",
+        },
+        {
+            trigger: ".modal-footer .btn-primary:contains('Отправить всем')",
+        },
+        {
+            trigger: ".modal-footer .btn-secondary",
+            content: "not now",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
         },
     ],
 });

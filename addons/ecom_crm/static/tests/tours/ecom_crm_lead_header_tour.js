@@ -7,7 +7,8 @@ const ARROW = `${HEADER} .o_statusbar_status .o_arrow_button:not(.dropdown-toggl
 
 // a salesperson, in Russian, at 1366 px (the tours' window): the request's header holds Odoo's buttons and
 // ours («Записать звонок», «КП», «Договор», «Счёт»), and below them, when they do not fit beside the buttons,
-// every stage as an arrow, the long «Ожидание оплаты / доставки» included, never folded into a dropdown
+// every stage as an arrow, the long «Ожидание оплаты / доставки» included, never folded into a dropdown; «КП»
+// opens the e-mail with the offer, the dialog titled with the document
 registry.category("web_tour.tours").add("ecom_crm_lead_header", {
     steps: () => [
         {
@@ -53,6 +54,26 @@ registry.category("web_tour.tours").add("ecom_crm_lead_header", {
         {
             trigger: `${HEADER}:not(:has(.o_statusbar_status .dropdown-toggle:visible))`,
             content: "no stage is folded into a dropdown",
+        },
+        {
+            trigger: `${HEADER} .o_statusbar_buttons button[name=action_ecom_send_offer]`,
+            content: "«КП» opens the e-mail with the offer attached",
+            run: "click",
+        },
+        {
+            trigger: ".modal .modal-title:contains('Коммерческое предложение')",
+            content: "titled with the document (an action without a name titled it «Odoo»)",
+        },
+        {
+            trigger: ".modal .modal-header:not(:contains('Odoo'))",
+        },
+        {
+            trigger: ".modal .btn-close",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+            content: "closed, nothing sent",
         },
     ],
 });
