@@ -1,7 +1,10 @@
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import is_html_empty
 
 from ..scoring.handover import moved_on_purpose
 from .ecom_scoring_outcome import OUTCOMES
@@ -24,6 +27,11 @@ class MailActivity(models.Model):
         help="Who the scoring gave the contact to: a contact assigned to someone else since was handed over on "
              "purpose, and the scoring leaves it with them until it is done or the customer's salesperson changes.")
 
+    ecom_scoring_person_note = fields.Html(
+        "Note of who scheduled it by hand", readonly=True, sanitize_style=True,
+        help="The words of whoever scheduled this contact by hand before a run of the scoring took it over: "
+             "kept below the score's note («Note:») and quoted by its «done» message.")
+
     @api.model
     def _ecom_scoring_activity_type(self):
         """The activity type of the contacts the scoring schedules (one open per customer)."""
@@ -35,6 +43,26 @@ class MailActivity(models.Model):
         scoring = self._ecom_scoring_activity_type()
         for activity in self:
             activity.ecom_is_scoring = bool(scoring) and activity.activity_type_id == scoring
+
+    def _ecom_person_words(self):
+        """What a person wrote on this contact of the scoring's type, as HTML (empty: nothing): scheduled
+        by hand (no company of the scoring), its note and a summary of its own (not the type's «Call the
+        customer»); taken over by a run, what it kept of that (``ecom_scoring_person_note``). Read from
+        the fields fetched beforehand (the runs read them for all their contacts at once)."""
+        self.ensure_one()
+        if self.ecom_scoring_company_id:
+            note = self.ecom_scoring_person_note
+            return Markup("") if is_html_empty(note) else Markup(note)
+        words = Markup("")
+        kind = self.activity_type_id
+        # the type's own summary («Call the customer», in the language of whoever scheduled it) is nobody's
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        if self.summary and self.summary not in {text for code in langs for text in (
+                kind.with_context(lang=code).summary, kind.with_context(lang=code).name)}:
+            words += Markup("<p>%s</p>") % self.summary
+        if not is_html_empty(self.note):
+            words += Markup(self.note)
+        return words
 
     def _ecom_handed_over(self):
         """Whether this scheduled contact was handed over on purpose: assigned to someone else than
@@ -131,11 +159,13 @@ class MailActivity(models.Model):
 
     def _ecom_done_message_activity(self):
         """What the chatter's «done» message shows of this scheduled contact (:meth:`res.partner.
-        message_post_with_source`): an unsaved copy with its type, assignee and summary, without its
-        note (the customer's score, chance and reasons, which not every reader of the customer may read)."""
+        message_post_with_source`): an unsaved copy with its type, assignee and summary, without the
+        score's note (the customer's score, chance and reasons, which not every reader of the customer
+        may read); the words of who scheduled it by hand before a run took it over are its note, as the
+        message of a contact scheduled by hand quotes them."""
         self.ensure_one()
         return self.new({"activity_type_id": self.activity_type_id.id, "user_id": self.user_id.id,
-                         "summary": self.summary, "note": False})
+                         "summary": self.summary, "note": self._ecom_person_words() or False})
 
     def _ecom_outcome_values(self, feedback=False):
         """The outcome rows of these scheduled contacts: the customer, who made the contact, what

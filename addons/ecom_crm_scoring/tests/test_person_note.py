@@ -1,0 +1,112 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common_schedule import TODAY, ScheduleCase
+
+WORDS = "Клиентка просила звонить после 18:00, спросить про размер 38"
+
+
+@tagged("post_install", "-at_install", "ecom_crm_scoring")
+class TestPersonNote(ScheduleCase):
+    """A contact of the scoring's type a person scheduled by hand, with their note, that a run or a new
+    salesperson of the customer takes over: the score's note rewrote the person's, their words were lost.
+    They are kept below the score's («Заметка:»), once, and the «done» message quotes them."""
+
+    def _by_hand(self, customer, user, summary="Уточнить размер", note=f"<p>{WORDS}</p>"):
+        return self.Activity.with_user(self.director).create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": customer.id,
+            "activity_type_id": self.kind.id, "user_id": user.id, "date_deadline": TODAY,
+            "summary": summary, "note": note}).with_env(self.env)
+
+    def _done_messages(self, customer):
+        return customer.message_ids.filtered(lambda m: m.mail_activity_type_id == self.kind)
+
+    def test_the_run_keeps_the_persons_note_below_the_scores_once(self):
+        activity = self._by_hand(self.anna_now, self.anna)
+        with freeze_time(TODAY):
+            self._morning()
+        self.assertEqual(self._open_activities(self.anna_now), activity, "taken over, not duplicated")
+        self.assertEqual(activity.ecom_scoring_company_id, self.company)
+        note = str(activity.note)
+        self.assertIn("Шанс заказа", note, "the score's note, in Anna's Russian")
+        self.assertIn("<strong>Заметка:</strong>", note)
+        self.assertIn(WORDS, note)
+        self.assertIn("Уточнить размер", note, "the summary the manager wrote, theirs too")
+        self.assertLess(note.index("Шанс заказа"), note.index("Заметка:"), "below the score's")
+        self.assertEqual(activity.summary, "Позвонить клиенту", "the summary is the neutral one again")
+
+        # the same run again writes nothing; the next night (another reason) keeps the words once
+        stamp = activity.write_date
+        self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(activity.write_date, stamp)
+        tomorrow = TODAY + timedelta(days=1)
+        with freeze_time(tomorrow):
+            self._score(self.anna_now, "now", tomorrow, group="risk")
+            self.Score._ecom_sync_activities(self.company, self._run(tomorrow))
+        note = str(activity.note)
+        self.assertIn("группа риска", note, "the score's note follows the score")
+        self.assertEqual((note.count(WORDS), note.count("Заметка:")), (1, 1))
+
+        # marked done: the chatter quotes the manager's words, not the score
+        with freeze_time(tomorrow):
+            activity.with_user(self.anna).with_context(lang="ru_RU").action_feedback(feedback="Заказала 38")
+        body = str(self._done_messages(self.anna_now).body)
+        self.assertIn(WORDS, body)
+        self.assertIn("Заказала 38", body)
+        for told in ("Шанс заказа", "Почему", "групп"):
+            self.assertNotIn(told, body)
+
+    def test_a_new_salesperson_of_the_customer_takes_it_over_with_the_note(self):
+        """The customer gets another salesperson: the contact scheduled by hand for the former one is
+        theirs now, with the score's note in their language and the manager's words below."""
+        with freeze_time(TODAY):
+            self._score(self.anna_now, "now")
+            activity = self._by_hand(self.anna_now, self.anna, summary=False)
+            self.anna_now.user_id = self.boris
+        self.assertEqual((activity.user_id, activity.ecom_scoring_company_id), (self.boris, self.company))
+        note = str(activity.note)
+        self.assertIn("Chance of an order", note, "Boris reads English")
+        self.assertIn("<strong>Note:</strong>", note)
+        self.assertIn(WORDS, note)
+        self.assertNotIn("Позвонить клиенту", note, "no summary of the manager's: nothing more kept")
+
+    def test_a_duplicate_removed_gives_its_note_to_the_contact_kept(self):
+        """A manager schedules a second contact of the scoring's type for a customer the scoring has one
+        for: the run keeps one a customer and removed the other with its note."""
+        with freeze_time(TODAY):
+            self._morning()
+            scheduled = self._open_activities(self.anna_now)
+            self._by_hand(self.anna_now, self.director, summary="Позвонить клиенту")
+            self._morning()
+        self.assertEqual(self._open_activities(self.anna_now), scheduled, "one contact a customer")
+        note = str(scheduled.note)
+        self.assertIn("Шанс заказа", note)
+        self.assertIn(WORDS, note)
+        self.assertNotIn("<p>Позвонить клиенту</p>", note, "the type's own summary is nobody's words")
+        with freeze_time(TODAY):
+            self._morning()
+        self.assertEqual(str(scheduled.note).count(WORDS), 1)
+
+    def test_a_contact_removed_logs_its_note_on_the_customer_once(self):
+        """The scoring removes a contact scheduled by hand of a customer not to be called («do not
+        disturb»): the manager's words are logged on the customer (as any reader of them read them on the
+        contact), in its salesperson's language, once; a contact with no words of anybody logs nothing."""
+        self._by_hand(self.anna_dnd, self.anna)
+        with freeze_time(TODAY):
+            self._morning()
+            self.assertFalse(self._open_activities(self.anna_dnd), "«do not disturb»: removed")
+            self._morning()
+        logged = self.anna_dnd.message_ids.filtered(lambda m: WORDS in str(m.body))
+        self.assertEqual(len(logged), 1)
+        self.assertEqual(logged.subtype_id, self.env.ref("mail.mt_note"), "a note: nobody notified")
+        self.assertIn("Оценка клиентов сняла запланированный контакт", str(logged.body))
+        self.assertIn("Уточнить размер", str(logged.body))
+        # the scoring's own contact removed: nothing of the score goes to the chatter
+        with freeze_time(TODAY):
+            self._score(self.anna_now, "dnd", TODAY + timedelta(days=4))
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertFalse(self._open_activities(self.anna_now))
+        self.assertFalse(self.anna_now.message_ids.filtered(lambda m: "Оценка клиентов" in str(m.body)))
