@@ -245,7 +245,9 @@ class MailActivity(models.Model):
             if order.id in credited:
                 stale |= mine.sudo()
                 off_list[order.company_id.id].append(order.partner_id.commercial_partner_id.id)
-                removed.append((order, mine[:1].user_id.lang or self.env.lang))
+                # the words of who scheduled one by hand, kept on the contact since (never lost: logged with it)
+                removed.append((order, mine[:1].user_id.lang or self.env.lang,
+                                Markup("").join(activity._ecom_person_words() for activity in mine)))
                 continue
             # a contact scheduled by hand keeps no company of the scoring: its note is a person's, which its
             # «done» message quotes (res.partner.message_post_with_source); its outcome is the order's company's
@@ -256,11 +258,12 @@ class MailActivity(models.Model):
             mine.with_context(ecom_scoring_order_id=order.id)._action_done(feedback=feedback)
         if stale:
             stale.unlink()
-            for order, lang in removed:
+            for order, lang, words in removed:
                 customer = order.partner_id.commercial_partner_id.with_env(activities.env).with_context(lang=lang)
                 # a note logged (as the calls' are): nobody notified, whoever confirmed not made a follower
-                customer._message_log(body=customer.env._(
-                    "Scheduled contact removed: order %(order)s was confirmed again.", order=order.name))
+                text = customer.env._("Scheduled contact removed: order %(order)s was confirmed again.",
+                                      order=order.name)
+                customer._message_log(body=Markup("<p>%s</p>") % text + words if words else text)
             today = fields.Date.context_today(self)
             for company_id, partner_ids in off_list.items():
                 self.env["ecom.customer.score"].sudo().search([

@@ -110,3 +110,17 @@ class TestPersonNote(ScheduleCase):
             self.Score._ecom_sync_activities(self.company, self._run())
         self.assertFalse(self._open_activities(self.anna_now))
         self.assertFalse(self.anna_now.message_ids.filtered(lambda m: "Оценка клиентов" in str(m.body)))
+
+    def test_an_order_closing_a_contact_taken_over_quotes_the_persons_words(self):
+        """The customer orders: the contact taken over is closed «ordered», its «done» message quotes the
+        manager's words (not the score's note)."""
+        self._by_hand(self.anna_now, self.anna)
+        with freeze_time(TODAY):
+            self._morning()
+            self.assertIn(WORDS, str(self._open_activities(self.anna_now).note))
+            self._order(self.anna_now, 0)
+        self.assertFalse(self._open_activities(self.anna_now), "closed by the order")
+        body = str(self._done_messages(self.anna_now).body)
+        self.assertIn(WORDS, body)
+        self.assertNotIn("Шанс заказа", body)
+        self.assertNotIn("Chance of an order", body)
