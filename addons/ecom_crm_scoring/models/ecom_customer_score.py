@@ -588,8 +588,8 @@ class EcomCustomerScore(models.Model):
             return {}
         remove.fetch(["res_id", "user_id", "activity_type_id", "summary", "note", "ecom_scoring_company_id",
                       "ecom_scoring_person_note"])
-        absorbed = {activity.id for keep, activities in merged.items() for activity in activities - keep} \
-            if merged else set()
+        absorbed = {activity.id for keep, activities in merged.items() if len(activities) > 1
+                    for activity in activities - keep}
         duplicates, logs = {}, defaultdict(dict)
         for activity in remove:
             words = activity._ecom_person_words()

@@ -124,3 +124,22 @@ class TestPersonNote(ScheduleCase):
         self.assertIn(WORDS, body)
         self.assertNotIn("Шанс заказа", body)
         self.assertNotIn("Chance of an order", body)
+
+    def test_a_contact_removed_for_an_order_confirmed_again_logs_the_words_kept(self):
+        """A contact taken over with a manager's words, removed because the order that closed the
+        customer's contact before was confirmed again (one order, one sale): the note logged on the
+        customer keeps the words."""
+        with freeze_time(TODAY):
+            self._morning()
+            order = self._order(self.anna_now, 0)  # closes the scoring's contact «ordered»
+            self._by_hand(self.anna_now, self.anna)
+            self._score(self.anna_now, "now", priority=300.0)
+            self.Score._ecom_sync_activities(self.company, self._run())
+            taken = self._open_activities(self.anna_now)
+            self.assertIn(WORDS, str(taken.note))
+            self.Activity._ecom_close_ordered(order)  # the order confirmed again
+        self.assertFalse(taken.exists())
+        logged = self.anna_now.message_ids.filtered(lambda m: "Запланированный контакт удалён" in str(m.body))
+        self.assertEqual(len(logged), 1)
+        self.assertIn(WORDS, str(logged.body))
+        self.assertNotIn("Шанс заказа", str(logged.body))
