@@ -10,6 +10,26 @@ from ..tools.phones import caller_id_number, phone_without_extension
 
 # how far a call has gone: an event never takes it back
 CALL_STATE_RANK = {"ringing": 0, "answered": 1, "missed": 2, "finished": 2}
+CALL_EVENT_STATE = {"incoming": "ringing", "answered": "answered", "missed": "missed", "finished": "finished"}
+
+
+def call_state_after(state, event):
+    """The state of a call in ``state`` once ``event`` arrives, whatever order the telephony sends them in.
+
+    - an event never takes a call back (a ring or an answer after its end, an event sent again);
+    - somebody answered: a «missed» is another extension's leg that only rang (a PBX reports each), before
+      the call ends or after: the call stays answered, then finished;
+    - a missed call answered after all (one phone of a group rang out first, another picked up) is answered;
+    - a missed call's end («finished» after «missed», as some telephony reports every call's end) stays missed.
+    """
+    new = CALL_EVENT_STATE[event]
+    if new == "missed" and state in ("answered", "finished"):
+        return state
+    if new == "answered" and state == "missed":
+        return "answered"
+    if new == "finished" and state == "missed":
+        return "missed"
+    return state if CALL_STATE_RANK[new] < CALL_STATE_RANK[state] else new
 
 
 class EcomCall(models.Model):
@@ -115,15 +135,16 @@ class EcomCall(models.Model):
                 "made_lead": entry.result == "created", "lead_user_id": entry.lead_id.user_id.id,
             })
         event = data["event"]
-        state = {"incoming": "ringing", "answered": "answered", "missed": "missed", "finished": "finished"}[event]
-        if state == "finished" and call.state == "missed":
-            state = "missed"
-        if CALL_STATE_RANK[state] < CALL_STATE_RANK[call.state]:
-            state = call.state  # late or repeated: the call has gone further
-        vals = {key: data[key] for key in ("duration", "recording_url")
-                if data.get(key) is not None and data[key] != call[key]}
+        before = call.state
+        state = call_state_after(before, event)
+        # a leg nobody picked up of a call somebody answered (a PBX reports each phone that rang): its
+        # ringing time is not the call's duration, its extension not who talked
+        other_leg = event == "missed" and state != "missed"
+        vals = {} if other_leg else {key: data[key] for key in ("duration", "recording_url")
+                                     if data.get(key) is not None and data[key] != call[key]}
         # who talked: whoever made an outgoing call, whoever answered an incoming one (not whose phone rang)
-        if data.get("extension") and (call.direction == "out" or state in ("answered", "finished")):
+        if data.get("extension") and not other_leg and (
+                call.direction == "out" or (event in ("answered", "finished") and state in ("answered", "finished"))):
             talker = self.env["res.users"]._ecom_by_pbx_extension(
                 data["extension"], call.company_id or source.company_id or self.env.company)
             if talker and talker != call.user_id:
@@ -132,16 +153,15 @@ class EcomCall(models.Model):
             return call  # the same event again
         vals["state"] = state
         ended = state in ("missed", "finished")
-        newly_ended = ended and call.state not in ("missed", "finished")
         call.write(vals)
         if vals.get("user_id"):
             call._ecom_hand_request()
         if ended:
             call._ecom_log()
-        if state == "missed" and newly_ended:
+        if state == "missed" and before not in ("missed", "finished"):
             call._ecom_ask_to_call()
-        elif state == "finished" and newly_ended:
-            call._ecom_close_call_backs()
+        elif (state == "finished" and before != "finished") or (state == "answered" and before == "missed"):
+            call._ecom_close_call_backs()  # the customer was reached (after a leg that was missed, too)
         return call
 
     def _ecom_hand_request(self):

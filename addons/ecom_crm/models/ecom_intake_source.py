@@ -2,6 +2,7 @@ import hashlib
 import hmac
 import secrets
 from collections import namedtuple
+from types import MappingProxyType
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
@@ -100,17 +101,24 @@ class EcomIntakeSource(models.Model):
             source.sudo().hook_token = secrets.token_urlsafe(24)
 
     @api.model
-    @tools.ormcache("token")
-    def _hook_entry(self, token):
-        """``HookAuth`` of the active source of webhook ``token``, or None (any change of a source
-        clears this cache in every worker)."""
+    @tools.ormcache()
+    def _hook_entries(self):
+        """``{token: HookAuth}`` of every active source, read at once and remembered per worker (any
+        change of a source clears it in every worker): a webhook URL is looked up without a query, and
+        made-up tokens (a scan, a flood) neither query the database nor fill the cache (one entry per
+        token would push everything else Odoo remembers out of it)."""
+        self.flush_model()
         self.env.cr.execute("""
-            SELECT id, provider, company_id, rate_limit, provider_key, provider_secret, form_redirect_url,
-                   form_field_map
-              FROM ecom_intake_source WHERE hook_token = %s AND active
-        """, [token])
-        row = self.env.cr.fetchone()
-        return HookAuth(*row) if row else None
+            SELECT hook_token, id, provider, company_id, rate_limit, provider_key, provider_secret,
+                   form_redirect_url, form_field_map
+              FROM ecom_intake_source WHERE hook_token IS NOT NULL AND active
+        """)
+        return MappingProxyType({row[0]: HookAuth(*row[1:]) for row in self.env.cr.fetchall()})
+
+    @api.model
+    def _hook_entry(self, token):
+        """``HookAuth`` of the active source of webhook ``token``, or None."""
+        return self._hook_entries().get(token)
 
     @api.model
     def _hook_authenticate(self, provider, token):
@@ -159,7 +167,7 @@ class EcomIntakeSource(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.env.registry.clear_cache()  # _auth_entry
+        self.env.registry.clear_cache()  # _auth_entries, _hook_entries
         sources = super().create(vals_list)
         self._create_rate_sequences(sources.ids)
         sources._fill_hook_tokens()
@@ -196,16 +204,24 @@ class EcomIntakeSource(models.Model):
         self._fill_hook_tokens()
 
     @api.model
-    @tools.ormcache("prefix")
-    def _auth_entry(self, prefix):
-        """``SourceAuth`` of the active source whose key starts with ``prefix``, or None: the API
-        answers each request without reading the source (any change clears this cache in every worker)."""
+    @tools.ormcache()
+    def _auth_entries(self):
+        """``{prefix: SourceAuth}`` of every active source with a key, read at once and remembered per
+        worker (any change of a source clears it in every worker): the API answers each request without
+        reading the source, and keys made up at random (a scan, a flood) cost neither a query nor a hash
+        nor a cache entry each — one per prefix tried would push the real keys' entries, and everything
+        else Odoo remembers, out of the cache."""
+        self.flush_model()
         self.env.cr.execute("""
-            SELECT id, key_hash, company_id, rate_limit FROM ecom_intake_source
-             WHERE key_prefix = %s AND active AND key_hash IS NOT NULL
-        """, [prefix])
-        row = self.env.cr.fetchone()
-        return SourceAuth(*row) if row else None
+            SELECT key_prefix, id, key_hash, company_id, rate_limit FROM ecom_intake_source
+             WHERE key_prefix IS NOT NULL AND active AND key_hash IS NOT NULL
+        """)
+        return MappingProxyType({row[0]: SourceAuth(*row[1:]) for row in self.env.cr.fetchall()})
+
+    @api.model
+    def _auth_entry(self, prefix):
+        """``SourceAuth`` of the active source whose key starts with ``prefix``, or None."""
+        return self._auth_entries().get(prefix)
 
     @api.model
     def _company_tz(self, company_id):
@@ -223,7 +239,7 @@ class EcomIntakeSource(models.Model):
     def _authenticate(self, key):
         """``(source, SourceAuth)`` owning ``key``, or ``(empty recordset, None)`` (constant-time comparison)."""
         parts = (key or "").split("_", 2)
-        # a NUL character is in no key, and PostgreSQL refuses it in the prefix's lookup
+        # a NUL character is in no key
         if len(parts) != 3 or parts[0] != KEY_PREFIX or "\x00" in parts[1]:
             return self.browse(), None
         auth = self._auth_entry(parts[1])

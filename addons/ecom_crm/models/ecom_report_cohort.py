@@ -23,6 +23,9 @@ class EcomReportCohort(models.Model):
     _order = "date desc"
     _rec_name = "date"
     _ecom_indexes = (("date",), ("source_id",))
+    # dates that stand for their month (its first day): the list writes them «декабрь 2026» (widget ecom_month),
+    # an Excel export as a date shown as its month (controllers/export.py)
+    _ecom_month_fields = ("date",)
 
     date = fields.Date("Acquisition month", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

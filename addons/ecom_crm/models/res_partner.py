@@ -50,7 +50,8 @@ class ResPartner(models.Model):
         help="Set from the first name, else the patronymic, else the last name (Russian names dictionary); "
              "can be changed by hand. A contract's words («гражданка», «действующий») follow the name when "
              "it tells the gender (every part of it that tells one agrees), this field when it does not. A sole "
-             "trader entered as a company («ИП Петрова Мария Ивановна») has it too, read from the name after «ИП».")
+             "trader entered as a company («ИП Петрова Мария Ивановна») has it too, read from the name after «ИП»; a "
+             "company with a 10-digit INN is an organisation, no sole trader, even named «ИП …».")
     ecom_phone_invalid = fields.Boolean(
         "Invalid phone", compute="_compute_ecom_phone_invalid", store=True,
         help="The phone or mobile could not be read as a valid number; it is kept as typed.")

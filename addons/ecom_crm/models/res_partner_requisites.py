@@ -66,7 +66,8 @@ class ResPartner(models.Model):
     ecom_sole_trader = fields.Boolean(
         "Sole trader", compute="_compute_ecom_sole_trader",
         help="A sole trader (ИП): the name starts with «ИП» or «Индивидуальный предприниматель», or a Russian "
-             "12-digit INN on a company (on a person, with a 15-digit OGRNIP). The contract is made with the "
+             "12-digit INN on a company (on a person, with a 15-digit OGRNIP). A 10-digit INN is an organisation's: "
+             "a contact with one is no sole trader, even named «ИП …». The contract is made with the "
              "«Индивидуальный предприниматель», in the words of their gender.")
 
     @api.depends("name", "vat", "company_registry", "is_company", "country_id")

@@ -74,3 +74,4 @@ from . import test_kanban_cards_tour
 from . import test_phone_fields
 from . import test_utm_names
 from . import test_access_companies
+from . import test_hostile_sweep

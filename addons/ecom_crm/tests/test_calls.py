@@ -1,14 +1,32 @@
 import json
+from itertools import permutations
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.sql import column_exists
 
+from ..models.ecom_call import call_state_after
 from ..tools.intake import is_hidden_caller, validate_call
 from .common import IntakeCase, load_migration
 
 URL = "/ecom_crm/api/v1/calls"
+
+
+@tagged("post_install", "-at_install", "ecom_crm")
+class TestCallStateAfter(BaseCase):
+    def test_every_state_and_event(self):
+        """The whole rule, state by event (no database): nothing goes back; a miss after an answer is another
+        phone's leg; an answer after a miss reaches the customer; a missed call's end stays missed."""
+        expected = {
+            "ringing": {"incoming": "ringing", "answered": "answered", "missed": "missed", "finished": "finished"},
+            "answered": {"incoming": "answered", "answered": "answered", "missed": "answered", "finished": "finished"},
+            "missed": {"incoming": "missed", "answered": "answered", "missed": "missed", "finished": "missed"},
+            "finished": {"incoming": "finished", "answered": "finished", "missed": "finished", "finished": "finished"},
+        }
+        for state, after in expected.items():
+            for event, result in after.items():
+                self.assertEqual(call_state_after(state, event), result, (state, event))
 
 
 @tagged("post_install", "-at_install", "ecom_crm")
@@ -613,13 +631,14 @@ class TestCallWebhook(IntakeCase):
     def test_an_end_before_its_ring_is_the_call(self):
         """The telephony lost a call's first events, or sends them late: its end, for a call id never seen
         (the caller hung up before it rang), is the call, its request made and a call back asked when it was
-        missed; the ring and the answer arriving afterwards change nothing, make no second call nor request."""
+        missed; the ring, its end and the miss sent again arriving afterwards change nothing, make no second
+        call nor request."""
         answer = self.call({"event": "missed", "call_id": "c-late-1", "caller": "+79035550111"}).json()
         call = self.env["ecom.call"].browse(answer["call"])
         self.assertEqual((call.state, call.direction, call.partner_id.phone), ("missed", "in", "+79035550111"))
         call_back = self.env.ref("mail.mail_activity_data_call")
         self.assertEqual(len(call.lead_id.activity_ids.filtered(lambda a: a.activity_type_id == call_back)), 1)
-        for event in ("incoming", "answered", "missed"):
+        for event in ("incoming", "finished", "missed"):
             answer = self.call({"event": event, "call_id": "c-late-1", "caller": "+79035550111"}).json()
             self.assertEqual((answer["call"], answer["state"]), (call.id, "missed"), event)
         self.assertEqual(self.env["crm.lead"].search_count([("partner_id", "=", call.partner_id.id)]), 1)
@@ -632,6 +651,75 @@ class TestCallWebhook(IntakeCase):
         self.assertEqual((finished.state, finished.duration), ("finished", 42))
         self.assertFalse(finished.lead_id.activity_ids.filtered(lambda a: a.activity_type_id == call_back))
         self.assertEqual(self.env["ecom.call"].search_count([("call_id", "in", ("c-late-1", "c-late-2"))]), 2)
+
+    def _call_backs(self, call):
+        call_back = self.env.ref("mail.mail_activity_data_call")
+        return call.lead_id.activity_ids.filtered(lambda a: a.activity_type_id == call_back)
+
+    def test_a_leg_missed_after_the_call_ended_leaves_it_finished(self):
+        """A PBX rings a group of phones and reports the leg of each that only rang as «missed», after
+        somebody answered and the call finished: the call stays finished with its talk's duration and
+        whoever talked, nobody is asked to call back, and no second note is logged."""
+        self.salesman.ecom_pbx_extension = "101"
+        for event, extra in (("incoming", {}), ("answered", {"extension": "101"}),
+                             ("finished", {"duration": 95, "extension": "101"})):
+            self.call({"event": event, "call_id": "c-leg-1", "caller": "+79035550131", **extra})
+        call = self.env["ecom.call"].search([("call_id", "=", "c-leg-1")])
+        notes = call.lead_id.message_ids
+        answer = self.call({"event": "missed", "call_id": "c-leg-1", "caller": "+79035550131", "duration": 20,
+                            "extension": "102"}).json()
+        self.assertEqual(answer["state"], "finished")
+        self.assertEqual((call.state, call.duration, call.user_id), ("finished", 95, self.salesman))
+        self.assertFalse(self._call_backs(call), "the customer talked to the store: nobody calls back")
+        self.assertEqual(call.lead_id.message_ids, notes, "nothing happened to the call: no note")
+        # a leg missed while the answered call goes on: still answered, then finished
+        self.call({"event": "incoming", "call_id": "c-leg-2", "caller": "+79035550132"})
+        self.call({"event": "answered", "call_id": "c-leg-2", "caller": "+79035550132"})
+        self.assertEqual(self.call({"event": "missed", "call_id": "c-leg-2", "caller": "+79035550132"}).json()["state"],
+                         "answered")
+        self.assertEqual(self.call({"event": "finished", "call_id": "c-leg-2", "caller": "+79035550132",
+                                    "duration": 30}).json()["state"], "finished")
+        self.assertFalse(self._call_backs(self.env["ecom.call"].search([("call_id", "=", "c-leg-2")])))
+
+    def test_a_leg_missed_before_another_answered_ends_reached(self):
+        """The first phone of a group rang out («missed», a call back asked), then another picked up: the
+        call is answered, then finished, and the call back its miss asked for is done — the customer was
+        reached."""
+        self.call({"event": "incoming", "call_id": "c-leg-3", "caller": "+79035550133"})
+        self.call({"event": "missed", "call_id": "c-leg-3", "caller": "+79035550133"})
+        call = self.env["ecom.call"].search([("call_id", "=", "c-leg-3")])
+        self.assertEqual((call.state, len(self._call_backs(call))), ("missed", 1))
+        answer = self.call({"event": "answered", "call_id": "c-leg-3", "caller": "+79035550133"}).json()
+        self.assertEqual(answer["state"], "answered")
+        self.assertFalse(self._call_backs(call), "reached: the call back is done")
+        self.call({"event": "finished", "call_id": "c-leg-3", "caller": "+79035550133", "duration": 50})
+        self.assertEqual((call.state, call.duration), ("finished", 50))
+        self.assertFalse(self._call_backs(call))
+
+    def test_a_missed_calls_events_in_any_order_end_missed(self):
+        """A call nobody answered — its ring, its miss, the end some telephony sends for every call — ends
+        missed with one call back whatever order the events arrive in; an answered call's events (one leg
+        missed among them) end finished with none, in every order but an answer arriving after its end
+        (the end of a missed call then: nothing tells them apart)."""
+        for n, order in enumerate(permutations(("incoming", "missed", "finished"))):
+            with self.subTest(order=order):
+                call_id, caller = f"c-ord-m{n}", f"+7903555{n:04d}"
+                for event in order:
+                    self.call({"event": event, "call_id": call_id, "caller": caller})
+                call = self.env["ecom.call"].search([("call_id", "=", call_id)])
+                expected = "finished" if order.index("finished") < order.index("missed") else "missed"
+                self.assertEqual(call.state, expected)
+                self.assertEqual(len(self._call_backs(call)), int(expected == "missed"))
+        for n, order in enumerate(permutations(("incoming", "answered", "missed", "finished"))):
+            if order.index("answered") > order.index("finished") > order.index("missed"):
+                continue
+            with self.subTest(order=order):
+                call_id, caller = f"c-ord-a{n}", f"+7903556{n:04d}"
+                for event in order:
+                    self.call({"event": event, "call_id": call_id, "caller": caller, "duration": 70})
+                call = self.env["ecom.call"].search([("call_id", "=", call_id)])
+                self.assertEqual(call.state, "finished")
+                self.assertFalse(self._call_backs(call))
 
     def test_an_unknown_direction_is_refused(self):
         """A direction misspelt («outgoing», «OUT») was read as incoming: the store's call made the

@@ -556,6 +556,36 @@ class TestDocuments(HttpCase):
                       text)
         self.assertIn(f"Покупатель: ИП ИНН {TRADER_INN}", text)
 
+    def test_sole_traders_trade_name_read_as_a_persons(self):
+        """«Цветов Арт», a trade name whose words the dictionary may take for a name's («Цветов» ends as a surname,
+        «Арт» is a man's name in it), on a sole trader's company card: no person's name, the contract leaves it a
+        line to fill in, the card's gender is not read from it; «Петров Пётр» on the same card is titled."""
+        trader = self.env["res.partner"].create({
+            "name": "Цветов Арт", "is_company": True, "country_id": self.env.ref("base.ru").id, "vat": TRADER_INN})
+        self.assertTrue(trader.ecom_sole_trader)
+        self.assertFalse(trader.ecom_gender, "no person's name to read a gender from")
+        self.order.partner_id = trader
+        text = self.render_html(self.order, "contract")
+        self.assertIn("и Индивидуальный предприниматель _______________ (Цветов Арт), действующий(ая) на основании "
+                      "записи в ЕГРИП, именуемый(ая) в дальнейшем «Покупатель»", text)
+        self.assertNotIn("Индивидуальный предприниматель Цветов", text)
+        self.assertNotIn("Цветов А.", text)
+        self.assertIn(f"Покупатель: Цветов Арт ИНН {TRADER_INN}", text)
+        for name in ("Кофе Хауз", "Ромашка", "Иванов и партнёры"):
+            trader.name = name
+            text = self.render_html(self.order, "contract")
+            self.assertIn(f"и Индивидуальный предприниматель _______________ ({name}), ", text)
+        trader.name = "Петров Пётр"
+        self.assertEqual(trader.ecom_gender, "male")
+        text = self.render_html(self.order, "contract")
+        self.assertIn("и Индивидуальный предприниматель Петров Пётр, действующий на основании записи в ЕГРИП", text)
+        self.assertIn("/ Петров П. /", text)
+        # a real surname the dictionary knows as another word (the possessive «Кириллов», «Kirill's») is a person's
+        trader.name = "Кириллова Анна"
+        self.assertEqual(trader.ecom_gender, "female")
+        text = self.render_html(self.order, "contract")
+        self.assertIn("и Индивидуальный предприниматель Кириллова Анна, действующая на основании записи в ЕГРИП", text)
+
     def test_taxes_and_kopecks(self):
         tax = self.env["account.tax"].create({"name": "НДС 20%", "amount": 20, "amount_type": "percent",
                                               "type_tax_use": "sale"})

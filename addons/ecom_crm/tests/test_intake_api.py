@@ -256,6 +256,41 @@ class TestIntakeApi(IntakeCase):
         self.source.rate_limit = 1
         self.assertEqual(self.post({"phone": "+79160000023"}, key=new_key).status_code, 429)
 
+    def test_made_up_keys_cost_nothing_and_push_no_key_out(self):
+        """A flood of random keys (a scan) neither queries the database nor fills the worker's cache with
+        one entry per key tried (which would push the real keys, and everything else Odoo remembers, out
+        of it); the real key is still known, its revocation (archiving) and a new key take effect at once."""
+        Source = self.env["ecom.intake.source"]
+        other = Source.create({"name": "Второй сайт"})
+        other_key = other._generate_key()
+        self.assertEqual(Source._authenticate(self.key)[0], self.source)  # read once for the worker
+        cache = self.env.registry._Registry__caches["default"]
+
+        def entries():  # the sources' in the worker's cache (its key: the model's name, the method, its arguments)
+            return [key for key in list(cache.d) if key[0] == Source._name]
+
+        known = entries()
+        with self.assertQueryCount(0):
+            for n in range(2000):
+                self.assertFalse(Source._authenticate(f"ecom_{n:08x}_{'x' * 43}")[0])
+            self.assertFalse(Source._authenticate(self.key[:-1] + "x")[0], "the right prefix, the wrong key")
+            self.assertEqual(Source._authenticate(self.key)[0], self.source)
+            self.assertEqual(Source._authenticate(other_key)[0], other)
+        self.assertEqual(entries(), known, "no entry per key tried")
+        other.active = False
+        self.assertFalse(Source._authenticate(other_key)[0], "an archived source's key is refused at once")
+        self.assertEqual(Source._authenticate(self.key)[0], self.source)
+        new_key = self.source._generate_key()
+        self.assertFalse(Source._authenticate(self.key)[0], "the old key is refused at once")
+        self.assertEqual(Source._authenticate(new_key)[0], self.source)
+        # the webhooks' URLs alike: made-up tokens cost no query
+        provider, token = self.source.provider, self.source.hook_token
+        Source._hook_entries()
+        with self.assertQueryCount(0):
+            for n in range(500):
+                self.assertFalse(Source._hook_authenticate("tilda", f"token-{n}")[0])
+            self.assertEqual(Source._hook_authenticate(provider, token)[0], self.source)
+
     def test_replayed_key_in_the_same_instant_is_not_journaled_twice(self):
         Journal = self.env["ecom.intake.request"]
         data = {"phone": "+79160000031", "idempotency_key": "same-instant"}

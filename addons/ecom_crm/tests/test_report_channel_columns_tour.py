@@ -1,10 +1,13 @@
+import io
+import json
 from datetime import datetime
 
 import babel.dates
+import openpyxl
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
-from odoo import Command
+from odoo import Command, http
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -14,9 +17,9 @@ from .common import column_width, header_length
 @tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
 class TestReportChannelColumnsTour(HttpCase):
     """«Сквозная аналитика», «Выручка по каналам» and «Когорты клиентов» at a laptop's 1366 px (the test browser's),
-    in Russian: each list within the screen, its headers and channels whole, its month a month («декабрь 2026»);
-    they scrolled sideways, cut «Кампания последнего касания», «Команда продаж» and the channels, and wrote the
-    month «01.12.2026»."""
+    in Russian: each list within the screen, its headers and channels whole, a campaign's long name whole (wrapped),
+    its month a month («декабрь 2026»); they scrolled sideways, cut «Кампания последнего касания», «Команда продаж»,
+    the channels and the campaigns, and wrote the month «01.12.2026»."""
 
     @classmethod
     def setUpClass(cls):
@@ -99,6 +102,9 @@ class TestReportChannelColumnsTour(HttpCase):
             for name in hidden[model]:
                 [field] = arch.xpath(f"//field[@name='{name}']")
                 self.assertEqual(field.get("optional"), "hide", f"{model}: {name}")
+            for name in ("campaign_id", "ft_campaign_id", "lt_campaign_id"):  # a long name wrapped, whole
+                for field in arch.xpath(f"//field[@name='{name}']"):
+                    self.assertEqual(field.get("class"), "ecom_wrap", f"{model}: {name}")
             if model != "ecom.report.channel":  # its date is a day
                 [date] = arch.xpath("//field[@name='date']")
                 self.assertEqual(date.get("widget"), "ecom_month", model)
@@ -109,3 +115,47 @@ class TestReportChannelColumnsTour(HttpCase):
                                   key=lambda month: header_length(f"{month} 2026", bold=False))
                     self.assertLessEqual(header_length(f"{longest} 2026", bold=False), column_width(date, {}),
                                          f"{model}: {longest}")
+
+    def _export(self, model, names, **params):
+        """The sheet of an Excel export of ``model``'s ``names``, as the list's *Export* asks it of a Russian user."""
+        fields = self.env[model]._fields
+        data = {"model": model, "fields": [{"name": name, "label": fields[name].string, "type": fields[name].type}
+                                           for name in names],
+                "ids": False, "domain": [], "import_compat": False, "context": {"lang": "ru_RU"}, **params}
+        response = self.url_open("/web/export/xlsx", data={"data": json.dumps(data),
+                                                           "csrf_token": http.Request.csrf_token(self)})
+        self.assertEqual(response.status_code, 200, response.text[-1000:])
+        return openpyxl.load_workbook(io.BytesIO(response.content)).active
+
+    def test_an_excel_export_writes_the_month_as_a_month(self):
+        """The month the list writes «сентябрь 2025» was exported «2025-09-01», a day: it is a date still (the sheet
+        sorts and filters it as one), shown as its month, in Russian for a Russian user; grouped too. A day's date
+        (*Channels end to end*) stays a day."""
+        new_test_user(self.env, login="ecom_month_export", name="Ольга Выгрузкина", lang="ru_RU",
+                      groups="sales_team.group_sale_manager,base.group_allow_export")
+        self.authenticate("ecom_month_export", "ecom_month_export")
+        for model in ("ecom.report.attribution", "ecom.report.cohort"):
+            with self.subTest(model=model):
+                sheet = self._export(model, ["date", "ft_source_id" if model == "ecom.report.attribution" else
+                                             "source_id"])
+                cells = {cell.value: cell for (cell,) in sheet.iter_rows(min_row=2, max_col=1)}
+                september = cells[datetime(2025, 9, 1)]
+                self.assertEqual(september.number_format, "[$-419]mmmm yyyy")
+                self.assertTrue(september.is_date)
+                # grouped by channel: the rows under each group's header the same
+                sheet = self._export(model, ["date", "order_count" if model == "ecom.report.attribution" else
+                                             "customer_count"],
+                                     groupby=["ft_source_id" if model == "ecom.report.attribution" else "source_id"])
+                dates = [cell for (cell,) in sheet.iter_rows(min_row=2, max_col=1) if isinstance(cell.value, datetime)]
+                self.assertTrue(dates)
+                self.assertEqual({cell.number_format for cell in dates}, {"[$-419]mmmm yyyy"})
+                headers = [cell.value for (cell,) in sheet.iter_rows(min_row=2, max_col=1)
+                           if isinstance(cell.value, str)]
+                self.assertTrue(any("Телефонный звонок" in header for header in headers), headers)
+        # in English, in the reader's Excel's language
+        sheet = self._export("ecom.report.attribution", ["date"], context={"lang": "en_US"})
+        self.assertEqual(sheet.cell(2, 1).number_format, "mmmm yyyy")
+        sheet = self._export("ecom.report.channel", ["date", "source_id"])
+        days = [cell for (cell,) in sheet.iter_rows(min_row=2, max_col=1) if isinstance(cell.value, datetime)]
+        self.assertTrue(days)
+        self.assertEqual({cell.number_format for cell in days}, {"yyyy-mm-dd"})

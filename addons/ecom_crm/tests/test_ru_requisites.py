@@ -1,4 +1,6 @@
 """ИНН, ОГРН/ОГРНИП and КПП of Russian contacts: python-stdnum's checksums, translated errors."""
+from lxml import etree
+
 from odoo.exceptions import ValidationError
 from odoo.tests import BaseCase, tagged
 
@@ -118,6 +120,17 @@ class TestRequisiteChecks(BaseCase):
         self.assertFalse(sole_trader("ИП Петров Пётр Петрович", ORG_INN, is_company=True))  # an organisation's ИНН
         self.assertFalse(sole_trader("ИП Петров Пётр Петрович", TRADER_INN, russian=False))
 
+    def test_a_surname_ip_reads_as_the_title(self):
+        """«Ип Ман» (the Chinese surname Ип) is read as the sole trader Ман, as README says: «Ип» as a name is typed
+        so by sole traders too («Ип Петров»), and a single word after the title is as often a sole trader's surname
+        («ИП Ким», «ИП Рахмон»): nothing tells them apart, neither the ИНН (a person's 12 digits are a sole
+        trader's). Typed first name first, «Ман Ип», the name is a private person's."""
+        self.assertEqual(ru_requisites.sole_trader_own_name("Ип Ман"), "Ман")
+        self.assertTrue(ru_requisites.is_sole_trader("Ип Ман", "", "", False))
+        self.assertEqual(ru_requisites.sole_trader_own_name("Ип Петров"), "Петров")
+        self.assertIsNone(ru_requisites.sole_trader_own_name("Ман Ип"))
+        self.assertFalse(ru_requisites.is_sole_trader("Ман Ип", TRADER_INN, "", False))
+
 
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestPartnerRequisites(EcomCrmCase):
@@ -169,6 +182,25 @@ class TestPartnerRequisites(EcomCrmCase):
         self.assertEqual(buyer.vat, "7736207543")
         with self.assertRaises(ValidationError):
             org.vat = "7707083894"  # the company's own ИНН is still checked
+
+    def test_the_help_says_a_10_digit_inn_is_an_organisations(self):
+        """«ИП …» with an organisation's 10-digit ИНН is no sole trader: the card's help of the ИНН and of the sole
+        trader's fields say so, in Russian, as the rule has it."""
+        org = self.Partner.create({"name": "ИП Петров Пётр Петрович", "is_company": True, "country_id": self.russia.id,
+                                   "vat": ORG_INN})
+        self.assertFalse(org.ecom_sole_trader)
+        self.assertFalse(org._ecom_requisites()["is_sole_trader"])
+        Partner = self.Partner.with_context(lang="ru_RU")
+        helps = Partner.fields_get(["ecom_sole_trader", "ecom_gender"], ["help"])
+        for name in ("ecom_sole_trader", "ecom_gender"):
+            with self.subTest(field=name):
+                self.assertIn("ИНН из 10 цифр", helps[name]["help"])
+                self.assertIn("«ИП …»", helps[name]["help"])
+        arch = Partner.get_views([(False, "form")])["views"]["form"]["arch"]
+        vat = etree.fromstring(arch).xpath("//field[@name='vat']")[0]
+        self.assertIn("контакт с ИНН из 10 цифр — организация, а не индивидуальный предприниматель", vat.get("help"))
+        self.assertIn("10 цифр у организации, 12 у физического лица или индивидуального предпринимателя",
+                      vat.get("help"))
 
     def test_foreign_and_untaxed_contacts_are_not_checked(self):
         german = self.Partner.create({"name": "Kinderwagen GmbH", "is_company": True,

@@ -196,6 +196,37 @@ class TestSignatoryNames(BaseCase):
             with self.subTest(name=name):
                 self.assertFalse(is_person_name(name))
 
+    def test_a_trade_name_that_looks_like_a_persons(self):
+        """A name is a person's only when each word is a name's part in its place: «Цветов Арт» was titled
+        «Индивидуальный предприниматель Цветов Арт», «Арт» (a man's name in the dictionary) read as a first name
+        after the surname «Цветов»."""
+        for name in ("Цветов Арт", "Кофе Хауз", "Ромашка", "Иванов и партнёры", "Цветов Мир", "Петров Арт",
+                     "Арт Петров", "Цветов Арт-Студия", "Иванов Смарт", "Смирнов Голд", "Петров Сидоров", "ПетровСтрой",
+                     "Петров2", "Петров «Арт»", "Petrov Pyotr", "Петров-Art"):
+            with self.subTest(name=name):
+                self.assertFalse(is_person_name(name))
+        for name in ("Петров Пётр", "ПЕТРОВ ПЁТР", "Котов Иван", "Роман Петров", "Вера Ким", "Толстой Лев Николаевич",
+                     "Салтыков-Щедрин Михаил Евграфович", "Мамедов Рашид Али оглы", "Иванов Джамшид",
+                     "Алиева Лейла Гейдар кызы"):
+            with self.subTest(name=name):
+                self.assertTrue(is_person_name(name))
+
+    def test_surnames_the_dictionary_knows_as_other_words(self):
+        """Real surnames the dictionary knows only as the words they were made of stay persons' names on a sole
+        trader's company card (titled in the contract, the gender read): a possessive or a genitive plural of a
+        surname's ending («Кириллов», «Лапин», «Садов», «Цветов»), an adjective («Преображенский»), a noun in -ич
+        («Попович»); a noun («Мельник», «Кот») with a first name and a patronymic; women's names brands take too
+        («Флора», «Вита»)."""
+        for name in ("Кириллов Иван", "Иван Кириллов", "Лапин Сергей Петрович", "Садов Пётр", "Грибова Анна",
+                     "Цветов Иван", "Цветов", "Исмаилов Рашид", "Кирсанов Олег Ильич", "Преображенский Иван",
+                     "Попович Мария", "Иван Попович", "Мельник Иван Петрович", "Кот Мария Ивановна",
+                     "Баран Олег Ильич", "Мария Ивановна Коваль", "Петрова Флора Ивановна", "Вита Петрова"):
+            with self.subTest(name=name):
+                self.assertTrue(is_person_name(name))
+        for name in ("Мельник Иван", "Садов Двор", "Кот и Пёс"):  # a noun and a name alone: a shop's as often
+            with self.subTest(name=name):
+                self.assertFalse(is_person_name(name))
+
     def test_gender_of_a_full_name(self):
         """What a contract's «гражданка …, именуемая», «в лице … , действующей» agree with: a name in the
         nominative or the genitive, in either order; none for a company, a foreign name, a name of both genders."""

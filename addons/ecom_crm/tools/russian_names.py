@@ -392,15 +392,45 @@ def name_gender(name, either_case=False):
 # a word of a Russian name as typed, «Петров», «Римский-Корсаков»; an initial or two, «П.», «П.П.»
 NAME_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)*", re.IGNORECASE)
 INITIALS = re.compile(r"(?:[А-ЯЁ]\.){1,2}")
+# the shapes a name's word is typed in: «Петров», «петров», «ПЕТРОВ», «Римский-Корсаков»; not a brand's capitals
+# inside a word («ЦветОк», «КофеХауз»)
+NAME_SHAPE = re.compile(r"[а-яё]+(?:-[а-яё]+)*|[А-ЯЁ][а-яё]*(?:-[А-ЯЁа-яё][а-яё]*)*|[А-ЯЁ]+(?:-[А-ЯЁ]+)*")
+# words of trade names the dictionary reads as a first name («Арт», a man's name in it) or does not know,
+# its guesses reading them as names («Голд», «Смарт»): never a part of a person's name on a card (not women's names
+# brands take too, «Вита», «Флора»: a person's name first)
+BRAND_WORDS = frozenset((
+    "арт", "голд", "смарт", "финанс", "энерджи", "студио", "компани", "арома", "групп", "хаус", "хауз", "шоп",
+    "лайн", "трейд", "маркет", "сервис", "строй", "профи", "плюс", "люкс", "эко", "био", "мега", "гранд",
+    "элит", "фуд", "сити", "декор", "медиа", "софт", "инвест", "консалт", "моторс", "логистик",
+    "экспресс", "систем", "системс", "холдинг", "стайл", "хоум", "бьюти", "кидс", "лайф", "лэнд",
+))
+
+
+def _dictionary_roles(word):
+    """The roles the dictionary reads a lower-case word in as typed in a name (nominative, singular): an empty
+    set for a word it knows as no name's part («лавка», «и», «цветов», the genitive plural of «цвет»), None for
+    a word it does not know («Фаррух», «Гулямов»). A double word the dictionary does not know whole, by its parts
+    («Мамедов-Алиев»)."""
+    morph = _analyzer()
+    if morph.word_is_known(word):
+        return {role for parse in _nominative_parses(word) for role in ROLES if role in parse.tag}
+    parts = [part for part in word.split("-") if part]
+    if len(parts) < 2 or not all(morph.word_is_known(part) for part in parts):
+        return None
+    return set().union(*(_dictionary_roles(part) for part in parts))
 
 
 def is_person_name(name):
     """Whether ``name`` reads as a person's name («Петров Пётр Петрович», «Ким Саша», «Гулямов Фаррух», «Петров П.
     П.») rather than a trade name («Цветочная лавка», «Мир цветов», «Петров и сыновья», «Виктория», «Flowers»,
-    «Ромашка-2»): one to four Cyrillic words, each a name's part by the dictionary or its ending, a word the
-    dictionary does not know (a name it lacks: «Фаррух») or initials, a surname or a patronymic among them. A
-    word the dictionary knows as no name's («лавка», «мир», «и») makes a trade name; so does a first name alone
-    («Виктория», a shop's as often as a woman's)."""
+    «Ромашка-2», «Цветов Арт», «Кофе Хауз»): one to four Cyrillic words typed as a name's (capitalised, lower or
+    upper case), a surname or a patronymic among them, each word a name's part in the role its place in the name
+    gives it: by the dictionary, a word it knows read as a surname, a first name or a patronymic in the nominative
+    («Петров Сидоров», two surnames, no one's name), or a surname or a patronymic by its ending («Кириллов»,
+    «Садов», known as other words); any word as the surname of a first name and a patronymic («Мельник Иван
+    Петрович»); a word it does not know by its ending or as a name it lacks («Гулямов», «Фаррух»); initials. A
+    word the dictionary knows as no name's («лавка», «мир», «и»), a trade name's word it reads as a name («Арт»,
+    see BRAND_WORDS) make a trade name; so does a first name alone («Виктория», a shop's as often as a woman's)."""
     words = (name or "").split()
     if not 1 <= len(words) <= 4:
         return False
@@ -408,15 +438,47 @@ def is_person_name(name):
     for word in words:
         if INITIALS.fullmatch(word) or word.lower() in TURKIC_PATRONYMIC:
             continue
-        if not NAME_WORD.fullmatch(word):
+        if not NAME_WORD.fullmatch(word) or not NAME_SHAPE.fullmatch(word):
             return False
-        roles = _word_roles(word.lower())
-        if roles is None:
-            if all(_analyzer().word_is_known(part) for part in word.lower().split("-")):
-                return False  # a common word
-            continue  # a name the dictionary lacks
-        telling = telling or roles[SURNAME] > 0.5 or roles[PATRONYMIC] > 0.5
-    return telling
+        lower = word.lower()
+        if any(part in BRAND_WORDS for part in lower.split("-")):
+            return False  # a trade name's word
+        roles = _word_roles(lower)
+        telling = telling or (bool(roles) and (roles[SURNAME] > 0.5 or roles[PATRONYMIC] > 0.5))
+    if not telling:
+        return False
+    # each word the dictionary knows is read in the role the name's order gives it («Петров Сидоров»: Сидоров
+    # is no first name); a Turkic patronymic («Гейдар оглы») is the father's first name
+    lastname, firstname, patronymic = split_russian_name(" ".join(words))
+    # a first name and a patronymic the dictionary reads as such: a person's, whatever the surname
+    # («Мельник Иван Петрович», «Кот Иван Петрович»: surnames it knows as common nouns only)
+    full = bool(lastname and " " not in lastname and firstname and patronymic) \
+        and _fits(firstname, FIRST) and (patronymic.split()[-1].lower() in TURKIC_PATRONYMIC
+                                         or _fits(patronymic, PATRONYMIC))
+    for part, role in ((lastname, SURNAME), (firstname, FIRST), (patronymic, PATRONYMIC)):
+        if not part or (role == PATRONYMIC and part.split()[-1].lower() in TURKIC_PATRONYMIC):
+            continue
+        if role == SURNAME and full:
+            continue
+        if not all(_fits(word, role) for word in part.split()):
+            return False
+    return True
+
+
+def _fits(word, role):
+    """Whether a word of a name (as typed) may be a name's part in ``role``: initials, a word the dictionary does
+    not know, one it reads in that role; by its ending, as a surname one it knows otherwise («Кириллов»,
+    «Лапин», «Садов», «Преображенский», «Попович»: the possessive, the genitive plural, the adjective, the noun a
+    surname was made of), as a patronymic one ending as a patronymic («Иван Попович»)."""
+    if INITIALS.fullmatch(word):
+        return True
+    lower = word.lower()
+    roles = _dictionary_roles(lower)
+    if roles is None or role in roles:
+        return True
+    if role == PATRONYMIC:  # «Иван Попович»: read as first name and patronymic by the ending
+        return lower.endswith((*PATRONYMIC_ENDINGS, "ич"))
+    return role == SURNAME and lower.endswith((*SURNAME_ENDINGS, "ич"))
 
 
 def short_name(name):

@@ -57,6 +57,10 @@ class Ecom1cSession(models.Model):
         "res.company", ondelete="cascade", readonly=True,
         help="The company whose own 1C base logged in (its login): its exchanges run in that company and it gets "
              "that company's orders only. Empty: Settings' exchange login, every company's orders.")
+    login_digest = fields.Char(
+        "Login digest", help="A digest of the exchange login and password hash the session logged in with (its "
+                             "company's, or Settings'): once they change or are cleared, or its company is "
+                             "archived, the session ends.")
     export_until = fields.Char(help="Orders sent by the last query (database clock, to the microsecond), "
                                     "committed when 1C answers success.")
     export_snapshot = fields.Char(help="The database snapshot the last query read the orders in: the next export "
@@ -77,17 +81,38 @@ class Ecom1cSession(models.Model):
             "expires_at": fields.Datetime.now() + timedelta(hours=SESSION_HOURS),
             "remote_addr": remote_addr,
             "company_id": company.id if company else False,
+            "login_digest": self._login_digest(company),
         })
         shutil.rmtree(session._upload_dir(), ignore_errors=True)
         return session, token
 
     @api.model
+    def _login_digest(self, company=None):
+        """What the exchange login of ``company``'s own 1C (else Settings' login of every company) is now, as a
+        digest of the login and its password's hash; None when nobody may log in with it (no login or no
+        password, or the company is archived)."""
+        if company:
+            company = company.sudo()
+            login, password_hash = (company.ecom_1c_login, company.ecom_1c_password_hash) if company.active \
+                else (None, None)
+        else:
+            params = self.env["ir.config_parameter"].sudo()
+            login, password_hash = params.get_param("ecom_crm_1c.login"), params.get_param("ecom_crm_1c.password_hash")
+        if not (login and password_hash):
+            return None
+        return hashlib.sha256(f"{login}\x00{password_hash}".encode()).hexdigest()
+
+    @api.model
     def _find(self, token):
-        """The live session of ``token`` or an empty recordset (unknown, expired)."""
+        """The live session of ``token`` or an empty recordset (unknown, expired, or its login is no more: its
+        company archived, the login or its password changed or cleared since it logged in)."""
         if not token:
             return self.browse()
-        return self.sudo().search([("token_hash", "=", hashlib.sha256(token.encode()).hexdigest()),
-                                   ("expires_at", ">", fields.Datetime.now())], limit=1)
+        session = self.sudo().search([("token_hash", "=", hashlib.sha256(token.encode()).hexdigest()),
+                                      ("expires_at", ">", fields.Datetime.now())], limit=1)
+        if session and not (session.login_digest and session.login_digest == self._login_digest(session.company_id)):
+            return self.browse()
+        return session
 
     @api.model
     def _existed(self, token):

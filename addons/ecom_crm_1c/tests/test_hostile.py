@@ -260,6 +260,98 @@ class TestHostileInput(ProtocolCase):
         self.assertFalse(self.orders("hostile-0"))
         self.assertFalse(os.path.exists(os.path.join(self.folder, "orders.xml")))
 
+    def test_a_session_ends_with_its_login(self):
+        """A session's cookie works as long as the login it logged in with: archiving its company, clearing or
+        changing the exchange login or its password ends it at its next request («failure», log in again),
+        with nothing stored."""
+        second = self.env["res.company"].create({"name": "Второй магазин"})
+        self.env.user.company_ids |= second
+        settings = self.env["res.config.settings"].with_company(second)
+        settings.create({"ecom_1c_company_login": "1c-second", "ecom_1c_company_password": "pw-second"}).execute()
+
+        def own_login():
+            lines = self.call("checkauth", auth=("1c-second", "pw-second"))
+            self.assertEqual(lines[0], "success", lines)
+            return lines[1], lines[2]
+
+        def ended(cookie, name):
+            lines = self.call("file", type_="sale", data=document(name), cookie=cookie, filename=f"{name}.xml")
+            self.assertEqual((len(lines), lines[0]), (2, "failure"), lines)
+            self.assertIn("checkauth", lines[1])
+            self.assertFalse(self.env["ecom.1c.session"]._find(cookie[1]))
+
+        cookie = own_login()
+        self.assertEqual(self.call("init", type_="sale", cookie=cookie)[0], "zip=yes")
+        second.active = False
+        ended(cookie, "gone-1")
+        self.assertEqual(self.call("checkauth", auth=("1c-second", "pw-second"))[0], "failure", "no new session")
+        second.active = True
+        cookie = own_login()
+        settings.create({"ecom_1c_company_password": "pw-changed"}).execute()
+        ended(cookie, "gone-2")
+        self.assertTrue(self.env["ecom.1c.session"]._find(self.cookie[1]), "Settings' login's session lives on")
+        # Settings' login of every company: its password changed, or the login cleared
+        self.env["res.config.settings"].create({"ecom_1c_password": "s3cret-2"}).execute()
+        ended(self.cookie, "gone-3")
+        lines = self.call("checkauth", auth=("exchange", "s3cret-2"))
+        self.assertEqual(lines[0], "success", lines)
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.login", False)
+        ended((lines[1], lines[2]), "gone-4")
+        self.assertFalse(self.orders("gone-1") | self.orders("gone-2") | self.orders("gone-3") | self.orders("gone-4"))
+        # a session opened before sessions kept their login's digest (an upgrade) logs in anew
+        self.env["ir.config_parameter"].sudo().set_param("ecom_crm_1c.login", "exchange")
+        session, token = self.env["ecom.1c.session"]._open()
+        self.assertTrue(self.env["ecom.1c.session"]._find(token))
+        session.login_digest = False
+        self.assertFalse(self.env["ecom.1c.session"]._find(token))
+
+    def test_malformed_requests_hear_the_protocol(self):
+        """Whatever the request — a query string of invalid UTF-8 or of its parameters twice, an unknown type or
+        mode, a form's or JSON's content type, an empty body, long headers, a broken Basic header, a method 1C
+        never sends — 1C hears the protocol («failure» and why, in plain text), never a 500 or an HTML page."""
+        cookie = f"{self.cookie[0]}={self.cookie[1]}"
+        long = "k" * 8000
+        requests = [
+            ("GET", "type=catalog&mode=checkauth", {"Authorization": "Basic %%%"}, None),
+            ("GET", "type=catalog&mode=checkauth", {"Authorization": "Basic " + long}, None),
+            ("GET", "type=catalog&mode=checkauth", {"Authorization": "Basic //79"}, None),  # not UTF-8 once decoded
+            ("GET", "type=catalog&mode=checkauth", {"Authorization": "Bearer x"}, None),
+            ("GET", "type=%FF&mode=init", {"Cookie": cookie}, None),
+            ("GET", "type=catalog&mode=%FF%FE", {"Cookie": cookie}, None),
+            ("GET", "type=catalog&type=sale&mode=init&mode=query", {"Cookie": cookie}, None),
+            ("GET", "mode=init", {"Cookie": cookie}, None),
+            ("GET", "", {"Cookie": cookie}, None),
+            ("GET", "type=sale&mode=query&sessid=%00", {}, None),
+            ("GET", "type=sale&mode=query", {"Cookie": f"ecom_1c_session={long}"}, None),
+            ("GET", "type=sale&mode=query", {"Cookie": "ecom_1c_session=a\x01b"}, None),
+            ("POST", "type=sale&mode=file&filename=%FF%FE.xml", {"Cookie": cookie}, b"<x/>"),
+            ("POST", "type=sale&mode=file&filename=a%00b.xml", {"Cookie": cookie}, b"<x/>"),
+            ("POST", "type=sale&mode=file&filename=" + "a" * 5000 + ".xml", {"Cookie": cookie}, b"<x/>"),
+            ("POST", "type=sale&mode=file&filename=", {"Cookie": cookie}, b"<x/>"),
+            ("POST", "type=sale&mode=file&filename=e.xml", {"Cookie": cookie, "Content-Type": "application/json"},
+             b'[1, 2, {"a": "b"}]'),
+            ("POST", "type=sale&mode=file&filename=e.xml",
+             {"Cookie": cookie, "Content-Type": "multipart/form-data; boundary=zz"}, b"--zz\r\n"),
+            ("POST", "type=sale&mode=file&filename=f.xml",
+             {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}, b"a=%FF&b=\xff"),
+            ("POST", "type=sale&mode=import&filename=f.xml", {"Cookie": cookie}, b""),
+            ("POST", "type=sale&mode=success", {"Cookie": cookie, "Content-Type": long}, b"\xff\xfe"),
+            ("OPTIONS", "type=sale&mode=init", {"Cookie": cookie}, None),
+            ("HEAD", "type=sale&mode=nothing", {"Cookie": cookie}, None),
+        ]
+        for method, query, headers, body in requests:
+            with self.subTest(method=method, query=query[:60], headers=str(headers)[:60]):
+                response = self.opener.request(method, f"{self.base_url()}/1c_exchange?{query}", data=body,
+                                               headers=headers, timeout=60)
+                self.assertEqual(response.status_code, 200, response.text[:300])
+                self.assertTrue(response.headers["Content-Type"].startswith("text/plain"),
+                                (method, query[:60], response.headers["Content-Type"], response.text[:300]))
+                if method != "HEAD":
+                    first = response.text.splitlines()[0]
+                    self.assertTrue(first in ("success", "failure", "progress") or first.startswith("zip="),
+                                    response.text[:300])
+        self.assertEqual(self.call("init", type_="sale", cookie=self.cookie)[0], "zip=yes", "the session still works")
+
     def test_names_outside_the_upload_area_and_files_never_uploaded(self):
         for type_ in ("catalog", "sale"):
             for name in ("../../etc/passwd", "/etc/passwd", "C:\\Windows\\win.ini", "a/../../b.xml"):

@@ -5,8 +5,8 @@ import { columnsWhole } from "@ecom_crm/../tests/tours/list_columns";
 
 // At the test browser's 1366 px, in Russian: the lists of «Сквозная аналитика», «Выручка по каналам» and «Когорты
 // клиентов» within the screen (they scrolled sideways), their headers whole («Кампания последнего касания» was
-// «Кампания…», «Команда продаж» «Команда …»), their channels whole, their months written as months («декабрь
-// 2026», not «01.12.2026»).
+// «Кампания…», «Команда продаж» «Команда …»), their channels whole, their campaigns' long names whole, wrapped
+// («Рассылка — брошенная…» was cut), their months written as months («декабрь 2026», not «01.12.2026»).
 registry.category("web_tour.tours").add("ecom_crm_channel_columns", {
     steps: () => [
         {
@@ -14,11 +14,15 @@ registry.category("web_tour.tours").add("ecom_crm_channel_columns", {
             content: "«Сквозная аналитика»'s list, with the e-mail's spend and order",
         },
         {
+            trigger: ".o_list_view .o_data_row td[name=campaign_id]:contains('Рассылка — брошенная корзина, ширина списка')",
+            content: "the mailing's campaign, its long name",
+        },
+        {
             trigger: ".o_list_view th[data-name=drr]:contains('ДРР')",
             content: "its channels and headers whole, the list within the screen",
-            run: columnsWhole(["date", "source_id"], {
+            run: columnsWhole(["date", "source_id", "campaign_id"], {
                 fits: true,
-                headers: ["campaign_id", "spend", "request_count", "order_count", "revenue", "cpl", "cpo", "romi", "drr"],
+                headers: ["spend", "request_count", "order_count", "revenue", "cpl", "cpo", "romi", "drr"],
             }),
         },
     ],
@@ -35,15 +39,19 @@ registry.category("web_tour.tours").add("ecom_crm_attribution_columns", {
             content: "the order's last touch, the mailing",
         },
         {
+            trigger: ".o_list_view .o_data_row td[name=lt_campaign_id]:contains('Рассылка — брошенная корзина, ширина списка')",
+            content: "the order's campaign, its long name",
+        },
+        {
             trigger: ".o_list_view .o_data_row td[name=date]:contains('сентябрь 2025')",
             content: "a September's customer (the month longest to write)",
         },
         {
             trigger: ".o_list_view th[data-name=lt_campaign_id]:contains('Кампания посл. касания')",
             content: "its months, channels and headers whole, the list within the screen",
-            run: columnsWhole(["date", "ft_source_id", "lt_source_id"], {
+            run: columnsWhole(["date", "ft_source_id", "lt_source_id", "ft_campaign_id", "lt_campaign_id"], {
                 fits: true,
-                headers: ["ft_campaign_id", "lt_campaign_id", "order_count", "new_customer_count", "revenue",
+                headers: ["order_count", "new_customer_count", "revenue",
                           "revenue_per_customer"],
                 months: ["date"],
             }),
