@@ -485,7 +485,7 @@ class EcomCustomerScore(models.Model):
         for _list, caller, count in self._ecom_day_loads(company, today):
             if caller:
                 team_state["room"][Users.browse(caller)] -= count
-        links, remove, moves, new, merged = {}, Activity.browse(), [], [], {}
+        links, remove, moves, new, merged, unassigned = {}, Activity.browse(), [], [], {}, set()
         for partner_id, activities in existing.items():
             score = scores.get(partner_id)
             if not score:  # no score in this company: ours are obsolete, others' are not ours to touch
@@ -509,6 +509,8 @@ class EcomCustomerScore(models.Model):
                 user = given = self.env["res.users"]
             if score.decision not in ("now", "later") or not score.decision_date or not user:
                 remove |= keep
+                if score.decision == "now" and score.decision_date:
+                    unassigned.add(keep.id)  # to call, but by nobody: its words logged say so
                 links[score] = False
                 continue
             moves.append((keep, score, user, max(score.decision_date, today), given))
@@ -522,7 +524,7 @@ class EcomCustomerScore(models.Model):
             if user:
                 new.append((score, user))
 
-        duplicates = self._ecom_removed_words(remove, merged)
+        duplicates = self._ecom_removed_words(remove, merged, unassigned)
         remove.unlink()
         # what the loop compares, read for all at once (after unlink, each activity's first field
         # read its own row: 600 queries)
@@ -576,14 +578,17 @@ class EcomCustomerScore(models.Model):
             self.invalidate_model(["activity_id", "activity_date", "activity_user_id"])
 
     @api.model
-    def _ecom_removed_words(self, remove, merged):
+    def _ecom_removed_words(self, remove, merged, unassigned=()):
         """What people wrote on the contacts a sync removes is never lost (:meth:`mail.activity.
         _ecom_person_words`): a duplicate's words go to the customer's contact kept (``merged``: ``{kept:
         the customer's open contacts}``, :meth:`_ecom_keep_person_words`); those of a contact removed with
         none kept (the customer is not to be called, or has no score in this company any more) are logged
-        once on the customer, in the language of whom it was for: nobody notified. Its readers stay
-        theirs: a person's words were on a contact scheduled by hand, read by whoever reads the customer,
-        as its chatter is. Returns ``{id: words}`` of the duplicates, read before they are removed."""
+        once on the customer, in the language of whom it was for, with why: ``unassigned``, the ids of
+        those of a customer to call now whom nobody can take (their assignee no longer calls the company's
+        customers, nor can anybody of the sales team: the customer stays on today's list without a
+        salesperson); the others' customer is not to be called. Nobody notified. Its readers stay theirs:
+        a person's words were on a contact scheduled by hand, read by whoever reads the customer, as its
+        chatter is. Returns ``{id: words}`` of the duplicates, read before they are removed."""
         if not remove:
             return {}
         remove.fetch(["res_id", "user_id", "activity_type_id", "summary", "note", "ecom_scoring_company_id",
@@ -598,10 +603,15 @@ class EcomCustomerScore(models.Model):
             if activity.id in absorbed:
                 duplicates[activity.id] = words
                 continue
-            lang = activity.user_id.lang or self.env.lang
-            text = self.with_context(lang=lang).env._(
-                "The customer scoring removed the scheduled contact of %(user)s: the customer is not to be "
-                "called now. Its note:", user=activity.user_id.name or "")
+            lang = activity.user_id.lang or self.env.lang  # an activity always has an assignee
+            env, user = self.with_context(lang=lang).env, activity.user_id.name
+            if activity.id in unassigned:
+                text = env._("The customer scoring removed the scheduled contact of %(user)s: nobody can take it "
+                             "over now, the customer stays on today's list without a salesperson. Its note:",
+                             user=user)
+            else:
+                text = env._("The customer scoring removed the scheduled contact of %(user)s: the customer is not "
+                             "to be called now. Its note:", user=user)
             body = logs[lang].get(activity.res_id, Markup(""))
             logs[lang][activity.res_id] = body + Markup("<p>%s</p>") % text + words
         for lang, bodies in logs.items():

@@ -143,3 +143,19 @@ class TestPersonNote(ScheduleCase):
         self.assertEqual(len(logged), 1)
         self.assertIn(WORDS, str(logged.body))
         self.assertNotIn("Шанс заказа", str(logged.body))
+
+    def test_a_contact_nobody_can_take_over_logs_why(self):
+        """A contact scheduled by hand for a salesperson archived since, of a customer to call now whom
+        nobody of the sales team can take: removed, its words logged say why (not «the customer is not
+        to be called»), in the assignee's language."""
+        self._by_hand(self.shared_now, self.anna)
+        self.anna.active = False
+        self.team.crm_team_member_ids.unlink()
+        with freeze_time(TODAY):
+            self._morning()
+        self.assertFalse(self._open_activities(self.shared_now))
+        logged = self.shared_now.message_ids.filtered(lambda m: WORDS in str(m.body))
+        self.assertEqual(len(logged), 1)
+        self.assertIn("(исполнитель: Анна Звонарёва): передать его сейчас некому, клиент остаётся в списке на "
+                      "сегодня без менеджера", str(logged.body))
+        self.assertNotIn("звонить не нужно", str(logged.body))
