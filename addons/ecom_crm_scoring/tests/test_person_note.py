@@ -144,6 +144,85 @@ class TestPersonNote(ScheduleCase):
         self.assertIn(WORDS, str(logged.body))
         self.assertNotIn("Шанс заказа", str(logged.body))
 
+    # -- a salesperson's words written on a contact of the scoring -------------------------------------
+    def _write_note(self, activity, user, note):
+        activity.with_user(user).write({"note": note})
+        return str(activity.note)
+
+    def test_a_salesperson_writing_on_the_scorings_contact_keeps_their_words_through_the_runs(self):
+        """Anna writes below the score's note of the contact the scoring gave her (the *Log a call*
+        dialog): the next run rewrote the note from the score and lost her words. They are hers now
+        («Заметка:»), the next runs keep them once, and its «done» message quotes them."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        before = str(activity.note)
+        note = self._write_note(activity, self.anna, before + f"<p>{WORDS}</p>")
+        self.assertEqual(str(activity.ecom_scoring_person_note), f"<p>{WORDS}</p>")
+        self.assertEqual((note.count(WORDS), note.count("Шанс заказа"), note.count("Заметка:")), (1, 1, 1))
+        self.assertLess(note.index("Заметка:"), note.index(WORDS))
+        # the same run again writes nothing; the next night (another reason) keeps her words once
+        stamp = activity.write_date
+        with freeze_time(TODAY):
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(activity.write_date, stamp)
+        tomorrow = TODAY + timedelta(days=1)
+        with freeze_time(tomorrow):
+            self._score(self.anna_now, "now", tomorrow, group="risk")
+            self.Score._ecom_sync_activities(self.company, self._run(tomorrow))
+        note = str(activity.note)
+        self.assertIn("группа риска", note)
+        self.assertEqual((note.count(WORDS), note.count("Заметка:")), (1, 1))
+        with freeze_time(tomorrow):
+            activity.with_user(self.anna).action_feedback(feedback="Не дозвонилась")
+        body = str(self._done_messages(self.anna_now).body)
+        self.assertIn(WORDS, body)
+        self.assertNotIn("Шанс заказа", body)
+
+    def test_the_editors_markup_of_the_scores_note_is_not_taken_for_words(self):
+        """The editor sends the note back with its own markup (no bold, no-break spaces as spaces): the
+        score's part is told by its text, not kept twice as the salesperson's; a line of the score they
+        changed is kept as theirs (nothing lost); editing their words replaces them; an emptied note
+        keeps none."""
+        with freeze_time(TODAY):
+            self._morning()
+        activity = self._open_activities(self.anna_now)
+        edited = str(activity.note).replace("<strong>", "").replace("</strong>", "").replace("&nbsp;", " ")
+        self._write_note(activity, self.anna, edited + f"<p>{WORDS}</p><p><br></p>")
+        self.assertEqual(str(activity.ecom_scoring_person_note), f"<p>{WORDS}</p>")
+        self.assertEqual(str(activity.note).count("Шанс заказа"), 1)
+
+        note = str(activity.note).replace(WORDS, "Перезвонить в пятницу")
+        note = note.replace("Шанс заказа:", "Шанс заказа (по-моему, выше):")
+        self._write_note(activity, self.anna, note)
+        person = str(activity.ecom_scoring_person_note)
+        self.assertNotIn(WORDS, person)
+        self.assertIn("Перезвонить в пятницу", person)
+        self.assertIn("по-моему, выше", person, "a line of the score she changed: hers, kept")
+        self.assertEqual(str(activity.note).count("Заметка:"), 1)
+
+        self._write_note(activity, self.anna, "")
+        self.assertFalse(activity.ecom_scoring_person_note)
+        self.assertNotIn("Заметка:", str(activity.note))
+        self.assertIn("Шанс заказа", str(activity.note), "the score's note rebuilt")
+
+    def test_words_written_on_several_contacts_at_once_each_rebuilt_from_its_score(self):
+        """A sales manager writes one note on two contacts of the scoring at once (another language's
+        salesperson each): each keeps the words below its own score's note, in its salesperson's language;
+        a contact scheduled by hand keeps the note as written."""
+        with freeze_time(TODAY):
+            self._morning()
+        contacts = self._open_activities(self.anna_now) | self._open_activities(self.boris_now)
+        by_hand = self._by_hand(self.anna_later, self.anna, summary=False, note="<p>Своя заметка</p>")
+        (contacts | by_hand).with_user(self.director).write({"note": f"<p>{WORDS}</p>"})
+        anna, boris = self._open_activities(self.anna_now), self._open_activities(self.boris_now)
+        for activity, chance, heading in ((anna, "Шанс заказа", "Заметка:"), (boris, "Chance of an order", "Note:")):
+            note = str(activity.note)
+            self.assertEqual(str(activity.ecom_scoring_person_note), f"<p>{WORDS}</p>")
+            self.assertEqual((note.count(chance), note.count(heading), note.count(WORDS)), (1, 1, 1))
+        self.assertEqual(str(by_hand.note), f"<p>{WORDS}</p>")
+        self.assertFalse(by_hand.ecom_scoring_person_note)
+
     def test_a_contact_nobody_can_take_over_logs_why(self):
         """A contact scheduled by hand for a salesperson archived since, of a customer to call now whom
         nobody of the sales team can take: removed, its words logged say why (not «the customer is not
