@@ -451,7 +451,9 @@ class EcomCustomerScore(models.Model):
 
         Created in one batch without «assigned to you» mails; the note says why and what to offer
         in the assigned salesperson's language. Each score keeps its activity (``activity_id``)."""
-        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        # the scoring's own writes: a note it writes is the score's, never taken for a person's words
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True,
+                                                                 ecom_scoring_sync=True)
         kind = Activity._ecom_scoring_activity_type()
         if not kind:
             return

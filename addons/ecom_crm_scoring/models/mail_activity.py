@@ -43,9 +43,10 @@ class MailActivity(models.Model):
              "purpose, and the scoring leaves it with them until it is done or the customer's salesperson changes.")
 
     ecom_scoring_person_note = fields.Html(
-        "Note of who scheduled it by hand", readonly=True, sanitize_style=True,
-        help="The words of whoever scheduled this contact by hand before a run of the scoring took it over: "
-             "kept below the score's note («Note:») and quoted by its «done» message.")
+        "People's note", readonly=True, sanitize_style=True,
+        help="What people wrote on this contact of the scoring (scheduled by hand before a run took it over, or "
+             "written on its note since): kept below the score's note («Note:») through the runs and quoted by its "
+             "«done» message.")
 
     @api.model
     def _ecom_scoring_activity_type(self):

@@ -227,7 +227,9 @@ class ResPartner(models.Model):
             return
         Score.invalidate_model(["user_id", "write_uid", "write_date"])
         Score.browse([row[0] for row in rows]).modified(["user_id"])
-        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        # the scoring's own writes: a note it writes is the score's, never taken for a person's words
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True,
+                                                                 ecom_scoring_sync=True)
         kind = Activity._ecom_scoring_activity_type()
         if not kind:
             return
