@@ -1,6 +1,5 @@
 from collections import defaultdict
 
-import lxml.html
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
@@ -8,21 +7,8 @@ from odoo.exceptions import AccessError
 from odoo.tools import is_html_empty
 
 from ..scoring.handover import moved_on_purpose
+from ..tools.note_parts import generated_texts, html_parts, html_text
 from .ecom_scoring_outcome import OUTCOMES
-
-
-def _html_parts(html):
-    """The top-level parts of an HTML fragment as HTML (a text outside any element as a paragraph)."""
-    if is_html_empty(html):
-        return []
-    root = lxml.html.fragment_fromstring(str(html), create_parent="div")
-    parts = [str(Markup("<p>%s</p>") % root.text.strip())] if root.text and root.text.strip() else []
-    return parts + [lxml.html.tostring(child, encoding="unicode") for child in root]
-
-
-def _html_text(html):
-    """The words of an HTML part, spaces (no-break ones too) normalized: what the editor keeps of it."""
-    return " ".join(lxml.html.fragment_fromstring(html, create_parent="div").text_content().split())
 
 
 class MailActivity(models.Model):
@@ -90,42 +76,47 @@ class MailActivity(models.Model):
         if "user_id" in vals and not self.env.su:
             self._ecom_check_readable()
             self._ecom_check_handover(vals["user_id"])
-        result = super().write(vals)
+        taken = self.browse()
         if "note" in vals and not self.env.context.get("ecom_scoring_sync"):
-            self._ecom_keep_written_words()
+            taken = self.sudo().filtered(lambda a: a.ecom_scoring_company_id and a.ecom_is_scoring)
+            # the score's part as it stood (before any run since): the person's words are the rest
+            before = {activity.id: generated_texts(activity.note, activity.ecom_scoring_person_note)
+                      for activity in taken}
+        result = super().write(vals)
+        if taken:
+            taken.with_env(self.env)._ecom_keep_written_words(before)
         return result
 
-    def _ecom_keep_written_words(self):
+    def _ecom_keep_written_words(self, before):
         """A person (not a run: those write with ``ecom_scoring_sync``, or in SQL) who writes the note of a
         contact the scoring scheduled or took over (the *Log a call* dialog, the activity's form) writes
         words the next run would rewrite with the score's note. What of the note written is not the
-        score's own part (its paragraphs and list, the «Note:» heading, as rendered in any installed
-        language, compared by their text: the editor rewrites the markup) is theirs: kept as
-        ``ecom_scoring_person_note``, and the note rebuilt at once as a run writes it (the score's note,
-        then «Note:» and their words). A part of the score's text they edited is kept as theirs (never
-        lost); a note emptied keeps no words. The scores read in one search, as the user who wrote."""
-        taken = self.sudo().filtered(lambda a: a.ecom_scoring_company_id and a.ecom_is_scoring)
-        if not taken:
-            return
+        score's own part is theirs: kept as ``ecom_scoring_person_note``, and the note rebuilt at once as
+        a run writes it (the score's note, then «Note:» and their words). The score's part is told by the
+        text of its paragraphs and list (the editor rewrites the markup): as it stood in the note before
+        (``before``: ``{id: texts}``, but the person's words), and as the score renders it now in any
+        installed language, with its «Note:» heading. A part of the score's text they edited is kept as
+        theirs (never lost); a note emptied keeps no words; a contact with no score any more keeps the
+        words and its note as written (the next run removes it and logs them). The scores read in one
+        search; written as the user who wrote the note."""
         scores = {score.activity_id.id: score for score in self.env["ecom.customer.score"].sudo().search(
-            [("activity_id", "in", taken.ids)])}
+            [("activity_id", "in", self.ids)])}
         langs = [code for code, _name in self.env["res.lang"].get_installed()]
         nobody = self.env["res.users"]
-        for activity in taken:
+        for activity in self:
             score = scores.get(activity.id)
-            if not score:  # no score to rebuild it from: the next run removes it, and logs the words
-                continue
-            generated = set()
-            for code in langs:  # with an empty «Note:» section: its heading too
+            generated = set(before.get(activity.id, ()))
+            for code in langs if score else ():  # with an empty «Note:» section: its heading too
                 _summary, rendered = score.with_context(lang=code)._ecom_activity_texts(
                     nobody, person_note=Markup("<p></p>"))
-                generated.update(filter(None, (_html_text(part) for part in _html_parts(rendered))))
+                generated.update(generated_texts(rendered))
             words = Markup("").join(
-                Markup(part) for part in _html_parts(activity.note)
-                if _html_text(part) not in generated and not is_html_empty(part))
-            _summary, note = score._ecom_activity_texts(activity.user_id, person_note=words or None)
-            activity.with_env(self.env).with_context(ecom_scoring_sync=True).write(
-                {"note": note, "ecom_scoring_person_note": words or False})
+                Markup(part) for part in html_parts(activity.note)
+                if html_text(part) not in generated and not is_html_empty(part))
+            vals = {"ecom_scoring_person_note": words or False}
+            if score:
+                vals["note"] = score._ecom_activity_texts(activity.user_id, person_note=words or None)[1]
+            activity.with_context(ecom_scoring_sync=True).write(vals)
 
     def _ecom_check_readable(self):
         """A scheduled contact of the scoring reassigned by who may not read it (a salesperson of another

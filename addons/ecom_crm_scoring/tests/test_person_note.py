@@ -206,6 +206,19 @@ class TestPersonNote(ScheduleCase):
         self.assertNotIn("Заметка:", str(activity.note))
         self.assertIn("Шанс заказа", str(activity.note), "the score's note rebuilt")
 
+    def test_the_note_of_a_score_changed_since_is_not_taken_for_words(self):
+        """The score changed since the run wrote the note (the next scoring before its sync, a template
+        changed by an upgrade): the score's lines as the note had them are not the salesperson's."""
+        with freeze_time(TODAY):
+            self._morning()
+            activity = self._open_activities(self.anna_now)
+            self._score(self.anna_now, "now", group="risk", priority=300.0)
+        stale = str(activity.note)
+        self.assertNotIn("группа риска", stale)
+        self._write_note(activity, self.anna, stale + f"<p>{WORDS}</p>")
+        self.assertEqual(str(activity.ecom_scoring_person_note), f"<p>{WORDS}</p>")
+        self.assertIn("группа риска", str(activity.note), "rebuilt from the score as it is")
+
     def test_words_written_on_several_contacts_at_once_each_rebuilt_from_its_score(self):
         """A sales manager writes one note on two contacts of the scoring at once (another language's
         salesperson each): each keeps the words below its own score's note, in its salesperson's language;
