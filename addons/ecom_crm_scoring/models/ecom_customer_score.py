@@ -451,7 +451,9 @@ class EcomCustomerScore(models.Model):
 
         Created in one batch without «assigned to you» mails; the note says why and what to offer
         in the assigned salesperson's language. Each score keeps its activity (``activity_id``)."""
-        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        # the scoring's own writes: a note it writes is the score's, never taken for a person's words
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True,
+                                                                 ecom_scoring_sync=True)
         kind = Activity._ecom_scoring_activity_type()
         if not kind:
             return
@@ -485,7 +487,7 @@ class EcomCustomerScore(models.Model):
         for _list, caller, count in self._ecom_day_loads(company, today):
             if caller:
                 team_state["room"][Users.browse(caller)] -= count
-        links, remove, moves, new = {}, Activity.browse(), [], []
+        links, remove, moves, new, merged, unassigned = {}, Activity.browse(), [], [], {}, set()
         for partner_id, activities in existing.items():
             score = scores.get(partner_id)
             if not score:  # no score in this company: ours are obsolete, others' are not ours to touch
@@ -509,10 +511,13 @@ class EcomCustomerScore(models.Model):
                 user = given = self.env["res.users"]
             if score.decision not in ("now", "later") or not score.decision_date or not user:
                 remove |= keep
+                if score.decision == "now" and score.decision_date:
+                    unassigned.add(keep.id)  # to call, but by nobody: its words logged say so
                 links[score] = False
                 continue
             moves.append((keep, score, user, max(score.decision_date, today), given))
             links[score] = keep
+            merged[keep] = activities  # the words of who scheduled any of them by hand go to the one kept
         for score in due:  # in priority order: the team's least loaded members go to the best chances
             if score in links or score.partner_id.id in existing:
                 continue
@@ -521,12 +526,15 @@ class EcomCustomerScore(models.Model):
             if user:
                 new.append((score, user))
 
+        duplicates = self._ecom_removed_words(remove, merged, unassigned)
         remove.unlink()
         # what the loop compares, read for all at once (after unlink, each activity's first field
         # read its own row: 600 queries)
         Activity.browse([move[0].id for move in moves]).fetch(
             ["user_id", "ecom_scoring_user_id", "ecom_scoring_company_id", "date_deadline", "ecom_scoring_date",
-             "summary", "note"])
+             "activity_type_id", "summary", "note", "ecom_scoring_person_note"])
+        # before the company written below tells a contact taken over from one scheduled by hand
+        self._ecom_keep_person_words(merged, duplicates)
         dates, moved, texts_ = {}, defaultdict(list), []
         for activity, score, user, day, given in moves:
             manual = activity.ecom_scoring_date and activity.date_deadline != activity.ecom_scoring_date
@@ -570,6 +578,76 @@ class EcomCustomerScore(models.Model):
                        IS DISTINCT FROM (v.activity_id, a.date_deadline, a.user_id)
             """, [p[0] for p in pairs], [p[1] for p in pairs]))
             self.invalidate_model(["activity_id", "activity_date", "activity_user_id"])
+
+    @api.model
+    def _ecom_removed_words(self, remove, merged, unassigned=()):
+        """What people wrote on the contacts a sync removes is never lost (:meth:`mail.activity.
+        _ecom_person_words`): a duplicate's words go to the customer's contact kept (``merged``: ``{kept:
+        the customer's open contacts}``, :meth:`_ecom_keep_person_words`); those of a contact removed with
+        none kept (the customer is not to be called, or has no score in this company any more) are logged
+        once on the customer, in the language of whom it was for, with why: ``unassigned``, the ids of
+        those of a customer to call now whom nobody can take (their assignee no longer calls the company's
+        customers, nor can anybody of the sales team: the customer stays on today's list without a
+        salesperson); the others' customer is not to be called. Nobody notified. Its readers stay theirs:
+        a person's words were on a contact scheduled by hand, read by whoever reads the customer, as its
+        chatter is. Returns ``{id: words}`` of the duplicates, read before they are removed."""
+        if not remove:
+            return {}
+        remove.fetch(["res_id", "user_id", "activity_type_id", "summary", "note", "ecom_scoring_company_id",
+                      "ecom_scoring_person_note"])
+        absorbed = {activity.id for keep, activities in merged.items() if len(activities) > 1
+                    for activity in activities - keep}
+        duplicates, logs = {}, defaultdict(dict)
+        for activity in remove:
+            words = activity._ecom_person_words()
+            if not words:
+                continue
+            if activity.id in absorbed:
+                duplicates[activity.id] = words
+                continue
+            lang = activity.user_id.lang or self.env.lang  # an activity always has an assignee
+            env, user = self.with_context(lang=lang).env, activity.user_id.name
+            if activity.id in unassigned:
+                text = env._("The customer scoring removed the scheduled contact of %(user)s: nobody can take it "
+                             "over now, the customer stays on today's list without a salesperson. Its note:",
+                             user=user)
+            else:
+                text = env._("The customer scoring removed the scheduled contact of %(user)s: the customer is not "
+                             "to be called now. Its note:", user=user)
+            body = logs[lang].get(activity.res_id, Markup(""))
+            logs[lang][activity.res_id] = body + Markup("<p>%s</p>") % text + words
+        for lang, bodies in logs.items():
+            self.env["res.partner"].sudo().browse(list(bodies)).with_context(lang=lang)._message_log_batch(bodies)
+        return duplicates
+
+    @api.model
+    def _ecom_keep_person_words(self, merged, duplicates):
+        """A contact of the scoring's type scheduled by hand (no company of the scoring) that a sync
+        takes over keeps its person's words (:meth:`mail.activity._ecom_person_words`: its note and a
+        summary of its own), and those of the customer's duplicates it removed (``duplicates``, :meth:
+        `_ecom_removed_words`), as ``ecom_scoring_person_note``: the score's note then rewrites its note
+        and shows them below («Note:», :meth:`_ecom_write_activity_texts`). Written once: taken over, it
+        has its company, the next runs read the words from that field and write nothing. Their readers
+        then are whom the scoring's rules let read the contact. The kept contacts' fields are read
+        beforehand; one statement for all."""
+        rows = []
+        for keep, activities in merged.items():
+            if keep.ecom_scoring_company_id and not any(a.id in duplicates for a in activities):
+                continue  # the scoring's own with nothing to take: the nightly case
+            words = keep._ecom_person_words() + Markup("").join(
+                duplicates[a.id] for a in activities - keep if a.id in duplicates)
+            if str(words) != str(keep.ecom_scoring_person_note or ""):
+                rows.append((keep.id, str(words) or None))
+        if not rows:
+            return
+        Activity = self.env["mail.activity"]
+        Activity.flush_model(["ecom_scoring_person_note"])
+        self.env.cr.execute(SQL("""
+            UPDATE mail_activity a SET ecom_scoring_person_note = v.words
+              FROM unnest(%s::int[], %s::text[]) AS v(id, words)
+             WHERE a.id = v.id
+        """, [row[0] for row in rows], [row[1] for row in rows]))
+        Activity.invalidate_model(["ecom_scoring_person_note"])
 
     @api.model
     def _ecom_day_loads(self, company, today, skip=()):
@@ -629,7 +707,7 @@ class EcomCustomerScore(models.Model):
         Activity = self.env["mail.activity"].sudo()
         note_field = Activity._fields["note"]
         for activity, score, user in rows:
-            summary, note = score._ecom_activity_texts(user, dates)
+            summary, note = score._ecom_activity_texts(user, dates, activity.ecom_scoring_person_note)
             # a note stored as rendered needs no sanitizing to compare (it costs a millisecond)
             stored = str(activity.note or "")
             if stored != str(note):
@@ -684,9 +762,11 @@ class EcomCustomerScore(models.Model):
             room[user] -= 1
         return user
 
-    def _ecom_activity_texts(self, user, dates=None):
+    def _ecom_activity_texts(self, user, dates=None, person_note=None):
         """(summary, note) of this score's scheduled contact, in ``user``'s language. ``dates``:
         a cache of formatted dates per language (``{lang: {iso: text}}``) kept across a sync.
+        ``person_note``: the words of who scheduled the contact by hand before the scoring took it
+        over (``mail.activity.ecom_scoring_person_note``), shown below the score's, as theirs («Note:»).
 
         The summary is the activity type's neutral one («Call the customer»): Odoo shows an
         activity's summary to readers who may not read the score (the customer's *Next activity*
@@ -705,7 +785,8 @@ class EcomCustomerScore(models.Model):
         # stripped as the note field's sanitizing would: a note stored unchanged compares equal as text
         note = score.env["ir.qweb"]._render("ecom_crm_scoring.scoring_activity_note",
                                            {"score": score, "last_order": last_order,
-                                            "chance": format_percent(score.score / 100, lang)},
+                                            "chance": format_percent(score.score / 100, lang),
+                                            "person_note": Markup(person_note) if person_note else ""},
                                            minimal_qcontext=True).strip()
         # the percentages' no-break spaces («90 %») written as the note's sanitizing stores them: a note
         # unchanged then compares equal as rendered, unsanitized

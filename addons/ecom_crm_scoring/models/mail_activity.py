@@ -1,9 +1,13 @@
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import is_html_empty
 
 from ..scoring.handover import moved_on_purpose
+from ..tools.note_parts import generated_texts, html_parts, html_text
 from .ecom_scoring_outcome import OUTCOMES
 
 
@@ -24,6 +28,12 @@ class MailActivity(models.Model):
         help="Who the scoring gave the contact to: a contact assigned to someone else since was handed over on "
              "purpose, and the scoring leaves it with them until it is done or the customer's salesperson changes.")
 
+    ecom_scoring_person_note = fields.Html(
+        "People's note", readonly=True, sanitize_style=True,
+        help="What people wrote on this contact of the scoring (scheduled by hand before a run took it over, or "
+             "written on its note since): kept below the score's note («Note:») through the runs and quoted by its "
+             "«done» message.")
+
     @api.model
     def _ecom_scoring_activity_type(self):
         """The activity type of the contacts the scoring schedules (one open per customer)."""
@@ -36,6 +46,26 @@ class MailActivity(models.Model):
         for activity in self:
             activity.ecom_is_scoring = bool(scoring) and activity.activity_type_id == scoring
 
+    def _ecom_person_words(self):
+        """What a person wrote on this contact of the scoring's type, as HTML (empty: nothing): scheduled
+        by hand (no company of the scoring), its note and a summary of its own (not the type's «Call the
+        customer»); taken over by a run, what it kept of that (``ecom_scoring_person_note``). Read from
+        the fields fetched beforehand (the runs read them for all their contacts at once)."""
+        self.ensure_one()
+        if self.ecom_scoring_company_id:
+            note = self.ecom_scoring_person_note
+            return Markup("") if is_html_empty(note) else Markup(note)
+        words = Markup("")
+        kind = self.activity_type_id
+        # the type's own summary («Call the customer», in the language of whoever scheduled it) is nobody's
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        if self.summary and self.summary not in {text for code in langs for text in (
+                kind.with_context(lang=code).summary, kind.with_context(lang=code).name)}:
+            words += Markup("<p>%s</p>") % self.summary
+        if not is_html_empty(self.note):
+            words += Markup(self.note)
+        return words
+
     def _ecom_handed_over(self):
         """Whether this scheduled contact was handed over on purpose: assigned to someone else than
         the scoring gave it to (a team leader's hand-over, or its salesperson's to a colleague)."""
@@ -46,7 +76,47 @@ class MailActivity(models.Model):
         if "user_id" in vals and not self.env.su:
             self._ecom_check_readable()
             self._ecom_check_handover(vals["user_id"])
-        return super().write(vals)
+        taken = self.browse()
+        if "note" in vals and not self.env.context.get("ecom_scoring_sync"):
+            taken = self.sudo().filtered(lambda a: a.ecom_scoring_company_id and a.ecom_is_scoring)
+            # the score's part as it stood (before any run since): the person's words are the rest
+            before = {activity.id: generated_texts(activity.note, activity.ecom_scoring_person_note)
+                      for activity in taken}
+        result = super().write(vals)
+        if taken:
+            taken.with_env(self.env)._ecom_keep_written_words(before)
+        return result
+
+    def _ecom_keep_written_words(self, before):
+        """A person (not a run: those write with ``ecom_scoring_sync``, or in SQL) who writes the note of a
+        contact the scoring scheduled or took over (the *Log a call* dialog, the activity's form) writes
+        words the next run would rewrite with the score's note. What of the note written is not the
+        score's own part is theirs: kept as ``ecom_scoring_person_note``, and the note rebuilt at once as
+        a run writes it (the score's note, then «Note:» and their words). The score's part is told by the
+        text of its paragraphs and list (the editor rewrites the markup): as it stood in the note before
+        (``before``: ``{id: texts}``, but the person's words), and as the score renders it now in any
+        installed language, with its «Note:» heading. A part of the score's text they edited is kept as
+        theirs (never lost); a note emptied keeps no words; a contact with no score any more keeps the
+        words and its note as written (the next run removes it and logs them). The scores read in one
+        search; written as the user who wrote the note."""
+        scores = {score.activity_id.id: score for score in self.env["ecom.customer.score"].sudo().search(
+            [("activity_id", "in", self.ids)])}
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        nobody = self.env["res.users"]
+        for activity in self:
+            score = scores.get(activity.id)
+            generated = set(before.get(activity.id, ()))
+            for code in langs if score else ():  # with an empty «Note:» section: its heading too
+                _summary, rendered = score.with_context(lang=code)._ecom_activity_texts(
+                    nobody, person_note=Markup("<p></p>"))
+                generated.update(generated_texts(rendered))
+            words = Markup("").join(
+                Markup(part) for part in html_parts(activity.note)
+                if html_text(part) not in generated and not is_html_empty(part))
+            vals = {"ecom_scoring_person_note": words or False}
+            if score:
+                vals["note"] = score._ecom_activity_texts(activity.user_id, person_note=words or None)[1]
+            activity.with_context(ecom_scoring_sync=True).write(vals)
 
     def _ecom_check_readable(self):
         """A scheduled contact of the scoring reassigned by who may not read it (a salesperson of another
@@ -131,11 +201,13 @@ class MailActivity(models.Model):
 
     def _ecom_done_message_activity(self):
         """What the chatter's «done» message shows of this scheduled contact (:meth:`res.partner.
-        message_post_with_source`): an unsaved copy with its type, assignee and summary, without its
-        note (the customer's score, chance and reasons, which not every reader of the customer may read)."""
+        message_post_with_source`): an unsaved copy with its type, assignee and summary, without the
+        score's note (the customer's score, chance and reasons, which not every reader of the customer
+        may read); the words of who scheduled it by hand before a run took it over are its note, as the
+        message of a contact scheduled by hand quotes them."""
         self.ensure_one()
         return self.new({"activity_type_id": self.activity_type_id.id, "user_id": self.user_id.id,
-                         "summary": self.summary, "note": False})
+                         "summary": self.summary, "note": self._ecom_person_words() or False})
 
     def _ecom_outcome_values(self, feedback=False):
         """The outcome rows of these scheduled contacts: the customer, who made the contact, what
@@ -215,7 +287,9 @@ class MailActivity(models.Model):
             if order.id in credited:
                 stale |= mine.sudo()
                 off_list[order.company_id.id].append(order.partner_id.commercial_partner_id.id)
-                removed.append((order, mine[:1].user_id.lang or self.env.lang))
+                # the words of who scheduled one by hand, kept on the contact since (never lost: logged with it)
+                removed.append((order, mine[:1].user_id.lang or self.env.lang,
+                                Markup("").join(activity._ecom_person_words() for activity in mine)))
                 continue
             # a contact scheduled by hand keeps no company of the scoring: its note is a person's, which its
             # «done» message quotes (res.partner.message_post_with_source); its outcome is the order's company's
@@ -226,11 +300,12 @@ class MailActivity(models.Model):
             mine.with_context(ecom_scoring_order_id=order.id)._action_done(feedback=feedback)
         if stale:
             stale.unlink()
-            for order, lang in removed:
+            for order, lang, words in removed:
                 customer = order.partner_id.commercial_partner_id.with_env(activities.env).with_context(lang=lang)
                 # a note logged (as the calls' are): nobody notified, whoever confirmed not made a follower
-                customer._message_log(body=customer.env._(
-                    "Scheduled contact removed: order %(order)s was confirmed again.", order=order.name))
+                text = customer.env._("Scheduled contact removed: order %(order)s was confirmed again.",
+                                      order=order.name)
+                customer._message_log(body=Markup("<p>%s</p>") % text + words if words else text)
             today = fields.Date.context_today(self)
             for company_id, partner_ids in off_list.items():
                 self.env["ecom.customer.score"].sudo().search([

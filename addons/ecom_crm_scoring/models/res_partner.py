@@ -227,7 +227,9 @@ class ResPartner(models.Model):
             return
         Score.invalidate_model(["user_id", "write_uid", "write_date"])
         Score.browse([row[0] for row in rows]).modified(["user_id"])
-        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        # the scoring's own writes: a note it writes is the score's, never taken for a person's words
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True,
+                                                                 ecom_scoring_sync=True)
         kind = Activity._ecom_scoring_activity_type()
         if not kind:
             return
@@ -236,7 +238,8 @@ class ResPartner(models.Model):
         partners = self.browse({row[1] for row in rows}).sudo()
         activities = Activity.search([("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
                                       ("activity_type_id", "=", kind.id)])
-        activities.fetch(["res_id", "user_id", "ecom_scoring_user_id", "ecom_scoring_company_id", "summary", "note"])
+        activities.fetch(["res_id", "user_id", "ecom_scoring_user_id", "ecom_scoring_company_id", "activity_type_id",
+                          "summary", "note", "ecom_scoring_person_note"])
         salesperson = {partner.id: partner.user_id for partner in partners}
         # the scores moved (those of the others' companies, or that the writer does not see, are not)
         scores = {(row[1], row[2]): score
@@ -256,6 +259,9 @@ class ResPartner(models.Model):
             # gets the score's note below: from now on the scoring's rules guard it, not from the next run
             moves[user, company if not activity.ecom_scoring_company_id else None].append(activity.id)
             texts.append((activity, score, user))
+        # the words of who scheduled one by hand kept below the score's note, before its company is written
+        Score._ecom_keep_person_words({activity: activity for activity, _score, _user in texts
+                                       if not activity.ecom_scoring_company_id}, {})
         for (user, company), ids in moves.items():
             Activity.browse(ids).write({"user_id": user.id, "ecom_scoring_user_id": user.id,
                                         **({"ecom_scoring_company_id": company.id} if company else {})})

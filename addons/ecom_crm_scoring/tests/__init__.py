@@ -24,3 +24,5 @@ from . import test_scoring_store_data
 from . import test_percent
 from . import test_scoring_young_store
 from . import test_done_message
+from . import test_person_note
+from . import test_note_parts
