@@ -102,7 +102,7 @@ class TestPersonNote(ScheduleCase):
         logged = self.anna_dnd.message_ids.filtered(lambda m: WORDS in str(m.body))
         self.assertEqual(len(logged), 1)
         self.assertEqual(logged.subtype_id, self.env.ref("mail.mt_note"), "a note: nobody notified")
-        self.assertIn("Оценка клиентов сняла запланированный контакт", str(logged.body))
+        self.assertIn("Оценка клиентов удалила запланированный контакт", str(logged.body))
         self.assertIn("Уточнить размер", str(logged.body))
         # the scoring's own contact removed: nothing of the score goes to the chatter
         with freeze_time(TODAY):
@@ -248,6 +248,6 @@ class TestPersonNote(ScheduleCase):
         self.assertFalse(self._open_activities(self.shared_now))
         logged = self.shared_now.message_ids.filtered(lambda m: WORDS in str(m.body))
         self.assertEqual(len(logged), 1)
-        self.assertIn("(исполнитель: Анна Звонарёва): передать его сейчас некому, клиент остаётся в списке на "
-                      "сегодня без менеджера", str(logged.body))
+        self.assertIn("назначенный пользователю Анна Звонарёва: передать его сейчас некому, клиент остаётся в "
+                      "списке на сегодня без менеджера", str(logged.body))
         self.assertNotIn("звонить не нужно", str(logged.body))
