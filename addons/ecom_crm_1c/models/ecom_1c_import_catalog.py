@@ -174,7 +174,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
         (their offers list unloaded whole since then: from 2.05 on 1C lists characteristics in offers
         only), the characteristics no exchange named since then, of the products a whole list named
         some of (``ecom_1c_listed_at``: a package of changes, or of prices or stock, names what it
-        names and says nothing of the others). Returns ``(templates, variants)`` archived."""
+        names and says nothing of the others); a variant of no 1C id, the store's own, is never one of them.
+        Returns ``(templates, variants)`` archived."""
         self.env.flush_all()
         self.env.cr.execute(SQL("""
             SELECT id FROM product_template
@@ -186,7 +187,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
         self.env.flush_all()
         self.env.cr.execute(SQL("""
             SELECT pp.id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE pt.ecom_1c_catalog_id = ANY(%s) AND pt.active AND pp.active
+             WHERE pt.ecom_1c_catalog_id = ANY(%s) AND pt.active AND pp.active AND pp.ecom_1c_id IS NOT NULL
                AND (pp.ecom_1c_seen_at IS NULL OR pp.ecom_1c_seen_at < %s)
                AND EXISTS (SELECT FROM product_product named
                             WHERE named.product_tmpl_id = pt.id AND named.ecom_1c_listed_at >= %s)

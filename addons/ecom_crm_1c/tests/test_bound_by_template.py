@@ -2,7 +2,9 @@
 (its variant has none): 1C's catalog updates it (no second product), 1C's offers price and stock it."""
 
 import io
+from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import ImporterCase
@@ -23,7 +25,7 @@ def catalog(*products):
                        "</КоммерческаяИнформация>").encode())
 
 
-def offers(*given, characteristics=None):
+def offers(*given, characteristics=None, only_changes=True):
     """An offers package of changes (2.05) declaring the retail price type and giving ``given``
     [(offer id, price, quantity)]; ``characteristics`` {offer id: (name, value)}, each its offer's only one."""
     characteristics = characteristics or {}
@@ -41,7 +43,8 @@ def offers(*given, characteristics=None):
         f"<ЦенаЗаЕдиницу>{price}</ЦенаЗаЕдиницу><Коэффициент>1</Коэффициент></Цена></Цены>"
         f"<Количество>{quantity}</Количество></Предложение>" for offer_id, price, quantity in given)
     return io.BytesIO(('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.05">'
-                       '<ПакетПредложений СодержитТолькоИзменения="true"><Ид>p</Ид><ИдКаталога>c</ИдКаталога>'
+                       f'<ПакетПредложений СодержитТолькоИзменения="{str(only_changes).lower()}"><Ид>p</Ид>'
+                       "<ИдКаталога>c</ИдКаталога>"
                        "<ТипыЦен><ТипЦены><Ид>retail</Ид><Наименование>Розничная</Наименование></ТипЦены></ТипыЦен>"
                        f"<Предложения>{body}</Предложения></ПакетПредложений></КоммерческаяИнформация>").encode())
 
@@ -161,3 +164,33 @@ class TestBoundByTemplate(ImporterCase):
         self.assertEqual((small.ecom_1c_price, small.ecom_1c_qty, template.list_price, template.ecom_1c_qty),
                          (100.0, 4.0, 100.0, 5.0))
         self.assertEqual(template.attribute_line_ids.attribute_id, size)
+
+    def test_a_whole_list_archives_none_of_the_store_variants(self):
+        """A whole list of 1C's offers archives the characteristics it no longer names of the products it lists by
+        characteristic: never the store's own variants of such a product, which 1C never named."""
+        size = self.env["product.attribute"].create({"name": "Размер кружки", "value_ids": [
+            (0, 0, {"name": "S"}), (0, 0, {"name": "L"})]})
+        template = self.store_product(attribute_line_ids=[(0, 0, {
+            "attribute_id": size.id, "value_ids": [(6, 0, size.value_ids.ids)]})])
+        self.importer._import_catalog(catalog((GUID, "Кружка", "K-1", "")))
+        self.assertEqual(template.ecom_1c_catalog_id, "c")
+        before = template.product_variant_ids
+        small = before.filtered(lambda v: v.product_template_attribute_value_ids.name == "S")
+        small.ecom_1c_id = f"{GUID}#s"
+        since = fields.Datetime.now() - timedelta(seconds=1)
+        counts = self.importer._import_offers(offers(
+            (f"{GUID}#s", "100.00", "4"), (f"{GUID}#l", "130.00", "1"), only_changes=False,
+            characteristics={f"{GUID}#s": ("Объём", "S"), f"{GUID}#l": ("Объём", "L")}))
+        self.assertTrue(all(before.mapped("active")), counts)
+        self.assertEqual(template.with_context(active_test=False).product_variant_ids, before)
+        self.assertEqual((small.ecom_1c_price, template.list_price), (100.0, 100.0))
+        # 1C's deactivate after that whole list archives the characteristics none named since: none of the store's
+        templates, variants = self.importer._archive_unnamed([], since, ["c"])
+        self.assertFalse(templates)
+        self.assertFalse(variants)
+        self.assertTrue(all(before.mapped("active")))
+        # the characteristic 1C no longer names is archived: the store's unbound variant stays
+        self.importer._import_offers(offers((f"{GUID}#l", "130.00", "1"), only_changes=False,
+                                            characteristics={f"{GUID}#l": ("Объём", "L")}))
+        self.assertFalse(small.active)
+        self.assertTrue((before - small).active)
