@@ -358,6 +358,35 @@ class TestWhereThingsAre(EcomCrmCase):
         funnel = str(self.env.ref("ecom_crm.ecom_report_funnel_action").with_context(lang="ru_RU").help)
         self.assertIn("API", funnel, "where the requests come from")
 
+    def test_the_reports_menu_names_each_report_apart_in_russian(self):
+        """CRM > Reporting in Russian listed Odoo's pipeline analysis «Воронка» and the store's report by stage
+        «Воронка продаж»: a sales director could not tell them apart. The store's says what it is, «Конверсия по
+        этапам» (its menu, its window's title and its views), Odoo's is left as it is, and no two entries of the
+        menu read the same."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"], overwrite=True)
+        ours = self.env.ref("ecom_crm.menu_ecom_report_funnel")
+        action = self.env.ref("ecom_crm.ecom_report_funnel_action")
+        self.assertEqual(ours.action, action)
+        for lang, name in (("en_US", "Conversion by stage"), ("ru_RU", "Конверсия по этапам")):
+            with self.subTest(lang=lang):
+                self.assertEqual(ours.with_context(lang=lang).name, name)
+                self.assertEqual(action.with_context(lang=lang).name, name, "the window's title")
+                for kind in ("pivot", "graph", "list", "search"):
+                    arch = etree.fromstring(self.env["ecom.report.funnel"].with_context(lang=lang).get_view(
+                        self.env.ref(f"ecom_crm.ecom_report_funnel_view_{kind}").id, kind)["arch"])
+                    self.assertEqual(arch.get("string"), name, kind)
+        pipeline = self.env.ref("crm.crm_opportunity_report_menu")
+        self.assertEqual(pipeline.action, self.env.ref("crm.crm_opportunity_report_action"), "Odoo's own menu kept")
+        self.assertEqual(pipeline.with_context(lang="en_US").name, "Pipeline")
+        menus = self.env["ir.ui.menu"].sudo().with_context(lang="ru_RU").search(
+            [("parent_id", "=", self.env.ref("crm.crm_menu_report").id)])
+        self.assertIn(pipeline, menus)
+        names = menus.mapped("name")
+        self.assertEqual(sorted(names), sorted(set(names)), "no two entries alike")
+        self.assertEqual([name for name in names if "Воронка" in name], [pipeline.with_context(lang="ru_RU").name],
+                         "one «Воронка» in the menu, Odoo's")
+
     def test_a_report_of_own_rows_tells_a_salesperson_why_it_is_empty(self):
         """A salesperson of «own documents only» opening a report whose rows are all some salesperson's (sales,
         channels, cohorts, revenue by channel) with no order of their own finds it empty: its screen says that
