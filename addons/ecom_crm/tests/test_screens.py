@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import convert_file
 
+from ..models.utm_source import SHIPPED_NAMES
 from .common import EcomCrmCase, load_migration
 
 
@@ -252,6 +253,24 @@ class TestWords(EcomCrmCase):
         activity = lead.activity_ids.filtered(
             lambda a: a.activity_type_id == self.env.ref("ecom_crm.mail_activity_type_stage_overdue"))
         self.assertEqual(activity.summary, "Больше 2 ч на этапе «Новая заявка»")
+
+    def test_the_channel_placeholder_names_the_shipped_channel(self):
+        """A new channel's name (CRM > Configuration > channels) and an API source's read «например, Сайт
+        интернет-магазина» as their example while the channel shipped is «Сайт магазина»: the example is the
+        shipped channel's own name, in English and in Russian."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"], overwrite=True)
+        english, russian = SHIPPED_NAMES["ecom_crm.utm_source_website"]
+        self.env["utm.source"]._ecom_localize("ru_RU")
+        self.assertEqual(self.env.ref("ecom_crm.utm_source_website").name, russian)
+        for xml_id, kind in (("ecom_crm.utm_source_view_list", "list"),
+                             ("ecom_crm.ecom_intake_source_view_form", "form")):
+            view = self.env.ref(xml_id)
+            for lang, example in (("en_US", f"e.g. {english}"), ("ru_RU", f"например, {russian}")):
+                with self.subTest(view=view.xml_id, lang=lang):
+                    model = self.env[view.model].with_context(lang=lang)
+                    arch = etree.fromstring(model.get_view(view.id, kind)["arch"])
+                    self.assertEqual(arch.xpath("//field[@name='name']/@placeholder"), [example])
 
     def test_channels_speak_the_stores_language_and_job_boards_stay_out(self):
         Source = self.env["utm.source"]
