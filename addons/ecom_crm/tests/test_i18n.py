@@ -203,7 +203,7 @@ class TestI18n(TransactionCase):
     def test_an_upgrade_renames_the_report_by_stage_in_russian(self):
         """A store's database held «Воронка продаж» for the report by stage, next to Odoo's «Воронка»: Odoo's
         ``-u`` writes the new English name and keeps that Russian; the upgrade to a new version brings
-        «Конверсия по этапам» to its menu, its window's title and its model."""
+        «Воронка по этапам» to its menu, its window's title and its model."""
         self.env["res.lang"]._activate_lang("ru_RU")
         records = (self.env.ref("ecom_crm.menu_ecom_report_funnel"), self.env.ref("ecom_crm.ecom_report_funnel_action"),
                    self.env["ir.model"]._get("ecom.report.funnel"))
@@ -214,8 +214,8 @@ class TestI18n(TransactionCase):
         self.env.invalidate_all()
         self.assertEqual({record.with_context(lang="ru_RU").name for record in records}, {"Воронка продаж"})
         upgrade_from(self.env, "ecom_crm", "18.0.1.6.22")
-        self.assertEqual([record.with_context(lang="ru_RU").name for record in records], ["Конверсия по этапам"] * 3)
-        self.assertEqual([record.with_context(lang="en_US").name for record in records], ["Conversion by stage"] * 3)
+        self.assertEqual([record.with_context(lang="ru_RU").name for record in records], ["Воронка по этапам"] * 3)
+        self.assertEqual([record.with_context(lang="en_US").name for record in records], ["Funnel by stage"] * 3)
 
     def test_no_version_change_no_reload(self):
         """Odoo runs ``migrations/0.0.0`` only when the installed version is below the manifest's: ``-u``
