@@ -21,7 +21,7 @@ class EcomReportFunnel(models.Model):
 
     _name = "ecom.report.funnel"
     _inherit = "ecom.report.table"
-    _description = "Sales funnel"
+    _description = "Funnel by stage"
     _auto = False
     _order = "date desc, lead_id, stage_sequence"
     _rec_name = "lead_id"

@@ -43,7 +43,7 @@ class SpreadsheetDashboard(models.Model):
             if self.env.user.has_group("sales_team.group_sale_salesman"):
                 message = self.env._(
                     "«%(dashboard)s» shows the whole store's figures and is open only to users with the rights "
-                    "%(groups)s. Your own figures are in CRM › Reporting: «Sales funnel», «Salespeople», "
+                    "%(groups)s. Your own figures are in CRM › Reporting: «Funnel by stage», «Salespeople», "
                     "«Refusals». To see this dashboard, ask your administrator for access.",
                     dashboard=dashboard.display_name, groups=groups)
             else:  # a user of no sales group has no CRM reports to be sent to

@@ -200,6 +200,23 @@ class TestI18n(TransactionCase):
         self.assertNotIn("Номер звонящего", arch["views"]["list"]["arch"])
         self.assertIn('string="Менеджер"', arch["views"]["search"]["arch"])
 
+    def test_an_upgrade_renames_the_report_by_stage_in_russian(self):
+        """A store's database held «Воронка продаж» for the report by stage, next to Odoo's «Воронка»: Odoo's
+        ``-u`` writes the new English name and keeps that Russian; the upgrade to a new version brings
+        «Воронка по этапам» to its menu, its window's title and its model."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        records = (self.env.ref("ecom_crm.menu_ecom_report_funnel"), self.env.ref("ecom_crm.ecom_report_funnel_action"),
+                   self.env["ir.model"]._get("ecom.report.funnel"))
+        for record in records:
+            self.env.cr.execute(SQL("UPDATE %(table)s SET name = name || %(old)s WHERE id = %(id)s",
+                                    table=SQL.identifier(record._table), old=Json({"ru_RU": "Воронка продаж"}),
+                                    id=record.id))
+        self.env.invalidate_all()
+        self.assertEqual({record.with_context(lang="ru_RU").name for record in records}, {"Воронка продаж"})
+        upgrade_from(self.env, "ecom_crm", "18.0.1.6.22")
+        self.assertEqual([record.with_context(lang="ru_RU").name for record in records], ["Воронка по этапам"] * 3)
+        self.assertEqual([record.with_context(lang="en_US").name for record in records], ["Funnel by stage"] * 3)
+
     def test_no_version_change_no_reload(self):
         """Odoo runs ``migrations/0.0.0`` only when the installed version is below the manifest's: ``-u``
         of the version installed, or a new installation (which loads the shipped translations itself),

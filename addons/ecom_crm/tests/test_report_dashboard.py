@@ -528,7 +528,8 @@ class TestOwnerDashboard(ReportCase):
         message = str(caught.exception)
         self.assertIn("«Панель владельца» показывает цифры всего магазина", message)
         self.assertIn("Продажи / Администратор", message, "whose it is")
-        self.assertIn("«Менеджеры»", message, "where the salesperson's own figures are")
+        self.assertIn("«Воронка по этапам», «Менеджеры», «Отказы»", message,
+                      "where the salesperson's own figures are, named as CRM › Reporting names them")
         self.assertNotIn("top-secret", message)
         self.assertNotIn("cookies", message)
         with self.assertRaises(AccessError) as caught:
@@ -634,6 +635,9 @@ class TestOwnerDashboard(ReportCase):
         self.assertEqual(sorted(term for term in terms if not russian.get(term)), [],
                          "the web client shows these in English: translate them in i18n/ru.po")
         self.assertEqual(russian["Key figures of the period"], "Главное за период")
+        # the funnel's table is titled as its report in CRM › Reporting, which its title opens
+        self.assertIn("Funnel by stage", terms)
+        self.assertEqual(russian["Funnel by stage"], "Воронка по этапам")
         # the browser keeps one dictionary of every module's terms: a term another module translates
         # otherwise may be shown in its words («Продавец» for "Salesperson" in Odoo's own dashboards)
         clashes = set()

@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import convert_file
 
+from ..models.utm_source import SHIPPED_NAMES
 from .common import EcomCrmCase, load_migration
 
 
@@ -253,6 +254,24 @@ class TestWords(EcomCrmCase):
             lambda a: a.activity_type_id == self.env.ref("ecom_crm.mail_activity_type_stage_overdue"))
         self.assertEqual(activity.summary, "Больше 2 ч на этапе «Новая заявка»")
 
+    def test_the_channel_placeholder_names_the_shipped_channel(self):
+        """A new channel's name (CRM > Configuration > channels) and an API source's read «например, Сайт
+        интернет-магазина» as their example while the channel shipped is «Сайт магазина»: the example is the
+        shipped channel's own name, in English and in Russian."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"], overwrite=True)
+        english, russian = SHIPPED_NAMES["ecom_crm.utm_source_website"]
+        self.env["utm.source"]._ecom_localize("ru_RU")
+        self.assertEqual(self.env.ref("ecom_crm.utm_source_website").name, russian)
+        for xml_id, kind in (("ecom_crm.utm_source_view_list", "list"),
+                             ("ecom_crm.ecom_intake_source_view_form", "form")):
+            view = self.env.ref(xml_id)
+            for lang, example in (("en_US", f"e.g. {english}"), ("ru_RU", f"например, {russian}")):
+                with self.subTest(view=view.xml_id, lang=lang):
+                    model = self.env[view.model].with_context(lang=lang)
+                    arch = etree.fromstring(model.get_view(view.id, kind)["arch"])
+                    self.assertEqual(arch.xpath("//field[@name='name']/@placeholder"), [example])
+
     def test_channels_speak_the_stores_language_and_job_boards_stay_out(self):
         Source = self.env["utm.source"]
         Source._ecom_localize("ru_RU")
@@ -357,6 +376,36 @@ class TestWhereThingsAre(EcomCrmCase):
                              action.xml_id)
         funnel = str(self.env.ref("ecom_crm.ecom_report_funnel_action").with_context(lang="ru_RU").help)
         self.assertIn("API", funnel, "where the requests come from")
+
+    def test_the_reports_menu_names_each_report_apart_in_russian(self):
+        """CRM > Reporting in Russian listed Odoo's pipeline analysis «Воронка» and the store's report by stage
+        «Воронка продаж»: a sales director could not tell them apart. The store's says what it is, «Воронка по
+        этапам» (its menu, its window's title and its views), Odoo's is left as it is, and no two entries of the
+        menu read the same."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"], overwrite=True)
+        ours = self.env.ref("ecom_crm.menu_ecom_report_funnel")
+        action = self.env.ref("ecom_crm.ecom_report_funnel_action")
+        self.assertEqual(ours.action, action)
+        for lang, name in (("en_US", "Funnel by stage"), ("ru_RU", "Воронка по этапам")):
+            with self.subTest(lang=lang):
+                self.assertEqual(ours.with_context(lang=lang).name, name)
+                self.assertEqual(action.with_context(lang=lang).name, name, "the window's title")
+                for kind in ("pivot", "graph", "list", "search"):
+                    arch = etree.fromstring(self.env["ecom.report.funnel"].with_context(lang=lang).get_view(
+                        self.env.ref(f"ecom_crm.ecom_report_funnel_view_{kind}").id, kind)["arch"])
+                    self.assertEqual(arch.get("string"), name, kind)
+        pipeline = self.env.ref("crm.crm_opportunity_report_menu")
+        self.assertEqual(pipeline.action, self.env.ref("crm.crm_opportunity_report_action"), "Odoo's own menu kept")
+        self.assertEqual(pipeline.with_context(lang="en_US").name, "Pipeline")
+        menus = self.env["ir.ui.menu"].sudo().with_context(lang="ru_RU").search(
+            [("parent_id", "=", self.env.ref("crm.crm_menu_report").id)])
+        self.assertIn(pipeline, menus)
+        names = menus.mapped("name")
+        self.assertEqual(sorted(names), sorted(set(names)), "no two entries alike")
+        self.assertEqual(sorted(name for name in names if "Воронка" in name),
+                         sorted([pipeline.with_context(lang="ru_RU").name, "Воронка по этапам"]),
+                         "Odoo's pipeline analysis and the store's report by stage, each named its own way")
 
     def test_a_report_of_own_rows_tells_a_salesperson_why_it_is_empty(self):
         """A salesperson of «own documents only» opening a report whose rows are all some salesperson's (sales,

@@ -339,7 +339,7 @@ def build_cells():
     put(f"A{NOTE}", t("— : nothing to count it from in the period (no requests, orders or revenue), or its ad "
                       "spend not imported"), "note")
     # the funnel by stage
-    put(f"F{KPI_TITLE}", link("Sales funnel", FUNNEL), "title")
+    put(f"F{KPI_TITLE}", link("Funnel by stage", FUNNEL), "title")
     ranked_table(put, "F", KPI_HEADER, STAGES, "stage_id", STAGE_ROWS, "Stage",
                  [("Reached", "reached", "count"), ("To the next (%)", "conversion_next", "ratio"),
                   ("Dropped out", "dropped", "count")])

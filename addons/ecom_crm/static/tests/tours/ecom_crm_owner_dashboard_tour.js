@@ -13,6 +13,21 @@ registry.category("web_tour.tours").add("ecom_crm_owner_dashboard", {
             run: "click",
         },
         {
+            trigger: ".dropdown-item[data-menu-xmlid='ecom_crm.menu_ecom_report_funnel']:contains('Воронка по этапам')",
+            content: "the store's report by stage, named apart from Odoo's pipeline analysis «Воронка»",
+            run() {
+                const names = [...document.querySelectorAll(".dropdown-item[data-menu-xmlid]")].map(
+                    (item) => item.textContent.trim());
+                const funnels = names.filter((name) => name.includes("Воронка")).sort();
+                if (funnels.join("|") !== "Воронка|Воронка по этапам") {
+                    throw new Error(`CRM > Reporting: Odoo's «Воронка» and the store's «Воронка по этапам» expected: ${funnels.join(", ")}`);
+                }
+                if (new Set(names).size !== names.length) {
+                    throw new Error(`CRM > Reporting: two entries read alike: ${names.join(", ")}`);
+                }
+            },
+        },
+        {
             trigger: ".dropdown-item[data-menu-xmlid='ecom_crm.menu_ecom_owner_dashboard']",
             content: "open the owner's dashboard",
             run: "click",
@@ -55,7 +70,7 @@ registry.category("web_tour.tours").add("ecom_crm_owner_dashboard_refused", {
             content: "the dialog says the dashboard is the managers'",
         },
         {
-            trigger: ".modal .modal-body:contains('«Менеджеры»'):not(:contains('сверхсекретные'))",
+            trigger: ".modal .modal-body:contains('«Воронка по этапам», «Менеджеры»'):not(:contains('сверхсекретные'))",
             content: "and where the salesperson's own figures are",
         },
         {
