@@ -194,3 +194,31 @@ class TestBoundByTemplate(ImporterCase):
                                             characteristics={f"{GUID}#l": ("Объём", "L")}))
         self.assertFalse(small.active)
         self.assertTrue((before - small).active)
+
+    def test_a_product_1c_made_still_gets_its_new_characteristics(self):
+        """The skip is for the store's own variant-making attributes only: a product 1C made, with a line of an
+        attribute that makes no variant (as 1C's properties are), gets a variant for each new characteristic as
+        before, and a whole list of 1C's offers still archives 1C's own characteristic it no longer names."""
+        self.importer._import_catalog(catalog((OTHER, "Чашка", "C-1", "")))
+        template = self.Template.search([("ecom_1c_id", "=", OTHER)])
+        material = self.env["product.attribute"].create({"name": "Материал чашки", "create_variant": "no_variant",
+                                                         "value_ids": [(0, 0, {"name": "Фарфор"})]})
+        template.attribute_line_ids = [(0, 0, {"attribute_id": material.id,
+                                               "value_ids": [(6, 0, material.value_ids.ids)]})]
+        small_id, large_id = f"{OTHER}#s", f"{OTHER}#l"
+        first = self.importer._import_offers(offers((small_id, "100.00", "4"),
+                                                    characteristics={small_id: ("Объём", "S")}))
+        later = self.importer._import_offers(offers((large_id, "130.00", "1"),
+                                                    characteristics={large_id: ("Объём", "L")}))
+        variants = template.with_context(active_test=False).product_variant_ids
+        self.assertEqual(sorted(variants.mapped("ecom_1c_id")), sorted([small_id, large_id]))
+        self.assertFalse([w for w in first["warnings"] + later["warnings"] if OTHER in w],
+                         first["warnings"] + later["warnings"])
+        small = variants.filtered(lambda v: v.ecom_1c_id == small_id)
+        large = variants - small
+        self.assertEqual((small.ecom_1c_price, small.ecom_1c_qty, large.ecom_1c_price, large.ecom_1c_qty),
+                         (100.0, 4.0, 130.0, 1.0))
+        self.importer._import_offers(offers((large_id, "130.00", "1"), only_changes=False,
+                                            characteristics={large_id: ("Объём", "L")}))
+        self.assertFalse(small.active, "1C's own characteristic a whole list no longer names is archived")
+        self.assertTrue(large.active)
