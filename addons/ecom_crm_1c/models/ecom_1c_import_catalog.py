@@ -174,7 +174,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
         (their offers list unloaded whole since then: from 2.05 on 1C lists characteristics in offers
         only), the characteristics no exchange named since then, of the products a whole list named
         some of (``ecom_1c_listed_at``: a package of changes, or of prices or stock, names what it
-        names and says nothing of the others). Returns ``(templates, variants)`` archived."""
+        names and says nothing of the others); a variant of no 1C id, the store's own, is never one of them.
+        Returns ``(templates, variants)`` archived."""
         self.env.flush_all()
         self.env.cr.execute(SQL("""
             SELECT id FROM product_template
@@ -186,7 +187,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
         self.env.flush_all()
         self.env.cr.execute(SQL("""
             SELECT pp.id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE pt.ecom_1c_catalog_id = ANY(%s) AND pt.active AND pp.active
+             WHERE pt.ecom_1c_catalog_id = ANY(%s) AND pt.active AND pp.active AND pp.ecom_1c_id IS NOT NULL
                AND (pp.ecom_1c_seen_at IS NULL OR pp.ecom_1c_seen_at < %s)
                AND EXISTS (SELECT FROM product_product named
                             WHERE named.product_tmpl_id = pt.id AND named.ecom_1c_listed_at >= %s)
@@ -279,6 +280,9 @@ class Ecom1cImportCatalog(models.AbstractModel):
         characteristic as a product): the template is made once, the variant by its characteristics."""
         Template = self.env["product.template"].with_context(active_test=False)
         existing = bound(Template, {split_id(p["id"])[0] for p in chunk if p["id"]})
+        # a store's own product bound by its template's 1C id: its variant is the product 1C lists
+        plain = {p["id"] for p in chunk if p["id"] and not split_id(p["id"])[1]}
+        self._bind_own_variants([template for key, template in existing.items() if key in plain])
         categories = {group_id: category.id for group_id, category in bound(
             self.env["product.category"], {group for product in chunk for group in product["group_ids"]}).items()}
         default_categ = self.env.ref("product.product_category_all").id
@@ -336,6 +340,28 @@ class Ecom1cImportCatalog(models.AbstractModel):
             # is sold again, as by its offer (:meth:`_offer_variants`)
             self._revive_variants(self.env["product.product"].concat(
                 *(variant for full_id, variant in variants.items() if full_id not in deleted and not variant.active)))
+
+    def _bind_own_variants(self, templates):
+        """The variant of each of ``templates`` (found by their 1C id, which 1C names as a product, not a
+        characteristic) that has no 1C id gets its template's, when it is the template's only variant, archived
+        ones counted, and no other variant holds that id: a product the store made itself and bound to 1C by
+        its template's 1C id alone is then priced, stocked and given its barcode as a product 1C made. A
+        template of several variants is left as it is: 1C names each by its characteristic's id
+        («товар#характеристика»), never by the product's, and which one the product's id means is not guessed.
+        Returns the variants bound. A product 1C made has its variant bound: nothing is read for it but its
+        variant (read by the catalog anyway)."""
+        Product = self.env["product.product"]
+        alone = Product.concat(*(
+            variants for variants in (template.with_context(active_test=False).product_variant_ids
+                                      for template in templates)
+            if len(variants) == 1 and not variants.ecom_1c_id))
+        if not alone:
+            return alone
+        holders = set(bound(Product.with_context(active_test=False), alone.product_tmpl_id.mapped("ecom_1c_id")))
+        alone = alone.filtered(lambda variant: variant.product_tmpl_id.ecom_1c_id not in holders)
+        for variant in alone:
+            variant.ecom_1c_id = variant.product_tmpl_id.ecom_1c_id
+        return alone
 
     def _odoo_weight(self):
         """The function of 1C's «Вес» (kilograms: 1C-Bitrix's own exchange reads it so, ×1000 into its grams)

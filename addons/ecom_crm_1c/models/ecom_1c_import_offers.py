@@ -156,6 +156,11 @@ class Ecom1cImportOffers(models.AbstractModel):
         Product = self.env["product.product"].with_context(active_test=False)
         ids = list({o["id"] for o in chunk})
         variants = bound(Product, ids)
+        # a store's own product bound by its template's 1C id alone: its single variant is the offer's
+        own = {o["id"] for o in chunk if not o["characteristic_id"] and o["id"] not in variants}
+        if own and self._bind_own_variants(bound(self.env["product.template"].with_context(active_test=False),
+                                                 own).values()):
+            variants = bound(Product, ids)
         new = [o for o in chunk if o["characteristic_id"] and o["id"] not in variants]
         # 3.1 gives a characteristic's values as its offer's property values, «ХарактеристикиТовара» empty
         by_properties = iter(self._characteristic_values([o["properties"] for o in new if not o["characteristics"]]))

@@ -94,6 +94,19 @@ class Ecom1cImportVariants(models.AbstractModel):
             {template.ecom_1c_catalog_id for template in wanted})
         for template, per_id in wanted.items():
             product = template.name
+            own = template.attribute_line_ids.filtered(
+                lambda line: line.attribute_id.create_variant != "no_variant"
+                and self._characteristic_of(line.attribute_id) is None)
+            if own:
+                # the store's own variants (a product made in Odoo, bound by its template's 1C id): 1C's
+                # characteristics would replace them with variants lacking their values; none is guessed
+                counts["warnings"].append(_(
+                    "%(product)s (1C id %(id)s): its characteristics %(characteristics)s were skipped: the product's "
+                    "variants are made in Odoo by its attributes %(attributes)s; give each variant the 1C id of its "
+                    "characteristic («product id#characteristic id») to have 1C price and stock it",
+                    product=product, id=template.ecom_1c_id, characteristics=", ".join(per_id),
+                    attributes=", ".join(own.attribute_id.mapped("name"))))
+                continue
             try:
                 with savepoint(self.env.cr):
                     found.update(self._make_variants(template, per_id, attributes, counts))

@@ -34,3 +34,4 @@ from . import test_real_variants
 from . import test_access_companies
 from . import test_barcodes_pictures
 from . import test_price_tiers
+from . import test_bound_by_template
