@@ -24,6 +24,22 @@ class TestPersonNote(ScheduleCase):
     def _done_messages(self, customer):
         return customer.message_ids.filtered(lambda m: m.mail_activity_type_id == self.kind)
 
+    def _two_more_runs_keep_the_words_once(self, activity):
+        """The same run again writes nothing; the next night (another reason) keeps the words once. Returns
+        that night's day."""
+        stamp = activity.write_date
+        with freeze_time(TODAY):
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertEqual(activity.write_date, stamp)
+        tomorrow = TODAY + timedelta(days=1)
+        with freeze_time(tomorrow):
+            self._score(self.anna_now, "now", tomorrow, group="risk")
+            self.Score._ecom_sync_activities(self.company, self._run(tomorrow))
+        note = str(activity.note)
+        self.assertIn("группа риска", note, "the score's note follows the score")
+        self.assertEqual((note.count(WORDS), note.count("Заметка:")), (1, 1))
+        return tomorrow
+
     def test_the_run_keeps_the_persons_note_below_the_scores_once(self):
         activity = self._by_hand(self.anna_now, self.anna)
         with freeze_time(TODAY):
@@ -38,17 +54,7 @@ class TestPersonNote(ScheduleCase):
         self.assertLess(note.index("Шанс заказа"), note.index("Заметка:"), "below the score's")
         self.assertEqual(activity.summary, "Позвонить клиенту", "the summary is the neutral one again")
 
-        # the same run again writes nothing; the next night (another reason) keeps the words once
-        stamp = activity.write_date
-        self.Score._ecom_sync_activities(self.company, self._run())
-        self.assertEqual(activity.write_date, stamp)
-        tomorrow = TODAY + timedelta(days=1)
-        with freeze_time(tomorrow):
-            self._score(self.anna_now, "now", tomorrow, group="risk")
-            self.Score._ecom_sync_activities(self.company, self._run(tomorrow))
-        note = str(activity.note)
-        self.assertIn("группа риска", note, "the score's note follows the score")
-        self.assertEqual((note.count(WORDS), note.count("Заметка:")), (1, 1))
+        tomorrow = self._two_more_runs_keep_the_words_once(activity)
 
         # marked done: the chatter quotes the manager's words, not the score
         with freeze_time(tomorrow):
@@ -161,18 +167,7 @@ class TestPersonNote(ScheduleCase):
         self.assertEqual(str(activity.ecom_scoring_person_note), f"<p>{WORDS}</p>")
         self.assertEqual((note.count(WORDS), note.count("Шанс заказа"), note.count("Заметка:")), (1, 1, 1))
         self.assertLess(note.index("Заметка:"), note.index(WORDS))
-        # the same run again writes nothing; the next night (another reason) keeps her words once
-        stamp = activity.write_date
-        with freeze_time(TODAY):
-            self.Score._ecom_sync_activities(self.company, self._run())
-        self.assertEqual(activity.write_date, stamp)
-        tomorrow = TODAY + timedelta(days=1)
-        with freeze_time(tomorrow):
-            self._score(self.anna_now, "now", tomorrow, group="risk")
-            self.Score._ecom_sync_activities(self.company, self._run(tomorrow))
-        note = str(activity.note)
-        self.assertIn("группа риска", note)
-        self.assertEqual((note.count(WORDS), note.count("Заметка:")), (1, 1))
+        tomorrow = self._two_more_runs_keep_the_words_once(activity)
         with freeze_time(tomorrow):
             activity.with_user(self.anna).action_feedback(feedback="Не дозвонилась")
         body = str(self._done_messages(self.anna_now).body)
