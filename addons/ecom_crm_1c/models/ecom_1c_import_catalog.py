@@ -280,6 +280,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
         characteristic as a product): the template is made once, the variant by its characteristics."""
         Template = self.env["product.template"].with_context(active_test=False)
         existing = bound(Template, {split_id(p["id"])[0] for p in chunk if p["id"]})
+        if self._bind_catalog_store_products(chunk, existing, counts):
+            existing = bound(Template, {split_id(p["id"])[0] for p in chunk if p["id"]})
         # a store's own product bound by its template's 1C id: its variant is the product 1C lists
         plain = {p["id"] for p in chunk if p["id"] and not split_id(p["id"])[1]}
         self._bind_own_variants([template for key, template in existing.items() if key in plain])
@@ -340,6 +342,20 @@ class Ecom1cImportCatalog(models.AbstractModel):
             # is sold again, as by its offer (:meth:`_offer_variants`)
             self._revive_variants(self.env["product.product"].concat(
                 *(variant for full_id, variant in variants.items() if full_id not in deleted and not variant.active)))
+
+    def _bind_catalog_store_products(self, chunk, existing, counts):
+        """The products of a batch of a catalog that the database does not know by their 1C ids (a product
+        whose template ``existing`` {1C product id: template} does not hold, a characteristic of 2.04 whose
+        variant none holds) bound to the store's own products by article or barcode
+        (:meth:`_bind_store_products`), to be updated as 1C's from then on. Returns the 1C ids bound."""
+        if self.env.company.ecom_1c_match_by == "none":
+            return set()
+        characteristics = [p["id"] for p in chunk if p["id"] and split_id(p["id"])[1]]
+        known = set(bound(self.env["product.product"].with_context(active_test=False), characteristics)) \
+            if characteristics else set()
+        wanted = [(p["id"], p["article"], p["barcode"]) for p in chunk if p["id"] and (
+            p["id"] not in known if split_id(p["id"])[1] else p["id"] not in existing)]
+        return self._bind_store_products(wanted, counts, existing, [p["id"] for p in chunk if p["id"]])
 
     def _bind_own_variants(self, templates):
         """The variant of each of ``templates`` (found by their 1C id, which 1C names as a product, not a
