@@ -348,9 +348,12 @@ class Ecom1cImportCatalog(models.AbstractModel):
         whose template ``existing`` {1C product id: template} does not hold, a characteristic of 2.04 whose
         variant none holds) bound to the store's own products by article or barcode
         (:meth:`_bind_store_products`), to be updated as 1C's from then on. Returns the 1C ids bound."""
+        characteristics = [p["id"] for p in chunk if p["id"] and split_id(p["id"])[1]]
+        # nothing read (the setting neither) for a batch of products all known, as 1C's next catalogs are
+        if not characteristics and all(p["id"] in existing for p in chunk if p["id"]):
+            return set()
         if self.env.company.ecom_1c_match_by == "none":
             return set()
-        characteristics = [p["id"] for p in chunk if p["id"] and split_id(p["id"])[1]]
         known = set(bound(self.env["product.product"].with_context(active_test=False), characteristics)) \
             if characteristics else set()
         wanted = [(p["id"], p["article"], p["barcode"]) for p in chunk if p["id"] and (

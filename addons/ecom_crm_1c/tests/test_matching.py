@@ -142,3 +142,12 @@ class TestMatching(BaseCase):
         self.assertEqual(reasons(plan), [("g#red", ARTICLE, "R", TEMPLATE_BOUND)])
         plan = plan_bindings([("g#red", "R", None)], [store(1, article="R", template=7)], ARTICLE)
         self.assertEqual(reasons(plan), [("g#red", ARTICLE, "R", NO_VARIANTS)])
+
+    def test_a_code_1c_moves_between_its_products_in_the_batch(self):
+        """The product holding the code is 1C's, named in the same batch (1C gives its barcode to a new product):
+        nothing bound, nothing said here (the barcode's own lines say what becomes of it)."""
+        held = [store(1, barcode="200", variant_1c_id="old", template_1c_id="old")]
+        plan = plan_bindings([("new", None, "200")], held, BARCODE, batch_ids={"new", "old"})
+        self.assertEqual((plan.binds, plan.refusals), ({}, []))
+        plan = plan_bindings([("new", None, "200")], held, BARCODE, batch_ids={"new"})
+        self.assertEqual(reasons(plan), [("new", BARCODE, "200", BOUND)])

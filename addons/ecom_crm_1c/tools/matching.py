@@ -91,7 +91,7 @@ class Plan:
     refusals: list = field(default_factory=list)
 
 
-def plan_bindings(wanted, candidates, mode, known_templates=None, named=()):
+def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=()):
     """Which store product each of ``wanted`` [(1C id, article, barcode)] is, in 1C's order: the 1C products
     (an id «guid») and characteristics (an id «guid#characteristic») the database does not know by their 1C
     id. ``candidates`` [:class:`Candidate`] are the store's products (active) whose article or barcode one of
@@ -104,7 +104,7 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, named=()):
     template holds no 1C id (it takes the characteristic's product's, when every characteristic of that
     product bound lands in it and no other template holds that id) or that product's id already. A code that
     binds nothing because of another product is a :class:`Refusal` (one that no store product has is not:
-    a new product is simply made; nor one a product holds whose 1C id is among ``named``, the 1C ids of the
+    a new product is simply made; nor one a product holds whose 1C id is among ``batch_ids``, the 1C ids of the
     whole batch: 1C moves the code between two of its products in that very file); a 1C product that another
     code binds has none."""
     known_templates = known_templates or {}
@@ -136,7 +136,7 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, named=()):
             elif len(found) > 1:
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), SEVERAL_STORE,
                                                 tuple(c.name for c in found)))
-            elif found[0].variant_1c_id in named:
+            elif found[0].variant_1c_id in batch_ids:
                 continue
             elif found[0].variant_1c_id:
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), BOUND,
