@@ -147,8 +147,11 @@ class Ecom1cImporter(models.AbstractModel):
                 "the other characteristics of the 1C product are variants of another product of the store (here "
                 "«%s»)", names[0]),
             matching.TEMPLATE_BOUND: lambda: self.env._(
-                "the store's product «%(name)s» having it is bound to 1C product %(other)s, or that 1C id is "
-                "another product's", name=names[0], other=names[1]),
+                "the store's product «%(name)s» having it is bound to 1C product %(other)s",
+                name=names[0], other=names[1]),
+            matching.ELSEWHERE: lambda: self.env._(
+                "the store's product «%(name)s» has it, but 1C product %(other)s is another product in Odoo already",
+                name=names[0], other=names[1]),
         }
         by = self.env._("by article «%s»", refusal.code) if refusal.kind == matching.ARTICLE else \
             self.env._("by barcode «%s»", refusal.code)

@@ -8,6 +8,7 @@ from ..tools.matching import (
     BARCODE,
     BOTH,
     BOUND,
+    ELSEWHERE,
     HAS_VARIANTS,
     NO_VARIANTS,
     NONE,
@@ -139,7 +140,9 @@ class TestMatching(BaseCase):
         self.assertEqual(reasons(plan), [("g#red", ARTICLE, "R", TEMPLATE_BOUND)])
         plan = plan_bindings([("g#red", "R", None)], [store(1, article="R", template=7, variants=2)], ARTICLE,
                              {"g": 99})
-        self.assertEqual(reasons(plan), [("g#red", ARTICLE, "R", TEMPLATE_BOUND)])
+        self.assertEqual(reasons(plan), [("g#red", ARTICLE, "R", ELSEWHERE)])
+        plan = plan_bindings([("g#red", "R", None)], [store(1, article="R", template=7)], ARTICLE, {"g": 99})
+        self.assertEqual(reasons(plan), [("g#red", ARTICLE, "R", ELSEWHERE)], "whatever the store's variants")
         plan = plan_bindings([("g#red", "R", None)], [store(1, article="R", template=7)], ARTICLE)
         self.assertEqual(reasons(plan), [("g#red", ARTICLE, "R", NO_VARIANTS)])
 

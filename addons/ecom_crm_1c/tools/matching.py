@@ -30,7 +30,8 @@ TAKEN = "taken"  # the store's product was bound to another 1C product of the ba
 HAS_VARIANTS = "has_variants"  # a 1C product without characteristics, the store's of several variants
 NO_VARIANTS = "no_variants"  # a 1C characteristic, the store's product of one variant
 SPLIT = "split"  # the characteristics of one 1C product match variants of different store products
-TEMPLATE_BOUND = "template_bound"  # the store's product is bound to another 1C product, or its 1C id is another's
+TEMPLATE_BOUND = "template_bound"  # the store's product is bound to another 1C product
+ELSEWHERE = "elsewhere"  # a characteristic's 1C product is another product in Odoo already
 
 
 def article_key(value):
@@ -149,14 +150,14 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=()):
                 # binding, :meth:`_bind_own_variants`, is its 1C id's)
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), HAS_VARIANTS if found[0].variants > 1
                                                 else TEMPLATE_BOUND, (found[0].name, found[0].template_1c_id or "")))
+            elif characteristic and found[0].template_1c_id not in (None, product):
+                refused[full_id].append(Refusal(full_id, kind, code.strip(), TEMPLATE_BOUND,
+                                                (found[0].name, found[0].template_1c_id)))
+            elif characteristic and known_templates.get(product, found[0].template) != found[0].template:
+                # 1C's product is another product in Odoo already (made by a catalog before its offers)
+                refused[full_id].append(Refusal(full_id, kind, code.strip(), ELSEWHERE, (found[0].name, product)))
             elif characteristic and found[0].variants <= 1:
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), NO_VARIANTS, (found[0].name,)))
-            elif characteristic and (
-                    found[0].template_1c_id not in (None, product)
-                    or (found[0].template_1c_id is None and known_templates.get(product, found[0].template)
-                        != found[0].template)):
-                refused[full_id].append(Refusal(full_id, kind, code.strip(), TEMPLATE_BOUND,
-                                                (found[0].name, found[0].template_1c_id or product)))
             else:
                 plan.binds[full_id] = (found[0], kind)
                 taken[found[0].variant] = full_id
