@@ -149,6 +149,10 @@ class Ecom1cImporter(models.AbstractModel):
             matching.TEMPLATE_BOUND: lambda: self.env._(
                 "the store's product «%(name)s» having it is bound to 1C product %(other)s",
                 name=names[0], other=names[1]),
+            matching.SHARED: lambda: self.env._(
+                "other variants of the store's product «%(name)s» are characteristics of other 1C products "
+                "(%(others)s)",
+                name=names[0], others=", ".join(names[1:6])),
             matching.ELSEWHERE: lambda: self.env._(
                 "the store's product «%(name)s» has it, but 1C product %(other)s is another product in Odoo already",
                 name=names[0], other=names[1]),

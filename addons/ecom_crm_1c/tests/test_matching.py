@@ -14,6 +14,7 @@ from ..tools.matching import (
     NONE,
     SEVERAL_1C,
     SEVERAL_STORE,
+    SHARED,
     SPLIT,
     TAKEN,
     TEMPLATE_BOUND,
@@ -154,3 +155,11 @@ class TestMatching(BaseCase):
         self.assertEqual((plan.binds, plan.refusals), ({}, []))
         plan = plan_bindings([("new", None, "200")], held, BARCODE, batch_ids={"new"})
         self.assertEqual(reasons(plan), [("new", BARCODE, "200", BOUND)])
+
+    def test_one_store_product_is_not_two_1c_products(self):
+        """Variants of one store product matched by characteristics of «g» and «h»: the template cannot be both."""
+        candidates = [store(1, article="R", template=7, variants=2), store(2, article="B", template=7, variants=2)]
+        plan = plan_bindings([("g#red", "R", None), ("h#blue", "B", None)], candidates, ARTICLE)
+        self.assertEqual((plan.binds, plan.templates), ({}, {}))
+        self.assertEqual(reasons(plan), [("g#red", ARTICLE, "R", SHARED), ("h#blue", ARTICLE, "B", SHARED)])
+        self.assertEqual(plan.refusals[0].others, ("Товар 1", "h"))

@@ -8,7 +8,7 @@ import tempfile
 
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..tools.savepoint import savepoint
 from .common import ImporterCase
@@ -69,6 +69,15 @@ class TestStoreProductsBound(ImporterCase):
         """A company made now (and every company the upgrade gives the column) matches by article, then barcode."""
         company = self.env["res.company"].create({"name": "Второй магазин"})
         self.assertEqual(company.ecom_1c_match_by, "article_barcode")
+
+    def test_the_setting_is_the_company_s(self):
+        """Settings > Exchange with 1C: the choice is the current company's, another company keeps its own."""
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(settings.ecom_1c_match_by, "article_barcode")
+        settings.ecom_1c_match_by = "barcode"
+        settings.save().execute()
+        self.assertEqual((self.env.company.ecom_1c_match_by, other.ecom_1c_match_by), ("barcode", "article_barcode"))
 
     def test_bound_by_article_then_priced_and_stocked(self):
         """The store's product of the article (another case, spaces around) is 1C's: updated by the catalog as a

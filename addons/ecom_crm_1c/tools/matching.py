@@ -31,6 +31,7 @@ HAS_VARIANTS = "has_variants"  # a 1C product without characteristics, the store
 NO_VARIANTS = "no_variants"  # a 1C characteristic, the store's product of one variant
 SPLIT = "split"  # the characteristics of one 1C product match variants of different store products
 TEMPLATE_BOUND = "template_bound"  # the store's product is bound to another 1C product
+SHARED = "shared"  # variants of one store product matched by characteristics of several 1C products
 ELSEWHERE = "elsewhere"  # a characteristic's 1C product is another product in Odoo already
 
 
@@ -162,13 +163,16 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=()):
                 plan.binds[full_id] = (found[0], kind)
                 taken[found[0].variant] = full_id
     # the characteristics of one 1C product bind to variants of one store product, or none of them binds
-    by_product = defaultdict(set)
+    # (and one store product is no two 1C products: its variants matched by characteristics of two, none binds)
+    by_product, by_template = defaultdict(set), defaultdict(set)
     for full_id, (candidate, _kind) in plan.binds.items():
         product, characteristic = split_id(full_id)
         if characteristic:
             by_product[product].add(candidate.template)
+            by_template[candidate.template].add(product)
     for product, templates in by_product.items():
-        if len(templates) == 1:
+        shared = len(templates) == 1 and len(by_template[next(iter(templates))]) > 1
+        if len(templates) == 1 and not shared:
             template = next(iter(templates))
             if known_templates.get(product) != template:
                 plan.templates[product] = template
@@ -176,7 +180,9 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=()):
         for full_id in [i for i in plan.binds if split_id(i)[0] == product and split_id(i)[1]]:
             candidate, kind = plan.binds.pop(full_id)
             wanted_code = next((a if kind == ARTICLE else b) for i, a, b in wanted if i == full_id)
-            refused[full_id].append(Refusal(full_id, kind, wanted_code.strip(), SPLIT, (candidate.name,)))
+            others = tuple(sorted(by_template[candidate.template] - {product}))
+            refused[full_id].append(Refusal(full_id, kind, wanted_code.strip(), SHARED if shared else SPLIT,
+                                            (candidate.name, *others)))
     for full_id, _article, _barcode in wanted:
         if full_id not in plan.binds:
             plan.refusals.extend(refused.get(full_id, ()))
