@@ -346,7 +346,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
     def _bind_catalog_store_products(self, chunk, existing, counts):
         """The products of a batch of a catalog that the database does not know by their 1C ids (a product
         whose template ``existing`` {1C product id: template} does not hold, a characteristic of 2.04 whose
-        variant none holds) bound to the store's own products by article or barcode
+        variant none holds; not one 1C marks deleted) bound to the store's own products by article or barcode
         (:meth:`_bind_store_products`), to be updated as 1C's from then on. Returns the 1C ids bound."""
         characteristics = [p["id"] for p in chunk if p["id"] and split_id(p["id"])[1]]
         # nothing read (the setting neither) for a batch of products all known, as 1C's next catalogs are
@@ -356,7 +356,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
             return set()
         known = set(bound(self.env["product.product"].with_context(active_test=False), characteristics)) \
             if characteristics else set()
-        wanted = [(p["id"], p["article"], p["barcode"]) for p in chunk if p["id"] and (
+        # not one 1C marks deleted: it would archive the store's product it bound
+        wanted = [(p["id"], p["article"], p["barcode"]) for p in chunk if p["id"] and not p["deleted"] and (
             p["id"] not in known if split_id(p["id"])[1] else p["id"] not in existing)]
         return self._bind_store_products(wanted, counts, existing, [p["id"] for p in chunk if p["id"]])
 

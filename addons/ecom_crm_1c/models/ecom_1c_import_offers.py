@@ -167,8 +167,8 @@ class Ecom1cImportOffers(models.AbstractModel):
             # or barcode, when there is no doubt (:meth:`_bind_store_products`)
             templates = bound(self.env["product.template"].with_context(active_test=False),
                               {o["product_id"] for o in new})
-            if self._bind_store_products([(o["id"], o["article"], o["barcode"]) for o in new], counts, templates,
-                                         ids):
+            if self._bind_store_products([(o["id"], o["article"], o["barcode"]) for o in new if not o["deleted"]],
+                                         counts, templates, ids):
                 variants = bound(Product, ids)
                 new = [o for o in new if o["id"] not in variants]
         # 3.1 gives a characteristic's values as its offer's property values, «ХарактеристикиТовара» empty

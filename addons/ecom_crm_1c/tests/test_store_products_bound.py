@@ -89,6 +89,7 @@ class TestStoreProductsBound(ImporterCase):
         self.assertEqual(self.Template.search_count([("ecom_1c_id", "=", GUID)]), 1)
         self.assertEqual((mug.ecom_1c_id, mug.product_variant_id.ecom_1c_id), (GUID, GUID))
         self.assertEqual((mug.name, mug.default_code, mug.ecom_1c_catalog_id), ("Кружка белая", "АРТ-001", "c"))
+        self.assertEqual(mug.categ_id, self.env.ref("product.product_category_all"), "in no 1C group, as 1C's")
         self.importer._import_offers(offers((GUID, 150, 7)))
         self.assertEqual((mug.list_price, mug.product_variant_id.ecom_1c_qty), (150.0, 7.0))
 
@@ -207,6 +208,14 @@ class TestStoreProductsBound(ImporterCase):
         self.assertFalse(any((kettle | pot).product_variant_ids.mapped("ecom_1c_id")))
         self.assertFalse(any((kettle | pot).mapped("ecom_1c_id")))
         self.assertEqual(len([w for w in counts["warnings"] if "another product of the store" in w]), 2)
+
+    def test_a_product_1c_marks_deleted_binds_nothing(self):
+        """1C names a product marked deleted: the store's product of its article is not bound (nor archived)."""
+        mug = self.store_product("Кружка", article="K-1")
+        goods = catalog((GUID, "Кружка", "K-1", None)).getvalue().decode().replace(
+            "</Товар>", "<ПометкаУдаления>true</ПометкаУдаления></Товар>")
+        counts = self.importer._import_catalog(io.BytesIO(goods.encode()))
+        self.assertEqual((counts["bound_article"], mug.ecom_1c_id, mug.active), (0, False, True))
 
     def test_the_same_file_again_changes_nothing(self):
         mug = self.store_product("Кружка", article="K-1", barcode="4600000000074")
