@@ -179,6 +179,25 @@ class TestStoreProductsBound(ImporterCase):
         self.assertEqual(self.Product.search_count([("ecom_1c_id", "=", f"{GUID}#l")]), 0)
         self.assertTrue(any("Размер магазина" in warning for warning in counts["warnings"]), counts["warnings"])
 
+    def test_variants_of_a_template_bound_by_its_1c_id(self):
+        """2.05 on: the catalog names the product, the offers its characteristics. The store wrote the template's
+        1C id (its variants have none): the catalog updates it, no second product; the offers bind its variants
+        by their barcodes."""
+        size = self.env["product.attribute"].create({"name": "Цвет магазина", "value_ids": [
+            Command.create({"name": "Синий"}), Command.create({"name": "Белый"})]})
+        shirt = self.store_product("Рубашка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        blue, white = shirt.product_variant_ids.sorted("id")
+        blue.barcode, white.barcode = "4600000000111", "4600000000128"
+        shirt.ecom_1c_id = GUID
+        self.env["ecom.1c.price.type"].create({"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"})
+        counts = self.importer._import_catalog(catalog((GUID, "Рубашка", "RU-1", None)))
+        self.assertEqual((counts["created"], self.Template.search_count([("ecom_1c_id", "=", GUID)])), (0, 1))
+        counts = self.importer._import_offers(coded_offers((f"{GUID}#b", None, "4600000000111", "Синий", 900),
+                                                           (f"{GUID}#w", None, "4600000000128", "Белый", 950)))
+        self.assertEqual((blue.ecom_1c_id, white.ecom_1c_id, counts["bound_barcode"]), (f"{GUID}#b", f"{GUID}#w", 2))
+        self.assertEqual(shirt.list_price, 900.0)
+
     def test_characteristics_of_a_204_catalog_bound_to_variants(self):
         """2.04 lists the characteristics as products: bound to the variants of their articles, the product to
         the store's product; the catalog updates it as 1C's."""
