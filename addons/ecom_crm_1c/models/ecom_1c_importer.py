@@ -19,7 +19,9 @@ def batched(iterable, size):
 class Ecom1cImporter(models.AbstractModel):
     """Apply CommerceML files to Odoo: the readers stream the file, the importer only looks records
     up by their 1C ids (:func:`..tools.binder.bound`) and creates or writes them in batches, with
-    the values :mod:`..commerceml.mapper` maps 1C's data to.
+    the values :mod:`..commerceml.mapper` maps 1C's data to; a product the database does not know by its
+    1C id is first looked for among the store's own products by article or barcode, a batch at once
+    (:meth:`_bind_store_products`).
 
     This is the importers' base: which importer a file's kind goes to, the steps a file is imported
     in and the counts they return. Each kind of file has its importer, a file of its own extending
