@@ -70,14 +70,16 @@ class Ecom1cImporter(models.AbstractModel):
         return {"created": 0, "updated": 0, "archived": 0, "warnings": [], "position": start, "done": False,
                 "bound_article": 0, "bound_barcode": 0}
 
-    def _bind_store_products(self, wanted, counts, known_templates=None, named=()):
+    def _bind_store_products(self, wanted, counts, known_templates=None, named=(), file_codes=None):
         """The store's own products (made in Odoo, no 1C id) that the 1C products and characteristics
         ``wanted`` [(1C id, article, barcode)], which the database does not know by their 1C ids, are: bound
         (the 1C id written on the variant, and on its template for a product or the characteristics' product)
         by the company's «match by» setting, only when there is no doubt (:func:`..tools.matching.plan_bindings`);
         why a code bound nothing is said in the exchange's log. ``known_templates`` {1C product id: template}:
-        those of ``wanted``'s products the database has already; ``named``: the 1C ids of the whole batch. One
-        query finds the candidates of a batch, one UPDATE a table binds them. Returns the 1C ids bound."""
+        those of ``wanted``'s products the database has already; ``named``: the 1C ids of the whole batch;
+        ``file_codes``: a function returning the codes several 1C products of the whole file name
+        (:func:`..tools.matching.shared_codes`), for a batch of a file of several, called once candidates are found.
+        One query finds the candidates of a batch, one UPDATE a table binds them. Returns the 1C ids bound."""
         mode = self.env.company.ecom_1c_match_by
         kinds = matching.kinds(mode)
         if not wanted or not kinds:
@@ -107,7 +109,7 @@ class Ecom1cImporter(models.AbstractModel):
             return set()
         plan = matching.plan_bindings(wanted, candidates, mode,
                                       {key: template.id for key, template in (known_templates or {}).items()},
-                                      set(named))
+                                      set(named), file_codes() if file_codes else None)
         for refusal in plan.refusals:
             counts["warnings"].append(self._refusal_message(refusal))
         if not plan.binds:

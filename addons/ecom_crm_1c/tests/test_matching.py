@@ -23,6 +23,7 @@ from ..tools.matching import (
     barcode_key,
     kinds,
     plan_bindings,
+    shared_codes,
 )
 
 
@@ -163,3 +164,14 @@ class TestMatching(BaseCase):
         self.assertEqual((plan.binds, plan.templates), ({}, {}))
         self.assertEqual(reasons(plan), [("g#red", ARTICLE, "R", SHARED), ("h#blue", ARTICLE, "B", SHARED)])
         self.assertEqual(plan.refusals[0].others, ("Товар 1", "h"))
+
+    def test_codes_another_batch_of_the_file_names(self):
+        """The codes several products of the whole file name, by the mode's kinds: a batch's product naming one
+        is not bound, whichever batch the other is in."""
+        products = [("g1", "A-1", "111"), ("g2", " a-1", "222"), ("g3", "B-1", "111"), ("g4", "", "")]
+        self.assertEqual(shared_codes(products, BOTH), {ARTICLE: {"a-1": ["g1", "g2"]}, BARCODE: {"111": ["g1", "g3"]}})
+        self.assertEqual(shared_codes(products, ARTICLE), {ARTICLE: {"a-1": ["g1", "g2"]}})
+        plan = plan_bindings([("g1", "A-1", None)], [store(1, article="A-1")], ARTICLE,
+                             file_named=shared_codes(products, ARTICLE))
+        self.assertEqual(reasons(plan), [("g1", ARTICLE, "A-1", SEVERAL_1C)])
+        self.assertEqual(plan.refusals[0].others, ("g2",))

@@ -10,6 +10,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
+from ..models import ecom_1c_import_catalog as catalog_module
+from ..models import ecom_1c_importer as importer_module
 from ..tools.savepoint import savepoint
 from .common import ImporterCase
 from .test_bound_by_template import catalog, offers
@@ -117,6 +119,22 @@ class TestStoreProductsBound(ImporterCase):
         counts = self.importer._import_catalog(catalog((GUID, "Нож", "N-1", "4600000000050")))
         self.assertEqual((counts["created"], counts["bound_article"], counts["bound_barcode"], counts["warnings"]),
                          (1, 0, 0, []))
+
+    def test_an_article_another_batch_of_the_file_names(self):
+        """A file of several batches: an article named in two of them binds neither (the second batch is not read
+        yet when the first binds), as two 1C products of one batch."""
+        cup = self.store_product("Чашка", article="CH-1")
+        self.patch(importer_module, "BATCH", 2)
+        self.patch(catalog_module, "BATCH", 2)
+        with tempfile.TemporaryDirectory() as folder:
+            name = os.path.join(folder, "import.xml")
+            with open(name, "wb") as f:
+                f.write(catalog((GUID, "Чашка", "CH-1", None), (OTHER, "Блюдце", "B-1", None),
+                                (THIRD, "Чашка вторая", "ch-1", None)).getvalue())
+            counts = self.importer._import_catalog(name)
+        self.assertEqual((counts["created"], cup.ecom_1c_id), (3, False))
+        self.assertIn(f"1C product {GUID} was not bound to a product of the store by article «CH-1»: other 1C products "
+                      f"of the file name it too ({THIRD})", counts["warnings"])
 
     def test_two_store_products_of_the_article(self):
         """Two of the store's products have the article (one in another case): none is guessed, a new product is

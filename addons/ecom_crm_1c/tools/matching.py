@@ -93,7 +93,20 @@ class Plan:
     refusals: list = field(default_factory=list)
 
 
-def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=()):
+def shared_codes(products, mode):
+    """``{kind: {key: [1C ids]}}`` of the codes (by ``mode``'s kinds) that several of ``products`` [(1C id,
+    article, barcode)] name: a whole file's, read apart (:func:`..commerceml.reader.read_product_codes`), for a
+    batch to know which of its codes another batch of the file names too."""
+    named = {kind: defaultdict(list) for kind in kinds(mode)}
+    for full_id, article, barcode in products:
+        for kind, keys in named.items():
+            key = KEYS[kind](article if kind == ARTICLE else barcode)
+            if key:
+                keys[key].append(full_id)
+    return {kind: {key: ids for key, ids in keys.items() if len(ids) > 1} for kind, keys in named.items()}
+
+
+def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), file_named=None):
     """Which store product each of ``wanted`` [(1C id, article, barcode)] is, in 1C's order: the 1C products
     (an id «guid») and characteristics (an id «guid#characteristic») the database does not know by their 1C
     id. ``candidates`` [:class:`Candidate`] are the store's products (active) whose article or barcode one of
@@ -108,7 +121,8 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=()):
     binds nothing because of another product is a :class:`Refusal` (one that no store product has is not:
     a new product is simply made; nor one a product holds whose 1C id is among ``batch_ids``, the 1C ids of the
     whole batch: 1C moves the code between two of its products in that very file); a 1C product that another
-    code binds has none."""
+    code binds has none. ``file_named`` (:func:`shared_codes`): the codes that several 1C products of the whole
+    file name, when it holds more than this batch."""
     known_templates = known_templates or {}
     plan = Plan()
     refused = defaultdict(list)
@@ -132,9 +146,10 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=()):
                 continue
             product, characteristic = split_id(full_id)
             found = having[key]
-            if len(named[key]) > 1:
+            naming = list(dict.fromkeys([*named[key], *(file_named or {}).get(kind, {}).get(key, ())]))
+            if len(naming) > 1:
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), SEVERAL_1C,
-                                                tuple(i for i in named[key] if i != full_id)))
+                                                tuple(i for i in naming if i != full_id)))
             elif len(found) > 1:
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), SEVERAL_STORE,
                                                 tuple(c.name for c in found)))
