@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from ..commerceml.characteristics import split_id
 from ..tools import matching
+from .product_product import article_sql, barcode_sql
 
 BATCH = 500
 
@@ -92,16 +93,17 @@ class Ecom1cImporter(models.AbstractModel):
             return set()
         self.env.flush_all()
         # the store's active products of the exchange's company (or shared) having one of the codes, bound to 1C or
-        # not (another product bound having the code makes it ambiguous); compared as :mod:`..tools.matching` does
+        # not (another product bound having the code makes it ambiguous); compared as :mod:`..tools.matching` does,
+        # whatever the database's LC_CTYPE, by the expressions product_product's indexes are on
         self.env.cr.execute(SQL(r"""
             SELECT pp.id, pt.id, pp.default_code, pp.barcode, pp.ecom_1c_id, pt.ecom_1c_id,
                    (SELECT count(*) FROM product_product sibling WHERE sibling.product_tmpl_id = pt.id),
                    COALESCE(pt.name->>%(lang)s, pt.name->>'en_US')
               FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE pp.active AND pt.active AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
-               AND (lower(regexp_replace(btrim(pp.default_code), '\s+', ' ', 'g')) = ANY(%(articles)s::varchar[])
-                    OR regexp_replace(pp.barcode, '\s+', '', 'g') = ANY(%(barcodes)s::varchar[]))
-        """, lang=self.env.lang or "en_US", company=self.env.company.id, articles=articles, barcodes=barcodes))
+               AND (%(article)s = ANY(%(articles)s::text[]) OR %(barcode)s = ANY(%(barcodes)s::text[]))
+        """, lang=self.env.lang or "en_US", company=self.env.company.id, articles=articles, barcodes=barcodes,
+            article=article_sql(SQL("pp.default_code")), barcode=barcode_sql(SQL("pp.barcode"))))
         candidates = [matching.Candidate(variant=row[0], template=row[1], article=row[2], barcode=row[3],
                                          variant_1c_id=row[4], template_1c_id=row[5], variants=row[6], name=row[7])
                       for row in self.env.cr.fetchall()]

@@ -35,10 +35,16 @@ SHARED = "shared"  # variants of one store product matched by characteristics of
 ELSEWHERE = "elsewhere"  # a characteristic's 1C product is another product in Odoo already
 
 
+# every character Python's ``str.split()`` takes for a space (the no-break space 1C and spreadsheets put in codes
+# among them): the SQL of the store's codes (:mod:`..models.product_product`) drops the same, whatever the locale
+SPACES = "".join(char for char in map(chr, range(0x3001)) if char.isspace())
+
+
 def article_key(value):
     """The article ``value`` as it is compared: the spaces around it dropped, each inner run of spaces one
-    space, in lower case (``str.casefold``); None for an empty one."""
-    return " ".join((value or "").split()).casefold() or None
+    space, in lower case (``str.lower``, as PostgreSQL's ``lower()`` folds: the store's codes are folded by the
+    database); None for an empty one."""
+    return " ".join((value or "").split()).lower() or None
 
 
 def barcode_key(value):
