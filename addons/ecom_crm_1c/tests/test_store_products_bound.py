@@ -9,11 +9,15 @@ import tempfile
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
 
+from ..commerceml import read_product_codes
 from ..models import ecom_1c_import_catalog as catalog_module
 from ..models import ecom_1c_importer as importer_module
+from ..models.product_product import article_sql, barcode_sql
+from ..tools.matching import article_key, barcode_key
 from ..tools.savepoint import savepoint
-from .common import ImporterCase
+from .common import ImporterCase, path
 from .test_bound_by_template import catalog, offers
 
 GUID = "7b1c0f00-0000-4000-8000-00000000c001"
@@ -119,6 +123,59 @@ class TestStoreProductsBound(ImporterCase):
         counts = self.importer._import_catalog(catalog((GUID, "Нож", "N-1", "4600000000050")))
         self.assertEqual((counts["created"], counts["bound_article"], counts["bound_barcode"], counts["warnings"]),
                          (1, 0, 0, []))
+
+    def test_a_real_ut11_catalog_binds_the_store_s_catalog(self):
+        """1C:УТ 11's catalog of 32 products (tests/data/ut11-2.07-makers), the store having a product of each of
+        its 27 articles, typed in small letters, or with spaces or no-break spaces around (as pasted from a
+        price list): the 22 articles one 1C product names bind their store product; the 5 that two 1C products name
+        (1C's own duplicates) bind neither, each said, and 1C's products are made; the file again changes
+        nothing."""
+        source = path("ut11-2.07-makers", "import.xml")
+        codes = list(read_product_codes(source))
+        articles = {}
+        for product_id, article, _barcode in codes:
+            articles.setdefault(article, []).append(product_id)
+        self.assertEqual((len(codes), len(articles)), (32, 27))
+        def typed(i, article):  # small letters, spaces around, no-break spaces around
+            return (article.lower(), f" {article}  ", f"\u00a0{article}\u00a0")[i % 3]
+
+        store = {article: self.store_product(f"Товар магазина {article}", article=typed(i, article))
+                 for i, article in enumerate(sorted(articles))}
+        counts = self.importer._import_catalog(source)
+        unique = {article for article, ids in articles.items() if len(ids) == 1}
+        self.assertEqual(counts["bound_article"], 22)
+        for article, product in store.items():
+            self.assertEqual(product.ecom_1c_id or None, articles[article][0] if article in unique else None, article)
+        for article in sorted(set(articles) - unique):
+            for product_id in articles[article]:
+                self.assertIn(f"1C product {product_id} was not bound to a product of the store by article "
+                              f"«{article}»: other 1C products of the file name it too", "\n".join(counts["warnings"]))
+        # 22 bound (named as in 1C from then on), the 10 of the duplicated articles made beside the store's 5
+        self.assertEqual(self.Template.search_count([("ecom_1c_id", "!=", False)]), 32)
+        self.assertEqual(self.Template.search_count([("name", "=like", "Товар магазина %")]), 5)
+        again = self.importer._import_catalog(source)
+        self.assertEqual((again["created"], again["bound_article"]), (0, 0))
+        self.assertEqual(self.Template.search_count([("ecom_1c_id", "!=", False)]), 32)
+
+    def test_codes_folded_by_the_database_whatever_its_ctype(self):
+        """The store's codes are folded in SQL as Python folds 1C's, even where ``lower()`` folds no Cyrillic
+        letter (a database created with LC_CTYPE C: COLLATE "C" here) and a no-break space is no space."""
+        for typed in ["Б-130001", "б-130001", "02.03.04-БР-Т", " Арт\u00a0\u00a0Ё-1\t", "ЇҚҰ-2", "SH-10"]:
+            self.env.cr.execute(SQL("SELECT %s", article_sql(SQL('%s COLLATE "C"', typed))))
+            self.assertEqual(self.env.cr.fetchone()[0], article_key(typed), typed)
+        self.env.cr.execute(SQL("SELECT %s", barcode_sql(SQL('%s COLLATE "C"', "4600\u00a00000 0001\u20092"))))
+        self.assertEqual(self.env.cr.fetchone()[0], barcode_key("4600\u00a00000 0001\u20092"))
+
+    def test_the_candidates_are_found_by_index(self):
+        """The candidate query's expressions are those of product_product's indexes: a store of 100,000 products
+        is not read whole for each batch of 500 (no sequential read where the indexes can be used)."""
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(SQL("EXPLAIN SELECT pp.id FROM product_product pp WHERE %s = ANY(%s::text[]) OR %s = "
+                                "ANY(%s::text[])", article_sql(SQL("pp.default_code")), ["арт-1"],
+                                barcode_sql(SQL("pp.barcode")), ["4600000000012"]))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("product_product_ecom_1c_default_code_key_index", plan)
+        self.assertNotIn("Seq Scan", plan)
 
     def test_an_article_another_batch_of_the_file_names(self):
         """A file of several batches: an article named in two of them binds neither (the second batch is not read
