@@ -11,7 +11,15 @@
 """
 from .archives import TEMPORARY_PREFIX, TEMPORARY_SUFFIX, UnsafeArchive, files_under, is_zip, remove_added, unpack
 from .paths import UnsafePath, printable, safe_relative_path
-from .reader import read_catalog, read_catalog_id, read_documents, read_offer_ids, read_offers, read_product_ids
+from .reader import (
+    read_catalog,
+    read_catalog_id,
+    read_documents,
+    read_offer_ids,
+    read_offers,
+    read_product_codes,
+    read_product_ids,
+)
 from .sniff import (
     DocumentInfo,
     UnsafeDocument,

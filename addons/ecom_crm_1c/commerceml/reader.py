@@ -247,6 +247,19 @@ def read_product_ids(source):
                 yield product_id
 
 
+def read_product_codes(source):
+    """``(Ид, Артикул, Штрихкод)`` of every product of a catalog file, streaming and cheap (which 1C products of
+    the whole file name an article or a barcode: the store's product of one that several name is no one's)."""
+    def free(path):
+        return path[-1] == "Товар"
+
+    for _event, path, element in _events(source, {"end": {"Товар"}}, free):
+        if "Товары" in path[:-1]:
+            product_id = text(element, "Ид")
+            if product_id:
+                yield product_id, text(element, "Артикул"), text(element, "Штрихкод")
+
+
 def read_offer_ids(source):
     """``(Ид, marked for deletion)`` of every offer of an offers package, streaming and cheap (what a
     whole offers package keeps of the characteristics)."""

@@ -14,6 +14,7 @@ from ..commerceml import (
     read_catalog,
     read_catalog_id,
     read_offer_ids,
+    read_product_codes,
     read_product_ids,
     safe_relative_path,
     sniff,
@@ -33,7 +34,9 @@ from ..commerceml.mapper import (
 )
 from ..tools.binder import bound
 from ..tools.bulk import bulk_create, m2m_ids
+from ..tools.matching import shared_codes
 from ..tools.savepoint import savepoint
+from .ecom_1c_importer import BATCH
 
 ANALYZE_AFTER = 5000  # products created in one step
 IMAGE_LIMIT = 20 * 1024 * 1024
@@ -41,6 +44,12 @@ IMAGE_LIMIT = 20 * 1024 * 1024
 LENT = "variant:"
 EMPTY_REF = "00000000-0000-0000-0000-000000000000"
 SINGLE_VARIANT_FIELDS = ("default_code", "weight", "volume")
+# the codes several products of a catalog file name (:func:`..tools.matching.shared_codes`), by (path, size,
+# modification time, «match by»): reading a file of 100,000 products apart for them takes some 11 s, nearly half
+# a 25-second step, and each step of the file's first catalog needs them; the worker that ran the step before keeps
+# them for the next (another worker reads them again). The few last files only: a code named twice is rare
+SHARED_CODES = {}
+SHARED_CODES_KEPT = 4
 
 
 def is_full(only_changes):
@@ -88,13 +97,30 @@ class Ecom1cImportCatalog(models.AbstractModel):
                         groups.clear()
                     yield values
 
+        def file_codes():
+            # the codes several products of the whole file name, read apart once a step (a path: read again beside
+            # the products being read), when a batch of a file of several has the store's products to bind
+            if "codes" not in catalog:
+                catalog["codes"] = None
+                if isinstance(source, str):
+                    mode, stat = self.env.company.ecom_1c_match_by, os.stat(source)
+                    key = (source, stat.st_size, stat.st_mtime_ns, mode)
+                    if key not in SHARED_CODES:
+                        SHARED_CODES[key] = shared_codes(read_product_codes(source), mode)
+                        for old in list(SHARED_CODES)[:-SHARED_CODES_KEPT]:
+                            SHARED_CODES.pop(old, None)
+                    catalog["codes"] = SHARED_CODES.get(key)
+            return catalog["codes"]
+
         def apply(chunk):
             # 1C's «Категории» are made categories for the products in no group that name them only
             # (1C:УТ 11's, kinds of items beside the products' groups, are no categories of the shop)
             needed = {p["group_ids"][0] for p in chunk if len(p["group_ids"]) == 1} & set(categories)
             if needed:
                 self._import_groups([categories.pop(category_id) for category_id in sorted(needed)], counts)
-            self._import_products(chunk, catalog["id"], counts)
+            # a file of one batch is that batch: what it names twice, the batch knows
+            alone = counts["position"] == 0 and len(chunk) < BATCH
+            self._import_products(chunk, catalog["id"], counts, None if alone else file_codes)
             self._mark_named(chunk, listed=is_full(catalog["only_changes"]))
             if any(p["manufacturer"] for p in chunk):  # the name is translated once a batch, when needed
                 if MANUFACTURER_ID not in properties:  # once a file
@@ -274,12 +300,15 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 existing[unit_id].write(vals)
         units.clear()
 
-    def _import_products(self, chunk, catalog_id, counts):
+    def _import_products(self, chunk, catalog_id, counts, file_codes=None):
         """Create or update the templates of a batch of catalog products. A product whose Ид is
         «guid#characteristic» is a variant of the template «guid» (schema 2.04 lists each
-        characteristic as a product): the template is made once, the variant by its characteristics."""
+        characteristic as a product): the template is made once, the variant by its characteristics.
+        ``file_codes``: see :meth:`_bind_store_products`."""
         Template = self.env["product.template"].with_context(active_test=False)
         existing = bound(Template, {split_id(p["id"])[0] for p in chunk if p["id"]})
+        if self._bind_catalog_store_products(chunk, existing, counts, file_codes):
+            existing = bound(Template, {split_id(p["id"])[0] for p in chunk if p["id"]})
         # a store's own product bound by its template's 1C id: its variant is the product 1C lists
         plain = {p["id"] for p in chunk if p["id"] and not split_id(p["id"])[1]}
         self._bind_own_variants([template for key, template in existing.items() if key in plain])
@@ -340,6 +369,24 @@ class Ecom1cImportCatalog(models.AbstractModel):
             # is sold again, as by its offer (:meth:`_offer_variants`)
             self._revive_variants(self.env["product.product"].concat(
                 *(variant for full_id, variant in variants.items() if full_id not in deleted and not variant.active)))
+
+    def _bind_catalog_store_products(self, chunk, existing, counts, file_codes=None):
+        """The products of a batch of a catalog that the database does not know by their 1C ids (a product
+        whose template ``existing`` {1C product id: template} does not hold, a characteristic of 2.04 whose
+        variant none holds; not one 1C marks deleted) bound to the store's own products by article or barcode
+        (:meth:`_bind_store_products`), to be updated as 1C's from then on. Returns the 1C ids bound."""
+        characteristics = [p["id"] for p in chunk if p["id"] and split_id(p["id"])[1]]
+        # nothing read (the setting neither) for a batch of products all known, as 1C's next catalogs are
+        if not characteristics and all(p["id"] in existing for p in chunk if p["id"]):
+            return set()
+        if self.env.company.ecom_1c_match_by == "none":
+            return set()
+        known = set(bound(self.env["product.product"].with_context(active_test=False), characteristics)) \
+            if characteristics else set()
+        # not one 1C marks deleted: it would archive the store's product it bound
+        wanted = [(p["id"], p["article"], p["barcode"]) for p in chunk if p["id"] and not p["deleted"] and (
+            p["id"] not in known if split_id(p["id"])[1] else p["id"] not in existing)]
+        return self._bind_store_products(wanted, counts, existing, [p["id"] for p in chunk if p["id"]], file_codes)
 
     def _bind_own_variants(self, templates):
         """The variant of each of ``templates`` (found by their 1C id, which 1C names as a product, not a

@@ -162,6 +162,15 @@ class Ecom1cImportOffers(models.AbstractModel):
                                                  own).values()):
             variants = bound(Product, ids)
         new = [o for o in chunk if o["characteristic_id"] and o["id"] not in variants]
+        if new and self.env.company.ecom_1c_match_by != "none":
+            # a characteristic the database does not know: the variant of the store's own product of its article
+            # or barcode, when there is no doubt (:meth:`_bind_store_products`)
+            templates = bound(self.env["product.template"].with_context(active_test=False),
+                              {o["product_id"] for o in new})
+            if self._bind_store_products([(o["id"], o["article"], o["barcode"]) for o in new if not o["deleted"]],
+                                         counts, templates, ids):
+                variants = bound(Product, ids)
+                new = [o for o in new if o["id"] not in variants]
         # 3.1 gives a characteristic's values as its offer's property values, «ХарактеристикиТовара» empty
         by_properties = iter(self._characteristic_values([o["properties"] for o in new if not o["characteristics"]]))
         characteristics = [(o["id"], o["product_id"], o["characteristics"] or next(by_properties), o["name"])

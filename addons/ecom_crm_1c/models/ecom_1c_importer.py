@@ -1,10 +1,12 @@
 import time
 from itertools import islice
 
-from odoo import api, models
+from odoo import _, api, models
 from odoo.tools import SQL
 
 from ..commerceml.characteristics import split_id
+from ..tools import matching
+from .product_product import article_sql, barcode_sql
 
 BATCH = 500
 
@@ -18,7 +20,9 @@ def batched(iterable, size):
 class Ecom1cImporter(models.AbstractModel):
     """Apply CommerceML files to Odoo: the readers stream the file, the importer only looks records
     up by their 1C ids (:func:`..tools.binder.bound`) and creates or writes them in batches, with
-    the values :mod:`..commerceml.mapper` maps 1C's data to.
+    the values :mod:`..commerceml.mapper` maps 1C's data to; a product the database does not know by its
+    1C id is first looked for among the store's own products by article or barcode, a batch at once
+    (:meth:`_bind_store_products`).
 
     This is the importers' base: which importer a file's kind goes to, the steps a file is imported
     in and the counts they return. Each kind of file has its importer, a file of its own extending
@@ -64,7 +68,105 @@ class Ecom1cImporter(models.AbstractModel):
         return {**self._counts(0), "done": True}
 
     def _counts(self, start):
-        return {"created": 0, "updated": 0, "archived": 0, "warnings": [], "position": start, "done": False}
+        return {"created": 0, "updated": 0, "archived": 0, "warnings": [], "position": start, "done": False,
+                "bound_article": 0, "bound_barcode": 0}
+
+    def _bind_store_products(self, wanted, counts, known_templates=None, named=(), file_codes=None):
+        """The store's own products (made in Odoo, no 1C id) that the 1C products and characteristics
+        ``wanted`` [(1C id, article, barcode)], which the database does not know by their 1C ids, are: bound
+        (the 1C id written on the variant, and on its template for a product or the characteristics' product)
+        by the company's «match by» setting, only when there is no doubt (:func:`..tools.matching.plan_bindings`);
+        why a code bound nothing is said in the exchange's log. ``known_templates`` {1C product id: template}:
+        those of ``wanted``'s products the database has already; ``named``: the 1C ids of the whole batch;
+        ``file_codes``: a function returning the codes several 1C products of the whole file name
+        (:func:`..tools.matching.shared_codes`), for a batch of a file of several, called once candidates are found.
+        One query finds the candidates of a batch, one UPDATE a table binds them. Returns the 1C ids bound."""
+        mode = self.env.company.ecom_1c_match_by
+        kinds = matching.kinds(mode)
+        if not wanted or not kinds:
+            return set()
+        articles = sorted({matching.article_key(a) for _i, a, _b in wanted} - {None}) if matching.ARTICLE in kinds \
+            else []
+        barcodes = sorted({matching.barcode_key(b) for _i, _a, b in wanted} - {None}) if matching.BARCODE in kinds \
+            else []
+        if not articles and not barcodes:
+            return set()
+        self.env.flush_all()
+        # the store's active products of the exchange's company (or shared) having one of the codes, bound to 1C or
+        # not (another product bound having the code makes it ambiguous); compared as :mod:`..tools.matching` does,
+        # whatever the database's LC_CTYPE, by the expressions product_product's indexes are on
+        self.env.cr.execute(SQL(r"""
+            SELECT pp.id, pt.id, pp.default_code, pp.barcode, pp.ecom_1c_id, pt.ecom_1c_id,
+                   (SELECT count(*) FROM product_product sibling WHERE sibling.product_tmpl_id = pt.id),
+                   COALESCE(pt.name->>%(lang)s, pt.name->>'en_US')
+              FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pp.active AND pt.active AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
+               AND (%(article)s = ANY(%(articles)s::text[]) OR %(barcode)s = ANY(%(barcodes)s::text[]))
+        """, lang=self.env.lang or "en_US", company=self.env.company.id, articles=articles, barcodes=barcodes,
+            article=article_sql(SQL("pp.default_code")), barcode=barcode_sql(SQL("pp.barcode"))))
+        candidates = [matching.Candidate(variant=row[0], template=row[1], article=row[2], barcode=row[3],
+                                         variant_1c_id=row[4], template_1c_id=row[5], variants=row[6], name=row[7])
+                      for row in self.env.cr.fetchall()]
+        if not candidates:
+            return set()
+        plan = matching.plan_bindings(wanted, candidates, mode,
+                                      {key: template.id for key, template in (known_templates or {}).items()},
+                                      set(named), file_codes() if file_codes else None)
+        for refusal in plan.refusals:
+            counts["warnings"].append(self._refusal_message(refusal))
+        if not plan.binds:
+            return set()
+        for table, values in (("product_template", {template: key for key, template in plan.templates.items()}),
+                              ("product_product", {c.variant: full_id for full_id, (c, _k) in plan.binds.items()})):
+            if values:
+                self.env.cr.execute(SQL(
+                    "UPDATE %(table)s t SET ecom_1c_id = v.value, write_date = %(now)s, write_uid = %(uid)s"
+                    "  FROM unnest(%(ids)s::int[], %(values)s::varchar[]) AS v(id, value) WHERE t.id = v.id",
+                    table=SQL.identifier(table), now=self.env.cr.now(), uid=self.env.uid,
+                    ids=list(values), values=list(values.values())))
+        self.env["product.template"].invalidate_model(["ecom_1c_id", "write_date", "write_uid"])
+        self.env["product.product"].invalidate_model(["ecom_1c_id", "write_date", "write_uid"])
+        for _candidate, kind in plan.binds.values():
+            counts["bound_article" if kind == matching.ARTICLE else "bound_barcode"] += 1
+        return set(plan.binds)
+
+    def _refusal_message(self, refusal):
+        """What the exchange's log says of a code that bound no store product (:class:`..tools.matching.Refusal`)."""
+        names = refusal.others
+        reasons = {
+            matching.SEVERAL_STORE: lambda: self.env._(
+                "several products of the store have it (%s)", ", ".join(f"«{name}»" for name in names[:5])),
+            matching.SEVERAL_1C: lambda: self.env._(
+                "other 1C products of the file name it too (%s)", ", ".join(names[:5])),
+            matching.BOUND: lambda: self.env._(
+                "the store's product «%(name)s» having it is bound to 1C product %(other)s already",
+                name=names[0], other=names[1]),
+            matching.TAKEN: lambda: self.env._(
+                "the store's product «%(name)s» having it was bound to 1C product %(other)s of the same file",
+                name=names[0], other=names[1]),
+            matching.HAS_VARIANTS: lambda: self.env._(
+                "the store's product «%s» having it has several variants: give each variant the 1C id of its "
+                "characteristic", names[0]),
+            matching.NO_VARIANTS: lambda: self.env._(
+                "the store's product «%s» having it has no variants, and 1C names a characteristic", names[0]),
+            matching.SPLIT: lambda: self.env._(
+                "the other characteristics of the 1C product are variants of another product of the store (here "
+                "«%s»)", names[0]),
+            matching.TEMPLATE_BOUND: lambda: self.env._(
+                "the store's product «%(name)s» having it is bound to 1C product %(other)s",
+                name=names[0], other=names[1]),
+            matching.SHARED: lambda: self.env._(
+                "other variants of the store's product «%(name)s» are characteristics of other 1C products "
+                "(%(others)s)",
+                name=names[0], others=", ".join(names[1:6])),
+            matching.ELSEWHERE: lambda: self.env._(
+                "the store's product «%(name)s» has it, but 1C product %(other)s is another product in Odoo already",
+                name=names[0], other=names[1]),
+        }
+        by = self.env._("by article «%s»", refusal.code) if refusal.kind == matching.ARTICLE else \
+            self.env._("by barcode «%s»", refusal.code)
+        return self.env._("1C product %(product)s was not bound to a product of the store %(by)s: %(reason)s",
+                          product=refusal.product, by=by, reason=reasons[refusal.reason]())
 
     def _apply_in_steps(self, items, counts, apply, deadline):
         """Apply ``items`` in batches, skipping the ``counts["position"]`` first (a previous step
@@ -87,6 +189,10 @@ class Ecom1cImporter(models.AbstractModel):
 
     def _finish(self, exchange, counts):
         counts["warnings"] = list(dict.fromkeys(counts["warnings"]))  # each warning once, in order
+        if exchange and (counts["bound_article"] or counts["bound_barcode"]):
+            # the summary of what this step bound of the store's own products (:meth:`_bind_store_products`)
+            exchange._log(_("Bound to the store's products by article: %(article)s, by barcode: %(barcode)s",
+                            article=counts["bound_article"], barcode=counts["bound_barcode"]), warning=False)
         if exchange:
             # and once in the exchange's log, whichever step or file of the exchange said it first
             logged = set((exchange.messages or "").splitlines())

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.matching import DEFAULT_MODE
+
 ADMINS = "base.group_system"
 
 
@@ -17,6 +19,19 @@ class ResCompany(models.Model):
     ecom_1c_orders_committed_until = fields.Char(
         "Orders acknowledged by its 1C until", copy=False, readonly=True, groups=ADMINS,
         help="The company's orders its 1C acknowledged (mode=success) up to this moment (database clock).")
+
+    # «article, then barcode»: a store connecting 1C has its catalog in Odoo already, and a first full catalog
+    # would make a second product of each; a code that is empty, or that several products share (however its
+    # case and spaces differ), binds nothing (:mod:`..tools.matching`), so the default binds only the sure ones
+    ecom_1c_match_by = fields.Selection(
+        [("none", "Nothing: 1C's products are new products"), ("article", "Article"), ("barcode", "Barcode"),
+         ("article_barcode", "Article, then barcode")],
+        string="Match the store's products not yet bound to 1C by", default=DEFAULT_MODE, required=True,
+        help="A product (or characteristic) 1C names that Odoo does not know by its 1C id is bound to the store's "
+             "own product (active, of this company or shared, without a 1C id) having its article («Артикул») or "
+             "barcode («Штрихкод»), compared without the spaces around it and in either case; only when exactly one "
+             "store product and one 1C product of the file have it. Otherwise a new product is made, and the "
+             "exchange log says why.")
 
     @api.constrains("ecom_1c_login")
     def _check_ecom_1c_login(self):

@@ -39,6 +39,7 @@ class ResConfigSettings(models.TransientModel):
     # company reads two logins and two passwords for one 1C; still shown where a company's login is set
     ecom_1c_company_login_shown = fields.Boolean(
         "Show the company's own 1C login", compute="_compute_ecom_1c_password_set", groups=ADMINS)
+    ecom_1c_match_by = fields.Selection(related="company_id.ecom_1c_match_by", readonly=False, groups=ADMINS)
     ecom_1c_file_limit = fields.Integer(
         "Largest request (MB)", config_parameter="ecom_crm_1c.file_limit_mb", default=200,
         help="1C's file_limit: 1C sends a bigger file in parts of at most this size, one request each.",

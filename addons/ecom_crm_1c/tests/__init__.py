@@ -35,3 +35,5 @@ from . import test_access_companies
 from . import test_barcodes_pictures
 from . import test_price_tiers
 from . import test_bound_by_template
+from . import test_matching
+from . import test_store_products_bound

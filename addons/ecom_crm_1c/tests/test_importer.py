@@ -294,7 +294,10 @@ class TestImporter(ImporterCase):
         self.assertEqual(mat.uom_id, self.env.ref("uom.product_uom_unit"), "OKEI 796 «Штука»")
         self.assertEqual(mat.taxes_id, tax, "1C's VAT 20 is the company's 20% sales tax")
         self.assertFalse(counts["warnings"])
-        # a 1C barcode another product already has is left out, with a warning, instead of failing
+        # a 1C barcode another product already has is left out, with a warning, instead of failing (matching the
+        # store's products off: by default the store's product of that barcode would be the 1C product,
+        # tests/test_store_products_bound.py)
+        self.env.company.ecom_1c_match_by = "none"
         clash = self.env["product.product"].create({"name": "Старый коврик", "barcode": "4600000000017"})
         catalog = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.10"><Каталог>'
                    '<Ид>c</Ид><Товары><Товар><Ид>new-1</Ид><Наименование>Новый</Наименование>'

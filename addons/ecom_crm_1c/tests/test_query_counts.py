@@ -18,15 +18,17 @@ from .common import ImporterCase, big_catalog, big_catalog_id, offers_package
 # (a message and its tracking value). One UPDATE a batch marks the products it names (1C's deactivate
 # keeps what any exchange named since its unload began). Each count below holds one query a file, at its end:
 # the barcodes 1C gave products while others on sale held them, whose holders are archived since
-# (ecom.1c.importer._give_awaited_barcodes; an index of the awaited ones alone).
-NEW_PRODUCTS, TRACKED_PER_NEW_PRODUCT = 34, 2
+# (ecom.1c.importer._give_awaited_barcodes; an index of the awaited ones alone). And one query a batch of products
+# the database does not know by their 1C ids: the store's own products of their articles or barcodes, to bind
+# (ecom.1c.importer._bind_store_products; none here).
+NEW_PRODUCTS, TRACKED_PER_NEW_PRODUCT = 35, 2
 # The same products again: nothing to write but that mark (their variants' barcodes read once, to
 # compare with 1C's).
 SAME_PRODUCTS = 11
 # New products with a property value each: Odoo makes the lines of attributes one product at a time
 # (their values are one search and one create per batch), and the batch's archived variants are read once
 # to keep them archived (Odoo sells again those of a product whose lines change): pinned for both sizes.
-NEW_PRODUCTS_WITH_PROPERTIES = {10: 102, 20: 140}
+NEW_PRODUCTS_WITH_PROPERTIES = {10: 103, 20: 141}
 # Offers: stock and sales prices set-based, whether they change or not.
 OFFERS = 9
 # Offers of characteristics giving each its barcode and article: the barcodes checked free in one query,

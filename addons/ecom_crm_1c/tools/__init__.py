@@ -1,3 +1,4 @@
 from . import binder
 from . import bulk
+from . import matching
 from . import savepoint

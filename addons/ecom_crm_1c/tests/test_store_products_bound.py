@@ -1,0 +1,410 @@
+"""A store already on Odoo connects 1C: the products of its catalog have no 1C id. The first catalog binds
+each 1C product to the store's product of its article or barcode (the company's «match by» setting) when
+there is no doubt, instead of making a second product of each; the offers then price and stock it."""
+
+import io
+import os
+import tempfile
+
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tests import Form, tagged
+from odoo.tools import SQL
+
+from ..commerceml import read_product_codes
+from ..models import ecom_1c_import_catalog as catalog_module
+from ..models import ecom_1c_importer as importer_module
+from ..models.product_product import article_sql, barcode_sql
+from ..tools.matching import article_key, barcode_key
+from ..tools.savepoint import savepoint
+from .common import ImporterCase, path
+from .test_bound_by_template import catalog, offers
+
+GUID = "7b1c0f00-0000-4000-8000-00000000c001"
+OTHER = "7b1c0f00-0000-4000-8000-00000000c002"
+THIRD = "7b1c0f00-0000-4000-8000-00000000c003"
+
+
+def catalog_204(product_id, name, characteristics):
+    """A 2.04 catalog of changes listing the characteristics ``characteristics`` [(id, article, size)] of the
+    product ``product_id`` as products «product#characteristic», each with its article and «Размер»."""
+    goods = "".join(
+        f"<Товар><Ид>{product_id}#{char_id}</Ид><Артикул>{article}</Артикул>"
+        f"<Наименование>{name} ({size})</Наименование><ХарактеристикиТовара><ХарактеристикаТовара>"
+        f"<Наименование>Размер</Наименование><Значение>{size}</Значение></ХарактеристикаТовара>"
+        "</ХарактеристикиТовара></Товар>" for char_id, article, size in characteristics)
+    return io.BytesIO(('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.04">'
+                       '<Каталог СодержитТолькоИзменения="true"><Ид>c</Ид>'
+                       f"<Товары>{goods}</Товары></Каталог></КоммерческаяИнформация>").encode())
+
+
+def coded_offers(*given):
+    """An offers package of changes (2.05) of characteristics ``given`` [(offer id, article, barcode, size,
+    price)], the retail price type declared."""
+    body = "".join(
+        f"<Предложение><Ид>{offer_id}</Ид><Наименование>Футболка ({size})</Наименование>"
+        + (f"<Артикул>{article}</Артикул>" if article else "")
+        + (f"<Штрихкод>{barcode}</Штрихкод>" if barcode else "")
+        + "<ХарактеристикиТовара><ХарактеристикаТовара><Наименование>Размер</Наименование>"
+        f"<Значение>{size}</Значение></ХарактеристикаТовара></ХарактеристикиТовара><Цены><Цена>"
+        f"<ИдТипаЦены>retail</ИдТипаЦены><ЦенаЗаЕдиницу>{price}</ЦенаЗаЕдиницу></Цена></Цены>"
+        "<Количество>3</Количество></Предложение>" for offer_id, article, barcode, size, price in given)
+    return io.BytesIO(('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.05">'
+                       '<ПакетПредложений СодержитТолькоИзменения="true"><Ид>p</Ид><ИдКаталога>c</ИдКаталога>'
+                       "<ТипыЦен><ТипЦены><Ид>retail</Ид><Наименование>Розничная</Наименование></ТипЦены></ТипыЦен>"
+                       f"<Предложения>{body}</Предложения></ПакетПредложений></КоммерческаяИнформация>").encode())
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestStoreProductsBound(ImporterCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.ecom_1c_match_by = "article_barcode"
+        cls.category = cls.env["product.category"].create({"name": "Посуда магазина"})
+
+    def store_product(self, name, article=None, barcode=None, **vals):
+        """A product the store made in Odoo before connecting 1C: no 1C id."""
+        return self.Template.create({"name": name, "default_code": article, "barcode": barcode, "list_price": 99.0,
+                                     "categ_id": self.category.id, **vals})
+
+    def templates_named(self, article):
+        return self.Template.search([("default_code", "=ilike", article)])
+
+    def test_the_default_binds_by_article_then_barcode(self):
+        """A company made now (and every company the upgrade gives the column) matches by article, then barcode."""
+        company = self.env["res.company"].create({"name": "Второй магазин"})
+        self.assertEqual(company.ecom_1c_match_by, "article_barcode")
+
+    def test_the_setting_is_the_company_s(self):
+        """Settings > Exchange with 1C: the choice is the current company's, another company keeps its own."""
+        other = self.env["res.company"].create({"name": "Второй магазин"})
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(settings.ecom_1c_match_by, "article_barcode")
+        settings.ecom_1c_match_by = "barcode"
+        settings.save().execute()
+        self.assertEqual((self.env.company.ecom_1c_match_by, other.ecom_1c_match_by), ("barcode", "article_barcode"))
+
+    def test_bound_by_article_then_priced_and_stocked(self):
+        """The store's product of the article (another case, spaces around) is 1C's: updated by the catalog as a
+        product 1C made (its name, article and description 1C's; no category named: Odoo's default, as 1C's
+        products), priced and stocked by the offers; no second product."""
+        mug = self.store_product("Кружка", article=" арт-001 ")
+        counts = self.importer._import_catalog(catalog((GUID, "Кружка белая", "АРТ-001", None)))
+        self.assertEqual((counts["created"], counts["bound_article"], counts["warnings"]), (0, 1, []))
+        self.assertEqual(self.Template.search_count([("ecom_1c_id", "=", GUID)]), 1)
+        self.assertEqual((mug.ecom_1c_id, mug.product_variant_id.ecom_1c_id), (GUID, GUID))
+        self.assertEqual((mug.name, mug.default_code, mug.ecom_1c_catalog_id), ("Кружка белая", "АРТ-001", "c"))
+        self.assertEqual(mug.categ_id, self.env.ref("product.product_category_all"), "in no 1C group, as 1C's")
+        self.importer._import_offers(offers((GUID, 150, 7)))
+        self.assertEqual((mug.list_price, mug.product_variant_id.ecom_1c_qty), (150.0, 7.0))
+
+    def test_bound_by_barcode(self):
+        """Matching by barcode alone: the article is not looked at; the barcode's spaces do not count."""
+        self.env.company.ecom_1c_match_by = "barcode"
+        by_article = self.store_product("Ложка", article="L-1")
+        spoon = self.store_product("Ложка чайная", barcode="4600000000012")
+        counts = self.importer._import_catalog(catalog((GUID, "Ложка", "L-1", "4600 0000 0001 2")))
+        self.assertEqual((counts["created"], counts["bound_barcode"], counts["bound_article"]), (0, 1, 0))
+        self.assertEqual((spoon.ecom_1c_id, by_article.ecom_1c_id), (GUID, False))
+        self.assertEqual(spoon.barcode, "4600 0000 0001 2", "the barcode is 1C's from then on, as written there")
+
+    def test_article_then_barcode(self):
+        """The article first; a 1C product whose article binds nothing is looked for by its barcode."""
+        by_article = self.store_product("Тарелка", article="T-1", barcode="4600000000029")
+        by_barcode = self.store_product("Блюдо", article="D-old", barcode="4600000000036")
+        counts = self.importer._import_catalog(catalog((GUID, "Тарелка", "T-1", "4600000000099"),
+                                                       (OTHER, "Блюдо", "D-new", "4600000000036")))
+        self.assertEqual((by_article.ecom_1c_id, by_barcode.ecom_1c_id), (GUID, OTHER))
+        self.assertEqual((counts["created"], counts["bound_article"], counts["bound_barcode"]), (0, 1, 1))
+
+    def test_no_match_makes_a_new_product(self):
+        self.store_product("Вилка", article="V-1", barcode="4600000000043")
+        counts = self.importer._import_catalog(catalog((GUID, "Нож", "N-1", "4600000000050")))
+        self.assertEqual((counts["created"], counts["bound_article"], counts["bound_barcode"], counts["warnings"]),
+                         (1, 0, 0, []))
+
+    def test_a_real_ut11_catalog_binds_the_store_s_catalog(self):
+        """1C:УТ 11's catalog of 32 products (tests/data/ut11-2.07-makers), the store having a product of each of
+        its 27 articles, typed in small letters, or with spaces or no-break spaces around (as pasted from a
+        price list): the 22 articles one 1C product names bind their store product; the 5 that two 1C products name
+        (1C's own duplicates) bind neither, each said, and 1C's products are made; the file again changes
+        nothing."""
+        source = path("ut11-2.07-makers", "import.xml")
+        codes = list(read_product_codes(source))
+        articles = {}
+        for product_id, article, _barcode in codes:
+            articles.setdefault(article, []).append(product_id)
+        self.assertEqual((len(codes), len(articles)), (32, 27))
+        def typed(i, article):  # small letters, spaces around, no-break spaces around
+            return (article.lower(), f" {article}  ", f"\u00a0{article}\u00a0")[i % 3]
+
+        store = {article: self.store_product(f"Товар магазина {article}", article=typed(i, article))
+                 for i, article in enumerate(sorted(articles))}
+        counts = self.importer._import_catalog(source)
+        unique = {article for article, ids in articles.items() if len(ids) == 1}
+        self.assertEqual(counts["bound_article"], 22)
+        for article, product in store.items():
+            self.assertEqual(product.ecom_1c_id or None, articles[article][0] if article in unique else None, article)
+        for article in sorted(set(articles) - unique):
+            for product_id in articles[article]:
+                self.assertIn(f"1C product {product_id} was not bound to a product of the store by article "
+                              f"«{article}»: other 1C products of the file name it too", "\n".join(counts["warnings"]))
+        # 22 bound (named as in 1C from then on), the 10 of the duplicated articles made beside the store's 5
+        self.assertEqual(self.Template.search_count([("ecom_1c_id", "!=", False)]), 32)
+        self.assertEqual(self.Template.search_count([("name", "=like", "Товар магазина %")]), 5)
+        again = self.importer._import_catalog(source)
+        self.assertEqual((again["created"], again["bound_article"]), (0, 0))
+        self.assertEqual(self.Template.search_count([("ecom_1c_id", "!=", False)]), 32)
+
+    def test_codes_folded_by_the_database_whatever_its_ctype(self):
+        """The store's codes are folded in SQL as Python folds 1C's, even where ``lower()`` folds no Cyrillic
+        letter (a database created with LC_CTYPE C: COLLATE "C" here) and a no-break space is no space."""
+        for typed in ["Б-130001", "б-130001", "02.03.04-БР-Т", " Арт\u00a0\u00a0Ё-1\t", "ЇҚҰ-2", "SH-10"]:
+            self.env.cr.execute(SQL("SELECT %s", article_sql(SQL('%s COLLATE "C"', typed))))
+            self.assertEqual(self.env.cr.fetchone()[0], article_key(typed), typed)
+        self.env.cr.execute(SQL("SELECT %s", barcode_sql(SQL('%s COLLATE "C"', "4600\u00a00000 0001\u20092"))))
+        self.assertEqual(self.env.cr.fetchone()[0], barcode_key("4600\u00a00000 0001\u20092"))
+
+    def test_the_candidates_are_found_by_index(self):
+        """The candidate query's expressions are those of product_product's indexes: a store of 100,000 products
+        is not read whole for each batch of 500 (no sequential read where the indexes can be used)."""
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(SQL("EXPLAIN SELECT pp.id FROM product_product pp WHERE %s = ANY(%s::text[]) OR %s = "
+                                "ANY(%s::text[])", article_sql(SQL("pp.default_code")), ["арт-1"],
+                                barcode_sql(SQL("pp.barcode")), ["4600000000012"]))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("product_product_ecom_1c_default_code_key_index", plan)
+        self.assertNotIn("Seq Scan", plan)
+
+    def test_an_article_another_batch_of_the_file_names(self):
+        """A file of several batches: an article named in two of them binds neither (the second batch is not read
+        yet when the first binds), as two 1C products of one batch."""
+        cup = self.store_product("Чашка", article="CH-1")
+        self.patch(importer_module, "BATCH", 2)
+        self.patch(catalog_module, "BATCH", 2)
+        with tempfile.TemporaryDirectory() as folder:
+            name = os.path.join(folder, "import.xml")
+            with open(name, "wb") as f:
+                f.write(catalog((GUID, "Чашка", "CH-1", None), (OTHER, "Блюдце", "B-1", None),
+                                (THIRD, "Чашка вторая", "ch-1", None)).getvalue())
+            counts = self.importer._import_catalog(name)
+        self.assertEqual((counts["created"], cup.ecom_1c_id), (3, False))
+        self.assertIn(f"1C product {GUID} was not bound to a product of the store by article «CH-1»: other 1C products "
+                      f"of the file name it too ({THIRD})", counts["warnings"])
+
+    def test_a_file_s_codes_read_once_for_its_steps(self):
+        """A catalog of several steps (each a request of 1C's) reads its file apart for the codes named twice once:
+        a file of 100,000 products takes some 11 s to read, nearly half a step."""
+        cup = self.store_product("Чашка", article="CH-1")
+        self.store_product("Блюдце", article="B-1")
+        self.patch(importer_module, "BATCH", 2)
+        self.patch(catalog_module, "BATCH", 2)
+        reads = []
+
+        def read_codes(source):
+            reads.append(source)
+            return catalog_module.read_product_codes.__wrapped__(source)
+
+        read_codes.__wrapped__ = catalog_module.read_product_codes
+        self.patch(catalog_module, "read_product_codes", read_codes)
+        with tempfile.TemporaryDirectory() as folder:
+            name = os.path.join(folder, "import.xml")
+            with open(name, "wb") as f:
+                f.write(catalog((GUID, "Чашка", "CH-1", None), (OTHER, "Блюдце", "B-1", None),
+                                (THIRD, "Чашка вторая", "ch-1", None), (f"{THIRD[:-1]}4", "Ваза", "V-1", None)
+                                ).getvalue())
+            first = self.importer._import_catalog(name, start=0, deadline=0)  # one batch, then the step is over
+            self.assertEqual((first["position"], first["done"]), (2, False))
+            later = self.importer._import_catalog(name, start=2)
+            self.assertEqual(len(reads), 1)
+            self.assertEqual((cup.ecom_1c_id, later["done"]), (False, True), "CH-1 named in both steps binds nothing")
+
+    def test_two_store_products_of_the_article(self):
+        """Two of the store's products have the article (one in another case): none is guessed, a new product is
+        made, and the log says which article and why."""
+        first, second = self.store_product("Чашка", article="CH-1"), self.store_product("Чашка 2", article="ch-1")
+        counts = self.importer._import_catalog(catalog((GUID, "Чашка", "CH-1", None)))
+        self.assertEqual(counts["created"], 1)
+        self.assertFalse(any((first | second).mapped("ecom_1c_id")))
+        self.assertEqual(counts["warnings"], [
+            f"1C product {GUID} was not bound to a product of the store by article «CH-1»: several products of the "
+            "store have it («Чашка», «Чашка 2»)"])
+
+    def test_two_1c_products_of_the_article(self):
+        """1C names the article twice: which of them the store's product is, is not guessed."""
+        cup = self.store_product("Чашка", article="CH-1")
+        counts = self.importer._import_catalog(catalog((GUID, "Чашка", "CH-1", None),
+                                                       (OTHER, "Чашка 2", "CH-1 ", None)))
+        self.assertEqual((counts["created"], cup.ecom_1c_id), (2, False))
+        self.assertEqual(len(counts["warnings"]), 2)
+        self.assertIn(f"other 1C products of the file name it too ({OTHER})", counts["warnings"][0])
+
+    def test_the_store_product_bound_already(self):
+        """The store's product of the article is bound to another 1C product: the new one is made, and said."""
+        cup = self.store_product("Чашка", article="CH-1")
+        self.importer._import_catalog(catalog((GUID, "Чашка", "CH-1", None)))
+        counts = self.importer._import_catalog(catalog((OTHER, "Чашка другая", "CH-1", None)))
+        self.assertEqual((counts["created"], cup.ecom_1c_id), (1, GUID))
+        self.assertEqual(counts["warnings"], [
+            f"1C product {OTHER} was not bound to a product of the store by article «CH-1»: the store's product "
+            f"«Чашка» having it is bound to 1C product {GUID} already"])
+
+    def test_archived_and_other_company_products_are_not_candidates(self):
+        """Only the store's products on sale, of the exchange's company or shared, are looked at."""
+        archived = self.store_product("Старая кружка", article="K-1")
+        archived.action_archive()
+        other_company = self.env["res.company"].create({"name": "Другой магазин"})
+        theirs = self.store_product("Их кружка", article="K-1", company_id=other_company.id)
+        counts = self.importer._import_catalog(catalog((GUID, "Кружка", "K-1", None)))
+        self.assertEqual((counts["created"], counts["warnings"]), (1, []))
+        self.assertFalse(any((archived | theirs).mapped("ecom_1c_id")))
+
+    def test_a_characteristic_bound_to_a_variant(self):
+        """The store's product of its own sizes (its attribute, not 1C's): 1C's characteristics, named by their
+        offers with the articles of its variants, are those variants; the product is 1C's product. A
+        characteristic of no variant of it is skipped, said, as for any product of the store's own variants."""
+        size = self.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"})]})
+        shirt = self.store_product("Футболка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        small, medium = shirt.product_variant_ids.sorted("id")
+        small.default_code, medium.barcode = "TS-S", "4600000000067"
+        self.env["ecom.1c.price.type"].create({"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"})
+        counts = self.importer._import_offers(coded_offers(
+            (f"{GUID}#s", "ts-s", None, "S", 500), (f"{GUID}#m", "TS-M", "4600000000067", "M", 600)))
+        self.assertEqual((small.ecom_1c_id, medium.ecom_1c_id, shirt.ecom_1c_id), (f"{GUID}#s", f"{GUID}#m", GUID))
+        self.assertEqual((counts["bound_article"], counts["bound_barcode"]), (1, 1))
+        self.assertEqual(len(shirt.with_context(active_test=False).product_variant_ids), 2, "no variant made")
+        self.assertEqual((small.ecom_1c_qty, medium.ecom_1c_qty, shirt.list_price), (3.0, 3.0, 500.0))
+        counts = self.importer._import_offers(coded_offers((f"{GUID}#l", "TS-L", None, "L", 700)))
+        self.assertEqual(self.Product.search_count([("ecom_1c_id", "=", f"{GUID}#l")]), 0)
+        self.assertTrue(any("Размер магазина" in warning for warning in counts["warnings"]), counts["warnings"])
+
+    def test_variants_of_a_template_bound_by_its_1c_id(self):
+        """2.05 on: the catalog names the product, the offers its characteristics. The store wrote the template's
+        1C id (its variants have none): the catalog updates it, no second product; the offers bind its variants
+        by their barcodes."""
+        size = self.env["product.attribute"].create({"name": "Цвет магазина", "value_ids": [
+            Command.create({"name": "Синий"}), Command.create({"name": "Белый"})]})
+        shirt = self.store_product("Рубашка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        blue, white = shirt.product_variant_ids.sorted("id")
+        blue.barcode, white.barcode = "4600000000111", "4600000000128"
+        shirt.ecom_1c_id = GUID
+        self.env["ecom.1c.price.type"].create({"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"})
+        counts = self.importer._import_catalog(catalog((GUID, "Рубашка", "RU-1", None)))
+        self.assertEqual((counts["created"], self.Template.search_count([("ecom_1c_id", "=", GUID)])), (0, 1))
+        counts = self.importer._import_offers(coded_offers((f"{GUID}#b", None, "4600000000111", "Синий", 900),
+                                                           (f"{GUID}#w", None, "4600000000128", "Белый", 950)))
+        self.assertEqual((blue.ecom_1c_id, white.ecom_1c_id, counts["bound_barcode"]), (f"{GUID}#b", f"{GUID}#w", 2))
+        self.assertEqual(shirt.list_price, 900.0)
+
+    def test_characteristics_of_a_204_catalog_bound_to_variants(self):
+        """2.04 lists the characteristics as products: bound to the variants of their articles, the product to
+        the store's product; the catalog updates it as 1C's."""
+        size = self.env["product.attribute"].create({"name": "Рост", "value_ids": [
+            Command.create({"name": "170"}), Command.create({"name": "182"})]})
+        coat = self.store_product("Куртка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        low, high = coat.product_variant_ids.sorted("id")
+        low.default_code, high.default_code = "KU-170", "KU-182"
+        counts = self.importer._import_catalog(catalog_204(GUID, "Куртка", [("a", "KU-170", "170"),
+                                                                            ("b", "ku-182", "182")]))
+        self.assertEqual((low.ecom_1c_id, high.ecom_1c_id, coat.ecom_1c_id), (f"{GUID}#a", f"{GUID}#b", GUID))
+        self.assertEqual((counts["bound_article"], self.Template.search_count([("ecom_1c_id", "=", GUID)])), (2, 1))
+        self.assertEqual(coat.ecom_1c_catalog_id, "c")
+
+    def test_characteristics_split_between_two_store_products(self):
+        """Two characteristics of one 1C product match variants of two store products: none is bound."""
+        size = self.env["product.attribute"].create({"name": "Объём", "value_ids": [
+            Command.create({"name": "1 л"}), Command.create({"name": "2 л"})]})
+        line = [Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})]
+        kettle, pot = self.store_product("Чайник", attribute_line_ids=line), self.store_product(
+            "Кастрюля", attribute_line_ids=[Command.create({"attribute_id": size.id,
+                                                            "value_ids": [Command.set(size.value_ids.ids)]})])
+        kettle.product_variant_ids[0].default_code, pot.product_variant_ids[0].default_code = "CH-1", "KA-1"
+        counts = self.importer._import_catalog(catalog_204(GUID, "Посуда", [("a", "CH-1", "1 л"),
+                                                                            ("b", "KA-1", "2 л")]))
+        self.assertFalse(any((kettle | pot).product_variant_ids.mapped("ecom_1c_id")))
+        self.assertFalse(any((kettle | pot).mapped("ecom_1c_id")))
+        self.assertEqual(len([w for w in counts["warnings"] if "another product of the store" in w]), 2)
+
+    def test_a_product_1c_marks_deleted_binds_nothing(self):
+        """1C names a product marked deleted: the store's product of its article is not bound (nor archived)."""
+        mug = self.store_product("Кружка", article="K-1")
+        goods = catalog((GUID, "Кружка", "K-1", None)).getvalue().decode().replace(
+            "</Товар>", "<ПометкаУдаления>true</ПометкаУдаления></Товар>")
+        counts = self.importer._import_catalog(io.BytesIO(goods.encode()))
+        self.assertEqual((counts["bound_article"], mug.ecom_1c_id, mug.active), (0, False, True))
+
+    def test_the_same_file_again_changes_nothing(self):
+        mug = self.store_product("Кружка", article="K-1", barcode="4600000000074")
+        self.importer._import_catalog(catalog((GUID, "Кружка", "K-1", "4600000000074")))
+        again = self.importer._import_catalog(catalog((GUID, "Кружка", "K-1", "4600000000074")))
+        self.assertEqual((again["created"], again["updated"], again["bound_article"], again["warnings"]),
+                         (0, 0, 0, []))
+        self.assertEqual(self.Template.search_count([("default_code", "=", "K-1")]), 1)
+        self.assertEqual(mug.ecom_1c_id, GUID)
+
+    def test_the_setting_off_keeps_the_store_product_apart(self):
+        """«Nothing»: 1C's products are new ones, as before the setting; the store's barcode is awaited."""
+        self.env.company.ecom_1c_match_by = "none"
+        mug = self.store_product("Кружка", article="K-1", barcode="4600000000081")
+        counts = self.importer._import_catalog(catalog((GUID, "Кружка", "K-1", "4600000000081")))
+        self.assertEqual((counts["created"], counts["bound_article"], mug.ecom_1c_id), (1, 0, False))
+        new = self.Product.search([("ecom_1c_id", "=", GUID)])
+        self.assertEqual((new.barcode, new.ecom_1c_barcode_wanted), (False, "4600000000081"))
+
+    def test_a_failed_import_takes_the_bindings_back(self):
+        """The exchange imports each step in a savepoint: a step that fails leaves no store product bound."""
+        mug = self.store_product("Кружка", article="K-1")
+        Importer = type(self.importer)
+
+        def broken(*args, **kwargs):
+            raise UserError("диск заполнен")
+
+        self.patch(Importer, "_import_product_properties", broken)
+        with self.assertRaises(UserError), savepoint(self.env.cr):
+            self.importer._import_catalog(catalog((GUID, "Кружка", "K-1", None)))
+        self.env.invalidate_all()
+        self.assertEqual((mug.ecom_1c_id, mug.product_variant_id.ecom_1c_id, mug.name), (False, False, "Кружка"))
+
+    def test_the_log_says_in_russian(self):
+        """The exchange's log, for a Russian store: the summary of the bound products and why one was not."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_1c"], ["ru_RU"], overwrite=True)
+        self.store_product("Кружка", article="K-1")
+        self.store_product("Чашка", article="CH-1")
+        self.store_product("Чашка 2", article="CH-1")
+        exchange = self.env["ecom.1c.exchange"].with_context(lang="ru_RU").create({"exchange_type": "catalog"})
+        with tempfile.TemporaryDirectory() as folder:
+            name = os.path.join(folder, "import.xml")
+            with open(name, "wb") as f:
+                f.write(catalog((GUID, "Кружка", "K-1", None), (OTHER, "Чашка", "CH-1", None)).getvalue())
+            record, error = exchange._import_file("import.xml", name)
+        self.assertEqual((record.state, error), ("done", None))
+        lines = exchange.messages.splitlines()
+        self.assertIn(f"Товар 1С {OTHER} не привязан к товару магазина по артикулу «CH-1»: он есть у нескольких "
+                      "товаров магазина («Чашка», «Чашка 2»)", lines)
+        self.assertIn("Привязано к товарам магазина по артикулу: 1, по штрихкоду: 0", lines)
+        self.assertEqual(exchange.created_count, 1)
+
+    def test_one_query_finds_the_candidates_of_a_batch(self):
+        """Binding 20 of the store's products costs the queries of binding 10: one query finds the candidates
+        of a batch, one UPDATE a table binds them, whatever the batch's size."""
+        def import_bound(start, count):
+            for i in range(start, start + count):
+                self.store_product(f"Товар {i}", article=f"B-{i}", categ_id=self.env.ref(
+                    "product.product_category_all").id, description_sale=False)
+            products = [(f"{GUID[:-4]}{i:04d}", f"Товар {i}", f"B-{i}", None) for i in range(start, start + count)]
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            counts = self.importer._import_catalog(catalog(*products))
+            self.env.flush_all()
+            self.assertEqual((counts["created"], counts["bound_article"]), (0, count))
+            return self.env.cr.sql_log_count - before
+
+        import_bound(100, 3)  # Odoo's caches warmed up
+        self.assertEqual(import_bound(200, 10), import_bound(300, 20))
