@@ -1,0 +1,187 @@
+"""From CommerceML 2.05 on (1C:УТ 11's 2.07, 1C:УНФ's 2.08, 3.1) the catalog names a product without its
+characteristics, which only the offers name («product#characteristic», with their articles and barcodes): a store's
+product of several variants, each of its own article, matches nothing at the catalog, which makes a product of 1C's
+(a duplicate). The offers, whose characteristics match the store's variants, then bind them: the store's product
+takes the 1C product's id, and the duplicate the exchange made, unused, is archived."""
+
+import io
+import os
+import tempfile
+
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common import ImporterCase
+
+GUID = "7b1c0f00-0000-4000-8000-00000000d001"
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.07" '
+        'ДатаФормирования="2026-12-07T10:15:00">')
+
+
+def catalog_207(name="Футболка хлопковая", description="Хлопок 100%"):
+    """1C:УТ 11's catalog (2.07, whole): its group, the product with its own article, no characteristics."""
+    return io.BytesIO((
+        HEAD + "<Классификатор><Ид>cl</Ид><Наименование>Классификатор</Наименование><Группы><Группа><Ид>g-wear</Ид>"
+        "<Наименование>Одежда</Наименование></Группа></Группы></Классификатор>"
+        '<Каталог СодержитТолькоИзменения="false"><Ид>c207</Ид><ИдКлассификатора>cl</ИдКлассификатора>'
+        "<Наименование>Каталог товаров</Наименование><Товары>"
+        f"<Товар><Ид>{GUID}</Ид><Артикул>TS</Артикул><Наименование>{name}</Наименование>"
+        '<БазоваяЕдиница Код="796" НаименованиеПолное="Штука" МеждународноеСокращение="PCE">шт</БазоваяЕдиница>'
+        f"<Группы><Ид>g-wear</Ид></Группы><Описание>{description}</Описание></Товар>"
+        "</Товары></Каталог></КоммерческаяИнформация>").encode())
+
+
+def offers_207(*given):
+    """Its offers (2.07, whole): ``given`` [(characteristic id, article, size, price, quantity)] of the product."""
+    body = "".join(
+        f"<Предложение><Ид>{GUID}#{char_id}</Ид><Артикул>{article}</Артикул>"
+        f"<Наименование>Футболка хлопковая ({size})</Наименование>"
+        "<ХарактеристикиТовара><ХарактеристикаТовара><Наименование>Размер</Наименование>"
+        f"<Значение>{size}</Значение></ХарактеристикаТовара></ХарактеристикиТовара>"
+        '<БазоваяЕдиница Код="796" НаименованиеПолное="Штука" МеждународноеСокращение="PCE">шт</БазоваяЕдиница>'
+        f"<Цены><Цена><ИдТипаЦены>retail</ИдТипаЦены><ЦенаЗаЕдиницу>{price}</ЦенаЗаЕдиницу>"
+        f"<Коэффициент>1</Коэффициент></Цена></Цены><Количество>{quantity}</Количество></Предложение>"
+        for char_id, article, size, price, quantity in given)
+    return io.BytesIO((
+        HEAD + '<ПакетПредложений СодержитТолькоИзменения="false"><Ид>c207#</Ид>'
+        "<Наименование>Пакет предложений</Наименование><ИдКаталога>c207</ИдКаталога>"
+        "<ИдКлассификатора>cl</ИдКлассификатора><ТипыЦен><ТипЦены><Ид>retail</Ид>"
+        "<Наименование>Розничная</Наименование></ТипЦены></ТипыЦен>"
+        f"<Предложения>{body}</Предложения></ПакетПредложений></КоммерческаяИнформация>").encode())
+
+
+SIZES = [("s", "TS-S", "S", 1200, 4), ("m", "ts-m ", "M", 1100, 5), ("l", "TS-L", "L", 1300, 6)]
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestDuplicatesReplaced(ImporterCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.ecom_1c_match_by = "article_barcode"
+        cls.env["ecom.1c.price.type"].create({"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"})
+        size = cls.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"}), Command.create({"name": "L"})]})
+        cls.store_category = cls.env["product.category"].create({"name": "Футболки магазина"})
+        # the store's product before connecting 1C: three sizes, each of its article; no 1C id
+        cls.shirt = cls.Template.create({
+            "name": "Футболка", "categ_id": cls.store_category.id, "list_price": 999.0,
+            "attribute_line_ids": [Command.create({"attribute_id": size.id,
+                                                   "value_ids": [Command.set(size.value_ids.ids)]})]})
+        cls.small, cls.medium, cls.large = cls.shirt.product_variant_ids.sorted("id")
+        cls.small.default_code, cls.medium.default_code, cls.large.default_code = "TS-S", "TS-M", "TS-L"
+
+    def duplicate(self):
+        return self.Template.search([("name", "=", "Футболка хлопковая"), ("id", "!=", self.shirt.id)])
+
+    def test_the_store_s_product_replaces_the_duplicate(self):
+        """The catalog makes a product of 1C's (the store's of several variants matches nothing there); the offers
+        bind its three characteristics to the store's three variants by their articles: the store's product is the
+        1C product, its name, description and category the catalog's; the duplicate is archived; the prices and
+        stock go to the store's variants; both files again change nothing."""
+        counts = self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        self.assertEqual((counts["created"], duplicate.ecom_1c_id, duplicate.ecom_1c_made), (2, GUID, True),
+                         "its group, the product")
+        self.assertFalse(self.shirt.ecom_1c_made, "the store made it")
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((counts["created"], counts["bound_article"], counts["archived"]), (0, 3, 1))
+        self.assertEqual(counts["notes"], [
+            f"1C product {GUID} bound to the store's product «Футболка» by the articles of its characteristics; the "
+            "duplicate the exchange made is archived"])
+        self.assertEqual(counts["warnings"], [])
+        self.assertEqual((self.shirt.ecom_1c_id, self.small.ecom_1c_id, self.medium.ecom_1c_id, self.large.ecom_1c_id),
+                         (GUID, f"{GUID}#s", f"{GUID}#m", f"{GUID}#l"))
+        self.assertEqual((duplicate.active, duplicate.ecom_1c_id, duplicate.product_variant_ids.ecom_1c_id),
+                         (False, False, False))
+        self.assertEqual(self.Template.search([("ecom_1c_id", "=", GUID)]), self.shirt)
+        self.assertEqual(self.Template.with_context(active_test=True).search_count(
+            [("name", "=", "Футболка хлопковая")]), 1, "one product on sale")
+        self.assertEqual((self.shirt.name, self.shirt.description_sale, self.shirt.categ_id.name,
+                          self.shirt.ecom_1c_catalog_id), ("Футболка хлопковая", "Хлопок 100%", "Одежда", "c207"))
+        self.assertEqual(len(self.shirt.with_context(active_test=False).product_variant_ids), 3, "no variant made")
+        self.assertEqual((self.small.ecom_1c_qty, self.medium.ecom_1c_qty, self.large.ecom_1c_qty), (4.0, 5.0, 6.0))
+        self.assertEqual((self.shirt.list_price, self.medium.lst_price, self.large.lst_price), (1100.0, 1100.0, 1300.0))
+        again = self.importer._import_catalog(catalog_207())
+        self.assertEqual((again["created"], again["updated"], again["archived"], again["warnings"]), (0, 0, 0, []))
+        again = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((again["created"], again["updated"], again["archived"], again["bound_article"],
+                          again["notes"], again["warnings"]), (0, 0, 0, 0, [], []))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active), (GUID, False))
+
+    def test_the_next_catalog_updates_the_store_s_product(self):
+        """The store's product is 1C's from then on: the next catalog renames it, the duplicate is left alone."""
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        self.importer._import_offers(offers_207(*SIZES))
+        counts = self.importer._import_catalog(catalog_207(name="Футболка oversize", description="Хлопок"))
+        self.assertEqual((counts["created"], counts["updated"]), (0, 1))
+        self.assertEqual((self.shirt.name, self.shirt.description_sale), ("Футболка oversize", "Хлопок"))
+        self.assertEqual((duplicate.name, duplicate.active), ("Футболка хлопковая", False))
+
+    def test_a_characteristic_unknown_replaces_nothing(self):
+        """One characteristic's article is no variant's of the store's product: a product half 1C's, half the
+        store's is not guessed; nothing is bound, the duplicate takes the characteristics as before, said."""
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        counts = self.importer._import_offers(offers_207(*SIZES[:2], ("xl", "TS-XL", "XL", 1400, 1)))
+        self.assertFalse(self.shirt.ecom_1c_id)
+        self.assertFalse(any(self.shirt.product_variant_ids.mapped("ecom_1c_id")))
+        self.assertEqual((duplicate.active, duplicate.ecom_1c_id, counts["bound_article"], counts["notes"]),
+                         (True, GUID, 0, []))
+        self.assertEqual(sorted(duplicate.product_variant_ids.mapped("ecom_1c_id")),
+                         [f"{GUID}#m", f"{GUID}#s", f"{GUID}#xl"])
+        self.assertIn(f"1C product {GUID} was not bound to the store's product «Футболка» by the codes of its "
+                      f"characteristics: {GUID}#xl match none of its variants; the product the exchange made stays",
+                      counts["warnings"])
+
+    def test_a_duplicate_sold_already_stays(self):
+        """The duplicate was ordered before the offers came (a quotation): it is no longer the exchange's to
+        archive; nothing is bound, the log says why."""
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        customer = self.env["res.partner"].create({"name": "Покупатель"})
+        self.env["sale.order"].create({"partner_id": customer.id, "order_line": [
+            Command.create({"product_id": duplicate.product_variant_id.id, "product_uom_qty": 1})]})
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertFalse(self.shirt.ecom_1c_id)
+        self.assertEqual((duplicate.active, duplicate.ecom_1c_id, counts["notes"]), (True, GUID, []))
+        self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: the store's "
+                      f"product «Футболка» has it, but 1C product {GUID} is a product the exchange made that is in "
+                      "use already (sold, stocked, invoiced or priced): it is not replaced", counts["warnings"])
+
+    def test_a_product_of_the_store_is_never_replaced(self):
+        """A product the store made and bound to 1C (its template's 1C id, written over the API) is no duplicate:
+        the characteristics matching another product's variants bind nothing, as before."""
+        mug = self.Template.create({"name": "Футболка старая"})
+        mug.ecom_1c_id = GUID
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((mug.active, mug.ecom_1c_id, self.shirt.ecom_1c_id, counts["notes"]), (True, GUID, False, []))
+        self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: the store's "
+                      f"product «Футболка» has it, but 1C product {GUID} is another product in Odoo already",
+                      counts["warnings"])
+
+    def test_the_setting_off_keeps_the_duplicate(self):
+        """«Не сопоставлять»: the duplicate takes the characteristics, the store's product is left as it is."""
+        self.env.company.ecom_1c_match_by = "none"
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((counts["created"], counts["notes"], counts["warnings"]), (3, [], []))
+        self.assertEqual((duplicate.active, duplicate.ecom_1c_id, self.shirt.ecom_1c_id), (True, GUID, False))
+        self.assertEqual(len(duplicate.product_variant_ids), 3)
+
+    def test_the_log_says_in_russian(self):
+        """The exchange's log of a Russian store says which product replaced the duplicate."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_1c"], ["ru_RU"], overwrite=True)
+        self.importer._import_catalog(catalog_207())
+        exchange = self.env["ecom.1c.exchange"].with_context(lang="ru_RU").create({"exchange_type": "catalog"})
+        with tempfile.TemporaryDirectory() as folder:
+            name = os.path.join(folder, "offers.xml")
+            with open(name, "wb") as f:
+                f.write(offers_207(*SIZES).getvalue())
+            record, error = exchange._import_file("offers.xml", name)
+        self.assertEqual((record.state, error), ("done", None))
+        self.assertIn(f"Товар 1С {GUID} привязан к товару магазина «Футболка» по артикулам его характеристик; "
+                      "созданный обменом дубль архивирован", exchange.messages.splitlines())
