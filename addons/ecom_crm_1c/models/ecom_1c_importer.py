@@ -1,4 +1,5 @@
 import time
+from collections import defaultdict
 from itertools import islice
 
 from odoo import _, api, models
@@ -196,12 +197,15 @@ class Ecom1cImporter(models.AbstractModel):
         duplicates.action_archive()
         counts["archived"] += len(duplicates)
         self.env.flush_all()  # archived before the store's template takes the 1C id, written in SQL
+        bound_by = defaultdict(dict)  # 1C product: {kind: the store's product's name}
+        for full_id, (candidate, kind) in plan.binds.items():
+            bound_by[split_id(full_id)[0]][kind] = candidate.name
         for product in plan.replaced:
-            kinds = {kind for full_id, (_c, kind) in plan.binds.items() if split_id(full_id)[0] == product}
+            kinds = set(bound_by[product])
             by = self.env._("by the articles of its characteristics") if kinds == {matching.ARTICLE} else \
                 self.env._("by the barcodes of its characteristics") if kinds == {matching.BARCODE} else \
                 self.env._("by the articles and barcodes of its characteristics")
-            name = next(c.name for full_id, (c, _k) in plan.binds.items() if split_id(full_id)[0] == product)
+            name = next(iter(bound_by[product].values()))
             counts["notes"].append(self.env._(
                 "1C product %(product)s bound to the store's product «%(name)s» %(by)s; the duplicate the exchange "
                 "made is archived", product=product, name=name, by=by))
