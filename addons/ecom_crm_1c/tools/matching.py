@@ -189,8 +189,8 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), 
             elif characteristic and found[0].template_1c_id not in (None, product):
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), TEMPLATE_BOUND,
                                                 (found[0].name, found[0].template_1c_id)))
-            elif characteristic and product not in replaceable \
-                    and known_templates.get(product, found[0].template) != found[0].template:
+            elif characteristic and known_templates.get(product, found[0].template) != found[0].template \
+                    and not (product in replaceable and found[0].variants > 1):
                 # 1C's product is another product in Odoo already (made by a catalog before its offers)
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), ELSEWHERE, (found[0].name, product)))
             elif characteristic and found[0].variants <= 1:
