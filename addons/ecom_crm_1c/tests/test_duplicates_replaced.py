@@ -11,7 +11,7 @@ import tempfile
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common import ImporterCase
+from .common import ImporterCase, path
 
 GUID = "7b1c0f00-0000-4000-8000-00000000d001"
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.07" '
@@ -216,3 +216,30 @@ class TestDuplicatesReplaced(ImporterCase):
 
         replace(100, 2)  # Odoo's caches warmed up
         self.assertEqual(replace(200, 2), replace(300, 4))
+
+    def test_real_unf3_offers_replace_the_duplicate(self):
+        """1C:УНФ 3 (tests/data/unf3-2.08): its catalog names the trousers without characteristics, its offers name
+        the product and its five characteristics, their article the product's (four share one) and each its own
+        barcode. The store sold the trousers in five sizes of those barcodes: the articles 1C repeats bind nothing,
+        the barcodes bind the five; the store's trousers are 1C's, the duplicate archived; again, nothing changes."""
+        trousers = "b197e9d6-56ae-11ec-aba0-00199997af17"
+        barcodes = ["4660368471926", "4660368471919", "4660368471902", "4660368471889", "4650599953094"]
+        size = self.env["product.attribute"].create({"name": "Размер брюк", "value_ids": [
+            Command.create({"name": name}) for name in ("42", "44", "46", "48", "50")]})
+        store = self.Template.create({"name": "Брюки магазина", "attribute_line_ids": [Command.create(
+            {"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})]})
+        for variant, barcode in zip(store.product_variant_ids.sorted("id"), barcodes, strict=True):
+            variant.barcode = barcode
+        self.importer._import_catalog(path("unf3-2.08", "import.xml"))
+        duplicate = self.Template.search([("ecom_1c_id", "=", trousers)])
+        self.assertEqual((duplicate.ecom_1c_made, len(duplicate.product_variant_ids)), (True, 1))
+        counts = self.importer._import_offers(path("unf3-2.08", "offers.xml"))
+        self.assertEqual((store.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id), (trousers, False, False))
+        self.assertEqual(sorted(store.product_variant_ids.mapped("ecom_1c_id")), sorted(self.Product.search(
+            [("ecom_1c_id", "=like", f"{trousers}#%")]).mapped("ecom_1c_id")))
+        self.assertEqual(len(store.product_variant_ids.filtered("ecom_1c_id")), 5)
+        self.assertIn(f"1C product {trousers} bound to the store's product «Брюки магазина» by the barcodes of its "
+                      "characteristics; the duplicate the exchange made is archived", counts["notes"])
+        self.assertEqual(store.name, duplicate.name, "the catalog's name")
+        again = self.importer._import_offers(path("unf3-2.08", "offers.xml"))
+        self.assertEqual((again["created"], again["updated"], again["notes"], again["bound_barcode"]), (0, 0, [], 0))
