@@ -280,9 +280,9 @@ class Ecom1cImporter(models.AbstractModel):
             exchange._log(_("Bound to the store's products by article: %(article)s, by barcode: %(barcode)s",
                             article=counts["bound_article"], barcode=counts["bound_barcode"]), warning=False)
         if exchange:
+            # the duplicates replaced by the store's products (:meth:`_replace_duplicates`), as the summary: no warning
             for note in counts.get("notes", ()):
                 exchange._log(note, warning=False)
-        if exchange:
             # and once in the exchange's log, whichever step or file of the exchange said it first
             logged = set((exchange.messages or "").splitlines())
             for warning in counts["warnings"]:

@@ -189,6 +189,7 @@ class TestDuplicatesReplaced(ImporterCase):
         self.assertEqual((record.state, error), ("done", None))
         self.assertIn(f"Товар 1С {GUID} привязан к товару магазина «Футболка» по артикулам его характеристик; "
                       "созданный обменом дубль архивирован", exchange.messages.splitlines())
+        self.assertEqual(exchange.warning_count, 0, "said as the summary is: no warning")
 
     def test_duplicates_replaced_set_based(self):
         """Replacing the duplicates of 4 store products costs the queries of replacing 2: the untouched ones found
