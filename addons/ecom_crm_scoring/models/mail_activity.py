@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import is_html_empty
 
 from ..scoring.handover import moved_on_purpose
-from ..tools.note_parts import generated_texts, html_parts, html_text
+from ..tools.note_parts import generated_texts, person_parts
 from .ecom_scoring_outcome import OUTCOMES
 
 
@@ -110,9 +110,7 @@ class MailActivity(models.Model):
                 _summary, rendered = score.with_context(lang=code)._ecom_activity_texts(
                     nobody, person_note=Markup("<p></p>"))
                 generated.update(generated_texts(rendered))
-            words = Markup("").join(
-                Markup(part) for part in html_parts(activity.note)
-                if html_text(part) not in generated and not is_html_empty(part))
+            words = Markup("").join(Markup(part) for part in person_parts(activity.note, generated))
             vals = {"ecom_scoring_person_note": words or False}
             if score:
                 vals["note"] = score._ecom_activity_texts(activity.user_id, person_note=words or None)[1]
