@@ -46,22 +46,39 @@ class MailActivity(models.Model):
         for activity in self:
             activity.ecom_is_scoring = bool(scoring) and activity.activity_type_id == scoring
 
-    def _ecom_person_words(self):
+    @api.model
+    def _ecom_scoring_summaries(self):
+        """The summaries the scoring writes: its activity type's summary and name in every installed
+        language, and in English, its source (a run writes the type's neutral summary in the assignee's
+        language, which may be English where English is not installed any more). Any other summary of a
+        contact of the scoring's type is a person's."""
+        kind = self._ecom_scoring_activity_type()
+        codes = {"en_US", *(code for code, _name in self.env["res.lang"].get_installed())}
+        return frozenset(text for code in sorted(codes)
+                         for text in (kind.with_context(lang=code).summary, kind.with_context(lang=code).name) if text)
+
+    def _ecom_own_summary(self, summaries=None):
+        """This contact's summary when a person typed it (not the scoring's own), else ``False``."""
+        self.ensure_one()
+        summaries = self._ecom_scoring_summaries() if summaries is None else summaries
+        return self.summary if self.summary and self.summary not in summaries else False
+
+    def _ecom_person_words(self, summary=False):
         """What a person wrote on this contact of the scoring's type, as HTML (empty: nothing): scheduled
         by hand (no company of the scoring), its note and a summary of its own (not the type's «Call the
-        customer»); taken over by a run, what it kept of that (``ecom_scoring_person_note``). Read from
+        customer»); taken over by a run, what it kept of that (``ecom_scoring_person_note``), and with
+        ``summary`` a summary a person typed on it since (the runs keep it as its summary). Read from
         the fields fetched beforehand (the runs read them for all their contacts at once)."""
         self.ensure_one()
-        if self.ecom_scoring_company_id:
-            note = self.ecom_scoring_person_note
-            return Markup("") if is_html_empty(note) else Markup(note)
         words = Markup("")
-        kind = self.activity_type_id
-        # the type's own summary («Call the customer», in the language of whoever scheduled it) is nobody's
-        langs = [code for code, _name in self.env["res.lang"].get_installed()]
-        if self.summary and self.summary not in {text for code in langs for text in (
-                kind.with_context(lang=code).summary, kind.with_context(lang=code).name)}:
-            words += Markup("<p>%s</p>") % self.summary
+        own = self._ecom_own_summary()
+        if self.ecom_scoring_company_id:
+            if summary and own:
+                words += Markup("<p>%s</p>") % own
+            note = self.ecom_scoring_person_note
+            return words if is_html_empty(note) else words + Markup(note)
+        if own:
+            words += Markup("<p>%s</p>") % own
         if not is_html_empty(self.note):
             words += Markup(self.note)
         return words
