@@ -343,7 +343,8 @@ class TestPersonNote(ScheduleCase):
         self.assertFalse(activity.with_user(other).search([("id", "=", activity.id)]))
         # the clerk writes more words of their own: kept, read, and quoted when done
         mine.write({"note": str(mine.note) + "<p>Перезвонить в пятницу</p>"})
-        self.assertIn("Перезвонить в пятницу", str(mine.read(["ecom_scoring_person_note"])[0]["ecom_scoring_person_note"]))
+        words = mine.read(["ecom_scoring_person_note"])[0]["ecom_scoring_person_note"]
+        self.assertIn("Перезвонить в пятницу", str(words))
         mine.web_read({"note": {}, "ecom_scoring_person_note": {}, "summary": {}})
         with freeze_time(TODAY):
             mine.action_feedback(feedback="Дозвонился")
