@@ -2,9 +2,9 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models, tools
 from odoo.exceptions import AccessError
-from odoo.tools import is_html_empty
+from odoo.tools import SQL, is_html_empty
 
 from ..scoring.handover import moved_on_purpose
 from ..tools.note_parts import generated_texts, person_parts
@@ -48,14 +48,20 @@ class MailActivity(models.Model):
 
     @api.model
     def _ecom_scoring_summaries(self):
-        """The summaries the scoring writes: its activity type's summary and name in every installed
-        language, and in English, its source (a run writes the type's neutral summary in the assignee's
-        language, which may be English where English is not installed any more). Any other summary of a
-        contact of the scoring's type is a person's."""
-        kind = self._ecom_scoring_activity_type()
-        codes = {"en_US", *(code for code, _name in self.env["res.lang"].get_installed())}
-        return frozenset(text for code in sorted(codes)
-                         for text in (kind.with_context(lang=code).summary, kind.with_context(lang=code).name) if text)
+        """The summaries the scoring writes: its activity type's summary and name in every language they
+        are stored in (a run writes the type's neutral summary in the assignee's language, English where
+        English is not installed any more). Any other summary of a contact of the scoring's type is a
+        person's. Cached (a run's writer asks it for every contact): ``mail.activity.type`` clears it when a
+        type's name or summary changes."""
+        return self._ecom_scoring_summaries_of(self.env["ir.model.data"]._xmlid_to_res_id(
+            "ecom_crm_scoring.mail_activity_type_scoring_call", raise_if_not_found=False) or 0)
+
+    @tools.ormcache("kind_id")
+    def _ecom_scoring_summaries_of(self, kind_id):
+        self.env["mail.activity.type"].flush_model(["name", "summary"])
+        self.env.cr.execute(SQL("SELECT name, summary FROM mail_activity_type WHERE id = %s", kind_id))
+        return frozenset(text for row in self.env.cr.fetchall() for texts in row if texts
+                         for text in texts.values() if text)
 
     def _ecom_own_summary(self, summaries=None):
         """This contact's summary when a person typed it (not the scoring's own), else ``False``."""

@@ -275,6 +275,12 @@ class TestPersonNote(ScheduleCase):
         self.assertEqual(anna.summary, "Перезвонить после 18:00")
         self.assertIn("группа риска", str(anna.note), "the note still follows the score")
         self.assertEqual(boris.summary, "Call the customer")
+        # the type's summary renamed (its Russian): the scoring's own from then on (the cache follows)
+        self.assertNotIn("Позвонить покупателю", self.Activity._ecom_scoring_summaries())
+        self.kind.with_context(lang="ru_RU").summary = "Позвонить покупателю"
+        self.assertIn("Позвонить покупателю", self.Activity._ecom_scoring_summaries())
+        self.kind.update_field_translations("summary", {"ru_RU": "Позвонить клиенту сейчас"})
+        self.assertIn("Позвонить клиенту сейчас", self.Activity._ecom_scoring_summaries())
 
     def test_a_date_the_manager_planned_stands_when_the_run_takes_the_contact_over(self):
         """A contact scheduled by hand for Friday: taken over, it stays due on Friday (the run set it to its
