@@ -4,7 +4,8 @@ from ..tools.casefold import create_folded_index
 
 # the channels and media a store's pickers show, as shipped (English) and in Russian: utm names are
 # not translatable in Odoo 18, so the records take the database's language (see _ecom_localize); so
-# does the intake's technical user, the author of every request's «received» note in the chatter
+# do the intake's technical user, the author of every request's «received» note in the chatter, and
+# Email Marketing's list mass_mailing creates (a mailing list's name is not translatable either)
 SHIPPED_NAMES = {
     "ecom_crm.user_intake_api": ("E-commerce CRM intake API", "Приём заявок"),
     "ecom_crm.utm_source_yandex_direct": ("Yandex Direct", "Яндекс Директ"),
@@ -30,6 +31,7 @@ SHIPPED_NAMES = {
     "utm.utm_medium_email": ("Email", "Электронная почта"),
     "utm.utm_medium_banner": ("Banner", "Баннер"),
     "utm.utm_medium_television": ("Television", "Телевидение"),
+    "mass_mailing.mailing_list_data": ("Newsletter", "Новостная рассылка"),
 }
 LOCALIZED = {"ru_RU": 1}  # the position of each language's name in SHIPPED_NAMES' tuples
 

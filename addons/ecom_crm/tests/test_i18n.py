@@ -156,6 +156,24 @@ class TestI18n(TransactionCase):
             ["ecom_customer_status"])["ecom_customer_status"]["selection"])
         self.assertEqual(statuses["repeat"], "Повторный")
 
+    def test_the_stores_mailing_list_is_named_in_russian(self):
+        """Email Marketing's list «Newsletter», which mass_mailing creates once (its name not translatable): a
+        Russian store's mailing lists and mailing forms showed it in English. The load of ecom_crm's Russian
+        (its install, an upgrade, the language loaded) names it «Новостная рассылка»; a name the store gave it
+        is kept, and so is a list of the store's own named «Newsletter»."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        newsletter = self.env.ref("mass_mailing.mailing_list_data")
+        newsletter.name = "Newsletter"
+        own = self.env["mailing.list"].create({"name": "Newsletter"})
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"])
+        self.assertEqual(newsletter.name, "Новостная рассылка")
+        self.assertEqual(own.name, "Newsletter")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["en_US"])
+        self.assertEqual(newsletter.name, "Новостная рассылка", "a language loaded after Russian renames nothing")
+        newsletter.name = "Новости магазина"
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm"], ["ru_RU"])
+        self.assertEqual(newsletter.name, "Новости магазина")
+
     def test_every_file_gives_its_terms_to_the_export(self):
         """Odoo's export reads the arguments of ``_()`` as literals: an f-string there (a name in it) stops
         the reading of its file, whose later terms leave the export without a word but a logged error."""
