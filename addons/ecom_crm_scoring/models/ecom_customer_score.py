@@ -517,10 +517,12 @@ class EcomCustomerScore(models.Model):
                     unassigned.add(keep.id)  # to call, but by nobody: its words logged say so
                     continue
                 # not to be called: a contact scheduled by hand is left as it was made (not the run's), one
-                # of the run's a person wrote on is released to them with their words; the run's own go
+                # of the run's a person wrote on is released to them with their words; the run's own go, and
+                # so does one whose assignee calls nobody of the company any more (left, archived: released,
+                # nobody would see it), its words logged on the customer
                 remove -= activities
                 for activity in activities.filtered("ecom_scoring_company_id"):
-                    if activity._ecom_person_words(summary=True):
+                    if can_call(activity.user_id) and activity._ecom_person_words(summary=True):
                         release |= activity
                     else:
                         remove |= activity

@@ -96,7 +96,7 @@ class TestPersonNote(ScheduleCase):
             self._morning()
         self.assertEqual(str(scheduled.note).count(WORDS), 1)
 
-    def test_a_contact_removed_logs_its_note_on_the_customer_once(self):
+    def test_do_not_disturb_releases_a_contact_with_a_summary_of_its_assignee(self):
         """The scoring removes a contact of a customer not to be called («do not disturb») that a person
         wrote a summary of their own on, and no note: it is released to them (their summary kept, nothing
         of the score's), nothing logged; a contact taken over whose salesperson nobody can replace is removed,
@@ -328,6 +328,22 @@ class TestPersonNote(ScheduleCase):
         with freeze_time(TODAY):
             self.Score._ecom_sync_activities(self.company, self._run())
         self.assertEqual(str(written.note), f"<p>{WORDS}</p>")
+
+    def test_do_not_disturb_removes_a_contact_of_an_assignee_gone_and_logs_its_words(self):
+        """A customer not to be called whose scoring contact Anna wrote on, Anna archived since: released,
+        the contact would stay with nobody to see it; it is removed and her words logged on the customer."""
+        with freeze_time(TODAY):
+            self._morning()
+            contact = self._open_activities(self.anna_now)
+            contact.with_user(self.anna).write({"note": str(contact.note) + f"<p>{WORDS}</p>"})
+            self.anna.active = False
+            self._score(self.anna_now, "dnd", TODAY + timedelta(days=4))
+            self.Score._ecom_sync_activities(self.company, self._run())
+        self.assertFalse(contact.exists())
+        logged = self.anna_now.message_ids.filtered(lambda m: WORDS in str(m.body))
+        self.assertEqual(len(logged), 1)
+        self.assertIn("клиенту сейчас звонить не нужно", str(logged.body))
+        self.assertNotIn("Шанс заказа", str(logged.body))
 
     def test_the_assignee_without_sales_rights_reads_their_words(self):
         """A customer whose salesperson has no sales rights (an internal user who sees the activities
