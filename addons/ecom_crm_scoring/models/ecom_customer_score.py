@@ -519,7 +519,7 @@ class EcomCustomerScore(models.Model):
                 # not to be called: a contact scheduled by hand is left as it was made (not the run's), one
                 # of the run's a person wrote on is released to them with their words; the run's own go, and
                 # so does one whose assignee calls nobody of the company any more (left, archived: released,
-                # nobody would see it), its words logged on the customer
+                # it would stay overdue with nobody to work it), its words logged on the customer
                 remove -= activities
                 for activity in activities.filtered("ecom_scoring_company_id"):
                     if can_call(activity.user_id) and activity._ecom_person_words(summary=True):

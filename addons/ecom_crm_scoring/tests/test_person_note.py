@@ -331,7 +331,8 @@ class TestPersonNote(ScheduleCase):
 
     def test_do_not_disturb_removes_a_contact_of_an_assignee_gone_and_logs_its_words(self):
         """A customer not to be called whose scoring contact Anna wrote on, Anna archived since: released,
-        the contact would stay with nobody to see it; it is removed and her words logged on the customer."""
+        the contact would stay overdue with nobody to work it; it is removed and her words logged on the
+        customer."""
         with freeze_time(TODAY):
             self._morning()
             contact = self._open_activities(self.anna_now)
