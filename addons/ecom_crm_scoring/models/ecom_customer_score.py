@@ -672,6 +672,7 @@ class EcomCustomerScore(models.Model):
         their fields read beforehand (the sync's search)."""
         if not activities:
             return
+        activities.fetch(["ecom_scoring_person_note"])  # one query if the sync's unlink dropped it from the cache
         rows = [(activity.id, str(activity.ecom_scoring_person_note or "") or None) for activity in activities]
         activities.flush_recordset()
         self.env.cr.execute(SQL("""
